@@ -1,0 +1,75 @@
+package ledger
+
+import (
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// Number limits from the customs data model: quantities carry at most
+// MaxQuantityScale decimal places, money is kept to the fen.
+const (
+	MaxQuantityScale = 5
+	ValueScale       = 2
+)
+
+var decimalPattern = regexp.MustCompile(`^-?[0-9]{1,28}(\.[0-9]{1,12})?$`)
+
+// ParseDecimal parses a plain decimal string ("12", "-0.5", "3.14159") with no
+// exponent, no spaces and no thousands separators. field names the request
+// field for the error.
+func ParseDecimal(s, field string) (decimal.Decimal, error) {
+	if !decimalPattern.MatchString(s) {
+		return decimal.Decimal{}, Errorf(KindInvalid, ReasonMalformedDecimal, field,
+			"%q is not a decimal number; write digits with an optional '.' and fraction, e.g. \"12.5\"", s)
+	}
+	d, err := decimal.NewFromString(s)
+	if err != nil {
+		return decimal.Decimal{}, Errorf(KindInvalid, ReasonMalformedDecimal, field, "%q is not a decimal number", s)
+	}
+	return d, nil
+}
+
+// ParseOptionalDecimal is ParseDecimal, with "" meaning zero.
+func ParseOptionalDecimal(s, field string) (decimal.Decimal, error) {
+	if s == "" {
+		return decimal.Zero, nil
+	}
+	return ParseDecimal(s, field)
+}
+
+// Places returns the number of decimal places d needs once trailing zeros are
+// dropped: Places(1.2500) == 2.
+func Places(d decimal.Decimal) int32 {
+	s := d.String() // String drops trailing fractional zeros.
+	if i := strings.IndexByte(s, '.'); i >= 0 {
+		return int32(len(s) - i - 1)
+	}
+	return 0
+}
+
+// RoundValue rounds an amount of money half-up (away from zero) to the fen.
+func RoundValue(d decimal.Decimal) decimal.Decimal { return d.Round(ValueScale) }
+
+// dateLayout is the one date format of the ledger: ISO 8601 calendar dates.
+const dateLayout = "2006-01-02"
+
+// ParseDate parses a YYYY-MM-DD date into UTC midnight.
+func ParseDate(s, field string) (time.Time, error) {
+	t, err := time.Parse(dateLayout, s)
+	if err != nil {
+		return time.Time{}, Errorf(KindInvalid, ReasonInvalidArgument, field, "%q is not a date; write YYYY-MM-DD", s)
+	}
+	return t, nil
+}
+
+// FormatDate formats t as YYYY-MM-DD.
+func FormatDate(t time.Time) string { return t.Format(dateLayout) }
+
+// Day truncates t to its calendar day in UTC.
+func Day(t time.Time) time.Time {
+	y, m, d := t.UTC().Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}

@@ -1,0 +1,26 @@
+// Package ledger is zoneledger's double-entry quantity-and-value ledger: the
+// vocabulary (books, items, accounts, lots, journals), the rules every journal
+// must satisfy, and the Store interface that persists them.
+//
+// The ledger knows nothing of customs or of gRPC. A Book is a set of accounts
+// (buckets such as "bonded" or "awaiting-repair") and items (book lines with a
+// unit). World accounts ("abroad", "domestic", "consumed", ...) sit outside
+// every book and carry the other side of every movement, so each item sums to
+// zero across all accounts.
+//
+// A Journal is an atomic, immutable set of Postings. A Posting moves a positive
+// quantity of one item, with its value in CNY, from one account to another.
+// Book accounts never go below zero; holdings in book accounts are split into
+// lots, and a posting out of a book account takes the lot it names or the
+// oldest lots first (FIFO). The value of goods leaving a book account is their
+// carrying value in the lots they are taken from; a caller states a value only
+// for goods entering from a world account.
+//
+// Corrections are reversing journals; nothing is updated or deleted. Every
+// journal carries an idempotency key unique within its book: replaying the
+// same request returns the original journal, and the same key with a
+// different body is refused.
+//
+// The invariants are enforced by Check, which a Store runs inside its write
+// transaction against the locked holdings; callers never enforce them.
+package ledger

@@ -1,0 +1,135 @@
+package ledger
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Kind classifies an Error so that transports can map it to their own codes
+// (gRPC codes, exit statuses) in one table.
+type Kind int
+
+// The kinds of ledger errors.
+const (
+	// KindInternal is an unexpected failure (database down, bug). Retry later.
+	KindInternal Kind = iota
+	// KindInvalid is a request that can never succeed as written.
+	KindInvalid
+	// KindNotFound names a book, item, account or journal that does not exist.
+	KindNotFound
+	// KindConflict is a clash with existing state: a reused idempotency key
+	// with a different body, a book that already exists.
+	KindConflict
+	// KindFailedPrecondition is a well-formed request the current state
+	// refuses: insufficient quantity, a closed period, a journal already
+	// reversed.
+	KindFailedPrecondition
+	// KindUnavailable is a transient failure the caller should retry with the
+	// same idempotency key.
+	KindUnavailable
+)
+
+// String returns the kind's name.
+func (k Kind) String() string {
+	switch k {
+	case KindInvalid:
+		return "invalid"
+	case KindNotFound:
+		return "not-found"
+	case KindConflict:
+		return "conflict"
+	case KindFailedPrecondition:
+		return "failed-precondition"
+	case KindUnavailable:
+		return "unavailable"
+	default:
+		return "internal"
+	}
+}
+
+// Stable reasons carried by ledger errors. Clients match on these strings;
+// never change one once released.
+const (
+	ReasonInvalidArgument     = "INVALID_ARGUMENT"
+	ReasonMalformedDecimal    = "MALFORMED_DECIMAL"
+	ReasonNonPositiveQuantity = "NON_POSITIVE_QUANTITY"
+	ReasonNegativeValue       = "NEGATIVE_VALUE"
+	ReasonTooManyDecimals     = "TOO_MANY_DECIMALS"
+	ReasonUnitMismatch        = "UNIT_MISMATCH"
+	ReasonUnknownBook         = "UNKNOWN_BOOK"
+	ReasonUnknownItem         = "UNKNOWN_ITEM"
+	ReasonUnknownAccount      = "UNKNOWN_ACCOUNT"
+	ReasonUnknownJournal      = "UNKNOWN_JOURNAL"
+	ReasonUnknownLot          = "UNKNOWN_LOT"
+	ReasonInsufficient        = "INSUFFICIENT_QUANTITY"
+	ReasonIdempotencyMismatch = "IDEMPOTENCY_KEY_REUSED"
+	ReasonBookExists          = "BOOK_EXISTS"
+	ReasonItemConflict        = "ITEM_CONFLICT"
+	ReasonPeriodClosed        = "PERIOD_CLOSED"
+	ReasonAlreadyReversed     = "ALREADY_REVERSED"
+	ReasonBadPeriod           = "BAD_PERIOD"
+	ReasonUnavailable         = "UNAVAILABLE"
+	ReasonInternal            = "INTERNAL"
+)
+
+// Error is the ledger's error type. Reason is a stable machine-readable
+// string, Field names the request field at fault (e.g. "postings[2].quantity")
+// when there is one, and Message tells a person what went wrong and what to do.
+type Error struct {
+	Kind    Kind
+	Reason  string
+	Field   string
+	Message string
+	// Err is the underlying cause, if any.
+	Err error
+}
+
+// Error implements the error interface.
+func (e *Error) Error() string {
+	msg := e.Message
+	if e.Field != "" {
+		msg = e.Field + ": " + msg
+	}
+	if e.Err != nil {
+		msg += ": " + e.Err.Error()
+	}
+	return msg
+}
+
+// Unwrap returns the underlying cause.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Is reports whether target is an *Error with the same reason, so that
+// errors.Is(err, &ledger.Error{Reason: ledger.ReasonInsufficient}) works.
+func (e *Error) Is(target error) bool {
+	var t *Error
+	if !errors.As(target, &t) {
+		return false
+	}
+	return t.Reason == e.Reason
+}
+
+// Errorf builds an Error of the given kind and reason about field.
+func Errorf(kind Kind, reason, field, format string, args ...any) *Error {
+	return &Error{Kind: kind, Reason: reason, Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// AsError returns err as an *Error, wrapping anything else as KindInternal.
+func AsError(err error) *Error {
+	if err == nil {
+		return nil
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return &Error{Kind: KindInternal, Reason: ReasonInternal, Message: "internal error", Err: err}
+}
+
+// ReasonOf returns the stable reason of err, or "" when err is nil.
+func ReasonOf(err error) string {
+	if err == nil {
+		return ""
+	}
+	return AsError(err).Reason
+}

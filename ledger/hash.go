@@ -1,0 +1,137 @@
+package ledger
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"hash"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// hasher writes length-prefixed fields so that no two different field
+// sequences hash alike.
+type hasher struct{ h hash.Hash }
+
+func newHasher(tag string) *hasher {
+	h := &hasher{sha256.New()}
+	h.str(tag)
+	return h
+}
+
+func (h *hasher) str(s string) {
+	var n [8]byte
+	binary.BigEndian.PutUint64(n[:], uint64(len(s)))
+	h.h.Write(n[:])
+	h.h.Write([]byte(s))
+}
+
+func (h *hasher) int(i int64)           { h.str(strconv.FormatInt(i, 10)) }
+func (h *hasher) dec(d decimal.Decimal) { h.str(d.String()) }
+func (h *hasher) date(t time.Time)      { h.str(FormatDate(t)) }
+func (h *hasher) bytes(b []byte)        { h.str(string(b)) }
+func (h *hasher) account(a AccountRef)  { h.str(a.Book); h.str(a.Name) }
+func (h *hasher) item(i ItemRef)        { h.str(i.Book); h.str(i.Code) }
+func (h *hasher) sum() []byte           { return h.h.Sum(nil) }
+func (h *hasher) doc(d Document)        { h.str(d.Type); h.str(d.Number); h.str(d.TradeMode) }
+func (h *hasher) strmap(m map[string]string) {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	h.int(int64(len(keys)))
+	for _, k := range keys {
+		h.str(k)
+		h.str(m[k])
+	}
+}
+
+// RequestHash is the digest of a journal request's body (everything but the
+// idempotency key), used to tell a replay from a reused key.
+func RequestHash(r JournalRequest) []byte {
+	h := newHasher("post/v1")
+	h.str(r.Book)
+	h.date(r.EffectiveDate)
+	h.doc(r.Document)
+	h.str(r.Principal)
+	h.strmap(r.Metadata)
+	h.int(int64(len(r.Postings)))
+	for _, p := range r.Postings {
+		h.item(p.Item)
+		h.account(p.From)
+		h.account(p.To)
+		h.dec(p.Quantity)
+		h.str(p.Unit)
+		h.dec(p.Value)
+		h.str(p.Lot)
+		h.strmap(p.LotAttributes)
+	}
+	return h.sum()
+}
+
+// ReverseRequestHash is the digest of a reversal request's body.
+func ReverseRequestHash(r ReverseRequest) []byte {
+	h := newHasher("reverse/v1")
+	h.str(r.Book)
+	h.int(r.JournalID)
+	h.date(r.EffectiveDate)
+	h.str(r.Principal)
+	h.str(r.Reason)
+	return h.sum()
+}
+
+// ComputeHash is the digest of a recorded journal's content: its ID, book,
+// key, date, document, principal, metadata, reversal link, and every posting
+// with its legs. Sealed periods chain these digests.
+func (j Journal) ComputeHash() []byte {
+	h := newHasher("journal/v1")
+	h.int(j.ID)
+	h.str(j.Book)
+	h.str(j.IdempotencyKey)
+	h.date(j.EffectiveDate)
+	h.doc(j.Document)
+	h.str(j.Principal)
+	h.strmap(j.Metadata)
+	h.int(j.ReversalOf)
+	h.int(int64(len(j.Postings)))
+	for _, p := range j.Postings {
+		h.item(p.Item)
+		h.account(p.From)
+		h.account(p.To)
+		h.dec(p.Quantity)
+		h.str(p.Unit)
+		h.dec(p.Value)
+		h.str(p.Lot)
+		h.strmap(p.LotAttributes)
+		h.int(int64(len(p.Legs)))
+		for _, l := range p.Legs {
+			h.str(l.Lot)
+			h.dec(l.Quantity)
+			h.dec(l.Value)
+		}
+	}
+	return h.sum()
+}
+
+// PeriodDigest chains a period's journal hashes, in order, onto the previous
+// period's digest: sha256 over the previous digest, the period's bounds and
+// each journal hash.
+func PeriodDigest(previous []byte, book string, from, through time.Time, journalHashes [][]byte) []byte {
+	h := newHasher("period/v1")
+	h.bytes(previous)
+	h.str(book)
+	if from.IsZero() {
+		h.str("")
+	} else {
+		h.date(from)
+	}
+	h.date(through)
+	h.int(int64(len(journalHashes)))
+	for _, jh := range journalHashes {
+		h.bytes(jh)
+	}
+	return h.sum()
+}

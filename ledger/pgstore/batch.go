@@ -1,0 +1,615 @@
+package pgstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/shopspring/decimal"
+
+	"github.com/zoneledger/zoneledger/ledger"
+)
+
+// op is one queued write: a journal to post or one to reverse.
+type op struct {
+	ctx  context.Context
+	post *ledger.JournalRequest
+	rev  *ledger.ReverseRequest
+	res  ledger.PostResult
+	done chan struct{}
+}
+
+func (o *op) book() string {
+	if o.post != nil {
+		return o.post.Book
+	}
+	return o.rev.Book
+}
+
+func (o *op) key() string {
+	if o.post != nil {
+		return o.post.IdempotencyKey
+	}
+	return o.rev.IdempotencyKey
+}
+
+// batchTimeout bounds one write transaction including its retries.
+const batchTimeout = 60 * time.Second
+
+// Post implements ledger.Store.
+func (s *Store) Post(ctx context.Context, req ledger.JournalRequest) (ledger.Journal, error) {
+	r := s.PostMany(ctx, []ledger.JournalRequest{req})[0]
+	return r.Journal, r.Err
+}
+
+// PostMany implements ledger.Store.
+func (s *Store) PostMany(ctx context.Context, reqs []ledger.JournalRequest) []ledger.PostResult {
+	ops := make([]*op, len(reqs))
+	for i := range reqs {
+		ops[i] = &op{ctx: ctx, post: &reqs[i], done: make(chan struct{})}
+		if err := ledger.ValidateShape(reqs[i]); err != nil {
+			ops[i].res.Err = err
+			close(ops[i].done)
+		}
+	}
+	return s.submit(ctx, ops)
+}
+
+// Reverse implements ledger.Store.
+func (s *Store) Reverse(ctx context.Context, req ledger.ReverseRequest) (ledger.Journal, error) {
+	o := &op{ctx: ctx, rev: &req, done: make(chan struct{})}
+	switch {
+	case req.IdempotencyKey == "" || len(req.IdempotencyKey) > ledger.MaxKeyLength:
+		o.res.Err = ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "idempotency_key", "is required, at most %d bytes", ledger.MaxKeyLength)
+	case req.Book == "":
+		o.res.Err = ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "book_id", "is required")
+	case req.JournalID <= 0:
+		o.res.Err = ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "journal_id", "is required")
+	case req.EffectiveDate.IsZero():
+		o.res.Err = ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "effective_date", "is required")
+	}
+	if o.res.Err != nil {
+		close(o.done)
+	}
+	r := s.submit(ctx, []*op{o})[0]
+	return r.Journal, r.Err
+}
+
+// submit queues the ops that are not answered yet and waits for all answers.
+// A caller that gives up waiting gets its context's error; its write may
+// still commit, and retrying with the same idempotency key returns it.
+func (s *Store) submit(ctx context.Context, ops []*op) []ledger.PostResult {
+	s.mu.RLock()
+	for _, o := range ops {
+		select {
+		case <-o.done:
+			continue
+		default:
+		}
+		if s.closed {
+			o.res.Err = errClosed
+			close(o.done)
+			continue
+		}
+		s.queue <- o
+	}
+	s.mu.RUnlock()
+	out := make([]ledger.PostResult, len(ops))
+	for i, o := range ops {
+		select {
+		case <-o.done:
+			out[i] = o.res
+		case <-ctx.Done():
+			out[i] = ledger.PostResult{Err: &ledger.Error{Kind: ledger.KindUnavailable, Reason: ledger.ReasonUnavailable,
+				Message: "gave up waiting for the ledger; the journal may still be recorded: retry with the same idempotency key", Err: ctx.Err()}}
+		}
+	}
+	return out
+}
+
+func (s *Store) batchLoop() {
+	defer close(s.stopped)
+	for first := range s.queue {
+		batch := s.collect([]*op{first})
+		s.execute(batch)
+	}
+}
+
+// collect adds queued ops to batch up to MaxBatch, lingering up to MaxWait.
+func (s *Store) collect(batch []*op) []*op {
+	for len(batch) < s.opts.MaxBatch {
+		select {
+		case o, ok := <-s.queue:
+			if !ok {
+				return batch
+			}
+			batch = append(batch, o)
+			continue
+		default:
+		}
+		if s.opts.MaxWait <= 0 {
+			return batch
+		}
+		t := time.NewTimer(s.opts.MaxWait)
+		select {
+		case o, ok := <-s.queue:
+			t.Stop()
+			if !ok {
+				return batch
+			}
+			batch = append(batch, o)
+		case <-t.C:
+			return batch
+		}
+	}
+	return batch
+}
+
+// execute runs one batch and answers its ops. When the transaction fails as
+// a whole for a reason no single journal explains, each op is run alone so
+// that only the culprit gets the error.
+func (s *Store) execute(batch []*op) {
+	live := batch[:0:0]
+	for _, o := range batch {
+		if err := o.ctx.Err(); err != nil {
+			o.res.Err = &ledger.Error{Kind: ledger.KindUnavailable, Reason: ledger.ReasonUnavailable, Message: "request cancelled before it was written", Err: err}
+			close(o.done)
+			continue
+		}
+		live = append(live, o)
+	}
+	if len(live) == 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), batchTimeout)
+	defer cancel()
+	var results []ledger.PostResult
+	start := time.Now()
+	attempts, err := s.runner.run(ctx, func(tx pgx.Tx) error {
+		var err error
+		results, err = s.writeBatch(ctx, tx, live)
+		return err
+	})
+	if s.opts.Metrics != nil {
+		s.opts.Metrics.BatchCommitted(len(live), attempts, time.Since(start), err)
+	}
+	if err != nil && len(live) > 1 && !retryable(err) {
+		for _, o := range live {
+			s.execute([]*op{o})
+		}
+		return
+	}
+	for i, o := range live {
+		if err != nil {
+			o.res = ledger.PostResult{Err: storeError(err)}
+		} else {
+			o.res = results[i]
+		}
+		close(o.done)
+	}
+}
+
+// storeError turns a database error into a ledger error.
+func storeError(err error) error {
+	var le *ledger.Error
+	if errors.As(err, &le) {
+		return le
+	}
+	if retryable(err) {
+		return &ledger.Error{Kind: ledger.KindUnavailable, Reason: ledger.ReasonUnavailable,
+			Message: "the ledger is busy and gave up after repeated conflicts; retry with the same idempotency key", Err: err}
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return &ledger.Error{Kind: ledger.KindInternal, Reason: ledger.ReasonInternal, Message: "database refused the write", Err: err}
+	}
+	return &ledger.Error{Kind: ledger.KindUnavailable, Reason: ledger.ReasonUnavailable,
+		Message: "could not reach the database; the journal may or may not be recorded: retry with the same idempotency key", Err: err}
+}
+
+// writeBatch is the body of one write transaction. It has no effect outside
+// the transaction and may run several times.
+func (s *Store) writeBatch(ctx context.Context, tx pgx.Tx, ops []*op) ([]ledger.PostResult, error) {
+	var last int64
+	if err := tx.QueryRow(ctx, `SELECT value FROM ledger_counters WHERE name = 'journal' FOR UPDATE`).Scan(&last); err != nil {
+		return nil, fmt.Errorf("reading the journal counter: %w", err)
+	}
+	ws := ledger.NewWorkingSet(last + 1)
+	need := newNeeds()
+
+	// Originals of reversals, and whether they were reversed already.
+	var revIDs []int64
+	for _, o := range ops {
+		if o.rev != nil {
+			revIDs = append(revIDs, o.rev.JournalID)
+		}
+	}
+	originals := map[int64]ledger.Journal{}
+	if len(revIDs) > 0 {
+		js, err := loadJournals(ctx, tx, revIDs)
+		if err != nil {
+			return nil, err
+		}
+		for _, j := range js {
+			originals[j.ID] = j
+			if j.ReversedBy != 0 {
+				ws.MarkReversed(j.ID, j.ReversedBy)
+			}
+		}
+	}
+	for _, o := range ops {
+		need.book(o.book())
+		need.key(o.book(), o.key())
+		if o.post != nil {
+			for _, p := range o.post.Postings {
+				need.posting(p)
+			}
+		} else if j, ok := originals[o.rev.JournalID]; ok {
+			for _, p := range j.Postings {
+				for _, l := range p.Legs {
+					need.posting(ledger.Posting{Item: p.Item, From: p.To, To: p.From, Lot: l.Lot})
+				}
+			}
+		}
+	}
+	if err := s.load(ctx, tx, ws, need); err != nil {
+		return nil, err
+	}
+
+	results := make([]ledger.PostResult, len(ops))
+	for i, o := range ops {
+		if o.post != nil {
+			results[i].Journal, results[i].Err = ws.Apply(*o.post)
+			continue
+		}
+		orig, ok := originals[o.rev.JournalID]
+		if !ok {
+			results[i].Err = ledger.Errorf(ledger.KindNotFound, ledger.ReasonUnknownJournal, "journal_id", "journal %d does not exist", o.rev.JournalID)
+			continue
+		}
+		results[i].Journal, results[i].Err = ws.Reverse(*o.rev, orig)
+	}
+	if len(ws.Accepted()) == 0 {
+		return results, nil
+	}
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	for i := range results {
+		if results[i].Err == nil && !results[i].Journal.Replayed {
+			results[i].Journal.CommittedAt = now
+		}
+	}
+	return results, s.write(ctx, tx, ws, ops, results, now)
+}
+
+// needs collects what a batch must load.
+type needs struct {
+	books    map[string]bool
+	items    map[ledger.ItemRef]bool
+	pairs    map[ledger.PairKey]bool
+	lots     map[ledger.ItemRef]map[string]bool
+	keys     map[[2]string]bool
+	hasWorld bool
+}
+
+func newNeeds() *needs {
+	return &needs{books: map[string]bool{}, items: map[ledger.ItemRef]bool{}, pairs: map[ledger.PairKey]bool{},
+		lots: map[ledger.ItemRef]map[string]bool{}, keys: map[[2]string]bool{}}
+}
+
+func (n *needs) book(b string) {
+	if b != "" {
+		n.books[b] = true
+	}
+}
+
+func (n *needs) key(book, key string) { n.keys[[2]string{book, key}] = true }
+
+func (n *needs) posting(p ledger.Posting) {
+	n.items[p.Item] = true
+	n.book(p.Item.Book)
+	for _, a := range []ledger.AccountRef{p.From, p.To} {
+		if a.IsWorld() {
+			n.hasWorld = true
+			continue
+		}
+		n.book(a.Book)
+		n.pairs[ledger.PairKey{Account: a, Item: p.Item}] = true
+	}
+	if p.Lot != "" {
+		m := n.lots[p.Item]
+		if m == nil {
+			m = map[string]bool{}
+			n.lots[p.Item] = m
+		}
+		m[p.Lot] = true
+	}
+}
+
+// load fills the working set: books and their accounts, world accounts,
+// items, the journals stored under the batch's keys, and the touched book
+// holdings (locked, in sorted order) with their lots.
+func (s *Store) load(ctx context.Context, tx pgx.Tx, ws *ledger.WorkingSet, n *needs) error {
+	books := sortedKeys(n.books)
+	bs, err := queryBooks(ctx, tx, `WHERE id = ANY($1)`, books)
+	if err != nil {
+		return err
+	}
+	for _, b := range bs {
+		ws.AddBook(b)
+	}
+	if n.hasWorld {
+		rows, err := tx.Query(ctx, `SELECT name FROM ledger_accounts WHERE book = ''`)
+		if err != nil {
+			return err
+		}
+		names, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			return err
+		}
+		for _, name := range names {
+			ws.AddWorldAccount(name)
+		}
+	}
+
+	var ib, ic []string
+	for it := range n.items {
+		ib, ic = append(ib, it.Book), append(ic, it.Code)
+	}
+	items, err := queryItems(ctx, tx, `WHERE (book, code) IN (SELECT * FROM unnest($1::text[], $2::text[]))`, ib, ic)
+	if err != nil {
+		return err
+	}
+	for _, it := range items {
+		ws.AddItem(it)
+	}
+
+	// Journals already stored under the batch's idempotency keys: replays.
+	var kb, kk []string
+	for k := range n.keys {
+		kb, kk = append(kb, k[0]), append(kk, k[1])
+	}
+	rows, err := tx.Query(ctx, `SELECT id, request_hash FROM ledger_journals
+		WHERE (book, idem_key) IN (SELECT * FROM unnest($1::text[], $2::text[]))`, kb, kk)
+	if err != nil {
+		return err
+	}
+	hashes := map[int64][]byte{}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		var h []byte
+		if err := rows.Scan(&id, &h); err != nil {
+			rows.Close()
+			return err
+		}
+		hashes[id] = h
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if len(ids) > 0 {
+		js, err := loadJournals(ctx, tx, ids)
+		if err != nil {
+			return err
+		}
+		for _, j := range js {
+			ws.AddExisting(j, hashes[j.ID])
+		}
+	}
+
+	// Lock the touched book holdings in a fixed order so that concurrent
+	// writers never deadlock, and load their lots.
+	pairs := make([]ledger.PairKey, 0, len(n.pairs))
+	for p := range n.pairs {
+		pairs = append(pairs, p)
+	}
+	sort.Slice(pairs, func(i, j int) bool { return pairLess(pairs[i], pairs[j]) })
+	var pib, pic, pab, pan []string
+	for _, p := range pairs {
+		pib, pic = append(pib, p.Item.Book), append(pic, p.Item.Code)
+		pab, pan = append(pab, p.Account.Book), append(pan, p.Account.Name)
+	}
+	rows, err = tx.Query(ctx, `SELECT item_book, item_code, account_book, account_name, lot, quantity::text, value::text
+		FROM ledger_holdings
+		WHERE (item_book, item_code, account_book, account_name) IN (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]))
+		  AND quantity > 0
+		ORDER BY item_book, item_code, account_book, account_name, lot
+		FOR UPDATE`, pib, pic, pab, pan)
+	if err != nil {
+		return err
+	}
+	held := map[ledger.PairKey]map[string]ledger.Amount{}
+	for rows.Next() {
+		var p ledger.PairKey
+		var lot, q, v string
+		if err := rows.Scan(&p.Item.Book, &p.Item.Code, &p.Account.Book, &p.Account.Name, &lot, &q, &v); err != nil {
+			rows.Close()
+			return err
+		}
+		m := held[p]
+		if m == nil {
+			m = map[string]ledger.Amount{}
+			held[p] = m
+		}
+		m[lot] = ledger.Amount{Quantity: decimal.RequireFromString(q), Value: decimal.RequireFromString(v)}
+		lm := n.lots[p.Item]
+		if lm == nil {
+			lm = map[string]bool{}
+			n.lots[p.Item] = lm
+		}
+		lm[lot] = true
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, p := range pairs {
+		ws.LoadPair(p, held[p])
+	}
+
+	var lb, lc, lk []string
+	for it, m := range n.lots {
+		for k := range m {
+			lb, lc, lk = append(lb, it.Book), append(lc, it.Code), append(lk, k)
+		}
+	}
+	if len(lk) > 0 {
+		lots, err := queryLots(ctx, tx, `WHERE (item_book, item_code, lot) IN (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]))`, lb, lc, lk)
+		if err != nil {
+			return err
+		}
+		for _, l := range lots {
+			ws.AddLot(l)
+		}
+	}
+	return nil
+}
+
+func pairLess(a, b ledger.PairKey) bool {
+	if a.Item.Book != b.Item.Book {
+		return a.Item.Book < b.Item.Book
+	}
+	if a.Item.Code != b.Item.Code {
+		return a.Item.Code < b.Item.Code
+	}
+	if a.Account.Book != b.Account.Book {
+		return a.Account.Book < b.Account.Book
+	}
+	return a.Account.Name < b.Account.Name
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// write stores the accepted journals and the holding, lot and day-total
+// changes, each table with one multi-row statement, in one round trip.
+func (s *Store) write(ctx context.Context, tx pgx.Tx, ws *ledger.WorkingSet, ops []*op, results []ledger.PostResult, now time.Time) error {
+	var (
+		jID                                               []int64
+		jBook, jKey, jDocT, jDocN, jMode, jPrin, jMeta    []string
+		jHash, jReqHash                                   [][]byte
+		jDate                                             []time.Time
+		jRev                                              []int64
+		jAt                                               []time.Time
+		pJ                                                []int64
+		pIdx                                              []int32
+		pIB, pIC, pFB, pFN, pTB, pTN, pQ, pU, pV, pL, pLA []string
+		lJ                                                []int64
+		lP, lI                                            []int32
+		lLot, lQ, lV                                      []string
+		bBook                                             []string
+		bJ                                                []int64
+		bDate                                             []time.Time
+		rOrig, rRev                                       []int64
+	)
+	for i, r := range results {
+		if r.Err != nil || r.Journal.Replayed {
+			continue
+		}
+		j := r.Journal
+		var reqHash []byte
+		if ops[i].post != nil {
+			reqHash = ledger.RequestHash(*ops[i].post)
+		} else {
+			reqHash = ledger.ReverseRequestHash(*ops[i].rev)
+			rOrig, rRev = append(rOrig, j.ReversalOf), append(rRev, j.ID)
+		}
+		jID, jBook, jKey, jReqHash = append(jID, j.ID), append(jBook, j.Book), append(jKey, j.IdempotencyKey), append(jReqHash, reqHash)
+		jDate, jDocT, jDocN, jMode = append(jDate, j.EffectiveDate), append(jDocT, j.Document.Type), append(jDocN, j.Document.Number), append(jMode, j.Document.TradeMode)
+		jPrin, jMeta, jRev, jAt, jHash = append(jPrin, j.Principal), append(jMeta, encodeMap(j.Metadata)), append(jRev, j.ReversalOf), append(jAt, now), append(jHash, j.Hash)
+		books := map[string]bool{j.Book: true}
+		for pi, p := range j.Postings {
+			pJ, pIdx = append(pJ, j.ID), append(pIdx, int32(pi))
+			pIB, pIC = append(pIB, p.Item.Book), append(pIC, p.Item.Code)
+			pFB, pFN, pTB, pTN = append(pFB, p.From.Book), append(pFN, p.From.Name), append(pTB, p.To.Book), append(pTN, p.To.Name)
+			pQ, pU, pV, pL, pLA = append(pQ, p.Quantity.String()), append(pU, p.Unit), append(pV, p.Value.String()), append(pL, p.Lot), append(pLA, encodeMap(p.LotAttributes))
+			for li, l := range p.Legs {
+				lJ, lP, lI = append(lJ, j.ID), append(lP, int32(pi)), append(lI, int32(li))
+				lLot, lQ, lV = append(lLot, l.Lot), append(lQ, l.Quantity.String()), append(lV, l.Value.String())
+			}
+			for _, a := range []ledger.AccountRef{p.From, p.To} {
+				if !a.IsWorld() {
+					books[a.Book] = true
+				}
+			}
+			books[p.Item.Book] = true
+		}
+		for b := range books {
+			bBook, bJ, bDate = append(bBook, b), append(bJ, j.ID), append(bDate, j.EffectiveDate)
+		}
+	}
+
+	b := &pgx.Batch{}
+	b.Queue(`INSERT INTO ledger_journals (id, book, idem_key, request_hash, effective_date, doc_type, doc_number, trade_mode, principal, metadata, reversal_of, committed_at, hash)
+		SELECT * FROM unnest($1::int8[], $2::text[], $3::text[], $4::bytea[], $5::date[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::int8[], $12::timestamptz[], $13::bytea[])`,
+		jID, jBook, jKey, jReqHash, jDate, jDocT, jDocN, jMode, jPrin, jMeta, jRev, jAt, jHash)
+	b.Queue(`INSERT INTO ledger_postings (journal_id, idx, item_book, item_code, from_book, from_name, to_book, to_name, quantity, unit, value, lot, lot_attributes)
+		SELECT * FROM unnest($1::int8[], $2::int4[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[]::numeric[], $10::text[], $11::text[]::numeric[], $12::text[], $13::text[])`,
+		pJ, pIdx, pIB, pIC, pFB, pFN, pTB, pTN, pQ, pU, pV, pL, pLA)
+	b.Queue(`INSERT INTO ledger_legs (journal_id, posting, idx, lot, quantity, value)
+		SELECT * FROM unnest($1::int8[], $2::int4[], $3::int4[], $4::text[], $5::text[]::numeric[], $6::text[]::numeric[])`,
+		lJ, lP, lI, lLot, lQ, lV)
+	b.Queue(`INSERT INTO ledger_journal_books (book, journal_id, effective_date)
+		SELECT * FROM unnest($1::text[], $2::int8[], $3::date[])`, bBook, bJ, bDate)
+	if len(rOrig) > 0 {
+		b.Queue(`INSERT INTO ledger_reversals (original_id, reversal_id) SELECT * FROM unnest($1::int8[], $2::int8[])`, rOrig, rRev)
+	}
+	if lots := ws.NewLots(); len(lots) > 0 {
+		var ib, ic, lk, la []string
+		var ed []time.Time
+		var jj []int64
+		for _, l := range lots {
+			ib, ic, lk, la = append(ib, l.Item.Book), append(ic, l.Item.Code), append(lk, l.Key), append(la, encodeMap(l.Attributes))
+			ed, jj = append(ed, l.EntryDate), append(jj, l.JournalID)
+		}
+		b.Queue(`INSERT INTO ledger_lots (item_book, item_code, lot, entry_date, journal_id, attributes)
+			SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::date[], $5::int8[], $6::text[])`, ib, ic, lk, ed, jj, la)
+	}
+	keys := make([]ledger.HoldingKey, 0, len(ws.Deltas()))
+	for k := range ws.Deltas() {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		a, b := keys[i], keys[j]
+		if pa, pb := (ledger.PairKey{Account: a.Account, Item: a.Item}), (ledger.PairKey{Account: b.Account, Item: b.Item}); pa != pb {
+			return pairLess(pa, pb)
+		}
+		return a.Lot < b.Lot
+	})
+	var hIB, hIC, hAB, hAN, hL, hQ, hV []string
+	for _, k := range keys {
+		d := ws.Deltas()[k]
+		hIB, hIC, hAB, hAN, hL = append(hIB, k.Item.Book), append(hIC, k.Item.Code), append(hAB, k.Account.Book), append(hAN, k.Account.Name), append(hL, k.Lot)
+		hQ, hV = append(hQ, d.Quantity.String()), append(hV, d.Value.String())
+	}
+	b.Queue(`INSERT INTO ledger_holdings AS h (item_book, item_code, account_book, account_name, lot, quantity, value)
+		SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]::numeric[], $7::text[]::numeric[])
+		ON CONFLICT (item_book, item_code, account_book, account_name, lot)
+		DO UPDATE SET quantity = h.quantity + excluded.quantity, value = h.value + excluded.value`,
+		hIB, hIC, hAB, hAN, hL, hQ, hV)
+	var dAB, dAN, dIB, dIC, dQI, dQO, dVI, dVO []string
+	var dDay []time.Time
+	for _, d := range ws.DayDeltas() {
+		dAB, dAN, dIB, dIC = append(dAB, d.Account.Book), append(dAN, d.Account.Name), append(dIB, d.Item.Book), append(dIC, d.Item.Code)
+		dDay = append(dDay, d.Day)
+		dQI, dQO, dVI, dVO = append(dQI, d.QuantityIn.String()), append(dQO, d.QuantityOut.String()), append(dVI, d.ValueIn.String()), append(dVO, d.ValueOut.String())
+	}
+	b.Queue(`INSERT INTO ledger_day_totals AS t (account_book, account_name, item_book, item_code, day, quantity_in, quantity_out, value_in, value_out)
+		SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::date[], $6::text[]::numeric[], $7::text[]::numeric[], $8::text[]::numeric[], $9::text[]::numeric[])
+		ON CONFLICT (account_book, account_name, item_book, item_code, day)
+		DO UPDATE SET quantity_in = t.quantity_in + excluded.quantity_in, quantity_out = t.quantity_out + excluded.quantity_out,
+		              value_in = t.value_in + excluded.value_in, value_out = t.value_out + excluded.value_out`,
+		dAB, dAN, dIB, dIC, dDay, dQI, dQO, dVI, dVO)
+	b.Queue(`UPDATE ledger_counters SET value = $1 WHERE name = 'journal'`, ws.NextID()-1)
+	return tx.SendBatch(ctx, b).Close()
+}

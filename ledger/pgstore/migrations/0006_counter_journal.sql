@@ -1,0 +1,1 @@
+INSERT INTO ledger_counters (name, value) VALUES ('journal', 0);

@@ -1,0 +1,141 @@
+package pgstore
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/zoneledger/zoneledger/ledger"
+)
+
+// ClosePeriod implements ledger.Store. The period runs from the day after the
+// previous close (or the beginning) through the given day; its digest chains
+// the hashes of the book's journals in (effective date, ID) order onto the
+// previous period's digest. A period may not end in the future.
+func (s *Store) ClosePeriod(ctx context.Context, book string, through time.Time) (ledger.Period, error) {
+	through = ledger.Day(through)
+	if through.After(ledger.Day(time.Now())) {
+		return ledger.Period{}, ledger.Errorf(ledger.KindInvalid, ledger.ReasonBadPeriod, "through",
+			"%s is in the future; a period can be closed only once it has ended", ledger.FormatDate(through))
+	}
+	var out ledger.Period
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		var closed *time.Time
+		err := tx.QueryRow(ctx, `SELECT closed_through FROM ledger_books WHERE id = $1 FOR UPDATE`, book).Scan(&closed)
+		if err == pgx.ErrNoRows {
+			return ledger.Errorf(ledger.KindNotFound, ledger.ReasonUnknownBook, "book_id", "book %q does not exist", book)
+		}
+		if err != nil {
+			return err
+		}
+		p := ledger.Period{Book: book, Through: through, PreviousDigest: []byte{}}
+		if closed != nil {
+			if !through.After(*closed) {
+				return ledger.Errorf(ledger.KindFailedPrecondition, ledger.ReasonBadPeriod, "through",
+					"book %q is already closed through %s", book, ledger.FormatDate(*closed))
+			}
+			p.From = closed.AddDate(0, 0, 1)
+			if err := tx.QueryRow(ctx, `SELECT digest FROM ledger_periods WHERE book = $1 AND through = $2`, book, *closed).Scan(&p.PreviousDigest); err != nil {
+				return fmt.Errorf("reading the previous period's digest: %w", err)
+			}
+		}
+		hashes, err := periodHashes(ctx, tx, book, p.From, through)
+		if err != nil {
+			return err
+		}
+		p.JournalCount = int64(len(hashes))
+		p.Digest = ledger.PeriodDigest(p.PreviousDigest, book, p.From, through, hashes)
+		p.ClosedAt = time.Now().UTC().Truncate(time.Microsecond)
+		if _, err := tx.Exec(ctx, `INSERT INTO ledger_periods (book, through, from_date, journal_count, digest, previous_digest, closed_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)`, book, through, nullDate(p.From), p.JournalCount, p.Digest, p.PreviousDigest, p.ClosedAt); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE ledger_books SET closed_through = $2 WHERE id = $1`, book, through); err != nil {
+			return err
+		}
+		out = p
+		return nil
+	})
+	return out, err
+}
+
+// periodHashes returns the stored hashes of a book's journals dated within
+// [from, through], in (effective date, ID) order.
+func periodHashes(ctx context.Context, q querier, book string, from, through time.Time) ([][]byte, error) {
+	rows, err := q.Query(ctx, `SELECT j.hash FROM ledger_journal_books b JOIN ledger_journals j ON j.id = b.journal_id
+		WHERE b.book = $1 AND ($2::date IS NULL OR b.effective_date >= $2) AND b.effective_date <= $3
+		ORDER BY b.effective_date, b.journal_id`, book, nullDate(from), through)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[[]byte])
+}
+
+// Periods implements ledger.Store.
+func (s *Store) Periods(ctx context.Context, book string) ([]ledger.Period, error) {
+	rows, err := s.pool.Query(ctx, `SELECT book, from_date, through, journal_count, digest, previous_digest, closed_at
+		FROM ledger_periods WHERE book = $1 ORDER BY through`, book)
+	if err != nil {
+		return nil, storeError(err)
+	}
+	ps, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (ledger.Period, error) {
+		var p ledger.Period
+		var from *time.Time
+		err := r.Scan(&p.Book, &from, &p.Through, &p.JournalCount, &p.Digest, &p.PreviousDigest, &p.ClosedAt)
+		if from != nil {
+			p.From = *from
+		}
+		return p, err
+	})
+	return ps, wrapRead(err)
+}
+
+// VerifyPeriods implements ledger.Store: every journal in a sealed period is
+// rehashed from its stored content, and every period digest recomputed and
+// checked against its chain.
+func (s *Store) VerifyPeriods(ctx context.Context, book string) ([]string, error) {
+	periods, err := s.Periods(ctx, book)
+	if err != nil {
+		return nil, err
+	}
+	var problems []string
+	prev := []byte{}
+	for _, p := range periods {
+		if !bytes.Equal(p.PreviousDigest, prev) {
+			problems = append(problems, fmt.Sprintf("period through %s: previous digest does not match the period before it", ledger.FormatDate(p.Through)))
+		}
+		rows, err := s.pool.Query(ctx, `SELECT journal_id FROM ledger_journal_books
+			WHERE book = $1 AND ($2::date IS NULL OR effective_date >= $2) AND effective_date <= $3
+			ORDER BY effective_date, journal_id`, book, nullDate(p.From), p.Through)
+		if err != nil {
+			return nil, storeError(err)
+		}
+		ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+		if err != nil {
+			return nil, storeError(err)
+		}
+		js, err := loadJournals(ctx, s.pool, ids)
+		if err != nil {
+			return nil, storeError(err)
+		}
+		hashes := make([][]byte, 0, len(js))
+		for _, j := range js {
+			h := j.ComputeHash()
+			if !bytes.Equal(h, j.Hash) {
+				problems = append(problems, fmt.Sprintf("journal %d: content does not match its recorded hash", j.ID))
+			}
+			hashes = append(hashes, h)
+		}
+		if int64(len(js)) != p.JournalCount {
+			problems = append(problems, fmt.Sprintf("period through %s: sealed %d journals, found %d", ledger.FormatDate(p.Through), p.JournalCount, len(js)))
+		}
+		if d := ledger.PeriodDigest(p.PreviousDigest, book, p.From, p.Through, hashes); !bytes.Equal(d, p.Digest) {
+			problems = append(problems, fmt.Sprintf("period through %s: digest does not match the journals", ledger.FormatDate(p.Through)))
+		}
+		prev = p.Digest
+	}
+	return problems, nil
+}

@@ -1,0 +1,385 @@
+package pgstore
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/shopspring/decimal"
+
+	"github.com/zoneledger/zoneledger/ledger"
+)
+
+// querier is what both a pool and a transaction offer.
+type querier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+const defaultLimit = 1000
+
+func limitOf(n int) int {
+	if n <= 0 || n > defaultLimit {
+		return defaultLimit
+	}
+	return n
+}
+
+func encodeMap(m map[string]string) string {
+	if len(m) == 0 {
+		return "{}"
+	}
+	b, _ := json.Marshal(m) // maps of strings always marshal; keys come out sorted
+	return string(b)
+}
+
+func decodeMap(s string) map[string]string {
+	if s == "" || s == "{}" {
+		return nil
+	}
+	var m map[string]string
+	if err := json.Unmarshal([]byte(s), &m); err != nil {
+		return map[string]string{"_undecodable": s}
+	}
+	return m
+}
+
+func dec(s string) decimal.Decimal { return decimal.RequireFromString(s) }
+
+func queryBooks(ctx context.Context, q querier, where string, args ...any) ([]ledger.Book, error) {
+	rows, err := q.Query(ctx, `SELECT b.id, b.name, b.owner, b.attributes, b.closed_through, b.created_at,
+		COALESCE((SELECT array_agg(a.name ORDER BY a.name) FROM ledger_accounts a WHERE a.book = b.id), ARRAY[]::text[])
+		FROM ledger_books b `+where, args...)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (ledger.Book, error) {
+		var b ledger.Book
+		var attrs string
+		var closed *time.Time
+		if err := r.Scan(&b.ID, &b.Name, &b.Owner, &attrs, &closed, &b.CreatedAt, &b.Accounts); err != nil {
+			return b, err
+		}
+		b.Attributes = decodeMap(attrs)
+		if closed != nil {
+			b.ClosedThrough = *closed
+		}
+		return b, nil
+	})
+}
+
+func queryItems(ctx context.Context, q querier, where string, args ...any) ([]ledger.Item, error) {
+	rows, err := q.Query(ctx, `SELECT book, code, unit, scale, name, attributes FROM ledger_items `+where, args...)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (ledger.Item, error) {
+		var it ledger.Item
+		var attrs string
+		err := r.Scan(&it.Book, &it.Code, &it.Unit, &it.Scale, &it.Name, &attrs)
+		it.Attributes = decodeMap(attrs)
+		return it, err
+	})
+}
+
+func queryLots(ctx context.Context, q querier, where string, args ...any) ([]ledger.Lot, error) {
+	rows, err := q.Query(ctx, `SELECT item_book, item_code, lot, entry_date, journal_id, attributes FROM ledger_lots `+where, args...)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (ledger.Lot, error) {
+		var l ledger.Lot
+		var attrs string
+		err := r.Scan(&l.Item.Book, &l.Item.Code, &l.Key, &l.EntryDate, &l.JournalID, &attrs)
+		l.Attributes = decodeMap(attrs)
+		return l, err
+	})
+}
+
+// loadJournals reads journals with their postings, legs and reversal links,
+// in the order of ids.
+func loadJournals(ctx context.Context, q querier, ids []int64) ([]ledger.Journal, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := q.Query(ctx, `SELECT j.id, j.book, j.idem_key, j.effective_date, j.doc_type, j.doc_number, j.trade_mode,
+		j.principal, j.metadata, j.reversal_of, j.committed_at, j.hash, COALESCE(r.reversal_id, 0)
+		FROM ledger_journals j LEFT JOIN ledger_reversals r ON r.original_id = j.id
+		WHERE j.id = ANY($1)`, ids)
+	if err != nil {
+		return nil, err
+	}
+	byID := map[int64]*ledger.Journal{}
+	for rows.Next() {
+		var j ledger.Journal
+		var meta string
+		if err := rows.Scan(&j.ID, &j.Book, &j.IdempotencyKey, &j.EffectiveDate, &j.Document.Type, &j.Document.Number,
+			&j.Document.TradeMode, &j.Principal, &meta, &j.ReversalOf, &j.CommittedAt, &j.Hash, &j.ReversedBy); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		j.Metadata = decodeMap(meta)
+		byID[j.ID] = &j
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows, err = q.Query(ctx, `SELECT journal_id, idx, item_book, item_code, from_book, from_name, to_book, to_name,
+		quantity::text, unit, value::text, lot, lot_attributes
+		FROM ledger_postings WHERE journal_id = ANY($1) ORDER BY journal_id, idx`, ids)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var jid int64
+		var idx int
+		var p ledger.Posting
+		var q, v, la string
+		if err := rows.Scan(&jid, &idx, &p.Item.Book, &p.Item.Code, &p.From.Book, &p.From.Name, &p.To.Book, &p.To.Name,
+			&q, &p.Unit, &v, &p.Lot, &la); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		p.Quantity, p.Value, p.LotAttributes = dec(q), dec(v), decodeMap(la)
+		if j := byID[jid]; j != nil {
+			j.Postings = append(j.Postings, p)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows, err = q.Query(ctx, `SELECT journal_id, posting, lot, quantity::text, value::text
+		FROM ledger_legs WHERE journal_id = ANY($1) ORDER BY journal_id, posting, idx`, ids)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var jid int64
+		var pi int
+		var l ledger.Leg
+		var q, v string
+		if err := rows.Scan(&jid, &pi, &l.Lot, &q, &v); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		l.Quantity, l.Value = dec(q), dec(v)
+		if j := byID[jid]; j != nil && pi < len(j.Postings) {
+			j.Postings[pi].Legs = append(j.Postings[pi].Legs, l)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]ledger.Journal, 0, len(ids))
+	for _, id := range ids {
+		if j := byID[id]; j != nil {
+			out = append(out, *j)
+		}
+	}
+	return out, nil
+}
+
+// GetBook implements ledger.Store.
+func (s *Store) GetBook(ctx context.Context, id string) (ledger.Book, error) {
+	bs, err := queryBooks(ctx, s.pool, `WHERE b.id = $1`, id)
+	if err != nil {
+		return ledger.Book{}, storeError(err)
+	}
+	if len(bs) == 0 {
+		return ledger.Book{}, ledger.Errorf(ledger.KindNotFound, ledger.ReasonUnknownBook, "book_id", "book %q does not exist", id)
+	}
+	return bs[0], nil
+}
+
+// ListBooks implements ledger.Store.
+func (s *Store) ListBooks(ctx context.Context, f ledger.BookFilter) ([]ledger.Book, error) {
+	bs, err := queryBooks(ctx, s.pool, `WHERE ($1 = '' OR b.owner = $1) AND b.id > $2 ORDER BY b.id LIMIT $3`, f.Owner, f.After, limitOf(f.Limit))
+	return bs, wrapRead(err)
+}
+
+// GetItem implements ledger.Store.
+func (s *Store) GetItem(ctx context.Context, ref ledger.ItemRef) (ledger.Item, error) {
+	items, err := queryItems(ctx, s.pool, `WHERE book = $1 AND code = $2`, ref.Book, ref.Code)
+	if err != nil {
+		return ledger.Item{}, storeError(err)
+	}
+	if len(items) == 0 {
+		return ledger.Item{}, ledger.Errorf(ledger.KindNotFound, ledger.ReasonUnknownItem, "item_code", "item %s is not registered", ref)
+	}
+	return items[0], nil
+}
+
+// ListItems implements ledger.Store.
+func (s *Store) ListItems(ctx context.Context, f ledger.ItemFilter) ([]ledger.Item, error) {
+	items, err := queryItems(ctx, s.pool, `WHERE book = $1 AND code > $2 ORDER BY code LIMIT $3`, f.Book, f.After, limitOf(f.Limit))
+	return items, wrapRead(err)
+}
+
+// WorldAccounts implements ledger.Store.
+func (s *Store) WorldAccounts(ctx context.Context) ([]string, error) {
+	rows, err := s.pool.Query(ctx, `SELECT name FROM ledger_accounts WHERE book = '' ORDER BY name`)
+	if err != nil {
+		return nil, storeError(err)
+	}
+	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	return names, wrapRead(err)
+}
+
+// GetJournal implements ledger.Store.
+func (s *Store) GetJournal(ctx context.Context, id int64) (ledger.Journal, error) {
+	js, err := loadJournals(ctx, s.pool, []int64{id})
+	if err != nil {
+		return ledger.Journal{}, storeError(err)
+	}
+	if len(js) == 0 {
+		return ledger.Journal{}, ledger.Errorf(ledger.KindNotFound, ledger.ReasonUnknownJournal, "journal_id", "journal %d does not exist", id)
+	}
+	return js[0], nil
+}
+
+// ListJournals implements ledger.Store.
+func (s *Store) ListJournals(ctx context.Context, f ledger.JournalFilter) ([]ledger.Journal, error) {
+	rows, err := s.pool.Query(ctx, `SELECT journal_id FROM ledger_journal_books
+		WHERE book = $1 AND journal_id > $2
+		  AND ($3::date IS NULL OR effective_date >= $3) AND ($4::date IS NULL OR effective_date <= $4)
+		ORDER BY journal_id LIMIT $5`, f.Book, f.AfterID, nullDate(f.From), nullDate(f.To), limitOf(f.Limit))
+	if err != nil {
+		return nil, storeError(err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return nil, storeError(err)
+	}
+	js, err := loadJournals(ctx, s.pool, ids)
+	return js, wrapRead(err)
+}
+
+func nullDate(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+// Balances implements ledger.Store.
+func (s *Store) Balances(ctx context.Context, q ledger.BalanceQuery) ([]ledger.Holding, error) {
+	if q.Book == "" {
+		return nil, ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "book_id", "is required")
+	}
+	var sql string
+	args := []any{q.Book, q.Account, q.Item}
+	zero := ` HAVING sum(quantity) <> 0 OR sum(value) <> 0`
+	if q.IncludeZero {
+		zero = ""
+	}
+	switch {
+	case !q.AsOf.IsZero():
+		if q.ByLot {
+			return nil, ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "by_lot", "lots are only available for current balances; leave as_of empty")
+		}
+		sql = `SELECT account_book, account_name, item_book, item_code, '' AS lot,
+			sum(quantity_in - quantity_out)::text, sum(value_in - value_out)::text
+			FROM ledger_day_totals
+			WHERE account_book = $1 AND ($2 = '' OR account_name = $2) AND ($3 = '' OR item_code = $3) AND day <= $4
+			GROUP BY account_book, account_name, item_book, item_code`
+		if !q.IncludeZero {
+			sql += ` HAVING sum(quantity_in - quantity_out) <> 0 OR sum(value_in - value_out) <> 0`
+		}
+		sql += ` ORDER BY account_name, item_book, item_code`
+		args = append(args, q.AsOf)
+	case q.ByLot:
+		sql = `SELECT account_book, account_name, item_book, item_code, lot, quantity::text, value::text
+			FROM ledger_holdings
+			WHERE account_book = $1 AND ($2 = '' OR account_name = $2) AND ($3 = '' OR item_code = $3)`
+		if !q.IncludeZero {
+			sql += ` AND (quantity <> 0 OR value <> 0)`
+		}
+		sql += ` ORDER BY account_name, item_book, item_code, lot`
+	default:
+		sql = `SELECT account_book, account_name, item_book, item_code, '' AS lot, sum(quantity)::text, sum(value)::text
+			FROM ledger_holdings
+			WHERE account_book = $1 AND ($2 = '' OR account_name = $2) AND ($3 = '' OR item_code = $3)
+			GROUP BY account_book, account_name, item_book, item_code` + zero + `
+			ORDER BY account_name, item_book, item_code`
+	}
+	rows, err := s.pool.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, storeError(err)
+	}
+	hs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (ledger.Holding, error) {
+		var h ledger.Holding
+		var qs, vs string
+		err := r.Scan(&h.Account.Book, &h.Account.Name, &h.Item.Book, &h.Item.Code, &h.Lot, &qs, &vs)
+		h.Quantity, h.Value = dec(qs), dec(vs)
+		return h, err
+	})
+	if err != nil {
+		return nil, storeError(err)
+	}
+	return s.withUnits(ctx, hs)
+}
+
+// withUnits fills in each holding's unit from its item.
+func (s *Store) withUnits(ctx context.Context, hs []ledger.Holding) ([]ledger.Holding, error) {
+	if len(hs) == 0 {
+		return hs, nil
+	}
+	units := map[ledger.ItemRef]string{}
+	for _, h := range hs {
+		units[h.Item] = ""
+	}
+	var ib, ic []string
+	for it := range units {
+		ib, ic = append(ib, it.Book), append(ic, it.Code)
+	}
+	items, err := queryItems(ctx, s.pool, `WHERE (book, code) IN (SELECT * FROM unnest($1::text[], $2::text[]))`, ib, ic)
+	if err != nil {
+		return nil, storeError(err)
+	}
+	for _, it := range items {
+		units[it.Ref()] = it.Unit
+	}
+	for i := range hs {
+		hs[i].Unit = units[hs[i].Item]
+	}
+	return hs, nil
+}
+
+// DayTotals implements ledger.Store.
+func (s *Store) DayTotals(ctx context.Context, q ledger.TotalsQuery) ([]ledger.DayTotal, error) {
+	if q.Book == "" {
+		return nil, ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "book_id", "is required")
+	}
+	rows, err := s.pool.Query(ctx, `SELECT account_book, account_name, item_book, item_code, day,
+		quantity_in::text, quantity_out::text, value_in::text, value_out::text
+		FROM ledger_day_totals
+		WHERE account_book = $1 AND ($2 = '' OR account_name = $2) AND ($3 = '' OR item_code = $3)
+		  AND ($4::date IS NULL OR day >= $4) AND ($5::date IS NULL OR day <= $5)
+		ORDER BY day, account_name, item_book, item_code`, q.Book, q.Account, q.Item, nullDate(q.From), nullDate(q.To))
+	if err != nil {
+		return nil, storeError(err)
+	}
+	ts, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (ledger.DayTotal, error) {
+		var t ledger.DayTotal
+		var qi, qo, vi, vo string
+		err := r.Scan(&t.Account.Book, &t.Account.Name, &t.Item.Book, &t.Item.Code, &t.Day, &qi, &qo, &vi, &vo)
+		t.QuantityIn, t.QuantityOut, t.ValueIn, t.ValueOut = dec(qi), dec(qo), dec(vi), dec(vo)
+		return t, err
+	})
+	return ts, wrapRead(err)
+}
+
+// Lots implements ledger.Store.
+func (s *Store) Lots(ctx context.Context, item ledger.ItemRef) ([]ledger.Lot, error) {
+	lots, err := queryLots(ctx, s.pool, `WHERE item_book = $1 AND item_code = $2 ORDER BY entry_date, journal_id, lot`, item.Book, item.Code)
+	return lots, wrapRead(err)
+}
+
+func wrapRead(err error) error {
+	if err == nil {
+		return nil
+	}
+	return storeError(fmt.Errorf("reading the ledger: %w", err))
+}

@@ -1,0 +1,165 @@
+// Package pgstore implements ledger.Store on PostgreSQL and CockroachDB.
+//
+// All ledger SQL lives here, in the subset both engines share. Writes go
+// through a batcher: concurrent Post, PostMany and Reverse calls are
+// coalesced into one SERIALIZABLE transaction that locks the touched
+// holdings in sorted order, checks each journal in arrival order with a
+// ledger.WorkingSet, writes the accepted ones with multi-row statements and
+// answers every caller after one commit.
+package pgstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/zoneledger/zoneledger/ledger"
+)
+
+// Options configure a Store.
+type Options struct {
+	// Engine selects the retry protocol. Empty means detect from
+	// SELECT version().
+	Engine Engine
+	// MaxBatch bounds how many journals one transaction carries. Default 256.
+	MaxBatch int
+	// MaxWait bounds how long the batcher lingers for more journals once it
+	// has one and the queue is empty. Default 0: a batch takes what queued up
+	// while the previous one was committing, adding no latency when idle.
+	MaxWait time.Duration
+	// MaxAttempts bounds how many times a transaction is tried. Default 10.
+	MaxAttempts int
+	// Faults injects failures, for tests. Nil in production.
+	Faults FaultInjector
+	// Metrics receives batch and retry observations. Optional.
+	Metrics Metrics
+}
+
+// Metrics receives observations of the write path.
+type Metrics interface {
+	// BatchCommitted is called after each write transaction.
+	BatchCommitted(size int, attempts int, d time.Duration, err error)
+	// Retried is called for each retried attempt.
+	Retried()
+}
+
+func (o *Options) defaults() {
+	if o.MaxBatch <= 0 {
+		o.MaxBatch = 256
+	}
+	if o.MaxAttempts <= 0 {
+		o.MaxAttempts = 10
+	}
+}
+
+// Store is a ledger.Store on PostgreSQL or CockroachDB.
+type Store struct {
+	pool   *pgxpool.Pool
+	opts   Options
+	engine Engine
+	runner txRunner
+
+	queue   chan *op
+	mu      sync.RWMutex // guards closed against sends on queue
+	closed  bool
+	stopped chan struct{}
+}
+
+var _ ledger.Store = (*Store)(nil)
+
+// Open connects to the database at url, detects the engine unless set, and
+// starts the batcher. It does not migrate; call Migrate or Migrations().Up.
+func Open(ctx context.Context, url string, opts Options) (*Store, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("parsing database URL: %w", err)
+	}
+	if cfg.MaxConns < 8 {
+		cfg.MaxConns = 8
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("connecting to the database: %w", err)
+	}
+	s, err := New(ctx, pool, opts)
+	if err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// New builds a Store on an existing pool, which it closes on Close.
+func New(ctx context.Context, pool *pgxpool.Pool, opts Options) (*Store, error) {
+	opts.defaults()
+	engine := opts.Engine
+	if engine == "" {
+		var err error
+		if engine, err = DetectEngine(ctx, pool); err != nil {
+			return nil, err
+		}
+	}
+	s := &Store{pool: pool, opts: opts, engine: engine, queue: make(chan *op, 4*opts.MaxBatch), stopped: make(chan struct{})}
+	switch engine {
+	case PostgreSQL:
+		r := &pgRunner{pool: pool, maxAttempts: opts.MaxAttempts, faults: opts.Faults}
+		if opts.Metrics != nil {
+			r.onRetry = opts.Metrics.Retried
+		}
+		s.runner = r
+	case CockroachDB:
+		if opts.Faults != nil {
+			return nil, errors.New("fault injection is only supported on PostgreSQL")
+		}
+		s.runner = &crdbRunner{pool: pool, maxRetries: opts.MaxAttempts}
+	default:
+		return nil, fmt.Errorf("unknown engine %q: use %q or %q", engine, PostgreSQL, CockroachDB)
+	}
+	go s.batchLoop()
+	return s, nil
+}
+
+// DetectEngine tells PostgreSQL from CockroachDB by SELECT version().
+func DetectEngine(ctx context.Context, pool *pgxpool.Pool) (Engine, error) {
+	var v string
+	if err := pool.QueryRow(ctx, "SELECT version()").Scan(&v); err != nil {
+		return "", fmt.Errorf("asking the database for its version: %w", err)
+	}
+	if strings.Contains(v, "CockroachDB") {
+		return CockroachDB, nil
+	}
+	return PostgreSQL, nil
+}
+
+// Engine returns the engine the store runs on.
+func (s *Store) Engine() Engine { return s.engine }
+
+// Pool returns the store's connection pool, for components that keep their
+// own tables in the same database.
+func (s *Store) Pool() *pgxpool.Pool { return s.pool }
+
+// Migrate applies the ledger's pending migrations.
+func (s *Store) Migrate(ctx context.Context) error {
+	_, err := Migrations().Up(ctx, s.pool)
+	return err
+}
+
+// Close stops accepting writes, finishes every queued and in-flight batch,
+// and closes the pool.
+func (s *Store) Close() {
+	s.mu.Lock()
+	if !s.closed {
+		s.closed = true
+		close(s.queue)
+	}
+	s.mu.Unlock()
+	<-s.stopped
+	s.pool.Close()
+}
+
+var errClosed = &ledger.Error{Kind: ledger.KindUnavailable, Reason: ledger.ReasonUnavailable, Message: "the ledger is shutting down; retry with the same idempotency key"}

@@ -1,0 +1,121 @@
+package ledger
+
+import (
+	"context"
+	"time"
+)
+
+// Store persists the ledger. Implementations enforce every invariant of the
+// package inside their write transactions by running a WorkingSet over the
+// locked holdings; see ledger/pgstore.
+type Store interface {
+	// CreateBook creates a book with its accounts. A book that already
+	// exists is refused with ReasonBookExists unless it is identical.
+	CreateBook(ctx context.Context, b Book) (Book, error)
+	// GetBook returns one book.
+	GetBook(ctx context.Context, id string) (Book, error)
+	// ListBooks returns books in ID order.
+	ListBooks(ctx context.Context, f BookFilter) ([]Book, error)
+	// AddBookAccounts adds buckets to a book; existing names are kept.
+	AddBookAccounts(ctx context.Context, book string, names []string) (Book, error)
+	// EnsureWorldAccounts creates the named world accounts if missing.
+	EnsureWorldAccounts(ctx context.Context, names []string) error
+	// WorldAccounts lists the world accounts.
+	WorldAccounts(ctx context.Context) ([]string, error)
+
+	// RegisterItems creates items; registering an identical item again is a
+	// no-op, a different unit or scale for an existing code is refused with
+	// ReasonItemConflict. All or nothing.
+	RegisterItems(ctx context.Context, items []Item) ([]Item, error)
+	// GetItem returns one item.
+	GetItem(ctx context.Context, ref ItemRef) (Item, error)
+	// ListItems returns a book's items in code order.
+	ListItems(ctx context.Context, f ItemFilter) ([]Item, error)
+
+	// Post records one journal, or returns the original one when the
+	// idempotency key was used before with the same request.
+	Post(ctx context.Context, req JournalRequest) (Journal, error)
+	// PostMany records several journals, each on its own: the result at
+	// index i answers reqs[i].
+	PostMany(ctx context.Context, reqs []JournalRequest) []PostResult
+	// Reverse records a journal that undoes another one exactly, lot by lot.
+	Reverse(ctx context.Context, req ReverseRequest) (Journal, error)
+	// GetJournal returns one journal with its postings and legs.
+	GetJournal(ctx context.Context, id int64) (Journal, error)
+	// ListJournals returns journals touching a book, in ID order.
+	ListJournals(ctx context.Context, f JournalFilter) ([]Journal, error)
+
+	// Balances returns holdings, current or as of a date.
+	Balances(ctx context.Context, q BalanceQuery) ([]Holding, error)
+	// DayTotals returns per-day in and out totals.
+	DayTotals(ctx context.Context, q TotalsQuery) ([]DayTotal, error)
+	// Lots returns the lots of an item, oldest first.
+	Lots(ctx context.Context, item ItemRef) ([]Lot, error)
+
+	// ClosePeriod closes a book's period through the given day and seals it.
+	ClosePeriod(ctx context.Context, book string, through time.Time) (Period, error)
+	// Periods lists a book's closed periods, oldest first.
+	Periods(ctx context.Context, book string) ([]Period, error)
+	// VerifyPeriods recomputes every sealed period's digest from the stored
+	// journals and returns the discrepancies found (none means intact).
+	VerifyPeriods(ctx context.Context, book string) ([]string, error)
+
+	// Close releases the store's resources after finishing in-flight writes.
+	Close()
+}
+
+// PostResult answers one request of PostMany.
+type PostResult struct {
+	Journal Journal
+	Err     error
+}
+
+// BookFilter selects books. Zero fields match everything.
+type BookFilter struct {
+	Owner string
+	// After returns books with IDs greater than it (paging).
+	After string
+	// Limit caps the result; 0 means the store's default.
+	Limit int
+}
+
+// ItemFilter selects a book's items.
+type ItemFilter struct {
+	Book  string
+	After string
+	Limit int
+}
+
+// JournalFilter selects journals touching a book.
+type JournalFilter struct {
+	Book string
+	// From and To bound the effective date, inclusive; zero is open.
+	From, To time.Time
+	// AfterID returns journals with IDs greater than it (paging).
+	AfterID int64
+	Limit   int
+}
+
+// BalanceQuery selects holdings of a book.
+type BalanceQuery struct {
+	Book string
+	// Account restricts to one of the book's accounts.
+	Account string
+	// Item restricts to one item code of the book.
+	Item string
+	// AsOf, when set, returns balances at the end of that day, computed from
+	// the per-day totals. Lots are not available as of a date.
+	AsOf time.Time
+	// ByLot splits current balances by lot.
+	ByLot bool
+	// IncludeZero keeps holdings whose quantity and value are zero.
+	IncludeZero bool
+}
+
+// TotalsQuery selects per-day totals of a book.
+type TotalsQuery struct {
+	Book     string
+	Account  string
+	Item     string
+	From, To time.Time
+}

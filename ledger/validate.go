@@ -1,0 +1,134 @@
+package ledger
+
+import (
+	"fmt"
+	"unicode/utf8"
+)
+
+// Request limits.
+const (
+	MaxPostings      = 1000
+	MaxKeyLength     = 128
+	MaxNameLength    = 128
+	MaxItemScale     = MaxQuantityScale
+	MaxMetadataItems = 64
+)
+
+// ValidateName checks an identifier-like string: non-empty, at most
+// MaxNameLength characters, no control characters.
+func ValidateName(s, field string) error {
+	if s == "" {
+		return Errorf(KindInvalid, ReasonInvalidArgument, field, "is required")
+	}
+	if utf8.RuneCountInString(s) > MaxNameLength {
+		return Errorf(KindInvalid, ReasonInvalidArgument, field, "is longer than %d characters", MaxNameLength)
+	}
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f {
+			return Errorf(KindInvalid, ReasonInvalidArgument, field, "contains a control character")
+		}
+	}
+	return nil
+}
+
+// ValidateBook checks a book definition before it is created.
+func ValidateBook(b Book) error {
+	if err := ValidateName(b.ID, "book_id"); err != nil {
+		return err
+	}
+	seen := map[string]bool{}
+	for i, a := range b.Accounts {
+		if err := ValidateName(a, fmt.Sprintf("accounts[%d]", i)); err != nil {
+			return err
+		}
+		if seen[a] {
+			return Errorf(KindInvalid, ReasonInvalidArgument, fmt.Sprintf("accounts[%d]", i), "account %q is listed twice", a)
+		}
+		seen[a] = true
+	}
+	return nil
+}
+
+// ValidateItem checks an item definition before it is registered.
+func ValidateItem(it Item, field string) error {
+	if err := ValidateName(it.Book, field+".book_id"); err != nil {
+		return err
+	}
+	if err := ValidateName(it.Code, field+".code"); err != nil {
+		return err
+	}
+	if err := ValidateName(it.Unit, field+".unit"); err != nil {
+		return err
+	}
+	if it.Scale < 0 || it.Scale > MaxItemScale {
+		return Errorf(KindInvalid, ReasonInvalidArgument, field+".scale", "must be between 0 and %d, got %d", MaxItemScale, it.Scale)
+	}
+	return nil
+}
+
+// ValidateShape checks what can be checked of a journal request without the
+// ledger's state: required fields, signs, decimal places of values, posting
+// count. Checks against items and accounts happen in WorkingSet.Apply.
+func ValidateShape(req JournalRequest) error {
+	if err := ValidateName(req.Book, "book_id"); err != nil {
+		return err
+	}
+	if req.IdempotencyKey == "" {
+		return Errorf(KindInvalid, ReasonInvalidArgument, "idempotency_key", "is required: choose a unique key per intended journal and reuse it when you retry")
+	}
+	if len(req.IdempotencyKey) > MaxKeyLength {
+		return Errorf(KindInvalid, ReasonInvalidArgument, "idempotency_key", "is longer than %d bytes", MaxKeyLength)
+	}
+	if req.EffectiveDate.IsZero() {
+		return Errorf(KindInvalid, ReasonInvalidArgument, "effective_date", "is required")
+	}
+	if len(req.Metadata) > MaxMetadataItems {
+		return Errorf(KindInvalid, ReasonInvalidArgument, "metadata", "has more than %d entries", MaxMetadataItems)
+	}
+	if len(req.Postings) == 0 {
+		return Errorf(KindInvalid, ReasonInvalidArgument, "postings", "a journal needs at least one posting")
+	}
+	if len(req.Postings) > MaxPostings {
+		return Errorf(KindInvalid, ReasonInvalidArgument, "postings", "a journal takes at most %d postings; split it", MaxPostings)
+	}
+	for i, p := range req.Postings {
+		f := fmt.Sprintf("postings[%d]", i)
+		if err := ValidateName(p.Item.Code, f+".item_code"); err != nil {
+			return err
+		}
+		if err := ValidateName(p.Item.Book, f+".item_book_id"); err != nil {
+			return err
+		}
+		if err := ValidateName(p.From.Name, f+".from.name"); err != nil {
+			return err
+		}
+		if err := ValidateName(p.To.Name, f+".to.name"); err != nil {
+			return err
+		}
+		if p.From == p.To {
+			return Errorf(KindInvalid, ReasonInvalidArgument, f+".to", "goods cannot move from %s to itself", p.From)
+		}
+		if p.From.IsWorld() && p.To.IsWorld() {
+			return Errorf(KindInvalid, ReasonInvalidArgument, f, "a posting must touch at least one book account")
+		}
+		if p.Quantity.Sign() <= 0 {
+			return Errorf(KindInvalid, ReasonNonPositiveQuantity, f+".quantity", "must be greater than zero, got %s; to undo a movement, reverse its journal", p.Quantity)
+		}
+		if p.Value.Sign() < 0 {
+			return Errorf(KindInvalid, ReasonNegativeValue, f+".value", "must not be negative, got %s", p.Value)
+		}
+		if Places(p.Value) > ValueScale {
+			return Errorf(KindInvalid, ReasonTooManyDecimals, f+".value", "money is kept to the fen (2 decimal places), got %s", p.Value)
+		}
+		if !p.From.IsWorld() && !p.Value.IsZero() {
+			return Errorf(KindInvalid, ReasonInvalidArgument, f+".value", "goods leaving a book account move at their carrying value; leave value empty")
+		}
+		if p.Unit == "" {
+			return Errorf(KindInvalid, ReasonUnitMismatch, f+".unit", "is required and must be the item's unit")
+		}
+		if len(p.Legs) != 0 {
+			return Errorf(KindInvalid, ReasonInvalidArgument, f+".legs", "are filled in by the ledger; leave them empty")
+		}
+	}
+	return nil
+}

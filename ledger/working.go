@@ -1,0 +1,558 @@
+package ledger
+
+import (
+	"bytes"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// HoldingKey identifies one holding: an item in an account, in one lot. World
+// accounts hold every item in the lot "".
+type HoldingKey struct {
+	Account AccountRef
+	Item    ItemRef
+	Lot     string
+}
+
+// PairKey identifies an item in an account, over all lots.
+type PairKey struct {
+	Account AccountRef
+	Item    ItemRef
+}
+
+// Amount is a quantity with its value.
+type Amount struct {
+	Quantity decimal.Decimal
+	Value    decimal.Decimal
+}
+
+// DayKey identifies a per-day total.
+type DayKey struct {
+	Account AccountRef
+	Item    ItemRef
+	Day     time.Time
+}
+
+// WorkingSet checks and applies a batch of journals in memory against the
+// holdings a Store has loaded and locked. It is the one place the ledger's
+// invariants are enforced: each journal is applied all-or-nothing in arrival
+// order, book holdings never go below zero, lots are taken as named or
+// oldest first, and idempotency keys are honoured within the batch.
+//
+// A Store loads every book (account, item) pair the batch touches with all
+// its lots of positive quantity (LoadPair), every book, item and account the
+// batch names, the lots it names, and the journals already stored under its
+// idempotency keys; then it calls Apply or Reverse for each request and
+// writes Accepted, Deltas, NewLots and DayDeltas.
+type WorkingSet struct {
+	nextID int64
+
+	books    map[string]Book
+	items    map[ItemRef]Item
+	accounts map[AccountRef]bool
+	lots     map[ItemRef]map[string]Lot
+	loaded   map[PairKey]bool
+	pairLots map[PairKey][]string
+	bal      map[HoldingKey]Amount
+
+	deltas   map[HoldingKey]Amount
+	days     map[DayKey]*DayTotal
+	newLots  []Lot
+	accepted []Journal
+	keys     map[keyRef]keyed
+	reversed map[int64]int64
+
+	// per-journal overlay, merged on success
+	ov ovl
+}
+
+type keyRef struct{ book, key string }
+
+type keyed struct {
+	hash    []byte
+	journal Journal
+}
+
+type ovl struct {
+	bal      map[HoldingKey]Amount
+	deltas   map[HoldingKey]Amount
+	days     map[PairKey]DayTotal
+	pairLots map[PairKey][]string
+	lots     []Lot
+}
+
+// NewWorkingSet returns an empty working set that numbers accepted journals
+// from firstID on.
+func NewWorkingSet(firstID int64) *WorkingSet {
+	return &WorkingSet{
+		nextID:   firstID,
+		books:    map[string]Book{},
+		items:    map[ItemRef]Item{},
+		accounts: map[AccountRef]bool{},
+		lots:     map[ItemRef]map[string]Lot{},
+		loaded:   map[PairKey]bool{},
+		pairLots: map[PairKey][]string{},
+		bal:      map[HoldingKey]Amount{},
+		deltas:   map[HoldingKey]Amount{},
+		days:     map[DayKey]*DayTotal{},
+		keys:     map[keyRef]keyed{},
+		reversed: map[int64]int64{},
+	}
+}
+
+// NextID is the ID the next accepted journal will get.
+func (w *WorkingSet) NextID() int64 { return w.nextID }
+
+// AddBook makes a book and its accounts known.
+func (w *WorkingSet) AddBook(b Book) {
+	w.books[b.ID] = b
+	for _, a := range b.Accounts {
+		w.accounts[In(b.ID, a)] = true
+	}
+}
+
+// AddWorldAccount makes a world account known.
+func (w *WorkingSet) AddWorldAccount(name string) { w.accounts[World(name)] = true }
+
+// AddItem makes an item known.
+func (w *WorkingSet) AddItem(it Item) { w.items[it.Ref()] = it }
+
+// AddLot makes a lot's metadata known.
+func (w *WorkingSet) AddLot(l Lot) {
+	m := w.lots[l.Item]
+	if m == nil {
+		m = map[string]Lot{}
+		w.lots[l.Item] = m
+	}
+	m[l.Key] = l
+}
+
+// LoadPair records that all lots of positive quantity of an item in a book
+// account were loaded; balances are given by lot. Call AddLot for each lot too.
+func (w *WorkingSet) LoadPair(p PairKey, lots map[string]Amount) {
+	w.loaded[p] = true
+	keys := make([]string, 0, len(lots))
+	for k, a := range lots {
+		w.bal[HoldingKey{p.Account, p.Item, k}] = a
+		keys = append(keys, k)
+	}
+	w.pairLots[p] = keys
+}
+
+// AddExisting records a journal already stored under an idempotency key, with
+// the hash of the request that created it.
+func (w *WorkingSet) AddExisting(j Journal, requestHash []byte) {
+	w.keys[keyRef{j.Book, j.IdempotencyKey}] = keyed{hash: requestHash, journal: j}
+}
+
+// MarkReversed records that journal id was already reversed by another.
+func (w *WorkingSet) MarkReversed(id, by int64) { w.reversed[id] = by }
+
+// Accepted returns the journals accepted so far, in order.
+func (w *WorkingSet) Accepted() []Journal { return w.accepted }
+
+// Deltas returns the net change of every holding the accepted journals touched.
+func (w *WorkingSet) Deltas() map[HoldingKey]Amount { return w.deltas }
+
+// NewLots returns the lots the accepted journals created.
+func (w *WorkingSet) NewLots() []Lot { return w.newLots }
+
+// DayDeltas returns the per-day totals to add, per (account, item, day).
+func (w *WorkingSet) DayDeltas() []DayTotal {
+	out := make([]DayTotal, 0, len(w.days))
+	for _, d := range w.days {
+		out = append(out, *d)
+	}
+	sort.Slice(out, func(i, j int) bool { return dayKeyLess(out[i], out[j]) })
+	return out
+}
+
+func dayKeyLess(a, b DayTotal) bool {
+	if a.Account != b.Account {
+		return a.Account.String() < b.Account.String()
+	}
+	if a.Item != b.Item {
+		return a.Item.String() < b.Item.String()
+	}
+	return a.Day.Before(b.Day)
+}
+
+// Balance returns the current balance of a holding as the working set sees it.
+func (w *WorkingSet) Balance(k HoldingKey) Amount { return w.get(k) }
+
+// Apply checks req against the working set and, when it passes, records it as
+// an accepted journal and returns it. A replayed idempotency key returns the
+// original journal with Replayed set. On error nothing changes.
+func (w *WorkingSet) Apply(req JournalRequest) (Journal, error) {
+	if err := ValidateShape(req); err != nil {
+		return Journal{}, err
+	}
+	hash := RequestHash(req)
+	if j, done, err := w.replay(req.Book, req.IdempotencyKey, hash); done {
+		return j, err
+	}
+	if _, ok := w.books[req.Book]; !ok {
+		return Journal{}, Errorf(KindNotFound, ReasonUnknownBook, "book_id", "book %q does not exist", req.Book)
+	}
+	return w.apply(req, hash, 0)
+}
+
+// Reverse checks a reversal of the stored journal orig and records it.
+func (w *WorkingSet) Reverse(req ReverseRequest, orig Journal) (Journal, error) {
+	hash := ReverseRequestHash(req)
+	if j, done, err := w.replay(req.Book, req.IdempotencyKey, hash); done {
+		return j, err
+	}
+	if orig.ReversalOf != 0 {
+		return Journal{}, Errorf(KindFailedPrecondition, ReasonInvalidArgument, "journal_id",
+			"journal %d is itself a reversal; post a new journal instead", orig.ID)
+	}
+	if by, ok := w.reversed[orig.ID]; ok {
+		return Journal{}, Errorf(KindFailedPrecondition, ReasonAlreadyReversed, "journal_id",
+			"journal %d was already reversed by journal %d", orig.ID, by)
+	}
+	jr := JournalRequest{
+		Book:           req.Book,
+		IdempotencyKey: req.IdempotencyKey,
+		EffectiveDate:  req.EffectiveDate,
+		Document:       orig.Document,
+		Principal:      req.Principal,
+		Metadata:       map[string]string{"reversal_of": fmt.Sprint(orig.ID)},
+	}
+	if req.Reason != "" {
+		jr.Metadata["reason"] = req.Reason
+	}
+	for _, p := range orig.Postings {
+		for _, l := range p.Legs {
+			rp := Posting{Item: p.Item, From: p.To, To: p.From, Quantity: l.Quantity, Unit: p.Unit}
+			if p.To.IsWorld() {
+				// Goods come back from the world into the lot they left.
+				rp.Lot, rp.Value = l.Lot, l.Value
+			} else {
+				rp.Lot = l.Lot
+			}
+			jr.Postings = append(jr.Postings, rp)
+		}
+	}
+	if err := ValidateShape(jr); err != nil {
+		return Journal{}, err
+	}
+	if _, ok := w.books[req.Book]; !ok {
+		return Journal{}, Errorf(KindNotFound, ReasonUnknownBook, "book_id", "book %q does not exist", req.Book)
+	}
+	j, err := w.apply(jr, hash, orig.ID)
+	if err != nil {
+		return Journal{}, err
+	}
+	w.reversed[orig.ID] = j.ID
+	return j, nil
+}
+
+func (w *WorkingSet) replay(book, key string, hash []byte) (Journal, bool, error) {
+	k, ok := w.keys[keyRef{book, key}]
+	if !ok {
+		return Journal{}, false, nil
+	}
+	if !bytes.Equal(k.hash, hash) {
+		return Journal{}, true, Errorf(KindConflict, ReasonIdempotencyMismatch, "idempotency_key",
+			"key %q was already used in book %q for a different request (journal %d); use a new key for a new journal", key, book, k.journal.ID)
+	}
+	j := k.journal
+	j.Replayed = true
+	return j, true, nil
+}
+
+func (w *WorkingSet) apply(req JournalRequest, hash []byte, reversalOf int64) (Journal, error) {
+	id := w.nextID
+	touched := map[string]bool{req.Book: true}
+	w.ov = ovl{bal: map[HoldingKey]Amount{}, deltas: map[HoldingKey]Amount{}, days: map[PairKey]DayTotal{}, pairLots: map[PairKey][]string{}}
+	defer func() { w.ov = ovl{} }()
+
+	postings := make([]Posting, len(req.Postings))
+	for i, p := range req.Postings {
+		f := fmt.Sprintf("postings[%d]", i)
+		it, ok := w.items[p.Item]
+		if !ok {
+			return Journal{}, Errorf(KindNotFound, ReasonUnknownItem, f+".item_code", "item %s is not registered; register it first", p.Item)
+		}
+		if p.Unit != it.Unit {
+			return Journal{}, Errorf(KindInvalid, ReasonUnitMismatch, f+".unit", "item %s is counted in %q, not %q", p.Item, it.Unit, p.Unit)
+		}
+		if Places(p.Quantity) > it.Scale {
+			return Journal{}, Errorf(KindInvalid, ReasonTooManyDecimals, f+".quantity", "item %s takes at most %d decimal places, got %s", p.Item, it.Scale, p.Quantity)
+		}
+		for _, end := range []struct {
+			a     AccountRef
+			field string
+		}{{p.From, f + ".from"}, {p.To, f + ".to"}} {
+			if !w.accounts[end.a] {
+				return Journal{}, Errorf(KindNotFound, ReasonUnknownAccount, end.field, "account %s does not exist", end.a)
+			}
+			if !end.a.IsWorld() {
+				if end.a.Book != it.Book {
+					return Journal{}, Errorf(KindInvalid, ReasonInvalidArgument, end.field, "account %s is not in book %q of item %s", end.a, it.Book, p.Item)
+				}
+				touched[end.a.Book] = true
+			}
+		}
+		out := p
+		out.LotAttributes = copyMap(p.LotAttributes)
+		if p.From.IsWorld() {
+			lot := p.Lot
+			if lot == "" {
+				lot = fmt.Sprintf("J%d-%d", id, i+1)
+			}
+			if err := w.inbound(req, id, p, lot); err != nil {
+				return Journal{}, err
+			}
+			out.Legs = []Leg{{Lot: lot, Quantity: p.Quantity, Value: p.Value}}
+		} else {
+			legs, err := w.take(p, f)
+			if err != nil {
+				return Journal{}, err
+			}
+			out.Legs = legs
+			out.Value = decimal.Zero
+			for _, l := range legs {
+				out.Value = out.Value.Add(l.Value)
+				w.addTo(p.To, p.Item, l.Lot, l.Quantity, l.Value)
+			}
+		}
+		postings[i] = out
+	}
+	for b := range touched {
+		book, ok := w.books[b]
+		if !ok {
+			return Journal{}, Errorf(KindNotFound, ReasonUnknownBook, "book_id", "book %q does not exist", b)
+		}
+		if !book.ClosedThrough.IsZero() && !req.EffectiveDate.After(book.ClosedThrough) {
+			return Journal{}, Errorf(KindFailedPrecondition, ReasonPeriodClosed, "effective_date",
+				"book %q is closed through %s; date the movement after that, or record a correction in the open period", b, FormatDate(book.ClosedThrough))
+		}
+	}
+
+	j := Journal{
+		ID:             id,
+		Book:           req.Book,
+		IdempotencyKey: req.IdempotencyKey,
+		EffectiveDate:  Day(req.EffectiveDate),
+		Document:       req.Document,
+		Principal:      req.Principal,
+		Metadata:       copyMap(req.Metadata),
+		Postings:       postings,
+		ReversalOf:     reversalOf,
+	}
+	j.Hash = j.ComputeHash()
+	w.commit(j)
+	w.keys[keyRef{req.Book, req.IdempotencyKey}] = keyed{hash: hash, journal: j}
+	w.accepted = append(w.accepted, j)
+	w.nextID++
+	return j, nil
+}
+
+// inbound adds goods entering a book account from a world account.
+func (w *WorkingSet) inbound(req JournalRequest, id int64, p Posting, lot string) error {
+	if _, ok := w.lotMeta(p.Item, lot); !ok {
+		w.ov.lots = append(w.ov.lots, Lot{
+			Item:       p.Item,
+			Key:        lot,
+			EntryDate:  Day(req.EffectiveDate),
+			JournalID:  id,
+			Attributes: copyMap(p.LotAttributes),
+		})
+	}
+	w.addTo(p.To, p.Item, lot, p.Quantity, p.Value)
+	w.addTo(p.From, p.Item, "", p.Quantity.Neg(), p.Value.Neg())
+	return nil
+}
+
+// take removes a posting's quantity from its book source account, from the
+// named lot or oldest lots first, and returns the legs with carrying values.
+func (w *WorkingSet) take(p Posting, f string) ([]Leg, error) {
+	pair := PairKey{p.From, p.Item}
+	if !w.loaded[pair] {
+		return nil, &Error{Kind: KindInternal, Reason: ReasonInternal, Message: fmt.Sprintf("store did not load holding %s %s", p.From, p.Item)}
+	}
+	var lots []string
+	if p.Lot != "" {
+		if _, ok := w.lotMeta(p.Item, p.Lot); !ok {
+			return nil, Errorf(KindNotFound, ReasonUnknownLot, f+".lot", "item %s has no lot %q", p.Item, p.Lot)
+		}
+		lots = []string{p.Lot}
+	} else {
+		lots = w.fifo(pair)
+	}
+	remaining := p.Quantity
+	available := decimal.Zero
+	var legs []Leg
+	for _, lot := range lots {
+		if remaining.IsZero() {
+			break
+		}
+		k := HoldingKey{p.From, p.Item, lot}
+		have := w.get(k)
+		if have.Quantity.Sign() <= 0 {
+			continue
+		}
+		available = available.Add(have.Quantity)
+		q := decimal.Min(have.Quantity, remaining)
+		v := have.Value
+		if q.LessThan(have.Quantity) {
+			v = RoundValue(have.Value.Mul(q).Div(have.Quantity))
+		}
+		legs = append(legs, Leg{Lot: lot, Quantity: q, Value: v})
+		w.set(k, Amount{have.Quantity.Sub(q), have.Value.Sub(v)})
+		w.delta(k, q.Neg(), v.Neg())
+		remaining = remaining.Sub(q)
+	}
+	if remaining.Sign() > 0 {
+		where := p.From.String()
+		if p.Lot != "" {
+			where += " lot " + p.Lot
+		}
+		return nil, Errorf(KindFailedPrecondition, ReasonInsufficient, f+".quantity",
+			"%s holds %s %s of item %s, the posting needs %s", where, available, p.Unit, p.Item, p.Quantity)
+	}
+	return legs, nil
+}
+
+// addTo credits a holding (debits when q is negative) and records the
+// movement in the holding's net change and its day's gross in/out totals.
+func (w *WorkingSet) addTo(a AccountRef, item ItemRef, lot string, q, v decimal.Decimal) {
+	if a.IsWorld() {
+		lot = ""
+	}
+	k := HoldingKey{a, item, lot}
+	if !a.IsWorld() {
+		pair := PairKey{a, item}
+		have, known := w.getKnown(k)
+		if !known {
+			w.ov.pairLots[pair] = append(w.pairLotsOf(pair), lot)
+		}
+		w.set(k, Amount{have.Quantity.Add(q), have.Value.Add(v)})
+	}
+	w.delta(k, q, v)
+}
+
+// delta records a signed movement of one holding in the journal's overlay.
+func (w *WorkingSet) delta(k HoldingKey, q, v decimal.Decimal) {
+	d := w.ov.deltas[k]
+	w.ov.deltas[k] = Amount{d.Quantity.Add(q), d.Value.Add(v)}
+	pk := PairKey{k.Account, k.Item}
+	t := w.ov.days[pk]
+	if q.Sign() > 0 {
+		t.QuantityIn = t.QuantityIn.Add(q)
+		t.ValueIn = t.ValueIn.Add(v)
+	} else {
+		t.QuantityOut = t.QuantityOut.Sub(q)
+		t.ValueOut = t.ValueOut.Sub(v)
+	}
+	w.ov.days[pk] = t
+}
+
+func (w *WorkingSet) get(k HoldingKey) Amount {
+	a, _ := w.getKnown(k)
+	return a
+}
+
+func (w *WorkingSet) getKnown(k HoldingKey) (Amount, bool) {
+	if a, ok := w.ov.bal[k]; ok {
+		return a, true
+	}
+	a, ok := w.bal[k]
+	return a, ok
+}
+
+func (w *WorkingSet) set(k HoldingKey, a Amount) { w.ov.bal[k] = a }
+
+func (w *WorkingSet) pairLotsOf(p PairKey) []string {
+	if l, ok := w.ov.pairLots[p]; ok {
+		return l
+	}
+	return append([]string(nil), w.pairLots[p]...)
+}
+
+func (w *WorkingSet) lotMeta(item ItemRef, key string) (Lot, bool) {
+	if l, ok := w.lots[item][key]; ok {
+		return l, true
+	}
+	for _, l := range w.ov.lots {
+		if l.Item == item && l.Key == key {
+			return l, true
+		}
+	}
+	return Lot{}, false
+}
+
+// fifo orders a pair's lots oldest first: by entry date, then creating
+// journal, then key.
+func (w *WorkingSet) fifo(p PairKey) []string {
+	keys := w.pairLotsOf(p)
+	metas := make([]Lot, len(keys))
+	for i, k := range keys {
+		m, _ := w.lotMeta(p.Item, k)
+		m.Key = k
+		metas[i] = m
+	}
+	sort.SliceStable(metas, func(i, j int) bool { return LotLess(metas[i], metas[j]) })
+	out := make([]string, len(metas))
+	for i, m := range metas {
+		out[i] = m.Key
+	}
+	return out
+}
+
+// LotLess orders lots oldest first: entry date, creating journal, key.
+func LotLess(a, b Lot) bool {
+	if !a.EntryDate.Equal(b.EntryDate) {
+		return a.EntryDate.Before(b.EntryDate)
+	}
+	if a.JournalID != b.JournalID {
+		return a.JournalID < b.JournalID
+	}
+	return a.Key < b.Key
+}
+
+// commit merges the overlay of an accepted journal into the working set.
+func (w *WorkingSet) commit(j Journal) {
+	for k, a := range w.ov.bal {
+		w.bal[k] = a
+	}
+	for k, a := range w.ov.deltas {
+		d := w.deltas[k]
+		w.deltas[k] = Amount{d.Quantity.Add(a.Quantity), d.Value.Add(a.Value)}
+	}
+	for pk, a := range w.ov.days {
+		dk := DayKey{pk.Account, pk.Item, j.EffectiveDate}
+		t := w.days[dk]
+		if t == nil {
+			t = &DayTotal{Account: pk.Account, Item: pk.Item, Day: j.EffectiveDate}
+			w.days[dk] = t
+		}
+		t.QuantityIn = t.QuantityIn.Add(a.QuantityIn)
+		t.QuantityOut = t.QuantityOut.Add(a.QuantityOut)
+		t.ValueIn = t.ValueIn.Add(a.ValueIn)
+		t.ValueOut = t.ValueOut.Add(a.ValueOut)
+	}
+	for p, l := range w.ov.pairLots {
+		w.pairLots[p] = l
+	}
+	for _, l := range w.ov.lots {
+		w.AddLot(l)
+		w.newLots = append(w.newLots, l)
+	}
+}
+
+func copyMap(m map[string]string) map[string]string {
+	if len(m) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
