@@ -27,6 +27,10 @@ const (
 	// KindUnavailable is a transient failure the caller should retry with the
 	// same idempotency key.
 	KindUnavailable
+	// KindUnauthenticated is a call without valid credentials.
+	KindUnauthenticated
+	// KindPermissionDenied is a call by a principal not allowed to make it.
+	KindPermissionDenied
 )
 
 // String returns the kind's name.
@@ -42,6 +46,10 @@ func (k Kind) String() string {
 		return "failed-precondition"
 	case KindUnavailable:
 		return "unavailable"
+	case KindUnauthenticated:
+		return "unauthenticated"
+	case KindPermissionDenied:
+		return "permission-denied"
 	default:
 		return "internal"
 	}
@@ -69,6 +77,8 @@ const (
 	ReasonAlreadyReversed     = "ALREADY_REVERSED"
 	ReasonBadPeriod           = "BAD_PERIOD"
 	ReasonUnavailable         = "UNAVAILABLE"
+	ReasonUnauthenticated     = "UNAUTHENTICATED"
+	ReasonPermissionDenied    = "PERMISSION_DENIED"
 	ReasonInternal            = "INTERNAL"
 )
 

@@ -586,17 +586,38 @@ func (s *Store) write(ctx context.Context, tx pgx.Tx, ws *ledger.WorkingSet, ops
 		}
 		return a.Lot < b.Lot
 	})
-	var hIB, hIC, hAB, hAN, hL, hQ, hV []string
+	// Book holdings are written as the absolute balances the working set
+	// computed from the locked rows, so a row is never proposed negative
+	// (PostgreSQL checks constraints on the proposed row before it sees the
+	// conflict); world holdings, which may be negative and are not locked,
+	// get their deltas added.
+	var bIB, bIC, bAB, bAN, bL, bQ, bV []string
+	var wIB, wIC, wAB, wAN, wL, wQ, wV []string
 	for _, k := range keys {
-		d := ws.Deltas()[k]
-		hIB, hIC, hAB, hAN, hL = append(hIB, k.Item.Book), append(hIC, k.Item.Code), append(hAB, k.Account.Book), append(hAN, k.Account.Name), append(hL, k.Lot)
-		hQ, hV = append(hQ, d.Quantity.String()), append(hV, d.Value.String())
+		if k.Account.IsWorld() {
+			d := ws.Deltas()[k]
+			wIB, wIC, wAB, wAN, wL = append(wIB, k.Item.Book), append(wIC, k.Item.Code), append(wAB, k.Account.Book), append(wAN, k.Account.Name), append(wL, k.Lot)
+			wQ, wV = append(wQ, d.Quantity.String()), append(wV, d.Value.String())
+			continue
+		}
+		a := ws.Balance(k)
+		bIB, bIC, bAB, bAN, bL = append(bIB, k.Item.Book), append(bIC, k.Item.Code), append(bAB, k.Account.Book), append(bAN, k.Account.Name), append(bL, k.Lot)
+		bQ, bV = append(bQ, a.Quantity.String()), append(bV, a.Value.String())
 	}
-	b.Queue(`INSERT INTO ledger_holdings AS h (item_book, item_code, account_book, account_name, lot, quantity, value)
-		SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]::numeric[], $7::text[]::numeric[])
-		ON CONFLICT (item_book, item_code, account_book, account_name, lot)
-		DO UPDATE SET quantity = h.quantity + excluded.quantity, value = h.value + excluded.value`,
-		hIB, hIC, hAB, hAN, hL, hQ, hV)
+	if len(bIB) > 0 {
+		b.Queue(`INSERT INTO ledger_holdings (item_book, item_code, account_book, account_name, lot, quantity, value)
+			SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]::numeric[], $7::text[]::numeric[])
+			ON CONFLICT (item_book, item_code, account_book, account_name, lot)
+			DO UPDATE SET quantity = excluded.quantity, value = excluded.value`,
+			bIB, bIC, bAB, bAN, bL, bQ, bV)
+	}
+	if len(wIB) > 0 {
+		b.Queue(`INSERT INTO ledger_holdings AS h (item_book, item_code, account_book, account_name, lot, quantity, value)
+			SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]::numeric[], $7::text[]::numeric[])
+			ON CONFLICT (item_book, item_code, account_book, account_name, lot)
+			DO UPDATE SET quantity = h.quantity + excluded.quantity, value = h.value + excluded.value`,
+			wIB, wIC, wAB, wAN, wL, wQ, wV)
+	}
 	var dAB, dAN, dIB, dIC, dQI, dQO, dVI, dVO []string
 	var dDay []time.Time
 	for _, d := range ws.DayDeltas() {
