@@ -1,0 +1,246 @@
+// Package server assembles the zoneledger gRPC server: the database (an
+// embedded PostgreSQL by default), migrations, the ledger store, the services,
+// authentication, metrics, health and reflection.
+package server
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials"
+	"google.golang.org/grpc/health"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/grpc/reflection"
+
+	"github.com/zoneledger/zoneledger/customs/access"
+	"github.com/zoneledger/zoneledger/customs/accessapi"
+	"github.com/zoneledger/zoneledger/ledger/ledgerapi"
+	"github.com/zoneledger/zoneledger/ledger/pgstore"
+	"github.com/zoneledger/zoneledger/ledger/pgstore/embedpg"
+	adminv1 "github.com/zoneledger/zoneledger/proto/zoneledger/admin/v1"
+	ledgerv1 "github.com/zoneledger/zoneledger/proto/zoneledger/ledger/v1"
+)
+
+// Config is everything the server needs; cmd/zoneledger fills it from flags.
+type Config struct {
+	// DataDir holds the embedded PostgreSQL cluster and the first admin
+	// token. Used when DatabaseURL is empty.
+	DataDir string
+	// DatabaseURL selects an existing PostgreSQL or CockroachDB.
+	DatabaseURL string
+	// Engine forces "postgresql" or "cockroachdb"; empty detects.
+	Engine string
+	// Listen is the gRPC address. Default 127.0.0.1:7420.
+	Listen string
+	// MetricsListen is the Prometheus HTTP address; empty disables it.
+	MetricsListen string
+	// TLSCert and TLSKey enable TLS; ClientCA additionally requires client
+	// certificates signed by it (mTLS).
+	TLSCert, TLSKey, ClientCA string
+	// MaxBatch and MaxWait bound the ledger's write batches.
+	MaxBatch int
+	MaxWait  time.Duration
+	// AuthCacheTTL is how long an authenticated token is trusted without a
+	// database lookup.
+	AuthCacheTTL time.Duration
+	Logger       *slog.Logger
+}
+
+// Server is a running zoneledger server.
+type Server struct {
+	cfg     Config
+	log     *slog.Logger
+	pg      *embedpg.Instance
+	store   *pgstore.Store
+	grpc    *grpc.Server
+	metrics *http.Server
+	lis     net.Listener
+	health  *health.Server
+	done    chan error
+	// Addr is the address gRPC listens on.
+	Addr string
+	// MetricsAddr is the address metrics are served on, if any.
+	MetricsAddr string
+	// AdminTokenFile is where the first admin token was written (embedded
+	// default only).
+	AdminTokenFile string
+	// DatabaseURL is the database in use.
+	DatabaseURL string
+}
+
+// Start brings the server up and returns once it accepts calls.
+func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
+	if cfg.Listen == "" {
+		cfg.Listen = "127.0.0.1:7420"
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	s := &Server{cfg: cfg, log: cfg.Logger, done: make(chan error, 1)}
+	defer func() {
+		if err != nil {
+			s.shutdownStorage(context.WithoutCancel(ctx))
+		}
+	}()
+
+	url := cfg.DatabaseURL
+	if url == "" {
+		if cfg.DataDir == "" {
+			cfg.DataDir = "zoneledger-data"
+		}
+		dir, err := filepath.Abs(cfg.DataDir)
+		if err != nil {
+			return nil, err
+		}
+		s.log.Info("starting embedded PostgreSQL", "data_dir", dir)
+		s.pg, err = embedpg.Start(ctx, embedpg.Config{DataDir: clusterDir(dir), Logger: s.log})
+		if err != nil {
+			return nil, fmt.Errorf("starting the embedded PostgreSQL: %w", err)
+		}
+		url = s.pg.URL("zoneledger")
+		s.AdminTokenFile = filepath.Join(dir, "admin.token")
+	}
+	s.DatabaseURL = url
+
+	m := newMetrics()
+	s.store, err = pgstore.Open(ctx, url, pgstore.Options{Engine: pgstore.Engine(cfg.Engine), MaxBatch: cfg.MaxBatch, MaxWait: cfg.MaxWait, Metrics: m})
+	if err != nil {
+		return nil, err
+	}
+	if err := Migrate(ctx, s.store.Pool()); err != nil {
+		return nil, err
+	}
+	accessStore := access.NewStore(s.store.Pool(), access.Options{CacheTTL: cfg.AuthCacheTTL})
+	if s.AdminTokenFile != "" {
+		created, err := accessStore.Bootstrap(ctx, s.AdminTokenFile)
+		if err != nil {
+			return nil, fmt.Errorf("creating the first admin token: %w", err)
+		}
+		if created {
+			s.log.Info("wrote the first admin token", "file", s.AdminTokenFile)
+		}
+	}
+
+	opts, err := s.transportOptions()
+	if err != nil {
+		return nil, err
+	}
+	authUnary, authStream := accessapi.Interceptors(accessStore)
+	valUnary, valStream := ledgerapi.ValidationInterceptors()
+	opts = append(opts,
+		grpc.ChainUnaryInterceptor(m.unary, authUnary, valUnary),
+		grpc.ChainStreamInterceptor(m.stream, authStream, valStream),
+		grpc.MaxRecvMsgSize(16<<20),
+	)
+	s.grpc = grpc.NewServer(opts...)
+	ledgerv1.RegisterLedgerServiceServer(s.grpc, ledgerapi.NewServer(s.store, guard{}))
+	adminv1.RegisterAdminServiceServer(s.grpc, accessapi.NewServer(accessStore))
+	s.health = health.NewServer()
+	healthpb.RegisterHealthServer(s.grpc, s.health)
+	reflection.Register(s.grpc)
+
+	s.lis, err = net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return nil, fmt.Errorf("listening on %s: %w (use --listen to pick another address)", cfg.Listen, err)
+	}
+	s.Addr = s.lis.Addr().String()
+	if cfg.MetricsListen != "" {
+		ml, err := net.Listen("tcp", cfg.MetricsListen)
+		if err != nil {
+			s.lis.Close()
+			return nil, fmt.Errorf("listening for metrics on %s: %w", cfg.MetricsListen, err)
+		}
+		s.MetricsAddr = ml.Addr().String()
+		mux := http.NewServeMux()
+		mux.Handle("/metrics", promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{}))
+		s.metrics = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+		go func() { _ = s.metrics.Serve(ml) }()
+	}
+	go func() { s.done <- s.grpc.Serve(s.lis) }()
+	s.health.SetServingStatus("", healthpb.HealthCheckResponse_SERVING)
+	s.log.Info("zoneledger serving", "addr", s.Addr, "metrics", s.MetricsAddr, "engine", s.store.Engine())
+	return s, nil
+}
+
+// Migrate applies every component's pending migrations.
+func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
+	if _, err := pgstore.Migrations().Up(ctx, pool); err != nil {
+		return err
+	}
+	if _, err := access.Migrations().Up(ctx, pool); err != nil {
+		return err
+	}
+	return nil
+}
+
+func (s *Server) transportOptions() ([]grpc.ServerOption, error) {
+	if s.cfg.TLSCert == "" && s.cfg.TLSKey == "" {
+		if s.cfg.ClientCA != "" {
+			return nil, errors.New("--client-ca needs --tls-cert and --tls-key")
+		}
+		return nil, nil
+	}
+	cert, err := tls.LoadX509KeyPair(s.cfg.TLSCert, s.cfg.TLSKey)
+	if err != nil {
+		return nil, fmt.Errorf("loading the TLS certificate: %w", err)
+	}
+	tc := &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	if s.cfg.ClientCA != "" {
+		pem, err := os.ReadFile(s.cfg.ClientCA)
+		if err != nil {
+			return nil, fmt.Errorf("reading the client CA: %w", err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("no certificates found in %s", s.cfg.ClientCA)
+		}
+		tc.ClientCAs, tc.ClientAuth = pool, tls.RequireAndVerifyClientCert
+	}
+	return []grpc.ServerOption{grpc.Creds(credentials.NewTLS(tc))}, nil
+}
+
+// Done yields the error that stopped serving (nil after Stop).
+func (s *Server) Done() <-chan error { return s.done }
+
+// Stop shuts down gracefully: new calls are refused, in-flight calls and
+// write batches finish, then the database closes and the embedded
+// PostgreSQL stops.
+func (s *Server) Stop(ctx context.Context) error {
+	s.health.Shutdown()
+	stopped := make(chan struct{})
+	go func() { s.grpc.GracefulStop(); close(stopped) }()
+	select {
+	case <-stopped:
+	case <-ctx.Done():
+		s.grpc.Stop()
+	}
+	if s.metrics != nil {
+		_ = s.metrics.Shutdown(ctx)
+	}
+	return s.shutdownStorage(ctx)
+}
+
+func (s *Server) shutdownStorage(ctx context.Context) error {
+	if s.store != nil {
+		s.store.Close()
+		s.store = nil
+	}
+	if s.pg != nil {
+		err := s.pg.Stop(ctx)
+		s.pg = nil
+		return err
+	}
+	return nil
+}

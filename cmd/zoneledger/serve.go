@@ -1,0 +1,65 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/zoneledger/zoneledger/cmd/zoneledger/internal/server"
+)
+
+// serverFlags binds the flags of a server Config.
+func serverFlags(cmd *cobra.Command, cfg *server.Config, logLevel *string) {
+	f := cmd.Flags()
+	f.StringVar(&cfg.DataDir, "data-dir", "zoneledger-data", "directory of the embedded PostgreSQL and the first admin token (used without --database-url)")
+	f.StringVar(&cfg.DatabaseURL, "database-url", "", "use an existing PostgreSQL (postgres://...) or CockroachDB (postgresql://...) instead of the embedded one")
+	f.StringVar(&cfg.Engine, "engine", "", "database engine: postgresql or cockroachdb (default: detected)")
+	f.StringVar(&cfg.Listen, "listen", "127.0.0.1:7420", "gRPC listen address")
+	f.StringVar(&cfg.MetricsListen, "metrics-listen", "127.0.0.1:7421", "Prometheus metrics address (empty to disable)")
+	f.StringVar(&cfg.TLSCert, "tls-cert", "", "TLS certificate file (PEM)")
+	f.StringVar(&cfg.TLSKey, "tls-key", "", "TLS private key file (PEM)")
+	f.StringVar(&cfg.ClientCA, "client-ca", "", "require client certificates signed by this CA (mTLS)")
+	f.IntVar(&cfg.MaxBatch, "max-batch", 256, "most journals in one write transaction")
+	f.DurationVar(&cfg.MaxWait, "max-wait", 0, "how long a write batch lingers for more journals (0: take what queued while the previous batch committed)")
+	f.DurationVar(&cfg.AuthCacheTTL, "auth-cache-ttl", 0, "how long an authenticated token is trusted before it is checked again (default 5s)")
+	f.StringVar(logLevel, "log-level", "info", "log level: debug, info, warn, error")
+}
+
+func serveCmd() *cobra.Command {
+	var cfg server.Config
+	var logLevel string
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Run the gRPC server",
+		Long: `Run the gRPC server. Without --database-url it starts a private PostgreSQL
+from the machine's PostgreSQL binaries, with its data under --data-dir, applies
+migrations, and writes the first admin token to <data-dir>/admin.token (mode 0600).
+SIGINT or SIGTERM stops it gracefully: in-flight calls and write batches finish,
+then PostgreSQL stops.`,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg.Logger = newLogger(logLevel)
+			ctx := cmd.Context()
+			s, err := server.Start(ctx, cfg)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(os.Stderr, "zoneledger listening on %s\n", s.Addr)
+			if s.AdminTokenFile != "" {
+				fmt.Fprintf(os.Stderr, "admin token: %s\n", s.AdminTokenFile)
+			}
+			select {
+			case <-ctx.Done():
+				cfg.Logger.Info("shutting down")
+			case err := <-s.Done():
+				cfg.Logger.Error("gRPC server stopped", "err", err)
+			}
+			sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
+			defer cancel()
+			return s.Stop(sctx)
+		},
+	}
+	serverFlags(cmd, &cfg, &logLevel)
+	return cmd
+}

@@ -1,0 +1,121 @@
+package pgstore_test
+
+import (
+	"context"
+	"fmt"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/zoneledger/zoneledger/ledger"
+	"github.com/zoneledger/zoneledger/ledger/pgstore"
+	"github.com/zoneledger/zoneledger/ledger/pgstore/embedpg"
+	"github.com/zoneledger/zoneledger/ledger/pgstore/pgtest"
+)
+
+// BenchmarkPost measures journals per second through the batching write
+// path: each journal has two postings (goods arrive from abroad into bonded,
+// and the same quantity leaves for the domestic market), so balances never
+// run out. "spread" gives each journal one of 1,000 items; "hot" sends every
+// journal to one item of one account. Run:
+//
+//	go test -run '^$' -bench BenchmarkPost -benchtime 20000x ./ledger/pgstore/
+func BenchmarkPost(b *testing.B) {
+	for _, workload := range []string{"spread", "hot"} {
+		for _, posters := range []int{1, 8, 64} {
+			b.Run(fmt.Sprintf("%s/posters=%d", workload, posters), func(b *testing.B) {
+				benchPost(b, workload, posters)
+			})
+		}
+	}
+}
+
+func benchPost(b *testing.B, workload string, posters int) {
+	s := newStore(b, pgstore.Options{})
+	ctx := context.Background()
+	const nItems = 1000
+	items := make([]ledger.Item, nItems)
+	for i := range items {
+		items[i] = ledger.Item{Book: book, Code: fmt.Sprintf("SKU%04d", i), Unit: "PCE"}
+	}
+	if _, err := s.RegisterItems(ctx, items); err != nil {
+		b.Fatal(err)
+	}
+	one := decimal.NewFromInt(1)
+	var next atomic.Int64
+	lat := make([][]time.Duration, posters)
+	b.ResetTimer()
+	start := time.Now()
+	var wg sync.WaitGroup
+	for p := 0; p < posters; p++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				n := next.Add(1)
+				if n > int64(b.N) {
+					return
+				}
+				item := items[0].Ref()
+				if workload == "spread" {
+					item = items[n%nItems].Ref()
+				}
+				r := ledger.JournalRequest{Book: book, IdempotencyKey: fmt.Sprintf("bench-%d", n), EffectiveDate: day1, Postings: []ledger.Posting{
+					{Item: item, From: abroad, To: bonded, Quantity: one, Unit: "PCE", Value: one},
+					{Item: item, From: bonded, To: dom, Quantity: one, Unit: "PCE"},
+				}}
+				t0 := time.Now()
+				if _, err := s.Post(ctx, r); err != nil {
+					b.Error(err)
+					return
+				}
+				lat[p] = append(lat[p], time.Since(t0))
+			}
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	b.StopTimer()
+	all := slices.Concat(lat...)
+	slices.Sort(all)
+	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "journals/s")
+	if len(all) > 0 {
+		b.ReportMetric(float64(all[len(all)/2].Microseconds())/1000, "p50_ms")
+		b.ReportMetric(float64(all[len(all)*99/100].Microseconds())/1000, "p99_ms")
+	}
+}
+
+// BenchmarkPgbenchBaseline runs pgbench's TPC-B (-c 8 -j 2, 15 s) against
+// the same embedded PostgreSQL the other benchmarks use, as the yardstick the
+// ledger's goals are stated in.
+func BenchmarkPgbenchBaseline(b *testing.B) {
+	dir, err := embedpg.FindBinaries()
+	if err != nil {
+		b.Skip(err)
+	}
+	pgbench := filepath.Join(dir, "pgbench")
+	url := pgtest.NewDatabase(b)
+	if out, err := exec.Command(pgbench, "-i", "-q", "-s", "10", url).CombinedOutput(); err != nil {
+		b.Fatalf("pgbench -i: %v\n%s", err, out)
+	}
+	b.ResetTimer()
+	out, err := exec.Command(pgbench, "-c", "8", "-j", "2", "-T", "15", url).CombinedOutput()
+	b.StopTimer()
+	if err != nil {
+		b.Fatalf("pgbench: %v\n%s", err, out)
+	}
+	m := regexp.MustCompile(`tps = ([0-9.]+) \(without initial connection time\)`).FindSubmatch(out)
+	if m == nil {
+		b.Fatalf("no tps in pgbench output:\n%s", out)
+	}
+	tps, _ := decimal.NewFromString(string(m[1]))
+	f, _ := tps.Float64()
+	b.ReportMetric(f, "tps")
+}
