@@ -156,9 +156,19 @@ func validationError(err error) error {
 	}
 	var msgs []string
 	for _, v := range ve.Violations {
-		msgs = append(msgs, protovalidate.FieldPathString(v.Proto.GetField())+": "+v.Proto.GetMessage())
+		msgs = append(msgs, violationField(v)+": "+v.Proto.GetMessage())
 	}
-	first := ve.Violations[0].Proto
-	return ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, protovalidate.FieldPathString(first.GetField()),
+	return ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, violationField(ve.Violations[0]),
 		"%s", strings.Join(msgs, "; "))
+}
+
+// violationField names the field of a violation. Rules that compare several
+// fields sit on the message and carry no field path; their rule IDs start
+// with the field they are about (e.g. "enterprise_id.required").
+func violationField(v *protovalidate.Violation) string {
+	if f := protovalidate.FieldPathString(v.Proto.GetField()); f != "" {
+		return f
+	}
+	id, _, _ := strings.Cut(v.Proto.GetRuleId(), ".")
+	return id
 }

@@ -3,13 +3,11 @@ package pgstore
 import (
 	"context"
 	"errors"
-	"fmt"
 	"sort"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	"github.com/shopspring/decimal"
 
 	"github.com/zoneledger/zoneledger/ledger"
 )
@@ -214,11 +212,6 @@ func storeError(err error) error {
 // writeBatch is the body of one write transaction. It has no effect outside
 // the transaction and may run several times.
 func (s *Store) writeBatch(ctx context.Context, tx pgx.Tx, ops []*op) ([]ledger.PostResult, error) {
-	var last int64
-	if err := tx.QueryRow(ctx, `SELECT value FROM ledger_counters WHERE name = 'journal' FOR UPDATE`).Scan(&last); err != nil {
-		return nil, fmt.Errorf("reading the journal counter: %w", err)
-	}
-	ws := ledger.NewWorkingSet(last + 1)
 	need := newNeeds()
 
 	// Originals of reversals, and whether they were reversed already.
@@ -236,9 +229,6 @@ func (s *Store) writeBatch(ctx context.Context, tx pgx.Tx, ops []*op) ([]ledger.
 		}
 		for _, j := range js {
 			originals[j.ID] = j
-			if j.ReversedBy != 0 {
-				ws.MarkReversed(j.ID, j.ReversedBy)
-			}
 		}
 	}
 	for _, o := range ops {
@@ -256,7 +246,8 @@ func (s *Store) writeBatch(ctx context.Context, tx pgx.Tx, ops []*op) ([]ledger.
 			}
 		}
 	}
-	if err := s.load(ctx, tx, ws, need); err != nil {
+	ws, err := s.load(ctx, tx, need, originals)
+	if err != nil {
 		return nil, err
 	}
 
@@ -329,81 +320,56 @@ func (n *needs) posting(p ledger.Posting) {
 	}
 }
 
-// load fills the working set: books and their accounts, world accounts,
-// items, the journals stored under the batch's keys, and the touched book
-// holdings (locked, in sorted order) with their lots.
-func (s *Store) load(ctx context.Context, tx pgx.Tx, ws *ledger.WorkingSet, n *needs) error {
-	books := sortedKeys(n.books)
-	bs, err := queryBooks(ctx, tx, `WHERE id = ANY($1)`, books)
-	if err != nil {
-		return err
-	}
-	for _, b := range bs {
-		ws.AddBook(b)
-	}
-	if n.hasWorld {
-		rows, err := tx.Query(ctx, `SELECT name FROM ledger_accounts WHERE book = ''`)
-		if err != nil {
-			return err
-		}
-		names, err := pgx.CollectRows(rows, pgx.RowTo[string])
-		if err != nil {
-			return err
-		}
-		for _, name := range names {
-			ws.AddWorldAccount(name)
-		}
-	}
+// load builds the working set in one round trip: the journal counter
+// (locked), the books and their accounts, world accounts, items, the journals
+// already stored under the batch's keys, and the touched book holdings with
+// their lots, locked in sorted order so that concurrent writers never
+// deadlock.
+func (s *Store) load(ctx context.Context, tx pgx.Tx, n *needs, originals map[int64]ledger.Journal) (*ledger.WorkingSet, error) {
+	var last int64
+	var books []ledger.Book
+	var worlds []string
+	var items []ledger.Item
+	var lots []ledger.Lot
+	hashes := map[int64][]byte{}
+	var existing []int64
+	held := map[ledger.PairKey]map[string]ledger.Amount{}
 
+	b := &pgx.Batch{}
+	b.Queue(`SELECT value FROM ledger_counters WHERE name = 'journal' FOR UPDATE`).QueryRow(func(r pgx.Row) error {
+		return r.Scan(&last)
+	})
+	queueBooks(b, &books, `WHERE b.id = ANY($1)`, sortedKeys(n.books))
+	if n.hasWorld {
+		b.Queue(`SELECT name FROM ledger_accounts WHERE book = ''`).Query(func(rows pgx.Rows) error {
+			var err error
+			worlds, err = pgx.CollectRows(rows, pgx.RowTo[string])
+			return err
+		})
+	}
 	var ib, ic []string
 	for it := range n.items {
 		ib, ic = append(ib, it.Book), append(ic, it.Code)
 	}
-	items, err := queryItems(ctx, tx, `WHERE (book, code) IN (SELECT * FROM unnest($1::text[], $2::text[]))`, ib, ic)
-	if err != nil {
-		return err
-	}
-	for _, it := range items {
-		ws.AddItem(it)
-	}
-
-	// Journals already stored under the batch's idempotency keys: replays.
+	queueItems(b, &items, `WHERE (book, code) IN (SELECT * FROM unnest($1::text[], $2::text[]))`, ib, ic)
 	var kb, kk []string
 	for k := range n.keys {
 		kb, kk = append(kb, k[0]), append(kk, k[1])
 	}
-	rows, err := tx.Query(ctx, `SELECT id, request_hash FROM ledger_journals
-		WHERE (book, idem_key) IN (SELECT * FROM unnest($1::text[], $2::text[]))`, kb, kk)
-	if err != nil {
-		return err
-	}
-	hashes := map[int64][]byte{}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		var h []byte
-		if err := rows.Scan(&id, &h); err != nil {
-			rows.Close()
-			return err
+	b.Queue(`SELECT id, request_hash FROM ledger_journals
+		WHERE (book, idem_key) IN (SELECT * FROM unnest($1::text[], $2::text[]))`, kb, kk).Query(func(rows pgx.Rows) error {
+		for rows.Next() {
+			var id int64
+			var h []byte
+			if err := rows.Scan(&id, &h); err != nil {
+				return err
+			}
+			hashes[id] = h
+			existing = append(existing, id)
 		}
-		hashes[id] = h
-		ids = append(ids, id)
-	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	if len(ids) > 0 {
-		js, err := loadJournals(ctx, tx, ids)
-		if err != nil {
-			return err
-		}
-		for _, j := range js {
-			ws.AddExisting(j, hashes[j.ID])
-		}
-	}
+		return rows.Err()
+	})
 
-	// Lock the touched book holdings in a fixed order so that concurrent
-	// writers never deadlock, and load their lots.
 	pairs := make([]ledger.PairKey, 0, len(n.pairs))
 	for p := range n.pairs {
 		pairs = append(pairs, p)
@@ -414,43 +380,33 @@ func (s *Store) load(ctx context.Context, tx pgx.Tx, ws *ledger.WorkingSet, n *n
 		pib, pic = append(pib, p.Item.Book), append(pic, p.Item.Code)
 		pab, pan = append(pab, p.Account.Book), append(pan, p.Account.Name)
 	}
-	rows, err = tx.Query(ctx, `SELECT item_book, item_code, account_book, account_name, lot, quantity::text, value::text
-		FROM ledger_holdings
-		WHERE (item_book, item_code, account_book, account_name) IN (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]))
-		  AND quantity > 0
-		ORDER BY item_book, item_code, account_book, account_name, lot
-		FOR UPDATE`, pib, pic, pab, pan)
-	if err != nil {
-		return err
-	}
-	held := map[ledger.PairKey]map[string]ledger.Amount{}
-	for rows.Next() {
-		var p ledger.PairKey
-		var lot, q, v string
-		if err := rows.Scan(&p.Item.Book, &p.Item.Code, &p.Account.Book, &p.Account.Name, &lot, &q, &v); err != nil {
-			rows.Close()
-			return err
+	b.Queue(`SELECT h.item_book, h.item_code, h.account_book, h.account_name, h.lot, h.quantity::text, h.value::text,
+			l.entry_date, l.journal_id, l.attributes
+		FROM ledger_holdings h
+		JOIN ledger_lots l ON l.item_book = h.item_book AND l.item_code = h.item_code AND l.lot = h.lot
+		WHERE (h.item_book, h.item_code, h.account_book, h.account_name) IN (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]))
+		  AND h.quantity > 0
+		ORDER BY h.item_book, h.item_code, h.account_book, h.account_name, h.lot
+		FOR UPDATE OF h`, pib, pic, pab, pan).Query(func(rows pgx.Rows) error {
+		for rows.Next() {
+			var p ledger.PairKey
+			var l ledger.Lot
+			var q, v, attrs string
+			if err := rows.Scan(&p.Item.Book, &p.Item.Code, &p.Account.Book, &p.Account.Name, &l.Key, &q, &v,
+				&l.EntryDate, &l.JournalID, &attrs); err != nil {
+				return err
+			}
+			l.Item, l.Attributes = p.Item, decodeMap(attrs)
+			lots = append(lots, l)
+			m := held[p]
+			if m == nil {
+				m = map[string]ledger.Amount{}
+				held[p] = m
+			}
+			m[l.Key] = ledger.Amount{Quantity: dec(q), Value: dec(v)}
 		}
-		m := held[p]
-		if m == nil {
-			m = map[string]ledger.Amount{}
-			held[p] = m
-		}
-		m[lot] = ledger.Amount{Quantity: decimal.RequireFromString(q), Value: decimal.RequireFromString(v)}
-		lm := n.lots[p.Item]
-		if lm == nil {
-			lm = map[string]bool{}
-			n.lots[p.Item] = lm
-		}
-		lm[lot] = true
-	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	for _, p := range pairs {
-		ws.LoadPair(p, held[p])
-	}
-
+		return rows.Err()
+	})
 	var lb, lc, lk []string
 	for it, m := range n.lots {
 		for k := range m {
@@ -458,15 +414,43 @@ func (s *Store) load(ctx context.Context, tx pgx.Tx, ws *ledger.WorkingSet, n *n
 		}
 	}
 	if len(lk) > 0 {
-		lots, err := queryLots(ctx, tx, `WHERE (item_book, item_code, lot) IN (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]))`, lb, lc, lk)
-		if err != nil {
-			return err
-		}
-		for _, l := range lots {
-			ws.AddLot(l)
+		queueLots(b, &lots, `WHERE (item_book, item_code, lot) IN (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]))`, lb, lc, lk)
+	}
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		return nil, err
+	}
+
+	ws := ledger.NewWorkingSet(last + 1)
+	for _, bk := range books {
+		ws.AddBook(bk)
+	}
+	for _, w := range worlds {
+		ws.AddWorldAccount(w)
+	}
+	for _, it := range items {
+		ws.AddItem(it)
+	}
+	for _, l := range lots {
+		ws.AddLot(l)
+	}
+	for _, p := range pairs {
+		ws.LoadPair(p, held[p])
+	}
+	for _, j := range originals {
+		if j.ReversedBy != 0 {
+			ws.MarkReversed(j.ID, j.ReversedBy)
 		}
 	}
-	return nil
+	if len(existing) > 0 { // replays: rare, only after a lost answer
+		js, err := loadJournals(ctx, tx, existing)
+		if err != nil {
+			return nil, err
+		}
+		for _, j := range js {
+			ws.AddExisting(j, hashes[j.ID])
+		}
+	}
+	return ws, nil
 }
 
 func pairLess(a, b ledger.PairKey) bool {

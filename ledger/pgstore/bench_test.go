@@ -3,6 +3,7 @@ package pgstore_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -96,11 +97,10 @@ func benchPost(b *testing.B, workload string, posters int) {
 // the same embedded PostgreSQL the other benchmarks use, as the yardstick the
 // ledger's goals are stated in.
 func BenchmarkPgbenchBaseline(b *testing.B) {
-	dir, err := embedpg.FindBinaries()
+	pgbench, err := findPgbench()
 	if err != nil {
 		b.Skip(err)
 	}
-	pgbench := filepath.Join(dir, "pgbench")
 	url := pgtest.NewDatabase(b)
 	if out, err := exec.Command(pgbench, "-i", "-q", "-s", "10", url).CombinedOutput(); err != nil {
 		b.Fatalf("pgbench -i: %v\n%s", err, out)
@@ -118,4 +118,23 @@ func BenchmarkPgbenchBaseline(b *testing.B) {
 	tps, _ := decimal.NewFromString(string(m[1]))
 	f, _ := tps.Float64()
 	b.ReportMetric(f, "tps")
+}
+
+// findPgbench looks for pgbench beside the server binaries, then in
+// Debian's versioned directories, then on PATH.
+func findPgbench() (string, error) {
+	if dir, err := embedpg.FindBinaries(); err == nil {
+		if p := filepath.Join(dir, "pgbench"); fileExists(p) {
+			return p, nil
+		}
+	}
+	if m, _ := filepath.Glob("/usr/lib/postgresql/*/bin/pgbench"); len(m) > 0 {
+		return m[len(m)-1], nil
+	}
+	return exec.LookPath("pgbench")
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
 }

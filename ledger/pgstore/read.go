@@ -48,13 +48,28 @@ func decodeMap(s string) map[string]string {
 
 func dec(s string) decimal.Decimal { return decimal.RequireFromString(s) }
 
+const selectBooks = `SELECT b.id, b.name, b.owner, b.attributes, b.closed_through, b.created_at,
+	COALESCE((SELECT array_agg(a.name ORDER BY a.name) FROM ledger_accounts a WHERE a.book = b.id), ARRAY[]::text[])
+	FROM ledger_books b `
+
 func queryBooks(ctx context.Context, q querier, where string, args ...any) ([]ledger.Book, error) {
-	rows, err := q.Query(ctx, `SELECT b.id, b.name, b.owner, b.attributes, b.closed_through, b.created_at,
-		COALESCE((SELECT array_agg(a.name ORDER BY a.name) FROM ledger_accounts a WHERE a.book = b.id), ARRAY[]::text[])
-		FROM ledger_books b `+where, args...)
+	rows, err := q.Query(ctx, selectBooks+where, args...)
 	if err != nil {
 		return nil, err
 	}
+	return collectBooks(rows)
+}
+
+// queueBooks queues a books query on a batch, collecting into out.
+func queueBooks(b *pgx.Batch, out *[]ledger.Book, where string, args ...any) {
+	b.Queue(selectBooks+where, args...).Query(func(rows pgx.Rows) error {
+		var err error
+		*out, err = collectBooks(rows)
+		return err
+	})
+}
+
+func collectBooks(rows pgx.Rows) ([]ledger.Book, error) {
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (ledger.Book, error) {
 		var b ledger.Book
 		var attrs string
@@ -70,11 +85,25 @@ func queryBooks(ctx context.Context, q querier, where string, args ...any) ([]le
 	})
 }
 
+const selectItems = `SELECT book, code, unit, scale, name, attributes FROM ledger_items `
+
 func queryItems(ctx context.Context, q querier, where string, args ...any) ([]ledger.Item, error) {
-	rows, err := q.Query(ctx, `SELECT book, code, unit, scale, name, attributes FROM ledger_items `+where, args...)
+	rows, err := q.Query(ctx, selectItems+where, args...)
 	if err != nil {
 		return nil, err
 	}
+	return collectItems(rows)
+}
+
+func queueItems(b *pgx.Batch, out *[]ledger.Item, where string, args ...any) {
+	b.Queue(selectItems+where, args...).Query(func(rows pgx.Rows) error {
+		var err error
+		*out, err = collectItems(rows)
+		return err
+	})
+}
+
+func collectItems(rows pgx.Rows) ([]ledger.Item, error) {
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (ledger.Item, error) {
 		var it ledger.Item
 		var attrs string
@@ -84,11 +113,26 @@ func queryItems(ctx context.Context, q querier, where string, args ...any) ([]le
 	})
 }
 
+const selectLots = `SELECT item_book, item_code, lot, entry_date, journal_id, attributes FROM ledger_lots `
+
 func queryLots(ctx context.Context, q querier, where string, args ...any) ([]ledger.Lot, error) {
-	rows, err := q.Query(ctx, `SELECT item_book, item_code, lot, entry_date, journal_id, attributes FROM ledger_lots `+where, args...)
+	rows, err := q.Query(ctx, selectLots+where, args...)
 	if err != nil {
 		return nil, err
 	}
+	return collectLots(rows)
+}
+
+// queueLots queues a lots query on a batch, appending to out.
+func queueLots(b *pgx.Batch, out *[]ledger.Lot, where string, args ...any) {
+	b.Queue(selectLots+where, args...).Query(func(rows pgx.Rows) error {
+		lots, err := collectLots(rows)
+		*out = append(*out, lots...)
+		return err
+	})
+}
+
+func collectLots(rows pgx.Rows) ([]ledger.Lot, error) {
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (ledger.Lot, error) {
 		var l ledger.Lot
 		var attrs string

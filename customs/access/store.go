@@ -1,0 +1,178 @@
+package access
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/zoneledger/zoneledger/ledger"
+	"github.com/zoneledger/zoneledger/ledger/pgstore/migrate"
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// Migrations returns the schema migrations of the access tables (component
+// "access").
+func Migrations() migrate.Set {
+	set, err := migrate.Load("access", migrationFiles, "migrations")
+	if err != nil {
+		panic(err) // the embedded files are fixed at build time; tests catch this
+	}
+	return set
+}
+
+// DefaultCacheTTL is how long a successful Authenticate is remembered when
+// Options.CacheTTL is zero.
+const DefaultCacheTTL = 5 * time.Second
+
+// maxTxAttempts bounds the attempts of one write transaction.
+const maxTxAttempts = 10
+
+// maxCacheEntries bounds the authentication cache; beyond it, expired
+// entries are swept and, if that is not enough, the cache is emptied.
+const maxCacheEntries = 10000
+
+// Options configure a Store.
+type Options struct {
+	// CacheTTL is how long a successful Authenticate is cached in memory.
+	// Zero means DefaultCacheTTL; a negative value disables the cache. Other
+	// server processes on the same database see a revocation or a disabled
+	// principal only once their cached entry is older than CacheTTL.
+	CacheTTL time.Duration
+	// Now is the clock, for tests; nil means time.Now.
+	Now func() time.Time
+}
+
+// Store keeps principals and tokens in PostgreSQL or CockroachDB. It is safe
+// for concurrent use.
+type Store struct {
+	pool *pgxpool.Pool
+	ttl  time.Duration
+	now  func() time.Time
+
+	mu    sync.RWMutex
+	cache map[[32]byte]cacheEntry // SHA-256 of a token -> what it authenticated
+	gen   uint64                  // bumped on every invalidation
+}
+
+// cacheEntry is a successful authentication.
+type cacheEntry struct {
+	principal    Principal
+	tokenID      string
+	tokenExpires time.Time // zero: never
+	until        time.Time // end of the entry's TTL
+}
+
+// NewStore returns a Store on pool. Call Migrate (or apply Migrations)
+// before using it.
+func NewStore(pool *pgxpool.Pool, opts Options) *Store {
+	s := &Store{pool: pool, ttl: opts.CacheTTL, now: opts.Now, cache: map[[32]byte]cacheEntry{}}
+	if s.ttl == 0 {
+		s.ttl = DefaultCacheTTL
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	return s
+}
+
+// Migrate applies the access migrations not yet applied.
+func (s *Store) Migrate(ctx context.Context) error {
+	_, err := Migrations().Up(ctx, s.pool)
+	return err
+}
+
+// clock returns the current time as the database stores it (UTC,
+// microseconds), so that values written and read back compare equal.
+func (s *Store) clock() time.Time {
+	return s.now().UTC().Truncate(time.Microsecond)
+}
+
+// querier is what both a pool and a transaction offer.
+type querier interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// inTx runs fn in a SERIALIZABLE transaction, retried from a new BEGIN with
+// jittered backoff when it fails with a serialization failure (40001), a
+// deadlock (40P01) or a unique violation (23505: a concurrent insert of the
+// same key; the next attempt sees the row). The COMMIT error is checked, so
+// a write refused at COMMIT is retried, never reported as done. Retrying
+// the whole transaction is correct on CockroachDB too. fn must have no
+// effects outside the transaction: it may run several times.
+func (s *Store) inTx(ctx context.Context, fn func(pgx.Tx) error) error {
+	backoff := time.Millisecond
+	for attempt := 1; ; attempt++ {
+		err := s.txOnce(ctx, fn)
+		if err == nil {
+			return nil
+		}
+		if !retryable(err) || attempt >= maxTxAttempts {
+			return dbError(err)
+		}
+		select {
+		case <-time.After(backoff/2 + rand.N(backoff)):
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		if backoff < 100*time.Millisecond {
+			backoff *= 2
+		}
+	}
+}
+
+func (s *Store) txOnce(ctx context.Context, fn func(pgx.Tx) error) (err error) {
+	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.Serializable})
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			_ = tx.Rollback(context.WithoutCancel(ctx))
+		}
+	}()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit(ctx)
+}
+
+func retryable(err error) bool {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch pe.Code {
+		case "40001", "40P01", "23505":
+			return true
+		}
+	}
+	return false
+}
+
+// dbError passes ledger and context errors through and turns database
+// failures into ledger errors that say what to do.
+func dbError(err error) error {
+	var le *ledger.Error
+	if err == nil || errors.As(err, &le) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	if retryable(err) {
+		return &ledger.Error{Kind: ledger.KindUnavailable, Reason: ledger.ReasonUnavailable,
+			Message: "the access tables are busy and the change gave up after repeated conflicts; retry", Err: err}
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return &ledger.Error{Kind: ledger.KindInternal, Reason: ledger.ReasonInternal, Message: "database refused the access query", Err: err}
+	}
+	return &ledger.Error{Kind: ledger.KindUnavailable, Reason: ledger.ReasonUnavailable,
+		Message: "could not reach the database; a change in flight may or may not have been made: check, then retry", Err: err}
+}
