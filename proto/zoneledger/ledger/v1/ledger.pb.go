@@ -2960,6 +2960,229 @@ func (x *VerifyPeriodsResponse) GetProblems() []string {
 	return nil
 }
 
+// PostJournalsRequest carries several journals.
+type PostJournalsRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Journals      []*PostJournalRequest  `protobuf:"bytes,1,rep,name=journals,proto3" json:"journals,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PostJournalsRequest) Reset() {
+	*x = PostJournalsRequest{}
+	mi := &file_zoneledger_ledger_v1_ledger_proto_msgTypes[44]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PostJournalsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PostJournalsRequest) ProtoMessage() {}
+
+func (x *PostJournalsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_ledger_v1_ledger_proto_msgTypes[44]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PostJournalsRequest.ProtoReflect.Descriptor instead.
+func (*PostJournalsRequest) Descriptor() ([]byte, []int) {
+	return file_zoneledger_ledger_v1_ledger_proto_rawDescGZIP(), []int{44}
+}
+
+func (x *PostJournalsRequest) GetJournals() []*PostJournalRequest {
+	if x != nil {
+		return x.Journals
+	}
+	return nil
+}
+
+// PostJournalsResponse answers each journal of a PostJournalsRequest.
+type PostJournalsResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Results       []*PostJournalResult   `protobuf:"bytes,1,rep,name=results,proto3" json:"results,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PostJournalsResponse) Reset() {
+	*x = PostJournalsResponse{}
+	mi := &file_zoneledger_ledger_v1_ledger_proto_msgTypes[45]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PostJournalsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PostJournalsResponse) ProtoMessage() {}
+
+func (x *PostJournalsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_ledger_v1_ledger_proto_msgTypes[45]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PostJournalsResponse.ProtoReflect.Descriptor instead.
+func (*PostJournalsResponse) Descriptor() ([]byte, []int) {
+	return file_zoneledger_ledger_v1_ledger_proto_rawDescGZIP(), []int{45}
+}
+
+func (x *PostJournalsResponse) GetResults() []*PostJournalResult {
+	if x != nil {
+		return x.Results
+	}
+	return nil
+}
+
+// PostJournalResult is either a journal or the error that refused it.
+type PostJournalResult struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Journal       *Journal               `protobuf:"bytes,1,opt,name=journal,proto3" json:"journal,omitempty"`
+	Replayed      bool                   `protobuf:"varint,2,opt,name=replayed,proto3" json:"replayed,omitempty"`
+	Error         *JournalError          `protobuf:"bytes,3,opt,name=error,proto3" json:"error,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PostJournalResult) Reset() {
+	*x = PostJournalResult{}
+	mi := &file_zoneledger_ledger_v1_ledger_proto_msgTypes[46]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PostJournalResult) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PostJournalResult) ProtoMessage() {}
+
+func (x *PostJournalResult) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_ledger_v1_ledger_proto_msgTypes[46]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PostJournalResult.ProtoReflect.Descriptor instead.
+func (*PostJournalResult) Descriptor() ([]byte, []int) {
+	return file_zoneledger_ledger_v1_ledger_proto_rawDescGZIP(), []int{46}
+}
+
+func (x *PostJournalResult) GetJournal() *Journal {
+	if x != nil {
+		return x.Journal
+	}
+	return nil
+}
+
+func (x *PostJournalResult) GetReplayed() bool {
+	if x != nil {
+		return x.Replayed
+	}
+	return false
+}
+
+func (x *PostJournalResult) GetError() *JournalError {
+	if x != nil {
+		return x.Error
+	}
+	return nil
+}
+
+// JournalError is why one journal of a batch was refused.
+type JournalError struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// code is the gRPC code name the error would have alone, e.g. "FAILED_PRECONDITION".
+	Code string `protobuf:"bytes,1,opt,name=code,proto3" json:"code,omitempty"`
+	// reason is the stable reason, e.g. "INSUFFICIENT_QUANTITY".
+	Reason string `protobuf:"bytes,2,opt,name=reason,proto3" json:"reason,omitempty"`
+	// field is the request field at fault, relative to the journal.
+	Field         string `protobuf:"bytes,3,opt,name=field,proto3" json:"field,omitempty"`
+	Message       string `protobuf:"bytes,4,opt,name=message,proto3" json:"message,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *JournalError) Reset() {
+	*x = JournalError{}
+	mi := &file_zoneledger_ledger_v1_ledger_proto_msgTypes[47]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *JournalError) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*JournalError) ProtoMessage() {}
+
+func (x *JournalError) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_ledger_v1_ledger_proto_msgTypes[47]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use JournalError.ProtoReflect.Descriptor instead.
+func (*JournalError) Descriptor() ([]byte, []int) {
+	return file_zoneledger_ledger_v1_ledger_proto_rawDescGZIP(), []int{47}
+}
+
+func (x *JournalError) GetCode() string {
+	if x != nil {
+		return x.Code
+	}
+	return ""
+}
+
+func (x *JournalError) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+func (x *JournalError) GetField() string {
+	if x != nil {
+		return x.Field
+	}
+	return ""
+}
+
+func (x *JournalError) GetMessage() string {
+	if x != nil {
+		return x.Message
+	}
+	return ""
+}
+
 var File_zoneledger_ledger_v1_ledger_proto protoreflect.FileDescriptor
 
 const file_zoneledger_ledger_v1_ledger_proto_rawDesc = "" +
@@ -3127,7 +3350,7 @@ const file_zoneledger_ledger_v1_ledger_proto_rawDesc = "" +
 	"\n" +
 	"journal_id\x18\x01 \x01(\x03B\a\xbaH\x04\"\x02 \x00R\tjournalId\"M\n" +
 	"\x12GetJournalResponse\x127\n" +
-	"\ajournal\x18\x01 \x01(\v2\x1d.zoneledger.ledger.v1.JournalR\ajournal\"\xbb\x03\n" +
+	"\ajournal\x18\x01 \x01(\v2\x1d.zoneledger.ledger.v1.JournalR\ajournal\"\xce\x03\n" +
 	"\x13ListJournalsRequest\x12D\n" +
 	"\abook_id\x18\x01 \x01(\tB+\xbaH(\xc8\x01\x01r#\x10\x01\x18@2\x1d^[A-Za-z0-9][A-Za-z0-9._:-]*$R\x06bookId\x12C\n" +
 	"\tfrom_date\x18\x02 \x01(\tB&\xbaH#\xd8\x01\x01r\x1e2\x1c^[0-9]{4}-[0-9]{2}-[0-9]{2}$R\bfromDate\x12?\n" +
@@ -3135,19 +3358,17 @@ const file_zoneledger_ledger_v1_ledger_proto_rawDesc = "" +
 	"\tpage_size\x18\x04 \x01(\x05B\n" +
 	"\xbaH\a\x1a\x05\x18\xe8\a(\x00R\bpageSize\x12'\n" +
 	"\n" +
-	"page_token\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\x80\bR\tpageToken:\x85\x01\xbaH\x81\x01\x1a\x7f\n" +
-	"\n" +
-	"date_range\x12#from_date must not be after to_date\x1aLthis.from_date == '' || this.to_date == '' || this.from_date <= this.to_date\"y\n" +
+	"page_token\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\x80\bR\tpageToken:\x98\x01\xbaH\x94\x01\x1a\x91\x01\n" +
+	"\x1cto_date.not_before_from_date\x12#from_date must not be after to_date\x1aLthis.from_date == '' || this.to_date == '' || this.from_date <= this.to_date\"y\n" +
 	"\x14ListJournalsResponse\x129\n" +
 	"\bjournals\x18\x01 \x03(\v2\x1d.zoneledger.ledger.v1.JournalR\bjournals\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x9e\x03\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xb1\x03\n" +
 	"\x15StreamJournalsRequest\x12D\n" +
 	"\abook_id\x18\x01 \x01(\tB+\xbaH(\xc8\x01\x01r#\x10\x01\x18@2\x1d^[A-Za-z0-9][A-Za-z0-9._:-]*$R\x06bookId\x12C\n" +
 	"\tfrom_date\x18\x02 \x01(\tB&\xbaH#\xd8\x01\x01r\x1e2\x1c^[0-9]{4}-[0-9]{2}-[0-9]{2}$R\bfromDate\x12?\n" +
 	"\ato_date\x18\x03 \x01(\tB&\xbaH#\xd8\x01\x01r\x1e2\x1c^[0-9]{4}-[0-9]{2}-[0-9]{2}$R\x06toDate\x121\n" +
-	"\x10after_journal_id\x18\x04 \x01(\x03B\a\xbaH\x04\"\x02(\x00R\x0eafterJournalId:\x85\x01\xbaH\x81\x01\x1a\x7f\n" +
-	"\n" +
-	"date_range\x12#from_date must not be after to_date\x1aLthis.from_date == '' || this.to_date == '' || this.from_date <= this.to_date\"Q\n" +
+	"\x10after_journal_id\x18\x04 \x01(\x03B\a\xbaH\x04\"\x02(\x00R\x0eafterJournalId:\x98\x01\xbaH\x94\x01\x1a\x91\x01\n" +
+	"\x1cto_date.not_before_from_date\x12#from_date must not be after to_date\x1aLthis.from_date == '' || this.to_date == '' || this.from_date <= this.to_date\"Q\n" +
 	"\x16StreamJournalsResponse\x127\n" +
 	"\ajournal\x18\x01 \x01(\v2\x1d.zoneledger.ledger.v1.JournalR\ajournal\"\x99\x02\n" +
 	"\x12GetBalancesRequest\x12D\n" +
@@ -3166,15 +3387,14 @@ const file_zoneledger_ledger_v1_ledger_proto_rawDesc = "" +
 	"\bquantity\x18\x06 \x01(\tB\x1e\xbaH\x1br\x19\x18)2\x15^-?[0-9]+(\\.[0-9]+)?$R\bquantity\x124\n" +
 	"\x05value\x18\a \x01(\tB\x1e\xbaH\x1br\x19\x18)2\x15^-?[0-9]+(\\.[0-9]+)?$R\x05value\"P\n" +
 	"\x13GetBalancesResponse\x129\n" +
-	"\bbalances\x18\x01 \x03(\v2\x1d.zoneledger.ledger.v1.BalanceR\bbalances\"\xa4\x03\n" +
+	"\bbalances\x18\x01 \x03(\v2\x1d.zoneledger.ledger.v1.BalanceR\bbalances\"\xb6\x03\n" +
 	"\x13GetDayTotalsRequest\x12D\n" +
 	"\abook_id\x18\x01 \x01(\tB+\xbaH(\xc8\x01\x01r#\x10\x01\x18@2\x1d^[A-Za-z0-9][A-Za-z0-9._:-]*$R\x06bookId\x12C\n" +
 	"\aaccount\x18\x02 \x01(\tB)\xbaH&\xd8\x01\x01r!\x18@2\x1d^[A-Za-z0-9][A-Za-z0-9._:-]*$R\aaccount\x12$\n" +
 	"\titem_code\x18\x03 \x01(\tB\a\xbaH\x04r\x02\x18@R\bitemCode\x12C\n" +
 	"\tfrom_date\x18\x04 \x01(\tB&\xbaH#\xc8\x01\x01r\x1e2\x1c^[0-9]{4}-[0-9]{2}-[0-9]{2}$R\bfromDate\x12?\n" +
-	"\ato_date\x18\x05 \x01(\tB&\xbaH#\xc8\x01\x01r\x1e2\x1c^[0-9]{4}-[0-9]{2}-[0-9]{2}$R\x06toDate:V\xbaHS\x1aQ\n" +
-	"\n" +
-	"date_range\x12#from_date must not be after to_date\x1a\x1ethis.from_date <= this.to_date\"\xc2\x03\n" +
+	"\ato_date\x18\x05 \x01(\tB&\xbaH#\xc8\x01\x01r\x1e2\x1c^[0-9]{4}-[0-9]{2}-[0-9]{2}$R\x06toDate:h\xbaHe\x1ac\n" +
+	"\x1cto_date.not_before_from_date\x12#from_date must not be after to_date\x1a\x1ethis.from_date <= this.to_date\"\xc2\x03\n" +
 	"\bDayTotal\x12:\n" +
 	"\aaccount\x18\x01 \x01(\v2 .zoneledger.ledger.v1.AccountRefR\aaccount\x12$\n" +
 	"\titem_code\x18\x02 \x01(\tB\a\xbaH\x04r\x02\x18@R\bitemCode\x125\n" +
@@ -3217,7 +3437,21 @@ const file_zoneledger_ledger_v1_ledger_proto_rawDesc = "" +
 	"\abook_id\x18\x01 \x01(\tB+\xbaH(\xc8\x01\x01r#\x10\x01\x18@2\x1d^[A-Za-z0-9][A-Za-z0-9._:-]*$R\x06bookId\"C\n" +
 	"\x15VerifyPeriodsResponse\x12\x0e\n" +
 	"\x02ok\x18\x01 \x01(\bR\x02ok\x12\x1a\n" +
-	"\bproblems\x18\x02 \x03(\tR\bproblems2\xdf\r\n" +
+	"\bproblems\x18\x02 \x03(\tR\bproblems\"g\n" +
+	"\x13PostJournalsRequest\x12P\n" +
+	"\bjournals\x18\x01 \x03(\v2(.zoneledger.ledger.v1.PostJournalRequestB\n" +
+	"\xbaH\a\x92\x01\x04\b\x01\x10dR\bjournals\"Y\n" +
+	"\x14PostJournalsResponse\x12A\n" +
+	"\aresults\x18\x01 \x03(\v2'.zoneledger.ledger.v1.PostJournalResultR\aresults\"\xa2\x01\n" +
+	"\x11PostJournalResult\x127\n" +
+	"\ajournal\x18\x01 \x01(\v2\x1d.zoneledger.ledger.v1.JournalR\ajournal\x12\x1a\n" +
+	"\breplayed\x18\x02 \x01(\bR\breplayed\x128\n" +
+	"\x05error\x18\x03 \x01(\v2\".zoneledger.ledger.v1.JournalErrorR\x05error\"j\n" +
+	"\fJournalError\x12\x12\n" +
+	"\x04code\x18\x01 \x01(\tR\x04code\x12\x16\n" +
+	"\x06reason\x18\x02 \x01(\tR\x06reason\x12\x14\n" +
+	"\x05field\x18\x03 \x01(\tR\x05field\x12\x18\n" +
+	"\amessage\x18\x04 \x01(\tR\amessage2\xc6\x0e\n" +
 	"\rLedgerService\x12_\n" +
 	"\n" +
 	"CreateBook\x12'.zoneledger.ledger.v1.CreateBookRequest\x1a(.zoneledger.ledger.v1.CreateBookResponse\x12V\n" +
@@ -3228,7 +3462,8 @@ const file_zoneledger_ledger_v1_ledger_proto_rawDesc = "" +
 	"\tListItems\x12&.zoneledger.ledger.v1.ListItemsRequest\x1a'.zoneledger.ledger.v1.ListItemsResponse\x12z\n" +
 	"\x13EnsureWorldAccounts\x120.zoneledger.ledger.v1.EnsureWorldAccountsRequest\x1a1.zoneledger.ledger.v1.EnsureWorldAccountsResponse\x12b\n" +
 	"\vPostJournal\x12(.zoneledger.ledger.v1.PostJournalRequest\x1a).zoneledger.ledger.v1.PostJournalResponse\x12k\n" +
-	"\x0eReverseJournal\x12+.zoneledger.ledger.v1.ReverseJournalRequest\x1a,.zoneledger.ledger.v1.ReverseJournalResponse\x12_\n" +
+	"\x0eReverseJournal\x12+.zoneledger.ledger.v1.ReverseJournalRequest\x1a,.zoneledger.ledger.v1.ReverseJournalResponse\x12e\n" +
+	"\fPostJournals\x12).zoneledger.ledger.v1.PostJournalsRequest\x1a*.zoneledger.ledger.v1.PostJournalsResponse\x12_\n" +
 	"\n" +
 	"GetJournal\x12'.zoneledger.ledger.v1.GetJournalRequest\x1a(.zoneledger.ledger.v1.GetJournalResponse\x12e\n" +
 	"\fListJournals\x12).zoneledger.ledger.v1.ListJournalsRequest\x1a*.zoneledger.ledger.v1.ListJournalsResponse\x12m\n" +
@@ -3252,7 +3487,7 @@ func file_zoneledger_ledger_v1_ledger_proto_rawDescGZIP() []byte {
 	return file_zoneledger_ledger_v1_ledger_proto_rawDescData
 }
 
-var file_zoneledger_ledger_v1_ledger_proto_msgTypes = make([]protoimpl.MessageInfo, 50)
+var file_zoneledger_ledger_v1_ledger_proto_msgTypes = make([]protoimpl.MessageInfo, 54)
 var file_zoneledger_ledger_v1_ledger_proto_goTypes = []any{
 	(*Book)(nil),                        // 0: zoneledger.ledger.v1.Book
 	(*CreateBookRequest)(nil),           // 1: zoneledger.ledger.v1.CreateBookRequest
@@ -3298,36 +3533,40 @@ var file_zoneledger_ledger_v1_ledger_proto_goTypes = []any{
 	(*ListPeriodsResponse)(nil),         // 41: zoneledger.ledger.v1.ListPeriodsResponse
 	(*VerifyPeriodsRequest)(nil),        // 42: zoneledger.ledger.v1.VerifyPeriodsRequest
 	(*VerifyPeriodsResponse)(nil),       // 43: zoneledger.ledger.v1.VerifyPeriodsResponse
-	nil,                                 // 44: zoneledger.ledger.v1.Book.AttributesEntry
-	nil,                                 // 45: zoneledger.ledger.v1.CreateBookRequest.AttributesEntry
-	nil,                                 // 46: zoneledger.ledger.v1.Item.AttributesEntry
-	nil,                                 // 47: zoneledger.ledger.v1.Posting.LotAttributesEntry
-	nil,                                 // 48: zoneledger.ledger.v1.Journal.MetadataEntry
-	nil,                                 // 49: zoneledger.ledger.v1.PostJournalRequest.MetadataEntry
-	(*timestamppb.Timestamp)(nil),       // 50: google.protobuf.Timestamp
+	(*PostJournalsRequest)(nil),         // 44: zoneledger.ledger.v1.PostJournalsRequest
+	(*PostJournalsResponse)(nil),        // 45: zoneledger.ledger.v1.PostJournalsResponse
+	(*PostJournalResult)(nil),           // 46: zoneledger.ledger.v1.PostJournalResult
+	(*JournalError)(nil),                // 47: zoneledger.ledger.v1.JournalError
+	nil,                                 // 48: zoneledger.ledger.v1.Book.AttributesEntry
+	nil,                                 // 49: zoneledger.ledger.v1.CreateBookRequest.AttributesEntry
+	nil,                                 // 50: zoneledger.ledger.v1.Item.AttributesEntry
+	nil,                                 // 51: zoneledger.ledger.v1.Posting.LotAttributesEntry
+	nil,                                 // 52: zoneledger.ledger.v1.Journal.MetadataEntry
+	nil,                                 // 53: zoneledger.ledger.v1.PostJournalRequest.MetadataEntry
+	(*timestamppb.Timestamp)(nil),       // 54: google.protobuf.Timestamp
 }
 var file_zoneledger_ledger_v1_ledger_proto_depIdxs = []int32{
-	44, // 0: zoneledger.ledger.v1.Book.attributes:type_name -> zoneledger.ledger.v1.Book.AttributesEntry
-	50, // 1: zoneledger.ledger.v1.Book.created_at:type_name -> google.protobuf.Timestamp
-	45, // 2: zoneledger.ledger.v1.CreateBookRequest.attributes:type_name -> zoneledger.ledger.v1.CreateBookRequest.AttributesEntry
+	48, // 0: zoneledger.ledger.v1.Book.attributes:type_name -> zoneledger.ledger.v1.Book.AttributesEntry
+	54, // 1: zoneledger.ledger.v1.Book.created_at:type_name -> google.protobuf.Timestamp
+	49, // 2: zoneledger.ledger.v1.CreateBookRequest.attributes:type_name -> zoneledger.ledger.v1.CreateBookRequest.AttributesEntry
 	0,  // 3: zoneledger.ledger.v1.CreateBookResponse.book:type_name -> zoneledger.ledger.v1.Book
 	0,  // 4: zoneledger.ledger.v1.GetBookResponse.book:type_name -> zoneledger.ledger.v1.Book
 	0,  // 5: zoneledger.ledger.v1.ListBooksResponse.books:type_name -> zoneledger.ledger.v1.Book
 	0,  // 6: zoneledger.ledger.v1.AddBookAccountsResponse.book:type_name -> zoneledger.ledger.v1.Book
-	46, // 7: zoneledger.ledger.v1.Item.attributes:type_name -> zoneledger.ledger.v1.Item.AttributesEntry
+	50, // 7: zoneledger.ledger.v1.Item.attributes:type_name -> zoneledger.ledger.v1.Item.AttributesEntry
 	9,  // 8: zoneledger.ledger.v1.RegisterItemsRequest.items:type_name -> zoneledger.ledger.v1.Item
 	9,  // 9: zoneledger.ledger.v1.RegisterItemsResponse.items:type_name -> zoneledger.ledger.v1.Item
 	9,  // 10: zoneledger.ledger.v1.ListItemsResponse.items:type_name -> zoneledger.ledger.v1.Item
 	16, // 11: zoneledger.ledger.v1.Posting.from:type_name -> zoneledger.ledger.v1.AccountRef
 	16, // 12: zoneledger.ledger.v1.Posting.to:type_name -> zoneledger.ledger.v1.AccountRef
-	47, // 13: zoneledger.ledger.v1.Posting.lot_attributes:type_name -> zoneledger.ledger.v1.Posting.LotAttributesEntry
+	51, // 13: zoneledger.ledger.v1.Posting.lot_attributes:type_name -> zoneledger.ledger.v1.Posting.LotAttributesEntry
 	18, // 14: zoneledger.ledger.v1.Posting.legs:type_name -> zoneledger.ledger.v1.Leg
 	17, // 15: zoneledger.ledger.v1.Journal.document:type_name -> zoneledger.ledger.v1.Document
-	48, // 16: zoneledger.ledger.v1.Journal.metadata:type_name -> zoneledger.ledger.v1.Journal.MetadataEntry
+	52, // 16: zoneledger.ledger.v1.Journal.metadata:type_name -> zoneledger.ledger.v1.Journal.MetadataEntry
 	19, // 17: zoneledger.ledger.v1.Journal.postings:type_name -> zoneledger.ledger.v1.Posting
-	50, // 18: zoneledger.ledger.v1.Journal.committed_at:type_name -> google.protobuf.Timestamp
+	54, // 18: zoneledger.ledger.v1.Journal.committed_at:type_name -> google.protobuf.Timestamp
 	17, // 19: zoneledger.ledger.v1.PostJournalRequest.document:type_name -> zoneledger.ledger.v1.Document
-	49, // 20: zoneledger.ledger.v1.PostJournalRequest.metadata:type_name -> zoneledger.ledger.v1.PostJournalRequest.MetadataEntry
+	53, // 20: zoneledger.ledger.v1.PostJournalRequest.metadata:type_name -> zoneledger.ledger.v1.PostJournalRequest.MetadataEntry
 	19, // 21: zoneledger.ledger.v1.PostJournalRequest.postings:type_name -> zoneledger.ledger.v1.Posting
 	20, // 22: zoneledger.ledger.v1.PostJournalResponse.journal:type_name -> zoneledger.ledger.v1.Journal
 	20, // 23: zoneledger.ledger.v1.ReverseJournalResponse.journal:type_name -> zoneledger.ledger.v1.Journal
@@ -3338,48 +3577,54 @@ var file_zoneledger_ledger_v1_ledger_proto_depIdxs = []int32{
 	32, // 28: zoneledger.ledger.v1.GetBalancesResponse.balances:type_name -> zoneledger.ledger.v1.Balance
 	16, // 29: zoneledger.ledger.v1.DayTotal.account:type_name -> zoneledger.ledger.v1.AccountRef
 	35, // 30: zoneledger.ledger.v1.GetDayTotalsResponse.day_totals:type_name -> zoneledger.ledger.v1.DayTotal
-	50, // 31: zoneledger.ledger.v1.Period.closed_at:type_name -> google.protobuf.Timestamp
+	54, // 31: zoneledger.ledger.v1.Period.closed_at:type_name -> google.protobuf.Timestamp
 	37, // 32: zoneledger.ledger.v1.ClosePeriodResponse.period:type_name -> zoneledger.ledger.v1.Period
 	37, // 33: zoneledger.ledger.v1.ListPeriodsResponse.periods:type_name -> zoneledger.ledger.v1.Period
-	1,  // 34: zoneledger.ledger.v1.LedgerService.CreateBook:input_type -> zoneledger.ledger.v1.CreateBookRequest
-	3,  // 35: zoneledger.ledger.v1.LedgerService.GetBook:input_type -> zoneledger.ledger.v1.GetBookRequest
-	5,  // 36: zoneledger.ledger.v1.LedgerService.ListBooks:input_type -> zoneledger.ledger.v1.ListBooksRequest
-	7,  // 37: zoneledger.ledger.v1.LedgerService.AddBookAccounts:input_type -> zoneledger.ledger.v1.AddBookAccountsRequest
-	10, // 38: zoneledger.ledger.v1.LedgerService.RegisterItems:input_type -> zoneledger.ledger.v1.RegisterItemsRequest
-	12, // 39: zoneledger.ledger.v1.LedgerService.ListItems:input_type -> zoneledger.ledger.v1.ListItemsRequest
-	14, // 40: zoneledger.ledger.v1.LedgerService.EnsureWorldAccounts:input_type -> zoneledger.ledger.v1.EnsureWorldAccountsRequest
-	21, // 41: zoneledger.ledger.v1.LedgerService.PostJournal:input_type -> zoneledger.ledger.v1.PostJournalRequest
-	23, // 42: zoneledger.ledger.v1.LedgerService.ReverseJournal:input_type -> zoneledger.ledger.v1.ReverseJournalRequest
-	25, // 43: zoneledger.ledger.v1.LedgerService.GetJournal:input_type -> zoneledger.ledger.v1.GetJournalRequest
-	27, // 44: zoneledger.ledger.v1.LedgerService.ListJournals:input_type -> zoneledger.ledger.v1.ListJournalsRequest
-	29, // 45: zoneledger.ledger.v1.LedgerService.StreamJournals:input_type -> zoneledger.ledger.v1.StreamJournalsRequest
-	31, // 46: zoneledger.ledger.v1.LedgerService.GetBalances:input_type -> zoneledger.ledger.v1.GetBalancesRequest
-	34, // 47: zoneledger.ledger.v1.LedgerService.GetDayTotals:input_type -> zoneledger.ledger.v1.GetDayTotalsRequest
-	38, // 48: zoneledger.ledger.v1.LedgerService.ClosePeriod:input_type -> zoneledger.ledger.v1.ClosePeriodRequest
-	40, // 49: zoneledger.ledger.v1.LedgerService.ListPeriods:input_type -> zoneledger.ledger.v1.ListPeriodsRequest
-	42, // 50: zoneledger.ledger.v1.LedgerService.VerifyPeriods:input_type -> zoneledger.ledger.v1.VerifyPeriodsRequest
-	2,  // 51: zoneledger.ledger.v1.LedgerService.CreateBook:output_type -> zoneledger.ledger.v1.CreateBookResponse
-	4,  // 52: zoneledger.ledger.v1.LedgerService.GetBook:output_type -> zoneledger.ledger.v1.GetBookResponse
-	6,  // 53: zoneledger.ledger.v1.LedgerService.ListBooks:output_type -> zoneledger.ledger.v1.ListBooksResponse
-	8,  // 54: zoneledger.ledger.v1.LedgerService.AddBookAccounts:output_type -> zoneledger.ledger.v1.AddBookAccountsResponse
-	11, // 55: zoneledger.ledger.v1.LedgerService.RegisterItems:output_type -> zoneledger.ledger.v1.RegisterItemsResponse
-	13, // 56: zoneledger.ledger.v1.LedgerService.ListItems:output_type -> zoneledger.ledger.v1.ListItemsResponse
-	15, // 57: zoneledger.ledger.v1.LedgerService.EnsureWorldAccounts:output_type -> zoneledger.ledger.v1.EnsureWorldAccountsResponse
-	22, // 58: zoneledger.ledger.v1.LedgerService.PostJournal:output_type -> zoneledger.ledger.v1.PostJournalResponse
-	24, // 59: zoneledger.ledger.v1.LedgerService.ReverseJournal:output_type -> zoneledger.ledger.v1.ReverseJournalResponse
-	26, // 60: zoneledger.ledger.v1.LedgerService.GetJournal:output_type -> zoneledger.ledger.v1.GetJournalResponse
-	28, // 61: zoneledger.ledger.v1.LedgerService.ListJournals:output_type -> zoneledger.ledger.v1.ListJournalsResponse
-	30, // 62: zoneledger.ledger.v1.LedgerService.StreamJournals:output_type -> zoneledger.ledger.v1.StreamJournalsResponse
-	33, // 63: zoneledger.ledger.v1.LedgerService.GetBalances:output_type -> zoneledger.ledger.v1.GetBalancesResponse
-	36, // 64: zoneledger.ledger.v1.LedgerService.GetDayTotals:output_type -> zoneledger.ledger.v1.GetDayTotalsResponse
-	39, // 65: zoneledger.ledger.v1.LedgerService.ClosePeriod:output_type -> zoneledger.ledger.v1.ClosePeriodResponse
-	41, // 66: zoneledger.ledger.v1.LedgerService.ListPeriods:output_type -> zoneledger.ledger.v1.ListPeriodsResponse
-	43, // 67: zoneledger.ledger.v1.LedgerService.VerifyPeriods:output_type -> zoneledger.ledger.v1.VerifyPeriodsResponse
-	51, // [51:68] is the sub-list for method output_type
-	34, // [34:51] is the sub-list for method input_type
-	34, // [34:34] is the sub-list for extension type_name
-	34, // [34:34] is the sub-list for extension extendee
-	0,  // [0:34] is the sub-list for field type_name
+	21, // 34: zoneledger.ledger.v1.PostJournalsRequest.journals:type_name -> zoneledger.ledger.v1.PostJournalRequest
+	46, // 35: zoneledger.ledger.v1.PostJournalsResponse.results:type_name -> zoneledger.ledger.v1.PostJournalResult
+	20, // 36: zoneledger.ledger.v1.PostJournalResult.journal:type_name -> zoneledger.ledger.v1.Journal
+	47, // 37: zoneledger.ledger.v1.PostJournalResult.error:type_name -> zoneledger.ledger.v1.JournalError
+	1,  // 38: zoneledger.ledger.v1.LedgerService.CreateBook:input_type -> zoneledger.ledger.v1.CreateBookRequest
+	3,  // 39: zoneledger.ledger.v1.LedgerService.GetBook:input_type -> zoneledger.ledger.v1.GetBookRequest
+	5,  // 40: zoneledger.ledger.v1.LedgerService.ListBooks:input_type -> zoneledger.ledger.v1.ListBooksRequest
+	7,  // 41: zoneledger.ledger.v1.LedgerService.AddBookAccounts:input_type -> zoneledger.ledger.v1.AddBookAccountsRequest
+	10, // 42: zoneledger.ledger.v1.LedgerService.RegisterItems:input_type -> zoneledger.ledger.v1.RegisterItemsRequest
+	12, // 43: zoneledger.ledger.v1.LedgerService.ListItems:input_type -> zoneledger.ledger.v1.ListItemsRequest
+	14, // 44: zoneledger.ledger.v1.LedgerService.EnsureWorldAccounts:input_type -> zoneledger.ledger.v1.EnsureWorldAccountsRequest
+	21, // 45: zoneledger.ledger.v1.LedgerService.PostJournal:input_type -> zoneledger.ledger.v1.PostJournalRequest
+	23, // 46: zoneledger.ledger.v1.LedgerService.ReverseJournal:input_type -> zoneledger.ledger.v1.ReverseJournalRequest
+	44, // 47: zoneledger.ledger.v1.LedgerService.PostJournals:input_type -> zoneledger.ledger.v1.PostJournalsRequest
+	25, // 48: zoneledger.ledger.v1.LedgerService.GetJournal:input_type -> zoneledger.ledger.v1.GetJournalRequest
+	27, // 49: zoneledger.ledger.v1.LedgerService.ListJournals:input_type -> zoneledger.ledger.v1.ListJournalsRequest
+	29, // 50: zoneledger.ledger.v1.LedgerService.StreamJournals:input_type -> zoneledger.ledger.v1.StreamJournalsRequest
+	31, // 51: zoneledger.ledger.v1.LedgerService.GetBalances:input_type -> zoneledger.ledger.v1.GetBalancesRequest
+	34, // 52: zoneledger.ledger.v1.LedgerService.GetDayTotals:input_type -> zoneledger.ledger.v1.GetDayTotalsRequest
+	38, // 53: zoneledger.ledger.v1.LedgerService.ClosePeriod:input_type -> zoneledger.ledger.v1.ClosePeriodRequest
+	40, // 54: zoneledger.ledger.v1.LedgerService.ListPeriods:input_type -> zoneledger.ledger.v1.ListPeriodsRequest
+	42, // 55: zoneledger.ledger.v1.LedgerService.VerifyPeriods:input_type -> zoneledger.ledger.v1.VerifyPeriodsRequest
+	2,  // 56: zoneledger.ledger.v1.LedgerService.CreateBook:output_type -> zoneledger.ledger.v1.CreateBookResponse
+	4,  // 57: zoneledger.ledger.v1.LedgerService.GetBook:output_type -> zoneledger.ledger.v1.GetBookResponse
+	6,  // 58: zoneledger.ledger.v1.LedgerService.ListBooks:output_type -> zoneledger.ledger.v1.ListBooksResponse
+	8,  // 59: zoneledger.ledger.v1.LedgerService.AddBookAccounts:output_type -> zoneledger.ledger.v1.AddBookAccountsResponse
+	11, // 60: zoneledger.ledger.v1.LedgerService.RegisterItems:output_type -> zoneledger.ledger.v1.RegisterItemsResponse
+	13, // 61: zoneledger.ledger.v1.LedgerService.ListItems:output_type -> zoneledger.ledger.v1.ListItemsResponse
+	15, // 62: zoneledger.ledger.v1.LedgerService.EnsureWorldAccounts:output_type -> zoneledger.ledger.v1.EnsureWorldAccountsResponse
+	22, // 63: zoneledger.ledger.v1.LedgerService.PostJournal:output_type -> zoneledger.ledger.v1.PostJournalResponse
+	24, // 64: zoneledger.ledger.v1.LedgerService.ReverseJournal:output_type -> zoneledger.ledger.v1.ReverseJournalResponse
+	45, // 65: zoneledger.ledger.v1.LedgerService.PostJournals:output_type -> zoneledger.ledger.v1.PostJournalsResponse
+	26, // 66: zoneledger.ledger.v1.LedgerService.GetJournal:output_type -> zoneledger.ledger.v1.GetJournalResponse
+	28, // 67: zoneledger.ledger.v1.LedgerService.ListJournals:output_type -> zoneledger.ledger.v1.ListJournalsResponse
+	30, // 68: zoneledger.ledger.v1.LedgerService.StreamJournals:output_type -> zoneledger.ledger.v1.StreamJournalsResponse
+	33, // 69: zoneledger.ledger.v1.LedgerService.GetBalances:output_type -> zoneledger.ledger.v1.GetBalancesResponse
+	36, // 70: zoneledger.ledger.v1.LedgerService.GetDayTotals:output_type -> zoneledger.ledger.v1.GetDayTotalsResponse
+	39, // 71: zoneledger.ledger.v1.LedgerService.ClosePeriod:output_type -> zoneledger.ledger.v1.ClosePeriodResponse
+	41, // 72: zoneledger.ledger.v1.LedgerService.ListPeriods:output_type -> zoneledger.ledger.v1.ListPeriodsResponse
+	43, // 73: zoneledger.ledger.v1.LedgerService.VerifyPeriods:output_type -> zoneledger.ledger.v1.VerifyPeriodsResponse
+	56, // [56:74] is the sub-list for method output_type
+	38, // [38:56] is the sub-list for method input_type
+	38, // [38:38] is the sub-list for extension type_name
+	38, // [38:38] is the sub-list for extension extendee
+	0,  // [0:38] is the sub-list for field type_name
 }
 
 func init() { file_zoneledger_ledger_v1_ledger_proto_init() }
@@ -3393,7 +3638,7 @@ func file_zoneledger_ledger_v1_ledger_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_zoneledger_ledger_v1_ledger_proto_rawDesc), len(file_zoneledger_ledger_v1_ledger_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   50,
+			NumMessages:   54,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -39,6 +39,7 @@ const (
 	LedgerService_EnsureWorldAccounts_FullMethodName = "/zoneledger.ledger.v1.LedgerService/EnsureWorldAccounts"
 	LedgerService_PostJournal_FullMethodName         = "/zoneledger.ledger.v1.LedgerService/PostJournal"
 	LedgerService_ReverseJournal_FullMethodName      = "/zoneledger.ledger.v1.LedgerService/ReverseJournal"
+	LedgerService_PostJournals_FullMethodName        = "/zoneledger.ledger.v1.LedgerService/PostJournals"
 	LedgerService_GetJournal_FullMethodName          = "/zoneledger.ledger.v1.LedgerService/GetJournal"
 	LedgerService_ListJournals_FullMethodName        = "/zoneledger.ledger.v1.LedgerService/ListJournals"
 	LedgerService_StreamJournals_FullMethodName      = "/zoneledger.ledger.v1.LedgerService/StreamJournals"
@@ -80,6 +81,11 @@ type LedgerServiceClient interface {
 	// ReverseJournal books a journal that exactly reverses an earlier one. A journal can be reversed
 	// once; the reversal itself cannot be reversed by this call.
 	ReverseJournal(ctx context.Context, in *ReverseJournalRequest, opts ...grpc.CallOption) (*ReverseJournalResponse, error)
+	// PostJournals records up to 100 journals in one call, as platforms and
+	// bulk importers send them. Each journal is accepted or refused on its own;
+	// results[i] answers journals[i]. The call fails as a whole only when the
+	// request itself is malformed or the caller may not write one of the books.
+	PostJournals(ctx context.Context, in *PostJournalsRequest, opts ...grpc.CallOption) (*PostJournalsResponse, error)
 	// GetJournal returns one journal by id.
 	GetJournal(ctx context.Context, in *GetJournalRequest, opts ...grpc.CallOption) (*GetJournalResponse, error)
 	// ListJournals pages through the journals of a book in journal_id order.
@@ -193,6 +199,16 @@ func (c *ledgerServiceClient) ReverseJournal(ctx context.Context, in *ReverseJou
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(ReverseJournalResponse)
 	err := c.cc.Invoke(ctx, LedgerService_ReverseJournal_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *ledgerServiceClient) PostJournals(ctx context.Context, in *PostJournalsRequest, opts ...grpc.CallOption) (*PostJournalsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(PostJournalsResponse)
+	err := c.cc.Invoke(ctx, LedgerService_PostJournals_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -319,6 +335,11 @@ type LedgerServiceServer interface {
 	// ReverseJournal books a journal that exactly reverses an earlier one. A journal can be reversed
 	// once; the reversal itself cannot be reversed by this call.
 	ReverseJournal(context.Context, *ReverseJournalRequest) (*ReverseJournalResponse, error)
+	// PostJournals records up to 100 journals in one call, as platforms and
+	// bulk importers send them. Each journal is accepted or refused on its own;
+	// results[i] answers journals[i]. The call fails as a whole only when the
+	// request itself is malformed or the caller may not write one of the books.
+	PostJournals(context.Context, *PostJournalsRequest) (*PostJournalsResponse, error)
 	// GetJournal returns one journal by id.
 	GetJournal(context.Context, *GetJournalRequest) (*GetJournalResponse, error)
 	// ListJournals pages through the journals of a book in journal_id order.
@@ -374,6 +395,9 @@ func (UnimplementedLedgerServiceServer) PostJournal(context.Context, *PostJourna
 }
 func (UnimplementedLedgerServiceServer) ReverseJournal(context.Context, *ReverseJournalRequest) (*ReverseJournalResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ReverseJournal not implemented")
+}
+func (UnimplementedLedgerServiceServer) PostJournals(context.Context, *PostJournalsRequest) (*PostJournalsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method PostJournals not implemented")
 }
 func (UnimplementedLedgerServiceServer) GetJournal(context.Context, *GetJournalRequest) (*GetJournalResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetJournal not implemented")
@@ -582,6 +606,24 @@ func _LedgerService_ReverseJournal_Handler(srv interface{}, ctx context.Context,
 	return interceptor(ctx, in, info, handler)
 }
 
+func _LedgerService_PostJournals_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(PostJournalsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(LedgerServiceServer).PostJournals(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: LedgerService_PostJournals_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(LedgerServiceServer).PostJournals(ctx, req.(*PostJournalsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _LedgerService_GetJournal_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(GetJournalRequest)
 	if err := dec(in); err != nil {
@@ -761,6 +803,10 @@ var LedgerService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ReverseJournal",
 			Handler:    _LedgerService_ReverseJournal_Handler,
+		},
+		{
+			MethodName: "PostJournals",
+			Handler:    _LedgerService_PostJournals_Handler,
 		},
 		{
 			MethodName: "GetJournal",
