@@ -146,10 +146,20 @@ type crdbRunner struct {
 
 func (r *crdbRunner) run(ctx context.Context, fn func(pgx.Tx) error) (int, error) {
 	attempts := 0
-	err := crdbpgx.ExecuteTx(crdb.WithMaxRetries(ctx, r.maxRetries), r.pool,
-		pgx.TxOptions{IsoLevel: pgx.Serializable}, func(tx pgx.Tx) error {
-			attempts++
-			return fn(tx)
-		})
+	var err error
+	// ExecuteTx retries serialization failures itself; a unique violation
+	// (another node inserted the same idempotency key first) needs a fresh
+	// transaction that sees the other row, so it is retried here, a few times.
+	for round := 0; round < 3; round++ {
+		err = crdbpgx.ExecuteTx(crdb.WithMaxRetries(ctx, r.maxRetries), r.pool,
+			pgx.TxOptions{IsoLevel: pgx.Serializable}, func(tx pgx.Tx) error {
+				attempts++
+				return fn(tx)
+			})
+		var pe *pgconn.PgError
+		if !errors.As(err, &pe) || pe.Code != "23505" {
+			break
+		}
+	}
 	return attempts, err
 }

@@ -66,6 +66,7 @@ var (
 
 // server is where the test databases live.
 type server struct {
+	crdb   *cockroach        // set when the tests run on CockroachDB (COCKROACH_BINARY)
 	inst   *embedpg.Instance // nil for an external server
 	tmpDir string            // the embedded cluster's temporary directory
 	base   *url.URL          // URL of the admin database; its path is replaced per database
@@ -251,6 +252,9 @@ func getServer() (*server, error) {
 func startServer() (*server, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
+	if bin := os.Getenv(EnvCockroachBinary); bin != "" {
+		return startCockroach(ctx, bin)
+	}
 	if raw := os.Getenv(EnvDatabaseURL); raw != "" {
 		u, err := url.Parse(raw)
 		if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
@@ -315,6 +319,14 @@ func (s *server) create(name, template string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
 	defer cancel()
 	sql := "CREATE DATABASE " + pgx.Identifier{name}.Sanitize()
+	if template != "" && s.crdb != nil {
+		// CockroachDB has no database templates: make the database and run
+		// the template's setup on it.
+		if _, err := s.admin.Exec(ctx, sql); err != nil {
+			return fmt.Errorf("creating database %s: %w", name, err)
+		}
+		return s.crdb.setups[template](s.url(name))
+	}
 	if template != "" {
 		sql += " TEMPLATE " + pgx.Identifier{template}.Sanitize()
 	}
@@ -328,7 +340,11 @@ func (s *server) create(name, template string) error {
 func (s *server) drop(name string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
 	defer cancel()
-	if _, err := s.admin.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)"); err != nil {
+	sql := "DROP DATABASE IF EXISTS " + pgx.Identifier{name}.Sanitize() + " WITH (FORCE)"
+	if s.crdb != nil {
+		sql = "DROP DATABASE IF EXISTS " + pgx.Identifier{name}.Sanitize() + " CASCADE"
+	}
+	if _, err := s.admin.Exec(ctx, sql); err != nil {
 		return fmt.Errorf("dropping database %s: %w", name, err)
 	}
 	return nil
@@ -342,6 +358,10 @@ func makeTemplate(name string, setup func(url string) error) (string, error) {
 		return "", err
 	}
 	db := databaseName("tpl_" + name)
+	if s.crdb != nil {
+		s.crdb.setups[db] = setup
+		return db, nil
+	}
 	if err := s.create(db, ""); err != nil {
 		return "", err
 	}
@@ -385,6 +405,9 @@ func shutdown() error {
 		}
 	}
 	s.admin.Close()
+	if s.crdb != nil {
+		errs = append(errs, s.crdb.stop())
+	}
 	if s.inst != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		defer cancel()
