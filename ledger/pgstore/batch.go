@@ -336,6 +336,13 @@ func (s *Store) load(ctx context.Context, tx pgx.Tx, n *needs, originals map[int
 	held := map[ledger.PairKey]map[string]ledger.Amount{}
 
 	b := &pgx.Batch{}
+	if s.engine == PostgreSQL {
+		// The write path's statements take arrays and always touch a few
+		// rows by key; planning them afresh each time cost more than running
+		// them. Their generic plans (index lookups per array element) are
+		// right for every batch.
+		b.Queue(`SET LOCAL plan_cache_mode = force_generic_plan`)
+	}
 	b.Queue(`SELECT value FROM ledger_counters WHERE name = 'journal' FOR UPDATE`).QueryRow(func(r pgx.Row) error {
 		return r.Scan(&last)
 	})
@@ -573,20 +580,30 @@ func (s *Store) write(ctx context.Context, tx pgx.Tx, ws *ledger.WorkingSet, ops
 	// Book holdings are written as the absolute balances the working set
 	// computed from the locked rows, so a row is never proposed negative
 	// (PostgreSQL checks constraints on the proposed row before it sees the
-	// conflict); world holdings, which may be negative and are not locked,
-	// get their deltas added.
+	// conflict), and emptied ones are deleted. World accounts keep no
+	// holding rows: their balances are the sums of their per-day totals, so
+	// a hot world account ("abroad" for a best-selling SKU) is not one row
+	// that every journal must update.
 	var bIB, bIC, bAB, bAN, bL, bQ, bV []string
-	var wIB, wIC, wAB, wAN, wL, wQ, wV []string
+	var zIB, zIC, zAB, zAN, zL []string
 	for _, k := range keys {
 		if k.Account.IsWorld() {
-			d := ws.Deltas()[k]
-			wIB, wIC, wAB, wAN, wL = append(wIB, k.Item.Book), append(wIC, k.Item.Code), append(wAB, k.Account.Book), append(wAN, k.Account.Name), append(wL, k.Lot)
-			wQ, wV = append(wQ, d.Quantity.String()), append(wV, d.Value.String())
 			continue
 		}
 		a := ws.Balance(k)
+		if a.Quantity.IsZero() && a.Value.IsZero() {
+			// An emptied lot leaves the table, so that locking a holding reads
+			// only its open lots, however many lots it ever had.
+			zIB, zIC, zAB, zAN, zL = append(zIB, k.Item.Book), append(zIC, k.Item.Code), append(zAB, k.Account.Book), append(zAN, k.Account.Name), append(zL, k.Lot)
+			continue
+		}
 		bIB, bIC, bAB, bAN, bL = append(bIB, k.Item.Book), append(bIC, k.Item.Code), append(bAB, k.Account.Book), append(bAN, k.Account.Name), append(bL, k.Lot)
 		bQ, bV = append(bQ, a.Quantity.String()), append(bV, a.Value.String())
+	}
+	if len(zIB) > 0 {
+		b.Queue(`DELETE FROM ledger_holdings
+			WHERE (item_book, item_code, account_book, account_name, lot) IN (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]))`,
+			zIB, zIC, zAB, zAN, zL)
 	}
 	if len(bIB) > 0 {
 		b.Queue(`INSERT INTO ledger_holdings (item_book, item_code, account_book, account_name, lot, quantity, value)
@@ -594,13 +611,6 @@ func (s *Store) write(ctx context.Context, tx pgx.Tx, ws *ledger.WorkingSet, ops
 			ON CONFLICT (item_book, item_code, account_book, account_name, lot)
 			DO UPDATE SET quantity = excluded.quantity, value = excluded.value`,
 			bIB, bIC, bAB, bAN, bL, bQ, bV)
-	}
-	if len(wIB) > 0 {
-		b.Queue(`INSERT INTO ledger_holdings AS h (item_book, item_code, account_book, account_name, lot, quantity, value)
-			SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]::numeric[], $7::text[]::numeric[])
-			ON CONFLICT (item_book, item_code, account_book, account_name, lot)
-			DO UPDATE SET quantity = h.quantity + excluded.quantity, value = h.value + excluded.value`,
-			wIB, wIC, wAB, wAN, wL, wQ, wV)
 	}
 	var dAB, dAN, dIB, dIC, dQI, dQO, dVI, dVO []string
 	var dDay []time.Time

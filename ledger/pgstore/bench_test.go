@@ -28,6 +28,8 @@ import (
 // journal to one item of one account. Run:
 //
 //	go test -run '^$' -bench BenchmarkPost -benchtime 20000x ./ledger/pgstore/
+//
+// ZONELEDGER_BENCH_MAX_WAIT (e.g. 1ms) sets the batcher's MaxWait.
 func BenchmarkPost(b *testing.B) {
 	for _, workload := range []string{"spread", "hot"} {
 		for _, posters := range []int{1, 8, 64} {
@@ -39,7 +41,8 @@ func BenchmarkPost(b *testing.B) {
 }
 
 func benchPost(b *testing.B, workload string, posters int) {
-	s := newStore(b, pgstore.Options{})
+	wait, _ := time.ParseDuration(os.Getenv("ZONELEDGER_BENCH_MAX_WAIT"))
+	s := newStore(b, pgstore.Options{MaxWait: wait})
 	ctx := context.Background()
 	const nItems = 1000
 	items := make([]ledger.Item, nItems)

@@ -141,56 +141,56 @@ func journalCount(t testing.TB, s *pgstore.Store) int {
 	return n
 }
 
-// checkInvariants verifies, straight from the tables, that every holding
-// equals the sum of its postings' legs, that every item sums to zero over
-// all accounts, that no book holding is negative, and that the per-day
-// totals agree with the holdings.
+// checkInvariants verifies, straight from the tables, that every book
+// holding equals the sum of its postings' legs, that no book holding is
+// negative, that the per-day totals agree with the holdings, and that every
+// item sums to zero over all accounts (world balances being the sums of
+// their per-day totals).
 func checkInvariants(t testing.TB, s *pgstore.Store) {
 	t.Helper()
 	ctx := context.Background()
-	var bad int
-	err := s.Pool().QueryRow(ctx, `
+	count := func(what, sql string) {
+		t.Helper()
+		var bad int
+		if err := s.Pool().QueryRow(ctx, sql).Scan(&bad); err != nil {
+			t.Fatal(err)
+		}
+		if bad != 0 {
+			t.Fatalf("%d %s", bad, what)
+		}
+	}
+	count("book holdings differ from the sum of their postings", `
 		WITH moves AS (
-			SELECT p.item_book, p.item_code, p.to_book AS ab, p.to_name AS an, CASE WHEN p.to_book = '' THEN '' ELSE l.lot END AS lot, l.quantity AS q, l.value AS v
-			FROM ledger_postings p JOIN ledger_legs l ON l.journal_id = p.journal_id AND l.posting = p.idx
+			SELECT p.item_book, p.item_code, p.to_book AS ab, p.to_name AS an, l.lot, l.quantity AS q, l.value AS v
+			FROM ledger_postings p JOIN ledger_legs l ON l.journal_id = p.journal_id AND l.posting = p.idx WHERE p.to_book <> ''
 			UNION ALL
-			SELECT p.item_book, p.item_code, p.from_book, p.from_name, CASE WHEN p.from_book = '' THEN '' ELSE l.lot END, -l.quantity, -l.value
-			FROM ledger_postings p JOIN ledger_legs l ON l.journal_id = p.journal_id AND l.posting = p.idx
+			SELECT p.item_book, p.item_code, p.from_book, p.from_name, l.lot, -l.quantity, -l.value
+			FROM ledger_postings p JOIN ledger_legs l ON l.journal_id = p.journal_id AND l.posting = p.idx WHERE p.from_book <> ''
 		), sums AS (
 			SELECT item_book, item_code, ab, an, lot, sum(q) AS q, sum(v) AS v FROM moves GROUP BY 1, 2, 3, 4, 5
 		)
 		SELECT count(*) FROM sums FULL JOIN ledger_holdings h
 			ON h.item_book = sums.item_book AND h.item_code = sums.item_code AND h.account_book = sums.ab AND h.account_name = sums.an AND h.lot = sums.lot
-		WHERE COALESCE(sums.q, 0) <> COALESCE(h.quantity, 0) OR COALESCE(sums.v, 0) <> COALESCE(h.value, 0)`).Scan(&bad)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if bad != 0 {
-		t.Fatalf("%d holdings differ from the sum of their postings", bad)
-	}
-	if err := s.Pool().QueryRow(ctx, `SELECT count(*) FROM (SELECT item_book, item_code FROM ledger_holdings GROUP BY 1, 2
-		HAVING sum(quantity) <> 0 OR sum(value) <> 0) x`).Scan(&bad); err != nil {
-		t.Fatal(err)
-	}
-	if bad != 0 {
-		t.Fatalf("%d items do not sum to zero across accounts", bad)
-	}
-	if err := s.Pool().QueryRow(ctx, `SELECT count(*) FROM ledger_holdings WHERE account_book <> '' AND (quantity < 0 OR value < 0)`).Scan(&bad); err != nil {
-		t.Fatal(err)
-	}
-	if bad != 0 {
-		t.Fatalf("%d book holdings are negative", bad)
-	}
-	if err := s.Pool().QueryRow(ctx, `SELECT count(*) FROM
-		(SELECT account_book, account_name, item_book, item_code, sum(quantity_in - quantity_out) q, sum(value_in - value_out) v FROM ledger_day_totals GROUP BY 1, 2, 3, 4) t
+		WHERE COALESCE(sums.q, 0) <> COALESCE(h.quantity, 0) OR COALESCE(sums.v, 0) <> COALESCE(h.value, 0)`)
+	count("book holdings are negative or empty", `SELECT count(*) FROM ledger_holdings WHERE quantity < 0 OR value < 0 OR (quantity = 0 AND value = 0)`)
+	count("book holdings differ from their per-day totals", `SELECT count(*) FROM
+		(SELECT account_book, account_name, item_book, item_code, sum(quantity_in - quantity_out) q, sum(value_in - value_out) v
+		 FROM ledger_day_totals WHERE account_book <> '' GROUP BY 1, 2, 3, 4) t
 		FULL JOIN (SELECT account_book, account_name, item_book, item_code, sum(quantity) q, sum(value) v FROM ledger_holdings GROUP BY 1, 2, 3, 4) h
 		USING (account_book, account_name, item_book, item_code)
-		WHERE COALESCE(t.q, 0) <> COALESCE(h.q, 0) OR COALESCE(t.v, 0) <> COALESCE(h.v, 0)`).Scan(&bad); err != nil {
-		t.Fatal(err)
-	}
-	if bad != 0 {
-		t.Fatalf("%d holdings differ from their per-day totals", bad)
-	}
+		WHERE COALESCE(t.q, 0) <> COALESCE(h.q, 0) OR COALESCE(t.v, 0) <> COALESCE(h.v, 0)`)
+	count("items do not sum to zero across accounts", `SELECT count(*) FROM (
+		SELECT item_book, item_code, sum(quantity_in - quantity_out) q, sum(value_in - value_out) v FROM ledger_day_totals GROUP BY 1, 2
+		HAVING sum(quantity_in - quantity_out) <> 0 OR sum(value_in - value_out) <> 0) x`)
+	count("world per-day totals differ from their postings", `
+		WITH moves AS (
+			SELECT p.item_book, p.item_code, p.to_name AS an, p.quantity AS q FROM ledger_postings p WHERE p.to_book = ''
+			UNION ALL
+			SELECT p.item_book, p.item_code, p.from_name, -p.quantity FROM ledger_postings p WHERE p.from_book = ''
+		), sums AS (SELECT item_book, item_code, an, sum(q) AS q FROM moves GROUP BY 1, 2, 3)
+		SELECT count(*) FROM sums FULL JOIN (SELECT item_book, item_code, account_name AS an, sum(quantity_in - quantity_out) AS q
+			FROM ledger_day_totals WHERE account_book = '' GROUP BY 1, 2, 3) t USING (item_book, item_code, an)
+		WHERE COALESCE(sums.q, 0) <> COALESCE(t.q, 0)`)
 }
 
 func TestPostMovesQuantityAndValue(t *testing.T) {

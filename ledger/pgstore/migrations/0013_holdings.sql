@@ -1,5 +1,6 @@
--- Current holdings by lot. World accounts (account_book = '') hold lot ''
--- and may go negative; book holdings never do.
+-- Current holdings of book accounts by lot; a row leaves when its lot is
+-- emptied. World accounts keep no rows here: their balances are the sums of
+-- their per-day totals.
 CREATE TABLE ledger_holdings (
     item_book    TEXT NOT NULL,
     item_code    TEXT NOT NULL,
@@ -9,5 +10,6 @@ CREATE TABLE ledger_holdings (
     quantity     NUMERIC NOT NULL,
     value        NUMERIC NOT NULL,
     PRIMARY KEY (item_book, item_code, account_book, account_name, lot),
-    CONSTRAINT book_holdings_not_negative CHECK (account_book = '' OR (quantity >= 0 AND value >= 0))
+    CONSTRAINT book_holdings_only CHECK (account_book <> ''),
+    CONSTRAINT book_holdings_not_negative CHECK (quantity >= 0 AND value >= 0)
 );
