@@ -23,8 +23,8 @@ import (
 
 // Options configure a Store.
 type Options struct {
-	// Engine selects the retry protocol. Empty means detect from
-	// SELECT version().
+	// Engine, when set, must match the engine detected from
+	// SELECT version(); the retry protocol follows the detected engine.
 	Engine Engine
 	// MaxBatch bounds how many journals one transaction carries. Default 256.
 	MaxBatch int
@@ -97,12 +97,14 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 // New builds a Store on an existing pool, which it closes on Close.
 func New(ctx context.Context, pool *pgxpool.Pool, opts Options) (*Store, error) {
 	opts.defaults()
-	engine := opts.Engine
-	if engine == "" {
-		var err error
-		if engine, err = DetectEngine(ctx, pool); err != nil {
-			return nil, err
-		}
+	// The engine is always detected: running CockroachDB's retry helper on
+	// PostgreSQL would report writes that failed at COMMIT as successes.
+	engine, err := DetectEngine(ctx, pool)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Engine != "" && opts.Engine != engine {
+		return nil, fmt.Errorf("the database is %s, not %s: drop --engine or point --database-url at a %s database", engine, opts.Engine, opts.Engine)
 	}
 	s := &Store{pool: pool, opts: opts, engine: engine, queue: make(chan *op, 4*opts.MaxBatch), stopped: make(chan struct{})}
 	switch engine {

@@ -647,3 +647,26 @@ func TestCommitFailureIsNeverReportedAsSuccess(t *testing.T) {
 		t.Fatalf("%d attempts, want 3", f.hits.Load())
 	}
 }
+
+func TestEngineIsDetectedNeverAssumed(t *testing.T) {
+	ctx := context.Background()
+	url := pgtest.NewDatabase(t)
+	s, err := pgstore.Open(ctx, url, pgstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	want, wrong := pgstore.PostgreSQL, pgstore.CockroachDB
+	if pgtest.IsCockroachDB() {
+		want, wrong = wrong, want
+	}
+	if s.Engine() != want {
+		t.Fatalf("engine %s, want %s", s.Engine(), want)
+	}
+	// Claiming the other engine is refused: CockroachDB's retry helper on
+	// PostgreSQL would drop COMMIT errors.
+	if other, err := pgstore.Open(ctx, url, pgstore.Options{Engine: wrong}); err == nil {
+		other.Close()
+		t.Fatalf("opened a %s database as %s", want, wrong)
+	}
+}
