@@ -154,12 +154,13 @@ func validationError(err error) error {
 	if !errors.As(err, &ve) || len(ve.Violations) == 0 {
 		return ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "", "invalid request: %v", err)
 	}
-	var msgs []string
-	for _, v := range ve.Violations {
-		msgs = append(msgs, violationField(v)+": "+v.Proto.GetMessage())
+	// The first violation names the field; the message carries its text and
+	// names the fields of any others.
+	msg := ve.Violations[0].Proto.GetMessage()
+	for _, v := range ve.Violations[1:] {
+		msg += "; " + violationField(v) + ": " + v.Proto.GetMessage()
 	}
-	return ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, violationField(ve.Violations[0]),
-		"%s", strings.Join(msgs, "; "))
+	return ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, violationField(ve.Violations[0]), "%s", msg)
 }
 
 // violationField names the field of a violation. Rules that compare several

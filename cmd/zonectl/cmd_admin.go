@@ -1,0 +1,308 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/output"
+	adminv1 "github.com/zoneledger/zoneledger/proto/zoneledger/admin/v1"
+)
+
+func (a *app) adminCmd() *cobra.Command {
+	return group("admin", "Manage principals and tokens (admin only)",
+		group("principals", "Create, show, list and disable principals",
+			a.principalsCreateCmd(), a.principalsListCmd(), a.principalsGetCmd(), a.principalsDisableCmd()),
+		group("tokens", "Issue, list and revoke bearer tokens",
+			a.tokensIssueCmd(), a.tokensListCmd(), a.tokensRevokeCmd()),
+	)
+}
+
+// parseRole accepts admin, customs, enterprise, platform (any case, with
+// or without the ROLE_ prefix).
+func parseRole(s string) (adminv1.Role, error) {
+	name := "ROLE_" + strings.TrimPrefix(strings.ToUpper(strings.TrimSpace(s)), "ROLE_")
+	r, ok := adminv1.Role_value[name]
+	if !ok || r == int32(adminv1.Role_ROLE_UNSPECIFIED) {
+		return 0, usagef("--role %q: use admin, customs, enterprise or platform", s)
+	}
+	return adminv1.Role(r), nil
+}
+
+func (a *app) printPrincipal(p *adminv1.Principal) error {
+	return output.One(a.stdout, a.format, p, principalHeader, principalRow(p))
+}
+
+func (a *app) principalsCreateCmd() *cobra.Command {
+	var pid, name, role, enterprise string
+	var links []string
+	c := &cobra.Command{
+		Use:   "create",
+		Short: "Create a principal",
+		Long: `Create a principal: an identity that calls the API in one role.
+  admin       manages principals and tokens, world accounts
+  customs     reads every book, reconciles, verifies the audit trail
+  enterprise  reads and writes the books of its enterprise (--enterprise, required)
+  platform    acts for the enterprises it is linked to (--link, repeatable)
+Repeating the command with the same values returns the existing principal.`,
+		Example: `  zonectl admin principals create --id acme-ops --name "ACME operations" --role enterprise --enterprise 3201234567
+  zonectl admin principals create --id shop-1 --role platform --link 3201234567 --link 3207654321`,
+		Args: exactArgs(0, "no arguments"),
+		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
+			r, err := parseRole(role)
+			if err != nil {
+				return err
+			}
+			if r == adminv1.Role_ROLE_ENTERPRISE && enterprise == "" {
+				return usagef("--role enterprise needs --enterprise ID")
+			}
+			if r != adminv1.Role_ROLE_ENTERPRISE && enterprise != "" {
+				return usagef("--enterprise is only for --role enterprise")
+			}
+			if r != adminv1.Role_ROLE_PLATFORM && len(links) > 0 {
+				return usagef("--link is only for --role platform")
+			}
+			ac, err := a.admin()
+			if err != nil {
+				return err
+			}
+			ctx, cancel := a.callCtx(cmd.Context())
+			defer cancel()
+			resp, err := ac.CreatePrincipal(ctx, &adminv1.CreatePrincipalRequest{
+				PrincipalId: pid, DisplayName: name, Role: r, EnterpriseId: enterprise, LinkedEnterpriseIds: links,
+			})
+			if err != nil {
+				return err
+			}
+			return a.printPrincipal(resp.GetPrincipal())
+		}),
+	}
+	c.Flags().StringVar(&pid, "id", "", "principal identifier (required)")
+	c.Flags().StringVar(&name, "name", "", "display name")
+	c.Flags().StringVar(&role, "role", "", "admin, customs, enterprise or platform (required)")
+	c.Flags().StringVar(&enterprise, "enterprise", "", "enterprise the principal acts as (role enterprise)")
+	c.Flags().StringSliceVar(&links, "link", nil, "enterprise a platform acts for; repeat or separate with commas")
+	required(c, "id", "role")
+	return c
+}
+
+func (a *app) principalsListCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:     "list",
+		Short:   "List all principals (all pages)",
+		Example: "  zonectl admin principals list",
+		Args:    exactArgs(0, "no arguments"),
+		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
+			ac, err := a.admin()
+			if err != nil {
+				return err
+			}
+			l := output.NewList(a.stdout, a.format, principalHeader)
+			err = a.pages(cmd.Context(), func(ctx context.Context, token string) (string, error) {
+				resp, err := ac.ListPrincipals(ctx, &adminv1.ListPrincipalsRequest{PageSize: pageSize, PageToken: token})
+				if err != nil {
+					return "", err
+				}
+				for _, p := range resp.GetPrincipals() {
+					if err := l.Add(p, principalRow(p)); err != nil {
+						return "", err
+					}
+				}
+				return resp.GetNextPageToken(), nil
+			})
+			return closeList(l, err)
+		}),
+	}
+}
+
+func (a *app) principalsGetCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:     "get ID",
+		Short:   "Show one principal",
+		Example: "  zonectl admin principals get acme-ops",
+		Args:    exactArgs(1, "a principal ID"),
+		RunE: a.act(func(cmd *cobra.Command, args []string) error {
+			ac, err := a.admin()
+			if err != nil {
+				return err
+			}
+			ctx, cancel := a.callCtx(cmd.Context())
+			defer cancel()
+			resp, err := ac.GetPrincipal(ctx, &adminv1.GetPrincipalRequest{PrincipalId: args[0]})
+			if err != nil {
+				return err
+			}
+			return a.printPrincipal(resp.GetPrincipal())
+		}),
+	}
+}
+
+func (a *app) principalsDisableCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:     "disable ID",
+		Short:   "Disable a principal: its tokens stop working (idempotent)",
+		Example: "  zonectl admin principals disable acme-ops",
+		Args:    exactArgs(1, "a principal ID"),
+		RunE: a.act(func(cmd *cobra.Command, args []string) error {
+			ac, err := a.admin()
+			if err != nil {
+				return err
+			}
+			ctx, cancel := a.callCtx(cmd.Context())
+			defer cancel()
+			resp, err := ac.DisablePrincipal(ctx, &adminv1.DisablePrincipalRequest{PrincipalId: args[0]})
+			if err != nil {
+				return err
+			}
+			return a.printPrincipal(resp.GetPrincipal())
+		}),
+	}
+}
+
+// parseExpiry accepts an RFC 3339 instant or a duration from now ("720h").
+func parseExpiry(s string, now time.Time) (*timestamppb.Timestamp, error) {
+	if s == "" {
+		return nil, nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return timestamppb.New(t), nil
+	}
+	if d, err := time.ParseDuration(s); err == nil && d > 0 {
+		return timestamppb.New(now.Add(d)), nil
+	}
+	return nil, usagef("--expires %q: write an RFC 3339 time (2026-12-31T23:59:59+08:00) or a duration (720h)", s)
+}
+
+func (a *app) tokensIssueCmd() *cobra.Command {
+	var pid, description, expires string
+	c := &cobra.Command{
+		Use:   "issue",
+		Short: "Issue a bearer token for a principal (printed once, to stdout)",
+		Long: `Issue a new bearer token for a principal. The token is printed once, to
+standard output only (the table format prints the token alone on one line, so
+it can be redirected into a file); its id and expiry go to standard error.
+The server keeps only a hash: a lost token cannot be shown again; revoke it
+and issue a new one. Not idempotent: after a lost answer, list the tokens,
+revoke the unknown one and issue again.`,
+		Example: `  umask 077; zonectl admin tokens issue --principal acme-ops --description "ERP bridge" \
+      --expires 2026-12-31T23:59:59+08:00 > acme-ops.token`,
+		Args: exactArgs(0, "no arguments"),
+		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
+			exp, err := parseExpiry(expires, time.Now())
+			if err != nil {
+				return err
+			}
+			ac, err := a.admin()
+			if err != nil {
+				return err
+			}
+			ctx, cancel := a.callCtx(cmd.Context())
+			defer cancel()
+			resp, err := ac.IssueToken(ctx, &adminv1.IssueTokenRequest{PrincipalId: pid, Description: description, ExpiresAt: exp})
+			if err != nil {
+				return err
+			}
+			switch a.format {
+			case output.JSON:
+				return output.One(a.stdout, a.format, resp, nil)
+			case output.CSV:
+				return output.Rows(a.stdout, a.format, []string{"token_id", "principal_id", "expires_at", "token"},
+					[][]string{{resp.GetTokenId(), resp.GetInfo().GetPrincipalId(), ts(resp.GetInfo().GetExpiresAt()), resp.GetToken()}})
+			}
+			expiry := "never expires"
+			if e := ts(resp.GetInfo().GetExpiresAt()); e != "" {
+				expiry = "expires " + e
+			}
+			a.note("issued token %s for principal %s (%s); it is shown only this once", resp.GetTokenId(), pid, expiry)
+			_, err = fmt.Fprintln(a.stdout, resp.GetToken())
+			return err
+		}),
+	}
+	c.Flags().StringVar(&pid, "principal", "", "principal the token authenticates (required)")
+	c.Flags().StringVar(&description, "description", "", "what the token is for")
+	c.Flags().StringVar(&expires, "expires", "", "expiry, RFC 3339 or a duration from now (720h); default never")
+	required(c, "principal")
+	return c
+}
+
+func (a *app) tokensListCmd() *cobra.Command {
+	var pid string
+	c := &cobra.Command{
+		Use:     "list",
+		Short:   "List a principal's tokens (metadata only, never the secret)",
+		Example: "  zonectl admin tokens list --principal acme-ops",
+		Args:    exactArgs(0, "no arguments"),
+		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
+			ac, err := a.admin()
+			if err != nil {
+				return err
+			}
+			l := output.NewList(a.stdout, a.format, tokenHeader)
+			err = a.pages(cmd.Context(), func(ctx context.Context, token string) (string, error) {
+				resp, err := ac.ListTokens(ctx, &adminv1.ListTokensRequest{PrincipalId: pid, PageSize: pageSize, PageToken: token})
+				if err != nil {
+					return "", err
+				}
+				for _, t := range resp.GetTokens() {
+					if err := l.Add(t, tokenRow(t)); err != nil {
+						return "", err
+					}
+				}
+				return resp.GetNextPageToken(), nil
+			})
+			return closeList(l, err)
+		}),
+	}
+	c.Flags().StringVar(&pid, "principal", "", "principal identifier (required)")
+	required(c, "principal")
+	return c
+}
+
+func (a *app) tokensRevokeCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:     "revoke ID",
+		Short:   "Revoke a token by its id (idempotent)",
+		Example: "  zonectl admin tokens revoke tok_01J8Z5",
+		Args:    exactArgs(1, "a token ID (from 'admin tokens list', not the token itself)"),
+		RunE: a.act(func(cmd *cobra.Command, args []string) error {
+			ac, err := a.admin()
+			if err != nil {
+				return err
+			}
+			ctx, cancel := a.callCtx(cmd.Context())
+			defer cancel()
+			resp, err := ac.RevokeToken(ctx, &adminv1.RevokeTokenRequest{TokenId: args[0]})
+			if err != nil {
+				return err
+			}
+			t := resp.GetToken()
+			return output.One(a.stdout, a.format, t, tokenHeader, tokenRow(t))
+		}),
+	}
+}
+
+func (a *app) whoamiCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:     "whoami",
+		Short:   "Show the principal and role the token belongs to",
+		Example: "  zonectl whoami",
+		Args:    exactArgs(0, "no arguments"),
+		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
+			ac, err := a.admin()
+			if err != nil {
+				return err
+			}
+			ctx, cancel := a.callCtx(cmd.Context())
+			defer cancel()
+			resp, err := ac.WhoAmI(ctx, &adminv1.WhoAmIRequest{})
+			if err != nil {
+				return err
+			}
+			return a.printPrincipal(resp.GetPrincipal())
+		}),
+	}
+}

@@ -1,0 +1,181 @@
+package main
+
+import (
+	"context"
+
+	"github.com/spf13/cobra"
+
+	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/output"
+	ledgerv1 "github.com/zoneledger/zoneledger/proto/zoneledger/ledger/v1"
+)
+
+func (a *app) booksCmd() *cobra.Command {
+	return group("books", "Create, show and list account books",
+		a.booksCreateCmd(), a.booksGetCmd(), a.booksListCmd(), a.booksAddAccountsCmd())
+}
+
+func (a *app) printBook(b *ledgerv1.Book) error {
+	return output.One(a.stdout, a.format, b, bookHeader, bookRow(b))
+}
+
+func (a *app) booksCreateCmd() *cobra.Command {
+	var owner, name string
+	var accounts, attrFlags []string
+	c := &cobra.Command{
+		Use:   "create BOOK",
+		Short: "Create a book with its initial accounts",
+		Long: `Create a book owned by an enterprise, with its initial accounts (buckets).
+Repeating the same command is safe: the existing book is returned; the same
+BOOK with a different body is refused (ALREADY_EXISTS).`,
+		Example: `  zonectl books create H12345678901 --owner 3201234567 --name "Bonded stock" \
+      --account bonded --account nonbonded --attr kind=processing`,
+		Args: exactArgs(1, "BOOK"),
+		RunE: a.act(func(cmd *cobra.Command, args []string) error {
+			attributes, err := parseAttrs("attr", attrFlags)
+			if err != nil {
+				return err
+			}
+			lc, err := a.ledger()
+			if err != nil {
+				return err
+			}
+			ctx, cancel := a.callCtx(cmd.Context())
+			defer cancel()
+			resp, err := lc.CreateBook(ctx, &ledgerv1.CreateBookRequest{
+				BookId: args[0], Name: name, Owner: owner, Accounts: accounts, Attributes: attributes,
+			})
+			if err != nil {
+				return err
+			}
+			return a.printBook(resp.GetBook())
+		}),
+	}
+	c.Flags().StringVar(&owner, "owner", "", "enterprise id the book belongs to (required)")
+	c.Flags().StringVar(&name, "name", "", "human-readable name")
+	c.Flags().StringSliceVar(&accounts, "account", nil, "initial account name; repeat or separate with commas")
+	c.Flags().StringArrayVar(&attrFlags, "attr", nil, "attribute KEY=VALUE; repeatable")
+	required(c, "owner")
+	return c
+}
+
+func (a *app) booksGetCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:     "get BOOK",
+		Short:   "Show one book",
+		Example: "  zonectl books get H12345678901 -o json",
+		Args:    exactArgs(1, "BOOK"),
+		RunE: a.act(func(cmd *cobra.Command, args []string) error {
+			lc, err := a.ledger()
+			if err != nil {
+				return err
+			}
+			ctx, cancel := a.callCtx(cmd.Context())
+			defer cancel()
+			resp, err := lc.GetBook(ctx, &ledgerv1.GetBookRequest{BookId: args[0]})
+			if err != nil {
+				return err
+			}
+			return a.printBook(resp.GetBook())
+		}),
+	}
+}
+
+func (a *app) booksListCmd() *cobra.Command {
+	var owner string
+	c := &cobra.Command{
+		Use:     "list",
+		Short:   "List the books you may read (all pages)",
+		Example: "  zonectl books list --owner 3201234567 -o csv",
+		Args:    exactArgs(0, "no arguments"),
+		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
+			lc, err := a.ledger()
+			if err != nil {
+				return err
+			}
+			l := output.NewList(a.stdout, a.format, bookHeader)
+			err = a.pages(cmd.Context(), func(ctx context.Context, token string) (string, error) {
+				resp, err := lc.ListBooks(ctx, &ledgerv1.ListBooksRequest{Owner: owner, PageSize: pageSize, PageToken: token})
+				if err != nil {
+					return "", err
+				}
+				for _, b := range resp.GetBooks() {
+					if err := l.Add(b, bookRow(b)); err != nil {
+						return "", err
+					}
+				}
+				return resp.GetNextPageToken(), nil
+			})
+			return closeList(l, err)
+		}),
+	}
+	c.Flags().StringVar(&owner, "owner", "", "only books of this enterprise")
+	return c
+}
+
+// closeList finishes a list even when fetching failed half way, so that what
+// was printed is well-formed, and returns the first error. When nothing was
+// received, it prints nothing (not even the header).
+func closeList(l *output.List, err error) error {
+	if err != nil && l.Len() == 0 {
+		return err
+	}
+	if cerr := l.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+func (a *app) booksAddAccountsCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "add-accounts BOOK ACCOUNT...",
+		Short: "Add accounts (buckets) to a book",
+		Long: `Add accounts (buckets) to a book. Accounts that already exist are kept as they
+are, so repeating the command is safe.`,
+		Example: "  zonectl books add-accounts H12345678901 awaiting-repair repaired",
+		Args:    minArgs(2, "BOOK and at least one ACCOUNT"),
+		RunE: a.act(func(cmd *cobra.Command, args []string) error {
+			lc, err := a.ledger()
+			if err != nil {
+				return err
+			}
+			ctx, cancel := a.callCtx(cmd.Context())
+			defer cancel()
+			resp, err := lc.AddBookAccounts(ctx, &ledgerv1.AddBookAccountsRequest{BookId: args[0], Accounts: args[1:]})
+			if err != nil {
+				return err
+			}
+			return a.printBook(resp.GetBook())
+		}),
+	}
+}
+
+func (a *app) worldCmd() *cobra.Command {
+	return group("world", "Manage world accounts (outside every book)", &cobra.Command{
+		Use:   "ensure NAME...",
+		Short: "Create world accounts if they do not exist (admin and customs)",
+		Long: `Create the named world accounts (abroad, domestic, consumed, destroyed, ...)
+if they do not exist yet. Idempotent. Admin and customs only.`,
+		Example: "  zonectl world ensure abroad domestic consumed destroyed",
+		Args:    minArgs(1, "at least one NAME"),
+		RunE: a.act(func(cmd *cobra.Command, args []string) error {
+			lc, err := a.ledger()
+			if err != nil {
+				return err
+			}
+			ctx, cancel := a.callCtx(cmd.Context())
+			defer cancel()
+			resp, err := lc.EnsureWorldAccounts(ctx, &ledgerv1.EnsureWorldAccountsRequest{Names: args})
+			if err != nil {
+				return err
+			}
+			if a.format == output.JSON {
+				return output.One(a.stdout, a.format, resp, nil)
+			}
+			rows := make([][]string, len(resp.GetNames()))
+			for i, n := range resp.GetNames() {
+				rows[i] = []string{n}
+			}
+			return output.Rows(a.stdout, a.format, []string{"world_account"}, rows)
+		}),
+	})
+}

@@ -1,0 +1,198 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"strconv"
+
+	"github.com/spf13/cobra"
+
+	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/input"
+	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/output"
+	"github.com/zoneledger/zoneledger/ledger/ledgerapi"
+	ledgerv1 "github.com/zoneledger/zoneledger/proto/zoneledger/ledger/v1"
+)
+
+// itemChunk is how many items one RegisterItems call of 'items import' carries.
+const itemChunk = 1000
+
+func (a *app) itemsCmd() *cobra.Command {
+	return group("items", "Register and list the items (book lines) of a book",
+		a.itemsRegisterCmd(), a.itemsImportCmd(), a.itemsListCmd())
+}
+
+func (a *app) itemsRegisterCmd() *cobra.Command {
+	var book, code, unit, name string
+	var scale uint32
+	var attrFlags []string
+	c := &cobra.Command{
+		Use:   "register",
+		Short: "Register one item",
+		Long: `Register one item (book line) of a book. Re-registering an item with the same
+unit and scale changes nothing, so repeating the command is safe; changing the
+unit of an existing item is refused (ITEM_CONFLICT).`,
+		Example: `  zonectl items register --book H12345678901 --code 1 --unit KGM --scale 3 \
+      --name "Copper cathode" --attr hs_code=7403110000`,
+		Args: exactArgs(0, "no arguments"),
+		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
+			if scale > 5 {
+				return usagef("--scale %d: quantities may have 0 to 5 decimal places", scale)
+			}
+			attributes, err := parseAttrs("attr", attrFlags)
+			if err != nil {
+				return err
+			}
+			lc, err := a.ledger()
+			if err != nil {
+				return err
+			}
+			ctx, cancel := a.callCtx(cmd.Context())
+			defer cancel()
+			resp, err := lc.RegisterItems(ctx, &ledgerv1.RegisterItemsRequest{BookId: book, Items: []*ledgerv1.Item{{
+				Code: code, Unit: unit, Scale: scale, Name: name, Attributes: attributes,
+			}}})
+			if err != nil {
+				return err
+			}
+			l := output.NewList(a.stdout, a.format, itemHeader)
+			for _, it := range resp.GetItems() {
+				if err := l.Add(it, itemRow(it)); err != nil {
+					return err
+				}
+			}
+			return l.Close()
+		}),
+	}
+	c.Flags().StringVar(&book, "book", "", "book identifier (required)")
+	c.Flags().StringVar(&code, "code", "", "item code, e.g. the book line number (required)")
+	c.Flags().StringVar(&unit, "unit", "", "unit of measure, e.g. KGM, PCE or a customs unit code (required)")
+	c.Flags().Uint32Var(&scale, "scale", 0, "decimal places allowed in quantities, 0 to 5")
+	c.Flags().StringVar(&name, "name", "", "goods name")
+	c.Flags().StringArrayVar(&attrFlags, "attr", nil, "attribute KEY=VALUE (HS code, spec/model, ...); repeatable")
+	required(c, "book", "code", "unit")
+	return c
+}
+
+// openInput opens --file; "-" is standard input.
+func (a *app) openInput(path string) (io.ReadCloser, error) {
+	if path == "-" {
+		return io.NopCloser(a.stdin), nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, asUsage(err)
+	}
+	return f, nil
+}
+
+var itemsField = regexp.MustCompile(`^items\[([0-9]+)\]`)
+
+func (a *app) itemsImportCmd() *cobra.Command {
+	var book, file string
+	var noProgress bool
+	c := &cobra.Command{
+		Use:   "import",
+		Short: "Register items in bulk from a CSV file",
+		Long: `Register the items of a CSV file, in chunks of 1000 per RegisterItems call
+(each chunk all or nothing), with a progress bar on stderr when there is more
+than one chunk.
+
+The header names the columns, in any order: code, unit, scale (required) and
+name; columns named attr:KEY (e.g. attr:hs_code) become item attributes.
+scale is the number of decimal places allowed in quantities (0 to 5).
+
+	code,unit,scale,name,attr:hs_code
+	1,KGM,3,Copper cathode,7403110000
+	2,PCE,0,Circuit board,8534009000
+
+The whole file is checked before anything is sent. Re-registering an item with
+the same unit and scale changes nothing, so re-running the same file after a
+failure is safe.`,
+		Example: "  zonectl items import --book H12345678901 --file items.csv",
+		Args:    exactArgs(0, "no arguments"),
+		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
+			r, err := a.openInput(file)
+			if err != nil {
+				return err
+			}
+			rows, err := input.ReadItemsCSV(r, file)
+			r.Close()
+			if err != nil {
+				return asUsage(err)
+			}
+			lc, err := a.ledger()
+			if err != nil {
+				return err
+			}
+			set, end := a.progress(!noProgress && len(rows) > itemChunk, len(rows), "items")
+			defer end()
+			registered := 0
+			for start := 0; start < len(rows); start += itemChunk {
+				chunk := rows[start:min(start+itemChunk, len(rows))]
+				req := &ledgerv1.RegisterItemsRequest{BookId: book, Items: make([]*ledgerv1.Item, len(chunk))}
+				for i, row := range chunk {
+					req.Items[i] = row.Item
+				}
+				ctx, cancel := a.callCtx(cmd.Context())
+				_, err := lc.RegisterItems(ctx, req)
+				cancel()
+				if err != nil {
+					end()
+					where := fmt.Sprintf("rows %d-%d", chunk[0].Row, chunk[len(chunk)-1].Row)
+					if m := itemsField.FindStringSubmatch(ledgerapi.FieldOf(err)); m != nil {
+						if k, _ := strconv.Atoi(m[1]); k < len(chunk) {
+							where = fmt.Sprintf("row %d", chunk[k].Row)
+						}
+					}
+					a.note("%s: %d items registered before; the chunk with %s was refused (nothing of it registered); re-running the file is safe", file, registered, where)
+					return err
+				}
+				registered += len(chunk)
+				set(registered)
+			}
+			a.note("%d items registered in book %s", registered, book)
+			return nil
+		}),
+	}
+	c.Flags().StringVar(&book, "book", "", "book identifier (required)")
+	c.Flags().StringVarP(&file, "file", "f", "", "CSV file of items, - for standard input (required)")
+	c.Flags().BoolVar(&noProgress, "no-progress", false, "never show the progress bar")
+	required(c, "book", "file")
+	return c
+}
+
+func (a *app) itemsListCmd() *cobra.Command {
+	var book string
+	c := &cobra.Command{
+		Use:     "list",
+		Short:   "List the items of a book (all pages, ordered by code)",
+		Example: "  zonectl items list --book H12345678901 -o csv",
+		Args:    exactArgs(0, "no arguments"),
+		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
+			lc, err := a.ledger()
+			if err != nil {
+				return err
+			}
+			l := output.NewList(a.stdout, a.format, itemHeader)
+			err = a.pages(cmd.Context(), func(ctx context.Context, token string) (string, error) {
+				resp, err := lc.ListItems(ctx, &ledgerv1.ListItemsRequest{BookId: book, PageSize: pageSize, PageToken: token})
+				if err != nil {
+					return "", err
+				}
+				for _, it := range resp.GetItems() {
+					if err := l.Add(it, itemRow(it)); err != nil {
+						return "", err
+					}
+				}
+				return resp.GetNextPageToken(), nil
+			})
+			return closeList(l, err)
+		}),
+	}
+	c.Flags().StringVar(&book, "book", "", "book identifier (required)")
+	required(c, "book")
+	return c
+}

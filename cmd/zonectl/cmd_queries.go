@@ -1,0 +1,232 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/spf13/cobra"
+
+	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/output"
+	ledgerv1 "github.com/zoneledger/zoneledger/proto/zoneledger/ledger/v1"
+)
+
+func (a *app) balancesCmd() *cobra.Command {
+	var book, account, item, asOf string
+	var byLot bool
+	c := &cobra.Command{
+		Use:   "balances",
+		Short: "Show the holdings of a book (quantity and value per account and item)",
+		Long: `Show the holdings (account, item[, lot]) of a book with their quantity and
+value, as of the end of an effective date (default: now).`,
+		Example: `  zonectl balances --book H12345678901
+  zonectl balances --book H12345678901 --account bonded --item 1 --as-of 2026-03-31 --by-lot -o csv`,
+		Args: exactArgs(0, "no arguments"),
+		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
+			lc, err := a.ledger()
+			if err != nil {
+				return err
+			}
+			ctx, cancel := a.callCtx(cmd.Context())
+			defer cancel()
+			resp, err := lc.GetBalances(ctx, &ledgerv1.GetBalancesRequest{
+				BookId: book, Account: account, ItemCode: item, AsOf: asOf, ByLot: byLot,
+			})
+			if err != nil {
+				return err
+			}
+			l := output.NewList(a.stdout, a.format, balanceHeader(byLot))
+			for _, b := range resp.GetBalances() {
+				if err := l.Add(b, balanceRow(b, byLot)); err != nil {
+					return err
+				}
+			}
+			return l.Close()
+		}),
+	}
+	c.Flags().StringVar(&book, "book", "", "book identifier (required)")
+	c.Flags().StringVar(&account, "account", "", "only this account of the book")
+	c.Flags().StringVar(&item, "item", "", "only this item code")
+	c.Flags().StringVar(&asOf, "as-of", "", "balances at the end of this effective date, YYYY-MM-DD")
+	c.Flags().BoolVar(&byLot, "by-lot", false, "split holdings by lot")
+	required(c, "book")
+	return c
+}
+
+func (a *app) totalsCmd() *cobra.Command {
+	var book, account, item, from, to string
+	c := &cobra.Command{
+		Use:   "totals",
+		Short: "Show per-day in/out totals of a book over a date range",
+		Long: `Show what entered and left each account of a book, per item and effective
+date, from --from to --to inclusive. Days without movement are omitted.`,
+		Example: "  zonectl totals --book H12345678901 --from 2026-03-01 --to 2026-03-31 --account bonded -o csv",
+		Args:    exactArgs(0, "no arguments"),
+		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
+			lc, err := a.ledger()
+			if err != nil {
+				return err
+			}
+			ctx, cancel := a.callCtx(cmd.Context())
+			defer cancel()
+			resp, err := lc.GetDayTotals(ctx, &ledgerv1.GetDayTotalsRequest{
+				BookId: book, Account: account, ItemCode: item, FromDate: from, ToDate: to,
+			})
+			if err != nil {
+				return err
+			}
+			l := output.NewList(a.stdout, a.format, dayTotalHeader)
+			for _, t := range resp.GetDayTotals() {
+				if err := l.Add(t, dayTotalRow(t)); err != nil {
+					return err
+				}
+			}
+			return l.Close()
+		}),
+	}
+	c.Flags().StringVar(&book, "book", "", "book identifier (required)")
+	c.Flags().StringVar(&from, "from", "", "first day, YYYY-MM-DD, inclusive (required)")
+	c.Flags().StringVar(&to, "to", "", "last day, YYYY-MM-DD, inclusive (required)")
+	c.Flags().StringVar(&account, "account", "", "only this account of the book")
+	c.Flags().StringVar(&item, "item", "", "only this item code")
+	required(c, "book", "from", "to")
+	return c
+}
+
+func (a *app) periodsCmd() *cobra.Command {
+	return group("periods", "Close, list and verify sealed write-off periods",
+		a.periodsCloseCmd(), a.periodsListCmd(), a.periodsVerifyCmd())
+}
+
+func (a *app) periodsCloseCmd() *cobra.Command {
+	var book, through, key string
+	c := &cobra.Command{
+		Use:   "close",
+		Short: "Seal the open period of a book through a date",
+		Long: `Seal the open period of a book through a date (inclusive): a digest over its
+journals in order, chained to the previous period's digest. Afterwards no
+journal may be effective-dated into the sealed period. Keep the printed digest:
+with it anyone can later detect a change to history.
+
+The idempotency key defaults to "close:BOOK:THROUGH", so repeating the same
+command returns the period sealed the first time.`,
+		Example: "  zonectl periods close --book H12345678901 --through 2026-03-31",
+		Args:    exactArgs(0, "no arguments"),
+		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
+			if key == "" {
+				key = fmt.Sprintf("close:%s:%s", book, through)
+			}
+			lc, err := a.ledger()
+			if err != nil {
+				return err
+			}
+			ctx, cancel := a.callCtx(cmd.Context())
+			defer cancel()
+			resp, err := lc.ClosePeriod(ctx, &ledgerv1.ClosePeriodRequest{BookId: book, Through: through, IdempotencyKey: key})
+			if err != nil {
+				return err
+			}
+			p := resp.GetPeriod()
+			return output.One(a.stdout, a.format, p, periodHeader, periodRow(p))
+		}),
+	}
+	c.Flags().StringVar(&book, "book", "", "book identifier (required)")
+	c.Flags().StringVar(&through, "through", "", "last day of the period to seal, YYYY-MM-DD (required)")
+	c.Flags().StringVar(&key, "key", "", `idempotency key (default "close:BOOK:THROUGH")`)
+	required(c, "book", "through")
+	return c
+}
+
+func (a *app) periodsListCmd() *cobra.Command {
+	var book string
+	c := &cobra.Command{
+		Use:     "list",
+		Short:   "List the sealed periods of a book, oldest first (all pages)",
+		Example: "  zonectl periods list --book H12345678901",
+		Args:    exactArgs(0, "no arguments"),
+		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
+			lc, err := a.ledger()
+			if err != nil {
+				return err
+			}
+			l := output.NewList(a.stdout, a.format, periodHeader)
+			err = a.pages(cmd.Context(), func(ctx context.Context, token string) (string, error) {
+				resp, err := lc.ListPeriods(ctx, &ledgerv1.ListPeriodsRequest{BookId: book, PageSize: pageSize, PageToken: token})
+				if err != nil {
+					return "", err
+				}
+				for _, p := range resp.GetPeriods() {
+					if err := l.Add(p, periodRow(p)); err != nil {
+						return "", err
+					}
+				}
+				return resp.GetNextPageToken(), nil
+			})
+			return closeList(l, err)
+		}),
+	}
+	c.Flags().StringVar(&book, "book", "", "book identifier (required)")
+	required(c, "book")
+	return c
+}
+
+func (a *app) periodsVerifyCmd() *cobra.Command {
+	var book string
+	c := &cobra.Command{
+		Use:   "verify",
+		Short: "Recompute every sealed period's digest and chain (exit 1 if not ok)",
+		Long: `Recompute every sealed period's digest and chain link of a book from the
+stored journals and report mismatches. The exit code is 1 when the history
+does not verify.`,
+		Example: "  zonectl periods verify --book H12345678901",
+		Args:    exactArgs(0, "no arguments"),
+		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
+			lc, err := a.ledger()
+			if err != nil {
+				return err
+			}
+			ctx, cancel := a.callCtx(cmd.Context())
+			defer cancel()
+			resp, err := lc.VerifyPeriods(ctx, &ledgerv1.VerifyPeriodsRequest{BookId: book})
+			if err != nil {
+				return err
+			}
+			if err := a.printVerify(book, resp); err != nil {
+				return err
+			}
+			if !resp.GetOk() {
+				a.note("error: the sealed periods of book %s do not verify: %d problem(s)", book, len(resp.GetProblems()))
+				return errReported
+			}
+			return nil
+		}),
+	}
+	c.Flags().StringVar(&book, "book", "", "book identifier (required)")
+	required(c, "book")
+	return c
+}
+
+func (a *app) printVerify(book string, resp *ledgerv1.VerifyPeriodsResponse) error {
+	switch a.format {
+	case output.JSON:
+		return output.One(a.stdout, a.format, resp, nil)
+	case output.CSV:
+		rows := [][]string{}
+		for _, p := range resp.GetProblems() {
+			rows = append(rows, []string{book, strconv.FormatBool(resp.GetOk()), p})
+		}
+		if len(rows) == 0 {
+			rows = append(rows, []string{book, strconv.FormatBool(resp.GetOk()), ""})
+		}
+		return output.Rows(a.stdout, a.format, []string{"book_id", "ok", "problem"}, rows)
+	}
+	if resp.GetOk() {
+		_, err := fmt.Fprintf(a.stdout, "book %s: ok: every sealed period's digest and chain link match\n", book)
+		return err
+	}
+	fmt.Fprintf(a.stdout, "book %s: NOT OK\n", book)
+	for _, p := range resp.GetProblems() {
+		fmt.Fprintf(a.stdout, "  - %s\n", p)
+	}
+	return nil
+}

@@ -1,0 +1,134 @@
+package input
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// csvTable is a CSV file read with a checked header.
+type csvTable struct {
+	name string
+	cols map[string]int
+	r    *csv.Reader
+}
+
+// openCSV reads the header, refusing unknown, duplicate and missing columns.
+// Column names are matched case-insensitively. A column named "attr:KEY" is
+// accepted when allowAttrs is set.
+func openCSV(r io.Reader, name string, known, required []string, allowAttrs bool) (*csvTable, error) {
+	cr := csv.NewReader(r)
+	cr.TrimLeadingSpace = true
+	header, err := cr.Read()
+	if err == io.EOF {
+		return nil, &Error{File: name, CSV: true, Msg: "the file is empty; the first row must be the header: " + strings.Join(known, ",")}
+	}
+	if err != nil {
+		return nil, csvSyntax(name, err)
+	}
+	cr.FieldsPerRecord = len(header)
+	t := &csvTable{name: name, cols: map[string]int{}, r: cr}
+	isKnown := map[string]bool{}
+	for _, k := range known {
+		isKnown[k] = true
+	}
+	var unknown []string
+	for i, h := range header {
+		h = strings.ToLower(strings.TrimSpace(h))
+		if i == 0 {
+			h = strings.TrimPrefix(h, "\ufeff")
+		}
+		if strings.HasPrefix(h, "attr:") && allowAttrs && len(h) > len("attr:") {
+			h = "attr:" + strings.TrimSpace(header[i])[len("attr:"):] // keep the key's case
+		} else if !isKnown[h] {
+			unknown = append(unknown, fmt.Sprintf("%q", header[i]))
+			continue
+		}
+		if _, dup := t.cols[h]; dup {
+			return nil, &Error{File: name, CSV: true, Line: 1, Column: h, Msg: "the column appears twice in the header"}
+		}
+		t.cols[h] = i
+	}
+	var missing []string
+	for _, c := range required {
+		if _, ok := t.cols[c]; !ok {
+			missing = append(missing, c)
+		}
+	}
+	switch {
+	case len(missing) > 0:
+		return nil, &Error{File: name, CSV: true, Line: 1, Msg: fmt.Sprintf("missing column%s %s; the header must name at least: %s",
+			plural(len(missing)), strings.Join(missing, ", "), strings.Join(required, ","))}
+	case len(unknown) > 0:
+		return nil, &Error{File: name, CSV: true, Line: 1, Msg: fmt.Sprintf("unknown column%s %s; known columns: %s",
+			plural(len(unknown)), strings.Join(unknown, ", "), strings.Join(known, ","))}
+	}
+	return t, nil
+}
+
+// row is one data row.
+type row struct {
+	t     *csvTable
+	cells []string
+	line  int
+}
+
+// next returns the next row that is not entirely blank, or io.EOF.
+func (t *csvTable) next() (*row, error) {
+	for {
+		rec, err := t.r.Read()
+		if err != nil {
+			if err == io.EOF {
+				return nil, err
+			}
+			return nil, csvSyntax(t.name, err)
+		}
+		line, _ := t.r.FieldPos(0)
+		blank := true
+		for i := range rec {
+			rec[i] = strings.TrimSpace(rec[i])
+			if rec[i] != "" {
+				blank = false
+			}
+		}
+		if !blank {
+			return &row{t: t, cells: rec, line: line}, nil
+		}
+	}
+}
+
+// get returns the cell of a column, "" if the column is absent.
+func (r *row) get(col string) string {
+	i, ok := r.t.cols[col]
+	if !ok {
+		return ""
+	}
+	return r.cells[i]
+}
+
+func (r *row) errorf(col, format string, args ...any) error {
+	return &Error{File: r.t.name, CSV: true, Line: r.line, Column: col, Msg: fmt.Sprintf(format, args...)}
+}
+
+func (r *row) require(cols ...string) error {
+	for _, c := range cols {
+		if r.get(c) == "" {
+			return r.errorf(c, "is empty; it is required")
+		}
+	}
+	return nil
+}
+
+func csvSyntax(name string, err error) error {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		msg := pe.Err.Error()
+		if errors.Is(pe.Err, csv.ErrFieldCount) {
+			msg = "wrong number of fields: every row needs as many fields as the header"
+		}
+		return &Error{File: name, CSV: true, Line: pe.Line, Msg: "invalid CSV: " + msg}
+	}
+	return &Error{File: name, Msg: err.Error()}
+}

@@ -1,0 +1,147 @@
+// Package input reads the files zonectl sends in bulk: journals (JSON object,
+// JSON array, JSON Lines or CSV) and items (CSV). Parsing is strict and
+// happens before anything is sent, so a file with a mistake is refused whole,
+// with the line, row or column at fault named. Quantities and values stay the
+// decimal strings of the file; they are checked, never converted.
+package input
+
+import (
+	"bytes"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/zoneledger/zoneledger/ledger"
+)
+
+// Error is a problem in an input file, with where it is.
+type Error struct {
+	// File is the file name as given ("-" for standard input).
+	File string
+	// Line is the 1-based line (JSON) or row (CSV, the header is row 1); 0 if
+	// the problem is not on one line.
+	Line int
+	// Column is the CSV column name; empty for JSON.
+	Column string
+	// Field is the request field at fault, e.g. "postings[0].quantity"; may be empty.
+	Field string
+	// Journal is the 1-based position of the journal in the file; 0 if unknown.
+	Journal int
+	// CSV is true for CSV files: Line is then called a row.
+	CSV bool
+	// Msg says what is wrong.
+	Msg string
+}
+
+// Error implements the error interface, e.g.
+// `journals.csv: row 4, column "quantity": "1e3" is not a decimal number`.
+func (e *Error) Error() string {
+	var where []string
+	if e.Line > 0 {
+		unit := "line"
+		if e.CSV {
+			unit = "row"
+		}
+		where = append(where, fmt.Sprintf("%s %d", unit, e.Line))
+	}
+	if e.Column != "" {
+		where = append(where, fmt.Sprintf("column %q", e.Column))
+	}
+	if e.Journal > 0 && e.Column == "" {
+		where = append(where, fmt.Sprintf("journal %d", e.Journal))
+	}
+	s := e.File
+	if len(where) > 0 {
+		s += ": " + strings.Join(where, ", ")
+	}
+	s += ": "
+	if e.Field != "" {
+		s += e.Field + ": "
+	}
+	return s + e.Msg
+}
+
+var (
+	datePattern      = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`)
+	tradeModePattern = regexp.MustCompile(`^[0-9]{4}$`)
+	// wirePattern is the API's decimal syntax for quantities and values: no
+	// sign, no exponent, no separators.
+	wirePattern = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?$`)
+)
+
+// checkQuantity checks a posting quantity: a plain decimal greater than zero.
+func checkQuantity(s, field string) string {
+	d, msg := checkDecimal(s, field)
+	if msg != "" {
+		return msg
+	}
+	if !d.IsPositive() {
+		return fmt.Sprintf("quantity %q must be greater than zero", s)
+	}
+	return ""
+}
+
+// checkValue checks a posting value: empty (not given) or a plain decimal >= 0.
+func checkValue(s, field string) string {
+	if s == "" {
+		return ""
+	}
+	d, msg := checkDecimal(s, field)
+	if msg != "" {
+		return msg
+	}
+	if d.IsNegative() {
+		return fmt.Sprintf("value %q must not be negative", s)
+	}
+	return ""
+}
+
+func checkDecimal(s, field string) (decimal.Decimal, string) {
+	d, err := ledger.ParseDecimal(s, field)
+	if err != nil {
+		return d, ledger.AsError(err).Message
+	}
+	if !wirePattern.MatchString(s) {
+		if d.IsNegative() {
+			return d, fmt.Sprintf("%q must not be negative", s)
+		}
+		return d, fmt.Sprintf("%q is not a plain decimal number; write digits with an optional '.' and fraction, e.g. \"12.5\"", s)
+	}
+	return d, ""
+}
+
+// checkDate checks a YYYY-MM-DD calendar date.
+func checkDate(s, field string) string {
+	if !datePattern.MatchString(s) {
+		return fmt.Sprintf("%q is not a date; write YYYY-MM-DD", s)
+	}
+	if _, err := ledger.ParseDate(s, field); err != nil {
+		return fmt.Sprintf("%q is not a calendar date", s)
+	}
+	return ""
+}
+
+// checkTradeMode checks an optional 4-digit trade-mode (监管方式) code.
+func checkTradeMode(s string) string {
+	if s != "" && !tradeModePattern.MatchString(s) {
+		return fmt.Sprintf("trade mode %q is not a 4-digit code such as \"5034\"", s)
+	}
+	return ""
+}
+
+// stripBOM drops a UTF-8 byte order mark, which spreadsheet programs put at
+// the start of exported CSV files.
+func stripBOM(b []byte) []byte { return bytes.TrimPrefix(b, []byte("\xef\xbb\xbf")) }
+
+// lineAt returns the 1-based line of byte offset off in data.
+func lineAt(data []byte, off int) int {
+	if off > len(data) {
+		off = len(data)
+	}
+	if off < 0 {
+		off = 0
+	}
+	return 1 + bytes.Count(data[:off], []byte("\n"))
+}

@@ -1,0 +1,392 @@
+package input
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"google.golang.org/protobuf/encoding/protojson"
+
+	ledgerv1 "github.com/zoneledger/zoneledger/proto/zoneledger/ledger/v1"
+)
+
+// Journal is one journal read from a file, with where it came from.
+type Journal struct {
+	// Req is the request to send.
+	Req *ledgerv1.PostJournalRequest
+	// Index is the 1-based position of the journal in the file.
+	Index int
+	// Lines are the lines (JSON: the line the object starts on) or rows (CSV:
+	// one per posting, in posting order) the journal was read from.
+	Lines []int
+	// CSV is true when the journal came from a CSV file.
+	CSV bool
+}
+
+// Source describes where the journal is in its file, e.g. "line 7",
+// "rows 2-4" or "rows 2,5".
+func (j Journal) Source() string {
+	if !j.CSV {
+		if len(j.Lines) == 0 {
+			return fmt.Sprintf("journal %d", j.Index)
+		}
+		return fmt.Sprintf("line %d", j.Lines[0])
+	}
+	return "row" + plural(len(j.Lines)) + " " + spans(j.Lines)
+}
+
+var postingField = regexp.MustCompile(`^postings\[([0-9]+)\]`)
+
+// Locate narrows Source using the request field the server named: for a CSV
+// journal, a field under postings[i] points at the row of posting i.
+func (j Journal) Locate(field string) string {
+	if j.CSV {
+		if m := postingField.FindStringSubmatch(field); m != nil {
+			if i, err := strconv.Atoi(m[1]); err == nil && i < len(j.Lines) {
+				return fmt.Sprintf("row %d", j.Lines[i])
+			}
+		}
+	}
+	return j.Source()
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+// spans writes sorted numbers compactly: "2-4,7".
+func spans(ns []int) string {
+	var parts []string
+	for i := 0; i < len(ns); {
+		j := i
+		for j+1 < len(ns) && ns[j+1] == ns[j]+1 {
+			j++
+		}
+		if j > i {
+			parts = append(parts, fmt.Sprintf("%d-%d", ns[i], ns[j]))
+		} else {
+			parts = append(parts, strconv.Itoa(ns[i]))
+		}
+		i = j + 1
+	}
+	return strings.Join(parts, ",")
+}
+
+// FileFormat is the syntax of a journal file.
+type FileFormat string
+
+// The journal file formats.
+const (
+	// Auto picks JSON or CSV from the file name (.json, .jsonl, .ndjson,
+	// .csv), else from the first character ('{' or '[' is JSON).
+	Auto FileFormat = "auto"
+	// JSONFormat is one PostJournalRequest object in protojson form, an array
+	// of them, or JSON Lines (one object per line).
+	JSONFormat FileFormat = "json"
+	// CSVFormat is one posting per row; rows sharing an idempotency_key form
+	// one journal.
+	CSVFormat FileFormat = "csv"
+)
+
+// ParseFileFormat parses a --format value.
+func ParseFileFormat(s string) (FileFormat, error) {
+	switch f := FileFormat(strings.ToLower(s)); f {
+	case Auto, JSONFormat, CSVFormat:
+		return f, nil
+	case "jsonl", "ndjson":
+		return JSONFormat, nil
+	}
+	return "", fmt.Errorf("unknown file format %q: use auto, json or csv", s)
+}
+
+// ReadJournals reads a journal file. name is used in error messages and, with
+// Auto, to pick the format. Nothing is sent; the journals are checked as far
+// as a client can (syntax, required fields, decimals, dates).
+func ReadJournals(r io.Reader, name string, f FileFormat) ([]Journal, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, &Error{File: name, Msg: err.Error()}
+	}
+	data = stripBOM(data)
+	if f == "" || f == Auto {
+		f = detect(name, data)
+	}
+	var js []Journal
+	if f == CSVFormat {
+		js, err = ParseJournalsCSV(bytes.NewReader(data), name)
+	} else {
+		js, err = ParseJournalsJSON(data, name)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if len(js) == 0 {
+		return nil, &Error{File: name, Msg: "no journals in the file"}
+	}
+	return js, nil
+}
+
+func detect(name string, data []byte) FileFormat {
+	lower := strings.ToLower(name)
+	for _, ext := range []string{".json", ".jsonl", ".ndjson"} {
+		if strings.HasSuffix(lower, ext) {
+			return JSONFormat
+		}
+	}
+	if strings.HasSuffix(lower, ".csv") {
+		return CSVFormat
+	}
+	if t := bytes.TrimLeft(data, " \t\r\n"); len(t) > 0 && (t[0] == '{' || t[0] == '[') {
+		return JSONFormat
+	}
+	return CSVFormat
+}
+
+// ParseJournalsJSON parses one PostJournalRequest object (protojson: proto
+// or JSON field names), a JSON array of them, or a sequence of them (JSON
+// Lines). Unknown fields are refused, so a misspelt field is not silently
+// dropped; quantities and values must be JSON strings.
+func ParseJournalsJSON(data []byte, name string) ([]Journal, error) {
+	data = stripBOM(data)
+	trimmed := bytes.TrimLeft(data, " \t\r\n")
+	if len(trimmed) == 0 {
+		return nil, &Error{File: name, Msg: "no journals in the file"}
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	array := trimmed[0] == '['
+	if array {
+		if _, err := dec.Token(); err != nil {
+			return nil, jsonSyntax(name, data, err)
+		}
+	}
+	var out []Journal
+	for dec.More() {
+		before := int(dec.InputOffset())
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return nil, jsonSyntax(name, data, err)
+		}
+		start := before + len(data[before:]) - len(bytes.TrimLeft(data[before:], " \t\r\n,"))
+		line := lineAt(data, start)
+		idx := len(out) + 1
+		if len(raw) == 0 || raw[0] != '{' {
+			return nil, &Error{File: name, Line: line, Journal: idx, Msg: "expected a JSON object (a PostJournalRequest)"}
+		}
+		req := &ledgerv1.PostJournalRequest{}
+		if err := protojson.Unmarshal(raw, req); err != nil {
+			return nil, &Error{File: name, Line: line, Journal: idx, Msg: strings.TrimPrefix(err.Error(), "proto: ")}
+		}
+		if field, msg := checkJournal(req); msg != "" {
+			return nil, &Error{File: name, Line: line, Journal: idx, Field: field, Msg: msg}
+		}
+		out = append(out, Journal{Req: req, Index: idx, Lines: []int{line}})
+	}
+	if array {
+		if _, err := dec.Token(); err != nil {
+			return nil, jsonSyntax(name, data, err)
+		}
+		if _, err := dec.Token(); err != io.EOF {
+			return nil, &Error{File: name, Line: lineAt(data, int(dec.InputOffset())), Msg: "unexpected data after the JSON array"}
+		}
+	} else if _, err := dec.Token(); err != io.EOF {
+		// dec.More is false on a stray ']' or '}'; say where it is.
+		return nil, &Error{File: name, Line: lineAt(data, int(dec.InputOffset())), Msg: "unexpected data; expected a JSON object"}
+	}
+	return out, nil
+}
+
+func jsonSyntax(name string, data []byte, err error) error {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return &Error{File: name, Line: lineAt(data, int(se.Offset)), Msg: "invalid JSON: " + se.Error()}
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return &Error{File: name, Line: lineAt(data, len(data)), Msg: "invalid JSON: the file ends inside a value"}
+	}
+	return &Error{File: name, Msg: "invalid JSON: " + err.Error()}
+}
+
+// checkJournal checks what a client can check of a journal and returns the
+// field at fault and why, or "" if nothing is wrong.
+func checkJournal(r *ledgerv1.PostJournalRequest) (field, msg string) {
+	switch {
+	case r.GetBookId() == "":
+		return "book_id", "is required"
+	case r.GetIdempotencyKey() == "":
+		return "idempotency_key", "is required: it is what makes resending the file safe"
+	case r.GetEffectiveDate() == "":
+		return "effective_date", "is required"
+	}
+	if m := checkDate(r.GetEffectiveDate(), "effective_date"); m != "" {
+		return "effective_date", m
+	}
+	if r.GetDocument() == nil {
+		return "document", "is required"
+	}
+	if r.GetDocument().GetType() == "" {
+		return "document.type", "is required"
+	}
+	if r.GetDocument().GetNumber() == "" {
+		return "document.number", "is required"
+	}
+	if m := checkTradeMode(r.GetDocument().GetTradeMode()); m != "" {
+		return "document.trade_mode", m
+	}
+	if len(r.GetPostings()) == 0 {
+		return "postings", "a journal needs at least one posting"
+	}
+	for i, p := range r.GetPostings() {
+		f := fmt.Sprintf("postings[%d]", i)
+		switch {
+		case p.GetItemCode() == "":
+			return f + ".item_code", "is required"
+		case p.GetFrom().GetName() == "":
+			return f + ".from.name", "is required"
+		case p.GetTo().GetName() == "":
+			return f + ".to.name", "is required"
+		case p.GetUnit() == "":
+			return f + ".unit", "is required"
+		case p.GetQuantity() == "":
+			return f + ".quantity", "is required"
+		case len(p.GetLegs()) > 0:
+			return f + ".legs", "legs are output only; remove them"
+		}
+		if m := checkQuantity(p.GetQuantity(), f+".quantity"); m != "" {
+			return f + ".quantity", m
+		}
+		if m := checkValue(p.GetValue(), f+".value"); m != "" {
+			return f + ".value", m
+		}
+	}
+	return "", ""
+}
+
+// Journal CSV columns.
+const (
+	colKey         = "idempotency_key"
+	colBook        = "book_id"
+	colDate        = "effective_date"
+	colDocType     = "doc_type"
+	colDocNumber   = "doc_number"
+	colTradeMode   = "trade_mode"
+	colItemCode    = "item_code"
+	colItemBook    = "item_book_id"
+	colFromBook    = "from_book"
+	colFromAccount = "from_account"
+	colToBook      = "to_book"
+	colToAccount   = "to_account"
+	colQuantity    = "quantity"
+	colUnit        = "unit"
+	colValue       = "value"
+	colLot         = "lot"
+)
+
+// JournalCSVColumns are the columns of a journal CSV file, in the documented
+// order. RequiredJournalCSVColumns must be present; the others may be left
+// out of the header.
+var (
+	JournalCSVColumns = []string{colKey, colBook, colDate, colDocType, colDocNumber, colTradeMode,
+		colItemCode, colFromBook, colFromAccount, colToBook, colToAccount, colQuantity, colUnit, colValue, colLot, colItemBook}
+	RequiredJournalCSVColumns = []string{colKey, colBook, colDate, colDocType, colDocNumber,
+		colItemCode, colFromAccount, colToAccount, colQuantity, colUnit}
+)
+
+// journalLevel are the columns that belong to the journal, not the posting:
+// every row of one idempotency_key must repeat the same values.
+var journalLevel = []string{colBook, colDate, colDocType, colDocNumber, colTradeMode}
+
+// ParseJournalsCSV parses a journal CSV file: a header naming the columns
+// (any order; see JournalCSVColumns), then one posting per row. Rows sharing
+// an idempotency_key form one journal, in the order the keys first appear;
+// they must agree on book_id, effective_date, doc_type, doc_number and
+// trade_mode. An empty from_book or to_book names a world account (abroad,
+// domestic, consumed, ...), as in the API.
+func ParseJournalsCSV(r io.Reader, name string) ([]Journal, error) {
+	t, err := openCSV(r, name, JournalCSVColumns, RequiredJournalCSVColumns, false)
+	if err != nil {
+		return nil, err
+	}
+	type group struct {
+		j     *Journal
+		first *row
+	}
+	byKey := map[string]*group{}
+	var out []*Journal
+	for {
+		rw, err := t.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		if err := rw.require(RequiredJournalCSVColumns...); err != nil {
+			return nil, err
+		}
+		key := rw.get(colKey)
+		g, seen := byKey[key]
+		if !seen {
+			if m := checkDate(rw.get(colDate), colDate); m != "" {
+				return nil, rw.errorf(colDate, "%s", m)
+			}
+			if m := checkTradeMode(rw.get(colTradeMode)); m != "" {
+				return nil, rw.errorf(colTradeMode, "%s", m)
+			}
+			j := &Journal{Index: len(out) + 1, CSV: true, Req: &ledgerv1.PostJournalRequest{
+				BookId:         rw.get(colBook),
+				IdempotencyKey: key,
+				EffectiveDate:  rw.get(colDate),
+				Document: &ledgerv1.Document{
+					Type:      rw.get(colDocType),
+					Number:    rw.get(colDocNumber),
+					TradeMode: rw.get(colTradeMode),
+				},
+			}}
+			g = &group{j: j, first: rw}
+			byKey[key] = g
+			out = append(out, j)
+		} else {
+			for _, c := range journalLevel {
+				if a, b := g.first.get(c), rw.get(c); a != b {
+					return nil, rw.errorf(c, "%q differs from %q on row %d; rows with the same idempotency_key %q are one journal and must agree on %s",
+						b, a, g.first.line, key, strings.Join(journalLevel, ", "))
+				}
+			}
+		}
+		if m := checkQuantity(rw.get(colQuantity), colQuantity); m != "" {
+			return nil, rw.errorf(colQuantity, "%s", m)
+		}
+		if m := checkValue(rw.get(colValue), colValue); m != "" {
+			return nil, rw.errorf(colValue, "%s", m)
+		}
+		from := &ledgerv1.AccountRef{BookId: rw.get(colFromBook), Name: rw.get(colFromAccount)}
+		to := &ledgerv1.AccountRef{BookId: rw.get(colToBook), Name: rw.get(colToAccount)}
+		if from.GetBookId() == to.GetBookId() && from.GetName() == to.GetName() {
+			return nil, rw.errorf(colToAccount, "from and to are the same account %q", to.GetName())
+		}
+		g.j.Req.Postings = append(g.j.Req.Postings, &ledgerv1.Posting{
+			ItemCode:   rw.get(colItemCode),
+			ItemBookId: rw.get(colItemBook),
+			From:       from,
+			To:         to,
+			Quantity:   rw.get(colQuantity),
+			Value:      rw.get(colValue),
+			Unit:       rw.get(colUnit),
+			Lot:        rw.get(colLot),
+		})
+		g.j.Lines = append(g.j.Lines, rw.line)
+	}
+	res := make([]Journal, len(out))
+	for i, j := range out {
+		res[i] = *j
+	}
+	return res, nil
+}

@@ -1,0 +1,253 @@
+// Package post sends journals in bulk with PostJournals, in file order, in
+// chunks of at most 100, and accounts for every journal: accepted, replayed
+// (its idempotency key was booked before), refused (with the server's reason
+// and field) or unanswered (the run stopped early).
+//
+// PostJournals answers each journal on its own, but refuses a whole chunk
+// when one journal is malformed or the caller may not write one of the
+// books. Then post sets the named journal aside as refused and resends the
+// rest, or, when the culprit is not named, sends the chunk one journal at a
+// time, so that one bad journal never blocks the others. A transport failure
+// (UNAVAILABLE, DEADLINE_EXCEEDED, ...) stops the run: resending is safe
+// because the server books each idempotency key at most once.
+package post
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/output"
+	"github.com/zoneledger/zoneledger/ledger/ledgerapi"
+	ledgerv1 "github.com/zoneledger/zoneledger/proto/zoneledger/ledger/v1"
+)
+
+// MaxChunk is the most journals PostJournals takes in one call.
+const MaxChunk = 100
+
+// Client is the part of ledgerv1.LedgerServiceClient that post uses.
+type Client interface {
+	PostJournals(ctx context.Context, in *ledgerv1.PostJournalsRequest, opts ...grpc.CallOption) (*ledgerv1.PostJournalsResponse, error)
+}
+
+// Status is what became of one journal.
+type Status int
+
+// The outcomes of a journal.
+const (
+	// Unanswered: the run stopped before the journal was answered: it was not
+	// sent, or it was in the call that failed and may or may not be booked.
+	// Re-running the file settles it.
+	Unanswered Status = iota
+	// Accepted: booked now.
+	Accepted
+	// Replayed: its idempotency key had been booked before; the original
+	// journal is returned and nothing new is booked.
+	Replayed
+	// Refused: the server refused it; Error says why.
+	Refused
+)
+
+// String returns the status name used in output.
+func (s Status) String() string {
+	switch s {
+	case Accepted:
+		return "accepted"
+	case Replayed:
+		return "replayed"
+	case Refused:
+		return "refused"
+	default:
+		return "unanswered"
+	}
+}
+
+// Outcome is the answer for one journal.
+type Outcome struct {
+	Status Status
+	// Journal is the booked (or original, if replayed) journal.
+	Journal *ledgerv1.Journal
+	// Error is why the journal was refused.
+	Error *ledgerv1.JournalError
+}
+
+// Options tune Send.
+type Options struct {
+	// Chunk is the number of journals per call, 1..MaxChunk; 0 means MaxChunk.
+	Chunk int
+	// Timeout bounds each call; 0 means no per-call deadline.
+	Timeout time.Duration
+	// Progress, if set, is called with the number of journals answered so far.
+	Progress func(done int)
+}
+
+// Report accounts for every journal of a Send, in input order.
+type Report struct {
+	Outcomes []Outcome
+	// Err is the error that stopped the run early; nil if every journal was answered.
+	Err error
+}
+
+// Count returns how many journals have status s.
+func (r Report) Count(s Status) int {
+	n := 0
+	for _, o := range r.Outcomes {
+		if o.Status == s {
+			n++
+		}
+	}
+	return n
+}
+
+// RefusedByReason counts the refused journals per reason.
+func (r Report) RefusedByReason() map[string]int {
+	m := map[string]int{}
+	for _, o := range r.Outcomes {
+		if o.Status == Refused {
+			m[o.Error.GetReason()]++
+		}
+	}
+	return m
+}
+
+// Send posts the journals in order and returns an outcome for each.
+func Send(ctx context.Context, c Client, reqs []*ledgerv1.PostJournalRequest, opt Options) Report {
+	chunk := opt.Chunk
+	if chunk <= 0 || chunk > MaxChunk {
+		chunk = MaxChunk
+	}
+	s := &sender{c: c, reqs: reqs, opt: opt, out: make([]Outcome, len(reqs))}
+	for start := 0; start < len(reqs); start += chunk {
+		end := min(start+chunk, len(reqs))
+		idx := make([]int, 0, end-start)
+		for i := start; i < end; i++ {
+			idx = append(idx, i)
+		}
+		if err := s.sendChunk(ctx, idx); err != nil {
+			return Report{Outcomes: s.out, Err: err}
+		}
+		if opt.Progress != nil {
+			opt.Progress(end)
+		}
+	}
+	return Report{Outcomes: s.out}
+}
+
+type sender struct {
+	c    Client
+	reqs []*ledgerv1.PostJournalRequest
+	opt  Options
+	out  []Outcome
+}
+
+func (s *sender) call(ctx context.Context, idx []int) (*ledgerv1.PostJournalsResponse, error) {
+	if s.opt.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, s.opt.Timeout)
+		defer cancel()
+	}
+	req := &ledgerv1.PostJournalsRequest{Journals: make([]*ledgerv1.PostJournalRequest, len(idx))}
+	for k, i := range idx {
+		req.Journals[k] = s.reqs[i]
+	}
+	resp, err := s.c.PostJournals(ctx, req)
+	if err == nil && len(resp.GetResults()) != len(idx) {
+		err = fmt.Errorf("the server answered %d results for %d journals; rerun the same file to learn what was booked", len(resp.GetResults()), len(idx))
+	}
+	return resp, err
+}
+
+// sendChunk sends the journals idx (file positions); it returns an error
+// only when the run must stop.
+func (s *sender) sendChunk(ctx context.Context, idx []int) error {
+	for len(idx) > 0 {
+		resp, err := s.call(ctx, idx)
+		if err == nil {
+			for k, res := range resp.GetResults() {
+				s.record(idx[k], res)
+			}
+			return nil
+		}
+		if !isolatable(err) {
+			return err
+		}
+		if k, ok := culprit(err, len(idx)); ok {
+			s.refuse(idx[k], err, k)
+			idx = append(idx[:k:k], idx[k+1:]...)
+			continue
+		}
+		if len(idx) == 1 {
+			s.refuse(idx[0], err, 0)
+			return nil
+		}
+		// The chunk was refused as a whole without naming a journal (e.g.
+		// PERMISSION_DENIED for one of the books): find out one at a time.
+		for _, i := range idx {
+			if err := s.sendChunk(ctx, []int{i}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return nil
+}
+
+func (s *sender) record(i int, res *ledgerv1.PostJournalResult) {
+	switch {
+	case res.GetError() != nil:
+		s.out[i] = Outcome{Status: Refused, Error: res.GetError()}
+	case res.GetReplayed():
+		s.out[i] = Outcome{Status: Replayed, Journal: res.GetJournal()}
+	default:
+		s.out[i] = Outcome{Status: Accepted, Journal: res.GetJournal()}
+	}
+}
+
+// refuse records a whole-call error as journal i's refusal; k is the
+// journal's position in the call, whose "journals[k]." prefix is dropped
+// from the field so that it is relative to the journal, as in JournalError.
+func (s *sender) refuse(i int, err error, k int) {
+	st := status.Convert(err)
+	prefix := "journals[" + strconv.Itoa(k) + "]."
+	field := strings.TrimPrefix(ledgerapi.FieldOf(err), prefix)
+	s.out[i] = Outcome{Status: Refused, Error: &ledgerv1.JournalError{
+		Code:    output.CodeName(st.Code()),
+		Reason:  ledgerapi.ReasonOf(err),
+		Field:   field,
+		Message: output.TidyMessage(strings.ReplaceAll(st.Message(), prefix, ""), field),
+	}}
+}
+
+// isolatable reports whether a whole-call error is about the journals sent
+// (so they can be told apart) rather than about the connection or server.
+func isolatable(err error) bool {
+	switch status.Code(err) {
+	case codes.InvalidArgument, codes.PermissionDenied, codes.NotFound,
+		codes.FailedPrecondition, codes.AlreadyExists, codes.OutOfRange:
+		return true
+	}
+	return false
+}
+
+var journalsField = regexp.MustCompile(`^journals\[([0-9]+)\]`)
+
+// culprit returns the position of the journal a whole-call error names in
+// its field ("journals[3].postings[0].quantity").
+func culprit(err error, n int) (int, bool) {
+	m := journalsField.FindStringSubmatch(ledgerapi.FieldOf(err))
+	if m == nil {
+		return 0, false
+	}
+	k, convErr := strconv.Atoi(m[1])
+	if convErr != nil || k >= n {
+		return 0, false
+	}
+	return k, true
+}
