@@ -53,7 +53,9 @@ type Store interface {
 	Lots(ctx context.Context, item ItemRef) ([]Lot, error)
 
 	// ClosePeriod closes a book's period through the given day and seals it.
-	ClosePeriod(ctx context.Context, book string, through time.Time) (Period, error)
+	// A replayed idempotency key returns the period it closed; the same key
+	// for another day is refused with ReasonIdempotencyMismatch.
+	ClosePeriod(ctx context.Context, req ClosePeriodRequest) (Period, error)
 	// Periods lists a book's closed periods, oldest first.
 	Periods(ctx context.Context, book string) ([]Period, error)
 	// VerifyPeriods recomputes every sealed period's digest from the stored
@@ -62,6 +64,13 @@ type Store interface {
 
 	// Close releases the store's resources after finishing in-flight writes.
 	Close()
+}
+
+// ClosePeriodRequest asks for a book's period to be closed through a day.
+type ClosePeriodRequest struct {
+	Book           string
+	Through        time.Time
+	IdempotencyKey string
 }
 
 // PostResult answers one request of PostMany.

@@ -206,6 +206,10 @@ func (w *WorkingSet) Reverse(req ReverseRequest, orig Journal) (Journal, error) 
 	if j, done, err := w.replay(req.Book, req.IdempotencyKey, hash); done {
 		return j, err
 	}
+	if orig.Book != req.Book {
+		return Journal{}, Errorf(KindInvalid, ReasonInvalidArgument, "book_id",
+			"journal %d was filed on book %q; file its reversal there", orig.ID, orig.Book)
+	}
 	if orig.ReversalOf != 0 {
 		return Journal{}, Errorf(KindFailedPrecondition, ReasonInvalidArgument, "journal_id",
 			"journal %d is itself a reversal; post a new journal instead", orig.ID)

@@ -462,8 +462,8 @@ func (s *Server) GetDayTotals(ctx context.Context, r *ledgerv1.GetDayTotalsReque
 	return out, nil
 }
 
-// ClosePeriod implements ledgerv1.LedgerServiceServer. Closing the same
-// period again returns it unchanged, so a retried call is safe.
+// ClosePeriod implements ledgerv1.LedgerServiceServer. A retried call with
+// the same idempotency key returns the period it closed.
 func (s *Server) ClosePeriod(ctx context.Context, r *ledgerv1.ClosePeriodRequest) (*ledgerv1.ClosePeriodResponse, error) {
 	owner, err := s.ownerOf(ctx, r.GetBookId())
 	if err != nil {
@@ -476,12 +476,7 @@ func (s *Server) ClosePeriod(ctx context.Context, r *ledgerv1.ClosePeriodRequest
 	if err != nil {
 		return nil, Status(err)
 	}
-	p, err := s.store.ClosePeriod(ctx, r.GetBookId(), through)
-	if ledger.ReasonOf(err) == ledger.ReasonBadPeriod {
-		if ps, lerr := s.store.Periods(ctx, r.GetBookId()); lerr == nil && len(ps) > 0 && ps[len(ps)-1].Through.Equal(through) {
-			return &ledgerv1.ClosePeriodResponse{Period: periodToProto(ps[len(ps)-1])}, nil
-		}
-	}
+	p, err := s.store.ClosePeriod(ctx, ledger.ClosePeriodRequest{Book: r.GetBookId(), Through: through, IdempotencyKey: r.GetIdempotencyKey()})
 	if err != nil {
 		return nil, Status(err)
 	}

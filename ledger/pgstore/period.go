@@ -15,16 +15,31 @@ import (
 // previous close (or the beginning) through the given day; its digest chains
 // the hashes of the book's journals in (effective date, ID) order onto the
 // previous period's digest. A period may not end in the future.
-func (s *Store) ClosePeriod(ctx context.Context, book string, through time.Time) (ledger.Period, error) {
-	through = ledger.Day(through)
+func (s *Store) ClosePeriod(ctx context.Context, req ledger.ClosePeriodRequest) (ledger.Period, error) {
+	book, through := req.Book, ledger.Day(req.Through)
+	if req.IdempotencyKey == "" || len(req.IdempotencyKey) > ledger.MaxKeyLength {
+		return ledger.Period{}, ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "idempotency_key", "is required, at most %d bytes", ledger.MaxKeyLength)
+	}
 	if through.After(ledger.Day(time.Now())) {
 		return ledger.Period{}, ledger.Errorf(ledger.KindInvalid, ledger.ReasonBadPeriod, "through",
 			"%s is in the future; a period can be closed only once it has ended", ledger.FormatDate(through))
 	}
 	var out ledger.Period
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		prior, err := queryPeriods(ctx, tx, `WHERE book = $1 AND idem_key = $2`, book, req.IdempotencyKey)
+		if err != nil {
+			return err
+		}
+		if len(prior) == 1 {
+			if !prior[0].Through.Equal(through) {
+				return ledger.Errorf(ledger.KindConflict, ledger.ReasonIdempotencyMismatch, "idempotency_key",
+					"key %q already closed book %q through %s; use a new key for another period", req.IdempotencyKey, book, ledger.FormatDate(prior[0].Through))
+			}
+			out = prior[0]
+			return nil
+		}
 		var closed *time.Time
-		err := tx.QueryRow(ctx, `SELECT closed_through FROM ledger_books WHERE id = $1 FOR UPDATE`, book).Scan(&closed)
+		err = tx.QueryRow(ctx, `SELECT closed_through FROM ledger_books WHERE id = $1 FOR UPDATE`, book).Scan(&closed)
 		if err == pgx.ErrNoRows {
 			return ledger.Errorf(ledger.KindNotFound, ledger.ReasonUnknownBook, "book_id", "book %q does not exist", book)
 		}
@@ -49,8 +64,8 @@ func (s *Store) ClosePeriod(ctx context.Context, book string, through time.Time)
 		p.JournalCount = int64(len(hashes))
 		p.Digest = ledger.PeriodDigest(p.PreviousDigest, book, p.From, through, hashes)
 		p.ClosedAt = time.Now().UTC().Truncate(time.Microsecond)
-		if _, err := tx.Exec(ctx, `INSERT INTO ledger_periods (book, through, from_date, journal_count, digest, previous_digest, closed_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)`, book, through, nullDate(p.From), p.JournalCount, p.Digest, p.PreviousDigest, p.ClosedAt); err != nil {
+		if _, err := tx.Exec(ctx, `INSERT INTO ledger_periods (book, through, from_date, journal_count, digest, previous_digest, closed_at, idem_key)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, book, through, nullDate(p.From), p.JournalCount, p.Digest, p.PreviousDigest, p.ClosedAt, req.IdempotencyKey); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE ledger_books SET closed_through = $2 WHERE id = $1`, book, through); err != nil {
@@ -76,12 +91,17 @@ func periodHashes(ctx context.Context, q querier, book string, from, through tim
 
 // Periods implements ledger.Store.
 func (s *Store) Periods(ctx context.Context, book string) ([]ledger.Period, error) {
-	rows, err := s.pool.Query(ctx, `SELECT book, from_date, through, journal_count, digest, previous_digest, closed_at
-		FROM ledger_periods WHERE book = $1 ORDER BY through`, book)
+	ps, err := queryPeriods(ctx, s.pool, `WHERE book = $1 ORDER BY through`, book)
+	return ps, wrapRead(err)
+}
+
+func queryPeriods(ctx context.Context, q querier, where string, args ...any) ([]ledger.Period, error) {
+	rows, err := q.Query(ctx, `SELECT book, from_date, through, journal_count, digest, previous_digest, closed_at
+		FROM ledger_periods `+where, args...)
 	if err != nil {
-		return nil, storeError(err)
+		return nil, err
 	}
-	ps, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (ledger.Period, error) {
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (ledger.Period, error) {
 		var p ledger.Period
 		var from *time.Time
 		err := r.Scan(&p.Book, &from, &p.Through, &p.JournalCount, &p.Digest, &p.PreviousDigest, &p.ClosedAt)
@@ -90,7 +110,6 @@ func (s *Store) Periods(ctx context.Context, book string) ([]ledger.Period, erro
 		}
 		return p, err
 	})
-	return ps, wrapRead(err)
 }
 
 // VerifyPeriods implements ledger.Store: every journal in a sealed period is

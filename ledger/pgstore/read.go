@@ -401,7 +401,7 @@ func (s *Store) DayTotals(ctx context.Context, q ledger.TotalsQuery) ([]ledger.D
 		FROM ledger_day_totals
 		WHERE account_book = $1 AND ($2 = '' OR account_name = $2) AND ($3 = '' OR item_code = $3)
 		  AND ($4::date IS NULL OR day >= $4) AND ($5::date IS NULL OR day <= $5)
-		ORDER BY day, account_name, item_book, item_code`, q.Book, q.Account, q.Item, nullDate(q.From), nullDate(q.To))
+		ORDER BY account_name, item_book, item_code, day`, q.Book, q.Account, q.Item, nullDate(q.From), nullDate(q.To))
 	if err != nil {
 		return nil, storeError(err)
 	}

@@ -392,6 +392,12 @@ func TestReversal(t *testing.T) {
 	wantReason(t, err, ledger.ReasonAlreadyReversed)
 	_, err = s.Reverse(ctx, ledger.ReverseRequest{Book: book, JournalID: 999, IdempotencyKey: key(), EffectiveDate: day3})
 	wantReason(t, err, ledger.ReasonUnknownJournal)
+	// A reversal is filed on the book of the journal it reverses.
+	if _, err := s.CreateBook(ctx, ledger.Book{ID: "H-OTHER", Owner: "E1", Accounts: []string{"bonded"}}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.Reverse(ctx, ledger.ReverseRequest{Book: "H-OTHER", JournalID: out.ID, IdempotencyKey: key(), EffectiveDate: day3})
+	wantReason(t, err, ledger.ReasonInvalidArgument)
 
 	// A reversal that would take goods that have moved on is refused.
 	moved := mustPost(t, s, req(day2, move(itemA, "KGM", bonded, inspect, "10")))
@@ -479,7 +485,10 @@ func TestClosedPeriodsAreSealed(t *testing.T) {
 	ctx := context.Background()
 	mustPost(t, s, req(day1, in(itemA, "KGM", "10", "100")))
 	mustPost(t, s, req(day2, move(itemA, "KGM", bonded, dom, "1")))
-	p1, err := s.ClosePeriod(ctx, book, day1)
+	closeReq := func(through time.Time, key string) ledger.ClosePeriodRequest {
+		return ledger.ClosePeriodRequest{Book: book, Through: through, IdempotencyKey: key}
+	}
+	p1, err := s.ClosePeriod(ctx, closeReq(day1, "close-1"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -488,17 +497,25 @@ func TestClosedPeriodsAreSealed(t *testing.T) {
 	}
 	_, err = s.Post(ctx, req(day1, in(itemA, "KGM", "1", "1")))
 	wantReason(t, err, ledger.ReasonPeriodClosed)
-	_, err = s.ClosePeriod(ctx, book, day1)
+	_, err = s.ClosePeriod(ctx, closeReq(day1, "close-again"))
 	wantReason(t, err, ledger.ReasonBadPeriod)
-	_, err = s.ClosePeriod(ctx, book, time.Now().AddDate(0, 0, 2))
+	_, err = s.ClosePeriod(ctx, closeReq(time.Now().AddDate(0, 0, 2), "close-future"))
 	wantReason(t, err, ledger.ReasonBadPeriod)
-	p2, err := s.ClosePeriod(ctx, book, day2)
+	p2, err := s.ClosePeriod(ctx, closeReq(day2, "close-2"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if string(p2.PreviousDigest) != string(p1.Digest) || !p2.From.Equal(day2) {
 		t.Fatalf("second period does not chain onto the first: %+v", p2)
 	}
+	// A retried close returns the period it closed, even after later ones;
+	// its key for another day is refused.
+	again, err := s.ClosePeriod(ctx, closeReq(day1, "close-1"))
+	if err != nil || string(again.Digest) != string(p1.Digest) {
+		t.Fatalf("replayed close gave %+v, %v", again, err)
+	}
+	_, err = s.ClosePeriod(ctx, closeReq(day3, "close-1"))
+	wantReason(t, err, ledger.ReasonIdempotencyMismatch)
 	// A reversal of a sealed journal must be dated in the open period.
 	_, err = s.Reverse(ctx, ledger.ReverseRequest{Book: book, JournalID: 2, IdempotencyKey: key(), EffectiveDate: day2})
 	wantReason(t, err, ledger.ReasonPeriodClosed)

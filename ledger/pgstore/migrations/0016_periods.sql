@@ -6,5 +6,7 @@ CREATE TABLE ledger_periods (
     digest          BYTEA NOT NULL,
     previous_digest BYTEA NOT NULL,
     closed_at       TIMESTAMPTZ NOT NULL,
-    PRIMARY KEY (book, through)
+    idem_key        TEXT NOT NULL,
+    PRIMARY KEY (book, through),
+    UNIQUE (book, idem_key)
 );

@@ -1,0 +1,274 @@
+package tests
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	adminv1 "github.com/zoneledger/zoneledger/proto/zoneledger/admin/v1"
+	ledgerv1 "github.com/zoneledger/zoneledger/proto/zoneledger/ledger/v1"
+)
+
+const bookV = "H-VALID-E1"
+
+// badCase is one malformed request and the field its error must name.
+type badCase struct {
+	name  string
+	field string
+	call  func(ctx context.Context) error
+}
+
+// TestBadInputOverTheWire sends malformed requests the way a buggy client
+// would. Each gets INVALID_ARGUMENT naming the field at fault, never
+// INTERNAL, and the server survives all of them.
+func TestBadInputOverTheWire(t *testing.T) {
+	s := StartServer(t)
+	a := NewActors(t, s)
+	EnsureWorld(t, s, a.C, "abroad", "domestic")
+	CreateBook(t, s, a.E1, bookV, ent1, "bonded")
+	RegisterItems(t, s, a.E1, bookV, item("PCS", "PCE", 0), item("KG3", "KGM", 3))
+	Post(t, s, a.E1, journal(bookV, "seed", day(0), move("KG3", "KGM", "10", "100.00", world("abroad"), acct(bookV, "bonded"))))
+	lc := s.Ledger()
+
+	// good is a valid journal request; each case breaks one thing.
+	good := func() *ledgerv1.PostJournalRequest {
+		return journal(bookV, "v-key", day(0), move("KG3", "KGM", "1.5", "15.00", world("abroad"), acct(bookV, "bonded")))
+	}
+	post := func(mutate func(r *ledgerv1.PostJournalRequest)) func(context.Context) error {
+		return func(ctx context.Context) error {
+			r := good()
+			mutate(r)
+			_, err := lc.PostJournal(ctx, r)
+			return err
+		}
+	}
+	var cases []badCase
+	for _, q := range []string{"1e3", "1,5", "abc", "--1", "-1", "+1", "1.", ".5", " 1", "1 ", "0x10", "1_000", "NaN", "Infinity", "１",
+		"99999999999999999999999999999", "0", "0.000", ""} {
+		cases = append(cases, badCase{"quantity " + fmt.Sprintf("%q", q), "postings[0].quantity", post(func(r *ledgerv1.PostJournalRequest) { r.Postings[0].Quantity = q })})
+	}
+	for _, v := range []string{"1e3", "1,5", "abc", "--1", "-1", "1.005"} {
+		cases = append(cases, badCase{"value " + fmt.Sprintf("%q", v), "postings[0].value", post(func(r *ledgerv1.PostJournalRequest) { r.Postings[0].Value = v })})
+	}
+	cases = append(cases,
+		badCase{"no idempotency key", "idempotency_key", post(func(r *ledgerv1.PostJournalRequest) { r.IdempotencyKey = "" })},
+		badCase{"idempotency key of 129 bytes", "idempotency_key", post(func(r *ledgerv1.PostJournalRequest) { r.IdempotencyKey = strings.Repeat("k", 129) })},
+		badCase{"no postings", "postings", post(func(r *ledgerv1.PostJournalRequest) { r.Postings = nil })},
+		badCase{"no effective date", "effective_date", post(func(r *ledgerv1.PostJournalRequest) { r.EffectiveDate = "" })},
+		badCase{"effective date 2026-02-30", "effective_date", post(func(r *ledgerv1.PostJournalRequest) { r.EffectiveDate = "2026-02-30" })},
+		badCase{"effective date 2026-13-01", "effective_date", post(func(r *ledgerv1.PostJournalRequest) { r.EffectiveDate = "2026-13-01" })},
+		badCase{"effective date 15/03/2026", "effective_date", post(func(r *ledgerv1.PostJournalRequest) { r.EffectiveDate = "15/03/2026" })},
+		badCase{"no document", "document", post(func(r *ledgerv1.PostJournalRequest) { r.Document = nil })},
+		badCase{"no book", "book_id", post(func(r *ledgerv1.PostJournalRequest) { r.BookId = "" })},
+		badCase{"book id ../etc", "book_id", post(func(r *ledgerv1.PostJournalRequest) { r.BookId = "../etc" })},
+		badCase{"trade mode 12", "document.trade_mode", post(func(r *ledgerv1.PostJournalRequest) { r.Document.TradeMode = "12" })},
+		badCase{"no from account", "postings[0].from", post(func(r *ledgerv1.PostJournalRequest) { r.Postings[0].From = nil })},
+		badCase{"no unit", "postings[0].unit", post(func(r *ledgerv1.PostJournalRequest) { r.Postings[0].Unit = "" })},
+		badCase{"no item code", "postings[0].item_code", post(func(r *ledgerv1.PostJournalRequest) { r.Postings[0].ItemCode = "" })},
+		badCase{"wrong unit", "postings[0].unit", post(func(r *ledgerv1.PostJournalRequest) { r.Postings[0].Unit = "PCE" })},
+		badCase{"legs in a request", "postings[0].legs|postings[0]|postings", post(func(r *ledgerv1.PostJournalRequest) {
+			r.Postings[0].Legs = []*ledgerv1.Leg{{Lot: "x", Quantity: "1", Value: "1"}}
+		})},
+		badCase{"from and to the same account", "postings[0].to|postings[0]", post(func(r *ledgerv1.PostJournalRequest) { r.Postings[0].From = acct(bookV, "bonded") })},
+		badCase{"value on goods leaving a book account", "postings[0].value", post(func(r *ledgerv1.PostJournalRequest) {
+			r.Postings[0] = move("KG3", "KGM", "1", "5.00", acct(bookV, "bonded"), world("domestic"))
+		})},
+		badCase{"quantity 1.5 of an item without decimals", "postings[0].quantity", post(func(r *ledgerv1.PostJournalRequest) {
+			r.Postings[0] = move("PCS", "PCE", "1.5", "1.00", world("abroad"), acct(bookV, "bonded"))
+		})},
+		badCase{"quantity 1.2345 of an item with 3 decimals", "postings[0].quantity", post(func(r *ledgerv1.PostJournalRequest) { r.Postings[0].Quantity = "1.2345" })},
+		badCase{"quantity with 12 decimals", "postings[0].quantity", post(func(r *ledgerv1.PostJournalRequest) { r.Postings[0].Quantity = "0.000000000001" })},
+		badCase{"1001 postings", "postings", post(func(r *ledgerv1.PostJournalRequest) {
+			p := r.Postings[0]
+			r.Postings = nil
+			for range 1001 {
+				r.Postings = append(r.Postings, proto.Clone(p).(*ledgerv1.Posting))
+			}
+		})},
+		badCase{"65 metadata entries", "metadata", post(func(r *ledgerv1.PostJournalRequest) {
+			r.Metadata = map[string]string{}
+			for i := range 65 {
+				r.Metadata[fmt.Sprint("k", i)] = "v"
+			}
+		})},
+		badCase{"an idempotency key of 15 MiB", "idempotency_key", post(func(r *ledgerv1.PostJournalRequest) { r.IdempotencyKey = strings.Repeat("k", 15<<20) })},
+	)
+
+	batchOf := func(n int, mutate func(i int, r *ledgerv1.PostJournalRequest)) func(context.Context) error {
+		return func(ctx context.Context) error {
+			req := &ledgerv1.PostJournalsRequest{}
+			for i := range n {
+				r := good()
+				r.IdempotencyKey = fmt.Sprint("batch-", i)
+				if mutate != nil {
+					mutate(i, r)
+				}
+				req.Journals = append(req.Journals, r)
+			}
+			_, err := lc.PostJournals(ctx, req)
+			return err
+		}
+	}
+	cases = append(cases,
+		badCase{"PostJournals with 101 journals", "journals", batchOf(101, nil)},
+		badCase{"PostJournals with none", "journals", batchOf(0, nil)},
+		badCase{"PostJournals with a bad decimal in journal 3", "journals[3].postings[0].quantity", batchOf(5, func(i int, r *ledgerv1.PostJournalRequest) {
+			if i == 3 {
+				r.Postings[0].Quantity = "1e3"
+			}
+		})},
+		badCase{"PostJournals with a bad date in journal 1", "journals[1].effective_date", batchOf(2, func(i int, r *ledgerv1.PostJournalRequest) {
+			if i == 1 {
+				r.EffectiveDate = "2026-02-30"
+			}
+		})},
+	)
+
+	register := func(items []*ledgerv1.Item) func(context.Context) error {
+		return func(ctx context.Context) error {
+			_, err := lc.RegisterItems(ctx, &ledgerv1.RegisterItemsRequest{BookId: bookV, Items: items})
+			return err
+		}
+	}
+	var many []*ledgerv1.Item
+	for i := range 10001 {
+		many = append(many, item(fmt.Sprint("M", i), "PCE", 0))
+	}
+	cases = append(cases,
+		badCase{"RegisterItems with 10001 items", "items", register(many)},
+		badCase{"RegisterItems with none", "items", register(nil)},
+		badCase{"item scale 6", "items[0].scale", register([]*ledgerv1.Item{item("S6", "PCE", 6)})},
+		badCase{"item without a unit", "items[0].unit", register([]*ledgerv1.Item{{Code: "NU"}})},
+		badCase{"item code with a control character", "items[0].code", register([]*ledgerv1.Item{item("bad\x01code", "PCE", 0)})},
+		badCase{"item code listed twice", "items[1].code", register([]*ledgerv1.Item{item("D", "PCE", 0), item("D", "PCE", 0)})},
+		badCase{"item of another book", "items[0].book_id|items", register([]*ledgerv1.Item{{BookId: "H-OTHER", Code: "X", Unit: "PCE"}})},
+	)
+
+	cases = append(cases,
+		badCase{"CreateBook with book id ' x'", "book_id", func(ctx context.Context) error {
+			_, err := lc.CreateBook(ctx, &ledgerv1.CreateBookRequest{BookId: " x", Owner: ent1})
+			return err
+		}},
+		badCase{"CreateBook with an account listed twice", "accounts", func(ctx context.Context) error {
+			_, err := lc.CreateBook(ctx, &ledgerv1.CreateBookRequest{BookId: "H-DUP", Owner: ent1, Accounts: []string{"a", "a"}})
+			return err
+		}},
+		badCase{"GetJournal with id -1", "journal_id", func(ctx context.Context) error {
+			_, err := lc.GetJournal(ctx, &ledgerv1.GetJournalRequest{JournalId: -1})
+			return err
+		}},
+		badCase{"ListJournals with a garbage page token", "page_token", func(ctx context.Context) error {
+			_, err := lc.ListJournals(ctx, &ledgerv1.ListJournalsRequest{BookId: bookV, PageToken: "!!not-a-token!!"})
+			return err
+		}},
+		badCase{"ListJournals with page size -1", "page_size", func(ctx context.Context) error {
+			_, err := lc.ListJournals(ctx, &ledgerv1.ListJournalsRequest{BookId: bookV, PageSize: -1})
+			return err
+		}},
+		badCase{"ListJournals from after to", "from_date|to_date", func(ctx context.Context) error {
+			_, err := lc.ListJournals(ctx, &ledgerv1.ListJournalsRequest{BookId: bookV, FromDate: day(0), ToDate: day(-1)})
+			return err
+		}},
+		badCase{"GetDayTotals without dates", "from_date", func(ctx context.Context) error {
+			_, err := lc.GetDayTotals(ctx, &ledgerv1.GetDayTotalsRequest{BookId: bookV})
+			return err
+		}},
+		badCase{"GetBalances as of 2026-02-30", "as_of", func(ctx context.Context) error {
+			_, err := lc.GetBalances(ctx, &ledgerv1.GetBalancesRequest{BookId: bookV, AsOf: "2026-02-30"})
+			return err
+		}},
+		badCase{"StreamJournals with from after to", "from_date|to_date", func(ctx context.Context) error {
+			st, err := lc.StreamJournals(ctx, &ledgerv1.StreamJournalsRequest{BookId: bookV, FromDate: day(0), ToDate: day(-1)})
+			if err != nil {
+				return err
+			}
+			_, err = st.Recv()
+			return err
+		}},
+		badCase{"ClosePeriod through tomorrow", "through", func(ctx context.Context) error {
+			_, err := lc.ClosePeriod(ctx, &ledgerv1.ClosePeriodRequest{BookId: bookV, Through: day(1), IdempotencyKey: "c"})
+			return err
+		}},
+		badCase{"ReverseJournal without a reason", "reason", func(ctx context.Context) error {
+			_, err := lc.ReverseJournal(ctx, &ledgerv1.ReverseJournalRequest{BookId: bookV, JournalId: 1, IdempotencyKey: "r", EffectiveDate: day(0)})
+			return err
+		}},
+	)
+
+	// Admin requests, sent as the admin.
+	adminCases := []badCase{
+		{"CreatePrincipal with role 99", "role", func(ctx context.Context) error {
+			_, err := s.Admin().CreatePrincipal(ctx, &adminv1.CreatePrincipalRequest{PrincipalId: "r99", Role: adminv1.Role(99)})
+			return err
+		}},
+		{"CreatePrincipal without a role", "role", func(ctx context.Context) error {
+			_, err := s.Admin().CreatePrincipal(ctx, &adminv1.CreatePrincipalRequest{PrincipalId: "r0"})
+			return err
+		}},
+		{"CreatePrincipal enterprise without enterprise_id", "enterprise_id", func(ctx context.Context) error {
+			_, err := s.Admin().CreatePrincipal(ctx, &adminv1.CreatePrincipalRequest{PrincipalId: "ne", Role: adminv1.Role_ROLE_ENTERPRISE})
+			return err
+		}},
+		{"CreatePrincipal with principal id 'a b'", "principal_id", func(ctx context.Context) error {
+			_, err := s.Admin().CreatePrincipal(ctx, &adminv1.CreatePrincipalRequest{PrincipalId: "a b", Role: adminv1.Role_ROLE_CUSTOMS})
+			return err
+		}},
+		{"IssueToken expiring in the past", "expires_at", func(ctx context.Context) error {
+			_, err := s.Admin().IssueToken(ctx, &adminv1.IssueTokenRequest{PrincipalId: "e1", ExpiresAt: timestampDaysAgo(1)})
+			return err
+		}},
+		{"ListPrincipals with a garbage page token", "page_token", func(ctx context.Context) error {
+			_, err := s.Admin().ListPrincipals(ctx, &adminv1.ListPrincipalsRequest{PageToken: "!!"})
+			return err
+		}},
+	}
+
+	before := balanceMap(t, s, a.E1, bookV)
+	run := func(cs []badCase, tok string) {
+		for _, c := range cs {
+			t.Run(c.name, func(t *testing.T) {
+				err := c.call(ctxAs(t, tok))
+				if code := codeOf(err); code == codes.Internal || code == codes.Unknown || code == codes.Unavailable {
+					t.Fatalf("got %v: %v (the server must answer bad input with INVALID_ARGUMENT)", code, err)
+				}
+				wantInvalid(t, err, c.field, c.name)
+			})
+		}
+	}
+	run(cases, a.E1)
+	run(adminCases, a.Admin)
+
+	// Too big for the wire: refused before it is read.
+	t.Run("message over 16 MiB", func(t *testing.T) {
+		r := good()
+		r.IdempotencyKey = strings.Repeat("k", 17<<20)
+		_, err := lc.PostJournal(ctxAs(t, a.E1), r)
+		if code := codeOf(err); code != codes.ResourceExhausted && code != codes.InvalidArgument {
+			t.Errorf("a 17 MiB request: %v; want RESOURCE_EXHAUSTED", err)
+		}
+	})
+
+	if !s.Alive() {
+		t.Fatalf("the server died during the bad-input tests")
+	}
+	if after := balanceMap(t, s, a.E1, bookV); !mapsEqual(before, after) {
+		t.Errorf("bad requests changed the balances: %v -> %v", before, after)
+	}
+	if n := len(streamAll(t, s, a.E1, bookV)); n != 1 {
+		t.Errorf("the book has %d journals after the bad requests, want 1", n)
+	}
+	// And it still takes good ones.
+	if j := Post(t, s, a.E1, good()); j.GetJournalId() == 0 {
+		t.Errorf("a good journal after the bad ones: %v", j)
+	}
+}
+
+func timestampDaysAgo(n int) *timestamppb.Timestamp {
+	return timestamppb.New(time.Now().Add(-time.Duration(n) * 24 * time.Hour))
+}
