@@ -4,13 +4,14 @@ import (
 	"context"
 	"embed"
 	"errors"
-	"math/rand/v2"
 	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/zoneledger/zoneledger/ledger/pgstore/pgtx"
 
 	"github.com/zoneledger/zoneledger/ledger"
 	"github.com/zoneledger/zoneledger/ledger/pgstore/migrate"
@@ -49,14 +50,19 @@ type Options struct {
 	CacheTTL time.Duration
 	// Now is the clock, for tests; nil means time.Now.
 	Now func() time.Time
+	// Engine is the database engine; empty detects it on first use.
+	Engine pgtx.Engine
 }
 
 // Store keeps principals and tokens in PostgreSQL or CockroachDB. It is safe
 // for concurrent use.
 type Store struct {
-	pool *pgxpool.Pool
-	ttl  time.Duration
-	now  func() time.Time
+	pool   *pgxpool.Pool
+	engine pgtx.Engine
+	txMu   sync.Mutex
+	tx     *pgtx.Runner
+	ttl    time.Duration
+	now    func() time.Time
 
 	mu    sync.RWMutex
 	cache map[[32]byte]cacheEntry // SHA-256 of a token -> what it authenticated
@@ -74,7 +80,7 @@ type cacheEntry struct {
 // NewStore returns a Store on pool. Call Migrate (or apply Migrations)
 // before using it.
 func NewStore(pool *pgxpool.Pool, opts Options) *Store {
-	s := &Store{pool: pool, ttl: opts.CacheTTL, now: opts.Now, cache: map[[32]byte]cacheEntry{}}
+	s := &Store{pool: pool, engine: opts.Engine, ttl: opts.CacheTTL, now: opts.Now, cache: map[[32]byte]cacheEntry{}}
 	if s.ttl == 0 {
 		s.ttl = DefaultCacheTTL
 	}
@@ -103,60 +109,43 @@ type querier interface {
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 }
 
-// inTx runs fn in a SERIALIZABLE transaction, retried from a new BEGIN with
-// jittered backoff when it fails with a serialization failure (40001), a
-// deadlock (40P01) or a unique violation (23505: a concurrent insert of the
-// same key; the next attempt sees the row). The COMMIT error is checked, so
-// a write refused at COMMIT is retried, never reported as done. Retrying
-// the whole transaction is correct on CockroachDB too. fn must have no
-// effects outside the transaction: it may run several times.
+// inTx runs fn in a SERIALIZABLE transaction with the retries the engine
+// needs (package pgtx: a new BEGIN per attempt on PostgreSQL with the COMMIT
+// error checked, crdbpgx.ExecuteTx on CockroachDB). fn must have no effects
+// outside the transaction: it may run several times.
 func (s *Store) inTx(ctx context.Context, fn func(pgx.Tx) error) error {
-	backoff := time.Millisecond
-	for attempt := 1; ; attempt++ {
-		err := s.txOnce(ctx, fn)
-		if err == nil {
-			return nil
-		}
-		if !retryable(err) || attempt >= maxTxAttempts {
-			return dbError(err)
-		}
-		select {
-		case <-time.After(backoff/2 + rand.N(backoff)):
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-		if backoff < 100*time.Millisecond {
-			backoff *= 2
-		}
-	}
-}
-
-func (s *Store) txOnce(ctx context.Context, fn func(pgx.Tx) error) (err error) {
-	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.Serializable})
+	r, err := s.runner(ctx)
 	if err != nil {
-		return err
+		return dbError(err)
 	}
-	defer func() {
-		if err != nil {
-			_ = tx.Rollback(context.WithoutCancel(ctx))
-		}
-	}()
-	if err := fn(tx); err != nil {
-		return err
-	}
-	return tx.Commit(ctx)
+	_, err = r.Run(ctx, fn)
+	return dbError(err)
 }
 
-func retryable(err error) bool {
-	var pe *pgconn.PgError
-	if errors.As(err, &pe) {
-		switch pe.Code {
-		case "40001", "40P01", "23505":
-			return true
+// runner returns the transaction runner, detecting the engine on first use
+// unless Options.Engine named it.
+func (s *Store) runner(ctx context.Context) (*pgtx.Runner, error) {
+	s.txMu.Lock()
+	defer s.txMu.Unlock()
+	if s.tx != nil {
+		return s.tx, nil
+	}
+	engine := s.engine
+	if engine == "" {
+		var err error
+		if engine, err = pgtx.DetectEngine(ctx, s.pool); err != nil {
+			return nil, err
 		}
 	}
-	return false
+	r, err := pgtx.NewRunner(s.pool, engine, pgtx.Options{MaxAttempts: maxTxAttempts})
+	if err != nil {
+		return nil, err
+	}
+	s.tx = r
+	return r, nil
 }
+
+func retryable(err error) bool { return pgtx.Retryable(err) }
 
 // dbError passes ledger and context errors through and turns database
 // failures into ledger errors that say what to do.

@@ -167,7 +167,7 @@ func (s *Store) execute(batch []*op) {
 	defer cancel()
 	var results []ledger.PostResult
 	start := time.Now()
-	attempts, err := s.runner.run(ctx, func(tx pgx.Tx) error {
+	attempts, err := s.runner.Run(ctx, func(tx pgx.Tx) error {
 		var err error
 		results, err = s.writeBatch(ctx, tx, live)
 		return err

@@ -13,7 +13,7 @@ import (
 
 // inTx runs fn in a retried SERIALIZABLE transaction.
 func (s *Store) inTx(ctx context.Context, fn func(pgx.Tx) error) error {
-	_, err := s.runner.run(ctx, fn)
+	_, err := s.runner.Run(ctx, fn)
 	if err != nil {
 		return storeError(err)
 	}

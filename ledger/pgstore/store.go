@@ -10,15 +10,14 @@ package pgstore
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/zoneledger/zoneledger/ledger"
+	"github.com/zoneledger/zoneledger/ledger/pgstore/pgtx"
 )
 
 // Options configure a Store.
@@ -62,7 +61,7 @@ type Store struct {
 	pool   *pgxpool.Pool
 	opts   Options
 	engine Engine
-	runner txRunner
+	runner *pgtx.Runner
 
 	queue   chan *op
 	mu      sync.RWMutex // guards closed against sends on queue
@@ -106,36 +105,17 @@ func New(ctx context.Context, pool *pgxpool.Pool, opts Options) (*Store, error) 
 	if opts.Engine != "" && opts.Engine != engine {
 		return nil, fmt.Errorf("the database is %s, not %s: drop --engine or point --database-url at a %s database", engine, opts.Engine, opts.Engine)
 	}
-	s := &Store{pool: pool, opts: opts, engine: engine, queue: make(chan *op, 4*opts.MaxBatch), stopped: make(chan struct{})}
-	switch engine {
-	case PostgreSQL:
-		r := &pgRunner{pool: pool, maxAttempts: opts.MaxAttempts, faults: opts.Faults}
-		if opts.Metrics != nil {
-			r.onRetry = opts.Metrics.Retried
-		}
-		s.runner = r
-	case CockroachDB:
-		if opts.Faults != nil {
-			return nil, errors.New("fault injection is only supported on PostgreSQL")
-		}
-		s.runner = &crdbRunner{pool: pool, maxRetries: opts.MaxAttempts}
-	default:
-		return nil, fmt.Errorf("unknown engine %q: use %q or %q", engine, PostgreSQL, CockroachDB)
+	txo := pgtx.Options{MaxAttempts: opts.MaxAttempts, Faults: opts.Faults}
+	if opts.Metrics != nil {
+		txo.OnRetry = opts.Metrics.Retried
 	}
+	runner, err := pgtx.NewRunner(pool, engine, txo)
+	if err != nil {
+		return nil, err
+	}
+	s := &Store{pool: pool, opts: opts, engine: engine, runner: runner, queue: make(chan *op, 4*opts.MaxBatch), stopped: make(chan struct{})}
 	go s.batchLoop()
 	return s, nil
-}
-
-// DetectEngine tells PostgreSQL from CockroachDB by SELECT version().
-func DetectEngine(ctx context.Context, pool *pgxpool.Pool) (Engine, error) {
-	var v string
-	if err := pool.QueryRow(ctx, "SELECT version()").Scan(&v); err != nil {
-		return "", fmt.Errorf("asking the database for its version: %w", err)
-	}
-	if strings.Contains(v, "CockroachDB") {
-		return CockroachDB, nil
-	}
-	return PostgreSQL, nil
 }
 
 // Engine returns the engine the store runs on.

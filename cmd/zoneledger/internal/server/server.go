@@ -122,7 +122,7 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	if err := Migrate(ctx, s.store.Pool()); err != nil {
 		return nil, err
 	}
-	accessStore := access.NewStore(s.store.Pool(), access.Options{CacheTTL: cfg.AuthCacheTTL})
+	accessStore := access.NewStore(s.store.Pool(), access.Options{CacheTTL: cfg.AuthCacheTTL, Engine: s.store.Engine()})
 	if s.AdminTokenFile != "" {
 		created, err := accessStore.Bootstrap(ctx, s.AdminTokenFile)
 		if err != nil {
