@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -22,7 +23,7 @@ func serverFlags(cmd *cobra.Command, cfg *server.Config, logLevel *string) {
 	f.StringVar(&cfg.TLSKey, "tls-key", "", "TLS private key file (PEM)")
 	f.StringVar(&cfg.ClientCA, "client-ca", "", "require client certificates signed by this CA (mTLS)")
 	f.IntVar(&cfg.MaxBatch, "max-batch", 256, "most journals in one write transaction")
-	f.DurationVar(&cfg.MaxWait, "max-wait", 0, "how long a write batch lingers for more journals (0: take what queued while the previous batch committed)")
+	f.DurationVar(&cfg.MaxWait, "max-wait", time.Millisecond, "how long a write batch lingers for more journals while the ledger is busy (negative: never)")
 	f.DurationVar(&cfg.AuthCacheTTL, "auth-cache-ttl", 0, "how long an authenticated token is trusted before it is checked again (default 5s)")
 	f.StringVar(logLevel, "log-level", "info", "log level: debug, info, warn, error")
 }

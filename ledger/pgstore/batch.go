@@ -111,14 +111,19 @@ func (s *Store) submit(ctx context.Context, ops []*op) []ledger.PostResult {
 
 func (s *Store) batchLoop() {
 	defer close(s.stopped)
+	busy := false
 	for first := range s.queue {
-		batch := s.collect([]*op{first})
+		batch := s.collect([]*op{first}, busy)
+		busy = len(batch) > 1
 		s.execute(batch)
 	}
 }
 
-// collect adds queued ops to batch up to MaxBatch, lingering up to MaxWait.
-func (s *Store) collect(batch []*op) []*op {
+// collect adds queued ops to batch up to MaxBatch. When linger is set (the
+// previous batch found company, so the ledger is busy) it waits up to
+// MaxWait in all for more; an idle ledger adds no latency.
+func (s *Store) collect(batch []*op, linger bool) []*op {
+	var deadline <-chan time.Time
 	for len(batch) < s.opts.MaxBatch {
 		select {
 		case o, ok := <-s.queue:
@@ -129,18 +134,21 @@ func (s *Store) collect(batch []*op) []*op {
 			continue
 		default:
 		}
-		if s.opts.MaxWait <= 0 {
+		if !linger || s.opts.MaxWait <= 0 {
 			return batch
 		}
-		t := time.NewTimer(s.opts.MaxWait)
+		if deadline == nil {
+			t := time.NewTimer(s.opts.MaxWait)
+			defer t.Stop()
+			deadline = t.C
+		}
 		select {
 		case o, ok := <-s.queue:
-			t.Stop()
 			if !ok {
 				return batch
 			}
 			batch = append(batch, o)
-		case <-t.C:
+		case <-deadline:
 			return batch
 		}
 	}

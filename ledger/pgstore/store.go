@@ -27,9 +27,10 @@ type Options struct {
 	Engine Engine
 	// MaxBatch bounds how many journals one transaction carries. Default 256.
 	MaxBatch int
-	// MaxWait bounds how long the batcher lingers for more journals once it
-	// has one and the queue is empty. Default 0: a batch takes what queued up
-	// while the previous one was committing, adding no latency when idle.
+	// MaxWait bounds how long the batcher lingers for more journals once
+	// the queue is empty. It lingers only while busy (the previous batch held
+	// more than one journal), so an idle ledger adds no latency. Zero means
+	// the default, 1ms; a negative value never lingers.
 	MaxWait time.Duration
 	// MaxAttempts bounds how many times a transaction is tried. Default 10.
 	MaxAttempts int
@@ -53,6 +54,9 @@ func (o *Options) defaults() {
 	}
 	if o.MaxAttempts <= 0 {
 		o.MaxAttempts = 10
+	}
+	if o.MaxWait == 0 {
+		o.MaxWait = time.Millisecond
 	}
 }
 
