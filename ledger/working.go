@@ -418,7 +418,7 @@ func (w *WorkingSet) take(p Posting, f string) ([]Leg, error) {
 			where += " lot " + p.Lot
 		}
 		return nil, Errorf(KindFailedPrecondition, ReasonInsufficient, f+".quantity",
-			"%s holds %s %s of item %s, the posting needs %s", where, available, p.Unit, p.Item, p.Quantity)
+			"%s holds %s of item %s, the posting needs %s (unit %s)", where, available, p.Item, p.Quantity, p.Unit)
 	}
 	return legs, nil
 }

@@ -55,7 +55,11 @@ type Config struct {
 	// AuthCacheTTL is how long an authenticated token is trusted without a
 	// database lookup.
 	AuthCacheTTL time.Duration
-	Logger       *slog.Logger
+	// AdminTokenFile is where the first admin token is written when the
+	// database has no admin yet. Default: <data-dir>/admin.token with the
+	// embedded database; with --database-url, none unless set.
+	AdminTokenFile string
+	Logger         *slog.Logger
 }
 
 // Server is a running zoneledger server.
@@ -111,6 +115,9 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 		}
 		url = s.pg.URL("zoneledger")
 		s.AdminTokenFile = filepath.Join(dir, "admin.token")
+	}
+	if cfg.AdminTokenFile != "" {
+		s.AdminTokenFile = cfg.AdminTokenFile
 	}
 	s.DatabaseURL = url
 

@@ -2535,7 +2535,8 @@ type Period struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Book identifier.
 	BookId string `protobuf:"bytes,1,opt,name=book_id,json=bookId,proto3" json:"book_id,omitempty"`
-	// First day of the period, inclusive, "YYYY-MM-DD".
+	// First day of the period, inclusive, "YYYY-MM-DD"; empty for a book's
+	// first period, which runs from the book's beginning.
 	From string `protobuf:"bytes,2,opt,name=from,proto3" json:"from,omitempty"`
 	// Last day of the period, inclusive, "YYYY-MM-DD".
 	Through string `protobuf:"bytes,3,opt,name=through,proto3" json:"through,omitempty"`
@@ -3408,10 +3409,10 @@ const file_zoneledger_ledger_v1_ledger_proto_rawDesc = "" +
 	"itemBookId\"U\n" +
 	"\x14GetDayTotalsResponse\x12=\n" +
 	"\n" +
-	"day_totals\x18\x01 \x03(\v2\x1e.zoneledger.ledger.v1.DayTotalR\tdayTotals\"\xc1\x02\n" +
+	"day_totals\x18\x01 \x03(\v2\x1e.zoneledger.ledger.v1.DayTotalR\tdayTotals\"\xc4\x02\n" +
 	"\x06Period\x12 \n" +
-	"\abook_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x18@R\x06bookId\x127\n" +
-	"\x04from\x18\x02 \x01(\tB#\xbaH r\x1e2\x1c^[0-9]{4}-[0-9]{2}-[0-9]{2}$R\x04from\x12=\n" +
+	"\abook_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x18@R\x06bookId\x12:\n" +
+	"\x04from\x18\x02 \x01(\tB&\xbaH#r!2\x1f^([0-9]{4}-[0-9]{2}-[0-9]{2})?$R\x04from\x12=\n" +
 	"\athrough\x18\x03 \x01(\tB#\xbaH r\x1e2\x1c^[0-9]{4}-[0-9]{2}-[0-9]{2}$R\athrough\x12#\n" +
 	"\rjournal_count\x18\x04 \x01(\x03R\fjournalCount\x12\x16\n" +
 	"\x06digest\x18\x05 \x01(\fR\x06digest\x12'\n" +

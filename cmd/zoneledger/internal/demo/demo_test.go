@@ -1,0 +1,263 @@
+package demo
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/metadata"
+
+	"github.com/zoneledger/zoneledger/cmd/zoneledger/internal/server"
+	"github.com/zoneledger/zoneledger/ledger/pgstore/pgtest"
+	ledgerv1 "github.com/zoneledger/zoneledger/proto/zoneledger/ledger/v1"
+)
+
+// TestDemo runs the whole demo against a real server (embedded PostgreSQL)
+// and checks the books it leaves behind. With -short it simulates only the
+// first 12 days of the month (still with every kind of filing).
+func TestDemo(t *testing.T) {
+	days := 31
+	if testing.Short() {
+		days = 12
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+
+	dir := pgtest.TempDir(t)
+	s, err := server.Start(ctx, server.Config{DataDir: dir, Listen: "127.0.0.1:0",
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatalf("starting the server: %v", err)
+	}
+	t.Cleanup(func() {
+		sctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		if err := s.Stop(sctx); err != nil {
+			t.Errorf("stopping the server: %v", err)
+		}
+	})
+	tok, err := os.ReadFile(s.AdminTokenFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	var out bytes.Buffer
+	tokenDir := filepath.Join(t.TempDir(), "tokens")
+	res, err := Run(ctx, Options{Addr: s.Addr, AdminToken: strings.TrimSpace(string(tok)), Days: days, Out: &out, TokenDir: tokenDir})
+	if err != nil {
+		t.Fatalf("demo: %v\n%s", err, out.String())
+	}
+	if testing.Verbose() {
+		t.Logf("report:\n%s", out.String())
+	}
+
+	// The plan held: every outcome as expected, every holding equal to the
+	// demo's own FIFO books (quantity and value).
+	if len(res.Unexpected) != 0 || len(res.Mismatches) != 0 {
+		t.Fatalf("unexpected outcomes %v, mismatches %v", res.Unexpected, res.Mismatches)
+	}
+	if res.Accepted+res.Refused != res.Filed || res.Accepted < 100 {
+		t.Errorf("filed %d, accepted %d, refused %d", res.Filed, res.Accepted, res.Refused)
+	}
+	for _, b := range []string{"H4601A000045", "T4601W000123", "H4601A000102"} {
+		if len(res.Balances[b]) == 0 {
+			t.Errorf("book %s has no balances", b)
+		}
+	}
+
+	// Exactly the deliberate refusals, each with its reason.
+	var reasons []string
+	for _, r := range res.Refusals {
+		if !r.Expected {
+			t.Errorf("refusal %+v was not planned", r)
+		}
+		reasons = append(reasons, r.Reason)
+	}
+	slices.Sort(reasons)
+	want := []string{reasonInsufficient, reasonInsufficient, reasonInsufficient, reasonClosed, reasonUnit}
+	if !slices.Equal(reasons, want) {
+		t.Errorf("refusal reasons %v, want %v", reasons, want)
+	}
+
+	conn, err := grpc.NewClient(s.Addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	lc := ledgerv1.NewLedgerServiceClient(conn)
+	customs := metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+res.Tokens["customs-4601"])
+
+	journals := func(book string) []*ledgerv1.Journal {
+		var all []*ledgerv1.Journal
+		tok := ""
+		for {
+			r, err := lc.ListJournals(customs, &ledgerv1.ListJournalsRequest{BookId: book, PageSize: 1000, PageToken: tok})
+			if err != nil {
+				t.Fatalf("ListJournals %s: %v", book, err)
+			}
+			all = append(all, r.GetJournals()...)
+			if tok = r.GetNextPageToken(); tok == "" {
+				return all
+			}
+		}
+	}
+	byBook := map[string][]*ledgerv1.Journal{}
+	keys := map[string]bool{}
+	for _, b := range []string{"H4601A000045", "T4601W000123", "H4601A000102"} {
+		byBook[b] = journals(b)
+		for _, j := range byBook[b] {
+			keys[j.GetBookId()+"/"+j.GetIdempotencyKey()] = true
+		}
+	}
+
+	// Refused filings left nothing behind.
+	for _, r := range res.Refusals {
+		if keys[r.Book+"/"+r.Document] {
+			t.Errorf("refused filing %s of %s was booked", r.Document, r.Book)
+		}
+	}
+
+	// Each transfer is one journal, filed on the seller's book, that takes
+	// the chips out of 环岛's bonded stock and puts them into 琼芯's; both
+	// books list it.
+	if len(res.Transfers) == 0 {
+		t.Fatal("no intra-zone transfer")
+	}
+	for _, tr := range res.Transfers {
+		gj, err := lc.GetJournal(customs, &ledgerv1.GetJournalRequest{JournalId: tr.JournalID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		j := gj.GetJournal()
+		ps := j.GetPostings()
+		if j.GetBookId() != "T4601W000123" || len(ps) != 2 {
+			t.Fatalf("transfer journal %d: book %s, %d postings", tr.JournalID, j.GetBookId(), len(ps))
+		}
+		out, in := ps[0], ps[1]
+		if out.GetFrom().GetBookId() != "T4601W000123" || out.GetFrom().GetName() != "bonded" || out.GetTo().GetName() != "zone-transfer" ||
+			in.GetFrom().GetName() != "zone-transfer" || in.GetTo().GetBookId() != "H4601A000045" || in.GetTo().GetName() != "bonded" ||
+			in.GetItemBookId() != "H4601A000045" || in.GetItemCode() != "I1" {
+			t.Errorf("transfer journal %d postings: %v", tr.JournalID, ps)
+		}
+		if out.GetQuantity() != tr.Info.Qty.String() || in.GetQuantity() != tr.Info.Qty.String() {
+			t.Errorf("transfer journal %d moved %s / %s, want %s", tr.JournalID, out.GetQuantity(), in.GetQuantity(), tr.Info.Qty)
+		}
+		for _, b := range []string{"H4601A000045", "T4601W000123"} {
+			if !slices.ContainsFunc(byBook[b], func(x *ledgerv1.Journal) bool { return x.GetJournalId() == tr.JournalID }) {
+				t.Errorf("book %s does not list transfer journal %d", b, tr.JournalID)
+			}
+		}
+		// The buyer's day totals show the chips arriving that day.
+		dt, err := lc.GetDayTotals(customs, &ledgerv1.GetDayTotalsRequest{BookId: "H4601A000045", Account: "bonded", ItemCode: "I1", FromDate: tr.Date, ToDate: tr.Date})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(dt.GetDayTotals()) != 1 {
+			t.Fatalf("day totals of H4601A000045 bonded I1 on %s: %v", tr.Date, dt.GetDayTotals())
+		}
+		if in, _ := decimal.NewFromString(dt.GetDayTotals()[0].GetQuantityIn()); in.LessThan(tr.Info.Qty) {
+			t.Errorf("H4601A000045 bonded I1 received %s on %s, less than the transfer's %s", in, tr.Date, tr.Info.Qty)
+		}
+	}
+
+	// The correction: the original is marked reversed, the reversal undoes
+	// exactly its quantity, and the re-filed list is booked.
+	cr := res.Correction
+	if cr == nil || cr.Refiled == 0 {
+		t.Fatalf("correction: %+v", cr)
+	}
+	orig, err := lc.GetJournal(customs, &ledgerv1.GetJournalRequest{JournalId: cr.Original})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rev, err := lc.GetJournal(customs, &ledgerv1.GetJournalRequest{JournalId: cr.Reversal})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if orig.GetJournal().GetReversedBy() != cr.Reversal || rev.GetJournal().GetReversalOf() != cr.Original {
+		t.Errorf("reversal links: original reversed_by %d, reversal reversal_of %d", orig.GetJournal().GetReversedBy(), rev.GetJournal().GetReversalOf())
+	}
+	op, rp := orig.GetJournal().GetPostings()[0], rev.GetJournal().GetPostings()[0]
+	if op.GetQuantity() != rp.GetQuantity() || op.GetValue() != rp.GetValue() || rp.GetFrom().GetName() != "bonded" || rp.GetTo().GetName() != "abroad" {
+		t.Errorf("reversal posting %v does not undo %v", rp, op)
+	}
+
+	// The sealed period covers every journal of the book through the last
+	// day, and verifies.
+	if !res.VerifyOK || len(res.Problems) != 0 {
+		t.Errorf("VerifyPeriods: ok %t, problems %v", res.VerifyOK, res.Problems)
+	}
+	if got, want := res.Period.GetJournalCount(), int64(len(byBook["T4601W000123"])); got != want {
+		t.Errorf("sealed period holds %d journals, the book lists %d", got, want)
+	}
+	if res.Period.GetThrough() != res.LastDay || len(res.Period.GetDigest()) == 0 {
+		t.Errorf("period %v", res.Period)
+	}
+	vr, err := lc.VerifyPeriods(customs, &ledgerv1.VerifyPeriodsRequest{BookId: "T4601W000123"})
+	if err != nil || !vr.GetOk() {
+		t.Errorf("VerifyPeriods again: %v %v", vr, err)
+	}
+
+	// Tokens were written for exploring.
+	if fi, err := os.Stat(filepath.Join(tokenDir, "huandao.token")); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("token file: %v %v", fi, err)
+	}
+	// The report has every section.
+	for _, s := range []string{"1. Set-up", "2. Filing", "3. Summary", "4. Balances", "5. Per-day totals", "6. Write-off period", "PERIOD_CLOSED", "Done:"} {
+		if !strings.Contains(out.String(), s) {
+			t.Errorf("report lacks %q", s)
+		}
+	}
+}
+
+// TestPlanDeterministic: the same seed plans the same month; another seed
+// another one.
+func TestPlanDeterministic(t *testing.T) {
+	plan := func(seed uint64) []string {
+		evs, err := planMonth(newZone(), newModel(), seed, 2026, time.October, 31)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, ev := range evs {
+			if ev.Journal != nil {
+				out = append(out, ev.Journal.String())
+			} else {
+				out = append(out, ev.What)
+			}
+		}
+		return out
+	}
+	a, b, c := plan(DefaultSeed), plan(DefaultSeed), plan(7)
+	if !slices.Equal(a, b) {
+		t.Error("the same seed planned different months")
+	}
+	if slices.Equal(a, c) {
+		t.Error("different seeds planned the same month")
+	}
+	if len(a) < 300 || len(a) > 2000 {
+		t.Errorf("planned %d filings, want a few hundred to 2000", len(a))
+	}
+}
+
+// TestPlanEveryMonthLength: every month length still plans (the special
+// filings are scheduled by fraction of the month).
+func TestPlanEveryMonthLength(t *testing.T) {
+	for days := 1; days <= 31; days++ {
+		for _, seed := range []uint64{1, 2, DefaultSeed} {
+			if _, err := planMonth(newZone(), newModel(), seed, 2026, time.October, days); err != nil {
+				t.Fatalf("%d days, seed %d: %v", days, seed, err)
+			}
+		}
+	}
+}

@@ -1,0 +1,744 @@
+// Package demo runs a month of a comprehensive bonded zone (综合保税区)
+// against a zoneledger server, over gRPC, the way real clients would: an
+// admin creates the principals, enterprises create their books and register
+// their lines, customs ensures the world accounts, then a month of filings
+// goes in through PostJournals (imports, production, exports, domestic
+// sales, co-stored non-bonded goods, an intra-zone transfer as one journal,
+// R&D usage, deliberate refusals and a correction by reversal). Finally
+// customs seals one book's period and verifies it, and the report shows the
+// balances, one item's day totals and the period digest.
+//
+// The content is deterministic for a seed. The demo keeps its own copy of
+// the books (model.go) and checks that the server's balances equal it.
+package demo
+
+import (
+	"context"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/shopspring/decimal"
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/status"
+
+	adminv1 "github.com/zoneledger/zoneledger/proto/zoneledger/admin/v1"
+	ledgerv1 "github.com/zoneledger/zoneledger/proto/zoneledger/ledger/v1"
+)
+
+// DefaultSeed makes the month reproducible.
+const DefaultSeed = 20261001
+
+// Options configure a run.
+type Options struct {
+	// Addr is the server's gRPC address; AdminToken an admin bearer token.
+	Addr       string
+	AdminToken string
+	// Year and Month of the simulated month; zero means October 2026.
+	Year  int
+	Month time.Month
+	// Days simulates only the first Days days of the month (1..31); zero
+	// means the whole month. Tests use a short month.
+	Days int
+	// Seed of the month's content; zero means DefaultSeed.
+	Seed uint64
+	// Out receives the report; nil discards it.
+	Out io.Writer
+	// Progress receives the progress bar; nil shows none.
+	Progress io.Writer
+	// TokenDir, when set, receives one 0600 file per principal with its
+	// bearer token (for exploring the books afterwards).
+	TokenDir string
+}
+
+// Result is what happened, for callers and tests.
+type Result struct {
+	Filed, Accepted, Refused int
+	Reversals                int
+	Calls                    int
+	// Unexpected lists outcomes that differ from the plan; empty on success.
+	Unexpected []string
+	Refusals   []Refusal
+	Transfers  []Transfer
+	Correction *Correction
+	// Balances are the server's balances per book at the end (as customs).
+	Balances map[string][]*ledgerv1.Balance
+	// Expected are the demo's own balances per book.
+	Expected map[string][]holding
+	// Mismatches lists holdings where server and demo disagree.
+	Mismatches []string
+	// ClosedBook's period, and its verification.
+	ClosedBook string
+	Period     *ledgerv1.Period
+	VerifyOK   bool
+	Problems   []string
+	// DayTotals of the busiest line (TW book, bonded, line 1).
+	DayTotals []*ledgerv1.DayTotal
+	// JournalIDs maps idempotency keys of accepted journals to journal IDs.
+	JournalIDs map[string]int64
+	// Tokens are the principals' bearer tokens (plaintext: keep them private).
+	Tokens      map[string]string
+	TokenFiles  map[string]string
+	PostingTime time.Duration
+	Elapsed     time.Duration
+	FirstDay    string
+	LastDay     string
+}
+
+// Refusal is a filing the server refused.
+type Refusal struct {
+	Date, Book, Document, What string
+	Reason, Message            string
+	Expected                   bool
+}
+
+// Transfer is an intra-zone transfer journal.
+type Transfer struct {
+	Date      string
+	JournalID int64
+	Document  string
+	Info      *transferInfo
+}
+
+// Correction is the reversal and re-filing of a mis-keyed journal.
+type Correction struct {
+	Date            string
+	Original        int64
+	OriginalDoc     string
+	OriginalWhat    string
+	Reversal        int64
+	Reason          string
+	Refiled         int64
+	RefiledWhat     string
+	ReversalReplays bool
+}
+
+// client talks to the server as the demo's principals.
+type client struct {
+	conn   *grpc.ClientConn
+	ledger ledgerv1.LedgerServiceClient
+	admin  adminv1.AdminServiceClient
+	tokens map[string]string
+}
+
+// as returns a context carrying the bearer token of principal id, with a
+// deadline for one call.
+func (c *client) as(ctx context.Context, id string) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	return metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+c.tokens[id]), cancel
+}
+
+// reasonOf returns the ErrorInfo reason of a gRPC error.
+func reasonOf(err error) string {
+	st, ok := status.FromError(err)
+	if !ok {
+		return ""
+	}
+	for _, det := range st.Details() {
+		if info, ok := det.(*errdetails.ErrorInfo); ok {
+			return info.GetReason()
+		}
+	}
+	return st.Code().String()
+}
+
+// Run runs the demo against the server at opts.Addr.
+func Run(ctx context.Context, opts Options) (*Result, error) {
+	began := time.Now()
+	if opts.Out == nil {
+		opts.Out = io.Discard
+	}
+	if opts.Year == 0 {
+		opts.Year, opts.Month = 2026, time.October
+	}
+	last := time.Date(opts.Year, opts.Month+1, 0, 0, 0, 0, 0, time.UTC).Day()
+	if opts.Days <= 0 || opts.Days > last {
+		opts.Days = last
+	}
+	if opts.Seed == 0 {
+		opts.Seed = DefaultSeed
+	}
+	conn, err := grpc.NewClient(opts.Addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		return nil, fmt.Errorf("connecting to %s: %w", opts.Addr, err)
+	}
+	defer conn.Close()
+	c := &client{conn: conn, ledger: ledgerv1.NewLedgerServiceClient(conn), admin: adminv1.NewAdminServiceClient(conn),
+		tokens: map[string]string{"admin": opts.AdminToken}}
+
+	z := newZone()
+	res := &Result{JournalIDs: map[string]int64{}, Balances: map[string][]*ledgerv1.Balance{}, Expected: map[string][]holding{},
+		FirstDay: time.Date(opts.Year, opts.Month, 1, 0, 0, 0, 0, time.UTC).Format("2006-01-02"),
+		LastDay:  time.Date(opts.Year, opts.Month, opts.Days, 0, 0, 0, 0, time.UTC).Format("2006-01-02")}
+	w := opts.Out
+	monthName := time.Date(opts.Year, opts.Month, 1, 0, 0, 0, 0, time.UTC).Format("January 2006")
+
+	// 1. Set-up.
+	fmt.Fprintf(w, "1. Set-up: principals, books, lines and world accounts (over gRPC, as admin, then as each principal)\n\n")
+	if err := setup(ctx, c, z, opts, res); err != nil {
+		return res, err
+	}
+
+	// 2. The month.
+	m := newModel()
+	events, err := planMonth(z, m, opts.Seed, opts.Year, opts.Month, opts.Days)
+	if err != nil {
+		return res, err
+	}
+	journals := 0
+	for _, ev := range events {
+		if ev.Journal != nil {
+			journals++
+		}
+	}
+	fmt.Fprintf(w, "2. Filing %s (%s .. %s, seed %d): %d journals in PostJournals batches, 1 reversal\n\n",
+		monthName, res.FirstDay, res.LastDay, opts.Seed, journals)
+	postStart := time.Now()
+	if err := post(ctx, c, z, events, opts.Progress, res); err != nil {
+		return res, err
+	}
+	res.PostingTime = time.Since(postStart)
+
+	// 3. Summary of the filings.
+	printSummary(w, events, res)
+
+	// 4. Balances, checked against the demo's own books.
+	if err := balances(ctx, c, z, m, res); err != nil {
+		return res, err
+	}
+	printBalances(w, z, res)
+
+	// 5. Day totals of the busiest line.
+	if err := dayTotals(ctx, w, c, z, res); err != nil {
+		return res, err
+	}
+
+	// 6. Seal and verify the logistics book's period; a late filing bounces.
+	if err := seal(ctx, w, c, z, res); err != nil {
+		return res, err
+	}
+
+	res.Elapsed = time.Since(began)
+	fmt.Fprintf(w, "Done: %d journals filed, %d accepted, %d refused (%d of them on purpose), 1 reversal; %d holdings match the demo's own books; period verified: %t. Took %s.\n",
+		res.Filed, res.Accepted, res.Refused, countExpected(res.Refusals), len(flatten(res.Expected)), res.VerifyOK, res.Elapsed.Round(time.Millisecond))
+	var problems []string
+	problems = append(problems, res.Unexpected...)
+	problems = append(problems, res.Mismatches...)
+	if !res.VerifyOK {
+		problems = append(problems, "VerifyPeriods reported problems: "+strings.Join(res.Problems, "; "))
+	}
+	if len(problems) > 0 {
+		return res, fmt.Errorf("the demo did not go as planned:\n  %s", strings.Join(problems, "\n  "))
+	}
+	return res, nil
+}
+
+func countExpected(rs []Refusal) int {
+	n := 0
+	for _, r := range rs {
+		if r.Expected {
+			n++
+		}
+	}
+	return n
+}
+
+func flatten(m map[string][]holding) []holding {
+	var out []holding
+	for _, hs := range m {
+		out = append(out, hs...)
+	}
+	return out
+}
+
+var roles = map[string]adminv1.Role{
+	"customs": adminv1.Role_ROLE_CUSTOMS, "enterprise": adminv1.Role_ROLE_ENTERPRISE, "platform": adminv1.Role_ROLE_PLATFORM,
+}
+
+func setup(ctx context.Context, c *client, z *zone, opts Options, res *Result) error {
+	w := opts.Out
+	res.Tokens = map[string]string{}
+	res.TokenFiles = map[string]string{}
+	pt := newTable("PRINCIPAL", "ROLE", "ENTERPRISE ID (USCC)", "CUSTOMS NO", "NAME", "DOES")
+	for _, p := range z.Principals {
+		req := &adminv1.CreatePrincipalRequest{PrincipalId: p.ID, DisplayName: p.Name, Role: roles[p.Role]}
+		uscc, customsNo := "-", "-"
+		if p.Ent != nil {
+			req.EnterpriseId = p.Ent.USCC
+			uscc, customsNo = p.Ent.USCC, p.Ent.CustomsNo
+		}
+		for _, e := range p.Linked {
+			req.LinkedEnterpriseIds = append(req.LinkedEnterpriseIds, e.USCC)
+		}
+		if p.Role == "platform" {
+			uscc = fmt.Sprintf("acts for %d", len(p.Linked))
+		}
+		cctx, cancel := c.as(ctx, "admin")
+		_, err := c.admin.CreatePrincipal(cctx, req)
+		cancel()
+		if err != nil {
+			return fmt.Errorf("creating principal %s: %w", p.ID, err)
+		}
+		cctx, cancel = c.as(ctx, "admin")
+		tok, err := c.admin.IssueToken(cctx, &adminv1.IssueTokenRequest{PrincipalId: p.ID, Description: "zoneledger demo"})
+		cancel()
+		if err != nil {
+			return fmt.Errorf("issuing a token for %s: %w", p.ID, err)
+		}
+		c.tokens[p.ID] = tok.GetToken()
+		res.Tokens[p.ID] = tok.GetToken()
+		if opts.TokenDir != "" {
+			if err := os.MkdirAll(opts.TokenDir, 0o700); err != nil {
+				return err
+			}
+			f := filepath.Join(opts.TokenDir, p.ID+".token")
+			if err := os.WriteFile(f, []byte(tok.GetToken()+"\n"), 0o600); err != nil {
+				return err
+			}
+			res.TokenFiles[p.ID] = f
+		}
+		pt.add(p.ID, p.Role, uscc, customsNo, p.Name, p.Purpose)
+	}
+	pt.render(w, "  ")
+	fmt.Fprintln(w)
+
+	cctx, cancel := c.as(ctx, "customs-4601")
+	_, err := c.ledger.EnsureWorldAccounts(cctx, &ledgerv1.EnsureWorldAccountsRequest{Names: worldAccounts})
+	cancel()
+	if err != nil {
+		return fmt.Errorf("ensuring world accounts: %w", err)
+	}
+
+	bt := newTable("BOOK", "KIND", "OWNER", "ACCOUNTS", "LINES", "CENTRE")
+	it := newTable("BOOK", "LINE", "KIND", "HS CODE", "NAME", "UNIT", "SCALE", "REF. PRICE (CNY)").alignRight(6, 7)
+	for _, b := range z.Books {
+		cctx, cancel := c.as(ctx, b.Owner.Principal)
+		_, err := c.ledger.CreateBook(cctx, &ledgerv1.CreateBookRequest{BookId: b.ID, Name: b.Name, Owner: b.Owner.USCC, Accounts: b.Accounts, Attributes: b.Attrs})
+		cancel()
+		if err != nil {
+			return fmt.Errorf("creating book %s: %w", b.ID, err)
+		}
+		var items []*ledgerv1.Item
+		for _, i := range b.Items {
+			items = append(items, &ledgerv1.Item{Code: i.Code, Unit: i.Unit, Scale: uint32(i.Scale), Name: i.Name,
+				Attributes: map[string]string{"hs_code": i.HS, "kind": i.Kind, "unit_name": i.UnitName, "reference_price": i.Price.String()}})
+			it.add(b.ID, i.Code, i.Kind, i.HS, i.Name, i.Unit+" "+i.UnitName, fmt.Sprint(i.Scale), i.Price.StringFixed(2))
+		}
+		cctx, cancel = c.as(ctx, b.Owner.Principal)
+		_, err = c.ledger.RegisterItems(cctx, &ledgerv1.RegisterItemsRequest{BookId: b.ID, Items: items})
+		cancel()
+		if err != nil {
+			return fmt.Errorf("registering the lines of %s: %w", b.ID, err)
+		}
+		bt.add(b.ID, b.Kind, b.Owner.Name, strings.Join(b.Accounts, ", "), fmt.Sprint(len(b.Items)), b.Owner.Centre)
+	}
+	bt.render(w, "  ")
+	fmt.Fprintln(w)
+	it.render(w, "  ")
+	fmt.Fprintf(w, "\n  World accounts (ensured by customs-4601): %s\n\n", strings.Join(worldAccounts, ", "))
+	return nil
+}
+
+// post sends the month: consecutive journals of one principal go in one
+// PostJournals call (at most 100), reversals on their own.
+func post(ctx context.Context, c *client, z *zone, events []event, progress io.Writer, res *Result) error {
+	total := 0
+	for _, ev := range events {
+		if ev.Journal != nil {
+			total++
+		}
+	}
+	var bar *progressbar.ProgressBar
+	if progress != nil {
+		bar = progressbar.NewOptions(total,
+			progressbar.OptionSetWriter(progress),
+			progressbar.OptionSetDescription("filing"),
+			progressbar.OptionShowCount(),
+			progressbar.OptionShowIts(),
+			progressbar.OptionSetItsString("journals"),
+			progressbar.OptionSetWidth(30),
+			progressbar.OptionThrottle(65*time.Millisecond),
+			progressbar.OptionOnCompletion(func() { fmt.Fprintln(progress) }),
+		)
+	}
+	var batch []event
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		req := &ledgerv1.PostJournalsRequest{}
+		for _, ev := range batch {
+			req.Journals = append(req.Journals, ev.Journal)
+		}
+		cctx, cancel := c.as(ctx, batch[0].Who)
+		resp, err := c.ledger.PostJournals(cctx, req)
+		cancel()
+		res.Calls++
+		if err != nil {
+			return fmt.Errorf("PostJournals as %s (%d journals from %s): %w", batch[0].Who, len(batch), batch[0].Journal.GetEffectiveDate(), err)
+		}
+		if len(resp.GetResults()) != len(batch) {
+			return fmt.Errorf("PostJournals answered %d results for %d journals", len(resp.GetResults()), len(batch))
+		}
+		for i, r := range resp.GetResults() {
+			ev := batch[i]
+			res.Filed++
+			record(res, ev, r)
+		}
+		if bar != nil {
+			_ = bar.Add(len(batch))
+		}
+		batch = batch[:0]
+		return nil
+	}
+	for _, ev := range events {
+		if ev.Reverse != nil {
+			if err := flush(); err != nil {
+				return err
+			}
+			if err := reverse(ctx, c, ev, res); err != nil {
+				return err
+			}
+			continue
+		}
+		if len(batch) > 0 && (batch[0].Who != ev.Who || len(batch) == 100) {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+		batch = append(batch, ev)
+	}
+	if err := flush(); err != nil {
+		return err
+	}
+	if bar != nil {
+		_ = bar.Finish()
+	}
+	return nil
+}
+
+// record books one PostJournals result against the plan.
+func record(res *Result, ev event, r *ledgerv1.PostJournalResult) {
+	j := ev.Journal
+	if e := r.GetError(); e != nil {
+		res.Refused++
+		res.Refusals = append(res.Refusals, Refusal{Date: j.GetEffectiveDate(), Book: j.GetBookId(), Document: j.GetDocument().GetNumber(),
+			What: ev.What, Reason: e.GetReason(), Message: e.GetMessage(), Expected: e.GetReason() == ev.Expect})
+		if e.GetReason() != ev.Expect {
+			want := "acceptance"
+			if ev.Expect != "" {
+				want = ev.Expect
+			}
+			res.Unexpected = append(res.Unexpected, fmt.Sprintf("%s %s (%s): refused %s: %s (expected %s)",
+				j.GetEffectiveDate(), j.GetDocument().GetNumber(), ev.What, e.GetReason(), e.GetMessage(), want))
+		}
+		return
+	}
+	res.Accepted++
+	res.JournalIDs[j.GetIdempotencyKey()] = r.GetJournal().GetJournalId()
+	if ev.Expect != "" {
+		res.Unexpected = append(res.Unexpected, fmt.Sprintf("%s %s (%s): accepted, expected refusal %s",
+			j.GetEffectiveDate(), j.GetDocument().GetNumber(), ev.What, ev.Expect))
+	}
+	if r.GetReplayed() {
+		res.Unexpected = append(res.Unexpected, fmt.Sprintf("%s %s: answered as a replay of journal %d (is the data directory fresh?)",
+			j.GetEffectiveDate(), j.GetIdempotencyKey(), r.GetJournal().GetJournalId()))
+	}
+	if ev.Transfer != nil {
+		res.Transfers = append(res.Transfers, Transfer{Date: j.GetEffectiveDate(), JournalID: r.GetJournal().GetJournalId(),
+			Document: j.GetDocument().GetNumber(), Info: ev.Transfer})
+	}
+	if res.Correction != nil && res.Correction.Refiled == 0 && j.GetMetadata()["corrects"] == res.Correction.OriginalDoc {
+		res.Correction.Refiled = r.GetJournal().GetJournalId()
+		res.Correction.RefiledWhat = ev.What
+	}
+}
+
+func reverse(ctx context.Context, c *client, ev event, res *Result) error {
+	rs := ev.Reverse
+	orig, ok := res.JournalIDs[rs.OfKey]
+	if !ok {
+		return fmt.Errorf("cannot reverse %s: it was not accepted", rs.OfKey)
+	}
+	cctx, cancel := c.as(ctx, ev.Who)
+	resp, err := c.ledger.ReverseJournal(cctx, &ledgerv1.ReverseJournalRequest{BookId: rs.Book, JournalId: orig,
+		IdempotencyKey: rs.Key, EffectiveDate: rs.Date, Reason: rs.Reason})
+	cancel()
+	res.Calls++
+	if err != nil {
+		return fmt.Errorf("reversing journal %d (%s): %w", orig, rs.OfKey, err)
+	}
+	res.Reversals++
+	res.JournalIDs[rs.Key] = resp.GetJournal().GetJournalId()
+	res.Correction = &Correction{Date: rs.Date, Original: orig, OriginalDoc: rs.OfKey, OriginalWhat: ev.What,
+		Reversal: resp.GetJournal().GetJournalId(), Reason: rs.Reason, ReversalReplays: resp.GetReplayed()}
+	return nil
+}
+
+func printSummary(w io.Writer, events []event, res *Result) {
+	type counts struct{ filed, accepted, refused int }
+	byFlow := map[string]*counts{}
+	var order []string
+	refusedKeys := map[string]bool{}
+	for _, r := range res.Refusals {
+		refusedKeys[r.Book+"/"+r.Document] = true
+	}
+	for _, ev := range events {
+		if ev.Journal == nil {
+			continue
+		}
+		cnt, ok := byFlow[ev.Flow]
+		if !ok {
+			cnt = &counts{}
+			byFlow[ev.Flow] = cnt
+			order = append(order, ev.Flow)
+		}
+		cnt.filed++
+		if refusedKeys[ev.Journal.GetBookId()+"/"+ev.Journal.GetDocument().GetNumber()] {
+			cnt.refused++
+		} else {
+			cnt.accepted++
+		}
+	}
+	fmt.Fprintf(w, "3. Summary\n\n")
+	t := newTable("FLOW", "FILED", "ACCEPTED", "REFUSED").alignRight(1, 2, 3)
+	for _, f := range order {
+		cnt := byFlow[f]
+		t.add(f, fmt.Sprint(cnt.filed), fmt.Sprint(cnt.accepted), fmt.Sprint(cnt.refused))
+	}
+	t.add("total", fmt.Sprint(res.Filed), fmt.Sprint(res.Accepted), fmt.Sprint(res.Refused))
+	t.render(w, "  ")
+	perSec := float64(res.Filed) / res.PostingTime.Seconds()
+	fmt.Fprintf(w, "\n  Journals accepted %d, refused %d (%d expected), plus %d reversal; %d calls; filing took %s (%.0f journals/s).\n\n",
+		res.Accepted, res.Refused, countExpected(res.Refusals), res.Reversals, res.Calls, res.PostingTime.Round(time.Millisecond), perSec)
+
+	fmt.Fprintf(w, "  Refused filings (each answered on its own inside its PostJournals batch; nothing of them was booked):\n\n")
+	for _, r := range res.Refusals {
+		mark := ""
+		if !r.Expected {
+			mark = "  [UNEXPECTED]"
+		}
+		fmt.Fprintf(w, "  %s  %s  %s  %s%s\n", r.Date, r.Book, r.Document, r.What, mark)
+		fmt.Fprintf(w, "      refused: %s: %s\n", r.Reason, r.Message)
+	}
+	fmt.Fprintln(w)
+
+	if cr := res.Correction; cr != nil {
+		fmt.Fprintf(w, "  Correction by ReverseJournal (nothing is updated or deleted):\n\n")
+		fmt.Fprintf(w, "  %s  journal %d  %s: %s\n", cr.Date, cr.Original, cr.OriginalDoc, cr.OriginalWhat)
+		fmt.Fprintf(w, "              reversed by journal %d, reason: %s\n", cr.Reversal, cr.Reason)
+		if cr.Refiled != 0 {
+			fmt.Fprintf(w, "              re-filed as journal %d: %s\n", cr.Refiled, cr.RefiledWhat)
+		}
+		fmt.Fprintln(w)
+	}
+
+	if len(res.Transfers) > 0 {
+		fmt.Fprintf(w, "  Intra-zone transfers (区内流转): one journal each, filed by zone-platform, out of one book and into the other:\n\n")
+		t := newTable("DATE", "JOURNAL", "DOCUMENT", "OUT OF (seller)", "INTO (buyer)", "QUANTITY", "CONTRACT VALUE").alignRight(1, 5, 6)
+		for _, tr := range res.Transfers {
+			i := tr.Info
+			t.add(tr.Date, fmt.Sprint(tr.JournalID), tr.Document,
+				fmt.Sprintf("%s bonded line %s", i.From.Book.ID, i.From.Code),
+				fmt.Sprintf("%s bonded line %s", i.To.Book.ID, i.To.Code),
+				fmtQty(i.From, i.Qty), i.TransferValue.StringFixed(2))
+		}
+		t.render(w, "  ")
+		fmt.Fprintf(w, "\n  (the world account zone-transfer carries the other side of both postings)\n\n")
+	}
+}
+
+func balances(ctx context.Context, c *client, z *zone, m *model, res *Result) error {
+	for _, b := range z.Books {
+		cctx, cancel := c.as(ctx, "customs-4601")
+		resp, err := c.ledger.GetBalances(cctx, &ledgerv1.GetBalancesRequest{BookId: b.ID})
+		cancel()
+		if err != nil {
+			return fmt.Errorf("reading the balances of %s: %w", b.ID, err)
+		}
+		res.Balances[b.ID] = resp.GetBalances()
+		want := m.balances(b.ID)
+		res.Expected[b.ID] = want
+		got := map[string]*ledgerv1.Balance{}
+		for _, bal := range resp.GetBalances() {
+			got[bal.GetAccount().GetName()+"/"+bal.GetItemCode()] = bal
+		}
+		for _, h := range want {
+			k := h.Account + "/" + h.Item
+			bal, ok := got[k]
+			delete(got, k)
+			if !ok {
+				res.Mismatches = append(res.Mismatches, fmt.Sprintf("%s %s: server has nothing, demo expects %s (CNY %s)", b.ID, k, h.Qty, h.Val.StringFixed(2)))
+				continue
+			}
+			q, qerr := decimal.NewFromString(bal.GetQuantity())
+			v, verr := decimal.NewFromString(bal.GetValue())
+			if qerr != nil || verr != nil || !q.Equal(h.Qty) || !v.Equal(h.Val) {
+				res.Mismatches = append(res.Mismatches, fmt.Sprintf("%s %s: server %s (CNY %s), demo expects %s (CNY %s)",
+					b.ID, k, bal.GetQuantity(), bal.GetValue(), h.Qty, h.Val.StringFixed(2)))
+			}
+		}
+		for k, bal := range got {
+			res.Mismatches = append(res.Mismatches, fmt.Sprintf("%s %s: server has %s (CNY %s), demo expects nothing", b.ID, k, bal.GetQuantity(), bal.GetValue()))
+		}
+	}
+	slices.Sort(res.Mismatches)
+	return nil
+}
+
+func printBalances(w io.Writer, z *zone, res *Result) {
+	fmt.Fprintf(w, "4. Balances at the end of %s (GetBalances, read as customs-4601)\n\n", res.LastDay)
+	for _, b := range z.Books {
+		fmt.Fprintf(w, "  %s  %s, %s\n\n", b.ID, b.Owner.Name, b.Name)
+		t := newTable("ACCOUNT", "LINE", "NAME", "UNIT", "QUANTITY", "VALUE (CNY)").alignRight(4, 5)
+		val := decimal.Zero
+		for _, bal := range res.Balances[b.ID] {
+			it := itemOf(b, bal.GetItemCode())
+			name, unit, scale := bal.GetItemCode(), bal.GetUnit(), int32(0)
+			if it != nil {
+				name, unit, scale = it.Name, it.Unit+" "+it.UnitName, it.Scale
+			}
+			q, _ := decimal.NewFromString(bal.GetQuantity())
+			v, _ := decimal.NewFromString(bal.GetValue())
+			val = val.Add(v)
+			t.add(bal.GetAccount().GetName(), bal.GetItemCode(), name, unit, q.StringFixed(scale), v.StringFixed(2))
+		}
+		t.add("", "", "total carrying value", "", "", val.StringFixed(2))
+		t.render(w, "  ")
+		fmt.Fprintln(w)
+	}
+	if len(res.Mismatches) == 0 {
+		fmt.Fprintf(w, "  Check: all %d holdings (quantity and value) equal the demo's own FIFO books.\n\n", len(flatten(res.Expected)))
+	} else {
+		fmt.Fprintf(w, "  Check: %d holdings differ from the demo's own books:\n", len(res.Mismatches))
+		for _, mm := range res.Mismatches {
+			fmt.Fprintf(w, "    %s\n", mm)
+		}
+		fmt.Fprintln(w)
+	}
+}
+
+func itemOf(b *bookDef, code string) *itemDef {
+	for _, it := range b.Items {
+		if it.Code == code {
+			return it
+		}
+	}
+	return nil
+}
+
+func dayTotals(ctx context.Context, w io.Writer, c *client, z *zone, res *Result) error {
+	b, it := z.T, z.T.item("1")
+	cctx, cancel := c.as(ctx, "customs-4601")
+	resp, err := c.ledger.GetDayTotals(cctx, &ledgerv1.GetDayTotalsRequest{BookId: b.ID, Account: "bonded", ItemCode: it.Code,
+		FromDate: res.FirstDay, ToDate: res.LastDay})
+	cancel()
+	if err != nil {
+		return fmt.Errorf("reading day totals: %w", err)
+	}
+	res.DayTotals = resp.GetDayTotals()
+	fmt.Fprintf(w, "5. Per-day totals of the busiest line: %s bonded, line %s %s (%s %s), GetDayTotals %s .. %s\n\n",
+		b.ID, it.Code, it.Name, it.Unit, it.UnitName, res.FirstDay, res.LastDay)
+	t := newTable("DAY", "IN", "OUT", "VALUE IN (CNY)", "VALUE OUT (CNY)", "CLOSING QTY", "CLOSING VALUE").alignRight(1, 2, 3, 4, 5, 6)
+	closeQ, closeV := decimal.Zero, decimal.Zero
+	sumIn, sumOut, sumVin, sumVout := decimal.Zero, decimal.Zero, decimal.Zero, decimal.Zero
+	for _, dt := range resp.GetDayTotals() {
+		qi, _ := decimal.NewFromString(dt.GetQuantityIn())
+		qo, _ := decimal.NewFromString(dt.GetQuantityOut())
+		vi, _ := decimal.NewFromString(dt.GetValueIn())
+		vo, _ := decimal.NewFromString(dt.GetValueOut())
+		closeQ, closeV = closeQ.Add(qi).Sub(qo), closeV.Add(vi).Sub(vo)
+		sumIn, sumOut, sumVin, sumVout = sumIn.Add(qi), sumOut.Add(qo), sumVin.Add(vi), sumVout.Add(vo)
+		t.add(dt.GetDay(), qi.StringFixed(it.Scale), qo.StringFixed(it.Scale), vi.StringFixed(2), vo.StringFixed(2),
+			closeQ.StringFixed(it.Scale), closeV.StringFixed(2))
+	}
+	t.add("month", sumIn.StringFixed(it.Scale), sumOut.StringFixed(it.Scale), sumVin.StringFixed(2), sumVout.StringFixed(2), "", "")
+	t.render(w, "  ")
+	fmt.Fprintf(w, "\n  (days without movement are omitted; the book opened empty on %s)\n\n", res.FirstDay)
+	return nil
+}
+
+// seal closes the logistics book's period through the last day as customs,
+// verifies the seal, and shows that a late filing into it is refused.
+func seal(ctx context.Context, w io.Writer, c *client, z *zone, res *Result) error {
+	b := z.T
+	res.ClosedBook = b.ID
+	cctx, cancel := c.as(ctx, "customs-4601")
+	cp, err := c.ledger.ClosePeriod(cctx, &ledgerv1.ClosePeriodRequest{BookId: b.ID, Through: res.LastDay,
+		IdempotencyKey: "close-" + b.ID + "-" + res.LastDay})
+	cancel()
+	if err != nil {
+		return fmt.Errorf("closing the period of %s through %s: %w", b.ID, res.LastDay, err)
+	}
+	res.Period = cp.GetPeriod()
+	cctx, cancel = c.as(ctx, "customs-4601")
+	vr, err := c.ledger.VerifyPeriods(cctx, &ledgerv1.VerifyPeriodsRequest{BookId: b.ID})
+	cancel()
+	if err != nil {
+		return fmt.Errorf("verifying the periods of %s: %w", b.ID, err)
+	}
+	res.VerifyOK, res.Problems = vr.GetOk(), vr.GetProblems()
+
+	p := res.Period
+	from := p.GetFrom()
+	if from == "" {
+		from = "(start of the book)"
+	}
+	fmt.Fprintf(w, "6. Write-off period sealed by customs-4601 (ClosePeriod, then VerifyPeriods)\n\n")
+	fmt.Fprintf(w, "  book        %s (%s)\n", b.ID, b.Owner.Name)
+	fmt.Fprintf(w, "  period      %s .. %s, %d journals\n", from, p.GetThrough(), p.GetJournalCount())
+	fmt.Fprintf(w, "  digest      %s\n", hex.EncodeToString(p.GetDigest()))
+	if len(p.GetPreviousDigest()) == 0 {
+		fmt.Fprintf(w, "  previous    (none: the book's first period)\n")
+	} else {
+		fmt.Fprintf(w, "  previous    %s\n", hex.EncodeToString(p.GetPreviousDigest()))
+	}
+	if p.GetClosedAt() != nil {
+		fmt.Fprintf(w, "  closed at   %s\n", p.GetClosedAt().AsTime().UTC().Format(time.RFC3339))
+	}
+	if res.VerifyOK {
+		fmt.Fprintf(w, "  verified    OK: every sealed journal rehashed, the digest and its chain match\n")
+	} else {
+		fmt.Fprintf(w, "  verified    FAILED: %s\n", strings.Join(res.Problems, "; "))
+	}
+
+	// A late filing dated inside the sealed period.
+	lastDay, _ := time.Parse("2006-01-02", res.LastDay)
+	day := lastDay
+	if day.Day() > 1 {
+		day = day.AddDate(0, 0, -1)
+	}
+	wine := b.item("1")
+	no := fmt.Sprintf("QD%s%sE%09d", customsOffice, lastDay.Format("06"), 299001)
+	late := &ledgerv1.PostJournalRequest{BookId: b.ID, IdempotencyKey: no, EffectiveDate: day.Format("2006-01-02"),
+		Document: &ledgerv1.Document{Type: "inventory-list", Number: no, TradeMode: "0110"},
+		Metadata: map[string]string{"dec_type": "1 进口报关单 (对应报关)", "note": "filed after the write-off"},
+		Postings: []*ledgerv1.Posting{{ItemCode: wine.Code, From: &ledgerv1.AccountRef{BookId: b.ID, Name: "bonded"},
+			To: &ledgerv1.AccountRef{Name: "domestic"}, Quantity: "12", Unit: wine.Unit}}}
+	ev := event{Who: b.Owner.Principal, Flow: flowDomSale, What: fmt.Sprintf("内销 %s 12 %s dated %s, filed after the close", wine.Name, wine.UnitName, late.GetEffectiveDate()),
+		Journal: late, Expect: reasonClosed}
+	cctx, cancel = c.as(ctx, ev.Who)
+	pr, err := c.ledger.PostJournals(cctx, &ledgerv1.PostJournalsRequest{Journals: []*ledgerv1.PostJournalRequest{late}})
+	cancel()
+	res.Calls++
+	if err != nil {
+		return fmt.Errorf("filing late: %w", err)
+	}
+	res.Filed++
+	record(res, ev, pr.GetResults()[0])
+	if e := pr.GetResults()[0].GetError(); e != nil {
+		fmt.Fprintf(w, "  late filing %s dated %s: refused: %s: %s\n\n", no, late.GetEffectiveDate(), e.GetReason(), e.GetMessage())
+	} else {
+		fmt.Fprintf(w, "  late filing %s dated %s: ACCEPTED (expected %s)\n\n", no, late.GetEffectiveDate(), reasonClosed)
+	}
+	return nil
+}
