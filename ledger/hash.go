@@ -49,6 +49,18 @@ func (h *hasher) strmap(m map[string]string) {
 	}
 }
 
+// posting writes a posting as requested (without its legs).
+func (h *hasher) posting(p Posting) {
+	h.item(p.Item)
+	h.account(p.From)
+	h.account(p.To)
+	h.dec(p.Quantity)
+	h.str(p.Unit)
+	h.dec(p.Value)
+	h.str(p.Lot)
+	h.strmap(p.LotAttributes)
+}
+
 // RequestHash is the digest of a journal request's body (everything but the
 // idempotency key), used to tell a replay from a reused key.
 func RequestHash(r JournalRequest) []byte {
@@ -60,14 +72,7 @@ func RequestHash(r JournalRequest) []byte {
 	h.strmap(r.Metadata)
 	h.int(int64(len(r.Postings)))
 	for _, p := range r.Postings {
-		h.item(p.Item)
-		h.account(p.From)
-		h.account(p.To)
-		h.dec(p.Quantity)
-		h.str(p.Unit)
-		h.dec(p.Value)
-		h.str(p.Lot)
-		h.strmap(p.LotAttributes)
+		h.posting(p)
 	}
 	return h.sum()
 }
@@ -98,14 +103,7 @@ func (j Journal) ComputeHash() []byte {
 	h.int(j.ReversalOf)
 	h.int(int64(len(j.Postings)))
 	for _, p := range j.Postings {
-		h.item(p.Item)
-		h.account(p.From)
-		h.account(p.To)
-		h.dec(p.Quantity)
-		h.str(p.Unit)
-		h.dec(p.Value)
-		h.str(p.Lot)
-		h.strmap(p.LotAttributes)
+		h.posting(p)
 		h.int(int64(len(p.Legs)))
 		for _, l := range p.Legs {
 			h.str(l.Lot)
