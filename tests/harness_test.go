@@ -30,6 +30,7 @@ import (
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/credentials/insecure"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/metadata"
@@ -124,6 +125,7 @@ type Server struct {
 	TokenFile   string
 	args        []string
 	log         *serverLog
+	creds       credentials.TransportCredentials // nil: plaintext
 
 	mu      sync.Mutex
 	cmd     *exec.Cmd
@@ -139,7 +141,14 @@ type Server struct {
 // when the test ends. extra flags are appended to `serve`.
 func StartServer(t testing.TB, extra ...string) *Server {
 	t.Helper()
-	s := &Server{t: t, DataDir: pgtest.TempDir(t), args: extra, log: &serverLog{}}
+	return StartServerWithCreds(t, nil, extra...)
+}
+
+// StartServerWithCreds is StartServer for a server that needs transport
+// credentials (TLS flags in extra); the harness connects with creds.
+func StartServerWithCreds(t testing.TB, creds credentials.TransportCredentials, extra ...string) *Server {
+	t.Helper()
+	s := &Server{t: t, DataDir: pgtest.TempDir(t), args: extra, log: &serverLog{}, creds: creds}
 	t.Cleanup(s.cleanup)
 	s.start()
 	return s
@@ -242,8 +251,12 @@ func (s *Server) start() {
 	s.Addr, s.TokenFile, s.AdminToken = addr, tokenFile, strings.TrimSpace(string(tok))
 	s.MetricsAddr = s.log.metricsAddr(gen)
 
+	creds := s.creds
+	if creds == nil {
+		creds = insecure.NewCredentials()
+	}
 	conn, err := grpc.NewClient(addr,
-		grpc.WithTransportCredentials(insecure.NewCredentials()),
+		grpc.WithTransportCredentials(creds),
 		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(256<<20)))
 	if err != nil {
 		t.Fatalf("grpc.NewClient(%s): %v", addr, err)
