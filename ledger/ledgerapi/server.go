@@ -108,6 +108,9 @@ func (s *Server) ListBooks(ctx context.Context, r *ledgerv1.ListBooksRequest) (*
 		return nil, Status(err)
 	}
 	owner := r.GetOwner()
+	if !all && len(owners) == 0 {
+		return nil, Status(ledger.Errorf(ledger.KindPermissionDenied, ledger.ReasonPermissionDenied, "", "this principal may not read any book"))
+	}
 	if !all {
 		switch {
 		case owner == "" && len(owners) == 1:
