@@ -148,6 +148,10 @@ func (w *WorkingSet) AddExisting(j Journal, requestHash []byte) {
 	w.keys[keyRef{j.Book, j.IdempotencyKey}] = keyed{hash: requestHash, journal: j}
 }
 
+// RequestHash returns the request hash recorded under a book's idempotency
+// key by Apply, Reverse or AddExisting, for the store to persist.
+func (w *WorkingSet) RequestHash(book, key string) []byte { return w.keys[keyRef{book, key}].hash }
+
 // MarkReversed records that journal id was already reversed by another.
 func (w *WorkingSet) MarkReversed(id, by int64) { w.reversed[id] = by }
 

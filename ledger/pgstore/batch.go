@@ -516,11 +516,8 @@ func (s *Store) write(ctx context.Context, tx pgx.Tx, ws *ledger.WorkingSet, ops
 			continue
 		}
 		j := r.Journal
-		var reqHash []byte
-		if ops[i].post != nil {
-			reqHash = ledger.RequestHash(*ops[i].post)
-		} else {
-			reqHash = ledger.ReverseRequestHash(*ops[i].rev)
+		reqHash := ws.RequestHash(j.Book, j.IdempotencyKey)
+		if ops[i].rev != nil {
 			rOrig, rRev = append(rOrig, j.ReversalOf), append(rRev, j.ID)
 		}
 		jID, jBook, jKey, jReqHash = append(jID, j.ID), append(jBook, j.Book), append(jKey, j.IdempotencyKey), append(jReqHash, reqHash)
