@@ -101,20 +101,10 @@ func (a *app) principalsListCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			l := output.NewList(a.stdout, a.format, principalHeader)
-			err = a.pages(cmd.Context(), func(ctx context.Context, token string) (string, error) {
+			return listPages(a, cmd.Context(), principalHeader, principalRow, func(ctx context.Context, token string) ([]*adminv1.Principal, string, error) {
 				resp, err := ac.ListPrincipals(ctx, &adminv1.ListPrincipalsRequest{PageSize: pageSize, PageToken: token})
-				if err != nil {
-					return "", err
-				}
-				for _, p := range resp.GetPrincipals() {
-					if err := l.Add(p, principalRow(p)); err != nil {
-						return "", err
-					}
-				}
-				return resp.GetNextPageToken(), nil
+				return resp.GetPrincipals(), resp.GetNextPageToken(), err
 			})
-			return closeList(l, err)
 		}),
 	}
 }
@@ -241,20 +231,10 @@ func (a *app) tokensListCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			l := output.NewList(a.stdout, a.format, tokenHeader)
-			err = a.pages(cmd.Context(), func(ctx context.Context, token string) (string, error) {
+			return listPages(a, cmd.Context(), tokenHeader, tokenRow, func(ctx context.Context, token string) ([]*adminv1.TokenInfo, string, error) {
 				resp, err := ac.ListTokens(ctx, &adminv1.ListTokensRequest{PrincipalId: pid, PageSize: pageSize, PageToken: token})
-				if err != nil {
-					return "", err
-				}
-				for _, t := range resp.GetTokens() {
-					if err := l.Add(t, tokenRow(t)); err != nil {
-						return "", err
-					}
-				}
-				return resp.GetNextPageToken(), nil
+				return resp.GetTokens(), resp.GetNextPageToken(), err
 			})
-			return closeList(l, err)
 		}),
 	}
 	c.Flags().StringVar(&pid, "principal", "", "principal identifier (required)")

@@ -92,20 +92,10 @@ func (a *app) booksListCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			l := output.NewList(a.stdout, a.format, bookHeader)
-			err = a.pages(cmd.Context(), func(ctx context.Context, token string) (string, error) {
+			return listPages(a, cmd.Context(), bookHeader, bookRow, func(ctx context.Context, token string) ([]*ledgerv1.Book, string, error) {
 				resp, err := lc.ListBooks(ctx, &ledgerv1.ListBooksRequest{Owner: owner, PageSize: pageSize, PageToken: token})
-				if err != nil {
-					return "", err
-				}
-				for _, b := range resp.GetBooks() {
-					if err := l.Add(b, bookRow(b)); err != nil {
-						return "", err
-					}
-				}
-				return resp.GetNextPageToken(), nil
+				return resp.GetBooks(), resp.GetNextPageToken(), err
 			})
-			return closeList(l, err)
 		}),
 	}
 	c.Flags().StringVar(&owner, "owner", "", "only books of this enterprise")

@@ -176,20 +176,10 @@ func (a *app) itemsListCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			l := output.NewList(a.stdout, a.format, itemHeader)
-			err = a.pages(cmd.Context(), func(ctx context.Context, token string) (string, error) {
+			return listPages(a, cmd.Context(), itemHeader, itemRow, func(ctx context.Context, token string) ([]*ledgerv1.Item, string, error) {
 				resp, err := lc.ListItems(ctx, &ledgerv1.ListItemsRequest{BookId: book, PageSize: pageSize, PageToken: token})
-				if err != nil {
-					return "", err
-				}
-				for _, it := range resp.GetItems() {
-					if err := l.Add(it, itemRow(it)); err != nil {
-						return "", err
-					}
-				}
-				return resp.GetNextPageToken(), nil
+				return resp.GetItems(), resp.GetNextPageToken(), err
 			})
-			return closeList(l, err)
 		}),
 	}
 	c.Flags().StringVar(&book, "book", "", "book identifier (required)")

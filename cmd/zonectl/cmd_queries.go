@@ -149,20 +149,10 @@ func (a *app) periodsListCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			l := output.NewList(a.stdout, a.format, periodHeader)
-			err = a.pages(cmd.Context(), func(ctx context.Context, token string) (string, error) {
+			return listPages(a, cmd.Context(), periodHeader, periodRow, func(ctx context.Context, token string) ([]*ledgerv1.Period, string, error) {
 				resp, err := lc.ListPeriods(ctx, &ledgerv1.ListPeriodsRequest{BookId: book, PageSize: pageSize, PageToken: token})
-				if err != nil {
-					return "", err
-				}
-				for _, p := range resp.GetPeriods() {
-					if err := l.Add(p, periodRow(p)); err != nil {
-						return "", err
-					}
-				}
-				return resp.GetNextPageToken(), nil
+				return resp.GetPeriods(), resp.GetNextPageToken(), err
 			})
-			return closeList(l, err)
 		}),
 	}
 	c.Flags().StringVar(&book, "book", "", "book identifier (required)")
