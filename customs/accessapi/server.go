@@ -2,7 +2,6 @@ package accessapi
 
 import (
 	"context"
-	"encoding/base64"
 	"time"
 
 	"google.golang.org/protobuf/types/known/timestamppb"
@@ -67,7 +66,7 @@ func (s *Server) ListPrincipals(ctx context.Context, r *adminv1.ListPrincipalsRe
 	if err := requireAdmin(ctx); err != nil {
 		return nil, ledgerapi.Status(err)
 	}
-	after, err := decodePageToken(r.GetPageToken())
+	after, err := ledgerapi.DecodePageToken(r.GetPageToken())
 	if err != nil {
 		return nil, ledgerapi.Status(err)
 	}
@@ -81,7 +80,7 @@ func (s *Server) ListPrincipals(ctx context.Context, r *adminv1.ListPrincipalsRe
 		out.Principals = append(out.Principals, PrincipalToProto(p))
 	}
 	if len(ps) == n {
-		out.NextPageToken = encodePageToken(ps[len(ps)-1].ID)
+		out.NextPageToken = ledgerapi.EncodePageToken(ps[len(ps)-1].ID)
 	}
 	return out, nil
 }
@@ -122,7 +121,7 @@ func (s *Server) ListTokens(ctx context.Context, r *adminv1.ListTokensRequest) (
 	if err := requireAdmin(ctx); err != nil {
 		return nil, ledgerapi.Status(err)
 	}
-	after, err := decodePageToken(r.GetPageToken())
+	after, err := ledgerapi.DecodePageToken(r.GetPageToken())
 	if err != nil {
 		return nil, ledgerapi.Status(err)
 	}
@@ -136,7 +135,7 @@ func (s *Server) ListTokens(ctx context.Context, r *adminv1.ListTokensRequest) (
 		out.Tokens = append(out.Tokens, TokenInfoToProto(t))
 	}
 	if len(ts) == n {
-		out.NextPageToken = encodePageToken(ts[len(ts)-1].ID)
+		out.NextPageToken = ledgerapi.EncodePageToken(ts[len(ts)-1].ID)
 	}
 	return out, nil
 }
@@ -215,21 +214,6 @@ func timestamp(t time.Time) *timestamppb.Timestamp {
 }
 
 // Page tokens are opaque to clients: base64url of the last key returned.
-
-func encodePageToken(key string) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(key))
-}
-
-func decodePageToken(tok string) (string, error) {
-	if tok == "" {
-		return "", nil
-	}
-	b, err := base64.RawURLEncoding.DecodeString(tok)
-	if err != nil || len(b) == 0 {
-		return "", ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "page_token", "is not a token this server issued; pass next_page_token back unchanged")
-	}
-	return string(b), nil
-}
 
 // pageSize is the page size of a list request: the server default for 0.
 func pageSize(n int32) int {

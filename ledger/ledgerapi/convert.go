@@ -123,18 +123,22 @@ func periodToProto(p ledger.Period) *ledgerv1.Period {
 		Digest: p.Digest, PreviousDigest: p.PreviousDigest, ClosedAt: tsOf(p.ClosedAt)}
 }
 
-// Page tokens are opaque to clients: base64url of the last key returned.
-
-func encodeToken(s string) string {
-	if s == "" {
+// EncodePageToken makes the opaque next_page_token of a list call from the
+// last key returned; "" stays "" (no more pages).
+func EncodePageToken(key string) string {
+	if key == "" {
 		return ""
 	}
-	return base64.RawURLEncoding.EncodeToString([]byte(s))
+	return base64.RawURLEncoding.EncodeToString([]byte(key))
 }
 
-func decodeToken(tok string) (string, error) {
+// DecodePageToken returns the key a page token carries; "" is the first page.
+func DecodePageToken(tok string) (string, error) {
+	if tok == "" {
+		return "", nil
+	}
 	b, err := base64.RawURLEncoding.DecodeString(tok)
-	if err != nil {
+	if err != nil || len(b) == 0 {
 		return "", ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "page_token", "is not a token this server issued; pass next_page_token back unchanged")
 	}
 	return string(b), nil
@@ -144,7 +148,7 @@ func decodeIDToken(tok string) (int64, error) {
 	if tok == "" {
 		return 0, nil
 	}
-	s, err := decodeToken(tok)
+	s, err := DecodePageToken(tok)
 	if err != nil {
 		return 0, err
 	}

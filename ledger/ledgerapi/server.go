@@ -123,7 +123,7 @@ func (s *Server) ListBooks(ctx context.Context, r *ledgerv1.ListBooksRequest) (*
 			}
 		}
 	}
-	after, err := decodeOptToken(r.GetPageToken())
+	after, err := DecodePageToken(r.GetPageToken())
 	if err != nil {
 		return nil, Status(err)
 	}
@@ -137,16 +137,9 @@ func (s *Server) ListBooks(ctx context.Context, r *ledgerv1.ListBooksRequest) (*
 		out.Books = append(out.Books, bookToProto(b))
 	}
 	if len(bs) == n {
-		out.NextPageToken = encodeToken(bs[len(bs)-1].ID)
+		out.NextPageToken = EncodePageToken(bs[len(bs)-1].ID)
 	}
 	return out, nil
-}
-
-func decodeOptToken(tok string) (string, error) {
-	if tok == "" {
-		return "", nil
-	}
-	return decodeToken(tok)
 }
 
 // AddBookAccounts implements ledgerv1.LedgerServiceServer.
@@ -186,7 +179,7 @@ func (s *Server) ListItems(ctx context.Context, r *ledgerv1.ListItemsRequest) (*
 	if err := s.canRead(ctx, r.GetBookId()); err != nil {
 		return nil, Status(err)
 	}
-	after, err := decodeOptToken(r.GetPageToken())
+	after, err := DecodePageToken(r.GetPageToken())
 	if err != nil {
 		return nil, Status(err)
 	}
@@ -200,7 +193,7 @@ func (s *Server) ListItems(ctx context.Context, r *ledgerv1.ListItemsRequest) (*
 		out.Items = append(out.Items, itemToProto(it))
 	}
 	if len(items) == n {
-		out.NextPageToken = encodeToken(items[len(items)-1].Code)
+		out.NextPageToken = EncodePageToken(items[len(items)-1].Code)
 	}
 	return out, nil
 }
@@ -379,7 +372,7 @@ func (s *Server) ListJournals(ctx context.Context, r *ledgerv1.ListJournalsReque
 		out.Journals = append(out.Journals, JournalToProto(j))
 	}
 	if len(js) == f.Limit {
-		out.NextPageToken = encodeToken(strconv.FormatInt(js[len(js)-1].ID, 10))
+		out.NextPageToken = EncodePageToken(strconv.FormatInt(js[len(js)-1].ID, 10))
 	}
 	return out, nil
 }
@@ -495,7 +488,7 @@ func (s *Server) ListPeriods(ctx context.Context, r *ledgerv1.ListPeriodsRequest
 	if err != nil {
 		return nil, Status(err)
 	}
-	after, err := decodeOptToken(r.GetPageToken())
+	after, err := DecodePageToken(r.GetPageToken())
 	if err != nil {
 		return nil, Status(err)
 	}
@@ -506,7 +499,7 @@ func (s *Server) ListPeriods(ctx context.Context, r *ledgerv1.ListPeriodsRequest
 			continue
 		}
 		if len(out.Periods) == n {
-			out.NextPageToken = encodeToken(out.Periods[n-1].Through)
+			out.NextPageToken = EncodePageToken(out.Periods[n-1].Through)
 			break
 		}
 		out.Periods = append(out.Periods, periodToProto(p))
