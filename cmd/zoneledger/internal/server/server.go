@@ -26,10 +26,13 @@ import (
 
 	"github.com/zoneledger/zoneledger/customs/access"
 	"github.com/zoneledger/zoneledger/customs/accessapi"
+	"github.com/zoneledger/zoneledger/customs/tax"
+	"github.com/zoneledger/zoneledger/customs/taxapi"
 	"github.com/zoneledger/zoneledger/ledger/ledgerapi"
 	"github.com/zoneledger/zoneledger/ledger/pgstore"
 	"github.com/zoneledger/zoneledger/ledger/pgstore/embedpg"
 	adminv1 "github.com/zoneledger/zoneledger/proto/zoneledger/admin/v1"
+	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
 	ledgerv1 "github.com/zoneledger/zoneledger/proto/zoneledger/ledger/v1"
 )
 
@@ -154,6 +157,12 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	s.grpc = grpc.NewServer(opts...)
 	ledgerv1.RegisterLedgerServiceServer(s.grpc, ledgerapi.NewServer(s.store, guard{}))
 	adminv1.RegisterAdminServiceServer(s.grpc, accessapi.NewServer(accessStore))
+	// The tax engine quotes from the illustrative sample tariff; a flag for a tariff file comes with issue 5.
+	taxEngine, err := tax.NewEngine(tax.DefaultSettings(), tax.SampleTariff())
+	if err != nil {
+		return nil, fmt.Errorf("building the tax engine: %w", err)
+	}
+	customsv1.RegisterTaxServiceServer(s.grpc, taxapi.NewServer(taxEngine))
 	s.health = health.NewServer()
 	healthpb.RegisterHealthServer(s.grpc, s.health)
 	reflection.Register(s.grpc)
