@@ -25,11 +25,9 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/shopspring/decimal"
-	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/metadata"
-	"google.golang.org/grpc/status"
 
 	adminv1 "github.com/zoneledger/zoneledger/proto/zoneledger/admin/v1"
 	ledgerv1 "github.com/zoneledger/zoneledger/proto/zoneledger/ledger/v1"
@@ -135,20 +133,6 @@ type client struct {
 func (c *client) as(ctx context.Context, id string) (context.Context, context.CancelFunc) {
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)
 	return metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+c.tokens[id]), cancel
-}
-
-// reasonOf returns the ErrorInfo reason of a gRPC error.
-func reasonOf(err error) string {
-	st, ok := status.FromError(err)
-	if !ok {
-		return ""
-	}
-	for _, det := range st.Details() {
-		if info, ok := det.(*errdetails.ErrorInfo); ok {
-			return info.GetReason()
-		}
-	}
-	return st.Code().String()
 }
 
 // Run runs the demo against the server at opts.Addr.
