@@ -17,6 +17,8 @@ lint:
 		if [ -n "$$bad" ]; then echo "gofmt would change (run gofmt -w):"; echo "$$bad"; exit 1; fi; \
 	fi
 	$(GO) vet ./...
+	@sc="$$($(GO) env GOPATH)/bin/staticcheck"; \
+	if [ -x "$$sc" ]; then "$$sc" ./...; else echo "staticcheck is not installed: go install honnef.co/go/tools/cmd/staticcheck@v0.8.2"; fi
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 3s ./ledger/pgstore/
