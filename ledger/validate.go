@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"fmt"
+	"time"
 	"unicode/utf8"
 )
 
@@ -66,6 +67,34 @@ func ValidateItem(it Item, field string) error {
 	return nil
 }
 
+// ValidateReverse checks a reversal request's own fields: book, journal,
+// idempotency key and effective date.
+func ValidateReverse(r ReverseRequest) error {
+	if err := ValidateName(r.Book, "book_id"); err != nil {
+		return err
+	}
+	if r.JournalID <= 0 {
+		return Errorf(KindInvalid, ReasonInvalidArgument, "journal_id", "is required")
+	}
+	if err := validateKeyAndDate(r.IdempotencyKey, r.EffectiveDate); err != nil {
+		return err
+	}
+	return nil
+}
+
+func validateKeyAndDate(key string, day time.Time) error {
+	if key == "" {
+		return Errorf(KindInvalid, ReasonInvalidArgument, "idempotency_key", "is required: choose a unique key per intended journal and reuse it when you retry")
+	}
+	if len(key) > MaxKeyLength {
+		return Errorf(KindInvalid, ReasonInvalidArgument, "idempotency_key", "is longer than %d bytes", MaxKeyLength)
+	}
+	if day.IsZero() {
+		return Errorf(KindInvalid, ReasonInvalidArgument, "effective_date", "is required")
+	}
+	return nil
+}
+
 // ValidateShape checks what can be checked of a journal request without the
 // ledger's state: required fields, signs, decimal places of values, posting
 // count. Checks against items and accounts happen in WorkingSet.Apply.
@@ -73,14 +102,8 @@ func ValidateShape(req JournalRequest) error {
 	if err := ValidateName(req.Book, "book_id"); err != nil {
 		return err
 	}
-	if req.IdempotencyKey == "" {
-		return Errorf(KindInvalid, ReasonInvalidArgument, "idempotency_key", "is required: choose a unique key per intended journal and reuse it when you retry")
-	}
-	if len(req.IdempotencyKey) > MaxKeyLength {
-		return Errorf(KindInvalid, ReasonInvalidArgument, "idempotency_key", "is longer than %d bytes", MaxKeyLength)
-	}
-	if req.EffectiveDate.IsZero() {
-		return Errorf(KindInvalid, ReasonInvalidArgument, "effective_date", "is required")
+	if err := validateKeyAndDate(req.IdempotencyKey, req.EffectiveDate); err != nil {
+		return err
 	}
 	if len(req.Metadata) > MaxMetadataItems {
 		return Errorf(KindInvalid, ReasonInvalidArgument, "metadata", "has more than %d entries", MaxMetadataItems)

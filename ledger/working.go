@@ -198,14 +198,14 @@ func (w *WorkingSet) Apply(req JournalRequest) (Journal, error) {
 	if j, done, err := w.replay(req.Book, req.IdempotencyKey, hash); done {
 		return j, err
 	}
-	if _, ok := w.books[req.Book]; !ok {
-		return Journal{}, Errorf(KindNotFound, ReasonUnknownBook, "book_id", "book %q does not exist", req.Book)
-	}
 	return w.apply(req, hash, 0)
 }
 
 // Reverse checks a reversal of the stored journal orig and records it.
 func (w *WorkingSet) Reverse(req ReverseRequest, orig Journal) (Journal, error) {
+	if err := ValidateReverse(req); err != nil {
+		return Journal{}, err
+	}
 	hash := ReverseRequestHash(req)
 	if j, done, err := w.replay(req.Book, req.IdempotencyKey, hash); done {
 		return j, err
@@ -248,9 +248,6 @@ func (w *WorkingSet) Reverse(req ReverseRequest, orig Journal) (Journal, error) 
 	if err := ValidateShape(jr); err != nil {
 		return Journal{}, err
 	}
-	if _, ok := w.books[req.Book]; !ok {
-		return Journal{}, Errorf(KindNotFound, ReasonUnknownBook, "book_id", "book %q does not exist", req.Book)
-	}
 	j, err := w.apply(jr, hash, orig.ID)
 	if err != nil {
 		return Journal{}, err
@@ -274,6 +271,9 @@ func (w *WorkingSet) replay(book, key string, hash []byte) (Journal, bool, error
 }
 
 func (w *WorkingSet) apply(req JournalRequest, hash []byte, reversalOf int64) (Journal, error) {
+	if _, ok := w.books[req.Book]; !ok {
+		return Journal{}, Errorf(KindNotFound, ReasonUnknownBook, "book_id", "book %q does not exist", req.Book)
+	}
 	id := w.nextID
 	touched := map[string]bool{req.Book: true}
 	w.ov = ovl{bal: map[HoldingKey]Amount{}, deltas: map[HoldingKey]Amount{}, days: map[PairKey]DayTotal{}, pairLots: map[PairKey][]string{}}

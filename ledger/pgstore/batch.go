@@ -60,17 +60,8 @@ func (s *Store) PostMany(ctx context.Context, reqs []ledger.JournalRequest) []le
 // Reverse implements ledger.Store.
 func (s *Store) Reverse(ctx context.Context, req ledger.ReverseRequest) (ledger.Journal, error) {
 	o := &op{ctx: ctx, rev: &req, done: make(chan struct{})}
-	switch {
-	case req.IdempotencyKey == "" || len(req.IdempotencyKey) > ledger.MaxKeyLength:
-		o.res.Err = ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "idempotency_key", "is required, at most %d bytes", ledger.MaxKeyLength)
-	case req.Book == "":
-		o.res.Err = ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "book_id", "is required")
-	case req.JournalID <= 0:
-		o.res.Err = ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "journal_id", "is required")
-	case req.EffectiveDate.IsZero():
-		o.res.Err = ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "effective_date", "is required")
-	}
-	if o.res.Err != nil {
+	if err := ledger.ValidateReverse(req); err != nil {
+		o.res.Err = err
 		close(o.done)
 	}
 	r := s.submit(ctx, []*op{o})[0]
