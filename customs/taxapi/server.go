@@ -84,7 +84,7 @@ func RequestFromProto(r *customsv1.QuoteRequest) (tax.Request, error) {
 		return out, err
 	}
 	out.Date = day
-	if out.AnnualUsed, err = optDecimal(r.GetAnnualUsed(), "annual_used"); err != nil {
+	if out.AnnualUsed, err = ledger.ParseOptionalDecimal(r.GetAnnualUsed(), "annual_used"); err != nil {
 		return out, err
 	}
 	if len(r.GetLines()) == 0 {
@@ -108,10 +108,10 @@ func lineFromProto(pl *customsv1.QuoteLine, field string) (tax.Line, error) {
 	if l.DutiableValue, err = ledger.ParseDecimal(pl.GetDutiableValue(), field+".dutiable_value"); err != nil {
 		return l, err
 	}
-	if l.Quantity, err = optDecimal(pl.GetQuantity(), field+".quantity"); err != nil {
+	if l.Quantity, err = ledger.ParseOptionalDecimal(pl.GetQuantity(), field+".quantity"); err != nil {
 		return l, err
 	}
-	if l.Quantity2, err = optDecimal(pl.GetQuantity2(), field+".quantity2"); err != nil {
+	if l.Quantity2, err = ledger.ParseOptionalDecimal(pl.GetQuantity2(), field+".quantity2"); err != nil {
 		return l, err
 	}
 	l.Unit, l.Unit2 = pl.GetUnit(), pl.GetUnit2()
@@ -181,7 +181,7 @@ func materialFromProto(pm *customsv1.Material, field string) (tax.Goods, error) 
 	if g.DutiableValue, err = ledger.ParseDecimal(pm.GetDutiableValue(), field+".dutiable_value"); err != nil {
 		return g, err
 	}
-	if g.Quantity, err = optDecimal(pm.GetQuantity(), field+".quantity"); err != nil {
+	if g.Quantity, err = ledger.ParseOptionalDecimal(pm.GetQuantity(), field+".quantity"); err != nil {
 		return g, err
 	}
 	g.Unit = pm.GetUnit()
@@ -207,14 +207,6 @@ func materialFromProto(pm *customsv1.Material, field string) (tax.Goods, error) 
 // it never looks the code up. Chapter 00 does not exist in the tariff, so the
 // stand-in cannot be mistaken for a real code; QuoteToProto blanks it.
 const noHSCode = "0000000000"
-
-// optDecimal parses an optional decimal; empty is zero.
-func optDecimal(s, field string) (decimal.Decimal, error) {
-	if s == "" {
-		return decimal.Zero, nil
-	}
-	return ledger.ParseDecimal(s, field)
-}
 
 // engineFields renames the engine's request paths to the wire's: the engine
 // names explicit rates "rates.duty.rate" and the interest period
