@@ -1,0 +1,313 @@
+package zone
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/shopspring/decimal"
+
+	"github.com/zoneledger/zoneledger/customs/access"
+	"github.com/zoneledger/zoneledger/customs/codes"
+	"github.com/zoneledger/zoneledger/ledger"
+)
+
+// CreateForm files a business form (业务申报表). InnerNo is the idempotency
+// key. A 分送集报 form (type A) bounds the days its trips may be made.
+func (s *Service) CreateForm(ctx context.Context, p access.Principal, f Form) (Form, error) {
+	f.InnerNo, f.Book = strings.TrimSpace(f.InnerNo), strings.TrimSpace(f.Book)
+	if f.InnerNo == "" || len(f.InnerNo) > 64 {
+		return Form{}, badArg("inner_no", "the enterprise's own form number is required, at most 64 characters")
+	}
+	if !f.Type.Valid() {
+		return Form{}, badArg("type", "%q is not a business form type; use A to H or Y", f.Type)
+	}
+	if f.ValidFrom.IsZero() || f.ValidUntil.IsZero() || f.ValidUntil.Before(f.ValidFrom) {
+		return Form{}, badArg("valid_until", "give the form's period: valid_from on or before valid_until")
+	}
+	if f.ValidUntil.Sub(f.ValidFrom) > 366*24*time.Hour {
+		return Form{}, badArg("valid_until", "a form runs at most one year")
+	}
+	if f.Guarantee.IsNegative() || ledger.Places(f.Guarantee) > 2 {
+		return Form{}, badArg("guarantee", "must be >= 0 CNY to the fen")
+	}
+	h := f
+	h.No, h.Enterprise, h.FiledBy, h.CreatedAt, h.InputHash = "", "", "", time.Time{}, ""
+	sum := sha256.Sum256([]byte(mustJSON(h)))
+	f.InputHash = hex.EncodeToString(sum[:])
+	var out Form
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		b, err := filingBook(ctx, tx, p, f.Book)
+		if err != nil {
+			return err
+		}
+		var old Form
+		found, err := getDocByInner(ctx, tx, kindForm, b.Enterprise, f.InnerNo, &old)
+		if err != nil {
+			return err
+		}
+		if found {
+			if old.InputHash == f.InputHash {
+				out = old
+				return nil
+			}
+			return conflict(ReasonDuplicateDocument, "inner_no", "form number %s was already used for form %s", f.InnerNo, old.No)
+		}
+		c := f
+		c.Enterprise, c.FiledBy, c.CreatedAt = b.Enterprise, p.ID, s.clock()
+		if c.No, err = documentNumber(ctx, tx, "SQ"+string(c.Type), b.CustomsOffice, s.today(), "X"); err != nil {
+			return err
+		}
+		out = c
+		return insertDoc(ctx, tx, docRow{kind: kindForm, no: c.No, enterprise: c.Enterprise, innerNo: c.InnerNo, book: c.Book, status: "FILED"}, c, c.CreatedAt)
+	})
+	return out, err
+}
+
+// GetForm returns a business form.
+func (s *Service) GetForm(ctx context.Context, p access.Principal, no string) (Form, error) {
+	var f Form
+	if _, err := getDoc(ctx, s.pool, kindForm, no, false, &f); err != nil {
+		return f, dbError(err)
+	}
+	return f, canRead(p, f.Enterprise)
+}
+
+// CreateSlip files an in/out slip (出入库单) of a 分送集报 trip under a type-A
+// form. InnerNo is the idempotency key. The trip goes through the gate on a
+// type-3 pass bound to the slip; the goods leave (or join) the book then,
+// and the collective list declares them later.
+func (s *Service) CreateSlip(ctx context.Context, p access.Principal, sl Slip) (Slip, error) {
+	sl.InnerNo, sl.Book, sl.ApplyNo = strings.TrimSpace(sl.InnerNo), strings.TrimSpace(sl.Book), strings.TrimSpace(sl.ApplyNo)
+	if sl.InnerNo == "" || len(sl.InnerNo) > 64 {
+		return Slip{}, badArg("inner_no", "the enterprise's own slip number is required, at most 64 characters")
+	}
+	if !sl.IO.Valid() {
+		return Slip{}, badArg("io", "%q is not an in/out flag; use I or E", sl.IO)
+	}
+	if len(sl.Lines) == 0 || len(sl.Lines) > MaxLinesPerDoc {
+		return Slip{}, badArg("lines", "give 1 to %d lines", MaxLinesPerDoc)
+	}
+	for i, ln := range sl.Lines {
+		f := fmt.Sprintf("lines[%d]", i)
+		if !ln.Quantity.IsPositive() {
+			return Slip{}, ledger.Errorf(ledger.KindInvalid, ledger.ReasonNonPositiveQuantity, f+".quantity", "must be > 0")
+		}
+		if ln.Value.IsNegative() || ledger.Places(ln.Value) > 2 {
+			return Slip{}, badArg(f+".value", "must be >= 0 CNY to the fen")
+		}
+		if err := checkWeight(ln.GrossWeight, f+".gross_weight"); err != nil {
+			return Slip{}, err
+		}
+		if err := checkWeight(ln.NetWeight, f+".net_weight"); err != nil {
+			return Slip{}, err
+		}
+	}
+	h := sl
+	h.No, h.Enterprise, h.Status, h.FiledBy, h.CreatedAt, h.InputHash = "", "", "", "", time.Time{}, ""
+	sum := sha256.Sum256([]byte(mustJSON(h)))
+	sl.InputHash = hex.EncodeToString(sum[:])
+	var out Slip
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		b, err := filingBook(ctx, tx, p, sl.Book)
+		if err != nil {
+			return err
+		}
+		var old Slip
+		found, err := getDocByInner(ctx, tx, kindSlip, b.Enterprise, sl.InnerNo, &old)
+		if err != nil {
+			return err
+		}
+		if found {
+			if old.InputHash == sl.InputHash {
+				out = old
+				return nil
+			}
+			return conflict(ReasonDuplicateDocument, "inner_no", "slip number %s was already used for slip %s", sl.InnerNo, old.No)
+		}
+		var f Form
+		if _, err := getDoc(ctx, tx, kindForm, sl.ApplyNo, false, &f); err != nil {
+			return withField(err, "apply_no")
+		}
+		if f.Book != sl.Book || f.Type != codes.FormCollective {
+			return invalid(ReasonSlipMismatch, "apply_no", "form %s is not a 分送集报 (type A) form of book %s", sl.ApplyNo, sl.Book)
+		}
+		today := s.today()
+		if today.Before(f.ValidFrom) || today.After(f.ValidUntil) {
+			return precondition(ReasonFormExpired, "apply_no", "form %s runs %s to %s; today is %s", f.No, ledger.FormatDate(f.ValidFrom), ledger.FormatDate(f.ValidUntil), ledger.FormatDate(today))
+		}
+		for i := range sl.Lines {
+			ln := &sl.Lines[i]
+			fl := fmt.Sprintf("lines[%d]", i)
+			bl, err := loadLine(ctx, tx, sl.Book, ln.BookSeq)
+			if err != nil {
+				return withField(err, fl+".book_seq")
+			}
+			if ln.Unit == "" {
+				ln.Unit = bl.DeclaredUnit
+			}
+			if ln.Unit != bl.DeclaredUnit {
+				return invalid(ReasonUnitNotOnLine, fl+".unit", "give the quantity in the line's declared unit %s", bl.DeclaredUnit)
+			}
+			if _, err := bl.toDeclared(ln.Quantity, ln.Unit, fl); err != nil {
+				return err
+			}
+		}
+		c := sl
+		c.Enterprise, c.Status, c.FiledBy, c.CreatedAt = b.Enterprise, SlipFiled, p.ID, s.clock()
+		if c.No, err = documentNumber(ctx, tx, "CRK", b.CustomsOffice, today, string(c.IO)); err != nil {
+			return err
+		}
+		out = c
+		return insertDoc(ctx, tx, docRow{kind: kindSlip, no: c.No, enterprise: c.Enterprise, innerNo: c.InnerNo, book: c.Book, status: string(c.Status)}, c, c.CreatedAt)
+	})
+	return out, err
+}
+
+// GetSlip returns an in/out slip.
+func (s *Service) GetSlip(ctx context.Context, p access.Principal, no string) (Slip, error) {
+	var sl Slip
+	if _, err := getDoc(ctx, s.pool, kindSlip, no, false, &sl); err != nil {
+		return sl, dbError(err)
+	}
+	return sl, canRead(p, sl.Enterprise)
+}
+
+// collectiveDeadline is the last day to declare a trip made on day.
+func (s *Service) collectiveDeadline(day time.Time) time.Time {
+	first := time.Date(day.Year(), day.Month(), 1, 0, 0, 0, 0, time.UTC)
+	return first.AddDate(0, s.set.CollectiveDeadlineMonths+1, -1)
+}
+
+// checkSlips checks a collective list against its trips: every slip passed
+// the gate under the list's form, none declared yet, and the list's lines
+// carry exactly the slips' quantities per book line.
+func (s *Service) checkSlips(ctx context.Context, q querier, l *List) error {
+	if l.ApplyNo == "" || len(l.SlipNos) == 0 {
+		return badArg("slip_nos", "a collective (集报) list names its 分送集报 form (apply_no) and the slips of the trips it declares")
+	}
+	want := map[int]decimal.Decimal{}
+	for i, no := range l.SlipNos {
+		f := fmt.Sprintf("slip_nos[%d]", i)
+		var sl Slip
+		if _, err := getDoc(ctx, q, kindSlip, no, false, &sl); err != nil {
+			return withField(err, f)
+		}
+		if sl.Book != l.Book || sl.ApplyNo != l.ApplyNo || sl.IO != l.IO {
+			return invalid(ReasonSlipMismatch, f, "slip %s is not a trip %s of form %s on book %s", no, l.IO, l.ApplyNo, l.Book)
+		}
+		if sl.Status != SlipPassed {
+			return precondition(ReasonSlipMismatch, f, "slip %s is %s; a collective list declares trips that passed the gate and were not declared", no, strings.ToLower(string(sl.Status)))
+		}
+		for _, ln := range sl.Lines {
+			want[ln.BookSeq] = want[ln.BookSeq].Add(ln.Quantity)
+		}
+	}
+	got := map[int]decimal.Decimal{}
+	for _, ln := range l.Lines {
+		got[ln.BookSeq] = got[ln.BookSeq].Add(ln.DeclaredQuantity)
+	}
+	for seq, q := range want {
+		if !got[seq].Equal(q) {
+			return invalid(ReasonSlipMismatch, "lines", "the trips carried %s of book line %d; the list declares %s", q, seq, got[seq])
+		}
+	}
+	for seq, q := range got {
+		if _, ok := want[seq]; !ok {
+			return invalid(ReasonSlipMismatch, "lines", "the list declares %s of book line %d, which no trip carried", q, seq)
+		}
+	}
+	return nil
+}
+
+// clearCollective closes an approved collective list: its trips are
+// declared, and a domestic sale records its taxable events.
+func (s *Service) clearCollective(ctx context.Context, tx pgx.Tx, l List) error {
+	if err := s.checkSlips(ctx, tx, &l); err != nil {
+		return err
+	}
+	for _, no := range l.SlipNos {
+		var sl Slip
+		if _, err := getDoc(ctx, tx, kindSlip, no, true, &sl); err != nil {
+			return err
+		}
+		sl.Status, sl.ListNo = SlipDeclared, l.No
+		if err := updateDoc(ctx, tx, kindSlip, no, string(sl.Status), "", sl); err != nil {
+			return err
+		}
+	}
+	for i := range l.Lines {
+		ln := &l.Lines[i]
+		ln.Passed = ln.DeclaredQuantity
+		if s.taxable(&l) {
+			if err := s.recordTaxable(ctx, tx, l, *ln, ln.DeclaredQuantity, s.today(), "collective"); err != nil {
+				return err
+			}
+		}
+	}
+	l.Status, l.ClearedAt = ListCleared, s.clock()
+	return updateDoc(ctx, tx, kindList, l.No, string(l.Status), "", l)
+}
+
+// PendingTrips reports the trips of a book that passed the gate under
+// 分送集报 and are not declared yet, oldest first, with the days left to
+// their deadline as of asOf (zero: today).
+func (s *Service) PendingTrips(ctx context.Context, p access.Principal, book string, asOf time.Time) ([]PendingTrip, error) {
+	if asOf.IsZero() {
+		asOf = s.today()
+	}
+	var slips []Slip
+	err := s.listDocs(ctx, p, kindSlip, ListFilter{Book: book, Status: string(SlipPassed), Limit: MaxPage}, func(body string) (string, error) {
+		var sl Slip
+		if err := jsonUnmarshal(body, &sl); err != nil {
+			return "", err
+		}
+		slips = append(slips, sl)
+		return sl.Enterprise, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]PendingTrip, 0, len(slips))
+	for _, sl := range slips {
+		days := int(sl.Deadline.Sub(asOf).Hours() / 24)
+		out = append(out, PendingTrip{Slip: sl, DaysLeft: days, Nearing: days >= 0 && days <= s.set.CollectiveWarnDays, Overdue: days < 0})
+	}
+	return out, nil
+}
+
+// checkEntryPasses checks a 先入区后报关 list against the type-1 passes its
+// goods entered on: passed, on its book, and carrying at least what the
+// list declares of each book line.
+func (s *Service) checkEntryPasses(ctx context.Context, q querier, l *List) error {
+	if len(l.EntryPassNos) == 0 {
+		return badArg("entry_pass_nos", "a 先入区后报关 list names the type-1 passes its goods entered on")
+	}
+	carried := map[int]decimal.Decimal{}
+	for i, no := range l.EntryPassNos {
+		f := fmt.Sprintf("entry_pass_nos[%d]", i)
+		var ps Pass
+		if _, err := getDoc(ctx, q, kindPass, no, false, &ps); err != nil {
+			return withField(passNotFound(err, no), f)
+		}
+		if ps.Book != l.Book || ps.Type != codes.PassEnterFirst {
+			return invalid(ReasonPassListMismatch, f, "pass %s is not a 先入区后报关 pass of book %s", no, l.Book)
+		}
+		if ps.Status != PassPassed {
+			return precondition(ReasonWrongStatus, f, "pass %s is %s; its goods have not entered", no, strings.ToLower(string(ps.Status)))
+		}
+		for _, ln := range ps.Lines {
+			carried[ln.BookSeq] = carried[ln.BookSeq].Add(ln.Quantity)
+		}
+	}
+	for i, ln := range l.Lines {
+		if ln.DeclaredQuantity.GreaterThan(carried[ln.BookSeq]) {
+			return invalid(ReasonPassExceedsList, fmt.Sprintf("lines[%d].quantity", i), "the passes brought %s of book line %d; the list declares %s", carried[ln.BookSeq], ln.BookSeq, ln.DeclaredQuantity)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,52 @@
+// Package zone keeps the customs side of a bonded zone's electronic account
+// books (电子账册): the enterprises, their books and book lines, and every
+// movement filed on them — verification lists (保税核注清单), gate passes
+// (核放单) with automatic release at the gate, business forms and in/out
+// slips of 分送集报, consumption reports, certificates of non-manipulation —
+// and turns each movement into journals of the ledger (package ledger).
+//
+// # Buckets
+//
+// Every book is a ledger book with these accounts (see Accounts):
+//
+//	bonded              bonded goods on the 底账, available
+//	reserved            bonded goods reserved by a declared outbound list (预核扣)
+//	nonbonded           non-bonded goods stored beside them (仓储货物按状态分类监管)
+//	nonbonded-reserved  non-bonded goods reserved by a declared non-declaration list
+//	inspection          goods in the 待检区 while their status switches (区内直转)
+//	entered             goods that entered on a type-1 pass and await their list (先入区后报关)
+//
+// and the world accounts abroad, domestic, other-zone, outside (non-declared
+// goods' origin and destination), zone-transfer, consumed and production
+// carry the other side. A book line is a ledger item whose code is its 备案序号
+// and whose unit is its declared unit. The bonded balance (余量) of a line is
+// bonded + reserved; the ledger never lets a bucket go below zero, so two
+// lists racing for the last units cannot both be declared.
+//
+// # Lists, passes, flows
+//
+// A list is filed as a draft, declared (outbound quantities move to
+// reserved), approved or returned by customs (a return reverses the
+// reservation), and cleared once all its goods are through the gate (reserved
+// goods leave the book; inbound goods enter it as lots named after the list
+// line). The flow a list books follows from its type, direction, trade mode
+// and declaration flag (see Flow). Lists that never pass a gate clear
+// differently: a status switch (区内直转) when its declaration is released
+// (ClearList), an intra-zone transfer when both paired lists are approved
+// (one journal across both books), a 先入区后报关 list on approval (its goods
+// entered earlier on a type-1 pass), a collective (集报) list on approval (its
+// trips already left on their slips).
+//
+// # Consistency with the ledger
+//
+// The documents live in this package's tables; the goods in the ledger. A
+// change that moves goods first records an intent (the journal to post, with
+// a deterministic idempotency key) in the same transaction that checks the
+// document, then posts the journal, then finishes the document in a second
+// transaction. After a crash, Recover posts the journal of every intent
+// again — the ledger answers the journal it already recorded — and finishes
+// the change, so documents and books always agree.
+//
+// Facts and codes: ../shared/domain/customs-reference.md §1–§3; code lists in
+// package customs/codes.
+package zone

@@ -1,0 +1,68 @@
+package zone
+
+import (
+	"github.com/zoneledger/zoneledger/ledger"
+)
+
+// Stable reasons of the zone's errors, in addition to the ledger's. Clients
+// match on them; never change one once released.
+const (
+	ReasonInvalidUSCC            = "INVALID_USCC"
+	ReasonEnterpriseExists       = "ENTERPRISE_EXISTS"
+	ReasonUnknownEnterprise      = "UNKNOWN_ENTERPRISE"
+	ReasonEnterpriseSuspended    = "ENTERPRISE_SUSPENDED"
+	ReasonInvalidBookNumber      = "INVALID_BOOK_NUMBER"
+	ReasonBookExists             = "BOOK_EXISTS"
+	ReasonUnknownBook            = "UNKNOWN_BOOK"
+	ReasonBookNotExecuting       = "BOOK_NOT_EXECUTING"
+	ReasonLineConflict           = "BOOK_LINE_CONFLICT"
+	ReasonLineNotOnBook          = "LINE_NOT_ON_BOOK"
+	ReasonUnknownPartNumber      = "UNKNOWN_PART_NUMBER"
+	ReasonPartNumberConflict     = "PART_NUMBER_CONFLICT"
+	ReasonUnitNotOnLine          = "UNIT_NOT_ON_LINE"
+	ReasonInexactConversion      = "INEXACT_UNIT_CONVERSION"
+	ReasonTradeModeBook          = "TRADE_MODE_BOOK_MISMATCH"
+	ReasonUnknownTradeMode       = "UNKNOWN_TRADE_MODE"
+	ReasonUnsupportedListType    = "UNSUPPORTED_LIST_TYPE"
+	ReasonDuplicateListNumber    = "DUPLICATE_LIST_NUMBER"
+	ReasonDuplicateDocument      = "DUPLICATE_DOCUMENT_NUMBER"
+	ReasonUnknownList            = "UNKNOWN_LIST"
+	ReasonUnknownDocument        = "UNKNOWN_DOCUMENT"
+	ReasonWrongStatus            = "WRONG_STATUS"
+	ReasonInsufficientBonded     = "INSUFFICIENT_BONDED_STOCK"
+	ReasonInsufficientStock      = "INSUFFICIENT_STOCK"
+	ReasonPairMismatch           = "TRANSFER_PAIR_MISMATCH"
+	ReasonPassShape              = "PASS_SHAPE"
+	ReasonPassListMismatch       = "PASS_LIST_MISMATCH"
+	ReasonPassExceedsList        = "PASS_EXCEEDS_LIST"
+	ReasonUnknownPass            = "UNKNOWN_PASS"
+	ReasonGateEventReused        = "GATE_EVENT_REUSED"
+	ReasonCertificateRefused     = "CERTIFICATE_REFUSED"
+	ReasonSlipMismatch           = "COLLECTIVE_SLIP_MISMATCH"
+	ReasonFormExpired            = "FORM_PERIOD"
+	ReasonDocumentNumberConflict = "DOCUMENT_NUMBER_CONFLICT"
+)
+
+func invalid(reason, field, format string, args ...any) error {
+	return ledger.Errorf(ledger.KindInvalid, reason, field, format, args...)
+}
+
+func notFound(reason, field, format string, args ...any) error {
+	return ledger.Errorf(ledger.KindNotFound, reason, field, format, args...)
+}
+
+func precondition(reason, field, format string, args ...any) error {
+	return ledger.Errorf(ledger.KindFailedPrecondition, reason, field, format, args...)
+}
+
+func conflict(reason, field, format string, args ...any) error {
+	return ledger.Errorf(ledger.KindConflict, reason, field, format, args...)
+}
+
+func denied(format string, args ...any) error {
+	return ledger.Errorf(ledger.KindPermissionDenied, ledger.ReasonPermissionDenied, "", format, args...)
+}
+
+func badArg(field, format string, args ...any) error {
+	return ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, field, format, args...)
+}

@@ -1,0 +1,1 @@
+CREATE INDEX zone_books_enterprise ON zone_books (enterprise, no);

@@ -1,0 +1,1 @@
+CREATE INDEX zone_documents_link ON zone_documents (kind, link);

@@ -1,0 +1,381 @@
+package zone
+
+import (
+	"context"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/zoneledger/zoneledger/customs/access"
+	"github.com/zoneledger/zoneledger/customs/tax"
+	"github.com/zoneledger/zoneledger/ledger"
+	"github.com/zoneledger/zoneledger/ledger/pgstore/migrate"
+	"github.com/zoneledger/zoneledger/ledger/pgstore/pgtx"
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// Migrations returns the schema migrations of the zone's tables (component
+// "zone").
+func Migrations() migrate.Set {
+	set, err := migrate.Load("zone", migrationFiles, "migrations")
+	if err != nil {
+		panic(err) // the embedded files are fixed at build time; tests catch this
+	}
+	return set
+}
+
+// The buckets of every book (ledger accounts).
+const (
+	AccountBonded            = "bonded"
+	AccountReserved          = "reserved"
+	AccountNonBonded         = "nonbonded"
+	AccountNonBondedReserved = "nonbonded-reserved"
+	AccountInspection        = "inspection"
+	AccountEntered           = "entered"
+)
+
+// The world accounts the zone's movements use.
+const (
+	WorldAbroad       = "abroad"
+	WorldDomestic     = "domestic"
+	WorldOtherZone    = "other-zone"
+	WorldOutside      = "outside"
+	WorldZoneTransfer = "zone-transfer"
+	WorldConsumed     = "consumed"
+	WorldProduction   = "production"
+)
+
+// Accounts returns the buckets every book has.
+func Accounts() []string {
+	return []string{AccountBonded, AccountReserved, AccountNonBonded, AccountNonBondedReserved, AccountInspection, AccountEntered}
+}
+
+func worldAccounts() []string {
+	return []string{WorldAbroad, WorldDomestic, WorldOtherZone, WorldOutside, WorldZoneTransfer, WorldConsumed, WorldProduction}
+}
+
+// Options configure a Service.
+type Options struct {
+	Settings Settings
+	// Tax assesses taxable events; nil leaves them unassessed.
+	Tax *tax.Engine
+	// Now is the clock, for tests; nil means time.Now.
+	Now    func() time.Time
+	Engine pgtx.Engine
+	Logger *slog.Logger
+}
+
+// Service runs the zone's rules over its tables and the ledger. It is safe
+// for concurrent use.
+type Service struct {
+	pool   *pgxpool.Pool
+	ledger ledger.Store
+	set    Settings
+	tax    *tax.Engine
+	now    func() time.Time
+	log    *slog.Logger
+	engine pgtx.Engine
+
+	txMu sync.Mutex
+	tx   *pgtx.Runner
+}
+
+// New returns a Service storing documents in pool (migrated with
+// Migrations) and goods in store.
+func New(pool *pgxpool.Pool, store ledger.Store, opts Options) (*Service, error) {
+	set, err := opts.Settings.normalize()
+	if err != nil {
+		return nil, fmt.Errorf("zone settings: %w", err)
+	}
+	s := &Service{pool: pool, ledger: store, set: set, tax: opts.Tax, now: opts.Now, log: opts.Logger, engine: opts.Engine}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	return s, nil
+}
+
+// Settings returns the settings in force.
+func (s *Service) Settings() Settings { return s.set }
+
+// Start makes sure the world accounts exist and finishes the changes a
+// crash interrupted (see Recover).
+func (s *Service) Start(ctx context.Context) error {
+	if err := s.ledger.EnsureWorldAccounts(ctx, worldAccounts()); err != nil {
+		return err
+	}
+	return s.Recover(ctx)
+}
+
+func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
+
+// today is the zone's business date now.
+func (s *Service) today() time.Time {
+	t := s.now().In(s.set.Location)
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+// dateOf is the zone's business date of an instant.
+func (s *Service) dateOf(t time.Time) time.Time {
+	t = t.In(s.set.Location)
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+func (s *Service) runner(ctx context.Context) (*pgtx.Runner, error) {
+	s.txMu.Lock()
+	defer s.txMu.Unlock()
+	if s.tx != nil {
+		return s.tx, nil
+	}
+	engine := s.engine
+	if engine == "" {
+		var err error
+		if engine, err = pgtx.DetectEngine(ctx, s.pool); err != nil {
+			return nil, err
+		}
+	}
+	r, err := pgtx.NewRunner(s.pool, engine, pgtx.Options{MaxAttempts: 20})
+	if err != nil {
+		return nil, err
+	}
+	s.tx = r
+	return r, nil
+}
+
+// inTx runs fn in a SERIALIZABLE transaction with the engine's retries; fn
+// may run several times and must have no effect outside the transaction.
+func (s *Service) inTx(ctx context.Context, fn func(pgx.Tx) error) error {
+	r, err := s.runner(ctx)
+	if err != nil {
+		return dbError(err)
+	}
+	_, err = r.Run(ctx, fn)
+	return dbError(err)
+}
+
+func dbError(err error) error {
+	var le *ledger.Error
+	if err == nil || errors.As(err, &le) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	if pgtx.Retryable(err) {
+		return &ledger.Error{Kind: ledger.KindUnavailable, Reason: ledger.ReasonUnavailable,
+			Message: "the zone's tables are busy and the change gave up after repeated conflicts; retry", Err: err}
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return &ledger.Error{Kind: ledger.KindInternal, Reason: ledger.ReasonInternal, Message: "database refused the zone's query", Err: err}
+	}
+	return &ledger.Error{Kind: ledger.KindUnavailable, Reason: ledger.ReasonUnavailable,
+		Message: "could not reach the database; a change in flight may or may not have been made: check, then retry", Err: err}
+}
+
+// querier is what both a pool and a transaction offer.
+type querier interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// Document kinds in zone_documents.
+const (
+	kindList   = "list"
+	kindPass   = "pass"
+	kindForm   = "form"
+	kindSlip   = "slip"
+	kindReport = "consumption"
+	kindCert   = "certificate"
+)
+
+// docRow is a stored document's row.
+type docRow struct {
+	kind, no, enterprise, innerNo, book, status, pending, link string
+}
+
+func getDoc(ctx context.Context, q querier, kind, no string, forUpdate bool, into any) (docRow, error) {
+	sql := `SELECT no, enterprise, inner_no, book, status, pending, body FROM zone_documents WHERE kind = $1 AND no = $2`
+	if forUpdate {
+		sql += ` FOR UPDATE`
+	}
+	r := docRow{kind: kind}
+	var body string
+	err := q.QueryRow(ctx, sql, kind, no).Scan(&r.no, &r.enterprise, &r.innerNo, &r.book, &r.status, &r.pending, &body)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return r, notFound(ReasonUnknownDocument, "", "there is no %s %q", kindName(kind), no)
+	}
+	if err != nil {
+		return r, err
+	}
+	return r, json.Unmarshal([]byte(body), into)
+}
+
+func getDocByInner(ctx context.Context, q querier, kind, enterprise, innerNo string, into any) (bool, error) {
+	var body string
+	err := q.QueryRow(ctx, `SELECT body FROM zone_documents WHERE kind = $1 AND enterprise = $2 AND inner_no = $3`, kind, enterprise, innerNo).Scan(&body)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return true, json.Unmarshal([]byte(body), into)
+}
+
+func insertDoc(ctx context.Context, q querier, r docRow, body any, at time.Time) error {
+	b, err := json.Marshal(body)
+	if err != nil {
+		return err
+	}
+	_, err = q.Exec(ctx, `INSERT INTO zone_documents (kind, no, enterprise, inner_no, book, status, pending, body, created_at, link) VALUES ($1, $2, $3, $4, $5, $6, '', $7, $8, $9)`,
+		r.kind, r.no, r.enterprise, r.innerNo, r.book, r.status, string(b), at, r.link)
+	return err
+}
+
+func updateDoc(ctx context.Context, q querier, kind, no, status, pending string, body any) error {
+	b, err := json.Marshal(body)
+	if err != nil {
+		return err
+	}
+	_, err = q.Exec(ctx, `UPDATE zone_documents SET status = $3, pending = $4, body = $5 WHERE kind = $1 AND no = $2`, kind, no, status, pending, string(b))
+	return err
+}
+
+func kindName(kind string) string {
+	switch kind {
+	case kindList:
+		return "verification list"
+	case kindPass:
+		return "gate pass"
+	case kindForm:
+		return "business form"
+	case kindSlip:
+		return "in/out slip"
+	case kindReport:
+		return "consumption report"
+	case kindCert:
+		return "certificate"
+	}
+	return kind
+}
+
+// nextNumber takes the next value of a named sequence.
+func nextNumber(ctx context.Context, q querier, name string) (int64, error) {
+	var v int64
+	err := q.QueryRow(ctx, `UPDATE zone_counters SET value = value + 1 WHERE name = $1 RETURNING value`, name).Scan(&v)
+	if errors.Is(err, pgx.ErrNoRows) {
+		_, err = q.Exec(ctx, `INSERT INTO zone_counters (name, value) VALUES ($1, 1)`, name)
+		return 1, err
+	}
+	return v, err
+}
+
+// documentNumber builds a zone number: prefix + customs office + 2-digit
+// year + I/E + 9-digit sequence (the form of 保税清单编号, §2.1).
+func documentNumber(ctx context.Context, q querier, prefix, office string, day time.Time, io string) (string, error) {
+	yy := fmt.Sprintf("%02d", day.Year()%100)
+	n, err := nextNumber(ctx, q, prefix+office+yy+io)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%s%s%s%s%09d", prefix, office, yy, io, n), nil
+}
+
+// Permission helpers. The roles are access's: customs reads everything and
+// approves; an enterprise reads and files on its own books; a platform on
+// its linked enterprises'.
+
+func canRead(p access.Principal, enterprise string) error {
+	if p.CanRead(enterprise) {
+		return nil
+	}
+	return denied("principal %q (%s) may not read the documents of enterprise %s", p.ID, p.Role, enterprise)
+}
+
+func canFile(p access.Principal, enterprise string) error {
+	if p.Role != access.RoleCustoms && p.CanWrite(enterprise) {
+		return nil
+	}
+	if p.Role == access.RoleCustoms {
+		return denied("customs principal %q files nothing on an enterprise's book; the enterprise files, customs approves", p.ID)
+	}
+	return denied("principal %q (%s) may not file on the books of enterprise %s", p.ID, p.Role, enterprise)
+}
+
+func mustBeCustoms(p access.Principal, what string) error {
+	if p.Role == access.RoleCustoms && !p.Disabled {
+		return nil
+	}
+	return denied("only customs may %s; principal %q is %s", what, p.ID, p.Role)
+}
+
+func trimAll(ss []string) []string {
+	out := make([]string, 0, len(ss))
+	for _, s := range ss {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func jsonUnmarshal(body string, into any) error { return json.Unmarshal([]byte(body), into) }
+
+// listDocs pages documents of a kind a principal may read; add decodes one
+// body and returns its enterprise.
+func (s *Service) listDocs(ctx context.Context, p access.Principal, kind string, f ListFilter, add func(body string) (string, error)) error {
+	if f.Enterprise != "" {
+		if err := canRead(p, f.Enterprise); err != nil {
+			return err
+		}
+	}
+	if f.Book != "" {
+		b, err := loadBook(ctx, s.pool, f.Book)
+		if err != nil {
+			return dbError(err)
+		}
+		if err := canRead(p, b.Enterprise); err != nil {
+			return err
+		}
+	}
+	scope, all := []string{}, p.Role == access.RoleCustoms
+	switch p.Role {
+	case access.RoleEnterprise:
+		scope = []string{p.Enterprise}
+	case access.RolePlatform:
+		scope = p.LinkedEnterprises
+	}
+	if !all && len(scope) == 0 {
+		return nil
+	}
+	rows, err := s.pool.Query(ctx, `SELECT body FROM zone_documents
+		WHERE kind = $1 AND ($2 = '' OR book = $2) AND ($3 = '' OR enterprise = $3) AND ($4 = '' OR status = $4) AND no > $5
+		  AND ($6 OR enterprise = ANY($7))
+		ORDER BY no LIMIT $8`, kind, f.Book, f.Enterprise, f.Status, f.After, all, scope, pageSize(f.Limit))
+	if err != nil {
+		return dbError(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var body string
+		if err := rows.Scan(&body); err != nil {
+			return dbError(err)
+		}
+		if _, err := add(body); err != nil {
+			return err
+		}
+	}
+	return dbError(rows.Err())
+}

@@ -1,0 +1,487 @@
+package zone
+
+import (
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/zoneledger/zoneledger/customs/codes"
+)
+
+// Enterprise is a zone enterprise (区内企业) as customs registers it.
+type Enterprise struct {
+	// USCC is the unified social credit code (统一社会信用代码), 18
+	// characters with a valid check character. It identifies the enterprise
+	// everywhere: books' owner, principals' enterprise.
+	USCC string
+	// CustomsCode is the 10-character customs registration code (海关编码).
+	CustomsCode string
+	// Name is the registered name.
+	Name string
+	// Credit is the customs credit rating.
+	Credit codes.CreditRating
+	// Suspended is true while customs has suspended the enterprise: its
+	// books accept no filings and nothing can be transferred to them.
+	Suspended bool
+	CreatedAt time.Time
+}
+
+// Book is an electronic account book (电子账册) of an enterprise.
+type Book struct {
+	// No is the book number (备案编号), e.g. "H31050000001" or "T3105W000293".
+	No string
+	// Kind is the kind of book; it fixes the number's prefix.
+	Kind codes.BookKind
+	// Enterprise is the USCC of the enterprise the book belongs to.
+	Enterprise string
+	// Usage is the book usage code (账册用途), free-form, e.g. "1" 一般纳税人, "3" 保税维修.
+	Usage string
+	// CustomsOffice is the competent customs office (主管海关), 4 digits.
+	CustomsOffice string
+	// Status gates filing: only an EXECUTING book accepts lists and passes.
+	Status codes.BookStatus
+	// WriteOffCycleMonths is the write-off cycle (核销周期), 1 to 12 months.
+	WriteOffCycleMonths int
+	CreatedAt           time.Time
+}
+
+// LegalUnit is a legal unit of measure (法定计量单位) of a book line with the
+// exact factor converting declared quantities into it:
+// legal quantity = declared quantity × Factor.
+type LegalUnit struct {
+	Unit   string
+	Factor decimal.Decimal
+}
+
+// BookLine is a line of a book (备案序号): the goods counted on it.
+type BookLine struct {
+	Book string
+	// Seq is the line's number in the book (备案序号), from 1.
+	Seq int
+	// HSCode is the 10-digit commodity code.
+	HSCode string
+	Name   string
+	// Spec is the specification / declaration elements (规格型号).
+	Spec string
+	// DeclaredUnit is the unit quantities are booked in (申报计量单位).
+	DeclaredUnit string
+	// Scale is the number of decimal places a quantity may have (0 to 5).
+	Scale int32
+	// Legal is the first legal unit; Second the optional second legal unit.
+	Legal  LegalUnit
+	Second *LegalUnit
+	// Type is material, finished good or equipment.
+	Type codes.GoodsType
+	// PartNumbers are the enterprise part numbers (料号) mapped onto the line.
+	PartNumbers []string
+}
+
+// ListStatus is where a verification list is in its lifecycle.
+type ListStatus string
+
+// The list statuses.
+const (
+	// ListDraft: filed, editable, no book effect.
+	ListDraft ListStatus = "DRAFT"
+	// ListDeclared: declared to customs (申报); outbound quantities are
+	// reserved (预核扣).
+	ListDeclared ListStatus = "DECLARED"
+	// ListApproved: approved by customs (审核通过); goods may pass the gate.
+	ListApproved ListStatus = "APPROVED"
+	// ListReturned: returned by customs (退单); reservations released.
+	ListReturned ListStatus = "RETURNED"
+	// ListCleared: every quantity is on or off the book (已核扣).
+	ListCleared ListStatus = "CLEARED"
+	// ListDeleted: a draft deleted by its filer (删单).
+	ListDeleted ListStatus = "DELETED"
+)
+
+// Flow is the movement a list books, derived from its type, direction,
+// trade mode and declaration flag.
+type Flow string
+
+// The flows of reference §2.4.
+const (
+	FlowFirstLineIn     Flow = "FIRST_LINE_IN"     // 一线入区: abroad → bonded, at the gate (pass type 2)
+	FlowFirstLineOut    Flow = "FIRST_LINE_OUT"    // 一线出区: bonded → abroad, at the gate
+	FlowSecondLineIn    Flow = "SECOND_LINE_IN"    // 二线入区: domestic area → bonded, at the gate (pass type 3)
+	FlowSecondLineOut   Flow = "SECOND_LINE_OUT"   // 二线出区 (内销 when the trade mode is a domestic sale: taxable)
+	FlowInterZoneIn     Flow = "INTER_ZONE_IN"     // 区间流转 in: another bonded place → bonded
+	FlowInterZoneOut    Flow = "INTER_ZONE_OUT"    // 区间流转 out: bonded → another bonded place
+	FlowIntraZoneIn     Flow = "INTRA_ZONE_IN"     // 区内流转, buyer's list: paired with the seller's
+	FlowIntraZoneOut    Flow = "INTRA_ZONE_OUT"    // 区内流转, seller's list
+	FlowEnterFirst      Flow = "ENTER_FIRST"       // 先入区后报关: entered on a type-1 pass, declared later
+	FlowCollectiveOut   Flow = "COLLECTIVE_OUT"    // 分送集报: trips already out, declared together
+	FlowNonDeclaredIn   Flow = "NON_DECLARED_IN"   // 非报关 in: non-bonded goods into co-storage (pass type 4)
+	FlowNonDeclaredOut  Flow = "NON_DECLARED_OUT"  // 非报关 out: non-bonded goods leave (pass type 4)
+	FlowSwitchToBonded  Flow = "SWITCH_TO_BONDED"  // 区内直转: non-bonded → bonded through the 待检区
+	FlowSwitchToNonbond Flow = "SWITCH_TO_NONBOND" // 区内直转: bonded → non-bonded (taxable) through the 待检区
+)
+
+// List is a bonded verification list (保税核注清单).
+type List struct {
+	// No is the list number (保税清单编号) the zone assigns:
+	// "QD" + customs office + 2-digit year + I/E + 9-digit sequence.
+	No string
+	// InnerNo is the enterprise's own number (企业内部清单编号), unique per
+	// enterprise.
+	InnerNo    string
+	Enterprise string
+	Book       string
+	Type       codes.ListType
+	IO         codes.IOFlag
+	// TradeMode is the 监管方式 code.
+	TradeMode   string
+	DeclareFlag codes.DeclareFlag
+	// DeclarationKind (报关类型) and DeclarationNo (对应/关联报关单编号), when
+	// DeclareFlag is 1.
+	DeclarationKind codes.DeclarationKind
+	DeclarationNo   string
+	// TransferType is the 流转类型 of inter-zone transfers.
+	TransferType codes.TransferType
+	// RelatedListNo and RelatedBookNo name the counterpart's list and book
+	// (关联清单编号 / 关联备案编号) of a transfer.
+	RelatedListNo string
+	RelatedBookNo string
+	// ApplyNo is the business form (业务申报表) the list belongs to.
+	ApplyNo string
+	// EntryPassNos are the type-1 passes whose goods a 先入区后报关 list
+	// declares.
+	EntryPassNos []string
+	// SlipNos are the in/out slips a collective (集报) list declares.
+	SlipNos []string
+	// Country is the origin (in) or destination (out) country.
+	Country string
+	// ExchangeRate converts line totals in a foreign currency to CNY (the
+	// dutiable value of a domestic sale); required when a taxable list's
+	// lines are not in CNY.
+	ExchangeRate decimal.Decimal
+	// Flow is derived; Status moves through the lifecycle.
+	Flow   Flow
+	Status ListStatus
+	Lines  []ListLine
+	// GrossWeight and NetWeight are the sums of the lines', in kg.
+	GrossWeight decimal.Decimal
+	NetWeight   decimal.Decimal
+	// Note is the latest customs note (return reason, approval remark).
+	Note         string
+	FiledBy      string
+	CreatedAt    time.Time
+	DeclaredAt   time.Time
+	ApprovedAt   time.Time
+	ApprovedBy   string
+	ClearedAt    time.Time
+	// JournalIDs are the ledger journals that moved the list's goods.
+	JournalIDs []int64
+	// InputHash is a digest of the filing, to tell a retry from a
+	// duplicate number.
+	InputHash string
+}
+
+// ListLine is a line of a verification list.
+type ListLine struct {
+	// Seq is the line number in the list (商品序号), from 1.
+	Seq int
+	// BookSeq is the book line (备案序号); or give PartNumber and the line
+	// it maps to is used.
+	BookSeq    int
+	PartNumber string
+	// Quantity in Unit, which is the book line's declared unit or one of
+	// its legal units; DeclaredQuantity is it converted to the declared unit.
+	Quantity         decimal.Decimal
+	Unit             string
+	DeclaredQuantity decimal.Decimal
+	// DeclaredUnit is the book line's declared unit.
+	DeclaredUnit string
+	// LegalQuantity is the quantity in the first legal unit.
+	LegalQuantity decimal.Decimal
+	UnitPrice     decimal.Decimal
+	Total         decimal.Decimal
+	Currency      string
+	// CNYValue is the line's value in CNY (the dutiable value of a domestic
+	// sale); equal to Total when Currency is CNY, else Total × the list's rate.
+	CNYValue    decimal.Decimal
+	Country     string
+	GrossWeight decimal.Decimal
+	NetWeight   decimal.Decimal
+	// Lot names the lot an outbound line takes; empty: oldest first.
+	Lot string
+	// Passed is how much of DeclaredQuantity has passed the gate (or was
+	// otherwise booked).
+	Passed decimal.Decimal
+	// Lots are the lots an outbound line reserved, in order.
+	Lots []LotQuantity
+}
+
+// LotQuantity is a quantity of one lot.
+type LotQuantity struct {
+	Lot      string
+	Quantity decimal.Decimal
+}
+
+// PassStatus is where a gate pass is.
+type PassStatus string
+
+// The gate pass statuses (SAS251's 0 已申请, 2/3/4 已过卡/一卡/二卡, plus hold).
+const (
+	PassApplied     PassStatus = "APPLIED"
+	PassHeld        PassStatus = "HELD"
+	PassFirstGate   PassStatus = "PASSED_FIRST_GATE"
+	PassPassed      PassStatus = "PASSED"
+	PassRejected    PassStatus = "REJECTED"
+	PassDeletedStat PassStatus = "DELETED"
+)
+
+// Pass is a gate pass (核放单): one vehicle through the gate.
+type Pass struct {
+	// No is the zone's number; InnerNo the enterprise's own (企业内部编号),
+	// unique per enterprise: the idempotency key of CreatePass.
+	No         string
+	InnerNo    string
+	Enterprise string
+	Book       string
+	Type       codes.PassType
+	Bind       codes.BindType
+	IO         codes.IOFlag
+	// RelatedType and RelatedNos name the bound documents: list numbers,
+	// slip numbers or bills of lading.
+	RelatedType codes.RelatedDocType
+	RelatedNos  []string
+	Vehicle     string
+	// VehicleWeight, FrameWeight and ContainerWeight are tare weights in kg.
+	VehicleWeight   decimal.Decimal
+	FrameWeight     decimal.Decimal
+	Container       string
+	ContainerWeight decimal.Decimal
+	// GrossWeight and NetWeight are the goods' declared weights in kg.
+	GrossWeight decimal.Decimal
+	NetWeight   decimal.Decimal
+	// Lines say what the vehicle carries when it is not simply every bound
+	// list in full: one list on many vehicles, goods entering before their
+	// list (type 1), slips, registered goods (type 5).
+	Lines       []PassLine
+	Status      PassStatus
+	HoldReasons []string
+	Events      []GateEvent
+	Note        string
+	FiledBy     string
+	CreatedAt   time.Time
+	JournalID   int64
+}
+
+// PassLine is what a pass carries of one list line or book line.
+type PassLine struct {
+	ListNo  string
+	ListSeq int
+	BookSeq int
+	// Description is free text for gate-registration goods.
+	Description string
+	Quantity    decimal.Decimal
+	Unit        string
+	Value       decimal.Decimal
+	Country     string
+	GrossWeight decimal.Decimal
+	NetWeight   decimal.Decimal
+}
+
+// GateEvent is a vehicle at a gate: the scale's reading and what was seen.
+type GateEvent struct {
+	// ID identifies the event in the gate system; a replayed ID returns the
+	// pass as the first event left it.
+	ID string
+	// Gate is 1 or 2 in a two-gate zone, 1 in a single-gate zone.
+	Gate       int
+	Vehicle    string
+	Container  string
+	ScaleGross decimal.Decimal
+	At         time.Time
+	// Outcome is what the event did: PASSED, PASSED_FIRST_GATE or HELD.
+	Outcome string
+	Reasons []string
+}
+
+// TaxableEvent is goods leaving bonded status: everything the tax needs,
+// and the engine's assessment.
+type TaxableEvent struct {
+	ID            int64
+	Book          string
+	Enterprise    string
+	ListNo        string
+	ListSeq       int
+	BookSeq       int
+	HSCode        string
+	Quantity      decimal.Decimal
+	Unit          string
+	LegalQuantity decimal.Decimal
+	LegalUnit     string
+	DutiableValue decimal.Decimal
+	TradeMode     string
+	Date          time.Time
+	// Duty, ConsumptionTax, VAT and Total are the engine's assessment;
+	// AssessError says why there is none (e.g. no tariff row).
+	Duty           decimal.Decimal
+	ConsumptionTax decimal.Decimal
+	VAT            decimal.Decimal
+	Total          decimal.Decimal
+	Rule           string
+	AssessError    string
+}
+
+// StockLine is one book line's quantities by status, as of a date.
+type StockLine struct {
+	BookSeq int
+	Name    string
+	Unit    string
+	// Bonded is on the 底账: Available plus Reserved.
+	Bonded    decimal.Decimal
+	Available decimal.Decimal
+	Reserved  decimal.Decimal
+	// NonBonded is co-stored non-bonded goods (available plus reserved).
+	NonBonded         decimal.Decimal
+	NonBondedReserved decimal.Decimal
+	// Inspection is in the 待检区 during a status switch.
+	Inspection decimal.Decimal
+	// Undeclared entered on a type-1 pass and awaits its list.
+	Undeclared decimal.Decimal
+}
+
+// ListFilter selects lists or passes.
+type ListFilter struct {
+	// Book restricts to one book; Enterprise to one enterprise's books.
+	Book       string
+	Enterprise string
+	// Status restricts to one status.
+	Status string
+	// After pages: numbers greater than it.
+	After string
+	Limit int
+}
+
+// Form is a business form (业务申报表), e.g. type A 分送集报.
+type Form struct {
+	// No is the zone's number (申请编号); InnerNo the enterprise's own.
+	No         string
+	InnerNo    string
+	Enterprise string
+	Book       string
+	Type       codes.FormType
+	// ValidFrom and ValidUntil bound the days trips may be made under it.
+	ValidFrom  time.Time
+	ValidUntil time.Time
+	// Guarantee is the guarantee amount in CNY, when the business needs one.
+	Guarantee decimal.Decimal
+	Note      string
+	FiledBy   string
+	CreatedAt time.Time
+	InputHash string
+}
+
+// SlipStatus is where an in/out slip is.
+type SlipStatus string
+
+// The slip statuses.
+const (
+	SlipFiled    SlipStatus = "FILED"
+	SlipPassed   SlipStatus = "PASSED"
+	SlipDeclared SlipStatus = "DECLARED"
+)
+
+// Slip is an in/out slip (出入库单) of a 分送集报 trip.
+type Slip struct {
+	No         string
+	InnerNo    string
+	Enterprise string
+	Book       string
+	ApplyNo    string
+	IO         codes.IOFlag
+	Lines      []SlipLine
+	Status     SlipStatus
+	// PassNo is the pass the trip went through; PassedOn its date;
+	// Deadline the day its collective declaration is due; ListNo the
+	// collective list that declared it.
+	PassNo    string
+	PassedOn  time.Time
+	Deadline  time.Time
+	ListNo    string
+	FiledBy   string
+	CreatedAt time.Time
+	InputHash string
+}
+
+// SlipLine is goods of a slip.
+type SlipLine struct {
+	BookSeq     int
+	Quantity    decimal.Decimal
+	Unit        string
+	Value       decimal.Decimal
+	GrossWeight decimal.Decimal
+	NetWeight   decimal.Decimal
+}
+
+// PendingTrip is a trip out under 分送集报 not yet declared collectively.
+type PendingTrip struct {
+	Slip     Slip
+	DaysLeft int
+	// Nearing is true within Settings.CollectiveWarnDays of the deadline;
+	// Overdue once it has passed.
+	Nearing bool
+	Overdue bool
+}
+
+// ConsumptionReport books goods consumed in the zone (simple processing,
+// R&D use, production) and, optionally, what was produced from them.
+type ConsumptionReport struct {
+	No         string
+	InnerNo    string
+	Enterprise string
+	Book       string
+	// Purpose is free text, e.g. "简单加工", "研发耗用".
+	Purpose  string
+	Date     time.Time
+	Consumed []ConsumedLine
+	Produced []ProducedLine
+	FiledBy  string
+	// JournalID is the ledger journal that booked it.
+	JournalID int64
+	CreatedAt time.Time
+	InputHash string
+}
+
+// ConsumedLine is goods consumed from the bonded stock.
+type ConsumedLine struct {
+	BookSeq  int
+	Quantity decimal.Decimal
+	Unit     string
+	Lot      string
+	// Lots are the lots actually consumed.
+	Lots []LotQuantity
+}
+
+// ProducedLine is goods produced into the bonded stock.
+type ProducedLine struct {
+	BookSeq  int
+	Quantity decimal.Decimal
+	Unit     string
+	Value    decimal.Decimal
+}
+
+// Certificate is a certificate of non-manipulation (未再加工证明) for goods
+// leaving abroad on a list.
+type Certificate struct {
+	No         string
+	ListNo     string
+	Enterprise string
+	Book       string
+	IssuedAt   time.Time
+	Lots       []CertifiedLot
+}
+
+// CertifiedLot is one lot a certificate covers, with its entry.
+type CertifiedLot struct {
+	BookSeq     int
+	Lot         string
+	Quantity    decimal.Decimal
+	EntryListNo string
+	EntryDate   time.Time
+	Country     string
+}
