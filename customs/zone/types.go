@@ -164,13 +164,13 @@ type List struct {
 	GrossWeight decimal.Decimal
 	NetWeight   decimal.Decimal
 	// Note is the latest customs note (return reason, approval remark).
-	Note         string
-	FiledBy      string
-	CreatedAt    time.Time
-	DeclaredAt   time.Time
-	ApprovedAt   time.Time
-	ApprovedBy   string
-	ClearedAt    time.Time
+	Note       string
+	FiledBy    string
+	CreatedAt  time.Time
+	DeclaredAt time.Time
+	ApprovedAt time.Time
+	ApprovedBy string
+	ClearedAt  time.Time
 	// JournalIDs are the ledger journals that moved the list's goods.
 	JournalIDs []int64
 	// InputHash is a digest of the filing, to tell a retry from a
