@@ -1,0 +1,162 @@
+package zone_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/zoneledger/zoneledger/customs/access"
+	"github.com/zoneledger/zoneledger/customs/codes"
+	"github.com/zoneledger/zoneledger/customs/zone"
+	"github.com/zoneledger/zoneledger/ledger"
+)
+
+// lossy records journals but loses the answer while lose is set, as a
+// crash right after the ledger's commit would.
+type lossy struct {
+	ledger.Store
+	lose bool
+}
+
+func (l *lossy) Post(ctx context.Context, r ledger.JournalRequest) (ledger.Journal, error) {
+	j, err := l.Store.Post(ctx, r)
+	if err == nil && l.lose {
+		return ledger.Journal{}, ledger.Errorf(ledger.KindUnavailable, ledger.ReasonUnavailable, "", "connection lost")
+	}
+	return j, err
+}
+
+func TestInterruptedChangeIsFinishedByRecoverOrRetry(t *testing.T) {
+	w := newWorld(t, zone.DefaultSettings())
+	in := w.file(w.e1, entry(w.h1, "IN-1", 1, "10", "50000"))
+	w.drive(w.e1, in, codes.PassFirstLine, "P-IN-1")
+	flaky := &lossy{Store: w.store, lose: true}
+	svc, err := zone.New(w.store.Pool(), flaky, zone.Options{})
+	w.must(err)
+	for i, inner := range []string{"OUT-1", "OUT-2"} {
+		l, err := svc.CreateList(w.ctx, w.e1, zone.List{InnerNo: inner, Book: w.h1, IO: codes.Out, TradeMode: "5034", Lines: []zone.ListLine{{BookSeq: 1, Quantity: d("3")}}})
+		w.must(err)
+		flaky.lose = true
+		_, err = svc.DeclareList(w.ctx, w.e1, l.No)
+		wantReason(t, err, ledger.ReasonUnavailable)
+		// The ledger reserved the goods; the list says draft, with the change pending.
+		got, _ := svc.GetList(w.ctx, w.e1, l.No)
+		if got.Status != zone.ListDraft {
+			t.Fatalf("list %s", got.Status)
+		}
+		w.wantStock(w.h1, 1, "10", []string{"3", "6"}[i], "0")
+		flaky.lose = false
+		if i == 0 {
+			w.must(svc.Recover(w.ctx)) // as at the next start
+		} else {
+			_, err = svc.DeclareList(w.ctx, w.e1, l.No) // the client's retry
+			w.must(err)
+		}
+		got, _ = svc.GetList(w.ctx, w.e1, l.No)
+		if got.Status != zone.ListDeclared || len(got.Lines[0].Lots) != 1 {
+			t.Fatalf("after recovery: %s %v", got.Status, got.Lines[0].Lots)
+		}
+		w.wantStock(w.h1, 1, "10", []string{"3", "6"}[i], "0")
+	}
+}
+
+func TestReturnedListReleasesItsReservation(t *testing.T) {
+	w := newWorld(t, zone.DefaultSettings())
+	in := w.file(w.e1, entry(w.h1, "IN-1", 1, "10", "50000"))
+	w.drive(w.e1, in, codes.PassFirstLine, "P-IN-1")
+	l, err := w.svc.CreateList(w.ctx, w.e1, zone.List{InnerNo: "OUT-1", Book: w.h1, IO: codes.Out, TradeMode: "5034", Lines: []zone.ListLine{{BookSeq: 1, Quantity: d("7")}}})
+	w.must(err)
+	_, err = w.svc.DeclareList(w.ctx, w.e1, l.No)
+	w.must(err)
+	w.wantStock(w.h1, 1, "10", "7", "0")
+	_, err = w.svc.ReturnList(w.ctx, w.customs, l.No, "")
+	wantReason(t, err, ledger.ReasonInvalidArgument)
+	l, err = w.svc.ReturnList(w.ctx, w.customs, l.No, "HS code does not match the goods")
+	w.must(err)
+	if l.Status != zone.ListReturned {
+		t.Fatalf("status %s", l.Status)
+	}
+	w.wantStock(w.h1, 1, "10", "0", "0")
+	_, err = w.svc.DeclareList(w.ctx, w.e1, l.No)
+	wantReason(t, err, zone.ReasonWrongStatus)
+}
+
+func TestOneListManyVehiclesInATwoGateZone(t *testing.T) {
+	set := zone.DefaultSettings()
+	set.TwoGates = true
+	w := newWorld(t, set)
+	in := w.file(w.e1, entry(w.h1, "IN-1", 2, "3000", "48000"))
+	ps, err := w.svc.CreatePass(w.ctx, w.e1, zone.Pass{InnerNo: "P1", Book: w.h1, Type: codes.PassFirstLine, Bind: codes.BindOneListOneVehicle, IO: codes.In,
+		RelatedType: codes.RelatedList, RelatedNos: []string{in.No}, Vehicle: "V", GrossWeight: d("1000"), NetWeight: d("900")})
+	w.must(err)
+	ps, err = w.svc.RecordGateEvent(w.ctx, w.customs, ps.No, zone.GateEvent{ID: "g1", Gate: 1, Vehicle: "V", ScaleGross: d("1010")})
+	w.must(err)
+	if ps.Status != zone.PassFirstGate {
+		t.Fatalf("after gate 1: %s %v", ps.Status, ps.HoldReasons)
+	}
+	w.wantStock(w.h1, 2, "0", "0", "0")
+	ps, err = w.svc.RecordGateEvent(w.ctx, w.customs, ps.No, zone.GateEvent{ID: "g2", Gate: 2, Vehicle: "V"})
+	w.must(err)
+	if ps.Status != zone.PassPassed {
+		t.Fatalf("after gate 2: %s", ps.Status)
+	}
+	w.wantStock(w.h1, 2, "3000", "0", "0")
+
+	out := w.file(w.e1, zone.List{InnerNo: "OUT", Book: w.h1, IO: codes.Out, TradeMode: "5034", Lines: []zone.ListLine{{BookSeq: 2, Quantity: d("3000"), GrossWeight: d("3000"), NetWeight: d("3000")}}})
+	for i, q := range []string{"1000", "2000"} {
+		inner := []string{"V1", "V2"}[i]
+		ps, err := w.svc.CreatePass(w.ctx, w.e1, zone.Pass{InnerNo: inner, Book: w.h1, Type: codes.PassFirstLine, Bind: codes.BindOneListManyVehicles, IO: codes.Out,
+			RelatedType: codes.RelatedList, RelatedNos: []string{out.No}, Vehicle: inner, GrossWeight: d(q), NetWeight: d(q),
+			Lines: []zone.PassLine{{ListSeq: 1, Quantity: d(q), GrossWeight: d(q), NetWeight: d(q)}}})
+		w.must(err)
+		_, err = w.svc.RecordGateEvent(w.ctx, w.customs, ps.No, zone.GateEvent{ID: inner + "a", Gate: 1, Vehicle: inner, ScaleGross: d(q)})
+		w.must(err)
+		_, err = w.svc.RecordGateEvent(w.ctx, w.customs, ps.No, zone.GateEvent{ID: inner + "b", Gate: 2, Vehicle: inner})
+		w.must(err)
+		l, _ := w.svc.GetList(w.ctx, w.e1, out.No)
+		want := []zone.ListStatus{zone.ListApproved, zone.ListCleared}[i]
+		if l.Status != want {
+			t.Fatalf("after vehicle %d the list is %s", i+1, l.Status)
+		}
+	}
+	w.wantStock(w.h1, 2, "0", "0", "0")
+	// Nothing is left to carry.
+	_, err = w.svc.CreatePass(w.ctx, w.e1, zone.Pass{InnerNo: "V3", Book: w.h1, Type: codes.PassFirstLine, Bind: codes.BindOneListManyVehicles, IO: codes.Out,
+		RelatedType: codes.RelatedList, RelatedNos: []string{out.No}, Vehicle: "V3", GrossWeight: d("1"), Lines: []zone.PassLine{{ListSeq: 1, Quantity: d("1")}}})
+	wantReason(t, err, zone.ReasonWrongStatus)
+}
+
+func TestInterZoneAndGateOnlyPasses(t *testing.T) {
+	w := newWorld(t, zone.DefaultSettings())
+	in := w.file(w.e1, entry(w.h1, "IN-1", 1, "10", "50000"))
+	w.drive(w.e1, in, codes.PassFirstLine, "P-IN-1")
+	_, err := w.svc.CreateList(w.ctx, w.e1, zone.List{InnerNo: "IZ-0", Book: w.h1, IO: codes.Out, TradeMode: "1200", Lines: []zone.ListLine{{BookSeq: 1, Quantity: d("4")}}})
+	wantReason(t, err, ledger.ReasonInvalidArgument)
+	iz := w.file(w.e1, zone.List{InnerNo: "IZ-1", Book: w.h1, IO: codes.Out, TradeMode: "1200", TransferType: codes.TransferType("E"), RelatedBookNo: "H22010000009",
+		Lines: []zone.ListLine{{BookSeq: 1, Quantity: d("4"), GrossWeight: d("40")}}})
+	if iz.Flow != zone.FlowInterZoneOut {
+		t.Fatalf("flow %s", iz.Flow)
+	}
+	w.drive(w.e1, iz, codes.PassSecondLine, "P-IZ-1")
+	w.wantStock(w.h1, 1, "6", "0", "0")
+	// Gate registration and empty vehicles pass with no book effect.
+	reg, err := w.svc.CreatePass(w.ctx, w.e1, zone.Pass{InnerNo: "REG", Book: w.h1, Type: codes.PassGateRegistration, IO: codes.In, Vehicle: "R1", GrossWeight: d("300"),
+		Lines: []zone.PassLine{{Description: "办公用品", Quantity: d("20")}}})
+	w.must(err)
+	reg, err = w.svc.RecordGateEvent(w.ctx, w.customs, reg.No, zone.GateEvent{ID: "r", Vehicle: "R1", ScaleGross: d("310")})
+	w.must(err)
+	empty, err := w.svc.CreatePass(w.ctx, w.e1, zone.Pass{InnerNo: "EMPTY", Book: w.h1, Type: codes.PassEmptyVehicle, IO: codes.Out, Vehicle: "R2", VehicleWeight: d("8000")})
+	w.must(err)
+	empty, err = w.svc.RecordGateEvent(w.ctx, w.customs, empty.No, zone.GateEvent{ID: "x", Vehicle: "R2", ScaleGross: d("8005")})
+	w.must(err)
+	if reg.Status != zone.PassPassed || empty.Status != zone.PassPassed {
+		t.Fatalf("registration %s, empty %s", reg.Status, empty.Status)
+	}
+	_, err = w.svc.CreatePass(w.ctx, w.e1, zone.Pass{InnerNo: "BAD", Book: w.h1, Type: codes.PassGateRegistration, Bind: codes.BindOneVehicleManyLists, IO: codes.In,
+		RelatedType: codes.RelatedList, RelatedNos: []string{iz.No}, Vehicle: "R3", GrossWeight: d("1")})
+	wantReason(t, err, zone.ReasonPassShape)
+	w.wantStock(w.h1, 1, "6", "0", "0")
+	// Only the gate (customs) records gate events.
+	_, err = w.svc.RecordGateEvent(w.ctx, w.e1, empty.No, zone.GateEvent{ID: "y", Vehicle: "R2"})
+	wantReason(t, err, ledger.ReasonPermissionDenied)
+	_ = access.RoleCustoms
+}
