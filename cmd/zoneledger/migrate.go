@@ -10,9 +10,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/zoneledger/zoneledger/cmd/zoneledger/internal/server"
-	"github.com/zoneledger/zoneledger/customs/access"
-	"github.com/zoneledger/zoneledger/ledger/pgstore"
-	"github.com/zoneledger/zoneledger/ledger/pgstore/migrate"
 )
 
 func migrateCmd() *cobra.Command {
@@ -50,7 +47,7 @@ The embedded default migrates itself at start; use this for an existing PostgreS
 func printStatus(ctx context.Context, pool *pgxpool.Pool) error {
 	w := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(w, "COMPONENT\tVERSION\tNAME\tAPPLIED")
-	for _, set := range []migrate.Set{pgstore.Migrations(), access.Migrations()} {
+	for _, set := range server.MigrationSets() {
 		st, err := set.Status(ctx, pool)
 		if err != nil {
 			return err

@@ -119,7 +119,11 @@ func (s *Service) GetEnterprise(ctx context.Context, p access.Principal, uscc st
 
 // ListEnterprises pages the enterprises a principal may see, in USCC order.
 func (s *Service) ListEnterprises(ctx context.Context, p access.Principal, after string, limit int) ([]Enterprise, error) {
-	rows, err := s.pool.Query(ctx, `SELECT body FROM zone_enterprises WHERE uscc > $1 ORDER BY uscc LIMIT $2`, after, pageSize(limit)*4)
+	all, scope := readScope(p)
+	if p.Role == access.RoleAdmin {
+		all = true
+	}
+	rows, err := s.pool.Query(ctx, `SELECT body FROM zone_enterprises WHERE uscc > $1 AND ($3 OR uscc = ANY($4)) ORDER BY uscc LIMIT $2`, after, pageSize(limit), all, scope)
 	if err != nil {
 		return nil, dbError(err)
 	}
@@ -134,12 +138,7 @@ func (s *Service) ListEnterprises(ctx context.Context, p access.Principal, after
 		if err := json.Unmarshal([]byte(body), &e); err != nil {
 			return nil, err
 		}
-		if p.Role == access.RoleAdmin || p.CanRead(e.USCC) {
-			out = append(out, e)
-		}
-		if len(out) == pageSize(limit) {
-			break
-		}
+		out = append(out, e)
 	}
 	return out, dbError(rows.Err())
 }
@@ -285,7 +284,8 @@ func (s *Service) ListBooks(ctx context.Context, p access.Principal, enterprise,
 			return nil, err
 		}
 	}
-	rows, err := s.pool.Query(ctx, `SELECT body FROM zone_books WHERE ($1 = '' OR enterprise = $1) AND no > $2 ORDER BY no LIMIT $3`, enterprise, after, pageSize(limit)*4)
+	all, scope := readScope(p)
+	rows, err := s.pool.Query(ctx, `SELECT body FROM zone_books WHERE ($1 = '' OR enterprise = $1) AND no > $2 AND ($4 OR enterprise = ANY($5)) ORDER BY no LIMIT $3`, enterprise, after, pageSize(limit), all, scope)
 	if err != nil {
 		return nil, dbError(err)
 	}
@@ -300,12 +300,7 @@ func (s *Service) ListBooks(ctx context.Context, p access.Principal, enterprise,
 		if err := json.Unmarshal([]byte(body), &b); err != nil {
 			return nil, err
 		}
-		if p.CanRead(b.Enterprise) {
-			out = append(out, b)
-		}
-		if len(out) == pageSize(limit) {
-			break
-		}
+		out = append(out, b)
 	}
 	return out, dbError(rows.Err())
 }

@@ -398,6 +398,9 @@ func (s *Service) RecordGateEvent(ctx context.Context, p access.Principal, no st
 		}
 		for _, old := range ps.Events {
 			if old.ID == ev.ID {
+				if old.Gate != ev.Gate || old.Vehicle != ev.Vehicle || old.Container != ev.Container || !old.ScaleGross.Equal(ev.ScaleGross) {
+					return nil, conflict(ReasonGateEventReused, "event_id", "event %s was recorded at gate %d for vehicle %s weighing %s kg; a new reading needs a new event ID", ev.ID, old.Gate, old.Vehicle, old.ScaleGross)
+				}
 				return nil, nil
 			}
 		}

@@ -67,7 +67,8 @@ func worldAccounts() []string {
 
 // Options configure a Service.
 type Options struct {
-	Settings Settings
+	// Settings are the zone's rules; nil means DefaultSettings.
+	Settings *Settings
 	// Tax assesses taxable events; nil leaves them unassessed.
 	Tax *tax.Engine
 	// Now is the clock, for tests; nil means time.Now.
@@ -94,7 +95,11 @@ type Service struct {
 // New returns a Service storing documents in pool (migrated with
 // Migrations) and goods in store.
 func New(pool *pgxpool.Pool, store ledger.Store, opts Options) (*Service, error) {
-	set, err := opts.Settings.normalize()
+	given := DefaultSettings()
+	if opts.Settings != nil {
+		given = *opts.Settings
+	}
+	set, err := given.normalize()
 	if err != nil {
 		return nil, fmt.Errorf("zone settings: %w", err)
 	}
@@ -350,13 +355,7 @@ func (s *Service) listDocs(ctx context.Context, p access.Principal, kind string,
 			return err
 		}
 	}
-	scope, all := []string{}, p.Role == access.RoleCustoms
-	switch p.Role {
-	case access.RoleEnterprise:
-		scope = []string{p.Enterprise}
-	case access.RolePlatform:
-		scope = p.LinkedEnterprises
-	}
+	all, scope := readScope(p)
 	if !all && len(scope) == 0 {
 		return nil
 	}
@@ -378,4 +377,21 @@ func (s *Service) listDocs(ctx context.Context, p access.Principal, kind string,
 		}
 	}
 	return dbError(rows.Err())
+}
+
+// readScope is what a principal may read: everything (customs) or the
+// enterprises listed.
+func readScope(p access.Principal) (all bool, scope []string) {
+	if p.Disabled {
+		return false, []string{}
+	}
+	switch p.Role {
+	case access.RoleCustoms:
+		return true, []string{}
+	case access.RoleEnterprise:
+		return false, []string{p.Enterprise}
+	case access.RolePlatform:
+		return false, append([]string{}, p.LinkedEnterprises...)
+	}
+	return false, []string{}
 }

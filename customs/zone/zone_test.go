@@ -63,7 +63,7 @@ func newWorld(t *testing.T, set zone.Settings) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc, err := zone.New(store.Pool(), store, zone.Options{Settings: set, Tax: eng})
+	svc, err := zone.New(store.Pool(), store, zone.Options{Settings: &set, Tax: eng})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -26,11 +26,14 @@ import (
 
 	"github.com/zoneledger/zoneledger/customs/access"
 	"github.com/zoneledger/zoneledger/customs/accessapi"
+	"github.com/zoneledger/zoneledger/customs/customsapi"
 	"github.com/zoneledger/zoneledger/customs/tax"
 	"github.com/zoneledger/zoneledger/customs/taxapi"
+	"github.com/zoneledger/zoneledger/customs/zone"
 	"github.com/zoneledger/zoneledger/ledger/ledgerapi"
 	"github.com/zoneledger/zoneledger/ledger/pgstore"
 	"github.com/zoneledger/zoneledger/ledger/pgstore/embedpg"
+	"github.com/zoneledger/zoneledger/ledger/pgstore/migrate"
 	adminv1 "github.com/zoneledger/zoneledger/proto/zoneledger/admin/v1"
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
 	ledgerv1 "github.com/zoneledger/zoneledger/proto/zoneledger/ledger/v1"
@@ -143,6 +146,19 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 		}
 	}
 
+	// The tax engine quotes from the illustrative sample tariff; a flag for a tariff file comes with issue 5.
+	taxEngine, err := tax.NewEngine(tax.DefaultSettings(), tax.SampleTariff())
+	if err != nil {
+		return nil, fmt.Errorf("building the tax engine: %w", err)
+	}
+	zoneSvc, err := zone.New(s.store.Pool(), s.store, zone.Options{Tax: taxEngine, Engine: s.store.Engine(), Logger: s.log})
+	if err != nil {
+		return nil, fmt.Errorf("building the zone service: %w", err)
+	}
+	if err := zoneSvc.Start(ctx); err != nil {
+		return nil, fmt.Errorf("starting the zone service: %w", err)
+	}
+
 	opts, err := s.transportOptions()
 	if err != nil {
 		return nil, err
@@ -157,12 +173,10 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	s.grpc = grpc.NewServer(opts...)
 	ledgerv1.RegisterLedgerServiceServer(s.grpc, ledgerapi.NewServer(s.store, guard{}))
 	adminv1.RegisterAdminServiceServer(s.grpc, accessapi.NewServer(accessStore))
-	// The tax engine quotes from the illustrative sample tariff; a flag for a tariff file comes with issue 5.
-	taxEngine, err := tax.NewEngine(tax.DefaultSettings(), tax.SampleTariff())
-	if err != nil {
-		return nil, fmt.Errorf("building the tax engine: %w", err)
-	}
 	customsv1.RegisterTaxServiceServer(s.grpc, taxapi.NewServer(taxEngine))
+	customsv1.RegisterBookServiceServer(s.grpc, customsapi.NewBookServer(zoneSvc))
+	customsv1.RegisterDeclarationServiceServer(s.grpc, customsapi.NewDeclarationServer(zoneSvc))
+	customsv1.RegisterGateServiceServer(s.grpc, customsapi.NewGateServer(zoneSvc))
 	s.health = health.NewServer()
 	healthpb.RegisterHealthServer(s.grpc, s.health)
 	reflection.Register(s.grpc)
@@ -190,13 +204,18 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	return s, nil
 }
 
+// MigrationSets are the schema migrations of every component, in the order
+// they are applied.
+func MigrationSets() []migrate.Set {
+	return []migrate.Set{pgstore.Migrations(), access.Migrations(), zone.Migrations()}
+}
+
 // Migrate applies every component's pending migrations.
 func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
-	if _, err := pgstore.Migrations().Up(ctx, pool); err != nil {
-		return err
-	}
-	if _, err := access.Migrations().Up(ctx, pool); err != nil {
-		return err
+	for _, set := range MigrationSets() {
+		if _, err := set.Up(ctx, pool); err != nil {
+			return err
+		}
 	}
 	return nil
 }

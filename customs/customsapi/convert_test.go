@@ -1,0 +1,185 @@
+package customsapi
+
+import (
+	"context"
+	"testing"
+
+	"github.com/shopspring/decimal"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/zoneledger/zoneledger/customs/access"
+	"github.com/zoneledger/zoneledger/ledger"
+	"github.com/zoneledger/zoneledger/ledger/ledgerapi"
+	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
+)
+
+// The handlers parse before they touch the domain service, so these tests
+// run them with a nil service: every case must fail in parsing.
+
+func enterpriseCtx() context.Context {
+	return access.WithPrincipal(context.Background(), access.Principal{ID: "ent", Role: access.RoleEnterprise, Enterprise: "91310000MA1FL0XX0X"})
+}
+
+func wantInvalid(t *testing.T, err error, reason, field string) {
+	t.Helper()
+	if status.Code(err) != codes.InvalidArgument {
+		t.Fatalf("got %v, want INVALID_ARGUMENT", err)
+	}
+	if got := ledgerapi.ReasonOf(err); got != reason {
+		t.Errorf("reason %q, want %q (%v)", got, reason, err)
+	}
+	if got := ledgerapi.FieldOf(err); got != field {
+		t.Errorf("field %q, want %q (%v)", got, field, err)
+	}
+}
+
+func listRequest() *customsv1.CreateListRequest {
+	return &customsv1.CreateListRequest{
+		InnerNo: "QD-0001", BookNo: "H31050000001", ListType: "0", Io: "E", TradeMode: "5034",
+		Lines: []*customsv1.ListLine{
+			{BookSeq: 1, Quantity: "10"},
+			{BookSeq: 2, Quantity: "2.5", UnitPrice: "1.2500", Total: "3.13"},
+			{PartNumber: "P-3", Quantity: "7", GrossWeight: "12.5", NetWeight: "11"},
+		},
+	}
+}
+
+func TestCreateListBadDecimalNamesTheLine(t *testing.T) {
+	for _, bad := range []string{"1e3", "1,000", " 7", "7.", "+7", "0x10"} {
+		r := listRequest()
+		r.Lines[2].Quantity = bad
+		_, err := NewDeclarationServer(nil).CreateList(enterpriseCtx(), r)
+		wantInvalid(t, err, ledger.ReasonMalformedDecimal, "lines[2].quantity")
+	}
+	r := listRequest()
+	r.Lines[1].UnitPrice = "1.2.3"
+	_, err := NewDeclarationServer(nil).CreateList(enterpriseCtx(), r)
+	wantInvalid(t, err, ledger.ReasonMalformedDecimal, "lines[1].unit_price")
+
+	r = listRequest()
+	r.ExchangeRate = "7,1"
+	_, err = NewDeclarationServer(nil).CreateList(enterpriseCtx(), r)
+	wantInvalid(t, err, ledger.ReasonMalformedDecimal, "exchange_rate")
+}
+
+func TestListInKeepsExactValues(t *testing.T) {
+	r := listRequest()
+	r.ExchangeRate = "7.123456"
+	l, err := listIn(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l.Book != "H31050000001" || l.InnerNo != "QD-0001" || string(l.IO) != "E" || l.TradeMode != "5034" || len(l.Lines) != 3 {
+		t.Fatalf("header not carried over: %+v", l)
+	}
+	checks := []struct {
+		got  decimal.Decimal
+		want string
+	}{
+		{l.ExchangeRate, "7.123456"}, {l.Lines[1].Quantity, "2.5"}, {l.Lines[1].UnitPrice, "1.25"},
+		{l.Lines[1].Total, "3.13"}, {l.Lines[2].GrossWeight, "12.5"}, {l.Lines[0].UnitPrice, "0"},
+	}
+	for i, c := range checks {
+		if c.got.String() != c.want {
+			t.Errorf("check %d: got %s, want %s", i, c.got, c.want)
+		}
+	}
+	if l.Lines[2].PartNumber != "P-3" || l.Lines[2].BookSeq != 0 {
+		t.Errorf("part number line: %+v", l.Lines[2])
+	}
+}
+
+func TestOtherRequestsNameTheirFields(t *testing.T) {
+	ctx := enterpriseCtx()
+	_, err := NewGateServer(nil).CreatePass(ctx, &customsv1.CreatePassRequest{InnerNo: "HF1", BookNo: "H31050000001", PassType: "2",
+		Io: "E", Vehicle: "沪A12345", GrossWeight: "100", Lines: []*customsv1.PassLine{{Quantity: "1"}, {Quantity: "1", NetWeight: "-"}}})
+	wantInvalid(t, err, ledger.ReasonMalformedDecimal, "lines[1].net_weight")
+
+	_, err = NewGateServer(nil).RecordGateEvent(ctx, &customsv1.RecordGateEventRequest{PassNo: "HF1", EventId: "e1", Vehicle: "沪A12345", ScaleGross: "abc"})
+	wantInvalid(t, err, ledger.ReasonMalformedDecimal, "scale_gross")
+
+	_, err = NewDeclarationServer(nil).ReportConsumption(ctx, &customsv1.ReportConsumptionRequest{InnerNo: "R1", BookNo: "H31050000001",
+		Date: "2025-02-30", Consumed: []*customsv1.ConsumedLine{{BookSeq: 1, Quantity: "1"}}})
+	wantInvalid(t, err, ledger.ReasonInvalidArgument, "date")
+
+	_, err = NewDeclarationServer(nil).ReportConsumption(ctx, &customsv1.ReportConsumptionRequest{InnerNo: "R1", BookNo: "H31050000001",
+		Consumed: []*customsv1.ConsumedLine{{BookSeq: 1, Quantity: "1"}}, Produced: []*customsv1.ProducedLine{{BookSeq: 2, Quantity: "1", Value: "1e2"}}})
+	wantInvalid(t, err, ledger.ReasonMalformedDecimal, "produced[0].value")
+
+	_, err = NewBookServer(nil).AddBookLines(ctx, &customsv1.AddBookLinesRequest{BookNo: "H31050000001", Lines: []*customsv1.BookLine{
+		{Seq: 1, HsCode: "8471300000", Name: "laptop", DeclaredUnit: "001", Legal: &customsv1.LegalUnit{Unit: "001", Factor: "1"}},
+		{Seq: 2, HsCode: "8471300000", Name: "laptop", DeclaredUnit: "001", Legal: &customsv1.LegalUnit{Unit: "035", Factor: "2.5kg"}},
+	}})
+	wantInvalid(t, err, ledger.ReasonMalformedDecimal, "lines[1].legal.factor")
+
+	_, err = NewBookServer(nil).CreateBook(ctx, &customsv1.CreateBookRequest{BookNo: "H31050000001", Kind: customsv1.BookKind(42)})
+	wantInvalid(t, err, ledger.ReasonInvalidArgument, "kind")
+
+	_, err = NewDeclarationServer(nil).ListTaxableEvents(ctx, &customsv1.ListTaxableEventsRequest{BookNo: "H31050000001", PageToken: "!!"})
+	wantInvalid(t, err, ledger.ReasonInvalidArgument, "page_token")
+}
+
+func TestNoPrincipalIsUnauthenticated(t *testing.T) {
+	_, err := NewBookServer(nil).GetBook(context.Background(), &customsv1.GetBookRequest{BookNo: "H31050000001"})
+	if status.Code(err) != codes.Unauthenticated || ledgerapi.ReasonOf(err) != ledger.ReasonUnauthenticated {
+		t.Fatalf("got %v, want UNAUTHENTICATED", err)
+	}
+}
+
+func TestDomainFieldsAreRenamedToTheWire(t *testing.T) {
+	err := ledgerapi.Status(wireField(ledger.Errorf(ledger.KindInvalid, "PASS_SHAPE", "type", "bad shape"), passRenames))
+	wantInvalid(t, err, "PASS_SHAPE", "pass_type")
+	err = ledgerapi.Status(wireField(ledger.Errorf(ledger.KindInvalid, "PASS_SHAPE", "lines[0].quantity", "x"), passRenames))
+	wantInvalid(t, err, "PASS_SHAPE", "lines[0].quantity")
+}
+
+func TestMoneyAndPaging(t *testing.T) {
+	for in, want := range map[string]string{"12": "12.00", "0": "0.00", "1.5": "1.50", "1.234": "1.234", "-3.1": "-3.10"} {
+		if got := money(decimal.RequireFromString(in)); got != want {
+			t.Errorf("money(%s) = %s, want %s", in, got, want)
+		}
+	}
+	if tok := nextToken(99, 100, "QD1"); tok != "" {
+		t.Errorf("short page has a next token %q", tok)
+	}
+	tok := nextToken(100, 100, "57")
+	if n, err := afterInt(tok, 1000); err != nil || n != 57 {
+		t.Errorf("afterInt(nextToken(57)) = %d, %v", n, err)
+	}
+	if _, err := afterInt(tok, 10); err == nil {
+		t.Error("a key above the limit was accepted")
+	}
+}
+
+// TestValidationCoversTheNewMessages runs the server's validation
+// interceptor on the new requests: the protovalidate rules apply and name
+// the wire field.
+func TestValidationCoversTheNewMessages(t *testing.T) {
+	unary, _ := ledgerapi.ValidationInterceptors()
+	call := func(req proto.Message) error {
+		_, err := unary(enterpriseCtx(), req, &grpc.UnaryServerInfo{}, func(context.Context, any) (any, error) { return "ok", nil })
+		return err
+	}
+	r := listRequest()
+	if err := call(r); err != nil {
+		t.Fatalf("a valid request was refused: %v", err)
+	}
+	r.Lines[2].Quantity = "1e3"
+	wantInvalid(t, call(r), ledger.ReasonInvalidArgument, "lines[2].quantity")
+
+	r = listRequest()
+	r.Io = "X"
+	wantInvalid(t, call(r), ledger.ReasonInvalidArgument, "io")
+
+	wantInvalid(t, call(&customsv1.AddBookLinesRequest{BookNo: "H31050000001", Lines: []*customsv1.BookLine{{Seq: 1, HsCode: "8471300000",
+		Name: "laptop", DeclaredUnit: "001", Legal: &customsv1.LegalUnit{Unit: "001", Factor: "1"}, PartNumbers: []string{"P1"}}}}),
+		ledger.ReasonInvalidArgument, "lines")
+
+	wantInvalid(t, call(&customsv1.RecordGateEventRequest{PassNo: "HF1", EventId: "e1", Vehicle: "沪A12345", ScaleGross: "12.5", Gate: 3}),
+		ledger.ReasonInvalidArgument, "gate")
+
+	wantInvalid(t, call(&customsv1.ListPassesRequest{Status: customsv1.PassStatus(99)}), ledger.ReasonInvalidArgument, "status")
+}
