@@ -1,0 +1,98 @@
+package ecommerce
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// PositiveEntry is a line of the positive list (跨境电子商务零售进口商品清单):
+// goods whose HS code starts with HSPrefix may be sold; AnnualCap, when
+// positive, caps what one person may buy in a calendar year, in the goods'
+// first legal unit (e.g. sugar 2 kg, rice 20 kg).
+type PositiveEntry struct {
+	HSPrefix  string
+	AnnualCap decimal.Decimal
+	Note      string
+}
+
+// Settings are the rules the sources leave to the zone.
+type Settings struct {
+	// PositiveList is checked on every order line; empty means every HS
+	// code is allowed (no check).
+	PositiveList []PositiveEntry
+	// ReturnApplyDays is how many days after release a return may be
+	// applied for (公告2020年第45号: 30).
+	ReturnApplyDays int
+	// ReturnArriveDays is how many days after release the returned goods
+	// must be back in the zone (45).
+	ReturnArriveDays int
+	// PaymentDays is how many days after release the tax must be paid:
+	// collected by period between the 31st and the 45th day (公告2018年第194号
+	// as summarised in the reference, §5.4): 45.
+	PaymentDays int
+	// Location is the zone's time zone for business dates. Default UTC+8.
+	Location *time.Location
+}
+
+// DefaultSettings returns the documented defaults, with no positive list.
+func DefaultSettings() Settings {
+	return Settings{ReturnApplyDays: 30, ReturnArriveDays: 45, PaymentDays: 45, Location: time.FixedZone("CST", 8*3600)}
+}
+
+// SamplePositiveList is a small illustrative positive list for demos and
+// tests (it is not the customs list): cosmetics, computers, cameras, household
+// electric appliances,
+// infant formula, rice with a 20 kg annual cap, and sugar with 2 kg.
+func SamplePositiveList() []PositiveEntry {
+	return []PositiveEntry{
+		{HSPrefix: "3304", Note: "美容品或化妆品"},
+		{HSPrefix: "8471", Note: "计算机"},
+		{HSPrefix: "8525", Note: "摄像机"},
+		{HSPrefix: "8516", Note: "家用电热器具"},
+		{HSPrefix: "1901", Note: "婴幼儿配方奶粉"},
+		{HSPrefix: "1006", AnnualCap: decimal.NewFromInt(20), Note: "大米 (每人每年 20 千克)"},
+		{HSPrefix: "1701", AnnualCap: decimal.NewFromInt(2), Note: "食糖 (每人每年 2 千克)"},
+	}
+}
+
+func (s Settings) normalize() (Settings, error) {
+	d := DefaultSettings()
+	if s.ReturnApplyDays == 0 {
+		s.ReturnApplyDays = d.ReturnApplyDays
+	}
+	if s.ReturnArriveDays == 0 {
+		s.ReturnArriveDays = d.ReturnArriveDays
+	}
+	if s.PaymentDays == 0 {
+		s.PaymentDays = d.PaymentDays
+	}
+	if s.ReturnApplyDays < 0 || s.ReturnArriveDays < s.ReturnApplyDays || s.PaymentDays < 0 {
+		return s, fmt.Errorf("return windows %d/%d days and payment %d days must be >= 0, arrival no earlier than application", s.ReturnApplyDays, s.ReturnArriveDays, s.PaymentDays)
+	}
+	for _, e := range s.PositiveList {
+		if e.HSPrefix == "" || len(e.HSPrefix) > 10 || strings.Trim(e.HSPrefix, "0123456789") != "" || e.AnnualCap.IsNegative() {
+			return s, fmt.Errorf("positive list entry %q: an HS prefix of 1 to 10 digits and a cap >= 0", e.HSPrefix)
+		}
+	}
+	if s.Location == nil {
+		s.Location = d.Location
+	}
+	return s, nil
+}
+
+// positive returns the positive-list entry covering an HS code.
+func (s Settings) positive(hs string) (PositiveEntry, bool) {
+	if len(s.PositiveList) == 0 {
+		return PositiveEntry{}, true
+	}
+	best, found := PositiveEntry{}, false
+	for _, e := range s.PositiveList {
+		if strings.HasPrefix(hs, e.HSPrefix) && len(e.HSPrefix) > len(best.HSPrefix) {
+			best, found = e, true
+		}
+	}
+	return best, found
+}

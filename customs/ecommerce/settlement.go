@@ -1,0 +1,111 @@
+package ecommerce
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"github.com/xuri/excelize/v2"
+
+	"github.com/zoneledger/zoneledger/customs/access"
+	"github.com/zoneledger/zoneledger/ledger"
+)
+
+// Settle lists a guarantor's lists released in [from, to] and not returned,
+// with the tax due and its due date (release + Settings.PaymentDays), and
+// the total. Customs, or the guarantor's own enterprise, may ask.
+func (s *Service) Settle(ctx context.Context, p access.Principal, guarantor string, from, to time.Time) (Settlement, error) {
+	if p.Role != access.RoleCustoms && !p.CanRead(guarantor) {
+		return Settlement{}, ledger.Errorf(ledger.KindPermissionDenied, ledger.ReasonPermissionDenied, "", "principal %q may not read the settlement of %s", p.ID, guarantor)
+	}
+	if from.IsZero() || to.IsZero() || to.Before(from) {
+		return Settlement{}, badArg("to", "give the period: from on or before to")
+	}
+	rows, err := s.pool.Query(ctx, `SELECT body FROM ecom_lists WHERE guarantor = $1 AND released_on BETWEEN $2 AND $3 AND status IN ($4, $5) ORDER BY released_on, no`,
+		guarantor, from, to, string(ListReleased), string(ListReturnRequested))
+	if err != nil {
+		return Settlement{}, dbError(err)
+	}
+	defer rows.Close()
+	out := Settlement{Guarantor: guarantor, From: from, To: to, Tax: decimal.Zero}
+	today := s.today()
+	for rows.Next() {
+		var body string
+		if err := rows.Scan(&body); err != nil {
+			return Settlement{}, dbError(err)
+		}
+		var l InventoryList
+		if err := jsonUnmarshal(body, &l); err != nil {
+			return Settlement{}, err
+		}
+		out.Lists = append(out.Lists, SettlementLine{ListNo: l.No, OrderNo: l.OrderNo, BuyerID: mask(l.BuyerID), ReleasedOn: l.ReleasedOn,
+			DueOn: l.ReleasedOn.AddDate(0, 0, s.set.PaymentDays), Duty: l.Duty, ConsumptionTax: l.ConsumptionTax, VAT: l.VAT, Tax: l.Tax,
+			Final: l.Status == ListReleased && today.After(l.ReleasedOn.AddDate(0, 0, s.set.ReturnArriveDays))})
+		out.Tax = out.Tax.Add(l.Tax)
+	}
+	return out, dbError(rows.Err())
+}
+
+var settlementHeader = []string{"list_no", "order_no", "buyer_id", "released_on", "due_on", "duty", "consumption_tax", "vat", "tax", "final"}
+
+func (l SettlementLine) record() []string {
+	return []string{l.ListNo, l.OrderNo, l.BuyerID, ledger.FormatDate(l.ReleasedOn), ledger.FormatDate(l.DueOn),
+		l.Duty.StringFixed(2), l.ConsumptionTax.StringFixed(2), l.VAT.StringFixed(2), l.Tax.StringFixed(2), fmt.Sprint(l.Final)}
+}
+
+// WriteCSV writes a settlement as CSV: a header, one row per list and a
+// total row. Amounts are decimal strings to the fen.
+func (st Settlement) WriteCSV(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(settlementHeader); err != nil {
+		return err
+	}
+	for _, l := range st.Lists {
+		if err := cw.Write(l.record()); err != nil {
+			return err
+		}
+	}
+	if err := cw.Write([]string{"TOTAL", st.Guarantor, "", ledger.FormatDate(st.From), ledger.FormatDate(st.To), "", "", "", st.Tax.StringFixed(2), ""}); err != nil {
+		return err
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// WriteXLSX writes a settlement as an Excel workbook with one sheet. Amounts
+// are written as text so no spreadsheet float touches them.
+func (st Settlement) WriteXLSX(w io.Writer) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	sheet := "Settlement"
+	if err := f.SetSheetName("Sheet1", sheet); err != nil {
+		return err
+	}
+	put := func(row int, vals []string) error {
+		for i, v := range vals {
+			cell, err := excelize.CoordinatesToCellName(i+1, row)
+			if err != nil {
+				return err
+			}
+			if err := f.SetCellStr(sheet, cell, v); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if err := put(1, settlementHeader); err != nil {
+		return err
+	}
+	for i, l := range st.Lists {
+		if err := put(i+2, l.record()); err != nil {
+			return err
+		}
+	}
+	if err := put(len(st.Lists)+2, []string{"TOTAL", st.Guarantor, "", ledger.FormatDate(st.From), ledger.FormatDate(st.To), "", "", "", st.Tax.StringFixed(2), ""}); err != nil {
+		return err
+	}
+	return f.Write(w)
+}
