@@ -4,12 +4,23 @@
 // their lines, customs ensures the world accounts, then a month of filings
 // goes in through PostJournals (imports, production, exports, domestic
 // sales, co-stored non-bonded goods, an intra-zone transfer as one journal,
-// R&D usage, deliberate refusals and a correction by reversal). Finally
+// R&D usage, deliberate refusals and a correction by reversal). Then
 // customs seals one book's period and verifies it, and the report shows the
 // balances, one item's day totals and the period digest.
 //
-// The content is deterministic for a seed. The demo keeps its own copy of
-// the books (model.go) and checks that the server's balances equal it.
+// Last, a logistics centre runs the month through the customs services
+// (BookService, DeclarationService, GateService; lc*.go): customs registers
+// two more enterprises, which register their own books and lines; the
+// logistics enterprise files verification lists, gate passes, a 分送集报
+// form, slips and a collective list, customs approves and records every
+// vehicle at the gate (one is held for its weight and released). The report
+// shows the stock report, the taxable events with their assessed tax and
+// the pending trips.
+//
+// The ledger part's content is deterministic for a seed; the logistics
+// centre's script is fixed. The demo keeps its own copy of the books
+// (model.go, and lcModel for the customs books) and checks that what the
+// server reports equals it.
 package demo
 
 import (
@@ -30,6 +41,7 @@ import (
 	"google.golang.org/grpc/metadata"
 
 	adminv1 "github.com/zoneledger/zoneledger/proto/zoneledger/admin/v1"
+	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
 	ledgerv1 "github.com/zoneledger/zoneledger/proto/zoneledger/ledger/v1"
 )
 
@@ -84,8 +96,10 @@ type Result struct {
 	// JournalIDs maps idempotency keys of accepted journals to journal IDs.
 	JournalIDs map[string]int64
 	// Tokens are the principals' bearer tokens (plaintext: keep them private).
-	Tokens      map[string]string
-	TokenFiles  map[string]string
+	Tokens     map[string]string
+	TokenFiles map[string]string
+	// Logistics is the logistics centre's month (sections 7 to 10).
+	Logistics   *LogisticsResult
 	PostingTime time.Duration
 	Elapsed     time.Duration
 	FirstDay    string
@@ -125,6 +139,11 @@ type client struct {
 	conn   *grpc.ClientConn
 	ledger ledgerv1.LedgerServiceClient
 	admin  adminv1.AdminServiceClient
+	// The customs services the logistics centre uses.
+	books  customsv1.BookServiceClient
+	decl   customsv1.DeclarationServiceClient
+	gate   customsv1.GateServiceClient
+	tax    customsv1.TaxServiceClient
 	tokens map[string]string
 }
 
@@ -157,6 +176,8 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	defer conn.Close()
 	c := &client{conn: conn, ledger: ledgerv1.NewLedgerServiceClient(conn), admin: adminv1.NewAdminServiceClient(conn),
+		books: customsv1.NewBookServiceClient(conn), decl: customsv1.NewDeclarationServiceClient(conn),
+		gate: customsv1.NewGateServiceClient(conn), tax: customsv1.NewTaxServiceClient(conn),
 		tokens: map[string]string{"admin": opts.AdminToken}}
 
 	z := newZone()
@@ -211,12 +232,27 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		return res, err
 	}
 
+	// 7-10. The logistics centre through the customs services.
+	lcStart := time.Now()
+	lr, err := runLogistics(ctx, c, z.LC, opts.Year, opts.Month, opts.Days, res.LastDay)
+	res.Logistics = lr
+	if err != nil {
+		return res, err
+	}
+	lr.Elapsed = time.Since(lcStart)
+	printLogistics(w, z.LC, lr, monthName, res.LastDay)
+
 	res.Elapsed = time.Since(began)
-	fmt.Fprintf(w, "Done: %d journals filed, %d accepted, %d refused (%d of them on purpose), 1 reversal; %d holdings match the demo's own books; period verified: %t. Took %s.\n",
-		res.Filed, res.Accepted, res.Refused, countExpected(res.Refusals), len(flatten(res.Expected)), res.VerifyOK, res.Elapsed.Round(time.Millisecond))
+	fmt.Fprintf(w, "Done: %d journals filed, %d accepted, %d refused (%d of them on purpose), 1 reversal; %d holdings match the demo's own books; period verified: %t.\n",
+		res.Filed, res.Accepted, res.Refused, countExpected(res.Refusals), len(flatten(res.Expected)), res.VerifyOK)
+	fmt.Fprintf(w, "Logistics centre: %d steps in %d customs calls (%s); stock report, %d taxable events, %d pending trips and every journal's date as the demo predicts: %t. Took %s.\n",
+		len(lr.Steps), lr.Calls, lr.Elapsed.Round(time.Millisecond), len(lr.Taxable), len(lr.Pending), len(lr.Mismatches) == 0, res.Elapsed.Round(time.Millisecond))
 	var problems []string
 	problems = append(problems, res.Unexpected...)
 	problems = append(problems, res.Mismatches...)
+	for _, mm := range lr.Mismatches {
+		problems = append(problems, "logistics centre: "+mm)
+	}
 	if !res.VerifyOK {
 		problems = append(problems, "VerifyPeriods reported problems: "+strings.Join(res.Problems, "; "))
 	}

@@ -77,6 +77,8 @@ type zone struct {
 	// bill of materials of finished goods: material → quantity per unit,
 	// including the loss rate (单耗 = 净耗 / (1 - 损耗率), rounded).
 	BOM map[*itemDef][]bomLine
+	// LC is the logistics centre run through the customs services.
+	LC *lcCast
 }
 
 type bomLine struct {
@@ -178,5 +180,7 @@ func newZone() *zone {
 		{ID: "zone-platform", Name: "综保区公共服务平台（zone service platform）", Role: "platform", Linked: []*enterprise{z.Qiongxin, z.Huandao},
 			Purpose: "files paired intra-zone transfers (区内流转) for linked enterprises"},
 	}
+	z.LC = newLCCast()
+	z.Principals = append(z.Principals, lcPrincipals(z.LC)...)
 	return z
 }

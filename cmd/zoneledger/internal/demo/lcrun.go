@@ -1,0 +1,1002 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
+	ledgerv1 "github.com/zoneledger/zoneledger/proto/zoneledger/ledger/v1"
+)
+
+// LogisticsResult is what the logistics centre's month did, for callers
+// and tests.
+type LogisticsResult struct {
+	Calls   int
+	Elapsed time.Duration
+	// Today is the server's business date when the centre ran: every step
+	// that does not pass the gate is booked on it.
+	Today string
+	Steps []LCStep
+	// Stock is the server's stock report per book at the end (now), read as
+	// customs; Expected the demo's own.
+	Stock    map[string][]*customsv1.StockLine
+	Expected map[string]map[int32]lcStock
+	// Taxable are the TW book's taxable events, with their assessment.
+	Taxable []*customsv1.TaxableEvent
+	// Pending are the trips not yet declared, as of the last day of the
+	// simulated month; PendingToday the same as of the server's today.
+	Pending, PendingToday []*customsv1.PendingTrip
+	// Held is the pass the gate held, as customs released it.
+	Held *customsv1.Pass
+	// Refusal is the reason of the refused declaration.
+	Refusal, RefusalMessage string
+	// Transfers are the intra-zone transfer journals.
+	Transfers []LCTransfer
+	// Journals are the customs books' journals (both books), by ID.
+	Journals map[int64]*ledgerv1.Journal
+	// Mismatches lists everything that differs from the demo's own model:
+	// stock, taxable events, pending trips, journal dates.
+	Mismatches []string
+}
+
+// LCStep is one step of the logistics centre as it went.
+type LCStep struct {
+	N        int
+	Day      string // the step's business day in the month
+	Kind     string
+	Goods    string
+	Lists    []string // list numbers (and slip numbers of trips)
+	Pass     string
+	Gate     string // what the gate did
+	Journals []int64
+	// GateJournal is the journal the pass booked (0 if none).
+	GateJournal int64
+	// GateDate is the business date the gate journal must have.
+	GateDate string
+}
+
+// LCTransfer is an intra-zone transfer: two lists, one journal.
+type LCTransfer struct {
+	SellerList, BuyerList string
+	Journal               int64
+	Goods                 string
+}
+
+// lcRun drives the customs services for one month.
+type lcRun struct {
+	ctx        context.Context
+	c          *client
+	cast       *lcCast
+	res        *LogisticsResult
+	year       int
+	month      time.Month
+	formNo     string
+	trips      map[int]string  // trip number → slip number
+	tripGoods  map[int][]lcQty // trip number → goods
+	listNos    map[[2]int]string
+	counters   map[string]int
+	todayStart string
+}
+
+func (r *lcRun) date(day int) time.Time {
+	return time.Date(r.year, r.month, day, 0, 0, 0, 0, zoneLocation)
+}
+
+// next numbers an enterprise's own documents: YCQD0001, YCHF0001, ...
+func (r *lcRun) next(prefix string) string {
+	r.counters[prefix]++
+	return fmt.Sprintf("%s%s%04d", prefix, r.date(1).Format("0601"), r.counters[prefix])
+}
+
+// call runs one gRPC call as principal who.
+func (r *lcRun) call(who string, fn func(ctx context.Context) error) error {
+	ctx, cancel := r.c.as(r.ctx, who)
+	defer cancel()
+	r.res.Calls++
+	return fn(ctx)
+}
+
+// reasonOf is the ErrorInfo reason of a gRPC error.
+func reasonOf(err error) (reason, msg string) {
+	st, ok := status.FromError(err)
+	if !ok {
+		return "", err.Error()
+	}
+	for _, dt := range st.Details() {
+		if info, ok := dt.(*errdetails.ErrorInfo); ok {
+			return info.GetReason(), st.Message()
+		}
+	}
+	return st.Code().String(), st.Message()
+}
+
+// runLogistics runs the logistics centre's month. It fails on any call
+// that does not answer as planned; differences in the end state are
+// collected in res.Mismatches.
+func runLogistics(ctx context.Context, c *client, cast *lcCast, year int, month time.Month, days int, lastDay string) (*LogisticsResult, error) {
+	steps, m, err := planLogistics(cast, days)
+	if err != nil {
+		return nil, fmt.Errorf("planning the logistics centre: %w", err)
+	}
+	r := &lcRun{ctx: ctx, c: c, cast: cast, year: year, month: month, trips: map[int]string{}, tripGoods: map[int][]lcQty{}, listNos: map[[2]int]string{},
+		counters: map[string]int{}, todayStart: businessDate(time.Now()),
+		res: &LogisticsResult{Stock: map[string][]*customsv1.StockLine{}, Expected: map[string]map[int32]lcStock{}, Journals: map[int64]*ledgerv1.Journal{}}}
+	r.res.Today = r.todayStart
+	if err := r.setup(days); err != nil {
+		return r.res, err
+	}
+	for _, s := range steps {
+		if err := r.step(s); err != nil {
+			return r.res, fmt.Errorf("logistics centre, step %d (%s, day %d): %w", s.N, lcFlowNames[s.Kind], s.Day, err)
+		}
+	}
+	if err := r.check(m, lastDay); err != nil {
+		return r.res, err
+	}
+	return r.res, nil
+}
+
+// setup: customs registers the enterprises; each registers its own book
+// and lines (自主备案); the logistics enterprise files its 分送集报 form.
+func (r *lcRun) setup(days int) error {
+	for _, e := range []*lcEnterprise{r.cast.Yecheng, r.cast.Nandu} {
+		err := r.call("customs-4601", func(ctx context.Context) error {
+			_, err := r.c.books.RegisterEnterprise(ctx, &customsv1.RegisterEnterpriseRequest{Uscc: e.USCC, CustomsCode: e.CustomsNo, Name: e.Name,
+				CreditRating: customsv1.CreditRating_CREDIT_RATING_GENERAL})
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("registering enterprise %s: %w", e.Name, err)
+		}
+	}
+	for _, b := range r.cast.Books {
+		err := r.call(b.Owner.Principal, func(ctx context.Context) error {
+			_, err := r.c.books.CreateBook(ctx, &customsv1.CreateBookRequest{BookNo: b.No, Kind: b.Kind, Enterprise: b.Owner.USCC,
+				Usage: b.Usage, CustomsOffice: b.Office, WriteOffCycleMonths: 12})
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("registering book %s: %w", b.No, err)
+		}
+		req := &customsv1.AddBookLinesRequest{BookNo: b.No}
+		for _, l := range b.Lines {
+			req.Lines = append(req.Lines, &customsv1.BookLine{Seq: l.Seq, HsCode: l.HS, Name: l.Name, Spec: l.Spec, DeclaredUnit: l.Unit, Scale: l.Scale,
+				Legal: &customsv1.LegalUnit{Unit: l.Legal, Factor: l.Factor.String()}, Type: l.Type})
+		}
+		err = r.call(b.Owner.Principal, func(ctx context.Context) error {
+			_, err := r.c.books.AddBookLines(ctx, req)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("registering the lines of %s: %w", b.No, err)
+		}
+	}
+	// The 分送集报 form covers the month; CreateSlip checks the form against
+	// the server's today, so it runs until today too (a form runs at most a year).
+	from := r.date(1)
+	until := r.date(days)
+	if today, _ := time.ParseInLocation("2006-01-02", r.todayStart, zoneLocation); today.After(until) {
+		until = today.AddDate(0, 0, 7)
+	}
+	if until.Sub(from) > 365*24*time.Hour {
+		from = until.AddDate(-1, 0, 1)
+	}
+	inner := r.next("YCSQ")
+	return r.call(r.cast.Yecheng.Principal, func(ctx context.Context) error {
+		f, err := r.c.decl.CreateForm(ctx, &customsv1.CreateFormRequest{InnerNo: inner, BookNo: r.cast.T.No, FormType: "A",
+			ValidFrom: from.Format("2006-01-02"), ValidUntil: until.Format("2006-01-02"), Guarantee: "200000.00",
+			Note: "分送集报：奶粉分批出区配送至区外经销商，次月前集中申报"})
+		if err != nil {
+			return fmt.Errorf("filing the 分送集报 form: %w", err)
+		}
+		r.formNo = f.GetForm().GetFormNo()
+		return nil
+	})
+}
+
+// listLines builds a list's lines, valued at price and weighed.
+func listLines(b *lcBook, qs []lcQty, price func(*lcLine) decimal.Decimal, country string) []*customsv1.ListLine {
+	var out []*customsv1.ListLine
+	for _, q := range qs {
+		l := b.line(q.Seq)
+		ln := &customsv1.ListLine{BookSeq: q.Seq, Quantity: q.Qty.String(), Total: amount(q.Qty, price(l)).StringFixed(2), Currency: "142",
+			GrossWeight: q.Qty.Mul(l.GrossPer).Round(3).String(), NetWeight: q.Qty.Mul(l.NetPer).Round(3).String()}
+		if country != "" {
+			ln.Country = country
+		} else if l.Country != "" {
+			ln.Country = l.Country
+		}
+		out = append(out, ln)
+	}
+	return out
+}
+
+func entryPrice(l *lcLine) decimal.Decimal { return l.Price }
+func salePrice(l *lcLine) decimal.Decimal  { return l.Sale }
+
+// file creates a list, declares it and, unless approve is false, has
+// customs approve it.
+func (r *lcRun) file(who string, req *customsv1.CreateListRequest, approve bool) (*customsv1.List, error) {
+	var l *customsv1.List
+	err := r.call(who, func(ctx context.Context) error {
+		resp, err := r.c.decl.CreateList(ctx, req)
+		l = resp.GetList()
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("CreateList %s: %w", req.GetInnerNo(), err)
+	}
+	if err := r.call(who, func(ctx context.Context) error {
+		resp, err := r.c.decl.DeclareList(ctx, &customsv1.DeclareListRequest{ListNo: l.GetListNo()})
+		l = resp.GetList()
+		return err
+	}); err != nil {
+		return nil, fmt.Errorf("DeclareList %s: %w", req.GetInnerNo(), err)
+	}
+	if !approve {
+		return l, nil
+	}
+	if err := r.call("customs-4601", func(ctx context.Context) error {
+		resp, err := r.c.decl.ApproveList(ctx, &customsv1.ApproveListRequest{ListNo: l.GetListNo(), Note: "审核通过"})
+		l = resp.GetList()
+		return err
+	}); err != nil {
+		return nil, fmt.Errorf("ApproveList %s: %w", l.GetListNo(), err)
+	}
+	return l, nil
+}
+
+// drive files a pass for the step's vehicle and has the gate record it at
+// the step's day; a hold is released by customs after inspection.
+func (r *lcRun) drive(s lcStep, out *LCStep, req *customsv1.CreatePassRequest, gross, net decimal.Decimal) (*customsv1.Pass, error) {
+	req.InnerNo, req.BookNo = r.next("YCHF"), r.cast.T.No
+	req.Vehicle, req.Container = s.Vehicle, s.Container
+	req.GrossWeight, req.NetWeight = gross.String(), net.String()
+	for f, v := range map[*string]decimal.Decimal{&req.VehicleWeight: s.VehicleKg, &req.FrameWeight: s.FrameKg, &req.ContainerWeight: s.ContainerTare} {
+		if v.IsPositive() {
+			*f = v.String()
+		}
+	}
+	var ps *customsv1.Pass
+	if err := r.call(r.cast.Yecheng.Principal, func(ctx context.Context) error {
+		resp, err := r.c.gate.CreatePass(ctx, req)
+		ps = resp.GetPass()
+		return err
+	}); err != nil {
+		return nil, fmt.Errorf("CreatePass %s: %w", req.GetInnerNo(), err)
+	}
+	out.Pass = ps.GetPassNo()
+	// The scale: tares plus the goods, give or take a few kg; a held
+	// vehicle carries HoldKg more than declared.
+	noise := decimal.NewFromInt(int64(s.N*7%13 - 6))
+	scale := s.VehicleKg.Add(s.FrameKg).Add(s.ContainerTare).Add(gross).Add(noise).Add(s.HoldKg)
+	at := r.date(s.Day).Add(time.Duration(8*60+s.N*37%540) * time.Minute)
+	if err := r.call("customs-4601", func(ctx context.Context) error {
+		resp, err := r.c.gate.RecordGateEvent(ctx, &customsv1.RecordGateEventRequest{PassNo: ps.GetPassNo(),
+			EventId: fmt.Sprintf("KK1-%s-%03d", at.Format("20060102"), s.N), Gate: 1, Vehicle: s.Vehicle, Container: s.Container,
+			ScaleGross: scale.String(), At: timestamppb.New(at)})
+		ps = resp.GetPass()
+		return err
+	}); err != nil {
+		return nil, fmt.Errorf("RecordGateEvent %s: %w", out.Pass, err)
+	}
+	out.GateDate = businessDate(at)
+	if s.HoldKg.IsPositive() {
+		if ps.GetStatus() != customsv1.PassStatus_PASS_STATUS_HELD || len(ps.GetHoldReasons()) == 0 {
+			return nil, fmt.Errorf("pass %s: the scale read %s kg more than declared, yet the gate answered %s", ps.GetPassNo(), s.HoldKg, ps.GetStatus())
+		}
+		out.Gate = "held " + at.Format("15:04") + " → released"
+		if err := r.call("customs-4601", func(ctx context.Context) error {
+			resp, err := r.c.gate.ReleaseHold(ctx, &customsv1.ReleaseHoldRequest{PassNo: ps.GetPassNo(),
+				Note: fmt.Sprintf("开箱查验：多出木托盘及缠绕膜约 %s 千克，货物品名、数量与申报相符，放行", s.HoldKg)})
+			ps = resp.GetPass()
+			return err
+		}); err != nil {
+			return nil, fmt.Errorf("ReleaseHold %s: %w", out.Pass, err)
+		}
+		evs := ps.GetEvents()
+		out.GateDate = businessDate(evs[len(evs)-1].GetAt().AsTime())
+		r.res.Held = ps
+	} else {
+		out.Gate = "passed " + at.Format("15:04")
+	}
+	if ps.GetStatus() != customsv1.PassStatus_PASS_STATUS_PASSED {
+		return nil, fmt.Errorf("pass %s is %s: %v", ps.GetPassNo(), ps.GetStatus(), ps.GetHoldReasons())
+	}
+	out.GateJournal = ps.GetJournalId()
+	out.Journals = append(out.Journals, ps.GetJournalId())
+	return ps, nil
+}
+
+func weights(ls ...*customsv1.List) (gross, net decimal.Decimal) {
+	for _, l := range ls {
+		g, _ := decimal.NewFromString(l.GetGrossWeight())
+		n, _ := decimal.NewFromString(l.GetNetWeight())
+		gross, net = gross.Add(g), net.Add(n)
+	}
+	return gross, net
+}
+
+// want fails unless the list is in status st.
+func wantList(l *customsv1.List, st customsv1.ListStatus) error {
+	if l.GetStatus() != st {
+		return fmt.Errorf("list %s is %s, expected %s", l.GetListNo(), l.GetStatus(), st)
+	}
+	return nil
+}
+
+func (r *lcRun) step(s lcStep) error {
+	t, yc := r.cast.T, r.cast.Yecheng.Principal
+	out := LCStep{N: s.N, Day: r.date(s.Day).Format("01-02"), Kind: lcFlowNames[s.Kind]}
+	var goods []string
+	for _, l := range s.Lists {
+		goods = append(goods, lcGoods(t, l))
+	}
+	out.Goods = strings.Join(goods, " + ")
+	addJournals := func(ls ...*customsv1.List) {
+		for _, l := range ls {
+			for _, j := range l.GetJournalIds() {
+				if !slices.Contains(out.Journals, j) {
+					out.Journals = append(out.Journals, j)
+				}
+			}
+		}
+	}
+	list := func(l *customsv1.List) {
+		out.Lists = append(out.Lists, l.GetListNo())
+	}
+	switch s.Kind {
+	case lcFirstIn, lcFirstOut, lcNonDeclIn, lcNonDeclOut:
+		io, flag, pt, price, country := "I", "1", "2", entryPrice, ""
+		if s.Kind == lcFirstOut || s.Kind == lcNonDeclOut {
+			io, country = "E", s.Country
+		}
+		if s.Kind == lcNonDeclIn || s.Kind == lcNonDeclOut {
+			flag, pt = "2", "4"
+		}
+		req := &customsv1.CreateListRequest{InnerNo: r.next("YCQD"), BookNo: t.No, Io: io, TradeMode: "5034", DeclareFlag: flag,
+			Country: country, Lines: listLines(t, s.Lists[0], price, country)}
+		if flag == "1" {
+			req.DeclarationKind = "2"
+		}
+		l, err := r.file(yc, req, true)
+		if err != nil {
+			return err
+		}
+		list(l)
+		gross, net := weights(l)
+		if _, err := r.drive(s, &out, &customsv1.CreatePassRequest{PassType: pt, BindType: "2", Io: io, RelatedType: "1", RelatedNos: []string{l.GetListNo()}}, gross, net); err != nil {
+			return err
+		}
+		if err := r.refresh(yc, &l); err != nil {
+			return err
+		}
+		if err := wantList(l, customsv1.ListStatus_LIST_STATUS_CLEARED); err != nil {
+			return err
+		}
+		addJournals(l)
+
+	case lcSwitchToBonded, lcSwitchToNonbond:
+		io := "I"
+		if s.Kind == lcSwitchToNonbond {
+			io = "E"
+		}
+		l, err := r.file(yc, &customsv1.CreateListRequest{InnerNo: r.next("YCQD"), BookNo: t.No, ListType: "Z", Io: io, TradeMode: "5034",
+			DeclarationKind: "2", Lines: listLines(t, s.Lists[0], salePrice, "")}, true)
+		if err != nil {
+			return err
+		}
+		list(l)
+		if s.Clear {
+			declNo := fmt.Sprintf("%s%d%s%09d", customsOffice, r.year, map[string]string{"I": "1", "E": "0"}[io], 700000+s.N)
+			if err := r.call(yc, func(ctx context.Context) error {
+				resp, err := r.c.decl.ClearList(ctx, &customsv1.ClearListRequest{ListNo: l.GetListNo(), DeclarationNo: declNo})
+				l = resp.GetList()
+				return err
+			}); err != nil {
+				return fmt.Errorf("ClearList %s: %w", l.GetListNo(), err)
+			}
+			if err := wantList(l, customsv1.ListStatus_LIST_STATUS_CLEARED); err != nil {
+				return err
+			}
+			out.Gate = "ClearList, 报关单 " + declNo
+		} else {
+			out.Gate = "报关单 not yet released"
+		}
+		addJournals(l)
+
+	case lcTransfer:
+		h := r.cast.H
+		seller, err := r.file(yc, &customsv1.CreateListRequest{InnerNo: r.next("YCQD"), BookNo: t.No, ListType: "6", Io: "E", TradeMode: "5034",
+			RelatedBookNo: h.No, Lines: listLines(t, s.Lists[0], func(*lcLine) decimal.Decimal { return h.line(s.Into[0].Seq).Price }, "")}, false)
+		if err != nil {
+			return err
+		}
+		buyer, err := r.file(r.cast.Nandu.Principal, &customsv1.CreateListRequest{InnerNo: r.next("NDQD"), BookNo: h.No, ListType: "6", Io: "I", TradeMode: "5015",
+			RelatedListNo: seller.GetListNo(), Lines: listLines(h, s.Into, entryPrice, "")}, false)
+		if err != nil {
+			return err
+		}
+		for _, l := range []**customsv1.List{&seller, &buyer} {
+			if err := r.call("customs-4601", func(ctx context.Context) error {
+				resp, err := r.c.decl.ApproveList(ctx, &customsv1.ApproveListRequest{ListNo: (*l).GetListNo(), Note: "区内流转，审核通过"})
+				*l = resp.GetList()
+				return err
+			}); err != nil {
+				return fmt.Errorf("ApproveList %s: %w", (*l).GetListNo(), err)
+			}
+		}
+		if err := r.refresh(yc, &seller); err != nil {
+			return err
+		}
+		for _, l := range []*customsv1.List{seller, buyer} {
+			if err := wantList(l, customsv1.ListStatus_LIST_STATUS_CLEARED); err != nil {
+				return err
+			}
+		}
+		sj, bj := seller.GetJournalIds(), buyer.GetJournalIds()
+		if len(sj) == 0 || len(bj) == 0 || sj[len(sj)-1] != bj[len(bj)-1] {
+			return fmt.Errorf("transfer lists %s and %s were booked by journals %v and %v, expected one journal", seller.GetListNo(), buyer.GetListNo(), sj, bj)
+		}
+		list(seller)
+		list(buyer)
+		out.Gate = "both approved → cleared"
+		out.Goods += fmt.Sprintf(" → %s line %d", h.No, s.Into[0].Seq)
+		r.res.Transfers = append(r.res.Transfers, LCTransfer{SellerList: seller.GetListNo(), BuyerList: buyer.GetListNo(), Journal: sj[len(sj)-1], Goods: out.Goods})
+		addJournals(seller, buyer)
+
+	case lcTrip:
+		var sl *customsv1.Slip
+		req := &customsv1.CreateSlipRequest{InnerNo: r.next("YCCK"), BookNo: t.No, ApplyNo: r.formNo, Io: "E"}
+		gross, net := decimal.Zero, decimal.Zero
+		for _, q := range s.Lists[0] {
+			l := t.line(q.Seq)
+			g, n := q.Qty.Mul(l.GrossPer).Round(3), q.Qty.Mul(l.NetPer).Round(3)
+			gross, net = gross.Add(g), net.Add(n)
+			req.Lines = append(req.Lines, &customsv1.SlipLine{BookSeq: q.Seq, Quantity: q.Qty.String(), Value: amount(q.Qty, l.Sale).StringFixed(2),
+				GrossWeight: g.String(), NetWeight: n.String()})
+		}
+		if err := r.call(yc, func(ctx context.Context) error {
+			resp, err := r.c.decl.CreateSlip(ctx, req)
+			sl = resp.GetSlip()
+			return err
+		}); err != nil {
+			return fmt.Errorf("CreateSlip %s: %w", req.GetInnerNo(), err)
+		}
+		out.Lists = append(out.Lists, sl.GetSlipNo())
+		if _, err := r.drive(s, &out, &customsv1.CreatePassRequest{PassType: "3", Io: "E", RelatedType: "2", RelatedNos: []string{sl.GetSlipNo()}}, gross, net); err != nil {
+			return err
+		}
+		r.trips[s.Trip], r.tripGoods[s.Trip] = sl.GetSlipNo(), s.Lists[0]
+
+	case lcCollective:
+		var slips []string
+		for _, n := range s.Trips {
+			slips = append(slips, r.trips[n])
+		}
+		m := &lcModel{cast: r.cast, trips: map[int][]lcQty{}}
+		for _, n := range s.Trips {
+			m.trips[n] = r.tripGoods[n]
+		}
+		var lines []*customsv1.ListLine
+		var qs []lcQty
+		for _, g := range m.collectiveLines(s.Trips) {
+			lines = append(lines, &customsv1.ListLine{BookSeq: g.Seq, Quantity: g.Qty.String(), Total: g.Value.StringFixed(2), Currency: "142"})
+			qs = append(qs, lcQty{Seq: g.Seq, Qty: g.Qty})
+		}
+		out.Goods = lcGoods(t, qs) + fmt.Sprintf(" (trips %v)", s.Trips)
+		l, err := r.file(yc, &customsv1.CreateListRequest{InnerNo: r.next("YCQD"), BookNo: t.No, ListType: "1", Io: "E", TradeMode: "0110",
+			DeclarationKind: "2", ApplyNo: r.formNo, SlipNos: slips, Lines: lines}, true)
+		if err != nil {
+			return err
+		}
+		if err := wantList(l, customsv1.ListStatus_LIST_STATUS_CLEARED); err != nil {
+			return err
+		}
+		list(l)
+		out.Gate = fmt.Sprintf("%d slips declared", len(slips))
+		r.listNos[[2]int{s.N, 0}] = l.GetListNo()
+
+	case lcSale:
+		var ls []*customsv1.List
+		for i, qs := range s.Lists {
+			l, err := r.file(yc, &customsv1.CreateListRequest{InnerNo: r.next("YCQD"), BookNo: t.No, Io: "E", TradeMode: "0110", DeclarationKind: "2",
+				Lines: listLines(t, qs, salePrice, "")}, true)
+			if err != nil {
+				return err
+			}
+			r.listNos[[2]int{s.N, i}] = l.GetListNo()
+			list(l)
+			ls = append(ls, l)
+		}
+		if s.Gate {
+			bind := "2"
+			if len(ls) > 1 {
+				bind = "1" // 一车多票
+			}
+			var nos []string
+			for _, l := range ls {
+				nos = append(nos, l.GetListNo())
+			}
+			gross, net := weights(ls...)
+			if _, err := r.drive(s, &out, &customsv1.CreatePassRequest{PassType: "3", BindType: bind, Io: "E", RelatedType: "1", RelatedNos: nos}, gross, net); err != nil {
+				return err
+			}
+			for i := range ls {
+				if err := r.refresh(yc, &ls[i]); err != nil {
+					return err
+				}
+				if err := wantList(ls[i], customsv1.ListStatus_LIST_STATUS_CLEARED); err != nil {
+					return err
+				}
+			}
+		} else {
+			out.Gate = "approved, vehicle next month"
+		}
+		addJournals(ls...)
+
+	case lcSaleRefused:
+		var l *customsv1.List
+		if err := r.call(yc, func(ctx context.Context) error {
+			resp, err := r.c.decl.CreateList(ctx, &customsv1.CreateListRequest{InnerNo: r.next("YCQD"), BookNo: t.No, Io: "E", TradeMode: "0110",
+				DeclarationKind: "2", Lines: listLines(t, s.Lists[0], salePrice, "")})
+			l = resp.GetList()
+			return err
+		}); err != nil {
+			return fmt.Errorf("CreateList: %w", err)
+		}
+		list(l)
+		err := r.call(yc, func(ctx context.Context) error {
+			_, err := r.c.decl.DeclareList(ctx, &customsv1.DeclareListRequest{ListNo: l.GetListNo()})
+			return err
+		})
+		if err == nil {
+			return fmt.Errorf("declaring list %s (%s) was accepted; the demo expected %s", l.GetListNo(), out.Goods, reasonInsufficientBonded)
+		}
+		r.res.Refusal, r.res.RefusalMessage = reasonOf(err)
+		if r.res.Refusal != reasonInsufficientBonded {
+			return fmt.Errorf("declaring list %s: %w (expected %s)", l.GetListNo(), err, reasonInsufficientBonded)
+		}
+		if err := r.call(yc, func(ctx context.Context) error {
+			resp, err := r.c.decl.DeleteList(ctx, &customsv1.DeleteListRequest{ListNo: l.GetListNo()})
+			l = resp.GetList()
+			return err
+		}); err != nil {
+			return fmt.Errorf("DeleteList %s: %w", l.GetListNo(), err)
+		}
+		if err := wantList(l, customsv1.ListStatus_LIST_STATUS_DELETED); err != nil {
+			return err
+		}
+		out.Gate = r.res.Refusal + ", deleted"
+	}
+	slices.Sort(out.Journals)
+	r.res.Steps = append(r.res.Steps, out)
+	return nil
+}
+
+// reasonInsufficientBonded is what declaring more than the available
+// bonded stock answers.
+const reasonInsufficientBonded = "INSUFFICIENT_BONDED_STOCK"
+
+// refresh reads a list again.
+func (r *lcRun) refresh(who string, l **customsv1.List) error {
+	return r.call(who, func(ctx context.Context) error {
+		resp, err := r.c.decl.GetList(ctx, &customsv1.GetListRequest{ListNo: (*l).GetListNo()})
+		if err == nil {
+			*l = resp.GetList()
+		}
+		return err
+	})
+}
+
+// check reads the end state as customs and compares it with the model.
+func (r *lcRun) check(m *lcModel, lastDay string) error {
+	res := r.res
+	miss := func(format string, args ...any) {
+		res.Mismatches = append(res.Mismatches, fmt.Sprintf(format, args...))
+	}
+
+	// The stock report of both books, now.
+	for _, b := range r.cast.Books {
+		var lines []*customsv1.StockLine
+		if err := r.call("customs-4601", func(ctx context.Context) error {
+			resp, err := r.c.books.GetStockReport(ctx, &customsv1.GetStockReportRequest{BookNo: b.No})
+			lines = resp.GetLines()
+			return err
+		}); err != nil {
+			return fmt.Errorf("GetStockReport %s: %w", b.No, err)
+		}
+		res.Stock[b.No] = lines
+		res.Expected[b.No] = map[int32]lcStock{}
+		seen := map[int32]bool{}
+		for seq, st := range m.stock[b.No] {
+			res.Expected[b.No][seq] = *st
+		}
+		for _, sl := range lines {
+			want, ok := m.stock[b.No][sl.GetBookSeq()]
+			if !ok {
+				miss("%s line %d: in the stock report, not on the demo's book", b.No, sl.GetBookSeq())
+				continue
+			}
+			seen[sl.GetBookSeq()] = true
+			for _, f := range []struct {
+				name string
+				got  string
+				want decimal.Decimal
+			}{
+				{"bonded", sl.GetBonded(), want.Bonded()}, {"available", sl.GetAvailable(), want.Available}, {"reserved", sl.GetReserved(), want.Reserved},
+				{"non-bonded", sl.GetNonBonded(), want.NonBonded()}, {"non-bonded reserved", sl.GetNonBondedReserved(), want.NBReserved},
+				{"inspection", sl.GetInspection(), want.Inspection}, {"undeclared", sl.GetUndeclared(), decimal.Zero},
+			} {
+				if g, err := decimal.NewFromString(f.got); err != nil || !g.Equal(f.want) {
+					miss("%s line %d %s: server %q, demo expects %s", b.No, sl.GetBookSeq(), f.name, f.got, f.want)
+				}
+			}
+		}
+		for seq := range m.stock[b.No] {
+			if !seen[seq] {
+				miss("%s line %d: missing from the stock report", b.No, seq)
+			}
+		}
+	}
+
+	// Taxable events: exactly the expected ones, each assessed as the tax
+	// service quotes the same goods.
+	tok := ""
+	for {
+		var resp *customsv1.ListTaxableEventsResponse
+		if err := r.call("customs-4601", func(ctx context.Context) error {
+			var err error
+			resp, err = r.c.decl.ListTaxableEvents(ctx, &customsv1.ListTaxableEventsRequest{BookNo: r.cast.T.No, PageSize: 1000, PageToken: tok})
+			return err
+		}); err != nil {
+			return fmt.Errorf("ListTaxableEvents: %w", err)
+		}
+		res.Taxable = append(res.Taxable, resp.GetEvents()...)
+		if tok = resp.GetNextPageToken(); tok == "" {
+			break
+		}
+	}
+	got := map[string]*customsv1.TaxableEvent{}
+	for _, ev := range res.Taxable {
+		got[fmt.Sprintf("%s/%d", ev.GetListNo(), ev.GetListSeq())] = ev
+	}
+	for _, want := range m.taxes {
+		no := r.listNos[[2]int{want.Step, want.List}]
+		if no == "" { // a 区内直转 list: find it in the step log
+			for _, s := range res.Steps {
+				if s.N == want.Step {
+					no = s.Lists[want.List]
+				}
+			}
+		}
+		k := fmt.Sprintf("%s/%d", no, want.ListSeq)
+		ev, ok := got[k]
+		delete(got, k)
+		if !ok {
+			miss("taxable event of list %s line %d (step %d): missing", no, want.ListSeq, want.Step)
+			continue
+		}
+		date := r.date(want.GateDay).Format("2006-01-02")
+		if want.OnServer {
+			date = "" // the server's today, checked below
+		}
+		qty, _ := decimal.NewFromString(ev.GetQuantity())
+		val, _ := decimal.NewFromString(ev.GetDutiableValue())
+		if !qty.Equal(want.Qty) || !val.Equal(want.Value) || ev.GetBookSeq() != want.Seq || ev.GetTradeMode() != want.Mode || date != "" && ev.GetDate() != date {
+			miss("taxable event %d (list %s line %d): %s of line %d worth %s, %s, on %s; demo expects %s of line %d worth %s, %s, on %s",
+				ev.GetId(), no, want.ListSeq, ev.GetQuantity(), ev.GetBookSeq(), ev.GetDutiableValue(), ev.GetTradeMode(), ev.GetDate(),
+				want.Qty, want.Seq, want.Value.StringFixed(2), want.Mode, cmpOr(date, "the server's today"))
+		}
+		if want.OnServer && ev.GetDate() != r.todayStart && ev.GetDate() != businessDate(time.Now()) {
+			miss("taxable event %d (list %s line %d) is dated %s; the server's today is %s", ev.GetId(), no, want.ListSeq, ev.GetDate(), r.todayStart)
+		}
+		if err := r.checkAssessment(ev); err != nil {
+			miss("taxable event %d (list %s line %d): %v", ev.GetId(), no, want.ListSeq, err)
+		}
+	}
+	for k, ev := range got {
+		miss("taxable event %d (%s): not expected by the demo", ev.GetId(), k)
+	}
+
+	// Pending trips, as of the month's last day and as of today.
+	for _, asOf := range []string{lastDay, ""} {
+		var trips []*customsv1.PendingTrip
+		if err := r.call("customs-4601", func(ctx context.Context) error {
+			resp, err := r.c.decl.ListPendingTrips(ctx, &customsv1.ListPendingTripsRequest{BookNo: r.cast.T.No, AsOf: asOf})
+			trips = resp.GetTrips()
+			return err
+		}); err != nil {
+			return fmt.Errorf("ListPendingTrips: %w", err)
+		}
+		if asOf == "" {
+			res.PendingToday = trips
+			continue
+		}
+		res.Pending = trips
+		var want, have []string
+		last, _ := time.ParseInLocation("2006-01-02", lastDay, zoneLocation)
+		for _, n := range m.pendingTrips() {
+			want = append(want, r.trips[n])
+			deadline := time.Date(r.year, r.month+1, 0, 0, 0, 0, 0, zoneLocation) // the end of the trip's month (the server's default)
+			for _, tr := range trips {
+				if tr.GetSlip().GetSlipNo() != r.trips[n] {
+					continue
+				}
+				left := int(deadline.Sub(last).Hours() / 24)
+				if tr.GetSlip().GetDeadline() != deadline.Format("2006-01-02") || tr.GetDaysLeft() != int32(left) ||
+					tr.GetSlip().GetPassedOn() != r.date(m.tday[n]).Format("2006-01-02") {
+					miss("pending trip %s: passed %s, deadline %s, %d days left as of %s; demo expects %s, %s, %d",
+						tr.GetSlip().GetSlipNo(), tr.GetSlip().GetPassedOn(), tr.GetSlip().GetDeadline(), tr.GetDaysLeft(), lastDay,
+						r.date(m.tday[n]).Format("2006-01-02"), deadline.Format("2006-01-02"), left)
+				}
+			}
+		}
+		for _, tr := range trips {
+			have = append(have, tr.GetSlip().GetSlipNo())
+		}
+		sort.Strings(want)
+		if !slices.Equal(want, have) {
+			miss("pending trips %v, demo expects %v", have, want)
+		}
+	}
+
+	// Journal dates: what passed the gate is booked on the gate event's
+	// date; everything else on the server's today.
+	for _, b := range r.cast.Books {
+		tok := ""
+		for {
+			var resp *ledgerv1.ListJournalsResponse
+			if err := r.call("customs-4601", func(ctx context.Context) error {
+				var err error
+				resp, err = r.c.ledger.ListJournals(ctx, &ledgerv1.ListJournalsRequest{BookId: b.No, PageSize: 1000, PageToken: tok})
+				return err
+			}); err != nil {
+				return fmt.Errorf("ListJournals %s: %w", b.No, err)
+			}
+			for _, j := range resp.GetJournals() {
+				res.Journals[j.GetJournalId()] = j
+			}
+			if tok = resp.GetNextPageToken(); tok == "" {
+				break
+			}
+		}
+	}
+	today := map[string]bool{r.todayStart: true, businessDate(time.Now()): true}
+	for _, s := range res.Steps {
+		for _, id := range s.Journals {
+			j, ok := res.Journals[id]
+			switch {
+			case !ok:
+				miss("step %d: journal %d is not on the books", s.N, id)
+			case id == s.GateJournal && j.GetEffectiveDate() != s.GateDate:
+				miss("step %d: gate journal %d is dated %s, the gate event %s", s.N, id, j.GetEffectiveDate(), s.GateDate)
+			case id != s.GateJournal && !today[j.GetEffectiveDate()]:
+				miss("step %d: journal %d (%s) is dated %s, not the server's today %s", s.N, id, j.GetIdempotencyKey(), j.GetEffectiveDate(), r.todayStart)
+			}
+		}
+	}
+	// The transfer journals take the goods off one book and put them on the other.
+	for _, tr := range res.Transfers {
+		j := res.Journals[tr.Journal]
+		books := map[string]bool{}
+		for _, p := range j.GetPostings() {
+			books[p.GetFrom().GetBookId()+">"+p.GetTo().GetBookId()] = true
+		}
+		if j == nil || !books[r.cast.T.No+">"] || !books[">"+r.cast.H.No] {
+			miss("transfer journal %d does not move goods from %s to %s", tr.Journal, r.cast.T.No, r.cast.H.No)
+		}
+	}
+	slices.Sort(res.Mismatches)
+	return nil
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// checkAssessment compares an event's assessment with TaxService/Quote of
+// the same goods on the same date.
+func (r *lcRun) checkAssessment(ev *customsv1.TaxableEvent) error {
+	if ev.GetAssessError() != "" || ev.GetRule() != "DOMESTIC_SALE" {
+		return fmt.Errorf("not assessed: rule %q, %s", ev.GetRule(), ev.GetAssessError())
+	}
+	sum := decimal.Zero
+	for _, s := range []string{ev.GetDuty(), ev.GetConsumptionTax(), ev.GetVat()} {
+		x, err := decimal.NewFromString(s)
+		if err != nil {
+			return err
+		}
+		sum = sum.Add(x)
+	}
+	if total, _ := decimal.NewFromString(ev.GetTotal()); !total.Equal(sum) {
+		return fmt.Errorf("total %s is not duty + consumption tax + VAT = %s", ev.GetTotal(), sum)
+	}
+	var q *customsv1.QuoteResponse
+	if err := r.call("customs-4601", func(ctx context.Context) error {
+		var err error
+		q, err = r.c.tax.Quote(ctx, &customsv1.QuoteRequest{Regime: customsv1.Regime_REGIME_DOMESTIC_SALE, Date: ev.GetDate(),
+			Lines: []*customsv1.QuoteLine{{HsCode: ev.GetHsCode(), DutiableValue: ev.GetDutiableValue(), Quantity: ev.GetLegalQuantity(), Unit: ev.GetLegalUnit()}}})
+		return err
+	}); err != nil {
+		return fmt.Errorf("TaxService/Quote: %w", err)
+	}
+	for _, p := range [][2]string{{ev.GetDuty(), q.GetDuty()}, {ev.GetConsumptionTax(), q.GetConsumptionTax()}, {ev.GetVat(), q.GetVat()}, {ev.GetTotal(), q.GetTotal()}} {
+		a, _ := decimal.NewFromString(p[0])
+		b, _ := decimal.NewFromString(p[1])
+		if !a.Equal(b) {
+			return fmt.Errorf("assessed duty/CT/VAT/total %s/%s/%s/%s, TaxService/Quote says %s/%s/%s/%s",
+				ev.GetDuty(), ev.GetConsumptionTax(), ev.GetVat(), ev.GetTotal(), q.GetDuty(), q.GetConsumptionTax(), q.GetVat(), q.GetTotal())
+		}
+	}
+	return nil
+}
+
+// printLogistics writes sections 7 to 10.
+func printLogistics(w io.Writer, cast *lcCast, lr *LogisticsResult, monthName, lastDay string) {
+	fmt.Fprintf(w, "7. Logistics centre through the customs services (BookService, DeclarationService, GateService), %s\n\n", monthName)
+	fmt.Fprintf(w, "  Registered by customs-4601 (RegisterEnterprise); each enterprise registers its own book and lines (CreateBook, AddBookLines):\n\n")
+	et := newTable("ENTERPRISE (USCC)", "CUSTOMS NO", "NAME", "PRINCIPAL", "BOOK", "KIND", "CENTRE")
+	for _, b := range cast.Books {
+		e := b.Owner
+		et.add(e.USCC, e.CustomsNo, e.Name, e.Principal, b.No, strings.TrimPrefix(b.Kind.String(), "BOOK_KIND_"), e.Centre)
+	}
+	et.render(w, "  ")
+	fmt.Fprintln(w)
+	lt := newTable("BOOK", "SEQ", "HS CODE", "NAME", "DECLARED UNIT", "LEGAL UNIT", "SCALE").alignRight(1, 6)
+	for _, b := range cast.Books {
+		for _, l := range b.Lines {
+			legal := l.Legal + " " + l.LegalName
+			if !l.Factor.Equal(decimal.NewFromInt(1)) {
+				legal += " (× " + l.Factor.String() + ")"
+			}
+			lt.add(b.No, fmt.Sprint(l.Seq), l.HS, l.Name, l.Unit+" "+l.UnitName, legal, fmt.Sprint(l.Scale))
+		}
+	}
+	lt.render(w, "  ")
+
+	fmt.Fprintf(w, "\n  Dates: a gate event carries the gate's own clock (RecordGateEvent.at), so goods that pass the gate are booked on\n")
+	fmt.Fprintf(w, "  that day of the month. Every other step uses the server's clock: declaring (预核扣), approving, ClearList, a transfer's\n")
+	fmt.Fprintf(w, "  approval, a collective list, and customs releasing a held vehicle are booked on the server's today, %s; list,\n", lr.Today)
+	fmt.Fprintf(w, "  pass and slip numbers take today's year. BOOKED shows each journal's kind and date (MM-DD).\n\n")
+	st := newTable("DAY", "FLOW", "GOODS", "LISTS / SLIPS", "PASS", "OUTCOME", "BOOKED")
+	for _, s := range lr.Steps {
+		var booked []string
+		for _, id := range s.Journals {
+			j := lr.Journals[id]
+			if j == nil {
+				continue
+			}
+			kind := j.GetIdempotencyKey()
+			if i := strings.LastIndexByte(kind, ':'); i >= 0 {
+				kind = kind[i+1:]
+			}
+			date := j.GetEffectiveDate()
+			if len(date) == 10 {
+				date = date[5:]
+			}
+			booked = append(booked, kind+" "+date)
+		}
+		st.add(s.Day, s.Kind, s.Goods, strings.Join(s.Lists, " "), cmpOr(s.Pass, "-"), cmpOr(s.Gate, "-"), cmpOr(strings.Join(booked, ", "), "-"))
+	}
+	st.render(w, "  ")
+	fmt.Fprintln(w)
+	if h := lr.Held; h != nil {
+		fmt.Fprintf(w, "  Held at the gate: pass %s (%s, container %s):\n", h.GetPassNo(), h.GetVehicle(), h.GetContainer())
+		for _, ev := range h.GetEvents() {
+			fmt.Fprintf(w, "    %s  %-6s %s\n", ev.GetAt().AsTime().In(zoneLocation).Format("2006-01-02 15:04"), ev.GetOutcome(), strings.Join(ev.GetReasons(), "; "))
+		}
+		fmt.Fprintf(w, "    booked by journal %d on %s\n\n", h.GetJournalId(), lr.Journals[h.GetJournalId()].GetEffectiveDate())
+	}
+	if lr.Refusal != "" {
+		fmt.Fprintf(w, "  Refused declaration (reservations go through the ledger): %s: %s\n\n", lr.Refusal, lr.RefusalMessage)
+	}
+	for _, tr := range lr.Transfers {
+		fmt.Fprintf(w, "  Transfer %s ⇄ %s: one journal %d takes the goods off %s (reserved → zone-transfer) and puts them on %s (→ bonded)\n",
+			tr.SellerList, tr.BuyerList, tr.Journal, cast.T.No, cast.H.No)
+	}
+	fmt.Fprintln(w)
+
+	fmt.Fprintf(w, "8. Stock report (GetStockReport, as of now, read as customs-4601)\n\n")
+	fmt.Fprintf(w, "  (As of now, not as of %s: the reservations are dated %s and the gate releases in the month, so a report as of a\n", lastDay, lr.Today)
+	fmt.Fprintf(w, "  date in the month would count goods leaving reserved before they were reserved.)\n\n")
+	for _, b := range cast.Books {
+		fmt.Fprintf(w, "  %s  %s\n\n", b.No, b.Owner.Name)
+		t := newTable("SEQ", "NAME", "UNIT", "BONDED", "AVAILABLE", "RESERVED", "NON-BONDED", "NB-RESERVED", "INSPECTION").alignRight(0, 3, 4, 5, 6, 7, 8)
+		for _, sl := range lr.Stock[b.No] {
+			l := b.line(sl.GetBookSeq())
+			f := func(s string) string {
+				x, err := decimal.NewFromString(s)
+				if err != nil {
+					return s
+				}
+				if x.IsZero() {
+					return "·"
+				}
+				return x.StringFixed(l.Scale)
+			}
+			t.add(fmt.Sprint(sl.GetBookSeq()), l.Name, l.Unit+" "+l.UnitName, f(sl.GetBonded()), f(sl.GetAvailable()), f(sl.GetReserved()),
+				f(sl.GetNonBonded()), f(sl.GetNonBondedReserved()), f(sl.GetInspection()))
+		}
+		t.render(w, "  ")
+		fmt.Fprintln(w)
+	}
+	n := 0
+	for _, ls := range lr.Stock {
+		n += len(ls)
+	}
+	if len(lr.Mismatches) == 0 {
+		fmt.Fprintf(w, "  Check: all %d lines × 7 quantities equal the demo's own model of the script (bonded = available + reserved).\n\n", n)
+	} else {
+		fmt.Fprintf(w, "  Check: %d differences from the demo's own model:\n", len(lr.Mismatches))
+		for _, mm := range lr.Mismatches {
+			fmt.Fprintf(w, "    %s\n", mm)
+		}
+		fmt.Fprintln(w)
+	}
+
+	fmt.Fprintf(w, "9. Taxable events of %s (ListTaxableEvents), assessed by the tax engine as DOMESTIC_SALE\n\n", cast.T.No)
+	tt := newTable("ID", "DATE", "LIST", "SEQ", "LINE", "HS CODE", "QUANTITY", "LEGAL QTY", "MODE", "DUTIABLE", "DUTY", "CONS. TAX", "VAT", "TOTAL").alignRight(0, 3, 6, 7, 9, 10, 11, 12, 13)
+	sums := make([]decimal.Decimal, 5)
+	for _, ev := range lr.Taxable {
+		l := cast.T.line(ev.GetBookSeq())
+		qty, _ := decimal.NewFromString(ev.GetQuantity())
+		lq, _ := decimal.NewFromString(ev.GetLegalQuantity())
+		for i, s := range []string{ev.GetDutiableValue(), ev.GetDuty(), ev.GetConsumptionTax(), ev.GetVat(), ev.GetTotal()} {
+			x, _ := decimal.NewFromString(s)
+			sums[i] = sums[i].Add(x)
+		}
+		tt.add(fmt.Sprint(ev.GetId()), ev.GetDate(), ev.GetListNo(), fmt.Sprint(ev.GetListSeq()), l.Short, ev.GetHsCode(), fmtLCQty(l, qty),
+			lq.String()+" "+l.LegalName, ev.GetTradeMode(), ev.GetDutiableValue(), ev.GetDuty(), ev.GetConsumptionTax(), ev.GetVat(), ev.GetTotal())
+	}
+	tt.add("", "", "total", "", "", "", "", "", "", sums[0].StringFixed(2), sums[1].StringFixed(2), sums[2].StringFixed(2), sums[3].StringFixed(2), sums[4].StringFixed(2))
+	tt.render(w, "  ")
+	fmt.Fprintf(w, "\n  (domestic sales are dated at the gate; the 区内直转 to non-bonded and the collective list on the server's today.\n")
+	fmt.Fprintf(w, "  Each event is as the demo predicts and equals TaxService/Quote of the same goods; rates are the sample tariff's.)\n\n")
+
+	fmt.Fprintf(w, "10. Pending 分送集报 trips (ListPendingTrips): passed the gate, not yet on a collective list\n\n")
+	today := map[string]*customsv1.PendingTrip{}
+	for _, tr := range lr.PendingToday {
+		today[tr.GetSlip().GetSlipNo()] = tr
+	}
+	pt := newTable("SLIP", "PASS", "PASSED ON", "GOODS", "DEADLINE", "DAYS LEFT ("+lastDay+")", "AS OF TODAY ("+lr.Today+")").alignRight(5)
+	for _, tr := range lr.Pending {
+		sl := tr.GetSlip()
+		var qs []lcQty
+		for _, ln := range sl.GetLines() {
+			q, _ := decimal.NewFromString(ln.GetQuantity())
+			qs = append(qs, lcQty{Seq: ln.GetBookSeq(), Qty: q})
+		}
+		state := func(p *customsv1.PendingTrip) string {
+			switch {
+			case p == nil:
+				return "-"
+			case p.GetOverdue():
+				return fmt.Sprintf("overdue by %d days", -p.GetDaysLeft())
+			case p.GetNearing():
+				return fmt.Sprintf("%d days left, nearing", p.GetDaysLeft())
+			}
+			return fmt.Sprintf("%d days left", p.GetDaysLeft())
+		}
+		left := fmt.Sprint(tr.GetDaysLeft())
+		if tr.GetNearing() {
+			left += " (nearing)"
+		}
+		pt.add(sl.GetSlipNo(), sl.GetPassNo(), sl.GetPassedOn(), lcGoods(cast.T, qs), sl.GetDeadline(), left, state(today[sl.GetSlipNo()]))
+	}
+	pt.render(w, "  ")
+	fmt.Fprintln(w)
+}
