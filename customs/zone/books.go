@@ -617,3 +617,23 @@ func (l BookLine) toDeclared(q decimal.Decimal, unit, f string) (decimal.Decimal
 	}
 	return d, nil
 }
+
+// BookByNo returns a book without an access check, for other customs
+// services that have checked access their own way.
+func (s *Service) BookByNo(ctx context.Context, no string) (Book, error) {
+	b, err := loadBook(ctx, s.pool, no)
+	return b, dbError(err)
+}
+
+// LineByPart returns the line of a book a part number (料号) maps to,
+// without an access check, for other customs services.
+func (s *Service) LineByPart(ctx context.Context, book, part, field string) (BookLine, error) {
+	l, err := s.bookLine(ctx, s.pool, book, 0, part, field)
+	return l, dbError(err)
+}
+
+// CheckOpen refuses a book that is not executing or whose enterprise is
+// suspended.
+func (s *Service) CheckOpen(ctx context.Context, b Book, field string) error {
+	return dbError(checkOpen(ctx, s.pool, b, field))
+}
