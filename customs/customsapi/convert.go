@@ -266,7 +266,7 @@ func listIn(r *customsv1.CreateListRequest) (zone.List, error) {
 		TradeMode: r.GetTradeMode(), DeclareFlag: codes.DeclareFlag(r.GetDeclareFlag()), DeclarationKind: codes.DeclarationKind(r.GetDeclarationKind()),
 		DeclarationNo: r.GetDeclarationNo(), TransferType: codes.TransferType(r.GetTransferType()), RelatedListNo: r.GetRelatedListNo(),
 		RelatedBookNo: r.GetRelatedBookNo(), ApplyNo: r.GetApplyNo(), EntryPassNos: r.GetEntryPassNos(), SlipNos: r.GetSlipNos(),
-		Country: r.GetCountry(), ExchangeRate: ps.optDec(r.GetExchangeRate(), "exchange_rate")}
+		Country: r.GetCountry(), ExchangeRate: ps.optDec(r.GetExchangeRate(), "exchange_rate"), Date: ps.optDate(r.GetDate(), "date")}
 	for i, ln := range r.GetLines() {
 		f := fmt.Sprintf("lines[%d]", i)
 		l.Lines = append(l.Lines, zone.ListLine{BookSeq: int(ln.GetBookSeq()), PartNumber: ln.GetPartNumber(),
@@ -287,7 +287,7 @@ func listOut(l zone.List) *customsv1.List {
 		Flow: string(l.Flow), Status: customsv1.ListStatus(enumOut(customsv1.ListStatus_value, "LIST_STATUS_", string(l.Status))),
 		GrossWeight: qty(l.GrossWeight), NetWeight: qty(l.NetWeight), Note: l.Note, FiledBy: l.FiledBy, CreatedAt: ts(l.CreatedAt),
 		DeclaredAt: ts(l.DeclaredAt), ApprovedAt: ts(l.ApprovedAt), ApprovedBy: l.ApprovedBy, ClearedAt: ts(l.ClearedAt),
-		JournalIds: l.JournalIDs, InputHash: l.InputHash}
+		JournalIds: l.JournalIDs, InputHash: l.InputHash, Date: dateOut(l.Date)}
 	for _, ln := range l.Lines {
 		out.Lines = append(out.Lines, &customsv1.ListLine{Seq: int32(ln.Seq), BookSeq: int32(ln.BookSeq), PartNumber: ln.PartNumber,
 			Quantity: qty(ln.Quantity), Unit: ln.Unit, DeclaredQuantity: qty(ln.DeclaredQuantity), DeclaredUnit: ln.DeclaredUnit,

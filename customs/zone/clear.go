@@ -86,6 +86,9 @@ func (s *Service) transferIfPaired(ctx context.Context, tx pgx.Tx, p access.Prin
 		return nil, err
 	}
 	req := s.journal(seller, "transfer", p.ID)
+	if d := buyer.businessDate(s.today()); d.After(req.EffectiveDate) {
+		req.EffectiveDate = d
+	}
 	req.Metadata["receiving_list"] = buyer.No
 	in := &intent{ID: req.IdempotencyKey, Kind: intentClear, Docs: []string{kindList + ":" + seller.No, kindList + ":" + buyer.No}, Actor: p.ID, Date: req.EffectiveDate}
 	for i, ln := range seller.Lines {

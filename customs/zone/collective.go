@@ -200,6 +200,9 @@ func (s *Service) checkSlips(ctx context.Context, q querier, l *List) error {
 		if sl.Book != l.Book || sl.ApplyNo != l.ApplyNo || sl.IO != l.IO {
 			return invalid(ReasonSlipMismatch, f, "slip %s is not a trip %s of form %s on book %s", no, l.IO, l.ApplyNo, l.Book)
 		}
+		if !l.Date.IsZero() && sl.PassedOn.After(l.Date) {
+			return invalid(ReasonSlipMismatch, "date", "slip %s's trip passed the gate on %s, after the list's date %s", no, ledger.FormatDate(sl.PassedOn), ledger.FormatDate(l.Date))
+		}
 		if sl.Status != SlipPassed {
 			return precondition(ReasonSlipMismatch, f, "slip %s is %s; a collective list declares trips that passed the gate and were not declared", no, strings.ToLower(string(sl.Status)))
 		}
@@ -299,6 +302,9 @@ func (s *Service) checkEntryPasses(ctx context.Context, q querier, l *List) erro
 		}
 		if ps.Status != PassPassed {
 			return precondition(ReasonWrongStatus, f, "pass %s is %s; its goods have not entered", no, strings.ToLower(string(ps.Status)))
+		}
+		if n := len(ps.Events); n > 0 && !l.Date.IsZero() && s.dateOf(ps.Events[n-1].At).After(l.Date) {
+			return invalid(ReasonPassListMismatch, "date", "pass %s's goods entered on %s, after the list's date %s", no, ledger.FormatDate(s.dateOf(ps.Events[n-1].At)), ledger.FormatDate(l.Date))
 		}
 		for _, ln := range ps.Lines {
 			carried[ln.BookSeq] = carried[ln.BookSeq].Add(ln.Quantity)

@@ -519,7 +519,7 @@ func (s *Service) ReleaseHold(ctx context.Context, p access.Principal, no, note 
 				}
 			}
 		}
-		ps.Note = note
+		ps.Note, ps.HoldReasons = note, nil
 		e := GateEvent{ID: "release:" + p.ID, Gate: 1, Vehicle: ps.Vehicle, At: s.clock(), Outcome: string(PassPassed), Reasons: []string{"released by customs: " + note}}
 		if s.set.TwoGates {
 			e.Outcome = string(PassFirstGate)
@@ -527,7 +527,11 @@ func (s *Service) ReleaseHold(ctx context.Context, p access.Principal, no, note 
 			ps.Events = append(ps.Events, e)
 			return nil, updateDoc(ctx, tx, kindPass, ps.No, string(ps.Status), "", ps)
 		}
-		return s.passIntent(ctx, tx, p, ps, e)
+		in, err := s.passIntent(ctx, tx, p, ps, e)
+		if in != nil {
+			in.Note = note
+		}
+		return in, err
 	})
 	if err != nil {
 		return Pass{}, err
@@ -627,6 +631,9 @@ func (s *Service) passIntent(ctx context.Context, tx pgx.Tx, p access.Principal,
 			}
 			if err := checkPending(row); err != nil {
 				return nil, err
+			}
+			if d := l.businessDate(day); d.After(day) {
+				return nil, badArg("at", "the vehicle passes on %s, before the business date %s of list %s", ledger.FormatDate(day), ledger.FormatDate(d), no)
 			}
 			in.Docs = append(in.Docs, kindList+":"+no)
 			world, bucket := gateAccounts(l.Flow)
@@ -767,7 +774,10 @@ func (s *Service) finishPass(ctx context.Context, tx pgx.Tx, in *intent, j ledge
 			return err
 		}
 	}
-	ps.Status, ps.JournalID = PassPassed, j.ID
+	ps.Status, ps.JournalID, ps.HoldReasons = PassPassed, j.ID, nil
+	if in.Note != "" {
+		ps.Note = in.Note
+	}
 	if in.Event != nil {
 		ps.Events = append(ps.Events, *in.Event)
 	}

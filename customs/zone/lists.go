@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
@@ -183,6 +184,12 @@ func (s *Service) CreateList(ctx context.Context, p access.Principal, l List) (L
 		}
 		c := l
 		c.Enterprise = b.Enterprise
+		if c.Date.IsZero() {
+			c.Date = s.today()
+		}
+		if c.Date.After(s.today()) {
+			return badArg("date", "the business date %s is in the future", ledger.FormatDate(c.Date))
+		}
 		if err := codes.CheckTradeModeBook(c.TradeMode, b.No); err != nil {
 			return invalid(ReasonTradeModeBook, "trade_mode", "%v", err)
 		}
@@ -533,11 +540,20 @@ func (s *Service) journal(l List, step, principal string) ledger.JournalRequest 
 	return ledger.JournalRequest{
 		Book:           l.Book,
 		IdempotencyKey: l.No + ":" + step,
-		EffectiveDate:  s.today(),
+		EffectiveDate:  l.businessDate(s.today()),
 		Document:       ledger.Document{Type: "INVT", Number: l.No, TradeMode: l.TradeMode},
 		Principal:      principal,
 		Metadata:       map[string]string{"flow": string(l.Flow), "list_type": string(l.Type), "inner_no": l.InnerNo},
 	}
+}
+
+// businessDate is the list's business date, or today for lists filed
+// before lists had one.
+func (l List) businessDate(today time.Time) time.Time {
+	if l.Date.IsZero() {
+		return today
+	}
+	return l.Date
 }
 
 // posting moves a quantity of a book line between two buckets of a book

@@ -156,6 +156,10 @@ type List struct {
 	// dutiable value of a domestic sale); required when a taxable list's
 	// lines are not in CNY.
 	ExchangeRate decimal.Decimal
+	// Date is the list's business date (业务日期): its own journals are dated
+	// on it, and its goods cannot pass the gate before it. Zero when filing
+	// means today.
+	Date time.Time
 	// Flow is derived; Status moves through the lifecycle.
 	Flow   Flow
 	Status ListStatus

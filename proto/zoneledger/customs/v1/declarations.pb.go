@@ -484,7 +484,9 @@ type List struct {
 	// Ledger journals that moved the list's goods, in order.
 	JournalIds []int64 `protobuf:"varint,31,rep,packed,name=journal_ids,json=journalIds,proto3" json:"journal_ids,omitempty"`
 	// Digest of the filing, which tells a retry (same digest) from a reused inner_no.
-	InputHash     string `protobuf:"bytes,32,opt,name=input_hash,json=inputHash,proto3" json:"input_hash,omitempty"`
+	InputHash string `protobuf:"bytes,32,opt,name=input_hash,json=inputHash,proto3" json:"input_hash,omitempty"`
+	// Business date (业务日期) of the list, "YYYY-MM-DD".
+	Date          string `protobuf:"bytes,33,opt,name=date,proto3" json:"date,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -743,6 +745,13 @@ func (x *List) GetInputHash() string {
 	return ""
 }
 
+func (x *List) GetDate() string {
+	if x != nil {
+		return x.Date
+	}
+	return ""
+}
+
 // CreateListRequest files a verification list.
 type CreateListRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -782,7 +791,11 @@ type CreateListRequest struct {
 	// required when a taxable list's lines are not in CNY.
 	ExchangeRate string `protobuf:"bytes,16,opt,name=exchange_rate,json=exchangeRate,proto3" json:"exchange_rate,omitempty"`
 	// The lines, at most 1000 (a collective list may have none: its slips' goods are declared).
-	Lines         []*ListLine `protobuf:"bytes,17,rep,name=lines,proto3" json:"lines,omitempty"`
+	Lines []*ListLine `protobuf:"bytes,17,rep,name=lines,proto3" json:"lines,omitempty"`
+	// Business date (业务日期) of the list, "YYYY-MM-DD"; empty means today in the zone's time zone.
+	// Not in the future. The list's own journals (reservation, status switch, transfer, entry after
+	// a type-1 pass) are dated on it; its goods cannot pass the gate before it.
+	Date          string `protobuf:"bytes,18,opt,name=date,proto3" json:"date,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -934,6 +947,13 @@ func (x *CreateListRequest) GetLines() []*ListLine {
 		return x.Lines
 	}
 	return nil
+}
+
+func (x *CreateListRequest) GetDate() string {
+	if x != nil {
+		return x.Date
+	}
+	return ""
 }
 
 // CreateListResponse carries the filed (or already filed, identical) list.
@@ -3836,7 +3856,7 @@ const file_zoneledger_customs_v1_declarations_proto_rawDesc = "" +
 	"net_weight\x18\x0f \x01(\tB\x1f\xbaH\x1c\xd8\x01\x01r\x17\x18(2\x13^[0-9]+(\\.[0-9]+)?$R\tnetWeight\x12\x19\n" +
 	"\x03lot\x18\x10 \x01(\tB\a\xbaH\x04r\x02\x18@R\x03lot\x12\x16\n" +
 	"\x06passed\x18\x11 \x01(\tR\x06passed\x126\n" +
-	"\x04lots\x18\x12 \x03(\v2\".zoneledger.customs.v1.LotQuantityR\x04lots\"\x8c\t\n" +
+	"\x04lots\x18\x12 \x03(\v2\".zoneledger.customs.v1.LotQuantityR\x04lots\"\xa0\t\n" +
 	"\x04List\x12\x17\n" +
 	"\alist_no\x18\x01 \x01(\tR\x06listNo\x12\x19\n" +
 	"\binner_no\x18\x02 \x01(\tR\ainnerNo\x12\x1e\n" +
@@ -3881,7 +3901,8 @@ const file_zoneledger_customs_v1_declarations_proto_rawDesc = "" +
 	"\vjournal_ids\x18\x1f \x03(\x03R\n" +
 	"journalIds\x12\x1d\n" +
 	"\n" +
-	"input_hash\x18  \x01(\tR\tinputHash\"\xb1\x06\n" +
+	"input_hash\x18  \x01(\tR\tinputHash\x12\x12\n" +
+	"\x04date\x18! \x01(\tR\x04date\"\xce\x06\n" +
 	"\x11CreateListRequest\x12%\n" +
 	"\binner_no\x18\x01 \x01(\tB\n" +
 	"\xbaH\a\xc8\x01\x01r\x02\x18@R\ainnerNo\x12#\n" +
@@ -3904,7 +3925,9 @@ const file_zoneledger_customs_v1_declarations_proto_rawDesc = "" +
 	"\bslip_nos\x18\x0e \x03(\tB\x11\xbaH\x0e\x92\x01\v\x10\xe8\a\"\x06r\x04\x10\x01\x18@R\aslipNos\x12!\n" +
 	"\acountry\x18\x0f \x01(\tB\a\xbaH\x04r\x02\x18\bR\acountry\x12D\n" +
 	"\rexchange_rate\x18\x10 \x01(\tB\x1f\xbaH\x1c\xd8\x01\x01r\x17\x18(2\x13^[0-9]+(\\.[0-9]+)?$R\fexchangeRate\x12@\n" +
-	"\x05lines\x18\x11 \x03(\v2\x1f.zoneledger.customs.v1.ListLineB\t\xbaH\x06\x92\x01\x03\x10\xe8\aR\x05lines\"E\n" +
+	"\x05lines\x18\x11 \x03(\v2\x1f.zoneledger.customs.v1.ListLineB\t\xbaH\x06\x92\x01\x03\x10\xe8\aR\x05lines\x12\x1b\n" +
+	"\x04date\x18\x12 \x01(\tB\a\xbaH\x04r\x02\x18\n" +
+	"R\x04date\"E\n" +
 	"\x12CreateListResponse\x12/\n" +
 	"\x04list\x18\x01 \x01(\v2\x1b.zoneledger.customs.v1.ListR\x04list\"9\n" +
 	"\x12DeclareListRequest\x12#\n" +
