@@ -255,7 +255,7 @@ func bookLineOut(l zone.BookLine) *customsv1.BookLine {
 func stockLineOut(l zone.StockLine) *customsv1.StockLine {
 	return &customsv1.StockLine{BookSeq: int32(l.BookSeq), Name: l.Name, Unit: l.Unit, Bonded: qty(l.Bonded), Available: qty(l.Available),
 		Reserved: qty(l.Reserved), NonBonded: qty(l.NonBonded), NonBondedReserved: qty(l.NonBondedReserved),
-		Inspection: qty(l.Inspection), Undeclared: qty(l.Undeclared)}
+		Inspection: qty(l.Inspection), Undeclared: qty(l.Undeclared), Display: qty(l.Display)}
 }
 
 // Lists.

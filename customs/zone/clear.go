@@ -187,7 +187,12 @@ func (s *Service) recordTaxable(ctx context.Context, tx pgx.Tx, l List, ln ListL
 		DutiableValue: value, TradeMode: l.TradeMode, Date: day,
 	}
 	s.assess(&ev, l)
-	source := l.No + ":" + strconv.Itoa(ln.Seq) + ":" + step
+	return s.storeTaxable(ctx, tx, ev, l.No+":"+strconv.Itoa(ln.Seq)+":"+step)
+}
+
+// storeTaxable stores a taxable event once per source.
+func (s *Service) storeTaxable(ctx context.Context, tx pgx.Tx, ev TaxableEvent, source string) error {
+	day := ev.Date
 	var n int
 	if err := tx.QueryRow(ctx, `SELECT count(*) FROM zone_taxable_events WHERE source = $1`, source).Scan(&n); err != nil || n > 0 {
 		return err

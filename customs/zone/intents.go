@@ -213,6 +213,8 @@ func (s *Service) finish(ctx context.Context, tx pgx.Tx, in *intent, j ledger.Jo
 		return s.finishPass(ctx, tx, in, j)
 	case intentConsumption:
 		return s.finishConsumption(ctx, tx, in, j)
+	case intentDisplay:
+		return s.finishDisplay(ctx, tx, in, j)
 	}
 	return fmt.Errorf("unknown intent kind %q", in.Kind)
 }

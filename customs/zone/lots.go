@@ -304,12 +304,14 @@ func (s *Service) StockReport(ctx context.Context, p access.Principal, book stri
 			sl.Inspection = sl.Inspection.Add(h.Quantity)
 		case AccountEntered:
 			sl.Undeclared = sl.Undeclared.Add(h.Quantity)
+		case AccountDisplay:
+			sl.Display = sl.Display.Add(h.Quantity)
 		}
 	}
 	out := make([]StockLine, 0, len(order))
 	for _, seq := range order {
 		sl := lines[seq]
-		sl.Bonded = sl.Available.Add(sl.Reserved)
+		sl.Bonded = sl.Available.Add(sl.Reserved).Add(sl.Display)
 		out = append(out, *sl)
 	}
 	return out, nil

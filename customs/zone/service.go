@@ -58,7 +58,7 @@ const (
 
 // Accounts returns the buckets every book has.
 func Accounts() []string {
-	return []string{AccountBonded, AccountReserved, AccountNonBonded, AccountNonBondedReserved, AccountInspection, AccountEntered}
+	return []string{AccountBonded, AccountReserved, AccountNonBonded, AccountNonBondedReserved, AccountInspection, AccountEntered, AccountDisplay}
 }
 
 func worldAccounts() []string {
@@ -90,6 +90,8 @@ type Service struct {
 
 	txMu sync.Mutex
 	tx   *pgtx.Runner
+	// displayBooks are the books known to have the display bucket.
+	displayBooks sync.Map
 }
 
 // New returns a Service storing documents in pool (migrated with
@@ -272,6 +274,8 @@ func kindName(kind string) string {
 		return "consumption report"
 	case kindCert:
 		return "certificate"
+	case kindDisplay:
+		return "display movement"
 	}
 	return kind
 }

@@ -336,10 +336,12 @@ type StockLine struct {
 	BookSeq int
 	Name    string
 	Unit    string
-	// Bonded is on the 底账: Available plus Reserved.
+	// Bonded is on the 底账: Available plus Reserved plus Display.
 	Bonded    decimal.Decimal
 	Available decimal.Decimal
 	Reserved  decimal.Decimal
+	// Display is bonded goods out of the zone on display (保税展示交易).
+	Display decimal.Decimal
 	// NonBonded is co-stored non-bonded goods (available plus reserved).
 	NonBonded         decimal.Decimal
 	NonBondedReserved decimal.Decimal
@@ -378,6 +380,72 @@ type Form struct {
 	FiledBy   string
 	CreatedAt time.Time
 	InputHash string
+	// Display trading (type C): the tax assessed on goods sold and not yet
+	// paid is covered by the guarantee; TaxAssessed and TaxPaid are kept
+	// here, and OnDisplay holds what is out per book line.
+	TaxAssessed decimal.Decimal
+	TaxPaid     decimal.Decimal
+	OnDisplay   map[int]decimal.Decimal `json:",omitempty"`
+}
+
+// GuaranteeAvailable is what the guarantee still covers: the guarantee less
+// the tax assessed and not paid.
+func (f Form) GuaranteeAvailable() decimal.Decimal {
+	return f.Guarantee.Sub(f.TaxAssessed.Sub(f.TaxPaid))
+}
+
+// DisplayKind is a movement of bonded display trading.
+type DisplayKind string
+
+// The display movements.
+const (
+	// DisplayOut takes goods out of the zone for display: bonded → display.
+	DisplayOut DisplayKind = "OUT"
+	// DisplaySale reports goods sold on display (先销后税): display →
+	// domestic, taxed, the tax covered by the guarantee until paid.
+	DisplaySale DisplayKind = "SALE"
+	// DisplayBack brings unsold goods back: display → bonded.
+	DisplayBack DisplayKind = "BACK"
+)
+
+// DisplayMove is one movement of goods under a display-trading form
+// (保税展示交易, business form C).
+type DisplayMove struct {
+	No         string
+	InnerNo    string
+	Enterprise string
+	Book       string
+	ApplyNo    string
+	Kind       DisplayKind
+	// Date is the business date; zero means today.
+	Date  time.Time
+	Lines []DisplayLine
+	// Tax is the tax assessed on a sale (the sum of its taxable events).
+	Tax       decimal.Decimal
+	JournalID int64
+	FiledBy   string
+	CreatedAt time.Time
+	InputHash string
+}
+
+// DisplayLine is goods of a display movement.
+type DisplayLine struct {
+	BookSeq  int
+	Quantity decimal.Decimal
+	// Value is a sale's price in CNY, its dutiable value.
+	Value decimal.Decimal
+}
+
+// DisplayReport is the state of a display-trading form: the guarantee, the
+// tax covered, what is out and whether it is overdue.
+type DisplayReport struct {
+	Form Form
+	// Available is the guarantee not yet used by unpaid tax.
+	Available decimal.Decimal
+	// OnDisplay is what is out per book line; Overdue is true when goods are
+	// still out after the form's last day.
+	OnDisplay []LotQuantity
+	Overdue   bool
 }
 
 // SlipStatus is where an in/out slip is.

@@ -1,0 +1,71 @@
+package zone_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/zoneledger/zoneledger/customs/codes"
+	"github.com/zoneledger/zoneledger/customs/zone"
+	"github.com/zoneledger/zoneledger/ledger"
+)
+
+func TestDisplayTradingUnderAGuarantee(t *testing.T) {
+	w := newWorld(t, zone.DefaultSettings())
+	in := w.file(w.e1, entry(w.h1, "IN-1", 1, "20", "100000"))
+	w.drive(w.e1, in, codes.PassFirstLine, "P-IN-1")
+	today := time.Now().UTC().Truncate(24 * time.Hour)
+	// Guarantee 2,000 CNY. Laptops (HS 8471300000): duty 0, VAT 13 %.
+	f, err := w.svc.CreateForm(w.ctx, w.e1, zone.Form{InnerNo: "FC-1", Book: w.h1, Type: codes.FormDisplay, ValidFrom: today.AddDate(0, 0, -10), ValidUntil: today.AddDate(0, 0, -1), Guarantee: d("2000")})
+	w.must(err)
+	_, err = w.svc.MoveDisplay(w.ctx, w.e1, zone.DisplayMove{InnerNo: "D-OUT", Book: w.h1, ApplyNo: f.No, Kind: zone.DisplayOut, Date: today.AddDate(0, 0, -5), Lines: []zone.DisplayLine{{BookSeq: 1, Quantity: d("6")}}})
+	w.must(err)
+	s := w.stock(w.h1, 1)
+	if !s.Bonded.Equal(d("20")) || !s.Available.Equal(d("14")) || !s.Display.Equal(d("6")) {
+		t.Fatalf("after display out: %+v", s)
+	}
+	// Sold: 2 at 5,000 each: VAT 1,300.00, covered.
+	sale, err := w.svc.MoveDisplay(w.ctx, w.e1, zone.DisplayMove{InnerNo: "D-SALE-1", Book: w.h1, ApplyNo: f.No, Kind: zone.DisplaySale, Lines: []zone.DisplayLine{{BookSeq: 1, Quantity: d("2"), Value: d("10000")}}})
+	w.must(err)
+	if !sale.Tax.Equal(d("1300")) {
+		t.Fatalf("tax %s", sale.Tax)
+	}
+	// One more at 6,000: VAT 780 > 700 left: refused, nothing moves.
+	_, err = w.svc.MoveDisplay(w.ctx, w.e1, zone.DisplayMove{InnerNo: "D-SALE-2", Book: w.h1, ApplyNo: f.No, Kind: zone.DisplaySale, Lines: []zone.DisplayLine{{BookSeq: 1, Quantity: d("1"), Value: d("6000")}}})
+	wantReason(t, err, zone.ReasonGuaranteeExceeded)
+	r, err := w.svc.DisplayStatus(w.ctx, w.e1, f.No, time.Time{})
+	w.must(err)
+	if !r.Available.Equal(d("700")) || len(r.OnDisplay) != 1 || !r.OnDisplay[0].Quantity.Equal(d("4")) || !r.Overdue {
+		t.Fatalf("report %+v", r)
+	}
+	// The period's tax is paid: the guarantee covers the sale now.
+	_, err = w.svc.PayDisplayTax(w.ctx, w.e1, f.No, d("1300"))
+	wantReason(t, err, ledger.ReasonPermissionDenied)
+	_, err = w.svc.PayDisplayTax(w.ctx, w.customs, f.No, d("1300.01"))
+	wantReason(t, err, zone.ReasonOverPayment)
+	_, err = w.svc.PayDisplayTax(w.ctx, w.customs, f.No, d("1300"))
+	w.must(err)
+	_, err = w.svc.MoveDisplay(w.ctx, w.e1, zone.DisplayMove{InnerNo: "D-SALE-2", Book: w.h1, ApplyNo: f.No, Kind: zone.DisplaySale, Lines: []zone.DisplayLine{{BookSeq: 1, Quantity: d("1"), Value: d("6000")}}})
+	w.must(err)
+	// Unsold goods come back; more than is out is refused.
+	_, err = w.svc.MoveDisplay(w.ctx, w.e1, zone.DisplayMove{InnerNo: "D-BACK-X", Book: w.h1, ApplyNo: f.No, Kind: zone.DisplayBack, Lines: []zone.DisplayLine{{BookSeq: 1, Quantity: d("4")}}})
+	wantReason(t, err, zone.ReasonInsufficientStock)
+	_, err = w.svc.MoveDisplay(w.ctx, w.e1, zone.DisplayMove{InnerNo: "D-BACK", Book: w.h1, ApplyNo: f.No, Kind: zone.DisplayBack, Lines: []zone.DisplayLine{{BookSeq: 1, Quantity: d("3")}}})
+	w.must(err)
+	w.wantStock(w.h1, 1, "17", "0", "0")
+	r, err = w.svc.DisplayStatus(w.ctx, w.customs, f.No, time.Time{})
+	w.must(err)
+	if len(r.OnDisplay) != 0 || r.Overdue || !r.Form.TaxAssessed.Equal(d("2080")) {
+		t.Fatalf("after return %+v", r)
+	}
+	evs, err := w.svc.ListTaxableEvents(w.ctx, w.customs, w.h1, time.Time{}, time.Time{}, 0, 0)
+	w.must(err)
+	total := decimal.Zero
+	for _, ev := range evs {
+		total = total.Add(ev.Total)
+	}
+	if len(evs) != 2 || !total.Equal(d("2080")) {
+		t.Fatalf("taxable events %d total %s", len(evs), total)
+	}
+}
