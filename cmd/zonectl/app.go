@@ -17,6 +17,7 @@ import (
 	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/conn"
 	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/output"
 	adminv1 "github.com/zoneledger/zoneledger/proto/zoneledger/admin/v1"
+	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
 	ledgerv1 "github.com/zoneledger/zoneledger/proto/zoneledger/ledger/v1"
 )
 
@@ -61,7 +62,11 @@ type globals struct {
 type clients struct {
 	ledger ledgerv1.LedgerServiceClient
 	admin  adminv1.AdminServiceClient
-	close  func() error
+	// The customs services (zonectl customs ...).
+	books customsv1.BookServiceClient
+	decls customsv1.DeclarationServiceClient
+	gate  customsv1.GateServiceClient
+	close func() error
 }
 
 // app is one zonectl invocation.
@@ -93,7 +98,9 @@ func dialServer(cfg conn.Config) (*clients, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &clients{ledger: ledgerv1.NewLedgerServiceClient(cc), admin: adminv1.NewAdminServiceClient(cc), close: cc.Close}, nil
+	return &clients{ledger: ledgerv1.NewLedgerServiceClient(cc), admin: adminv1.NewAdminServiceClient(cc),
+		books: customsv1.NewBookServiceClient(cc), decls: customsv1.NewDeclarationServiceClient(cc),
+		gate: customsv1.NewGateServiceClient(cc), close: cc.Close}, nil
 }
 
 // execute runs the command line and returns the exit code.
@@ -144,7 +151,9 @@ func (a *app) rootCmd() *cobra.Command {
 		Use:   "zonectl",
 		Short: "Command-line client of the zoneledger bonded-zone account books",
 		Long: `zonectl talks to a zoneledger server over gRPC: books, items, journals, balances,
-day totals, sealed periods, principals and tokens.
+day totals, sealed periods, principals and tokens; and, under 'zonectl customs',
+the zone's enterprises, customs books, verification lists, gate passes and
+stock reports.
 
 Every call carries a bearer token. Give it in a file (--token-file or
 ZONELEDGER_TOKEN_FILE) rather than on the command line, where other users of
@@ -181,7 +190,7 @@ arguments, no token, unreadable or malformed input file; nothing was sent).`,
 	f.StringVarP(&a.g.output, "output", "o", string(output.Table), "output format: table, json or csv")
 
 	root.AddCommand(a.booksCmd(), a.worldCmd(), a.itemsCmd(), a.journalsCmd(),
-		a.balancesCmd(), a.totalsCmd(), a.periodsCmd(), a.adminCmd(), a.whoamiCmd())
+		a.balancesCmd(), a.totalsCmd(), a.periodsCmd(), a.adminCmd(), a.whoamiCmd(), a.customsCmd())
 	return root
 }
 
@@ -288,6 +297,9 @@ func (a *app) admin() (adminv1.AdminServiceClient, error) {
 	}
 	return c.admin, nil
 }
+
+// customs returns the customs service stubs.
+func (a *app) customs() (*clients, error) { return a.connect() }
 
 // callCtx bounds one call by --timeout.
 func (a *app) callCtx(ctx context.Context) (context.Context, context.CancelFunc) {

@@ -1,0 +1,713 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/input"
+	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/output"
+	"github.com/zoneledger/zoneledger/ledger/ledgerapi"
+	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
+)
+
+// The customs commands drive zoneledger.customs.v1 BookService,
+// DeclarationService and GateService. They live under 'zonectl customs' so
+// that 'customs book' (a customs account book, 电子账册) is not confused with
+// the generic ledger 'books', and 'customs list' (a verification list) with
+// the 'list' verb of the other nouns.
+
+func (a *app) customsCmd() *cobra.Command {
+	c := group("customs", "Enterprises, customs books, verification lists, gate passes and stock (customs services)",
+		a.enterpriseCmd(), a.customsBookCmd(), a.stockCmd(),
+		a.customsListCmd(), a.passCmd(),
+		a.formCmd(), a.slipCmd(), a.tripsCmd(), a.consumptionCmd(), a.certificateCmd(), a.taxableCmd())
+	c.Long = `The zone's customs side: enterprises (区内企业), their electronic account books
+(电子账册) and book lines (备案序号), verification lists (核注清单), gate passes
+(核放单) and gate events, business forms and slips of 分送集报, consumption
+reports, certificates of non-manipulation, taxable events and the stock report.
+
+Every document is filed under the enterprise's own number (inner_no), which is
+its idempotency key: filing the same document again returns the original, so
+re-running a command or a file after a failure is safe. Status changes
+(declare, approve, release, ...) repeated on a document already in that status
+return it unchanged.
+
+Who may do what: admin or customs registers enterprises; customs suspends
+enterprises and books, approves and returns lists, records gate events and
+releases or rejects held vehicles; the enterprise (or a platform linked to it)
+files books, lines, lists, passes, forms, slips and reports.`
+	return c
+}
+
+// fileFlags are the flags of a command that sends the documents of a file.
+type fileFlags struct {
+	file, format       string
+	dryRun, noProgress bool
+	quiet              bool
+}
+
+func (f *fileFlags) register(c *cobra.Command, what string, csv bool) {
+	c.Flags().StringVarP(&f.file, "file", "f", "", what+" file, - for standard input (required)")
+	if csv {
+		c.Flags().StringVar(&f.format, "format", "auto", "file format: auto (by extension, else the first character), json or csv")
+	}
+	c.Flags().BoolVar(&f.dryRun, "dry-run", false, "only check the file; send nothing (needs no token)")
+	c.Flags().BoolVar(&f.noProgress, "no-progress", false, "never show the progress bar")
+	required(c, "file")
+}
+
+// addQuiet adds -q: print only the numbers the zone assigned, one per line.
+func addQuiet(c *cobra.Command, quiet *bool, what string) {
+	c.Flags().BoolVarP(quiet, "quiet", "q", false, "print only the "+what+" number(s), one per line (for scripts)")
+}
+
+func (f *fileFlags) fileFormat() (input.FileFormat, error) {
+	if f.format == "" {
+		return input.Auto, nil
+	}
+	ff, err := input.ParseFileFormat(f.format)
+	return ff, asUsage(err)
+}
+
+// docPrinter prints the documents a command returns as they come: one
+// object (table, CSV) for a single document, a list for several; with
+// quiet, only their numbers.
+type docPrinter[T proto.Message] struct {
+	a      *app
+	single bool
+	quiet  bool
+	header []string
+	rows   func(T) [][]string
+	number func(T) string
+	l      *output.List
+}
+
+func newDocPrinter[T proto.Message](a *app, n int, quiet bool, header []string, rows func(T) [][]string, number func(T) string) *docPrinter[T] {
+	p := &docPrinter[T]{a: a, single: n == 1, quiet: quiet, header: header, rows: rows, number: number}
+	if !quiet && !p.single {
+		p.l = output.NewList(a.stdout, a.format, header)
+	}
+	return p
+}
+
+func (p *docPrinter[T]) add(m T) error {
+	switch {
+	case p.quiet:
+		_, err := fmt.Fprintln(p.a.stdout, p.number(m))
+		return err
+	case p.single:
+		return output.One(p.a.stdout, p.a.format, m, p.header, p.rows(m)...)
+	}
+	return p.l.Add(m, p.rows(m)...)
+}
+
+// close ends the output and returns err (or the output's error).
+func (p *docPrinter[T]) close(err error) error {
+	if p.l == nil {
+		return err
+	}
+	return closeList(p.l, err)
+}
+
+// one wraps a one-row view for docPrinter.
+func one[T any](row func(T) []string) func(T) [][]string {
+	return func(m T) [][]string { return [][]string{row(m)} }
+}
+
+// docProgressMin is the number of documents from which filing a file shows
+// a progress bar.
+const docProgressMin = 20
+
+// fileDocs sends the documents of a file one call each, in file order. A
+// refusal stops the run: what was filed before is printed, and the note
+// names the document at fault (for CSV the row of the line the server
+// blamed).
+func fileDocs[Req, Res proto.Message](a *app, ctx context.Context, ff fileFlags, what string, docs []input.Doc[Req],
+	key func(Req) string, send func(ctx context.Context, req Req) (Res, error), p *docPrinter[Res]) error {
+	set, end := a.progress(!ff.noProgress && len(docs) >= docProgressMin, len(docs), what)
+	defer end()
+	for i, d := range docs {
+		cctx, cancel := a.callCtx(ctx)
+		res, err := send(cctx, d.Req)
+		cancel()
+		if err != nil {
+			end()
+			a.note("%s: %d of %d %s filed before; the one at %s (inner_no %q) was refused; re-running the file is safe: %s filed already come back unchanged",
+				ff.file, i, len(docs), what, d.Locate(ledgerapi.FieldOf(err)), key(d.Req), what)
+			return p.close(err)
+		}
+		if err := p.add(res); err != nil {
+			return p.close(err)
+		}
+		set(i + 1)
+	}
+	return p.close(nil)
+}
+
+// actOn runs a status change on each document named, in order, printing the
+// documents as changed; it stops at the first refusal.
+func actOn[T proto.Message](a *app, ctx context.Context, nos []string, header []string, rows func(T) [][]string,
+	call func(ctx context.Context, no string) (T, error)) error {
+	p := newDocPrinter(a, len(nos), false, header, rows, nil)
+	for _, no := range nos {
+		cctx, cancel := a.callCtx(ctx)
+		m, err := call(cctx, no)
+		cancel()
+		if err != nil {
+			if len(nos) > 1 {
+				err = fmt.Errorf("%s: %w", no, err)
+			}
+			return p.close(err)
+		}
+		if err := p.add(m); err != nil {
+			return p.close(err)
+		}
+	}
+	return p.close(nil)
+}
+
+// parseEnum reads an enum flag or argument (label names it: "--kind",
+// "STATUS"): the value's name, any case, with or without its prefix ("zone",
+// "BOOK_KIND_ZONE"); the unspecified value is refused.
+func parseEnum(label, s string, values map[string]int32, prefix string) (int32, error) {
+	name := prefix + strings.TrimPrefix(strings.ToUpper(strings.TrimSpace(s)), prefix)
+	if v, ok := values[name]; ok && v != 0 {
+		return v, nil
+	}
+	var names []string
+	for n, v := range values {
+		if v != 0 {
+			names = append(names, strings.ToLower(strings.TrimPrefix(n, prefix)))
+		}
+	}
+	sort.Slice(names, func(i, j int) bool {
+		return values[prefix+strings.ToUpper(names[i])] < values[prefix+strings.ToUpper(names[j])]
+	})
+	last := len(names) - 1
+	return 0, usagef("%s %q: use %s or %s", label, s, strings.Join(names[:last], ", "), names[last])
+}
+
+// optEnum is parseEnum with "" meaning unspecified.
+func optEnum(label, s string, values map[string]int32, prefix string) (int32, error) {
+	if strings.TrimSpace(s) == "" {
+		return 0, nil
+	}
+	return parseEnum(label, s, values, prefix)
+}
+
+// Enterprises.
+
+func (a *app) enterpriseCmd() *cobra.Command {
+	return group("enterprise", "Register, suspend, resume, show and list zone enterprises",
+		a.enterpriseRegisterCmd(), a.enterpriseSuspendCmd(true), a.enterpriseSuspendCmd(false),
+		a.enterpriseGetCmd(), a.enterpriseListCmd())
+}
+
+func (a *app) printEnterprise(e *customsv1.Enterprise) error {
+	return output.One(a.stdout, a.format, e, enterpriseHeader, enterpriseRow(e))
+}
+
+func (a *app) enterpriseRegisterCmd() *cobra.Command {
+	var customsCode, name, credit string
+	c := &cobra.Command{
+		Use:   "register USCC",
+		Short: "Register a zone enterprise (admin or customs)",
+		Long: `Register a zone enterprise under its unified social credit code (USCC, 18
+characters with a valid check character), with its 10-character customs code.
+Repeating the command with the same values returns the enterprise; other
+values for a registered USCC are refused (ENTERPRISE_EXISTS). Admin or customs
+only. The enterprise's principal is then created with
+'zonectl admin principals create --role enterprise --enterprise USCC'.`,
+		Example: `  zonectl customs enterprise register 91310000MA1K000019 --customs-code 3105960001 \
+      --name "Pudong Precision Parts Co., Ltd." --credit general`,
+		Args: exactArgs(1, "USCC"),
+		RunE: a.act(func(cmd *cobra.Command, args []string) error {
+			cr, err := optEnum("--credit", credit, customsv1.CreditRating_value, "CREDIT_RATING_")
+			if err != nil {
+				return err
+			}
+			cl, err := a.customs()
+			if err != nil {
+				return err
+			}
+			ctx, cancel := a.callCtx(cmd.Context())
+			defer cancel()
+			resp, err := cl.books.RegisterEnterprise(ctx, &customsv1.RegisterEnterpriseRequest{
+				Uscc: args[0], CustomsCode: customsCode, Name: name, CreditRating: customsv1.CreditRating(cr)})
+			if err != nil {
+				return err
+			}
+			return a.printEnterprise(resp.GetEnterprise())
+		}),
+	}
+	c.Flags().StringVar(&customsCode, "customs-code", "", "10-character customs registration code (海关编码) (required)")
+	c.Flags().StringVar(&name, "name", "", "registered name (required)")
+	c.Flags().StringVar(&credit, "credit", "", "credit rating: advanced, general or discredited (default general)")
+	required(c, "customs-code", "name")
+	return c
+}
+
+func (a *app) enterpriseSuspendCmd(suspend bool) *cobra.Command {
+	use, short, long := "suspend USCC", "Suspend an enterprise (customs)",
+		`Suspend an enterprise: while suspended its books take no filings and nothing is
+transferred to them. Customs only. Idempotent.`
+	if !suspend {
+		use, short, long = "resume USCC", "Lift an enterprise's suspension (customs)",
+			`Lift an enterprise's suspension. Customs only. Idempotent.`
+	}
+	return &cobra.Command{
+		Use:     use,
+		Short:   short,
+		Long:    long,
+		Example: "  zonectl customs enterprise " + strings.Fields(use)[0] + " 91310000MA1K000019",
+		Args:    exactArgs(1, "USCC"),
+		RunE: a.act(func(cmd *cobra.Command, args []string) error {
+			cl, err := a.customs()
+			if err != nil {
+				return err
+			}
+			ctx, cancel := a.callCtx(cmd.Context())
+			defer cancel()
+			resp, err := cl.books.SetEnterpriseSuspended(ctx, &customsv1.SetEnterpriseSuspendedRequest{Uscc: args[0], Suspended: suspend})
+			if err != nil {
+				return err
+			}
+			return a.printEnterprise(resp.GetEnterprise())
+		}),
+	}
+}
+
+func (a *app) enterpriseGetCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:     "get USCC",
+		Short:   "Show one enterprise",
+		Example: "  zonectl customs enterprise get 91310000MA1K000019 -o json",
+		Args:    exactArgs(1, "USCC"),
+		RunE: a.act(func(cmd *cobra.Command, args []string) error {
+			cl, err := a.customs()
+			if err != nil {
+				return err
+			}
+			ctx, cancel := a.callCtx(cmd.Context())
+			defer cancel()
+			resp, err := cl.books.GetEnterprise(ctx, &customsv1.GetEnterpriseRequest{Uscc: args[0]})
+			if err != nil {
+				return err
+			}
+			return a.printEnterprise(resp.GetEnterprise())
+		}),
+	}
+}
+
+func (a *app) enterpriseListCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:     "list",
+		Aliases: []string{"ls"},
+		Short:   "List the enterprises you may see (all pages, USCC order)",
+		Example: "  zonectl customs enterprise list -o csv",
+		Args:    exactArgs(0, "no arguments"),
+		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
+			cl, err := a.customs()
+			if err != nil {
+				return err
+			}
+			return listPages(a, cmd.Context(), enterpriseHeader, enterpriseRow, func(ctx context.Context, token string) ([]*customsv1.Enterprise, string, error) {
+				resp, err := cl.books.ListEnterprises(ctx, &customsv1.ListEnterprisesRequest{PageSize: pageSize, PageToken: token})
+				return resp.GetEnterprises(), resp.GetNextPageToken(), err
+			})
+		}),
+	}
+}
+
+// Customs books.
+
+func (a *app) customsBookCmd() *cobra.Command {
+	return group("book", "Create, show and list customs account books (电子账册); their lines and part numbers",
+		a.customsBookCreateCmd(), a.customsBookStatusCmd(), a.customsBookGetCmd(), a.customsBookListCmd(),
+		group("lines", "Register and list book lines (备案序号)", a.bookLinesAddCmd(), a.bookLinesListCmd()),
+		group("parts", "Map enterprise part numbers (料号) onto book lines", a.bookPartsMapCmd()),
+	)
+}
+
+func (a *app) printCustomsBook(b *customsv1.Book) error {
+	return output.One(a.stdout, a.format, b, customsBookHeader, customsBookRow(b))
+}
+
+func (a *app) customsBookCreateCmd() *cobra.Command {
+	var kind, enterprise, usage, office string
+	var cycle int32
+	c := &cobra.Command{
+		Use:   "create BOOK",
+		Short: "Register a customs book (the enterprise itself or customs)",
+		Long: `Register an electronic account book and its ledger book (buckets bonded,
+reserved, nonbonded, nonbonded-reserved, inspection, entered). The number's
+form follows --kind: ZONE, RND and REPAIR books are H books ("H" + 11 letters
+or digits), LOGISTICS books TW books ("T" + 4-digit customs office + "W" + 6
+digits). Repeating the command with the same values returns the book; other
+values are refused (BOOK_EXISTS).`,
+		Example: `  zonectl customs book create H31050000001 --kind zone --enterprise 91310000MA1K000019 \
+      --customs-office 3105 --usage 1 --cycle 12`,
+		Args: exactArgs(1, "BOOK"),
+		RunE: a.act(func(cmd *cobra.Command, args []string) error {
+			k, err := parseEnum("--kind", kind, customsv1.BookKind_value, "BOOK_KIND_")
+			if err != nil {
+				return err
+			}
+			if cycle < 0 || cycle > 12 {
+				return usagef("--cycle %d: the write-off cycle is 1 to 12 months", cycle)
+			}
+			cl, err := a.customs()
+			if err != nil {
+				return err
+			}
+			ctx, cancel := a.callCtx(cmd.Context())
+			defer cancel()
+			resp, err := cl.books.CreateBook(ctx, &customsv1.CreateBookRequest{BookNo: args[0], Kind: customsv1.BookKind(k),
+				Enterprise: enterprise, Usage: usage, CustomsOffice: office, WriteOffCycleMonths: cycle})
+			if err != nil {
+				return err
+			}
+			return a.printCustomsBook(resp.GetBook())
+		}),
+	}
+	c.Flags().StringVar(&kind, "kind", "", "zone (区域账册), logistics (区域物流账册), rnd (保税研发) or repair (保税维修) (required)")
+	c.Flags().StringVar(&enterprise, "enterprise", "", "USCC of the enterprise the book belongs to (required)")
+	c.Flags().StringVar(&office, "customs-office", "", "competent customs office (主管海关), 4 digits (required)")
+	c.Flags().StringVar(&usage, "usage", "", "book usage code (账册用途), e.g. 1")
+	c.Flags().Int32Var(&cycle, "cycle", 0, "write-off cycle (核销周期) in months, 1 to 12 (default 12)")
+	required(c, "kind", "enterprise", "customs-office")
+	return c
+}
+
+func (a *app) customsBookStatusCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "status BOOK STATUS",
+		Short: "Suspend, resume or close a book (customs)",
+		Long: `Set a book's status: executing (resume), suspended or closed. Only an
+executing book accepts lists, passes and reports; a closed book is never
+reopened (WRONG_STATUS). Customs only. Idempotent.`,
+		Example: "  zonectl customs book status H31050000001 suspended",
+		Args:    exactArgs(2, "BOOK and STATUS (executing, suspended or closed)"),
+		RunE: a.act(func(cmd *cobra.Command, args []string) error {
+			st, err := parseEnum("STATUS", args[1], customsv1.BookStatus_value, "BOOK_STATUS_")
+			if err != nil {
+				return err
+			}
+			cl, err := a.customs()
+			if err != nil {
+				return err
+			}
+			ctx, cancel := a.callCtx(cmd.Context())
+			defer cancel()
+			resp, err := cl.books.SetBookStatus(ctx, &customsv1.SetBookStatusRequest{BookNo: args[0], Status: customsv1.BookStatus(st)})
+			if err != nil {
+				return err
+			}
+			return a.printCustomsBook(resp.GetBook())
+		}),
+	}
+}
+
+func (a *app) customsBookGetCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:     "get BOOK",
+		Short:   "Show one customs book",
+		Example: "  zonectl customs book get H31050000001",
+		Args:    exactArgs(1, "BOOK"),
+		RunE: a.act(func(cmd *cobra.Command, args []string) error {
+			cl, err := a.customs()
+			if err != nil {
+				return err
+			}
+			ctx, cancel := a.callCtx(cmd.Context())
+			defer cancel()
+			resp, err := cl.books.GetBook(ctx, &customsv1.GetBookRequest{BookNo: args[0]})
+			if err != nil {
+				return err
+			}
+			return a.printCustomsBook(resp.GetBook())
+		}),
+	}
+}
+
+func (a *app) customsBookListCmd() *cobra.Command {
+	var enterprise string
+	c := &cobra.Command{
+		Use:     "list",
+		Aliases: []string{"ls"},
+		Short:   "List the customs books you may read (all pages, number order)",
+		Example: "  zonectl customs book list --enterprise 91310000MA1K000019",
+		Args:    exactArgs(0, "no arguments"),
+		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
+			cl, err := a.customs()
+			if err != nil {
+				return err
+			}
+			return listPages(a, cmd.Context(), customsBookHeader, customsBookRow, func(ctx context.Context, token string) ([]*customsv1.Book, string, error) {
+				resp, err := cl.books.ListBooks(ctx, &customsv1.ListBooksRequest{Enterprise: enterprise, PageSize: pageSize, PageToken: token})
+				return resp.GetBooks(), resp.GetNextPageToken(), err
+			})
+		}),
+	}
+	c.Flags().StringVar(&enterprise, "enterprise", "", "only books of this enterprise (USCC)")
+	return c
+}
+
+// lineChunk is how many lines (part numbers) one AddBookLines
+// (MapPartNumbers) call carries: the API's maximum.
+const lineChunk = 1000
+
+var linesField = regexp.MustCompile(`^lines\[([0-9]+)\](?:\.(.*))?$`)
+
+const bookLinesAddLong = `Register book lines (备案序号) from a CSV or JSON file, in chunks of 1000 per
+AddBookLines call (each chunk all or nothing), with a progress bar on stderr
+when there is more than one chunk. The whole file is checked first; a mistake
+is reported with its row and column (CSV) or line and field (JSON), and
+nothing is sent (exit code 2). Re-registering an identical line changes
+nothing, so re-running the file after a failure is safe; a different line
+under a used seq is refused (BOOK_LINE_CONFLICT).
+
+CSV: a header naming the columns (any order, case-insensitive), then one line
+per row:
+
+  seq            book line number, from 1                       required
+  hs_code        10-digit commodity code (商品编码)              required
+  name           goods name                                     required
+  spec           specification / declaration elements (规格型号)
+  declared_unit  3-digit customs unit the line is booked in      required
+  scale          decimal places allowed in quantities, 0 to 5    required
+  legal_unit     first legal unit, 3 digits                      required
+  legal_factor   declared quantity x factor = legal quantity      required
+  second_unit, second_factor   second legal unit (both or neither)
+  type           MATERIAL (default), FINISHED or EQUIPMENT
+
+  seq,hs_code,name,spec,declared_unit,scale,legal_unit,legal_factor,second_unit,second_factor,type
+  1,8471300000,Notebook computer,14in,001,0,001,1,,,FINISHED
+  2,3901100000,Polyethylene,LDPE pellets,035,3,035,1,070,0.001,MATERIAL
+
+JSON: BookLine objects in protojson form (one, an array or JSON Lines); the
+factors are strings:
+
+  [{"seq": 1, "hs_code": "8471300000", "name": "Notebook computer",
+    "declared_unit": "001", "scale": 0, "legal": {"unit": "001", "factor": "1"},
+    "type": "GOODS_TYPE_FINISHED"}]`
+
+func (a *app) bookLinesAddCmd() *cobra.Command {
+	var ff fileFlags
+	c := &cobra.Command{
+		Use:   "add BOOK",
+		Short: "Register book lines in bulk from a CSV or JSON file (safe to re-run)",
+		Long:  bookLinesAddLong,
+		Example: `  zonectl customs book lines add H31050000001 --file lines.csv
+  zonectl customs book lines add H31050000001 --file lines.json --dry-run`,
+		Args: exactArgs(1, "BOOK"),
+		RunE: a.act(func(cmd *cobra.Command, args []string) error {
+			format, err := ff.fileFormat()
+			if err != nil {
+				return err
+			}
+			r, err := a.openInput(ff.file)
+			if err != nil {
+				return err
+			}
+			rows, err := input.ReadBookLines(r, ff.file, format)
+			r.Close()
+			if err != nil {
+				return asUsage(err)
+			}
+			if ff.dryRun {
+				a.note("%s: %d book lines, well-formed; nothing sent (--dry-run)", ff.file, len(rows))
+				return nil
+			}
+			cl, err := a.customs()
+			if err != nil {
+				return err
+			}
+			book := args[0]
+			set, end := a.progress(!ff.noProgress && len(rows) > lineChunk, len(rows), "book lines")
+			defer end()
+			done := 0
+			for start := 0; start < len(rows); start += lineChunk {
+				chunk := rows[start:min(start+lineChunk, len(rows))]
+				req := &customsv1.AddBookLinesRequest{BookNo: book, Lines: make([]*customsv1.BookLine, len(chunk))}
+				for i, row := range chunk {
+					req.Lines[i] = row.Line
+				}
+				ctx, cancel := a.callCtx(cmd.Context())
+				_, err := cl.books.AddBookLines(ctx, req)
+				cancel()
+				if err != nil {
+					end()
+					unit := "lines"
+					if chunk[0].CSV {
+						unit = "rows"
+					}
+					where := fmt.Sprintf("%s %d-%d", unit, chunk[0].Row, chunk[len(chunk)-1].Row)
+					if m := linesField.FindStringSubmatch(ledgerapi.FieldOf(err)); m != nil {
+						if k, _ := strconv.Atoi(m[1]); k < len(chunk) {
+							where = chunk[k].Where()
+							if col := input.BookLineColumn(m[2]); col != "" && chunk[k].CSV {
+								where += fmt.Sprintf(", column %q", col)
+							}
+						}
+					}
+					a.note("%s: %d book lines registered before; the chunk with %s was refused (nothing of it registered); re-running the file is safe",
+						ff.file, done, where)
+					return err
+				}
+				done += len(chunk)
+				set(done)
+			}
+			a.note("%d book lines registered on book %s", done, book)
+			return nil
+		}),
+	}
+	ff.register(c, "book line (.csv or .json)", true)
+	return c
+}
+
+func (a *app) bookLinesListCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:     "list BOOK",
+		Aliases: []string{"ls"},
+		Short:   "List a book's lines with their part numbers (all pages, seq order)",
+		Example: "  zonectl customs book lines list H31050000001 -o csv",
+		Args:    exactArgs(1, "BOOK"),
+		RunE: a.act(func(cmd *cobra.Command, args []string) error {
+			cl, err := a.customs()
+			if err != nil {
+				return err
+			}
+			return listPages(a, cmd.Context(), bookLineHeader, bookLineRow, func(ctx context.Context, token string) ([]*customsv1.BookLine, string, error) {
+				resp, err := cl.books.ListBookLines(ctx, &customsv1.ListBookLinesRequest{BookNo: args[0], PageSize: pageSize, PageToken: token})
+				return resp.GetLines(), resp.GetNextPageToken(), err
+			})
+		}),
+	}
+}
+
+func (a *app) bookPartsMapCmd() *cobra.Command {
+	var ff fileFlags
+	c := &cobra.Command{
+		Use:   "map BOOK",
+		Short: "Map part numbers (料号) onto book lines from a CSV file (safe to re-run)",
+		Long: `Map enterprise part numbers onto book lines, many parts to one line, from a
+CSV file with the header part_number,seq, in chunks of 1000 per
+MapPartNumbers call. Mapping a part again to the same line changes nothing,
+so re-running the file is safe; mapping it to another line is refused
+(PART_NUMBER_CONFLICT). Lists may then name a line by its part number.
+
+  part_number,seq
+  NB-14-SILVER,1
+  NB-14-GREY,1
+  PE-LD-25KG,2`,
+		Example: "  zonectl customs book parts map H31050000001 --file parts.csv",
+		Args:    exactArgs(1, "BOOK"),
+		RunE: a.act(func(cmd *cobra.Command, args []string) error {
+			r, err := a.openInput(ff.file)
+			if err != nil {
+				return err
+			}
+			rows, err := input.ReadPartsCSV(r, ff.file)
+			r.Close()
+			if err != nil {
+				return asUsage(err)
+			}
+			if ff.dryRun {
+				a.note("%s: %d part numbers, well-formed; nothing sent (--dry-run)", ff.file, len(rows))
+				return nil
+			}
+			cl, err := a.customs()
+			if err != nil {
+				return err
+			}
+			set, end := a.progress(!ff.noProgress && len(rows) > lineChunk, len(rows), "part numbers")
+			defer end()
+			done := 0
+			for start := 0; start < len(rows); start += lineChunk {
+				chunk := rows[start:min(start+lineChunk, len(rows))]
+				req := &customsv1.MapPartNumbersRequest{BookNo: args[0], Parts: make(map[string]int32, len(chunk))}
+				for _, row := range chunk {
+					req.Parts[row.Part] = row.Seq
+				}
+				ctx, cancel := a.callCtx(cmd.Context())
+				_, err := cl.books.MapPartNumbers(ctx, req)
+				cancel()
+				if err != nil {
+					end()
+					where := fmt.Sprintf("rows %d-%d", chunk[0].Row, chunk[len(chunk)-1].Row)
+					if f := ledgerapi.FieldOf(err); f != "" {
+						for _, row := range chunk {
+							if strings.Contains(f, `"`+row.Part+`"`) || strings.Contains(f, "["+row.Part+"]") {
+								where = fmt.Sprintf("row %d", row.Row)
+								break
+							}
+						}
+					}
+					a.note("%s: %d part numbers mapped before; the chunk with %s was refused (nothing of it mapped); re-running the file is safe",
+						ff.file, done, where)
+					return err
+				}
+				done += len(chunk)
+				set(done)
+			}
+			a.note("%d part numbers mapped on book %s", done, args[0])
+			return nil
+		}),
+	}
+	ff.register(c, "part number CSV", false)
+	return c
+}
+
+// Stock.
+
+func (a *app) stockCmd() *cobra.Command {
+	var asOf string
+	c := &cobra.Command{
+		Use:   "stock BOOK",
+		Short: "Show a book's stock per line: bonded and non-bonded, by status",
+		Long: `Show every line of a customs book with its quantities in the line's declared
+unit, as of the end of a business date (default: now):
+
+  bonded               bonded goods on the 底账 (余量): available + reserved
+  available            bonded goods free to be filed out
+  reserved             bonded goods reserved by declared outbound lists (预核扣)
+  non_bonded           non-bonded goods stored beside them (available + reserved)
+  non_bonded_reserved  non-bonded goods reserved by declared lists
+  inspection           goods in the 待检区 while their status switches (区内直转)
+  undeclared           goods in on a type-1 pass awaiting their list (先入区后报关)
+
+-o json prints the lines as an array of StockLine objects.`,
+		Example: `  zonectl customs stock H31050000001
+  zonectl customs stock H31050000001 --as-of 2026-03-31 -o csv`,
+		Args: exactArgs(1, "BOOK"),
+		RunE: a.act(func(cmd *cobra.Command, args []string) error {
+			cl, err := a.customs()
+			if err != nil {
+				return err
+			}
+			ctx, cancel := a.callCtx(cmd.Context())
+			defer cancel()
+			resp, err := cl.books.GetStockReport(ctx, &customsv1.GetStockReportRequest{BookNo: args[0], AsOf: asOf})
+			if err != nil {
+				return err
+			}
+			l := output.NewList(a.stdout, a.format, stockHeader)
+			for _, s := range resp.GetLines() {
+				if err := l.Add(s, stockRow(s)); err != nil {
+					return err
+				}
+			}
+			return l.Close()
+		}),
+	}
+	c.Flags().StringVar(&asOf, "as-of", "", "quantities at the end of this business date, YYYY-MM-DD (default: now)")
+	return c
+}

@@ -1,0 +1,462 @@
+package input
+
+import (
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+
+	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
+)
+
+// The movement documents of the customs services, read from JSON (the
+// request in protojson form) or from a grouped CSV "simple form" (one line
+// per row, rows sharing inner_no form one document). Checks here are the ones
+// a client can make without the book: formats, required fields, decimals.
+// The server checks the rest (trade modes against the book, units against
+// the line, stock).
+
+// maxElements is the most lines (consumed, produced) a document may have.
+const maxElements = 1000
+
+var fourDigits = regexp.MustCompile(`^[0-9]{4}$`)
+
+// Verification list CSV columns.
+const (
+	colInnerNo         = "inner_no"
+	colBookNo          = "book_no"
+	colListType        = "list_type"
+	colIO              = "io"
+	colDeclareFlag     = "declare_flag"
+	colDeclarationKind = "declaration_kind"
+	colDeclarationNo   = "declaration_no"
+	colTransferType    = "transfer_type"
+	colRelatedListNo   = "related_list_no"
+	colRelatedBookNo   = "related_book_no"
+	colApplyNo         = "apply_no"
+	colEntryPassNos    = "entry_pass_nos"
+	colSlipNos         = "slip_nos"
+	colListCountry     = "list_country"
+	colExchangeRate    = "exchange_rate"
+	colBookSeq         = "book_seq"
+	colUnitPrice       = "unit_price"
+	colTotal           = "total"
+	colCurrency        = "currency"
+	colCountry         = "country"
+	colGrossWeight     = "gross_weight"
+	colNetWeight       = "net_weight"
+	colPurpose         = "purpose"
+	colReportDate      = "date"
+	colKind            = "kind"
+)
+
+// ListCSVColumns are the columns of the verification list CSV form, in the
+// documented order: the list-level columns, then the line columns.
+// RequiredListCSVColumns must be in the header.
+var (
+	listHeadColumns = []string{colInnerNo, colBookNo, colListType, colIO, colTradeMode, colDeclareFlag, colDeclarationKind,
+		colDeclarationNo, colTransferType, colRelatedListNo, colRelatedBookNo, colApplyNo, colEntryPassNos, colSlipNos,
+		colListCountry, colExchangeRate}
+	listLineColumns = []string{colBookSeq, colPartNumber, colQuantity, colUnit, colUnitPrice, colTotal, colCurrency,
+		colCountry, colGrossWeight, colNetWeight, colLot}
+	ListCSVColumns         = append(append([]string{}, listHeadColumns...), listLineColumns...)
+	RequiredListCSVColumns = []string{colInnerNo, colBookNo, colIO, colTradeMode, colQuantity}
+)
+
+// splitNos splits a cell of document numbers separated by ';' (or ',' or
+// white space).
+func splitNos(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return r == ';' || r == ',' || r == ' ' || r == '\t' })
+}
+
+// anyCell reports whether the row has a value in one of cols.
+func anyCell(rw *row, cols []string) bool {
+	for _, c := range cols {
+		if rw.get(c) != "" {
+			return true
+		}
+	}
+	return false
+}
+
+var listCSV = csvDocs[*customsv1.CreateListRequest]{
+	what: "lists", one: "list", known: ListCSVColumns, required: RequiredListCSVColumns, key: colInnerNo,
+	head: listHeadColumns[1:],
+	start: func(rw *row) (*customsv1.CreateListRequest, error) {
+		return &customsv1.CreateListRequest{
+			InnerNo: rw.get(colInnerNo), BookNo: rw.get(colBookNo), ListType: rw.get(colListType), Io: rw.get(colIO),
+			TradeMode: rw.get(colTradeMode), DeclareFlag: rw.get(colDeclareFlag), DeclarationKind: rw.get(colDeclarationKind),
+			DeclarationNo: rw.get(colDeclarationNo), TransferType: rw.get(colTransferType), RelatedListNo: rw.get(colRelatedListNo),
+			RelatedBookNo: rw.get(colRelatedBookNo), ApplyNo: rw.get(colApplyNo), EntryPassNos: splitNos(rw.get(colEntryPassNos)),
+			SlipNos: splitNos(rw.get(colSlipNos)), Country: rw.get(colListCountry), ExchangeRate: rw.get(colExchangeRate),
+		}, nil
+	},
+	add: func(req *customsv1.CreateListRequest, rw *row) (string, error) {
+		if !anyCell(rw, listLineColumns) {
+			return "", nil // a list without lines (a collective list declares its slips)
+		}
+		seq, err := parseSeq(rw, colBookSeq, false)
+		if err != nil {
+			return "", err
+		}
+		req.Lines = append(req.Lines, &customsv1.ListLine{BookSeq: seq, PartNumber: rw.get(colPartNumber),
+			Quantity: rw.get(colQuantity), Unit: rw.get(colUnit), UnitPrice: rw.get(colUnitPrice), Total: rw.get(colTotal),
+			Currency: rw.get(colCurrency), Country: rw.get(colCountry), GrossWeight: rw.get(colGrossWeight),
+			NetWeight: rw.get(colNetWeight), Lot: rw.get(colLot)})
+		return "lines", nil
+	},
+	check:   CheckList,
+	columns: map[string]string{"country": colListCountry, "lines": colQuantity},
+}
+
+var listJSON = jsonDocs[*customsv1.CreateListRequest]{
+	what: "lists", new: func() *customsv1.CreateListRequest { return &customsv1.CreateListRequest{} }, check: CheckList,
+	key: func(r *customsv1.CreateListRequest) string { return r.GetInnerNo() }, keyField: "inner_no",
+}
+
+// ReadLists reads verification lists: CreateListRequest objects in protojson
+// form (one, an array or JSON Lines), or the CSV form (ListCSVColumns; rows
+// sharing inner_no are the lines of one list).
+func ReadLists(r io.Reader, name string, f FileFormat) ([]Doc[*customsv1.CreateListRequest], error) {
+	return readDocs(r, name, f, listJSON, &listCSV)
+}
+
+// CheckList checks a verification list as far as a client can.
+func CheckList(r *customsv1.CreateListRequest) (field, msg string) {
+	if f, m := firstProblem(
+		fieldCheck{"inner_no", checkText(r.GetInnerNo(), true, 64)},
+		fieldCheck{"book_no", checkText(r.GetBookNo(), true, 64)},
+		fieldCheck{"io", checkIO(r.GetIo())},
+		fieldCheck{"trade_mode", checkTradeModeRequired(r.GetTradeMode())},
+		fieldCheck{"declare_flag", checkOneOf(r.GetDeclareFlag(), "1", "2")},
+		fieldCheck{"declaration_kind", checkOneOf(r.GetDeclarationKind(), "1", "2")},
+		fieldCheck{"exchange_rate", checkOptional(r.GetExchangeRate())},
+	); m != "" {
+		return f, m
+	}
+	if len(r.GetLines()) > maxElements {
+		return "lines", fmt.Sprintf("%d lines; a list has at most %d", len(r.GetLines()), maxElements)
+	}
+	for i, l := range r.GetLines() {
+		f := fmt.Sprintf("lines[%d]", i)
+		if l.GetBookSeq() < 0 {
+			return f + ".book_seq", "must not be negative"
+		}
+		if l.GetBookSeq() == 0 && l.GetPartNumber() == "" {
+			return f + ".book_seq", "give the book line (book_seq) or a mapped part number (part_number)"
+		}
+		if out := listLineOutputOnly(l); out != "" {
+			return f + "." + out, "is output only; remove it"
+		}
+		if ff, m := firstProblem(
+			fieldCheck{f + ".quantity", checkPositive(l.GetQuantity())},
+			fieldCheck{f + ".unit_price", checkOptional(l.GetUnitPrice())},
+			fieldCheck{f + ".total", checkOptional(l.GetTotal())},
+			fieldCheck{f + ".gross_weight", checkOptional(l.GetGrossWeight())},
+			fieldCheck{f + ".net_weight", checkOptional(l.GetNetWeight())},
+		); m != "" {
+			return ff, m
+		}
+	}
+	return "", ""
+}
+
+// listLineOutputOnly names an output-only field set on a request line.
+func listLineOutputOnly(l *customsv1.ListLine) string {
+	switch {
+	case l.GetSeq() != 0:
+		return "seq"
+	case l.GetDeclaredQuantity() != "":
+		return "declared_quantity"
+	case l.GetDeclaredUnit() != "":
+		return "declared_unit"
+	case l.GetLegalQuantity() != "":
+		return "legal_quantity"
+	case l.GetCnyValue() != "":
+		return "cny_value"
+	case l.GetPassed() != "":
+		return "passed"
+	case len(l.GetLots()) > 0:
+		return "lots"
+	}
+	return ""
+}
+
+func checkTradeModeRequired(s string) string {
+	if s == "" {
+		return `is required: the 4-digit 监管方式, e.g. "5034"`
+	}
+	if !fourDigits.MatchString(s) {
+		return fmt.Sprintf("trade mode %q is not a 4-digit code such as \"5034\"", s)
+	}
+	return ""
+}
+
+func checkOneOf(s string, allowed ...string) string {
+	if s == "" {
+		return ""
+	}
+	for _, a := range allowed {
+		if s == a {
+			return ""
+		}
+	}
+	return fmt.Sprintf("%q is not allowed; write %s or leave it empty", s, strings.Join(quoteAll(allowed), " or "))
+}
+
+func quoteAll(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = fmt.Sprintf("%q", s)
+	}
+	return out
+}
+
+// Passes: JSON only.
+
+var passJSON = jsonDocs[*customsv1.CreatePassRequest]{
+	what: "passes", new: func() *customsv1.CreatePassRequest { return &customsv1.CreatePassRequest{} }, check: CheckPass,
+	key: func(r *customsv1.CreatePassRequest) string { return r.GetInnerNo() }, keyField: "inner_no",
+}
+
+// ReadPasses reads gate passes: CreatePassRequest objects in protojson form
+// (one, an array or JSON Lines).
+func ReadPasses(r io.Reader, name string) ([]Doc[*customsv1.CreatePassRequest], error) {
+	return readDocs(r, name, JSONFormat, passJSON, nil)
+}
+
+// CheckPass checks a gate pass as far as a client can; related_nos may be
+// empty here when the command line supplies them.
+func CheckPass(r *customsv1.CreatePassRequest) (field, msg string) {
+	if f, m := firstProblem(
+		fieldCheck{"inner_no", checkText(r.GetInnerNo(), true, 64)},
+		fieldCheck{"book_no", checkText(r.GetBookNo(), true, 64)},
+		fieldCheck{"pass_type", checkOneOfRequired(r.GetPassType(), "1", "2", "3", "4", "5", "6")},
+		fieldCheck{"bind_type", checkOneOf(r.GetBindType(), "1", "2", "3")},
+		fieldCheck{"io", checkIO(r.GetIo())},
+		fieldCheck{"related_type", checkOneOf(r.GetRelatedType(), "1", "2", "3")},
+		fieldCheck{"vehicle", checkText(r.GetVehicle(), true, 32)},
+		fieldCheck{"container", checkText(r.GetContainer(), false, 32)},
+		fieldCheck{"vehicle_weight", checkOptional(r.GetVehicleWeight())},
+		fieldCheck{"frame_weight", checkOptional(r.GetFrameWeight())},
+		fieldCheck{"container_weight", checkOptional(r.GetContainerWeight())},
+		fieldCheck{"gross_weight", checkOptional(r.GetGrossWeight())},
+		fieldCheck{"net_weight", checkOptional(r.GetNetWeight())},
+	); m != "" {
+		return f, m
+	}
+	for i, n := range r.GetRelatedNos() {
+		if m := checkText(n, true, 64); m != "" {
+			return fmt.Sprintf("related_nos[%d]", i), m
+		}
+	}
+	if len(r.GetLines()) > maxElements {
+		return "lines", fmt.Sprintf("%d lines; a pass has at most %d", len(r.GetLines()), maxElements)
+	}
+	for i, l := range r.GetLines() {
+		f := fmt.Sprintf("lines[%d]", i)
+		if l.GetListSeq() < 0 || l.GetBookSeq() < 0 {
+			return f + ".list_seq", "line numbers must not be negative"
+		}
+		if ff, m := firstProblem(
+			fieldCheck{f + ".quantity", checkPositive(l.GetQuantity())},
+			fieldCheck{f + ".value", checkOptional(l.GetValue())},
+			fieldCheck{f + ".gross_weight", checkOptional(l.GetGrossWeight())},
+			fieldCheck{f + ".net_weight", checkOptional(l.GetNetWeight())},
+		); m != "" {
+			return ff, m
+		}
+	}
+	return "", ""
+}
+
+func checkOneOfRequired(s string, allowed ...string) string {
+	if s == "" {
+		return "is required; write " + strings.Join(quoteAll(allowed), ", ")
+	}
+	return checkOneOf(s, allowed...)
+}
+
+// Slips.
+
+// SlipCSVColumns are the columns of the slip CSV form; rows sharing inner_no
+// are the lines of one slip. RequiredSlipCSVColumns must be in the header
+// (apply_no may come from the command line).
+var (
+	slipHeadColumns        = []string{colInnerNo, colBookNo, colApplyNo, colIO}
+	slipLineColumns        = []string{colBookSeq, colQuantity, colUnit, colValue, colGrossWeight, colNetWeight}
+	SlipCSVColumns         = append(append([]string{}, slipHeadColumns...), slipLineColumns...)
+	RequiredSlipCSVColumns = []string{colInnerNo, colBookNo, colIO, colBookSeq, colQuantity}
+)
+
+var slipCSV = csvDocs[*customsv1.CreateSlipRequest]{
+	what: "slips", one: "slip", known: SlipCSVColumns, required: RequiredSlipCSVColumns, key: colInnerNo, head: slipHeadColumns[1:],
+	start: func(rw *row) (*customsv1.CreateSlipRequest, error) {
+		return &customsv1.CreateSlipRequest{InnerNo: rw.get(colInnerNo), BookNo: rw.get(colBookNo), ApplyNo: rw.get(colApplyNo), Io: rw.get(colIO)}, nil
+	},
+	add: func(req *customsv1.CreateSlipRequest, rw *row) (string, error) {
+		seq, err := parseSeq(rw, colBookSeq, true)
+		if err != nil {
+			return "", err
+		}
+		req.Lines = append(req.Lines, &customsv1.SlipLine{BookSeq: seq, Quantity: rw.get(colQuantity), Unit: rw.get(colUnit),
+			Value: rw.get(colValue), GrossWeight: rw.get(colGrossWeight), NetWeight: rw.get(colNetWeight)})
+		return "lines", nil
+	},
+	check: checkSlipFile,
+}
+
+var slipJSON = jsonDocs[*customsv1.CreateSlipRequest]{
+	what: "slips", new: func() *customsv1.CreateSlipRequest { return &customsv1.CreateSlipRequest{} }, check: checkSlipFile,
+	key: func(r *customsv1.CreateSlipRequest) string { return r.GetInnerNo() }, keyField: "inner_no",
+}
+
+// ReadSlips reads in/out slips: CreateSlipRequest objects in protojson form
+// (one, an array or JSON Lines), or the CSV form (SlipCSVColumns). apply_no
+// may be left out when the command line gives it.
+func ReadSlips(r io.Reader, name string, f FileFormat) ([]Doc[*customsv1.CreateSlipRequest], error) {
+	return readDocs(r, name, f, slipJSON, &slipCSV)
+}
+
+// checkSlipFile is CheckSlip without apply_no, which --apply may supply.
+func checkSlipFile(r *customsv1.CreateSlipRequest) (string, string) {
+	if r.GetApplyNo() == "" {
+		c := &customsv1.CreateSlipRequest{InnerNo: r.GetInnerNo(), BookNo: r.GetBookNo(), ApplyNo: "-", Io: r.GetIo(), Lines: r.GetLines()}
+		return CheckSlip(c)
+	}
+	return CheckSlip(r)
+}
+
+// CheckSlip checks an in/out slip as far as a client can.
+func CheckSlip(r *customsv1.CreateSlipRequest) (field, msg string) {
+	if f, m := firstProblem(
+		fieldCheck{"inner_no", checkText(r.GetInnerNo(), true, 64)},
+		fieldCheck{"book_no", checkText(r.GetBookNo(), true, 64)},
+		fieldCheck{"apply_no", checkText(r.GetApplyNo(), true, 64)},
+		fieldCheck{"io", checkIO(r.GetIo())},
+	); m != "" {
+		return f, m
+	}
+	if n := len(r.GetLines()); n == 0 || n > maxElements {
+		return "lines", fmt.Sprintf("%d lines; a slip has 1 to %d", n, maxElements)
+	}
+	for i, l := range r.GetLines() {
+		f := fmt.Sprintf("lines[%d]", i)
+		if l.GetBookSeq() < 1 {
+			return f + ".book_seq", "is required: the book line (备案序号), from 1"
+		}
+		if ff, m := firstProblem(
+			fieldCheck{f + ".quantity", checkPositive(l.GetQuantity())},
+			fieldCheck{f + ".value", checkOptional(l.GetValue())},
+			fieldCheck{f + ".gross_weight", checkOptional(l.GetGrossWeight())},
+			fieldCheck{f + ".net_weight", checkOptional(l.GetNetWeight())},
+		); m != "" {
+			return ff, m
+		}
+	}
+	return "", ""
+}
+
+// Consumption reports.
+
+// ConsumptionCSVColumns are the columns of the consumption report CSV form:
+// rows sharing inner_no are one report; kind says whether a row is goods
+// consumed or produced. RequiredConsumptionCSVColumns must be in the header.
+var (
+	consumptionHeadColumns        = []string{colInnerNo, colBookNo, colPurpose, colReportDate}
+	consumptionLineColumns        = []string{colKind, colBookSeq, colQuantity, colUnit, colLot, colValue}
+	ConsumptionCSVColumns         = append(append([]string{}, consumptionHeadColumns...), consumptionLineColumns...)
+	RequiredConsumptionCSVColumns = []string{colInnerNo, colBookNo, colKind, colBookSeq, colQuantity}
+)
+
+var consumptionCSV = csvDocs[*customsv1.ReportConsumptionRequest]{
+	what: "consumption reports", one: "consumption report", known: ConsumptionCSVColumns, required: RequiredConsumptionCSVColumns, key: colInnerNo,
+	head: consumptionHeadColumns[1:],
+	start: func(rw *row) (*customsv1.ReportConsumptionRequest, error) {
+		return &customsv1.ReportConsumptionRequest{InnerNo: rw.get(colInnerNo), BookNo: rw.get(colBookNo),
+			Purpose: rw.get(colPurpose), Date: rw.get(colReportDate)}, nil
+	},
+	add: func(req *customsv1.ReportConsumptionRequest, rw *row) (string, error) {
+		if err := rw.require(colKind); err != nil {
+			return "", err
+		}
+		seq, err := parseSeq(rw, colBookSeq, true)
+		if err != nil {
+			return "", err
+		}
+		switch strings.ToLower(rw.get(colKind)) {
+		case "consumed":
+			if rw.get(colValue) != "" {
+				return "", rw.errorf(colValue, "is for produced goods only; leave it empty on a consumed row")
+			}
+			req.Consumed = append(req.Consumed, &customsv1.ConsumedLine{BookSeq: seq, Quantity: rw.get(colQuantity),
+				Unit: rw.get(colUnit), Lot: rw.get(colLot)})
+			return "consumed", nil
+		case "produced":
+			if rw.get(colLot) != "" {
+				return "", rw.errorf(colLot, "is for consumed goods only; produced goods form new lots")
+			}
+			req.Produced = append(req.Produced, &customsv1.ProducedLine{BookSeq: seq, Quantity: rw.get(colQuantity),
+				Unit: rw.get(colUnit), Value: rw.get(colValue)})
+			return "produced", nil
+		}
+		return "", rw.errorf(colKind, "%q is not a kind; write consumed or produced", rw.get(colKind))
+	},
+	check:   CheckConsumption,
+	columns: map[string]string{"consumed": colKind},
+}
+
+var consumptionJSON = jsonDocs[*customsv1.ReportConsumptionRequest]{
+	what: "consumption reports", new: func() *customsv1.ReportConsumptionRequest { return &customsv1.ReportConsumptionRequest{} },
+	check: CheckConsumption, key: func(r *customsv1.ReportConsumptionRequest) string { return r.GetInnerNo() }, keyField: "inner_no",
+}
+
+// ReadConsumption reads consumption reports: ReportConsumptionRequest objects
+// in protojson form (one, an array or JSON Lines), or the CSV form
+// (ConsumptionCSVColumns).
+func ReadConsumption(r io.Reader, name string, f FileFormat) ([]Doc[*customsv1.ReportConsumptionRequest], error) {
+	return readDocs(r, name, f, consumptionJSON, &consumptionCSV)
+}
+
+// CheckConsumption checks a consumption report as far as a client can.
+func CheckConsumption(r *customsv1.ReportConsumptionRequest) (field, msg string) {
+	if f, m := firstProblem(
+		fieldCheck{"inner_no", checkText(r.GetInnerNo(), true, 64)},
+		fieldCheck{"book_no", checkText(r.GetBookNo(), true, 64)},
+		fieldCheck{"purpose", checkText(r.GetPurpose(), false, 200)},
+		fieldCheck{"date", checkOptDate(r.GetDate())},
+	); m != "" {
+		return f, m
+	}
+	if n := len(r.GetConsumed()); n == 0 || n > maxElements {
+		return "consumed", fmt.Sprintf("%d consumed lines; a report has 1 to %d", n, maxElements)
+	}
+	if n := len(r.GetProduced()); n > maxElements {
+		return "produced", fmt.Sprintf("%d produced lines; a report has at most %d", n, maxElements)
+	}
+	for i, c := range r.GetConsumed() {
+		f := fmt.Sprintf("consumed[%d]", i)
+		switch {
+		case c.GetBookSeq() < 1:
+			return f + ".book_seq", "is required: the book line (备案序号), from 1"
+		case len(c.GetLots()) > 0:
+			return f + ".lots", "is output only; remove it (name one lot with \"lot\")"
+		}
+		if m := checkPositive(c.GetQuantity()); m != "" {
+			return f + ".quantity", m
+		}
+	}
+	for i, p := range r.GetProduced() {
+		f := fmt.Sprintf("produced[%d]", i)
+		if p.GetBookSeq() < 1 {
+			return f + ".book_seq", "is required: the book line (备案序号), from 1"
+		}
+		if ff, m := firstProblem(
+			fieldCheck{f + ".quantity", checkPositive(p.GetQuantity())},
+			fieldCheck{f + ".value", checkOptional(p.GetValue())},
+		); m != "" {
+			return ff, m
+		}
+	}
+	return "", ""
+}

@@ -1,0 +1,410 @@
+package input
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/proto"
+)
+
+// This file holds what the customs document files (verification lists,
+// passes, slips, consumption reports, book lines) share: a document read from
+// a file with where it came from, the JSON reader (one protojson object, an
+// array of them or JSON Lines) and the grouped CSV reader (rows sharing a key
+// form one document, as in the journal CSV).
+
+// Doc is one request read from a file, with where it came from.
+type Doc[T proto.Message] struct {
+	// Req is the request to send.
+	Req T
+	// Index is the 1-based position of the document in the file.
+	Index int
+	// Lines are the line the JSON object starts on, or every CSV row of the
+	// document in file order.
+	Lines []int
+	// CSV is true when the document came from a CSV file.
+	CSV bool
+	// Rows maps a repeated request field ("lines", "consumed", "produced")
+	// to the CSV row of each of its elements.
+	Rows map[string][]int
+	// column maps a request field to its CSV column; nil for JSON.
+	column func(field string) string
+}
+
+// Source describes where the document is in its file: "line 7", "rows 2-4".
+func (d Doc[T]) Source() string {
+	if !d.CSV {
+		if len(d.Lines) == 0 {
+			return fmt.Sprintf("document %d", d.Index)
+		}
+		return fmt.Sprintf("line %d", d.Lines[0])
+	}
+	return "row" + plural(len(d.Lines)) + " " + spans(d.Lines)
+}
+
+var elementField = regexp.MustCompile(`^([a-z_]+)\[([0-9]+)\]`)
+
+// protoPrefix is the "proto: " protobuf-go puts before its errors (with a
+// space or, deliberately at random, a non-breaking space).
+var protoPrefix = regexp.MustCompile(`^proto:[\s\x{00a0}]+`)
+
+// Locate narrows Source using the request field the server named: for a CSV
+// document, a field under lines[i] (consumed[i], produced[i]) points at the
+// row of that element, and the field at its column: `row 4, column "book_seq"`.
+func (d Doc[T]) Locate(field string) string {
+	if !d.CSV || field == "" {
+		return d.Source()
+	}
+	where := d.Source()
+	if row := d.row(field); row > 0 {
+		where = fmt.Sprintf("row %d", row)
+	}
+	if d.column != nil {
+		if c := d.column(field); c != "" {
+			where += fmt.Sprintf(", column %q", c)
+		}
+	}
+	return where
+}
+
+// row is the CSV row of an element field, 0 if the field names none.
+func (d Doc[T]) row(field string) int {
+	if m := elementField.FindStringSubmatch(field); m != nil {
+		if i, err := strconv.Atoi(m[2]); err == nil && i < len(d.Rows[m[1]]) {
+			return d.Rows[m[1]][i]
+		}
+	}
+	return 0
+}
+
+// Reqs returns the requests of docs.
+func Reqs[T proto.Message](docs []Doc[T]) []T {
+	out := make([]T, len(docs))
+	for i, d := range docs {
+		out[i] = d.Req
+	}
+	return out
+}
+
+// checkFunc checks what a client can check of a request and returns the
+// field at fault (proto name, e.g. "lines[2].quantity") and why, or "" if
+// nothing is wrong.
+type checkFunc[T proto.Message] func(T) (field, msg string)
+
+// jsonDocs is how to read one kind of request from JSON.
+type jsonDocs[T proto.Message] struct {
+	what  string // plural noun for messages: "lists"
+	new   func() T
+	check checkFunc[T]
+	// key returns the document's idempotency key (inner_no, seq), used to
+	// refuse a file that names the same document twice; nil: no check.
+	key func(T) string
+	// keyField is the field key reads, for the error.
+	keyField string
+}
+
+// parse reads one object in protojson form (proto or JSON field names), an
+// array of them, or JSON Lines. Unknown fields are refused, so a misspelt
+// field is not silently dropped; decimals must be JSON strings (protojson
+// refuses a number for a string field).
+func (s jsonDocs[T]) parse(data []byte, name string) ([]Doc[T], error) {
+	data = stripBOM(data)
+	trimmed := bytes.TrimLeft(data, " \t\r\n")
+	if len(trimmed) == 0 {
+		return nil, &Error{File: name, Msg: "no " + s.what + " in the file"}
+	}
+	msgName := string(s.new().ProtoReflect().Descriptor().Name())
+	dec := json.NewDecoder(bytes.NewReader(data))
+	array := trimmed[0] == '['
+	if array {
+		if _, err := dec.Token(); err != nil {
+			return nil, jsonSyntax(name, data, err)
+		}
+	}
+	var out []Doc[T]
+	seen := map[string]int{}
+	for dec.More() {
+		before := int(dec.InputOffset())
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return nil, jsonSyntax(name, data, err)
+		}
+		start := before + len(data[before:]) - len(bytes.TrimLeft(data[before:], " \t\r\n,"))
+		line := lineAt(data, start)
+		if len(raw) == 0 || raw[0] != '{' {
+			return nil, &Error{File: name, Line: line, Msg: "expected a JSON object (a " + msgName + ")"}
+		}
+		req := s.new()
+		if err := protojson.Unmarshal(raw, req); err != nil {
+			msg := protoPrefix.ReplaceAllString(err.Error(), "")
+			if strings.Contains(msg, "invalid value for string field") {
+				msg += `; write decimals as JSON strings, e.g. "12.5"`
+			}
+			return nil, &Error{File: name, Line: line, Msg: msg}
+		}
+		if field, msg := s.check(req); msg != "" {
+			return nil, &Error{File: name, Line: line, Field: field, Msg: msg}
+		}
+		if s.key != nil {
+			k := s.key(req)
+			if first, dup := seen[k]; dup {
+				return nil, &Error{File: name, Line: line, Field: s.keyField,
+					Msg: fmt.Sprintf("%q already appears on line %d; each document appears once in a file", k, first)}
+			}
+			seen[k] = line
+		}
+		out = append(out, Doc[T]{Req: req, Index: len(out) + 1, Lines: []int{line}})
+	}
+	if array {
+		if _, err := dec.Token(); err != nil {
+			return nil, jsonSyntax(name, data, err)
+		}
+		if _, err := dec.Token(); err != io.EOF {
+			return nil, &Error{File: name, Line: lineAt(data, int(dec.InputOffset())), Msg: "unexpected data after the JSON array"}
+		}
+	} else if _, err := dec.Token(); err != io.EOF {
+		return nil, &Error{File: name, Line: lineAt(data, int(dec.InputOffset())), Msg: "unexpected data; expected a JSON object"}
+	}
+	if len(out) == 0 {
+		return nil, &Error{File: name, Msg: "no " + s.what + " in the file"}
+	}
+	return out, nil
+}
+
+// csvDocs is how to read one kind of request from a grouped CSV file: a
+// header, then one line of a document per row; rows sharing the key column
+// form one document (in the order the keys first appear; the rows need not be
+// adjacent) and must agree on the head columns.
+type csvDocs[T proto.Message] struct {
+	what     string   // plural noun for messages: "lists"
+	one      string   // singular noun: "list"
+	known    []string // every column, in the documented order
+	required []string // columns the header must name
+	key      string   // the column grouping rows into documents
+	head     []string // document-level columns, equal on every row of a document
+	// start builds a document from its first row.
+	start func(rw *row) (T, error)
+	// add adds the row's element to the document and returns the repeated
+	// field it went to ("lines"), or "" when the row adds none.
+	add   func(req T, rw *row) (string, error)
+	check checkFunc[T]
+	// columns maps request fields to CSV columns where the names differ
+	// ("country" of the list -> "list_country"); an element field
+	// ("lines[2].quantity") is looked up as "lines.quantity", then by its
+	// last part ("quantity").
+	columns map[string]string
+}
+
+func (s csvDocs[T]) parse(data []byte, name string) ([]Doc[T], error) {
+	t, err := openCSV(bytes.NewReader(stripBOM(data)), name, s.known, s.required, false)
+	if err != nil {
+		return nil, err
+	}
+	type group struct {
+		doc   *Doc[T]
+		first *row
+	}
+	var head []string // the head columns the header names
+	for _, c := range s.head {
+		if _, ok := t.cols[c]; ok {
+			head = append(head, c)
+		}
+	}
+	byKey := map[string]*group{}
+	var out []*Doc[T]
+	for {
+		rw, err := t.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		if err := rw.require(s.key); err != nil {
+			return nil, err
+		}
+		k := rw.get(s.key)
+		g, seen := byKey[k]
+		if !seen {
+			req, err := s.start(rw)
+			if err != nil {
+				return nil, err
+			}
+			g = &group{doc: &Doc[T]{Req: req, Index: len(out) + 1, CSV: true, Rows: map[string][]int{}, column: s.column}, first: rw}
+			byKey[k] = g
+			out = append(out, g.doc)
+		} else {
+			for _, c := range head {
+				if a, b := g.first.get(c), rw.get(c); a != b {
+					return nil, rw.errorf(c, "%q differs from %q on row %d; rows with the same %s %q are one %s and must agree on %s",
+						b, a, g.first.line, s.key, k, s.one, strings.Join(head, ", "))
+				}
+			}
+		}
+		field, err := s.add(g.doc.Req, rw)
+		if err != nil {
+			return nil, err
+		}
+		if field != "" {
+			g.doc.Rows[field] = append(g.doc.Rows[field], rw.line)
+		}
+		g.doc.Lines = append(g.doc.Lines, rw.line)
+	}
+	if len(out) == 0 {
+		return nil, &Error{File: name, CSV: true, Msg: "no " + s.what + " in the file"}
+	}
+	res := make([]Doc[T], len(out))
+	for i, d := range out {
+		if field, msg := s.check(d.Req); msg != "" {
+			line := d.row(field)
+			if line == 0 {
+				line = d.Lines[0]
+			}
+			return nil, &Error{File: name, CSV: true, Line: line, Column: s.column(field), Msg: msg}
+		}
+		res[i] = *d
+	}
+	return res, nil
+}
+
+// column is the CSV column of a request field.
+func (s csvDocs[T]) column(field string) string {
+	if c, ok := s.columns[field]; ok {
+		return c
+	}
+	generic := elementField.ReplaceAllString(field, "$1")
+	if c, ok := s.columns[generic]; ok {
+		return c
+	}
+	if i := strings.LastIndexByte(generic, '.'); i >= 0 {
+		generic = generic[i+1:]
+	}
+	for _, k := range s.known {
+		if k == generic {
+			return k
+		}
+	}
+	return ""
+}
+
+// readDocs reads a document file in JSON or CSV; with Auto the format is
+// picked by the file name, else by the first character. csv may be nil when
+// the documents have no CSV form.
+func readDocs[T proto.Message](r io.Reader, name string, f FileFormat, js jsonDocs[T], csv *csvDocs[T]) ([]Doc[T], error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, &Error{File: name, Msg: err.Error()}
+	}
+	data = stripBOM(data)
+	if f == "" || f == Auto {
+		f = detect(name, data)
+		if csv == nil {
+			f = JSONFormat
+		}
+	}
+	if f == CSVFormat {
+		if csv == nil {
+			return nil, &Error{File: name, Msg: js.what + " are read from JSON only (--format json)"}
+		}
+		return csv.parse(data, name)
+	}
+	return js.parse(data, name)
+}
+
+// Shared checks. Each returns "" when the value is fine, else why not.
+
+var (
+	digits3  = regexp.MustCompile(`^[0-9]{3}$`)
+	digits10 = regexp.MustCompile(`^[0-9]{10}$`)
+)
+
+// checkPositive checks a quantity: a plain decimal greater than zero.
+func checkPositive(s string) string {
+	if s == "" {
+		return "is required"
+	}
+	d, msg := checkDecimal(s, "")
+	if msg != "" {
+		return msg
+	}
+	if !d.IsPositive() {
+		return fmt.Sprintf("%q must be greater than zero", s)
+	}
+	return ""
+}
+
+// checkOptional checks an optional decimal (a weight, a price, a value):
+// empty, or a plain decimal >= 0.
+func checkOptional(s string) string {
+	if s == "" {
+		return ""
+	}
+	_, msg := checkDecimal(s, "")
+	return msg
+}
+
+// checkText checks a required or optional text field's length in characters.
+func checkText(s string, required bool, max int) string {
+	switch {
+	case required && strings.TrimSpace(s) == "":
+		return "is required"
+	case utf8.RuneCountInString(s) > max:
+		return fmt.Sprintf("is %d characters long; at most %d are allowed", utf8.RuneCountInString(s), max)
+	}
+	return ""
+}
+
+// checkIO checks an in/out flag.
+func checkIO(s string) string {
+	if s != "I" && s != "E" {
+		if s == "" {
+			return `is required: "I" into the zone or "E" out of it`
+		}
+		return fmt.Sprintf(`%q is not an in/out flag; write "I" into the zone or "E" out of it`, s)
+	}
+	return ""
+}
+
+// checkOptDate checks an optional YYYY-MM-DD date.
+func checkOptDate(s string) string {
+	if s == "" {
+		return ""
+	}
+	return checkDate(s, "")
+}
+
+// fieldCheck is one field's check result: msg is "" when the field is fine.
+type fieldCheck struct{ field, msg string }
+
+// firstProblem returns the first check that found a problem.
+func firstProblem(cs ...fieldCheck) (string, string) {
+	for _, c := range cs {
+		if c.msg != "" {
+			return c.field, c.msg
+		}
+	}
+	return "", ""
+}
+
+// parseSeq parses a book line number cell: "" is 0 when optional.
+func parseSeq(rw *row, col string, required bool) (int32, error) {
+	s := rw.get(col)
+	if s == "" {
+		if required {
+			return 0, rw.errorf(col, "is empty; it is required")
+		}
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(s, 10, 32)
+	if err != nil || n < 1 {
+		return 0, rw.errorf(col, "%q is not a book line number (备案序号); write a whole number from 1", s)
+	}
+	return int32(n), nil
+}
