@@ -28,6 +28,15 @@ type Book struct {
 	CreatedAt time.Time
 }
 
+// AttributeManagedBy is the book attribute naming the service that keeps a
+// book's movements (e.g. "customs/zone"). Such a book is written only by
+// that service: the generic API refuses postings, reversals, new items and
+// new accounts on it, so its movements always go with their documents.
+const AttributeManagedBy = "managed_by"
+
+// ReasonBookManaged refuses a generic write to a managed book.
+const ReasonBookManaged = "BOOK_MANAGED"
+
 // Item is a line being counted in one book (a 备案序号), in one unit.
 type Item struct {
 	// Book is the book the item belongs to.

@@ -229,7 +229,7 @@ func (s *Service) CreateBook(ctx context.Context, p access.Principal, b Book) (B
 	// The ledger book is created after the row; CreateBook of an identical
 	// ledger book is a no-op, so a retry after a crash in between completes it.
 	_, err = s.ledger.CreateBook(ctx, ledger.Book{ID: out.No, Name: string(out.Kind) + " book of " + out.Enterprise, Owner: out.Enterprise, Accounts: Accounts(),
-		Attributes: map[string]string{"kind": string(out.Kind), "customs_office": out.CustomsOffice}})
+		Attributes: map[string]string{"kind": string(out.Kind), "customs_office": out.CustomsOffice, ledger.AttributeManagedBy: "customs/zone"}})
 	if err != nil {
 		return Book{}, err
 	}
@@ -331,6 +331,21 @@ func filingBook(ctx context.Context, q querier, p access.Principal, no string) (
 	return b, checkOpen(ctx, q, b, "book_no")
 }
 
+// registryBook loads a book for registering its lines or part numbers: the
+// enterprise itself (自主备案) or customs; the book must be open.
+func registryBook(ctx context.Context, q querier, p access.Principal, no string) (Book, error) {
+	b, err := loadBook(ctx, q, no)
+	if err != nil {
+		return b, err
+	}
+	if p.Role != access.RoleCustoms || p.Disabled {
+		if err := canFile(p, b.Enterprise); err != nil {
+			return b, err
+		}
+	}
+	return b, checkOpen(ctx, q, b, "book_no")
+}
+
 // checkOpen refuses a book that is not executing or whose enterprise is
 // suspended.
 func checkOpen(ctx context.Context, q querier, b Book, field string) error {
@@ -380,7 +395,7 @@ func (s *Service) AddBookLines(ctx context.Context, p access.Principal, book str
 	var out []BookLine
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		out = out[:0]
-		if _, err := filingBook(ctx, tx, p, book); err != nil {
+		if _, err := registryBook(ctx, tx, p, book); err != nil {
 			return err
 		}
 		for i, l := range lines {
@@ -506,7 +521,7 @@ func (s *Service) MapPartNumbers(ctx context.Context, p access.Principal, book s
 	}
 	slices.Sort(keys)
 	return s.inTx(ctx, func(tx pgx.Tx) error {
-		if _, err := filingBook(ctx, tx, p, book); err != nil {
+		if _, err := registryBook(ctx, tx, p, book); err != nil {
 			return err
 		}
 		for _, k := range keys {

@@ -39,7 +39,7 @@ type Server struct {
 	ledgerv1.UnimplementedLedgerServiceServer
 	store  ledger.Store
 	guard  Guard
-	owners sync.Map // book ID -> owner; a book's owner never changes
+	owners sync.Map // book ID -> bookAccess; a book's owner and manager never change
 }
 
 // NewServer returns a LedgerService over store, guarded by guard.
@@ -47,17 +47,27 @@ func NewServer(store ledger.Store, guard Guard) *Server {
 	return &Server{store: store, guard: guard}
 }
 
+// bookAccess is what access checks need of a book: its owner and the
+// service that manages it, if any.
+type bookAccess struct{ owner, managedBy string }
+
 // ownerOf returns a book's owner, cached.
 func (s *Server) ownerOf(ctx context.Context, book string) (string, error) {
+	a, err := s.accessOf(ctx, book)
+	return a.owner, err
+}
+
+func (s *Server) accessOf(ctx context.Context, book string) (bookAccess, error) {
 	if o, ok := s.owners.Load(book); ok {
-		return o.(string), nil
+		return o.(bookAccess), nil
 	}
 	b, err := s.store.GetBook(ctx, book)
 	if err != nil {
-		return "", err
+		return bookAccess{}, err
 	}
-	s.owners.Store(book, b.Owner)
-	return b.Owner, nil
+	a := bookAccess{owner: b.Owner, managedBy: b.Attributes[ledger.AttributeManagedBy]}
+	s.owners.Store(book, a)
+	return a, nil
 }
 
 func (s *Server) canRead(ctx context.Context, book string) error {
@@ -68,12 +78,21 @@ func (s *Server) canRead(ctx context.Context, book string) error {
 	return s.guard.CanRead(ctx, owner)
 }
 
+// canWrite allows a generic write to a book: the principal may write the
+// owner's books, and no service manages the book.
 func (s *Server) canWrite(ctx context.Context, book string) error {
-	owner, err := s.ownerOf(ctx, book)
+	a, err := s.accessOf(ctx, book)
 	if err != nil {
 		return err
 	}
-	return s.guard.CanWrite(ctx, owner)
+	if err := s.guard.CanWrite(ctx, a.owner); err != nil {
+		return err
+	}
+	if a.managedBy != "" {
+		return ledger.Errorf(ledger.KindPermissionDenied, ledger.ReasonBookManaged, "book_id",
+			"book %q is kept by %s: its goods move only with their documents (zoneledger.customs.v1 DeclarationService and GateService), not by generic journals", book, a.managedBy)
+	}
+	return nil
 }
 
 // CreateBook implements ledgerv1.LedgerServiceServer.
