@@ -18,6 +18,7 @@ import (
 	"google.golang.org/protobuf/reflect/protoreflect"
 
 	adminv1 "github.com/zoneledger/zoneledger/proto/zoneledger/admin/v1"
+	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
 	ledgerv1 "github.com/zoneledger/zoneledger/proto/zoneledger/ledger/v1"
 )
 
@@ -35,6 +36,9 @@ type authWorld struct {
 	j1 int64 // a journal of E1's book that can be reversed
 	// victimToken is the token id of principal "victim" (enterprise ENT3).
 	victimToken string
+	// z is the zone's documents of the customs services' cases; nil in
+	// the tests that do not call them.
+	z *customsAuthWorld
 }
 
 func newAuthWorld(t *testing.T) *authWorld {
@@ -58,8 +62,8 @@ func newAuthWorld(t *testing.T) *authWorld {
 // stream counts as answered at its first message or its end.
 type methodCase func(ctx context.Context, w *authWorld) error
 
-// methodCases has one case per RPC of both services, keyed by full method
-// name. Every request is valid and aims at E1's data (or at zone-wide or
+// methodCases has one case per RPC of the services, keyed by full method
+// name (the customs services' cases are customsMethodCases). Every request is valid and aims at E1's data (or at zone-wide or
 // admin state), so that a caller who may not make it can only be refused
 // for that reason.
 func methodCases() map[string]methodCase {
@@ -70,7 +74,7 @@ func methodCases() map[string]methodCase {
 	}
 	ls := "/zoneledger.ledger.v1.LedgerService/"
 	as := "/zoneledger.admin.v1.AdminService/"
-	return map[string]methodCase{
+	cases := map[string]methodCase{
 		ls + "CreateBook": func(ctx context.Context, w *authWorld) error {
 			_, err := l(w).CreateBook(ctx, &ledgerv1.CreateBookRequest{BookId: "H-AUTH-NEW", Owner: ent1, Accounts: []string{"bonded"}})
 			return err
@@ -184,13 +188,18 @@ func methodCases() map[string]methodCase {
 			return err
 		},
 	}
+	for m, c := range customsMethodCases() {
+		cases[m] = c
+	}
+	return cases
 }
 
-// serviceMethods lists every RPC of both services from their generated
+// serviceMethods lists every RPC of the services from their generated
 // service descriptors, as full method names.
 func serviceMethods() []string {
 	var out []string
-	for _, sd := range []grpc.ServiceDesc{ledgerv1.LedgerService_ServiceDesc, adminv1.AdminService_ServiceDesc} {
+	for _, sd := range []grpc.ServiceDesc{ledgerv1.LedgerService_ServiceDesc, adminv1.AdminService_ServiceDesc,
+		customsv1.BookService_ServiceDesc, customsv1.DeclarationService_ServiceDesc, customsv1.GateService_ServiceDesc, customsv1.TaxService_ServiceDesc} {
 		for _, m := range sd.Methods {
 			out = append(out, "/"+sd.ServiceName+"/"+m.MethodName)
 		}
@@ -200,7 +209,9 @@ func serviceMethods() []string {
 	}
 	// The file descriptors generated from the .proto files must agree.
 	var fromFiles []string
-	for _, fd := range []protoreflect.FileDescriptor{ledgerv1.File_zoneledger_ledger_v1_ledger_proto, adminv1.File_zoneledger_admin_v1_admin_proto} {
+	for _, fd := range []protoreflect.FileDescriptor{ledgerv1.File_zoneledger_ledger_v1_ledger_proto, adminv1.File_zoneledger_admin_v1_admin_proto,
+		customsv1.File_zoneledger_customs_v1_books_proto, customsv1.File_zoneledger_customs_v1_declarations_proto,
+		customsv1.File_zoneledger_customs_v1_gate_proto, customsv1.File_zoneledger_customs_v1_tax_proto} {
 		for i := 0; i < fd.Services().Len(); i++ {
 			svc := fd.Services().Get(i)
 			for j := 0; j < svc.Methods().Len(); j++ {
@@ -225,11 +236,13 @@ func isLedger(method string) bool {
 	return strings.HasPrefix(method, "/zoneledger.ledger.v1.LedgerService/")
 }
 
-// TestAuthorizationEveryMethod proves for every RPC of both services that
+// TestAuthorizationEveryMethod proves for every RPC of the services that
 // a call without valid credentials is UNAUTHENTICATED, that E2 (and the
 // admin, who reads no enterprise data) cannot touch E1's books, that only
-// the admin manages principals and tokens — and that the refused calls
-// changed nothing.
+// the admin manages principals and tokens, that in the customs services
+// another zone enterprise (and the admin, and a platform not linked to E1)
+// cannot touch E1's books, lists, passes and stock and E1 cannot do what
+// only customs does — and that the refused calls changed nothing.
 func TestAuthorizationEveryMethod(t *testing.T) {
 	cases := methodCases()
 	methods := serviceMethods()
@@ -248,6 +261,7 @@ func TestAuthorizationEveryMethod(t *testing.T) {
 	}
 
 	w := newAuthWorld(t)
+	w.z = newCustomsAuthWorld(t, w.s, w.a)
 	before := takeSnapshot(t, w)
 	call := func(m, tok string) error {
 		return cases[m](ctxAs(t, tok), w)
@@ -287,7 +301,16 @@ func TestAuthorizationEveryMethod(t *testing.T) {
 				wantCode(t, call(m, w.a.C), codes.PermissionDenied, "customs")
 				wantCode(t, call(m, w.a.P), codes.PermissionDenied, "a platform")
 			}
+			if isCustoms(m) {
+				checkCustomsMethod(t, w, m, call)
+			}
 		})
+	}
+	// The one customs listing that names no enterprise shows another
+	// enterprise only itself.
+	if le, err := w.z.z.books.ListEnterprises(ctxAs(t, w.z.e2.tok), &customsv1.ListEnterprisesRequest{}); err != nil ||
+		len(le.GetEnterprises()) != 1 || le.GetEnterprises()[0].GetUscc() != w.z.e2.uscc {
+		t.Errorf("ListEnterprises as E2: %v, %v; want only E2", le.GetEnterprises(), err)
 	}
 
 	// Cross-book tricks: filing on one's own book but touching E1's.
@@ -326,6 +349,8 @@ func TestAuthorizationEveryMethod(t *testing.T) {
 			switch {
 			case strings.HasSuffix(m, "/EnsureWorldAccounts"):
 				tok = w.a.C
+			case isCustoms(m):
+				tok = customsAllowedToken(w, m)
 			case !isLedger(m):
 				tok = w.a.Admin
 			}
@@ -385,6 +410,9 @@ func takeSnapshot(t *testing.T, w *authWorld) snapshot {
 	for _, p := range r7.GetPrincipals() {
 		r8, err := ac.ListTokens(ctxAs(t, w.a.Admin), &adminv1.ListTokensRequest{PrincipalId: p.GetPrincipalId()})
 		put("tokens of "+p.GetPrincipalId(), r8, err)
+	}
+	if w.z != nil {
+		customsSnapshot(t, w, snap)
 	}
 	return snap
 }

@@ -12,6 +12,7 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	adminv1 "github.com/zoneledger/zoneledger/proto/zoneledger/admin/v1"
+	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
 	ledgerv1 "github.com/zoneledger/zoneledger/proto/zoneledger/ledger/v1"
 )
 
@@ -229,6 +230,69 @@ func TestBadInputOverTheWire(t *testing.T) {
 		}},
 	}
 
+	// Customs services' requests, sent as customs (who may make every one of
+	// them, so that only the input is at fault).
+	bs := customsv1.NewBookServiceClient(s.Conn())
+	ds := customsv1.NewDeclarationServiceClient(s.Conn())
+	gs := customsv1.NewGateServiceClient(s.Conn())
+	goodList := func() *customsv1.CreateListRequest {
+		return &customsv1.CreateListRequest{InnerNo: "V-1", BookNo: "H31050000001", Io: "I", TradeMode: "5034",
+			Lines: []*customsv1.ListLine{{BookSeq: 1, Quantity: "1"}}}
+	}
+	createList := func(mutate func(r *customsv1.CreateListRequest)) func(context.Context) error {
+		return func(ctx context.Context) error {
+			r := goodList()
+			mutate(r)
+			_, err := ds.CreateList(ctx, r)
+			return err
+		}
+	}
+	customsCases := []badCase{
+		{"CreateList quantity 1e3", "lines[0].quantity", createList(func(r *customsv1.CreateListRequest) { r.Lines[0].Quantity = "1e3" })},
+		{"CreateList quantity -1", "lines[0].quantity", createList(func(r *customsv1.CreateListRequest) { r.Lines[0].Quantity = "-1" })},
+		{"CreateList total 1,5", "lines[0].total", createList(func(r *customsv1.CreateListRequest) { r.Lines[0].Total = "1,5" })},
+		{"CreateList without inner_no", "inner_no", createList(func(r *customsv1.CreateListRequest) { r.InnerNo = "" })},
+		{"CreateList io X", "io", createList(func(r *customsv1.CreateListRequest) { r.Io = "X" })},
+		{"RegisterEnterprise USCC with a wrong check character", "uscc", func(ctx context.Context) error {
+			_, err := bs.RegisterEnterprise(ctx, &customsv1.RegisterEnterpriseRequest{Uscc: "91350100M000100Y44", CustomsCode: "3105960001", Name: "X"})
+			return err
+		}},
+		{"AddBookLines hs_code 12345", "lines[0].hs_code", func(ctx context.Context) error {
+			_, err := bs.AddBookLines(ctx, &customsv1.AddBookLinesRequest{BookNo: "H31050000001", Lines: []*customsv1.BookLine{{Seq: 1, HsCode: "12345",
+				Name: "x", DeclaredUnit: "001", Legal: &customsv1.LegalUnit{Unit: "001", Factor: "1"}}}})
+			return err
+		}},
+		{"GetStockReport as of 2026-02-30", "as_of", func(ctx context.Context) error {
+			_, err := bs.GetStockReport(ctx, &customsv1.GetStockReportRequest{BookNo: "H31050000001", AsOf: "2026-02-30"})
+			return err
+		}},
+		{"ListLists page size 1001", "page_size", func(ctx context.Context) error {
+			_, err := ds.ListLists(ctx, &customsv1.ListListsRequest{PageSize: 1001})
+			return err
+		}},
+		{"ReportConsumption quantity abc", "consumed[0].quantity", func(ctx context.Context) error {
+			_, err := ds.ReportConsumption(ctx, &customsv1.ReportConsumptionRequest{InnerNo: "C", BookNo: "H31050000001",
+				Consumed: []*customsv1.ConsumedLine{{BookSeq: 1, Quantity: "abc"}}})
+			return err
+		}},
+		{"CreatePass vehicle weight -1", "vehicle_weight", func(ctx context.Context) error {
+			_, err := gs.CreatePass(ctx, &customsv1.CreatePassRequest{InnerNo: "P", BookNo: "H31050000001", PassType: "6", Io: "I", Vehicle: "V", VehicleWeight: "-1"})
+			return err
+		}},
+		{"RecordGateEvent scale 1,5", "scale_gross", func(ctx context.Context) error {
+			_, err := gs.RecordGateEvent(ctx, &customsv1.RecordGateEventRequest{PassNo: "HF0", EventId: "e", Vehicle: "V", ScaleGross: "1,5"})
+			return err
+		}},
+		{"RecordGateEvent at gate 3", "gate", func(ctx context.Context) error {
+			_, err := gs.RecordGateEvent(ctx, &customsv1.RecordGateEventRequest{PassNo: "HF0", EventId: "e", Gate: 3, Vehicle: "V", ScaleGross: "1"})
+			return err
+		}},
+		{"RejectHold without a note", "note", func(ctx context.Context) error {
+			_, err := gs.RejectHold(ctx, &customsv1.RejectHoldRequest{PassNo: "HF0"})
+			return err
+		}},
+	}
+
 	before := balanceMap(t, s, a.E1, bookV)
 	run := func(cs []badCase, tok string) {
 		for _, c := range cs {
@@ -243,6 +307,7 @@ func TestBadInputOverTheWire(t *testing.T) {
 	}
 	run(cases, a.E1)
 	run(adminCases, a.Admin)
+	run(customsCases, a.C)
 
 	// Too big for the wire: refused before it is read.
 	t.Run("message over 16 MiB", func(t *testing.T) {

@@ -555,8 +555,12 @@ func (s *Service) checkBackDated(ctx context.Context, p access.Principal, no str
 		}
 		for _, t := range ts {
 			if t.QuantityIn.IsPositive() {
-				return badArg("date", "goods of book line %d (line %d) came into %s on %s, after the list's business date %s; date the list on or after %s",
-					ln.BookSeq, i+1, from, ledger.FormatDate(t.Day), ledger.FormatDate(l.Date), ledger.FormatDate(t.Day))
+				reason := ReasonInsufficientStock
+				if from == AccountBonded {
+					reason = ReasonInsufficientBonded
+				}
+				return precondition(reason, fmt.Sprintf("lines[%d].quantity", i), "on the list's business date %s the book did not hold these goods: some of book line %d came into %s on %s; date the list on or after %s",
+					ledger.FormatDate(l.Date), ln.BookSeq, from, ledger.FormatDate(t.Day), ledger.FormatDate(t.Day))
 			}
 		}
 	}

@@ -1,0 +1,589 @@
+package tests
+
+// Authorization of the customs services (BookService, DeclarationService,
+// GateService, TaxService): the per-method cases TestAuthorizationEveryMethod
+// (authz_test.go) runs for them, the snapshot of the zone's state refused
+// calls must leave alone, and the role checks of TestCustomsAuthorizationRoles.
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/protobuf/encoding/prototext"
+	"google.golang.org/protobuf/proto"
+
+	adminv1 "github.com/zoneledger/zoneledger/proto/zoneledger/admin/v1"
+	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
+	ledgerv1 "github.com/zoneledger/zoneledger/proto/zoneledger/ledger/v1"
+)
+
+// customsAuthWorld is E1's zone documents in every state a customs method
+// acts on, and E2, the zone enterprise that tries to touch them.
+type customsAuthWorld struct {
+	z          *zoneEnv
+	e1, e2, e3 zEnt   // e3 is the enterprise whose suspension is attempted
+	book       string // E1's H book, with stock on both lines
+	spare      string // E1's second book, whose status change is attempted
+	e2book     string
+	newUSCC    string // a valid USCC nobody registered
+	newBook    string // a book number nobody registered
+
+	draftToDeclare, draftToDelete string // drafts
+	declared, declaredToReturn    string // declared lists
+	approvedSwitch                string // an approved 区内直转 list awaiting its release
+	clearedExit                   string // a cleared 一线出区 list of pass-through goods
+	form, slip                    string
+	passApplied, passToDelete     string // passes not yet at the gate
+	heldToRelease, heldToReject   string // held passes
+}
+
+func newCustomsAuthWorld(t *testing.T, s *Server, a *Actors) *customsAuthWorld {
+	t.Helper()
+	z := zoneOn(s, a)
+	w := &customsAuthWorld{z: z, e1: z.enterprise(t, "Authz One"), e2: z.enterprise(t, "Authz Two"), e3: z.enterprise(t, "Authz Three")}
+	w.newUSCC = testUSCC(t, nextZoneSeq())
+	w.newBook = fmt.Sprintf("H3105%07d", nextZoneSeq())
+	e1 := w.e1
+	w.book, w.spare, w.e2book = z.hBook(t, e1), z.hBook(t, e1), z.hBook(t, w.e2)
+	z.stockIn(t, e1, w.book, lineNotebook, "100", "500000")
+	z.stockIn(t, e1, w.book, linePE, "1000", "16000")
+	z.stockIn(t, w.e2, w.e2book, lineNotebook, "10", "50000")
+
+	out := func(inner string, seq int32, qty, gross string) *customsv1.CreateListRequest {
+		return &customsv1.CreateListRequest{InnerNo: inner, BookNo: w.book, Io: "E", TradeMode: "5034",
+			Lines: []*customsv1.ListLine{line(seq, qty, "1000", gross, qty)}}
+	}
+	x := z.file(t, e1, out("AZ-X", lineNotebook, "10", "10"))
+	z.drive(t, e1, x, "2", "AZ-PX")
+	w.clearedExit = x.GetListNo()
+	w.approvedSwitch = z.file(t, e1, &customsv1.CreateListRequest{InnerNo: "AZ-SW", BookNo: w.book, ListType: "Z", Io: "E", TradeMode: "5034",
+		Lines: []*customsv1.ListLine{line(lineNotebook, "5", "25000", "", "")}}).GetListNo()
+	w.draftToDeclare = z.createList(t, e1.tok, entryReq(w.book, "AZ-DECL", lineNotebook, "1", "5000")).GetListNo()
+	w.draftToDelete = z.createList(t, e1.tok, entryReq(w.book, "AZ-DEL", lineNotebook, "1", "5000")).GetListNo()
+	w.declared = z.createList(t, e1.tok, entryReq(w.book, "AZ-APPR", lineNotebook, "1", "5000")).GetListNo()
+	z.declare(t, e1.tok, w.declared)
+	w.declaredToReturn = z.createList(t, e1.tok, out("AZ-RET", lineNotebook, "2", "2")).GetListNo()
+	z.declare(t, e1.tok, w.declaredToReturn)
+	held := func(inner string, qty string) string {
+		l := z.file(t, e1, out(inner, linePE, qty, qty))
+		p := z.listPass(t, e1, l, "2", inner+"-P", "沪H00001")
+		p = z.gateEvent(t, p.GetPassNo(), inner+"-ev", "沪H00001", "99999") // far too heavy
+		wantPassStatus(t, p, customsv1.PassStatus_PASS_STATUS_HELD)
+		return p.GetPassNo()
+	}
+	w.heldToRelease, w.heldToReject = held("AZ-HR", "100"), held("AZ-HJ", "50")
+	empty := func(inner string) string {
+		r, err := z.gate.CreatePass(ctxAs(t, e1.tok), &customsv1.CreatePassRequest{InnerNo: inner, BookNo: w.book, PassType: "6", Io: "I", Vehicle: "沪E" + inner, VehicleWeight: "8000"})
+		if err != nil {
+			t.Fatalf("CreatePass %s: %v", inner, err)
+		}
+		return r.GetPass().GetPassNo()
+	}
+	w.passApplied, w.passToDelete = empty("AZ-PA"), empty("AZ-PD")
+	fr, err := z.decl.CreateForm(ctxAs(t, e1.tok), &customsv1.CreateFormRequest{InnerNo: "AZ-FORM", BookNo: w.book, FormType: "A", ValidFrom: day(-1), ValidUntil: day(60)})
+	if err != nil {
+		t.Fatalf("CreateForm: %v", err)
+	}
+	w.form = fr.GetForm().GetFormNo()
+	sr, err := z.decl.CreateSlip(ctxAs(t, e1.tok), &customsv1.CreateSlipRequest{InnerNo: "AZ-SLIP", BookNo: w.book, ApplyNo: w.form, Io: "E",
+		Lines: []*customsv1.SlipLine{{BookSeq: lineNotebook, Quantity: "1"}}})
+	if err != nil {
+		t.Fatalf("CreateSlip: %v", err)
+	}
+	w.slip = sr.GetSlip().GetSlipNo()
+	return w
+}
+
+const (
+	bookSvc = "/zoneledger.customs.v1.BookService/"
+	declSvc = "/zoneledger.customs.v1.DeclarationService/"
+	gateSvc = "/zoneledger.customs.v1.GateService/"
+	taxSvc  = "/zoneledger.customs.v1.TaxService/"
+)
+
+func isCustoms(method string) bool { return strings.HasPrefix(method, "/zoneledger.customs.v1.") }
+
+// customsOnly are the customs methods only customs may call (and, for
+// RegisterEnterprise, the admin).
+var customsOnly = map[string]bool{
+	bookSvc + "RegisterEnterprise":     true,
+	bookSvc + "SetEnterpriseSuspended": true,
+	bookSvc + "SetBookStatus":          true,
+	declSvc + "ApproveList":            true,
+	declSvc + "ReturnList":             true,
+	gateSvc + "RecordGateEvent":        true,
+	gateSvc + "ReleaseHold":            true,
+	gateSvc + "RejectHold":             true,
+}
+
+// customsNotScoped are the customs methods that name no enterprise's data:
+// any authenticated caller may call them (ListEnterprises shows each caller
+// what it may see).
+var customsNotScoped = map[string]bool{
+	bookSvc + "ListEnterprises": true,
+	taxSvc + "Quote":            true,
+}
+
+// customsAllowedToken is the token of a caller who may make the method's
+// request of customsMethodCases.
+func customsAllowedToken(w *authWorld, method string) string {
+	if customsOnly[method] {
+		return w.a.C
+	}
+	return w.z.e1.tok
+}
+
+// customsMethodCases has one case per RPC of the customs services. Every
+// request is valid and aims at E1's zone documents, so that a caller who
+// may not make it can only be refused for that reason.
+func customsMethodCases() map[string]methodCase {
+	b := func(w *authWorld) customsv1.BookServiceClient { return w.z.z.books }
+	d := func(w *authWorld) customsv1.DeclarationServiceClient { return w.z.z.decl }
+	g := func(w *authWorld) customsv1.GateServiceClient { return w.z.z.gate }
+	return map[string]methodCase{
+		bookSvc + "RegisterEnterprise": func(ctx context.Context, w *authWorld) error {
+			_, err := b(w).RegisterEnterprise(ctx, &customsv1.RegisterEnterpriseRequest{Uscc: w.z.newUSCC, CustomsCode: "310599999Z", Name: "Intruder Ltd"})
+			return err
+		},
+		bookSvc + "SetEnterpriseSuspended": func(ctx context.Context, w *authWorld) error {
+			_, err := b(w).SetEnterpriseSuspended(ctx, &customsv1.SetEnterpriseSuspendedRequest{Uscc: w.z.e3.uscc, Suspended: true})
+			return err
+		},
+		bookSvc + "GetEnterprise": func(ctx context.Context, w *authWorld) error {
+			_, err := b(w).GetEnterprise(ctx, &customsv1.GetEnterpriseRequest{Uscc: w.z.e1.uscc})
+			return err
+		},
+		bookSvc + "ListEnterprises": func(ctx context.Context, w *authWorld) error {
+			_, err := b(w).ListEnterprises(ctx, &customsv1.ListEnterprisesRequest{})
+			return err
+		},
+		bookSvc + "CreateBook": func(ctx context.Context, w *authWorld) error {
+			_, err := b(w).CreateBook(ctx, &customsv1.CreateBookRequest{BookNo: w.z.newBook, Kind: customsv1.BookKind_BOOK_KIND_ZONE, Enterprise: w.z.e1.uscc, CustomsOffice: "3105"})
+			return err
+		},
+		bookSvc + "SetBookStatus": func(ctx context.Context, w *authWorld) error {
+			_, err := b(w).SetBookStatus(ctx, &customsv1.SetBookStatusRequest{BookNo: w.z.spare, Status: customsv1.BookStatus_BOOK_STATUS_SUSPENDED})
+			return err
+		},
+		bookSvc + "GetBook": func(ctx context.Context, w *authWorld) error {
+			_, err := b(w).GetBook(ctx, &customsv1.GetBookRequest{BookNo: w.z.book})
+			return err
+		},
+		bookSvc + "ListBooks": func(ctx context.Context, w *authWorld) error {
+			_, err := b(w).ListBooks(ctx, &customsv1.ListBooksRequest{Enterprise: w.z.e1.uscc})
+			return err
+		},
+		bookSvc + "AddBookLines": func(ctx context.Context, w *authWorld) error {
+			_, err := b(w).AddBookLines(ctx, &customsv1.AddBookLinesRequest{BookNo: w.z.book, Lines: []*customsv1.BookLine{{Seq: 9, HsCode: "8516500000",
+				Name: "microwave oven", DeclaredUnit: "001", Legal: &customsv1.LegalUnit{Unit: "001", Factor: "1"}}}})
+			return err
+		},
+		bookSvc + "MapPartNumbers": func(ctx context.Context, w *authWorld) error {
+			_, err := b(w).MapPartNumbers(ctx, &customsv1.MapPartNumbersRequest{BookNo: w.z.book, Parts: map[string]int32{"AZ-PART": lineNotebook}})
+			return err
+		},
+		bookSvc + "ListBookLines": func(ctx context.Context, w *authWorld) error {
+			_, err := b(w).ListBookLines(ctx, &customsv1.ListBookLinesRequest{BookNo: w.z.book})
+			return err
+		},
+		bookSvc + "GetStockReport": func(ctx context.Context, w *authWorld) error {
+			_, err := b(w).GetStockReport(ctx, &customsv1.GetStockReportRequest{BookNo: w.z.book})
+			return err
+		},
+
+		declSvc + "CreateList": func(ctx context.Context, w *authWorld) error {
+			_, err := d(w).CreateList(ctx, entryReq(w.z.book, "AZ-NEW", lineNotebook, "1", "5000"))
+			return err
+		},
+		declSvc + "DeclareList": func(ctx context.Context, w *authWorld) error {
+			_, err := d(w).DeclareList(ctx, &customsv1.DeclareListRequest{ListNo: w.z.draftToDeclare})
+			return err
+		},
+		declSvc + "ApproveList": func(ctx context.Context, w *authWorld) error {
+			_, err := d(w).ApproveList(ctx, &customsv1.ApproveListRequest{ListNo: w.z.declared, Note: "ok"})
+			return err
+		},
+		declSvc + "ReturnList": func(ctx context.Context, w *authWorld) error {
+			_, err := d(w).ReturnList(ctx, &customsv1.ReturnListRequest{ListNo: w.z.declaredToReturn, Note: "HS code does not match the goods"})
+			return err
+		},
+		declSvc + "DeleteList": func(ctx context.Context, w *authWorld) error {
+			_, err := d(w).DeleteList(ctx, &customsv1.DeleteListRequest{ListNo: w.z.draftToDelete})
+			return err
+		},
+		declSvc + "ClearList": func(ctx context.Context, w *authWorld) error {
+			_, err := d(w).ClearList(ctx, &customsv1.ClearListRequest{ListNo: w.z.approvedSwitch, DeclarationNo: "310520261000000009"})
+			return err
+		},
+		declSvc + "GetList": func(ctx context.Context, w *authWorld) error {
+			_, err := d(w).GetList(ctx, &customsv1.GetListRequest{ListNo: w.z.declared})
+			return err
+		},
+		declSvc + "ListLists": func(ctx context.Context, w *authWorld) error {
+			_, err := d(w).ListLists(ctx, &customsv1.ListListsRequest{BookNo: w.z.book})
+			return err
+		},
+		declSvc + "CreateForm": func(ctx context.Context, w *authWorld) error {
+			_, err := d(w).CreateForm(ctx, &customsv1.CreateFormRequest{InnerNo: "AZ-FORM-NEW", BookNo: w.z.book, FormType: "A", ValidFrom: day(-1), ValidUntil: day(30)})
+			return err
+		},
+		declSvc + "GetForm": func(ctx context.Context, w *authWorld) error {
+			_, err := d(w).GetForm(ctx, &customsv1.GetFormRequest{FormNo: w.z.form})
+			return err
+		},
+		declSvc + "CreateSlip": func(ctx context.Context, w *authWorld) error {
+			_, err := d(w).CreateSlip(ctx, &customsv1.CreateSlipRequest{InnerNo: "AZ-SLIP-NEW", BookNo: w.z.book, ApplyNo: w.z.form, Io: "E",
+				Lines: []*customsv1.SlipLine{{BookSeq: lineNotebook, Quantity: "1"}}})
+			return err
+		},
+		declSvc + "GetSlip": func(ctx context.Context, w *authWorld) error {
+			_, err := d(w).GetSlip(ctx, &customsv1.GetSlipRequest{SlipNo: w.z.slip})
+			return err
+		},
+		declSvc + "ListPendingTrips": func(ctx context.Context, w *authWorld) error {
+			_, err := d(w).ListPendingTrips(ctx, &customsv1.ListPendingTripsRequest{BookNo: w.z.book})
+			return err
+		},
+		declSvc + "ReportConsumption": func(ctx context.Context, w *authWorld) error {
+			_, err := d(w).ReportConsumption(ctx, &customsv1.ReportConsumptionRequest{InnerNo: "AZ-CONS", BookNo: w.z.book, Purpose: "研发耗用",
+				Consumed: []*customsv1.ConsumedLine{{BookSeq: linePE, Quantity: "1"}}})
+			return err
+		},
+		declSvc + "RequestCertificate": func(ctx context.Context, w *authWorld) error {
+			_, err := d(w).RequestCertificate(ctx, &customsv1.RequestCertificateRequest{ListNo: w.z.clearedExit})
+			return err
+		},
+		declSvc + "ListTaxableEvents": func(ctx context.Context, w *authWorld) error {
+			_, err := d(w).ListTaxableEvents(ctx, &customsv1.ListTaxableEventsRequest{BookNo: w.z.book})
+			return err
+		},
+
+		gateSvc + "CreatePass": func(ctx context.Context, w *authWorld) error {
+			_, err := g(w).CreatePass(ctx, &customsv1.CreatePassRequest{InnerNo: "AZ-PASS-NEW", BookNo: w.z.book, PassType: "6", Io: "I", Vehicle: "沪N00001"})
+			return err
+		},
+		gateSvc + "DeletePass": func(ctx context.Context, w *authWorld) error {
+			_, err := g(w).DeletePass(ctx, &customsv1.DeletePassRequest{PassNo: w.z.passToDelete})
+			return err
+		},
+		gateSvc + "RecordGateEvent": func(ctx context.Context, w *authWorld) error {
+			_, err := g(w).RecordGateEvent(ctx, &customsv1.RecordGateEventRequest{PassNo: w.z.passApplied, EventId: "az-ev", Vehicle: "沪EAZ-PA", ScaleGross: "8000"})
+			return err
+		},
+		gateSvc + "ReleaseHold": func(ctx context.Context, w *authWorld) error {
+			_, err := g(w).ReleaseHold(ctx, &customsv1.ReleaseHoldRequest{PassNo: w.z.heldToRelease, Note: "inspected"})
+			return err
+		},
+		gateSvc + "RejectHold": func(ctx context.Context, w *authWorld) error {
+			_, err := g(w).RejectHold(ctx, &customsv1.RejectHoldRequest{PassNo: w.z.heldToReject, Note: "turned back"})
+			return err
+		},
+		gateSvc + "GetPass": func(ctx context.Context, w *authWorld) error {
+			_, err := g(w).GetPass(ctx, &customsv1.GetPassRequest{PassNo: w.z.passApplied})
+			return err
+		},
+		gateSvc + "ListPasses": func(ctx context.Context, w *authWorld) error {
+			_, err := g(w).ListPasses(ctx, &customsv1.ListPassesRequest{BookNo: w.z.book})
+			return err
+		},
+
+		taxSvc + "Quote": func(ctx context.Context, w *authWorld) error {
+			_, err := customsv1.NewTaxServiceClient(w.s.Conn()).Quote(ctx, &customsv1.QuoteRequest{Regime: customsv1.Regime_REGIME_GENERAL_TRADE, Date: "2024-03-01",
+				Lines: []*customsv1.QuoteLine{{DutiableValue: "1000.00", Quantity: "1", DutyRate: "0.10", VatRate: "0.13"}}})
+			return err
+		},
+	}
+}
+
+// checkCustomsMethod runs the refusals of one customs method: E2 (another
+// zone enterprise), the admin and an unlinked platform are denied E1's
+// documents; E1 itself is denied what only customs does.
+func checkCustomsMethod(t *testing.T, w *authWorld, m string, call func(m, tok string) error) {
+	t.Helper()
+	if customsNotScoped[m] {
+		return
+	}
+	wantCode(t, call(m, w.z.e2.tok), codes.PermissionDenied, "another zone enterprise on E1's documents")
+	wantCode(t, call(m, w.a.P), codes.PermissionDenied, "a platform not linked to E1")
+	switch m {
+	case bookSvc + "RegisterEnterprise", bookSvc + "GetEnterprise":
+		// The admin registers and reads enterprises.
+	default:
+		wantCode(t, call(m, w.a.Admin), codes.PermissionDenied, "the admin on E1's documents")
+	}
+	if customsOnly[m] {
+		wantCode(t, call(m, w.z.e1.tok), codes.PermissionDenied, "E1 on a customs-only method")
+	}
+}
+
+// customsSnapshot adds the zone's state to snap: enterprises, books, lines,
+// stock, lists, passes, forms, slips, trips, taxable events and the zone
+// books' ledger balances (by lot) and journals.
+func customsSnapshot(t *testing.T, w *authWorld, snap snapshot) {
+	t.Helper()
+	cw, c := w.z, w.a.C
+	z := cw.z
+	put := func(k string, m proto.Message, err error) {
+		if err != nil {
+			t.Fatalf("snapshot %s: %v", k, err)
+		}
+		snap[k] = prototext.Format(m)
+	}
+	r1, err := z.books.ListEnterprises(ctxAs(t, w.a.Admin), &customsv1.ListEnterprisesRequest{PageSize: 1000})
+	put("zone enterprises", r1, err)
+	r2, err := z.books.ListBooks(ctxAs(t, c), &customsv1.ListBooksRequest{PageSize: 1000})
+	put("zone books", r2, err)
+	r3, err := z.decl.ListLists(ctxAs(t, c), &customsv1.ListListsRequest{PageSize: 1000})
+	put("zone lists", r3, err)
+	r4, err := z.gate.ListPasses(ctxAs(t, c), &customsv1.ListPassesRequest{PageSize: 1000})
+	put("zone passes", r4, err)
+	r5, err := z.decl.ListPendingTrips(ctxAs(t, c), &customsv1.ListPendingTripsRequest{})
+	put("zone trips", r5, err)
+	r6, err := z.decl.GetForm(ctxAs(t, c), &customsv1.GetFormRequest{FormNo: cw.form})
+	put("zone form", r6, err)
+	r7, err := z.decl.GetSlip(ctxAs(t, c), &customsv1.GetSlipRequest{SlipNo: cw.slip})
+	put("zone slip", r7, err)
+	for _, b := range r2.GetBooks() {
+		no := b.GetBookNo()
+		r8, err := z.books.ListBookLines(ctxAs(t, c), &customsv1.ListBookLinesRequest{BookNo: no})
+		put(no+" lines", r8, err)
+		r9, err := z.books.GetStockReport(ctxAs(t, c), &customsv1.GetStockReportRequest{BookNo: no})
+		put(no+" stock", r9, err)
+		r10, err := z.decl.ListTaxableEvents(ctxAs(t, c), &customsv1.ListTaxableEventsRequest{BookNo: no})
+		put(no+" taxable events", r10, err)
+		r11, err := w.s.Ledger().GetBalances(ctxAs(t, c), &ledgerv1.GetBalancesRequest{BookId: no, ByLot: true})
+		put(no+" ledger balances", r11, err)
+		var ids []string
+		for _, j := range streamAll(t, w.s, c, no) {
+			ids = append(ids, fmt.Sprintf("%d:%s:%d", j.GetJournalId(), j.GetIdempotencyKey(), j.GetReversedBy()))
+		}
+		snap[no+" journals"] = strings.Join(ids, ",")
+	}
+	if len(r2.GetBooks()) < 3 || len(r3.GetLists()) < 8 || len(r4.GetPasses()) < 5 {
+		t.Fatalf("the zone snapshot sees %d books, %d lists, %d passes: too few to show anything", len(r2.GetBooks()), len(r3.GetLists()), len(r4.GetPasses()))
+	}
+}
+
+// TestCustomsAuthorizationRoles: who may do what in the zone, beyond the
+// per-method matrix — an enterprise does not approve, return, record gate
+// events or release its own holds, does not read another's documents and
+// sees only its own in listings; customs reads everything, files nothing
+// on an enterprise's book, and alone approves and releases; a platform acts
+// for its linked enterprise only.
+func TestCustomsAuthorizationRoles(t *testing.T) {
+	z := newZoneEnv(t)
+	e1 := z.enterprise(t, "Roles One")
+	e2 := z.enterprise(t, "Roles Two")
+	CreatePrincipal(t, z.s, &adminv1.CreatePrincipalRequest{PrincipalId: "zone-platform", Role: adminv1.Role_ROLE_PLATFORM, LinkedEnterpriseIds: []string{e1.uscc}})
+	plat := z.a.Issue(t, z.s, "zone-platform")
+	d, g, bk := z.decl, z.gate, z.books
+
+	h1, h2 := z.hBook(t, e1), z.hBook(t, e2)
+	z.stockIn(t, e1, h1, linePE, "1000", "16000")
+	z.stockIn(t, e2, h2, linePE, "500", "8000")
+	l1 := z.createList(t, e1.tok, &customsv1.CreateListRequest{InnerNo: "R-OUT", BookNo: h1, Io: "E", TradeMode: "5034",
+		Lines: []*customsv1.ListLine{line(linePE, "100", "1600", "105", "100")}})
+	z.declare(t, e1.tok, l1.GetListNo())
+	l2 := z.createList(t, e2.tok, entryReq(h2, "R-IN", linePE, "1", "16"))
+	p1 := z.listPass(t, e1, l1, "2", "R-P1", "沪R10001") // bound to a declared, unapproved list
+	z.wantStock(t, h1, linePE, st{bonded: "1000", reserved: "100"})
+
+	t.Run("an enterprise neither approves, returns, records gate events nor releases", func(t *testing.T) {
+		before := z.bookState(t, h1)
+		_, err := d.ApproveList(ctxAs(t, e1.tok), &customsv1.ApproveListRequest{ListNo: l1.GetListNo()})
+		wantRefused(t, err, codes.PermissionDenied, "PERMISSION_DENIED", "-", "E1 approving its own list")
+		_, err = d.ReturnList(ctxAs(t, e1.tok), &customsv1.ReturnListRequest{ListNo: l1.GetListNo(), Note: "never mind"})
+		wantRefused(t, err, codes.PermissionDenied, "PERMISSION_DENIED", "-", "E1 returning its own list")
+		_, err = g.RecordGateEvent(ctxAs(t, e1.tok), &customsv1.RecordGateEventRequest{PassNo: p1.GetPassNo(), EventId: "self", Vehicle: "沪R10001", ScaleGross: "10105"})
+		wantRefused(t, err, codes.PermissionDenied, "PERMISSION_DENIED", "-", "E1 recording a gate event on its own pass")
+		_, err = bk.SetBookStatus(ctxAs(t, e1.tok), &customsv1.SetBookStatusRequest{BookNo: h1, Status: customsv1.BookStatus_BOOK_STATUS_CLOSED})
+		wantRefused(t, err, codes.PermissionDenied, "PERMISSION_DENIED", "-", "E1 closing its own book")
+		_, err = bk.SetEnterpriseSuspended(ctxAs(t, e2.tok), &customsv1.SetEnterpriseSuspendedRequest{Uscc: e1.uscc, Suspended: true})
+		wantRefused(t, err, codes.PermissionDenied, "PERMISSION_DENIED", "-", "E2 suspending E1")
+		_, err = bk.RegisterEnterprise(ctxAs(t, e1.tok), &customsv1.RegisterEnterpriseRequest{Uscc: testUSCC(t, nextZoneSeq()), CustomsCode: "3105ROLES1", Name: "Shell"})
+		wantRefused(t, err, codes.PermissionDenied, "PERMISSION_DENIED", "-", "E1 registering an enterprise")
+		z.wantBookState(t, h1, before, "refused approvals, returns and gate events")
+		wantListStatus(t, z.getList(t, l1.GetListNo()), customsv1.ListStatus_LIST_STATUS_DECLARED)
+		if b, err := bk.GetBook(ctxAs(t, e1.tok), &customsv1.GetBookRequest{BookNo: h1}); err != nil || b.GetBook().GetStatus() != customsv1.BookStatus_BOOK_STATUS_EXECUTING {
+			t.Errorf("E1's book after its refused closing: %v, %v", b.GetBook(), err)
+		}
+		if e, err := bk.GetEnterprise(ctxAs(t, e1.tok), &customsv1.GetEnterpriseRequest{Uscc: e1.uscc}); err != nil || e.GetEnterprise().GetSuspended() {
+			t.Errorf("E1 after E2's refused suspension: %v, %v", e.GetEnterprise(), err)
+		}
+		// Customs approves; the gate (customs) holds the vehicle; E1 cannot
+		// release or reject it, customs can.
+		z.approve(t, l1.GetListNo())
+		held := z.gateEvent(t, p1.GetPassNo(), "r-ev1", "沪R10001", "20000")
+		wantPassStatus(t, held, customsv1.PassStatus_PASS_STATUS_HELD)
+		before = z.bookState(t, h1)
+		_, err = g.ReleaseHold(ctxAs(t, e1.tok), &customsv1.ReleaseHoldRequest{PassNo: p1.GetPassNo(), Note: "mine"})
+		wantRefused(t, err, codes.PermissionDenied, "PERMISSION_DENIED", "-", "E1 releasing its own vehicle")
+		_, err = g.ReleaseHold(ctxAs(t, plat), &customsv1.ReleaseHoldRequest{PassNo: p1.GetPassNo(), Note: "mine"})
+		wantRefused(t, err, codes.PermissionDenied, "PERMISSION_DENIED", "-", "E1's platform releasing E1's vehicle")
+		_, err = g.RejectHold(ctxAs(t, e1.tok), &customsv1.RejectHoldRequest{PassNo: p1.GetPassNo(), Note: "mine"})
+		wantRefused(t, err, codes.PermissionDenied, "PERMISSION_DENIED", "-", "E1 rejecting its own vehicle")
+		_, err = d.ApproveList(ctxAs(t, plat), &customsv1.ApproveListRequest{ListNo: l1.GetListNo()})
+		wantRefused(t, err, codes.PermissionDenied, "PERMISSION_DENIED", "-", "E1's platform approving")
+		z.wantBookState(t, h1, before, "refused releases")
+		z.wantStock(t, h1, linePE, st{bonded: "1000", reserved: "100"})
+		rr, err := g.ReleaseHold(ctxAs(t, z.customs), &customsv1.ReleaseHoldRequest{PassNo: p1.GetPassNo(), Note: "weighed again"})
+		if err != nil {
+			t.Fatalf("customs ReleaseHold: %v", err)
+		}
+		wantPassStatus(t, rr.GetPass(), customsv1.PassStatus_PASS_STATUS_PASSED)
+		z.wantStock(t, h1, linePE, st{bonded: "900"})
+	})
+
+	t.Run("an enterprise reads only its own documents", func(t *testing.T) {
+		_, err := d.GetList(ctxAs(t, e2.tok), &customsv1.GetListRequest{ListNo: l1.GetListNo()})
+		wantRefused(t, err, codes.PermissionDenied, "PERMISSION_DENIED", "-", "E2 reading E1's list")
+		_, err = g.GetPass(ctxAs(t, e2.tok), &customsv1.GetPassRequest{PassNo: p1.GetPassNo()})
+		wantRefused(t, err, codes.PermissionDenied, "PERMISSION_DENIED", "-", "E2 reading E1's pass")
+		_, err = bk.GetStockReport(ctxAs(t, e2.tok), &customsv1.GetStockReportRequest{BookNo: h1})
+		wantRefused(t, err, codes.PermissionDenied, "PERMISSION_DENIED", "-", "E2 reading E1's stock")
+		_, err = d.ListLists(ctxAs(t, e2.tok), &customsv1.ListListsRequest{Enterprise: e1.uscc})
+		wantRefused(t, err, codes.PermissionDenied, "PERMISSION_DENIED", "-", "E2 listing E1's lists")
+		_, err = g.ListPasses(ctxAs(t, e2.tok), &customsv1.ListPassesRequest{BookNo: h1})
+		wantRefused(t, err, codes.PermissionDenied, "PERMISSION_DENIED", "-", "E2 listing the passes of E1's book")
+		_, err = d.ListTaxableEvents(ctxAs(t, e2.tok), &customsv1.ListTaxableEventsRequest{BookNo: h1})
+		wantRefused(t, err, codes.PermissionDenied, "PERMISSION_DENIED", "-", "E2 listing E1's taxable events")
+		_, err = bk.GetStockReport(ctxAs(t, plat), &customsv1.GetStockReportRequest{BookNo: h2})
+		wantRefused(t, err, codes.PermissionDenied, "PERMISSION_DENIED", "-", "E1's platform reading E2's stock")
+		_, err = d.GetList(ctxAs(t, plat), &customsv1.GetListRequest{ListNo: l2.GetListNo()})
+		wantRefused(t, err, codes.PermissionDenied, "PERMISSION_DENIED", "-", "E1's platform reading E2's list")
+		// Unfiltered listings show each enterprise its own.
+		for _, c := range []struct {
+			who, tok, uscc, book, list string
+		}{{"E1", e1.tok, e1.uscc, h1, l1.GetListNo()}, {"E2", e2.tok, e2.uscc, h2, l2.GetListNo()}, {"E1's platform", plat, e1.uscc, h1, l1.GetListNo()}} {
+			ll, err := d.ListLists(ctxAs(t, c.tok), &customsv1.ListListsRequest{})
+			if err != nil {
+				t.Fatalf("ListLists as %s: %v", c.who, err)
+			}
+			found := false
+			for _, l := range ll.GetLists() {
+				if l.GetEnterprise() != c.uscc {
+					t.Errorf("ListLists as %s shows list %s of %s", c.who, l.GetListNo(), l.GetEnterprise())
+				}
+				found = found || l.GetListNo() == c.list
+			}
+			if !found {
+				t.Errorf("ListLists as %s misses its list %s", c.who, c.list)
+			}
+			lp, err := g.ListPasses(ctxAs(t, c.tok), &customsv1.ListPassesRequest{})
+			if err != nil {
+				t.Fatalf("ListPasses as %s: %v", c.who, err)
+			}
+			for _, p := range lp.GetPasses() {
+				if p.GetEnterprise() != c.uscc {
+					t.Errorf("ListPasses as %s shows pass %s of %s", c.who, p.GetPassNo(), p.GetEnterprise())
+				}
+			}
+			lb, err := bk.ListBooks(ctxAs(t, c.tok), &customsv1.ListBooksRequest{})
+			if err != nil || len(lb.GetBooks()) != 1 || lb.GetBooks()[0].GetBookNo() != c.book {
+				t.Errorf("ListBooks as %s: %v, %v; want only %s", c.who, lb.GetBooks(), err, c.book)
+			}
+			le, err := bk.ListEnterprises(ctxAs(t, c.tok), &customsv1.ListEnterprisesRequest{})
+			if err != nil || len(le.GetEnterprises()) != 1 || le.GetEnterprises()[0].GetUscc() != c.uscc {
+				t.Errorf("ListEnterprises as %s: %v, %v; want only %s", c.who, le.GetEnterprises(), err, c.uscc)
+			}
+		}
+		// The platform reads and files for E1.
+		if _, err := bk.GetStockReport(ctxAs(t, plat), &customsv1.GetStockReportRequest{BookNo: h1}); err != nil {
+			t.Errorf("E1's platform reading E1's stock: %v", err)
+		}
+		pl := z.createList(t, plat, entryReq(h1, "R-PLAT", linePE, "1", "16"))
+		if pl.GetEnterprise() != e1.uscc || pl.GetFiledBy() != "zone-platform" {
+			t.Errorf("list filed by the platform: enterprise %s filed by %s", pl.GetEnterprise(), pl.GetFiledBy())
+		}
+		_, err = d.CreateList(ctxAs(t, plat), entryReq(h2, "R-PLAT", linePE, "1", "16"))
+		wantRefused(t, err, codes.PermissionDenied, "PERMISSION_DENIED", "-", "E1's platform filing on E2's book")
+	})
+
+	t.Run("customs reads everything and files nothing on an enterprise's book", func(t *testing.T) {
+		for _, no := range []string{l1.GetListNo(), l2.GetListNo()} {
+			if _, err := d.GetList(ctxAs(t, z.customs), &customsv1.GetListRequest{ListNo: no}); err != nil {
+				t.Errorf("customs GetList %s: %v", no, err)
+			}
+		}
+		if _, err := g.GetPass(ctxAs(t, z.customs), &customsv1.GetPassRequest{PassNo: p1.GetPassNo()}); err != nil {
+			t.Errorf("customs GetPass: %v", err)
+		}
+		for _, h := range []string{h1, h2} {
+			if _, err := bk.GetStockReport(ctxAs(t, z.customs), &customsv1.GetStockReportRequest{BookNo: h}); err != nil {
+				t.Errorf("customs GetStockReport %s: %v", h, err)
+			}
+		}
+		ll, err := d.ListLists(ctxAs(t, z.customs), &customsv1.ListListsRequest{PageSize: 1000})
+		if err != nil {
+			t.Fatalf("customs ListLists: %v", err)
+		}
+		seen := map[string]bool{}
+		for _, l := range ll.GetLists() {
+			seen[l.GetEnterprise()] = true
+		}
+		if !seen[e1.uscc] || !seen[e2.uscc] {
+			t.Errorf("customs ListLists shows the lists of %v, want both enterprises", seen)
+		}
+		lb, err := bk.ListBooks(ctxAs(t, z.customs), &customsv1.ListBooksRequest{})
+		if err != nil || len(lb.GetBooks()) != 2 {
+			t.Errorf("customs ListBooks: %v, %v; want both books", lb.GetBooks(), err)
+		}
+		before1, before2 := z.bookState(t, h1), z.bookState(t, h2)
+		_, err = d.CreateList(ctxAs(t, z.customs), entryReq(h1, "R-CUSTOMS", linePE, "1", "16"))
+		wantRefused(t, err, codes.PermissionDenied, "PERMISSION_DENIED", "-", "customs filing a list on E1's book")
+		_, err = d.DeclareList(ctxAs(t, z.customs), &customsv1.DeclareListRequest{ListNo: l2.GetListNo()})
+		wantRefused(t, err, codes.PermissionDenied, "PERMISSION_DENIED", "-", "customs declaring E2's list")
+		_, err = g.CreatePass(ctxAs(t, z.customs), &customsv1.CreatePassRequest{InnerNo: "R-CP", BookNo: h2, PassType: "6", Io: "I", Vehicle: "沪R20001"})
+		wantRefused(t, err, codes.PermissionDenied, "PERMISSION_DENIED", "-", "customs filing a pass on E2's book")
+		z.wantBookState(t, h1, before1, "customs' refused filings")
+		z.wantBookState(t, h2, before2, "customs' refused filings")
+	})
+
+	t.Run("the ledger API does not move a zone book's goods around its documents", func(t *testing.T) {
+		// README "Consistency with the ledger": goods move by the documents'
+		// recipes, so documents and books always agree. The book's owner
+		// must not post or reverse journals on it directly.
+		h := z.hBook(t, e1)
+		z.stockIn(t, e1, h, linePE, "100", "1600")
+		out := z.file(t, e1, &customsv1.CreateListRequest{InnerNo: "BY-OUT", BookNo: h, Io: "E", TradeMode: "5034",
+			Lines: []*customsv1.ListLine{line(linePE, "30", "480", "30", "30")}})
+		gatePass := z.drive(t, e1, out, "2", "BY-P")
+		z.wantStock(t, h, linePE, st{bonded: "70"})
+		before := z.bookState(t, h)
+		lc := z.s.Ledger()
+		for _, tok := range []struct{ who, tok string }{{"E1", e1.tok}, {"E1's platform", plat}} {
+			_, err := lc.PostJournal(ctxAs(t, tok.tok), journal(h, "bypass-in-"+tok.who, day(0), move(fmt.Sprint(linePE), "035", "500", "8000.00", world("abroad"), acct(h, "bonded"))))
+			if err == nil {
+				t.Errorf("%s posted 500 kg from abroad onto zone book %s's bonded stock with LedgerService.PostJournal, no list, no pass", tok.who, h)
+			}
+			_, err = lc.ReverseJournal(ctxAs(t, tok.tok), &ledgerv1.ReverseJournalRequest{BookId: h, JournalId: gatePass.GetJournalId(),
+				IdempotencyKey: "bypass-rev-" + tok.who, EffectiveDate: day(0), Reason: "undo the exit"})
+			if err == nil {
+				t.Errorf("%s reversed the gate's journal %d of zone book %s (list %s's exit) with LedgerService.ReverseJournal", tok.who, gatePass.GetJournalId(), h, out.GetListNo())
+			}
+		}
+		z.wantBookState(t, h, before, "journals posted on a zone book through the ledger API")
+		z.wantStock(t, h, linePE, st{bonded: "70"})
+	})
+
+	t.Run("customs may register a book's lines and part numbers", func(t *testing.T) {
+		// README "Who does what": register a book, its lines and part numbers —
+		// the enterprise itself (自主备案) or customs.
+		nb, err := bk.CreateBook(ctxAs(t, z.customs), &customsv1.CreateBookRequest{BookNo: fmt.Sprintf("H3105%07d", nextZoneSeq()), Kind: customsv1.BookKind_BOOK_KIND_ZONE,
+			Enterprise: e2.uscc, CustomsOffice: "3105"})
+		if err != nil {
+			t.Fatalf("customs CreateBook for E2: %v", err)
+		}
+		_, err = bk.AddBookLines(ctxAs(t, z.customs), &customsv1.AddBookLinesRequest{BookNo: nb.GetBook().GetBookNo(), Lines: standardLines()})
+		if err != nil {
+			t.Errorf("customs AddBookLines on the book it registered for E2: %v", err)
+		}
+		_, err = bk.MapPartNumbers(ctxAs(t, z.customs), &customsv1.MapPartNumbersRequest{BookNo: h2, Parts: map[string]int32{"PE-001": linePE}})
+		if err != nil {
+			t.Errorf("customs MapPartNumbers on E2's book: %v", err)
+		}
+	})
+}
