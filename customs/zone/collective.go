@@ -45,6 +45,15 @@ func (s *Service) CreateForm(ctx context.Context, p access.Principal, f Form) (F
 		if err != nil {
 			return err
 		}
+		if f.Type == codes.FormCollective {
+			e, err := loadEnterprise(ctx, tx, b.Enterprise)
+			if err != nil {
+				return err
+			}
+			if e.Credit == codes.CreditDiscredited {
+				return precondition(ReasonDiscredited, "type", "enterprise %s is rated 失信 (discredited); 分送集报 is open only to enterprises that are not", e.USCC)
+			}
+		}
 		var old Form
 		found, err := getDocByInner(ctx, tx, kindForm, b.Enterprise, f.InnerNo, &old)
 		if err != nil {

@@ -3,6 +3,7 @@ package zone_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/zoneledger/zoneledger/customs/access"
 	"github.com/zoneledger/zoneledger/customs/codes"
@@ -158,5 +159,17 @@ func TestInterZoneAndGateOnlyPasses(t *testing.T) {
 	// Only the gate (customs) records gate events.
 	_, err = w.svc.RecordGateEvent(w.ctx, w.e1, empty.No, zone.GateEvent{ID: "y", Vehicle: "R2"})
 	wantReason(t, err, ledger.ReasonPermissionDenied)
-	_ = access.RoleCustoms
+}
+
+func TestDiscreditedEnterpriseGetsNoCollectiveForm(t *testing.T) {
+	w := newWorld(t, zone.DefaultSettings())
+	u := uscc(t, "91310000MA1K00003")
+	_, err := w.svc.RegisterEnterprise(w.ctx, w.customs, zone.Enterprise{USCC: u, CustomsCode: "3105960009", Name: "Bad Co", Credit: codes.CreditDiscredited})
+	w.must(err)
+	p := access.Principal{ID: "bad", Role: access.RoleEnterprise, Enterprise: u}
+	_, err = w.svc.CreateBook(w.ctx, p, zone.Book{No: "H31050000009", Kind: codes.BookZone, Enterprise: u, CustomsOffice: "3105"})
+	w.must(err)
+	today := time.Now().UTC().Truncate(24 * time.Hour)
+	_, err = w.svc.CreateForm(w.ctx, p, zone.Form{InnerNo: "FA", Book: "H31050000009", Type: codes.FormCollective, ValidFrom: today, ValidUntil: today.AddDate(0, 1, 0)})
+	wantReason(t, err, zone.ReasonDiscredited)
 }
