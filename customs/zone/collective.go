@@ -256,7 +256,7 @@ func (s *Service) clearCollective(ctx context.Context, tx pgx.Tx, l List) error 
 		ln := &l.Lines[i]
 		ln.Passed = ln.DeclaredQuantity
 		if s.taxable(&l) {
-			if err := s.recordTaxable(ctx, tx, l, *ln, ln.DeclaredQuantity, s.today(), "collective"); err != nil {
+			if err := s.recordTaxable(ctx, tx, l, *ln, ln.DeclaredQuantity, l.businessDate(s.today()), "collective"); err != nil {
 				return err
 			}
 		}

@@ -244,37 +244,75 @@ func checkLogistics(t *testing.T, res *Result, days int, conn *grpc.ClientConn, 
 	gate := customsv1.NewGateServiceClient(conn)
 	lc := ledgerv1.NewLedgerServiceClient(conn)
 
-	// The stock report, by hand: bonded, available, reserved, non-bonded, inspection.
-	want := map[string]map[int32][5]string{
+	// The stock report, by hand, as of the month's last day and now:
+	// bonded, available, reserved, non-bonded, inspection. Now differs by
+	// the 1600 kg of 奶粉 on the vehicle held on the month's last day and
+	// released by customs today (booked on release).
+	monthEnd := map[string]map[int32][5]string{
 		"T4601W000293": {
-			1: {"2213.5", "2213.5", "0", "0", "0"}, // 2400 + 1600 in; 6 trips 1386.5 and a sale of 400 out
-			2: {"1900", "1900", "0", "200", "0"},   // 3000 in; sales 600 + 300, 200 switched to non-bonded
-			3: {"1200", "720", "480", "0", "0"},    // 1800 in; sales 360 + 240 out, 480 declared at month end
-			4: {"2300", "2300", "0", "0", "0"},     // 5000 in; transfers 1200 + 1500 out
-			5: {"0", "0", "0", "20", "40"},         // 240 non-bonded in; 60 switched and exported, 120 out, 40 switching
+			1: {"613.5", "613.5", "0", "0", "0"}, // 2400 in; 6 trips 1386.5 and a sale of 400 out
+			2: {"1900", "1900", "0", "200", "0"}, // 3000 in; sales 600 + 300, 200 switched to non-bonded
+			3: {"1200", "720", "480", "0", "0"},  // 1800 in; sales 360 + 240 out, 480 declared at month end
+			4: {"2300", "2300", "0", "0", "0"},   // 5000 in; transfers 1200 + 1500 out
+			5: {"0", "0", "0", "20", "40"},       // 240 non-bonded in; 60 switched and exported, 120 out, 40 switching
 		},
 		"H4601A000088": {1: {"2700", "2700", "0", "0", "0"}},
 	}
-	for book, lines := range want {
-		r, err := books.GetStockReport(customs, &customsv1.GetStockReportRequest{BookNo: book})
-		if err != nil {
-			t.Fatal(err)
+	now := map[string]map[int32][5]string{"T4601W000293": {}, "H4601A000088": {}}
+	for book, lines := range monthEnd {
+		for seq, w := range lines {
+			now[book][seq] = w
 		}
-		if len(r.GetLines()) != len(lines) {
-			t.Errorf("%s: %d lines in the stock report, want %d", book, len(r.GetLines()), len(lines))
-		}
-		for _, l := range r.GetLines() {
-			w := lines[l.GetBookSeq()]
-			for i, got := range []string{l.GetBonded(), l.GetAvailable(), l.GetReserved(), l.GetNonBonded(), l.GetInspection()} {
-				if !d(got).Equal(d(w[i])) {
-					t.Errorf("%s line %d: %v, want %v", book, l.GetBookSeq(), []string{l.GetBonded(), l.GetAvailable(), l.GetReserved(), l.GetNonBonded(), l.GetInspection()}, w)
-					break
+	}
+	now["T4601W000293"][1] = [5]string{"2213.5", "2213.5", "0", "0", "0"} // and the held 1600
+	for _, view := range []struct {
+		asOf string
+		want map[string]map[int32][5]string
+	}{{res.LastDay, monthEnd}, {"", now}} {
+		for book, lines := range view.want {
+			r, err := books.GetStockReport(customs, &customsv1.GetStockReportRequest{BookNo: book, AsOf: view.asOf})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.GetAsOf() != view.asOf || len(r.GetLines()) != len(lines) {
+				t.Errorf("%s as of %q: %d lines in the stock report as of %q, want %d", book, view.asOf, len(r.GetLines()), r.GetAsOf(), len(lines))
+			}
+			for _, l := range r.GetLines() {
+				w := lines[l.GetBookSeq()]
+				got := []string{l.GetBonded(), l.GetAvailable(), l.GetReserved(), l.GetNonBonded(), l.GetInspection()}
+				for i := range got {
+					if !d(got[i]).Equal(d(w[i])) {
+						t.Errorf("%s line %d as of %q: %v, want %v", book, l.GetBookSeq(), view.asOf, got, w)
+						break
+					}
 				}
 			}
 		}
 	}
 
-	// The held vehicle: held at the gate on its day, released by customs, booked on release.
+	// Every list is dated on its step's day (业务日期).
+	lists := 0
+	for _, s := range lr.Steps {
+		for _, no := range s.Lists {
+			if !strings.HasPrefix(no, "QD") {
+				continue // a trip's slip
+			}
+			l, err := decl.GetList(customs, &customsv1.GetListRequest{ListNo: no})
+			if err != nil {
+				t.Fatal(err)
+			}
+			lists++
+			if l.GetList().GetDate() != s.Date || s.Date[:7] != res.LastDay[:7] || s.Date > res.LastDay {
+				t.Errorf("step %d: list %s is dated %s, the step's day %s (month ending %s)", s.N, no, l.GetList().GetDate(), s.Date, res.LastDay)
+			}
+		}
+	}
+	if lists != 21 {
+		t.Errorf("%d lists, want 21", lists)
+	}
+
+	// The held vehicle: held at the gate on its day, released by customs
+	// (the note kept on the pass, the hold reasons cleared), booked on release.
 	h := lr.Held
 	if h == nil {
 		t.Fatal("no vehicle was held")
@@ -286,12 +324,11 @@ func checkLogistics(t *testing.T, res *Result, days int, conn *grpc.ClientConn, 
 	evs := hp.GetPass().GetEvents()
 	if hp.GetPass().GetStatus() != customsv1.PassStatus_PASS_STATUS_PASSED || len(evs) != 2 || evs[0].GetOutcome() != "HELD" ||
 		!strings.Contains(strings.Join(evs[0].GetReasons(), " "), "declared gross weight") || evs[1].GetOutcome() != "PASSED" ||
-		!strings.Contains(strings.Join(evs[1].GetReasons(), " "), "released by customs: 开箱查验") {
-		// (The release note is in the release event; the pass's own note
-		// field stays empty, although ReleaseHoldRequest says it is kept there.)
+		!strings.Contains(strings.Join(evs[1].GetReasons(), " "), "released by customs: 开箱查验") ||
+		!strings.HasPrefix(hp.GetPass().GetNote(), "开箱查验") || len(hp.GetPass().GetHoldReasons()) != 0 {
 		t.Errorf("held pass: %v", hp.GetPass())
 	}
-	if got := lr.Journals[hp.GetPass().GetJournalId()].GetEffectiveDate(); got != businessDate(evs[1].GetAt().AsTime()) {
+	if got := lr.Journals[hp.GetPass().GetJournalId()].GetEffectiveDate(); got != businessDate(evs[1].GetAt().AsTime()) || got <= res.LastDay {
 		t.Errorf("the released pass was booked on %s, released at %s", got, evs[1].GetAt().AsTime())
 	}
 

@@ -13,8 +13,9 @@ import (
 // each on a day given as a fraction of the month so that a shorter month
 // (--days) still has every kind of step. The script is planned against
 // lcModel, the demo's own stock book of the customs books, which predicts
-// the stock report, the taxable events and the pending trips the server
-// must show at the end.
+// the stock report (as of the month's last day, and now), the taxable
+// events and the pending trips the server must show at the end. Each step's
+// lists are dated on its day, so all their journals fall in the month.
 
 type lcKind int
 
@@ -92,117 +93,246 @@ type lcStock struct {
 func (s lcStock) Bonded() decimal.Decimal    { return s.Available.Add(s.Reserved) }
 func (s lcStock) NonBonded() decimal.Decimal { return s.NonBondedFree.Add(s.NBReserved) }
 
-// lcTax is a taxable event the demo expects.
-type lcTax struct {
-	Step     int // step number
-	List     int // index of the list in the step (0 for a single list)
-	ListSeq  int32
-	Seq      int32
-	Qty      decimal.Decimal
-	Value    decimal.Decimal
-	Mode     string
-	GateDay  int  // the event's date is this day of the month (at the gate) ...
-	OnServer bool // ... or the server's today (ClearList, a collective list)
-}
+// lcBucket is where a quantity of a book line is: one of the stock
+// report's buckets, or off the book (abroad, domestic, outside, or the
+// other book of a transfer).
+type lcBucket int
 
-// lcModel is the demo's own book of the customs books.
-type lcModel struct {
-	cast  *lcCast
-	stock map[string]map[int32]*lcStock
-	trips map[int][]lcQty // goods of each trip
-	tday  map[int]int     // day each trip passed the gate
-	decl  map[int]bool    // trips declared on a collective list
-	taxes []lcTax
-}
+const (
+	lcOff lcBucket = iota
+	lcAvailable
+	lcReserved
+	lcNonBondedFree
+	lcNBReserved
+	lcInspection
+)
 
-func newLCModel(c *lcCast) *lcModel {
-	m := &lcModel{cast: c, stock: map[string]map[int32]*lcStock{}, trips: map[int][]lcQty{}, tday: map[int]int{}, decl: map[int]bool{}}
-	for _, b := range c.Books {
-		m.stock[b.No] = map[int32]*lcStock{}
-		for _, l := range b.Lines {
-			m.stock[b.No][l.Seq] = &lcStock{}
-		}
+var lcBucketNames = map[lcBucket]string{lcAvailable: "available", lcReserved: "reserved", lcNonBondedFree: "non-bonded",
+	lcNBReserved: "non-bonded reserved", lcInspection: "inspection"}
+
+func (s *lcStock) bucket(b lcBucket) *decimal.Decimal {
+	switch b {
+	case lcAvailable:
+		return &s.Available
+	case lcReserved:
+		return &s.Reserved
+	case lcNonBondedFree:
+		return &s.NonBondedFree
+	case lcNBReserved:
+		return &s.NBReserved
+	case lcInspection:
+		return &s.Inspection
 	}
-	return m
-}
-
-// move adds q (which may be negative) to one bucket; no bucket may go below zero.
-func (m *lcModel) move(book string, seq int32, bucket *decimal.Decimal, q decimal.Decimal, what string) error {
-	n := bucket.Add(q)
-	if n.IsNegative() {
-		return fmt.Errorf("%s: line %d of %s would go to %s", what, seq, book, n)
-	}
-	*bucket = n
 	return nil
 }
 
-// apply books a whole step as the server will, and records the taxable
-// events it raises.
-func (m *lcModel) apply(s lcStep) error {
-	t := m.cast.T.No
-	st := func(seq int32) *lcStock { return m.stock[t][seq] }
-	what := fmt.Sprintf("step %d (%s)", s.N, lcFlowNames[s.Kind])
-	var err error
-	for li, list := range s.Lists {
+// lcMove is what one journal does to one book line, as the demo models it.
+type lcMove struct {
+	Book     string
+	Seq      int32
+	From, To lcBucket
+	Qty      decimal.Decimal
+	// Reserve: a list's reservation on declaration (预核扣).
+	Reserve bool
+	// Late: booked on the server's today, after the month (the release of
+	// a held vehicle); every other move is booked on its step's day.
+	Late bool
+}
+
+// lcBooks is the demo's stock of both customs books, per book and line.
+type lcBooks map[string]map[int32]*lcStock
+
+func newLCBooks(c *lcCast) lcBooks {
+	b := lcBooks{}
+	for _, bk := range c.Books {
+		b[bk.No] = map[int32]*lcStock{}
+		for _, l := range bk.Lines {
+			b[bk.No][l.Seq] = &lcStock{}
+		}
+	}
+	return b
+}
+
+// book applies a move; no bucket may go below zero.
+func (b lcBooks) book(mv lcMove, what string) error {
+	x := b[mv.Book][mv.Seq]
+	if x == nil {
+		return fmt.Errorf("%s: no line %d on %s", what, mv.Seq, mv.Book)
+	}
+	if from := x.bucket(mv.From); from != nil {
+		n := from.Sub(mv.Qty)
+		if n.IsNegative() {
+			return fmt.Errorf("%s: %s of line %d of %s would go to %s", what, lcBucketNames[mv.From], mv.Seq, mv.Book, n)
+		}
+		*from = n
+	}
+	if to := x.bucket(mv.To); to != nil {
+		*to = to.Add(mv.Qty)
+	}
+	return nil
+}
+
+// lcTax is a taxable event the demo expects.
+type lcTax struct {
+	Step    int // step number
+	List    int // index of the list in the step (0 for a single list)
+	ListSeq int32
+	Seq     int32
+	Qty     decimal.Decimal
+	Value   decimal.Decimal
+	Mode    string
+	Day     int  // the event's date is this day of the month ...
+	Late    bool // ... or the server's today (see lcModel.apply)
+}
+
+// lcModel is the demo's own book of the customs books, in two views: now
+// (every journal) and as of the month's last day (every journal but those
+// booked on the server's today).
+type lcModel struct {
+	cast            *lcCast
+	stock, monthEnd lcBooks
+	// lateIn: buckets that received goods on the server's today. A list
+	// dated in the month cannot reserve from them any more: the server
+	// refuses a back-dated list whose goods came into their bucket after
+	// its date, lest the stock as of its date show the reservation before
+	// the goods.
+	lateIn map[lcLateKey]bool
+	trips  map[int][]lcQty // goods of each trip
+	tday   map[int]int     // day each trip passed the gate
+	decl   map[int]bool    // trips declared on a collective list
+	taxes  []lcTax
+}
+
+func newLCModel(c *lcCast) *lcModel {
+	return &lcModel{cast: c, stock: newLCBooks(c), monthEnd: newLCBooks(c), lateIn: map[lcLateKey]bool{},
+		trips: map[int][]lcQty{}, tday: map[int]int{}, decl: map[int]bool{}}
+}
+
+// lcLateKey is a bucket of a book line.
+type lcLateKey struct {
+	Book   string
+	Seq    int32
+	Bucket lcBucket
+}
+
+// moves are what a step books, in order: the lists' own journals
+// (reservation on declaration, status switch, transfer) on the step's day,
+// which is the lists' business date; the gate's journal on the gate
+// event's day, the same day, unless the vehicle is held: then customs
+// releases it, and it is booked, on the server's today.
+func (m *lcModel) moves(s lcStep) ([]lcMove, error) {
+	t, h := m.cast.T.No, m.cast.H.No
+	held := s.HoldKg.IsPositive()
+	var out []lcMove
+	mv := func(book string, seq int32, from, to lcBucket, q decimal.Decimal, late bool) {
+		out = append(out, lcMove{Book: book, Seq: seq, From: from, To: to, Qty: q, Late: late})
+	}
+	reserve := func(seq int32, from, to lcBucket, q decimal.Decimal) {
+		out = append(out, lcMove{Book: t, Seq: seq, From: from, To: to, Qty: q, Reserve: true})
+	}
+	for _, list := range s.Lists {
 		for i, q := range list {
-			x := st(q.Seq)
-			if x == nil {
-				return fmt.Errorf("%s: no line %d on %s", what, q.Seq, t)
-			}
-			seq := int32(i + 1)
 			switch s.Kind {
-			case lcFirstIn:
-				err = m.move(t, q.Seq, &x.Available, q.Qty, what)
-			case lcFirstOut:
-				err = m.move(t, q.Seq, &x.Available, q.Qty.Neg(), what)
+			case lcFirstIn, lcTrip:
+				from, to := lcOff, lcAvailable
+				if s.Kind == lcTrip {
+					from, to = lcAvailable, lcOff
+				}
+				mv(t, q.Seq, from, to, q.Qty, held)
 			case lcNonDeclIn:
-				err = m.move(t, q.Seq, &x.NonBondedFree, q.Qty, what)
+				mv(t, q.Seq, lcOff, lcNonBondedFree, q.Qty, held)
+			case lcFirstOut, lcSale:
+				reserve(q.Seq, lcAvailable, lcReserved, q.Qty)
+				if s.Kind == lcFirstOut || s.Gate {
+					mv(t, q.Seq, lcReserved, lcOff, q.Qty, held)
+				}
 			case lcNonDeclOut:
-				err = m.move(t, q.Seq, &x.NonBondedFree, q.Qty.Neg(), what)
+				reserve(q.Seq, lcNonBondedFree, lcNBReserved, q.Qty)
+				mv(t, q.Seq, lcNBReserved, lcOff, q.Qty, held)
 			case lcSwitchToBonded, lcSwitchToNonbond:
-				from, to := &x.NonBondedFree, &x.Available
+				from, to := lcNonBondedFree, lcAvailable
 				if s.Kind == lcSwitchToNonbond {
-					from, to = &x.Available, &x.NonBondedFree
+					from, to = lcAvailable, lcNonBondedFree
 				}
-				if !s.Clear {
-					to = &x.Inspection
-				}
-				if err = m.move(t, q.Seq, from, q.Qty.Neg(), what); err == nil {
-					err = m.move(t, q.Seq, to, q.Qty, what)
-				}
-				if err == nil && s.Kind == lcSwitchToNonbond && s.Clear {
-					l := m.cast.T.line(q.Seq)
-					m.taxes = append(m.taxes, lcTax{Step: s.N, List: li, ListSeq: seq, Seq: q.Seq, Qty: q.Qty, Value: amount(q.Qty, l.Sale), Mode: "5034", OnServer: true})
+				reserve(q.Seq, from, lcInspection, q.Qty)
+				if s.Clear {
+					mv(t, q.Seq, lcInspection, to, q.Qty, false)
 				}
 			case lcTransfer:
 				if len(s.Into) != len(list) {
-					return fmt.Errorf("%s: %d lines out, %d in", what, len(list), len(s.Into))
+					return nil, fmt.Errorf("%d lines out, %d in", len(list), len(s.Into))
 				}
 				in := s.Into[i]
 				if !q.Qty.Mul(m.cast.T.line(q.Seq).Factor).Equal(in.Qty.Mul(m.cast.H.line(in.Seq).Factor)) {
-					return fmt.Errorf("%s: line %d does not pair in legal units", what, i+1)
+					return nil, fmt.Errorf("line %d does not pair in legal units", i+1)
 				}
-				if err = m.move(t, q.Seq, &x.Available, q.Qty.Neg(), what); err == nil {
-					err = m.move(m.cast.H.No, in.Seq, &m.stock[m.cast.H.No][in.Seq].Available, in.Qty, what)
-				}
-			case lcTrip:
-				err = m.move(t, q.Seq, &x.Available, q.Qty.Neg(), what)
-			case lcSale:
-				if err = m.move(t, q.Seq, &x.Available, q.Qty.Neg(), what); err == nil && !s.Gate {
-					err = m.move(t, q.Seq, &x.Reserved, q.Qty, what)
-				}
-				if err == nil && s.Gate {
-					l := m.cast.T.line(q.Seq)
-					m.taxes = append(m.taxes, lcTax{Step: s.N, List: li, ListSeq: seq, Seq: q.Seq, Qty: q.Qty, Value: amount(q.Qty, l.Sale), Mode: "0110", GateDay: s.Day})
-				}
-			case lcSaleRefused:
-				if !q.Qty.GreaterThan(x.Available) {
-					return fmt.Errorf("%s: %s of line %d is available, the refusal would not happen", what, x.Available, q.Seq)
-				}
+				reserve(q.Seq, lcAvailable, lcReserved, q.Qty)
+				mv(t, q.Seq, lcReserved, lcOff, q.Qty, false)
+				mv(h, in.Seq, lcOff, lcAvailable, in.Qty, false)
 			}
-			if err != nil {
-				return err
+		}
+	}
+	return out, nil
+}
+
+// apply books a whole step as the server will, in both views, and records
+// the taxable events it raises.
+func (m *lcModel) apply(s lcStep) error {
+	t := m.cast.T.No
+	what := fmt.Sprintf("step %d (%s)", s.N, lcFlowNames[s.Kind])
+	for _, list := range s.Lists {
+		for _, q := range list {
+			if m.stock[t][q.Seq] == nil {
+				return fmt.Errorf("%s: no line %d on %s", what, q.Seq, t)
 			}
+		}
+	}
+	if s.Kind == lcSaleRefused {
+		// The server refuses against the stock it holds at the time.
+		for _, q := range s.Lists[0] {
+			if x := m.stock[t][q.Seq]; !q.Qty.GreaterThan(x.Available) {
+				return fmt.Errorf("%s: %s of line %d is available, the refusal would not happen", what, x.Available, q.Seq)
+			}
+			if m.lateIn[lcLateKey{t, q.Seq, lcAvailable}] {
+				return fmt.Errorf("%s: line %d received goods on the server's today; the list would be refused for its date, not its quantity", what, q.Seq)
+			}
+		}
+	}
+	moves, err := m.moves(s)
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	for _, mv := range moves {
+		if mv.Reserve && m.lateIn[lcLateKey{mv.Book, mv.Seq, mv.From}] {
+			return fmt.Errorf("%s: line %d of %s received goods on the server's today (a held vehicle's release); a list dated in the month cannot reserve from it",
+				what, mv.Seq, mv.Book)
+		}
+		if mv.Late && mv.To != lcOff {
+			m.lateIn[lcLateKey{mv.Book, mv.Seq, mv.To}] = true
+		}
+		if err := m.stock.book(mv, what); err != nil {
+			return err
+		}
+		if mv.Late {
+			continue
+		}
+		if err := m.monthEnd.book(mv, what+", as of the month's end"); err != nil {
+			return err
+		}
+	}
+	for li, list := range s.Lists {
+		for i, q := range list {
+			l := m.cast.T.line(q.Seq)
+			tax := lcTax{Step: s.N, List: li, ListSeq: int32(i + 1), Seq: q.Seq, Qty: q.Qty, Value: amount(q.Qty, l.Sale), Day: s.Day}
+			switch {
+			case s.Kind == lcSwitchToNonbond && s.Clear:
+				tax.Mode = "5034"
+			case s.Kind == lcSale && s.Gate:
+				tax.Mode, tax.Late = "0110", s.HoldKg.IsPositive()
+			default:
+				continue
+			}
+			m.taxes = append(m.taxes, tax)
 		}
 	}
 	switch s.Kind {
@@ -210,17 +340,21 @@ func (m *lcModel) apply(s lcStep) error {
 		if _, dup := m.trips[s.Trip]; dup || s.Trip < 1 {
 			return fmt.Errorf("%s: trip number %d", what, s.Trip)
 		}
+		if s.HoldKg.IsPositive() {
+			return fmt.Errorf("%s: a held trip would pass on the server's today, after the month", what)
+		}
 		m.trips[s.Trip], m.tday[s.Trip] = s.Lists[0], s.Day
 	case lcCollective:
 		goods := m.collectiveLines(s.Trips)
 		for _, n := range s.Trips {
-			if _, ok := m.trips[n]; !ok || m.decl[n] {
+			if _, ok := m.trips[n]; !ok || m.decl[n] || m.tday[n] > s.Day {
 				return fmt.Errorf("%s: trip %d has not passed or was declared", what, n)
 			}
 			m.decl[n] = true
 		}
+		// A collective list's taxable events are dated on its business date.
 		for i, g := range goods {
-			m.taxes = append(m.taxes, lcTax{Step: s.N, ListSeq: int32(i + 1), Seq: g.Seq, Qty: g.Qty, Value: g.Value, Mode: "0110", OnServer: true})
+			m.taxes = append(m.taxes, lcTax{Step: s.N, ListSeq: int32(i + 1), Seq: g.Seq, Qty: g.Qty, Value: g.Value, Mode: "0110", Day: s.Day})
 		}
 	}
 	return nil
@@ -292,7 +426,6 @@ func planLogistics(c *lcCast, days int) ([]lcStep, *lcModel, error) {
 		boxed(lcStep{Day: day(0.35), Kind: lcTrip, Trip: 2, Lists: one(q(1, "240.000"))}, "琼A6F112"),
 		{Day: day(0.40), Kind: lcSwitchToBonded, Clear: true, Lists: one(q(5, "60"))},
 		boxed(lcStep{Day: day(0.45), Kind: lcSale, Gate: true, Lists: one(q(2, "600"))}, "琼A3H508"),
-		container(lcStep{Day: day(0.48), Kind: lcFirstIn, HoldKg: d("640"), Lists: one(q(1, "1600.000"))}, "琼A9C417", "TGH", 517926, "2250"),
 		boxed(lcStep{Day: day(0.50), Kind: lcTrip, Trip: 3, Lists: one(q(1, "210.250"))}, "琼A6F112"),
 		{Day: day(0.55), Kind: lcSwitchToNonbond, Clear: true, Lists: one(q(2, "200"))},
 		boxed(lcStep{Day: day(0.60), Kind: lcSale, Gate: true, Lists: [][]lcQty{{q(3, "240")}, {q(2, "300")}}}, "琼A3H508"),
@@ -304,6 +437,11 @@ func planLogistics(c *lcCast, days int) ([]lcStep, *lcModel, error) {
 		boxed(lcStep{Day: day(0.85), Kind: lcTrip, Trip: 5, Lists: one(q(1, "195.750"))}, "琼A6F112"),
 		container(lcStep{Day: day(0.90), Kind: lcFirstOut, Country: "VNM", Lists: one(q(5, "60"))}, "琼A7M230", "MSK", 602311, "2250"),
 		boxed(lcStep{Day: day(0.95), Kind: lcTrip, Trip: 6, Lists: one(q(1, "260.000"))}, "琼A8B093"),
+		// Held at the gate and released by customs on the server's today, so
+		// booked after the month: it comes after the month's last 奶粉 list,
+		// which could not reserve, on an earlier date, goods of a line that
+		// received goods later (see lcModel.lateIn).
+		container(lcStep{Day: day(0.97), Kind: lcFirstIn, HoldKg: d("640"), Lists: one(q(1, "1600.000"))}, "琼A9C417", "TGH", 517926, "2250"),
 		{Day: day(1), Kind: lcSale, Gate: false, Lists: one(q(3, "480"))},
 		{Day: day(1), Kind: lcSaleRefused, Lists: one(q(3, "1000"))},
 		{Day: day(1), Kind: lcSwitchToBonded, Clear: false, Lists: one(q(5, "40"))},

@@ -23,14 +23,16 @@ import (
 type LogisticsResult struct {
 	Calls   int
 	Elapsed time.Duration
-	// Today is the server's business date when the centre ran: every step
-	// that does not pass the gate is booked on it.
+	// Today is the server's business date when the centre ran: the held
+	// vehicle, released by customs, is booked on it (every list is dated on
+	// its step's day, 业务日期, and so are the list's journals).
 	Today string
 	Steps []LCStep
-	// Stock is the server's stock report per book at the end (now), read as
-	// customs; Expected the demo's own.
-	Stock    map[string][]*customsv1.StockLine
-	Expected map[string]map[int32]lcStock
+	// MonthEnd is the server's stock report per book as of the month's last
+	// day, Stock the same now, both read as customs; ExpectedMonthEnd and
+	// Expected are the demo's own.
+	MonthEnd, Stock            map[string][]*customsv1.StockLine
+	ExpectedMonthEnd, Expected map[string]map[int32]lcStock
 	// Taxable are the TW book's taxable events, with their assessment.
 	Taxable []*customsv1.TaxableEvent
 	// Pending are the trips not yet declared, as of the last day of the
@@ -51,9 +53,12 @@ type LogisticsResult struct {
 
 // LCStep is one step of the logistics centre as it went.
 type LCStep struct {
-	N        int
-	Day      string // the step's business day in the month
-	Kind     string
+	N    int
+	Day  string // the step's business day in the month
+	Kind string
+	// Date is the business date of the step's lists, "YYYY-MM-DD": their
+	// journals are dated on it.
+	Date     string
 	Goods    string
 	Lists    []string // list numbers (and slip numbers of trips)
 	Pass     string
@@ -61,7 +66,8 @@ type LCStep struct {
 	Journals []int64
 	// GateJournal is the journal the pass booked (0 if none).
 	GateJournal int64
-	// GateDate is the business date the gate journal must have.
+	// GateDate is the business date the gate journal must have: the gate
+	// event's, or the server's today for a held vehicle released by customs.
 	GateDate string
 }
 
@@ -130,8 +136,16 @@ func runLogistics(ctx context.Context, c *client, cast *lcCast, year int, month 
 	}
 	r := &lcRun{ctx: ctx, c: c, cast: cast, year: year, month: month, trips: map[int]string{}, tripGoods: map[int][]lcQty{}, listNos: map[[2]int]string{},
 		counters: map[string]int{}, todayStart: businessDate(time.Now()),
-		res: &LogisticsResult{Stock: map[string][]*customsv1.StockLine{}, Expected: map[string]map[int32]lcStock{}, Journals: map[int64]*ledgerv1.Journal{}}}
+		res: &LogisticsResult{MonthEnd: map[string][]*customsv1.StockLine{}, Stock: map[string][]*customsv1.StockLine{},
+			ExpectedMonthEnd: map[string]map[int32]lcStock{}, Expected: map[string]map[int32]lcStock{}, Journals: map[int64]*ledgerv1.Journal{}}}
 	r.res.Today = r.todayStart
+	// Lists are dated on their days and cannot be dated in the future; and
+	// the model takes what customs books today (the held vehicle) to fall
+	// after the month. So the simulated days must be over.
+	if last := r.date(days).Format("2006-01-02"); last >= r.todayStart {
+		return r.res, fmt.Errorf("the logistics centre dates its lists on the days of %s through %s, which must be over; today is %s",
+			r.date(1).Format("January 2006"), last, r.todayStart)
+	}
 	if err := r.setup(days); err != nil {
 		return r.res, err
 	}
@@ -236,6 +250,9 @@ func (r *lcRun) file(who string, req *customsv1.CreateListRequest, approve bool)
 	if err != nil {
 		return nil, fmt.Errorf("CreateList %s: %w", req.GetInnerNo(), err)
 	}
+	if l.GetDate() != req.GetDate() {
+		return nil, fmt.Errorf("list %s was filed for %s, its business date is %s", l.GetListNo(), req.GetDate(), l.GetDate())
+	}
 	if err := r.call(who, func(ctx context.Context) error {
 		resp, err := r.c.decl.DeclareList(ctx, &customsv1.DeclareListRequest{ListNo: l.GetListNo()})
 		l = resp.GetList()
@@ -296,16 +313,22 @@ func (r *lcRun) drive(s lcStep, out *LCStep, req *customsv1.CreatePassRequest, g
 			return nil, fmt.Errorf("pass %s: the scale read %s kg more than declared, yet the gate answered %s", ps.GetPassNo(), s.HoldKg, ps.GetStatus())
 		}
 		out.Gate = "held " + at.Format("15:04") + " → released"
+		note := fmt.Sprintf("开箱查验：多出木托盘及缠绕膜约 %s 千克，货物品名、数量与申报相符，放行", s.HoldKg)
 		if err := r.call("customs-4601", func(ctx context.Context) error {
-			resp, err := r.c.gate.ReleaseHold(ctx, &customsv1.ReleaseHoldRequest{PassNo: ps.GetPassNo(),
-				Note: fmt.Sprintf("开箱查验：多出木托盘及缠绕膜约 %s 千克，货物品名、数量与申报相符，放行", s.HoldKg)})
+			resp, err := r.c.gate.ReleaseHold(ctx, &customsv1.ReleaseHoldRequest{PassNo: ps.GetPassNo(), Note: note})
 			ps = resp.GetPass()
 			return err
 		}); err != nil {
 			return nil, fmt.Errorf("ReleaseHold %s: %w", out.Pass, err)
 		}
+		if ps.GetNote() != note || len(ps.GetHoldReasons()) != 0 {
+			return nil, fmt.Errorf("pass %s released: note %q, hold reasons %v; expected the release note and no hold reasons", ps.GetPassNo(), ps.GetNote(), ps.GetHoldReasons())
+		}
 		evs := ps.GetEvents()
 		out.GateDate = businessDate(evs[len(evs)-1].GetAt().AsTime())
+		if !r.isToday(out.GateDate) {
+			return nil, fmt.Errorf("pass %s was released on %s, not the server's today %s", ps.GetPassNo(), out.GateDate, r.todayStart)
+		}
 		r.res.Held = ps
 	} else {
 		out.Gate = "passed " + at.Format("15:04")
@@ -337,7 +360,10 @@ func wantList(l *customsv1.List, st customsv1.ListStatus) error {
 
 func (r *lcRun) step(s lcStep) error {
 	t, yc := r.cast.T, r.cast.Yecheng.Principal
-	out := LCStep{N: s.N, Day: r.date(s.Day).Format("01-02"), Kind: lcFlowNames[s.Kind]}
+	// Every list of the step is dated on its day (业务日期), so its own
+	// journals fall in the month.
+	date := r.date(s.Day).Format("2006-01-02")
+	out := LCStep{N: s.N, Day: r.date(s.Day).Format("01-02"), Date: date, Kind: lcFlowNames[s.Kind]}
 	var goods []string
 	for _, l := range s.Lists {
 		goods = append(goods, lcGoods(t, l))
@@ -365,7 +391,7 @@ func (r *lcRun) step(s lcStep) error {
 			flag, pt = "2", "4"
 		}
 		req := &customsv1.CreateListRequest{InnerNo: r.next("YCQD"), BookNo: t.No, Io: io, TradeMode: "5034", DeclareFlag: flag,
-			Country: country, Lines: listLines(t, s.Lists[0], price, country)}
+			Country: country, Lines: listLines(t, s.Lists[0], price, country), Date: date}
 		if flag == "1" {
 			req.DeclarationKind = "2"
 		}
@@ -392,7 +418,7 @@ func (r *lcRun) step(s lcStep) error {
 			io = "E"
 		}
 		l, err := r.file(yc, &customsv1.CreateListRequest{InnerNo: r.next("YCQD"), BookNo: t.No, ListType: "Z", Io: io, TradeMode: "5034",
-			DeclarationKind: "2", Lines: listLines(t, s.Lists[0], salePrice, "")}, true)
+			DeclarationKind: "2", Lines: listLines(t, s.Lists[0], salePrice, ""), Date: date}, true)
 		if err != nil {
 			return err
 		}
@@ -418,12 +444,12 @@ func (r *lcRun) step(s lcStep) error {
 	case lcTransfer:
 		h := r.cast.H
 		seller, err := r.file(yc, &customsv1.CreateListRequest{InnerNo: r.next("YCQD"), BookNo: t.No, ListType: "6", Io: "E", TradeMode: "5034",
-			RelatedBookNo: h.No, Lines: listLines(t, s.Lists[0], func(*lcLine) decimal.Decimal { return h.line(s.Into[0].Seq).Price }, "")}, false)
+			RelatedBookNo: h.No, Lines: listLines(t, s.Lists[0], func(*lcLine) decimal.Decimal { return h.line(s.Into[0].Seq).Price }, ""), Date: date}, false)
 		if err != nil {
 			return err
 		}
 		buyer, err := r.file(r.cast.Nandu.Principal, &customsv1.CreateListRequest{InnerNo: r.next("NDQD"), BookNo: h.No, ListType: "6", Io: "I", TradeMode: "5015",
-			RelatedListNo: seller.GetListNo(), Lines: listLines(h, s.Into, entryPrice, "")}, false)
+			RelatedListNo: seller.GetListNo(), Lines: listLines(h, s.Into, entryPrice, ""), Date: date}, false)
 		if err != nil {
 			return err
 		}
@@ -496,7 +522,7 @@ func (r *lcRun) step(s lcStep) error {
 		}
 		out.Goods = lcGoods(t, qs) + fmt.Sprintf(" (trips %v)", s.Trips)
 		l, err := r.file(yc, &customsv1.CreateListRequest{InnerNo: r.next("YCQD"), BookNo: t.No, ListType: "1", Io: "E", TradeMode: "0110",
-			DeclarationKind: "2", ApplyNo: r.formNo, SlipNos: slips, Lines: lines}, true)
+			DeclarationKind: "2", ApplyNo: r.formNo, SlipNos: slips, Lines: lines, Date: date}, true)
 		if err != nil {
 			return err
 		}
@@ -511,7 +537,7 @@ func (r *lcRun) step(s lcStep) error {
 		var ls []*customsv1.List
 		for i, qs := range s.Lists {
 			l, err := r.file(yc, &customsv1.CreateListRequest{InnerNo: r.next("YCQD"), BookNo: t.No, Io: "E", TradeMode: "0110", DeclarationKind: "2",
-				Lines: listLines(t, qs, salePrice, "")}, true)
+				Lines: listLines(t, qs, salePrice, ""), Date: date}, true)
 			if err != nil {
 				return err
 			}
@@ -549,11 +575,14 @@ func (r *lcRun) step(s lcStep) error {
 		var l *customsv1.List
 		if err := r.call(yc, func(ctx context.Context) error {
 			resp, err := r.c.decl.CreateList(ctx, &customsv1.CreateListRequest{InnerNo: r.next("YCQD"), BookNo: t.No, Io: "E", TradeMode: "0110",
-				DeclarationKind: "2", Lines: listLines(t, s.Lists[0], salePrice, "")})
+				DeclarationKind: "2", Lines: listLines(t, s.Lists[0], salePrice, ""), Date: date})
 			l = resp.GetList()
 			return err
 		}); err != nil {
 			return fmt.Errorf("CreateList: %w", err)
+		}
+		if l.GetDate() != date {
+			return fmt.Errorf("list %s was filed for %s, its business date is %s", l.GetListNo(), date, l.GetDate())
 		}
 		list(l)
 		err := r.call(yc, func(ctx context.Context) error {
@@ -606,46 +635,61 @@ func (r *lcRun) check(m *lcModel, lastDay string) error {
 		res.Mismatches = append(res.Mismatches, fmt.Sprintf(format, args...))
 	}
 
-	// The stock report of both books, now.
-	for _, b := range r.cast.Books {
-		var lines []*customsv1.StockLine
-		if err := r.call("customs-4601", func(ctx context.Context) error {
-			resp, err := r.c.books.GetStockReport(ctx, &customsv1.GetStockReportRequest{BookNo: b.No})
-			lines = resp.GetLines()
-			return err
-		}); err != nil {
-			return fmt.Errorf("GetStockReport %s: %w", b.No, err)
-		}
-		res.Stock[b.No] = lines
-		res.Expected[b.No] = map[int32]lcStock{}
-		seen := map[int32]bool{}
-		for seq, st := range m.stock[b.No] {
-			res.Expected[b.No][seq] = *st
-		}
-		for _, sl := range lines {
-			want, ok := m.stock[b.No][sl.GetBookSeq()]
-			if !ok {
-				miss("%s line %d: in the stock report, not on the demo's book", b.No, sl.GetBookSeq())
-				continue
+	// The stock report of both books as of the month's last day, and now:
+	// the held vehicle released by customs today is the only difference.
+	for _, view := range []struct {
+		asOf     string
+		lines    map[string][]*customsv1.StockLine
+		expected map[string]map[int32]lcStock
+		model    lcBooks
+	}{{lastDay, res.MonthEnd, res.ExpectedMonthEnd, m.monthEnd}, {"", res.Stock, res.Expected, m.stock}} {
+		for _, b := range r.cast.Books {
+			var resp *customsv1.GetStockReportResponse
+			if err := r.call("customs-4601", func(ctx context.Context) error {
+				var err error
+				resp, err = r.c.books.GetStockReport(ctx, &customsv1.GetStockReportRequest{BookNo: b.No, AsOf: view.asOf})
+				return err
+			}); err != nil {
+				return fmt.Errorf("GetStockReport %s (as of %q): %w", b.No, view.asOf, err)
 			}
-			seen[sl.GetBookSeq()] = true
-			for _, f := range []struct {
-				name string
-				got  string
-				want decimal.Decimal
-			}{
-				{"bonded", sl.GetBonded(), want.Bonded()}, {"available", sl.GetAvailable(), want.Available}, {"reserved", sl.GetReserved(), want.Reserved},
-				{"non-bonded", sl.GetNonBonded(), want.NonBonded()}, {"non-bonded reserved", sl.GetNonBondedReserved(), want.NBReserved},
-				{"inspection", sl.GetInspection(), want.Inspection}, {"undeclared", sl.GetUndeclared(), decimal.Zero},
-			} {
-				if g, err := decimal.NewFromString(f.got); err != nil || !g.Equal(f.want) {
-					miss("%s line %d %s: server %q, demo expects %s", b.No, sl.GetBookSeq(), f.name, f.got, f.want)
+			when := "now"
+			if view.asOf != "" {
+				when = "as of " + view.asOf
+			}
+			if resp.GetAsOf() != view.asOf {
+				miss("%s: the stock report %s says it is as of %q", b.No, when, resp.GetAsOf())
+			}
+			view.lines[b.No] = resp.GetLines()
+			view.expected[b.No] = map[int32]lcStock{}
+			for seq, st := range view.model[b.No] {
+				view.expected[b.No][seq] = *st
+			}
+			seen := map[int32]bool{}
+			for _, sl := range resp.GetLines() {
+				want, ok := view.model[b.No][sl.GetBookSeq()]
+				if !ok {
+					miss("%s line %d: in the stock report, not on the demo's book", b.No, sl.GetBookSeq())
+					continue
+				}
+				seen[sl.GetBookSeq()] = true
+				for _, f := range []struct {
+					name string
+					got  string
+					want decimal.Decimal
+				}{
+					{"bonded", sl.GetBonded(), want.Bonded()}, {"available", sl.GetAvailable(), want.Available}, {"reserved", sl.GetReserved(), want.Reserved},
+					{"non-bonded", sl.GetNonBonded(), want.NonBonded()}, {"non-bonded reserved", sl.GetNonBondedReserved(), want.NBReserved},
+					{"inspection", sl.GetInspection(), want.Inspection}, {"undeclared", sl.GetUndeclared(), decimal.Zero}, {"display", sl.GetDisplay(), decimal.Zero},
+				} {
+					if g, err := decimal.NewFromString(f.got); err != nil || !g.Equal(f.want) {
+						miss("%s line %d %s %s: server %q, demo expects %s", b.No, sl.GetBookSeq(), f.name, when, f.got, f.want)
+					}
 				}
 			}
-		}
-		for seq := range m.stock[b.No] {
-			if !seen[seq] {
-				miss("%s line %d: missing from the stock report", b.No, seq)
+			for seq := range view.model[b.No] {
+				if !seen[seq] {
+					miss("%s line %d: missing from the stock report %s", b.No, seq, when)
+				}
 			}
 		}
 	}
@@ -687,19 +731,18 @@ func (r *lcRun) check(m *lcModel, lastDay string) error {
 			miss("taxable event of list %s line %d (step %d): missing", no, want.ListSeq, want.Step)
 			continue
 		}
-		date := r.date(want.GateDay).Format("2006-01-02")
-		if want.OnServer {
-			date = "" // the server's today, checked below
+		date, dated := r.date(want.Day).Format("2006-01-02"), false
+		if want.Late {
+			date, dated = "the server's today", r.isToday(ev.GetDate())
+		} else {
+			dated = ev.GetDate() == date
 		}
 		qty, _ := decimal.NewFromString(ev.GetQuantity())
 		val, _ := decimal.NewFromString(ev.GetDutiableValue())
-		if !qty.Equal(want.Qty) || !val.Equal(want.Value) || ev.GetBookSeq() != want.Seq || ev.GetTradeMode() != want.Mode || date != "" && ev.GetDate() != date {
+		if !qty.Equal(want.Qty) || !val.Equal(want.Value) || ev.GetBookSeq() != want.Seq || ev.GetTradeMode() != want.Mode || !dated {
 			miss("taxable event %d (list %s line %d): %s of line %d worth %s, %s, on %s; demo expects %s of line %d worth %s, %s, on %s",
 				ev.GetId(), no, want.ListSeq, ev.GetQuantity(), ev.GetBookSeq(), ev.GetDutiableValue(), ev.GetTradeMode(), ev.GetDate(),
-				want.Qty, want.Seq, want.Value.StringFixed(2), want.Mode, cmpOr(date, "the server's today"))
-		}
-		if want.OnServer && ev.GetDate() != r.todayStart && ev.GetDate() != businessDate(time.Now()) {
-			miss("taxable event %d (list %s line %d) is dated %s; the server's today is %s", ev.GetId(), no, want.ListSeq, ev.GetDate(), r.todayStart)
+				want.Qty, want.Seq, want.Value.StringFixed(2), want.Mode, date)
 		}
 		if err := r.checkAssessment(ev); err != nil {
 			miss("taxable event %d (list %s line %d): %v", ev.GetId(), no, want.ListSeq, err)
@@ -751,8 +794,7 @@ func (r *lcRun) check(m *lcModel, lastDay string) error {
 		}
 	}
 
-	// Journal dates: what passed the gate is booked on the gate event's
-	// date; everything else on the server's today.
+	// The customs books' journals.
 	for _, b := range r.cast.Books {
 		tok := ""
 		for {
@@ -772,7 +814,10 @@ func (r *lcRun) check(m *lcModel, lastDay string) error {
 			}
 		}
 	}
-	today := map[string]bool{r.todayStart: true, businessDate(time.Now()): true}
+
+	// Journal dates: every journal of a step is dated on the step's day,
+	// its lists' business date; the gate journal of a held vehicle on its
+	// release by customs, the server's today.
 	for _, s := range res.Steps {
 		for _, id := range s.Journals {
 			j, ok := res.Journals[id]
@@ -780,9 +825,9 @@ func (r *lcRun) check(m *lcModel, lastDay string) error {
 			case !ok:
 				miss("step %d: journal %d is not on the books", s.N, id)
 			case id == s.GateJournal && j.GetEffectiveDate() != s.GateDate:
-				miss("step %d: gate journal %d is dated %s, the gate event %s", s.N, id, j.GetEffectiveDate(), s.GateDate)
-			case id != s.GateJournal && !today[j.GetEffectiveDate()]:
-				miss("step %d: journal %d (%s) is dated %s, not the server's today %s", s.N, id, j.GetIdempotencyKey(), j.GetEffectiveDate(), r.todayStart)
+				miss("step %d: gate journal %d is dated %s, the vehicle passed on %s", s.N, id, j.GetEffectiveDate(), s.GateDate)
+			case id != s.GateJournal && j.GetEffectiveDate() != s.Date:
+				miss("step %d: journal %d (%s) is dated %s, not the lists' business date %s", s.N, id, j.GetIdempotencyKey(), j.GetEffectiveDate(), s.Date)
 			}
 		}
 	}
@@ -799,6 +844,12 @@ func (r *lcRun) check(m *lcModel, lastDay string) error {
 	}
 	slices.Sort(res.Mismatches)
 	return nil
+}
+
+// isToday: date is the server's business date now, or when the centre
+// started (the run may straddle midnight).
+func (r *lcRun) isToday(date string) bool {
+	return date == r.todayStart || date == businessDate(time.Now())
 }
 
 func cmpOr(a, b string) string {
@@ -868,10 +919,11 @@ func printLogistics(w io.Writer, cast *lcCast, lr *LogisticsResult, monthName, l
 	}
 	lt.render(w, "  ")
 
-	fmt.Fprintf(w, "\n  Dates: a gate event carries the gate's own clock (RecordGateEvent.at), so goods that pass the gate are booked on\n")
-	fmt.Fprintf(w, "  that day of the month. Every other step uses the server's clock: declaring (预核扣), approving, ClearList, a transfer's\n")
-	fmt.Fprintf(w, "  approval, a collective list, and customs releasing a held vehicle are booked on the server's today, %s; list,\n", lr.Today)
-	fmt.Fprintf(w, "  pass and slip numbers take today's year. BOOKED shows each journal's kind and date (MM-DD).\n\n")
+	fmt.Fprintf(w, "\n  Dates: every list is filed with its step's day as its business date (CreateListRequest.date, 业务日期), so its own\n")
+	fmt.Fprintf(w, "  journals (reservation on declaration 预核扣, a 区内直转's ClearList, a transfer) are booked on that day of the month; a\n")
+	fmt.Fprintf(w, "  gate event carries the gate's own clock (RecordGateEvent.at), so goods that pass the gate are booked on its day too.\n")
+	fmt.Fprintf(w, "  The server's clock, today %s, still dates customs releasing the held vehicle (booked on release); list, pass\n", lr.Today)
+	fmt.Fprintf(w, "  and slip numbers take today's year. BOOKED shows each journal's kind and date (MM-DD).\n\n")
 	st := newTable("DAY", "FLOW", "GOODS", "LISTS / SLIPS", "PASS", "OUTCOME", "BOOKED")
 	for _, s := range lr.Steps {
 		var booked []string
@@ -910,13 +962,11 @@ func printLogistics(w io.Writer, cast *lcCast, lr *LogisticsResult, monthName, l
 	}
 	fmt.Fprintln(w)
 
-	fmt.Fprintf(w, "8. Stock report (GetStockReport, as of now, read as customs-4601)\n\n")
-	fmt.Fprintf(w, "  (As of now, not as of %s: the reservations are dated %s and the gate releases in the month, so a report as of a\n", lastDay, lr.Today)
-	fmt.Fprintf(w, "  date in the month would count goods leaving reserved before they were reserved.)\n\n")
+	fmt.Fprintf(w, "8. Stock report (GetStockReport as of %s, the month's last day, read as customs-4601)\n\n", lastDay)
 	for _, b := range cast.Books {
 		fmt.Fprintf(w, "  %s  %s\n\n", b.No, b.Owner.Name)
 		t := newTable("SEQ", "NAME", "UNIT", "BONDED", "AVAILABLE", "RESERVED", "NON-BONDED", "NB-RESERVED", "INSPECTION").alignRight(0, 3, 4, 5, 6, 7, 8)
-		for _, sl := range lr.Stock[b.No] {
+		for _, sl := range lr.MonthEnd[b.No] {
 			l := b.line(sl.GetBookSeq())
 			f := func(s string) string {
 				x, err := decimal.NewFromString(s)
@@ -934,12 +984,38 @@ func printLogistics(w io.Writer, cast *lcCast, lr *LogisticsResult, monthName, l
 		t.render(w, "  ")
 		fmt.Fprintln(w)
 	}
+	fmt.Fprintf(w, "  As of now (%s) it differs by what was booked after the month, the held vehicle released by customs today:\n", lr.Today)
+	for _, b := range cast.Books {
+		now := map[int32]*customsv1.StockLine{}
+		for _, sl := range lr.Stock[b.No] {
+			now[sl.GetBookSeq()] = sl
+		}
+		for _, then := range lr.MonthEnd[b.No] {
+			n, l := now[then.GetBookSeq()], b.line(then.GetBookSeq())
+			var diffs []string
+			for _, f := range []struct{ name, then, now string }{
+				{"bonded", then.GetBonded(), n.GetBonded()}, {"available", then.GetAvailable(), n.GetAvailable()}, {"reserved", then.GetReserved(), n.GetReserved()},
+				{"non-bonded", then.GetNonBonded(), n.GetNonBonded()}, {"non-bonded reserved", then.GetNonBondedReserved(), n.GetNonBondedReserved()},
+				{"inspection", then.GetInspection(), n.GetInspection()},
+			} {
+				a, _ := decimal.NewFromString(f.then)
+				z, _ := decimal.NewFromString(f.now)
+				if !a.Equal(z) {
+					diffs = append(diffs, fmt.Sprintf("%s %s → %s", f.name, a.StringFixed(l.Scale), z.StringFixed(l.Scale)))
+				}
+			}
+			if len(diffs) > 0 {
+				fmt.Fprintf(w, "    %s line %d %s (%s): %s\n", b.No, l.Seq, l.Short, l.UnitName, strings.Join(diffs, ", "))
+			}
+		}
+	}
+	fmt.Fprintln(w)
 	n := 0
-	for _, ls := range lr.Stock {
+	for _, ls := range lr.MonthEnd {
 		n += len(ls)
 	}
 	if len(lr.Mismatches) == 0 {
-		fmt.Fprintf(w, "  Check: all %d lines × 7 quantities equal the demo's own model of the script (bonded = available + reserved).\n\n", n)
+		fmt.Fprintf(w, "  Check: both reports, %d lines × 8 quantities each, equal the demo's own model of the script (bonded = available + reserved).\n\n", n)
 	} else {
 		fmt.Fprintf(w, "  Check: %d differences from the demo's own model:\n", len(lr.Mismatches))
 		for _, mm := range lr.Mismatches {
@@ -964,8 +1040,9 @@ func printLogistics(w io.Writer, cast *lcCast, lr *LogisticsResult, monthName, l
 	}
 	tt.add("", "", "total", "", "", "", "", "", "", sums[0].StringFixed(2), sums[1].StringFixed(2), sums[2].StringFixed(2), sums[3].StringFixed(2), sums[4].StringFixed(2))
 	tt.render(w, "  ")
-	fmt.Fprintf(w, "\n  (domestic sales are dated at the gate; the 区内直转 to non-bonded and the collective list on the server's today.\n")
-	fmt.Fprintf(w, "  Each event is as the demo predicts and equals TaxService/Quote of the same goods; rates are the sample tariff's.)\n\n")
+	fmt.Fprintf(w, "\n  (domestic sales are dated at the gate, the 区内直转 to non-bonded on its list's business date, the collective list on\n")
+	fmt.Fprintf(w, "  the day customs cleared it, the server's today. Each event is as the demo predicts and equals TaxService/Quote of\n")
+	fmt.Fprintf(w, "  the same goods; rates are the sample tariff's.)\n\n")
 
 	fmt.Fprintf(w, "10. Pending 分送集报 trips (ListPendingTrips): passed the gate, not yet on a collective list\n\n")
 	today := map[string]*customsv1.PendingTrip{}

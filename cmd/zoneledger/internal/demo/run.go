@@ -13,9 +13,10 @@
 // two more enterprises, which register their own books and lines; the
 // logistics enterprise files verification lists, gate passes, a 分送集报
 // form, slips and a collective list, customs approves and records every
-// vehicle at the gate (one is held for its weight and released). The report
-// shows the stock report, the taxable events with their assessed tax and
-// the pending trips.
+// vehicle at the gate (one is held for its weight and released). Every list
+// carries its step's day as its business date (业务日期). The report shows
+// the stock report as of the month's last day, the taxable events with
+// their assessed tax and the pending trips.
 //
 // The ledger part's content is deterministic for a seed; the logistics
 // centre's script is fixed. The demo keeps its own copy of the books
@@ -245,8 +246,8 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	res.Elapsed = time.Since(began)
 	fmt.Fprintf(w, "Done: %d journals filed, %d accepted, %d refused (%d of them on purpose), 1 reversal; %d holdings match the demo's own books; period verified: %t.\n",
 		res.Filed, res.Accepted, res.Refused, countExpected(res.Refusals), len(flatten(res.Expected)), res.VerifyOK)
-	fmt.Fprintf(w, "Logistics centre: %d steps in %d customs calls (%s); stock report, %d taxable events, %d pending trips and every journal's date as the demo predicts: %t. Took %s.\n",
-		len(lr.Steps), lr.Calls, lr.Elapsed.Round(time.Millisecond), len(lr.Taxable), len(lr.Pending), len(lr.Mismatches) == 0, res.Elapsed.Round(time.Millisecond))
+	fmt.Fprintf(w, "Logistics centre: %d steps in %d customs calls (%s); stock reports as of %s and now, %d taxable events, %d pending trips and every journal's date as the demo predicts: %t. Took %s.\n",
+		len(lr.Steps), lr.Calls, lr.Elapsed.Round(time.Millisecond), res.LastDay, len(lr.Taxable), len(lr.Pending), len(lr.Mismatches) == 0, res.Elapsed.Round(time.Millisecond))
 	var problems []string
 	problems = append(problems, res.Unexpected...)
 	problems = append(problems, res.Mismatches...)
