@@ -63,10 +63,11 @@ type clients struct {
 	ledger ledgerv1.LedgerServiceClient
 	admin  adminv1.AdminServiceClient
 	// The customs services (zonectl customs ...).
-	books customsv1.BookServiceClient
-	decls customsv1.DeclarationServiceClient
-	gate  customsv1.GateServiceClient
-	close func() error
+	books   customsv1.BookServiceClient
+	decls   customsv1.DeclarationServiceClient
+	gate    customsv1.GateServiceClient
+	display customsv1.DisplayServiceClient
+	close   func() error
 }
 
 // app is one zonectl invocation.
@@ -100,7 +101,7 @@ func dialServer(cfg conn.Config) (*clients, error) {
 	}
 	return &clients{ledger: ledgerv1.NewLedgerServiceClient(cc), admin: adminv1.NewAdminServiceClient(cc),
 		books: customsv1.NewBookServiceClient(cc), decls: customsv1.NewDeclarationServiceClient(cc),
-		gate: customsv1.NewGateServiceClient(cc), close: cc.Close}, nil
+		gate: customsv1.NewGateServiceClient(cc), display: customsv1.NewDisplayServiceClient(cc), close: cc.Close}, nil
 }
 
 // execute runs the command line and returns the exit code.

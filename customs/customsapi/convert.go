@@ -318,7 +318,7 @@ func formIn(r *customsv1.CreateFormRequest) (zone.Form, error) {
 func formOut(f zone.Form) *customsv1.Form {
 	return &customsv1.Form{FormNo: f.No, InnerNo: f.InnerNo, Enterprise: f.Enterprise, BookNo: f.Book, FormType: string(f.Type),
 		ValidFrom: dateOut(f.ValidFrom), ValidUntil: dateOut(f.ValidUntil), Guarantee: money(f.Guarantee), Note: f.Note,
-		FiledBy: f.FiledBy, CreatedAt: ts(f.CreatedAt), InputHash: f.InputHash}
+		FiledBy: f.FiledBy, CreatedAt: ts(f.CreatedAt), InputHash: f.InputHash, TaxAssessed: money(f.TaxAssessed), TaxPaid: money(f.TaxPaid)}
 }
 
 func slipIn(r *customsv1.CreateSlipRequest) (zone.Slip, error) {

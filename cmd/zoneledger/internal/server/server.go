@@ -27,6 +27,7 @@ import (
 	"github.com/zoneledger/zoneledger/customs/access"
 	"github.com/zoneledger/zoneledger/customs/accessapi"
 	"github.com/zoneledger/zoneledger/customs/customsapi"
+	"github.com/zoneledger/zoneledger/customs/ecommerce"
 	"github.com/zoneledger/zoneledger/customs/tax"
 	"github.com/zoneledger/zoneledger/customs/taxapi"
 	"github.com/zoneledger/zoneledger/customs/zone"
@@ -158,6 +159,18 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	if err := zoneSvc.Start(ctx); err != nil {
 		return nil, fmt.Errorf("starting the zone service: %w", err)
 	}
+	// Cross-border e-commerce (1210) checks orders against the illustrative
+	// sample positive list; a flag for a positive-list file is still to come.
+	ecomSet := ecommerce.DefaultSettings()
+	ecomSet.PositiveList = ecommerce.SamplePositiveList()
+	ecomSvc, err := ecommerce.New(s.store.Pool(), s.store, zoneSvc, taxEngine, ecommerce.Options{Settings: &ecomSet, Engine: s.store.Engine()})
+	if err != nil {
+		return nil, fmt.Errorf("building the e-commerce service: %w", err)
+	}
+	// Finish the list releases and returns a crash interrupted.
+	if err := ecomSvc.Recover(ctx); err != nil {
+		return nil, fmt.Errorf("recovering the e-commerce service: %w", err)
+	}
 
 	opts, err := s.transportOptions()
 	if err != nil {
@@ -177,6 +190,8 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	customsv1.RegisterBookServiceServer(s.grpc, customsapi.NewBookServer(zoneSvc))
 	customsv1.RegisterDeclarationServiceServer(s.grpc, customsapi.NewDeclarationServer(zoneSvc))
 	customsv1.RegisterGateServiceServer(s.grpc, customsapi.NewGateServer(zoneSvc))
+	customsv1.RegisterDisplayServiceServer(s.grpc, customsapi.NewDisplayServer(zoneSvc))
+	customsv1.RegisterEcommerceServiceServer(s.grpc, customsapi.NewEcommerceServer(ecomSvc))
 	s.health = health.NewServer()
 	healthpb.RegisterHealthServer(s.grpc, s.health)
 	reflection.Register(s.grpc)
@@ -207,7 +222,7 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 // MigrationSets are the schema migrations of every component, in the order
 // they are applied.
 func MigrationSets() []migrate.Set {
-	return []migrate.Set{pgstore.Migrations(), access.Migrations(), zone.Migrations()}
+	return []migrate.Set{pgstore.Migrations(), access.Migrations(), zone.Migrations(), ecommerce.Migrations()}
 }
 
 // Migrate applies every component's pending migrations.

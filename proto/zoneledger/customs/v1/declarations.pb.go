@@ -1745,7 +1745,12 @@ type Form struct {
 	// When the form was filed.
 	CreatedAt *timestamppb.Timestamp `protobuf:"bytes,11,opt,name=created_at,json=createdAt,proto3" json:"created_at,omitempty"`
 	// Digest of the filing, which tells a retry from a reused inner_no.
-	InputHash     string `protobuf:"bytes,12,opt,name=input_hash,json=inputHash,proto3" json:"input_hash,omitempty"`
+	InputHash string `protobuf:"bytes,12,opt,name=input_hash,json=inputHash,proto3" json:"input_hash,omitempty"`
+	// Display trading (type C): tax assessed on the goods sold under the form, CNY; "0.00" for
+	// other forms. The guarantee covers tax_assessed - tax_paid (see DisplayService).
+	TaxAssessed string `protobuf:"bytes,13,opt,name=tax_assessed,json=taxAssessed,proto3" json:"tax_assessed,omitempty"`
+	// Display trading (type C): tax paid (recorded by customs), CNY; "0.00" for other forms.
+	TaxPaid       string `protobuf:"bytes,14,opt,name=tax_paid,json=taxPaid,proto3" json:"tax_paid,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1860,6 +1865,20 @@ func (x *Form) GetCreatedAt() *timestamppb.Timestamp {
 func (x *Form) GetInputHash() string {
 	if x != nil {
 		return x.InputHash
+	}
+	return ""
+}
+
+func (x *Form) GetTaxAssessed() string {
+	if x != nil {
+		return x.TaxAssessed
+	}
+	return ""
+}
+
+func (x *Form) GetTaxPaid() string {
+	if x != nil {
+		return x.TaxPaid
 	}
 	return ""
 }
@@ -3976,7 +3995,7 @@ const file_zoneledger_customs_v1_declarations_proto_rawDesc = "" +
 	"page_token\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\x80\bR\tpageToken\"n\n" +
 	"\x11ListListsResponse\x121\n" +
 	"\x05lists\x18\x01 \x03(\v2\x1b.zoneledger.customs.v1.ListR\x05lists\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xf7\x02\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xb5\x03\n" +
 	"\x04Form\x12\x17\n" +
 	"\aform_no\x18\x01 \x01(\tR\x06formNo\x12\x19\n" +
 	"\binner_no\x18\x02 \x01(\tR\ainnerNo\x12\x1e\n" +
@@ -3996,7 +4015,9 @@ const file_zoneledger_customs_v1_declarations_proto_rawDesc = "" +
 	"\n" +
 	"created_at\x18\v \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\x12\x1d\n" +
 	"\n" +
-	"input_hash\x18\f \x01(\tR\tinputHash\"\xee\x03\n" +
+	"input_hash\x18\f \x01(\tR\tinputHash\x12!\n" +
+	"\ftax_assessed\x18\r \x01(\tR\vtaxAssessed\x12\x19\n" +
+	"\btax_paid\x18\x0e \x01(\tR\ataxPaid\"\xee\x03\n" +
 	"\x11CreateFormRequest\x12%\n" +
 	"\binner_no\x18\x01 \x01(\tB\n" +
 	"\xbaH\a\xc8\x01\x01r\x02\x18@R\ainnerNo\x12#\n" +

@@ -1,0 +1,652 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/shopspring/decimal"
+	"github.com/spf13/cobra"
+	"google.golang.org/protobuf/encoding/protojson"
+
+	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/input"
+	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/output"
+	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
+)
+
+// Bonded display trading (保税展示交易): DisplayService, under type-C
+// business forms filed with 'zonectl customs form create --type C'.
+
+func (a *app) displayCmd() *cobra.Command {
+	c := group("display", "Bonded display trading (保税展示交易) under a type-C form: goods out, sold, back; tax payments; status",
+		a.displayMoveCmd(customsv1.DisplayKind_DISPLAY_KIND_OUT), a.displayMoveCmd(customsv1.DisplayKind_DISPLAY_KIND_SALE),
+		a.displayMoveCmd(customsv1.DisplayKind_DISPLAY_KIND_BACK), a.displayPayCmd(), a.displayStatusCmd())
+	c.Long = `Bonded display trading (保税展示交易) under a type-C business form filed with a
+guarantee ('zonectl customs form create --type C --guarantee AMOUNT'):
+
+  out     goods leave the zone for display; they stay on the book, bonded
+          (the stock report's display column), within the form's validity
+  sale    goods sold on display: each line is taxed by the tax engine and the
+          sale's tax must fit in what the guarantee still covers
+          (GUARANTEE_EXCEEDED: nothing moves)
+  back    unsold goods come back into the zone
+  pay     customs records a collective tax payment: the guarantee covers that
+          much more again
+  status  the guarantee, the tax assessed and paid, what the guarantee still
+          covers, what is on display per book line, and whether goods are out
+          after the form's last day (overdue)
+
+out, sale and back are filed under the enterprise's own number (--inner-no),
+their idempotency key: running the same command again returns the movement
+booked the first time.`
+	return c
+}
+
+// Display movements.
+
+var displayMoveHeader = []string{"move_no", "inner_no", "book_no", "apply_no", "kind", "date", "lines", "tax", "journal_id"}
+
+func displayMoveRow(m *customsv1.DisplayMove) []string {
+	return []string{m.GetMoveNo(), m.GetInnerNo(), m.GetBookNo(), m.GetApplyNo(), enumName(m.GetKind(), "DISPLAY_KIND_"), m.GetDate(),
+		strconv.Itoa(len(m.GetLines())), m.GetTax(), id(m.GetJournalId())}
+}
+
+var displayMoveLong = map[customsv1.DisplayKind]string{
+	customsv1.DisplayKind_DISPLAY_KIND_OUT: `Take bonded goods out of the zone for display under a type-C form (bonded ->
+display). The goods stay on the book, bonded; the business date must be
+within the form's validity (FORM_PERIOD).`,
+	customsv1.DisplayKind_DISPLAY_KIND_SALE: `Report goods sold on display (先销后税: display -> domestic). Every line states
+its price in CNY (SEQ:QTY:VALUE), the dutiable value; the tax engine assesses
+each line (a taxable event) and the sale's tax must fit in what the form's
+guarantee still covers, else the sale is refused (GUARANTEE_EXCEEDED) and
+nothing moves: customs records a payment ('display pay') first. At most what
+the form has on display (INSUFFICIENT_STOCK).`,
+	customsv1.DisplayKind_DISPLAY_KIND_BACK: `Bring unsold goods back into the zone (display -> bonded), at most what the
+form has on display (INSUFFICIENT_STOCK).`,
+}
+
+const displayMoveCommon = `
+
+The goods are given with --line SEQ:QTY[:VALUE] (repeatable): the book line
+(备案序号), the quantity in the line's declared unit and the value in CNY, to
+the fen. --inner-no is the idempotency key: running the same command again
+returns the movement; a different movement under a used number is refused
+(DUPLICATE_DOCUMENT_NUMBER).
+
+With --file, the movements come from a file instead, one MoveDisplay call each
+in file order; the command's kind applies to each (a file naming another kind
+is refused). --form sets the form of every movement. The whole file is
+checked first; re-running it is safe.
+
+JSON: MoveDisplayRequest objects in protojson form (one, an array or JSON
+Lines); kind may be left out.
+
+  {"inner_no": "DS-0001", "apply_no": "SQC310526X000000001", "date": "2026-03-05",
+   "lines": [{"book_seq": 1, "quantity": "2", "value": "10000.00"}]}
+
+CSV: a header, then one line per row; rows sharing inner_no are one movement
+and must agree on apply_no and date. Columns: inner_no, book_seq, quantity
+(required), apply_no, date, value.
+
+  inner_no,apply_no,book_seq,quantity,value
+  DS-0001,SQC310526X000000001,1,2,10000.00`
+
+func (a *app) displayMoveCmd(kind customsv1.DisplayKind) *cobra.Command {
+	verb := strings.ToLower(enumName(kind, "DISPLAY_KIND_"))
+	var form, inner, date string
+	var lines []string
+	var ff fileFlags
+	short := map[customsv1.DisplayKind]string{
+		customsv1.DisplayKind_DISPLAY_KIND_OUT:  "Take goods out of the zone for display (they stay bonded on the book)",
+		customsv1.DisplayKind_DISPLAY_KIND_SALE: "Report goods sold on display: taxed, the tax covered by the guarantee",
+		customsv1.DisplayKind_DISPLAY_KIND_BACK: "Bring unsold goods on display back into the zone",
+	}[kind]
+	example := map[customsv1.DisplayKind]string{
+		customsv1.DisplayKind_DISPLAY_KIND_OUT:  `  zonectl customs display out --form SQC310526X000000001 --inner-no DO-0001 --line 1:6 --line 2:12.5`,
+		customsv1.DisplayKind_DISPLAY_KIND_SALE: `  zonectl customs display sale --form SQC310526X000000001 --inner-no DS-0001 --line 1:2:10000.00`,
+		customsv1.DisplayKind_DISPLAY_KIND_BACK: `  zonectl customs display back --form SQC310526X000000001 --inner-no DB-0001 --line 1:4
+  zonectl customs display back --file back.csv --form SQC310526X000000001`,
+	}[kind]
+	c := &cobra.Command{
+		Use:     verb + " --form FORM --inner-no N --line SEQ:QTY[:VALUE]... | --file FILE",
+		Short:   short + " (safe to repeat)",
+		Long:    displayMoveLong[kind] + displayMoveCommon,
+		Example: example,
+		Args:    exactArgs(0, "no arguments (the goods go in --line or --file)"),
+		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
+			var docs []input.Doc[*customsv1.MoveDisplayRequest]
+			if ff.file != "" {
+				if inner != "" || len(lines) > 0 || date != "" {
+					return usagef("--file gives the movements; --inner-no, --line and --date are for one movement on the command line")
+				}
+				format, err := ff.fileFormat()
+				if err != nil {
+					return err
+				}
+				r, err := a.openInput(ff.file)
+				if err != nil {
+					return err
+				}
+				data, err := io.ReadAll(r)
+				r.Close()
+				if err != nil {
+					return asUsage(err)
+				}
+				if docs, err = readDisplayMoves(data, ff.file, format, kind, form); err != nil {
+					return asUsage(err)
+				}
+			} else {
+				req, err := displayMoveFlags(kind, form, inner, date, lines)
+				if err != nil {
+					return err
+				}
+				docs = []input.Doc[*customsv1.MoveDisplayRequest]{{Req: req, Index: 1}}
+			}
+			if ff.dryRun {
+				a.note("%d display movements, well-formed; nothing sent (--dry-run)", len(docs))
+				return nil
+			}
+			cl, err := a.customs()
+			if err != nil {
+				return err
+			}
+			p := newDocPrinter(a, len(docs), ff.quiet, displayMoveHeader, one(displayMoveRow), (*customsv1.DisplayMove).GetMoveNo)
+			send := func(ctx context.Context, req *customsv1.MoveDisplayRequest) (*customsv1.DisplayMove, error) {
+				resp, err := cl.display.MoveDisplay(ctx, req)
+				return resp.GetMove(), err
+			}
+			if ff.file == "" {
+				ctx, cancel := a.callCtx(cmd.Context())
+				defer cancel()
+				m, err := send(ctx, docs[0].Req)
+				if err != nil {
+					return err
+				}
+				return p.close(p.add(m))
+			}
+			return fileDocs(a, cmd.Context(), ff, "display movements", docs, (*customsv1.MoveDisplayRequest).GetInnerNo, send, p)
+		}),
+	}
+	c.Flags().StringVar(&form, "form", "", "the type-C business form (apply_no) (required without --file; with it, sets every movement's)")
+	c.Flags().StringVar(&inner, "inner-no", "", "the enterprise's own number: the idempotency key (required without --file)")
+	valueHelp := "VALUE optional, CNY"
+	if kind == customsv1.DisplayKind_DISPLAY_KIND_SALE {
+		valueHelp = "VALUE the price in CNY, required"
+	}
+	c.Flags().StringArrayVar(&lines, "line", nil, "goods: SEQ:QTY[:VALUE], book line, quantity in its declared unit, "+valueHelp+" (repeatable)")
+	c.Flags().StringVar(&date, "date", "", "business date, YYYY-MM-DD, not in the future (default: today)")
+	c.Flags().StringVarP(&ff.file, "file", "f", "", "movements file (.json, .jsonl or .csv), - for standard input, instead of --inner-no and --line")
+	c.Flags().StringVar(&ff.format, "format", "auto", "file format: auto (by extension, else the first character), json or csv")
+	c.Flags().BoolVar(&ff.dryRun, "dry-run", false, "only check the movements; send nothing (needs no token)")
+	c.Flags().BoolVar(&ff.noProgress, "no-progress", false, "never show the progress bar")
+	addQuiet(c, &ff.quiet, "movement")
+	return c
+}
+
+// displayMoveFlags builds the request of one movement given on the command
+// line.
+func displayMoveFlags(kind customsv1.DisplayKind, form, inner, date string, lines []string) (*customsv1.MoveDisplayRequest, error) {
+	switch {
+	case form == "":
+		return nil, usagef("--form is required: the type-C business form the goods move under (or give --file)")
+	case inner == "":
+		return nil, usagef("--inner-no is required: your own number of the movement, its idempotency key (or give --file)")
+	case len(lines) == 0:
+		return nil, usagef("give the goods with --line SEQ:QTY[:VALUE] (or give --file)")
+	}
+	req := &customsv1.MoveDisplayRequest{InnerNo: inner, ApplyNo: form, Kind: kind, Date: date}
+	for _, s := range lines {
+		l, err := parseDisplayLine(s)
+		if err != nil {
+			return nil, usagef("--line %q: %v", s, err)
+		}
+		req.Lines = append(req.Lines, l)
+	}
+	if field, msg := checkDisplayMove(req); msg != "" {
+		if i, rest, ok := lineIndex(field); ok {
+			return nil, usagef("--line %q: %s: %s", lines[i], rest, msg)
+		}
+		return nil, usagef("--%s: %s", flagOf(field), msg)
+	}
+	return req, nil
+}
+
+// parseDisplayLine parses SEQ:QTY[:VALUE]; the values are checked with the
+// movement.
+func parseDisplayLine(s string) (*customsv1.DisplayLine, error) {
+	parts := strings.Split(strings.TrimSpace(s), ":")
+	if len(parts) < 2 || len(parts) > 3 {
+		return nil, errors.New("write SEQ:QTY or SEQ:QTY:VALUE, e.g. 1:2:10000.00")
+	}
+	seq, err := strconv.ParseInt(parts[0], 10, 32)
+	if err != nil || seq < 1 {
+		return nil, fmt.Errorf("%q is not a book line number (备案序号); write a whole number from 1", parts[0])
+	}
+	l := &customsv1.DisplayLine{BookSeq: int32(seq), Quantity: parts[1]}
+	if len(parts) == 3 {
+		l.Value = parts[2]
+	}
+	return l, nil
+}
+
+var elementOf = regexp.MustCompile(`^lines\[([0-9]+)\]\.(.+)$`)
+
+// lineIndex splits "lines[2].quantity" into 2 and "quantity".
+func lineIndex(field string) (int, string, bool) {
+	m := elementOf.FindStringSubmatch(field)
+	if m == nil {
+		return 0, "", false
+	}
+	i, err := strconv.Atoi(m[1])
+	return i, m[2], err == nil
+}
+
+// flagOf is the command-line flag of a request field.
+func flagOf(field string) string {
+	switch field {
+	case "apply_no":
+		return "form"
+	case "inner_no":
+		return "inner-no"
+	case "lines":
+		return "line"
+	}
+	return field
+}
+
+var (
+	plainDecimal = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?$`)
+	isoDate      = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`)
+)
+
+// decimalOf parses a plain decimal (digits, an optional fraction; no sign,
+// exponent or separators).
+func decimalOf(s string) (decimal.Decimal, string) {
+	if !plainDecimal.MatchString(s) || len(s) > 40 {
+		return decimal.Zero, fmt.Sprintf("%q is not a decimal number; write digits with an optional '.' and fraction, e.g. \"12.5\"", s)
+	}
+	d, err := decimal.NewFromString(s)
+	if err != nil {
+		return decimal.Zero, fmt.Sprintf("%q is not a decimal number", s)
+	}
+	return d, ""
+}
+
+// checkDisplayMove checks a movement as far as a client can and returns the
+// request field at fault and why, or "" when nothing is wrong.
+func checkDisplayMove(r *customsv1.MoveDisplayRequest) (field, msg string) {
+	text := func(s string, max int) string {
+		switch {
+		case strings.TrimSpace(s) == "":
+			return "is required"
+		case utf8.RuneCountInString(s) > max:
+			return fmt.Sprintf("is %d characters long; at most %d are allowed", utf8.RuneCountInString(s), max)
+		}
+		return ""
+	}
+	if m := text(r.GetInnerNo(), 64); m != "" {
+		return "inner_no", m
+	}
+	if m := text(r.GetApplyNo(), 64); m != "" {
+		return "apply_no", m + ": the type-C business form"
+	}
+	if d := r.GetDate(); d != "" && !isoDate.MatchString(d) {
+		return "date", fmt.Sprintf("%q is not a date; write YYYY-MM-DD", d)
+	}
+	if n := len(r.GetLines()); n == 0 || n > 1000 {
+		return "lines", fmt.Sprintf("%d lines; a movement has 1 to 1000", n)
+	}
+	sale := r.GetKind() == customsv1.DisplayKind_DISPLAY_KIND_SALE
+	for i, l := range r.GetLines() {
+		f := fmt.Sprintf("lines[%d]", i)
+		if l.GetBookSeq() < 1 {
+			return f + ".book_seq", "is required: the book line (备案序号), from 1"
+		}
+		if l.GetQuantity() == "" {
+			return f + ".quantity", "is required"
+		}
+		if q, m := decimalOf(l.GetQuantity()); m != "" {
+			return f + ".quantity", m
+		} else if !q.IsPositive() {
+			return f + ".quantity", fmt.Sprintf("%q must be greater than zero", l.GetQuantity())
+		}
+		if l.GetValue() == "" {
+			if sale {
+				return f + ".value", "is required on a sale: the price in CNY, the dutiable value"
+			}
+			continue
+		}
+		v, m := decimalOf(l.GetValue())
+		switch {
+		case m != "":
+			return f + ".value", m
+		case -v.Exponent() > 2:
+			return f + ".value", fmt.Sprintf("%q has more than 2 decimal places; values are CNY to the fen", l.GetValue())
+		case sale && !v.IsPositive():
+			return f + ".value", "must be greater than zero on a sale: the price in CNY, the dutiable value"
+		}
+	}
+	return "", ""
+}
+
+// readDisplayMoves reads display movements of kind from a JSON or CSV file;
+// form, when given, is every movement's apply_no.
+func readDisplayMoves(data []byte, name string, format input.FileFormat, kind customsv1.DisplayKind, form string) ([]input.Doc[*customsv1.MoveDisplayRequest], error) {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	if format == "" || format == input.Auto {
+		format = input.CSVFormat
+		lower := strings.ToLower(name)
+		if strings.HasSuffix(lower, ".json") || strings.HasSuffix(lower, ".jsonl") || strings.HasSuffix(lower, ".ndjson") {
+			format = input.JSONFormat
+		} else if t := bytes.TrimLeft(data, " \t\r\n"); !strings.HasSuffix(lower, ".csv") && len(t) > 0 && (t[0] == '{' || t[0] == '[') {
+			format = input.JSONFormat
+		}
+	}
+	var docs []input.Doc[*customsv1.MoveDisplayRequest]
+	var err error
+	if format == input.JSONFormat {
+		docs, err = displayMovesJSON(data, name)
+	} else {
+		docs, err = displayMovesCSV(data, name)
+	}
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]string{}
+	for _, d := range docs {
+		if d.Req.GetKind() != customsv1.DisplayKind_DISPLAY_KIND_UNSPECIFIED && d.Req.GetKind() != kind {
+			return nil, &input.Error{File: name, Line: d.Lines[0], CSV: d.CSV, Field: "kind",
+				Msg: fmt.Sprintf("is %s, but this command files %s movements", enumName(d.Req.GetKind(), "DISPLAY_KIND_"), enumName(kind, "DISPLAY_KIND_"))}
+		}
+		d.Req.Kind = kind
+		if form != "" {
+			d.Req.ApplyNo = form
+		}
+		if first, dup := seen[d.Req.GetInnerNo()]; dup && !d.CSV {
+			return nil, &input.Error{File: name, Line: d.Lines[0], Field: "inner_no",
+				Msg: fmt.Sprintf("%q already appears on %s; each movement appears once in a file", d.Req.GetInnerNo(), first)}
+		}
+		seen[d.Req.GetInnerNo()] = d.Source()
+		if field, msg := checkDisplayMove(d.Req); msg != "" {
+			e := &input.Error{File: name, Line: d.Lines[0], CSV: d.CSV, Msg: msg}
+			if field == "apply_no" {
+				msg += " (in the file or with --form)"
+				e.Msg = msg
+			}
+			if d.CSV {
+				if i, rest, ok := lineIndex(field); ok && i < len(d.Rows["lines"]) {
+					e.Line, e.Column = d.Rows["lines"][i], rest
+				} else if field != "lines" {
+					e.Column = field
+				}
+			} else {
+				e.Field = field
+			}
+			return nil, e
+		}
+	}
+	return docs, nil
+}
+
+// displayMovesJSON reads MoveDisplayRequest objects in protojson form: one,
+// an array or JSON Lines. Unknown fields are refused.
+func displayMovesJSON(data []byte, name string) ([]input.Doc[*customsv1.MoveDisplayRequest], error) {
+	lineAt := func(off int) int { return 1 + bytes.Count(data[:min(max(off, 0), len(data))], []byte("\n")) }
+	syntax := func(err error) error {
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			return &input.Error{File: name, Line: lineAt(int(se.Offset)), Msg: "invalid JSON: " + se.Error()}
+		}
+		return &input.Error{File: name, Line: lineAt(len(data)), Msg: "invalid JSON: " + err.Error()}
+	}
+	trimmed := bytes.TrimLeft(data, " \t\r\n")
+	if len(trimmed) == 0 {
+		return nil, &input.Error{File: name, Msg: "no display movements in the file"}
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	array := trimmed[0] == '['
+	if array {
+		if _, err := dec.Token(); err != nil {
+			return nil, syntax(err)
+		}
+	}
+	var out []input.Doc[*customsv1.MoveDisplayRequest]
+	for dec.More() {
+		before := int(dec.InputOffset())
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return nil, syntax(err)
+		}
+		line := lineAt(before + len(data[before:]) - len(bytes.TrimLeft(data[before:], " \t\r\n,")))
+		if len(raw) == 0 || raw[0] != '{' {
+			return nil, &input.Error{File: name, Line: line, Msg: "expected a JSON object (a MoveDisplayRequest)"}
+		}
+		req := &customsv1.MoveDisplayRequest{}
+		if err := protojson.Unmarshal(raw, req); err != nil {
+			msg := strings.TrimLeft(strings.TrimPrefix(err.Error(), "proto:"), " \u00a0")
+			if strings.Contains(msg, "invalid value for string field") {
+				msg += `; write decimals as JSON strings, e.g. "12.5"`
+			}
+			return nil, &input.Error{File: name, Line: line, Msg: msg}
+		}
+		out = append(out, input.Doc[*customsv1.MoveDisplayRequest]{Req: req, Index: len(out) + 1, Lines: []int{line}})
+	}
+	if array {
+		if _, err := dec.Token(); err != nil {
+			return nil, syntax(err)
+		}
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, &input.Error{File: name, Line: lineAt(int(dec.InputOffset())), Msg: "unexpected data after the movements"}
+	}
+	if len(out) == 0 {
+		return nil, &input.Error{File: name, Msg: "no display movements in the file"}
+	}
+	return out, nil
+}
+
+// displayCSVColumns are the columns of the CSV form: rows sharing inner_no
+// are one movement.
+var displayCSVColumns = []string{"inner_no", "apply_no", "date", "book_seq", "quantity", "value"}
+
+func displayMovesCSV(data []byte, name string) ([]input.Doc[*customsv1.MoveDisplayRequest], error) {
+	r := csv.NewReader(bytes.NewReader(data))
+	r.FieldsPerRecord = -1
+	r.TrimLeadingSpace = true
+	rowErr := func(row int, col, format string, args ...any) error {
+		return &input.Error{File: name, CSV: true, Line: row, Column: col, Msg: fmt.Sprintf(format, args...)}
+	}
+	header, err := r.Read()
+	if err == io.EOF {
+		return nil, &input.Error{File: name, CSV: true, Msg: "no display movements in the file"}
+	}
+	if err != nil {
+		return nil, &input.Error{File: name, CSV: true, Msg: "invalid CSV: " + err.Error()}
+	}
+	cols := map[string]int{}
+	for i, h := range header {
+		h = strings.ToLower(strings.TrimSpace(h))
+		if !slices.Contains(displayCSVColumns, h) {
+			return nil, rowErr(1, "", "unknown column %q; the columns are %s", h, strings.Join(displayCSVColumns, ", "))
+		}
+		if _, dup := cols[h]; dup {
+			return nil, rowErr(1, "", "column %q appears twice", h)
+		}
+		cols[h] = i
+	}
+	for _, c := range []string{"inner_no", "book_seq", "quantity"} {
+		if _, ok := cols[c]; !ok {
+			return nil, rowErr(1, "", "the header has no %q column; %s are required", c, "inner_no, book_seq and quantity")
+		}
+	}
+	type group struct {
+		doc       *input.Doc[*customsv1.MoveDisplayRequest]
+		firstLine int
+	}
+	byKey := map[string]*group{}
+	var out []*input.Doc[*customsv1.MoveDisplayRequest]
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				return nil, rowErr(pe.Line, "", "invalid CSV: %v", pe.Err)
+			}
+			return nil, &input.Error{File: name, CSV: true, Msg: "invalid CSV: " + err.Error()}
+		}
+		line, _ := r.FieldPos(0)
+		if len(rec) != len(header) {
+			return nil, rowErr(line, "", "%d cells; the header has %d", len(rec), len(header))
+		}
+		get := func(c string) string {
+			if i, ok := cols[c]; ok {
+				return strings.TrimSpace(rec[i])
+			}
+			return ""
+		}
+		key := get("inner_no")
+		if key == "" {
+			return nil, rowErr(line, "inner_no", "is empty; it is required")
+		}
+		seq, err := strconv.ParseInt(get("book_seq"), 10, 32)
+		if err != nil || seq < 1 {
+			return nil, rowErr(line, "book_seq", "%q is not a book line number (备案序号); write a whole number from 1", get("book_seq"))
+		}
+		g, seen := byKey[key]
+		if !seen {
+			g = &group{doc: &input.Doc[*customsv1.MoveDisplayRequest]{Req: &customsv1.MoveDisplayRequest{InnerNo: key, ApplyNo: get("apply_no"),
+				Date: get("date")}, Index: len(out) + 1, CSV: true, Rows: map[string][]int{}}, firstLine: line}
+			byKey[key] = g
+			out = append(out, g.doc)
+		} else {
+			for _, c := range []string{"apply_no", "date"} {
+				if a, b := map[string]string{"apply_no": g.doc.Req.GetApplyNo(), "date": g.doc.Req.GetDate()}[c], get(c); a != b {
+					return nil, rowErr(line, c, "%q differs from %q on row %d; rows with the same inner_no %q are one movement and must agree on apply_no and date",
+						b, a, g.firstLine, key)
+				}
+			}
+		}
+		g.doc.Req.Lines = append(g.doc.Req.Lines, &customsv1.DisplayLine{BookSeq: int32(seq), Quantity: get("quantity"), Value: get("value")})
+		g.doc.Rows["lines"] = append(g.doc.Rows["lines"], line)
+		g.doc.Lines = append(g.doc.Lines, line)
+	}
+	if len(out) == 0 {
+		return nil, &input.Error{File: name, CSV: true, Msg: "no display movements in the file"}
+	}
+	res := make([]input.Doc[*customsv1.MoveDisplayRequest], len(out))
+	for i, d := range out {
+		res[i] = *d
+	}
+	return res, nil
+}
+
+// Tax payments and status.
+
+var displayPayHeader = []string{"form_no", "book_no", "guarantee", "tax_assessed", "tax_paid", "available"}
+
+func displayPayRow(r *customsv1.PayDisplayTaxResponse) []string {
+	f := r.GetForm()
+	return []string{f.GetFormNo(), f.GetBookNo(), f.GetGuarantee(), f.GetTaxAssessed(), f.GetTaxPaid(), r.GetAvailable()}
+}
+
+func (a *app) displayPayCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "pay FORM AMOUNT",
+		Short: "Record a collective payment of a type-C form's display-trading tax (customs)",
+		Long: `Record a collective payment of the display-trading tax of a type-C form, in
+CNY to the fen: the guarantee covers that much more again. Customs only. More
+than the tax assessed and not yet paid is refused (PAYMENT_EXCEEDS_TAX).
+
+NOT SAFE TO REPEAT: each run records a payment. After a timeout or an
+UNAVAILABLE server, check the form's tax_paid with 'display status' before
+running it again.`,
+		Example: "  zonectl customs display pay SQC310526X000000001 1300.00",
+		Args:    exactArgs(2, "FORM and AMOUNT"),
+		RunE: a.act(func(cmd *cobra.Command, args []string) error {
+			amount := strings.TrimSpace(args[1])
+			if d, msg := decimalOf(amount); msg != "" {
+				return usagef("AMOUNT: %s", msg)
+			} else if !d.IsPositive() || -d.Exponent() > 2 {
+				return usagef("AMOUNT %q: write an amount > 0 in CNY, to the fen", amount)
+			}
+			cl, err := a.customs()
+			if err != nil {
+				return err
+			}
+			ctx, cancel := a.callCtx(cmd.Context())
+			defer cancel()
+			resp, err := cl.display.PayDisplayTax(ctx, &customsv1.PayDisplayTaxRequest{ApplyNo: args[0], Amount: amount})
+			if err != nil {
+				return err
+			}
+			return output.One(a.stdout, a.format, resp, displayPayHeader, displayPayRow(resp))
+		}),
+	}
+}
+
+// displayStatusHeader is a form's display status flattened to one row per
+// book line on display.
+var displayStatusHeader = []string{"form_no", "book_no", "valid_from", "valid_until", "guarantee", "tax_assessed", "tax_paid",
+	"available", "overdue", "book_seq", "on_display"}
+
+func displayStatusRows(r *customsv1.GetDisplayStatusResponse) [][]string {
+	f := r.GetForm()
+	head := []string{f.GetFormNo(), f.GetBookNo(), f.GetValidFrom(), f.GetValidUntil(), r.GetGuarantee(), r.GetTaxAssessed(),
+		r.GetTaxPaid(), r.GetAvailable(), strconv.FormatBool(r.GetOverdue())}
+	if len(r.GetOnDisplay()) == 0 {
+		return [][]string{append(head, "", "")}
+	}
+	rows := make([][]string, 0, len(r.GetOnDisplay()))
+	for _, h := range r.GetOnDisplay() {
+		rows = append(rows, append(append([]string{}, head...), seq(h.GetBookSeq()), h.GetQuantity()))
+	}
+	return rows
+}
+
+func (a *app) displayStatusCmd() *cobra.Command {
+	var asOf string
+	c := &cobra.Command{
+		Use:   "status FORM",
+		Short: "Show a type-C form's guarantee, tax and goods on display (one row per book line)",
+		Long: `Show a type-C form: the guarantee, the tax assessed on the goods sold and the
+tax paid, what the guarantee still covers (available = guarantee - (assessed -
+paid)), what is on display per book line, and whether goods are still out
+after the form's last day (overdue, judged as of --as-of, default today).
+Table and CSV print one row per book line on display (one row with empty
+book_seq and on_display when nothing is out); -o json prints the whole
+GetDisplayStatusResponse.`,
+		Example: `  zonectl customs display status SQC310526X000000001
+  zonectl customs display status SQC310526X000000001 --as-of 2026-04-01 -o json`,
+		Args: exactArgs(1, "FORM"),
+		RunE: a.act(func(cmd *cobra.Command, args []string) error {
+			if asOf != "" && !isoDate.MatchString(asOf) {
+				return usagef("--as-of %q: write YYYY-MM-DD", asOf)
+			}
+			cl, err := a.customs()
+			if err != nil {
+				return err
+			}
+			ctx, cancel := a.callCtx(cmd.Context())
+			defer cancel()
+			resp, err := cl.display.GetDisplayStatus(ctx, &customsv1.GetDisplayStatusRequest{ApplyNo: args[0], AsOf: asOf})
+			if err != nil {
+				return err
+			}
+			return output.One(a.stdout, a.format, resp, displayStatusHeader, displayStatusRows(resp)...)
+		}),
+	}
+	c.Flags().StringVar(&asOf, "as-of", "", "judge overdue as of this business date, YYYY-MM-DD (default: today)")
+	return c
+}

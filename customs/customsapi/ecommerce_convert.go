@@ -1,0 +1,152 @@
+package customsapi
+
+// Wire <-> domain conversions of EcommerceService (customs/ecommerce). The
+// requests are parsed as strictly as the zone's: decimals with
+// ledger.ParseDecimal, dates with ledger.ParseDate, errors naming the wire
+// field ("lines[1].price", "buyer.name", "to_date").
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	"github.com/zoneledger/zoneledger/customs/ecommerce"
+	"github.com/zoneledger/zoneledger/ledger"
+	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
+)
+
+// settlementRenames maps the e-commerce domain's field names to the wire's
+// where they differ.
+var settlementRenames = map[string]string{"to": "to_date", "from": "from_date"}
+
+// reqDate parses a required date.
+func (ps *parser) reqDate(s, field string) time.Time {
+	if ps.err != nil {
+		return time.Time{}
+	}
+	t, err := ledger.ParseDate(s, field)
+	ps.err = err
+	return t
+}
+
+// optInstant parses an optional timestamp.
+func (ps *parser) optInstant(t *timestamppb.Timestamp, field string) time.Time {
+	if ps.err != nil || t == nil {
+		return time.Time{}
+	}
+	if err := t.CheckValid(); err != nil {
+		ps.err = ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, field, "is not a valid timestamp: %v", err)
+		return time.Time{}
+	}
+	return t.AsTime()
+}
+
+func channelIn(r *customsv1.RegisterChannelRequest) ecommerce.Channel {
+	return ecommerce.Channel{Enterprise: r.GetEnterprise(), Name: r.GetName(), Platform: r.GetPlatform(), Book: r.GetBookNo(), Guarantor: r.GetGuarantor()}
+}
+
+func channelOut(c ecommerce.Channel) *customsv1.Channel {
+	return &customsv1.Channel{Enterprise: c.Enterprise, Name: c.Name, Platform: c.Platform, BookNo: c.Book, Guarantor: c.Guarantor}
+}
+
+func personIn(p *customsv1.Person) ecommerce.Person {
+	return ecommerce.Person{Name: p.GetName(), IDNumber: p.GetIdNumber(), Phone: p.GetPhone(), Address: p.GetAddress()}
+}
+
+func personOut(p ecommerce.Person) *customsv1.Person {
+	return &customsv1.Person{Name: p.Name, IdNumber: p.IDNumber, Phone: p.Phone, Address: p.Address}
+}
+
+func orderIn(r *customsv1.SubmitOrderRequest) (ecommerce.Order, error) {
+	var ps parser
+	o := ecommerce.Order{OrderNo: r.GetOrderNo(), Enterprise: r.GetEnterprise(), Buyer: personIn(r.GetBuyer()), Consignee: personIn(r.GetConsignee()),
+		GoodsValue: ps.dec(r.GetGoodsValue(), "goods_value"), Freight: ps.optDec(r.GetFreight(), "freight"),
+		Insurance: ps.optDec(r.GetInsurance(), "insurance"), Discount: ps.optDec(r.GetDiscount(), "discount"),
+		TaxTotal: ps.dec(r.GetTaxTotal(), "tax_total"), ActualPaid: ps.dec(r.GetActualPaid(), "actual_paid"),
+		IdentityProof: r.GetIdentityProof()}
+	for i, l := range r.GetLines() {
+		f := fmt.Sprintf("lines[%d]", i)
+		o.Lines = append(o.Lines, ecommerce.OrderLine{ItemNo: l.GetItemNo(), Name: l.GetName(),
+			Quantity: ps.dec(l.GetQuantity(), f+".quantity"), Price: ps.dec(l.GetPrice(), f+".price"), Total: ps.dec(l.GetTotal(), f+".total")})
+	}
+	return o, ps.err
+}
+
+// stableReason matches the stable reason the domain puts before a rejected
+// order's message ("TAX_MISMATCH: order ... withheld ...").
+var stableReason = regexp.MustCompile(`^[A-Z][A-Z0-9_]*$`)
+
+// splitReason splits a rejected order's reason into the stable reason and
+// its message.
+func splitReason(s string) (reason, message string) {
+	if r, m, ok := strings.Cut(s, ": "); ok && stableReason.MatchString(r) {
+		return r, m
+	}
+	return "", s
+}
+
+// orderOut converts an order; nil when there is none (a payment or waybill
+// received before its order).
+func orderOut(o ecommerce.Order) *customsv1.Order {
+	if o.OrderNo == "" {
+		return nil
+	}
+	reason, msg := splitReason(o.Reason)
+	out := &customsv1.Order{OrderNo: o.OrderNo, Enterprise: o.Enterprise, Buyer: personOut(o.Buyer), Consignee: personOut(o.Consignee),
+		GoodsValue: money(o.GoodsValue), Freight: money(o.Freight), Insurance: money(o.Insurance), Discount: money(o.Discount),
+		TaxTotal: money(o.TaxTotal), ActualPaid: money(o.ActualPaid), IdentityProof: o.IdentityProof,
+		Status: customsv1.OrderStatus(enumOut(customsv1.OrderStatus_value, "ORDER_STATUS_", o.Status)),
+		Reason: reason, ReasonMessage: msg, ListNo: o.ListNo, CreatedAt: ts(o.CreatedAt), InputHash: o.InputHash}
+	for _, l := range o.Lines {
+		out.Lines = append(out.Lines, &customsv1.OrderLine{ItemNo: l.ItemNo, Name: l.Name, Quantity: qty(l.Quantity), Price: qty(l.Price), Total: money(l.Total)})
+	}
+	return out
+}
+
+func paymentIn(r *customsv1.SubmitPaymentRequest) (string, ecommerce.Payment, error) {
+	var ps parser
+	p := ecommerce.Payment{OrderNo: r.GetOrderNo(), PayCode: r.GetPayCode(), TransactionID: r.GetTransactionId(), Payer: personIn(r.GetPayer()),
+		Amount: ps.dec(r.GetAmount(), "amount"), PaidAt: ps.optInstant(r.GetPaidAt(), "paid_at")}
+	return r.GetEnterprise(), p, ps.err
+}
+
+func waybillIn(r *customsv1.SubmitWaybillRequest) (string, ecommerce.Waybill) {
+	return r.GetEnterprise(), ecommerce.Waybill{OrderNo: r.GetOrderNo(), LogisticsNo: r.GetLogisticsNo(), LogisticsCode: r.GetLogisticsCode(),
+		Consignee: personIn(r.GetConsignee())}
+}
+
+func inventoryListOut(l ecommerce.InventoryList) *customsv1.InventoryList {
+	out := &customsv1.InventoryList{ListNo: l.No, OrderNo: l.OrderNo, Enterprise: l.Enterprise, Platform: l.Platform, BookNo: l.Book,
+		Guarantor: l.Guarantor, BuyerId: l.BuyerID, DutiableValue: money(l.DutiableValue), Duty: money(l.Duty),
+		ConsumptionTax: money(l.ConsumptionTax), Vat: money(l.VAT), Tax: money(l.Tax), Rule: l.Rule,
+		Status: customsv1.InventoryListStatus(enumOut(customsv1.InventoryListStatus_value, "INVENTORY_LIST_STATUS_", string(l.Status))),
+		Reason: l.Reason, ReleasedOn: dateOut(l.ReleasedOn), JournalId: l.JournalID, ReturnAppliedOn: dateOut(l.ReturnAppliedOn),
+		ReturnedOn: dateOut(l.ReturnedOn), ReturnJournalId: l.ReturnJournalID, CreatedAt: ts(l.CreatedAt)}
+	for _, ln := range l.Lines {
+		out.Lines = append(out.Lines, &customsv1.InventoryListLine{Seq: int32(ln.Seq), ItemNo: ln.ItemNo, BookSeq: int32(ln.BookSeq),
+			HsCode: ln.HSCode, Name: ln.Name, Quantity: qty(ln.Quantity), Unit: ln.Unit, LegalQuantity: qty(ln.LegalQuantity),
+			LegalUnit: ln.LegalUnit, Price: qty(ln.Price), Total: money(ln.Total)})
+	}
+	return out
+}
+
+func settlementOut(st ecommerce.Settlement) *customsv1.Settlement {
+	out := &customsv1.Settlement{Guarantor: st.Guarantor, FromDate: dateOut(st.From), ToDate: dateOut(st.To), Tax: money(st.Tax)}
+	for _, l := range st.Lists {
+		out.Lines = append(out.Lines, &customsv1.SettlementLine{ListNo: l.ListNo, OrderNo: l.OrderNo, BuyerId: l.BuyerID,
+			ReleasedOn: dateOut(l.ReleasedOn), DueOn: dateOut(l.DueOn), Duty: money(l.Duty), ConsumptionTax: money(l.ConsumptionTax),
+			Vat: money(l.VAT), Tax: money(l.Tax), Final: l.Final})
+	}
+	return out
+}
+
+// unsafeFileChars are replaced in suggested file names.
+var unsafeFileChars = regexp.MustCompile(`[^A-Za-z0-9._-]`)
+
+// settlementFileName suggests a file name for an exported settlement.
+func settlementFileName(st ecommerce.Settlement, ext string) string {
+	return fmt.Sprintf("settlement-%s-%s-%s.%s", unsafeFileChars.ReplaceAllString(st.Guarantor, "_"), dateOut(st.From), dateOut(st.To), ext)
+}
