@@ -174,9 +174,9 @@ func TestDisplayTradingUnderAGuarantee(t *testing.T) {
 	}
 
 	// Only customs records payments; another enterprise cannot touch the form.
-	_, err = d.display.PayDisplayTax(ctxAs(t, e1.tok), &customsv1.PayDisplayTaxRequest{ApplyNo: form, Amount: "1300.00"})
+	_, err = d.display.PayDisplayTax(ctxAs(t, e1.tok), &customsv1.PayDisplayTaxRequest{ApplyNo: form, Amount: "1300.00", PaymentNo: "PAY-1"})
 	wantRefused(t, err, codes.PermissionDenied, "PERMISSION_DENIED", "-", "the enterprise records its own payment")
-	_, err = d.display.PayDisplayTax(ctxAs(t, e2.tok), &customsv1.PayDisplayTaxRequest{ApplyNo: form, Amount: "1300.00"})
+	_, err = d.display.PayDisplayTax(ctxAs(t, e2.tok), &customsv1.PayDisplayTaxRequest{ApplyNo: form, Amount: "1300.00", PaymentNo: "PAY-1"})
 	wantRefused(t, err, codes.PermissionDenied, "PERMISSION_DENIED", "-", "another enterprise pays")
 	_, err = d.display.GetDisplayStatus(ctxAs(t, e2.tok), &customsv1.GetDisplayStatusRequest{ApplyNo: form})
 	wantRefused(t, err, codes.PermissionDenied, "PERMISSION_DENIED", "-", "another enterprise reads the form")
@@ -191,14 +191,14 @@ func TestDisplayTradingUnderAGuarantee(t *testing.T) {
 	_, err = d.display.GetDisplayStatus(ctxAs(t, ""), &customsv1.GetDisplayStatusRequest{ApplyNo: form})
 	wantCode(t, err, codes.Unauthenticated, "no token")
 	// More than the unpaid tax is refused.
-	_, err = d.display.PayDisplayTax(ctxAs(t, d.customs), &customsv1.PayDisplayTaxRequest{ApplyNo: form, Amount: "1300.01"})
+	_, err = d.display.PayDisplayTax(ctxAs(t, d.customs), &customsv1.PayDisplayTaxRequest{ApplyNo: form, Amount: "1300.01", PaymentNo: "PAY-1"})
 	wantRefused(t, err, codes.FailedPrecondition, "PAYMENT_EXCEEDS_TAX", "amount", "paying more than the unpaid tax")
 	if after := d.displayState(t, book, form); after != before {
 		t.Fatalf("the refused calls changed the form or the taxable events:\nbefore:\n%s\nafter:\n%s", before, after)
 	}
 
 	// Customs records the period's payment: the guarantee covers it all again.
-	pay, err := d.display.PayDisplayTax(ctxAs(t, d.customs), &customsv1.PayDisplayTaxRequest{ApplyNo: form, Amount: "1300"})
+	pay, err := d.display.PayDisplayTax(ctxAs(t, d.customs), &customsv1.PayDisplayTaxRequest{ApplyNo: form, Amount: "1300", PaymentNo: "PAY-1"})
 	if err != nil {
 		t.Fatalf("PayDisplayTax: %v", err)
 	}
@@ -249,7 +249,7 @@ func TestDisplayTradingUnderAGuarantee(t *testing.T) {
 	_, err = d.move(t, e1.tok, &customsv1.MoveDisplayRequest{InnerNo: "DO-Q", ApplyNo: form, Kind: customsv1.DisplayKind_DISPLAY_KIND_OUT,
 		Lines: []*customsv1.DisplayLine{{BookSeq: lineNotebook, Quantity: "1e3"}}})
 	wantInvalid(t, err, "lines[0].quantity", "a quantity with an exponent")
-	_, err = d.display.PayDisplayTax(ctxAs(t, d.customs), &customsv1.PayDisplayTaxRequest{ApplyNo: form, Amount: "10.001"})
+	_, err = d.display.PayDisplayTax(ctxAs(t, d.customs), &customsv1.PayDisplayTaxRequest{ApplyNo: form, Amount: "10.001", PaymentNo: "PAY-1"})
 	wantInvalid(t, err, "amount", "an amount below the fen")
 	d.wantDisplayStock(t, book, lineNotebook, "17", "17", "0")
 }
@@ -297,7 +297,7 @@ func TestZonectlDisplay(t *testing.T) {
 	if code != 1 || !strings.Contains(errOut, "reason=GUARANTEE_EXCEEDED") {
 		t.Fatalf("a sale beyond the guarantee: exit %d, stderr %s", code, errOut)
 	}
-	_, errOut, code = c.run(e1.tok, "customs", "display", "pay", form, "520.00")
+	_, errOut, code = c.run(e1.tok, "customs", "display", "pay", form, "520.00", "--payment-no", "PAY-9")
 	if code != 1 || !strings.Contains(errOut, "reason=PERMISSION_DENIED") {
 		t.Fatalf("the enterprise pays: exit %d, stderr %s", code, errOut)
 	}
@@ -309,7 +309,7 @@ func TestZonectlDisplay(t *testing.T) {
 	if code != 2 || !strings.Contains(errOut, "is required on a sale") {
 		t.Fatalf("a sale without a price: exit %d, stderr %s", code, errOut)
 	}
-	pay := c.must(d.customs, "-o", "csv", "customs", "display", "pay", form, "520.00")
+	pay := c.must(d.customs, "-o", "csv", "customs", "display", "pay", form, "520.00", "--payment-no", "PAY-9")
 	if rec := displayCSV(t, pay); len(rec) != 1 || rec[0]["tax_paid"] != "520.00" || rec[0]["available"] != "1000.00" {
 		t.Fatalf("display pay printed %s", pay)
 	}

@@ -562,17 +562,18 @@ func displayPayRow(r *customsv1.PayDisplayTaxResponse) []string {
 }
 
 func (a *app) displayPayCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "pay FORM AMOUNT",
+	var paymentNo string
+	cmd := &cobra.Command{
+		Use:   "pay FORM AMOUNT --payment-no NO",
 		Short: "Record a collective payment of a type-C form's display-trading tax (customs)",
 		Long: `Record a collective payment of the display-trading tax of a type-C form, in
 CNY to the fen: the guarantee covers that much more again. Customs only. More
 than the tax assessed and not yet paid is refused (PAYMENT_EXCEEDS_TAX).
 
-NOT SAFE TO REPEAT: each run records a payment. After a timeout or an
-UNAVAILABLE server, check the form's tax_paid with 'display status' before
-running it again.`,
-		Example: "  zonectl customs display pay SQC310526X000000001 1300.00",
+--payment-no is the payment's number (税款缴款书号) and the idempotency key:
+after a timeout or an UNAVAILABLE server, run the same command again; the
+payment is recorded once.`,
+		Example: "  zonectl customs display pay SQC310526X000000001 1300.00 --payment-no 310520261000012345",
 		Args:    exactArgs(2, "FORM and AMOUNT"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
 			amount := strings.TrimSpace(args[1])
@@ -587,13 +588,18 @@ running it again.`,
 			}
 			ctx, cancel := a.callCtx(cmd.Context())
 			defer cancel()
-			resp, err := cl.display.PayDisplayTax(ctx, &customsv1.PayDisplayTaxRequest{ApplyNo: args[0], Amount: amount})
+			if paymentNo == "" {
+				return usagef("--payment-no is required: the payment's number (税款缴款书号) makes a retried payment harmless")
+			}
+			resp, err := cl.display.PayDisplayTax(ctx, &customsv1.PayDisplayTaxRequest{ApplyNo: args[0], Amount: amount, PaymentNo: paymentNo})
 			if err != nil {
 				return err
 			}
 			return output.One(a.stdout, a.format, resp, displayPayHeader, displayPayRow(resp))
 		}),
 	}
+	cmd.Flags().StringVar(&paymentNo, "payment-no", "", "the payment's number (税款缴款书号); required, the idempotency key")
+	return cmd
 }
 
 // displayStatusHeader is a form's display status flattened to one row per

@@ -52,7 +52,7 @@ func (s *DisplayServer) PayDisplayTax(ctx context.Context, r *customsv1.PayDispl
 		if ps.err != nil {
 			return nil, ps.err
 		}
-		f, err := s.svc.PayDisplayTax(ctx, p, r.GetApplyNo(), amount)
+		f, err := s.svc.PayDisplayTax(ctx, p, r.GetApplyNo(), r.GetPaymentNo(), amount)
 		if err != nil {
 			return nil, applyNoField(err)
 		}

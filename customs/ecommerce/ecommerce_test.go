@@ -418,3 +418,15 @@ func TestReturnsInsideAndOutsideTheWindows(t *testing.T) {
 		t.Fatalf("xlsx total %q", v)
 	}
 }
+
+func TestSuspendedWarehouseBookReleasesNothing(t *testing.T) {
+	w := newWorld(t, map[int]string{1: "10"})
+	_, err := w.zone.SetBookStatus(w.ctx, w.customs, w.book, codes.BookSuspended)
+	must(t, err)
+	o, p, wb := w.order("SUSP", "0088", "SKU-CREAM", "1", "100", "3304990099")
+	_, err = w.submit(o, p, wb)
+	wantReason(t, err, "BOOK_NOT_EXECUTING")
+	if !w.stock(1).Equal(d("10")) {
+		t.Fatalf("stock %s", w.stock(1))
+	}
+}

@@ -25,6 +25,20 @@ func (s *Service) Match(ctx context.Context, orderNo string) (Order, error) {
 	if err != nil || !ok {
 		return pre, err
 	}
+	if pre.Status == OrderReleasing {
+		// A release a transient failure interrupted: finish it now.
+		l, err := loadList(ctx, s.pool, pre.ListNo, false)
+		if err != nil {
+			return pre, dbError(err)
+		}
+		if l.Status == ListReleasing {
+			if err := s.release(ctx, l); err != nil {
+				return pre, err
+			}
+		}
+		o, _, err := loadDoc[Order](ctx, s.pool, "order", orderNo)
+		return o, err
+	}
 	var lines []zone.BookLine
 	var lineErr error
 	if pre.Status == OrderPending {
@@ -174,11 +188,9 @@ func (s *Service) prepareList(ctx context.Context, tx pgx.Tx, o Order, lines []z
 		return nil, refuse(ReasonTaxMismatch, "tax_total", "order %s withheld %s tax; the tax is %s (duty %s, consumption tax %s, VAT %s, %s)", o.OrderNo, o.TaxTotal, q.Total, q.Duty, q.ConsumptionTax, q.VAT, q.Rule), nil
 	}
 	l.Duty, l.ConsumptionTax, l.VAT, l.Tax, l.Rule = q.Duty, q.ConsumptionTax, q.VAT, q.Total, string(q.Rule)
-	n, err := nextNumber(ctx, tx, "list"+strconv.Itoa(s.year()))
-	if err != nil {
-		return nil, nil, err
-	}
-	l.No = fmt.Sprintf("QL%02d%010d", s.year()%100, n)
+	// The list's number is derived from the order's, unique in the zone, so
+	// concurrent releases share no counter.
+	l.No = "QL" + o.OrderNo
 	caps[""] = l.DutiableValue
 	for k, add := range caps {
 		if _, err := tx.Exec(ctx, `UPDATE ecom_buyer_totals SET total = total + $4 WHERE id_number = $1 AND year = $2 AND key = $3`, o.Buyer.IDNumber, s.year(), k, add); err != nil {
@@ -196,6 +208,13 @@ func (s *Service) prepareList(ctx context.Context, tx pgx.Tx, o Order, lines []z
 func (s *Service) resolveLines(ctx context.Context, o Order) ([]zone.BookLine, error) {
 	ch, err := loadChannel(ctx, s.pool, o.Enterprise)
 	if err != nil {
+		return nil, err
+	}
+	b, err := s.zone.BookByNo(ctx, ch.Book)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.zone.CheckOpen(ctx, b, "enterprise"); err != nil {
 		return nil, err
 	}
 	out := make([]zone.BookLine, len(o.Lines))

@@ -440,13 +440,3 @@ func saveOrder(ctx context.Context, tx pgx.Tx, o Order) error {
 	_, err := tx.Exec(ctx, `UPDATE ecom_documents SET body = $3 WHERE kind = $1 AND order_no = $2`, "order", o.OrderNo, mustJSON(o))
 	return err
 }
-
-func nextNumber(ctx context.Context, tx pgx.Tx, name string) (int64, error) {
-	var v int64
-	err := tx.QueryRow(ctx, `UPDATE ecom_counters SET value = value + 1 WHERE name = $1 RETURNING value`, name).Scan(&v)
-	if errors.Is(err, pgx.ErrNoRows) {
-		_, err = tx.Exec(ctx, `INSERT INTO ecom_counters (name, value) VALUES ($1, 1)`, name)
-		return 1, err
-	}
-	return v, err
-}

@@ -237,11 +237,17 @@ func (s *Service) finishDisplay(ctx context.Context, tx pgx.Tx, in *intent, j le
 
 // PayDisplayTax records the collective payment of display-trading tax for a
 // period (taxes are paid collectively per period): the guarantee covers
-// that much more again. Customs records it; more than the unpaid tax is
-// refused.
-func (s *Service) PayDisplayTax(ctx context.Context, p access.Principal, applyNo string, amount decimal.Decimal) (Form, error) {
+// that much more again. Customs records it under the payment's number (the
+// tax payment notice, 税款缴款书号), which is the idempotency key: the same
+// payment again changes nothing, another amount under the number is
+// refused. More than the unpaid tax is refused.
+func (s *Service) PayDisplayTax(ctx context.Context, p access.Principal, applyNo, paymentNo string, amount decimal.Decimal) (Form, error) {
 	if err := mustBeCustoms(p, "record tax payments"); err != nil {
 		return Form{}, err
+	}
+	paymentNo = strings.TrimSpace(paymentNo)
+	if paymentNo == "" || len(paymentNo) > 64 {
+		return Form{}, badArg("payment_no", "the payment's number (税款缴款书号) is required, at most 64 characters: it makes a retried payment harmless")
 	}
 	if !amount.IsPositive() || ledger.Places(amount) > 2 {
 		return Form{}, badArg("amount", "must be > 0 CNY to the fen")
@@ -259,10 +265,21 @@ func (s *Service) PayDisplayTax(ctx context.Context, p access.Principal, applyNo
 		if f.Type != codes.FormDisplay {
 			return nil, invalid(ReasonNotDisplayForm, "apply_no", "form %s is not a display-trading form", applyNo)
 		}
+		if old, ok := f.Payments[paymentNo]; ok {
+			if !old.Equal(amount) {
+				return nil, conflict(ReasonDuplicateDocument, "payment_no", "payment %s of %s was already recorded on form %s", paymentNo, old.StringFixed(2), applyNo)
+			}
+			out = f
+			return nil, nil
+		}
 		if unpaid := f.TaxAssessed.Sub(f.TaxPaid); amount.GreaterThan(unpaid) {
 			return nil, precondition(ReasonOverPayment, "amount", "form %s has %s of tax unpaid, not %s", applyNo, unpaid.StringFixed(2), amount.StringFixed(2))
 		}
 		f.TaxPaid = f.TaxPaid.Add(amount)
+		if f.Payments == nil {
+			f.Payments = map[string]decimal.Decimal{}
+		}
+		f.Payments[paymentNo] = amount
 		out = f
 		return nil, updateDoc(ctx, tx, kindForm, f.No, "FILED", "", f)
 	})

@@ -40,12 +40,20 @@ func TestDisplayTradingUnderAGuarantee(t *testing.T) {
 		t.Fatalf("report %+v", r)
 	}
 	// The period's tax is paid: the guarantee covers the sale now.
-	_, err = w.svc.PayDisplayTax(w.ctx, w.e1, f.No, d("1300"))
+	_, err = w.svc.PayDisplayTax(w.ctx, w.e1, f.No, "PAY-1", d("1300"))
 	wantReason(t, err, ledger.ReasonPermissionDenied)
-	_, err = w.svc.PayDisplayTax(w.ctx, w.customs, f.No, d("1300.01"))
+	_, err = w.svc.PayDisplayTax(w.ctx, w.customs, f.No, "PAY-1", d("1300.01"))
 	wantReason(t, err, zone.ReasonOverPayment)
-	_, err = w.svc.PayDisplayTax(w.ctx, w.customs, f.No, d("1300"))
+	_, err = w.svc.PayDisplayTax(w.ctx, w.customs, f.No, "PAY-1", d("1300"))
 	w.must(err)
+	// The same payment again is harmless; another amount under its number is refused.
+	again, err := w.svc.PayDisplayTax(w.ctx, w.customs, f.No, "PAY-1", d("1300"))
+	w.must(err)
+	if !again.TaxPaid.Equal(d("1300")) {
+		t.Fatalf("paid %s after a retried payment", again.TaxPaid)
+	}
+	_, err = w.svc.PayDisplayTax(w.ctx, w.customs, f.No, "PAY-1", d("1"))
+	wantReason(t, err, zone.ReasonDuplicateDocument)
 	_, err = w.svc.MoveDisplay(w.ctx, w.e1, zone.DisplayMove{InnerNo: "D-SALE-2", Book: w.h1, ApplyNo: f.No, Kind: zone.DisplaySale, Lines: []zone.DisplayLine{{BookSeq: 1, Quantity: d("1"), Value: d("6000")}}})
 	w.must(err)
 	// Unsold goods come back; more than is out is refused.

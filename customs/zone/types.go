@@ -386,6 +386,8 @@ type Form struct {
 	TaxAssessed decimal.Decimal
 	TaxPaid     decimal.Decimal
 	OnDisplay   map[int]decimal.Decimal `json:",omitempty"`
+	// Payments are the tax payments recorded, by payment number.
+	Payments map[string]decimal.Decimal `json:",omitempty"`
 }
 
 // GuaranteeAvailable is what the guarantee still covers: the guarantee less

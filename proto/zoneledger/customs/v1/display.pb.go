@@ -443,7 +443,10 @@ type PayDisplayTaxRequest struct {
 	// The type-C form (its form_no).
 	ApplyNo string `protobuf:"bytes,1,opt,name=apply_no,json=applyNo,proto3" json:"apply_no,omitempty"`
 	// Amount paid in CNY, > 0, to the fen; at most the tax assessed and not yet paid.
-	Amount        string `protobuf:"bytes,2,opt,name=amount,proto3" json:"amount,omitempty"`
+	Amount string `protobuf:"bytes,2,opt,name=amount,proto3" json:"amount,omitempty"`
+	// The payment's number (税款缴款书号), the idempotency key: the same payment again changes
+	// nothing; another amount under the number is refused with ALREADY_EXISTS.
+	PaymentNo     string `protobuf:"bytes,3,opt,name=payment_no,json=paymentNo,proto3" json:"payment_no,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -488,6 +491,13 @@ func (x *PayDisplayTaxRequest) GetApplyNo() string {
 func (x *PayDisplayTaxRequest) GetAmount() string {
 	if x != nil {
 		return x.Amount
+	}
+	return ""
+}
+
+func (x *PayDisplayTaxRequest) GetPaymentNo() string {
+	if x != nil {
+		return x.PaymentNo
 	}
 	return ""
 }
@@ -796,11 +806,14 @@ const file_zoneledger_customs_v1_display_proto_rawDesc = "" +
 	"\x04date\x18\x04 \x01(\tB&\xbaH#\xd8\x01\x01r\x1e2\x1c^[0-9]{4}-[0-9]{2}-[0-9]{2}$R\x04date\x12E\n" +
 	"\x05lines\x18\x05 \x03(\v2\".zoneledger.customs.v1.DisplayLineB\v\xbaH\b\x92\x01\x05\b\x01\x10\xe8\aR\x05lines\"M\n" +
 	"\x13MoveDisplayResponse\x126\n" +
-	"\x04move\x18\x01 \x01(\v2\".zoneledger.customs.v1.DisplayMoveR\x04move\"v\n" +
+	"\x04move\x18\x01 \x01(\v2\".zoneledger.customs.v1.DisplayMoveR\x04move\"\xa1\x01\n" +
 	"\x14PayDisplayTaxRequest\x12%\n" +
 	"\bapply_no\x18\x01 \x01(\tB\n" +
 	"\xbaH\a\xc8\x01\x01r\x02\x18@R\aapplyNo\x127\n" +
-	"\x06amount\x18\x02 \x01(\tB\x1f\xbaH\x1c\xc8\x01\x01r\x17\x18(2\x13^[0-9]+(\\.[0-9]+)?$R\x06amount\"f\n" +
+	"\x06amount\x18\x02 \x01(\tB\x1f\xbaH\x1c\xc8\x01\x01r\x17\x18(2\x13^[0-9]+(\\.[0-9]+)?$R\x06amount\x12)\n" +
+	"\n" +
+	"payment_no\x18\x03 \x01(\tB\n" +
+	"\xbaH\a\xc8\x01\x01r\x02\x18@R\tpaymentNo\"f\n" +
 	"\x15PayDisplayTaxResponse\x12/\n" +
 	"\x04form\x18\x01 \x01(\v2\x1b.zoneledger.customs.v1.FormR\x04form\x12\x1c\n" +
 	"\tavailable\x18\x02 \x01(\tR\tavailable\"}\n" +

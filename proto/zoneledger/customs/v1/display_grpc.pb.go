@@ -53,8 +53,7 @@ type DisplayServiceClient interface {
 	MoveDisplay(ctx context.Context, in *MoveDisplayRequest, opts ...grpc.CallOption) (*MoveDisplayResponse, error)
 	// PayDisplayTax records a collective payment of the display-trading tax of a form: the
 	// guarantee covers that much more again. Customs only. More than the tax assessed and not paid
-	// is refused (FAILED_PRECONDITION, PAYMENT_EXCEEDS_TAX). Not idempotent: each call records a
-	// payment; after a lost answer, read the form's tax_paid (GetDisplayStatus) before paying again.
+	// is refused (FAILED_PRECONDITION, PAYMENT_EXCEEDS_TAX). payment_no is the idempotency key.
 	PayDisplayTax(ctx context.Context, in *PayDisplayTaxRequest, opts ...grpc.CallOption) (*PayDisplayTaxResponse, error)
 	// GetDisplayStatus reports a type-C form: its guarantee, the tax assessed and paid, what the
 	// guarantee still covers, what is on display per book line and whether goods are still out
@@ -122,8 +121,7 @@ type DisplayServiceServer interface {
 	MoveDisplay(context.Context, *MoveDisplayRequest) (*MoveDisplayResponse, error)
 	// PayDisplayTax records a collective payment of the display-trading tax of a form: the
 	// guarantee covers that much more again. Customs only. More than the tax assessed and not paid
-	// is refused (FAILED_PRECONDITION, PAYMENT_EXCEEDS_TAX). Not idempotent: each call records a
-	// payment; after a lost answer, read the form's tax_paid (GetDisplayStatus) before paying again.
+	// is refused (FAILED_PRECONDITION, PAYMENT_EXCEEDS_TAX). payment_no is the idempotency key.
 	PayDisplayTax(context.Context, *PayDisplayTaxRequest) (*PayDisplayTaxResponse, error)
 	// GetDisplayStatus reports a type-C form: its guarantee, the tax assessed and paid, what the
 	// guarantee still covers, what is on display per book line and whether goods are still out

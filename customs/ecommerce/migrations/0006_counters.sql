@@ -1,4 +1,0 @@
-CREATE TABLE ecom_counters (
-    name  TEXT PRIMARY KEY,
-    value BIGINT NOT NULL
-);
