@@ -430,3 +430,31 @@ func TestSuspendedWarehouseBookReleasesNothing(t *testing.T) {
 		t.Fatalf("stock %s", w.stock(1))
 	}
 }
+
+func TestCancelBeforeRelease(t *testing.T) {
+	w := newWorld(t, map[int]string{1: "10"})
+	o, p, wb := w.order("C1", "0099", "SKU-CREAM", "1", "100", "3304990099")
+	_, err := w.svc.SubmitOrder(w.ctx, w.platform, o)
+	must(t, err)
+	_, err = w.svc.CancelOrder(w.ctx, w.other, o.OrderNo)
+	wantReason(t, err, ledger.ReasonPermissionDenied)
+	got, err := w.svc.CancelOrder(w.ctx, w.platform, o.OrderNo)
+	must(t, err)
+	if got.Status != ecommerce.OrderCancelled {
+		t.Fatalf("status %s", got.Status)
+	}
+	// The late documents release nothing.
+	_, err = w.svc.SubmitPayment(w.ctx, w.platform, w.ebc, p)
+	must(t, err)
+	got, err = w.svc.SubmitWaybill(w.ctx, w.platform, w.ebc, wb)
+	must(t, err)
+	if got.Status != ecommerce.OrderCancelled || !w.stock(1).Equal(d("10")) {
+		t.Fatalf("after the late documents: %s, stock %s", got.Status, w.stock(1))
+	}
+	// A released order is returned, not cancelled.
+	o2, p2, wb2 := w.order("C2", "0099", "SKU-CREAM", "1", "100", "3304990099")
+	_, err = w.submit(o2, p2, wb2)
+	must(t, err)
+	_, err = w.svc.CancelOrder(w.ctx, w.platform, o2.OrderNo)
+	wantReason(t, err, ecommerce.ReasonWrongStatus)
+}
