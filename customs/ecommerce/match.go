@@ -219,9 +219,16 @@ func (s *Service) resolveLines(ctx context.Context, o Order) ([]zone.BookLine, e
 	}
 	out := make([]zone.BookLine, len(o.Lines))
 	for i, ol := range o.Lines {
+		// A part number's line never changes once mapped: remember it.
+		key := ch.Book + "\x00" + ol.ItemNo
+		if l, ok := s.lines.Load(key); ok {
+			out[i] = l.(zone.BookLine)
+			continue
+		}
 		if out[i], err = s.zone.LineByPart(ctx, ch.Book, ol.ItemNo, fmt.Sprintf("lines[%d].item_no", i)); err != nil {
 			return nil, err
 		}
+		s.lines.Store(key, out[i])
 	}
 	return out, nil
 }

@@ -87,6 +87,8 @@ type Service struct {
 
 	txMu sync.Mutex
 	tx   *pgtx.Runner
+	// lines caches warehouse book lines by book and part number.
+	lines sync.Map
 }
 
 // New returns a Service storing its documents in pool, deducting stock
