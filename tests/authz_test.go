@@ -12,10 +12,12 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/metadata"
+	reflectionpb "google.golang.org/grpc/reflection/grpc_reflection_v1"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/encoding/prototext"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/reflect/protoregistry"
 
 	adminv1 "github.com/zoneledger/zoneledger/proto/zoneledger/admin/v1"
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
@@ -62,10 +64,11 @@ func newAuthWorld(t *testing.T) *authWorld {
 // stream counts as answered at its first message or its end.
 type methodCase func(ctx context.Context, w *authWorld) error
 
-// methodCases has one case per RPC of the services, keyed by full method
-// name (the customs services' cases are customsMethodCases). Every request is valid and aims at E1's data (or at zone-wide or
-// admin state), so that a caller who may not make it can only be refused
-// for that reason.
+// methodCases has one case per RPC of sweptServices, keyed by full method
+// name (the cases of the customs services, zoneledger.customs.v1, are
+// customsMethodCases). Every request is valid and aims at E1's data (or at
+// zone-wide or admin state), so that a caller who may not make it can only
+// be refused for that reason.
 func methodCases() map[string]methodCase {
 	l := func(w *authWorld) ledgerv1.LedgerServiceClient { return w.s.Ledger() }
 	ad := func(w *authWorld) adminv1.AdminServiceClient { return w.s.Admin() }
@@ -194,12 +197,23 @@ func methodCases() map[string]methodCase {
 	return cases
 }
 
-// serviceMethods lists every RPC of the services from their generated
-// service descriptors, as full method names.
-func serviceMethods() []string {
+// sweptServices are the services TestAuthorizationEveryMethod sweeps: every
+// service the server serves but gRPC health and reflection. serviceMethods
+// and servedServices make sure none is left out.
+var sweptServices = []grpc.ServiceDesc{
+	ledgerv1.LedgerService_ServiceDesc, adminv1.AdminService_ServiceDesc,
+	customsv1.TaxService_ServiceDesc, customsv1.BookService_ServiceDesc, customsv1.DeclarationService_ServiceDesc,
+	customsv1.GateService_ServiceDesc, customsv1.DisplayService_ServiceDesc, customsv1.EcommerceService_ServiceDesc,
+}
+
+// serviceMethods lists every RPC of sweptServices from their generated
+// service descriptors, as full method names. It fails unless they are
+// exactly the services and methods of every zoneledger.* proto file the
+// tests link (the proto packages register all their files), so that a
+// service added to a proto file cannot go unswept.
+func serviceMethods() ([]string, error) {
 	var out []string
-	for _, sd := range []grpc.ServiceDesc{ledgerv1.LedgerService_ServiceDesc, adminv1.AdminService_ServiceDesc,
-		customsv1.BookService_ServiceDesc, customsv1.DeclarationService_ServiceDesc, customsv1.GateService_ServiceDesc, customsv1.TaxService_ServiceDesc} {
+	for _, sd := range sweptServices {
 		for _, m := range sd.Methods {
 			out = append(out, "/"+sd.ServiceName+"/"+m.MethodName)
 		}
@@ -207,24 +221,65 @@ func serviceMethods() []string {
 			out = append(out, "/"+sd.ServiceName+"/"+st.StreamName)
 		}
 	}
-	// The file descriptors generated from the .proto files must agree.
 	var fromFiles []string
-	for _, fd := range []protoreflect.FileDescriptor{ledgerv1.File_zoneledger_ledger_v1_ledger_proto, adminv1.File_zoneledger_admin_v1_admin_proto,
-		customsv1.File_zoneledger_customs_v1_books_proto, customsv1.File_zoneledger_customs_v1_declarations_proto,
-		customsv1.File_zoneledger_customs_v1_gate_proto, customsv1.File_zoneledger_customs_v1_tax_proto} {
+	protoregistry.GlobalFiles.RangeFiles(func(fd protoreflect.FileDescriptor) bool {
+		if !strings.HasPrefix(string(fd.Package()), "zoneledger.") {
+			return true
+		}
 		for i := 0; i < fd.Services().Len(); i++ {
 			svc := fd.Services().Get(i)
 			for j := 0; j < svc.Methods().Len(); j++ {
 				fromFiles = append(fromFiles, "/"+string(svc.FullName())+"/"+string(svc.Methods().Get(j).Name()))
 			}
 		}
-	}
+		return true
+	})
 	sort.Strings(out)
 	sort.Strings(fromFiles)
 	if !slices.Equal(out, fromFiles) {
-		panic(fmt.Sprintf("the service descs list %v, the proto file descriptors %v", out, fromFiles))
+		var missing, extra []string
+		for _, m := range fromFiles {
+			if !slices.Contains(out, m) {
+				missing = append(missing, m)
+			}
+		}
+		for _, m := range out {
+			if !slices.Contains(fromFiles, m) {
+				extra = append(extra, m)
+			}
+		}
+		return out, fmt.Errorf("the proto files have methods sweptServices lacks: %v (add the service's ServiceDesc to sweptServices "+
+			"and a case per method to methodCases); sweptServices has methods the proto files lack: %v", missing, extra)
 	}
-	return out
+	return out, nil
+}
+
+// servedServices lists the services the server serves, by gRPC reflection,
+// but gRPC health and reflection themselves.
+func servedServices(t *testing.T, s *Server) []string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+	defer cancel()
+	st, err := reflectionpb.NewServerReflectionClient(s.Conn()).ServerReflectionInfo(ctx)
+	if err != nil {
+		t.Fatalf("ServerReflectionInfo: %v", err)
+	}
+	if err := st.Send(&reflectionpb.ServerReflectionRequest{MessageRequest: &reflectionpb.ServerReflectionRequest_ListServices{}}); err != nil {
+		t.Fatalf("reflection send: %v", err)
+	}
+	r, err := st.Recv()
+	if err != nil {
+		t.Fatalf("reflection recv: %v", err)
+	}
+	_ = st.CloseSend()
+	var names []string
+	for _, svc := range r.GetListServicesResponse().GetService() {
+		if n := svc.GetName(); !strings.HasPrefix(n, "grpc.health.") && !strings.HasPrefix(n, "grpc.reflection.") {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	return names
 }
 
 // adminOnly reports whether an AdminService method is for admins only.
@@ -236,16 +291,23 @@ func isLedger(method string) bool {
 	return strings.HasPrefix(method, "/zoneledger.ledger.v1.LedgerService/")
 }
 
-// TestAuthorizationEveryMethod proves for every RPC of the services that
-// a call without valid credentials is UNAUTHENTICATED, that E2 (and the
-// admin, who reads no enterprise data) cannot touch E1's books, that only
-// the admin manages principals and tokens, that in the customs services
-// another zone enterprise (and the admin, and a platform not linked to E1)
-// cannot touch E1's books, lists, passes and stock and E1 cannot do what
-// only customs does — and that the refused calls changed nothing.
+// TestAuthorizationEveryMethod proves for every RPC of every service the
+// server serves (sweptServices: it fails when a service or method has no
+// case) that a call without valid credentials is UNAUTHENTICATED, that E2
+// (and the admin, who reads no enterprise data) cannot touch E1's books,
+// that only the admin manages principals and tokens, that in the customs
+// services another zone enterprise (and the admin, and a platform not
+// linked to E1) cannot touch E1's books, lists, passes, stock, display form,
+// e-commerce orders, inventory lists and settlement, that E1 cannot do what
+// only customs does (approve, record gate events, record display tax
+// payments, register channels, ...) and customs files nothing for E1 — and
+// that the refused calls changed nothing.
 func TestAuthorizationEveryMethod(t *testing.T) {
 	cases := methodCases()
-	methods := serviceMethods()
+	methods, err := serviceMethods()
+	if err != nil {
+		t.Error(err)
+	}
 	for _, m := range methods {
 		if cases[m] == nil {
 			t.Errorf("no authorization case for %s: add one to methodCases", m)
@@ -261,6 +323,16 @@ func TestAuthorizationEveryMethod(t *testing.T) {
 	}
 
 	w := newAuthWorld(t)
+	// Every service the server serves is swept, even one of a proto package
+	// the tests do not link.
+	var swept []string
+	for _, sd := range sweptServices {
+		swept = append(swept, sd.ServiceName)
+	}
+	sort.Strings(swept)
+	if served := servedServices(t, w.s); !slices.Equal(served, swept) {
+		t.Fatalf("the server serves %v, the sweep covers %v: add the missing services to sweptServices and their methods to methodCases", served, swept)
+	}
 	w.z = newCustomsAuthWorld(t, w.s, w.a)
 	before := takeSnapshot(t, w)
 	call := func(m, tok string) error {
@@ -315,7 +387,7 @@ func TestAuthorizationEveryMethod(t *testing.T) {
 
 	// Cross-book tricks: filing on one's own book but touching E1's.
 	lc := w.s.Ledger()
-	_, err := lc.PostJournal(ctxAs(t, w.a.E2), &ledgerv1.PostJournalRequest{BookId: bookE2, IdempotencyKey: "sneak-1", EffectiveDate: day(0),
+	_, err = lc.PostJournal(ctxAs(t, w.a.E2), &ledgerv1.PostJournalRequest{BookId: bookE2, IdempotencyKey: "sneak-1", EffectiveDate: day(0),
 		Document: &ledgerv1.Document{Type: "INVT", Number: "X"},
 		Postings: []*ledgerv1.Posting{{ItemCode: "1", ItemBookId: bookE1, Unit: "KGM", Quantity: "1", From: acct(bookE1, "bonded"), To: world("domestic")}}})
 	wantCode(t, err, codes.PermissionDenied, "E2 filing on its book a posting out of E1's book")

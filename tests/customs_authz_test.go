@@ -1,17 +1,20 @@
 package tests
 
-// Authorization of the customs services (BookService, DeclarationService,
-// GateService, TaxService): the per-method cases TestAuthorizationEveryMethod
-// (authz_test.go) runs for them, the snapshot of the zone's state refused
-// calls must leave alone, and the role checks of TestCustomsAuthorizationRoles.
+// Authorization of the customs services (TaxService, BookService,
+// DeclarationService, GateService, DisplayService, EcommerceService): the
+// per-method cases TestAuthorizationEveryMethod (authz_test.go) runs for
+// them, the snapshot of the zone's state refused calls must leave alone, and
+// the role checks of TestCustomsAuthorizationRoles.
 
 import (
 	"context"
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/encoding/prototext"
 	"google.golang.org/protobuf/proto"
 
@@ -38,7 +41,38 @@ type customsAuthWorld struct {
 	form, slip                    string
 	passApplied, passToDelete     string // passes not yet at the gate
 	heldToRelease, heldToReject   string // held passes
+
+	// Bonded display trading: E1's type-C form with goods out on display
+	// and a sale's tax assessed and not paid.
+	display     customsv1.DisplayServiceClient
+	displayForm string
+
+	// Cross-border e-commerce (1210): E1 sells through a channel from E2's
+	// warehouse book (so E2 is also the warehouse that may not touch E1's
+	// orders); the documents of its orders in every state a method acts on.
+	ecom              *ecomEnv
+	ecomBook          string // E2's T book, the channel's
+	ecomListReleased  string // the released list of order ecomOrderReleased
+	ecomListReturning string // a released list whose return was applied for
+	ecomNewOrder      *customsv1.SubmitOrderRequest
+	ecomPayment       *customsv1.SubmitPaymentRequest // of a pending order
+	ecomWaybill       *customsv1.SubmitWaybillRequest // of another pending order
+	ecomBatch         []*customsv1.EcommerceDocument  // payment and waybill of a third
+	ecomOrderToCancel string                          // a pending order
+	ecomOrders        []string                        // every order number above, for the snapshot
+	ecomDate          string                          // the zone's business date
 }
+
+// Order numbers of the e-commerce documents of customsAuthWorld.
+const (
+	ecomOrderReleased  = "AZ-EC-REL"
+	ecomOrderReturning = "AZ-EC-RET"
+	ecomOrderPay       = "AZ-EC-PAY"
+	ecomOrderWaybill   = "AZ-EC-WB"
+	ecomOrderBatch     = "AZ-EC-DOCS"
+	ecomOrderCancel    = "AZ-EC-CANCEL"
+	ecomOrderNew       = "AZ-EC-NEW"
+)
 
 func newCustomsAuthWorld(t *testing.T, s *Server, a *Actors) *customsAuthWorld {
 	t.Helper()
@@ -94,7 +128,99 @@ func newCustomsAuthWorld(t *testing.T, s *Server, a *Actors) *customsAuthWorld {
 		t.Fatalf("CreateSlip: %v", err)
 	}
 	w.slip = sr.GetSlip().GetSlipNo()
+	w.setUpDisplay(t, s)
+	w.setUpEcommerce(t, s)
 	return w
+}
+
+// setUpDisplay files E1's type-C form, puts goods out on display and sells
+// one, so that the form has tax assessed and not paid.
+func (w *customsAuthWorld) setUpDisplay(t *testing.T, s *Server) {
+	t.Helper()
+	e1 := w.e1
+	w.display = customsv1.NewDisplayServiceClient(s.Conn())
+	fr, err := w.z.decl.CreateForm(ctxAs(t, e1.tok), &customsv1.CreateFormRequest{InnerNo: "AZ-FORM-C", BookNo: w.book, FormType: "C",
+		ValidFrom: day(-1), ValidUntil: day(60), Guarantee: "100000"})
+	if err != nil {
+		t.Fatalf("CreateForm (type C): %v", err)
+	}
+	w.displayForm = fr.GetForm().GetFormNo()
+	for _, m := range []*customsv1.MoveDisplayRequest{
+		{InnerNo: "AZ-DO-1", ApplyNo: w.displayForm, Kind: customsv1.DisplayKind_DISPLAY_KIND_OUT,
+			Lines: []*customsv1.DisplayLine{{BookSeq: lineNotebook, Quantity: "5"}}},
+		{InnerNo: "AZ-DS-1", ApplyNo: w.displayForm, Kind: customsv1.DisplayKind_DISPLAY_KIND_SALE,
+			Lines: []*customsv1.DisplayLine{{BookSeq: lineNotebook, Quantity: "1", Value: "5000.00"}}},
+	} {
+		if _, err := w.display.MoveDisplay(ctxAs(t, e1.tok), m); err != nil {
+			t.Fatalf("MoveDisplay %s: %v", m.GetInnerNo(), err)
+		}
+	}
+	st, err := w.display.GetDisplayStatus(ctxAs(t, e1.tok), &customsv1.GetDisplayStatusRequest{ApplyNo: w.displayForm})
+	if err != nil || !dec(t, st.GetTaxAssessed()).IsPositive() || st.GetTaxPaid() != "0.00" || len(st.GetOnDisplay()) != 1 {
+		t.Fatalf("display status of %s after the setup: %v, %v", w.displayForm, st, err)
+	}
+}
+
+// setUpEcommerce registers E1's channel from E2's warehouse book with stock
+// and submits the documents of E1's orders: two released (one of them with
+// its return applied for), four pending with one or two documents still to
+// come (or to be cancelled).
+func (w *customsAuthWorld) setUpEcommerce(t *testing.T, s *Server) {
+	t.Helper()
+	z := w.z
+	w.ecomDate = time.Now().In(zoneLoc).Format("2006-01-02")
+	w.ecomBook = z.tBook(t, w.e2)
+	if _, err := z.books.MapPartNumbers(ctxAs(t, w.e2.tok), &customsv1.MapPartNumbersRequest{BookNo: w.ecomBook, Parts: map[string]int32{skuNotebook: lineNotebook}}); err != nil {
+		t.Fatalf("MapPartNumbers: %v", err)
+	}
+	z.stockIn(t, w.e2, w.ecomBook, lineNotebook, "20", "60000")
+	e := &ecomEnv{zoneEnv: z, ecom: customsv1.NewEcommerceServiceClient(s.Conn()), tax: customsv1.NewTaxServiceClient(s.Conn()),
+		wh: w.e2, ebc: w.e1, book: w.ecomBook, platform: w.e1.tok, date: w.ecomDate}
+	w.ecom = e
+	if _, err := e.ecom.RegisterChannel(ctxAs(t, z.customs), &customsv1.RegisterChannelRequest{Enterprise: w.e1.uscc, Name: "Authz One shop",
+		Platform: "TMALL", BookNo: w.ecomBook, Guarantor: w.e1.uscc}); err != nil {
+		t.Fatalf("RegisterChannel: %v", err)
+	}
+	submit := func(docs ...any) {
+		t.Helper()
+		for _, d := range docs {
+			if _, err := e.submit(t, w.e1.tok, d); err != nil {
+				t.Fatalf("%T: %v", d, err)
+			}
+		}
+	}
+	released := func(no string) string {
+		t.Helper()
+		o := e.getOrder(t, z.customs, no)
+		if o.GetStatus() != customsv1.OrderStatus_ORDER_STATUS_RELEASED || o.GetListNo() == "" {
+			t.Fatalf("order %s after its three documents: %v", no, o)
+		}
+		return o.GetListNo()
+	}
+	rel := e.order(t, ecomOrderReleased, "0101", "1", "3000")
+	submit(rel.order, rel.payment, rel.waybill)
+	w.ecomListReleased = released(ecomOrderReleased)
+	ret := e.order(t, ecomOrderReturning, "0102", "1", "3000")
+	submit(ret.order, ret.payment, ret.waybill)
+	w.ecomListReturning = released(ecomOrderReturning)
+	if _, err := e.ecom.RequestReturn(ctxAs(t, w.e1.tok), &customsv1.RequestReturnRequest{ListNo: w.ecomListReturning}); err != nil {
+		t.Fatalf("RequestReturn: %v", err)
+	}
+	pay := e.order(t, ecomOrderPay, "0103", "1", "3000")
+	submit(pay.order)
+	w.ecomPayment = pay.payment
+	wb := e.order(t, ecomOrderWaybill, "0104", "1", "3000")
+	submit(wb.order)
+	w.ecomWaybill = wb.waybill
+	batch := e.order(t, ecomOrderBatch, "0105", "1", "3000")
+	submit(batch.order)
+	w.ecomBatch = []*customsv1.EcommerceDocument{{Document: &customsv1.EcommerceDocument_Payment{Payment: batch.payment}},
+		{Document: &customsv1.EcommerceDocument_Waybill{Waybill: batch.waybill}}}
+	cancel := e.order(t, ecomOrderCancel, "0106", "1", "3000")
+	submit(cancel.order)
+	w.ecomOrderToCancel = ecomOrderCancel
+	w.ecomNewOrder = e.order(t, ecomOrderNew, "0107", "1", "3000").order
+	w.ecomOrders = []string{ecomOrderReleased, ecomOrderReturning, ecomOrderPay, ecomOrderWaybill, ecomOrderBatch, ecomOrderCancel, ecomOrderNew}
 }
 
 const (
@@ -102,12 +228,14 @@ const (
 	declSvc = "/zoneledger.customs.v1.DeclarationService/"
 	gateSvc = "/zoneledger.customs.v1.GateService/"
 	taxSvc  = "/zoneledger.customs.v1.TaxService/"
+	dispSvc = "/zoneledger.customs.v1.DisplayService/"
+	ecomSvc = "/zoneledger.customs.v1.EcommerceService/"
 )
 
 func isCustoms(method string) bool { return strings.HasPrefix(method, "/zoneledger.customs.v1.") }
 
 // customsOnly are the customs methods only customs may call (and, for
-// RegisterEnterprise, the admin).
+// RegisterEnterprise and RegisterChannel, the admin).
 var customsOnly = map[string]bool{
 	bookSvc + "RegisterEnterprise":     true,
 	bookSvc + "SetEnterpriseSuspended": true,
@@ -117,6 +245,30 @@ var customsOnly = map[string]bool{
 	gateSvc + "RecordGateEvent":        true,
 	gateSvc + "ReleaseHold":            true,
 	gateSvc + "RejectHold":             true,
+	dispSvc + "PayDisplayTax":          true,
+	ecomSvc + "RegisterChannel":        true,
+}
+
+// customsFilesNot are the customs methods that file for an enterprise,
+// which customs (who reads everything) may not do.
+var customsFilesNot = map[string]bool{
+	dispSvc + "MoveDisplay":     true,
+	ecomSvc + "SubmitOrder":     true,
+	ecomSvc + "SubmitPayment":   true,
+	ecomSvc + "SubmitWaybill":   true,
+	ecomSvc + "SubmitDocuments": true,
+	ecomSvc + "CancelOrder":     true,
+	ecomSvc + "RequestReturn":   true,
+	ecomSvc + "ReceiveReturn":   true,
+}
+
+// customsAdminMay are the customs methods the admin may call: it registers
+// and reads enterprises and e-commerce channels.
+var customsAdminMay = map[string]bool{
+	bookSvc + "RegisterEnterprise": true,
+	bookSvc + "GetEnterprise":      true,
+	ecomSvc + "RegisterChannel":    true,
+	ecomSvc + "GetChannel":         true,
 }
 
 // customsNotScoped are the customs methods that name no enterprise's data:
@@ -143,6 +295,8 @@ func customsMethodCases() map[string]methodCase {
 	b := func(w *authWorld) customsv1.BookServiceClient { return w.z.z.books }
 	d := func(w *authWorld) customsv1.DeclarationServiceClient { return w.z.z.decl }
 	g := func(w *authWorld) customsv1.GateServiceClient { return w.z.z.gate }
+	ds := func(w *authWorld) customsv1.DisplayServiceClient { return w.z.display }
+	ec := func(w *authWorld) customsv1.EcommerceServiceClient { return w.z.ecom.ecom }
 	return map[string]methodCase{
 		bookSvc + "RegisterEnterprise": func(ctx context.Context, w *authWorld) error {
 			_, err := b(w).RegisterEnterprise(ctx, &customsv1.RegisterEnterpriseRequest{Uscc: w.z.newUSCC, CustomsCode: "310599999Z", Name: "Intruder Ltd"})
@@ -295,12 +449,81 @@ func customsMethodCases() map[string]methodCase {
 				Lines: []*customsv1.QuoteLine{{DutiableValue: "1000.00", Quantity: "1", DutyRate: "0.10", VatRate: "0.13"}}})
 			return err
 		},
+
+		dispSvc + "MoveDisplay": func(ctx context.Context, w *authWorld) error {
+			_, err := ds(w).MoveDisplay(ctx, &customsv1.MoveDisplayRequest{InnerNo: "AZ-DO-NEW", ApplyNo: w.z.displayForm, Kind: customsv1.DisplayKind_DISPLAY_KIND_OUT,
+				Lines: []*customsv1.DisplayLine{{BookSeq: lineNotebook, Quantity: "1"}}})
+			return err
+		},
+		dispSvc + "PayDisplayTax": func(ctx context.Context, w *authWorld) error {
+			_, err := ds(w).PayDisplayTax(ctx, &customsv1.PayDisplayTaxRequest{ApplyNo: w.z.displayForm, Amount: "100.00", PaymentNo: "AZ-PAY-1"})
+			return err
+		},
+		dispSvc + "GetDisplayStatus": func(ctx context.Context, w *authWorld) error {
+			_, err := ds(w).GetDisplayStatus(ctx, &customsv1.GetDisplayStatusRequest{ApplyNo: w.z.displayForm})
+			return err
+		},
+
+		ecomSvc + "RegisterChannel": func(ctx context.Context, w *authWorld) error {
+			// A channel for an enterprise that has none: customs-only, so
+			// any target shows the refusal, and the snapshot sees a new one.
+			_, err := ec(w).RegisterChannel(ctx, &customsv1.RegisterChannelRequest{Enterprise: w.z.newUSCC, Name: "Intruder shop", Platform: "EVIL",
+				BookNo: w.z.ecomBook, Guarantor: w.z.newUSCC})
+			return err
+		},
+		ecomSvc + "GetChannel": func(ctx context.Context, w *authWorld) error {
+			_, err := ec(w).GetChannel(ctx, &customsv1.GetChannelRequest{Enterprise: w.z.e1.uscc})
+			return err
+		},
+		ecomSvc + "SubmitOrder": func(ctx context.Context, w *authWorld) error {
+			_, err := ec(w).SubmitOrder(ctx, w.z.ecomNewOrder)
+			return err
+		},
+		ecomSvc + "SubmitPayment": func(ctx context.Context, w *authWorld) error {
+			_, err := ec(w).SubmitPayment(ctx, w.z.ecomPayment)
+			return err
+		},
+		ecomSvc + "SubmitWaybill": func(ctx context.Context, w *authWorld) error {
+			_, err := ec(w).SubmitWaybill(ctx, w.z.ecomWaybill)
+			return err
+		},
+		ecomSvc + "SubmitDocuments": func(ctx context.Context, w *authWorld) error {
+			_, err := ec(w).SubmitDocuments(ctx, &customsv1.SubmitDocumentsRequest{Documents: w.z.ecomBatch})
+			return err
+		},
+		ecomSvc + "GetOrder": func(ctx context.Context, w *authWorld) error {
+			_, err := ec(w).GetOrder(ctx, &customsv1.GetOrderRequest{OrderNo: ecomOrderReleased})
+			return err
+		},
+		ecomSvc + "CancelOrder": func(ctx context.Context, w *authWorld) error {
+			_, err := ec(w).CancelOrder(ctx, &customsv1.CancelOrderRequest{OrderNo: w.z.ecomOrderToCancel})
+			return err
+		},
+		ecomSvc + "GetInventoryList": func(ctx context.Context, w *authWorld) error {
+			_, err := ec(w).GetInventoryList(ctx, &customsv1.GetInventoryListRequest{ListNo: w.z.ecomListReleased})
+			return err
+		},
+		ecomSvc + "RequestReturn": func(ctx context.Context, w *authWorld) error {
+			_, err := ec(w).RequestReturn(ctx, &customsv1.RequestReturnRequest{ListNo: w.z.ecomListReleased})
+			return err
+		},
+		ecomSvc + "ReceiveReturn": func(ctx context.Context, w *authWorld) error {
+			_, err := ec(w).ReceiveReturn(ctx, &customsv1.ReceiveReturnRequest{ListNo: w.z.ecomListReturning})
+			return err
+		},
+		ecomSvc + "GetSettlement": func(ctx context.Context, w *authWorld) error {
+			_, err := ec(w).GetSettlement(ctx, &customsv1.GetSettlementRequest{Guarantor: w.z.e1.uscc, FromDate: w.z.ecomDate, ToDate: w.z.ecomDate,
+				Export: customsv1.SettlementExport_SETTLEMENT_EXPORT_CSV})
+			return err
+		},
 	}
 }
 
 // checkCustomsMethod runs the refusals of one customs method: E2 (another
-// zone enterprise), the admin and an unlinked platform are denied E1's
-// documents; E1 itself is denied what only customs does.
+// zone enterprise, and E1's e-commerce warehouse), the admin and an
+// unlinked platform are denied E1's documents (E1's form, orders, lists,
+// settlement); E1 itself is denied what only customs does (PayDisplayTax,
+// RegisterChannel, ...); customs is denied filing for E1.
 func checkCustomsMethod(t *testing.T, w *authWorld, m string, call func(m, tok string) error) {
 	t.Helper()
 	if customsNotScoped[m] {
@@ -308,20 +531,22 @@ func checkCustomsMethod(t *testing.T, w *authWorld, m string, call func(m, tok s
 	}
 	wantCode(t, call(m, w.z.e2.tok), codes.PermissionDenied, "another zone enterprise on E1's documents")
 	wantCode(t, call(m, w.a.P), codes.PermissionDenied, "a platform not linked to E1")
-	switch m {
-	case bookSvc + "RegisterEnterprise", bookSvc + "GetEnterprise":
-		// The admin registers and reads enterprises.
-	default:
+	if !customsAdminMay[m] {
 		wantCode(t, call(m, w.a.Admin), codes.PermissionDenied, "the admin on E1's documents")
 	}
 	if customsOnly[m] {
 		wantCode(t, call(m, w.z.e1.tok), codes.PermissionDenied, "E1 on a customs-only method")
 	}
+	if customsFilesNot[m] {
+		wantCode(t, call(m, w.a.C), codes.PermissionDenied, "customs filing for E1")
+	}
 }
 
 // customsSnapshot adds the zone's state to snap: enterprises, books, lines,
-// stock, lists, passes, forms, slips, trips, taxable events and the zone
-// books' ledger balances (by lot) and journals.
+// stock, lists, passes, forms, slips, trips, taxable events, the zone
+// books' ledger balances (by lot) and journals, the type-C form's display
+// status, and the e-commerce channels, orders, inventory lists and
+// settlement.
 func customsSnapshot(t *testing.T, w *authWorld, snap snapshot) {
 	t.Helper()
 	cw, c := w.z, w.a.C
@@ -364,6 +589,39 @@ func customsSnapshot(t *testing.T, w *authWorld, snap snapshot) {
 	}
 	if len(r2.GetBooks()) < 3 || len(r3.GetLists()) < 8 || len(r4.GetPasses()) < 5 {
 		t.Fatalf("the zone snapshot sees %d books, %d lists, %d passes: too few to show anything", len(r2.GetBooks()), len(r3.GetLists()), len(r4.GetPasses()))
+	}
+
+	// Display trading: the type-C form's guarantee, tax and goods on display.
+	r12, err := cw.display.GetDisplayStatus(ctxAs(t, c), &customsv1.GetDisplayStatusRequest{ApplyNo: cw.displayForm})
+	put("display form", r12, err)
+	// E-commerce: the channels, every order (or that it was never received),
+	// the inventory lists and the settlement. (A pending order's payment or
+	// waybill shows only once the order is released.)
+	ec := cw.ecom.ecom
+	orNot := func(k string, m proto.Message, err error) {
+		if status.Code(err) == codes.NotFound {
+			snap[k] = "not found"
+			return
+		}
+		put(k, m, err)
+	}
+	for _, ent := range []string{cw.e1.uscc, cw.newUSCC} {
+		r, err := ec.GetChannel(ctxAs(t, c), &customsv1.GetChannelRequest{Enterprise: ent})
+		orNot("channel of "+ent, r, err)
+	}
+	for _, no := range cw.ecomOrders {
+		r, err := ec.GetOrder(ctxAs(t, c), &customsv1.GetOrderRequest{OrderNo: no})
+		orNot("order "+no, r, err)
+	}
+	for _, no := range []string{cw.ecomListReleased, cw.ecomListReturning} {
+		r, err := ec.GetInventoryList(ctxAs(t, c), &customsv1.GetInventoryListRequest{ListNo: no})
+		put("inventory list "+no, r, err)
+	}
+	r13, err := ec.GetSettlement(ctxAs(t, c), &customsv1.GetSettlementRequest{Guarantor: cw.e1.uscc, FromDate: cw.ecomDate, ToDate: cw.ecomDate})
+	put("settlement", r13, err)
+	if snap["channel of "+cw.e1.uscc] == "not found" || snap["order "+ecomOrderReleased] == "not found" || len(r13.GetSettlement().GetLines()) < 2 {
+		t.Fatalf("the e-commerce snapshot sees no channel of E1, or not its orders (%s), or %d settled lists: too little to show anything",
+			snap["order "+ecomOrderReleased], len(r13.GetSettlement().GetLines()))
 	}
 }
 

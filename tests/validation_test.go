@@ -293,6 +293,111 @@ func TestBadInputOverTheWire(t *testing.T) {
 		}},
 	}
 
+	// DisplayService and EcommerceService requests. Filings go as platform P
+	// (linked to ent1, for whom it may file: a good request would get as far
+	// as the unknown form or channel), the rest as customs.
+	dsp := customsv1.NewDisplayServiceClient(s.Conn())
+	ecs := customsv1.NewEcommerceServiceClient(s.Conn())
+	goodMove := func() *customsv1.MoveDisplayRequest {
+		return &customsv1.MoveDisplayRequest{InnerNo: "VD-1", ApplyNo: "SQC-NONE", Kind: customsv1.DisplayKind_DISPLAY_KIND_SALE,
+			Lines: []*customsv1.DisplayLine{{BookSeq: 1, Quantity: "1", Value: "100.00"}}}
+	}
+	moveDisplay := func(mutate func(r *customsv1.MoveDisplayRequest)) func(context.Context) error {
+		return func(ctx context.Context) error {
+			r := goodMove()
+			mutate(r)
+			_, err := dsp.MoveDisplay(ctx, r)
+			return err
+		}
+	}
+	person := func() *customsv1.Person {
+		return &customsv1.Person{Name: "王五", IdNumber: "110101199001010001", Phone: "13900000001", Address: "天津市滨海新区1号"}
+	}
+	goodOrder := func() *customsv1.SubmitOrderRequest {
+		return &customsv1.SubmitOrderRequest{OrderNo: "VO-1", Enterprise: ent1, Buyer: person(), Consignee: person(),
+			GoodsValue: "100.00", TaxTotal: "0.00", ActualPaid: "100.00",
+			Lines: []*customsv1.OrderLine{{ItemNo: "SKU-1", Quantity: "1", Price: "100", Total: "100.00"}}}
+	}
+	submitOrder := func(mutate func(r *customsv1.SubmitOrderRequest)) func(context.Context) error {
+		return func(ctx context.Context) error {
+			r := goodOrder()
+			mutate(r)
+			_, err := ecs.SubmitOrder(ctx, r)
+			return err
+		}
+	}
+	goodPayment := func() *customsv1.SubmitPaymentRequest {
+		return &customsv1.SubmitPaymentRequest{Enterprise: ent1, OrderNo: "VO-1", PayCode: "ALIPAY", TransactionId: "PAY-VO-1", Payer: person(), Amount: "100.00"}
+	}
+	submitPayment := func(mutate func(r *customsv1.SubmitPaymentRequest)) func(context.Context) error {
+		return func(ctx context.Context) error {
+			r := goodPayment()
+			mutate(r)
+			_, err := ecs.SubmitPayment(ctx, r)
+			return err
+		}
+	}
+	settlement := func(from, to string, export customsv1.SettlementExport) func(context.Context) error {
+		return func(ctx context.Context) error {
+			_, err := ecs.GetSettlement(ctx, &customsv1.GetSettlementRequest{Guarantor: ent1, FromDate: from, ToDate: to, Export: export})
+			return err
+		}
+	}
+	filingCases := []badCase{
+		{"MoveDisplay quantity 1,5", "lines[0].quantity", moveDisplay(func(r *customsv1.MoveDisplayRequest) { r.Lines[0].Quantity = "1,5" })},
+		{"MoveDisplay value 1e2", "lines[0].value", moveDisplay(func(r *customsv1.MoveDisplayRequest) { r.Lines[0].Value = "1e2" })},
+		{"MoveDisplay date 2026-02-30", "date", moveDisplay(func(r *customsv1.MoveDisplayRequest) { r.Date = "2026-02-30" })},
+		{"MoveDisplay without apply_no", "apply_no", moveDisplay(func(r *customsv1.MoveDisplayRequest) { r.ApplyNo = "" })},
+		{"MoveDisplay without a kind", "kind", moveDisplay(func(r *customsv1.MoveDisplayRequest) { r.Kind = customsv1.DisplayKind_DISPLAY_KIND_UNSPECIFIED })},
+		{"MoveDisplay without lines", "lines", moveDisplay(func(r *customsv1.MoveDisplayRequest) { r.Lines = nil })},
+		{"SubmitOrder goods value 1,000.00", "goods_value", submitOrder(func(r *customsv1.SubmitOrderRequest) { r.GoodsValue = "1,000.00" })},
+		{"SubmitOrder line quantity -1", "lines[0].quantity", submitOrder(func(r *customsv1.SubmitOrderRequest) { r.Lines[0].Quantity = "-1" })},
+		{"SubmitOrder without a buyer", "buyer", submitOrder(func(r *customsv1.SubmitOrderRequest) { r.Buyer = nil })},
+		{"SubmitOrder without order_no", "order_no", submitOrder(func(r *customsv1.SubmitOrderRequest) { r.OrderNo = "" })},
+		{"SubmitPayment amount 100.00.0", "amount", submitPayment(func(r *customsv1.SubmitPaymentRequest) { r.Amount = "100.00.0" })},
+		{"SubmitPayment paid at year 300000", "paid_at", submitPayment(func(r *customsv1.SubmitPaymentRequest) {
+			r.PaidAt = &timestamppb.Timestamp{Seconds: 1 << 43}
+		})},
+		{"SubmitWaybill without logistics_no", "logistics_no", func(ctx context.Context) error {
+			_, err := ecs.SubmitWaybill(ctx, &customsv1.SubmitWaybillRequest{Enterprise: ent1, OrderNo: "VO-1", Consignee: person()})
+			return err
+		}},
+		{"SubmitDocuments with a bad decimal in document 1", "documents[1].order.lines[0].price", func(ctx context.Context) error {
+			bad := goodOrder()
+			bad.OrderNo, bad.Lines[0].Price = "VO-2", "1.0e2"
+			_, err := ecs.SubmitDocuments(ctx, &customsv1.SubmitDocumentsRequest{Documents: []*customsv1.EcommerceDocument{
+				{Document: &customsv1.EcommerceDocument_Order{Order: goodOrder()}}, {Document: &customsv1.EcommerceDocument_Order{Order: bad}}}})
+			return err
+		}},
+	}
+	displayEcomCases := []badCase{
+		{"PayDisplayTax amount -5", "amount", func(ctx context.Context) error {
+			_, err := dsp.PayDisplayTax(ctx, &customsv1.PayDisplayTaxRequest{ApplyNo: "SQC-NONE", Amount: "-5", PaymentNo: "VP-1"})
+			return err
+		}},
+		{"PayDisplayTax without payment_no", "payment_no", func(ctx context.Context) error {
+			_, err := dsp.PayDisplayTax(ctx, &customsv1.PayDisplayTaxRequest{ApplyNo: "SQC-NONE", Amount: "5.00"})
+			return err
+		}},
+		{"GetDisplayStatus as of 2026-13-01", "as_of", func(ctx context.Context) error {
+			_, err := dsp.GetDisplayStatus(ctx, &customsv1.GetDisplayStatusRequest{ApplyNo: "SQC-NONE", AsOf: "2026-13-01"})
+			return err
+		}},
+		{"RegisterChannel without a guarantor", "guarantor", func(ctx context.Context) error {
+			_, err := ecs.RegisterChannel(ctx, &customsv1.RegisterChannelRequest{Enterprise: ent1, Platform: "TMALL", BookNo: "T3105W000001"})
+			return err
+		}},
+		{"GetOrder without order_no", "order_no", func(ctx context.Context) error {
+			_, err := ecs.GetOrder(ctx, &customsv1.GetOrderRequest{})
+			return err
+		}},
+		{"GetSettlement from 2026-02-30", "from_date", settlement("2026-02-30", "2026-03-31", customsv1.SettlementExport_SETTLEMENT_EXPORT_UNSPECIFIED)},
+		{"GetSettlement to 2026-3-31", "to_date", settlement("2026-03-01", "2026-3-31", customsv1.SettlementExport_SETTLEMENT_EXPORT_UNSPECIFIED)},
+		{"GetSettlement from after to", "to_date|from_date", settlement("2026-03-02", "2026-03-01", customsv1.SettlementExport_SETTLEMENT_EXPORT_UNSPECIFIED)},
+		{"GetSettlement without dates", "from_date|to_date", settlement("", "", customsv1.SettlementExport_SETTLEMENT_EXPORT_UNSPECIFIED)},
+		{"GetSettlement export 9", "export", settlement("2026-03-01", "2026-03-31", customsv1.SettlementExport(9))},
+	}
+
 	before := balanceMap(t, s, a.E1, bookV)
 	run := func(cs []badCase, tok string) {
 		for _, c := range cs {
@@ -308,6 +413,8 @@ func TestBadInputOverTheWire(t *testing.T) {
 	run(cases, a.E1)
 	run(adminCases, a.Admin)
 	run(customsCases, a.C)
+	run(filingCases, a.P)
+	run(displayEcomCases, a.C)
 
 	// Too big for the wire: refused before it is read.
 	t.Run("message over 16 MiB", func(t *testing.T) {

@@ -1,11 +1,14 @@
-// Package customsapi serves the zone's domain service (customs/zone) over
-// gRPC as zoneledger.customs.v1 BookService, DeclarationService and
-// GateService. The handlers are thin: they take the authenticated caller
-// from the context (access.FromContext), parse the wire request strictly
-// (decimals with ledger.ParseDecimal, dates with ledger.ParseDate, errors
-// naming the wire field such as "lines[2].quantity"), call the domain and
-// convert its answer back. Every error leaves through ledgerapi.Status, the
-// one error table: domain reasons pass through as ErrorInfo reasons.
+// Package customsapi serves the zone's domain services over gRPC as
+// zoneledger.customs.v1: customs/zone as BookService (books.go),
+// DeclarationService (declarations.go), GateService (gate.go) and
+// DisplayService (display.go), and customs/ecommerce as EcommerceService
+// (ecommerce.go, ecommerce_convert.go); the package's TaxService is served
+// by customs/taxapi. The handlers are thin: they take the authenticated
+// caller from the context (access.FromContext), parse the wire request
+// strictly (decimals with ledger.ParseDecimal, dates with ledger.ParseDate,
+// errors naming the wire field such as "lines[2].quantity"), call the domain
+// and convert its answer back. Every error leaves through ledgerapi.Status,
+// the one error table: domain reasons pass through as ErrorInfo reasons.
 //
 // On the wire, customs code values stay the short strings of the customs
 // documents (list_type "6", io "E", trade_mode "5034"); the statuses and

@@ -7,8 +7,19 @@
 // Package zoneledger.customs.v1, BookService: the zone's enterprises (区内企业), their electronic
 // account books (电子账册) and book lines (备案序号), served from the domain service customs/zone.
 //
-// Wire conventions of books.proto, declarations.proto and gate.proto (as zoneledger.ledger.v1,
-// see proto/README.md):
+// The package's services, one file each:
+//   - TaxService (tax.proto): tax quotes (duty, consumption tax, VAT, 缓税利息), customs/tax.
+//   - BookService (books.proto): enterprises, books, book lines, part numbers, stock reports.
+//   - DeclarationService (declarations.proto): verification lists, business forms, slips,
+//     consumption reports, certificates and the taxable events they raise.
+//   - GateService (gate.proto): gate passes, gate events and holds.
+//   - DisplayService (display.proto): bonded display trading under type-C forms and their
+//     guarantee.
+//   - EcommerceService (ecommerce.proto): cross-border e-commerce bonded import (1210): channels,
+//     orders, payments and waybills, inventory lists, returns, settlement (customs/ecommerce).
+//
+// Wire conventions of books.proto, declarations.proto, gate.proto, display.proto and
+// ecommerce.proto (as zoneledger.ledger.v1, see proto/README.md; tax.proto states its own):
 //   - Quantities, weights (kg), prices, rates and money are decimal strings, never floats: "12",
 //     "0.5", "1234.56". Money (CNY or the line's currency) is written to the fen; quantities as
 //     they are. An empty optional decimal in a request means "not given".
@@ -20,25 +31,33 @@
 //     the expected values when it refuses one; the protovalidate rules only bound their length,
 //     so that such refusals keep their stable reasons (INVALID_USCC, UNKNOWN_TRADE_MODE, ...).
 //   - The statuses and classes this system names itself are enums: BookKind, BookStatus,
-//     GoodsType, CreditRating, ListStatus, SlipStatus, PassStatus. Each value's name without its
-//     prefix is the domain's name (BOOK_KIND_LOGISTICS is LOGISTICS, LIST_STATUS_DRAFT is DRAFT).
+//     GoodsType, CreditRating, ListStatus, SlipStatus, PassStatus, DisplayKind, OrderStatus,
+//     InventoryListStatus, SettlementExport. Each value's name without its prefix is the
+//     domain's name (BOOK_KIND_LOGISTICS is LOGISTICS, LIST_STATUS_DRAFT is DRAFT).
 //   - Numbers: a document's number is always <kind>_no (book_no, list_no, pass_no, form_no,
-//     slip_no, report_no, certificate_no); inner_no is the enterprise's own number of a document
-//     (企业内部编号), unique per enterprise and the idempotency key of the call that files it.
+//     slip_no, report_no, certificate_no, move_no, order_no); inner_no is the enterprise's own
+//     number of a document (企业内部编号), unique per enterprise and the idempotency key of the
+//     call that files it.
 //   - Idempotency: every write can be retried after a lost answer. A filing keyed by its number
-//     (a USCC, a book number, a book line's seq, an inner_no) returns the original on a retry
-//     with the same body and is refused with ALREADY_EXISTS (a stable reason such as
+//     (a USCC, a book number, a book line's seq, an inner_no, a display tax payment's
+//     payment_no, an e-commerce document's order_no) returns the original on a retry with the
+//     same body and is refused with ALREADY_EXISTS (a stable reason such as
 //     DUPLICATE_LIST_NUMBER) when the body differs. A gate event is keyed by its event_id: a
-//     replay returns the pass. Status changes (declare, approve, return, delete, clear, release,
-//     reject, ...) repeated on a document already in the target status return it.
+//     replay returns the pass. An e-commerce channel is keyed by its enterprise: the same again
+//     is a no-op, a changed one replaces it. Status changes (declare, approve, return, delete,
+//     clear, release, reject, cancel, ...) repeated on a document already in the target status
+//     return it.
 //   - Paging: list calls take page_size (0..1000, 0 = 100) and the opaque page_token of the
 //     previous page, and return next_page_token (empty on the last page).
 //   - Errors carry google.rpc.ErrorInfo (domain "zoneledger") with a stable reason (e.g.
 //     INSUFFICIENT_BONDED_STOCK, UNKNOWN_BOOK, WRONG_STATUS) and the request field at fault in
 //     metadata["field"], e.g. "lines[2].quantity".
-//   - Authorization: customs reads every book, approves, suspends and records gate events; an
-//     enterprise reads and files on its own books only; a platform on the books of its linked
-//     enterprises; admin or customs registers enterprises.
+//   - Authorization: customs reads every book, approves, suspends, records gate events and
+//     display tax payments; it may register a book, its lines and part numbers for an enterprise
+//     but files no list, pass, display movement or e-commerce document for one. An enterprise
+//     reads and files on its own books, forms and e-commerce orders only; a platform for its
+//     linked enterprises (their USCCs); admin or customs registers enterprises and e-commerce
+//     channels. TaxService.Quote is open to any authenticated principal.
 
 package customsv1
 
