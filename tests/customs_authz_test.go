@@ -463,6 +463,10 @@ func customsMethodCases() map[string]methodCase {
 			_, err := ds(w).GetDisplayStatus(ctx, &customsv1.GetDisplayStatusRequest{ApplyNo: w.z.displayForm})
 			return err
 		},
+		dispSvc + "ListOverdueDisplays": func(ctx context.Context, w *authWorld) error {
+			_, err := ds(w).ListOverdueDisplays(ctx, &customsv1.ListOverdueDisplaysRequest{BookNo: w.z.book})
+			return err
+		},
 
 		ecomSvc + "RegisterChannel": func(ctx context.Context, w *authWorld) error {
 			// A channel for an enterprise that has none: customs-only, so

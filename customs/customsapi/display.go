@@ -76,6 +76,30 @@ func (s *DisplayServer) GetDisplayStatus(ctx context.Context, r *customsv1.GetDi
 	})
 }
 
+// ListOverdueDisplays implements customsv1.DisplayServiceServer.
+func (s *DisplayServer) ListOverdueDisplays(ctx context.Context, r *customsv1.ListOverdueDisplaysRequest) (*customsv1.ListOverdueDisplaysResponse, error) {
+	return handle(ctx, nil, func(p access.Principal) (*customsv1.ListOverdueDisplaysResponse, error) {
+		var ps parser
+		asOf := ps.optDate(r.GetAsOf(), "as_of")
+		if ps.err != nil {
+			return nil, ps.err
+		}
+		reps, err := s.svc.OverdueDisplays(ctx, p, r.GetBookNo(), asOf)
+		if err != nil {
+			return nil, err
+		}
+		out := &customsv1.ListOverdueDisplaysResponse{}
+		for _, rep := range reps {
+			st, err := displayReportOut(rep)
+			if err != nil {
+				return nil, err
+			}
+			out.Forms = append(out.Forms, st)
+		}
+		return out, nil
+	})
+}
+
 // applyNoField names apply_no in a not-found error that names no field
 // (the form does not exist).
 func applyNoField(err error) error {

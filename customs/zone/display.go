@@ -331,3 +331,44 @@ func (s *Service) ensureDisplayAccount(ctx context.Context, book string) error {
 	s.displayBooks.Store(book, true)
 	return nil
 }
+
+// OverdueDisplays reports the display-trading forms a principal may read
+// whose goods are still out after the form's last day, as of asOf (zero:
+// today): the goods not back by the deadline. Customs sees every form.
+func (s *Service) OverdueDisplays(ctx context.Context, p access.Principal, book string, asOf time.Time) ([]DisplayReport, error) {
+	if asOf.IsZero() {
+		asOf = s.today()
+	}
+	var out []DisplayReport
+	f := ListFilter{Book: book, Limit: MaxPage}
+	for {
+		var page []Form
+		err := s.listDocs(ctx, p, kindForm, f, func(body string) (string, error) {
+			var fm Form
+			if err := jsonUnmarshal(body, &fm); err != nil {
+				return "", err
+			}
+			page = append(page, fm)
+			return fm.Enterprise, nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		for _, fm := range page {
+			if fm.Type != codes.FormDisplay || !asOf.After(fm.ValidUntil) {
+				continue
+			}
+			r, err := s.DisplayStatus(ctx, p, fm.No, asOf)
+			if err != nil {
+				return nil, err
+			}
+			if r.Overdue {
+				out = append(out, r)
+			}
+		}
+		if len(page) < MaxPage {
+			return out, nil
+		}
+		f.After = page[len(page)-1].No
+	}
+}

@@ -39,6 +39,14 @@ func TestDisplayTradingUnderAGuarantee(t *testing.T) {
 	if !r.Available.Equal(d("700")) || len(r.OnDisplay) != 1 || !r.OnDisplay[0].Quantity.Equal(d("4")) || !r.Overdue {
 		t.Fatalf("report %+v", r)
 	}
+	over, err := w.svc.OverdueDisplays(w.ctx, w.customs, "", time.Time{})
+	w.must(err)
+	if len(over) != 1 || over[0].Form.No != f.No {
+		t.Fatalf("overdue %+v", over)
+	}
+	if over, _ := w.svc.OverdueDisplays(w.ctx, w.e2, "", time.Time{}); len(over) != 0 {
+		t.Fatalf("another enterprise sees %d overdue forms", len(over))
+	}
 	// The period's tax is paid: the guarantee covers the sale now.
 	_, err = w.svc.PayDisplayTax(w.ctx, w.e1, f.No, "PAY-1", d("1300"))
 	wantReason(t, err, ledger.ReasonPermissionDenied)
@@ -66,6 +74,9 @@ func TestDisplayTradingUnderAGuarantee(t *testing.T) {
 	w.must(err)
 	if len(r.OnDisplay) != 0 || r.Overdue || !r.Form.TaxAssessed.Equal(d("2080")) {
 		t.Fatalf("after return %+v", r)
+	}
+	if over, _ := w.svc.OverdueDisplays(w.ctx, w.customs, "", time.Time{}); len(over) != 0 {
+		t.Fatalf("overdue after the goods came back: %d", len(over))
 	}
 	evs, err := w.svc.ListTaxableEvents(w.ctx, w.customs, w.h1, time.Time{}, time.Time{}, 0, 0)
 	w.must(err)

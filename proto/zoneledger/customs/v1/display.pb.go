@@ -768,6 +768,107 @@ func (x *GetDisplayStatusResponse) GetOverdue() bool {
 	return false
 }
 
+// ListOverdueDisplaysRequest selects the overdue display-trading forms.
+type ListOverdueDisplaysRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Restrict to one book; empty: every book the caller may read.
+	BookNo string `protobuf:"bytes,1,opt,name=book_no,json=bookNo,proto3" json:"book_no,omitempty"`
+	// "YYYY-MM-DD"; empty means today in the zone's time zone.
+	AsOf          string `protobuf:"bytes,2,opt,name=as_of,json=asOf,proto3" json:"as_of,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListOverdueDisplaysRequest) Reset() {
+	*x = ListOverdueDisplaysRequest{}
+	mi := &file_zoneledger_customs_v1_display_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListOverdueDisplaysRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListOverdueDisplaysRequest) ProtoMessage() {}
+
+func (x *ListOverdueDisplaysRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_display_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListOverdueDisplaysRequest.ProtoReflect.Descriptor instead.
+func (*ListOverdueDisplaysRequest) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_display_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *ListOverdueDisplaysRequest) GetBookNo() string {
+	if x != nil {
+		return x.BookNo
+	}
+	return ""
+}
+
+func (x *ListOverdueDisplaysRequest) GetAsOf() string {
+	if x != nil {
+		return x.AsOf
+	}
+	return ""
+}
+
+// ListOverdueDisplaysResponse lists the overdue forms with their status.
+type ListOverdueDisplaysResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// One status per overdue form, in form number order.
+	Forms         []*GetDisplayStatusResponse `protobuf:"bytes,1,rep,name=forms,proto3" json:"forms,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListOverdueDisplaysResponse) Reset() {
+	*x = ListOverdueDisplaysResponse{}
+	mi := &file_zoneledger_customs_v1_display_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListOverdueDisplaysResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListOverdueDisplaysResponse) ProtoMessage() {}
+
+func (x *ListOverdueDisplaysResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_display_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListOverdueDisplaysResponse.ProtoReflect.Descriptor instead.
+func (*ListOverdueDisplaysResponse) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_display_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *ListOverdueDisplaysResponse) GetForms() []*GetDisplayStatusResponse {
+	if x != nil {
+		return x.Forms
+	}
+	return nil
+}
+
 var File_zoneledger_customs_v1_display_proto protoreflect.FileDescriptor
 
 const file_zoneledger_customs_v1_display_proto_rawDesc = "" +
@@ -832,16 +933,23 @@ const file_zoneledger_customs_v1_display_proto_rawDesc = "" +
 	"\tavailable\x18\x05 \x01(\tR\tavailable\x12D\n" +
 	"\n" +
 	"on_display\x18\x06 \x03(\v2%.zoneledger.customs.v1.DisplayHoldingR\tonDisplay\x12\x18\n" +
-	"\aoverdue\x18\a \x01(\bR\aoverdue*o\n" +
+	"\aoverdue\x18\a \x01(\bR\aoverdue\"\\\n" +
+	"\x1aListOverdueDisplaysRequest\x12 \n" +
+	"\abook_no\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x18@R\x06bookNo\x12\x1c\n" +
+	"\x05as_of\x18\x02 \x01(\tB\a\xbaH\x04r\x02\x18\n" +
+	"R\x04asOf\"d\n" +
+	"\x1bListOverdueDisplaysResponse\x12E\n" +
+	"\x05forms\x18\x01 \x03(\v2/.zoneledger.customs.v1.GetDisplayStatusResponseR\x05forms*o\n" +
 	"\vDisplayKind\x12\x1c\n" +
 	"\x18DISPLAY_KIND_UNSPECIFIED\x10\x00\x12\x14\n" +
 	"\x10DISPLAY_KIND_OUT\x10\x01\x12\x15\n" +
 	"\x11DISPLAY_KIND_SALE\x10\x02\x12\x15\n" +
-	"\x11DISPLAY_KIND_BACK\x10\x032\xd7\x02\n" +
+	"\x11DISPLAY_KIND_BACK\x10\x032\xd5\x03\n" +
 	"\x0eDisplayService\x12d\n" +
 	"\vMoveDisplay\x12).zoneledger.customs.v1.MoveDisplayRequest\x1a*.zoneledger.customs.v1.MoveDisplayResponse\x12j\n" +
 	"\rPayDisplayTax\x12+.zoneledger.customs.v1.PayDisplayTaxRequest\x1a,.zoneledger.customs.v1.PayDisplayTaxResponse\x12s\n" +
-	"\x10GetDisplayStatus\x12..zoneledger.customs.v1.GetDisplayStatusRequest\x1a/.zoneledger.customs.v1.GetDisplayStatusResponseB\xe7\x01\n" +
+	"\x10GetDisplayStatus\x12..zoneledger.customs.v1.GetDisplayStatusRequest\x1a/.zoneledger.customs.v1.GetDisplayStatusResponse\x12|\n" +
+	"\x13ListOverdueDisplays\x121.zoneledger.customs.v1.ListOverdueDisplaysRequest\x1a2.zoneledger.customs.v1.ListOverdueDisplaysResponseB\xe7\x01\n" +
 	"\x19com.zoneledger.customs.v1B\fDisplayProtoP\x01ZFgithub.com/zoneledger/zoneledger/proto/zoneledger/customs/v1;customsv1\xa2\x02\x03ZCX\xaa\x02\x15Zoneledger.Customs.V1\xca\x02\x15Zoneledger\\Customs\\V1\xe2\x02!Zoneledger\\Customs\\V1\\GPBMetadata\xea\x02\x17Zoneledger::Customs::V1b\x06proto3"
 
 var (
@@ -857,42 +965,47 @@ func file_zoneledger_customs_v1_display_proto_rawDescGZIP() []byte {
 }
 
 var file_zoneledger_customs_v1_display_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_zoneledger_customs_v1_display_proto_msgTypes = make([]protoimpl.MessageInfo, 9)
+var file_zoneledger_customs_v1_display_proto_msgTypes = make([]protoimpl.MessageInfo, 11)
 var file_zoneledger_customs_v1_display_proto_goTypes = []any{
-	(DisplayKind)(0),                 // 0: zoneledger.customs.v1.DisplayKind
-	(*DisplayLine)(nil),              // 1: zoneledger.customs.v1.DisplayLine
-	(*DisplayMove)(nil),              // 2: zoneledger.customs.v1.DisplayMove
-	(*MoveDisplayRequest)(nil),       // 3: zoneledger.customs.v1.MoveDisplayRequest
-	(*MoveDisplayResponse)(nil),      // 4: zoneledger.customs.v1.MoveDisplayResponse
-	(*PayDisplayTaxRequest)(nil),     // 5: zoneledger.customs.v1.PayDisplayTaxRequest
-	(*PayDisplayTaxResponse)(nil),    // 6: zoneledger.customs.v1.PayDisplayTaxResponse
-	(*GetDisplayStatusRequest)(nil),  // 7: zoneledger.customs.v1.GetDisplayStatusRequest
-	(*DisplayHolding)(nil),           // 8: zoneledger.customs.v1.DisplayHolding
-	(*GetDisplayStatusResponse)(nil), // 9: zoneledger.customs.v1.GetDisplayStatusResponse
-	(*timestamppb.Timestamp)(nil),    // 10: google.protobuf.Timestamp
-	(*Form)(nil),                     // 11: zoneledger.customs.v1.Form
+	(DisplayKind)(0),                    // 0: zoneledger.customs.v1.DisplayKind
+	(*DisplayLine)(nil),                 // 1: zoneledger.customs.v1.DisplayLine
+	(*DisplayMove)(nil),                 // 2: zoneledger.customs.v1.DisplayMove
+	(*MoveDisplayRequest)(nil),          // 3: zoneledger.customs.v1.MoveDisplayRequest
+	(*MoveDisplayResponse)(nil),         // 4: zoneledger.customs.v1.MoveDisplayResponse
+	(*PayDisplayTaxRequest)(nil),        // 5: zoneledger.customs.v1.PayDisplayTaxRequest
+	(*PayDisplayTaxResponse)(nil),       // 6: zoneledger.customs.v1.PayDisplayTaxResponse
+	(*GetDisplayStatusRequest)(nil),     // 7: zoneledger.customs.v1.GetDisplayStatusRequest
+	(*DisplayHolding)(nil),              // 8: zoneledger.customs.v1.DisplayHolding
+	(*GetDisplayStatusResponse)(nil),    // 9: zoneledger.customs.v1.GetDisplayStatusResponse
+	(*ListOverdueDisplaysRequest)(nil),  // 10: zoneledger.customs.v1.ListOverdueDisplaysRequest
+	(*ListOverdueDisplaysResponse)(nil), // 11: zoneledger.customs.v1.ListOverdueDisplaysResponse
+	(*timestamppb.Timestamp)(nil),       // 12: google.protobuf.Timestamp
+	(*Form)(nil),                        // 13: zoneledger.customs.v1.Form
 }
 var file_zoneledger_customs_v1_display_proto_depIdxs = []int32{
 	0,  // 0: zoneledger.customs.v1.DisplayMove.kind:type_name -> zoneledger.customs.v1.DisplayKind
 	1,  // 1: zoneledger.customs.v1.DisplayMove.lines:type_name -> zoneledger.customs.v1.DisplayLine
-	10, // 2: zoneledger.customs.v1.DisplayMove.created_at:type_name -> google.protobuf.Timestamp
+	12, // 2: zoneledger.customs.v1.DisplayMove.created_at:type_name -> google.protobuf.Timestamp
 	0,  // 3: zoneledger.customs.v1.MoveDisplayRequest.kind:type_name -> zoneledger.customs.v1.DisplayKind
 	1,  // 4: zoneledger.customs.v1.MoveDisplayRequest.lines:type_name -> zoneledger.customs.v1.DisplayLine
 	2,  // 5: zoneledger.customs.v1.MoveDisplayResponse.move:type_name -> zoneledger.customs.v1.DisplayMove
-	11, // 6: zoneledger.customs.v1.PayDisplayTaxResponse.form:type_name -> zoneledger.customs.v1.Form
-	11, // 7: zoneledger.customs.v1.GetDisplayStatusResponse.form:type_name -> zoneledger.customs.v1.Form
+	13, // 6: zoneledger.customs.v1.PayDisplayTaxResponse.form:type_name -> zoneledger.customs.v1.Form
+	13, // 7: zoneledger.customs.v1.GetDisplayStatusResponse.form:type_name -> zoneledger.customs.v1.Form
 	8,  // 8: zoneledger.customs.v1.GetDisplayStatusResponse.on_display:type_name -> zoneledger.customs.v1.DisplayHolding
-	3,  // 9: zoneledger.customs.v1.DisplayService.MoveDisplay:input_type -> zoneledger.customs.v1.MoveDisplayRequest
-	5,  // 10: zoneledger.customs.v1.DisplayService.PayDisplayTax:input_type -> zoneledger.customs.v1.PayDisplayTaxRequest
-	7,  // 11: zoneledger.customs.v1.DisplayService.GetDisplayStatus:input_type -> zoneledger.customs.v1.GetDisplayStatusRequest
-	4,  // 12: zoneledger.customs.v1.DisplayService.MoveDisplay:output_type -> zoneledger.customs.v1.MoveDisplayResponse
-	6,  // 13: zoneledger.customs.v1.DisplayService.PayDisplayTax:output_type -> zoneledger.customs.v1.PayDisplayTaxResponse
-	9,  // 14: zoneledger.customs.v1.DisplayService.GetDisplayStatus:output_type -> zoneledger.customs.v1.GetDisplayStatusResponse
-	12, // [12:15] is the sub-list for method output_type
-	9,  // [9:12] is the sub-list for method input_type
-	9,  // [9:9] is the sub-list for extension type_name
-	9,  // [9:9] is the sub-list for extension extendee
-	0,  // [0:9] is the sub-list for field type_name
+	9,  // 9: zoneledger.customs.v1.ListOverdueDisplaysResponse.forms:type_name -> zoneledger.customs.v1.GetDisplayStatusResponse
+	3,  // 10: zoneledger.customs.v1.DisplayService.MoveDisplay:input_type -> zoneledger.customs.v1.MoveDisplayRequest
+	5,  // 11: zoneledger.customs.v1.DisplayService.PayDisplayTax:input_type -> zoneledger.customs.v1.PayDisplayTaxRequest
+	7,  // 12: zoneledger.customs.v1.DisplayService.GetDisplayStatus:input_type -> zoneledger.customs.v1.GetDisplayStatusRequest
+	10, // 13: zoneledger.customs.v1.DisplayService.ListOverdueDisplays:input_type -> zoneledger.customs.v1.ListOverdueDisplaysRequest
+	4,  // 14: zoneledger.customs.v1.DisplayService.MoveDisplay:output_type -> zoneledger.customs.v1.MoveDisplayResponse
+	6,  // 15: zoneledger.customs.v1.DisplayService.PayDisplayTax:output_type -> zoneledger.customs.v1.PayDisplayTaxResponse
+	9,  // 16: zoneledger.customs.v1.DisplayService.GetDisplayStatus:output_type -> zoneledger.customs.v1.GetDisplayStatusResponse
+	11, // 17: zoneledger.customs.v1.DisplayService.ListOverdueDisplays:output_type -> zoneledger.customs.v1.ListOverdueDisplaysResponse
+	14, // [14:18] is the sub-list for method output_type
+	10, // [10:14] is the sub-list for method input_type
+	10, // [10:10] is the sub-list for extension type_name
+	10, // [10:10] is the sub-list for extension extendee
+	0,  // [0:10] is the sub-list for field type_name
 }
 
 func init() { file_zoneledger_customs_v1_display_proto_init() }
@@ -907,7 +1020,7 @@ func file_zoneledger_customs_v1_display_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_zoneledger_customs_v1_display_proto_rawDesc), len(file_zoneledger_customs_v1_display_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   9,
+			NumMessages:   11,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

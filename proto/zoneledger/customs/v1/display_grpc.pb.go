@@ -26,9 +26,10 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	DisplayService_MoveDisplay_FullMethodName      = "/zoneledger.customs.v1.DisplayService/MoveDisplay"
-	DisplayService_PayDisplayTax_FullMethodName    = "/zoneledger.customs.v1.DisplayService/PayDisplayTax"
-	DisplayService_GetDisplayStatus_FullMethodName = "/zoneledger.customs.v1.DisplayService/GetDisplayStatus"
+	DisplayService_MoveDisplay_FullMethodName         = "/zoneledger.customs.v1.DisplayService/MoveDisplay"
+	DisplayService_PayDisplayTax_FullMethodName       = "/zoneledger.customs.v1.DisplayService/PayDisplayTax"
+	DisplayService_GetDisplayStatus_FullMethodName    = "/zoneledger.customs.v1.DisplayService/GetDisplayStatus"
+	DisplayService_ListOverdueDisplays_FullMethodName = "/zoneledger.customs.v1.DisplayService/ListOverdueDisplays"
 )
 
 // DisplayServiceClient is the client API for DisplayService service.
@@ -59,6 +60,10 @@ type DisplayServiceClient interface {
 	// guarantee still covers, what is on display per book line and whether goods are still out
 	// after the form's last day (overdue).
 	GetDisplayStatus(ctx context.Context, in *GetDisplayStatusRequest, opts ...grpc.CallOption) (*GetDisplayStatusResponse, error)
+	// ListOverdueDisplays reports the type-C forms whose goods are still out on display after the
+	// form's last day, as of a date: the goods not back by the deadline. Customs sees every form,
+	// an enterprise its own.
+	ListOverdueDisplays(ctx context.Context, in *ListOverdueDisplaysRequest, opts ...grpc.CallOption) (*ListOverdueDisplaysResponse, error)
 }
 
 type displayServiceClient struct {
@@ -99,6 +104,16 @@ func (c *displayServiceClient) GetDisplayStatus(ctx context.Context, in *GetDisp
 	return out, nil
 }
 
+func (c *displayServiceClient) ListOverdueDisplays(ctx context.Context, in *ListOverdueDisplaysRequest, opts ...grpc.CallOption) (*ListOverdueDisplaysResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListOverdueDisplaysResponse)
+	err := c.cc.Invoke(ctx, DisplayService_ListOverdueDisplays_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // DisplayServiceServer is the server API for DisplayService service.
 // All implementations must embed UnimplementedDisplayServiceServer
 // for forward compatibility.
@@ -127,6 +142,10 @@ type DisplayServiceServer interface {
 	// guarantee still covers, what is on display per book line and whether goods are still out
 	// after the form's last day (overdue).
 	GetDisplayStatus(context.Context, *GetDisplayStatusRequest) (*GetDisplayStatusResponse, error)
+	// ListOverdueDisplays reports the type-C forms whose goods are still out on display after the
+	// form's last day, as of a date: the goods not back by the deadline. Customs sees every form,
+	// an enterprise its own.
+	ListOverdueDisplays(context.Context, *ListOverdueDisplaysRequest) (*ListOverdueDisplaysResponse, error)
 	mustEmbedUnimplementedDisplayServiceServer()
 }
 
@@ -145,6 +164,9 @@ func (UnimplementedDisplayServiceServer) PayDisplayTax(context.Context, *PayDisp
 }
 func (UnimplementedDisplayServiceServer) GetDisplayStatus(context.Context, *GetDisplayStatusRequest) (*GetDisplayStatusResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetDisplayStatus not implemented")
+}
+func (UnimplementedDisplayServiceServer) ListOverdueDisplays(context.Context, *ListOverdueDisplaysRequest) (*ListOverdueDisplaysResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListOverdueDisplays not implemented")
 }
 func (UnimplementedDisplayServiceServer) mustEmbedUnimplementedDisplayServiceServer() {}
 func (UnimplementedDisplayServiceServer) testEmbeddedByValue()                        {}
@@ -221,6 +243,24 @@ func _DisplayService_GetDisplayStatus_Handler(srv interface{}, ctx context.Conte
 	return interceptor(ctx, in, info, handler)
 }
 
+func _DisplayService_ListOverdueDisplays_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListOverdueDisplaysRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DisplayServiceServer).ListOverdueDisplays(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: DisplayService_ListOverdueDisplays_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DisplayServiceServer).ListOverdueDisplays(ctx, req.(*ListOverdueDisplaysRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // DisplayService_ServiceDesc is the grpc.ServiceDesc for DisplayService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -239,6 +279,10 @@ var DisplayService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "GetDisplayStatus",
 			Handler:    _DisplayService_GetDisplayStatus_Handler,
+		},
+		{
+			MethodName: "ListOverdueDisplays",
+			Handler:    _DisplayService_ListOverdueDisplays_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
