@@ -320,6 +320,14 @@ func TestZonectlDisplay(t *testing.T) {
 		t.Fatalf("display status printed %v", st)
 	}
 	d.wantDisplayStock(t, book, lineNotebook, "9", "7", "2")
+	// Goods still out after the form's last day are reported; today nothing is overdue.
+	if over := displayCSV(t, c.must(d.customs, "-o", "csv", "customs", "display", "overdue")); len(over) != 0 {
+		t.Fatalf("overdue today: %v", over)
+	}
+	over := displayCSV(t, c.must(d.customs, "-o", "csv", "customs", "display", "overdue", "--as-of", "2099-01-01"))
+	if len(over) != 1 || over[0]["form_no"] != form || over[0]["on_display"] != "2" || over[0]["overdue"] != "true" {
+		t.Fatalf("overdue in 2099: %v", over)
+	}
 }
 
 // displayCSV reads zonectl's CSV output as one map per row.

@@ -29,7 +29,7 @@ import (
 func (a *app) displayCmd() *cobra.Command {
 	c := group("display", "Bonded display trading (保税展示交易) under a type-C form: goods out, sold, back; tax payments; status",
 		a.displayMoveCmd(customsv1.DisplayKind_DISPLAY_KIND_OUT), a.displayMoveCmd(customsv1.DisplayKind_DISPLAY_KIND_SALE),
-		a.displayMoveCmd(customsv1.DisplayKind_DISPLAY_KIND_BACK), a.displayPayCmd(), a.displayStatusCmd())
+		a.displayMoveCmd(customsv1.DisplayKind_DISPLAY_KIND_BACK), a.displayPayCmd(), a.displayStatusCmd(), a.displayOverdueCmd())
 	c.Long = `Bonded display trading (保税展示交易) under a type-C business form filed with a
 guarantee ('zonectl customs form create --type C --guarantee AMOUNT'):
 
@@ -654,5 +654,45 @@ GetDisplayStatusResponse.`,
 		}),
 	}
 	c.Flags().StringVar(&asOf, "as-of", "", "judge overdue as of this business date, YYYY-MM-DD (default: today)")
+	return c
+}
+
+func (a *app) displayOverdueCmd() *cobra.Command {
+	var asOf, book string
+	c := &cobra.Command{
+		Use:   "overdue",
+		Short: "List the type-C forms whose goods are still on display after the form's last day",
+		Long: `List the display-trading forms whose goods are still out after the form's last
+day, as of --as-of (default today): the goods not back by the deadline.
+Customs sees every form, an enterprise its own. One row per book line on
+display, as 'display status' prints; -o json prints each form's status.`,
+		Example: `  zonectl customs display overdue
+  zonectl customs display overdue --book H31050000001 --as-of 2026-06-30`,
+		Args: exactArgs(0, "no arguments"),
+		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
+			if asOf != "" && !isoDate.MatchString(asOf) {
+				return usagef("--as-of %q: write YYYY-MM-DD", asOf)
+			}
+			cl, err := a.customs()
+			if err != nil {
+				return err
+			}
+			ctx, cancel := a.callCtx(cmd.Context())
+			defer cancel()
+			resp, err := cl.display.ListOverdueDisplays(ctx, &customsv1.ListOverdueDisplaysRequest{BookNo: book, AsOf: asOf})
+			if err != nil {
+				return err
+			}
+			l := output.NewList(a.stdout, a.format, displayStatusHeader)
+			for _, f := range resp.GetForms() {
+				if err := l.Add(f, displayStatusRows(f)...); err != nil {
+					return err
+				}
+			}
+			return l.Close()
+		}),
+	}
+	c.Flags().StringVar(&asOf, "as-of", "", "judge overdue as of this business date, YYYY-MM-DD (default: today)")
+	c.Flags().StringVar(&book, "book", "", "only this book's forms")
 	return c
 }
