@@ -3,6 +3,7 @@ package demo
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -214,10 +215,13 @@ func TestDemo(t *testing.T) {
 		t.Errorf("token file: %v %v", fi, err)
 	}
 	checkLogistics(t, res, days, conn, customs)
+	checkSales(t, res, conn, customs)
 
 	// The report has every section.
 	for _, s := range []string{"1. Set-up", "2. Filing", "3. Summary", "4. Balances", "5. Per-day totals", "6. Write-off period", "PERIOD_CLOSED",
-		"7. Logistics centre", "8. Stock report", "9. Taxable events", "10. Pending", "HELD", reasonInsufficientBonded, "Done:", "Logistics centre:"} {
+		"7. Logistics centre", "8. Stock report", "9. Taxable events", "10. Pending", "HELD", reasonInsufficientBonded, "Done:", "Logistics centre:",
+		"11. Sales and service centre", "12. Bonded display trading", "13. Cross-border e-commerce", "14. Stock report of T4601W000318",
+		reasonGuaranteeExceeded, "OVER_ANNUAL_LIMIT", "TOTAL,", "Sales and service centre:"} {
 		if !strings.Contains(out.String(), s) {
 			t.Errorf("report lacks %q", s)
 		}
@@ -428,5 +432,146 @@ func TestPlanEveryMonthLength(t *testing.T) {
 				t.Fatalf("%d days, seed %d: %v", days, seed, err)
 			}
 		}
+	}
+}
+
+// checkSales checks the sales and service centre (sections 11 to 14)
+// through the API, against numbers worked out by hand from the script
+// (scplan.go), which do not depend on the month's length.
+func checkSales(t *testing.T, res *Result, conn *grpc.ClientConn, customs context.Context) {
+	t.Helper()
+	sr := res.Sales
+	if sr == nil {
+		t.Fatal("the sales and service centre did not run")
+	}
+	if len(sr.Mismatches) != 0 {
+		t.Fatalf("sales and service centre mismatches: %v", sr.Mismatches)
+	}
+	books := customsv1.NewBookServiceClient(conn)
+	display := customsv1.NewDisplayServiceClient(conn)
+	ecom := customsv1.NewEcommerceServiceClient(conn)
+
+	// The warehouse book, by hand: bonded, available, display. In the
+	// month: entry 1200 tins / 800 jars / 2000 kg / 120 laptops / 40
+	// cameras / 300 bottles; 24 cameras and 180 bottles out on display, 14
+	// and 108 sold, 8 and 72 back. Today the 1210 releases take 56 tins, 27
+	// jars (the 3 returned are back), 55 kg of rice and 12 laptops.
+	monthEnd := map[int32][3]string{1: {"1200", "1200", "0"}, 2: {"800", "800", "0"}, 3: {"2000", "2000", "0"}, 4: {"120", "120", "0"}, 5: {"26", "24", "2"}, 6: {"192", "192", "0"}}
+	now := map[int32][3]string{1: {"1144", "1144", "0"}, 2: {"773", "773", "0"}, 3: {"1945", "1945", "0"}, 4: {"108", "108", "0"}, 5: {"26", "24", "2"}, 6: {"192", "192", "0"}}
+	for _, view := range []struct {
+		asOf string
+		want map[int32][3]string
+	}{{res.LastDay, monthEnd}, {"", now}} {
+		r, err := books.GetStockReport(customs, &customsv1.GetStockReportRequest{BookNo: "T4601W000318", AsOf: view.asOf})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(r.GetLines()) != len(view.want) {
+			t.Errorf("T4601W000318 as of %q: %d lines", view.asOf, len(r.GetLines()))
+		}
+		for _, l := range r.GetLines() {
+			w := view.want[l.GetBookSeq()]
+			if !d(l.GetBonded()).Equal(d(w[0])) || !d(l.GetAvailable()).Equal(d(w[1])) || !d(l.GetDisplay()).Equal(d(w[2])) {
+				t.Errorf("T4601W000318 line %d as of %q: bonded %s, available %s, display %s; want %v", l.GetBookSeq(), view.asOf, l.GetBonded(), l.GetAvailable(), l.GetDisplay(), w)
+			}
+		}
+	}
+
+	// Display trading, by hand (sample tariff, DOMESTIC_SALE): a camera at
+	// 6,800 pays duty 3 % + 100 and VAT 13 %, 1,227.52; a bottle of whisky
+	// at 298 pays duty 5 %, consumption tax 20 % + 1 a litre and VAT 13 %,
+	// 144.96. The sales of 6 + 48 and 8 + 60 are taxed 14,323.20 and
+	// 18,517.76; the third, 4 + 30, would need 9,258.88 of the 7,159.04 the
+	// guarantee of 40,000 still covers. Customs then records the payment.
+	var taxes, refused []string
+	for _, m := range sr.Moves {
+		switch {
+		case m.Refusal != "":
+			refused = append(refused, m.Refusal+" "+m.Quoted.StringFixed(2)+" of "+m.Covered.StringFixed(2))
+		case m.Kind == "SALE":
+			taxes = append(taxes, m.Tax)
+		}
+	}
+	if !slices.Equal(taxes, []string{"14323.20", "18517.76"}) || !slices.Equal(refused, []string{reasonGuaranteeExceeded + " 9258.88 of 7159.04"}) {
+		t.Errorf("display sales taxed %v, refused %v", taxes, refused)
+	}
+	st, err := display.GetDisplayStatus(customs, &customsv1.GetDisplayStatusRequest{ApplyNo: sr.Form.GetFormNo()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	overdue := businessDate(time.Now()) > "2026-12-31"
+	if st.GetGuarantee() != "40000.00" || st.GetTaxAssessed() != "32840.96" || st.GetTaxPaid() != "32840.96" || st.GetAvailable() != "40000.00" ||
+		len(st.GetOnDisplay()) != 1 || st.GetOnDisplay()[0].GetBookSeq() != 5 || !d(st.GetOnDisplay()[0].GetQuantity()).Equal(d("2")) || st.GetOverdue() != overdue {
+		t.Errorf("display status %v", st)
+	}
+	if sr.StatusMonthEnd.GetAvailable() != "7159.04" || sr.StatusMonthEnd.GetTaxPaid() != "0.00" || len(sr.DisplayTaxable) != 4 {
+		t.Errorf("display status at the month's end %v, %d taxable events", sr.StatusMonthEnd, len(sr.DisplayTaxable))
+	}
+
+	// The orders: the planned refusals, the rest released with the tax the
+	// platform quoted; a few taxes by hand (CROSS_BORDER_RETAIL within the
+	// limits: 70 % of consumption tax and VAT, no duty).
+	reasons := map[string]int{}
+	released, settledTax := 0, decimal.Zero
+	byNo := map[string]*SCOrder{}
+	for _, o := range sr.Orders {
+		byNo[o.No] = o
+		if o.Reason != "" {
+			reasons[o.Reason]++
+			if o.Status != customsv1.OrderStatus_ORDER_STATUS_REJECTED || o.List != nil {
+				t.Errorf("order %s: %s, list %v", o.No, o.Status, o.List)
+			}
+			continue
+		}
+		released++
+		if o.Status != customsv1.OrderStatus_ORDER_STATUS_RELEASED || o.List.GetTax() != o.Quote.GetTotal() || o.List.GetTax() != o.Withheld {
+			t.Errorf("order %s: %s, list tax %s, quoted %s, withheld %s", o.No, o.Status, o.List.GetTax(), o.Quote.GetTotal(), o.Withheld)
+		}
+		if o.List.GetStatus() == customsv1.InventoryListStatus_INVENTORY_LIST_STATUS_RELEASED {
+			settledTax = settledTax.Add(d(o.List.GetTax()))
+		}
+	}
+	wantReasons := map[string]int{"PAYMENT_AMOUNT_MISMATCH": 1, "BUYER_PAYER_MISMATCH": 2, "CONSIGNEE_MISMATCH": 1, "OVER_SINGLE_LIMIT": 1,
+		"NOT_ON_POSITIVE_LIST": 1, "PERSONAL_CAP_EXCEEDED": 1, "OVER_ANNUAL_LIMIT": 1}
+	if len(sr.Orders) != 51 || released != 43 || fmt.Sprint(reasons) != fmt.Sprint(wantReasons) {
+		t.Errorf("%d orders, %d released, refusals %v; want 51, 43, %v", len(sr.Orders), released, reasons, wantReasons)
+	}
+	for _, c := range []struct{ no, tax, rule string }{
+		{"0001", "49.69", "CROSS_BORDER_WITHIN_LIMITS"},     // 2 tins 536 + freight 10: VAT 13 % × 70 % of 546
+		{"0002", "273.24", "CROSS_BORDER_WITHIN_LIMITS"},    // 3 jars 1185: CT 15 %/(1−15 %) and VAT on it, × 70 %
+		{"0010", "701.87", "CROSS_BORDER_SINGLE_ITEM_FULL"}, // one laptop 5399 over the single limit: VAT 13 % in full
+		{"0013", "455.00", "CROSS_BORDER_WITHIN_LIMITS"},    // 4990 + 10 at the limit: 9.1 %
+	} {
+		var o *SCOrder
+		for no, x := range byNo {
+			if strings.HasSuffix(no, c.no) {
+				o = x
+			}
+		}
+		if o == nil || o.List.GetTax() != c.tax || o.List.GetRule() != c.rule {
+			t.Errorf("order …%s: list %v; want tax %s, rule %s", c.no, o.List, c.tax, c.rule)
+		}
+	}
+
+	// The return, read back: RETURNED, its tax not in the settlement.
+	ret, err := ecom.GetInventoryList(customs, &customsv1.GetInventoryListRequest{ListNo: sr.Returned.GetListNo()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ret.GetList().GetStatus() != customsv1.InventoryListStatus_INVENTORY_LIST_STATUS_RETURNED || ret.GetList().GetReturnJournalId() == 0 {
+		t.Errorf("returned list %v", ret.GetList())
+	}
+
+	// The settlement, read as customs this time: 42 lists (43 released, one
+	// returned), the tax of their lists; the CSV the guarantor got agrees.
+	gs, err := ecom.GetSettlement(customs, &customsv1.GetSettlementRequest{Guarantor: sr.Settlement.GetGuarantor(), FromDate: sr.Today, ToDate: businessDate(time.Now())})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(gs.GetSettlement().GetLines()) != 42 || gs.GetSettlement().GetTax() != settledTax.StringFixed(2) || sr.Settlement.GetTax() != settledTax.StringFixed(2) {
+		t.Errorf("settlement: %d lists, tax %s (the guarantor's %s); want 42, %s", len(gs.GetSettlement().GetLines()), gs.GetSettlement().GetTax(), sr.Settlement.GetTax(), settledTax.StringFixed(2))
+	}
+	if !strings.Contains(string(sr.SettlementCSV), "TOTAL,"+sr.Settlement.GetGuarantor()) || strings.Count(string(sr.SettlementCSV), "\n") != 44 {
+		t.Errorf("settlement CSV:\n%s", sr.SettlementCSV)
 	}
 }

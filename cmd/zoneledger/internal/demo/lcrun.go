@@ -276,7 +276,7 @@ func (r *lcRun) file(who string, req *customsv1.CreateListRequest, approve bool)
 // drive files a pass for the step's vehicle and has the gate record it at
 // the step's day; a hold is released by customs after inspection.
 func (r *lcRun) drive(s lcStep, out *LCStep, req *customsv1.CreatePassRequest, gross, net decimal.Decimal) (*customsv1.Pass, error) {
-	req.InnerNo, req.BookNo = r.next("YCHF"), r.cast.T.No
+	req.InnerNo, req.BookNo = r.next(r.cast.Yecheng.Prefix+"HF"), r.cast.T.No
 	req.Vehicle, req.Container = s.Vehicle, s.Container
 	req.GrossWeight, req.NetWeight = gross.String(), net.String()
 	for f, v := range map[*string]decimal.Decimal{&req.VehicleWeight: s.VehicleKg, &req.FrameWeight: s.FrameKg, &req.ContainerWeight: s.ContainerTare} {

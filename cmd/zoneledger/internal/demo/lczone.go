@@ -27,6 +27,8 @@ type lcEnterprise struct {
 	Principal  string
 	Centre     string
 	ShortLabel string
+	// Prefix starts the enterprise's own document numbers (YCHF0001, ...).
+	Prefix string
 }
 
 // lcLine is a book line (备案序号) of a customs book, with what the demo
@@ -100,7 +102,7 @@ func newLCCast() *lcCast {
 	c := &lcCast{}
 	c.Yecheng = &lcEnterprise{
 		USCC: makeUSCCWithCodes("460100", "MA5TYC68"), CustomsNo: "4601360068",
-		Name: "海南椰城国际物流有限公司", Principal: "yecheng", ShortLabel: "椰城物流",
+		Name: "海南椰城国际物流有限公司", Principal: "yecheng", ShortLabel: "椰城物流", Prefix: "YC",
 		Centre: "物流分拨 logistics & distribution (customs services)",
 	}
 	c.Nandu = &lcEnterprise{

@@ -18,10 +18,21 @@
 // the stock report as of the month's last day, the taxable events with
 // their assessed tax and the pending trips.
 //
-// The ledger part's content is deterministic for a seed; the logistics
-// centre's script is fixed. The demo keeps its own copy of the books
-// (model.go, and lcModel for the customs books) and checks that what the
-// server reports equals it.
+// Then a sales and service centre (sc*.go): a bonded warehouse whose goods
+// enter on a first-line list through the gate trades some of them on
+// bonded display under a type-C form with a guarantee (DisplayService:
+// goods out, sales taxed against the guarantee, one refused, unsold goods
+// back; customs records the tax paid), and stores the goods a cross-border
+// e-commerce shop sells under 1210 (EcommerceService): a day of orders,
+// their tax quoted by TaxService, sent by a platform one document per call
+// and in batches, some refused on purpose, one returned, and the
+// guarantor's settlement exported as CSV. EcommerceService dates by the
+// server's clock, so that day is today.
+//
+// The ledger part's content is deterministic for a seed; the customs
+// centres' scripts are fixed. The demo keeps its own copy of the books
+// (model.go, lcModel and scModel for the customs books) and checks that
+// what the server reports equals it.
 package demo
 
 import (
@@ -100,7 +111,9 @@ type Result struct {
 	Tokens     map[string]string
 	TokenFiles map[string]string
 	// Logistics is the logistics centre's month (sections 7 to 10).
-	Logistics   *LogisticsResult
+	Logistics *LogisticsResult
+	// Sales is the sales and service centre (sections 11 to 14).
+	Sales       *SalesResult
 	PostingTime time.Duration
 	Elapsed     time.Duration
 	FirstDay    string
@@ -141,11 +154,14 @@ type client struct {
 	ledger ledgerv1.LedgerServiceClient
 	admin  adminv1.AdminServiceClient
 	// The customs services the logistics centre uses.
-	books  customsv1.BookServiceClient
-	decl   customsv1.DeclarationServiceClient
-	gate   customsv1.GateServiceClient
-	tax    customsv1.TaxServiceClient
-	tokens map[string]string
+	books customsv1.BookServiceClient
+	decl  customsv1.DeclarationServiceClient
+	gate  customsv1.GateServiceClient
+	tax   customsv1.TaxServiceClient
+	// The sales and service centre's.
+	display customsv1.DisplayServiceClient
+	ecom    customsv1.EcommerceServiceClient
+	tokens  map[string]string
 }
 
 // as returns a context carrying the bearer token of principal id, with a
@@ -179,6 +195,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	c := &client{conn: conn, ledger: ledgerv1.NewLedgerServiceClient(conn), admin: adminv1.NewAdminServiceClient(conn),
 		books: customsv1.NewBookServiceClient(conn), decl: customsv1.NewDeclarationServiceClient(conn),
 		gate: customsv1.NewGateServiceClient(conn), tax: customsv1.NewTaxServiceClient(conn),
+		display: customsv1.NewDisplayServiceClient(conn), ecom: customsv1.NewEcommerceServiceClient(conn),
 		tokens: map[string]string{"admin": opts.AdminToken}}
 
 	z := newZone()
@@ -243,16 +260,32 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	lr.Elapsed = time.Since(lcStart)
 	printLogistics(w, z.LC, lr, monthName, res.LastDay)
 
+	// 11-14. The sales and service centre: display trading in the month,
+	// a day of 1210 e-commerce today.
+	scStart := time.Now()
+	sr, err := runSales(ctx, c, z.SC, opts.Year, opts.Month, opts.Days, res.LastDay)
+	res.Sales = sr
+	if err != nil {
+		return res, err
+	}
+	sr.Elapsed = time.Since(scStart)
+	printSales(w, z.SC, sr, monthName, res.LastDay)
+
 	res.Elapsed = time.Since(began)
 	fmt.Fprintf(w, "Done: %d journals filed, %d accepted, %d refused (%d of them on purpose), 1 reversal; %d holdings match the demo's own books; period verified: %t.\n",
 		res.Filed, res.Accepted, res.Refused, countExpected(res.Refusals), len(flatten(res.Expected)), res.VerifyOK)
-	fmt.Fprintf(w, "Logistics centre: %d steps in %d customs calls (%s); stock reports as of %s and now, %d taxable events, %d pending trips and every journal's date as the demo predicts: %t. Took %s.\n",
-		len(lr.Steps), lr.Calls, lr.Elapsed.Round(time.Millisecond), res.LastDay, len(lr.Taxable), len(lr.Pending), len(lr.Mismatches) == 0, res.Elapsed.Round(time.Millisecond))
+	fmt.Fprintf(w, "Logistics centre: %d steps in %d customs calls (%s); stock reports as of %s and now, %d taxable events, %d pending trips and every journal's date as the demo predicts: %t.\n",
+		len(lr.Steps), lr.Calls, lr.Elapsed.Round(time.Millisecond), res.LastDay, len(lr.Taxable), len(lr.Pending), len(lr.Mismatches) == 0)
+	fmt.Fprintf(w, "Sales and service centre: %d display movements and %d e-commerce orders in %d customs calls (%s); stock, display status, every order's outcome, tax and the settlement as the demo predicts: %t. Took %s.\n",
+		len(sr.Moves), len(sr.Orders), sr.Calls, sr.Elapsed.Round(time.Millisecond), len(sr.Mismatches) == 0, res.Elapsed.Round(time.Millisecond))
 	var problems []string
 	problems = append(problems, res.Unexpected...)
 	problems = append(problems, res.Mismatches...)
 	for _, mm := range lr.Mismatches {
 		problems = append(problems, "logistics centre: "+mm)
+	}
+	for _, mm := range sr.Mismatches {
+		problems = append(problems, "sales and service centre: "+mm)
 	}
 	if !res.VerifyOK {
 		problems = append(problems, "VerifyPeriods reported problems: "+strings.Join(res.Problems, "; "))

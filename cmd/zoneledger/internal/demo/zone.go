@@ -79,6 +79,9 @@ type zone struct {
 	BOM map[*itemDef][]bomLine
 	// LC is the logistics centre run through the customs services.
 	LC *lcCast
+	// SC is the sales and service centre: display trading and 1210
+	// e-commerce through the customs services.
+	SC *scCast
 }
 
 type bomLine struct {
@@ -182,5 +185,7 @@ func newZone() *zone {
 	}
 	z.LC = newLCCast()
 	z.Principals = append(z.Principals, lcPrincipals(z.LC)...)
+	z.SC = newSCCast()
+	z.Principals = append(z.Principals, scPrincipals(z.SC)...)
 	return z
 }

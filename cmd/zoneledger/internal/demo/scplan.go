@@ -1,0 +1,612 @@
+package demo
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/zoneledger/zoneledger/customs/ecommerce"
+	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
+)
+
+// The sales and service centre's script is fixed, like the logistics
+// centre's. In the month: the warehouse's goods enter on a first-line list
+// through the gate, and a bonded display-trading cycle runs under a type-C
+// form (goods out, sales taxed against the guarantee, one refused, unsold
+// goods back), each movement dated on a day given as a fraction of the
+// month. After it, on the server's today (EcommerceService has no business
+// date): customs records the display tax paid, and a day of 1210 orders
+// goes through the platform. scModel predicts every outcome: the stock of
+// the book, each order's status and reason, each document's answer, the
+// settlement and the display form's guarantee.
+
+// scLimits are the cross-border limits the server's tax engine applies
+// (tax.DefaultSettings: 5,000 a transaction, 26,000 a person a year; both
+// inclusive).
+var scSingleLimit, scAnnualLimit = decimal.NewFromInt(5000), decimal.NewFromInt(26000)
+
+// scItem is goods of an order line: a SKU and its quantity.
+type scItem struct {
+	SKU *scSKU
+	Qty decimal.Decimal
+}
+
+func (i scItem) total() decimal.Decimal { return amount(i.Qty, i.SKU.Price) }
+
+// scOrder is one planned order with its three documents.
+type scOrder struct {
+	N     int
+	No    string
+	Buyer *scBuyer
+	// Payer pays instead of the buyer; Proof is the authentication proof
+	// that allows it (empty: none).
+	Payer *scBuyer
+	Proof string
+	Items []scItem
+	// Freight and Discount in CNY (insurance is 0).
+	Freight, Discount decimal.Decimal
+	// PayShort: the payment slip is this much short of the order's
+	// actual paid. WrongPhone: the waybill's consignee has this phone.
+	PayShort   decimal.Decimal
+	WrongPhone string
+	// Batch is 0 for an order sent one document per call, in the arrival
+	// order Arrival ("OPW" = order, payment, waybill); else the
+	// SubmitDocuments batch it goes in.
+	Batch   int
+	Arrival string
+	// Expect is the stable reason customs answers ("" for a release).
+	Expect string
+	// Return: the buyer returns the goods (RequestReturn, ReceiveReturn).
+	Return bool
+	// Note says what the order shows.
+	Note string
+}
+
+// goods is the order's goods value.
+func (o *scOrder) goods() decimal.Decimal {
+	s := decimal.Zero
+	for _, it := range o.Items {
+		s = s.Add(it.total())
+	}
+	return s
+}
+
+// dutiable is the order's value for the limits and the tax: goods, freight
+// and insurance.
+func (o *scOrder) dutiable() decimal.Decimal { return o.goods().Add(o.Freight) }
+
+// shares are each line's part of the freight, as customs shares it when it
+// assesses the list (customs/ecommerce prepareList): pro rata to the line
+// totals, to the fen, the last line taking the remainder. The platform
+// quotes each line's dutiable value this way, or the tax it withholds
+// differs from customs' by a fen.
+func (o *scOrder) shares() []decimal.Decimal {
+	gv := o.goods()
+	out := make([]decimal.Decimal, len(o.Items))
+	allocated := decimal.Zero
+	for i, it := range o.Items {
+		share := decimal.Zero
+		if gv.IsPositive() {
+			share = o.Freight.Mul(it.total()).Div(gv).Round(2)
+		}
+		if i == len(o.Items)-1 {
+			share = o.Freight.Sub(allocated)
+		}
+		allocated = allocated.Add(share)
+		out[i] = share
+	}
+	return out
+}
+
+// pieces is what a quote line states as 件数: the quantity when whole.
+func pieces(q decimal.Decimal) int32 {
+	if q.IsInteger() && q.LessThan(decimal.NewFromInt(1<<30)) {
+		return int32(q.IntPart())
+	}
+	return 0
+}
+
+// limitRule classifies the order as the tax engine does, for a buyer who
+// has used annualUsed of the annual limit.
+func (o *scOrder) limitRule(annualUsed decimal.Decimal) string {
+	v := o.dutiable()
+	switch {
+	case annualUsed.Add(v).GreaterThan(scAnnualLimit):
+		return "CROSS_BORDER_OVER_ANNUAL_LIMIT"
+	case !v.GreaterThan(scSingleLimit):
+		return "CROSS_BORDER_WITHIN_LIMITS"
+	case len(o.Items) == 1 && pieces(o.Items[0].Qty) == 1:
+		return "CROSS_BORDER_SINGLE_ITEM_FULL"
+	}
+	return "CROSS_BORDER_OVER_SINGLE_LIMIT"
+}
+
+func (o *scOrder) describe() string {
+	parts := make([]string, len(o.Items))
+	for i, it := range o.Items {
+		l := it.SKU.Line
+		parts[i] = l.Short + " " + fmtLCQty(l, it.Qty)
+		if l.Seq == 4 {
+			parts[i] = it.SKU.Part[3:] + " " + fmtLCQty(l, it.Qty)
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// scDoc is one document as sent: the order's index and its kind (O, P, W).
+type scDoc struct {
+	Order int
+	Kind  byte
+}
+
+// scAnswer is what the demo expects a document's call to answer.
+type scAnswer struct {
+	// Order: whether the answer carries the order (unset while the order
+	// itself has not arrived); Status its status; Reason the refusal.
+	Order  bool
+	Status customsv1.OrderStatus
+	Reason string
+}
+
+// scScript is the centre's plan.
+type scScript struct {
+	Entry   lcStep
+	Display []scMove
+	// Guarantee of the type-C form; FormFrom/FormUntil its period.
+	Guarantee           decimal.Decimal
+	FormFrom, FormUntil string
+	Orders              []*scOrder
+	// Singles are the documents sent one per call, in order; Batches the
+	// SubmitDocuments calls, each a list of documents.
+	Singles []scDoc
+	Batches [][]scDoc
+	// SingleAnswers and BatchAnswers are what the model expects each
+	// document's call to answer.
+	SingleAnswers []scAnswer
+	BatchAnswers  [][]scAnswer
+}
+
+// scMove is a planned display movement.
+type scMove struct {
+	N      int
+	Day    int
+	Kind   customsv1.DisplayKind
+	Lines  []lcQty
+	Expect string // "GUARANTEE_EXCEEDED" or ""
+	Note   string
+}
+
+const reasonGuaranteeExceeded = "GUARANTEE_EXCEEDED"
+
+// planSales plans the centre for a month of days days ending on its last
+// day; today (the server's, "YYYY-MM-DD") numbers the orders.
+func planSales(c *scCast, year int, month int, days int, today string) (*scScript, error) {
+	day := func(f float64) int { return max(1, min(days, int(math.Ceil(f*float64(days))))) }
+	q := func(seq int32, s string) lcQty { return lcQty{Seq: seq, Qty: d(s)} }
+	s := &scScript{Guarantee: d("40000.00")}
+	s.Entry = lcStep{N: 101, Day: day(0.06), Kind: lcFirstIn,
+		Lists:   [][]lcQty{{q(1, "1200"), q(2, "800"), q(3, "2000.000"), q(4, "120"), q(5, "40"), q(6, "300")}},
+		Vehicle: "琼A8W316", VehicleKg: d("8600"), FrameKg: d("4200"), Container: containerNo("OOL", 720518), ContainerTare: d("3800")}
+	// The form runs the quarter from the month's first day: goods still on
+	// display after the month are not overdue.
+	from := fmt.Sprintf("%04d-%02d-01", year, month)
+	s.FormFrom = from
+	s.FormUntil = addMonths(from, 3)
+	s.Display = []scMove{
+		{Day: day(0.08), Kind: customsv1.DisplayKind_DISPLAY_KIND_OUT, Lines: []lcQty{q(5, "24"), q(6, "180")}, Note: "to the showroom (展示厅)"},
+		{Day: day(0.22), Kind: customsv1.DisplayKind_DISPLAY_KIND_SALE, Lines: []lcQty{q(5, "6"), q(6, "48")}, Note: "sold on display"},
+		{Day: day(0.40), Kind: customsv1.DisplayKind_DISPLAY_KIND_SALE, Lines: []lcQty{q(5, "8"), q(6, "60")}, Note: "sold on display"},
+		{Day: day(0.55), Kind: customsv1.DisplayKind_DISPLAY_KIND_SALE, Lines: []lcQty{q(5, "4"), q(6, "30")}, Expect: reasonGuaranteeExceeded,
+			Note: "its tax exceeds what the guarantee still covers"},
+		{Day: day(0.90), Kind: customsv1.DisplayKind_DISPLAY_KIND_BACK, Lines: []lcQty{q(5, "8"), q(6, "72")}, Note: "unsold goods back; 2 cameras stay as samples"},
+	}
+	for i := range s.Display {
+		s.Display[i].N = i + 1
+	}
+
+	// The orders.
+	b := c.Buyers
+	item := func(part, qty string) scItem { return scItem{SKU: c.sku(part), Qty: d(qty)} }
+	items := func(xs ...scItem) []scItem { return xs }
+	var orders []*scOrder
+	add := func(o *scOrder) {
+		o.N = len(orders) + 1
+		o.No = fmt.Sprintf("YF%s%04d", strings.ReplaceAll(today, "-", "")[2:], o.N)
+		orders = append(orders, o)
+	}
+	ten := d("10.00")
+	perms := []string{"OPW", "OWP", "POW", "PWO", "WOP", "WPO"}
+	single := func(o *scOrder) {
+		o.Arrival = perms[len(orders)%len(perms)]
+		add(o)
+	}
+	single(&scOrder{Buyer: b["A"], Items: items(item("YF-MILK-800", "2")), Freight: ten})
+	single(&scOrder{Buyer: b["B"], Items: items(item("YF-CREAM-50", "3")), Return: true, Note: "returned later the same day"})
+	single(&scOrder{Buyer: b["C"], Items: items(item("YF-RICE-KG", "15")), Freight: d("12.00"), Note: "rice: 15 of the 20 kg a year"})
+	single(&scOrder{Buyer: b["D"], Items: items(item("YF-MILK-800", "4"), item("YF-CREAM-50", "1")), Freight: d("15.00"), Discount: d("20.00"),
+		Note: "two lines share the freight; a 20.00 coupon"})
+	single(&scOrder{Buyer: b["E"], Items: items(item("YF-CREAM-50", "2")), Freight: ten, PayShort: d("1.00"), Expect: ecommerce.ReasonPaymentMismatch,
+		Note: "the payment is 1.00 short"})
+	single(&scOrder{Buyer: b["F"], Payer: b["F2"], Items: items(item("YF-MILK-800", "1")), Freight: ten, Expect: ecommerce.ReasonBuyerPayerMismatch,
+		Note: "paid by the spouse, no proof"})
+	single(&scOrder{Buyer: b["G"], Payer: b["G2"], Proof: "RZ" + strings.ReplaceAll(today, "-", "") + "0731", Items: items(item("YF-MILK-800", "3")), Freight: ten,
+		Note: "paid by the spouse, with an identity proof"})
+	single(&scOrder{Buyer: b["H"], Items: items(item("YF-CREAM-50", "1")), Freight: d("8.00"), WrongPhone: "13907141866", Expect: ecommerce.ReasonConsigneeMismatch,
+		Note: "the waybill's consignee phone differs"})
+	single(&scOrder{Buyer: b["I"], Items: items(item("YF-NB-14", "2")), Expect: ecommerce.ReasonOverSingleLimit,
+		Note: "two laptops, 5,598.00: over the single limit"})
+	single(&scOrder{Buyer: b["J"], Items: items(item("YF-NB-16X", "1")), Note: "one item over 5,000: full tax, stays in the channel"})
+	single(&scOrder{Buyer: b["K"], Items: items(item("YF-WHISKY-700", "2")), Freight: ten, Expect: ecommerce.ReasonNotOnPositiveList,
+		Note: "whisky is not on the positive list"})
+	single(&scOrder{Buyer: b["C"], Items: items(item("YF-RICE-KG", "10")), Freight: ten, Expect: ecommerce.ReasonPersonalCapExceeded,
+		Note: "rice: 15 + 10 kg over the 20 kg cap"})
+
+	// Regular orders of ten buyers, in the two batches.
+	combos := [][]scItem{
+		items(item("YF-MILK-800", "2")),
+		items(item("YF-CREAM-50", "1"), item("YF-MILK-800", "1")),
+		items(item("YF-NB-14", "1")),
+		items(item("YF-MILK-800", "3"), item("YF-RICE-KG", "5")),
+		items(item("YF-CREAM-50", "2")),
+		items(item("YF-MILK-800", "6")),
+		items(item("YF-CREAM-50", "4")),
+		items(item("YF-NB-14", "1"), item("YF-CREAM-50", "1")),
+		items(item("YF-RICE-KG", "5"), item("YF-MILK-800", "2")),
+		items(item("YF-MILK-800", "1")),
+	}
+	pool := []*scBuyer{b["N"], b["P"], b["Q"], b["R"], b["S"], b["T"], b["A"], b["D"]}
+	freights := []decimal.Decimal{ten, decimal.Zero, d("12.50"), d("15.00")}
+	regular := 0
+	regulars := func(batch, n int) {
+		for range n {
+			i := regular
+			regular++
+			o := &scOrder{Buyer: pool[i%len(pool)], Items: combos[i%len(combos)], Freight: freights[i%len(freights)], Batch: batch}
+			if i%7 == 6 {
+				o.Discount = d("20.00")
+			}
+			add(o)
+		}
+	}
+	// Batch 1: buyer M reaches the annual limit exactly (five orders of
+	// 5,000.00 and one of 1,000.00, limits inclusive), among regular orders.
+	for range 5 {
+		add(&scOrder{Buyer: b["M"], Items: items(item("YF-NB-16P", "1")), Freight: ten, Batch: 1, Note: "5,000.00, at the single limit"})
+	}
+	regulars(1, 12)
+	add(&scOrder{Buyer: b["M"], Items: items(item("YF-CREAM-50", "2"), item("YF-RICE-KG", "10")), Freight: ten, Batch: 1,
+		Note: "1,000.00: the buyer's year reaches 26,000.00"})
+	regulars(1, 12)
+	// Batch 2: M's next order is over the annual limit; a payer who is not
+	// the buyer is refused inside the batch.
+	regulars(2, 4)
+	add(&scOrder{Buyer: b["M"], Items: items(item("YF-MILK-800", "1")), Freight: ten, Batch: 2, Expect: ecommerce.ReasonOverAnnualLimit,
+		Note: "over the annual limit (the platform's quote cannot know)"})
+	add(&scOrder{Buyer: b["N"], Payer: b["P"], Items: items(item("YF-CREAM-50", "1")), Freight: ten, Batch: 2, Expect: ecommerce.ReasonBuyerPayerMismatch,
+		Note: "paid by a friend, no proof"})
+	regulars(2, 3)
+	s.Orders = orders
+
+	// The documents: singles in their arrival orders; each batch shuffled
+	// (platforms send documents as they come), at most 100 a call.
+	rng := rand.New(rand.NewPCG(1210, 20261128))
+	batches := map[int][]scDoc{}
+	for i, o := range orders {
+		if o.Batch == 0 {
+			for k := 0; k < 3; k++ {
+				s.Singles = append(s.Singles, scDoc{Order: i, Kind: o.Arrival[k]})
+			}
+			continue
+		}
+		batches[o.Batch] = append(batches[o.Batch], scDoc{Order: i, Kind: 'O'}, scDoc{Order: i, Kind: 'P'}, scDoc{Order: i, Kind: 'W'})
+	}
+	for n := 1; n <= len(batches); n++ {
+		docs := batches[n]
+		rng.Shuffle(len(docs), func(i, j int) { docs[i], docs[j] = docs[j], docs[i] })
+		if len(docs) > 100 {
+			return nil, fmt.Errorf("batch %d has %d documents; a call takes at most 100", n, len(docs))
+		}
+		s.Batches = append(s.Batches, docs)
+	}
+	return s, nil
+}
+
+// addMonths is the day before the same day n months later: the last day of
+// a period of n months starting on date.
+func addMonths(date string, n int) string {
+	var y, m, dd int
+	fmt.Sscanf(date, "%d-%d-%d", &y, &m, &dd)
+	t := time.Date(y, time.Month(m+n), dd, 0, 0, 0, 0, time.UTC).AddDate(0, 0, -1)
+	return t.Format("2006-01-02")
+}
+
+// scOutcome is what the model predicts for an order.
+type scOutcome struct {
+	Reason string
+	// Rule is the tax rule of a released order's list.
+	Rule string
+}
+
+// scModel is the demo's own copy of what customs keeps for the centre:
+// the warehouse book's stock per line (available and on display) as of
+// the month's end and now, each buyer's year (the annual total and the
+// capped goods), and the display form's tax.
+type scModel struct {
+	cast            *scCast
+	positive        []ecommerce.PositiveEntry
+	monthEnd, stock map[int32]*scStock
+	annual          map[string]decimal.Decimal            // buyer ID → dutiable value counted this year
+	capped          map[string]map[string]decimal.Decimal // buyer ID → positive-list prefix → legal quantity
+	outcomes        map[int]scOutcome
+	onDisplay       map[int32]decimal.Decimal
+}
+
+// scStock is a line's stock: the bonded account (available) and the
+// display bucket.
+type scStock struct {
+	Available, Display decimal.Decimal
+}
+
+func (s scStock) equal(o scStock) bool {
+	return s.Available.Equal(o.Available) && s.Display.Equal(o.Display)
+}
+
+func newSCModel(c *scCast) *scModel {
+	m := &scModel{cast: c, positive: ecommerce.SamplePositiveList(), monthEnd: map[int32]*scStock{}, stock: map[int32]*scStock{},
+		annual: map[string]decimal.Decimal{}, capped: map[string]map[string]decimal.Decimal{}, outcomes: map[int]scOutcome{}, onDisplay: map[int32]decimal.Decimal{}}
+	for _, l := range c.W.Lines {
+		m.monthEnd[l.Seq], m.stock[l.Seq] = &scStock{}, &scStock{}
+	}
+	return m
+}
+
+// move books qty of a line from one bucket to another ("" is off the book)
+// in the views given; no bucket may go below zero.
+func (m *scModel) move(seq int32, from, to string, qty decimal.Decimal, views ...map[int32]*scStock) error {
+	for _, v := range views {
+		st := v[seq]
+		if st == nil {
+			return fmt.Errorf("no line %d on %s", seq, m.cast.W.No)
+		}
+		pick := func(b string) *decimal.Decimal {
+			switch b {
+			case "available":
+				return &st.Available
+			case "display":
+				return &st.Display
+			}
+			return nil
+		}
+		if f := pick(from); f != nil {
+			if f.LessThan(qty) {
+				return fmt.Errorf("line %d: %s %s of %s", seq, qty, from, *f)
+			}
+			*f = f.Sub(qty)
+		}
+		if t := pick(to); t != nil {
+			*t = t.Add(qty)
+		}
+	}
+	return nil
+}
+
+// entry books the first-line entry (in the month).
+func (m *scModel) entry(s lcStep) error {
+	for _, q := range s.Lists[0] {
+		if err := m.move(q.Seq, "", "available", q.Qty, m.monthEnd, m.stock); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// display books a display movement (in the month) the server accepts.
+func (m *scModel) display(mv scMove) error {
+	from, to := "available", "display"
+	switch mv.Kind {
+	case customsv1.DisplayKind_DISPLAY_KIND_SALE:
+		from, to = "display", ""
+	case customsv1.DisplayKind_DISPLAY_KIND_BACK:
+		from, to = "display", "available"
+	}
+	for _, q := range mv.Lines {
+		if mv.Kind != customsv1.DisplayKind_DISPLAY_KIND_OUT && q.Qty.GreaterThan(m.onDisplay[q.Seq]) {
+			return fmt.Errorf("movement %d: %s of line %d, %s on display", mv.N, q.Qty, q.Seq, m.onDisplay[q.Seq])
+		}
+		if err := m.move(q.Seq, from, to, q.Qty, m.monthEnd, m.stock); err != nil {
+			return fmt.Errorf("movement %d: %w", mv.N, err)
+		}
+		if mv.Kind == customsv1.DisplayKind_DISPLAY_KIND_OUT {
+			m.onDisplay[q.Seq] = m.onDisplay[q.Seq].Add(q.Qty)
+		} else {
+			m.onDisplay[q.Seq] = m.onDisplay[q.Seq].Sub(q.Qty)
+		}
+	}
+	return nil
+}
+
+// positiveEntry is the positive-list entry covering an HS code (the longest
+// prefix), as customs looks it up.
+func (m *scModel) positiveEntry(hs string) (ecommerce.PositiveEntry, bool) {
+	best, found := ecommerce.PositiveEntry{}, false
+	for _, e := range m.positive {
+		if strings.HasPrefix(hs, e.HSPrefix) && len(e.HSPrefix) > len(best.HSPrefix) {
+			best, found = e, true
+		}
+	}
+	return best, found
+}
+
+// match predicts customs matching an order's three documents and
+// releasing its list (today), in customs' order of checks: the payment
+// amount, payer and buyer, consignee; the positive list, the personal caps,
+// the annual and the single limit; the stock. (The withheld tax is the
+// platform's quote, which customs' assessment equals.)
+func (m *scModel) match(o *scOrder) scOutcome {
+	out := m.decide(o)
+	m.outcomes[o.N] = out
+	return out
+}
+
+func (m *scModel) decide(o *scOrder) scOutcome {
+	switch {
+	case o.PayShort.IsPositive():
+		return scOutcome{Reason: ecommerce.ReasonPaymentMismatch}
+	case o.Payer != nil && o.Payer.ID != o.Buyer.ID && o.Proof == "":
+		return scOutcome{Reason: ecommerce.ReasonBuyerPayerMismatch}
+	case o.WrongPhone != "" && o.WrongPhone != o.Buyer.Phone:
+		return scOutcome{Reason: ecommerce.ReasonConsigneeMismatch}
+	}
+	caps := map[string]decimal.Decimal{}
+	for _, it := range o.Items {
+		e, ok := m.positiveEntry(it.SKU.Line.HS)
+		if !ok {
+			return scOutcome{Reason: ecommerce.ReasonNotOnPositiveList}
+		}
+		if e.AnnualCap.IsPositive() {
+			caps[e.HSPrefix] = caps[e.HSPrefix].Add(it.Qty.Mul(it.SKU.Line.Factor))
+		}
+	}
+	id := o.Buyer.ID
+	for prefix, add := range caps {
+		e, _ := m.positiveEntry(prefix)
+		if m.capped[id][prefix].Add(add).GreaterThan(e.AnnualCap) {
+			return scOutcome{Reason: ecommerce.ReasonPersonalCapExceeded}
+		}
+	}
+	rule := o.limitRule(m.annual[id])
+	switch rule {
+	case "CROSS_BORDER_OVER_ANNUAL_LIMIT":
+		return scOutcome{Reason: ecommerce.ReasonOverAnnualLimit}
+	case "CROSS_BORDER_OVER_SINGLE_LIMIT":
+		return scOutcome{Reason: ecommerce.ReasonOverSingleLimit}
+	}
+	need := map[int32]decimal.Decimal{}
+	for _, it := range o.Items {
+		need[it.SKU.Line.Seq] = need[it.SKU.Line.Seq].Add(it.Qty)
+	}
+	for seq, q := range need {
+		if m.stock[seq].Available.LessThan(q) {
+			return scOutcome{Reason: ecommerce.ReasonInsufficientStock}
+		}
+	}
+	for seq, q := range need {
+		_ = m.move(seq, "available", "", q, m.stock)
+	}
+	m.annual[id] = m.annual[id].Add(o.dutiable())
+	if m.capped[id] == nil {
+		m.capped[id] = map[string]decimal.Decimal{}
+	}
+	for prefix, add := range caps {
+		m.capped[id][prefix] = m.capped[id][prefix].Add(add)
+	}
+	return scOutcome{Rule: rule}
+}
+
+// giveBack predicts a return received: the goods back in bonded stock, the
+// buyer's year restored.
+func (m *scModel) giveBack(o *scOrder) {
+	for _, it := range o.Items {
+		_ = m.move(it.SKU.Line.Seq, "", "available", it.Qty, m.stock)
+		if e, ok := m.positiveEntry(it.SKU.Line.HS); ok && e.AnnualCap.IsPositive() {
+			m.capped[o.Buyer.ID][e.HSPrefix] = m.capped[o.Buyer.ID][e.HSPrefix].Sub(it.Qty.Mul(it.SKU.Line.Factor))
+		}
+	}
+	m.annual[o.Buyer.ID] = m.annual[o.Buyer.ID].Sub(o.dutiable())
+}
+
+// answers predicts what each document's call answers, in sending order:
+// no order while the order has not arrived, PENDING while a document is
+// missing, and the outcome (RELEASED, or the refusal) on the document that
+// completes the order. It matches each order as it completes.
+func (m *scModel) answers(orders []*scOrder, docs []scDoc) []scAnswer {
+	seen := map[int]string{}
+	out := make([]scAnswer, len(docs))
+	for i, dc := range docs {
+		seen[dc.Order] += string(dc.Kind)
+		o := orders[dc.Order]
+		switch {
+		case len(seen[dc.Order]) == 3:
+			oc := m.match(o)
+			if oc.Reason != "" {
+				out[i] = scAnswer{Reason: oc.Reason}
+			} else {
+				out[i] = scAnswer{Order: true, Status: customsv1.OrderStatus_ORDER_STATUS_RELEASED}
+			}
+		case strings.ContainsRune(seen[dc.Order], 'O'):
+			out[i] = scAnswer{Order: true, Status: customsv1.OrderStatus_ORDER_STATUS_PENDING}
+		}
+	}
+	return out
+}
+
+// check fails unless the model's outcome of every order is the one the
+// script intends, and a batch's outcomes do not depend on the order in
+// which customs takes its orders (it may take them concurrently).
+func (s *scScript) check(m *scModel) error {
+	for _, o := range s.Orders {
+		oc, ok := m.outcomes[o.N]
+		if !ok {
+			return fmt.Errorf("order %s was never completed", o.No)
+		}
+		if oc.Reason != o.Expect {
+			return fmt.Errorf("order %s (%s): the model answers %q, the script intends %q", o.No, o.describe(), oc.Reason, o.Expect)
+		}
+	}
+	for bi, docs := range s.Batches {
+		byBuyer := map[string]int{}
+		for _, dc := range docs {
+			if dc.Kind == 'O' {
+				byBuyer[s.Orders[dc.Order].Buyer.ID]++
+			}
+		}
+		orderDependent := map[string]bool{ecommerce.ReasonPersonalCapExceeded: true, ecommerce.ReasonOverAnnualLimit: true, ecommerce.ReasonInsufficientStock: true}
+		for _, dc := range docs {
+			o := s.Orders[dc.Order]
+			if dc.Kind == 'O' && byBuyer[o.Buyer.ID] > 1 && orderDependent[o.Expect] {
+				return fmt.Errorf("batch %d: order %s is refused while its buyer has other orders in the batch: the outcome would depend on customs' order", bi+1, o.No)
+			}
+		}
+	}
+	return nil
+}
+
+// predictSales plans the centre and runs the model over the whole script.
+func predictSales(c *scCast, year, month, days int, today string) (*scScript, *scModel, error) {
+	s, err := planSales(c, year, month, days, today)
+	if err != nil {
+		return nil, nil, err
+	}
+	m := newSCModel(c)
+	if err := m.entry(s.Entry); err != nil {
+		return nil, nil, err
+	}
+	for _, mv := range s.Display {
+		if mv.Expect != "" {
+			continue
+		}
+		if err := m.display(mv); err != nil {
+			return nil, nil, err
+		}
+	}
+	s.SingleAnswers = m.answers(s.Orders, s.Singles)
+	for _, b := range s.Batches {
+		s.BatchAnswers = append(s.BatchAnswers, m.answers(s.Orders, b))
+	}
+	for _, o := range s.Orders {
+		if o.Return {
+			if m.outcomes[o.N].Reason != "" {
+				return nil, nil, fmt.Errorf("order %s is returned but not released", o.No)
+			}
+			m.giveBack(o)
+		}
+	}
+	if err := s.check(m); err != nil {
+		return nil, nil, err
+	}
+	return s, m, nil
+}
