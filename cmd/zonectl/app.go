@@ -67,7 +67,9 @@ type clients struct {
 	decls   customsv1.DeclarationServiceClient
 	gate    customsv1.GateServiceClient
 	display customsv1.DisplayServiceClient
-	close   func() error
+	// ecommerce is EcommerceService (zonectl customs ecommerce ...).
+	ecommerce customsv1.EcommerceServiceClient
+	close     func() error
 }
 
 // app is one zonectl invocation.
@@ -101,7 +103,8 @@ func dialServer(cfg conn.Config) (*clients, error) {
 	}
 	return &clients{ledger: ledgerv1.NewLedgerServiceClient(cc), admin: adminv1.NewAdminServiceClient(cc),
 		books: customsv1.NewBookServiceClient(cc), decls: customsv1.NewDeclarationServiceClient(cc),
-		gate: customsv1.NewGateServiceClient(cc), display: customsv1.NewDisplayServiceClient(cc), close: cc.Close}, nil
+		gate: customsv1.NewGateServiceClient(cc), display: customsv1.NewDisplayServiceClient(cc),
+		ecommerce: customsv1.NewEcommerceServiceClient(cc), close: cc.Close}, nil
 }
 
 // execute runs the command line and returns the exit code.

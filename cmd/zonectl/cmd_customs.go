@@ -27,12 +27,14 @@ func (a *app) customsCmd() *cobra.Command {
 	c := group("customs", "Enterprises, customs books, verification lists, gate passes and stock (customs services)",
 		a.enterpriseCmd(), a.customsBookCmd(), a.stockCmd(),
 		a.customsListCmd(), a.passCmd(),
-		a.formCmd(), a.slipCmd(), a.tripsCmd(), a.displayCmd(), a.consumptionCmd(), a.certificateCmd(), a.taxableCmd())
+		a.formCmd(), a.slipCmd(), a.tripsCmd(), a.displayCmd(), a.consumptionCmd(), a.certificateCmd(), a.taxableCmd(),
+		a.ecommerceCmd())
 	c.Long = `The zone's customs side: enterprises (区内企业), their electronic account books
 (电子账册) and book lines (备案序号), verification lists (核注清单), gate passes
 (核放单) and gate events, business forms and slips of 分送集报, bonded display
 trading (保税展示交易), consumption reports, certificates of non-manipulation,
-taxable events and the stock report.
+taxable events, the stock report, and cross-border e-commerce bonded import
+(网购保税进口, 1210: 'customs ecommerce').
 
 Every document is filed under the enterprise's own number (inner_no), which is
 its idempotency key: filing the same document again returns the original, so

@@ -1,0 +1,1561 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/shopspring/decimal"
+	"github.com/spf13/cobra"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/input"
+	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/output"
+	"github.com/zoneledger/zoneledger/ledger"
+	"github.com/zoneledger/zoneledger/ledger/ledgerapi"
+	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
+)
+
+// Cross-border e-commerce bonded import (网购保税进口, trade mode 1210):
+// EcommerceService. Customs registers an e-commerce enterprise's channel;
+// the platform sends the order, payment slip and waybill of each order (三单)
+// in any order, in batches of up to 100 (SubmitDocuments); once all three
+// are in, the zone matches them and releases the inventory list (申报清单).
+
+func (a *app) ecommerceCmd() *cobra.Command {
+	c := group("ecommerce", "Cross-border e-commerce bonded import (网购保税进口, 1210): channels, the three documents, orders, inventory lists, returns, settlement",
+		group("channel", "Register and show an e-commerce enterprise's channel (platform, warehouse book, tax guarantor)",
+			a.ecomChannelRegisterCmd(), a.ecomChannelGetCmd()),
+		a.ecomSubmitCmd(),
+		group("order", "Show and cancel orders", a.ecomOrderGetCmd(), a.ecomOrderCancelCmd()),
+		group("inventory", "Show inventory lists (申报清单)", a.ecomInventoryGetCmd()),
+		group("return", "Apply for and receive returns (退货) of released lists", a.ecomReturnCmd(true), a.ecomReturnCmd(false)),
+		a.ecomSettleCmd())
+	c.Long = `Cross-border e-commerce bonded import (网购保税进口, trade mode 1210) from a
+zone warehouse:
+
+  channel    customs registers how an e-commerce enterprise sells: through a
+             platform, from a warehouse's book, with a tax guarantor
+  submit     the platform sends the order (订单), payment slip (支付单) and
+             waybill (运单) of each order, in any order, from a file; once the
+             three are in they are matched and the inventory list (申报清单)
+             is released: the tax assessed and checked against the tax the
+             platform withheld, the goods deducted from the warehouse's book
+  order      show or cancel an order (only a PENDING or REJECTED one)
+  inventory  show an inventory list; its number is "QL" + the order number
+  return     apply for the return (退货) of a released list's goods and book
+             them back into bonded stock: the tax is cancelled
+  settle     a guarantor's tax for a period, as a table or a CSV or XLSX file
+
+Every document is keyed by its order number: sending the same document again
+returns the order as it stands, so re-running a file is safe; a different
+document under a used number is refused (DUPLICATE_DOCUMENT_NUMBER).
+
+Who may do what: customs (or an admin) registers channels; a platform linked
+to the e-commerce enterprise (or the enterprise itself) submits, cancels and
+returns; customs and the guarantor's own enterprise read settlements.`
+	return c
+}
+
+// Views: the table and CSV columns. Statuses print without their prefix
+// (RELEASED), decimals as the server sent them.
+
+var ecomChannelHeader = []string{"enterprise", "name", "platform", "book_no", "guarantor"}
+
+func ecomChannelRow(c *customsv1.Channel) []string {
+	return []string{c.GetEnterprise(), c.GetName(), c.GetPlatform(), c.GetBookNo(), c.GetGuarantor()}
+}
+
+var ecomOrderHead = []string{"order_no", "enterprise", "status", "list_no", "reason", "buyer", "goods_value", "freight", "insurance",
+	"discount", "tax_total", "actual_paid", "created_at", "reason_message"}
+
+func ecomOrderHeadRow(o *customsv1.Order) []string {
+	return []string{o.GetOrderNo(), o.GetEnterprise(), enumName(o.GetStatus(), "ORDER_STATUS_"), o.GetListNo(), o.GetReason(),
+		o.GetBuyer().GetName(), o.GetGoodsValue(), o.GetFreight(), o.GetInsurance(), o.GetDiscount(), o.GetTaxTotal(), o.GetActualPaid(),
+		ts(o.GetCreatedAt()), o.GetReasonMessage()}
+}
+
+// An order in one row (cancel), or one row per line (get).
+var (
+	ecomOrderHeader     = append(slices.Clone(ecomOrderHead), "lines")
+	ecomOrderLineHeader = append(slices.Clone(ecomOrderHead), "line", "item_no", "name", "quantity", "price", "total")
+)
+
+func ecomOrderRow(o *customsv1.Order) []string {
+	return append(ecomOrderHeadRow(o), strconv.Itoa(len(o.GetLines())))
+}
+
+func ecomOrderLineRows(o *customsv1.Order) [][]string {
+	head := ecomOrderHeadRow(o)
+	if len(o.GetLines()) == 0 {
+		return [][]string{append(head, "", "", "", "", "", "")}
+	}
+	rows := make([][]string, len(o.GetLines()))
+	for i, l := range o.GetLines() {
+		rows[i] = append(slices.Clone(head), strconv.Itoa(i+1), l.GetItemNo(), l.GetName(), l.GetQuantity(), l.GetPrice(), l.GetTotal())
+	}
+	return rows
+}
+
+var ecomListHead = []string{"list_no", "order_no", "enterprise", "platform", "book_no", "guarantor", "buyer_id", "status", "rule",
+	"dutiable_value", "duty", "consumption_tax", "vat", "tax", "released_on", "journal_id", "return_applied_on", "returned_on",
+	"return_journal_id", "reason"}
+
+func ecomListHeadRow(l *customsv1.InventoryList) []string {
+	return []string{l.GetListNo(), l.GetOrderNo(), l.GetEnterprise(), l.GetPlatform(), l.GetBookNo(), l.GetGuarantor(), l.GetBuyerId(),
+		enumName(l.GetStatus(), "INVENTORY_LIST_STATUS_"), l.GetRule(), l.GetDutiableValue(), l.GetDuty(), l.GetConsumptionTax(), l.GetVat(),
+		l.GetTax(), l.GetReleasedOn(), id(l.GetJournalId()), l.GetReturnAppliedOn(), l.GetReturnedOn(), id(l.GetReturnJournalId()), l.GetReason()}
+}
+
+// An inventory list in one row (returns), or one row per line (get).
+var (
+	ecomListHeader     = append(slices.Clone(ecomListHead), "lines")
+	ecomListLineHeader = append(slices.Clone(ecomListHead), "seq", "item_no", "book_seq", "hs_code", "name", "quantity", "unit",
+		"legal_quantity", "legal_unit", "price", "total")
+)
+
+func ecomListRow(l *customsv1.InventoryList) []string {
+	return append(ecomListHeadRow(l), strconv.Itoa(len(l.GetLines())))
+}
+
+func ecomListLineRows(l *customsv1.InventoryList) [][]string {
+	head := ecomListHeadRow(l)
+	if len(l.GetLines()) == 0 {
+		return [][]string{append(head, make([]string, 11)...)}
+	}
+	rows := make([][]string, len(l.GetLines()))
+	for i, ln := range l.GetLines() {
+		rows[i] = append(slices.Clone(head), i32(ln.GetSeq()), ln.GetItemNo(), seq(ln.GetBookSeq()), ln.GetHsCode(), ln.GetName(),
+			ln.GetQuantity(), ln.GetUnit(), ln.GetLegalQuantity(), ln.GetLegalUnit(), ln.GetPrice(), ln.GetTotal())
+	}
+	return rows
+}
+
+// ecomSettleHeader are the columns of the settlement, as in the file the
+// server exports: one row per list, then a TOTAL row (guarantor, period and
+// tax).
+var ecomSettleHeader = []string{"list_no", "order_no", "buyer_id", "released_on", "due_on", "duty", "consumption_tax", "vat", "tax", "final"}
+
+func ecomSettleRows(s *customsv1.Settlement) [][]string {
+	rows := make([][]string, 0, len(s.GetLines())+1)
+	for _, l := range s.GetLines() {
+		rows = append(rows, []string{l.GetListNo(), l.GetOrderNo(), l.GetBuyerId(), l.GetReleasedOn(), l.GetDueOn(), l.GetDuty(),
+			l.GetConsumptionTax(), l.GetVat(), l.GetTax(), strconv.FormatBool(l.GetFinal())})
+	}
+	return append(rows, []string{"TOTAL", s.GetGuarantor(), "", s.GetFromDate(), s.GetToDate(), "", "", "", s.GetTax(), ""})
+}
+
+// Channels.
+
+func (a *app) ecomChannelRegisterCmd() *cobra.Command {
+	var enterprise, platform, book, guarantor, name string
+	c := &cobra.Command{
+		Use:   "register --enterprise USCC --platform CODE --book BOOK --guarantor CODE [--name NAME]",
+		Short: "Register how an e-commerce enterprise sells (customs or admin)",
+		Long: `Record an e-commerce enterprise's channel: the platform it sells through (its
+ebpCode), the zone warehouse's book the goods are deducted from (order lines
+name the book's part numbers, 料号) and the enterprise whose guarantee covers
+the tax (担保扣税企业; settlements are per guarantor). Customs or admin only.
+The book must exist and be executing (UNKNOWN_BOOK, WRONG_STATUS).
+
+Keyed by the enterprise: the same channel again changes nothing; other values
+replace the channel.`,
+		Example: `  zonectl customs ecommerce channel register --enterprise 91310115MA1K000029 --platform TMALL \
+      --book H31050000001 --guarantor 91310115MA1K000029 --name "Cross-border Shop"`,
+		Args: exactArgs(0, "no arguments (the channel goes in the flags)"),
+		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
+			cl, err := a.customs()
+			if err != nil {
+				return err
+			}
+			ctx, cancel := a.callCtx(cmd.Context())
+			defer cancel()
+			resp, err := cl.ecommerce.RegisterChannel(ctx, &customsv1.RegisterChannelRequest{Enterprise: enterprise, Name: name,
+				Platform: platform, BookNo: book, Guarantor: guarantor})
+			if err != nil {
+				return err
+			}
+			return output.One(a.stdout, a.format, resp.GetChannel(), ecomChannelHeader, ecomChannelRow(resp.GetChannel()))
+		}),
+	}
+	c.Flags().StringVar(&enterprise, "enterprise", "", "USCC of the e-commerce enterprise (its domestic agent's) (required)")
+	c.Flags().StringVar(&platform, "platform", "", "the platform's code (ebpCode) (required)")
+	c.Flags().StringVar(&book, "book", "", "the zone warehouse's book the goods are deducted from (required)")
+	c.Flags().StringVar(&guarantor, "guarantor", "", "code of the enterprise whose guarantee covers the tax (required)")
+	c.Flags().StringVar(&name, "name", "", "name of the shop or enterprise")
+	required(c, "enterprise", "platform", "book", "guarantor")
+	return c
+}
+
+func (a *app) ecomChannelGetCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:     "get USCC",
+		Short:   "Show an e-commerce enterprise's channel",
+		Long:    `Show an e-commerce enterprise's channel (UNKNOWN_CHANNEL when none). Customs, admin, the enterprise and its linked platforms may read it.`,
+		Example: "  zonectl customs ecommerce channel get 91310115MA1K000029",
+		Args:    exactArgs(1, "USCC"),
+		RunE: a.act(func(cmd *cobra.Command, args []string) error {
+			cl, err := a.customs()
+			if err != nil {
+				return err
+			}
+			ctx, cancel := a.callCtx(cmd.Context())
+			defer cancel()
+			resp, err := cl.ecommerce.GetChannel(ctx, &customsv1.GetChannelRequest{Enterprise: args[0]})
+			if err != nil {
+				return err
+			}
+			return output.One(a.stdout, a.format, resp.GetChannel(), ecomChannelHeader, ecomChannelRow(resp.GetChannel()))
+		}),
+	}
+}
+
+// Orders, inventory lists, returns.
+
+func (a *app) ecomOrderGetCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "get ORDER...",
+		Short: "Show orders with their status and list (one row per order line)",
+		Long: `Show orders: status (PENDING while a document is missing, RELEASED once its
+list is released, REJECTED with the reason, CANCELLED), the inventory list,
+the amounts and, in table and CSV, one row per order line. -o json prints the
+whole Order. Several orders: one after the other; the first error stops.`,
+		Example: `  zonectl customs ecommerce order get EC-0001
+  zonectl customs ecommerce order get EC-0001 EC-0002 -o csv`,
+		Args: minArgs(1, "at least one ORDER"),
+		RunE: a.act(func(cmd *cobra.Command, args []string) error {
+			cl, err := a.customs()
+			if err != nil {
+				return err
+			}
+			return actOn(a, cmd.Context(), args, ecomOrderLineHeader, ecomOrderLineRows, func(ctx context.Context, no string) (*customsv1.Order, error) {
+				resp, err := cl.ecommerce.GetOrder(ctx, &customsv1.GetOrderRequest{OrderNo: no})
+				return resp.GetOrder(), err
+			})
+		}),
+	}
+}
+
+func (a *app) ecomOrderCancelCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "cancel ORDER...",
+		Short: "Cancel PENDING or REJECTED orders (safe to repeat)",
+		Long: `Cancel orders whose list has not been released: PENDING (a document is still
+missing) or REJECTED. A released order is refused (WRONG_STATUS): it is
+returned instead ('return request'). Cancelling a cancelled order again
+returns it. Several orders: in order; the first refusal stops.`,
+		Example: "  zonectl customs ecommerce order cancel EC-0004",
+		Args:    minArgs(1, "at least one ORDER"),
+		RunE: a.act(func(cmd *cobra.Command, args []string) error {
+			cl, err := a.customs()
+			if err != nil {
+				return err
+			}
+			return actOn(a, cmd.Context(), args, ecomOrderHeader, one(ecomOrderRow), func(ctx context.Context, no string) (*customsv1.Order, error) {
+				resp, err := cl.ecommerce.CancelOrder(ctx, &customsv1.CancelOrderRequest{OrderNo: no})
+				return resp.GetOrder(), err
+			})
+		}),
+	}
+}
+
+func (a *app) ecomInventoryGetCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "get LIST...",
+		Short: "Show inventory lists (申报清单): tax, release, return (one row per line)",
+		Long: `Show inventory lists (申报清单, CEB621): the warehouse book, the guarantor, the
+dutiable value and the tax (duty, consumption tax, VAT and the rule applied),
+the release and return dates and journals, and, in table and CSV, one row per
+line with its book line, HS code and legal quantity. A list's number is "QL"
+followed by its order's number. -o json prints the whole InventoryList.`,
+		Example: "  zonectl customs ecommerce inventory get QLEC-0001",
+		Args:    minArgs(1, "at least one LIST"),
+		RunE: a.act(func(cmd *cobra.Command, args []string) error {
+			cl, err := a.customs()
+			if err != nil {
+				return err
+			}
+			return actOn(a, cmd.Context(), args, ecomListLineHeader, ecomListLineRows, func(ctx context.Context, no string) (*customsv1.InventoryList, error) {
+				resp, err := cl.ecommerce.GetInventoryList(ctx, &customsv1.GetInventoryListRequest{ListNo: no})
+				return resp.GetList(), err
+			})
+		}),
+	}
+}
+
+func (a *app) ecomReturnCmd(request bool) *cobra.Command {
+	use, short, long, example := "request LIST...", "Apply for the return (退货) of released lists' goods (safe to repeat)",
+		`Apply for the return (退货) of a released list's goods, within the apply
+window after its release (RETURN_WINDOW_CLOSED after it). The list becomes
+RETURN_REQUESTED; applying again returns it. The goods are booked back with
+'return receive' when they arrive.`, "  zonectl customs ecommerce return request QLEC-0001"
+	if !request {
+		use, short, long, example = "receive LIST...", "Book returned goods back into bonded stock; the tax is cancelled (safe to repeat)",
+			`Book a returned list's goods back into bonded stock on the warehouse's book,
+within the arrival window after release: the list becomes RETURNED, its tax is
+cancelled (it leaves the settlement) and the buyer's annual total is restored.
+Only a list whose return was applied for (WRONG_STATUS otherwise). Receiving
+a received return again returns the list.`, "  zonectl customs ecommerce return receive QLEC-0001"
+	}
+	return &cobra.Command{
+		Use:     use,
+		Short:   short,
+		Long:    long + "\n\nSeveral lists: in order; the first refusal stops.",
+		Example: example,
+		Args:    minArgs(1, "at least one LIST"),
+		RunE: a.act(func(cmd *cobra.Command, args []string) error {
+			cl, err := a.customs()
+			if err != nil {
+				return err
+			}
+			return actOn(a, cmd.Context(), args, ecomListHeader, one(ecomListRow), func(ctx context.Context, no string) (*customsv1.InventoryList, error) {
+				if request {
+					resp, err := cl.ecommerce.RequestReturn(ctx, &customsv1.RequestReturnRequest{ListNo: no})
+					return resp.GetList(), err
+				}
+				resp, err := cl.ecommerce.ReceiveReturn(ctx, &customsv1.ReceiveReturnRequest{ListNo: no})
+				return resp.GetList(), err
+			})
+		}),
+	}
+}
+
+// Settlement.
+
+func (a *app) ecomSettleCmd() *cobra.Command {
+	var guarantor, from, to, export, out string
+	c := &cobra.Command{
+		Use:   "settle --guarantor CODE --from DATE --to DATE [--export csv|xlsx --out FILE]",
+		Short: "A guarantor's tax for a period: the released lists, the tax due and when",
+		Long: `List a guarantor's inventory lists released from --from to --to (business
+dates, inclusive) and not returned, with each list's tax, the last day to pay
+it (due_on) and whether the return window has closed (final), then a TOTAL
+row with the guarantor, the period and the total tax. Customs, or the
+guarantor's own enterprise, may ask.
+
+With --export csv or xlsx the server writes the settlement as a file (CSV
+rows as the table; an XLSX workbook with one sheet "Settlement", amounts as
+text) and zonectl writes its bytes to --out FILE (--out - for standard
+output) instead of printing the table; stderr says what was written. The
+format may also come from --out's extension (.csv, .xlsx).`,
+		Example: `  zonectl customs ecommerce settle --guarantor 91310115MA1K000029 --from 2026-11-01 --to 2026-11-30
+  zonectl customs ecommerce settle --guarantor 91310115MA1K000029 --from 2026-11-01 --to 2026-11-30 \
+      --export xlsx --out settlement-2026-11.xlsx`,
+		Args: exactArgs(0, "no arguments"),
+		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
+			for flag, v := range map[string]string{"from": from, "to": to} {
+				if !isoDate.MatchString(v) {
+					return usagef("--%s %q: write YYYY-MM-DD", flag, v)
+				}
+			}
+			if from > to {
+				return usagef("--from %s is after --to %s", from, to)
+			}
+			var ex int32
+			if export == "" && out != "" && out != "-" {
+				switch strings.ToLower(filepath.Ext(out)) {
+				case ".csv":
+					export = "csv"
+				case ".xlsx":
+					export = "xlsx"
+				default:
+					return usagef("--out %q: give --export csv or xlsx (or name the file .csv or .xlsx)", out)
+				}
+			}
+			if export != "" {
+				var err error
+				if ex, err = parseEnum("--export", export, customsv1.SettlementExport_value, "SETTLEMENT_EXPORT_"); err != nil {
+					return err
+				}
+				if out == "" {
+					return usagef("--export %s: give --out FILE for the file (--out - for standard output)", export)
+				}
+			}
+			cl, err := a.customs()
+			if err != nil {
+				return err
+			}
+			ctx, cancel := a.callCtx(cmd.Context())
+			defer cancel()
+			resp, err := cl.ecommerce.GetSettlement(ctx, &customsv1.GetSettlementRequest{Guarantor: guarantor, FromDate: from, ToDate: to,
+				Export: customsv1.SettlementExport(ex)})
+			if err != nil {
+				return err
+			}
+			s := resp.GetSettlement()
+			if ex == 0 {
+				return output.One(a.stdout, a.format, s, ecomSettleHeader, ecomSettleRows(s)...)
+			}
+			if len(resp.GetFile()) == 0 {
+				return fmt.Errorf("the server sent no %s file", strings.ToUpper(export))
+			}
+			if out == "-" {
+				_, err := a.stdout.Write(resp.GetFile())
+				return err
+			}
+			if err := os.WriteFile(out, resp.GetFile(), 0o666); err != nil {
+				return fmt.Errorf("writing the settlement: %w", err)
+			}
+			a.note("%s: %d bytes (%s, the server's name %s): %d lists released %s to %s, guarantor %s, tax %s CNY",
+				out, len(resp.GetFile()), resp.GetContentType(), resp.GetFileName(), len(s.GetLines()), s.GetFromDate(), s.GetToDate(),
+				s.GetGuarantor(), s.GetTax())
+			return nil
+		}),
+	}
+	c.Flags().StringVar(&guarantor, "guarantor", "", "the guarantor's code (required)")
+	c.Flags().StringVar(&from, "from", "", "first release date, YYYY-MM-DD (required)")
+	c.Flags().StringVar(&to, "to", "", "last release date, inclusive, YYYY-MM-DD (required)")
+	c.Flags().StringVar(&export, "export", "", "have the server write the settlement as a csv or xlsx file (with --out)")
+	c.Flags().StringVar(&out, "out", "", "write the exported file here (- for standard output) instead of printing the table")
+	required(c, "guarantor", "from", "to")
+	return c
+}
+
+// Submitting documents.
+
+// ecomMaxBatch is the most documents one SubmitDocuments call takes.
+const ecomMaxBatch = 100
+
+const ecomSubmitLong = `Send the orders (订单), payment slips (支付单) and waybills (运单) of a file, in
+any order, with SubmitDocuments, up to 100 per call (--batch), one call after
+the other, with a progress bar on stderr when there are more than 100. The
+zone takes the documents of one order in file order; once an order's three
+documents are in, they are matched and its inventory list is released (or
+the order REJECTED with the reason).
+
+The whole file is checked first (syntax, kinds, required fields, decimals,
+身份证 numbers, line totals = price x quantity, goods_value = the lines'
+total, actual_paid = goods_value + freight + tax_total - discount, each
+document once); a mistake is reported with its line and field (JSON) or row
+and column (CSV), and nothing is sent (exit code 2). --dry-run only checks.
+
+Then zonectl prints one row per document: kind, order_no, status (the order's
+as it stands after the document: PENDING, RELEASED, REJECTED, CANCELLED;
+RECEIVED for a payment or waybill whose order has not arrived; REFUSED),
+list_no, reason, field, message and where the document is in the file; a
+summary goes to stderr. -o json prints one report object, -q only the
+numbers of the released lists. The exit code is 1 if a document was refused,
+an order is REJECTED or the run stopped early.
+
+RE-RUNNING THE SAME FILE IS SAFE: each document is keyed by its kind and
+order number; one received before comes back with its order as it stands.
+After a timeout, an UNAVAILABLE server or an interrupted run, send the file
+again. A different document under a used number is refused
+(DUPLICATE_DOCUMENT_NUMBER).
+
+JSON (.jsonl, .json): one object per document (JSON Lines), an array of
+them or one object. "kind" says which: order, payment or waybill; the other
+fields are the request's (SubmitOrderRequest, SubmitPaymentRequest,
+SubmitWaybillRequest in proto/zoneledger/customs/v1/ecommerce.proto), with
+proto or JSON names; decimals are strings. The proto's own form
+{"order": {...}} (EcommerceDocument) is accepted too.
+
+  {"kind": "order", "order_no": "EC-0001", "enterprise": "91310115MA1K000029",
+   "buyer": {"name": "王小明", "id_number": "310115199003070012", "phone": "13900000001", "address": "..."},
+   "consignee": {"name": "王小明", "phone": "13900000001", "address": "..."},
+   "goods_value": "3000.00", "freight": "10.00", "tax_total": "273.91", "actual_paid": "3283.91",
+   "lines": [{"item_no": "NB-14-SILVER", "name": "Notebook", "quantity": "1", "price": "3000.00", "total": "3000.00"}]}
+  {"kind": "payment", "order_no": "EC-0001", "enterprise": "91310115MA1K000029", "pay_code": "ALIPAY",
+   "transaction_id": "2026112722001400001", "payer": {"name": "王小明", "id_number": "310115199003070012"},
+   "amount": "3283.91", "paid_at": "2026-11-27T10:15:00+08:00"}
+  {"kind": "waybill", "order_no": "EC-0001", "enterprise": "91310115MA1K000029", "logistics_no": "SF1000000001",
+   "logistics_code": "SF", "consignee": {"name": "王小明", "phone": "13900000001", "address": "..."}}
+
+CSV: a header, then one row per document; an order has one row per line
+(rows with kind order and the same order_no, which must agree on the order's
+columns). Columns (any order, case-insensitive; unused ones may be left out;
+a row leaves the other kinds' columns empty):
+
+  all       kind, order_no, enterprise (required)
+  order     buyer_name, buyer_id_number, buyer_phone, buyer_address,
+            consignee_name, consignee_phone, consignee_address, goods_value,
+            freight, insurance, discount, tax_total, actual_paid,
+            identity_proof; the line: item_no, item_name, quantity, price, total
+  payment   pay_code, transaction_id, payer_name, payer_id_number,
+            payer_phone, payer_address, amount, paid_at (RFC 3339)
+  waybill   logistics_no, logistics_code, consignee_name, consignee_phone,
+            consignee_address`
+
+func (a *app) ecomSubmitCmd() *cobra.Command {
+	var ff fileFlags
+	var batch int
+	c := &cobra.Command{
+		Use:   "submit --file FILE",
+		Short: "Send orders, payments and waybills (三单) from a JSON Lines or CSV file (safe to re-run)",
+		Long:  ecomSubmitLong,
+		Example: `  zonectl customs ecommerce submit --file ecommerce-docs.jsonl
+  zonectl customs ecommerce submit --file ecommerce-docs.csv -o csv > results.csv
+  zonectl customs ecommerce submit --file day.jsonl --dry-run
+  LISTS=$(zonectl customs ecommerce submit --file day.jsonl -q)`,
+		Args: exactArgs(0, "no arguments (the documents go in --file)"),
+		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
+			if batch < 1 || batch > ecomMaxBatch {
+				return usagef("--batch %d: give 1 to %d", batch, ecomMaxBatch)
+			}
+			format, err := ff.fileFormat()
+			if err != nil {
+				return err
+			}
+			r, err := a.openInput(ff.file)
+			if err != nil {
+				return err
+			}
+			data, err := io.ReadAll(r)
+			r.Close()
+			if err != nil {
+				return asUsage(err)
+			}
+			docs, err := readEcomDocs(data, ff.file, format)
+			if err != nil {
+				return asUsage(err)
+			}
+			if ff.dryRun {
+				n := map[string]int{}
+				for _, d := range docs {
+					n[d.kind()]++
+				}
+				a.note("%s: %s (%s, %s, %s), well-formed; nothing sent (--dry-run)",
+					ff.file, ecomCounted(len(docs), "document"), ecomCounted(n["order"], "order"), ecomCounted(n["payment"], "payment"), ecomCounted(n["waybill"], "waybill"))
+				return nil
+			}
+			cl, err := a.customs()
+			if err != nil {
+				return err
+			}
+			set, end := a.progress(!ff.noProgress && len(docs) > ecomMaxBatch, len(docs), "documents")
+			s := &ecomSender{a: a, c: cl.ecommerce, docs: docs, out: make([]ecomOutcome, len(docs))}
+			stopErr := s.send(cmd.Context(), batch, set)
+			end()
+			rep := ecomReport{file: ff.file, docs: docs, out: s.out}
+			if err := a.printEcomReport(rep, ff.quiet); err != nil {
+				return err
+			}
+			if stopErr != nil {
+				return fmt.Errorf("stopped with %d of %d documents answered (re-running the file is safe): %w",
+					len(docs)-rep.count(ecomUnanswered), len(docs), stopErr)
+			}
+			if rep.count(ecomRefused) > 0 || rep.orders()["REJECTED"] > 0 {
+				return errReported
+			}
+			return nil
+		}),
+	}
+	ff.register(c, "document (.jsonl, .json or .csv)", true)
+	c.Flags().IntVar(&batch, "batch", ecomMaxBatch, "documents per SubmitDocuments call, 1 to 100")
+	addQuiet(c, &ff.quiet, "released inventory list")
+	return c
+}
+
+// ecomCounted is "1 order", "3 orders".
+func ecomCounted(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// ecomDoc is one document of a file, with where it is.
+type ecomDoc struct {
+	doc *customsv1.EcommerceDocument
+	// index is the 1-based position of the document in the file.
+	index int
+	// rows are the line the JSON object starts on, or every CSV row of the
+	// document.
+	rows []int
+	// lineRows are the CSV row of each order line.
+	lineRows []int
+	csv      bool
+}
+
+func (d ecomDoc) kind() string { return ecomKind(d.doc) }
+
+func ecomKind(doc *customsv1.EcommerceDocument) string {
+	switch doc.GetDocument().(type) {
+	case *customsv1.EcommerceDocument_Order:
+		return "order"
+	case *customsv1.EcommerceDocument_Payment:
+		return "payment"
+	case *customsv1.EcommerceDocument_Waybill:
+		return "waybill"
+	}
+	return ""
+}
+
+func (d ecomDoc) orderNo() string {
+	switch x := d.doc.GetDocument().(type) {
+	case *customsv1.EcommerceDocument_Order:
+		return strings.TrimSpace(x.Order.GetOrderNo())
+	case *customsv1.EcommerceDocument_Payment:
+		return strings.TrimSpace(x.Payment.GetOrderNo())
+	case *customsv1.EcommerceDocument_Waybill:
+		return strings.TrimSpace(x.Waybill.GetOrderNo())
+	}
+	return ""
+}
+
+// source is where the document is: "line 3", "row 4", "rows 2-3, 7".
+func (d ecomDoc) source() string {
+	switch {
+	case len(d.rows) == 0:
+		return fmt.Sprintf("document %d", d.index)
+	case !d.csv:
+		return fmt.Sprintf("line %d", d.rows[0])
+	case len(d.rows) == 1:
+		return fmt.Sprintf("row %d", d.rows[0])
+	}
+	return "rows " + rowSpans(d.rows)
+}
+
+// locate narrows source with the field the server blamed: for CSV the row
+// of an order line and the column, e.g. `row 4, column "quantity"`.
+func (d ecomDoc) locate(field string) string {
+	if !d.csv || field == "" {
+		return d.source()
+	}
+	where := d.source()
+	if i, _, ok := lineIndex(field); ok && i < len(d.lineRows) {
+		where = fmt.Sprintf("row %d", d.lineRows[i])
+	}
+	// A refusal of the matching may name another document's field (a
+	// waybill completing an order whose payment is short: "amount").
+	if col := ecomColumn(field); col != "" && (slices.Contains(ecomCSVCommon, col) || slices.Contains(ecomCSVKinds[d.kind()], col)) {
+		where += fmt.Sprintf(", column %q", col)
+	}
+	return where
+}
+
+// rowSpans renders rows as runs: "2-4, 7".
+func rowSpans(rows []int) string {
+	var parts []string
+	for i := 0; i < len(rows); {
+		j := i
+		for j+1 < len(rows) && rows[j+1] == rows[j]+1 {
+			j++
+		}
+		if j > i {
+			parts = append(parts, fmt.Sprintf("%d-%d", rows[i], rows[j]))
+		} else {
+			parts = append(parts, strconv.Itoa(rows[i]))
+		}
+		i = j + 1
+	}
+	return strings.Join(parts, ", ")
+}
+
+// The CSV form: one row per document (per line of an order).
+var (
+	ecomCSVCommon  = []string{"kind", "order_no", "enterprise"}
+	ecomCSVPersons = map[string][]string{
+		"buyer":     {"buyer_name", "buyer_id_number", "buyer_phone", "buyer_address"},
+		"consignee": {"consignee_name", "consignee_phone", "consignee_address"},
+		"payer":     {"payer_name", "payer_id_number", "payer_phone", "payer_address"},
+	}
+	// ecomCSVOrderHead are the order's own columns: equal on every row of an order.
+	ecomCSVOrderHead = slices.Concat(ecomCSVPersons["buyer"], ecomCSVPersons["consignee"],
+		[]string{"goods_value", "freight", "insurance", "discount", "tax_total", "actual_paid", "identity_proof"})
+	ecomCSVOrderLine = []string{"item_no", "item_name", "quantity", "price", "total"}
+	// ecomCSVKinds are the columns a row of each kind may fill besides the common ones.
+	ecomCSVKinds = map[string][]string{
+		"order":   slices.Concat(ecomCSVOrderHead, ecomCSVOrderLine),
+		"payment": slices.Concat([]string{"pay_code", "transaction_id"}, ecomCSVPersons["payer"], []string{"amount", "paid_at"}),
+		"waybill": slices.Concat([]string{"logistics_no", "logistics_code"}, ecomCSVPersons["consignee"]),
+	}
+	ecomCSVColumns = slices.Concat(ecomCSVCommon, ecomCSVOrderHead, ecomCSVOrderLine, ecomCSVKinds["payment"], []string{"logistics_no", "logistics_code"})
+)
+
+// ecomColumn is the CSV column of a request field ("buyer.id_number" ->
+// "buyer_id_number", "lines[0].name" -> "item_name"); "" if none.
+func ecomColumn(field string) string {
+	if _, rest, ok := lineIndex(field); ok {
+		if rest == "name" {
+			return "item_name"
+		}
+		if slices.Contains(ecomCSVOrderLine, rest) {
+			return rest
+		}
+		return ""
+	}
+	if _, ok := ecomCSVPersons[field]; ok {
+		return field + "_name"
+	}
+	col := strings.ReplaceAll(field, ".", "_")
+	if slices.Contains(ecomCSVColumns, col) {
+		return col
+	}
+	return ""
+}
+
+// readEcomDocs reads and checks the documents of a file: JSON (an object,
+// an array or JSON Lines) or CSV.
+func readEcomDocs(data []byte, name string, format input.FileFormat) ([]ecomDoc, error) {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	if format == "" || format == input.Auto {
+		format = input.CSVFormat
+		lower := strings.ToLower(name)
+		if strings.HasSuffix(lower, ".json") || strings.HasSuffix(lower, ".jsonl") || strings.HasSuffix(lower, ".ndjson") {
+			format = input.JSONFormat
+		} else if t := bytes.TrimLeft(data, " \t\r\n"); !strings.HasSuffix(lower, ".csv") && len(t) > 0 && (t[0] == '{' || t[0] == '[') {
+			format = input.JSONFormat
+		}
+	}
+	var docs []ecomDoc
+	var err error
+	if format == input.JSONFormat {
+		docs, err = ecomDocsJSON(data, name)
+	} else {
+		docs, err = ecomDocsCSV(data, name)
+	}
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]ecomDoc{}
+	for _, d := range docs {
+		field, msg := checkEcomDoc(d.doc)
+		if msg == "" {
+			key := d.kind() + "\x00" + d.orderNo()
+			if first, dup := seen[key]; dup {
+				field, msg = "order_no", fmt.Sprintf("a %s for order %q is already on %s; each document appears once in a file", d.kind(), d.orderNo(), first.source())
+			}
+			seen[key] = d
+		}
+		if msg == "" {
+			continue
+		}
+		e := &input.Error{File: name, Line: d.rows[0], CSV: d.csv, Msg: msg}
+		if !d.csv {
+			e.Field = field
+			return nil, e
+		}
+		if i, _, ok := lineIndex(field); ok && i < len(d.lineRows) {
+			e.Line = d.lineRows[i]
+		}
+		if e.Column = ecomColumn(field); e.Column == "" && field != "" {
+			e.Msg = field + ": " + msg
+		}
+		return nil, e
+	}
+	return docs, nil
+}
+
+var protojsonPlace = regexp.MustCompile(`^proto:[\s\x{00a0}]+|\(line [0-9]+:[0-9]+\):[\s\x{00a0}]*`)
+
+// protojsonMsg tidies a protojson error: no "proto:" prefix, no position
+// (zonectl names the line).
+func protojsonMsg(err error) string {
+	msg := strings.TrimSpace(protojsonPlace.ReplaceAllString(err.Error(), ""))
+	if strings.Contains(msg, "invalid value for string field") {
+		msg += `; write decimals as JSON strings, e.g. "12.5"`
+	}
+	return msg
+}
+
+// ecomDocsJSON reads one object, an array of them, or JSON Lines.
+func ecomDocsJSON(data []byte, name string) ([]ecomDoc, error) {
+	lineAt := func(off int) int { return 1 + bytes.Count(data[:min(max(off, 0), len(data))], []byte("\n")) }
+	syntax := func(err error) error {
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			return &input.Error{File: name, Line: lineAt(int(se.Offset)), Msg: "invalid JSON: " + se.Error()}
+		}
+		return &input.Error{File: name, Line: lineAt(len(data)), Msg: "invalid JSON: " + err.Error()}
+	}
+	trimmed := bytes.TrimLeft(data, " \t\r\n")
+	if len(trimmed) == 0 {
+		return nil, &input.Error{File: name, Msg: "no documents in the file"}
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	array := trimmed[0] == '['
+	if array {
+		if _, err := dec.Token(); err != nil {
+			return nil, syntax(err)
+		}
+	}
+	var out []ecomDoc
+	for dec.More() {
+		before := int(dec.InputOffset())
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return nil, syntax(err)
+		}
+		line := lineAt(before + len(data[before:]) - len(bytes.TrimLeft(data[before:], " \t\r\n,")))
+		if len(raw) == 0 || raw[0] != '{' {
+			return nil, &input.Error{File: name, Line: line, Msg: `expected a JSON object: a document with "kind": "order", "payment" or "waybill"`}
+		}
+		doc, field, msg := ecomDocJSON(raw)
+		if msg != "" {
+			return nil, &input.Error{File: name, Line: line, Field: field, Msg: msg}
+		}
+		out = append(out, ecomDoc{doc: doc, index: len(out) + 1, rows: []int{line}})
+	}
+	if array {
+		if _, err := dec.Token(); err != nil {
+			return nil, syntax(err)
+		}
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, &input.Error{File: name, Line: lineAt(int(dec.InputOffset())), Msg: "unexpected data after the documents"}
+	}
+	if len(out) == 0 {
+		return nil, &input.Error{File: name, Msg: "no documents in the file"}
+	}
+	return out, nil
+}
+
+// ecomDocJSON reads one document: the request's fields with "kind", or an
+// EcommerceDocument ({"order": {...}}). Unknown fields are refused.
+func ecomDocJSON(raw []byte) (doc *customsv1.EcommerceDocument, field, msg string) {
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &obj); err != nil {
+		return nil, "", "invalid JSON: " + err.Error()
+	}
+	k, hasKind := obj["kind"]
+	if !hasKind {
+		_, o := obj["order"]
+		_, p := obj["payment"]
+		_, w := obj["waybill"]
+		if !o && !p && !w {
+			return nil, "kind", `is missing: write "kind": "order", "payment" or "waybill" beside the document's fields`
+		}
+		doc = &customsv1.EcommerceDocument{}
+		if err := protojson.Unmarshal(raw, doc); err != nil {
+			return nil, "", protojsonMsg(err)
+		}
+		return doc, "", ""
+	}
+	var kind string
+	if err := json.Unmarshal(k, &kind); err != nil {
+		return nil, "kind", "must be a string: order, payment or waybill"
+	}
+	delete(obj, "kind")
+	body, err := json.Marshal(obj)
+	if err != nil {
+		return nil, "", "invalid JSON: " + err.Error()
+	}
+	var req proto.Message
+	switch strings.ToLower(strings.TrimSpace(kind)) {
+	case "order":
+		r := &customsv1.SubmitOrderRequest{}
+		req, doc = r, &customsv1.EcommerceDocument{Document: &customsv1.EcommerceDocument_Order{Order: r}}
+	case "payment":
+		r := &customsv1.SubmitPaymentRequest{}
+		req, doc = r, &customsv1.EcommerceDocument{Document: &customsv1.EcommerceDocument_Payment{Payment: r}}
+	case "waybill":
+		r := &customsv1.SubmitWaybillRequest{}
+		req, doc = r, &customsv1.EcommerceDocument{Document: &customsv1.EcommerceDocument_Waybill{Waybill: r}}
+	default:
+		return nil, "kind", fmt.Sprintf("%q is not a document kind; write order, payment or waybill", kind)
+	}
+	if err := protojson.Unmarshal(body, req); err != nil {
+		return nil, "", protojsonMsg(err)
+	}
+	return doc, "", ""
+}
+
+// ecomDocsCSV reads the CSV form.
+func ecomDocsCSV(data []byte, name string) ([]ecomDoc, error) {
+	r := csv.NewReader(bytes.NewReader(data))
+	r.FieldsPerRecord = -1
+	r.TrimLeadingSpace = true
+	rowErr := func(row int, col, format string, args ...any) error {
+		return &input.Error{File: name, CSV: true, Line: row, Column: col, Msg: fmt.Sprintf(format, args...)}
+	}
+	header, err := r.Read()
+	if err == io.EOF {
+		return nil, &input.Error{File: name, CSV: true, Msg: "no documents in the file"}
+	}
+	if err != nil {
+		return nil, &input.Error{File: name, CSV: true, Msg: "invalid CSV: " + err.Error()}
+	}
+	cols := map[string]int{}
+	for i, h := range header {
+		h = strings.ToLower(strings.TrimSpace(h))
+		if !slices.Contains(ecomCSVColumns, h) {
+			return nil, rowErr(1, "", "unknown column %q; the columns are %s", h, strings.Join(ecomCSVColumns, ", "))
+		}
+		if _, dup := cols[h]; dup {
+			return nil, rowErr(1, h, "the column appears twice in the header")
+		}
+		cols[h] = i
+	}
+	for _, c := range ecomCSVCommon {
+		if _, ok := cols[c]; !ok {
+			return nil, rowErr(1, "", "the header has no %q column; kind, order_no and enterprise are required", c)
+		}
+	}
+	type orderGroup struct {
+		doc   *ecomDoc
+		first map[string]string // the order's columns on its first row
+		row   int
+	}
+	orders := map[string]*orderGroup{}
+	others := map[string]*ecomDoc{}
+	var out []*ecomDoc
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				return nil, rowErr(pe.Line, "", "invalid CSV: %v", pe.Err)
+			}
+			return nil, &input.Error{File: name, CSV: true, Msg: "invalid CSV: " + err.Error()}
+		}
+		line, _ := r.FieldPos(0)
+		if len(rec) != len(header) {
+			return nil, rowErr(line, "", "%d cells; the header has %d", len(rec), len(header))
+		}
+		blank := true
+		for i := range rec {
+			rec[i] = strings.TrimSpace(rec[i])
+			blank = blank && rec[i] == ""
+		}
+		if blank {
+			continue
+		}
+		get := func(c string) string {
+			if i, ok := cols[c]; ok {
+				return rec[i]
+			}
+			return ""
+		}
+		kind := strings.ToLower(get("kind"))
+		allowed, ok := ecomCSVKinds[kind]
+		if !ok {
+			if kind == "" {
+				return nil, rowErr(line, "kind", "is empty; write order, payment or waybill")
+			}
+			return nil, rowErr(line, "kind", "%q is not a document kind; write order, payment or waybill", get("kind"))
+		}
+		for _, h := range header {
+			c := strings.ToLower(strings.TrimSpace(h))
+			if get(c) != "" && !slices.Contains(ecomCSVCommon, c) && !slices.Contains(allowed, c) {
+				return nil, rowErr(line, c, "is %q, but the column is for %s rows; leave it empty on a%s %s row",
+					get(c), ecomCSVKindsOf(c), map[bool]string{true: "n", false: ""}[kind == "order"], kind)
+			}
+		}
+		no := get("order_no")
+		if no == "" {
+			return nil, rowErr(line, "order_no", "is empty; it is required")
+		}
+		person := func(prefix string) *customsv1.Person {
+			return &customsv1.Person{Name: get(prefix + "_name"), IdNumber: get(prefix + "_id_number"), Phone: get(prefix + "_phone"),
+				Address: get(prefix + "_address")}
+		}
+		switch kind {
+		case "order":
+			g, seen := orders[no]
+			if !seen {
+				head := map[string]string{"enterprise": get("enterprise")}
+				for _, c := range ecomCSVOrderHead {
+					head[c] = get(c)
+				}
+				req := &customsv1.SubmitOrderRequest{OrderNo: no, Enterprise: get("enterprise"), Buyer: person("buyer"), Consignee: person("consignee"),
+					GoodsValue: get("goods_value"), Freight: get("freight"), Insurance: get("insurance"), Discount: get("discount"),
+					TaxTotal: get("tax_total"), ActualPaid: get("actual_paid"), IdentityProof: get("identity_proof")}
+				d := &ecomDoc{doc: &customsv1.EcommerceDocument{Document: &customsv1.EcommerceDocument_Order{Order: req}}, index: len(out) + 1, csv: true}
+				g = &orderGroup{doc: d, first: head, row: line}
+				orders[no] = g
+				out = append(out, d)
+			} else {
+				for _, c := range append([]string{"enterprise"}, ecomCSVOrderHead...) {
+					if a, b := g.first[c], get(c); a != b {
+						return nil, rowErr(line, c, "%q differs from %q on row %d; the rows of order %q are one order and must agree on its columns (all but %s)",
+							b, a, g.row, no, strings.Join(ecomCSVOrderLine, ", "))
+					}
+				}
+			}
+			empty := true
+			for _, c := range ecomCSVOrderLine {
+				empty = empty && get(c) == ""
+			}
+			if empty {
+				return nil, rowErr(line, "item_no", "is empty; every order row is one line of the order: item_no, quantity, price and total")
+			}
+			o := g.doc.doc.GetOrder()
+			o.Lines = append(o.Lines, &customsv1.OrderLine{ItemNo: get("item_no"), Name: get("item_name"), Quantity: get("quantity"),
+				Price: get("price"), Total: get("total")})
+			g.doc.rows = append(g.doc.rows, line)
+			g.doc.lineRows = append(g.doc.lineRows, line)
+		default:
+			if first, dup := others[kind+"\x00"+no]; dup {
+				return nil, rowErr(line, "order_no", "a %s for order %q is already on row %d; each document appears once in a file", kind, no, first.rows[0])
+			}
+			d := &ecomDoc{index: len(out) + 1, rows: []int{line}, csv: true}
+			if kind == "payment" {
+				p := &customsv1.SubmitPaymentRequest{Enterprise: get("enterprise"), OrderNo: no, PayCode: get("pay_code"),
+					TransactionId: get("transaction_id"), Payer: person("payer"), Amount: get("amount")}
+				if s := get("paid_at"); s != "" {
+					t, err := time.Parse(time.RFC3339, s)
+					if err != nil {
+						return nil, rowErr(line, "paid_at", "%q is not a time; write RFC 3339, e.g. 2026-11-27T10:15:00+08:00", s)
+					}
+					p.PaidAt = timestamppb.New(t)
+				}
+				d.doc = &customsv1.EcommerceDocument{Document: &customsv1.EcommerceDocument_Payment{Payment: p}}
+			} else {
+				d.doc = &customsv1.EcommerceDocument{Document: &customsv1.EcommerceDocument_Waybill{Waybill: &customsv1.SubmitWaybillRequest{
+					Enterprise: get("enterprise"), OrderNo: no, LogisticsNo: get("logistics_no"), LogisticsCode: get("logistics_code"),
+					Consignee: person("consignee")}}}
+			}
+			others[kind+"\x00"+no] = d
+			out = append(out, d)
+		}
+	}
+	if len(out) == 0 {
+		return nil, &input.Error{File: name, CSV: true, Msg: "no documents in the file"}
+	}
+	res := make([]ecomDoc, len(out))
+	for i, d := range out {
+		res[i] = *d
+	}
+	return res, nil
+}
+
+// ecomCSVKindsOf names the kinds whose rows use a column: "order and waybill".
+func ecomCSVKindsOf(col string) string {
+	var ks []string
+	for _, k := range []string{"order", "payment", "waybill"} {
+		if slices.Contains(ecomCSVKinds[k], col) {
+			ks = append(ks, k)
+		}
+	}
+	return strings.Join(ks, " and ")
+}
+
+// Client-side checks: what the server would refuse as INVALID_ARGUMENT (and
+// an order whose actual paid does not add up, which it would reject when
+// matching). Fields are relative to the document's request.
+
+func ecomText(s string, required bool, max int) string {
+	switch n := utf8.RuneCountInString(s); {
+	case required && strings.TrimSpace(s) == "":
+		return "is required"
+	case n > max:
+		return fmt.Sprintf("is %d characters long; at most %d are allowed", n, max)
+	}
+	return ""
+}
+
+// ecomAmount checks an amount in CNY to the fen; "" is allowed unless
+// required (then it is 0).
+func ecomAmount(s string, required bool) (decimal.Decimal, string) {
+	if s == "" {
+		if required {
+			return decimal.Zero, `is required (in CNY, e.g. "0" or "12.50")`
+		}
+		return decimal.Zero, ""
+	}
+	d, msg := decimalOf(s)
+	if msg != "" {
+		return d, msg
+	}
+	if ledger.Places(d) > 2 {
+		return d, fmt.Sprintf("%q has more than 2 decimal places; amounts are CNY to the fen", s)
+	}
+	return d, ""
+}
+
+// validIDNumber: a 身份证 number, 17 digits and a digit or X.
+func validIDNumber(s string) bool {
+	if len(s) != 18 {
+		return false
+	}
+	for i, c := range s {
+		if !(c >= '0' && c <= '9') && !(i == 17 && c == 'X') {
+			return false
+		}
+	}
+	return true
+}
+
+func checkEcomPerson(p *customsv1.Person, f string, needID bool) (string, string) {
+	if p == nil {
+		if needID {
+			return f, "is required: name and id_number"
+		}
+		return f, "is required"
+	}
+	if m := ecomText(p.GetName(), true, 100); m != "" {
+		return f + ".name", m
+	}
+	if needID && !validIDNumber(p.GetIdNumber()) {
+		if p.GetIdNumber() == "" {
+			return f + ".id_number", "is required: the 身份证 number, 17 digits and a digit or X"
+		}
+		return f + ".id_number", fmt.Sprintf("%q is not a 身份证 number: 17 digits and a digit or X", p.GetIdNumber())
+	}
+	for sub, m := range map[string]string{"id_number": ecomText(p.GetIdNumber(), false, 32), "phone": ecomText(p.GetPhone(), false, 32),
+		"address": ecomText(p.GetAddress(), false, 512)} {
+		if m != "" {
+			return f + "." + sub, m
+		}
+	}
+	return "", ""
+}
+
+// checkEcomDoc checks a document and returns the field at fault and why, or
+// "" when nothing is wrong.
+func checkEcomDoc(d *customsv1.EcommerceDocument) (field, msg string) {
+	switch x := d.GetDocument().(type) {
+	case *customsv1.EcommerceDocument_Order:
+		return checkEcomOrder(x.Order)
+	case *customsv1.EcommerceDocument_Payment:
+		return checkEcomPayment(x.Payment)
+	case *customsv1.EcommerceDocument_Waybill:
+		return checkEcomWaybill(x.Waybill)
+	}
+	return "kind", "give an order, a payment or a waybill"
+}
+
+func checkEcomKeys(orderNo, enterprise string) (string, string) {
+	if m := ecomText(orderNo, true, 60); m != "" {
+		return "order_no", m
+	}
+	if m := ecomText(enterprise, true, 64); m != "" {
+		return "enterprise", m + ": the e-commerce enterprise's USCC"
+	}
+	return "", ""
+}
+
+func checkEcomOrder(o *customsv1.SubmitOrderRequest) (string, string) {
+	if f, m := checkEcomKeys(o.GetOrderNo(), o.GetEnterprise()); m != "" {
+		return f, m
+	}
+	if f, m := checkEcomPerson(o.GetBuyer(), "buyer", true); m != "" {
+		return f, m
+	}
+	if f, m := checkEcomPerson(o.GetConsignee(), "consignee", false); m != "" {
+		return f, m
+	}
+	amounts := map[string]decimal.Decimal{}
+	for _, a := range []struct {
+		field, value string
+		required     bool
+	}{{"goods_value", o.GetGoodsValue(), true}, {"freight", o.GetFreight(), false}, {"insurance", o.GetInsurance(), false},
+		{"discount", o.GetDiscount(), false}, {"tax_total", o.GetTaxTotal(), true}, {"actual_paid", o.GetActualPaid(), true}} {
+		d, m := ecomAmount(a.value, a.required)
+		if m != "" {
+			return a.field, m
+		}
+		amounts[a.field] = d
+	}
+	if m := ecomText(o.GetIdentityProof(), false, 128); m != "" {
+		return "identity_proof", m
+	}
+	if n := len(o.GetLines()); n == 0 || n > 100 {
+		return "lines", fmt.Sprintf("%d lines; an order has 1 to 100", n)
+	}
+	sum := decimal.Zero
+	for i, l := range o.GetLines() {
+		f := fmt.Sprintf("lines[%d]", i)
+		if m := ecomText(l.GetItemNo(), true, 64); m != "" {
+			return f + ".item_no", m + ": the SKU's part number (料号) on the warehouse book"
+		}
+		if m := ecomText(l.GetName(), false, 256); m != "" {
+			return f + ".name", m
+		}
+		if l.GetQuantity() == "" {
+			return f + ".quantity", "is required"
+		}
+		q, m := decimalOf(l.GetQuantity())
+		switch {
+		case m != "":
+			return f + ".quantity", m
+		case !q.IsPositive():
+			return f + ".quantity", fmt.Sprintf("%q must be greater than zero", l.GetQuantity())
+		case ledger.Places(q) > 5:
+			return f + ".quantity", fmt.Sprintf("%q has more than 5 decimal places", l.GetQuantity())
+		}
+		if l.GetPrice() == "" {
+			return f + ".price", "is required: the unit price in CNY"
+		}
+		p, m := decimalOf(l.GetPrice())
+		switch {
+		case m != "":
+			return f + ".price", m
+		case ledger.Places(p) > 4:
+			return f + ".price", fmt.Sprintf("%q has more than 4 decimal places", l.GetPrice())
+		}
+		t, m := ecomAmount(l.GetTotal(), true)
+		if m != "" {
+			return f + ".total", m
+		}
+		if want := p.Mul(q).Round(2); !want.Equal(t) {
+			return f + ".total", fmt.Sprintf("is %s; price %s x quantity %s = %s (rounded half up to the fen)", l.GetTotal(), l.GetPrice(), l.GetQuantity(), want.StringFixed(2))
+		}
+		sum = sum.Add(t)
+	}
+	if !sum.Equal(amounts["goods_value"]) {
+		return "goods_value", fmt.Sprintf("is %s; the lines total %s", o.GetGoodsValue(), sum.StringFixed(2))
+	}
+	want := amounts["goods_value"].Add(amounts["freight"]).Add(amounts["tax_total"]).Sub(amounts["discount"])
+	if !want.Equal(amounts["actual_paid"]) {
+		return "actual_paid", fmt.Sprintf("is %s; goods_value + freight + tax_total - discount = %s (the zone would reject the order: ACTUAL_PAID_MISMATCH)",
+			o.GetActualPaid(), want.StringFixed(2))
+	}
+	return "", ""
+}
+
+func checkEcomPayment(p *customsv1.SubmitPaymentRequest) (string, string) {
+	if f, m := checkEcomKeys(p.GetOrderNo(), p.GetEnterprise()); m != "" {
+		return f, m
+	}
+	if m := ecomText(p.GetPayCode(), false, 64); m != "" {
+		return "pay_code", m
+	}
+	if m := ecomText(p.GetTransactionId(), false, 128); m != "" {
+		return "transaction_id", m
+	}
+	if f, m := checkEcomPerson(p.GetPayer(), "payer", true); m != "" {
+		return f, m
+	}
+	if _, m := ecomAmount(p.GetAmount(), true); m != "" {
+		return "amount", m
+	}
+	if t := p.GetPaidAt(); t != nil {
+		if err := t.CheckValid(); err != nil {
+			return "paid_at", "is not a valid time: " + err.Error()
+		}
+	}
+	return "", ""
+}
+
+func checkEcomWaybill(w *customsv1.SubmitWaybillRequest) (string, string) {
+	if f, m := checkEcomKeys(w.GetOrderNo(), w.GetEnterprise()); m != "" {
+		return f, m
+	}
+	if m := ecomText(w.GetLogisticsNo(), true, 60); m != "" {
+		return "logistics_no", m + ": the waybill number"
+	}
+	if m := ecomText(w.GetLogisticsCode(), false, 64); m != "" {
+		return "logistics_code", m
+	}
+	return checkEcomPerson(w.GetConsignee(), "consignee", false)
+}
+
+// Sending.
+
+// ecomState is what became of a document.
+type ecomState int
+
+const (
+	// ecomUnanswered: the run stopped before the document was answered.
+	ecomUnanswered ecomState = iota
+	// ecomAccepted: received (or received before); order is the order as it stands.
+	ecomAccepted
+	// ecomRefused: err says why.
+	ecomRefused
+)
+
+type ecomOutcome struct {
+	state ecomState
+	order *customsv1.Order
+	err   *customsv1.DocumentError
+}
+
+// ecomSender sends documents with SubmitDocuments and accounts for each.
+// When the server refuses a whole call because of one document (it names
+// documents[i]), that document is recorded as refused and the others are
+// sent again; when it names none, the batch goes one document at a time.
+// Transport and server failures stop the run.
+type ecomSender struct {
+	a    *app
+	c    customsv1.EcommerceServiceClient
+	docs []ecomDoc
+	out  []ecomOutcome
+}
+
+func (s *ecomSender) send(ctx context.Context, batch int, progress func(int)) error {
+	for start := 0; start < len(s.docs); start += batch {
+		end := min(start+batch, len(s.docs))
+		idx := make([]int, 0, end-start)
+		for i := start; i < end; i++ {
+			idx = append(idx, i)
+		}
+		if err := s.sendBatch(ctx, idx); err != nil {
+			return err
+		}
+		progress(end)
+	}
+	return nil
+}
+
+func (s *ecomSender) call(ctx context.Context, idx []int) (*customsv1.SubmitDocumentsResponse, error) {
+	cctx, cancel := s.a.callCtx(ctx)
+	defer cancel()
+	req := &customsv1.SubmitDocumentsRequest{Documents: make([]*customsv1.EcommerceDocument, len(idx))}
+	for k, i := range idx {
+		req.Documents[k] = s.docs[i].doc
+	}
+	resp, err := s.c.SubmitDocuments(cctx, req)
+	if err == nil && len(resp.GetResults()) != len(idx) {
+		err = fmt.Errorf("the server answered %d results for %d documents", len(resp.GetResults()), len(idx))
+	}
+	return resp, err
+}
+
+func (s *ecomSender) sendBatch(ctx context.Context, idx []int) error {
+	for len(idx) > 0 {
+		resp, err := s.call(ctx, idx)
+		if err == nil {
+			for k, res := range resp.GetResults() {
+				if res.GetError() != nil {
+					s.out[idx[k]] = ecomOutcome{state: ecomRefused, err: res.GetError()}
+				} else {
+					s.out[idx[k]] = ecomOutcome{state: ecomAccepted, order: res.GetOrder()}
+				}
+			}
+			return nil
+		}
+		if !ecomIsolatable(err) {
+			return err
+		}
+		if k, ok := ecomCulprit(err, len(idx)); ok {
+			s.refuse(idx[k], err, k)
+			idx = append(idx[:k:k], idx[k+1:]...)
+			continue
+		}
+		if len(idx) == 1 {
+			s.refuse(idx[0], err, 0)
+			return nil
+		}
+		for _, i := range idx {
+			if err := s.sendBatch(ctx, []int{i}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return nil
+}
+
+// refuse records a whole-call error as document i's refusal; k is its
+// place in the call. The field is made relative to the document's request
+// ("documents[3].order.lines[0].price" -> "lines[0].price"), as in the
+// DocumentError of an answered call.
+func (s *ecomSender) refuse(i int, err error, k int) {
+	st := status.Convert(err)
+	root := fmt.Sprintf("documents[%d]", k)
+	kind := s.docs[i].kind()
+	field := ledgerapi.FieldOf(err)
+	rel := strings.TrimPrefix(strings.TrimPrefix(field, root), ".")
+	switch {
+	case rel == kind:
+		rel = ""
+	case strings.HasPrefix(rel, kind+"."):
+		rel = strings.TrimPrefix(rel, kind+".")
+	case !strings.HasPrefix(field, root):
+		rel = field
+	}
+	msg := strings.ReplaceAll(strings.ReplaceAll(st.Message(), root+"."+kind+".", ""), root+".", "")
+	s.out[i] = ecomOutcome{state: ecomRefused, err: &customsv1.DocumentError{Code: output.CodeName(st.Code()),
+		Reason: ledgerapi.ReasonOf(err), Field: rel, Message: output.TidyMessage(msg, rel)}}
+}
+
+// ecomIsolatable: a whole-call refusal about the documents sent, rather than
+// the connection or the server.
+func ecomIsolatable(err error) bool {
+	switch status.Code(err) {
+	case codes.InvalidArgument, codes.PermissionDenied, codes.NotFound, codes.FailedPrecondition, codes.AlreadyExists, codes.OutOfRange:
+		return true
+	}
+	return false
+}
+
+var documentsField = regexp.MustCompile(`^documents\[([0-9]+)\]`)
+
+// ecomCulprit is the place of the document a whole-call error names.
+func ecomCulprit(err error, n int) (int, bool) {
+	m := documentsField.FindStringSubmatch(ledgerapi.FieldOf(err))
+	if m == nil {
+		return 0, false
+	}
+	k, convErr := strconv.Atoi(m[1])
+	if convErr != nil || k >= n {
+		return 0, false
+	}
+	return k, true
+}
+
+// Reporting.
+
+type ecomReport struct {
+	file string
+	docs []ecomDoc
+	out  []ecomOutcome
+}
+
+func (r ecomReport) count(s ecomState) int {
+	n := 0
+	for _, o := range r.out {
+		if o.state == s {
+			n++
+		}
+	}
+	return n
+}
+
+// orders counts the orders of the file by their status as the last answer
+// left it (PENDING also for orders whose order document has not arrived).
+func (r ecomReport) orders() map[string]int {
+	last := map[string]string{}
+	var nos []string
+	for i, d := range r.docs {
+		no := d.orderNo()
+		if _, ok := last[no]; !ok {
+			nos = append(nos, no)
+			last[no] = "PENDING"
+		}
+		if o := r.out[i]; o.state == ecomAccepted && o.order != nil {
+			last[no] = enumName(o.order.GetStatus(), "ORDER_STATUS_")
+		}
+	}
+	n := map[string]int{}
+	for _, no := range nos {
+		st := last[no]
+		if st == "RELEASING" || st == "" {
+			st = "PENDING"
+		}
+		n[st]++
+	}
+	return n
+}
+
+func (r ecomReport) summary() string {
+	s := fmt.Sprintf("%s: %s: %d accepted, %d refused", r.file, ecomCounted(len(r.docs), "document"), r.count(ecomAccepted), r.count(ecomRefused))
+	if n := r.count(ecomUnanswered); n > 0 {
+		s += fmt.Sprintf(", %d unanswered (re-run the file; it is safe)", n)
+	}
+	n := r.orders()
+	total := 0
+	for _, v := range n {
+		total += v
+	}
+	var parts []string
+	for _, st := range []string{"RELEASED", "PENDING", "REJECTED", "CANCELLED"} {
+		if n[st] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n[st], strings.ToLower(st)))
+		}
+	}
+	return s + fmt.Sprintf("; %s: %s", ecomCounted(total, "order"), strings.Join(parts, ", "))
+}
+
+func ecomStatus(o ecomOutcome) string {
+	switch {
+	case o.state == ecomUnanswered:
+		return "UNANSWERED"
+	case o.state == ecomRefused:
+		return "REFUSED"
+	case o.order == nil:
+		return "RECEIVED"
+	}
+	return enumName(o.order.GetStatus(), "ORDER_STATUS_")
+}
+
+var ecomResultHeader = []string{"kind", "order_no", "status", "list_no", "reason", "field", "message", "source"}
+
+func ecomResultRow(d ecomDoc, o ecomOutcome) []string {
+	if o.err != nil {
+		return []string{d.kind(), d.orderNo(), ecomStatus(o), "", o.err.GetReason(), o.err.GetField(), o.err.GetMessage(), d.locate(o.err.GetField())}
+	}
+	return []string{d.kind(), d.orderNo(), ecomStatus(o), o.order.GetListNo(), o.order.GetReason(), "", o.order.GetReasonMessage(), d.source()}
+}
+
+// ecomResultJSON is one document of the JSON report.
+type ecomResultJSON struct {
+	Index   int             `json:"index"`
+	Source  string          `json:"source"`
+	Kind    string          `json:"kind"`
+	OrderNo string          `json:"order_no"`
+	Status  string          `json:"status"`
+	ListNo  string          `json:"list_no,omitempty"`
+	Reason  string          `json:"reason,omitempty"`
+	Error   *ecomErrorJSON  `json:"error,omitempty"`
+	Order   json.RawMessage `json:"order,omitempty"`
+}
+
+type ecomErrorJSON struct {
+	Code    string `json:"code"`
+	Reason  string `json:"reason"`
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+// printEcomReport prints the outcome of submit: one row per document
+// (summary on stderr), one JSON report object, or with quiet the released
+// lists' numbers.
+func (a *app) printEcomReport(r ecomReport, quiet bool) error {
+	switch {
+	case quiet:
+		seen := map[string]bool{}
+		for _, o := range r.out {
+			if o.state == ecomAccepted && o.order.GetStatus() == customsv1.OrderStatus_ORDER_STATUS_RELEASED && !seen[o.order.GetListNo()] {
+				seen[o.order.GetListNo()] = true
+				if _, err := fmt.Fprintln(a.stdout, o.order.GetListNo()); err != nil {
+					return err
+				}
+			}
+		}
+		a.note("%s", r.summary())
+		return nil
+	case a.format == output.JSON:
+		n := r.orders()
+		rep := struct {
+			File       string           `json:"file"`
+			Documents  int              `json:"documents"`
+			Accepted   int              `json:"accepted"`
+			Refused    int              `json:"refused"`
+			Unanswered int              `json:"unanswered"`
+			Orders     map[string]int   `json:"orders"`
+			Results    []ecomResultJSON `json:"results"`
+		}{File: r.file, Documents: len(r.docs), Accepted: r.count(ecomAccepted), Refused: r.count(ecomRefused), Unanswered: r.count(ecomUnanswered),
+			Orders:  map[string]int{"released": n["RELEASED"], "pending": n["PENDING"], "rejected": n["REJECTED"], "cancelled": n["CANCELLED"]},
+			Results: make([]ecomResultJSON, len(r.docs))}
+		for i, d := range r.docs {
+			o := r.out[i]
+			row := ecomResultRow(d, o)
+			res := ecomResultJSON{Index: d.index, Source: row[7], Kind: row[0], OrderNo: row[1], Status: row[2], ListNo: row[3], Reason: row[4]}
+			if o.err != nil {
+				res.Error = &ecomErrorJSON{Code: o.err.GetCode(), Reason: o.err.GetReason(), Field: o.err.GetField(), Message: o.err.GetMessage()}
+			}
+			if o.order != nil {
+				b, err := output.MarshalJSON(o.order, "")
+				if err != nil {
+					return err
+				}
+				res.Order = b
+			}
+			rep.Results[i] = res
+		}
+		enc := json.NewEncoder(a.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rep)
+	}
+	rows := make([][]string, len(r.docs))
+	for i, d := range r.docs {
+		rows[i] = ecomResultRow(d, r.out[i])
+	}
+	if err := output.Rows(a.stdout, a.format, ecomResultHeader, rows); err != nil {
+		return err
+	}
+	a.note("%s", r.summary())
+	return nil
+}
