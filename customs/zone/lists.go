@@ -56,8 +56,17 @@ func (s *Service) flowOf(l *List) (Flow, error) {
 		}
 		return FlowCollectiveOut, nil
 	case l.Type == codes.ListOrdinary || l.Type == codes.ListSelectiveDuty:
+	case l.Type == codes.ListEcommerce:
+		// 保税电商 stock enters and leaves the warehouse book by the first
+		// line like any goods; the sales themselves are EcommerceService's
+		// inventory lists.
+		if mode, _ := codes.LookupTradeMode(l.TradeMode); mode.Line != codes.LineFirst {
+			return "", invalid(ReasonUnsupportedListType, "list_type", "a 清单类型 8 (保税电商) list brings e-commerce stock in or out by the first line (e.g. 5034); sales leave on EcommerceService inventory lists")
+		}
+	case l.Type == codes.ListDisplay:
+		return "", invalid(ReasonUnsupportedListType, "list_type", "bonded display trading (清单类型 5) is filed as display movements under a type-C form: DisplayService/MoveDisplay")
 	default:
-		return "", invalid(ReasonUnsupportedListType, "list_type", "清单类型 %s (%s) is not filed through this service: display trading and e-commerce lists have their own", l.Type, codes.ListTypeName(l.Type, s.set.DirectTransferListType))
+		return "", invalid(ReasonUnsupportedListType, "list_type", "清单类型 %s (%s) is not supported yet", l.Type, codes.ListTypeName(l.Type, s.set.DirectTransferListType))
 	}
 	mode, _ := codes.LookupTradeMode(l.TradeMode)
 	if l.Type == codes.ListSelectiveDuty && (in || mode.Line != codes.LineSecond) {

@@ -2158,7 +2158,8 @@ func (x *InventoryListLine) GetTotal() string {
 // InventoryList is the import inventory list (申报清单, CEB621) of a bonded (1210) order.
 type InventoryList struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// List number the zone assigned: "QL" + 2-digit year + 10-digit sequence.
+	// List number the zone assigned: "QL" + the order number (unique in the zone, so concurrent
+	// releases share no counter).
 	ListNo string `protobuf:"bytes,1,opt,name=list_no,json=listNo,proto3" json:"list_no,omitempty"`
 	// The order.
 	OrderNo string `protobuf:"bytes,2,opt,name=order_no,json=orderNo,proto3" json:"order_no,omitempty"`
