@@ -40,6 +40,8 @@ the server's memory, --pgbench-url names a database for pgbench.`,
 		Example: `  zoneledger bench
   zoneledger bench --workload hot --clients 64 --duration 20s
   zoneledger bench --batch 100 --json
+  zoneledger bench --workload ecommerce --clients 16 --duration 20s
+  zoneledger bench --workload ecommerce --clients 16 --batch 99 --json
   zoneledger bench --pgbench
   zoneledger bench --addr 127.0.0.1:7420 --token "$(cat zoneledger-data/admin.token)" --server-pid 12345`,
 		Args: cobra.NoArgs,
@@ -66,11 +68,12 @@ the server's memory, --pgbench-url names a database for pgbench.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&cfg.Workload, "workload", bench.Uniform, "uniform (each journal one of --items items of one book) or hot (every journal the same item and account)")
+	f.StringVar(&cfg.Workload, "workload", bench.Uniform, "uniform (each journal one of --items items of one book), hot (every journal the same item and account) or ecommerce (1210 orders: three documents each, 20% on 5 hot SKUs, released and verified)")
 	f.IntVar(&cfg.Clients, "clients", 64, "concurrent clients")
 	f.DurationVar(&cfg.Duration, "duration", defaultBenchDuration, "measured time")
 	f.DurationVar(&cfg.Warmup, "warmup", defaultBenchWarmup, "time before measuring")
-	f.IntVar(&cfg.Batch, "batch", 1, "journals per call: 1 uses PostJournal, more uses PostJournals (at most 100)")
+	f.IntVar(&cfg.Batch, "batch", 1, "journals per call: 1 uses PostJournal, more uses PostJournals (at most 100); ecommerce: documents per call, 1 one per call, more in SubmitDocuments batches of up to 100")
+	f.IntVar(&cfg.SKUs, "skus", 200, "SKUs of the ecommerce workload's warehouse")
 	f.IntVar(&cfg.Items, "items", 1000, "items of the uniform workload")
 	f.IntVar(&cfg.Conns, "connections", 0, "gRPC connections shared by the clients (default: one per 16 clients)")
 	f.StringVar(&cfg.Addr, "addr", "", "use the server at this address instead of starting one")

@@ -3,7 +3,9 @@
 // separate process so that the server's memory can be measured apart, or an
 // existing one), and reports throughput, call latency percentiles, errors,
 // the server's peak resident memory and, optionally, pgbench's TPS on the
-// same PostgreSQL as a reference.
+// same PostgreSQL as a reference. The ecommerce workload instead submits
+// cross-border orders' three documents (EcommerceService) against a zone
+// warehouse and measures orders released per second (ecommerce.go).
 package bench
 
 import (
@@ -36,8 +38,9 @@ import (
 
 // Workloads.
 const (
-	Uniform = "uniform" // each journal one of Items items of one book
-	Hot     = "hot"     // every journal the same item and account
+	Uniform   = "uniform"   // each journal one of Items items of one book
+	Hot       = "hot"       // every journal the same item and account
+	Ecommerce = "ecommerce" // cross-border orders (三单) released from a zone warehouse
 )
 
 // Config is a bench run.
@@ -47,10 +50,16 @@ type Config struct {
 	Duration time.Duration
 	Warmup   time.Duration
 	// Batch is the number of journals per call: 1 uses PostJournal, more
-	// uses PostJournals (at most 100).
+	// uses PostJournals (at most 100). For the ecommerce workload it is the
+	// number of documents per call: 1 sends each document alone
+	// (SubmitOrder, SubmitPayment, SubmitWaybill), 3 to 100 sends the three
+	// documents of Batch/3 orders in one SubmitDocuments call.
 	Batch int
 	// Items is the number of items of the uniform workload.
 	Items int
+	// SKUs is the number of SKUs (book lines) of the ecommerce workload;
+	// 0 means 200.
+	SKUs int
 	// Conns is the number of gRPC connections the clients share; 0 means
 	// one per 16 clients.
 	Conns int
@@ -92,6 +101,11 @@ type Result struct {
 	ServerPeakRSSMB   *float64 `json:"server_peak_rss_mb"`
 	PgbenchTPS        *float64 `json:"pgbench_tps,omitempty"`
 
+	// The ecommerce workload reports orders instead of journals; its
+	// --json object has its own keys (see WriteJSON).
+	Orders          int64   `json:"-"`
+	OrdersPerSecond float64 `json:"-"`
+
 	// Details for the human report.
 	Calls          int64         `json:"-"`
 	Latency        Summary       `json:"-"`
@@ -104,6 +118,8 @@ type Result struct {
 	PgbenchCommand string        `json:"-"`
 	Book           string        `json:"-"`
 	Measured       time.Duration `json:"-"`
+	// Ecom holds the ecommerce workload's own figures.
+	Ecom *EcomDetails `json:"-"`
 
 	bookToken string // the bench enterprise's token (tests read the book with it)
 }
@@ -112,13 +128,23 @@ func (c *Config) defaults() error {
 	if c.Workload == "" {
 		c.Workload = Uniform
 	}
-	if c.Workload != Uniform && c.Workload != Hot {
-		return fmt.Errorf("unknown workload %q: use uniform or hot", c.Workload)
+	if c.Workload != Uniform && c.Workload != Hot && c.Workload != Ecommerce {
+		return fmt.Errorf("unknown workload %q: use uniform, hot or ecommerce", c.Workload)
 	}
 	if c.Clients <= 0 {
 		return errors.New("--clients must be at least 1")
 	}
-	if c.Batch < 1 || c.Batch > 100 {
+	if c.Workload == Ecommerce {
+		if c.Batch != 1 && (c.Batch < 3 || c.Batch > 100) {
+			return errors.New("--batch of the ecommerce workload must be 1 (one document per call) or 3 to 100 (SubmitDocuments, the three documents of --batch/3 orders per call)")
+		}
+		if c.SKUs == 0 {
+			c.SKUs = ecomDefaultSKUs
+		}
+		if c.SKUs <= ecomHotSKUs || c.SKUs > 1000 {
+			return fmt.Errorf("the ecommerce workload needs %d to 1000 SKUs (a book takes at most 1000 lines a call)", ecomHotSKUs+1)
+		}
+	} else if c.Batch < 1 || c.Batch > 100 {
 		return errors.New("--batch must be between 1 and 100 (PostJournals takes at most 100 journals)")
 	}
 	if c.Duration <= 0 {
@@ -203,17 +229,29 @@ func Run(ctx context.Context, cfg Config) (_ *Result, err error) {
 		defer c.Close()
 		conns[i] = c
 	}
-	tgt, err := setup(ctx, conns[0], token, &cfg)
-	if err != nil {
-		return nil, err
+	var runLoad func()
+	var ecom *ecomTarget
+	if cfg.Workload == Ecommerce {
+		cfg.logf("bench: setting up the zone warehouse (%d SKUs), the channel and the platform ...", cfg.SKUs)
+		if ecom, err = setupEcom(ctx, conns[0], token, &cfg); err != nil {
+			return nil, err
+		}
+		res.Book, res.Items = ecom.book, cfg.SKUs
+		runLoad = func() { loadEcom(ctx, &cfg, conns, ecom, res) }
+	} else {
+		tgt, err := setup(ctx, conns[0], token, &cfg)
+		if err != nil {
+			return nil, err
+		}
+		res.Book, res.bookToken = tgt.book, tgt.token
+		runLoad = func() { load(ctx, &cfg, conns, tgt, res) }
 	}
-	res.Book, res.bookToken = tgt.book, tgt.token
 
 	var smp *sampler
 	if pid > 0 {
 		smp = startSampler(pid, 200*time.Millisecond)
 	}
-	load(ctx, &cfg, conns, tgt, res)
+	runLoad()
 	if smp != nil {
 		peak, err := smp.Stop()
 		if err != nil {
@@ -225,6 +263,13 @@ func Run(ctx context.Context, cfg Config) (_ *Result, err error) {
 	}
 	if ctx.Err() != nil {
 		return res, ctx.Err()
+	}
+	if ecom != nil {
+		cfg.logf("bench: verifying the released lists and the warehouse stock ...")
+		if err := verifyEcom(ctx, conns[0], ecom, res.Ecom.tally); err != nil {
+			return res, err
+		}
+		res.Ecom.Verified = true
 	}
 
 	if cfg.Pgbench {
@@ -380,7 +425,7 @@ func load(ctx context.Context, cfg *Config, conns []*grpc.ClientConn, t *target,
 	end := from.Add(cfg.Duration)
 	var done atomic.Int64 // journals accepted so far, for the progress bar
 
-	stopBar := showProgress(cfg, start, from, end, &done)
+	stopBar := showProgress(cfg, start, from, end, &done, "journals")
 	workers := make([]*worker, cfg.Clients)
 	var wg sync.WaitGroup
 	for i := range workers {
@@ -497,7 +542,7 @@ func (w *worker) run(ctx context.Context, cfg *Config, lc ledgerv1.LedgerService
 }
 
 // showProgress draws a time-based bar until the returned func is called.
-func showProgress(cfg *Config, start, from, end time.Time, done *atomic.Int64) func() {
+func showProgress(cfg *Config, start, from, end time.Time, done *atomic.Int64, unit string) func() {
 	if cfg.Progress == nil {
 		return func() {}
 	}
@@ -530,7 +575,7 @@ func showProgress(cfg *Config, start, from, end time.Time, done *atomic.Int64) f
 				if now.After(from) {
 					phase = "measuring"
 				}
-				bar.Describe(fmt.Sprintf("%-9s %6.0f journals/s", phase, rate))
+				bar.Describe(fmt.Sprintf("%-9s %6.0f %s/s", phase, rate, unit))
 				_ = bar.Set(int(min(now.Sub(start), total) / (100 * time.Millisecond)))
 			}
 		}
@@ -540,7 +585,11 @@ func showProgress(cfg *Config, start, from, end time.Time, done *atomic.Int64) f
 
 // WriteJSON prints the one JSON object of --json.
 func WriteJSON(w io.Writer, r *Result) error {
-	b, err := json.Marshal(r)
+	var v any = r
+	if r.Workload == Ecommerce {
+		v = ecomJSON(r)
+	}
+	b, err := json.Marshal(v)
 	if err != nil {
 		return err
 	}
@@ -550,6 +599,10 @@ func WriteJSON(w io.Writer, r *Result) error {
 
 // WriteReport prints the human-readable report.
 func WriteReport(w io.Writer, r *Result) {
+	if r.Workload == Ecommerce {
+		writeEcomReport(w, r)
+		return
+	}
 	mode := "PostJournal, one journal per call"
 	if r.Batch > 1 {
 		mode = fmt.Sprintf("PostJournals, %d journals per call", r.Batch)
