@@ -39,6 +39,17 @@ func (s *Service) Match(ctx context.Context, orderNo string) (Order, error) {
 		o, _, err := loadDoc[Order](ctx, s.pool, "order", orderNo)
 		return o, err
 	}
+	if pre.Status == OrderPending {
+		// Match only once all three documents are in; until then no
+		// transaction is needed (and none locks the gaps of the missing ones).
+		var n int
+		if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM ecom_documents WHERE order_no = $1 AND kind IN ('order', 'payment', 'waybill')`, orderNo).Scan(&n); err != nil {
+			return pre, dbError(err)
+		}
+		if n < 3 {
+			return pre, nil
+		}
+	}
 	var lines []zone.BookLine
 	var lineErr error
 	if pre.Status == OrderPending {
@@ -120,7 +131,7 @@ func (s *Service) year() int { return s.today().Year() }
 // warehouse book, positive list and caps, limits and tax by the engine,
 // the buyer's totals counted. A refusal comes back as the second result.
 func (s *Service) prepareList(ctx context.Context, tx pgx.Tx, o Order, lines []zone.BookLine) (*InventoryList, error, error) {
-	ch, err := loadChannel(ctx, tx, o.Enterprise)
+	ch, err := s.channel(ctx, o.Enterprise)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -206,7 +217,7 @@ func (s *Service) prepareList(ctx context.Context, tx pgx.Tx, o Order, lines []z
 
 // resolveLines finds the warehouse book line of each order line.
 func (s *Service) resolveLines(ctx context.Context, o Order) ([]zone.BookLine, error) {
-	ch, err := loadChannel(ctx, s.pool, o.Enterprise)
+	ch, err := s.channel(ctx, o.Enterprise)
 	if err != nil {
 		return nil, err
 	}
