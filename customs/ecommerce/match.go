@@ -51,9 +51,10 @@ func (s *Service) Match(ctx context.Context, orderNo string) (Order, error) {
 		}
 	}
 	var lines []zone.BookLine
+	var ch Channel
 	var lineErr error
 	if pre.Status == OrderPending {
-		lines, lineErr = s.resolveLines(ctx, pre)
+		ch, lines, lineErr = s.resolveLines(ctx, pre)
 		if lineErr != nil && !isDomain(lineErr) {
 			return Order{}, lineErr
 		}
@@ -78,7 +79,7 @@ func (s *Service) Match(ctx context.Context, orderNo string) (Order, error) {
 			refusal = lineErr
 		}
 		if refusal == nil {
-			list, refusal, err = s.prepareList(ctx, tx, o, lines)
+			list, refusal, err = s.prepareList(ctx, tx, o, ch, lines)
 			if err != nil {
 				return err
 			}
@@ -130,11 +131,12 @@ func (s *Service) year() int { return s.today().Year() }
 // prepareList builds and stores the list of a matched order: lines on the
 // warehouse book, positive list and caps, limits and tax by the engine,
 // the buyer's totals counted. A refusal comes back as the second result.
-func (s *Service) prepareList(ctx context.Context, tx pgx.Tx, o Order, lines []zone.BookLine) (*InventoryList, error, error) {
-	ch, err := s.channel(ctx, o.Enterprise)
-	if err != nil {
-		return nil, nil, err
-	}
+//
+// It runs inside the transaction and must not take another connection of
+// the pool (a transaction waiting for a second connection while every one
+// is held by such transactions would never finish): the channel and the
+// book lines are resolved before it.
+func (s *Service) prepareList(ctx context.Context, tx pgx.Tx, o Order, ch Channel, lines []zone.BookLine) (*InventoryList, error, error) {
 	l := InventoryList{OrderNo: o.OrderNo, Enterprise: o.Enterprise, Platform: ch.Platform, Book: ch.Book, Guarantor: ch.Guarantor, BuyerID: o.Buyer.IDNumber, Status: ListReleasing, CreatedAt: s.clock()}
 	l.DutiableValue = o.GoodsValue.Add(o.Freight).Add(o.Insurance)
 	extra := o.Freight.Add(o.Insurance)
@@ -215,18 +217,19 @@ func (s *Service) prepareList(ctx context.Context, tx pgx.Tx, o Order, lines []z
 	return &l, nil, nil
 }
 
-// resolveLines finds the warehouse book line of each order line.
-func (s *Service) resolveLines(ctx context.Context, o Order) ([]zone.BookLine, error) {
+// resolveLines finds an order's channel and the warehouse book line of
+// each order line, and checks the book is open.
+func (s *Service) resolveLines(ctx context.Context, o Order) (Channel, []zone.BookLine, error) {
 	ch, err := s.channel(ctx, o.Enterprise)
 	if err != nil {
-		return nil, err
+		return ch, nil, err
 	}
 	b, err := s.zone.BookByNo(ctx, ch.Book)
 	if err != nil {
-		return nil, err
+		return ch, nil, err
 	}
 	if err := s.zone.CheckOpen(ctx, b, "enterprise"); err != nil {
-		return nil, err
+		return ch, nil, err
 	}
 	out := make([]zone.BookLine, len(o.Lines))
 	for i, ol := range o.Lines {
@@ -237,11 +240,11 @@ func (s *Service) resolveLines(ctx context.Context, o Order) ([]zone.BookLine, e
 			continue
 		}
 		if out[i], err = s.zone.LineByPart(ctx, ch.Book, ol.ItemNo, fmt.Sprintf("lines[%d].item_no", i)); err != nil {
-			return nil, err
+			return ch, nil, err
 		}
 		s.lines.Store(key, out[i])
 	}
-	return out, nil
+	return ch, out, nil
 }
 
 // mask shows an ID number's first 6 and last 4 characters only.
