@@ -390,6 +390,9 @@ func (s *Service) RecordGateEvent(ctx context.Context, p access.Principal, no st
 	if ev.At.IsZero() {
 		ev.At = s.clock()
 	}
+	if ev.At.After(s.now().Add(maxClockSkew)) {
+		return Pass{}, badArg("at", "the gate event is dated %s, in the future; send the gate's reading time", ev.At.UTC().Format(time.RFC3339))
+	}
 	ev.At = ev.At.UTC().Truncate(time.Microsecond)
 	err := s.change(ctx, func(tx pgx.Tx) (*intent, error) {
 		ps, err := lockPass(ctx, tx, no)
@@ -568,6 +571,10 @@ func (s *Service) RejectHold(ctx context.Context, p access.Principal, no, note s
 	}
 	return s.GetPass(ctx, p, no)
 }
+
+// maxClockSkew is how far ahead of the server's clock a gate's clock may
+// run.
+const maxClockSkew = 10 * time.Minute
 
 // planItem is what a pass books of one list line or slip line.
 type planItem struct {

@@ -156,6 +156,11 @@ func TestInterZoneAndGateOnlyPasses(t *testing.T) {
 		RelatedType: codes.RelatedList, RelatedNos: []string{iz.No}, Vehicle: "R3", GrossWeight: d("1")})
 	wantReason(t, err, zone.ReasonPassShape)
 	w.wantStock(w.h1, 1, "6", "0", "0")
+	// A reading from the future is refused.
+	_, err = w.svc.RecordGateEvent(w.ctx, w.customs, empty.No, zone.GateEvent{ID: "future", Vehicle: "R2", At: time.Now().Add(time.Hour)})
+	if le := wantReason(t, err, ledger.ReasonInvalidArgument); le.Field != "at" {
+		t.Fatalf("field %s", le.Field)
+	}
 	// Only the gate (customs) records gate events.
 	_, err = w.svc.RecordGateEvent(w.ctx, w.e1, empty.No, zone.GateEvent{ID: "y", Vehicle: "R2"})
 	wantReason(t, err, ledger.ReasonPermissionDenied)
