@@ -3,7 +3,6 @@ package access
 import (
 	"context"
 	"embed"
-	"errors"
 	"sync"
 	"time"
 
@@ -13,7 +12,6 @@ import (
 
 	"github.com/zoneledger/zoneledger/ledger/pgstore/pgtx"
 
-	"github.com/zoneledger/zoneledger/ledger"
 	"github.com/zoneledger/zoneledger/ledger/pgstore/migrate"
 )
 
@@ -57,12 +55,10 @@ type Options struct {
 // Store keeps principals and tokens in PostgreSQL or CockroachDB. It is safe
 // for concurrent use.
 type Store struct {
-	pool   *pgxpool.Pool
-	engine pgtx.Engine
-	txMu   sync.Mutex
-	tx     *pgtx.Runner
-	ttl    time.Duration
-	now    func() time.Time
+	pool *pgxpool.Pool
+	tx   *pgtx.Lazy
+	ttl  time.Duration
+	now  func() time.Time
 
 	mu    sync.RWMutex
 	cache map[[32]byte]cacheEntry // SHA-256 of a token -> what it authenticated
@@ -80,7 +76,8 @@ type cacheEntry struct {
 // NewStore returns a Store on pool. Call Migrate (or apply Migrations)
 // before using it.
 func NewStore(pool *pgxpool.Pool, opts Options) *Store {
-	s := &Store{pool: pool, engine: opts.Engine, ttl: opts.CacheTTL, now: opts.Now, cache: map[[32]byte]cacheEntry{}}
+	s := &Store{pool: pool, tx: pgtx.NewLazy(pool, opts.Engine, pgtx.Options{MaxAttempts: maxTxAttempts}, "the access tables"),
+		ttl: opts.CacheTTL, now: opts.Now, cache: map[[32]byte]cacheEntry{}}
 	if s.ttl == 0 {
 		s.ttl = DefaultCacheTTL
 	}
@@ -114,54 +111,9 @@ type querier interface {
 // error checked, crdbpgx.ExecuteTx on CockroachDB). fn must have no effects
 // outside the transaction: it may run several times.
 func (s *Store) inTx(ctx context.Context, fn func(pgx.Tx) error) error {
-	r, err := s.runner(ctx)
-	if err != nil {
-		return dbError(err)
-	}
-	_, err = r.Run(ctx, fn)
-	return dbError(err)
+	return s.tx.Run(ctx, fn)
 }
-
-// runner returns the transaction runner, detecting the engine on first use
-// unless Options.Engine named it.
-func (s *Store) runner(ctx context.Context) (*pgtx.Runner, error) {
-	s.txMu.Lock()
-	defer s.txMu.Unlock()
-	if s.tx != nil {
-		return s.tx, nil
-	}
-	engine := s.engine
-	if engine == "" {
-		var err error
-		if engine, err = pgtx.DetectEngine(ctx, s.pool); err != nil {
-			return nil, err
-		}
-	}
-	r, err := pgtx.NewRunner(s.pool, engine, pgtx.Options{MaxAttempts: maxTxAttempts})
-	if err != nil {
-		return nil, err
-	}
-	s.tx = r
-	return r, nil
-}
-
-func retryable(err error) bool { return pgtx.Retryable(err) }
 
 // dbError passes ledger and context errors through and turns database
 // failures into ledger errors that say what to do.
-func dbError(err error) error {
-	var le *ledger.Error
-	if err == nil || errors.As(err, &le) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return err
-	}
-	if retryable(err) {
-		return &ledger.Error{Kind: ledger.KindUnavailable, Reason: ledger.ReasonUnavailable,
-			Message: "the access tables are busy and the change gave up after repeated conflicts; retry", Err: err}
-	}
-	var pe *pgconn.PgError
-	if errors.As(err, &pe) {
-		return &ledger.Error{Kind: ledger.KindInternal, Reason: ledger.ReasonInternal, Message: "database refused the access query", Err: err}
-	}
-	return &ledger.Error{Kind: ledger.KindUnavailable, Reason: ledger.ReasonUnavailable,
-		Message: "could not reach the database; a change in flight may or may not have been made: check, then retry", Err: err}
-}
+func dbError(err error) error { return pgtx.DescribeError(err, "the access tables") }

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/shopspring/decimal"
 
@@ -83,10 +82,7 @@ type Service struct {
 	tax    *tax.Engine
 	set    Settings
 	now    func() time.Time
-	engine pgtx.Engine
-
-	txMu sync.Mutex
-	tx   *pgtx.Runner
+	tx     *pgtx.Lazy
 	// lines caches warehouse book lines by book and part number.
 	lines sync.Map
 	// channels caches channels by enterprise for channelTTL.
@@ -130,7 +126,8 @@ func New(pool *pgxpool.Pool, store ledger.Store, z *zone.Service, engine *tax.En
 	if engine == nil {
 		return nil, errors.New("e-commerce needs the tax engine")
 	}
-	s := &Service{pool: pool, ledger: store, zone: z, tax: engine, set: set, now: opts.Now, engine: opts.Engine}
+	s := &Service{pool: pool, ledger: store, zone: z, tax: engine, set: set, now: opts.Now,
+		tx: pgtx.NewLazy(pool, opts.Engine, pgtx.Options{MaxAttempts: 30}, "the e-commerce tables")}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -144,42 +141,13 @@ func (s *Service) today() time.Time {
 	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 }
 
+// inTx runs fn in a SERIALIZABLE transaction with the engine's retries.
 func (s *Service) inTx(ctx context.Context, fn func(pgx.Tx) error) error {
-	s.txMu.Lock()
-	if s.tx == nil {
-		engine := s.engine
-		var err error
-		if engine == "" {
-			engine, err = pgtx.DetectEngine(ctx, s.pool)
-		}
-		if err == nil {
-			s.tx, err = pgtx.NewRunner(s.pool, engine, pgtx.Options{MaxAttempts: 30})
-		}
-		if err != nil {
-			s.txMu.Unlock()
-			return dbError(err)
-		}
-	}
-	r := s.tx
-	s.txMu.Unlock()
-	_, err := r.Run(ctx, fn)
-	return dbError(err)
+	return s.tx.Run(ctx, fn)
 }
 
-func dbError(err error) error {
-	var le *ledger.Error
-	if err == nil || errors.As(err, &le) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return err
-	}
-	if pgtx.Retryable(err) {
-		return &ledger.Error{Kind: ledger.KindUnavailable, Reason: ledger.ReasonUnavailable, Message: "the e-commerce tables are busy; retry", Err: err}
-	}
-	var pe *pgconn.PgError
-	if errors.As(err, &pe) {
-		return &ledger.Error{Kind: ledger.KindInternal, Reason: ledger.ReasonInternal, Message: "database refused the e-commerce query", Err: err}
-	}
-	return &ledger.Error{Kind: ledger.KindUnavailable, Reason: ledger.ReasonUnavailable, Message: "could not reach the database; check, then retry", Err: err}
-}
+// dbError turns database failures into ledger errors that say what to do.
+func dbError(err error) error { return pgtx.DescribeError(err, "the e-commerce tables") }
 
 func badArg(field, format string, args ...any) error {
 	return ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, field, format, args...)

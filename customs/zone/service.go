@@ -86,10 +86,7 @@ type Service struct {
 	tax    *tax.Engine
 	now    func() time.Time
 	log    *slog.Logger
-	engine pgtx.Engine
-
-	txMu sync.Mutex
-	tx   *pgtx.Runner
+	tx     *pgtx.Lazy
 	// displayBooks are the books known to have the display bucket.
 	displayBooks sync.Map
 }
@@ -105,7 +102,8 @@ func New(pool *pgxpool.Pool, store ledger.Store, opts Options) (*Service, error)
 	if err != nil {
 		return nil, fmt.Errorf("zone settings: %w", err)
 	}
-	s := &Service{pool: pool, ledger: store, set: set, tax: opts.Tax, now: opts.Now, log: opts.Logger, engine: opts.Engine}
+	s := &Service{pool: pool, ledger: store, set: set, tax: opts.Tax, now: opts.Now, log: opts.Logger,
+		tx: pgtx.NewLazy(pool, opts.Engine, pgtx.Options{MaxAttempts: 20}, "the zone's tables")}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -141,54 +139,14 @@ func (s *Service) dateOf(t time.Time) time.Time {
 	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 }
 
-func (s *Service) runner(ctx context.Context) (*pgtx.Runner, error) {
-	s.txMu.Lock()
-	defer s.txMu.Unlock()
-	if s.tx != nil {
-		return s.tx, nil
-	}
-	engine := s.engine
-	if engine == "" {
-		var err error
-		if engine, err = pgtx.DetectEngine(ctx, s.pool); err != nil {
-			return nil, err
-		}
-	}
-	r, err := pgtx.NewRunner(s.pool, engine, pgtx.Options{MaxAttempts: 20})
-	if err != nil {
-		return nil, err
-	}
-	s.tx = r
-	return r, nil
-}
-
 // inTx runs fn in a SERIALIZABLE transaction with the engine's retries; fn
 // may run several times and must have no effect outside the transaction.
 func (s *Service) inTx(ctx context.Context, fn func(pgx.Tx) error) error {
-	r, err := s.runner(ctx)
-	if err != nil {
-		return dbError(err)
-	}
-	_, err = r.Run(ctx, fn)
-	return dbError(err)
+	return s.tx.Run(ctx, fn)
 }
 
-func dbError(err error) error {
-	var le *ledger.Error
-	if err == nil || errors.As(err, &le) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return err
-	}
-	if pgtx.Retryable(err) {
-		return &ledger.Error{Kind: ledger.KindUnavailable, Reason: ledger.ReasonUnavailable,
-			Message: "the zone's tables are busy and the change gave up after repeated conflicts; retry", Err: err}
-	}
-	var pe *pgconn.PgError
-	if errors.As(err, &pe) {
-		return &ledger.Error{Kind: ledger.KindInternal, Reason: ledger.ReasonInternal, Message: "database refused the zone's query", Err: err}
-	}
-	return &ledger.Error{Kind: ledger.KindUnavailable, Reason: ledger.ReasonUnavailable,
-		Message: "could not reach the database; a change in flight may or may not have been made: check, then retry", Err: err}
-}
+// dbError turns database failures into ledger errors that say what to do.
+func dbError(err error) error { return pgtx.DescribeError(err, "the zone's tables") }
 
 // querier is what both a pool and a transaction offer.
 type querier interface {
