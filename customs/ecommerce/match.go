@@ -3,6 +3,7 @@ package ecommerce
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -19,63 +20,55 @@ import (
 // and is returned. With a document still missing the order is returned as
 // it stands (PENDING). Matching an order already decided returns it.
 func (s *Service) Match(ctx context.Context, orderNo string) (Order, error) {
-	// Book lines and part numbers never change: resolve them before the
-	// transaction, which must not wait for a second connection.
-	pre, ok, err := loadDoc[Order](ctx, s.pool, "order", orderNo)
-	if err != nil || !ok {
-		return pre, err
+	// One read, outside any transaction, says which documents are in. The
+	// payment and the waybill never change once stored, so the bodies read
+	// here serve the match; only the order is read again, locked.
+	docs, err := s.documents(ctx, orderNo)
+	if err != nil || docs.order == nil {
+		return Order{}, err
 	}
-	if pre.Status == OrderReleasing {
+	pre := *docs.order
+	switch pre.Status {
+	case OrderReleasing:
 		// A release a transient failure interrupted: finish it now.
 		l, err := loadList(ctx, s.pool, pre.ListNo, false)
 		if err != nil {
 			return pre, dbError(err)
 		}
 		if l.Status == ListReleasing {
-			if err := s.release(ctx, l); err != nil {
+			if _, err := s.release(ctx, l); err != nil {
 				return pre, err
 			}
 		}
 		o, _, err := loadDoc[Order](ctx, s.pool, "order", orderNo)
 		return o, err
+	case OrderPending:
+	default:
+		return pre, nil
 	}
-	if pre.Status == OrderPending {
-		// Match only once all three documents are in; until then no
-		// transaction is needed (and none locks the gaps of the missing ones).
-		var n int
-		if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM ecom_documents WHERE order_no = $1 AND kind IN ('order', 'payment', 'waybill')`, orderNo).Scan(&n); err != nil {
-			return pre, dbError(err)
-		}
-		if n < 3 {
-			return pre, nil
-		}
+	if docs.payment == nil || docs.waybill == nil {
+		return pre, nil
 	}
-	var lines []zone.BookLine
-	var ch Channel
-	var lineErr error
-	if pre.Status == OrderPending {
-		ch, lines, lineErr = s.resolveLines(ctx, pre)
-		if lineErr != nil && !isDomain(lineErr) {
-			return Order{}, lineErr
-		}
+	// The channel and the book lines are resolved before the transaction,
+	// which must not wait for a second connection of the pool.
+	ch, lines, lineErr := s.resolveLines(ctx, pre)
+	if lineErr != nil && !isDomain(lineErr) {
+		return Order{}, lineErr
 	}
 	var refusal error
 	var list *InventoryList
+	var out Order
 	err = s.inTx(ctx, func(tx pgx.Tx) error {
 		refusal, list = nil, nil
 		o, ok, err := loadDocForUpdate[Order](ctx, tx, "order", orderNo)
-		if err != nil || !ok || o.Status != OrderPending {
+		if err != nil || !ok {
 			return err
 		}
-		pay, okp, err := loadDoc[Payment](ctx, tx, "payment", orderNo)
-		if err != nil {
-			return err
+		out = o
+		if o.Status != OrderPending {
+			return nil
 		}
-		wb, okw, err := loadDoc[Waybill](ctx, tx, "waybill", orderNo)
-		if err != nil || !okp || !okw {
-			return err
-		}
-		if refusal = s.matchDocs(o, pay, wb); refusal == nil && lineErr != nil {
+		if refusal = s.matchDocs(o, *docs.payment, *docs.waybill); refusal == nil && lineErr != nil {
 			refusal = lineErr
 		}
 		if refusal == nil {
@@ -86,9 +79,10 @@ func (s *Service) Match(ctx context.Context, orderNo string) (Order, error) {
 		}
 		if refusal != nil {
 			o.Status, o.Reason = OrderRejected, ledger.AsError(refusal).Reason+": "+ledger.AsError(refusal).Message
-			return saveOrder(ctx, tx, o)
+		} else {
+			o.Status, o.ListNo = OrderReleasing, list.No
 		}
-		o.Status, o.ListNo = OrderReleasing, list.No
+		out = o
 		return saveOrder(ctx, tx, o)
 	})
 	if err != nil {
@@ -97,13 +91,58 @@ func (s *Service) Match(ctx context.Context, orderNo string) (Order, error) {
 	if refusal != nil {
 		return Order{}, refusal
 	}
-	if list != nil {
-		if err := s.release(ctx, *list); err != nil {
-			return Order{}, err
+	if list == nil {
+		return out, nil // decided meanwhile by another call
+	}
+	finished, err := s.release(ctx, *list)
+	if err != nil {
+		return Order{}, err
+	}
+	if !finished {
+		// Another call finished the list: answer what it decided.
+		o, _, err := loadDoc[Order](ctx, s.pool, "order", orderNo)
+		return o, err
+	}
+	out.Status = OrderReleased
+	return out, nil
+}
+
+// orderDocs are the documents of an order received so far.
+type orderDocs struct {
+	order   *Order
+	payment *Payment
+	waybill *Waybill
+}
+
+// documents reads the documents of an order in one query.
+func (s *Service) documents(ctx context.Context, orderNo string) (orderDocs, error) {
+	var d orderDocs
+	rows, err := s.pool.Query(ctx, `SELECT kind, body FROM ecom_documents WHERE order_no = $1 AND kind IN ('order', 'payment', 'waybill')`, orderNo)
+	if err != nil {
+		return d, dbError(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var kind, body string
+		if err := rows.Scan(&kind, &body); err != nil {
+			return d, dbError(err)
+		}
+		switch kind {
+		case "order":
+			d.order = new(Order)
+			err = jsonUnmarshal(body, d.order)
+		case "payment":
+			d.payment = new(Payment)
+			err = jsonUnmarshal(body, d.payment)
+		case "waybill":
+			d.waybill = new(Waybill)
+			err = jsonUnmarshal(body, d.waybill)
+		}
+		if err != nil {
+			return d, err
 		}
 	}
-	o, _, err := loadDoc[Order](ctx, s.pool, "order", orderNo)
-	return o, err
+	return d, dbError(rows.Err())
 }
 
 // matchDocs is the 三单对碰.
@@ -256,12 +295,13 @@ func mask(id string) string {
 }
 
 func lockTotals(ctx context.Context, tx pgx.Tx, id string, year int, keys []string) (map[string]decimal.Decimal, error) {
-	for _, k := range keys {
-		if _, err := tx.Exec(ctx, `INSERT INTO ecom_buyer_totals (id_number, year, key, total) VALUES ($1, $2, $3, 0) ON CONFLICT DO NOTHING`, id, year, k); err != nil {
-			return nil, err
-		}
-	}
-	rows, err := tx.Query(ctx, `SELECT key, total FROM ecom_buyer_totals WHERE id_number = $1 AND year = $2 AND key = ANY($3) ORDER BY key FOR UPDATE`, id, year, keys)
+	// Creates the missing rows and locks them all, in key order, in one
+	// statement; RETURNING gives the totals.
+	slices.Sort(keys)
+	rows, err := tx.Query(ctx, `INSERT INTO ecom_buyer_totals (id_number, year, key, total)
+		SELECT $1, $2, k, 0 FROM unnest($3::text[]) AS k ORDER BY k
+		ON CONFLICT (id_number, year, key) DO UPDATE SET total = ecom_buyer_totals.total
+		RETURNING key, total`, id, year, keys)
 	if err != nil {
 		return nil, err
 	}
@@ -280,8 +320,9 @@ func lockTotals(ctx context.Context, tx pgx.Tx, id string, year int, keys []stri
 
 // release deducts a list's goods from the warehouse book and finishes it:
 // RELEASED, or, when the stock is short, REFUSED with the buyer's totals
-// restored and the order rejected.
-func (s *Service) release(ctx context.Context, l InventoryList) error {
+// restored and the order rejected. It reports whether this call finished
+// the list (false: another call had).
+func (s *Service) release(ctx context.Context, l InventoryList) (bool, error) {
 	req := ledger.JournalRequest{Book: l.Book, IdempotencyKey: l.No + ":release", EffectiveDate: s.today(),
 		Document: ledger.Document{Type: "CEB621", Number: l.No, TradeMode: "1210"}, Principal: "ecommerce",
 		Metadata: map[string]string{"order_no": l.OrderNo, "guarantor": l.Guarantor}}
@@ -291,47 +332,54 @@ func (s *Service) release(ctx context.Context, l InventoryList) error {
 	}
 	j, perr := s.ledger.Post(ctx, req)
 	if perr != nil && !isDomain(perr) {
-		return perr // the list stays RELEASING; Recover or the next Match finishes it
+		return false, perr // the list stays RELEASING; Recover or the next Match finishes it
 	}
+	finished := false
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		var status string
-		if err := tx.QueryRow(ctx, `SELECT status FROM ecom_lists WHERE no = $1 FOR UPDATE`, l.No).Scan(&status); err != nil {
+		finished = false
+		c := l
+		if perr != nil {
+			c.Status, c.Reason = ListRefused, ledger.AsError(perr).Message
+		} else {
+			c.Status, c.ReleasedOn, c.JournalID = ListReleased, j.EffectiveDate, j.ID
+		}
+		// Finish the list only if it is still releasing: another call may
+		// have finished it.
+		var released any
+		if !c.ReleasedOn.IsZero() {
+			released = c.ReleasedOn
+		}
+		tag, err := tx.Exec(ctx, `UPDATE ecom_lists SET status = $2, released_on = $3, body = $4 WHERE no = $1 AND status = $5`,
+			c.No, string(c.Status), released, mustJSON(c), string(ListReleasing))
+		if err != nil || tag.RowsAffected() == 0 {
 			return err
 		}
-		if status != string(ListReleasing) {
-			return nil
-		}
+		finished = true
 		o, _, err := loadDocForUpdate[Order](ctx, tx, "order", l.OrderNo)
 		if err != nil {
 			return err
 		}
-		c := l
 		if perr != nil {
-			c.Status, c.Reason = ListRefused, ledger.AsError(perr).Message
 			if err := s.addTotals(ctx, tx, c, -1); err != nil {
 				return err
 			}
 			o.Status, o.Reason = OrderRejected, ReasonInsufficientStock+": "+ledger.AsError(perr).Message
 		} else {
-			c.Status, c.ReleasedOn, c.JournalID = ListReleased, j.EffectiveDate, j.ID
 			o.Status = OrderReleased
-		}
-		if err := saveList(ctx, tx, c); err != nil {
-			return err
 		}
 		return saveOrder(ctx, tx, o)
 	})
 	if err != nil {
-		return err
+		return false, err
 	}
-	if perr != nil {
+	if perr != nil && finished {
 		le := *ledger.AsError(perr)
 		if le.Reason == ledger.ReasonInsufficient {
 			le.Reason = ReasonInsufficientStock
 		}
-		return &le
+		return true, &le
 	}
-	return nil
+	return finished, nil
 }
 
 func isDomain(err error) bool {
@@ -390,7 +438,7 @@ func (s *Service) Recover(ctx context.Context) error {
 	for _, l := range pending {
 		var err error
 		if l.Status == ListReleasing {
-			err = s.release(ctx, l)
+			_, err = s.release(ctx, l)
 		} else {
 			err = s.receive(ctx, l)
 		}
