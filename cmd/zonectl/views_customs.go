@@ -66,11 +66,11 @@ func bookLineRow(l *customsv1.BookLine) []string {
 }
 
 var stockHeader = []string{"book_seq", "name", "unit", "bonded", "available", "reserved", "non_bonded", "non_bonded_reserved",
-	"inspection", "undeclared"}
+	"inspection", "undeclared", "display"}
 
 func stockRow(l *customsv1.StockLine) []string {
 	return []string{i32(l.GetBookSeq()), l.GetName(), l.GetUnit(), l.GetBonded(), l.GetAvailable(), l.GetReserved(),
-		l.GetNonBonded(), l.GetNonBondedReserved(), l.GetInspection(), l.GetUndeclared()}
+		l.GetNonBonded(), l.GetNonBondedReserved(), l.GetInspection(), l.GetUndeclared(), l.GetDisplay()}
 }
 
 var listHeader = []string{"list_no", "inner_no", "book_no", "list_type", "io", "trade_mode", "flow", "status", "lines",
