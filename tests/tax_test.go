@@ -1,6 +1,8 @@
 package tests
 
 import (
+	"os"
+	"path/filepath"
 	"testing"
 
 	"google.golang.org/grpc/codes"
@@ -212,4 +214,34 @@ func TestTaxQuote(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestServeWithATariffFile starts the server with --tariff: quotes use the
+// operator's table, not the sample one.
+func TestServeWithATariffFile(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "tariff.csv")
+	csv := "hs_code,valid_from,duty_kind,duty_rate,duty_specific,duty_specific_unit,vat_rate,consumption_kind,consumption_rate,consumption_specific,consumption_specific_unit,description\n" +
+		"9503000090,2020-01-01,AD_VALOREM,0.20,,,STANDARD,,,,,toys (a rate of this test's own)\n"
+	if err := os.WriteFile(file, []byte(csv), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := StartServer(t, "--tariff", file)
+	a := NewActors(t, s)
+	c := customsv1.NewTaxServiceClient(s.Conn())
+	// 1000.00 at 20 % duty, VAT 13 % on 1200.00: 200.00 + 156.00.
+	r, err := c.Quote(ctxAs(t, a.E1), &customsv1.QuoteRequest{Regime: customsv1.Regime_REGIME_GENERAL_TRADE, Date: "2024-03-01",
+		Lines: []*customsv1.QuoteLine{{HsCode: "9503000090", DutiableValue: "1000.00", Quantity: "1"}}})
+	if err != nil {
+		t.Fatalf("Quote: %v", err)
+	}
+	if r.GetDuty() != "200.00" || r.GetVat() != "156.00" {
+		t.Fatalf("duty %s vat %s, want 200.00 and 156.00", r.GetDuty(), r.GetVat())
+	}
+	// The sample tariff's rows are not there.
+	_, err = c.Quote(ctxAs(t, a.E1), &customsv1.QuoteRequest{Regime: customsv1.Regime_REGIME_GENERAL_TRADE, Date: "2024-03-01",
+		Lines: []*customsv1.QuoteLine{{HsCode: "8471300000", DutiableValue: "1000.00", Quantity: "1"}}})
+	if ledgerapi.ReasonOf(err) != tax.ReasonNoTariffRow {
+		t.Fatalf("a code only the sample tariff has: %v, want reason %s", err, tax.ReasonNoTariffRow)
+	}
 }

@@ -27,6 +27,8 @@ func serverFlags(cmd *cobra.Command, cfg *server.Config, logLevel *string) {
 	f.DurationVar(&cfg.MaxWait, "max-wait", time.Millisecond, "how long a write batch lingers for more journals while the ledger is busy (negative: never)")
 	f.DurationVar(&cfg.AuthCacheTTL, "auth-cache-ttl", 0, "how long an authenticated token is trusted before it is checked again (default 5s)")
 	f.StringVar(&cfg.AdminTokenFile, "admin-token-file", "", "write the first admin token here when the database has no admin yet (default <data-dir>/admin.token with the embedded database)")
+	f.StringVar(&cfg.TariffFile, "tariff", "", "tariff table, CSV (format: customs/tax/README.md); default: the illustrative sample tariff")
+	f.StringVar(&cfg.PositiveListFile, "positive-list", "", "cross-border positive list, CSV hs_prefix,annual_cap,note; default: the illustrative sample list")
 	f.StringVar(logLevel, "log-level", "info", "log level: debug, info, warn, error")
 }
 

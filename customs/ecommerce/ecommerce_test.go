@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -457,4 +458,17 @@ func TestCancelBeforeRelease(t *testing.T) {
 	must(t, err)
 	_, err = w.svc.CancelOrder(w.ctx, w.platform, o2.OrderNo)
 	wantReason(t, err, ecommerce.ReasonWrongStatus)
+}
+
+func TestParsePositiveList(t *testing.T) {
+	l, err := ecommerce.ParsePositiveList(strings.NewReader("# a zone's list\nhs_prefix,annual_cap,note\n3304,,cosmetics\n1701, 2 ,sugar\n"))
+	must(t, err)
+	if len(l) != 2 || l[0].HSPrefix != "3304" || !l[0].AnnualCap.IsZero() || !l[1].AnnualCap.Equal(d("2")) {
+		t.Fatalf("%+v", l)
+	}
+	for _, bad := range []string{"hs,cap,note\n", "hs_prefix,annual_cap,note\n33A4,,x\n", "hs_prefix,annual_cap,note\n3304,-1,x\n", "hs_prefix,annual_cap,note\n3304,1.5e3,x\n"} {
+		if _, err := ecommerce.ParsePositiveList(strings.NewReader(bad)); err == nil {
+			t.Errorf("accepted %q", bad)
+		}
+	}
 }

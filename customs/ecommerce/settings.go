@@ -1,11 +1,15 @@
 package ecommerce
 
 import (
+	"encoding/csv"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/zoneledger/zoneledger/ledger"
 )
 
 // PositiveEntry is a line of the positive list (跨境电子商务零售进口商品清单):
@@ -95,4 +99,39 @@ func (s Settings) positive(hs string) (PositiveEntry, bool) {
 		}
 	}
 	return best, found
+}
+
+// ParsePositiveList reads a positive list from CSV with the header
+// hs_prefix,annual_cap,note: an HS code prefix of 1 to 10 digits, an
+// optional per-person annual cap in the goods' first legal unit (a decimal
+// string; empty for none), and a free note. Lines starting with # are
+// comments.
+func ParsePositiveList(r io.Reader) ([]PositiveEntry, error) {
+	cr := csv.NewReader(r)
+	cr.Comment = '#'
+	cr.FieldsPerRecord = 3
+	cr.TrimLeadingSpace = true
+	recs, err := cr.ReadAll()
+	if err != nil {
+		return nil, fmt.Errorf("positive list: %w", err)
+	}
+	if len(recs) == 0 || strings.Join(recs[0], ",") != "hs_prefix,annual_cap,note" {
+		return nil, fmt.Errorf("positive list: the first row must be the header hs_prefix,annual_cap,note")
+	}
+	var out []PositiveEntry
+	for i, rec := range recs[1:] {
+		e := PositiveEntry{HSPrefix: strings.TrimSpace(rec[0]), Note: rec[2]}
+		if c := strings.TrimSpace(rec[1]); c != "" {
+			d, err := ledger.ParseDecimal(c, "annual_cap")
+			if err != nil {
+				return nil, fmt.Errorf("positive list row %d: %v", i+2, err)
+			}
+			e.AnnualCap = d
+		}
+		if e.HSPrefix == "" || len(e.HSPrefix) > 10 || strings.Trim(e.HSPrefix, "0123456789") != "" || e.AnnualCap.IsNegative() {
+			return nil, fmt.Errorf("positive list row %d: %q is not an HS prefix of 1 to 10 digits with a cap >= 0", i+2, e.HSPrefix)
+		}
+		out = append(out, e)
+	}
+	return out, nil
 }

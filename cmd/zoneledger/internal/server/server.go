@@ -66,7 +66,13 @@ type Config struct {
 	// database has no admin yet. Default: <data-dir>/admin.token with the
 	// embedded database; with --database-url, none unless set.
 	AdminTokenFile string
-	Logger         *slog.Logger
+	// TariffFile is the tariff table (CSV, customs/tax/README.md); empty
+	// means the illustrative sample tariff.
+	TariffFile string
+	// PositiveListFile is the cross-border positive list (CSV
+	// hs_prefix,annual_cap,note); empty means the illustrative sample.
+	PositiveListFile string
+	Logger           *slog.Logger
 }
 
 // Server is a running zoneledger server.
@@ -147,8 +153,21 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 		}
 	}
 
-	// The tax engine quotes from the illustrative sample tariff; a flag for a tariff file comes with issue 5.
-	taxEngine, err := tax.NewEngine(tax.DefaultSettings(), tax.SampleTariff())
+	tariff := tax.SampleTariff()
+	if cfg.TariffFile != "" {
+		f, err := os.Open(cfg.TariffFile)
+		if err != nil {
+			return nil, fmt.Errorf("reading the tariff: %w", err)
+		}
+		tariff, err = tax.ParseTariff(f)
+		f.Close()
+		if err != nil {
+			return nil, fmt.Errorf("reading the tariff %s: %w (format: customs/tax/README.md)", cfg.TariffFile, err)
+		}
+	} else {
+		s.log.Warn("no --tariff given: taxes are quoted from the illustrative sample tariff, which is not the customs tariff")
+	}
+	taxEngine, err := tax.NewEngine(tax.DefaultSettings(), tariff)
 	if err != nil {
 		return nil, fmt.Errorf("building the tax engine: %w", err)
 	}
@@ -159,10 +178,21 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	if err := zoneSvc.Start(ctx); err != nil {
 		return nil, fmt.Errorf("starting the zone service: %w", err)
 	}
-	// Cross-border e-commerce (1210) checks orders against the illustrative
-	// sample positive list; a flag for a positive-list file is still to come.
+	// Cross-border e-commerce (1210) checks orders against the positive list
+	// given, or the illustrative sample one.
 	ecomSet := ecommerce.DefaultSettings()
 	ecomSet.PositiveList = ecommerce.SamplePositiveList()
+	if cfg.PositiveListFile != "" {
+		f, err := os.Open(cfg.PositiveListFile)
+		if err != nil {
+			return nil, fmt.Errorf("reading the positive list: %w", err)
+		}
+		ecomSet.PositiveList, err = ecommerce.ParsePositiveList(f)
+		f.Close()
+		if err != nil {
+			return nil, fmt.Errorf("reading %s: %w", cfg.PositiveListFile, err)
+		}
+	}
 	ecomSvc, err := ecommerce.New(s.store.Pool(), s.store, zoneSvc, taxEngine, ecommerce.Options{Settings: &ecomSet, Engine: s.store.Engine()})
 	if err != nil {
 		return nil, fmt.Errorf("building the e-commerce service: %w", err)
