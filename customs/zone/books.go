@@ -600,6 +600,24 @@ func (s *Service) ListBookLines(ctx context.Context, p access.Principal, book st
 	return out, dbError(prow.Err())
 }
 
+// inDeclaredUnit checks a quantity of a book line given in the line's
+// declared unit; an empty unit means that unit and is filled in. f is the
+// request field of the line.
+func inDeclaredUnit(ctx context.Context, q querier, book string, seq int, qty decimal.Decimal, unit *string, f string) error {
+	bl, err := loadLine(ctx, q, book, seq)
+	if err != nil {
+		return withField(err, f+".book_seq")
+	}
+	if *unit == "" {
+		*unit = bl.DeclaredUnit
+	}
+	if *unit != bl.DeclaredUnit {
+		return invalid(ReasonUnitNotOnLine, f+".unit", "give the quantity in the line's declared unit %s", bl.DeclaredUnit)
+	}
+	_, err = bl.toDeclared(qty, *unit, f)
+	return err
+}
+
 // toDeclared converts a quantity in unit into the line's declared unit:
 // the declared unit as is, a legal unit divided by its factor. The result
 // must be exact at the line's scale.

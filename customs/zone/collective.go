@@ -2,8 +2,6 @@ package zone
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"strings"
 	"time"
@@ -37,8 +35,7 @@ func (s *Service) CreateForm(ctx context.Context, p access.Principal, f Form) (F
 	}
 	h := f
 	h.No, h.Enterprise, h.FiledBy, h.CreatedAt, h.InputHash = "", "", "", time.Time{}, ""
-	sum := sha256.Sum256([]byte(mustJSON(h)))
-	f.InputHash = hex.EncodeToString(sum[:])
+	f.InputHash = digest(h)
 	var out Form
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		b, err := filingBook(ctx, tx, p, f.Book)
@@ -118,8 +115,7 @@ func (s *Service) CreateSlip(ctx context.Context, p access.Principal, sl Slip) (
 	}
 	h := sl
 	h.No, h.Enterprise, h.Status, h.FiledBy, h.CreatedAt, h.InputHash = "", "", "", "", time.Time{}, ""
-	sum := sha256.Sum256([]byte(mustJSON(h)))
-	sl.InputHash = hex.EncodeToString(sum[:])
+	sl.InputHash = digest(h)
 	var out Slip
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		b, err := filingBook(ctx, tx, p, sl.Book)
@@ -151,18 +147,7 @@ func (s *Service) CreateSlip(ctx context.Context, p access.Principal, sl Slip) (
 		}
 		for i := range sl.Lines {
 			ln := &sl.Lines[i]
-			fl := fmt.Sprintf("lines[%d]", i)
-			bl, err := loadLine(ctx, tx, sl.Book, ln.BookSeq)
-			if err != nil {
-				return withField(err, fl+".book_seq")
-			}
-			if ln.Unit == "" {
-				ln.Unit = bl.DeclaredUnit
-			}
-			if ln.Unit != bl.DeclaredUnit {
-				return invalid(ReasonUnitNotOnLine, fl+".unit", "give the quantity in the line's declared unit %s", bl.DeclaredUnit)
-			}
-			if _, err := bl.toDeclared(ln.Quantity, ln.Unit, fl); err != nil {
+			if err := inDeclaredUnit(ctx, tx, sl.Book, ln.BookSeq, ln.Quantity, &ln.Unit, fmt.Sprintf("lines[%d]", i)); err != nil {
 				return err
 			}
 		}
@@ -272,15 +257,7 @@ func (s *Service) PendingTrips(ctx context.Context, p access.Principal, book str
 	if asOf.IsZero() {
 		asOf = s.today()
 	}
-	var slips []Slip
-	err := s.listDocs(ctx, p, kindSlip, ListFilter{Book: book, Status: string(SlipPassed), Limit: MaxPage}, func(body string) (string, error) {
-		var sl Slip
-		if err := jsonUnmarshal(body, &sl); err != nil {
-			return "", err
-		}
-		slips = append(slips, sl)
-		return sl.Enterprise, nil
-	})
+	slips, err := listDocs[Slip](ctx, s, p, kindSlip, ListFilter{Book: book, Status: string(SlipPassed), Limit: MaxPage})
 	if err != nil {
 		return nil, err
 	}

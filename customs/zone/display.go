@@ -2,8 +2,6 @@ package zone
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"slices"
 	"strconv"
@@ -64,8 +62,7 @@ func (s *Service) MoveDisplay(ctx context.Context, p access.Principal, m Display
 	}
 	h := m
 	h.No, h.Enterprise, h.Tax, h.JournalID, h.FiledBy, h.CreatedAt, h.InputHash = "", "", decimal.Zero, 0, "", time.Time{}, ""
-	sum := sha256.Sum256([]byte(mustJSON(h)))
-	m.InputHash = hex.EncodeToString(sum[:])
+	m.InputHash = digest(h)
 	if err := s.ensureDisplayAccount(ctx, m.Book); err != nil {
 		return m, err
 	}
@@ -75,24 +72,13 @@ func (s *Service) MoveDisplay(ctx context.Context, p access.Principal, m Display
 		if err != nil {
 			return nil, err
 		}
-		var old DisplayMove
-		found, err := getDocByInner(ctx, tx, kindDisplay, b.Enterprise, m.InnerNo, &old)
+		old, found, err := refiled[DisplayMove](ctx, tx, kindDisplay, b.Enterprise, m.InnerNo, m.InputHash, "display movement")
 		if err != nil {
 			return nil, err
 		}
 		c := m
 		if found {
-			if old.InputHash != m.InputHash {
-				return nil, conflict(ReasonDuplicateDocument, "inner_no", "number %s was already used for display movement %s", m.InnerNo, old.No)
-			}
 			no = old.No
-			row, err := getDoc(ctx, tx, kindDisplay, old.No, true, &old)
-			if err != nil {
-				return nil, err
-			}
-			if err := checkPending(row); err != nil {
-				return nil, err
-			}
 			if old.JournalID != 0 {
 				return nil, nil
 			}
@@ -342,15 +328,7 @@ func (s *Service) OverdueDisplays(ctx context.Context, p access.Principal, book 
 	var out []DisplayReport
 	f := ListFilter{Book: book, Limit: MaxPage}
 	for {
-		var page []Form
-		err := s.listDocs(ctx, p, kindForm, f, func(body string) (string, error) {
-			var fm Form
-			if err := jsonUnmarshal(body, &fm); err != nil {
-				return "", err
-			}
-			page = append(page, fm)
-			return fm.Enterprise, nil
-		})
+		page, err := listDocs[Form](ctx, s, p, kindForm, f)
 		if err != nil {
 			return nil, err
 		}

@@ -2,8 +2,6 @@ package zone
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"slices"
 	"strconv"
@@ -64,8 +62,7 @@ func (ps Pass) InputHash() string {
 	h := Pass{InnerNo: ps.InnerNo, Book: ps.Book, Type: ps.Type, Bind: ps.Bind, IO: ps.IO, RelatedType: ps.RelatedType, RelatedNos: ps.RelatedNos,
 		Vehicle: ps.Vehicle, VehicleWeight: ps.VehicleWeight, FrameWeight: ps.FrameWeight, Container: ps.Container, ContainerWeight: ps.ContainerWeight,
 		GrossWeight: ps.GrossWeight, NetWeight: ps.NetWeight, Lines: ps.Lines}
-	sum := sha256.Sum256([]byte(mustJSON(h)))
-	return hex.EncodeToString(sum[:])
+	return digest(h)
 }
 
 func checkWeight(d decimal.Decimal, f string) error {
@@ -155,18 +152,7 @@ func (s *Service) checkPassDocs(ctx context.Context, q querier, ps *Pass) error 
 		}
 		for i := range ps.Lines {
 			ln := &ps.Lines[i]
-			f := fmt.Sprintf("lines[%d]", i)
-			bl, err := loadLine(ctx, q, ps.Book, ln.BookSeq)
-			if err != nil {
-				return withField(err, f+".book_seq")
-			}
-			if ln.Unit == "" {
-				ln.Unit = bl.DeclaredUnit
-			}
-			if ln.Unit != bl.DeclaredUnit {
-				return invalid(ReasonUnitNotOnLine, f+".unit", "give the quantity in the line's declared unit %s", bl.DeclaredUnit)
-			}
-			if _, err := bl.toDeclared(ln.Quantity, ln.Unit, f); err != nil {
+			if err := inDeclaredUnit(ctx, q, ps.Book, ln.BookSeq, ln.Quantity, &ln.Unit, fmt.Sprintf("lines[%d]", i)); err != nil {
 				return err
 			}
 		}
@@ -311,16 +297,7 @@ func passNotFound(err error, no string) error {
 
 // ListPasses pages the passes a principal may read.
 func (s *Service) ListPasses(ctx context.Context, p access.Principal, f ListFilter) ([]Pass, error) {
-	var out []Pass
-	err := s.listDocs(ctx, p, kindPass, f, func(body string) (string, error) {
-		var ps Pass
-		if err := jsonUnmarshal(body, &ps); err != nil {
-			return "", err
-		}
-		out = append(out, ps)
-		return ps.Enterprise, nil
-	})
-	return out, err
+	return listDocs[Pass](ctx, s, p, kindPass, f)
 }
 
 func lockPass(ctx context.Context, tx pgx.Tx, no string) (Pass, error) {

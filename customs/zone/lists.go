@@ -2,8 +2,6 @@ package zone
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"slices"
 	"strconv"
@@ -323,8 +321,7 @@ func (s *Service) normalizeList(l *List) error {
 	}
 	h := *l
 	h.No, h.Status, h.Enterprise = "", "", ""
-	sum := sha256.Sum256([]byte(mustJSON(h)))
-	l.InputHash = hex.EncodeToString(sum[:])
+	l.InputHash = digest(h)
 	return nil
 }
 
@@ -467,16 +464,7 @@ func listNotFound(err error, no string) error {
 
 // ListLists pages the lists a principal may read, in number order.
 func (s *Service) ListLists(ctx context.Context, p access.Principal, f ListFilter) ([]List, error) {
-	var out []List
-	err := s.listDocs(ctx, p, kindList, f, func(body string) (string, error) {
-		var l List
-		if err := jsonUnmarshal(body, &l); err != nil {
-			return "", err
-		}
-		out = append(out, l)
-		return l.Enterprise, nil
-	})
-	return out, err
+	return listDocs[List](ctx, s, p, kindList, f)
 }
 
 // lockList loads a list for a change by p: filed by its enterprise unless

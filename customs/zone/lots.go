@@ -2,8 +2,6 @@ package zone
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"strconv"
 	"strings"
@@ -54,8 +52,7 @@ func (s *Service) ReportConsumption(ctx context.Context, p access.Principal, r C
 	}
 	h := r
 	h.No, h.Enterprise, h.FiledBy, h.CreatedAt, h.JournalID, h.InputHash = "", "", "", time.Time{}, 0, ""
-	sum := sha256.Sum256([]byte(mustJSON(h)))
-	r.InputHash = hex.EncodeToString(sum[:])
+	r.InputHash = digest(h)
 	var no string
 	err := s.change(ctx, func(tx pgx.Tx) (*intent, error) {
 		b, err := filingBook(ctx, tx, p, r.Book)
@@ -63,23 +60,12 @@ func (s *Service) ReportConsumption(ctx context.Context, p access.Principal, r C
 			return nil, err
 		}
 		c := r
-		var old ConsumptionReport
-		found, err := getDocByInner(ctx, tx, kindReport, b.Enterprise, r.InnerNo, &old)
+		old, found, err := refiled[ConsumptionReport](ctx, tx, kindReport, b.Enterprise, r.InnerNo, r.InputHash, "consumption report")
 		if err != nil {
 			return nil, err
 		}
 		if found {
-			if old.InputHash != r.InputHash {
-				return nil, conflict(ReasonDuplicateDocument, "inner_no", "report number %s was already used for report %s", r.InnerNo, old.No)
-			}
 			no = old.No
-			row, err := getDoc(ctx, tx, kindReport, old.No, true, &old)
-			if err != nil {
-				return nil, err
-			}
-			if err := checkPending(row); err != nil {
-				return nil, err
-			}
 			if old.JournalID != 0 {
 				return nil, nil
 			}

@@ -2,7 +2,9 @@ package zone
 
 import (
 	"context"
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -199,6 +201,36 @@ func getDocByInner(ctx context.Context, q querier, kind, enterprise, innerNo str
 	return true, json.Unmarshal([]byte(body), into)
 }
 
+// filing is a document filed under its enterprise's own number whose
+// journal may have been refused, so that filing it again retries it.
+type filing interface {
+	number() string
+	inputHash() string
+}
+
+func (m DisplayMove) number() string          { return m.No }
+func (m DisplayMove) inputHash() string       { return m.InputHash }
+func (r ConsumptionReport) number() string    { return r.No }
+func (r ConsumptionReport) inputHash() string { return r.InputHash }
+
+// refiled looks a filing up by its enterprise's own number: found is false
+// for a new number; otherwise the earlier filing comes back locked, with no
+// change in flight, and another filing under the number is refused (what
+// names the document in the refusal).
+func refiled[T filing](ctx context.Context, tx pgx.Tx, kind, enterprise, innerNo, hash, what string) (old T, found bool, err error) {
+	if found, err = getDocByInner(ctx, tx, kind, enterprise, innerNo, &old); err != nil || !found {
+		return old, false, err
+	}
+	if old.inputHash() != hash {
+		return old, true, conflict(ReasonDuplicateDocument, "inner_no", "number %s was already used for %s %s; use a new number", innerNo, what, old.number())
+	}
+	row, err := getDoc(ctx, tx, kind, old.number(), true, &old)
+	if err != nil {
+		return old, true, err
+	}
+	return old, true, checkPending(row)
+}
+
 func insertDoc(ctx context.Context, q querier, r docRow, body any, at time.Time) error {
 	b, err := json.Marshal(body)
 	if err != nil {
@@ -300,45 +332,55 @@ func trimAll(ss []string) []string {
 
 func jsonUnmarshal(body string, into any) error { return json.Unmarshal([]byte(body), into) }
 
-// listDocs pages documents of a kind a principal may read; add decodes one
-// body and returns its enterprise.
-func (s *Service) listDocs(ctx context.Context, p access.Principal, kind string, f ListFilter, add func(body string) (string, error)) error {
+// digest is the SHA-256 of a filing's JSON, hex: the InputHash that tells a
+// retry of a filing from another filing under the same number.
+func digest(filing any) string {
+	sum := sha256.Sum256([]byte(mustJSON(filing)))
+	return hex.EncodeToString(sum[:])
+}
+
+// listDocs pages the documents of a kind a principal may read, in number
+// order.
+func listDocs[T any](ctx context.Context, s *Service, p access.Principal, kind string, f ListFilter) ([]T, error) {
 	if f.Enterprise != "" {
 		if err := canRead(p, f.Enterprise); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	if f.Book != "" {
 		b, err := loadBook(ctx, s.pool, f.Book)
 		if err != nil {
-			return dbError(err)
+			return nil, dbError(err)
 		}
 		if err := canRead(p, b.Enterprise); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	all, scope := readScope(p)
 	if !all && len(scope) == 0 {
-		return nil
+		return nil, nil
 	}
 	rows, err := s.pool.Query(ctx, `SELECT body FROM zone_documents
 		WHERE kind = $1 AND ($2 = '' OR book = $2) AND ($3 = '' OR enterprise = $3) AND ($4 = '' OR status = $4) AND no > $5
 		  AND ($6 OR enterprise = ANY($7))
 		ORDER BY no LIMIT $8`, kind, f.Book, f.Enterprise, f.Status, f.After, all, scope, pageSize(f.Limit))
 	if err != nil {
-		return dbError(err)
+		return nil, dbError(err)
 	}
 	defer rows.Close()
+	var out []T
 	for rows.Next() {
 		var body string
 		if err := rows.Scan(&body); err != nil {
-			return dbError(err)
+			return nil, dbError(err)
 		}
-		if _, err := add(body); err != nil {
-			return err
+		var d T
+		if err := jsonUnmarshal(body, &d); err != nil {
+			return nil, err
 		}
+		out = append(out, d)
 	}
-	return dbError(rows.Err())
+	return out, dbError(rows.Err())
 }
 
 // readScope is what a principal may read: everything (customs) or the
