@@ -180,19 +180,14 @@ func (s *Service) prepareList(ctx context.Context, tx pgx.Tx, o Order, ch Channe
 	l.DutiableValue = o.GoodsValue.Add(o.Freight).Add(o.Insurance)
 	extra := o.Freight.Add(o.Insurance)
 	req := tax.Request{Regime: tax.CrossBorderRetail, Date: s.today()}
-	caps := map[string]decimal.Decimal{}
 	allocated := decimal.Zero
 	for i, ol := range o.Lines {
 		f := fmt.Sprintf("lines[%d]", i)
 		bl := lines[i]
-		entry, ok := s.set.positive(bl.HSCode)
-		if !ok {
+		if _, ok := s.set.positive(bl.HSCode); !ok {
 			return nil, refuse(ReasonNotOnPositiveList, f+".item_no", "SKU %s (HS %s) is not on the cross-border positive list", ol.ItemNo, bl.HSCode), nil
 		}
 		legal := ol.Quantity.Mul(bl.Legal.Factor)
-		if entry.AnnualCap.IsPositive() {
-			caps["cap:"+entry.HSPrefix] = caps["cap:"+entry.HSPrefix].Add(legal)
-		}
 		share := decimal.Zero
 		if o.GoodsValue.IsPositive() {
 			share = extra.Mul(ol.Total).Div(o.GoodsValue).Round(2)
@@ -210,19 +205,18 @@ func (s *Service) prepareList(ctx context.Context, tx pgx.Tx, o Order, ch Channe
 			LegalQuantity: legal, LegalUnit: bl.Legal.Unit, Price: ol.Price, Total: ol.Total})
 	}
 	// The buyer's year: lock the totals (created at zero when new).
-	keys := []string{""}
-	for k := range caps {
+	count, caps := s.counted(l)
+	keys := make([]string, 0, len(count))
+	for k := range count {
 		keys = append(keys, k)
 	}
 	totals, err := lockTotals(ctx, tx, o.Buyer.IDNumber, s.year(), keys)
 	if err != nil {
 		return nil, nil, err
 	}
-	for k, add := range caps {
-		prefix := strings.TrimPrefix(k, "cap:")
-		entry, _ := s.set.positive(prefix + strings.Repeat("0", 10-len(prefix)))
-		if totals[k].Add(add).GreaterThan(entry.AnnualCap) {
-			return nil, refuse(ReasonPersonalCapExceeded, "lines", "buyer %s has bought %s of %s (%s) this year; %s more exceeds the cap of %s", mask(o.Buyer.IDNumber), totals[k], prefix, entry.Note, add, entry.AnnualCap), nil
+	for k, entry := range caps {
+		if totals[k].Add(count[k]).GreaterThan(entry.AnnualCap) {
+			return nil, refuse(ReasonPersonalCapExceeded, "lines", "buyer %s has bought %s of %s (%s) this year; %s more exceeds the cap of %s", mask(o.Buyer.IDNumber), totals[k], entry.HSPrefix, entry.Note, count[k], entry.AnnualCap), nil
 		}
 	}
 	req.AnnualUsed = totals[""]
@@ -243,11 +237,8 @@ func (s *Service) prepareList(ctx context.Context, tx pgx.Tx, o Order, ch Channe
 	// The list's number is derived from the order's, unique in the zone, so
 	// concurrent releases share no counter.
 	l.No = "QL" + o.OrderNo
-	caps[""] = l.DutiableValue
-	for k, add := range caps {
-		if _, err := tx.Exec(ctx, `UPDATE ecom_buyer_totals SET total = total + $4 WHERE id_number = $1 AND year = $2 AND key = $3`, o.Buyer.IDNumber, s.year(), k, add); err != nil {
-			return nil, nil, err
-		}
+	if err := s.addTotals(ctx, tx, l, 1); err != nil {
+		return nil, nil, err
 	}
 	if _, err := tx.Exec(ctx, `INSERT INTO ecom_lists (no, order_no, enterprise, guarantor, buyer, status, body) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
 		l.No, l.OrderNo, l.Enterprise, l.Guarantor, l.BuyerID, string(l.Status), mustJSON(l)); err != nil {
@@ -387,16 +378,27 @@ func isDomain(err error) bool {
 	return k != ledger.KindInternal && k != ledger.KindUnavailable
 }
 
+// counted is what a list counts in its buyer's year: its dutiable value
+// under the key "", and under "cap:" + prefix the legal quantity of each
+// good the positive list caps, whose entries come back by the same keys.
+func (s *Service) counted(l InventoryList) (map[string]decimal.Decimal, map[string]PositiveEntry) {
+	count := map[string]decimal.Decimal{"": l.DutiableValue}
+	caps := map[string]PositiveEntry{}
+	for _, ln := range l.Lines {
+		if e, ok := s.set.positive(ln.HSCode); ok && e.AnnualCap.IsPositive() {
+			k := "cap:" + e.HSPrefix
+			count[k] = count[k].Add(ln.LegalQuantity)
+			caps[k] = e
+		}
+	}
+	return count, caps
+}
+
 // addTotals adds (sign 1) or takes back (sign −1) what a list counted in
 // its buyer's year.
 func (s *Service) addTotals(ctx context.Context, tx pgx.Tx, l InventoryList, sign int64) error {
 	year := l.CreatedAt.In(s.set.Location).Year()
-	add := map[string]decimal.Decimal{"": l.DutiableValue}
-	for _, ln := range l.Lines {
-		if e, ok := s.set.positive(ln.HSCode); ok && e.AnnualCap.IsPositive() {
-			add["cap:"+e.HSPrefix] = add["cap:"+e.HSPrefix].Add(ln.LegalQuantity)
-		}
-	}
+	add, _ := s.counted(l)
 	for k, v := range add {
 		if _, err := tx.Exec(ctx, `UPDATE ecom_buyer_totals SET total = total + $4 WHERE id_number = $1 AND year = $2 AND key = $3`, l.BuyerID, year, k, v.Mul(decimal.NewFromInt(sign))); err != nil {
 			return err
