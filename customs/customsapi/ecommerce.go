@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"unicode"
 
 	"google.golang.org/grpc/status"
@@ -27,10 +26,6 @@ type EcommerceServer struct {
 
 // NewEcommerceServer returns an EcommerceService over svc.
 func NewEcommerceServer(svc *ecommerce.Service) *EcommerceServer { return &EcommerceServer{svc: svc} }
-
-// ecomBatchWorkers bounds how many orders of one SubmitDocuments call are
-// matched at the same time.
-const ecomBatchWorkers = 4
 
 // RegisterChannel implements customsv1.EcommerceServiceServer.
 func (s *EcommerceServer) RegisterChannel(ctx context.Context, r *customsv1.RegisterChannelRequest) (*customsv1.RegisterChannelResponse, error) {
@@ -95,43 +90,31 @@ func (s *EcommerceServer) SubmitWaybill(ctx context.Context, r *customsv1.Submit
 	})
 }
 
-// ecomDocument is one parsed document of a batch.
-type ecomDocument struct {
-	orderNo string
-	submit  func(ctx context.Context, p access.Principal) (ecommerce.Order, error)
-}
-
 // documentIn parses documents[i] of a batch; errors name the field from
 // the batch's root ("documents[3].order.lines[0].quantity").
-func (s *EcommerceServer) documentIn(p access.Principal, i int, d *customsv1.EcommerceDocument) (ecomDocument, error) {
+func (s *EcommerceServer) documentIn(p access.Principal, i int, d *customsv1.EcommerceDocument) (ecommerce.Document, error) {
 	root := fmt.Sprintf("documents[%d]", i)
 	var (
-		kind, ent string
-		doc       ecomDocument
-		err       error
+		kind string
+		doc  ecommerce.Document
+		err  error
 	)
 	switch x := d.GetDocument().(type) {
 	case *customsv1.EcommerceDocument_Order:
 		var o ecommerce.Order
-		kind, ent, doc.orderNo = "order", x.Order.GetEnterprise(), x.Order.GetOrderNo()
+		kind, doc.Enterprise = "order", x.Order.GetEnterprise()
 		o, err = orderIn(x.Order)
-		doc.submit = func(ctx context.Context, p access.Principal) (ecommerce.Order, error) {
-			return s.svc.SubmitOrder(ctx, p, o)
-		}
+		doc.Order = &o
 	case *customsv1.EcommerceDocument_Payment:
 		var pay ecommerce.Payment
-		kind, doc.orderNo = "payment", x.Payment.GetOrderNo()
-		ent, pay, err = paymentIn(x.Payment)
-		doc.submit = func(ctx context.Context, p access.Principal) (ecommerce.Order, error) {
-			return s.svc.SubmitPayment(ctx, p, ent, pay)
-		}
+		kind = "payment"
+		doc.Enterprise, pay, err = paymentIn(x.Payment)
+		doc.Payment = &pay
 	case *customsv1.EcommerceDocument_Waybill:
 		var wb ecommerce.Waybill
-		kind, doc.orderNo = "waybill", x.Waybill.GetOrderNo()
-		ent, wb = waybillIn(x.Waybill)
-		doc.submit = func(ctx context.Context, p access.Principal) (ecommerce.Order, error) {
-			return s.svc.SubmitWaybill(ctx, p, ent, wb)
-		}
+		kind = "waybill"
+		doc.Enterprise, wb = waybillIn(x.Waybill)
+		doc.Waybill = &wb
 	default:
 		return doc, ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, root, "give an order, a payment or a waybill")
 	}
@@ -140,11 +123,10 @@ func (s *EcommerceServer) documentIn(p access.Principal, i int, d *customsv1.Eco
 	}
 	// The batch is refused as a whole when the caller may not submit for
 	// one of its enterprises (the domain checks each document again).
-	if !p.CanWrite(ent) {
+	if !p.CanWrite(doc.Enterprise) {
 		return doc, ledger.Errorf(ledger.KindPermissionDenied, ledger.ReasonPermissionDenied, root+"."+kind+".enterprise",
-			"principal %q (%s) may not submit documents for %q: a platform submits only for the enterprises it is linked to", p.ID, p.Role, ent)
+			"principal %q (%s) may not submit documents for %q: a platform submits only for the enterprises it is linked to", p.ID, p.Role, doc.Enterprise)
 	}
-	doc.orderNo = strings.TrimSpace(doc.orderNo)
 	return doc, nil
 }
 
@@ -166,49 +148,22 @@ func underDocument(err error, prefix string) error {
 // SubmitDocuments implements customsv1.EcommerceServiceServer.
 func (s *EcommerceServer) SubmitDocuments(ctx context.Context, r *customsv1.SubmitDocumentsRequest) (*customsv1.SubmitDocumentsResponse, error) {
 	return handle(ctx, nil, func(p access.Principal) (*customsv1.SubmitDocumentsResponse, error) {
-		docs := make([]ecomDocument, len(r.GetDocuments()))
-		// The documents of one order go in request order; orders in
-		// parallel, in the order of their first document.
-		var groups [][]int
-		byOrder := map[string]int{}
+		docs := make([]ecommerce.Document, len(r.GetDocuments()))
 		for i, d := range r.GetDocuments() {
 			doc, err := s.documentIn(p, i, d)
 			if err != nil {
 				return nil, err
 			}
 			docs[i] = doc
-			g, ok := byOrder[doc.orderNo]
-			if !ok {
-				g = len(groups)
-				byOrder[doc.orderNo] = g
-				groups = append(groups, nil)
-			}
-			groups[g] = append(groups[g], i)
 		}
 		out := &customsv1.SubmitDocumentsResponse{Results: make([]*customsv1.DocumentResult, len(docs))}
-		work := make(chan []int)
-		var wg sync.WaitGroup
-		for range min(ecomBatchWorkers, len(groups)) {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for g := range work {
-					for _, i := range g {
-						o, err := docs[i].submit(ctx, p)
-						if err != nil {
-							out.Results[i] = &customsv1.DocumentResult{Error: documentError(err)}
-							continue
-						}
-						out.Results[i] = &customsv1.DocumentResult{Order: orderOut(o)}
-					}
-				}
-			}()
+		for i, res := range s.svc.SubmitDocuments(ctx, p, docs) {
+			if res.Err != nil {
+				out.Results[i] = &customsv1.DocumentResult{Error: documentError(res.Err)}
+				continue
+			}
+			out.Results[i] = &customsv1.DocumentResult{Order: orderOut(res.Order)}
 		}
-		for _, g := range groups {
-			work <- g
-		}
-		close(work)
-		wg.Wait()
 		return out, nil
 	})
 }

@@ -92,6 +92,7 @@ func newWorld(t *testing.T, stock map[int]string) *world {
 	set.PositiveList = ecommerce.SamplePositiveList()
 	svc, err := ecommerce.New(store.Pool(), store, z, eng, ecommerce.Options{Settings: &set, Now: c.Now})
 	must(t, err)
+	t.Cleanup(svc.Close)
 	mk := func(p string) string { ch, err := codes.USCCCheckChar(p); must(t, err); return p + string(ch) }
 	wh, ebc := mk("91120000MA05W0001"), mk("91120000MA05E0001")
 	w := &world{t: t, ctx: ctx, svc: svc, zone: z, store: store, clock: c, tax: eng, ebc: ebc, book: "T0201W000001",
@@ -470,5 +471,130 @@ func TestParsePositiveList(t *testing.T) {
 		if _, err := ecommerce.ParsePositiveList(strings.NewReader(bad)); err == nil {
 			t.Errorf("accepted %q", bad)
 		}
+	}
+}
+
+// flakyLedger loses the ledger's answers while fail is set, as a crash or a
+// lost connection would after the lists were stored.
+type flakyLedger struct {
+	ledger.Store
+	fail atomic.Bool
+}
+
+func (f *flakyLedger) PostMany(ctx context.Context, reqs []ledger.JournalRequest) []ledger.PostResult {
+	if !f.fail.Load() {
+		return f.Store.PostMany(ctx, reqs)
+	}
+	out := make([]ledger.PostResult, len(reqs))
+	for i := range out {
+		out[i].Err = ledger.Errorf(ledger.KindUnavailable, ledger.ReasonUnavailable, "", "injected: the ledger did not answer")
+	}
+	return out
+}
+
+func TestInterruptedReleasesAreFinished(t *testing.T) {
+	w := newWorld(t, map[int]string{1: "10"})
+	flaky := &flakyLedger{Store: w.store}
+	set := ecommerce.DefaultSettings()
+	set.PositiveList = ecommerce.SamplePositiveList()
+	svc, err := ecommerce.New(w.store.Pool(), flaky, w.zone, w.tax, ecommerce.Options{Settings: &set, Now: w.clock.Now})
+	must(t, err)
+	t.Cleanup(svc.Close)
+
+	// Two orders whose stock deduction is lost after their lists were stored.
+	flaky.fail.Store(true)
+	var waybills []ecommerce.Waybill
+	for _, no := range []string{"INT-1", "INT-2"} {
+		o, p, wb := w.order(no, "0021", "SKU-CREAM", "1", "100", "3304990099")
+		_, err = svc.SubmitOrder(w.ctx, w.platform, o)
+		must(t, err)
+		_, err = svc.SubmitPayment(w.ctx, w.platform, w.ebc, p)
+		must(t, err)
+		_, err = svc.SubmitWaybill(w.ctx, w.platform, w.ebc, wb)
+		wantReason(t, err, ledger.ReasonUnavailable)
+		got, err := svc.GetOrder(w.ctx, w.platform, no)
+		must(t, err)
+		if got.Status != ecommerce.OrderReleasing || got.ListNo != "QL"+no {
+			t.Fatalf("order %s after a lost deduction: %s %q", no, got.Status, got.ListNo)
+		}
+		waybills = append(waybills, wb)
+	}
+	if got := w.stock(1); !got.Equal(d("10")) {
+		t.Fatalf("stock %s after lost deductions, want 10", got)
+	}
+	flaky.fail.Store(false)
+
+	// The order's next document finishes its release ...
+	got, err := svc.SubmitWaybill(w.ctx, w.platform, w.ebc, waybills[0])
+	must(t, err)
+	if got.Status != ecommerce.OrderReleased {
+		t.Fatalf("INT-1 sent again: %s %s", got.Status, got.Reason)
+	}
+	// ... and Recover, at start, finishes the others.
+	must(t, svc.Recover(w.ctx))
+	got, err = svc.GetOrder(w.ctx, w.platform, "INT-2")
+	must(t, err)
+	l, err := svc.GetList(w.ctx, w.customs, "QLINT-2")
+	must(t, err)
+	if got.Status != ecommerce.OrderReleased || l.Status != ecommerce.ListReleased || l.JournalID == 0 {
+		t.Fatalf("INT-2 after Recover: order %s, list %s", got.Status, l.Status)
+	}
+	// Each deducted once, counted once in the buyer's year.
+	if got := w.stock(1); !got.Equal(d("8")) {
+		t.Fatalf("stock %s, want 8", got)
+	}
+	must(t, svc.Recover(w.ctx))
+	if got := w.stock(1); !got.Equal(d("8")) {
+		t.Fatalf("stock %s after a second Recover, want 8", got)
+	}
+	s, err := svc.Settle(w.ctx, w.customs, "TMALL", time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC))
+	must(t, err)
+	if len(s.Lists) != 2 {
+		t.Fatalf("settlement lists %d, want 2", len(s.Lists))
+	}
+}
+
+// Documents stored one row each (before migration 6) are moved to their
+// orders' rows with the order's status.
+func TestMigrationMovesDocumentsToOrderRows(t *testing.T) {
+	ctx := context.Background()
+	url := pgtest.NewDatabase(t)
+	store, err := pgstore.Open(ctx, url, pgstore.Options{})
+	must(t, err)
+	t.Cleanup(store.Close)
+	all := ecommerce.Migrations()
+	old := all
+	old.Steps = all.Steps[:5]
+	_, err = old.Up(ctx, store.Pool())
+	must(t, err)
+	_, err = store.Pool().Exec(ctx, `INSERT INTO ecom_documents (kind, order_no, enterprise, body, created_at) VALUES
+		('order', 'M-1', 'E1', '{"OrderNo":"M-1","Status":"RELEASED","ListNo":"QLM-1"}', now()),
+		('payment', 'M-1', 'E1', '{"OrderNo":"M-1","Amount":"1"}', now()),
+		('waybill', 'M-1', 'E1', '{"OrderNo":"M-1"}', now()),
+		('payment', 'M-2', 'E2', '{"OrderNo":"M-2"}', now())`)
+	must(t, err)
+	_, err = all.Up(ctx, store.Pool())
+	must(t, err)
+	type row struct{ ent, status, list, o, p, w string }
+	want := map[string]row{
+		"M-1": {"E1", "RELEASED", "QLM-1", `{"OrderNo":"M-1","Status":"RELEASED","ListNo":"QLM-1"}`, `{"OrderNo":"M-1","Amount":"1"}`, `{"OrderNo":"M-1"}`},
+		"M-2": {"E2", "PENDING", "", "", `{"OrderNo":"M-2"}`, ""},
+	}
+	rows, err := store.Pool().Query(ctx, `SELECT order_no, enterprise, status, list_no, COALESCE(order_body, ''), COALESCE(payment_body, ''), COALESCE(waybill_body, '') FROM ecom_orders`)
+	must(t, err)
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var no string
+		var r row
+		must(t, rows.Scan(&no, &r.ent, &r.status, &r.list, &r.o, &r.p, &r.w))
+		if want[no] != r {
+			t.Fatalf("order %s migrated to %+v, want %+v", no, r, want[no])
+		}
+		n++
+	}
+	must(t, rows.Err())
+	if n != 2 {
+		t.Fatalf("%d order rows, want 2", n)
 	}
 }

@@ -3,7 +3,6 @@ package ecommerce
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strconv"
 
@@ -18,23 +17,6 @@ import (
 const listReturnReceiving ListStatus = "RETURN_RECEIVING"
 
 func jsonUnmarshal(body string, into any) error { return json.Unmarshal([]byte(body), into) }
-
-func loadList(ctx context.Context, q querier, no string, forUpdate bool) (InventoryList, error) {
-	sql := `SELECT body FROM ecom_lists WHERE no = $1`
-	if forUpdate {
-		sql += ` FOR UPDATE`
-	}
-	var body string
-	err := q.QueryRow(ctx, sql, no).Scan(&body)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return InventoryList{}, ledger.Errorf(ledger.KindNotFound, ReasonUnknownList, "list_no", "there is no inventory list %q", no)
-	}
-	if err != nil {
-		return InventoryList{}, err
-	}
-	var l InventoryList
-	return l, jsonUnmarshal(body, &l)
-}
 
 // GetList returns an inventory list; a principal that may read its
 // enterprise, or customs, may read it.
@@ -54,28 +36,28 @@ func (s *Service) GetList(ctx context.Context, p access.Principal, no string) (I
 func (s *Service) CancelOrder(ctx context.Context, p access.Principal, orderNo string) (Order, error) {
 	var out Order
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		o, ok, err := loadDocForUpdate[Order](ctx, tx, "order", orderNo)
+		r, ok, err := lockOrder(ctx, tx, orderNo)
 		if err != nil {
 			return err
 		}
-		if !ok {
+		if !ok || r.bodies[kindOrder] == "" {
 			return ledger.Errorf(ledger.KindNotFound, ReasonUnknownOrder, "order_no", "no order %q was received", orderNo)
 		}
-		if err := canSubmit(p, o.Enterprise); err != nil {
+		if err := canSubmit(p, r.enterprise); err != nil {
 			return err
 		}
-		switch o.Status {
+		switch r.status {
 		case OrderCancelled:
 		case OrderPending, OrderRejected:
-			o.Status = OrderCancelled
-			if err := saveOrder(ctx, tx, o); err != nil {
+			r.status = OrderCancelled
+			if err := setOrderStatus(ctx, tx, r); err != nil {
 				return err
 			}
 		default:
-			return refuse(ReasonWrongStatus, "order_no", "order %s is %s; a released order is returned, not cancelled", orderNo, o.Status)
+			return refuse(ReasonWrongStatus, "order_no", "order %s is %s; a released order is returned, not cancelled", orderNo, r.status)
 		}
-		out = o
-		return nil
+		out, err = r.order()
+		return err
 	})
 	return out, err
 }
@@ -170,7 +152,7 @@ func (s *Service) receive(ctx context.Context, l InventoryList) error {
 			return err
 		}
 		c.Status, c.ReturnedOn, c.ReturnJournalID = ListReturned, j.EffectiveDate, j.ID
-		if err := s.addTotals(ctx, tx, c, -1); err != nil {
+		if err := s.addTotals(ctx, tx, -1, c); err != nil {
 			return err
 		}
 		return saveList(ctx, tx, c)

@@ -72,6 +72,12 @@ type Options struct {
 	Settings *Settings
 	Now      func() time.Time
 	Engine   pgtx.Engine
+	// MaxBatch bounds how many documents one write, and how many orders one
+	// release, carries. Default 256.
+	MaxBatch int
+	// MaxWait bounds how long a busy service lingers for more documents or
+	// orders to join a batch. Default 1 ms; negative means never.
+	MaxWait time.Duration
 }
 
 // Service runs the 1210 flow. It is safe for concurrent use.
@@ -81,8 +87,14 @@ type Service struct {
 	zone   *zone.Service
 	tax    *tax.Engine
 	set    Settings
+	opts   Options
 	now    func() time.Time
 	tx     *pgtx.Lazy
+	// intake stores the documents of concurrent calls together; releaser
+	// matches and releases complete orders together (see intake.go and
+	// release.go).
+	intake   *batcher[*docWrite]
+	releaser *batcher[*releaseReq]
 	// lines caches warehouse book lines by book and part number.
 	lines sync.Map
 	// channels caches channels by enterprise for channelTTL.
@@ -126,13 +138,34 @@ func New(pool *pgxpool.Pool, store ledger.Store, z *zone.Service, engine *tax.En
 	if engine == nil {
 		return nil, errors.New("e-commerce needs the tax engine")
 	}
-	s := &Service{pool: pool, ledger: store, zone: z, tax: engine, set: set, now: opts.Now,
+	if opts.MaxBatch <= 0 {
+		opts.MaxBatch = 256
+	}
+	if opts.MaxWait == 0 {
+		opts.MaxWait = time.Millisecond
+	}
+	s := &Service{pool: pool, ledger: store, zone: z, tax: engine, set: set, opts: opts, now: opts.Now,
 		tx: pgtx.NewLazy(pool, opts.Engine, pgtx.Options{MaxAttempts: 30}, "the e-commerce tables")}
 	if s.now == nil {
 		s.now = time.Now
 	}
+	s.intake = newBatcher(opts.MaxBatch, opts.MaxWait, s.writeDocs)
+	s.releaser = newBatcher(opts.MaxBatch, opts.MaxWait, s.releaseBatch)
 	return s, nil
 }
+
+// Close finishes the documents and releases under way and stops taking
+// new ones. Close it before the ledger store it posts to.
+func (s *Service) Close() {
+	s.intake.close()
+	s.releaser.close()
+}
+
+// errStopped answers calls that arrive after Close.
+var errStopped = ledger.Errorf(ledger.KindUnavailable, ledger.ReasonUnavailable, "", "the e-commerce service is shutting down; send the documents again once it is back")
+
+// batchTimeout bounds one batch's work, retries included.
+const batchTimeout = 60 * time.Second
 
 func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
 
@@ -232,33 +265,6 @@ func canSubmit(p access.Principal, enterprise string) error {
 		"principal %q (%s) may not submit orders for %s: a platform submits only for the enterprises it is linked to", p.ID, p.Role, enterprise)
 }
 
-// storeDoc stores one of the three documents under its order number: the
-// same document again is a no-op, another under the number is refused.
-func (s *Service) storeDoc(ctx context.Context, kind, orderNo, enterprise, hash string, doc any) error {
-	// One atomic statement, no transaction: a document is written once and
-	// never changed, so there is nothing to isolate. (A SERIALIZABLE
-	// transaction that first looked for the row would lock the index gap
-	// and collide with other orders' documents.)
-	tag, err := s.pool.Exec(ctx, `INSERT INTO ecom_documents (kind, order_no, enterprise, body, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (kind, order_no) DO NOTHING`,
-		kind, orderNo, enterprise, mustJSON(doc), s.clock())
-	if err != nil {
-		return dbError(err)
-	}
-	if tag.RowsAffected() == 1 {
-		return nil
-	}
-	var body, ent string
-	if err := s.pool.QueryRow(ctx, `SELECT body, enterprise FROM ecom_documents WHERE kind = $1 AND order_no = $2`, kind, orderNo).Scan(&body, &ent); err != nil {
-		return dbError(err)
-	}
-	var old struct{ InputHash string }
-	_ = json.Unmarshal([]byte(body), &old)
-	if old.InputHash == hash && ent == enterprise {
-		return nil
-	}
-	return ledger.Errorf(ledger.KindConflict, ReasonDuplicateDocument, "order_no", "a different %s for order %s was already received", kind, orderNo)
-}
-
 func checkPerson(p Person, f string, needID bool) error {
 	if strings.TrimSpace(p.Name) == "" || len(p.Name) > 100 {
 		return badArg(f+".name", "is required, at most 100 characters")
@@ -288,156 +294,197 @@ func money(d decimal.Decimal, f string) error {
 	return nil
 }
 
-// SubmitOrder receives an order; when its payment and waybill are in too,
-// it is matched and released (see Match).
-func (s *Service) SubmitOrder(ctx context.Context, p access.Principal, o Order) (Order, error) {
+// orderWrite checks an order and makes it ready to store.
+func (s *Service) orderWrite(ctx context.Context, p access.Principal, o Order) (*docWrite, error) {
 	o.OrderNo = strings.TrimSpace(o.OrderNo)
 	if o.OrderNo == "" || len(o.OrderNo) > 60 {
-		return o, badArg("order_no", "is required, at most 60 characters")
+		return nil, badArg("order_no", "is required, at most 60 characters")
 	}
 	if err := canSubmit(p, o.Enterprise); err != nil {
-		return o, err
+		return nil, err
 	}
 	if err := checkPerson(o.Buyer, "buyer", true); err != nil {
-		return o, err
+		return nil, err
 	}
 	if err := checkPerson(o.Consignee, "consignee", false); err != nil {
-		return o, err
+		return nil, err
 	}
 	for f, v := range map[string]decimal.Decimal{"goods_value": o.GoodsValue, "freight": o.Freight, "insurance": o.Insurance, "discount": o.Discount, "tax_total": o.TaxTotal, "actual_paid": o.ActualPaid} {
 		if err := money(v, f); err != nil {
-			return o, err
+			return nil, err
 		}
 	}
 	if len(o.Lines) == 0 || len(o.Lines) > 100 {
-		return o, badArg("lines", "an order has 1 to 100 lines")
+		return nil, badArg("lines", "an order has 1 to 100 lines")
 	}
 	sum := decimal.Zero
 	for i, l := range o.Lines {
 		f := fmt.Sprintf("lines[%d]", i)
 		if strings.TrimSpace(l.ItemNo) == "" {
-			return o, badArg(f+".item_no", "name the SKU's part number on the warehouse book")
+			return nil, badArg(f+".item_no", "name the SKU's part number on the warehouse book")
 		}
 		if !l.Quantity.IsPositive() || ledger.Places(l.Quantity) > 5 {
-			return o, ledger.Errorf(ledger.KindInvalid, ledger.ReasonNonPositiveQuantity, f+".quantity", "must be > 0 with at most 5 decimal places")
+			return nil, ledger.Errorf(ledger.KindInvalid, ledger.ReasonNonPositiveQuantity, f+".quantity", "must be > 0 with at most 5 decimal places")
 		}
 		if l.Price.IsNegative() || ledger.Places(l.Price) > 4 {
-			return o, badArg(f+".price", "must be >= 0 with at most 4 decimal places")
+			return nil, badArg(f+".price", "must be >= 0 with at most 4 decimal places")
 		}
 		if err := money(l.Total, f+".total"); err != nil {
-			return o, err
+			return nil, err
 		}
 		if !l.Price.Mul(l.Quantity).Round(2).Equal(l.Total) {
-			return o, badArg(f+".total", "is %s; price %s × quantity %s = %s", l.Total, l.Price, l.Quantity, l.Price.Mul(l.Quantity).Round(2))
+			return nil, badArg(f+".total", "is %s; price %s × quantity %s = %s", l.Total, l.Price, l.Quantity, l.Price.Mul(l.Quantity).Round(2))
 		}
 		sum = sum.Add(l.Total)
 	}
 	if !sum.Equal(o.GoodsValue) {
-		return o, badArg("goods_value", "is %s; the lines total %s", o.GoodsValue, sum)
+		return nil, badArg("goods_value", "is %s; the lines total %s", o.GoodsValue, sum)
 	}
 	if _, err := s.channel(ctx, o.Enterprise); err != nil {
-		return o, err
+		return nil, err
 	}
 	o.Status, o.Reason, o.ListNo, o.CreatedAt, o.InputHash = "", "", "", time.Time{}, ""
 	o.InputHash = hashOf(o)
-	o.Status, o.CreatedAt = OrderPending, s.clock()
-	if err := s.storeDoc(ctx, "order", o.OrderNo, o.Enterprise, o.InputHash, o); err != nil {
-		return o, err
-	}
-	return s.Match(ctx, o.OrderNo)
+	o.CreatedAt = s.clock()
+	return newDocWrite(kindOrder, o.OrderNo, o.Enterprise, o.InputHash, o), nil
 }
 
-// SubmitPayment receives a payment slip for an order of enterprise.
-func (s *Service) SubmitPayment(ctx context.Context, p access.Principal, enterprise string, pay Payment) (Order, error) {
+// paymentWrite checks a payment slip and makes it ready to store.
+func (s *Service) paymentWrite(p access.Principal, enterprise string, pay Payment) (*docWrite, error) {
 	pay.OrderNo = strings.TrimSpace(pay.OrderNo)
 	if pay.OrderNo == "" || len(pay.OrderNo) > 60 {
-		return Order{}, badArg("order_no", "is required, at most 60 characters")
+		return nil, badArg("order_no", "is required, at most 60 characters")
 	}
 	if err := canSubmit(p, enterprise); err != nil {
-		return Order{}, err
+		return nil, err
 	}
 	if err := checkPerson(pay.Payer, "payer", true); err != nil {
-		return Order{}, err
+		return nil, err
 	}
 	if err := money(pay.Amount, "amount"); err != nil {
-		return Order{}, err
+		return nil, err
 	}
 	pay.CreatedAt, pay.InputHash = time.Time{}, ""
 	pay.InputHash = hashOf(pay)
 	pay.CreatedAt = s.clock()
-	if err := s.storeDoc(ctx, "payment", pay.OrderNo, enterprise, pay.InputHash, pay); err != nil {
-		return Order{}, err
-	}
-	return s.Match(ctx, pay.OrderNo)
+	return newDocWrite(kindPayment, pay.OrderNo, enterprise, pay.InputHash, pay), nil
 }
 
-// SubmitWaybill receives a waybill for an order of enterprise.
-func (s *Service) SubmitWaybill(ctx context.Context, p access.Principal, enterprise string, w Waybill) (Order, error) {
+// waybillWrite checks a waybill and makes it ready to store.
+func (s *Service) waybillWrite(p access.Principal, enterprise string, w Waybill) (*docWrite, error) {
 	w.OrderNo = strings.TrimSpace(w.OrderNo)
 	if w.OrderNo == "" || len(w.OrderNo) > 60 {
-		return Order{}, badArg("order_no", "is required, at most 60 characters")
+		return nil, badArg("order_no", "is required, at most 60 characters")
 	}
 	if w.LogisticsNo == "" || len(w.LogisticsNo) > 60 {
-		return Order{}, badArg("logistics_no", "is required, at most 60 characters")
+		return nil, badArg("logistics_no", "is required, at most 60 characters")
 	}
 	if err := canSubmit(p, enterprise); err != nil {
-		return Order{}, err
+		return nil, err
 	}
 	if err := checkPerson(w.Consignee, "consignee", false); err != nil {
-		return Order{}, err
+		return nil, err
 	}
 	w.CreatedAt, w.InputHash = time.Time{}, ""
 	w.InputHash = hashOf(w)
 	w.CreatedAt = s.clock()
-	if err := s.storeDoc(ctx, "waybill", w.OrderNo, enterprise, w.InputHash, w); err != nil {
+	return newDocWrite(kindWaybill, w.OrderNo, enterprise, w.InputHash, w), nil
+}
+
+// SubmitOrder receives an order; when its payment and waybill are in too,
+// it is matched and released (see Match).
+func (s *Service) SubmitOrder(ctx context.Context, p access.Principal, o Order) (Order, error) {
+	w, err := s.orderWrite(ctx, p, o)
+	return s.submitOne(ctx, w, err)
+}
+
+// SubmitPayment receives a payment slip for an order of enterprise.
+func (s *Service) SubmitPayment(ctx context.Context, p access.Principal, enterprise string, pay Payment) (Order, error) {
+	w, err := s.paymentWrite(p, enterprise, pay)
+	return s.submitOne(ctx, w, err)
+}
+
+// SubmitWaybill receives a waybill for an order of enterprise.
+func (s *Service) SubmitWaybill(ctx context.Context, p access.Principal, enterprise string, wb Waybill) (Order, error) {
+	w, err := s.waybillWrite(p, enterprise, wb)
+	return s.submitOne(ctx, w, err)
+}
+
+// submitOne stores one checked document (err: why it was not) and answers it.
+func (s *Service) submitOne(ctx context.Context, w *docWrite, err error) (Order, error) {
+	if err != nil {
 		return Order{}, err
 	}
-	return s.Match(ctx, w.OrderNo)
+	r := s.submitDocs(ctx, []*docWrite{w})[0]
+	return r.Order, r.Err
+}
+
+// Document is one of an order's three documents, for SubmitDocuments:
+// exactly one of Order, Payment and Waybill is set; Enterprise names the
+// e-commerce enterprise of a payment or waybill.
+type Document struct {
+	Enterprise string
+	Order      *Order
+	Payment    *Payment
+	Waybill    *Waybill
+}
+
+// DocumentResult answers one document of SubmitDocuments: the order as
+// that document left it, or why the document was refused.
+type DocumentResult struct {
+	Order Order
+	Err   error
+}
+
+// SubmitDocuments receives documents as platforms send them, many at a
+// time, and answers each as if it had come alone, one after another in
+// the order given: a document that completes its order answers the match
+// and release; a refused document answers its own error and the others go
+// on. The documents are stored together and the orders they complete are
+// released together.
+func (s *Service) SubmitDocuments(ctx context.Context, p access.Principal, docs []Document) []DocumentResult {
+	out := make([]DocumentResult, len(docs))
+	var ws []*docWrite
+	var at []int
+	for i, d := range docs {
+		var w *docWrite
+		var err error
+		switch {
+		case d.Order != nil:
+			w, err = s.orderWrite(ctx, p, *d.Order)
+		case d.Payment != nil:
+			w, err = s.paymentWrite(p, d.Enterprise, *d.Payment)
+		case d.Waybill != nil:
+			w, err = s.waybillWrite(p, d.Enterprise, *d.Waybill)
+		default:
+			err = badArg("document", "give an order, a payment or a waybill")
+		}
+		if err != nil {
+			out[i].Err = err
+			continue
+		}
+		ws, at = append(ws, w), append(at, i)
+	}
+	if len(ws) > 0 {
+		for k, r := range s.submitDocs(ctx, ws) {
+			out[at[k]] = r
+		}
+	}
+	return out
 }
 
 // GetOrder returns an order with its status; a principal that may read
 // its enterprise may read it.
 func (s *Service) GetOrder(ctx context.Context, p access.Principal, orderNo string) (Order, error) {
-	o, ok, err := loadDoc[Order](ctx, s.pool, "order", orderNo)
+	r, ok, err := s.orderRow(ctx, orderNo)
 	if err != nil {
-		return o, err
+		return Order{}, err
 	}
-	if !ok {
-		return o, ledger.Errorf(ledger.KindNotFound, ReasonUnknownOrder, "order_no", "no order %q was received", orderNo)
+	if !ok || r.bodies[kindOrder] == "" {
+		return Order{}, ledger.Errorf(ledger.KindNotFound, ReasonUnknownOrder, "order_no", "no order %q was received", orderNo)
 	}
-	if !p.CanRead(o.Enterprise) {
-		return Order{}, ledger.Errorf(ledger.KindPermissionDenied, ledger.ReasonPermissionDenied, "", "principal %q may not read orders of %s", p.ID, o.Enterprise)
+	if !p.CanRead(r.enterprise) {
+		return Order{}, ledger.Errorf(ledger.KindPermissionDenied, ledger.ReasonPermissionDenied, "", "principal %q may not read orders of %s", p.ID, r.enterprise)
 	}
-	return o, nil
-}
-
-func loadDoc[T any](ctx context.Context, q querier, kind, orderNo string) (T, bool, error) {
-	var v T
-	var body string
-	err := q.QueryRow(ctx, `SELECT body FROM ecom_documents WHERE kind = $1 AND order_no = $2`, kind, orderNo).Scan(&body)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return v, false, nil
-	}
-	if err != nil {
-		return v, false, dbError(err)
-	}
-	return v, true, json.Unmarshal([]byte(body), &v)
-}
-
-func loadDocForUpdate[T any](ctx context.Context, tx pgx.Tx, kind, orderNo string) (T, bool, error) {
-	var v T
-	var body string
-	err := tx.QueryRow(ctx, `SELECT body FROM ecom_documents WHERE kind = $1 AND order_no = $2 FOR UPDATE`, kind, orderNo).Scan(&body)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return v, false, nil
-	}
-	if err != nil {
-		return v, false, err
-	}
-	return v, true, json.Unmarshal([]byte(body), &v)
-}
-
-func saveOrder(ctx context.Context, tx pgx.Tx, o Order) error {
-	_, err := tx.Exec(ctx, `UPDATE ecom_documents SET body = $3 WHERE kind = $1 AND order_no = $2`, "order", o.OrderNo, mustJSON(o))
-	return err
+	return r.order()
 }

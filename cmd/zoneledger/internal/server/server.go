@@ -81,6 +81,7 @@ type Server struct {
 	log     *slog.Logger
 	pg      *embedpg.Instance
 	store   *pgstore.Store
+	ecom    *ecommerce.Service
 	grpc    *grpc.Server
 	metrics *http.Server
 	lis     net.Listener
@@ -198,6 +199,7 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 		return nil, fmt.Errorf("building the e-commerce service: %w", err)
 	}
 	// Finish the list releases and returns a crash interrupted.
+	s.ecom = ecomSvc
 	if err := ecomSvc.Recover(ctx); err != nil {
 		return nil, fmt.Errorf("recovering the e-commerce service: %w", err)
 	}
@@ -313,6 +315,10 @@ func (s *Server) Stop(ctx context.Context) error {
 }
 
 func (s *Server) shutdownStorage(ctx context.Context) error {
+	if s.ecom != nil {
+		s.ecom.Close()
+		s.ecom = nil
+	}
 	if s.store != nil {
 		s.store.Close()
 		s.store = nil

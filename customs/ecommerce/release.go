@@ -1,0 +1,701 @@
+package ecommerce
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/shopspring/decimal"
+
+	"github.com/zoneledger/zoneledger/customs/tax"
+	"github.com/zoneledger/zoneledger/customs/zone"
+	"github.com/zoneledger/zoneledger/ledger"
+)
+
+// releaseReq asks the releaser to match a complete order and release its
+// list, or to finish a release that was interrupted.
+type releaseReq struct {
+	row  orderRow
+	out  Order
+	err  error
+	done chan struct{}
+}
+
+// release hands complete orders to the releaser and waits for them.
+func (s *Service) release(ctx context.Context, reqs []*releaseReq) error {
+	if !s.releaser.submit(reqs...) {
+		return errStopped
+	}
+	for _, r := range reqs {
+		select {
+		case <-r.done:
+		case <-ctx.Done():
+			return ledger.Errorf(ledger.KindUnavailable, ledger.ReasonUnavailable, "",
+				"gave up waiting for the order's release; it may still finish: read the order, or send a document again")
+		}
+	}
+	return nil
+}
+
+// candidate is one order of a release batch.
+type candidate struct {
+	row     orderRow
+	order   Order
+	waiters []*releaseReq
+	// fail is an error no refusal explains (the database): the order is
+	// left as it was and the caller may retry.
+	fail error
+	// early is a refusal found before the transaction (the documents, the
+	// book); draft and taxReq are the list and tax request otherwise.
+	early  error
+	draft  *InventoryList
+	taxReq tax.Request
+
+	// Decided in the transaction.
+	rejected error          // the order was rejected for this
+	list     *InventoryList // the list stored RELEASING
+	resume   string         // an interrupted release's list to finish
+	final    Order          // the order as it stands, when neither
+}
+
+// releaseBatch is the releaser's body. The orders of concurrent calls are
+// matched and their lists stored in one transaction, their stock deducted
+// with one call to the ledger (one of its batches), and their lists
+// finished in a second transaction.
+func (s *Service) releaseBatch(reqs []*releaseReq) {
+	ctx, cancel := context.WithTimeout(context.Background(), batchTimeout)
+	defer cancel()
+	cands := s.candidates(ctx, reqs)
+	var lists []InventoryList
+	if err := s.decide(ctx, cands); err != nil {
+		for _, c := range cands {
+			if c.fail == nil {
+				c.fail = dbError(err)
+			}
+		}
+	} else {
+		lists = s.resumed(ctx, cands)
+		for _, c := range cands {
+			if c.list != nil {
+				lists = append(lists, *c.list)
+			}
+		}
+	}
+	outcomes := s.finish(ctx, lists)
+	for _, c := range cands {
+		out, err := c.final, error(nil)
+		switch {
+		case c.fail != nil:
+			out, err = Order{}, c.fail
+		case c.rejected != nil:
+			out, err = c.order, c.rejected
+			out.Status, out.Reason, out.ListNo = OrderRejected, reasonText(c.rejected), ""
+		case c.list != nil || c.resume != "":
+			no := c.resume
+			if c.list != nil {
+				no = c.list.No
+			}
+			if r, ok := outcomes[no]; ok {
+				out, err = r.order, r.err
+			}
+		}
+		for _, w := range c.waiters {
+			w.out, w.err = out, err
+			close(w.done)
+		}
+	}
+}
+
+func reasonText(err error) string {
+	le := ledger.AsError(err)
+	return le.Reason + ": " + le.Message
+}
+
+// candidates groups a batch's requests by order and prepares each order's
+// list: the three documents matched (三单对碰), the warehouse book open and
+// its lines found, positive list and tax request.
+func (s *Service) candidates(ctx context.Context, reqs []*releaseReq) []*candidate {
+	byNo := map[string]*candidate{}
+	var cands []*candidate
+	for _, r := range reqs {
+		c := byNo[r.row.no]
+		if c == nil {
+			c = &candidate{row: r.row}
+			byNo[r.row.no] = c
+			cands = append(cands, c)
+		}
+		c.waiters = append(c.waiters, r)
+	}
+	books := map[string]error{}
+	for _, c := range cands {
+		var err error
+		if c.order, err = c.row.order(); err != nil {
+			c.fail = err
+			continue
+		}
+		if c.row.status != OrderPending {
+			continue // an interrupted release: finished below
+		}
+		var pay Payment
+		var wb Waybill
+		if err := jsonUnmarshal(c.row.bodies[kindPayment], &pay); err != nil {
+			c.fail = err
+			continue
+		}
+		if err := jsonUnmarshal(c.row.bodies[kindWaybill], &wb); err != nil {
+			c.fail = err
+			continue
+		}
+		if c.early = s.matchDocs(c.order, pay, wb); c.early != nil {
+			continue
+		}
+		ch, lines, err := s.resolveLines(ctx, c.order, books)
+		if err != nil {
+			if isDomain(err) {
+				c.early = err
+			} else {
+				c.fail = err
+			}
+			continue
+		}
+		c.draft, c.taxReq, c.early = s.draftList(c.order, ch, lines)
+	}
+	return cands
+}
+
+// draftList builds the list of a matched order, short of the buyer's
+// year: lines on the warehouse book, positive list, the tax request.
+func (s *Service) draftList(o Order, ch Channel, lines []zone.BookLine) (*InventoryList, tax.Request, error) {
+	l := InventoryList{No: "QL" + o.OrderNo, OrderNo: o.OrderNo, Enterprise: o.Enterprise, Platform: ch.Platform, Book: ch.Book, Guarantor: ch.Guarantor,
+		BuyerID: o.Buyer.IDNumber, Status: ListReleasing, CreatedAt: s.clock()}
+	// The list's number is derived from the order's, unique in the zone, so
+	// concurrent releases share no counter.
+	l.DutiableValue = o.GoodsValue.Add(o.Freight).Add(o.Insurance)
+	extra := o.Freight.Add(o.Insurance)
+	req := tax.Request{Regime: tax.CrossBorderRetail, Date: s.today()}
+	allocated := decimal.Zero
+	for i, ol := range o.Lines {
+		f := fmt.Sprintf("lines[%d]", i)
+		bl := lines[i]
+		if _, ok := s.set.positive(bl.HSCode); !ok {
+			return nil, req, refuse(ReasonNotOnPositiveList, f+".item_no", "SKU %s (HS %s) is not on the cross-border positive list", ol.ItemNo, bl.HSCode)
+		}
+		legal := ol.Quantity.Mul(bl.Legal.Factor)
+		share := decimal.Zero
+		if o.GoodsValue.IsPositive() {
+			share = extra.Mul(ol.Total).Div(o.GoodsValue).Round(2)
+		}
+		if i == len(o.Lines)-1 {
+			share = extra.Sub(allocated)
+		}
+		allocated = allocated.Add(share)
+		pieces := 0
+		if ol.Quantity.IsInteger() && ol.Quantity.LessThan(decimal.NewFromInt(1<<30)) {
+			pieces = int(ol.Quantity.IntPart())
+		}
+		req.Lines = append(req.Lines, tax.Line{Goods: tax.Goods{HSCode: bl.HSCode, DutiableValue: ol.Total.Add(share), Quantity: legal, Unit: bl.Legal.Unit}, Pieces: pieces})
+		l.Lines = append(l.Lines, ListLine{Seq: i + 1, ItemNo: ol.ItemNo, BookSeq: bl.Seq, HSCode: bl.HSCode, Name: bl.Name, Quantity: ol.Quantity, Unit: bl.DeclaredUnit,
+			LegalQuantity: legal, LegalUnit: bl.Legal.Unit, Price: ol.Price, Total: ol.Total})
+	}
+	return &l, req, nil
+}
+
+// totalKey is one of a buyer's yearly totals (see counted).
+type totalKey struct {
+	id   string
+	year int
+	key  string
+}
+
+// decide is the first transaction of a batch: it locks the orders, and of
+// those still PENDING, in arrival order, checks each against its buyer's
+// year as the earlier ones of the batch left it (caps, the single and
+// annual limits, the tax withheld) and either stores its list RELEASING,
+// counted in the buyer's totals, or rejects it.
+func (s *Service) decide(ctx context.Context, cands []*candidate) error {
+	var nos []string
+	for _, c := range cands {
+		if c.fail == nil {
+			nos = append(nos, c.row.no)
+		}
+	}
+	if len(nos) == 0 {
+		return nil
+	}
+	slices.Sort(nos)
+	year := s.year()
+	return s.inTx(ctx, func(tx pgx.Tx) error {
+		state := map[string]orderRow{}
+		rows, err := tx.Query(ctx, `SELECT order_no, status, reason, list_no FROM ecom_orders WHERE order_no = ANY($1) ORDER BY order_no FOR UPDATE`, nos)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var r orderRow
+			if err := rows.Scan(&r.no, &r.status, &r.reason, &r.listNo); err != nil {
+				rows.Close()
+				return err
+			}
+			state[r.no] = r
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		var live []*candidate
+		var keys []totalKey
+		for _, c := range cands {
+			c.rejected, c.list, c.resume, c.final = nil, nil, "", c.order
+			if c.fail != nil {
+				continue
+			}
+			st := state[c.row.no]
+			c.final.Status, c.final.Reason, c.final.ListNo = st.status, st.reason, st.listNo
+			switch st.status {
+			case OrderPending:
+				live = append(live, c)
+				if c.early == nil {
+					count, _ := s.counted(*c.draft)
+					for k := range count {
+						keys = append(keys, totalKey{c.draft.BuyerID, year, k})
+					}
+				}
+			case OrderReleasing:
+				c.resume = st.listNo
+			}
+		}
+		totals, err := lockTotals(ctx, tx, keys)
+		if err != nil {
+			return err
+		}
+		changed := map[totalKey]bool{}
+		var oNo, oStatus, oReason, oList []string
+		var lists []InventoryList
+		for _, c := range live {
+			refusal := c.early
+			var l *InventoryList
+			if refusal == nil {
+				l, refusal = s.assess(c, year, totals)
+			}
+			if refusal != nil {
+				c.rejected = refusal
+				oNo, oStatus, oReason, oList = append(oNo, c.row.no), append(oStatus, OrderRejected), append(oReason, reasonText(refusal)), append(oList, "")
+				continue
+			}
+			count, _ := s.counted(*l)
+			for k, v := range count {
+				tk := totalKey{l.BuyerID, year, k}
+				totals[tk] = totals[tk].Add(v)
+				changed[tk] = true
+			}
+			c.list = l
+			lists = append(lists, *l)
+			oNo, oStatus, oReason, oList = append(oNo, c.row.no), append(oStatus, OrderReleasing), append(oReason, ""), append(oList, l.No)
+		}
+		if len(oNo) == 0 {
+			return nil
+		}
+		b := &pgx.Batch{}
+		if len(lists) > 0 {
+			var no, order, ent, guar, buyer, status, body []string
+			for _, l := range lists {
+				no, order, ent, guar = append(no, l.No), append(order, l.OrderNo), append(ent, l.Enterprise), append(guar, l.Guarantor)
+				buyer, status, body = append(buyer, l.BuyerID), append(status, string(l.Status)), append(body, mustJSON(l))
+			}
+			b.Queue(`INSERT INTO ecom_lists (no, order_no, enterprise, guarantor, buyer, status, body)
+				SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])`,
+				no, order, ent, guar, buyer, status, body)
+			var ids, ks, vs []string
+			var ys []int32
+			for _, tk := range sortedTotalKeys(changed) {
+				ids, ys, ks, vs = append(ids, tk.id), append(ys, int32(tk.year)), append(ks, tk.key), append(vs, totals[tk].String())
+			}
+			b.Queue(`UPDATE ecom_buyer_totals AS t SET total = v.total::numeric
+				FROM unnest($1::text[], $2::int4[], $3::text[], $4::text[]) AS v(id, year, key, total)
+				WHERE t.id_number = v.id AND t.year = v.year AND t.key = v.key`, ids, ys, ks, vs)
+		}
+		b.Queue(`UPDATE ecom_orders AS o SET status = v.status, reason = v.reason, list_no = v.list
+			FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS v(no, status, reason, list)
+			WHERE o.order_no = v.no`, oNo, oStatus, oReason, oList)
+		return tx.SendBatch(ctx, b).Close()
+	})
+}
+
+// assess checks a drafted list against its buyer's year (caps, limits)
+// and the tax withheld, and returns it with the tax, or the refusal.
+func (s *Service) assess(c *candidate, year int, totals map[totalKey]decimal.Decimal) (*InventoryList, error) {
+	l, o := *c.draft, c.order
+	count, caps := s.counted(l)
+	for k, entry := range caps {
+		had := totals[totalKey{l.BuyerID, year, k}]
+		if had.Add(count[k]).GreaterThan(entry.AnnualCap) {
+			return nil, refuse(ReasonPersonalCapExceeded, "lines", "buyer %s has bought %s of %s (%s) this year; %s more exceeds the cap of %s", mask(l.BuyerID), had, entry.HSPrefix, entry.Note, count[k], entry.AnnualCap)
+		}
+	}
+	req := c.taxReq
+	used := totals[totalKey{l.BuyerID, year, ""}]
+	req.AnnualUsed = used
+	q, err := s.tax.Quote(req)
+	if err != nil {
+		return nil, err
+	}
+	switch q.Rule {
+	case tax.RuleCrossBorderOverSingleLimit:
+		return nil, refuse(ReasonOverSingleLimit, "goods_value", "order %s is worth %s, over the single-transaction limit; declare it as general trade", o.OrderNo, l.DutiableValue)
+	case tax.RuleCrossBorderOverAnnualLimit:
+		return nil, refuse(ReasonOverAnnualLimit, "buyer.id_number", "buyer %s has %s counted this year; %s more exceeds the annual limit; declare it as general trade", mask(l.BuyerID), used, l.DutiableValue)
+	}
+	if !q.Total.Equal(o.TaxTotal) {
+		return nil, refuse(ReasonTaxMismatch, "tax_total", "order %s withheld %s tax; the tax is %s (duty %s, consumption tax %s, VAT %s, %s)", o.OrderNo, o.TaxTotal, q.Total, q.Duty, q.ConsumptionTax, q.VAT, q.Rule)
+	}
+	l.Duty, l.ConsumptionTax, l.VAT, l.Tax, l.Rule = q.Duty, q.ConsumptionTax, q.VAT, q.Total, string(q.Rule)
+	return &l, nil
+}
+
+func sortedTotalKeys(m map[totalKey]bool) []totalKey {
+	out := make([]totalKey, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.SortFunc(out, compareTotalKeys)
+	return out
+}
+
+func compareTotalKeys(a, b totalKey) int {
+	if a.id != b.id {
+		if a.id < b.id {
+			return -1
+		}
+		return 1
+	}
+	if a.year != b.year {
+		return a.year - b.year
+	}
+	if a.key < b.key {
+		return -1
+	}
+	if a.key > b.key {
+		return 1
+	}
+	return 0
+}
+
+// lockTotals creates the missing totals rows and locks them all, in key
+// order, in one statement.
+func lockTotals(ctx context.Context, tx pgx.Tx, keys []totalKey) (map[totalKey]decimal.Decimal, error) {
+	out := map[totalKey]decimal.Decimal{}
+	if len(keys) == 0 {
+		return out, nil
+	}
+	uniq := map[totalKey]bool{}
+	for _, k := range keys {
+		uniq[k] = true
+	}
+	var ids, ks []string
+	var ys []int32
+	for _, k := range sortedTotalKeys(uniq) {
+		ids, ys, ks = append(ids, k.id), append(ys, int32(k.year)), append(ks, k.key)
+	}
+	rows, err := tx.Query(ctx, `INSERT INTO ecom_buyer_totals (id_number, year, key, total)
+		SELECT id, year, key, 0 FROM unnest($1::text[], $2::int4[], $3::text[]) AS v(id, year, key) ORDER BY id, year, key
+		ON CONFLICT (id_number, year, key) DO UPDATE SET total = ecom_buyer_totals.total
+		RETURNING id_number, year, key, total::text`, ids, ys, ks)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k totalKey
+		var t string
+		if err := rows.Scan(&k.id, &k.year, &k.key, &t); err != nil {
+			return nil, err
+		}
+		if out[k], err = decimal.NewFromString(t); err != nil {
+			return nil, err
+		}
+	}
+	return out, rows.Err()
+}
+
+// addTotals adds (sign 1) or takes back (sign −1) what lists counted in
+// their buyers' years, one statement for all of them.
+func (s *Service) addTotals(ctx context.Context, tx pgx.Tx, sign int64, lists ...InventoryList) error {
+	sum := map[totalKey]decimal.Decimal{}
+	keys := map[totalKey]bool{}
+	for _, l := range lists {
+		year := l.CreatedAt.In(s.set.Location).Year()
+		add, _ := s.counted(l)
+		for k, v := range add {
+			tk := totalKey{l.BuyerID, year, k}
+			sum[tk] = sum[tk].Add(v.Mul(decimal.NewFromInt(sign)))
+			keys[tk] = true
+		}
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	var ids, ks, vs []string
+	var ys []int32
+	for _, tk := range sortedTotalKeys(keys) {
+		ids, ys, ks, vs = append(ids, tk.id), append(ys, int32(tk.year)), append(ks, tk.key), append(vs, sum[tk].String())
+	}
+	_, err := tx.Exec(ctx, `UPDATE ecom_buyer_totals AS t SET total = t.total + v.delta::numeric
+		FROM unnest($1::text[], $2::int4[], $3::text[], $4::text[]) AS v(id, year, key, delta)
+		WHERE t.id_number = v.id AND t.year = v.year AND t.key = v.key`, ids, ys, ks, vs)
+	return err
+}
+
+// resumed returns the lists of interrupted releases among the batch that
+// are still RELEASING; an order whose list was finished meanwhile is
+// answered as it now stands.
+func (s *Service) resumed(ctx context.Context, cands []*candidate) []InventoryList {
+	var nos []string
+	for _, c := range cands {
+		if c.resume != "" {
+			nos = append(nos, c.resume)
+		}
+	}
+	if len(nos) == 0 {
+		return nil
+	}
+	lists, err := loadLists(ctx, s.pool, `WHERE no = ANY($1)`, nos)
+	byNo := map[string]InventoryList{}
+	for _, l := range lists {
+		byNo[l.No] = l
+	}
+	var out []InventoryList
+	var reread []string
+	for _, c := range cands {
+		if c.resume == "" {
+			continue
+		}
+		l, ok := byNo[c.resume]
+		switch {
+		case err != nil:
+			c.fail = dbError(err)
+		case ok && l.Status == ListReleasing:
+			out = append(out, l)
+		default:
+			reread = append(reread, c.row.no)
+		}
+	}
+	if len(reread) > 0 {
+		orders, err := s.readOrders(ctx, reread)
+		for _, c := range cands {
+			if slices.Contains(reread, c.row.no) {
+				c.resume = ""
+				if err != nil {
+					c.fail = dbError(err)
+				} else {
+					c.final = orders[c.row.no]
+				}
+			}
+		}
+	}
+	return out
+}
+
+// readOrders reads orders as they stand.
+func (s *Service) readOrders(ctx context.Context, nos []string) (map[string]Order, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+orderCols+` FROM ecom_orders WHERE order_no = ANY($1)`, nos)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]Order{}
+	for rows.Next() {
+		r, err := scanOrderRow(rows)
+		if err != nil {
+			return nil, err
+		}
+		if out[r.no], err = r.order(); err != nil {
+			return nil, err
+		}
+	}
+	return out, rows.Err()
+}
+
+// outcome is how a list's release ended for its order.
+type outcome struct {
+	order Order
+	err   error
+}
+
+// finish deducts the lists' goods from the warehouse book (one PostMany)
+// and finishes them in one transaction: RELEASED, or, where the stock was
+// short, REFUSED with the buyer's totals restored and the order rejected.
+// A list another call finished meanwhile is left as that call decided.
+// Outcomes are keyed by list number; a list whose journal could not be
+// posted for a transient reason stays RELEASING (Recover, or the order's
+// next document, finishes it) and its outcome is that error.
+func (s *Service) finish(ctx context.Context, lists []InventoryList) map[string]outcome {
+	out := map[string]outcome{}
+	if len(lists) == 0 {
+		return out
+	}
+	reqs := make([]ledger.JournalRequest, len(lists))
+	for i, l := range lists {
+		reqs[i] = releaseJournal(l, s.today())
+	}
+	res := s.ledger.PostMany(ctx, reqs)
+	var done []int
+	for i, r := range res {
+		if r.Err != nil && !isDomain(r.Err) {
+			out[lists[i].No] = outcome{err: r.Err}
+			continue
+		}
+		done = append(done, i)
+	}
+	if len(done) == 0 {
+		return out
+	}
+	var undo []int // posted, but another call had refused the list
+	orders := map[string]Order{}
+	finished := map[string]bool{}
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		clear(orders)
+		clear(finished)
+		undo = undo[:0]
+		var nos []string
+		for _, i := range done {
+			nos = append(nos, lists[i].OrderNo)
+		}
+		slices.Sort(nos)
+		rows, err := tx.Query(ctx, `SELECT `+orderCols+` FROM ecom_orders WHERE order_no = ANY($1) ORDER BY order_no FOR UPDATE`, nos)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			r, err := scanOrderRow(rows)
+			if err != nil {
+				rows.Close()
+				return err
+			}
+			if orders[r.no], err = r.order(); err != nil {
+				rows.Close()
+				return err
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		var lNo, lStatus, lReleased, lBody []string
+		for _, i := range done {
+			c, perr := lists[i], res[i].Err
+			if perr != nil {
+				c.Status, c.Reason = ListRefused, ledger.AsError(perr).Message
+			} else {
+				c.Status, c.ReleasedOn, c.JournalID = ListReleased, res[i].Journal.EffectiveDate, res[i].Journal.ID
+			}
+			released := ""
+			if !c.ReleasedOn.IsZero() {
+				released = ledger.FormatDate(c.ReleasedOn)
+			}
+			lNo, lStatus, lReleased, lBody = append(lNo, c.No), append(lStatus, string(c.Status)), append(lReleased, released), append(lBody, mustJSON(c))
+		}
+		// Finish a list only if it is still releasing: another call may
+		// have finished it.
+		rows, err = tx.Query(ctx, `UPDATE ecom_lists AS l SET status = v.status, released_on = NULLIF(v.released, '')::date, body = v.body
+			FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS v(no, status, released, body)
+			WHERE l.no = v.no AND l.status = 'RELEASING'
+			RETURNING l.no`, lNo, lStatus, lReleased, lBody)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var no string
+			if err := rows.Scan(&no); err != nil {
+				rows.Close()
+				return err
+			}
+			finished[no] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		var refused []InventoryList
+		var oNo, oStatus, oReason []string
+		for _, i := range done {
+			l, perr := lists[i], res[i].Err
+			o := orders[l.OrderNo]
+			if !finished[l.No] {
+				if perr == nil && o.Status != OrderReleased && o.Status != OrderReleasing {
+					undo = append(undo, i)
+				}
+				continue
+			}
+			if perr != nil {
+				refused = append(refused, l)
+				o.Status, o.Reason = OrderRejected, ReasonInsufficientStock+": "+ledger.AsError(perr).Message
+			} else {
+				o.Status, o.Reason = OrderReleased, ""
+			}
+			orders[l.OrderNo] = o
+			oNo, oStatus, oReason = append(oNo, o.OrderNo), append(oStatus, o.Status), append(oReason, o.Reason)
+		}
+		if err := s.addTotals(ctx, tx, -1, refused...); err != nil {
+			return err
+		}
+		if len(oNo) == 0 {
+			return nil
+		}
+		_, err = tx.Exec(ctx, `UPDATE ecom_orders AS o SET status = v.status, reason = v.reason
+			FROM unnest($1::text[], $2::text[], $3::text[]) AS v(no, status, reason)
+			WHERE o.order_no = v.no`, oNo, oStatus, oReason)
+		return err
+	})
+	if err != nil {
+		for _, i := range done {
+			out[lists[i].No] = outcome{err: dbError(err)}
+		}
+		return out
+	}
+	s.undo(ctx, lists, undo)
+	for _, i := range done {
+		l, perr := lists[i], res[i].Err
+		o := orders[l.OrderNo]
+		if finished[l.No] && perr != nil {
+			le := *ledger.AsError(perr)
+			if le.Reason == ledger.ReasonInsufficient {
+				le.Reason = ReasonInsufficientStock
+			}
+			out[l.No] = outcome{order: o, err: &le}
+			continue
+		}
+		out[l.No] = outcome{order: o}
+	}
+	return out
+}
+
+// releaseJournal is the stock deduction of a list (二线出区核减): its goods
+// from the warehouse's bonded bucket to the domestic market.
+func releaseJournal(l InventoryList, day time.Time) ledger.JournalRequest {
+	req := ledger.JournalRequest{Book: l.Book, IdempotencyKey: l.No + ":release", EffectiveDate: day,
+		Document: ledger.Document{Type: "CEB621", Number: l.No, TradeMode: "1210"}, Principal: "ecommerce",
+		Metadata: map[string]string{"order_no": l.OrderNo, "guarantor": l.Guarantor}}
+	for _, ln := range l.Lines {
+		req.Postings = append(req.Postings, ledger.Posting{Item: ledger.ItemRef{Book: l.Book, Code: strconv.Itoa(ln.BookSeq)},
+			From: ledger.In(l.Book, zone.AccountBonded), To: ledger.World(zone.WorldDomestic), Quantity: ln.Quantity, Unit: ln.Unit})
+	}
+	return req
+}
+
+// undo reverses journals posted for lists another call had meanwhile
+// refused (a release resumed by two processes while the stock changed),
+// so the book never shows goods out for a refused list. A failure is left
+// for the next attempt: the reversal's key makes it happen once.
+func (s *Service) undo(ctx context.Context, lists []InventoryList, idx []int) {
+	for _, i := range idx {
+		l := lists[i]
+		j, err := s.ledger.Post(ctx, releaseJournal(l, s.today()))
+		if err != nil {
+			continue
+		}
+		_, _ = s.ledger.Reverse(ctx, ledger.ReverseRequest{Book: l.Book, JournalID: j.ID, IdempotencyKey: l.No + ":release:undo", EffectiveDate: s.today(), Principal: "ecommerce", Reason: "the list was refused by another call"})
+	}
+}

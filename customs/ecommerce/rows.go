@@ -1,0 +1,120 @@
+package ecommerce
+
+import (
+	"context"
+	"errors"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/zoneledger/zoneledger/ledger"
+)
+
+// orderCols are the columns scanOrderRow reads.
+const orderCols = `order_no, enterprise, status, reason, list_no, COALESCE(order_body, ''), COALESCE(payment_body, ''), COALESCE(waybill_body, '')`
+
+func scanOrderRow(row pgx.Row) (orderRow, error) {
+	var r orderRow
+	err := row.Scan(&r.no, &r.enterprise, &r.status, &r.reason, &r.listNo, &r.bodies[kindOrder], &r.bodies[kindPayment], &r.bodies[kindWaybill])
+	return r, err
+}
+
+// orderRow reads an order's row.
+func (s *Service) orderRow(ctx context.Context, orderNo string) (orderRow, bool, error) {
+	r, err := scanOrderRow(s.pool.QueryRow(ctx, `SELECT `+orderCols+` FROM ecom_orders WHERE order_no = $1`, orderNo))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return r, false, nil
+	}
+	return r, err == nil, dbError(err)
+}
+
+// lockOrder reads an order's row in tx, locked.
+func lockOrder(ctx context.Context, tx pgx.Tx, orderNo string) (orderRow, bool, error) {
+	r, err := scanOrderRow(tx.QueryRow(ctx, `SELECT `+orderCols+` FROM ecom_orders WHERE order_no = $1 FOR UPDATE`, orderNo))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return r, false, nil
+	}
+	return r, err == nil, err
+}
+
+func setOrderStatus(ctx context.Context, tx pgx.Tx, r orderRow) error {
+	_, err := tx.Exec(ctx, `UPDATE ecom_orders SET status = $2, reason = $3, list_no = $4 WHERE order_no = $1`, r.no, r.status, r.reason, r.listNo)
+	return err
+}
+
+func loadList(ctx context.Context, q querier, no string, forUpdate bool) (InventoryList, error) {
+	sql := `SELECT body FROM ecom_lists WHERE no = $1`
+	if forUpdate {
+		sql += ` FOR UPDATE`
+	}
+	var body string
+	err := q.QueryRow(ctx, sql, no).Scan(&body)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return InventoryList{}, ledger.Errorf(ledger.KindNotFound, ReasonUnknownList, "list_no", "there is no inventory list %q", no)
+	}
+	if err != nil {
+		return InventoryList{}, err
+	}
+	var l InventoryList
+	return l, jsonUnmarshal(body, &l)
+}
+
+// loadLists reads the lists a WHERE clause selects.
+func loadLists(ctx context.Context, q interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+}, where string, args ...any) ([]InventoryList, error) {
+	rows, err := q.Query(ctx, `SELECT body FROM ecom_lists `+where, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []InventoryList
+	for rows.Next() {
+		var body string
+		if err := rows.Scan(&body); err != nil {
+			return nil, err
+		}
+		var l InventoryList
+		if err := jsonUnmarshal(body, &l); err != nil {
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
+func saveList(ctx context.Context, tx pgx.Tx, l InventoryList) error {
+	var released any
+	if !l.ReleasedOn.IsZero() {
+		released = l.ReleasedOn
+	}
+	_, err := tx.Exec(ctx, `UPDATE ecom_lists SET status = $2, released_on = $3, body = $4 WHERE no = $1`, l.No, string(l.Status), released, mustJSON(l))
+	return err
+}
+
+// Recover finishes the releases and returns a crash interrupted.
+func (s *Service) Recover(ctx context.Context) error {
+	pending, err := loadLists(ctx, s.pool, `WHERE status IN ($1, $2) ORDER BY no`, string(ListReleasing), string(listReturnReceiving))
+	if err != nil {
+		return dbError(err)
+	}
+	var releasing []InventoryList
+	for _, l := range pending {
+		if l.Status == ListReleasing {
+			releasing = append(releasing, l)
+			continue
+		}
+		if err := s.receive(ctx, l); err != nil && !isDomain(err) {
+			return err
+		}
+	}
+	for len(releasing) > 0 {
+		n := min(len(releasing), s.opts.MaxBatch)
+		for _, r := range s.finish(ctx, releasing[:n]) {
+			if r.err != nil && !isDomain(r.err) {
+				return r.err
+			}
+		}
+		releasing = releasing[n:]
+	}
+	return nil
+}
