@@ -32,9 +32,15 @@ func (r orderRow) complete() bool {
 
 // order is the order as it stands: its document with the row's status, or,
 // before the order itself is in, just its number, enterprise and status.
-func (r orderRow) order() (Order, error) {
+func (r orderRow) order() (Order, error) { return r.orderWith(nil) }
+
+// orderWith is order with the order document given when known (an Order,
+// or nil to decode the row's).
+func (r orderRow) orderWith(known any) (Order, error) {
 	o := Order{OrderNo: r.no, Enterprise: r.enterprise}
-	if b := r.bodies[kindOrder]; b != "" {
+	if k, ok := known.(Order); ok {
+		o = k
+	} else if b := r.bodies[kindOrder]; b != "" {
 		if err := jsonUnmarshal(b, &o); err != nil {
 			return Order{}, err
 		}
@@ -47,13 +53,16 @@ func (r orderRow) order() (Order, error) {
 type docWrite struct {
 	kind                            docKind
 	orderNo, enterprise, hash, body string
-	row                             orderRow
-	err                             error
-	done                            chan struct{}
+	// doc is the document itself (an Order, a Payment or a Waybill), so
+	// that the body need not be decoded again once stored.
+	doc  any
+	row  orderRow
+	err  error
+	done chan struct{}
 }
 
 func newDocWrite(kind docKind, orderNo, enterprise, hash string, doc any) *docWrite {
-	return &docWrite{kind: kind, orderNo: orderNo, enterprise: enterprise, hash: hash, body: mustJSON(doc), done: make(chan struct{})}
+	return &docWrite{kind: kind, orderNo: orderNo, enterprise: enterprise, hash: hash, body: mustJSON(doc), doc: doc, done: make(chan struct{})}
 }
 
 // store writes documents to their orders' rows through the intake batcher
@@ -195,18 +204,22 @@ func (s *Service) submitDocs(ctx context.Context, ws []*docWrite) []DocumentResu
 		}
 		return out
 	}
-	// Which kinds each order had before this call's documents.
+	// Which kinds each order had before this call's documents; the
+	// documents this call stored, decoded.
 	mine := map[string]*[3]bool{}
+	known := map[string]*[3]any{}
 	for _, w := range ws {
 		if w.err != nil {
 			continue
 		}
 		m := mine[w.orderNo]
 		if m == nil {
-			m = new([3]bool)
+			m, known[w.orderNo] = new([3]bool), new([3]any)
 			mine[w.orderNo] = m
 		}
-		m[w.kind] = m[w.kind] || w.row.bodies[w.kind] == w.body
+		if w.row.bodies[w.kind] == w.body {
+			m[w.kind], known[w.orderNo][w.kind] = true, w.doc
+		}
 	}
 	have := map[string]*[3]bool{}
 	for no, m := range mine {
@@ -235,12 +248,25 @@ func (s *Service) submitDocs(ctx context.Context, ws []*docWrite) []DocumentResu
 		h := have[w.orderNo]
 		h[w.kind] = true
 		if !(h[0] && h[1] && h[2]) {
-			out[i].Order, out[i].Err = pendingView(w.row, h)
+			out[i].Order, out[i].Err = pendingView(w.row, h, known[w.orderNo])
 			continue
 		}
 		completer[w.orderNo] = i
-		if r := w.row; r.complete() && (r.status == OrderPending || r.status == OrderReleasing) {
-			req := &releaseReq{row: r, done: make(chan struct{})}
+		// The call's documents may have been stored by more than one
+		// write: what each found on the row was there, so the order's row
+		// has at least all of it.
+		r := w.row
+		for _, x := range ws {
+			if x.orderNo == w.orderNo && x.err == nil {
+				for k, b := range x.row.bodies {
+					if r.bodies[k] == "" {
+						r.bodies[k] = b
+					}
+				}
+			}
+		}
+		if r.complete() && (r.status == OrderPending || r.status == OrderReleasing) {
+			req := &releaseReq{row: r, known: *known[w.orderNo], done: make(chan struct{})}
 			reqs = append(reqs, req)
 			byNo[w.orderNo] = req
 		} else {
@@ -281,11 +307,11 @@ func (s *Service) submitDocs(ctx context.Context, ws []*docWrite) []DocumentResu
 
 // pendingView is an incomplete order as a document answers it: the order,
 // PENDING, once it is in; nothing before.
-func pendingView(r orderRow, have *[3]bool) (Order, error) {
+func pendingView(r orderRow, have *[3]bool, known *[3]any) (Order, error) {
 	if !have[kindOrder] {
 		return Order{}, nil
 	}
-	o, err := r.order()
+	o, err := r.orderWith(known[kindOrder])
 	o.Status, o.Reason, o.ListNo = OrderPending, "", ""
 	return o, err
 }

@@ -109,7 +109,7 @@ func (s *Service) Recover(ctx context.Context) error {
 	}
 	for len(releasing) > 0 {
 		n := min(len(releasing), s.opts.MaxBatch)
-		for _, r := range s.finish(ctx, releasing[:n]) {
+		for _, r := range s.finish(ctx, releasing[:n], nil) {
 			if r.err != nil && !isDomain(r.err) {
 				return r.err
 			}

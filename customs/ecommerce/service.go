@@ -91,7 +91,7 @@ type Service struct {
 	now    func() time.Time
 	tx     *pgtx.Lazy
 	// intake stores the documents of concurrent calls together; releaser
-	// matches and releases complete orders together (see intake.go and
+	// matches and releases complete orders together (intake.go,
 	// release.go).
 	intake   *batcher[*docWrite]
 	releaser *batcher[*releaseReq]
@@ -149,6 +149,8 @@ func New(pool *pgxpool.Pool, store ledger.Store, z *zone.Service, engine *tax.En
 	if s.now == nil {
 		s.now = time.Now
 	}
+	// One goroutine each: more did not go faster on two cores, and one
+	// releaser never races itself for a buyer's totals.
 	s.intake = newBatcher(opts.MaxBatch, opts.MaxWait, s.writeDocs)
 	s.releaser = newBatcher(opts.MaxBatch, opts.MaxWait, s.releaseBatch)
 	return s, nil
