@@ -13,5 +13,33 @@
 // total. Settlement lists a guarantor's released lists, the tax due and the
 // due date, as CSV or XLSX.
 //
+// # How a document becomes a released list
+//
+// An order's three documents live on one row of ecom_orders. Documents of
+// concurrent calls are stored together (the intake: one INSERT … ON
+// CONFLICT statement that also returns each order's row), so a call learns
+// at once whether its document completed its order. Complete orders go to
+// the releaser, which takes the orders of concurrent calls together and,
+// for a batch:
+//
+//  1. matches each order's documents and prepares its list (book open,
+//     part numbers on the book, positive list, tax request) outside any
+//     transaction;
+//  2. in one SERIALIZABLE transaction locks the orders (still PENDING?)
+//     and the buyers' yearly totals, checks each order in arrival order
+//     against its buyer's totals as the earlier orders of the batch left
+//     them (caps, single and annual limits, the tax withheld), stores the
+//     accepted lists RELEASING, counts them in the totals, and rejects the
+//     others;
+//  3. deducts the accepted lists' stock with one ledger PostMany (a journal
+//     per list, keyed by the list number);
+//  4. in a second transaction finishes each list still RELEASING:
+//     RELEASED, or REFUSED with the buyer's totals restored when the stock
+//     was short.
+//
+// A crash or lost ledger answer between 2 and 4 leaves lists RELEASING:
+// Recover (at start) and the order's next document finish them, and the
+// ledger's idempotency key makes the deduction happen once.
+//
 // Facts: ../shared/domain/customs-reference.md §5.4–§5.6.
 package ecommerce

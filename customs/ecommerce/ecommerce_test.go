@@ -479,9 +479,15 @@ func TestParsePositiveList(t *testing.T) {
 type flakyLedger struct {
 	ledger.Store
 	fail atomic.Bool
+	// before, when set, runs once before the next PostMany.
+	before func()
 }
 
 func (f *flakyLedger) PostMany(ctx context.Context, reqs []ledger.JournalRequest) []ledger.PostResult {
+	if b := f.before; b != nil {
+		f.before = nil
+		b()
+	}
 	if !f.fail.Load() {
 		return f.Store.PostMany(ctx, reqs)
 	}
@@ -596,5 +602,44 @@ func TestMigrationMovesDocumentsToOrderRows(t *testing.T) {
 	must(t, rows.Err())
 	if n != 2 {
 		t.Fatalf("%d order rows, want 2", n)
+	}
+}
+
+// A release resumed by two processes while the stock changed: the other
+// refused the list (stock short then), this one's deduction succeeds
+// (stock back). The book must not show goods out for a refused list.
+func TestDeductionForAListRefusedMeanwhileIsUndone(t *testing.T) {
+	w := newWorld(t, map[int]string{1: "10"})
+	flaky := &flakyLedger{Store: w.store}
+	set := ecommerce.DefaultSettings()
+	set.PositiveList = ecommerce.SamplePositiveList()
+	svc, err := ecommerce.New(w.store.Pool(), flaky, w.zone, w.tax, ecommerce.Options{Settings: &set, Now: w.clock.Now})
+	must(t, err)
+	t.Cleanup(svc.Close)
+
+	flaky.fail.Store(true)
+	o, p, wb := w.order("RACE-1", "0031", "SKU-CREAM", "1", "100", "3304990099")
+	_, err = svc.SubmitOrder(w.ctx, w.platform, o)
+	must(t, err)
+	_, err = svc.SubmitPayment(w.ctx, w.platform, w.ebc, p)
+	must(t, err)
+	_, err = svc.SubmitWaybill(w.ctx, w.platform, w.ebc, wb)
+	wantReason(t, err, ledger.ReasonUnavailable)
+	flaky.fail.Store(false)
+	// Just before this process posts the deduction, another finishes the
+	// list as refused.
+	flaky.before = func() {
+		_, err := w.store.Pool().Exec(w.ctx, `UPDATE ecom_lists SET status = 'REFUSED' WHERE no = 'QLRACE-1'`)
+		must(t, err)
+		_, err = w.store.Pool().Exec(w.ctx, `UPDATE ecom_orders SET status = 'REJECTED', reason = 'INSUFFICIENT_STOCK: short' WHERE order_no = 'RACE-1'`)
+		must(t, err)
+	}
+	got, err := svc.SubmitWaybill(w.ctx, w.platform, w.ebc, wb)
+	must(t, err)
+	if got.Status != ecommerce.OrderRejected {
+		t.Fatalf("the order after the other process refused it: %s %s", got.Status, got.Reason)
+	}
+	if s := w.stock(1); !s.Equal(d("10")) {
+		t.Fatalf("stock %s after a deduction for a refused list, want 10", s)
 	}
 }
