@@ -96,7 +96,14 @@ func (s *Service) releaseBatch(reqs []*releaseReq) {
 		case c.rejected != nil:
 			out := c.order
 			out.Status, out.Reason, out.ListNo = OrderRejected, reasonText(c.rejected), ""
+			if c.list != nil {
+				out.ListNo = c.list.No
+			}
 			answer(c.waiters, out, c.rejected)
+		case c.list != nil && c.list.Status == ListReleased:
+			out := c.order
+			out.Status, out.Reason, out.ListNo = OrderReleased, "", c.list.No
+			answer(c.waiters, out, nil)
 		case c.list != nil:
 			next = append(next, &finishReq{list: *c.list, order: c.order, waiters: c.waiters})
 		case c.resume != "" && ok:
@@ -320,8 +327,7 @@ func (s *Service) decide(ctx context.Context, cands []*candidate) error {
 			return err
 		}
 		changed := map[totalKey]bool{}
-		var oNo, oStatus, oReason, oList []string
-		var lists []InventoryList
+		var accepted []*candidate
 		for _, c := range live {
 			refusal := c.early
 			var l *InventoryList
@@ -330,32 +336,74 @@ func (s *Service) decide(ctx context.Context, cands []*candidate) error {
 			}
 			if refusal != nil {
 				c.rejected = refusal
-				oNo, oStatus, oReason, oList = append(oNo, c.row.no), append(oStatus, OrderRejected), append(oReason, reasonText(refusal)), append(oList, "")
 				continue
 			}
-			count, _ := s.counted(*l)
-			for k, v := range count {
-				tk := totalKey{l.BuyerID, year, k}
-				totals[tk] = totals[tk].Add(v)
-				changed[tk] = true
-			}
+			s.count(l, year, totals, changed, 1)
 			c.list = l
-			lists = append(lists, *l)
-			oNo, oStatus, oReason, oList = append(oNo, c.row.no), append(oStatus, OrderReleasing), append(oReason, ""), append(oList, l.No)
+			accepted = append(accepted, c)
+		}
+		// With a ledger that posts in this transaction, the stock is
+		// deducted here and the lists are final when it commits. (An order
+		// of the batch refused for stock was counted when a later order of
+		// its buyer was checked: the limits then err on the safe side.)
+		if tp, ok := s.ledger.(txPoster); ok && len(accepted) > 0 {
+			reqs := make([]ledger.JournalRequest, len(accepted))
+			for i, c := range accepted {
+				reqs[i] = releaseJournal(*c.list, s.today())
+			}
+			res, err := tp.PostInTx(ctx, tx, reqs)
+			if err != nil {
+				return err
+			}
+			for i, c := range accepted {
+				if perr := res[i].Err; perr != nil {
+					if !isDomain(perr) {
+						return perr
+					}
+					c.list.Status, c.list.Reason = ListRefused, ledger.AsError(perr).Message
+					s.count(c.list, year, totals, changed, -1)
+					c.rejected = stockError(perr)
+					continue
+				}
+				c.list.Status, c.list.ReleasedOn, c.list.JournalID = ListReleased, res[i].Journal.EffectiveDate, res[i].Journal.ID
+			}
+		}
+		var oNo, oStatus, oReason, oList []string
+		var lNo, lOrder, lEnt, lGuar, lBuyer, lStatus, lReleased, lBody []string
+		for _, c := range live {
+			if l := c.list; l != nil {
+				lNo, lOrder, lEnt, lGuar = append(lNo, l.No), append(lOrder, l.OrderNo), append(lEnt, l.Enterprise), append(lGuar, l.Guarantor)
+				released := ""
+				if !l.ReleasedOn.IsZero() {
+					released = ledger.FormatDate(l.ReleasedOn)
+				}
+				lBuyer, lStatus, lReleased, lBody = append(lBuyer, l.BuyerID), append(lStatus, string(l.Status)), append(lReleased, released), append(lBody, mustJSON(l))
+			}
+			status, reason, list := OrderReleasing, "", ""
+			switch {
+			case c.rejected != nil:
+				status, reason = OrderRejected, reasonText(c.rejected)
+				if c.list != nil { // refused for stock
+					list = c.list.No
+				}
+			case c.list.Status == ListReleased:
+				status, list = OrderReleased, c.list.No
+			default:
+				list = c.list.No
+			}
+			oNo, oStatus, oReason, oList = append(oNo, c.row.no), append(oStatus, status), append(oReason, reason), append(oList, list)
 		}
 		if len(oNo) == 0 {
 			return nil
 		}
 		b := &pgx.Batch{}
-		if len(lists) > 0 {
-			var no, order, ent, guar, buyer, status, body []string
-			for _, l := range lists {
-				no, order, ent, guar = append(no, l.No), append(order, l.OrderNo), append(ent, l.Enterprise), append(guar, l.Guarantor)
-				buyer, status, body = append(buyer, l.BuyerID), append(status, string(l.Status)), append(body, mustJSON(l))
-			}
-			b.Queue(`INSERT INTO ecom_lists (no, order_no, enterprise, guarantor, buyer, status, body)
-				SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])`,
-				no, order, ent, guar, buyer, status, body)
+		if len(lNo) > 0 {
+			b.Queue(`INSERT INTO ecom_lists (no, order_no, enterprise, guarantor, buyer, status, released_on, body)
+				SELECT no, o, e, g, b, st, NULLIF(r, '')::date, body
+				FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) AS v(no, o, e, g, b, st, r, body)`,
+				lNo, lOrder, lEnt, lGuar, lBuyer, lStatus, lReleased, lBody)
+		}
+		if len(changed) > 0 {
 			var ids, ks, vs []string
 			var ys []int32
 			for _, tk := range sortedTotalKeys(changed) {
@@ -370,6 +418,32 @@ func (s *Service) decide(ctx context.Context, cands []*candidate) error {
 			WHERE o.order_no = v.no`, oNo, oStatus, oReason, oList)
 		return tx.SendBatch(ctx, b).Close()
 	})
+}
+
+// txPoster is a ledger that can post journals inside the caller's
+// transaction (ledger/pgstore's Store): a release is then one transaction.
+type txPoster interface {
+	PostInTx(ctx context.Context, tx pgx.Tx, reqs []ledger.JournalRequest) ([]ledger.PostResult, error)
+}
+
+// count adds (sign 1) or takes back (−1) what a list counts in its buyer's
+// year to the locked totals, marking them changed.
+func (s *Service) count(l *InventoryList, year int, totals map[totalKey]decimal.Decimal, changed map[totalKey]bool, sign int64) {
+	add, _ := s.counted(*l)
+	for k, v := range add {
+		tk := totalKey{l.BuyerID, year, k}
+		totals[tk] = totals[tk].Add(v.Mul(decimal.NewFromInt(sign)))
+		changed[tk] = true
+	}
+}
+
+// stockError is the refusal of a list whose stock was short.
+func stockError(perr error) error {
+	le := *ledger.AsError(perr)
+	if le.Reason == ledger.ReasonInsufficient {
+		le.Reason = ReasonInsufficientStock
+	}
+	return &le
 }
 
 // assess checks a drafted list against its buyer's year (caps, limits)
@@ -728,11 +802,7 @@ func (s *Service) finish(ctx context.Context, lists []InventoryList, known map[s
 		o := known[l.OrderNo]
 		o.Status, o.Reason, o.ListNo = st.Status, st.Reason, st.ListNo
 		if finished[l.No] && perr != nil {
-			le := *ledger.AsError(perr)
-			if le.Reason == ledger.ReasonInsufficient {
-				le.Reason = ReasonInsufficientStock
-			}
-			out[l.No] = outcome{order: o, err: &le}
+			out[l.No] = outcome{order: o, err: stockError(perr)}
 			continue
 		}
 		out[l.No] = outcome{order: o}

@@ -57,6 +57,39 @@ func (s *Store) PostMany(ctx context.Context, reqs []ledger.JournalRequest) []le
 	return s.submit(ctx, ops)
 }
 
+// PostInTx records journals inside the caller's transaction, for a caller
+// whose own writes must commit or roll back with the journals (the
+// e-commerce release books its lists and their stock deduction at once).
+// Each request is checked on its own, as PostMany does: the result at
+// index i answers reqs[i], and a refused journal writes nothing. The error
+// is the transaction's (the caller retries the whole transaction, which
+// may run this again). The journal counter and the touched holdings stay
+// locked until the caller's transaction ends, so keep it short; the write
+// batcher waits for it. tx must be on this store's database.
+func (s *Store) PostInTx(ctx context.Context, tx pgx.Tx, reqs []ledger.JournalRequest) ([]ledger.PostResult, error) {
+	out := make([]ledger.PostResult, len(reqs))
+	var ops []*op
+	var at []int
+	for i := range reqs {
+		if err := ledger.ValidateShape(reqs[i]); err != nil {
+			out[i].Err = err
+			continue
+		}
+		ops, at = append(ops, &op{ctx: ctx, post: &reqs[i]}), append(at, i)
+	}
+	if len(ops) == 0 {
+		return out, nil
+	}
+	res, err := s.writeBatch(ctx, tx, ops)
+	if err != nil {
+		return nil, err
+	}
+	for k, r := range res {
+		out[at[k]] = r
+	}
+	return out, nil
+}
+
 // Reverse implements ledger.Store.
 func (s *Store) Reverse(ctx context.Context, req ledger.ReverseRequest) (ledger.Journal, error) {
 	o := &op{ctx: ctx, rev: &req, done: make(chan struct{})}
