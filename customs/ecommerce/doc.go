@@ -28,18 +28,20 @@
 //  2. in one SERIALIZABLE transaction locks the orders (still PENDING?)
 //     and the buyers' yearly totals, checks each order in arrival order
 //     against its buyer's totals as the earlier orders of the batch left
-//     them (caps, single and annual limits, the tax withheld), stores the
-//     accepted lists RELEASING, counts them in the totals, and rejects the
-//     others;
-//  3. deducts the accepted lists' stock with one ledger PostMany (a journal
-//     per list, keyed by the list number);
-//  4. in a second transaction finishes each list still RELEASING:
-//     RELEASED, or REFUSED with the buyer's totals restored when the stock
-//     was short.
+//     them (caps, single and annual limits, the tax withheld), deducts the
+//     accepted lists' stock from the warehouse book (ledger/pgstore's
+//     PostInTx: a journal per list, keyed by the list number, checked in
+//     the same transaction), and stores each list RELEASED, or REFUSED
+//     when its stock was short, counting the released ones in the buyers'
+//     totals and rejecting the others.
 //
-// A crash or lost ledger answer between 2 and 4 leaves lists RELEASING:
-// Recover (at start) and the order's next document finish them, and the
-// ledger's idempotency key makes the deduction happen once.
+// A release is thus one transaction: a crash leaves the orders PENDING and
+// the next document (a platform resends what was not answered) releases
+// them. With a ledger.Store that cannot post inside a caller's transaction
+// the release takes three steps instead — lists stored RELEASING, the
+// journals posted with PostMany, the lists finished in a second
+// transaction — and Recover (at start) or the order's next document
+// finishes a release a crash interrupted.
 //
 // Facts: ../shared/domain/customs-reference.md §5.4–§5.6.
 package ecommerce

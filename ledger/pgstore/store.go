@@ -5,7 +5,9 @@
 // coalesced into one SERIALIZABLE transaction that locks the touched
 // holdings in sorted order, checks each journal in arrival order with a
 // ledger.WorkingSet, writes the accepted ones with multi-row statements and
-// answers every caller after one commit.
+// answers every caller after one commit. PostInTx runs the same checks
+// and writes inside a caller's transaction instead, for a caller whose own
+// writes must commit with the journals.
 package pgstore
 
 import (
