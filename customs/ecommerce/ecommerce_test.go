@@ -498,14 +498,23 @@ func (f *flakyLedger) PostMany(ctx context.Context, reqs []ledger.JournalRequest
 	return out
 }
 
-func TestInterruptedReleasesAreFinished(t *testing.T) {
-	w := newWorld(t, map[int]string{1: "10"})
+// flakyService is a second e-commerce service over the world's tables whose
+// ledger can be made to lose its answers. (Its ledger cannot post inside
+// the service's transaction, so releases take the three-step path.)
+func (w *world) flakyService() (*ecommerce.Service, *flakyLedger) {
 	flaky := &flakyLedger{Store: w.store}
 	set := ecommerce.DefaultSettings()
 	set.PositiveList = ecommerce.SamplePositiveList()
 	svc, err := ecommerce.New(w.store.Pool(), flaky, w.zone, w.tax, ecommerce.Options{Settings: &set, Now: w.clock.Now})
-	must(t, err)
-	t.Cleanup(svc.Close)
+	must(w.t, err)
+	w.t.Cleanup(svc.Close)
+	return svc, flaky
+}
+
+func TestInterruptedReleasesAreFinished(t *testing.T) {
+	w := newWorld(t, map[int]string{1: "10"})
+	svc, flaky := w.flakyService()
+	var err error
 
 	// Two orders whose stock deduction is lost after their lists were stored.
 	flaky.fail.Store(true)
@@ -610,12 +619,8 @@ func TestMigrationMovesDocumentsToOrderRows(t *testing.T) {
 // (stock back). The book must not show goods out for a refused list.
 func TestDeductionForAListRefusedMeanwhileIsUndone(t *testing.T) {
 	w := newWorld(t, map[int]string{1: "10"})
-	flaky := &flakyLedger{Store: w.store}
-	set := ecommerce.DefaultSettings()
-	set.PositiveList = ecommerce.SamplePositiveList()
-	svc, err := ecommerce.New(w.store.Pool(), flaky, w.zone, w.tax, ecommerce.Options{Settings: &set, Now: w.clock.Now})
-	must(t, err)
-	t.Cleanup(svc.Close)
+	svc, flaky := w.flakyService()
+	var err error
 
 	flaky.fail.Store(true)
 	o, p, wb := w.order("RACE-1", "0031", "SKU-CREAM", "1", "100", "3304990099")

@@ -69,7 +69,7 @@ func newDocWrite(kind docKind, orderNo, enterprise, hash string, doc any) *docWr
 // and waits for them. A document's err says why it was not stored; its row
 // is the order's row after the write.
 func (s *Service) store(ctx context.Context, ws []*docWrite) error {
-	if !s.intake.submit(ws...) {
+	if !s.intake.Submit(ws...) {
 		return errStopped
 	}
 	for _, w := range ws {

@@ -29,7 +29,7 @@ type releaseReq struct {
 
 // release hands complete orders to the releaser and waits for them.
 func (s *Service) release(ctx context.Context, reqs []*releaseReq) error {
-	if !s.releaser.submit(reqs...) {
+	if !s.releaser.Submit(reqs...) {
 		return errStopped
 	}
 	for _, r := range reqs {

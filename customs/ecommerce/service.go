@@ -20,6 +20,7 @@ import (
 	"github.com/zoneledger/zoneledger/customs/tax"
 	"github.com/zoneledger/zoneledger/customs/zone"
 	"github.com/zoneledger/zoneledger/ledger"
+	"github.com/zoneledger/zoneledger/ledger/pgstore/batcher"
 	"github.com/zoneledger/zoneledger/ledger/pgstore/migrate"
 	"github.com/zoneledger/zoneledger/ledger/pgstore/pgtx"
 )
@@ -93,8 +94,8 @@ type Service struct {
 	// intake stores the documents of concurrent calls together; releaser
 	// matches and releases complete orders together (intake.go,
 	// release.go).
-	intake   *batcher[*docWrite]
-	releaser *batcher[*releaseReq]
+	intake   *batcher.Batcher[*docWrite]
+	releaser *batcher.Batcher[*releaseReq]
 	// lines caches warehouse book lines by book and part number.
 	lines sync.Map
 	// channels caches channels by enterprise for channelTTL.
@@ -151,16 +152,16 @@ func New(pool *pgxpool.Pool, store ledger.Store, z *zone.Service, engine *tax.En
 	}
 	// One goroutine each: more did not go faster on two cores, and one
 	// releaser never races itself for a buyer's totals.
-	s.intake = newBatcher(opts.MaxBatch, opts.MaxWait, s.writeDocs)
-	s.releaser = newBatcher(opts.MaxBatch, opts.MaxWait, s.releaseBatch)
+	s.intake = batcher.New(opts.MaxBatch, opts.MaxWait, s.writeDocs)
+	s.releaser = batcher.New(opts.MaxBatch, opts.MaxWait, s.releaseBatch)
 	return s, nil
 }
 
 // Close finishes the documents and releases under way and stops taking
 // new ones. Close it before the ledger store it posts to.
 func (s *Service) Close() {
-	s.intake.close()
-	s.releaser.close()
+	s.intake.Close()
+	s.releaser.Close()
 }
 
 // errStopped answers calls that arrive after Close.

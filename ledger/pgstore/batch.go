@@ -105,21 +105,20 @@ func (s *Store) Reverse(ctx context.Context, req ledger.ReverseRequest) (ledger.
 // A caller that gives up waiting gets its context's error; its write may
 // still commit, and retrying with the same idempotency key returns it.
 func (s *Store) submit(ctx context.Context, ops []*op) []ledger.PostResult {
-	s.mu.RLock()
+	var pending []*op
 	for _, o := range ops {
 		select {
 		case <-o.done:
-			continue
 		default:
+			pending = append(pending, o)
 		}
-		if s.closed {
+	}
+	if len(pending) > 0 && !s.writes.Submit(pending...) {
+		for _, o := range pending {
 			o.res.Err = errClosed
 			close(o.done)
-			continue
 		}
-		s.queue <- o
 	}
-	s.mu.RUnlock()
 	out := make([]ledger.PostResult, len(ops))
 	for i, o := range ops {
 		select {
@@ -131,52 +130,6 @@ func (s *Store) submit(ctx context.Context, ops []*op) []ledger.PostResult {
 		}
 	}
 	return out
-}
-
-func (s *Store) batchLoop() {
-	defer close(s.stopped)
-	busy := false
-	for first := range s.queue {
-		batch := s.collect([]*op{first}, busy)
-		busy = len(batch) > 1
-		s.execute(batch)
-	}
-}
-
-// collect adds queued ops to batch up to MaxBatch. When linger is set (the
-// previous batch found company, so the ledger is busy) it waits up to
-// MaxWait in all for more; an idle ledger adds no latency.
-func (s *Store) collect(batch []*op, linger bool) []*op {
-	var deadline <-chan time.Time
-	for len(batch) < s.opts.MaxBatch {
-		select {
-		case o, ok := <-s.queue:
-			if !ok {
-				return batch
-			}
-			batch = append(batch, o)
-			continue
-		default:
-		}
-		if !linger || s.opts.MaxWait <= 0 {
-			return batch
-		}
-		if deadline == nil {
-			t := time.NewTimer(s.opts.MaxWait)
-			defer t.Stop()
-			deadline = t.C
-		}
-		select {
-		case o, ok := <-s.queue:
-			if !ok {
-				return batch
-			}
-			batch = append(batch, o)
-		case <-deadline:
-			return batch
-		}
-	}
-	return batch
 }
 
 // execute runs one batch and answers its ops. When the transaction fails as

@@ -13,12 +13,12 @@ package pgstore
 import (
 	"context"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/zoneledger/zoneledger/ledger"
+	"github.com/zoneledger/zoneledger/ledger/pgstore/batcher"
 	"github.com/zoneledger/zoneledger/ledger/pgstore/pgtx"
 )
 
@@ -69,10 +69,9 @@ type Store struct {
 	engine Engine
 	runner *pgtx.Runner
 
-	queue   chan *op
-	mu      sync.RWMutex // guards closed against sends on queue
-	closed  bool
-	stopped chan struct{}
+	// writes coalesces Post, PostMany and Reverse calls into batches
+	// (batch.go).
+	writes *batcher.Batcher[*op]
 }
 
 var _ ledger.Store = (*Store)(nil)
@@ -119,8 +118,8 @@ func New(ctx context.Context, pool *pgxpool.Pool, opts Options) (*Store, error) 
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{pool: pool, opts: opts, engine: engine, runner: runner, queue: make(chan *op, 4*opts.MaxBatch), stopped: make(chan struct{})}
-	go s.batchLoop()
+	s := &Store{pool: pool, opts: opts, engine: engine, runner: runner}
+	s.writes = batcher.New(opts.MaxBatch, opts.MaxWait, s.execute)
 	return s, nil
 }
 
@@ -140,13 +139,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 // Close stops accepting writes, finishes every queued and in-flight batch,
 // and closes the pool.
 func (s *Store) Close() {
-	s.mu.Lock()
-	if !s.closed {
-		s.closed = true
-		close(s.queue)
-	}
-	s.mu.Unlock()
-	<-s.stopped
+	s.writes.Close()
 	s.pool.Close()
 }
 
