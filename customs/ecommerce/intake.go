@@ -125,26 +125,10 @@ func (s *Service) upsertDocs(ctx context.Context, ws []*docWrite) (map[string]or
 		ents, ob, pb, wb = append(ents, r.enterprise), append(ob, r.bodies[kindOrder]), append(pb, r.bodies[kindPayment]), append(wb, r.bodies[kindWaybill])
 	}
 	out := make(map[string]orderRow, len(nos))
-	scan := func(sql string, args ...any) error {
-		rows, err := s.pool.Query(ctx, sql, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var r orderRow
-			if err := rows.Scan(&r.no, &r.enterprise, &r.status, &r.reason, &r.listNo, &r.bodies[kindOrder], &r.bodies[kindPayment], &r.bodies[kindWaybill]); err != nil {
-				return err
-			}
-			out[r.no] = r
-		}
-		return rows.Err()
-	}
 	// One statement, no transaction: a document is written once and never
 	// changed, so there is nothing to isolate. A row that gains nothing is
 	// not updated (and not returned).
-	const cols = `order_no, enterprise, status, reason, list_no, COALESCE(order_body, ''), COALESCE(payment_body, ''), COALESCE(waybill_body, '')`
-	if err := scan(`INSERT INTO ecom_orders AS t (order_no, enterprise, status, order_body, payment_body, waybill_body)
+	if err := queryOrderRows(ctx, s.pool, out, `INSERT INTO ecom_orders AS t (order_no, enterprise, status, order_body, payment_body, waybill_body)
 		SELECT n, e, 'PENDING', NULLIF(o, ''), NULLIF(p, ''), NULLIF(w, '')
 		FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS v(n, e, o, p, w) ORDER BY n
 		ON CONFLICT (order_no) DO UPDATE SET
@@ -155,7 +139,7 @@ func (s *Service) upsertDocs(ctx context.Context, ws []*docWrite) (map[string]or
 		  AND ((t.order_body IS NULL AND excluded.order_body IS NOT NULL)
 		    OR (t.payment_body IS NULL AND excluded.payment_body IS NOT NULL)
 		    OR (t.waybill_body IS NULL AND excluded.waybill_body IS NOT NULL))
-		RETURNING `+cols, nos, ents, ob, pb, wb); err != nil {
+		RETURNING `+orderCols, nos, ents, ob, pb, wb); err != nil {
 		return nil, err
 	}
 	var rest []string
@@ -165,7 +149,7 @@ func (s *Service) upsertDocs(ctx context.Context, ws []*docWrite) (map[string]or
 		}
 	}
 	if len(rest) > 0 {
-		if err := scan(`SELECT `+cols+` FROM ecom_orders WHERE order_no = ANY($1)`, rest); err != nil {
+		if err := queryOrderRows(ctx, s.pool, out, `SELECT `+orderCols+` FROM ecom_orders WHERE order_no = ANY($1)`, rest); err != nil {
 			return nil, err
 		}
 	}

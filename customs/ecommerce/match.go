@@ -11,26 +11,6 @@ import (
 	"github.com/zoneledger/zoneledger/ledger"
 )
 
-// Match matches an order's three documents once all are in and releases
-// its inventory list: a refusal marks the order REJECTED with the reason
-// and is returned. With a document still missing the order is returned as
-// it stands (PENDING). Matching an order already decided returns it; one
-// whose release was interrupted is finished.
-func (s *Service) Match(ctx context.Context, orderNo string) (Order, error) {
-	r, ok, err := s.orderRow(ctx, orderNo)
-	if err != nil || !ok {
-		return Order{}, err
-	}
-	if !r.complete() || (r.status != OrderPending && r.status != OrderReleasing) {
-		return r.order()
-	}
-	req := &releaseReq{row: r, done: make(chan struct{})}
-	if err := s.release(ctx, []*releaseReq{req}); err != nil {
-		return Order{}, err
-	}
-	return req.out, req.err
-}
-
 // matchDocs is the 三单对碰.
 func (s *Service) matchDocs(o Order, pay Payment, wb Waybill) error {
 	want := o.GoodsValue.Add(o.Freight).Add(o.TaxTotal).Sub(o.Discount)

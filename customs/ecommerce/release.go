@@ -373,11 +373,7 @@ func (s *Service) decide(ctx context.Context, cands []*candidate) error {
 		for _, c := range live {
 			if l := c.list; l != nil {
 				lNo, lOrder, lEnt, lGuar = append(lNo, l.No), append(lOrder, l.OrderNo), append(lEnt, l.Enterprise), append(lGuar, l.Guarantor)
-				released := ""
-				if !l.ReleasedOn.IsZero() {
-					released = ledger.FormatDate(l.ReleasedOn)
-				}
-				lBuyer, lStatus, lReleased, lBody = append(lBuyer, l.BuyerID), append(lStatus, string(l.Status)), append(lReleased, released), append(lBody, mustJSON(l))
+				lBuyer, lStatus, lReleased, lBody = append(lBuyer, l.BuyerID), append(lStatus, string(l.Status)), append(lReleased, releasedText(*l)), append(lBody, mustJSON(l))
 			}
 			status, reason, list := OrderReleasing, "", ""
 			switch {
@@ -435,6 +431,15 @@ func (s *Service) count(l *InventoryList, year int, totals map[totalKey]decimal.
 		totals[tk] = totals[tk].Add(v.Mul(decimal.NewFromInt(sign)))
 		changed[tk] = true
 	}
+}
+
+// releasedText is a list's release date for the released_on column
+// ("" for none, stored NULL).
+func releasedText(l InventoryList) string {
+	if l.ReleasedOn.IsZero() {
+		return ""
+	}
+	return ledger.FormatDate(l.ReleasedOn)
 }
 
 // stockError is the refusal of a list whose stock was short.
@@ -548,13 +553,7 @@ func (s *Service) addTotals(ctx context.Context, tx pgx.Tx, sign int64, lists ..
 	sum := map[totalKey]decimal.Decimal{}
 	keys := map[totalKey]bool{}
 	for _, l := range lists {
-		year := l.CreatedAt.In(s.set.Location).Year()
-		add, _ := s.counted(l)
-		for k, v := range add {
-			tk := totalKey{l.BuyerID, year, k}
-			sum[tk] = sum[tk].Add(v.Mul(decimal.NewFromInt(sign)))
-			keys[tk] = true
-		}
+		s.count(&l, l.CreatedAt.In(s.set.Location).Year(), sum, keys, sign)
 	}
 	if len(keys) == 0 {
 		return nil
@@ -622,22 +621,19 @@ func (s *Service) resumed(ctx context.Context, cands []*candidate) []InventoryLi
 
 // readOrders reads orders as they stand.
 func (s *Service) readOrders(ctx context.Context, nos []string) (map[string]Order, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+orderCols+` FROM ecom_orders WHERE order_no = ANY($1)`, nos)
-	if err != nil {
+	rows := map[string]orderRow{}
+	if err := queryOrderRows(ctx, s.pool, rows, `SELECT `+orderCols+` FROM ecom_orders WHERE order_no = ANY($1)`, nos); err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	out := map[string]Order{}
-	for rows.Next() {
-		r, err := scanOrderRow(rows)
+	out := make(map[string]Order, len(rows))
+	for no, r := range rows {
+		o, err := r.order()
 		if err != nil {
 			return nil, err
 		}
-		if out[r.no], err = r.order(); err != nil {
-			return nil, err
-		}
+		out[no] = o
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // outcome is how a list's release ended for its order.
@@ -713,11 +709,7 @@ func (s *Service) finish(ctx context.Context, lists []InventoryList, known map[s
 			} else {
 				c.Status, c.ReleasedOn, c.JournalID = ListReleased, res[i].Journal.EffectiveDate, res[i].Journal.ID
 			}
-			released := ""
-			if !c.ReleasedOn.IsZero() {
-				released = ledger.FormatDate(c.ReleasedOn)
-			}
-			lNo, lStatus, lReleased, lBody = append(lNo, c.No), append(lStatus, string(c.Status)), append(lReleased, released), append(lBody, mustJSON(c))
+			lNo, lStatus, lReleased, lBody = append(lNo, c.No), append(lStatus, string(c.Status)), append(lReleased, releasedText(c)), append(lBody, mustJSON(c))
 		}
 		// Finish a list only if it is still releasing: another call may
 		// have finished it.

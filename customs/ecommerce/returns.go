@@ -36,7 +36,7 @@ func (s *Service) GetList(ctx context.Context, p access.Principal, no string) (I
 func (s *Service) CancelOrder(ctx context.Context, p access.Principal, orderNo string) (Order, error) {
 	var out Order
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		r, ok, err := lockOrder(ctx, tx, orderNo)
+		r, ok, err := loadOrder(ctx, tx, orderNo, true)
 		if err != nil {
 			return err
 		}

@@ -12,24 +12,42 @@ import (
 // orderCols are the columns scanOrderRow reads.
 const orderCols = `order_no, enterprise, status, reason, list_no, COALESCE(order_body, ''), COALESCE(payment_body, ''), COALESCE(waybill_body, '')`
 
+// rowsQuerier is a pool or a transaction.
+type rowsQuerier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+}
+
+// queryOrderRows runs sql, which returns orderCols, and adds the rows to
+// out by order number.
+func queryOrderRows(ctx context.Context, q rowsQuerier, out map[string]orderRow, sql string, args ...any) error {
+	rows, err := q.Query(ctx, sql, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		r, err := scanOrderRow(rows)
+		if err != nil {
+			return err
+		}
+		out[r.no] = r
+	}
+	return rows.Err()
+}
+
 func scanOrderRow(row pgx.Row) (orderRow, error) {
 	var r orderRow
 	err := row.Scan(&r.no, &r.enterprise, &r.status, &r.reason, &r.listNo, &r.bodies[kindOrder], &r.bodies[kindPayment], &r.bodies[kindWaybill])
 	return r, err
 }
 
-// orderRow reads an order's row.
-func (s *Service) orderRow(ctx context.Context, orderNo string) (orderRow, bool, error) {
-	r, err := scanOrderRow(s.pool.QueryRow(ctx, `SELECT `+orderCols+` FROM ecom_orders WHERE order_no = $1`, orderNo))
-	if errors.Is(err, pgx.ErrNoRows) {
-		return r, false, nil
+// loadOrder reads an order's row, locked when forUpdate (in a transaction).
+func loadOrder(ctx context.Context, q querier, orderNo string, forUpdate bool) (orderRow, bool, error) {
+	sql := `SELECT ` + orderCols + ` FROM ecom_orders WHERE order_no = $1`
+	if forUpdate {
+		sql += ` FOR UPDATE`
 	}
-	return r, err == nil, dbError(err)
-}
-
-// lockOrder reads an order's row in tx, locked.
-func lockOrder(ctx context.Context, tx pgx.Tx, orderNo string) (orderRow, bool, error) {
-	r, err := scanOrderRow(tx.QueryRow(ctx, `SELECT `+orderCols+` FROM ecom_orders WHERE order_no = $1 FOR UPDATE`, orderNo))
+	r, err := scanOrderRow(q.QueryRow(ctx, sql, orderNo))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return r, false, nil
 	}
@@ -59,9 +77,7 @@ func loadList(ctx context.Context, q querier, no string, forUpdate bool) (Invent
 }
 
 // loadLists reads the lists a WHERE clause selects.
-func loadLists(ctx context.Context, q interface {
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-}, where string, args ...any) ([]InventoryList, error) {
+func loadLists(ctx context.Context, q rowsQuerier, where string, args ...any) ([]InventoryList, error) {
 	rows, err := q.Query(ctx, `SELECT body FROM ecom_lists `+where, args...)
 	if err != nil {
 		return nil, err

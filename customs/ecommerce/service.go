@@ -395,7 +395,7 @@ func (s *Service) waybillWrite(p access.Principal, enterprise string, w Waybill)
 }
 
 // SubmitOrder receives an order; when its payment and waybill are in too,
-// it is matched and released (see Match).
+// it is matched and released (see the package doc).
 func (s *Service) SubmitOrder(ctx context.Context, p access.Principal, o Order) (Order, error) {
 	w, err := s.orderWrite(ctx, p, o)
 	return s.submitOne(ctx, w, err)
@@ -479,9 +479,9 @@ func (s *Service) SubmitDocuments(ctx context.Context, p access.Principal, docs 
 // GetOrder returns an order with its status; a principal that may read
 // its enterprise may read it.
 func (s *Service) GetOrder(ctx context.Context, p access.Principal, orderNo string) (Order, error) {
-	r, ok, err := s.orderRow(ctx, orderNo)
+	r, ok, err := loadOrder(ctx, s.pool, orderNo, false)
 	if err != nil {
-		return Order{}, err
+		return Order{}, dbError(err)
 	}
 	if !ok || r.bodies[kindOrder] == "" {
 		return Order{}, ledger.Errorf(ledger.KindNotFound, ReasonUnknownOrder, "order_no", "no order %q was received", orderNo)
