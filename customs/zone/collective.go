@@ -76,11 +76,7 @@ func (s *Service) CreateForm(ctx context.Context, p access.Principal, f Form) (F
 
 // GetForm returns a business form.
 func (s *Service) GetForm(ctx context.Context, p access.Principal, no string) (Form, error) {
-	var f Form
-	if _, err := getDoc(ctx, s.pool, kindForm, no, false, &f); err != nil {
-		return f, dbError(err)
-	}
-	return f, canRead(p, f.Enterprise)
+	return readDoc[Form](ctx, s, p, kindForm, no, nil)
 }
 
 // CreateSlip files an in/out slip (出入库单) of a 分送集报 trip under a type-A
@@ -164,11 +160,7 @@ func (s *Service) CreateSlip(ctx context.Context, p access.Principal, sl Slip) (
 
 // GetSlip returns an in/out slip.
 func (s *Service) GetSlip(ctx context.Context, p access.Principal, no string) (Slip, error) {
-	var sl Slip
-	if _, err := getDoc(ctx, s.pool, kindSlip, no, false, &sl); err != nil {
-		return sl, dbError(err)
-	}
-	return sl, canRead(p, sl.Enterprise)
+	return readDoc[Slip](ctx, s, p, kindSlip, no, nil)
 }
 
 // collectiveDeadline is the last day to declare a trip made on day.

@@ -278,14 +278,7 @@ func (s *Service) openPassLists(ctx context.Context, q querier, book, except str
 
 // GetPass returns a pass its enterprise or customs may read.
 func (s *Service) GetPass(ctx context.Context, p access.Principal, no string) (Pass, error) {
-	var ps Pass
-	if _, err := getDoc(ctx, s.pool, kindPass, no, false, &ps); err != nil {
-		return ps, dbError(passNotFound(err, no))
-	}
-	if err := canRead(p, ps.Enterprise); err != nil {
-		return Pass{}, err
-	}
-	return ps, nil
+	return readDoc[Pass](ctx, s, p, kindPass, no, passNotFound)
 }
 
 func passNotFound(err error, no string) error {

@@ -445,14 +445,7 @@ func pairLines(seller, buyer List) error {
 
 // GetList returns a list its enterprise or customs may read.
 func (s *Service) GetList(ctx context.Context, p access.Principal, no string) (List, error) {
-	var l List
-	if _, err := getDoc(ctx, s.pool, kindList, no, false, &l); err != nil {
-		return l, dbError(listNotFound(err, no))
-	}
-	if err := canRead(p, l.Enterprise); err != nil {
-		return List{}, err
-	}
-	return l, nil
+	return readDoc[List](ctx, s, p, kindList, no, listNotFound)
 }
 
 func listNotFound(err error, no string) error {

@@ -189,6 +189,25 @@ func getDoc(ctx context.Context, q querier, kind, no string, forUpdate bool, int
 	return r, json.Unmarshal([]byte(body), into)
 }
 
+// readDoc returns a document p may read. missing, when set, turns the
+// refusal of an unknown number into the document kind's own.
+func readDoc[T any](ctx context.Context, s *Service, p access.Principal, kind, no string, missing func(err error, no string) error) (T, error) {
+	var v T
+	r, err := getDoc(ctx, s.pool, kind, no, false, &v)
+	if err != nil {
+		if missing != nil {
+			err = missing(err, no)
+		}
+		var zero T
+		return zero, dbError(err)
+	}
+	if err := canRead(p, r.enterprise); err != nil {
+		var zero T
+		return zero, err
+	}
+	return v, nil
+}
+
 func getDocByInner(ctx context.Context, q querier, kind, enterprise, innerNo string, into any) (bool, error) {
 	var body string
 	err := q.QueryRow(ctx, `SELECT body FROM zone_documents WHERE kind = $1 AND enterprise = $2 AND inner_no = $3`, kind, enterprise, innerNo).Scan(&body)
