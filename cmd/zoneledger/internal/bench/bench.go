@@ -417,30 +417,60 @@ type worker struct {
 	samples                  []string
 }
 
-// load runs the clients: a warm-up, then the measured window. A call counts
-// in the window when it completes inside it.
-func load(ctx context.Context, cfg *Config, conns []*grpc.ClientConn, t *target, res *Result) {
+// runClients runs cfg.Clients workers, each on one of conns, through a
+// warm-up and the measured window, showing progress counted in unit; run
+// adds to done what the worker completed. It returns the workers once all
+// are done.
+func runClients[W any](cfg *Config, conns []*grpc.ClientConn, unit string, newWorker func() W,
+	run func(w W, conn *grpc.ClientConn, id int, from, end time.Time, done *atomic.Int64)) []W {
 	start := time.Now()
 	from := start.Add(cfg.Warmup)
 	end := from.Add(cfg.Duration)
-	var done atomic.Int64 // journals accepted so far, for the progress bar
-
-	stopBar := showProgress(cfg, start, from, end, &done, "journals")
-	workers := make([]*worker, cfg.Clients)
+	var done atomic.Int64
+	stopBar := showProgress(cfg, start, from, end, &done, unit)
+	workers := make([]W, cfg.Clients)
 	var wg sync.WaitGroup
 	for i := range workers {
-		w := &worker{lat: make([]time.Duration, 0, 4096)}
-		workers[i] = w
-		lc := ledgerv1.NewLedgerServiceClient(conns[i%len(conns)])
+		workers[i] = newWorker()
 		wg.Add(1)
 		go func(id int) {
 			defer wg.Done()
-			w.run(ctx, cfg, lc, t, id, from, end, &done)
+			run(workers[id], conns[id%len(conns)], id, from, end, &done)
 		}(i)
 	}
 	wg.Wait()
 	stopBar()
+	return workers
+}
 
+// addSamples adds a worker's error samples to res, at most five distinct
+// ones in all.
+func addSamples(res *Result, seen map[string]bool, samples []string) {
+	for _, s := range samples {
+		if !seen[s] && len(res.ErrorSamples) < 5 {
+			seen[s] = true
+			res.ErrorSamples = append(res.ErrorSamples, s)
+		}
+	}
+}
+
+// measured sets res's window and latency figures from every latency in
+// it, and returns n per second of the window.
+func measured(res *Result, cfg *Config, all []time.Duration, n int64) float64 {
+	res.Measured = cfg.Duration
+	res.Latency = Summarize(all)
+	res.P50Ms, res.P99Ms = Millis(res.Latency.P50), Millis(res.Latency.P99)
+	return math.Round(float64(n)/cfg.Duration.Seconds()*10) / 10
+}
+
+// load runs the clients: a warm-up, then the measured window. A call counts
+// in the window when it completes inside it.
+func load(ctx context.Context, cfg *Config, conns []*grpc.ClientConn, t *target, res *Result) {
+	workers := runClients(cfg, conns, "journals",
+		func() *worker { return &worker{lat: make([]time.Duration, 0, 4096)} },
+		func(w *worker, conn *grpc.ClientConn, id int, from, end time.Time, done *atomic.Int64) {
+			w.run(ctx, cfg, ledgerv1.NewLedgerServiceClient(conn), t, id, from, end, done)
+		})
 	var all []time.Duration
 	seen := map[string]bool{}
 	for _, w := range workers {
@@ -450,17 +480,9 @@ func load(ctx context.Context, cfg *Config, conns []*grpc.ClientConn, t *target,
 		res.Calls += w.calls
 		res.WarmupJournals += w.warmJournals
 		res.WarmupErrors += w.warmErrors
-		for _, s := range w.samples {
-			if !seen[s] && len(res.ErrorSamples) < 5 {
-				seen[s] = true
-				res.ErrorSamples = append(res.ErrorSamples, s)
-			}
-		}
+		addSamples(res, seen, w.samples)
 	}
-	res.Measured = cfg.Duration
-	res.Latency = Summarize(all)
-	res.JournalsPerSecond = math.Round(float64(res.Journals)/cfg.Duration.Seconds()*10) / 10
-	res.P50Ms, res.P99Ms = Millis(res.Latency.P50), Millis(res.Latency.P99)
+	res.JournalsPerSecond = measured(res, cfg, all, res.Journals)
 }
 
 func (w *worker) run(ctx context.Context, cfg *Config, lc ledgerv1.LedgerServiceClient, t *target, id int, from, end time.Time, done *atomic.Int64) {

@@ -470,26 +470,13 @@ type ecomWorker struct {
 // loadEcom runs the clients: a warm-up, then the measured window. An order
 // counts in the window when it completes inside it.
 func loadEcom(ctx context.Context, cfg *Config, conns []*grpc.ClientConn, t *ecomTarget, res *Result) {
-	start := time.Now()
-	from := start.Add(cfg.Warmup)
-	end := from.Add(cfg.Duration)
-	var done atomic.Int64 // orders released so far, for the progress bar
-
-	stopBar := showProgress(cfg, start, from, end, &done, "orders")
-	workers := make([]*ecomWorker, cfg.Clients)
-	var wg sync.WaitGroup
-	for i := range workers {
-		w := &ecomWorker{lat: make([]time.Duration, 0, 4096), tally: ecomTally{orders: map[string]int64{}, qty: map[int32]int64{}}}
-		workers[i] = w
-		ec := customsv1.NewEcommerceServiceClient(conns[i%len(conns)])
-		wg.Add(1)
-		go func(id int) {
-			defer wg.Done()
-			w.run(ctx, cfg, ec, t, id, from, end, &done)
-		}(i)
-	}
-	wg.Wait()
-	stopBar()
+	workers := runClients(cfg, conns, "orders",
+		func() *ecomWorker {
+			return &ecomWorker{lat: make([]time.Duration, 0, 4096), tally: ecomTally{orders: map[string]int64{}, qty: map[int32]int64{}}}
+		},
+		func(w *ecomWorker, conn *grpc.ClientConn, id int, from, end time.Time, done *atomic.Int64) {
+			w.run(ctx, cfg, customsv1.NewEcommerceServiceClient(conn), t, id, from, end, done)
+		})
 
 	d := &EcomDetails{DocumentsPerCall: 1, SKUs: len(t.skus), Stock: t.stock, target: t,
 		tally: &ecomTally{orders: map[string]int64{}, qty: map[int32]int64{}}}
@@ -512,20 +499,12 @@ func loadEcom(ctx context.Context, cfg *Config, conns []*grpc.ClientConn, t *eco
 		for seq, q := range w.tally.qty {
 			d.tally.qty[seq] += q
 		}
-		for _, s := range w.samples {
-			if !seen[s] && len(res.ErrorSamples) < 5 {
-				seen[s] = true
-				res.ErrorSamples = append(res.ErrorSamples, s)
-			}
-		}
+		addSamples(res, seen, w.samples)
 	}
 	d.Released = int64(len(d.tally.orders))
 	res.Ecom = d
 	res.Calls = d.Calls
-	res.Measured = cfg.Duration
-	res.Latency = Summarize(all)
-	res.OrdersPerSecond = math.Round(float64(res.Orders)/cfg.Duration.Seconds()*10) / 10
-	res.P50Ms, res.P99Ms = Millis(res.Latency.P50), Millis(res.Latency.P99)
+	res.OrdersPerSecond = measured(res, cfg, all, res.Orders)
 }
 
 func (w *ecomWorker) run(ctx context.Context, cfg *Config, ec customsv1.EcommerceServiceClient, t *ecomTarget, id int, from, end time.Time, done *atomic.Int64) {
