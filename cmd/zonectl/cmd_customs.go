@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"regexp"
 	"sort"
 	"strconv"
@@ -77,6 +78,38 @@ func (f *fileFlags) fileFormat() (input.FileFormat, error) {
 	}
 	ff, err := input.ParseFileFormat(f.format)
 	return ff, asUsage(err)
+}
+
+// readInput opens file (- for standard input) and reads it with read; a
+// file read refuses is a usage error.
+func readInput[T any](a *app, file string, read func(r io.Reader) (T, error)) (T, error) {
+	var zero T
+	r, err := a.openInput(file)
+	if err != nil {
+		return zero, err
+	}
+	defer r.Close()
+	v, err := read(r)
+	if err != nil {
+		return zero, asUsage(err)
+	}
+	return v, nil
+}
+
+// readFileFlag reads the --file of ff, in its --format, with read.
+func readFileFlag[T any](a *app, ff *fileFlags, read func(r io.Reader, name string, f input.FileFormat) (T, error)) (T, error) {
+	format, err := ff.fileFormat()
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return readInput(a, ff.file, func(r io.Reader) (T, error) { return read(r, ff.file, format) })
+}
+
+// noteDryRun says that --dry-run found n well-formed things in file and
+// sent nothing.
+func (a *app) noteDryRun(file string, n int, what string) {
+	a.note("%s: %d %s, well-formed; nothing sent (--dry-run)", file, n, what)
 }
 
 // docPrinter prints the documents a command returns as they come: one
@@ -512,21 +545,12 @@ func (a *app) bookLinesAddCmd() *cobra.Command {
   zonectl customs book lines add H31050000001 --file lines.json --dry-run`,
 		Args: exactArgs(1, "BOOK"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			format, err := ff.fileFormat()
+			rows, err := readFileFlag(a, &ff, input.ReadBookLines)
 			if err != nil {
 				return err
-			}
-			r, err := a.openInput(ff.file)
-			if err != nil {
-				return err
-			}
-			rows, err := input.ReadBookLines(r, ff.file, format)
-			r.Close()
-			if err != nil {
-				return asUsage(err)
 			}
 			if ff.dryRun {
-				a.note("%s: %d book lines, well-formed; nothing sent (--dry-run)", ff.file, len(rows))
+				a.noteDryRun(ff.file, len(rows), "book lines")
 				return nil
 			}
 			cl, err := a.customs()
@@ -614,17 +638,12 @@ so re-running the file is safe; mapping it to another line is refused
 		Example: "  zonectl customs book parts map H31050000001 --file parts.csv",
 		Args:    exactArgs(1, "BOOK"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			r, err := a.openInput(ff.file)
+			rows, err := readInput(a, ff.file, func(r io.Reader) ([]input.PartRow, error) { return input.ReadPartsCSV(r, ff.file) })
 			if err != nil {
 				return err
 			}
-			rows, err := input.ReadPartsCSV(r, ff.file)
-			r.Close()
-			if err != nil {
-				return asUsage(err)
-			}
 			if ff.dryRun {
-				a.note("%s: %d part numbers, well-formed; nothing sent (--dry-run)", ff.file, len(rows))
+				a.noteDryRun(ff.file, len(rows), "part numbers")
 				return nil
 			}
 			cl, err := a.customs()

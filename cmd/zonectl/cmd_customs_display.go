@@ -128,21 +128,16 @@ func (a *app) displayMoveCmd(kind customsv1.DisplayKind) *cobra.Command {
 				if inner != "" || len(lines) > 0 || date != "" {
 					return usagef("--file gives the movements; --inner-no, --line and --date are for one movement on the command line")
 				}
-				format, err := ff.fileFormat()
+				var err error
+				docs, err = readFileFlag(a, &ff, func(r io.Reader, name string, format input.FileFormat) ([]input.Doc[*customsv1.MoveDisplayRequest], error) {
+					data, err := io.ReadAll(r)
+					if err != nil {
+						return nil, err
+					}
+					return readDisplayMoves(data, name, format, kind, form)
+				})
 				if err != nil {
 					return err
-				}
-				r, err := a.openInput(ff.file)
-				if err != nil {
-					return err
-				}
-				data, err := io.ReadAll(r)
-				r.Close()
-				if err != nil {
-					return asUsage(err)
-				}
-				if docs, err = readDisplayMoves(data, ff.file, format, kind, form); err != nil {
-					return asUsage(err)
 				}
 			} else {
 				req, err := displayMoveFlags(kind, form, inner, date, lines)

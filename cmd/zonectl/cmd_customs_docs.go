@@ -63,21 +63,12 @@ func (a *app) listCreateCmd() *cobra.Command {
   LIST=$(zonectl customs list create --file list-in.json -q)`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			format, err := ff.fileFormat()
+			docs, err := readFileFlag(a, &ff, input.ReadLists)
 			if err != nil {
 				return err
-			}
-			r, err := a.openInput(ff.file)
-			if err != nil {
-				return err
-			}
-			docs, err := input.ReadLists(r, ff.file, format)
-			r.Close()
-			if err != nil {
-				return asUsage(err)
 			}
 			if ff.dryRun {
-				a.note("%s: %d lists, well-formed; nothing sent (--dry-run)", ff.file, len(docs))
+				a.noteDryRun(ff.file, len(docs), "lists")
 				return nil
 			}
 			cl, err := a.customs()
@@ -373,18 +364,9 @@ value, gross_weight, net_weight.`,
 		Example: "  zonectl customs slip create --file slip.json --apply \"$FORM\"",
 		Args:    exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			format, err := ff.fileFormat()
+			docs, err := readFileFlag(a, &ff, input.ReadSlips)
 			if err != nil {
 				return err
-			}
-			r, err := a.openInput(ff.file)
-			if err != nil {
-				return err
-			}
-			docs, err := input.ReadSlips(r, ff.file, format)
-			r.Close()
-			if err != nil {
-				return asUsage(err)
 			}
 			for _, d := range docs {
 				if apply != "" {
@@ -395,7 +377,7 @@ value, gross_weight, net_weight.`,
 				}
 			}
 			if ff.dryRun {
-				a.note("%s: %d slips, well-formed; nothing sent (--dry-run)", ff.file, len(docs))
+				a.noteDryRun(ff.file, len(docs), "slips")
 				return nil
 			}
 			cl, err := a.customs()
@@ -510,21 +492,12 @@ value (produced only).`,
 		Example: "  zonectl customs consumption report --file consumption.json",
 		Args:    exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			format, err := ff.fileFormat()
+			docs, err := readFileFlag(a, &ff, input.ReadConsumption)
 			if err != nil {
 				return err
-			}
-			r, err := a.openInput(ff.file)
-			if err != nil {
-				return err
-			}
-			docs, err := input.ReadConsumption(r, ff.file, format)
-			r.Close()
-			if err != nil {
-				return asUsage(err)
 			}
 			if ff.dryRun {
-				a.note("%s: %d consumption reports, well-formed; nothing sent (--dry-run)", ff.file, len(docs))
+				a.noteDryRun(ff.file, len(docs), "consumption reports")
 				return nil
 			}
 			cl, err := a.customs()

@@ -508,22 +508,15 @@ func (a *app) ecomSubmitCmd() *cobra.Command {
 			if batch < 1 || batch > ecomMaxBatch {
 				return usagef("--batch %d: give 1 to %d", batch, ecomMaxBatch)
 			}
-			format, err := ff.fileFormat()
+			docs, err := readFileFlag(a, &ff, func(r io.Reader, name string, format input.FileFormat) ([]ecomDoc, error) {
+				data, err := io.ReadAll(r)
+				if err != nil {
+					return nil, err
+				}
+				return readEcomDocs(data, name, format)
+			})
 			if err != nil {
 				return err
-			}
-			r, err := a.openInput(ff.file)
-			if err != nil {
-				return err
-			}
-			data, err := io.ReadAll(r)
-			r.Close()
-			if err != nil {
-				return asUsage(err)
-			}
-			docs, err := readEcomDocs(data, ff.file, format)
-			if err != nil {
-				return asUsage(err)
 			}
 			if ff.dryRun {
 				n := map[string]int{}

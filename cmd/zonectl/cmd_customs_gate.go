@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"io"
 	"strings"
 	"time"
 
@@ -54,14 +55,11 @@ related_type: 1 核注清单, 2 出入库单, 3 提运单.`,
 		Example: `  zonectl customs pass create --file pass-in.json --related QD310526I000000001`,
 		Args:    exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			r, err := a.openInput(ff.file)
+			docs, err := readInput(a, ff.file, func(r io.Reader) ([]input.Doc[*customsv1.CreatePassRequest], error) {
+				return input.ReadPasses(r, ff.file)
+			})
 			if err != nil {
 				return err
-			}
-			docs, err := input.ReadPasses(r, ff.file)
-			r.Close()
-			if err != nil {
-				return asUsage(err)
 			}
 			if len(related) > 0 {
 				if len(docs) != 1 {
@@ -70,7 +68,7 @@ related_type: 1 核注清单, 2 出入库单, 3 提运单.`,
 				docs[0].Req.RelatedNos = append(docs[0].Req.RelatedNos, related...)
 			}
 			if ff.dryRun {
-				a.note("%s: %d passes, well-formed; nothing sent (--dry-run)", ff.file, len(docs))
+				a.noteDryRun(ff.file, len(docs), "passes")
 				return nil
 			}
 			cl, err := a.customs()
