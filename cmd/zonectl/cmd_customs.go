@@ -80,22 +80,6 @@ func (f *fileFlags) fileFormat() (input.FileFormat, error) {
 	return ff, asUsage(err)
 }
 
-// readInput opens file (- for standard input) and reads it with read; a
-// file read refuses is a usage error.
-func readInput[T any](a *app, file string, read func(r io.Reader) (T, error)) (T, error) {
-	var zero T
-	r, err := a.openInput(file)
-	if err != nil {
-		return zero, err
-	}
-	defer r.Close()
-	v, err := read(r)
-	if err != nil {
-		return zero, asUsage(err)
-	}
-	return v, nil
-}
-
 // readFileFlag reads the --file of ff, in its --format, with read.
 func readFileFlag[T any](a *app, ff *fileFlags, read func(r io.Reader, name string, f input.FileFormat) (T, error)) (T, error) {
 	format, err := ff.fileFormat()

@@ -76,6 +76,22 @@ unit of an existing item is refused (ITEM_CONFLICT).`,
 	return c
 }
 
+// readInput opens file (- for standard input) and reads it with read; a
+// file read refuses is a usage error.
+func readInput[T any](a *app, file string, read func(r io.Reader) (T, error)) (T, error) {
+	var zero T
+	r, err := a.openInput(file)
+	if err != nil {
+		return zero, err
+	}
+	defer r.Close()
+	v, err := read(r)
+	if err != nil {
+		return zero, asUsage(err)
+	}
+	return v, nil
+}
+
 // openInput opens --file; "-" is standard input.
 func (a *app) openInput(path string) (io.ReadCloser, error) {
 	if path == "-" {
@@ -114,14 +130,9 @@ failure is safe.`,
 		Example: "  zonectl items import --book H12345678901 --file items.csv",
 		Args:    exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			r, err := a.openInput(file)
+			rows, err := readInput(a, file, func(r io.Reader) ([]input.ItemRow, error) { return input.ReadItemsCSV(r, file) })
 			if err != nil {
 				return err
-			}
-			rows, err := input.ReadItemsCSV(r, file)
-			r.Close()
-			if err != nil {
-				return asUsage(err)
 			}
 			lc, err := a.ledger()
 			if err != nil {

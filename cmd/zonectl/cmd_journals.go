@@ -88,14 +88,9 @@ func (a *app) journalsPostCmd() *cobra.Command {
 			if chunk < 1 || chunk > post.MaxChunk {
 				return usagef("--chunk %d: give 1 to %d", chunk, post.MaxChunk)
 			}
-			r, err := a.openInput(file)
+			js, err := readInput(a, file, func(r io.Reader) ([]input.Journal, error) { return input.ReadJournals(r, file, ff) })
 			if err != nil {
 				return err
-			}
-			js, err := input.ReadJournals(r, file, ff)
-			r.Close()
-			if err != nil {
-				return asUsage(err)
 			}
 			if dryRun {
 				n := 0
