@@ -3,13 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -454,33 +452,14 @@ func displayMovesJSON(data []byte, name string) ([]input.Doc[*customsv1.MoveDisp
 var displayCSVColumns = []string{"inner_no", "apply_no", "date", "book_seq", "quantity", "value"}
 
 func displayMovesCSV(data []byte, name string) ([]input.Doc[*customsv1.MoveDisplayRequest], error) {
-	r := csv.NewReader(bytes.NewReader(data))
-	r.FieldsPerRecord = -1
-	r.TrimLeadingSpace = true
-	rowErr := func(row int, col, format string, args ...any) error {
-		return &input.Error{File: name, CSV: true, Line: row, Column: col, Msg: fmt.Sprintf(format, args...)}
-	}
-	header, err := r.Read()
-	if err == io.EOF {
-		return nil, &input.Error{File: name, CSV: true, Msg: "no display movements in the file"}
-	}
+	t, err := input.OpenCSV(bytes.NewReader(data), name, displayCSVColumns, nil)
 	if err != nil {
-		return nil, &input.Error{File: name, CSV: true, Msg: "invalid CSV: " + err.Error()}
+		return nil, err
 	}
-	cols := map[string]int{}
-	for i, h := range header {
-		h = strings.ToLower(strings.TrimSpace(h))
-		if !slices.Contains(displayCSVColumns, h) {
-			return nil, rowErr(1, "", "unknown column %q; the columns are %s", h, strings.Join(displayCSVColumns, ", "))
-		}
-		if _, dup := cols[h]; dup {
-			return nil, rowErr(1, "", "column %q appears twice", h)
-		}
-		cols[h] = i
-	}
+	t.KeepBlankRows() // a blank row is refused for its empty inner_no
 	for _, c := range []string{"inner_no", "book_seq", "quantity"} {
-		if _, ok := cols[c]; !ok {
-			return nil, rowErr(1, "", "the header has no %q column; %s are required", c, "inner_no, book_seq and quantity")
+		if !t.Has(c) {
+			return nil, &input.Error{File: name, CSV: true, Line: 1, Msg: fmt.Sprintf("the header has no %q column; %s are required", c, "inner_no, book_seq and quantity")}
 		}
 	}
 	type group struct {
@@ -490,34 +469,21 @@ func displayMovesCSV(data []byte, name string) ([]input.Doc[*customsv1.MoveDispl
 	byKey := map[string]*group{}
 	var out []*input.Doc[*customsv1.MoveDisplayRequest]
 	for {
-		rec, err := r.Read()
+		rw, err := t.Next()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				return nil, rowErr(pe.Line, "", "invalid CSV: %v", pe.Err)
-			}
-			return nil, &input.Error{File: name, CSV: true, Msg: "invalid CSV: " + err.Error()}
+			return nil, err
 		}
-		line, _ := r.FieldPos(0)
-		if len(rec) != len(header) {
-			return nil, rowErr(line, "", "%d cells; the header has %d", len(rec), len(header))
-		}
-		get := func(c string) string {
-			if i, ok := cols[c]; ok {
-				return strings.TrimSpace(rec[i])
-			}
-			return ""
-		}
+		line, get, rowErr := rw.Line(), rw.Get, rw.Errorf
 		key := get("inner_no")
 		if key == "" {
-			return nil, rowErr(line, "inner_no", "is empty; it is required")
+			return nil, rowErr("inner_no", "is empty; it is required")
 		}
 		seq, err := strconv.ParseInt(get("book_seq"), 10, 32)
 		if err != nil || seq < 1 {
-			return nil, rowErr(line, "book_seq", "%q is not a book line number (备案序号); write a whole number from 1", get("book_seq"))
+			return nil, rowErr("book_seq", "%q is not a book line number (备案序号); write a whole number from 1", get("book_seq"))
 		}
 		g, seen := byKey[key]
 		if !seen {
@@ -528,7 +494,7 @@ func displayMovesCSV(data []byte, name string) ([]input.Doc[*customsv1.MoveDispl
 		} else {
 			for _, c := range []string{"apply_no", "date"} {
 				if a, b := map[string]string{"apply_no": g.doc.Req.GetApplyNo(), "date": g.doc.Req.GetDate()}[c], get(c); a != b {
-					return nil, rowErr(line, c, "%q differs from %q on row %d; rows with the same inner_no %q are one movement and must agree on apply_no and date",
+					return nil, rowErr(c, "%q differs from %q on row %d; rows with the same inner_no %q are one movement and must agree on apply_no and date",
 						b, a, g.firstLine, key)
 				}
 			}

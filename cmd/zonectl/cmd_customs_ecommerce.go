@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -862,33 +861,13 @@ func ecomDocJSON(raw []byte) (doc *customsv1.EcommerceDocument, field, msg strin
 
 // ecomDocsCSV reads the CSV form.
 func ecomDocsCSV(data []byte, name string) ([]ecomDoc, error) {
-	r := csv.NewReader(bytes.NewReader(data))
-	r.FieldsPerRecord = -1
-	r.TrimLeadingSpace = true
-	rowErr := func(row int, col, format string, args ...any) error {
-		return &input.Error{File: name, CSV: true, Line: row, Column: col, Msg: fmt.Sprintf(format, args...)}
-	}
-	header, err := r.Read()
-	if err == io.EOF {
-		return nil, &input.Error{File: name, CSV: true, Msg: "no documents in the file"}
-	}
+	t, err := input.OpenCSV(bytes.NewReader(data), name, ecomCSVColumns, nil)
 	if err != nil {
-		return nil, &input.Error{File: name, CSV: true, Msg: "invalid CSV: " + err.Error()}
-	}
-	cols := map[string]int{}
-	for i, h := range header {
-		h = strings.ToLower(strings.TrimSpace(h))
-		if !slices.Contains(ecomCSVColumns, h) {
-			return nil, rowErr(1, "", "unknown column %q; the columns are %s", h, strings.Join(ecomCSVColumns, ", "))
-		}
-		if _, dup := cols[h]; dup {
-			return nil, rowErr(1, h, "the column appears twice in the header")
-		}
-		cols[h] = i
+		return nil, err
 	}
 	for _, c := range ecomCSVCommon {
-		if _, ok := cols[c]; !ok {
-			return nil, rowErr(1, "", "the header has no %q column; kind, order_no and enterprise are required", c)
+		if !t.Has(c) {
+			return nil, &input.Error{File: name, CSV: true, Line: 1, Msg: fmt.Sprintf("the header has no %q column; kind, order_no and enterprise are required", c)}
 		}
 	}
 	type orderGroup struct {
@@ -900,53 +879,31 @@ func ecomDocsCSV(data []byte, name string) ([]ecomDoc, error) {
 	others := map[string]*ecomDoc{}
 	var out []*ecomDoc
 	for {
-		rec, err := r.Read()
+		rw, err := t.Next()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				return nil, rowErr(pe.Line, "", "invalid CSV: %v", pe.Err)
-			}
-			return nil, &input.Error{File: name, CSV: true, Msg: "invalid CSV: " + err.Error()}
+			return nil, err
 		}
-		line, _ := r.FieldPos(0)
-		if len(rec) != len(header) {
-			return nil, rowErr(line, "", "%d cells; the header has %d", len(rec), len(header))
-		}
-		blank := true
-		for i := range rec {
-			rec[i] = strings.TrimSpace(rec[i])
-			blank = blank && rec[i] == ""
-		}
-		if blank {
-			continue
-		}
-		get := func(c string) string {
-			if i, ok := cols[c]; ok {
-				return rec[i]
-			}
-			return ""
-		}
+		line, get, rowErr := rw.Line(), rw.Get, rw.Errorf
 		kind := strings.ToLower(get("kind"))
 		allowed, ok := ecomCSVKinds[kind]
 		if !ok {
 			if kind == "" {
-				return nil, rowErr(line, "kind", "is empty; write order, payment or waybill")
+				return nil, rowErr("kind", "is empty; write order, payment or waybill")
 			}
-			return nil, rowErr(line, "kind", "%q is not a document kind; write order, payment or waybill", get("kind"))
+			return nil, rowErr("kind", "%q is not a document kind; write order, payment or waybill", get("kind"))
 		}
-		for _, h := range header {
-			c := strings.ToLower(strings.TrimSpace(h))
+		for _, c := range t.Columns() {
 			if get(c) != "" && !slices.Contains(ecomCSVCommon, c) && !slices.Contains(allowed, c) {
-				return nil, rowErr(line, c, "is %q, but the column is for %s rows; leave it empty on a%s %s row",
+				return nil, rowErr(c, "is %q, but the column is for %s rows; leave it empty on a%s %s row",
 					get(c), ecomCSVKindsOf(c), map[bool]string{true: "n", false: ""}[kind == "order"], kind)
 			}
 		}
 		no := get("order_no")
 		if no == "" {
-			return nil, rowErr(line, "order_no", "is empty; it is required")
+			return nil, rowErr("order_no", "is empty; it is required")
 		}
 		person := func(prefix string) *customsv1.Person {
 			return &customsv1.Person{Name: get(prefix + "_name"), IdNumber: get(prefix + "_id_number"), Phone: get(prefix + "_phone"),
@@ -970,7 +927,7 @@ func ecomDocsCSV(data []byte, name string) ([]ecomDoc, error) {
 			} else {
 				for _, c := range append([]string{"enterprise"}, ecomCSVOrderHead...) {
 					if a, b := g.first[c], get(c); a != b {
-						return nil, rowErr(line, c, "%q differs from %q on row %d; the rows of order %q are one order and must agree on its columns (all but %s)",
+						return nil, rowErr(c, "%q differs from %q on row %d; the rows of order %q are one order and must agree on its columns (all but %s)",
 							b, a, g.row, no, strings.Join(ecomCSVOrderLine, ", "))
 					}
 				}
@@ -980,7 +937,7 @@ func ecomDocsCSV(data []byte, name string) ([]ecomDoc, error) {
 				empty = empty && get(c) == ""
 			}
 			if empty {
-				return nil, rowErr(line, "item_no", "is empty; every order row is one line of the order: item_no, quantity, price and total")
+				return nil, rowErr("item_no", "is empty; every order row is one line of the order: item_no, quantity, price and total")
 			}
 			o := g.doc.doc.GetOrder()
 			o.Lines = append(o.Lines, &customsv1.OrderLine{ItemNo: get("item_no"), Name: get("item_name"), Quantity: get("quantity"),
@@ -989,7 +946,7 @@ func ecomDocsCSV(data []byte, name string) ([]ecomDoc, error) {
 			g.doc.lineRows = append(g.doc.lineRows, line)
 		default:
 			if first, dup := others[kind+"\x00"+no]; dup {
-				return nil, rowErr(line, "order_no", "a %s for order %q is already on row %d; each document appears once in a file", kind, no, first.rows[0])
+				return nil, rowErr("order_no", "a %s for order %q is already on row %d; each document appears once in a file", kind, no, first.rows[0])
 			}
 			d := &ecomDoc{index: len(out) + 1, rows: []int{line}, csv: true}
 			if kind == "payment" {
@@ -998,7 +955,7 @@ func ecomDocsCSV(data []byte, name string) ([]ecomDoc, error) {
 				if s := get("paid_at"); s != "" {
 					t, err := time.Parse(time.RFC3339, s)
 					if err != nil {
-						return nil, rowErr(line, "paid_at", "%q is not a time; write RFC 3339, e.g. 2026-11-27T10:15:00+08:00", s)
+						return nil, rowErr("paid_at", "%q is not a time; write RFC 3339, e.g. 2026-11-27T10:15:00+08:00", s)
 					}
 					p.PaidAt = timestamppb.New(t)
 				}

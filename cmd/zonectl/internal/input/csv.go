@@ -12,7 +12,12 @@ import (
 type csvTable struct {
 	name string
 	cols map[string]int
-	r    *csv.Reader
+	// order are the header's columns as matched, in the file's order.
+	order []string
+	r     *csv.Reader
+	// keepBlank returns rows whose cells are all empty instead of skipping
+	// them.
+	keepBlank bool
 }
 
 // openCSV reads the header, refusing unknown, duplicate and missing columns.
@@ -50,6 +55,7 @@ func openCSV(r io.Reader, name string, known, required []string, allowAttrs bool
 			return nil, &Error{File: name, CSV: true, Line: 1, Column: h, Msg: "the column appears twice in the header"}
 		}
 		t.cols[h] = i
+		t.order = append(t.order, h)
 	}
 	var missing []string
 	for _, c := range required {
@@ -93,7 +99,7 @@ func (t *csvTable) next() (*row, error) {
 				blank = false
 			}
 		}
-		if !blank {
+		if !blank || t.keepBlank {
 			return &row{t: t, cells: rec, line: line}, nil
 		}
 	}
@@ -131,4 +137,55 @@ func csvSyntax(name string, err error) error {
 		return &Error{File: name, CSV: true, Line: pe.Line, Msg: "invalid CSV: " + msg}
 	}
 	return &Error{File: name, Msg: err.Error()}
+}
+
+// CSV is a CSV file read with a checked header, for the readers of other
+// packages: OpenCSV, then Next until io.EOF.
+type CSV struct{ t *csvTable }
+
+// OpenCSV reads the header, refusing unknown, duplicate and missing
+// (required) columns; names match case-insensitively. Errors are *Error
+// values naming the file and the row.
+func OpenCSV(r io.Reader, name string, known, required []string) (*CSV, error) {
+	t, err := openCSV(r, name, known, required, false)
+	if err != nil {
+		return nil, err
+	}
+	return &CSV{t: t}, nil
+}
+
+// KeepBlankRows makes Next return rows whose cells are all empty, for a
+// reader that refuses them, instead of skipping them.
+func (c *CSV) KeepBlankRows() { c.t.keepBlank = true }
+
+// Has reports whether the header names col.
+func (c *CSV) Has(col string) bool {
+	_, ok := c.t.cols[col]
+	return ok
+}
+
+// Columns are the header's columns, lower-cased, in the file's order.
+func (c *CSV) Columns() []string { return c.t.order }
+
+// Next returns the next row (cells trimmed), or io.EOF after the last.
+func (c *CSV) Next() (CSVRow, error) {
+	r, err := c.t.next()
+	if err != nil {
+		return CSVRow{}, err
+	}
+	return CSVRow{r: r}, nil
+}
+
+// CSVRow is one data row of a CSV.
+type CSVRow struct{ r *row }
+
+// Get returns the cell of a column, "" if the header lacks it.
+func (r CSVRow) Get(col string) string { return r.r.get(col) }
+
+// Line is the row's line in the file.
+func (r CSVRow) Line() int { return r.r.line }
+
+// Errorf is an error about the row's cell in col ("" for the whole row).
+func (r CSVRow) Errorf(col, format string, args ...any) error {
+	return r.r.errorf(col, format, args...)
 }
