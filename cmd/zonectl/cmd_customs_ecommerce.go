@@ -18,7 +18,6 @@ import (
 
 	"github.com/shopspring/decimal"
 	"github.com/spf13/cobra"
-	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
@@ -26,6 +25,7 @@ import (
 
 	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/input"
 	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/output"
+	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/post"
 	"github.com/zoneledger/zoneledger/ledger"
 	"github.com/zoneledger/zoneledger/ledger/ledgerapi"
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
@@ -1234,18 +1234,8 @@ type ecomSender struct {
 }
 
 func (s *ecomSender) send(ctx context.Context, batch int, progress func(int)) error {
-	for start := 0; start < len(s.docs); start += batch {
-		end := min(start+batch, len(s.docs))
-		idx := make([]int, 0, end-start)
-		for i := start; i < end; i++ {
-			idx = append(idx, i)
-		}
-		if err := s.sendBatch(ctx, idx); err != nil {
-			return err
-		}
-		progress(end)
-	}
-	return nil
+	b := post.Batch{List: "documents", Send: s.sendBatch, Refuse: s.refuse}
+	return b.Chunks(ctx, len(s.docs), batch, progress)
 }
 
 func (s *ecomSender) call(ctx context.Context, idx []int) (*customsv1.SubmitDocumentsResponse, error) {
@@ -1262,37 +1252,19 @@ func (s *ecomSender) call(ctx context.Context, idx []int) (*customsv1.SubmitDocu
 	return resp, err
 }
 
+// sendBatch sends the documents idx (file positions) in one call and
+// records their answers; the error is the call's.
 func (s *ecomSender) sendBatch(ctx context.Context, idx []int) error {
-	for len(idx) > 0 {
-		resp, err := s.call(ctx, idx)
-		if err == nil {
-			for k, res := range resp.GetResults() {
-				if res.GetError() != nil {
-					s.out[idx[k]] = ecomOutcome{state: ecomRefused, err: res.GetError()}
-				} else {
-					s.out[idx[k]] = ecomOutcome{state: ecomAccepted, order: res.GetOrder()}
-				}
-			}
-			return nil
+	resp, err := s.call(ctx, idx)
+	if err != nil {
+		return err
+	}
+	for k, res := range resp.GetResults() {
+		if res.GetError() != nil {
+			s.out[idx[k]] = ecomOutcome{state: ecomRefused, err: res.GetError()}
+		} else {
+			s.out[idx[k]] = ecomOutcome{state: ecomAccepted, order: res.GetOrder()}
 		}
-		if !ecomIsolatable(err) {
-			return err
-		}
-		if k, ok := ecomCulprit(err, len(idx)); ok {
-			s.refuse(idx[k], err, k)
-			idx = append(idx[:k:k], idx[k+1:]...)
-			continue
-		}
-		if len(idx) == 1 {
-			s.refuse(idx[0], err, 0)
-			return nil
-		}
-		for _, i := range idx {
-			if err := s.sendBatch(ctx, []int{i}); err != nil {
-				return err
-			}
-		}
-		return nil
 	}
 	return nil
 }
@@ -1318,31 +1290,6 @@ func (s *ecomSender) refuse(i int, err error, k int) {
 	msg := strings.ReplaceAll(strings.ReplaceAll(st.Message(), root+"."+kind+".", ""), root+".", "")
 	s.out[i] = ecomOutcome{state: ecomRefused, err: &customsv1.DocumentError{Code: output.CodeName(st.Code()),
 		Reason: ledgerapi.ReasonOf(err), Field: rel, Message: output.TidyMessage(msg, rel)}}
-}
-
-// ecomIsolatable: a whole-call refusal about the documents sent, rather than
-// the connection or the server.
-func ecomIsolatable(err error) bool {
-	switch status.Code(err) {
-	case codes.InvalidArgument, codes.PermissionDenied, codes.NotFound, codes.FailedPrecondition, codes.AlreadyExists, codes.OutOfRange:
-		return true
-	}
-	return false
-}
-
-var documentsField = regexp.MustCompile(`^documents\[([0-9]+)\]`)
-
-// ecomCulprit is the place of the document a whole-call error names.
-func ecomCulprit(err error, n int) (int, bool) {
-	m := documentsField.FindStringSubmatch(ledgerapi.FieldOf(err))
-	if m == nil {
-		return 0, false
-	}
-	k, convErr := strconv.Atoi(m[1])
-	if convErr != nil || k >= n {
-		return 0, false
-	}
-	return k, true
 }
 
 // Reporting.

@@ -9,19 +9,19 @@
 // rest, or, when the culprit is not named, sends the chunk one journal at a
 // time, so that one bad journal never blocks the others. A transport failure
 // (UNAVAILABLE, DEADLINE_EXCEEDED, ...) stops the run: resending is safe
-// because the server books each idempotency key at most once.
+// because the server books each idempotency key at most once. Batch holds
+// that sending and isolating for any bulk call; zonectl's e-commerce
+// submit uses it for SubmitDocuments.
 package post
 
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
 	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/output"
@@ -124,18 +124,9 @@ func Send(ctx context.Context, c Client, reqs []*ledgerv1.PostJournalRequest, op
 		chunk = MaxChunk
 	}
 	s := &sender{c: c, reqs: reqs, opt: opt, out: make([]Outcome, len(reqs))}
-	for start := 0; start < len(reqs); start += chunk {
-		end := min(start+chunk, len(reqs))
-		idx := make([]int, 0, end-start)
-		for i := start; i < end; i++ {
-			idx = append(idx, i)
-		}
-		if err := s.sendChunk(ctx, idx); err != nil {
-			return Report{Outcomes: s.out, Err: err}
-		}
-		if opt.Progress != nil {
-			opt.Progress(end)
-		}
+	b := Batch{List: "journals", Send: s.send, Refuse: s.refuse}
+	if err := b.Chunks(ctx, len(reqs), chunk, opt.Progress); err != nil {
+		return Report{Outcomes: s.out, Err: err}
 	}
 	return Report{Outcomes: s.out}
 }
@@ -164,37 +155,15 @@ func (s *sender) call(ctx context.Context, idx []int) (*ledgerv1.PostJournalsRes
 	return resp, err
 }
 
-// sendChunk sends the journals idx (file positions); it returns an error
-// only when the run must stop.
-func (s *sender) sendChunk(ctx context.Context, idx []int) error {
-	for len(idx) > 0 {
-		resp, err := s.call(ctx, idx)
-		if err == nil {
-			for k, res := range resp.GetResults() {
-				s.record(idx[k], res)
-			}
-			return nil
-		}
-		if !isolatable(err) {
-			return err
-		}
-		if k, ok := culprit(err, len(idx)); ok {
-			s.refuse(idx[k], err, k)
-			idx = append(idx[:k:k], idx[k+1:]...)
-			continue
-		}
-		if len(idx) == 1 {
-			s.refuse(idx[0], err, 0)
-			return nil
-		}
-		// The chunk was refused as a whole without naming a journal (e.g.
-		// PERMISSION_DENIED for one of the books): find out one at a time.
-		for _, i := range idx {
-			if err := s.sendChunk(ctx, []int{i}); err != nil {
-				return err
-			}
-		}
-		return nil
+// send sends the journals idx (file positions) in one call and records
+// their answers; the error is the call's.
+func (s *sender) send(ctx context.Context, idx []int) error {
+	resp, err := s.call(ctx, idx)
+	if err != nil {
+		return err
+	}
+	for k, res := range resp.GetResults() {
+		s.record(idx[k], res)
 	}
 	return nil
 }
@@ -223,31 +192,4 @@ func (s *sender) refuse(i int, err error, k int) {
 		Field:   field,
 		Message: output.TidyMessage(strings.ReplaceAll(st.Message(), prefix, ""), field),
 	}}
-}
-
-// isolatable reports whether a whole-call error is about the journals sent
-// (so they can be told apart) rather than about the connection or server.
-func isolatable(err error) bool {
-	switch status.Code(err) {
-	case codes.InvalidArgument, codes.PermissionDenied, codes.NotFound,
-		codes.FailedPrecondition, codes.AlreadyExists, codes.OutOfRange:
-		return true
-	}
-	return false
-}
-
-var journalsField = regexp.MustCompile(`^journals\[([0-9]+)\]`)
-
-// culprit returns the position of the journal a whole-call error names in
-// its field ("journals[3].postings[0].quantity").
-func culprit(err error, n int) (int, bool) {
-	m := journalsField.FindStringSubmatch(ledgerapi.FieldOf(err))
-	if m == nil {
-		return 0, false
-	}
-	k, convErr := strconv.Atoi(m[1])
-	if convErr != nil || k >= n {
-		return 0, false
-	}
-	return k, true
 }
