@@ -51,17 +51,13 @@ func (s *Service) CreateForm(ctx context.Context, p access.Principal, f Form) (F
 				return precondition(ReasonDiscredited, "type", "enterprise %s is rated 失信 (discredited); 分送集报 is open only to enterprises that are not", e.USCC)
 			}
 		}
-		var old Form
-		found, err := getDocByInner(ctx, tx, kindForm, b.Enterprise, f.InnerNo, &old)
+		old, found, err := filedBefore[Form](ctx, tx, kindForm, b.Enterprise, f.InnerNo, f.InputHash, ReasonDuplicateDocument, "form")
 		if err != nil {
 			return err
 		}
 		if found {
-			if old.InputHash == f.InputHash {
-				out = old
-				return nil
-			}
-			return conflict(ReasonDuplicateDocument, "inner_no", "form number %s was already used for form %s", f.InnerNo, old.No)
+			out = old
+			return nil
 		}
 		c := f
 		c.Enterprise, c.FiledBy, c.CreatedAt = b.Enterprise, p.ID, s.clock()
@@ -118,17 +114,13 @@ func (s *Service) CreateSlip(ctx context.Context, p access.Principal, sl Slip) (
 		if err != nil {
 			return err
 		}
-		var old Slip
-		found, err := getDocByInner(ctx, tx, kindSlip, b.Enterprise, sl.InnerNo, &old)
+		old, found, err := filedBefore[Slip](ctx, tx, kindSlip, b.Enterprise, sl.InnerNo, sl.InputHash, ReasonDuplicateDocument, "slip")
 		if err != nil {
 			return err
 		}
 		if found {
-			if old.InputHash == sl.InputHash {
-				out = old
-				return nil
-			}
-			return conflict(ReasonDuplicateDocument, "inner_no", "slip number %s was already used for slip %s", sl.InnerNo, old.No)
+			out = old
+			return nil
 		}
 		var f Form
 		if _, err := getDoc(ctx, tx, kindForm, sl.ApplyNo, false, &f); err != nil {

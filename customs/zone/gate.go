@@ -30,17 +30,13 @@ func (s *Service) CreatePass(ctx context.Context, p access.Principal, ps Pass) (
 		if err != nil {
 			return err
 		}
-		var old Pass
-		found, err := getDocByInner(ctx, tx, kindPass, b.Enterprise, ps.InnerNo, &old)
+		old, found, err := filedBefore[Pass](ctx, tx, kindPass, b.Enterprise, ps.InnerNo, ps.InputHash(), ReasonDuplicateDocument, "pass")
 		if err != nil {
 			return err
 		}
 		if found {
-			if old.InputHash() == ps.InputHash() {
-				out = old
-				return nil
-			}
-			return conflict(ReasonDuplicateDocument, "inner_no", "pass number %s was already used by enterprise %s for pass %s; use a new number", ps.InnerNo, b.Enterprise, old.No)
+			out = old
+			return nil
 		}
 		c := ps
 		c.Enterprise = b.Enterprise

@@ -177,17 +177,13 @@ func (s *Service) CreateList(ctx context.Context, p access.Principal, l List) (L
 		if err != nil {
 			return err
 		}
-		var old List
-		found, err := getDocByInner(ctx, tx, kindList, b.Enterprise, l.InnerNo, &old)
+		old, found, err := filedBefore[List](ctx, tx, kindList, b.Enterprise, l.InnerNo, l.InputHash, ReasonDuplicateListNumber, "list")
 		if err != nil {
 			return err
 		}
 		if found {
-			if old.InputHash == l.InputHash {
-				out = old
-				return nil
-			}
-			return conflict(ReasonDuplicateListNumber, "inner_no", "list number %s was already used by enterprise %s for list %s; use a new number", l.InnerNo, b.Enterprise, old.No)
+			out = old
+			return nil
 		}
 		c := l
 		c.Enterprise = b.Enterprise

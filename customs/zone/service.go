@@ -231,6 +231,28 @@ func (m DisplayMove) number() string          { return m.No }
 func (m DisplayMove) inputHash() string       { return m.InputHash }
 func (r ConsumptionReport) number() string    { return r.No }
 func (r ConsumptionReport) inputHash() string { return r.InputHash }
+func (l List) number() string                 { return l.No }
+func (l List) inputHash() string              { return l.InputHash }
+func (ps Pass) number() string                { return ps.No }
+func (ps Pass) inputHash() string             { return ps.InputHash() }
+func (f Form) number() string                 { return f.No }
+func (f Form) inputHash() string              { return f.InputHash }
+func (sl Slip) number() string                { return sl.No }
+func (sl Slip) inputHash() string             { return sl.InputHash }
+
+// filedBefore looks a new filing up by its enterprise's own number (its
+// idempotency key): found, with the earlier document, when the same filing
+// was made before; refused with reason when the number was used for
+// another filing (what names the kind of document).
+func filedBefore[T filing](ctx context.Context, tx pgx.Tx, kind, enterprise, innerNo, hash, reason, what string) (old T, found bool, err error) {
+	if found, err = getDocByInner(ctx, tx, kind, enterprise, innerNo, &old); err != nil || !found {
+		return old, false, err
+	}
+	if old.inputHash() != hash {
+		return old, true, conflict(reason, "inner_no", "%s number %s was already used by enterprise %s for %s %s; use a new number", what, innerNo, enterprise, what, old.number())
+	}
+	return old, true, nil
+}
 
 // refiled looks a filing up by its enterprise's own number: found is false
 // for a new number; otherwise the earlier filing comes back locked, with no
