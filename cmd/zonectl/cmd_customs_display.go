@@ -393,53 +393,20 @@ func readDisplayMoves(data []byte, name string, format input.FileFormat, kind cu
 // displayMovesJSON reads MoveDisplayRequest objects in protojson form: one,
 // an array or JSON Lines. Unknown fields are refused.
 func displayMovesJSON(data []byte, name string) ([]input.Doc[*customsv1.MoveDisplayRequest], error) {
-	lineAt := func(off int) int { return 1 + bytes.Count(data[:min(max(off, 0), len(data))], []byte("\n")) }
-	syntax := func(err error) error {
-		var se *json.SyntaxError
-		if errors.As(err, &se) {
-			return &input.Error{File: name, Line: lineAt(int(se.Offset)), Msg: "invalid JSON: " + se.Error()}
-		}
-		return &input.Error{File: name, Line: lineAt(len(data)), Msg: "invalid JSON: " + err.Error()}
-	}
-	trimmed := bytes.TrimLeft(data, " \t\r\n")
-	if len(trimmed) == 0 {
-		return nil, &input.Error{File: name, Msg: "no display movements in the file"}
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	array := trimmed[0] == '['
-	if array {
-		if _, err := dec.Token(); err != nil {
-			return nil, syntax(err)
-		}
-	}
 	var out []input.Doc[*customsv1.MoveDisplayRequest]
-	for dec.More() {
-		before := int(dec.InputOffset())
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
-			return nil, syntax(err)
-		}
-		line := lineAt(before + len(data[before:]) - len(bytes.TrimLeft(data[before:], " \t\r\n,")))
-		if len(raw) == 0 || raw[0] != '{' {
-			return nil, &input.Error{File: name, Line: line, Msg: "expected a JSON object (a MoveDisplayRequest)"}
+	err := input.JSONObjects(data, name, "display movements", func(raw json.RawMessage, line int) error {
+		if !input.IsObject(raw) {
+			return &input.Error{File: name, Line: line, Msg: "expected a JSON object (a MoveDisplayRequest)"}
 		}
 		req := &customsv1.MoveDisplayRequest{}
 		if err := protojson.Unmarshal(raw, req); err != nil {
-			msg := strings.TrimLeft(strings.TrimPrefix(err.Error(), "proto:"), " \u00a0")
-			if strings.Contains(msg, "invalid value for string field") {
-				msg += `; write decimals as JSON strings, e.g. "12.5"`
-			}
-			return nil, &input.Error{File: name, Line: line, Msg: msg}
+			return &input.Error{File: name, Line: line, Msg: input.ProtojsonMessage(err)}
 		}
 		out = append(out, input.Doc[*customsv1.MoveDisplayRequest]{Req: req, Index: len(out) + 1, Lines: []int{line}})
-	}
-	if array {
-		if _, err := dec.Token(); err != nil {
-			return nil, syntax(err)
-		}
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, &input.Error{File: name, Line: lineAt(int(dec.InputOffset())), Msg: "unexpected data after the movements"}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if len(out) == 0 {
 		return nil, &input.Error{File: name, Msg: "no display movements in the file"}

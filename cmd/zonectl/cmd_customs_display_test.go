@@ -33,3 +33,25 @@ func TestDisplayMovesCSV(t *testing.T) {
 		}
 	}
 }
+
+// The JSON form: one object, an array or JSON Lines; refusals name the line.
+func TestDisplayMovesJSON(t *testing.T) {
+	one := `{"inner_no": "D-1", "lines": [{"book_seq": 1, "quantity": "2"}]}`
+	for _, data := range []string{one, "[" + one + ",\n" + one + "]", one + "\n" + one} {
+		if _, err := displayMovesJSON([]byte(data), "moves.json"); err != nil {
+			t.Fatalf("%s: %v", data, err)
+		}
+	}
+	for _, c := range []struct{ name, data, want string }{
+		{"not an object", "[" + one + ",\n 7]", "moves.json: line 2: expected a JSON object"},
+		{"unknown field", `{"inner_no": "D-1", "lot": "x"}`, `unknown field "lot"`},
+		{"number for a decimal", `{"inner_no": "D-1", "lines": [{"book_seq": 1, "quantity": 2}]}`, "write decimals as JSON strings"},
+		{"stray data", one + "\n]", "moves.json: line 2: unexpected data"},
+		{"empty", " \n", "no display movements in the file"},
+	} {
+		_, err := displayMovesJSON([]byte(c.data), "moves.json")
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: got %v, want %q", c.name, err, c.want)
+		}
+	}
+}

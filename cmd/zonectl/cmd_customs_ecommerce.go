@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -759,49 +758,20 @@ func protojsonMsg(err error) string {
 
 // ecomDocsJSON reads one object, an array of them, or JSON Lines.
 func ecomDocsJSON(data []byte, name string) ([]ecomDoc, error) {
-	lineAt := func(off int) int { return 1 + bytes.Count(data[:min(max(off, 0), len(data))], []byte("\n")) }
-	syntax := func(err error) error {
-		var se *json.SyntaxError
-		if errors.As(err, &se) {
-			return &input.Error{File: name, Line: lineAt(int(se.Offset)), Msg: "invalid JSON: " + se.Error()}
-		}
-		return &input.Error{File: name, Line: lineAt(len(data)), Msg: "invalid JSON: " + err.Error()}
-	}
-	trimmed := bytes.TrimLeft(data, " \t\r\n")
-	if len(trimmed) == 0 {
-		return nil, &input.Error{File: name, Msg: "no documents in the file"}
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	array := trimmed[0] == '['
-	if array {
-		if _, err := dec.Token(); err != nil {
-			return nil, syntax(err)
-		}
-	}
 	var out []ecomDoc
-	for dec.More() {
-		before := int(dec.InputOffset())
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
-			return nil, syntax(err)
-		}
-		line := lineAt(before + len(data[before:]) - len(bytes.TrimLeft(data[before:], " \t\r\n,")))
-		if len(raw) == 0 || raw[0] != '{' {
-			return nil, &input.Error{File: name, Line: line, Msg: `expected a JSON object: a document with "kind": "order", "payment" or "waybill"`}
+	err := input.JSONObjects(data, name, "documents", func(raw json.RawMessage, line int) error {
+		if !input.IsObject(raw) {
+			return &input.Error{File: name, Line: line, Msg: `expected a JSON object: a document with "kind": "order", "payment" or "waybill"`}
 		}
 		doc, field, msg := ecomDocJSON(raw)
 		if msg != "" {
-			return nil, &input.Error{File: name, Line: line, Field: field, Msg: msg}
+			return &input.Error{File: name, Line: line, Field: field, Msg: msg}
 		}
 		out = append(out, ecomDoc{doc: doc, index: len(out) + 1, rows: []int{line}})
-	}
-	if array {
-		if _, err := dec.Token(); err != nil {
-			return nil, syntax(err)
-		}
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, &input.Error{File: name, Line: lineAt(int(dec.InputOffset())), Msg: "unexpected data after the documents"}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if len(out) == 0 {
 		return nil, &input.Error{File: name, Msg: "no documents in the file"}

@@ -115,67 +115,48 @@ type jsonDocs[T proto.Message] struct {
 // field is not silently dropped; decimals must be JSON strings (protojson
 // refuses a number for a string field).
 func (s jsonDocs[T]) parse(data []byte, name string) ([]Doc[T], error) {
-	data = stripBOM(data)
-	trimmed := bytes.TrimLeft(data, " \t\r\n")
-	if len(trimmed) == 0 {
-		return nil, &Error{File: name, Msg: "no " + s.what + " in the file"}
-	}
 	msgName := string(s.new().ProtoReflect().Descriptor().Name())
-	dec := json.NewDecoder(bytes.NewReader(data))
-	array := trimmed[0] == '['
-	if array {
-		if _, err := dec.Token(); err != nil {
-			return nil, jsonSyntax(name, data, err)
-		}
-	}
 	var out []Doc[T]
 	seen := map[string]int{}
-	for dec.More() {
-		before := int(dec.InputOffset())
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
-			return nil, jsonSyntax(name, data, err)
-		}
-		start := before + len(data[before:]) - len(bytes.TrimLeft(data[before:], " \t\r\n,"))
-		line := lineAt(data, start)
-		if len(raw) == 0 || raw[0] != '{' {
-			return nil, &Error{File: name, Line: line, Msg: "expected a JSON object (a " + msgName + ")"}
+	err := JSONObjects(data, name, s.what, func(raw json.RawMessage, line int) error {
+		if !IsObject(raw) {
+			return &Error{File: name, Line: line, Msg: "expected a JSON object (a " + msgName + ")"}
 		}
 		req := s.new()
 		if err := protojson.Unmarshal(raw, req); err != nil {
-			msg := protoPrefix.ReplaceAllString(err.Error(), "")
-			if strings.Contains(msg, "invalid value for string field") {
-				msg += `; write decimals as JSON strings, e.g. "12.5"`
-			}
-			return nil, &Error{File: name, Line: line, Msg: msg}
+			return &Error{File: name, Line: line, Msg: ProtojsonMessage(err)}
 		}
 		if field, msg := s.check(req); msg != "" {
-			return nil, &Error{File: name, Line: line, Field: field, Msg: msg}
+			return &Error{File: name, Line: line, Field: field, Msg: msg}
 		}
 		if s.key != nil {
 			k := s.key(req)
 			if first, dup := seen[k]; dup {
-				return nil, &Error{File: name, Line: line, Field: s.keyField,
+				return &Error{File: name, Line: line, Field: s.keyField,
 					Msg: fmt.Sprintf("%q already appears on line %d; each document appears once in a file", k, first)}
 			}
 			seen[k] = line
 		}
 		out = append(out, Doc[T]{Req: req, Index: len(out) + 1, Lines: []int{line}})
-	}
-	if array {
-		if _, err := dec.Token(); err != nil {
-			return nil, jsonSyntax(name, data, err)
-		}
-		if _, err := dec.Token(); err != io.EOF {
-			return nil, &Error{File: name, Line: lineAt(data, int(dec.InputOffset())), Msg: "unexpected data after the JSON array"}
-		}
-	} else if _, err := dec.Token(); err != io.EOF {
-		return nil, &Error{File: name, Line: lineAt(data, int(dec.InputOffset())), Msg: "unexpected data; expected a JSON object"}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if len(out) == 0 {
 		return nil, &Error{File: name, Msg: "no " + s.what + " in the file"}
 	}
 	return out, nil
+}
+
+// ProtojsonMessage is a protojson error as a file's reader says it: without
+// the "proto:" prefix, and with the hint that decimals are JSON strings.
+func ProtojsonMessage(err error) string {
+	msg := protoPrefix.ReplaceAllString(err.Error(), "")
+	if strings.Contains(msg, "invalid value for string field") {
+		msg += `; write decimals as JSON strings, e.g. "12.5"`
+	}
+	return msg
 }
 
 // csvDocs is how to read one kind of request from a grouped CSV file: a

@@ -155,52 +155,23 @@ func detect(name string, data []byte) FileFormat {
 // Lines). Unknown fields are refused, so a misspelt field is not silently
 // dropped; quantities and values must be JSON strings.
 func ParseJournalsJSON(data []byte, name string) ([]Journal, error) {
-	data = stripBOM(data)
-	trimmed := bytes.TrimLeft(data, " \t\r\n")
-	if len(trimmed) == 0 {
-		return nil, &Error{File: name, Msg: "no journals in the file"}
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	array := trimmed[0] == '['
-	if array {
-		if _, err := dec.Token(); err != nil {
-			return nil, jsonSyntax(name, data, err)
-		}
-	}
 	var out []Journal
-	for dec.More() {
-		before := int(dec.InputOffset())
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
-			return nil, jsonSyntax(name, data, err)
-		}
-		start := before + len(data[before:]) - len(bytes.TrimLeft(data[before:], " \t\r\n,"))
-		line := lineAt(data, start)
+	err := JSONObjects(data, name, "journals", func(raw json.RawMessage, line int) error {
 		idx := len(out) + 1
-		if len(raw) == 0 || raw[0] != '{' {
-			return nil, &Error{File: name, Line: line, Journal: idx, Msg: "expected a JSON object (a PostJournalRequest)"}
+		if !IsObject(raw) {
+			return &Error{File: name, Line: line, Journal: idx, Msg: "expected a JSON object (a PostJournalRequest)"}
 		}
 		req := &ledgerv1.PostJournalRequest{}
 		if err := protojson.Unmarshal(raw, req); err != nil {
-			return nil, &Error{File: name, Line: line, Journal: idx, Msg: strings.TrimPrefix(err.Error(), "proto: ")}
+			return &Error{File: name, Line: line, Journal: idx, Msg: strings.TrimPrefix(err.Error(), "proto: ")}
 		}
 		if field, msg := checkJournal(req); msg != "" {
-			return nil, &Error{File: name, Line: line, Journal: idx, Field: field, Msg: msg}
+			return &Error{File: name, Line: line, Journal: idx, Field: field, Msg: msg}
 		}
 		out = append(out, Journal{Req: req, Index: idx, Lines: []int{line}})
-	}
-	if array {
-		if _, err := dec.Token(); err != nil {
-			return nil, jsonSyntax(name, data, err)
-		}
-		if _, err := dec.Token(); err != io.EOF {
-			return nil, &Error{File: name, Line: lineAt(data, int(dec.InputOffset())), Msg: "unexpected data after the JSON array"}
-		}
-	} else if _, err := dec.Token(); err != io.EOF {
-		// dec.More is false on a stray ']' or '}'; say where it is.
-		return nil, &Error{File: name, Line: lineAt(data, int(dec.InputOffset())), Msg: "unexpected data; expected a JSON object"}
-	}
-	return out, nil
+		return nil
+	})
+	return out, err
 }
 
 func jsonSyntax(name string, data []byte, err error) error {
