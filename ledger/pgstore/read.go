@@ -95,14 +95,6 @@ func queryItems(ctx context.Context, q querier, where string, args ...any) ([]le
 	return collectItems(rows)
 }
 
-func queueItems(b *pgx.Batch, out *[]ledger.Item, where string, args ...any) {
-	b.Queue(selectItems+where, args...).Query(func(rows pgx.Rows) error {
-		var err error
-		*out, err = collectItems(rows)
-		return err
-	})
-}
-
 func collectItems(rows pgx.Rows) ([]ledger.Item, error) {
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (ledger.Item, error) {
 		var it ledger.Item
@@ -121,15 +113,6 @@ func queryLots(ctx context.Context, q querier, where string, args ...any) ([]led
 		return nil, err
 	}
 	return collectLots(rows)
-}
-
-// queueLots queues a lots query on a batch, appending to out.
-func queueLots(b *pgx.Batch, out *[]ledger.Lot, where string, args ...any) {
-	b.Queue(selectLots+where, args...).Query(func(rows pgx.Rows) error {
-		lots, err := collectLots(rows)
-		*out = append(*out, lots...)
-		return err
-	})
 }
 
 func collectLots(rows pgx.Rows) ([]ledger.Lot, error) {
@@ -171,7 +154,7 @@ func loadJournals(ctx context.Context, q querier, ids []int64) ([]ledger.Journal
 		return nil, err
 	}
 	rows, err = q.Query(ctx, `SELECT journal_id, idx, item_book, item_code, from_book, from_name, to_book, to_name,
-		quantity::text, unit, value::text, lot, lot_attributes
+		quantity::text, unit, value::text, lot, lot_attributes, leg_lot
 		FROM ledger_postings WHERE journal_id = ANY($1) ORDER BY journal_id, idx`, ids)
 	if err != nil {
 		return nil, err
@@ -181,12 +164,16 @@ func loadJournals(ctx context.Context, q querier, ids []int64) ([]ledger.Journal
 		var idx int
 		var p ledger.Posting
 		var q, v, la string
+		var legLot *string
 		if err := rows.Scan(&jid, &idx, &p.Item.Book, &p.Item.Code, &p.From.Book, &p.From.Name, &p.To.Book, &p.To.Name,
-			&q, &p.Unit, &v, &p.Lot, &la); err != nil {
+			&q, &p.Unit, &v, &p.Lot, &la, &legLot); err != nil {
 			rows.Close()
 			return nil, err
 		}
 		p.Quantity, p.Value, p.LotAttributes = dec(q), dec(v), decodeMap(la)
+		if legLot != nil { // one lot moved whole; otherwise its legs follow from ledger_legs
+			p.Legs = []ledger.Leg{{Lot: *legLot, Quantity: p.Quantity, Value: p.Value}}
+		}
 		if j := byID[jid]; j != nil {
 			j.Postings = append(j.Postings, p)
 		}

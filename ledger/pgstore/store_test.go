@@ -162,12 +162,16 @@ func checkInvariants(t testing.TB, s *pgstore.Store) {
 		}
 	}
 	count("book holdings differ from the sum of their postings", `
-		WITH moves AS (
+		WITH legs AS (
+			SELECT journal_id, posting, lot, quantity, value FROM ledger_legs
+			UNION ALL
+			SELECT journal_id, idx, leg_lot, quantity, value FROM ledger_postings WHERE leg_lot IS NOT NULL
+		), moves AS (
 			SELECT p.item_book, p.item_code, p.to_book AS ab, p.to_name AS an, l.lot, l.quantity AS q, l.value AS v
-			FROM ledger_postings p JOIN ledger_legs l ON l.journal_id = p.journal_id AND l.posting = p.idx WHERE p.to_book <> ''
+			FROM ledger_postings p JOIN legs l ON l.journal_id = p.journal_id AND l.posting = p.idx WHERE p.to_book <> ''
 			UNION ALL
 			SELECT p.item_book, p.item_code, p.from_book, p.from_name, l.lot, -l.quantity, -l.value
-			FROM ledger_postings p JOIN ledger_legs l ON l.journal_id = p.journal_id AND l.posting = p.idx WHERE p.from_book <> ''
+			FROM ledger_postings p JOIN legs l ON l.journal_id = p.journal_id AND l.posting = p.idx WHERE p.from_book <> ''
 		), sums AS (
 			SELECT item_book, item_code, ab, an, lot, sum(q) AS q, sum(v) AS v FROM moves GROUP BY 1, 2, 3, 4, 5
 		)
