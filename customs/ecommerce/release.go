@@ -405,9 +405,13 @@ func (s *Service) decide(ctx context.Context, cands []*candidate) error {
 			for _, tk := range sortedTotalKeys(changed) {
 				ids, ys, ks, vs = append(ids, tk.id), append(ys, int32(tk.year)), append(ks, tk.key), append(vs, totals[tk].String())
 			}
-			b.Queue(`UPDATE ecom_buyer_totals AS t SET total = v.total::numeric
-				FROM unnest($1::text[], $2::int4[], $3::text[], $4::text[]) AS v(id, year, key, total)
-				WHERE t.id_number = v.id AND t.year = v.year AND t.key = v.key`, ids, ys, ks, vs)
+			// The rows exist (lockTotals made and locked them): written as
+			// an upsert so that each is found through the primary key, where
+			// an UPDATE ... FROM unnest(...) may be planned as a scan of
+			// every buyer's totals.
+			b.Queue(`INSERT INTO ecom_buyer_totals AS t (id_number, year, key, total)
+				SELECT id, year, key, total::numeric FROM unnest($1::text[], $2::int4[], $3::text[], $4::text[]) AS v(id, year, key, total)
+				ON CONFLICT (id_number, year, key) DO UPDATE SET total = excluded.total`, ids, ys, ks, vs)
 		}
 		b.Queue(`UPDATE ecom_orders AS o SET status = v.status, reason = v.reason, list_no = v.list
 			FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS v(no, status, reason, list)

@@ -80,7 +80,7 @@ func (s *Store) PostInTx(ctx context.Context, tx pgx.Tx, reqs []ledger.JournalRe
 	if len(ops) == 0 {
 		return out, nil
 	}
-	res, err := s.writeBatch(ctx, tx, ops)
+	res, err := s.writeBatch(ctx, tx, ops, false)
 	if err != nil {
 		return nil, err
 	}
@@ -154,7 +154,7 @@ func (s *Store) execute(batch []*op) {
 	start := time.Now()
 	attempts, err := s.runner.Run(ctx, func(tx pgx.Tx) error {
 		var err error
-		results, err = s.writeBatch(ctx, tx, live)
+		results, err = s.writeBatch(ctx, tx, live, true)
 		return err
 	})
 	if s.opts.Metrics != nil {
@@ -195,8 +195,9 @@ func storeError(err error) error {
 }
 
 // writeBatch is the body of one write transaction. It has no effect outside
-// the transaction and may run several times.
-func (s *Store) writeBatch(ctx context.Context, tx pgx.Tx, ops []*op) ([]ledger.PostResult, error) {
+// the transaction and may run several times. own says the transaction is the
+// ledger's own (not a PostInTx caller's).
+func (s *Store) writeBatch(ctx context.Context, tx pgx.Tx, ops []*op, own bool) ([]ledger.PostResult, error) {
 	need := newNeeds()
 
 	// Originals of reversals, and whether they were reversed already.
@@ -231,7 +232,7 @@ func (s *Store) writeBatch(ctx context.Context, tx pgx.Tx, ops []*op) ([]ledger.
 			}
 		}
 	}
-	ws, err := s.load(ctx, tx, need, originals)
+	ws, err := s.load(ctx, tx, need, originals, own)
 	if err != nil {
 		return nil, err
 	}
@@ -310,7 +311,7 @@ func (n *needs) posting(p ledger.Posting) {
 // already stored under the batch's keys, and the touched book holdings with
 // their lots, locked in sorted order so that concurrent writers never
 // deadlock.
-func (s *Store) load(ctx context.Context, tx pgx.Tx, n *needs, originals map[int64]ledger.Journal) (*ledger.WorkingSet, error) {
+func (s *Store) load(ctx context.Context, tx pgx.Tx, n *needs, originals map[int64]ledger.Journal, own bool) (*ledger.WorkingSet, error) {
 	var last int64
 	var books []ledger.Book
 	var worlds []string
@@ -321,11 +322,14 @@ func (s *Store) load(ctx context.Context, tx pgx.Tx, n *needs, originals map[int
 	held := map[ledger.PairKey]map[string]ledger.Amount{}
 
 	b := &pgx.Batch{}
-	if s.engine == PostgreSQL {
+	if s.engine == PostgreSQL && own {
 		// The write path's statements take arrays and always touch a few
 		// rows by key; planning them afresh each time cost more than running
 		// them. Their generic plans (index lookups per array element) are
-		// right for every batch.
+		// right for every batch. Not in a caller's transaction: the setting
+		// would outlast our statements and force generic plans on the
+		// caller's, whose UPDATE ... FROM unnest(...) then scanned whole
+		// tables (the e-commerce release: half of its database time).
 		b.Queue(`SET LOCAL plan_cache_mode = force_generic_plan`)
 	}
 	b.Queue(`SELECT value FROM ledger_counters WHERE name = 'journal' FOR UPDATE`).QueryRow(func(r pgx.Row) error {
