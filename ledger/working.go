@@ -194,7 +194,14 @@ func (w *WorkingSet) Apply(req JournalRequest) (Journal, error) {
 	if err := ValidateShape(req); err != nil {
 		return Journal{}, err
 	}
-	hash := RequestHash(req)
+	return w.ApplyChecked(req, RequestHash(req))
+}
+
+// ApplyChecked is Apply for a request that already passed ValidateShape and
+// whose RequestHash is hash: a store that applies journals one after another
+// in a serial section checks and hashes each request beforehand, in its
+// caller's goroutine, and keeps only the rest in that section.
+func (w *WorkingSet) ApplyChecked(req JournalRequest, hash []byte) (Journal, error) {
 	if j, done, err := w.replay(req.Book, req.IdempotencyKey, hash); done {
 		return j, err
 	}

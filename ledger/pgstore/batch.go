@@ -16,6 +16,7 @@ import (
 type op struct {
 	ctx  context.Context
 	post *ledger.JournalRequest
+	hash []byte // post's RequestHash, computed by the caller's goroutine
 	rev  *ledger.ReverseRequest
 	res  ledger.PostResult
 	done chan struct{}
@@ -52,7 +53,9 @@ func (s *Store) PostMany(ctx context.Context, reqs []ledger.JournalRequest) []le
 		if err := ledger.ValidateShape(reqs[i]); err != nil {
 			ops[i].res.Err = err
 			close(ops[i].done)
+			continue
 		}
+		ops[i].hash = ledger.RequestHash(reqs[i])
 	}
 	return s.submit(ctx, ops)
 }
@@ -75,7 +78,7 @@ func (s *Store) PostInTx(ctx context.Context, tx pgx.Tx, reqs []ledger.JournalRe
 			out[i].Err = err
 			continue
 		}
-		ops, at = append(ops, &op{ctx: ctx, post: &reqs[i]}), append(at, i)
+		ops, at = append(ops, &op{ctx: ctx, post: &reqs[i], hash: ledger.RequestHash(reqs[i])}), append(at, i)
 	}
 	if len(ops) == 0 {
 		return out, nil
@@ -240,7 +243,7 @@ func (s *Store) writeBatch(ctx context.Context, tx pgx.Tx, ops []*op, own bool) 
 	results := make([]ledger.PostResult, len(ops))
 	for i, o := range ops {
 		if o.post != nil {
-			results[i].Journal, results[i].Err = ws.Apply(*o.post)
+			results[i].Journal, results[i].Err = ws.ApplyChecked(*o.post, o.hash)
 			continue
 		}
 		orig, ok := originals[o.rev.JournalID]
