@@ -5,11 +5,11 @@ import (
 	"fmt"
 	"os"
 	"runtime/debug"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/zoneledger/zoneledger/cmd/zoneledger/internal/server"
+	"github.com/zoneledger/zoneledger/ledger/pgstore"
 )
 
 // serverFlags binds the flags of a server Config.
@@ -24,7 +24,7 @@ func serverFlags(cmd *cobra.Command, cfg *server.Config, logLevel *string) {
 	f.StringVar(&cfg.TLSKey, "tls-key", "", "TLS private key file (PEM)")
 	f.StringVar(&cfg.ClientCA, "client-ca", "", "require client certificates signed by this CA (mTLS)")
 	f.IntVar(&cfg.MaxBatch, "max-batch", 256, "most journals in one write transaction")
-	f.DurationVar(&cfg.MaxWait, "max-wait", time.Millisecond, "how long a write batch lingers for more journals while the ledger is busy (negative: never)")
+	f.DurationVar(&cfg.MaxWait, "max-wait", pgstore.DefaultMaxWait, "how long a write batch lingers for more journals while the ledger is busy (negative: never)")
 	f.DurationVar(&cfg.AuthCacheTTL, "auth-cache-ttl", 0, "how long an authenticated token is trusted before it is checked again (default 5s)")
 	f.StringVar(&cfg.AdminTokenFile, "admin-token-file", "", "write the first admin token here when the database has no admin yet (default <data-dir>/admin.token with the embedded database)")
 	f.StringVar(&cfg.TariffFile, "tariff", "", "tariff table, CSV (format: customs/tax/README.md); default: the illustrative sample tariff")
