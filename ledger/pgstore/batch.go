@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/zoneledger/zoneledger/ledger"
+	"github.com/zoneledger/zoneledger/ledger/pgstore/pgtx"
 )
 
 // op is one queued write: a journal to post or one to reverse.
@@ -83,7 +84,7 @@ func (s *Store) PostInTx(ctx context.Context, tx pgx.Tx, reqs []ledger.JournalRe
 	if len(ops) == 0 {
 		return out, nil
 	}
-	res, err := s.writeBatch(ctx, tx, ops, false)
+	res, err := s.writeBatch(ctx, tx, ops, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -155,11 +156,21 @@ func (s *Store) execute(batch []*op) {
 	defer cancel()
 	var results []ledger.PostResult
 	start := time.Now()
-	attempts, err := s.runner.Run(ctx, func(tx pgx.Tx) error {
-		var err error
-		results, err = s.writeBatch(ctx, tx, live, true)
-		return err
-	})
+	var attempts int
+	var err error
+	if s.engine == PostgreSQL {
+		attempts, err = s.runner.RunPipelined(ctx, func(p *pgtx.Pipe) error {
+			var err error
+			results, err = s.writeBatch(ctx, p.Conn(), live, p)
+			return err
+		})
+	} else {
+		attempts, err = s.runner.Run(ctx, func(tx pgx.Tx) error {
+			var err error
+			results, err = s.writeBatch(ctx, tx, live, nil)
+			return err
+		})
+	}
 	if s.opts.Metrics != nil {
 		s.opts.Metrics.BatchCommitted(len(live), attempts, time.Since(start), err)
 	}
@@ -197,10 +208,19 @@ func storeError(err error) error {
 		Message: "could not reach the database; the journal may or may not be recorded: retry with the same idempotency key", Err: err}
 }
 
+// batchQuerier runs a write transaction's statements: a pgx.Tx, or the
+// connection of a pipelined transaction.
+type batchQuerier interface {
+	querier
+	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
+}
+
 // writeBatch is the body of one write transaction. It has no effect outside
-// the transaction and may run several times. own says the transaction is the
-// ledger's own (not a PostInTx caller's).
-func (s *Store) writeBatch(ctx context.Context, tx pgx.Tx, ops []*op, own bool) ([]ledger.PostResult, error) {
+// the transaction and may run several times. pipe is the ledger's own
+// pipelined transaction on PostgreSQL, whose BEGIN rides with the loading
+// statements and COMMIT with the writing ones; nil for a transaction already
+// begun (CockroachDB's, or a PostInTx caller's).
+func (s *Store) writeBatch(ctx context.Context, tx batchQuerier, ops []*op, pipe *pgtx.Pipe) ([]ledger.PostResult, error) {
 	need := newNeeds()
 
 	// Originals of reversals, and whether they were reversed already.
@@ -212,6 +232,13 @@ func (s *Store) writeBatch(ctx context.Context, tx pgx.Tx, ops []*op, own bool) 
 	}
 	originals := map[int64]ledger.Journal{}
 	if len(revIDs) > 0 {
+		if pipe != nil { // the originals are read inside the transaction
+			b := &pgx.Batch{}
+			pipe.Begin(b)
+			if err := tx.SendBatch(ctx, b).Close(); err != nil {
+				return nil, err
+			}
+		}
 		js, err := loadJournals(ctx, tx, revIDs)
 		if err != nil {
 			return nil, err
@@ -235,7 +262,7 @@ func (s *Store) writeBatch(ctx context.Context, tx pgx.Tx, ops []*op, own bool) 
 			}
 		}
 	}
-	ws, err := s.load(ctx, tx, need, originals, own)
+	ws, err := s.load(ctx, tx, need, originals, pipe)
 	if err != nil {
 		return nil, err
 	}
@@ -262,7 +289,7 @@ func (s *Store) writeBatch(ctx context.Context, tx pgx.Tx, ops []*op, own bool) 
 			results[i].Journal.CommittedAt = now
 		}
 	}
-	return results, s.write(ctx, tx, ws, ops, results, now)
+	return results, s.write(ctx, tx, ws, ops, results, now, pipe)
 }
 
 // needs collects what a batch must load.
@@ -314,7 +341,7 @@ func (n *needs) posting(p ledger.Posting) {
 // already stored under the batch's keys, and the touched book holdings with
 // their lots, locked in sorted order so that concurrent writers never
 // deadlock.
-func (s *Store) load(ctx context.Context, tx pgx.Tx, n *needs, originals map[int64]ledger.Journal, own bool) (*ledger.WorkingSet, error) {
+func (s *Store) load(ctx context.Context, tx batchQuerier, n *needs, originals map[int64]ledger.Journal, pipe *pgtx.Pipe) (*ledger.WorkingSet, error) {
 	var last int64
 	var books []ledger.Book
 	var worlds []string
@@ -325,7 +352,10 @@ func (s *Store) load(ctx context.Context, tx pgx.Tx, n *needs, originals map[int
 	held := map[ledger.PairKey]map[string]ledger.Amount{}
 
 	b := &pgx.Batch{}
-	if s.engine == PostgreSQL && own {
+	if pipe != nil {
+		pipe.Begin(b)
+	}
+	if s.engine == PostgreSQL && pipe != nil {
 		// The write path's statements take arrays and always touch a few
 		// rows by key; planning them afresh each time cost more than running
 		// them. Their generic plans (index lookups per array element) are
@@ -532,7 +562,7 @@ func sortedKeys(m map[string]bool) []string {
 
 // write stores the accepted journals and the holding, lot and day-total
 // changes, each table with one multi-row statement, in one round trip.
-func (s *Store) write(ctx context.Context, tx pgx.Tx, ws *ledger.WorkingSet, ops []*op, results []ledger.PostResult, now time.Time) error {
+func (s *Store) write(ctx context.Context, tx batchQuerier, ws *ledger.WorkingSet, ops []*op, results []ledger.PostResult, now time.Time, pipe *pgtx.Pipe) error {
 	var (
 		jID                                               []int64
 		jBook, jKey, jDocT, jDocN, jMode, jPrin, jMeta    []string
@@ -679,5 +709,8 @@ func (s *Store) write(ctx context.Context, tx pgx.Tx, ws *ledger.WorkingSet, ops
 		              value_in = t.value_in + excluded.value_in, value_out = t.value_out + excluded.value_out`,
 		dAB, dAN, dIB, dIC, dDay, dQI, dQO, dVI, dVO)
 	b.Queue(`UPDATE ledger_counters SET value = $1 WHERE name = 'journal'`, ws.NextID()-1)
+	if pipe != nil {
+		pipe.Commit(b)
+	}
 	return tx.SendBatch(ctx, b).Close()
 }

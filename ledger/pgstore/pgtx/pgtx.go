@@ -135,9 +135,16 @@ func (r *Runner) Run(ctx context.Context, fn func(pgx.Tx) error) (attempts int, 
 	if r.engine == CockroachDB {
 		return r.runCockroach(ctx, fn)
 	}
+	return r.retry(ctx, func(attempt int) error { return r.once(ctx, fn, attempt) })
+}
+
+// retry runs one attempt after another until one succeeds, one fails for a
+// reason a retry cannot help, or MaxAttempts is reached, with jittered
+// backoff between attempts.
+func (r *Runner) retry(ctx context.Context, once func(attempt int) error) (attempts int, err error) {
 	backoff := time.Millisecond
 	for attempt := 1; ; attempt++ {
-		err := r.once(ctx, fn, attempt)
+		err := once(attempt)
 		if err == nil {
 			return attempt, nil
 		}
