@@ -1,8 +1,10 @@
 package pgstore
 
 import (
+	"cmp"
 	"context"
 	"errors"
+	"slices"
 	"sort"
 	"time"
 
@@ -412,7 +414,7 @@ func (s *Store) load(ctx context.Context, tx batchQuerier, n *needs, originals m
 	for p := range n.pairs {
 		pairs = append(pairs, p)
 	}
-	sort.Slice(pairs, func(i, j int) bool { return pairLess(pairs[i], pairs[j]) })
+	slices.SortFunc(pairs, comparePairs)
 	var pib, pic, pab, pan []string
 	for _, p := range pairs {
 		pib, pic = append(pib, p.Item.Book), append(pic, p.Item.Code)
@@ -538,17 +540,11 @@ const lockHoldingsCockroach = `SELECT h.item_book, h.item_code, h.account_book, 
 	ORDER BY h.item_book, h.item_code, h.account_book, h.account_name, h.lot
 	FOR UPDATE OF h`
 
-func pairLess(a, b ledger.PairKey) bool {
-	if a.Item.Book != b.Item.Book {
-		return a.Item.Book < b.Item.Book
-	}
-	if a.Item.Code != b.Item.Code {
-		return a.Item.Code < b.Item.Code
-	}
-	if a.Account.Book != b.Account.Book {
-		return a.Account.Book < b.Account.Book
-	}
-	return a.Account.Name < b.Account.Name
+// comparePairs orders (item, account) pairs as the holdings' primary key
+// does: the order writers lock them in.
+func comparePairs(a, b ledger.PairKey) int {
+	return cmp.Or(cmp.Compare(a.Item.Book, b.Item.Book), cmp.Compare(a.Item.Code, b.Item.Code),
+		cmp.Compare(a.Account.Book, b.Account.Book), cmp.Compare(a.Account.Name, b.Account.Name))
 }
 
 func sortedKeys(m map[string]bool) []string {
@@ -653,12 +649,9 @@ func (s *Store) write(ctx context.Context, tx batchQuerier, ws *ledger.WorkingSe
 	for k := range ws.Deltas() {
 		keys = append(keys, k)
 	}
-	sort.Slice(keys, func(i, j int) bool {
-		a, b := keys[i], keys[j]
-		if pa, pb := (ledger.PairKey{Account: a.Account, Item: a.Item}), (ledger.PairKey{Account: b.Account, Item: b.Item}); pa != pb {
-			return pairLess(pa, pb)
-		}
-		return a.Lot < b.Lot
+	slices.SortFunc(keys, func(a, b ledger.HoldingKey) int {
+		return cmp.Or(comparePairs(ledger.PairKey{Account: a.Account, Item: a.Item}, ledger.PairKey{Account: b.Account, Item: b.Item}),
+			cmp.Compare(a.Lot, b.Lot))
 	})
 	// Book holdings are written as the absolute balances the working set
 	// computed from the locked rows, so a row is never proposed negative

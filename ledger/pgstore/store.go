@@ -8,6 +8,13 @@
 // answers every caller after one commit. PostInTx runs the same checks
 // and writes inside a caller's transaction instead, for a caller whose own
 // writes must commit with the journals.
+//
+// On PostgreSQL a batch's transaction is two round trips (pgtx.Pipe): BEGIN,
+// the journal counter's lock and every lookup in one, the writes and COMMIT
+// in the other. Rows are looked up by key one LATERAL lookup per key, so
+// that a plan made while a table was small never scans it whole later.
+// A posting that moved one lot whole keeps that lot on its own row
+// (ledger_postings.leg_lot); other postings' legs are rows of ledger_legs.
 package pgstore
 
 import (
