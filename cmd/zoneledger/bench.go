@@ -40,8 +40,8 @@ the server's memory, --pgbench-url names a database for pgbench.`,
 		Example: `  zoneledger bench
   zoneledger bench --workload hot --clients 64 --duration 20s
   zoneledger bench --batch 100 --json
-  zoneledger bench --workload ecommerce --clients 16 --duration 20s
-  zoneledger bench --workload ecommerce --clients 16 --batch 99 --json
+  zoneledger bench --workload ecommerce --clients 40 --duration 20s
+  zoneledger bench --workload ecommerce --clients 5 --batch 99 --json
   zoneledger bench --pgbench
   zoneledger bench --addr 127.0.0.1:7420 --token "$(cat zoneledger-data/admin.token)" --server-pid 12345`,
 		Args: cobra.NoArgs,
