@@ -283,21 +283,8 @@ func (s *Service) decide(ctx context.Context, cands []*candidate) error {
 	slices.Sort(nos)
 	year := s.year()
 	return s.inTx(ctx, func(tx pgx.Tx) error {
-		state := map[string]orderRow{}
-		rows, err := tx.Query(ctx, `SELECT order_no, status, reason, list_no FROM ecom_orders WHERE order_no = ANY($1) ORDER BY order_no FOR UPDATE`, nos)
+		state, err := lockOrderStates(ctx, tx, nos)
 		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			var r orderRow
-			if err := rows.Scan(&r.no, &r.status, &r.reason, &r.listNo); err != nil {
-				rows.Close()
-				return err
-			}
-			state[r.no] = r
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return err
 		}
 		var live []*candidate
@@ -678,10 +665,9 @@ func (s *Service) finish(ctx context.Context, lists []InventoryList, known map[s
 		return out
 	}
 	var undo []int // posted, but another call had refused the list
-	orders := map[string]Order{}
+	var orders map[string]orderRow
 	finished := map[string]bool{}
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		clear(orders)
 		clear(finished)
 		undo = undo[:0]
 		var nos []string
@@ -689,20 +675,8 @@ func (s *Service) finish(ctx context.Context, lists []InventoryList, known map[s
 			nos = append(nos, lists[i].OrderNo)
 		}
 		slices.Sort(nos)
-		rows, err := tx.Query(ctx, `SELECT order_no, status, reason, list_no FROM ecom_orders WHERE order_no = ANY($1) ORDER BY order_no FOR UPDATE`, nos)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			var o Order
-			if err := rows.Scan(&o.OrderNo, &o.Status, &o.Reason, &o.ListNo); err != nil {
-				rows.Close()
-				return err
-			}
-			orders[o.OrderNo] = o
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		var err error
+		if orders, err = lockOrderStates(ctx, tx, nos); err != nil {
 			return err
 		}
 		var lNo, lStatus, lReleased, lBody []string
@@ -717,7 +691,7 @@ func (s *Service) finish(ctx context.Context, lists []InventoryList, known map[s
 		}
 		// Finish a list only if it is still releasing: another call may
 		// have finished it.
-		rows, err = tx.Query(ctx, `UPDATE ecom_lists AS l SET status = v.status, released_on = NULLIF(v.released, '')::date, body = v.body
+		rows, err := tx.Query(ctx, `UPDATE ecom_lists AS l SET status = v.status, released_on = NULLIF(v.released, '')::date, body = v.body
 			FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS v(no, status, released, body)
 			WHERE l.no = v.no AND l.status = 'RELEASING'
 			RETURNING l.no`, lNo, lStatus, lReleased, lBody)
@@ -742,19 +716,19 @@ func (s *Service) finish(ctx context.Context, lists []InventoryList, known map[s
 			l, perr := lists[i], res[i].Err
 			o := orders[l.OrderNo]
 			if !finished[l.No] {
-				if perr == nil && o.Status != OrderReleased && o.Status != OrderReleasing {
+				if perr == nil && o.status != OrderReleased && o.status != OrderReleasing {
 					undo = append(undo, i)
 				}
 				continue
 			}
 			if perr != nil {
 				refused = append(refused, l)
-				o.Status, o.Reason = OrderRejected, ReasonInsufficientStock+": "+ledger.AsError(perr).Message
+				o.status, o.reason = OrderRejected, ReasonInsufficientStock+": "+ledger.AsError(perr).Message
 			} else {
-				o.Status, o.Reason = OrderReleased, ""
+				o.status, o.reason = OrderReleased, ""
 			}
 			orders[l.OrderNo] = o
-			oNo, oStatus, oReason = append(oNo, o.OrderNo), append(oStatus, o.Status), append(oReason, o.Reason)
+			oNo, oStatus, oReason = append(oNo, o.no), append(oStatus, o.status), append(oReason, o.reason)
 		}
 		if err := s.addTotals(ctx, tx, -1, refused...); err != nil {
 			return err
@@ -796,7 +770,7 @@ func (s *Service) finish(ctx context.Context, lists []InventoryList, known map[s
 		l, perr := lists[i], res[i].Err
 		st := orders[l.OrderNo]
 		o := known[l.OrderNo]
-		o.Status, o.Reason, o.ListNo = st.Status, st.Reason, st.ListNo
+		o.Status, o.Reason, o.ListNo = st.status, st.reason, st.listNo
 		if finished[l.No] && perr != nil {
 			out[l.No] = outcome{order: o, err: stockError(perr)}
 			continue

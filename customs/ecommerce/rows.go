@@ -41,6 +41,26 @@ func scanOrderRow(row pgx.Row) (orderRow, error) {
 	return r, err
 }
 
+// lockOrderStates locks the orders numbered nos, given sorted so that
+// concurrent releases lock in one order, and reads their status, reason and
+// list number (not their documents), by order number.
+func lockOrderStates(ctx context.Context, tx pgx.Tx, nos []string) (map[string]orderRow, error) {
+	rows, err := tx.Query(ctx, `SELECT order_no, status, reason, list_no FROM ecom_orders WHERE order_no = ANY($1) ORDER BY order_no FOR UPDATE`, nos)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]orderRow{}
+	for rows.Next() {
+		var r orderRow
+		if err := rows.Scan(&r.no, &r.status, &r.reason, &r.listNo); err != nil {
+			return nil, err
+		}
+		out[r.no] = r
+	}
+	return out, rows.Err()
+}
+
 // loadOrder reads an order's row, locked when forUpdate (in a transaction).
 func loadOrder(ctx context.Context, q querier, orderNo string, forUpdate bool) (orderRow, bool, error) {
 	sql := `SELECT ` + orderCols + ` FROM ecom_orders WHERE order_no = $1`
