@@ -272,13 +272,18 @@ func TestThreeDocumentMismatchesAreRefused(t *testing.T) {
 
 // submit sends the three documents of an order.
 func (w *world) submit(o ecommerce.Order, p ecommerce.Payment, wb ecommerce.Waybill) (ecommerce.Order, error) {
-	if _, err := w.svc.SubmitOrder(w.ctx, w.platform, o); err != nil {
+	return w.submitTo(w.svc, o, p, wb)
+}
+
+// submitTo sends the three documents of an order to svc, the waybill last.
+func (w *world) submitTo(svc *ecommerce.Service, o ecommerce.Order, p ecommerce.Payment, wb ecommerce.Waybill) (ecommerce.Order, error) {
+	if _, err := svc.SubmitOrder(w.ctx, w.platform, o); err != nil {
 		return ecommerce.Order{}, err
 	}
-	if _, err := w.svc.SubmitPayment(w.ctx, w.platform, w.ebc, p); err != nil {
+	if _, err := svc.SubmitPayment(w.ctx, w.platform, w.ebc, p); err != nil {
 		return ecommerce.Order{}, err
 	}
-	return w.svc.SubmitWaybill(w.ctx, w.platform, w.ebc, wb)
+	return svc.SubmitWaybill(w.ctx, w.platform, w.ebc, wb)
 }
 
 func TestAnnualLimitHoldsUnderRacingOrders(t *testing.T) {
@@ -521,11 +526,7 @@ func TestInterruptedReleasesAreFinished(t *testing.T) {
 	var waybills []ecommerce.Waybill
 	for _, no := range []string{"INT-1", "INT-2"} {
 		o, p, wb := w.order(no, "0021", "SKU-CREAM", "1", "100", "3304990099")
-		_, err = svc.SubmitOrder(w.ctx, w.platform, o)
-		must(t, err)
-		_, err = svc.SubmitPayment(w.ctx, w.platform, w.ebc, p)
-		must(t, err)
-		_, err = svc.SubmitWaybill(w.ctx, w.platform, w.ebc, wb)
+		_, err = w.submitTo(svc, o, p, wb)
 		wantReason(t, err, ledger.ReasonUnavailable)
 		got, err := svc.GetOrder(w.ctx, w.platform, no)
 		must(t, err)
@@ -624,11 +625,7 @@ func TestDeductionForAListRefusedMeanwhileIsUndone(t *testing.T) {
 
 	flaky.fail.Store(true)
 	o, p, wb := w.order("RACE-1", "0031", "SKU-CREAM", "1", "100", "3304990099")
-	_, err = svc.SubmitOrder(w.ctx, w.platform, o)
-	must(t, err)
-	_, err = svc.SubmitPayment(w.ctx, w.platform, w.ebc, p)
-	must(t, err)
-	_, err = svc.SubmitWaybill(w.ctx, w.platform, w.ebc, wb)
+	_, err = w.submitTo(svc, o, p, wb)
 	wantReason(t, err, ledger.ReasonUnavailable)
 	flaky.fail.Store(false)
 	// Just before this process posts the deduction, another finishes the
