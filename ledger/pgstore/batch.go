@@ -382,8 +382,7 @@ func (s *Store) load(ctx context.Context, tx batchQuerier, n *needs, originals m
 	for it := range n.items {
 		ib, ic = append(ib, it.Book), append(ic, it.Code)
 	}
-	b.Queue(`SELECT i.book, i.code, i.unit, i.scale, i.name, i.attributes FROM unnest($1::text[], $2::text[]) AS k(book, code)
-		CROSS JOIN LATERAL (SELECT * FROM ledger_items WHERE book = k.book AND code = k.code LIMIT 1) AS i`, ib, ic).Query(func(rows pgx.Rows) error {
+	b.Queue(selectItemsByKey, ib, ic).Query(func(rows pgx.Rows) error {
 		var err error
 		items, err = collectItems(rows)
 		return err

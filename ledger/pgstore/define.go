@@ -151,7 +151,7 @@ func (s *Store) RegisterItems(ctx context.Context, items []ledger.Item) ([]ledge
 			ib, ic, iu, in, ia = append(ib, it.Book), append(ic, it.Code), append(iu, it.Unit), append(in, it.Name), append(ia, encodeMap(it.Attributes))
 			is = append(is, it.Scale)
 		}
-		existing, err := queryItems(ctx, tx, `WHERE (book, code) IN (SELECT * FROM unnest($1::text[], $2::text[]))`, ib, ic)
+		existing, err := itemsByKey(ctx, tx, ib, ic)
 		if err != nil {
 			return err
 		}

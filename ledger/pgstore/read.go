@@ -95,6 +95,22 @@ func queryItems(ctx context.Context, q querier, where string, args ...any) ([]le
 	return collectItems(rows)
 }
 
+// selectItemsByKey selects the items whose books and codes are the arrays
+// $1 and $2, one index lookup per key whatever the table's statistics (see
+// lockHoldingsPostgres).
+const selectItemsByKey = `SELECT i.book, i.code, i.unit, i.scale, i.name, i.attributes FROM unnest($1::text[], $2::text[]) AS k(book, code)
+	CROSS JOIN LATERAL (SELECT * FROM ledger_items WHERE book = k.book AND code = k.code LIMIT 1) AS i`
+
+// itemsByKey reads the items of the given books and codes (pairwise);
+// keys with no item are left out.
+func itemsByKey(ctx context.Context, q querier, books, codes []string) ([]ledger.Item, error) {
+	rows, err := q.Query(ctx, selectItemsByKey, books, codes)
+	if err != nil {
+		return nil, err
+	}
+	return collectItems(rows)
+}
+
 func collectItems(rows pgx.Rows) ([]ledger.Item, error) {
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (ledger.Item, error) {
 		var it ledger.Item
@@ -365,7 +381,7 @@ func (s *Store) withUnits(ctx context.Context, hs []ledger.Holding) ([]ledger.Ho
 	for it := range units {
 		ib, ic = append(ib, it.Book), append(ic, it.Code)
 	}
-	items, err := queryItems(ctx, s.pool, `WHERE (book, code) IN (SELECT * FROM unnest($1::text[], $2::text[]))`, ib, ic)
+	items, err := itemsByKey(ctx, s.pool, ib, ic)
 	if err != nil {
 		return nil, storeError(err)
 	}
