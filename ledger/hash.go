@@ -3,7 +3,6 @@ package ledger
 import (
 	"crypto/sha256"
 	"encoding/binary"
-	"hash"
 	"sort"
 	"strconv"
 	"time"
@@ -12,30 +11,42 @@ import (
 )
 
 // hasher writes length-prefixed fields so that no two different field
-// sequences hash alike.
-type hasher struct{ h hash.Hash }
+// sequences hash alike. It gathers them in a buffer and digests it once:
+// ledger writers hash every journal in their serial section, where writing
+// each field to the digest on its own showed.
+type hasher struct{ buf []byte }
 
 func newHasher(tag string) *hasher {
-	h := &hasher{sha256.New()}
+	h := &hasher{buf: make([]byte, 0, 512)}
 	h.str(tag)
 	return h
 }
 
 func (h *hasher) str(s string) {
-	var n [8]byte
-	binary.BigEndian.PutUint64(n[:], uint64(len(s)))
-	h.h.Write(n[:])
-	h.h.Write([]byte(s))
+	h.buf = binary.BigEndian.AppendUint64(h.buf, uint64(len(s)))
+	h.buf = append(h.buf, s...)
 }
 
-func (h *hasher) int(i int64)           { h.str(strconv.FormatInt(i, 10)) }
+func (h *hasher) int(i int64) {
+	var digits [20]byte
+	h.bytes(strconv.AppendInt(digits[:0], i, 10))
+}
 func (h *hasher) dec(d decimal.Decimal) { h.str(d.String()) }
-func (h *hasher) date(t time.Time)      { h.str(FormatDate(t)) }
-func (h *hasher) bytes(b []byte)        { h.str(string(b)) }
-func (h *hasher) account(a AccountRef)  { h.str(a.Book); h.str(a.Name) }
-func (h *hasher) item(i ItemRef)        { h.str(i.Book); h.str(i.Code) }
-func (h *hasher) sum() []byte           { return h.h.Sum(nil) }
-func (h *hasher) doc(d Document)        { h.str(d.Type); h.str(d.Number); h.str(d.TradeMode) }
+func (h *hasher) date(t time.Time) {
+	var day [16]byte
+	h.bytes(t.AppendFormat(day[:0], dateLayout))
+}
+func (h *hasher) bytes(b []byte) {
+	h.buf = binary.BigEndian.AppendUint64(h.buf, uint64(len(b)))
+	h.buf = append(h.buf, b...)
+}
+func (h *hasher) account(a AccountRef) { h.str(a.Book); h.str(a.Name) }
+func (h *hasher) item(i ItemRef)       { h.str(i.Book); h.str(i.Code) }
+func (h *hasher) sum() []byte {
+	d := sha256.Sum256(h.buf)
+	return d[:]
+}
+func (h *hasher) doc(d Document) { h.str(d.Type); h.str(d.Number); h.str(d.TradeMode) }
 func (h *hasher) strmap(m map[string]string) {
 	keys := make([]string, 0, len(m))
 	for k := range m {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -55,13 +56,14 @@ type WorkingSet struct {
 	books    map[string]Book
 	items    map[ItemRef]Item
 	accounts map[AccountRef]bool
-	lots     map[ItemRef]map[string]Lot
+	lots     map[lotRef]Lot
 	loaded   map[PairKey]bool
 	pairLots map[PairKey][]string
 	bal      map[HoldingKey]Amount
+	stored   map[HoldingKey]bool // given to LoadPair
 
 	deltas   map[HoldingKey]Amount
-	days     map[DayKey]*DayTotal
+	days     map[DayKey]DayTotal
 	newLots  []Lot
 	accepted []Journal
 	keys     map[keyRef]keyed
@@ -72,6 +74,11 @@ type WorkingSet struct {
 }
 
 type keyRef struct{ book, key string }
+
+type lotRef struct {
+	item ItemRef
+	key  string
+}
 
 type keyed struct {
 	hash    []byte
@@ -106,21 +113,26 @@ func (o *ovl) reset() {
 }
 
 // NewWorkingSet returns an empty working set that numbers accepted journals
-// from firstID on.
-func NewWorkingSet(firstID int64) *WorkingSet {
+// from firstID on. journals is how many the caller expects to apply (0 when
+// unknown): the working set sizes its tables for that many two-posting
+// journals, since growing them showed in the store's serial section.
+func NewWorkingSet(firstID int64, journals int) *WorkingSet {
+	n := max(journals, 0)
 	return &WorkingSet{
 		nextID:   firstID,
 		books:    map[string]Book{},
-		items:    map[ItemRef]Item{},
+		items:    make(map[ItemRef]Item, n),
 		accounts: map[AccountRef]bool{},
-		lots:     map[ItemRef]map[string]Lot{},
-		loaded:   map[PairKey]bool{},
-		pairLots: map[PairKey][]string{},
-		bal:      map[HoldingKey]Amount{},
-		deltas:   map[HoldingKey]Amount{},
-		days:     map[DayKey]*DayTotal{},
-		keys:     map[keyRef]keyed{},
+		lots:     make(map[lotRef]Lot, n),
+		loaded:   make(map[PairKey]bool, n),
+		pairLots: make(map[PairKey][]string, n),
+		bal:      make(map[HoldingKey]Amount, 2*n),
+		stored:   make(map[HoldingKey]bool, n),
+		deltas:   make(map[HoldingKey]Amount, 3*n),
+		days:     make(map[DayKey]DayTotal, 3*n),
+		keys:     make(map[keyRef]keyed, n),
 		reversed: map[int64]int64{},
+		accepted: make([]Journal, 0, n),
 	}
 }
 
@@ -142,14 +154,7 @@ func (w *WorkingSet) AddWorldAccount(name string) { w.accounts[World(name)] = tr
 func (w *WorkingSet) AddItem(it Item) { w.items[it.Ref()] = it }
 
 // AddLot makes a lot's metadata known.
-func (w *WorkingSet) AddLot(l Lot) {
-	m := w.lots[l.Item]
-	if m == nil {
-		m = map[string]Lot{}
-		w.lots[l.Item] = m
-	}
-	m[l.Key] = l
-}
+func (w *WorkingSet) AddLot(l Lot) { w.lots[lotRef{l.Item, l.Key}] = l }
 
 // LoadPair records that all lots of positive quantity of an item in a book
 // account were loaded; balances are given by lot. Call AddLot for each lot too.
@@ -157,7 +162,9 @@ func (w *WorkingSet) LoadPair(p PairKey, lots map[string]Amount) {
 	w.loaded[p] = true
 	keys := make([]string, 0, len(lots))
 	for k, a := range lots {
-		w.bal[HoldingKey{p.Account, p.Item, k}] = a
+		hk := HoldingKey{p.Account, p.Item, k}
+		w.bal[hk] = a
+		w.stored[hk] = true
 		keys = append(keys, k)
 	}
 	w.pairLots[p] = keys
@@ -189,7 +196,7 @@ func (w *WorkingSet) NewLots() []Lot { return w.newLots }
 func (w *WorkingSet) DayDeltas() []DayTotal {
 	out := make([]DayTotal, 0, len(w.days))
 	for _, d := range w.days {
-		out = append(out, *d)
+		out = append(out, d)
 	}
 	slices.SortFunc(out, func(a, b DayTotal) int {
 		return cmp.Or(cmp.Compare(a.Account.Book, b.Account.Book), cmp.Compare(a.Account.Name, b.Account.Name),
@@ -197,6 +204,11 @@ func (w *WorkingSet) DayDeltas() []DayTotal {
 	})
 	return out
 }
+
+// Stored reports whether a holding was loaded (LoadPair), that is, whether
+// the store has a row for it: a lot made and emptied within the batch has
+// none, and needs no delete.
+func (w *WorkingSet) Stored(k HoldingKey) bool { return w.stored[k] }
 
 // Balance returns the current balance of a holding as the working set sees it.
 func (w *WorkingSet) Balance(k HoldingKey) Amount { return w.get(k) }
@@ -296,35 +308,36 @@ func (w *WorkingSet) apply(req JournalRequest, hash []byte, reversalOf int64) (J
 		return Journal{}, Errorf(KindNotFound, ReasonUnknownBook, "book_id", "book %q does not exist", req.Book)
 	}
 	id := w.nextID
-	touched := map[string]bool{req.Book: true}
+	touched := append(make([]string, 0, 4), req.Book) // the books the journal touches
 	w.ov.begin()
 	defer w.ov.reset()
 
 	postings := make([]Posting, len(req.Postings))
 	for i, p := range req.Postings {
-		f := fmt.Sprintf("postings[%d]", i)
 		it, ok := w.items[p.Item]
 		if !ok {
-			return Journal{}, Errorf(KindNotFound, ReasonUnknownItem, f+".item_code", "item %s is not registered; register it first", p.Item)
+			return Journal{}, Errorf(KindNotFound, ReasonUnknownItem, postingField(i, "item_code"), "item %s is not registered; register it first", p.Item)
 		}
 		if p.Unit != it.Unit {
-			return Journal{}, Errorf(KindInvalid, ReasonUnitMismatch, f+".unit", "item %s is counted in %q, not %q", p.Item, it.Unit, p.Unit)
+			return Journal{}, Errorf(KindInvalid, ReasonUnitMismatch, postingField(i, "unit"), "item %s is counted in %q, not %q", p.Item, it.Unit, p.Unit)
 		}
 		if Places(p.Quantity) > it.Scale {
-			return Journal{}, Errorf(KindInvalid, ReasonTooManyDecimals, f+".quantity", "item %s takes at most %d decimal places, got %s", p.Item, it.Scale, p.Quantity)
+			return Journal{}, Errorf(KindInvalid, ReasonTooManyDecimals, postingField(i, "quantity"), "item %s takes at most %d decimal places, got %s", p.Item, it.Scale, p.Quantity)
 		}
-		for _, end := range []struct {
+		for _, end := range [2]struct {
 			a     AccountRef
 			field string
-		}{{p.From, f + ".from"}, {p.To, f + ".to"}} {
+		}{{p.From, "from"}, {p.To, "to"}} {
 			if !w.accounts[end.a] {
-				return Journal{}, Errorf(KindNotFound, ReasonUnknownAccount, end.field, "account %s does not exist", end.a)
+				return Journal{}, Errorf(KindNotFound, ReasonUnknownAccount, postingField(i, end.field), "account %s does not exist", end.a)
 			}
 			if !end.a.IsWorld() {
 				if end.a.Book != it.Book {
-					return Journal{}, Errorf(KindInvalid, ReasonInvalidArgument, end.field, "account %s is not in book %q of item %s", end.a, it.Book, p.Item)
+					return Journal{}, Errorf(KindInvalid, ReasonInvalidArgument, postingField(i, end.field), "account %s is not in book %q of item %s", end.a, it.Book, p.Item)
 				}
-				touched[end.a.Book] = true
+				if !slices.Contains(touched, end.a.Book) {
+					touched = append(touched, end.a.Book)
+				}
 			}
 		}
 		out := p
@@ -332,14 +345,14 @@ func (w *WorkingSet) apply(req JournalRequest, hash []byte, reversalOf int64) (J
 		if p.From.IsWorld() {
 			lot := p.Lot
 			if lot == "" {
-				lot = fmt.Sprintf("J%d-%d", id, i+1)
+				lot = "J" + strconv.FormatInt(id, 10) + "-" + strconv.Itoa(i+1)
 			}
 			if err := w.inbound(req, id, p, lot); err != nil {
 				return Journal{}, err
 			}
 			out.Legs = []Leg{{Lot: lot, Quantity: p.Quantity, Value: p.Value}}
 		} else {
-			legs, err := w.take(p, f)
+			legs, err := w.take(p, i)
 			if err != nil {
 				return Journal{}, err
 			}
@@ -352,7 +365,7 @@ func (w *WorkingSet) apply(req JournalRequest, hash []byte, reversalOf int64) (J
 		}
 		postings[i] = out
 	}
-	for b := range touched {
+	for _, b := range touched {
 		book, ok := w.books[b]
 		if !ok {
 			return Journal{}, Errorf(KindNotFound, ReasonUnknownBook, "book_id", "book %q does not exist", b)
@@ -400,7 +413,7 @@ func (w *WorkingSet) inbound(req JournalRequest, id int64, p Posting, lot string
 
 // take removes a posting's quantity from its book source account, from the
 // named lot or oldest lots first, and returns the legs with carrying values.
-func (w *WorkingSet) take(p Posting, f string) ([]Leg, error) {
+func (w *WorkingSet) take(p Posting, i int) ([]Leg, error) {
 	pair := PairKey{p.From, p.Item}
 	if !w.loaded[pair] {
 		return nil, &Error{Kind: KindInternal, Reason: ReasonInternal, Message: fmt.Sprintf("store did not load holding %s %s", p.From, p.Item)}
@@ -408,7 +421,7 @@ func (w *WorkingSet) take(p Posting, f string) ([]Leg, error) {
 	var lots []string
 	if p.Lot != "" {
 		if _, ok := w.lotMeta(p.Item, p.Lot); !ok {
-			return nil, Errorf(KindNotFound, ReasonUnknownLot, f+".lot", "item %s has no lot %q", p.Item, p.Lot)
+			return nil, Errorf(KindNotFound, ReasonUnknownLot, postingField(i, "lot"), "item %s has no lot %q", p.Item, p.Lot)
 		}
 		lots = []string{p.Lot}
 	} else {
@@ -442,7 +455,7 @@ func (w *WorkingSet) take(p Posting, f string) ([]Leg, error) {
 		if p.Lot != "" {
 			where += " lot " + p.Lot
 		}
-		return nil, Errorf(KindFailedPrecondition, ReasonInsufficient, f+".quantity",
+		return nil, Errorf(KindFailedPrecondition, ReasonInsufficient, postingField(i, "quantity"),
 			"%s holds %s of item %s, the posting needs %s (unit %s)", where, available, p.Item, p.Quantity, p.Unit)
 	}
 	return legs, nil
@@ -461,7 +474,7 @@ func (w *WorkingSet) addTo(a AccountRef, item ItemRef, lot string, q, v decimal.
 		if !known {
 			w.ov.pairLots[pair] = append(w.pairLotsOf(pair), lot)
 		}
-		w.set(k, Amount{have.Quantity.Add(q), have.Value.Add(v)})
+		w.set(k, Amount{add(have.Quantity, q), add(have.Value, v)})
 	}
 	w.delta(k, q, v)
 }
@@ -469,15 +482,15 @@ func (w *WorkingSet) addTo(a AccountRef, item ItemRef, lot string, q, v decimal.
 // delta records a signed movement of one holding in the journal's overlay.
 func (w *WorkingSet) delta(k HoldingKey, q, v decimal.Decimal) {
 	d := w.ov.deltas[k]
-	w.ov.deltas[k] = Amount{d.Quantity.Add(q), d.Value.Add(v)}
+	w.ov.deltas[k] = Amount{add(d.Quantity, q), add(d.Value, v)}
 	pk := PairKey{k.Account, k.Item}
 	t := w.ov.days[pk]
 	if q.Sign() > 0 {
-		t.QuantityIn = t.QuantityIn.Add(q)
-		t.ValueIn = t.ValueIn.Add(v)
+		t.QuantityIn = add(t.QuantityIn, q)
+		t.ValueIn = add(t.ValueIn, v)
 	} else {
-		t.QuantityOut = t.QuantityOut.Sub(q)
-		t.ValueOut = t.ValueOut.Sub(v)
+		t.QuantityOut = add(t.QuantityOut, q.Neg())
+		t.ValueOut = add(t.ValueOut, v.Neg())
 	}
 	w.ov.days[pk] = t
 }
@@ -505,7 +518,7 @@ func (w *WorkingSet) pairLotsOf(p PairKey) []string {
 }
 
 func (w *WorkingSet) lotMeta(item ItemRef, key string) (Lot, bool) {
-	if l, ok := w.lots[item][key]; ok {
+	if l, ok := w.lots[lotRef{item, key}]; ok {
 		return l, true
 	}
 	for _, l := range w.ov.lots {
@@ -551,20 +564,22 @@ func (w *WorkingSet) commit(j Journal) {
 		w.bal[k] = a
 	}
 	for k, a := range w.ov.deltas {
-		d := w.deltas[k]
-		w.deltas[k] = Amount{d.Quantity.Add(a.Quantity), d.Value.Add(a.Value)}
+		if d, ok := w.deltas[k]; ok {
+			a = Amount{add(d.Quantity, a.Quantity), add(d.Value, a.Value)}
+		}
+		w.deltas[k] = a
 	}
 	for pk, a := range w.ov.days {
 		dk := DayKey{pk.Account, pk.Item, j.EffectiveDate}
-		t := w.days[dk]
-		if t == nil {
-			t = &DayTotal{Account: pk.Account, Item: pk.Item, Day: j.EffectiveDate}
-			w.days[dk] = t
+		t, ok := w.days[dk]
+		if !ok {
+			t = DayTotal{Account: pk.Account, Item: pk.Item, Day: j.EffectiveDate}
 		}
-		t.QuantityIn = t.QuantityIn.Add(a.QuantityIn)
-		t.QuantityOut = t.QuantityOut.Add(a.QuantityOut)
-		t.ValueIn = t.ValueIn.Add(a.ValueIn)
-		t.ValueOut = t.ValueOut.Add(a.ValueOut)
+		t.QuantityIn = add(t.QuantityIn, a.QuantityIn)
+		t.QuantityOut = add(t.QuantityOut, a.QuantityOut)
+		t.ValueIn = add(t.ValueIn, a.ValueIn)
+		t.ValueOut = add(t.ValueOut, a.ValueOut)
+		w.days[dk] = t
 	}
 	for p, l := range w.ov.pairLots {
 		w.pairLots[p] = l
@@ -573,6 +588,23 @@ func (w *WorkingSet) commit(j Journal) {
 		w.AddLot(l)
 		w.newLots = append(w.newLots, l)
 	}
+}
+
+// postingField names a field of the request's i-th posting, for errors.
+func postingField(i int, field string) string {
+	return "postings[" + strconv.Itoa(i) + "]." + field
+}
+
+// add is a.Add(b) without the arithmetic (and its allocations) when either
+// is zero, the common case of a first movement.
+func add(a, b decimal.Decimal) decimal.Decimal {
+	if b.IsZero() {
+		return a
+	}
+	if a.IsZero() {
+		return b
+	}
+	return a.Add(b)
 }
 
 func copyMap(m map[string]string) map[string]string {

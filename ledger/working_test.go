@@ -1,7 +1,9 @@
 package ledger_test
 
 import (
+	"encoding/hex"
 	"testing"
+	"time"
 
 	"github.com/shopspring/decimal"
 
@@ -12,7 +14,7 @@ func TestWorkingSetAppliesAllOrNothing(t *testing.T) {
 	day, _ := ledger.ParseDate("2026-01-05", "d")
 	item := ledger.ItemRef{Book: "B", Code: "1"}
 	bonded := ledger.In("B", "bonded")
-	ws := ledger.NewWorkingSet(1)
+	ws := ledger.NewWorkingSet(1, 0)
 	ws.AddBook(ledger.Book{ID: "B", Accounts: []string{"bonded"}})
 	ws.AddWorldAccount("abroad")
 	ws.AddItem(ledger.Item{Book: "B", Code: "1", Unit: "PCE", Scale: 0})
@@ -48,6 +50,31 @@ func TestPlaces(t *testing.T) {
 	for s, want := range map[string]int32{"1": 0, "1.50": 1, "0.00001": 5, "10.000": 0, "-2.25": 2} {
 		if got := ledger.Places(decimal.RequireFromString(s)); got != want {
 			t.Errorf("Places(%s) = %d, want %d", s, got, want)
+		}
+	}
+}
+
+// The digests are stored (journals' hashes, sealed periods' chains): a
+// change to how they are computed must be a deliberate, versioned one.
+func TestHashesAreStable(t *testing.T) {
+	day, _ := ledger.ParseDate("2026-01-05", "d")
+	j := ledger.Journal{ID: -9223372036854775808, Book: "B", IdempotencyKey: "k", EffectiveDate: day, Metadata: map[string]string{"a": "b", "c": "d"},
+		Document: ledger.Document{Type: "t", Number: "n"}, ReversalOf: 12345678901,
+		Postings: []ledger.Posting{{Item: ledger.ItemRef{Book: "B", Code: "中文"}, From: ledger.World("abroad"), To: ledger.In("B", "x"),
+			Quantity: decimal.RequireFromString("1.500"), Value: decimal.RequireFromString("-3.25"), Unit: "PCE", LotAttributes: map[string]string{"z": "y"},
+			Legs: []ledger.Leg{{Lot: "L", Quantity: decimal.RequireFromString("1.5"), Value: decimal.RequireFromString("0")}}}}}
+	r := ledger.JournalRequest{Book: "B", IdempotencyKey: "k", EffectiveDate: day, Postings: j.Postings, Metadata: j.Metadata}
+	for name, c := range map[string]struct {
+		got  []byte
+		want string
+	}{
+		"journal":  {j.ComputeHash(), "6d25ddf00fc04d8905a92a0e51fc5d0f63bc17947433e90a4e215548df5d409b"},
+		"request":  {ledger.RequestHash(r), "c9f2819f957885dc2beb112de8786ec4b5d0bacdb500040ef79d024b2baffbae"},
+		"reversal": {ledger.ReverseRequestHash(ledger.ReverseRequest{Book: "B", JournalID: 7, EffectiveDate: day, Reason: "r"}), "967bb3936be0b3ecabdeccb0c1ca6d647a1f9afa081e243b70cce5f495437fe2"},
+		"period":   {ledger.PeriodDigest([]byte("prev"), "B", time.Time{}, day, [][]byte{[]byte("a"), []byte("bc")}), "de8925a3b9e79f6f1c3b27474ad245b0817fa44ea2756e1a4effb6b7c1036278"},
+	} {
+		if got := hex.EncodeToString(c.got); got != c.want {
+			t.Errorf("%s digest %s, want %s", name, got, c.want)
 		}
 	}
 }

@@ -463,7 +463,7 @@ func (s *Store) load(ctx context.Context, tx batchQuerier, n *needs, originals m
 		return nil, err
 	}
 
-	ws := ledger.NewWorkingSet(last + 1)
+	ws := ledger.NewWorkingSet(last+1, len(n.keys))
 	for _, bk := range books {
 		ws.AddBook(bk)
 	}
