@@ -58,7 +58,7 @@ type WorkingSet struct {
 	accounts map[AccountRef]bool
 	lots     map[lotRef]Lot
 	loaded   map[PairKey]bool
-	pairLots map[PairKey][]string
+	pairLots map[PairKey][]string // open lots (quantity above zero) of each loaded pair
 	bal      map[HoldingKey]Amount
 	stored   map[HoldingKey]bool // given to LoadPair
 
@@ -165,7 +165,9 @@ func (w *WorkingSet) LoadPair(p PairKey, lots map[string]Amount) {
 		hk := HoldingKey{p.Account, p.Item, k}
 		w.bal[hk] = a
 		w.stored[hk] = true
-		keys = append(keys, k)
+		if a.Quantity.Sign() > 0 {
+			keys = append(keys, k)
+		}
 	}
 	w.pairLots[p] = keys
 }
@@ -446,7 +448,11 @@ func (w *WorkingSet) take(p Posting, i int) ([]Leg, error) {
 			v = RoundValue(have.Value.Mul(q).Div(have.Quantity))
 		}
 		legs = append(legs, Leg{Lot: lot, Quantity: q, Value: v})
-		w.set(k, Amount{have.Quantity.Sub(q), have.Value.Sub(v)})
+		left := Amount{have.Quantity.Sub(q), have.Value.Sub(v)}
+		w.set(k, left)
+		if left.Quantity.Sign() == 0 {
+			w.closeLot(pair, lot)
+		}
 		w.delta(k, q.Neg(), v.Neg())
 		remaining = remaining.Sub(q)
 	}
@@ -470,8 +476,8 @@ func (w *WorkingSet) addTo(a AccountRef, item ItemRef, lot string, q, v decimal.
 	k := HoldingKey{a, item, lot}
 	if !a.IsWorld() {
 		pair := PairKey{a, item}
-		have, known := w.getKnown(k)
-		if !known {
+		have := w.get(k)
+		if have.Quantity.Sign() <= 0 { // the lot opens (again)
 			w.ov.pairLots[pair] = append(w.pairLotsOf(pair), lot)
 		}
 		w.set(k, Amount{add(have.Quantity, q), add(have.Value, v)})
@@ -510,6 +516,18 @@ func (w *WorkingSet) getKnown(k HoldingKey) (Amount, bool) {
 
 func (w *WorkingSet) set(k HoldingKey, a Amount) { w.ov.bal[k] = a }
 
+// closeLot drops an emptied lot from its pair's open lots, so that taking
+// from a busy holding does not sort through every lot it ever emptied.
+func (w *WorkingSet) closeLot(p PairKey, lot string) {
+	l := w.pairLotsOf(p)
+	if i := slices.Index(l, lot); i >= 0 {
+		l = slices.Delete(l, i, i+1)
+	}
+	w.ov.pairLots[p] = l
+}
+
+// pairLotsOf returns a pair's open lots (quantity above zero), in no order:
+// the overlay's own list, or a copy of the working set's.
 func (w *WorkingSet) pairLotsOf(p PairKey) []string {
 	if l, ok := w.ov.pairLots[p]; ok {
 		return l

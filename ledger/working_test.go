@@ -78,3 +78,45 @@ func TestHashesAreStable(t *testing.T) {
 		}
 	}
 }
+
+// Lots emptied within a batch leave the pair's open lots, and a lot that is
+// filled again (goods returned into the lot they left) is taken from first
+// in first out order again.
+func TestWorkingSetTakesOldestOpenLotsAfterEmptyingAndRefilling(t *testing.T) {
+	day1, _ := ledger.ParseDate("2026-01-05", "d")
+	day2, _ := ledger.ParseDate("2026-01-06", "d")
+	item := ledger.ItemRef{Book: "B", Code: "1"}
+	bonded, abroad := ledger.In("B", "bonded"), ledger.World("abroad")
+	n := decimal.NewFromInt
+	ws := ledger.NewWorkingSet(10, 4)
+	ws.AddBook(ledger.Book{ID: "B", Accounts: []string{"bonded"}})
+	ws.AddWorldAccount("abroad")
+	ws.AddItem(ledger.Item{Book: "B", Code: "1", Unit: "PCE"})
+	ws.AddLot(ledger.Lot{Item: item, Key: "A", EntryDate: day1, JournalID: 1})
+	ws.LoadPair(ledger.PairKey{Account: bonded, Item: item}, map[string]ledger.Amount{"A": {Quantity: n(2), Value: n(20)}})
+	post := func(key string, p ledger.Posting) ledger.Journal {
+		t.Helper()
+		p.Item, p.Unit = item, "PCE"
+		j, err := ws.Apply(ledger.JournalRequest{Book: "B", IdempotencyKey: key, EffectiveDate: day2, Postings: []ledger.Posting{p}})
+		if err != nil {
+			t.Fatalf("%s: %v", key, err)
+		}
+		return j
+	}
+	post("in", ledger.Posting{From: abroad, To: bonded, Quantity: n(3), Value: n(30)})
+	if legs := post("out1", ledger.Posting{From: bonded, To: abroad, Quantity: n(2)}).Postings[0].Legs; len(legs) != 1 || legs[0].Lot != "A" {
+		t.Fatalf("first outbound took %+v, want all of lot A", legs)
+	}
+	post("back", ledger.Posting{From: abroad, To: bonded, Quantity: n(1), Value: n(10), Lot: "A"})
+	legs := post("out2", ledger.Posting{From: bonded, To: abroad, Quantity: n(2)}).Postings[0].Legs
+	if len(legs) != 2 || legs[0].Lot != "A" || !legs[0].Quantity.Equal(n(1)) || legs[1].Lot != "J10-1" || !legs[1].Quantity.Equal(n(1)) {
+		t.Fatalf("second outbound took %+v, want 1 from lot A (oldest, refilled) then 1 from J10-1", legs)
+	}
+	if got := ws.Balance(ledger.HoldingKey{Account: bonded, Item: item, Lot: "J10-1"}); !got.Quantity.Equal(n(2)) {
+		t.Fatalf("J10-1 holds %s, want 2", got.Quantity)
+	}
+	if _, err := ws.Apply(ledger.JournalRequest{Book: "B", IdempotencyKey: "too-much", EffectiveDate: day2, Postings: []ledger.Posting{
+		{Item: item, Unit: "PCE", From: bonded, To: abroad, Quantity: n(3)}}}); ledger.ReasonOf(err) != ledger.ReasonInsufficient {
+		t.Fatalf("taking 3 of 2 gave %v, want insufficient", err)
+	}
+}
