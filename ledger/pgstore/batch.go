@@ -223,8 +223,6 @@ type batchQuerier interface {
 // statements and COMMIT with the writing ones; nil for a transaction already
 // begun (CockroachDB's, or a PostInTx caller's).
 func (s *Store) writeBatch(ctx context.Context, tx batchQuerier, ops []*op, pipe *pgtx.Pipe) ([]ledger.PostResult, error) {
-	need := newNeeds()
-
 	// Originals of reversals, and whether they were reversed already.
 	var revIDs []int64
 	for _, o := range ops {
@@ -249,6 +247,21 @@ func (s *Store) writeBatch(ctx context.Context, tx batchQuerier, ops []*op, pipe
 			originals[j.ID] = j
 		}
 	}
+	ws, err := s.load(ctx, tx, needsOf(ops, originals), originals, pipe)
+	if err != nil {
+		return nil, err
+	}
+	results, now := check(ws, ops, originals)
+	if len(ws.Accepted()) == 0 {
+		return results, nil
+	}
+	return results, s.write(ctx, tx, ws, ops, results, now, pipe)
+}
+
+// needsOf collects what a batch of ops must load; originals are the
+// journals its reversals reverse.
+func needsOf(ops []*op, originals map[int64]ledger.Journal) *needs {
+	need := newNeeds()
 	for _, o := range ops {
 		need.book(o.book())
 		need.key(o.book(), o.key())
@@ -264,11 +277,12 @@ func (s *Store) writeBatch(ctx context.Context, tx batchQuerier, ops []*op, pipe
 			}
 		}
 	}
-	ws, err := s.load(ctx, tx, need, originals, pipe)
-	if err != nil {
-		return nil, err
-	}
+	return need
+}
 
+// check applies ops in order to ws and returns their answers, the accepted
+// ones stamped with the commit time now (which it returns).
+func check(ws *ledger.WorkingSet, ops []*op, originals map[int64]ledger.Journal) ([]ledger.PostResult, time.Time) {
 	results := make([]ledger.PostResult, len(ops))
 	for i, o := range ops {
 		if o.post != nil {
@@ -282,16 +296,13 @@ func (s *Store) writeBatch(ctx context.Context, tx batchQuerier, ops []*op, pipe
 		}
 		results[i].Journal, results[i].Err = ws.Reverse(*o.rev, orig)
 	}
-	if len(ws.Accepted()) == 0 {
-		return results, nil
-	}
 	now := time.Now().UTC().Truncate(time.Microsecond)
 	for i := range results {
 		if results[i].Err == nil && !results[i].Journal.Replayed {
 			results[i].Journal.CommittedAt = now
 		}
 	}
-	return results, s.write(ctx, tx, ws, ops, results, now, pipe)
+	return results, now
 }
 
 // needs collects what a batch must load.
@@ -338,43 +349,65 @@ func (n *needs) posting(p ledger.Posting) {
 	}
 }
 
-// load builds the working set in one round trip: the journal counter
-// (locked), the books and their accounts, world accounts, items, the journals
-// already stored under the batch's keys, and the touched book holdings with
-// their lots, locked in sorted order so that concurrent writers never
-// deadlock.
+// load builds the working set in one round trip: BEGIN when pipe is the
+// ledger's own pipelined transaction, then the statements queueLoad queues.
 func (s *Store) load(ctx context.Context, tx batchQuerier, n *needs, originals map[int64]ledger.Journal, pipe *pgtx.Pipe) (*ledger.WorkingSet, error) {
-	var last int64
-	var books []ledger.Book
-	var worlds []string
-	var items []ledger.Item
-	var lots []ledger.Lot
-	hashes := map[int64][]byte{}
-	var existing []int64
-	held := map[ledger.PairKey]map[string]ledger.Amount{}
-
 	b := &pgx.Batch{}
 	if pipe != nil {
 		pipe.Begin(b)
+		s.queueSettings(b)
 	}
-	if s.engine == PostgreSQL && pipe != nil {
-		// The write path's statements take arrays and always touch a few
-		// rows by key; planning them afresh each time cost more than running
-		// them. Their generic plans (index lookups per array element) are
-		// right for every batch. Not in a caller's transaction: the setting
-		// would outlast our statements and force generic plans on the
-		// caller's, whose UPDATE ... FROM unnest(...) then scanned whole
-		// tables (the e-commerce release: half of its database time).
+	l := s.queueLoad(b, n)
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		return nil, err
+	}
+	return l.workingSet(ctx, tx, originals)
+}
+
+// queueSettings queues the settings of the ledger's own transaction on
+// PostgreSQL. The write path's statements take arrays and always touch a
+// few rows by key; planning them afresh each time cost more than running
+// them. Their generic plans (index lookups per array element) are right for
+// every batch. Not in a caller's transaction: the setting would outlast our
+// statements and force generic plans on the caller's, whose UPDATE ... FROM
+// unnest(...) then scanned whole tables (the e-commerce release: half of
+// its database time).
+func (s *Store) queueSettings(b *pgx.Batch) {
+	if s.engine == PostgreSQL {
 		b.Queue(`SET LOCAL plan_cache_mode = force_generic_plan`)
 	}
+}
+
+// loading is what queueLoad's statements read, once their batch has run.
+type loading struct {
+	n        *needs
+	pairs    []ledger.PairKey // sorted
+	last     int64
+	books    []ledger.Book
+	worlds   []string
+	items    []ledger.Item
+	lots     []ledger.Lot
+	hashes   map[int64][]byte
+	existing []int64
+	held     map[ledger.PairKey]map[string]ledger.Amount
+}
+
+// queueLoad queues on b the statements that read what a batch needs: the
+// journal counter (locked), the books and their accounts, world accounts,
+// items, the journals already stored under the batch's keys, and the
+// touched book holdings with their lots, locked in sorted order so that
+// concurrent writers never deadlock. Once b has run, workingSet builds the
+// working set from what they read.
+func (s *Store) queueLoad(b *pgx.Batch, n *needs) *loading {
+	l := &loading{n: n, hashes: map[int64][]byte{}, held: map[ledger.PairKey]map[string]ledger.Amount{}}
 	b.Queue(`SELECT value FROM ledger_counters WHERE name = 'journal' FOR UPDATE`).QueryRow(func(r pgx.Row) error {
-		return r.Scan(&last)
+		return r.Scan(&l.last)
 	})
-	queueBooks(b, &books, `WHERE b.id = ANY($1)`, sortedKeys(n.books))
+	queueBooks(b, &l.books, `WHERE b.id = ANY($1)`, sortedKeys(n.books))
 	if n.hasWorld {
 		b.Queue(`SELECT name FROM ledger_accounts WHERE book = ''`).Query(func(rows pgx.Rows) error {
 			var err error
-			worlds, err = pgx.CollectRows(rows, pgx.RowTo[string])
+			l.worlds, err = pgx.CollectRows(rows, pgx.RowTo[string])
 			return err
 		})
 	}
@@ -384,7 +417,7 @@ func (s *Store) load(ctx context.Context, tx batchQuerier, n *needs, originals m
 	}
 	b.Queue(selectItemsByKey, ib, ic).Query(func(rows pgx.Rows) error {
 		var err error
-		items, err = collectItems(rows)
+		l.items, err = collectItems(rows)
 		return err
 	})
 	var kb, kk []string
@@ -403,19 +436,19 @@ func (s *Store) load(ctx context.Context, tx batchQuerier, n *needs, originals m
 			if err := rows.Scan(&id, &h); err != nil {
 				return err
 			}
-			hashes[id] = h
-			existing = append(existing, id)
+			l.hashes[id] = h
+			l.existing = append(l.existing, id)
 		}
 		return rows.Err()
 	})
 
-	pairs := make([]ledger.PairKey, 0, len(n.pairs))
+	l.pairs = make([]ledger.PairKey, 0, len(n.pairs))
 	for p := range n.pairs {
-		pairs = append(pairs, p)
+		l.pairs = append(l.pairs, p)
 	}
-	slices.SortFunc(pairs, comparePairs)
+	slices.SortFunc(l.pairs, comparePairs)
 	var pib, pic, pab, pan []string
-	for _, p := range pairs {
+	for _, p := range l.pairs {
 		pib, pic = append(pib, p.Item.Book), append(pic, p.Item.Code)
 		pab, pan = append(pab, p.Account.Book), append(pan, p.Account.Name)
 	}
@@ -426,20 +459,20 @@ func (s *Store) load(ctx context.Context, tx batchQuerier, n *needs, originals m
 	b.Queue(lockHoldings, pib, pic, pab, pan).Query(func(rows pgx.Rows) error {
 		for rows.Next() {
 			var p ledger.PairKey
-			var l ledger.Lot
+			var lot ledger.Lot
 			var q, v, attrs string
-			if err := rows.Scan(&p.Item.Book, &p.Item.Code, &p.Account.Book, &p.Account.Name, &l.Key, &q, &v,
-				&l.EntryDate, &l.JournalID, &attrs); err != nil {
+			if err := rows.Scan(&p.Item.Book, &p.Item.Code, &p.Account.Book, &p.Account.Name, &lot.Key, &q, &v,
+				&lot.EntryDate, &lot.JournalID, &attrs); err != nil {
 				return err
 			}
-			l.Item, l.Attributes = p.Item, decodeMap(attrs)
-			lots = append(lots, l)
-			m := held[p]
+			lot.Item, lot.Attributes = p.Item, decodeMap(attrs)
+			l.lots = append(l.lots, lot)
+			m := l.held[p]
 			if m == nil {
 				m = map[string]ledger.Amount{}
-				held[p] = m
+				l.held[p] = m
 			}
-			m[l.Key] = ledger.Amount{Quantity: dec(q), Value: dec(v)}
+			m[lot.Key] = ledger.Amount{Quantity: dec(q), Value: dec(v)}
 		}
 		return rows.Err()
 	})
@@ -455,42 +488,44 @@ func (s *Store) load(ctx context.Context, tx batchQuerier, n *needs, originals m
 			CROSS JOIN LATERAL (SELECT * FROM ledger_lots
 				WHERE item_book = k.item_book AND item_code = k.item_code AND lot = k.lot LIMIT 1) AS l`, lb, lc, lk).Query(func(rows pgx.Rows) error {
 			named, err := collectLots(rows)
-			lots = append(lots, named...)
+			l.lots = append(l.lots, named...)
 			return err
 		})
 	}
-	if err := tx.SendBatch(ctx, b).Close(); err != nil {
-		return nil, err
-	}
+	return l
+}
 
-	ws := ledger.NewWorkingSet(last+1, len(n.keys))
-	for _, bk := range books {
+// workingSet builds the working set from what the load read, reading the
+// journals of replayed keys (rare: only after a lost answer) on tx.
+func (l *loading) workingSet(ctx context.Context, tx querier, originals map[int64]ledger.Journal) (*ledger.WorkingSet, error) {
+	ws := ledger.NewWorkingSet(l.last+1, len(l.n.keys))
+	for _, bk := range l.books {
 		ws.AddBook(bk)
 	}
-	for _, w := range worlds {
+	for _, w := range l.worlds {
 		ws.AddWorldAccount(w)
 	}
-	for _, it := range items {
+	for _, it := range l.items {
 		ws.AddItem(it)
 	}
-	for _, l := range lots {
-		ws.AddLot(l)
+	for _, lot := range l.lots {
+		ws.AddLot(lot)
 	}
-	for _, p := range pairs {
-		ws.LoadPair(p, held[p])
+	for _, p := range l.pairs {
+		ws.LoadPair(p, l.held[p])
 	}
 	for _, j := range originals {
 		if j.ReversedBy != 0 {
 			ws.MarkReversed(j.ID, j.ReversedBy)
 		}
 	}
-	if len(existing) > 0 { // replays: rare, only after a lost answer
-		js, err := loadJournals(ctx, tx, existing)
+	if len(l.existing) > 0 {
+		js, err := loadJournals(ctx, tx, l.existing)
 		if err != nil {
 			return nil, err
 		}
 		for _, j := range js {
-			ws.AddExisting(j, hashes[j.ID])
+			ws.AddExisting(j, l.hashes[j.ID])
 		}
 	}
 	return ws, nil
@@ -556,8 +591,21 @@ func sortedKeys(m map[string]bool) []string {
 }
 
 // write stores the accepted journals and the holding, lot and day-total
-// changes, each table with one multi-row statement, in one round trip.
+// changes, each table with one multi-row statement, in one round trip,
+// with COMMIT when pipe is the ledger's own pipelined transaction.
 func (s *Store) write(ctx context.Context, tx batchQuerier, ws *ledger.WorkingSet, ops []*op, results []ledger.PostResult, now time.Time, pipe *pgtx.Pipe) error {
+	b := &pgx.Batch{}
+	queueWrites(b, ws, ops, results, now)
+	if pipe != nil {
+		pipe.Commit(b)
+	}
+	return tx.SendBatch(ctx, b).Close()
+}
+
+// queueWrites queues on b the statements that store the accepted journals
+// of results (ops' answers, as ws checked them) and the holding, lot and
+// day-total changes, each table with one multi-row statement.
+func queueWrites(b *pgx.Batch, ws *ledger.WorkingSet, ops []*op, results []ledger.PostResult, now time.Time) {
 	// The columns, made at their final size: growing some forty slices
 	// showed in the serial section.
 	nj, np := 0, 0
@@ -624,7 +672,6 @@ func (s *Store) write(ctx context.Context, tx batchQuerier, ws *ledger.WorkingSe
 		}
 	}
 
-	b := &pgx.Batch{}
 	b.Queue(`INSERT INTO ledger_journals (id, book, idem_key, request_hash, effective_date, doc_type, doc_number, trade_mode, principal, metadata, reversal_of, committed_at, hash)
 		SELECT * FROM unnest($1::int8[], $2::text[], $3::text[], $4::bytea[], $5::date[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::int8[], $12::timestamptz[], $13::bytea[])`,
 		jID, jBook, jKey, jReqHash, jDate, jDocT, jDocN, jMode, jPrin, jMeta, jRev, jAt, jHash)
@@ -716,8 +763,4 @@ func (s *Store) write(ctx context.Context, tx batchQuerier, ws *ledger.WorkingSe
 		              value_in = t.value_in + excluded.value_in, value_out = t.value_out + excluded.value_out`,
 		dAB, dAN, dIB, dIC, dDay, dQI, dQO, dVI, dVO)
 	b.Queue(`UPDATE ledger_counters SET value = $1 WHERE name = 'journal'`, ws.NextID()-1)
-	if pipe != nil {
-		pipe.Commit(b)
-	}
-	return tx.SendBatch(ctx, b).Close()
 }
