@@ -350,64 +350,42 @@ func (n *needs) posting(p ledger.Posting) {
 }
 
 // load builds the working set in one round trip: BEGIN when pipe is the
-// ledger's own pipelined transaction, then the statements queueLoad queues.
+// ledger's own pipelined transaction, the journal counter (locked), the books
+// and their accounts, world accounts, items, the journals already stored
+// under the batch's keys, and the touched book holdings with their lots,
+// locked in sorted order so that concurrent writers never deadlock.
 func (s *Store) load(ctx context.Context, tx batchQuerier, n *needs, originals map[int64]ledger.Journal, pipe *pgtx.Pipe) (*ledger.WorkingSet, error) {
+	var last int64
+	var books []ledger.Book
+	var worlds []string
+	var items []ledger.Item
+	var lots []ledger.Lot
+	hashes := map[int64][]byte{}
+	var existing []int64
+	held := map[ledger.PairKey]map[string]ledger.Amount{}
+
 	b := &pgx.Batch{}
 	if pipe != nil {
 		pipe.Begin(b)
-		s.queueSettings(b)
 	}
-	l := s.queueLoad(b, n)
-	if err := tx.SendBatch(ctx, b).Close(); err != nil {
-		return nil, err
-	}
-	return l.workingSet(ctx, tx, originals)
-}
-
-// queueSettings queues the settings of the ledger's own transaction on
-// PostgreSQL. The write path's statements take arrays and always touch a
-// few rows by key; planning them afresh each time cost more than running
-// them. Their generic plans (index lookups per array element) are right for
-// every batch. Not in a caller's transaction: the setting would outlast our
-// statements and force generic plans on the caller's, whose UPDATE ... FROM
-// unnest(...) then scanned whole tables (the e-commerce release: half of
-// its database time).
-func (s *Store) queueSettings(b *pgx.Batch) {
-	if s.engine == PostgreSQL {
+	if s.engine == PostgreSQL && pipe != nil {
+		// The write path's statements take arrays and always touch a few
+		// rows by key; planning them afresh each time cost more than running
+		// them. Their generic plans (index lookups per array element) are
+		// right for every batch. Not in a caller's transaction: the setting
+		// would outlast our statements and force generic plans on the
+		// caller's, whose UPDATE ... FROM unnest(...) then scanned whole
+		// tables (the e-commerce release: half of its database time).
 		b.Queue(`SET LOCAL plan_cache_mode = force_generic_plan`)
 	}
-}
-
-// loading is what queueLoad's statements read, once their batch has run.
-type loading struct {
-	n        *needs
-	pairs    []ledger.PairKey // sorted
-	last     int64
-	books    []ledger.Book
-	worlds   []string
-	items    []ledger.Item
-	lots     []ledger.Lot
-	hashes   map[int64][]byte
-	existing []int64
-	held     map[ledger.PairKey]map[string]ledger.Amount
-}
-
-// queueLoad queues on b the statements that read what a batch needs: the
-// journal counter (locked), the books and their accounts, world accounts,
-// items, the journals already stored under the batch's keys, and the
-// touched book holdings with their lots, locked in sorted order so that
-// concurrent writers never deadlock. Once b has run, workingSet builds the
-// working set from what they read.
-func (s *Store) queueLoad(b *pgx.Batch, n *needs) *loading {
-	l := &loading{n: n, hashes: map[int64][]byte{}, held: map[ledger.PairKey]map[string]ledger.Amount{}}
 	b.Queue(`SELECT value FROM ledger_counters WHERE name = 'journal' FOR UPDATE`).QueryRow(func(r pgx.Row) error {
-		return r.Scan(&l.last)
+		return r.Scan(&last)
 	})
-	queueBooks(b, &l.books, `WHERE b.id = ANY($1)`, sortedKeys(n.books))
+	queueBooks(b, &books, `WHERE b.id = ANY($1)`, sortedKeys(n.books))
 	if n.hasWorld {
 		b.Queue(`SELECT name FROM ledger_accounts WHERE book = ''`).Query(func(rows pgx.Rows) error {
 			var err error
-			l.worlds, err = pgx.CollectRows(rows, pgx.RowTo[string])
+			worlds, err = pgx.CollectRows(rows, pgx.RowTo[string])
 			return err
 		})
 	}
@@ -417,7 +395,7 @@ func (s *Store) queueLoad(b *pgx.Batch, n *needs) *loading {
 	}
 	b.Queue(selectItemsByKey, ib, ic).Query(func(rows pgx.Rows) error {
 		var err error
-		l.items, err = collectItems(rows)
+		items, err = collectItems(rows)
 		return err
 	})
 	var kb, kk []string
@@ -436,19 +414,19 @@ func (s *Store) queueLoad(b *pgx.Batch, n *needs) *loading {
 			if err := rows.Scan(&id, &h); err != nil {
 				return err
 			}
-			l.hashes[id] = h
-			l.existing = append(l.existing, id)
+			hashes[id] = h
+			existing = append(existing, id)
 		}
 		return rows.Err()
 	})
 
-	l.pairs = make([]ledger.PairKey, 0, len(n.pairs))
+	pairs := make([]ledger.PairKey, 0, len(n.pairs))
 	for p := range n.pairs {
-		l.pairs = append(l.pairs, p)
+		pairs = append(pairs, p)
 	}
-	slices.SortFunc(l.pairs, comparePairs)
+	slices.SortFunc(pairs, comparePairs)
 	var pib, pic, pab, pan []string
-	for _, p := range l.pairs {
+	for _, p := range pairs {
 		pib, pic = append(pib, p.Item.Book), append(pic, p.Item.Code)
 		pab, pan = append(pab, p.Account.Book), append(pan, p.Account.Name)
 	}
@@ -466,11 +444,11 @@ func (s *Store) queueLoad(b *pgx.Batch, n *needs) *loading {
 				return err
 			}
 			lot.Item, lot.Attributes = p.Item, decodeMap(attrs)
-			l.lots = append(l.lots, lot)
-			m := l.held[p]
+			lots = append(lots, lot)
+			m := held[p]
 			if m == nil {
 				m = map[string]ledger.Amount{}
-				l.held[p] = m
+				held[p] = m
 			}
 			m[lot.Key] = ledger.Amount{Quantity: dec(q), Value: dec(v)}
 		}
@@ -488,44 +466,42 @@ func (s *Store) queueLoad(b *pgx.Batch, n *needs) *loading {
 			CROSS JOIN LATERAL (SELECT * FROM ledger_lots
 				WHERE item_book = k.item_book AND item_code = k.item_code AND lot = k.lot LIMIT 1) AS l`, lb, lc, lk).Query(func(rows pgx.Rows) error {
 			named, err := collectLots(rows)
-			l.lots = append(l.lots, named...)
+			lots = append(lots, named...)
 			return err
 		})
 	}
-	return l
-}
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		return nil, err
+	}
 
-// workingSet builds the working set from what the load read, reading the
-// journals of replayed keys (rare: only after a lost answer) on tx.
-func (l *loading) workingSet(ctx context.Context, tx querier, originals map[int64]ledger.Journal) (*ledger.WorkingSet, error) {
-	ws := ledger.NewWorkingSet(l.last+1, len(l.n.keys))
-	for _, bk := range l.books {
+	ws := ledger.NewWorkingSet(last+1, len(n.keys))
+	for _, bk := range books {
 		ws.AddBook(bk)
 	}
-	for _, w := range l.worlds {
+	for _, w := range worlds {
 		ws.AddWorldAccount(w)
 	}
-	for _, it := range l.items {
+	for _, it := range items {
 		ws.AddItem(it)
 	}
-	for _, lot := range l.lots {
+	for _, lot := range lots {
 		ws.AddLot(lot)
 	}
-	for _, p := range l.pairs {
-		ws.LoadPair(p, l.held[p])
+	for _, p := range pairs {
+		ws.LoadPair(p, held[p])
 	}
 	for _, j := range originals {
 		if j.ReversedBy != 0 {
 			ws.MarkReversed(j.ID, j.ReversedBy)
 		}
 	}
-	if len(l.existing) > 0 {
-		js, err := loadJournals(ctx, tx, l.existing)
+	if len(existing) > 0 { // replays: rare, only after a lost answer
+		js, err := loadJournals(ctx, tx, existing)
 		if err != nil {
 			return nil, err
 		}
 		for _, j := range js {
-			ws.AddExisting(j, l.hashes[j.ID])
+			ws.AddExisting(j, hashes[j.ID])
 		}
 	}
 	return ws, nil
@@ -594,18 +570,6 @@ func sortedKeys(m map[string]bool) []string {
 // changes, each table with one multi-row statement, in one round trip,
 // with COMMIT when pipe is the ledger's own pipelined transaction.
 func (s *Store) write(ctx context.Context, tx batchQuerier, ws *ledger.WorkingSet, ops []*op, results []ledger.PostResult, now time.Time, pipe *pgtx.Pipe) error {
-	b := &pgx.Batch{}
-	queueWrites(b, ws, ops, results, now)
-	if pipe != nil {
-		pipe.Commit(b)
-	}
-	return tx.SendBatch(ctx, b).Close()
-}
-
-// queueWrites queues on b the statements that store the accepted journals
-// of results (ops' answers, as ws checked them) and the holding, lot and
-// day-total changes, each table with one multi-row statement.
-func queueWrites(b *pgx.Batch, ws *ledger.WorkingSet, ops []*op, results []ledger.PostResult, now time.Time) {
 	// The columns, made at their final size: growing some forty slices
 	// showed in the serial section.
 	nj, np := 0, 0
@@ -672,6 +636,7 @@ func queueWrites(b *pgx.Batch, ws *ledger.WorkingSet, ops []*op, results []ledge
 		}
 	}
 
+	b := &pgx.Batch{}
 	b.Queue(`INSERT INTO ledger_journals (id, book, idem_key, request_hash, effective_date, doc_type, doc_number, trade_mode, principal, metadata, reversal_of, committed_at, hash)
 		SELECT * FROM unnest($1::int8[], $2::text[], $3::text[], $4::bytea[], $5::date[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::int8[], $12::timestamptz[], $13::bytea[])`,
 		jID, jBook, jKey, jReqHash, jDate, jDocT, jDocN, jMode, jPrin, jMeta, jRev, jAt, jHash)
@@ -763,4 +728,8 @@ func queueWrites(b *pgx.Batch, ws *ledger.WorkingSet, ops []*op, results []ledge
 		              value_in = t.value_in + excluded.value_in, value_out = t.value_out + excluded.value_out`,
 		dAB, dAN, dIB, dIC, dDay, dQI, dQO, dVI, dVO)
 	b.Queue(`UPDATE ledger_counters SET value = $1 WHERE name = 'journal'`, ws.NextID()-1)
+	if pipe != nil {
+		pipe.Commit(b)
+	}
+	return tx.SendBatch(ctx, b).Close()
 }
