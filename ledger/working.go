@@ -501,17 +501,12 @@ func (w *WorkingSet) delta(k HoldingKey, q, v decimal.Decimal) {
 	w.ov.days[pk] = t
 }
 
+// get returns a holding's balance, the journal's overlay first.
 func (w *WorkingSet) get(k HoldingKey) Amount {
-	a, _ := w.getKnown(k)
-	return a
-}
-
-func (w *WorkingSet) getKnown(k HoldingKey) (Amount, bool) {
 	if a, ok := w.ov.bal[k]; ok {
-		return a, true
+		return a
 	}
-	a, ok := w.bal[k]
-	return a, ok
+	return w.bal[k]
 }
 
 func (w *WorkingSet) set(k HoldingKey, a Amount) { w.ov.bal[k] = a }
