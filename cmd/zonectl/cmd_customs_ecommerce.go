@@ -744,16 +744,13 @@ func readEcomDocs(data []byte, name string, format input.FileFormat) ([]ecomDoc,
 	return docs, nil
 }
 
-var protojsonPlace = regexp.MustCompile(`^proto:[\s\x{00a0}]+|\(line [0-9]+:[0-9]+\):[\s\x{00a0}]*`)
+var protojsonPosition = regexp.MustCompile(`\(line [0-9]+:[0-9]+\):[\s\x{00a0}]*`)
 
-// protojsonMsg tidies a protojson error: no "proto:" prefix, no position
-// (zonectl names the line).
+// protojsonMsg is input.ProtojsonMessage without the position inside the
+// object, which protojson counts from the object's start (zonectl names the
+// file's line).
 func protojsonMsg(err error) string {
-	msg := strings.TrimSpace(protojsonPlace.ReplaceAllString(err.Error(), ""))
-	if strings.Contains(msg, "invalid value for string field") {
-		msg += `; write decimals as JSON strings, e.g. "12.5"`
-	}
-	return msg
+	return strings.TrimSpace(protojsonPosition.ReplaceAllString(input.ProtojsonMessage(err), ""))
 }
 
 // ecomDocsJSON reads one object, an array of them, or JSON Lines.
