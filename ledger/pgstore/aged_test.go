@@ -152,26 +152,48 @@ func agedEnv(b *testing.B) agedSize {
 }
 
 // BenchmarkAged compares the write path on a fresh database with the same
-// on an aged one (see age): the bench book's spread and hot workloads, and
-// journals that take one lot from the fat item's pair (one lot in and the
-// oldest one out). Building the aged book takes minutes. Run:
+// on aged ones (see age), in one run: "fresh", "beside-fat" (only another
+// enterprise's item with the fat count of open lots) and "aged" (the whole
+// history and the fat item), each with the bench book's spread and hot
+// workloads (64 posters), then journals that add a lot to the fat pair and
+// take its oldest ("aged/fat", 64 posters and 1). Building the aged book
+// takes minutes. Run:
 //
 //	go test -run '^$' -bench BenchmarkAged -benchtime 20000x -timeout 60m ./ledger/pgstore/
 //
 // ZONELEDGER_BENCH_AGED=history,fat sets the aged book's size (default
-// 2500000,400000: 10M postings, 2.9M lots, 400k of them open in one pair).
+// 2500000,400000: 10M postings, 2.9M lots, 400k of them open in one pair);
+// ZONELEDGER_BENCH_ROUNDS=n runs the spread and hot comparisons n times,
+// alternating, so that noise shows.
 func BenchmarkAged(b *testing.B) {
 	size := agedEnv(b)
+	rounds, _ := strconv.Atoi(os.Getenv("ZONELEDGER_BENCH_ROUNDS"))
 	const posters = 64
-	fresh := newStore(b, pgstore.Options{})
-	freshItems := benchItems(b, fresh)
-	aged := newStore(b, pgstore.Options{})
-	agedItems := benchItems(b, aged)
-	age(b, aged, size)
-	for _, w := range []string{"spread", "hot"} {
-		b.Run("fresh/"+w, func(b *testing.B) { postLoad(b, fresh, posters, workloadOf(w, freshItems)) })
-		b.Run("aged/"+w, func(b *testing.B) { postLoad(b, aged, posters, workloadOf(w, agedItems)) })
+	type db struct {
+		name  string
+		s     *pgstore.Store
+		items []ledger.Item
 	}
+	var dbs []db
+	for _, c := range []struct {
+		name string
+		size agedSize
+	}{{"fresh", agedSize{}}, {"beside-fat", agedSize{fat: size.fat}}, {"aged", size}} {
+		s := newStore(b, pgstore.Options{})
+		items := benchItems(b, s)
+		if c.size != (agedSize{}) {
+			age(b, s, c.size)
+		}
+		dbs = append(dbs, db{c.name, s, items})
+	}
+	for r := 0; r < max(rounds, 1); r++ {
+		for _, w := range []string{"spread", "hot"} {
+			for _, d := range dbs {
+				b.Run(d.name+"/"+w, func(b *testing.B) { postLoad(b, d.s, posters, workloadOf(w, d.items)) })
+			}
+		}
+	}
+	aged := dbs[len(dbs)-1].s
 	fat := []ledger.Item{{Book: fatBook, Code: fatCode}}
 	b.Run("aged/fat", func(b *testing.B) { postLoad(b, aged, posters, workloadOf("hot", fat)) })
 	b.Run("aged/fat-1poster", func(b *testing.B) { postLoad(b, aged, 1, workloadOf("hot", fat)) })
