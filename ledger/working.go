@@ -295,9 +295,11 @@ func (w *WorkingSet) DayDeltas() []DayTotal {
 	return out
 }
 
-// Stored reports whether a holding was loaded (LoadPair), that is, whether
-// the store has a row for it: a lot made and emptied within the batch has
-// none, and needs no delete.
+// Stored reports whether a holding's row was loaded (LoadPair, LoadPairPart,
+// LoadHolding): its Balance is then what the store keeps. Any other holding
+// in Deltas was only added to, onto a row that was not loaded or does not
+// exist: the store adds its net change (a lot made and emptied within the
+// batch has none, and needs no row).
 func (w *WorkingSet) Stored(k HoldingKey) bool { return w.stored[k] }
 
 // Balance returns the current balance of a holding as the working set sees it.
@@ -532,8 +534,10 @@ func (w *WorkingSet) take(p Posting, i int) ([]Leg, error) {
 		if remaining.IsZero() {
 			break
 		}
-		if m, _ := w.lotMeta(p.Item, lot); part && LotLess(through, m) {
-			return nil, partial() // unloaded lots may come first
+		if part {
+			if m, _ := w.lotMeta(p.Item, lot); LotLess(through, m) {
+				return nil, partial() // unloaded lots may come first
+			}
 		}
 		k := HoldingKey{p.From, p.Item, lot}
 		have := w.get(k)
