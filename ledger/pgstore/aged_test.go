@@ -156,8 +156,8 @@ func agedEnv(b *testing.B) agedSize {
 // enterprise's item with the fat count of open lots) and "aged" (the whole
 // history and the fat item), each with the bench book's spread and hot
 // workloads (64 posters), then journals that add a lot to the fat pair and
-// take its oldest ("aged/fat", 64 posters and 1, against the hot workload
-// with 1 poster on the fresh database). Building the aged book
+// take its oldest ("aged/fat", 64 posters and 1, against the same on a
+// fresh pair of one open lot). Building the aged book
 // takes minutes. Run:
 //
 //	go test -run '^$' -bench BenchmarkAged -benchtime 20000x -timeout 60m ./ledger/pgstore/
@@ -197,8 +197,15 @@ func BenchmarkAged(b *testing.B) {
 	aged := dbs[len(dbs)-1].s
 	fat := []ledger.Item{{Book: fatBook, Code: fatCode}}
 	b.Run("aged/fat", func(b *testing.B) { postLoad(b, aged, posters, workloadOf("hot", fat)) })
-	// One at a time: a journal's own cost on a pair of one lot and on the
-	// pair of many.
-	b.Run("fresh/hot-1poster", func(b *testing.B) { postLoad(b, dbs[0].s, 1, workloadOf("hot", dbs[0].items)) })
+	// One at a time: a journal's own cost on a pair of one open lot (each
+	// journal adds a lot and empties the older one, as on the fat pair)
+	// and on the pair of many.
+	fresh := dbs[0]
+	one := fresh.items[1:2]
+	if _, err := fresh.s.Post(context.Background(), ledger.JournalRequest{Book: book, IdempotencyKey: "onelot", EffectiveDate: day1.AddDate(0, 0, -1),
+		Postings: []ledger.Posting{{Item: one[0].Ref(), From: abroad, To: bonded, Quantity: d("1"), Unit: "PCE", Value: d("1")}}}); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("fresh/onelot-1poster", func(b *testing.B) { postLoad(b, fresh.s, 1, workloadOf("hot", one)) })
 	b.Run("aged/fat-1poster", func(b *testing.B) { postLoad(b, aged, 1, workloadOf("hot", fat)) })
 }
