@@ -10,9 +10,11 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/zoneledger/zoneledger/ledger"
 	"github.com/zoneledger/zoneledger/ledger/pgstore"
+	"github.com/zoneledger/zoneledger/ledger/pgstore/pgtest"
 	"github.com/zoneledger/zoneledger/ledger/pgstore/pgtx"
 )
 
@@ -222,4 +224,58 @@ func TestHotPairWithManyLots(t *testing.T) {
 		t.Fatalf("%d (emptied, held) pairs of lots where the emptied lot is newer: first in was not first out", older)
 	}
 	checkInvariants(t, s)
+}
+
+// A database written before holdings carried their lot's first-in
+// first-out key gets it from ledger_lots when migrated, and takes from it
+// oldest first.
+func TestMigrationGivesHoldingsTheirLotKeys(t *testing.T) {
+	ctx := context.Background()
+	url := pgtest.NewDatabase(t)
+	pool, err := pgxpool.New(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	all := pgstore.Migrations()
+	old := all
+	old.Steps = nil
+	for _, st := range all.Steps {
+		if st.Version <= 17 {
+			old.Steps = append(old.Steps, st)
+		}
+	}
+	if _, err := old.Up(ctx, pool); err != nil {
+		t.Fatal(err)
+	}
+	// Two open lots as the engine wrote them then; the one with the later
+	// key is the older.
+	for _, q := range []string{
+		`INSERT INTO ledger_books (id, name, owner) VALUES ('` + book + `', 'old', 'E1')`,
+		`INSERT INTO ledger_accounts VALUES ('` + book + `', 'bonded'), ('', 'abroad'), ('', 'domestic')`,
+		`INSERT INTO ledger_items (book, code, unit, scale) VALUES ('` + book + `', 'P', 'PCE', 0)`,
+		`INSERT INTO ledger_lots (item_book, item_code, lot, entry_date, journal_id) VALUES
+			('` + book + `', 'P', 'A-NEW', '2026-02-02', 2), ('` + book + `', 'P', 'Z-OLD', '2026-02-01', 1)`,
+		`INSERT INTO ledger_holdings (item_book, item_code, account_book, account_name, lot, quantity, value) VALUES
+			('` + book + `', 'P', '` + book + `', 'bonded', 'A-NEW', 1, 10), ('` + book + `', 'P', '` + book + `', 'bonded', 'Z-OLD', 1, 20)`,
+		`INSERT INTO ledger_day_totals VALUES ('` + book + `', 'bonded', '` + book + `', 'P', '2026-02-01', 2, 0, 30, 0),
+			('', 'abroad', '` + book + `', 'P', '2026-02-01', 0, 2, 0, 30)`,
+		`UPDATE ledger_counters SET value = 2 WHERE name = 'journal'`,
+	} {
+		if _, err := pool.Exec(ctx, q); err != nil {
+			t.Fatalf("%v\n%s", err, q)
+		}
+	}
+	if _, err := all.Up(ctx, pool); err != nil {
+		t.Fatal(err)
+	}
+	s, err := pgstore.Open(ctx, url, pgstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	j := mustPost(t, s, req(day3, move(itemP, "PCE", bonded, dom, "1")))
+	if legs := j.Postings[0].Legs; len(legs) != 1 || legs[0].Lot != "Z-OLD" || !legs[0].Value.Equal(d("20")) {
+		t.Fatalf("took %+v, want the older lot Z-OLD (20.00)", legs)
+	}
 }
