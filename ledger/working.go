@@ -45,11 +45,20 @@ type DayKey struct {
 // order, book holdings never go below zero, lots are taken as named or
 // oldest first, and idempotency keys are honoured within the batch.
 //
-// A Store loads every book (account, item) pair the batch touches with all
-// its lots of positive quantity (LoadPair), every book, item and account the
-// batch names, the lots it names, and the journals already stored under its
-// idempotency keys; then it calls Apply or Reverse for each request and
-// writes Accepted, Deltas, NewLots and DayDeltas.
+// A Store loads every book, item and account the batch names, the lots it
+// names, the journals already stored under its idempotency keys, the
+// holdings of the named lots it takes from or adds to (LoadHolding), and,
+// for each book (account, item) pair that a posting takes from oldest lot
+// first, its lots of positive quantity: all of them (LoadPair) or the
+// oldest ones, a page in first-in first-out order (LoadPairPart). Then it
+// calls Apply or Reverse for each request. A take that would need lots past
+// a page is refused with an internal error and its pair reported by Short:
+// the store then loads more of that pair and checks the batch again in a
+// new working set, so a partial view never makes a journal look short of
+// stock. Otherwise the store writes Accepted, Deltas, NewLots and
+// DayDeltas: the balance of each Stored holding, and the net change added to
+// any other (a holding only credited here, whose stored row, if any, was
+// not loaded).
 type WorkingSet struct {
 	nextID int64
 
@@ -60,7 +69,11 @@ type WorkingSet struct {
 	loaded   map[PairKey]bool
 	pairLots map[PairKey][]string // open lots (quantity above zero) of each loaded pair
 	bal      map[HoldingKey]Amount
-	stored   map[HoldingKey]bool // given to LoadPair
+	stored   map[HoldingKey]bool // rows given to LoadPair, LoadPairPart or LoadHolding
+	probed   map[HoldingKey]bool // holdings given to LoadHolding, stored or not
+	through  map[PairKey]Lot     // pairs loaded in part: the newest lot loaded
+	short    map[PairKey]bool    // pairs a take needed more of than was loaded
+	made     map[lotRef]bool     // lots created by accepted journals
 
 	deltas   map[HoldingKey]Amount
 	days     map[DayKey]DayTotal
@@ -128,6 +141,10 @@ func NewWorkingSet(firstID int64, journals int) *WorkingSet {
 		pairLots: make(map[PairKey][]string, n),
 		bal:      make(map[HoldingKey]Amount, 2*n),
 		stored:   make(map[HoldingKey]bool, n),
+		probed:   map[HoldingKey]bool{},
+		through:  map[PairKey]Lot{},
+		short:    map[PairKey]bool{},
+		made:     map[lotRef]bool{},
 		deltas:   make(map[HoldingKey]Amount, 3*n),
 		days:     make(map[DayKey]DayTotal, 3*n),
 		keys:     make(map[keyRef]keyed, n),
@@ -172,6 +189,77 @@ func (w *WorkingSet) LoadPair(p PairKey, lots map[string]Amount) {
 	w.pairLots[p] = keys
 }
 
+// LoadPairPart is LoadPair for the oldest lots of positive quantity of a
+// pair, in first-in first-out order (LotLess), up to and including the lot
+// through: every stored lot of the pair that sorts before through is among
+// lots, and those after it were not loaded. Call AddLot for each lot too.
+func (w *WorkingSet) LoadPairPart(p PairKey, lots map[string]Amount, through Lot) {
+	w.LoadPair(p, lots)
+	w.through[p] = through
+}
+
+// LoadHolding records one holding loaded by key (a named lot a posting takes
+// from or adds to): its balance, or !ok when it has no stored row.
+func (w *WorkingSet) LoadHolding(k HoldingKey, a Amount, ok bool) {
+	w.probed[k] = true
+	if ok {
+		w.bal[k] = a
+		w.stored[k] = true
+	}
+}
+
+// Short returns the pairs, sorted, that a take needed more lots of than
+// LoadPairPart gave: the journals that took from them were refused with an
+// internal error, and the batch must be checked again, with more of each
+// pair loaded, in a new working set.
+func (w *WorkingSet) Short() []PairKey {
+	out := make([]PairKey, 0, len(w.short))
+	for p := range w.short {
+		out = append(out, p)
+	}
+	slices.SortFunc(out, func(a, b PairKey) int {
+		return cmp.Or(cmp.Compare(a.Item.Book, b.Item.Book), cmp.Compare(a.Item.Code, b.Item.Code),
+			cmp.Compare(a.Account.Book, b.Account.Book), cmp.Compare(a.Account.Name, b.Account.Name))
+	})
+	return out
+}
+
+// Lot returns a lot's details: loaded by AddLot or created by an accepted
+// journal.
+func (w *WorkingSet) Lot(item ItemRef, key string) (Lot, bool) {
+	l, ok := w.lots[lotRef{item, key}]
+	return l, ok
+}
+
+// known reports whether the working set knows a holding's stored balance:
+// its row was loaded, or the store has no row for it (looked up and absent,
+// in a pair loaded whole or before the end of its page, or a lot made in
+// this batch).
+func (w *WorkingSet) known(k HoldingKey) bool {
+	if w.stored[k] || w.probed[k] {
+		return true
+	}
+	pair := PairKey{k.Account, k.Item}
+	if w.loaded[pair] {
+		t, part := w.through[pair]
+		if !part {
+			return true
+		}
+		if m, ok := w.lotMeta(k.Item, k.Lot); ok && !LotLess(t, m) {
+			return true
+		}
+	}
+	if w.made[lotRef{k.Item, k.Lot}] {
+		return true
+	}
+	for _, l := range w.ov.lots {
+		if l.Item == k.Item && l.Key == k.Lot {
+			return true
+		}
+	}
+	return false
+}
+
 // AddExisting records a journal already stored under an idempotency key, with
 // the hash of the request that created it.
 func (w *WorkingSet) AddExisting(j Journal, requestHash []byte) {
@@ -207,9 +295,11 @@ func (w *WorkingSet) DayDeltas() []DayTotal {
 	return out
 }
 
-// Stored reports whether a holding was loaded (LoadPair), that is, whether
-// the store has a row for it: a lot made and emptied within the batch has
-// none, and needs no delete.
+// Stored reports whether a holding's row was loaded (LoadPair, LoadPairPart,
+// LoadHolding): its Balance is then what the store keeps. Any other holding
+// in Deltas was only added to, onto a row that was not loaded or does not
+// exist: the store adds its net change (a lot made and emptied within the
+// batch has none, and needs no row).
 func (w *WorkingSet) Stored(k HoldingKey) bool { return w.stored[k] }
 
 // Balance returns the current balance of a holding as the working set sees it.
@@ -417,17 +507,25 @@ func (w *WorkingSet) inbound(req JournalRequest, id int64, p Posting, lot string
 // named lot or oldest lots first, and returns the legs with carrying values.
 func (w *WorkingSet) take(p Posting, i int) ([]Leg, error) {
 	pair := PairKey{p.From, p.Item}
-	if !w.loaded[pair] {
-		return nil, &Error{Kind: KindInternal, Reason: ReasonInternal, Message: fmt.Sprintf("store did not load holding %s %s", p.From, p.Item)}
-	}
 	var lots []string
+	through, part := w.through[pair]
 	if p.Lot != "" {
 		if _, ok := w.lotMeta(p.Item, p.Lot); !ok {
 			return nil, Errorf(KindNotFound, ReasonUnknownLot, postingField(i, "lot"), "item %s has no lot %q", p.Item, p.Lot)
 		}
-		lots = []string{p.Lot}
+		if !w.known(HoldingKey{p.From, p.Item, p.Lot}) {
+			return nil, &Error{Kind: KindInternal, Reason: ReasonInternal, Message: fmt.Sprintf("store did not load holding %s %s lot %s", p.From, p.Item, p.Lot)}
+		}
+		lots, part = []string{p.Lot}, false
 	} else {
+		if !w.loaded[pair] {
+			return nil, &Error{Kind: KindInternal, Reason: ReasonInternal, Message: fmt.Sprintf("store did not load holding %s %s", p.From, p.Item)}
+		}
 		lots = w.fifo(pair)
+	}
+	partial := func() error { // the take runs past the lots loaded
+		w.short[pair] = true
+		return &Error{Kind: KindInternal, Reason: ReasonInternal, Message: fmt.Sprintf("store loaded only part of holding %s %s", p.From, p.Item)}
 	}
 	remaining := p.Quantity
 	available := decimal.Zero
@@ -435,6 +533,11 @@ func (w *WorkingSet) take(p Posting, i int) ([]Leg, error) {
 	for _, lot := range lots {
 		if remaining.IsZero() {
 			break
+		}
+		if part {
+			if m, _ := w.lotMeta(p.Item, lot); LotLess(through, m) {
+				return nil, partial() // unloaded lots may come first
+			}
 		}
 		k := HoldingKey{p.From, p.Item, lot}
 		have := w.get(k)
@@ -457,6 +560,9 @@ func (w *WorkingSet) take(p Posting, i int) ([]Leg, error) {
 		remaining = remaining.Sub(q)
 	}
 	if remaining.Sign() > 0 {
+		if part {
+			return nil, partial()
+		}
 		where := p.From.String()
 		if p.Lot != "" {
 			where += " lot " + p.Lot
@@ -599,6 +705,7 @@ func (w *WorkingSet) commit(j Journal) {
 	}
 	for _, l := range w.ov.lots {
 		w.AddLot(l)
+		w.made[lotRef{l.Item, l.Key}] = true
 		w.newLots = append(w.newLots, l)
 	}
 }

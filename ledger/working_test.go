@@ -2,6 +2,7 @@ package ledger_test
 
 import (
 	"encoding/hex"
+	"fmt"
 	"testing"
 	"time"
 
@@ -118,5 +119,65 @@ func TestWorkingSetTakesOldestOpenLotsAfterEmptyingAndRefilling(t *testing.T) {
 	if _, err := ws.Apply(ledger.JournalRequest{Book: "B", IdempotencyKey: "too-much", EffectiveDate: day2, Postings: []ledger.Posting{
 		{Item: item, Unit: "PCE", From: bonded, To: abroad, Quantity: n(3)}}}); ledger.ReasonOf(err) != ledger.ReasonInsufficient {
 		t.Fatalf("taking 3 of 2 gave %v, want insufficient", err)
+	}
+}
+
+// A working set that holds only the oldest lots of a pair (LoadPairPart)
+// takes from them in order, and when a take needs more it reports the pair
+// as Short and refuses the journal as internal, never as insufficient: only
+// a whole view can tell that stock is short.
+func TestWorkingSetPartialPairIsNeverInsufficient(t *testing.T) {
+	day, _ := ledger.ParseDate("2026-01-05", "d")
+	item := ledger.ItemRef{Book: "B", Code: "1"}
+	bonded := ledger.In("B", "bonded")
+	pair := ledger.PairKey{Account: bonded, Item: item}
+	lots := []ledger.Lot{
+		{Item: item, Key: "L1", EntryDate: day, JournalID: 1},
+		{Item: item, Key: "L2", EntryDate: day, JournalID: 2},
+	}
+	two := ledger.Amount{Quantity: decimal.NewFromInt(2), Value: decimal.NewFromInt(20)}
+	build := func(whole bool) *ledger.WorkingSet {
+		ws := ledger.NewWorkingSet(10, 0)
+		ws.AddBook(ledger.Book{ID: "B", Accounts: []string{"bonded"}})
+		ws.AddWorldAccount("abroad")
+		ws.AddItem(ledger.Item{Book: "B", Code: "1", Unit: "PCE", Scale: 0})
+		for _, l := range lots {
+			ws.AddLot(l)
+		}
+		ws.AddLot(ledger.Lot{Item: item, Key: "L9", EntryDate: day, JournalID: 9})
+		m := map[string]ledger.Amount{"L1": two, "L2": two}
+		if whole {
+			ws.LoadPair(pair, m)
+		} else {
+			ws.LoadPairPart(pair, m, lots[1])
+		}
+		return ws
+	}
+	out := func(q int64, lot string) ledger.JournalRequest {
+		return ledger.JournalRequest{Book: "B", IdempotencyKey: fmt.Sprint("k", q, lot), EffectiveDate: day, Postings: []ledger.Posting{
+			{Item: item, From: bonded, To: ledger.World("abroad"), Quantity: decimal.NewFromInt(q), Unit: "PCE", Lot: lot},
+		}}
+	}
+
+	ws := build(false)
+	j, err := ws.Apply(out(3, ""))
+	if err != nil || len(j.Postings[0].Legs) != 2 || j.Postings[0].Legs[1].Lot != "L2" {
+		t.Fatalf("take of 3 from a partial pair: %+v, %v", j, err)
+	}
+	if _, err := ws.Apply(out(2, "")); err == nil || ledger.ReasonOf(err) == ledger.ReasonInsufficient || len(ws.Short()) != 1 || ws.Short()[0] != pair {
+		t.Fatalf("take past the loaded lots: err %v, short %v; want an internal error and the pair short", err, ws.Short())
+	}
+	// A lot not loaded cannot be taken by name either, nor judged empty.
+	if _, err := ws.Apply(out(1, "L9")); err == nil || ledger.ReasonOf(err) == ledger.ReasonInsufficient {
+		t.Fatalf("take by name of a lot not loaded: %v, want an internal error", err)
+	}
+
+	ws = build(true)
+	if _, err := ws.Apply(out(5, "")); ledger.ReasonOf(err) != ledger.ReasonInsufficient || len(ws.Short()) != 0 {
+		t.Fatalf("take of 5 from a whole pair of 4: %v, short %v; want insufficient", err, ws.Short())
+	}
+	ws.LoadHolding(ledger.HoldingKey{Account: bonded, Item: item, Lot: "L9"}, ledger.Amount{}, false)
+	if _, err := ws.Apply(out(1, "L9")); ledger.ReasonOf(err) != ledger.ReasonInsufficient {
+		t.Fatalf("take by name from a lot looked up and absent: %v, want insufficient", err)
 	}
 }

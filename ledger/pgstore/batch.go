@@ -86,7 +86,12 @@ func (s *Store) PostInTx(ctx context.Context, tx pgx.Tx, reqs []ledger.JournalRe
 	if len(ops) == 0 {
 		return out, nil
 	}
-	res, err := s.writeBatch(ctx, tx, ops, nil)
+	var res []ledger.PostResult
+	err := s.jitOff(ctx, tx, func() error {
+		var err error
+		res, err = s.writeBatch(ctx, tx, ops, nil)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -94,6 +99,25 @@ func (s *Store) PostInTx(ctx context.Context, tx pgx.Tx, reqs []ledger.JournalRe
 		out[at[k]] = r
 	}
 	return out, nil
+}
+
+// jitOff runs fn, the ledger's statements in a caller's transaction, with
+// PostgreSQL's JIT compilation off, and then gives the transaction back
+// the setting it had: compiling a plan costs more than any of the write
+// path's statements runs, and the caller's own statements keep theirs.
+func (s *Store) jitOff(ctx context.Context, tx pgx.Tx, fn func() error) error {
+	if s.engine != PostgreSQL {
+		return fn()
+	}
+	var was string
+	if err := tx.QueryRow(ctx, `SELECT current_setting('jit'), set_config('jit', 'off', true)`).Scan(&was, new(string)); err != nil {
+		return err
+	}
+	if err := fn(); err != nil {
+		return err
+	}
+	_, err := tx.Exec(ctx, `SELECT set_config('jit', $1, true)`, was)
+	return err
 }
 
 // Reverse implements ledger.Store.
@@ -247,15 +271,26 @@ func (s *Store) writeBatch(ctx context.Context, tx batchQuerier, ops []*op, pipe
 			originals[j.ID] = j
 		}
 	}
-	ws, err := s.load(ctx, tx, needsOf(ops, originals), originals, pipe)
+	ld, err := s.load(ctx, tx, needsOf(ops, originals), pipe)
 	if err != nil {
 		return nil, err
 	}
-	results, now := check(ws, ops, originals)
-	if len(ws.Accepted()) == 0 {
-		return results, nil
+	for {
+		ws := ld.workingSet(originals)
+		results, now := check(ws, ops, originals)
+		short := ws.Short()
+		if len(short) == 0 {
+			if len(ws.Accepted()) == 0 {
+				return results, nil
+			}
+			return results, s.write(ctx, tx, ws, ops, results, now, pipe)
+		}
+		// A take ran past the lots loaded of a pair: load more of each
+		// such pair and check the whole batch again.
+		if err := s.loadMore(ctx, tx, ld, short); err != nil {
+			return nil, err
+		}
 	}
-	return results, s.write(ctx, tx, ws, ops, results, now, pipe)
 }
 
 // needsOf collects what a batch of ops must load; originals are the
@@ -309,15 +344,16 @@ func check(ws *ledger.WorkingSet, ops []*op, originals map[int64]ledger.Journal)
 type needs struct {
 	books    map[string]bool
 	items    map[ledger.ItemRef]bool
-	pairs    map[ledger.PairKey]bool
+	fifo     map[ledger.PairKey]int // pairs taken from oldest lot first: how many postings do
+	held     map[ledger.HoldingKey]bool
 	lots     map[ledger.ItemRef]map[string]bool
 	keys     map[[2]string]bool
 	hasWorld bool
 }
 
 func newNeeds() *needs {
-	return &needs{books: map[string]bool{}, items: map[ledger.ItemRef]bool{}, pairs: map[ledger.PairKey]bool{},
-		lots: map[ledger.ItemRef]map[string]bool{}, keys: map[[2]string]bool{}}
+	return &needs{books: map[string]bool{}, items: map[ledger.ItemRef]bool{}, fifo: map[ledger.PairKey]int{},
+		held: map[ledger.HoldingKey]bool{}, lots: map[ledger.ItemRef]map[string]bool{}, keys: map[[2]string]bool{}}
 }
 
 func (n *needs) book(b string) {
@@ -337,7 +373,14 @@ func (n *needs) posting(p ledger.Posting) {
 			continue
 		}
 		n.book(a.Book)
-		n.pairs[ledger.PairKey{Account: a, Item: p.Item}] = true
+		switch {
+		case p.Lot != "": // the named lot's holding, at either end
+			n.held[ledger.HoldingKey{Account: a, Item: p.Item, Lot: p.Lot}] = true
+		case a == p.From: // the oldest lots
+			n.fifo[ledger.PairKey{Account: a, Item: p.Item}]++
+		}
+		// Lots added to a pair by first-in first-out takes from another
+		// are added to what is stored, unread (WorkingSet.Stored).
 	}
 	if p.Lot != "" {
 		m := n.lots[p.Item]
@@ -349,20 +392,89 @@ func (n *needs) posting(p ledger.Posting) {
 	}
 }
 
-// load builds the working set in one round trip: BEGIN when pipe is the
+// loaded is what a write transaction has read and locked: enough to build a
+// working set, and again with more lots once a check came up short.
+type loaded struct {
+	last     int64
+	books    []ledger.Book
+	worlds   []string
+	items    []ledger.Item
+	lots     []ledger.Lot // named lots' details
+	existing []ledger.Journal
+	hashes   map[int64][]byte
+	pages    map[ledger.PairKey]*page
+	held     map[ledger.HoldingKey]ledger.Amount // named lots' holdings that have rows
+	probed   []ledger.HoldingKey                 // every named lot's holding looked up
+	keys     int
+}
+
+// page is the oldest open lots of a pair loaded so far, in first-in
+// first-out order; whole when the pair has no more.
+type page struct {
+	lots    []ledger.Lot
+	amounts []ledger.Amount
+	whole   bool
+}
+
+// firstPage is how many of a pair's oldest open lots a batch locks at
+// first, at the least: a pair that has more, with the batch taking
+// further, is read on a page at a time (loadMore).
+const firstPage = 16
+
+// workingSet builds a working set from what was loaded; originals are the
+// journals the batch's reversals reverse.
+func (ld *loaded) workingSet(originals map[int64]ledger.Journal) *ledger.WorkingSet {
+	ws := ledger.NewWorkingSet(ld.last+1, ld.keys)
+	for _, bk := range ld.books {
+		ws.AddBook(bk)
+	}
+	for _, w := range ld.worlds {
+		ws.AddWorldAccount(w)
+	}
+	for _, it := range ld.items {
+		ws.AddItem(it)
+	}
+	for _, lot := range ld.lots {
+		ws.AddLot(lot)
+	}
+	for p, pg := range ld.pages {
+		m := make(map[string]ledger.Amount, len(pg.lots))
+		for i, lot := range pg.lots {
+			ws.AddLot(lot)
+			m[lot.Key] = pg.amounts[i]
+		}
+		if pg.whole {
+			ws.LoadPair(p, m)
+		} else {
+			ws.LoadPairPart(p, m, pg.lots[len(pg.lots)-1])
+		}
+	}
+	for _, k := range ld.probed {
+		a, ok := ld.held[k]
+		ws.LoadHolding(k, a, ok)
+	}
+	for _, j := range originals {
+		if j.ReversedBy != 0 {
+			ws.MarkReversed(j.ID, j.ReversedBy)
+		}
+	}
+	for _, j := range ld.existing {
+		ws.AddExisting(j, ld.hashes[j.ID])
+	}
+	return ws
+}
+
+// load reads what a batch needs in one round trip: BEGIN when pipe is the
 // ledger's own pipelined transaction, the journal counter (locked), the books
 // and their accounts, world accounts, items, the journals already stored
-// under the batch's keys, and the touched book holdings with their lots,
-// locked in sorted order so that concurrent writers never deadlock.
-func (s *Store) load(ctx context.Context, tx batchQuerier, n *needs, originals map[int64]ledger.Journal, pipe *pgtx.Pipe) (*ledger.WorkingSet, error) {
-	var last int64
-	var books []ledger.Book
-	var worlds []string
-	var items []ledger.Item
-	var lots []ledger.Lot
-	hashes := map[int64][]byte{}
+// under the batch's keys, the oldest open lots of each pair the batch takes
+// from oldest first (a page each, locked, pairs in sorted order), and the
+// holdings of named lots (locked, in key order). Every write transaction
+// locks the journal counter first, so the holdings it locks later, a page
+// more of a pair at a time, cannot deadlock with another's.
+func (s *Store) load(ctx context.Context, tx batchQuerier, n *needs, pipe *pgtx.Pipe) (*loaded, error) {
+	ld := &loaded{hashes: map[int64][]byte{}, pages: map[ledger.PairKey]*page{}, held: map[ledger.HoldingKey]ledger.Amount{}, keys: len(n.keys)}
 	var existing []int64
-	held := map[ledger.PairKey]map[string]ledger.Amount{}
 
 	b := &pgx.Batch{}
 	if pipe != nil {
@@ -375,17 +487,19 @@ func (s *Store) load(ctx context.Context, tx batchQuerier, n *needs, originals m
 		// right for every batch. Not in a caller's transaction: the setting
 		// would outlast our statements and force generic plans on the
 		// caller's, whose UPDATE ... FROM unnest(...) then scanned whole
-		// tables (the e-commerce release: half of its database time).
-		b.Queue(`SET LOCAL plan_cache_mode = force_generic_plan`)
+		// tables (the e-commerce release: half of its database time). JIT
+		// compiling costs more than any of these statements runs (PostInTx
+		// turns it off for its own statements only).
+		b.Queue(`SELECT set_config('plan_cache_mode', 'force_generic_plan', true), set_config('jit', 'off', true)`)
 	}
 	b.Queue(`SELECT value FROM ledger_counters WHERE name = 'journal' FOR UPDATE`).QueryRow(func(r pgx.Row) error {
-		return r.Scan(&last)
+		return r.Scan(&ld.last)
 	})
-	queueBooks(b, &books, `WHERE b.id = ANY($1)`, sortedKeys(n.books))
+	queueBooks(b, &ld.books, `WHERE b.id = ANY($1)`, sortedKeys(n.books))
 	if n.hasWorld {
 		b.Queue(`SELECT name FROM ledger_accounts WHERE book = ''`).Query(func(rows pgx.Rows) error {
 			var err error
-			worlds, err = pgx.CollectRows(rows, pgx.RowTo[string])
+			ld.worlds, err = pgx.CollectRows(rows, pgx.RowTo[string])
 			return err
 		})
 	}
@@ -395,7 +509,7 @@ func (s *Store) load(ctx context.Context, tx batchQuerier, n *needs, originals m
 	}
 	b.Queue(selectItemsByKey, ib, ic).Query(func(rows pgx.Rows) error {
 		var err error
-		items, err = collectItems(rows)
+		ld.items, err = collectItems(rows)
 		return err
 	})
 	var kb, kk []string
@@ -414,46 +528,51 @@ func (s *Store) load(ctx context.Context, tx batchQuerier, n *needs, originals m
 			if err := rows.Scan(&id, &h); err != nil {
 				return err
 			}
-			hashes[id] = h
+			ld.hashes[id] = h
 			existing = append(existing, id)
 		}
 		return rows.Err()
 	})
 
-	pairs := make([]ledger.PairKey, 0, len(n.pairs))
-	for p := range n.pairs {
+	pairs := make([]ledger.PairKey, 0, len(n.fifo))
+	for p := range n.fifo {
 		pairs = append(pairs, p)
 	}
 	slices.SortFunc(pairs, comparePairs)
-	var pib, pic, pab, pan []string
-	for _, p := range pairs {
-		pib, pic = append(pib, p.Item.Book), append(pic, p.Item.Code)
-		pab, pan = append(pab, p.Account.Book), append(pan, p.Account.Name)
+	limits := make([]int32, len(pairs))
+	for i, p := range pairs {
+		// Enough for each of the batch's takes to find a lot of its own.
+		limits[i] = int32(max(firstPage, 2*n.fifo[p]))
 	}
-	lockHoldings := lockHoldingsPostgres
-	if s.engine == CockroachDB {
-		lockHoldings = lockHoldingsCockroach
-	}
-	b.Queue(lockHoldings, pib, pic, pab, pan).Query(func(rows pgx.Rows) error {
-		for rows.Next() {
-			var p ledger.PairKey
-			var lot ledger.Lot
-			var q, v, attrs string
-			if err := rows.Scan(&p.Item.Book, &p.Item.Code, &p.Account.Book, &p.Account.Name, &lot.Key, &q, &v,
-				&lot.EntryDate, &lot.JournalID, &attrs); err != nil {
-				return err
-			}
-			lot.Item, lot.Attributes = p.Item, decodeMap(attrs)
-			lots = append(lots, lot)
-			m := held[p]
-			if m == nil {
-				m = map[string]ledger.Amount{}
-				held[p] = m
-			}
-			m[lot.Key] = ledger.Amount{Quantity: dec(q), Value: dec(v)}
+	s.queuePages(b, ld, pairs, limits)
+
+	if len(n.held) > 0 {
+		keys := make([]ledger.HoldingKey, 0, len(n.held))
+		for k := range n.held {
+			keys = append(keys, k)
 		}
-		return rows.Err()
-	})
+		slices.SortFunc(keys, compareHoldings)
+		ld.probed = keys
+		var hib, hic, hab, han, hl []string
+		for _, k := range keys {
+			hib, hic, hab, han, hl = append(hib, k.Item.Book), append(hic, k.Item.Code), append(hab, k.Account.Book), append(han, k.Account.Name), append(hl, k.Lot)
+		}
+		lockHeld := lockHeldPostgres
+		if s.engine == CockroachDB {
+			lockHeld = lockHeldCockroach
+		}
+		b.Queue(lockHeld, hib, hic, hab, han, hl).Query(func(rows pgx.Rows) error {
+			for rows.Next() {
+				var k ledger.HoldingKey
+				var q, v string
+				if err := rows.Scan(&k.Item.Book, &k.Item.Code, &k.Account.Book, &k.Account.Name, &k.Lot, &q, &v); err != nil {
+					return err
+				}
+				ld.held[k] = ledger.Amount{Quantity: dec(q), Value: dec(v)}
+			}
+			return rows.Err()
+		})
+	}
 	var lb, lc, lk []string
 	for it, m := range n.lots {
 		for k := range m {
@@ -465,46 +584,94 @@ func (s *Store) load(ctx context.Context, tx batchQuerier, n *needs, originals m
 			FROM unnest($1::text[], $2::text[], $3::text[]) AS k(item_book, item_code, lot)
 			CROSS JOIN LATERAL (SELECT * FROM ledger_lots
 				WHERE item_book = k.item_book AND item_code = k.item_code AND lot = k.lot LIMIT 1) AS l`, lb, lc, lk).Query(func(rows pgx.Rows) error {
-			named, err := collectLots(rows)
-			lots = append(lots, named...)
+			var err error
+			ld.lots, err = collectLots(rows)
 			return err
 		})
 	}
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
 		return nil, err
 	}
-
-	ws := ledger.NewWorkingSet(last+1, len(n.keys))
-	for _, bk := range books {
-		ws.AddBook(bk)
-	}
-	for _, w := range worlds {
-		ws.AddWorldAccount(w)
-	}
-	for _, it := range items {
-		ws.AddItem(it)
-	}
-	for _, lot := range lots {
-		ws.AddLot(lot)
-	}
-	for _, p := range pairs {
-		ws.LoadPair(p, held[p])
-	}
-	for _, j := range originals {
-		if j.ReversedBy != 0 {
-			ws.MarkReversed(j.ID, j.ReversedBy)
-		}
-	}
 	if len(existing) > 0 { // replays: rare, only after a lost answer
 		js, err := loadJournals(ctx, tx, existing)
 		if err != nil {
 			return nil, err
 		}
-		for _, j := range js {
-			ws.AddExisting(j, hashes[j.ID])
+		ld.existing = js
+	}
+	return ld, nil
+}
+
+// loadMore locks the next page of each short pair: after the lots loaded,
+// four times as many again as the pair has loaded, so that a take of many
+// lots needs few round trips.
+func (s *Store) loadMore(ctx context.Context, tx batchQuerier, ld *loaded, short []ledger.PairKey) error {
+	limits := make([]int32, len(short))
+	for i, p := range short {
+		pg := ld.pages[p]
+		if pg == nil || pg.whole {
+			// The working set reports only pairs it holds in part.
+			return &ledger.Error{Kind: ledger.KindInternal, Reason: ledger.ReasonInternal, Message: "the write path asked for more lots of a holding it loaded whole"}
+		}
+		limits[i] = int32(min(4*len(pg.lots), 1<<20))
+	}
+	b := &pgx.Batch{}
+	s.queuePages(b, ld, short, limits)
+	return tx.SendBatch(ctx, b).Close()
+}
+
+// queuePages queues the lookup of the next page of each pair, sorted, with
+// at most limits[i] lots of pairs[i], and adds the pages to ld. On
+// CockroachDB it reads every open lot of each pair, whatever the limit
+// (see lockPagesCockroach).
+func (s *Store) queuePages(b *pgx.Batch, ld *loaded, pairs []ledger.PairKey, limits []int32) {
+	if len(pairs) == 0 {
+		return
+	}
+	var pib, pic, pab, pan, ad, al []string
+	var aj []int64
+	for _, p := range pairs {
+		pib, pic = append(pib, p.Item.Book), append(pic, p.Item.Code)
+		pab, pan = append(pab, p.Account.Book), append(pan, p.Account.Name)
+		pg := ld.pages[p]
+		if pg == nil {
+			pg = &page{}
+			ld.pages[p] = pg
+		}
+		if n := len(pg.lots); n > 0 {
+			last := pg.lots[n-1]
+			ad, aj, al = append(ad, last.EntryDate.Format(time.DateOnly)), append(aj, last.JournalID), append(al, last.Key)
+		} else {
+			ad, aj, al = append(ad, "-infinity"), append(aj, 0), append(al, "")
 		}
 	}
-	return ws, nil
+	sql, args := lockPagesPostgres, []any{pib, pic, pab, pan, ad, aj, al, limits}
+	if s.engine == CockroachDB {
+		sql, args = lockPagesCockroach, []any{pib, pic, pab, pan}
+	}
+	b.Queue(sql, args...).Query(func(rows pgx.Rows) error {
+		got := make(map[ledger.PairKey]int32, len(pairs))
+		for rows.Next() {
+			var p ledger.PairKey
+			var lot ledger.Lot
+			var q, v string
+			if err := rows.Scan(&p.Item.Book, &p.Item.Code, &p.Account.Book, &p.Account.Name, &lot.Key, &q, &v,
+				&lot.EntryDate, &lot.JournalID); err != nil {
+				return err
+			}
+			lot.Item = p.Item
+			pg := ld.pages[p]
+			pg.lots, pg.amounts = append(pg.lots, lot), append(pg.amounts, ledger.Amount{Quantity: dec(q), Value: dec(v)})
+			got[p]++
+		}
+		for i, p := range pairs {
+			// Fewer lots than asked for: the pair has no more.
+			if got[p] < limits[i] || s.engine == CockroachDB {
+				ld.pages[p].whole = true
+			}
+		}
+		return rows.Err()
+	})
 }
 
 // singleLeg reports whether p moved exactly one lot, all of its quantity and
@@ -524,37 +691,62 @@ func singleLeg(p ledger.Posting) (string, bool) {
 // on every batch until statistics catch up — 26 ms a batch at 50,000
 // holdings.
 
-// lockHoldingsPostgres locks the open lots of the batch's (item, account)
-// pairs, given sorted, in that order (so that writers never deadlock), with
-// their lot details.
-const lockHoldingsPostgres = `SELECT h.item_book, h.item_code, h.account_book, h.account_name, h.lot, h.quantity::text, h.value::text,
-		l.entry_date, l.journal_id, l.attributes
-	FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS k(item_book, item_code, account_book, account_name)
+// lockPagesPostgres locks the next page of open lots of each (item,
+// account) pair, given sorted, oldest lot first (the order of
+// ledger.LotLess, through the ledger_holdings_fifo index): the lots after
+// ($5, $6, $7) — from the first with -infinity — and at most $8 of them.
+// The lot details a take needs are on the holding's row, so the plan is an
+// index range per pair whatever the size of ledger_lots or of the pair.
+const lockPagesPostgres = `SELECT h.item_book, h.item_code, h.account_book, h.account_name, h.lot, h.quantity::text, h.value::text,
+		h.entry_date, h.lot_journal
+	FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::date[], $6::int8[], $7::text[], $8::int4[])
+		WITH ORDINALITY AS k(item_book, item_code, account_book, account_name, after_date, after_journal, after_lot, lim, i)
 	CROSS JOIN LATERAL (SELECT * FROM ledger_holdings
 		WHERE item_book = k.item_book AND item_code = k.item_code AND account_book = k.account_book AND account_name = k.account_name
+		  AND (entry_date, lot_journal, lot) > (k.after_date, k.after_journal, k.after_lot)
 		  AND quantity > 0
-		ORDER BY lot
+		ORDER BY entry_date, lot_journal, lot
+		LIMIT k.lim
 		FOR UPDATE) AS h
-	JOIN ledger_lots l ON l.item_book = h.item_book AND l.item_code = h.item_code AND l.lot = h.lot
-	ORDER BY h.item_book, h.item_code, h.account_book, h.account_name, h.lot`
+	ORDER BY k.i, h.entry_date, h.lot_journal, h.lot`
 
-// lockHoldingsCockroach is lockHoldingsPostgres for CockroachDB, whose
-// optimizer turns the IN form into lookups and whose support for locking
-// inside a LATERAL subquery is not something we can test here.
-const lockHoldingsCockroach = `SELECT h.item_book, h.item_code, h.account_book, h.account_name, h.lot, h.quantity::text, h.value::text,
-		l.entry_date, l.journal_id, l.attributes
+// lockPagesCockroach is lockPagesPostgres for CockroachDB, whose support for
+// locking inside a LATERAL subquery is not something we can test here: it
+// locks every open lot of each pair (a whole page), oldest first.
+const lockPagesCockroach = `SELECT h.item_book, h.item_code, h.account_book, h.account_name, h.lot, h.quantity::text, h.value::text,
+		h.entry_date, h.lot_journal
 	FROM ledger_holdings h
-	JOIN ledger_lots l ON l.item_book = h.item_book AND l.item_code = h.item_code AND l.lot = h.lot
 	WHERE (h.item_book, h.item_code, h.account_book, h.account_name) IN (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]))
 	  AND h.quantity > 0
+	ORDER BY h.item_book, h.item_code, h.account_book, h.account_name, h.entry_date, h.lot_journal, h.lot
+	FOR UPDATE`
+
+// lockHeldPostgres locks the holdings of named lots by key, given sorted.
+const lockHeldPostgres = `SELECT h.item_book, h.item_code, h.account_book, h.account_name, h.lot, h.quantity::text, h.value::text
+	FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS k(item_book, item_code, account_book, account_name, lot, i)
+	CROSS JOIN LATERAL (SELECT * FROM ledger_holdings
+		WHERE item_book = k.item_book AND item_code = k.item_code AND account_book = k.account_book AND account_name = k.account_name AND lot = k.lot
+		FOR UPDATE) AS h
+	ORDER BY k.i`
+
+// lockHeldCockroach is lockHeldPostgres for CockroachDB.
+const lockHeldCockroach = `SELECT h.item_book, h.item_code, h.account_book, h.account_name, h.lot, h.quantity::text, h.value::text
+	FROM ledger_holdings h
+	WHERE (h.item_book, h.item_code, h.account_book, h.account_name, h.lot) IN (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]))
 	ORDER BY h.item_book, h.item_code, h.account_book, h.account_name, h.lot
-	FOR UPDATE OF h`
+	FOR UPDATE`
 
 // comparePairs orders (item, account) pairs as the holdings' primary key
 // does: the order writers lock them in.
 func comparePairs(a, b ledger.PairKey) int {
 	return cmp.Or(cmp.Compare(a.Item.Book, b.Item.Book), cmp.Compare(a.Item.Code, b.Item.Code),
 		cmp.Compare(a.Account.Book, b.Account.Book), cmp.Compare(a.Account.Name, b.Account.Name))
+}
+
+// compareHoldings orders holdings as their primary key does.
+func compareHoldings(a, b ledger.HoldingKey) int {
+	return cmp.Or(comparePairs(ledger.PairKey{Account: a.Account, Item: a.Item}, ledger.PairKey{Account: b.Account, Item: b.Item}),
+		cmp.Compare(a.Lot, b.Lot))
 }
 
 func sortedKeys(m map[string]bool) []string {
@@ -668,37 +860,54 @@ func (s *Store) write(ctx context.Context, tx batchQuerier, ws *ledger.WorkingSe
 	for k := range ws.Deltas() {
 		keys = append(keys, k)
 	}
-	slices.SortFunc(keys, func(a, b ledger.HoldingKey) int {
-		return cmp.Or(comparePairs(ledger.PairKey{Account: a.Account, Item: a.Item}, ledger.PairKey{Account: b.Account, Item: b.Item}),
-			cmp.Compare(a.Lot, b.Lot))
-	})
-	// Book holdings are written as the absolute balances the working set
-	// computed from the locked rows, so a row is never proposed negative
-	// (PostgreSQL checks constraints on the proposed row before it sees the
-	// conflict), and emptied ones are deleted. World accounts keep no
-	// holding rows: their balances are the sums of their per-day totals, so
-	// a hot world account ("abroad" for a best-selling SKU) is not one row
-	// that every journal must update.
+	slices.SortFunc(keys, compareHoldings)
+	// A holding the batch loaded (Stored) is written as the absolute balance
+	// the working set computed from its locked row, so a row is never
+	// proposed negative (PostgreSQL checks constraints on the proposed row
+	// before it sees the conflict), and an emptied one is deleted. Any other
+	// was only added to (a new lot, or lots moved in from another pair by
+	// first-in first-out takes): its net change is added to its row, if it
+	// has one. World accounts keep no holding rows: their balances are the
+	// sums of their per-day totals, so a hot world account ("abroad" for a
+	// best-selling SKU) is not one row that every journal must update. A
+	// holding carries its lot's first-in first-out key (entry date and
+	// creating journal).
 	nk := len(keys)
 	bIB, bIC, bAB, bAN, bL, bQ, bV := strs(nk), strs(nk), strs(nk), strs(nk), strs(nk), strs(nk), strs(nk)
+	bD, bJ2 := make([]time.Time, 0, nk), make([]int64, 0, nk)
+	var aIB, aIC, aAB, aAN, aL, aQ, aV []string
+	var aD []time.Time
+	var aJ []int64
 	var zIB, zIC, zAB, zAN, zL []string
 	for _, k := range keys {
 		if k.Account.IsWorld() {
 			continue
 		}
+		lot, ok := ws.Lot(k.Item, k.Lot)
+		if !ok {
+			return &ledger.Error{Kind: ledger.KindInternal, Reason: ledger.ReasonInternal, Message: "the write path lost the details of lot " + k.Lot + " of item " + k.Item.String()}
+		}
+		if !ws.Stored(k) {
+			a := ws.Deltas()[k]
+			if a.Quantity.IsZero() && a.Value.IsZero() {
+				continue // made and emptied in this batch (goods in and out at once): it never had a row
+			}
+			if a.Quantity.Sign() < 0 || a.Value.Sign() < 0 {
+				return &ledger.Error{Kind: ledger.KindInternal, Reason: ledger.ReasonInternal, Message: "the write path took from holding " + k.Account.String() + " " + k.Item.String() + " lot " + k.Lot + " without loading it"}
+			}
+			aIB, aIC, aAB, aAN, aL = append(aIB, k.Item.Book), append(aIC, k.Item.Code), append(aAB, k.Account.Book), append(aAN, k.Account.Name), append(aL, k.Lot)
+			aQ, aV, aD, aJ = append(aQ, a.Quantity.String()), append(aV, a.Value.String()), append(aD, lot.EntryDate), append(aJ, lot.JournalID)
+			continue
+		}
 		a := ws.Balance(k)
 		if a.Quantity.IsZero() && a.Value.IsZero() {
-			// An emptied lot leaves the table, so that locking a holding reads
-			// only its open lots, however many lots it ever had. One made and
-			// emptied in this batch (goods in and out at once) never had a row.
-			if !ws.Stored(k) {
-				continue
-			}
+			// An emptied lot leaves the table, so that locking a pair's
+			// oldest lots reads only open ones, however many it ever had.
 			zIB, zIC, zAB, zAN, zL = append(zIB, k.Item.Book), append(zIC, k.Item.Code), append(zAB, k.Account.Book), append(zAN, k.Account.Name), append(zL, k.Lot)
 			continue
 		}
 		bIB, bIC, bAB, bAN, bL = append(bIB, k.Item.Book), append(bIC, k.Item.Code), append(bAB, k.Account.Book), append(bAN, k.Account.Name), append(bL, k.Lot)
-		bQ, bV = append(bQ, a.Quantity.String()), append(bV, a.Value.String())
+		bQ, bV, bD, bJ2 = append(bQ, a.Quantity.String()), append(bV, a.Value.String()), append(bD, lot.EntryDate), append(bJ2, lot.JournalID)
 	}
 	if len(zIB) > 0 {
 		b.Queue(`DELETE FROM ledger_holdings
@@ -706,11 +915,18 @@ func (s *Store) write(ctx context.Context, tx batchQuerier, ws *ledger.WorkingSe
 			zIB, zIC, zAB, zAN, zL)
 	}
 	if len(bIB) > 0 {
-		b.Queue(`INSERT INTO ledger_holdings (item_book, item_code, account_book, account_name, lot, quantity, value)
-			SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]::numeric[], $7::text[]::numeric[])
+		b.Queue(`INSERT INTO ledger_holdings (item_book, item_code, account_book, account_name, lot, quantity, value, entry_date, lot_journal)
+			SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]::numeric[], $7::text[]::numeric[], $8::date[], $9::int8[])
 			ON CONFLICT (item_book, item_code, account_book, account_name, lot)
 			DO UPDATE SET quantity = excluded.quantity, value = excluded.value`,
-			bIB, bIC, bAB, bAN, bL, bQ, bV)
+			bIB, bIC, bAB, bAN, bL, bQ, bV, bD, bJ2)
+	}
+	if len(aIB) > 0 {
+		b.Queue(`INSERT INTO ledger_holdings AS h (item_book, item_code, account_book, account_name, lot, quantity, value, entry_date, lot_journal)
+			SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]::numeric[], $7::text[]::numeric[], $8::date[], $9::int8[])
+			ON CONFLICT (item_book, item_code, account_book, account_name, lot)
+			DO UPDATE SET quantity = h.quantity + excluded.quantity, value = h.value + excluded.value`,
+			aIB, aIC, aAB, aAN, aL, aQ, aV, aD, aJ)
 	}
 	days := ws.DayDeltas()
 	nd := len(days)

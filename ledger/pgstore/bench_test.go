@@ -43,17 +43,35 @@ func BenchmarkPost(b *testing.B) {
 func benchPost(b *testing.B, workload string, posters int) {
 	wait, _ := time.ParseDuration(os.Getenv("ZONELEDGER_BENCH_MAX_WAIT"))
 	s := newStore(b, pgstore.Options{MaxWait: wait})
-	ctx := context.Background()
-	const nItems = 1000
-	items := make([]ledger.Item, nItems)
-	for i := range items {
-		items[i] = ledger.Item{Book: book, Code: fmt.Sprintf("SKU%04d", i), Unit: "PCE"}
-	}
-	if _, err := s.RegisterItems(ctx, items); err != nil {
-		b.Fatal(err)
-	}
+	postLoad(b, s, posters, workloadOf(workload, benchItems(b, s)))
+}
+
+// benchSeq numbers the bench's idempotency keys across runs on one database.
+var benchSeq atomic.Int64
+
+// workloadOf returns the journal the n-th poster call sends: goods arrive
+// from abroad into bonded and the same quantity leaves for the domestic
+// market, for one of the items ("spread") or always the first ("hot").
+func workloadOf(workload string, items []ledger.Item) func(n int64) ledger.JournalRequest {
 	one := decimal.NewFromInt(1)
-	var next atomic.Int64
+	return func(n int64) ledger.JournalRequest {
+		item := items[0].Ref()
+		if workload == "spread" {
+			item = items[n%int64(len(items))].Ref()
+		}
+		acct := ledger.In(item.Book, "bonded")
+		return ledger.JournalRequest{Book: item.Book, IdempotencyKey: fmt.Sprintf("bench-%d", benchSeq.Add(1)), EffectiveDate: day1, Postings: []ledger.Posting{
+			{Item: item, From: abroad, To: acct, Quantity: one, Unit: "PCE", Value: one},
+			{Item: item, From: acct, To: dom, Quantity: one, Unit: "PCE"},
+		}}
+	}
+}
+
+// postLoad posts b.N journals made by next from posters goroutines and
+// reports journals/s and latency percentiles.
+func postLoad(b *testing.B, s *pgstore.Store, posters int, next func(n int64) ledger.JournalRequest) {
+	ctx := context.Background()
+	var seq atomic.Int64
 	lat := make([][]time.Duration, posters)
 	b.ResetTimer()
 	start := time.Now()
@@ -63,18 +81,11 @@ func benchPost(b *testing.B, workload string, posters int) {
 		go func() {
 			defer wg.Done()
 			for {
-				n := next.Add(1)
+				n := seq.Add(1)
 				if n > int64(b.N) {
 					return
 				}
-				item := items[0].Ref()
-				if workload == "spread" {
-					item = items[n%nItems].Ref()
-				}
-				r := ledger.JournalRequest{Book: book, IdempotencyKey: fmt.Sprintf("bench-%d", n), EffectiveDate: day1, Postings: []ledger.Posting{
-					{Item: item, From: abroad, To: bonded, Quantity: one, Unit: "PCE", Value: one},
-					{Item: item, From: bonded, To: dom, Quantity: one, Unit: "PCE"},
-				}}
+				r := next(n)
 				t0 := time.Now()
 				if _, err := s.Post(ctx, r); err != nil {
 					b.Error(err)

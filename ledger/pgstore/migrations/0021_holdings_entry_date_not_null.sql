@@ -1,0 +1,1 @@
+ALTER TABLE ledger_holdings ALTER COLUMN entry_date SET NOT NULL;
