@@ -11,7 +11,10 @@
 //
 // On PostgreSQL a batch's transaction is two round trips (pgtx.Pipe): BEGIN,
 // the journal counter's lock and every lookup in one, the writes and COMMIT
-// in the other. Rows are looked up by key one LATERAL lookup per key, so
+// in the other. The lookups include, for the as-of check, each pair taken
+// from's per-day totals after the batch's earliest date for it (usually
+// none) and, only when there are some, its balance. Effective dates after
+// the zone's today (Options.TimeZone) plus Options.FutureDays are refused. Rows are looked up by key one LATERAL lookup per key, so
 // that a plan made while a table was small never scans it whole later.
 // A posting that moved one lot whole keeps that lot on its own row
 // (ledger_postings.leg_lot); other postings' legs are rows of ledger_legs.
