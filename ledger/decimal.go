@@ -73,3 +73,18 @@ func Day(t time.Time) time.Time {
 	y, m, d := t.UTC().Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
+
+// DefaultTimeZone is the zone's time zone unless one is configured: every
+// Chinese zone keeps Beijing time.
+const DefaultTimeZone = "Asia/Shanghai"
+
+// DayIn returns the calendar day of instant t in the zone's time zone loc
+// (nil: UTC), in the ledger's form of a date (UTC midnight of that day).
+// "Today" is DayIn(time.Now(), loc) everywhere: the ledger's horizon, the
+// customs services' business dates, the demo and the bench.
+func DayIn(t time.Time, loc *time.Location) time.Time {
+	if loc != nil {
+		t = t.In(loc)
+	}
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}

@@ -10,9 +10,12 @@
 //
 // A Journal is an atomic, immutable set of Postings. A Posting moves a positive
 // quantity of one item, with its value in CNY, from one account to another.
-// Book accounts never go below zero; holdings in book accounts are split into
-// lots, and a posting out of a book account takes the lot it names or the
-// oldest lots first (FIFO). The value of goods leaving a book account is their
+// Book accounts never go below zero, now or at the end of any day: a journal
+// dated D may only take goods the account held on D and on every later day.
+// Effective dates run from EarliestEffectiveDate to the zone's today plus the
+// store's horizon; DayIn gives the zone's day. Holdings in book accounts are
+// split into lots, and a posting out of a book account takes the lot it names
+// or the oldest lots first (FIFO). The value of goods leaving a book account is their
 // carrying value in the lots they are taken from; a caller states a value only
 // for goods entering from a world account.
 //

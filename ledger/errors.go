@@ -76,10 +76,14 @@ const (
 	ReasonPeriodClosed        = "PERIOD_CLOSED"
 	ReasonAlreadyReversed     = "ALREADY_REVERSED"
 	ReasonBadPeriod           = "BAD_PERIOD"
-	ReasonUnavailable         = "UNAVAILABLE"
-	ReasonUnauthenticated     = "UNAUTHENTICATED"
-	ReasonPermissionDenied    = "PERMISSION_DENIED"
-	ReasonInternal            = "INTERNAL"
+	// ReasonDateOutOfRange refuses an effective date before
+	// EarliestEffectiveDate or after the zone's today plus the store's
+	// horizon.
+	ReasonDateOutOfRange   = "EFFECTIVE_DATE_OUT_OF_RANGE"
+	ReasonUnavailable      = "UNAVAILABLE"
+	ReasonUnauthenticated  = "UNAUTHENTICATED"
+	ReasonPermissionDenied = "PERMISSION_DENIED"
+	ReasonInternal         = "INTERNAL"
 )
 
 // Error is the ledger's error type. Reason is a stable machine-readable

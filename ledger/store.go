@@ -59,11 +59,23 @@ type Store interface {
 	// Periods lists a book's closed periods, oldest first.
 	Periods(ctx context.Context, book string) ([]Period, error)
 	// VerifyPeriods recomputes every sealed period's digest from the stored
-	// journals and returns the discrepancies found (none means intact).
-	VerifyPeriods(ctx context.Context, book string) ([]string, error)
+	// journals and reports what it checked and the discrepancies found
+	// (none means intact; no period checked means nothing is sealed yet).
+	VerifyPeriods(ctx context.Context, book string) (Verification, error)
 
 	// Close releases the store's resources after finishing in-flight writes.
 	Close()
+}
+
+// Verification is the outcome of VerifyPeriods.
+type Verification struct {
+	// Periods is how many sealed periods were checked: 0 when none was
+	// ever closed, so there was nothing to verify.
+	Periods int
+	// Journals is how many journals those periods hold.
+	Journals int64
+	// Problems has one line per discrepancy; empty when intact.
+	Problems []string
 }
 
 // ClosePeriodRequest asks for a book's period to be closed through a day.
@@ -112,9 +124,11 @@ type BalanceQuery struct {
 	Account string
 	// Item restricts to one item code of the book.
 	Item string
-	// AsOf, when set, returns balances at the end of that day, computed from
-	// the per-day totals. Lots are not available as of a date.
-	AsOf time.Time
+	// AsOf, when not nil, returns balances at the end of that day, computed
+	// from the per-day totals; nil returns current balances. Any date counts,
+	// 0001-01-01 too (nothing was held then). Lots are not available as of a
+	// date.
+	AsOf *time.Time
 	// ByLot splits current balances by lot.
 	ByLot bool
 	// IncludeZero keeps holdings whose quantity and value are zero.

@@ -90,10 +90,21 @@ func validateKeyAndDate(key string, day time.Time) error {
 		return Errorf(KindInvalid, ReasonInvalidArgument, "idempotency_key", "is longer than %d bytes", MaxKeyLength)
 	}
 	if day.IsZero() {
-		return Errorf(KindInvalid, ReasonInvalidArgument, "effective_date", "is required")
+		return Errorf(KindInvalid, ReasonInvalidArgument, "effective_date", "is required (and 0001-01-01 is no date): write the movement's business date, YYYY-MM-DD, on or after %s", FormatDate(EarliestEffectiveDate))
+	}
+	if day.Before(EarliestEffectiveDate) {
+		return Errorf(KindInvalid, ReasonDateOutOfRange, "effective_date", "%s is before %s, the earliest date the ledger takes; write the movement's business date (YYYY-MM-DD)",
+			FormatDate(day), FormatDate(EarliestEffectiveDate))
 	}
 	return nil
 }
+
+// EarliestEffectiveDate is the earliest effective date the ledger takes:
+// the year China's first bonded zone opened (Shanghai Waigaoqiao, 1990).
+// An earlier date is a typing error or a placeholder (0001-01-01,
+// 1900-01-01), never a movement of goods. The latest date is the zone's
+// today plus the store's horizon (WorkingSet.SetLatestDate).
+var EarliestEffectiveDate = time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // ValidateShape checks what can be checked of a journal request without the
 // ledger's state: required fields, signs, decimal places of values, posting

@@ -45,13 +45,21 @@ type DayKey struct {
 // order, book holdings never go below zero, lots are taken as named or
 // oldest first, and idempotency keys are honoured within the batch.
 //
+// Book holdings never go below zero as of any day either: a journal that
+// takes goods out of a book account on day D is refused when the account
+// would hold less than nothing of the item at the end of D or of any later
+// day, which happens when the goods it takes arrived after D (a back-dated
+// outbound, or the reversal of an inbound that later movements used).
+//
 // A Store loads every book, item and account the batch names, the lots it
-// names, the journals already stored under its idempotency keys, the
+// names, the journals already stored under its idempotency keys, the later
+// per-day totals of the pairs the batch takes from (LoadDaysAfter), the
 // holdings of the named lots it takes from or adds to (LoadHolding), and,
 // for each book (account, item) pair that a posting takes from oldest lot
 // first, its lots of positive quantity: all of them (LoadPair) or the
-// oldest ones, a page in first-in first-out order (LoadPairPart). Then it
-// calls Apply or Reverse for each request. A take that would need lots past
+// oldest ones, a page in first-in first-out order (LoadPairPart). It sets
+// the latest effective date it takes (SetLatestDate). Then it calls Apply or
+// Reverse for each request. A take that would need lots past
 // a page is refused with an internal error and its pair reported by Short:
 // the store then loads more of that pair and checks the batch again in a
 // new working set, so a partial view never makes a journal look short of
@@ -61,6 +69,7 @@ type DayKey struct {
 // not loaded).
 type WorkingSet struct {
 	nextID int64
+	latest time.Time // the latest effective date taken; zero: any
 
 	books    map[string]Book
 	items    map[ItemRef]Item
@@ -81,6 +90,11 @@ type WorkingSet struct {
 	accepted []Journal
 	keys     map[keyRef]keyed
 	reversed map[int64]int64
+
+	// the as-of check: what the store read of each pair taken from, and
+	// the latest day each book pair moved on in the accepted journals
+	after     map[PairKey]DaysAfter
+	latestDay map[PairKey]time.Time
 
 	// per-journal overlay, merged on success
 	ov ovl
@@ -150,8 +164,37 @@ func NewWorkingSet(firstID int64, journals int) *WorkingSet {
 		keys:     make(map[keyRef]keyed, n),
 		reversed: map[int64]int64{},
 		accepted: make([]Journal, 0, n),
+
+		after:     make(map[PairKey]DaysAfter, n),
+		latestDay: make(map[PairKey]time.Time, n),
 	}
 }
+
+// SetLatestDate sets the latest effective date the working set accepts: the
+// zone's today plus the store's horizon. Zero (the default) accepts any.
+func (w *WorkingSet) SetLatestDate(d time.Time) { w.latest = d }
+
+// DaysAfter is what a Store reads of one book (account, item) pair for the
+// as-of check of the journals that take from it.
+type DaysAfter struct {
+	// After is the day the totals start after: no later than the earliest
+	// effective date of the batch's journals that take from the pair.
+	After time.Time
+	// Days are the pair's stored per-day totals of the days after After,
+	// in any order; usually none (nothing is dated later).
+	Days []DayTotal
+	// Balance is the pair's stored current balance over all its lots;
+	// HasBalance says it was read. It is needed, and a Store reads it,
+	// when Days is not empty or a journal of the batch that touches the
+	// pair is dated after After.
+	Balance    Amount
+	HasBalance bool
+}
+
+// LoadDaysAfter records the later per-day totals of a book pair the batch
+// takes from. A journal that takes from a pair without them is refused as
+// an internal error.
+func (w *WorkingSet) LoadDaysAfter(p PairKey, d DaysAfter) { w.after[p] = d }
 
 // NextID is the ID the next accepted journal will get.
 func (w *WorkingSet) NextID() int64 { return w.nextID }
@@ -399,12 +442,18 @@ func (w *WorkingSet) apply(req JournalRequest, hash []byte, reversalOf int64) (J
 	if _, ok := w.books[req.Book]; !ok {
 		return Journal{}, Errorf(KindNotFound, ReasonUnknownBook, "book_id", "book %q does not exist", req.Book)
 	}
+	day := Day(req.EffectiveDate)
+	if !w.latest.IsZero() && day.After(w.latest) {
+		return Journal{}, Errorf(KindInvalid, ReasonDateOutOfRange, "effective_date",
+			"%s is after %s, the latest effective date the ledger takes today; date a movement on the day it happens, not ahead", FormatDate(day), FormatDate(w.latest))
+	}
 	id := w.nextID
 	touched := append(make([]string, 0, 4), req.Book) // the books the journal touches
 	w.ov.begin()
 	defer w.ov.reset()
 
 	postings := make([]Posting, len(req.Postings))
+	var takes []int // the postings that take from a book account
 	for i, p := range req.Postings {
 		it, ok := w.items[p.Item]
 		if !ok {
@@ -448,6 +497,7 @@ func (w *WorkingSet) apply(req JournalRequest, hash []byte, reversalOf int64) (J
 			if err != nil {
 				return Journal{}, err
 			}
+			takes = append(takes, i)
 			out.Legs = legs
 			out.Value = decimal.Zero
 			for _, l := range legs {
@@ -466,6 +516,9 @@ func (w *WorkingSet) apply(req JournalRequest, hash []byte, reversalOf int64) (J
 			return Journal{}, Errorf(KindFailedPrecondition, ReasonPeriodClosed, "effective_date",
 				"book %q is closed through %s; date the movement after that, or record a correction in the open period", b, FormatDate(book.ClosedThrough))
 		}
+	}
+	if err := w.checkAsOf(req.Postings, takes, day); err != nil {
+		return Journal{}, err
 	}
 
 	j := Journal{
@@ -699,6 +752,11 @@ func (w *WorkingSet) commit(j Journal) {
 		t.ValueIn = add(t.ValueIn, a.ValueIn)
 		t.ValueOut = add(t.ValueOut, a.ValueOut)
 		w.days[dk] = t
+		if !pk.Account.IsWorld() {
+			if l, ok := w.latestDay[pk]; !ok || j.EffectiveDate.After(l) {
+				w.latestDay[pk] = j.EffectiveDate
+			}
+		}
 	}
 	for p, l := range w.ov.pairLots {
 		w.pairLots[p] = l
@@ -708,6 +766,85 @@ func (w *WorkingSet) commit(j Journal) {
 		w.made[lotRef{l.Item, l.Key}] = true
 		w.newLots = append(w.newLots, l)
 	}
+}
+
+// checkAsOf refuses a journal dated day whose postings at the indexes takes
+// (those taking from book accounts) would leave one of those accounts
+// holding less than nothing at the end of day or of any later day. It
+// checks quantities only: lots are taken oldest first by the day they
+// entered the books, not the account, so a back-dated journal may take a
+// lot that reached the account later, at another carrying value, and the
+// account's value as of a past day can show below zero while its quantity
+// does not; refusing that would refuse a journal for the ledger's own
+// choice of lots. The balance at the end of a day d is the current balance
+// (after the journal) less the net movement of the days after d, stored and
+// in the batch. Run after the journal's postings are in the overlay.
+func (w *WorkingSet) checkAsOf(ps []Posting, takes []int, day time.Time) error {
+	for n, i := range takes {
+		p := ps[i]
+		pair := PairKey{p.From, p.Item}
+		if slices.ContainsFunc(takes[:n], func(k int) bool { return ps[k].From == p.From && ps[k].Item == p.Item }) {
+			continue // checked with an earlier posting
+		}
+		after, ok := w.after[pair]
+		if !ok || day.Before(after.After) {
+			return &Error{Kind: KindInternal, Reason: ReasonInternal, Message: fmt.Sprintf("store did not load the per-day totals of %s %s after %s", p.From, p.Item, FormatDate(day))}
+		}
+		later := false
+		for _, d := range after.Days {
+			later = later || d.Day.After(day)
+		}
+		if l, ok := w.latestDay[pair]; ok && l.After(day) {
+			later = true
+		}
+		if !later {
+			continue // nothing dated after the journal: its day's balance is the current one
+		}
+		if !after.HasBalance {
+			return &Error{Kind: KindInternal, Reason: ReasonInternal, Message: fmt.Sprintf("store did not load the balance of %s %s", p.From, p.Item)}
+		}
+		// The net movement of each later day, and the current balance.
+		net := map[time.Time]Amount{} // values are summed too, unused
+		for _, d := range after.Days {
+			if d.Day.After(day) {
+				net[d.Day] = addNet(net[d.Day], d)
+			}
+		}
+		bal := after.Balance
+		for k, d := range w.days {
+			if k.Account == pair.Account && k.Item == pair.Item {
+				bal = addNet(bal, d)
+				if k.Day.After(day) {
+					net[k.Day] = addNet(net[k.Day], d)
+				}
+			}
+		}
+		bal = addNet(bal, w.ov.days[pair])
+		days := make([]time.Time, 0, len(net))
+		for d, a := range net {
+			days = append(days, d)
+			bal = Amount{bal.Quantity.Sub(a.Quantity), bal.Value.Sub(a.Value)} // back to the end of day
+		}
+		slices.SortFunc(days, time.Time.Compare)
+		at := day
+		for k := -1; k < len(days); k++ {
+			if k >= 0 {
+				at = days[k]
+				bal = Amount{bal.Quantity.Add(net[at].Quantity), bal.Value.Add(net[at].Value)}
+			}
+			if bal.Quantity.Sign() < 0 {
+				return Errorf(KindFailedPrecondition, ReasonInsufficient, postingField(i, "quantity"),
+					"%s would hold %s of item %s (unit %s) at the end of %s: goods this journal dated %s takes arrived after that date; date it on the day the goods were there, or take goods held by then",
+					p.From, bal.Quantity, p.Item, p.Unit, FormatDate(at), FormatDate(day))
+			}
+		}
+	}
+	return nil
+}
+
+// addNet adds a day total's net movement (in less out) to a.
+func addNet(a Amount, t DayTotal) Amount {
+	return Amount{a.Quantity.Add(t.QuantityIn).Sub(t.QuantityOut), a.Value.Add(t.ValueIn).Sub(t.ValueOut)}
 }
 
 // postingField names a field of the request's i-th posting, for errors.

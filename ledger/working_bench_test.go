@@ -43,6 +43,7 @@ func BenchmarkWorkingSetBatch(b *testing.B) {
 		for i := range items {
 			ws.AddItem(items[i])
 			ws.LoadPair(ledger.PairKey{Account: bonded, Item: items[i].Ref()}, nil)
+			ws.LoadDaysAfter(ledger.PairKey{Account: bonded, Item: items[i].Ref()}, ledger.DaysAfter{After: day})
 		}
 		for i := range reqs {
 			if _, err := ws.ApplyChecked(reqs[i], hashes[i]); err != nil {

@@ -95,6 +95,7 @@ func TestWorkingSetTakesOldestOpenLotsAfterEmptyingAndRefilling(t *testing.T) {
 	ws.AddItem(ledger.Item{Book: "B", Code: "1", Unit: "PCE"})
 	ws.AddLot(ledger.Lot{Item: item, Key: "A", EntryDate: day1, JournalID: 1})
 	ws.LoadPair(ledger.PairKey{Account: bonded, Item: item}, map[string]ledger.Amount{"A": {Quantity: n(2), Value: n(20)}})
+	ws.LoadDaysAfter(ledger.PairKey{Account: bonded, Item: item}, ledger.DaysAfter{After: day2})
 	post := func(key string, p ledger.Posting) ledger.Journal {
 		t.Helper()
 		p.Item, p.Unit = item, "PCE"
@@ -146,6 +147,7 @@ func TestWorkingSetPartialPairIsNeverInsufficient(t *testing.T) {
 		}
 		ws.AddLot(ledger.Lot{Item: item, Key: "L9", EntryDate: day, JournalID: 9})
 		m := map[string]ledger.Amount{"L1": two, "L2": two}
+		ws.LoadDaysAfter(pair, ledger.DaysAfter{After: day})
 		if whole {
 			ws.LoadPair(pair, m)
 		} else {

@@ -526,6 +526,15 @@ func TestPeriodsCloseDefaultKeyAndVerify(t *testing.T) {
 	h.ledger.verify = &ledgerv1.VerifyPeriodsResponse{Ok: true}
 	h.run("periods", "verify", "--book", "H1")
 	h.expect(exitOK)
+	if !strings.Contains(h.stdout.String(), "nothing sealed yet") {
+		t.Errorf("verify with no sealed period: %s", h.stdout.String())
+	}
+	h.ledger.verify = &ledgerv1.VerifyPeriodsResponse{Ok: true, PeriodsChecked: 3, JournalsChecked: 120}
+	h.run("periods", "verify", "--book", "H1")
+	h.expect(exitOK)
+	if !strings.Contains(h.stdout.String(), "ok: 3 sealed period(s), 120 journal(s)") {
+		t.Errorf("verify of 3 intact periods: %s", h.stdout.String())
+	}
 	h.ledger.verify = &ledgerv1.VerifyPeriodsResponse{Ok: false, Problems: []string{"period 2026-02 digest mismatch"}}
 	h.run("periods", "verify", "--book", "H1")
 	h.expect(exitRefused)

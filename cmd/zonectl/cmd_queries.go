@@ -166,8 +166,10 @@ func (a *app) periodsVerifyCmd() *cobra.Command {
 		Use:   "verify",
 		Short: "Recompute every sealed period's digest and chain (exit 1 if not ok)",
 		Long: `Recompute every sealed period's digest and chain link of a book from the
-stored journals and report mismatches. The exit code is 1 when the history
-does not verify.`,
+stored journals and report mismatches, with how many periods and journals
+were checked. A book with no sealed period yet is reported as such ("nothing
+sealed yet", exit 0): there is no history to verify. The exit code is 1 when
+the history does not verify.`,
 		Example: "  zonectl periods verify --book H12345678901",
 		Args:    exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
@@ -202,16 +204,21 @@ func (a *app) printVerify(book string, resp *ledgerv1.VerifyPeriodsResponse) err
 		return output.One(a.stdout, a.format, resp, nil)
 	case output.CSV:
 		rows := [][]string{}
+		n := strconv.Itoa(int(resp.GetPeriodsChecked()))
 		for _, p := range resp.GetProblems() {
-			rows = append(rows, []string{book, strconv.FormatBool(resp.GetOk()), p})
+			rows = append(rows, []string{book, strconv.FormatBool(resp.GetOk()), p, n})
 		}
 		if len(rows) == 0 {
-			rows = append(rows, []string{book, strconv.FormatBool(resp.GetOk()), ""})
+			rows = append(rows, []string{book, strconv.FormatBool(resp.GetOk()), "", n})
 		}
-		return output.Rows(a.stdout, a.format, []string{"book_id", "ok", "problem"}, rows)
+		return output.Rows(a.stdout, a.format, []string{"book_id", "ok", "problem", "periods_checked"}, rows)
+	}
+	if resp.GetOk() && resp.GetPeriodsChecked() == 0 {
+		_, err := fmt.Fprintf(a.stdout, "book %s: nothing sealed yet: no period was ever closed, so there is no history to verify (close one with 'zonectl periods close')\n", book)
+		return err
 	}
 	if resp.GetOk() {
-		_, err := fmt.Fprintf(a.stdout, "book %s: ok: every sealed period's digest and chain link match\n", book)
+		_, err := fmt.Fprintf(a.stdout, "book %s: ok: %d sealed period(s), %d journal(s): every digest and chain link match\n", book, resp.GetPeriodsChecked(), resp.GetJournalsChecked())
 		return err
 	}
 	fmt.Fprintf(a.stdout, "book %s: NOT OK\n", book)

@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/zoneledger/zoneledger/cmd/zoneledger/internal/bench"
+	"github.com/zoneledger/zoneledger/ledger"
 )
 
 // Defaults of the bench's timing flags.
@@ -70,6 +71,7 @@ the server's memory, --pgbench-url names a database for pgbench.`,
 	f := cmd.Flags()
 	f.StringVar(&cfg.Workload, "workload", bench.Uniform, "uniform (each journal one of --items items of one book), hot (every journal the same item and account) or ecommerce (1210 orders: three documents each, 20% on 5 hot SKUs, released and verified)")
 	f.IntVar(&cfg.Clients, "clients", 64, "concurrent clients")
+	f.StringVar(&cfg.TimeZone, "time-zone", ledger.DefaultTimeZone, "the zone's time zone (the server's --time-zone): journals are dated on the zone's today")
 	f.DurationVar(&cfg.Duration, "duration", defaultBenchDuration, "measured time")
 	f.DurationVar(&cfg.Warmup, "warmup", defaultBenchWarmup, "time before measuring")
 	f.IntVar(&cfg.Batch, "batch", 1, "journals per call: 1 uses PostJournal, more uses PostJournals (at most 100); ecommerce: documents per call, 1 one per call, more in SubmitDocuments batches of up to 100")

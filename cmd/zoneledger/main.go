@@ -14,6 +14,7 @@ import (
 	"os/signal"
 	"syscall"
 	"time"
+	_ "time/tzdata" // the zone's time zone works on a machine without tzdata
 
 	"github.com/spf13/cobra"
 )

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/zoneledger/zoneledger/cmd/zoneledger/internal/server"
+	"github.com/zoneledger/zoneledger/ledger"
 	"github.com/zoneledger/zoneledger/ledger/pgstore"
 )
 
@@ -29,6 +30,8 @@ func serverFlags(cmd *cobra.Command, cfg *server.Config, logLevel *string) {
 	f.StringVar(&cfg.AdminTokenFile, "admin-token-file", "", "write the first admin token here when the database has no admin yet (default <data-dir>/admin.token with the embedded database)")
 	f.StringVar(&cfg.TariffFile, "tariff", "", "tariff table, CSV (format: customs/tax/README.md); default: the illustrative sample tariff")
 	f.StringVar(&cfg.PositiveListFile, "positive-list", "", "cross-border positive list, CSV hs_prefix,annual_cap,note; default: the illustrative sample list")
+	f.StringVar(&cfg.TimeZone, "time-zone", ledger.DefaultTimeZone, "the zone's time zone (IANA name): today, for effective dates and business dates, is the day there")
+	f.IntVar(&cfg.FutureDays, "future-days", 0, "how many days after the zone's today a journal may be dated (0: today at the latest)")
 	f.StringVar(logLevel, "log-level", "info", "log level: debug, info, warn, error")
 }
 

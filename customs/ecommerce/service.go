@@ -172,10 +172,7 @@ const batchTimeout = 60 * time.Second
 
 func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
 
-func (s *Service) today() time.Time {
-	t := s.now().In(s.set.Location)
-	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
-}
+func (s *Service) today() time.Time { return ledger.DayIn(s.now(), s.set.Location) }
 
 // inTx runs fn in a SERIALIZABLE transaction with the engine's retries.
 func (s *Service) inTx(ctx context.Context, fn func(pgx.Tx) error) error {

@@ -13,9 +13,19 @@ import (
 
 func TestDisplayTradingUnderAGuarantee(t *testing.T) {
 	w := newWorld(t, zone.DefaultSettings())
-	in := w.file(w.e1, entry(w.h1, "IN-1", 1, "20", "100000"))
-	w.drive(w.e1, in, codes.PassFirstLine, "P-IN-1")
-	today := time.Now().UTC().Truncate(24 * time.Hour)
+	today := ledger.DayIn(time.Now(), zone.DefaultSettings().Location)
+	// The goods came in ten days ago: the display below leaves five days ago.
+	e := entry(w.h1, "IN-1", 1, "20", "100000")
+	e.Date = today.AddDate(0, 0, -10)
+	in := w.file(w.e1, e)
+	ps, err := w.svc.CreatePass(w.ctx, w.e1, zone.Pass{InnerNo: "P-IN-1", Book: in.Book, Type: codes.PassFirstLine, Bind: codes.BindOneListOneVehicle, IO: in.IO,
+		RelatedType: codes.RelatedList, RelatedNos: []string{in.No}, Vehicle: "沪A12345", VehicleWeight: d("10000"), GrossWeight: in.GrossWeight, NetWeight: in.NetWeight})
+	w.must(err)
+	ps, err = w.svc.RecordGateEvent(w.ctx, w.customs, ps.No, zone.GateEvent{ID: "P-IN-1-ev", Vehicle: "沪A12345", ScaleGross: d("10000").Add(in.GrossWeight),
+		At: time.Now().AddDate(0, 0, -10)})
+	if err != nil || ps.Status != zone.PassPassed {
+		t.Fatalf("entry pass: %+v, %v", ps, err)
+	}
 	// Guarantee 2,000 CNY. Laptops (HS 8471300000): duty 0, VAT 13 %.
 	f, err := w.svc.CreateForm(w.ctx, w.e1, zone.Form{InnerNo: "FC-1", Book: w.h1, Type: codes.FormDisplay, ValidFrom: today.AddDate(0, 0, -10), ValidUntil: today.AddDate(0, 0, -1), Guarantee: d("2000")})
 	w.must(err)

@@ -476,9 +476,6 @@ func wrongStatus(l List, want string) error {
 // bucket does not hold them, so two lists can never reserve the same units.
 // Declaring a declared list again returns it.
 func (s *Service) DeclareList(ctx context.Context, p access.Principal, no string) (List, error) {
-	if err := s.checkBackDated(ctx, p, no); err != nil {
-		return List{}, err
-	}
 	err := s.change(ctx, func(tx pgx.Tx) (*intent, error) {
 		l, _, err := lockList(ctx, tx, no)
 		if err != nil {
@@ -522,35 +519,6 @@ func (s *Service) DeclareList(ctx context.Context, p access.Principal, no string
 		return List{}, err
 	}
 	return s.GetList(ctx, p, no)
-}
-
-// checkBackDated refuses to reserve, on a past business date, goods that
-// entered their bucket after that date: the stock as of any day would
-// otherwise show the reservation before the goods. (A list dated today, or
-// goods that were all in by its date, pass.)
-func (s *Service) checkBackDated(ctx context.Context, p access.Principal, no string) error {
-	l, err := s.GetList(ctx, p, no)
-	if err != nil || l.Status != ListDraft || !outbound(l.Flow) || l.Date.IsZero() || !l.Date.Before(s.today()) {
-		return nil // the change itself reports any error
-	}
-	from, _ := reserveAccounts(l.Flow)
-	for i, ln := range l.Lines {
-		ts, err := s.ledger.DayTotals(ctx, ledger.TotalsQuery{Book: l.Book, Account: from, Item: strconv.Itoa(ln.BookSeq), From: l.Date.AddDate(0, 0, 1), To: s.today().AddDate(0, 0, 1)})
-		if err != nil {
-			return err
-		}
-		for _, t := range ts {
-			if t.QuantityIn.IsPositive() {
-				reason := ReasonInsufficientStock
-				if from == AccountBonded {
-					reason = ReasonInsufficientBonded
-				}
-				return precondition(reason, fmt.Sprintf("lines[%d].quantity", i), "on the list's business date %s the book did not hold these goods: some of book line %d came into %s on %s; date the list on or after %s",
-					ledger.FormatDate(l.Date), ln.BookSeq, from, ledger.FormatDate(t.Day), ledger.FormatDate(t.Day))
-			}
-		}
-	}
-	return nil
 }
 
 // journal starts the ledger request of a step of a list.

@@ -249,7 +249,11 @@ func (s *Service) StockReport(ctx context.Context, p access.Principal, book stri
 	if err := canRead(p, b.Enterprise); err != nil {
 		return nil, err
 	}
-	hs, err := s.ledger.Balances(ctx, ledger.BalanceQuery{Book: book, AsOf: asOf})
+	q := ledger.BalanceQuery{Book: book}
+	if !asOf.IsZero() {
+		q.AsOf = &asOf
+	}
+	hs, err := s.ledger.Balances(ctx, q)
 	if err != nil {
 		return nil, err
 	}

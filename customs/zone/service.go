@@ -130,16 +130,10 @@ func (s *Service) Start(ctx context.Context) error {
 func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
 
 // today is the zone's business date now.
-func (s *Service) today() time.Time {
-	t := s.now().In(s.set.Location)
-	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
-}
+func (s *Service) today() time.Time { return ledger.DayIn(s.now(), s.set.Location) }
 
 // dateOf is the zone's business date of an instant.
-func (s *Service) dateOf(t time.Time) time.Time {
-	t = t.In(s.set.Location)
-	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
-}
+func (s *Service) dateOf(t time.Time) time.Time { return ledger.DayIn(t, s.set.Location) }
 
 // inTx runs fn in a SERIALIZABLE transaction with the engine's retries; fn
 // may run several times and must have no effect outside the transaction.

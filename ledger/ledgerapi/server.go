@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"google.golang.org/grpc/codes"
+	"google.golang.org/protobuf/proto"
 
 	"github.com/zoneledger/zoneledger/ledger"
 	ledgerv1 "github.com/zoneledger/zoneledger/proto/zoneledger/ledger/v1"
@@ -387,14 +388,29 @@ func (s *Server) ListJournals(ctx context.Context, r *ledgerv1.ListJournalsReque
 		return nil, Status(err)
 	}
 	out := &ledgerv1.ListJournalsResponse{}
-	for _, j := range js {
-		out.Journals = append(out.Journals, JournalToProto(j))
+	size := 0
+	for i, j := range js {
+		pj := JournalToProto(j)
+		size += proto.Size(pj) + 8 // with the field's tag and length
+		if i > 0 && size > MaxPageBytes {
+			// The page is full before its count: the next one starts here.
+			out.NextPageToken = EncodePageToken(strconv.FormatInt(js[i-1].ID, 10))
+			return out, nil
+		}
+		out.Journals = append(out.Journals, pj)
 	}
 	if len(js) == f.Limit {
 		out.NextPageToken = EncodePageToken(strconv.FormatInt(js[len(js)-1].ID, 10))
 	}
 	return out, nil
 }
+
+// MaxPageBytes bounds the encoded size of a ListJournals page, so that a
+// client with gRPC's default 4 MiB receive limit reads any page: a page
+// ends before page_size journals once the next journal would take it past
+// this size, and next_page_token continues from there. A page always holds
+// at least one journal (one journal of 1,000 postings is well under it).
+const MaxPageBytes = 3 << 20
 
 func journalFilter(book, from, to string) (ledger.JournalFilter, error) {
 	f := ledger.JournalFilter{Book: book}
@@ -442,11 +458,15 @@ func (s *Server) GetBalances(ctx context.Context, r *ledgerv1.GetBalancesRequest
 	if err := s.canRead(ctx, r.GetBookId()); err != nil {
 		return nil, Status(err)
 	}
-	asOf, err := optDate(r.GetAsOf(), "as_of")
-	if err != nil {
-		return nil, Status(err)
+	q := ledger.BalanceQuery{Book: r.GetBookId(), Account: r.GetAccount(), Item: r.GetItemCode(), ByLot: r.GetByLot()}
+	if r.GetAsOf() != "" { // any date given counts, 0001-01-01 too: only an empty as_of means now
+		asOf, err := ledger.ParseDate(r.GetAsOf(), "as_of")
+		if err != nil {
+			return nil, Status(err)
+		}
+		q.AsOf = &asOf
 	}
-	hs, err := s.store.Balances(ctx, ledger.BalanceQuery{Book: r.GetBookId(), Account: r.GetAccount(), Item: r.GetItemCode(), AsOf: asOf, ByLot: r.GetByLot()})
+	hs, err := s.store.Balances(ctx, q)
 	if err != nil {
 		return nil, Status(err)
 	}
@@ -531,9 +551,10 @@ func (s *Server) VerifyPeriods(ctx context.Context, r *ledgerv1.VerifyPeriodsReq
 	if err := s.canRead(ctx, r.GetBookId()); err != nil {
 		return nil, Status(err)
 	}
-	problems, err := s.store.VerifyPeriods(ctx, r.GetBookId())
+	v, err := s.store.VerifyPeriods(ctx, r.GetBookId())
 	if err != nil {
 		return nil, Status(err)
 	}
-	return &ledgerv1.VerifyPeriodsResponse{Ok: len(problems) == 0, Problems: problems}, nil
+	return &ledgerv1.VerifyPeriodsResponse{Ok: len(v.Problems) == 0, Problems: v.Problems,
+		PeriodsChecked: int32(v.Periods), JournalsChecked: v.Journals}, nil
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/shopspring/decimal"
 
 	"github.com/zoneledger/zoneledger/ledger"
 	"github.com/zoneledger/zoneledger/ledger/pgstore/pgtx"
@@ -301,13 +302,17 @@ func needsOf(ops []*op, originals map[int64]ledger.Journal) *needs {
 		need.book(o.book())
 		need.key(o.book(), o.key())
 		if o.post != nil {
+			day := ledger.Day(o.post.EffectiveDate)
 			for _, p := range o.post.Postings {
 				need.posting(p)
+				need.dated(p, day)
 			}
 		} else if j, ok := originals[o.rev.JournalID]; ok {
+			day := ledger.Day(o.rev.EffectiveDate)
 			for _, p := range j.Postings {
 				for _, l := range p.Legs {
 					need.posting(ledger.Posting{Item: p.Item, From: p.To, To: p.From, Lot: l.Lot})
+					need.dated(ledger.Posting{Item: p.Item, From: p.To, To: p.From}, day)
 				}
 			}
 		}
@@ -349,11 +354,34 @@ type needs struct {
 	lots     map[ledger.ItemRef]map[string]bool
 	keys     map[[2]string]bool
 	hasWorld bool
+	// for the as-of check: the earliest date each book pair is taken from,
+	// and the latest date any journal touches it
+	takenFrom map[ledger.PairKey]time.Time
+	touchedTo map[ledger.PairKey]time.Time
 }
 
 func newNeeds() *needs {
 	return &needs{books: map[string]bool{}, items: map[ledger.ItemRef]bool{}, fifo: map[ledger.PairKey]int{},
-		held: map[ledger.HoldingKey]bool{}, lots: map[ledger.ItemRef]map[string]bool{}, keys: map[[2]string]bool{}}
+		held: map[ledger.HoldingKey]bool{}, lots: map[ledger.ItemRef]map[string]bool{}, keys: map[[2]string]bool{},
+		takenFrom: map[ledger.PairKey]time.Time{}, touchedTo: map[ledger.PairKey]time.Time{}}
+}
+
+// dated records the effective date of a journal with posting p.
+func (n *needs) dated(p ledger.Posting, day time.Time) {
+	if !p.From.IsWorld() {
+		k := ledger.PairKey{Account: p.From, Item: p.Item}
+		if d, ok := n.takenFrom[k]; !ok || day.Before(d) {
+			n.takenFrom[k] = day
+		}
+	}
+	for _, a := range [2]ledger.AccountRef{p.From, p.To} {
+		if !a.IsWorld() {
+			k := ledger.PairKey{Account: a, Item: p.Item}
+			if d, ok := n.touchedTo[k]; !ok || day.After(d) {
+				n.touchedTo[k] = day
+			}
+		}
+	}
 }
 
 func (n *needs) book(b string) {
@@ -406,6 +434,10 @@ type loaded struct {
 	held     map[ledger.HoldingKey]ledger.Amount // named lots' holdings that have rows
 	probed   []ledger.HoldingKey                 // every named lot's holding looked up
 	keys     int
+	// the as-of check's reads (queueDaysAfter) and the latest effective
+	// date accepted (the zone's today plus the horizon)
+	after  map[ledger.PairKey]*ledger.DaysAfter
+	latest time.Time
 }
 
 // page is the oldest open lots of a pair loaded so far, in first-in
@@ -425,6 +457,10 @@ const firstPage = 16
 // journals the batch's reversals reverse.
 func (ld *loaded) workingSet(originals map[int64]ledger.Journal) *ledger.WorkingSet {
 	ws := ledger.NewWorkingSet(ld.last+1, ld.keys)
+	ws.SetLatestDate(ld.latest)
+	for p, d := range ld.after {
+		ws.LoadDaysAfter(p, *d)
+	}
 	for _, bk := range ld.books {
 		ws.AddBook(bk)
 	}
@@ -589,6 +625,8 @@ func (s *Store) load(ctx context.Context, tx batchQuerier, n *needs, pipe *pgtx.
 			return err
 		})
 	}
+	ld.after = queueDaysAfter(b, n)
+	ld.latest = s.latestDate()
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
 		return nil, err
 	}
@@ -673,6 +711,80 @@ func (s *Store) queuePages(b *pgx.Batch, ld *loaded, pairs []ledger.PairKey, lim
 		return rows.Err()
 	})
 }
+
+// queueDaysAfter queues the read the as-of check needs (ledger.DaysAfter):
+// for each book pair the batch takes from, the per-day totals after the
+// earliest date it is taken on, and, only when there are some or the batch
+// itself moves the pair on a later day, the pair's balance. Usually no
+// journal is dated before another of its pair and the read returns no row:
+// one index range lookup per pair.
+func queueDaysAfter(b *pgx.Batch, n *needs) map[ledger.PairKey]*ledger.DaysAfter {
+	out := make(map[ledger.PairKey]*ledger.DaysAfter, len(n.takenFrom))
+	if len(n.takenFrom) == 0 {
+		return out
+	}
+	var ab, an, ib, ic []string
+	var from []time.Time
+	var later []bool
+	for p, d := range n.takenFrom {
+		ab, an, ib, ic = append(ab, p.Account.Book), append(an, p.Account.Name), append(ib, p.Item.Book), append(ic, p.Item.Code)
+		l := n.touchedTo[p].After(d)
+		from, later = append(from, d), append(later, l)
+		out[p] = &ledger.DaysAfter{After: d, HasBalance: l}
+	}
+	b.Queue(selectDaysAfter, ab, an, ib, ic, from, later).Query(func(rows pgx.Rows) error {
+		for rows.Next() {
+			var p ledger.PairKey
+			var day *time.Time
+			var q, v *string
+			if err := rows.Scan(&p.Account.Book, &p.Account.Name, &p.Item.Book, &p.Item.Code, &day, &q, &v); err != nil {
+				return err
+			}
+			d := out[p]
+			if d == nil {
+				continue
+			}
+			a := ledger.Amount{Quantity: dec(deref(q)), Value: dec(deref(v))}
+			if day == nil { // the balance
+				d.Balance = a
+				continue
+			}
+			d.HasBalance = true
+			d.Days = append(d.Days, ledger.DayTotal{Account: p.Account, Item: p.Item, Day: *day,
+				QuantityIn: a.Quantity, ValueIn: a.Value, QuantityOut: decimal.Zero, ValueOut: decimal.Zero})
+		}
+		return rows.Err()
+	})
+	return out
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return "0"
+	}
+	return *s
+}
+
+// selectDaysAfter reads, per (account, item, after, later) given, the net
+// movement of each day after "after", and the pair's balance when there
+// is such a day or "later" is set (no balance row: nothing held). The
+// balance's condition refers only to the given values, so the holdings are
+// not read at all when it is false.
+const selectDaysAfter = `SELECT k.account_book, k.account_name, k.item_book, k.item_code, d.day, d.quantity::text, d.value::text
+	FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::date[], $6::bool[]) AS k(account_book, account_name, item_book, item_code, after, later)
+	CROSS JOIN LATERAL (
+		SELECT t.day, t.quantity_in - t.quantity_out AS quantity, t.value_in - t.value_out AS value
+		FROM ledger_day_totals t
+		WHERE t.account_book = k.account_book AND t.account_name = k.account_name AND t.item_book = k.item_book AND t.item_code = k.item_code
+		  AND t.day > k.after
+		UNION ALL
+		SELECT NULL, sum(h.quantity), sum(h.value)
+		FROM ledger_holdings h
+		WHERE h.item_book = k.item_book AND h.item_code = k.item_code AND h.account_book = k.account_book AND h.account_name = k.account_name
+		  AND (k.later OR EXISTS (SELECT 1 FROM ledger_day_totals t
+			WHERE t.account_book = k.account_book AND t.account_name = k.account_name AND t.item_book = k.item_book AND t.item_code = k.item_code
+			  AND t.day > k.after))
+		HAVING count(*) > 0) AS d`
 
 // singleLeg reports whether p moved exactly one lot, all of its quantity and
 // value, and which: such a leg is stored on the posting's row (leg_lot)

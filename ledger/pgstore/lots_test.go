@@ -18,6 +18,10 @@ import (
 	"github.com/zoneledger/zoneledger/ledger/pgstore/pgtx"
 )
 
+// afterLots is a day after every lot fillLots makes (at most 300), for
+// takes that the as-of rule lets take any of them.
+var afterLots = date("2026-11-01")
+
 // fillLots posts n inbound journals of itemP into bonded, lot i dated
 // 2026-01-01 + i days with quantity i%3+1 and value 10 a piece, in one
 // PostMany, and returns the lots' keys and quantities, oldest first.
@@ -42,15 +46,14 @@ func fillLots(t *testing.T, s *pgstore.Store, n int) ([]string, []int64) {
 }
 
 // A first-in first-out take that needs more lots than the first page the
-// write path locks goes on to the next pages, in order, and a lot made in
-// the same journal, dated between pages, is taken in its turn: never before
-// older lots that were not loaded yet.
+// write path locks goes on to the next pages, in order, and a lot filed
+// later but dated between pages is taken in its turn: never before older
+// lots that were not loaded yet.
 func TestFIFOTakesOldestAcrossPages(t *testing.T) {
 	s := newStore(t, pgstore.Options{})
 	keys, qty := fillLots(t, s, 40)
 	// Lots 0..20 are dated up to 2026-01-21; the new lot is dated that day
 	// too, by a later journal, so it comes right after lot 20.
-	day := date("2026-01-21")
 	var want []ledger.Leg
 	take := int64(0)
 	for i := 0; i <= 20; i++ {
@@ -68,8 +71,11 @@ func TestFIFOTakesOldestAcrossPages(t *testing.T) {
 	take++
 	newLot := in(itemP, "PCE", "1", "7")
 	newLot.Lot = "NEW"
-	j := mustPost(t, s, req(day, newLot, move(itemP, "PCE", bonded, dom, fmt.Sprint(take))))
-	got := j.Postings[1].Legs
+	mustPost(t, s, req(date("2026-01-21"), newLot))
+	// The take is dated on lot 31's day, so that the goods it takes were
+	// all there by then (the as-of rule).
+	j := mustPost(t, s, req(date("2026-02-01"), move(itemP, "PCE", bonded, dom, fmt.Sprint(take))))
+	got := j.Postings[0].Legs
 	if len(got) != len(want) {
 		t.Fatalf("took %d lots, want %d: %+v", len(got), len(want), got)
 	}
@@ -91,7 +97,7 @@ func TestInsufficientIsExactOverManyPages(t *testing.T) {
 	for _, q := range qty {
 		total += q
 	}
-	_, err := s.Post(context.Background(), req(day3, move(itemP, "PCE", bonded, dom, fmt.Sprint(total+1))))
+	_, err := s.Post(context.Background(), req(afterLots, move(itemP, "PCE", bonded, dom, fmt.Sprint(total+1))))
 	wantReason(t, err, ledger.ReasonInsufficient)
 	if !strings.Contains(err.Error(), fmt.Sprintf("holds %d of item", total)) {
 		t.Fatalf("error %q does not say the account holds %d", err, total)
@@ -100,9 +106,9 @@ func TestInsufficientIsExactOverManyPages(t *testing.T) {
 	// A batch of journals that each fit but not all together: the ones in
 	// arrival order that fit are taken, the rest refused.
 	res := s.PostMany(context.Background(), []ledger.JournalRequest{
-		req(day3, move(itemP, "PCE", bonded, dom, fmt.Sprint(total-5))),
-		req(day3, move(itemP, "PCE", bonded, dom, "6")),
-		req(day3, move(itemP, "PCE", bonded, dom, "5")),
+		req(afterLots, move(itemP, "PCE", bonded, dom, fmt.Sprint(total-5))),
+		req(afterLots, move(itemP, "PCE", bonded, dom, "6")),
+		req(afterLots, move(itemP, "PCE", bonded, dom, "5")),
 	})
 	if res[0].Err != nil || res[2].Err != nil {
 		t.Fatalf("journals that fit were refused: %v, %v", res[0].Err, res[2].Err)
@@ -199,7 +205,7 @@ func TestHotPairWithManyLots(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := 0; i < each; i++ {
-				r := req(day3, in(itemP, "PCE", "1", "10"), move(itemP, "PCE", bonded, dom, "2"))
+				r := req(afterLots, in(itemP, "PCE", "1", "10"), move(itemP, "PCE", bonded, dom, "2"))
 				if _, err := s.Post(ctx, r); err != nil {
 					errs <- err
 				}

@@ -115,11 +115,12 @@ func queryPeriods(ctx context.Context, q querier, where string, args ...any) ([]
 // VerifyPeriods implements ledger.Store: every journal in a sealed period is
 // rehashed from its stored content, and every period digest recomputed and
 // checked against its chain.
-func (s *Store) VerifyPeriods(ctx context.Context, book string) ([]string, error) {
+func (s *Store) VerifyPeriods(ctx context.Context, book string) (ledger.Verification, error) {
 	periods, err := s.Periods(ctx, book)
 	if err != nil {
-		return nil, err
+		return ledger.Verification{}, err
 	}
+	out := ledger.Verification{Periods: len(periods)}
 	var problems []string
 	prev := []byte{}
 	for _, p := range periods {
@@ -130,16 +131,17 @@ func (s *Store) VerifyPeriods(ctx context.Context, book string) ([]string, error
 			WHERE book = $1 AND ($2::date IS NULL OR effective_date >= $2) AND effective_date <= $3
 			ORDER BY effective_date, journal_id`, book, nullDate(p.From), p.Through)
 		if err != nil {
-			return nil, storeError(err)
+			return ledger.Verification{}, storeError(err)
 		}
 		ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
 		if err != nil {
-			return nil, storeError(err)
+			return ledger.Verification{}, storeError(err)
 		}
 		js, err := loadJournals(ctx, s.pool, ids)
 		if err != nil {
-			return nil, storeError(err)
+			return ledger.Verification{}, storeError(err)
 		}
+		out.Journals += int64(len(js))
 		hashes := make([][]byte, 0, len(js))
 		for _, j := range js {
 			h := j.ComputeHash()
@@ -156,5 +158,6 @@ func (s *Store) VerifyPeriods(ctx context.Context, book string) ([]string, error
 		}
 		prev = p.Digest
 	}
-	return problems, nil
+	out.Problems = problems
+	return out, nil
 }

@@ -15,8 +15,9 @@ import (
 // TestPropertyRandomStreams posts random streams of valid and invalid
 // journals and checks every outcome against a plain model of quantities:
 // a journal is accepted exactly when applying its postings in order keeps
-// every book account at or above zero, and is otherwise refused with the
-// reason the model expects. Afterwards every holding equals the sum of its
+// every book account at or above zero, now and at the end of every day from
+// the journal's effective date on, and is otherwise refused with the reason
+// the model expects. Afterwards every holding equals the sum of its
 // postings and every item sums to zero.
 func TestPropertyRandomStreams(t *testing.T) {
 	for seed := uint64(1); seed <= 3; seed++ {
@@ -30,11 +31,14 @@ func TestPropertyRandomStreams(t *testing.T) {
 				scale int32
 			}{{itemA, "KGM", 3}, {itemP, "PCE", 0}}
 			model := map[ledger.PairKey]decimal.Decimal{}
+			const days = 20
+			daily := map[ledger.PairKey]*[days]decimal.Decimal{} // net movement per day
 
 			var reqs []ledger.JournalRequest
 			var want []string // expected reason, "" for accepted
 			for n := 0; n < 240; n++ {
-				r := req(day1.AddDate(0, 0, rng.IntN(20)))
+				day := rng.IntN(days)
+				r := req(day1.AddDate(0, 0, day))
 				next := map[ledger.PairKey]decimal.Decimal{}
 				get := func(k ledger.PairKey) decimal.Decimal {
 					if v, ok := next[k]; ok {
@@ -83,8 +87,31 @@ func TestPropertyRandomStreams(t *testing.T) {
 				if shape != "" {
 					reason = shape
 				}
+				if reason == "" { // as of every day from the journal's on
+					for k, v := range next {
+						if k.Account.IsWorld() || !v.LessThan(model[k]) {
+							continue
+						}
+						bal := decimal.Zero
+						for d := 0; d < days && reason == ""; d++ {
+							if a := daily[k]; a != nil {
+								bal = bal.Add(a[d])
+							}
+							if d == day {
+								bal = bal.Add(v.Sub(model[k]))
+							}
+							if d >= day && bal.Sign() < 0 {
+								reason = ledger.ReasonInsufficient
+							}
+						}
+					}
+				}
 				if reason == "" {
 					for k, v := range next {
+						if daily[k] == nil {
+							daily[k] = new([days]decimal.Decimal)
+						}
+						daily[k][day] = daily[k][day].Add(v.Sub(model[k]))
 						model[k] = v
 					}
 				}

@@ -322,7 +322,7 @@ func (s *Store) Balances(ctx context.Context, q ledger.BalanceQuery) ([]ledger.H
 		zero = ""
 	}
 	switch {
-	case !q.AsOf.IsZero():
+	case q.AsOf != nil:
 		if q.ByLot {
 			return nil, ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "by_lot", "lots are only available for current balances; leave as_of empty")
 		}
@@ -335,7 +335,7 @@ func (s *Store) Balances(ctx context.Context, q ledger.BalanceQuery) ([]ledger.H
 			sql += ` HAVING sum(quantity_in - quantity_out) <> 0 OR sum(value_in - value_out) <> 0`
 		}
 		sql += ` ORDER BY account_name, item_book, item_code`
-		args = append(args, q.AsOf)
+		args = append(args, *q.AsOf)
 	case q.ByLot:
 		sql = `SELECT account_book, account_name, item_book, item_code, lot, quantity::text, value::text
 			FROM ledger_holdings

@@ -23,10 +23,14 @@
 //
 // On PostgreSQL a batch's transaction is two round trips (pgtx.Pipe): BEGIN,
 // the journal counter's lock and every lookup in one, the writes and COMMIT
-// in the other (plus one per further page, rarely). Rows are looked up by key
-// one LATERAL lookup per key, so that a plan made while a table was small
-// never scans it whole later, and JIT compilation is off for the ledger's
-// statements (PostInTx restores the caller's setting after them).
+// in the other (plus one per further page, rarely). The lookups include, for
+// the as-of check, each pair taken from's per-day totals after the batch's
+// earliest date for it (usually none) and, only when there are some, its
+// balance. Effective dates after the zone's today (Options.TimeZone) plus
+// Options.FutureDays are refused. Rows are looked up by key one LATERAL
+// lookup per key, so that a plan made while a table was small never scans it
+// whole later, and JIT compilation is off for the ledger's statements
+// (PostInTx restores the caller's setting after them).
 // A posting that moved one lot whole keeps that lot on its own row
 // (ledger_postings.leg_lot); other postings' legs are rows of ledger_legs.
 package pgstore
@@ -71,6 +75,16 @@ type Options struct {
 	Faults FaultInjector
 	// Metrics receives batch and retry observations. Optional.
 	Metrics Metrics
+	// TimeZone is the zone's time zone, whose today bounds effective dates
+	// (see FutureDays). Nil means ledger.DefaultTimeZone, Asia/Shanghai.
+	TimeZone *time.Location
+	// FutureDays is how many days after the zone's today an effective date
+	// may be. Default 0: a journal is dated today at the latest, since a
+	// movement dated ahead is almost always a typing error and would show
+	// in every later as-of balance. Negative values count as 0.
+	FutureDays int
+	// Now is the clock, for tests; nil means time.Now.
+	Now func() time.Time
 }
 
 // Metrics receives observations of the write path.
@@ -91,6 +105,15 @@ func (o *Options) defaults() {
 	if o.MaxWait == 0 {
 		o.MaxWait = DefaultMaxWait
 	}
+	o.FutureDays = max(o.FutureDays, 0)
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+}
+
+// latestDate is the latest effective date the store takes now.
+func (s *Store) latestDate() time.Time {
+	return ledger.DayIn(s.opts.Now(), s.opts.TimeZone).AddDate(0, 0, s.opts.FutureDays)
 }
 
 // Store is a ledger.Store on PostgreSQL or CockroachDB.
@@ -132,6 +155,13 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 // New builds a Store on an existing pool, which it closes on Close.
 func New(ctx context.Context, pool *pgxpool.Pool, opts Options) (*Store, error) {
 	opts.defaults()
+	if opts.TimeZone == nil {
+		loc, err := time.LoadLocation(ledger.DefaultTimeZone)
+		if err != nil {
+			return nil, fmt.Errorf("loading the zone's time zone %s (import time/tzdata in the binary, or set Options.TimeZone): %w", ledger.DefaultTimeZone, err)
+		}
+		opts.TimeZone = loc
+	}
 	// The engine is always detected: running CockroachDB's retry helper on
 	// PostgreSQL would report writes that failed at COMMIT as successes.
 	engine, err := DetectEngine(ctx, pool)

@@ -406,7 +406,7 @@ func TestReversal(t *testing.T) {
 	wantReason(t, err, ledger.ReasonInvalidArgument)
 
 	// A reversal that would take goods that have moved on is refused.
-	moved := mustPost(t, s, req(day2, move(itemA, "KGM", bonded, inspect, "10")))
+	moved := mustPost(t, s, req(day3, move(itemA, "KGM", bonded, inspect, "10")))
 	mustPost(t, s, req(day3, move(itemA, "KGM", inspect, dom, "10")))
 	_, err = s.Reverse(ctx, ledger.ReverseRequest{Book: book, JournalID: moved.ID, IdempotencyKey: key(), EffectiveDate: day3})
 	wantReason(t, err, ledger.ReasonInsufficient)
@@ -468,7 +468,7 @@ func TestAsOfAndDayTotals(t *testing.T) {
 		asOf time.Time
 		want string
 	}{{day1, "10"}, {day2, "5"}, {day3, "6"}} {
-		hs, err := s.Balances(ctx, ledger.BalanceQuery{Book: book, Account: "bonded", AsOf: c.asOf})
+		hs, err := s.Balances(ctx, ledger.BalanceQuery{Book: book, Account: "bonded", AsOf: &c.asOf})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -491,6 +491,10 @@ func TestClosedPeriodsAreSealed(t *testing.T) {
 	ctx := context.Background()
 	mustPost(t, s, req(day1, in(itemA, "KGM", "10", "100")))
 	mustPost(t, s, req(day2, move(itemA, "KGM", bonded, dom, "1")))
+	// Nothing sealed yet: no problem, and nothing checked.
+	if v, err := s.VerifyPeriods(ctx, book); err != nil || len(v.Problems) != 0 || v.Periods != 0 || v.Journals != 0 {
+		t.Fatalf("verify before any close: %+v, %v; want nothing checked", v, err)
+	}
 	closeReq := func(through time.Time, key string) ledger.ClosePeriodRequest {
 		return ledger.ClosePeriodRequest{Book: book, Through: through, IdempotencyKey: key}
 	}
@@ -528,14 +532,15 @@ func TestClosedPeriodsAreSealed(t *testing.T) {
 	if _, err := s.Reverse(ctx, ledger.ReverseRequest{Book: book, JournalID: 2, IdempotencyKey: key(), EffectiveDate: day3}); err != nil {
 		t.Fatal(err)
 	}
-	if problems, err := s.VerifyPeriods(ctx, book); err != nil || len(problems) != 0 {
-		t.Fatalf("intact history reported %v, %v", problems, err)
+	if v, err := s.VerifyPeriods(ctx, book); err != nil || len(v.Problems) != 0 || v.Periods != 2 || v.Journals != 2 {
+		t.Fatalf("intact history reported %+v, %v; want 2 periods, 2 journals, no problem", v, err)
 	}
 	// Rewriting history behind the ledger's back is detected.
 	if _, err := s.Pool().Exec(ctx, `UPDATE ledger_postings SET quantity = 2 WHERE journal_id = 2`); err != nil {
 		t.Fatal(err)
 	}
-	problems, err := s.VerifyPeriods(ctx, book)
+	v, err := s.VerifyPeriods(ctx, book)
+	problems := v.Problems
 	if err != nil || len(problems) == 0 {
 		t.Fatalf("tampering went unnoticed: %v, %v", problems, err)
 	}

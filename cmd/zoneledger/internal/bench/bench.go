@@ -31,6 +31,7 @@ import (
 	"google.golang.org/grpc/metadata"
 
 	"github.com/zoneledger/zoneledger/customs/access"
+	"github.com/zoneledger/zoneledger/ledger"
 	"github.com/zoneledger/zoneledger/ledger/pgstore/embedpg"
 	adminv1 "github.com/zoneledger/zoneledger/proto/zoneledger/admin/v1"
 	ledgerv1 "github.com/zoneledger/zoneledger/proto/zoneledger/ledger/v1"
@@ -76,6 +77,10 @@ type Config struct {
 	Executable string
 	// ServeArgs are extra flags for the child `serve`.
 	ServeArgs []string
+	// TimeZone is the zone's time zone (the server's --time-zone): the
+	// bench dates its journals on the zone's today. Empty means
+	// ledger.DefaultTimeZone.
+	TimeZone string
 
 	// Pgbench also runs pgbench on the same PostgreSQL after the load.
 	Pgbench bool
@@ -85,6 +90,19 @@ type Config struct {
 	// Progress receives a progress bar; Log status lines. nil: none.
 	Progress io.Writer
 	Log      io.Writer
+}
+
+func (c *Config) zoneName() string {
+	if c.TimeZone == "" {
+		return ledger.DefaultTimeZone
+	}
+	return c.TimeZone
+}
+
+// today is the zone's date now, YYYY-MM-DD; Run checked the time zone.
+func (c *Config) today() string {
+	loc, _ := time.LoadLocation(c.zoneName())
+	return ledger.FormatDate(ledger.DayIn(time.Now(), loc))
 }
 
 // Result is what a run measured. The JSON names are the --json output.
@@ -130,6 +148,9 @@ func (c *Config) defaults() error {
 	}
 	if c.Workload != Uniform && c.Workload != Hot && c.Workload != Ecommerce {
 		return fmt.Errorf("unknown workload %q: use uniform, hot or ecommerce", c.Workload)
+	}
+	if _, err := time.LoadLocation(c.zoneName()); err != nil {
+		return fmt.Errorf("--time-zone %q: %w; give an IANA time zone name such as Asia/Shanghai", c.TimeZone, err)
 	}
 	if c.Clients <= 0 {
 		return errors.New("--clients must be at least 1")
@@ -322,7 +343,7 @@ func startEnv(ctx context.Context, cfg *Config) (_ *env, err error) {
 	}
 	dbURL := e.pg.URL(embedpg.DefaultDatabase)
 	args := append([]string{"serve", "--data-dir", filepath.Join(dir, "serve"), "--database-url", dbURL,
-		"--listen", "127.0.0.1:0", "--metrics-listen=", "--log-level", "warn"}, cfg.ServeArgs...)
+		"--listen", "127.0.0.1:0", "--metrics-listen=", "--log-level", "warn", "--time-zone", cfg.zoneName()}, cfg.ServeArgs...)
 	cfg.logf("bench: starting %s %s", exe, strings.Join(args, " "))
 	e.server, err = startServe(ctx, exe, args)
 	if err != nil {
@@ -371,7 +392,7 @@ type target struct {
 
 func setup(ctx context.Context, conn *grpc.ClientConn, adminToken string, cfg *Config) (*target, error) {
 	run := strconv.FormatInt(time.Now().UnixNano(), 36)
-	t := &target{book: "BENCH" + strings.ToUpper(run), run: run, date: time.Now().UTC().Format("2006-01-02")}
+	t := &target{book: "BENCH" + strings.ToUpper(run), run: run, date: cfg.today()}
 	admin := adminv1.NewAdminServiceClient(conn)
 	lc := ledgerv1.NewLedgerServiceClient(conn)
 	as := func(tok string) (context.Context, context.CancelFunc) {

@@ -190,7 +190,7 @@ func setupEcom(ctx context.Context, conn *grpc.ClientConn, adminToken string, cf
 	rng := rand.New(rand.NewPCG(uint64(now.UnixNano()), 0x5eed))
 	run := strconv.FormatInt(now.UnixNano(), 36)
 	t := &ecomTarget{run: run, tag: rng.IntN(100000), stock: ecomStock(cfg),
-		date: now.In(time.FixedZone("CST", 8*3600)).Format("2006-01-02")}
+		date: cfg.today()}
 	as := func(tok string) (context.Context, context.CancelFunc) {
 		c, cancel := context.WithTimeout(ctx, time.Minute)
 		return metadata.AppendToOutgoingContext(c, "authorization", "Bearer "+tok), cancel

@@ -8,6 +8,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/zoneledger/zoneledger/customs/codes"
+	"github.com/zoneledger/zoneledger/ledger"
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
 )
 
@@ -178,12 +179,19 @@ func iso6346Value(ch byte) int {
 	return v
 }
 
-// zoneLocation is the zone's time zone (the server's default setting): the
-// business date of a gate event is its time read in it.
-var zoneLocation = time.FixedZone("CST", 8*3600)
+// zoneLocation is the zone's time zone (the server's default setting,
+// ledger.DefaultTimeZone): the business date of a gate event is its time
+// read in it. The binary embeds the time zone database.
+var zoneLocation = func() *time.Location {
+	loc, err := time.LoadLocation(ledger.DefaultTimeZone)
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}()
 
 // businessDate is the zone's business date of an instant.
-func businessDate(t time.Time) string { return t.In(zoneLocation).Format("2006-01-02") }
+func businessDate(t time.Time) string { return ledger.FormatDate(ledger.DayIn(t, zoneLocation)) }
 
 func fmtLCQty(l *lcLine, q decimal.Decimal) string {
 	return q.StringFixed(l.Scale) + " " + l.UnitName

@@ -31,6 +31,7 @@ import (
 	"github.com/zoneledger/zoneledger/customs/tax"
 	"github.com/zoneledger/zoneledger/customs/taxapi"
 	"github.com/zoneledger/zoneledger/customs/zone"
+	"github.com/zoneledger/zoneledger/ledger"
 	"github.com/zoneledger/zoneledger/ledger/ledgerapi"
 	"github.com/zoneledger/zoneledger/ledger/pgstore"
 	"github.com/zoneledger/zoneledger/ledger/pgstore/embedpg"
@@ -72,7 +73,14 @@ type Config struct {
 	// PositiveListFile is the cross-border positive list (CSV
 	// hs_prefix,annual_cap,note); empty means the illustrative sample.
 	PositiveListFile string
-	Logger           *slog.Logger
+	// TimeZone is the zone's time zone (an IANA name): "today" for the
+	// ledger's horizon and the customs services' business dates is the
+	// day there. Empty means ledger.DefaultTimeZone, Asia/Shanghai.
+	TimeZone string
+	// FutureDays is how many days after the zone's today an effective date
+	// may be (pgstore.Options.FutureDays); default 0.
+	FutureDays int
+	Logger     *slog.Logger
 }
 
 // Server is a running zoneledger server.
@@ -135,8 +143,20 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	}
 	s.DatabaseURL = url
 
+	if cfg.TimeZone == "" {
+		cfg.TimeZone = ledger.DefaultTimeZone
+	}
+	loc, err := time.LoadLocation(cfg.TimeZone)
+	if err != nil {
+		return nil, fmt.Errorf("--time-zone %q: %w; give an IANA time zone name such as Asia/Shanghai", cfg.TimeZone, err)
+	}
+	if cfg.FutureDays < 0 {
+		return nil, fmt.Errorf("--future-days %d: give 0 or more days", cfg.FutureDays)
+	}
+
 	m := newMetrics()
-	s.store, err = pgstore.Open(ctx, url, pgstore.Options{Engine: pgstore.Engine(cfg.Engine), MaxBatch: cfg.MaxBatch, MaxWait: cfg.MaxWait, Metrics: m})
+	s.store, err = pgstore.Open(ctx, url, pgstore.Options{Engine: pgstore.Engine(cfg.Engine), MaxBatch: cfg.MaxBatch, MaxWait: cfg.MaxWait, Metrics: m,
+		TimeZone: loc, FutureDays: cfg.FutureDays})
 	if err != nil {
 		return nil, err
 	}
@@ -172,7 +192,9 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("building the tax engine: %w", err)
 	}
-	zoneSvc, err := zone.New(s.store.Pool(), s.store, zone.Options{Tax: taxEngine, Engine: s.store.Engine(), Logger: s.log})
+	zoneSet := zone.DefaultSettings()
+	zoneSet.Location = loc
+	zoneSvc, err := zone.New(s.store.Pool(), s.store, zone.Options{Settings: &zoneSet, Tax: taxEngine, Engine: s.store.Engine(), Logger: s.log})
 	if err != nil {
 		return nil, fmt.Errorf("building the zone service: %w", err)
 	}
@@ -182,6 +204,7 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	// Cross-border e-commerce (1210) checks orders against the positive list
 	// given, or the illustrative sample one.
 	ecomSet := ecommerce.DefaultSettings()
+	ecomSet.Location = loc
 	ecomSet.PositiveList = ecommerce.SamplePositiveList()
 	if cfg.PositiveListFile != "" {
 		f, err := os.Open(cfg.PositiveListFile)

@@ -1441,7 +1441,13 @@ type PostJournalRequest struct {
 	BookId string `protobuf:"bytes,1,opt,name=book_id,json=bookId,proto3" json:"book_id,omitempty"`
 	// Client-chosen key, unique per book: a replay returns the original journal.
 	IdempotencyKey string `protobuf:"bytes,2,opt,name=idempotency_key,json=idempotencyKey,proto3" json:"idempotency_key,omitempty"`
-	// Effective (business) date, "YYYY-MM-DD"; must lie in an open period.
+	// Effective (business) date, "YYYY-MM-DD"; must lie in an open period,
+	// on or after 1990-01-01 and no later than the zone's today (in the
+	// zone's time zone) plus the server's --future-days, default 0; else
+	// INVALID_ARGUMENT, reason EFFECTIVE_DATE_OUT_OF_RANGE. Goods leaving a
+	// book account must have been there at the end of this date and of every
+	// later day; else FAILED_PRECONDITION, reason INSUFFICIENT_QUANTITY, the
+	// message naming the first day that would go below zero.
 	EffectiveDate string `protobuf:"bytes,3,opt,name=effective_date,json=effectiveDate,proto3" json:"effective_date,omitempty"`
 	// The document the journal books.
 	Document *Document `protobuf:"bytes,4,opt,name=document,proto3" json:"document,omitempty"`
@@ -1896,7 +1902,10 @@ type ListJournalsResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The journals, in journal_id order.
 	Journals []*Journal `protobuf:"bytes,1,rep,name=journals,proto3" json:"journals,omitempty"`
-	// Token of the next page; empty on the last page.
+	// Token of the next page; empty on the last page. A page ends early,
+	// before page_size journals, when the next journal would take its
+	// encoded size past 3 MiB, so that a client with gRPC's default 4 MiB
+	// receive limit reads every page.
 	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -2074,7 +2083,9 @@ type GetBalancesRequest struct {
 	Account string `protobuf:"bytes,2,opt,name=account,proto3" json:"account,omitempty"`
 	// Only this item code; empty: all items.
 	ItemCode string `protobuf:"bytes,3,opt,name=item_code,json=itemCode,proto3" json:"item_code,omitempty"`
-	// Balances as of the end of this effective date, "YYYY-MM-DD"; empty: current.
+	// Balances as of the end of this effective date, "YYYY-MM-DD"; empty:
+	// current (every journal, including any dated after today). Any date
+	// given counts: 0001-01-01 answers the (empty) balances at its end.
 	AsOf string `protobuf:"bytes,4,opt,name=as_of,json=asOf,proto3" json:"as_of,omitempty"`
 	// Split holdings by lot.
 	ByLot         bool `protobuf:"varint,5,opt,name=by_lot,json=byLot,proto3" json:"by_lot,omitempty"`
@@ -2912,9 +2923,14 @@ type VerifyPeriodsResponse struct {
 	// True if every period's digest and chain link match the stored history.
 	Ok bool `protobuf:"varint,1,opt,name=ok,proto3" json:"ok,omitempty"`
 	// One line per problem found, e.g. which period's digest does not match.
-	Problems      []string `protobuf:"bytes,2,rep,name=problems,proto3" json:"problems,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Problems []string `protobuf:"bytes,2,rep,name=problems,proto3" json:"problems,omitempty"`
+	// How many sealed periods were checked. 0 means the book has no sealed
+	// period yet: ok is then true, but nothing was verified.
+	PeriodsChecked int32 `protobuf:"varint,3,opt,name=periods_checked,json=periodsChecked,proto3" json:"periods_checked,omitempty"`
+	// How many journals the checked periods hold.
+	JournalsChecked int64 `protobuf:"varint,4,opt,name=journals_checked,json=journalsChecked,proto3" json:"journals_checked,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *VerifyPeriodsResponse) Reset() {
@@ -2959,6 +2975,20 @@ func (x *VerifyPeriodsResponse) GetProblems() []string {
 		return x.Problems
 	}
 	return nil
+}
+
+func (x *VerifyPeriodsResponse) GetPeriodsChecked() int32 {
+	if x != nil {
+		return x.PeriodsChecked
+	}
+	return 0
+}
+
+func (x *VerifyPeriodsResponse) GetJournalsChecked() int64 {
+	if x != nil {
+		return x.JournalsChecked
+	}
+	return 0
 }
 
 // PostJournalsRequest carries several journals.
@@ -3435,10 +3465,12 @@ const file_zoneledger_ledger_v1_ledger_proto_rawDesc = "" +
 	"\aperiods\x18\x01 \x03(\v2\x1c.zoneledger.ledger.v1.PeriodR\aperiods\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\\\n" +
 	"\x14VerifyPeriodsRequest\x12D\n" +
-	"\abook_id\x18\x01 \x01(\tB+\xbaH(\xc8\x01\x01r#\x10\x01\x18@2\x1d^[A-Za-z0-9][A-Za-z0-9._:-]*$R\x06bookId\"C\n" +
+	"\abook_id\x18\x01 \x01(\tB+\xbaH(\xc8\x01\x01r#\x10\x01\x18@2\x1d^[A-Za-z0-9][A-Za-z0-9._:-]*$R\x06bookId\"\x97\x01\n" +
 	"\x15VerifyPeriodsResponse\x12\x0e\n" +
 	"\x02ok\x18\x01 \x01(\bR\x02ok\x12\x1a\n" +
-	"\bproblems\x18\x02 \x03(\tR\bproblems\"g\n" +
+	"\bproblems\x18\x02 \x03(\tR\bproblems\x12'\n" +
+	"\x0fperiods_checked\x18\x03 \x01(\x05R\x0eperiodsChecked\x12)\n" +
+	"\x10journals_checked\x18\x04 \x01(\x03R\x0fjournalsChecked\"g\n" +
 	"\x13PostJournalsRequest\x12P\n" +
 	"\bjournals\x18\x01 \x03(\v2(.zoneledger.ledger.v1.PostJournalRequestB\n" +
 	"\xbaH\a\x92\x01\x04\b\x01\x10dR\bjournals\"Y\n" +
