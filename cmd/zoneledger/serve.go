@@ -29,6 +29,9 @@ func serverFlags(cmd *cobra.Command, cfg *server.Config, logLevel *string) {
 	f.StringVar(&cfg.AdminTokenFile, "admin-token-file", "", "write the first admin token here when the database has no admin yet (default <data-dir>/admin.token with the embedded database)")
 	f.StringVar(&cfg.TariffFile, "tariff", "", "tariff table, CSV (format: customs/tax/README.md); default: the illustrative sample tariff")
 	f.StringVar(&cfg.PositiveListFile, "positive-list", "", "cross-border positive list, CSV hs_prefix,annual_cap,note; default: the illustrative sample list")
+	f.IntVar(&cfg.MaxPostingsPerCall, "max-postings-per-call", server.DefaultMaxPostingsPerCall, "most postings one PostJournal or PostJournals call may carry (more: RESOURCE_EXHAUSTED, split the call)")
+	f.Int64Var(&cfg.MaxInFlightBytes, "max-in-flight-bytes", server.DefaultMaxInFlightBytes, "most request bytes (protobuf size) all calls in flight may hold (more: RESOURCE_EXHAUSTED, retry later)")
+	f.Int64Var(&cfg.MaxPrincipalInFlightBytes, "max-principal-in-flight-bytes", server.DefaultMaxPrincipalInFlightBytes, "most request bytes one principal's calls in flight may hold, and so one call (more: RESOURCE_EXHAUSTED)")
 	f.StringVar(logLevel, "log-level", "info", "log level: debug, info, warn, error")
 }
 

@@ -72,7 +72,17 @@ type Config struct {
 	// PositiveListFile is the cross-border positive list (CSV
 	// hs_prefix,annual_cap,note); empty means the illustrative sample.
 	PositiveListFile string
-	Logger           *slog.Logger
+	// MaxPostingsPerCall bounds the postings of one PostJournal or
+	// PostJournals call; 0 means DefaultMaxPostingsPerCall.
+	MaxPostingsPerCall int
+	// MaxInFlightBytes bounds the request bytes of all calls in flight; 0
+	// means DefaultMaxInFlightBytes.
+	MaxInFlightBytes int64
+	// MaxPrincipalInFlightBytes bounds the request bytes one principal has
+	// in flight, and so one call's; 0 means
+	// DefaultMaxPrincipalInFlightBytes.
+	MaxPrincipalInFlightBytes int64
+	Logger                    *slog.Logger
 }
 
 // Server is a running zoneledger server.
@@ -107,6 +117,7 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 		cfg.Logger = slog.Default()
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger, done: make(chan error, 1)}
+	ledgerapi.SetErrorLogger(s.log)
 	defer func() {
 		if err != nil {
 			s.shutdownStorage(context.WithoutCancel(ctx))
@@ -208,13 +219,7 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	if err != nil {
 		return nil, err
 	}
-	authUnary, authStream := accessapi.Interceptors(accessStore)
-	valUnary, valStream := ledgerapi.ValidationInterceptors()
-	opts = append(opts,
-		grpc.ChainUnaryInterceptor(m.unary, authUnary, valUnary),
-		grpc.ChainStreamInterceptor(m.stream, authStream, valStream),
-		grpc.MaxRecvMsgSize(16<<20),
-	)
+	opts = append(opts, interceptorChain(m, s.log, accessStore, cfg)...)
 	s.grpc = grpc.NewServer(opts...)
 	ledgerv1.RegisterLedgerServiceServer(s.grpc, ledgerapi.NewServer(s.store, guard{}))
 	adminv1.RegisterAdminServiceServer(s.grpc, accessapi.NewServer(accessStore))
@@ -249,6 +254,23 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	s.health.SetServingStatus("", healthpb.HealthCheckResponse_SERVING)
 	s.log.Info("zoneledger serving", "addr", s.Addr, "metrics", s.MetricsAddr, "engine", s.store.Engine())
 	return s, nil
+}
+
+// interceptorChain is the edge every call passes, in order: metrics;
+// recovery (a panic or raw error becomes INTERNAL with an error id);
+// authentication; the limits on what a call and a principal hold in
+// flight; validation (text PostgreSQL can store, then the protovalidate
+// rules). Handlers run only after all of them.
+func interceptorChain(m *metrics, log *slog.Logger, a *access.Store, cfg Config) []grpc.ServerOption {
+	recUnary, recStream := recovery(log)
+	authUnary, authStream := accessapi.Interceptors(a)
+	limUnary, limStream := newLimiter(cfg).interceptors()
+	valUnary, valStream := ledgerapi.ValidationInterceptors()
+	return []grpc.ServerOption{
+		grpc.ChainUnaryInterceptor(m.unary, recUnary, authUnary, limUnary, valUnary),
+		grpc.ChainStreamInterceptor(m.stream, recStream, authStream, limStream, valStream),
+		grpc.MaxRecvMsgSize(maxRecvMsgSize),
+	}
 }
 
 // MigrationSets are the schema migrations of every component, in the order
