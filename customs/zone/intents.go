@@ -9,9 +9,9 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/zoneledger/zoneledger/ledger"
+	"github.com/zoneledger/zoneledger/ledger/pgstore/pgtx"
 )
 
 // An intent is a change that moves goods: the journal to post (or the
@@ -176,24 +176,10 @@ func (e errUnreadable) Error() string { return "the stored change cannot be read
 func (e errUnreadable) Unwrap() error { return e.err }
 
 // permanent reports whether err is a failure no retry can change: a
-// domain refusal, an unreadable stored intent, or a database error other
-// than a lost connection (class 08), a conflict (40), a lack of resources
-// (53), an operator's intervention (57) or a system error (58): data
-// exceptions (22, e.g. text PostgreSQL cannot store), integrity violations
-// (23) and the like.
+// domain refusal, an unreadable stored intent, or a permanent database
+// error (pgtx.Permanent: e.g. text PostgreSQL cannot store).
 func permanent(err error) bool {
-	if isDomain(err) || errors.As(err, new(errUnreadable)) {
-		return true
-	}
-	var pe *pgconn.PgError
-	if !errors.As(err, &pe) || len(pe.Code) < 2 {
-		return false
-	}
-	switch pe.Code[:2] {
-	case "08", "40", "53", "57", "58":
-		return false
-	}
-	return true
+	return isDomain(err) || errors.As(err, new(errUnreadable)) || pgtx.Permanent(err)
 }
 
 // fail marks the intent id failed for good with its reason (what it was

@@ -205,7 +205,7 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 			return nil, fmt.Errorf("reading %s: %w", cfg.PositiveListFile, err)
 		}
 	}
-	ecomSvc, err := ecommerce.New(s.store.Pool(), s.store, zoneSvc, taxEngine, ecommerce.Options{Settings: &ecomSet, Engine: s.store.Engine()})
+	ecomSvc, err := ecommerce.New(s.store.Pool(), s.store, zoneSvc, taxEngine, ecommerce.Options{Settings: &ecomSet, Engine: s.store.Engine(), Logger: s.log})
 	if err != nil {
 		return nil, fmt.Errorf("building the e-commerce service: %w", err)
 	}
