@@ -29,11 +29,6 @@ const (
 	// calls one principal has in flight at once, and so the size of one
 	// call.
 	DefaultMaxPrincipalInFlightBytes = 2 << 20
-	// maxRecvMsgSize is the largest message gRPC decodes. It is above the
-	// per-principal budget so that a large call gets the budget's answer
-	// (what to do), not the transport's; the limiter refuses it right after
-	// decoding.
-	maxRecvMsgSize = 16 << 20
 )
 
 // recovery returns the outermost interceptors after metrics: a handler's
@@ -182,6 +177,14 @@ func (l *limiter) acquire(ctx context.Context, req any) (release func(), err err
 		drop()
 	}, nil
 }
+
+// maxRecvMsgSize is the largest message gRPC reads: a principal's budget,
+// since no larger call could be accepted. gRPC refuses a larger one from
+// its length prefix, before reading or decoding it (RESOURCE_EXHAUSTED,
+// "grpc: received message larger than max"): decoding is where a large
+// call costs most (four concurrent 4.8 MB calls took 200 MiB before any
+// handler ran).
+func (l *limiter) maxRecvMsgSize() int { return int(l.maxPrincipal) }
 
 // interceptors bound unary calls by the budgets, and each message a stream
 // receives by the per-call limits. Install them after authentication (the

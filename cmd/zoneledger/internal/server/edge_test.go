@@ -231,7 +231,9 @@ func TestLimits(t *testing.T) {
 			many.Journals = append(many.Journals, postingsJournal(fmt.Sprint("k", j), 1000))
 		}
 		_, err = lc.PostJournals(e.as("p1"), many)
-		wantExhausted(t, err, ledger.ReasonRequestTooLarge, "100 x 1000 postings", "split")
+		if status.Code(err) != codes.ResourceExhausted { // refused by gRPC from its length, unread
+			t.Fatalf("100 x 1000 postings (4.8 MB, above the 2 MiB a principal may have in flight): %v, want RESOURCE_EXHAUSTED", err)
+		}
 		if len(f.entered) != 0 {
 			t.Fatal("a refused call reached its handler")
 		}

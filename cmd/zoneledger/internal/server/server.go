@@ -79,7 +79,7 @@ type Config struct {
 	// means DefaultMaxInFlightBytes.
 	MaxInFlightBytes int64
 	// MaxPrincipalInFlightBytes bounds the request bytes one principal has
-	// in flight, and so one call's; 0 means
+	// in flight; it is also the largest message the server reads. 0 means
 	// DefaultMaxPrincipalInFlightBytes.
 	MaxPrincipalInFlightBytes int64
 	Logger                    *slog.Logger
@@ -264,12 +264,13 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 func interceptorChain(m *metrics, log *slog.Logger, a *access.Store, cfg Config) []grpc.ServerOption {
 	recUnary, recStream := recovery(log)
 	authUnary, authStream := accessapi.Interceptors(a)
-	limUnary, limStream := newLimiter(cfg).interceptors()
+	lim := newLimiter(cfg)
+	limUnary, limStream := lim.interceptors()
 	valUnary, valStream := ledgerapi.ValidationInterceptors()
 	return []grpc.ServerOption{
 		grpc.ChainUnaryInterceptor(m.unary, recUnary, authUnary, limUnary, valUnary),
 		grpc.ChainStreamInterceptor(m.stream, recStream, authStream, limStream, valStream),
-		grpc.MaxRecvMsgSize(maxRecvMsgSize),
+		grpc.MaxRecvMsgSize(lim.maxRecvMsgSize()),
 	}
 }
 
