@@ -273,6 +273,12 @@ func checkText(m protoreflect.Message) error {
 	return ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, field, "%s", bad)
 }
 
+// UnstorableText returns the first string of m, at any depth, that the
+// server refuses because PostgreSQL cannot store it (U+0000 or invalid
+// UTF-8): its field path ("lines[0].lot") and why; or "", "". Clients
+// use it to refuse such a file before sending it.
+func UnstorableText(m proto.Message) (field, why string) { return badText(m.ProtoReflect(), "") }
+
 // badText returns the path (under prefix) of the first string field of m
 // that PostgreSQL cannot store, and why, or "".
 func badText(m protoreflect.Message, prefix string) (field, why string) {
