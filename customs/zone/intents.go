@@ -163,7 +163,7 @@ func (s *Service) run(ctx context.Context, in *intent) error {
 		}
 		return clearPending(ctx, tx, in)
 	})
-	if err != nil && permanent(err) && !isDomain(err) {
+	if err != nil && permanent(err) {
 		return s.fail(ctx, in.ID, fmt.Sprintf("finishing the documents after journal %d was posted (the ledger holds it; the documents do not show it)", j.ID), err)
 	}
 	return err
