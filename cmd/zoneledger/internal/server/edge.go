@@ -35,7 +35,8 @@ const (
 // panic is logged with its stack under an error id and answered INTERNAL
 // with that id (ledgerapi.InternalStatus), and the process lives on; an
 // error that is not yet a gRPC status goes through ledgerapi.Status, so no
-// raw error reaches a caller.
+// raw error reaches a caller. They also refuse the messages textCodec
+// decoded from invalid UTF-8, before anything else looks at them.
 func recovery(log *slog.Logger) (grpc.UnaryServerInterceptor, grpc.StreamServerInterceptor) {
 	caught := func(method string, r any) error {
 		id := ledgerapi.NewErrorID()
@@ -44,6 +45,9 @@ func recovery(log *slog.Logger) (grpc.UnaryServerInterceptor, grpc.StreamServerI
 		return ledgerapi.InternalStatus(id)
 	}
 	unary := func(ctx context.Context, req any, info *grpc.UnaryServerInfo, h grpc.UnaryHandler) (resp any, err error) {
+		if err := takeBadUTF8(req); err != nil {
+			return nil, err
+		}
 		defer func() {
 			if r := recover(); r != nil {
 				resp, err = nil, caught(info.FullMethod, r)
@@ -58,9 +62,20 @@ func recovery(log *slog.Logger) (grpc.UnaryServerInterceptor, grpc.StreamServerI
 				err = caught(info.FullMethod, r)
 			}
 		}()
-		return ledgerapi.Status(h(srv, ss))
+		return ledgerapi.Status(h(srv, &textStream{ss}))
 	}
 	return unary, stream
+}
+
+// textStream refuses each received message textCodec decoded from invalid
+// UTF-8.
+type textStream struct{ grpc.ServerStream }
+
+func (s *textStream) RecvMsg(m any) error {
+	if err := s.ServerStream.RecvMsg(m); err != nil {
+		return err
+	}
+	return takeBadUTF8(m)
 }
 
 // limiter bounds what calls hold in flight: the postings of one call, the

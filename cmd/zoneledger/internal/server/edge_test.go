@@ -284,3 +284,46 @@ func mustMarshal(t *testing.T, m *ledgerv1.PostJournalRequest) []byte {
 	}
 	return b
 }
+
+// rawCodec sends the bytes it is given, as the client codec of a test that
+// puts invalid UTF-8 on the wire (protobuf-go will not marshal it).
+type rawCodec struct{}
+
+func (rawCodec) Marshal(v any) ([]byte, error)   { return v.([]byte), nil }
+func (rawCodec) Unmarshal(_ []byte, _ any) error { return nil }
+func (rawCodec) Name() string                    { return "proto" }
+
+// TestInvalidUTF8OnTheWireIsInvalidArgument: a string field with invalid
+// UTF-8 on the wire, at any depth, is answered INVALID_ARGUMENT naming the
+// field, like U+0000, not INTERNAL as gRPC's decoder failing would be; the
+// handler never runs.
+func TestInvalidUTF8OnTheWireIsInvalidArgument(t *testing.T) {
+	f := &fakeLedger{entered: make(chan string, 4), release: make(chan struct{})}
+	close(f.release)
+	e := newEdge(t, Config{}, func(s *grpc.Server) { ledgerv1.RegisterLedgerServiceServer(s, f) })
+	for _, c := range []struct {
+		name, field string
+		mut         func(r *ledgerv1.PostJournalRequest)
+	}{
+		{"nested lot", "postings[1].lot", func(r *ledgerv1.PostJournalRequest) { r.Postings[1].Lot = "L\x01\x02\x03" }},
+		{"top-level key", "idempotency_key", func(r *ledgerv1.PostJournalRequest) { r.IdempotencyKey = "k\x01\x02\x03" }},
+		{"map value", "metadata", func(r *ledgerv1.PostJournalRequest) { r.Metadata = map[string]string{"note": "n\x01\x02\x03"} }},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := postingsJournal("k", 3)
+			c.mut(r)
+			b := mustMarshal(t, r)
+			b = bytes.Replace(b, []byte{1, 2, 3}, []byte{0xff, 0xfe, 0xfd}, 1) // invalid UTF-8, same length
+			err := e.conn.Invoke(e.as("p1"), "/zoneledger.ledger.v1.LedgerService/PostJournal", b, new([]byte), grpc.ForceCodec(rawCodec{}))
+			if status.Code(err) != codes.InvalidArgument || ledgerapi.FieldOf(err) != c.field || ledgerapi.ReasonOf(err) != ledger.ReasonInvalidArgument {
+				t.Fatalf("got %v (field %q), want INVALID_ARGUMENT naming %q", err, ledgerapi.FieldOf(err), c.field)
+			}
+		})
+	}
+	if len(f.entered) != 0 {
+		t.Fatal("a handler ran on invalid UTF-8")
+	}
+	if _, err := ledgerv1.NewLedgerServiceClient(e.conn).PostJournal(e.as("p1"), postingsJournal("good", 3)); err != nil {
+		t.Fatalf("a good call after: %v", err)
+	}
+}
