@@ -184,7 +184,9 @@ func permanent(err error) bool {
 
 // fail marks the intent id failed for good with its reason (what it was
 // doing and cause), releases the documents it had marked pending so their
-// owners can act on them again, logs it, and returns cause. If the marking
+// owners can act on them again (each keeps the reason in its failure
+// column, shown as List.Failure, until its next change), logs it, and
+// returns cause. If the marking
 // itself fails, that error is returned instead, and the intent stays as it
 // was.
 func (s *Service) fail(ctx context.Context, id, doing string, cause error) error {
@@ -196,7 +198,7 @@ func (s *Service) fail(ctx context.Context, id, doing string, cause error) error
 		if err != nil || tag.RowsAffected() == 0 {
 			return err
 		}
-		rows, err := tx.Query(ctx, `UPDATE zone_documents SET pending = '' WHERE pending = $1 RETURNING kind, no`, id)
+		rows, err := tx.Query(ctx, `UPDATE zone_documents SET pending = '', failure = $2 WHERE pending = $1 RETURNING kind, no`, id, reason)
 		if err != nil {
 			return err
 		}

@@ -86,6 +86,16 @@ func TestPoisonedIntentIsMarkedFailedAndStartGoesOn(t *testing.T) {
 	if got.Status != zone.ListDraft {
 		t.Errorf("the poisoned list is %s, want draft", got.Status)
 	}
+	if !strings.Contains(got.Failure, "posting its journal") || !strings.Contains(got.Failure, "UTF8") {
+		t.Errorf("the owner reads failure %q on the list, want why its declaration was given up", got.Failure)
+	}
+	all, err := svc.ListLists(w.ctx, w.e1, zone.ListFilter{Book: w.h1})
+	w.must(err)
+	for _, l := range all {
+		if (l.No == poisoned.No) != (l.Failure != "") {
+			t.Errorf("ListLists: list %s shows failure %q", l.No, l.Failure)
+		}
+	}
 	w.wantStock(w.h1, 1, "10", "3", "0") // only the good list's reservation
 	if _, err := svc.DeleteList(w.ctx, w.e1, poisoned.No); err != nil {
 		t.Fatalf("the owner cannot delete the released list: %v", err)
