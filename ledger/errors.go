@@ -31,6 +31,10 @@ const (
 	KindUnauthenticated
 	// KindPermissionDenied is a call by a principal not allowed to make it.
 	KindPermissionDenied
+	// KindResourceExhausted is a call past a documented limit: too large for
+	// one call (split it), or more than the server or the principal may have
+	// in flight (retry later).
+	KindResourceExhausted
 )
 
 // String returns the kind's name.
@@ -50,6 +54,8 @@ func (k Kind) String() string {
 		return "unauthenticated"
 	case KindPermissionDenied:
 		return "permission-denied"
+	case KindResourceExhausted:
+		return "resource-exhausted"
 	default:
 		return "internal"
 	}
@@ -84,6 +90,12 @@ const (
 	ReasonUnauthenticated  = "UNAUTHENTICATED"
 	ReasonPermissionDenied = "PERMISSION_DENIED"
 	ReasonInternal         = "INTERNAL"
+	// ReasonRequestTooLarge: one call carries more than a per-call limit
+	// allows; split it.
+	ReasonRequestTooLarge = "REQUEST_TOO_LARGE"
+	// ReasonInFlightLimit: the caller (or the server) already has as much
+	// in flight as it may; retry when earlier calls have finished.
+	ReasonInFlightLimit = "IN_FLIGHT_LIMIT"
 )
 
 // Error is the ledger's error type. Reason is a stable machine-readable

@@ -32,6 +32,9 @@ func serverFlags(cmd *cobra.Command, cfg *server.Config, logLevel *string) {
 	f.StringVar(&cfg.PositiveListFile, "positive-list", "", "cross-border positive list, CSV hs_prefix,annual_cap,note; default: the illustrative sample list")
 	f.StringVar(&cfg.TimeZone, "time-zone", ledger.DefaultTimeZone, "the zone's time zone (IANA name): today, for effective dates and business dates, is the day there")
 	f.IntVar(&cfg.FutureDays, "future-days", 0, "how many days after the zone's today a journal may be dated (0: today at the latest)")
+	f.IntVar(&cfg.MaxPostingsPerCall, "max-postings-per-call", server.DefaultMaxPostingsPerCall, "most postings one PostJournal or PostJournals call may carry (more: RESOURCE_EXHAUSTED, split the call)")
+	f.Int64Var(&cfg.MaxInFlightBytes, "max-in-flight-bytes", server.DefaultMaxInFlightBytes, "most request bytes (protobuf size) all calls in flight may hold (more: RESOURCE_EXHAUSTED, retry later)")
+	f.Int64Var(&cfg.MaxPrincipalInFlightBytes, "max-principal-in-flight-bytes", server.DefaultMaxPrincipalInFlightBytes, "most request bytes one principal's calls in flight may hold; also the largest message the server reads (more: RESOURCE_EXHAUSTED)")
 	f.StringVar(logLevel, "log-level", "info", "log level: debug, info, warn, error")
 }
 

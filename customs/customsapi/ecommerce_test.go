@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -213,7 +214,8 @@ func TestEcommerceDocumentError(t *testing.T) {
 		t.Errorf("duplicate: %v", e)
 	}
 	e = documentError(errors.New("pq: secret table details"))
-	if e.GetCode() != "INTERNAL" || e.GetReason() != ledger.ReasonInternal || e.GetMessage() != "internal error" {
+	if e.GetCode() != "INTERNAL" || e.GetReason() != ledger.ReasonInternal ||
+		!strings.HasPrefix(e.GetMessage(), "internal error ") || strings.Contains(e.GetMessage(), "secret") {
 		t.Errorf("internal error leaks or misnames: %v", e)
 	}
 	e = documentError(context.DeadlineExceeded)

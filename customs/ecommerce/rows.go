@@ -3,10 +3,12 @@ package ecommerce
 import (
 	"context"
 	"errors"
+	"log/slog"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/zoneledger/zoneledger/ledger"
+	"github.com/zoneledger/zoneledger/ledger/pgstore/pgtx"
 )
 
 // orderCols are the columns scanOrderRow reads.
@@ -127,8 +129,15 @@ func saveList(ctx context.Context, tx pgx.Tx, l InventoryList) error {
 	return err
 }
 
-// Recover finishes the releases and returns a crash interrupted.
+// Recover finishes the releases and returns a crash interrupted. A list
+// whose journal fails for a permanent reason (pgtx.Permanent: e.g. text
+// PostgreSQL cannot store) is logged and left as it is, and the others go
+// on: one document never stops the start. Transient failures are returned.
 func (s *Service) Recover(ctx context.Context) error {
+	log := s.opts.Logger
+	if log == nil {
+		log = slog.Default()
+	}
 	pending, err := loadLists(ctx, s.pool, `WHERE status IN ($1, $2) ORDER BY no`, string(ListReleasing), string(listReturnReceiving))
 	if err != nil {
 		return dbError(err)
@@ -140,14 +149,20 @@ func (s *Service) Recover(ctx context.Context) error {
 			continue
 		}
 		if err := s.receive(ctx, l); err != nil && !isDomain(err) {
-			return err
+			if !pgtx.Permanent(err) {
+				return err
+			}
+			log.Error("a return cannot be finished for good and stays receiving; starting anyway", "list", l.No, "order", l.OrderNo, "err", err)
 		}
 	}
 	for len(releasing) > 0 {
 		n := min(len(releasing), s.opts.MaxBatch)
-		for _, r := range s.finish(ctx, releasing[:n], nil) {
+		for no, r := range s.finish(ctx, releasing[:n], nil) {
 			if r.err != nil && !isDomain(r.err) {
-				return r.err
+				if !pgtx.Permanent(r.err) {
+					return r.err
+				}
+				log.Error("a release cannot be finished for good and stays releasing; starting anyway", "list", no, "err", r.err)
 			}
 		}
 		releasing = releasing[n:]

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync"
 	"time"
@@ -79,6 +80,9 @@ type Options struct {
 	// MaxWait bounds how long a busy service lingers for more documents or
 	// orders to join a batch. Default 1 ms; negative means never.
 	MaxWait time.Duration
+	// Logger reports what Recover could not finish; nil means
+	// slog.Default().
+	Logger *slog.Logger
 }
 
 // Service runs the 1210 flow. It is safe for concurrent use.

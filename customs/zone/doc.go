@@ -45,7 +45,10 @@
 // document, then posts the journal, then finishes the document in a second
 // transaction. After a crash, Recover posts the journal of every intent
 // again — the ledger answers the journal it already recorded — and finishes
-// the change, so documents and books always agree.
+// the change, so documents and books always agree. An intent that fails for
+// a permanent reason (a database error no retry changes, an unreadable body)
+// is marked failed with its reason, its documents are released and it is
+// logged, so that no single document can stop the start (README.md).
 //
 // Facts and codes: ../shared/domain/customs-reference.md §1–§3; code lists in
 // package customs/codes.

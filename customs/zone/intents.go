@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/zoneledger/zoneledger/ledger"
+	"github.com/zoneledger/zoneledger/ledger/pgstore/pgtx"
 )
 
 // An intent is a change that moves goods: the journal to post (or the
@@ -79,10 +80,10 @@ func (s *Service) change(ctx context.Context, prepare func(tx pgx.Tx) (*intent, 
 		})
 		var pe errPending
 		if errors.As(err, &pe) {
-			if err := s.drive(ctx, pe.id); err != nil && !isDomain(err) {
+			if err := s.drive(ctx, pe.id); err != nil && !permanent(err) {
 				return err
 			}
-			continue
+			continue // finished, abandoned or failed: the document is free
 		}
 		if err != nil || in == nil {
 			return err
@@ -112,16 +113,16 @@ func isDomain(err error) bool {
 // abandons the change.
 func (s *Service) drive(ctx context.Context, id string) error {
 	var body string
-	err := s.pool.QueryRow(ctx, `SELECT body FROM zone_intents WHERE id = $1`, id).Scan(&body)
+	err := s.pool.QueryRow(ctx, `SELECT body FROM zone_intents WHERE id = $1 AND failed_at IS NULL`, id).Scan(&body)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return nil // finished meanwhile
+		return nil // finished (or failed) meanwhile
 	}
 	if err != nil {
 		return dbError(err)
 	}
 	var in intent
 	if err := json.Unmarshal([]byte(body), &in); err != nil {
-		return err
+		return s.fail(ctx, id, "reading the stored change", errUnreadable{err})
 	}
 	return s.run(ctx, &in)
 }
@@ -139,6 +140,9 @@ func (s *Service) run(ctx context.Context, in *intent) error {
 	}
 	if err != nil {
 		if !isDomain(err) {
+			if permanent(err) {
+				return s.fail(ctx, in.ID, "posting its journal", err)
+			}
 			return err // transient: the intent stays; a retry or Recover finishes it
 		}
 		if aerr := s.inTx(ctx, func(tx pgx.Tx) error { return s.abandon(ctx, tx, in) }); aerr != nil {
@@ -146,8 +150,8 @@ func (s *Service) run(ctx context.Context, in *intent) error {
 		}
 		return s.refusal(in, err)
 	}
-	return s.inTx(ctx, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `DELETE FROM zone_intents WHERE id = $1`, in.ID)
+	err = s.inTx(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `DELETE FROM zone_intents WHERE id = $1 AND failed_at IS NULL`, in.ID)
 		if err != nil {
 			return err
 		}
@@ -159,6 +163,61 @@ func (s *Service) run(ctx context.Context, in *intent) error {
 		}
 		return clearPending(ctx, tx, in)
 	})
+	if err != nil && permanent(err) {
+		return s.fail(ctx, in.ID, fmt.Sprintf("finishing the documents after journal %d was posted (the ledger holds it; the documents do not show it)", j.ID), err)
+	}
+	return err
+}
+
+// errUnreadable is a stored intent whose body cannot be read.
+type errUnreadable struct{ err error }
+
+func (e errUnreadable) Error() string { return "the stored change cannot be read: " + e.err.Error() }
+func (e errUnreadable) Unwrap() error { return e.err }
+
+// permanent reports whether err is a failure no retry can change: a
+// domain refusal, an unreadable stored intent, or a permanent database
+// error (pgtx.Permanent: e.g. text PostgreSQL cannot store).
+func permanent(err error) bool {
+	return isDomain(err) || errors.As(err, new(errUnreadable)) || pgtx.Permanent(err)
+}
+
+// fail marks the intent id failed for good with its reason (what it was
+// doing and cause), releases the documents it had marked pending so their
+// owners can act on them again (each keeps the reason in its failure
+// column, shown as List.Failure, until its next change), logs it, and
+// returns cause. If the marking
+// itself fails, that error is returned instead, and the intent stays as it
+// was.
+func (s *Service) fail(ctx context.Context, id, doing string, cause error) error {
+	reason := strings.ToValidUTF8(strings.ReplaceAll(doing+": "+cause.Error(), "\x00", ""), "?")
+	var docs []string
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		docs = docs[:0]
+		tag, err := tx.Exec(ctx, `UPDATE zone_intents SET failed_at = $2, failure = $3 WHERE id = $1 AND failed_at IS NULL`, id, s.clock(), reason)
+		if err != nil || tag.RowsAffected() == 0 {
+			return err
+		}
+		rows, err := tx.Query(ctx, `UPDATE zone_documents SET pending = '', failure = $2 WHERE pending = $1 RETURNING kind, no`, id, reason)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var kind, no string
+			if err := rows.Scan(&kind, &no); err != nil {
+				return err
+			}
+			docs = append(docs, kind+":"+no)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return dbError(err)
+	}
+	s.log.Error("a change failed for good: marked failed, its documents released (see zone_intents.failure)",
+		"intent", id, "documents", docs, "failure", reason)
+	return cause
 }
 
 func (s *Service) abandon(ctx context.Context, tx pgx.Tx, in *intent) error {
@@ -219,9 +278,12 @@ func (s *Service) finish(ctx context.Context, tx pgx.Tx, in *intent, j ledger.Jo
 	return fmt.Errorf("unknown intent kind %q", in.Kind)
 }
 
-// Recover finishes every change a crash left in flight.
+// Recover finishes every change a crash left in flight. A change that fails
+// for a permanent reason (see permanent) is marked failed with its reason,
+// its documents are released and it is logged; it does not stop the start.
+// A transient failure (the database unreachable, conflicts) is returned.
 func (s *Service) Recover(ctx context.Context) error {
-	rows, err := s.pool.Query(ctx, `SELECT id FROM zone_intents ORDER BY created_at, id`)
+	rows, err := s.pool.Query(ctx, `SELECT id FROM zone_intents WHERE failed_at IS NULL ORDER BY created_at, id`)
 	if err != nil {
 		return dbError(err)
 	}
@@ -236,7 +298,7 @@ func (s *Service) Recover(ctx context.Context) error {
 	}
 	rows.Close()
 	for _, id := range ids {
-		if err := s.drive(ctx, id); err != nil && !isDomain(err) {
+		if err := s.drive(ctx, id); err != nil && !permanent(err) {
 			return err
 		}
 	}

@@ -164,23 +164,42 @@ const (
 // docRow is a stored document's row.
 type docRow struct {
 	kind, no, enterprise, innerNo, book, status, pending, link string
+	// failure is why the document's last change failed for good.
+	failure string
+}
+
+// failureSetter is a document that shows why its last change failed for
+// good (List).
+type failureSetter interface{ setFailure(string) }
+
+func (l *List) setFailure(f string) { l.Failure = f }
+
+// showFailure gives doc the failure its row holds, if doc shows one.
+func showFailure(doc any, failure string) {
+	if f, ok := doc.(failureSetter); ok {
+		f.setFailure(failure)
+	}
 }
 
 func getDoc(ctx context.Context, q querier, kind, no string, forUpdate bool, into any) (docRow, error) {
-	sql := `SELECT no, enterprise, inner_no, book, status, pending, body FROM zone_documents WHERE kind = $1 AND no = $2`
+	sql := `SELECT no, enterprise, inner_no, book, status, pending, failure, body FROM zone_documents WHERE kind = $1 AND no = $2`
 	if forUpdate {
 		sql += ` FOR UPDATE`
 	}
 	r := docRow{kind: kind}
 	var body string
-	err := q.QueryRow(ctx, sql, kind, no).Scan(&r.no, &r.enterprise, &r.innerNo, &r.book, &r.status, &r.pending, &body)
+	err := q.QueryRow(ctx, sql, kind, no).Scan(&r.no, &r.enterprise, &r.innerNo, &r.book, &r.status, &r.pending, &r.failure, &body)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return r, notFound(ReasonUnknownDocument, "", "there is no %s %q", kindName(kind), no)
 	}
 	if err != nil {
 		return r, err
 	}
-	return r, json.Unmarshal([]byte(body), into)
+	if err := json.Unmarshal([]byte(body), into); err != nil {
+		return r, err
+	}
+	showFailure(into, r.failure)
+	return r, nil
 }
 
 // readDoc returns a document p may read. missing, when set, turns the
@@ -281,7 +300,7 @@ func updateDoc(ctx context.Context, q querier, kind, no, status, pending string,
 	if err != nil {
 		return err
 	}
-	_, err = q.Exec(ctx, `UPDATE zone_documents SET status = $3, pending = $4, body = $5 WHERE kind = $1 AND no = $2`, kind, no, status, pending, string(b))
+	_, err = q.Exec(ctx, `UPDATE zone_documents SET status = $3, pending = $4, body = $5, failure = '' WHERE kind = $1 AND no = $2`, kind, no, status, pending, string(b))
 	return err
 }
 
@@ -395,7 +414,7 @@ func listDocs[T any](ctx context.Context, s *Service, p access.Principal, kind s
 	if !all && len(scope) == 0 {
 		return nil, nil
 	}
-	rows, err := s.pool.Query(ctx, `SELECT body FROM zone_documents
+	rows, err := s.pool.Query(ctx, `SELECT body, failure FROM zone_documents
 		WHERE kind = $1 AND ($2 = '' OR book = $2) AND ($3 = '' OR enterprise = $3) AND ($4 = '' OR status = $4) AND no > $5
 		  AND ($6 OR enterprise = ANY($7))
 		ORDER BY no LIMIT $8`, kind, f.Book, f.Enterprise, f.Status, f.After, all, scope, pageSize(f.Limit))
@@ -405,14 +424,15 @@ func listDocs[T any](ctx context.Context, s *Service, p access.Principal, kind s
 	defer rows.Close()
 	var out []T
 	for rows.Next() {
-		var body string
-		if err := rows.Scan(&body); err != nil {
+		var body, failure string
+		if err := rows.Scan(&body, &failure); err != nil {
 			return nil, dbError(err)
 		}
 		var d T
 		if err := jsonUnmarshal(body, &d); err != nil {
 			return nil, err
 		}
+		showFailure(&d, failure)
 		out = append(out, d)
 	}
 	return out, dbError(rows.Err())

@@ -168,7 +168,11 @@ type List struct {
 	GrossWeight decimal.Decimal
 	NetWeight   decimal.Decimal
 	// Note is the latest customs note (return reason, approval remark).
-	Note       string
+	Note string
+	// Failure says why the list's last change failed for good and was
+	// given up (README.md: changes marked failed); empty otherwise. It is
+	// kept beside the document, not in it, and cleared by the next change.
+	Failure    string `json:"-"`
 	FiledBy    string
 	CreatedAt  time.Time
 	DeclaredAt time.Time

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -23,7 +22,7 @@ import (
 	ledgerv1 "github.com/zoneledger/zoneledger/proto/zoneledger/ledger/v1"
 )
 
-func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
+// TestMain is in errors_test.go (one per test binary).
 
 // allowAll lets every caller do everything, as "tester".
 type allowAll struct{}

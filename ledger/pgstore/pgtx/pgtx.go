@@ -217,3 +217,22 @@ func (r *Runner) runCockroach(ctx context.Context, fn func(pgx.Tx) error) (int, 
 	}
 	return attempts, err
 }
+
+// Permanent reports whether err carries a database error no retry can
+// change: any SQLSTATE but a lost connection (class 08), a transaction
+// rollback such as a serialization failure or deadlock (40), insufficient
+// resources (53), an operator's intervention such as a shutdown (57) or a
+// system error (58). Data exceptions (22, e.g. text PostgreSQL cannot
+// store) and integrity violations (23) are permanent. An error without a
+// SQLSTATE (a network failure, a cancelled context) is not.
+func Permanent(err error) bool {
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) || len(pe.Code) < 2 {
+		return false
+	}
+	switch pe.Code[:2] {
+	case "08", "40", "53", "57", "58":
+		return false
+	}
+	return true
+}

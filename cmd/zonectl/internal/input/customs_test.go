@@ -197,6 +197,7 @@ func TestListsJSON(t *testing.T) {
 		{"same inner_no twice", one + "\n" + one, 2, []string{"inner_no", "already appears on line 1"}},
 		{"list from a get", `{"list_no": "QD1", "inner_no": "IN-1"}`, 1, []string{"list_no"}},
 		{"empty", "  \n", 0, []string{"no lists"}},
+		{"NUL in a lot", strings.Replace(one, `"unit": "035"`, `"unit": "035", "lot": "L\u0000"`, 1), 1, []string{"lines[1].lot", "U+0000"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -12,6 +12,8 @@ import (
 
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
+
+	"github.com/zoneledger/zoneledger/ledger/ledgerapi"
 )
 
 // This file holds what the customs document files (verification lists,
@@ -98,6 +100,15 @@ func Reqs[T proto.Message](docs []Doc[T]) []T {
 // nothing is wrong.
 type checkFunc[T proto.Message] func(T) (field, msg string)
 
+// check runs the server's text check (ledgerapi.UnstorableText: no U+0000,
+// valid UTF-8), then c.
+func check[T proto.Message](c checkFunc[T], req T) (field, msg string) {
+	if field, why := ledgerapi.UnstorableText(req); field != "" {
+		return field, why
+	}
+	return c(req)
+}
+
 // jsonDocs is how to read one kind of request from JSON.
 type jsonDocs[T proto.Message] struct {
 	what  string // plural noun for messages: "lists"
@@ -126,7 +137,7 @@ func (s jsonDocs[T]) parse(data []byte, name string) ([]Doc[T], error) {
 		if err := protojson.Unmarshal(raw, req); err != nil {
 			return &Error{File: name, Line: line, Msg: ProtojsonMessage(err)}
 		}
-		if field, msg := s.check(req); msg != "" {
+		if field, msg := check(s.check, req); msg != "" {
 			return &Error{File: name, Line: line, Field: field, Msg: msg}
 		}
 		if s.key != nil {
@@ -243,7 +254,7 @@ func (s csvDocs[T]) parse(data []byte, name string) ([]Doc[T], error) {
 	}
 	res := make([]Doc[T], len(out))
 	for i, d := range out {
-		if field, msg := s.check(d.Req); msg != "" {
+		if field, msg := check(s.check, d.Req); msg != "" {
 			line := d.row(field)
 			if line == 0 {
 				line = d.Lines[0]

@@ -94,6 +94,8 @@ func TestJSONErrors(t *testing.T) {
 		{"not an object", "[1]", []string{"expected a JSON object"}, 1},
 		{"legs", strings.Replace(one, `"unit": "KGM"`, `"unit": "KGM", "legs": [{"quantity": "1"}]`, 1),
 			[]string{"postings[0].legs", "output only"}, 1},
+		{"NUL in a lot", strings.Replace(one, `"unit": "KGM"`, `"unit": "KGM", "lot": "L\u0000"`, 1),
+			[]string{"postings[0].lot", "U+0000"}, 1},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

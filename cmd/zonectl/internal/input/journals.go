@@ -12,6 +12,7 @@ import (
 
 	"google.golang.org/protobuf/encoding/protojson"
 
+	"github.com/zoneledger/zoneledger/ledger/ledgerapi"
 	ledgerv1 "github.com/zoneledger/zoneledger/proto/zoneledger/ledger/v1"
 )
 
@@ -188,6 +189,9 @@ func jsonSyntax(name string, data []byte, err error) error {
 // checkJournal checks what a client can check of a journal and returns the
 // field at fault and why, or "" if nothing is wrong.
 func checkJournal(r *ledgerv1.PostJournalRequest) (field, msg string) {
+	if field, why := ledgerapi.UnstorableText(r); field != "" {
+		return field, why
+	}
 	switch {
 	case r.GetBookId() == "":
 		return "book_id", "is required"

@@ -80,7 +80,17 @@ type Config struct {
 	// FutureDays is how many days after the zone's today an effective date
 	// may be (pgstore.Options.FutureDays); default 0.
 	FutureDays int
-	Logger     *slog.Logger
+	// MaxPostingsPerCall bounds the postings of one PostJournal or
+	// PostJournals call; 0 means DefaultMaxPostingsPerCall.
+	MaxPostingsPerCall int
+	// MaxInFlightBytes bounds the request bytes of all calls in flight; 0
+	// means DefaultMaxInFlightBytes.
+	MaxInFlightBytes int64
+	// MaxPrincipalInFlightBytes bounds the request bytes one principal has
+	// in flight; it is also the largest message the server reads. 0 means
+	// DefaultMaxPrincipalInFlightBytes.
+	MaxPrincipalInFlightBytes int64
+	Logger                    *slog.Logger
 }
 
 // Server is a running zoneledger server.
@@ -115,6 +125,7 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 		cfg.Logger = slog.Default()
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger, done: make(chan error, 1)}
+	ledgerapi.SetErrorLogger(s.log)
 	defer func() {
 		if err != nil {
 			s.shutdownStorage(context.WithoutCancel(ctx))
@@ -217,7 +228,7 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 			return nil, fmt.Errorf("reading %s: %w", cfg.PositiveListFile, err)
 		}
 	}
-	ecomSvc, err := ecommerce.New(s.store.Pool(), s.store, zoneSvc, taxEngine, ecommerce.Options{Settings: &ecomSet, Engine: s.store.Engine()})
+	ecomSvc, err := ecommerce.New(s.store.Pool(), s.store, zoneSvc, taxEngine, ecommerce.Options{Settings: &ecomSet, Engine: s.store.Engine(), Logger: s.log})
 	if err != nil {
 		return nil, fmt.Errorf("building the e-commerce service: %w", err)
 	}
@@ -231,13 +242,7 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	if err != nil {
 		return nil, err
 	}
-	authUnary, authStream := accessapi.Interceptors(accessStore)
-	valUnary, valStream := ledgerapi.ValidationInterceptors()
-	opts = append(opts,
-		grpc.ChainUnaryInterceptor(m.unary, authUnary, valUnary),
-		grpc.ChainStreamInterceptor(m.stream, authStream, valStream),
-		grpc.MaxRecvMsgSize(16<<20),
-	)
+	opts = append(opts, interceptorChain(m, s.log, accessStore, cfg)...)
 	s.grpc = grpc.NewServer(opts...)
 	ledgerv1.RegisterLedgerServiceServer(s.grpc, ledgerapi.NewServer(s.store, guard{}))
 	adminv1.RegisterAdminServiceServer(s.grpc, accessapi.NewServer(accessStore))
@@ -272,6 +277,27 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	s.health.SetServingStatus("", healthpb.HealthCheckResponse_SERVING)
 	s.log.Info("zoneledger serving", "addr", s.Addr, "metrics", s.MetricsAddr, "engine", s.store.Engine())
 	return s, nil
+}
+
+// interceptorChain is the edge every call passes, in order: metrics;
+// recovery (a panic or raw error becomes INTERNAL with an error id);
+// authentication; the limits on what a call and a principal hold in
+// flight; validation (text PostgreSQL can store, then the protovalidate
+// rules). Handlers run only after all of them. The codec (textCodec) lets
+// a string with invalid UTF-8 be refused there as INVALID_ARGUMENT, not by
+// the decoder as INTERNAL.
+func interceptorChain(m *metrics, log *slog.Logger, a *access.Store, cfg Config) []grpc.ServerOption {
+	recUnary, recStream := recovery(log)
+	authUnary, authStream := accessapi.Interceptors(a)
+	lim := newLimiter(cfg)
+	limUnary, limStream := lim.interceptors()
+	valUnary, valStream := ledgerapi.ValidationInterceptors()
+	return []grpc.ServerOption{
+		grpc.ChainUnaryInterceptor(m.unary, recUnary, authUnary, limUnary, valUnary),
+		grpc.ChainStreamInterceptor(m.stream, recStream, authStream, limStream, valStream),
+		grpc.MaxRecvMsgSize(lim.maxRecvMsgSize()),
+		grpc.ForceServerCodecV2(newTextCodec()),
+	}
 }
 
 // MigrationSets are the schema migrations of every component, in the order

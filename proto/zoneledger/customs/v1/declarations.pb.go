@@ -486,7 +486,11 @@ type List struct {
 	// Digest of the filing, which tells a retry (same digest) from a reused inner_no.
 	InputHash string `protobuf:"bytes,32,opt,name=input_hash,json=inputHash,proto3" json:"input_hash,omitempty"`
 	// Business date (业务日期) of the list, "YYYY-MM-DD".
-	Date          string `protobuf:"bytes,33,opt,name=date,proto3" json:"date,omitempty"`
+	Date string `protobuf:"bytes,33,opt,name=date,proto3" json:"date,omitempty"`
+	// Why the list's last change failed for good, empty if it did not: the server could not
+	// book it (e.g. text the database refuses), gave the change up and released the list, so
+	// it can be corrected, deleted or filed again. Cleared by the list's next change. Output only.
+	Failure       string `protobuf:"bytes,34,opt,name=failure,proto3" json:"failure,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -748,6 +752,13 @@ func (x *List) GetInputHash() string {
 func (x *List) GetDate() string {
 	if x != nil {
 		return x.Date
+	}
+	return ""
+}
+
+func (x *List) GetFailure() string {
+	if x != nil {
+		return x.Failure
 	}
 	return ""
 }
@@ -3875,7 +3886,7 @@ const file_zoneledger_customs_v1_declarations_proto_rawDesc = "" +
 	"net_weight\x18\x0f \x01(\tB\x1f\xbaH\x1c\xd8\x01\x01r\x17\x18(2\x13^[0-9]+(\\.[0-9]+)?$R\tnetWeight\x12\x19\n" +
 	"\x03lot\x18\x10 \x01(\tB\a\xbaH\x04r\x02\x18@R\x03lot\x12\x16\n" +
 	"\x06passed\x18\x11 \x01(\tR\x06passed\x126\n" +
-	"\x04lots\x18\x12 \x03(\v2\".zoneledger.customs.v1.LotQuantityR\x04lots\"\xa0\t\n" +
+	"\x04lots\x18\x12 \x03(\v2\".zoneledger.customs.v1.LotQuantityR\x04lots\"\xba\t\n" +
 	"\x04List\x12\x17\n" +
 	"\alist_no\x18\x01 \x01(\tR\x06listNo\x12\x19\n" +
 	"\binner_no\x18\x02 \x01(\tR\ainnerNo\x12\x1e\n" +
@@ -3921,7 +3932,8 @@ const file_zoneledger_customs_v1_declarations_proto_rawDesc = "" +
 	"journalIds\x12\x1d\n" +
 	"\n" +
 	"input_hash\x18  \x01(\tR\tinputHash\x12\x12\n" +
-	"\x04date\x18! \x01(\tR\x04date\"\xce\x06\n" +
+	"\x04date\x18! \x01(\tR\x04date\x12\x18\n" +
+	"\afailure\x18\" \x01(\tR\afailure\"\xce\x06\n" +
 	"\x11CreateListRequest\x12%\n" +
 	"\binner_no\x18\x01 \x01(\tB\n" +
 	"\xbaH\a\xc8\x01\x01r\x02\x18@R\ainnerNo\x12#\n" +
