@@ -25,7 +25,6 @@ const hbaConf = `# Written by zoneledger's embedpg at every start: the server li
 # TYPE  DATABASE  USER  ADDRESS  METHOD
 local   all       all            trust
 host    all       all   all      reject
-hostssl all       all   all      reject
 `
 
 // writeHBA writes our pg_hba.conf into the cluster at dir, replacing what is
