@@ -58,6 +58,9 @@ func Status(err error) error {
 	if le.Kind == ledger.KindInternal {
 		msg = "internal error"
 	}
+	if le.Kind == ledger.KindUnavailable {
+		msg = unavailableMessage(le)
+	}
 	info := &errdetails.ErrorInfo{Reason: le.Reason, Domain: ErrorDomain}
 	details := []protoadapt.MessageV1{info}
 	if le.Field != "" {
@@ -72,6 +75,20 @@ func Status(err error) error {
 		return status.Error(code, msg)
 	}
 	return st.Err()
+}
+
+// unavailableMessage is what a caller is told of an UNAVAILABLE error: what
+// to do, without its cause, a driver error that names the database's host,
+// port, socket and user.
+func unavailableMessage(le *ledger.Error) string {
+	msg := le.Message
+	if msg == "" {
+		msg = "database unavailable, retry"
+	}
+	if le.Field != "" {
+		msg = le.Field + ": " + msg
+	}
+	return msg
 }
 
 // ReasonOf returns the ErrorInfo reason carried by a gRPC status error, or "".
