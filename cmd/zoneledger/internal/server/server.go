@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -87,6 +88,11 @@ type Server struct {
 	lis     net.Listener
 	health  *health.Server
 	done    chan error
+	// The database watch (dbwatch.go), and the error that made it give up.
+	watchCancel context.CancelFunc
+	watchDone   chan struct{}
+	fatalMu     sync.Mutex
+	fatal       error
 	// Addr is the address gRPC listens on.
 	Addr string
 	// MetricsAddr is the address metrics are served on, if any.
@@ -106,7 +112,7 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, done: make(chan error, 1)}
+	s := &Server{cfg: cfg, log: cfg.Logger, done: make(chan error, 2)}
 	defer func() {
 		if err != nil {
 			s.shutdownStorage(context.WithoutCancel(ctx))
@@ -246,7 +252,8 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 		go func() { _ = s.metrics.Serve(ml) }()
 	}
 	go func() { s.done <- s.grpc.Serve(s.lis) }()
-	s.health.SetServingStatus("", healthpb.HealthCheckResponse_SERVING)
+	s.setServing(true)
+	s.startWatch(url)
 	s.log.Info("zoneledger serving", "addr", s.Addr, "metrics", s.MetricsAddr, "engine", s.store.Engine())
 	return s, nil
 }
@@ -293,14 +300,17 @@ func (s *Server) transportOptions() ([]grpc.ServerOption, error) {
 	return []grpc.ServerOption{grpc.Creds(credentials.NewTLS(tc))}, nil
 }
 
-// Done yields the error that stopped serving (nil after Stop).
+// Done yields the error that stopped serving: nil after Stop, or why the
+// database could not be brought back (then Stop returns that error too).
 func (s *Server) Done() <-chan error { return s.done }
 
 // Stop shuts down gracefully: new calls are refused, in-flight calls and
 // write batches finish, then the database closes and the embedded
-// PostgreSQL stops.
+// PostgreSQL stops. When the server stopped serving because the database
+// could not be brought back, Stop returns that error.
 func (s *Server) Stop(ctx context.Context) error {
 	s.health.Shutdown()
+	s.stopWatch()
 	stopped := make(chan struct{})
 	go func() { s.grpc.GracefulStop(); close(stopped) }()
 	select {
@@ -311,7 +321,13 @@ func (s *Server) Stop(ctx context.Context) error {
 	if s.metrics != nil {
 		_ = s.metrics.Shutdown(ctx)
 	}
-	return s.shutdownStorage(ctx)
+	err := s.shutdownStorage(ctx)
+	s.fatalMu.Lock()
+	defer s.fatalMu.Unlock()
+	if s.fatal != nil {
+		return errors.Join(s.fatal, err)
+	}
+	return err
 }
 
 func (s *Server) shutdownStorage(ctx context.Context) error {
