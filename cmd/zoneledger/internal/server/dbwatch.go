@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"google.golang.org/grpc/health"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 )
 
@@ -214,3 +215,35 @@ func lastLines(text string, n int) string {
 	}
 	return strings.Join(lines, "\n")
 }
+
+// healthService is the standard health service whose Watch streams end
+// when the server stops: a graceful stop waits for every open stream, and
+// a client watching health would otherwise hold it until its timeout.
+type healthService struct {
+	*health.Server
+	stopping <-chan struct{}
+}
+
+// Watch streams the serving status of a service until the client goes
+// away or the server stops.
+func (h healthService) Watch(req *healthpb.HealthCheckRequest, stream healthpb.Health_WatchServer) error {
+	ctx, cancel := context.WithCancel(stream.Context())
+	defer cancel()
+	go func() {
+		select {
+		case <-h.stopping:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	return h.Server.Watch(req, watchStream{Health_WatchServer: stream, ctx: ctx})
+}
+
+// watchStream is a Watch stream with a context that also ends when the
+// server stops.
+type watchStream struct {
+	healthpb.Health_WatchServer
+	ctx context.Context
+}
+
+func (w watchStream) Context() context.Context { return w.ctx }

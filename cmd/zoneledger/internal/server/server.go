@@ -89,10 +89,12 @@ type Server struct {
 	health  *health.Server
 	done    chan error
 	// The database watch (dbwatch.go), and the error that made it give up.
-	watchCancel context.CancelFunc
-	watchDone   chan struct{}
-	fatalMu     sync.Mutex
-	fatal       error
+	watchCancel   context.CancelFunc
+	watchDone     chan struct{}
+	fatalMu       sync.Mutex
+	fatal         error
+	stopping      chan struct{} // closed by Stop: ends health Watch streams
+	closeStopping sync.Once
 	// Addr is the address gRPC listens on.
 	Addr string
 	// MetricsAddr is the address metrics are served on, if any.
@@ -231,7 +233,8 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	customsv1.RegisterDisplayServiceServer(s.grpc, customsapi.NewDisplayServer(zoneSvc))
 	customsv1.RegisterEcommerceServiceServer(s.grpc, customsapi.NewEcommerceServer(ecomSvc))
 	s.health = health.NewServer()
-	healthpb.RegisterHealthServer(s.grpc, s.health)
+	s.stopping = make(chan struct{})
+	healthpb.RegisterHealthServer(s.grpc, healthService{Server: s.health, stopping: s.stopping})
 	reflection.Register(s.grpc)
 
 	s.lis, err = net.Listen("tcp", cfg.Listen)
@@ -300,6 +303,10 @@ func (s *Server) transportOptions() ([]grpc.ServerOption, error) {
 	return []grpc.ServerOption{grpc.Creds(credentials.NewTLS(tc))}, nil
 }
 
+// storageStopTimeout bounds the database's shutdown when Stop's context
+// ended while calls were finishing.
+const storageStopTimeout = 15 * time.Second
+
 // Done yields the error that stopped serving: nil after Stop, or why the
 // database could not be brought back (then Stop returns that error too).
 func (s *Server) Done() <-chan error { return s.done }
@@ -310,6 +317,7 @@ func (s *Server) Done() <-chan error { return s.done }
 // could not be brought back, Stop returns that error.
 func (s *Server) Stop(ctx context.Context) error {
 	s.health.Shutdown()
+	s.closeStopping.Do(func() { close(s.stopping) })
 	s.stopWatch()
 	stopped := make(chan struct{})
 	go func() { s.grpc.GracefulStop(); close(stopped) }()
@@ -320,6 +328,13 @@ func (s *Server) Stop(ctx context.Context) error {
 	}
 	if s.metrics != nil {
 		_ = s.metrics.Shutdown(ctx)
+	}
+	if ctx.Err() != nil {
+		// The calls took all of ctx: still give PostgreSQL its fast
+		// shutdown rather than kill it.
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), storageStopTimeout)
+		defer cancel()
 	}
 	err := s.shutdownStorage(ctx)
 	s.fatalMu.Lock()
