@@ -573,3 +573,34 @@ func TestProbeHelper(t *testing.T) {
 	conn.Close(ctx)
 	fmt.Println("PROBE CONNECTED")
 }
+
+// TestOldClusterLockedDown starts a cluster whose pg_hba.conf trusts
+// 127.0.0.1, as clusters made by older versions did: Start rewrites it, and
+// the server listens on no TCP address.
+func TestOldClusterLockedDown(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(pgtest.TempDir(t), "data")
+	stop(t, start(t, embedpg.Config{DataDir: dir}))
+	hba := filepath.Join(dir, "pg_hba.conf")
+	old := "local all all trust\nhost all all 127.0.0.1/32 trust\n"
+	if err := os.WriteFile(hba, []byte(old), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	inst := start(t, embedpg.Config{DataDir: dir})
+	b, err := os.ReadFile(hba)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(b), "127.0.0.1") || !strings.Contains(string(b), "reject") {
+		t.Errorf("pg_hba.conf after Start:\n%s", b)
+	}
+	conn := connect(t, inst.URL("postgres"))
+	var listen string
+	var rules int
+	if err := conn.QueryRow(context.Background(), "SELECT current_setting('listen_addresses'), (SELECT count(*) FROM pg_hba_file_rules WHERE type LIKE 'host%' AND auth_method <> 'reject')").Scan(&listen, &rules); err != nil {
+		t.Fatal(err)
+	}
+	if listen != "" || rules != 0 {
+		t.Errorf("listen_addresses %q and %d host rules that do not reject", listen, rules)
+	}
+}
