@@ -287,3 +287,48 @@ func (l *serverLog) find(from int, text string) (string, bool) {
 	}
 	return "", false
 }
+
+// WaitExit waits for the server process to exit by itself and returns its
+// exit error (nil for status 0).
+func (s *Server) WaitExit(within time.Duration) error {
+	s.t.Helper()
+	s.mu.Lock()
+	exited := s.exited
+	s.mu.Unlock()
+	select {
+	case <-exited:
+	case <-time.After(within):
+		s.t.Fatalf("zoneledger did not exit within %v; its log:\n%s", within, s.log.Tail(40))
+	}
+	s.mu.Lock()
+	s.running = false
+	err := s.exitErr
+	s.mu.Unlock()
+	s.closeConn()
+	return err
+}
+
+// TestPostmasterCrashLoopExits kills the embedded PostgreSQL again each
+// time the server has brought it back: at the fifth death within ten
+// minutes the server gives up and exits non-zero, for its supervisor to
+// act, instead of restarting a database that keeps dying.
+func TestPostmasterCrashLoopExits(t *testing.T) {
+	s := StartServer(t)
+	for death := 1; death <= 5; death++ {
+		from := s.log.len()
+		pid := s.KillPostmaster()
+		if death < 5 {
+			s.WaitLog(from, "the database answers again", dbDeathTimeout)
+			t.Logf("death %d (pid %d): restarted", death, pid)
+		}
+	}
+	err := s.WaitExit(dbDeathTimeout)
+	if err == nil {
+		t.Fatal("the server exited with status 0 after giving up on its database; a supervisor would not restart it")
+	}
+	line, ok := s.log.find(0, "giving up")
+	if !ok {
+		t.Fatalf("the server exited (%v) without saying it gave up on the database", err)
+	}
+	t.Logf("exited with %v after: %s", err, line)
+}
