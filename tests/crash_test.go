@@ -124,19 +124,15 @@ func TestCrashSafety(t *testing.T) {
 // PostgreSQL's postmaster SIGKILLed under the 32 clients instead of the
 // server: the server restarts PostgreSQL itself, the clients retry their
 // unanswered calls on the same connection, and every acknowledged journal
-// is there exactly once, none doubled, none answered INTERNAL.
+// is there exactly once, none doubled, none answered INTERNAL. One cycle:
+// TestPostmasterKilled covers repeated restarts.
 func TestPostmasterKilledUnderLoad(t *testing.T) {
 	r := newCrashRun(t)
-	for cycle := 1; cycle <= 2; cycle++ {
-		r.cycle(t, cycle, killPostmaster)
-		if t.Failed() {
-			t.FailNow()
-		}
-		verifyCrashBook(t, r.s, r.customs, r)
-		if t.Failed() {
-			t.FailNow()
-		}
+	r.cycle(t, 1, killPostmaster)
+	if t.Failed() {
+		t.FailNow()
 	}
+	verifyCrashBook(t, r.s, r.customs, r)
 }
 
 // newCrashRun starts a server with the crash book and its clients.
