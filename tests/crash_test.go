@@ -50,6 +50,7 @@ type crashClient struct {
 type crashRun struct {
 	s        *Server
 	tok      string
+	customs  string // token that may read the book
 	clients  []*crashClient
 	inflight atomic.Int64 // calls sent and not yet answered
 	acked    atomic.Int64
@@ -102,6 +103,40 @@ func crashJournal(key string, c, n int) *ledgerv1.PostJournalRequest {
 // acknowledged journal is there exactly once and that the balances equal
 // the sum of the recorded postings.
 func TestCrashSafety(t *testing.T) {
+	r := newCrashRun(t)
+	for cycle := 1; cycle <= 4; cycle++ {
+		how := killServer
+		if cycle == 4 {
+			how = stopServer
+		}
+		r.cycle(t, cycle, how)
+		if t.Failed() {
+			t.FailNow()
+		}
+		verifyCrashBook(t, r.s, r.customs, r)
+		if t.Failed() {
+			t.FailNow()
+		}
+	}
+}
+
+// TestPostmasterKilledUnderLoad is TestCrashSafety with the embedded
+// PostgreSQL's postmaster SIGKILLed under the 32 clients instead of the
+// server: the server restarts PostgreSQL itself, the clients retry their
+// unanswered calls on the same connection, and every acknowledged journal
+// is there exactly once, none doubled, none answered INTERNAL. One cycle:
+// TestPostmasterKilled covers repeated restarts.
+func TestPostmasterKilledUnderLoad(t *testing.T) {
+	r := newCrashRun(t)
+	r.cycle(t, 1, killPostmaster)
+	if t.Failed() {
+		t.FailNow()
+	}
+	verifyCrashBook(t, r.s, r.customs, r)
+}
+
+// newCrashRun starts a server with the crash book and its clients.
+func newCrashRun(t *testing.T) *crashRun {
 	s := StartServer(t)
 	a := NewActors(t, s)
 	EnsureWorld(t, s, a.C, "abroad", "domestic")
@@ -109,27 +144,27 @@ func TestCrashSafety(t *testing.T) {
 	RegisterItems(t, s, a.E1, crashBook, item(hotItem, "KGM", 2), item("A0", "PCE", 0), item("A1", "PCE", 0), item("A2", "PCE", 0), item("A3", "PCE", 0))
 	Post(t, s, a.E1, journal(crashBook, "seed-hot", day(0), move(hotItem, "KGM", hotSeed, "10000.00", world("abroad"), acct(crashBook, "bonded"))))
 
-	r := &crashRun{s: s, tok: a.E1}
+	r := &crashRun{s: s, tok: a.E1, customs: a.C}
 	for i := range crashClients {
 		r.clients = append(r.clients, &crashClient{id: i, sent: map[string]*ledgerv1.PostJournalRequest{}, acked: map[string]int64{},
 			refused: map[string]error{}, abandoned: map[string]bool{}})
 	}
-	for cycle := 1; cycle <= 4; cycle++ {
-		graceful := cycle == 4
-		r.cycle(t, cycle, graceful)
-		if t.Failed() {
-			t.FailNow()
-		}
-		verifyCrashBook(t, s, a.C, r)
-		if t.Failed() {
-			t.FailNow()
-		}
-	}
+	return r
 }
+
+// How a crash cycle takes the service down.
+type crashHow string
+
+const (
+	killServer     crashHow = "SIGKILL"            // of the server, then a restart
+	stopServer     crashHow = "SIGTERM"            // graceful stop, then a restart
+	killPostmaster crashHow = "SIGKILL postmaster" // the server restarts PostgreSQL itself
+)
 
 // cycle runs the clients, kills (or, graceful, stops) the server after 1-2
 // s of load, restarts it and waits until every client is done.
-func (r *crashRun) cycle(t *testing.T, cycle int, graceful bool) {
+func (r *crashRun) cycle(t *testing.T, cycle int, how crashHow) {
+	graceful := how == stopServer
 	ctx, cancel := context.WithTimeout(context.Background(), crashCycleLimit)
 	var restarted atomic.Bool
 	var wg sync.WaitGroup
@@ -148,15 +183,19 @@ func (r *crashRun) cycle(t *testing.T, cycle int, graceful bool) {
 	time.Sleep(time.Second + rand.N(time.Second))
 	inflight, ackedAtKill := r.inflight.Load(), r.acked.Load()-ackedBefore
 	down := time.Now()
-	how := "SIGKILL"
-	if graceful {
-		how = "SIGTERM"
+	switch how {
+	case stopServer:
 		r.stopAt.Store(down.UnixNano())
 		r.s.Stop() // fails the test unless it exits 0
-	} else {
+		r.s.Restart()
+	case killServer:
 		r.s.Kill()
+		r.s.Restart()
+	case killPostmaster:
+		from := r.s.log.len()
+		r.s.KillPostmaster()
+		r.s.WaitLog(from, "the database answers again", dbDeathTimeout)
 	}
-	r.s.Restart()
 	restarted.Store(true)
 	r.stopAt.Store(0)
 	downtime := time.Since(down)

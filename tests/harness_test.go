@@ -3,9 +3,9 @@
 // directory (embedded PostgreSQL), talks to it over gRPC with bearer tokens,
 // kills and restarts it, and checks what the API reports.
 //
-// TestMain builds the binaries once. Set ZONELEDGER_TEST_RACE_BINARIES=1 to
-// build them with -race: the harness then fails a test whose server printed
-// a data race.
+// TestMain builds the binaries once, with -race when the tests run with
+// -race (as `make test` and CI do) or ZONELEDGER_TEST_RACE_BINARIES=1 is
+// set: the harness then fails a test whose server printed a data race.
 package tests
 
 import (
@@ -92,7 +92,7 @@ func buildAndRun(m *testing.M) (int, error) {
 // goBuild builds pkg (relative to the module root) into out.
 func goBuild(out, pkg string) error {
 	args := []string{"build", "-o", out}
-	if os.Getenv("ZONELEDGER_TEST_RACE_BINARIES") != "" {
+	if raceEnabled || os.Getenv("ZONELEDGER_TEST_RACE_BINARIES") != "" {
 		args = append(args, "-race")
 	}
 	cmd := exec.Command("go", append(args, pkg)...)

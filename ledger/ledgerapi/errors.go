@@ -115,6 +115,11 @@ func Status(err error) error {
 		errLogger().Error("internal error", "error_id", id, "reason", le.Reason, "err", err.Error())
 		return InternalStatus(id)
 	}
+	if le.Kind == ledger.KindUnavailable && le.Message == "" {
+		c := *le
+		c.Message = "database unavailable, retry"
+		le = &c
+	}
 	msg := le.Error()
 	info := &errdetails.ErrorInfo{Reason: le.Reason, Domain: ErrorDomain}
 	if le.Err != nil {

@@ -228,7 +228,7 @@ func storeError(err error) error {
 			Message: "the ledger is busy and gave up after repeated conflicts; retry with the same idempotency key", Err: err}
 	}
 	var pe *pgconn.PgError
-	if errors.As(err, &pe) {
+	if errors.As(err, &pe) && !pgtx.ServerGone(err) {
 		return &ledger.Error{Kind: ledger.KindInternal, Reason: ledger.ReasonInternal, Message: "database refused the write", Err: err}
 	}
 	return &ledger.Error{Kind: ledger.KindUnavailable, Reason: ledger.ReasonUnavailable,

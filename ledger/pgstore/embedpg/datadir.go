@@ -16,14 +16,38 @@ import (
 	"time"
 )
 
-// hbaConf allows passwordless access over the private unix socket and over
-// 127.0.0.1, and nothing else.
-const hbaConf = `# Written by zoneledger's embedpg: trust on the private unix socket and on
-# 127.0.0.1 only; the server listens nowhere else.
-# TYPE  DATABASE  USER  ADDRESS       METHOD
-local   all       all                 trust
-host    all       all   127.0.0.1/32  trust
+// hbaConf allows passwordless access over the private unix socket, and
+// nothing else. The server listens on no TCP address; the socket's directory
+// is 0700 and owned by the server's OS user, so only that user and root can
+// reach the socket at all.
+const hbaConf = `# Written by zoneledger's embedpg at every start: the server listens only on
+# a unix socket in a directory only its OS user (and root) can enter.
+# TYPE  DATABASE  USER  ADDRESS  METHOD
+local   all       all            trust
+host    all       all   all      reject
 `
+
+// writeHBA writes our pg_hba.conf into the cluster at dir, replacing what is
+// there: a cluster made by an older zoneledger trusted 127.0.0.1.
+func writeHBA(dir string, id *identity) error {
+	hba := filepath.Join(dir, "pg_hba.conf")
+	if b, err := os.ReadFile(hba); err == nil && string(b) == hbaConf {
+		return nil
+	}
+	tmp := hba + ".tmp"
+	if err := os.WriteFile(tmp, []byte(hbaConf), 0o600); err != nil {
+		return fmt.Errorf("writing pg_hba.conf: %w", err)
+	}
+	if err := chown(tmp, id); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	if err := os.Rename(tmp, hba); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("writing pg_hba.conf: %w", err)
+	}
+	return nil
+}
 
 // prepareDataDir makes sure dir holds a PostgreSQL cluster owned by the user
 // PostgreSQL runs as, creating it with initdb when dir is missing or empty.
@@ -36,7 +60,10 @@ func prepareDataDir(ctx context.Context, dir, binDir string, id *identity, logge
 		return fmt.Errorf("data directory %s is a file: point DataDir at a directory", dir)
 	case err == nil:
 		if _, err := os.Stat(filepath.Join(dir, "PG_VERSION")); err == nil {
-			return chownTree(dir, id)
+			if err := chownTree(dir, id); err != nil {
+				return err
+			}
+			return writeHBA(dir, id)
 		}
 		entries, err := os.ReadDir(dir)
 		if err != nil {
@@ -90,7 +117,7 @@ func initCluster(ctx context.Context, dir, binDir string, id *identity, logger *
 		"--encoding=UTF8",
 		"--locale=C",
 		"--auth-local=trust",
-		"--auth-host=trust",
+		"--auth-host=reject",
 	)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
@@ -117,11 +144,7 @@ func initCluster(ctx context.Context, dir, binDir string, id *identity, logger *
 		}
 		return errors.New(msg)
 	}
-	hba := filepath.Join(dir, "pg_hba.conf")
-	if err := os.WriteFile(hba, []byte(hbaConf), 0o600); err != nil {
-		return fmt.Errorf("writing pg_hba.conf: %w", err)
-	}
-	if err := chown(hba, id); err != nil {
+	if err := writeHBA(dir, id); err != nil {
 		return err
 	}
 	logger.Info("embedded PostgreSQL: initialized a new cluster", "dir", dir, "took", time.Since(began).Round(time.Millisecond))

@@ -3,11 +3,29 @@
 // and the database of its tests.
 //
 // Start initializes a cluster in Config.DataDir when there is none (initdb,
-// UTF8, locale C, superuser "postgres", trust authentication on the local
-// socket and 127.0.0.1 only), then runs the postmaster as a child process
-// listening only on 127.0.0.1 and on a private unix-socket directory, waits
-// until it accepts connections and makes sure the database "zoneledger"
-// exists. Stop shuts it down (fast shutdown, then SIGKILL after a timeout).
+// UTF8, locale C, superuser "postgres"), then runs the postmaster as a child
+// process, waits until it accepts connections and makes sure the database
+// "zoneledger" exists. Stop shuts it down (fast shutdown, then SIGKILL after
+// a timeout).
+//
+// # The way in
+//
+// The server listens on no TCP address (listen_addresses is empty). Its
+// only way in is a unix socket in a directory that only the server's OS user
+// can enter (mode 0700): the data directory itself, or a private temporary
+// directory when the data directory's path is too long for a socket.
+// pg_hba.conf, rewritten at every start, trusts that socket and rejects
+// everything else. So the process that started the server (the same OS user,
+// or root, which may enter any directory) connects without a password, and
+// no other local user can reach the server at all. URL gives the way in as a
+// URL that pgx and libpq (psql, pgbench) read:
+// postgres://postgres@/zoneledger?host=<socket dir>&port=5432&sslmode=disable.
+//
+// # When the server dies
+//
+// Done is closed when the postmaster exits without Stop (a crash, or kill
+// -KILL); Restart then starts it again on the same socket, after
+// PostgreSQL's own crash recovery, so pools made from URL reconnect.
 //
 // Nothing is downloaded: FindBinaries looks for initdb and postgres on PATH
 // and in Debian's versioned directories /usr/lib/postgresql/<N>/bin.

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
-	"net"
 	"net/url"
 	"os"
 	"os/exec"
@@ -34,6 +33,11 @@ const DefaultDatabase = "zoneledger"
 // an unclean stop can take a while.
 const DefaultStartTimeout = 2 * time.Minute
 
+// DefaultPort is the port number of the server's unix socket
+// (.s.PGSQL.5432) when Config.Port is 0. The server listens on no TCP port;
+// the socket is in a private directory, so the number clashes with nothing.
+const DefaultPort = 5432
+
 // StopTimeout is how long Stop waits for a fast shutdown before it kills the
 // server, unless its context ends first.
 const StopTimeout = 60 * time.Second
@@ -47,7 +51,10 @@ type Config struct {
 	// DataDir is the cluster's directory. When it is missing or empty, Start
 	// creates a new cluster there; otherwise it must hold one. Required.
 	DataDir string
-	// Port is the TCP port on 127.0.0.1; 0 picks a free one.
+	// Port is the number in the name of the server's unix socket
+	// (.s.PGSQL.<Port>); 0 means DefaultPort. The server listens on no TCP
+	// address: its only way in is that socket, in a directory only the
+	// server's user (and root) can enter.
 	Port int
 	// BinDir is the directory holding initdb and postgres; empty means
 	// FindBinaries.
@@ -91,15 +98,33 @@ type Instance struct {
 	socketDir    string
 	ownSocketDir bool // socketDir is a temporary directory of ours
 	port         int
-	cmd          *exec.Cmd
-	log          *serverLog
+	binDir       string
+	settings     map[string]string
+	id           *identity
 	logger       *slog.Logger
 
+	// mu guards the current postmaster, which Restart replaces.
+	mu   sync.Mutex
+	proc *postmaster
+
+	stopCalled bool // under mu
+	stopOnce   sync.Once
+	stopErr    error
+}
+
+// postmaster is one run of the server process.
+type postmaster struct {
+	cmd     *exec.Cmd
+	log     *serverLog
 	exited  chan struct{} // closed when the postmaster has exited
 	exitErr error         // cmd.Wait's result, set before exited is closed
+}
 
-	stopOnce sync.Once
-	stopErr  error
+// current returns the current postmaster.
+func (i *Instance) current() *postmaster {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	return i.proc
 }
 
 // Start runs a PostgreSQL server on cfg.DataDir, creating the cluster when
@@ -156,31 +181,13 @@ func Start(ctx context.Context, cfg Config) (*Instance, error) {
 		return nil, fmt.Errorf("embedpg: %w", err)
 	}
 
-	var inst *Instance
-	for attempt := 1; ; attempt++ {
-		port := cfg.Port
-		if port == 0 {
-			if port, err = freePort(); err != nil {
-				break
-			}
-		}
-		inst = &Instance{dataDir: dataDir, socketDir: socketDir, ownSocketDir: own, port: port, logger: logger}
-		err = inst.launch(ctx, binDir, settings, id)
-		if err == nil {
-			break
-		}
-		var retry *retryableError
-		if !errors.As(err, &retry) || ctx.Err() != nil ||
-			(retry.portInUse && (cfg.Port != 0 || attempt >= 5)) {
-			break
-		}
-		logger.Info("embedded PostgreSQL: retrying start", "reason", retry.reason)
-		select {
-		case <-ctx.Done():
-		case <-time.After(100 * time.Millisecond):
-		}
+	port := cfg.Port
+	if port == 0 {
+		port = DefaultPort
 	}
-	if err != nil {
+	inst := &Instance{dataDir: dataDir, socketDir: socketDir, ownSocketDir: own, port: port,
+		binDir: binDir, settings: settings, id: id, logger: logger}
+	if err := inst.launchRetrying(ctx); err != nil {
 		if own {
 			os.RemoveAll(socketDir)
 		}
@@ -190,9 +197,66 @@ func Start(ctx context.Context, cfg Config) (*Instance, error) {
 		_ = inst.Stop(context.Background())
 		return nil, fmt.Errorf("embedpg: creating database %s: %w", DefaultDatabase, err)
 	}
-	logger.Info("embedded PostgreSQL: ready", "dir", dataDir, "port", inst.port, "pid", inst.PID(),
+	logger.Info("embedded PostgreSQL: ready", "dir", dataDir, "socket_dir", socketDir, "pid", inst.PID(),
 		"took", time.Since(began).Round(time.Millisecond))
 	return inst, nil
+}
+
+// launchRetrying launches the postmaster, trying again while the previous
+// server's processes are still going away.
+func (i *Instance) launchRetrying(ctx context.Context) error {
+	for {
+		err := i.launch(ctx)
+		if err == nil {
+			return nil
+		}
+		var retry *retryableError
+		if !errors.As(err, &retry) || ctx.Err() != nil {
+			return err
+		}
+		i.logger.Info("embedded PostgreSQL: retrying start", "reason", retry.reason)
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+// Restart starts the server again after its postmaster exited without Stop
+// (it crashed, or someone killed it): PostgreSQL's crash recovery replays
+// the write-ahead log, so every committed transaction is there. The server
+// keeps its socket and URL, so pools made from URL reconnect by themselves.
+// Restart returns an error when the postmaster is still running or Stop was
+// called, and when the server does not come back by the end of ctx (or
+// DefaultStartTimeout when ctx has no deadline).
+func (i *Instance) Restart(ctx context.Context) error {
+	select {
+	case <-i.current().exited:
+	default:
+		return fmt.Errorf("embedpg: Restart: PostgreSQL (pid %d) is still running", i.PID())
+	}
+	if i.stopped() {
+		return errors.New("embedpg: Restart: the server was stopped")
+	}
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, DefaultStartTimeout)
+		defer cancel()
+	}
+	began := time.Now()
+	if err := waitForOldPostmaster(ctx, i.dataDir, i.logger); err != nil {
+		return fmt.Errorf("embedpg: %w", err)
+	}
+	if err := writeHBA(i.dataDir, i.id); err != nil {
+		return fmt.Errorf("embedpg: %w", err)
+	}
+	if err := i.launchRetrying(ctx); err != nil {
+		return fmt.Errorf("embedpg: restarting: %w", err)
+	}
+	i.logger.Info("embedded PostgreSQL: restarted", "dir", i.dataDir, "pid", i.PID(),
+		"took", time.Since(began).Round(time.Millisecond))
+	return nil
 }
 
 // serverSettings merges the defaults with the caller's settings.
@@ -208,7 +272,7 @@ func serverSettings(extra map[string]string) (map[string]string, error) {
 			if name == "port" {
 				hint = "set Config.Port instead"
 			}
-			return nil, fmt.Errorf("embedpg: Config.Settings: %s is decided by embedpg (it listens on 127.0.0.1 and a private socket only, "+
+			return nil, fmt.Errorf("embedpg: Config.Settings: %s is decided by embedpg (it listens on a private unix socket only, "+
 				"and keeps its files in the data directory): %s", name, hint)
 		}
 		s[name] = value
@@ -242,23 +306,11 @@ func makeSocketDir(dataDir string, id *identity) (dir string, own bool, err erro
 	return dir, true, nil
 }
 
-// freePort returns a TCP port on 127.0.0.1 that was free a moment ago.
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, fmt.Errorf("finding a free port on 127.0.0.1: %w", err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
-}
-
-// retryableError is a start failure that may pass when tried again: the port
-// was taken meanwhile, or the previous server's processes are still going
-// away.
+// retryableError is a start failure that may pass when tried again: the
+// previous server's processes are still going away.
 type retryableError struct {
-	reason    string
-	portInUse bool
-	err       error
+	reason string
+	err    error
 }
 
 func (e *retryableError) Error() string { return e.err.Error() }
@@ -266,19 +318,19 @@ func (e *retryableError) Unwrap() error { return e.err }
 
 // launch starts the postmaster and waits until it accepts connections on its
 // private socket. On failure the postmaster is gone.
-func (i *Instance) launch(ctx context.Context, binDir string, settings map[string]string, id *identity) error {
+func (i *Instance) launch(ctx context.Context) error {
 	args := []string{"-D", i.dataDir,
-		"-c", "listen_addresses=127.0.0.1",
+		"-c", "listen_addresses=",
 		"-c", "port=" + strconv.Itoa(i.port),
 		"-c", "unix_socket_directories=" + i.socketDir,
 	}
-	for _, name := range slices.Sorted(maps.Keys(settings)) {
-		args = append(args, "-c", name+"="+settings[name])
+	for _, name := range slices.Sorted(maps.Keys(i.settings)) {
+		args = append(args, "-c", name+"="+i.settings[name])
 	}
-	cmd := exec.Command(filepath.Join(binDir, "postgres"), args...)
+	cmd := exec.Command(filepath.Join(i.binDir, "postgres"), args...)
 	cmd.Dir = "/"
 	cmd.Env = childEnv()
-	cmd.SysProcAttr = sysProcAttr(id, syscall.SIGINT)
+	cmd.SysProcAttr = sysProcAttr(i.id, syscall.SIGINT)
 	r, w, err := os.Pipe()
 	if err != nil {
 		return fmt.Errorf("creating the server's log pipe: %w", err)
@@ -292,13 +344,14 @@ func (i *Instance) launch(ctx context.Context, binDir string, settings map[strin
 		r.Close()
 		return fmt.Errorf("running postgres: %w", err)
 	}
-	i.cmd = cmd
-	i.log = newServerLog(r, i.logger)
-	i.exited = make(chan struct{})
+	p := &postmaster{cmd: cmd, log: newServerLog(r, i.logger), exited: make(chan struct{})}
 	go func() {
-		i.exitErr = <-done
-		close(i.exited)
+		p.exitErr = <-done
+		close(p.exited)
 	}()
+	i.mu.Lock()
+	i.proc = p
+	i.mu.Unlock()
 
 	var lastErr error
 	for delay := 10 * time.Millisecond; ; delay = min(delay*2, 200*time.Millisecond) {
@@ -309,28 +362,26 @@ func (i *Instance) launch(ctx context.Context, binDir string, settings map[strin
 		}
 		lastErr = err
 		select {
-		case <-i.exited:
-			return i.startFailure()
+		case <-p.exited:
+			return i.startFailure(p)
 		case <-ctx.Done():
-			i.kill()
+			p.kill()
 			return fmt.Errorf("PostgreSQL did not accept connections in time (%w); last attempt: %v; its log:\n%s",
-				ctx.Err(), lastErr, i.log.Tail())
+				ctx.Err(), lastErr, p.log.Tail())
 		case <-time.After(delay):
 		}
 	}
 }
 
 // startFailure explains why the postmaster exited during start-up.
-func (i *Instance) startFailure() error {
+func (i *Instance) startFailure(p *postmaster) error {
 	select { // let the last lines arrive
-	case <-i.log.done:
+	case <-p.log.done:
 	case <-time.After(2 * time.Second):
 	}
-	err := fmt.Errorf("PostgreSQL exited during start-up (%v); its log:\n%s", i.exitErr, i.log.Tail())
+	err := fmt.Errorf("PostgreSQL exited during start-up (%v); its log:\n%s", p.exitErr, p.log.Tail())
 	switch {
-	case i.log.contains("Address already in use"):
-		return &retryableError{reason: "port in use", portInUse: true, err: fmt.Errorf("%w\nhint: port %d on 127.0.0.1 is taken: choose another Config.Port, or 0 for a free one", err, i.port)}
-	case i.log.contains("pre-existing shared memory block"), i.log.contains("lock file \"postmaster.pid\" already exists"):
+	case p.log.contains("pre-existing shared memory block"), p.log.contains("lock file \"postmaster.pid\" already exists"):
 		return &retryableError{reason: "the previous server's processes are still exiting", err: fmt.Errorf("%w\nhint: processes of an earlier server on this data directory are still running: stop them", err)}
 	}
 	if id, _ := serverIdentity(); id != nil {
@@ -342,44 +393,65 @@ func (i *Instance) startFailure() error {
 }
 
 // kill stops a postmaster that failed to come up: SIGINT, then SIGKILL.
-func (i *Instance) kill() {
-	_ = i.cmd.Process.Signal(syscall.SIGINT)
+func (p *postmaster) kill() {
+	_ = p.cmd.Process.Signal(syscall.SIGINT)
 	select {
-	case <-i.exited:
+	case <-p.exited:
 	case <-time.After(5 * time.Second):
-		_ = i.cmd.Process.Kill()
-		<-i.exited
+		_ = p.cmd.Process.Kill()
+		<-p.exited
 	}
 }
 
-// URL returns the URL of database db on this server, over TCP on 127.0.0.1:
-// postgres://postgres@127.0.0.1:PORT/db?sslmode=disable.
+// URL returns the URL of database db on this server, over its private unix
+// socket: postgres://postgres@/db?host=SOCKETDIR&port=PORT&sslmode=disable.
+// pgx and libpq (psql, pgbench) both read this form. Only the server's OS
+// user and root can connect with it: the socket's directory is 0700.
 func (i *Instance) URL(db string) string {
-	return fmt.Sprintf("postgres://%s@127.0.0.1:%d/%s?sslmode=disable", Superuser, i.port, url.PathEscape(db))
+	q := url.Values{"host": {i.socketDir}, "port": {strconv.Itoa(i.port)}, "sslmode": {"disable"}}
+	return fmt.Sprintf("postgres://%s@/%s?%s", Superuser, url.PathEscape(db), q.Encode())
 }
 
-// Port returns the server's TCP port on 127.0.0.1.
+// SocketDir returns the directory of the server's unix socket (0700, owned
+// by the server's OS user): the data directory, or a private temporary
+// directory when the data directory's path is too long for a socket.
+func (i *Instance) SocketDir() string { return i.socketDir }
+
+// Port returns the number in the name of the server's unix socket
+// (.s.PGSQL.<port>); the server listens on no TCP port.
 func (i *Instance) Port() int { return i.port }
 
 // DataDir returns the absolute path of the cluster's directory.
 func (i *Instance) DataDir() string { return i.dataDir }
 
-// PID returns the process id of the postmaster.
-func (i *Instance) PID() int { return i.cmd.Process.Pid }
+// PID returns the process id of the current postmaster.
+func (i *Instance) PID() int { return i.current().cmd.Process.Pid }
 
-// Done returns a channel that is closed when the postmaster has exited,
-// whether through Stop or not (a crash, or someone killing it).
-func (i *Instance) Done() <-chan struct{} { return i.exited }
+// Done returns a channel that is closed when the current postmaster has
+// exited, whether through Stop or not (a crash, or someone killing it).
+// After Restart, Done returns the new postmaster's channel.
+func (i *Instance) Done() <-chan struct{} { return i.current().exited }
 
-// Err returns why the postmaster exited (nil for a clean exit); meaningful
-// once Done is closed.
+// Err returns why the current postmaster exited (nil for a clean exit);
+// meaningful once Done is closed.
 func (i *Instance) Err() error {
+	p := i.current()
 	select {
-	case <-i.exited:
-		return i.exitErr
+	case <-p.exited:
+		return p.exitErr
 	default:
 		return nil
 	}
+}
+
+// LogTail returns the last lines the current postmaster logged.
+func (i *Instance) LogTail() string { return i.current().log.Tail() }
+
+// stopped reports whether Stop was called.
+func (i *Instance) stopped() bool {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	return i.stopCalled
 }
 
 // Stop shuts the server down: SIGINT (fast shutdown: sessions are ended,
@@ -389,7 +461,12 @@ func (i *Instance) Err() error {
 // when the server had already exited on its own. Calling Stop again returns
 // the first result.
 func (i *Instance) Stop(ctx context.Context) error {
-	i.stopOnce.Do(func() { i.stopErr = i.stop(ctx) })
+	i.stopOnce.Do(func() {
+		i.mu.Lock()
+		i.stopCalled = true
+		i.mu.Unlock()
+		i.stopErr = i.stop(ctx)
+	})
 	return i.stopErr
 }
 
@@ -397,32 +474,33 @@ func (i *Instance) stop(ctx context.Context) error {
 	if i.ownSocketDir {
 		defer os.RemoveAll(i.socketDir)
 	}
+	p := i.current()
 	select {
-	case <-i.exited:
-		return fmt.Errorf("embedpg: PostgreSQL (pid %d) had already exited (%v); its log:\n%s", i.PID(), i.exitErr, i.log.Tail())
+	case <-p.exited:
+		return fmt.Errorf("embedpg: PostgreSQL (pid %d) had already exited (%v); its log:\n%s", p.cmd.Process.Pid, p.exitErr, p.log.Tail())
 	default:
 	}
 	began := time.Now()
-	if err := i.cmd.Process.Signal(syscall.SIGINT); err != nil && !errors.Is(err, os.ErrProcessDone) {
+	if err := p.cmd.Process.Signal(syscall.SIGINT); err != nil && !errors.Is(err, os.ErrProcessDone) {
 		i.logger.Warn("embedded PostgreSQL: sending SIGINT failed", "err", err)
 	}
 	timer := time.NewTimer(StopTimeout)
 	defer timer.Stop()
 	select {
-	case <-i.exited:
-		if i.exitErr != nil {
-			return fmt.Errorf("embedpg: PostgreSQL exited with %v during shutdown; its log:\n%s", i.exitErr, i.log.Tail())
+	case <-p.exited:
+		if p.exitErr != nil {
+			return fmt.Errorf("embedpg: PostgreSQL exited with %v during shutdown; its log:\n%s", p.exitErr, p.log.Tail())
 		}
 		i.logger.Info("embedded PostgreSQL: stopped", "took", time.Since(began).Round(time.Millisecond))
 		return nil
 	case <-ctx.Done():
 	case <-timer.C:
 	}
-	_ = i.cmd.Process.Kill()
+	_ = p.cmd.Process.Kill()
 	select {
-	case <-i.exited:
+	case <-p.exited:
 	case <-time.After(10 * time.Second):
-		return fmt.Errorf("embedpg: PostgreSQL (pid %d) did not exit even after SIGKILL: check it with ps", i.PID())
+		return fmt.Errorf("embedpg: PostgreSQL (pid %d) did not exit even after SIGKILL: check it with ps", p.cmd.Process.Pid)
 	}
 	return fmt.Errorf("embedpg: PostgreSQL did not shut down within %s and was killed; "+
 		"committed data is safe and the next start recovers it", time.Since(began).Round(time.Millisecond))
@@ -435,7 +513,6 @@ func (i *Instance) connect(ctx context.Context, db string) (*pgx.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg.Host = i.socketDir
 	cfg.Fallbacks = nil
 	cfg.ConnectTimeout = 5 * time.Second
 	return pgx.ConnectConfig(ctx, cfg)

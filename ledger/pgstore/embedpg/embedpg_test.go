@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"os"
 	"os/exec"
+	"os/user"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -104,7 +106,7 @@ func TestStartStop(t *testing.T) {
 	t.Parallel()
 	dir := filepath.Join(pgtest.TempDir(t), "data")
 	inst := start(t, embedpg.Config{DataDir: dir})
-	if want := fmt.Sprintf("postgres://postgres@127.0.0.1:%d/zoneledger?sslmode=disable", inst.Port()); inst.URL("zoneledger") != want {
+	if want := fmt.Sprintf("postgres://postgres@/zoneledger?host=%s&port=%d&sslmode=disable", url.QueryEscape(dir), inst.Port()); inst.URL("zoneledger") != want {
 		t.Errorf("URL = %q, want %q", inst.URL("zoneledger"), want)
 	}
 	conn := connect(t, inst.URL(embedpg.DefaultDatabase))
@@ -114,7 +116,7 @@ func TestStartStop(t *testing.T) {
 	).Scan(&listen, &fsync, &maxConn, &sb, &sock); err != nil {
 		t.Fatal(err)
 	}
-	if listen != "127.0.0.1" || fsync != "on" || maxConn != "200" || sb != "128MB" || sock != dir {
+	if listen != "" || fsync != "on" || maxConn != "200" || sb != "128MB" || sock != dir {
 		t.Errorf("settings: listen_addresses=%s fsync=%s max_connections=%s shared_buffers=%s unix_socket_directories=%s",
 			listen, fsync, maxConn, sb, sock)
 	}
@@ -122,8 +124,10 @@ func TestStartStop(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Contains(string(hba), "::1") || strings.Contains(string(hba), "0.0.0.0") {
-		t.Errorf("pg_hba.conf allows more than the socket and 127.0.0.1:\n%s", hba)
+	for _, line := range strings.Split(string(hba), "\n") {
+		if f := strings.Fields(line); len(f) > 0 && strings.HasPrefix(f[0], "host") && f[len(f)-1] != "reject" {
+			t.Errorf("pg_hba.conf lets in more than the socket: %q", line)
+		}
 	}
 	conn.Close(context.Background())
 	stop(t, inst)
@@ -308,20 +312,6 @@ func TestLongDataDirUsesTempSocketDir(t *testing.T) {
 	}
 }
 
-func TestFixedPortInUse(t *testing.T) {
-	t.Parallel()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	port := l.Addr().(*net.TCPAddr).Port
-	_, err = embedpg.Start(context.Background(), embedpg.Config{DataDir: filepath.Join(pgtest.TempDir(t), "data"), Port: port})
-	if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("port %d on 127.0.0.1 is taken", port)) {
-		t.Fatalf("Start on a taken port: %v", err)
-	}
-}
-
 func TestFixedPort(t *testing.T) {
 	t.Parallel()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -461,4 +451,156 @@ func TestStalePidFileOfReusedPid(t *testing.T) {
 	}
 	inst = start(t, embedpg.Config{DataDir: dir})
 	exec1(t, inst.URL("zoneledger"), "SELECT 1")
+}
+
+// TestRestartInPlace kills the postmaster, as a crash would, and restarts it
+// with Restart: the URL stays, a pool made before the crash reconnects, and
+// every committed row is there.
+func TestRestartInPlace(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(pgtest.TempDir(t), "data")
+	inst := start(t, embedpg.Config{DataDir: dir})
+	u := inst.URL("zoneledger")
+	exec1(t, u, "CREATE TABLE kept (n int)")
+	conn := connect(t, u)
+	for i := range 50 {
+		if _, err := conn.Exec(context.Background(), "INSERT INTO kept VALUES ($1)", i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := inst.Restart(context.Background()); err == nil {
+		t.Fatal("Restart of a running server: no error")
+	}
+	old := inst.PID()
+	if err := syscall.Kill(old, syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	<-inst.Done()
+	if err := inst.Restart(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if inst.PID() == old || !alive(inst.PID()) {
+		t.Fatalf("after Restart: pid %d (was %d), alive %v", inst.PID(), old, alive(inst.PID()))
+	}
+	if inst.URL("zoneledger") != u {
+		t.Errorf("URL changed on Restart: %s, was %s", inst.URL("zoneledger"), u)
+	}
+	select {
+	case <-inst.Done():
+		t.Fatal("Done is closed after Restart")
+	default:
+	}
+	if n := count(t, u, "kept"); n != 50 {
+		t.Fatalf("%d rows after the crash and Restart, want all 50 committed", n)
+	}
+	stop(t, inst)
+	if err := inst.Restart(context.Background()); err == nil {
+		t.Error("Restart after Stop: no error")
+	}
+}
+
+// TestOtherUserRefused runs a connection attempt as the OS user nobody,
+// over TCP on 127.0.0.1 and over the server's unix socket, and checks that
+// both are refused: only the server's own user and root get in.
+func TestOtherUserRefused(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root, to run the connection attempt as the user nobody (CI runs as root)")
+	}
+	t.Parallel()
+	nobody, err := user.Lookup("nobody")
+	if err != nil {
+		t.Fatalf("looking up the user nobody: %v", err)
+	}
+	uid, _ := strconv.ParseUint(nobody.Uid, 10, 32)
+	gid, _ := strconv.ParseUint(nobody.Gid, 10, 32)
+
+	tmp := pgtest.TempDir(t) // 0711: nobody may pass through
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	inst := start(t, embedpg.Config{DataDir: filepath.Join(tmp, "data"), Port: port})
+	exec1(t, inst.URL("zoneledger"), "SELECT 1") // we (root) get in
+
+	// A copy of this test binary that nobody may run.
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(self)
+	if err != nil {
+		t.Fatal(err)
+	}
+	probe := filepath.Join(tmp, "probe.test")
+	if err := os.WriteFile(probe, b, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	tcpURL := fmt.Sprintf("postgres://postgres@127.0.0.1:%d/zoneledger?sslmode=disable", port)
+	for _, c := range []struct{ how, url string }{{"tcp", tcpURL}, {"socket", inst.URL("zoneledger")}} {
+		cmd := exec.Command(probe, "-test.run=^TestProbeHelper$")
+		cmd.Dir = "/"
+		cmd.Env = append(os.Environ(), "EMBEDPG_PROBE_URL="+c.url)
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}}
+		out, err := cmd.CombinedOutput()
+		text := string(out)
+		switch {
+		case strings.Contains(text, "PROBE CONNECTED"):
+			t.Errorf("as nobody over %s (%s): connected to the embedded server", c.how, c.url)
+		case strings.Contains(text, "PROBE REFUSED"):
+			t.Logf("as nobody over %s: refused: %s", c.how, strings.TrimSpace(text[strings.Index(text, "PROBE REFUSED"):]))
+		default:
+			t.Errorf("as nobody over %s: the probe did not run (%v):\n%s", c.how, err, text)
+		}
+	}
+}
+
+// TestProbeHelper is the connection attempt TestOtherUserRefused runs as
+// another OS user.
+func TestProbeHelper(t *testing.T) {
+	u := os.Getenv("EMBEDPG_PROBE_URL")
+	if u == "" {
+		t.Skip("run by TestOtherUserRefused")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, u)
+	if err != nil {
+		fmt.Printf("PROBE REFUSED %v\n", err)
+		return
+	}
+	conn.Close(ctx)
+	fmt.Println("PROBE CONNECTED")
+}
+
+// TestOldClusterLockedDown starts a cluster whose pg_hba.conf trusts
+// 127.0.0.1, as clusters made by older versions did: Start rewrites it, and
+// the server listens on no TCP address.
+func TestOldClusterLockedDown(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(pgtest.TempDir(t), "data")
+	stop(t, start(t, embedpg.Config{DataDir: dir}))
+	hba := filepath.Join(dir, "pg_hba.conf")
+	old := "local all all trust\nhost all all 127.0.0.1/32 trust\n"
+	if err := os.WriteFile(hba, []byte(old), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	inst := start(t, embedpg.Config{DataDir: dir})
+	b, err := os.ReadFile(hba)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(b), "127.0.0.1") || !strings.Contains(string(b), "reject") {
+		t.Errorf("pg_hba.conf after Start:\n%s", b)
+	}
+	conn := connect(t, inst.URL("postgres"))
+	var listen string
+	var rules int
+	if err := conn.QueryRow(context.Background(), "SELECT current_setting('listen_addresses'), (SELECT count(*) FROM pg_hba_file_rules WHERE type LIKE 'host%' AND auth_method <> 'reject')").Scan(&listen, &rules); err != nil {
+		t.Fatal(err)
+	}
+	if listen != "" || rules != 0 {
+		t.Errorf("listen_addresses %q and %d host rules that do not reject", listen, rules)
+	}
 }

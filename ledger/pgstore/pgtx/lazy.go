@@ -79,7 +79,7 @@ func DescribeError(err error, what string) error {
 			Message: what + " are busy and the change gave up after repeated conflicts; retry", Err: err}
 	}
 	var pe *pgconn.PgError
-	if errors.As(err, &pe) {
+	if errors.As(err, &pe) && !ServerGone(err) {
 		return &ledger.Error{Kind: ledger.KindInternal, Reason: ledger.ReasonInternal, Message: "the database refused a query on " + what, Err: err}
 	}
 	return &ledger.Error{Kind: ledger.KindUnavailable, Reason: ledger.ReasonUnavailable,

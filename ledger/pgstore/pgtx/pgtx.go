@@ -91,6 +91,22 @@ func Retryable(err error) bool {
 	return false
 }
 
+// ServerGone reports whether err is PostgreSQL telling that the session
+// ended or cannot start because the server is shutting down, restarting or
+// recovering (SQLSTATE 57P01-57P03, class 08): the database is unavailable,
+// the statement was not at fault.
+func ServerGone(err error) bool {
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) {
+		return false
+	}
+	switch pe.Code {
+	case "57P01", "57P02", "57P03":
+		return true
+	}
+	return strings.HasPrefix(pe.Code, "08")
+}
+
 // Options configure a Runner.
 type Options struct {
 	// MaxAttempts bounds how many times a transaction is tried. Default 10.

@@ -226,8 +226,8 @@ func Run(ctx context.Context, cfg Config) (_ *Result, err error) {
 			}
 		}()
 		addr, token, pid = env.server.Addr, env.token, env.server.PID()
-		res.Server = fmt.Sprintf("started by the bench: zoneledger serve (pid %d) on %s, embedded PostgreSQL (pid %d, port %d)",
-			pid, addr, env.pg.PID(), env.pg.Port())
+		res.Server = fmt.Sprintf("started by the bench: zoneledger serve (pid %d) on %s, embedded PostgreSQL (pid %d, unix socket in %s)",
+			pid, addr, env.pg.PID(), env.pg.SocketDir())
 		if cfg.Pgbench {
 			if err := env.pg.CreateDatabase(ctx, "pgbench"); err != nil {
 				return nil, err

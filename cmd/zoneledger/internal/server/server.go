@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -105,6 +106,13 @@ type Server struct {
 	lis     net.Listener
 	health  *health.Server
 	done    chan error
+	// The database watch (dbwatch.go), and the error that made it give up.
+	watchCancel   context.CancelFunc
+	watchDone     chan struct{}
+	fatalMu       sync.Mutex
+	fatal         error
+	stopping      chan struct{} // closed by Stop: ends health Watch streams
+	closeStopping sync.Once
 	// Addr is the address gRPC listens on.
 	Addr string
 	// MetricsAddr is the address metrics are served on, if any.
@@ -124,7 +132,7 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, done: make(chan error, 1)}
+	s := &Server{cfg: cfg, log: cfg.Logger, done: make(chan error, 2)}
 	ledgerapi.SetErrorLogger(s.log)
 	defer func() {
 		if err != nil {
@@ -253,7 +261,8 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	customsv1.RegisterDisplayServiceServer(s.grpc, customsapi.NewDisplayServer(zoneSvc))
 	customsv1.RegisterEcommerceServiceServer(s.grpc, customsapi.NewEcommerceServer(ecomSvc))
 	s.health = health.NewServer()
-	healthpb.RegisterHealthServer(s.grpc, s.health)
+	s.stopping = make(chan struct{})
+	healthpb.RegisterHealthServer(s.grpc, healthService{Server: s.health, stopping: s.stopping})
 	reflection.Register(s.grpc)
 
 	s.lis, err = net.Listen("tcp", cfg.Listen)
@@ -274,7 +283,8 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 		go func() { _ = s.metrics.Serve(ml) }()
 	}
 	go func() { s.done <- s.grpc.Serve(s.lis) }()
-	s.health.SetServingStatus("", healthpb.HealthCheckResponse_SERVING)
+	s.setServing(true)
+	s.startWatch(url)
 	s.log.Info("zoneledger serving", "addr", s.Addr, "metrics", s.MetricsAddr, "engine", s.store.Engine())
 	return s, nil
 }
@@ -342,14 +352,22 @@ func (s *Server) transportOptions() ([]grpc.ServerOption, error) {
 	return []grpc.ServerOption{grpc.Creds(credentials.NewTLS(tc))}, nil
 }
 
-// Done yields the error that stopped serving (nil after Stop).
+// storageStopTimeout bounds the database's shutdown when Stop's context
+// ended while calls were finishing.
+const storageStopTimeout = 15 * time.Second
+
+// Done yields the error that stopped serving: nil after Stop, or why the
+// database could not be brought back (then Stop returns that error too).
 func (s *Server) Done() <-chan error { return s.done }
 
 // Stop shuts down gracefully: new calls are refused, in-flight calls and
 // write batches finish, then the database closes and the embedded
-// PostgreSQL stops.
+// PostgreSQL stops. When the server stopped serving because the database
+// could not be brought back, Stop returns that error.
 func (s *Server) Stop(ctx context.Context) error {
 	s.health.Shutdown()
+	s.closeStopping.Do(func() { close(s.stopping) })
+	s.stopWatch()
 	stopped := make(chan struct{})
 	go func() { s.grpc.GracefulStop(); close(stopped) }()
 	select {
@@ -360,7 +378,20 @@ func (s *Server) Stop(ctx context.Context) error {
 	if s.metrics != nil {
 		_ = s.metrics.Shutdown(ctx)
 	}
-	return s.shutdownStorage(ctx)
+	if ctx.Err() != nil {
+		// The calls took all of ctx: still give PostgreSQL its fast
+		// shutdown rather than kill it.
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), storageStopTimeout)
+		defer cancel()
+	}
+	err := s.shutdownStorage(ctx)
+	s.fatalMu.Lock()
+	defer s.fatalMu.Unlock()
+	if s.fatal != nil {
+		return errors.Join(s.fatal, err)
+	}
+	return err
 }
 
 func (s *Server) shutdownStorage(ctx context.Context) error {

@@ -1,0 +1,47 @@
+package ledgerapi_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/zoneledger/zoneledger/ledger/ledgerapi"
+	"github.com/zoneledger/zoneledger/ledger/pgstore/pgtx"
+)
+
+// TestUnavailableHidesDatabase turns a real connection failure into the
+// answer a caller gets, and checks that it says to retry without naming the
+// database's user, host, port or database.
+func TestUnavailableHidesDatabase(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	// Port 1 on loopback: nothing listens there.
+	_, err := pgx.Connect(ctx, "postgres://secretuser@127.0.0.1:1/secretdb?sslmode=disable&connect_timeout=5")
+	if err == nil {
+		t.Fatal("connected to 127.0.0.1:1")
+	}
+	if !strings.Contains(err.Error(), "secretuser") {
+		t.Fatalf("the driver's error no longer names the user (%v): the test proves nothing", err)
+	}
+	got := ledgerapi.Status(pgtx.DescribeError(err, "books"))
+	if status.Code(got) != codes.Unavailable {
+		t.Fatalf("code %v, want UNAVAILABLE: %v", status.Code(got), got)
+	}
+	msg := status.Convert(got).Message()
+	for _, secret := range []string{"secretuser", "secretdb", "127.0.0.1", ":1"} {
+		if strings.Contains(msg, secret) {
+			t.Errorf("the caller is told %q, which names %q", msg, secret)
+		}
+	}
+	if !strings.Contains(msg, "retry") {
+		t.Errorf("the caller is told %q, which does not say to retry", msg)
+	}
+	if ledgerapi.ReasonOf(got) != "UNAVAILABLE" {
+		t.Errorf("reason %q, want UNAVAILABLE", ledgerapi.ReasonOf(got))
+	}
+}
