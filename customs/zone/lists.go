@@ -484,7 +484,7 @@ func (s *Service) DeclareList(ctx context.Context, p access.Principal, no string
 		if err != nil {
 			return nil, err
 		}
-		if err := canFile(p, l.Enterprise); err != nil {
+		if err := canFileHidden(p, l.Enterprise, listNotFound(docNotFound(kindList, no), no)); err != nil {
 			return nil, err
 		}
 		switch l.Status {
@@ -708,7 +708,7 @@ func (s *Service) DeleteList(ctx context.Context, p access.Principal, no string)
 		if err != nil {
 			return err
 		}
-		if err := canFile(p, l.Enterprise); err != nil {
+		if err := canFileHidden(p, l.Enterprise, listNotFound(docNotFound(kindList, no), no)); err != nil {
 			return err
 		}
 		switch l.Status {
@@ -741,7 +741,7 @@ func (s *Service) ClearList(ctx context.Context, p access.Principal, no, declara
 			return nil, err
 		}
 		if p.Role != access.RoleCustoms {
-			if err := canFile(p, l.Enterprise); err != nil {
+			if err := canFileHidden(p, l.Enterprise, listNotFound(docNotFound(kindList, no), no)); err != nil {
 				return nil, err
 			}
 		}

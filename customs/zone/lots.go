@@ -157,7 +157,7 @@ func (s *Service) RequestCertificate(ctx context.Context, p access.Principal, li
 		return Certificate{}, dbError(listNotFound(err, listNo))
 	}
 	if p.Role != access.RoleCustoms {
-		if err := canFile(p, l.Enterprise); err != nil {
+		if err := canFileHidden(p, l.Enterprise, listNotFound(docNotFound(kindList, listNo), listNo)); err != nil {
 			return Certificate{}, err
 		}
 	}
@@ -246,7 +246,7 @@ func (s *Service) StockReport(ctx context.Context, p access.Principal, book stri
 	if err != nil {
 		return nil, dbError(err)
 	}
-	if err := canRead(p, b.Enterprise); err != nil {
+	if err := hideFrom(p, b.Enterprise, bookNotFound(book)); err != nil {
 		return nil, err
 	}
 	hs, err := s.ledger.Balances(ctx, ledger.BalanceQuery{Book: book, AsOf: asOf})

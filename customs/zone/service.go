@@ -181,7 +181,7 @@ func getDoc(ctx context.Context, q querier, kind, no string, forUpdate bool, int
 	var body string
 	err := q.QueryRow(ctx, sql, kind, no).Scan(&r.no, &r.enterprise, &r.innerNo, &r.book, &r.status, &r.pending, &body)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return r, notFound(ReasonUnknownDocument, "", "there is no %s %q", kindName(kind), no)
+		return r, docNotFound(kind, no)
 	}
 	if err != nil {
 		return r, err
@@ -194,16 +194,15 @@ func getDoc(ctx context.Context, q querier, kind, no string, forUpdate bool, int
 func readDoc[T any](ctx context.Context, s *Service, p access.Principal, kind, no string, missing func(err error, no string) error) (T, error) {
 	var v T
 	r, err := getDoc(ctx, s.pool, kind, no, false, &v)
+	if err == nil {
+		err = hideFrom(p, r.enterprise, docNotFound(kind, no))
+	}
 	if err != nil {
 		if missing != nil {
 			err = missing(err, no)
 		}
 		var zero T
 		return zero, dbError(err)
-	}
-	if err := canRead(p, r.enterprise); err != nil {
-		var zero T
-		return zero, err
 	}
 	return v, nil
 }
@@ -344,6 +343,35 @@ func canRead(p access.Principal, enterprise string) error {
 	return denied("principal %q (%s) may not read the documents of enterprise %s", p.ID, p.Role, enterprise)
 }
 
+// hideFrom answers missing — the very refusal an unknown number gets — when
+// p may not read enterprise's documents: a principal never learns that
+// another enterprise's book or document exists, nor whose it is. Customs
+// reads everything; an admin reads no enterprise's documents and is told so
+// without their owner.
+func hideFrom(p access.Principal, enterprise string, missing error) error {
+	if p.CanRead(enterprise) {
+		return nil
+	}
+	if p.Role == access.RoleAdmin && !p.Disabled {
+		return denied("principal %q is an admin; admins read no enterprise's books or documents", p.ID)
+	}
+	return missing
+}
+
+// docNotFound is the refusal of an unknown document number of a kind.
+func docNotFound(kind, no string) error {
+	return notFound(ReasonUnknownDocument, "", "there is no %s %q", kindName(kind), no)
+}
+
+// canFileHidden is canFile for a document or book found by its number:
+// one p may not read answers missing (see hideFrom).
+func canFileHidden(p access.Principal, enterprise string, missing error) error {
+	if err := hideFrom(p, enterprise, missing); err != nil {
+		return err
+	}
+	return canFile(p, enterprise)
+}
+
 func canFile(p access.Principal, enterprise string) error {
 	if p.Role != access.RoleCustoms && p.CanWrite(enterprise) {
 		return nil
@@ -393,7 +421,7 @@ func listDocs[T any](ctx context.Context, s *Service, p access.Principal, kind s
 		if err != nil {
 			return nil, dbError(err)
 		}
-		if err := canRead(p, b.Enterprise); err != nil {
+		if err := hideFrom(p, b.Enterprise, bookNotFound(f.Book)); err != nil {
 			return nil, err
 		}
 	}
