@@ -362,6 +362,9 @@ func (s *Service) RecordGateEvent(ctx context.Context, p access.Principal, no st
 	if ev.At.IsZero() {
 		ev.At = s.clock()
 	}
+	if ev.At.Before(EarliestBusinessDate) {
+		return Pass{}, badArg("at", "the gate event is dated %s, before %s, the earliest business date the zone takes; send the gate's reading time", ev.At.UTC().Format(time.RFC3339), ledger.FormatDate(EarliestBusinessDate))
+	}
 	if ev.At.After(s.now().Add(maxClockSkew)) {
 		return Pass{}, badArg("at", "the gate event is dated %s, in the future; send the gate's reading time", ev.At.UTC().Format(time.RFC3339))
 	}

@@ -190,8 +190,8 @@ func (s *Service) CreateList(ctx context.Context, p access.Principal, l List) (L
 		if c.Date.IsZero() {
 			c.Date = s.today()
 		}
-		if c.Date.After(s.today()) {
-			return badArg("date", "the business date %s is in the future", ledger.FormatDate(c.Date))
+		if err := s.checkBusinessDate("date", c.Date, 0); err != nil {
+			return err
 		}
 		if err := codes.CheckTradeModeBook(c.TradeMode, b.No); err != nil {
 			return invalid(ReasonTradeModeBook, "trade_mode", "%v", err)

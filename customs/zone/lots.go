@@ -37,6 +37,9 @@ func (s *Service) ReportConsumption(ctx context.Context, p access.Principal, r C
 	if r.Date.IsZero() {
 		r.Date = s.today()
 	}
+	if err := s.checkBusinessDate("date", r.Date, 0); err != nil {
+		return r, err
+	}
 	for i, c := range r.Consumed {
 		if !c.Quantity.IsPositive() {
 			return r, ledger.Errorf(ledger.KindInvalid, ledger.ReasonNonPositiveQuantity, fmt.Sprintf("consumed[%d].quantity", i), "must be > 0")
