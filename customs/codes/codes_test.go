@@ -793,7 +793,7 @@ func TestCheckPassShape(t *testing.T) {
 }
 
 // TestCheckPassShapeInvariants runs every combination of codes and small
-// document counts and checks the §2.2 rules on what is accepted.
+// document counts and checks the 金二 SAS121, gx-customs-bridge rules on what is accepted.
 func TestCheckPassShapeInvariants(t *testing.T) {
 	types := []PassType{PassEnterFirst, PassFirstLine, PassSecondLine, PassNonDeclared, PassGateRegistration, PassEmptyVehicle}
 	binds := []BindType{BindNone, BindOneVehicleManyLists, BindOneListOneVehicle, BindOneListManyVehicles}

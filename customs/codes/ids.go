@@ -99,7 +99,7 @@ func CheckCustomsOffice(s string) error {
 }
 
 // CheckHSCode checks a 商品编码 (HS commodity code as declared): exactly 10
-// digits, the 8-digit tariff line and 2 additional digits (§1.3).
+// digits, the 8-digit tariff line and 2 additional digits (金二 INV101 line fields, gx-customs-bridge inv101_models.go).
 func CheckHSCode(s string) error {
 	return checkForm(s, "商品编码", 10, isDigit, "digits", "the 8-digit tariff line and 2 additional digits")
 }
@@ -111,7 +111,7 @@ func CheckUnit(s string) error {
 }
 
 // CheckCountry checks a country or region code (国别(地区)代码) as the 金二
-// messages carry it (§1.3 原产国 / 最终目的国, 3 characters): either 3 digits
+// messages carry it (金二 INV101 line fields, gx-customs-bridge inv101_models.go 原产国 / 最终目的国, 3 characters): either 3 digits
 // of the customs numeric table, whose first digit is the continent (1 Asia,
 // 2 Africa, 3 Europe, 4 Latin America, 5 North America, 6 Oceania; "142"
 // China, "502" United States) with 701 国别不详 and 702 联合国及机构和国际
@@ -148,7 +148,7 @@ const CurrencyUSD = "502"
 
 // currencies is the customs currency table (币制代码表) as far as a zone's
 // books use it: code → ISO 4217 code. 142 CNY and 502 USD are from the 金二
-// line fields (§1.3); 116 JPY and 132 SGD are seen beside them in an
+// line fields (金二 INV101 line fields, gx-customs-bridge inv101_models.go); 116 JPY and 132 SGD are seen beside them in an
 // open-source declaration client; the others are [UNCONFIRMED] (each
 // follows the customs number of its country, as 142 and 502 do).
 var currencies = map[string]string{

@@ -47,6 +47,7 @@
 // again — the ledger answers the journal it already recorded — and finishes
 // the change, so documents and books always agree.
 //
-// Facts and codes: ../shared/domain/customs-reference.md §1–§3; code lists in
-// package customs/codes.
+// Facts and their public sources (GACC announcements, the 金二 message
+// specifications): README.md beside this file; code lists in package
+// customs/codes.
 package zone

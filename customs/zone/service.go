@@ -322,7 +322,7 @@ func nextNumber(ctx context.Context, q querier, name string) (int64, error) {
 }
 
 // documentNumber builds a zone number: prefix + customs office + 2-digit
-// year + I/E + 9-digit sequence (the form of 保税清单编号, §2.1).
+// year + I/E + 9-digit sequence (the form of 保税清单编号, 金二 INV101, gx-customs-bridge inv101_models.go).
 func documentNumber(ctx context.Context, q querier, prefix, office string, day time.Time, io string) (string, error) {
 	yy := fmt.Sprintf("%02d", day.Year()%100)
 	n, err := nextNumber(ctx, q, prefix+office+yy+io)
