@@ -15,13 +15,39 @@ const (
 	ValueScale       = 2
 )
 
-var decimalPattern = regexp.MustCompile(`^-?[0-9]{1,28}(\.[0-9]{1,12})?$`)
+// The size of a decimal the ledger accepts in a request: at most
+// MaxIntegerDigits digits before the point and MaxFractionDigits after it
+// (a quantity then has at most its item's scale, at most MaxQuantityScale;
+// an amount at most ValueScale). Sums of many such numbers stay exact: the
+// columns are unconstrained NUMERIC.
+const (
+	MaxIntegerDigits  = 28
+	MaxFractionDigits = 12
+)
+
+var (
+	decimalPattern = regexp.MustCompile(`^-?[0-9]{1,28}(\.[0-9]{1,12})?$`)
+	// plainDecimal is decimalPattern without the size limits.
+	plainDecimal = regexp.MustCompile(`^-?([0-9]+)(?:\.([0-9]+))?$`)
+)
 
 // ParseDecimal parses a plain decimal string ("12", "-0.5", "3.14159") with no
 // exponent, no spaces and no thousands separators. field names the request
-// field for the error.
+// field for the error. A number with more than MaxIntegerDigits digits
+// before the point or MaxFractionDigits after it is refused as out of range
+// (ReasonDecimalOutOfRange), saying the limit.
 func ParseDecimal(s, field string) (decimal.Decimal, error) {
 	if !decimalPattern.MatchString(s) {
+		if m := plainDecimal.FindStringSubmatch(s); m != nil {
+			if n := len(m[1]); n > MaxIntegerDigits {
+				return decimal.Decimal{}, Errorf(KindInvalid, ReasonDecimalOutOfRange, field,
+					"the number has %d digits before the decimal point; the ledger accepts at most %d (and at most %d decimal places, fewer for a quantity: its item's scale, 0-%d)",
+					n, MaxIntegerDigits, MaxFractionDigits, MaxQuantityScale)
+			}
+			return decimal.Decimal{}, Errorf(KindInvalid, ReasonDecimalOutOfRange, field,
+				"the number has %d decimal places; the ledger accepts at most %d (a quantity at most its item's scale, 0-%d; an amount %d)",
+				len(m[2]), MaxFractionDigits, MaxQuantityScale, ValueScale)
+		}
 		return decimal.Decimal{}, Errorf(KindInvalid, ReasonMalformedDecimal, field,
 			"%q is not a decimal number; write digits with an optional '.' and fraction, e.g. \"12.5\"", s)
 	}

@@ -66,6 +66,7 @@ func (k Kind) String() string {
 const (
 	ReasonInvalidArgument     = "INVALID_ARGUMENT"
 	ReasonMalformedDecimal    = "MALFORMED_DECIMAL"
+	ReasonDecimalOutOfRange   = "DECIMAL_OUT_OF_RANGE"
 	ReasonNonPositiveQuantity = "NON_POSITIVE_QUANTITY"
 	ReasonNegativeValue       = "NEGATIVE_VALUE"
 	ReasonTooManyDecimals     = "TOO_MANY_DECIMALS"

@@ -279,6 +279,45 @@ var customsNotScoped = map[string]bool{
 	taxSvc + "Quote":            true,
 }
 
+// customsByNumber are the customs methods whose request names E1's book or
+// document by its number (not E1 itself): a caller who may not read E1's
+// documents is answered NotFound, exactly as for a number that does not
+// exist, so it learns neither that the book or document exists nor whose
+// it is.
+var customsByNumber = map[string]bool{
+	bookSvc + "GetBook":             true,
+	bookSvc + "AddBookLines":        true,
+	bookSvc + "MapPartNumbers":      true,
+	bookSvc + "ListBookLines":       true,
+	bookSvc + "GetStockReport":      true,
+	declSvc + "CreateList":          true,
+	declSvc + "DeclareList":         true,
+	declSvc + "DeleteList":          true,
+	declSvc + "ClearList":           true,
+	declSvc + "GetList":             true,
+	declSvc + "ListLists":           true,
+	declSvc + "CreateForm":          true,
+	declSvc + "GetForm":             true,
+	declSvc + "CreateSlip":          true,
+	declSvc + "GetSlip":             true,
+	declSvc + "ListPendingTrips":    true,
+	declSvc + "ReportConsumption":   true,
+	declSvc + "RequestCertificate":  true,
+	declSvc + "ListTaxableEvents":   true,
+	gateSvc + "CreatePass":          true,
+	gateSvc + "DeletePass":          true,
+	gateSvc + "GetPass":             true,
+	gateSvc + "ListPasses":          true,
+	dispSvc + "MoveDisplay":         true,
+	dispSvc + "GetDisplayStatus":    true,
+	dispSvc + "ListOverdueDisplays": true,
+	ecomSvc + "GetOrder":            true,
+	ecomSvc + "CancelOrder":         true,
+	ecomSvc + "GetInventoryList":    true,
+	ecomSvc + "RequestReturn":       true,
+	ecomSvc + "ReceiveReturn":       true,
+}
+
 // customsAllowedToken is the token of a caller who may make the method's
 // request of customsMethodCases.
 func customsAllowedToken(w *authWorld, method string) string {
@@ -533,8 +572,18 @@ func checkCustomsMethod(t *testing.T, w *authWorld, m string, call func(m, tok s
 	if customsNotScoped[m] {
 		return
 	}
-	wantCode(t, call(m, w.z.e2.tok), codes.PermissionDenied, "another zone enterprise on E1's documents")
-	wantCode(t, call(m, w.a.P), codes.PermissionDenied, "a platform not linked to E1")
+	if customsByNumber[m] {
+		for _, c := range []struct{ tok, who string }{{w.z.e2.tok, "another zone enterprise on E1's documents"}, {w.a.P, "a platform not linked to E1"}} {
+			err := call(m, c.tok)
+			wantCode(t, err, codes.NotFound, c.who)
+			if err != nil && strings.Contains(err.Error(), w.z.e1.uscc) {
+				t.Errorf("%s: %v names E1, the owner", c.who, err)
+			}
+		}
+	} else {
+		wantCode(t, call(m, w.z.e2.tok), codes.PermissionDenied, "another zone enterprise on E1's documents")
+		wantCode(t, call(m, w.a.P), codes.PermissionDenied, "a platform not linked to E1")
+	}
 	if !customsAdminMay[m] {
 		wantCode(t, call(m, w.a.Admin), codes.PermissionDenied, "the admin on E1's documents")
 	}
@@ -701,21 +750,21 @@ func TestCustomsAuthorizationRoles(t *testing.T) {
 
 	t.Run("an enterprise reads only its own documents", func(t *testing.T) {
 		_, err := d.GetList(ctxAs(t, e2.tok), &customsv1.GetListRequest{ListNo: l1.GetListNo()})
-		wantRefused(t, err, codes.PermissionDenied, "PERMISSION_DENIED", "-", "E2 reading E1's list")
+		wantRefused(t, err, codes.NotFound, "UNKNOWN_LIST", "list_no", "E2 reading E1's list")
 		_, err = g.GetPass(ctxAs(t, e2.tok), &customsv1.GetPassRequest{PassNo: p1.GetPassNo()})
-		wantRefused(t, err, codes.PermissionDenied, "PERMISSION_DENIED", "-", "E2 reading E1's pass")
+		wantRefused(t, err, codes.NotFound, "UNKNOWN_PASS", "pass_no", "E2 reading E1's pass")
 		_, err = bk.GetStockReport(ctxAs(t, e2.tok), &customsv1.GetStockReportRequest{BookNo: h1})
-		wantRefused(t, err, codes.PermissionDenied, "PERMISSION_DENIED", "-", "E2 reading E1's stock")
+		wantRefused(t, err, codes.NotFound, "UNKNOWN_BOOK", "book_no", "E2 reading E1's stock")
 		_, err = d.ListLists(ctxAs(t, e2.tok), &customsv1.ListListsRequest{Enterprise: e1.uscc})
 		wantRefused(t, err, codes.PermissionDenied, "PERMISSION_DENIED", "-", "E2 listing E1's lists")
 		_, err = g.ListPasses(ctxAs(t, e2.tok), &customsv1.ListPassesRequest{BookNo: h1})
-		wantRefused(t, err, codes.PermissionDenied, "PERMISSION_DENIED", "-", "E2 listing the passes of E1's book")
+		wantRefused(t, err, codes.NotFound, "UNKNOWN_BOOK", "book_no", "E2 listing the passes of E1's book")
 		_, err = d.ListTaxableEvents(ctxAs(t, e2.tok), &customsv1.ListTaxableEventsRequest{BookNo: h1})
-		wantRefused(t, err, codes.PermissionDenied, "PERMISSION_DENIED", "-", "E2 listing E1's taxable events")
+		wantRefused(t, err, codes.NotFound, "UNKNOWN_BOOK", "book_no", "E2 listing E1's taxable events")
 		_, err = bk.GetStockReport(ctxAs(t, plat), &customsv1.GetStockReportRequest{BookNo: h2})
-		wantRefused(t, err, codes.PermissionDenied, "PERMISSION_DENIED", "-", "E1's platform reading E2's stock")
+		wantRefused(t, err, codes.NotFound, "UNKNOWN_BOOK", "book_no", "E1's platform reading E2's stock")
 		_, err = d.GetList(ctxAs(t, plat), &customsv1.GetListRequest{ListNo: l2.GetListNo()})
-		wantRefused(t, err, codes.PermissionDenied, "PERMISSION_DENIED", "-", "E1's platform reading E2's list")
+		wantRefused(t, err, codes.NotFound, "UNKNOWN_LIST", "list_no", "E1's platform reading E2's list")
 		// Unfiltered listings show each enterprise its own.
 		for _, c := range []struct {
 			who, tok, uscc, book, list string
@@ -761,7 +810,7 @@ func TestCustomsAuthorizationRoles(t *testing.T) {
 			t.Errorf("list filed by the platform: enterprise %s filed by %s", pl.GetEnterprise(), pl.GetFiledBy())
 		}
 		_, err = d.CreateList(ctxAs(t, plat), entryReq(h2, "R-PLAT", linePE, "1", "16"))
-		wantRefused(t, err, codes.PermissionDenied, "PERMISSION_DENIED", "-", "E1's platform filing on E2's book")
+		wantRefused(t, err, codes.NotFound, "UNKNOWN_BOOK", "book_no", "E1's platform filing on E2's book")
 	})
 
 	t.Run("customs reads everything and files nothing on an enterprise's book", func(t *testing.T) {

@@ -475,7 +475,7 @@ func TestCustomsFlows(t *testing.T) {
 		if p.GetJournalId() != 0 {
 			t.Errorf("an empty vehicle booked journal %d", p.GetJournalId())
 		}
-		// A registration pass binds no documents (§2.2).
+		// A registration pass binds no documents (金二 SAS121, gx-customs-bridge).
 		in := z.file(t, e1, entryReq(h, "REG-L", lineNotebook, "1", "5000"))
 		_, err = g.CreatePass(ctxAs(t, e1.tok), &customsv1.CreatePassRequest{InnerNo: "REG-BAD", BookNo: h, PassType: "5", BindType: "1", Io: "I",
 			RelatedType: "1", RelatedNos: []string{in.GetListNo()}, Vehicle: "沪R00003", GrossWeight: "1"})

@@ -179,11 +179,12 @@ func TestDisplayTradingUnderAGuarantee(t *testing.T) {
 	_, err = d.display.PayDisplayTax(ctxAs(t, e2.tok), &customsv1.PayDisplayTaxRequest{ApplyNo: form, Amount: "1300.00", PaymentNo: "PAY-1"})
 	wantRefused(t, err, codes.PermissionDenied, "PERMISSION_DENIED", "-", "another enterprise pays")
 	_, err = d.display.GetDisplayStatus(ctxAs(t, e2.tok), &customsv1.GetDisplayStatusRequest{ApplyNo: form})
-	wantRefused(t, err, codes.PermissionDenied, "PERMISSION_DENIED", "-", "another enterprise reads the form")
+	// Another enterprise's form is not there for it: NotFound, as an unknown number.
+	wantRefused(t, err, codes.NotFound, "UNKNOWN_DOCUMENT", "apply_no", "another enterprise reads the form")
 	for _, k := range []customsv1.DisplayKind{customsv1.DisplayKind_DISPLAY_KIND_OUT, customsv1.DisplayKind_DISPLAY_KIND_SALE, customsv1.DisplayKind_DISPLAY_KIND_BACK} {
 		_, err = d.move(t, e2.tok, &customsv1.MoveDisplayRequest{InnerNo: "E2-" + k.String(), ApplyNo: form, Kind: k,
 			Lines: []*customsv1.DisplayLine{{BookSeq: lineNotebook, Quantity: "1", Value: "1.00"}}})
-		wantRefused(t, err, codes.PermissionDenied, "PERMISSION_DENIED", "-", "another enterprise moves goods on the form ("+k.String()+")")
+		wantRefused(t, err, codes.NotFound, "UNKNOWN_DOCUMENT", "apply_no", "another enterprise moves goods on the form ("+k.String()+")")
 	}
 	_, err = d.move(t, d.customs, &customsv1.MoveDisplayRequest{InnerNo: "C-1", ApplyNo: form, Kind: customsv1.DisplayKind_DISPLAY_KIND_BACK,
 		Lines: []*customsv1.DisplayLine{{BookSeq: lineNotebook, Quantity: "1"}}})
@@ -302,7 +303,7 @@ func TestZonectlDisplay(t *testing.T) {
 		t.Fatalf("the enterprise pays: exit %d, stderr %s", code, errOut)
 	}
 	_, errOut, code = c.run(e2.tok, "customs", "display", "status", form)
-	if code != 1 || !strings.Contains(errOut, "reason=PERMISSION_DENIED") {
+	if code != 1 || !strings.Contains(errOut, "reason=UNKNOWN_DOCUMENT") {
 		t.Fatalf("another enterprise reads the status: exit %d, stderr %s", code, errOut)
 	}
 	_, errOut, code = c.run(e1.tok, "customs", "display", "sale", "--form", form, "--inner-no", "ZS-3", "--line", "1:1")

@@ -677,18 +677,21 @@ so re-running the file is safe; mapping it to another line is refused
 func (a *app) stockCmd() *cobra.Command {
 	var asOf string
 	c := &cobra.Command{
-		Use:   "stock BOOK",
-		Short: "Show a book's stock per line: bonded and non-bonded, by status",
-		Long: `Show every line of a customs book with its quantities in the line's declared
-unit, as of the end of a business date (default: now):
+		Use:     "stock BOOK",
+		Aliases: []string{"stock-report"},
+		Short:   "Show a book's stock report (GetStockReport): per line, bonded and non-bonded goods by status",
+		Long: `Show the stock report of a customs book (BookService.GetStockReport): every
+line with its quantities in the line's declared unit, as of the end of a
+business date (default: now). The columns:
 
-  bonded               bonded goods on the 底账 (余量): available + reserved
+  bonded               bonded goods on the 底账 (余量): available + reserved + display
   available            bonded goods free to be filed out
   reserved             bonded goods reserved by declared outbound lists (预核扣)
   non_bonded           non-bonded goods stored beside them (available + reserved)
   non_bonded_reserved  non-bonded goods reserved by declared lists
   inspection           goods in the 待检区 while their status switches (区内直转)
   undeclared           goods in on a type-1 pass awaiting their list (先入区后报关)
+  display              bonded goods out on display under a type-C form, still on the book
 
 -o json prints the lines as an array of StockLine objects.`,
 		Example: `  zonectl customs stock H31050000001

@@ -5,6 +5,8 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"io"
+	"slices"
 	"strings"
 	"testing"
 
@@ -509,5 +511,23 @@ func TestBookLinesListShowsPartNumbers(t *testing.T) {
 	h.expect(exitOK)
 	if want := "H1,2,3901100000,PE,,035,3,035,1,070,0.001,MATERIAL,PE-1;PE-2\n"; !strings.HasSuffix(h.stdout.String(), want) {
 		t.Errorf("csv %q", h.stdout.String())
+	}
+}
+
+// TestStockHelpNamesWhatItShows: the stock command is the book's stock
+// report; its help names every column it prints, and says what bonded
+// adds up (display included, as the server computes it).
+func TestStockHelpNamesWhatItShows(t *testing.T) {
+	c := newApp(io.Discard, io.Discard).stockCmd()
+	if !strings.Contains(c.Short, "stock report") || !slices.Contains(c.Aliases, "stock-report") {
+		t.Errorf("stock: short %q, aliases %v; want it called the stock report", c.Short, c.Aliases)
+	}
+	for _, col := range stockHeader[3:] {
+		if !strings.Contains(c.Long, "\n  "+col+" ") {
+			t.Errorf("stock's help does not explain column %s", col)
+		}
+	}
+	if !strings.Contains(c.Long, "available + reserved + display") {
+		t.Errorf("stock's help does not say bonded = available + reserved + display")
 	}
 }

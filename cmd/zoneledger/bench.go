@@ -81,6 +81,7 @@ the server's memory, --pgbench-url names a database for pgbench.`,
 	f.StringVar(&cfg.Addr, "addr", "", "use the server at this address instead of starting one")
 	f.StringVar(&cfg.Token, "token", "", "admin bearer token of the --addr server")
 	f.IntVar(&cfg.ServerPID, "server-pid", 0, "with --addr: the server's process id, to report its peak memory")
+	f.DurationVar(&cfg.DeadAfter, "dead-after", 0, "stop with an error (exit status 1) when no call has reached the server for this long (default 10s); the bench also stops as soon as the server it started, or --server-pid, exits")
 	f.StringArrayVar(&cfg.ServeArgs, "serve-flag", nil, "extra flag for the server the bench starts, e.g. --serve-flag=--max-batch=512; repeatable")
 	f.BoolVar(&cfg.Pgbench, "pgbench", false, "also run pgbench on the same PostgreSQL and report its TPS")
 	f.StringVar(&cfg.PgbenchURL, "pgbench-url", "", "with --addr and --pgbench: a database pgbench may fill (postgres://...)")

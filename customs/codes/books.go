@@ -6,7 +6,7 @@ import (
 )
 
 // BookKind is the kind of electronic account book (电子账册) a zone
-// enterprise keeps (reference §1.1).
+// enterprise keeps (金二 book numbers, gx-customs-bridge).
 type BookKind string
 
 // The book kinds of a comprehensive bonded zone.
@@ -17,17 +17,17 @@ const (
 	BookZone BookKind = "ZONE"
 	// BookLogistics is the 区域物流账册 (TW账册) of storage and distribution
 	// firms. Its number is "T" + the 4-digit customs office + "W" + 6 digits,
-	// e.g. T3105W000293 (§1.1, gx-customs-bridge).
+	// e.g. T3105W000293 (金二 book numbers, gx-customs-bridge).
 	BookLogistics BookKind = "LOGISTICS"
 	// BookRND is the 保税研发账册 (bonded R&D book), taken to be an H book
 	// (same number form as BookZone) carrying 手册用途 4 = 保税研发.
-	// [UNCONFIRMED]: the reference (§1.1, §1.4) finds usage 4 = 保税研发 only
+	// [UNCONFIRMED]: the public sources (the 金二 book fields, gx-customs-bridge; 国发〔2019〕3号) find usage 4 = 保税研发 only
 	// in the processing-trade manual list (手册用途); in the special-zone
 	// 账册用途 list, 4 means 委内加工. No GACC rule for zone R&D books was
 	// found.
 	BookRND BookKind = "RND"
 	// BookRepair is the 保税维修账册 (bonded repair book): an H book (same
-	// number form as BookZone) with 账册用途 3 = 保税维修 (§1.1, §6).
+	// number form as BookZone) with 账册用途 3 = 保税维修 (金二 book numbers, gx-customs-bridge, GACC 公告2015年第59号, 公告2023年第105号, 公告2018年第203号).
 	BookRepair BookKind = "REPAIR"
 )
 
@@ -82,7 +82,7 @@ func CheckBookNumber(kind BookKind, no string) error {
 }
 
 // BookPrefix returns the prefix that decides which trade modes a book may be
-// declared under (§1.1): "H" for H books, "T" for T…W logistics books, and
+// declared under (金二 book numbers, gx-customs-bridge): "H" for H books, "T" for T…W logistics books, and
 // otherwise the number's first character (e.g. "E", "B", "C", "L"); "" for
 // an empty number. It does not check the rest of the number.
 func BookPrefix(no string) string {
@@ -101,7 +101,7 @@ func isZoneBookPrefix(p string) bool { return p == PrefixH || p == PrefixT }
 
 // BookStatus is this system's execution status of a book. (金二's own
 // BLBOOK_PAUSE_MARK list — 0 未开始执行, 1 正常执行, 2 恢复执行, 3 暂停变更,
-// 9 已注销, §1.1 — is finer; these three are what the ledger acts on.)
+// 9 已注销, 金二 book numbers, gx-customs-bridge — is finer; these three are what the ledger acts on.)
 type BookStatus string
 
 // The book statuses.
@@ -128,7 +128,7 @@ func (s BookStatus) Valid() bool { _, ok := bookStatusNames[s]; return ok }
 func (s BookStatus) Name() string { return bookStatusNames[s] }
 
 // GoodsType is the goods type of a book line: 料件 (materials), 成品
-// (finished goods) or 设备 (equipment) (§1.3; the 金二 料件成品标记 has I/E
+// (finished goods) or 设备 (equipment) (金二 INV101 line fields, gx-customs-bridge inv101_models.go; the 金二 料件成品标记 has I/E
 // only, equipment being kept on a separate equipment book).
 type GoodsType string
 
@@ -157,7 +157,7 @@ func (g GoodsType) Valid() bool { _, ok := goodsTypeNames[g]; return ok }
 func (g GoodsType) Name() string { return goodsTypeNames[g] }
 
 // CreditRating is an enterprise's customs credit rating (海关企业信用等级).
-// 四自一简 needs 一般信用 or better (§0.1).
+// 四自一简 needs 一般信用 or better (GACC 公告2019年第26号).
 type CreditRating string
 
 // The customs credit ratings.

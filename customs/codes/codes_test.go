@@ -170,15 +170,27 @@ func TestFixedFormCodes(t *testing.T) {
 
 		{"country letters", CheckCountry, "CHN", ""},
 		{"country digits", CheckCountry, "142", ""},
-		{"country mixed", CheckCountry, "C42", `"C42" is not a 国别(地区)代码|3 upper-case letters|or 3 digits`},
-		{"country lower", CheckCountry, "usa", "3 upper-case letters"},
-		{"country 2 letters", CheckCountry, "CN", "3 upper-case letters"},
+		{"country mixed", CheckCountry, "C42", `"C42" is not a 国别(地区)代码|ISO 3166 alpha-3|3 digits of the customs country table`},
+		{"country lower", CheckCountry, "usa", "ISO 3166 alpha-3"},
+		{"country 2 letters", CheckCountry, "CN", "ISO 3166 alpha-3"},
 		{"country empty", CheckCountry, "", "国别(地区)代码 is empty"},
+		// The code lists, not just the form.
+		{"country USA digits", CheckCountry, "502", ""},
+		{"country unknown", CheckCountry, "701", ""},
+		{"country 000", CheckCountry, "000", `"000" is not a 国别(地区)代码|101-699 by continent`},
+		{"country 999", CheckCountry, "999", "101-699 by continent"},
+		{"country 800", CheckCountry, "800", "101-699 by continent"},
+		{"country 100", CheckCountry, "100", "101-699 by continent"},
+		{"country XXX", CheckCountry, "XXX", `"XXX" is not an ISO 3166 country code`},
+		{"country EUR", CheckCountry, "EUR", "not an ISO 3166 country code"},
 
 		{"currency CNY", CheckCurrency, CurrencyCNY, ""},
 		{"currency USD", CheckCurrency, CurrencyUSD, ""},
+		{"currency EUR", CheckCurrency, "300", ""},
 		{"currency ISO letters", CheckCurrency, "CNY", `"CNY" is not a 币制代码|exactly 3 digits|"142" CNY`},
 		{"currency empty", CheckCurrency, "", "币制代码 is empty"},
+		{"currency 000", CheckCurrency, "000", `"000" is not in the customs currency table|142 CNY|502 USD`},
+		{"currency 999", CheckCurrency, "999", "not in the customs currency table"},
 	}
 	for _, tt := range tests {
 		wantErr(t, tt.name, tt.check(tt.in), tt.want)
@@ -781,7 +793,7 @@ func TestCheckPassShape(t *testing.T) {
 }
 
 // TestCheckPassShapeInvariants runs every combination of codes and small
-// document counts and checks the §2.2 rules on what is accepted.
+// document counts and checks the 金二 SAS121, gx-customs-bridge rules on what is accepted.
 func TestCheckPassShapeInvariants(t *testing.T) {
 	types := []PassType{PassEnterFirst, PassFirstLine, PassSecondLine, PassNonDeclared, PassGateRegistration, PassEmptyVehicle}
 	binds := []BindType{BindNone, BindOneVehicleManyLists, BindOneListOneVehicle, BindOneListManyVehicles}

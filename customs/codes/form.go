@@ -1,7 +1,7 @@
 package codes
 
 // FormType is the business type (BAPPL_BIZTYPE) of a 业务申报表 (business
-// application form, §2.3). 核注清单 refer to a form by ApplyNo.
+// application form, 金二 业务申报表). 核注清单 refer to a form by ApplyNo.
 type FormType string
 
 // The 业务申报表 business types.

@@ -2,8 +2,11 @@ package codes
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"golang.org/x/text/language"
 )
 
 // usccCharset is the GB 32100-2015 character set of a 统一社会信用代码: the
@@ -96,7 +99,7 @@ func CheckCustomsOffice(s string) error {
 }
 
 // CheckHSCode checks a 商品编码 (HS commodity code as declared): exactly 10
-// digits, the 8-digit tariff line and 2 additional digits (§1.3).
+// digits, the 8-digit tariff line and 2 additional digits (金二 INV101 line fields, gx-customs-bridge inv101_models.go).
 func CheckHSCode(s string) error {
 	return checkForm(s, "商品编码", 10, isDigit, "digits", "the 8-digit tariff line and 2 additional digits")
 }
@@ -107,16 +110,32 @@ func CheckUnit(s string) error {
 	return checkForm(s, "计量单位代码", 3, isDigit, "digits", `e.g. "035" 千克, "007" 个, "011" 件`)
 }
 
-// CheckCountry checks a country or region code (国别(地区)代码): either 3
-// upper-case letters (e.g. "CHN") or 3 digits (e.g. "142"), not a mix.
+// CheckCountry checks a country or region code (国别(地区)代码) as the 金二
+// messages carry it (金二 INV101 line fields, gx-customs-bridge inv101_models.go 原产国 / 最终目的国, 3 characters): either 3 digits
+// of the customs numeric table, whose first digit is the continent (1 Asia,
+// 2 Africa, 3 Europe, 4 Latin America, 5 North America, 6 Oceania; "142"
+// China, "502" United States) with 701 国别不详 and 702 联合国及机构和国际
+// 组织, or an ISO 3166-1 alpha-3 country code in upper case ("USA", "CHN"),
+// checked against the ISO table that golang.org/x/text carries. A number
+// inside a continent's block is taken as it stands: the per-country
+// numbers of the table are [UNCONFIRMED] beyond those named here.
 func CheckCountry(s string) error {
 	const what = "国别(地区)代码"
-	const expect = `expected 3 upper-case letters (e.g. "USA") or 3 digits (e.g. "502")`
+	const expect = `expected 3 digits of the customs country table (101-699 by continent, 701, 702; e.g. "502" United States, "142" China) or an ISO 3166 alpha-3 code (e.g. "USA")`
 	if s == "" {
 		return fmt.Errorf("the %s is empty: %s", what, expect)
 	}
-	if len(s) == 3 && (allOf(s, isDigit) || allOf(s, isUpper)) {
-		return nil
+	if len(s) == 3 && allOf(s, isDigit) {
+		if s[0] >= '1' && s[0] <= '6' && s[1:] != "00" || s == "701" || s == "702" {
+			return nil
+		}
+		return fmt.Errorf("%q is not a %s: %s", s, what, expect)
+	}
+	if len(s) == 3 && allOf(s, isUpper) {
+		if r, err := language.ParseRegion(s); err == nil && r.IsCountry() {
+			return nil
+		}
+		return fmt.Errorf("%q is not an ISO 3166 country code (%s): %s", s, what, expect)
 	}
 	return fmt.Errorf("%q is not a %s: %s", s, what, expect)
 }
@@ -127,10 +146,40 @@ const CurrencyCNY = "142"
 // CurrencyUSD is the customs currency code (币制) of the US dollar.
 const CurrencyUSD = "502"
 
-// CheckCurrency checks a customs currency code (币制): exactly 3 digits, e.g.
-// "142" CNY, "502" USD.
+// currencies is the customs currency table (币制代码表) as far as a zone's
+// books use it: code → ISO 4217 code. 142 CNY and 502 USD are from the 金二
+// line fields (金二 INV101 line fields, gx-customs-bridge inv101_models.go); 116 JPY and 132 SGD are seen beside them in an
+// open-source declaration client; the others are [UNCONFIRMED] (each
+// follows the customs number of its country, as 142 and 502 do).
+var currencies = map[string]string{
+	"110": "HKD", "112": "IDR", "116": "JPY", "121": "MOP", "122": "MYR", "129": "PHP",
+	"132": "SGD", "133": "KRW", "136": "THB", "142": "CNY", "300": "EUR", "302": "DKK",
+	"303": "GBP", "326": "NOK", "330": "SEK", "331": "CHF", "344": "RUB", "501": "CAD",
+	"502": "USD", "601": "AUD", "609": "NZD",
+}
+
+// CurrencyISO returns the ISO 4217 code of a customs currency code, and
+// whether the code is in the table.
+func CurrencyISO(code string) (string, bool) {
+	iso, ok := currencies[code]
+	return iso, ok
+}
+
+// CheckCurrency checks a customs currency code (币制): 3 digits of the
+// customs currency table, e.g. "142" CNY, "502" USD, "300" EUR.
 func CheckCurrency(s string) error {
-	return checkForm(s, "币制代码", 3, isDigit, "digits", `e.g. "142" CNY, "502" USD`)
+	if err := checkForm(s, "币制代码", 3, isDigit, "digits", `e.g. "142" CNY, "502" USD`); err != nil {
+		return err
+	}
+	if _, ok := currencies[s]; !ok {
+		codes := make([]string, 0, len(currencies))
+		for c, iso := range currencies {
+			codes = append(codes, c+" "+iso)
+		}
+		slices.Sort(codes)
+		return fmt.Errorf("%q is not in the customs currency table (币制代码表); use one of %s", s, strings.Join(codes, ", "))
+	}
+	return nil
 }
 
 // checkForm checks that s has exactly n characters, each accepted by ok.

@@ -6,7 +6,7 @@ import (
 )
 
 // ListType is the 清单类型 (InvtType / BondInvtTypecd) of a 保税核注清单
-// (§2.1). Codes 0–9 come from the 金二 field comments; "A" was added later;
+// (金二 INV101, gx-customs-bridge inv101_models.go). Codes 0–9 come from the 金二 field comments; "A" was added later;
 // the letter of 区内直转 (GACC 公告2023年第185号) is [UNCONFIRMED] and is a
 // caller's setting (see DefaultDirectTransferListType). There is no code 2.
 type ListType string
@@ -157,7 +157,7 @@ type DeclareFlag string
 const (
 	// Declared is 1 报关: a declaration (报关单 / 备案清单) goes with the list.
 	Declared DeclareFlag = "1"
-	// NotDeclared is 2 非报关: no declaration (non-declaration goods, §2.4).
+	// NotDeclared is 2 非报关: no declaration (non-declaration goods, the zone flows of GACC 公告2019年第26号).
 	NotDeclared DeclareFlag = "2"
 )
 
@@ -206,7 +206,7 @@ func (k DeclarationKind) Name() string {
 }
 
 // TransferType is 流转类型 (ListType) of a 核注清单, filled only on transfer
-// lists ("非流转类不填写", §2.1).
+// lists ("非流转类不填写", 金二 INV101, gx-customs-bridge inv101_models.go).
 type TransferType string
 
 // The 流转类型 codes.

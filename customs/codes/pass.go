@@ -3,7 +3,7 @@ package codes
 import "fmt"
 
 // PassType is 核放单类型 (PassportTypecd), the type of a gate release slip
-// (核放单, §2.2). (One client UI shows a 7 两步申报; it is not included.)
+// (核放单, 金二 SAS121, gx-customs-bridge). (One client UI shows a 7 两步申报; it is not included.)
 type PassType string
 
 // The 核放单类型 codes.
@@ -107,7 +107,7 @@ func (r RelatedDocType) Name() string { return relatedDocTypeNames[r] }
 // ruleGateOrEmpty is the 金二 check message quoted for 核放单类型 5 and 6.
 const ruleGateOrEmpty = "核放单类型为5或6时：绑定类型、关联单证类型、关联单证编号应为空"
 
-// CheckPassShape enforces the §2.2 rules between a 核放单's type t, its
+// CheckPassShape enforces the 金二 SAS121, gx-customs-bridge rules between a 核放单's type t, its
 // binding type bind, its related document type rel and the number docs of
 // related document numbers (关联单证编号):
 //

@@ -7,7 +7,7 @@ import (
 	"strings"
 )
 
-// Line says which line of the zone a trade mode crosses (§0.2).
+// Line says which line of the zone a trade mode crosses (GACC 公告2019年第26号).
 type Line string
 
 // The lines.
@@ -71,9 +71,9 @@ var (
 )
 
 // tradeModes is the table of trade modes a zone book takes, from the
-// reference's 监管方式 table (§2.1, an open-source copy of the GACC code
+// reference's 监管方式 table (金二 INV101, gx-customs-bridge inv101_models.go, an open-source copy of the GACC code
 // table) and the prefix rules CR0000xx of an open-source declaration client
-// (§1.1). A row whose Books have no rule id states the prefixes a zone
+// (金二 book numbers, gx-customs-bridge). A row whose Books have no rule id states the prefixes a zone
 // uses without a rule found in the reference.
 var tradeModes = []TradeMode{
 	// 0110 一般贸易: domestic sale (内销) declared as general trade; the
@@ -100,20 +100,20 @@ var tradeModes = []TradeMode{
 	// 0845 来料边角料内销: 来料 scrap sold domestically.
 	{Code: "0845", Name: "来料边角料内销", Line: LineSecond, DomesticSale: true},
 	// 1200 保税间货物: goods between customs bonded places and zones (区间
-	// 流转/结转 — that it is the inter-zone mode is [UNCONFIRMED], §2.4);
+	// 流转/结转 — that it is the inter-zone mode is [UNCONFIRMED], the zone flows of GACC 公告2019年第26号);
 	// H or T, no rule id in the reference.
 	{Code: "1200", Name: "保税间货物", Line: LineBonded, Books: booksHT},
 	// 1210 保税电商: 网购保税进口 (B2B2C bonded mode), the retail exit to
 	// domestic buyers; H or T, no rule id in the reference.
 	{Code: "1210", Name: "保税电商", Line: LineSecond, Books: booksHT},
 	// 1371 保税维修: bonded repair ↔ abroad on an H (repair) book.
-	// [UNCONFIRMED]: the code is not in the stored GACC table (§2.1, §9).
+	// [UNCONFIRMED]: the code is not in the stored GACC table (金二 INV101, gx-customs-bridge inv101_models.go, open questions).
 	{Code: "1371", Name: "保税维修", Line: LineFirst, Books: booksH},
 	// 5000 料件进出区: materials between the zone and 区外; rule CR000026
 	// allows H or T.
 	{Code: "5000", Name: "料件进出区", Line: LineSecond, Books: booksHT, Rule: "CR000026"},
 	// 5010 特殊区域研发货物 (the table's 出口加工区研发货物): R&D goods between
-	// the zone and abroad (§1.4); H book, no rule id in the reference.
+	// the zone and abroad (bonded R&D, 国发〔2019〕3号); H book, no rule id in the reference.
 	{Code: "5010", Name: "特殊区域研发货物", Line: LineFirst, Books: booksH},
 	// 5014 区内来料加工: zone processing (来料) ↔ abroad; rule CR000023
 	// (importing, 征免性质 502) requires an H book.
@@ -126,7 +126,7 @@ var tradeModes = []TradeMode{
 	// no rule id in the reference.
 	{Code: "5033", Name: "区内仓储货物", Line: LineFirst, Books: booksHT},
 	// 5034 区内物流货物: zone logistics ↔ abroad; rule CR000025 allows H or T
-	// (a real list on book T3111W000076 uses it, §1.3).
+	// (a real list on book T3111W000076 uses it, 金二 INV101 line fields, gx-customs-bridge inv101_models.go).
 	{Code: "5034", Name: "区内物流货物", Line: LineFirst, Books: booksHT, Rule: "CR000025"},
 	// 5100 成品进出区: finished goods between the zone and 区外; rule
 	// CR000027 requires an H book.

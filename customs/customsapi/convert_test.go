@@ -2,6 +2,7 @@ package customsapi
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -182,4 +183,16 @@ func TestValidationCoversTheNewMessages(t *testing.T) {
 		ledger.ReasonInvalidArgument, "gate")
 
 	wantInvalid(t, call(&customsv1.ListPassesRequest{Status: customsv1.PassStatus(99)}), ledger.ReasonInvalidArgument, "status")
+}
+
+// TestCreateListTooLongQuantitySaysTheLimit: a list line's quantity of 35
+// integer digits is refused naming the field and the ledger's limit.
+func TestCreateListTooLongQuantitySaysTheLimit(t *testing.T) {
+	r := listRequest()
+	r.Lines[1].Quantity = "12345678901234567890123456789012345"
+	_, err := NewDeclarationServer(nil).CreateList(enterpriseCtx(), r)
+	wantInvalid(t, err, ledger.ReasonDecimalOutOfRange, "lines[1].quantity")
+	if msg := status.Convert(err).Message(); !strings.Contains(msg, "35 digits before the decimal point; the ledger accepts at most 28") {
+		t.Errorf("message %q does not say the limit", msg)
+	}
 }

@@ -43,5 +43,6 @@
 // transaction — and Recover (at start) or the order's next document
 // finishes a release a crash interrupted.
 //
-// Facts: ../shared/domain/customs-reference.md §5.4–§5.6.
+// Facts: 财关税〔2016〕18号 and 财关税〔2018〕49号 (tax, limits), GACC 公告2018年
+// 第194号 (三单, returns); see customs/tax/README.md for the tax rules.
 package ecommerce

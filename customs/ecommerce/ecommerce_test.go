@@ -444,7 +444,7 @@ func TestCancelBeforeRelease(t *testing.T) {
 	_, err := w.svc.SubmitOrder(w.ctx, w.platform, o)
 	must(t, err)
 	_, err = w.svc.CancelOrder(w.ctx, w.other, o.OrderNo)
-	wantReason(t, err, ledger.ReasonPermissionDenied)
+	wantReason(t, err, ecommerce.ReasonUnknownOrder) // another's order is not there for it
 	got, err := w.svc.CancelOrder(w.ctx, w.platform, o.OrderNo)
 	must(t, err)
 	if got.Status != ecommerce.OrderCancelled {
@@ -643,5 +643,44 @@ func TestDeductionForAListRefusedMeanwhileIsUndone(t *testing.T) {
 	}
 	if s := w.stock(1); !s.Equal(d("10")) {
 		t.Fatalf("stock %s after a deduction for a refused list, want 10", s)
+	}
+}
+
+// TestAnotherEnterprisesOrdersAndListsAnswerNotFound: an order or an
+// inventory list of an enterprise the caller may not read answers as a
+// number never received would, naming no owner; customs reads them.
+func TestAnotherEnterprisesOrdersAndListsAnswerNotFound(t *testing.T) {
+	w := newWorld(t, map[int]string{1: "10"})
+	got, err := w.submit(w.order("HID-1", "0022", "SKU-CREAM", "1", "100", "3304990099"))
+	must(t, err)
+	if got.ListNo == "" {
+		t.Fatalf("order %s has no list", got.Status)
+	}
+	for _, c := range []struct {
+		name          string
+		real, missing string
+		reason        string
+		call          func(no string) error
+	}{
+		{"GetOrder", got.OrderNo, "NOSUCH-1", ecommerce.ReasonUnknownOrder, func(no string) error { _, err := w.svc.GetOrder(w.ctx, w.other, no); return err }},
+		{"CancelOrder", got.OrderNo, "NOSUCH-1", ecommerce.ReasonUnknownOrder, func(no string) error { _, err := w.svc.CancelOrder(w.ctx, w.other, no); return err }},
+		{"GetList", got.ListNo, "QLNOSUCH-1", ecommerce.ReasonUnknownList, func(no string) error { _, err := w.svc.GetList(w.ctx, w.other, no); return err }},
+		{"RequestReturn", got.ListNo, "QLNOSUCH-1", ecommerce.ReasonUnknownList, func(no string) error { _, err := w.svc.RequestReturn(w.ctx, w.other, no); return err }},
+		{"ReceiveReturn", got.ListNo, "QLNOSUCH-1", ecommerce.ReasonUnknownList, func(no string) error { _, err := w.svc.ReceiveReturn(w.ctx, w.other, no); return err }},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			hidden, missing := c.call(c.real), c.call(c.missing)
+			wantReason(t, hidden, c.reason)
+			wantReason(t, missing, c.reason)
+			var h, m *ledger.Error
+			errors.As(hidden, &h)
+			errors.As(missing, &m)
+			if h.Kind != ledger.KindNotFound || h.Field != m.Field || strings.ReplaceAll(h.Message, c.real, "#") != strings.ReplaceAll(m.Message, c.missing, "#") {
+				t.Errorf("another's %s: %v; a missing one: %v", c.real, hidden, missing)
+			}
+		})
+	}
+	if _, err := w.svc.GetOrder(w.ctx, w.customs, got.OrderNo); err != nil {
+		t.Errorf("customs GetOrder: %v", err)
 	}
 }

@@ -25,8 +25,8 @@ func (s *Service) GetList(ctx context.Context, p access.Principal, no string) (I
 	if err != nil {
 		return l, dbError(err)
 	}
-	if !p.CanRead(l.Enterprise) {
-		return InventoryList{}, ledger.Errorf(ledger.KindPermissionDenied, ledger.ReasonPermissionDenied, "", "principal %q may not read lists of %s", p.ID, l.Enterprise)
+	if err := hideFrom(p, l.Enterprise, listNotFound(no)); err != nil {
+		return InventoryList{}, err
 	}
 	return l, nil
 }
@@ -41,7 +41,10 @@ func (s *Service) CancelOrder(ctx context.Context, p access.Principal, orderNo s
 			return err
 		}
 		if !ok || r.bodies[kindOrder] == "" {
-			return ledger.Errorf(ledger.KindNotFound, ReasonUnknownOrder, "order_no", "no order %q was received", orderNo)
+			return orderNotFound(orderNo)
+		}
+		if err := hideFrom(p, r.enterprise, orderNotFound(orderNo)); err != nil {
+			return err
 		}
 		if err := canSubmit(p, r.enterprise); err != nil {
 			return err
@@ -69,6 +72,9 @@ func (s *Service) RequestReturn(ctx context.Context, p access.Principal, no stri
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		l, err := loadList(ctx, tx, no, true)
 		if err != nil {
+			return err
+		}
+		if err := hideFrom(p, l.Enterprise, listNotFound(no)); err != nil {
 			return err
 		}
 		if err := canSubmit(p, l.Enterprise); err != nil {
@@ -102,6 +108,9 @@ func (s *Service) ReceiveReturn(ctx context.Context, p access.Principal, no stri
 		var err error
 		l, err = loadList(ctx, tx, no, true)
 		if err != nil {
+			return err
+		}
+		if err := hideFrom(p, l.Enterprise, listNotFound(no)); err != nil {
 			return err
 		}
 		if err := canSubmit(p, l.Enterprise); err != nil {

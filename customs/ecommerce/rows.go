@@ -7,7 +7,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/zoneledger/zoneledger/ledger"
 	"github.com/zoneledger/zoneledger/ledger/pgstore/pgtx"
 )
 
@@ -89,7 +88,7 @@ func loadList(ctx context.Context, q querier, no string, forUpdate bool) (Invent
 	var body string
 	err := q.QueryRow(ctx, sql, no).Scan(&body)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return InventoryList{}, ledger.Errorf(ledger.KindNotFound, ReasonUnknownList, "list_no", "there is no inventory list %q", no)
+		return InventoryList{}, listNotFound(no)
 	}
 	if err != nil {
 		return InventoryList{}, err

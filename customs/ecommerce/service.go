@@ -259,6 +259,30 @@ func loadChannel(ctx context.Context, q querier, enterprise string) (Channel, er
 	return c, json.Unmarshal([]byte(body), &c)
 }
 
+// orderNotFound is the refusal of an order number never received.
+func orderNotFound(orderNo string) error {
+	return ledger.Errorf(ledger.KindNotFound, ReasonUnknownOrder, "order_no", "no order %q was received", orderNo)
+}
+
+// listNotFound is the refusal of an unknown inventory list number.
+func listNotFound(no string) error {
+	return ledger.Errorf(ledger.KindNotFound, ReasonUnknownList, "list_no", "there is no inventory list %q", no)
+}
+
+// hideFrom answers missing — the very refusal an unknown number gets — when
+// p may not read enterprise's orders and lists: a principal never learns
+// that another enterprise's order or list exists, nor whose it is. Customs
+// reads everything; an admin is told that admins read no orders.
+func hideFrom(p access.Principal, enterprise string, missing error) error {
+	if p.CanRead(enterprise) {
+		return nil
+	}
+	if p.Role == access.RoleAdmin && !p.Disabled {
+		return ledger.Errorf(ledger.KindPermissionDenied, ledger.ReasonPermissionDenied, "", "principal %q is an admin; admins read no enterprise's orders or lists", p.ID)
+	}
+	return missing
+}
+
 // canSubmit checks that p may submit documents for an e-commerce
 // enterprise: a platform linked to it, or the enterprise itself.
 func canSubmit(p access.Principal, enterprise string) error {
@@ -485,10 +509,10 @@ func (s *Service) GetOrder(ctx context.Context, p access.Principal, orderNo stri
 		return Order{}, dbError(err)
 	}
 	if !ok || r.bodies[kindOrder] == "" {
-		return Order{}, ledger.Errorf(ledger.KindNotFound, ReasonUnknownOrder, "order_no", "no order %q was received", orderNo)
+		return Order{}, orderNotFound(orderNo)
 	}
-	if !p.CanRead(r.enterprise) {
-		return Order{}, ledger.Errorf(ledger.KindPermissionDenied, ledger.ReasonPermissionDenied, "", "principal %q may not read orders of %s", p.ID, r.enterprise)
+	if err := hideFrom(p, r.enterprise, orderNotFound(orderNo)); err != nil {
+		return Order{}, err
 	}
 	return r.order()
 }

@@ -35,7 +35,7 @@ type Settings struct {
 	ReturnArriveDays int
 	// PaymentDays is how many days after release the tax must be paid:
 	// collected by period between the 31st and the 45th day (公告2018年第194号
-	// as summarised in the reference, §5.4): 45.
+	// as summarised in the reference, 财关税〔2016〕18号, 〔2018〕49号): 45.
 	PaymentDays int
 	// Location is the zone's time zone for business dates. Default UTC+8.
 	Location *time.Location

@@ -10,7 +10,7 @@ import (
 	"github.com/zoneledger/zoneledger/ledger"
 )
 
-// Cross-border retail import (reference §5.4): within the single (5,000) and
+// Cross-border retail import (财关税〔2016〕18号, 〔2018〕49号): within the single (5,000) and
 // annual (26,000) limits duty is 0 and VAT and consumption tax are 70 % of
 // the statutory amounts (computed with duty 0); the combined rate is
 // (c + v) / (1 − c) × 0.7. All examples on 2019-06-01 (VAT 13 %).

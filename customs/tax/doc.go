@@ -18,6 +18,6 @@
 // exact fractions — and rounded half-up to the fen once, at the end. Document
 // totals are sums of the rounded line amounts.
 //
-// The formulas, settings, defaults and their sources (the domain reference,
-// customs-reference.md §5) are in README.md beside this file.
+// The formulas, settings, defaults and their public sources (laws,
+// MOF/GACC announcements) are in README.md beside this file.
 package tax

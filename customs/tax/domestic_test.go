@@ -8,7 +8,7 @@ import (
 	"github.com/zoneledger/zoneledger/ledger"
 )
 
-// Domestic sale with selective duty (reference §5.2) and 缓税利息 (§5.3):
+// Domestic sale with selective duty (选择性征收关税, https://www.10100.com/article/489747) and 缓税利息 (GACC 公告2009年第13号 and 第14号):
 // duty on the finished good or on its imported materials; VAT and
 // consumption tax always on the finished good; interest on the materials
 // option = tax × days × annual rate / 360.

@@ -16,17 +16,17 @@ type Regime string
 // The regimes.
 const (
 	// GeneralTrade is an ordinary import (一般贸易): duty, consumption tax
-	// and VAT in full (reference §5.1).
+	// and VAT in full (进出口关税条例 / 关税法, VAT and consumption-tax rules).
 	GeneralTrade Regime = "GENERAL_TRADE"
 	// CrossBorderRetail is cross-border e-commerce retail import
-	// (跨境电商零售进口, 1210 / 9610; §5.4). One Request is one order.
+	// (跨境电商零售进口, 1210 / 9610; 财关税〔2016〕18号, 〔2018〕49号). One Request is one order.
 	CrossBorderRetail Regime = "CROSS_BORDER_RETAIL"
 	// DomesticSale is a sale out of the zone into the domestic market
-	// (内销), with the duty basis chosen per line (选择性征收关税, §5.2).
+	// (内销), with the duty basis chosen per line (选择性征收关税, 选择性征收关税, https://www.10100.com/article/489747).
 	DomesticSale Regime = "DOMESTIC_SALE"
 )
 
-// DutyBasis is what the duty of a domestic sale is computed on (§5.2).
+// DutyBasis is what the duty of a domestic sale is computed on (选择性征收关税, https://www.10100.com/article/489747).
 type DutyBasis string
 
 // The duty bases. An empty basis on a DOMESTIC_SALE line means
@@ -75,7 +75,7 @@ type Goods struct {
 	HSCode string
 	// DutiableValue is the customs value (完税价格) in CNY, to the fen. For
 	// cross-border retail: the goods' actual price incl. non-cash
-	// deductions, plus freight and insurance allocated to the line (§5.4).
+	// deductions, plus freight and insurance allocated to the line (财关税〔2016〕18号, 〔2018〕49号).
 	DutiableValue decimal.Decimal
 	// Quantity is the first legal quantity (法定第一数量) in Unit.
 	Quantity decimal.Decimal
@@ -106,7 +106,7 @@ type Line struct {
 	Materials []Goods
 	// InterestDays is the 缓税利息 period in days (计息期限: from the
 	// book's latest write-off, or its first import, to the tax notice;
-	// §5.3), for BasisMaterials.
+	// GACC 公告2009年第13号 and 第14号), for BasisMaterials.
 	InterestDays int
 }
 
@@ -309,7 +309,7 @@ func (e *Engine) Quote(req Request) (Quote, error) {
 	return q, nil
 }
 
-// crossBorderRule classifies a cross-border order (§5.4). Limits are
+// crossBorderRule classifies a cross-border order (财关税〔2016〕18号, 〔2018〕49号). Limits are
 // inclusive: an order of exactly the single limit is within it.
 func (e *Engine) crossBorderRule(annualUsed decimal.Decimal, lines []line) Rule {
 	order := decimal.Zero
@@ -339,9 +339,9 @@ func (e *Engine) base(x exact) exact {
 
 // taxes computes a line's exact duty, consumption tax and VAT.
 //
-//	duty = V × r + Q × s                                  (§5.1; specific / compound)
-//	CT   = (V + D + S) × c / (1 − c) + S                   (§5.1; S = Q × specific, compound)
-//	VAT  = (V + D + CT) × v                                (§5.1)
+//	duty = V × r + Q × s                                  (进出口关税条例 / 关税法, VAT and consumption-tax rules; specific / compound)
+//	CT   = (V + D + S) × c / (1 − c) + S                   (进出口关税条例 / 关税法, VAT and consumption-tax rules; S = Q × specific, compound)
+//	VAT  = (V + D + CT) × v                                (进出口关税条例 / 关税法, VAT and consumption-tax rules)
 //
 // Within the cross-border limits (preferential) duty is 0 and CT and VAT
 // are the statutory amounts (with duty 0) times the cross-border factor.
@@ -413,7 +413,7 @@ func (e *Engine) deMinimis(ts []taxes) []TaxKind {
 	return waived
 }
 
-// interest computes 缓税利息 = tax × days × annual rate / 360 (§5.3) on the
+// interest computes 缓税利息 = tax × days × annual rate / 360 (GACC 公告2009年第13号 and 第14号) on the
 // taxes payable after the de-minimis rule.
 func (e *Engine) interest(t taxes, l line) exact {
 	b := e.base(t.duty)

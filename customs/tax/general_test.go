@@ -11,7 +11,7 @@ import (
 	"github.com/zoneledger/zoneledger/ledger"
 )
 
-// Worked examples for general trade, derived by hand from reference §5.1:
+// Worked examples for general trade, derived by hand from 进出口关税条例 / 关税法, VAT and consumption-tax rules:
 //
 //	duty = V × rate + Q × amount per unit
 //	CT   = (V + D + S) / (1 − c) × c + S,  S = Q × CT amount per unit

@@ -42,7 +42,7 @@ func (l Levy) hasSpecific() bool { return l.Kind == Specific || l.Kind == Compou
 // Settings.VATReduced).
 type VATBand string
 
-// The VAT bands (domain reference §5.1).
+// The VAT bands (domain 进出口关税条例 / 关税法, VAT and consumption-tax rules).
 const (
 	// StandardBand is the standard rate: 17 % → 16 % → 13 %.
 	StandardBand VATBand = "STANDARD"

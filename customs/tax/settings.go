@@ -42,7 +42,7 @@ const (
 // taxes computed from them (consumption tax, VAT, 缓税利息).
 type TaxBase string
 
-// The tax bases. The reference (§5.5) does not say which one customs uses.
+// The tax bases. The public sources (进出口关税条例 (2017) Art. 45, 关税法 Art. 32) does not say which one customs uses.
 const (
 	// ExactBase uses the exact, unrounded duty and consumption tax, so that
 	// every intermediate is exact and each amount is rounded once (DESIGN
@@ -59,7 +59,7 @@ type InterestBase string
 // The interest bases.
 const (
 	// InterestOnDuty charges interest on the line's duty only: the
-	// reference (§5.2, §5.3) speaks of "interest on deferred tariff" for the
+	// reference (选择性征收关税, https://www.10100.com/article/489747, GACC 公告2009年第13号 and 第14号) speaks of "interest on deferred tariff" for the
 	// materials option. The default.
 	InterestOnDuty InterestBase = "DUTY"
 	// InterestOnAllTaxes charges interest on duty + consumption tax + VAT,
@@ -87,7 +87,7 @@ const (
 // you must; the README lists every setting, its default and its source. An
 // empty enum field means its default.
 type Settings struct {
-	// VATStandard is the standard VAT rate by date (§5.1; dates
+	// VATStandard is the standard VAT rate by date (进出口关税条例 / 关税法, VAT and consumption-tax rules; dates
 	// UNCONFIRMED): 17 % from 1994-01-01, 16 % from 2018-05-01, 13 % from
 	// 2019-04-01.
 	VATStandard []DatedRate
@@ -100,7 +100,7 @@ type Settings struct {
 	TaxBase TaxBase
 
 	// CrossBorderSingleLimit is the single-transaction limit of the
-	// cross-border retail regime (§5.4): 5,000 CNY, inclusive.
+	// cross-border retail regime (财关税〔2016〕18号, 〔2018〕49号): 5,000 CNY, inclusive.
 	CrossBorderSingleLimit decimal.Decimal
 	// CrossBorderAnnualLimit is the personal annual limit: 26,000 CNY,
 	// inclusive.
@@ -110,7 +110,7 @@ type Settings struct {
 	CrossBorderFactor decimal.Decimal
 
 	// DeMinimis is the per-consignment (一票货物) tax amount at or below
-	// which a tax in DeMinimisTaxes is not collected (§5.5): 50 CNY. Zero
+	// which a tax in DeMinimisTaxes is not collected (进出口关税条例 (2017) Art. 45, 关税法 Art. 32): 50 CNY. Zero
 	// turns the exemption off. Never applied to cross-border retail.
 	DeMinimis decimal.Decimal
 	// DeMinimisStrictlyBelow exempts only amounts strictly below
@@ -123,18 +123,18 @@ type Settings struct {
 	DeMinimisTaxes []TaxKind
 
 	// InterestRates is the 缓税利息 annual rate by date of the tax payment
-	// notice (§5.3): 0.36 % from 2009-01-01, 0.35 % from 2015-01-01 (both
+	// notice (GACC 公告2009年第13号 and 第14号): 0.36 % from 2009-01-01, 0.35 % from 2015-01-01 (both
 	// effective dates UNCONFIRMED; the reference gives only the years).
 	InterestRates []DatedRate
 	// InterestBase: the taxes interest is charged on; duty by default.
 	InterestBase InterestBase
 	// InterestExemptions are ranges of notice dates on which no 缓税利息 is
-	// charged: 2020-04-15 through 2022-12-31 by default (§5.3; coverage of
+	// charged: 2020-04-15 through 2022-12-31 by default (GACC 公告2009年第13号 and 第14号; coverage of
 	// 2021 and of zone enterprises UNCONFIRMED).
 	InterestExemptions []DateRange
 	// InterestOnFinishedGoods allows interest days on a domestic sale
 	// taxed on the finished good. Default false: the reference's working
-	// assumption is that such sales bear no 缓税利息 (§5.3), and interest
+	// assumption is that such sales bear no 缓税利息 (GACC 公告2009年第13号 and 第14号), and interest
 	// days on such a line are refused.
 	InterestOnFinishedGoods bool
 
@@ -154,7 +154,7 @@ func civil(t time.Time) time.Time {
 }
 
 // DefaultSettings returns the defaults documented on each Settings field and
-// in the README, taken from the domain reference §5.
+// in the README, taken from the domain the tax laws and announcements in customs/tax/README.md.
 func DefaultSettings() Settings {
 	pct := func(s string) decimal.Decimal { return decimal.RequireFromString(s).Shift(-2) }
 	return Settings{

@@ -270,7 +270,7 @@ func (s *Service) GetBook(ctx context.Context, p access.Principal, no string) (B
 	if err != nil {
 		return Book{}, dbError(err)
 	}
-	if err := canRead(p, b.Enterprise); err != nil {
+	if err := hideFrom(p, b.Enterprise, bookNotFound(no)); err != nil {
 		return Book{}, err
 	}
 	return b, nil
@@ -309,13 +309,18 @@ func loadBook(ctx context.Context, q querier, no string) (Book, error) {
 	var body string
 	err := q.QueryRow(ctx, `SELECT body FROM zone_books WHERE no = $1`, no).Scan(&body)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return Book{}, notFound(ReasonUnknownBook, "book_no", "book %q is not registered", no)
+		return Book{}, bookNotFound(no)
 	}
 	if err != nil {
 		return Book{}, err
 	}
 	var b Book
 	return b, json.Unmarshal([]byte(body), &b)
+}
+
+// bookNotFound is the refusal of an unregistered book number.
+func bookNotFound(no string) error {
+	return notFound(ReasonUnknownBook, "book_no", "book %q is not registered", no)
 }
 
 // filingBook loads a book for a filing: the principal must file for its
@@ -325,7 +330,7 @@ func filingBook(ctx context.Context, q querier, p access.Principal, no string) (
 	if err != nil {
 		return b, err
 	}
-	if err := canFile(p, b.Enterprise); err != nil {
+	if err := canFileHidden(p, b.Enterprise, bookNotFound(no)); err != nil {
 		return b, err
 	}
 	return b, checkOpen(ctx, q, b, "book_no")
@@ -339,7 +344,7 @@ func registryBook(ctx context.Context, q querier, p access.Principal, no string)
 		return b, err
 	}
 	if p.Role != access.RoleCustoms || p.Disabled {
-		if err := canFile(p, b.Enterprise); err != nil {
+		if err := canFileHidden(p, b.Enterprise, bookNotFound(no)); err != nil {
 			return b, err
 		}
 	}
@@ -553,7 +558,7 @@ func (s *Service) ListBookLines(ctx context.Context, p access.Principal, book st
 	if err != nil {
 		return nil, dbError(err)
 	}
-	if err := canRead(p, b.Enterprise); err != nil {
+	if err := hideFrom(p, b.Enterprise, bookNotFound(book)); err != nil {
 		return nil, err
 	}
 	rows, err := s.pool.Query(ctx, `SELECT body FROM zone_book_lines WHERE book = $1 AND seq > $2 ORDER BY seq LIMIT $3`, book, afterSeq, pageSize(limit))

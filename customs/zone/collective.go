@@ -30,6 +30,9 @@ func (s *Service) CreateForm(ctx context.Context, p access.Principal, f Form) (F
 	if f.ValidUntil.Sub(f.ValidFrom) > 366*24*time.Hour {
 		return Form{}, badArg("valid_until", "a form runs at most one year")
 	}
+	if err := s.checkBusinessDate("valid_from", f.ValidFrom, FormStartsAheadDays); err != nil {
+		return Form{}, err
+	}
 	if f.Guarantee.IsNegative() || ledger.Places(f.Guarantee) > 2 {
 		return Form{}, badArg("guarantee", "must be >= 0 CNY to the fen")
 	}

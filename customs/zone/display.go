@@ -98,8 +98,8 @@ func (s *Service) MoveDisplay(ctx context.Context, p access.Principal, m Display
 		if c.Date.IsZero() {
 			c.Date = s.today()
 		}
-		if c.Date.After(s.today()) {
-			return nil, badArg("date", "the business date %s is in the future", ledger.FormatDate(c.Date))
+		if err := s.checkBusinessDate("date", c.Date, 0); err != nil {
+			return nil, err
 		}
 		if c.Kind == DisplayOut && (c.Date.Before(f.ValidFrom) || c.Date.After(f.ValidUntil)) {
 			return nil, precondition(ReasonFormExpired, "date", "form %s runs %s to %s; goods go out for display within it", f.No, ledger.FormatDate(f.ValidFrom), ledger.FormatDate(f.ValidUntil))

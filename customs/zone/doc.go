@@ -50,6 +50,7 @@
 // is marked failed with its reason, its documents are released and it is
 // logged, so that no single document can stop the start (README.md).
 //
-// Facts and codes: ../shared/domain/customs-reference.md §1–§3; code lists in
-// package customs/codes.
+// Facts and their public sources (GACC announcements, the 金二 message
+// specifications): README.md beside this file; code lists in package
+// customs/codes.
 package zone

@@ -168,6 +168,9 @@ func (s *Service) checkPassDocs(ctx context.Context, q querier, ps *Pass) error 
 			if _, err := getDoc(ctx, q, kindSlip, no, false, &sl); err != nil {
 				return withField(err, fmt.Sprintf("related_nos[%d]", i))
 			}
+			if sl.Enterprise != ps.Enterprise {
+				return withField(docNotFound(kindSlip, no), fmt.Sprintf("related_nos[%d]", i))
+			}
 			if sl.Book != ps.Book || sl.IO != ps.IO || sl.Status != SlipFiled {
 				return invalid(ReasonPassListMismatch, fmt.Sprintf("related_nos[%d]", i), "slip %s is %s, %s on book %s: a pass carries filed slips of its own book and direction", no, sl.Status, sl.IO, sl.Book)
 			}
@@ -189,6 +192,9 @@ func (s *Service) checkPassLists(ctx context.Context, q querier, ps *Pass) error
 		var l List
 		if _, err := getDoc(ctx, q, kindList, no, false, &l); err != nil {
 			return withField(listNotFound(err, no), f)
+		}
+		if l.Enterprise != ps.Enterprise { // another enterprise's list is not there for this filer
+			return withField(listNotFound(docNotFound(kindList, no), no), f)
 		}
 		if l.Book != ps.Book {
 			return invalid(ReasonPassListMismatch, f, "list %s is on book %s, the pass on %s", no, l.Book, ps.Book)
@@ -305,7 +311,7 @@ func (s *Service) DeletePass(ctx context.Context, p access.Principal, no string)
 		if err != nil {
 			return err
 		}
-		if err := canFile(p, ps.Enterprise); err != nil {
+		if err := canFileHidden(p, ps.Enterprise, passNotFound(docNotFound(kindPass, no), no)); err != nil {
 			return err
 		}
 		switch ps.Status {
@@ -355,6 +361,9 @@ func (s *Service) RecordGateEvent(ctx context.Context, p access.Principal, no st
 	}
 	if ev.At.IsZero() {
 		ev.At = s.clock()
+	}
+	if ev.At.Before(EarliestBusinessDate) {
+		return Pass{}, badArg("at", "the gate event is dated %s, before %s, the earliest business date the zone takes; send the gate's reading time", ev.At.UTC().Format(time.RFC3339), ledger.FormatDate(EarliestBusinessDate))
 	}
 	if ev.At.After(s.now().Add(maxClockSkew)) {
 		return Pass{}, badArg("at", "the gate event is dated %s, in the future; send the gate's reading time", ev.At.UTC().Format(time.RFC3339))

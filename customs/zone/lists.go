@@ -190,8 +190,8 @@ func (s *Service) CreateList(ctx context.Context, p access.Principal, l List) (L
 		if c.Date.IsZero() {
 			c.Date = s.today()
 		}
-		if c.Date.After(s.today()) {
-			return badArg("date", "the business date %s is in the future", ledger.FormatDate(c.Date))
+		if err := s.checkBusinessDate("date", c.Date, 0); err != nil {
+			return err
 		}
 		if err := codes.CheckTradeModeBook(c.TradeMode, b.No); err != nil {
 			return invalid(ReasonTradeModeBook, "trade_mode", "%v", err)
@@ -481,7 +481,7 @@ func (s *Service) DeclareList(ctx context.Context, p access.Principal, no string
 		if err != nil {
 			return nil, err
 		}
-		if err := canFile(p, l.Enterprise); err != nil {
+		if err := canFileHidden(p, l.Enterprise, listNotFound(docNotFound(kindList, no), no)); err != nil {
 			return nil, err
 		}
 		switch l.Status {
@@ -676,7 +676,7 @@ func (s *Service) DeleteList(ctx context.Context, p access.Principal, no string)
 		if err != nil {
 			return err
 		}
-		if err := canFile(p, l.Enterprise); err != nil {
+		if err := canFileHidden(p, l.Enterprise, listNotFound(docNotFound(kindList, no), no)); err != nil {
 			return err
 		}
 		switch l.Status {
@@ -709,7 +709,7 @@ func (s *Service) ClearList(ctx context.Context, p access.Principal, no, declara
 			return nil, err
 		}
 		if p.Role != access.RoleCustoms {
-			if err := canFile(p, l.Enterprise); err != nil {
+			if err := canFileHidden(p, l.Enterprise, listNotFound(docNotFound(kindList, no), no)); err != nil {
 				return nil, err
 			}
 		}

@@ -37,6 +37,9 @@ func (s *Service) ReportConsumption(ctx context.Context, p access.Principal, r C
 	if r.Date.IsZero() {
 		r.Date = s.today()
 	}
+	if err := s.checkBusinessDate("date", r.Date, 0); err != nil {
+		return r, err
+	}
 	for i, c := range r.Consumed {
 		if !c.Quantity.IsPositive() {
 			return r, ledger.Errorf(ledger.KindInvalid, ledger.ReasonNonPositiveQuantity, fmt.Sprintf("consumed[%d].quantity", i), "must be > 0")
@@ -157,7 +160,7 @@ func (s *Service) RequestCertificate(ctx context.Context, p access.Principal, li
 		return Certificate{}, dbError(listNotFound(err, listNo))
 	}
 	if p.Role != access.RoleCustoms {
-		if err := canFile(p, l.Enterprise); err != nil {
+		if err := canFileHidden(p, l.Enterprise, listNotFound(docNotFound(kindList, listNo), listNo)); err != nil {
 			return Certificate{}, err
 		}
 	}
@@ -246,7 +249,7 @@ func (s *Service) StockReport(ctx context.Context, p access.Principal, book stri
 	if err != nil {
 		return nil, dbError(err)
 	}
-	if err := canRead(p, b.Enterprise); err != nil {
+	if err := hideFrom(p, b.Enterprise, bookNotFound(book)); err != nil {
 		return nil, err
 	}
 	q := ledger.BalanceQuery{Book: book}

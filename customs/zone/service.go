@@ -190,7 +190,7 @@ func getDoc(ctx context.Context, q querier, kind, no string, forUpdate bool, int
 	var body string
 	err := q.QueryRow(ctx, sql, kind, no).Scan(&r.no, &r.enterprise, &r.innerNo, &r.book, &r.status, &r.pending, &r.failure, &body)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return r, notFound(ReasonUnknownDocument, "", "there is no %s %q", kindName(kind), no)
+		return r, docNotFound(kind, no)
 	}
 	if err != nil {
 		return r, err
@@ -207,16 +207,15 @@ func getDoc(ctx context.Context, q querier, kind, no string, forUpdate bool, int
 func readDoc[T any](ctx context.Context, s *Service, p access.Principal, kind, no string, missing func(err error, no string) error) (T, error) {
 	var v T
 	r, err := getDoc(ctx, s.pool, kind, no, false, &v)
+	if err == nil {
+		err = hideFrom(p, r.enterprise, docNotFound(kind, no))
+	}
 	if err != nil {
 		if missing != nil {
 			err = missing(err, no)
 		}
 		var zero T
 		return zero, dbError(err)
-	}
-	if err := canRead(p, r.enterprise); err != nil {
-		var zero T
-		return zero, err
 	}
 	return v, nil
 }
@@ -336,7 +335,7 @@ func nextNumber(ctx context.Context, q querier, name string) (int64, error) {
 }
 
 // documentNumber builds a zone number: prefix + customs office + 2-digit
-// year + I/E + 9-digit sequence (the form of 保税清单编号, §2.1).
+// year + I/E + 9-digit sequence (the form of 保税清单编号, 金二 INV101, gx-customs-bridge inv101_models.go).
 func documentNumber(ctx context.Context, q querier, prefix, office string, day time.Time, io string) (string, error) {
 	yy := fmt.Sprintf("%02d", day.Year()%100)
 	n, err := nextNumber(ctx, q, prefix+office+yy+io)
@@ -355,6 +354,35 @@ func canRead(p access.Principal, enterprise string) error {
 		return nil
 	}
 	return denied("principal %q (%s) may not read the documents of enterprise %s", p.ID, p.Role, enterprise)
+}
+
+// hideFrom answers missing — the very refusal an unknown number gets — when
+// p may not read enterprise's documents: a principal never learns that
+// another enterprise's book or document exists, nor whose it is. Customs
+// reads everything; an admin reads no enterprise's documents and is told so
+// without their owner.
+func hideFrom(p access.Principal, enterprise string, missing error) error {
+	if p.CanRead(enterprise) {
+		return nil
+	}
+	if p.Role == access.RoleAdmin && !p.Disabled {
+		return denied("principal %q is an admin; admins read no enterprise's books or documents", p.ID)
+	}
+	return missing
+}
+
+// docNotFound is the refusal of an unknown document number of a kind.
+func docNotFound(kind, no string) error {
+	return notFound(ReasonUnknownDocument, "", "there is no %s %q", kindName(kind), no)
+}
+
+// canFileHidden is canFile for a document or book found by its number:
+// one p may not read answers missing (see hideFrom).
+func canFileHidden(p access.Principal, enterprise string, missing error) error {
+	if err := hideFrom(p, enterprise, missing); err != nil {
+		return err
+	}
+	return canFile(p, enterprise)
 }
 
 func canFile(p access.Principal, enterprise string) error {
@@ -406,7 +434,7 @@ func listDocs[T any](ctx context.Context, s *Service, p access.Principal, kind s
 		if err != nil {
 			return nil, dbError(err)
 		}
-		if err := canRead(p, b.Enterprise); err != nil {
+		if err := hideFrom(p, b.Enterprise, bookNotFound(f.Book)); err != nil {
 			return nil, err
 		}
 	}

@@ -100,7 +100,7 @@ const (
 // trade mode and declaration flag.
 type Flow string
 
-// The flows of reference §2.4.
+// The flows of the zone flows of GACC 公告2019年第26号.
 const (
 	FlowFirstLineIn     Flow = "FIRST_LINE_IN"     // 一线入区: abroad → bonded, at the gate (pass type 2)
 	FlowFirstLineOut    Flow = "FIRST_LINE_OUT"    // 一线出区: bonded → abroad, at the gate

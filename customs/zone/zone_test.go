@@ -254,7 +254,7 @@ func TestBadFilingsRefusedWithTheRule(t *testing.T) {
 		{"5100 needs an H book", w.e2, zone.List{InnerNo: "X1", Book: w.t2, IO: codes.In, TradeMode: "5100", Lines: []zone.ListLine{{BookSeq: 1, Quantity: d("1")}}}, zone.ReasonTradeModeBook, "trade_mode"},
 		{"line not on book", w.e1, zone.List{InnerNo: "X2", Book: w.h1, IO: codes.In, TradeMode: "5034", Lines: []zone.ListLine{{BookSeq: 9, Quantity: d("1")}}}, zone.ReasonLineNotOnBook, "lines[0].book_seq"},
 		{"unit neither declared nor legal", w.e1, zone.List{InnerNo: "X3", Book: w.h1, IO: codes.In, TradeMode: "5034", Lines: []zone.ListLine{{BookSeq: 2, Quantity: d("1"), Unit: "007"}}}, zone.ReasonUnitNotOnLine, "lines[0].unit"},
-		{"another enterprise's book", w.e1, zone.List{InnerNo: "X4", Book: w.t2, IO: codes.In, TradeMode: "5034", Lines: []zone.ListLine{{BookSeq: 1, Quantity: d("1")}}}, ledger.ReasonPermissionDenied, ""},
+		{"another enterprise's book", w.e1, zone.List{InnerNo: "X4", Book: w.t2, IO: codes.In, TradeMode: "5034", Lines: []zone.ListLine{{BookSeq: 1, Quantity: d("1")}}}, zone.ReasonUnknownBook, "book_no"},
 		{"unknown trade mode", w.e1, zone.List{InnerNo: "X5", Book: w.h1, IO: codes.In, TradeMode: "9999", Lines: []zone.ListLine{{BookSeq: 1, Quantity: d("1")}}}, zone.ReasonUnknownTradeMode, "trade_mode"},
 	}
 	for _, c := range cases {
@@ -287,11 +287,12 @@ func TestBadFilingsRefusedWithTheRule(t *testing.T) {
 	wantReason(t, err, zone.ReasonBookNotExecuting)
 	_, err = w.svc.CreateList(w.ctx, w.e1, entry(w.h1, "X6", 1, "1", "1"))
 	wantReason(t, err, zone.ReasonBookNotExecuting)
-	// Only customs approves; an enterprise cannot read another's list.
+	// Only customs approves; an enterprise cannot read another's list, nor
+	// learn that it exists.
 	_, err = w.svc.ApproveList(w.ctx, w.e1, l.No, "")
 	wantReason(t, err, ledger.ReasonPermissionDenied)
 	_, err = w.svc.GetList(w.ctx, w.e2, l.No)
-	wantReason(t, err, ledger.ReasonPermissionDenied)
+	wantReason(t, err, zone.ReasonUnknownList)
 }
 
 func TestTwoListsRaceForTheLastUnits(t *testing.T) {

@@ -11,8 +11,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 
+	"github.com/rivo/uniseg"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 )
@@ -72,7 +72,7 @@ type List struct {
 	w      io.Writer
 	format Format
 	header []string
-	tw     *tabwriter.Writer
+	tw     *table
 	cw     *csv.Writer
 	n      int
 	err    error
@@ -87,7 +87,7 @@ func NewList(w io.Writer, f Format, header []string) *List {
 		l.err = l.cw.Write(header)
 	case JSON:
 	default:
-		l.tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		l.tw = &table{w: w}
 		up := make([]string, len(header))
 		for i, h := range header {
 			up[i] = strings.ToUpper(h)
@@ -194,9 +194,9 @@ func Rows(w io.Writer, f Format, header []string, rows [][]string) error {
 	return l.Close()
 }
 
-// writeTableRow writes one tab-separated row; tabs and line breaks inside a
+// writeTableRow adds one row to the table; tabs and line breaks inside a
 // cell would break the alignment, so they become spaces.
-func writeTableRow(tw *tabwriter.Writer, cells []string) error {
+func writeTableRow(tw *table, cells []string) error {
 	clean := make([]string, len(cells))
 	for i, c := range cells {
 		clean[i] = strings.Map(func(r rune) rune {
@@ -207,6 +207,42 @@ func writeTableRow(tw *tabwriter.Writer, cells []string) error {
 			return r
 		}, c)
 	}
-	_, err := io.WriteString(tw, strings.Join(clean, "\t")+"\n")
+	tw.rows = append(tw.rows, clean)
+	return nil
+}
+
+// table aligns its rows' columns by display width, as a terminal shows
+// them: a CJK character takes two columns, a combining mark none
+// (uniseg.StringWidth). text/tabwriter counts runes, so Chinese names
+// pushed the columns after them out of line. Columns are separated by two
+// spaces; the last cell of a row is not padded.
+type table struct {
+	w    io.Writer
+	rows [][]string
+}
+
+// Flush writes the rows and forgets them.
+func (t *table) Flush() error {
+	var widths []int
+	for _, r := range t.rows {
+		for i, c := range r[:max(len(r)-1, 0)] {
+			if i == len(widths) {
+				widths = append(widths, 0)
+			}
+			widths[i] = max(widths[i], uniseg.StringWidth(c))
+		}
+	}
+	var b strings.Builder
+	for _, r := range t.rows {
+		for i, c := range r {
+			b.WriteString(c)
+			if i < len(r)-1 {
+				b.WriteString(strings.Repeat(" ", widths[i]-uniseg.StringWidth(c)+2))
+			}
+		}
+		b.WriteByte('\n')
+	}
+	t.rows = nil
+	_, err := io.WriteString(t.w, b.String())
 	return err
 }

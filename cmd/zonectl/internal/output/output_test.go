@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/rivo/uniseg"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -225,5 +226,40 @@ func TestTidyMessage(t *testing.T) {
 	}
 	if got := TidyMessage("x: y", ""); got != "x: y" {
 		t.Errorf("got %q", got)
+	}
+}
+
+// TestTableAlignsChineseNamesByDisplayWidth: a Chinese name takes two
+// terminal columns a character, so the columns after it line up only when
+// the padding counts display width, not runes or bytes.
+func TestTableAlignsChineseNamesByDisplayWidth(t *testing.T) {
+	var buf bytes.Buffer
+	err := Rows(&buf, Table, []string{"seq", "name", "hs_code", "unit"}, [][]string{
+		{"1", "笔记本电脑", "8471300000", "台"},
+		{"2", "Notebook PC", "8471300000", "001"},
+		{"3", "聚乙烯颗粒 (LDPE)", "3901100000", "千克"},
+		{"4", "é", "0000000000", "x"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "" +
+		"SEQ  NAME               HS_CODE     UNIT\n" +
+		"1    笔记本电脑         8471300000  台\n" +
+		"2    Notebook PC        8471300000  001\n" +
+		"3    聚乙烯颗粒 (LDPE)  3901100000  千克\n" +
+		"4    é                  0000000000  x\n"
+	if got := buf.String(); got != want {
+		t.Errorf("table:\n%s\nwant:\n%s", got, want)
+	}
+	// Every HS code starts in the same terminal column.
+	for _, line := range strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n")[1:] {
+		i := strings.Index(line, "0000")
+		for i > 0 && line[i-1] != ' ' {
+			i--
+		}
+		if w := uniseg.StringWidth(line[:i]); w != 24 {
+			t.Errorf("%q: the HS code starts at column %d, want 24", line, w)
+		}
 	}
 }

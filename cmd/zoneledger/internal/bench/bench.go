@@ -72,6 +72,11 @@ type Config struct {
 	Token string
 	// ServerPID, with Addr, is the server's process to measure.
 	ServerPID int
+	// DeadAfter is how long every call may fail to reach the server
+	// (UNAVAILABLE, or timing out) before the run stops with ErrServerGone;
+	// 0 means 10s. The run also stops as soon as the server it started, or
+	// the ServerPID process, exits.
+	DeadAfter time.Duration
 	// Executable is the zoneledger binary to run as `serve`; empty means
 	// os.Executable().
 	Executable string
@@ -155,6 +160,9 @@ func (c *Config) defaults() error {
 	if c.Clients <= 0 {
 		return errors.New("--clients must be at least 1")
 	}
+	if c.DeadAfter <= 0 {
+		c.DeadAfter = defaultDeadAfter
+	}
 	if c.Workload == Ecommerce {
 		if c.Batch != 1 && (c.Batch < 3 || c.Batch > 100) {
 			return errors.New("--batch of the ecommerce workload must be 1 (one document per call) or 3 to 100 (SubmitDocuments, the three documents of --batch/3 orders per call)")
@@ -213,6 +221,18 @@ func Run(ctx context.Context, cfg Config) (_ *Result, err error) {
 		res.Items = 1
 	}
 
+	// The run stops, with an ErrServerGone cause, when the server dies or
+	// stops answering (see watch).
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	defer func() {
+		if cause := context.Cause(ctx); err != nil && errors.Is(cause, ErrServerGone) {
+			err = cause // not the calls' "context canceled"
+		}
+	}()
+	live := &liveness{}
+	var exited <-chan struct{}
+	var describe func() string
 	addr, token, pid := cfg.Addr, cfg.Token, cfg.ServerPID
 	pgbenchURL := cfg.PgbenchURL
 	if addr == "" {
@@ -221,10 +241,18 @@ func Run(ctx context.Context, cfg Config) (_ *Result, err error) {
 			return nil, err
 		}
 		defer func() {
-			if serr := env.stop(); serr != nil && err == nil {
+			serr := env.stop()
+			if errors.Is(context.Cause(ctx), ErrServerGone) {
+				return // the server's exit is the error; its output is in it
+			}
+			if serr != nil && err == nil {
 				err = serr
 			}
 		}()
+		exited = env.server.exited
+		describe = func() string {
+			return fmt.Sprintf("zoneledger serve (pid %d) exited during the bench (%v); its last output:\n%s", env.server.PID(), env.server.err, env.server.Tail())
+		}
 		addr, token, pid = env.server.Addr, env.token, env.server.PID()
 		res.Server = fmt.Sprintf("started by the bench: zoneledger serve (pid %d) on %s, embedded PostgreSQL (pid %d, unix socket in %s)",
 			pid, addr, env.pg.PID(), env.pg.SocketDir())
@@ -241,9 +269,15 @@ func Run(ctx context.Context, cfg Config) (_ *Result, err error) {
 		}
 	}
 
+	watchPID := pid
+	if exited != nil {
+		watchPID = 0 // the child's exit is seen directly
+	}
+	go watch(ctx, cancel, live, addr, cfg.DeadAfter, exited, describe, watchPID)
+
 	conns := make([]*grpc.ClientConn, cfg.Conns)
 	for i := range conns {
-		c, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+		c, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()), grpc.WithChainUnaryInterceptor(live.intercept))
 		if err != nil {
 			return nil, err
 		}
@@ -268,6 +302,7 @@ func Run(ctx context.Context, cfg Config) (_ *Result, err error) {
 		runLoad = func() { load(ctx, &cfg, conns, tgt, res) }
 	}
 
+	cfg.logf("bench: load: %d clients on %s, %s warm-up then %s measured ...", cfg.Clients, addr, cfg.Warmup, cfg.Duration)
 	var smp *sampler
 	if pid > 0 {
 		smp = startSampler(pid, 200*time.Millisecond)
@@ -283,7 +318,7 @@ func Run(ctx context.Context, cfg Config) (_ *Result, err error) {
 		}
 	}
 	if ctx.Err() != nil {
-		return res, ctx.Err()
+		return res, context.Cause(ctx)
 	}
 	if ecom != nil {
 		cfg.logf("bench: verifying the released lists and the warehouse stock ...")

@@ -1,11 +1,14 @@
 package bench
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -113,4 +116,74 @@ tps = 1309.551234 (without initial connection time)
 	if _, err := parseTPS("nothing"); err == nil {
 		t.Error("no error without a tps line")
 	}
+}
+
+// TestStopsWhenTheServerDies: a server that goes away in the middle of a
+// long run stops the bench with ErrServerGone (and so a non-zero exit),
+// instead of the bench counting refused calls until its duration is over.
+func TestStopsWhenTheServerDies(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	s, err := server.Start(ctx, server.Config{DataDir: pgtest.TempDir(t), Listen: "127.0.0.1:0",
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stopped := make(chan struct{})
+	stop := func() {
+		sctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		_ = s.Stop(sctx)
+	}
+	t.Cleanup(func() {
+		select {
+		case <-stopped:
+		default:
+			stop()
+		}
+	})
+	tok, err := os.ReadFile(s.AdminTokenFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs := &lockedBuffer{}
+	go func() {
+		// Stop the server once the load is running: the bench says so in
+		// its log before it starts the clients.
+		for !strings.Contains(logs.String(), "bench: load") {
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(50 * time.Millisecond):
+			}
+		}
+		stop()
+		close(stopped)
+	}()
+	res, err := Run(ctx, Config{Workload: Uniform, Clients: 4, Batch: 1, Items: 10, Duration: 10 * time.Minute, Warmup: 0,
+		Addr: s.Addr, Token: strings.TrimSpace(string(tok)), DeadAfter: time.Second, Log: logs})
+	if !errors.Is(err, ErrServerGone) {
+		t.Fatalf("Run after the server stopped: %v, %+v; want ErrServerGone", err, res)
+	}
+	if !strings.Contains(err.Error(), s.Addr) {
+		t.Errorf("the error does not name the server: %v", err)
+	}
+}
+
+// lockedBuffer is a bytes.Buffer safe for a writer and a reader at once.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }

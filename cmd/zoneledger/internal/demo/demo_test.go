@@ -8,7 +8,9 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -216,6 +218,7 @@ func TestDemo(t *testing.T) {
 	}
 	checkLogistics(t, res, days, conn, customs)
 	checkSales(t, res, conn, customs)
+	checkCountsAgreeWithTables(t, out.String())
 
 	// The report has every section.
 	for _, s := range []string{"1. Set-up", "2. Filing", "3. Summary", "4. Balances", "5. Per-day totals", "6. Write-off period", "PERIOD_CLOSED",
@@ -573,5 +576,83 @@ func checkSales(t *testing.T, res *Result, conn *grpc.ClientConn, customs contex
 	}
 	if !strings.Contains(string(sr.SettlementCSV), "TOTAL,"+sr.Settlement.GetGuarantor()) || strings.Count(string(sr.SettlementCSV), "\n") != 44 {
 		t.Errorf("settlement CSV:\n%s", sr.SettlementCSV)
+	}
+}
+
+// checkCountsAgreeWithTables reads the printed report as a user does: each
+// count a sentence or footnote states must be what the table it speaks of
+// shows.
+func checkCountsAgreeWithTables(t *testing.T, report string) {
+	t.Helper()
+	lines := strings.Split(report, "\n")
+	find := func(re string) []string {
+		t.Helper()
+		rx := regexp.MustCompile(re)
+		for _, l := range lines {
+			if m := rx.FindStringSubmatch(l); m != nil {
+				return m
+			}
+		}
+		t.Errorf("the report has no line matching %s", re)
+		return nil
+	}
+	// The summary's total row and the closing line.
+	total := find(`^  total\s+(\d+)\s+(\d+)\s+(\d+)$`)
+	done := find(`^Done: (\d+) journals filed in the month \((\d+) accepted, (\d+) refused, (\d+) of them on purpose\) and (\d+) reversal; (\d+) filed after the close \((\d+) refused\); (\d+) holdings`)
+	if total != nil && done != nil && (total[1] != done[1] || total[2] != done[2] || total[3] != done[3]) {
+		t.Errorf("the closing line says %s filed, %s accepted, %s refused; the summary's total row %s, %s, %s", done[1], done[2], done[3], total[1], total[2], total[3])
+	}
+	if done != nil && (done[6] != "1" || done[7] != "1") {
+		t.Errorf("the closing line counts %s late filings, %s refused; section 6 shows one, refused", done[6], done[7])
+	}
+	// The holdings: the rows of section 4's tables.
+	holdings := 0
+	in4 := false
+	for _, l := range lines {
+		switch {
+		case strings.HasPrefix(l, "4. Balances"):
+			in4 = true
+		case strings.HasPrefix(l, "5. "):
+			in4 = false
+		case in4 && regexp.MustCompile(`^  (bonded|nonbonded|wip|in-lab|awaiting-inspection|[a-z-]+)\s+\S+\s`).MatchString(l) && !strings.HasPrefix(l, "  ACCOUNT"):
+			holdings++
+		}
+	}
+	if done != nil && fmt.Sprint(holdings) != done[8] {
+		t.Errorf("the closing line says %s holdings match; section 4 shows %d", done[8], holdings)
+	}
+	if chk := find(`Check: all (\d+) holdings`); chk != nil && fmt.Sprint(holdings) != chk[1] {
+		t.Errorf("section 4's check says %s holdings; it shows %d", chk[1], holdings)
+	}
+	// The e-commerce orders: the sentence under the order table.
+	released, refused, orders := 0, 0, 0
+	for _, l := range lines {
+		if regexp.MustCompile(`^  YF\d{10}  `).MatchString(l) && (strings.Contains(l, " RELEASED") || strings.Contains(l, " REJECTED ")) {
+			orders++
+			if strings.Contains(l, " RELEASED") {
+				released++
+			} else {
+				refused++
+			}
+		}
+	}
+	if m := find(`^  (\d+) orders: (\d+) released .*, (\d+) refused:`); m != nil && (m[1] != fmt.Sprint(orders) || m[2] != fmt.Sprint(released) || m[3] != fmt.Sprint(refused)) {
+		t.Errorf("the sentence says %s orders, %s released, %s refused; the table shows %d, %d, %d", m[1], m[2], m[3], orders, released, refused)
+	}
+	// The settlement: its list count against the CSV rows shown and elided.
+	if m := find(`\): (\d+) lists, tax `); m != nil {
+		rows := 0
+		for _, l := range lines {
+			if strings.HasPrefix(l, "    QLYF") {
+				rows++
+			}
+			if mm := regexp.MustCompile(`^    \.\.\. (\d+) more rows`).FindStringSubmatch(l); mm != nil {
+				n, _ := strconv.Atoi(mm[1])
+				rows += n
+			}
+		}
+		if m[1] != fmt.Sprint(rows) {
+			t.Errorf("the settlement says %s lists; its CSV has %d rows", m[1], rows)
+		}
 	}
 }

@@ -136,7 +136,7 @@ func newZone() *zone {
 		ID: "T4601W000123", Kind: "TW", Name: "环岛供应链 区域物流账册", Owner: z.Huandao,
 		Accounts: []string{"bonded", "awaiting-inspection", "nonbonded"},
 		Attrs: map[string]string{"kind": "TW", "kind_name": "区域物流账册", "customs": customsOffice, "bwl_type": "Z 综合保税区",
-			"owner_name": z.Huandao.Name, "customs_no": z.Huandao.CustomsNo, "co_storage": "bonded and non-bonded goods (§3)"},
+			"owner_name": z.Huandao.Name, "customs_no": z.Huandao.CustomsNo, "co_storage": "bonded and non-bonded goods (GACC 公告2016年第72号, 公告2023年第185号)"},
 	}
 	z.T.Items = []*itemDef{
 		{Code: "1", Kind: "料件", HS: "2204210000", Name: "葡萄酒（2升及以下容器）", Unit: "142", UnitName: "瓶", Scale: 0, Price: d("68.00")},
@@ -150,7 +150,7 @@ func newZone() *zone {
 	z.R = &bookDef{
 		ID: "H4601A000102", Kind: "H", Name: "海研生物 区域账册（保税研发）", Owner: z.Haiyan,
 		Accounts: []string{"bonded", "in-lab"},
-		Attrs: map[string]string{"kind": "H", "kind_name": "区域账册", "customs": customsOffice, "usage": "保税研发 (bonded R&D; model UNCONFIRMED, customs-reference §1.4)",
+		Attrs: map[string]string{"kind": "H", "kind_name": "区域账册", "customs": customsOffice, "usage": "保税研发 (bonded R&D, 国发〔2019〕3号; model UNCONFIRMED)",
 			"owner_name": z.Haiyan.Name, "customs_no": z.Haiyan.CustomsNo, "writeoff": "by actual R&D use (自主核定耗用)"},
 	}
 	z.R.Items = []*itemDef{

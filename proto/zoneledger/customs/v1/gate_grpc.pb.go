@@ -41,7 +41,7 @@ type GateServiceClient interface {
 	// CreatePass files a gate pass for one vehicle. inner_no (企业内部编号) is the idempotency key:
 	// the same filing again returns the pass; a different one under a used inner_no is refused
 	// with ALREADY_EXISTS (DUPLICATE_DOCUMENT_NUMBER). The shape rules of pass_type, bind_type, related_type and related_nos
-	// (§2.2 of the domain reference) are checked (reason PASS_SHAPE).
+	// (金二 SAS121, gx-customs-bridge) are checked (reason PASS_SHAPE).
 	CreatePass(ctx context.Context, in *CreatePassRequest, opts ...grpc.CallOption) (*CreatePassResponse, error)
 	// DeletePass deletes a pass whose vehicle has not passed the gate. Deleting a deleted pass
 	// again returns it.
@@ -154,7 +154,7 @@ type GateServiceServer interface {
 	// CreatePass files a gate pass for one vehicle. inner_no (企业内部编号) is the idempotency key:
 	// the same filing again returns the pass; a different one under a used inner_no is refused
 	// with ALREADY_EXISTS (DUPLICATE_DOCUMENT_NUMBER). The shape rules of pass_type, bind_type, related_type and related_nos
-	// (§2.2 of the domain reference) are checked (reason PASS_SHAPE).
+	// (金二 SAS121, gx-customs-bridge) are checked (reason PASS_SHAPE).
 	CreatePass(context.Context, *CreatePassRequest) (*CreatePassResponse, error)
 	// DeletePass deletes a pass whose vehicle has not passed the gate. Deleting a deleted pass
 	// again returns it.
