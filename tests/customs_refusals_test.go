@@ -245,6 +245,18 @@ func TestCustomsRefusals(t *testing.T) {
 		if err != nil {
 			wantRefused(t, err, codes.FailedPrecondition, "INSUFFICIENT_BONDED_STOCK", "lines[0].quantity", "reserving on a day the goods were not there")
 		}
+		// 0001-01-01 is a day before any goods, not "now".
+		if r, err := z.books.GetStockReport(ctxAs(t, e1.tok), &customsv1.GetStockReportRequest{BookNo: h, AsOf: "0001-01-01"}); err != nil {
+			t.Fatalf("GetStockReport as of 0001-01-01: %v", err)
+		} else if r.GetAsOf() != "0001-01-01" {
+			t.Errorf("GetStockReport as of 0001-01-01 answered as of %q", r.GetAsOf())
+		} else {
+			for _, sl := range r.GetLines() {
+				if !dec(t, sl.GetBonded()).IsZero() || !dec(t, sl.GetAvailable()).IsZero() {
+					t.Errorf("as of 0001-01-01 line %d holds bonded %s, available %s: the report is of now, not of that day", sl.GetBookSeq(), sl.GetBonded(), sl.GetAvailable())
+				}
+			}
+		}
 		// Whatever the answer, no day's stock report shows a line below zero.
 		for n := -4; n <= 1; n++ {
 			r, err := z.books.GetStockReport(ctxAs(t, e1.tok), &customsv1.GetStockReportRequest{BookNo: h, AsOf: day(n)})

@@ -4,9 +4,11 @@ import (
 	"context"
 	"math"
 	"strconv"
+	"time"
 
 	"github.com/zoneledger/zoneledger/customs/access"
 	"github.com/zoneledger/zoneledger/customs/zone"
+	"github.com/zoneledger/zoneledger/ledger"
 	"github.com/zoneledger/zoneledger/ledger/ledgerapi"
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
 )
@@ -206,7 +208,12 @@ func (s *BookServer) ListBookLines(ctx context.Context, r *customsv1.ListBookLin
 func (s *BookServer) GetStockReport(ctx context.Context, r *customsv1.GetStockReportRequest) (*customsv1.GetStockReportResponse, error) {
 	return handle(ctx, nil, func(p access.Principal) (*customsv1.GetStockReportResponse, error) {
 		var ps parser
-		asOf := ps.optDate(r.GetAsOf(), "as_of")
+		// Only an empty as_of means now: 0001-01-01 is a day like any other.
+		var asOf *time.Time
+		if r.GetAsOf() != "" {
+			d := ps.optDate(r.GetAsOf(), "as_of")
+			asOf = &d
+		}
 		if ps.err != nil {
 			return nil, ps.err
 		}
@@ -214,7 +221,10 @@ func (s *BookServer) GetStockReport(ctx context.Context, r *customsv1.GetStockRe
 		if err != nil {
 			return nil, err
 		}
-		out := &customsv1.GetStockReportResponse{AsOf: dateOut(asOf)}
+		out := &customsv1.GetStockReportResponse{}
+		if asOf != nil {
+			out.AsOf = ledger.FormatDate(*asOf)
+		}
 		for _, l := range lines {
 			out.Lines = append(out.Lines, stockLineOut(l))
 		}

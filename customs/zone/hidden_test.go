@@ -50,7 +50,7 @@ func TestAnotherEnterprisesNumbersAnswerNotFound(t *testing.T) {
 			return err
 		}},
 		{"StockReport", w.h1, noBook, func(p access.Principal, no string) error {
-			_, err := w.svc.StockReport(w.ctx, p, no, time.Time{})
+			_, err := w.svc.StockReport(w.ctx, p, no, nil)
 			return err
 		}},
 		{"ListTaxableEvents", w.h1, noBook, func(p access.Principal, no string) error {
@@ -105,7 +105,7 @@ func TestAnotherEnterprisesNumbersAnswerNotFound(t *testing.T) {
 	if _, err := w.svc.GetPass(w.ctx, w.customs, ps.No); err != nil {
 		t.Errorf("customs GetPass: %v", err)
 	}
-	if _, err := w.svc.StockReport(w.ctx, w.customs, w.h1, time.Time{}); err != nil {
+	if _, err := w.svc.StockReport(w.ctx, w.customs, w.h1, nil); err != nil {
 		t.Errorf("customs StockReport: %v", err)
 	}
 }

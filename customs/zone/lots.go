@@ -243,8 +243,8 @@ func describeFlow(flow string) string {
 
 // StockReport shows a book's quantities per line and status — bonded
 // (available and reserved), non-bonded, in the 待检区, entered and not yet
-// declared — as of the end of a day (zero: now).
-func (s *Service) StockReport(ctx context.Context, p access.Principal, book string, asOf time.Time) ([]StockLine, error) {
+// declared — as of the end of a day, or now when asOf is nil.
+func (s *Service) StockReport(ctx context.Context, p access.Principal, book string, asOf *time.Time) ([]StockLine, error) {
 	b, err := loadBook(ctx, s.pool, book)
 	if err != nil {
 		return nil, dbError(err)
@@ -252,11 +252,7 @@ func (s *Service) StockReport(ctx context.Context, p access.Principal, book stri
 	if err := hideFrom(p, b.Enterprise, bookNotFound(book)); err != nil {
 		return nil, err
 	}
-	q := ledger.BalanceQuery{Book: book}
-	if !asOf.IsZero() {
-		q.AsOf = &asOf
-	}
-	hs, err := s.ledger.Balances(ctx, q)
+	hs, err := s.ledger.Balances(ctx, ledger.BalanceQuery{Book: book, AsOf: asOf})
 	if err != nil {
 		return nil, err
 	}

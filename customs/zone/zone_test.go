@@ -123,7 +123,7 @@ func wantReason(t *testing.T, err error, reason string) *ledger.Error {
 // stock returns a line's stock report.
 func (w *world) stock(book string, seq int) zone.StockLine {
 	w.t.Helper()
-	r, err := w.svc.StockReport(w.ctx, w.customs, book, time.Time{})
+	r, err := w.svc.StockReport(w.ctx, w.customs, book, nil)
 	w.must(err)
 	for _, l := range r {
 		if l.BookSeq == seq {
@@ -398,7 +398,7 @@ func TestStatusSwitchAndNonBondedCoStorage(t *testing.T) {
 		t.Fatalf("taxable events %+v", evs)
 	}
 	// As of yesterday the book was empty.
-	r, err := w.svc.StockReport(w.ctx, w.customs, w.t2, time.Now().AddDate(0, 0, -2))
+	r, err := w.svc.StockReport(w.ctx, w.customs, w.t2, new(time.Now().AddDate(0, 0, -2)))
 	w.must(err)
 	if !r[0].NonBonded.IsZero() || !r[0].Bonded.IsZero() {
 		t.Fatalf("as of two days ago: %+v", r[0])
