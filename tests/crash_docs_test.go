@@ -68,16 +68,19 @@ func retryCall(ctx context.Context, s *Server, tok string, call func(ctx context
 	return err
 }
 
-// killAndRestartWhen SIGKILLs the server once done reaches n (or the
-// workers have all finished), restarts it and returns how many were done at
-// the kill.
-func killAndRestartWhen(t *testing.T, s *Server, done *atomic.Int64, n int64, finished <-chan struct{}) int64 {
+// killMidway SIGKILLs the server once docKillAfterDone of the workers'
+// flows are done, restarts it, waits for the workers (wg), fails the test
+// with every error they sent on errs (which it closes), and returns how
+// many flows were done at the kill.
+func killMidway(t *testing.T, s *Server, wg *sync.WaitGroup, done *atomic.Int64, errs chan error) int64 {
 	t.Helper()
+	finished := make(chan struct{})
+	go func() { wg.Wait(); close(finished) }()
 	deadline := time.After(docCrashLimit)
-	for done.Load() < n {
+	for done.Load() < docKillAfterDone {
 		select {
 		case <-finished:
-			t.Fatalf("the workers finished before %d flows were done", n)
+			t.Fatalf("the workers finished before %d flows were done", docKillAfterDone)
 		case <-deadline:
 			t.Fatalf("only %d flows done within %v", done.Load(), docCrashLimit)
 		case <-time.After(5 * time.Millisecond):
@@ -90,6 +93,11 @@ func killAndRestartWhen(t *testing.T, s *Server, done *atomic.Int64, n int64, fi
 	t.Cleanup(func() {
 		t.Logf("%d attempts got no answer around the SIGKILL and were sent again", docRetries.Load()-retriesBefore)
 	})
+	<-finished
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
 	return at
 }
 
@@ -136,14 +144,7 @@ func TestCustomsKilledMidFlow(t *testing.T) {
 			}
 		}()
 	}
-	finished := make(chan struct{})
-	go func() { wg.Wait(); close(finished) }()
-	at := killAndRestartWhen(t, s, &done, docKillAfterDone, finished)
-	<-finished
-	close(errs)
-	for err := range errs {
-		t.Error(err)
-	}
+	at := killMidway(t, s, &wg, &done, errs)
 	t.Logf("SIGKILL after %d of %d flows were complete", at, workers*flows)
 	if t.Failed() {
 		t.FailNow()
@@ -270,14 +271,7 @@ func TestEcommerceKilledMidRelease(t *testing.T) {
 			}
 		}()
 	}
-	finished := make(chan struct{})
-	go func() { wg.Wait(); close(finished) }()
-	at := killAndRestartWhen(t, s, &done, docKillAfterDone, finished)
-	<-finished
-	close(errs)
-	for err := range errs {
-		t.Error(err)
-	}
+	at := killMidway(t, s, &wg, &done, errs)
 	t.Logf("SIGKILL after %d of %d orders were released", at, workers*orders)
 	if t.Failed() {
 		t.FailNow()
