@@ -106,9 +106,10 @@ func TestTaxQuote(t *testing.T) {
 		//   a material with an explicit rate:  2000.00 × 0.05 = 100.00
 		//   D   = 280.00
 		//   VAT = (10000 + 280) × 0.13 = 1336.40
-		//   缓税利息 = D × 180 days × 0.35 % / 360 = 280 × 0.0035 / 2 = 0.49
+		//   缓税利息 = (D + VAT) × 180 days × 0.35 % / 360 (the default base, 应征税额)
+		//           = 1616.40 × 0.0035 / 2 = 2.8287 → 2.83
 		//     (2024-03-01 is after the 2020-04-15 … 2022-12-31 exemption)
-		//   total = 280.00 + 1336.40 + 0.49 = 1616.89
+		//   total = 280.00 + 1336.40 + 2.83 = 1619.23
 		r, err := c.Quote(ctxAs(t, a.E1), &customsv1.QuoteRequest{
 			Regime: customsv1.Regime_REGIME_DOMESTIC_SALE,
 			Date:   "2024-03-01",
@@ -125,7 +126,7 @@ func TestTaxQuote(t *testing.T) {
 		if err != nil {
 			t.Fatalf("Quote: %v", err)
 		}
-		want := amounts{"280.00", "0.00", "1336.40", "0.49", "1616.89"}
+		want := amounts{"280.00", "0.00", "1336.40", "2.83", "1619.23"}
 		checkAmounts(t, "total", quoteAmounts(r), want)
 		l := r.GetLines()[0]
 		checkAmounts(t, "line 0", lineAmounts(l), want)

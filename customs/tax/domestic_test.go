@@ -42,15 +42,20 @@ func TestDomesticSaleFinishedGoods(t *testing.T) {
 	}
 }
 
+// dutyOnly sets the 缓税利息 base to the duty alone.
+func dutyOnly(s *tax.Settings) { s.InterestBase = tax.InterestOnDuty }
+
 func TestDomesticSaleMaterials(t *testing.T) {
-	// 2023-06-01, VAT 13 %, interest 0.35 % (from 2015), 100 days:
+	// 2023-06-01, VAT 13 %, interest 0.35 % (from 2015), 100 days, interest
+	// on all taxes due (the default InterestBase, 应征税额):
 	//   materials duty = 3000 × 0.06 + 2500.50 × 0.05 = 180 + 125.025 = 305.025 → 305.03
 	//   VAT      = (10000 + 305.025) × 0.13 = 1339.65325 → 1339.65
-	//   interest = 305.025 × 100 × 0.0035 / 360 = 106.75875 / 360 = 0.296552… → 0.30
-	//   total    = 305.03 + 1339.65 + 0.30 = 1644.98
+	//   interest = (305.025 + 1339.65325) × 100 × 0.0035 / 360
+	//            = 575.6373875 / 360 = 1.598992… → 1.60
+	//   total    = 305.03 + 1339.65 + 1.60 = 1646.28
 	e := newEngine(t)
 	q := quote(t, e, tax.DomesticSale, on(2023, 6, 1), microwave(tax.BasisMaterials, 100))
-	wantQuote(t, q, amounts{"305.03", "0", "1339.65", "0.30", "1644.98"})
+	wantQuote(t, q, amounts{"305.03", "0", "1339.65", "1.60", "1646.28"})
 	lq := q.Lines[0]
 	eq(t, "interest rate", lq.InterestRate, "0.0035")
 	if lq.DutyBasis != tax.BasisMaterials || lq.InterestExempt || len(lq.Materials) != 2 {
@@ -62,26 +67,74 @@ func TestDomesticSaleMaterials(t *testing.T) {
 
 	// Settings.SelectiveBase = FINISHED_GOODS_DUTY: the VAT base takes the
 	// finished good's duty (800) while the duty charged stays on materials:
-	//   VAT = 10800 × 0.13 = 1404.00; total = 305.03 + 1404.00 + 0.30
+	//   VAT = 10800 × 0.13 = 1404.00
+	//   interest = (305.025 + 1404) × 100 × 0.0035 / 360 = 598.15875 / 360 = 1.661552… → 1.66
+	//   total = 305.03 + 1404.00 + 1.66 = 1710.69
 	fin := newEngine(t, func(s *tax.Settings) { s.SelectiveBase = tax.FinishedDutyInBase })
 	q = quote(t, fin, tax.DomesticSale, on(2023, 6, 1), microwave(tax.BasisMaterials, 100))
-	wantQuote(t, q, amounts{"305.03", "0", "1404.00", "0.30", "1709.33"})
-
-	// Settings.InterestBase = ALL_TAXES:
-	//   interest = (305.025 + 1339.65325) × 100 × 0.0035 / 360
-	//            = 164467.825 × 0.0035 / 360 = 575.6373875 / 360 = 1.598992… → 1.60
-	all := newEngine(t, func(s *tax.Settings) { s.InterestBase = tax.InterestOnAllTaxes })
-	q = quote(t, all, tax.DomesticSale, on(2023, 6, 1), microwave(tax.BasisMaterials, 100))
-	wantQuote(t, q, amounts{"305.03", "0", "1339.65", "1.60", "1646.28"})
+	wantQuote(t, q, amounts{"305.03", "0", "1404.00", "1.66", "1710.69"})
 
 	// 2016-06-01 with an interest table holding only 0.36 % (from 2009);
 	// VAT 17 %:
 	//   VAT      = 10305.025 × 0.17 = 1751.85425 → 1751.85
-	//   interest = 305.025 × 100 × 0.0036 / 360 = 109.809 / 360 = 0.305025 → 0.31
+	//   interest = (305.025 + 1751.85425) × 100 × 0.0036 / 360 = 2.05687925 → 2.06
 	q = quote(t, newEngine(t, func(s *tax.Settings) {
 		s.InterestRates = []tax.DatedRate{{From: on(2009, 1, 1), Rate: d("0.0036")}}
 	}), tax.DomesticSale, on(2016, 6, 1), microwave(tax.BasisMaterials, 100))
-	wantQuote(t, q, amounts{"305.03", "0", "1751.85", "0.31", "2057.19"})
+	wantQuote(t, q, amounts{"305.03", "0", "1751.85", "2.06", "2058.94"})
+}
+
+func TestInterestBase(t *testing.T) {
+	// The default base is all taxes due (应征税额, GACC 公告2009年第13号);
+	// an empty setting means the default too.
+	if b := tax.DefaultSettings().InterestBase; b != tax.InterestOnAllTaxes {
+		t.Errorf("default interest base %s, want %s", b, tax.InterestOnAllTaxes)
+	}
+	empty := newEngine(t, func(s *tax.Settings) { s.InterestBase = "" })
+	duty := newEngine(t, dutyOnly)
+
+	// The microwave on materials, 2023-06-01, 100 days at 0.35 %:
+	//   all taxes: (305.025 + 1339.65325) × 0.35 / 360 = 1.598992… → 1.60
+	//   duty only: 305.025 × 0.35 / 360 = 106.75875 / 360 = 0.296552… → 0.30
+	for _, c := range []struct {
+		name     string
+		e        *tax.Engine
+		interest string
+		total    string
+	}{
+		{"default", newEngine(t), "1.60", "1646.28"},
+		{"empty", empty, "1.60", "1646.28"},
+		{"duty only", duty, "0.30", "1644.98"},
+	} {
+		q := quote(t, c.e, tax.DomesticSale, on(2023, 6, 1), microwave(tax.BasisMaterials, 100))
+		wantQuote(t, q, amounts{"305.03", "0", "1339.65", c.interest, c.total})
+	}
+
+	// With consumption tax: cosmetics (CT 15 %) worth 1000.00 on
+	// 2019-06-01, duty on one material (2 %) worth 400.00, 100 days at
+	// 0.35 %, no de-minimis:
+	//   D = 8, CT = 151.2 / 0.85 = 177.882352…, VAT = 131.04 / 0.85 = 154.164705…
+	//   all taxes: (8 + 282.24 / 0.85) × 0.35 / 360 = 340.047058… × 0.35 / 360
+	//              = 0.330601… → 0.33
+	//   duty only: 8 × 0.35 / 360 = 0.007777… → 0.01
+	cosmetics := goods("3304990099", "1000.00")
+	cosmetics.DutyBasis = tax.BasisMaterials
+	cosmetics.InterestDays = 100
+	cosmetics.Materials = []tax.Goods{{HSCode: "3402900090", DutiableValue: d("400.00"),
+		Rates: &tax.Rates{Duty: tax.Levy{Kind: tax.AdValorem, Rate: d("0.02")}}}}
+	q := quote(t, newEngine(t, noDeMinimis), tax.DomesticSale, on(2019, 6, 1), cosmetics)
+	wantQuote(t, q, amounts{"8.00", "177.88", "154.16", "0.33", "340.37"})
+	q = quote(t, newEngine(t, noDeMinimis, dutyOnly), tax.DomesticSale, on(2019, 6, 1), cosmetics)
+	wantQuote(t, q, amounts{"8.00", "177.88", "154.16", "0.01", "340.05"})
+
+	// With the default de-minimis the 8.00 duty is not collected; interest
+	// runs only on the taxes payable:
+	//   all taxes: 282.24 / 0.85 × 0.35 / 360 = 0.322823… → 0.32
+	//   duty only: nothing payable → 0
+	q = quote(t, newEngine(t), tax.DomesticSale, on(2019, 6, 1), cosmetics)
+	wantQuote(t, q, amounts{"0", "177.88", "154.16", "0.32", "332.36"})
+	q = quote(t, duty, tax.DomesticSale, on(2019, 6, 1), cosmetics)
+	wantQuote(t, q, amounts{"0", "177.88", "154.16", "0", "332.04"})
 }
 
 func TestDomesticSaleConsumptionTaxOnFinishedGood(t *testing.T) {
@@ -97,15 +150,15 @@ func TestDomesticSaleConsumptionTaxOnFinishedGood(t *testing.T) {
 	q := quote(t, newEngine(t, noDeMinimis), tax.DomesticSale, on(2019, 6, 1), l)
 	wantQuote(t, q, amounts{"8.00", "177.88", "154.16", "0", "340.04"})
 
-	// With the default de-minimis the 8.00 duty is not collected, and no
-	// interest runs on it.
-	l.InterestDays = 100
+	// With the default de-minimis the 8.00 duty is not collected.
 	q = quote(t, newEngine(t), tax.DomesticSale, on(2019, 6, 1), l)
 	wantQuote(t, q, amounts{"0", "177.88", "154.16", "0", "332.04"})
 }
 
 func TestInterestRateTableAndExemptions(t *testing.T) {
-	e := newEngine(t)
+	// Interest on the duty alone keeps the figures short; TestInterestBase
+	// shows the default base.
+	e := newEngine(t, dutyOnly)
 	for _, c := range []struct {
 		day      time.Time
 		interest string
@@ -125,7 +178,7 @@ func TestInterestRateTableAndExemptions(t *testing.T) {
 	}
 
 	// No exemptions configured: 2021-06-01 is charged.
-	q := quote(t, newEngine(t, func(s *tax.Settings) { s.InterestExemptions = nil }),
+	q := quote(t, newEngine(t, dutyOnly, func(s *tax.Settings) { s.InterestExemptions = nil }),
 		tax.DomesticSale, on(2021, 6, 1), microwave(tax.BasisMaterials, 100))
 	eq(t, "interest without exemptions", q.Interest, "0.30")
 
@@ -156,7 +209,7 @@ func TestInterestRateTableAndExemptions(t *testing.T) {
 	_, err = e.Quote(tax.Request{Regime: tax.DomesticSale, Date: on(2023, 6, 1),
 		Lines: []tax.Line{microwave(tax.BasisFinishedGoods, 100)}})
 	wantErr(t, err, ledger.KindInvalid, tax.ReasonInvalidInterestDays, "lines[0].interest_days")
-	q = quote(t, newEngine(t, func(s *tax.Settings) { s.InterestOnFinishedGoods = true }),
+	q = quote(t, newEngine(t, dutyOnly, func(s *tax.Settings) { s.InterestOnFinishedGoods = true }),
 		tax.DomesticSale, on(2023, 6, 1), microwave(tax.BasisFinishedGoods, 100))
 	wantQuote(t, q, amounts{"800.00", "0", "1404.00", "0.78", "2204.78"})
 }

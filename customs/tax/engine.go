@@ -413,8 +413,9 @@ func (e *Engine) deMinimis(ts []taxes) []TaxKind {
 	return waived
 }
 
-// interest computes 缓税利息 = tax × days × annual rate / 360 (GACC 公告2009年第13号 and 第14号) on the
-// taxes payable after the de-minimis rule.
+// interest computes 缓税利息 = tax × days × annual rate / 360 (GACC 公告2009年第13号) on the
+// taxes payable after the de-minimis rule: duty, consumption tax and VAT
+// (应征税额, the default), or the duty alone (Settings.InterestBase).
 func (e *Engine) interest(t taxes, l line) exact {
 	b := e.base(t.duty)
 	if e.s.InterestBase == InterestOnAllTaxes {

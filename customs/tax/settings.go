@@ -58,13 +58,16 @@ type InterestBase string
 
 // The interest bases.
 const (
-	// InterestOnDuty charges interest on the line's duty only: the
-	// reference (选择性征收关税, https://www.10100.com/article/489747, GACC 公告2009年第13号 and 第14号) speaks of "interest on deferred tariff" for the
-	// materials option. The default.
-	InterestOnDuty InterestBase = "DUTY"
-	// InterestOnAllTaxes charges interest on duty + consumption tax + VAT,
-	// as for processing-trade domestic sales (应征税额).
+	// InterestOnAllTaxes charges interest on all the taxes due on the line,
+	// duty + consumption tax + VAT: GACC 公告2009年第13号 gives the formula
+	// 应征缓税利息 = 应征税额 × 计息期限 × 缓税利息率 / 360, and 应征税额 is the tax
+	// due, not the duty alone. The default.
 	InterestOnAllTaxes InterestBase = "ALL_TAXES"
+	// InterestOnDuty charges interest on the line's duty only, the reading
+	// of the selective-duty texts (财关税〔2016〕40号 as summarised by a third
+	// party: "the interest on deferred tariff shall be paid") for the
+	// materials option.
+	InterestOnDuty InterestBase = "DUTY"
 )
 
 // SelectiveBase says which duty enters the consumption-tax and VAT base of a
@@ -126,7 +129,9 @@ type Settings struct {
 	// notice (GACC 公告2009年第13号 and 第14号): 0.36 % from 2009-01-01, 0.35 % from 2015-01-01 (both
 	// effective dates UNCONFIRMED; the reference gives only the years).
 	InterestRates []DatedRate
-	// InterestBase: the taxes interest is charged on; duty by default.
+	// InterestBase: the taxes interest is charged on; all taxes due
+	// (应征税额: duty + consumption tax + VAT) by default, as the formula of
+	// GACC 公告2009年第13号 reads; InterestOnDuty for duty only.
 	InterestBase InterestBase
 	// InterestExemptions are ranges of notice dates on which no 缓税利息 is
 	// charged: 2020-04-15 through 2022-12-31 by default (GACC 公告2009年第13号 and 第14号; coverage of
@@ -176,7 +181,7 @@ func DefaultSettings() Settings {
 			{From: date(2009, 1, 1), Rate: pct("0.36")},
 			{From: date(2015, 1, 1), Rate: pct("0.35")},
 		},
-		InterestBase:       InterestOnDuty,
+		InterestBase:       InterestOnAllTaxes,
 		InterestExemptions: []DateRange{{From: date(2020, 4, 15), Through: date(2022, 12, 31)}},
 		SelectiveBase:      ChosenDutyInBase,
 	}
@@ -198,8 +203,8 @@ func (s Settings) normalize() (Settings, error) {
 	if s.TaxBase, err = enum(s.TaxBase, ExactBase, "settings.tax_base", ExactBase, RoundedBase); err != nil {
 		return s, err
 	}
-	if s.InterestBase, err = enum(s.InterestBase, InterestOnDuty, "settings.interest_base",
-		InterestOnDuty, InterestOnAllTaxes); err != nil {
+	if s.InterestBase, err = enum(s.InterestBase, InterestOnAllTaxes, "settings.interest_base",
+		InterestOnAllTaxes, InterestOnDuty); err != nil {
 		return s, err
 	}
 	if s.SelectiveBase, err = enum(s.SelectiveBase, ChosenDutyInBase, "settings.selective_base",

@@ -145,6 +145,7 @@ func (s *Service) finishClear(ctx context.Context, tx pgx.Tx, in *intent, j ledg
 			}
 		}
 		k := 0
+		var pending []pendingEvent
 		for i := range l.Lines {
 			ln := &l.Lines[i]
 			if l.Flow == FlowEnterFirst || l.Flow == FlowIntraZoneIn {
@@ -155,10 +156,15 @@ func (s *Service) finishClear(ctx context.Context, tx pgx.Tx, in *intent, j ledg
 			}
 			ln.Passed = ln.DeclaredQuantity
 			if l.Flow == FlowSwitchToNonbond {
-				if err := s.recordTaxable(ctx, tx, l, *ln, ln.DeclaredQuantity, j.EffectiveDate, "clear"); err != nil {
+				ev, err := s.taxableEvent(ctx, tx, l, *ln, ln.DeclaredQuantity, j.EffectiveDate, "clear")
+				if err != nil {
 					return err
 				}
+				pending = append(pending, ev)
 			}
+		}
+		if err := s.recordConsignment(ctx, tx, pending); err != nil {
+			return err
 		}
 		l.Status, l.ClearedAt = ListCleared, s.clock()
 		l.JournalIDs = append(l.JournalIDs, j.ID)
@@ -169,25 +175,63 @@ func (s *Service) finishClear(ctx context.Context, tx pgx.Tx, in *intent, j ledg
 	return nil
 }
 
-// recordTaxable stores a taxable event for qty of a list line leaving bonded
-// status on day, assessed by the tax engine. source makes it unique: the
-// same goods are never recorded twice.
-func (s *Service) recordTaxable(ctx context.Context, tx pgx.Tx, l List, ln ListLine, qty decimal.Decimal, day time.Time, step string) error {
+// pendingEvent is a taxable event waiting to be assessed with the rest of
+// its consignment, and the source that makes it unique.
+type pendingEvent struct {
+	ev     TaxableEvent
+	source string
+}
+
+// taxableEvent builds the (unassessed) taxable event for qty of a list line
+// leaving bonded status on day; ln.Passed already counts qty. step makes
+// its source unique: the same goods are never recorded twice.
+func (s *Service) taxableEvent(ctx context.Context, tx pgx.Tx, l List, ln ListLine, qty decimal.Decimal, day time.Time, step string) (pendingEvent, error) {
 	bl, err := loadLine(ctx, tx, l.Book, ln.BookSeq)
 	if err != nil {
-		return err
-	}
-	value := ln.CNYValue
-	if !qty.Equal(ln.DeclaredQuantity) {
-		value = ln.CNYValue.Mul(qty).Div(ln.DeclaredQuantity).Round(2)
+		return pendingEvent{}, err
 	}
 	ev := TaxableEvent{
 		Book: l.Book, Enterprise: l.Enterprise, ListNo: l.No, ListSeq: ln.Seq, BookSeq: ln.BookSeq, HSCode: bl.HSCode,
 		Quantity: qty, Unit: bl.DeclaredUnit, LegalQuantity: qty.Mul(bl.Legal.Factor), LegalUnit: bl.Legal.Unit,
-		DutiableValue: value, TradeMode: l.TradeMode, Date: day,
+		DutiableValue: partValue(ln.CNYValue, ln.DeclaredQuantity, ln.Passed.Sub(qty), qty), TradeMode: l.TradeMode, Date: day,
 	}
-	s.assess(&ev, l)
-	return s.storeTaxable(ctx, tx, ev, l.No+":"+strconv.Itoa(ln.Seq)+":"+step)
+	return pendingEvent{ev: ev, source: l.No + ":" + strconv.Itoa(ln.Seq) + ":" + step}, nil
+}
+
+// partValue is the value of qty of a line of value total and quantity
+// declared, before of which passed earlier: the line's value for the
+// quantity passed so far less its value for the quantity passed before,
+// each in proportion to quantity and rounded half-up to the fen. The parts
+// of a line shipped in several parts thus sum exactly to the line's value,
+// the last part taking the remainder.
+func partValue(total, declared, before, qty decimal.Decimal) decimal.Decimal {
+	upTo := func(q decimal.Decimal) decimal.Decimal {
+		if q.GreaterThanOrEqual(declared) {
+			return total
+		}
+		if q.IsZero() {
+			return decimal.Zero
+		}
+		return total.Mul(q).DivRound(declared, 2)
+	}
+	return upTo(before.Add(qty)).Sub(upTo(before))
+}
+
+// recordConsignment assesses the taxable events of one consignment (一票:
+// one list's lines booked by one gate pass or one clearance) together and
+// stores each once per source.
+func (s *Service) recordConsignment(ctx context.Context, tx pgx.Tx, pending []pendingEvent) error {
+	evs := make([]TaxableEvent, len(pending))
+	for i, p := range pending {
+		evs[i] = p.ev
+	}
+	s.assess(evs)
+	for i, p := range pending {
+		if err := s.storeTaxable(ctx, tx, evs[i], p.source); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // storeTaxable stores a taxable event once per source.
@@ -207,27 +251,65 @@ func (s *Service) storeTaxable(ctx context.Context, tx pgx.Tx, ev TaxableEvent, 
 	return err
 }
 
-// assess computes the taxes of an event with the engine: a domestic sale
-// on the goods' actual state (按成品). Duty on materials (0544/0545) needs
-// the materials consumed, which the event does not carry: it is left for a
-// quote with the materials.
-func (s *Service) assess(ev *TaxableEvent, l List) {
+// assess computes the taxes of the events of one consignment (一票: one
+// list's lines booked together, one display sale) with the engine as one
+// request, a domestic sale on the goods' actual state (按成品), so the
+// de-minimis applies to the consignment's total of each tax, as Quote does
+// for a document. The events share a date. Duty on materials (0544/0545)
+// needs the materials consumed, which the events do not carry: it is left
+// for a quote with the materials. It returns the index of the event at
+// fault when the engine refuses one; -1 otherwise.
+func (s *Service) assess(evs []TaxableEvent) int {
+	fail := func(msg string) {
+		for i := range evs {
+			evs[i].AssessError = msg
+		}
+	}
+	if len(evs) == 0 {
+		return -1
+	}
 	if s.tax == nil {
-		ev.AssessError = "no tax engine configured"
-		return
+		fail("no tax engine configured")
+		return -1
 	}
-	if ev.TradeMode == "0544" || ev.TradeMode == "0545" {
-		ev.AssessError = "duty on the imported materials (按料件) needs the materials consumed; quote it with TaxService/Quote, duty_basis MATERIALS"
-		return
+	if tm := evs[0].TradeMode; tm == "0544" || tm == "0545" {
+		fail("duty on the imported materials (按料件) needs the materials consumed; quote it with TaxService/Quote, duty_basis MATERIALS")
+		return -1
 	}
-	q, err := s.tax.Quote(tax.Request{Regime: tax.DomesticSale, Date: ev.Date, Lines: []tax.Line{{Goods: tax.Goods{
-		HSCode: ev.HSCode, DutiableValue: ev.DutiableValue, Quantity: ev.LegalQuantity, Unit: ev.LegalUnit,
-	}}}})
+	req := tax.Request{Regime: tax.DomesticSale, Date: evs[0].Date, Lines: make([]tax.Line, len(evs))}
+	for i, ev := range evs {
+		req.Lines[i] = tax.Line{Goods: tax.Goods{HSCode: ev.HSCode, DutiableValue: ev.DutiableValue, Quantity: ev.LegalQuantity, Unit: ev.LegalUnit}}
+	}
+	q, err := s.tax.Quote(req)
 	if err != nil {
-		ev.AssessError = err.Error()
-		return
+		at := -1
+		var le *ledger.Error
+		if errors.As(err, &le) {
+			if _, serr := fmt.Sscanf(le.Field, "lines[%d]", &at); serr != nil || at >= len(evs) {
+				at = -1
+			}
+		}
+		for i := range evs {
+			switch {
+			case i == at:
+				evs[i].AssessError = le.Message
+			case at >= 0:
+				evs[i].AssessError = fmt.Sprintf("not assessed: its consignment (一票) is taxed as one, and the event of book line %d cannot be taxed: %s",
+					evs[at].BookSeq, le.Message)
+			default:
+				evs[i].AssessError = err.Error()
+			}
+		}
+		return at
 	}
-	ev.Duty, ev.ConsumptionTax, ev.VAT, ev.Total, ev.Rule = q.Duty, q.ConsumptionTax, q.VAT, q.Total, string(q.Rule)
+	for i, lq := range q.Lines {
+		evs[i].Duty, evs[i].ConsumptionTax, evs[i].VAT, evs[i].Total = lq.Duty, lq.ConsumptionTax, lq.VAT, lq.Total
+		evs[i].Rule, evs[i].Waived = string(q.Rule), nil
+		for _, k := range q.Waived {
+			evs[i].Waived = append(evs[i].Waived, string(k))
+		}
+	}
+	return -1
 }
 
 // ListTaxableEvents pages a book's taxable events in ID order, optionally

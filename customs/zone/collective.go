@@ -224,14 +224,20 @@ func (s *Service) clearCollective(ctx context.Context, tx pgx.Tx, l List) error 
 			return err
 		}
 	}
+	var pending []pendingEvent
 	for i := range l.Lines {
 		ln := &l.Lines[i]
 		ln.Passed = ln.DeclaredQuantity
 		if s.taxable(&l) {
-			if err := s.recordTaxable(ctx, tx, l, *ln, ln.DeclaredQuantity, l.businessDate(s.today()), "collective"); err != nil {
+			ev, err := s.taxableEvent(ctx, tx, l, *ln, ln.DeclaredQuantity, l.businessDate(s.today()), "collective")
+			if err != nil {
 				return err
 			}
+			pending = append(pending, ev)
 		}
+	}
+	if err := s.recordConsignment(ctx, tx, pending); err != nil {
+		return err
 	}
 	l.Status, l.ClearedAt = ListCleared, s.clock()
 	return updateDoc(ctx, tx, kindList, l.No, string(l.Status), "", l)

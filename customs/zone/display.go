@@ -122,6 +122,7 @@ func (s *Service) MoveDisplay(ctx context.Context, p access.Principal, m Display
 			Document: ledger.Document{Type: "DISPLAY-" + string(c.Kind), Number: c.No}, Principal: p.ID, Metadata: map[string]string{"apply_no": c.ApplyNo}}
 		in := &intent{ID: req.IdempotencyKey, Kind: intentDisplay, Docs: []string{kindDisplay + ":" + c.No, kindForm + ":" + f.No}, Actor: p.ID, Date: c.Date}
 		c.Tax = decimal.Zero
+		var sold []BookLine
 		for i, ln := range c.Lines {
 			fl := fmt.Sprintf("lines[%d]", i)
 			bl, err := loadLine(ctx, tx, c.Book, ln.BookSeq)
@@ -135,15 +136,22 @@ func (s *Service) MoveDisplay(ctx context.Context, p access.Principal, m Display
 			if c.Kind != DisplayOut && q.GreaterThan(f.OnDisplay[ln.BookSeq]) {
 				return nil, precondition(ReasonInsufficientStock, fl+".quantity", "form %s has %s of line %d on display, not %s", f.No, f.OnDisplay[ln.BookSeq], ln.BookSeq, q)
 			}
-			if c.Kind == DisplaySale {
-				ev := s.displayEvent(c, ln, bl)
+			sold = append(sold, bl)
+			req.Postings = append(req.Postings, posting(c.Book, ln.BookSeq, from, to, q, "", bl.DeclaredUnit))
+			in.Fields = append(in.Fields, fl+".quantity")
+		}
+		if c.Kind == DisplaySale {
+			// The sale is one consignment: its lines are taxed together.
+			evs, at := s.displayEvents(c, sold)
+			for i, ev := range evs {
 				if ev.AssessError != "" {
-					return nil, invalid(tax.ReasonNoTariffRow, fl+".book_seq", "the sale cannot be taxed: %s", ev.AssessError)
+					if at >= 0 {
+						i = at
+					}
+					return nil, invalid(tax.ReasonNoTariffRow, fmt.Sprintf("lines[%d].book_seq", i), "the sale cannot be taxed: %s", evs[i].AssessError)
 				}
 				c.Tax = c.Tax.Add(ev.Total)
 			}
-			req.Postings = append(req.Postings, posting(c.Book, ln.BookSeq, from, to, q, "", bl.DeclaredUnit))
-			in.Fields = append(in.Fields, fl+".quantity")
 		}
 		if c.Kind == DisplaySale && c.Tax.GreaterThan(f.GuaranteeAvailable()) {
 			return nil, precondition(ReasonGuaranteeExceeded, "lines", "the sale's tax %s exceeds what guarantee %s of form %s still covers (%s: %s assessed, %s paid)",
@@ -169,12 +177,17 @@ func (s *Service) MoveDisplay(ctx context.Context, p access.Principal, m Display
 	return out, nil
 }
 
-// displayEvent is the taxable event of a display sale line.
-func (s *Service) displayEvent(m DisplayMove, ln DisplayLine, bl BookLine) TaxableEvent {
-	ev := TaxableEvent{Book: m.Book, Enterprise: m.Enterprise, ListNo: m.No, BookSeq: ln.BookSeq, HSCode: bl.HSCode, Quantity: ln.Quantity, Unit: bl.DeclaredUnit,
-		LegalQuantity: ln.Quantity.Mul(bl.Legal.Factor), LegalUnit: bl.Legal.Unit, DutiableValue: ln.Value, TradeMode: "0110", Date: m.Date}
-	s.assess(&ev, List{})
-	return ev
+// displayEvents are the taxable events of a display sale's lines (bls are
+// their book lines), assessed together as one consignment, and the index
+// of the line the engine refused (-1 if none).
+func (s *Service) displayEvents(m DisplayMove, bls []BookLine) ([]TaxableEvent, int) {
+	evs := make([]TaxableEvent, len(m.Lines))
+	for i, ln := range m.Lines {
+		bl := bls[i]
+		evs[i] = TaxableEvent{Book: m.Book, Enterprise: m.Enterprise, ListNo: m.No, ListSeq: i + 1, BookSeq: ln.BookSeq, HSCode: bl.HSCode, Quantity: ln.Quantity, Unit: bl.DeclaredUnit,
+			LegalQuantity: ln.Quantity.Mul(bl.Legal.Factor), LegalUnit: bl.Legal.Unit, DutiableValue: ln.Value, TradeMode: "0110", Date: m.Date}
+	}
+	return evs, s.assess(evs)
 }
 
 func (s *Service) finishDisplay(ctx context.Context, tx pgx.Tx, in *intent, j ledger.Journal) error {
@@ -199,19 +212,22 @@ func (s *Service) finishDisplay(ctx context.Context, tx pgx.Tx, in *intent, j le
 		default:
 			f.OnDisplay[ln.BookSeq] = f.OnDisplay[ln.BookSeq].Sub(q)
 		}
-		if m.Kind == DisplaySale {
+	}
+	if m.Kind == DisplaySale {
+		bls := make([]BookLine, len(m.Lines))
+		for i, ln := range m.Lines {
 			bl, err := loadLine(ctx, tx, m.Book, ln.BookSeq)
 			if err != nil {
 				return err
 			}
-			ev := s.displayEvent(m, ln, bl)
-			ev.ListSeq = i + 1
+			bls[i] = bl
+		}
+		evs, _ := s.displayEvents(m, bls)
+		for i, ev := range evs {
 			if err := s.storeTaxable(ctx, tx, ev, m.No+":"+strconv.Itoa(i+1)); err != nil {
 				return err
 			}
 		}
-	}
-	if m.Kind == DisplaySale {
 		f.TaxAssessed = f.TaxAssessed.Add(m.Tax)
 	}
 	m.JournalID = j.ID

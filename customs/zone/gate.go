@@ -726,7 +726,10 @@ func (s *Service) finishPass(ctx context.Context, tx pgx.Tx, in *intent, j ledge
 			}
 		}
 	}
-	// Inbound lines formed lots named after the list line.
+	// Inbound lines formed lots named after the list line. Each list's
+	// taxable events on this pass are one consignment, taxed together.
+	consignments := map[string][]pendingEvent{}
+	var order []string
 	for _, it := range plan {
 		l := lists[it.Doc]
 		ln := &l.Lines[it.Line]
@@ -736,9 +739,19 @@ func (s *Service) finishPass(ctx context.Context, tx pgx.Tx, in *intent, j ledge
 			ln.Lots = addLot(ln.Lots, lot, it.Qty)
 		}
 		if s.taxable(l) {
-			if err := s.recordTaxable(ctx, tx, *l, *ln, it.Qty, in.Date, ps.No); err != nil {
+			ev, err := s.taxableEvent(ctx, tx, *l, *ln, it.Qty, in.Date, ps.No)
+			if err != nil {
 				return err
 			}
+			if consignments[l.No] == nil {
+				order = append(order, l.No)
+			}
+			consignments[l.No] = append(consignments[l.No], ev)
+		}
+	}
+	for _, no := range order {
+		if err := s.recordConsignment(ctx, tx, consignments[no]); err != nil {
+			return err
 		}
 	}
 	for no, l := range lists {

@@ -332,7 +332,11 @@ type TaxableEvent struct {
 	VAT            decimal.Decimal
 	Total          decimal.Decimal
 	Rule           string
-	AssessError    string
+	// Waived are the taxes not collected because the consignment's (一票)
+	// total of each was at or below the de-minimis (tax.Settings.DeMinimis);
+	// their amounts are zero.
+	Waived      []string `json:",omitempty"`
+	AssessError string
 }
 
 // StockLine is one book line's quantities by status, as of a date.
