@@ -2,6 +2,7 @@ package zone_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -172,9 +173,47 @@ func TestDiscreditedEnterpriseGetsNoCollectiveForm(t *testing.T) {
 	_, err := w.svc.RegisterEnterprise(w.ctx, w.customs, zone.Enterprise{USCC: u, CustomsCode: "3105960009", Name: "Bad Co", Credit: codes.CreditDiscredited})
 	w.must(err)
 	p := access.Principal{ID: "bad", Role: access.RoleEnterprise, Enterprise: u}
-	_, err = w.svc.CreateBook(w.ctx, p, zone.Book{No: "H31050000009", Kind: codes.BookZone, Enterprise: u, CustomsOffice: "3105"})
+	_, err = w.svc.CreateBook(w.ctx, w.customs, zone.Book{No: "H31050000009", Kind: codes.BookZone, Enterprise: u, CustomsOffice: "3105"})
 	w.must(err)
 	today := time.Now().UTC().Truncate(24 * time.Hour)
 	_, err = w.svc.CreateForm(w.ctx, p, zone.Form{InnerNo: "FA", Book: "H31050000009", Type: codes.FormCollective, ValidFrom: today, ValidUntil: today.AddDate(0, 1, 0)})
 	wantReason(t, err, zone.ReasonDiscredited)
+}
+
+// TestDiscreditedEnterpriseCannotSelfFile: 自主备案 (四自一简) is open only
+// to enterprises rated 一般信用 or better (GACC 公告2019年第26号). An
+// enterprise rated 失信 can register neither a book nor its lines itself;
+// nothing is stored; customs can do both for it.
+func TestDiscreditedEnterpriseCannotSelfFile(t *testing.T) {
+	w := newWorld(t, zone.DefaultSettings())
+	u := uscc(t, "91310000MA1K00003")
+	_, err := w.svc.RegisterEnterprise(w.ctx, w.customs, zone.Enterprise{USCC: u, CustomsCode: "3105960009", Name: "Bad Co", Credit: codes.CreditDiscredited})
+	w.must(err)
+	p := access.Principal{ID: "bad", Role: access.RoleEnterprise, Enterprise: u}
+	book := zone.Book{No: "H31050000009", Kind: codes.BookZone, Enterprise: u, CustomsOffice: "3105"}
+	_, err = w.svc.CreateBook(w.ctx, p, book)
+	le := wantReason(t, err, zone.ReasonDiscredited)
+	if le.Kind != ledger.KindFailedPrecondition || le.Field != "enterprise" || !strings.Contains(le.Message, "customs") {
+		t.Fatalf("CreateBook by a 失信 enterprise: %v (kind %v, field %q)", err, le.Kind, le.Field)
+	}
+	_, err = w.svc.GetBook(w.ctx, w.customs, book.No)
+	wantReason(t, err, zone.ReasonUnknownBook)
+
+	_, err = w.svc.CreateBook(w.ctx, w.customs, book)
+	w.must(err)
+	line := []zone.BookLine{{Seq: 1, HSCode: "8471300000", Name: "x", DeclaredUnit: "001", Legal: zone.LegalUnit{Unit: "001", Factor: d("1")}}}
+	_, err = w.svc.AddBookLines(w.ctx, p, book.No, line)
+	if le := wantReason(t, err, zone.ReasonDiscredited); le.Field != "book_no" {
+		t.Fatalf("AddBookLines by a 失信 enterprise: field %q", le.Field)
+	}
+	_, err = w.svc.AddBookLines(w.ctx, w.customs, book.No, line)
+	w.must(err)
+
+	// An enterprise of general credit still files its own books.
+	g := uscc(t, "91310000MA1K00004")
+	_, err = w.svc.RegisterEnterprise(w.ctx, w.customs, zone.Enterprise{USCC: g, CustomsCode: "3105960010", Name: "Good Co", Credit: codes.CreditGeneral})
+	w.must(err)
+	_, err = w.svc.CreateBook(w.ctx, access.Principal{ID: "good", Role: access.RoleEnterprise, Enterprise: g},
+		zone.Book{No: "H31050000010", Kind: codes.BookZone, Enterprise: g, CustomsOffice: "3105"})
+	w.must(err)
 }
