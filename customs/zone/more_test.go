@@ -217,3 +217,25 @@ func TestDiscreditedEnterpriseCannotSelfFile(t *testing.T) {
 		zone.Book{No: "H31050000010", Kind: codes.BookZone, Enterprise: g, CustomsOffice: "3105"})
 	w.must(err)
 }
+
+// TestForeignCurrencyListNeedsExchangeRate: a list with a line in a foreign
+// currency and no exchange rate is refused whatever its flow (here a
+// 一线入区 list, which is not taxable), never booked at zero value; nothing
+// is stored, so the same inner number with the rate is then filed and its
+// line valued at total × rate.
+func TestForeignCurrencyListNeedsExchangeRate(t *testing.T) {
+	w := newWorld(t, zone.DefaultSettings())
+	l := entry(w.h1, "FX-1", 1, "10", "100")
+	l.Lines = append(l.Lines, zone.ListLine{BookSeq: 1, Quantity: d("1"), Total: d("20"), Currency: codes.CurrencyUSD, GrossWeight: d("10"), NetWeight: d("9")})
+	_, err := w.svc.CreateList(w.ctx, w.e1, l)
+	le := wantReason(t, err, ledger.ReasonInvalidArgument)
+	if le.Field != "exchange_rate" || !strings.Contains(le.Message, "502") || !strings.Contains(le.Message, "lines[1]") {
+		t.Fatalf("field %q message %q; want exchange_rate naming lines[1] and currency 502", le.Field, le.Message)
+	}
+	l.ExchangeRate = d("7.1")
+	got, err := w.svc.CreateList(w.ctx, w.e1, l)
+	w.must(err)
+	if !got.Lines[0].CNYValue.Equal(d("100")) || !got.Lines[1].CNYValue.Equal(d("142")) {
+		t.Fatalf("CNY values %s, %s; want 100 (CNY line) and 142 (20 USD × 7.1)", got.Lines[0].CNYValue, got.Lines[1].CNYValue)
+	}
+}

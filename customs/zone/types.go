@@ -153,8 +153,9 @@ type List struct {
 	// Country is the origin (in) or destination (out) country.
 	Country string
 	// ExchangeRate converts line totals in a foreign currency to CNY (the
-	// dutiable value of a domestic sale); required when a taxable list's
-	// lines are not in CNY.
+	// value booked and the dutiable value of a domestic sale): CNY per unit
+	// of the foreign currency. Required, whatever the flow, when any line
+	// is not in CNY.
 	ExchangeRate decimal.Decimal
 	// Date is the list's business date (业务日期): its own journals are dated
 	// on it, and its goods cannot pass the gate before it. Zero when filing
