@@ -222,6 +222,7 @@ func (s *Service) CreateList(ctx context.Context, p access.Principal, l List) (L
 // normalizeList checks a filing's own fields and derives its flow.
 func (s *Service) normalizeList(l *List) error {
 	l.InnerNo, l.Book = strings.TrimSpace(l.InnerNo), strings.TrimSpace(l.Book)
+	l.EntryClaims = nil
 	if l.InnerNo == "" || len(l.InnerNo) > 64 {
 		return badArg("inner_no", "the enterprise's own list number (企业内部清单编号) is required, at most 64 characters")
 	}

@@ -2,7 +2,11 @@ package zone_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -237,5 +241,88 @@ func TestForeignCurrencyListNeedsExchangeRate(t *testing.T) {
 	w.must(err)
 	if !got.Lines[0].CNYValue.Equal(d("100")) || !got.Lines[1].CNYValue.Equal(d("142")) {
 		t.Fatalf("CNY values %s, %s; want 100 (CNY line) and 142 (20 USD × 7.1)", got.Lines[0].CNYValue, got.Lines[1].CNYValue)
+	}
+}
+
+// TestEnterFirstListsCannotClaimTheSameGoods: two 先入区后报关 lists cannot
+// declare the same goods of one type-1 pass. A list naming a pass whose
+// goods another live list already claims is refused with
+// ENTRY_PASS_CLAIMED — even when goods of another pass would let the
+// ledger book it — and a deleted list frees its claim.
+func TestEnterFirstListsCannotClaimTheSameGoods(t *testing.T) {
+	w := newWorld(t, zone.DefaultSettings())
+	pass := func(inner, qty string) zone.Pass {
+		ps, err := w.svc.CreatePass(w.ctx, w.e1, zone.Pass{InnerNo: inner, Book: w.h1, Type: codes.PassEnterFirst, IO: codes.In, RelatedType: codes.RelatedBill,
+			RelatedNos: []string{"MSKU" + inner}, Vehicle: "V" + inner, GrossWeight: d("100"), Lines: []zone.PassLine{{BookSeq: 1, Quantity: d(qty), Value: d("1000"), Country: "DEU"}}})
+		w.must(err)
+		_, err = w.svc.RecordGateEvent(w.ctx, w.customs, ps.No, zone.GateEvent{ID: inner, Vehicle: "V" + inner, ScaleGross: d("100")})
+		w.must(err)
+		return ps
+	}
+	list := func(inner, qty string, passes ...string) zone.List {
+		return zone.List{InnerNo: inner, Book: w.h1, Type: codes.ListEnterFirst, IO: codes.In, TradeMode: "5034", EntryPassNos: passes,
+			Lines: []zone.ListLine{{BookSeq: 1, Quantity: d(qty), Total: d("100")}}}
+	}
+	p1, p2 := pass("P1", "6"), pass("P2", "4")
+	w.file(w.e1, list("A", "6", p1.No))
+
+	// P1's 6 are A's; the 4 of P2 in the entered bucket must not be booked
+	// as P1's.
+	_, err := w.svc.CreateList(w.ctx, w.e1, list("B", "4", p1.No))
+	le := wantReason(t, err, zone.ReasonEntryPassClaimed)
+	if le.Kind != ledger.KindFailedPrecondition || le.Field != "lines[0].quantity" || !strings.Contains(le.Message, p1.No) {
+		t.Fatalf("second list on %s: %v (field %q)", p1.No, err, le.Field)
+	}
+
+	// A draft claims too: C takes 3 of P2, so D cannot take 2 of it.
+	c, err := w.svc.CreateList(w.ctx, w.e1, list("C", "3", p2.No))
+	w.must(err)
+	_, err = w.svc.CreateList(w.ctx, w.e1, list("D", "2", p1.No, p2.No))
+	wantReason(t, err, zone.ReasonEntryPassClaimed)
+	// Deleting C frees P2's goods.
+	_, err = w.svc.DeleteList(w.ctx, w.e1, c.No)
+	w.must(err)
+	dl := w.file(w.e1, list("D", "2", p1.No, p2.No))
+	if dl.Status != zone.ListCleared {
+		t.Fatalf("list D %s", dl.Status)
+	}
+	w.wantStock(w.h1, 1, "8", "0", "0")
+	if s := w.stock(w.h1, 1); !s.Undeclared.Equal(d("2")) {
+		t.Fatalf("entered and undeclared %s, want 2", s.Undeclared)
+	}
+	_, err = w.svc.CreateList(w.ctx, w.e1, list("E", "1", p2.No, p2.No))
+	if le := wantReason(t, err, ledger.ReasonInvalidArgument); le.Field != "entry_pass_nos[1]" {
+		t.Fatalf("a pass named twice: field %q", le.Field)
+	}
+
+	// Lists filed at once for the last goods of a pass: the pass is locked,
+	// so exactly as many succeed as the goods allow.
+	p3 := pass("P3", "4")
+	var wg sync.WaitGroup
+	var ok, claimed atomic.Int32
+	errs := make(chan error, 8)
+	for i := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := w.svc.CreateList(w.ctx, w.e1, list(fmt.Sprintf("R%d", i), "2", p3.No))
+			var le *ledger.Error
+			switch {
+			case err == nil:
+				ok.Add(1)
+			case errors.As(err, &le) && le.Reason == zone.ReasonEntryPassClaimed:
+				claimed.Add(1)
+			default:
+				errs <- err
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Errorf("racing list: %v", err)
+	}
+	if ok.Load() != 2 || claimed.Load() != 6 {
+		t.Fatalf("racing lists: %d filed, %d refused as claimed; want 2 and 6", ok.Load(), claimed.Load())
 	}
 }

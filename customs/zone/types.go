@@ -148,6 +148,10 @@ type List struct {
 	// EntryPassNos are the type-1 passes whose goods a 先入区后报关 list
 	// declares.
 	EntryPassNos []string
+	// EntryClaims record which pass's goods each line of a 先入区后报关
+	// list takes; set when the list is filed and again when declared, so
+	// that no two live lists claim the same goods of a pass. Derived.
+	EntryClaims []EntryClaim `json:",omitempty"`
 	// SlipNos are the in/out slips a collective (集报) list declares.
 	SlipNos []string
 	// Country is the origin (in) or destination (out) country.
@@ -276,6 +280,14 @@ type Pass struct {
 	FiledBy     string
 	CreatedAt   time.Time
 	JournalID   int64
+}
+
+// EntryClaim is what a 先入区后报关 list takes of the goods of one book line
+// that entered on one type-1 pass.
+type EntryClaim struct {
+	Pass     string
+	BookSeq  int
+	Quantity decimal.Decimal
 }
 
 // PassLine is what a pass carries of one list line or book line.
