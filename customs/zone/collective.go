@@ -260,9 +260,10 @@ func (s *Service) PendingTrips(ctx context.Context, p access.Principal, book str
 // checkEntryPasses checks a 先入区后报关 list against the type-1 passes its
 // goods entered on: passed, on its book, and carrying at least what the
 // list declares of each book line once the goods other live lists (not
-// deleted, not returned) claim of those passes are set aside. It locks the
-// passes, in number order, so that two lists filed or declared at once
-// cannot both claim the same goods, and records in l.EntryClaims what each
+// deleted, not returned) claim of those passes are set aside. Run in the
+// filing's serializable transaction, two lists filed or declared at once
+// cannot both claim the same goods; it locks the passes, in number order,
+// so the second waits instead of retrying. It records in l.EntryClaims what each
 // line takes of each pass: of the passes in the order the list names them,
 // the first goods no other list claims.
 func (s *Service) checkEntryPasses(ctx context.Context, q querier, l *List) error {
