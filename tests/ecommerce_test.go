@@ -20,6 +20,7 @@ import (
 	"google.golang.org/grpc/codes"
 	grpcstatus "google.golang.org/grpc/status"
 
+	zcodes "github.com/zoneledger/zoneledger/customs/codes"
 	adminv1 "github.com/zoneledger/zoneledger/proto/zoneledger/admin/v1"
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
 )
@@ -89,6 +90,17 @@ type docs struct {
 // order makes the documents of an order of qty notebooks at price for a
 // buyer, with the tax withheld as a platform computes it: TaxService/Quote
 // under CROSS_BORDER_RETAIL on the zone's date, on goods + freight.
+// idNumber completes the first 17 digits of a 居民身份证号码 with its
+// GB 11643 check character.
+func idNumber(t *testing.T, first17 string) string {
+	t.Helper()
+	c, err := zcodes.IDCheckChar(first17)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return first17 + string(c)
+}
+
 func (e *ecomEnv) order(t *testing.T, no, buyer, qty, price string) docs {
 	t.Helper()
 	total := dec(t, price).Mul(dec(t, qty)).Round(2)
@@ -103,7 +115,7 @@ func (e *ecomEnv) order(t *testing.T, no, buyer, qty, price string) docs {
 	}
 	tax := dec(t, q.GetTotal())
 	paid := total.Add(freight).Add(tax).StringFixed(2)
-	person := &customsv1.Person{Name: "王" + buyer, IdNumber: "11010119900101" + buyer, Phone: "1390000" + buyer, Address: "天津市滨海新区" + buyer + "号"}
+	person := &customsv1.Person{Name: "王" + buyer, IdNumber: idNumber(t, "1101011990010"+buyer), Phone: "1390000" + buyer, Address: "天津市滨海新区" + buyer + "号"}
 	consignee := &customsv1.Person{Name: person.GetName(), Phone: person.GetPhone(), Address: person.GetAddress()}
 	return docs{
 		order: &customsv1.SubmitOrderRequest{OrderNo: no, Enterprise: e.ebc.uscc, Buyer: person, Consignee: consignee,
@@ -340,7 +352,7 @@ func TestEcommerceBondedImport(t *testing.T) {
 
 		// A batch answers each document on its own.
 		g := e.order(t, "BATCH-G", "0200", "1", "3000")
-		g.payment.Payer = &customsv1.Person{Name: "李四", IdNumber: "110101199001019999"}
+		g.payment.Payer = &customsv1.Person{Name: "李四", IdNumber: "110101199001019992"}
 		r, err := e.ecom.SubmitDocuments(ctxAs(t, e.platform), &customsv1.SubmitDocumentsRequest{Documents: []*customsv1.EcommerceDocument{
 			{Document: &customsv1.EcommerceDocument_Order{Order: g.order}},
 			{Document: &customsv1.EcommerceDocument_Payment{Payment: g.payment}},

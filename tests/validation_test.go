@@ -311,7 +311,7 @@ func TestBadInputOverTheWire(t *testing.T) {
 		}
 	}
 	person := func() *customsv1.Person {
-		return &customsv1.Person{Name: "王五", IdNumber: "110101199001010001", Phone: "13900000001", Address: "天津市滨海新区1号"}
+		return &customsv1.Person{Name: "王五", IdNumber: "110101199001010007", Phone: "13900000001", Address: "天津市滨海新区1号"}
 	}
 	goodOrder := func() *customsv1.SubmitOrderRequest {
 		return &customsv1.SubmitOrderRequest{OrderNo: "VO-1", Enterprise: ent1, Buyer: person(), Consignee: person(),

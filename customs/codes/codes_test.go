@@ -853,3 +853,45 @@ func TestCheckPassShapeInvariants(t *testing.T) {
 		t.Errorf("types 5 and 6 accept %d and %d shapes, want exactly 1", accepted[PassGateRegistration], accepted[PassEmptyVehicle])
 	}
 }
+
+// ---- 居民身份证号码 ----
+
+func TestCheckIDNumber(t *testing.T) {
+	// 11010519491231002X is the GB 11643-1999 example number; the others
+	// have their check digit computed by hand from the weights.
+	for _, tc := range []struct{ name, in, wantSub string }{
+		{"standard example", "11010519491231002X", ""},
+		{"digit check", "110101199003070011", ""},
+		{"digit check 7", "310115199003070017", ""},
+		{"wrong check digit", "110101199003070019", `check character (the 18th) is '9'|give '1'|GB 11643`},
+		{"X where a digit is due", "11010119900307001X", `give '1'`},
+		{"digit where X is due", "110105194912310021", `give 'X'`},
+		{"lower-case x", "11010519491231002x", "upper-case X"},
+		{"empty", "", "is empty"},
+		{"17 characters", "11010519491231002", "got 17 characters"},
+		{"letter inside", "1101051949123100AX", "17 digits"},
+		{"bad last character", "11010519491231002Y", "17 digits"},
+		{"wide characters", "１１０１０５１９４９１２３１００２Ｘ", "17 digits"},
+	} {
+		wantErr(t, tc.name, CheckIDNumber(tc.in), tc.wantSub)
+	}
+}
+
+// TestIDCheckCharExactlyOne: of the 11 possible check characters exactly
+// one is accepted for each of a spread of first-17 digit strings.
+func TestIDCheckCharExactlyOne(t *testing.T) {
+	for _, first := range []string{"11010519491231002", "31011519900307001", "00000000000000000", "99999999999999999", "44030019800101123"} {
+		n := 0
+		for _, c := range idCheckChars {
+			if CheckIDNumber(first+string(c)) == nil {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("%s: %d check characters accepted, want 1", first, n)
+		}
+	}
+	if _, err := IDCheckChar("1101051949123100"); err == nil {
+		t.Error("IDCheckChar accepted 16 digits")
+	}
+}

@@ -18,7 +18,9 @@
 //
 //   - Identifiers (金二 INV101, gx-customs-bridge inv101_models.go header fields, 金二 INV101 line fields, gx-customs-bridge inv101_models.go line fields): the 18-character
 //     统一社会信用代码 with its GB 32100-2015 check character (CheckUSCC,
-//     USCCCheckChar), the 10-character 海关编码, the 4-digit 关区代码, the
+//     USCCCheckChar), the 18-character 居民身份证号码 with its GB 11643-1999
+//     check character (CheckIDNumber, IDCheckChar: ISO 7064 MOD 11-2), the
+//     10-character 海关编码, the 4-digit 关区代码, the
 //     10-digit 商品编码, 3-digit unit, country and currency codes.
 //   - Books (金二 book numbers, gx-customs-bridge): the book kinds a zone enterprise keeps (BookKind) and the
 //     form of their numbers — H books (区域账册, and the bonded R&D and repair

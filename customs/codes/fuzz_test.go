@@ -7,7 +7,7 @@ import "testing"
 // documents.
 func FuzzValidators(f *testing.F) {
 	for _, s := range []string{"91310000MA1FL0XX0X", "91350100M000100Y43", "3105960001", "3105", "8471300000", "035",
-		"CHN", "142", "502", "usa", "000", "H31050000001", "T3105W000293", "5034", "0110", "A", "9", "", "\x00", "\xff\xfe", "９１３１"} {
+		"CHN", "142", "502", "usa", "000", "H31050000001", "T3105W000293", "5034", "0110", "A", "9", "", "\x00", "\xff\xfe", "９１３１", "11010519491231002X", "11010519491231002x"} {
 		f.Add(s, 2, 1)
 	}
 	f.Fuzz(func(t *testing.T, s string, n, m int) {
@@ -20,6 +20,15 @@ func FuzzValidators(f *testing.F) {
 			}
 		}
 		_, _ = USCCCheckChar(s)
+		if CheckIDNumber(s) == nil {
+			if len(s) != 18 {
+				t.Fatalf("CheckIDNumber accepted %q", s)
+			}
+			if c, err := IDCheckChar(s[:17]); err != nil || c != s[17] {
+				t.Fatalf("CheckIDNumber accepted %q, whose check character is %q (%v)", s, c, err)
+			}
+		}
+		_, _ = IDCheckChar(s)
 		for _, check := range []func(string) error{CheckCustomsCode, CheckCustomsOffice, CheckHSCode, CheckUnit, CheckCountry, CheckCurrency, CheckTradeMode} {
 			if check(s) == nil && len(s) > 10 {
 				t.Fatalf("a code validator accepted %q", s)

@@ -213,3 +213,60 @@ func allOf(s string, ok func(byte) bool) bool {
 func isDigit(c byte) bool        { return c >= '0' && c <= '9' }
 func isUpper(c byte) bool        { return c >= 'A' && c <= 'Z' }
 func isDigitOrUpper(c byte) bool { return isDigit(c) || isUpper(c) }
+
+// IDNumberLength is the length of a 居民身份证号码 (resident identity card
+// number).
+const IDNumberLength = 18
+
+// idWeights are the GB 11643-1999 weights of the first 17 digits of a
+// 居民身份证号码: 2^(18−i) mod 11 for position i = 1…17.
+var idWeights = [17]int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
+
+// idCheckChars maps the weighted sum mod 11 to the check character.
+const idCheckChars = "10X98765432"
+
+// CheckIDNumber checks an 18-character 居民身份证号码 (resident identity card
+// number, GB 11643-1999): 17 digits and a check character that is a digit
+// or an upper-case X, which must equal the ISO 7064 MOD 11-2 check
+// character of the first 17 digits (IDCheckChar). It does not check the
+// region code or the birth date inside the number.
+func CheckIDNumber(s string) error {
+	const what = "居民身份证号码"
+	const expect = "expected 17 digits and a check character (a digit or an upper-case X)"
+	if s == "" {
+		return fmt.Errorf("the %s is empty: %s", what, expect)
+	}
+	if n := utf8.RuneCountInString(s); n != IDNumberLength {
+		return fmt.Errorf("%q is not a %s: %s, got %d characters", s, what, expect, n)
+	}
+	want, err := IDCheckChar(s[:IDNumberLength-1])
+	if err != nil {
+		return fmt.Errorf("%q is not a %s: %s", s, what, expect)
+	}
+	got := s[IDNumberLength-1]
+	if got == 'x' {
+		return fmt.Errorf("%q is not a %s: the check character must be an upper-case X", s, what)
+	}
+	if !isDigit(got) && got != 'X' {
+		return fmt.Errorf("%q is not a %s: %s", s, what, expect)
+	}
+	if got != want {
+		return fmt.Errorf("%q is not a valid %s: its check character (the 18th) is %q, but the first 17 digits give %q (GB 11643-1999); check the number for a typing error", s, what, got, want)
+	}
+	return nil
+}
+
+// IDCheckChar computes the GB 11643-1999 check character of the first 17
+// digits of a 居民身份证号码: ISO 7064 MOD 11-2, the sum of the digits
+// weighted 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2, taken mod 11, indexes
+// "10X98765432".
+func IDCheckChar(first17 string) (byte, error) {
+	if len(first17) != IDNumberLength-1 || !allOf(first17, isDigit) {
+		return 0, fmt.Errorf("%q is not the first 17 digits of a 居民身份证号码: expected exactly 17 digits", first17)
+	}
+	sum := 0
+	for i := range IDNumberLength - 1 {
+		sum += int(first17[i]-'0') * idWeights[i]
+	}
+	return idCheckChars[sum%11], nil
+}

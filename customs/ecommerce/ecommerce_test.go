@@ -58,6 +58,16 @@ func must(t *testing.T, err error) {
 	}
 }
 
+// idNumber completes the first 17 digits of a 居民身份证号码 with its
+// GB 11643 check character.
+func idNumber(first17 string) string {
+	c, err := codes.IDCheckChar(first17)
+	if err != nil {
+		panic(err)
+	}
+	return first17 + string(c)
+}
+
 func wantReason(t *testing.T, err error, reason string) {
 	t.Helper()
 	var le *ledger.Error
@@ -149,7 +159,7 @@ func (w *world) order(no, buyer, sku, qty, price string, hs string) (ecommerce.O
 	q, err := w.tax.Quote(tax.Request{Regime: tax.CrossBorderRetail, Date: time.Date(2026, 11, 11, 0, 0, 0, 0, time.UTC),
 		Lines: []tax.Line{{Goods: tax.Goods{HSCode: hs, DutiableValue: total.Add(freight), Quantity: d(qty), Unit: "035"}}}})
 	must(w.t, err)
-	buyerP := ecommerce.Person{Name: "张三" + buyer, IDNumber: "11010119900101" + buyer, Phone: "13800000000"}
+	buyerP := ecommerce.Person{Name: "张三" + buyer, IDNumber: idNumber("1101011990010" + buyer), Phone: "13800000000"}
 	cons := ecommerce.Person{Name: "张三" + buyer, Phone: "13800000000", Address: "北京市朝阳区1号"}
 	o := ecommerce.Order{OrderNo: no, Enterprise: w.ebc, Buyer: buyerP, Consignee: cons, GoodsValue: total, Freight: freight, TaxTotal: q.Total,
 		ActualPaid: total.Add(freight).Add(q.Total), Lines: []ecommerce.OrderLine{{ItemNo: sku, Quantity: d(qty), Price: d(price), Total: total}}}
@@ -222,7 +232,7 @@ func TestThreeDocumentMismatchesAreRefused(t *testing.T) {
 			p.Amount = o.ActualPaid
 		}, ecommerce.ReasonActualPaidMismatch},
 		{"payer is not the buyer", func(o *ecommerce.Order, p *ecommerce.Payment, wb *ecommerce.Waybill) {
-			p.Payer.Name, p.Payer.IDNumber = "李四", "110101199001019999"
+			p.Payer.Name, p.Payer.IDNumber = "李四", idNumber("11010119900101999")
 		}, ecommerce.ReasonBuyerPayerMismatch},
 		{"consignee differs", func(o *ecommerce.Order, p *ecommerce.Payment, wb *ecommerce.Waybill) {
 			wb.Consignee.Address = "上海市"
@@ -252,7 +262,7 @@ func TestThreeDocumentMismatchesAreRefused(t *testing.T) {
 	}
 	// With an identity proof the payer may differ.
 	o, p, wb := w.order("PROOF", "0022", "SKU-CREAM", "1", "100", "3304990099")
-	p.Payer.Name, p.Payer.IDNumber = "李四", "110101199001019999"
+	p.Payer.Name, p.Payer.IDNumber = "李四", idNumber("11010119900101999")
 	o.IdentityProof = "AUTH-2026-0001"
 	for _, f := range []func() error{
 		func() error { _, err := w.svc.SubmitOrder(w.ctx, w.platform, o); return err },
@@ -682,5 +692,32 @@ func TestAnotherEnterprisesOrdersAndListsAnswerNotFound(t *testing.T) {
 	}
 	if _, err := w.svc.GetOrder(w.ctx, w.customs, got.OrderNo); err != nil {
 		t.Errorf("customs GetOrder: %v", err)
+	}
+}
+
+// TestIDNumberCheckDigit: a buyer or payer 身份证 number whose 18th
+// character is not the GB 11643 check character of the first 17 is refused
+// as INVALID_ARGUMENT on the field at fault, and nothing is stored.
+func TestIDNumberCheckDigit(t *testing.T) {
+	w := newWorld(t, map[int]string{1: "10"})
+	o, p, _ := w.order("ID1", "0011", "SKU-CREAM", "1", "100", "3304990099")
+	good := o.Buyer.IDNumber
+	bad := good[:17] + map[bool]string{true: "1", false: "2"}[good[17] != '1']
+	o.Buyer.IDNumber = bad
+	_, err := w.svc.SubmitOrder(w.ctx, w.platform, o)
+	var le *ledger.Error
+	if !errors.As(err, &le) || le.Kind != ledger.KindInvalid || le.Field != "buyer.id_number" || !strings.Contains(le.Error(), "GB 11643") {
+		t.Fatalf("order with buyer id %s: got %v, want INVALID_ARGUMENT on buyer.id_number naming GB 11643", bad, err)
+	}
+	if _, err := w.svc.GetOrder(w.ctx, w.platform, o.OrderNo); err == nil {
+		t.Fatal("the refused order was stored")
+	}
+	o.Buyer.IDNumber = good
+	_, err = w.svc.SubmitOrder(w.ctx, w.platform, o)
+	must(t, err)
+	p.Payer.IDNumber = bad
+	_, err = w.svc.SubmitPayment(w.ctx, w.platform, w.ebc, p)
+	if !errors.As(err, &le) || le.Kind != ledger.KindInvalid || le.Field != "payer.id_number" {
+		t.Fatalf("payment with payer id %s: got %v, want INVALID_ARGUMENT on payer.id_number", bad, err)
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/zoneledger/zoneledger/customs/access"
+	"github.com/zoneledger/zoneledger/customs/codes"
 	"github.com/zoneledger/zoneledger/customs/tax"
 	"github.com/zoneledger/zoneledger/customs/zone"
 	"github.com/zoneledger/zoneledger/ledger"
@@ -297,22 +298,12 @@ func checkPerson(p Person, f string, needID bool) error {
 	if strings.TrimSpace(p.Name) == "" || len(p.Name) > 100 {
 		return badArg(f+".name", "is required, at most 100 characters")
 	}
-	if needID && !validID(p.IDNumber) {
-		return badArg(f+".id_number", "must be an 18-character 身份证 number (17 digits and a digit or X)")
-	}
-	return nil
-}
-
-func validID(id string) bool {
-	if len(id) != 18 {
-		return false
-	}
-	for i, c := range id {
-		if !(c >= '0' && c <= '9') && !(i == 17 && c == 'X') {
-			return false
+	if needID {
+		if err := codes.CheckIDNumber(p.IDNumber); err != nil {
+			return badArg(f+".id_number", "%v", err)
 		}
 	}
-	return true
+	return nil
 }
 
 func money(d decimal.Decimal, f string) error {

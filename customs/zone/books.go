@@ -169,8 +169,9 @@ func loadEnterprise(ctx context.Context, q querier, uscc string) (Enterprise, er
 }
 
 // CreateBook registers an account book and creates its ledger book. The
-// enterprise itself (自主备案, 四自一简) or customs may. A retry with the same
-// fields returns the book.
+// enterprise itself (自主备案, 四自一简) or customs may; an enterprise rated
+// 失信 may not register a new book itself (ENTERPRISE_DISCREDITED), only
+// customs may for it. A retry with the same fields returns the book.
 func (s *Service) CreateBook(ctx context.Context, p access.Principal, b Book) (Book, error) {
 	b.No, b.Enterprise = strings.TrimSpace(b.No), strings.TrimSpace(b.Enterprise)
 	if p.Role != access.RoleCustoms && !(p.Role == access.RoleEnterprise && p.Enterprise == b.Enterprise) {
@@ -215,6 +216,11 @@ func (s *Service) CreateBook(ctx context.Context, p access.Principal, b Book) (B
 		}
 		if !isReason(err, ReasonUnknownBook) {
 			return err
+		}
+		if p.Role != access.RoleCustoms {
+			if err := selfFiling(e, "enterprise", "register book "+b.No); err != nil {
+				return err
+			}
 		}
 		body, _ := json.Marshal(b)
 		if _, err := tx.Exec(ctx, `INSERT INTO zone_books (no, enterprise, body) VALUES ($1, $2, $3)`, b.No, b.Enterprise, string(body)); err != nil {
@@ -337,7 +343,8 @@ func filingBook(ctx context.Context, q querier, p access.Principal, no string) (
 }
 
 // registryBook loads a book for registering its lines or part numbers: the
-// enterprise itself (自主备案) or customs; the book must be open.
+// enterprise itself (自主备案, not when rated 失信) or customs; the book must
+// be open.
 func registryBook(ctx context.Context, q querier, p access.Principal, no string) (Book, error) {
 	b, err := loadBook(ctx, q, no)
 	if err != nil {
@@ -347,8 +354,25 @@ func registryBook(ctx context.Context, q querier, p access.Principal, no string)
 		if err := canFileHidden(p, b.Enterprise, bookNotFound(no)); err != nil {
 			return b, err
 		}
+		e, err := loadEnterprise(ctx, q, b.Enterprise)
+		if err != nil {
+			return b, err
+		}
+		if err := selfFiling(e, "book_no", "file the lines of book "+no); err != nil {
+			return b, err
+		}
 	}
 	return b, checkOpen(ctx, q, b, "book_no")
+}
+
+// selfFiling refuses 自主备案 (self-filing a book or its lines) by an
+// enterprise rated 失信: 四自一简 is open only to enterprises rated 一般信用
+// or better (GACC 公告2019年第26号). Customs may still file for it.
+func selfFiling(e Enterprise, field, what string) error {
+	if e.Credit == codes.CreditDiscredited {
+		return precondition(ReasonDiscredited, field, "enterprise %s is rated 失信 (discredited) and may not %s itself: 自主备案 (四自一简, GACC 公告2019年第26号) is open only to enterprises rated 一般信用 or better; ask the competent customs to file it", e.USCC, what)
+	}
+	return nil
 }
 
 // checkOpen refuses a book that is not executing or whose enterprise is

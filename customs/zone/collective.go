@@ -3,6 +3,7 @@ package zone
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -264,18 +265,35 @@ func (s *Service) PendingTrips(ctx context.Context, p access.Principal, book str
 
 // checkEntryPasses checks a 先入区后报关 list against the type-1 passes its
 // goods entered on: passed, on its book, and carrying at least what the
-// list declares of each book line.
+// list declares of each book line once the goods other live lists (not
+// deleted, not returned) claim of those passes are set aside. Run in the
+// filing's serializable transaction, two lists filed or declared at once
+// cannot both claim the same goods; it locks the passes, in number order,
+// so the second waits instead of retrying. It records in l.EntryClaims what each
+// line takes of each pass: of the passes in the order the list names them,
+// the first goods no other list claims.
 func (s *Service) checkEntryPasses(ctx context.Context, q querier, l *List) error {
+	l.EntryClaims = nil
 	if len(l.EntryPassNos) == 0 {
 		return badArg("entry_pass_nos", "a 先入区后报关 list names the type-1 passes its goods entered on")
+	}
+	for i, no := range l.EntryPassNos {
+		if slices.Contains(l.EntryPassNos[:i], no) {
+			return badArg(fmt.Sprintf("entry_pass_nos[%d]", i), "pass %s is named twice; name each pass once", no)
+		}
+	}
+	passes := map[string]Pass{}
+	for _, no := range slices.Sorted(slices.Values(l.EntryPassNos)) {
+		var ps Pass
+		if _, err := getDoc(ctx, q, kindPass, no, true, &ps); err != nil {
+			return withField(passNotFound(err, no), fmt.Sprintf("entry_pass_nos[%d]", slices.Index(l.EntryPassNos, no)))
+		}
+		passes[no] = ps
 	}
 	carried := map[int]decimal.Decimal{}
 	for i, no := range l.EntryPassNos {
 		f := fmt.Sprintf("entry_pass_nos[%d]", i)
-		var ps Pass
-		if _, err := getDoc(ctx, q, kindPass, no, false, &ps); err != nil {
-			return withField(passNotFound(err, no), f)
-		}
+		ps := passes[no]
 		if ps.Book != l.Book || ps.Type != codes.PassEnterFirst {
 			return invalid(ReasonPassListMismatch, f, "pass %s is not a 先入区后报关 pass of book %s", no, l.Book)
 		}
@@ -294,5 +312,125 @@ func (s *Service) checkEntryPasses(ctx context.Context, q querier, l *List) erro
 			return invalid(ReasonPassExceedsList, fmt.Sprintf("lines[%d].quantity", i), "the passes brought %s of book line %d; the list declares %s", carried[ln.BookSeq], ln.BookSeq, ln.DeclaredQuantity)
 		}
 	}
+	left, by, err := s.unclaimedEntries(ctx, q, l, passes)
+	if err != nil {
+		return err
+	}
+	for i, ln := range l.Lines {
+		claims, short := takeEntries(left, l.EntryPassNos, ln.BookSeq, ln.DeclaredQuantity)
+		if short.IsPositive() {
+			others := []string{}
+			for _, no := range l.EntryPassNos {
+				for _, o := range by[entryKey{no, ln.BookSeq}] {
+					if !slices.Contains(others, o) {
+						others = append(others, o)
+					}
+				}
+			}
+			return precondition(ReasonEntryPassClaimed, fmt.Sprintf("lines[%d].quantity", i),
+				"passes %s brought %s of book line %d and lists %s already claim some of those goods; %s is left for this line, which declares %s: declare at most what is left, or delete the list that claims the goods (or have customs return it) to free them",
+				strings.Join(l.EntryPassNos, ", "), carried[ln.BookSeq], ln.BookSeq, strings.Join(others, ", "), ln.DeclaredQuantity.Sub(short), ln.DeclaredQuantity)
+		}
+		l.EntryClaims = append(l.EntryClaims, claims...)
+	}
 	return nil
+}
+
+// entryKey names the goods of one book line on one type-1 pass.
+type entryKey struct {
+	pass string
+	seq  int
+}
+
+// unclaimedEntries returns, per pass and book line, the goods the passes
+// carried that no other live 先入区后报关 list of the book claims, and the
+// lists that claim some. A list filed before claims were recorded is taken
+// to claim the first goods of its passes in the order it names them.
+func (s *Service) unclaimedEntries(ctx context.Context, q querier, l *List, passes map[string]Pass) (map[entryKey]decimal.Decimal, map[entryKey][]string, error) {
+	left := map[entryKey]decimal.Decimal{}
+	for no, ps := range passes {
+		for _, ln := range ps.Lines {
+			k := entryKey{no, ln.BookSeq}
+			left[k] = left[k].Add(ln.Quantity)
+		}
+	}
+	patterns := make([]string, len(l.EntryPassNos))
+	for i, no := range l.EntryPassNos {
+		patterns[i] = `%"` + no + `"%`
+	}
+	rows, err := q.Query(ctx, `SELECT no, body FROM zone_documents WHERE kind = $1 AND book = $2 AND no <> $3 AND status <> ALL($4) AND body LIKE ANY($5) ORDER BY no`,
+		kindList, l.Book, l.No, []string{string(ListDeleted), string(ListReturned)}, patterns)
+	if err != nil {
+		return nil, nil, err
+	}
+	var others []List
+	for rows.Next() {
+		var no, body string
+		if err := rows.Scan(&no, &body); err != nil {
+			rows.Close()
+			return nil, nil, err
+		}
+		var o List
+		if err := jsonUnmarshal(body, &o); err != nil {
+			rows.Close()
+			return nil, nil, err
+		}
+		if o.Flow == FlowEnterFirst {
+			others = append(others, o)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
+	}
+	by := map[entryKey][]string{}
+	for _, o := range others {
+		claims := o.EntryClaims
+		if claims == nil {
+			own := map[entryKey]decimal.Decimal{}
+			for _, no := range o.EntryPassNos {
+				var ps Pass
+				if _, err := getDoc(ctx, q, kindPass, no, false, &ps); err != nil {
+					return nil, nil, err
+				}
+				for _, ln := range ps.Lines {
+					k := entryKey{no, ln.BookSeq}
+					own[k] = own[k].Add(ln.Quantity)
+				}
+			}
+			for _, ln := range o.Lines {
+				c, _ := takeEntries(own, o.EntryPassNos, ln.BookSeq, ln.DeclaredQuantity)
+				claims = append(claims, c...)
+			}
+		}
+		for _, c := range claims {
+			k := entryKey{c.Pass, c.BookSeq}
+			if _, ours := passes[c.Pass]; !ours {
+				continue
+			}
+			left[k] = left[k].Sub(c.Quantity)
+			by[k] = append(by[k], o.No)
+		}
+	}
+	return left, by, nil
+}
+
+// takeEntries takes qty of book line seq from what is left on the passes,
+// in their order, and returns what it took and what it could not.
+func takeEntries(left map[entryKey]decimal.Decimal, passes []string, seq int, qty decimal.Decimal) ([]EntryClaim, decimal.Decimal) {
+	var out []EntryClaim
+	for _, no := range passes {
+		if !qty.IsPositive() {
+			break
+		}
+		k := entryKey{no, seq}
+		take := decimal.Min(left[k], qty)
+		if !take.IsPositive() {
+			continue
+		}
+		left[k] = left[k].Sub(take)
+		qty = qty.Sub(take)
+		out = append(out, EntryClaim{Pass: no, BookSeq: seq, Quantity: take})
+	}
+	return out, qty
 }

@@ -39,6 +39,7 @@ func TestAbsurdBusinessDatesAndCodesAreRefused(t *testing.T) {
 	if err := list("D7", func(l *zone.List) {
 		l.Date = zone.EarliestBusinessDate
 		l.Lines[0].Currency = "502"
+		l.ExchangeRate = d("7.1")
 		l.Lines[0].Country = "502"
 	}); err != nil {
 		t.Errorf("a list of %s in USD from 502: %v", ledger.FormatDate(zone.EarliestBusinessDate), err)

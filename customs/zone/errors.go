@@ -41,6 +41,7 @@ const (
 	ReasonSlipMismatch        = "COLLECTIVE_SLIP_MISMATCH"
 	ReasonFormExpired         = "FORM_PERIOD"
 	ReasonDiscredited         = "ENTERPRISE_DISCREDITED"
+	ReasonEntryPassClaimed    = "ENTRY_PASS_CLAIMED"
 )
 
 func invalid(reason, field, format string, args ...any) error {

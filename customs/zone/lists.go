@@ -222,6 +222,7 @@ func (s *Service) CreateList(ctx context.Context, p access.Principal, l List) (L
 // normalizeList checks a filing's own fields and derives its flow.
 func (s *Service) normalizeList(l *List) error {
 	l.InnerNo, l.Book = strings.TrimSpace(l.InnerNo), strings.TrimSpace(l.Book)
+	l.EntryClaims = nil
 	if l.InnerNo == "" || len(l.InnerNo) > 64 {
 		return badArg("inner_no", "the enterprise's own list number (企业内部清单编号) is required, at most 64 characters")
 	}
@@ -300,6 +301,10 @@ func (s *Service) normalizeList(l *List) error {
 		if err := codes.CheckCurrency(ln.Currency); err != nil {
 			return badArg(f+".currency", "%v", err)
 		}
+		if ln.Currency != codes.CurrencyCNY && l.ExchangeRate.IsZero() {
+			iso, _ := codes.CurrencyISO(ln.Currency)
+			return badArg("exchange_rate", "%s is in currency %s (%s) and the list gives no exchange rate; give exchange_rate, CNY per unit of %s, so its value in CNY is known, or declare the line in CNY (142)", f, ln.Currency, iso, iso)
+		}
 		if ln.Country != "" {
 			if err := codes.CheckCountry(ln.Country); err != nil {
 				return badArg(f+".country", "%v", err)
@@ -343,9 +348,6 @@ func (s *Service) resolveLines(ctx context.Context, q querier, l *List) error {
 		ln.CNYValue = ln.Total
 		if ln.Currency != codes.CurrencyCNY {
 			ln.CNYValue = ln.Total.Mul(l.ExchangeRate).Round(2)
-			if l.ExchangeRate.IsZero() && s.taxable(l) {
-				return badArg("exchange_rate", "line %d is in currency %s; a taxable list needs the exchange rate to CNY", ln.Seq, ln.Currency)
-			}
 		}
 		l.GrossWeight = l.GrossWeight.Add(ln.GrossWeight)
 		l.NetWeight = l.NetWeight.Add(ln.NetWeight)

@@ -2,6 +2,11 @@ package zone_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -172,9 +177,152 @@ func TestDiscreditedEnterpriseGetsNoCollectiveForm(t *testing.T) {
 	_, err := w.svc.RegisterEnterprise(w.ctx, w.customs, zone.Enterprise{USCC: u, CustomsCode: "3105960009", Name: "Bad Co", Credit: codes.CreditDiscredited})
 	w.must(err)
 	p := access.Principal{ID: "bad", Role: access.RoleEnterprise, Enterprise: u}
-	_, err = w.svc.CreateBook(w.ctx, p, zone.Book{No: "H31050000009", Kind: codes.BookZone, Enterprise: u, CustomsOffice: "3105"})
+	_, err = w.svc.CreateBook(w.ctx, w.customs, zone.Book{No: "H31050000009", Kind: codes.BookZone, Enterprise: u, CustomsOffice: "3105"})
 	w.must(err)
 	today := time.Now().UTC().Truncate(24 * time.Hour)
 	_, err = w.svc.CreateForm(w.ctx, p, zone.Form{InnerNo: "FA", Book: "H31050000009", Type: codes.FormCollective, ValidFrom: today, ValidUntil: today.AddDate(0, 1, 0)})
 	wantReason(t, err, zone.ReasonDiscredited)
+}
+
+// TestDiscreditedEnterpriseCannotSelfFile: 自主备案 (四自一简) is open only
+// to enterprises rated 一般信用 or better (GACC 公告2019年第26号). An
+// enterprise rated 失信 can register neither a book nor its lines itself;
+// nothing is stored; customs can do both for it.
+func TestDiscreditedEnterpriseCannotSelfFile(t *testing.T) {
+	w := newWorld(t, zone.DefaultSettings())
+	u := uscc(t, "91310000MA1K00003")
+	_, err := w.svc.RegisterEnterprise(w.ctx, w.customs, zone.Enterprise{USCC: u, CustomsCode: "3105960009", Name: "Bad Co", Credit: codes.CreditDiscredited})
+	w.must(err)
+	p := access.Principal{ID: "bad", Role: access.RoleEnterprise, Enterprise: u}
+	book := zone.Book{No: "H31050000009", Kind: codes.BookZone, Enterprise: u, CustomsOffice: "3105"}
+	_, err = w.svc.CreateBook(w.ctx, p, book)
+	le := wantReason(t, err, zone.ReasonDiscredited)
+	if le.Kind != ledger.KindFailedPrecondition || le.Field != "enterprise" || !strings.Contains(le.Message, "customs") {
+		t.Fatalf("CreateBook by a 失信 enterprise: %v (kind %v, field %q)", err, le.Kind, le.Field)
+	}
+	_, err = w.svc.GetBook(w.ctx, w.customs, book.No)
+	wantReason(t, err, zone.ReasonUnknownBook)
+
+	_, err = w.svc.CreateBook(w.ctx, w.customs, book)
+	w.must(err)
+	line := []zone.BookLine{{Seq: 1, HSCode: "8471300000", Name: "x", DeclaredUnit: "001", Legal: zone.LegalUnit{Unit: "001", Factor: d("1")}}}
+	_, err = w.svc.AddBookLines(w.ctx, p, book.No, line)
+	if le := wantReason(t, err, zone.ReasonDiscredited); le.Field != "book_no" {
+		t.Fatalf("AddBookLines by a 失信 enterprise: field %q", le.Field)
+	}
+	_, err = w.svc.AddBookLines(w.ctx, w.customs, book.No, line)
+	w.must(err)
+
+	// An enterprise of general credit still files its own books.
+	g := uscc(t, "91310000MA1K00004")
+	_, err = w.svc.RegisterEnterprise(w.ctx, w.customs, zone.Enterprise{USCC: g, CustomsCode: "3105960010", Name: "Good Co", Credit: codes.CreditGeneral})
+	w.must(err)
+	_, err = w.svc.CreateBook(w.ctx, access.Principal{ID: "good", Role: access.RoleEnterprise, Enterprise: g},
+		zone.Book{No: "H31050000010", Kind: codes.BookZone, Enterprise: g, CustomsOffice: "3105"})
+	w.must(err)
+}
+
+// TestForeignCurrencyListNeedsExchangeRate: a list with a line in a foreign
+// currency and no exchange rate is refused whatever its flow (here a
+// 一线入区 list, which is not taxable), never booked at zero value; nothing
+// is stored, so the same inner number with the rate is then filed and its
+// line valued at total × rate.
+func TestForeignCurrencyListNeedsExchangeRate(t *testing.T) {
+	w := newWorld(t, zone.DefaultSettings())
+	l := entry(w.h1, "FX-1", 1, "10", "100")
+	l.Lines = append(l.Lines, zone.ListLine{BookSeq: 1, Quantity: d("1"), Total: d("20"), Currency: codes.CurrencyUSD, GrossWeight: d("10"), NetWeight: d("9")})
+	_, err := w.svc.CreateList(w.ctx, w.e1, l)
+	le := wantReason(t, err, ledger.ReasonInvalidArgument)
+	if le.Field != "exchange_rate" || !strings.Contains(le.Message, "502") || !strings.Contains(le.Message, "lines[1]") {
+		t.Fatalf("field %q message %q; want exchange_rate naming lines[1] and currency 502", le.Field, le.Message)
+	}
+	l.ExchangeRate = d("7.1")
+	got, err := w.svc.CreateList(w.ctx, w.e1, l)
+	w.must(err)
+	if !got.Lines[0].CNYValue.Equal(d("100")) || !got.Lines[1].CNYValue.Equal(d("142")) {
+		t.Fatalf("CNY values %s, %s; want 100 (CNY line) and 142 (20 USD × 7.1)", got.Lines[0].CNYValue, got.Lines[1].CNYValue)
+	}
+}
+
+// TestEnterFirstListsCannotClaimTheSameGoods: two 先入区后报关 lists cannot
+// declare the same goods of one type-1 pass. A list naming a pass whose
+// goods another live list already claims is refused with
+// ENTRY_PASS_CLAIMED — even when goods of another pass would let the
+// ledger book it — and a deleted list frees its claim.
+func TestEnterFirstListsCannotClaimTheSameGoods(t *testing.T) {
+	w := newWorld(t, zone.DefaultSettings())
+	pass := func(inner, qty string) zone.Pass {
+		ps, err := w.svc.CreatePass(w.ctx, w.e1, zone.Pass{InnerNo: inner, Book: w.h1, Type: codes.PassEnterFirst, IO: codes.In, RelatedType: codes.RelatedBill,
+			RelatedNos: []string{"MSKU" + inner}, Vehicle: "V" + inner, GrossWeight: d("100"), Lines: []zone.PassLine{{BookSeq: 1, Quantity: d(qty), Value: d("1000"), Country: "DEU"}}})
+		w.must(err)
+		_, err = w.svc.RecordGateEvent(w.ctx, w.customs, ps.No, zone.GateEvent{ID: inner, Vehicle: "V" + inner, ScaleGross: d("100")})
+		w.must(err)
+		return ps
+	}
+	list := func(inner, qty string, passes ...string) zone.List {
+		return zone.List{InnerNo: inner, Book: w.h1, Type: codes.ListEnterFirst, IO: codes.In, TradeMode: "5034", EntryPassNos: passes,
+			Lines: []zone.ListLine{{BookSeq: 1, Quantity: d(qty), Total: d("100")}}}
+	}
+	p1, p2 := pass("P1", "6"), pass("P2", "4")
+	w.file(w.e1, list("A", "6", p1.No))
+
+	// P1's 6 are A's; the 4 of P2 in the entered bucket must not be booked
+	// as P1's.
+	_, err := w.svc.CreateList(w.ctx, w.e1, list("B", "4", p1.No))
+	le := wantReason(t, err, zone.ReasonEntryPassClaimed)
+	if le.Kind != ledger.KindFailedPrecondition || le.Field != "lines[0].quantity" || !strings.Contains(le.Message, p1.No) {
+		t.Fatalf("second list on %s: %v (field %q)", p1.No, err, le.Field)
+	}
+
+	// A draft claims too: C takes 3 of P2, so D cannot take 2 of it.
+	c, err := w.svc.CreateList(w.ctx, w.e1, list("C", "3", p2.No))
+	w.must(err)
+	_, err = w.svc.CreateList(w.ctx, w.e1, list("D", "2", p1.No, p2.No))
+	wantReason(t, err, zone.ReasonEntryPassClaimed)
+	// Deleting C frees P2's goods.
+	_, err = w.svc.DeleteList(w.ctx, w.e1, c.No)
+	w.must(err)
+	dl := w.file(w.e1, list("D", "2", p1.No, p2.No))
+	if dl.Status != zone.ListCleared {
+		t.Fatalf("list D %s", dl.Status)
+	}
+	w.wantStock(w.h1, 1, "8", "0", "0")
+	if s := w.stock(w.h1, 1); !s.Undeclared.Equal(d("2")) {
+		t.Fatalf("entered and undeclared %s, want 2", s.Undeclared)
+	}
+	_, err = w.svc.CreateList(w.ctx, w.e1, list("E", "1", p2.No, p2.No))
+	if le := wantReason(t, err, ledger.ReasonInvalidArgument); le.Field != "entry_pass_nos[1]" {
+		t.Fatalf("a pass named twice: field %q", le.Field)
+	}
+
+	// Lists filed at once for the last goods of a pass: the pass is locked,
+	// so exactly as many succeed as the goods allow.
+	p3 := pass("P3", "4")
+	var wg sync.WaitGroup
+	var ok, claimed atomic.Int32
+	errs := make(chan error, 8)
+	for i := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := w.svc.CreateList(w.ctx, w.e1, list(fmt.Sprintf("R%d", i), "2", p3.No))
+			var le *ledger.Error
+			switch {
+			case err == nil:
+				ok.Add(1)
+			case errors.As(err, &le) && le.Reason == zone.ReasonEntryPassClaimed:
+				claimed.Add(1)
+			default:
+				errs <- err
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Errorf("racing list: %v", err)
+	}
+	if ok.Load() != 2 || claimed.Load() != 6 {
+		t.Fatalf("racing lists: %d filed, %d refused as claimed; want 2 and 6", ok.Load(), claimed.Load())
+	}
 }

@@ -148,13 +148,18 @@ type List struct {
 	// EntryPassNos are the type-1 passes whose goods a 先入区后报关 list
 	// declares.
 	EntryPassNos []string
+	// EntryClaims record which pass's goods each line of a 先入区后报关
+	// list takes; set when the list is filed and again when declared, so
+	// that no two live lists claim the same goods of a pass. Derived.
+	EntryClaims []EntryClaim `json:",omitempty"`
 	// SlipNos are the in/out slips a collective (集报) list declares.
 	SlipNos []string
 	// Country is the origin (in) or destination (out) country.
 	Country string
 	// ExchangeRate converts line totals in a foreign currency to CNY (the
-	// dutiable value of a domestic sale); required when a taxable list's
-	// lines are not in CNY.
+	// value booked and the dutiable value of a domestic sale): CNY per unit
+	// of the foreign currency. Required, whatever the flow, when any line
+	// is not in CNY.
 	ExchangeRate decimal.Decimal
 	// Date is the list's business date (业务日期): its own journals are dated
 	// on it, and its goods cannot pass the gate before it. Zero when filing
@@ -275,6 +280,14 @@ type Pass struct {
 	FiledBy     string
 	CreatedAt   time.Time
 	JournalID   int64
+}
+
+// EntryClaim is what a 先入区后报关 list takes of the goods of one book line
+// that entered on one type-1 pass.
+type EntryClaim struct {
+	Pass     string
+	BookSeq  int
+	Quantity decimal.Decimal
 }
 
 // PassLine is what a pass carries of one list line or book line.

@@ -798,8 +798,8 @@ type CreateListRequest struct {
 	SlipNos []string `protobuf:"bytes,14,rep,name=slip_nos,json=slipNos,proto3" json:"slip_nos,omitempty"`
 	// Origin (in) or destination (out) country code.
 	Country string `protobuf:"bytes,15,opt,name=country,proto3" json:"country,omitempty"`
-	// Rate converting line totals in a foreign currency to CNY, at most 6 decimal places;
-	// required when a taxable list's lines are not in CNY.
+	// Rate converting line totals in a foreign currency to CNY (CNY per unit), at most 6
+	// decimal places; required, whatever the flow, when any line is not in CNY.
 	ExchangeRate string `protobuf:"bytes,16,opt,name=exchange_rate,json=exchangeRate,proto3" json:"exchange_rate,omitempty"`
 	// The lines, at most 1000 (a collective list may have none: its slips' goods are declared).
 	Lines []*ListLine `protobuf:"bytes,17,rep,name=lines,proto3" json:"lines,omitempty"`

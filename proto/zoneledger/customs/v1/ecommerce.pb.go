@@ -530,7 +530,9 @@ type Person struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Name; required, at most 100 characters.
 	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
-	// 身份证 number: 17 digits and a digit or X. Required of buyers and payers.
+	// 身份证 number: 17 digits and a check character (a digit or X) that must
+	// be the GB 11643 check character of the first 17. Required of buyers and
+	// payers.
 	IdNumber string `protobuf:"bytes,2,opt,name=id_number,json=idNumber,proto3" json:"id_number,omitempty"`
 	// Telephone number; the waybill's consignee must agree with the order's.
 	Phone string `protobuf:"bytes,3,opt,name=phone,proto3" json:"phone,omitempty"`
