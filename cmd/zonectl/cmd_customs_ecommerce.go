@@ -465,12 +465,12 @@ proto or JSON names; decimals are strings. The proto's own form
 {"order": {...}} (EcommerceDocument) is accepted too.
 
   {"kind": "order", "order_no": "EC-0001", "enterprise": "91310115MA1K000029",
-   "buyer": {"name": "王小明", "id_number": "310115199003070012", "phone": "13900000001", "address": "..."},
+   "buyer": {"name": "王小明", "id_number": "310115199003070017", "phone": "13900000001", "address": "..."},
    "consignee": {"name": "王小明", "phone": "13900000001", "address": "..."},
    "goods_value": "3000.00", "freight": "10.00", "tax_total": "273.91", "actual_paid": "3283.91",
    "lines": [{"item_no": "NB-14-SILVER", "name": "Notebook", "quantity": "1", "price": "3000.00", "total": "3000.00"}]}
   {"kind": "payment", "order_no": "EC-0001", "enterprise": "91310115MA1K000029", "pay_code": "ALIPAY",
-   "transaction_id": "2026112722001400001", "payer": {"name": "王小明", "id_number": "310115199003070012"},
+   "transaction_id": "2026112722001400001", "payer": {"name": "王小明", "id_number": "310115199003070017"},
    "amount": "3283.91", "paid_at": "2026-11-27T10:15:00+08:00"}
   {"kind": "waybill", "order_no": "EC-0001", "enterprise": "91310115MA1K000029", "logistics_no": "SF1000000001",
    "logistics_code": "SF", "consignee": {"name": "王小明", "phone": "13900000001", "address": "..."}}

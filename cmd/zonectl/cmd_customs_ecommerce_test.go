@@ -150,12 +150,12 @@ func mustProtoJSON(t *testing.T, m proto.Message) []byte {
 }
 
 const (
-	okOrder   = `{"kind": "order", "order_no": "EC-1", "enterprise": "91310115MA1K000029", "buyer": {"name": "王小明", "id_number": "310115199003070012"}, "consignee": {"name": "王小明"}, "goods_value": "3000.00", "freight": "10.00", "tax_total": "273.91", "actual_paid": "3283.91", "lines": [{"item_no": "NB-14-SILVER", "quantity": "1", "price": "3000.00", "total": "3000.00"}]}`
-	okPayment = `{"kind": "payment", "order_no": "EC-1", "enterprise": "91310115MA1K000029", "payer": {"name": "王小明", "id_number": "310115199003070012"}, "amount": "3283.91"}`
+	okOrder   = `{"kind": "order", "order_no": "EC-1", "enterprise": "91310115MA1K000029", "buyer": {"name": "王小明", "id_number": "310115199003070017"}, "consignee": {"name": "王小明"}, "goods_value": "3000.00", "freight": "10.00", "tax_total": "273.91", "actual_paid": "3283.91", "lines": [{"item_no": "NB-14-SILVER", "quantity": "1", "price": "3000.00", "total": "3000.00"}]}`
+	okPayment = `{"kind": "payment", "order_no": "EC-1", "enterprise": "91310115MA1K000029", "payer": {"name": "王小明", "id_number": "310115199003070017"}, "amount": "3283.91"}`
 	okWaybill = `{"kind": "waybill", "order_no": "EC-1", "enterprise": "91310115MA1K000029", "logistics_no": "SF1", "consignee": {"name": "王小明"}}`
 	csvHeader = "kind,order_no,enterprise,buyer_name,buyer_id_number,consignee_name,goods_value,freight,tax_total,actual_paid,item_no,quantity,price,total,payer_name,payer_id_number,amount,paid_at,logistics_no\n"
-	csvOrder  = "order,EC-1,E1,王小明,310115199003070012,王小明,3000.00,10.00,273.91,3283.91,NB-14-SILVER,1,3000.00,3000.00,,,,,\n"
-	csvPay    = "payment,EC-1,E1,,,,,,,,,,,,王小明,310115199003070012,3283.91,,\n"
+	csvOrder  = "order,EC-1,E1,王小明,310115199003070017,王小明,3000.00,10.00,273.91,3283.91,NB-14-SILVER,1,3000.00,3000.00,,,,,\n"
+	csvPay    = "payment,EC-1,E1,,,,,,,,,,,,王小明,310115199003070017,3283.91,,\n"
 	csvWay    = "waybill,EC-1,E1,,,王小明,,,,,,,,,,,,,SF1\n"
 )
 
@@ -173,7 +173,7 @@ func TestEcomFileMistakesNameLineAndField(t *testing.T) {
 			`docs.jsonl: line 3: lines[0].quantity: "1e3" is not a decimal number`},
 		{"docs.jsonl", rep(`"quantity": "1"`, `"quantity": 1`).Replace(okOrder), `write decimals as JSON strings`},
 		{"docs.jsonl", rep(`"freight"`, `"fright"`).Replace(okOrder), `docs.jsonl: line 1: unknown field "fright"`},
-		{"docs.jsonl", okWaybill + "\n" + rep(`"310115199003070012"}, "consignee"`, `"31011519900307001"}, "consignee"`).Replace(okOrder),
+		{"docs.jsonl", okWaybill + "\n" + rep(`"310115199003070017"}, "consignee"`, `"31011519900307001"}, "consignee"`).Replace(okOrder),
 			`docs.jsonl: line 2: buyer.id_number: "31011519900307001" is not a 身份证 number`},
 		{"docs.jsonl", rep(`"total": "3000.00"`, `"total": "3000.01"`).Replace(okOrder),
 			`line 1: lines[0].total: is 3000.01; price 3000.00 x quantity 1 = 3000.00`},
@@ -188,7 +188,7 @@ func TestEcomFileMistakesNameLineAndField(t *testing.T) {
 
 		{"docs.csv", csvHeader + csvOrder + strings.Replace(csvPay, "3283.91", `"3283,91"`, 1),
 			`docs.csv: row 3, column "amount": "3283,91" is not a decimal number`},
-		{"docs.csv", csvHeader + "payment,EC-1,E1,,,,1.00,,,,,,,,王小明,310115199003070012,3283.91,,\n",
+		{"docs.csv", csvHeader + "payment,EC-1,E1,,,,1.00,,,,,,,,王小明,310115199003070017,3283.91,,\n",
 			`docs.csv: row 2, column "goods_value": is "1.00", but the column is for order rows; leave it empty on a payment row`},
 		{"docs.csv", csvHeader + csvOrder + strings.Replace(csvOrder, ",1,3000.00,3000.00,", ",0,3000.00,0,", 1),
 			`docs.csv: row 3, column "quantity": "0" must be greater than zero`},
@@ -196,7 +196,7 @@ func TestEcomFileMistakesNameLineAndField(t *testing.T) {
 			`docs.csv: row 3, column "tax_total": "273.90" differs from "273.91" on row 2`},
 		{"docs.csv", csvHeader + csvWay + strings.Replace(csvOrder, "3000.00,10.00", "6000.00,10.00", 1),
 			`docs.csv: row 3, column "goods_value": is 6000.00; the lines total 3000.00`},
-		{"docs.csv", csvHeader + csvOrder + strings.Replace(csvPay, "310115199003070012", "3101151990030700XX", 1),
+		{"docs.csv", csvHeader + csvOrder + strings.Replace(csvPay, "310115199003070017", "3101151990030700XX", 1),
 			`docs.csv: row 3, column "payer_id_number": "3101151990030700XX" is not a 身份证 number`},
 		{"docs.csv", csvHeader + strings.Replace(csvPay, "3283.91,,", "3283.91,yesterday,", 1),
 			`docs.csv: row 2, column "paid_at": "yesterday" is not a time`},
