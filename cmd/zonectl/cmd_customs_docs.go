@@ -553,7 +553,10 @@ func (a *app) taxableCmd() *cobra.Command {
 		Long: `List the taxable events of a book (domestic sales, collective domestic-sale
 declarations, 区内直转 to non-bonded) in id order, with the tax engine's
 assessment (duty, consumption tax, VAT in CNY) or why there is none
-(assess_error), optionally from --from to --to inclusive (business dates).`,
+(assess_error), optionally from --from to --to inclusive (business dates).
+waived names the taxes not collected (amounts 0.00) because the
+consignment's (一票) total of that tax is within the 50 CNY de-minimis,
+separated by ";" (e.g. DUTY;CONSUMPTION_TAX).`,
 		Example: "  zonectl customs taxable H31050000001 --from 2026-03-01 --to 2026-03-31 -o csv",
 		Args:    exactArgs(1, "BOOK"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {

@@ -209,10 +209,11 @@ func certificateRows(c *customsv1.Certificate) [][]string {
 
 var taxableHeader = []string{"id", "book_no", "enterprise", "list_no", "list_seq", "book_seq", "hs_code", "quantity", "unit",
 	"legal_quantity", "legal_unit", "dutiable_value", "trade_mode", "date", "duty", "consumption_tax", "vat", "total", "rule",
-	"assess_error"}
+	"assess_error", "waived"}
 
 func taxableRow(e *customsv1.TaxableEvent) []string {
 	return []string{id(e.GetId()), e.GetBookNo(), e.GetEnterprise(), e.GetListNo(), seq(e.GetListSeq()), seq(e.GetBookSeq()),
 		e.GetHsCode(), e.GetQuantity(), e.GetUnit(), e.GetLegalQuantity(), e.GetLegalUnit(), e.GetDutiableValue(),
-		e.GetTradeMode(), e.GetDate(), e.GetDuty(), e.GetConsumptionTax(), e.GetVat(), e.GetTotal(), e.GetRule(), e.GetAssessError()}
+		e.GetTradeMode(), e.GetDate(), e.GetDuty(), e.GetConsumptionTax(), e.GetVat(), e.GetTotal(), e.GetRule(), e.GetAssessError(),
+		strings.Join(e.GetWaived(), ";")}
 }

@@ -12,6 +12,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/zoneledger/zoneledger/customs/access"
+	"github.com/zoneledger/zoneledger/customs/zone"
 	"github.com/zoneledger/zoneledger/ledger"
 	"github.com/zoneledger/zoneledger/ledger/ledgerapi"
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
@@ -194,5 +195,17 @@ func TestCreateListTooLongQuantitySaysTheLimit(t *testing.T) {
 	wantInvalid(t, err, ledger.ReasonDecimalOutOfRange, "lines[1].quantity")
 	if msg := status.Convert(err).Message(); !strings.Contains(msg, "35 digits before the decimal point; the ledger accepts at most 28") {
 		t.Errorf("message %q does not say the limit", msg)
+	}
+}
+
+func TestTaxableEventOutCarriesWaived(t *testing.T) {
+	e := zone.TaxableEvent{ID: 7, Duty: decimal.Zero, VAT: decimal.RequireFromString("39.00"),
+		Total: decimal.RequireFromString("39.00"), Rule: "DOMESTIC_SALE", Waived: []string{"DUTY", "CONSUMPTION_TAX"}}
+	got := taxableEventOut(e)
+	if w := got.GetWaived(); len(w) != 2 || w[0] != "DUTY" || w[1] != "CONSUMPTION_TAX" {
+		t.Errorf("waived %q, want [DUTY CONSUMPTION_TAX]", w)
+	}
+	if w := taxableEventOut(zone.TaxableEvent{ID: 8}).GetWaived(); w != nil {
+		t.Errorf("nothing waived: waived %q, want none", w)
 	}
 }

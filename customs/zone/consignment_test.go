@@ -168,3 +168,39 @@ func TestPartialShipmentsSumToTheLine(t *testing.T) {
 		t.Errorf("parts sum to %s, want the line's 100.00", sum)
 	}
 }
+
+func TestPartialEntrySumsToTheLine(t *testing.T) {
+	w := newWorld(t, zone.DefaultSettings())
+	// 3 units worth 100.00 enter on three vehicles, one each: the lot's
+	// value is the line's 100.00 (33.33 + 33.34 + 33.33), not 3 × 33.33.
+	in := w.file(w.e1, zone.List{InnerNo: "IN-P", Book: w.h1, IO: codes.In, TradeMode: "5034", Country: "USA",
+		Lines: []zone.ListLine{{BookSeq: 1, Quantity: d("3"), Total: d("100.00"), GrossWeight: d("30"), NetWeight: d("27")}}})
+	for _, v := range []string{"V1", "V2", "V3"} {
+		ps, err := w.svc.CreatePass(w.ctx, w.e1, zone.Pass{InnerNo: v, Book: w.h1, Type: codes.PassFirstLine, Bind: codes.BindOneListManyVehicles, IO: codes.In,
+			RelatedType: codes.RelatedList, RelatedNos: []string{in.No}, Vehicle: v, GrossWeight: d("10"), NetWeight: d("9"),
+			Lines: []zone.PassLine{{ListSeq: 1, Quantity: d("1"), GrossWeight: d("10"), NetWeight: d("9")}}})
+		w.must(err)
+		ps, err = w.svc.RecordGateEvent(w.ctx, w.customs, ps.No, zone.GateEvent{ID: v + "-ev", Vehicle: v, ScaleGross: d("10")})
+		w.must(err)
+		if ps.Status != zone.PassPassed {
+			t.Fatalf("vehicle %s: %s %v", v, ps.Status, ps.HoldReasons)
+		}
+	}
+	w.wantStock(w.h1, 1, "3", "0", "0")
+	hs, err := w.store.Balances(w.ctx, ledger.BalanceQuery{Book: w.h1, Account: zone.AccountBonded, ByLot: true})
+	w.must(err)
+	lot := in.No + "-1"
+	var found bool
+	for _, h := range hs {
+		if h.Lot != lot {
+			continue
+		}
+		found = true
+		if !h.Quantity.Equal(d("3")) || !h.Value.Equal(d("100")) {
+			t.Errorf("lot %s: %s worth %s, want 3 worth the line's 100.00", lot, h.Quantity, h.Value)
+		}
+	}
+	if !found {
+		t.Fatalf("no bonded lot %s in %+v", lot, hs)
+	}
+}

@@ -645,10 +645,9 @@ func (s *Service) passIntent(ctx context.Context, tx pgx.Tx, p access.Principal,
 					continue
 				}
 				pst := posting(l.Book, ln.BookSeq, world, bucket, qty, l.No+"-"+strconv.Itoa(ln.Seq), ln.DeclaredUnit)
-				pst.Value = ln.CNYValue
-				if !qty.Equal(ln.DeclaredQuantity) {
-					pst.Value = ln.CNYValue.Mul(qty).Div(ln.DeclaredQuantity).Round(2)
-				}
+				// A line entering on several vehicles: the parts' values sum
+				// exactly to the line's.
+				pst.Value = partValue(ln.CNYValue, ln.DeclaredQuantity, ln.Passed, qty)
 				pst.LotAttributes = lotAttributes(l, ln, l.Flow, day)
 				req.Postings = append(req.Postings, pst)
 				in.Fields = append(in.Fields, field)

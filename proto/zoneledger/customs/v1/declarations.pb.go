@@ -3544,7 +3544,11 @@ type TaxableEvent struct {
 	// The tax rule applied, e.g. "DOMESTIC_SALE"; empty when not assessed.
 	Rule string `protobuf:"bytes,19,opt,name=rule,proto3" json:"rule,omitempty"`
 	// Why there is no assessment (e.g. no tariff row); empty when assessed.
-	AssessError   string `protobuf:"bytes,20,opt,name=assess_error,json=assessError,proto3" json:"assess_error,omitempty"`
+	AssessError string `protobuf:"bytes,20,opt,name=assess_error,json=assessError,proto3" json:"assess_error,omitempty"`
+	// The tax kinds, as the engine names them ("DUTY", "CONSUMPTION_TAX", "VAT"), not collected
+	// because the consignment's (一票) amount of that tax is within the de-minimis; their amounts
+	// on this event are "0.00". Empty when nothing is waived.
+	Waived        []string `protobuf:"bytes,21,rep,name=waived,proto3" json:"waived,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -3717,6 +3721,13 @@ func (x *TaxableEvent) GetAssessError() string {
 		return x.AssessError
 	}
 	return ""
+}
+
+func (x *TaxableEvent) GetWaived() []string {
+	if x != nil {
+		return x.Waived
+	}
+	return nil
 }
 
 // ListTaxableEventsRequest filters and pages the taxable events of a book.
@@ -4168,7 +4179,7 @@ const file_zoneledger_customs_v1_declarations_proto_rawDesc = "" +
 	"\alist_no\x18\x01 \x01(\tB\n" +
 	"\xbaH\a\xc8\x01\x01r\x02\x18@R\x06listNo\"b\n" +
 	"\x1aRequestCertificateResponse\x12D\n" +
-	"\vcertificate\x18\x01 \x01(\v2\".zoneledger.customs.v1.CertificateR\vcertificate\"\xab\x04\n" +
+	"\vcertificate\x18\x01 \x01(\v2\".zoneledger.customs.v1.CertificateR\vcertificate\"\xc3\x04\n" +
 	"\fTaxableEvent\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\x03R\x02id\x12\x17\n" +
 	"\abook_no\x18\x02 \x01(\tR\x06bookNo\x12\x1e\n" +
@@ -4194,7 +4205,8 @@ const file_zoneledger_customs_v1_declarations_proto_rawDesc = "" +
 	"\x03vat\x18\x11 \x01(\tR\x03vat\x12\x14\n" +
 	"\x05total\x18\x12 \x01(\tR\x05total\x12\x12\n" +
 	"\x04rule\x18\x13 \x01(\tR\x04rule\x12!\n" +
-	"\fassess_error\x18\x14 \x01(\tR\vassessError\"\xb2\x03\n" +
+	"\fassess_error\x18\x14 \x01(\tR\vassessError\x12\x16\n" +
+	"\x06waived\x18\x15 \x03(\tR\x06waived\"\xb2\x03\n" +
 	"\x18ListTaxableEventsRequest\x12#\n" +
 	"\abook_no\x18\x01 \x01(\tB\n" +
 	"\xbaH\a\xc8\x01\x01r\x02\x18@R\x06bookNo\x12C\n" +
