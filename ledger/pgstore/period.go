@@ -20,7 +20,7 @@ func (s *Store) ClosePeriod(ctx context.Context, req ledger.ClosePeriodRequest) 
 	if req.IdempotencyKey == "" || len(req.IdempotencyKey) > ledger.MaxKeyLength {
 		return ledger.Period{}, ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "idempotency_key", "is required, at most %d bytes", ledger.MaxKeyLength)
 	}
-	if through.After(ledger.Day(time.Now())) {
+	if through.After(ledger.DayIn(s.opts.Now(), s.opts.TimeZone)) { // the zone's today
 		return ledger.Period{}, ledger.Errorf(ledger.KindInvalid, ledger.ReasonBadPeriod, "through",
 			"%s is in the future; a period can be closed only once it has ended", ledger.FormatDate(through))
 	}
