@@ -634,20 +634,9 @@ func journal(book, key, date string, postings ...*ledgerv1.Posting) *ledgerv1.Po
 }
 
 // day returns the UTC date n days from today, "YYYY-MM-DD".
-// day is the zone's today plus n days, as a date string: the servers the
-// tests start keep the default zone time zone, Asia/Shanghai.
-func day(n int) string {
-	return time.Now().In(zoneTime).AddDate(0, 0, n).Format("2006-01-02")
-}
-
-// zoneTime is the servers' default zone time zone (serve --time-zone).
-var zoneTime = func() *time.Location {
-	loc, err := time.LoadLocation("Asia/Shanghai")
-	if err != nil {
-		panic(err)
-	}
-	return loc
-}()
+// day is the zone's today plus n days, as a date string (zoneLoc: the
+// servers the tests start keep the default zone time zone).
+func day(n int) string { return time.Now().In(zoneLoc).AddDate(0, 0, n).Format("2006-01-02") }
 
 // --- checking errors -------------------------------------------------------
 
