@@ -135,18 +135,7 @@ func TestPartialShipmentsSumToTheLine(t *testing.T) {
 	//   parts: 33.33, 66.67 − 33.33 = 33.34, 100.00 − 66.67 = 33.33
 	sale := w.file(w.e1, zone.List{InnerNo: "DS-P", Book: w.h1, IO: codes.Out, TradeMode: "0110", DeclarationKind: codes.DeclarationCorresponding,
 		Lines: []zone.ListLine{{BookSeq: 3, Quantity: d("3"), Total: d("100.00"), GrossWeight: d("30"), NetWeight: d("27")}}})
-	for i := range 3 {
-		v := []string{"V1", "V2", "V3"}[i]
-		ps, err := w.svc.CreatePass(w.ctx, w.e1, zone.Pass{InnerNo: v, Book: w.h1, Type: codes.PassSecondLine, Bind: codes.BindOneListManyVehicles, IO: codes.Out,
-			RelatedType: codes.RelatedList, RelatedNos: []string{sale.No}, Vehicle: v, GrossWeight: d("10"), NetWeight: d("9"),
-			Lines: []zone.PassLine{{ListSeq: 1, Quantity: d("1"), GrossWeight: d("10"), NetWeight: d("9")}}})
-		w.must(err)
-		ps, err = w.svc.RecordGateEvent(w.ctx, w.customs, ps.No, zone.GateEvent{ID: v + "-ev", Vehicle: v, ScaleGross: d("10")})
-		w.must(err)
-		if ps.Status != zone.PassPassed {
-			t.Fatalf("vehicle %s: %s %v", v, ps.Status, ps.HoldReasons)
-		}
-	}
+	passOnePerVehicle(t, w, sale.No, codes.PassSecondLine, codes.Out)
 	l, err := w.svc.GetList(w.ctx, w.e1, sale.No)
 	w.must(err)
 	if l.Status != zone.ListCleared {
@@ -175,17 +164,7 @@ func TestPartialEntrySumsToTheLine(t *testing.T) {
 	// value is the line's 100.00 (33.33 + 33.34 + 33.33), not 3 × 33.33.
 	in := w.file(w.e1, zone.List{InnerNo: "IN-P", Book: w.h1, IO: codes.In, TradeMode: "5034", Country: "USA",
 		Lines: []zone.ListLine{{BookSeq: 1, Quantity: d("3"), Total: d("100.00"), GrossWeight: d("30"), NetWeight: d("27")}}})
-	for _, v := range []string{"V1", "V2", "V3"} {
-		ps, err := w.svc.CreatePass(w.ctx, w.e1, zone.Pass{InnerNo: v, Book: w.h1, Type: codes.PassFirstLine, Bind: codes.BindOneListManyVehicles, IO: codes.In,
-			RelatedType: codes.RelatedList, RelatedNos: []string{in.No}, Vehicle: v, GrossWeight: d("10"), NetWeight: d("9"),
-			Lines: []zone.PassLine{{ListSeq: 1, Quantity: d("1"), GrossWeight: d("10"), NetWeight: d("9")}}})
-		w.must(err)
-		ps, err = w.svc.RecordGateEvent(w.ctx, w.customs, ps.No, zone.GateEvent{ID: v + "-ev", Vehicle: v, ScaleGross: d("10")})
-		w.must(err)
-		if ps.Status != zone.PassPassed {
-			t.Fatalf("vehicle %s: %s %v", v, ps.Status, ps.HoldReasons)
-		}
-	}
+	passOnePerVehicle(t, w, in.No, codes.PassFirstLine, codes.In)
 	w.wantStock(w.h1, 1, "3", "0", "0")
 	hs, err := w.store.Balances(w.ctx, ledger.BalanceQuery{Book: w.h1, Account: zone.AccountBonded, ByLot: true})
 	w.must(err)
@@ -202,5 +181,24 @@ func TestPartialEntrySumsToTheLine(t *testing.T) {
 	}
 	if !found {
 		t.Fatalf("no bonded lot %s in %+v", lot, hs)
+	}
+}
+
+// passOnePerVehicle passes one unit of the first line of list listNo
+// through the gate on each of three vehicles (one list, many vehicles),
+// each on a pass of type typ and direction io, and fails unless each
+// vehicle passes.
+func passOnePerVehicle(t *testing.T, w *world, listNo string, typ codes.PassType, io codes.IOFlag) {
+	t.Helper()
+	for _, v := range []string{"V1", "V2", "V3"} {
+		ps, err := w.svc.CreatePass(w.ctx, w.e1, zone.Pass{InnerNo: v, Book: w.h1, Type: typ, Bind: codes.BindOneListManyVehicles, IO: io,
+			RelatedType: codes.RelatedList, RelatedNos: []string{listNo}, Vehicle: v, GrossWeight: d("10"), NetWeight: d("9"),
+			Lines: []zone.PassLine{{ListSeq: 1, Quantity: d("1"), GrossWeight: d("10"), NetWeight: d("9")}}})
+		w.must(err)
+		ps, err = w.svc.RecordGateEvent(w.ctx, w.customs, ps.No, zone.GateEvent{ID: v + "-ev", Vehicle: v, ScaleGross: d("10")})
+		w.must(err)
+		if ps.Status != zone.PassPassed {
+			t.Fatalf("vehicle %s: %s %v", v, ps.Status, ps.HoldReasons)
+		}
 	}
 }
