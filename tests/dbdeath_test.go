@@ -14,8 +14,8 @@ import (
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/status"
 
-	"github.com/zoneledger/zoneledger/ledger/pgstore/embedpg"
-	"github.com/zoneledger/zoneledger/ledger/pgstore/pgtest"
+	"github.com/zoneledger/zoneledger/ledger/pgshared/embedpg"
+	"github.com/zoneledger/zoneledger/ledger/pgshared/pgtest"
 	ledgerv1 "github.com/zoneledger/zoneledger/proto/zoneledger/ledger/v1"
 )
 

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/zoneledger/zoneledger/ledger/pgstore/pgtest"
+	"github.com/zoneledger/zoneledger/ledger/pgshared/pgtest"
 )
 
 // demoTimeout bounds `zoneledger demo`, which starts its own embedded

@@ -37,7 +37,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/zoneledger/zoneledger/ledger/ledgerapi"
-	"github.com/zoneledger/zoneledger/ledger/pgstore/pgtest"
+	"github.com/zoneledger/zoneledger/ledger/pgshared/pgtest"
 	adminv1 "github.com/zoneledger/zoneledger/proto/zoneledger/admin/v1"
 	ledgerv1 "github.com/zoneledger/zoneledger/proto/zoneledger/ledger/v1"
 )

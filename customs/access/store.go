@@ -3,6 +3,7 @@ package access
 import (
 	"context"
 	"embed"
+	"errors"
 	"sync"
 	"time"
 
@@ -10,9 +11,9 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/zoneledger/zoneledger/ledger/pgstore/pgtx"
-
-	"github.com/zoneledger/zoneledger/ledger/pgstore/migrate"
+	"github.com/zoneledger/zoneledger/ledger"
+	"github.com/zoneledger/zoneledger/ledger/pgshared/migrate"
+	"github.com/zoneledger/zoneledger/ledger/pgshared/pgtx"
 )
 
 //go:embed migrations/*.sql
@@ -76,7 +77,7 @@ type cacheEntry struct {
 // NewStore returns a Store on pool. Call Migrate (or apply Migrations)
 // before using it.
 func NewStore(pool *pgxpool.Pool, opts Options) *Store {
-	s := &Store{pool: pool, tx: pgtx.NewLazy(pool, opts.Engine, pgtx.Options{MaxAttempts: maxTxAttempts}, "the access tables"),
+	s := &Store{pool: pool, tx: pgtx.NewLazy(pool, opts.Engine, pgtx.Options{MaxAttempts: maxTxAttempts}),
 		ttl: opts.CacheTTL, now: opts.Now, cache: map[[32]byte]cacheEntry{}}
 	if s.ttl == 0 {
 		s.ttl = DefaultCacheTTL
@@ -111,9 +112,24 @@ type querier interface {
 // error checked, crdbpgx.ExecuteTx on CockroachDB). fn must have no effects
 // outside the transaction: it may run several times.
 func (s *Store) inTx(ctx context.Context, fn func(pgx.Tx) error) error {
-	return s.tx.Run(ctx, fn)
+	return dbError(s.tx.Run(ctx, fn))
 }
 
 // dbError passes ledger and context errors through and turns database
-// failures into ledger errors that say what to do.
-func dbError(err error) error { return pgtx.DescribeError(err, "the access tables") }
+// failures (pgtx.Classify) into ledger errors that say what to do.
+func dbError(err error) error {
+	var le *ledger.Error
+	if err == nil || errors.As(err, &le) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	const what = "the access tables"
+	switch pgtx.Classify(err) {
+	case pgtx.Busy:
+		return &ledger.Error{Kind: ledger.KindUnavailable, Reason: ledger.ReasonUnavailable,
+			Message: what + " are busy and the change gave up after repeated conflicts; retry", Err: err}
+	case pgtx.Refused:
+		return &ledger.Error{Kind: ledger.KindInternal, Reason: ledger.ReasonInternal, Message: "the database refused a query on " + what, Err: err}
+	}
+	return &ledger.Error{Kind: ledger.KindUnavailable, Reason: ledger.ReasonUnavailable,
+		Message: "could not reach the database; a change in flight may or may not have been made: check, then retry", Err: err}
+}

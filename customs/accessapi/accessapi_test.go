@@ -25,7 +25,7 @@ import (
 	"github.com/zoneledger/zoneledger/customs/accessapi"
 	"github.com/zoneledger/zoneledger/ledger"
 	"github.com/zoneledger/zoneledger/ledger/ledgerapi"
-	"github.com/zoneledger/zoneledger/ledger/pgstore/pgtest"
+	"github.com/zoneledger/zoneledger/ledger/pgshared/pgtest"
 	adminv1 "github.com/zoneledger/zoneledger/proto/zoneledger/admin/v1"
 )
 

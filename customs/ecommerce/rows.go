@@ -7,7 +7,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/zoneledger/zoneledger/ledger/pgstore/pgtx"
+	"github.com/zoneledger/zoneledger/ledger/pgshared/pgtx"
 )
 
 // orderCols are the columns scanOrderRow reads.

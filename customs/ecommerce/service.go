@@ -22,9 +22,9 @@ import (
 	"github.com/zoneledger/zoneledger/customs/tax"
 	"github.com/zoneledger/zoneledger/customs/zone"
 	"github.com/zoneledger/zoneledger/ledger"
-	"github.com/zoneledger/zoneledger/ledger/pgstore/batcher"
-	"github.com/zoneledger/zoneledger/ledger/pgstore/migrate"
-	"github.com/zoneledger/zoneledger/ledger/pgstore/pgtx"
+	"github.com/zoneledger/zoneledger/ledger/pgshared/batcher"
+	"github.com/zoneledger/zoneledger/ledger/pgshared/migrate"
+	"github.com/zoneledger/zoneledger/ledger/pgshared/pgtx"
 )
 
 //go:embed migrations/*.sql
@@ -151,7 +151,7 @@ func New(pool *pgxpool.Pool, store ledger.Store, z *zone.Service, engine *tax.En
 		opts.MaxWait = time.Millisecond
 	}
 	s := &Service{pool: pool, ledger: store, zone: z, tax: engine, set: set, opts: opts, now: opts.Now,
-		tx: pgtx.NewLazy(pool, opts.Engine, pgtx.Options{MaxAttempts: 30}, "the e-commerce tables")}
+		tx: pgtx.NewLazy(pool, opts.Engine, pgtx.Options{MaxAttempts: 30})}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -181,11 +181,27 @@ func (s *Service) today() time.Time { return ledger.DayIn(s.now(), s.set.Locatio
 
 // inTx runs fn in a SERIALIZABLE transaction with the engine's retries.
 func (s *Service) inTx(ctx context.Context, fn func(pgx.Tx) error) error {
-	return s.tx.Run(ctx, fn)
+	return dbError(s.tx.Run(ctx, fn))
 }
 
-// dbError turns database failures into ledger errors that say what to do.
-func dbError(err error) error { return pgtx.DescribeError(err, "the e-commerce tables") }
+// dbError passes ledger and context errors through and turns database
+// failures (pgtx.Classify) into ledger errors that say what to do.
+func dbError(err error) error {
+	var le *ledger.Error
+	if err == nil || errors.As(err, &le) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	const what = "the e-commerce tables"
+	switch pgtx.Classify(err) {
+	case pgtx.Busy:
+		return &ledger.Error{Kind: ledger.KindUnavailable, Reason: ledger.ReasonUnavailable,
+			Message: what + " are busy and the change gave up after repeated conflicts; retry", Err: err}
+	case pgtx.Refused:
+		return &ledger.Error{Kind: ledger.KindInternal, Reason: ledger.ReasonInternal, Message: "the database refused a query on " + what, Err: err}
+	}
+	return &ledger.Error{Kind: ledger.KindUnavailable, Reason: ledger.ReasonUnavailable,
+		Message: "could not reach the database; a change in flight may or may not have been made: check, then retry", Err: err}
+}
 
 func badArg(field, format string, args ...any) error {
 	return ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, field, format, args...)

@@ -11,7 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/zoneledger/zoneledger/ledger"
-	"github.com/zoneledger/zoneledger/ledger/pgstore/pgtx"
+	"github.com/zoneledger/zoneledger/ledger/pgshared/pgtx"
 )
 
 // An intent is a change that moves goods: the journal to post (or the

@@ -20,8 +20,8 @@ import (
 	"github.com/zoneledger/zoneledger/customs/access"
 	"github.com/zoneledger/zoneledger/customs/tax"
 	"github.com/zoneledger/zoneledger/ledger"
-	"github.com/zoneledger/zoneledger/ledger/pgstore/migrate"
-	"github.com/zoneledger/zoneledger/ledger/pgstore/pgtx"
+	"github.com/zoneledger/zoneledger/ledger/pgshared/migrate"
+	"github.com/zoneledger/zoneledger/ledger/pgshared/pgtx"
 )
 
 //go:embed migrations/*.sql
@@ -105,7 +105,7 @@ func New(pool *pgxpool.Pool, store ledger.Store, opts Options) (*Service, error)
 		return nil, fmt.Errorf("zone settings: %w", err)
 	}
 	s := &Service{pool: pool, ledger: store, set: set, tax: opts.Tax, now: opts.Now, log: opts.Logger,
-		tx: pgtx.NewLazy(pool, opts.Engine, pgtx.Options{MaxAttempts: 20}, "the zone's tables")}
+		tx: pgtx.NewLazy(pool, opts.Engine, pgtx.Options{MaxAttempts: 20})}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -138,11 +138,27 @@ func (s *Service) dateOf(t time.Time) time.Time { return ledger.DayIn(t, s.set.L
 // inTx runs fn in a SERIALIZABLE transaction with the engine's retries; fn
 // may run several times and must have no effect outside the transaction.
 func (s *Service) inTx(ctx context.Context, fn func(pgx.Tx) error) error {
-	return s.tx.Run(ctx, fn)
+	return dbError(s.tx.Run(ctx, fn))
 }
 
-// dbError turns database failures into ledger errors that say what to do.
-func dbError(err error) error { return pgtx.DescribeError(err, "the zone's tables") }
+// dbError passes ledger and context errors through and turns database
+// failures (pgtx.Classify) into ledger errors that say what to do.
+func dbError(err error) error {
+	var le *ledger.Error
+	if err == nil || errors.As(err, &le) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	const what = "the zone's tables"
+	switch pgtx.Classify(err) {
+	case pgtx.Busy:
+		return &ledger.Error{Kind: ledger.KindUnavailable, Reason: ledger.ReasonUnavailable,
+			Message: what + " are busy and the change gave up after repeated conflicts; retry", Err: err}
+	case pgtx.Refused:
+		return &ledger.Error{Kind: ledger.KindInternal, Reason: ledger.ReasonInternal, Message: "the database refused a query on " + what, Err: err}
+	}
+	return &ledger.Error{Kind: ledger.KindUnavailable, Reason: ledger.ReasonUnavailable,
+		Message: "could not reach the database; a change in flight may or may not have been made: check, then retry", Err: err}
+}
 
 // querier is what both a pool and a transaction offer.
 type querier interface {

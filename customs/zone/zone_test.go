@@ -15,8 +15,8 @@ import (
 	"github.com/zoneledger/zoneledger/customs/tax"
 	"github.com/zoneledger/zoneledger/customs/zone"
 	"github.com/zoneledger/zoneledger/ledger"
+	"github.com/zoneledger/zoneledger/ledger/pgshared/pgtest"
 	"github.com/zoneledger/zoneledger/ledger/pgstore"
-	"github.com/zoneledger/zoneledger/ledger/pgstore/pgtest"
 )
 
 func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }

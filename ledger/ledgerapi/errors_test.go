@@ -17,8 +17,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/zoneledger/zoneledger/ledger"
-	"github.com/zoneledger/zoneledger/ledger/pgstore/pgtest"
-	"github.com/zoneledger/zoneledger/ledger/pgstore/pgtx"
+	"github.com/zoneledger/zoneledger/ledger/pgshared/pgtest"
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
 	ledgerv1 "github.com/zoneledger/zoneledger/proto/zoneledger/ledger/v1"
 )
@@ -126,7 +125,7 @@ func TestInternalErrorHasIDAndNoDatabaseDetail(t *testing.T) {
 	if dbErr == nil {
 		t.Fatal("PostgreSQL stored a NUL")
 	}
-	err := Status(pgtx.DescribeError(dbErr, "the zone's tables"))
+	err := Status(&ledger.Error{Kind: ledger.KindInternal, Reason: ledger.ReasonInternal, Message: "the database refused a query on the zone's tables", Err: dbErr})
 	st := status.Convert(err)
 	id := errorInfo(err).GetMetadata()["error_id"]
 	if st.Code() != codes.Internal || len(id) != 16 {
@@ -143,7 +142,7 @@ func TestInternalErrorHasIDAndNoDatabaseDetail(t *testing.T) {
 	if log := logBuf.String(); !strings.Contains(log, "error_id="+id) || !strings.Contains(log, "UTF8") {
 		t.Errorf("the log does not hold the id and the cause:\n%s", log)
 	}
-	if again := ErrorIDOf(Status(pgtx.DescribeError(dbErr, "x"))); again == id || again == "" {
+	if again := ErrorIDOf(Status(&ledger.Error{Kind: ledger.KindInternal, Reason: ledger.ReasonInternal, Message: "the database refused a query on x", Err: dbErr})); again == id || again == "" {
 		t.Errorf("second error id %q, want a fresh one (first %q)", again, id)
 	}
 
@@ -158,7 +157,7 @@ func TestInternalErrorHasIDAndNoDatabaseDetail(t *testing.T) {
 	if connErr == nil {
 		t.Fatal("connected to a closed port")
 	}
-	err = Status(pgtx.DescribeError(connErr, "the zone's tables"))
+	err = Status(&ledger.Error{Kind: ledger.KindUnavailable, Reason: ledger.ReasonUnavailable, Message: "could not reach the database; check, then retry", Err: connErr})
 	st = status.Convert(err)
 	_, port, _ := net.SplitHostPort(addr)
 	if st.Code() != codes.Unavailable || strings.Contains(st.Message(), port) || strings.Contains(st.Message(), "someone") || ErrorIDOf(err) == "" {

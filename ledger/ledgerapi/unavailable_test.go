@@ -10,8 +10,9 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	"github.com/zoneledger/zoneledger/ledger"
 	"github.com/zoneledger/zoneledger/ledger/ledgerapi"
-	"github.com/zoneledger/zoneledger/ledger/pgstore/pgtx"
+	"github.com/zoneledger/zoneledger/ledger/pgshared/pgtx"
 )
 
 // TestUnavailableHidesDatabase turns a real connection failure into the
@@ -28,7 +29,11 @@ func TestUnavailableHidesDatabase(t *testing.T) {
 	if !strings.Contains(err.Error(), "secretuser") {
 		t.Fatalf("the driver's error no longer names the user (%v): the test proves nothing", err)
 	}
-	got := ledgerapi.Status(pgtx.DescribeError(err, "books"))
+	if c := pgtx.Classify(err); c != pgtx.Unreachable {
+		t.Fatalf("a refused connection is classified %v, want unreachable", c)
+	}
+	got := ledgerapi.Status(&ledger.Error{Kind: ledger.KindUnavailable, Reason: ledger.ReasonUnavailable,
+		Message: "could not reach the database; check, then retry", Err: err})
 	if status.Code(got) != codes.Unavailable {
 		t.Fatalf("code %v, want UNAVAILABLE: %v", status.Code(got), got)
 	}

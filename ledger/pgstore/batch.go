@@ -9,11 +9,10 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/shopspring/decimal"
 
 	"github.com/zoneledger/zoneledger/ledger"
-	"github.com/zoneledger/zoneledger/ledger/pgstore/pgtx"
+	"github.com/zoneledger/zoneledger/ledger/pgshared/pgtx"
 )
 
 // op is one queued write: a journal to post or one to reverse.
@@ -223,12 +222,11 @@ func storeError(err error) error {
 	if errors.As(err, &le) {
 		return le
 	}
-	if retryable(err) {
+	switch pgtx.Classify(err) {
+	case pgtx.Busy:
 		return &ledger.Error{Kind: ledger.KindUnavailable, Reason: ledger.ReasonUnavailable,
 			Message: "the ledger is busy and gave up after repeated conflicts; retry with the same idempotency key", Err: err}
-	}
-	var pe *pgconn.PgError
-	if errors.As(err, &pe) && !pgtx.ServerGone(err) {
+	case pgtx.Refused:
 		return &ledger.Error{Kind: ledger.KindInternal, Reason: ledger.ReasonInternal, Message: "database refused the write", Err: err}
 	}
 	return &ledger.Error{Kind: ledger.KindUnavailable, Reason: ledger.ReasonUnavailable,

@@ -16,9 +16,9 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/zoneledger/zoneledger/ledger"
+	"github.com/zoneledger/zoneledger/ledger/pgshared/embedpg"
+	"github.com/zoneledger/zoneledger/ledger/pgshared/pgtest"
 	"github.com/zoneledger/zoneledger/ledger/pgstore"
-	"github.com/zoneledger/zoneledger/ledger/pgstore/embedpg"
-	"github.com/zoneledger/zoneledger/ledger/pgstore/pgtest"
 )
 
 // BenchmarkPost measures journals per second through the batching write

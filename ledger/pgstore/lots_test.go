@@ -13,9 +13,9 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/zoneledger/zoneledger/ledger"
+	"github.com/zoneledger/zoneledger/ledger/pgshared/pgtest"
+	"github.com/zoneledger/zoneledger/ledger/pgshared/pgtx"
 	"github.com/zoneledger/zoneledger/ledger/pgstore"
-	"github.com/zoneledger/zoneledger/ledger/pgstore/pgtest"
-	"github.com/zoneledger/zoneledger/ledger/pgstore/pgtx"
 )
 
 // afterLots is a day after every lot fillLots makes (at most 300), for

@@ -3,7 +3,7 @@ package pgstore
 import (
 	"embed"
 
-	"github.com/zoneledger/zoneledger/ledger/pgstore/migrate"
+	"github.com/zoneledger/zoneledger/ledger/pgshared/migrate"
 )
 
 //go:embed migrations/*.sql

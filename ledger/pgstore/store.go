@@ -43,8 +43,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/zoneledger/zoneledger/ledger"
-	"github.com/zoneledger/zoneledger/ledger/pgstore/batcher"
-	"github.com/zoneledger/zoneledger/ledger/pgstore/pgtx"
+	"github.com/zoneledger/zoneledger/ledger/pgshared/batcher"
+	"github.com/zoneledger/zoneledger/ledger/pgshared/pgtx"
 )
 
 // DefaultMaxWait is how long a busy batcher lingers for more journals unless

@@ -14,9 +14,9 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/zoneledger/zoneledger/ledger"
+	"github.com/zoneledger/zoneledger/ledger/pgshared/pgtest"
+	"github.com/zoneledger/zoneledger/ledger/pgshared/pgtx"
 	"github.com/zoneledger/zoneledger/ledger/pgstore"
-	"github.com/zoneledger/zoneledger/ledger/pgstore/pgtest"
-	"github.com/zoneledger/zoneledger/ledger/pgstore/pgtx"
 )
 
 func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }

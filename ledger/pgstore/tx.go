@@ -1,6 +1,6 @@
 package pgstore
 
-import "github.com/zoneledger/zoneledger/ledger/pgstore/pgtx"
+import "github.com/zoneledger/zoneledger/ledger/pgshared/pgtx"
 
 // Engine is the database engine behind a Store.
 type Engine = pgtx.Engine

@@ -32,7 +32,7 @@ import (
 
 	"github.com/zoneledger/zoneledger/customs/access"
 	"github.com/zoneledger/zoneledger/ledger"
-	"github.com/zoneledger/zoneledger/ledger/pgstore/embedpg"
+	"github.com/zoneledger/zoneledger/ledger/pgshared/embedpg"
 	adminv1 "github.com/zoneledger/zoneledger/proto/zoneledger/admin/v1"
 	ledgerv1 "github.com/zoneledger/zoneledger/proto/zoneledger/ledger/v1"
 )

@@ -17,7 +17,7 @@ import (
 	"google.golang.org/grpc/metadata"
 
 	"github.com/zoneledger/zoneledger/cmd/zoneledger/internal/server"
-	"github.com/zoneledger/zoneledger/ledger/pgstore/pgtest"
+	"github.com/zoneledger/zoneledger/ledger/pgshared/pgtest"
 	ledgerv1 "github.com/zoneledger/zoneledger/proto/zoneledger/ledger/v1"
 )
 

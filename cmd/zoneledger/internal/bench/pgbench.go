@@ -11,7 +11,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/zoneledger/zoneledger/ledger/pgstore/embedpg"
+	"github.com/zoneledger/zoneledger/ledger/pgshared/embedpg"
 )
 
 // Pgbench settings: the reference load is pgbench's TPC-B-like script at

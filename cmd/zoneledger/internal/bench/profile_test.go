@@ -20,8 +20,8 @@ import (
 	"google.golang.org/grpc/credentials/insecure"
 
 	"github.com/zoneledger/zoneledger/cmd/zoneledger/internal/server"
-	"github.com/zoneledger/zoneledger/ledger/pgstore/embedpg"
-	"github.com/zoneledger/zoneledger/ledger/pgstore/pgtest"
+	"github.com/zoneledger/zoneledger/ledger/pgshared/embedpg"
+	"github.com/zoneledger/zoneledger/ledger/pgshared/pgtest"
 )
 
 // TestEcommerceProfile is a diagnostic, skipped unless

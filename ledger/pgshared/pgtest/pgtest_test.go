@@ -13,7 +13,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	"github.com/zoneledger/zoneledger/ledger/pgstore/pgtest"
+
+	"github.com/zoneledger/zoneledger/ledger/pgshared/pgtest"
 )
 
 func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }

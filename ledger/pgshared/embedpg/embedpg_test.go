@@ -18,8 +18,9 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/zoneledger/zoneledger/ledger/pgstore/embedpg"
-	"github.com/zoneledger/zoneledger/ledger/pgstore/pgtest"
+
+	"github.com/zoneledger/zoneledger/ledger/pgshared/embedpg"
+	"github.com/zoneledger/zoneledger/ledger/pgshared/pgtest"
 )
 
 func start(t *testing.T, cfg embedpg.Config) *embedpg.Instance {

@@ -40,7 +40,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/zoneledger/zoneledger/ledger/pgstore/embedpg"
+
+	"github.com/zoneledger/zoneledger/ledger/pgshared/embedpg"
 )
 
 // EnvDatabaseURL names the environment variable that points the tests at an

@@ -8,8 +8,8 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/zoneledger/zoneledger/ledger/pgstore/migrate"
-	"github.com/zoneledger/zoneledger/ledger/pgstore/pgtest"
+	"github.com/zoneledger/zoneledger/ledger/pgshared/migrate"
+	"github.com/zoneledger/zoneledger/ledger/pgshared/pgtest"
 )
 
 func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }

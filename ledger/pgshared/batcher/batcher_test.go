@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/zoneledger/zoneledger/ledger/pgstore/batcher"
+	"github.com/zoneledger/zoneledger/ledger/pgshared/batcher"
 )
 
 // Concurrent requests are run in batches of at most max, each exactly

@@ -10,8 +10,8 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/zoneledger/zoneledger/ledger/pgstore/pgtest"
-	"github.com/zoneledger/zoneledger/ledger/pgstore/pgtx"
+	"github.com/zoneledger/zoneledger/ledger/pgshared/pgtest"
+	"github.com/zoneledger/zoneledger/ledger/pgshared/pgtx"
 )
 
 func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
