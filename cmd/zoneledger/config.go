@@ -340,6 +340,9 @@ func decimalValue(v any) (decimal.Decimal, error) {
 func dateValue(v any) (time.Time, error) {
 	switch x := v.(type) {
 	case time.Time:
+		if h, m, sec := x.Clock(); h != 0 || m != 0 || sec != 0 || x.Nanosecond() != 0 {
+			return time.Time{}, fmt.Errorf("%s has a time of day; give the date alone, such as 2019-04-01", x.Format(time.RFC3339))
+		}
 		return time.Date(x.Year(), x.Month(), x.Day(), 0, 0, 0, 0, time.UTC), nil
 	case string:
 		t, err := time.Parse(time.DateOnly, x)

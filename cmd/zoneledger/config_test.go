@@ -75,6 +75,7 @@ func TestConfigRefusesBadValuesNamingTheKey(t *testing.T) {
 		{"[[tax.vat_standard]]\nfrom = 2019-04-01\nrate = \"0.13\"\n[[tax.vat_standard]]\nfrom = 2018-05-01\nrate = \"0.16\"\n",
 			"key tax.vat_standard[1].from: dates must be strictly ascending"},
 		{"[[tax.vat_standard]]\nfrom = \"April\"\nrate = \"0.13\"\n", "key tax.vat_standard: [0].from: \"April\" is not a date"},
+		{"[[tax.interest_rates]]\nfrom = 2009-01-01T08:00:00\nrate = \"0.0036\"\n", "key tax.interest_rates: [0].from: 2009-01-01T08:00:00Z has a time of day"},
 		{"[tax]\ntariff_name = \"zone-2026\"\n", "key tax.tariff_name: names a tariff file, but tax.tariff_file is not set"},
 		{"[ecommerce]\nreturn_arrive_days = 10\n", "key ecommerce.return_arrive_days: 10 must be no fewer than return_apply_days (30)"},
 		{"[ecommerce]\npayment_days = -1\n", "key ecommerce.payment_days: -1 must not be negative"},

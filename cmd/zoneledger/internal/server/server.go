@@ -206,12 +206,12 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	if cfg.TariffFile != "" {
 		f, err := os.Open(cfg.TariffFile)
 		if err != nil {
-			return nil, fmt.Errorf("reading the tariff: %w", err)
+			return nil, fmt.Errorf("reading the tariff (tax.tariff_file or --tariff): %w", err)
 		}
 		tariff, err = tax.ParseTariff(f)
 		f.Close()
 		if err != nil {
-			return nil, fmt.Errorf("reading the tariff %s: %w (format: customs/tax/README.md)", cfg.TariffFile, err)
+			return nil, fmt.Errorf("reading the tariff %s (tax.tariff_file or --tariff): %w (format: customs/tax/README.md)", cfg.TariffFile, err)
 		}
 		name := cfg.TariffName
 		if name == "" {
@@ -254,12 +254,12 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	if cfg.PositiveListFile != "" {
 		f, err := os.Open(cfg.PositiveListFile)
 		if err != nil {
-			return nil, fmt.Errorf("reading the positive list: %w", err)
+			return nil, fmt.Errorf("reading the positive list (ecommerce.positive_list_file or --positive-list): %w", err)
 		}
 		ecomSet.PositiveList, err = ecommerce.ParsePositiveList(f)
 		f.Close()
 		if err != nil {
-			return nil, fmt.Errorf("reading %s: %w", cfg.PositiveListFile, err)
+			return nil, fmt.Errorf("reading the positive list %s (ecommerce.positive_list_file or --positive-list): %w", cfg.PositiveListFile, err)
 		}
 	} else {
 		s.log.Warn("no positive list file given (ecommerce.positive_list_file or --positive-list): cross-border orders are checked against the illustrative sample list, which is not the customs positive list")
