@@ -3552,7 +3552,7 @@ type TaxableEvent struct {
 	// The name and version of the tariff the event was assessed with, as the zone named it in its
 	// config file (tax.tariff_name); "zoneledger-sample-ILLUSTRATIVE" while the illustrative
 	// sample tariff, which is not the customs tariff, is in force.
-	Tariff        string `protobuf:"bytes,22,opt,name=tariff,proto3" json:"tariff,omitempty"`
+	Tariff        string `protobuf:"bytes,30,opt,name=tariff,proto3" json:"tariff,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -4218,7 +4218,7 @@ const file_zoneledger_customs_v1_declarations_proto_rawDesc = "" +
 	"\x04rule\x18\x13 \x01(\tR\x04rule\x12!\n" +
 	"\fassess_error\x18\x14 \x01(\tR\vassessError\x12\x16\n" +
 	"\x06waived\x18\x15 \x03(\tR\x06waived\x12\x16\n" +
-	"\x06tariff\x18\x16 \x01(\tR\x06tariff\"\xb2\x03\n" +
+	"\x06tariff\x18\x1e \x01(\tR\x06tariff\"\xb2\x03\n" +
 	"\x18ListTaxableEventsRequest\x12#\n" +
 	"\abook_no\x18\x01 \x01(\tB\n" +
 	"\xbaH\a\xc8\x01\x01r\x02\x18@R\x06bookNo\x12C\n" +
