@@ -397,7 +397,7 @@ func taxableEventOut(e zone.TaxableEvent) *customsv1.TaxableEvent {
 		BookSeq: int32(e.BookSeq), HsCode: e.HSCode, Quantity: qty(e.Quantity), Unit: e.Unit, LegalQuantity: qty(e.LegalQuantity),
 		LegalUnit: e.LegalUnit, DutiableValue: money(e.DutiableValue), TradeMode: e.TradeMode, Date: dateOut(e.Date),
 		Duty: money(e.Duty), ConsumptionTax: money(e.ConsumptionTax), Vat: money(e.VAT), Total: money(e.Total),
-		Rule: e.Rule, AssessError: e.AssessError, Waived: e.Waived}
+		Rule: e.Rule, AssessError: e.AssessError, Waived: e.Waived, Tariff: e.Tariff}
 }
 
 // Passes.

@@ -121,7 +121,7 @@ func waybillIn(r *customsv1.SubmitWaybillRequest) (string, ecommerce.Waybill) {
 func inventoryListOut(l ecommerce.InventoryList) *customsv1.InventoryList {
 	out := &customsv1.InventoryList{ListNo: l.No, OrderNo: l.OrderNo, Enterprise: l.Enterprise, Platform: l.Platform, BookNo: l.Book,
 		Guarantor: l.Guarantor, BuyerId: l.BuyerID, DutiableValue: money(l.DutiableValue), Duty: money(l.Duty),
-		ConsumptionTax: money(l.ConsumptionTax), Vat: money(l.VAT), Tax: money(l.Tax), Rule: l.Rule,
+		ConsumptionTax: money(l.ConsumptionTax), Vat: money(l.VAT), Tax: money(l.Tax), Rule: l.Rule, Tariff: l.Tariff,
 		Status: customsv1.InventoryListStatus(enumOut(customsv1.InventoryListStatus_value, "INVENTORY_LIST_STATUS_", string(l.Status))),
 		Reason: l.Reason, ReleasedOn: dateOut(l.ReleasedOn), JournalId: l.JournalID, ReturnAppliedOn: dateOut(l.ReturnAppliedOn),
 		ReturnedOn: dateOut(l.ReturnedOn), ReturnJournalId: l.ReturnJournalID, CreatedAt: ts(l.CreatedAt)}

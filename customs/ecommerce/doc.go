@@ -43,6 +43,10 @@
 // transaction — and Recover (at start) or the order's next document
 // finishes a release a crash interrupted.
 //
+// Settings (the return windows, the payment period, the positive list) come
+// from the [ecommerce] table of zoneledger's config file
+// (cmd/zoneledger/README.md); Settings.Validate names the key of a bad value.
+//
 // Facts: 财关税〔2016〕18号 and 财关税〔2018〕49号 (tax, limits), GACC 公告2018年
 // 第194号 (三单, returns); see customs/tax/README.md for the tax rules.
 package ecommerce

@@ -219,6 +219,25 @@ func TestDocumentsInEveryOrderReleaseOneList(t *testing.T) {
 	}
 }
 
+// TestReleasedListRecordsItsTariff: a released list names the tariff its
+// tax was computed with, so lists taxed with the illustrative sample tariff
+// can be found.
+func TestReleasedListRecordsItsTariff(t *testing.T) {
+	w := newWorld(t, map[int]string{1: "100"})
+	o, p, wb := w.order("T1", "0011", "SKU-CREAM", "2", "150", "3304990099")
+	_, err := w.svc.SubmitOrder(w.ctx, w.platform, o)
+	must(t, err)
+	_, err = w.svc.SubmitPayment(w.ctx, w.platform, w.ebc, p)
+	must(t, err)
+	last, err := w.svc.SubmitWaybill(w.ctx, w.platform, w.ebc, wb)
+	must(t, err)
+	l, err := w.svc.GetList(w.ctx, w.customs, last.ListNo)
+	must(t, err)
+	if l.Status != ecommerce.ListReleased || l.Tariff != tax.SampleTariffName {
+		t.Fatalf("list %s %s tariff %q, want RELEASED with tariff %q", l.No, l.Status, l.Tariff, tax.SampleTariffName)
+	}
+}
+
 func TestThreeDocumentMismatchesAreRefused(t *testing.T) {
 	w := newWorld(t, map[int]string{1: "100"})
 	cases := []struct {

@@ -470,6 +470,7 @@ func (s *Service) assess(c *candidate, year int, totals map[totalKey]decimal.Dec
 		return nil, refuse(ReasonTaxMismatch, "tax_total", "order %s withheld %s tax; the tax is %s (duty %s, consumption tax %s, VAT %s, %s)", o.OrderNo, o.TaxTotal, q.Total, q.Duty, q.ConsumptionTax, q.VAT, q.Rule)
 	}
 	l.Duty, l.ConsumptionTax, l.VAT, l.Tax, l.Rule = q.Duty, q.ConsumptionTax, q.VAT, q.Total, string(q.Rule)
+	l.Tariff = q.Tariff
 	return &l, nil
 }
 

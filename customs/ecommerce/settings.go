@@ -62,6 +62,15 @@ func SamplePositiveList() []PositiveEntry {
 	}
 }
 
+// Validate checks every setting. Its error names the setting by its key in
+// the zoneledger config file (cmd/zoneledger/README.md), e.g.
+// "return_arrive_days: ...", and says which values are allowed. Zero day
+// counts mean their defaults.
+func (s Settings) Validate() error {
+	_, err := s.normalize()
+	return err
+}
+
 func (s Settings) normalize() (Settings, error) {
 	d := DefaultSettings()
 	if s.ReturnApplyDays == 0 {
@@ -73,12 +82,19 @@ func (s Settings) normalize() (Settings, error) {
 	if s.PaymentDays == 0 {
 		s.PaymentDays = d.PaymentDays
 	}
-	if s.ReturnApplyDays < 0 || s.ReturnArriveDays < s.ReturnApplyDays || s.PaymentDays < 0 {
-		return s, fmt.Errorf("return windows %d/%d days and payment %d days must be >= 0, arrival no earlier than application", s.ReturnApplyDays, s.ReturnArriveDays, s.PaymentDays)
+	if s.ReturnApplyDays < 0 {
+		return s, fmt.Errorf("return_apply_days: %d must not be negative", s.ReturnApplyDays)
 	}
-	for _, e := range s.PositiveList {
+	if s.ReturnArriveDays < s.ReturnApplyDays {
+		return s, fmt.Errorf("return_arrive_days: %d must be no fewer than return_apply_days (%d): goods cannot be due back before the return may be applied for",
+			s.ReturnArriveDays, s.ReturnApplyDays)
+	}
+	if s.PaymentDays < 0 {
+		return s, fmt.Errorf("payment_days: %d must not be negative", s.PaymentDays)
+	}
+	for i, e := range s.PositiveList {
 		if e.HSPrefix == "" || len(e.HSPrefix) > 10 || strings.Trim(e.HSPrefix, "0123456789") != "" || e.AnnualCap.IsNegative() {
-			return s, fmt.Errorf("positive list entry %q: an HS prefix of 1 to 10 digits and a cap >= 0", e.HSPrefix)
+			return s, fmt.Errorf("positive list entry %d (%q): an HS prefix of 1 to 10 digits and a cap >= 0", i+1, e.HSPrefix)
 		}
 	}
 	if s.Location == nil {

@@ -126,12 +126,15 @@ type InventoryList struct {
 	BuyerID    string
 	Lines      []ListLine
 	// DutiableValue is goods value + freight + insurance.
-	DutiableValue   decimal.Decimal
-	Duty            decimal.Decimal
-	ConsumptionTax  decimal.Decimal
-	VAT             decimal.Decimal
-	Tax             decimal.Decimal
-	Rule            string
+	DutiableValue  decimal.Decimal
+	Duty           decimal.Decimal
+	ConsumptionTax decimal.Decimal
+	VAT            decimal.Decimal
+	Tax            decimal.Decimal
+	Rule           string
+	// Tariff is the name of the tariff the list was taxed with
+	// (tax.Tariff.Name; tax.SampleTariffName for the illustrative sample).
+	Tariff          string `json:",omitempty"`
 	Status          ListStatus
 	Reason          string
 	ReleasedOn      time.Time

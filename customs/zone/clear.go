@@ -246,8 +246,8 @@ func (s *Service) storeTaxable(ctx context.Context, tx pgx.Tx, ev TaxableEvent, 
 		return err
 	}
 	ev.ID = id
-	_, err = tx.Exec(ctx, `INSERT INTO zone_taxable_events (id, book, enterprise, source, event_date, body) VALUES ($1, $2, $3, $4, $5, $6)`,
-		id, ev.Book, ev.Enterprise, source, day, mustJSON(ev))
+	_, err = tx.Exec(ctx, `INSERT INTO zone_taxable_events (id, book, enterprise, source, event_date, body, tariff) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		id, ev.Book, ev.Enterprise, source, day, mustJSON(ev), ev.Tariff)
 	return err
 }
 
@@ -271,6 +271,9 @@ func (s *Service) assess(evs []TaxableEvent) int {
 	if s.tax == nil {
 		fail("no tax engine configured")
 		return -1
+	}
+	for i := range evs {
+		evs[i].Tariff = s.tax.Tariff().Name()
 	}
 	if tm := evs[0].TradeMode; tm == "0544" || tm == "0545" {
 		fail("duty on the imported materials (按料件) needs the materials consumed; quote it with TaxService/Quote, duty_basis MATERIALS")

@@ -350,6 +350,10 @@ type TaxableEvent struct {
 	// their amounts are zero.
 	Waived      []string `json:",omitempty"`
 	AssessError string
+	// Tariff is the name of the tariff the event was assessed with
+	// (tax.Tariff.Name; tax.SampleTariffName for the illustrative sample);
+	// empty when there is no tax engine.
+	Tariff string `json:",omitempty"`
 }
 
 // StockLine is one book line's quantities by status, as of a date.

@@ -3548,7 +3548,11 @@ type TaxableEvent struct {
 	// The tax kinds, as the engine names them ("DUTY", "CONSUMPTION_TAX", "VAT"), not collected
 	// because the consignment's (一票) amount of that tax is within the de-minimis; their amounts
 	// on this event are "0.00". Empty when nothing is waived.
-	Waived        []string `protobuf:"bytes,21,rep,name=waived,proto3" json:"waived,omitempty"`
+	Waived []string `protobuf:"bytes,21,rep,name=waived,proto3" json:"waived,omitempty"`
+	// The name and version of the tariff the event was assessed with, as the zone named it in its
+	// config file (tax.tariff_name); "zoneledger-sample-ILLUSTRATIVE" while the illustrative
+	// sample tariff, which is not the customs tariff, is in force.
+	Tariff        string `protobuf:"bytes,30,opt,name=tariff,proto3" json:"tariff,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -3728,6 +3732,13 @@ func (x *TaxableEvent) GetWaived() []string {
 		return x.Waived
 	}
 	return nil
+}
+
+func (x *TaxableEvent) GetTariff() string {
+	if x != nil {
+		return x.Tariff
+	}
+	return ""
 }
 
 // ListTaxableEventsRequest filters and pages the taxable events of a book.
@@ -4179,7 +4190,7 @@ const file_zoneledger_customs_v1_declarations_proto_rawDesc = "" +
 	"\alist_no\x18\x01 \x01(\tB\n" +
 	"\xbaH\a\xc8\x01\x01r\x02\x18@R\x06listNo\"b\n" +
 	"\x1aRequestCertificateResponse\x12D\n" +
-	"\vcertificate\x18\x01 \x01(\v2\".zoneledger.customs.v1.CertificateR\vcertificate\"\xc3\x04\n" +
+	"\vcertificate\x18\x01 \x01(\v2\".zoneledger.customs.v1.CertificateR\vcertificate\"\xdb\x04\n" +
 	"\fTaxableEvent\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\x03R\x02id\x12\x17\n" +
 	"\abook_no\x18\x02 \x01(\tR\x06bookNo\x12\x1e\n" +
@@ -4206,7 +4217,8 @@ const file_zoneledger_customs_v1_declarations_proto_rawDesc = "" +
 	"\x05total\x18\x12 \x01(\tR\x05total\x12\x12\n" +
 	"\x04rule\x18\x13 \x01(\tR\x04rule\x12!\n" +
 	"\fassess_error\x18\x14 \x01(\tR\vassessError\x12\x16\n" +
-	"\x06waived\x18\x15 \x03(\tR\x06waived\"\xb2\x03\n" +
+	"\x06waived\x18\x15 \x03(\tR\x06waived\x12\x16\n" +
+	"\x06tariff\x18\x1e \x01(\tR\x06tariff\"\xb2\x03\n" +
 	"\x18ListTaxableEventsRequest\x12#\n" +
 	"\abook_no\x18\x01 \x01(\tB\n" +
 	"\xbaH\a\xc8\x01\x01r\x02\x18@R\x06bookNo\x12C\n" +

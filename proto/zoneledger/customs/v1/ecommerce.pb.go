@@ -2204,7 +2204,11 @@ type InventoryList struct {
 	// Ledger journal that booked the returned goods back.
 	ReturnJournalId int64 `protobuf:"varint,21,opt,name=return_journal_id,json=returnJournalId,proto3" json:"return_journal_id,omitempty"`
 	// When the list was generated.
-	CreatedAt     *timestamppb.Timestamp `protobuf:"bytes,22,opt,name=created_at,json=createdAt,proto3" json:"created_at,omitempty"`
+	CreatedAt *timestamppb.Timestamp `protobuf:"bytes,22,opt,name=created_at,json=createdAt,proto3" json:"created_at,omitempty"`
+	// The name and version of the tariff the list was taxed with, as the zone named it in its
+	// config file (tax.tariff_name); "zoneledger-sample-ILLUSTRATIVE" while the illustrative
+	// sample tariff, which is not the customs tariff, is in force. Empty before release.
+	Tariff        string `protobuf:"bytes,30,opt,name=tariff,proto3" json:"tariff,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2391,6 +2395,13 @@ func (x *InventoryList) GetCreatedAt() *timestamppb.Timestamp {
 		return x.CreatedAt
 	}
 	return nil
+}
+
+func (x *InventoryList) GetTariff() string {
+	if x != nil {
+		return x.Tariff
+	}
+	return ""
 }
 
 // GetInventoryListRequest names an inventory list.
@@ -3201,7 +3212,7 @@ const file_zoneledger_customs_v1_ecommerce_proto_rawDesc = "" +
 	"legal_unit\x18\t \x01(\tR\tlegalUnit\x12\x14\n" +
 	"\x05price\x18\n" +
 	" \x01(\tR\x05price\x12\x14\n" +
-	"\x05total\x18\v \x01(\tR\x05total\"\xfd\x05\n" +
+	"\x05total\x18\v \x01(\tR\x05total\"\x95\x06\n" +
 	"\rInventoryList\x12\x17\n" +
 	"\alist_no\x18\x01 \x01(\tR\x06listNo\x12\x19\n" +
 	"\border_no\x18\x02 \x01(\tR\aorderNo\x12\x1e\n" +
@@ -3231,7 +3242,8 @@ const file_zoneledger_customs_v1_ecommerce_proto_rawDesc = "" +
 	"returnedOn\x12*\n" +
 	"\x11return_journal_id\x18\x15 \x01(\x03R\x0freturnJournalId\x129\n" +
 	"\n" +
-	"created_at\x18\x16 \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\">\n" +
+	"created_at\x18\x16 \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\x12\x16\n" +
+	"\x06tariff\x18\x1e \x01(\tR\x06tariff\">\n" +
 	"\x17GetInventoryListRequest\x12#\n" +
 	"\alist_no\x18\x01 \x01(\tB\n" +
 	"\xbaH\a\xc8\x01\x01r\x02\x18@R\x06listNo\"T\n" +
