@@ -18,7 +18,7 @@ import (
 
 	"github.com/zoneledger/zoneledger/cmd/zoneledger/internal/server"
 	"github.com/zoneledger/zoneledger/customs/tax"
-	"github.com/zoneledger/zoneledger/ledger/pgstore/pgtest"
+	"github.com/zoneledger/zoneledger/ledger/pgshared/pgtest"
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
 )
 
