@@ -31,9 +31,7 @@ import (
 // documents) is then sent again and changes nothing; the guarantor's
 // settlement is exported as CSV and its total checked; one list is returned.
 func TestZonectlEcommerce(t *testing.T) {
-	if bins.zonectl == "" {
-		t.Skipf("zonectl is not available: %s", bins.zonectlErr)
-	}
+	needZonectl(t)
 	const (
 		whUSCC = "91310000MA1K000019" // the warehouse: the customs worked example's enterprise
 		book   = "H31050000001"

@@ -69,8 +69,8 @@ type candidate struct {
 // matched, and their lists stored, in one transaction (decide); then their
 // stock is deducted with one call to the ledger and the lists finished in a
 // second transaction (finishBatch). (Finishing one batch while deciding the
-// next made the batches smaller and cost 40% more CPU per order for no
-// more orders per second on two cores.)
+// next made the batches smaller and cost more CPU per order for no more
+// orders per second on two cores; cmd/zoneledger/README.md has the figures.)
 func (s *Service) releaseBatch(reqs []*releaseReq) {
 	ctx, cancel := context.WithTimeout(context.Background(), batchTimeout)
 	defer cancel()
