@@ -38,7 +38,7 @@ func refuseNonMovement(mode codes.TradeMode) error {
 			"trade mode 9700 (后续补税) is a tax top-up, not a movement: it books no goods in or out of a book. Pay the tax owed on goods that already left on a 9700 报关单 in the customs declaration system; goods leaving now for the domestic market go on an E list under a domestic-sale trade mode (0110, 0444, 0445, 0544, 0545, 0644, 0245, 0844, 0845) and are taxed when they pass the gate")
 	case modeEcommerce:
 		return invalid(ReasonEcommerceExit, "trade_mode",
-			"trade mode 1210 (保税电商) goods leave the zone only on EcommerceService inventory lists (申报清单), each taxed as a cross-border retail import (跨境电商综合税, customs reference §5.4); bring e-commerce stock in or out by the first line on a 清单类型 8 list (e.g. 5034), or sell them in bulk to the domestic market under a domestic-sale trade mode (0110), taxed")
+			"trade mode 1210 (保税电商) goods leave the zone only on EcommerceService inventory lists (申报清单), each taxed as a cross-border retail import (跨境电商综合税, 财关税〔2016〕18号, GACC 公告2018年第194号); bring e-commerce stock in or out by the first line on a 清单类型 8 list (e.g. 5034), or sell them in bulk to the domestic market under a domestic-sale trade mode (0110), taxed")
 	}
 	return nil
 }

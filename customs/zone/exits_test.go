@@ -48,7 +48,7 @@ func TestUntaxedExitToDomesticMarketRefused(t *testing.T) {
 		says   []string
 	}{
 		{"1210 ordinary list out", zone.List{InnerNo: "X-1210", Book: w.h1, IO: codes.Out, TradeMode: "1210", Lines: outLine()},
-			ledger.KindInvalid, zone.ReasonEcommerceExit, "trade_mode", []string{"1210", "inventory lists", "§5.4"}},
+			ledger.KindInvalid, zone.ReasonEcommerceExit, "trade_mode", []string{"1210", "inventory lists", "财关税〔2016〕18号"}},
 		{"1210 selective-duty list out", zone.List{InnerNo: "X-1210A", Book: w.h1, Type: codes.ListSelectiveDuty, IO: codes.Out, TradeMode: "1210", Lines: outLine()},
 			ledger.KindInvalid, zone.ReasonEcommerceExit, "trade_mode", nil},
 		{"9700 list out", zone.List{InnerNo: "X-9700", Book: w.h1, IO: codes.Out, TradeMode: "9700", Lines: outLine()},
