@@ -82,8 +82,10 @@ func (s *Service) checkDomesticExit(ctx context.Context, q querier, l *List) err
 		return invalid(ReasonUntaxedExit, "related_list_no",
 			"rule: bonded goods leave for the domestic market taxed or kept bonded by a counterpart; under trade mode %s (%s) nothing is taxed, so name the receiving list (关联清单编号) of the bonded book that takes the goods (a list into that book, filed first, with the same quantities), or declare the sale under a domestic-sale trade mode (%s)", mode.Code, mode.Name, domesticModes())
 	}
+	// The receiving list is locked, so that exits naming it at once wait
+	// for each other rather than both take it.
 	var rl List
-	row, err := getDoc(ctx, q, kindList, l.RelatedListNo, false, &rl)
+	row, err := getDoc(ctx, q, kindList, l.RelatedListNo, true, &rl)
 	if err != nil {
 		if isReason(err, ReasonUnknownDocument) {
 			return notFound(ReasonUnknownList, "related_list_no", "there is no verification list %q to receive the goods; file the receiving book's list first and name its number", l.RelatedListNo)

@@ -1,7 +1,9 @@
 package zone_test
 
 import (
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -149,4 +151,38 @@ func TestExitKeptBondedByCounterpartThatReceivesTheSame(t *testing.T) {
 		t.Fatalf("the domestic sale's taxable events: %+v", evs)
 	}
 	w.wantStock(w.h1, 1, "58", "0", "0")
+}
+
+func TestOneCounterpartJustifiesOneExitUnderRace(t *testing.T) {
+	w := newWorld(t, zone.DefaultSettings())
+	in := w.file(w.e1, entry(w.h1, "IN-1", 1, "100", "500000"))
+	w.drive(w.e1, in, codes.PassFirstLine, "P-IN-1")
+	recv, err := w.svc.CreateList(w.ctx, w.e2, zone.List{InnerNo: "R-1", Book: w.t2, IO: codes.In, TradeMode: "5000", Lines: outLine()})
+	w.must(err)
+
+	// Four exits name the same receiving list at once: one is filed, the
+	// others are refused, none fails otherwise.
+	const n = 4
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, errs[i] = w.svc.CreateList(w.ctx, w.e1, zone.List{InnerNo: fmt.Sprintf("X-%d", i), Book: w.h1, IO: codes.Out, TradeMode: "5000",
+				RelatedListNo: recv.No, Lines: outLine()})
+		}()
+	}
+	wg.Wait()
+	filed := 0
+	for _, err := range errs {
+		if err == nil {
+			filed++
+			continue
+		}
+		wantRefusal(t, err, ledger.KindFailedPrecondition, zone.ReasonCounterpartMismatch, "related_list_no", "one counterpart justifies one exit")
+	}
+	if filed != 1 {
+		t.Fatalf("%d exits filed on one receiving list, want 1: %v", filed, errs)
+	}
 }
