@@ -43,7 +43,7 @@ func TestCustomsRefusals(t *testing.T) {
 	t.Run("an exit to the domestic market neither taxed nor kept bonded", func(t *testing.T) {
 		h, tb := z.hBook(t, e1), z.tBook(t, e2)
 		z.stockIn(t, e1, h, lineNotebook, "10", "50000")
-		recv := z.createList(t, e2.tok, &customsv1.CreateListRequest{InnerNo: "UX-R", BookNo: tb, Io: "I", TradeMode: "5000",
+		recv := z.createList(t, e2.tok, &customsv1.CreateListRequest{InnerNo: "UX-R", BookNo: tb, Io: "I", TradeMode: "5000", RelatedBookNo: h,
 			Lines: []*customsv1.ListLine{line(lineNotebook, "4", "20000", "40", "36")}})
 		before := z.bookState(t, h)
 		exit := func(inner, mode, related, qty string) *customsv1.CreateListRequest {

@@ -67,7 +67,8 @@ func domesticModes() string {
 // (关联清单编号) on another book kept here, an inbound list from the
 // domestic area (二线入区) that is live (not deleted or returned), that no
 // other live list names, and whose lines receive the same legal quantities
-// line by line. l.RelatedBookNo, when given, must be that list's book; it
+// line by line. Another enterprise's receiving list must name l's book as
+// its related_book_no. l.RelatedBookNo, when given, must be that list's book; it
 // is filled in otherwise.
 func (s *Service) checkDomesticExit(ctx context.Context, q querier, l *List) error {
 	if exitTaxed(l) {
@@ -85,12 +86,20 @@ func (s *Service) checkDomesticExit(ctx context.Context, q querier, l *List) err
 	// The receiving list is locked, so that exits naming it at once wait
 	// for each other rather than both take it.
 	var rl List
+	unknown := notFound(ReasonUnknownList, "related_list_no",
+		"there is no verification list %q to receive the goods from book %s; file the receiving book's list first (another enterprise's list names book %s as its related_book_no) and name its number", l.RelatedListNo, l.Book, l.Book)
 	row, err := getDoc(ctx, q, kindList, l.RelatedListNo, true, &rl)
 	if err != nil {
 		if isReason(err, ReasonUnknownDocument) {
-			return notFound(ReasonUnknownList, "related_list_no", "there is no verification list %q to receive the goods; file the receiving book's list first and name its number", l.RelatedListNo)
+			return unknown
 		}
 		return err
+	}
+	// Another enterprise's list is a counterpart only when it names this
+	// book; otherwise it is answered as one that does not exist, so that
+	// no enterprise learns of another's lists by naming them.
+	if rl.Enterprise != l.Enterprise && rl.RelatedBookNo != l.Book {
+		return unknown
 	}
 	if rl.Book == l.Book || rl.Flow != FlowSecondLineIn {
 		return precondition(ReasonCounterpartMismatch, "related_list_no",

@@ -88,7 +88,7 @@ func TestExitKeptBondedByCounterpartThatReceivesTheSame(t *testing.T) {
 
 	// The receiving book's list comes first: 40 notebooks into T3105W000293
 	// from the domestic area.
-	recv, err := w.svc.CreateList(w.ctx, w.e2, zone.List{InnerNo: "R-1", Book: w.t2, IO: codes.In, TradeMode: "5000", Lines: outLine()})
+	recv, err := w.svc.CreateList(w.ctx, w.e2, zone.List{InnerNo: "R-1", Book: w.t2, IO: codes.In, TradeMode: "5000", RelatedBookNo: w.h1, Lines: outLine()})
 	w.must(err)
 	exit := func(inner, related string, lines []zone.ListLine) zone.List {
 		return zone.List{InnerNo: inner, Book: w.h1, IO: codes.Out, TradeMode: "5000", RelatedListNo: related, Lines: lines}
@@ -105,6 +105,16 @@ func TestExitKeptBondedByCounterpartThatReceivesTheSame(t *testing.T) {
 	wantRefusal(t, err, ledger.KindFailedPrecondition, zone.ReasonCounterpartMismatch, "lines")
 	_, err = w.svc.CreateList(w.ctx, w.e1, exit("X-NONE", "QD310526I999999999", outLine()))
 	wantRefusal(t, err, ledger.KindNotFound, zone.ReasonUnknownList, "related_list_no")
+	none := err.Error()
+	// Another enterprise's list that does not name this book is answered
+	// as one that does not exist: its quantities are not told.
+	other, err := w.svc.CreateList(w.ctx, w.e2, zone.List{InnerNo: "R-OTHER", Book: w.t2, IO: codes.In, TradeMode: "5000", Lines: fewer})
+	w.must(err)
+	_, err = w.svc.CreateList(w.ctx, w.e1, exit("X-OTHER", other.No, outLine()))
+	wantRefusal(t, err, ledger.KindNotFound, zone.ReasonUnknownList, "related_list_no")
+	if got := strings.ReplaceAll(err.Error(), other.No, "QD310526I999999999"); got != none {
+		t.Errorf("another enterprise's list: %q; a list that does not exist: %q", got, none)
+	}
 	own := w.file(w.e1, entry(w.h1, "IN-OWN", 1, "40", "1000"))
 	_, err = w.svc.CreateList(w.ctx, w.e1, exit("X-OWN", own.No, outLine()))
 	wantRefusal(t, err, ledger.KindFailedPrecondition, zone.ReasonCounterpartMismatch, "related_list_no", "does not keep the goods bonded")
@@ -131,7 +141,7 @@ func TestExitKeptBondedByCounterpartThatReceivesTheSame(t *testing.T) {
 	wantRefusal(t, err, ledger.KindFailedPrecondition, zone.ReasonCounterpartMismatch, "related_list_no", out.No)
 
 	// A counterpart deleted after the exit was filed stops its declaration.
-	recv2, err := w.svc.CreateList(w.ctx, w.e2, zone.List{InnerNo: "R-2", Book: w.t2, IO: codes.In, TradeMode: "5000", Lines: outLine()})
+	recv2, err := w.svc.CreateList(w.ctx, w.e2, zone.List{InnerNo: "R-2", Book: w.t2, IO: codes.In, TradeMode: "5000", RelatedBookNo: w.h1, Lines: outLine()})
 	w.must(err)
 	late, err := w.svc.CreateList(w.ctx, w.e1, exit("X-LATE", recv2.No, outLine()))
 	w.must(err)
@@ -157,7 +167,7 @@ func TestOneCounterpartJustifiesOneExitUnderRace(t *testing.T) {
 	w := newWorld(t, zone.DefaultSettings())
 	in := w.file(w.e1, entry(w.h1, "IN-1", 1, "100", "500000"))
 	w.drive(w.e1, in, codes.PassFirstLine, "P-IN-1")
-	recv, err := w.svc.CreateList(w.ctx, w.e2, zone.List{InnerNo: "R-1", Book: w.t2, IO: codes.In, TradeMode: "5000", Lines: outLine()})
+	recv, err := w.svc.CreateList(w.ctx, w.e2, zone.List{InnerNo: "R-1", Book: w.t2, IO: codes.In, TradeMode: "5000", RelatedBookNo: w.h1, Lines: outLine()})
 	w.must(err)
 
 	// Four exits name the same receiving list at once: one is filed, the

@@ -792,7 +792,8 @@ type CreateListRequest struct {
 	// The sender's list of an intra-zone transfer (the receiving list names it); or, on an E
 	// list under 5000/5100/5200/5300, the receiving list of another book here that keeps the
 	// goods bonded: an I list from the domestic area with the same legal quantities line by line
-	// (else EXIT_COUNTERPART_MISMATCH).
+	// (else EXIT_COUNTERPART_MISMATCH); another enterprise's names this list's book as its
+	// related_book_no (else UNKNOWN_LIST).
 	RelatedListNo string `protobuf:"bytes,10,opt,name=related_list_no,json=relatedListNo,proto3" json:"related_list_no,omitempty"`
 	// The receiving book of an intra-zone transfer (the sending list names it), or the other
 	// zone's book of an inter-zone transfer.
