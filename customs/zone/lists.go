@@ -98,8 +98,7 @@ func (s *Service) taxable(l *List) bool {
 	case FlowSwitchToNonbond:
 		return true
 	case FlowSecondLineOut, FlowCollectiveOut:
-		mode, _ := codes.LookupTradeMode(l.TradeMode)
-		return mode.DomesticSale || l.Type == codes.ListSelectiveDuty
+		return exitTaxed(l)
 	}
 	return false
 }
@@ -210,7 +209,7 @@ func (s *Service) CreateList(ctx context.Context, p access.Principal, l List) (L
 			return err
 		}
 		out = c
-		link := ""
+		link := exitLink(c)
 		if c.Flow == FlowIntraZoneIn {
 			link = c.RelatedListNo
 		}
@@ -240,6 +239,9 @@ func (s *Service) normalizeList(l *List) error {
 	}
 	if err := codes.CheckTradeMode(l.TradeMode); err != nil {
 		return invalid(ReasonUnknownTradeMode, "trade_mode", "%v", err)
+	}
+	if mode, _ := codes.LookupTradeMode(l.TradeMode); refuseNonMovement(mode) != nil {
+		return refuseNonMovement(mode)
 	}
 	if l.DeclareFlag == "" {
 		l.DeclareFlag = codes.Declared
@@ -418,9 +420,14 @@ func (s *Service) checkFlowLinks(ctx context.Context, q querier, p access.Princi
 		if l.RelatedBookNo == "" && l.RelatedListNo == "" {
 			return badArg("related_book_no", "an inter-zone transfer names the other zone's book or list (关联备案编号 / 关联清单编号)")
 		}
+	case FlowSecondLineOut:
+		return s.checkDomesticExit(ctx, q, l)
 	case FlowEnterFirst:
 		return s.checkEntryPasses(ctx, q, l)
 	case FlowCollectiveOut:
+		if err := s.checkDomesticExit(ctx, q, l); err != nil {
+			return err
+		}
 		return s.checkSlips(ctx, q, l)
 	}
 	return nil

@@ -222,7 +222,7 @@ func TestDemo(t *testing.T) {
 
 	// The report has every section.
 	for _, s := range []string{"1. Set-up", "2. Filing", "3. Summary", "4. Balances", "5. Per-day totals", "6. Write-off period", "PERIOD_CLOSED",
-		"7. Logistics centre", "8. Stock report", "9. Taxable events", "10. Pending", "HELD", reasonInsufficientBonded, "Done:", "Logistics centre:",
+		"7. Logistics centre", "8. Stock report", "9. Taxable events", "10. Pending", "Refused exit", reasonEcomExit, "One consignment (一票)", "HELD", reasonInsufficientBonded, "Done:", "Logistics centre:",
 		"11. Sales and service centre", "12. Bonded display trading", "13. Cross-border e-commerce", "14. Stock report of T4601W000318",
 		reasonGuaranteeExceeded, "OVER_ANNUAL_LIMIT", "TOTAL,", "Sales and service centre:"} {
 		if !strings.Contains(out.String(), s) {
@@ -243,8 +243,8 @@ func checkLogistics(t *testing.T, res *Result, days int, conn *grpc.ClientConn, 
 	if len(lr.Mismatches) != 0 {
 		t.Fatalf("logistics centre mismatches: %v", lr.Mismatches)
 	}
-	if len(lr.Steps) != 24 {
-		t.Errorf("%d steps, want 24", len(lr.Steps))
+	if len(lr.Steps) != 26 {
+		t.Errorf("%d steps, want 26", len(lr.Steps))
 	}
 	books := customsv1.NewBookServiceClient(conn)
 	decl := customsv1.NewDeclarationServiceClient(conn)
@@ -257,9 +257,9 @@ func checkLogistics(t *testing.T, res *Result, days int, conn *grpc.ClientConn, 
 	// released by customs today (booked on release).
 	monthEnd := map[string]map[int32][5]string{
 		"T4601W000293": {
-			1: {"613.5", "613.5", "0", "0", "0"}, // 2400 in; 6 trips 1386.5 and a sale of 400 out
-			2: {"1900", "1900", "0", "200", "0"}, // 3000 in; sales 600 + 300, 200 switched to non-bonded
-			3: {"1200", "720", "480", "0", "0"},  // 1800 in; sales 360 + 240 out, 480 declared at month end
+			1: {"612.5", "612.5", "0", "0", "0"}, // 2400 in; 6 trips 1386.5 and sales of 1 + 400 out
+			2: {"1898", "1898", "0", "200", "0"}, // 3000 in; sales 600 + 300 + 2, 200 switched to non-bonded
+			3: {"1197", "717", "480", "0", "0"},  // 1800 in; sales 360 + 240 + 3 out, 480 declared at month end
 			4: {"2300", "2300", "0", "0", "0"},   // 5000 in; transfers 1200 + 1500 out
 			5: {"0", "0", "0", "20", "40"},       // 240 non-bonded in; 60 switched and exported, 120 out, 40 switching
 		},
@@ -271,7 +271,7 @@ func checkLogistics(t *testing.T, res *Result, days int, conn *grpc.ClientConn, 
 			now[book][seq] = w
 		}
 	}
-	now["T4601W000293"][1] = [5]string{"2213.5", "2213.5", "0", "0", "0"} // and the held 1600
+	now["T4601W000293"][1] = [5]string{"2212.5", "2212.5", "0", "0", "0"} // and the held 1600
 	for _, view := range []struct {
 		asOf string
 		want map[string]map[int32][5]string
@@ -314,8 +314,8 @@ func checkLogistics(t *testing.T, res *Result, days int, conn *grpc.ClientConn, 
 			}
 		}
 	}
-	if lists != 21 {
-		t.Errorf("%d lists, want 21", lists)
+	if lists != 22 {
+		t.Errorf("%d lists, want 22", lists)
 	}
 
 	// The held vehicle: held at the gate on its day, released by customs
@@ -372,7 +372,28 @@ func checkLogistics(t *testing.T, res *Result, days int, conn *grpc.ClientConn, 
 		t.Errorf("refusal %q, want %s", lr.Refusal, reasonInsufficientBonded)
 	}
 
-	// Seven taxable events, each assessed: five sale lines at the gate, one
+	// The 1210 exit on an ordinary list was refused by the rule, with
+	// nothing filed (the list count above).
+	if e := lr.EcomExit; e.Code != "InvalidArgument" || e.Reason != reasonEcomExit || !strings.Contains(e.Message, "inventory lists") {
+		t.Errorf("the 1210 exit: %+v", e)
+	}
+
+	// The multi-line sale, by hand (sample tariff): 奶粉 1 kg × 268.00 at
+	// 15 % = 40.20, 面霜 2 × 395.00 at 5 % = 39.50, 威士忌 3 × 298.00 at 5 % =
+	// 44.70; each under 50.00, the consignment's 124.40 is charged.
+	c := lr.Consignment
+	var duties []string
+	for _, ev := range c.Events {
+		duties = append(duties, ev.GetDuty())
+		if len(ev.GetWaived()) != 0 {
+			t.Errorf("consignment event %d waives %v", ev.GetId(), ev.GetWaived())
+		}
+	}
+	if c.Quote == nil || !slices.Equal(duties, []string{"40.20", "39.50", "44.70"}) || c.Quote.GetDuty() != "124.40" || len(c.Quote.GetWaived()) != 0 {
+		t.Errorf("the multi-line sale %s: duties %v, quote %v", c.ListNo, duties, c.Quote)
+	}
+
+	// Ten taxable events, each assessed: eight sale lines at the gate, one
 	// switch to non-bonded, one collective list.
 	modes := map[string]int{}
 	for _, ev := range lr.Taxable {
@@ -381,7 +402,7 @@ func checkLogistics(t *testing.T, res *Result, days int, conn *grpc.ClientConn, 
 			t.Errorf("taxable event %d not assessed: %v", ev.GetId(), ev)
 		}
 	}
-	if len(lr.Taxable) != 7 || modes["0110"] != 6 || modes["5034"] != 1 {
+	if len(lr.Taxable) != 10 || modes["0110"] != 9 || modes["5034"] != 1 {
 		t.Errorf("taxable events by trade mode %v", modes)
 	}
 

@@ -776,6 +776,10 @@ type CreateListRequest struct {
 	// 进出口标记: "I" or "E"; required.
 	Io string `protobuf:"bytes,4,opt,name=io,proto3" json:"io,omitempty"`
 	// 监管方式, 4 digits, e.g. "5034"; it must be allowed on the book's prefix (H / T).
+	// An E list to the domestic area is taxed under a domestic-sale mode (0110, 0444, ...);
+	// under 5000/5100/5200/5300 it names its receiving list (related_list_no), else
+	// UNTAXED_EXIT. 1210 (ECOMMERCE_EXIT_BY_INVENTORY_LIST: sold on inventory lists) and 9700
+	// (TAX_TOP_UP_NOT_A_MOVEMENT) are refused on any list.
 	TradeMode string `protobuf:"bytes,5,opt,name=trade_mode,json=tradeMode,proto3" json:"trade_mode,omitempty"`
 	// 是否报关: "1" or "2"; empty means "1".
 	DeclareFlag string `protobuf:"bytes,6,opt,name=declare_flag,json=declareFlag,proto3" json:"declare_flag,omitempty"`
@@ -785,7 +789,11 @@ type CreateListRequest struct {
 	DeclarationNo string `protobuf:"bytes,8,opt,name=declaration_no,json=declarationNo,proto3" json:"declaration_no,omitempty"`
 	// 流转类型 of a transfer, "A" to "E"; empty otherwise.
 	TransferType string `protobuf:"bytes,9,opt,name=transfer_type,json=transferType,proto3" json:"transfer_type,omitempty"`
-	// The sender's list of an intra-zone transfer (the receiving list names it).
+	// The sender's list of an intra-zone transfer (the receiving list names it); or, on an E
+	// list under 5000/5100/5200/5300, the receiving list of another book here that keeps the
+	// goods bonded: an I list from the domestic area with the same legal quantities line by line
+	// (else EXIT_COUNTERPART_MISMATCH); another enterprise's names this list's book as its
+	// related_book_no (else UNKNOWN_LIST).
 	RelatedListNo string `protobuf:"bytes,10,opt,name=related_list_no,json=relatedListNo,proto3" json:"related_list_no,omitempty"`
 	// The receiving book of an intra-zone transfer (the sending list names it), or the other
 	// zone's book of an inter-zone transfer.
