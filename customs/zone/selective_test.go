@@ -179,3 +179,39 @@ func TestRateDateIsTheDeclarationDayNotTheGateDay(t *testing.T) {
 			ledger.FormatDate(ev.Date), ledger.FormatDate(ev.TaxDate), ev.Duty, ev)
 	}
 }
+
+// A selective-duty line leaving on several vehicles: each event takes its
+// share of the materials, and the shares sum exactly to the line's.
+func TestSelectiveLineOnSeveralVehiclesSplitsItsMaterialsExactly(t *testing.T) {
+	w := newWorld(t, zone.DefaultSettings())
+	dutiableGoods(w)
+	l, err := w.svc.CreateList(w.ctx, w.e1, zone.List{InnerNo: "SEL-3V", Book: w.h1, Type: codes.ListSelectiveDuty, IO: codes.Out, TradeMode: "0110",
+		DeclarationKind: codes.DeclarationCorresponding, Lines: []zone.ListLine{{BookSeq: 3, Quantity: d("3"), Total: d("1500.00"),
+			GrossWeight: d("30"), NetWeight: d("27"), Materials: []zone.MaterialLine{
+				{BookSeq: 4, Quantity: d("3"), Value: d("1000.00")},
+				{BookSeq: 5, Quantity: d("3"), Value: d("2000.00")},
+			}}}})
+	w.must(err)
+	_, err = w.svc.DeclareList(w.ctx, w.e1, l.No)
+	w.must(err)
+	_, err = w.svc.ApproveList(w.ctx, w.customs, l.No, "")
+	w.must(err)
+	passOnePerVehicle(t, w, l.No, codes.PassSecondLine, codes.Out)
+	evs := w.eventsAfter(0, 3)
+	// Aluminium 1000.00 in thirds: 333.33, 333.34, 333.33; power supplies
+	// 2000.00: 666.67, 666.66, 666.67. Each vehicle is its own consignment:
+	// 333.33 × 6 % + 666.67 × 5 % = 53.3333 → 53.33 (over 50: collected).
+	wantAl, wantPS := []string{"333.33", "333.34", "333.33"}, []string{"666.67", "666.66", "666.67"}
+	al, ps, qty := d("0"), d("0"), d("0")
+	for i, ev := range evs {
+		if len(ev.Materials) != 2 || !ev.Materials[0].DutiableValue.Equal(d(wantAl[i])) || !ev.Materials[1].DutiableValue.Equal(d(wantPS[i])) ||
+			!ev.Duty.Equal(d("53.33")) || ev.AssessError != "" {
+			t.Fatalf("vehicle %d: %+v", i+1, ev)
+		}
+		al, ps = al.Add(ev.Materials[0].DutiableValue), ps.Add(ev.Materials[1].DutiableValue)
+		qty = qty.Add(ev.Materials[0].LegalQuantity)
+	}
+	if !al.Equal(d("1000")) || !ps.Equal(d("2000")) || !qty.Equal(d("3")) {
+		t.Fatalf("the shares sum to %s, %s and %s units; want 1000.00, 2000.00 and 3", al, ps, qty)
+	}
+}
