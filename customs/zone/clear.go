@@ -188,8 +188,9 @@ type pendingEvent struct {
 // tax date is the list's declaration day (the day its tax formalities were
 // done), whatever day the goods leave. A list taxed on its materials gives
 // the event its share of the line's materials and the 缓税利息 period: from
-// the materials' first import, or the book's last write-off date when
-// later (and not after the tax date), to the tax date.
+// the materials' first import, or the book's last write-off date as it was
+// when the list was declared, when later (and not after the tax date), to
+// the tax date.
 func (s *Service) taxableEvent(ctx context.Context, tx pgx.Tx, l List, ln ListLine, qty decimal.Decimal, day time.Time, step string) (pendingEvent, error) {
 	bl, err := loadLine(ctx, tx, l.Book, ln.BookSeq)
 	if err != nil {
@@ -218,11 +219,7 @@ func (s *Service) taxableEvent(ctx context.Context, tx pgx.Tx, l List, ln ListLi
 			}
 		}
 		if !ev.InterestFrom.IsZero() {
-			b, err := loadBook(ctx, tx, l.Book)
-			if err != nil {
-				return pendingEvent{}, err
-			}
-			if w := b.LastWriteOffDate; !w.IsZero() && w.After(ev.InterestFrom) && !w.After(ev.TaxDate) {
+			if w := l.LastWriteOff; !w.IsZero() && w.After(ev.InterestFrom) && !w.After(ev.TaxDate) {
 				ev.InterestFrom = w
 			}
 			ev.InterestDays = max(0, daysBetween(ev.InterestFrom, ev.TaxDate))

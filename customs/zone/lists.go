@@ -602,12 +602,15 @@ func (s *Service) DeclareList(ctx context.Context, p access.Principal, no string
 		if err := s.checkFlowLinks(ctx, tx, p, b, &l); err != nil {
 			return nil, err
 		}
+		if byMaterials(&l) {
+			l.LastWriteOff = b.LastWriteOffDate
+		}
 		if !outbound(l.Flow) {
 			l.Status, l.DeclaredAt = ListDeclared, s.clock()
 			return nil, updateDoc(ctx, tx, kindList, l.No, string(l.Status), "", l)
 		}
 		if byMaterials(&l) {
-			// Keep the materials' first imports found above.
+			// Keep the materials' first imports and the write-off date.
 			if err := updateDoc(ctx, tx, kindList, l.No, string(l.Status), "", l); err != nil {
 				return nil, err
 			}

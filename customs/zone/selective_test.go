@@ -112,6 +112,21 @@ func TestSelectiveListIsTaxedOnItsMaterialsWithInterest(t *testing.T) {
 	if ev2.InterestDays != 10 || !ev2.InterestFrom.Equal(date("2026-05-31")) || !ev2.Interest.Equal(d("0.05")) || !ev2.Duty.Equal(d("170")) {
 		t.Fatalf("interest from the write-off date: %+v", ev2)
 	}
+
+	// The write-off date is the one in force when the list was declared: a
+	// later write-off (after the declaration, before the vehicle leaves)
+	// changes nothing for it.
+	more := w.file(w.e1, entry(w.h1, "IN-OVENS", 3, "5", "1875"))
+	w.drive(w.e1, more, codes.PassFirstLine, "P-IN-OVENS")
+	third := w.file(w.e1, selectiveSale("SEL-3"))
+	c.set(at("2026-06-12"))
+	_, err = w.svc.SetLastWriteOffDate(w.ctx, w.customs, w.h1, date("2026-06-11"))
+	w.must(err)
+	w.drive(w.e1, third, codes.PassSecondLine, "P-SEL-3")
+	ev3 := w.eventsAfter(ev2.ID, 1)[0]
+	if ev3.InterestDays != 10 || !ev3.InterestFrom.Equal(date("2026-05-31")) || !ev3.TaxDate.Equal(date("2026-06-10")) || !ev3.Date.Equal(date("2026-06-12")) {
+		t.Fatalf("a write-off after the declaration: %+v", ev3)
+	}
 }
 
 func TestMaterialsAreRequiredExactlyWhereTheDutyIsOnMaterials(t *testing.T) {

@@ -171,6 +171,10 @@ type List struct {
 	// on it, and its goods cannot pass the gate before it. Zero when filing
 	// means today.
 	Date time.Time
+	// LastWriteOff is the book's last write-off date when a list taxed on
+	// its materials was declared (zero: never written off); its 缓税利息
+	// runs from it when later than the materials' first import. Derived.
+	LastWriteOff time.Time
 	// Flow is derived; Status moves through the lifecycle.
 	Flow   Flow
 	Status ListStatus
