@@ -286,6 +286,7 @@ var customsNotScoped = map[string]bool{
 // it is.
 var customsByNumber = map[string]bool{
 	bookSvc + "GetBook":             true,
+	bookSvc + "SetLastWriteOffDate": true,
 	bookSvc + "AddBookLines":        true,
 	bookSvc + "MapPartNumbers":      true,
 	bookSvc + "ListBookLines":       true,
@@ -359,6 +360,10 @@ func customsMethodCases() map[string]methodCase {
 		},
 		bookSvc + "SetBookStatus": func(ctx context.Context, w *authWorld) error {
 			_, err := b(w).SetBookStatus(ctx, &customsv1.SetBookStatusRequest{BookNo: w.z.spare, Status: customsv1.BookStatus_BOOK_STATUS_SUSPENDED})
+			return err
+		},
+		bookSvc + "SetLastWriteOffDate": func(ctx context.Context, w *authWorld) error {
+			_, err := b(w).SetLastWriteOffDate(ctx, &customsv1.SetLastWriteOffDateRequest{BookNo: w.z.book, Date: "2020-01-01"})
 			return err
 		},
 		bookSvc + "GetBook": func(ctx context.Context, w *authWorld) error {

@@ -219,12 +219,13 @@ func TestDemo(t *testing.T) {
 	checkLogistics(t, res, days, conn, customs)
 	checkSales(t, res, conn, customs)
 	checkCountsAgreeWithTables(t, out.String())
+	checkSelective(t, res, out.String())
 
 	// The report has every section.
 	for _, s := range []string{"1. Set-up", "2. Filing", "3. Summary", "4. Balances", "5. Per-day totals", "6. Write-off period", "PERIOD_CLOSED",
 		"7. Logistics centre", "8. Stock report", "9. Taxable events", "10. Pending", "Refused exit", reasonEcomExit, "One consignment (一票)", "HELD", reasonInsufficientBonded, "Done:", "Logistics centre:",
 		"11. Sales and service centre", "12. Bonded display trading", "13. Cross-border e-commerce", "14. Stock report of T4601W000318",
-		reasonGuaranteeExceeded, "OVER_ANNUAL_LIMIT", "TOTAL,", "Sales and service centre:"} {
+		reasonGuaranteeExceeded, "OVER_ANNUAL_LIMIT", "TOTAL,", "Sales and service centre:", "15. Selective duty"} {
 		if !strings.Contains(out.String(), s) {
 			t.Errorf("report lacks %q", s)
 		}
@@ -676,4 +677,87 @@ func checkCountsAgreeWithTables(t *testing.T, report string) {
 			t.Errorf("the settlement says %s lists; its CSV has %d rows", m[1], rows)
 		}
 	}
+}
+
+// checkSelective checks section 15 against its own tables: the sale is
+// taxed on its materials (the event's duty is the sum of the materials'
+// exact duties rounded once), its tax date is the list's declaration day,
+// not the gate day, and its interest runs from the materials' first import
+// or the book's last write-off date, whichever is later, for as many days
+// as the table says; its total adds up.
+func checkSelective(t *testing.T, res *Result, report string) {
+	t.Helper()
+	sr := res.Selective
+	if sr == nil || len(sr.Events) != 1 {
+		t.Fatalf("the selective-duty scene: %+v", sr)
+	}
+	_, sec, ok := strings.Cut(report, "15. Selective duty")
+	if !ok {
+		t.Fatal("no section 15")
+	}
+	listNo := sr.Sale.GetListNo()
+	var ev, mats [][]string
+	lastWriteOff := ""
+	for _, line := range strings.Split(sec, "\n") {
+		f := strings.Fields(line)
+		if m := regexp.MustCompile(`last write-off (\S+);`).FindStringSubmatch(line); m != nil {
+			lastWriteOff = m[1]
+		}
+		if len(f) == 0 || f[0] != listNo {
+			continue
+		}
+		// Event rows: list line hs × qty value gate tax basis duty VAT from days rate interest total.
+		if len(f) == 16 {
+			ev = append(ev, f)
+		} else if len(f) == 9 {
+			mats = append(mats, f)
+		} else {
+			t.Errorf("section 15: unexpected row %q", line)
+		}
+	}
+	if len(ev) != 1 || len(mats) != 2 {
+		t.Fatalf("section 15: %d event rows and %d material rows, want 1 and 2:\n%s", len(ev), len(mats), sec)
+	}
+	e := ev[0]
+	gateDay, taxDate, basis, duty, vat, from, days, interest, total := e[6], e[7], e[8], d(e[9]), d(e[10]), e[11], e[12], d(e[14]), d(e[15])
+	if basis != "MATERIALS" {
+		t.Errorf("basis %s, want MATERIALS", basis)
+	}
+	if want := businessDateOf(t, sr.Sale.GetDeclaredAt().AsTime()); taxDate != want {
+		t.Errorf("tax date %s, want the list's declaration day %s (gate day %s)", taxDate, want, gateDay)
+	}
+	if gateDay != sr.Sale.GetDate() {
+		t.Errorf("gate day %s, want the sale's day %s", gateDay, sr.Sale.GetDate())
+	}
+	sum := decimal.Zero
+	first := ""
+	for _, m := range mats {
+		sum = sum.Add(d(m[8]))
+		if first == "" || m[7] < first {
+			first = m[7]
+		}
+	}
+	if !sum.Round(2).Equal(duty) || !duty.IsPositive() {
+		t.Errorf("duty %s, the materials' duties sum to %s", duty, sum)
+	}
+	wantFrom := first
+	if lastWriteOff > wantFrom && lastWriteOff <= taxDate {
+		wantFrom = lastWriteOff
+	}
+	if from != wantFrom {
+		t.Errorf("interest from %s, want %s (first import %s, last write-off %s)", from, wantFrom, first, lastWriteOff)
+	}
+	f, _ := time.Parse(time.DateOnly, from)
+	td, _ := time.Parse(time.DateOnly, taxDate)
+	if n, _ := strconv.Atoi(days); n != int(td.Sub(f).Hours()/24) || n <= 0 {
+		t.Errorf("%s interest days from %s to %s", days, from, taxDate)
+	}
+	if !interest.IsPositive() || !duty.Add(vat).Add(interest).Equal(total) {
+		t.Errorf("duty %s + VAT %s + interest %s != total %s", duty, vat, interest, total)
+	}
+}
+
+func businessDateOf(t *testing.T, at time.Time) string {
+	t.Helper()
+	return businessDate(at)
 }
