@@ -112,7 +112,24 @@ const (
 	ListReturned ListStatus = "RETURNED"
 	// ListRefused: the stock could not be deducted; nothing counted.
 	ListRefused ListStatus = "REFUSED"
+	// ListPartlyReturned: part of the goods (InventoryList.ReturnLines) are
+	// back in bonded stock; the tax of the goods kept is due.
+	ListPartlyReturned ListStatus = "PARTLY_RETURNED"
+	// ListReturnLapsed: a return was applied for but the goods were not
+	// received within Settings.ReturnArriveDays of release; the return
+	// lapsed and the list's tax is final. A RETURN_REQUESTED list reads
+	// as RETURN_LAPSED from the day after the arrival window closes.
+	ListReturnLapsed ListStatus = "RETURN_LAPSED"
 )
+
+// ReturnLine is the part of one list line a return covers.
+type ReturnLine struct {
+	// Seq is the list line's number (ListLine.Seq).
+	Seq int
+	// Quantity is how much of the line comes back, in the line's unit:
+	// > 0 and no more than the line's quantity.
+	Quantity decimal.Decimal
+}
 
 // InventoryList is an import inventory list (申报清单, CEB621) of a bonded
 // (1210) order.
@@ -125,17 +142,27 @@ type InventoryList struct {
 	Guarantor  string
 	BuyerID    string
 	Lines      []ListLine
-	// DutiableValue is goods value + freight + insurance.
-	DutiableValue   decimal.Decimal
-	Duty            decimal.Decimal
-	ConsumptionTax  decimal.Decimal
-	VAT             decimal.Decimal
-	Tax             decimal.Decimal
-	Rule            string
-	Status          ListStatus
-	Reason          string
-	ReleasedOn      time.Time
-	JournalID       int64
+	// DutiableValue is goods value + freight + insurance, each counted
+	// once.
+	DutiableValue decimal.Decimal
+	// Duty, ConsumptionTax, VAT and Tax are the tax due: as assessed at
+	// release, or, once part of the goods are returned (PARTLY_RETURNED),
+	// the tax of the goods kept.
+	Duty           decimal.Decimal
+	ConsumptionTax decimal.Decimal
+	VAT            decimal.Decimal
+	Tax            decimal.Decimal
+	// ReleasedTax is the tax assessed at release; it differs from Tax only
+	// after a partial return.
+	ReleasedTax decimal.Decimal
+	Rule        string
+	Status      ListStatus
+	Reason      string
+	ReleasedOn  time.Time
+	JournalID   int64
+	// ReturnLines are the goods a return was applied for: every line in
+	// full for a whole return.
+	ReturnLines     []ReturnLine
 	ReturnAppliedOn time.Time
 	ReturnedOn      time.Time
 	ReturnJournalID int64
@@ -179,6 +206,8 @@ type SettlementLine struct {
 	ConsumptionTax decimal.Decimal
 	VAT            decimal.Decimal
 	Tax            decimal.Decimal
-	// Final is true once the return window has closed.
+	// Final is true once the arrival window has closed: no return can
+	// cancel the tax any more (a return applied for and not received has
+	// lapsed).
 	Final bool
 }
