@@ -278,3 +278,47 @@ func TestTaxWithheldWithinTheTolerance(t *testing.T) {
 		t.Fatal("a tolerance below the fen was accepted")
 	}
 }
+
+// buyerTotal is a buyer's counted cross-border value this year.
+func (w *world) buyerTotal(id string) decimal.Decimal {
+	w.t.Helper()
+	var s string
+	must(w.t, w.store.Pool().QueryRow(w.ctx, `SELECT total::text FROM ecom_buyer_totals WHERE id_number = $1 AND year = 2026 AND key = ''`, id).Scan(&s))
+	return d(s)
+}
+
+// Insurance enters the dutiable value once: shared over the lines with the
+// freight for the tax, counted once in the buyer's annual total, and split
+// between the goods kept and the goods returned without being counted
+// again or lost.
+func TestInsuranceCountedOnce(t *testing.T) {
+	w := newWorld(t, map[int]string{1: "100", 4: "10"})
+	o, p, wb := w.cart("IN1", "0106", "10", "5", cream.of("3", "100"), laptop.of("2", "1500"))
+	got, err := w.submit(o, p, wb)
+	must(t, err)
+	l, err := w.svc.GetList(w.ctx, w.customs, got.ListNo)
+	must(t, err)
+	// 3300 of goods, 10 freight, 5 insurance: 3315, the tax the engine
+	// gives with 15 shared over the lines (cart), and 3315 counted.
+	if !l.DutiableValue.Equal(d("3315")) || !l.Tax.Equal(o.TaxTotal) || !w.buyerTotal(o.Buyer.IDNumber).Equal(d("3315")) {
+		t.Fatalf("list value %s tax %s, buyer total %s; want 3315, %s, 3315", l.DutiableValue, l.Tax, w.buyerTotal(o.Buyer.IDNumber), o.TaxTotal)
+	}
+	_, err = w.svc.RequestReturn(w.ctx, w.platform, got.ListNo, []ecommerce.ReturnLine{{Seq: 2, Quantity: d("1")}})
+	must(t, err)
+	l, err = w.svc.ReceiveReturn(w.ctx, w.warehouse, got.ListNo)
+	must(t, err)
+	// Lines: cream 300 + 1.36 (15 × 300/3300, rounded) = 301.36; laptops
+	// 3000 + 13.64 = 3013.64, half of it kept: 1506.82. Kept 1808.18; the
+	// buyer's total keeps exactly that, the rest (1506.82) given back.
+	if !w.buyerTotal(o.Buyer.IDNumber).Equal(d("1808.18")) {
+		t.Fatalf("buyer total %s after returning one laptop; want 1808.18", w.buyerTotal(o.Buyer.IDNumber))
+	}
+	kept, err := w.tax.Quote(tax.Request{Regime: tax.CrossBorderRetail, Date: l.ReleasedOn, Lines: []tax.Line{
+		{Goods: tax.Goods{HSCode: cream.hs, DutiableValue: d("301.36"), Quantity: d("0.15"), Unit: "035"}, Pieces: 3},
+		{Goods: tax.Goods{HSCode: laptop.hs, DutiableValue: d("1506.82"), Quantity: d("1"), Unit: "001"}, Pieces: 1},
+	}})
+	must(t, err)
+	if !l.Tax.Equal(kept.Total) {
+		t.Fatalf("kept tax %s, want %s", l.Tax, kept.Total)
+	}
+}

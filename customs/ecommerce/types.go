@@ -41,11 +41,14 @@ type Order struct {
 	Buyer      Person
 	Consignee  Person
 	// GoodsValue is the goods' actual price incl. non-cash deductions;
-	// Freight and Insurance are charged beside it; Discount is the non-cash
-	// part (points, coupons); TaxTotal the tax withheld; ActualPaid must be
-	// GoodsValue + Freight + TaxTotal − Discount (Insurance is in GoodsValue
-	// or Freight as the platform charges it, and is part of the dutiable
-	// value).
+	// Freight (运杂费) is charged beside it; Insurance is the insured fee
+	// (保价费, the list's insuredFee) the logistics enterprise charges,
+	// apart from the goods value and the freight: a platform whose freight
+	// already includes it sends the freight without it, or no insurance.
+	// The dutiable value is GoodsValue + Freight + Insurance, each counted
+	// once. Discount is the non-cash part (points, coupons); TaxTotal the
+	// tax withheld; ActualPaid must be GoodsValue + Freight + TaxTotal −
+	// Discount (CEB311's formula, in which the insured fee does not appear).
 	GoodsValue decimal.Decimal
 	Freight    decimal.Decimal
 	Insurance  decimal.Decimal

@@ -707,7 +707,8 @@ type Order struct {
 	GoodsValue string `protobuf:"bytes,5,opt,name=goods_value,json=goodsValue,proto3" json:"goods_value,omitempty"`
 	// Freight in CNY.
 	Freight string `protobuf:"bytes,6,opt,name=freight,proto3" json:"freight,omitempty"`
-	// Insurance in CNY (part of the dutiable value).
+	// Insurance (the insured fee, 保价费) in CNY, charged apart from goods value and freight: part of
+	// the dutiable value, counted once.
 	Insurance string `protobuf:"bytes,7,opt,name=insurance,proto3" json:"insurance,omitempty"`
 	// Non-cash discount (points, coupons) in CNY.
 	Discount string `protobuf:"bytes,8,opt,name=discount,proto3" json:"discount,omitempty"`
@@ -906,7 +907,9 @@ type SubmitOrderRequest struct {
 	GoodsValue string `protobuf:"bytes,5,opt,name=goods_value,json=goodsValue,proto3" json:"goods_value,omitempty"`
 	// Freight in CNY, to the fen; empty: 0.
 	Freight string `protobuf:"bytes,6,opt,name=freight,proto3" json:"freight,omitempty"`
-	// Insurance in CNY, to the fen; empty: 0.
+	// Insurance (the insured fee, 保价费) in CNY, to the fen; empty: 0. It is charged apart from the
+	// goods value and the freight, and enters the dutiable value once: a platform whose freight
+	// already includes it sends the freight without it, or no insurance.
 	Insurance string `protobuf:"bytes,7,opt,name=insurance,proto3" json:"insurance,omitempty"`
 	// Non-cash discount in CNY, to the fen; empty: 0.
 	Discount string `protobuf:"bytes,8,opt,name=discount,proto3" json:"discount,omitempty"`
