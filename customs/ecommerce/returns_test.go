@@ -322,3 +322,25 @@ func TestInsuranceCountedOnce(t *testing.T) {
 		t.Fatalf("kept tax %s, want %s", l.Tax, kept.Total)
 	}
 }
+
+// Goods returned into a lot the release emptied revive that lot.
+func TestReturnIntoAnEmptiedLot(t *testing.T) {
+	w := newWorld(t, map[int]string{3: "1"})
+	before := w.lots(3)
+	o, p, wb := w.order("EL1", "0107", "SKU-MW", "1", "2400", "8516500000")
+	got, err := w.submit(o, p, wb)
+	must(t, err)
+	if len(w.lots(3)) != 0 && !w.stock(3).IsZero() {
+		t.Fatalf("lots after selling the last unit: %v", w.lots(3))
+	}
+	_, err = w.svc.RequestReturn(w.ctx, w.platform, got.ListNo, nil)
+	must(t, err)
+	_, err = w.svc.ReceiveReturn(w.ctx, w.warehouse, got.ListNo)
+	must(t, err)
+	after := w.lots(3)
+	for lot, h := range before {
+		if a, ok := after[lot]; len(after) != 1 || !ok || !a.Quantity.Equal(h.Quantity) || !a.Value.Equal(h.Value) {
+			t.Fatalf("lots after the return: %v, want %v", after, before)
+		}
+	}
+}
