@@ -499,6 +499,17 @@ type flakyLedger struct {
 	fail atomic.Bool
 	// before, when set, runs once before the next PostMany.
 	before func()
+	// loseAfterPost makes Post record the journal and then lose the
+	// answer, as a crash after the ledger's commit would.
+	loseAfterPost atomic.Bool
+}
+
+func (f *flakyLedger) Post(ctx context.Context, req ledger.JournalRequest) (ledger.Journal, error) {
+	j, err := f.Store.Post(ctx, req)
+	if err == nil && f.loseAfterPost.Load() {
+		return ledger.Journal{}, ledger.Errorf(ledger.KindUnavailable, ledger.ReasonUnavailable, "", "injected: the ledger's answer was lost")
+	}
+	return j, err
 }
 
 func (f *flakyLedger) PostMany(ctx context.Context, reqs []ledger.JournalRequest) []ledger.PostResult {

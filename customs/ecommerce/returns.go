@@ -223,7 +223,9 @@ func (s *Service) ReceiveReturn(ctx context.Context, p access.Principal, no stri
 		if s.today().After(last) {
 			return refuse(ReasonReturnWindowClosed, "list_no", "list %s was released on %s; returned goods had to be back by %s: the return lapsed and the list's tax is final", no, ledger.FormatDate(l.ReleasedOn), ledger.FormatDate(last))
 		}
-		l.Status = listReturnReceiving
+		// The day the warehouse confirmed is the journal's: a retry on a
+		// later day (Recover) posts the very same journal.
+		l.Status, l.ReturnedOn = listReturnReceiving, s.today()
 		return saveList(ctx, tx, l)
 	})
 	if err != nil {
@@ -246,7 +248,11 @@ func (s *Service) ReceiveReturn(ctx context.Context, p access.Principal, no stri
 // took them from, each with its carrying value: the whole leg's value for
 // a whole leg, a part's value pro rata, rounded half-up to the fen.
 func (s *Service) returnJournal(ctx context.Context, l InventoryList) (ledger.JournalRequest, error) {
-	req := ledger.JournalRequest{Book: l.Book, IdempotencyKey: l.No + ":return", EffectiveDate: s.today(),
+	day := l.ReturnedOn
+	if day.IsZero() { // stored RETURN_RECEIVING before the day was kept
+		day = s.today()
+	}
+	req := ledger.JournalRequest{Book: l.Book, IdempotencyKey: l.No + ":return", EffectiveDate: day,
 		Document: ledger.Document{Type: "CEB621-RETURN", Number: l.No, TradeMode: "1210"}, Principal: "ecommerce",
 		Metadata: map[string]string{"order_no": l.OrderNo}}
 	rel, err := s.ledger.GetJournal(ctx, l.JournalID)

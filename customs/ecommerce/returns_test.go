@@ -344,3 +344,29 @@ func TestReturnIntoAnEmptiedLot(t *testing.T) {
 		}
 	}
 }
+
+// A return whose journal was recorded but whose answer was lost is
+// finished by Recover on a later day, once: the journal keeps the day the
+// warehouse confirmed the arrival.
+func TestInterruptedReturnFinishedLater(t *testing.T) {
+	w := newWorld(t, map[int]string{3: "5"})
+	svc, flaky := w.flakyService()
+	o, p, wb := w.order("IR1", "0108", "SKU-MW", "1", "2400", "8516500000")
+	got, err := w.submitTo(svc, o, p, wb)
+	must(t, err)
+	w.clock.Add(3 * 24 * time.Hour)
+	_, err = svc.RequestReturn(w.ctx, w.platform, got.ListNo, nil)
+	must(t, err)
+	confirmed := w.clock.Now()
+	flaky.loseAfterPost.Store(true)
+	_, err = svc.ReceiveReturn(w.ctx, w.warehouse, got.ListNo)
+	wantReason(t, err, ledger.ReasonUnavailable)
+	flaky.loseAfterPost.Store(false)
+	w.clock.Add(24 * time.Hour)
+	must(t, svc.Recover(w.ctx))
+	l, err := svc.GetList(w.ctx, w.customs, got.ListNo)
+	must(t, err)
+	if l.Status != ecommerce.ListReturned || ledger.FormatDate(l.ReturnedOn) != ledger.FormatDate(ledger.DayIn(confirmed, time.FixedZone("CST", 8*3600))) || !w.stock(3).Equal(d("5")) {
+		t.Fatalf("after Recover a day later: %s returned on %s, stock %s", l.Status, ledger.FormatDate(l.ReturnedOn), w.stock(3))
+	}
+}
