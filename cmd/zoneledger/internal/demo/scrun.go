@@ -612,7 +612,8 @@ func (r *scRun) ecommerce() error {
 		if l.GetStatus() != customsv1.InventoryListStatus_INVENTORY_LIST_STATUS_RETURN_REQUESTED || !r.lc.isToday(l.GetReturnAppliedOn()) {
 			r.miss("RequestReturn %s: %s applied on %s; the demo expects RETURN_REQUESTED today", listNo, l.GetStatus(), l.GetReturnAppliedOn())
 		}
-		if err := r.call(pf, func(ctx context.Context) error {
+		// The warehouse keeping the book confirms the goods arrived, not the platform.
+		if err := r.call(r.cast.Yuncang.Principal, func(ctx context.Context) error {
 			resp, err := r.c.ecom.ReceiveReturn(ctx, &customsv1.ReceiveReturnRequest{ListNo: listNo})
 			l = resp.GetList()
 			return err
