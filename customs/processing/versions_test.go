@@ -1,0 +1,116 @@
+package processing
+
+import (
+	"testing"
+)
+
+func hx(ver, eff string) Version {
+	return Version{Book: "H31050000001", FinishedSeq: 4, Version: ver, EffectiveDate: day(eff), Norms: []Norm{
+		{MaterialSeq: 1, Net: d("0.95"), LossPercent: d("5")},
+		{MaterialSeq: 2, Net: d("2.0"), LossPercent: d("20")},
+	}}
+}
+
+// TestVersionHXUnitConsumption: a filed version shows each material's 单耗
+// exactly (0.95 at 5 % → 1; 2.0 at 20 % → 2.5), bonded share 100 % by
+// default; filing it again returns it.
+func TestVersionHXUnitConsumption(t *testing.T) {
+	w := newWorld(t, DefaultSettings())
+	v, err := w.svc.PutVersion(w.ctx, w.e1, hx("1", "2026-11-01"))
+	w.must(err)
+	if v.Status != VersionDraft || len(v.Norms) != 2 || !v.Norms[0].UnitConsumption.Equal(d("1")) || !v.Norms[1].UnitConsumption.Equal(d("2.5")) ||
+		!v.Norms[0].UnitConsumptionExact || !v.Norms[0].BondedPercent.Equal(d("100")) {
+		t.Fatalf("version %+v", v)
+	}
+	again, err := w.svc.PutVersion(w.ctx, w.e1, hx("1", "2026-11-01"))
+	w.must(err)
+	if !again.CreatedAt.Equal(v.CreatedAt) {
+		t.Errorf("a retry filed the version again: %v then %v", v.CreatedAt, again.CreatedAt)
+	}
+	got, err := w.svc.GetVersion(w.ctx, w.customs, w.book, 4, "1")
+	w.must(err)
+	if !got.Norms[1].UnitConsumption.Equal(d("2.5")) {
+		t.Errorf("customs reads %+v", got)
+	}
+	v, err = w.svc.DeclareVersion(w.ctx, w.e1, w.book, 4, "1")
+	w.must(err)
+	if v.Status != VersionDeclared || v.DeclaredAt.IsZero() {
+		t.Errorf("declared version %+v", v)
+	}
+}
+
+// TestVersionRefusals: every bad version is refused with its reason and
+// field, and nothing is filed.
+func TestVersionRefusals(t *testing.T) {
+	w := newWorld(t, DefaultSettings())
+	bad := func(edit func(*Version)) Version { v := hx("1", "2026-11-01"); edit(&v); return v }
+	for _, c := range []struct {
+		name   string
+		v      Version
+		reason string
+		field  string
+	}{
+		{"loss 100 %", bad(func(v *Version) { v.Norms[1].LossPercent = d("100") }), ReasonLossRateOutOfRange, "norms[1].loss_percent"},
+		{"loss above 100 %", bad(func(v *Version) { v.Norms[0].LossPercent = d("120") }), ReasonLossRateOutOfRange, "norms[0].loss_percent"},
+		{"zero net", bad(func(v *Version) { v.Norms[0].Net = d("0") }), ReasonInvalidNorm, "norms[0].net"},
+		{"bad version number", bad(func(v *Version) { v.Version = "v1" }), ReasonInvalidVersion, "version"},
+		{"material is the good", bad(func(v *Version) { v.Norms[0].MaterialSeq = 4 }), ReasonWrongLineType, "norms[0].material_seq"},
+		{"material is a finished good", bad(func(v *Version) { v.FinishedSeq = 6; v.Norms[0].MaterialSeq = 4 }), ReasonWrongLineType, "norms[0].material_seq"},
+		{"good is equipment", bad(func(v *Version) { v.FinishedSeq = 7 }), ReasonWrongLineType, "finished_seq"},
+		{"unknown material", bad(func(v *Version) { v.Norms[1].MaterialSeq = 99 }), "LINE_NOT_ON_BOOK", "norms[1].material_seq"},
+	} {
+		_, err := w.svc.PutVersion(w.ctx, w.e1, c.v)
+		if err == nil {
+			t.Fatalf("%s: filed", c.name)
+		}
+		wantRefusal(t, err, c.reason, c.field)
+	}
+	if vs, err := w.svc.ListVersions(w.ctx, w.e1, w.book, 0); err != nil || len(vs) != 0 {
+		t.Fatalf("refused versions were filed: %v %v", vs, err)
+	}
+	_, err := w.svc.PutVersion(w.ctx, w.customs, hx("1", "2026-11-01"))
+	wantRefusal(t, err, "PERMISSION_DENIED", "")
+	_, err = w.svc.PutVersion(w.ctx, w.e2, hx("1", "2026-11-01"))
+	wantRefusal(t, err, "UNKNOWN_BOOK", "book_no")
+}
+
+// TestVersionsSupersedeInOrder: a later version supersedes the earlier
+// from its effective date; the version in force follows the dates; a new
+// version cannot take effect before the latest.
+func TestVersionsSupersedeInOrder(t *testing.T) {
+	w := newWorld(t, DefaultSettings())
+	_, err := w.svc.PutVersion(w.ctx, w.e1, hx("1", "2026-11-01"))
+	w.must(err)
+	v2 := hx("2", "2026-11-15")
+	v2.Norms[0].Net = d("0.9")
+	_, err = w.svc.PutVersion(w.ctx, w.e1, v2)
+	w.must(err)
+	v1, err := w.svc.GetVersion(w.ctx, w.e1, w.book, 4, "1")
+	w.must(err)
+	if v1.SupersededBy != "2" || !v1.SupersededFrom.Equal(day("2026-11-15")) {
+		t.Fatalf("version 1 after version 2: %+v", v1)
+	}
+	for dd, want := range map[string]string{"2026-11-01": "1", "2026-11-14": "1", "2026-11-15": "2", "2027-01-01": "2"} {
+		v, err := w.svc.VersionInForce(w.ctx, w.e1, w.book, 4, day(dd))
+		w.must(err)
+		if v.Version != want {
+			t.Errorf("on %s version %s is in force, want %s", dd, v.Version, want)
+		}
+	}
+	_, err = w.svc.VersionInForce(w.ctx, w.e1, w.book, 4, day("2026-10-31"))
+	wantRefusal(t, err, ReasonNoVersionInForce, "finished_seq")
+	_, err = w.svc.PutVersion(w.ctx, w.e1, hx("3", "2026-11-10"))
+	wantRefusal(t, err, ReasonVersionDate, "effective_date")
+	_, err = w.svc.PutVersion(w.ctx, w.e1, hx("3", "2026-11-15"))
+	wantRefusal(t, err, ReasonVersionDate, "effective_date")
+	// An unused version may still change, keeping its place.
+	v1c := hx("1", "2026-11-02")
+	v1c.Norms[1].LossPercent = d("10")
+	got, err := w.svc.PutVersion(w.ctx, w.e1, v1c)
+	w.must(err)
+	if got.SupersededBy != "2" || !got.Norms[1].UnitConsumption.Equal(d("2.222222222")) || got.Norms[1].UnitConsumptionExact {
+		t.Fatalf("changed version 1: %+v", got)
+	}
+	_, err = w.svc.PutVersion(w.ctx, w.e1, hx("1", "2026-11-20"))
+	wantRefusal(t, err, ReasonVersionDate, "effective_date")
+}
