@@ -29,6 +29,7 @@ type world struct {
 	customs access.Principal
 	book    string
 	other   string
+	n       int
 }
 
 func uscc(t testing.TB, first17 string) string {
