@@ -466,8 +466,11 @@ func (s *Service) GetReport(ctx context.Context, p access.Principal, no string) 
 		return Report{}, dbError(err)
 	}
 	r, err := pgx.CollectExactlyOneRow(rows, scanReport)
+	if err == nil && !p.CanRead(r.Enterprise) && p.Role == access.RoleAdmin && !p.Disabled {
+		return Report{}, denied("principal %q is an admin; admins read no enterprise's books or documents", p.ID)
+	}
 	if errors.Is(err, pgx.ErrNoRows) || err == nil && !p.CanRead(r.Enterprise) {
-		return Report{}, notFound(zone.ReasonUnknownDocument, "no", "there is no production report %q", no)
+		return Report{}, notFound(zone.ReasonUnknownDocument, "report_no", "there is no production report %q", no)
 	}
 	return r, dbError(err)
 }

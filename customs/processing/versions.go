@@ -14,6 +14,7 @@ import (
 
 	"github.com/zoneledger/zoneledger/customs/access"
 	"github.com/zoneledger/zoneledger/customs/codes"
+	"github.com/zoneledger/zoneledger/customs/zone"
 	"github.com/zoneledger/zoneledger/ledger"
 )
 
@@ -264,13 +265,31 @@ func (s *Service) GetVersion(ctx context.Context, p access.Principal, book strin
 	return v, dbError(err)
 }
 
-// ListVersions returns the versions of a book, of one good when
-// finishedSeq > 0, by good and effective date.
-func (s *Service) ListVersions(ctx context.Context, p access.Principal, book string, finishedSeq int) ([]Version, error) {
+// VersionPage names where a page of versions starts: after the version of
+// good AfterSeq that takes effect on AfterDate (zero: from the start).
+type VersionPage struct {
+	AfterSeq  int
+	AfterDate time.Time
+	// Limit is the page size; zero means zone.DefaultPage, at most
+	// zone.MaxPage.
+	Limit int
+}
+
+// ListVersions pages the versions of a book, of one good when
+// finishedSeq > 0, by good and effective date. Its owner and customs read
+// them.
+func (s *Service) ListVersions(ctx context.Context, p access.Principal, book string, finishedSeq int, pg VersionPage) ([]Version, error) {
 	if _, err := s.readBook(ctx, p, book); err != nil {
 		return nil, err
 	}
-	rows, err := s.pool.Query(ctx, `SELECT body FROM proc_versions WHERE book = $1 AND ($2 = 0 OR finished_seq = $2) ORDER BY finished_seq, effective_date`, book, finishedSeq)
+	if pg.Limit <= 0 || pg.Limit > zone.MaxPage {
+		pg.Limit = zone.DefaultPage
+	}
+	if pg.AfterDate.IsZero() {
+		pg.AfterDate = ledger.EarliestEffectiveDate.AddDate(-1, 0, 0)
+	}
+	rows, err := s.pool.Query(ctx, `SELECT body FROM proc_versions WHERE book = $1 AND ($2 = 0 OR finished_seq = $2) AND (finished_seq, effective_date) > ($3, $4)
+ORDER BY finished_seq, effective_date LIMIT $5`, book, finishedSeq, pg.AfterSeq, ledger.Day(pg.AfterDate), pg.Limit)
 	if err != nil {
 		return nil, dbError(err)
 	}

@@ -65,7 +65,7 @@ func TestVersionRefusals(t *testing.T) {
 		}
 		wantRefusal(t, err, c.reason, c.field)
 	}
-	if vs, err := w.svc.ListVersions(w.ctx, w.e1, w.book, 0); err != nil || len(vs) != 0 {
+	if vs, err := w.svc.ListVersions(w.ctx, w.e1, w.book, 0, VersionPage{}); err != nil || len(vs) != 0 {
 		t.Fatalf("refused versions were filed: %v %v", vs, err)
 	}
 	_, err := w.svc.PutVersion(w.ctx, w.customs, hx("1", "2026-11-01"))

@@ -1,0 +1,218 @@
+package customsapi
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/zoneledger/zoneledger/customs/access"
+	"github.com/zoneledger/zoneledger/customs/processing"
+	"github.com/zoneledger/zoneledger/ledger"
+	"github.com/zoneledger/zoneledger/ledger/ledgerapi"
+	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
+)
+
+// ProcessingServer implements customsv1.ProcessingServiceServer over a
+// processing.Service: unit consumption versions and production reports.
+type ProcessingServer struct {
+	customsv1.UnimplementedProcessingServiceServer
+	svc *processing.Service
+	// today is the zone's business date now, for GetVersion without a
+	// date.
+	today func() time.Time
+}
+
+// NewProcessingServer returns a ProcessingService over svc; today gives
+// the zone's business date (nil: the UTC date).
+func NewProcessingServer(svc *processing.Service, today func() time.Time) *ProcessingServer {
+	if today == nil {
+		today = func() time.Time { return ledger.Day(time.Now().UTC()) }
+	}
+	return &ProcessingServer{svc: svc, today: today}
+}
+
+// PutVersion implements customsv1.ProcessingServiceServer.
+func (s *ProcessingServer) PutVersion(ctx context.Context, r *customsv1.PutVersionRequest) (*customsv1.PutVersionResponse, error) {
+	return handle(ctx, nil, func(p access.Principal) (*customsv1.PutVersionResponse, error) {
+		var ps parser
+		v := processing.Version{Book: r.GetBookNo(), FinishedSeq: int(r.GetFinishedSeq()), Version: r.GetVersion(),
+			EffectiveDate: ps.optDate(r.GetEffectiveDate(), "effective_date")}
+		for i, n := range r.GetNorms() {
+			f := fmt.Sprintf("norms[%d]", i)
+			v.Norms = append(v.Norms, processing.Norm{MaterialSeq: int(n.GetMaterialSeq()), Net: ps.dec(n.GetNet(), f+".net"),
+				LossPercent: ps.optDec(n.GetLossPercent(), f+".loss_percent"), BondedPercent: ps.optDec(n.GetBondedPercent(), f+".bonded_percent")})
+		}
+		if ps.err != nil {
+			return nil, ps.err
+		}
+		v, err := s.svc.PutVersion(ctx, p, v)
+		if err != nil {
+			return nil, err
+		}
+		return &customsv1.PutVersionResponse{Version: versionOut(v)}, nil
+	})
+}
+
+// DeclareVersion implements customsv1.ProcessingServiceServer.
+func (s *ProcessingServer) DeclareVersion(ctx context.Context, r *customsv1.DeclareVersionRequest) (*customsv1.DeclareVersionResponse, error) {
+	return handle(ctx, nil, func(p access.Principal) (*customsv1.DeclareVersionResponse, error) {
+		v, err := s.svc.DeclareVersion(ctx, p, r.GetBookNo(), int(r.GetFinishedSeq()), r.GetVersion())
+		if err != nil {
+			return nil, err
+		}
+		return &customsv1.DeclareVersionResponse{Version: versionOut(v)}, nil
+	})
+}
+
+// GetVersion implements customsv1.ProcessingServiceServer.
+func (s *ProcessingServer) GetVersion(ctx context.Context, r *customsv1.GetVersionRequest) (*customsv1.GetVersionResponse, error) {
+	return handle(ctx, nil, func(p access.Principal) (*customsv1.GetVersionResponse, error) {
+		var v processing.Version
+		var err error
+		if r.GetVersion() != "" {
+			v, err = s.svc.GetVersion(ctx, p, r.GetBookNo(), int(r.GetFinishedSeq()), r.GetVersion())
+		} else {
+			var ps parser
+			day := ps.optDate(r.GetDate(), "date")
+			if ps.err != nil {
+				return nil, ps.err
+			}
+			if day.IsZero() {
+				day = s.today()
+			}
+			v, err = s.svc.VersionInForce(ctx, p, r.GetBookNo(), int(r.GetFinishedSeq()), day)
+		}
+		if err != nil {
+			return nil, err
+		}
+		return &customsv1.GetVersionResponse{Version: versionOut(v)}, nil
+	})
+}
+
+// ListVersions implements customsv1.ProcessingServiceServer. The page
+// token carries the last version's good and effective date.
+func (s *ProcessingServer) ListVersions(ctx context.Context, r *customsv1.ListVersionsRequest) (*customsv1.ListVersionsResponse, error) {
+	return handle(ctx, nil, func(p access.Principal) (*customsv1.ListVersionsResponse, error) {
+		pg := processing.VersionPage{Limit: pageSize(r.GetPageSize())}
+		if tok, err := ledgerapi.DecodePageToken(r.GetPageToken()); err != nil {
+			return nil, err
+		} else if tok != "" {
+			seq, date, ok := strings.Cut(tok, "/")
+			n, err := strconv.Atoi(seq)
+			t, derr := time.Parse(time.DateOnly, date)
+			if !ok || err != nil || derr != nil || n < 0 {
+				return nil, ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "page_token", "is not a token this server issued; pass next_page_token back unchanged")
+			}
+			pg.AfterSeq, pg.AfterDate = n, t
+		}
+		vs, err := s.svc.ListVersions(ctx, p, r.GetBookNo(), int(r.GetFinishedSeq()), pg)
+		if err != nil {
+			return nil, err
+		}
+		out := &customsv1.ListVersionsResponse{}
+		for _, v := range vs {
+			out.Versions = append(out.Versions, versionOut(v))
+		}
+		if len(vs) > 0 {
+			last := vs[len(vs)-1]
+			out.NextPageToken = nextToken(len(vs), pg.Limit, fmt.Sprintf("%d/%s", last.FinishedSeq, ledger.FormatDate(last.EffectiveDate)))
+		}
+		return out, nil
+	})
+}
+
+// FileProductionReport implements customsv1.ProcessingServiceServer.
+func (s *ProcessingServer) FileProductionReport(ctx context.Context, r *customsv1.FileProductionReportRequest) (*customsv1.FileProductionReportResponse, error) {
+	return handle(ctx, nil, func(p access.Principal) (*customsv1.FileProductionReportResponse, error) {
+		var ps parser
+		rep := processing.Report{InnerNo: r.GetInnerNo(), Book: r.GetBookNo(), Date: ps.optDate(r.GetDate(), "date"),
+			Basis: processing.Basis(ps.enum(customsv1.ConsumptionBasis_name, "CONSUMPTION_BASIS_", int32(r.GetBasis()), "basis"))}
+		for i, o := range r.GetOutputs() {
+			f := fmt.Sprintf("outputs[%d]", i)
+			rep.Outputs = append(rep.Outputs, processing.Output{BookSeq: int(o.GetBookSeq()), Quantity: ps.dec(o.GetQuantity(), f+".quantity"),
+				Value: ps.optDec(o.GetValue(), f+".value"), Version: o.GetVersion()})
+		}
+		for i, m := range r.GetMaterials() {
+			f := fmt.Sprintf("materials[%d]", i)
+			rep.Materials = append(rep.Materials, processing.MaterialUse{BookSeq: int(m.GetBookSeq()), Quantity: ps.optDec(m.GetQuantity(), f+".quantity"),
+				NonBonded: ps.optDec(m.GetNonBonded(), f+".non_bonded"), Loss: ps.optDec(m.GetLoss(), f+".loss"), Lot: m.GetLot()})
+		}
+		if ps.err != nil {
+			return nil, ps.err
+		}
+		rep, err := s.svc.FileReport(ctx, p, rep)
+		if err != nil {
+			return nil, err
+		}
+		return &customsv1.FileProductionReportResponse{Report: productionReportOut(rep)}, nil
+	})
+}
+
+// GetProductionReport implements customsv1.ProcessingServiceServer.
+func (s *ProcessingServer) GetProductionReport(ctx context.Context, r *customsv1.GetProductionReportRequest) (*customsv1.GetProductionReportResponse, error) {
+	return handle(ctx, nil, func(p access.Principal) (*customsv1.GetProductionReportResponse, error) {
+		rep, err := s.svc.GetReport(ctx, p, r.GetReportNo())
+		if err != nil {
+			return nil, err
+		}
+		return &customsv1.GetProductionReportResponse{Report: productionReportOut(rep)}, nil
+	})
+}
+
+// ListProductionReports implements customsv1.ProcessingServiceServer.
+func (s *ProcessingServer) ListProductionReports(ctx context.Context, r *customsv1.ListProductionReportsRequest) (*customsv1.ListProductionReportsResponse, error) {
+	return handle(ctx, nil, func(p access.Principal) (*customsv1.ListProductionReportsResponse, error) {
+		after, err := ledgerapi.DecodePageToken(r.GetPageToken())
+		if err != nil {
+			return nil, err
+		}
+		size := pageSize(r.GetPageSize())
+		reps, err := s.svc.ListReports(ctx, p, r.GetBookNo(), after, size)
+		if err != nil {
+			return nil, err
+		}
+		out := &customsv1.ListProductionReportsResponse{}
+		for _, rep := range reps {
+			out.Reports = append(out.Reports, productionReportOut(rep))
+		}
+		if len(reps) > 0 {
+			out.NextPageToken = nextToken(len(reps), size, reps[len(reps)-1].No)
+		}
+		return out, nil
+	})
+}
+
+func versionOut(v processing.Version) *customsv1.Version {
+	out := &customsv1.Version{BookNo: v.Book, FinishedSeq: int32(v.FinishedSeq), Version: v.Version, EffectiveDate: dateOut(v.EffectiveDate),
+		Status: customsv1.VersionStatus(enumOut(customsv1.VersionStatus_value, "VERSION_STATUS_", string(v.Status))), UsedBy: v.UsedBy,
+		UsedThrough: dateOut(v.UsedThrough), SupersededBy: v.SupersededBy, SupersededFrom: dateOut(v.SupersededFrom), Enterprise: v.Enterprise,
+		FiledBy: v.FiledBy, CreatedAt: ts(v.CreatedAt), DeclaredAt: ts(v.DeclaredAt)}
+	for _, n := range v.Norms {
+		out.Norms = append(out.Norms, &customsv1.Norm{MaterialSeq: int32(n.MaterialSeq), Net: n.Net.String(), LossPercent: n.LossPercent.String(),
+			BondedPercent: n.BondedPercent.String(), UnitConsumption: n.UnitConsumption.String(), UnitConsumptionExact: n.UnitConsumptionExact})
+	}
+	return out
+}
+
+func productionReportOut(r processing.Report) *customsv1.ProductionReport {
+	out := &customsv1.ProductionReport{ReportNo: r.No, InnerNo: r.InnerNo, Enterprise: r.Enterprise, BookNo: r.Book, Date: dateOut(r.Date),
+		Basis:     customsv1.ConsumptionBasis(enumOut(customsv1.ConsumptionBasis_value, "CONSUMPTION_BASIS_", string(r.Basis))),
+		JournalId: r.JournalID, FiledBy: r.FiledBy, CreatedAt: ts(r.CreatedAt), InputHash: r.InputHash}
+	for _, o := range r.Outputs {
+		out.Outputs = append(out.Outputs, &customsv1.ProductionOutput{BookSeq: int32(o.BookSeq), Quantity: qty(o.Quantity), Value: money(o.Value), Version: o.Version, Lot: o.Lot})
+	}
+	for _, m := range r.Materials {
+		pm := &customsv1.ProductionMaterial{BookSeq: int32(m.BookSeq), Lot: m.Lot}
+		if r.Basis == processing.BasisActual {
+			pm.Quantity, pm.NonBonded, pm.Loss = qty(m.Quantity), qty(m.NonBonded), qty(m.Loss)
+		}
+		out.Materials = append(out.Materials, pm)
+	}
+	for _, c := range r.Consumed {
+		out.Consumed = append(out.Consumed, &customsv1.ProductionConsumed{BookSeq: int32(c.BookSeq), Bonded: qty(c.Bonded), NonBonded: qty(c.NonBonded),
+			Loss: qty(c.Loss), Lots: lotsOut(c.Lots)})
+	}
+	return out
+}
