@@ -1,0 +1,402 @@
+package main
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/output"
+	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
+)
+
+// The processing centre (加工制造中心): ProcessingService — unit consumption
+// versions (单耗版本) and production reports.
+
+func (a *app) processingCmd() *cobra.Command {
+	c := group("processing", "Processing (加工制造): unit consumption versions (单耗) and production reports",
+		group("version", "File, declare and show unit consumption versions (单耗版本) of a good",
+			a.procVersionPutCmd(), a.procVersionDeclareCmd(), a.procVersionGetCmd(), a.procVersionListCmd()),
+		group("report", "File and show production reports", a.procReportFileCmd(), a.procReportGetCmd(), a.procReportListCmd()))
+	c.Long = `The processing centre (加工制造中心) of a zone book:
+
+  version  a good's unit consumption version (单耗版本): per material line its
+           net consumption (净耗), process loss rate (工艺损耗率, percent) and
+           bonded share (保税料件比例, percent); 单耗 = 净耗 / (1 − 工艺损耗率).
+           A later version supersedes the earlier from its effective date; a
+           version a report used is locked (VERSION_LOCKED): supersede it.
+  report   a production report: the goods made, consuming materials by the
+           versions in force (default) or by the actual quantities used
+           (--actual), booked in one journal; the goods form new lots
+           produced in the zone.
+
+The book's owner enterprise files; customs reads every book.`
+	return c
+}
+
+var procVersionHeader = []string{"book_no", "good", "version", "effective", "status", "material", "net", "loss_%", "bonded_%", "单耗", "exact", "used_by", "superseded_by"}
+
+func procVersionRows(v *customsv1.Version) [][]string {
+	var rows [][]string
+	for _, n := range v.GetNorms() {
+		rows = append(rows, []string{v.GetBookNo(), strconv.Itoa(int(v.GetFinishedSeq())), v.GetVersion(), v.GetEffectiveDate(),
+			enumName(v.GetStatus(), "VERSION_STATUS_"), strconv.Itoa(int(n.GetMaterialSeq())), n.GetNet(), n.GetLossPercent(), n.GetBondedPercent(),
+			n.GetUnitConsumption(), strconv.FormatBool(n.GetUnitConsumptionExact()), v.GetUsedBy(), v.GetSupersededBy()})
+	}
+	return rows
+}
+
+// parseNorm reads MAT:NET[:LOSS%[:BONDED%]].
+func parseNorm(s string) (*customsv1.Norm, error) {
+	parts := strings.Split(s, ":")
+	if len(parts) < 2 || len(parts) > 4 {
+		return nil, usagef("--norm %q: write MATERIAL_SEQ:NET[:LOSS_PERCENT[:BONDED_PERCENT]], e.g. 3:0.95:5", s)
+	}
+	seq, err := strconv.Atoi(parts[0])
+	if err != nil || seq < 1 {
+		return nil, usagef("--norm %q: the material line %q is not a number >= 1", s, parts[0])
+	}
+	n := &customsv1.Norm{MaterialSeq: int32(seq), Net: parts[1]}
+	if len(parts) > 2 {
+		n.LossPercent = parts[2]
+	}
+	if len(parts) > 3 {
+		n.BondedPercent = parts[3]
+	}
+	return n, nil
+}
+
+func (a *app) procVersionPutCmd() *cobra.Command {
+	var book, version, effective string
+	var good int
+	var norms []string
+	c := &cobra.Command{
+		Use:   "put --book BOOK --good SEQ --version N --effective YYYY-MM-DD --norm MAT:NET[:LOSS%[:BONDED%]]...",
+		Short: "File a unit consumption version of a good, or change one no report used (safe to repeat)",
+		Long: `File a unit consumption version (单耗版本) of a finished or semi-finished good
+(--good, its book line), one --norm per material line: MAT:NET[:LOSS%[:BONDED%]]
+— the material's book line, the net consumption (净耗) per unit of the good in
+the material's declared unit, the process loss rate (工艺损耗率) in percent
+(default 0, below 100) and the bonded share (保税料件比例) in percent (default
+100). The server answers each material's 单耗 = 净耗 / (1 − 工艺损耗率), exact
+when it terminates within 9 places.
+
+A version with a later effective date than the good's latest supersedes it
+from that date. Running the same command again returns the version; changing a
+version a report used is refused (VERSION_LOCKED): file a new version.`,
+		Example: `  zonectl customs processing version put --book H31050000001 --good 4 --version 1 \
+      --effective 2026-11-01 --norm 1:0.95:5 --norm 2:2.0:20`,
+		Args: exactArgs(0, "no arguments"),
+		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
+			if book == "" || good < 1 || version == "" || effective == "" || len(norms) == 0 {
+				return usagef("give --book, --good, --version, --effective and at least one --norm")
+			}
+			if !isoDate.MatchString(effective) {
+				return usagef("--effective %q: write YYYY-MM-DD", effective)
+			}
+			req := &customsv1.PutVersionRequest{BookNo: book, FinishedSeq: int32(good), Version: version, EffectiveDate: effective}
+			for _, s := range norms {
+				n, err := parseNorm(s)
+				if err != nil {
+					return err
+				}
+				req.Norms = append(req.Norms, n)
+			}
+			return a.procVersionCall(cmd.Context(), func(ctx context.Context, cl *clients) (*customsv1.Version, error) {
+				r, err := cl.processing.PutVersion(ctx, req)
+				return r.GetVersion(), err
+			})
+		}),
+	}
+	c.Flags().StringVar(&book, "book", "", "book number (required)")
+	c.Flags().IntVar(&good, "good", 0, "the good's book line (成品序号) (required)")
+	c.Flags().StringVar(&version, "version", "", "the 单耗版本号, 1 to 8 digits (required)")
+	c.Flags().StringVar(&effective, "effective", "", "first day in force, YYYY-MM-DD (required)")
+	c.Flags().StringArrayVar(&norms, "norm", nil, "a material: MAT:NET[:LOSS%[:BONDED%]] (repeatable, required)")
+	return c
+}
+
+func (a *app) procVersionDeclareCmd() *cobra.Command {
+	var book, version string
+	var good int
+	c := &cobra.Command{
+		Use:     "declare --book BOOK --good SEQ --version N",
+		Short:   "Declare a version to customs (单耗申报): DRAFT becomes DECLARED (safe to repeat)",
+		Example: `  zonectl customs processing version declare --book H31050000001 --good 4 --version 1`,
+		Args:    exactArgs(0, "no arguments"),
+		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
+			if book == "" || good < 1 || version == "" {
+				return usagef("give --book, --good and --version")
+			}
+			return a.procVersionCall(cmd.Context(), func(ctx context.Context, cl *clients) (*customsv1.Version, error) {
+				r, err := cl.processing.DeclareVersion(ctx, &customsv1.DeclareVersionRequest{BookNo: book, FinishedSeq: int32(good), Version: version})
+				return r.GetVersion(), err
+			})
+		}),
+	}
+	c.Flags().StringVar(&book, "book", "", "book number (required)")
+	c.Flags().IntVar(&good, "good", 0, "the good's book line (required)")
+	c.Flags().StringVar(&version, "version", "", "the 单耗版本号 (required)")
+	return c
+}
+
+func (a *app) procVersionGetCmd() *cobra.Command {
+	var book, version, date string
+	var good int
+	c := &cobra.Command{
+		Use:   "get --book BOOK --good SEQ [--version N | --date YYYY-MM-DD]",
+		Short: "Show a version of a good, or the one in force on a day (one row per material)",
+		Example: `  zonectl customs processing version get --book H31050000001 --good 4 --version 1
+  zonectl customs processing version get --book H31050000001 --good 4 --date 2026-11-20`,
+		Args: exactArgs(0, "no arguments"),
+		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
+			if book == "" || good < 1 {
+				return usagef("give --book and --good")
+			}
+			if version != "" && date != "" {
+				return usagef("give --version or --date, not both")
+			}
+			if date != "" && !isoDate.MatchString(date) {
+				return usagef("--date %q: write YYYY-MM-DD", date)
+			}
+			return a.procVersionCall(cmd.Context(), func(ctx context.Context, cl *clients) (*customsv1.Version, error) {
+				r, err := cl.processing.GetVersion(ctx, &customsv1.GetVersionRequest{BookNo: book, FinishedSeq: int32(good), Version: version, Date: date})
+				return r.GetVersion(), err
+			})
+		}),
+	}
+	c.Flags().StringVar(&book, "book", "", "book number (required)")
+	c.Flags().IntVar(&good, "good", 0, "the good's book line (required)")
+	c.Flags().StringVar(&version, "version", "", "the 单耗版本号 (default: the one in force on --date)")
+	c.Flags().StringVar(&date, "date", "", "with no --version, the day, YYYY-MM-DD (default: today)")
+	return c
+}
+
+func (a *app) procVersionCall(ctx context.Context, call func(ctx context.Context, cl *clients) (*customsv1.Version, error)) error {
+	cl, err := a.customs()
+	if err != nil {
+		return err
+	}
+	ctx, cancel := a.callCtx(ctx)
+	defer cancel()
+	v, err := call(ctx, cl)
+	if err != nil {
+		return err
+	}
+	return output.One(a.stdout, a.format, v, procVersionHeader, procVersionRows(v)...)
+}
+
+func (a *app) procVersionListCmd() *cobra.Command {
+	var book string
+	var good int
+	c := &cobra.Command{
+		Use:     "list --book BOOK [--good SEQ]",
+		Short:   "List a book's versions by good and effective date (one row per material)",
+		Example: `  zonectl customs processing version list --book H31050000001 --good 4`,
+		Args:    exactArgs(0, "no arguments"),
+		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
+			if book == "" {
+				return usagef("give --book")
+			}
+			cl, err := a.customs()
+			if err != nil {
+				return err
+			}
+			l := output.NewList(a.stdout, a.format, procVersionHeader)
+			err = a.pages(cmd.Context(), func(ctx context.Context, tok string) (string, error) {
+				r, err := cl.processing.ListVersions(ctx, &customsv1.ListVersionsRequest{BookNo: book, FinishedSeq: int32(good), PageSize: 1000, PageToken: tok})
+				if err != nil {
+					return "", err
+				}
+				for _, v := range r.GetVersions() {
+					if err := l.Add(v, procVersionRows(v)...); err != nil {
+						return "", err
+					}
+				}
+				return r.GetNextPageToken(), nil
+			})
+			if err != nil {
+				return err
+			}
+			return l.Close()
+		}),
+	}
+	c.Flags().StringVar(&book, "book", "", "book number (required)")
+	c.Flags().IntVar(&good, "good", 0, "only this good's versions")
+	return c
+}
+
+var procReportHeader = []string{"report_no", "inner_no", "book_no", "date", "basis", "kind", "line", "quantity", "bonded", "non_bonded", "loss", "version", "lot"}
+
+// procReportRows prints a report as one row per good made and one per
+// material consumed.
+func procReportRows(r *customsv1.ProductionReport) [][]string {
+	head := []string{r.GetReportNo(), r.GetInnerNo(), r.GetBookNo(), r.GetDate(), enumName(r.GetBasis(), "CONSUMPTION_BASIS_")}
+	var rows [][]string
+	for _, o := range r.GetOutputs() {
+		rows = append(rows, append(append([]string{}, head...), "made", strconv.Itoa(int(o.GetBookSeq())), o.GetQuantity(), "", "", "", o.GetVersion(), o.GetLot()))
+	}
+	for _, c := range r.GetConsumed() {
+		var lots []string
+		for _, l := range c.GetLots() {
+			lots = append(lots, l.GetLot()+"="+l.GetQuantity())
+		}
+		rows = append(rows, append(append([]string{}, head...), "consumed", strconv.Itoa(int(c.GetBookSeq())), "", c.GetBonded(), c.GetNonBonded(), c.GetLoss(), "", strings.Join(lots, " ")))
+	}
+	return rows
+}
+
+func (a *app) procReportFileCmd() *cobra.Command {
+	var book, inner, date string
+	var outputs, materials, actual []string
+	c := &cobra.Command{
+		Use:   "file --book BOOK --inner-no N --output SEQ:QTY[:VALUE[:VERSION]]... [--material SEQ:LOT]... [--actual SEQ:QTY[:LOSS[:LOT]]]...",
+		Short: "File a production report: goods made, materials consumed (safe to repeat)",
+		Long: `File a production report (self-reported under 四自一简). --output SEQ:QTY[:VALUE[:VERSION]]
+names a good made: its book line, the quantity in its declared unit, the
+carrying value of the lot in CNY (default 0) and, to check it, the 单耗版本号
+in force. By default the materials are consumed by the versions in force on
+the report's date; --material SEQ:LOT takes a material from a named lot
+(otherwise oldest lots first). With --actual SEQ:QTY[:LOSS[:LOT]] the report
+consumes the quantities given instead (basis ACTUAL): the bonded quantity
+used and the process loss within it.
+
+A material that would go below zero is refused (INSUFFICIENT_BONDED_STOCK) and
+nothing is booked. --inner-no is the idempotency key.`,
+		Example: `  zonectl customs processing report file --book H31050000001 --inner-no SC-0001 --output 4:1000
+  zonectl customs processing report file --book H31050000001 --inner-no SC-0002 --output 4:10 --actual 1:10.5:0.5`,
+		Args: exactArgs(0, "no arguments"),
+		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
+			if book == "" || inner == "" || len(outputs) == 0 {
+				return usagef("give --book, --inner-no and at least one --output")
+			}
+			if len(actual) > 0 && len(materials) > 0 {
+				return usagef("--actual gives the materials consumed (with their lots); --material is for consumption by version")
+			}
+			if date != "" && !isoDate.MatchString(date) {
+				return usagef("--date %q: write YYYY-MM-DD", date)
+			}
+			req := &customsv1.FileProductionReportRequest{InnerNo: inner, BookNo: book, Date: date}
+			for _, s := range outputs {
+				p := strings.Split(s, ":")
+				seq, err := strconv.Atoi(p[0])
+				if len(p) < 2 || len(p) > 4 || err != nil {
+					return usagef("--output %q: write SEQ:QTY[:VALUE[:VERSION]]", s)
+				}
+				o := &customsv1.ProductionOutput{BookSeq: int32(seq), Quantity: p[1]}
+				if len(p) > 2 {
+					o.Value = p[2]
+				}
+				if len(p) > 3 {
+					o.Version = p[3]
+				}
+				req.Outputs = append(req.Outputs, o)
+			}
+			for _, s := range materials {
+				p := strings.SplitN(s, ":", 2)
+				seq, err := strconv.Atoi(p[0])
+				if len(p) != 2 || err != nil {
+					return usagef("--material %q: write SEQ:LOT", s)
+				}
+				req.Materials = append(req.Materials, &customsv1.ProductionMaterial{BookSeq: int32(seq), Lot: p[1]})
+			}
+			if len(actual) > 0 {
+				req.Basis = customsv1.ConsumptionBasis_CONSUMPTION_BASIS_ACTUAL
+			}
+			for _, s := range actual {
+				p := strings.SplitN(s, ":", 4)
+				seq, err := strconv.Atoi(p[0])
+				if len(p) < 2 || err != nil {
+					return usagef("--actual %q: write SEQ:QTY[:LOSS[:LOT]]", s)
+				}
+				m := &customsv1.ProductionMaterial{BookSeq: int32(seq), Quantity: p[1]}
+				if len(p) > 2 {
+					m.Loss = p[2]
+				}
+				if len(p) > 3 {
+					m.Lot = p[3]
+				}
+				req.Materials = append(req.Materials, m)
+			}
+			cl, err := a.customs()
+			if err != nil {
+				return err
+			}
+			ctx, cancel := a.callCtx(cmd.Context())
+			defer cancel()
+			r, err := cl.processing.FileProductionReport(ctx, req)
+			if err != nil {
+				return err
+			}
+			return output.One(a.stdout, a.format, r.GetReport(), procReportHeader, procReportRows(r.GetReport())...)
+		}),
+	}
+	c.Flags().StringVar(&book, "book", "", "book number (required)")
+	c.Flags().StringVar(&inner, "inner-no", "", "the enterprise's own report number: the idempotency key (required)")
+	c.Flags().StringVar(&date, "date", "", "business date, YYYY-MM-DD, not in the future (default: today)")
+	c.Flags().StringArrayVar(&outputs, "output", nil, "a good made: SEQ:QTY[:VALUE[:VERSION]] (repeatable, required)")
+	c.Flags().StringArrayVar(&materials, "material", nil, "take a material from a lot: SEQ:LOT (repeatable)")
+	c.Flags().StringArrayVar(&actual, "actual", nil, "a material actually consumed: SEQ:QTY[:LOSS[:LOT]] (repeatable; makes the basis ACTUAL)")
+	return c
+}
+
+func (a *app) procReportGetCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:     "get REPORT",
+		Short:   "Show a production report (one row per good made and per material consumed)",
+		Example: `  zonectl customs processing report get SCH310500000012600000001`,
+		Args:    exactArgs(1, "REPORT"),
+		RunE: a.act(func(cmd *cobra.Command, args []string) error {
+			cl, err := a.customs()
+			if err != nil {
+				return err
+			}
+			ctx, cancel := a.callCtx(cmd.Context())
+			defer cancel()
+			r, err := cl.processing.GetProductionReport(ctx, &customsv1.GetProductionReportRequest{ReportNo: args[0]})
+			if err != nil {
+				return err
+			}
+			return output.One(a.stdout, a.format, r.GetReport(), procReportHeader, procReportRows(r.GetReport())...)
+		}),
+	}
+}
+
+func (a *app) procReportListCmd() *cobra.Command {
+	var book string
+	c := &cobra.Command{
+		Use:     "list --book BOOK",
+		Short:   "List a book's production reports in number order",
+		Example: `  zonectl customs processing report list --book H31050000001 -o csv`,
+		Args:    exactArgs(0, "no arguments"),
+		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
+			if book == "" {
+				return usagef("give --book")
+			}
+			cl, err := a.customs()
+			if err != nil {
+				return err
+			}
+			l := output.NewList(a.stdout, a.format, procReportHeader)
+			err = a.pages(cmd.Context(), func(ctx context.Context, tok string) (string, error) {
+				r, err := cl.processing.ListProductionReports(ctx, &customsv1.ListProductionReportsRequest{BookNo: book, PageSize: 1000, PageToken: tok})
+				if err != nil {
+					return "", err
+				}
+				for _, rep := range r.GetReports() {
+					if err := l.Add(rep, procReportRows(rep)...); err != nil {
+						return "", err
+					}
+				}
+				return r.GetNextPageToken(), nil
+			})
+			if err != nil {
+				return err
+			}
+			return l.Close()
+		}),
+	}
+	c.Flags().StringVar(&book, "book", "", "book number (required)")
+	return c
+}
