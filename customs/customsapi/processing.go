@@ -198,8 +198,8 @@ func versionOut(v processing.Version) *customsv1.Version {
 
 func productionReportOut(r processing.Report) *customsv1.ProductionReport {
 	out := &customsv1.ProductionReport{ReportNo: r.No, InnerNo: r.InnerNo, Enterprise: r.Enterprise, BookNo: r.Book, Date: dateOut(r.Date),
-		Basis:     customsv1.ConsumptionBasis(enumOut(customsv1.ConsumptionBasis_value, "CONSUMPTION_BASIS_", string(r.Basis))),
-		JournalId: r.JournalID, FiledBy: r.FiledBy, CreatedAt: ts(r.CreatedAt), InputHash: r.InputHash}
+		Basis:      customsv1.ConsumptionBasis(enumOut(customsv1.ConsumptionBasis_value, "CONSUMPTION_BASIS_", string(r.Basis))),
+		JournalIds: r.JournalIDs, FiledBy: r.FiledBy, CreatedAt: ts(r.CreatedAt), InputHash: r.InputHash}
 	for _, o := range r.Outputs {
 		out.Outputs = append(out.Outputs, &customsv1.ProductionOutput{BookSeq: int32(o.BookSeq), Quantity: qty(o.Quantity), Value: money(o.Value), Version: o.Version, Lot: o.Lot})
 	}

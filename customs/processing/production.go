@@ -230,7 +230,7 @@ func (s *Service) FileReport(ctx context.Context, p access.Principal, r Report) 
 		return r, err
 	}
 	h := r
-	h.No, h.Enterprise, h.FiledBy, h.CreatedAt, h.JournalID, h.InputHash, h.Consumed = "", "", "", time.Time{}, 0, "", nil
+	h.No, h.Enterprise, h.FiledBy, h.CreatedAt, h.JournalIDs, h.InputHash, h.Consumed = "", "", "", time.Time{}, nil, "", nil
 	r.InputHash = digest(h)
 	var out Report
 	err = s.readWrite(ctx, func(ctx context.Context, tx pgx.Tx, j journals) error {
@@ -264,15 +264,19 @@ func (s *Service) FileReport(ctx context.Context, p access.Principal, r Report) 
 		}
 		c.Consumed = consumedLines(pl.consumed)
 		req, fields := s.journal(c, lines, pl)
-		res := j.PostMany(ctx, []ledger.JournalRequest{req})[0]
-		if res.Err != nil {
-			return refusal(res.Err, req, fields)
+		reqs := split(req)
+		var postings []ledger.Posting
+		for k, res := range j.PostMany(ctx, reqs) {
+			if res.Err != nil {
+				return refusal(res.Err, k*ledger.MaxPostings, req, fields)
+			}
+			c.JournalIDs = append(c.JournalIDs, res.Journal.ID)
+			postings = append(postings, res.Journal.Postings...)
 		}
-		c.JournalID = res.Journal.ID
 		k := 0
 		for i := range c.Consumed {
 			if c.Consumed[i].Bonded.IsPositive() {
-				for _, g := range res.Journal.Postings[k].Legs {
+				for _, g := range postings[k].Legs {
 					c.Consumed[i].Lots = append(c.Consumed[i].Lots, zone.LotQuantity{Lot: g.Lot, Quantity: g.Quantity})
 				}
 				k++
@@ -284,16 +288,8 @@ func (s *Service) FileReport(ctx context.Context, p access.Principal, r Report) 
 		if err := saveTotals(ctx, tx, c.Book, pl.totals); err != nil {
 			return err
 		}
-		for _, v := range used {
-			if v.UsedBy == "" {
-				v.UsedBy = c.No
-			}
-			if c.Date.After(v.UsedThrough) {
-				v.UsedThrough = c.Date
-			}
-			if err := saveVersion(ctx, tx, v, false); err != nil {
-				return err
-			}
+		if err := markUsed(ctx, tx, used, c.No, c.Date); err != nil {
+			return err
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO proc_reports (no, enterprise, inner_no, book, body, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
 			c.No, c.Enterprise, c.InnerNo, c.Book, mustJSON(c), c.CreatedAt); err != nil {
@@ -311,16 +307,34 @@ func (s *Service) FileReport(ctx context.Context, p access.Principal, r Report) 
 func (s *Service) planVersions(ctx context.Context, tx pgx.Tx, p access.Principal, r *Report, lines map[int]zone.BookLine) (planned, []Version, error) {
 	byGood := map[int]Version{}
 	var goods []int
+	seen := map[int]bool{}
+	for _, o := range r.Outputs {
+		if !seen[o.BookSeq] {
+			seen[o.BookSeq] = true
+			goods = append(goods, o.BookSeq)
+		}
+	}
+	// One query, rows locked in key order, for every good of the report.
+	rows, err := tx.Query(ctx, `SELECT body FROM proc_versions WHERE book = $1 AND finished_seq = ANY($2) ORDER BY finished_seq, effective_date FOR UPDATE`, r.Book, goods)
+	if err != nil {
+		return planned{}, nil, err
+	}
+	all, err := pgx.CollectRows(rows, scanVersion)
+	if err != nil {
+		return planned{}, nil, err
+	}
+	versionsOf := map[int][]Version{}
+	for _, v := range all {
+		versionsOf[v.FinishedSeq] = append(versionsOf[v.FinishedSeq], v)
+	}
+	goods = goods[:0]
 	versions := make([]Version, len(r.Outputs))
 	for i, o := range r.Outputs {
 		v, ok := byGood[o.BookSeq]
 		if !ok {
-			all, err := loadVersions(ctx, tx, r.Book, o.BookSeq, true)
-			if err != nil {
-				return planned{}, nil, err
-			}
 			f := fmt.Sprintf("outputs[%d].version", i)
-			if v, err = inForce(all, r.Book, o.BookSeq, r.Date, o.Version, f); err != nil {
+			var err error
+			if v, err = inForce(versionsOf[o.BookSeq], r.Book, o.BookSeq, r.Date, o.Version, f); err != nil {
 				return planned{}, nil, err
 			}
 			if s.set.DeclaredVersionsOnly && v.Status != VersionDeclared {
@@ -370,14 +384,15 @@ func (s *Service) planVersions(ctx context.Context, tx pgx.Tx, p access.Principa
 // refusal turns the ledger's refusal of a report's journal into the
 // report's: the field the posting came from, and the zone's reasons for
 // stock that would go below zero.
-func refusal(err error, req ledger.JournalRequest, fields []string) error {
+func refusal(err error, offset int, req ledger.JournalRequest, fields []string) error {
 	le := ledger.AsError(err)
 	if le.Kind == ledger.KindInternal || le.Kind == ledger.KindUnavailable {
 		return err
 	}
 	out := *le
 	var idx int
-	if _, e := fmt.Sscanf(le.Field, "postings[%d]", &idx); e == nil && idx < len(fields) {
+	if _, e := fmt.Sscanf(le.Field, "postings[%d]", &idx); e == nil && idx+offset < len(fields) {
+		idx += offset
 		out.Field = fields[idx]
 		if le.Reason == ledger.ReasonInsufficient {
 			out.Reason = zone.ReasonInsufficientStock
@@ -499,4 +514,46 @@ func (s *Service) ListReports(ctx context.Context, p access.Principal, book, aft
 // commits.
 func (s *Service) readWrite(ctx context.Context, fn func(ctx context.Context, tx pgx.Tx, j journals) error) error {
 	return s.inTx(ctx, func(tx pgx.Tx) error { return fn(ctx, tx, s.ledger) })
+}
+
+// markUsed records that report no, dated day, consumed by the versions
+// used: the first use locks a version, and each keeps the latest day it
+// was used. Versions already marked so are left alone; the rest are
+// written in one statement.
+func markUsed(ctx context.Context, tx pgx.Tx, used []Version, no string, day time.Time) error {
+	var goods []int
+	var vers, usedBy, bodies []string
+	for _, v := range used {
+		if v.UsedBy != "" && !day.After(v.UsedThrough) {
+			continue
+		}
+		if v.UsedBy == "" {
+			v.UsedBy = no
+		}
+		if day.After(v.UsedThrough) {
+			v.UsedThrough = day
+		}
+		goods, vers, usedBy, bodies = append(goods, v.FinishedSeq), append(vers, v.Version), append(usedBy, v.UsedBy), append(bodies, mustJSON(v))
+	}
+	if len(goods) == 0 {
+		return nil
+	}
+	_, err := tx.Exec(ctx, `UPDATE proc_versions AS p SET used_by = u.used_by, body = u.body
+FROM unnest($2::INT[], $3::TEXT[], $4::TEXT[], $5::TEXT[]) AS u(finished_seq, version, used_by, body)
+WHERE p.book = $1 AND p.finished_seq = u.finished_seq AND p.version = u.version`, used[0].Book, goods, vers, usedBy, bodies)
+	return err
+}
+
+// split cuts a report's journal into journals of at most
+// ledger.MaxPostings postings, keyed after it (":1", ":2", ...), posted
+// together in the report's transaction.
+func split(req ledger.JournalRequest) []ledger.JournalRequest {
+	var out []ledger.JournalRequest
+	for k, i := 1, 0; i < len(req.Postings); k, i = k+1, i+ledger.MaxPostings {
+		r := req
+		r.IdempotencyKey = fmt.Sprintf("%s:%d", req.IdempotencyKey, k)
+		r.Postings = req.Postings[i:min(i+ledger.MaxPostings, len(req.Postings))]
+		out = append(out, r)
+	}
+	return out
 }

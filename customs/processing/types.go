@@ -52,10 +52,12 @@ type Report struct {
 	Materials []MaterialUse
 	// Consumed is what the report consumed of each material, by material
 	// line. Derived.
-	Consumed  []ConsumedLine
-	JournalID int64
-	FiledBy   string
-	CreatedAt time.Time
+	Consumed []ConsumedLine
+	// JournalIDs are the ledger journals that booked the report: one, or
+	// more when it has more postings than one journal takes.
+	JournalIDs []int64
+	FiledBy    string
+	CreatedAt  time.Time
 	// InputHash is a digest of the filing, to tell a retry from another
 	// report under the same number.
 	InputHash string

@@ -1168,8 +1168,9 @@ type ProductionReport struct {
 	Materials []*ProductionMaterial `protobuf:"bytes,8,rep,name=materials,proto3" json:"materials,omitempty"`
 	// What was consumed, by material line.
 	Consumed []*ProductionConsumed `protobuf:"bytes,9,rep,name=consumed,proto3" json:"consumed,omitempty"`
-	// Ledger journal that booked it.
-	JournalId int64 `protobuf:"varint,10,opt,name=journal_id,json=journalId,proto3" json:"journal_id,omitempty"`
+	// Ledger journals that booked it, posted together: one, or more when the report has more
+	// postings than one journal takes (1000).
+	JournalIds []int64 `protobuf:"varint,10,rep,packed,name=journal_ids,json=journalIds,proto3" json:"journal_ids,omitempty"`
 	// Principal who filed it.
 	FiledBy string `protobuf:"bytes,11,opt,name=filed_by,json=filedBy,proto3" json:"filed_by,omitempty"`
 	// When it was filed.
@@ -1273,11 +1274,11 @@ func (x *ProductionReport) GetConsumed() []*ProductionConsumed {
 	return nil
 }
 
-func (x *ProductionReport) GetJournalId() int64 {
+func (x *ProductionReport) GetJournalIds() []int64 {
 	if x != nil {
-		return x.JournalId
+		return x.JournalIds
 	}
-	return 0
+	return nil
 }
 
 func (x *ProductionReport) GetFiledBy() string {
@@ -1738,7 +1739,7 @@ const file_zoneledger_customs_v1_processing_proto_rawDesc = "" +
 	"\n" +
 	"non_bonded\x18\x03 \x01(\tR\tnonBonded\x12\x12\n" +
 	"\x04loss\x18\x04 \x01(\tR\x04loss\x126\n" +
-	"\x04lots\x18\x05 \x03(\v2\".zoneledger.customs.v1.LotQuantityR\x04lots\"\xbd\x04\n" +
+	"\x04lots\x18\x05 \x03(\v2\".zoneledger.customs.v1.LotQuantityR\x04lots\"\xbf\x04\n" +
 	"\x10ProductionReport\x12\x1b\n" +
 	"\treport_no\x18\x01 \x01(\tR\breportNo\x12\x19\n" +
 	"\binner_no\x18\x02 \x01(\tR\ainnerNo\x12\x1e\n" +
@@ -1750,10 +1751,10 @@ const file_zoneledger_customs_v1_processing_proto_rawDesc = "" +
 	"\x05basis\x18\x06 \x01(\x0e2'.zoneledger.customs.v1.ConsumptionBasisR\x05basis\x12A\n" +
 	"\aoutputs\x18\a \x03(\v2'.zoneledger.customs.v1.ProductionOutputR\aoutputs\x12G\n" +
 	"\tmaterials\x18\b \x03(\v2).zoneledger.customs.v1.ProductionMaterialR\tmaterials\x12E\n" +
-	"\bconsumed\x18\t \x03(\v2).zoneledger.customs.v1.ProductionConsumedR\bconsumed\x12\x1d\n" +
-	"\n" +
-	"journal_id\x18\n" +
-	" \x01(\x03R\tjournalId\x12\x19\n" +
+	"\bconsumed\x18\t \x03(\v2).zoneledger.customs.v1.ProductionConsumedR\bconsumed\x12\x1f\n" +
+	"\vjournal_ids\x18\n" +
+	" \x03(\x03R\n" +
+	"journalIds\x12\x19\n" +
 	"\bfiled_by\x18\v \x01(\tR\afiledBy\x129\n" +
 	"\n" +
 	"created_at\x18\f \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\x12\x1d\n" +
