@@ -277,7 +277,7 @@ func listIn(r *customsv1.CreateListRequest) (zone.List, error) {
 			UnitPrice: ps.optDec(ln.GetUnitPrice(), f+".unit_price"), Total: ps.optDec(ln.GetTotal(), f+".total"),
 			Currency: ln.GetCurrency(), Country: ln.GetCountry(),
 			GrossWeight: ps.optDec(ln.GetGrossWeight(), f+".gross_weight"), NetWeight: ps.optDec(ln.GetNetWeight(), f+".net_weight"),
-			Lot: ln.GetLot(), Materials: materialsIn(&ps, ln.GetMaterials(), f)})
+			Lot: ln.GetLot(), Materials: materialsIn(&ps, ln.GetMaterials(), f), ConsumptionVersion: ln.GetConsumptionVersion()})
 	}
 	return l, ps.err
 }
@@ -315,7 +315,8 @@ func listOut(l zone.List) *customsv1.List {
 			Quantity: qty(ln.Quantity), Unit: ln.Unit, DeclaredQuantity: qty(ln.DeclaredQuantity), DeclaredUnit: ln.DeclaredUnit,
 			LegalQuantity: qty(ln.LegalQuantity), UnitPrice: qty(ln.UnitPrice), Total: money(ln.Total), Currency: ln.Currency,
 			CnyValue: money(ln.CNYValue), Country: ln.Country, GrossWeight: qty(ln.GrossWeight), NetWeight: qty(ln.NetWeight),
-			Lot: ln.Lot, Passed: qty(ln.Passed), Lots: lotsOut(ln.Lots), Materials: materialsOut(ln.Materials)})
+			Lot: ln.Lot, Passed: qty(ln.Passed), Lots: lotsOut(ln.Lots), Materials: materialsOut(ln.Materials),
+			ConsumptionVersion: ln.ConsumptionVersion})
 	}
 	return out
 }

@@ -56,6 +56,9 @@ const (
 	// ReasonWrongLineType: a line of the wrong goods type (a norm's
 	// material that is not a 料件 line, an output that is equipment).
 	ReasonWrongLineType = "WRONG_LINE_TYPE"
+	// ReasonVersionNotDeclared: a list names a version that is not
+	// declared; a version is declared before the goods leave.
+	ReasonVersionNotDeclared = "VERSION_NOT_DECLARED"
 	// ReasonWrongBasis: a report's materials do not fit its basis (given
 	// by version yet listing actual quantities, or the reverse).
 	ReasonWrongBasis = "WRONG_CONSUMPTION_BASIS"
@@ -82,7 +85,9 @@ type Service struct {
 }
 
 // New returns a Service storing its documents in pool (migrated with
-// Migrations), books and lines kept by z, goods in store.
+// Migrations), books and lines kept by z, goods in store. It becomes z's
+// keeper of the versions lists name (zone.Service.SetVersionUser), so
+// build it before z takes requests.
 func New(pool *pgxpool.Pool, store ledger.Store, z *zone.Service, opts Options) (*Service, error) {
 	set := DefaultSettings()
 	if opts.Settings != nil {
@@ -99,6 +104,7 @@ func New(pool *pgxpool.Pool, store ledger.Store, z *zone.Service, opts Options) 
 	if s.now == nil {
 		s.now = time.Now
 	}
+	z.SetVersionUser(s)
 	return s, nil
 }
 

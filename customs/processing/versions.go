@@ -373,3 +373,38 @@ func saveVersion(ctx context.Context, tx pgx.Tx, v Version, insert bool) error {
 	_, err := tx.Exec(ctx, sql, v.Book, v.FinishedSeq, v.Version, v.EffectiveDate, string(v.Status), v.UsedBy, mustJSON(v), v.Enterprise)
 	return err
 }
+
+// UseListVersions implements zone.VersionUser: each version a line of a
+// list being declared names must be a declared version of that line (a
+// version is declared before the goods leave), and is locked against
+// change. It runs in the transaction that declares the list.
+func (s *Service) UseListVersions(ctx context.Context, tx pgx.Tx, l zone.List) error {
+	for i, ln := range l.Lines {
+		if ln.ConsumptionVersion == "" {
+			continue
+		}
+		f := fmt.Sprintf("lines[%d].consumption_version", i)
+		v, err := loadVersion(ctx, tx, l.Book, ln.BookSeq, ln.ConsumptionVersion, true)
+		if isReason(err, ReasonUnknownVersion) {
+			return notFound(ReasonUnknownVersion, f, "line %d of book %s has no unit consumption version %q; file and declare it first", ln.BookSeq, l.Book, ln.ConsumptionVersion)
+		}
+		if err != nil {
+			return err
+		}
+		if v.Status != VersionDeclared {
+			return precondition(ReasonVersionNotDeclared, f, "version %s of line %d is a draft; declare it (DeclareVersion) before the goods leave", v.Version, ln.BookSeq)
+		}
+		if v.UsedBy == "" {
+			v.UsedBy = l.No
+			if err := saveVersion(ctx, tx, v, false); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func isReason(err error, reason string) bool {
+	var le *ledger.Error
+	return errors.As(err, &le) && le.Reason == reason
+}

@@ -2,6 +2,10 @@ package processing
 
 import (
 	"testing"
+
+	"github.com/zoneledger/zoneledger/customs/codes"
+	"github.com/zoneledger/zoneledger/customs/zone"
+	"github.com/zoneledger/zoneledger/ledger"
 )
 
 func hx(ver, eff string) Version {
@@ -113,4 +117,55 @@ func TestVersionsSupersedeInOrder(t *testing.T) {
 	}
 	_, err = w.svc.PutVersion(w.ctx, w.e1, hx("1", "2026-11-20"))
 	wantRefusal(t, err, ReasonVersionDate, "effective_date")
+}
+
+// TestListNamesTheVersionUsed: an export list's finished-goods line names
+// the version its goods were made under; declaring the list needs that
+// version declared and locks it, and a refused declaration changes
+// nothing.
+func TestListNamesTheVersionUsed(t *testing.T) {
+	w := newWorld(t, DefaultSettings())
+	w.receive(5, "10")
+	_, err := w.svc.FileReport(w.ctx, w.e1, Report{InnerNo: "P-1", Book: w.book, Basis: BasisActual, Outputs: []Output{out(4, "10")},
+		Materials: []MaterialUse{{BookSeq: 5, Quantity: d("1")}}})
+	w.must(err)
+	_, err = w.svc.PutVersion(w.ctx, w.e1, hx("1", "2026-01-01"))
+	w.must(err)
+	export := func(inner, version string) zone.List {
+		l, err := w.zone.CreateList(w.ctx, w.e1, zone.List{InnerNo: inner, Book: w.book, IO: codes.Out, TradeMode: "5034", Country: "JPN",
+			Lines: []zone.ListLine{{BookSeq: 4, Quantity: d("2"), Total: d("2000"), GrossWeight: d("20"), NetWeight: d("18"), ConsumptionVersion: version}}})
+		w.must(err)
+		return l
+	}
+	l := export("OUT-1", "1")
+	_, err = w.zone.DeclareList(w.ctx, w.e1, l.No)
+	wantRefusal(t, err, ReasonVersionNotDeclared, "lines[0].consumption_version")
+	if got, err := w.zone.GetList(w.ctx, w.e1, l.No); err != nil || got.Status != zone.ListDraft {
+		t.Fatalf("list after a refused declaration: %v %v", got.Status, err)
+	}
+	if v, err := w.svc.GetVersion(w.ctx, w.e1, w.book, 4, "1"); err != nil || v.Locked() {
+		t.Fatalf("a refused declaration locked the version: %+v %v", v, err)
+	}
+	_, err = w.zone.DeclareList(w.ctx, w.e1, export("OUT-2", "7").No)
+	wantRefusal(t, err, ReasonUnknownVersion, "lines[0].consumption_version")
+
+	_, err = w.svc.DeclareVersion(w.ctx, w.e1, w.book, 4, "1")
+	w.must(err)
+	got, err := w.zone.DeclareList(w.ctx, w.e1, l.No)
+	w.must(err)
+	if got.Status != zone.ListDeclared || got.Lines[0].ConsumptionVersion != "1" {
+		t.Fatalf("declared list %+v", got)
+	}
+	v, err := w.svc.GetVersion(w.ctx, w.customs, w.book, 4, "1")
+	w.must(err)
+	if v.UsedBy != l.No {
+		t.Fatalf("version after the list: %+v", v)
+	}
+	changed := hx("1", "2026-01-01")
+	changed.Norms[0].LossPercent = d("6")
+	_, err = w.svc.PutVersion(w.ctx, w.e1, changed)
+	wantRefusal(t, err, ReasonVersionLocked, "version")
+	_, err = w.zone.CreateList(w.ctx, w.e1, zone.List{InnerNo: "OUT-3", Book: w.book, IO: codes.Out, TradeMode: "5034", Country: "JPN",
+		Lines: []zone.ListLine{{BookSeq: 4, Quantity: d("1"), Total: d("1000"), GrossWeight: d("10"), NetWeight: d("9"), ConsumptionVersion: "v1"}}})
+	wantRefusal(t, err, ledger.ReasonInvalidArgument, "lines[0].consumption_version")
 }

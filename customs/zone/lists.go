@@ -322,6 +322,9 @@ func (s *Service) normalizeList(l *List) error {
 		if ln.Lot != "" && !outbound(flow) {
 			return badArg(f+".lot", "only goods leaving a bucket can name a lot")
 		}
+		if v := ln.ConsumptionVersion; v != "" && (len(v) > 8 || strings.Trim(v, "0123456789") != "") {
+			return badArg(f+".consumption_version", "单耗版本号 %q must be 1 to 8 digits", v)
+		}
 	}
 	h := *l
 	h.No, h.Status, h.Enterprise = "", "", ""
@@ -346,6 +349,9 @@ func (s *Service) resolveLines(ctx context.Context, q querier, l *List) error {
 		}
 		if ln.DeclaredQuantity, err = bl.toDeclared(ln.Quantity, ln.Unit, f); err != nil {
 			return err
+		}
+		if ln.ConsumptionVersion != "" && bl.Type == codes.GoodsEquipment {
+			return badArg(f+".consumption_version", "line %d is equipment; a unit consumption version is named on a line of goods made in the zone", bl.Seq)
 		}
 		ln.LegalQuantity = ln.DeclaredQuantity.Mul(bl.Legal.Factor)
 		ln.CNYValue = ln.Total
@@ -607,6 +613,9 @@ func (s *Service) DeclareList(ctx context.Context, p access.Principal, no string
 			return nil, err
 		}
 		if err := s.checkFlowLinks(ctx, tx, p, b, &l); err != nil {
+			return nil, err
+		}
+		if err := s.useVersions(ctx, tx, l); err != nil {
 			return nil, err
 		}
 		if byMaterials(&l) {

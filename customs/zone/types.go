@@ -239,6 +239,11 @@ type ListLine struct {
 	// its duty is computed on them, plus 缓税利息. Required on those lists,
 	// refused on others.
 	Materials []MaterialLine `json:",omitempty"`
+	// ConsumptionVersion is the unit consumption version (单耗版本号,
+	// UcnsVerno) the line's goods were made under, on a finished (or
+	// semi-finished) goods line of a processing book; empty otherwise.
+	// Declaring the list checks and locks it (SetVersionUser).
+	ConsumptionVersion string `json:",omitempty"`
 }
 
 // MaterialLine is a material consumed by a list line's goods: a material

@@ -257,9 +257,15 @@ type ListLine struct {
 	// (list_type "A" 选择性征关税, trade modes 0544 / 0545): required there (INVALID_ARGUMENT,
 	// TAX_MATERIALS_REQUIRED), refused elsewhere (TAX_MATERIALS_NOT_ALLOWED). The duty is computed
 	// on them, plus 缓税利息 (customs/zone/README.md, "Selective duty").
-	Materials     []*ListLineMaterial `protobuf:"bytes,19,rep,name=materials,proto3" json:"materials,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Materials []*ListLineMaterial `protobuf:"bytes,19,rep,name=materials,proto3" json:"materials,omitempty"`
+	// The unit consumption version (单耗版本号, UcnsVerno) the line's goods were made under, on a
+	// finished (or semi-finished) goods line of a processing book; empty otherwise. Declaring the
+	// list requires that version of the line to be declared (NOT_FOUND UNKNOWN_VERSION,
+	// FAILED_PRECONDITION VERSION_NOT_DECLARED) and locks it: it can no longer change, only be
+	// superseded (ProcessingService, processing.proto).
+	ConsumptionVersion string `protobuf:"bytes,20,opt,name=consumption_version,json=consumptionVersion,proto3" json:"consumption_version,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
 }
 
 func (x *ListLine) Reset() {
@@ -423,6 +429,13 @@ func (x *ListLine) GetMaterials() []*ListLineMaterial {
 		return x.Materials
 	}
 	return nil
+}
+
+func (x *ListLine) GetConsumptionVersion() string {
+	if x != nil {
+		return x.ConsumptionVersion
+	}
+	return ""
 }
 
 // ListLineMaterial is a material consumed by a list line's goods.
@@ -4182,7 +4195,7 @@ const file_zoneledger_customs_v1_declarations_proto_rawDesc = "" +
 	"(zoneledger/customs/v1/declarations.proto\x12\x15zoneledger.customs.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\";\n" +
 	"\vLotQuantity\x12\x10\n" +
 	"\x03lot\x18\x01 \x01(\tR\x03lot\x12\x1a\n" +
-	"\bquantity\x18\x02 \x01(\tR\bquantity\"\xda\x06\n" +
+	"\bquantity\x18\x02 \x01(\tR\bquantity\"\x94\a\n" +
 	"\bListLine\x12\x10\n" +
 	"\x03seq\x18\x01 \x01(\x05R\x03seq\x12\"\n" +
 	"\bbook_seq\x18\x02 \x01(\x05B\a\xbaH\x04\x1a\x02(\x00R\abookSeq\x12(\n" +
@@ -4206,7 +4219,8 @@ const file_zoneledger_customs_v1_declarations_proto_rawDesc = "" +
 	"\x03lot\x18\x10 \x01(\tB\a\xbaH\x04r\x02\x18@R\x03lot\x12\x16\n" +
 	"\x06passed\x18\x11 \x01(\tR\x06passed\x126\n" +
 	"\x04lots\x18\x12 \x03(\v2\".zoneledger.customs.v1.LotQuantityR\x04lots\x12P\n" +
-	"\tmaterials\x18\x13 \x03(\v2'.zoneledger.customs.v1.ListLineMaterialB\t\xbaH\x06\x92\x01\x03\x10\xe8\aR\tmaterials\"\xc0\x02\n" +
+	"\tmaterials\x18\x13 \x03(\v2'.zoneledger.customs.v1.ListLineMaterialB\t\xbaH\x06\x92\x01\x03\x10\xe8\aR\tmaterials\x128\n" +
+	"\x13consumption_version\x18\x14 \x01(\tB\a\xbaH\x04r\x02\x18\bR\x12consumptionVersion\"\xc0\x02\n" +
 	"\x10ListLineMaterial\x12\"\n" +
 	"\bbook_seq\x18\x01 \x01(\x05B\a\xbaH\x04\x1a\x02 \x00R\abookSeq\x12;\n" +
 	"\bquantity\x18\x02 \x01(\tB\x1f\xbaH\x1c\xc8\x01\x01r\x17\x18(2\x13^[0-9]+(\\.[0-9]+)?$R\bquantity\x125\n" +
