@@ -227,7 +227,7 @@ func (a *app) procVersionListCmd() *cobra.Command {
 	return c
 }
 
-var procReportHeader = []string{"report_no", "inner_no", "book_no", "date", "basis", "kind", "line", "quantity", "bonded", "non_bonded", "loss", "version", "lot"}
+var procReportHeader = []string{"report_no", "inner_no", "book_no", "date", "basis", "kind", "line", "quantity", "bonded", "non_bonded", "loss", "version", "lot", "category"}
 
 // procReportRows prints a report as one row per good made and one per
 // material consumed.
@@ -235,14 +235,15 @@ func procReportRows(r *customsv1.ProductionReport) [][]string {
 	head := []string{r.GetReportNo(), r.GetInnerNo(), r.GetBookNo(), r.GetDate(), enumName(r.GetBasis(), "CONSUMPTION_BASIS_")}
 	var rows [][]string
 	for _, o := range r.GetOutputs() {
-		rows = append(rows, append(append([]string{}, head...), "made", strconv.Itoa(int(o.GetBookSeq())), o.GetQuantity(), "", "", "", o.GetVersion(), o.GetLot()))
+		rows = append(rows, append(append([]string{}, head...), "made", strconv.Itoa(int(o.GetBookSeq())), o.GetQuantity(), "", "", "", o.GetVersion(), o.GetLot(),
+			enumName(o.GetCategory(), "PRODUCTION_CATEGORY_")))
 	}
 	for _, c := range r.GetConsumed() {
 		var lots []string
 		for _, l := range c.GetLots() {
 			lots = append(lots, l.GetLot()+"="+l.GetQuantity())
 		}
-		rows = append(rows, append(append([]string{}, head...), "consumed", strconv.Itoa(int(c.GetBookSeq())), "", c.GetBonded(), c.GetNonBonded(), c.GetLoss(), "", strings.Join(lots, " ")))
+		rows = append(rows, append(append([]string{}, head...), "consumed", strconv.Itoa(int(c.GetBookSeq())), "", c.GetBonded(), c.GetNonBonded(), c.GetLoss(), "", strings.Join(lots, " "), ""))
 	}
 	return rows
 }
@@ -251,12 +252,14 @@ func (a *app) procReportFileCmd() *cobra.Command {
 	var book, inner, date string
 	var outputs, materials, actual []string
 	c := &cobra.Command{
-		Use:   "file --book BOOK --inner-no N --output SEQ:QTY[:VALUE[:VERSION]]... [--material SEQ:LOT]... [--actual SEQ:QTY[:LOSS[:LOT]]]...",
+		Use:   "file --book BOOK --inner-no N --output SEQ:QTY[:VALUE[:VERSION[:CATEGORY]]]... [--material SEQ:LOT]... [--actual SEQ:QTY[:LOSS[:LOT]]]...",
 		Short: "File a production report: goods made, materials consumed (safe to repeat)",
-		Long: `File a production report (self-reported under 四自一简). --output SEQ:QTY[:VALUE[:VERSION]]
-names a good made: its book line, the quantity in its declared unit, the
-carrying value of the lot in CNY (default 0) and, to check it, the 单耗版本号
-in force. By default the materials are consumed by the versions in force on
+		Long: `File a production report (self-reported under 四自一简). --output
+SEQ:QTY[:VALUE[:VERSION[:CATEGORY]]] names goods made: the book line, the
+quantity in its declared unit, the carrying value of the lot in CNY (default
+0), to check it the 单耗版本号 in force, and the category: FINISHED or
+SEMI_FINISHED (the default by the line), DEFECT (残次品, consumes as the good
+does), SCRAP (边角料) or BY_PRODUCT (副产品), which consume nothing by version. By default the materials are consumed by the versions in force on
 the report's date; --material SEQ:LOT takes a material from a named lot
 (otherwise oldest lots first). With --actual SEQ:QTY[:LOSS[:LOT]] the report
 consumes the quantities given instead (basis ACTUAL): the bonded quantity
@@ -281,8 +284,8 @@ nothing is booked. --inner-no is the idempotency key.`,
 			for _, s := range outputs {
 				p := strings.Split(s, ":")
 				seq, err := strconv.Atoi(p[0])
-				if len(p) < 2 || len(p) > 4 || err != nil {
-					return usagef("--output %q: write SEQ:QTY[:VALUE[:VERSION]]", s)
+				if len(p) < 2 || len(p) > 5 || err != nil {
+					return usagef("--output %q: write SEQ:QTY[:VALUE[:VERSION[:CATEGORY]]]", s)
 				}
 				o := &customsv1.ProductionOutput{BookSeq: int32(seq), Quantity: p[1]}
 				if len(p) > 2 {
@@ -290,6 +293,13 @@ nothing is booked. --inner-no is the idempotency key.`,
 				}
 				if len(p) > 3 {
 					o.Version = p[3]
+				}
+				if len(p) > 4 {
+					v, ok := customsv1.ProductionCategory_value["PRODUCTION_CATEGORY_"+strings.ToUpper(p[4])]
+					if !ok || v == 0 {
+						return usagef("--output %q: the category is FINISHED, SEMI_FINISHED, DEFECT, SCRAP or BY_PRODUCT", s)
+					}
+					o.Category = customsv1.ProductionCategory(v)
 				}
 				req.Outputs = append(req.Outputs, o)
 			}
@@ -335,7 +345,7 @@ nothing is booked. --inner-no is the idempotency key.`,
 	c.Flags().StringVar(&book, "book", "", "book number (required)")
 	c.Flags().StringVar(&inner, "inner-no", "", "the enterprise's own report number: the idempotency key (required)")
 	c.Flags().StringVar(&date, "date", "", "business date, YYYY-MM-DD, not in the future (default: today)")
-	c.Flags().StringArrayVar(&outputs, "output", nil, "a good made: SEQ:QTY[:VALUE[:VERSION]] (repeatable, required)")
+	c.Flags().StringArrayVar(&outputs, "output", nil, "goods made: SEQ:QTY[:VALUE[:VERSION[:CATEGORY]]] (repeatable, required)")
 	c.Flags().StringArrayVar(&materials, "material", nil, "take a material from a lot: SEQ:LOT (repeatable)")
 	c.Flags().StringArrayVar(&actual, "actual", nil, "a material actually consumed: SEQ:QTY[:LOSS[:LOT]] (repeatable; makes the basis ACTUAL)")
 	return c

@@ -132,7 +132,8 @@ func (s *ProcessingServer) FileProductionReport(ctx context.Context, r *customsv
 		for i, o := range r.GetOutputs() {
 			f := fmt.Sprintf("outputs[%d]", i)
 			rep.Outputs = append(rep.Outputs, processing.Output{BookSeq: int(o.GetBookSeq()), Quantity: ps.dec(o.GetQuantity(), f+".quantity"),
-				Value: ps.optDec(o.GetValue(), f+".value"), Version: o.GetVersion()})
+				Value: ps.optDec(o.GetValue(), f+".value"), Version: o.GetVersion(),
+				Category: processing.Category(ps.enum(customsv1.ProductionCategory_name, "PRODUCTION_CATEGORY_", int32(o.GetCategory()), f+".category"))})
 		}
 		for i, m := range r.GetMaterials() {
 			f := fmt.Sprintf("materials[%d]", i)
@@ -201,7 +202,8 @@ func productionReportOut(r processing.Report) *customsv1.ProductionReport {
 		Basis:      customsv1.ConsumptionBasis(enumOut(customsv1.ConsumptionBasis_value, "CONSUMPTION_BASIS_", string(r.Basis))),
 		JournalIds: r.JournalIDs, FiledBy: r.FiledBy, CreatedAt: ts(r.CreatedAt), InputHash: r.InputHash}
 	for _, o := range r.Outputs {
-		out.Outputs = append(out.Outputs, &customsv1.ProductionOutput{BookSeq: int32(o.BookSeq), Quantity: qty(o.Quantity), Value: money(o.Value), Version: o.Version, Lot: o.Lot})
+		out.Outputs = append(out.Outputs, &customsv1.ProductionOutput{BookSeq: int32(o.BookSeq), Quantity: qty(o.Quantity), Value: money(o.Value), Version: o.Version, Lot: o.Lot,
+			Category: customsv1.ProductionCategory(enumOut(customsv1.ProductionCategory_value, "PRODUCTION_CATEGORY_", string(o.Category)))})
 	}
 	for _, m := range r.Materials {
 		pm := &customsv1.ProductionMaterial{BookSeq: int32(m.BookSeq), Lot: m.Lot}

@@ -36,6 +36,17 @@ func checkReport(r *Report, lines map[int]zone.BookLine) error {
 		if err := checkQuantity(o.Quantity, l, f+".quantity", false); err != nil {
 			return err
 		}
+		if o.Category == "" {
+			r.Outputs[i].Category = CategoryFinished
+			if l.Type == codes.GoodsMaterial {
+				r.Outputs[i].Category = CategorySemiFinished
+			}
+		} else if !o.Category.Valid() {
+			return badArg(f+".category", "%q is not a category; use FINISHED, SEMI_FINISHED, DEFECT, SCRAP or BY_PRODUCT", o.Category)
+		}
+		if o.Version != "" && !r.Outputs[i].Category.consumes() {
+			return invalid(ReasonWrongBasis, f+".version", "%s consumes nothing by version (its materials were consumed by the goods it came from); leave the version empty", strings.ToLower(string(o.Category)))
+		}
 		if o.Value.IsNegative() || ledger.Places(o.Value) > ledger.ValueScale {
 			return badArg(f+".value", "must be >= 0 CNY to the fen, got %s", o.Value)
 		}
@@ -140,7 +151,7 @@ func (s *Service) journal(r Report, lines map[int]zone.BookLine, pl planned) (le
 		req.Postings = append(req.Postings, ledger.Posting{Item: ledger.ItemRef{Book: r.Book, Code: strconv.Itoa(o.BookSeq)},
 			From: ledger.World(zone.WorldProduction), To: ledger.In(r.Book, zone.AccountBonded), Quantity: o.Quantity, Unit: lines[o.BookSeq].DeclaredUnit,
 			Value: o.Value, Lot: o.Lot, LotAttributes: map[string]string{"flow": FlowProduced, "source_report": r.No,
-				"entry_date": ledger.FormatDate(r.Date), "enterprise": r.Enterprise}})
+				"entry_date": ledger.FormatDate(r.Date), "enterprise": r.Enterprise, "category": string(o.Category)}})
 		fields = append(fields, fmt.Sprintf("outputs[%d].quantity", i))
 	}
 	return req, fields
@@ -309,6 +320,9 @@ func (s *Service) planVersions(ctx context.Context, tx pgx.Tx, p access.Principa
 	var goods []int
 	seen := map[int]bool{}
 	for _, o := range r.Outputs {
+		if !o.Category.consumes() {
+			continue
+		}
 		if !seen[o.BookSeq] {
 			seen[o.BookSeq] = true
 			goods = append(goods, o.BookSeq)
@@ -328,8 +342,13 @@ func (s *Service) planVersions(ctx context.Context, tx pgx.Tx, p access.Principa
 		versionsOf[v.FinishedSeq] = append(versionsOf[v.FinishedSeq], v)
 	}
 	goods = goods[:0]
-	versions := make([]Version, len(r.Outputs))
+	var idx []int
+	var outs []Output
+	var versions []Version
 	for i, o := range r.Outputs {
+		if !o.Category.consumes() {
+			continue
+		}
 		v, ok := byGood[o.BookSeq]
 		if !ok {
 			f := fmt.Sprintf("outputs[%d].version", i)
@@ -345,8 +364,8 @@ func (s *Service) planVersions(ctx context.Context, tx pgx.Tx, p access.Principa
 		} else if o.Version != "" && o.Version != v.Version {
 			return planned{}, nil, precondition(ReasonNoVersionInForce, fmt.Sprintf("outputs[%d].version", i), "version %s of line %d is in force on %s, not version %s", v.Version, o.BookSeq, ledger.FormatDate(r.Date), o.Version)
 		}
-		versions[i] = v
 		r.Outputs[i].Version = v.Version
+		idx, outs, versions = append(idx, i), append(outs, r.Outputs[i]), append(versions, v)
 	}
 	var missing []int
 	for _, v := range byGood {
@@ -373,7 +392,10 @@ func (s *Service) planVersions(ctx context.Context, tx pgx.Tx, p access.Principa
 	if err != nil {
 		return planned{}, nil, err
 	}
-	pl := planByVersion(r.Outputs, versions, before, func(seq int) int32 { return lines[seq].Scale })
+	pl := planByVersion(outs, versions, before, func(seq int) int32 { return lines[seq].Scale })
+	for m, k := range pl.firstUse {
+		pl.firstUse[m] = idx[k]
+	}
 	used := make([]Version, 0, len(goods))
 	for _, g := range goods {
 		used = append(used, byGood[g])

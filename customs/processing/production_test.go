@@ -250,3 +250,41 @@ func TestProductionNoDriftOnTheBook(t *testing.T) {
 	}
 	w.wantBonded(map[int]string{1: "690.722", 2: "250", 4: "300"})
 }
+
+// TestProductionCategories: defects consume by the good's version as the
+// good does; scrap and by-products consume nothing more; each lot keeps
+// its category, and none of them entered from abroad.
+func TestProductionCategories(t *testing.T) {
+	w := newWorld(t, DefaultSettings())
+	w.receive(1, "100")
+	w.receive(2, "100")
+	_, err := w.svc.PutVersion(w.ctx, w.e1, hx("1", "2026-01-01"))
+	w.must(err)
+	got, err := w.svc.FileReport(w.ctx, w.e1, Report{InnerNo: "P-1", Book: w.book, Outputs: []Output{
+		out(4, "8"), {BookSeq: 4, Quantity: d("2"), Category: CategoryDefect},
+		{BookSeq: 5, Quantity: d("0.4"), Category: CategoryScrap}, {BookSeq: 6, Quantity: d("1.25"), Category: CategoryByProduct}}})
+	w.must(err)
+	// 10 goods (8 + 2 defects) consume 10 × 1 of material 1 and 10 × 2.5 of material 2.
+	w.wantBonded(map[int]string{1: "90", 2: "75", 4: "10", 5: "0.4", 6: "1.25"})
+	want := []Category{CategoryFinished, CategoryDefect, CategoryScrap, CategoryByProduct}
+	for i, o := range got.Outputs {
+		if o.Category != want[i] {
+			t.Errorf("output %d is %s, want %s", i, o.Category, want[i])
+		}
+		lots, err := w.store.Lots(w.ctx, ledger.ItemRef{Book: w.book, Code: fmt.Sprint(o.BookSeq)})
+		w.must(err)
+		found := false
+		for _, l := range lots {
+			if l.Key == o.Lot {
+				found = l.Attributes["category"] == string(want[i]) && l.Attributes["flow"] == FlowProduced
+			}
+		}
+		if !found {
+			t.Errorf("lot %s of output %d: %+v", o.Lot, i, lots)
+		}
+	}
+	_, err = w.svc.FileReport(w.ctx, w.e1, Report{InnerNo: "P-2", Book: w.book, Outputs: []Output{{BookSeq: 5, Quantity: d("1"), Category: CategoryScrap, Version: "1"}}})
+	wantRefusal(t, err, ReasonWrongBasis, "outputs[0].version")
+	_, err = w.svc.FileReport(w.ctx, w.e1, Report{InnerNo: "P-3", Book: w.book, Outputs: []Output{{BookSeq: 5, Quantity: d("1"), Category: "WASTE"}}})
+	wantRefusal(t, err, ledger.ReasonInvalidArgument, "outputs[0].category")
+}

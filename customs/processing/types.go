@@ -63,6 +63,42 @@ type Report struct {
 	InputHash string
 }
 
+// Category is what kind of goods a production output is (the goods
+// categories of customs-reference §4.4); it is kept on the lot the output
+// forms (lot attribute "category").
+type Category string
+
+// The categories of goods production makes.
+const (
+	// CategoryFinished is 成品, the default on a finished line.
+	CategoryFinished Category = "FINISHED"
+	// CategorySemiFinished is 半成品, the default on a material line.
+	CategorySemiFinished Category = "SEMI_FINISHED"
+	// CategoryDefect is 残次品: made under the good's version, consuming
+	// its materials as the good does.
+	CategoryDefect Category = "DEFECT"
+	// CategoryScrap is 边角料: the tangible part of the process loss of the
+	// materials consumed; it consumes nothing more.
+	CategoryScrap Category = "SCRAP"
+	// CategoryByProduct is 副产品: made beside the goods; it consumes
+	// nothing more.
+	CategoryByProduct Category = "BY_PRODUCT"
+)
+
+// Valid reports whether c is one of the categories.
+func (c Category) Valid() bool {
+	switch c {
+	case CategoryFinished, CategorySemiFinished, CategoryDefect, CategoryScrap, CategoryByProduct:
+		return true
+	}
+	return false
+}
+
+// consumes reports whether goods of the category consume materials by a
+// version: finished and semi-finished goods and defects do; scrap and
+// by-products come from what those consumed.
+func (c Category) consumes() bool { return c != CategoryScrap && c != CategoryByProduct }
+
 // Output is a good a report made: a finished or semi-finished (material)
 // line of the book.
 type Output struct {
@@ -78,6 +114,10 @@ type Output struct {
 	Version string
 	// Lot is the lot the goods form, named after the report. Derived.
 	Lot string
+	// Category is what kind of goods they are; empty when filing means
+	// FINISHED on a finished line, SEMI_FINISHED on a material line. Scrap
+	// and by-products consume nothing by version.
+	Category Category
 }
 
 // MaterialUse is a material line a report names.

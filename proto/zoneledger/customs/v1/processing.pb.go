@@ -156,6 +156,72 @@ func (ConsumptionBasis) EnumDescriptor() ([]byte, []int) {
 	return file_zoneledger_customs_v1_processing_proto_rawDescGZIP(), []int{1}
 }
 
+// ProductionCategory is what kind of goods a production output is (the goods categories of
+// processing-trade goods, customs-reference §4.4); kept on the lot made (attribute "category").
+type ProductionCategory int32
+
+const (
+	// Not set: FINISHED on a finished line, SEMI_FINISHED on a material line.
+	ProductionCategory_PRODUCTION_CATEGORY_UNSPECIFIED ProductionCategory = 0
+	// 成品: finished goods.
+	ProductionCategory_PRODUCTION_CATEGORY_FINISHED ProductionCategory = 1
+	// 半成品: semi-finished goods.
+	ProductionCategory_PRODUCTION_CATEGORY_SEMI_FINISHED ProductionCategory = 2
+	// 残次品: defects, made under the good's version and consuming as it does.
+	ProductionCategory_PRODUCTION_CATEGORY_DEFECT ProductionCategory = 3
+	// 边角料: scrap, the tangible part of the process loss; consumes nothing more.
+	ProductionCategory_PRODUCTION_CATEGORY_SCRAP ProductionCategory = 4
+	// 副产品: by-products; consume nothing more.
+	ProductionCategory_PRODUCTION_CATEGORY_BY_PRODUCT ProductionCategory = 5
+)
+
+// Enum value maps for ProductionCategory.
+var (
+	ProductionCategory_name = map[int32]string{
+		0: "PRODUCTION_CATEGORY_UNSPECIFIED",
+		1: "PRODUCTION_CATEGORY_FINISHED",
+		2: "PRODUCTION_CATEGORY_SEMI_FINISHED",
+		3: "PRODUCTION_CATEGORY_DEFECT",
+		4: "PRODUCTION_CATEGORY_SCRAP",
+		5: "PRODUCTION_CATEGORY_BY_PRODUCT",
+	}
+	ProductionCategory_value = map[string]int32{
+		"PRODUCTION_CATEGORY_UNSPECIFIED":   0,
+		"PRODUCTION_CATEGORY_FINISHED":      1,
+		"PRODUCTION_CATEGORY_SEMI_FINISHED": 2,
+		"PRODUCTION_CATEGORY_DEFECT":        3,
+		"PRODUCTION_CATEGORY_SCRAP":         4,
+		"PRODUCTION_CATEGORY_BY_PRODUCT":    5,
+	}
+)
+
+func (x ProductionCategory) Enum() *ProductionCategory {
+	p := new(ProductionCategory)
+	*p = x
+	return p
+}
+
+func (x ProductionCategory) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (ProductionCategory) Descriptor() protoreflect.EnumDescriptor {
+	return file_zoneledger_customs_v1_processing_proto_enumTypes[2].Descriptor()
+}
+
+func (ProductionCategory) Type() protoreflect.EnumType {
+	return &file_zoneledger_customs_v1_processing_proto_enumTypes[2]
+}
+
+func (x ProductionCategory) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use ProductionCategory.Descriptor instead.
+func (ProductionCategory) EnumDescriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_processing_proto_rawDescGZIP(), []int{2}
+}
+
 // Norm is what one unit of a good consumes of one material line.
 type Norm struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -913,7 +979,10 @@ type ProductionOutput struct {
 	// force on the report's date); filled in by the server. Empty with basis ACTUAL.
 	Version string `protobuf:"bytes,4,opt,name=version,proto3" json:"version,omitempty"`
 	// The lot the goods form (report_no + "-" + output number). Output only.
-	Lot           string `protobuf:"bytes,5,opt,name=lot,proto3" json:"lot,omitempty"`
+	Lot string `protobuf:"bytes,5,opt,name=lot,proto3" json:"lot,omitempty"`
+	// What kind of goods; unset: FINISHED or SEMI_FINISHED by the line. SCRAP and BY_PRODUCT name
+	// no version and consume nothing by version.
+	Category      ProductionCategory `protobuf:"varint,6,opt,name=category,proto3,enum=zoneledger.customs.v1.ProductionCategory" json:"category,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -981,6 +1050,13 @@ func (x *ProductionOutput) GetLot() string {
 		return x.Lot
 	}
 	return ""
+}
+
+func (x *ProductionOutput) GetCategory() ProductionCategory {
+	if x != nil {
+		return x.Category
+	}
+	return ProductionCategory_PRODUCTION_CATEGORY_UNSPECIFIED
 }
 
 // ProductionMaterial is a material a report names.
@@ -1719,13 +1795,14 @@ const file_zoneledger_customs_v1_processing_proto_rawDesc = "" +
 	"page_token\x18\x04 \x01(\tB\a\xbaH\x04r\x02\x18@R\tpageToken\"z\n" +
 	"\x14ListVersionsResponse\x12:\n" +
 	"\bversions\x18\x01 \x03(\v2\x1e.zoneledger.customs.v1.VersionR\bversions\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xdf\x01\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xb0\x02\n" +
 	"\x10ProductionOutput\x12\"\n" +
 	"\bbook_seq\x18\x01 \x01(\x05B\a\xbaH\x04\x1a\x02(\x01R\abookSeq\x12;\n" +
 	"\bquantity\x18\x02 \x01(\tB\x1f\xbaH\x1c\xc8\x01\x01r\x17\x18(2\x13^[0-9]+(\\.[0-9]+)?$R\bquantity\x125\n" +
 	"\x05value\x18\x03 \x01(\tB\x1f\xbaH\x1c\xd8\x01\x01r\x17\x18(2\x13^[0-9]+(\\.[0-9]+)?$R\x05value\x12!\n" +
 	"\aversion\x18\x04 \x01(\tB\a\xbaH\x04r\x02\x18\bR\aversion\x12\x10\n" +
-	"\x03lot\x18\x05 \x01(\tR\x03lot\"\x85\x02\n" +
+	"\x03lot\x18\x05 \x01(\tR\x03lot\x12O\n" +
+	"\bcategory\x18\x06 \x01(\x0e2).zoneledger.customs.v1.ProductionCategoryB\b\xbaH\x05\x82\x01\x02\x10\x01R\bcategory\"\x85\x02\n" +
 	"\x12ProductionMaterial\x12\"\n" +
 	"\bbook_seq\x18\x01 \x01(\x05B\a\xbaH\x04\x1a\x02(\x01R\abookSeq\x12;\n" +
 	"\bquantity\x18\x02 \x01(\tB\x1f\xbaH\x1c\xd8\x01\x01r\x17\x18(2\x13^[0-9]+(\\.[0-9]+)?$R\bquantity\x12>\n" +
@@ -1793,7 +1870,14 @@ const file_zoneledger_customs_v1_processing_proto_rawDesc = "" +
 	"\x10ConsumptionBasis\x12!\n" +
 	"\x1dCONSUMPTION_BASIS_UNSPECIFIED\x10\x00\x12\x1d\n" +
 	"\x19CONSUMPTION_BASIS_VERSION\x10\x01\x12\x1c\n" +
-	"\x18CONSUMPTION_BASIS_ACTUAL\x10\x022\xb5\x06\n" +
+	"\x18CONSUMPTION_BASIS_ACTUAL\x10\x02*\xe5\x01\n" +
+	"\x12ProductionCategory\x12#\n" +
+	"\x1fPRODUCTION_CATEGORY_UNSPECIFIED\x10\x00\x12 \n" +
+	"\x1cPRODUCTION_CATEGORY_FINISHED\x10\x01\x12%\n" +
+	"!PRODUCTION_CATEGORY_SEMI_FINISHED\x10\x02\x12\x1e\n" +
+	"\x1aPRODUCTION_CATEGORY_DEFECT\x10\x03\x12\x1d\n" +
+	"\x19PRODUCTION_CATEGORY_SCRAP\x10\x04\x12\"\n" +
+	"\x1ePRODUCTION_CATEGORY_BY_PRODUCT\x10\x052\xb5\x06\n" +
 	"\x11ProcessingService\x12a\n" +
 	"\n" +
 	"PutVersion\x12(.zoneledger.customs.v1.PutVersionRequest\x1a).zoneledger.customs.v1.PutVersionResponse\x12m\n" +
@@ -1818,75 +1902,77 @@ func file_zoneledger_customs_v1_processing_proto_rawDescGZIP() []byte {
 	return file_zoneledger_customs_v1_processing_proto_rawDescData
 }
 
-var file_zoneledger_customs_v1_processing_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
+var file_zoneledger_customs_v1_processing_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
 var file_zoneledger_customs_v1_processing_proto_msgTypes = make([]protoimpl.MessageInfo, 20)
 var file_zoneledger_customs_v1_processing_proto_goTypes = []any{
 	(VersionStatus)(0),                    // 0: zoneledger.customs.v1.VersionStatus
 	(ConsumptionBasis)(0),                 // 1: zoneledger.customs.v1.ConsumptionBasis
-	(*Norm)(nil),                          // 2: zoneledger.customs.v1.Norm
-	(*Version)(nil),                       // 3: zoneledger.customs.v1.Version
-	(*PutVersionRequest)(nil),             // 4: zoneledger.customs.v1.PutVersionRequest
-	(*PutVersionResponse)(nil),            // 5: zoneledger.customs.v1.PutVersionResponse
-	(*DeclareVersionRequest)(nil),         // 6: zoneledger.customs.v1.DeclareVersionRequest
-	(*DeclareVersionResponse)(nil),        // 7: zoneledger.customs.v1.DeclareVersionResponse
-	(*GetVersionRequest)(nil),             // 8: zoneledger.customs.v1.GetVersionRequest
-	(*GetVersionResponse)(nil),            // 9: zoneledger.customs.v1.GetVersionResponse
-	(*ListVersionsRequest)(nil),           // 10: zoneledger.customs.v1.ListVersionsRequest
-	(*ListVersionsResponse)(nil),          // 11: zoneledger.customs.v1.ListVersionsResponse
-	(*ProductionOutput)(nil),              // 12: zoneledger.customs.v1.ProductionOutput
-	(*ProductionMaterial)(nil),            // 13: zoneledger.customs.v1.ProductionMaterial
-	(*ProductionConsumed)(nil),            // 14: zoneledger.customs.v1.ProductionConsumed
-	(*ProductionReport)(nil),              // 15: zoneledger.customs.v1.ProductionReport
-	(*FileProductionReportRequest)(nil),   // 16: zoneledger.customs.v1.FileProductionReportRequest
-	(*FileProductionReportResponse)(nil),  // 17: zoneledger.customs.v1.FileProductionReportResponse
-	(*GetProductionReportRequest)(nil),    // 18: zoneledger.customs.v1.GetProductionReportRequest
-	(*GetProductionReportResponse)(nil),   // 19: zoneledger.customs.v1.GetProductionReportResponse
-	(*ListProductionReportsRequest)(nil),  // 20: zoneledger.customs.v1.ListProductionReportsRequest
-	(*ListProductionReportsResponse)(nil), // 21: zoneledger.customs.v1.ListProductionReportsResponse
-	(*timestamppb.Timestamp)(nil),         // 22: google.protobuf.Timestamp
-	(*LotQuantity)(nil),                   // 23: zoneledger.customs.v1.LotQuantity
+	(ProductionCategory)(0),               // 2: zoneledger.customs.v1.ProductionCategory
+	(*Norm)(nil),                          // 3: zoneledger.customs.v1.Norm
+	(*Version)(nil),                       // 4: zoneledger.customs.v1.Version
+	(*PutVersionRequest)(nil),             // 5: zoneledger.customs.v1.PutVersionRequest
+	(*PutVersionResponse)(nil),            // 6: zoneledger.customs.v1.PutVersionResponse
+	(*DeclareVersionRequest)(nil),         // 7: zoneledger.customs.v1.DeclareVersionRequest
+	(*DeclareVersionResponse)(nil),        // 8: zoneledger.customs.v1.DeclareVersionResponse
+	(*GetVersionRequest)(nil),             // 9: zoneledger.customs.v1.GetVersionRequest
+	(*GetVersionResponse)(nil),            // 10: zoneledger.customs.v1.GetVersionResponse
+	(*ListVersionsRequest)(nil),           // 11: zoneledger.customs.v1.ListVersionsRequest
+	(*ListVersionsResponse)(nil),          // 12: zoneledger.customs.v1.ListVersionsResponse
+	(*ProductionOutput)(nil),              // 13: zoneledger.customs.v1.ProductionOutput
+	(*ProductionMaterial)(nil),            // 14: zoneledger.customs.v1.ProductionMaterial
+	(*ProductionConsumed)(nil),            // 15: zoneledger.customs.v1.ProductionConsumed
+	(*ProductionReport)(nil),              // 16: zoneledger.customs.v1.ProductionReport
+	(*FileProductionReportRequest)(nil),   // 17: zoneledger.customs.v1.FileProductionReportRequest
+	(*FileProductionReportResponse)(nil),  // 18: zoneledger.customs.v1.FileProductionReportResponse
+	(*GetProductionReportRequest)(nil),    // 19: zoneledger.customs.v1.GetProductionReportRequest
+	(*GetProductionReportResponse)(nil),   // 20: zoneledger.customs.v1.GetProductionReportResponse
+	(*ListProductionReportsRequest)(nil),  // 21: zoneledger.customs.v1.ListProductionReportsRequest
+	(*ListProductionReportsResponse)(nil), // 22: zoneledger.customs.v1.ListProductionReportsResponse
+	(*timestamppb.Timestamp)(nil),         // 23: google.protobuf.Timestamp
+	(*LotQuantity)(nil),                   // 24: zoneledger.customs.v1.LotQuantity
 }
 var file_zoneledger_customs_v1_processing_proto_depIdxs = []int32{
-	2,  // 0: zoneledger.customs.v1.Version.norms:type_name -> zoneledger.customs.v1.Norm
+	3,  // 0: zoneledger.customs.v1.Version.norms:type_name -> zoneledger.customs.v1.Norm
 	0,  // 1: zoneledger.customs.v1.Version.status:type_name -> zoneledger.customs.v1.VersionStatus
-	22, // 2: zoneledger.customs.v1.Version.created_at:type_name -> google.protobuf.Timestamp
-	22, // 3: zoneledger.customs.v1.Version.declared_at:type_name -> google.protobuf.Timestamp
-	2,  // 4: zoneledger.customs.v1.PutVersionRequest.norms:type_name -> zoneledger.customs.v1.Norm
-	3,  // 5: zoneledger.customs.v1.PutVersionResponse.version:type_name -> zoneledger.customs.v1.Version
-	3,  // 6: zoneledger.customs.v1.DeclareVersionResponse.version:type_name -> zoneledger.customs.v1.Version
-	3,  // 7: zoneledger.customs.v1.GetVersionResponse.version:type_name -> zoneledger.customs.v1.Version
-	3,  // 8: zoneledger.customs.v1.ListVersionsResponse.versions:type_name -> zoneledger.customs.v1.Version
-	23, // 9: zoneledger.customs.v1.ProductionConsumed.lots:type_name -> zoneledger.customs.v1.LotQuantity
-	1,  // 10: zoneledger.customs.v1.ProductionReport.basis:type_name -> zoneledger.customs.v1.ConsumptionBasis
-	12, // 11: zoneledger.customs.v1.ProductionReport.outputs:type_name -> zoneledger.customs.v1.ProductionOutput
-	13, // 12: zoneledger.customs.v1.ProductionReport.materials:type_name -> zoneledger.customs.v1.ProductionMaterial
-	14, // 13: zoneledger.customs.v1.ProductionReport.consumed:type_name -> zoneledger.customs.v1.ProductionConsumed
-	22, // 14: zoneledger.customs.v1.ProductionReport.created_at:type_name -> google.protobuf.Timestamp
-	1,  // 15: zoneledger.customs.v1.FileProductionReportRequest.basis:type_name -> zoneledger.customs.v1.ConsumptionBasis
-	12, // 16: zoneledger.customs.v1.FileProductionReportRequest.outputs:type_name -> zoneledger.customs.v1.ProductionOutput
-	13, // 17: zoneledger.customs.v1.FileProductionReportRequest.materials:type_name -> zoneledger.customs.v1.ProductionMaterial
-	15, // 18: zoneledger.customs.v1.FileProductionReportResponse.report:type_name -> zoneledger.customs.v1.ProductionReport
-	15, // 19: zoneledger.customs.v1.GetProductionReportResponse.report:type_name -> zoneledger.customs.v1.ProductionReport
-	15, // 20: zoneledger.customs.v1.ListProductionReportsResponse.reports:type_name -> zoneledger.customs.v1.ProductionReport
-	4,  // 21: zoneledger.customs.v1.ProcessingService.PutVersion:input_type -> zoneledger.customs.v1.PutVersionRequest
-	6,  // 22: zoneledger.customs.v1.ProcessingService.DeclareVersion:input_type -> zoneledger.customs.v1.DeclareVersionRequest
-	8,  // 23: zoneledger.customs.v1.ProcessingService.GetVersion:input_type -> zoneledger.customs.v1.GetVersionRequest
-	10, // 24: zoneledger.customs.v1.ProcessingService.ListVersions:input_type -> zoneledger.customs.v1.ListVersionsRequest
-	16, // 25: zoneledger.customs.v1.ProcessingService.FileProductionReport:input_type -> zoneledger.customs.v1.FileProductionReportRequest
-	18, // 26: zoneledger.customs.v1.ProcessingService.GetProductionReport:input_type -> zoneledger.customs.v1.GetProductionReportRequest
-	20, // 27: zoneledger.customs.v1.ProcessingService.ListProductionReports:input_type -> zoneledger.customs.v1.ListProductionReportsRequest
-	5,  // 28: zoneledger.customs.v1.ProcessingService.PutVersion:output_type -> zoneledger.customs.v1.PutVersionResponse
-	7,  // 29: zoneledger.customs.v1.ProcessingService.DeclareVersion:output_type -> zoneledger.customs.v1.DeclareVersionResponse
-	9,  // 30: zoneledger.customs.v1.ProcessingService.GetVersion:output_type -> zoneledger.customs.v1.GetVersionResponse
-	11, // 31: zoneledger.customs.v1.ProcessingService.ListVersions:output_type -> zoneledger.customs.v1.ListVersionsResponse
-	17, // 32: zoneledger.customs.v1.ProcessingService.FileProductionReport:output_type -> zoneledger.customs.v1.FileProductionReportResponse
-	19, // 33: zoneledger.customs.v1.ProcessingService.GetProductionReport:output_type -> zoneledger.customs.v1.GetProductionReportResponse
-	21, // 34: zoneledger.customs.v1.ProcessingService.ListProductionReports:output_type -> zoneledger.customs.v1.ListProductionReportsResponse
-	28, // [28:35] is the sub-list for method output_type
-	21, // [21:28] is the sub-list for method input_type
-	21, // [21:21] is the sub-list for extension type_name
-	21, // [21:21] is the sub-list for extension extendee
-	0,  // [0:21] is the sub-list for field type_name
+	23, // 2: zoneledger.customs.v1.Version.created_at:type_name -> google.protobuf.Timestamp
+	23, // 3: zoneledger.customs.v1.Version.declared_at:type_name -> google.protobuf.Timestamp
+	3,  // 4: zoneledger.customs.v1.PutVersionRequest.norms:type_name -> zoneledger.customs.v1.Norm
+	4,  // 5: zoneledger.customs.v1.PutVersionResponse.version:type_name -> zoneledger.customs.v1.Version
+	4,  // 6: zoneledger.customs.v1.DeclareVersionResponse.version:type_name -> zoneledger.customs.v1.Version
+	4,  // 7: zoneledger.customs.v1.GetVersionResponse.version:type_name -> zoneledger.customs.v1.Version
+	4,  // 8: zoneledger.customs.v1.ListVersionsResponse.versions:type_name -> zoneledger.customs.v1.Version
+	2,  // 9: zoneledger.customs.v1.ProductionOutput.category:type_name -> zoneledger.customs.v1.ProductionCategory
+	24, // 10: zoneledger.customs.v1.ProductionConsumed.lots:type_name -> zoneledger.customs.v1.LotQuantity
+	1,  // 11: zoneledger.customs.v1.ProductionReport.basis:type_name -> zoneledger.customs.v1.ConsumptionBasis
+	13, // 12: zoneledger.customs.v1.ProductionReport.outputs:type_name -> zoneledger.customs.v1.ProductionOutput
+	14, // 13: zoneledger.customs.v1.ProductionReport.materials:type_name -> zoneledger.customs.v1.ProductionMaterial
+	15, // 14: zoneledger.customs.v1.ProductionReport.consumed:type_name -> zoneledger.customs.v1.ProductionConsumed
+	23, // 15: zoneledger.customs.v1.ProductionReport.created_at:type_name -> google.protobuf.Timestamp
+	1,  // 16: zoneledger.customs.v1.FileProductionReportRequest.basis:type_name -> zoneledger.customs.v1.ConsumptionBasis
+	13, // 17: zoneledger.customs.v1.FileProductionReportRequest.outputs:type_name -> zoneledger.customs.v1.ProductionOutput
+	14, // 18: zoneledger.customs.v1.FileProductionReportRequest.materials:type_name -> zoneledger.customs.v1.ProductionMaterial
+	16, // 19: zoneledger.customs.v1.FileProductionReportResponse.report:type_name -> zoneledger.customs.v1.ProductionReport
+	16, // 20: zoneledger.customs.v1.GetProductionReportResponse.report:type_name -> zoneledger.customs.v1.ProductionReport
+	16, // 21: zoneledger.customs.v1.ListProductionReportsResponse.reports:type_name -> zoneledger.customs.v1.ProductionReport
+	5,  // 22: zoneledger.customs.v1.ProcessingService.PutVersion:input_type -> zoneledger.customs.v1.PutVersionRequest
+	7,  // 23: zoneledger.customs.v1.ProcessingService.DeclareVersion:input_type -> zoneledger.customs.v1.DeclareVersionRequest
+	9,  // 24: zoneledger.customs.v1.ProcessingService.GetVersion:input_type -> zoneledger.customs.v1.GetVersionRequest
+	11, // 25: zoneledger.customs.v1.ProcessingService.ListVersions:input_type -> zoneledger.customs.v1.ListVersionsRequest
+	17, // 26: zoneledger.customs.v1.ProcessingService.FileProductionReport:input_type -> zoneledger.customs.v1.FileProductionReportRequest
+	19, // 27: zoneledger.customs.v1.ProcessingService.GetProductionReport:input_type -> zoneledger.customs.v1.GetProductionReportRequest
+	21, // 28: zoneledger.customs.v1.ProcessingService.ListProductionReports:input_type -> zoneledger.customs.v1.ListProductionReportsRequest
+	6,  // 29: zoneledger.customs.v1.ProcessingService.PutVersion:output_type -> zoneledger.customs.v1.PutVersionResponse
+	8,  // 30: zoneledger.customs.v1.ProcessingService.DeclareVersion:output_type -> zoneledger.customs.v1.DeclareVersionResponse
+	10, // 31: zoneledger.customs.v1.ProcessingService.GetVersion:output_type -> zoneledger.customs.v1.GetVersionResponse
+	12, // 32: zoneledger.customs.v1.ProcessingService.ListVersions:output_type -> zoneledger.customs.v1.ListVersionsResponse
+	18, // 33: zoneledger.customs.v1.ProcessingService.FileProductionReport:output_type -> zoneledger.customs.v1.FileProductionReportResponse
+	20, // 34: zoneledger.customs.v1.ProcessingService.GetProductionReport:output_type -> zoneledger.customs.v1.GetProductionReportResponse
+	22, // 35: zoneledger.customs.v1.ProcessingService.ListProductionReports:output_type -> zoneledger.customs.v1.ListProductionReportsResponse
+	29, // [29:36] is the sub-list for method output_type
+	22, // [22:29] is the sub-list for method input_type
+	22, // [22:22] is the sub-list for extension type_name
+	22, // [22:22] is the sub-list for extension extendee
+	0,  // [0:22] is the sub-list for field type_name
 }
 
 func init() { file_zoneledger_customs_v1_processing_proto_init() }
@@ -1900,7 +1986,7 @@ func file_zoneledger_customs_v1_processing_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_zoneledger_customs_v1_processing_proto_rawDesc), len(file_zoneledger_customs_v1_processing_proto_rawDesc)),
-			NumEnums:      2,
+			NumEnums:      3,
 			NumMessages:   20,
 			NumExtensions: 0,
 			NumServices:   1,
