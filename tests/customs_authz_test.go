@@ -67,6 +67,8 @@ type customsAuthWorld struct {
 	// one production report.
 	proc       customsv1.ProcessingServiceClient
 	procReport string
+	// Destructions of E1's notebooks asked for and not yet decided.
+	procDestroyApprove, procDestroyReject string
 }
 
 // Order numbers of the e-commerce documents of customsAuthWorld.
@@ -156,6 +158,18 @@ func (w *customsAuthWorld) setUpProcessing(t *testing.T, s *Server) {
 		t.Fatalf("FileProductionReport: %v", err)
 	}
 	w.procReport = r.GetReport().GetReportNo()
+	for _, inner := range []string{"AZ-XH-1", "AZ-XH-2"} {
+		d, err := w.proc.RequestDestruction(ctx, &customsv1.RequestDestructionRequest{InnerNo: inner, BookNo: w.book, Reason: "defects",
+			Lines: []*customsv1.DestroyLine{{BookSeq: lineNotebook, Quantity: "1"}}})
+		if err != nil {
+			t.Fatalf("RequestDestruction: %v", err)
+		}
+		if inner == "AZ-XH-1" {
+			w.procDestroyApprove = d.GetDestruction().GetDestructionNo()
+		} else {
+			w.procDestroyReject = d.GetDestruction().GetDestructionNo()
+		}
+	}
 }
 
 // setUpDisplay files E1's type-C form, puts goods out on display and sells
@@ -273,6 +287,8 @@ var customsOnly = map[string]bool{
 	gateSvc + "RejectHold":             true,
 	dispSvc + "PayDisplayTax":          true,
 	ecomSvc + "RegisterChannel":        true,
+	procSvc + "ApproveDestruction":     true,
+	procSvc + "RejectDestruction":      true,
 }
 
 // customsFilesNot are the customs methods that file for an enterprise,
@@ -289,6 +305,7 @@ var customsFilesNot = map[string]bool{
 	procSvc + "PutVersion":           true,
 	procSvc + "DeclareVersion":       true,
 	procSvc + "FileProductionReport": true,
+	procSvc + "RequestDestruction":   true,
 }
 
 // customsAdminMay are the customs methods the admin may call: it registers
@@ -353,6 +370,8 @@ var customsByNumber = map[string]bool{
 	procSvc + "FileProductionReport":  true,
 	procSvc + "GetProductionReport":   true,
 	procSvc + "ListProductionReports": true,
+	procSvc + "RequestDestruction":    true,
+	procSvc + "GetDestruction":        true,
 }
 
 // customsAllowedToken is the token of a caller who may make the method's
@@ -403,6 +422,23 @@ func customsMethodCases() map[string]methodCase {
 		},
 		procSvc + "GetProductionReport": func(ctx context.Context, w *authWorld) error {
 			_, err := pr(w).GetProductionReport(ctx, &customsv1.GetProductionReportRequest{ReportNo: w.z.procReport})
+			return err
+		},
+		procSvc + "RequestDestruction": func(ctx context.Context, w *authWorld) error {
+			_, err := pr(w).RequestDestruction(ctx, &customsv1.RequestDestructionRequest{InnerNo: "AZ-XH-NEW", BookNo: w.z.book, Reason: "scrap",
+				Lines: []*customsv1.DestroyLine{{BookSeq: linePE, Quantity: "1"}}})
+			return err
+		},
+		procSvc + "ApproveDestruction": func(ctx context.Context, w *authWorld) error {
+			_, err := pr(w).ApproveDestruction(ctx, &customsv1.ApproveDestructionRequest{DestructionNo: w.z.procDestroyApprove})
+			return err
+		},
+		procSvc + "RejectDestruction": func(ctx context.Context, w *authWorld) error {
+			_, err := pr(w).RejectDestruction(ctx, &customsv1.RejectDestructionRequest{DestructionNo: w.z.procDestroyReject})
+			return err
+		},
+		procSvc + "GetDestruction": func(ctx context.Context, w *authWorld) error {
+			_, err := pr(w).GetDestruction(ctx, &customsv1.GetDestructionRequest{DestructionNo: w.z.procDestroyApprove})
 			return err
 		},
 		procSvc + "ListProductionReports": func(ctx context.Context, w *authWorld) error {
@@ -730,6 +766,10 @@ func customsSnapshot(t *testing.T, w *authWorld, snap snapshot) {
 	put("processing versions", rv, err)
 	rr, err := cw.proc.ListProductionReports(ctxAs(t, c), &customsv1.ListProductionReportsRequest{BookNo: cw.book})
 	put("production reports", rr, err)
+	for _, no := range []string{cw.procDestroyApprove, cw.procDestroyReject} {
+		r, err := cw.proc.GetDestruction(ctxAs(t, c), &customsv1.GetDestructionRequest{DestructionNo: no})
+		put("destruction "+no, r, err)
+	}
 	if len(rv.GetVersions()) != 1 || len(rr.GetReports()) != 1 {
 		t.Fatalf("the processing snapshot sees %d versions and %d reports of E1; want 1 and 1", len(rv.GetVersions()), len(rr.GetReports()))
 	}

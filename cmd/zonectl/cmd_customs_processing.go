@@ -18,7 +18,9 @@ func (a *app) processingCmd() *cobra.Command {
 	c := group("processing", "Processing (加工制造): unit consumption versions (单耗) and production reports",
 		group("version", "File, declare and show unit consumption versions (单耗版本) of a good",
 			a.procVersionPutCmd(), a.procVersionDeclareCmd(), a.procVersionGetCmd(), a.procVersionListCmd()),
-		group("report", "File and show production reports", a.procReportFileCmd(), a.procReportGetCmd(), a.procReportListCmd()))
+		group("report", "File and show production reports", a.procReportFileCmd(), a.procReportGetCmd(), a.procReportListCmd()),
+		group("destruction", "Ask for, approve, reject and show destructions (销毁) of goods",
+			a.procDestroyRequestCmd(), a.procDestroyDecideCmd(true), a.procDestroyDecideCmd(false), a.procDestroyGetCmd()))
 	c.Long = `The processing centre (加工制造中心) of a zone book:
 
   version  a good's unit consumption version (单耗版本): per material line its
@@ -29,9 +31,13 @@ func (a *app) processingCmd() *cobra.Command {
   report   a production report: the goods made, consuming materials by the
            versions in force (default) or by the actual quantities used
            (--actual), booked in one journal; the goods form new lots
-           produced in the zone.
+           produced in the zone; scrap, defects and by-products are outputs
+           of their own category.
+  destruction  the enterprise asks to destroy goods (销毁); customs approves
+           (the goods leave the book) or rejects.
 
-The book's owner enterprise files; customs reads every book.`
+The book's owner enterprise files; customs reads every book and decides
+destructions.`
 	return c
 }
 
@@ -409,4 +415,118 @@ func (a *app) procReportListCmd() *cobra.Command {
 	}
 	c.Flags().StringVar(&book, "book", "", "book number (required)")
 	return c
+}
+
+var procDestroyHeader = []string{"destruction_no", "inner_no", "book_no", "date", "status", "line", "quantity", "lots", "reason"}
+
+func procDestroyRows(d *customsv1.Destruction) [][]string {
+	var rows [][]string
+	for _, l := range d.GetLines() {
+		var lots []string
+		for _, q := range l.GetLots() {
+			lots = append(lots, q.GetLot()+"="+q.GetQuantity())
+		}
+		rows = append(rows, []string{d.GetDestructionNo(), d.GetInnerNo(), d.GetBookNo(), d.GetDate(), enumName(d.GetStatus(), "DESTRUCTION_STATUS_"),
+			strconv.Itoa(int(l.GetBookSeq())), l.GetQuantity(), strings.Join(lots, " "), d.GetReason()})
+	}
+	return rows
+}
+
+func (a *app) procDestroyCall(ctx context.Context, call func(ctx context.Context, cl *clients) (*customsv1.Destruction, error)) error {
+	cl, err := a.customs()
+	if err != nil {
+		return err
+	}
+	ctx, cancel := a.callCtx(ctx)
+	defer cancel()
+	d, err := call(ctx, cl)
+	if err != nil {
+		return err
+	}
+	return output.One(a.stdout, a.format, d, procDestroyHeader, procDestroyRows(d)...)
+}
+
+func (a *app) procDestroyRequestCmd() *cobra.Command {
+	var book, inner, date, reason, residue string
+	var lines []string
+	c := &cobra.Command{
+		Use:   "request --book BOOK --inner-no N --reason TEXT --line SEQ:QTY[:LOT]... [--residue-value CNY]",
+		Short: "Ask customs to approve the destruction (销毁) of goods; nothing moves until it does (safe to repeat)",
+		Example: `  zonectl customs processing destruction request --book H31050000001 --inner-no XH-0001 \
+      --reason "scrap of no value" --line 5:0.5`,
+		Args: exactArgs(0, "no arguments"),
+		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
+			if book == "" || inner == "" || reason == "" || len(lines) == 0 {
+				return usagef("give --book, --inner-no, --reason and at least one --line")
+			}
+			if date != "" && !isoDate.MatchString(date) {
+				return usagef("--date %q: write YYYY-MM-DD", date)
+			}
+			req := &customsv1.RequestDestructionRequest{InnerNo: inner, BookNo: book, Date: date, Reason: reason, ResidueValue: residue}
+			for _, s := range lines {
+				p := strings.SplitN(s, ":", 3)
+				seq, err := strconv.Atoi(p[0])
+				if len(p) < 2 || err != nil {
+					return usagef("--line %q: write SEQ:QTY[:LOT]", s)
+				}
+				l := &customsv1.DestroyLine{BookSeq: int32(seq), Quantity: p[1]}
+				if len(p) > 2 {
+					l.Lot = p[2]
+				}
+				req.Lines = append(req.Lines, l)
+			}
+			return a.procDestroyCall(cmd.Context(), func(ctx context.Context, cl *clients) (*customsv1.Destruction, error) {
+				r, err := cl.processing.RequestDestruction(ctx, req)
+				return r.GetDestruction(), err
+			})
+		}),
+	}
+	c.Flags().StringVar(&book, "book", "", "book number (required)")
+	c.Flags().StringVar(&inner, "inner-no", "", "the enterprise's own number: the idempotency key (required)")
+	c.Flags().StringVar(&reason, "reason", "", "why the goods are destroyed (required)")
+	c.Flags().StringVar(&date, "date", "", "business date, YYYY-MM-DD, not in the future (default: today)")
+	c.Flags().StringVar(&residue, "residue-value", "", "what the valuable residue was sold for, CNY (recorded)")
+	c.Flags().StringArrayVar(&lines, "line", nil, "goods: SEQ:QTY[:LOT] (repeatable, required)")
+	return c
+}
+
+func (a *app) procDestroyDecideCmd(approve bool) *cobra.Command {
+	var note string
+	verb, short := "reject", "Reject a requested destruction; nothing moves (customs)"
+	if approve {
+		verb, short = "approve", "Approve a requested destruction: the goods leave the book (customs)"
+	}
+	c := &cobra.Command{
+		Use:     verb + " DESTRUCTION [--note TEXT]",
+		Short:   short,
+		Example: "  zonectl customs processing destruction " + verb + " XHH310500000012600000001 --note witnessed",
+		Args:    exactArgs(1, "DESTRUCTION"),
+		RunE: a.act(func(cmd *cobra.Command, args []string) error {
+			return a.procDestroyCall(cmd.Context(), func(ctx context.Context, cl *clients) (*customsv1.Destruction, error) {
+				if approve {
+					r, err := cl.processing.ApproveDestruction(ctx, &customsv1.ApproveDestructionRequest{DestructionNo: args[0], Note: note})
+					return r.GetDestruction(), err
+				}
+				r, err := cl.processing.RejectDestruction(ctx, &customsv1.RejectDestructionRequest{DestructionNo: args[0], Note: note})
+				return r.GetDestruction(), err
+			})
+		}),
+	}
+	c.Flags().StringVar(&note, "note", "", "customs' remark")
+	return c
+}
+
+func (a *app) procDestroyGetCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:     "get DESTRUCTION",
+		Short:   "Show a destruction (one row per line)",
+		Example: "  zonectl customs processing destruction get XHH310500000012600000001",
+		Args:    exactArgs(1, "DESTRUCTION"),
+		RunE: a.act(func(cmd *cobra.Command, args []string) error {
+			return a.procDestroyCall(cmd.Context(), func(ctx context.Context, cl *clients) (*customsv1.Destruction, error) {
+				r, err := cl.processing.GetDestruction(ctx, &customsv1.GetDestructionRequest{DestructionNo: args[0]})
+				return r.GetDestruction(), err
+			})
+		}),
+	}
 }

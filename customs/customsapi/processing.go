@@ -218,3 +218,67 @@ func productionReportOut(r processing.Report) *customsv1.ProductionReport {
 	}
 	return out
 }
+
+// RequestDestruction implements customsv1.ProcessingServiceServer.
+func (s *ProcessingServer) RequestDestruction(ctx context.Context, r *customsv1.RequestDestructionRequest) (*customsv1.RequestDestructionResponse, error) {
+	return handle(ctx, nil, func(p access.Principal) (*customsv1.RequestDestructionResponse, error) {
+		var ps parser
+		d := processing.Destruction{InnerNo: r.GetInnerNo(), Book: r.GetBookNo(), Date: ps.optDate(r.GetDate(), "date"), Reason: r.GetReason(),
+			ResidueValue: ps.optDec(r.GetResidueValue(), "residue_value")}
+		for i, l := range r.GetLines() {
+			d.Lines = append(d.Lines, processing.DestroyLine{BookSeq: int(l.GetBookSeq()), Quantity: ps.dec(l.GetQuantity(), fmt.Sprintf("lines[%d].quantity", i)), Lot: l.GetLot()})
+		}
+		if ps.err != nil {
+			return nil, ps.err
+		}
+		d, err := s.svc.RequestDestruction(ctx, p, d)
+		if err != nil {
+			return nil, err
+		}
+		return &customsv1.RequestDestructionResponse{Destruction: destructionOut(d)}, nil
+	})
+}
+
+// ApproveDestruction implements customsv1.ProcessingServiceServer.
+func (s *ProcessingServer) ApproveDestruction(ctx context.Context, r *customsv1.ApproveDestructionRequest) (*customsv1.ApproveDestructionResponse, error) {
+	return handle(ctx, nil, func(p access.Principal) (*customsv1.ApproveDestructionResponse, error) {
+		d, err := s.svc.ApproveDestruction(ctx, p, r.GetDestructionNo(), r.GetNote())
+		if err != nil {
+			return nil, err
+		}
+		return &customsv1.ApproveDestructionResponse{Destruction: destructionOut(d)}, nil
+	})
+}
+
+// RejectDestruction implements customsv1.ProcessingServiceServer.
+func (s *ProcessingServer) RejectDestruction(ctx context.Context, r *customsv1.RejectDestructionRequest) (*customsv1.RejectDestructionResponse, error) {
+	return handle(ctx, nil, func(p access.Principal) (*customsv1.RejectDestructionResponse, error) {
+		d, err := s.svc.RejectDestruction(ctx, p, r.GetDestructionNo(), r.GetNote())
+		if err != nil {
+			return nil, err
+		}
+		return &customsv1.RejectDestructionResponse{Destruction: destructionOut(d)}, nil
+	})
+}
+
+// GetDestruction implements customsv1.ProcessingServiceServer.
+func (s *ProcessingServer) GetDestruction(ctx context.Context, r *customsv1.GetDestructionRequest) (*customsv1.GetDestructionResponse, error) {
+	return handle(ctx, nil, func(p access.Principal) (*customsv1.GetDestructionResponse, error) {
+		d, err := s.svc.GetDestruction(ctx, p, r.GetDestructionNo())
+		if err != nil {
+			return nil, err
+		}
+		return &customsv1.GetDestructionResponse{Destruction: destructionOut(d)}, nil
+	})
+}
+
+func destructionOut(d processing.Destruction) *customsv1.Destruction {
+	out := &customsv1.Destruction{DestructionNo: d.No, InnerNo: d.InnerNo, Enterprise: d.Enterprise, BookNo: d.Book, Date: dateOut(d.Date),
+		Reason: d.Reason, ResidueValue: money(d.ResidueValue),
+		Status: customsv1.DestructionStatus(enumOut(customsv1.DestructionStatus_value, "DESTRUCTION_STATUS_", string(d.Status))),
+		Note:   d.Note, ApprovedBy: d.ApprovedBy, JournalIds: d.JournalIDs, FiledBy: d.FiledBy, CreatedAt: ts(d.CreatedAt), InputHash: d.InputHash}
+	for _, l := range d.Lines {
+		out.Lines = append(out.Lines, &customsv1.DestroyLine{BookSeq: int32(l.BookSeq), Quantity: qty(l.Quantity), Lot: l.Lot, Lots: lotsOut(l.Lots)})
+	}
+	return out
+}

@@ -184,7 +184,7 @@ const MaxReportLines = 1000
 // journals posts journals inside the transaction of a change (the
 // ledger's seam for documents and journals).
 type journals interface {
-	PostMany(ctx context.Context, reqs []ledger.JournalRequest) []ledger.PostResult
+	PostMany(ctx context.Context, reqs []ledger.JournalRequest) ([]ledger.PostResult, error)
 }
 
 // FileReport books a production report: it consumes the materials (by
@@ -256,7 +256,7 @@ func (s *Service) FileReport(ctx context.Context, p access.Principal, r Report) 
 		c := r
 		c.Outputs = slices.Clone(r.Outputs)
 		c.Enterprise, c.FiledBy, c.CreatedAt = b.Enterprise, p.ID, s.clock()
-		if c.No, err = reportNumber(ctx, tx, c.Book, c.Date); err != nil {
+		if c.No, err = nextNumber(ctx, tx, "SC", c.Book, c.Date); err != nil {
 			return err
 		}
 		for i := range c.Outputs {
@@ -276,8 +276,12 @@ func (s *Service) FileReport(ctx context.Context, p access.Principal, r Report) 
 		c.Consumed = consumedLines(pl.consumed)
 		req, fields := s.journal(c, lines, pl)
 		reqs := split(req)
+		results, err := j.PostMany(ctx, reqs)
+		if err != nil {
+			return err
+		}
 		var postings []ledger.Posting
-		for k, res := range j.PostMany(ctx, reqs) {
+		for k, res := range results {
 			if res.Err != nil {
 				return refusal(res.Err, k*ledger.MaxPostings, req, fields)
 			}
@@ -448,14 +452,15 @@ func scanReport(row pgx.CollectableRow) (Report, error) {
 	return r, json.Unmarshal([]byte(body), &r)
 }
 
-// reportNumber issues the next report number of a book and year:
-// "SC" + book + 2-digit year + 7-digit sequence. Each book counts on its
-// own, so reports on different books never wait for each other.
-func reportNumber(ctx context.Context, tx pgx.Tx, book string, day time.Time) (string, error) {
-	prefix := fmt.Sprintf("SC%s%02d", book, day.Year()%100)
+// nextNumber issues the next number of a kind of document of a book and
+// year: prefix ("SC" reports, "XH" destructions) + book + 2-digit year +
+// 7-digit sequence. Each book counts on its own, so documents of different
+// books never wait for each other.
+func nextNumber(ctx context.Context, tx pgx.Tx, prefix, book string, day time.Time) (string, error) {
+	key := fmt.Sprintf("%s%s%02d", prefix, book, day.Year()%100)
 	var n int64
-	err := tx.QueryRow(ctx, `INSERT INTO proc_counters (prefix, last) VALUES ($1, 1) ON CONFLICT (prefix) DO UPDATE SET last = proc_counters.last + 1 RETURNING last`, prefix).Scan(&n)
-	return fmt.Sprintf("%s%07d", prefix, n), err
+	err := tx.QueryRow(ctx, `INSERT INTO proc_counters (prefix, last) VALUES ($1, 1) ON CONFLICT (prefix) DO UPDATE SET last = proc_counters.last + 1 RETURNING last`, key).Scan(&n)
+	return fmt.Sprintf("%s%07d", key, n), err
 }
 
 // loadTotals returns, locked, the totals so far of a book's goods.
@@ -535,7 +540,15 @@ func (s *Service) ListReports(ctx context.Context, p access.Principal, book, aft
 // their own transaction, keyed by the report, before fn's transaction
 // commits.
 func (s *Service) readWrite(ctx context.Context, fn func(ctx context.Context, tx pgx.Tx, j journals) error) error {
-	return s.inTx(ctx, func(tx pgx.Tx) error { return fn(ctx, tx, s.ledger) })
+	return s.inTx(ctx, func(tx pgx.Tx) error { return fn(ctx, tx, storeJournals{s.ledger}) })
+}
+
+// storeJournals posts through the store, each journal in its own
+// transaction (until the ledger's seam lands).
+type storeJournals struct{ s ledger.Store }
+
+func (j storeJournals) PostMany(ctx context.Context, reqs []ledger.JournalRequest) ([]ledger.PostResult, error) {
+	return j.s.PostMany(ctx, reqs), nil
 }
 
 // markUsed records that report no, dated day, consumed by the versions

@@ -158,6 +158,13 @@ func denied(format string, args ...any) error {
 	return ledger.Errorf(ledger.KindPermissionDenied, ledger.ReasonPermissionDenied, "", format, args...)
 }
 
+func jsonUnmarshal(body string, into any) error { return json.Unmarshal([]byte(body), into) }
+
+// Start makes sure the world accounts processing posts to exist.
+func (s *Service) Start(ctx context.Context) error {
+	return s.ledger.EnsureWorldAccounts(ctx, []string{WorldDestroyed})
+}
+
 func mustJSON(v any) string {
 	b, err := json.Marshal(v)
 	if err != nil {

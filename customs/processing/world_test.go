@@ -61,6 +61,7 @@ func newWorld(t *testing.T, set Settings) *world {
 	w.zone = z
 	w.svc, err = New(store.Pool(), store, z, Options{Settings: &set})
 	w.must(err)
+	w.must(w.svc.Start(ctx))
 	u1, u2 := uscc(t, "91310000MA1K00001"), uscc(t, "91310000MA1K00002")
 	w.e1 = access.Principal{ID: "e1", Role: access.RoleEnterprise, Enterprise: u1}
 	w.e2 = access.Principal{ID: "e2", Role: access.RoleEnterprise, Enterprise: u2}

@@ -279,6 +279,9 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("building the processing service: %w", err)
 	}
+	if err := procSvc.Start(ctx); err != nil {
+		return nil, fmt.Errorf("starting the processing service: %w", err)
+	}
 
 	opts, err := s.transportOptions()
 	if err != nil {

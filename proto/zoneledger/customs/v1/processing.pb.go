@@ -222,6 +222,63 @@ func (ProductionCategory) EnumDescriptor() ([]byte, []int) {
 	return file_zoneledger_customs_v1_processing_proto_rawDescGZIP(), []int{2}
 }
 
+// DestructionStatus is where a destruction is.
+type DestructionStatus int32
+
+const (
+	// Not set.
+	DestructionStatus_DESTRUCTION_STATUS_UNSPECIFIED DestructionStatus = 0
+	// REQUESTED: asked by the enterprise; nothing has moved.
+	DestructionStatus_DESTRUCTION_STATUS_REQUESTED DestructionStatus = 1
+	// APPROVED: approved by customs; the goods left the book.
+	DestructionStatus_DESTRUCTION_STATUS_APPROVED DestructionStatus = 2
+	// REJECTED: rejected by customs; nothing moved.
+	DestructionStatus_DESTRUCTION_STATUS_REJECTED DestructionStatus = 3
+)
+
+// Enum value maps for DestructionStatus.
+var (
+	DestructionStatus_name = map[int32]string{
+		0: "DESTRUCTION_STATUS_UNSPECIFIED",
+		1: "DESTRUCTION_STATUS_REQUESTED",
+		2: "DESTRUCTION_STATUS_APPROVED",
+		3: "DESTRUCTION_STATUS_REJECTED",
+	}
+	DestructionStatus_value = map[string]int32{
+		"DESTRUCTION_STATUS_UNSPECIFIED": 0,
+		"DESTRUCTION_STATUS_REQUESTED":   1,
+		"DESTRUCTION_STATUS_APPROVED":    2,
+		"DESTRUCTION_STATUS_REJECTED":    3,
+	}
+)
+
+func (x DestructionStatus) Enum() *DestructionStatus {
+	p := new(DestructionStatus)
+	*p = x
+	return p
+}
+
+func (x DestructionStatus) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (DestructionStatus) Descriptor() protoreflect.EnumDescriptor {
+	return file_zoneledger_customs_v1_processing_proto_enumTypes[3].Descriptor()
+}
+
+func (DestructionStatus) Type() protoreflect.EnumType {
+	return &file_zoneledger_customs_v1_processing_proto_enumTypes[3]
+}
+
+func (x DestructionStatus) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use DestructionStatus.Descriptor instead.
+func (DestructionStatus) EnumDescriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_processing_proto_rawDescGZIP(), []int{3}
+}
+
 // Norm is what one unit of a good consumes of one material line.
 type Norm struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1727,6 +1784,682 @@ func (x *ListProductionReportsResponse) GetNextPageToken() string {
 	return ""
 }
 
+// DestroyLine is goods of one book line to destroy.
+type DestroyLine struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Book line; not equipment.
+	BookSeq int32 `protobuf:"varint,1,opt,name=book_seq,json=bookSeq,proto3" json:"book_seq,omitempty"`
+	// Quantity in the line's declared unit at its scale, a decimal > 0.
+	Quantity string `protobuf:"bytes,2,opt,name=quantity,proto3" json:"quantity,omitempty"`
+	// The lot to take; empty: oldest lots first.
+	Lot string `protobuf:"bytes,3,opt,name=lot,proto3" json:"lot,omitempty"`
+	// The lots the goods were taken from, on approval. Output only.
+	Lots          []*LotQuantity `protobuf:"bytes,4,rep,name=lots,proto3" json:"lots,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DestroyLine) Reset() {
+	*x = DestroyLine{}
+	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[20]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DestroyLine) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DestroyLine) ProtoMessage() {}
+
+func (x *DestroyLine) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[20]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DestroyLine.ProtoReflect.Descriptor instead.
+func (*DestroyLine) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_processing_proto_rawDescGZIP(), []int{20}
+}
+
+func (x *DestroyLine) GetBookSeq() int32 {
+	if x != nil {
+		return x.BookSeq
+	}
+	return 0
+}
+
+func (x *DestroyLine) GetQuantity() string {
+	if x != nil {
+		return x.Quantity
+	}
+	return ""
+}
+
+func (x *DestroyLine) GetLot() string {
+	if x != nil {
+		return x.Lot
+	}
+	return ""
+}
+
+func (x *DestroyLine) GetLots() []*LotQuantity {
+	if x != nil {
+		return x.Lots
+	}
+	return nil
+}
+
+// Destruction is a customs-approved destruction (销毁) of goods on a book.
+type Destruction struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The zone's number: "XH" + book number + 2-digit year + 7-digit sequence.
+	DestructionNo string `protobuf:"bytes,1,opt,name=destruction_no,json=destructionNo,proto3" json:"destruction_no,omitempty"`
+	// The enterprise's own number.
+	InnerNo string `protobuf:"bytes,2,opt,name=inner_no,json=innerNo,proto3" json:"inner_no,omitempty"`
+	// USCC of the book's enterprise.
+	Enterprise string `protobuf:"bytes,3,opt,name=enterprise,proto3" json:"enterprise,omitempty"`
+	// Book number.
+	BookNo string `protobuf:"bytes,4,opt,name=book_no,json=bookNo,proto3" json:"book_no,omitempty"`
+	// Business date of the destruction, "YYYY-MM-DD".
+	Date string `protobuf:"bytes,5,opt,name=date,proto3" json:"date,omitempty"`
+	// Why the goods are destroyed.
+	Reason string `protobuf:"bytes,6,opt,name=reason,proto3" json:"reason,omitempty"`
+	// The goods.
+	Lines []*DestroyLine `protobuf:"bytes,7,rep,name=lines,proto3" json:"lines,omitempty"`
+	// What the valuable residue (有价值残余物) was sold for, CNY; recorded, not taxed here.
+	ResidueValue string `protobuf:"bytes,8,opt,name=residue_value,json=residueValue,proto3" json:"residue_value,omitempty"`
+	// REQUESTED, APPROVED or REJECTED.
+	Status DestructionStatus `protobuf:"varint,9,opt,name=status,proto3,enum=zoneledger.customs.v1.DestructionStatus" json:"status,omitempty"`
+	// Customs' remark on the decision.
+	Note string `protobuf:"bytes,10,opt,name=note,proto3" json:"note,omitempty"`
+	// Customs principal who approved it.
+	ApprovedBy string `protobuf:"bytes,11,opt,name=approved_by,json=approvedBy,proto3" json:"approved_by,omitempty"`
+	// Ledger journal that took the goods off the book, on approval.
+	JournalIds []int64 `protobuf:"varint,12,rep,packed,name=journal_ids,json=journalIds,proto3" json:"journal_ids,omitempty"`
+	// Principal who asked.
+	FiledBy string `protobuf:"bytes,13,opt,name=filed_by,json=filedBy,proto3" json:"filed_by,omitempty"`
+	// When it was asked.
+	CreatedAt *timestamppb.Timestamp `protobuf:"bytes,14,opt,name=created_at,json=createdAt,proto3" json:"created_at,omitempty"`
+	// Digest of the request, which tells a retry from a reused inner_no.
+	InputHash     string `protobuf:"bytes,15,opt,name=input_hash,json=inputHash,proto3" json:"input_hash,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Destruction) Reset() {
+	*x = Destruction{}
+	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[21]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Destruction) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Destruction) ProtoMessage() {}
+
+func (x *Destruction) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[21]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Destruction.ProtoReflect.Descriptor instead.
+func (*Destruction) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_processing_proto_rawDescGZIP(), []int{21}
+}
+
+func (x *Destruction) GetDestructionNo() string {
+	if x != nil {
+		return x.DestructionNo
+	}
+	return ""
+}
+
+func (x *Destruction) GetInnerNo() string {
+	if x != nil {
+		return x.InnerNo
+	}
+	return ""
+}
+
+func (x *Destruction) GetEnterprise() string {
+	if x != nil {
+		return x.Enterprise
+	}
+	return ""
+}
+
+func (x *Destruction) GetBookNo() string {
+	if x != nil {
+		return x.BookNo
+	}
+	return ""
+}
+
+func (x *Destruction) GetDate() string {
+	if x != nil {
+		return x.Date
+	}
+	return ""
+}
+
+func (x *Destruction) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+func (x *Destruction) GetLines() []*DestroyLine {
+	if x != nil {
+		return x.Lines
+	}
+	return nil
+}
+
+func (x *Destruction) GetResidueValue() string {
+	if x != nil {
+		return x.ResidueValue
+	}
+	return ""
+}
+
+func (x *Destruction) GetStatus() DestructionStatus {
+	if x != nil {
+		return x.Status
+	}
+	return DestructionStatus_DESTRUCTION_STATUS_UNSPECIFIED
+}
+
+func (x *Destruction) GetNote() string {
+	if x != nil {
+		return x.Note
+	}
+	return ""
+}
+
+func (x *Destruction) GetApprovedBy() string {
+	if x != nil {
+		return x.ApprovedBy
+	}
+	return ""
+}
+
+func (x *Destruction) GetJournalIds() []int64 {
+	if x != nil {
+		return x.JournalIds
+	}
+	return nil
+}
+
+func (x *Destruction) GetFiledBy() string {
+	if x != nil {
+		return x.FiledBy
+	}
+	return ""
+}
+
+func (x *Destruction) GetCreatedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.CreatedAt
+	}
+	return nil
+}
+
+func (x *Destruction) GetInputHash() string {
+	if x != nil {
+		return x.InputHash
+	}
+	return ""
+}
+
+// RequestDestructionRequest asks for a destruction.
+type RequestDestructionRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The enterprise's own number, unique per enterprise: the idempotency key of the call.
+	InnerNo string `protobuf:"bytes,1,opt,name=inner_no,json=innerNo,proto3" json:"inner_no,omitempty"`
+	// Book number.
+	BookNo string `protobuf:"bytes,2,opt,name=book_no,json=bookNo,proto3" json:"book_no,omitempty"`
+	// Business date, "YYYY-MM-DD", not in the future; empty: today.
+	Date string `protobuf:"bytes,3,opt,name=date,proto3" json:"date,omitempty"`
+	// Why the goods are destroyed; required.
+	Reason string `protobuf:"bytes,4,opt,name=reason,proto3" json:"reason,omitempty"`
+	// The goods, 1 to 1000 lines.
+	Lines []*DestroyLine `protobuf:"bytes,5,rep,name=lines,proto3" json:"lines,omitempty"`
+	// What the valuable residue was sold for, CNY to the fen; empty: nothing.
+	ResidueValue  string `protobuf:"bytes,6,opt,name=residue_value,json=residueValue,proto3" json:"residue_value,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RequestDestructionRequest) Reset() {
+	*x = RequestDestructionRequest{}
+	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[22]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RequestDestructionRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RequestDestructionRequest) ProtoMessage() {}
+
+func (x *RequestDestructionRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[22]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RequestDestructionRequest.ProtoReflect.Descriptor instead.
+func (*RequestDestructionRequest) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_processing_proto_rawDescGZIP(), []int{22}
+}
+
+func (x *RequestDestructionRequest) GetInnerNo() string {
+	if x != nil {
+		return x.InnerNo
+	}
+	return ""
+}
+
+func (x *RequestDestructionRequest) GetBookNo() string {
+	if x != nil {
+		return x.BookNo
+	}
+	return ""
+}
+
+func (x *RequestDestructionRequest) GetDate() string {
+	if x != nil {
+		return x.Date
+	}
+	return ""
+}
+
+func (x *RequestDestructionRequest) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+func (x *RequestDestructionRequest) GetLines() []*DestroyLine {
+	if x != nil {
+		return x.Lines
+	}
+	return nil
+}
+
+func (x *RequestDestructionRequest) GetResidueValue() string {
+	if x != nil {
+		return x.ResidueValue
+	}
+	return ""
+}
+
+// RequestDestructionResponse carries the destruction.
+type RequestDestructionResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The destruction.
+	Destruction   *Destruction `protobuf:"bytes,1,opt,name=destruction,proto3" json:"destruction,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RequestDestructionResponse) Reset() {
+	*x = RequestDestructionResponse{}
+	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[23]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RequestDestructionResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RequestDestructionResponse) ProtoMessage() {}
+
+func (x *RequestDestructionResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[23]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RequestDestructionResponse.ProtoReflect.Descriptor instead.
+func (*RequestDestructionResponse) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_processing_proto_rawDescGZIP(), []int{23}
+}
+
+func (x *RequestDestructionResponse) GetDestruction() *Destruction {
+	if x != nil {
+		return x.Destruction
+	}
+	return nil
+}
+
+// ApproveDestructionRequest approves a destruction.
+type ApproveDestructionRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The destruction's number.
+	DestructionNo string `protobuf:"bytes,1,opt,name=destruction_no,json=destructionNo,proto3" json:"destruction_no,omitempty"`
+	// Customs' remark.
+	Note          string `protobuf:"bytes,2,opt,name=note,proto3" json:"note,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ApproveDestructionRequest) Reset() {
+	*x = ApproveDestructionRequest{}
+	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[24]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ApproveDestructionRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ApproveDestructionRequest) ProtoMessage() {}
+
+func (x *ApproveDestructionRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[24]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ApproveDestructionRequest.ProtoReflect.Descriptor instead.
+func (*ApproveDestructionRequest) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_processing_proto_rawDescGZIP(), []int{24}
+}
+
+func (x *ApproveDestructionRequest) GetDestructionNo() string {
+	if x != nil {
+		return x.DestructionNo
+	}
+	return ""
+}
+
+func (x *ApproveDestructionRequest) GetNote() string {
+	if x != nil {
+		return x.Note
+	}
+	return ""
+}
+
+// ApproveDestructionResponse carries the destruction.
+type ApproveDestructionResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The destruction.
+	Destruction   *Destruction `protobuf:"bytes,1,opt,name=destruction,proto3" json:"destruction,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ApproveDestructionResponse) Reset() {
+	*x = ApproveDestructionResponse{}
+	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[25]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ApproveDestructionResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ApproveDestructionResponse) ProtoMessage() {}
+
+func (x *ApproveDestructionResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[25]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ApproveDestructionResponse.ProtoReflect.Descriptor instead.
+func (*ApproveDestructionResponse) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_processing_proto_rawDescGZIP(), []int{25}
+}
+
+func (x *ApproveDestructionResponse) GetDestruction() *Destruction {
+	if x != nil {
+		return x.Destruction
+	}
+	return nil
+}
+
+// RejectDestructionRequest rejects a destruction.
+type RejectDestructionRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The destruction's number.
+	DestructionNo string `protobuf:"bytes,1,opt,name=destruction_no,json=destructionNo,proto3" json:"destruction_no,omitempty"`
+	// Customs' remark.
+	Note          string `protobuf:"bytes,2,opt,name=note,proto3" json:"note,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RejectDestructionRequest) Reset() {
+	*x = RejectDestructionRequest{}
+	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[26]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RejectDestructionRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RejectDestructionRequest) ProtoMessage() {}
+
+func (x *RejectDestructionRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[26]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RejectDestructionRequest.ProtoReflect.Descriptor instead.
+func (*RejectDestructionRequest) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_processing_proto_rawDescGZIP(), []int{26}
+}
+
+func (x *RejectDestructionRequest) GetDestructionNo() string {
+	if x != nil {
+		return x.DestructionNo
+	}
+	return ""
+}
+
+func (x *RejectDestructionRequest) GetNote() string {
+	if x != nil {
+		return x.Note
+	}
+	return ""
+}
+
+// RejectDestructionResponse carries the destruction.
+type RejectDestructionResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The destruction.
+	Destruction   *Destruction `protobuf:"bytes,1,opt,name=destruction,proto3" json:"destruction,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RejectDestructionResponse) Reset() {
+	*x = RejectDestructionResponse{}
+	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[27]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RejectDestructionResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RejectDestructionResponse) ProtoMessage() {}
+
+func (x *RejectDestructionResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[27]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RejectDestructionResponse.ProtoReflect.Descriptor instead.
+func (*RejectDestructionResponse) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_processing_proto_rawDescGZIP(), []int{27}
+}
+
+func (x *RejectDestructionResponse) GetDestruction() *Destruction {
+	if x != nil {
+		return x.Destruction
+	}
+	return nil
+}
+
+// GetDestructionRequest names a destruction.
+type GetDestructionRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The destruction's number.
+	DestructionNo string `protobuf:"bytes,1,opt,name=destruction_no,json=destructionNo,proto3" json:"destruction_no,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetDestructionRequest) Reset() {
+	*x = GetDestructionRequest{}
+	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[28]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetDestructionRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetDestructionRequest) ProtoMessage() {}
+
+func (x *GetDestructionRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[28]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetDestructionRequest.ProtoReflect.Descriptor instead.
+func (*GetDestructionRequest) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_processing_proto_rawDescGZIP(), []int{28}
+}
+
+func (x *GetDestructionRequest) GetDestructionNo() string {
+	if x != nil {
+		return x.DestructionNo
+	}
+	return ""
+}
+
+// GetDestructionResponse carries the destruction.
+type GetDestructionResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The destruction.
+	Destruction   *Destruction `protobuf:"bytes,1,opt,name=destruction,proto3" json:"destruction,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetDestructionResponse) Reset() {
+	*x = GetDestructionResponse{}
+	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[29]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetDestructionResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetDestructionResponse) ProtoMessage() {}
+
+func (x *GetDestructionResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[29]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetDestructionResponse.ProtoReflect.Descriptor instead.
+func (*GetDestructionResponse) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_processing_proto_rawDescGZIP(), []int{29}
+}
+
+func (x *GetDestructionResponse) GetDestruction() *Destruction {
+	if x != nil {
+		return x.Destruction
+	}
+	return nil
+}
+
 var File_zoneledger_customs_v1_processing_proto protoreflect.FileDescriptor
 
 const file_zoneledger_customs_v1_processing_proto_rawDesc = "" +
@@ -1862,7 +2595,63 @@ const file_zoneledger_customs_v1_processing_proto_rawDesc = "" +
 	"page_token\x18\x03 \x01(\tB\a\xbaH\x04r\x02\x18@R\tpageToken\"\x8a\x01\n" +
 	"\x1dListProductionReportsResponse\x12A\n" +
 	"\areports\x18\x01 \x03(\v2'.zoneledger.customs.v1.ProductionReportR\areports\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken*f\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xc1\x01\n" +
+	"\vDestroyLine\x12\"\n" +
+	"\bbook_seq\x18\x01 \x01(\x05B\a\xbaH\x04\x1a\x02(\x01R\abookSeq\x12;\n" +
+	"\bquantity\x18\x02 \x01(\tB\x1f\xbaH\x1c\xc8\x01\x01r\x17\x18(2\x13^[0-9]+(\\.[0-9]+)?$R\bquantity\x12\x19\n" +
+	"\x03lot\x18\x03 \x01(\tB\a\xbaH\x04r\x02\x18@R\x03lot\x126\n" +
+	"\x04lots\x18\x04 \x03(\v2\".zoneledger.customs.v1.LotQuantityR\x04lots\"\xa0\x04\n" +
+	"\vDestruction\x12%\n" +
+	"\x0edestruction_no\x18\x01 \x01(\tR\rdestructionNo\x12\x19\n" +
+	"\binner_no\x18\x02 \x01(\tR\ainnerNo\x12\x1e\n" +
+	"\n" +
+	"enterprise\x18\x03 \x01(\tR\n" +
+	"enterprise\x12\x17\n" +
+	"\abook_no\x18\x04 \x01(\tR\x06bookNo\x12\x12\n" +
+	"\x04date\x18\x05 \x01(\tR\x04date\x12\x16\n" +
+	"\x06reason\x18\x06 \x01(\tR\x06reason\x128\n" +
+	"\x05lines\x18\a \x03(\v2\".zoneledger.customs.v1.DestroyLineR\x05lines\x12#\n" +
+	"\rresidue_value\x18\b \x01(\tR\fresidueValue\x12@\n" +
+	"\x06status\x18\t \x01(\x0e2(.zoneledger.customs.v1.DestructionStatusR\x06status\x12\x12\n" +
+	"\x04note\x18\n" +
+	" \x01(\tR\x04note\x12\x1f\n" +
+	"\vapproved_by\x18\v \x01(\tR\n" +
+	"approvedBy\x12\x1f\n" +
+	"\vjournal_ids\x18\f \x03(\x03R\n" +
+	"journalIds\x12\x19\n" +
+	"\bfiled_by\x18\r \x01(\tR\afiledBy\x129\n" +
+	"\n" +
+	"created_at\x18\x0e \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\x12\x1d\n" +
+	"\n" +
+	"input_hash\x18\x0f \x01(\tR\tinputHash\"\xd5\x02\n" +
+	"\x19RequestDestructionRequest\x12%\n" +
+	"\binner_no\x18\x01 \x01(\tB\n" +
+	"\xbaH\a\xc8\x01\x01r\x02\x18@R\ainnerNo\x12#\n" +
+	"\abook_no\x18\x02 \x01(\tB\n" +
+	"\xbaH\a\xc8\x01\x01r\x02\x18@R\x06bookNo\x12:\n" +
+	"\x04date\x18\x03 \x01(\tB&\xbaH#\xd8\x01\x01r\x1e2\x1c^[0-9]{4}-[0-9]{2}-[0-9]{2}$R\x04date\x12#\n" +
+	"\x06reason\x18\x04 \x01(\tB\v\xbaH\b\xc8\x01\x01r\x03\x18\xf4\x03R\x06reason\x12E\n" +
+	"\x05lines\x18\x05 \x03(\v2\".zoneledger.customs.v1.DestroyLineB\v\xbaH\b\x92\x01\x05\b\x01\x10\xe8\aR\x05lines\x12D\n" +
+	"\rresidue_value\x18\x06 \x01(\tB\x1f\xbaH\x1c\xd8\x01\x01r\x17\x18(2\x13^[0-9]+(\\.[0-9]+)?$R\fresidueValue\"b\n" +
+	"\x1aRequestDestructionResponse\x12D\n" +
+	"\vdestruction\x18\x01 \x01(\v2\".zoneledger.customs.v1.DestructionR\vdestruction\"l\n" +
+	"\x19ApproveDestructionRequest\x121\n" +
+	"\x0edestruction_no\x18\x01 \x01(\tB\n" +
+	"\xbaH\a\xc8\x01\x01r\x02\x18@R\rdestructionNo\x12\x1c\n" +
+	"\x04note\x18\x02 \x01(\tB\b\xbaH\x05r\x03\x18\xf4\x03R\x04note\"b\n" +
+	"\x1aApproveDestructionResponse\x12D\n" +
+	"\vdestruction\x18\x01 \x01(\v2\".zoneledger.customs.v1.DestructionR\vdestruction\"k\n" +
+	"\x18RejectDestructionRequest\x121\n" +
+	"\x0edestruction_no\x18\x01 \x01(\tB\n" +
+	"\xbaH\a\xc8\x01\x01r\x02\x18@R\rdestructionNo\x12\x1c\n" +
+	"\x04note\x18\x02 \x01(\tB\b\xbaH\x05r\x03\x18\xf4\x03R\x04note\"a\n" +
+	"\x19RejectDestructionResponse\x12D\n" +
+	"\vdestruction\x18\x01 \x01(\v2\".zoneledger.customs.v1.DestructionR\vdestruction\"J\n" +
+	"\x15GetDestructionRequest\x121\n" +
+	"\x0edestruction_no\x18\x01 \x01(\tB\n" +
+	"\xbaH\a\xc8\x01\x01r\x02\x18@R\rdestructionNo\"^\n" +
+	"\x16GetDestructionResponse\x12D\n" +
+	"\vdestruction\x18\x01 \x01(\v2\".zoneledger.customs.v1.DestructionR\vdestruction*f\n" +
 	"\rVersionStatus\x12\x1e\n" +
 	"\x1aVERSION_STATUS_UNSPECIFIED\x10\x00\x12\x18\n" +
 	"\x14VERSION_STATUS_DRAFT\x10\x01\x12\x1b\n" +
@@ -1877,7 +2666,13 @@ const file_zoneledger_customs_v1_processing_proto_rawDesc = "" +
 	"!PRODUCTION_CATEGORY_SEMI_FINISHED\x10\x02\x12\x1e\n" +
 	"\x1aPRODUCTION_CATEGORY_DEFECT\x10\x03\x12\x1d\n" +
 	"\x19PRODUCTION_CATEGORY_SCRAP\x10\x04\x12\"\n" +
-	"\x1ePRODUCTION_CATEGORY_BY_PRODUCT\x10\x052\xb5\x06\n" +
+	"\x1ePRODUCTION_CATEGORY_BY_PRODUCT\x10\x05*\x9b\x01\n" +
+	"\x11DestructionStatus\x12\"\n" +
+	"\x1eDESTRUCTION_STATUS_UNSPECIFIED\x10\x00\x12 \n" +
+	"\x1cDESTRUCTION_STATUS_REQUESTED\x10\x01\x12\x1f\n" +
+	"\x1bDESTRUCTION_STATUS_APPROVED\x10\x02\x12\x1f\n" +
+	"\x1bDESTRUCTION_STATUS_REJECTED\x10\x032\x92\n" +
+	"\n" +
 	"\x11ProcessingService\x12a\n" +
 	"\n" +
 	"PutVersion\x12(.zoneledger.customs.v1.PutVersionRequest\x1a).zoneledger.customs.v1.PutVersionResponse\x12m\n" +
@@ -1887,7 +2682,11 @@ const file_zoneledger_customs_v1_processing_proto_rawDesc = "" +
 	"\fListVersions\x12*.zoneledger.customs.v1.ListVersionsRequest\x1a+.zoneledger.customs.v1.ListVersionsResponse\x12\x7f\n" +
 	"\x14FileProductionReport\x122.zoneledger.customs.v1.FileProductionReportRequest\x1a3.zoneledger.customs.v1.FileProductionReportResponse\x12|\n" +
 	"\x13GetProductionReport\x121.zoneledger.customs.v1.GetProductionReportRequest\x1a2.zoneledger.customs.v1.GetProductionReportResponse\x12\x82\x01\n" +
-	"\x15ListProductionReports\x123.zoneledger.customs.v1.ListProductionReportsRequest\x1a4.zoneledger.customs.v1.ListProductionReportsResponseB\xea\x01\n" +
+	"\x15ListProductionReports\x123.zoneledger.customs.v1.ListProductionReportsRequest\x1a4.zoneledger.customs.v1.ListProductionReportsResponse\x12y\n" +
+	"\x12RequestDestruction\x120.zoneledger.customs.v1.RequestDestructionRequest\x1a1.zoneledger.customs.v1.RequestDestructionResponse\x12y\n" +
+	"\x12ApproveDestruction\x120.zoneledger.customs.v1.ApproveDestructionRequest\x1a1.zoneledger.customs.v1.ApproveDestructionResponse\x12v\n" +
+	"\x11RejectDestruction\x12/.zoneledger.customs.v1.RejectDestructionRequest\x1a0.zoneledger.customs.v1.RejectDestructionResponse\x12m\n" +
+	"\x0eGetDestruction\x12,.zoneledger.customs.v1.GetDestructionRequest\x1a-.zoneledger.customs.v1.GetDestructionResponseB\xea\x01\n" +
 	"\x19com.zoneledger.customs.v1B\x0fProcessingProtoP\x01ZFgithub.com/zoneledger/zoneledger/proto/zoneledger/customs/v1;customsv1\xa2\x02\x03ZCX\xaa\x02\x15Zoneledger.Customs.V1\xca\x02\x15Zoneledger\\Customs\\V1\xe2\x02!Zoneledger\\Customs\\V1\\GPBMetadata\xea\x02\x17Zoneledger::Customs::V1b\x06proto3"
 
 var (
@@ -1902,77 +2701,105 @@ func file_zoneledger_customs_v1_processing_proto_rawDescGZIP() []byte {
 	return file_zoneledger_customs_v1_processing_proto_rawDescData
 }
 
-var file_zoneledger_customs_v1_processing_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_zoneledger_customs_v1_processing_proto_msgTypes = make([]protoimpl.MessageInfo, 20)
+var file_zoneledger_customs_v1_processing_proto_enumTypes = make([]protoimpl.EnumInfo, 4)
+var file_zoneledger_customs_v1_processing_proto_msgTypes = make([]protoimpl.MessageInfo, 30)
 var file_zoneledger_customs_v1_processing_proto_goTypes = []any{
 	(VersionStatus)(0),                    // 0: zoneledger.customs.v1.VersionStatus
 	(ConsumptionBasis)(0),                 // 1: zoneledger.customs.v1.ConsumptionBasis
 	(ProductionCategory)(0),               // 2: zoneledger.customs.v1.ProductionCategory
-	(*Norm)(nil),                          // 3: zoneledger.customs.v1.Norm
-	(*Version)(nil),                       // 4: zoneledger.customs.v1.Version
-	(*PutVersionRequest)(nil),             // 5: zoneledger.customs.v1.PutVersionRequest
-	(*PutVersionResponse)(nil),            // 6: zoneledger.customs.v1.PutVersionResponse
-	(*DeclareVersionRequest)(nil),         // 7: zoneledger.customs.v1.DeclareVersionRequest
-	(*DeclareVersionResponse)(nil),        // 8: zoneledger.customs.v1.DeclareVersionResponse
-	(*GetVersionRequest)(nil),             // 9: zoneledger.customs.v1.GetVersionRequest
-	(*GetVersionResponse)(nil),            // 10: zoneledger.customs.v1.GetVersionResponse
-	(*ListVersionsRequest)(nil),           // 11: zoneledger.customs.v1.ListVersionsRequest
-	(*ListVersionsResponse)(nil),          // 12: zoneledger.customs.v1.ListVersionsResponse
-	(*ProductionOutput)(nil),              // 13: zoneledger.customs.v1.ProductionOutput
-	(*ProductionMaterial)(nil),            // 14: zoneledger.customs.v1.ProductionMaterial
-	(*ProductionConsumed)(nil),            // 15: zoneledger.customs.v1.ProductionConsumed
-	(*ProductionReport)(nil),              // 16: zoneledger.customs.v1.ProductionReport
-	(*FileProductionReportRequest)(nil),   // 17: zoneledger.customs.v1.FileProductionReportRequest
-	(*FileProductionReportResponse)(nil),  // 18: zoneledger.customs.v1.FileProductionReportResponse
-	(*GetProductionReportRequest)(nil),    // 19: zoneledger.customs.v1.GetProductionReportRequest
-	(*GetProductionReportResponse)(nil),   // 20: zoneledger.customs.v1.GetProductionReportResponse
-	(*ListProductionReportsRequest)(nil),  // 21: zoneledger.customs.v1.ListProductionReportsRequest
-	(*ListProductionReportsResponse)(nil), // 22: zoneledger.customs.v1.ListProductionReportsResponse
-	(*timestamppb.Timestamp)(nil),         // 23: google.protobuf.Timestamp
-	(*LotQuantity)(nil),                   // 24: zoneledger.customs.v1.LotQuantity
+	(DestructionStatus)(0),                // 3: zoneledger.customs.v1.DestructionStatus
+	(*Norm)(nil),                          // 4: zoneledger.customs.v1.Norm
+	(*Version)(nil),                       // 5: zoneledger.customs.v1.Version
+	(*PutVersionRequest)(nil),             // 6: zoneledger.customs.v1.PutVersionRequest
+	(*PutVersionResponse)(nil),            // 7: zoneledger.customs.v1.PutVersionResponse
+	(*DeclareVersionRequest)(nil),         // 8: zoneledger.customs.v1.DeclareVersionRequest
+	(*DeclareVersionResponse)(nil),        // 9: zoneledger.customs.v1.DeclareVersionResponse
+	(*GetVersionRequest)(nil),             // 10: zoneledger.customs.v1.GetVersionRequest
+	(*GetVersionResponse)(nil),            // 11: zoneledger.customs.v1.GetVersionResponse
+	(*ListVersionsRequest)(nil),           // 12: zoneledger.customs.v1.ListVersionsRequest
+	(*ListVersionsResponse)(nil),          // 13: zoneledger.customs.v1.ListVersionsResponse
+	(*ProductionOutput)(nil),              // 14: zoneledger.customs.v1.ProductionOutput
+	(*ProductionMaterial)(nil),            // 15: zoneledger.customs.v1.ProductionMaterial
+	(*ProductionConsumed)(nil),            // 16: zoneledger.customs.v1.ProductionConsumed
+	(*ProductionReport)(nil),              // 17: zoneledger.customs.v1.ProductionReport
+	(*FileProductionReportRequest)(nil),   // 18: zoneledger.customs.v1.FileProductionReportRequest
+	(*FileProductionReportResponse)(nil),  // 19: zoneledger.customs.v1.FileProductionReportResponse
+	(*GetProductionReportRequest)(nil),    // 20: zoneledger.customs.v1.GetProductionReportRequest
+	(*GetProductionReportResponse)(nil),   // 21: zoneledger.customs.v1.GetProductionReportResponse
+	(*ListProductionReportsRequest)(nil),  // 22: zoneledger.customs.v1.ListProductionReportsRequest
+	(*ListProductionReportsResponse)(nil), // 23: zoneledger.customs.v1.ListProductionReportsResponse
+	(*DestroyLine)(nil),                   // 24: zoneledger.customs.v1.DestroyLine
+	(*Destruction)(nil),                   // 25: zoneledger.customs.v1.Destruction
+	(*RequestDestructionRequest)(nil),     // 26: zoneledger.customs.v1.RequestDestructionRequest
+	(*RequestDestructionResponse)(nil),    // 27: zoneledger.customs.v1.RequestDestructionResponse
+	(*ApproveDestructionRequest)(nil),     // 28: zoneledger.customs.v1.ApproveDestructionRequest
+	(*ApproveDestructionResponse)(nil),    // 29: zoneledger.customs.v1.ApproveDestructionResponse
+	(*RejectDestructionRequest)(nil),      // 30: zoneledger.customs.v1.RejectDestructionRequest
+	(*RejectDestructionResponse)(nil),     // 31: zoneledger.customs.v1.RejectDestructionResponse
+	(*GetDestructionRequest)(nil),         // 32: zoneledger.customs.v1.GetDestructionRequest
+	(*GetDestructionResponse)(nil),        // 33: zoneledger.customs.v1.GetDestructionResponse
+	(*timestamppb.Timestamp)(nil),         // 34: google.protobuf.Timestamp
+	(*LotQuantity)(nil),                   // 35: zoneledger.customs.v1.LotQuantity
 }
 var file_zoneledger_customs_v1_processing_proto_depIdxs = []int32{
-	3,  // 0: zoneledger.customs.v1.Version.norms:type_name -> zoneledger.customs.v1.Norm
+	4,  // 0: zoneledger.customs.v1.Version.norms:type_name -> zoneledger.customs.v1.Norm
 	0,  // 1: zoneledger.customs.v1.Version.status:type_name -> zoneledger.customs.v1.VersionStatus
-	23, // 2: zoneledger.customs.v1.Version.created_at:type_name -> google.protobuf.Timestamp
-	23, // 3: zoneledger.customs.v1.Version.declared_at:type_name -> google.protobuf.Timestamp
-	3,  // 4: zoneledger.customs.v1.PutVersionRequest.norms:type_name -> zoneledger.customs.v1.Norm
-	4,  // 5: zoneledger.customs.v1.PutVersionResponse.version:type_name -> zoneledger.customs.v1.Version
-	4,  // 6: zoneledger.customs.v1.DeclareVersionResponse.version:type_name -> zoneledger.customs.v1.Version
-	4,  // 7: zoneledger.customs.v1.GetVersionResponse.version:type_name -> zoneledger.customs.v1.Version
-	4,  // 8: zoneledger.customs.v1.ListVersionsResponse.versions:type_name -> zoneledger.customs.v1.Version
+	34, // 2: zoneledger.customs.v1.Version.created_at:type_name -> google.protobuf.Timestamp
+	34, // 3: zoneledger.customs.v1.Version.declared_at:type_name -> google.protobuf.Timestamp
+	4,  // 4: zoneledger.customs.v1.PutVersionRequest.norms:type_name -> zoneledger.customs.v1.Norm
+	5,  // 5: zoneledger.customs.v1.PutVersionResponse.version:type_name -> zoneledger.customs.v1.Version
+	5,  // 6: zoneledger.customs.v1.DeclareVersionResponse.version:type_name -> zoneledger.customs.v1.Version
+	5,  // 7: zoneledger.customs.v1.GetVersionResponse.version:type_name -> zoneledger.customs.v1.Version
+	5,  // 8: zoneledger.customs.v1.ListVersionsResponse.versions:type_name -> zoneledger.customs.v1.Version
 	2,  // 9: zoneledger.customs.v1.ProductionOutput.category:type_name -> zoneledger.customs.v1.ProductionCategory
-	24, // 10: zoneledger.customs.v1.ProductionConsumed.lots:type_name -> zoneledger.customs.v1.LotQuantity
+	35, // 10: zoneledger.customs.v1.ProductionConsumed.lots:type_name -> zoneledger.customs.v1.LotQuantity
 	1,  // 11: zoneledger.customs.v1.ProductionReport.basis:type_name -> zoneledger.customs.v1.ConsumptionBasis
-	13, // 12: zoneledger.customs.v1.ProductionReport.outputs:type_name -> zoneledger.customs.v1.ProductionOutput
-	14, // 13: zoneledger.customs.v1.ProductionReport.materials:type_name -> zoneledger.customs.v1.ProductionMaterial
-	15, // 14: zoneledger.customs.v1.ProductionReport.consumed:type_name -> zoneledger.customs.v1.ProductionConsumed
-	23, // 15: zoneledger.customs.v1.ProductionReport.created_at:type_name -> google.protobuf.Timestamp
+	14, // 12: zoneledger.customs.v1.ProductionReport.outputs:type_name -> zoneledger.customs.v1.ProductionOutput
+	15, // 13: zoneledger.customs.v1.ProductionReport.materials:type_name -> zoneledger.customs.v1.ProductionMaterial
+	16, // 14: zoneledger.customs.v1.ProductionReport.consumed:type_name -> zoneledger.customs.v1.ProductionConsumed
+	34, // 15: zoneledger.customs.v1.ProductionReport.created_at:type_name -> google.protobuf.Timestamp
 	1,  // 16: zoneledger.customs.v1.FileProductionReportRequest.basis:type_name -> zoneledger.customs.v1.ConsumptionBasis
-	13, // 17: zoneledger.customs.v1.FileProductionReportRequest.outputs:type_name -> zoneledger.customs.v1.ProductionOutput
-	14, // 18: zoneledger.customs.v1.FileProductionReportRequest.materials:type_name -> zoneledger.customs.v1.ProductionMaterial
-	16, // 19: zoneledger.customs.v1.FileProductionReportResponse.report:type_name -> zoneledger.customs.v1.ProductionReport
-	16, // 20: zoneledger.customs.v1.GetProductionReportResponse.report:type_name -> zoneledger.customs.v1.ProductionReport
-	16, // 21: zoneledger.customs.v1.ListProductionReportsResponse.reports:type_name -> zoneledger.customs.v1.ProductionReport
-	5,  // 22: zoneledger.customs.v1.ProcessingService.PutVersion:input_type -> zoneledger.customs.v1.PutVersionRequest
-	7,  // 23: zoneledger.customs.v1.ProcessingService.DeclareVersion:input_type -> zoneledger.customs.v1.DeclareVersionRequest
-	9,  // 24: zoneledger.customs.v1.ProcessingService.GetVersion:input_type -> zoneledger.customs.v1.GetVersionRequest
-	11, // 25: zoneledger.customs.v1.ProcessingService.ListVersions:input_type -> zoneledger.customs.v1.ListVersionsRequest
-	17, // 26: zoneledger.customs.v1.ProcessingService.FileProductionReport:input_type -> zoneledger.customs.v1.FileProductionReportRequest
-	19, // 27: zoneledger.customs.v1.ProcessingService.GetProductionReport:input_type -> zoneledger.customs.v1.GetProductionReportRequest
-	21, // 28: zoneledger.customs.v1.ProcessingService.ListProductionReports:input_type -> zoneledger.customs.v1.ListProductionReportsRequest
-	6,  // 29: zoneledger.customs.v1.ProcessingService.PutVersion:output_type -> zoneledger.customs.v1.PutVersionResponse
-	8,  // 30: zoneledger.customs.v1.ProcessingService.DeclareVersion:output_type -> zoneledger.customs.v1.DeclareVersionResponse
-	10, // 31: zoneledger.customs.v1.ProcessingService.GetVersion:output_type -> zoneledger.customs.v1.GetVersionResponse
-	12, // 32: zoneledger.customs.v1.ProcessingService.ListVersions:output_type -> zoneledger.customs.v1.ListVersionsResponse
-	18, // 33: zoneledger.customs.v1.ProcessingService.FileProductionReport:output_type -> zoneledger.customs.v1.FileProductionReportResponse
-	20, // 34: zoneledger.customs.v1.ProcessingService.GetProductionReport:output_type -> zoneledger.customs.v1.GetProductionReportResponse
-	22, // 35: zoneledger.customs.v1.ProcessingService.ListProductionReports:output_type -> zoneledger.customs.v1.ListProductionReportsResponse
-	29, // [29:36] is the sub-list for method output_type
-	22, // [22:29] is the sub-list for method input_type
-	22, // [22:22] is the sub-list for extension type_name
-	22, // [22:22] is the sub-list for extension extendee
-	0,  // [0:22] is the sub-list for field type_name
+	14, // 17: zoneledger.customs.v1.FileProductionReportRequest.outputs:type_name -> zoneledger.customs.v1.ProductionOutput
+	15, // 18: zoneledger.customs.v1.FileProductionReportRequest.materials:type_name -> zoneledger.customs.v1.ProductionMaterial
+	17, // 19: zoneledger.customs.v1.FileProductionReportResponse.report:type_name -> zoneledger.customs.v1.ProductionReport
+	17, // 20: zoneledger.customs.v1.GetProductionReportResponse.report:type_name -> zoneledger.customs.v1.ProductionReport
+	17, // 21: zoneledger.customs.v1.ListProductionReportsResponse.reports:type_name -> zoneledger.customs.v1.ProductionReport
+	35, // 22: zoneledger.customs.v1.DestroyLine.lots:type_name -> zoneledger.customs.v1.LotQuantity
+	24, // 23: zoneledger.customs.v1.Destruction.lines:type_name -> zoneledger.customs.v1.DestroyLine
+	3,  // 24: zoneledger.customs.v1.Destruction.status:type_name -> zoneledger.customs.v1.DestructionStatus
+	34, // 25: zoneledger.customs.v1.Destruction.created_at:type_name -> google.protobuf.Timestamp
+	24, // 26: zoneledger.customs.v1.RequestDestructionRequest.lines:type_name -> zoneledger.customs.v1.DestroyLine
+	25, // 27: zoneledger.customs.v1.RequestDestructionResponse.destruction:type_name -> zoneledger.customs.v1.Destruction
+	25, // 28: zoneledger.customs.v1.ApproveDestructionResponse.destruction:type_name -> zoneledger.customs.v1.Destruction
+	25, // 29: zoneledger.customs.v1.RejectDestructionResponse.destruction:type_name -> zoneledger.customs.v1.Destruction
+	25, // 30: zoneledger.customs.v1.GetDestructionResponse.destruction:type_name -> zoneledger.customs.v1.Destruction
+	6,  // 31: zoneledger.customs.v1.ProcessingService.PutVersion:input_type -> zoneledger.customs.v1.PutVersionRequest
+	8,  // 32: zoneledger.customs.v1.ProcessingService.DeclareVersion:input_type -> zoneledger.customs.v1.DeclareVersionRequest
+	10, // 33: zoneledger.customs.v1.ProcessingService.GetVersion:input_type -> zoneledger.customs.v1.GetVersionRequest
+	12, // 34: zoneledger.customs.v1.ProcessingService.ListVersions:input_type -> zoneledger.customs.v1.ListVersionsRequest
+	18, // 35: zoneledger.customs.v1.ProcessingService.FileProductionReport:input_type -> zoneledger.customs.v1.FileProductionReportRequest
+	20, // 36: zoneledger.customs.v1.ProcessingService.GetProductionReport:input_type -> zoneledger.customs.v1.GetProductionReportRequest
+	22, // 37: zoneledger.customs.v1.ProcessingService.ListProductionReports:input_type -> zoneledger.customs.v1.ListProductionReportsRequest
+	26, // 38: zoneledger.customs.v1.ProcessingService.RequestDestruction:input_type -> zoneledger.customs.v1.RequestDestructionRequest
+	28, // 39: zoneledger.customs.v1.ProcessingService.ApproveDestruction:input_type -> zoneledger.customs.v1.ApproveDestructionRequest
+	30, // 40: zoneledger.customs.v1.ProcessingService.RejectDestruction:input_type -> zoneledger.customs.v1.RejectDestructionRequest
+	32, // 41: zoneledger.customs.v1.ProcessingService.GetDestruction:input_type -> zoneledger.customs.v1.GetDestructionRequest
+	7,  // 42: zoneledger.customs.v1.ProcessingService.PutVersion:output_type -> zoneledger.customs.v1.PutVersionResponse
+	9,  // 43: zoneledger.customs.v1.ProcessingService.DeclareVersion:output_type -> zoneledger.customs.v1.DeclareVersionResponse
+	11, // 44: zoneledger.customs.v1.ProcessingService.GetVersion:output_type -> zoneledger.customs.v1.GetVersionResponse
+	13, // 45: zoneledger.customs.v1.ProcessingService.ListVersions:output_type -> zoneledger.customs.v1.ListVersionsResponse
+	19, // 46: zoneledger.customs.v1.ProcessingService.FileProductionReport:output_type -> zoneledger.customs.v1.FileProductionReportResponse
+	21, // 47: zoneledger.customs.v1.ProcessingService.GetProductionReport:output_type -> zoneledger.customs.v1.GetProductionReportResponse
+	23, // 48: zoneledger.customs.v1.ProcessingService.ListProductionReports:output_type -> zoneledger.customs.v1.ListProductionReportsResponse
+	27, // 49: zoneledger.customs.v1.ProcessingService.RequestDestruction:output_type -> zoneledger.customs.v1.RequestDestructionResponse
+	29, // 50: zoneledger.customs.v1.ProcessingService.ApproveDestruction:output_type -> zoneledger.customs.v1.ApproveDestructionResponse
+	31, // 51: zoneledger.customs.v1.ProcessingService.RejectDestruction:output_type -> zoneledger.customs.v1.RejectDestructionResponse
+	33, // 52: zoneledger.customs.v1.ProcessingService.GetDestruction:output_type -> zoneledger.customs.v1.GetDestructionResponse
+	42, // [42:53] is the sub-list for method output_type
+	31, // [31:42] is the sub-list for method input_type
+	31, // [31:31] is the sub-list for extension type_name
+	31, // [31:31] is the sub-list for extension extendee
+	0,  // [0:31] is the sub-list for field type_name
 }
 
 func init() { file_zoneledger_customs_v1_processing_proto_init() }
@@ -1986,8 +2813,8 @@ func file_zoneledger_customs_v1_processing_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_zoneledger_customs_v1_processing_proto_rawDesc), len(file_zoneledger_customs_v1_processing_proto_rawDesc)),
-			NumEnums:      3,
-			NumMessages:   20,
+			NumEnums:      4,
+			NumMessages:   30,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -53,6 +53,10 @@ const (
 	ProcessingService_FileProductionReport_FullMethodName  = "/zoneledger.customs.v1.ProcessingService/FileProductionReport"
 	ProcessingService_GetProductionReport_FullMethodName   = "/zoneledger.customs.v1.ProcessingService/GetProductionReport"
 	ProcessingService_ListProductionReports_FullMethodName = "/zoneledger.customs.v1.ProcessingService/ListProductionReports"
+	ProcessingService_RequestDestruction_FullMethodName    = "/zoneledger.customs.v1.ProcessingService/RequestDestruction"
+	ProcessingService_ApproveDestruction_FullMethodName    = "/zoneledger.customs.v1.ProcessingService/ApproveDestruction"
+	ProcessingService_RejectDestruction_FullMethodName     = "/zoneledger.customs.v1.ProcessingService/RejectDestruction"
+	ProcessingService_GetDestruction_FullMethodName        = "/zoneledger.customs.v1.ProcessingService/GetDestruction"
 )
 
 // ProcessingServiceClient is the client API for ProcessingService service.
@@ -86,6 +90,19 @@ type ProcessingServiceClient interface {
 	GetProductionReport(ctx context.Context, in *GetProductionReportRequest, opts ...grpc.CallOption) (*GetProductionReportResponse, error)
 	// ListProductionReports pages a book's production reports in number order.
 	ListProductionReports(ctx context.Context, in *ListProductionReportsRequest, opts ...grpc.CallOption) (*ListProductionReportsResponse, error)
+	// RequestDestruction asks customs to approve the destruction (销毁) of bonded goods of a book
+	// (scrap, defects, by-products or other goods); nothing moves until customs approves. The
+	// book's owner enterprise asks; inner_no is the idempotency key.
+	RequestDestruction(ctx context.Context, in *RequestDestructionRequest, opts ...grpc.CallOption) (*RequestDestructionResponse, error)
+	// ApproveDestruction approves a requested destruction: the goods leave the bonded stock (the
+	// named lot, else oldest first) to the world account destroyed, with the record, in one
+	// transaction. Customs only. Goods no longer there refuse it (INSUFFICIENT_BONDED_STOCK) and
+	// the record stays requested; approving again returns it.
+	ApproveDestruction(ctx context.Context, in *ApproveDestructionRequest, opts ...grpc.CallOption) (*ApproveDestructionResponse, error)
+	// RejectDestruction rejects a requested destruction; nothing moves. Customs only.
+	RejectDestruction(ctx context.Context, in *RejectDestructionRequest, opts ...grpc.CallOption) (*RejectDestructionResponse, error)
+	// GetDestruction returns a destruction.
+	GetDestruction(ctx context.Context, in *GetDestructionRequest, opts ...grpc.CallOption) (*GetDestructionResponse, error)
 }
 
 type processingServiceClient struct {
@@ -166,6 +183,46 @@ func (c *processingServiceClient) ListProductionReports(ctx context.Context, in 
 	return out, nil
 }
 
+func (c *processingServiceClient) RequestDestruction(ctx context.Context, in *RequestDestructionRequest, opts ...grpc.CallOption) (*RequestDestructionResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RequestDestructionResponse)
+	err := c.cc.Invoke(ctx, ProcessingService_RequestDestruction_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *processingServiceClient) ApproveDestruction(ctx context.Context, in *ApproveDestructionRequest, opts ...grpc.CallOption) (*ApproveDestructionResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ApproveDestructionResponse)
+	err := c.cc.Invoke(ctx, ProcessingService_ApproveDestruction_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *processingServiceClient) RejectDestruction(ctx context.Context, in *RejectDestructionRequest, opts ...grpc.CallOption) (*RejectDestructionResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RejectDestructionResponse)
+	err := c.cc.Invoke(ctx, ProcessingService_RejectDestruction_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *processingServiceClient) GetDestruction(ctx context.Context, in *GetDestructionRequest, opts ...grpc.CallOption) (*GetDestructionResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetDestructionResponse)
+	err := c.cc.Invoke(ctx, ProcessingService_GetDestruction_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // ProcessingServiceServer is the server API for ProcessingService service.
 // All implementations must embed UnimplementedProcessingServiceServer
 // for forward compatibility.
@@ -197,6 +254,19 @@ type ProcessingServiceServer interface {
 	GetProductionReport(context.Context, *GetProductionReportRequest) (*GetProductionReportResponse, error)
 	// ListProductionReports pages a book's production reports in number order.
 	ListProductionReports(context.Context, *ListProductionReportsRequest) (*ListProductionReportsResponse, error)
+	// RequestDestruction asks customs to approve the destruction (销毁) of bonded goods of a book
+	// (scrap, defects, by-products or other goods); nothing moves until customs approves. The
+	// book's owner enterprise asks; inner_no is the idempotency key.
+	RequestDestruction(context.Context, *RequestDestructionRequest) (*RequestDestructionResponse, error)
+	// ApproveDestruction approves a requested destruction: the goods leave the bonded stock (the
+	// named lot, else oldest first) to the world account destroyed, with the record, in one
+	// transaction. Customs only. Goods no longer there refuse it (INSUFFICIENT_BONDED_STOCK) and
+	// the record stays requested; approving again returns it.
+	ApproveDestruction(context.Context, *ApproveDestructionRequest) (*ApproveDestructionResponse, error)
+	// RejectDestruction rejects a requested destruction; nothing moves. Customs only.
+	RejectDestruction(context.Context, *RejectDestructionRequest) (*RejectDestructionResponse, error)
+	// GetDestruction returns a destruction.
+	GetDestruction(context.Context, *GetDestructionRequest) (*GetDestructionResponse, error)
 	mustEmbedUnimplementedProcessingServiceServer()
 }
 
@@ -227,6 +297,18 @@ func (UnimplementedProcessingServiceServer) GetProductionReport(context.Context,
 }
 func (UnimplementedProcessingServiceServer) ListProductionReports(context.Context, *ListProductionReportsRequest) (*ListProductionReportsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListProductionReports not implemented")
+}
+func (UnimplementedProcessingServiceServer) RequestDestruction(context.Context, *RequestDestructionRequest) (*RequestDestructionResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RequestDestruction not implemented")
+}
+func (UnimplementedProcessingServiceServer) ApproveDestruction(context.Context, *ApproveDestructionRequest) (*ApproveDestructionResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ApproveDestruction not implemented")
+}
+func (UnimplementedProcessingServiceServer) RejectDestruction(context.Context, *RejectDestructionRequest) (*RejectDestructionResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RejectDestruction not implemented")
+}
+func (UnimplementedProcessingServiceServer) GetDestruction(context.Context, *GetDestructionRequest) (*GetDestructionResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetDestruction not implemented")
 }
 func (UnimplementedProcessingServiceServer) mustEmbedUnimplementedProcessingServiceServer() {}
 func (UnimplementedProcessingServiceServer) testEmbeddedByValue()                           {}
@@ -375,6 +457,78 @@ func _ProcessingService_ListProductionReports_Handler(srv interface{}, ctx conte
 	return interceptor(ctx, in, info, handler)
 }
 
+func _ProcessingService_RequestDestruction_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RequestDestructionRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ProcessingServiceServer).RequestDestruction(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: ProcessingService_RequestDestruction_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ProcessingServiceServer).RequestDestruction(ctx, req.(*RequestDestructionRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _ProcessingService_ApproveDestruction_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ApproveDestructionRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ProcessingServiceServer).ApproveDestruction(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: ProcessingService_ApproveDestruction_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ProcessingServiceServer).ApproveDestruction(ctx, req.(*ApproveDestructionRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _ProcessingService_RejectDestruction_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RejectDestructionRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ProcessingServiceServer).RejectDestruction(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: ProcessingService_RejectDestruction_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ProcessingServiceServer).RejectDestruction(ctx, req.(*RejectDestructionRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _ProcessingService_GetDestruction_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetDestructionRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ProcessingServiceServer).GetDestruction(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: ProcessingService_GetDestruction_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ProcessingServiceServer).GetDestruction(ctx, req.(*GetDestructionRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // ProcessingService_ServiceDesc is the grpc.ServiceDesc for ProcessingService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -409,6 +563,22 @@ var ProcessingService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ListProductionReports",
 			Handler:    _ProcessingService_ListProductionReports_Handler,
+		},
+		{
+			MethodName: "RequestDestruction",
+			Handler:    _ProcessingService_RequestDestruction_Handler,
+		},
+		{
+			MethodName: "ApproveDestruction",
+			Handler:    _ProcessingService_ApproveDestruction_Handler,
+		},
+		{
+			MethodName: "RejectDestruction",
+			Handler:    _ProcessingService_RejectDestruction_Handler,
+		},
+		{
+			MethodName: "GetDestruction",
+			Handler:    _ProcessingService_GetDestruction_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
