@@ -65,3 +65,46 @@ func TestDestruction(t *testing.T) {
 	_, err = w.svc.RequestDestruction(w.ctx, w.e1, Destruction{InnerNo: "D-3", Book: w.book, Reason: "x", Lines: []DestroyLine{{BookSeq: 4, Quantity: d("0.5")}}})
 	wantRefusal(t, err, ledger.ReasonTooManyDecimals, "lines[0].quantity")
 }
+
+// TestNonBondedShare: a good made partly of non-bonded material consumes
+// the bonded share (保税料件比例) from the bonded stock; the non-bonded
+// share is recorded only (default) or, when the zone keeps it on the
+// book, taken from the nonbonded bucket, which cannot go negative either.
+func TestNonBondedShare(t *testing.T) {
+	for _, from := range []string{NonBondedOutside, NonBondedOnBook} {
+		t.Run(from, func(t *testing.T) {
+			set := DefaultSettings()
+			set.NonBondedFrom = from
+			w := newWorld(t, set)
+			w.receive(1, "100")
+			w.receiveNonBonded(t, 1, "5")
+			v := Version{Book: w.book, FinishedSeq: 4, Version: "1", EffectiveDate: day("2026-01-01"),
+				Norms: []Norm{{MaterialSeq: 1, Net: d("0.8"), LossPercent: d("20"), BondedPercent: d("60")}}}
+			_, err := w.svc.PutVersion(w.ctx, w.e1, v)
+			w.must(err)
+			// 10 units: 10 × 0.8 / 0.8 = 10 of material 1, 6 bonded and 4 not.
+			got, err := w.svc.FileReport(w.ctx, w.e1, Report{InnerNo: "P-1", Book: w.book, Outputs: []Output{out(4, "10")}})
+			w.must(err)
+			c := got.Consumed[0]
+			if !c.Bonded.Equal(d("6")) || !c.NonBonded.Equal(d("4")) || !c.Loss.Equal(d("2")) {
+				t.Fatalf("consumed %+v", c)
+			}
+			nonbonded := "5"
+			if from == NonBondedOnBook {
+				nonbonded = "1"
+			}
+			if s := w.stockLine(1); !s.Bonded.Equal(d("94")) || !s.NonBonded.Equal(d(nonbonded)) {
+				t.Fatalf("material 1: bonded %s, non-bonded %s; want 94, %s", s.Bonded, s.NonBonded, nonbonded)
+			}
+			_, err = w.svc.FileReport(w.ctx, w.e1, Report{InnerNo: "P-2", Book: w.book, Outputs: []Output{out(4, "10")}})
+			if from == NonBondedOnBook {
+				wantRefusal(t, err, "INSUFFICIENT_STOCK", "outputs[0].non_bonded")
+				if s := w.stockLine(1); !s.Bonded.Equal(d("94")) {
+					t.Fatalf("a refused report moved bonded stock: %s", s.Bonded)
+				}
+			} else {
+				w.must(err)
+			}
+		})
+	}
+}

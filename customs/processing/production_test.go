@@ -288,3 +288,37 @@ func TestProductionCategories(t *testing.T) {
 	_, err = w.svc.FileReport(w.ctx, w.e1, Report{InnerNo: "P-3", Book: w.book, Outputs: []Output{{BookSeq: 5, Quantity: d("1"), Category: "WASTE"}}})
 	wantRefusal(t, err, ledger.ReasonInvalidArgument, "outputs[0].category")
 }
+
+// receiveNonBonded brings non-bonded goods onto the book without a
+// declaration (a type-4 pass), beside the bonded.
+func (w *world) receiveNonBonded(t testing.TB, seq int, qty string) {
+	t.Helper()
+	w.n++
+	inner := fmt.Sprintf("NB-%d", w.n)
+	l, err := w.zone.CreateList(w.ctx, w.e1, zone.List{InnerNo: inner, Book: w.book, IO: codes.In, TradeMode: "5034", DeclareFlag: codes.NotDeclared,
+		Lines: []zone.ListLine{{BookSeq: seq, Quantity: d(qty), Total: d("100"), GrossWeight: d("10"), NetWeight: d("9")}}})
+	w.must(err)
+	l, err = w.zone.DeclareList(w.ctx, w.e1, l.No)
+	w.must(err)
+	l, err = w.zone.ApproveList(w.ctx, w.customs, l.No, "ok")
+	w.must(err)
+	ps, err := w.zone.CreatePass(w.ctx, w.e1, zone.Pass{InnerNo: "P-" + inner, Book: w.book, Type: codes.PassNonDeclared, Bind: codes.BindOneListOneVehicle, IO: codes.In,
+		RelatedType: codes.RelatedList, RelatedNos: []string{l.No}, Vehicle: "沪A12345", VehicleWeight: d("10000"), GrossWeight: l.GrossWeight, NetWeight: l.NetWeight})
+	w.must(err)
+	_, err = w.zone.RecordGateEvent(w.ctx, w.customs, ps.No, zone.GateEvent{ID: inner + "-ev", Vehicle: "沪A12345", ScaleGross: d("10000").Add(l.GrossWeight)})
+	w.must(err)
+}
+
+// stockLine is a line's stock report.
+func (w *world) stockLine(seq int) zone.StockLine {
+	w.t.Helper()
+	r, err := w.zone.StockReport(w.ctx, w.customs, w.book, nil)
+	w.must(err)
+	for _, l := range r {
+		if l.BookSeq == seq {
+			return l
+		}
+	}
+	w.t.Fatalf("no line %d", seq)
+	return zone.StockLine{}
+}
