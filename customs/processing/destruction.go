@@ -182,9 +182,25 @@ func (s *Service) decideDestruction(ctx context.Context, p access.Principal, no,
 	if len(note) > 500 {
 		return Destruction{}, badArg("note", "at most 500 characters")
 	}
-	var lines map[int]zone.BookLine
+	// Its lines are read before the transaction (they never change), so
+	// that the transaction reads nothing through the pool.
+	pre, found, err := destructionBy(ctx, s.pool, `no = $1`, no)
+	if err != nil {
+		return Destruction{}, dbError(err)
+	}
+	if !found {
+		return Destruction{}, notFound(zone.ReasonUnknownDocument, "destruction_no", "there is no destruction %q", no)
+	}
+	var seqs []int
+	for _, l := range pre.Lines {
+		seqs = append(seqs, l.BookSeq)
+	}
+	lines, err := s.lines(ctx, p, pre.Book, seqs)
+	if err != nil {
+		return Destruction{}, err
+	}
 	var out Destruction
-	err := s.readWrite(ctx, func(ctx context.Context, tx pgx.Tx, j journals) error {
+	err = s.readWrite(ctx, func(ctx context.Context, tx pgx.Tx, j journals) error {
 		d, found, err := destructionBy(ctx, tx, `no = $1 FOR UPDATE`, no)
 		if err != nil {
 			return err
@@ -205,15 +221,6 @@ func (s *Service) decideDestruction(ctx context.Context, p access.Principal, no,
 		}
 		d.Status, d.Note = want, note
 		if approve {
-			if lines == nil {
-				var seqs []int
-				for _, l := range d.Lines {
-					seqs = append(seqs, l.BookSeq)
-				}
-				if lines, err = s.lines(ctx, p, d.Book, seqs); err != nil {
-					return err
-				}
-			}
 			req := ledger.JournalRequest{Book: d.Book, IdempotencyKey: "destruction:" + d.No, EffectiveDate: d.Date,
 				Document: ledger.Document{Type: DocumentDestruction, Number: d.No}, Principal: p.ID, Metadata: map[string]string{"reason": d.Reason}}
 			var fields []string

@@ -197,6 +197,20 @@ type journals interface {
 // non-bonded bucket) with the field that asked for it, and nothing is
 // booked.
 func (s *Service) FileReport(ctx context.Context, p access.Principal, r Report) (Report, error) {
+	for range 3 {
+		out, err := s.fileReport(ctx, p, r)
+		if !errors.Is(err, errLinesChanged) {
+			return out, err
+		}
+	}
+	return r, ledger.Errorf(ledger.KindUnavailable, ledger.ReasonUnavailable, "", "the good's versions kept changing under this report; retry")
+}
+
+// errLinesChanged says a version named a material line that was not read
+// before the report's transaction; the report is prepared again.
+var errLinesChanged = errors.New("a version names a line not read yet")
+
+func (s *Service) fileReport(ctx context.Context, p access.Principal, r Report) (Report, error) {
 	r.InnerNo, r.Book = strings.TrimSpace(r.InnerNo), strings.TrimSpace(r.Book)
 	if r.InnerNo == "" || len(r.InnerNo) > 64 {
 		return r, badArg("inner_no", "the enterprise's own report number is required, at most 64 characters")
@@ -233,6 +247,24 @@ func (s *Service) FileReport(ctx context.Context, p access.Principal, r Report) 
 	for _, m := range r.Materials {
 		seqs = append(seqs, m.BookSeq)
 	}
+	// Every line the report may touch is read before its transaction, so
+	// that the transaction holds one connection and reads nothing through
+	// the pool: the materials of every version of the goods made.
+	if r.Basis == BasisVersion {
+		rows, err := s.pool.Query(ctx, `SELECT body FROM proc_versions WHERE book = $1 AND finished_seq = ANY($2)`, r.Book, seqs[:len(r.Outputs)])
+		if err != nil {
+			return r, dbError(err)
+		}
+		vs, err := pgx.CollectRows(rows, scanVersion)
+		if err != nil {
+			return r, dbError(err)
+		}
+		for _, v := range vs {
+			for _, n := range v.Norms {
+				seqs = append(seqs, n.MaterialSeq)
+			}
+		}
+	}
 	lines, err := s.lines(ctx, p, r.Book, seqs)
 	if err != nil {
 		return r, err
@@ -265,7 +297,7 @@ func (s *Service) FileReport(ctx context.Context, p access.Principal, r Report) 
 		pl := planned{consumed: map[int]Consumed{}, firstUse: map[int]int{}}
 		var used []Version
 		if c.Basis == BasisVersion {
-			if pl, used, err = s.planVersions(ctx, tx, p, &c, lines); err != nil {
+			if pl, used, err = s.planVersions(ctx, tx, &c, lines); err != nil {
 				return err
 			}
 		} else {
@@ -319,7 +351,7 @@ func (s *Service) FileReport(ctx context.Context, p access.Principal, r Report) 
 // planVersions finds the version each output consumes by (the one in force
 // on the report's date, locked against change), the totals before, and
 // plans the consumption. It fills in each output's version.
-func (s *Service) planVersions(ctx context.Context, tx pgx.Tx, p access.Principal, r *Report, lines map[int]zone.BookLine) (planned, []Version, error) {
+func (s *Service) planVersions(ctx context.Context, tx pgx.Tx, r *Report, lines map[int]zone.BookLine) (planned, []Version, error) {
 	byGood := map[int]Version{}
 	var goods []int
 	seen := map[int]bool{}
@@ -380,17 +412,8 @@ func (s *Service) planVersions(ctx context.Context, tx pgx.Tx, p access.Principa
 		}
 	}
 	if len(missing) > 0 {
-		more, err := s.lines(ctx, p, r.Book, missing)
-		if err != nil {
-			return planned{}, nil, err
-		}
-		for _, seq := range missing {
-			l, ok := more[seq]
-			if !ok {
-				return planned{}, nil, lineNotOnBook(r.Book, seq, "outputs")
-			}
-			lines[seq] = l
-		}
+		// A version was filed after the lines were read: read again.
+		return planned{}, nil, errLinesChanged
 	}
 	before, err := loadTotals(ctx, tx, r.Book, goods)
 	if err != nil {
