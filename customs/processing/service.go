@@ -86,7 +86,7 @@ type Service struct {
 
 // New returns a Service storing its documents in pool (migrated with
 // Migrations), books and lines kept by z, goods in store. It becomes z's
-// keeper of the versions lists name (zone.Service.SetVersionUser), so
+// keeper of the versions lists name (zone.Service.SetVersionChecker), so
 // build it before z takes requests.
 func New(pool *pgxpool.Pool, store ledger.Store, z *zone.Service, opts Options) (*Service, error) {
 	set := DefaultSettings()
@@ -104,7 +104,7 @@ func New(pool *pgxpool.Pool, store ledger.Store, z *zone.Service, opts Options) 
 	if s.now == nil {
 		s.now = time.Now
 	}
-	z.SetVersionUser(s)
+	z.SetVersionChecker(s)
 	return s, nil
 }
 

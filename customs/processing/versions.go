@@ -168,6 +168,13 @@ func (s *Service) PutVersion(ctx context.Context, p access.Principal, v Version)
 			if old.Locked() {
 				return precondition(ReasonVersionLocked, "version", "version %s of line %d was used by report %s; a used version cannot change: file a new version with a later effective date to supersede it", v.Version, v.FinishedSeq, old.UsedBy)
 			}
+			list, err := s.zone.ListNamingVersion(ctx, tx, v.Book, v.FinishedSeq, v.Version)
+			if err != nil {
+				return err
+			}
+			if list != "" {
+				return precondition(ReasonVersionLocked, "version", "version %s of line %d is named by declared list %s; it cannot change: file a new version with a later effective date to supersede it", v.Version, v.FinishedSeq, list)
+			}
 		}
 		// The good's versions in order of effective date, without this one.
 		var others []Version
@@ -374,31 +381,26 @@ func saveVersion(ctx context.Context, tx pgx.Tx, v Version, insert bool) error {
 	return err
 }
 
-// UseListVersions implements zone.VersionUser: each version a line of a
-// list being declared names must be a declared version of that line (a
-// version is declared before the goods leave), and is locked against
-// change. It runs in the transaction that declares the list.
-func (s *Service) UseListVersions(ctx context.Context, tx pgx.Tx, l zone.List) error {
+// CheckListVersions implements zone.VersionChecker: each version a line
+// of a list about to be declared names must be a declared version of that
+// line (a version is declared before the goods leave). Once the list is
+// declared the version is locked: PutVersion refuses to change a version
+// a declared list names.
+func (s *Service) CheckListVersions(ctx context.Context, l zone.List) error {
 	for i, ln := range l.Lines {
 		if ln.ConsumptionVersion == "" {
 			continue
 		}
 		f := fmt.Sprintf("lines[%d].consumption_version", i)
-		v, err := loadVersion(ctx, tx, l.Book, ln.BookSeq, ln.ConsumptionVersion, true)
+		v, err := loadVersion(ctx, s.pool, l.Book, ln.BookSeq, ln.ConsumptionVersion, false)
 		if isReason(err, ReasonUnknownVersion) {
 			return notFound(ReasonUnknownVersion, f, "line %d of book %s has no unit consumption version %q; file and declare it first", ln.BookSeq, l.Book, ln.ConsumptionVersion)
 		}
 		if err != nil {
-			return err
+			return dbError(err)
 		}
 		if v.Status != VersionDeclared {
 			return precondition(ReasonVersionNotDeclared, f, "version %s of line %d is a draft; declare it (DeclareVersion) before the goods leave", v.Version, ln.BookSeq)
-		}
-		if v.UsedBy == "" {
-			v.UsedBy = l.No
-			if err := saveVersion(ctx, tx, v, false); err != nil {
-				return err
-			}
 		}
 	}
 	return nil

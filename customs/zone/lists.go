@@ -583,6 +583,14 @@ func (s *Service) DeclareList(ctx context.Context, p access.Principal, no string
 		if firsts, err = s.firstImports(ctx, draft); err != nil {
 			return List{}, err
 		}
+		// A draft's lines never change, so the versions they name are
+		// checked here, before the transaction (for a filer who may
+		// declare it; anyone else is refused in the transaction).
+		if p.CanRead(draft.Enterprise) && canFile(p, draft.Enterprise) == nil {
+			if err := s.checkVersions(ctx, draft); err != nil {
+				return List{}, err
+			}
+		}
 	}
 	err := s.change(ctx, func(tx pgx.Tx) (*intent, error) {
 		l, _, err := lockList(ctx, tx, no)
@@ -613,9 +621,6 @@ func (s *Service) DeclareList(ctx context.Context, p access.Principal, no string
 			return nil, err
 		}
 		if err := s.checkFlowLinks(ctx, tx, p, b, &l); err != nil {
-			return nil, err
-		}
-		if err := s.useVersions(ctx, tx, l); err != nil {
 			return nil, err
 		}
 		if byMaterials(&l) {

@@ -242,7 +242,8 @@ type ListLine struct {
 	// ConsumptionVersion is the unit consumption version (单耗版本号,
 	// UcnsVerno) the line's goods were made under, on a finished (or
 	// semi-finished) goods line of a processing book; empty otherwise.
-	// Declaring the list checks and locks it (SetVersionUser).
+	// Declaring the list needs it declared (SetVersionChecker); once a
+	// declared list names it, it cannot change (ListNamingVersion).
 	ConsumptionVersion string `json:",omitempty"`
 }
 

@@ -7,23 +7,23 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// VersionUser checks and locks the unit consumption versions (单耗版本) a
-// list's lines name, in the transaction that declares the list. Package
-// customs/processing keeps the versions and implements it.
-type VersionUser interface {
-	// UseListVersions refuses the declaration unless every version the
-	// lines of l name exists and is declared, and locks each against
-	// change. It writes through tx only.
-	UseListVersions(ctx context.Context, tx pgx.Tx, l List) error
+// VersionChecker checks the unit consumption versions (单耗版本) a list's
+// lines name before the list is declared. Package customs/processing keeps
+// the versions and implements it.
+type VersionChecker interface {
+	// CheckListVersions refuses a list naming a version of a line that
+	// does not exist or is not declared. Versions are never removed nor
+	// taken back to draft, so a version it accepts stays acceptable.
+	CheckListVersions(ctx context.Context, l List) error
 }
 
-// SetVersionUser installs the keeper of unit consumption versions. Call it
-// before the service takes requests; without one, a list naming a version
-// is refused when declared.
-func (s *Service) SetVersionUser(u VersionUser) { s.versions = u }
+// SetVersionChecker installs the keeper of unit consumption versions. Call
+// it before the service takes requests; without one, a list naming a
+// version is refused when declared.
+func (s *Service) SetVersionChecker(c VersionChecker) { s.versions = c }
 
-// useVersions has the versions l names checked and locked.
-func (s *Service) useVersions(ctx context.Context, tx pgx.Tx, l List) error {
+// checkVersions has the versions a draft list names checked.
+func (s *Service) checkVersions(ctx context.Context, l List) error {
 	for i, ln := range l.Lines {
 		if ln.ConsumptionVersion == "" {
 			continue
@@ -31,7 +31,23 @@ func (s *Service) useVersions(ctx context.Context, tx pgx.Tx, l List) error {
 		if s.versions == nil {
 			return precondition(ReasonWrongStatus, fmt.Sprintf("lines[%d].consumption_version", i), "this server keeps no unit consumption versions; leave consumption_version empty")
 		}
-		return s.versions.UseListVersions(ctx, tx, l)
+		return s.versions.CheckListVersions(ctx, l)
 	}
 	return nil
+}
+
+// ListNamingVersion returns the number of a declared, approved or cleared
+// list of book whose line for good seq names version (empty when none):
+// such a version is locked against change. It reads in tx, the caller's
+// transaction, so that a list declared at the same time is seen or
+// ordered after the caller's change.
+func (s *Service) ListNamingVersion(ctx context.Context, tx pgx.Tx, book string, seq int, version string) (string, error) {
+	probe := mustJSON(map[string]any{"Lines": []map[string]any{{"BookSeq": seq, "ConsumptionVersion": version}}})
+	var no string
+	err := tx.QueryRow(ctx, `SELECT no FROM zone_documents WHERE kind = $1 AND book = $2 AND status = ANY($3) AND body::JSONB @> $4::JSONB ORDER BY no LIMIT 1`,
+		kindList, book, []string{string(ListDeclared), string(ListApproved), string(ListCleared)}, probe).Scan(&no)
+	if err == pgx.ErrNoRows {
+		return "", nil
+	}
+	return no, err
 }
