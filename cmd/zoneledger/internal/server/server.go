@@ -84,6 +84,9 @@ type Config struct {
 	Zone      *zone.Settings
 	Tax       *tax.Settings
 	Ecommerce *ecommerce.Settings
+	// Processing are the rules of customs/processing (the config file's
+	// [processing] table); nil means its defaults.
+	Processing *processing.Settings
 	// TimeZone is the zone's time zone (an IANA name): "today" for the
 	// ledger's horizon and the customs services' business dates is the
 	// day there. Empty means ledger.DefaultTimeZone, Asia/Shanghai.
@@ -275,7 +278,7 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 		return nil, fmt.Errorf("recovering the e-commerce service: %w", err)
 	}
 
-	procSvc, err := processing.New(s.store.Pool(), s.store, zoneSvc, processing.Options{Engine: s.store.Engine()})
+	procSvc, err := processing.New(s.store.Pool(), s.store, zoneSvc, processing.Options{Settings: cfg.Processing, Engine: s.store.Engine()})
 	if err != nil {
 		return nil, fmt.Errorf("building the processing service: %w", err)
 	}
