@@ -6,9 +6,14 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/zoneledger/zoneledger/ledger"
+	"github.com/zoneledger/zoneledger/ledger/pgshared/pgtx"
 )
 
 var _ ledger.ReadWriter[pgx.Tx] = (*Store)(nil)
+
+// ReadWriteAttempts is how many times ReadWriteTx tries a transaction at
+// least.
+const ReadWriteAttempts = 30
 
 // ReadWriteTx implements ledger.ReadWriter: fn runs in one SERIALIZABLE
 // transaction of the store's runner (retried from BEGIN on PostgreSQL,
@@ -17,9 +22,21 @@ var _ ledger.ReadWriter[pgx.Tx] = (*Store)(nil)
 // fn's error comes back as fn returned it, so a consumer classifies the
 // database errors of its own statements itself; a failure outside fn
 // (BEGIN, COMMIT, retries exhausted there) comes back as a *ledger.Error.
+//
+// It tries up to ReadWriteAttempts times (or Options.MaxAttempts when
+// larger): a consumer's transaction also locks its documents, which
+// concurrent calls share, so it meets more conflicts than a batch does.
 func (s *Store) ReadWriteTx(ctx context.Context, fn func(ctx context.Context, tx pgx.Tx, j ledger.Journals) error) error {
+	txo := pgtx.Options{MaxAttempts: max(ReadWriteAttempts, s.opts.MaxAttempts), Faults: s.opts.Faults}
+	if s.opts.Metrics != nil {
+		txo.OnRetry = s.opts.Metrics.Retried
+	}
+	runner, err := pgtx.NewRunner(s.pool, s.engine, txo)
+	if err != nil {
+		return err
+	}
 	var fnErr error
-	_, err := s.runner.Run(ctx, func(tx pgx.Tx) error {
+	_, err = runner.Run(ctx, func(tx pgx.Tx) error {
 		fnErr = fn(ctx, tx, &txJournals{s: s, tx: tx})
 		return fnErr
 	})

@@ -5,9 +5,9 @@
 // coalesced into one SERIALIZABLE transaction that locks the holdings the
 // batch takes from, checks each journal in arrival order with a
 // ledger.WorkingSet, writes the accepted ones with multi-row statements and
-// answers every caller after one commit. PostInTx runs the same checks
-// and writes inside a caller's transaction instead, for a caller whose own
-// writes must commit with the journals.
+// answers every caller after one commit. ReadWriteTx (ledger.ReadWriter)
+// runs the same checks and writes inside a consumer's transaction instead,
+// for a consumer whose own writes must commit with the journals.
 //
 // A batch locks only what its journals take, so its cost does not grow with
 // history: a posting that names its lot locks that lot's holding; one that
@@ -30,7 +30,7 @@
 // Options.FutureDays are refused. Rows are looked up by key one LATERAL
 // lookup per key, so that a plan made while a table was small never scans it
 // whole later, and JIT compilation is off for the ledger's statements
-// (PostInTx restores the caller's setting after them).
+// (ReadWriteTx restores the caller's setting after them).
 // A posting that moved one lot whole keeps that lot on its own row
 // (ledger_postings.leg_lot); other postings' legs are rows of ledger_legs.
 package pgstore

@@ -268,7 +268,8 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("building the e-commerce service: %w", err)
 	}
-	// Finish the list releases and returns a crash interrupted.
+	// Finish the returns a crash interrupted (a release commits in one
+	// transaction and needs no recovery).
 	s.ecom = ecomSvc
 	if err := ecomSvc.Recover(ctx); err != nil {
 		return nil, fmt.Errorf("recovering the e-commerce service: %w", err)
