@@ -2,41 +2,39 @@ package zone
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/zoneledger/zoneledger/ledger"
-	"github.com/zoneledger/zoneledger/ledger/pgshared/pgtx"
 )
 
-// An intent is a change that moves goods: the journal to post (or the
-// journal to reverse) and what to do to the documents once it is posted.
-// See the package documentation.
+// An intent is the part of a change that moves goods: the journal to post
+// (or the journal to reverse) in the change's transaction and what to do
+// to the documents once it is posted (finish). See the package
+// documentation.
 type intent struct {
 	ID   string
 	Kind string
 	// Post or Reverse is the ledger request; its idempotency key is the
 	// intent's ID, so posting it twice records one journal.
-	Post    *ledger.JournalRequest `json:",omitempty"`
-	Reverse *ledger.ReverseRequest `json:",omitempty"`
+	Post    *ledger.JournalRequest
+	Reverse *ledger.ReverseRequest
 	// Fields map posting i to the request field it came from, so a refusal
 	// names the field the user gave.
-	Fields []string `json:",omitempty"`
-	// Docs are the documents (kind + ":" + no) marked pending by the intent.
+	Fields []string
+	// Docs are the documents (kind + ":" + no) the change finishes.
 	Docs []string
 	// The payload the finishing step needs.
-	Actor  string     `json:",omitempty"`
-	Note   string     `json:",omitempty"`
-	Event  *GateEvent `json:",omitempty"`
-	Extra  string     `json:",omitempty"`
+	Actor  string
+	Note   string
+	Event  *GateEvent
+	Extra  string
 	At     time.Time
 	Date   time.Time
-	Status string `json:",omitempty"`
+	Status string
 }
 
 // Intent kinds.
@@ -48,57 +46,51 @@ const (
 	intentConsumption = "consumption" // a consumption report is booked
 )
 
-// errPending says a document has a change in flight; the caller finishes it
-// and tries again.
-type errPending struct{ id string }
-
-func (e errPending) Error() string { return "change " + e.id + " is in flight" }
-
-// change runs a document change: prepare, in a transaction, checks it and
-// either applies it (returning nil) or returns the intent whose journal
-// must be posted first. It returns the finished change's error, if any.
+// change runs a document change as one transaction of the ledger's seam
+// (ledger.ReadWriter.ReadWriteTx): prepare checks it and writes the
+// documents, and either applies it alone (returning nil) or returns the
+// intent whose journal is posted in the same transaction; the documents
+// are then finished with the journal. A journal the ledger refuses refuses
+// the whole change, with the reason and the request field, and nothing of
+// it is written. The journal's idempotency key is derived from the
+// document and the step (e.g. list no + ":reserve"), and a change already
+// applied is not prepared again (its documents moved on), so a retried
+// request applies nothing twice.
 func (s *Service) change(ctx context.Context, prepare func(tx pgx.Tx) (*intent, error)) error {
-	for attempt := 0; attempt < 5; attempt++ {
-		var in *intent
-		err := s.inTx(ctx, func(tx pgx.Tx) error {
-			var err error
-			in, err = prepare(tx)
-			if err != nil || in == nil {
-				return err
-			}
-			in.At = s.clock()
-			if _, err := tx.Exec(ctx, `INSERT INTO zone_intents (id, kind, body, created_at) VALUES ($1, $2, $3, $4)`, in.ID, in.Kind, mustJSON(in), in.At); err != nil {
-				return err
-			}
-			for _, d := range in.Docs {
-				kind, no, _ := strings.Cut(d, ":")
-				if _, err := tx.Exec(ctx, `UPDATE zone_documents SET pending = $3 WHERE kind = $1 AND no = $2`, kind, no, in.ID); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		var pe errPending
-		if errors.As(err, &pe) {
-			if err := s.drive(ctx, pe.id); err != nil && !permanent(err) {
-				return err
-			}
-			continue // finished, abandoned or failed: the document is free
-		}
+	err := s.ledger.ReadWriteTx(ctx, func(ctx context.Context, tx pgx.Tx, jr ledger.Journals) error {
+		in, err := prepare(tx)
 		if err != nil || in == nil {
 			return err
 		}
-		return s.run(ctx, in)
-	}
-	return ledger.Errorf(ledger.KindUnavailable, ledger.ReasonUnavailable, "", "the document kept changing under this request; retry")
+		in.At = s.clock()
+		var j ledger.Journal
+		switch {
+		case in.Post != nil:
+			res, err := jr.PostMany(ctx, []ledger.JournalRequest{*in.Post})
+			if err != nil {
+				return err
+			}
+			j, err = res[0].Journal, res[0].Err
+			if err != nil {
+				return s.ledgerRefusal(in, err)
+			}
+		case in.Reverse != nil:
+			if j, err = jr.Reverse(ctx, *in.Reverse); err != nil {
+				return s.ledgerRefusal(in, err)
+			}
+		}
+		return s.finish(ctx, tx, in, j)
+	})
+	return dbError(err)
 }
 
-// checkPending refuses a document with a change in flight.
-func checkPending(r docRow) error {
-	if r.pending != "" {
-		return errPending{r.pending}
+// ledgerRefusal is a journal's error: the zone's refusal when the ledger
+// refused it for a domain reason, the transaction's error otherwise.
+func (s *Service) ledgerRefusal(in *intent, err error) error {
+	if isDomain(err) {
+		return s.refusal(in, err)
 	}
-	return nil
+	return err
 }
 
 func isDomain(err error) bool {
@@ -107,135 +99,6 @@ func isDomain(err error) bool {
 		return false
 	}
 	return le.Kind != ledger.KindInternal && le.Kind != ledger.KindUnavailable
-}
-
-// drive finishes a stored intent: posts its journal and finishes or
-// abandons the change.
-func (s *Service) drive(ctx context.Context, id string) error {
-	var body string
-	err := s.pool.QueryRow(ctx, `SELECT body FROM zone_intents WHERE id = $1 AND failed_at IS NULL`, id).Scan(&body)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil // finished (or failed) meanwhile
-	}
-	if err != nil {
-		return dbError(err)
-	}
-	var in intent
-	if err := json.Unmarshal([]byte(body), &in); err != nil {
-		return s.fail(ctx, id, "reading the stored change", errUnreadable{err})
-	}
-	return s.run(ctx, &in)
-}
-
-// run posts an intent's journal and finishes the change; if the ledger
-// refuses the journal, the change is abandoned and the refusal returned.
-func (s *Service) run(ctx context.Context, in *intent) error {
-	var j ledger.Journal
-	var err error
-	switch {
-	case in.Post != nil:
-		j, err = s.ledger.Post(ctx, *in.Post)
-	case in.Reverse != nil:
-		j, err = s.ledger.Reverse(ctx, *in.Reverse)
-	}
-	if err != nil {
-		if !isDomain(err) {
-			if permanent(err) {
-				return s.fail(ctx, in.ID, "posting its journal", err)
-			}
-			return err // transient: the intent stays; a retry or Recover finishes it
-		}
-		if aerr := s.inTx(ctx, func(tx pgx.Tx) error { return s.abandon(ctx, tx, in) }); aerr != nil {
-			return aerr
-		}
-		return s.refusal(in, err)
-	}
-	err = s.inTx(ctx, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `DELETE FROM zone_intents WHERE id = $1 AND failed_at IS NULL`, in.ID)
-		if err != nil {
-			return err
-		}
-		if tag.RowsAffected() == 0 {
-			return nil // someone else finished it
-		}
-		if err := s.finish(ctx, tx, in, j); err != nil {
-			return err
-		}
-		return clearPending(ctx, tx, in)
-	})
-	if err != nil && permanent(err) {
-		return s.fail(ctx, in.ID, fmt.Sprintf("finishing the documents after journal %d was posted (the ledger holds it; the documents do not show it)", j.ID), err)
-	}
-	return err
-}
-
-// errUnreadable is a stored intent whose body cannot be read.
-type errUnreadable struct{ err error }
-
-func (e errUnreadable) Error() string { return "the stored change cannot be read: " + e.err.Error() }
-func (e errUnreadable) Unwrap() error { return e.err }
-
-// permanent reports whether err is a failure no retry can change: a
-// domain refusal, an unreadable stored intent, or a permanent database
-// error (pgtx.Permanent: e.g. text PostgreSQL cannot store).
-func permanent(err error) bool {
-	return isDomain(err) || errors.As(err, new(errUnreadable)) || pgtx.Permanent(err)
-}
-
-// fail marks the intent id failed for good with its reason (what it was
-// doing and cause), releases the documents it had marked pending so their
-// owners can act on them again (each keeps the reason in its failure
-// column, shown as List.Failure, until its next change), logs it, and
-// returns cause. If the marking
-// itself fails, that error is returned instead, and the intent stays as it
-// was.
-func (s *Service) fail(ctx context.Context, id, doing string, cause error) error {
-	reason := strings.ToValidUTF8(strings.ReplaceAll(doing+": "+cause.Error(), "\x00", ""), "?")
-	var docs []string
-	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		docs = docs[:0]
-		tag, err := tx.Exec(ctx, `UPDATE zone_intents SET failed_at = $2, failure = $3 WHERE id = $1 AND failed_at IS NULL`, id, s.clock(), reason)
-		if err != nil || tag.RowsAffected() == 0 {
-			return err
-		}
-		rows, err := tx.Query(ctx, `UPDATE zone_documents SET pending = '', failure = $2 WHERE pending = $1 RETURNING kind, no`, id, reason)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var kind, no string
-			if err := rows.Scan(&kind, &no); err != nil {
-				return err
-			}
-			docs = append(docs, kind+":"+no)
-		}
-		return rows.Err()
-	})
-	if err != nil {
-		return dbError(err)
-	}
-	s.log.Error("a change failed for good: marked failed, its documents released (see zone_intents.failure)",
-		"intent", id, "documents", docs, "failure", reason)
-	return cause
-}
-
-func (s *Service) abandon(ctx context.Context, tx pgx.Tx, in *intent) error {
-	tag, err := tx.Exec(ctx, `DELETE FROM zone_intents WHERE id = $1`, in.ID)
-	if err != nil || tag.RowsAffected() == 0 {
-		return err
-	}
-	return clearPending(ctx, tx, in)
-}
-
-func clearPending(ctx context.Context, tx pgx.Tx, in *intent) error {
-	for _, d := range in.Docs {
-		kind, no, _ := strings.Cut(d, ":")
-		if _, err := tx.Exec(ctx, `UPDATE zone_documents SET pending = '' WHERE kind = $1 AND no = $2 AND pending = $3`, kind, no, in.ID); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // refusal turns the ledger's refusal of an intent's journal into the
@@ -278,29 +141,26 @@ func (s *Service) finish(ctx context.Context, tx pgx.Tx, in *intent, j ledger.Jo
 	return fmt.Errorf("unknown intent kind %q", in.Kind)
 }
 
-// Recover finishes every change a crash left in flight. A change that fails
-// for a permanent reason (see permanent) is marked failed with its reason,
-// its documents are released and it is logged; it does not stop the start.
-// A transient failure (the database unreachable, conflicts) is returned.
-func (s *Service) Recover(ctx context.Context) error {
-	rows, err := s.pool.Query(ctx, `SELECT id FROM zone_intents WHERE failed_at IS NULL ORDER BY created_at, id`)
+// ErrLegacyIntents is Start's error for changes an earlier zoneledger
+// left in flight in zone_intents (it recorded an intent, posted its
+// journal, then finished the documents). This version commits a change in
+// one transaction and cannot finish them.
+var ErrLegacyIntents = errors.New("changes left in flight by an earlier zoneledger (zone_intents)")
+
+// checkLegacyIntents refuses to start on a database where an earlier
+// zoneledger left changes in flight: finishing them is that version's job
+// (its start does it), and starting without them would leave documents
+// waiting for a journal that this version never posts. Intents marked
+// failed for good are history and do not stop the start.
+func (s *Service) checkLegacyIntents(ctx context.Context) error {
+	var n int
+	var first string
+	err := s.pool.QueryRow(ctx, `SELECT count(*), COALESCE(min(id), '') FROM zone_intents WHERE failed_at IS NULL`).Scan(&n, &first)
 	if err != nil {
 		return dbError(err)
 	}
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return dbError(err)
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	for _, id := range ids {
-		if err := s.drive(ctx, id); err != nil && !permanent(err) {
-			return err
-		}
+	if n > 0 {
+		return fmt.Errorf("%w: %d (first %s); start the previous zoneledger release on this database once (its start finishes them), stop it, then start this one", ErrLegacyIntents, n, first)
 	}
 	return nil
 }
