@@ -521,9 +521,6 @@ type flakyLedger struct {
 	// loseAfterCommit makes ReadWriteTx commit and then lose the answer,
 	// as a crash or a lost connection after the commit would.
 	loseAfterCommit atomic.Bool
-	// loseAfterPost makes Post record the journal and then lose the
-	// answer, as a crash after the ledger's commit would.
-	loseAfterPost atomic.Bool
 }
 
 var errRolledBack = errors.New("injected: the COMMIT was refused")
@@ -546,14 +543,6 @@ func (f *flakyLedger) ReadWriteTx(ctx context.Context, fn func(context.Context, 
 		return ledger.Errorf(ledger.KindUnavailable, ledger.ReasonUnavailable, "", "injected: the answer to a committed transaction was lost")
 	}
 	return err
-}
-
-func (f *flakyLedger) Post(ctx context.Context, req ledger.JournalRequest) (ledger.Journal, error) {
-	j, err := f.Store.Post(ctx, req)
-	if err == nil && f.loseAfterPost.Load() {
-		return ledger.Journal{}, ledger.Errorf(ledger.KindUnavailable, ledger.ReasonUnavailable, "", "injected: the ledger's answer was lost")
-	}
-	return j, err
 }
 
 // flakyService is a second e-commerce service over the world's tables whose

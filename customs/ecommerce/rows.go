@@ -8,6 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/zoneledger/zoneledger/ledger"
 	"github.com/zoneledger/zoneledger/ledger/pgshared/pgtx"
 )
 
@@ -129,14 +130,17 @@ func saveList(ctx context.Context, tx pgx.Tx, l InventoryList) error {
 	return err
 }
 
-// Recover finishes the returns a crash interrupted. A return whose
-// journal fails for a permanent reason (pgtx.Permanent: e.g. text
+// Recover finishes the returns an earlier zoneledger, which booked a
+// return in two steps, left RETURN_RECEIVING: each in one ReadWriteTx
+// with the same journal that version posted or meant to post. A list that
+// cannot be finished for good (a refusal, or pgtx.Permanent: e.g. text
 // PostgreSQL cannot store) is logged and left as it is, and the others go
 // on: one document never stops the start. Transient failures are returned.
 //
-// A release needs no recovery: it commits in one transaction with its
-// journal. A list left RELEASING by a version that released in three
-// steps stops the start with what to do (ErrLegacyReleasing).
+// A release or a return of this version commits in one transaction with
+// its journal and needs no recovery. A list left RELEASING by a version
+// that released in three steps stops the start with what to do
+// (ErrLegacyReleasing).
 func (s *Service) Recover(ctx context.Context) error {
 	log := s.opts.Logger
 	if log == nil {
@@ -152,9 +156,16 @@ func (s *Service) Recover(ctx context.Context) error {
 			releasing = append(releasing, l.No)
 			continue
 		}
-		if err := s.receive(ctx, l); err != nil && !isDomain(err) {
-			if !pgtx.Permanent(err) {
+		err := s.ledger.ReadWriteTx(ctx, func(ctx context.Context, tx pgx.Tx, j ledger.Journals) error {
+			c, err := loadList(ctx, tx, l.No, true)
+			if err != nil || c.Status != listReturnReceiving {
 				return err
+			}
+			return s.receive(ctx, tx, j, c)
+		})
+		if err != nil && !isDomain(err) {
+			if !pgtx.Permanent(err) {
+				return dbError(err)
 			}
 			log.Error("a return cannot be finished for good and stays receiving; starting anyway", "list", l.No, "order", l.OrderNo, "err", err)
 		}
