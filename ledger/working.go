@@ -69,7 +69,7 @@ type DayKey struct {
 // not loaded).
 type WorkingSet struct {
 	nextID int64
-	ids    []int64 // when set (UseIDs), the IDs accepted journals take, in order
+	ids    []int64   // when set (UseIDs), the IDs accepted journals take, in order
 	latest time.Time // the latest effective date taken; zero: any
 
 	books    map[string]Book
