@@ -145,10 +145,19 @@ func (s *Store) submit(ctx context.Context, ops []*op) []ledger.PostResult {
 			pending = append(pending, o)
 		}
 	}
-	if len(pending) > 0 && !s.writes.Submit(pending...) {
-		for _, o := range pending {
-			o.res.Err = errClosed
-			close(o.done)
+	// Each writer gets its share in one call, so that a PostMany's journals
+	// stay together in its queue.
+	shares := make([][]*op, len(s.writes))
+	for _, o := range pending {
+		w := s.writerOf(o.book())
+		shares[w] = append(shares[w], o)
+	}
+	for w, share := range shares {
+		if len(share) > 0 && !s.writes[w].Submit(share...) {
+			for _, o := range share {
+				o.res.Err = errClosed
+				close(o.done)
+			}
 		}
 	}
 	out := make([]ledger.PostResult, len(ops))

@@ -38,6 +38,7 @@ package pgstore
 import (
 	"context"
 	"fmt"
+	"hash/fnv"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -57,6 +58,10 @@ import (
 // within noise of each other, and lingering until arrivals pause no better.
 const DefaultMaxWait = 100 * time.Microsecond
 
+// DefaultWriters is how many write transactions a Store runs at once unless
+// Options.Writers says otherwise.
+const DefaultWriters = 4
+
 // Options configure a Store.
 type Options struct {
 	// Engine, when set, must match the engine detected from
@@ -64,6 +69,12 @@ type Options struct {
 	Engine Engine
 	// MaxBatch bounds how many journals one transaction carries. Default 256.
 	MaxBatch int
+	// Writers is how many write transactions the store runs at once. Each
+	// serves its own share of the books (a journal goes to the writer of
+	// its book, so a book's journals are checked in arrival order), and a
+	// batch waiting on a book locked elsewhere (another process, a PostInTx
+	// caller) holds up only its writer's share. Default 4.
+	Writers int
 	// MaxWait bounds how long the batcher lingers for more journals once
 	// the queue is empty. It lingers only while busy (the previous batch held
 	// more than one journal), so an idle ledger adds no latency. Zero means
@@ -99,6 +110,9 @@ func (o *Options) defaults() {
 	if o.MaxBatch <= 0 {
 		o.MaxBatch = 256
 	}
+	if o.Writers <= 0 {
+		o.Writers = DefaultWriters
+	}
 	if o.MaxAttempts <= 0 {
 		o.MaxAttempts = 10
 	}
@@ -123,9 +137,10 @@ type Store struct {
 	engine Engine
 	runner *pgtx.Runner
 
-	// writes coalesces Post, PostMany and Reverse calls into batches
-	// (batch.go).
-	writes *batcher.Batcher[*op]
+	// writes coalesce Post, PostMany and Reverse calls into batches
+	// (batch.go), one batcher per writer, each for its share of the books
+	// (writerOf).
+	writes []*batcher.Batcher[*op]
 }
 
 var _ ledger.Store = (*Store)(nil)
@@ -180,8 +195,18 @@ func New(ctx context.Context, pool *pgxpool.Pool, opts Options) (*Store, error) 
 		return nil, err
 	}
 	s := &Store{pool: pool, opts: opts, engine: engine, runner: runner}
-	s.writes = batcher.New(opts.MaxBatch, opts.MaxWait, s.execute)
+	s.writes = make([]*batcher.Batcher[*op], opts.Writers)
+	for i := range s.writes {
+		s.writes[i] = batcher.New(opts.MaxBatch, opts.MaxWait, s.execute)
+	}
 	return s, nil
+}
+
+// writerOf is the index of the writer (batcher) that serves book.
+func (s *Store) writerOf(book string) int {
+	h := fnv.New32a()
+	h.Write([]byte(book))
+	return int(h.Sum32() % uint32(len(s.writes)))
 }
 
 // Engine returns the engine the store runs on.
@@ -200,7 +225,9 @@ func (s *Store) Migrate(ctx context.Context) error {
 // Close stops accepting writes, finishes every queued and in-flight batch,
 // and closes the pool.
 func (s *Store) Close() {
-	s.writes.Close()
+	for _, w := range s.writes {
+		w.Close()
+	}
 	s.pool.Close()
 }
 
