@@ -79,7 +79,7 @@ func TestWriteOnOneBookDoesNotWaitForAnother(t *testing.T) {
 // holdFirst blocks the first write transaction once armed at its commit,
 // with its locks held, until released.
 type holdFirst struct {
-	armed   atomic.Bool // set: the next transaction at StageApply is held
+	armed   atomic.Bool   // set: the next transaction at StageApply is held
 	held    chan struct{} // closed once the first transaction is held
 	release chan struct{}
 }
