@@ -10,6 +10,7 @@ import (
 
 	"github.com/zoneledger/zoneledger/ledger"
 	"github.com/zoneledger/zoneledger/ledger/pgstore"
+	"github.com/zoneledger/zoneledger/ledger/pgstore/pgtest"
 )
 
 // bookB is a second book, whose writer (with two writers) is not book's.
@@ -168,4 +169,90 @@ func containsID(js []ledger.Journal, id int64) bool {
 		}
 	}
 	return false
+}
+
+// A database written before journals were numbered per book (one counter
+// row, no ledger_book_seqs, no book_seq) migrates: its journals are
+// numbered in each book in ID order, its sealed periods still verify, and
+// new journals continue after the counter and the books' numbers.
+func TestMigrationNumbersExistingJournalsAndKeepsSeals(t *testing.T) {
+	ctx := context.Background()
+	url := pgtest.NewDatabase(t)
+	s, err := pgstore.Open(ctx, url, pgstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateBook(ctx, ledger.Book{ID: book, Name: "test book", Owner: "E1", Accounts: []string{"bonded", "inspect"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.EnsureWorldAccounts(ctx, []string{"abroad", "domestic"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.RegisterItems(ctx, []ledger.Item{{Book: book, Code: "P", Unit: "PCE", Scale: 0, Name: "router"}}); err != nil {
+		t.Fatal(err)
+	}
+	addBookB(t, s)
+	// Interleaved books, a cross-book journal, and dates out of ID order.
+	mustPost(t, s, req(day2, in(itemP, "PCE", "5", "500")))
+	mustPost(t, s, reqB(day1, "3", "30"))
+	mustPost(t, s, req(day1, in(itemP, "PCE", "2", "200")))
+	cross := req(day2, move(itemP, "PCE", bonded, dom, "1"))
+	cross.Book = bookB
+	last := mustPost(t, s, cross)
+	mustPost(t, s, reqB(day3, "1", "10"))
+	for _, b := range []string{book, bookB} {
+		if _, err := s.ClosePeriod(ctx, ledger.ClosePeriodRequest{Book: b, Through: day2, IdempotencyKey: key()}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.Close()
+
+	// Back to the schema and state of before (migration 0023), as an
+	// older server left it.
+	old, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`DROP INDEX ledger_journal_books_seq`,
+		`ALTER TABLE ledger_journal_books DROP COLUMN book_seq`,
+		`DROP TABLE ledger_book_seqs`,
+		`DROP SEQUENCE ledger_journal_ids`,
+		`UPDATE ledger_counters SET value = (SELECT max(id) FROM ledger_journals) WHERE name = 'journal'`,
+		`DELETE FROM schema_migrations WHERE component = 'ledger' AND version > 23`,
+	} {
+		if _, err := old.Exec(ctx, q); err != nil {
+			t.Fatalf("%v\n%s", err, q)
+		}
+	}
+	old.Close(ctx)
+
+	s, err = pgstore.Open(ctx, url, pgstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	wantBookSeqs(t, s, book, 3)
+	wantBookSeqs(t, s, bookB, 3)
+	for _, b := range []string{book, bookB} {
+		v, err := s.VerifyPeriods(ctx, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v.Periods != 1 || len(v.Problems) > 0 {
+			t.Fatalf("book %s after the migration: %d periods, problems %v", b, v.Periods, v.Problems)
+		}
+	}
+	j := mustPost(t, s, req(day3, move(itemP, "PCE", bonded, dom, "1")))
+	if j.ID <= last.ID+1 {
+		t.Fatalf("the first journal after the migration is %d, want one after the counter's %d", j.ID, last.ID+1)
+	}
+	wantBookSeqs(t, s, book, 4)
+	checkInvariants(t, s)
 }
