@@ -71,9 +71,10 @@ func (s *Store) PostMany(ctx context.Context, reqs []ledger.JournalRequest) []le
 // Each request is checked on its own, as PostMany does: the result at
 // index i answers reqs[i], and a refused journal writes nothing. The error
 // is the transaction's (the caller retries the whole transaction, which
-// may run this again). The journal counter and the touched holdings stay
-// locked until the caller's transaction ends, so keep it short; the write
-// batcher waits for it. tx must be on this store's database.
+// may run this again). The sequence rows of the books the journals name
+// and the touched holdings stay locked until the caller's transaction ends,
+// so keep it short: writes on those books wait for it (writes on other
+// books do not). tx must be on this store's database.
 func (s *Store) PostInTx(ctx context.Context, tx pgx.Tx, reqs []ledger.JournalRequest) ([]ledger.PostResult, error) {
 	out := make([]ledger.PostResult, len(reqs))
 	var ops []*op

@@ -1,9 +1,11 @@
 // Package pgstore implements ledger.Store on PostgreSQL and CockroachDB.
 //
 // All ledger SQL lives here, in the subset both engines share. Writes go
-// through a batcher: concurrent Post, PostMany and Reverse calls are
-// coalesced into one SERIALIZABLE transaction that locks the holdings the
-// batch takes from, checks each journal in arrival order with a
+// through batchers, one per writer (Options.Writers), each serving its
+// share of the books: concurrent Post, PostMany and Reverse calls are
+// coalesced into one SERIALIZABLE transaction that locks the sequence rows
+// of the books its journals name (ledger_book_seqs, in book order), draws
+// their journal IDs from a sequence, locks the holdings the batch takes from, checks each journal in arrival order with a
 // ledger.WorkingSet, writes the accepted ones with multi-row statements and
 // answers every caller after one commit. PostInTx runs the same checks
 // and writes inside a caller's transaction instead, for a caller whose own
@@ -18,11 +20,16 @@
 // the batch is checked again; goods coming into a pair lock nothing
 // before the write. Emptied lots leave ledger_holdings, so a pair's page
 // skips nothing. A pair of 400,000 open lots costs a one-lot journal what a
-// one-lot pair does (BenchmarkAged). Every write transaction locks the
-// journal counter first, which keeps the lock order deterministic.
+// one-lot pair does (BenchmarkAged). Every write transaction locks its
+// books' rows first, which keeps the lock order deterministic, and holds no
+// row that a transaction on other books needs: batches on disjoint books
+// commit in parallel, in one process and across processes. A book's
+// journals get increasing IDs in the order they commit and a gap-free
+// number in the book (ledger_journal_books.book_seq); across books IDs are
+// unique but neither gap-free nor in commit order (see ledger/README.md).
 //
 // On PostgreSQL a batch's transaction is two round trips (pgtx.Pipe): BEGIN,
-// the journal counter's lock and every lookup in one, the writes and COMMIT
+// the books' locks, the IDs and every lookup in one, the writes and COMMIT
 // in the other (plus one per further page, rarely). The lookups include, for
 // the as-of check, each pair taken from's per-day totals after the batch's
 // earliest date for it (usually none) and, only when there are some, its
