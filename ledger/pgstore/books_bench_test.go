@@ -3,6 +3,8 @@ package pgstore_test
 import (
 	"context"
 	"fmt"
+	"os"
+	"strconv"
 	"testing"
 
 	"github.com/zoneledger/zoneledger/ledger"
@@ -14,10 +16,13 @@ import (
 // batches on disjoint books gain from not sharing one lock. Run:
 //
 //	go test -run '^$' -bench BenchmarkPostBooks -benchtime 5000x ./ledger/pgstore/
+//
+// ZONELEDGER_BENCH_WRITERS=n sets Options.Writers.
 func BenchmarkPostBooks(b *testing.B) {
+	writers, _ := strconv.Atoi(os.Getenv("ZONELEDGER_BENCH_WRITERS"))
 	for _, books := range []int{1, 8} {
 		b.Run(fmt.Sprintf("books=%d", books), func(b *testing.B) {
-			s := newStore(b, pgstore.Options{})
+			s := newStore(b, pgstore.Options{Writers: writers})
 			ctx := context.Background()
 			var items []ledger.Item
 			for k := range books {

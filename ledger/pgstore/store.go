@@ -67,7 +67,7 @@ const DefaultMaxWait = 100 * time.Microsecond
 
 // DefaultWriters is how many write transactions a Store runs at once unless
 // Options.Writers says otherwise.
-const DefaultWriters = 4
+const DefaultWriters = 2
 
 // Options configure a Store.
 type Options struct {
@@ -80,7 +80,10 @@ type Options struct {
 	// serves its own share of the books (a journal goes to the writer of
 	// its book, so a book's journals are checked in arrival order), and a
 	// batch waiting on a book locked elsewhere (another process, a PostInTx
-	// caller) holds up only its writer's share. Default 4.
+	// caller) holds up only its writer's share. Default DefaultWriters
+	// (2): on the 2-core development machine more writers made smaller
+	// batches and cost throughput (ledger/README.md); raise it with the
+	// cores.
 	Writers int
 	// MaxWait bounds how long the batcher lingers for more journals once
 	// the queue is empty. It lingers only while busy (the previous batch held
