@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/zoneledger/zoneledger/ledger"
 	"github.com/zoneledger/zoneledger/ledger/pgstore"
@@ -22,7 +24,8 @@ func BenchmarkPostBooks(b *testing.B) {
 	writers, _ := strconv.Atoi(os.Getenv("ZONELEDGER_BENCH_WRITERS"))
 	for _, books := range []int{1, 8} {
 		b.Run(fmt.Sprintf("books=%d", books), func(b *testing.B) {
-			s := newStore(b, pgstore.Options{Writers: writers})
+			m := &countRetries{}
+			s := newStore(b, pgstore.Options{Writers: writers, Metrics: m})
 			ctx := context.Background()
 			var items []ledger.Item
 			for k := range books {
@@ -47,7 +50,17 @@ func BenchmarkPostBooks(b *testing.B) {
 					ordered = append(ordered, items[k*16+i])
 				}
 			}
+			m.retries.Store(0)
+			m.batches.Store(0)
 			postLoad(b, s, 64, workloadOf("spread", ordered))
+			b.ReportMetric(float64(m.retries.Load()), "retries")
+			b.ReportMetric(float64(m.batches.Load()), "batches")
 		})
 	}
 }
+
+// countRetries counts write transactions and their retried attempts.
+type countRetries struct{ retries, batches atomic.Int64 }
+
+func (c *countRetries) BatchCommitted(int, int, time.Duration, error) { c.batches.Add(1) }
+func (c *countRetries) Retried()                                      { c.retries.Add(1) }
