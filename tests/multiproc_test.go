@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/zoneledger/zoneledger/ledger/pgstore/embedpg"
-	"github.com/zoneledger/zoneledger/ledger/pgstore/pgtest"
+	"github.com/zoneledger/zoneledger/ledger/pgshared/embedpg"
+	"github.com/zoneledger/zoneledger/ledger/pgshared/pgtest"
 )
 
 // TestTwoServersOnOneDatabase runs two `zoneledger serve` processes on one

@@ -9,8 +9,8 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/zoneledger/zoneledger/ledger"
+	"github.com/zoneledger/zoneledger/ledger/pgshared/pgtest"
 	"github.com/zoneledger/zoneledger/ledger/pgstore"
-	"github.com/zoneledger/zoneledger/ledger/pgstore/pgtest"
 )
 
 // bookB is a second book, whose writer (with two writers) is not book's.
