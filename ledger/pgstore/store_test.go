@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 
 	"github.com/zoneledger/zoneledger/ledger"
@@ -647,9 +648,10 @@ func TestInjectedSerializationFailuresAreRetried(t *testing.T) {
 			if f.hits.Load() != 2 {
 				t.Fatalf("%d faults hit, want 2", f.hits.Load())
 			}
-			if n := journalCount(t, s); n != 1 || j.ID != 1 {
+			if n := journalCount(t, s); n != 1 {
 				t.Fatalf("%d journals after retries (id %d), want exactly 1", n, j.ID)
 			}
+			wantBookSeqs(t, s, book, 1)
 			wantQty(t, s, bonded, itemA, "2")
 		})
 	}
@@ -694,5 +696,31 @@ func TestEngineIsDetectedNeverAssumed(t *testing.T) {
 	if other, err := pgstore.Open(ctx, url, pgstore.Options{Engine: wrong}); err == nil {
 		other.Close()
 		t.Fatalf("opened a %s database as %s", want, wrong)
+	}
+}
+
+// wantBookSeqs checks that the n journals of book are numbered 1..n in the
+// book (book_seq) in the order of their IDs.
+func wantBookSeqs(t *testing.T, s *pgstore.Store, book string, n int) {
+	t.Helper()
+	rows, err := s.Pool().Query(context.Background(), `SELECT book_seq FROM ledger_journal_books WHERE book = $1 ORDER BY journal_id`, book)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seqs, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var last int64
+	if err := s.Pool().QueryRow(context.Background(), `SELECT value FROM ledger_book_seqs WHERE book = $1`, book).Scan(&last); err != nil {
+		t.Fatal(err)
+	}
+	if len(seqs) != n || last != int64(n) {
+		t.Fatalf("book %s has %d journals, last number %d; want %d", book, len(seqs), last, n)
+	}
+	for i, q := range seqs {
+		if q != int64(i+1) {
+			t.Fatalf("book %s numbers its journals %v in ID order, want 1..%d", book, seqs, n)
+		}
 	}
 }
