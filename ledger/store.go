@@ -171,7 +171,9 @@ type ReadWriter[Tx any] interface {
 	// The transaction is retried as a whole on conflicts, so fn may run
 	// several times: it must have no effect outside tx and must start
 	// from scratch each time. What the store locks to write fn's journals
-	// (the holdings they take from, and whatever orders its journals) stays
-	// locked until the transaction ends: keep fn short.
+	// (ledger/pgstore: the ordering rows of the books they name and the
+	// holdings they take from, never a row shared by all books) stays
+	// locked until the transaction ends: keep fn short, and lock nothing
+	// of the consumer's own that all books share.
 	ReadWriteTx(ctx context.Context, fn func(ctx context.Context, tx Tx, j Journals) error) error
 }

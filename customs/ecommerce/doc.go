@@ -55,7 +55,9 @@
 // (RETURNED); a partial one (PARTLY_RETURNED) leaves the tax of the goods
 // kept — each returned line's value split pro rata to quantity, the kept
 // goods re-quoted at the release date — and the buyer's annual total is
-// restored by the returned goods' value. A return not received by the end
+// restored by the returned goods' value. The journal and the list commit in
+// one ReadWriteTx, like a release; Recover finishes, the same way, a list
+// an earlier version left RETURN_RECEIVING. A return not received by the end
 // of the arrival window lapses: the list reads RETURN_LAPSED, the goods can
 // no longer be booked back, and the settlement marks the list final.
 //
