@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"log/slog"
 	"strings"
 	"sync"
 	"time"
@@ -74,9 +73,9 @@ type Options struct {
 	// Tax assesses taxable events; nil leaves them unassessed.
 	Tax *tax.Engine
 	// Now is the clock, for tests; nil means time.Now.
-	Now    func() time.Time
+	Now func() time.Time
+	// Engine, when set, is the database engine of pool (else detected).
 	Engine pgtx.Engine
-	Logger *slog.Logger
 }
 
 // Service runs the zone's rules over its tables and the ledger. It is safe
@@ -87,7 +86,6 @@ type Service struct {
 	set    Settings
 	tax    *tax.Engine
 	now    func() time.Time
-	log    *slog.Logger
 	tx     *pgtx.Lazy
 	// displayBooks are the books known to have the display bucket.
 	displayBooks sync.Map
@@ -106,13 +104,10 @@ func New(pool *pgxpool.Pool, store ledger.ReadWriter[pgx.Tx], opts Options) (*Se
 	if err != nil {
 		return nil, fmt.Errorf("zone settings: %w", err)
 	}
-	s := &Service{pool: pool, ledger: store, set: set, tax: opts.Tax, now: opts.Now, log: opts.Logger,
+	s := &Service{pool: pool, ledger: store, set: set, tax: opts.Tax, now: opts.Now,
 		tx: pgtx.NewLazy(pool, opts.Engine, pgtx.Options{MaxAttempts: 20})}
 	if s.now == nil {
 		s.now = time.Now
-	}
-	if s.log == nil {
-		s.log = slog.Default()
 	}
 	return s, nil
 }

@@ -236,7 +236,7 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 		zoneSet = *cfg.Zone
 	}
 	zoneSet.Location = loc
-	zoneSvc, err := zone.New(s.store.Pool(), s.store, zone.Options{Settings: &zoneSet, Tax: taxEngine, Engine: s.store.Engine(), Logger: s.log})
+	zoneSvc, err := zone.New(s.store.Pool(), s.store, zone.Options{Settings: &zoneSet, Tax: taxEngine, Engine: s.store.Engine()})
 	if err != nil {
 		return nil, fmt.Errorf("building the zone service: %w", err)
 	}
