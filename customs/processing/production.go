@@ -181,8 +181,8 @@ func digest(v any) string {
 // MaxReportLines bounds a report's outputs and its materials each.
 const MaxReportLines = 1000
 
-// journals posts journals inside the transaction of a change (the
-// ledger's seam for documents and journals).
+// journals posts journals inside the transaction of a change: the part
+// of ledger.Journals a change uses.
 type journals interface {
 	PostMany(ctx context.Context, reqs []ledger.JournalRequest) ([]ledger.PostResult, error)
 }
@@ -556,22 +556,26 @@ func (s *Service) ListReports(ctx context.Context, p access.Principal, book, aft
 	return out, dbError(err)
 }
 
-// readWrite runs fn in one transaction; journals it posts are recorded
-// with the documents it writes.
-//
-// Until the ledger's seam lands, journals are posted by the store in
-// their own transaction, keyed by the report, before fn's transaction
-// commits.
+// readWrite runs fn in one transaction of the ledger's seam
+// (ledger.ReadWriter.ReadWriteTx): the documents fn writes through tx and
+// the journals it posts through j commit together or not at all. fn may
+// run several times and has no effect outside tx.
 func (s *Service) readWrite(ctx context.Context, fn func(ctx context.Context, tx pgx.Tx, j journals) error) error {
-	return s.inTx(ctx, func(tx pgx.Tx) error { return fn(ctx, tx, storeJournals{s.ledger}) })
+	return dbError(s.ledger.ReadWriteTx(ctx, func(ctx context.Context, tx pgx.Tx, j ledger.Journals) error { return fn(ctx, tx, j) }))
 }
 
-// storeJournals posts through the store, each journal in its own
-// transaction (until the ledger's seam lands).
-type storeJournals struct{ s ledger.Store }
-
-func (j storeJournals) PostMany(ctx context.Context, reqs []ledger.JournalRequest) ([]ledger.PostResult, error) {
-	return j.s.PostMany(ctx, reqs), nil
+// split cuts a report's journal into journals of at most
+// ledger.MaxPostings postings, keyed after it (":1", ":2", ...), posted
+// together in the report's transaction.
+func split(req ledger.JournalRequest) []ledger.JournalRequest {
+	var out []ledger.JournalRequest
+	for k, i := 1, 0; i < len(req.Postings); k, i = k+1, i+ledger.MaxPostings {
+		r := req
+		r.IdempotencyKey = fmt.Sprintf("%s:%d", req.IdempotencyKey, k)
+		r.Postings = req.Postings[i:min(i+ledger.MaxPostings, len(req.Postings))]
+		out = append(out, r)
+	}
+	return out
 }
 
 // markUsed records that report no, dated day, consumed by the versions
@@ -600,18 +604,4 @@ func markUsed(ctx context.Context, tx pgx.Tx, used []Version, no string, day tim
 FROM unnest($2::INT[], $3::TEXT[], $4::TEXT[], $5::TEXT[]) AS u(finished_seq, version, used_by, body)
 WHERE p.book = $1 AND p.finished_seq = u.finished_seq AND p.version = u.version`, used[0].Book, goods, vers, usedBy, bodies)
 	return err
-}
-
-// split cuts a report's journal into journals of at most
-// ledger.MaxPostings postings, keyed after it (":1", ":2", ...), posted
-// together in the report's transaction.
-func split(req ledger.JournalRequest) []ledger.JournalRequest {
-	var out []ledger.JournalRequest
-	for k, i := 1, 0; i < len(req.Postings); k, i = k+1, i+ledger.MaxPostings {
-		r := req
-		r.IdempotencyKey = fmt.Sprintf("%s:%d", req.IdempotencyKey, k)
-		r.Postings = req.Postings[i:min(i+ledger.MaxPostings, len(req.Postings))]
-		out = append(out, r)
-	}
-	return out
 }

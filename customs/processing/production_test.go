@@ -3,6 +3,7 @@ package processing
 import (
 	"fmt"
 	"slices"
+	"sync"
 	"testing"
 
 	"github.com/zoneledger/zoneledger/customs/codes"
@@ -321,4 +322,45 @@ func (w *world) stockLine(seq int) zone.StockLine {
 	}
 	w.t.Fatalf("no line %d", seq)
 	return zone.StockLine{}
+}
+
+// TestConcurrentReportsConsumeExactly: reports filed at once on one
+// version, each retried once as a client would after a lost answer,
+// consume in total exactly what one report of their sum does, and each is
+// booked once.
+func TestConcurrentReportsConsumeExactly(t *testing.T) {
+	w := newWorld(t, DefaultSettings())
+	w.receive(1, "1000")
+	w.receive(2, "1000")
+	v := hx("1", "2026-01-01")
+	v.Norms[0] = Norm{MaterialSeq: 1, Net: d("1"), LossPercent: d("3")}
+	_, err := w.svc.PutVersion(w.ctx, w.e1, v)
+	w.must(err)
+	const n = 40
+	var wg sync.WaitGroup
+	errs := make(chan error, 2*n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := Report{InnerNo: fmt.Sprintf("C-%d", i), Book: w.book, Outputs: []Output{out(4, "1")}}
+			for range 2 {
+				if _, err := w.svc.FileReport(w.ctx, w.e1, r); err != nil {
+					errs <- err
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	want := v.Norms[0].Consume(d("40"), 3)
+	w.wantBonded(map[int]string{1: d("1000").Sub(want.Bonded).String(), 2: "900", 4: "40"})
+	rs, err := w.svc.ListReports(w.ctx, w.e1, w.book, "", 0)
+	w.must(err)
+	if len(rs) != n {
+		t.Errorf("%d reports booked, want %d", len(rs), n)
+	}
 }

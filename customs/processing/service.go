@@ -77,7 +77,7 @@ type Options struct {
 // It is safe for concurrent use.
 type Service struct {
 	pool   *pgxpool.Pool
-	ledger ledger.Store
+	ledger ledger.ReadWriter[pgx.Tx]
 	zone   *zone.Service
 	set    Settings
 	now    func() time.Time
@@ -85,10 +85,12 @@ type Service struct {
 }
 
 // New returns a Service storing its documents in pool (migrated with
-// Migrations), books and lines kept by z, goods in store. It becomes z's
+// Migrations), books and lines kept by z, goods in store. A change that
+// writes documents and posts journals runs in store's ReadWriteTx (the
+// ledger's seam), so pool and store must be on the same database. It becomes z's
 // keeper of the versions lists name (zone.Service.SetVersionChecker), so
 // build it before z takes requests.
-func New(pool *pgxpool.Pool, store ledger.Store, z *zone.Service, opts Options) (*Service, error) {
+func New(pool *pgxpool.Pool, store ledger.ReadWriter[pgx.Tx], z *zone.Service, opts Options) (*Service, error) {
 	set := DefaultSettings()
 	if opts.Settings != nil {
 		set = *opts.Settings
