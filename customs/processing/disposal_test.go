@@ -2,6 +2,7 @@ package processing
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -63,5 +64,41 @@ func TestScrapSoldDomesticallyCarriesItsCategory(t *testing.T) {
 	w.must(err)
 	if len(evs) != 1 || evs[0].GoodsCategory != codes.CategoryScrap || evs[0].TradeMode != "0844" {
 		t.Fatalf("taxable events %s", fmt.Sprintf("%+v", evs))
+	}
+}
+
+// TestNoCertificateForLotsProductionUsed: goods left of a lot production
+// consumed from were mixed into production, so they get no certificate of
+// non-manipulation when they leave; the goods made never do (they did not
+// enter from abroad).
+func TestNoCertificateForLotsProductionUsed(t *testing.T) {
+	w := newWorld(t, DefaultSettings())
+	w.receive(1, "100")
+	w.receive(2, "100")
+	_, err := w.svc.PutVersion(w.ctx, w.e1, hx("1", "2026-01-01"))
+	w.must(err)
+	rep, err := w.svc.FileReport(w.ctx, w.e1, Report{InnerNo: "P-1", Book: w.book, Outputs: []Output{out(4, "10")}})
+	w.must(err)
+	for _, c := range []struct {
+		seq int
+		qty string
+	}{{1, "5"}, {4, "2"}} {
+		l, err := w.zone.CreateList(w.ctx, w.e1, zone.List{InnerNo: fmt.Sprintf("X-%d", c.seq), Book: w.book, IO: codes.Out, TradeMode: "5034", Country: "JPN",
+			Lines: []zone.ListLine{{BookSeq: c.seq, Quantity: d(c.qty), Total: d("100"), GrossWeight: d("10"), NetWeight: d("9")}}})
+		w.must(err)
+		l, err = w.zone.DeclareList(w.ctx, w.e1, l.No)
+		w.must(err)
+		l, err = w.zone.ApproveList(w.ctx, w.customs, l.No, "ok")
+		w.must(err)
+		ps, err := w.zone.CreatePass(w.ctx, w.e1, zone.Pass{InnerNo: "P-" + l.InnerNo, Book: w.book, Type: codes.PassFirstLine, Bind: codes.BindOneListOneVehicle, IO: codes.Out,
+			RelatedType: codes.RelatedList, RelatedNos: []string{l.No}, Vehicle: "沪A12345", VehicleWeight: d("10000"), GrossWeight: l.GrossWeight, NetWeight: l.NetWeight})
+		w.must(err)
+		_, err = w.zone.RecordGateEvent(w.ctx, w.customs, ps.No, zone.GateEvent{ID: l.InnerNo + "-ev", Vehicle: "沪A12345", ScaleGross: d("10000").Add(l.GrossWeight)})
+		w.must(err)
+		_, err = w.zone.RequestCertificate(w.ctx, w.e1, l.No)
+		wantRefusal(t, err, zone.ReasonCertificateRefused, "list_no")
+		if c.seq == 1 && !strings.Contains(err.Error(), rep.No) {
+			t.Errorf("the refusal does not name report %s: %v", rep.No, err)
+		}
 	}
 }

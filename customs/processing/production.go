@@ -332,6 +332,15 @@ func (s *Service) fileReport(ctx context.Context, p access.Principal, r Report) 
 				k++
 			}
 		}
+		for _, cl := range c.Consumed {
+			lots := make([]string, len(cl.Lots))
+			for i, l := range cl.Lots {
+				lots[i] = l.Lot
+			}
+			if err := s.zone.MarkLotsConsumed(ctx, tx, c.Book, cl.BookSeq, lots, c.No); err != nil {
+				return err
+			}
+		}
 		if err := saveTotals(ctx, tx, c.Book, pl.totals); err != nil {
 			return err
 		}
