@@ -196,8 +196,9 @@ func (a *app) procVersionCall(ctx context.Context, call func(ctx context.Context
 func (a *app) procVersionListCmd() *cobra.Command {
 	var book string
 	var good int
+	var undeclared bool
 	c := &cobra.Command{
-		Use:     "list --book BOOK [--good SEQ]",
+		Use:     "list --book BOOK [--good SEQ] [--used-not-declared]",
 		Short:   "List a book's versions by good and effective date (one row per material)",
 		Example: `  zonectl customs processing version list --book H31050000001 --good 4`,
 		Args:    exactArgs(0, "no arguments"),
@@ -211,7 +212,7 @@ func (a *app) procVersionListCmd() *cobra.Command {
 			}
 			l := output.NewList(a.stdout, a.format, procVersionHeader)
 			err = a.pages(cmd.Context(), func(ctx context.Context, tok string) (string, error) {
-				r, err := cl.processing.ListVersions(ctx, &customsv1.ListVersionsRequest{BookNo: book, FinishedSeq: int32(good), PageSize: 1000, PageToken: tok})
+				r, err := cl.processing.ListVersions(ctx, &customsv1.ListVersionsRequest{BookNo: book, FinishedSeq: int32(good), PageSize: 1000, PageToken: tok, UsedNotDeclared: undeclared})
 				if err != nil {
 					return "", err
 				}
@@ -230,6 +231,7 @@ func (a *app) procVersionListCmd() *cobra.Command {
 	}
 	c.Flags().StringVar(&book, "book", "", "book number (required)")
 	c.Flags().IntVar(&good, "good", 0, "only this good's versions")
+	c.Flags().BoolVar(&undeclared, "used-not-declared", false, "only versions production used that are still drafts (declare them before write-off)")
 	return c
 }
 

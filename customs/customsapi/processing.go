@@ -95,7 +95,7 @@ func (s *ProcessingServer) GetVersion(ctx context.Context, r *customsv1.GetVersi
 // token carries the last version's good and effective date.
 func (s *ProcessingServer) ListVersions(ctx context.Context, r *customsv1.ListVersionsRequest) (*customsv1.ListVersionsResponse, error) {
 	return handle(ctx, nil, func(p access.Principal) (*customsv1.ListVersionsResponse, error) {
-		pg := processing.VersionPage{Limit: pageSize(r.GetPageSize())}
+		pg := processing.VersionPage{Limit: pageSize(r.GetPageSize()), UsedNotDeclared: r.GetUsedNotDeclared()}
 		if tok, err := ledgerapi.DecodePageToken(r.GetPageToken()); err != nil {
 			return nil, err
 		} else if tok != "" {

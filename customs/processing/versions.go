@@ -280,6 +280,9 @@ type VersionPage struct {
 	// Limit is the page size; zero means zone.DefaultPage, at most
 	// zone.MaxPage.
 	Limit int
+	// UsedNotDeclared keeps only the versions production used that are
+	// still drafts: under 四自一简 they must be declared before write-off.
+	UsedNotDeclared bool
 }
 
 // ListVersions pages the versions of a book, of one good when
@@ -296,7 +299,8 @@ func (s *Service) ListVersions(ctx context.Context, p access.Principal, book str
 		pg.AfterDate = ledger.EarliestEffectiveDate.AddDate(-1, 0, 0)
 	}
 	rows, err := s.pool.Query(ctx, `SELECT body FROM proc_versions WHERE book = $1 AND ($2 = 0 OR finished_seq = $2) AND (finished_seq, effective_date) > ($3, $4)
-ORDER BY finished_seq, effective_date LIMIT $5`, book, finishedSeq, pg.AfterSeq, ledger.Day(pg.AfterDate), pg.Limit)
+AND (NOT $6 OR (status = $7 AND used_by <> '')) ORDER BY finished_seq, effective_date LIMIT $5`, book, finishedSeq, pg.AfterSeq, ledger.Day(pg.AfterDate), pg.Limit,
+		pg.UsedNotDeclared, string(VersionDraft))
 	if err != nil {
 		return nil, dbError(err)
 	}

@@ -168,3 +168,33 @@ func TestListNamesTheVersionUsed(t *testing.T) {
 		Lines: []zone.ListLine{{BookSeq: 4, Quantity: d("1"), Total: d("1000"), GrossWeight: d("10"), NetWeight: d("9"), ConsumptionVersion: "v1"}}})
 	wantRefusal(t, err, ledger.ReasonInvalidArgument, "lines[0].consumption_version")
 }
+
+// TestUsedDraftsToDeclareBeforeWriteOff: the versions production used while
+// still drafts are listed, to be declared before write-off; declared or
+// unused versions are not.
+func TestUsedDraftsToDeclareBeforeWriteOff(t *testing.T) {
+	w := newWorld(t, DefaultSettings())
+	w.receive(1, "100")
+	w.receive(2, "100")
+	for _, seq := range []int{4, 6} {
+		v := hx("1", "2026-01-01")
+		v.FinishedSeq = seq
+		_, err := w.svc.PutVersion(w.ctx, w.e1, v)
+		w.must(err)
+	}
+	_, err := w.svc.FileReport(w.ctx, w.e1, Report{InnerNo: "P-1", Book: w.book, Outputs: []Output{out(4, "1")}})
+	w.must(err)
+	list := func() []Version {
+		vs, err := w.svc.ListVersions(w.ctx, w.customs, w.book, 0, VersionPage{UsedNotDeclared: true})
+		w.must(err)
+		return vs
+	}
+	if vs := list(); len(vs) != 1 || vs[0].FinishedSeq != 4 {
+		t.Fatalf("used drafts: %+v", vs)
+	}
+	_, err = w.svc.DeclareVersion(w.ctx, w.e1, w.book, 4, "1")
+	w.must(err)
+	if vs := list(); len(vs) != 0 {
+		t.Fatalf("used drafts after declaring: %+v", vs)
+	}
+}

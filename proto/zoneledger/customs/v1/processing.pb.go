@@ -904,9 +904,12 @@ type ListVersionsRequest struct {
 	// Page size, 1 to 1000; 0: 100.
 	PageSize int32 `protobuf:"varint,3,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
 	// next_page_token of the previous page; empty: the first page.
-	PageToken     string `protobuf:"bytes,4,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	PageToken string `protobuf:"bytes,4,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	// Only the versions production used that are still drafts: under 四自一简 they must be declared
+	// before write-off (核销).
+	UsedNotDeclared bool `protobuf:"varint,5,opt,name=used_not_declared,json=usedNotDeclared,proto3" json:"used_not_declared,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *ListVersionsRequest) Reset() {
@@ -965,6 +968,13 @@ func (x *ListVersionsRequest) GetPageToken() string {
 		return x.PageToken
 	}
 	return ""
+}
+
+func (x *ListVersionsRequest) GetUsedNotDeclared() bool {
+	if x != nil {
+		return x.UsedNotDeclared
+	}
+	return false
 }
 
 // ListVersionsResponse is a page of versions.
@@ -2517,7 +2527,7 @@ const file_zoneledger_customs_v1_processing_proto_rawDesc = "" +
 	"\aversion\x18\x03 \x01(\tB\a\xbaH\x04r\x02\x18\bR\aversion\x12:\n" +
 	"\x04date\x18\x04 \x01(\tB&\xbaH#\xd8\x01\x01r\x1e2\x1c^[0-9]{4}-[0-9]{2}-[0-9]{2}$R\x04date\"N\n" +
 	"\x12GetVersionResponse\x128\n" +
-	"\aversion\x18\x01 \x01(\v2\x1e.zoneledger.customs.v1.VersionR\aversion\"\xb7\x01\n" +
+	"\aversion\x18\x01 \x01(\v2\x1e.zoneledger.customs.v1.VersionR\aversion\"\xe3\x01\n" +
 	"\x13ListVersionsRequest\x12#\n" +
 	"\abook_no\x18\x01 \x01(\tB\n" +
 	"\xbaH\a\xc8\x01\x01r\x02\x18@R\x06bookNo\x12*\n" +
@@ -2525,7 +2535,8 @@ const file_zoneledger_customs_v1_processing_proto_rawDesc = "" +
 	"\tpage_size\x18\x03 \x01(\x05B\n" +
 	"\xbaH\a\x1a\x05\x18\xe8\a(\x00R\bpageSize\x12&\n" +
 	"\n" +
-	"page_token\x18\x04 \x01(\tB\a\xbaH\x04r\x02\x18@R\tpageToken\"z\n" +
+	"page_token\x18\x04 \x01(\tB\a\xbaH\x04r\x02\x18@R\tpageToken\x12*\n" +
+	"\x11used_not_declared\x18\x05 \x01(\bR\x0fusedNotDeclared\"z\n" +
 	"\x14ListVersionsResponse\x12:\n" +
 	"\bversions\x18\x01 \x03(\v2\x1e.zoneledger.customs.v1.VersionR\bversions\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xb0\x02\n" +
