@@ -1,7 +1,7 @@
 // Package taxapi serves the tax engine (customs/tax) over gRPC as
 // zoneledger.customs.v1.TaxService: it parses the wire request strictly,
 // asks the engine for a quote and returns every amount as a decimal string
-// to the fen. Every error is a gRPC status made by ledgerapi.Status, with a
+// to the fen. Every error is a gRPC status made by grpcedge.Status, with a
 // stable reason and the request field at fault, e.g. "lines[2].dutiable_value".
 package taxapi
 
@@ -15,7 +15,7 @@ import (
 
 	"github.com/zoneledger/zoneledger/customs/tax"
 	"github.com/zoneledger/zoneledger/ledger"
-	"github.com/zoneledger/zoneledger/ledger/ledgerapi"
+	"github.com/zoneledger/zoneledger/ledger/grpcedge"
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
 )
 
@@ -37,11 +37,11 @@ func NewServer(engine *tax.Engine) *Server {
 func (s *Server) Quote(_ context.Context, r *customsv1.QuoteRequest) (*customsv1.QuoteResponse, error) {
 	req, err := RequestFromProto(r)
 	if err != nil {
-		return nil, ledgerapi.Status(err)
+		return nil, grpcedge.Status(err)
 	}
 	q, err := s.engine.Quote(req)
 	if err != nil {
-		return nil, ledgerapi.Status(wireField(err))
+		return nil, grpcedge.Status(wireField(err))
 	}
 	return QuoteToProto(q), nil
 }

@@ -5,41 +5,41 @@ import (
 	"fmt"
 	"strings"
 
+	"google.golang.org/genproto/googleapis/rpc/code"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
-
-	"github.com/zoneledger/zoneledger/ledger/ledgerapi"
 )
 
-// codeNames are the canonical (upper snake case) gRPC code names, the names
-// PostJournals uses in JournalError.code.
-var codeNames = map[codes.Code]string{
-	codes.OK:                 "OK",
-	codes.Canceled:           "CANCELLED",
-	codes.Unknown:            "UNKNOWN",
-	codes.InvalidArgument:    "INVALID_ARGUMENT",
-	codes.DeadlineExceeded:   "DEADLINE_EXCEEDED",
-	codes.NotFound:           "NOT_FOUND",
-	codes.AlreadyExists:      "ALREADY_EXISTS",
-	codes.PermissionDenied:   "PERMISSION_DENIED",
-	codes.ResourceExhausted:  "RESOURCE_EXHAUSTED",
-	codes.FailedPrecondition: "FAILED_PRECONDITION",
-	codes.Aborted:            "ABORTED",
-	codes.OutOfRange:         "OUT_OF_RANGE",
-	codes.Unimplemented:      "UNIMPLEMENTED",
-	codes.Internal:           "INTERNAL",
-	codes.Unavailable:        "UNAVAILABLE",
-	codes.DataLoss:           "DATA_LOSS",
-	codes.Unauthenticated:    "UNAUTHENTICATED",
-}
+// CodeName returns the canonical name of a gRPC code as google.rpc.Code
+// spells it, e.g. "FAILED_PRECONDITION": the name the server puts in the
+// errors of batch items (JournalError.code, DocumentError.code).
+func CodeName(c codes.Code) string { return code.Code(c).String() }
 
-// CodeName returns the canonical name of a gRPC code, e.g. "FAILED_PRECONDITION".
-func CodeName(c codes.Code) string {
-	if n, ok := codeNames[c]; ok {
-		return n
+// ReasonOf returns the stable reason a gRPC status error carries in its
+// google.rpc.ErrorInfo (a name of zoneledger.errors.v1.Reason), or "".
+func ReasonOf(err error) string { return errorInfo(err).GetReason() }
+
+// FieldOf returns the request field a gRPC status error names in
+// ErrorInfo.metadata["field"] (e.g. "lines[0].lot"), or "".
+func FieldOf(err error) string { return errorInfo(err).GetMetadata()["field"] }
+
+// ErrorIDOf returns the id the server logged an internal error under
+// (ErrorInfo.metadata["error_id"]), or "".
+func ErrorIDOf(err error) string { return errorInfo(err).GetMetadata()["error_id"] }
+
+// errorInfo is the ErrorInfo detail of a gRPC status error, or nil.
+func errorInfo(err error) *errdetails.ErrorInfo {
+	st, ok := status.FromError(err)
+	if !ok {
+		return nil
 	}
-	return c.String()
+	for _, d := range st.Details() {
+		if info, ok := d.(*errdetails.ErrorInfo); ok {
+			return info
+		}
+	}
+	return nil
 }
 
 // RetryHint is what zonectl tells the user when the server could not be
@@ -70,8 +70,8 @@ func Explain(err error) ErrorParts {
 	p := ErrorParts{
 		Message: message(err, st),
 		Code:    CodeName(st.Code()),
-		Reason:  ledgerapi.ReasonOf(err),
-		Field:   ledgerapi.FieldOf(err),
+		Reason:  ReasonOf(err),
+		Field:   FieldOf(err),
 	}
 	p.Message = TidyMessage(p.Message, p.Field)
 	if p.Field == "" {

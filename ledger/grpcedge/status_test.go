@@ -1,4 +1,4 @@
-package ledgerapi
+package grpcedge
 
 import (
 	"bytes"
