@@ -1668,7 +1668,7 @@ type DocumentError struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The gRPC code name the error would have alone, e.g. "FAILED_PRECONDITION".
 	Code string `protobuf:"bytes,1,opt,name=code,proto3" json:"code,omitempty"`
-	// The stable reason, e.g. "TAX_MISMATCH".
+	// The stable reason, e.g. "TAX_MISMATCH": a name of zoneledger.errors.v1.Reason.
 	Reason string `protobuf:"bytes,2,opt,name=reason,proto3" json:"reason,omitempty"`
 	// The field at fault, relative to the document's request (e.g. "lines[0].quantity").
 	Field string `protobuf:"bytes,3,opt,name=field,proto3" json:"field,omitempty"`
