@@ -10,6 +10,7 @@ import (
 	"github.com/zoneledger/zoneledger/customs/tax"
 	"github.com/zoneledger/zoneledger/ledger"
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
+	errorsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/errors/v1"
 )
 
 // amounts are the taxes of a quote or a line as decimal strings to the fen.
@@ -150,7 +151,7 @@ func TestTaxQuote(t *testing.T) {
 	t.Run("unauthenticated", func(t *testing.T) {
 		_, err := c.Quote(ctxAs(t, ""), good())
 		if wantCode(t, err, codes.Unauthenticated, "Quote without a token") {
-			if got := reasonOf(err); got != ledger.ReasonUnauthenticated {
+			if got := errorsv1.ReasonOf(err); got != ledger.ReasonUnauthenticated {
 				t.Errorf("reason %q, want %q", got, ledger.ReasonUnauthenticated)
 			}
 		}
@@ -193,11 +194,11 @@ func TestTaxQuote(t *testing.T) {
 			if !wantCode(t, err, codes.InvalidArgument, tt.name) {
 				return
 			}
-			if got := fieldOf(err); got != tt.field {
+			if got := errorsv1.FieldOf(err); got != tt.field {
 				t.Errorf("field %q, want %q (%v)", got, tt.field, err)
 			}
 			if tt.reason != "" {
-				if got := reasonOf(err); got != tt.reason {
+				if got := errorsv1.ReasonOf(err); got != tt.reason {
 					t.Errorf("reason %q, want %q (%v)", got, tt.reason, err)
 				}
 			}
@@ -209,7 +210,7 @@ func TestTaxQuote(t *testing.T) {
 		req.Lines[0].HsCode = "9999999999"
 		_, err := c.Quote(ctxAs(t, a.E1), req)
 		if wantCode(t, err, codes.NotFound, "unknown HS code") {
-			if got, reason := fieldOf(err), reasonOf(err); got != "lines[0].hs_code" || reason != tax.ReasonNoTariffRow {
+			if got, reason := errorsv1.FieldOf(err), errorsv1.ReasonOf(err); got != "lines[0].hs_code" || reason != tax.ReasonNoTariffRow {
 				t.Errorf("field %q reason %q, want lines[0].hs_code %s", got, reason, tax.ReasonNoTariffRow)
 			}
 		}
@@ -241,7 +242,7 @@ func TestServeWithATariffFile(t *testing.T) {
 	// The sample tariff's rows are not there.
 	_, err = c.Quote(ctxAs(t, a.E1), &customsv1.QuoteRequest{Regime: customsv1.Regime_REGIME_GENERAL_TRADE, Date: "2024-03-01",
 		Lines: []*customsv1.QuoteLine{{HsCode: "8471300000", DutiableValue: "1000.00", Quantity: "1"}}})
-	if reasonOf(err) != tax.ReasonNoTariffRow {
+	if errorsv1.ReasonOf(err) != tax.ReasonNoTariffRow {
 		t.Fatalf("a code only the sample tariff has: %v, want reason %s", err, tax.ReasonNoTariffRow)
 	}
 }

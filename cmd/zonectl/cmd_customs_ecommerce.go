@@ -27,6 +27,7 @@ import (
 	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/post"
 	"github.com/zoneledger/zoneledger/ledger"
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
+	errorsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/errors/v1"
 )
 
 // Cross-border e-commerce bonded import (网购保税进口, trade mode 1210):
@@ -1243,7 +1244,7 @@ func (s *ecomSender) refuse(i int, err error, k int) {
 	st := status.Convert(err)
 	root := fmt.Sprintf("documents[%d]", k)
 	kind := s.docs[i].kind()
-	field := output.FieldOf(err)
+	field := errorsv1.FieldOf(err)
 	rel := strings.TrimPrefix(strings.TrimPrefix(field, root), ".")
 	switch {
 	case rel == kind:
@@ -1255,7 +1256,7 @@ func (s *ecomSender) refuse(i int, err error, k int) {
 	}
 	msg := strings.ReplaceAll(strings.ReplaceAll(st.Message(), root+"."+kind+".", ""), root+".", "")
 	s.out[i] = ecomOutcome{state: ecomRefused, err: &customsv1.DocumentError{Code: output.CodeName(st.Code()),
-		Reason: output.ReasonOf(err), Field: rel, Message: output.TidyMessage(msg, rel)}}
+		Reason: errorsv1.ReasonOf(err), Field: rel, Message: output.TidyMessage(msg, rel)}}
 }
 
 // Reporting.

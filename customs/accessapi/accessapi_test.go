@@ -27,6 +27,7 @@ import (
 	"github.com/zoneledger/zoneledger/ledger/grpcedge"
 	"github.com/zoneledger/zoneledger/ledger/pgshared/pgtest"
 	adminv1 "github.com/zoneledger/zoneledger/proto/zoneledger/admin/v1"
+	errorsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/errors/v1"
 )
 
 func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
@@ -153,7 +154,7 @@ func wantStatus(t *testing.T, err error, code codes.Code, reason string) {
 	if got := status.Code(err); got != code {
 		t.Fatalf("got %v (%v), want code %v", got, err, code)
 	}
-	if got := grpcedge.ReasonOf(err); got != reason {
+	if got := errorsv1.ReasonOf(err); got != reason {
 		t.Fatalf("got reason %q (%v), want %q", got, err, reason)
 	}
 }
@@ -397,7 +398,7 @@ func TestInvalidArgument(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			err := invoke(admin, e.conn, tt.method, call{tt.req, tt.resp})
 			wantStatus(t, err, codes.InvalidArgument, ledger.ReasonInvalidArgument)
-			got := grpcedge.FieldOf(err)
+			got := errorsv1.FieldOf(err)
 			if got == "" && tt.messageRule {
 				// Message-level (cross-field) protovalidate rules carry no
 				// field path, and grpcedge.ValidationInterceptors passes
@@ -431,13 +432,13 @@ func TestInvalidArgumentFromDomain(t *testing.T) {
 	} {
 		_, err := e.client.CreatePrincipal(admin, tt.req)
 		wantStatus(t, err, codes.InvalidArgument, ledger.ReasonInvalidArgument)
-		if got := grpcedge.FieldOf(err); got != tt.field {
+		if got := errorsv1.FieldOf(err); got != tt.field {
 			t.Errorf("CreatePrincipal(%v): field %q, want %q (%v)", tt.req, got, tt.field, err)
 		}
 	}
 	_, err := e.client.IssueToken(admin, &adminv1.IssueTokenRequest{PrincipalId: "e1", ExpiresAt: timestamppb.New(time.Now().Add(-time.Minute))})
 	wantStatus(t, err, codes.InvalidArgument, ledger.ReasonInvalidArgument)
-	if got := grpcedge.FieldOf(err); got != "expires_at" {
+	if got := errorsv1.FieldOf(err); got != "expires_at" {
 		t.Errorf("IssueToken in the past: field %q", got)
 	}
 }

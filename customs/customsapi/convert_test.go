@@ -16,6 +16,7 @@ import (
 	"github.com/zoneledger/zoneledger/ledger"
 	"github.com/zoneledger/zoneledger/ledger/grpcedge"
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
+	errorsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/errors/v1"
 )
 
 // The handlers parse before they touch the domain service, so these tests
@@ -30,10 +31,10 @@ func wantInvalid(t *testing.T, err error, reason, field string) {
 	if status.Code(err) != codes.InvalidArgument {
 		t.Fatalf("got %v, want INVALID_ARGUMENT", err)
 	}
-	if got := grpcedge.ReasonOf(err); got != reason {
+	if got := errorsv1.ReasonOf(err); got != reason {
 		t.Errorf("reason %q, want %q (%v)", got, reason, err)
 	}
-	if got := grpcedge.FieldOf(err); got != field {
+	if got := errorsv1.FieldOf(err); got != field {
 		t.Errorf("field %q, want %q (%v)", got, field, err)
 	}
 }
@@ -126,7 +127,7 @@ func TestOtherRequestsNameTheirFields(t *testing.T) {
 
 func TestNoPrincipalIsUnauthenticated(t *testing.T) {
 	_, err := NewBookServer(nil).GetBook(context.Background(), &customsv1.GetBookRequest{BookNo: "H31050000001"})
-	if status.Code(err) != codes.Unauthenticated || grpcedge.ReasonOf(err) != ledger.ReasonUnauthenticated {
+	if status.Code(err) != codes.Unauthenticated || errorsv1.ReasonOf(err) != ledger.ReasonUnauthenticated {
 		t.Fatalf("got %v, want UNAUTHENTICATED", err)
 	}
 }

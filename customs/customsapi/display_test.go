@@ -16,6 +16,7 @@ import (
 	"github.com/zoneledger/zoneledger/ledger"
 	"github.com/zoneledger/zoneledger/ledger/grpcedge"
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
+	errorsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/errors/v1"
 )
 
 func displayRequest() *customsv1.MoveDisplayRequest {
@@ -69,7 +70,7 @@ func TestDisplayNoPrincipalIsUnauthenticated(t *testing.T) {
 			return err
 		},
 	} {
-		if err := call(context.Background()); status.Code(err) != codes.Unauthenticated || grpcedge.ReasonOf(err) != ledger.ReasonUnauthenticated {
+		if err := call(context.Background()); status.Code(err) != codes.Unauthenticated || errorsv1.ReasonOf(err) != ledger.ReasonUnauthenticated {
 			t.Errorf("got %v, want UNAUTHENTICATED", err)
 		}
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/zoneledger/zoneledger/ledger"
 	"github.com/zoneledger/zoneledger/ledger/grpcedge"
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
+	errorsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/errors/v1"
 )
 
 // As in convert_test.go, the handlers run with a nil service: every case
@@ -189,8 +190,8 @@ func TestEcommerceBatchRefusedAsAWhole(t *testing.T) {
 	d = docs()
 	d[2].GetWaybill().Enterprise = "91120000MA05E00029"
 	_, err = srv.SubmitDocuments(platformCtx(), &customsv1.SubmitDocumentsRequest{Documents: d})
-	if status.Code(err) != codes.PermissionDenied || grpcedge.ReasonOf(err) != ledger.ReasonPermissionDenied || grpcedge.FieldOf(err) != "documents[2].waybill.enterprise" {
-		t.Errorf("unlinked enterprise in a batch: %v (field %q)", err, grpcedge.FieldOf(err))
+	if status.Code(err) != codes.PermissionDenied || errorsv1.ReasonOf(err) != ledger.ReasonPermissionDenied || errorsv1.FieldOf(err) != "documents[2].waybill.enterprise" {
+		t.Errorf("unlinked enterprise in a batch: %v (field %q)", err, errorsv1.FieldOf(err))
 	}
 	// Customs files no documents.
 	customs := access.WithPrincipal(context.Background(), access.Principal{ID: "c", Role: access.RoleCustoms})

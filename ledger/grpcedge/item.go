@@ -8,6 +8,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/zoneledger/zoneledger/ledger"
+	errorsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/errors/v1"
 )
 
 // CodeName returns the canonical name of a gRPC code as google.rpc.Code
@@ -40,11 +41,11 @@ type ItemError struct {
 func Item(err error) ItemError {
 	se := Status(err)
 	st := status.Convert(se)
-	out := ItemError{Code: CodeName(st.Code()), Reason: ReasonOf(se), Field: FieldOf(se), Message: st.Message()}
+	out := ItemError{Code: CodeName(st.Code()), Reason: errorsv1.ReasonOf(se), Field: errorsv1.FieldOf(se), Message: st.Message()}
 	var le *ledger.Error
 	if errors.As(err, &le) && st.Code() != codes.Internal {
 		out.Message = le.Message
-		if id := ErrorIDOf(se); id != "" {
+		if id := errorsv1.ErrorIDOf(se); id != "" {
 			out.Message += " (error id " + id + ")"
 		}
 	}

@@ -14,10 +14,8 @@ import (
 	"google.golang.org/protobuf/protoadapt"
 
 	"github.com/zoneledger/zoneledger/ledger"
+	errorsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/errors/v1"
 )
-
-// ErrorDomain is the ErrorInfo domain of every zoneledger error.
-const ErrorDomain = "zoneledger"
 
 // codeOf is the one table that maps error kinds to gRPC codes.
 var codeOf = map[ledger.Kind]codes.Code{
@@ -66,7 +64,7 @@ func InternalMessage(id string) string {
 // ErrorInfo.metadata["error_id"] = id.
 func InternalStatus(id string) error {
 	st, err := status.New(codes.Internal, InternalMessage(id)).WithDetails(&errdetails.ErrorInfo{
-		Reason: ledger.ReasonInternal, Domain: ErrorDomain, Metadata: map[string]string{"error_id": id}})
+		Reason: ledger.ReasonInternal, Domain: errorsv1.Domain, Metadata: map[string]string{"error_id": id}})
 	if err != nil {
 		return status.Error(codes.Internal, InternalMessage(id))
 	}
@@ -114,7 +112,7 @@ func Status(err error) error {
 		le = &c
 	}
 	msg := le.Error()
-	info := &errdetails.ErrorInfo{Reason: le.Reason, Domain: ErrorDomain}
+	info := &errdetails.ErrorInfo{Reason: le.Reason, Domain: errorsv1.Domain}
 	if le.Err != nil {
 		// The cause is for the operator: the caller gets the message and an
 		// id to quote.
@@ -139,45 +137,4 @@ func Status(err error) error {
 		return status.Error(code, msg)
 	}
 	return st.Err()
-}
-
-// ErrorIDOf returns the error id a gRPC status error carries in
-// ErrorInfo.metadata["error_id"], or "".
-func ErrorIDOf(err error) string {
-	info := errorInfo(err)
-	if info == nil {
-		return ""
-	}
-	return info.GetMetadata()["error_id"]
-}
-
-// ReasonOf returns the ErrorInfo reason carried by a gRPC status error, or "".
-func ReasonOf(err error) string {
-	info := errorInfo(err)
-	if info == nil {
-		return ""
-	}
-	return info.GetReason()
-}
-
-// FieldOf returns the request field a gRPC status error names, or "".
-func FieldOf(err error) string {
-	info := errorInfo(err)
-	if info == nil {
-		return ""
-	}
-	return info.GetMetadata()["field"]
-}
-
-func errorInfo(err error) *errdetails.ErrorInfo {
-	st, ok := status.FromError(err)
-	if !ok {
-		return nil
-	}
-	for _, d := range st.Details() {
-		if info, ok := d.(*errdetails.ErrorInfo); ok {
-			return info
-		}
-	}
-	return nil
 }

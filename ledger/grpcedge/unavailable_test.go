@@ -13,6 +13,7 @@ import (
 	"github.com/zoneledger/zoneledger/ledger"
 	"github.com/zoneledger/zoneledger/ledger/grpcedge"
 	"github.com/zoneledger/zoneledger/ledger/pgshared/pgtx"
+	errorsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/errors/v1"
 )
 
 // TestUnavailableHidesDatabase turns a real connection failure into the
@@ -46,7 +47,7 @@ func TestUnavailableHidesDatabase(t *testing.T) {
 	if !strings.Contains(msg, "retry") {
 		t.Errorf("the caller is told %q, which does not say to retry", msg)
 	}
-	if grpcedge.ReasonOf(got) != "UNAVAILABLE" {
-		t.Errorf("reason %q, want UNAVAILABLE", grpcedge.ReasonOf(got))
+	if errorsv1.ReasonOf(got) != "UNAVAILABLE" {
+		t.Errorf("reason %q, want UNAVAILABLE", errorsv1.ReasonOf(got))
 	}
 }

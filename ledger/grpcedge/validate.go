@@ -3,15 +3,13 @@ package grpcedge
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
-	"unicode/utf8"
 
 	"buf.build/go/protovalidate"
 	"github.com/zoneledger/zoneledger/ledger"
+	"github.com/zoneledger/zoneledger/proto/zoneledger/wiretext"
 	"google.golang.org/grpc"
 	"google.golang.org/protobuf/proto"
-	"google.golang.org/protobuf/reflect/protoreflect"
 )
 
 // ValidationInterceptors check every request message (every message a
@@ -31,7 +29,7 @@ func ValidationInterceptors() (grpc.UnaryServerInterceptor, grpc.StreamServerInt
 		if !ok {
 			return nil
 		}
-		if err := checkText(msg.ProtoReflect()); err != nil {
+		if err := checkText(msg); err != nil {
 			return Status(err)
 		}
 		if err := v.Validate(msg); err != nil {
@@ -90,77 +88,13 @@ func violationField(v *protovalidate.Violation) string {
 	return id
 }
 
-// checkText refuses a request carrying text PostgreSQL cannot store: a
-// string (at any depth: nested messages, repeated fields, map keys and
-// values, oneofs) that contains the NUL character U+0000 or is not valid
-// UTF-8. It names the first such field as the API user writes it
-// ("lines[0].lot", `attributes["key"]`).
-func checkText(m protoreflect.Message) error {
-	field, bad := badText(m, "")
+// checkText refuses a request carrying text PostgreSQL cannot store
+// (wiretext.Unstorable: U+0000 or invalid UTF-8, at any depth), naming the
+// first such field as the API user writes it ("lines[0].lot").
+func checkText(m proto.Message) error {
+	field, why := wiretext.Unstorable(m)
 	if field == "" {
 		return nil
 	}
-	return ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, field, "%s", bad)
-}
-
-// UnstorableText returns the first string of m, at any depth, that the
-// server refuses because PostgreSQL cannot store it (U+0000 or invalid
-// UTF-8): its field path ("lines[0].lot") and why; or "", "". Clients
-// use it to refuse such a file before sending it.
-func UnstorableText(m proto.Message) (field, why string) { return badText(m.ProtoReflect(), "") }
-
-// badText returns the path (under prefix) of the first string field of m
-// that PostgreSQL cannot store, and why, or "".
-func badText(m protoreflect.Message, prefix string) (field, why string) {
-	m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
-		path := prefix + fd.TextName()
-		switch {
-		case fd.IsList():
-			l := v.List()
-			for i := 0; i < l.Len() && field == ""; i++ {
-				field, why = badValue(fd, l.Get(i), fmt.Sprintf("%s[%d]", path, i))
-			}
-		case fd.IsMap():
-			v.Map().Range(func(k protoreflect.MapKey, mv protoreflect.Value) bool {
-				kp := fmt.Sprintf("%s[%v]", path, k.Interface())
-				if fd.MapKey().Kind() == protoreflect.StringKind {
-					kp = fmt.Sprintf("%s[%q]", path, k.String())
-					if w := textProblem(k.String()); w != "" {
-						field, why = path, "a key "+w
-						return false
-					}
-				}
-				field, why = badValue(fd.MapValue(), mv, kp)
-				return field == ""
-			})
-		default:
-			field, why = badValue(fd, v, path)
-		}
-		return field == ""
-	})
-	return field, why
-}
-
-// badValue checks one value of field fd found at path.
-func badValue(fd protoreflect.FieldDescriptor, v protoreflect.Value, path string) (field, why string) {
-	switch fd.Kind() {
-	case protoreflect.StringKind:
-		if w := textProblem(v.String()); w != "" {
-			return path, w
-		}
-	case protoreflect.MessageKind, protoreflect.GroupKind:
-		return badText(v.Message(), path+".")
-	}
-	return "", ""
-}
-
-// textProblem says what is wrong with s as stored text, or "".
-func textProblem(s string) string {
-	if strings.IndexByte(s, 0) >= 0 {
-		return "contains the NUL character (U+0000), which cannot be stored: remove it"
-	}
-	if !utf8.ValidString(s) {
-		return "is not valid UTF-8 text: send it UTF-8 encoded"
-	}
-	return ""
+	return ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, field, "%s", why)
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/zoneledger/zoneledger/ledger/ledgerapi"
 	"github.com/zoneledger/zoneledger/ledger/pgshared/pgtest"
 	"github.com/zoneledger/zoneledger/ledger/pgstore"
+	errorsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/errors/v1"
 	ledgerv1 "github.com/zoneledger/zoneledger/proto/zoneledger/ledger/v1"
 )
 
@@ -85,8 +86,8 @@ func register(t *testing.T, s *pgstore.Store, code string) ledger.ItemRef {
 
 func wantStatus(t *testing.T, err error, code codes.Code, reason, field, text string) {
 	t.Helper()
-	if status.Code(err) != code || grpcedge.ReasonOf(err) != reason || grpcedge.FieldOf(err) != field || !strings.Contains(status.Convert(err).Message(), text) {
-		t.Fatalf("got %v (reason %q, field %q), want %s, %s on %s mentioning %q", err, grpcedge.ReasonOf(err), grpcedge.FieldOf(err), code, reason, field, text)
+	if status.Code(err) != code || errorsv1.ReasonOf(err) != reason || errorsv1.FieldOf(err) != field || !strings.Contains(status.Convert(err).Message(), text) {
+		t.Fatalf("got %v (reason %q, field %q), want %s, %s on %s mentioning %q", err, errorsv1.ReasonOf(err), errorsv1.FieldOf(err), code, reason, field, text)
 	}
 }
 

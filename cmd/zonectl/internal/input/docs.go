@@ -10,7 +10,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/zoneledger/zoneledger/ledger/grpcedge"
+	"github.com/zoneledger/zoneledger/proto/zoneledger/wiretext"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 )
@@ -99,10 +99,10 @@ func Reqs[T proto.Message](docs []Doc[T]) []T {
 // nothing is wrong.
 type checkFunc[T proto.Message] func(T) (field, msg string)
 
-// check runs the server's text check (grpcedge.UnstorableText: no U+0000,
+// check runs the server's text check (wiretext.Unstorable: no U+0000,
 // valid UTF-8), then c.
 func check[T proto.Message](c checkFunc[T], req T) (field, msg string) {
-	if field, why := grpcedge.UnstorableText(req); field != "" {
+	if field, why := wiretext.Unstorable(req); field != "" {
 		return field, why
 	}
 	return c(req)

@@ -9,38 +9,14 @@ import (
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+
+	errorsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/errors/v1"
 )
 
 // CodeName returns the canonical name of a gRPC code as google.rpc.Code
 // spells it, e.g. "FAILED_PRECONDITION": the name the server puts in the
 // errors of batch items (JournalError.code, DocumentError.code).
 func CodeName(c codes.Code) string { return code.Code(c).String() }
-
-// ReasonOf returns the stable reason a gRPC status error carries in its
-// google.rpc.ErrorInfo (a name of zoneledger.errors.v1.Reason), or "".
-func ReasonOf(err error) string { return errorInfo(err).GetReason() }
-
-// FieldOf returns the request field a gRPC status error names in
-// ErrorInfo.metadata["field"] (e.g. "lines[0].lot"), or "".
-func FieldOf(err error) string { return errorInfo(err).GetMetadata()["field"] }
-
-// ErrorIDOf returns the id the server logged an internal error under
-// (ErrorInfo.metadata["error_id"]), or "".
-func ErrorIDOf(err error) string { return errorInfo(err).GetMetadata()["error_id"] }
-
-// errorInfo is the ErrorInfo detail of a gRPC status error, or nil.
-func errorInfo(err error) *errdetails.ErrorInfo {
-	st, ok := status.FromError(err)
-	if !ok {
-		return nil
-	}
-	for _, d := range st.Details() {
-		if info, ok := d.(*errdetails.ErrorInfo); ok {
-			return info
-		}
-	}
-	return nil
-}
 
 // RetryHint is what zonectl tells the user when the server could not be
 // reached or did not answer in time.
@@ -70,8 +46,8 @@ func Explain(err error) ErrorParts {
 	p := ErrorParts{
 		Message: message(err, st),
 		Code:    CodeName(st.Code()),
-		Reason:  ReasonOf(err),
-		Field:   FieldOf(err),
+		Reason:  errorsv1.ReasonOf(err),
+		Field:   errorsv1.FieldOf(err),
 	}
 	p.Message = TidyMessage(p.Message, p.Field)
 	if p.Field == "" {
