@@ -17,12 +17,10 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
-	"google.golang.org/grpc/codes"
-	grpcstatus "google.golang.org/grpc/status"
-
-	zcodes "github.com/zoneledger/zoneledger/customs/codes"
 	adminv1 "github.com/zoneledger/zoneledger/proto/zoneledger/admin/v1"
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
+	"google.golang.org/grpc/codes"
+	grpcstatus "google.golang.org/grpc/status"
 )
 
 // ecomEnv is a zone with a warehouse book, an e-commerce enterprise's
@@ -94,7 +92,7 @@ type docs struct {
 // GB 11643 check character.
 func idNumber(t *testing.T, first17 string) string {
 	t.Helper()
-	c, err := zcodes.IDCheckChar(first17)
+	c, err := idCheckChar(first17)
 	if err != nil {
 		t.Fatal(err)
 	}

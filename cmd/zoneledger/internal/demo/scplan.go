@@ -11,6 +11,7 @@ import (
 
 	"github.com/zoneledger/zoneledger/customs/ecommerce"
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
+	errorsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/errors/v1"
 )
 
 // The sales and service centre's script is fixed, like the logistics
@@ -229,20 +230,20 @@ func planSales(c *scCast, year int, month int, days int, today string) (*scScrip
 	single(&scOrder{Buyer: b["C"], Items: items(item("YF-RICE-KG", "15")), Freight: d("12.00"), Note: "rice: 15 of the 20 kg a year"})
 	single(&scOrder{Buyer: b["D"], Items: items(item("YF-MILK-800", "4"), item("YF-CREAM-50", "1")), Freight: d("15.00"), Discount: d("20.00"),
 		Note: "two lines share the freight; a 20.00 coupon"})
-	single(&scOrder{Buyer: b["E"], Items: items(item("YF-CREAM-50", "2")), Freight: ten, PayShort: d("1.00"), Expect: ecommerce.ReasonPaymentMismatch,
+	single(&scOrder{Buyer: b["E"], Items: items(item("YF-CREAM-50", "2")), Freight: ten, PayShort: d("1.00"), Expect: errorsv1.Reason_PAYMENT_AMOUNT_MISMATCH.String(),
 		Note: "the payment is 1.00 short"})
-	single(&scOrder{Buyer: b["F"], Payer: b["F2"], Items: items(item("YF-MILK-800", "1")), Freight: ten, Expect: ecommerce.ReasonBuyerPayerMismatch,
+	single(&scOrder{Buyer: b["F"], Payer: b["F2"], Items: items(item("YF-MILK-800", "1")), Freight: ten, Expect: errorsv1.Reason_BUYER_PAYER_MISMATCH.String(),
 		Note: "paid by the spouse, no proof"})
 	single(&scOrder{Buyer: b["G"], Payer: b["G2"], Proof: "RZ" + strings.ReplaceAll(today, "-", "") + "0731", Items: items(item("YF-MILK-800", "3")), Freight: ten,
 		Note: "paid by the spouse, with an identity proof"})
-	single(&scOrder{Buyer: b["H"], Items: items(item("YF-CREAM-50", "1")), Freight: d("8.00"), WrongPhone: "13907141866", Expect: ecommerce.ReasonConsigneeMismatch,
+	single(&scOrder{Buyer: b["H"], Items: items(item("YF-CREAM-50", "1")), Freight: d("8.00"), WrongPhone: "13907141866", Expect: errorsv1.Reason_CONSIGNEE_MISMATCH.String(),
 		Note: "the waybill's consignee phone differs"})
-	single(&scOrder{Buyer: b["I"], Items: items(item("YF-NB-14", "2")), Expect: ecommerce.ReasonOverSingleLimit,
+	single(&scOrder{Buyer: b["I"], Items: items(item("YF-NB-14", "2")), Expect: errorsv1.Reason_OVER_SINGLE_LIMIT.String(),
 		Note: "two laptops, 5,598.00: over the single limit"})
 	single(&scOrder{Buyer: b["J"], Items: items(item("YF-NB-16X", "1")), Note: "one item over 5,000: full tax, stays in the channel"})
-	single(&scOrder{Buyer: b["K"], Items: items(item("YF-WHISKY-700", "2")), Freight: ten, Expect: ecommerce.ReasonNotOnPositiveList,
+	single(&scOrder{Buyer: b["K"], Items: items(item("YF-WHISKY-700", "2")), Freight: ten, Expect: errorsv1.Reason_NOT_ON_POSITIVE_LIST.String(),
 		Note: "whisky is not on the positive list"})
-	single(&scOrder{Buyer: b["C"], Items: items(item("YF-RICE-KG", "10")), Freight: ten, Expect: ecommerce.ReasonPersonalCapExceeded,
+	single(&scOrder{Buyer: b["C"], Items: items(item("YF-RICE-KG", "10")), Freight: ten, Expect: errorsv1.Reason_PERSONAL_CAP_EXCEEDED.String(),
 		Note: "rice: 15 + 10 kg over the 20 kg cap"})
 
 	// Regular orders of ten buyers, in the two batches.
@@ -284,9 +285,9 @@ func planSales(c *scCast, year int, month int, days int, today string) (*scScrip
 	// Batch 2: M's next order is over the annual limit; a payer who is not
 	// the buyer is refused inside the batch.
 	regulars(2, 4)
-	add(&scOrder{Buyer: b["M"], Items: items(item("YF-MILK-800", "1")), Freight: ten, Batch: 2, Expect: ecommerce.ReasonOverAnnualLimit,
+	add(&scOrder{Buyer: b["M"], Items: items(item("YF-MILK-800", "1")), Freight: ten, Batch: 2, Expect: errorsv1.Reason_OVER_ANNUAL_LIMIT.String(),
 		Note: "over the annual limit (the platform's quote cannot know)"})
-	add(&scOrder{Buyer: b["N"], Payer: b["P"], Items: items(item("YF-CREAM-50", "1")), Freight: ten, Batch: 2, Expect: ecommerce.ReasonBuyerPayerMismatch,
+	add(&scOrder{Buyer: b["N"], Payer: b["P"], Items: items(item("YF-CREAM-50", "1")), Freight: ten, Batch: 2, Expect: errorsv1.Reason_BUYER_PAYER_MISMATCH.String(),
 		Note: "paid by a friend, no proof"})
 	regulars(2, 3)
 	s.Orders = orders
@@ -455,17 +456,17 @@ func (m *scModel) match(o *scOrder) scOutcome {
 func (m *scModel) decide(o *scOrder) scOutcome {
 	switch {
 	case o.PayShort.IsPositive():
-		return scOutcome{Reason: ecommerce.ReasonPaymentMismatch}
+		return scOutcome{Reason: errorsv1.Reason_PAYMENT_AMOUNT_MISMATCH.String()}
 	case o.Payer != nil && o.Payer.ID != o.Buyer.ID && o.Proof == "":
-		return scOutcome{Reason: ecommerce.ReasonBuyerPayerMismatch}
+		return scOutcome{Reason: errorsv1.Reason_BUYER_PAYER_MISMATCH.String()}
 	case o.WrongPhone != "" && o.WrongPhone != o.Buyer.Phone:
-		return scOutcome{Reason: ecommerce.ReasonConsigneeMismatch}
+		return scOutcome{Reason: errorsv1.Reason_CONSIGNEE_MISMATCH.String()}
 	}
 	caps := map[string]decimal.Decimal{}
 	for _, it := range o.Items {
 		e, ok := m.positiveEntry(it.SKU.Line.HS)
 		if !ok {
-			return scOutcome{Reason: ecommerce.ReasonNotOnPositiveList}
+			return scOutcome{Reason: errorsv1.Reason_NOT_ON_POSITIVE_LIST.String()}
 		}
 		if e.AnnualCap.IsPositive() {
 			caps[e.HSPrefix] = caps[e.HSPrefix].Add(it.Qty.Mul(it.SKU.Line.Factor))
@@ -475,15 +476,15 @@ func (m *scModel) decide(o *scOrder) scOutcome {
 	for prefix, add := range caps {
 		e, _ := m.positiveEntry(prefix)
 		if m.capped[id][prefix].Add(add).GreaterThan(e.AnnualCap) {
-			return scOutcome{Reason: ecommerce.ReasonPersonalCapExceeded}
+			return scOutcome{Reason: errorsv1.Reason_PERSONAL_CAP_EXCEEDED.String()}
 		}
 	}
 	rule := o.limitRule(m.annual[id])
 	switch rule {
 	case "CROSS_BORDER_OVER_ANNUAL_LIMIT":
-		return scOutcome{Reason: ecommerce.ReasonOverAnnualLimit}
+		return scOutcome{Reason: errorsv1.Reason_OVER_ANNUAL_LIMIT.String()}
 	case "CROSS_BORDER_OVER_SINGLE_LIMIT":
-		return scOutcome{Reason: ecommerce.ReasonOverSingleLimit}
+		return scOutcome{Reason: errorsv1.Reason_OVER_SINGLE_LIMIT.String()}
 	}
 	need := map[int32]decimal.Decimal{}
 	for _, it := range o.Items {
@@ -491,7 +492,7 @@ func (m *scModel) decide(o *scOrder) scOutcome {
 	}
 	for seq, q := range need {
 		if m.stock[seq].Available.LessThan(q) {
-			return scOutcome{Reason: ecommerce.ReasonInsufficientStock}
+			return scOutcome{Reason: errorsv1.Reason_INSUFFICIENT_STOCK.String()}
 		}
 	}
 	for seq, q := range need {
@@ -564,7 +565,7 @@ func (s *scScript) check(m *scModel) error {
 				byBuyer[s.Orders[dc.Order].Buyer.ID]++
 			}
 		}
-		orderDependent := map[string]bool{ecommerce.ReasonPersonalCapExceeded: true, ecommerce.ReasonOverAnnualLimit: true, ecommerce.ReasonInsufficientStock: true}
+		orderDependent := map[string]bool{errorsv1.Reason_PERSONAL_CAP_EXCEEDED.String(): true, errorsv1.Reason_OVER_ANNUAL_LIMIT.String(): true, errorsv1.Reason_INSUFFICIENT_STOCK.String(): true}
 		for _, dc := range docs {
 			o := s.Orders[dc.Order]
 			if dc.Kind == 'O' && byBuyer[o.Buyer.ID] > 1 && orderDependent[o.Expect] {
