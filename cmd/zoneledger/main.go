@@ -4,6 +4,7 @@
 //	zoneledger migrate   apply or list schema migrations
 //	zoneledger demo      run a zone's month against an embedded server
 //	zoneledger bench     load-test a server over gRPC
+//	zoneledger config    print the zone's effective settings
 package main
 
 import (
@@ -28,7 +29,7 @@ func main() {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(serveCmd(), migrateCmd(), demoCmd(), benchCmd())
+	root.AddCommand(serveCmd(), migrateCmd(), demoCmd(), benchCmd(), configCmd())
 	if err := root.ExecuteContext(ctx); err != nil {
 		fmt.Fprintln(os.Stderr, "zoneledger:", err)
 		os.Exit(1)

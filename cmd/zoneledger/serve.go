@@ -46,7 +46,7 @@ type gcFlags struct {
 
 // apply sets the collector's target and soft memory limit, unless the
 // operator set GOGC or GOMEMLIMIT in the environment. A server that keeps
-// ~50 MB live can afford a rarer collection: the default trades memory
+// little live data can afford a rarer collection: the default trades memory
 // (bounded by the limit) for CPU, which the journals need.
 func (g gcFlags) apply() {
 	if _, set := os.LookupEnv("GOGC"); !set && g.percent != 0 {
@@ -57,10 +57,44 @@ func (g gcFlags) apply() {
 	}
 }
 
-func serveCmd() *cobra.Command {
-	var cfg server.Config
-	var logLevel string
-	var gc gcFlags
+// serveOptions are what serve's command line and config file give.
+type serveOptions struct {
+	cfg        server.Config
+	logLevel   string
+	configFile string
+	gc         gcFlags
+}
+
+// applyConfig reads --config (if given) and puts its settings into o.cfg.
+// The flags --tariff, --positive-list and --time-zone, when given on the
+// command line, win over the file's tax.tariff_file,
+// ecommerce.positive_list_file and time_zone (a --tariff given drops the
+// file's tax.tariff_name too).
+func (o *serveOptions) applyConfig(cmd *cobra.Command) error {
+	file := DefaultConfig()
+	if o.configFile != "" {
+		var err error
+		if file, err = LoadConfig(o.configFile); err != nil {
+			return err
+		}
+	}
+	f := cmd.Flags()
+	if !f.Changed("tariff") {
+		o.cfg.TariffFile, o.cfg.TariffName = file.TariffFile, file.TariffName
+	}
+	if !f.Changed("positive-list") {
+		o.cfg.PositiveListFile = file.PositiveListFile
+	}
+	if !f.Changed("time-zone") {
+		o.cfg.TimeZone = file.TimeZone
+	}
+	o.cfg.Zone, o.cfg.Tax, o.cfg.Ecommerce = &file.Zone, &file.Tax, &file.Ecommerce
+	return nil
+}
+
+func serveCmd() *cobra.Command { return newServeCmd(&serveOptions{}) }
+
+func newServeCmd(o *serveOptions) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Run the gRPC server",
@@ -68,10 +102,15 @@ func serveCmd() *cobra.Command {
 from the machine's PostgreSQL binaries, with its data under --data-dir, applies
 migrations, and writes the first admin token to <data-dir>/admin.token (mode 0600).
 SIGINT or SIGTERM stops it gracefully: in-flight calls and write batches finish,
-then PostgreSQL stops.`,
+then PostgreSQL stops. --config FILE sets the zone's customs rules (zoneledger
+config print shows them); an unknown key or a bad value stops the start.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg.Logger = newLogger(logLevel)
-			gc.apply()
+			if err := o.applyConfig(cmd); err != nil {
+				return err
+			}
+			cfg := o.cfg
+			cfg.Logger = newLogger(o.logLevel)
+			o.gc.apply()
 			ctx := cmd.Context()
 			s, err := server.Start(ctx, cfg)
 			if err != nil {
@@ -92,8 +131,9 @@ then PostgreSQL stops.`,
 			return s.Stop(sctx)
 		},
 	}
-	serverFlags(cmd, &cfg, &logLevel)
-	cmd.Flags().IntVar(&gc.percent, "gc-percent", 400, "Go garbage collector target (GOGC; the environment variable wins)")
-	cmd.Flags().Int64Var(&gc.limitMiB, "memory-limit-mib", 256, "soft memory limit of the Go heap in MiB (GOMEMLIMIT; the environment variable wins; 0: none)")
+	serverFlags(cmd, &o.cfg, &o.logLevel)
+	cmd.Flags().StringVar(&o.configFile, "config", "", "the zone's settings file (TOML; keys: cmd/zoneledger/README.md); --tariff, --positive-list and --time-zone, when given, win over it")
+	cmd.Flags().IntVar(&o.gc.percent, "gc-percent", 400, "Go garbage collector target (GOGC; the environment variable wins)")
+	cmd.Flags().Int64Var(&o.gc.limitMiB, "memory-limit-mib", 256, "soft memory limit of the Go heap in MiB (GOMEMLIMIT; the environment variable wins; 0: none)")
 	return cmd
 }

@@ -7,8 +7,10 @@
 // It is a pure library: no database, no transport. An Engine holds the
 // Settings (dated VAT rates, cross-border limits, de-minimis, interest
 // rates, and the rules the domain reference leaves unconfirmed) and a
-// Tariff loaded from CSV (ParseTariff, SampleTariff). Engine.Quote takes a
-// Request and returns a Quote.
+// Tariff loaded from CSV (ParseTariff, SampleTariff) and named with its
+// version (Tariff.Named). Engine.Quote takes a Request and returns a Quote,
+// which records the tariff's name. zoneledger serve reads the Settings from
+// the [tax] table of its config file.
 //
 // # Numbers
 //

@@ -190,6 +190,10 @@ type Quote struct {
 	// Waived lists the taxes not collected under the de-minimis rule
 	// (Settings.DeMinimis); their amounts are zero in every line.
 	Waived []TaxKind
+	// Tariff is the name of the tariff the rates were looked up in
+	// (Tariff.Name); SampleTariffName while the illustrative sample is in
+	// force.
+	Tariff string
 }
 
 // Engine computes quotes from Settings and a Tariff. It is immutable and
@@ -208,6 +212,9 @@ func NewEngine(s Settings, t *Tariff) (*Engine, error) {
 	}
 	return &Engine{s: s, tariff: t}, nil
 }
+
+// Tariff is the tariff the engine looks rates up in; nil when it has none.
+func (e *Engine) Tariff() *Tariff { return e.tariff }
 
 // line is a validated line with its rates resolved and its exact duties and
 // specific amounts computed.
@@ -273,7 +280,7 @@ func (e *Engine) Quote(req Request) (Quote, error) {
 	for i, l := range lines {
 		ts[i] = e.taxes(l, rule == RuleCrossBorderWithinLimits)
 	}
-	q := Quote{Regime: req.Regime, Date: day, Rule: rule}
+	q := Quote{Regime: req.Regime, Date: day, Rule: rule, Tariff: e.tariff.Name()}
 	if rule != RuleCrossBorderWithinLimits && rule != RuleCrossBorderSingleItemFull {
 		q.Waived = e.deMinimis(ts)
 	}

@@ -187,6 +187,15 @@ func DefaultSettings() Settings {
 	}
 }
 
+// Validate checks every setting. Its error is a *ledger.Error with reason
+// ReasonInvalidSettings whose field names the setting, e.g.
+// "settings.de_minimis" (the key tax.de_minimis of the zoneledger config
+// file).
+func (s Settings) Validate() error {
+	_, err := s.normalize()
+	return err
+}
+
 // normalize validates s and returns a copy the engine owns: enums defaulted,
 // dates reduced to calendar dates, slices copied.
 func (s Settings) normalize() (Settings, error) {

@@ -47,14 +47,41 @@ type Row struct {
 // for concurrent use.
 type Tariff struct {
 	rows map[string][]Row // per HS code, ValidFrom ascending
+	name string
 }
+
+// SampleTariffName is the name of the illustrative sample tariff
+// (SampleTariff). Quotes made with it carry this name, so that nobody takes
+// them for the customs tariff's.
+const SampleTariffName = "zoneledger-sample-ILLUSTRATIVE"
+
+// Name is the tariff's name and version, as the zone gave it (Named), e.g.
+// "zone-tariff-2026-01"; every Quote records it. SampleTariffName for the
+// sample; empty when the tariff was not named.
+func (t *Tariff) Name() string {
+	if t == nil {
+		return ""
+	}
+	return t.name
+}
+
+// Named returns a copy of t called name (a name and version, e.g.
+// "zone-tariff-2026-01"). The rows are shared; both are immutable.
+func (t *Tariff) Named(name string) *Tariff {
+	c := *t
+	c.name = name
+	return &c
+}
+
+// IsSample reports whether t is the illustrative sample tariff.
+func (t *Tariff) IsSample() bool { return t != nil && t.name == SampleTariffName }
 
 //go:embed testdata/tariff-sample.csv
 var sampleCSV []byte
 
 // SampleTariff returns the small illustrative tariff embedded in the
-// package (testdata/tariff-sample.csv), for demos and tests. Its rates are
-// made up; it is not the customs tariff. The Tariff is parsed once and
+// package (testdata/tariff-sample.csv), for demos and tests, named
+// SampleTariffName. Its rates are made up; it is not the customs tariff. The Tariff is parsed once and
 // shared; it is immutable.
 func SampleTariff() *Tariff { return sampleTariff() }
 
@@ -63,6 +90,7 @@ var sampleTariff = sync.OnceValue(func() *Tariff {
 	if err != nil {
 		panic("tax: embedded sample tariff: " + err.Error())
 	}
+	t.name = SampleTariffName
 	return t
 })
 

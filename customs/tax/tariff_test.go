@@ -167,3 +167,26 @@ func TestParseTariffErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestQuoteRecordsItsTariff: every quote names the tariff its rates came
+// from, so a quote made with the illustrative sample is never taken for one
+// made with the customs tariff.
+func TestQuoteRecordsItsTariff(t *testing.T) {
+	day := on(2019, 6, 1)
+	q := quote(t, newEngine(t), tax.GeneralTrade, day, goods("8471300000", "1000.00"))
+	if q.Tariff != tax.SampleTariffName || !tax.SampleTariff().IsSample() {
+		t.Errorf("quote on the sample tariff: Tariff %q, want %q", q.Tariff, tax.SampleTariffName)
+	}
+	named := tax.SampleTariff().Named("zone-tariff-2026-01")
+	if named.IsSample() || tax.SampleTariff().Name() != tax.SampleTariffName {
+		t.Fatalf("Named changed the sample or kept its name: %q, sample %q", named.Name(), tax.SampleTariff().Name())
+	}
+	e, err := tax.NewEngine(tax.DefaultSettings(), named)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q = quote(t, e, tax.GeneralTrade, day, goods("8471300000", "1000.00"))
+	if q.Tariff != "zone-tariff-2026-01" {
+		t.Errorf("quote on a named tariff: Tariff %q, want zone-tariff-2026-01", q.Tariff)
+	}
+}

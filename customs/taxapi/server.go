@@ -243,6 +243,7 @@ func QuoteToProto(q tax.Quote) *customsv1.QuoteResponse {
 		Vat:            fen(q.VAT),
 		Interest:       fen(q.Interest),
 		Total:          fen(q.Total),
+		Tariff:         q.Tariff,
 	}
 	for _, k := range q.Waived {
 		out.Waived = append(out.Waived, string(k))

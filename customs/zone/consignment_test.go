@@ -8,6 +8,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/zoneledger/zoneledger/customs/codes"
+	"github.com/zoneledger/zoneledger/customs/tax"
 	"github.com/zoneledger/zoneledger/customs/zone"
 	"github.com/zoneledger/zoneledger/ledger"
 )
@@ -200,5 +201,30 @@ func passOnePerVehicle(t *testing.T, w *world, listNo string, typ codes.PassType
 		if ps.Status != zone.PassPassed {
 			t.Fatalf("vehicle %s: %s %v", v, ps.Status, ps.HoldReasons)
 		}
+	}
+}
+
+// TestTaxableEventRecordsItsTariff: every taxable event names the tariff it
+// was assessed with, in the event and in its row, so events assessed with
+// the illustrative sample tariff can be found.
+func TestTaxableEventRecordsItsTariff(t *testing.T) {
+	w := newWorld(t, zone.DefaultSettings())
+	dutiableGoods(w)
+	sale := w.file(w.e1, zone.List{InnerNo: "DS-T", Book: w.h1, IO: codes.Out, TradeMode: "0110", DeclarationKind: codes.DeclarationCorresponding,
+		Lines: threeSaleLines()})
+	w.drive(w.e1, sale, codes.PassSecondLine, "P-DS-T")
+	evs, err := w.svc.ListTaxableEvents(w.ctx, w.customs, w.h1, time.Time{}, time.Time{}, 0, 0)
+	w.must(err)
+	wantConsignment(t, evs)
+	for i, ev := range evs {
+		if ev.Tariff != tax.SampleTariffName {
+			t.Errorf("event %d: tariff %q, want %q", i, ev.Tariff, tax.SampleTariffName)
+		}
+	}
+	var n int
+	w.must(w.store.Pool().QueryRow(w.ctx, `SELECT count(*) FROM zone_taxable_events WHERE book = $1 AND tariff = $2`,
+		w.h1, tax.SampleTariffName).Scan(&n))
+	if n != len(evs) {
+		t.Errorf("%d rows record the sample tariff, want %d", n, len(evs))
 	}
 }

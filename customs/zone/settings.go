@@ -52,22 +52,33 @@ func DefaultSettings() Settings {
 	}
 }
 
+// Validate checks every setting. Its error names the setting by its key in
+// the zoneledger config file (cmd/zoneledger/README.md), e.g.
+// "weight_tolerance: ...", and says which values are allowed.
+func (s Settings) Validate() error {
+	_, err := s.normalize()
+	return err
+}
+
 func (s Settings) normalize() (Settings, error) {
 	d := DefaultSettings()
 	if s.DirectTransferListType == "" {
 		s.DirectTransferListType = d.DirectTransferListType
 	}
+	if err := codes.CheckDirectTransferListType(s.DirectTransferListType); err != nil {
+		return s, fmt.Errorf("direct_transfer_list_type: %w", err)
+	}
 	if s.WeightTolerance.IsNegative() || s.WeightTolerance.GreaterThanOrEqual(decimal.NewFromInt(1)) {
-		return s, fmt.Errorf("weight tolerance %s must be a fraction in [0, 1)", s.WeightTolerance)
+		return s, fmt.Errorf("weight_tolerance: %s must be a fraction in [0, 1), e.g. 0.03 for 3 %%", s.WeightTolerance)
 	}
 	if s.WeightToleranceMinKg.IsNegative() {
-		return s, fmt.Errorf("minimum weight tolerance %s kg must not be negative", s.WeightToleranceMinKg)
+		return s, fmt.Errorf("weight_tolerance_min_kg: %s kg must not be negative", s.WeightToleranceMinKg)
 	}
 	if s.CollectiveDeadlineMonths < 0 || s.CollectiveDeadlineMonths > 12 {
-		return s, fmt.Errorf("collective deadline %d months must be 0 to 12", s.CollectiveDeadlineMonths)
+		return s, fmt.Errorf("collective_deadline_months: %d must be 0 to 12", s.CollectiveDeadlineMonths)
 	}
 	if s.CollectiveWarnDays < 0 {
-		return s, fmt.Errorf("collective warning %d days must not be negative", s.CollectiveWarnDays)
+		return s, fmt.Errorf("collective_warn_days: %d days must not be negative", s.CollectiveWarnDays)
 	}
 	if s.Location == nil {
 		s.Location = d.Location

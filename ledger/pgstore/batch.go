@@ -798,8 +798,8 @@ func singleLeg(p ledger.Posting) (string, bool) {
 // subquery per array element): the generic plan of a "(...) IN (SELECT *
 // FROM unnest(...))" lookup is made once per connection, and when it was
 // made while a table was small (a fresh database) it scans the whole table
-// on every batch until statistics catch up — 26 ms a batch at 50,000
-// holdings.
+// on every batch until statistics catch up, a cost that grows with the
+// table (README.md, Performance, has the figure).
 
 // lockPagesPostgres locks the next page of open lots of each (item,
 // account) pair, given sorted, oldest lot first (the order of

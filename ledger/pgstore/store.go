@@ -50,11 +50,8 @@ import (
 // DefaultMaxWait is how long a busy batcher lingers for more journals unless
 // Options.MaxWait says otherwise. Short on purpose: while it lingers the
 // database waits too, and with a fixed number of posters a batch only
-// fills when they have all come back. On the 2-core development machine,
-// BenchmarkPost/spread/posters=64 posts 6,000-6,300 journals/s with 100us
-// against 4,500-5,500 with 1ms (30-50us: smaller batches, 4,700-5,600).
-// Once the checks got cheaper (268d297), 50us, 100us and 250us measured
-// within noise of each other, and lingering until arrivals pause no better.
+// fills when they have all come back. README.md (Performance) has the
+// measurements behind the choice.
 const DefaultMaxWait = 100 * time.Microsecond
 
 // Options configure a Store.

@@ -72,9 +72,18 @@ type Config struct {
 	// TariffFile is the tariff table (CSV, customs/tax/README.md); empty
 	// means the illustrative sample tariff.
 	TariffFile string
+	// TariffName names the tariff of TariffFile and its version; every
+	// Quote and taxable event records it. Empty means the file's base name.
+	TariffName string
 	// PositiveListFile is the cross-border positive list (CSV
 	// hs_prefix,annual_cap,note); empty means the illustrative sample.
 	PositiveListFile string
+	// Zone, Tax and Ecommerce are the customs rules (the config file's
+	// [zone], [tax] and [ecommerce] tables); nil means the libraries'
+	// defaults. Their Location is the zone's TimeZone, whatever they say.
+	Zone      *zone.Settings
+	Tax       *tax.Settings
+	Ecommerce *ecommerce.Settings
 	// TimeZone is the zone's time zone (an IANA name): "today" for the
 	// ledger's horizon and the customs services' business dates is the
 	// day there. Empty means ledger.DefaultTimeZone, Asia/Shanghai.
@@ -198,21 +207,35 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	if cfg.TariffFile != "" {
 		f, err := os.Open(cfg.TariffFile)
 		if err != nil {
-			return nil, fmt.Errorf("reading the tariff: %w", err)
+			return nil, fmt.Errorf("reading the tariff (tax.tariff_file or --tariff): %w", err)
 		}
 		tariff, err = tax.ParseTariff(f)
 		f.Close()
 		if err != nil {
-			return nil, fmt.Errorf("reading the tariff %s: %w (format: customs/tax/README.md)", cfg.TariffFile, err)
+			return nil, fmt.Errorf("reading the tariff %s (tax.tariff_file or --tariff): %w (format: customs/tax/README.md)", cfg.TariffFile, err)
 		}
+		name := cfg.TariffName
+		if name == "" {
+			name = filepath.Base(cfg.TariffFile)
+		}
+		tariff = tariff.Named(name)
 	} else {
-		s.log.Warn("no --tariff given: taxes are quoted from the illustrative sample tariff, which is not the customs tariff")
+		s.log.Warn("no tariff file given (tax.tariff_file or --tariff): taxes are quoted from the illustrative sample tariff, which is not the customs tariff; every quote and taxable event records its name",
+			"tariff", tariff.Name())
 	}
-	taxEngine, err := tax.NewEngine(tax.DefaultSettings(), tariff)
+	s.log.Info("tariff in force", "tariff", tariff.Name())
+	taxSet := tax.DefaultSettings()
+	if cfg.Tax != nil {
+		taxSet = *cfg.Tax
+	}
+	taxEngine, err := tax.NewEngine(taxSet, tariff)
 	if err != nil {
 		return nil, fmt.Errorf("building the tax engine: %w", err)
 	}
 	zoneSet := zone.DefaultSettings()
+	if cfg.Zone != nil {
+		zoneSet = *cfg.Zone
+	}
 	zoneSet.Location = loc
 	zoneSvc, err := zone.New(s.store.Pool(), s.store, zone.Options{Settings: &zoneSet, Tax: taxEngine, Engine: s.store.Engine(), Logger: s.log})
 	if err != nil {
@@ -224,18 +247,23 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	// Cross-border e-commerce (1210) checks orders against the positive list
 	// given, or the illustrative sample one.
 	ecomSet := ecommerce.DefaultSettings()
+	if cfg.Ecommerce != nil {
+		ecomSet = *cfg.Ecommerce
+	}
 	ecomSet.Location = loc
 	ecomSet.PositiveList = ecommerce.SamplePositiveList()
 	if cfg.PositiveListFile != "" {
 		f, err := os.Open(cfg.PositiveListFile)
 		if err != nil {
-			return nil, fmt.Errorf("reading the positive list: %w", err)
+			return nil, fmt.Errorf("reading the positive list (ecommerce.positive_list_file or --positive-list): %w", err)
 		}
 		ecomSet.PositiveList, err = ecommerce.ParsePositiveList(f)
 		f.Close()
 		if err != nil {
-			return nil, fmt.Errorf("reading %s: %w", cfg.PositiveListFile, err)
+			return nil, fmt.Errorf("reading the positive list %s (ecommerce.positive_list_file or --positive-list): %w", cfg.PositiveListFile, err)
 		}
+	} else {
+		s.log.Warn("no positive list file given (ecommerce.positive_list_file or --positive-list): cross-border orders are checked against the illustrative sample list, which is not the customs positive list")
 	}
 	ecomSvc, err := ecommerce.New(s.store.Pool(), s.store, zoneSvc, taxEngine, ecommerce.Options{Settings: &ecomSet, Engine: s.store.Engine(), Logger: s.log})
 	if err != nil {

@@ -486,7 +486,11 @@ type QuoteResponse struct {
 	Total string `protobuf:"bytes,7,opt,name=total,proto3" json:"total,omitempty"`
 	// Taxes not collected under the de-minimis rule ("DUTY", "CONSUMPTION_TAX", "VAT"); their
 	// amounts are zero on every line.
-	Waived        []string `protobuf:"bytes,8,rep,name=waived,proto3" json:"waived,omitempty"`
+	Waived []string `protobuf:"bytes,8,rep,name=waived,proto3" json:"waived,omitempty"`
+	// The name and version of the tariff the rates were looked up in, as the zone named it in its
+	// config file (tax.tariff_name); "zoneledger-sample-ILLUSTRATIVE" while the illustrative
+	// sample tariff, which is not the customs tariff, is in force.
+	Tariff        string `protobuf:"bytes,9,opt,name=tariff,proto3" json:"tariff,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -575,6 +579,13 @@ func (x *QuoteResponse) GetWaived() []string {
 		return x.Waived
 	}
 	return nil
+}
+
+func (x *QuoteResponse) GetTariff() string {
+	if x != nil {
+		return x.Tariff
+	}
+	return ""
 }
 
 // LineQuote is the taxes of one line.
@@ -736,7 +747,7 @@ const file_zoneledger_customs_v1_tax_proto_rawDesc = "" +
 	"\x0edutiable_value\x18\x02 \x01(\tB!\xbaH\x1e\xc8\x01\x01r\x19\x18(2\x15^-?[0-9]+(\\.[0-9]+)?$R\rdutiableValue\x12>\n" +
 	"\tduty_rate\x18\x03 \x01(\tB!\xbaH\x1e\xd8\x01\x01r\x19\x18(2\x15^-?[0-9]+(\\.[0-9]+)?$R\bdutyRate\x12=\n" +
 	"\bquantity\x18\x04 \x01(\tB!\xbaH\x1e\xd8\x01\x01r\x19\x18(2\x15^-?[0-9]+(\\.[0-9]+)?$R\bquantity\x12\x1b\n" +
-	"\x04unit\x18\x05 \x01(\tB\a\xbaH\x04r\x02\x18\x10R\x04unit\"\xf4\x01\n" +
+	"\x04unit\x18\x05 \x01(\tB\a\xbaH\x04r\x02\x18\x10R\x04unit\"\x8c\x02\n" +
 	"\rQuoteResponse\x12\x12\n" +
 	"\x04rule\x18\x01 \x01(\tR\x04rule\x126\n" +
 	"\x05lines\x18\x02 \x03(\v2 .zoneledger.customs.v1.LineQuoteR\x05lines\x12\x12\n" +
@@ -745,7 +756,8 @@ const file_zoneledger_customs_v1_tax_proto_rawDesc = "" +
 	"\x03vat\x18\x05 \x01(\tR\x03vat\x12\x1a\n" +
 	"\binterest\x18\x06 \x01(\tR\binterest\x12\x14\n" +
 	"\x05total\x18\a \x01(\tR\x05total\x12\x16\n" +
-	"\x06waived\x18\b \x03(\tR\x06waived\"\xcf\x02\n" +
+	"\x06waived\x18\b \x03(\tR\x06waived\x12\x16\n" +
+	"\x06tariff\x18\t \x01(\tR\x06tariff\"\xcf\x02\n" +
 	"\tLineQuote\x12\x17\n" +
 	"\ahs_code\x18\x01 \x01(\tR\x06hsCode\x12\x12\n" +
 	"\x04duty\x18\x02 \x01(\tR\x04duty\x12'\n" +
