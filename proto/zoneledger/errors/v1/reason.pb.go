@@ -222,6 +222,20 @@ const (
 	Reason_FORM_PERIOD Reason = 138
 	// FAILED_PRECONDITION: the entry pass's goods are already claimed by another list.
 	Reason_ENTRY_PASS_CLAIMED Reason = 139
+	// INVALID_ARGUMENT: bonded goods would leave for the domestic market neither taxed nor kept
+	// bonded: declare a domestic-sale trade mode, or name the receiving list (related_list_no) of
+	// the bonded book that takes the goods.
+	Reason_UNTAXED_EXIT Reason = 140
+	// FAILED_PRECONDITION: the receiving list named to keep exiting goods bonded does not fit
+	// (another book, not live, other quantities, or already the counterpart of another exit).
+	// Name the right receiving list, filed first with the same quantities.
+	Reason_EXIT_COUNTERPART_MISMATCH Reason = 141
+	// INVALID_ARGUMENT: cross-border e-commerce (1210) goods leave only on e-commerce inventory
+	// lists (EcommerceService), not on verification lists.
+	Reason_ECOMMERCE_EXIT_BY_INVENTORY_LIST Reason = 142
+	// INVALID_ARGUMENT: trade mode 9700 (后续补税) is a tax top-up, not a movement of goods; it
+	// takes no list.
+	Reason_TAX_TOP_UP_NOT_A_MOVEMENT Reason = 143
 	// FAILED_PRECONDITION: the sale's tax exceeds what the form's guarantee still covers. Pay
 	// tax, or raise the guarantee.
 	Reason_GUARANTEE_EXCEEDED Reason = 150
@@ -255,6 +269,8 @@ const (
 	Reason_OVER_ANNUAL_LIMIT Reason = 170
 	// FAILED_PRECONDITION: the return came after its window (apply, or goods back) closed.
 	Reason_RETURN_WINDOW_CLOSED Reason = 171
+	// INVALID_ARGUMENT: a return asks for more of a line than its inventory list released.
+	Reason_RETURN_EXCEEDS_LIST Reason = 172
 	// INVALID_ARGUMENT: the regime is not one of the Regime values.
 	Reason_TAX_INVALID_REGIME Reason = 200
 	// INVALID_ARGUMENT: the quote date is missing or malformed.
@@ -365,6 +381,10 @@ var (
 		137: "COLLECTIVE_SLIP_MISMATCH",
 		138: "FORM_PERIOD",
 		139: "ENTRY_PASS_CLAIMED",
+		140: "UNTAXED_EXIT",
+		141: "EXIT_COUNTERPART_MISMATCH",
+		142: "ECOMMERCE_EXIT_BY_INVENTORY_LIST",
+		143: "TAX_TOP_UP_NOT_A_MOVEMENT",
 		150: "GUARANTEE_EXCEEDED",
 		151: "NOT_A_DISPLAY_FORM",
 		152: "PAYMENT_EXCEEDS_TAX",
@@ -380,6 +400,7 @@ var (
 		169: "OVER_SINGLE_LIMIT",
 		170: "OVER_ANNUAL_LIMIT",
 		171: "RETURN_WINDOW_CLOSED",
+		172: "RETURN_EXCEEDS_LIST",
 		200: "TAX_INVALID_REGIME",
 		201: "TAX_INVALID_DATE",
 		202: "TAX_NO_LINES",
@@ -399,104 +420,109 @@ var (
 		216: "TAX_INVALID_TARIFF",
 	}
 	Reason_value = map[string]int32{
-		"REASON_UNSPECIFIED":          0,
-		"INVALID_ARGUMENT":            1,
-		"UNAUTHENTICATED":             2,
-		"PERMISSION_DENIED":           3,
-		"INTERNAL":                    4,
-		"UNAVAILABLE":                 5,
-		"REQUEST_TOO_LARGE":           6,
-		"IN_FLIGHT_LIMIT":             7,
-		"MALFORMED_DECIMAL":           10,
-		"DECIMAL_OUT_OF_RANGE":        11,
-		"NON_POSITIVE_QUANTITY":       12,
-		"NEGATIVE_VALUE":              13,
-		"TOO_MANY_DECIMALS":           14,
-		"EFFECTIVE_DATE_OUT_OF_RANGE": 15,
-		"UNIT_MISMATCH":               20,
-		"UNKNOWN_BOOK":                21,
-		"UNKNOWN_ITEM":                22,
-		"UNKNOWN_ACCOUNT":             23,
-		"UNKNOWN_JOURNAL":             24,
-		"UNKNOWN_LOT":                 25,
-		"INSUFFICIENT_QUANTITY":       26,
-		"IDEMPOTENCY_KEY_REUSED":      27,
-		"BOOK_EXISTS":                 28,
-		"ITEM_CONFLICT":               29,
-		"PERIOD_CLOSED":               30,
-		"ALREADY_REVERSED":            31,
-		"BAD_PERIOD":                  32,
-		"BOOK_MANAGED":                33,
-		"PRINCIPAL_EXISTS":            40,
-		"UNKNOWN_PRINCIPAL":           41,
-		"UNKNOWN_TOKEN":               42,
-		"PRINCIPAL_DISABLED":          43,
-		"LAST_ADMIN":                  44,
-		"INVALID_USCC":                100,
-		"ENTERPRISE_EXISTS":           101,
-		"UNKNOWN_ENTERPRISE":          102,
-		"ENTERPRISE_SUSPENDED":        103,
-		"INVALID_BOOK_NUMBER":         104,
-		"BOOK_NOT_EXECUTING":          105,
-		"BOOK_LINE_CONFLICT":          106,
-		"LINE_NOT_ON_BOOK":            107,
-		"UNKNOWN_PART_NUMBER":         108,
-		"PART_NUMBER_CONFLICT":        109,
-		"UNIT_NOT_ON_LINE":            110,
-		"INEXACT_UNIT_CONVERSION":     111,
-		"ENTERPRISE_DISCREDITED":      112,
-		"TRADE_MODE_BOOK_MISMATCH":    120,
-		"UNKNOWN_TRADE_MODE":          121,
-		"UNSUPPORTED_LIST_TYPE":       122,
-		"DUPLICATE_LIST_NUMBER":       123,
-		"DUPLICATE_DOCUMENT_NUMBER":   124,
-		"UNKNOWN_LIST":                125,
-		"UNKNOWN_DOCUMENT":            126,
-		"WRONG_STATUS":                127,
-		"INSUFFICIENT_BONDED_STOCK":   128,
-		"INSUFFICIENT_STOCK":          129,
-		"TRANSFER_PAIR_MISMATCH":      130,
-		"PASS_SHAPE":                  131,
-		"PASS_LIST_MISMATCH":          132,
-		"PASS_EXCEEDS_LIST":           133,
-		"UNKNOWN_PASS":                134,
-		"GATE_EVENT_REUSED":           135,
-		"CERTIFICATE_REFUSED":         136,
-		"COLLECTIVE_SLIP_MISMATCH":    137,
-		"FORM_PERIOD":                 138,
-		"ENTRY_PASS_CLAIMED":          139,
-		"GUARANTEE_EXCEEDED":          150,
-		"NOT_A_DISPLAY_FORM":          151,
-		"PAYMENT_EXCEEDS_TAX":         152,
-		"UNKNOWN_CHANNEL":             160,
-		"UNKNOWN_ORDER":               161,
-		"ACTUAL_PAID_MISMATCH":        162,
-		"PAYMENT_AMOUNT_MISMATCH":     163,
-		"BUYER_PAYER_MISMATCH":        164,
-		"CONSIGNEE_MISMATCH":          165,
-		"TAX_MISMATCH":                166,
-		"NOT_ON_POSITIVE_LIST":        167,
-		"PERSONAL_CAP_EXCEEDED":       168,
-		"OVER_SINGLE_LIMIT":           169,
-		"OVER_ANNUAL_LIMIT":           170,
-		"RETURN_WINDOW_CLOSED":        171,
-		"TAX_INVALID_REGIME":          200,
-		"TAX_INVALID_DATE":            201,
-		"TAX_NO_LINES":                202,
-		"TAX_INVALID_HS_CODE":         203,
-		"TAX_NO_TARIFF_ROW":           204,
-		"TAX_INVALID_AMOUNT":          205,
-		"TAX_INVALID_QUANTITY":        206,
-		"TAX_QUANTITY_REQUIRED":       207,
-		"TAX_UNIT_MISMATCH":           208,
-		"TAX_INVALID_RATE":            209,
-		"TAX_NO_RATE_ON_DATE":         210,
-		"TAX_INVALID_DUTY_BASIS":      211,
-		"TAX_MATERIALS_REQUIRED":      212,
-		"TAX_MATERIALS_NOT_ALLOWED":   213,
-		"TAX_INVALID_INTEREST_DAYS":   214,
-		"TAX_INVALID_SETTINGS":        215,
-		"TAX_INVALID_TARIFF":          216,
+		"REASON_UNSPECIFIED":               0,
+		"INVALID_ARGUMENT":                 1,
+		"UNAUTHENTICATED":                  2,
+		"PERMISSION_DENIED":                3,
+		"INTERNAL":                         4,
+		"UNAVAILABLE":                      5,
+		"REQUEST_TOO_LARGE":                6,
+		"IN_FLIGHT_LIMIT":                  7,
+		"MALFORMED_DECIMAL":                10,
+		"DECIMAL_OUT_OF_RANGE":             11,
+		"NON_POSITIVE_QUANTITY":            12,
+		"NEGATIVE_VALUE":                   13,
+		"TOO_MANY_DECIMALS":                14,
+		"EFFECTIVE_DATE_OUT_OF_RANGE":      15,
+		"UNIT_MISMATCH":                    20,
+		"UNKNOWN_BOOK":                     21,
+		"UNKNOWN_ITEM":                     22,
+		"UNKNOWN_ACCOUNT":                  23,
+		"UNKNOWN_JOURNAL":                  24,
+		"UNKNOWN_LOT":                      25,
+		"INSUFFICIENT_QUANTITY":            26,
+		"IDEMPOTENCY_KEY_REUSED":           27,
+		"BOOK_EXISTS":                      28,
+		"ITEM_CONFLICT":                    29,
+		"PERIOD_CLOSED":                    30,
+		"ALREADY_REVERSED":                 31,
+		"BAD_PERIOD":                       32,
+		"BOOK_MANAGED":                     33,
+		"PRINCIPAL_EXISTS":                 40,
+		"UNKNOWN_PRINCIPAL":                41,
+		"UNKNOWN_TOKEN":                    42,
+		"PRINCIPAL_DISABLED":               43,
+		"LAST_ADMIN":                       44,
+		"INVALID_USCC":                     100,
+		"ENTERPRISE_EXISTS":                101,
+		"UNKNOWN_ENTERPRISE":               102,
+		"ENTERPRISE_SUSPENDED":             103,
+		"INVALID_BOOK_NUMBER":              104,
+		"BOOK_NOT_EXECUTING":               105,
+		"BOOK_LINE_CONFLICT":               106,
+		"LINE_NOT_ON_BOOK":                 107,
+		"UNKNOWN_PART_NUMBER":              108,
+		"PART_NUMBER_CONFLICT":             109,
+		"UNIT_NOT_ON_LINE":                 110,
+		"INEXACT_UNIT_CONVERSION":          111,
+		"ENTERPRISE_DISCREDITED":           112,
+		"TRADE_MODE_BOOK_MISMATCH":         120,
+		"UNKNOWN_TRADE_MODE":               121,
+		"UNSUPPORTED_LIST_TYPE":            122,
+		"DUPLICATE_LIST_NUMBER":            123,
+		"DUPLICATE_DOCUMENT_NUMBER":        124,
+		"UNKNOWN_LIST":                     125,
+		"UNKNOWN_DOCUMENT":                 126,
+		"WRONG_STATUS":                     127,
+		"INSUFFICIENT_BONDED_STOCK":        128,
+		"INSUFFICIENT_STOCK":               129,
+		"TRANSFER_PAIR_MISMATCH":           130,
+		"PASS_SHAPE":                       131,
+		"PASS_LIST_MISMATCH":               132,
+		"PASS_EXCEEDS_LIST":                133,
+		"UNKNOWN_PASS":                     134,
+		"GATE_EVENT_REUSED":                135,
+		"CERTIFICATE_REFUSED":              136,
+		"COLLECTIVE_SLIP_MISMATCH":         137,
+		"FORM_PERIOD":                      138,
+		"ENTRY_PASS_CLAIMED":               139,
+		"UNTAXED_EXIT":                     140,
+		"EXIT_COUNTERPART_MISMATCH":        141,
+		"ECOMMERCE_EXIT_BY_INVENTORY_LIST": 142,
+		"TAX_TOP_UP_NOT_A_MOVEMENT":        143,
+		"GUARANTEE_EXCEEDED":               150,
+		"NOT_A_DISPLAY_FORM":               151,
+		"PAYMENT_EXCEEDS_TAX":              152,
+		"UNKNOWN_CHANNEL":                  160,
+		"UNKNOWN_ORDER":                    161,
+		"ACTUAL_PAID_MISMATCH":             162,
+		"PAYMENT_AMOUNT_MISMATCH":          163,
+		"BUYER_PAYER_MISMATCH":             164,
+		"CONSIGNEE_MISMATCH":               165,
+		"TAX_MISMATCH":                     166,
+		"NOT_ON_POSITIVE_LIST":             167,
+		"PERSONAL_CAP_EXCEEDED":            168,
+		"OVER_SINGLE_LIMIT":                169,
+		"OVER_ANNUAL_LIMIT":                170,
+		"RETURN_WINDOW_CLOSED":             171,
+		"RETURN_EXCEEDS_LIST":              172,
+		"TAX_INVALID_REGIME":               200,
+		"TAX_INVALID_DATE":                 201,
+		"TAX_NO_LINES":                     202,
+		"TAX_INVALID_HS_CODE":              203,
+		"TAX_NO_TARIFF_ROW":                204,
+		"TAX_INVALID_AMOUNT":               205,
+		"TAX_INVALID_QUANTITY":             206,
+		"TAX_QUANTITY_REQUIRED":            207,
+		"TAX_UNIT_MISMATCH":                208,
+		"TAX_INVALID_RATE":                 209,
+		"TAX_NO_RATE_ON_DATE":              210,
+		"TAX_INVALID_DUTY_BASIS":           211,
+		"TAX_MATERIALS_REQUIRED":           212,
+		"TAX_MATERIALS_NOT_ALLOWED":        213,
+		"TAX_INVALID_INTEREST_DAYS":        214,
+		"TAX_INVALID_SETTINGS":             215,
+		"TAX_INVALID_TARIFF":               216,
 	}
 )
 
@@ -531,7 +557,7 @@ var File_zoneledger_errors_v1_reason_proto protoreflect.FileDescriptor
 
 const file_zoneledger_errors_v1_reason_proto_rawDesc = "" +
 	"\n" +
-	"!zoneledger/errors/v1/reason.proto\x12\x14zoneledger.errors.v1*\xa1\x12\n" +
+	"!zoneledger/errors/v1/reason.proto\x12\x14zoneledger.errors.v1*\xb5\x13\n" +
 	"\x06Reason\x12\x16\n" +
 	"\x12REASON_UNSPECIFIED\x10\x00\x12\x14\n" +
 	"\x10INVALID_ARGUMENT\x10\x01\x12\x13\n" +
@@ -602,7 +628,11 @@ const file_zoneledger_errors_v1_reason_proto_rawDesc = "" +
 	"\x13CERTIFICATE_REFUSED\x10\x88\x01\x12\x1d\n" +
 	"\x18COLLECTIVE_SLIP_MISMATCH\x10\x89\x01\x12\x10\n" +
 	"\vFORM_PERIOD\x10\x8a\x01\x12\x17\n" +
-	"\x12ENTRY_PASS_CLAIMED\x10\x8b\x01\x12\x17\n" +
+	"\x12ENTRY_PASS_CLAIMED\x10\x8b\x01\x12\x11\n" +
+	"\fUNTAXED_EXIT\x10\x8c\x01\x12\x1e\n" +
+	"\x19EXIT_COUNTERPART_MISMATCH\x10\x8d\x01\x12%\n" +
+	" ECOMMERCE_EXIT_BY_INVENTORY_LIST\x10\x8e\x01\x12\x1e\n" +
+	"\x19TAX_TOP_UP_NOT_A_MOVEMENT\x10\x8f\x01\x12\x17\n" +
 	"\x12GUARANTEE_EXCEEDED\x10\x96\x01\x12\x17\n" +
 	"\x12NOT_A_DISPLAY_FORM\x10\x97\x01\x12\x18\n" +
 	"\x13PAYMENT_EXCEEDS_TAX\x10\x98\x01\x12\x14\n" +
@@ -617,7 +647,8 @@ const file_zoneledger_errors_v1_reason_proto_rawDesc = "" +
 	"\x15PERSONAL_CAP_EXCEEDED\x10\xa8\x01\x12\x16\n" +
 	"\x11OVER_SINGLE_LIMIT\x10\xa9\x01\x12\x16\n" +
 	"\x11OVER_ANNUAL_LIMIT\x10\xaa\x01\x12\x19\n" +
-	"\x14RETURN_WINDOW_CLOSED\x10\xab\x01\x12\x17\n" +
+	"\x14RETURN_WINDOW_CLOSED\x10\xab\x01\x12\x18\n" +
+	"\x13RETURN_EXCEEDS_LIST\x10\xac\x01\x12\x17\n" +
 	"\x12TAX_INVALID_REGIME\x10\xc8\x01\x12\x15\n" +
 	"\x10TAX_INVALID_DATE\x10\xc9\x01\x12\x11\n" +
 	"\fTAX_NO_LINES\x10\xca\x01\x12\x18\n" +
