@@ -13,10 +13,11 @@ import (
 	"testing"
 
 	"github.com/shopspring/decimal"
-	adminv1 "github.com/zoneledger/zoneledger/proto/zoneledger/admin/v1"
-	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/protobuf/encoding/prototext"
+
+	adminv1 "github.com/zoneledger/zoneledger/proto/zoneledger/admin/v1"
+	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
 )
 
 // zoneSeq makes the numbers of a test process unique: USCCs, customs codes,

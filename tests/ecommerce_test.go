@@ -17,10 +17,11 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
-	adminv1 "github.com/zoneledger/zoneledger/proto/zoneledger/admin/v1"
-	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
 	"google.golang.org/grpc/codes"
 	grpcstatus "google.golang.org/grpc/status"
+
+	adminv1 "github.com/zoneledger/zoneledger/proto/zoneledger/admin/v1"
+	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
 )
 
 // ecomEnv is a zone with a warehouse book, an e-commerce enterprise's

@@ -5,9 +5,10 @@ import (
 	"path/filepath"
 	"testing"
 
+	"google.golang.org/grpc/codes"
+
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
 	errorsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/errors/v1"
-	"google.golang.org/grpc/codes"
 )
 
 // amounts are the taxes of a quote or a line as decimal strings to the fen.

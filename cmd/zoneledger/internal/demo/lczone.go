@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
 )
 

@@ -1,11 +1,12 @@
 package demo
 
 import (
-	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
-	errorsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/errors/v1"
 	"slices"
 	"strings"
 	"testing"
+
+	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
+	errorsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/errors/v1"
 )
 
 // TestIDNumber: the 身份证 check character is GB 11643's (the standard's
