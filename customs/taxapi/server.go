@@ -98,7 +98,41 @@ func RequestFromProto(r *customsv1.QuoteRequest) (tax.Request, error) {
 		}
 		out.Lines = append(out.Lines, l)
 	}
-	return out, nil
+	return out, shareCharges(r, &out)
+}
+
+// shareCharges adds a cross-border order's freight and insurance to its
+// lines' dutiable values, shared as customs shares them when it assesses
+// the inventory list (tax.LineValues).
+func shareCharges(r *customsv1.QuoteRequest, out *tax.Request) error {
+	var charges decimal.Decimal
+	for _, c := range []struct{ field, value string }{{"freight", r.GetFreight()}, {"insurance", r.GetInsurance()}} {
+		d, err := ledger.ParseOptionalDecimal(c.value, c.field)
+		if err != nil {
+			return err
+		}
+		if d.IsNegative() || !d.Equal(d.Round(2)) {
+			return ledger.Errorf(ledger.KindInvalid, tax.ReasonInvalidAmount, c.field, "%s is not an amount in CNY to the fen", c.value)
+		}
+		if !d.IsZero() && out.Regime != tax.CrossBorderRetail {
+			return ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, c.field,
+				"is shared over the lines only under REGIME_CROSS_BORDER_RETAIL; under %v add it to the lines' dutiable_value yourself", r.GetRegime())
+		}
+		charges = charges.Add(d)
+	}
+	if charges.IsZero() {
+		return nil
+	}
+	totals := make([]decimal.Decimal, len(out.Lines))
+	goods := decimal.Zero
+	for i, l := range out.Lines {
+		totals[i] = l.DutiableValue
+		goods = goods.Add(l.DutiableValue)
+	}
+	for i, v := range tax.LineValues(goods.Add(charges), totals) {
+		out.Lines[i].DutiableValue = v
+	}
+	return nil
 }
 
 func lineFromProto(pl *customsv1.QuoteLine, field string) (tax.Line, error) {

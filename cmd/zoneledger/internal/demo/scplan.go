@@ -80,29 +80,6 @@ func (o *scOrder) goods() decimal.Decimal {
 // and insurance.
 func (o *scOrder) dutiable() decimal.Decimal { return o.goods().Add(o.Freight) }
 
-// shares are each line's part of the freight, as customs shares it when it
-// assesses the list (customs/ecommerce prepareList): pro rata to the line
-// totals, to the fen, the last line taking the remainder. The platform
-// quotes each line's dutiable value this way, or the tax it withholds
-// differs from customs' by a fen.
-func (o *scOrder) shares() []decimal.Decimal {
-	gv := o.goods()
-	out := make([]decimal.Decimal, len(o.Items))
-	allocated := decimal.Zero
-	for i, it := range o.Items {
-		share := decimal.Zero
-		if gv.IsPositive() {
-			share = o.Freight.Mul(it.total()).Div(gv).Round(2)
-		}
-		if i == len(o.Items)-1 {
-			share = o.Freight.Sub(allocated)
-		}
-		allocated = allocated.Add(share)
-		out[i] = share
-	}
-	return out
-}
-
 // pieces is what a quote line states as 件数: the quantity when whole.
 func pieces(q decimal.Decimal) int32 {
 	if q.IsInteger() && q.LessThan(decimal.NewFromInt(1<<30)) {
