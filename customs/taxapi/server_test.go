@@ -75,7 +75,7 @@ func TestQuoteSharesFreightAsCustoms(t *testing.T) {
 func TestQuoteRefusesChargesItCannotShare(t *testing.T) {
 	s := newServer(t)
 	for _, c := range []struct {
-		regime            customsv1.Regime
+		regime             customsv1.Regime
 		freight, insurance string
 		field, reason      string
 	}{
