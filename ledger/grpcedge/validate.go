@@ -6,10 +6,11 @@ import (
 	"strings"
 
 	"buf.build/go/protovalidate"
-	"github.com/zoneledger/zoneledger/ledger"
-	"github.com/zoneledger/zoneledger/proto/zoneledger/wiretext"
 	"google.golang.org/grpc"
 	"google.golang.org/protobuf/proto"
+
+	"github.com/zoneledger/zoneledger/ledger"
+	"github.com/zoneledger/zoneledger/proto/zoneledger/wiretext"
 )
 
 // ValidationInterceptors check every request message (every message a

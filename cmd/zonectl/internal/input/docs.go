@@ -10,9 +10,10 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/zoneledger/zoneledger/proto/zoneledger/wiretext"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
+
+	"github.com/zoneledger/zoneledger/proto/zoneledger/wiretext"
 )
 
 // This file holds what the customs document files (verification lists,

@@ -5,9 +5,10 @@ import (
 	"strconv"
 	"strings"
 
-	errorsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/errors/v1"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+
+	errorsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/errors/v1"
 )
 
 // Batch says how to send a file's items in bulk calls: Send sends the
