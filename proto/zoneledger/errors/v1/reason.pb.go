@@ -59,8 +59,9 @@ const (
 	// UNAUTHENTICATED: no bearer token, more than one, or one that is unknown, revoked or expired.
 	// Send "authorization: Bearer <token>" with a valid token; an admin issues tokens.
 	Reason_UNAUTHENTICATED Reason = 2
-	// PERMISSION_DENIED: the caller's role, or its enterprise, may not do this (another
-	// enterprise's book, an admin call, ...). Use a token of a principal that may.
+	// PERMISSION_DENIED: the caller's role or scope does not allow this call (an admin call, a
+	// filing customs does not make, ...). Use a token of a principal that may. (A customs book or
+	// document of another enterprise answers NOT_FOUND, as if it did not exist.)
 	Reason_PERMISSION_DENIED Reason = 3
 	// INTERNAL: the server failed; the message and metadata["error_id"] give the id its cause is
 	// logged under. Retry later (writes with the same idempotency key); report the id if it
