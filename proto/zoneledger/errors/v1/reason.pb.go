@@ -126,8 +126,8 @@ const (
 	Reason_PERIOD_CLOSED Reason = 30
 	// FAILED_PRECONDITION: the journal has already been reversed.
 	Reason_ALREADY_REVERSED Reason = 31
-	// INVALID_ARGUMENT or FAILED_PRECONDITION: a period to close does not follow the last closed
-	// one, ends in the future, or is otherwise not a period that can be closed now.
+	// INVALID_ARGUMENT: the period to close ends in the future (close it once it has ended);
+	// FAILED_PRECONDITION: the book is already closed through that date or later.
 	Reason_BAD_PERIOD Reason = 32
 	// PERMISSION_DENIED: the book is kept by a customs service; the generic LedgerService does
 	// not write it. File the customs document (list, pass, ...) instead.
