@@ -26,9 +26,6 @@ func TestClientsImportNoServerPackage(t *testing.T) {
 		mod + "tests": {mod + "ledger/pgshared/pgtest", mod + "ledger/pgshared/embedpg"},
 		// The demo's test runs the month against an in-process server.
 		mod + "cmd/zoneledger/internal/demo [test]": {mod + "cmd/zoneledger/internal/server", mod + "ledger/pgshared/pgtest"},
-		// Not done yet: the demo predicts the positive list from the server's
-		// sample list (issue #14, point 4); no RPC serves the list yet.
-		mod + "cmd/zoneledger/internal/demo": {mod + "customs/ecommerce"},
 	}
 	list := func(args ...string) []string {
 		t.Helper()

@@ -231,6 +231,22 @@ func (s *EcommerceServer) ReceiveReturn(ctx context.Context, r *customsv1.Receiv
 	})
 }
 
+// GetPositiveList implements customsv1.EcommerceServiceServer: the zone's
+// positive list, for any authenticated principal.
+func (s *EcommerceServer) GetPositiveList(ctx context.Context, _ *customsv1.GetPositiveListRequest) (*customsv1.GetPositiveListResponse, error) {
+	return handle(ctx, nil, func(access.Principal) (*customsv1.GetPositiveListResponse, error) {
+		out := &customsv1.GetPositiveListResponse{}
+		for _, e := range s.svc.PositiveList() {
+			c := ""
+			if e.AnnualCap.IsPositive() {
+				c = e.AnnualCap.String()
+			}
+			out.Entries = append(out.Entries, &customsv1.PositiveListEntry{HsPrefix: e.HSPrefix, AnnualCap: c, Note: e.Note})
+		}
+		return out, nil
+	})
+}
+
 // GetSettlement implements customsv1.EcommerceServiceServer.
 func (s *EcommerceServer) GetSettlement(ctx context.Context, r *customsv1.GetSettlementRequest) (*customsv1.GetSettlementResponse, error) {
 	return handle(ctx, settlementRenames, func(p access.Principal) (*customsv1.GetSettlementResponse, error) {

@@ -9,7 +9,6 @@ import (
 
 	"github.com/shopspring/decimal"
 
-	"github.com/zoneledger/zoneledger/customs/ecommerce"
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
 	errorsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/errors/v1"
 )
@@ -309,13 +308,38 @@ type scOutcome struct {
 	Rule string
 }
 
+// positiveEntry is an entry of the zone's positive list, as
+// EcommerceService/GetPositiveList answers it: the demo asks the server
+// for the list it releases against and keeps no copy of it.
+type positiveEntry struct {
+	HSPrefix  string
+	AnnualCap decimal.Decimal // zero: no cap
+}
+
+// positiveList converts the server's positive list.
+func positiveList(entries []*customsv1.PositiveListEntry) ([]positiveEntry, error) {
+	out := make([]positiveEntry, 0, len(entries))
+	for _, e := range entries {
+		p := positiveEntry{HSPrefix: e.GetHsPrefix()}
+		if c := e.GetAnnualCap(); c != "" {
+			d, err := decimal.NewFromString(c)
+			if err != nil {
+				return nil, fmt.Errorf("positive list entry %s: annual cap %q: %w", e.GetHsPrefix(), c, err)
+			}
+			p.AnnualCap = d
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
 // scModel is the demo's own copy of what customs keeps for the centre:
 // the warehouse book's stock per line (available and on display) as of
 // the month's end and now, each buyer's year (the annual total and the
 // capped goods), and the display form's tax.
 type scModel struct {
 	cast            *scCast
-	positive        []ecommerce.PositiveEntry
+	positive        []positiveEntry
 	monthEnd, stock map[int32]*scStock
 	annual          map[string]decimal.Decimal            // buyer ID → dutiable value counted this year
 	capped          map[string]map[string]decimal.Decimal // buyer ID → positive-list prefix → legal quantity
@@ -333,8 +357,8 @@ func (s scStock) equal(o scStock) bool {
 	return s.Available.Equal(o.Available) && s.Display.Equal(o.Display)
 }
 
-func newSCModel(c *scCast) *scModel {
-	m := &scModel{cast: c, positive: ecommerce.SamplePositiveList(), monthEnd: map[int32]*scStock{}, stock: map[int32]*scStock{},
+func newSCModel(c *scCast, positive []positiveEntry) *scModel {
+	m := &scModel{cast: c, positive: positive, monthEnd: map[int32]*scStock{}, stock: map[int32]*scStock{},
 		annual: map[string]decimal.Decimal{}, capped: map[string]map[string]decimal.Decimal{}, outcomes: map[int]scOutcome{}, onDisplay: map[int32]decimal.Decimal{}}
 	for _, l := range c.W.Lines {
 		m.monthEnd[l.Seq], m.stock[l.Seq] = &scStock{}, &scStock{}
@@ -409,8 +433,8 @@ func (m *scModel) display(mv scMove) error {
 
 // positiveEntry is the positive-list entry covering an HS code (the longest
 // prefix), as customs looks it up.
-func (m *scModel) positiveEntry(hs string) (ecommerce.PositiveEntry, bool) {
-	best, found := ecommerce.PositiveEntry{}, false
+func (m *scModel) positiveEntry(hs string) (positiveEntry, bool) {
+	best, found := positiveEntry{}, false
 	for _, e := range m.positive {
 		if strings.HasPrefix(hs, e.HSPrefix) && len(e.HSPrefix) > len(best.HSPrefix) {
 			best, found = e, true
@@ -554,12 +578,13 @@ func (s *scScript) check(m *scModel) error {
 }
 
 // predictSales plans the centre and runs the model over the whole script.
-func predictSales(c *scCast, year, month, days int, today string) (*scScript, *scModel, error) {
+// positive is the zone's positive list (EcommerceService/GetPositiveList).
+func predictSales(c *scCast, positive []positiveEntry, year, month, days int, today string) (*scScript, *scModel, error) {
 	s, err := planSales(c, year, month, days, today)
 	if err != nil {
 		return nil, nil, err
 	}
-	m := newSCModel(c)
+	m := newSCModel(c, positive)
 	if err := m.entry(s.Entry); err != nil {
 		return nil, nil, err
 	}

@@ -135,7 +135,17 @@ func (r *scRun) date(day int) string {
 // differences in the end state are collected in res.Mismatches.
 func runSales(ctx context.Context, c *client, cast *scCast, year int, month time.Month, days int, lastDay string) (*SalesResult, error) {
 	res := &SalesResult{Today: businessDate(time.Now())}
-	script, model, err := predictSales(cast, year, int(month), days, res.Today)
+	actx, cancel := c.as(ctx, "admin")
+	pl, err := c.ecom.GetPositiveList(actx, &customsv1.GetPositiveListRequest{})
+	cancel()
+	if err != nil {
+		return res, fmt.Errorf("asking for the zone's positive list: %w", err)
+	}
+	positive, err := positiveList(pl.GetEntries())
+	if err != nil {
+		return res, err
+	}
+	script, model, err := predictSales(cast, positive, year, int(month), days, res.Today)
 	if err != nil {
 		return res, fmt.Errorf("planning the sales and service centre: %w", err)
 	}
