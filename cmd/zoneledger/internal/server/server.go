@@ -237,7 +237,7 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 		zoneSet = *cfg.Zone
 	}
 	zoneSet.Location = loc
-	zoneSvc, err := zone.New(s.store.Pool(), s.store, zone.Options{Settings: &zoneSet, Tax: taxEngine, Engine: s.store.Engine(), Logger: s.log})
+	zoneSvc, err := zone.New(s.store.Pool(), s.store, zone.Options{Settings: &zoneSet, Tax: taxEngine, Engine: s.store.Engine()})
 	if err != nil {
 		return nil, fmt.Errorf("building the zone service: %w", err)
 	}
@@ -269,7 +269,8 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("building the e-commerce service: %w", err)
 	}
-	// Finish the list releases and returns a crash interrupted.
+	// Finish the returns a crash interrupted (a release commits in one
+	// transaction and needs no recovery).
 	s.ecom = ecomSvc
 	if err := ecomSvc.Recover(ctx); err != nil {
 		return nil, fmt.Errorf("recovering the e-commerce service: %w", err)

@@ -41,7 +41,8 @@ const (
 	OrderStatus_ORDER_STATUS_UNSPECIFIED OrderStatus = 0
 	// PENDING: received, its payment or waybill is still missing.
 	OrderStatus_ORDER_STATUS_PENDING OrderStatus = 1
-	// RELEASING: matched, its list is being booked off the warehouse's book.
+	// RELEASING: no longer used. A release commits in one transaction with its
+	// stock deduction, so no order is ever between PENDING and RELEASED.
 	OrderStatus_ORDER_STATUS_RELEASING OrderStatus = 2
 	// RELEASED: its list is released; the goods are off the book and the tax is due.
 	OrderStatus_ORDER_STATUS_RELEASED OrderStatus = 3
@@ -104,13 +105,15 @@ type InventoryListStatus int32
 const (
 	// Not set.
 	InventoryListStatus_INVENTORY_LIST_STATUS_UNSPECIFIED InventoryListStatus = 0
-	// RELEASING: tax assessed, the stock deduction is being booked.
+	// RELEASING: no longer used. A list is stored RELEASED (or REFUSED) in the
+	// transaction that deducts its stock.
 	InventoryListStatus_INVENTORY_LIST_STATUS_RELEASING InventoryListStatus = 1
 	// RELEASED: released; goods off the book, tax due.
 	InventoryListStatus_INVENTORY_LIST_STATUS_RELEASED InventoryListStatus = 2
 	// RETURN_REQUESTED: a return was applied for within the window.
 	InventoryListStatus_INVENTORY_LIST_STATUS_RETURN_REQUESTED InventoryListStatus = 3
-	// RETURN_RECEIVING: the returned goods' journal is being booked.
+	// RETURN_RECEIVING: no longer used. A return is booked in one transaction
+	// with its journal; a list an earlier server left so is finished at start.
 	InventoryListStatus_INVENTORY_LIST_STATUS_RETURN_RECEIVING InventoryListStatus = 4
 	// RETURNED: the goods are back in bonded stock; the tax is cancelled.
 	InventoryListStatus_INVENTORY_LIST_STATUS_RETURNED InventoryListStatus = 5
