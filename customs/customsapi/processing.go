@@ -10,7 +10,7 @@ import (
 	"github.com/zoneledger/zoneledger/customs/access"
 	"github.com/zoneledger/zoneledger/customs/processing"
 	"github.com/zoneledger/zoneledger/ledger"
-	"github.com/zoneledger/zoneledger/ledger/ledgerapi"
+	"github.com/zoneledger/zoneledger/ledger/grpcedge"
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
 )
 
@@ -95,8 +95,8 @@ func (s *ProcessingServer) GetVersion(ctx context.Context, r *customsv1.GetVersi
 // token carries the last version's good and effective date.
 func (s *ProcessingServer) ListVersions(ctx context.Context, r *customsv1.ListVersionsRequest) (*customsv1.ListVersionsResponse, error) {
 	return handle(ctx, nil, func(p access.Principal) (*customsv1.ListVersionsResponse, error) {
-		pg := processing.VersionPage{Limit: pageSize(r.GetPageSize()), UsedNotDeclared: r.GetUsedNotDeclared()}
-		if tok, err := ledgerapi.DecodePageToken(r.GetPageToken()); err != nil {
+		pg := processing.VersionPage{Limit: grpcedge.PageSize(r.GetPageSize()), UsedNotDeclared: r.GetUsedNotDeclared()}
+		if tok, err := grpcedge.DecodePageToken(r.GetPageToken()); err != nil {
 			return nil, err
 		} else if tok != "" {
 			seq, date, ok := strings.Cut(tok, "/")
@@ -117,7 +117,7 @@ func (s *ProcessingServer) ListVersions(ctx context.Context, r *customsv1.ListVe
 		}
 		if len(vs) > 0 {
 			last := vs[len(vs)-1]
-			out.NextPageToken = nextToken(len(vs), pg.Limit, fmt.Sprintf("%d/%s", last.FinishedSeq, ledger.FormatDate(last.EffectiveDate)))
+			out.NextPageToken = grpcedge.NextPageToken(len(vs), pg.Limit, fmt.Sprintf("%d/%s", last.FinishedSeq, ledger.FormatDate(last.EffectiveDate)))
 		}
 		return out, nil
 	})
@@ -165,11 +165,11 @@ func (s *ProcessingServer) GetProductionReport(ctx context.Context, r *customsv1
 // ListProductionReports implements customsv1.ProcessingServiceServer.
 func (s *ProcessingServer) ListProductionReports(ctx context.Context, r *customsv1.ListProductionReportsRequest) (*customsv1.ListProductionReportsResponse, error) {
 	return handle(ctx, nil, func(p access.Principal) (*customsv1.ListProductionReportsResponse, error) {
-		after, err := ledgerapi.DecodePageToken(r.GetPageToken())
+		after, err := grpcedge.DecodePageToken(r.GetPageToken())
 		if err != nil {
 			return nil, err
 		}
-		size := pageSize(r.GetPageSize())
+		size := grpcedge.PageSize(r.GetPageSize())
 		reps, err := s.svc.ListReports(ctx, p, r.GetBookNo(), after, size)
 		if err != nil {
 			return nil, err
@@ -179,7 +179,7 @@ func (s *ProcessingServer) ListProductionReports(ctx context.Context, r *customs
 			out.Reports = append(out.Reports, productionReportOut(rep))
 		}
 		if len(reps) > 0 {
-			out.NextPageToken = nextToken(len(reps), size, reps[len(reps)-1].No)
+			out.NextPageToken = grpcedge.NextPageToken(len(reps), size, reps[len(reps)-1].No)
 		}
 		return out, nil
 	})

@@ -183,7 +183,7 @@ func (s *Service) draftList(o Order, ch Channel, lines []zone.BookLine) (*Invent
 	for i, ol := range o.Lines {
 		totals[i] = ol.Total
 	}
-	values := lineValues(l.DutiableValue, totals)
+	values := tax.LineValues(l.DutiableValue, totals)
 	req := tax.Request{Regime: tax.CrossBorderRetail, Date: s.today()}
 	for i, ol := range o.Lines {
 		f := fmt.Sprintf("lines[%d]", i)
@@ -201,32 +201,6 @@ func (s *Service) draftList(o Order, ch Channel, lines []zone.BookLine) (*Invent
 			LegalQuantity: legal, LegalUnit: bl.Legal.Unit, Price: ol.Price, Total: ol.Total})
 	}
 	return &l, req, nil
-}
-
-// lineValues splits a list's dutiable value over its lines: each line's
-// total plus its share of the rest (freight and insurance), pro rata to
-// the line totals and rounded half-up to the fen, the last line taking
-// what rounding leaves, so the lines sum exactly to the list's value.
-func lineValues(dutiable decimal.Decimal, totals []decimal.Decimal) []decimal.Decimal {
-	goods := decimal.Zero
-	for _, t := range totals {
-		goods = goods.Add(t)
-	}
-	extra := dutiable.Sub(goods)
-	out := make([]decimal.Decimal, len(totals))
-	allocated := decimal.Zero
-	for i, t := range totals {
-		share := decimal.Zero
-		if goods.IsPositive() {
-			share = extra.Mul(t).Div(goods).Round(2)
-		}
-		if i == len(totals)-1 {
-			share = extra.Sub(allocated)
-		}
-		allocated = allocated.Add(share)
-		out[i] = t.Add(share)
-	}
-	return out
 }
 
 // totalKey is one of a buyer's yearly totals (see counted).

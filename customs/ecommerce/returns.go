@@ -324,7 +324,7 @@ func (s *Service) receive(ctx context.Context, tx pgx.Tx, j ledger.Journals, l I
 
 // splitReturn parts a list into the goods returned, as a list to take off
 // the buyer's totals, and the quote of the goods kept (nil for a whole
-// return). Each line's dutiable value (lineValues) is split pro rata to
+// return). Each line's dutiable value (tax.LineValues) is split pro rata to
 // quantity, the kept part rounded half-up to the fen; the kept goods are
 // taxed at the release date and the returned part's value is what is left
 // of the list's, so the two sum exactly to the list's dutiable value.
@@ -337,7 +337,7 @@ func (s *Service) splitReturn(l InventoryList) (InventoryList, *tax.Quote, error
 	for i, ln := range l.Lines {
 		totals[i] = ln.Total
 	}
-	values := lineValues(l.DutiableValue, totals)
+	values := tax.LineValues(l.DutiableValue, totals)
 	returned := map[int]decimal.Decimal{}
 	for _, rl := range l.ReturnLines {
 		returned[rl.Seq] = rl.Quantity

@@ -34,6 +34,7 @@ import (
 	"github.com/zoneledger/zoneledger/customs/taxapi"
 	"github.com/zoneledger/zoneledger/customs/zone"
 	"github.com/zoneledger/zoneledger/ledger"
+	"github.com/zoneledger/zoneledger/ledger/grpcedge"
 	"github.com/zoneledger/zoneledger/ledger/ledgerapi"
 	"github.com/zoneledger/zoneledger/ledger/pgshared/embedpg"
 	"github.com/zoneledger/zoneledger/ledger/pgshared/migrate"
@@ -146,7 +147,7 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 		cfg.Logger = slog.Default()
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger, done: make(chan error, 2)}
-	ledgerapi.SetErrorLogger(s.log)
+	grpcedge.SetErrorLogger(s.log)
 	defer func() {
 		if err != nil {
 			s.shutdownStorage(context.WithoutCancel(ctx))
@@ -343,7 +344,7 @@ func interceptorChain(m *metrics, log *slog.Logger, a *access.Store, cfg Config)
 	authUnary, authStream := accessapi.Interceptors(a)
 	lim := newLimiter(cfg)
 	limUnary, limStream := lim.interceptors()
-	valUnary, valStream := ledgerapi.ValidationInterceptors()
+	valUnary, valStream := grpcedge.ValidationInterceptors()
 	return []grpc.ServerOption{
 		grpc.ChainUnaryInterceptor(m.unary, recUnary, authUnary, limUnary, valUnary),
 		grpc.ChainStreamInterceptor(m.stream, recStream, authStream, limStream, valStream),
