@@ -9,8 +9,9 @@
 // that consume materials and make goods, on the books of BookService (customs/processing).
 // Wire conventions: see books.proto.
 //
-// Stable reasons of its refusals (ErrorInfo.reason, with the request field at fault in
-// ErrorInfo.metadata["field"]), beside the ledger's and BookService's:
+// Stable reasons of its refusals (ErrorInfo.reason, declared in zoneledger.errors.v1.Reason,
+// with the request field at fault in ErrorInfo.metadata["field"]), beside the ledger's and
+// BookService's:
 //   - INVALID_NORM (INVALID_ARGUMENT): a norm's net consumption is not > 0, or its bonded share
 //     is not above 0 and at most 100.
 //   - LOSS_RATE_OUT_OF_RANGE (INVALID_ARGUMENT): a process loss rate below 0 or at 100 % or more.
