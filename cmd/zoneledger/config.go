@@ -113,6 +113,8 @@ func (c *Config) keys() []key {
 
 		strKey("processing.nonbonded_from", &c.Processing.NonBondedFrom),
 		boolKey("processing.declared_versions_only", &c.Processing.DeclaredVersionsOnly),
+		strKey("processing.rnd_books", &c.Processing.RndBooks),
+		boolKey("processing.rnd_use_outside_term", &c.Processing.RndUseOutsideTerm),
 	}
 }
 

@@ -27,5 +27,13 @@
 // reports. Materials are taken from the named lot or oldest first, and the
 // ledger refuses any that would go below zero.
 //
+// # Bonded R&D
+//
+// On a bonded R&D book (保税研发), the enterprise files R&D projects
+// (Project) and reports per project the bonded materials it actually used
+// (RndUse, 自主核定耗用: no unit consumption applies) and the prototypes,
+// samples and scrap made, which form new lots of the project. Equipment is
+// held apart: a use neither consumes nor makes it.
+//
 // Rules, figures and settings: README.md beside this file.
 package processing

@@ -29,7 +29,11 @@ func (w *world) receiveB(t testing.TB, seq int, qty string) string {
 	}
 	w.n++
 	inner := fmt.Sprintf("IN-%d", w.n)
-	l, err := w.zone.CreateList(w.ctx, w.e1, zone.List{InnerNo: inner, Book: w.book, IO: codes.In, TradeMode: "5034", Country: "USA",
+	mode := w.inMode
+	if mode == "" {
+		mode = "5034"
+	}
+	l, err := w.zone.CreateList(w.ctx, w.e1, zone.List{InnerNo: inner, Book: w.book, IO: codes.In, TradeMode: mode, Country: "USA",
 		Lines: []zone.ListLine{{BookSeq: seq, Quantity: d(qty), Total: d("1000"), GrossWeight: d("100"), NetWeight: d("90")}}})
 	must(err)
 	l, err = w.zone.DeclareList(w.ctx, w.e1, l.No)

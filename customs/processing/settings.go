@@ -27,16 +27,28 @@ type Settings struct {
 	// leave or before write-off (GACC 公告2019年第26号), so production may
 	// use a draft; using it locks it all the same.
 	DeclaredVersionsOnly bool
+	// RndBooks says which books keep bonded R&D (projects and uses):
+	// RndBooksRnd (default, the reference's working model: a bonded R&D
+	// book, kind RND) or RndBooksAny (also zone H books).
+	RndBooks string
+	// RndUseOutsideTerm lets an R&D use be dated outside its project's
+	// term (before its start or after its end). Default false.
+	RndUseOutsideTerm bool
 }
 
 // DefaultSettings returns the documented defaults.
 func DefaultSettings() Settings {
-	return Settings{NonBondedFrom: NonBondedOutside}
+	return Settings{NonBondedFrom: NonBondedOutside, RndBooks: RndBooksRnd}
 }
 
 // Check validates the settings; its error names the setting's key in the
 // zoneledger config file.
 func (s Settings) Check() error {
+	switch s.RndBooks {
+	case RndBooksRnd, RndBooksAny:
+	default:
+		return fmt.Errorf("processing.rnd_books: %q is neither %q nor %q", s.RndBooks, RndBooksRnd, RndBooksAny)
+	}
 	switch s.NonBondedFrom {
 	case NonBondedOutside, NonBondedOnBook:
 		return nil

@@ -30,6 +30,10 @@ type world struct {
 	book    string
 	other   string
 	n       int
+	// inMode is the trade mode receive brings goods in under; empty: 5034.
+	inMode string
+	// lines are the lines every book of the world has.
+	lines []zone.BookLine
 }
 
 func uscc(t testing.TB, first17 string) string {
@@ -78,6 +82,7 @@ func newWorld(t *testing.T, set Settings) *world {
 	}
 	lines := []zone.BookLine{kg(1, 3, codes.GoodsMaterial), kg(2, 1, codes.GoodsMaterial), pcs(3, codes.GoodsMaterial), pcs(4, codes.GoodsFinished),
 		kg(5, 5, codes.GoodsMaterial), kg(6, 3, codes.GoodsMaterial), pcs(7, codes.GoodsEquipment)}
+	w.lines = lines
 	for _, b := range []struct {
 		p    access.Principal
 		no   string

@@ -271,6 +271,17 @@ const (
 	// FAILED_PRECONDITION: a list names a unit consumption version that is still a draft; a
 	// version is declared before the goods leave. Declare it (DeclareVersion), then the list.
 	Reason_VERSION_NOT_DECLARED Reason = 229
+	// FAILED_PRECONDITION: R&D projects and uses are kept on a bonded R&D book (kind RND) in this
+	// zone (setting processing.rnd_books). File them on the enterprise's R&D book.
+	Reason_NOT_AN_RND_BOOK Reason = 300
+	// NOT_FOUND: the book has no such R&D project. File the project first (FileProject).
+	Reason_UNKNOWN_RND_PROJECT Reason = 301
+	// FAILED_PRECONDITION: the R&D project is closed and takes no more uses. Report the use
+	// against an open project.
+	Reason_RND_PROJECT_CLOSED Reason = 302
+	// FAILED_PRECONDITION: an R&D use is dated before its project's start or after its end
+	// (setting processing.rnd_use_outside_term). Date it within the project's term.
+	Reason_OUTSIDE_RND_PROJECT_TERM Reason = 303
 	// FAILED_PRECONDITION: the sale's tax exceeds what the form's guarantee still covers. Pay
 	// tax, or raise the guarantee.
 	Reason_GUARANTEE_EXCEEDED Reason = 150
@@ -431,6 +442,10 @@ var (
 		227: "WRONG_LINE_TYPE",
 		228: "WRONG_CONSUMPTION_BASIS",
 		229: "VERSION_NOT_DECLARED",
+		300: "NOT_AN_RND_BOOK",
+		301: "UNKNOWN_RND_PROJECT",
+		302: "RND_PROJECT_CLOSED",
+		303: "OUTSIDE_RND_PROJECT_TERM",
 		150: "GUARANTEE_EXCEEDED",
 		151: "NOT_A_DISPLAY_FORM",
 		152: "PAYMENT_EXCEEDS_TAX",
@@ -547,6 +562,10 @@ var (
 		"WRONG_LINE_TYPE":                  227,
 		"WRONG_CONSUMPTION_BASIS":          228,
 		"VERSION_NOT_DECLARED":             229,
+		"NOT_AN_RND_BOOK":                  300,
+		"UNKNOWN_RND_PROJECT":              301,
+		"RND_PROJECT_CLOSED":               302,
+		"OUTSIDE_RND_PROJECT_TERM":         303,
 		"GUARANTEE_EXCEEDED":               150,
 		"NOT_A_DISPLAY_FORM":               151,
 		"PAYMENT_EXCEEDS_TAX":              152,
@@ -614,7 +633,7 @@ var File_zoneledger_errors_v1_reason_proto protoreflect.FileDescriptor
 
 const file_zoneledger_errors_v1_reason_proto_rawDesc = "" +
 	"\n" +
-	"!zoneledger/errors/v1/reason.proto\x12\x14zoneledger.errors.v1*\xd1\x15\n" +
+	"!zoneledger/errors/v1/reason.proto\x12\x14zoneledger.errors.v1*\xb9\x16\n" +
 	"\x06Reason\x12\x16\n" +
 	"\x12REASON_UNSPECIFIED\x10\x00\x12\x14\n" +
 	"\x10INVALID_ARGUMENT\x10\x01\x12\x13\n" +
@@ -700,7 +719,11 @@ const file_zoneledger_errors_v1_reason_proto_rawDesc = "" +
 	"\x13NO_VERSION_IN_FORCE\x10\xe2\x01\x12\x14\n" +
 	"\x0fWRONG_LINE_TYPE\x10\xe3\x01\x12\x1c\n" +
 	"\x17WRONG_CONSUMPTION_BASIS\x10\xe4\x01\x12\x19\n" +
-	"\x14VERSION_NOT_DECLARED\x10\xe5\x01\x12\x17\n" +
+	"\x14VERSION_NOT_DECLARED\x10\xe5\x01\x12\x14\n" +
+	"\x0fNOT_AN_RND_BOOK\x10\xac\x02\x12\x18\n" +
+	"\x13UNKNOWN_RND_PROJECT\x10\xad\x02\x12\x17\n" +
+	"\x12RND_PROJECT_CLOSED\x10\xae\x02\x12\x1d\n" +
+	"\x18OUTSIDE_RND_PROJECT_TERM\x10\xaf\x02\x12\x17\n" +
 	"\x12GUARANTEE_EXCEEDED\x10\x96\x01\x12\x17\n" +
 	"\x12NOT_A_DISPLAY_FORM\x10\x97\x01\x12\x18\n" +
 	"\x13PAYMENT_EXCEEDS_TAX\x10\x98\x01\x12\x14\n" +
