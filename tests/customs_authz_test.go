@@ -69,6 +69,12 @@ type customsAuthWorld struct {
 	procReport string
 	// Destructions of E1's notebooks asked for and not yet decided.
 	procDestroyApprove, procDestroyReject string
+
+	// Bonded R&D: E1's R&D book with PE on it, project AZ-P1 with one use,
+	// and project AZ-P2, open, to close.
+	rnd     customsv1.RndServiceClient
+	rndBook string
+	rndUse  string
 }
 
 // Order numbers of the e-commerce documents of customsAuthWorld.
@@ -139,7 +145,29 @@ func newCustomsAuthWorld(t *testing.T, s *Server, a *Actors) *customsAuthWorld {
 	w.setUpDisplay(t, s)
 	w.setUpEcommerce(t, s)
 	w.setUpProcessing(t, s)
+	w.setUpRnd(t, s)
 	return w
+}
+
+// setUpRnd registers E1's bonded R&D book with PE on it, files projects
+// AZ-P1 and AZ-P2 and one use of AZ-P1.
+func (w *customsAuthWorld) setUpRnd(t *testing.T, s *Server) {
+	t.Helper()
+	w.rnd = customsv1.NewRndServiceClient(s.Conn())
+	w.rndBook = w.z.newBook(t, w.e1, fmt.Sprintf("H3105%07d", nextZoneSeq()), customsv1.BookKind_BOOK_KIND_RND)
+	w.z.stockIn(t, w.e1, w.rndBook, linePE, "100", "1600")
+	ctx := ctxAs(t, w.e1.tok)
+	for _, code := range []string{"AZ-P1", "AZ-P2"} {
+		if _, err := w.rnd.FileRndProject(ctx, &customsv1.FileRndProjectRequest{BookNo: w.rndBook, Code: code, Name: "project " + code, Start: day(-30)}); err != nil {
+			t.Fatalf("FileRndProject %s: %v", code, err)
+		}
+	}
+	u, err := w.rnd.FileRndUse(ctx, &customsv1.FileRndUseRequest{InnerNo: "AZ-RND-1", BookNo: w.rndBook, Project: "AZ-P1",
+		Materials: []*customsv1.RndMaterial{{BookSeq: linePE, Quantity: "2"}}})
+	if err != nil {
+		t.Fatalf("FileRndUse: %v", err)
+	}
+	w.rndUse = u.GetUse().GetUseNo()
 }
 
 // setUpProcessing files version 1 of E1's notebook line, consuming PE, and
@@ -270,6 +298,7 @@ const (
 	dispSvc = "/zoneledger.customs.v1.DisplayService/"
 	ecomSvc = "/zoneledger.customs.v1.EcommerceService/"
 	procSvc = "/zoneledger.customs.v1.ProcessingService/"
+	rndSvc  = "/zoneledger.customs.v1.RndService/"
 )
 
 func isCustoms(method string) bool { return strings.HasPrefix(method, "/zoneledger.customs.v1.") }
@@ -306,6 +335,9 @@ var customsFilesNot = map[string]bool{
 	procSvc + "DeclareVersion":       true,
 	procSvc + "FileProductionReport": true,
 	procSvc + "RequestDestruction":   true,
+	rndSvc + "FileRndProject":        true,
+	rndSvc + "CloseRndProject":       true,
+	rndSvc + "FileRndUse":            true,
 }
 
 // customsAdminMay are the customs methods the admin may call: it registers
@@ -373,6 +405,11 @@ var customsByNumber = map[string]bool{
 	procSvc + "ListProductionReports": true,
 	procSvc + "RequestDestruction":    true,
 	procSvc + "GetDestruction":        true,
+	rndSvc + "FileRndProject":         true,
+	rndSvc + "CloseRndProject":        true,
+	rndSvc + "GetRndProject":          true,
+	rndSvc + "FileRndUse":             true,
+	rndSvc + "GetRndUse":              true,
 }
 
 // customsAllowedToken is the token of a caller who may make the method's
@@ -398,7 +435,29 @@ func customsMethodCases() map[string]methodCase {
 	ds := func(w *authWorld) customsv1.DisplayServiceClient { return w.z.display }
 	ec := func(w *authWorld) customsv1.EcommerceServiceClient { return w.z.ecom.ecom }
 	pr := func(w *authWorld) customsv1.ProcessingServiceClient { return w.z.proc }
+	rd := func(w *authWorld) customsv1.RndServiceClient { return w.z.rnd }
 	return map[string]methodCase{
+		rndSvc + "FileRndProject": func(ctx context.Context, w *authWorld) error {
+			_, err := rd(w).FileRndProject(ctx, &customsv1.FileRndProjectRequest{BookNo: w.z.rndBook, Code: "AZ-PNEW", Name: "new project"})
+			return err
+		},
+		rndSvc + "CloseRndProject": func(ctx context.Context, w *authWorld) error {
+			_, err := rd(w).CloseRndProject(ctx, &customsv1.CloseRndProjectRequest{BookNo: w.z.rndBook, Code: "AZ-P2"})
+			return err
+		},
+		rndSvc + "GetRndProject": func(ctx context.Context, w *authWorld) error {
+			_, err := rd(w).GetRndProject(ctx, &customsv1.GetRndProjectRequest{BookNo: w.z.rndBook, Code: "AZ-P1"})
+			return err
+		},
+		rndSvc + "FileRndUse": func(ctx context.Context, w *authWorld) error {
+			_, err := rd(w).FileRndUse(ctx, &customsv1.FileRndUseRequest{InnerNo: "AZ-RND-NEW", BookNo: w.z.rndBook, Project: "AZ-P1",
+				Materials: []*customsv1.RndMaterial{{BookSeq: linePE, Quantity: "1"}}, Outputs: []*customsv1.RndOutput{{BookSeq: lineNotebook, Quantity: "1", Kind: customsv1.RndOutputKind_RND_OUTPUT_KIND_PROTOTYPE}}})
+			return err
+		},
+		rndSvc + "GetRndUse": func(ctx context.Context, w *authWorld) error {
+			_, err := rd(w).GetRndUse(ctx, &customsv1.GetRndUseRequest{UseNo: w.z.rndUse})
+			return err
+		},
 		procSvc + "PutVersion": func(ctx context.Context, w *authWorld) error {
 			_, err := pr(w).PutVersion(ctx, &customsv1.PutVersionRequest{BookNo: w.z.book, FinishedSeq: lineNotebook, Version: "2", EffectiveDate: day(1),
 				Norms: []*customsv1.Norm{{MaterialSeq: linePE, Net: "2", LossPercent: "20"}}})
@@ -777,6 +836,20 @@ func customsSnapshot(t *testing.T, w *authWorld, snap snapshot) {
 	}
 	if len(rv.GetVersions()) != 1 || len(rr.GetReports()) != 1 {
 		t.Fatalf("the processing snapshot sees %d versions and %d reports of E1; want 1 and 1", len(rv.GetVersions()), len(rr.GetReports()))
+	}
+	// Bonded R&D: E1's projects with their totals, and the use.
+	for _, code := range []string{"AZ-P1", "AZ-P2", "AZ-PNEW"} {
+		r, err := cw.rnd.GetRndProject(ctxAs(t, c), &customsv1.GetRndProjectRequest{BookNo: cw.rndBook, Code: code})
+		if code == "AZ-PNEW" && status.Code(err) == codes.NotFound {
+			snap["rnd project "+code] = "not found"
+			continue
+		}
+		put("rnd project "+code, r, err)
+	}
+	ru, err := cw.rnd.GetRndUse(ctxAs(t, c), &customsv1.GetRndUseRequest{UseNo: cw.rndUse})
+	put("rnd use", ru, err)
+	if ru.GetUse().GetProject() != "AZ-P1" {
+		t.Fatalf("the R&D snapshot sees use %v", ru)
 	}
 
 	// Display trading: the type-C form's guarantee, tax and goods on display.

@@ -303,6 +303,7 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	customsv1.RegisterDisplayServiceServer(s.grpc, customsapi.NewDisplayServer(zoneSvc))
 	customsv1.RegisterEcommerceServiceServer(s.grpc, customsapi.NewEcommerceServer(ecomSvc))
 	customsv1.RegisterProcessingServiceServer(s.grpc, customsapi.NewProcessingServer(procSvc, func() time.Time { return ledger.DayIn(time.Now(), loc) }))
+	customsv1.RegisterRndServiceServer(s.grpc, customsapi.NewRndServer(procSvc))
 	s.health = health.NewServer()
 	s.stopping = make(chan struct{})
 	healthpb.RegisterHealthServer(s.grpc, healthService{Server: s.health, stopping: s.stopping})
