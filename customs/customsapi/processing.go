@@ -224,7 +224,7 @@ func (s *ProcessingServer) RequestDestruction(ctx context.Context, r *customsv1.
 	return handle(ctx, nil, func(p access.Principal) (*customsv1.RequestDestructionResponse, error) {
 		var ps parser
 		d := processing.Destruction{InnerNo: r.GetInnerNo(), Book: r.GetBookNo(), Date: ps.optDate(r.GetDate(), "date"), Reason: r.GetReason(),
-			ResidueValue: ps.optDec(r.GetResidueValue(), "residue_value")}
+			ResidueValue: ps.optDec(r.GetResidueValue(), "residue_value"), ResidueHSCode: r.GetResidueHsCode()}
 		for i, l := range r.GetLines() {
 			d.Lines = append(d.Lines, processing.DestroyLine{BookSeq: int(l.GetBookSeq()), Quantity: ps.dec(l.GetQuantity(), fmt.Sprintf("lines[%d].quantity", i)), Lot: l.GetLot()})
 		}
@@ -276,7 +276,8 @@ func destructionOut(d processing.Destruction) *customsv1.Destruction {
 	out := &customsv1.Destruction{DestructionNo: d.No, InnerNo: d.InnerNo, Enterprise: d.Enterprise, BookNo: d.Book, Date: dateOut(d.Date),
 		Reason: d.Reason, ResidueValue: money(d.ResidueValue),
 		Status: customsv1.DestructionStatus(enumOut(customsv1.DestructionStatus_value, "DESTRUCTION_STATUS_", string(d.Status))),
-		Note:   d.Note, ApprovedBy: d.ApprovedBy, JournalIds: d.JournalIDs, FiledBy: d.FiledBy, CreatedAt: ts(d.CreatedAt), InputHash: d.InputHash}
+		Note:   d.Note, ApprovedBy: d.ApprovedBy, JournalIds: d.JournalIDs, FiledBy: d.FiledBy, CreatedAt: ts(d.CreatedAt), InputHash: d.InputHash,
+		ResidueHsCode: d.ResidueHSCode, ResidueEventId: d.ResidueEvent}
 	for _, l := range d.Lines {
 		out.Lines = append(out.Lines, &customsv1.DestroyLine{BookSeq: int32(l.BookSeq), Quantity: qty(l.Quantity), Lot: l.Lot, Lots: lotsOut(l.Lots)})
 	}

@@ -53,8 +53,17 @@ type Destruction struct {
 	Reason string
 	Lines  []DestroyLine
 	// ResidueValue is what the valuable residue (有价值残余物) was sold
-	// for, CNY to the fen; recorded, not yet taxed here.
+	// for, CNY to the fen. A residue sold is taxed on approval as a
+	// domestic sale (a taxable event of the zone, TradeMode 0844,
+	// category SCRAP).
 	ResidueValue decimal.Decimal
+	// ResidueHSCode is the 10-digit HS code of the residue sold, required
+	// when ResidueValue is above zero: the tax engine taxes the residue
+	// in its own state.
+	ResidueHSCode string `json:",omitempty"`
+	// ResidueEvent is the ID of the taxable event of the residue's sale,
+	// on approval. Derived.
+	ResidueEvent int64 `json:",omitempty"`
 	Status       DestructionStatus
 	// Note is customs' remark on approval or rejection.
 	Note       string
@@ -94,6 +103,18 @@ func (s *Service) RequestDestruction(ctx context.Context, p access.Principal, d 
 	if d.ResidueValue.IsNegative() || ledger.Places(d.ResidueValue) > ledger.ValueScale {
 		return d, badArg("residue_value", "must be >= 0 CNY to the fen, got %s", d.ResidueValue)
 	}
+	d.ResidueHSCode = strings.TrimSpace(d.ResidueHSCode)
+	switch {
+	case d.ResidueValue.IsPositive() && d.ResidueHSCode == "":
+		return d, badArg("residue_hs_code", "a residue sold for %s CNY is taxed in its own state: give its 10-digit HS code", d.ResidueValue)
+	case d.ResidueValue.IsZero() && d.ResidueHSCode != "":
+		return d, badArg("residue_hs_code", "no residue was sold (residue_value is 0); leave the HS code empty or give what it was sold for")
+	case d.ResidueHSCode != "":
+		if err := codes.CheckHSCode(d.ResidueHSCode); err != nil {
+			return d, badArg("residue_hs_code", "%v", err)
+		}
+	}
+	d.ResidueEvent = 0
 	today := s.today()
 	if d.Date.IsZero() {
 		d.Date = today
@@ -133,7 +154,7 @@ func (s *Service) RequestDestruction(ctx context.Context, p access.Principal, d 
 		d.Lines[i].Lots = nil
 	}
 	h := d
-	h.No, h.Enterprise, h.Status, h.Note, h.ApprovedBy, h.JournalIDs, h.FiledBy, h.CreatedAt, h.InputHash = "", "", "", "", "", nil, "", time.Time{}, ""
+	h.No, h.Enterprise, h.Status, h.Note, h.ApprovedBy, h.JournalIDs, h.FiledBy, h.CreatedAt, h.InputHash, h.ResidueEvent = "", "", "", "", "", nil, "", time.Time{}, "", 0
 	d.InputHash = digest(h)
 	var out Destruction
 	err = s.inTx(ctx, func(tx pgx.Tx) error {
@@ -243,6 +264,13 @@ func (s *Service) decideDestruction(ctx context.Context, p access.Principal, no,
 				}
 			}
 			d.ApprovedBy = p.ID
+			if d.ResidueValue.IsPositive() {
+				ev, err := s.zone.RecordTaxableEvent(ctx, tx, residueEvent(d), "destruction-residue:"+d.No)
+				if err != nil {
+					return err
+				}
+				d.ResidueEvent = ev.ID
+			}
 		}
 		if _, err := tx.Exec(ctx, `UPDATE proc_destructions SET status = $2, body = $3 WHERE no = $1`, d.No, string(d.Status), mustJSON(d)); err != nil {
 			return err
@@ -285,4 +313,23 @@ func destructionBy(ctx context.Context, q querier, where string, args ...any) (D
 		return d, false, nil
 	}
 	return d, err == nil, err
+}
+
+// Residue sales: the trade mode and goods category of the taxable event a
+// destruction's valuable residue makes when sold. [UNCONFIRMED]: the
+// reference names no rule for the residue's sale; it is taken as scrap
+// sold domestically (边角料内销).
+const (
+	// ResidueTradeMode is the trade mode of a residue sale's event.
+	ResidueTradeMode = "0844"
+	// ResidueCategory is the goods category of a residue sale's event.
+	ResidueCategory = codes.CategoryScrap
+)
+
+// residueEvent is the taxable event of a destruction's residue sold: a
+// domestic sale of the residue in its own state (its HS code), on what it
+// was sold for, dated the destruction's day.
+func residueEvent(d Destruction) zone.TaxableEvent {
+	return zone.TaxableEvent{Book: d.Book, Enterprise: d.Enterprise, ListNo: d.No, ListSeq: 1, HSCode: d.ResidueHSCode, Quantity: decimal.Zero,
+		LegalQuantity: decimal.Zero, DutiableValue: d.ResidueValue, TradeMode: ResidueTradeMode, GoodsCategory: ResidueCategory, Date: d.Date, TaxDate: d.Date}
 }

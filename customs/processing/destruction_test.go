@@ -2,6 +2,10 @@ package processing
 
 import (
 	"testing"
+	"time"
+
+	"github.com/zoneledger/zoneledger/customs/codes"
+	"github.com/zoneledger/zoneledger/customs/zone"
 
 	"github.com/zoneledger/zoneledger/ledger"
 )
@@ -107,4 +111,48 @@ func TestNonBondedShare(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestDestructionResidueTaxed: the valuable residue of a destruction sold
+// for 1,000 CNY is taxed on approval through the tax engine, as a taxable
+// event of the zone (0844, SCRAP, the residue's HS code: aluminium sheet
+// in the sample tariff, duty 6 % = 60.00, VAT 13 % of 1,060 = 137.80), once however often the approval is repeated; a residue sold
+// needs its HS code, and an HS code needs a residue sold.
+func TestDestructionResidueTaxed(t *testing.T) {
+	w := newWorld(t, DefaultSettings())
+	w.receive(1, "10")
+	req := func(inner, value, hs string) (Destruction, error) {
+		return w.svc.RequestDestruction(w.ctx, w.e1, Destruction{InnerNo: inner, Book: w.book, Reason: "obsolete", ResidueValue: d(value), ResidueHSCode: hs,
+			Lines: []DestroyLine{{BookSeq: 1, Quantity: d("2")}}})
+	}
+	_, err := req("D-0", "1000", "")
+	wantRefusal(t, err, ledger.ReasonInvalidArgument, "residue_hs_code")
+	_, err = req("D-0", "0", "7606125000")
+	wantRefusal(t, err, ledger.ReasonInvalidArgument, "residue_hs_code")
+	_, err = req("D-0", "1000", "39011")
+	wantRefusal(t, err, ledger.ReasonInvalidArgument, "residue_hs_code")
+	ds, err := req("D-1", "1000", "7606125000")
+	w.must(err)
+	events := func() []zone.TaxableEvent {
+		evs, err := w.zone.ListTaxableEvents(w.ctx, w.customs, w.book, time.Time{}, time.Time{}, 0, 0)
+		w.must(err)
+		return evs
+	}
+	if n := len(events()); n != 0 {
+		t.Fatalf("%d taxable events before the approval", n)
+	}
+	got, err := w.svc.ApproveDestruction(w.ctx, w.customs, ds.No, "witnessed")
+	w.must(err)
+	_, err = w.svc.ApproveDestruction(w.ctx, w.customs, ds.No, "witnessed")
+	w.must(err)
+	evs := events()
+	if len(evs) != 1 {
+		t.Fatalf("taxable events %+v, want one", evs)
+	}
+	ev := evs[0]
+	if ev.ID != got.ResidueEvent || ev.ListNo != ds.No || ev.TradeMode != "0844" || ev.GoodsCategory != codes.CategoryScrap || ev.HSCode != "7606125000" ||
+		!ev.DutiableValue.Equal(d("1000")) || ev.AssessError != "" || !ev.Duty.Equal(d("60")) || !ev.VAT.Equal(d("137.8")) || !ev.Total.Equal(d("197.8")) {
+		t.Fatalf("residue event %+v of %+v", ev, got)
+	}
+	w.wantBonded(map[int]string{1: "8"})
 }

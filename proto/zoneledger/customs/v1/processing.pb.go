@@ -1885,7 +1885,7 @@ type Destruction struct {
 	Reason string `protobuf:"bytes,6,opt,name=reason,proto3" json:"reason,omitempty"`
 	// The goods.
 	Lines []*DestroyLine `protobuf:"bytes,7,rep,name=lines,proto3" json:"lines,omitempty"`
-	// What the valuable residue (有价值残余物) was sold for, CNY; recorded, not taxed here.
+	// What the valuable residue (有价值残余物) was sold for, CNY; taxed on approval.
 	ResidueValue string `protobuf:"bytes,8,opt,name=residue_value,json=residueValue,proto3" json:"residue_value,omitempty"`
 	// REQUESTED, APPROVED or REJECTED.
 	Status DestructionStatus `protobuf:"varint,9,opt,name=status,proto3,enum=zoneledger.customs.v1.DestructionStatus" json:"status,omitempty"`
@@ -1900,9 +1900,14 @@ type Destruction struct {
 	// When it was asked.
 	CreatedAt *timestamppb.Timestamp `protobuf:"bytes,14,opt,name=created_at,json=createdAt,proto3" json:"created_at,omitempty"`
 	// Digest of the request, which tells a retry from a reused inner_no.
-	InputHash     string `protobuf:"bytes,15,opt,name=input_hash,json=inputHash,proto3" json:"input_hash,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	InputHash string `protobuf:"bytes,15,opt,name=input_hash,json=inputHash,proto3" json:"input_hash,omitempty"`
+	// HS code of the residue sold; empty when none was sold.
+	ResidueHsCode string `protobuf:"bytes,16,opt,name=residue_hs_code,json=residueHsCode,proto3" json:"residue_hs_code,omitempty"`
+	// The taxable event (BookService ListTaxableEvents) of the residue's sale, once approved;
+	// 0 when none was sold.
+	ResidueEventId int64 `protobuf:"varint,17,opt,name=residue_event_id,json=residueEventId,proto3" json:"residue_event_id,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *Destruction) Reset() {
@@ -2040,6 +2045,20 @@ func (x *Destruction) GetInputHash() string {
 	return ""
 }
 
+func (x *Destruction) GetResidueHsCode() string {
+	if x != nil {
+		return x.ResidueHsCode
+	}
+	return ""
+}
+
+func (x *Destruction) GetResidueEventId() int64 {
+	if x != nil {
+		return x.ResidueEventId
+	}
+	return 0
+}
+
 // RequestDestructionRequest asks for a destruction.
 type RequestDestructionRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -2053,8 +2072,12 @@ type RequestDestructionRequest struct {
 	Reason string `protobuf:"bytes,4,opt,name=reason,proto3" json:"reason,omitempty"`
 	// The goods, 1 to 1000 lines.
 	Lines []*DestroyLine `protobuf:"bytes,5,rep,name=lines,proto3" json:"lines,omitempty"`
-	// What the valuable residue was sold for, CNY to the fen; empty: nothing.
-	ResidueValue  string `protobuf:"bytes,6,opt,name=residue_value,json=residueValue,proto3" json:"residue_value,omitempty"`
+	// What the valuable residue was sold for, CNY to the fen; empty: nothing. A residue sold is
+	// taxed on approval through the tax engine, as a taxable event of the book (0844, SCRAP).
+	ResidueValue string `protobuf:"bytes,6,opt,name=residue_value,json=residueValue,proto3" json:"residue_value,omitempty"`
+	// The 10-digit HS code of the residue sold, required with a residue_value above 0: the residue
+	// is taxed in its own state.
+	ResidueHsCode string `protobuf:"bytes,7,opt,name=residue_hs_code,json=residueHsCode,proto3" json:"residue_hs_code,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2127,6 +2150,13 @@ func (x *RequestDestructionRequest) GetLines() []*DestroyLine {
 func (x *RequestDestructionRequest) GetResidueValue() string {
 	if x != nil {
 		return x.ResidueValue
+	}
+	return ""
+}
+
+func (x *RequestDestructionRequest) GetResidueHsCode() string {
+	if x != nil {
+		return x.ResidueHsCode
 	}
 	return ""
 }
@@ -2612,7 +2642,7 @@ const file_zoneledger_customs_v1_processing_proto_rawDesc = "" +
 	"\bbook_seq\x18\x01 \x01(\x05B\a\xbaH\x04\x1a\x02(\x01R\abookSeq\x12;\n" +
 	"\bquantity\x18\x02 \x01(\tB\x1f\xbaH\x1c\xc8\x01\x01r\x17\x18(2\x13^[0-9]+(\\.[0-9]+)?$R\bquantity\x12\x19\n" +
 	"\x03lot\x18\x03 \x01(\tB\a\xbaH\x04r\x02\x18@R\x03lot\x126\n" +
-	"\x04lots\x18\x04 \x03(\v2\".zoneledger.customs.v1.LotQuantityR\x04lots\"\xa0\x04\n" +
+	"\x04lots\x18\x04 \x03(\v2\".zoneledger.customs.v1.LotQuantityR\x04lots\"\xf2\x04\n" +
 	"\vDestruction\x12%\n" +
 	"\x0edestruction_no\x18\x01 \x01(\tR\rdestructionNo\x12\x19\n" +
 	"\binner_no\x18\x02 \x01(\tR\ainnerNo\x12\x1e\n" +
@@ -2635,7 +2665,9 @@ const file_zoneledger_customs_v1_processing_proto_rawDesc = "" +
 	"\n" +
 	"created_at\x18\x0e \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\x12\x1d\n" +
 	"\n" +
-	"input_hash\x18\x0f \x01(\tR\tinputHash\"\xd5\x02\n" +
+	"input_hash\x18\x0f \x01(\tR\tinputHash\x12&\n" +
+	"\x0fresidue_hs_code\x18\x10 \x01(\tR\rresidueHsCode\x12(\n" +
+	"\x10residue_event_id\x18\x11 \x01(\x03R\x0eresidueEventId\"\x94\x03\n" +
 	"\x19RequestDestructionRequest\x12%\n" +
 	"\binner_no\x18\x01 \x01(\tB\n" +
 	"\xbaH\a\xc8\x01\x01r\x02\x18@R\ainnerNo\x12#\n" +
@@ -2644,7 +2676,8 @@ const file_zoneledger_customs_v1_processing_proto_rawDesc = "" +
 	"\x04date\x18\x03 \x01(\tB&\xbaH#\xd8\x01\x01r\x1e2\x1c^[0-9]{4}-[0-9]{2}-[0-9]{2}$R\x04date\x12#\n" +
 	"\x06reason\x18\x04 \x01(\tB\v\xbaH\b\xc8\x01\x01r\x03\x18\xf4\x03R\x06reason\x12E\n" +
 	"\x05lines\x18\x05 \x03(\v2\".zoneledger.customs.v1.DestroyLineB\v\xbaH\b\x92\x01\x05\b\x01\x10\xe8\aR\x05lines\x12D\n" +
-	"\rresidue_value\x18\x06 \x01(\tB\x1f\xbaH\x1c\xd8\x01\x01r\x17\x18(2\x13^[0-9]+(\\.[0-9]+)?$R\fresidueValue\"b\n" +
+	"\rresidue_value\x18\x06 \x01(\tB\x1f\xbaH\x1c\xd8\x01\x01r\x17\x18(2\x13^[0-9]+(\\.[0-9]+)?$R\fresidueValue\x12=\n" +
+	"\x0fresidue_hs_code\x18\a \x01(\tB\x15\xbaH\x12\xd8\x01\x01r\r2\v^[0-9]{10}$R\rresidueHsCode\"b\n" +
 	"\x1aRequestDestructionResponse\x12D\n" +
 	"\vdestruction\x18\x01 \x01(\v2\".zoneledger.customs.v1.DestructionR\vdestruction\"l\n" +
 	"\x19ApproveDestructionRequest\x121\n" +
