@@ -449,10 +449,10 @@ func (a *app) procDestroyCall(ctx context.Context, call func(ctx context.Context
 }
 
 func (a *app) procDestroyRequestCmd() *cobra.Command {
-	var book, inner, date, reason, residue string
+	var book, inner, date, reason, residue, residueHS string
 	var lines []string
 	c := &cobra.Command{
-		Use:   "request --book BOOK --inner-no N --reason TEXT --line SEQ:QTY[:LOT]... [--residue-value CNY]",
+		Use:   "request --book BOOK --inner-no N --reason TEXT --line SEQ:QTY[:LOT]... [--residue-value CNY --residue-hs-code HS]",
 		Short: "Ask customs to approve the destruction (销毁) of goods; nothing moves until it does (safe to repeat)",
 		Example: `  zonectl customs processing destruction request --book H31050000001 --inner-no XH-0001 \
       --reason "scrap of no value" --line 5:0.5`,
@@ -464,7 +464,7 @@ func (a *app) procDestroyRequestCmd() *cobra.Command {
 			if date != "" && !isoDate.MatchString(date) {
 				return usagef("--date %q: write YYYY-MM-DD", date)
 			}
-			req := &customsv1.RequestDestructionRequest{InnerNo: inner, BookNo: book, Date: date, Reason: reason, ResidueValue: residue}
+			req := &customsv1.RequestDestructionRequest{InnerNo: inner, BookNo: book, Date: date, Reason: reason, ResidueValue: residue, ResidueHsCode: residueHS}
 			for _, s := range lines {
 				p := strings.SplitN(s, ":", 3)
 				seq, err := strconv.Atoi(p[0])
@@ -487,7 +487,8 @@ func (a *app) procDestroyRequestCmd() *cobra.Command {
 	c.Flags().StringVar(&inner, "inner-no", "", "the enterprise's own number: the idempotency key (required)")
 	c.Flags().StringVar(&reason, "reason", "", "why the goods are destroyed (required)")
 	c.Flags().StringVar(&date, "date", "", "business date, YYYY-MM-DD, not in the future (default: today)")
-	c.Flags().StringVar(&residue, "residue-value", "", "what the valuable residue was sold for, CNY (recorded)")
+	c.Flags().StringVar(&residue, "residue-value", "", "what the valuable residue was sold for, CNY (taxed on approval)")
+	c.Flags().StringVar(&residueHS, "residue-hs-code", "", "the residue's 10-digit HS code (required with --residue-value)")
 	c.Flags().StringArrayVar(&lines, "line", nil, "goods: SEQ:QTY[:LOT] (repeatable, required)")
 	return c
 }
