@@ -1,6 +1,8 @@
 package processing
 
 import (
+	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -218,5 +220,52 @@ func TestRndOutputsDisposal(t *testing.T) {
 	w.must(err)
 	if len(evs) != 2 || evs[0].TradeMode != "0644" || evs[0].GoodsCategory != codes.CategorySurplus || evs[1].TradeMode != "0110" || evs[1].GoodsCategory != codes.CategoryFinished {
 		t.Fatalf("taxable events %+v", evs)
+	}
+}
+
+// TestRndConcurrentUsesBookedOnce: uses filed at once, each sent twice at
+// the same moment as a client retrying a lost answer would, are each
+// booked once: the material goes down by exactly their sum.
+func TestRndConcurrentUsesBookedOnce(t *testing.T) {
+	w := newRndWorld(t, DefaultSettings())
+	w.receive(1, "100")
+	w.project("PA")
+	const n = 20
+	var wg sync.WaitGroup
+	errs := make(chan error, 2*n)
+	nos := make(chan string, 2*n)
+	for i := range n {
+		u := RndUse{InnerNo: fmt.Sprintf("C-%d", i), Book: w.book, Project: "PA", Materials: []RndMaterial{{BookSeq: 1, Quantity: d("0.125")}}}
+		for range 2 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				got, err := w.svc.FileRndUse(w.ctx, w.e1, u)
+				if err != nil {
+					errs <- err
+					return
+				}
+				nos <- got.No
+			}()
+		}
+	}
+	wg.Wait()
+	close(errs)
+	close(nos)
+	for err := range errs {
+		t.Error(err)
+	}
+	distinct := map[string]bool{}
+	for no := range nos {
+		distinct[no] = true
+	}
+	if len(distinct) != n {
+		t.Errorf("%d distinct uses answered, want %d", len(distinct), n)
+	}
+	w.wantBonded(map[int]string{1: "97.5"})
+	got, err := w.svc.GetProject(w.ctx, w.customs, w.book, "PA")
+	w.must(err)
+	if got.Uses != n || !got.Consumed[0].Quantity.Equal(d("2.5")) {
+		t.Errorf("project %+v", got)
 	}
 }
