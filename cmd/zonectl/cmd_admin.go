@@ -33,10 +33,6 @@ func parseRole(s string) (adminv1.Role, error) {
 	return adminv1.Role(r), nil
 }
 
-func (a *app) printPrincipal(p *adminv1.Principal) error {
-	return output.One(a.stdout, a.format, p, principalHeader, principalRow(p))
-}
-
 func (a *app) principalsCreateCmd() *cobra.Command {
 	var pid, name, role, enterprise string
 	var links []string
@@ -66,19 +62,12 @@ Repeating the command with the same values returns the existing principal.`,
 			if r != adminv1.Role_ROLE_PLATFORM && len(links) > 0 {
 				return usagef("--link is only for --role platform")
 			}
-			ac, err := a.admin()
-			if err != nil {
-				return err
-			}
-			ctx, cancel := a.callCtx(cmd.Context())
-			defer cancel()
-			resp, err := ac.CreatePrincipal(ctx, &adminv1.CreatePrincipalRequest{
-				PrincipalId: pid, DisplayName: name, Role: r, EnterpriseId: enterprise, LinkedEnterpriseIds: links,
+			return show(a, cmd, principalView, func(ctx context.Context, c *clients) (*adminv1.Principal, error) {
+				resp, err := c.admin.CreatePrincipal(ctx, &adminv1.CreatePrincipalRequest{
+					PrincipalId: pid, DisplayName: name, Role: r, EnterpriseId: enterprise, LinkedEnterpriseIds: links,
+				})
+				return resp.GetPrincipal(), err
 			})
-			if err != nil {
-				return err
-			}
-			return a.printPrincipal(resp.GetPrincipal())
 		}),
 	}
 	c.Flags().StringVar(&pid, "id", "", "principal identifier (required)")
@@ -97,12 +86,8 @@ func (a *app) principalsListCmd() *cobra.Command {
 		Example: "  zonectl admin principals list",
 		Args:    exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			ac, err := a.admin()
-			if err != nil {
-				return err
-			}
-			return listPages(a, cmd.Context(), principalHeader, principalRow, func(ctx context.Context, token string) ([]*adminv1.Principal, string, error) {
-				resp, err := ac.ListPrincipals(ctx, &adminv1.ListPrincipalsRequest{PageSize: pageSize, PageToken: token})
+			return showPages(a, cmd, principalView, func(ctx context.Context, c *clients, token string) ([]*adminv1.Principal, string, error) {
+				resp, err := c.admin.ListPrincipals(ctx, &adminv1.ListPrincipalsRequest{PageSize: pageSize, PageToken: token})
 				return resp.GetPrincipals(), resp.GetNextPageToken(), err
 			})
 		}),
@@ -116,17 +101,10 @@ func (a *app) principalsGetCmd() *cobra.Command {
 		Example: "  zonectl admin principals get acme-ops",
 		Args:    exactArgs(1, "a principal ID"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			ac, err := a.admin()
-			if err != nil {
-				return err
-			}
-			ctx, cancel := a.callCtx(cmd.Context())
-			defer cancel()
-			resp, err := ac.GetPrincipal(ctx, &adminv1.GetPrincipalRequest{PrincipalId: args[0]})
-			if err != nil {
-				return err
-			}
-			return a.printPrincipal(resp.GetPrincipal())
+			return show(a, cmd, principalView, func(ctx context.Context, c *clients) (*adminv1.Principal, error) {
+				resp, err := c.admin.GetPrincipal(ctx, &adminv1.GetPrincipalRequest{PrincipalId: args[0]})
+				return resp.GetPrincipal(), err
+			})
 		}),
 	}
 }
@@ -138,17 +116,10 @@ func (a *app) principalsDisableCmd() *cobra.Command {
 		Example: "  zonectl admin principals disable acme-ops",
 		Args:    exactArgs(1, "a principal ID"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			ac, err := a.admin()
-			if err != nil {
-				return err
-			}
-			ctx, cancel := a.callCtx(cmd.Context())
-			defer cancel()
-			resp, err := ac.DisablePrincipal(ctx, &adminv1.DisablePrincipalRequest{PrincipalId: args[0]})
-			if err != nil {
-				return err
-			}
-			return a.printPrincipal(resp.GetPrincipal())
+			return show(a, cmd, principalView, func(ctx context.Context, c *clients) (*adminv1.Principal, error) {
+				resp, err := c.admin.DisablePrincipal(ctx, &adminv1.DisablePrincipalRequest{PrincipalId: args[0]})
+				return resp.GetPrincipal(), err
+			})
 		}),
 	}
 }
@@ -227,12 +198,8 @@ func (a *app) tokensListCmd() *cobra.Command {
 		Example: "  zonectl admin tokens list --principal acme-ops",
 		Args:    exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			ac, err := a.admin()
-			if err != nil {
-				return err
-			}
-			return listPages(a, cmd.Context(), tokenHeader, tokenRow, func(ctx context.Context, token string) ([]*adminv1.TokenInfo, string, error) {
-				resp, err := ac.ListTokens(ctx, &adminv1.ListTokensRequest{PrincipalId: pid, PageSize: pageSize, PageToken: token})
+			return showPages(a, cmd, tokenView, func(ctx context.Context, c *clients, token string) ([]*adminv1.TokenInfo, string, error) {
+				resp, err := c.admin.ListTokens(ctx, &adminv1.ListTokensRequest{PrincipalId: pid, PageSize: pageSize, PageToken: token})
 				return resp.GetTokens(), resp.GetNextPageToken(), err
 			})
 		}),
@@ -272,17 +239,10 @@ func (a *app) whoamiCmd() *cobra.Command {
 		Example: "  zonectl whoami",
 		Args:    exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			ac, err := a.admin()
-			if err != nil {
-				return err
-			}
-			ctx, cancel := a.callCtx(cmd.Context())
-			defer cancel()
-			resp, err := ac.WhoAmI(ctx, &adminv1.WhoAmIRequest{})
-			if err != nil {
-				return err
-			}
-			return a.printPrincipal(resp.GetPrincipal())
+			return show(a, cmd, principalView, func(ctx context.Context, c *clients) (*adminv1.Principal, error) {
+				resp, err := c.admin.WhoAmI(ctx, &adminv1.WhoAmIRequest{})
+				return resp.GetPrincipal(), err
+			})
 		}),
 	}
 }

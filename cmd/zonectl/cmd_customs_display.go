@@ -17,7 +17,6 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 
 	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/input"
-	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/output"
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
 )
 
@@ -148,19 +147,15 @@ func (a *app) displayMoveCmd(kind customsv1.DisplayKind) *cobra.Command {
 				a.note("%d display movements, well-formed; nothing sent (--dry-run)", len(docs))
 				return nil
 			}
-			cl, err := a.customs()
-			if err != nil {
-				return err
-			}
 			p := newDocPrinter(a, len(docs), ff.quiet, displayMoveHeader, one(displayMoveRow), (*customsv1.DisplayMove).GetMoveNo)
-			send := func(ctx context.Context, req *customsv1.MoveDisplayRequest) (*customsv1.DisplayMove, error) {
-				resp, err := cl.display.MoveDisplay(ctx, req)
+			send := func(ctx context.Context, c *clients, req *customsv1.MoveDisplayRequest) (*customsv1.DisplayMove, error) {
+				resp, err := c.display.MoveDisplay(ctx, req)
 				return resp.GetMove(), err
 			}
 			if ff.file == "" {
-				ctx, cancel := a.callCtx(cmd.Context())
-				defer cancel()
-				m, err := send(ctx, docs[0].Req)
+				m, err := call(a, cmd.Context(), func(ctx context.Context, c *clients) (*customsv1.DisplayMove, error) {
+					return send(ctx, c, docs[0].Req)
+				})
 				if err != nil {
 					return err
 				}
@@ -510,25 +505,20 @@ payment is recorded once.`,
 			} else if !d.IsPositive() || -d.Exponent() > 2 {
 				return usagef("AMOUNT %q: write an amount > 0 in CNY, to the fen", amount)
 			}
-			cl, err := a.customs()
-			if err != nil {
-				return err
-			}
-			ctx, cancel := a.callCtx(cmd.Context())
-			defer cancel()
 			if paymentNo == "" {
 				return usagef("--payment-no is required: the payment's number (税款缴款书号) makes a retried payment harmless")
 			}
-			resp, err := cl.display.PayDisplayTax(ctx, &customsv1.PayDisplayTaxRequest{ApplyNo: args[0], Amount: amount, PaymentNo: paymentNo})
-			if err != nil {
-				return err
-			}
-			return output.One(a.stdout, a.format, resp, displayPayHeader, displayPayRow(resp))
+			return show(a, cmd, rowView(displayPayHeader, displayPayRow), func(ctx context.Context, c *clients) (*customsv1.PayDisplayTaxResponse, error) {
+				return c.display.PayDisplayTax(ctx, &customsv1.PayDisplayTaxRequest{ApplyNo: args[0], Amount: amount, PaymentNo: paymentNo})
+			})
 		}),
 	}
 	cmd.Flags().StringVar(&paymentNo, "payment-no", "", "the payment's number (税款缴款书号); required, the idempotency key")
 	return cmd
 }
+
+// displayStatusView prints a form's display status.
+var displayStatusView = view[*customsv1.GetDisplayStatusResponse]{displayStatusHeader, displayStatusRows}
 
 // displayStatusHeader is a form's display status flattened to one row per
 // book line on display.
@@ -568,17 +558,9 @@ GetDisplayStatusResponse.`,
 			if asOf != "" && !isoDate.MatchString(asOf) {
 				return usagef("--as-of %q: write YYYY-MM-DD", asOf)
 			}
-			cl, err := a.customs()
-			if err != nil {
-				return err
-			}
-			ctx, cancel := a.callCtx(cmd.Context())
-			defer cancel()
-			resp, err := cl.display.GetDisplayStatus(ctx, &customsv1.GetDisplayStatusRequest{ApplyNo: args[0], AsOf: asOf})
-			if err != nil {
-				return err
-			}
-			return output.One(a.stdout, a.format, resp, displayStatusHeader, displayStatusRows(resp)...)
+			return show(a, cmd, displayStatusView, func(ctx context.Context, c *clients) (*customsv1.GetDisplayStatusResponse, error) {
+				return c.display.GetDisplayStatus(ctx, &customsv1.GetDisplayStatusRequest{ApplyNo: args[0], AsOf: asOf})
+			})
 		}),
 	}
 	c.Flags().StringVar(&asOf, "as-of", "", "judge overdue as of this business date, YYYY-MM-DD (default: today)")
@@ -601,23 +583,10 @@ display, as 'display status' prints; -o json prints each form's status.`,
 			if asOf != "" && !isoDate.MatchString(asOf) {
 				return usagef("--as-of %q: write YYYY-MM-DD", asOf)
 			}
-			cl, err := a.customs()
-			if err != nil {
-				return err
-			}
-			ctx, cancel := a.callCtx(cmd.Context())
-			defer cancel()
-			resp, err := cl.display.ListOverdueDisplays(ctx, &customsv1.ListOverdueDisplaysRequest{BookNo: book, AsOf: asOf})
-			if err != nil {
-				return err
-			}
-			l := output.NewList(a.stdout, a.format, displayStatusHeader)
-			for _, f := range resp.GetForms() {
-				if err := l.Add(f, displayStatusRows(f)...); err != nil {
-					return err
-				}
-			}
-			return l.Close()
+			return showAll(a, cmd, displayStatusView, func(ctx context.Context, c *clients) ([]*customsv1.GetDisplayStatusResponse, error) {
+				resp, err := c.display.ListOverdueDisplays(ctx, &customsv1.ListOverdueDisplaysRequest{BookNo: book, AsOf: asOf})
+				return resp.GetForms(), err
+			})
 		}),
 	}
 	c.Flags().StringVar(&asOf, "as-of", "", "judge overdue as of this business date, YYYY-MM-DD (default: today)")

@@ -178,18 +178,11 @@ replace the channel.`,
       --book H31050000001 --guarantor 91310115MA1K000029 --name "Cross-border Shop"`,
 		Args: exactArgs(0, "no arguments (the channel goes in the flags)"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			cl, err := a.customs()
-			if err != nil {
-				return err
-			}
-			ctx, cancel := a.callCtx(cmd.Context())
-			defer cancel()
-			resp, err := cl.ecommerce.RegisterChannel(ctx, &customsv1.RegisterChannelRequest{Enterprise: enterprise, Name: name,
-				Platform: platform, BookNo: book, Guarantor: guarantor})
-			if err != nil {
-				return err
-			}
-			return output.One(a.stdout, a.format, resp.GetChannel(), ecomChannelHeader, ecomChannelRow(resp.GetChannel()))
+			return show(a, cmd, rowView(ecomChannelHeader, ecomChannelRow), func(ctx context.Context, c *clients) (*customsv1.Channel, error) {
+				resp, err := c.ecommerce.RegisterChannel(ctx, &customsv1.RegisterChannelRequest{Enterprise: enterprise, Name: name,
+					Platform: platform, BookNo: book, Guarantor: guarantor})
+				return resp.GetChannel(), err
+			})
 		}),
 	}
 	c.Flags().StringVar(&enterprise, "enterprise", "", "USCC of the e-commerce enterprise (its domestic agent's) (required)")
@@ -209,17 +202,10 @@ func (a *app) ecomChannelGetCmd() *cobra.Command {
 		Example: "  zonectl customs ecommerce channel get 91310115MA1K000029",
 		Args:    exactArgs(1, "USCC"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			cl, err := a.customs()
-			if err != nil {
-				return err
-			}
-			ctx, cancel := a.callCtx(cmd.Context())
-			defer cancel()
-			resp, err := cl.ecommerce.GetChannel(ctx, &customsv1.GetChannelRequest{Enterprise: args[0]})
-			if err != nil {
-				return err
-			}
-			return output.One(a.stdout, a.format, resp.GetChannel(), ecomChannelHeader, ecomChannelRow(resp.GetChannel()))
+			return show(a, cmd, rowView(ecomChannelHeader, ecomChannelRow), func(ctx context.Context, c *clients) (*customsv1.Channel, error) {
+				resp, err := c.ecommerce.GetChannel(ctx, &customsv1.GetChannelRequest{Enterprise: args[0]})
+				return resp.GetChannel(), err
+			})
 		}),
 	}
 }
@@ -238,12 +224,8 @@ whole Order. Several orders: one after the other; the first error stops.`,
   zonectl customs ecommerce order get EC-0001 EC-0002 -o csv`,
 		Args: minArgs(1, "at least one ORDER"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			cl, err := a.customs()
-			if err != nil {
-				return err
-			}
-			return actOn(a, cmd.Context(), args, ecomOrderLineHeader, ecomOrderLineRows, func(ctx context.Context, no string) (*customsv1.Order, error) {
-				resp, err := cl.ecommerce.GetOrder(ctx, &customsv1.GetOrderRequest{OrderNo: no})
+			return actOn(a, cmd, args, view[*customsv1.Order]{ecomOrderLineHeader, ecomOrderLineRows}, func(ctx context.Context, c *clients, no string) (*customsv1.Order, error) {
+				resp, err := c.ecommerce.GetOrder(ctx, &customsv1.GetOrderRequest{OrderNo: no})
 				return resp.GetOrder(), err
 			})
 		}),
@@ -261,12 +243,8 @@ returns it. Several orders: in order; the first refusal stops.`,
 		Example: "  zonectl customs ecommerce order cancel EC-0004",
 		Args:    minArgs(1, "at least one ORDER"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			cl, err := a.customs()
-			if err != nil {
-				return err
-			}
-			return actOn(a, cmd.Context(), args, ecomOrderHeader, one(ecomOrderRow), func(ctx context.Context, no string) (*customsv1.Order, error) {
-				resp, err := cl.ecommerce.CancelOrder(ctx, &customsv1.CancelOrderRequest{OrderNo: no})
+			return actOn(a, cmd, args, rowView(ecomOrderHeader, ecomOrderRow), func(ctx context.Context, c *clients, no string) (*customsv1.Order, error) {
+				resp, err := c.ecommerce.CancelOrder(ctx, &customsv1.CancelOrderRequest{OrderNo: no})
 				return resp.GetOrder(), err
 			})
 		}),
@@ -285,12 +263,8 @@ followed by its order's number. -o json prints the whole InventoryList.`,
 		Example: "  zonectl customs ecommerce inventory get QLEC-0001",
 		Args:    minArgs(1, "at least one LIST"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			cl, err := a.customs()
-			if err != nil {
-				return err
-			}
-			return actOn(a, cmd.Context(), args, ecomListLineHeader, ecomListLineRows, func(ctx context.Context, no string) (*customsv1.InventoryList, error) {
-				resp, err := cl.ecommerce.GetInventoryList(ctx, &customsv1.GetInventoryListRequest{ListNo: no})
+			return actOn(a, cmd, args, view[*customsv1.InventoryList]{ecomListLineHeader, ecomListLineRows}, func(ctx context.Context, c *clients, no string) (*customsv1.InventoryList, error) {
+				resp, err := c.ecommerce.GetInventoryList(ctx, &customsv1.GetInventoryListRequest{ListNo: no})
 				return resp.GetList(), err
 			})
 		}),
@@ -318,16 +292,12 @@ a received return again returns the list.`, "  zonectl customs ecommerce return 
 		Example: example,
 		Args:    minArgs(1, "at least one LIST"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			cl, err := a.customs()
-			if err != nil {
-				return err
-			}
-			return actOn(a, cmd.Context(), args, ecomListHeader, one(ecomListRow), func(ctx context.Context, no string) (*customsv1.InventoryList, error) {
+			return actOn(a, cmd, args, rowView(ecomListHeader, ecomListRow), func(ctx context.Context, c *clients, no string) (*customsv1.InventoryList, error) {
 				if request {
-					resp, err := cl.ecommerce.RequestReturn(ctx, &customsv1.RequestReturnRequest{ListNo: no})
+					resp, err := c.ecommerce.RequestReturn(ctx, &customsv1.RequestReturnRequest{ListNo: no})
 					return resp.GetList(), err
 				}
-				resp, err := cl.ecommerce.ReceiveReturn(ctx, &customsv1.ReceiveReturnRequest{ListNo: no})
+				resp, err := c.ecommerce.ReceiveReturn(ctx, &customsv1.ReceiveReturnRequest{ListNo: no})
 				return resp.GetList(), err
 			})
 		}),

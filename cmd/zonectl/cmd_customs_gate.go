@@ -71,14 +71,10 @@ related_type: 1 核注清单, 2 出入库单, 3 提运单.`,
 				a.noteDryRun(ff.file, len(docs), "passes")
 				return nil
 			}
-			cl, err := a.customs()
-			if err != nil {
-				return err
-			}
 			p := newDocPrinter(a, len(docs), ff.quiet, passHeader, one(passRow), passNo)
 			return fileDocs(a, cmd.Context(), ff, "passes", docs, (*customsv1.CreatePassRequest).GetInnerNo,
-				func(ctx context.Context, req *customsv1.CreatePassRequest) (*customsv1.Pass, error) {
-					resp, err := cl.gate.CreatePass(ctx, req)
+				func(ctx context.Context, c *clients, req *customsv1.CreatePassRequest) (*customsv1.Pass, error) {
+					resp, err := c.gate.CreatePass(ctx, req)
 					return resp.GetPass(), err
 				}, p)
 		}),
@@ -161,12 +157,8 @@ then. Customs only. Releasing a released pass again returns it.`,
 		Example: `  zonectl customs pass release HF310526E000000002 --note "inspected: packing heavier than declared"`,
 		Args:    exactArgs(1, "PASS"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			cl, err := a.customs()
-			if err != nil {
-				return err
-			}
-			return actOn(a, cmd.Context(), args, passHeader, one(passRow), func(ctx context.Context, no string) (*customsv1.Pass, error) {
-				resp, err := cl.gate.ReleaseHold(ctx, &customsv1.ReleaseHoldRequest{PassNo: no, Note: note})
+			return actOn(a, cmd, args, rowView(passHeader, passRow), func(ctx context.Context, c *clients, no string) (*customsv1.Pass, error) {
+				resp, err := c.gate.ReleaseHold(ctx, &customsv1.ReleaseHoldRequest{PassNo: no, Note: note})
 				return resp.GetPass(), err
 			})
 		}),
@@ -186,12 +178,8 @@ rejected pass again returns it.`,
 		Example: `  zonectl customs pass reject HF310526E000000002 --note "seal broken"`,
 		Args:    exactArgs(1, "PASS"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			cl, err := a.customs()
-			if err != nil {
-				return err
-			}
-			return actOn(a, cmd.Context(), args, passHeader, one(passRow), func(ctx context.Context, no string) (*customsv1.Pass, error) {
-				resp, err := cl.gate.RejectHold(ctx, &customsv1.RejectHoldRequest{PassNo: no, Note: note})
+			return actOn(a, cmd, args, rowView(passHeader, passRow), func(ctx context.Context, c *clients, no string) (*customsv1.Pass, error) {
+				resp, err := c.gate.RejectHold(ctx, &customsv1.RejectHoldRequest{PassNo: no, Note: note})
 				return resp.GetPass(), err
 			})
 		}),
@@ -209,12 +197,8 @@ func (a *app) passDeleteCmd() *cobra.Command {
 		Example: "  zonectl customs pass delete HF310526I000000003",
 		Args:    minArgs(1, "at least one PASS"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			cl, err := a.customs()
-			if err != nil {
-				return err
-			}
-			return actOn(a, cmd.Context(), args, passHeader, one(passRow), func(ctx context.Context, no string) (*customsv1.Pass, error) {
-				resp, err := cl.gate.DeletePass(ctx, &customsv1.DeletePassRequest{PassNo: no})
+			return actOn(a, cmd, args, rowView(passHeader, passRow), func(ctx context.Context, c *clients, no string) (*customsv1.Pass, error) {
+				resp, err := c.gate.DeletePass(ctx, &customsv1.DeletePassRequest{PassNo: no})
 				return resp.GetPass(), err
 			})
 		}),
@@ -230,17 +214,10 @@ func (a *app) passGetCmd() *cobra.Command {
 		Example: "  zonectl customs pass get HF310526I000000001",
 		Args:    exactArgs(1, "PASS"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			cl, err := a.customs()
-			if err != nil {
-				return err
-			}
-			ctx, cancel := a.callCtx(cmd.Context())
-			defer cancel()
-			resp, err := cl.gate.GetPass(ctx, &customsv1.GetPassRequest{PassNo: args[0]})
-			if err != nil {
-				return err
-			}
-			return output.One(a.stdout, a.format, resp.GetPass(), passEventsHeader, passEventRows(resp.GetPass())...)
+			return show(a, cmd, view[*customsv1.Pass]{passEventsHeader, passEventRows}, func(ctx context.Context, c *clients) (*customsv1.Pass, error) {
+				resp, err := c.gate.GetPass(ctx, &customsv1.GetPassRequest{PassNo: args[0]})
+				return resp.GetPass(), err
+			})
 		}),
 	}
 }
@@ -258,12 +235,8 @@ func (a *app) passLsCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			cl, err := a.customs()
-			if err != nil {
-				return err
-			}
-			return listPages(a, cmd.Context(), passHeader, passRow, func(ctx context.Context, token string) ([]*customsv1.Pass, string, error) {
-				resp, err := cl.gate.ListPasses(ctx, &customsv1.ListPassesRequest{BookNo: book, Enterprise: enterprise,
+			return showPages(a, cmd, rowView(passHeader, passRow), func(ctx context.Context, c *clients, token string) ([]*customsv1.Pass, string, error) {
+				resp, err := c.gate.ListPasses(ctx, &customsv1.ListPassesRequest{BookNo: book, Enterprise: enterprise,
 					Status: customsv1.PassStatus(st), PageSize: pageSize, PageToken: token})
 				return resp.GetPasses(), resp.GetNextPageToken(), err
 			})

@@ -12,7 +12,6 @@ import (
 
 	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/input"
 	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/output"
-	"github.com/zoneledger/zoneledger/ledger/ledgerapi"
 	ledgerv1 "github.com/zoneledger/zoneledger/proto/zoneledger/ledger/v1"
 )
 
@@ -134,35 +133,25 @@ failure is safe.`,
 			if err != nil {
 				return err
 			}
-			lc, err := a.ledger()
-			if err != nil {
-				return err
-			}
-			set, end := a.progress(!noProgress && len(rows) > itemChunk, len(rows), "items")
-			defer end()
-			registered := 0
-			for start := 0; start < len(rows); start += itemChunk {
-				chunk := rows[start:min(start+itemChunk, len(rows))]
-				req := &ledgerv1.RegisterItemsRequest{BookId: book, Items: make([]*ledgerv1.Item, len(chunk))}
-				for i, row := range chunk {
-					req.Items[i] = row.Item
-				}
-				ctx, cancel := a.callCtx(cmd.Context())
-				_, err := lc.RegisterItems(ctx, req)
-				cancel()
-				if err != nil {
-					end()
-					where := fmt.Sprintf("rows %d-%d", chunk[0].Row, chunk[len(chunk)-1].Row)
-					if m := itemsField.FindStringSubmatch(ledgerapi.FieldOf(err)); m != nil {
+			registered, err := chunks[input.ItemRow]{file: file, what: "items", verb: "registered", size: itemChunk, noProgress: noProgress,
+				send: func(ctx context.Context, c *clients, chunk []input.ItemRow) error {
+					req := &ledgerv1.RegisterItemsRequest{BookId: book, Items: make([]*ledgerv1.Item, len(chunk))}
+					for i, row := range chunk {
+						req.Items[i] = row.Item
+					}
+					_, err := c.ledger.RegisterItems(ctx, req)
+					return err
+				},
+				where: func(chunk []input.ItemRow, field string) string {
+					if m := itemsField.FindStringSubmatch(field); m != nil {
 						if k, _ := strconv.Atoi(m[1]); k < len(chunk) {
-							where = fmt.Sprintf("row %d", chunk[k].Row)
+							return fmt.Sprintf("row %d", chunk[k].Row)
 						}
 					}
-					a.note("%s: %d items registered before; the chunk with %s was refused (nothing of it registered); re-running the file is safe", file, registered, where)
-					return err
-				}
-				registered += len(chunk)
-				set(registered)
+					return fmt.Sprintf("rows %d-%d", chunk[0].Row, chunk[len(chunk)-1].Row)
+				}}.run(a, cmd, rows)
+			if err != nil {
+				return err
 			}
 			a.note("%d items registered in book %s", registered, book)
 			return nil
@@ -183,12 +172,8 @@ func (a *app) itemsListCmd() *cobra.Command {
 		Example: "  zonectl items list --book H12345678901 -o csv",
 		Args:    exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			lc, err := a.ledger()
-			if err != nil {
-				return err
-			}
-			return listPages(a, cmd.Context(), itemHeader, itemRow, func(ctx context.Context, token string) ([]*ledgerv1.Item, string, error) {
-				resp, err := lc.ListItems(ctx, &ledgerv1.ListItemsRequest{BookId: book, PageSize: pageSize, PageToken: token})
+			return showPages(a, cmd, itemView, func(ctx context.Context, c *clients, token string) ([]*ledgerv1.Item, string, error) {
+				resp, err := c.ledger.ListItems(ctx, &ledgerv1.ListItemsRequest{BookId: book, PageSize: pageSize, PageToken: token})
 				return resp.GetItems(), resp.GetNextPageToken(), err
 			})
 		}),

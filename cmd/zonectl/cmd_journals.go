@@ -252,9 +252,12 @@ func (a *app) printPostReport(file string, js []input.Journal, rep post.Report) 
 	return output.Rows(a.stdout, output.Table, []string{"source", "book_id", "idempotency_key", "reason", "field", "message"}, rows)
 }
 
-// printJournal prints one journal, one row per posting.
+// journalView prints a journal, one row per posting.
+var journalView = view[*ledgerv1.Journal]{journalHeader, journalRows}
+
+// printJournal prints one journal.
 func (a *app) printJournal(j *ledgerv1.Journal) error {
-	return output.One(a.stdout, a.format, j, journalHeader, journalRows(j)...)
+	return output.One(a.stdout, a.format, j, journalView.header, journalView.rows(j)...)
 }
 
 func (a *app) journalsReverseCmd() *cobra.Command {
@@ -312,17 +315,10 @@ func (a *app) journalsGetCmd() *cobra.Command {
 			if err != nil || jid <= 0 {
 				return usagef("%q is not a journal id (a number greater than 0)", args[0])
 			}
-			lc, err := a.ledger()
-			if err != nil {
-				return err
-			}
-			ctx, cancel := a.callCtx(cmd.Context())
-			defer cancel()
-			resp, err := lc.GetJournal(ctx, &ledgerv1.GetJournalRequest{JournalId: jid})
-			if err != nil {
-				return err
-			}
-			return a.printJournal(resp.GetJournal())
+			return show(a, cmd, journalView, func(ctx context.Context, c *clients) (*ledgerv1.Journal, error) {
+				resp, err := c.ledger.GetJournal(ctx, &ledgerv1.GetJournalRequest{JournalId: jid})
+				return resp.GetJournal(), err
+			})
 		}),
 	}
 }

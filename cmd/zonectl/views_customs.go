@@ -44,12 +44,16 @@ func lotList(ls []*customsv1.LotQuantity) string {
 
 var enterpriseHeader = []string{"uscc", "customs_code", "name", "credit_rating", "suspended", "created_at"}
 
+var enterpriseView = rowView(enterpriseHeader, enterpriseRow)
+
 func enterpriseRow(e *customsv1.Enterprise) []string {
 	return []string{e.GetUscc(), e.GetCustomsCode(), e.GetName(), enumName(e.GetCreditRating(), "CREDIT_RATING_"),
 		strconv.FormatBool(e.GetSuspended()), ts(e.GetCreatedAt())}
 }
 
 var customsBookHeader = []string{"book_no", "kind", "enterprise", "usage", "customs_office", "status", "write_off_cycle_months", "created_at"}
+
+var customsBookView = rowView(customsBookHeader, customsBookRow)
 
 func customsBookRow(b *customsv1.Book) []string {
 	return []string{b.GetBookNo(), enumName(b.GetKind(), "BOOK_KIND_"), b.GetEnterprise(), b.GetUsage(), b.GetCustomsOffice(),

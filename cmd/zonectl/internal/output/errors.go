@@ -70,8 +70,8 @@ func Explain(err error) ErrorParts {
 	p := ErrorParts{
 		Message: message(err, st),
 		Code:    CodeName(st.Code()),
-		Reason:  ledgerapi.ReasonOf(err),
-		Field:   ledgerapi.FieldOf(err),
+		Reason:  ReasonOf(err),
+		Field:   FieldOf(err),
 	}
 	p.Message = TidyMessage(p.Message, p.Field)
 	if p.Field == "" {
@@ -153,3 +153,11 @@ func FormatError(err error) string {
 	}
 	return b.String()
 }
+
+// FieldOf is the request field the server blamed in err (ErrorInfo
+// metadata "field"), "" if none.
+func FieldOf(err error) string { return ledgerapi.FieldOf(err) }
+
+// ReasonOf is the stable reason the server gave for err (ErrorInfo reason),
+// "" if none.
+func ReasonOf(err error) string { return ledgerapi.ReasonOf(err) }
