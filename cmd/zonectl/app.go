@@ -285,25 +285,6 @@ func (a *app) connect() (*clients, error) {
 	return c, nil
 }
 
-func (a *app) ledger() (ledgerv1.LedgerServiceClient, error) {
-	c, err := a.connect()
-	if err != nil {
-		return nil, err
-	}
-	return c.ledger, nil
-}
-
-func (a *app) admin() (adminv1.AdminServiceClient, error) {
-	c, err := a.connect()
-	if err != nil {
-		return nil, err
-	}
-	return c.admin, nil
-}
-
-// customs returns the customs service stubs.
-func (a *app) customs() (*clients, error) { return a.connect() }
-
 // callCtx bounds one call by --timeout.
 func (a *app) callCtx(ctx context.Context) (context.Context, context.CancelFunc) {
 	if a.g.timeout > 0 {

@@ -157,13 +157,9 @@ revoke the unknown one and issue again.`,
 			if err != nil {
 				return err
 			}
-			ac, err := a.admin()
-			if err != nil {
-				return err
-			}
-			ctx, cancel := a.callCtx(cmd.Context())
-			defer cancel()
-			resp, err := ac.IssueToken(ctx, &adminv1.IssueTokenRequest{PrincipalId: pid, Description: description, ExpiresAt: exp})
+			resp, err := call(a, cmd.Context(), func(ctx context.Context, c *clients) (*adminv1.IssueTokenResponse, error) {
+				return c.admin.IssueToken(ctx, &adminv1.IssueTokenRequest{PrincipalId: pid, Description: description, ExpiresAt: exp})
+			})
 			if err != nil {
 				return err
 			}
@@ -216,18 +212,10 @@ func (a *app) tokensRevokeCmd() *cobra.Command {
 		Example: "  zonectl admin tokens revoke tok_01J8Z5",
 		Args:    exactArgs(1, "a token ID (from 'admin tokens list', not the token itself)"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			ac, err := a.admin()
-			if err != nil {
-				return err
-			}
-			ctx, cancel := a.callCtx(cmd.Context())
-			defer cancel()
-			resp, err := ac.RevokeToken(ctx, &adminv1.RevokeTokenRequest{TokenId: args[0]})
-			if err != nil {
-				return err
-			}
-			t := resp.GetToken()
-			return output.One(a.stdout, a.format, t, tokenHeader, tokenRow(t))
+			return show(a, cmd, tokenView, func(ctx context.Context, c *clients) (*adminv1.TokenInfo, error) {
+				resp, err := c.admin.RevokeToken(ctx, &adminv1.RevokeTokenRequest{TokenId: args[0]})
+				return resp.GetToken(), err
+			})
 		}),
 	}
 }

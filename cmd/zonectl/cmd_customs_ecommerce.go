@@ -355,14 +355,10 @@ format may also come from --out's extension (.csv, .xlsx).`,
 					return usagef("--export %s: give --out FILE for the file (--out - for standard output)", export)
 				}
 			}
-			cl, err := a.customs()
-			if err != nil {
-				return err
-			}
-			ctx, cancel := a.callCtx(cmd.Context())
-			defer cancel()
-			resp, err := cl.ecommerce.GetSettlement(ctx, &customsv1.GetSettlementRequest{Guarantor: guarantor, FromDate: from, ToDate: to,
-				Export: customsv1.SettlementExport(ex)})
+			resp, err := call(a, cmd.Context(), func(ctx context.Context, c *clients) (*customsv1.GetSettlementResponse, error) {
+				return c.ecommerce.GetSettlement(ctx, &customsv1.GetSettlementRequest{Guarantor: guarantor, FromDate: from, ToDate: to,
+					Export: customsv1.SettlementExport(ex)})
+			})
 			if err != nil {
 				return err
 			}
@@ -495,7 +491,7 @@ func (a *app) ecomSubmitCmd() *cobra.Command {
 					ff.file, ecomCounted(len(docs), "document"), ecomCounted(n["order"], "order"), ecomCounted(n["payment"], "payment"), ecomCounted(n["waybill"], "waybill"))
 				return nil
 			}
-			cl, err := a.customs()
+			cl, err := a.connect()
 			if err != nil {
 				return err
 			}

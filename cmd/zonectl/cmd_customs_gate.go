@@ -10,7 +10,6 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/input"
-	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/output"
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
 )
 
@@ -118,22 +117,14 @@ Customs only.`,
 				}
 				req.At = timestamppb.New(t)
 			}
-			cl, err := a.customs()
-			if err != nil {
-				return err
-			}
-			ctx, cancel := a.callCtx(cmd.Context())
-			defer cancel()
-			resp, err := cl.gate.RecordGateEvent(ctx, req)
-			if err != nil {
-				return err
-			}
-			p := resp.GetPass()
-			if p.GetStatus() == customsv1.PassStatus_PASS_STATUS_HELD {
-				a.note("pass %s is HELD: %s; nothing is booked until customs runs 'zonectl customs pass release %s' (or 'pass reject')",
-					p.GetPassNo(), strings.Join(p.GetHoldReasons(), "; "), p.GetPassNo())
-			}
-			return output.One(a.stdout, a.format, p, passHeader, passRow(p))
+			return show(a, cmd, rowView(passHeader, passRow), func(ctx context.Context, c *clients) (*customsv1.Pass, error) {
+				resp, err := c.gate.RecordGateEvent(ctx, req)
+				if p := resp.GetPass(); p.GetStatus() == customsv1.PassStatus_PASS_STATUS_HELD {
+					a.note("pass %s is HELD: %s; nothing is booked until customs runs 'zonectl customs pass release %s' (or 'pass reject')",
+						p.GetPassNo(), strings.Join(p.GetHoldReasons(), "; "), p.GetPassNo())
+				}
+				return resp.GetPass(), err
+			})
 		}),
 	}
 	c.Flags().StringVar(&eventID, "event-id", "", "the gate system's id of the event: the idempotency key (required)")

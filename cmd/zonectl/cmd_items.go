@@ -11,7 +11,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/input"
-	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/output"
 	ledgerv1 "github.com/zoneledger/zoneledger/proto/zoneledger/ledger/v1"
 )
 
@@ -44,25 +43,12 @@ unit of an existing item is refused (ITEM_CONFLICT).`,
 			if err != nil {
 				return err
 			}
-			lc, err := a.ledger()
-			if err != nil {
-				return err
-			}
-			ctx, cancel := a.callCtx(cmd.Context())
-			defer cancel()
-			resp, err := lc.RegisterItems(ctx, &ledgerv1.RegisterItemsRequest{BookId: book, Items: []*ledgerv1.Item{{
-				Code: code, Unit: unit, Scale: scale, Name: name, Attributes: attributes,
-			}}})
-			if err != nil {
-				return err
-			}
-			l := output.NewList(a.stdout, a.format, itemHeader)
-			for _, it := range resp.GetItems() {
-				if err := l.Add(it, itemRow(it)); err != nil {
-					return err
-				}
-			}
-			return l.Close()
+			return showAll(a, cmd, itemView, func(ctx context.Context, c *clients) ([]*ledgerv1.Item, error) {
+				resp, err := c.ledger.RegisterItems(ctx, &ledgerv1.RegisterItemsRequest{BookId: book, Items: []*ledgerv1.Item{{
+					Code: code, Unit: unit, Scale: scale, Name: name, Attributes: attributes,
+				}}})
+				return resp.GetItems(), err
+			})
 		}),
 	}
 	c.Flags().StringVar(&book, "book", "", "book identifier (required)")
