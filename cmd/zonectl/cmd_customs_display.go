@@ -10,9 +10,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
-	"github.com/shopspring/decimal"
 	"github.com/spf13/cobra"
 	"google.golang.org/protobuf/encoding/protojson"
 
@@ -251,58 +249,17 @@ func flagOf(field string) string {
 	return field
 }
 
-var (
-	plainDecimal = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?$`)
-	isoDate      = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`)
-)
+var isoDate = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`)
 
-// decimalOf parses a plain decimal (digits, an optional fraction; no sign,
-// exponent or separators).
-func decimalOf(s string) (decimal.Decimal, string) {
-	if !plainDecimal.MatchString(s) || len(s) > 40 {
-		return decimal.Zero, fmt.Sprintf("%q is not a decimal number; write digits with an optional '.' and fraction, e.g. \"12.5\"", s)
-	}
-	d, err := decimal.NewFromString(s)
-	if err != nil {
-		return decimal.Zero, fmt.Sprintf("%q is not a decimal number", s)
-	}
-	return d, ""
-}
-
-// checkDisplayMove checks a movement as far as a client can and returns the
-// request field at fault and why, or "" when nothing is wrong.
+// checkDisplayMove checks what the protos cannot state of a movement
+// (quantities above zero, a sale's price to the fen), then input.Validate
+// (what they state), and returns the request field at fault and why, or ""
+// when nothing is wrong.
 func checkDisplayMove(r *customsv1.MoveDisplayRequest) (field, msg string) {
-	text := func(s string, max int) string {
-		switch {
-		case strings.TrimSpace(s) == "":
-			return "is required"
-		case utf8.RuneCountInString(s) > max:
-			return fmt.Sprintf("is %d characters long; at most %d are allowed", utf8.RuneCountInString(s), max)
-		}
-		return ""
-	}
-	if m := text(r.GetInnerNo(), 64); m != "" {
-		return "inner_no", m
-	}
-	if m := text(r.GetApplyNo(), 64); m != "" {
-		return "apply_no", m + ": the type-C business form"
-	}
-	if d := r.GetDate(); d != "" && !isoDate.MatchString(d) {
-		return "date", fmt.Sprintf("%q is not a date; write YYYY-MM-DD", d)
-	}
-	if n := len(r.GetLines()); n == 0 || n > 1000 {
-		return "lines", fmt.Sprintf("%d lines; a movement has 1 to 1000", n)
-	}
 	sale := r.GetKind() == customsv1.DisplayKind_DISPLAY_KIND_SALE
 	for i, l := range r.GetLines() {
 		f := fmt.Sprintf("lines[%d]", i)
-		if l.GetBookSeq() < 1 {
-			return f + ".book_seq", "is required: the book line (备案序号), from 1"
-		}
-		if l.GetQuantity() == "" {
-			return f + ".quantity", "is required"
-		}
-		if q, m := decimalOf(l.GetQuantity()); m != "" {
+		if q, m := input.Decimal(l.GetQuantity()); m != "" {
 			return f + ".quantity", m
 		} else if !q.IsPositive() {
 			return f + ".quantity", fmt.Sprintf("%q must be greater than zero", l.GetQuantity())
@@ -313,7 +270,7 @@ func checkDisplayMove(r *customsv1.MoveDisplayRequest) (field, msg string) {
 			}
 			continue
 		}
-		v, m := decimalOf(l.GetValue())
+		v, m := input.Decimal(l.GetValue())
 		switch {
 		case m != "":
 			return f + ".value", m
@@ -323,7 +280,7 @@ func checkDisplayMove(r *customsv1.MoveDisplayRequest) (field, msg string) {
 			return f + ".value", "must be greater than zero on a sale: the price in CNY, the dutiable value"
 		}
 	}
-	return "", ""
+	return input.Validate(r)
 }
 
 // readDisplayMoves reads display movements of kind from a JSON or CSV file;
@@ -500,7 +457,7 @@ payment is recorded once.`,
 		Args:    exactArgs(2, "FORM and AMOUNT"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
 			amount := strings.TrimSpace(args[1])
-			if d, msg := decimalOf(amount); msg != "" {
+			if d, msg := input.Decimal(amount); msg != "" {
 				return usagef("AMOUNT: %s", msg)
 			} else if !d.IsPositive() || -d.Exponent() > 2 {
 				return usagef("AMOUNT %q: write an amount > 0 in CNY, to the fen", amount)

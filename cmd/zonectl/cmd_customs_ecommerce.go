@@ -13,7 +13,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
 	"github.com/spf13/cobra"
@@ -25,7 +24,6 @@ import (
 	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/input"
 	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/output"
 	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/post"
-	"github.com/zoneledger/zoneledger/ledger"
 	"github.com/zoneledger/zoneledger/ledger/ledgerapi"
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
 )
@@ -923,19 +921,10 @@ func ecomCSVKindsOf(col string) string {
 	return strings.Join(ks, " and ")
 }
 
-// Client-side checks: what the server would refuse as INVALID_ARGUMENT (and
-// an order whose actual paid does not add up, which it would reject when
-// matching). Fields are relative to the document's request.
-
-func ecomText(s string, required bool, max int) string {
-	switch n := utf8.RuneCountInString(s); {
-	case required && strings.TrimSpace(s) == "":
-		return "is required"
-	case n > max:
-		return fmt.Sprintf("is %d characters long; at most %d are allowed", n, max)
-	}
-	return ""
-}
+// Client-side checks, before anything is sent: what the protos cannot state
+// (decimal values and their places, line totals and the order's sums, which
+// the zone would reject when matching, 身份证 numbers), then input.Validate
+// (what they state). Fields are relative to the document's request.
 
 // ecomAmount checks an amount in CNY to the fen; "" is allowed unless
 // required (then it is 0).
@@ -946,86 +935,54 @@ func ecomAmount(s string, required bool) (decimal.Decimal, string) {
 		}
 		return decimal.Zero, ""
 	}
-	d, msg := decimalOf(s)
-	if msg != "" {
-		return d, msg
+	d, msg := input.Decimal(s)
+	if msg == "" && input.Places(d) > 2 {
+		msg = fmt.Sprintf("%q has more than 2 decimal places; amounts are CNY to the fen", s)
 	}
-	if ledger.Places(d) > 2 {
-		return d, fmt.Sprintf("%q has more than 2 decimal places; amounts are CNY to the fen", s)
-	}
-	return d, ""
+	return d, msg
 }
 
-// validIDNumber: a 身份证 number, 17 digits and a digit or X.
-func validIDNumber(s string) bool {
-	if len(s) != 18 {
-		return false
+// checkEcomID checks a buyer's or payer's 身份证 number: 17 digits and a
+// digit or X.
+func checkEcomID(p *customsv1.Person, f string) (string, string) {
+	id := p.GetIdNumber()
+	ok := len(id) == 18
+	for i, c := range id {
+		ok = ok && (c >= '0' && c <= '9' || i == 17 && c == 'X')
 	}
-	for i, c := range s {
-		if !(c >= '0' && c <= '9') && !(i == 17 && c == 'X') {
-			return false
-		}
+	switch {
+	case ok:
+		return "", ""
+	case id == "":
+		return f + ".id_number", "is required: the 身份证 number, 17 digits and a digit or X"
 	}
-	return true
-}
-
-func checkEcomPerson(p *customsv1.Person, f string, needID bool) (string, string) {
-	if p == nil {
-		if needID {
-			return f, "is required: name and id_number"
-		}
-		return f, "is required"
-	}
-	if m := ecomText(p.GetName(), true, 100); m != "" {
-		return f + ".name", m
-	}
-	if needID && !validIDNumber(p.GetIdNumber()) {
-		if p.GetIdNumber() == "" {
-			return f + ".id_number", "is required: the 身份证 number, 17 digits and a digit or X"
-		}
-		return f + ".id_number", fmt.Sprintf("%q is not a 身份证 number: 17 digits and a digit or X", p.GetIdNumber())
-	}
-	for sub, m := range map[string]string{"id_number": ecomText(p.GetIdNumber(), false, 32), "phone": ecomText(p.GetPhone(), false, 32),
-		"address": ecomText(p.GetAddress(), false, 512)} {
-		if m != "" {
-			return f + "." + sub, m
-		}
-	}
-	return "", ""
+	return f + ".id_number", fmt.Sprintf("%q is not a 身份证 number: 17 digits and a digit or X", id)
 }
 
 // checkEcomDoc checks a document and returns the field at fault and why, or
 // "" when nothing is wrong.
 func checkEcomDoc(d *customsv1.EcommerceDocument) (field, msg string) {
+	var req proto.Message
 	switch x := d.GetDocument().(type) {
 	case *customsv1.EcommerceDocument_Order:
-		return checkEcomOrder(x.Order)
+		req = x.Order
+		field, msg = checkEcomOrder(x.Order)
 	case *customsv1.EcommerceDocument_Payment:
-		return checkEcomPayment(x.Payment)
+		req = x.Payment
+		field, msg = checkEcomPayment(x.Payment)
 	case *customsv1.EcommerceDocument_Waybill:
-		return checkEcomWaybill(x.Waybill)
+		req = x.Waybill
+	default:
+		return "kind", "give an order, a payment or a waybill"
 	}
-	return "kind", "give an order, a payment or a waybill"
-}
-
-func checkEcomKeys(orderNo, enterprise string) (string, string) {
-	if m := ecomText(orderNo, true, 60); m != "" {
-		return "order_no", m
+	if msg != "" {
+		return field, msg
 	}
-	if m := ecomText(enterprise, true, 64); m != "" {
-		return "enterprise", m + ": the e-commerce enterprise's USCC"
-	}
-	return "", ""
+	return input.Validate(req)
 }
 
 func checkEcomOrder(o *customsv1.SubmitOrderRequest) (string, string) {
-	if f, m := checkEcomKeys(o.GetOrderNo(), o.GetEnterprise()); m != "" {
-		return f, m
-	}
-	if f, m := checkEcomPerson(o.GetBuyer(), "buyer", true); m != "" {
-		return f, m
-	}
-	if f, m := checkEcomPerson(o.GetConsignee(), "consignee", false); m != "" {
+	if f, m := checkEcomID(o.GetBuyer(), "buyer"); m != "" {
 		return f, m
 	}
 	amounts := map[string]decimal.Decimal{}
@@ -1040,41 +997,26 @@ func checkEcomOrder(o *customsv1.SubmitOrderRequest) (string, string) {
 		}
 		amounts[a.field] = d
 	}
-	if m := ecomText(o.GetIdentityProof(), false, 128); m != "" {
-		return "identity_proof", m
-	}
 	if n := len(o.GetLines()); n == 0 || n > 100 {
 		return "lines", fmt.Sprintf("%d lines; an order has 1 to 100", n)
 	}
 	sum := decimal.Zero
 	for i, l := range o.GetLines() {
 		f := fmt.Sprintf("lines[%d]", i)
-		if m := ecomText(l.GetItemNo(), true, 64); m != "" {
-			return f + ".item_no", m + ": the SKU's part number (料号) on the warehouse book"
-		}
-		if m := ecomText(l.GetName(), false, 256); m != "" {
-			return f + ".name", m
-		}
-		if l.GetQuantity() == "" {
-			return f + ".quantity", "is required"
-		}
-		q, m := decimalOf(l.GetQuantity())
+		q, m := input.Decimal(l.GetQuantity())
 		switch {
 		case m != "":
 			return f + ".quantity", m
 		case !q.IsPositive():
 			return f + ".quantity", fmt.Sprintf("%q must be greater than zero", l.GetQuantity())
-		case ledger.Places(q) > 5:
+		case input.Places(q) > 5:
 			return f + ".quantity", fmt.Sprintf("%q has more than 5 decimal places", l.GetQuantity())
 		}
-		if l.GetPrice() == "" {
-			return f + ".price", "is required: the unit price in CNY"
-		}
-		p, m := decimalOf(l.GetPrice())
+		p, m := input.Decimal(l.GetPrice())
 		switch {
 		case m != "":
 			return f + ".price", m
-		case ledger.Places(p) > 4:
+		case input.Places(p) > 4:
 			return f + ".price", fmt.Sprintf("%q has more than 4 decimal places", l.GetPrice())
 		}
 		t, m := ecomAmount(l.GetTotal(), true)
@@ -1098,16 +1040,7 @@ func checkEcomOrder(o *customsv1.SubmitOrderRequest) (string, string) {
 }
 
 func checkEcomPayment(p *customsv1.SubmitPaymentRequest) (string, string) {
-	if f, m := checkEcomKeys(p.GetOrderNo(), p.GetEnterprise()); m != "" {
-		return f, m
-	}
-	if m := ecomText(p.GetPayCode(), false, 64); m != "" {
-		return "pay_code", m
-	}
-	if m := ecomText(p.GetTransactionId(), false, 128); m != "" {
-		return "transaction_id", m
-	}
-	if f, m := checkEcomPerson(p.GetPayer(), "payer", true); m != "" {
+	if f, m := checkEcomID(p.GetPayer(), "payer"); m != "" {
 		return f, m
 	}
 	if _, m := ecomAmount(p.GetAmount(), true); m != "" {
@@ -1119,19 +1052,6 @@ func checkEcomPayment(p *customsv1.SubmitPaymentRequest) (string, string) {
 		}
 	}
 	return "", ""
-}
-
-func checkEcomWaybill(w *customsv1.SubmitWaybillRequest) (string, string) {
-	if f, m := checkEcomKeys(w.GetOrderNo(), w.GetEnterprise()); m != "" {
-		return f, m
-	}
-	if m := ecomText(w.GetLogisticsNo(), true, 60); m != "" {
-		return "logistics_no", m + ": the waybill number"
-	}
-	if m := ecomText(w.GetLogisticsCode(), false, 64); m != "" {
-		return "logistics_code", m
-	}
-	return checkEcomPerson(w.GetConsignee(), "consignee", false)
 }
 
 // Sending.

@@ -12,8 +12,6 @@ import (
 
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
-
-	"github.com/zoneledger/zoneledger/ledger/ledgerapi"
 )
 
 // This file holds what the customs document files (verification lists,
@@ -100,13 +98,15 @@ func Reqs[T proto.Message](docs []Doc[T]) []T {
 // nothing is wrong.
 type checkFunc[T proto.Message] func(T) (field, msg string)
 
-// check runs the server's text check (ledgerapi.UnstorableText: no U+0000,
-// valid UTF-8), then c.
-func check[T proto.Message](c checkFunc[T], req T) (field, msg string) {
-	if field, why := ledgerapi.UnstorableText(req); field != "" {
-		return field, why
+// check runs c, the checks the protos cannot state, then Validate (the
+// rules they state); later are fields the command line may still fill.
+func check[T proto.Message](c checkFunc[T], req T, later []string) (field, msg string) {
+	if c != nil {
+		if field, msg := c(req); msg != "" {
+			return field, msg
+		}
 	}
-	return c(req)
+	return Validate(req, later...)
 }
 
 // jsonDocs is how to read one kind of request from JSON.
@@ -119,6 +119,8 @@ type jsonDocs[T proto.Message] struct {
 	key func(T) string
 	// keyField is the field key reads, for the error.
 	keyField string
+	// later are fields the command line may still fill.
+	later []string
 }
 
 // parse reads one object in protojson form (proto or JSON field names), an
@@ -137,7 +139,7 @@ func (s jsonDocs[T]) parse(data []byte, name string) ([]Doc[T], error) {
 		if err := protojson.Unmarshal(raw, req); err != nil {
 			return &Error{File: name, Line: line, Msg: ProtojsonMessage(err)}
 		}
-		if field, msg := check(s.check, req); msg != "" {
+		if field, msg := check(s.check, req, s.later); msg != "" {
 			return &Error{File: name, Line: line, Field: field, Msg: msg}
 		}
 		if s.key != nil {
@@ -187,6 +189,8 @@ type csvDocs[T proto.Message] struct {
 	// field it went to ("lines"), or "" when the row adds none.
 	add   func(req T, rw *row) (string, error)
 	check checkFunc[T]
+	// later are fields the command line may still fill.
+	later []string
 	// columns maps request fields to CSV columns where the names differ
 	// ("country" of the list -> "list_country"); an element field
 	// ("lines[2].quantity") is looked up as "lines.quantity", then by its
@@ -254,7 +258,7 @@ func (s csvDocs[T]) parse(data []byte, name string) ([]Doc[T], error) {
 	}
 	res := make([]Doc[T], len(out))
 	for i, d := range out {
-		if field, msg := check(s.check, d.Req); msg != "" {
+		if field, msg := check(s.check, d.Req, s.later); msg != "" {
 			line := d.row(field)
 			if line == 0 {
 				line = d.Lines[0]
@@ -330,16 +334,6 @@ func checkPositive(s string) string {
 		return fmt.Sprintf("%q must be greater than zero", s)
 	}
 	return ""
-}
-
-// checkOptional checks an optional decimal (a weight, a price, a value):
-// empty, or a plain decimal >= 0.
-func checkOptional(s string) string {
-	if s == "" {
-		return ""
-	}
-	_, msg := checkDecimal(s, "")
-	return msg
 }
 
 // checkText checks a required or optional text field's length in characters.

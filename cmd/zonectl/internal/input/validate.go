@@ -1,0 +1,73 @@
+package input
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"buf.build/go/protovalidate"
+	"github.com/shopspring/decimal"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
+
+	"github.com/zoneledger/zoneledger/ledger"
+	"github.com/zoneledger/zoneledger/ledger/ledgerapi"
+)
+
+// Validate checks a request as the server checks it before its handler
+// runs: every text in it can be stored (no U+0000, valid UTF-8), then the
+// protovalidate rules the protos declare (required fields, lengths, code
+// lists, decimal syntax, element counts). It returns the first field at
+// fault (proto name, e.g. "lines[2].quantity") and why, or "" when nothing
+// is wrong. Rules only the server can judge (stock, matching, permissions)
+// are left to it.
+//
+// Fields named in later (ones the command line may still fill) are not
+// judged.
+func Validate(m proto.Message, later ...string) (field, msg string) {
+	if field, why := ledgerapi.UnstorableText(m); field != "" {
+		return field, why
+	}
+	err := protovalidate.Validate(m)
+	var ve *protovalidate.ValidationError
+	if err == nil || !errors.As(err, &ve) || len(ve.Violations) == 0 {
+		if err != nil {
+			return "", err.Error()
+		}
+		return "", ""
+	}
+	for _, v := range ve.Violations {
+		if f := protovalidate.FieldPathString(v.Proto.GetField()); !slices.Contains(later, f) {
+			return f, violationMessage(v)
+		}
+	}
+	return "", ""
+}
+
+// violationMessage words a violation the way zonectl's other checks do:
+// "is required", `"1e3" is not a decimal number; ...`, `"IN": must be in
+// list [I, E]`.
+func violationMessage(v *protovalidate.Violation) string {
+	msg := strings.TrimPrefix(v.Proto.GetMessage(), "value ")
+	s, isString := "", false
+	if v.FieldValue.IsValid() && v.FieldDescriptor != nil && v.FieldDescriptor.Kind() == protoreflect.StringKind && !v.FieldDescriptor.IsList() {
+		s, isString = v.FieldValue.String(), true
+	}
+	switch {
+	case !isString || s == "" || v.Proto.GetRuleId() == "required":
+		return msg
+	case v.Proto.GetRuleId() == "string.pattern" && v.RuleValue.IsValid() && v.RuleValue.String() == wirePattern.String():
+		_, why := Decimal(s)
+		return why
+	}
+	return fmt.Sprintf("%q: %s", s, msg)
+}
+
+// Decimal parses a decimal string as the API writes it (digits, an
+// optional '.' and fraction; no sign, exponent or separators) and says why
+// not when it is not one.
+func Decimal(s string) (decimal.Decimal, string) { return checkDecimal(s, "") }
+
+// Places is the number of decimal places d needs (trailing zeros dropped).
+func Places(d decimal.Decimal) int32 { return ledger.Places(d) }
