@@ -12,7 +12,6 @@ import (
 
 	"google.golang.org/protobuf/encoding/protojson"
 
-	"github.com/zoneledger/zoneledger/ledger/ledgerapi"
 	ledgerv1 "github.com/zoneledger/zoneledger/proto/zoneledger/ledger/v1"
 )
 
@@ -186,62 +185,25 @@ func jsonSyntax(name string, data []byte, err error) error {
 	return &Error{File: name, Msg: "invalid JSON: " + err.Error()}
 }
 
-// checkJournal checks what a client can check of a journal and returns the
-// field at fault and why, or "" if nothing is wrong.
+// checkJournal checks what the protos cannot state of a journal (a
+// calendar date, a 4-digit trade mode, output-only legs), then Validate
+// (what they state), and returns the field at fault and why, or "" if
+// nothing is wrong.
 func checkJournal(r *ledgerv1.PostJournalRequest) (field, msg string) {
-	if field, why := ledgerapi.UnstorableText(r); field != "" {
-		return field, why
-	}
-	switch {
-	case r.GetBookId() == "":
-		return "book_id", "is required"
-	case r.GetIdempotencyKey() == "":
-		return "idempotency_key", "is required: it is what makes resending the file safe"
-	case r.GetEffectiveDate() == "":
-		return "effective_date", "is required"
-	}
-	if m := checkDate(r.GetEffectiveDate(), "effective_date"); m != "" {
-		return "effective_date", m
-	}
-	if r.GetDocument() == nil {
-		return "document", "is required"
-	}
-	if r.GetDocument().GetType() == "" {
-		return "document.type", "is required"
-	}
-	if r.GetDocument().GetNumber() == "" {
-		return "document.number", "is required"
+	if d := r.GetEffectiveDate(); d != "" {
+		if m := checkDate(d, "effective_date"); m != "" {
+			return "effective_date", m
+		}
 	}
 	if m := checkTradeMode(r.GetDocument().GetTradeMode()); m != "" {
 		return "document.trade_mode", m
 	}
-	if len(r.GetPostings()) == 0 {
-		return "postings", "a journal needs at least one posting"
-	}
 	for i, p := range r.GetPostings() {
-		f := fmt.Sprintf("postings[%d]", i)
-		switch {
-		case p.GetItemCode() == "":
-			return f + ".item_code", "is required"
-		case p.GetFrom().GetName() == "":
-			return f + ".from.name", "is required"
-		case p.GetTo().GetName() == "":
-			return f + ".to.name", "is required"
-		case p.GetUnit() == "":
-			return f + ".unit", "is required"
-		case p.GetQuantity() == "":
-			return f + ".quantity", "is required"
-		case len(p.GetLegs()) > 0:
-			return f + ".legs", "legs are output only; remove them"
-		}
-		if m := checkQuantity(p.GetQuantity(), f+".quantity"); m != "" {
-			return f + ".quantity", m
-		}
-		if m := checkValue(p.GetValue(), f+".value"); m != "" {
-			return f + ".value", m
+		if len(p.GetLegs()) > 0 {
+			return fmt.Sprintf("postings[%d].legs", i), "legs are output only; remove them"
 		}
 	}
-	return "", ""
+	return Validate(r)
 }
 
 // Journal CSV columns.
