@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/input"
 	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/output"
 )
 
@@ -161,4 +162,20 @@ func bind(c *cobra.Command, flags ...flagSpec) {
 			required(c, fl.name)
 		}
 	}
+}
+
+// checkFlags refuses, before anything is sent, a request built from flags
+// that the protos' rules refuse: a usage error naming the flag (flags maps
+// request fields to flag names) or else the field.
+func checkFlags(req proto.Message, flags map[string]string) error {
+	field, msg := input.Validate(req)
+	switch {
+	case msg == "":
+		return nil
+	case flags[field] != "":
+		return usagef("--%s: %s", flags[field], msg)
+	case field != "":
+		return usagef("%s: %s", field, msg)
+	}
+	return usagef("%s", msg)
 }

@@ -53,19 +53,13 @@ Repeating the command with the same values returns the existing principal.`,
 			if err != nil {
 				return err
 			}
-			if r == adminv1.Role_ROLE_ENTERPRISE && enterprise == "" {
-				return usagef("--role enterprise needs --enterprise ID")
-			}
-			if r != adminv1.Role_ROLE_ENTERPRISE && enterprise != "" {
-				return usagef("--enterprise is only for --role enterprise")
-			}
-			if r != adminv1.Role_ROLE_PLATFORM && len(links) > 0 {
-				return usagef("--link is only for --role platform")
+			req := &adminv1.CreatePrincipalRequest{PrincipalId: pid, DisplayName: name, Role: r, EnterpriseId: enterprise, LinkedEnterpriseIds: links}
+			if err := checkFlags(req, map[string]string{"principal_id": "id", "display_name": "name", "enterprise_id": "enterprise",
+				"linked_enterprise_ids": "link"}); err != nil {
+				return err
 			}
 			return show(a, cmd, principalView, func(ctx context.Context, c *clients) (*adminv1.Principal, error) {
-				resp, err := c.admin.CreatePrincipal(ctx, &adminv1.CreatePrincipalRequest{
-					PrincipalId: pid, DisplayName: name, Role: r, EnterpriseId: enterprise, LinkedEnterpriseIds: links,
-				})
+				resp, err := c.admin.CreatePrincipal(ctx, req)
 				return resp.GetPrincipal(), err
 			})
 		}),

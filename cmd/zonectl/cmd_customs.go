@@ -329,8 +329,8 @@ func (a *app) customsBookCmd() *cobra.Command {
 }
 
 func (a *app) customsBookCreateCmd() *cobra.Command {
-	var kind, enterprise, usage, office string
-	var cycle int32
+	var kind string
+	req := &customsv1.CreateBookRequest{}
 	c := &cobra.Command{
 		Use:   "create BOOK",
 		Short: "Register a customs book (the enterprise itself or customs)",
@@ -348,22 +348,22 @@ values are refused (BOOK_EXISTS).`,
 			if err != nil {
 				return err
 			}
-			if cycle < 0 || cycle > 12 {
-				return usagef("--cycle %d: the write-off cycle is 1 to 12 months", cycle)
+			req.BookNo, req.Kind = args[0], customsv1.BookKind(k)
+			if err := checkFlags(req, map[string]string{"enterprise": "enterprise", "customs_office": "customs-office", "usage": "usage",
+				"write_off_cycle_months": "cycle"}); err != nil {
+				return err
 			}
 			return show(a, cmd, customsBookView, func(ctx context.Context, c *clients) (*customsv1.Book, error) {
-				resp, err := c.books.CreateBook(ctx, &customsv1.CreateBookRequest{BookNo: args[0], Kind: customsv1.BookKind(k),
-					Enterprise: enterprise, Usage: usage, CustomsOffice: office, WriteOffCycleMonths: cycle})
+				resp, err := c.books.CreateBook(ctx, req)
 				return resp.GetBook(), err
 			})
 		}),
 	}
-	c.Flags().StringVar(&kind, "kind", "", "zone (区域账册), logistics (区域物流账册), rnd (保税研发) or repair (保税维修) (required)")
-	c.Flags().StringVar(&enterprise, "enterprise", "", "USCC of the enterprise the book belongs to (required)")
-	c.Flags().StringVar(&office, "customs-office", "", "competent customs office (主管海关), 4 digits (required)")
-	c.Flags().StringVar(&usage, "usage", "", "book usage code (账册用途), e.g. 1")
-	c.Flags().Int32Var(&cycle, "cycle", 0, "write-off cycle (核销周期) in months, 1 to 12 (default 12)")
-	required(c, "kind", "enterprise", "customs-office")
+	bind(c, flagSpec{&kind, "kind", "zone (区域账册), logistics (区域物流账册), rnd (保税研发) or repair (保税维修) (required)"},
+		flagSpec{&req.Enterprise, "enterprise", "USCC of the enterprise the book belongs to (required)"},
+		flagSpec{&req.CustomsOffice, "customs-office", "competent customs office (主管海关), 4 digits (required)"},
+		flagSpec{&req.Usage, "usage", "book usage code (账册用途), e.g. 1"},
+		flagSpec{&req.WriteOffCycleMonths, "cycle", "write-off cycle (核销周期) in months, 1 to 12 (default 12)"})
 	return c
 }
 

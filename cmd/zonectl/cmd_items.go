@@ -36,17 +36,18 @@ unit of an existing item is refused (ITEM_CONFLICT).`,
       --name "Copper cathode" --attr hs_code=7403110000`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			if scale > 5 {
-				return usagef("--scale %d: quantities may have 0 to 5 decimal places", scale)
-			}
 			attributes, err := parseAttrs("attr", attrFlags)
 			if err != nil {
 				return err
 			}
+			req := &ledgerv1.RegisterItemsRequest{BookId: book, Items: []*ledgerv1.Item{{Code: code, Unit: unit, Scale: scale, Name: name,
+				Attributes: attributes}}}
+			if err := checkFlags(req, map[string]string{"book_id": "book", "items[0].code": "code", "items[0].unit": "unit",
+				"items[0].scale": "scale", "items[0].name": "name", "items[0].attributes": "attr"}); err != nil {
+				return err
+			}
 			return showAll(a, cmd, itemView, func(ctx context.Context, c *clients) ([]*ledgerv1.Item, error) {
-				resp, err := c.ledger.RegisterItems(ctx, &ledgerv1.RegisterItemsRequest{BookId: book, Items: []*ledgerv1.Item{{
-					Code: code, Unit: unit, Scale: scale, Name: name, Attributes: attributes,
-				}}})
+				resp, err := c.ledger.RegisterItems(ctx, req)
 				return resp.GetItems(), err
 			})
 		}),

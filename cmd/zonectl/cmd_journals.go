@@ -268,8 +268,9 @@ journal is returned.`,
       --date 2026-03-05 --reason "wrong quantity on QD2201260000001"`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			if req.JournalId <= 0 {
-				return usagef("--journal must be a journal id greater than 0")
+			if err := checkFlags(req, map[string]string{"book_id": "book", "journal_id": "journal", "idempotency_key": "key",
+				"effective_date": "date", "reason": "reason"}); err != nil {
+				return err
 			}
 			return show(a, cmd, journalView, func(ctx context.Context, c *clients) (*ledgerv1.Journal, error) {
 				resp, err := c.ledger.ReverseJournal(ctx, req)

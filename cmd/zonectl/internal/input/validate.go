@@ -38,7 +38,16 @@ func Validate(m proto.Message, later ...string) (field, msg string) {
 		return "", ""
 	}
 	for _, v := range ve.Violations {
-		if f := protovalidate.FieldPathString(v.Proto.GetField()); !slices.Contains(later, f) {
+		f := protovalidate.FieldPathString(v.Proto.GetField())
+		if f == "" {
+			// A rule on the message names the field it is about first in its
+			// id ("enterprise_id.required").
+			name, _, _ := strings.Cut(v.Proto.GetRuleId(), ".")
+			if m.ProtoReflect().Descriptor().Fields().ByName(protoreflect.Name(name)) != nil {
+				f = name
+			}
+		}
+		if !slices.Contains(later, f) {
 			return f, violationMessage(v)
 		}
 	}
