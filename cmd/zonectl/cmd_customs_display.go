@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -12,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
-	"google.golang.org/protobuf/encoding/protojson"
 
 	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/input"
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
@@ -125,11 +122,7 @@ func (a *app) displayMoveCmd(kind customsv1.DisplayKind) *cobra.Command {
 				}
 				var err error
 				docs, err = readFileFlag(a, &ff, func(r io.Reader, name string, format input.FileFormat) ([]input.Doc[*customsv1.MoveDisplayRequest], error) {
-					data, err := io.ReadAll(r)
-					if err != nil {
-						return nil, err
-					}
-					return readDisplayMoves(data, name, format, kind, form)
+					return readDisplayMoves(r, name, format, kind, form)
 				})
 				if err != nil {
 					return err
@@ -285,151 +278,32 @@ func checkDisplayMove(r *customsv1.MoveDisplayRequest) (field, msg string) {
 
 // readDisplayMoves reads display movements of kind from a JSON or CSV file;
 // form, when given, is every movement's apply_no.
-func readDisplayMoves(data []byte, name string, format input.FileFormat, kind customsv1.DisplayKind, form string) ([]input.Doc[*customsv1.MoveDisplayRequest], error) {
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	if format == "" || format == input.Auto {
-		format = input.CSVFormat
-		lower := strings.ToLower(name)
-		if strings.HasSuffix(lower, ".json") || strings.HasSuffix(lower, ".jsonl") || strings.HasSuffix(lower, ".ndjson") {
-			format = input.JSONFormat
-		} else if t := bytes.TrimLeft(data, " \t\r\n"); !strings.HasSuffix(lower, ".csv") && len(t) > 0 && (t[0] == '{' || t[0] == '[') {
-			format = input.JSONFormat
-		}
-	}
-	var docs []input.Doc[*customsv1.MoveDisplayRequest]
-	var err error
-	if format == input.JSONFormat {
-		docs, err = displayMovesJSON(data, name)
-	} else {
-		docs, err = displayMovesCSV(data, name)
-	}
+func readDisplayMoves(r io.Reader, name string, format input.FileFormat, kind customsv1.DisplayKind, form string) ([]input.Doc[*customsv1.MoveDisplayRequest], error) {
+	docs, err := input.ReadDisplayMoves(r, name, format)
 	if err != nil {
 		return nil, err
 	}
 	seen := map[string]string{}
 	for _, d := range docs {
+		if first, dup := seen[d.Req.GetInnerNo()]; dup && !d.CSV {
+			return nil, d.Error(name, "inner_no", fmt.Sprintf("%q already appears on %s; each movement appears once in a file", d.Req.GetInnerNo(), first))
+		}
+		seen[d.Req.GetInnerNo()] = d.Source()
 		if d.Req.GetKind() != customsv1.DisplayKind_DISPLAY_KIND_UNSPECIFIED && d.Req.GetKind() != kind {
-			return nil, &input.Error{File: name, Line: d.Lines[0], CSV: d.CSV, Field: "kind",
-				Msg: fmt.Sprintf("is %s, but this command files %s movements", enumName(d.Req.GetKind(), "DISPLAY_KIND_"), enumName(kind, "DISPLAY_KIND_"))}
+			return nil, d.Error(name, "kind", fmt.Sprintf("is %s, but this command files %s movements", enumName(d.Req.GetKind(), "DISPLAY_KIND_"), enumName(kind, "DISPLAY_KIND_")))
 		}
 		d.Req.Kind = kind
 		if form != "" {
 			d.Req.ApplyNo = form
 		}
-		if first, dup := seen[d.Req.GetInnerNo()]; dup && !d.CSV {
-			return nil, &input.Error{File: name, Line: d.Lines[0], Field: "inner_no",
-				Msg: fmt.Sprintf("%q already appears on %s; each movement appears once in a file", d.Req.GetInnerNo(), first)}
-		}
-		seen[d.Req.GetInnerNo()] = d.Source()
 		if field, msg := checkDisplayMove(d.Req); msg != "" {
-			e := &input.Error{File: name, Line: d.Lines[0], CSV: d.CSV, Msg: msg}
 			if field == "apply_no" {
 				msg += " (in the file or with --form)"
-				e.Msg = msg
 			}
-			if d.CSV {
-				if i, rest, ok := lineIndex(field); ok && i < len(d.Rows["lines"]) {
-					e.Line, e.Column = d.Rows["lines"][i], rest
-				} else if field != "lines" {
-					e.Column = field
-				}
-			} else {
-				e.Field = field
-			}
-			return nil, e
+			return nil, d.Error(name, field, msg)
 		}
 	}
 	return docs, nil
-}
-
-// displayMovesJSON reads MoveDisplayRequest objects in protojson form: one,
-// an array or JSON Lines. Unknown fields are refused.
-func displayMovesJSON(data []byte, name string) ([]input.Doc[*customsv1.MoveDisplayRequest], error) {
-	var out []input.Doc[*customsv1.MoveDisplayRequest]
-	err := input.JSONObjects(data, name, "display movements", func(raw json.RawMessage, line int) error {
-		if !input.IsObject(raw) {
-			return &input.Error{File: name, Line: line, Msg: "expected a JSON object (a MoveDisplayRequest)"}
-		}
-		req := &customsv1.MoveDisplayRequest{}
-		if err := protojson.Unmarshal(raw, req); err != nil {
-			return &input.Error{File: name, Line: line, Msg: input.ProtojsonMessage(err)}
-		}
-		out = append(out, input.Doc[*customsv1.MoveDisplayRequest]{Req: req, Index: len(out) + 1, Lines: []int{line}})
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	if len(out) == 0 {
-		return nil, &input.Error{File: name, Msg: "no display movements in the file"}
-	}
-	return out, nil
-}
-
-// displayCSVColumns are the columns of the CSV form: rows sharing inner_no
-// are one movement.
-var displayCSVColumns = []string{"inner_no", "apply_no", "date", "book_seq", "quantity", "value"}
-
-func displayMovesCSV(data []byte, name string) ([]input.Doc[*customsv1.MoveDisplayRequest], error) {
-	t, err := input.OpenCSV(bytes.NewReader(data), name, displayCSVColumns, nil)
-	if err != nil {
-		return nil, err
-	}
-	t.KeepBlankRows() // a blank row is refused for its empty inner_no
-	for _, c := range []string{"inner_no", "book_seq", "quantity"} {
-		if !t.Has(c) {
-			return nil, &input.Error{File: name, CSV: true, Line: 1, Msg: fmt.Sprintf("the header has no %q column; %s are required", c, "inner_no, book_seq and quantity")}
-		}
-	}
-	type group struct {
-		doc       *input.Doc[*customsv1.MoveDisplayRequest]
-		firstLine int
-	}
-	byKey := map[string]*group{}
-	var out []*input.Doc[*customsv1.MoveDisplayRequest]
-	for {
-		rw, err := t.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		line, get, rowErr := rw.Line(), rw.Get, rw.Errorf
-		key := get("inner_no")
-		if key == "" {
-			return nil, rowErr("inner_no", "is empty; it is required")
-		}
-		seq, err := strconv.ParseInt(get("book_seq"), 10, 32)
-		if err != nil || seq < 1 {
-			return nil, rowErr("book_seq", "%q is not a book line number (备案序号); write a whole number from 1", get("book_seq"))
-		}
-		g, seen := byKey[key]
-		if !seen {
-			g = &group{doc: &input.Doc[*customsv1.MoveDisplayRequest]{Req: &customsv1.MoveDisplayRequest{InnerNo: key, ApplyNo: get("apply_no"),
-				Date: get("date")}, Index: len(out) + 1, CSV: true, Rows: map[string][]int{}}, firstLine: line}
-			byKey[key] = g
-			out = append(out, g.doc)
-		} else {
-			for _, c := range []string{"apply_no", "date"} {
-				if a, b := map[string]string{"apply_no": g.doc.Req.GetApplyNo(), "date": g.doc.Req.GetDate()}[c], get(c); a != b {
-					return nil, rowErr(c, "%q differs from %q on row %d; rows with the same inner_no %q are one movement and must agree on apply_no and date",
-						b, a, g.firstLine, key)
-				}
-			}
-		}
-		g.doc.Req.Lines = append(g.doc.Req.Lines, &customsv1.DisplayLine{BookSeq: int32(seq), Quantity: get("quantity"), Value: get("value")})
-		g.doc.Rows["lines"] = append(g.doc.Rows["lines"], line)
-		g.doc.Lines = append(g.doc.Lines, line)
-	}
-	if len(out) == 0 {
-		return nil, &input.Error{File: name, CSV: true, Msg: "no display movements in the file"}
-	}
-	res := make([]input.Doc[*customsv1.MoveDisplayRequest], len(out))
-	for i, d := range out {
-		res[i] = *d
-	}
-	return res, nil
 }
 
 // Tax payments and status.

@@ -376,3 +376,38 @@ func CheckConsumption(r *customsv1.ReportConsumptionRequest) (field, msg string)
 	}
 	return "", ""
 }
+
+// Display movements (保税展示交易).
+
+// DisplayCSVColumns are the columns of the display movement CSV form: rows
+// sharing inner_no are one movement and agree on apply_no and date.
+var DisplayCSVColumns = []string{colInnerNo, colApplyNo, colReportDate, colBookSeq, colQuantity, colValue}
+
+var displayCSV = csvDocs[*customsv1.MoveDisplayRequest]{
+	what: "display movements", one: "movement", known: DisplayCSVColumns, required: []string{colInnerNo, colBookSeq, colQuantity},
+	key: colInnerNo, head: []string{colApplyNo, colReportDate},
+	start: func(rw *row) (*customsv1.MoveDisplayRequest, error) {
+		return &customsv1.MoveDisplayRequest{InnerNo: rw.get(colInnerNo), ApplyNo: rw.get(colApplyNo), Date: rw.get(colReportDate)}, nil
+	},
+	add: func(req *customsv1.MoveDisplayRequest, rw *row) (string, error) {
+		seq, err := parseSeq(rw, colBookSeq, true)
+		if err != nil {
+			return "", err
+		}
+		req.Lines = append(req.Lines, &customsv1.DisplayLine{BookSeq: seq, Quantity: rw.get(colQuantity), Value: rw.get(colValue)})
+		return "lines", nil
+	},
+	later: []string{"apply_no", "kind"}, keepBlank: true,
+}
+
+var displayJSON = jsonDocs[*customsv1.MoveDisplayRequest]{
+	what: "display movements", new: func() *customsv1.MoveDisplayRequest { return &customsv1.MoveDisplayRequest{} },
+	later: []string{"apply_no", "kind"},
+}
+
+// ReadDisplayMoves reads display movements: MoveDisplayRequest objects in
+// protojson form (one, an array or JSON Lines; kind and apply_no may be left
+// out for the command line to set), or the CSV form (DisplayCSVColumns).
+func ReadDisplayMoves(r io.Reader, name string, f FileFormat) ([]Doc[*customsv1.MoveDisplayRequest], error) {
+	return readDocs(r, name, f, displayJSON, &displayCSV)
+}

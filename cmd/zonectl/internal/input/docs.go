@@ -191,6 +191,8 @@ type csvDocs[T proto.Message] struct {
 	check checkFunc[T]
 	// later are fields the command line may still fill.
 	later []string
+	// keepBlank refuses blank rows (for their empty key) instead of skipping them.
+	keepBlank bool
 	// columns maps request fields to CSV columns where the names differ
 	// ("country" of the list -> "list_country"); an element field
 	// ("lines[2].quantity") is looked up as "lines.quantity", then by its
@@ -203,6 +205,7 @@ func (s csvDocs[T]) parse(data []byte, name string) ([]Doc[T], error) {
 	if err != nil {
 		return nil, err
 	}
+	t.keepBlank = s.keepBlank
 	type group struct {
 		doc   *Doc[T]
 		first *row
@@ -393,4 +396,25 @@ func parseSeq(rw *row, col string, required bool) (int32, error) {
 		return 0, rw.errorf(col, "%q is not a book line number (备案序号); write a whole number from 1", s)
 	}
 	return int32(n), nil
+}
+
+// Error is a problem the command found in the document after reading it
+// (with the command line's values filled in): it names the file, the line
+// and field (JSON) or the row and column (CSV) of field.
+func (d Doc[T]) Error(file, field, msg string) *Error {
+	e := &Error{File: file, Line: d.Lines[0], CSV: d.CSV, Msg: msg}
+	if !d.CSV {
+		e.Field = field
+		return e
+	}
+	if row := d.row(field); row > 0 {
+		e.Line = row
+	}
+	if d.column != nil {
+		e.Column = d.column(field)
+	}
+	if e.Column == "" && field != "" {
+		e.Msg = field + ": " + msg
+	}
+	return e
 }
