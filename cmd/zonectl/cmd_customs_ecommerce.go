@@ -661,13 +661,7 @@ func ecomColumn(field string) string {
 func readEcomDocs(data []byte, name string, format input.FileFormat) ([]ecomDoc, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if format == "" || format == input.Auto {
-		format = input.CSVFormat
-		lower := strings.ToLower(name)
-		if strings.HasSuffix(lower, ".json") || strings.HasSuffix(lower, ".jsonl") || strings.HasSuffix(lower, ".ndjson") {
-			format = input.JSONFormat
-		} else if t := bytes.TrimLeft(data, " \t\r\n"); !strings.HasSuffix(lower, ".csv") && len(t) > 0 && (t[0] == '{' || t[0] == '[') {
-			format = input.JSONFormat
-		}
+		format = input.Detect(name, data)
 	}
 	var docs []ecomDoc
 	var err error
@@ -765,26 +759,18 @@ func ecomDocJSON(raw []byte) (doc *customsv1.EcommerceDocument, field, msg strin
 	if err := json.Unmarshal(k, &kind); err != nil {
 		return nil, "kind", "must be a string: order, payment or waybill"
 	}
+	field = strings.ToLower(strings.TrimSpace(kind))
+	if field != "order" && field != "payment" && field != "waybill" {
+		return nil, "kind", fmt.Sprintf("%q is not a document kind; write order, payment or waybill", kind)
+	}
+	// {"kind": "order", ...} is the EcommerceDocument {"order": {...}}.
 	delete(obj, "kind")
-	body, err := json.Marshal(obj)
+	body, err := json.Marshal(map[string]any{field: obj})
 	if err != nil {
 		return nil, "", "invalid JSON: " + err.Error()
 	}
-	var req proto.Message
-	switch strings.ToLower(strings.TrimSpace(kind)) {
-	case "order":
-		r := &customsv1.SubmitOrderRequest{}
-		req, doc = r, &customsv1.EcommerceDocument{Document: &customsv1.EcommerceDocument_Order{Order: r}}
-	case "payment":
-		r := &customsv1.SubmitPaymentRequest{}
-		req, doc = r, &customsv1.EcommerceDocument{Document: &customsv1.EcommerceDocument_Payment{Payment: r}}
-	case "waybill":
-		r := &customsv1.SubmitWaybillRequest{}
-		req, doc = r, &customsv1.EcommerceDocument{Document: &customsv1.EcommerceDocument_Waybill{Waybill: r}}
-	default:
-		return nil, "kind", fmt.Sprintf("%q is not a document kind; write order, payment or waybill", kind)
-	}
-	if err := protojson.Unmarshal(body, req); err != nil {
+	doc = &customsv1.EcommerceDocument{}
+	if err := protojson.Unmarshal(body, doc); err != nil {
 		return nil, "", protojsonMsg(err)
 	}
 	return doc, "", ""

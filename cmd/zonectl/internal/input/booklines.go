@@ -91,7 +91,7 @@ func ReadBookLines(r io.Reader, name string, f FileFormat) ([]BookLineRow, error
 	}
 	data = stripBOM(data)
 	if f == "" || f == Auto {
-		f = detect(name, data)
+		f = Detect(name, data)
 	}
 	if f == CSVFormat {
 		return parseBookLinesCSV(data, name)

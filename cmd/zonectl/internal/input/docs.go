@@ -303,7 +303,7 @@ func readDocs[T proto.Message](r io.Reader, name string, f FileFormat, js jsonDo
 	}
 	data = stripBOM(data)
 	if f == "" || f == Auto {
-		f = detect(name, data)
+		f = Detect(name, data)
 		if csv == nil {
 			f = JSONFormat
 		}

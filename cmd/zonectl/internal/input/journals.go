@@ -117,7 +117,7 @@ func ReadJournals(r io.Reader, name string, f FileFormat) ([]Journal, error) {
 	}
 	data = stripBOM(data)
 	if f == "" || f == Auto {
-		f = detect(name, data)
+		f = Detect(name, data)
 	}
 	var js []Journal
 	if f == CSVFormat {
@@ -134,7 +134,9 @@ func ReadJournals(r io.Reader, name string, f FileFormat) ([]Journal, error) {
 	return js, nil
 }
 
-func detect(name string, data []byte) FileFormat {
+// Detect picks a file's format: JSON by the extension .json, .jsonl or
+// .ndjson, CSV by .csv, else JSON when the data starts with '{' or '['.
+func Detect(name string, data []byte) FileFormat {
 	lower := strings.ToLower(name)
 	for _, ext := range []string{".json", ".jsonl", ".ndjson"} {
 		if strings.HasSuffix(lower, ext) {
