@@ -24,7 +24,6 @@ import (
 	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/input"
 	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/output"
 	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/post"
-	"github.com/zoneledger/zoneledger/ledger/ledgerapi"
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
 )
 
@@ -1116,7 +1115,7 @@ func (s *ecomSender) refuse(i int, err error, k int) {
 	st := status.Convert(err)
 	root := fmt.Sprintf("documents[%d]", k)
 	kind := s.docs[i].kind()
-	field := ledgerapi.FieldOf(err)
+	field := output.FieldOf(err)
 	rel := strings.TrimPrefix(strings.TrimPrefix(field, root), ".")
 	switch {
 	case rel == kind:
@@ -1128,7 +1127,7 @@ func (s *ecomSender) refuse(i int, err error, k int) {
 	}
 	msg := strings.ReplaceAll(strings.ReplaceAll(st.Message(), root+"."+kind+".", ""), root+".", "")
 	s.out[i] = ecomOutcome{state: ecomRefused, err: &customsv1.DocumentError{Code: output.CodeName(st.Code()),
-		Reason: ledgerapi.ReasonOf(err), Field: rel, Message: output.TidyMessage(msg, rel)}}
+		Reason: output.ReasonOf(err), Field: rel, Message: output.TidyMessage(msg, rel)}}
 }
 
 // Reporting.

@@ -98,6 +98,14 @@ func checkValue(s, field string) string {
 	return ""
 }
 
+// Decimal parses a decimal string as the API writes it (digits, an
+// optional '.' and fraction; no sign, exponent or separators) and says why
+// not when it is not one. It and Places are the client's one decimal parser.
+func Decimal(s string) (decimal.Decimal, string) { return checkDecimal(s, "") }
+
+// Places is the number of decimal places d needs (trailing zeros dropped).
+func Places(d decimal.Decimal) int32 { return ledger.Places(d) }
+
 func checkDecimal(s, field string) (decimal.Decimal, string) {
 	d, err := ledger.ParseDecimal(s, field)
 	if err != nil {

@@ -7,11 +7,9 @@ import (
 	"strings"
 
 	"buf.build/go/protovalidate"
-	"github.com/shopspring/decimal"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 
-	"github.com/zoneledger/zoneledger/ledger"
 	"github.com/zoneledger/zoneledger/ledger/ledgerapi"
 )
 
@@ -72,11 +70,3 @@ func violationMessage(v *protovalidate.Violation) string {
 	}
 	return fmt.Sprintf("%q: %s", s, msg)
 }
-
-// Decimal parses a decimal string as the API writes it (digits, an
-// optional '.' and fraction; no sign, exponent or separators) and says why
-// not when it is not one.
-func Decimal(s string) (decimal.Decimal, string) { return checkDecimal(s, "") }
-
-// Places is the number of decimal places d needs (trailing zeros dropped).
-func Places(d decimal.Decimal) int32 { return ledger.Places(d) }
