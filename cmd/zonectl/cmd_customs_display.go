@@ -360,14 +360,9 @@ func displayStatusRows(r *customsv1.GetDisplayStatusResponse) [][]string {
 	f := r.GetForm()
 	head := []string{f.GetFormNo(), f.GetBookNo(), f.GetValidFrom(), f.GetValidUntil(), r.GetGuarantee(), r.GetTaxAssessed(),
 		r.GetTaxPaid(), r.GetAvailable(), strconv.FormatBool(r.GetOverdue())}
-	if len(r.GetOnDisplay()) == 0 {
-		return [][]string{append(head, "", "")}
-	}
-	rows := make([][]string, 0, len(r.GetOnDisplay()))
-	for _, h := range r.GetOnDisplay() {
-		rows = append(rows, append(append([]string{}, head...), seq(h.GetBookSeq()), h.GetQuantity()))
-	}
-	return rows
+	return perElement(head, len(head)+2, r.GetOnDisplay(), func(_ int, h *customsv1.DisplayHolding) []string {
+		return []string{seq(h.GetBookSeq()), h.GetQuantity()}
+	})
 }
 
 func (a *app) displayStatusCmd() *cobra.Command {

@@ -97,15 +97,9 @@ func ecomOrderRow(o *customsv1.Order) []string {
 }
 
 func ecomOrderLineRows(o *customsv1.Order) [][]string {
-	head := ecomOrderHeadRow(o)
-	if len(o.GetLines()) == 0 {
-		return [][]string{append(head, "", "", "", "", "", "")}
-	}
-	rows := make([][]string, len(o.GetLines()))
-	for i, l := range o.GetLines() {
-		rows[i] = append(slices.Clone(head), strconv.Itoa(i+1), l.GetItemNo(), l.GetName(), l.GetQuantity(), l.GetPrice(), l.GetTotal())
-	}
-	return rows
+	return perElement(ecomOrderHeadRow(o), len(ecomOrderLineHeader), o.GetLines(), func(i int, l *customsv1.OrderLine) []string {
+		return []string{strconv.Itoa(i + 1), l.GetItemNo(), l.GetName(), l.GetQuantity(), l.GetPrice(), l.GetTotal()}
+	})
 }
 
 var ecomListHead = []string{"list_no", "order_no", "enterprise", "platform", "book_no", "guarantor", "buyer_id", "status", "rule",
@@ -130,16 +124,10 @@ func ecomListRow(l *customsv1.InventoryList) []string {
 }
 
 func ecomListLineRows(l *customsv1.InventoryList) [][]string {
-	head := ecomListHeadRow(l)
-	if len(l.GetLines()) == 0 {
-		return [][]string{append(head, make([]string, 11)...)}
-	}
-	rows := make([][]string, len(l.GetLines()))
-	for i, ln := range l.GetLines() {
-		rows[i] = append(slices.Clone(head), i32(ln.GetSeq()), ln.GetItemNo(), seq(ln.GetBookSeq()), ln.GetHsCode(), ln.GetName(),
-			ln.GetQuantity(), ln.GetUnit(), ln.GetLegalQuantity(), ln.GetLegalUnit(), ln.GetPrice(), ln.GetTotal())
-	}
-	return rows
+	return perElement(ecomListHeadRow(l), len(ecomListLineHeader), l.GetLines(), func(_ int, ln *customsv1.InventoryListLine) []string {
+		return []string{i32(ln.GetSeq()), ln.GetItemNo(), seq(ln.GetBookSeq()), ln.GetHsCode(), ln.GetName(),
+			ln.GetQuantity(), ln.GetUnit(), ln.GetLegalQuantity(), ln.GetLegalUnit(), ln.GetPrice(), ln.GetTotal()}
+	})
 }
 
 // ecomSettleHeader are the columns of the settlement, as in the file the
