@@ -24,6 +24,8 @@
 // same request returns the original journal, and the same key with a
 // different body is refused.
 //
-// The invariants are enforced by Check, which a Store runs inside its write
-// transaction against the locked holdings; callers never enforce them.
+// The invariants are enforced by a WorkingSet, which a Store fills with the
+// holdings it has loaded and locked inside its write transaction and then
+// runs each journal of the batch through, in arrival order; callers never
+// enforce them.
 package ledger

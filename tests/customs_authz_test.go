@@ -286,6 +286,7 @@ var customsNotScoped = map[string]bool{
 // it is.
 var customsByNumber = map[string]bool{
 	bookSvc + "GetBook":             true,
+	bookSvc + "SetLastWriteOffDate": true,
 	bookSvc + "AddBookLines":        true,
 	bookSvc + "MapPartNumbers":      true,
 	bookSvc + "ListBookLines":       true,
@@ -324,6 +325,10 @@ func customsAllowedToken(w *authWorld, method string) string {
 	if customsOnly[method] {
 		return w.a.C
 	}
+	if method == ecomSvc+"ReceiveReturn" {
+		// E2 keeps the warehouse book: it confirms the returned goods arrived.
+		return w.z.e2.tok
+	}
 	return w.z.e1.tok
 }
 
@@ -359,6 +364,10 @@ func customsMethodCases() map[string]methodCase {
 		},
 		bookSvc + "SetBookStatus": func(ctx context.Context, w *authWorld) error {
 			_, err := b(w).SetBookStatus(ctx, &customsv1.SetBookStatusRequest{BookNo: w.z.spare, Status: customsv1.BookStatus_BOOK_STATUS_SUSPENDED})
+			return err
+		},
+		bookSvc + "SetLastWriteOffDate": func(ctx context.Context, w *authWorld) error {
+			_, err := b(w).SetLastWriteOffDate(ctx, &customsv1.SetLastWriteOffDateRequest{BookNo: w.z.book, Date: "2020-01-01"})
 			return err
 		},
 		bookSvc + "GetBook": func(ctx context.Context, w *authWorld) error {
@@ -572,7 +581,12 @@ func checkCustomsMethod(t *testing.T, w *authWorld, m string, call func(m, tok s
 	if customsNotScoped[m] {
 		return
 	}
-	if customsByNumber[m] {
+	if m == ecomSvc+"ReceiveReturn" {
+		// The warehouse (E2) confirms arrival; E1, the shop that asked for
+		// the return and may read the list, may not.
+		wantCode(t, call(m, w.z.e1.tok), codes.PermissionDenied, "E1 confirming its own return arrived")
+		wantCode(t, call(m, w.a.P), codes.NotFound, "a platform not linked to E1")
+	} else if customsByNumber[m] {
 		for _, c := range []struct{ tok, who string }{{w.z.e2.tok, "another zone enterprise on E1's documents"}, {w.a.P, "a platform not linked to E1"}} {
 			err := call(m, c.tok)
 			wantCode(t, err, codes.NotFound, c.who)

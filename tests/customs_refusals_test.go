@@ -40,6 +40,34 @@ func TestCustomsRefusals(t *testing.T) {
 		wantFlow(t, z.createList(t, e1.tok, req), "SECOND_LINE_IN")
 	})
 
+	t.Run("an exit to the domestic market neither taxed nor kept bonded", func(t *testing.T) {
+		h, tb := z.hBook(t, e1), z.tBook(t, e2)
+		z.stockIn(t, e1, h, lineNotebook, "10", "50000")
+		recv := z.createList(t, e2.tok, &customsv1.CreateListRequest{InnerNo: "UX-R", BookNo: tb, Io: "I", TradeMode: "5000", RelatedBookNo: h,
+			Lines: []*customsv1.ListLine{line(lineNotebook, "4", "20000", "40", "36")}})
+		before := z.bookState(t, h)
+		exit := func(inner, mode, related, qty string) *customsv1.CreateListRequest {
+			return &customsv1.CreateListRequest{InnerNo: inner, BookNo: h, Io: "E", TradeMode: mode, RelatedListNo: related,
+				Lines: []*customsv1.ListLine{line(lineNotebook, qty, "20000", "40", "36")}}
+		}
+		_, err := d.CreateList(ctxAs(t, e1.tok), exit("UX-1", "1210", "", "4"))
+		wantRefused(t, err, codes.InvalidArgument, "ECOMMERCE_EXIT_BY_INVENTORY_LIST", "trade_mode", "1210 on an ordinary list", "inventory lists")
+		_, err = d.CreateList(ctxAs(t, e1.tok), exit("UX-2", "9700", "", "4"))
+		wantRefused(t, err, codes.InvalidArgument, "TAX_TOP_UP_NOT_A_MOVEMENT", "trade_mode", "a 9700 list", "not a movement")
+		_, err = d.CreateList(ctxAs(t, e1.tok), exit("UX-3", "5000", "", "4"))
+		wantRefused(t, err, codes.InvalidArgument, "UNTAXED_EXIT", "related_list_no", "5000 with nothing linked", "关联清单编号")
+		_, err = d.CreateList(ctxAs(t, e1.tok), exit("UX-4", "5000", recv.GetListNo(), "3"))
+		wantRefused(t, err, codes.FailedPrecondition, "EXIT_COUNTERPART_MISMATCH", "lines[0].quantity", "a counterpart receiving 4 for 3 sent", recv.GetListNo())
+		z.wantBookState(t, h, before, "refused exits")
+		// Receiving the same quantity: accepted, and reserved on declaration.
+		ok := z.createList(t, e1.tok, exit("UX-5", "5000", recv.GetListNo(), "4"))
+		if ok.GetRelatedBookNo() != tb {
+			t.Errorf("the exit's related book is %q, want %s", ok.GetRelatedBookNo(), tb)
+		}
+		z.declare(t, e1.tok, ok.GetListNo())
+		z.wantStock(t, h, lineNotebook, st{bonded: "10", reserved: "4"})
+	})
+
 	t.Run("a line not on the book", func(t *testing.T) {
 		h := z.hBook(t, e1)
 		z.stockIn(t, e1, h, lineNotebook, "10", "50000")

@@ -23,19 +23,18 @@ const demoTimeout = 4 * time.Minute
 // demo (`go run ./cmd/zoneledger demo`, here the built binary) exits 0 and
 // shows balances.
 func TestReadmeFirstCommandDemo(t *testing.T) {
-	if first := readmeFirstCommand(t); first != "" {
-		t.Logf("README's first command: %s", first)
-		if !strings.Contains(first, "zoneledger demo") && !strings.Contains(first, "make demo") {
-			t.Errorf("README's first command is %q; this test runs `zoneledger demo`: update one or the other", first)
-		}
+	first := readmeFirstCommand(t)
+	t.Logf("README's first command: %s", first)
+	if !strings.Contains(first, "zoneledger demo") && !strings.Contains(first, "make demo") {
+		t.Errorf("README's first command is %q; this test runs `zoneledger demo`: update one or the other", first)
 	}
 	help, err := exec.Command(bins.zoneledger, "--help").CombinedOutput()
 	if err != nil {
 		t.Fatalf("zoneledger --help: %v\n%s", err, help)
 	}
 	if !regexp.MustCompile(`(?m)^\s+demo\s`).Match(help) {
-		t.Skip("zoneledger has no `demo` subcommand yet (its --help lists none), so the README's first command " +
-			"`go run ./cmd/zoneledger demo` cannot run; this test checks it once the subcommand exists")
+		t.Fatalf("zoneledger --help lists no `demo` subcommand, so the README's first command "+
+			"`go run ./cmd/zoneledger demo` cannot run; restore the subcommand or change the README. --help said:\n%s", help)
 	}
 
 	dir := pgtest.TempDir(t) // the demo's embedded PostgreSQL runs as postgres when we are root
@@ -59,11 +58,12 @@ func TestReadmeFirstCommandDemo(t *testing.T) {
 }
 
 // readmeFirstCommand returns the first line of the README's first sh code
-// block, or "" when there is no README.
+// block. A missing README or one without such a block fails the test.
 func readmeFirstCommand(t *testing.T) string {
+	t.Helper()
 	f, err := os.Open(filepath.Join(bins.root, "README.md"))
 	if err != nil {
-		return ""
+		t.Fatalf("the README whose first command this test keeps true: %v", err)
 	}
 	defer f.Close()
 	sc := bufio.NewScanner(f)
@@ -80,6 +80,10 @@ func readmeFirstCommand(t *testing.T) string {
 			return strings.TrimPrefix(strings.TrimSpace(cmd), "$ ")
 		}
 	}
+	if err := sc.Err(); err != nil {
+		t.Fatalf("reading README.md: %v", err)
+	}
+	t.Fatal("README.md has no sh code block, so it shows no first command; put `go run ./cmd/zoneledger demo` first")
 	return ""
 }
 

@@ -259,9 +259,7 @@ func TestDisplayTradingUnderAGuarantee(t *testing.T) {
 // out and sale with --line, a sale from a CSV file, the refusals' exit
 // codes and reasons, customs' payment and the status.
 func TestZonectlDisplay(t *testing.T) {
-	if bins.zonectl == "" {
-		t.Skipf("zonectl is not available: %s", bins.zonectlErr)
-	}
+	needZonectl(t)
 	d := newDisplayEnv(t)
 	e1 := d.enterprise(t, "Display Three Co., Ltd.")
 	e2 := d.enterprise(t, "Display Four Co., Ltd.")

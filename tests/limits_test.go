@@ -89,7 +89,7 @@ func postConcurrently(t *testing.T, s *Server, tok string, reqs []*ledgerv1.Post
 }
 
 // TestLargeRequestsRefused: four concurrent PostJournals of 100 journals
-// x 1000 postings (4.8 MB each; they took the server to 672 MiB) are each
+// x 1000 postings (4.8 MB each) are each
 // refused with RESOURCE_EXHAUSTED before being read (larger than a
 // principal's in-flight budget, the largest message the server reads), and
 // change nothing; a call small enough to read but past the postings limit

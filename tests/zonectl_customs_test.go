@@ -22,9 +22,7 @@ import (
 // (reserved stock), a vehicle held at the gate and released, and the
 // certificate of non-manipulation.
 func TestZonectlCustomsWorkedExample(t *testing.T) {
-	if bins.zonectl == "" {
-		t.Skipf("zonectl is not available: %s", bins.zonectlErr)
-	}
+	needZonectl(t)
 	s := StartServer(t)
 	c := &ctl{t: t, addr: s.Addr, dir: t.TempDir()}
 	ex := func(name string) string { return filepath.Join(bins.root, "cmd", "zonectl", "examples", name) }

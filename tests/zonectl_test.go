@@ -95,9 +95,7 @@ type postReportJSON struct {
 // clerk would: create a book, import items from CSV, post journals from a
 // JSON file (and post it again), read the balances as JSON.
 func TestZonectlEndToEnd(t *testing.T) {
-	if bins.zonectl == "" {
-		t.Skipf("zonectl is not available: %s", bins.zonectlErr)
-	}
+	needZonectl(t)
 	s := StartServer(t)
 	a := NewActors(t, s)
 	c := &ctl{t: t, addr: s.Addr, dir: t.TempDir()}

@@ -322,7 +322,7 @@ func (a *app) enterpriseListCmd() *cobra.Command {
 
 func (a *app) customsBookCmd() *cobra.Command {
 	return group("book", "Create, show and list customs account books (电子账册); their lines and part numbers",
-		a.customsBookCreateCmd(), a.customsBookStatusCmd(), a.customsBookGetCmd(), a.customsBookListCmd(),
+		a.customsBookCreateCmd(), a.customsBookStatusCmd(), a.customsBookWriteOffCmd(), a.customsBookGetCmd(), a.customsBookListCmd(),
 		group("lines", "Register and list book lines (备案序号)", a.bookLinesAddCmd(), a.bookLinesListCmd()),
 		group("parts", "Map enterprise part numbers (料号) onto book lines", a.bookPartsMapCmd()),
 	)
@@ -385,6 +385,32 @@ reopened (WRONG_STATUS). Customs only. Idempotent.`,
 				resp, err := c.books.SetBookStatus(ctx, &customsv1.SetBookStatusRequest{BookNo: args[0], Status: customsv1.BookStatus(st)})
 				return resp.GetBook(), err
 			})
+		}),
+	}
+}
+
+func (a *app) customsBookWriteOffCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "write-off BOOK DATE",
+		Short: "Record a book's last write-off date (the owner or customs)",
+		Long: `Record the book's most recent write-off date (最近核销日期), YYYY-MM-DD, from
+2000-01-01 to the zone's today. 缓税利息 on goods sold on a selective-duty list
+(清单类型 A, 0544 / 0545) runs from it when it is later than their materials'
+first import. The book's owner or customs. Idempotent.`,
+		Example: "  zonectl customs book write-off H31050000001 2026-06-30",
+		Args:    exactArgs(2, "BOOK and DATE (YYYY-MM-DD)"),
+		RunE: a.act(func(cmd *cobra.Command, args []string) error {
+			cl, err := a.customs()
+			if err != nil {
+				return err
+			}
+			ctx, cancel := a.callCtx(cmd.Context())
+			defer cancel()
+			resp, err := cl.books.SetLastWriteOffDate(ctx, &customsv1.SetLastWriteOffDateRequest{BookNo: args[0], Date: args[1]})
+			if err != nil {
+				return err
+			}
+			return a.printCustomsBook(resp.GetBook())
 		}),
 	}
 }

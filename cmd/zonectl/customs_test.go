@@ -26,6 +26,7 @@ type fakeBooks struct {
 	customsv1.BookServiceClient
 	createBook   func(*customsv1.CreateBookRequest) (*customsv1.CreateBookResponse, error)
 	setStatus    func(*customsv1.SetBookStatusRequest) (*customsv1.SetBookStatusResponse, error)
+	setWriteOff  func(*customsv1.SetLastWriteOffDateRequest) (*customsv1.SetLastWriteOffDateResponse, error)
 	addLines     func(*customsv1.AddBookLinesRequest) (*customsv1.AddBookLinesResponse, error)
 	mapParts     func(*customsv1.MapPartNumbersRequest) (*customsv1.MapPartNumbersResponse, error)
 	stock        func(*customsv1.GetStockReportRequest) (*customsv1.GetStockReportResponse, error)
@@ -39,6 +40,10 @@ func (f *fakeBooks) CreateBook(_ context.Context, r *customsv1.CreateBookRequest
 
 func (f *fakeBooks) SetBookStatus(_ context.Context, r *customsv1.SetBookStatusRequest, _ ...grpc.CallOption) (*customsv1.SetBookStatusResponse, error) {
 	return f.setStatus(r)
+}
+
+func (f *fakeBooks) SetLastWriteOffDate(_ context.Context, r *customsv1.SetLastWriteOffDateRequest, _ ...grpc.CallOption) (*customsv1.SetLastWriteOffDateResponse, error) {
+	return f.setWriteOff(r)
 }
 
 func (f *fakeBooks) AddBookLines(_ context.Context, r *customsv1.AddBookLinesRequest, _ ...grpc.CallOption) (*customsv1.AddBookLinesResponse, error) {
@@ -275,7 +280,15 @@ func TestEnumsFromFlagsAndArguments(t *testing.T) {
 	}
 	h.run("customs", "book", "create", "T3105W000293", "--kind", "Logistics", "--enterprise", "U1", "--customs-office", "3105", "--cycle", "6", "-o", "csv")
 	h.expect(exitOK)
-	if !strings.Contains(h.stdout.String(), "T3105W000293,LOGISTICS,,,,EXECUTING,0,\n") {
+	if !strings.Contains(h.stdout.String(), "T3105W000293,LOGISTICS,,,,EXECUTING,0,,\n") {
+		t.Errorf("stdout %q", h.stdout.String())
+	}
+	h.books.setWriteOff = func(r *customsv1.SetLastWriteOffDateRequest) (*customsv1.SetLastWriteOffDateResponse, error) {
+		return &customsv1.SetLastWriteOffDateResponse{Book: &customsv1.Book{BookNo: r.GetBookNo(), LastWriteOffDate: r.GetDate()}}, nil
+	}
+	h.run("customs", "book", "write-off", "T3105W000293", "2026-06-30", "-o", "csv")
+	h.expect(exitOK)
+	if !strings.Contains(h.stdout.String(), "last_write_off_date\nT3105W000293,,,,,,0,,2026-06-30\n") {
 		t.Errorf("stdout %q", h.stdout.String())
 	}
 	h.books.setStatus = func(r *customsv1.SetBookStatusRequest) (*customsv1.SetBookStatusResponse, error) {

@@ -52,13 +52,13 @@ func enterpriseRow(e *customsv1.Enterprise) []string {
 		strconv.FormatBool(e.GetSuspended()), ts(e.GetCreatedAt())}
 }
 
-var customsBookHeader = []string{"book_no", "kind", "enterprise", "usage", "customs_office", "status", "write_off_cycle_months", "created_at"}
+var customsBookHeader = []string{"book_no", "kind", "enterprise", "usage", "customs_office", "status", "write_off_cycle_months", "created_at", "last_write_off_date"}
 
 var customsBookView = rowView(customsBookHeader, customsBookRow)
 
 func customsBookRow(b *customsv1.Book) []string {
 	return []string{b.GetBookNo(), enumName(b.GetKind(), "BOOK_KIND_"), b.GetEnterprise(), b.GetUsage(), b.GetCustomsOffice(),
-		enumName(b.GetStatus(), "BOOK_STATUS_"), i32(b.GetWriteOffCycleMonths()), ts(b.GetCreatedAt())}
+		enumName(b.GetStatus(), "BOOK_STATUS_"), i32(b.GetWriteOffCycleMonths()), ts(b.GetCreatedAt()), b.GetLastWriteOffDate()}
 }
 
 var bookLineHeader = []string{"book_no", "seq", "hs_code", "name", "spec", "declared_unit", "scale", "legal_unit", "legal_factor",
@@ -188,13 +188,14 @@ func certificateRows(c *customsv1.Certificate) [][]string {
 
 var taxableHeader = []string{"id", "book_no", "enterprise", "list_no", "list_seq", "book_seq", "hs_code", "quantity", "unit",
 	"legal_quantity", "legal_unit", "dutiable_value", "trade_mode", "date", "duty", "consumption_tax", "vat", "total", "rule",
-	"assess_error", "waived"}
+	"assess_error", "waived", "tax_date", "duty_basis", "interest_from", "interest_days", "interest", "interest_rate"}
 
 func taxableRow(e *customsv1.TaxableEvent) []string {
 	return []string{id(e.GetId()), e.GetBookNo(), e.GetEnterprise(), e.GetListNo(), seq(e.GetListSeq()), seq(e.GetBookSeq()),
 		e.GetHsCode(), e.GetQuantity(), e.GetUnit(), e.GetLegalQuantity(), e.GetLegalUnit(), e.GetDutiableValue(),
 		e.GetTradeMode(), e.GetDate(), e.GetDuty(), e.GetConsumptionTax(), e.GetVat(), e.GetTotal(), e.GetRule(), e.GetAssessError(),
-		strings.Join(e.GetWaived(), ";")}
+		strings.Join(e.GetWaived(), ";"), e.GetTaxDate(), e.GetDutyBasis(), e.GetInterestFrom(), i32(e.GetInterestDays()), e.GetInterest(),
+		e.GetInterestRate()}
 }
 
 // perElement flattens a document into one row per element of one of its

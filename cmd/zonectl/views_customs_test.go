@@ -21,3 +21,21 @@ func TestTaxableRowShowsWaived(t *testing.T) {
 	}
 	t.Errorf("no waived column in %q", taxableHeader)
 }
+
+func TestTaxableRowShowsInterest(t *testing.T) {
+	row := taxableRow(&customsv1.TaxableEvent{Id: 1, TaxDate: "2026-06-10", DutyBasis: "MATERIALS", InterestFrom: "2026-03-02", InterestDays: 100,
+		Interest: "0.50", InterestRate: "0.0035"})
+	want := map[string]string{"tax_date": "2026-06-10", "duty_basis": "MATERIALS", "interest_from": "2026-03-02", "interest_days": "100",
+		"interest": "0.50", "interest_rate": "0.0035"}
+	for i, h := range taxableHeader {
+		if w, ok := want[h]; ok {
+			if row[i] != w {
+				t.Errorf("%s cell %q, want %q", h, row[i], w)
+			}
+			delete(want, h)
+		}
+	}
+	if len(want) != 0 {
+		t.Errorf("no columns %v in %q", want, taxableHeader)
+	}
+}

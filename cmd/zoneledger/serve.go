@@ -46,7 +46,7 @@ type gcFlags struct {
 
 // apply sets the collector's target and soft memory limit, unless the
 // operator set GOGC or GOMEMLIMIT in the environment. A server that keeps
-// ~50 MB live can afford a rarer collection: the default trades memory
+// little live data can afford a rarer collection: the default trades memory
 // (bounded by the limit) for CPU, which the journals need.
 func (g gcFlags) apply() {
 	if _, set := os.LookupEnv("GOGC"); !set && g.percent != 0 {

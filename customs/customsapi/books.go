@@ -110,6 +110,21 @@ func (s *BookServer) SetBookStatus(ctx context.Context, r *customsv1.SetBookStat
 	})
 }
 
+// SetLastWriteOffDate implements customsv1.BookServiceServer.
+func (s *BookServer) SetLastWriteOffDate(ctx context.Context, r *customsv1.SetLastWriteOffDateRequest) (*customsv1.SetLastWriteOffDateResponse, error) {
+	return handle(ctx, nil, func(p access.Principal) (*customsv1.SetLastWriteOffDateResponse, error) {
+		day, err := ledger.ParseDate(r.GetDate(), "date")
+		if err != nil {
+			return nil, err
+		}
+		b, err := s.svc.SetLastWriteOffDate(ctx, p, r.GetBookNo(), day)
+		if err != nil {
+			return nil, err
+		}
+		return &customsv1.SetLastWriteOffDateResponse{Book: bookOut(b)}, nil
+	})
+}
+
 // GetBook implements customsv1.BookServiceServer.
 func (s *BookServer) GetBook(ctx context.Context, r *customsv1.GetBookRequest) (*customsv1.GetBookResponse, error) {
 	return handle(ctx, nil, func(p access.Principal) (*customsv1.GetBookResponse, error) {

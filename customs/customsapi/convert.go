@@ -218,7 +218,7 @@ func bookOut(b zone.Book) *customsv1.Book {
 	return &customsv1.Book{BookNo: b.No, Kind: customsv1.BookKind(enumOut(customsv1.BookKind_value, "BOOK_KIND_", string(b.Kind))),
 		Enterprise: b.Enterprise, Usage: b.Usage, CustomsOffice: b.CustomsOffice,
 		Status:              customsv1.BookStatus(enumOut(customsv1.BookStatus_value, "BOOK_STATUS_", string(b.Status))),
-		WriteOffCycleMonths: int32(b.WriteOffCycleMonths), CreatedAt: ts(b.CreatedAt)}
+		WriteOffCycleMonths: int32(b.WriteOffCycleMonths), CreatedAt: ts(b.CreatedAt), LastWriteOffDate: dateOut(b.LastWriteOffDate)}
 }
 
 func bookStatusIn(s customsv1.BookStatus) (codes.BookStatus, error) {
@@ -277,9 +277,28 @@ func listIn(r *customsv1.CreateListRequest) (zone.List, error) {
 			UnitPrice: ps.optDec(ln.GetUnitPrice(), f+".unit_price"), Total: ps.optDec(ln.GetTotal(), f+".total"),
 			Currency: ln.GetCurrency(), Country: ln.GetCountry(),
 			GrossWeight: ps.optDec(ln.GetGrossWeight(), f+".gross_weight"), NetWeight: ps.optDec(ln.GetNetWeight(), f+".net_weight"),
-			Lot: ln.GetLot()})
+			Lot: ln.GetLot(), Materials: materialsIn(&ps, ln.GetMaterials(), f)})
 	}
 	return l, ps.err
+}
+
+func materialsIn(ps *parser, ms []*customsv1.ListLineMaterial, f string) []zone.MaterialLine {
+	var out []zone.MaterialLine
+	for j, m := range ms {
+		mf := fmt.Sprintf("%s.materials[%d]", f, j)
+		out = append(out, zone.MaterialLine{BookSeq: int(m.GetBookSeq()), Quantity: ps.dec(m.GetQuantity(), mf+".quantity"),
+			Value: ps.dec(m.GetValue(), mf+".value")})
+	}
+	return out
+}
+
+func materialsOut(ms []zone.MaterialLine) []*customsv1.ListLineMaterial {
+	var out []*customsv1.ListLineMaterial
+	for _, m := range ms {
+		out = append(out, &customsv1.ListLineMaterial{BookSeq: int32(m.BookSeq), Quantity: qty(m.Quantity), Value: money(m.Value),
+			HsCode: m.HSCode, Unit: m.Unit, LegalQuantity: qty(m.LegalQuantity), LegalUnit: m.LegalUnit, FirstImport: dateOut(m.FirstImport)})
+	}
+	return out
 }
 
 func listOut(l zone.List) *customsv1.List {
@@ -296,7 +315,7 @@ func listOut(l zone.List) *customsv1.List {
 			Quantity: qty(ln.Quantity), Unit: ln.Unit, DeclaredQuantity: qty(ln.DeclaredQuantity), DeclaredUnit: ln.DeclaredUnit,
 			LegalQuantity: qty(ln.LegalQuantity), UnitPrice: qty(ln.UnitPrice), Total: money(ln.Total), Currency: ln.Currency,
 			CnyValue: money(ln.CNYValue), Country: ln.Country, GrossWeight: qty(ln.GrossWeight), NetWeight: qty(ln.NetWeight),
-			Lot: ln.Lot, Passed: qty(ln.Passed), Lots: lotsOut(ln.Lots)})
+			Lot: ln.Lot, Passed: qty(ln.Passed), Lots: lotsOut(ln.Lots), Materials: materialsOut(ln.Materials)})
 	}
 	return out
 }
@@ -397,7 +416,18 @@ func taxableEventOut(e zone.TaxableEvent) *customsv1.TaxableEvent {
 		BookSeq: int32(e.BookSeq), HsCode: e.HSCode, Quantity: qty(e.Quantity), Unit: e.Unit, LegalQuantity: qty(e.LegalQuantity),
 		LegalUnit: e.LegalUnit, DutiableValue: money(e.DutiableValue), TradeMode: e.TradeMode, Date: dateOut(e.Date),
 		Duty: money(e.Duty), ConsumptionTax: money(e.ConsumptionTax), Vat: money(e.VAT), Total: money(e.Total),
-		Rule: e.Rule, AssessError: e.AssessError, Waived: e.Waived, Tariff: e.Tariff}
+		Rule: e.Rule, AssessError: e.AssessError, Waived: e.Waived, Tariff: e.Tariff,
+		TaxDate: dateOut(e.TaxDate), DutyBasis: e.DutyBasis, InterestFrom: dateOut(e.InterestFrom), InterestDays: int32(e.InterestDays),
+		Interest: money(e.Interest), InterestRate: qty(e.InterestRate), Materials: eventMaterialsOut(e.Materials)}
+}
+
+func eventMaterialsOut(ms []zone.EventMaterial) []*customsv1.TaxableEventMaterial {
+	var out []*customsv1.TaxableEventMaterial
+	for _, m := range ms {
+		out = append(out, &customsv1.TaxableEventMaterial{BookSeq: int32(m.BookSeq), HsCode: m.HSCode, LegalQuantity: qty(m.LegalQuantity),
+			LegalUnit: m.LegalUnit, DutiableValue: money(m.DutiableValue), FirstImport: dateOut(m.FirstImport), Duty: qty(m.Duty)})
+	}
+	return out
 }
 
 // Passes.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/shopspring/decimal"
 	"google.golang.org/grpc"
@@ -207,5 +208,33 @@ func TestTaxableEventOutCarriesWaived(t *testing.T) {
 	}
 	if w := taxableEventOut(zone.TaxableEvent{ID: 8}).GetWaived(); w != nil {
 		t.Errorf("nothing waived: waived %q, want none", w)
+	}
+}
+
+func TestSelectiveDutyOnTheWire(t *testing.T) {
+	l, err := listIn(&customsv1.CreateListRequest{InnerNo: "A-1", BookNo: "H31050000001", ListType: "A", Lines: []*customsv1.ListLine{{BookSeq: 3, Quantity: "5",
+		Materials: []*customsv1.ListLineMaterial{{BookSeq: 4, Quantity: "5", Value: "2000.00"}, {BookSeq: 5, Quantity: "5", Value: "1000"}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ms := l.Lines[0].Materials; len(ms) != 2 || ms[1].BookSeq != 5 || !ms[1].Value.Equal(decimal.RequireFromString("1000")) {
+		t.Fatalf("materials in: %+v", ms)
+	}
+	_, err = listIn(&customsv1.CreateListRequest{Lines: []*customsv1.ListLine{{Quantity: "1", Materials: []*customsv1.ListLineMaterial{{BookSeq: 4, Quantity: "1", Value: "1e3"}}}}})
+	if le, ok := err.(*ledger.Error); !ok || le.Field != "lines[0].materials[0].value" {
+		t.Fatalf("a material value 1e3: %v, want a refusal naming lines[0].materials[0].value", err)
+	}
+
+	day := func(s string) time.Time { t, _ := time.Parse(time.DateOnly, s); return t }
+	got := taxableEventOut(zone.TaxableEvent{Date: day("2026-06-12"), TaxDate: day("2026-06-10"), DutyBasis: "MATERIALS",
+		InterestFrom: day("2026-03-02"), InterestDays: 100, Interest: decimal.RequireFromString("0.5"), InterestRate: decimal.RequireFromString("0.0035"),
+		Materials: []zone.EventMaterial{{BookSeq: 4, Duty: decimal.RequireFromString("120"), DutiableValue: decimal.RequireFromString("2000")}}})
+	if got.GetTaxDate() != "2026-06-10" || got.GetDate() != "2026-06-12" || got.GetInterestFrom() != "2026-03-02" || got.GetInterestDays() != 100 ||
+		got.GetInterest() != "0.50" || got.GetInterestRate() != "0.0035" || got.GetDutyBasis() != "MATERIALS" ||
+		len(got.GetMaterials()) != 1 || got.GetMaterials()[0].GetDutiableValue() != "2000.00" {
+		t.Fatalf("event out: %v", got)
+	}
+	if b := bookOut(zone.Book{LastWriteOffDate: day("2026-05-31")}); b.GetLastWriteOffDate() != "2026-05-31" {
+		t.Fatalf("book out: %v", b)
 	}
 }

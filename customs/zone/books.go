@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
@@ -291,7 +292,7 @@ func (s *Service) ListBooks(ctx context.Context, p access.Principal, enterprise,
 		}
 	}
 	all, scope := readScope(p)
-	rows, err := s.pool.Query(ctx, `SELECT body FROM zone_books WHERE ($1 = '' OR enterprise = $1) AND no > $2 AND ($4 OR enterprise = ANY($5)) ORDER BY no LIMIT $3`, enterprise, after, pageSize(limit), all, scope)
+	rows, err := s.pool.Query(ctx, `SELECT body, last_write_off_date FROM zone_books WHERE ($1 = '' OR enterprise = $1) AND no > $2 AND ($4 OR enterprise = ANY($5)) ORDER BY no LIMIT $3`, enterprise, after, pageSize(limit), all, scope)
 	if err != nil {
 		return nil, dbError(err)
 	}
@@ -299,12 +300,16 @@ func (s *Service) ListBooks(ctx context.Context, p access.Principal, enterprise,
 	var out []Book
 	for rows.Next() {
 		var body string
-		if err := rows.Scan(&body); err != nil {
+		var lwo *time.Time
+		if err := rows.Scan(&body, &lwo); err != nil {
 			return nil, dbError(err)
 		}
 		var b Book
 		if err := json.Unmarshal([]byte(body), &b); err != nil {
 			return nil, err
+		}
+		if lwo != nil {
+			b.LastWriteOffDate = *lwo
 		}
 		out = append(out, b)
 	}
@@ -313,7 +318,8 @@ func (s *Service) ListBooks(ctx context.Context, p access.Principal, enterprise,
 
 func loadBook(ctx context.Context, q querier, no string) (Book, error) {
 	var body string
-	err := q.QueryRow(ctx, `SELECT body FROM zone_books WHERE no = $1`, no).Scan(&body)
+	var lwo *time.Time
+	err := q.QueryRow(ctx, `SELECT body, last_write_off_date FROM zone_books WHERE no = $1`, no).Scan(&body, &lwo)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Book{}, bookNotFound(no)
 	}
@@ -321,7 +327,48 @@ func loadBook(ctx context.Context, q querier, no string) (Book, error) {
 		return Book{}, err
 	}
 	var b Book
+	if lwo != nil {
+		b.LastWriteOffDate = *lwo
+	}
 	return b, json.Unmarshal([]byte(body), &b)
+}
+
+// SetLastWriteOffDate records a book's most recent write-off date (最近核销
+// 日期), from which 缓税利息 on goods taxed on their materials runs when it is
+// later than their first import. The book's owner (under 四自一简 it sets
+// its own write-off cycle and reports its write-off) or customs may set it;
+// the date lies between 2000-01-01 and the zone's today. Setting the same
+// date again returns the book.
+func (s *Service) SetLastWriteOffDate(ctx context.Context, p access.Principal, no string, date time.Time) (Book, error) {
+	if date.IsZero() {
+		return Book{}, badArg("date", "give the write-off date, YYYY-MM-DD")
+	}
+	date = time.Date(date.Year(), date.Month(), date.Day(), 0, 0, 0, 0, time.UTC)
+	if err := s.checkBusinessDate("date", date, 0); err != nil {
+		return Book{}, err
+	}
+	var out Book
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		b, err := loadBook(ctx, tx, no)
+		if err != nil {
+			return err
+		}
+		if p.Role != access.RoleCustoms {
+			if err := hideFrom(p, b.Enterprise, bookNotFound(no)); err != nil {
+				return err
+			}
+			if p.Role != access.RoleEnterprise || p.Enterprise != b.Enterprise {
+				return denied("principal %q (%s) may not set the write-off date of book %s; its owner or customs does", p.ID, p.Role, no)
+			}
+		}
+		if _, err := tx.Exec(ctx, `UPDATE zone_books SET last_write_off_date = $2 WHERE no = $1`, no, date); err != nil {
+			return err
+		}
+		b.LastWriteOffDate = date
+		out = b
+		return nil
+	})
+	return out, dbError(err)
 }
 
 // bookNotFound is the refusal of an unregistered book number.

@@ -184,18 +184,55 @@ type pendingEvent struct {
 
 // taxableEvent builds the (unassessed) taxable event for qty of a list line
 // leaving bonded status on day; ln.Passed already counts qty. step makes
-// its source unique: the same goods are never recorded twice.
+// its source unique: the same goods are never recorded twice. The event's
+// tax date is the list's declaration day (the day its tax formalities were
+// done), whatever day the goods leave. A list taxed on its materials gives
+// the event its share of the line's materials and the 缓税利息 period: from
+// the materials' first import, or the book's last write-off date as it was
+// when the list was declared, when later (and not after the tax date), to
+// the tax date.
 func (s *Service) taxableEvent(ctx context.Context, tx pgx.Tx, l List, ln ListLine, qty decimal.Decimal, day time.Time, step string) (pendingEvent, error) {
 	bl, err := loadLine(ctx, tx, l.Book, ln.BookSeq)
 	if err != nil {
 		return pendingEvent{}, err
 	}
+	before := ln.Passed.Sub(qty)
 	ev := TaxableEvent{
 		Book: l.Book, Enterprise: l.Enterprise, ListNo: l.No, ListSeq: ln.Seq, BookSeq: ln.BookSeq, HSCode: bl.HSCode,
 		Quantity: qty, Unit: bl.DeclaredUnit, LegalQuantity: qty.Mul(bl.Legal.Factor), LegalUnit: bl.Legal.Unit,
-		DutiableValue: partValue(ln.CNYValue, ln.DeclaredQuantity, ln.Passed.Sub(qty), qty), TradeMode: l.TradeMode, Date: day,
+		DutiableValue: partValue(ln.CNYValue, ln.DeclaredQuantity, before, qty), TradeMode: l.TradeMode, Date: day,
+		TaxDate: day,
+	}
+	if !l.DeclaredAt.IsZero() {
+		ev.TaxDate = s.dateOf(l.DeclaredAt)
+	}
+	if byMaterials(&l) {
+		ev.DutyBasis = string(tax.BasisMaterials)
+		for _, m := range ln.Materials {
+			ev.Materials = append(ev.Materials, EventMaterial{
+				BookSeq: m.BookSeq, HSCode: m.HSCode, LegalUnit: m.LegalUnit, FirstImport: m.FirstImport,
+				LegalQuantity: partOf(m.LegalQuantity, ln.DeclaredQuantity, before, qty, 5),
+				DutiableValue: partValue(m.Value, ln.DeclaredQuantity, before, qty),
+			})
+			if !m.FirstImport.IsZero() && (ev.InterestFrom.IsZero() || m.FirstImport.Before(ev.InterestFrom)) {
+				ev.InterestFrom = m.FirstImport
+			}
+		}
+		if !ev.InterestFrom.IsZero() {
+			if w := l.LastWriteOff; !w.IsZero() && w.After(ev.InterestFrom) && !w.After(ev.TaxDate) {
+				ev.InterestFrom = w
+			}
+			ev.InterestDays = max(0, daysBetween(ev.InterestFrom, ev.TaxDate))
+		}
 	}
 	return pendingEvent{ev: ev, source: l.No + ":" + strconv.Itoa(ln.Seq) + ":" + step}, nil
+}
+
+// daysBetween counts the calendar days from one date to another.
+func daysBetween(from, to time.Time) int {
+	a := time.Date(from.Year(), from.Month(), from.Day(), 0, 0, 0, 0, time.UTC)
+	b := time.Date(to.Year(), to.Month(), to.Day(), 0, 0, 0, 0, time.UTC)
+	return int(b.Sub(a).Hours() / 24)
 }
 
 // partValue is the value of qty of a line of value total and quantity
@@ -205,6 +242,12 @@ func (s *Service) taxableEvent(ctx context.Context, tx pgx.Tx, l List, ln ListLi
 // of a line shipped in several parts thus sum exactly to the line's value,
 // the last part taking the remainder.
 func partValue(total, declared, before, qty decimal.Decimal) decimal.Decimal {
+	return partOf(total, declared, before, qty, 2)
+}
+
+// partOf is partValue rounded to places decimal places: a material's
+// quantity (5 places) or value (2) shared among a line's shipments.
+func partOf(total, declared, before, qty decimal.Decimal, places int32) decimal.Decimal {
 	upTo := func(q decimal.Decimal) decimal.Decimal {
 		if q.GreaterThanOrEqual(declared) {
 			return total
@@ -212,7 +255,7 @@ func partValue(total, declared, before, qty decimal.Decimal) decimal.Decimal {
 		if q.IsZero() {
 			return decimal.Zero
 		}
-		return total.Mul(q).DivRound(declared, 2)
+		return total.Mul(q).DivRound(declared, places)
 	}
 	return upTo(before.Add(qty)).Sub(upTo(before))
 }
@@ -253,12 +296,12 @@ func (s *Service) storeTaxable(ctx context.Context, tx pgx.Tx, ev TaxableEvent, 
 
 // assess computes the taxes of the events of one consignment (一票: one
 // list's lines booked together, one display sale) with the engine as one
-// request, a domestic sale on the goods' actual state (按成品), so the
-// de-minimis applies to the consignment's total of each tax, as Quote does
-// for a document. The events share a date. Duty on materials (0544/0545)
-// needs the materials consumed, which the events do not carry: it is left
-// for a quote with the materials. It returns the index of the event at
-// fault when the engine refuses one; -1 otherwise.
+// request, a domestic sale, so the de-minimis applies to the consignment's
+// total of each tax, as Quote does for a document. The events share a tax
+// date, the request's date (rate date). An event with materials is taxed on
+// them (按料件) with 缓税利息 for its interest days; the others on the goods'
+// actual state (按成品). It returns the index of the event at fault when the
+// engine refuses one; -1 otherwise.
 func (s *Service) assess(evs []TaxableEvent) int {
 	fail := func(msg string) {
 		for i := range evs {
@@ -275,13 +318,19 @@ func (s *Service) assess(evs []TaxableEvent) int {
 	for i := range evs {
 		evs[i].Tariff = s.tax.Tariff().Name()
 	}
-	if tm := evs[0].TradeMode; tm == "0544" || tm == "0545" {
-		fail("duty on the imported materials (按料件) needs the materials consumed; quote it with TaxService/Quote, duty_basis MATERIALS")
-		return -1
+	date := evs[0].TaxDate
+	if date.IsZero() {
+		date = evs[0].Date
 	}
-	req := tax.Request{Regime: tax.DomesticSale, Date: evs[0].Date, Lines: make([]tax.Line, len(evs))}
+	req := tax.Request{Regime: tax.DomesticSale, Date: date, Lines: make([]tax.Line, len(evs))}
 	for i, ev := range evs {
 		req.Lines[i] = tax.Line{Goods: tax.Goods{HSCode: ev.HSCode, DutiableValue: ev.DutiableValue, Quantity: ev.LegalQuantity, Unit: ev.LegalUnit}}
+		if ev.DutyBasis == string(tax.BasisMaterials) {
+			req.Lines[i].DutyBasis, req.Lines[i].InterestDays = tax.BasisMaterials, ev.InterestDays
+			for _, m := range ev.Materials {
+				req.Lines[i].Materials = append(req.Lines[i].Materials, tax.Goods{HSCode: m.HSCode, DutiableValue: m.DutiableValue, Quantity: m.LegalQuantity, Unit: m.LegalUnit})
+			}
+		}
 	}
 	q, err := s.tax.Quote(req)
 	if err != nil {
@@ -307,6 +356,10 @@ func (s *Service) assess(evs []TaxableEvent) int {
 	}
 	for i, lq := range q.Lines {
 		evs[i].Duty, evs[i].ConsumptionTax, evs[i].VAT, evs[i].Total = lq.Duty, lq.ConsumptionTax, lq.VAT, lq.Total
+		evs[i].Interest, evs[i].InterestRate = lq.Interest, lq.InterestRate
+		for k, mq := range lq.Materials {
+			evs[i].Materials[k].Duty = mq.DutyExact
+		}
 		evs[i].Rule, evs[i].Waived = string(q.Rule), nil
 		for _, k := range q.Waived {
 			evs[i].Waived = append(evs[i].Waived, string(k))

@@ -185,7 +185,7 @@ func (s *Service) displayEvents(m DisplayMove, bls []BookLine) ([]TaxableEvent, 
 	for i, ln := range m.Lines {
 		bl := bls[i]
 		evs[i] = TaxableEvent{Book: m.Book, Enterprise: m.Enterprise, ListNo: m.No, ListSeq: i + 1, BookSeq: ln.BookSeq, HSCode: bl.HSCode, Quantity: ln.Quantity, Unit: bl.DeclaredUnit,
-			LegalQuantity: ln.Quantity.Mul(bl.Legal.Factor), LegalUnit: bl.Legal.Unit, DutiableValue: ln.Value, TradeMode: "0110", Date: m.Date}
+			LegalQuantity: ln.Quantity.Mul(bl.Legal.Factor), LegalUnit: bl.Legal.Unit, DutiableValue: ln.Value, TradeMode: "0110", Date: m.Date, TaxDate: m.Date}
 	}
 	return evs, s.assess(evs)
 }

@@ -37,6 +37,16 @@
 // entered earlier on a type-1 pass), a collective (集报) list on approval (its
 // trips already left on their slips).
 //
+// # Taxes
+//
+// Goods leaving bonded status become taxable events, quoted by the tax
+// engine one consignment (一票) at a time at the list's declaration day (the
+// rate date), not the gate day. A 清单类型 A list and trade modes 0544 / 0545
+// name on each line the materials its goods consumed (MaterialLine); they
+// are taxed on those materials with 缓税利息 from the materials' first import,
+// or the book's last write-off date (SetLastWriteOffDate) when later, to the
+// declaration day (README.md, "Selective duty").
+//
 // # Consistency with the ledger
 //
 // The documents live in this package's tables; the goods in the ledger. A

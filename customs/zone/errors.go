@@ -42,6 +42,18 @@ const (
 	ReasonFormExpired         = "FORM_PERIOD"
 	ReasonDiscredited         = "ENTERPRISE_DISCREDITED"
 	ReasonEntryPassClaimed    = "ENTRY_PASS_CLAIMED"
+	// ReasonUntaxedExit: bonded goods would leave for the domestic market
+	// neither taxed nor kept bonded by a named counterpart.
+	ReasonUntaxedExit = "UNTAXED_EXIT"
+	// ReasonCounterpartMismatch: the counterpart named to keep exiting
+	// goods bonded does not (wrong kind, not live, other quantities, or
+	// already the counterpart of another exit).
+	ReasonCounterpartMismatch = "EXIT_COUNTERPART_MISMATCH"
+	// ReasonEcommerceExit: 1210 goods leave only on e-commerce inventory
+	// lists, not on verification lists.
+	ReasonEcommerceExit = "ECOMMERCE_EXIT_BY_INVENTORY_LIST"
+	// ReasonTaxTopUp: 9700 (后续补税) is a tax top-up, not a movement.
+	ReasonTaxTopUp = "TAX_TOP_UP_NOT_A_MOVEMENT"
 )
 
 func invalid(reason, field, format string, args ...any) error {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/zoneledger/zoneledger/customs/access"
 	"github.com/zoneledger/zoneledger/customs/codes"
+	"github.com/zoneledger/zoneledger/customs/tax"
 	"github.com/zoneledger/zoneledger/ledger"
 )
 
@@ -98,8 +99,7 @@ func (s *Service) taxable(l *List) bool {
 	case FlowSwitchToNonbond:
 		return true
 	case FlowSecondLineOut, FlowCollectiveOut:
-		mode, _ := codes.LookupTradeMode(l.TradeMode)
-		return mode.DomesticSale || l.Type == codes.ListSelectiveDuty
+		return exitTaxed(l)
 	}
 	return false
 }
@@ -210,7 +210,7 @@ func (s *Service) CreateList(ctx context.Context, p access.Principal, l List) (L
 			return err
 		}
 		out = c
-		link := ""
+		link := exitLink(c)
 		if c.Flow == FlowIntraZoneIn {
 			link = c.RelatedListNo
 		}
@@ -240,6 +240,9 @@ func (s *Service) normalizeList(l *List) error {
 	}
 	if err := codes.CheckTradeMode(l.TradeMode); err != nil {
 		return invalid(ReasonUnknownTradeMode, "trade_mode", "%v", err)
+	}
+	if mode, _ := codes.LookupTradeMode(l.TradeMode); refuseNonMovement(mode) != nil {
+		return refuseNonMovement(mode)
 	}
 	if l.DeclareFlag == "" {
 		l.DeclareFlag = codes.Declared
@@ -351,8 +354,91 @@ func (s *Service) resolveLines(ctx context.Context, q querier, l *List) error {
 		}
 		l.GrossWeight = l.GrossWeight.Add(ln.GrossWeight)
 		l.NetWeight = l.NetWeight.Add(ln.NetWeight)
+		if err := s.resolveMaterials(ctx, q, l, ln, f); err != nil {
+			return err
+		}
 	}
 	return nil
+}
+
+// byMaterials reports whether a list's duty is computed on the materials
+// its goods consumed (选择性征收关税 按料件): 清单类型 A, trade modes 0544 and
+// 0545.
+func byMaterials(l *List) bool {
+	return l.Type == codes.ListSelectiveDuty || l.TradeMode == "0544" || l.TradeMode == "0545"
+}
+
+// resolveMaterials checks the materials a list line names: required, each
+// a line of the book, on a list taxed on materials; refused on others.
+func (s *Service) resolveMaterials(ctx context.Context, q querier, l *List, ln *ListLine, f string) error {
+	if !byMaterials(l) {
+		if len(ln.Materials) > 0 {
+			return invalid(tax.ReasonMaterialsNotAllowed, f+".materials",
+				"materials are named only on a list taxed on its materials (清单类型 A, trade modes 0544 / 0545); remove them")
+		}
+		return nil
+	}
+	if len(ln.Materials) == 0 {
+		return invalid(tax.ReasonMaterialsRequired, f+".materials",
+			"a list taxed on its materials (清单类型 A, trade modes 0544 / 0545) names on each line the book's materials its goods consumed, with quantity and CNY value")
+	}
+	if len(ln.Materials) > MaxLinesPerDoc {
+		return badArg(f+".materials", "a line names at most %d materials", MaxLinesPerDoc)
+	}
+	seen := map[int]bool{}
+	for j := range ln.Materials {
+		m := &ln.Materials[j]
+		mf := fmt.Sprintf("%s.materials[%d]", f, j)
+		if seen[m.BookSeq] {
+			return badArg(mf+".book_seq", "book line %d is named twice; give its total once", m.BookSeq)
+		}
+		seen[m.BookSeq] = true
+		if !m.Quantity.IsPositive() || ledger.Places(m.Quantity) > 5 {
+			return ledger.Errorf(ledger.KindInvalid, ledger.ReasonNonPositiveQuantity, mf+".quantity", "must be > 0 with at most 5 decimal places")
+		}
+		if m.Value.IsNegative() || ledger.Places(m.Value) > 2 {
+			return badArg(mf+".value", "is the material's dutiable value: >= 0 CNY to the fen")
+		}
+		bl, err := loadLine(ctx, q, l.Book, m.BookSeq)
+		if err != nil {
+			return withField(err, mf+".book_seq")
+		}
+		if _, err := bl.toDeclared(m.Quantity, bl.DeclaredUnit, mf); err != nil {
+			return err
+		}
+		m.HSCode, m.Unit = bl.HSCode, bl.DeclaredUnit
+		m.LegalQuantity, m.LegalUnit = m.Quantity.Mul(bl.Legal.Factor), bl.Legal.Unit
+		m.FirstImport = time.Time{}
+	}
+	return nil
+}
+
+// firstImports finds, for a list taxed on its materials, the day each
+// material's first lot entered the book from abroad, by book line.
+func (s *Service) firstImports(ctx context.Context, l List) (map[int]time.Time, error) {
+	out := map[int]time.Time{}
+	if !byMaterials(&l) {
+		return out, nil
+	}
+	for _, ln := range l.Lines {
+		for _, m := range ln.Materials {
+			if _, done := out[m.BookSeq]; done {
+				continue
+			}
+			lots, err := s.ledger.Lots(ctx, ledger.ItemRef{Book: l.Book, Code: strconv.Itoa(m.BookSeq)})
+			if err != nil {
+				return nil, err
+			}
+			var first time.Time
+			for _, lot := range lots {
+				if fromAbroad[lot.Attributes["flow"]] && (first.IsZero() || lot.EntryDate.Before(first)) {
+					first = lot.EntryDate
+				}
+			}
+			out[m.BookSeq] = first
+		}
+	}
+	return out, nil
 }
 
 // bookLine finds the line a list line refers to, by number or part number.
@@ -418,9 +504,14 @@ func (s *Service) checkFlowLinks(ctx context.Context, q querier, p access.Princi
 		if l.RelatedBookNo == "" && l.RelatedListNo == "" {
 			return badArg("related_book_no", "an inter-zone transfer names the other zone's book or list (关联备案编号 / 关联清单编号)")
 		}
+	case FlowSecondLineOut:
+		return s.checkDomesticExit(ctx, q, l)
 	case FlowEnterFirst:
 		return s.checkEntryPasses(ctx, q, l)
 	case FlowCollectiveOut:
+		if err := s.checkDomesticExit(ctx, q, l); err != nil {
+			return err
+		}
 		return s.checkSlips(ctx, q, l)
 	}
 	return nil
@@ -478,6 +569,15 @@ func wrongStatus(l List, want string) error {
 // bucket does not hold them, so two lists can never reserve the same units.
 // Declaring a declared list again returns it.
 func (s *Service) DeclareList(ctx context.Context, p access.Principal, no string) (List, error) {
+	// The materials' first imports come from the ledger's lots, read before
+	// the transaction (they only ever grow older lots, never change).
+	var firsts map[int]time.Time
+	var draft List
+	if _, err := getDoc(ctx, s.pool, kindList, no, false, &draft); err == nil && draft.Status == ListDraft {
+		if firsts, err = s.firstImports(ctx, draft); err != nil {
+			return List{}, err
+		}
+	}
 	err := s.change(ctx, func(tx pgx.Tx) (*intent, error) {
 		l, _, err := lockList(ctx, tx, no)
 		if err != nil {
@@ -493,6 +593,12 @@ func (s *Service) DeclareList(ctx context.Context, p access.Principal, no string
 		default:
 			return nil, wrongStatus(l, "only a draft can be declared")
 		}
+		for i := range l.Lines {
+			for j := range l.Lines[i].Materials {
+				m := &l.Lines[i].Materials[j]
+				m.FirstImport = firsts[m.BookSeq]
+			}
+		}
 		b, err := loadBook(ctx, tx, l.Book)
 		if err != nil {
 			return nil, err
@@ -503,9 +609,18 @@ func (s *Service) DeclareList(ctx context.Context, p access.Principal, no string
 		if err := s.checkFlowLinks(ctx, tx, p, b, &l); err != nil {
 			return nil, err
 		}
+		if byMaterials(&l) {
+			l.LastWriteOff = b.LastWriteOffDate
+		}
 		if !outbound(l.Flow) {
 			l.Status, l.DeclaredAt = ListDeclared, s.clock()
 			return nil, updateDoc(ctx, tx, kindList, l.No, string(l.Status), "", l)
+		}
+		if byMaterials(&l) {
+			// Keep the materials' first imports and the write-off date.
+			if err := updateDoc(ctx, tx, kindList, l.No, string(l.Status), "", l); err != nil {
+				return nil, err
+			}
 		}
 		from, to := reserveAccounts(l.Flow)
 		req := s.journal(l, "reserve", p.ID)

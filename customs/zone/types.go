@@ -42,7 +42,13 @@ type Book struct {
 	Status codes.BookStatus
 	// WriteOffCycleMonths is the write-off cycle (核销周期), 1 to 12 months.
 	WriteOffCycleMonths int
-	CreatedAt           time.Time
+	// LastWriteOffDate is the book's most recent write-off date (最近核销日期;
+	// zero: never written off). 缓税利息 on a domestic sale taxed on its
+	// materials runs from it when it is later than the materials' first
+	// import (GACC 公告2009年第14号). Set with SetLastWriteOffDate; kept in its
+	// own column, not in the book's body.
+	LastWriteOffDate time.Time `json:"-"`
+	CreatedAt        time.Time
 }
 
 // LegalUnit is a legal unit of measure (法定计量单位) of a book line with the
@@ -165,6 +171,10 @@ type List struct {
 	// on it, and its goods cannot pass the gate before it. Zero when filing
 	// means today.
 	Date time.Time
+	// LastWriteOff is the book's last write-off date when a list taxed on
+	// its materials was declared (zero: never written off); its 缓税利息
+	// runs from it when later than the materials' first import. Derived.
+	LastWriteOff time.Time
 	// Flow is derived; Status moves through the lifecycle.
 	Flow   Flow
 	Status ListStatus
@@ -224,6 +234,33 @@ type ListLine struct {
 	Passed decimal.Decimal
 	// Lots are the lots an outbound line reserved, in order.
 	Lots []LotQuantity
+	// Materials are the imported materials (料件) the line's goods consumed,
+	// for a list taxed on its materials (清单类型 A, trade modes 0544 / 0545):
+	// its duty is computed on them, plus 缓税利息. Required on those lists,
+	// refused on others.
+	Materials []MaterialLine `json:",omitempty"`
+}
+
+// MaterialLine is a material consumed by a list line's goods: a material
+// line of the same book, the quantity consumed and its dutiable value.
+type MaterialLine struct {
+	// BookSeq is the material's book line (料件备案序号).
+	BookSeq int
+	// Quantity is the quantity consumed, in the material line's declared
+	// unit.
+	Quantity decimal.Decimal
+	// Value is the material's dutiable value (完税价格) in CNY, to the fen.
+	Value decimal.Decimal
+	// HSCode, Unit, LegalQuantity and LegalUnit are derived from the book
+	// line when the list is filed.
+	HSCode        string
+	Unit          string
+	LegalQuantity decimal.Decimal
+	LegalUnit     string
+	// FirstImport is the day the book's first lot of this material entered
+	// from abroad (一线入区 or 先入区后报关), found when the list is
+	// declared; zero when it never did (it then bears no 缓税利息).
+	FirstImport time.Time
 }
 
 // LotQuantity is a quantity of one lot.
@@ -337,7 +374,26 @@ type TaxableEvent struct {
 	LegalUnit     string
 	DutiableValue decimal.Decimal
 	TradeMode     string
-	Date          time.Time
+	// Date is the day the goods left bonded status (the gate day, the
+	// clearance).
+	Date time.Time
+	// TaxDate is the day the tax formalities were done: the list's
+	// declaration day. It selects the tariff rows and rates (rate date) and
+	// ends the 缓税利息 period. A display sale's is its date.
+	TaxDate time.Time
+	// DutyBasis is MATERIALS when the duty is computed on Materials (清单类型
+	// A, 0544 / 0545); empty for the finished goods.
+	DutyBasis string `json:",omitempty"`
+	// Materials are this event's share of the materials its goods consumed.
+	Materials []EventMaterial `json:",omitempty"`
+	// InterestFrom is where the 缓税利息 period starts: the materials'
+	// first import, or the book's last write-off date when later; zero when
+	// no material was imported. InterestDays run from it to TaxDate.
+	InterestFrom time.Time
+	InterestDays int
+	// Interest is the 缓税利息 assessed at the annual InterestRate.
+	Interest     decimal.Decimal
+	InterestRate decimal.Decimal
 	// Duty, ConsumptionTax, VAT and Total are the engine's assessment;
 	// AssessError says why there is none (e.g. no tariff row).
 	Duty           decimal.Decimal
@@ -354,6 +410,21 @@ type TaxableEvent struct {
 	// (tax.Tariff.Name; tax.SampleTariffName for the illustrative sample);
 	// empty when there is no tax engine.
 	Tariff string `json:",omitempty"`
+}
+
+// EventMaterial is a material of a taxable event and the duty the engine
+// computed on it.
+type EventMaterial struct {
+	BookSeq       int
+	HSCode        string
+	LegalQuantity decimal.Decimal
+	LegalUnit     string
+	DutiableValue decimal.Decimal
+	// FirstImport is the material's first import into the book.
+	FirstImport time.Time
+	// Duty is the material's exact duty; the event's Duty is the sum of
+	// its materials', rounded once.
+	Duty decimal.Decimal
 }
 
 // StockLine is one book line's quantities by status, as of a date.

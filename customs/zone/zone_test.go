@@ -46,6 +46,12 @@ func d(s string) decimal.Decimal { return decimal.RequireFromString(s) }
 
 func newWorld(t *testing.T, set zone.Settings) *world {
 	t.Helper()
+	return newWorldAt(t, set, nil)
+}
+
+// newWorldAt is newWorld with the service's clock (nil: time.Now).
+func newWorldAt(t *testing.T, set zone.Settings, now func() time.Time) *world {
+	t.Helper()
 	ctx := context.Background()
 	url := pgtest.NewDatabase(t)
 	store, err := pgstore.Open(ctx, url, pgstore.Options{})
@@ -63,7 +69,7 @@ func newWorld(t *testing.T, set zone.Settings) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc, err := zone.New(store.Pool(), store, zone.Options{Settings: &set, Tax: eng})
+	svc, err := zone.New(store.Pool(), store, zone.Options{Settings: &set, Tax: eng, Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,7 +18,7 @@
 // Migrating a fresh database in every test is slow; CreateTemplate migrates
 // one template database once per test binary, and NewDatabaseFromTemplate
 // copies it (CREATE DATABASE ... TEMPLATE) instead of migrating again. A new
-// database takes about 0.15 s either way (PostgreSQL copies template1 too).
+// database costs a copy either way (PostgreSQL copies template1 too).
 //
 // Set ZONELEDGER_TEST_PG_LOG=1 to see the embedded server's log on stderr.
 package pgtest

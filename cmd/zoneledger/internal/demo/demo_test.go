@@ -219,12 +219,13 @@ func TestDemo(t *testing.T) {
 	checkLogistics(t, res, days, conn, customs)
 	checkSales(t, res, conn, customs)
 	checkCountsAgreeWithTables(t, out.String())
+	checkSelective(t, res, out.String())
 
 	// The report has every section.
 	for _, s := range []string{"1. Set-up", "2. Filing", "3. Summary", "4. Balances", "5. Per-day totals", "6. Write-off period", "PERIOD_CLOSED",
-		"7. Logistics centre", "8. Stock report", "9. Taxable events", "10. Pending", "HELD", reasonInsufficientBonded, "Done:", "Logistics centre:",
+		"7. Logistics centre", "8. Stock report", "9. Taxable events", "10. Pending", "Refused exit", reasonEcomExit, "One consignment (一票)", "HELD", reasonInsufficientBonded, "Done:", "Logistics centre:",
 		"11. Sales and service centre", "12. Bonded display trading", "13. Cross-border e-commerce", "14. Stock report of T4601W000318",
-		reasonGuaranteeExceeded, "OVER_ANNUAL_LIMIT", "TOTAL,", "Sales and service centre:"} {
+		reasonGuaranteeExceeded, "OVER_ANNUAL_LIMIT", "TOTAL,", "Sales and service centre:", "15. Selective duty"} {
 		if !strings.Contains(out.String(), s) {
 			t.Errorf("report lacks %q", s)
 		}
@@ -243,8 +244,8 @@ func checkLogistics(t *testing.T, res *Result, days int, conn *grpc.ClientConn, 
 	if len(lr.Mismatches) != 0 {
 		t.Fatalf("logistics centre mismatches: %v", lr.Mismatches)
 	}
-	if len(lr.Steps) != 24 {
-		t.Errorf("%d steps, want 24", len(lr.Steps))
+	if len(lr.Steps) != 26 {
+		t.Errorf("%d steps, want 26", len(lr.Steps))
 	}
 	books := customsv1.NewBookServiceClient(conn)
 	decl := customsv1.NewDeclarationServiceClient(conn)
@@ -257,9 +258,9 @@ func checkLogistics(t *testing.T, res *Result, days int, conn *grpc.ClientConn, 
 	// released by customs today (booked on release).
 	monthEnd := map[string]map[int32][5]string{
 		"T4601W000293": {
-			1: {"613.5", "613.5", "0", "0", "0"}, // 2400 in; 6 trips 1386.5 and a sale of 400 out
-			2: {"1900", "1900", "0", "200", "0"}, // 3000 in; sales 600 + 300, 200 switched to non-bonded
-			3: {"1200", "720", "480", "0", "0"},  // 1800 in; sales 360 + 240 out, 480 declared at month end
+			1: {"612.5", "612.5", "0", "0", "0"}, // 2400 in; 6 trips 1386.5 and sales of 1 + 400 out
+			2: {"1898", "1898", "0", "200", "0"}, // 3000 in; sales 600 + 300 + 2, 200 switched to non-bonded
+			3: {"1197", "717", "480", "0", "0"},  // 1800 in; sales 360 + 240 + 3 out, 480 declared at month end
 			4: {"2300", "2300", "0", "0", "0"},   // 5000 in; transfers 1200 + 1500 out
 			5: {"0", "0", "0", "20", "40"},       // 240 non-bonded in; 60 switched and exported, 120 out, 40 switching
 		},
@@ -271,7 +272,7 @@ func checkLogistics(t *testing.T, res *Result, days int, conn *grpc.ClientConn, 
 			now[book][seq] = w
 		}
 	}
-	now["T4601W000293"][1] = [5]string{"2213.5", "2213.5", "0", "0", "0"} // and the held 1600
+	now["T4601W000293"][1] = [5]string{"2212.5", "2212.5", "0", "0", "0"} // and the held 1600
 	for _, view := range []struct {
 		asOf string
 		want map[string]map[int32][5]string
@@ -314,8 +315,8 @@ func checkLogistics(t *testing.T, res *Result, days int, conn *grpc.ClientConn, 
 			}
 		}
 	}
-	if lists != 21 {
-		t.Errorf("%d lists, want 21", lists)
+	if lists != 22 {
+		t.Errorf("%d lists, want 22", lists)
 	}
 
 	// The held vehicle: held at the gate on its day, released by customs
@@ -372,7 +373,28 @@ func checkLogistics(t *testing.T, res *Result, days int, conn *grpc.ClientConn, 
 		t.Errorf("refusal %q, want %s", lr.Refusal, reasonInsufficientBonded)
 	}
 
-	// Seven taxable events, each assessed: five sale lines at the gate, one
+	// The 1210 exit on an ordinary list was refused by the rule, with
+	// nothing filed (the list count above).
+	if e := lr.EcomExit; e.Code != "InvalidArgument" || e.Reason != reasonEcomExit || !strings.Contains(e.Message, "inventory lists") {
+		t.Errorf("the 1210 exit: %+v", e)
+	}
+
+	// The multi-line sale, by hand (sample tariff): 奶粉 1 kg × 268.00 at
+	// 15 % = 40.20, 面霜 2 × 395.00 at 5 % = 39.50, 威士忌 3 × 298.00 at 5 % =
+	// 44.70; each under 50.00, the consignment's 124.40 is charged.
+	c := lr.Consignment
+	var duties []string
+	for _, ev := range c.Events {
+		duties = append(duties, ev.GetDuty())
+		if len(ev.GetWaived()) != 0 {
+			t.Errorf("consignment event %d waives %v", ev.GetId(), ev.GetWaived())
+		}
+	}
+	if c.Quote == nil || !slices.Equal(duties, []string{"40.20", "39.50", "44.70"}) || c.Quote.GetDuty() != "124.40" || len(c.Quote.GetWaived()) != 0 {
+		t.Errorf("the multi-line sale %s: duties %v, quote %v", c.ListNo, duties, c.Quote)
+	}
+
+	// Ten taxable events, each assessed: eight sale lines at the gate, one
 	// switch to non-bonded, one collective list.
 	modes := map[string]int{}
 	for _, ev := range lr.Taxable {
@@ -381,7 +403,7 @@ func checkLogistics(t *testing.T, res *Result, days int, conn *grpc.ClientConn, 
 			t.Errorf("taxable event %d not assessed: %v", ev.GetId(), ev)
 		}
 	}
-	if len(lr.Taxable) != 7 || modes["0110"] != 6 || modes["5034"] != 1 {
+	if len(lr.Taxable) != 10 || modes["0110"] != 9 || modes["5034"] != 1 {
 		t.Errorf("taxable events by trade mode %v", modes)
 	}
 
@@ -655,4 +677,87 @@ func checkCountsAgreeWithTables(t *testing.T, report string) {
 			t.Errorf("the settlement says %s lists; its CSV has %d rows", m[1], rows)
 		}
 	}
+}
+
+// checkSelective checks section 15 against its own tables: the sale is
+// taxed on its materials (the event's duty is the sum of the materials'
+// exact duties rounded once), its tax date is the list's declaration day,
+// not the gate day, and its interest runs from the materials' first import
+// or the book's last write-off date, whichever is later, for as many days
+// as the table says; its total adds up.
+func checkSelective(t *testing.T, res *Result, report string) {
+	t.Helper()
+	sr := res.Selective
+	if sr == nil || len(sr.Events) != 1 {
+		t.Fatalf("the selective-duty scene: %+v", sr)
+	}
+	_, sec, ok := strings.Cut(report, "15. Selective duty")
+	if !ok {
+		t.Fatal("no section 15")
+	}
+	listNo := sr.Sale.GetListNo()
+	var ev, mats [][]string
+	lastWriteOff := ""
+	for _, line := range strings.Split(sec, "\n") {
+		f := strings.Fields(line)
+		if m := regexp.MustCompile(`last write-off (\S+);`).FindStringSubmatch(line); m != nil {
+			lastWriteOff = m[1]
+		}
+		if len(f) == 0 || f[0] != listNo {
+			continue
+		}
+		// Event rows: list line hs × qty value gate tax basis duty VAT from days rate interest total.
+		if len(f) == 16 {
+			ev = append(ev, f)
+		} else if len(f) == 9 {
+			mats = append(mats, f)
+		} else {
+			t.Errorf("section 15: unexpected row %q", line)
+		}
+	}
+	if len(ev) != 1 || len(mats) != 2 {
+		t.Fatalf("section 15: %d event rows and %d material rows, want 1 and 2:\n%s", len(ev), len(mats), sec)
+	}
+	e := ev[0]
+	gateDay, taxDate, basis, duty, vat, from, days, interest, total := e[6], e[7], e[8], d(e[9]), d(e[10]), e[11], e[12], d(e[14]), d(e[15])
+	if basis != "MATERIALS" {
+		t.Errorf("basis %s, want MATERIALS", basis)
+	}
+	if want := businessDateOf(t, sr.Sale.GetDeclaredAt().AsTime()); taxDate != want {
+		t.Errorf("tax date %s, want the list's declaration day %s (gate day %s)", taxDate, want, gateDay)
+	}
+	if gateDay != sr.Sale.GetDate() {
+		t.Errorf("gate day %s, want the sale's day %s", gateDay, sr.Sale.GetDate())
+	}
+	sum := decimal.Zero
+	first := ""
+	for _, m := range mats {
+		sum = sum.Add(d(m[8]))
+		if first == "" || m[7] < first {
+			first = m[7]
+		}
+	}
+	if !sum.Round(2).Equal(duty) || !duty.IsPositive() {
+		t.Errorf("duty %s, the materials' duties sum to %s", duty, sum)
+	}
+	wantFrom := first
+	if lastWriteOff > wantFrom && lastWriteOff <= taxDate {
+		wantFrom = lastWriteOff
+	}
+	if from != wantFrom {
+		t.Errorf("interest from %s, want %s (first import %s, last write-off %s)", from, wantFrom, first, lastWriteOff)
+	}
+	f, _ := time.Parse(time.DateOnly, from)
+	td, _ := time.Parse(time.DateOnly, taxDate)
+	if n, _ := strconv.Atoi(days); n != int(td.Sub(f).Hours()/24) || n <= 0 {
+		t.Errorf("%s interest days from %s to %s", days, from, taxDate)
+	}
+	if !interest.IsPositive() || !duty.Add(vat).Add(interest).Equal(total) {
+		t.Errorf("duty %s + VAT %s + interest %s != total %s", duty, vat, interest, total)
+	}
+}
+
+func businessDateOf(t *testing.T, at time.Time) string {
+	t.Helper()
+	return businessDate(at)
 }

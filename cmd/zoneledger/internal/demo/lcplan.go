@@ -31,6 +31,7 @@ const (
 	lcCollective                    // 分送集报 collective list (清单类型 1) over trips
 	lcSale                          // 二线出区 内销: E 0110 lists, type-3 pass, taxable at the gate
 	lcSaleRefused                   // 内销 declared beyond the available stock: refused, draft deleted
+	lcEcomExitRefused               // 1210 goods out on an ordinary list: refused (they leave on inventory lists)
 )
 
 var lcFlowNames = map[lcKind]string{
@@ -45,6 +46,7 @@ var lcFlowNames = map[lcKind]string{
 	lcCollective:      "分送集报 collective list",
 	lcSale:            "二线出区 内销 domestic sale",
 	lcSaleRefused:     "内销 beyond stock",
+	lcEcomExitRefused: "1210 exit on a 核注清单",
 }
 
 // lcQty is a quantity of a book line, in its declared unit.
@@ -68,6 +70,9 @@ type lcStep struct {
 	// list declares.
 	Trip  int
 	Trips []int
+	// Consignment: the sale shows the 50-CNY duty de-minimis judged on the
+	// consignment (一票), not per line: each line owes less, the list more.
+	Consignment bool
 	// Clear: a 区内直转 declaration is released within the month.
 	Clear bool
 	// Gate: the vehicle of a sale passes within the month (else the list
@@ -429,6 +434,12 @@ func planLogistics(c *lcCast, days int) ([]lcStep, *lcModel, error) {
 		boxed(lcStep{Day: day(0.50), Kind: lcTrip, Trip: 3, Lists: one(q(1, "210.250"))}, "琼A6F112"),
 		{Day: day(0.55), Kind: lcSwitchToNonbond, Clear: true, Lists: one(q(2, "200"))},
 		boxed(lcStep{Day: day(0.60), Kind: lcSale, Gate: true, Lists: [][]lcQty{{q(3, "240")}, {q(2, "300")}}}, "琼A3H508"),
+		// 1210 (保税电商) goods cannot leave on an ordinary list: the server
+		// refuses, they leave only on EcommerceService inventory lists.
+		{Day: day(0.62), Kind: lcEcomExitRefused, Lists: one(q(1, "12.000"))},
+		// One list of three lines, each owing under 50 CNY duty (sample
+		// tariff): the consignment owes more, so duty is charged.
+		boxed(lcStep{Day: day(0.62), Kind: lcSale, Gate: true, Consignment: true, Lists: one(q(1, "1.000"), q(2, "2"), q(3, "3"))}, "琼A3H508"),
 		boxed(lcStep{Day: day(0.65), Kind: lcTrip, Trip: 4, Lists: one(q(1, "300.000"))}, "琼A8B093"),
 		{Day: day(0.70), Kind: lcTransfer, Lists: one(q(4, "1500")), Into: []lcQty{q(1, "1500")}},
 		{Day: day(0.72), Kind: lcCollective, Trips: []int{1, 2, 3, 4}},

@@ -42,6 +42,13 @@ type LogisticsResult struct {
 	Held *customsv1.Pass
 	// Refusal is the reason of the refused declaration.
 	Refusal, RefusalMessage string
+	// EcomExit is the server's refusal of 1210 goods leaving on an
+	// ordinary verification list.
+	EcomExit LCRefusal
+	// Consignment is the multi-line sale whose lines each owe under the
+	// 50-CNY duty de-minimis: its taxable events and TaxService/Quote of
+	// its lines together, as the server answered.
+	Consignment LCConsignment
 	// Transfers are the intra-zone transfer journals.
 	Transfers []LCTransfer
 	// Journals are the customs books' journals (both books), by ID.
@@ -69,6 +76,20 @@ type LCStep struct {
 	// GateDate is the business date the gate journal must have: the gate
 	// event's, or the server's today for a held vehicle released by customs.
 	GateDate string
+}
+
+// LCRefusal is a call the server refused: its gRPC code, ErrorInfo
+// reason and message.
+type LCRefusal struct {
+	Code, Reason, Message string
+}
+
+// LCConsignment is one list's taxable events (one consignment, 一票) and
+// TaxService/Quote of the same lines together.
+type LCConsignment struct {
+	ListNo string
+	Events []*customsv1.TaxableEvent
+	Quote  *customsv1.QuoteResponse
 }
 
 // LCTransfer is an intra-zone transfer: two lists, one journal.
@@ -154,7 +175,7 @@ func runLogistics(ctx context.Context, c *client, cast *lcCast, year int, month 
 			return r.res, fmt.Errorf("logistics centre, step %d (%s, day %d): %w", s.N, lcFlowNames[s.Kind], s.Day, err)
 		}
 	}
-	if err := r.check(m, lastDay); err != nil {
+	if err := r.check(m, steps, lastDay); err != nil {
 		return r.res, err
 	}
 	return r.res, nil
@@ -571,6 +592,22 @@ func (r *lcRun) step(s lcStep) error {
 		}
 		addJournals(ls...)
 
+	case lcEcomExitRefused:
+		err := r.call(yc, func(ctx context.Context) error {
+			_, err := r.c.decl.CreateList(ctx, &customsv1.CreateListRequest{InnerNo: r.next("YCQD"), BookNo: t.No, Io: "E", TradeMode: "1210",
+				DeclarationKind: "2", Lines: listLines(t, s.Lists[0], salePrice, ""), Date: date})
+			return err
+		})
+		if err == nil {
+			return fmt.Errorf("a 1210 list out to the domestic market (%s) was accepted; the demo expected %s", out.Goods, reasonEcomExit)
+		}
+		reason, msg := reasonOf(err)
+		r.res.EcomExit = LCRefusal{Code: status.Code(err).String(), Reason: reason, Message: msg}
+		if reason != reasonEcomExit {
+			return fmt.Errorf("filing a 1210 list out: %w (expected %s)", err, reasonEcomExit)
+		}
+		out.Gate = "refused: " + r.res.EcomExit.Code + " " + reason
+
 	case lcSaleRefused:
 		var l *customsv1.List
 		if err := r.call(yc, func(ctx context.Context) error {
@@ -617,6 +654,10 @@ func (r *lcRun) step(s lcStep) error {
 // bonded stock answers.
 const reasonInsufficientBonded = "INSUFFICIENT_BONDED_STOCK"
 
+// reasonEcomExit is what filing 1210 goods out on a verification list
+// answers: they leave only on e-commerce inventory lists.
+const reasonEcomExit = "ECOMMERCE_EXIT_BY_INVENTORY_LIST"
+
 // refresh reads a list again.
 func (r *lcRun) refresh(who string, l **customsv1.List) error {
 	return r.call(who, func(ctx context.Context) error {
@@ -629,7 +670,7 @@ func (r *lcRun) refresh(who string, l **customsv1.List) error {
 }
 
 // check reads the end state as customs and compares it with the model.
-func (r *lcRun) check(m *lcModel, lastDay string) error {
+func (r *lcRun) check(m *lcModel, steps []lcStep, lastDay string) error {
 	res := r.res
 	miss := func(format string, args ...any) {
 		res.Mismatches = append(res.Mismatches, fmt.Sprintf(format, args...))
@@ -712,8 +753,10 @@ func (r *lcRun) check(m *lcModel, lastDay string) error {
 		}
 	}
 	got := map[string]*customsv1.TaxableEvent{}
+	byList := map[string][]*customsv1.TaxableEvent{} // each list's events are one consignment (一票)
 	for _, ev := range res.Taxable {
 		got[fmt.Sprintf("%s/%d", ev.GetListNo(), ev.GetListSeq())] = ev
+		byList[ev.GetListNo()] = append(byList[ev.GetListNo()], ev)
 	}
 	for _, want := range m.taxes {
 		no := r.listNos[[2]int{want.Step, want.List}]
@@ -744,9 +787,20 @@ func (r *lcRun) check(m *lcModel, lastDay string) error {
 				ev.GetId(), no, want.ListSeq, ev.GetQuantity(), ev.GetBookSeq(), ev.GetDutiableValue(), ev.GetTradeMode(), ev.GetDate(),
 				want.Qty, want.Seq, want.Value.StringFixed(2), want.Mode, date)
 		}
-		if err := r.checkAssessment(ev); err != nil {
+		if err := r.checkAssessment(ev, byList[ev.GetListNo()]); err != nil {
 			miss("taxable event %d (list %s line %d): %v", ev.GetId(), no, want.ListSeq, err)
 		}
+	}
+	for _, st := range steps {
+		if !st.Consignment {
+			continue
+		}
+		no := r.listNos[[2]int{st.N, 0}]
+		q, err := r.quote(byList[no])
+		if err != nil {
+			return err
+		}
+		res.Consignment = LCConsignment{ListNo: no, Events: byList[no], Quote: q}
 	}
 	for k, ev := range got {
 		miss("taxable event %d (%s): not expected by the demo", ev.GetId(), k)
@@ -860,8 +914,9 @@ func cmpOr(a, b string) string {
 }
 
 // checkAssessment compares an event's assessment with TaxService/Quote of
-// the same goods on the same date.
-func (r *lcRun) checkAssessment(ev *customsv1.TaxableEvent) error {
+// its consignment (the events of its list, 一票, in order) on the same date:
+// the event equals its line of the quote.
+func (r *lcRun) checkAssessment(ev *customsv1.TaxableEvent, consignment []*customsv1.TaxableEvent) error {
 	if ev.GetAssessError() != "" || ev.GetRule() != "DOMESTIC_SALE" {
 		return fmt.Errorf("not assessed: rule %q, %s", ev.GetRule(), ev.GetAssessError())
 	}
@@ -876,24 +931,48 @@ func (r *lcRun) checkAssessment(ev *customsv1.TaxableEvent) error {
 	if total, _ := decimal.NewFromString(ev.GetTotal()); !total.Equal(sum) {
 		return fmt.Errorf("total %s is not duty + consumption tax + VAT = %s", ev.GetTotal(), sum)
 	}
-	var q *customsv1.QuoteResponse
-	if err := r.call("customs-4601", func(ctx context.Context) error {
-		var err error
-		q, err = r.c.tax.Quote(ctx, &customsv1.QuoteRequest{Regime: customsv1.Regime_REGIME_DOMESTIC_SALE, Date: ev.GetDate(),
-			Lines: []*customsv1.QuoteLine{{HsCode: ev.GetHsCode(), DutiableValue: ev.GetDutiableValue(), Quantity: ev.GetLegalQuantity(), Unit: ev.GetLegalUnit()}}})
-		return err
-	}); err != nil {
-		return fmt.Errorf("TaxService/Quote: %w", err)
+	at := slices.Index(consignment, ev)
+	if at < 0 {
+		return fmt.Errorf("event %d is not in its consignment", ev.GetId())
 	}
-	for _, p := range [][2]string{{ev.GetDuty(), q.GetDuty()}, {ev.GetConsumptionTax(), q.GetConsumptionTax()}, {ev.GetVat(), q.GetVat()}, {ev.GetTotal(), q.GetTotal()}} {
+	q, err := r.quote(consignment)
+	if err != nil {
+		return err
+	}
+	if len(q.GetLines()) != len(consignment) {
+		return fmt.Errorf("TaxService/Quote answered %d lines for %d", len(q.GetLines()), len(consignment))
+	}
+	ql := q.GetLines()[at]
+	for _, p := range [][2]string{{ev.GetDuty(), ql.GetDuty()}, {ev.GetConsumptionTax(), ql.GetConsumptionTax()}, {ev.GetVat(), ql.GetVat()}, {ev.GetTotal(), ql.GetTotal()}} {
 		a, _ := decimal.NewFromString(p[0])
 		b, _ := decimal.NewFromString(p[1])
 		if !a.Equal(b) {
-			return fmt.Errorf("assessed duty/CT/VAT/total %s/%s/%s/%s, TaxService/Quote says %s/%s/%s/%s",
-				ev.GetDuty(), ev.GetConsumptionTax(), ev.GetVat(), ev.GetTotal(), q.GetDuty(), q.GetConsumptionTax(), q.GetVat(), q.GetTotal())
+			return fmt.Errorf("assessed duty/CT/VAT/total %s/%s/%s/%s, TaxService/Quote of its consignment says %s/%s/%s/%s",
+				ev.GetDuty(), ev.GetConsumptionTax(), ev.GetVat(), ev.GetTotal(), ql.GetDuty(), ql.GetConsumptionTax(), ql.GetVat(), ql.GetTotal())
 		}
 	}
 	return nil
+}
+
+// quote asks TaxService/Quote for a consignment's events together, on the
+// first event's date.
+func (r *lcRun) quote(evs []*customsv1.TaxableEvent) (*customsv1.QuoteResponse, error) {
+	if len(evs) == 0 {
+		return nil, fmt.Errorf("no taxable events to quote")
+	}
+	req := &customsv1.QuoteRequest{Regime: customsv1.Regime_REGIME_DOMESTIC_SALE, Date: evs[0].GetDate()}
+	for _, ev := range evs {
+		req.Lines = append(req.Lines, &customsv1.QuoteLine{HsCode: ev.GetHsCode(), DutiableValue: ev.GetDutiableValue(), Quantity: ev.GetLegalQuantity(), Unit: ev.GetLegalUnit()})
+	}
+	var q *customsv1.QuoteResponse
+	if err := r.call("customs-4601", func(ctx context.Context) error {
+		var err error
+		q, err = r.c.tax.Quote(ctx, req)
+		return err
+	}); err != nil {
+		return nil, fmt.Errorf("TaxService/Quote: %w", err)
+	}
+	return q, nil
 }
 
 // printLogistics writes sections 7 to 10.
@@ -955,6 +1034,10 @@ func printLogistics(w io.Writer, cast *lcCast, lr *LogisticsResult, monthName, l
 	}
 	if lr.Refusal != "" {
 		fmt.Fprintf(w, "  Refused declaration (reservations go through the ledger): %s: %s\n\n", lr.Refusal, lr.RefusalMessage)
+	}
+	if e := lr.EcomExit; e.Reason != "" {
+		fmt.Fprintf(w, "  Refused exit (no exit to the domestic market without its tax): 1210 goods on an ordinary list, nothing filed or reserved;\n")
+		fmt.Fprintf(w, "  the server answered %s, reason %s:\n    %s\n\n", e.Code, e.Reason, e.Message)
 	}
 	for _, tr := range lr.Transfers {
 		fmt.Fprintf(w, "  Transfer %s ⇄ %s: one journal %d takes the goods off %s (reserved → zone-transfer) and puts them on %s (→ bonded)\n",
@@ -1042,7 +1125,24 @@ func printLogistics(w io.Writer, cast *lcCast, lr *LogisticsResult, monthName, l
 	tt.render(w, "  ")
 	fmt.Fprintf(w, "\n  (domestic sales are dated at the gate, the 区内直转 to non-bonded on its list's business date, the collective list on\n")
 	fmt.Fprintf(w, "  the day customs cleared it, the server's today. Each event is as the demo predicts and equals TaxService/Quote of\n")
-	fmt.Fprintf(w, "  the same goods; rates are the sample tariff's.)\n\n")
+	fmt.Fprintf(w, "  its list's lines quoted together, one consignment; rates are the sample tariff's.)\n\n")
+	if c := lr.Consignment; c.Quote != nil {
+		fmt.Fprintf(w, "  One consignment (一票), duty judged on its total: list %s, each line owing under the 50.00 de-minimis —\n", c.ListNo)
+		for _, ev := range c.Events {
+			l := cast.T.line(ev.GetBookSeq())
+			waived := "charged"
+			if len(ev.GetWaived()) > 0 {
+				waived = "waived " + strings.Join(ev.GetWaived(), ", ")
+			}
+			fmt.Fprintf(w, "    line %d %s: dutiable %s, duty %s (%s)\n", ev.GetListSeq(), l.Short, ev.GetDutiableValue(), ev.GetDuty(), waived)
+		}
+		waived := "none"
+		if len(c.Quote.GetWaived()) > 0 {
+			waived = strings.Join(c.Quote.GetWaived(), ", ")
+		}
+		fmt.Fprintf(w, "    TaxService/Quote of the %d lines together: duty %s, consumption tax %s, VAT %s, total %s; waived: %s.\n\n", len(c.Events),
+			c.Quote.GetDuty(), c.Quote.GetConsumptionTax(), c.Quote.GetVat(), c.Quote.GetTotal(), waived)
+	}
 
 	fmt.Fprintf(w, "10. Pending 分送集报 trips (ListPendingTrips): passed the gate, not yet on a collective list\n\n")
 	today := map[string]*customsv1.PendingTrip{}

@@ -119,7 +119,9 @@ type Result struct {
 	// Logistics is the logistics centre's month (sections 7 to 10).
 	Logistics *LogisticsResult
 	// Sales is the sales and service centre (sections 11 to 14).
-	Sales       *SalesResult
+	Sales *SalesResult
+	// Selective is the selective-duty scene (section 15).
+	Selective   *SelectiveResult
 	PostingTime time.Duration
 	Elapsed     time.Duration
 	FirstDay    string
@@ -276,6 +278,15 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	sr.Elapsed = time.Since(scStart)
 	printSales(w, z.SC, sr, monthName, res.LastDay)
+
+	// 15. Selective duty: a 清单类型 A list taxed on its materials, with
+	// 缓税利息.
+	sel, err := runSelective(ctx, c, z.LC, opts.Year, opts.Month, opts.Days)
+	res.Selective = sel
+	if err != nil {
+		return res, fmt.Errorf("selective duty: %w", err)
+	}
+	printSelective(w, sel)
 
 	res.Elapsed = time.Since(began)
 	fmt.Fprintf(w, "Done: %d journals filed in the month (%d accepted, %d refused, %d of them on purpose) and %d reversal; %d filed after the close (%d refused); %d holdings match the demo's own books; period verified: %t.\n",

@@ -197,8 +197,8 @@ func (l *limiter) acquire(ctx context.Context, req any) (release func(), err err
 // since no larger call could be accepted. gRPC refuses a larger one from
 // its length prefix, before reading or decoding it (RESOURCE_EXHAUSTED,
 // "grpc: received message larger than max"): decoding is where a large
-// call costs most (four concurrent 4.8 MB calls took 200 MiB before any
-// handler ran).
+// call costs most, before any handler runs (cmd/zoneledger/README.md has
+// the figures).
 func (l *limiter) maxRecvMsgSize() int { return int(l.maxPrincipal) }
 
 // interceptors bound unary calls by the budgets, and each message a stream

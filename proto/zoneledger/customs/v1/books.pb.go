@@ -845,9 +845,13 @@ type Book struct {
 	// Write-off cycle (核销周期), 1 to 12 months.
 	WriteOffCycleMonths int32 `protobuf:"varint,7,opt,name=write_off_cycle_months,json=writeOffCycleMonths,proto3" json:"write_off_cycle_months,omitempty"`
 	// When the book was registered.
-	CreatedAt     *timestamppb.Timestamp `protobuf:"bytes,8,opt,name=created_at,json=createdAt,proto3" json:"created_at,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	CreatedAt *timestamppb.Timestamp `protobuf:"bytes,8,opt,name=created_at,json=createdAt,proto3" json:"created_at,omitempty"`
+	// The book's most recent write-off date (最近核销日期), "YYYY-MM-DD"; empty: never written off.
+	// 缓税利息 on goods taxed on their materials runs from it when it is later than their first
+	// import. Set with SetLastWriteOffDate.
+	LastWriteOffDate string `protobuf:"bytes,9,opt,name=last_write_off_date,json=lastWriteOffDate,proto3" json:"last_write_off_date,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
 }
 
 func (x *Book) Reset() {
@@ -934,6 +938,13 @@ func (x *Book) GetCreatedAt() *timestamppb.Timestamp {
 		return x.CreatedAt
 	}
 	return nil
+}
+
+func (x *Book) GetLastWriteOffDate() string {
+	if x != nil {
+		return x.LastWriteOffDate
+	}
+	return ""
 }
 
 // CreateBookRequest registers a book.
@@ -1175,6 +1186,107 @@ func (x *SetBookStatusResponse) GetBook() *Book {
 	return nil
 }
 
+// SetLastWriteOffDateRequest records a book's write-off date.
+type SetLastWriteOffDateRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Book number.
+	BookNo string `protobuf:"bytes,1,opt,name=book_no,json=bookNo,proto3" json:"book_no,omitempty"`
+	// The write-off date, "YYYY-MM-DD"; required.
+	Date          string `protobuf:"bytes,2,opt,name=date,proto3" json:"date,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SetLastWriteOffDateRequest) Reset() {
+	*x = SetLastWriteOffDateRequest{}
+	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetLastWriteOffDateRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetLastWriteOffDateRequest) ProtoMessage() {}
+
+func (x *SetLastWriteOffDateRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetLastWriteOffDateRequest.ProtoReflect.Descriptor instead.
+func (*SetLastWriteOffDateRequest) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_books_proto_rawDescGZIP(), []int{14}
+}
+
+func (x *SetLastWriteOffDateRequest) GetBookNo() string {
+	if x != nil {
+		return x.BookNo
+	}
+	return ""
+}
+
+func (x *SetLastWriteOffDateRequest) GetDate() string {
+	if x != nil {
+		return x.Date
+	}
+	return ""
+}
+
+// SetLastWriteOffDateResponse carries the book as changed.
+type SetLastWriteOffDateResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The book.
+	Book          *Book `protobuf:"bytes,1,opt,name=book,proto3" json:"book,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SetLastWriteOffDateResponse) Reset() {
+	*x = SetLastWriteOffDateResponse{}
+	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetLastWriteOffDateResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetLastWriteOffDateResponse) ProtoMessage() {}
+
+func (x *SetLastWriteOffDateResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetLastWriteOffDateResponse.ProtoReflect.Descriptor instead.
+func (*SetLastWriteOffDateResponse) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_books_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *SetLastWriteOffDateResponse) GetBook() *Book {
+	if x != nil {
+		return x.Book
+	}
+	return nil
+}
+
 // GetBookRequest names a book.
 type GetBookRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1186,7 +1298,7 @@ type GetBookRequest struct {
 
 func (x *GetBookRequest) Reset() {
 	*x = GetBookRequest{}
-	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[14]
+	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1198,7 +1310,7 @@ func (x *GetBookRequest) String() string {
 func (*GetBookRequest) ProtoMessage() {}
 
 func (x *GetBookRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[14]
+	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1211,7 +1323,7 @@ func (x *GetBookRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetBookRequest.ProtoReflect.Descriptor instead.
 func (*GetBookRequest) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_books_proto_rawDescGZIP(), []int{14}
+	return file_zoneledger_customs_v1_books_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *GetBookRequest) GetBookNo() string {
@@ -1232,7 +1344,7 @@ type GetBookResponse struct {
 
 func (x *GetBookResponse) Reset() {
 	*x = GetBookResponse{}
-	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[15]
+	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1244,7 +1356,7 @@ func (x *GetBookResponse) String() string {
 func (*GetBookResponse) ProtoMessage() {}
 
 func (x *GetBookResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[15]
+	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1257,7 +1369,7 @@ func (x *GetBookResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetBookResponse.ProtoReflect.Descriptor instead.
 func (*GetBookResponse) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_books_proto_rawDescGZIP(), []int{15}
+	return file_zoneledger_customs_v1_books_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *GetBookResponse) GetBook() *Book {
@@ -1283,7 +1395,7 @@ type ListBooksRequest struct {
 
 func (x *ListBooksRequest) Reset() {
 	*x = ListBooksRequest{}
-	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[16]
+	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1295,7 +1407,7 @@ func (x *ListBooksRequest) String() string {
 func (*ListBooksRequest) ProtoMessage() {}
 
 func (x *ListBooksRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[16]
+	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1308,7 +1420,7 @@ func (x *ListBooksRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListBooksRequest.ProtoReflect.Descriptor instead.
 func (*ListBooksRequest) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_books_proto_rawDescGZIP(), []int{16}
+	return file_zoneledger_customs_v1_books_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *ListBooksRequest) GetEnterprise() string {
@@ -1345,7 +1457,7 @@ type ListBooksResponse struct {
 
 func (x *ListBooksResponse) Reset() {
 	*x = ListBooksResponse{}
-	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[17]
+	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1357,7 +1469,7 @@ func (x *ListBooksResponse) String() string {
 func (*ListBooksResponse) ProtoMessage() {}
 
 func (x *ListBooksResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[17]
+	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1370,7 +1482,7 @@ func (x *ListBooksResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListBooksResponse.ProtoReflect.Descriptor instead.
 func (*ListBooksResponse) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_books_proto_rawDescGZIP(), []int{17}
+	return file_zoneledger_customs_v1_books_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *ListBooksResponse) GetBooks() []*Book {
@@ -1401,7 +1513,7 @@ type LegalUnit struct {
 
 func (x *LegalUnit) Reset() {
 	*x = LegalUnit{}
-	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[18]
+	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1413,7 +1525,7 @@ func (x *LegalUnit) String() string {
 func (*LegalUnit) ProtoMessage() {}
 
 func (x *LegalUnit) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[18]
+	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1426,7 +1538,7 @@ func (x *LegalUnit) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LegalUnit.ProtoReflect.Descriptor instead.
 func (*LegalUnit) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_books_proto_rawDescGZIP(), []int{18}
+	return file_zoneledger_customs_v1_books_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *LegalUnit) GetUnit() string {
@@ -1477,7 +1589,7 @@ type BookLine struct {
 
 func (x *BookLine) Reset() {
 	*x = BookLine{}
-	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[19]
+	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1489,7 +1601,7 @@ func (x *BookLine) String() string {
 func (*BookLine) ProtoMessage() {}
 
 func (x *BookLine) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[19]
+	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1502,7 +1614,7 @@ func (x *BookLine) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BookLine.ProtoReflect.Descriptor instead.
 func (*BookLine) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_books_proto_rawDescGZIP(), []int{19}
+	return file_zoneledger_customs_v1_books_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *BookLine) GetBookNo() string {
@@ -1595,7 +1707,7 @@ type AddBookLinesRequest struct {
 
 func (x *AddBookLinesRequest) Reset() {
 	*x = AddBookLinesRequest{}
-	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[20]
+	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1607,7 +1719,7 @@ func (x *AddBookLinesRequest) String() string {
 func (*AddBookLinesRequest) ProtoMessage() {}
 
 func (x *AddBookLinesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[20]
+	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1620,7 +1732,7 @@ func (x *AddBookLinesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AddBookLinesRequest.ProtoReflect.Descriptor instead.
 func (*AddBookLinesRequest) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_books_proto_rawDescGZIP(), []int{20}
+	return file_zoneledger_customs_v1_books_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *AddBookLinesRequest) GetBookNo() string {
@@ -1648,7 +1760,7 @@ type AddBookLinesResponse struct {
 
 func (x *AddBookLinesResponse) Reset() {
 	*x = AddBookLinesResponse{}
-	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[21]
+	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1660,7 +1772,7 @@ func (x *AddBookLinesResponse) String() string {
 func (*AddBookLinesResponse) ProtoMessage() {}
 
 func (x *AddBookLinesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[21]
+	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1673,7 +1785,7 @@ func (x *AddBookLinesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AddBookLinesResponse.ProtoReflect.Descriptor instead.
 func (*AddBookLinesResponse) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_books_proto_rawDescGZIP(), []int{21}
+	return file_zoneledger_customs_v1_books_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *AddBookLinesResponse) GetLines() []*BookLine {
@@ -1696,7 +1808,7 @@ type MapPartNumbersRequest struct {
 
 func (x *MapPartNumbersRequest) Reset() {
 	*x = MapPartNumbersRequest{}
-	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[22]
+	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1708,7 +1820,7 @@ func (x *MapPartNumbersRequest) String() string {
 func (*MapPartNumbersRequest) ProtoMessage() {}
 
 func (x *MapPartNumbersRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[22]
+	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1721,7 +1833,7 @@ func (x *MapPartNumbersRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MapPartNumbersRequest.ProtoReflect.Descriptor instead.
 func (*MapPartNumbersRequest) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_books_proto_rawDescGZIP(), []int{22}
+	return file_zoneledger_customs_v1_books_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *MapPartNumbersRequest) GetBookNo() string {
@@ -1747,7 +1859,7 @@ type MapPartNumbersResponse struct {
 
 func (x *MapPartNumbersResponse) Reset() {
 	*x = MapPartNumbersResponse{}
-	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[23]
+	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1759,7 +1871,7 @@ func (x *MapPartNumbersResponse) String() string {
 func (*MapPartNumbersResponse) ProtoMessage() {}
 
 func (x *MapPartNumbersResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[23]
+	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1772,7 +1884,7 @@ func (x *MapPartNumbersResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MapPartNumbersResponse.ProtoReflect.Descriptor instead.
 func (*MapPartNumbersResponse) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_books_proto_rawDescGZIP(), []int{23}
+	return file_zoneledger_customs_v1_books_proto_rawDescGZIP(), []int{25}
 }
 
 // ListBookLinesRequest pages a book's lines.
@@ -1790,7 +1902,7 @@ type ListBookLinesRequest struct {
 
 func (x *ListBookLinesRequest) Reset() {
 	*x = ListBookLinesRequest{}
-	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[24]
+	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1802,7 +1914,7 @@ func (x *ListBookLinesRequest) String() string {
 func (*ListBookLinesRequest) ProtoMessage() {}
 
 func (x *ListBookLinesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[24]
+	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1815,7 +1927,7 @@ func (x *ListBookLinesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListBookLinesRequest.ProtoReflect.Descriptor instead.
 func (*ListBookLinesRequest) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_books_proto_rawDescGZIP(), []int{24}
+	return file_zoneledger_customs_v1_books_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *ListBookLinesRequest) GetBookNo() string {
@@ -1852,7 +1964,7 @@ type ListBookLinesResponse struct {
 
 func (x *ListBookLinesResponse) Reset() {
 	*x = ListBookLinesResponse{}
-	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[25]
+	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1864,7 +1976,7 @@ func (x *ListBookLinesResponse) String() string {
 func (*ListBookLinesResponse) ProtoMessage() {}
 
 func (x *ListBookLinesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[25]
+	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1877,7 +1989,7 @@ func (x *ListBookLinesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListBookLinesResponse.ProtoReflect.Descriptor instead.
 func (*ListBookLinesResponse) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_books_proto_rawDescGZIP(), []int{25}
+	return file_zoneledger_customs_v1_books_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *ListBookLinesResponse) GetLines() []*BookLine {
@@ -1907,7 +2019,7 @@ type GetStockReportRequest struct {
 
 func (x *GetStockReportRequest) Reset() {
 	*x = GetStockReportRequest{}
-	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[26]
+	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1919,7 +2031,7 @@ func (x *GetStockReportRequest) String() string {
 func (*GetStockReportRequest) ProtoMessage() {}
 
 func (x *GetStockReportRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[26]
+	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1932,7 +2044,7 @@ func (x *GetStockReportRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetStockReportRequest.ProtoReflect.Descriptor instead.
 func (*GetStockReportRequest) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_books_proto_rawDescGZIP(), []int{26}
+	return file_zoneledger_customs_v1_books_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *GetStockReportRequest) GetBookNo() string {
@@ -1980,7 +2092,7 @@ type StockLine struct {
 
 func (x *StockLine) Reset() {
 	*x = StockLine{}
-	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[27]
+	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1992,7 +2104,7 @@ func (x *StockLine) String() string {
 func (*StockLine) ProtoMessage() {}
 
 func (x *StockLine) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[27]
+	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2005,7 +2117,7 @@ func (x *StockLine) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StockLine.ProtoReflect.Descriptor instead.
 func (*StockLine) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_books_proto_rawDescGZIP(), []int{27}
+	return file_zoneledger_customs_v1_books_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *StockLine) GetBookSeq() int32 {
@@ -2098,7 +2210,7 @@ type GetStockReportResponse struct {
 
 func (x *GetStockReportResponse) Reset() {
 	*x = GetStockReportResponse{}
-	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[28]
+	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2110,7 +2222,7 @@ func (x *GetStockReportResponse) String() string {
 func (*GetStockReportResponse) ProtoMessage() {}
 
 func (x *GetStockReportResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[28]
+	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2123,7 +2235,7 @@ func (x *GetStockReportResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetStockReportResponse.ProtoReflect.Descriptor instead.
 func (*GetStockReportResponse) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_books_proto_rawDescGZIP(), []int{28}
+	return file_zoneledger_customs_v1_books_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *GetStockReportResponse) GetLines() []*StockLine {
@@ -2187,7 +2299,7 @@ const file_zoneledger_customs_v1_books_proto_rawDesc = "" +
 	"page_token\x18\x02 \x01(\tB\b\xbaH\x05r\x03\x18\x80\bR\tpageToken\"\x86\x01\n" +
 	"\x17ListEnterprisesResponse\x12C\n" +
 	"\venterprises\x18\x01 \x03(\v2!.zoneledger.customs.v1.EnterpriseR\venterprises\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xdc\x02\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x8b\x03\n" +
 	"\x04Book\x12\x17\n" +
 	"\abook_no\x18\x01 \x01(\tR\x06bookNo\x123\n" +
 	"\x04kind\x18\x02 \x01(\x0e2\x1f.zoneledger.customs.v1.BookKindR\x04kind\x12\x1e\n" +
@@ -2199,7 +2311,8 @@ const file_zoneledger_customs_v1_books_proto_rawDesc = "" +
 	"\x06status\x18\x06 \x01(\x0e2!.zoneledger.customs.v1.BookStatusR\x06status\x123\n" +
 	"\x16write_off_cycle_months\x18\a \x01(\x05R\x13writeOffCycleMonths\x129\n" +
 	"\n" +
-	"created_at\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\"\xb8\x02\n" +
+	"created_at\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\x12-\n" +
+	"\x13last_write_off_date\x18\t \x01(\tR\x10lastWriteOffDate\"\xb8\x02\n" +
 	"\x11CreateBookRequest\x12#\n" +
 	"\abook_no\x18\x01 \x01(\tB\n" +
 	"\xbaH\a\xc8\x01\x01r\x02\x18@R\x06bookNo\x12@\n" +
@@ -2219,6 +2332,12 @@ const file_zoneledger_customs_v1_books_proto_rawDesc = "" +
 	"\xbaH\a\xc8\x01\x01r\x02\x18@R\x06bookNo\x12F\n" +
 	"\x06status\x18\x02 \x01(\x0e2!.zoneledger.customs.v1.BookStatusB\v\xbaH\b\xc8\x01\x01\x82\x01\x02\x10\x01R\x06status\"H\n" +
 	"\x15SetBookStatusResponse\x12/\n" +
+	"\x04book\x18\x01 \x01(\v2\x1b.zoneledger.customs.v1.BookR\x04book\"}\n" +
+	"\x1aSetLastWriteOffDateRequest\x12#\n" +
+	"\abook_no\x18\x01 \x01(\tB\n" +
+	"\xbaH\a\xc8\x01\x01r\x02\x18@R\x06bookNo\x12:\n" +
+	"\x04date\x18\x02 \x01(\tB&\xbaH#\xc8\x01\x01r\x1e2\x1c^[0-9]{4}-[0-9]{2}-[0-9]{2}$R\x04date\"N\n" +
+	"\x1bSetLastWriteOffDateResponse\x12/\n" +
 	"\x04book\x18\x01 \x01(\v2\x1b.zoneledger.customs.v1.BookR\x04book\"5\n" +
 	"\x0eGetBookRequest\x12#\n" +
 	"\abook_no\x18\x01 \x01(\tB\n" +
@@ -2326,8 +2445,7 @@ const file_zoneledger_customs_v1_books_proto_rawDesc = "" +
 	"\x19CREDIT_RATING_UNSPECIFIED\x10\x00\x12\x1a\n" +
 	"\x16CREDIT_RATING_ADVANCED\x10\x01\x12\x19\n" +
 	"\x15CREDIT_RATING_GENERAL\x10\x02\x12\x1d\n" +
-	"\x19CREDIT_RATING_DISCREDITED\x10\x032\xaa\n" +
-	"\n" +
+	"\x19CREDIT_RATING_DISCREDITED\x10\x032\xa8\v\n" +
 	"\vBookService\x12y\n" +
 	"\x12RegisterEnterprise\x120.zoneledger.customs.v1.RegisterEnterpriseRequest\x1a1.zoneledger.customs.v1.RegisterEnterpriseResponse\x12\x85\x01\n" +
 	"\x16SetEnterpriseSuspended\x124.zoneledger.customs.v1.SetEnterpriseSuspendedRequest\x1a5.zoneledger.customs.v1.SetEnterpriseSuspendedResponse\x12j\n" +
@@ -2335,7 +2453,8 @@ const file_zoneledger_customs_v1_books_proto_rawDesc = "" +
 	"\x0fListEnterprises\x12-.zoneledger.customs.v1.ListEnterprisesRequest\x1a..zoneledger.customs.v1.ListEnterprisesResponse\x12a\n" +
 	"\n" +
 	"CreateBook\x12(.zoneledger.customs.v1.CreateBookRequest\x1a).zoneledger.customs.v1.CreateBookResponse\x12j\n" +
-	"\rSetBookStatus\x12+.zoneledger.customs.v1.SetBookStatusRequest\x1a,.zoneledger.customs.v1.SetBookStatusResponse\x12X\n" +
+	"\rSetBookStatus\x12+.zoneledger.customs.v1.SetBookStatusRequest\x1a,.zoneledger.customs.v1.SetBookStatusResponse\x12|\n" +
+	"\x13SetLastWriteOffDate\x121.zoneledger.customs.v1.SetLastWriteOffDateRequest\x1a2.zoneledger.customs.v1.SetLastWriteOffDateResponse\x12X\n" +
 	"\aGetBook\x12%.zoneledger.customs.v1.GetBookRequest\x1a&.zoneledger.customs.v1.GetBookResponse\x12^\n" +
 	"\tListBooks\x12'.zoneledger.customs.v1.ListBooksRequest\x1a(.zoneledger.customs.v1.ListBooksResponse\x12g\n" +
 	"\fAddBookLines\x12*.zoneledger.customs.v1.AddBookLinesRequest\x1a+.zoneledger.customs.v1.AddBookLinesResponse\x12m\n" +
@@ -2358,7 +2477,7 @@ func file_zoneledger_customs_v1_books_proto_rawDescGZIP() []byte {
 }
 
 var file_zoneledger_customs_v1_books_proto_enumTypes = make([]protoimpl.EnumInfo, 4)
-var file_zoneledger_customs_v1_books_proto_msgTypes = make([]protoimpl.MessageInfo, 30)
+var file_zoneledger_customs_v1_books_proto_msgTypes = make([]protoimpl.MessageInfo, 32)
 var file_zoneledger_customs_v1_books_proto_goTypes = []any{
 	(BookKind)(0),                          // 0: zoneledger.customs.v1.BookKind
 	(BookStatus)(0),                        // 1: zoneledger.customs.v1.BookStatus
@@ -2378,27 +2497,29 @@ var file_zoneledger_customs_v1_books_proto_goTypes = []any{
 	(*CreateBookResponse)(nil),             // 15: zoneledger.customs.v1.CreateBookResponse
 	(*SetBookStatusRequest)(nil),           // 16: zoneledger.customs.v1.SetBookStatusRequest
 	(*SetBookStatusResponse)(nil),          // 17: zoneledger.customs.v1.SetBookStatusResponse
-	(*GetBookRequest)(nil),                 // 18: zoneledger.customs.v1.GetBookRequest
-	(*GetBookResponse)(nil),                // 19: zoneledger.customs.v1.GetBookResponse
-	(*ListBooksRequest)(nil),               // 20: zoneledger.customs.v1.ListBooksRequest
-	(*ListBooksResponse)(nil),              // 21: zoneledger.customs.v1.ListBooksResponse
-	(*LegalUnit)(nil),                      // 22: zoneledger.customs.v1.LegalUnit
-	(*BookLine)(nil),                       // 23: zoneledger.customs.v1.BookLine
-	(*AddBookLinesRequest)(nil),            // 24: zoneledger.customs.v1.AddBookLinesRequest
-	(*AddBookLinesResponse)(nil),           // 25: zoneledger.customs.v1.AddBookLinesResponse
-	(*MapPartNumbersRequest)(nil),          // 26: zoneledger.customs.v1.MapPartNumbersRequest
-	(*MapPartNumbersResponse)(nil),         // 27: zoneledger.customs.v1.MapPartNumbersResponse
-	(*ListBookLinesRequest)(nil),           // 28: zoneledger.customs.v1.ListBookLinesRequest
-	(*ListBookLinesResponse)(nil),          // 29: zoneledger.customs.v1.ListBookLinesResponse
-	(*GetStockReportRequest)(nil),          // 30: zoneledger.customs.v1.GetStockReportRequest
-	(*StockLine)(nil),                      // 31: zoneledger.customs.v1.StockLine
-	(*GetStockReportResponse)(nil),         // 32: zoneledger.customs.v1.GetStockReportResponse
-	nil,                                    // 33: zoneledger.customs.v1.MapPartNumbersRequest.PartsEntry
-	(*timestamppb.Timestamp)(nil),          // 34: google.protobuf.Timestamp
+	(*SetLastWriteOffDateRequest)(nil),     // 18: zoneledger.customs.v1.SetLastWriteOffDateRequest
+	(*SetLastWriteOffDateResponse)(nil),    // 19: zoneledger.customs.v1.SetLastWriteOffDateResponse
+	(*GetBookRequest)(nil),                 // 20: zoneledger.customs.v1.GetBookRequest
+	(*GetBookResponse)(nil),                // 21: zoneledger.customs.v1.GetBookResponse
+	(*ListBooksRequest)(nil),               // 22: zoneledger.customs.v1.ListBooksRequest
+	(*ListBooksResponse)(nil),              // 23: zoneledger.customs.v1.ListBooksResponse
+	(*LegalUnit)(nil),                      // 24: zoneledger.customs.v1.LegalUnit
+	(*BookLine)(nil),                       // 25: zoneledger.customs.v1.BookLine
+	(*AddBookLinesRequest)(nil),            // 26: zoneledger.customs.v1.AddBookLinesRequest
+	(*AddBookLinesResponse)(nil),           // 27: zoneledger.customs.v1.AddBookLinesResponse
+	(*MapPartNumbersRequest)(nil),          // 28: zoneledger.customs.v1.MapPartNumbersRequest
+	(*MapPartNumbersResponse)(nil),         // 29: zoneledger.customs.v1.MapPartNumbersResponse
+	(*ListBookLinesRequest)(nil),           // 30: zoneledger.customs.v1.ListBookLinesRequest
+	(*ListBookLinesResponse)(nil),          // 31: zoneledger.customs.v1.ListBookLinesResponse
+	(*GetStockReportRequest)(nil),          // 32: zoneledger.customs.v1.GetStockReportRequest
+	(*StockLine)(nil),                      // 33: zoneledger.customs.v1.StockLine
+	(*GetStockReportResponse)(nil),         // 34: zoneledger.customs.v1.GetStockReportResponse
+	nil,                                    // 35: zoneledger.customs.v1.MapPartNumbersRequest.PartsEntry
+	(*timestamppb.Timestamp)(nil),          // 36: google.protobuf.Timestamp
 }
 var file_zoneledger_customs_v1_books_proto_depIdxs = []int32{
 	3,  // 0: zoneledger.customs.v1.Enterprise.credit_rating:type_name -> zoneledger.customs.v1.CreditRating
-	34, // 1: zoneledger.customs.v1.Enterprise.created_at:type_name -> google.protobuf.Timestamp
+	36, // 1: zoneledger.customs.v1.Enterprise.created_at:type_name -> google.protobuf.Timestamp
 	3,  // 2: zoneledger.customs.v1.RegisterEnterpriseRequest.credit_rating:type_name -> zoneledger.customs.v1.CreditRating
 	4,  // 3: zoneledger.customs.v1.RegisterEnterpriseResponse.enterprise:type_name -> zoneledger.customs.v1.Enterprise
 	4,  // 4: zoneledger.customs.v1.SetEnterpriseSuspendedResponse.enterprise:type_name -> zoneledger.customs.v1.Enterprise
@@ -2406,50 +2527,53 @@ var file_zoneledger_customs_v1_books_proto_depIdxs = []int32{
 	4,  // 6: zoneledger.customs.v1.ListEnterprisesResponse.enterprises:type_name -> zoneledger.customs.v1.Enterprise
 	0,  // 7: zoneledger.customs.v1.Book.kind:type_name -> zoneledger.customs.v1.BookKind
 	1,  // 8: zoneledger.customs.v1.Book.status:type_name -> zoneledger.customs.v1.BookStatus
-	34, // 9: zoneledger.customs.v1.Book.created_at:type_name -> google.protobuf.Timestamp
+	36, // 9: zoneledger.customs.v1.Book.created_at:type_name -> google.protobuf.Timestamp
 	0,  // 10: zoneledger.customs.v1.CreateBookRequest.kind:type_name -> zoneledger.customs.v1.BookKind
 	13, // 11: zoneledger.customs.v1.CreateBookResponse.book:type_name -> zoneledger.customs.v1.Book
 	1,  // 12: zoneledger.customs.v1.SetBookStatusRequest.status:type_name -> zoneledger.customs.v1.BookStatus
 	13, // 13: zoneledger.customs.v1.SetBookStatusResponse.book:type_name -> zoneledger.customs.v1.Book
-	13, // 14: zoneledger.customs.v1.GetBookResponse.book:type_name -> zoneledger.customs.v1.Book
-	13, // 15: zoneledger.customs.v1.ListBooksResponse.books:type_name -> zoneledger.customs.v1.Book
-	22, // 16: zoneledger.customs.v1.BookLine.legal:type_name -> zoneledger.customs.v1.LegalUnit
-	22, // 17: zoneledger.customs.v1.BookLine.second:type_name -> zoneledger.customs.v1.LegalUnit
-	2,  // 18: zoneledger.customs.v1.BookLine.type:type_name -> zoneledger.customs.v1.GoodsType
-	23, // 19: zoneledger.customs.v1.AddBookLinesRequest.lines:type_name -> zoneledger.customs.v1.BookLine
-	23, // 20: zoneledger.customs.v1.AddBookLinesResponse.lines:type_name -> zoneledger.customs.v1.BookLine
-	33, // 21: zoneledger.customs.v1.MapPartNumbersRequest.parts:type_name -> zoneledger.customs.v1.MapPartNumbersRequest.PartsEntry
-	23, // 22: zoneledger.customs.v1.ListBookLinesResponse.lines:type_name -> zoneledger.customs.v1.BookLine
-	31, // 23: zoneledger.customs.v1.GetStockReportResponse.lines:type_name -> zoneledger.customs.v1.StockLine
-	5,  // 24: zoneledger.customs.v1.BookService.RegisterEnterprise:input_type -> zoneledger.customs.v1.RegisterEnterpriseRequest
-	7,  // 25: zoneledger.customs.v1.BookService.SetEnterpriseSuspended:input_type -> zoneledger.customs.v1.SetEnterpriseSuspendedRequest
-	9,  // 26: zoneledger.customs.v1.BookService.GetEnterprise:input_type -> zoneledger.customs.v1.GetEnterpriseRequest
-	11, // 27: zoneledger.customs.v1.BookService.ListEnterprises:input_type -> zoneledger.customs.v1.ListEnterprisesRequest
-	14, // 28: zoneledger.customs.v1.BookService.CreateBook:input_type -> zoneledger.customs.v1.CreateBookRequest
-	16, // 29: zoneledger.customs.v1.BookService.SetBookStatus:input_type -> zoneledger.customs.v1.SetBookStatusRequest
-	18, // 30: zoneledger.customs.v1.BookService.GetBook:input_type -> zoneledger.customs.v1.GetBookRequest
-	20, // 31: zoneledger.customs.v1.BookService.ListBooks:input_type -> zoneledger.customs.v1.ListBooksRequest
-	24, // 32: zoneledger.customs.v1.BookService.AddBookLines:input_type -> zoneledger.customs.v1.AddBookLinesRequest
-	26, // 33: zoneledger.customs.v1.BookService.MapPartNumbers:input_type -> zoneledger.customs.v1.MapPartNumbersRequest
-	28, // 34: zoneledger.customs.v1.BookService.ListBookLines:input_type -> zoneledger.customs.v1.ListBookLinesRequest
-	30, // 35: zoneledger.customs.v1.BookService.GetStockReport:input_type -> zoneledger.customs.v1.GetStockReportRequest
-	6,  // 36: zoneledger.customs.v1.BookService.RegisterEnterprise:output_type -> zoneledger.customs.v1.RegisterEnterpriseResponse
-	8,  // 37: zoneledger.customs.v1.BookService.SetEnterpriseSuspended:output_type -> zoneledger.customs.v1.SetEnterpriseSuspendedResponse
-	10, // 38: zoneledger.customs.v1.BookService.GetEnterprise:output_type -> zoneledger.customs.v1.GetEnterpriseResponse
-	12, // 39: zoneledger.customs.v1.BookService.ListEnterprises:output_type -> zoneledger.customs.v1.ListEnterprisesResponse
-	15, // 40: zoneledger.customs.v1.BookService.CreateBook:output_type -> zoneledger.customs.v1.CreateBookResponse
-	17, // 41: zoneledger.customs.v1.BookService.SetBookStatus:output_type -> zoneledger.customs.v1.SetBookStatusResponse
-	19, // 42: zoneledger.customs.v1.BookService.GetBook:output_type -> zoneledger.customs.v1.GetBookResponse
-	21, // 43: zoneledger.customs.v1.BookService.ListBooks:output_type -> zoneledger.customs.v1.ListBooksResponse
-	25, // 44: zoneledger.customs.v1.BookService.AddBookLines:output_type -> zoneledger.customs.v1.AddBookLinesResponse
-	27, // 45: zoneledger.customs.v1.BookService.MapPartNumbers:output_type -> zoneledger.customs.v1.MapPartNumbersResponse
-	29, // 46: zoneledger.customs.v1.BookService.ListBookLines:output_type -> zoneledger.customs.v1.ListBookLinesResponse
-	32, // 47: zoneledger.customs.v1.BookService.GetStockReport:output_type -> zoneledger.customs.v1.GetStockReportResponse
-	36, // [36:48] is the sub-list for method output_type
-	24, // [24:36] is the sub-list for method input_type
-	24, // [24:24] is the sub-list for extension type_name
-	24, // [24:24] is the sub-list for extension extendee
-	0,  // [0:24] is the sub-list for field type_name
+	13, // 14: zoneledger.customs.v1.SetLastWriteOffDateResponse.book:type_name -> zoneledger.customs.v1.Book
+	13, // 15: zoneledger.customs.v1.GetBookResponse.book:type_name -> zoneledger.customs.v1.Book
+	13, // 16: zoneledger.customs.v1.ListBooksResponse.books:type_name -> zoneledger.customs.v1.Book
+	24, // 17: zoneledger.customs.v1.BookLine.legal:type_name -> zoneledger.customs.v1.LegalUnit
+	24, // 18: zoneledger.customs.v1.BookLine.second:type_name -> zoneledger.customs.v1.LegalUnit
+	2,  // 19: zoneledger.customs.v1.BookLine.type:type_name -> zoneledger.customs.v1.GoodsType
+	25, // 20: zoneledger.customs.v1.AddBookLinesRequest.lines:type_name -> zoneledger.customs.v1.BookLine
+	25, // 21: zoneledger.customs.v1.AddBookLinesResponse.lines:type_name -> zoneledger.customs.v1.BookLine
+	35, // 22: zoneledger.customs.v1.MapPartNumbersRequest.parts:type_name -> zoneledger.customs.v1.MapPartNumbersRequest.PartsEntry
+	25, // 23: zoneledger.customs.v1.ListBookLinesResponse.lines:type_name -> zoneledger.customs.v1.BookLine
+	33, // 24: zoneledger.customs.v1.GetStockReportResponse.lines:type_name -> zoneledger.customs.v1.StockLine
+	5,  // 25: zoneledger.customs.v1.BookService.RegisterEnterprise:input_type -> zoneledger.customs.v1.RegisterEnterpriseRequest
+	7,  // 26: zoneledger.customs.v1.BookService.SetEnterpriseSuspended:input_type -> zoneledger.customs.v1.SetEnterpriseSuspendedRequest
+	9,  // 27: zoneledger.customs.v1.BookService.GetEnterprise:input_type -> zoneledger.customs.v1.GetEnterpriseRequest
+	11, // 28: zoneledger.customs.v1.BookService.ListEnterprises:input_type -> zoneledger.customs.v1.ListEnterprisesRequest
+	14, // 29: zoneledger.customs.v1.BookService.CreateBook:input_type -> zoneledger.customs.v1.CreateBookRequest
+	16, // 30: zoneledger.customs.v1.BookService.SetBookStatus:input_type -> zoneledger.customs.v1.SetBookStatusRequest
+	18, // 31: zoneledger.customs.v1.BookService.SetLastWriteOffDate:input_type -> zoneledger.customs.v1.SetLastWriteOffDateRequest
+	20, // 32: zoneledger.customs.v1.BookService.GetBook:input_type -> zoneledger.customs.v1.GetBookRequest
+	22, // 33: zoneledger.customs.v1.BookService.ListBooks:input_type -> zoneledger.customs.v1.ListBooksRequest
+	26, // 34: zoneledger.customs.v1.BookService.AddBookLines:input_type -> zoneledger.customs.v1.AddBookLinesRequest
+	28, // 35: zoneledger.customs.v1.BookService.MapPartNumbers:input_type -> zoneledger.customs.v1.MapPartNumbersRequest
+	30, // 36: zoneledger.customs.v1.BookService.ListBookLines:input_type -> zoneledger.customs.v1.ListBookLinesRequest
+	32, // 37: zoneledger.customs.v1.BookService.GetStockReport:input_type -> zoneledger.customs.v1.GetStockReportRequest
+	6,  // 38: zoneledger.customs.v1.BookService.RegisterEnterprise:output_type -> zoneledger.customs.v1.RegisterEnterpriseResponse
+	8,  // 39: zoneledger.customs.v1.BookService.SetEnterpriseSuspended:output_type -> zoneledger.customs.v1.SetEnterpriseSuspendedResponse
+	10, // 40: zoneledger.customs.v1.BookService.GetEnterprise:output_type -> zoneledger.customs.v1.GetEnterpriseResponse
+	12, // 41: zoneledger.customs.v1.BookService.ListEnterprises:output_type -> zoneledger.customs.v1.ListEnterprisesResponse
+	15, // 42: zoneledger.customs.v1.BookService.CreateBook:output_type -> zoneledger.customs.v1.CreateBookResponse
+	17, // 43: zoneledger.customs.v1.BookService.SetBookStatus:output_type -> zoneledger.customs.v1.SetBookStatusResponse
+	19, // 44: zoneledger.customs.v1.BookService.SetLastWriteOffDate:output_type -> zoneledger.customs.v1.SetLastWriteOffDateResponse
+	21, // 45: zoneledger.customs.v1.BookService.GetBook:output_type -> zoneledger.customs.v1.GetBookResponse
+	23, // 46: zoneledger.customs.v1.BookService.ListBooks:output_type -> zoneledger.customs.v1.ListBooksResponse
+	27, // 47: zoneledger.customs.v1.BookService.AddBookLines:output_type -> zoneledger.customs.v1.AddBookLinesResponse
+	29, // 48: zoneledger.customs.v1.BookService.MapPartNumbers:output_type -> zoneledger.customs.v1.MapPartNumbersResponse
+	31, // 49: zoneledger.customs.v1.BookService.ListBookLines:output_type -> zoneledger.customs.v1.ListBookLinesResponse
+	34, // 50: zoneledger.customs.v1.BookService.GetStockReport:output_type -> zoneledger.customs.v1.GetStockReportResponse
+	38, // [38:51] is the sub-list for method output_type
+	25, // [25:38] is the sub-list for method input_type
+	25, // [25:25] is the sub-list for extension type_name
+	25, // [25:25] is the sub-list for extension extendee
+	0,  // [0:25] is the sub-list for field type_name
 }
 
 func init() { file_zoneledger_customs_v1_books_proto_init() }
@@ -2463,7 +2587,7 @@ func file_zoneledger_customs_v1_books_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_zoneledger_customs_v1_books_proto_rawDesc), len(file_zoneledger_customs_v1_books_proto_rawDesc)),
 			NumEnums:      4,
-			NumMessages:   30,
+			NumMessages:   32,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -80,6 +80,7 @@ const (
 	BookService_ListEnterprises_FullMethodName        = "/zoneledger.customs.v1.BookService/ListEnterprises"
 	BookService_CreateBook_FullMethodName             = "/zoneledger.customs.v1.BookService/CreateBook"
 	BookService_SetBookStatus_FullMethodName          = "/zoneledger.customs.v1.BookService/SetBookStatus"
+	BookService_SetLastWriteOffDate_FullMethodName    = "/zoneledger.customs.v1.BookService/SetLastWriteOffDate"
 	BookService_GetBook_FullMethodName                = "/zoneledger.customs.v1.BookService/GetBook"
 	BookService_ListBooks_FullMethodName              = "/zoneledger.customs.v1.BookService/ListBooks"
 	BookService_AddBookLines_FullMethodName           = "/zoneledger.customs.v1.BookService/AddBookLines"
@@ -113,6 +114,9 @@ type BookServiceClient interface {
 	// SetBookStatus suspends, resumes or closes a book. Customs only. A closed book cannot be
 	// reopened (FAILED_PRECONDITION, WRONG_STATUS). Idempotent.
 	SetBookStatus(ctx context.Context, in *SetBookStatusRequest, opts ...grpc.CallOption) (*SetBookStatusResponse, error)
+	// SetLastWriteOffDate records a book's most recent write-off date (最近核销日期). The book's
+	// owner or customs may; the date lies between 2000-01-01 and the zone's today. Idempotent.
+	SetLastWriteOffDate(ctx context.Context, in *SetLastWriteOffDateRequest, opts ...grpc.CallOption) (*SetLastWriteOffDateResponse, error)
 	// GetBook returns one book.
 	GetBook(ctx context.Context, in *GetBookRequest, opts ...grpc.CallOption) (*GetBookResponse, error)
 	// ListBooks pages the books the caller may read, optionally of one enterprise, in number order.
@@ -195,6 +199,16 @@ func (c *bookServiceClient) SetBookStatus(ctx context.Context, in *SetBookStatus
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(SetBookStatusResponse)
 	err := c.cc.Invoke(ctx, BookService_SetBookStatus_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *bookServiceClient) SetLastWriteOffDate(ctx context.Context, in *SetLastWriteOffDateRequest, opts ...grpc.CallOption) (*SetLastWriteOffDateResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SetLastWriteOffDateResponse)
+	err := c.cc.Invoke(ctx, BookService_SetLastWriteOffDate_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -286,6 +300,9 @@ type BookServiceServer interface {
 	// SetBookStatus suspends, resumes or closes a book. Customs only. A closed book cannot be
 	// reopened (FAILED_PRECONDITION, WRONG_STATUS). Idempotent.
 	SetBookStatus(context.Context, *SetBookStatusRequest) (*SetBookStatusResponse, error)
+	// SetLastWriteOffDate records a book's most recent write-off date (最近核销日期). The book's
+	// owner or customs may; the date lies between 2000-01-01 and the zone's today. Idempotent.
+	SetLastWriteOffDate(context.Context, *SetLastWriteOffDateRequest) (*SetLastWriteOffDateResponse, error)
 	// GetBook returns one book.
 	GetBook(context.Context, *GetBookRequest) (*GetBookResponse, error)
 	// ListBooks pages the books the caller may read, optionally of one enterprise, in number order.
@@ -331,6 +348,9 @@ func (UnimplementedBookServiceServer) CreateBook(context.Context, *CreateBookReq
 }
 func (UnimplementedBookServiceServer) SetBookStatus(context.Context, *SetBookStatusRequest) (*SetBookStatusResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method SetBookStatus not implemented")
+}
+func (UnimplementedBookServiceServer) SetLastWriteOffDate(context.Context, *SetLastWriteOffDateRequest) (*SetLastWriteOffDateResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method SetLastWriteOffDate not implemented")
 }
 func (UnimplementedBookServiceServer) GetBook(context.Context, *GetBookRequest) (*GetBookResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetBook not implemented")
@@ -479,6 +499,24 @@ func _BookService_SetBookStatus_Handler(srv interface{}, ctx context.Context, de
 	return interceptor(ctx, in, info, handler)
 }
 
+func _BookService_SetLastWriteOffDate_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SetLastWriteOffDateRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(BookServiceServer).SetLastWriteOffDate(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: BookService_SetLastWriteOffDate_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(BookServiceServer).SetLastWriteOffDate(ctx, req.(*SetLastWriteOffDateRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _BookService_GetBook_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(GetBookRequest)
 	if err := dec(in); err != nil {
@@ -617,6 +655,10 @@ var BookService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "SetBookStatus",
 			Handler:    _BookService_SetBookStatus_Handler,
+		},
+		{
+			MethodName: "SetLastWriteOffDate",
+			Handler:    _BookService_SetLastWriteOffDate_Handler,
 		},
 		{
 			MethodName: "GetBook",

@@ -252,7 +252,12 @@ type ListLine struct {
 	// How much of declared_quantity has passed the gate (or was otherwise booked). Output only.
 	Passed string `protobuf:"bytes,17,opt,name=passed,proto3" json:"passed,omitempty"`
 	// The lots an outbound line reserved, in order. Output only.
-	Lots          []*LotQuantity `protobuf:"bytes,18,rep,name=lots,proto3" json:"lots,omitempty"`
+	Lots []*LotQuantity `protobuf:"bytes,18,rep,name=lots,proto3" json:"lots,omitempty"`
+	// The imported materials (料件) the line's goods consumed, on a list taxed on its materials
+	// (list_type "A" 选择性征关税, trade modes 0544 / 0545): required there (INVALID_ARGUMENT,
+	// TAX_MATERIALS_REQUIRED), refused elsewhere (TAX_MATERIALS_NOT_ALLOWED). The duty is computed
+	// on them, plus 缓税利息 (customs/zone/README.md, "Selective duty").
+	Materials     []*ListLineMaterial `protobuf:"bytes,19,rep,name=materials,proto3" json:"materials,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -413,6 +418,124 @@ func (x *ListLine) GetLots() []*LotQuantity {
 	return nil
 }
 
+func (x *ListLine) GetMaterials() []*ListLineMaterial {
+	if x != nil {
+		return x.Materials
+	}
+	return nil
+}
+
+// ListLineMaterial is a material consumed by a list line's goods.
+type ListLineMaterial struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The material's book line (料件备案序号) on the list's book; required (LINE_NOT_ON_BOOK if
+	// absent).
+	BookSeq int32 `protobuf:"varint,1,opt,name=book_seq,json=bookSeq,proto3" json:"book_seq,omitempty"`
+	// Quantity consumed, in the material line's declared unit, a decimal > 0; required.
+	Quantity string `protobuf:"bytes,2,opt,name=quantity,proto3" json:"quantity,omitempty"`
+	// The material's dutiable value (完税价格) in CNY, to the fen; required.
+	Value string `protobuf:"bytes,3,opt,name=value,proto3" json:"value,omitempty"`
+	// The material's commodity code. Output only.
+	HsCode string `protobuf:"bytes,4,opt,name=hs_code,json=hsCode,proto3" json:"hs_code,omitempty"`
+	// The material line's declared unit. Output only.
+	Unit string `protobuf:"bytes,5,opt,name=unit,proto3" json:"unit,omitempty"`
+	// Quantity in the material's first legal unit. Output only.
+	LegalQuantity string `protobuf:"bytes,6,opt,name=legal_quantity,json=legalQuantity,proto3" json:"legal_quantity,omitempty"`
+	// The first legal unit. Output only.
+	LegalUnit string `protobuf:"bytes,7,opt,name=legal_unit,json=legalUnit,proto3" json:"legal_unit,omitempty"`
+	// The day the book's first lot of the material entered from abroad, "YYYY-MM-DD", found when
+	// the list is declared; empty when it never did. Output only.
+	FirstImport   string `protobuf:"bytes,8,opt,name=first_import,json=firstImport,proto3" json:"first_import,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListLineMaterial) Reset() {
+	*x = ListLineMaterial{}
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListLineMaterial) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListLineMaterial) ProtoMessage() {}
+
+func (x *ListLineMaterial) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListLineMaterial.ProtoReflect.Descriptor instead.
+func (*ListLineMaterial) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *ListLineMaterial) GetBookSeq() int32 {
+	if x != nil {
+		return x.BookSeq
+	}
+	return 0
+}
+
+func (x *ListLineMaterial) GetQuantity() string {
+	if x != nil {
+		return x.Quantity
+	}
+	return ""
+}
+
+func (x *ListLineMaterial) GetValue() string {
+	if x != nil {
+		return x.Value
+	}
+	return ""
+}
+
+func (x *ListLineMaterial) GetHsCode() string {
+	if x != nil {
+		return x.HsCode
+	}
+	return ""
+}
+
+func (x *ListLineMaterial) GetUnit() string {
+	if x != nil {
+		return x.Unit
+	}
+	return ""
+}
+
+func (x *ListLineMaterial) GetLegalQuantity() string {
+	if x != nil {
+		return x.LegalQuantity
+	}
+	return ""
+}
+
+func (x *ListLineMaterial) GetLegalUnit() string {
+	if x != nil {
+		return x.LegalUnit
+	}
+	return ""
+}
+
+func (x *ListLineMaterial) GetFirstImport() string {
+	if x != nil {
+		return x.FirstImport
+	}
+	return ""
+}
+
 // List is a bonded verification list (保税核注清单).
 type List struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -497,7 +620,7 @@ type List struct {
 
 func (x *List) Reset() {
 	*x = List{}
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[2]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -509,7 +632,7 @@ func (x *List) String() string {
 func (*List) ProtoMessage() {}
 
 func (x *List) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[2]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -522,7 +645,7 @@ func (x *List) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use List.ProtoReflect.Descriptor instead.
 func (*List) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{2}
+	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *List) GetListNo() string {
@@ -776,6 +899,10 @@ type CreateListRequest struct {
 	// 进出口标记: "I" or "E"; required.
 	Io string `protobuf:"bytes,4,opt,name=io,proto3" json:"io,omitempty"`
 	// 监管方式, 4 digits, e.g. "5034"; it must be allowed on the book's prefix (H / T).
+	// An E list to the domestic area is taxed under a domestic-sale mode (0110, 0444, ...);
+	// under 5000/5100/5200/5300 it names its receiving list (related_list_no), else
+	// UNTAXED_EXIT. 1210 (ECOMMERCE_EXIT_BY_INVENTORY_LIST: sold on inventory lists) and 9700
+	// (TAX_TOP_UP_NOT_A_MOVEMENT) are refused on any list.
 	TradeMode string `protobuf:"bytes,5,opt,name=trade_mode,json=tradeMode,proto3" json:"trade_mode,omitempty"`
 	// 是否报关: "1" or "2"; empty means "1".
 	DeclareFlag string `protobuf:"bytes,6,opt,name=declare_flag,json=declareFlag,proto3" json:"declare_flag,omitempty"`
@@ -785,7 +912,11 @@ type CreateListRequest struct {
 	DeclarationNo string `protobuf:"bytes,8,opt,name=declaration_no,json=declarationNo,proto3" json:"declaration_no,omitempty"`
 	// 流转类型 of a transfer, "A" to "E"; empty otherwise.
 	TransferType string `protobuf:"bytes,9,opt,name=transfer_type,json=transferType,proto3" json:"transfer_type,omitempty"`
-	// The sender's list of an intra-zone transfer (the receiving list names it).
+	// The sender's list of an intra-zone transfer (the receiving list names it); or, on an E
+	// list under 5000/5100/5200/5300, the receiving list of another book here that keeps the
+	// goods bonded: an I list from the domestic area with the same legal quantities line by line
+	// (else EXIT_COUNTERPART_MISMATCH); another enterprise's names this list's book as its
+	// related_book_no (else UNKNOWN_LIST).
 	RelatedListNo string `protobuf:"bytes,10,opt,name=related_list_no,json=relatedListNo,proto3" json:"related_list_no,omitempty"`
 	// The receiving book of an intra-zone transfer (the sending list names it), or the other
 	// zone's book of an inter-zone transfer.
@@ -813,7 +944,7 @@ type CreateListRequest struct {
 
 func (x *CreateListRequest) Reset() {
 	*x = CreateListRequest{}
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[3]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -825,7 +956,7 @@ func (x *CreateListRequest) String() string {
 func (*CreateListRequest) ProtoMessage() {}
 
 func (x *CreateListRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[3]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -838,7 +969,7 @@ func (x *CreateListRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateListRequest.ProtoReflect.Descriptor instead.
 func (*CreateListRequest) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{3}
+	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *CreateListRequest) GetInnerNo() string {
@@ -978,7 +1109,7 @@ type CreateListResponse struct {
 
 func (x *CreateListResponse) Reset() {
 	*x = CreateListResponse{}
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[4]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -990,7 +1121,7 @@ func (x *CreateListResponse) String() string {
 func (*CreateListResponse) ProtoMessage() {}
 
 func (x *CreateListResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[4]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1003,7 +1134,7 @@ func (x *CreateListResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateListResponse.ProtoReflect.Descriptor instead.
 func (*CreateListResponse) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{4}
+	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *CreateListResponse) GetList() *List {
@@ -1024,7 +1155,7 @@ type DeclareListRequest struct {
 
 func (x *DeclareListRequest) Reset() {
 	*x = DeclareListRequest{}
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[5]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1036,7 +1167,7 @@ func (x *DeclareListRequest) String() string {
 func (*DeclareListRequest) ProtoMessage() {}
 
 func (x *DeclareListRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[5]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1049,7 +1180,7 @@ func (x *DeclareListRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeclareListRequest.ProtoReflect.Descriptor instead.
 func (*DeclareListRequest) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{5}
+	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *DeclareListRequest) GetListNo() string {
@@ -1070,7 +1201,7 @@ type DeclareListResponse struct {
 
 func (x *DeclareListResponse) Reset() {
 	*x = DeclareListResponse{}
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[6]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1082,7 +1213,7 @@ func (x *DeclareListResponse) String() string {
 func (*DeclareListResponse) ProtoMessage() {}
 
 func (x *DeclareListResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[6]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1095,7 +1226,7 @@ func (x *DeclareListResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeclareListResponse.ProtoReflect.Descriptor instead.
 func (*DeclareListResponse) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{6}
+	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *DeclareListResponse) GetList() *List {
@@ -1118,7 +1249,7 @@ type ApproveListRequest struct {
 
 func (x *ApproveListRequest) Reset() {
 	*x = ApproveListRequest{}
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[7]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1130,7 +1261,7 @@ func (x *ApproveListRequest) String() string {
 func (*ApproveListRequest) ProtoMessage() {}
 
 func (x *ApproveListRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[7]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1143,7 +1274,7 @@ func (x *ApproveListRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ApproveListRequest.ProtoReflect.Descriptor instead.
 func (*ApproveListRequest) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{7}
+	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *ApproveListRequest) GetListNo() string {
@@ -1171,7 +1302,7 @@ type ApproveListResponse struct {
 
 func (x *ApproveListResponse) Reset() {
 	*x = ApproveListResponse{}
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[8]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1183,7 +1314,7 @@ func (x *ApproveListResponse) String() string {
 func (*ApproveListResponse) ProtoMessage() {}
 
 func (x *ApproveListResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[8]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1196,7 +1327,7 @@ func (x *ApproveListResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ApproveListResponse.ProtoReflect.Descriptor instead.
 func (*ApproveListResponse) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{8}
+	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *ApproveListResponse) GetList() *List {
@@ -1219,7 +1350,7 @@ type ReturnListRequest struct {
 
 func (x *ReturnListRequest) Reset() {
 	*x = ReturnListRequest{}
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[9]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1231,7 +1362,7 @@ func (x *ReturnListRequest) String() string {
 func (*ReturnListRequest) ProtoMessage() {}
 
 func (x *ReturnListRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[9]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1244,7 +1375,7 @@ func (x *ReturnListRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReturnListRequest.ProtoReflect.Descriptor instead.
 func (*ReturnListRequest) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{9}
+	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *ReturnListRequest) GetListNo() string {
@@ -1272,7 +1403,7 @@ type ReturnListResponse struct {
 
 func (x *ReturnListResponse) Reset() {
 	*x = ReturnListResponse{}
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[10]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1284,7 +1415,7 @@ func (x *ReturnListResponse) String() string {
 func (*ReturnListResponse) ProtoMessage() {}
 
 func (x *ReturnListResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[10]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1297,7 +1428,7 @@ func (x *ReturnListResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReturnListResponse.ProtoReflect.Descriptor instead.
 func (*ReturnListResponse) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{10}
+	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *ReturnListResponse) GetList() *List {
@@ -1318,7 +1449,7 @@ type DeleteListRequest struct {
 
 func (x *DeleteListRequest) Reset() {
 	*x = DeleteListRequest{}
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[11]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1330,7 +1461,7 @@ func (x *DeleteListRequest) String() string {
 func (*DeleteListRequest) ProtoMessage() {}
 
 func (x *DeleteListRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[11]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1343,7 +1474,7 @@ func (x *DeleteListRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteListRequest.ProtoReflect.Descriptor instead.
 func (*DeleteListRequest) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{11}
+	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *DeleteListRequest) GetListNo() string {
@@ -1364,7 +1495,7 @@ type DeleteListResponse struct {
 
 func (x *DeleteListResponse) Reset() {
 	*x = DeleteListResponse{}
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[12]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1376,7 +1507,7 @@ func (x *DeleteListResponse) String() string {
 func (*DeleteListResponse) ProtoMessage() {}
 
 func (x *DeleteListResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[12]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1389,7 +1520,7 @@ func (x *DeleteListResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteListResponse.ProtoReflect.Descriptor instead.
 func (*DeleteListResponse) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{12}
+	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *DeleteListResponse) GetList() *List {
@@ -1412,7 +1543,7 @@ type ClearListRequest struct {
 
 func (x *ClearListRequest) Reset() {
 	*x = ClearListRequest{}
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[13]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1424,7 +1555,7 @@ func (x *ClearListRequest) String() string {
 func (*ClearListRequest) ProtoMessage() {}
 
 func (x *ClearListRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[13]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1437,7 +1568,7 @@ func (x *ClearListRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ClearListRequest.ProtoReflect.Descriptor instead.
 func (*ClearListRequest) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{13}
+	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *ClearListRequest) GetListNo() string {
@@ -1465,7 +1596,7 @@ type ClearListResponse struct {
 
 func (x *ClearListResponse) Reset() {
 	*x = ClearListResponse{}
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[14]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1477,7 +1608,7 @@ func (x *ClearListResponse) String() string {
 func (*ClearListResponse) ProtoMessage() {}
 
 func (x *ClearListResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[14]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1490,7 +1621,7 @@ func (x *ClearListResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ClearListResponse.ProtoReflect.Descriptor instead.
 func (*ClearListResponse) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{14}
+	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *ClearListResponse) GetList() *List {
@@ -1511,7 +1642,7 @@ type GetListRequest struct {
 
 func (x *GetListRequest) Reset() {
 	*x = GetListRequest{}
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[15]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1523,7 +1654,7 @@ func (x *GetListRequest) String() string {
 func (*GetListRequest) ProtoMessage() {}
 
 func (x *GetListRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[15]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1536,7 +1667,7 @@ func (x *GetListRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetListRequest.ProtoReflect.Descriptor instead.
 func (*GetListRequest) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{15}
+	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *GetListRequest) GetListNo() string {
@@ -1557,7 +1688,7 @@ type GetListResponse struct {
 
 func (x *GetListResponse) Reset() {
 	*x = GetListResponse{}
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[16]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1569,7 +1700,7 @@ func (x *GetListResponse) String() string {
 func (*GetListResponse) ProtoMessage() {}
 
 func (x *GetListResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[16]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1582,7 +1713,7 @@ func (x *GetListResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetListResponse.ProtoReflect.Descriptor instead.
 func (*GetListResponse) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{16}
+	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *GetListResponse) GetList() *List {
@@ -1611,7 +1742,7 @@ type ListListsRequest struct {
 
 func (x *ListListsRequest) Reset() {
 	*x = ListListsRequest{}
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[17]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1623,7 +1754,7 @@ func (x *ListListsRequest) String() string {
 func (*ListListsRequest) ProtoMessage() {}
 
 func (x *ListListsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[17]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1636,7 +1767,7 @@ func (x *ListListsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListListsRequest.ProtoReflect.Descriptor instead.
 func (*ListListsRequest) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{17}
+	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *ListListsRequest) GetBookNo() string {
@@ -1687,7 +1818,7 @@ type ListListsResponse struct {
 
 func (x *ListListsResponse) Reset() {
 	*x = ListListsResponse{}
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[18]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1699,7 +1830,7 @@ func (x *ListListsResponse) String() string {
 func (*ListListsResponse) ProtoMessage() {}
 
 func (x *ListListsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[18]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1712,7 +1843,7 @@ func (x *ListListsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListListsResponse.ProtoReflect.Descriptor instead.
 func (*ListListsResponse) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{18}
+	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *ListListsResponse) GetLists() []*List {
@@ -1768,7 +1899,7 @@ type Form struct {
 
 func (x *Form) Reset() {
 	*x = Form{}
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[19]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1780,7 +1911,7 @@ func (x *Form) String() string {
 func (*Form) ProtoMessage() {}
 
 func (x *Form) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[19]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1793,7 +1924,7 @@ func (x *Form) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Form.ProtoReflect.Descriptor instead.
 func (*Form) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{19}
+	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *Form) GetFormNo() string {
@@ -1917,7 +2048,7 @@ type CreateFormRequest struct {
 
 func (x *CreateFormRequest) Reset() {
 	*x = CreateFormRequest{}
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[20]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1929,7 +2060,7 @@ func (x *CreateFormRequest) String() string {
 func (*CreateFormRequest) ProtoMessage() {}
 
 func (x *CreateFormRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[20]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1942,7 +2073,7 @@ func (x *CreateFormRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateFormRequest.ProtoReflect.Descriptor instead.
 func (*CreateFormRequest) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{20}
+	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *CreateFormRequest) GetInnerNo() string {
@@ -2005,7 +2136,7 @@ type CreateFormResponse struct {
 
 func (x *CreateFormResponse) Reset() {
 	*x = CreateFormResponse{}
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[21]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2017,7 +2148,7 @@ func (x *CreateFormResponse) String() string {
 func (*CreateFormResponse) ProtoMessage() {}
 
 func (x *CreateFormResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[21]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2030,7 +2161,7 @@ func (x *CreateFormResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateFormResponse.ProtoReflect.Descriptor instead.
 func (*CreateFormResponse) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{21}
+	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *CreateFormResponse) GetForm() *Form {
@@ -2051,7 +2182,7 @@ type GetFormRequest struct {
 
 func (x *GetFormRequest) Reset() {
 	*x = GetFormRequest{}
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[22]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2063,7 +2194,7 @@ func (x *GetFormRequest) String() string {
 func (*GetFormRequest) ProtoMessage() {}
 
 func (x *GetFormRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[22]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2076,7 +2207,7 @@ func (x *GetFormRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetFormRequest.ProtoReflect.Descriptor instead.
 func (*GetFormRequest) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{22}
+	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *GetFormRequest) GetFormNo() string {
@@ -2097,7 +2228,7 @@ type GetFormResponse struct {
 
 func (x *GetFormResponse) Reset() {
 	*x = GetFormResponse{}
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[23]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2109,7 +2240,7 @@ func (x *GetFormResponse) String() string {
 func (*GetFormResponse) ProtoMessage() {}
 
 func (x *GetFormResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[23]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2122,7 +2253,7 @@ func (x *GetFormResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetFormResponse.ProtoReflect.Descriptor instead.
 func (*GetFormResponse) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{23}
+	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *GetFormResponse) GetForm() *Form {
@@ -2153,7 +2284,7 @@ type SlipLine struct {
 
 func (x *SlipLine) Reset() {
 	*x = SlipLine{}
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[24]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2165,7 +2296,7 @@ func (x *SlipLine) String() string {
 func (*SlipLine) ProtoMessage() {}
 
 func (x *SlipLine) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[24]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2178,7 +2309,7 @@ func (x *SlipLine) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SlipLine.ProtoReflect.Descriptor instead.
 func (*SlipLine) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{24}
+	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *SlipLine) GetBookSeq() int32 {
@@ -2262,7 +2393,7 @@ type Slip struct {
 
 func (x *Slip) Reset() {
 	*x = Slip{}
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[25]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2274,7 +2405,7 @@ func (x *Slip) String() string {
 func (*Slip) ProtoMessage() {}
 
 func (x *Slip) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[25]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2287,7 +2418,7 @@ func (x *Slip) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Slip.ProtoReflect.Descriptor instead.
 func (*Slip) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{25}
+	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *Slip) GetSlipNo() string {
@@ -2414,7 +2545,7 @@ type CreateSlipRequest struct {
 
 func (x *CreateSlipRequest) Reset() {
 	*x = CreateSlipRequest{}
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[26]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2426,7 +2557,7 @@ func (x *CreateSlipRequest) String() string {
 func (*CreateSlipRequest) ProtoMessage() {}
 
 func (x *CreateSlipRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[26]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2439,7 +2570,7 @@ func (x *CreateSlipRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateSlipRequest.ProtoReflect.Descriptor instead.
 func (*CreateSlipRequest) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{26}
+	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *CreateSlipRequest) GetInnerNo() string {
@@ -2488,7 +2619,7 @@ type CreateSlipResponse struct {
 
 func (x *CreateSlipResponse) Reset() {
 	*x = CreateSlipResponse{}
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[27]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2500,7 +2631,7 @@ func (x *CreateSlipResponse) String() string {
 func (*CreateSlipResponse) ProtoMessage() {}
 
 func (x *CreateSlipResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[27]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2513,7 +2644,7 @@ func (x *CreateSlipResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateSlipResponse.ProtoReflect.Descriptor instead.
 func (*CreateSlipResponse) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{27}
+	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *CreateSlipResponse) GetSlip() *Slip {
@@ -2534,7 +2665,7 @@ type GetSlipRequest struct {
 
 func (x *GetSlipRequest) Reset() {
 	*x = GetSlipRequest{}
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[28]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2546,7 +2677,7 @@ func (x *GetSlipRequest) String() string {
 func (*GetSlipRequest) ProtoMessage() {}
 
 func (x *GetSlipRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[28]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2559,7 +2690,7 @@ func (x *GetSlipRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetSlipRequest.ProtoReflect.Descriptor instead.
 func (*GetSlipRequest) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{28}
+	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *GetSlipRequest) GetSlipNo() string {
@@ -2580,7 +2711,7 @@ type GetSlipResponse struct {
 
 func (x *GetSlipResponse) Reset() {
 	*x = GetSlipResponse{}
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[29]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2592,7 +2723,7 @@ func (x *GetSlipResponse) String() string {
 func (*GetSlipResponse) ProtoMessage() {}
 
 func (x *GetSlipResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[29]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2605,7 +2736,7 @@ func (x *GetSlipResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetSlipResponse.ProtoReflect.Descriptor instead.
 func (*GetSlipResponse) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{29}
+	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *GetSlipResponse) GetSlip() *Slip {
@@ -2632,7 +2763,7 @@ type PendingTrip struct {
 
 func (x *PendingTrip) Reset() {
 	*x = PendingTrip{}
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[30]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2644,7 +2775,7 @@ func (x *PendingTrip) String() string {
 func (*PendingTrip) ProtoMessage() {}
 
 func (x *PendingTrip) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[30]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2657,7 +2788,7 @@ func (x *PendingTrip) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PendingTrip.ProtoReflect.Descriptor instead.
 func (*PendingTrip) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{30}
+	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *PendingTrip) GetSlip() *Slip {
@@ -2701,7 +2832,7 @@ type ListPendingTripsRequest struct {
 
 func (x *ListPendingTripsRequest) Reset() {
 	*x = ListPendingTripsRequest{}
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[31]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2713,7 +2844,7 @@ func (x *ListPendingTripsRequest) String() string {
 func (*ListPendingTripsRequest) ProtoMessage() {}
 
 func (x *ListPendingTripsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[31]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2726,7 +2857,7 @@ func (x *ListPendingTripsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListPendingTripsRequest.ProtoReflect.Descriptor instead.
 func (*ListPendingTripsRequest) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{31}
+	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *ListPendingTripsRequest) GetBookNo() string {
@@ -2754,7 +2885,7 @@ type ListPendingTripsResponse struct {
 
 func (x *ListPendingTripsResponse) Reset() {
 	*x = ListPendingTripsResponse{}
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[32]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2766,7 +2897,7 @@ func (x *ListPendingTripsResponse) String() string {
 func (*ListPendingTripsResponse) ProtoMessage() {}
 
 func (x *ListPendingTripsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[32]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2779,7 +2910,7 @@ func (x *ListPendingTripsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListPendingTripsResponse.ProtoReflect.Descriptor instead.
 func (*ListPendingTripsResponse) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{32}
+	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *ListPendingTripsResponse) GetTrips() []*PendingTrip {
@@ -2808,7 +2939,7 @@ type ConsumedLine struct {
 
 func (x *ConsumedLine) Reset() {
 	*x = ConsumedLine{}
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[33]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2820,7 +2951,7 @@ func (x *ConsumedLine) String() string {
 func (*ConsumedLine) ProtoMessage() {}
 
 func (x *ConsumedLine) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[33]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2833,7 +2964,7 @@ func (x *ConsumedLine) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConsumedLine.ProtoReflect.Descriptor instead.
 func (*ConsumedLine) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{33}
+	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *ConsumedLine) GetBookSeq() int32 {
@@ -2888,7 +3019,7 @@ type ProducedLine struct {
 
 func (x *ProducedLine) Reset() {
 	*x = ProducedLine{}
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[34]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2900,7 +3031,7 @@ func (x *ProducedLine) String() string {
 func (*ProducedLine) ProtoMessage() {}
 
 func (x *ProducedLine) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[34]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2913,7 +3044,7 @@ func (x *ProducedLine) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ProducedLine.ProtoReflect.Descriptor instead.
 func (*ProducedLine) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{34}
+	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *ProducedLine) GetBookSeq() int32 {
@@ -2977,7 +3108,7 @@ type ConsumptionReport struct {
 
 func (x *ConsumptionReport) Reset() {
 	*x = ConsumptionReport{}
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[35]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2989,7 +3120,7 @@ func (x *ConsumptionReport) String() string {
 func (*ConsumptionReport) ProtoMessage() {}
 
 func (x *ConsumptionReport) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[35]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3002,7 +3133,7 @@ func (x *ConsumptionReport) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConsumptionReport.ProtoReflect.Descriptor instead.
 func (*ConsumptionReport) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{35}
+	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *ConsumptionReport) GetReportNo() string {
@@ -3110,7 +3241,7 @@ type ReportConsumptionRequest struct {
 
 func (x *ReportConsumptionRequest) Reset() {
 	*x = ReportConsumptionRequest{}
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[36]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3122,7 +3253,7 @@ func (x *ReportConsumptionRequest) String() string {
 func (*ReportConsumptionRequest) ProtoMessage() {}
 
 func (x *ReportConsumptionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[36]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3135,7 +3266,7 @@ func (x *ReportConsumptionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportConsumptionRequest.ProtoReflect.Descriptor instead.
 func (*ReportConsumptionRequest) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{36}
+	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *ReportConsumptionRequest) GetInnerNo() string {
@@ -3191,7 +3322,7 @@ type ReportConsumptionResponse struct {
 
 func (x *ReportConsumptionResponse) Reset() {
 	*x = ReportConsumptionResponse{}
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[37]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3203,7 +3334,7 @@ func (x *ReportConsumptionResponse) String() string {
 func (*ReportConsumptionResponse) ProtoMessage() {}
 
 func (x *ReportConsumptionResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[37]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3216,7 +3347,7 @@ func (x *ReportConsumptionResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportConsumptionResponse.ProtoReflect.Descriptor instead.
 func (*ReportConsumptionResponse) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{37}
+	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *ReportConsumptionResponse) GetReport() *ConsumptionReport {
@@ -3247,7 +3378,7 @@ type CertifiedLot struct {
 
 func (x *CertifiedLot) Reset() {
 	*x = CertifiedLot{}
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[38]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3259,7 +3390,7 @@ func (x *CertifiedLot) String() string {
 func (*CertifiedLot) ProtoMessage() {}
 
 func (x *CertifiedLot) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[38]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3272,7 +3403,7 @@ func (x *CertifiedLot) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CertifiedLot.ProtoReflect.Descriptor instead.
 func (*CertifiedLot) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{38}
+	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *CertifiedLot) GetBookSeq() int32 {
@@ -3339,7 +3470,7 @@ type Certificate struct {
 
 func (x *Certificate) Reset() {
 	*x = Certificate{}
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[39]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3351,7 +3482,7 @@ func (x *Certificate) String() string {
 func (*Certificate) ProtoMessage() {}
 
 func (x *Certificate) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[39]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3364,7 +3495,7 @@ func (x *Certificate) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Certificate.ProtoReflect.Descriptor instead.
 func (*Certificate) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{39}
+	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *Certificate) GetCertificateNo() string {
@@ -3420,7 +3551,7 @@ type RequestCertificateRequest struct {
 
 func (x *RequestCertificateRequest) Reset() {
 	*x = RequestCertificateRequest{}
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[40]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3432,7 +3563,7 @@ func (x *RequestCertificateRequest) String() string {
 func (*RequestCertificateRequest) ProtoMessage() {}
 
 func (x *RequestCertificateRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[40]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3445,7 +3576,7 @@ func (x *RequestCertificateRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RequestCertificateRequest.ProtoReflect.Descriptor instead.
 func (*RequestCertificateRequest) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{40}
+	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *RequestCertificateRequest) GetListNo() string {
@@ -3466,7 +3597,7 @@ type RequestCertificateResponse struct {
 
 func (x *RequestCertificateResponse) Reset() {
 	*x = RequestCertificateResponse{}
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[41]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3478,7 +3609,7 @@ func (x *RequestCertificateResponse) String() string {
 func (*RequestCertificateResponse) ProtoMessage() {}
 
 func (x *RequestCertificateResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[41]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3491,7 +3622,7 @@ func (x *RequestCertificateResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RequestCertificateResponse.ProtoReflect.Descriptor instead.
 func (*RequestCertificateResponse) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{41}
+	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *RequestCertificateResponse) GetCertificate() *Certificate {
@@ -3531,7 +3662,7 @@ type TaxableEvent struct {
 	DutiableValue string `protobuf:"bytes,12,opt,name=dutiable_value,json=dutiableValue,proto3" json:"dutiable_value,omitempty"`
 	// 监管方式 of the list.
 	TradeMode string `protobuf:"bytes,13,opt,name=trade_mode,json=tradeMode,proto3" json:"trade_mode,omitempty"`
-	// Business date of the event, "YYYY-MM-DD".
+	// Business date of the event (the day the goods left bonded status), "YYYY-MM-DD".
 	Date string `protobuf:"bytes,14,opt,name=date,proto3" json:"date,omitempty"`
 	// Assessed import duty, CNY; "0.00" when not assessed (see assess_error).
 	Duty string `protobuf:"bytes,15,opt,name=duty,proto3" json:"duty,omitempty"`
@@ -3539,7 +3670,7 @@ type TaxableEvent struct {
 	ConsumptionTax string `protobuf:"bytes,16,opt,name=consumption_tax,json=consumptionTax,proto3" json:"consumption_tax,omitempty"`
 	// Assessed import VAT, CNY.
 	Vat string `protobuf:"bytes,17,opt,name=vat,proto3" json:"vat,omitempty"`
-	// duty + consumption_tax + vat.
+	// duty + consumption_tax + vat + interest.
 	Total string `protobuf:"bytes,18,opt,name=total,proto3" json:"total,omitempty"`
 	// The tax rule applied, e.g. "DOMESTIC_SALE"; empty when not assessed.
 	Rule string `protobuf:"bytes,19,opt,name=rule,proto3" json:"rule,omitempty"`
@@ -3552,14 +3683,31 @@ type TaxableEvent struct {
 	// The name and version of the tariff the event was assessed with, as the zone named it in its
 	// config file (tax.tariff_name); "zoneledger-sample-ILLUSTRATIVE" while the illustrative
 	// sample tariff, which is not the customs tariff, is in force.
-	Tariff        string `protobuf:"bytes,30,opt,name=tariff,proto3" json:"tariff,omitempty"`
+	Tariff string `protobuf:"bytes,30,opt,name=tariff,proto3" json:"tariff,omitempty"`
+	// The day the tax formalities were done, "YYYY-MM-DD": the list's declaration day (a display
+	// sale's date). The rates are those in force on it (rate date) and the 缓税利息 period ends on it.
+	TaxDate string `protobuf:"bytes,22,opt,name=tax_date,json=taxDate,proto3" json:"tax_date,omitempty"`
+	// "MATERIALS" when the duty is computed on the materials (list type A, 0544 / 0545); empty:
+	// on the goods as they leave.
+	DutyBasis string `protobuf:"bytes,23,opt,name=duty_basis,json=dutyBasis,proto3" json:"duty_basis,omitempty"`
+	// This event's share of the materials its goods consumed, with their duty.
+	Materials []*TaxableEventMaterial `protobuf:"bytes,24,rep,name=materials,proto3" json:"materials,omitempty"`
+	// Where the 缓税利息 period starts, "YYYY-MM-DD": the materials' first import, or the book's
+	// last write-off date when later; empty when none of the materials was imported.
+	InterestFrom string `protobuf:"bytes,25,opt,name=interest_from,json=interestFrom,proto3" json:"interest_from,omitempty"`
+	// Days from interest_from to tax_date.
+	InterestDays int32 `protobuf:"varint,26,opt,name=interest_days,json=interestDays,proto3" json:"interest_days,omitempty"`
+	// Assessed 缓税利息, CNY.
+	Interest string `protobuf:"bytes,27,opt,name=interest,proto3" json:"interest,omitempty"`
+	// The annual 缓税利息 rate applied, a fraction ("0.0035"); "0" when none is charged.
+	InterestRate  string `protobuf:"bytes,28,opt,name=interest_rate,json=interestRate,proto3" json:"interest_rate,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *TaxableEvent) Reset() {
 	*x = TaxableEvent{}
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[42]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3571,7 +3719,7 @@ func (x *TaxableEvent) String() string {
 func (*TaxableEvent) ProtoMessage() {}
 
 func (x *TaxableEvent) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[42]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3584,7 +3732,7 @@ func (x *TaxableEvent) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TaxableEvent.ProtoReflect.Descriptor instead.
 func (*TaxableEvent) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{42}
+	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *TaxableEvent) GetId() int64 {
@@ -3741,6 +3889,155 @@ func (x *TaxableEvent) GetTariff() string {
 	return ""
 }
 
+func (x *TaxableEvent) GetTaxDate() string {
+	if x != nil {
+		return x.TaxDate
+	}
+	return ""
+}
+
+func (x *TaxableEvent) GetDutyBasis() string {
+	if x != nil {
+		return x.DutyBasis
+	}
+	return ""
+}
+
+func (x *TaxableEvent) GetMaterials() []*TaxableEventMaterial {
+	if x != nil {
+		return x.Materials
+	}
+	return nil
+}
+
+func (x *TaxableEvent) GetInterestFrom() string {
+	if x != nil {
+		return x.InterestFrom
+	}
+	return ""
+}
+
+func (x *TaxableEvent) GetInterestDays() int32 {
+	if x != nil {
+		return x.InterestDays
+	}
+	return 0
+}
+
+func (x *TaxableEvent) GetInterest() string {
+	if x != nil {
+		return x.Interest
+	}
+	return ""
+}
+
+func (x *TaxableEvent) GetInterestRate() string {
+	if x != nil {
+		return x.InterestRate
+	}
+	return ""
+}
+
+// TaxableEventMaterial is a material of a taxable event.
+type TaxableEventMaterial struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The material's book line.
+	BookSeq int32 `protobuf:"varint,1,opt,name=book_seq,json=bookSeq,proto3" json:"book_seq,omitempty"`
+	// Its commodity code.
+	HsCode string `protobuf:"bytes,2,opt,name=hs_code,json=hsCode,proto3" json:"hs_code,omitempty"`
+	// Quantity in its first legal unit.
+	LegalQuantity string `protobuf:"bytes,3,opt,name=legal_quantity,json=legalQuantity,proto3" json:"legal_quantity,omitempty"`
+	// Its first legal unit.
+	LegalUnit string `protobuf:"bytes,4,opt,name=legal_unit,json=legalUnit,proto3" json:"legal_unit,omitempty"`
+	// Its dutiable value in CNY (this event's share of the list line's material).
+	DutiableValue string `protobuf:"bytes,5,opt,name=dutiable_value,json=dutiableValue,proto3" json:"dutiable_value,omitempty"`
+	// Its first import into the book, "YYYY-MM-DD"; empty when never imported.
+	FirstImport string `protobuf:"bytes,6,opt,name=first_import,json=firstImport,proto3" json:"first_import,omitempty"`
+	// Its exact, unrounded duty; the event's duty is the sum, rounded once to the fen.
+	Duty          string `protobuf:"bytes,7,opt,name=duty,proto3" json:"duty,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *TaxableEventMaterial) Reset() {
+	*x = TaxableEventMaterial{}
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[44]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *TaxableEventMaterial) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*TaxableEventMaterial) ProtoMessage() {}
+
+func (x *TaxableEventMaterial) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[44]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use TaxableEventMaterial.ProtoReflect.Descriptor instead.
+func (*TaxableEventMaterial) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{44}
+}
+
+func (x *TaxableEventMaterial) GetBookSeq() int32 {
+	if x != nil {
+		return x.BookSeq
+	}
+	return 0
+}
+
+func (x *TaxableEventMaterial) GetHsCode() string {
+	if x != nil {
+		return x.HsCode
+	}
+	return ""
+}
+
+func (x *TaxableEventMaterial) GetLegalQuantity() string {
+	if x != nil {
+		return x.LegalQuantity
+	}
+	return ""
+}
+
+func (x *TaxableEventMaterial) GetLegalUnit() string {
+	if x != nil {
+		return x.LegalUnit
+	}
+	return ""
+}
+
+func (x *TaxableEventMaterial) GetDutiableValue() string {
+	if x != nil {
+		return x.DutiableValue
+	}
+	return ""
+}
+
+func (x *TaxableEventMaterial) GetFirstImport() string {
+	if x != nil {
+		return x.FirstImport
+	}
+	return ""
+}
+
+func (x *TaxableEventMaterial) GetDuty() string {
+	if x != nil {
+		return x.Duty
+	}
+	return ""
+}
+
 // ListTaxableEventsRequest filters and pages the taxable events of a book.
 type ListTaxableEventsRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -3760,7 +4057,7 @@ type ListTaxableEventsRequest struct {
 
 func (x *ListTaxableEventsRequest) Reset() {
 	*x = ListTaxableEventsRequest{}
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[43]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3772,7 +4069,7 @@ func (x *ListTaxableEventsRequest) String() string {
 func (*ListTaxableEventsRequest) ProtoMessage() {}
 
 func (x *ListTaxableEventsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[43]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3785,7 +4082,7 @@ func (x *ListTaxableEventsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListTaxableEventsRequest.ProtoReflect.Descriptor instead.
 func (*ListTaxableEventsRequest) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{43}
+	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *ListTaxableEventsRequest) GetBookNo() string {
@@ -3836,7 +4133,7 @@ type ListTaxableEventsResponse struct {
 
 func (x *ListTaxableEventsResponse) Reset() {
 	*x = ListTaxableEventsResponse{}
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[44]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[46]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3848,7 +4145,7 @@ func (x *ListTaxableEventsResponse) String() string {
 func (*ListTaxableEventsResponse) ProtoMessage() {}
 
 func (x *ListTaxableEventsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[44]
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[46]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3861,7 +4158,7 @@ func (x *ListTaxableEventsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListTaxableEventsResponse.ProtoReflect.Descriptor instead.
 func (*ListTaxableEventsResponse) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{44}
+	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{46}
 }
 
 func (x *ListTaxableEventsResponse) GetEvents() []*TaxableEvent {
@@ -3885,7 +4182,7 @@ const file_zoneledger_customs_v1_declarations_proto_rawDesc = "" +
 	"(zoneledger/customs/v1/declarations.proto\x12\x15zoneledger.customs.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\";\n" +
 	"\vLotQuantity\x12\x10\n" +
 	"\x03lot\x18\x01 \x01(\tR\x03lot\x12\x1a\n" +
-	"\bquantity\x18\x02 \x01(\tR\bquantity\"\x88\x06\n" +
+	"\bquantity\x18\x02 \x01(\tR\bquantity\"\xda\x06\n" +
 	"\bListLine\x12\x10\n" +
 	"\x03seq\x18\x01 \x01(\x05R\x03seq\x12\"\n" +
 	"\bbook_seq\x18\x02 \x01(\x05B\a\xbaH\x04\x1a\x02(\x00R\abookSeq\x12(\n" +
@@ -3908,7 +4205,18 @@ const file_zoneledger_customs_v1_declarations_proto_rawDesc = "" +
 	"net_weight\x18\x0f \x01(\tB\x1f\xbaH\x1c\xd8\x01\x01r\x17\x18(2\x13^[0-9]+(\\.[0-9]+)?$R\tnetWeight\x12\x19\n" +
 	"\x03lot\x18\x10 \x01(\tB\a\xbaH\x04r\x02\x18@R\x03lot\x12\x16\n" +
 	"\x06passed\x18\x11 \x01(\tR\x06passed\x126\n" +
-	"\x04lots\x18\x12 \x03(\v2\".zoneledger.customs.v1.LotQuantityR\x04lots\"\xba\t\n" +
+	"\x04lots\x18\x12 \x03(\v2\".zoneledger.customs.v1.LotQuantityR\x04lots\x12P\n" +
+	"\tmaterials\x18\x13 \x03(\v2'.zoneledger.customs.v1.ListLineMaterialB\t\xbaH\x06\x92\x01\x03\x10\xe8\aR\tmaterials\"\xc0\x02\n" +
+	"\x10ListLineMaterial\x12\"\n" +
+	"\bbook_seq\x18\x01 \x01(\x05B\a\xbaH\x04\x1a\x02 \x00R\abookSeq\x12;\n" +
+	"\bquantity\x18\x02 \x01(\tB\x1f\xbaH\x1c\xc8\x01\x01r\x17\x18(2\x13^[0-9]+(\\.[0-9]+)?$R\bquantity\x125\n" +
+	"\x05value\x18\x03 \x01(\tB\x1f\xbaH\x1c\xc8\x01\x01r\x17\x18(2\x13^[0-9]+(\\.[0-9]+)?$R\x05value\x12\x17\n" +
+	"\ahs_code\x18\x04 \x01(\tR\x06hsCode\x12\x12\n" +
+	"\x04unit\x18\x05 \x01(\tR\x04unit\x12%\n" +
+	"\x0elegal_quantity\x18\x06 \x01(\tR\rlegalQuantity\x12\x1d\n" +
+	"\n" +
+	"legal_unit\x18\a \x01(\tR\tlegalUnit\x12!\n" +
+	"\ffirst_import\x18\b \x01(\tR\vfirstImport\"\xba\t\n" +
 	"\x04List\x12\x17\n" +
 	"\alist_no\x18\x01 \x01(\tR\x06listNo\x12\x19\n" +
 	"\binner_no\x18\x02 \x01(\tR\ainnerNo\x12\x1e\n" +
@@ -4190,7 +4498,7 @@ const file_zoneledger_customs_v1_declarations_proto_rawDesc = "" +
 	"\alist_no\x18\x01 \x01(\tB\n" +
 	"\xbaH\a\xc8\x01\x01r\x02\x18@R\x06listNo\"b\n" +
 	"\x1aRequestCertificateResponse\x12D\n" +
-	"\vcertificate\x18\x01 \x01(\v2\".zoneledger.customs.v1.CertificateR\vcertificate\"\xdb\x04\n" +
+	"\vcertificate\x18\x01 \x01(\v2\".zoneledger.customs.v1.CertificateR\vcertificate\"\xeb\x06\n" +
 	"\fTaxableEvent\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\x03R\x02id\x12\x17\n" +
 	"\abook_no\x18\x02 \x01(\tR\x06bookNo\x12\x1e\n" +
@@ -4218,7 +4526,24 @@ const file_zoneledger_customs_v1_declarations_proto_rawDesc = "" +
 	"\x04rule\x18\x13 \x01(\tR\x04rule\x12!\n" +
 	"\fassess_error\x18\x14 \x01(\tR\vassessError\x12\x16\n" +
 	"\x06waived\x18\x15 \x03(\tR\x06waived\x12\x16\n" +
-	"\x06tariff\x18\x1e \x01(\tR\x06tariff\"\xb2\x03\n" +
+	"\x06tariff\x18\x1e \x01(\tR\x06tariff\x12\x19\n" +
+	"\btax_date\x18\x16 \x01(\tR\ataxDate\x12\x1d\n" +
+	"\n" +
+	"duty_basis\x18\x17 \x01(\tR\tdutyBasis\x12I\n" +
+	"\tmaterials\x18\x18 \x03(\v2+.zoneledger.customs.v1.TaxableEventMaterialR\tmaterials\x12#\n" +
+	"\rinterest_from\x18\x19 \x01(\tR\finterestFrom\x12#\n" +
+	"\rinterest_days\x18\x1a \x01(\x05R\finterestDays\x12\x1a\n" +
+	"\binterest\x18\x1b \x01(\tR\binterest\x12#\n" +
+	"\rinterest_rate\x18\x1c \x01(\tR\finterestRate\"\xee\x01\n" +
+	"\x14TaxableEventMaterial\x12\x19\n" +
+	"\bbook_seq\x18\x01 \x01(\x05R\abookSeq\x12\x17\n" +
+	"\ahs_code\x18\x02 \x01(\tR\x06hsCode\x12%\n" +
+	"\x0elegal_quantity\x18\x03 \x01(\tR\rlegalQuantity\x12\x1d\n" +
+	"\n" +
+	"legal_unit\x18\x04 \x01(\tR\tlegalUnit\x12%\n" +
+	"\x0edutiable_value\x18\x05 \x01(\tR\rdutiableValue\x12!\n" +
+	"\ffirst_import\x18\x06 \x01(\tR\vfirstImport\x12\x12\n" +
+	"\x04duty\x18\a \x01(\tR\x04duty\"\xb2\x03\n" +
 	"\x18ListTaxableEventsRequest\x12#\n" +
 	"\abook_no\x18\x01 \x01(\tB\n" +
 	"\xbaH\a\xc8\x01\x01r\x02\x18@R\x06bookNo\x12C\n" +
@@ -4284,134 +4609,138 @@ func file_zoneledger_customs_v1_declarations_proto_rawDescGZIP() []byte {
 }
 
 var file_zoneledger_customs_v1_declarations_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_zoneledger_customs_v1_declarations_proto_msgTypes = make([]protoimpl.MessageInfo, 45)
+var file_zoneledger_customs_v1_declarations_proto_msgTypes = make([]protoimpl.MessageInfo, 47)
 var file_zoneledger_customs_v1_declarations_proto_goTypes = []any{
 	(ListStatus)(0),                    // 0: zoneledger.customs.v1.ListStatus
 	(SlipStatus)(0),                    // 1: zoneledger.customs.v1.SlipStatus
 	(*LotQuantity)(nil),                // 2: zoneledger.customs.v1.LotQuantity
 	(*ListLine)(nil),                   // 3: zoneledger.customs.v1.ListLine
-	(*List)(nil),                       // 4: zoneledger.customs.v1.List
-	(*CreateListRequest)(nil),          // 5: zoneledger.customs.v1.CreateListRequest
-	(*CreateListResponse)(nil),         // 6: zoneledger.customs.v1.CreateListResponse
-	(*DeclareListRequest)(nil),         // 7: zoneledger.customs.v1.DeclareListRequest
-	(*DeclareListResponse)(nil),        // 8: zoneledger.customs.v1.DeclareListResponse
-	(*ApproveListRequest)(nil),         // 9: zoneledger.customs.v1.ApproveListRequest
-	(*ApproveListResponse)(nil),        // 10: zoneledger.customs.v1.ApproveListResponse
-	(*ReturnListRequest)(nil),          // 11: zoneledger.customs.v1.ReturnListRequest
-	(*ReturnListResponse)(nil),         // 12: zoneledger.customs.v1.ReturnListResponse
-	(*DeleteListRequest)(nil),          // 13: zoneledger.customs.v1.DeleteListRequest
-	(*DeleteListResponse)(nil),         // 14: zoneledger.customs.v1.DeleteListResponse
-	(*ClearListRequest)(nil),           // 15: zoneledger.customs.v1.ClearListRequest
-	(*ClearListResponse)(nil),          // 16: zoneledger.customs.v1.ClearListResponse
-	(*GetListRequest)(nil),             // 17: zoneledger.customs.v1.GetListRequest
-	(*GetListResponse)(nil),            // 18: zoneledger.customs.v1.GetListResponse
-	(*ListListsRequest)(nil),           // 19: zoneledger.customs.v1.ListListsRequest
-	(*ListListsResponse)(nil),          // 20: zoneledger.customs.v1.ListListsResponse
-	(*Form)(nil),                       // 21: zoneledger.customs.v1.Form
-	(*CreateFormRequest)(nil),          // 22: zoneledger.customs.v1.CreateFormRequest
-	(*CreateFormResponse)(nil),         // 23: zoneledger.customs.v1.CreateFormResponse
-	(*GetFormRequest)(nil),             // 24: zoneledger.customs.v1.GetFormRequest
-	(*GetFormResponse)(nil),            // 25: zoneledger.customs.v1.GetFormResponse
-	(*SlipLine)(nil),                   // 26: zoneledger.customs.v1.SlipLine
-	(*Slip)(nil),                       // 27: zoneledger.customs.v1.Slip
-	(*CreateSlipRequest)(nil),          // 28: zoneledger.customs.v1.CreateSlipRequest
-	(*CreateSlipResponse)(nil),         // 29: zoneledger.customs.v1.CreateSlipResponse
-	(*GetSlipRequest)(nil),             // 30: zoneledger.customs.v1.GetSlipRequest
-	(*GetSlipResponse)(nil),            // 31: zoneledger.customs.v1.GetSlipResponse
-	(*PendingTrip)(nil),                // 32: zoneledger.customs.v1.PendingTrip
-	(*ListPendingTripsRequest)(nil),    // 33: zoneledger.customs.v1.ListPendingTripsRequest
-	(*ListPendingTripsResponse)(nil),   // 34: zoneledger.customs.v1.ListPendingTripsResponse
-	(*ConsumedLine)(nil),               // 35: zoneledger.customs.v1.ConsumedLine
-	(*ProducedLine)(nil),               // 36: zoneledger.customs.v1.ProducedLine
-	(*ConsumptionReport)(nil),          // 37: zoneledger.customs.v1.ConsumptionReport
-	(*ReportConsumptionRequest)(nil),   // 38: zoneledger.customs.v1.ReportConsumptionRequest
-	(*ReportConsumptionResponse)(nil),  // 39: zoneledger.customs.v1.ReportConsumptionResponse
-	(*CertifiedLot)(nil),               // 40: zoneledger.customs.v1.CertifiedLot
-	(*Certificate)(nil),                // 41: zoneledger.customs.v1.Certificate
-	(*RequestCertificateRequest)(nil),  // 42: zoneledger.customs.v1.RequestCertificateRequest
-	(*RequestCertificateResponse)(nil), // 43: zoneledger.customs.v1.RequestCertificateResponse
-	(*TaxableEvent)(nil),               // 44: zoneledger.customs.v1.TaxableEvent
-	(*ListTaxableEventsRequest)(nil),   // 45: zoneledger.customs.v1.ListTaxableEventsRequest
-	(*ListTaxableEventsResponse)(nil),  // 46: zoneledger.customs.v1.ListTaxableEventsResponse
-	(*timestamppb.Timestamp)(nil),      // 47: google.protobuf.Timestamp
+	(*ListLineMaterial)(nil),           // 4: zoneledger.customs.v1.ListLineMaterial
+	(*List)(nil),                       // 5: zoneledger.customs.v1.List
+	(*CreateListRequest)(nil),          // 6: zoneledger.customs.v1.CreateListRequest
+	(*CreateListResponse)(nil),         // 7: zoneledger.customs.v1.CreateListResponse
+	(*DeclareListRequest)(nil),         // 8: zoneledger.customs.v1.DeclareListRequest
+	(*DeclareListResponse)(nil),        // 9: zoneledger.customs.v1.DeclareListResponse
+	(*ApproveListRequest)(nil),         // 10: zoneledger.customs.v1.ApproveListRequest
+	(*ApproveListResponse)(nil),        // 11: zoneledger.customs.v1.ApproveListResponse
+	(*ReturnListRequest)(nil),          // 12: zoneledger.customs.v1.ReturnListRequest
+	(*ReturnListResponse)(nil),         // 13: zoneledger.customs.v1.ReturnListResponse
+	(*DeleteListRequest)(nil),          // 14: zoneledger.customs.v1.DeleteListRequest
+	(*DeleteListResponse)(nil),         // 15: zoneledger.customs.v1.DeleteListResponse
+	(*ClearListRequest)(nil),           // 16: zoneledger.customs.v1.ClearListRequest
+	(*ClearListResponse)(nil),          // 17: zoneledger.customs.v1.ClearListResponse
+	(*GetListRequest)(nil),             // 18: zoneledger.customs.v1.GetListRequest
+	(*GetListResponse)(nil),            // 19: zoneledger.customs.v1.GetListResponse
+	(*ListListsRequest)(nil),           // 20: zoneledger.customs.v1.ListListsRequest
+	(*ListListsResponse)(nil),          // 21: zoneledger.customs.v1.ListListsResponse
+	(*Form)(nil),                       // 22: zoneledger.customs.v1.Form
+	(*CreateFormRequest)(nil),          // 23: zoneledger.customs.v1.CreateFormRequest
+	(*CreateFormResponse)(nil),         // 24: zoneledger.customs.v1.CreateFormResponse
+	(*GetFormRequest)(nil),             // 25: zoneledger.customs.v1.GetFormRequest
+	(*GetFormResponse)(nil),            // 26: zoneledger.customs.v1.GetFormResponse
+	(*SlipLine)(nil),                   // 27: zoneledger.customs.v1.SlipLine
+	(*Slip)(nil),                       // 28: zoneledger.customs.v1.Slip
+	(*CreateSlipRequest)(nil),          // 29: zoneledger.customs.v1.CreateSlipRequest
+	(*CreateSlipResponse)(nil),         // 30: zoneledger.customs.v1.CreateSlipResponse
+	(*GetSlipRequest)(nil),             // 31: zoneledger.customs.v1.GetSlipRequest
+	(*GetSlipResponse)(nil),            // 32: zoneledger.customs.v1.GetSlipResponse
+	(*PendingTrip)(nil),                // 33: zoneledger.customs.v1.PendingTrip
+	(*ListPendingTripsRequest)(nil),    // 34: zoneledger.customs.v1.ListPendingTripsRequest
+	(*ListPendingTripsResponse)(nil),   // 35: zoneledger.customs.v1.ListPendingTripsResponse
+	(*ConsumedLine)(nil),               // 36: zoneledger.customs.v1.ConsumedLine
+	(*ProducedLine)(nil),               // 37: zoneledger.customs.v1.ProducedLine
+	(*ConsumptionReport)(nil),          // 38: zoneledger.customs.v1.ConsumptionReport
+	(*ReportConsumptionRequest)(nil),   // 39: zoneledger.customs.v1.ReportConsumptionRequest
+	(*ReportConsumptionResponse)(nil),  // 40: zoneledger.customs.v1.ReportConsumptionResponse
+	(*CertifiedLot)(nil),               // 41: zoneledger.customs.v1.CertifiedLot
+	(*Certificate)(nil),                // 42: zoneledger.customs.v1.Certificate
+	(*RequestCertificateRequest)(nil),  // 43: zoneledger.customs.v1.RequestCertificateRequest
+	(*RequestCertificateResponse)(nil), // 44: zoneledger.customs.v1.RequestCertificateResponse
+	(*TaxableEvent)(nil),               // 45: zoneledger.customs.v1.TaxableEvent
+	(*TaxableEventMaterial)(nil),       // 46: zoneledger.customs.v1.TaxableEventMaterial
+	(*ListTaxableEventsRequest)(nil),   // 47: zoneledger.customs.v1.ListTaxableEventsRequest
+	(*ListTaxableEventsResponse)(nil),  // 48: zoneledger.customs.v1.ListTaxableEventsResponse
+	(*timestamppb.Timestamp)(nil),      // 49: google.protobuf.Timestamp
 }
 var file_zoneledger_customs_v1_declarations_proto_depIdxs = []int32{
 	2,  // 0: zoneledger.customs.v1.ListLine.lots:type_name -> zoneledger.customs.v1.LotQuantity
-	0,  // 1: zoneledger.customs.v1.List.status:type_name -> zoneledger.customs.v1.ListStatus
-	3,  // 2: zoneledger.customs.v1.List.lines:type_name -> zoneledger.customs.v1.ListLine
-	47, // 3: zoneledger.customs.v1.List.created_at:type_name -> google.protobuf.Timestamp
-	47, // 4: zoneledger.customs.v1.List.declared_at:type_name -> google.protobuf.Timestamp
-	47, // 5: zoneledger.customs.v1.List.approved_at:type_name -> google.protobuf.Timestamp
-	47, // 6: zoneledger.customs.v1.List.cleared_at:type_name -> google.protobuf.Timestamp
-	3,  // 7: zoneledger.customs.v1.CreateListRequest.lines:type_name -> zoneledger.customs.v1.ListLine
-	4,  // 8: zoneledger.customs.v1.CreateListResponse.list:type_name -> zoneledger.customs.v1.List
-	4,  // 9: zoneledger.customs.v1.DeclareListResponse.list:type_name -> zoneledger.customs.v1.List
-	4,  // 10: zoneledger.customs.v1.ApproveListResponse.list:type_name -> zoneledger.customs.v1.List
-	4,  // 11: zoneledger.customs.v1.ReturnListResponse.list:type_name -> zoneledger.customs.v1.List
-	4,  // 12: zoneledger.customs.v1.DeleteListResponse.list:type_name -> zoneledger.customs.v1.List
-	4,  // 13: zoneledger.customs.v1.ClearListResponse.list:type_name -> zoneledger.customs.v1.List
-	4,  // 14: zoneledger.customs.v1.GetListResponse.list:type_name -> zoneledger.customs.v1.List
-	0,  // 15: zoneledger.customs.v1.ListListsRequest.status:type_name -> zoneledger.customs.v1.ListStatus
-	4,  // 16: zoneledger.customs.v1.ListListsResponse.lists:type_name -> zoneledger.customs.v1.List
-	47, // 17: zoneledger.customs.v1.Form.created_at:type_name -> google.protobuf.Timestamp
-	21, // 18: zoneledger.customs.v1.CreateFormResponse.form:type_name -> zoneledger.customs.v1.Form
-	21, // 19: zoneledger.customs.v1.GetFormResponse.form:type_name -> zoneledger.customs.v1.Form
-	26, // 20: zoneledger.customs.v1.Slip.lines:type_name -> zoneledger.customs.v1.SlipLine
-	1,  // 21: zoneledger.customs.v1.Slip.status:type_name -> zoneledger.customs.v1.SlipStatus
-	47, // 22: zoneledger.customs.v1.Slip.created_at:type_name -> google.protobuf.Timestamp
-	26, // 23: zoneledger.customs.v1.CreateSlipRequest.lines:type_name -> zoneledger.customs.v1.SlipLine
-	27, // 24: zoneledger.customs.v1.CreateSlipResponse.slip:type_name -> zoneledger.customs.v1.Slip
-	27, // 25: zoneledger.customs.v1.GetSlipResponse.slip:type_name -> zoneledger.customs.v1.Slip
-	27, // 26: zoneledger.customs.v1.PendingTrip.slip:type_name -> zoneledger.customs.v1.Slip
-	32, // 27: zoneledger.customs.v1.ListPendingTripsResponse.trips:type_name -> zoneledger.customs.v1.PendingTrip
-	2,  // 28: zoneledger.customs.v1.ConsumedLine.lots:type_name -> zoneledger.customs.v1.LotQuantity
-	35, // 29: zoneledger.customs.v1.ConsumptionReport.consumed:type_name -> zoneledger.customs.v1.ConsumedLine
-	36, // 30: zoneledger.customs.v1.ConsumptionReport.produced:type_name -> zoneledger.customs.v1.ProducedLine
-	47, // 31: zoneledger.customs.v1.ConsumptionReport.created_at:type_name -> google.protobuf.Timestamp
-	35, // 32: zoneledger.customs.v1.ReportConsumptionRequest.consumed:type_name -> zoneledger.customs.v1.ConsumedLine
-	36, // 33: zoneledger.customs.v1.ReportConsumptionRequest.produced:type_name -> zoneledger.customs.v1.ProducedLine
-	37, // 34: zoneledger.customs.v1.ReportConsumptionResponse.report:type_name -> zoneledger.customs.v1.ConsumptionReport
-	47, // 35: zoneledger.customs.v1.Certificate.issued_at:type_name -> google.protobuf.Timestamp
-	40, // 36: zoneledger.customs.v1.Certificate.lots:type_name -> zoneledger.customs.v1.CertifiedLot
-	41, // 37: zoneledger.customs.v1.RequestCertificateResponse.certificate:type_name -> zoneledger.customs.v1.Certificate
-	44, // 38: zoneledger.customs.v1.ListTaxableEventsResponse.events:type_name -> zoneledger.customs.v1.TaxableEvent
-	5,  // 39: zoneledger.customs.v1.DeclarationService.CreateList:input_type -> zoneledger.customs.v1.CreateListRequest
-	7,  // 40: zoneledger.customs.v1.DeclarationService.DeclareList:input_type -> zoneledger.customs.v1.DeclareListRequest
-	9,  // 41: zoneledger.customs.v1.DeclarationService.ApproveList:input_type -> zoneledger.customs.v1.ApproveListRequest
-	11, // 42: zoneledger.customs.v1.DeclarationService.ReturnList:input_type -> zoneledger.customs.v1.ReturnListRequest
-	13, // 43: zoneledger.customs.v1.DeclarationService.DeleteList:input_type -> zoneledger.customs.v1.DeleteListRequest
-	15, // 44: zoneledger.customs.v1.DeclarationService.ClearList:input_type -> zoneledger.customs.v1.ClearListRequest
-	17, // 45: zoneledger.customs.v1.DeclarationService.GetList:input_type -> zoneledger.customs.v1.GetListRequest
-	19, // 46: zoneledger.customs.v1.DeclarationService.ListLists:input_type -> zoneledger.customs.v1.ListListsRequest
-	22, // 47: zoneledger.customs.v1.DeclarationService.CreateForm:input_type -> zoneledger.customs.v1.CreateFormRequest
-	24, // 48: zoneledger.customs.v1.DeclarationService.GetForm:input_type -> zoneledger.customs.v1.GetFormRequest
-	28, // 49: zoneledger.customs.v1.DeclarationService.CreateSlip:input_type -> zoneledger.customs.v1.CreateSlipRequest
-	30, // 50: zoneledger.customs.v1.DeclarationService.GetSlip:input_type -> zoneledger.customs.v1.GetSlipRequest
-	33, // 51: zoneledger.customs.v1.DeclarationService.ListPendingTrips:input_type -> zoneledger.customs.v1.ListPendingTripsRequest
-	38, // 52: zoneledger.customs.v1.DeclarationService.ReportConsumption:input_type -> zoneledger.customs.v1.ReportConsumptionRequest
-	42, // 53: zoneledger.customs.v1.DeclarationService.RequestCertificate:input_type -> zoneledger.customs.v1.RequestCertificateRequest
-	45, // 54: zoneledger.customs.v1.DeclarationService.ListTaxableEvents:input_type -> zoneledger.customs.v1.ListTaxableEventsRequest
-	6,  // 55: zoneledger.customs.v1.DeclarationService.CreateList:output_type -> zoneledger.customs.v1.CreateListResponse
-	8,  // 56: zoneledger.customs.v1.DeclarationService.DeclareList:output_type -> zoneledger.customs.v1.DeclareListResponse
-	10, // 57: zoneledger.customs.v1.DeclarationService.ApproveList:output_type -> zoneledger.customs.v1.ApproveListResponse
-	12, // 58: zoneledger.customs.v1.DeclarationService.ReturnList:output_type -> zoneledger.customs.v1.ReturnListResponse
-	14, // 59: zoneledger.customs.v1.DeclarationService.DeleteList:output_type -> zoneledger.customs.v1.DeleteListResponse
-	16, // 60: zoneledger.customs.v1.DeclarationService.ClearList:output_type -> zoneledger.customs.v1.ClearListResponse
-	18, // 61: zoneledger.customs.v1.DeclarationService.GetList:output_type -> zoneledger.customs.v1.GetListResponse
-	20, // 62: zoneledger.customs.v1.DeclarationService.ListLists:output_type -> zoneledger.customs.v1.ListListsResponse
-	23, // 63: zoneledger.customs.v1.DeclarationService.CreateForm:output_type -> zoneledger.customs.v1.CreateFormResponse
-	25, // 64: zoneledger.customs.v1.DeclarationService.GetForm:output_type -> zoneledger.customs.v1.GetFormResponse
-	29, // 65: zoneledger.customs.v1.DeclarationService.CreateSlip:output_type -> zoneledger.customs.v1.CreateSlipResponse
-	31, // 66: zoneledger.customs.v1.DeclarationService.GetSlip:output_type -> zoneledger.customs.v1.GetSlipResponse
-	34, // 67: zoneledger.customs.v1.DeclarationService.ListPendingTrips:output_type -> zoneledger.customs.v1.ListPendingTripsResponse
-	39, // 68: zoneledger.customs.v1.DeclarationService.ReportConsumption:output_type -> zoneledger.customs.v1.ReportConsumptionResponse
-	43, // 69: zoneledger.customs.v1.DeclarationService.RequestCertificate:output_type -> zoneledger.customs.v1.RequestCertificateResponse
-	46, // 70: zoneledger.customs.v1.DeclarationService.ListTaxableEvents:output_type -> zoneledger.customs.v1.ListTaxableEventsResponse
-	55, // [55:71] is the sub-list for method output_type
-	39, // [39:55] is the sub-list for method input_type
-	39, // [39:39] is the sub-list for extension type_name
-	39, // [39:39] is the sub-list for extension extendee
-	0,  // [0:39] is the sub-list for field type_name
+	4,  // 1: zoneledger.customs.v1.ListLine.materials:type_name -> zoneledger.customs.v1.ListLineMaterial
+	0,  // 2: zoneledger.customs.v1.List.status:type_name -> zoneledger.customs.v1.ListStatus
+	3,  // 3: zoneledger.customs.v1.List.lines:type_name -> zoneledger.customs.v1.ListLine
+	49, // 4: zoneledger.customs.v1.List.created_at:type_name -> google.protobuf.Timestamp
+	49, // 5: zoneledger.customs.v1.List.declared_at:type_name -> google.protobuf.Timestamp
+	49, // 6: zoneledger.customs.v1.List.approved_at:type_name -> google.protobuf.Timestamp
+	49, // 7: zoneledger.customs.v1.List.cleared_at:type_name -> google.protobuf.Timestamp
+	3,  // 8: zoneledger.customs.v1.CreateListRequest.lines:type_name -> zoneledger.customs.v1.ListLine
+	5,  // 9: zoneledger.customs.v1.CreateListResponse.list:type_name -> zoneledger.customs.v1.List
+	5,  // 10: zoneledger.customs.v1.DeclareListResponse.list:type_name -> zoneledger.customs.v1.List
+	5,  // 11: zoneledger.customs.v1.ApproveListResponse.list:type_name -> zoneledger.customs.v1.List
+	5,  // 12: zoneledger.customs.v1.ReturnListResponse.list:type_name -> zoneledger.customs.v1.List
+	5,  // 13: zoneledger.customs.v1.DeleteListResponse.list:type_name -> zoneledger.customs.v1.List
+	5,  // 14: zoneledger.customs.v1.ClearListResponse.list:type_name -> zoneledger.customs.v1.List
+	5,  // 15: zoneledger.customs.v1.GetListResponse.list:type_name -> zoneledger.customs.v1.List
+	0,  // 16: zoneledger.customs.v1.ListListsRequest.status:type_name -> zoneledger.customs.v1.ListStatus
+	5,  // 17: zoneledger.customs.v1.ListListsResponse.lists:type_name -> zoneledger.customs.v1.List
+	49, // 18: zoneledger.customs.v1.Form.created_at:type_name -> google.protobuf.Timestamp
+	22, // 19: zoneledger.customs.v1.CreateFormResponse.form:type_name -> zoneledger.customs.v1.Form
+	22, // 20: zoneledger.customs.v1.GetFormResponse.form:type_name -> zoneledger.customs.v1.Form
+	27, // 21: zoneledger.customs.v1.Slip.lines:type_name -> zoneledger.customs.v1.SlipLine
+	1,  // 22: zoneledger.customs.v1.Slip.status:type_name -> zoneledger.customs.v1.SlipStatus
+	49, // 23: zoneledger.customs.v1.Slip.created_at:type_name -> google.protobuf.Timestamp
+	27, // 24: zoneledger.customs.v1.CreateSlipRequest.lines:type_name -> zoneledger.customs.v1.SlipLine
+	28, // 25: zoneledger.customs.v1.CreateSlipResponse.slip:type_name -> zoneledger.customs.v1.Slip
+	28, // 26: zoneledger.customs.v1.GetSlipResponse.slip:type_name -> zoneledger.customs.v1.Slip
+	28, // 27: zoneledger.customs.v1.PendingTrip.slip:type_name -> zoneledger.customs.v1.Slip
+	33, // 28: zoneledger.customs.v1.ListPendingTripsResponse.trips:type_name -> zoneledger.customs.v1.PendingTrip
+	2,  // 29: zoneledger.customs.v1.ConsumedLine.lots:type_name -> zoneledger.customs.v1.LotQuantity
+	36, // 30: zoneledger.customs.v1.ConsumptionReport.consumed:type_name -> zoneledger.customs.v1.ConsumedLine
+	37, // 31: zoneledger.customs.v1.ConsumptionReport.produced:type_name -> zoneledger.customs.v1.ProducedLine
+	49, // 32: zoneledger.customs.v1.ConsumptionReport.created_at:type_name -> google.protobuf.Timestamp
+	36, // 33: zoneledger.customs.v1.ReportConsumptionRequest.consumed:type_name -> zoneledger.customs.v1.ConsumedLine
+	37, // 34: zoneledger.customs.v1.ReportConsumptionRequest.produced:type_name -> zoneledger.customs.v1.ProducedLine
+	38, // 35: zoneledger.customs.v1.ReportConsumptionResponse.report:type_name -> zoneledger.customs.v1.ConsumptionReport
+	49, // 36: zoneledger.customs.v1.Certificate.issued_at:type_name -> google.protobuf.Timestamp
+	41, // 37: zoneledger.customs.v1.Certificate.lots:type_name -> zoneledger.customs.v1.CertifiedLot
+	42, // 38: zoneledger.customs.v1.RequestCertificateResponse.certificate:type_name -> zoneledger.customs.v1.Certificate
+	46, // 39: zoneledger.customs.v1.TaxableEvent.materials:type_name -> zoneledger.customs.v1.TaxableEventMaterial
+	45, // 40: zoneledger.customs.v1.ListTaxableEventsResponse.events:type_name -> zoneledger.customs.v1.TaxableEvent
+	6,  // 41: zoneledger.customs.v1.DeclarationService.CreateList:input_type -> zoneledger.customs.v1.CreateListRequest
+	8,  // 42: zoneledger.customs.v1.DeclarationService.DeclareList:input_type -> zoneledger.customs.v1.DeclareListRequest
+	10, // 43: zoneledger.customs.v1.DeclarationService.ApproveList:input_type -> zoneledger.customs.v1.ApproveListRequest
+	12, // 44: zoneledger.customs.v1.DeclarationService.ReturnList:input_type -> zoneledger.customs.v1.ReturnListRequest
+	14, // 45: zoneledger.customs.v1.DeclarationService.DeleteList:input_type -> zoneledger.customs.v1.DeleteListRequest
+	16, // 46: zoneledger.customs.v1.DeclarationService.ClearList:input_type -> zoneledger.customs.v1.ClearListRequest
+	18, // 47: zoneledger.customs.v1.DeclarationService.GetList:input_type -> zoneledger.customs.v1.GetListRequest
+	20, // 48: zoneledger.customs.v1.DeclarationService.ListLists:input_type -> zoneledger.customs.v1.ListListsRequest
+	23, // 49: zoneledger.customs.v1.DeclarationService.CreateForm:input_type -> zoneledger.customs.v1.CreateFormRequest
+	25, // 50: zoneledger.customs.v1.DeclarationService.GetForm:input_type -> zoneledger.customs.v1.GetFormRequest
+	29, // 51: zoneledger.customs.v1.DeclarationService.CreateSlip:input_type -> zoneledger.customs.v1.CreateSlipRequest
+	31, // 52: zoneledger.customs.v1.DeclarationService.GetSlip:input_type -> zoneledger.customs.v1.GetSlipRequest
+	34, // 53: zoneledger.customs.v1.DeclarationService.ListPendingTrips:input_type -> zoneledger.customs.v1.ListPendingTripsRequest
+	39, // 54: zoneledger.customs.v1.DeclarationService.ReportConsumption:input_type -> zoneledger.customs.v1.ReportConsumptionRequest
+	43, // 55: zoneledger.customs.v1.DeclarationService.RequestCertificate:input_type -> zoneledger.customs.v1.RequestCertificateRequest
+	47, // 56: zoneledger.customs.v1.DeclarationService.ListTaxableEvents:input_type -> zoneledger.customs.v1.ListTaxableEventsRequest
+	7,  // 57: zoneledger.customs.v1.DeclarationService.CreateList:output_type -> zoneledger.customs.v1.CreateListResponse
+	9,  // 58: zoneledger.customs.v1.DeclarationService.DeclareList:output_type -> zoneledger.customs.v1.DeclareListResponse
+	11, // 59: zoneledger.customs.v1.DeclarationService.ApproveList:output_type -> zoneledger.customs.v1.ApproveListResponse
+	13, // 60: zoneledger.customs.v1.DeclarationService.ReturnList:output_type -> zoneledger.customs.v1.ReturnListResponse
+	15, // 61: zoneledger.customs.v1.DeclarationService.DeleteList:output_type -> zoneledger.customs.v1.DeleteListResponse
+	17, // 62: zoneledger.customs.v1.DeclarationService.ClearList:output_type -> zoneledger.customs.v1.ClearListResponse
+	19, // 63: zoneledger.customs.v1.DeclarationService.GetList:output_type -> zoneledger.customs.v1.GetListResponse
+	21, // 64: zoneledger.customs.v1.DeclarationService.ListLists:output_type -> zoneledger.customs.v1.ListListsResponse
+	24, // 65: zoneledger.customs.v1.DeclarationService.CreateForm:output_type -> zoneledger.customs.v1.CreateFormResponse
+	26, // 66: zoneledger.customs.v1.DeclarationService.GetForm:output_type -> zoneledger.customs.v1.GetFormResponse
+	30, // 67: zoneledger.customs.v1.DeclarationService.CreateSlip:output_type -> zoneledger.customs.v1.CreateSlipResponse
+	32, // 68: zoneledger.customs.v1.DeclarationService.GetSlip:output_type -> zoneledger.customs.v1.GetSlipResponse
+	35, // 69: zoneledger.customs.v1.DeclarationService.ListPendingTrips:output_type -> zoneledger.customs.v1.ListPendingTripsResponse
+	40, // 70: zoneledger.customs.v1.DeclarationService.ReportConsumption:output_type -> zoneledger.customs.v1.ReportConsumptionResponse
+	44, // 71: zoneledger.customs.v1.DeclarationService.RequestCertificate:output_type -> zoneledger.customs.v1.RequestCertificateResponse
+	48, // 72: zoneledger.customs.v1.DeclarationService.ListTaxableEvents:output_type -> zoneledger.customs.v1.ListTaxableEventsResponse
+	57, // [57:73] is the sub-list for method output_type
+	41, // [41:57] is the sub-list for method input_type
+	41, // [41:41] is the sub-list for extension type_name
+	41, // [41:41] is the sub-list for extension extendee
+	0,  // [0:41] is the sub-list for field type_name
 }
 
 func init() { file_zoneledger_customs_v1_declarations_proto_init() }
@@ -4425,7 +4754,7 @@ func file_zoneledger_customs_v1_declarations_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_zoneledger_customs_v1_declarations_proto_rawDesc), len(file_zoneledger_customs_v1_declarations_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   45,
+			NumMessages:   47,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
