@@ -400,17 +400,10 @@ first import. The book's owner or customs. Idempotent.`,
 		Example: "  zonectl customs book write-off H31050000001 2026-06-30",
 		Args:    exactArgs(2, "BOOK and DATE (YYYY-MM-DD)"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			cl, err := a.customs()
-			if err != nil {
-				return err
-			}
-			ctx, cancel := a.callCtx(cmd.Context())
-			defer cancel()
-			resp, err := cl.books.SetLastWriteOffDate(ctx, &customsv1.SetLastWriteOffDateRequest{BookNo: args[0], Date: args[1]})
-			if err != nil {
-				return err
-			}
-			return a.printCustomsBook(resp.GetBook())
+			return show(a, cmd, customsBookView, func(ctx context.Context, c *clients) (*customsv1.Book, error) {
+				resp, err := c.books.SetLastWriteOffDate(ctx, &customsv1.SetLastWriteOffDateRequest{BookNo: args[0], Date: args[1]})
+				return resp.GetBook(), err
+			})
 		}),
 	}
 }
