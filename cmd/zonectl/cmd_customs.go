@@ -232,7 +232,8 @@ func (a *app) enterpriseCmd() *cobra.Command {
 }
 
 func (a *app) enterpriseRegisterCmd() *cobra.Command {
-	var customsCode, name, credit string
+	var credit string
+	req := &customsv1.RegisterEnterpriseRequest{}
 	c := &cobra.Command{
 		Use:   "register USCC",
 		Short: "Register a zone enterprise (admin or customs)",
@@ -250,17 +251,16 @@ only. The enterprise's principal is then created with
 			if err != nil {
 				return err
 			}
+			req.Uscc, req.CreditRating = args[0], customsv1.CreditRating(cr)
 			return show(a, cmd, enterpriseView, func(ctx context.Context, c *clients) (*customsv1.Enterprise, error) {
-				resp, err := c.books.RegisterEnterprise(ctx, &customsv1.RegisterEnterpriseRequest{
-					Uscc: args[0], CustomsCode: customsCode, Name: name, CreditRating: customsv1.CreditRating(cr)})
+				resp, err := c.books.RegisterEnterprise(ctx, req)
 				return resp.GetEnterprise(), err
 			})
 		}),
 	}
-	c.Flags().StringVar(&customsCode, "customs-code", "", "10-character customs registration code (海关编码) (required)")
-	c.Flags().StringVar(&name, "name", "", "registered name (required)")
-	c.Flags().StringVar(&credit, "credit", "", "credit rating: advanced, general or discredited (default general)")
-	required(c, "customs-code", "name")
+	bind(c, flagSpec{&req.CustomsCode, "customs-code", "10-character customs registration code (海关编码) (required)"},
+		flagSpec{&req.Name, "name", "registered name (required)"},
+		flagSpec{&credit, "credit", "credit rating: advanced, general or discredited (default general)"})
 	return c
 }
 

@@ -147,7 +147,7 @@ func ecomSettleRows(s *customsv1.Settlement) [][]string {
 // Channels.
 
 func (a *app) ecomChannelRegisterCmd() *cobra.Command {
-	var enterprise, platform, book, guarantor, name string
+	req := &customsv1.RegisterChannelRequest{}
 	c := &cobra.Command{
 		Use:   "register --enterprise USCC --platform CODE --book BOOK --guarantor CODE [--name NAME]",
 		Short: "Register how an e-commerce enterprise sells (customs or admin)",
@@ -163,19 +163,21 @@ replace the channel.`,
       --book H31050000001 --guarantor 91310115MA1K000029 --name "Cross-border Shop"`,
 		Args: exactArgs(0, "no arguments (the channel goes in the flags)"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
+			if err := checkFlags(req, map[string]string{"enterprise": "enterprise", "name": "name", "platform": "platform", "book_no": "book",
+				"guarantor": "guarantor"}); err != nil {
+				return err
+			}
 			return show(a, cmd, rowView(ecomChannelHeader, ecomChannelRow), func(ctx context.Context, c *clients) (*customsv1.Channel, error) {
-				resp, err := c.ecommerce.RegisterChannel(ctx, &customsv1.RegisterChannelRequest{Enterprise: enterprise, Name: name,
-					Platform: platform, BookNo: book, Guarantor: guarantor})
+				resp, err := c.ecommerce.RegisterChannel(ctx, req)
 				return resp.GetChannel(), err
 			})
 		}),
 	}
-	c.Flags().StringVar(&enterprise, "enterprise", "", "USCC of the e-commerce enterprise (its domestic agent's) (required)")
-	c.Flags().StringVar(&platform, "platform", "", "the platform's code (ebpCode) (required)")
-	c.Flags().StringVar(&book, "book", "", "the zone warehouse's book the goods are deducted from (required)")
-	c.Flags().StringVar(&guarantor, "guarantor", "", "code of the enterprise whose guarantee covers the tax (required)")
-	c.Flags().StringVar(&name, "name", "", "name of the shop or enterprise")
-	required(c, "enterprise", "platform", "book", "guarantor")
+	bind(c, flagSpec{&req.Enterprise, "enterprise", "USCC of the e-commerce enterprise (its domestic agent's) (required)"},
+		flagSpec{&req.Platform, "platform", "the platform's code (ebpCode) (required)"},
+		flagSpec{&req.BookNo, "book", "the zone warehouse's book the goods are deducted from (required)"},
+		flagSpec{&req.Guarantor, "guarantor", "code of the enterprise whose guarantee covers the tax (required)"},
+		flagSpec{&req.Name, "name", "name of the shop or enterprise"})
 	return c
 }
 
