@@ -563,7 +563,7 @@ func (d ecomDoc) source() string {
 	case len(d.rows) == 1:
 		return fmt.Sprintf("row %d", d.rows[0])
 	}
-	return "rows " + rowSpans(d.rows)
+	return "rows " + input.Spans(d.rows, ", ")
 }
 
 // locate narrows source with the field the server blamed: for CSV the row
@@ -582,24 +582,6 @@ func (d ecomDoc) locate(field string) string {
 		where += fmt.Sprintf(", column %q", col)
 	}
 	return where
-}
-
-// rowSpans renders rows as runs: "2-4, 7".
-func rowSpans(rows []int) string {
-	var parts []string
-	for i := 0; i < len(rows); {
-		j := i
-		for j+1 < len(rows) && rows[j+1] == rows[j]+1 {
-			j++
-		}
-		if j > i {
-			parts = append(parts, fmt.Sprintf("%d-%d", rows[i], rows[j]))
-		} else {
-			parts = append(parts, strconv.Itoa(rows[i]))
-		}
-		i = j + 1
-	}
-	return strings.Join(parts, ", ")
 }
 
 // The CSV form: one row per document (per line of an order).

@@ -63,7 +63,10 @@ func plural(n int) string {
 }
 
 // spans writes sorted numbers compactly: "2-4,7".
-func spans(ns []int) string {
+func spans(ns []int) string { return Spans(ns, ",") }
+
+// Spans renders line or row numbers as runs joined by sep: "2-4,7".
+func Spans(ns []int, sep string) string {
 	var parts []string
 	for i := 0; i < len(ns); {
 		j := i
@@ -77,7 +80,7 @@ func spans(ns []int) string {
 		}
 		i = j + 1
 	}
-	return strings.Join(parts, ",")
+	return strings.Join(parts, sep)
 }
 
 // FileFormat is the syntax of a journal file.
