@@ -64,12 +64,11 @@ Repeating the command with the same values returns the existing principal.`,
 			})
 		}),
 	}
-	c.Flags().StringVar(&pid, "id", "", "principal identifier (required)")
-	c.Flags().StringVar(&name, "name", "", "display name")
-	c.Flags().StringVar(&role, "role", "", "admin, customs, enterprise or platform (required)")
-	c.Flags().StringVar(&enterprise, "enterprise", "", "enterprise the principal acts as (role enterprise)")
-	c.Flags().StringSliceVar(&links, "link", nil, "enterprise a platform acts for; repeat or separate with commas")
-	required(c, "id", "role")
+	bind(c, flagSpec{&pid, "id", "principal identifier (required)"},
+		flagSpec{&name, "name", "display name"},
+		flagSpec{&role, "role", "admin, customs, enterprise or platform (required)"},
+		flagSpec{&enterprise, "enterprise", "enterprise the principal acts as (role enterprise)"},
+		flagSpec{&links, "link", "enterprise a platform acts for; repeat or separate with commas"})
 	return c
 }
 
@@ -173,10 +172,9 @@ revoke the unknown one and issue again.`,
 			return err
 		}),
 	}
-	c.Flags().StringVar(&pid, "principal", "", "principal the token authenticates (required)")
-	c.Flags().StringVar(&description, "description", "", "what the token is for")
-	c.Flags().StringVar(&expires, "expires", "", "expiry, RFC 3339 or a duration from now (720h); default never")
-	required(c, "principal")
+	bind(c, flagSpec{&pid, "principal", "principal the token authenticates (required)"},
+		flagSpec{&description, "description", "what the token is for"},
+		flagSpec{&expires, "expires", "expiry, RFC 3339 or a duration from now (720h); default never"})
 	return c
 }
 
@@ -194,8 +192,7 @@ func (a *app) tokensListCmd() *cobra.Command {
 			})
 		}),
 	}
-	c.Flags().StringVar(&pid, "principal", "", "principal identifier (required)")
-	required(c, "principal")
+	bind(c, flagSpec{&pid, "principal", "principal identifier (required)"})
 	return c
 }
 

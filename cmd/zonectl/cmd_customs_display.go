@@ -155,8 +155,8 @@ func (a *app) displayMoveCmd(kind customsv1.DisplayKind) *cobra.Command {
 			return fileDocs(a, cmd.Context(), ff, "display movements", docs, (*customsv1.MoveDisplayRequest).GetInnerNo, send, p)
 		}),
 	}
-	c.Flags().StringVar(&form, "form", "", "the type-C business form (apply_no) (required without --file; with it, sets every movement's)")
-	c.Flags().StringVar(&inner, "inner-no", "", "the enterprise's own number: the idempotency key (required without --file)")
+	bind(c, flagSpec{&form, "form", "the type-C business form (apply_no) (required without --file; with it, sets every movement's)"},
+		flagSpec{&inner, "inner-no", "the enterprise's own number: the idempotency key (required without --file)"})
 	valueHelp := "VALUE optional, CNY"
 	if kind == customsv1.DisplayKind_DISPLAY_KIND_SALE {
 		valueHelp = "VALUE the price in CNY, required"
@@ -165,8 +165,8 @@ func (a *app) displayMoveCmd(kind customsv1.DisplayKind) *cobra.Command {
 	c.Flags().StringVar(&date, "date", "", "business date, YYYY-MM-DD, not in the future (default: today)")
 	c.Flags().StringVarP(&ff.file, "file", "f", "", "movements file (.json, .jsonl or .csv), - for standard input, instead of --inner-no and --line")
 	c.Flags().StringVar(&ff.format, "format", "auto", "file format: auto (by extension, else the first character), json or csv")
-	c.Flags().BoolVar(&ff.dryRun, "dry-run", false, "only check the movements; send nothing (needs no token)")
-	c.Flags().BoolVar(&ff.noProgress, "no-progress", false, "never show the progress bar")
+	bind(c, flagSpec{&ff.dryRun, "dry-run", "only check the movements; send nothing (needs no token)"},
+		flagSpec{&ff.noProgress, "no-progress", "never show the progress bar"})
 	addQuiet(c, &ff.quiet, "movement")
 	return c
 }
@@ -415,7 +415,7 @@ display, as 'display status' prints; -o json prints each form's status.`,
 			})
 		}),
 	}
-	c.Flags().StringVar(&asOf, "as-of", "", "judge overdue as of this business date, YYYY-MM-DD (default: today)")
-	c.Flags().StringVar(&book, "book", "", "only this book's forms")
+	bind(c, flagSpec{&asOf, "as-of", "judge overdue as of this business date, YYYY-MM-DD (default: today)"},
+		flagSpec{&book, "book", "only this book's forms"})
 	return c
 }

@@ -141,8 +141,7 @@ Customs only. Returning a returned list again returns it.`,
 			})
 		}),
 	}
-	c.Flags().StringVar(&note, "note", "", "why the list is returned (required)")
-	required(c, "note")
+	bind(c, flagSpec{&note, "note", "why the list is returned (required)"})
 	return c
 }
 
@@ -179,8 +178,7 @@ enterprise or customs may. Clearing a cleared list again returns it.`,
 			})
 		}),
 	}
-	c.Flags().StringVar(&declaration, "declaration", "", "the released declaration's number (报关单编号) (required)")
-	required(c, "declaration")
+	bind(c, flagSpec{&declaration, "declaration", "the released declaration's number (报关单编号) (required)"})
 	return c
 }
 
@@ -222,9 +220,9 @@ func (a *app) listLsCmd() *cobra.Command {
 			})
 		}),
 	}
-	c.Flags().StringVar(&book, "book", "", "only lists of this book")
-	c.Flags().StringVar(&enterprise, "enterprise", "", "only lists of this enterprise's books (USCC)")
-	c.Flags().StringVar(&status, "status", "", "only lists in this status: draft, declared, approved, returned, cleared or deleted")
+	bind(c, flagSpec{&book, "book", "only lists of this book"},
+		flagSpec{&enterprise, "enterprise", "only lists of this enterprise's books (USCC)"},
+		flagSpec{&status, "status", "only lists in this status: draft, declared, approved, returned, cleared or deleted"})
 	return c
 }
 
@@ -483,7 +481,7 @@ separated by ";" (e.g. DUTY;CONSUMPTION_TAX).`,
 			})
 		}),
 	}
-	c.Flags().StringVar(&from, "from", "", "first business date, YYYY-MM-DD, inclusive")
-	c.Flags().StringVar(&to, "to", "", "last business date, YYYY-MM-DD, inclusive")
+	bind(c, flagSpec{&from, "from", "first business date, YYYY-MM-DD, inclusive"},
+		flagSpec{&to, "to", "last business date, YYYY-MM-DD, inclusive"})
 	return c
 }

@@ -369,12 +369,11 @@ format may also come from --out's extension (.csv, .xlsx).`,
 			return nil
 		}),
 	}
-	c.Flags().StringVar(&guarantor, "guarantor", "", "the guarantor's code (required)")
-	c.Flags().StringVar(&from, "from", "", "first release date, YYYY-MM-DD (required)")
-	c.Flags().StringVar(&to, "to", "", "last release date, inclusive, YYYY-MM-DD (required)")
-	c.Flags().StringVar(&export, "export", "", "have the server write the settlement as a csv or xlsx file (with --out)")
-	c.Flags().StringVar(&out, "out", "", "write the exported file here (- for standard output) instead of printing the table")
-	required(c, "guarantor", "from", "to")
+	bind(c, flagSpec{&guarantor, "guarantor", "the guarantor's code (required)"},
+		flagSpec{&from, "from", "first release date, YYYY-MM-DD (required)"},
+		flagSpec{&to, "to", "last release date, inclusive, YYYY-MM-DD (required)"},
+		flagSpec{&export, "export", "have the server write the settlement as a csv or xlsx file (with --out)"},
+		flagSpec{&out, "out", "write the exported file here (- for standard output) instead of printing the table"})
 	return c
 }
 

@@ -127,13 +127,12 @@ Customs only.`,
 			})
 		}),
 	}
-	c.Flags().StringVar(&eventID, "event-id", "", "the gate system's id of the event: the idempotency key (required)")
-	c.Flags().StringVar(&vehicle, "vehicle", "", "vehicle plate seen (required)")
-	c.Flags().StringVar(&scale, "scale-gross", "", "gross weight on the scale, kg, a decimal (required)")
-	c.Flags().Int32Var(&gate, "gate", 0, "gate 1 or 2 in a two-gate zone (default 1)")
-	c.Flags().StringVar(&container, "container", "", "container number seen")
-	c.Flags().StringVar(&at, "at", "", "when the vehicle was at the gate, RFC 3339 (default: when the server receives the event)")
-	required(c, "event-id", "vehicle", "scale-gross")
+	bind(c, flagSpec{&eventID, "event-id", "the gate system's id of the event: the idempotency key (required)"},
+		flagSpec{&vehicle, "vehicle", "vehicle plate seen (required)"},
+		flagSpec{&scale, "scale-gross", "gross weight on the scale, kg, a decimal (required)"},
+		flagSpec{&gate, "gate", "gate 1 or 2 in a two-gate zone (default 1)"},
+		flagSpec{&container, "container", "container number seen"},
+		flagSpec{&at, "at", "when the vehicle was at the gate, RFC 3339 (default: when the server receives the event)"})
 	return c
 }
 
@@ -175,8 +174,7 @@ rejected pass again returns it.`,
 			})
 		}),
 	}
-	c.Flags().StringVar(&note, "note", "", "why the vehicle is turned back (required)")
-	required(c, "note")
+	bind(c, flagSpec{&note, "note", "why the vehicle is turned back (required)"})
 	return c
 }
 
@@ -233,8 +231,8 @@ func (a *app) passLsCmd() *cobra.Command {
 			})
 		}),
 	}
-	c.Flags().StringVar(&book, "book", "", "only passes of this book")
-	c.Flags().StringVar(&enterprise, "enterprise", "", "only passes of this enterprise's books (USCC)")
-	c.Flags().StringVar(&status, "status", "", "only passes in this status: applied, held, passed_first_gate, passed, rejected or deleted")
+	bind(c, flagSpec{&book, "book", "only passes of this book"},
+		flagSpec{&enterprise, "enterprise", "only passes of this enterprise's books (USCC)"},
+		flagSpec{&status, "status", "only passes in this status: applied, held, passed_first_gate, passed, rejected or deleted"})
 	return c
 }

@@ -165,7 +165,6 @@ func (a *app) itemsListCmd() *cobra.Command {
 			})
 		}),
 	}
-	c.Flags().StringVar(&book, "book", "", "book identifier (required)")
-	required(c, "book")
+	bind(c, flagSpec{&book, "book", "book identifier (required)"})
 	return c
 }

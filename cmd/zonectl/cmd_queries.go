@@ -29,12 +29,11 @@ value, as of the end of an effective date (default: now).`,
 			})
 		}),
 	}
-	c.Flags().StringVar(&req.BookId, "book", "", "book identifier (required)")
-	c.Flags().StringVar(&req.Account, "account", "", "only this account of the book")
-	c.Flags().StringVar(&req.ItemCode, "item", "", "only this item code")
-	c.Flags().StringVar(&req.AsOf, "as-of", "", "balances at the end of this effective date, YYYY-MM-DD")
-	c.Flags().BoolVar(&req.ByLot, "by-lot", false, "split holdings by lot")
-	required(c, "book")
+	bind(c, flagSpec{&req.BookId, "book", "book identifier (required)"},
+		flagSpec{&req.Account, "account", "only this account of the book"},
+		flagSpec{&req.ItemCode, "item", "only this item code"},
+		flagSpec{&req.AsOf, "as-of", "balances at the end of this effective date, YYYY-MM-DD"},
+		flagSpec{&req.ByLot, "by-lot", "split holdings by lot"})
 	return c
 }
 
@@ -54,12 +53,11 @@ date, from --from to --to inclusive. Days without movement are omitted.`,
 			})
 		}),
 	}
-	c.Flags().StringVar(&req.BookId, "book", "", "book identifier (required)")
-	c.Flags().StringVar(&req.FromDate, "from", "", "first day, YYYY-MM-DD, inclusive (required)")
-	c.Flags().StringVar(&req.ToDate, "to", "", "last day, YYYY-MM-DD, inclusive (required)")
-	c.Flags().StringVar(&req.Account, "account", "", "only this account of the book")
-	c.Flags().StringVar(&req.ItemCode, "item", "", "only this item code")
-	required(c, "book", "from", "to")
+	bind(c, flagSpec{&req.BookId, "book", "book identifier (required)"},
+		flagSpec{&req.FromDate, "from", "first day, YYYY-MM-DD, inclusive (required)"},
+		flagSpec{&req.ToDate, "to", "last day, YYYY-MM-DD, inclusive (required)"},
+		flagSpec{&req.Account, "account", "only this account of the book"},
+		flagSpec{&req.ItemCode, "item", "only this item code"})
 	return c
 }
 
@@ -92,10 +90,9 @@ command returns the period sealed the first time.`,
 			})
 		}),
 	}
-	c.Flags().StringVar(&req.BookId, "book", "", "book identifier (required)")
-	c.Flags().StringVar(&req.Through, "through", "", "last day of the period to seal, YYYY-MM-DD (required)")
-	c.Flags().StringVar(&req.IdempotencyKey, "key", "", `idempotency key (default "close:BOOK:THROUGH")`)
-	required(c, "book", "through")
+	bind(c, flagSpec{&req.BookId, "book", "book identifier (required)"},
+		flagSpec{&req.Through, "through", "last day of the period to seal, YYYY-MM-DD (required)"},
+		flagSpec{&req.IdempotencyKey, "key", `idempotency key (default "close:BOOK:THROUGH")`})
 	return c
 }
 
@@ -113,8 +110,7 @@ func (a *app) periodsListCmd() *cobra.Command {
 			})
 		}),
 	}
-	c.Flags().StringVar(&book, "book", "", "book identifier (required)")
-	required(c, "book")
+	bind(c, flagSpec{&book, "book", "book identifier (required)"})
 	return c
 }
 
@@ -147,8 +143,7 @@ the history does not verify.`,
 			return nil
 		}),
 	}
-	c.Flags().StringVar(&book, "book", "", "book identifier (required)")
-	required(c, "book")
+	bind(c, flagSpec{&book, "book", "book identifier (required)"})
 	return c
 }
 
