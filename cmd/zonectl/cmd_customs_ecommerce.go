@@ -528,26 +528,25 @@ type ecomDoc struct {
 
 func (d ecomDoc) kind() string { return ecomKind(d.doc) }
 
-func ecomKind(doc *customsv1.EcommerceDocument) string {
-	switch doc.GetDocument().(type) {
-	case *customsv1.EcommerceDocument_Order:
-		return "order"
-	case *customsv1.EcommerceDocument_Payment:
-		return "payment"
-	case *customsv1.EcommerceDocument_Waybill:
-		return "waybill"
+// ecomBody is the document's kind (the name of its oneof field: order,
+// payment or waybill) and request; "" and nil when it has none.
+func ecomBody(doc *customsv1.EcommerceDocument) (string, proto.Message) {
+	m := doc.ProtoReflect()
+	if f := m.WhichOneof(m.Descriptor().Oneofs().ByName("document")); f != nil {
+		return string(f.Name()), m.Get(f).Message().Interface()
 	}
-	return ""
+	return "", nil
 }
 
+func ecomKind(doc *customsv1.EcommerceDocument) string {
+	kind, _ := ecomBody(doc)
+	return kind
+}
+
+// orderNo is the number of the order the document is for.
 func (d ecomDoc) orderNo() string {
-	switch x := d.doc.GetDocument().(type) {
-	case *customsv1.EcommerceDocument_Order:
-		return strings.TrimSpace(x.Order.GetOrderNo())
-	case *customsv1.EcommerceDocument_Payment:
-		return strings.TrimSpace(x.Payment.GetOrderNo())
-	case *customsv1.EcommerceDocument_Waybill:
-		return strings.TrimSpace(x.Waybill.GetOrderNo())
+	if _, req := ecomBody(d.doc); req != nil {
+		return strings.TrimSpace(req.(interface{ GetOrderNo() string }).GetOrderNo())
 	}
 	return ""
 }
@@ -918,18 +917,14 @@ func checkEcomID(p *customsv1.Person, f string) (string, string) {
 // checkEcomDoc checks a document and returns the field at fault and why, or
 // "" when nothing is wrong.
 func checkEcomDoc(d *customsv1.EcommerceDocument) (field, msg string) {
-	var req proto.Message
-	switch x := d.GetDocument().(type) {
-	case *customsv1.EcommerceDocument_Order:
-		req = x.Order
-		field, msg = checkEcomOrder(x.Order)
-	case *customsv1.EcommerceDocument_Payment:
-		req = x.Payment
-		field, msg = checkEcomPayment(x.Payment)
-	case *customsv1.EcommerceDocument_Waybill:
-		req = x.Waybill
-	default:
+	_, req := ecomBody(d)
+	switch x := req.(type) {
+	case nil:
 		return "kind", "give an order, a payment or a waybill"
+	case *customsv1.SubmitOrderRequest:
+		field, msg = checkEcomOrder(x)
+	case *customsv1.SubmitPaymentRequest:
+		field, msg = checkEcomPayment(x)
 	}
 	if msg != "" {
 		return field, msg
