@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -22,17 +21,6 @@ func (a *app) adminCmd() *cobra.Command {
 	)
 }
 
-// parseRole accepts admin, customs, enterprise, platform (any case, with
-// or without the ROLE_ prefix).
-func parseRole(s string) (adminv1.Role, error) {
-	name := "ROLE_" + strings.TrimPrefix(strings.ToUpper(strings.TrimSpace(s)), "ROLE_")
-	r, ok := adminv1.Role_value[name]
-	if !ok || r == int32(adminv1.Role_ROLE_UNSPECIFIED) {
-		return 0, usagef("--role %q: use admin, customs, enterprise or platform", s)
-	}
-	return adminv1.Role(r), nil
-}
-
 func (a *app) principalsCreateCmd() *cobra.Command {
 	var pid, name, role, enterprise string
 	var links []string
@@ -49,11 +37,11 @@ Repeating the command with the same values returns the existing principal.`,
   zonectl admin principals create --id shop-1 --role platform --link 3201234567 --link 3207654321`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			r, err := parseRole(role)
+			r, err := parseEnum("--role", role, adminv1.Role_value, "ROLE_")
 			if err != nil {
 				return err
 			}
-			req := &adminv1.CreatePrincipalRequest{PrincipalId: pid, DisplayName: name, Role: r, EnterpriseId: enterprise, LinkedEnterpriseIds: links}
+			req := &adminv1.CreatePrincipalRequest{PrincipalId: pid, DisplayName: name, Role: adminv1.Role(r), EnterpriseId: enterprise, LinkedEnterpriseIds: links}
 			if err := checkFlags(req, map[string]string{"principal_id": "id", "display_name": "name", "enterprise_id": "enterprise",
 				"linked_enterprise_ids": "link"}); err != nil {
 				return err
