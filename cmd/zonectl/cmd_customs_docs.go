@@ -17,8 +17,6 @@ func (a *app) customsListCmd() *cobra.Command {
 		a.listClearCmd(), a.listGetCmd(), a.listLsCmd())
 }
 
-func listNo(l *customsv1.List) string { return l.GetListNo() }
-
 const listCreateLong = `File verification lists as drafts (no book effect yet), one CreateList call
 per list in file order. The zone assigns each list its number (QD...), shown in
 the output; -q prints only the numbers, for scripts. The whole file is checked
@@ -70,7 +68,7 @@ func (a *app) listCreateCmd() *cobra.Command {
 				a.noteDryRun(ff.file, len(docs), "lists")
 				return nil
 			}
-			p := newDocPrinter(a, len(docs), ff.quiet, listHeader, one(listRow), listNo)
+			p := newDocPrinter(a, len(docs), ff.quiet, listHeader, one(listRow), (*customsv1.List).GetListNo)
 			return fileDocs(a, cmd.Context(), ff, "lists", docs, (*customsv1.CreateListRequest).GetInnerNo,
 				func(ctx context.Context, c *clients, req *customsv1.CreateListRequest) (*customsv1.List, error) {
 					resp, err := c.decls.CreateList(ctx, req)

@@ -21,8 +21,6 @@ func (a *app) passCmd() *cobra.Command {
 		a.passGetCmd(), a.passLsCmd())
 }
 
-func passNo(p *customsv1.Pass) string { return p.GetPassNo() }
-
 func (a *app) passCreateCmd() *cobra.Command {
 	var ff fileFlags
 	var related []string
@@ -70,7 +68,7 @@ related_type: 1 核注清单, 2 出入库单, 3 提运单.`,
 				a.noteDryRun(ff.file, len(docs), "passes")
 				return nil
 			}
-			p := newDocPrinter(a, len(docs), ff.quiet, passHeader, one(passRow), passNo)
+			p := newDocPrinter(a, len(docs), ff.quiet, passHeader, one(passRow), (*customsv1.Pass).GetPassNo)
 			return fileDocs(a, cmd.Context(), ff, "passes", docs, (*customsv1.CreatePassRequest).GetInnerNo,
 				func(ctx context.Context, c *clients, req *customsv1.CreatePassRequest) (*customsv1.Pass, error) {
 					resp, err := c.gate.CreatePass(ctx, req)
