@@ -84,15 +84,6 @@ func (d Doc[T]) row(field string) int {
 	return 0
 }
 
-// Reqs returns the requests of docs.
-func Reqs[T proto.Message](docs []Doc[T]) []T {
-	out := make([]T, len(docs))
-	for i, d := range docs {
-		out[i] = d.Req
-	}
-	return out
-}
-
 // checkFunc checks what a client can check of a request and returns the
 // field at fault (proto name, e.g. "lines[2].quantity") and why, or "" if
 // nothing is wrong.
