@@ -10,6 +10,7 @@ import (
 
 	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/input"
 	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/output"
+	errorsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/errors/v1"
 )
 
 // This file holds the connect-call-print shape every command shares: dial on
@@ -120,7 +121,7 @@ func (s chunks[R]) run(a *app, cmd *cobra.Command, rows []R) (int, error) {
 		if err != nil {
 			end()
 			a.note("%s: %d %s %s before; the chunk with %s was refused (nothing of it %s); re-running the file is safe",
-				s.file, done, s.what, s.verb, s.where(chunk, output.FieldOf(err)), s.verb)
+				s.file, done, s.what, s.verb, s.where(chunk, errorsv1.FieldOf(err)), s.verb)
 			return done, err
 		}
 		done += len(chunk)

@@ -15,6 +15,7 @@ import (
 	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/input"
 	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/output"
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
+	errorsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/errors/v1"
 )
 
 // The customs commands drive zoneledger.customs.v1 BookService,
@@ -163,7 +164,7 @@ func fileDocs[Req, Res proto.Message](a *app, ctx context.Context, ff fileFlags,
 		if err != nil {
 			end()
 			a.note("%s: %d of %d %s filed before; the one at %s (inner_no %q) was refused; re-running the file is safe: %s filed already come back unchanged",
-				ff.file, i, len(docs), what, d.Locate(output.FieldOf(err)), key(d.Req), what)
+				ff.file, i, len(docs), what, d.Locate(errorsv1.FieldOf(err)), key(d.Req), what)
 			return p.close(err)
 		}
 		if err := p.add(res); err != nil {

@@ -25,6 +25,7 @@ import (
 	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/output"
 	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/post"
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
+	errorsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/errors/v1"
 )
 
 // Cross-border e-commerce bonded import (网购保税进口, trade mode 1210):
@@ -1081,7 +1082,7 @@ func (s *ecomSender) refuse(i int, err error, k int) {
 	st := status.Convert(err)
 	root := fmt.Sprintf("documents[%d]", k)
 	kind := s.docs[i].kind()
-	field := output.FieldOf(err)
+	field := errorsv1.FieldOf(err)
 	rel := strings.TrimPrefix(strings.TrimPrefix(field, root), ".")
 	switch {
 	case rel == kind:
@@ -1093,7 +1094,7 @@ func (s *ecomSender) refuse(i int, err error, k int) {
 	}
 	msg := strings.ReplaceAll(strings.ReplaceAll(st.Message(), root+"."+kind+".", ""), root+".", "")
 	s.out[i] = ecomOutcome{state: ecomRefused, err: &customsv1.DocumentError{Code: output.CodeName(st.Code()),
-		Reason: output.ReasonOf(err), Field: rel, Message: output.TidyMessage(msg, rel)}}
+		Reason: errorsv1.ReasonOf(err), Field: rel, Message: output.TidyMessage(msg, rel)}}
 }
 
 // Reporting.

@@ -10,10 +10,9 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/shopspring/decimal"
-
-	"github.com/zoneledger/zoneledger/ledger"
 )
 
 // Error is a problem in an input file, with where it is.
@@ -104,18 +103,28 @@ func checkValue(s, field string) string {
 func Decimal(s string) (decimal.Decimal, string) { return checkDecimal(s, "") }
 
 // Places is the number of decimal places d needs (trailing zeros dropped).
-func Places(d decimal.Decimal) int32 { return ledger.Places(d) }
-
-func checkDecimal(s, field string) (decimal.Decimal, string) {
-	d, err := ledger.ParseDecimal(s, field)
-	if err != nil {
-		return d, ledger.AsError(err).Message
+func Places(d decimal.Decimal) int32 {
+	s := d.String() // String drops trailing fractional zeros.
+	if i := strings.IndexByte(s, '.'); i >= 0 {
+		return int32(len(s) - i - 1)
 	}
+	return 0
+}
+
+// checkDecimal checks the API's decimal syntax (wirePattern). How many
+// digits the server takes, and how many places an item's quantity may
+// have, are the server's to say: it refuses too long a number with
+// DECIMAL_OUT_OF_RANGE or TOO_MANY_DECIMALS, naming the field.
+func checkDecimal(s, _ string) (decimal.Decimal, string) {
 	if !wirePattern.MatchString(s) {
-		if d.IsNegative() {
-			return d, fmt.Sprintf("%q must not be negative", s)
+		if strings.HasPrefix(s, "-") && wirePattern.MatchString(s[1:]) {
+			return decimal.Zero, fmt.Sprintf("%q must not be negative", s)
 		}
-		return d, fmt.Sprintf("%q is not a plain decimal number; write digits with an optional '.' and fraction, e.g. \"12.5\"", s)
+		return decimal.Zero, fmt.Sprintf("%q is not a decimal number; write digits with an optional '.' and fraction, e.g. \"12.5\"", s)
+	}
+	d, err := decimal.NewFromString(s)
+	if err != nil {
+		return decimal.Zero, fmt.Sprintf("%q is not a decimal number", s)
 	}
 	return d, ""
 }
@@ -125,7 +134,7 @@ func checkDate(s, field string) string {
 	if !datePattern.MatchString(s) {
 		return fmt.Sprintf("%q is not a date; write YYYY-MM-DD", s)
 	}
-	if _, err := ledger.ParseDate(s, field); err != nil {
+	if _, err := time.Parse(time.DateOnly, s); err != nil {
 		return fmt.Sprintf("%q is not a calendar date", s)
 	}
 	return ""

@@ -10,7 +10,7 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 
-	"github.com/zoneledger/zoneledger/ledger/ledgerapi"
+	"github.com/zoneledger/zoneledger/proto/zoneledger/wiretext"
 )
 
 // Validate checks a request as the server checks it before its handler
@@ -24,7 +24,7 @@ import (
 // Fields named in later (ones the command line may still fill) are not
 // judged.
 func Validate(m proto.Message, later ...string) (field, msg string) {
-	if field, why := ledgerapi.UnstorableText(m); field != "" {
+	if field, why := wiretext.Unstorable(m); field != "" {
 		return field, why
 	}
 	err := protovalidate.Validate(m)

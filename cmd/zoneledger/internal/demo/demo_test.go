@@ -476,6 +476,16 @@ func checkSales(t *testing.T, res *Result, conn *grpc.ClientConn, customs contex
 	display := customsv1.NewDisplayServiceClient(conn)
 	ecom := customsv1.NewEcommerceServiceClient(conn)
 
+	// The offline planner tests plan against samplePositive: it is the
+	// list this server releases against.
+	pl, err := ecom.GetPositiveList(customs, &customsv1.GetPositiveListRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := positiveList(pl.GetEntries()); err != nil || fmt.Sprint(got) != fmt.Sprint(samplePositive) {
+		t.Errorf("the server's positive list is %v (%v); the planner tests use %v", got, err, samplePositive)
+	}
+
 	// The warehouse book, by hand: bonded, available, display. In the
 	// month: entry 1200 tins / 800 jars / 2000 kg / 120 laptops / 40
 	// cameras / 300 bottles; 24 cameras and 180 bottles out on display, 14

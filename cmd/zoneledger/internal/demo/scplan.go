@@ -9,8 +9,8 @@ import (
 
 	"github.com/shopspring/decimal"
 
-	"github.com/zoneledger/zoneledger/customs/ecommerce"
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
+	errorsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/errors/v1"
 )
 
 // The sales and service centre's script is fixed, like the logistics
@@ -78,29 +78,6 @@ func (o *scOrder) goods() decimal.Decimal {
 // dutiable is the order's value for the limits and the tax: goods, freight
 // and insurance.
 func (o *scOrder) dutiable() decimal.Decimal { return o.goods().Add(o.Freight) }
-
-// shares are each line's part of the freight, as customs shares it when it
-// assesses the list (customs/ecommerce prepareList): pro rata to the line
-// totals, to the fen, the last line taking the remainder. The platform
-// quotes each line's dutiable value this way, or the tax it withholds
-// differs from customs' by a fen.
-func (o *scOrder) shares() []decimal.Decimal {
-	gv := o.goods()
-	out := make([]decimal.Decimal, len(o.Items))
-	allocated := decimal.Zero
-	for i, it := range o.Items {
-		share := decimal.Zero
-		if gv.IsPositive() {
-			share = o.Freight.Mul(it.total()).Div(gv).Round(2)
-		}
-		if i == len(o.Items)-1 {
-			share = o.Freight.Sub(allocated)
-		}
-		allocated = allocated.Add(share)
-		out[i] = share
-	}
-	return out
-}
 
 // pieces is what a quote line states as 件数: the quantity when whole.
 func pieces(q decimal.Decimal) int32 {
@@ -229,20 +206,20 @@ func planSales(c *scCast, year int, month int, days int, today string) (*scScrip
 	single(&scOrder{Buyer: b["C"], Items: items(item("YF-RICE-KG", "15")), Freight: d("12.00"), Note: "rice: 15 of the 20 kg a year"})
 	single(&scOrder{Buyer: b["D"], Items: items(item("YF-MILK-800", "4"), item("YF-CREAM-50", "1")), Freight: d("15.00"), Discount: d("20.00"),
 		Note: "two lines share the freight; a 20.00 coupon"})
-	single(&scOrder{Buyer: b["E"], Items: items(item("YF-CREAM-50", "2")), Freight: ten, PayShort: d("1.00"), Expect: ecommerce.ReasonPaymentMismatch,
+	single(&scOrder{Buyer: b["E"], Items: items(item("YF-CREAM-50", "2")), Freight: ten, PayShort: d("1.00"), Expect: errorsv1.Reason_PAYMENT_AMOUNT_MISMATCH.String(),
 		Note: "the payment is 1.00 short"})
-	single(&scOrder{Buyer: b["F"], Payer: b["F2"], Items: items(item("YF-MILK-800", "1")), Freight: ten, Expect: ecommerce.ReasonBuyerPayerMismatch,
+	single(&scOrder{Buyer: b["F"], Payer: b["F2"], Items: items(item("YF-MILK-800", "1")), Freight: ten, Expect: errorsv1.Reason_BUYER_PAYER_MISMATCH.String(),
 		Note: "paid by the spouse, no proof"})
 	single(&scOrder{Buyer: b["G"], Payer: b["G2"], Proof: "RZ" + strings.ReplaceAll(today, "-", "") + "0731", Items: items(item("YF-MILK-800", "3")), Freight: ten,
 		Note: "paid by the spouse, with an identity proof"})
-	single(&scOrder{Buyer: b["H"], Items: items(item("YF-CREAM-50", "1")), Freight: d("8.00"), WrongPhone: "13907141866", Expect: ecommerce.ReasonConsigneeMismatch,
+	single(&scOrder{Buyer: b["H"], Items: items(item("YF-CREAM-50", "1")), Freight: d("8.00"), WrongPhone: "13907141866", Expect: errorsv1.Reason_CONSIGNEE_MISMATCH.String(),
 		Note: "the waybill's consignee phone differs"})
-	single(&scOrder{Buyer: b["I"], Items: items(item("YF-NB-14", "2")), Expect: ecommerce.ReasonOverSingleLimit,
+	single(&scOrder{Buyer: b["I"], Items: items(item("YF-NB-14", "2")), Expect: errorsv1.Reason_OVER_SINGLE_LIMIT.String(),
 		Note: "two laptops, 5,598.00: over the single limit"})
 	single(&scOrder{Buyer: b["J"], Items: items(item("YF-NB-16X", "1")), Note: "one item over 5,000: full tax, stays in the channel"})
-	single(&scOrder{Buyer: b["K"], Items: items(item("YF-WHISKY-700", "2")), Freight: ten, Expect: ecommerce.ReasonNotOnPositiveList,
+	single(&scOrder{Buyer: b["K"], Items: items(item("YF-WHISKY-700", "2")), Freight: ten, Expect: errorsv1.Reason_NOT_ON_POSITIVE_LIST.String(),
 		Note: "whisky is not on the positive list"})
-	single(&scOrder{Buyer: b["C"], Items: items(item("YF-RICE-KG", "10")), Freight: ten, Expect: ecommerce.ReasonPersonalCapExceeded,
+	single(&scOrder{Buyer: b["C"], Items: items(item("YF-RICE-KG", "10")), Freight: ten, Expect: errorsv1.Reason_PERSONAL_CAP_EXCEEDED.String(),
 		Note: "rice: 15 + 10 kg over the 20 kg cap"})
 
 	// Regular orders of ten buyers, in the two batches.
@@ -284,9 +261,9 @@ func planSales(c *scCast, year int, month int, days int, today string) (*scScrip
 	// Batch 2: M's next order is over the annual limit; a payer who is not
 	// the buyer is refused inside the batch.
 	regulars(2, 4)
-	add(&scOrder{Buyer: b["M"], Items: items(item("YF-MILK-800", "1")), Freight: ten, Batch: 2, Expect: ecommerce.ReasonOverAnnualLimit,
+	add(&scOrder{Buyer: b["M"], Items: items(item("YF-MILK-800", "1")), Freight: ten, Batch: 2, Expect: errorsv1.Reason_OVER_ANNUAL_LIMIT.String(),
 		Note: "over the annual limit (the platform's quote cannot know)"})
-	add(&scOrder{Buyer: b["N"], Payer: b["P"], Items: items(item("YF-CREAM-50", "1")), Freight: ten, Batch: 2, Expect: ecommerce.ReasonBuyerPayerMismatch,
+	add(&scOrder{Buyer: b["N"], Payer: b["P"], Items: items(item("YF-CREAM-50", "1")), Freight: ten, Batch: 2, Expect: errorsv1.Reason_BUYER_PAYER_MISMATCH.String(),
 		Note: "paid by a friend, no proof"})
 	regulars(2, 3)
 	s.Orders = orders
@@ -331,13 +308,38 @@ type scOutcome struct {
 	Rule string
 }
 
+// positiveEntry is an entry of the zone's positive list, as
+// EcommerceService/GetPositiveList answers it: the demo asks the server
+// for the list it releases against and keeps no copy of it.
+type positiveEntry struct {
+	HSPrefix  string
+	AnnualCap decimal.Decimal // zero: no cap
+}
+
+// positiveList converts the server's positive list.
+func positiveList(entries []*customsv1.PositiveListEntry) ([]positiveEntry, error) {
+	out := make([]positiveEntry, 0, len(entries))
+	for _, e := range entries {
+		p := positiveEntry{HSPrefix: e.GetHsPrefix()}
+		if c := e.GetAnnualCap(); c != "" {
+			d, err := decimal.NewFromString(c)
+			if err != nil {
+				return nil, fmt.Errorf("positive list entry %s: annual cap %q: %w", e.GetHsPrefix(), c, err)
+			}
+			p.AnnualCap = d
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
 // scModel is the demo's own copy of what customs keeps for the centre:
 // the warehouse book's stock per line (available and on display) as of
 // the month's end and now, each buyer's year (the annual total and the
 // capped goods), and the display form's tax.
 type scModel struct {
 	cast            *scCast
-	positive        []ecommerce.PositiveEntry
+	positive        []positiveEntry
 	monthEnd, stock map[int32]*scStock
 	annual          map[string]decimal.Decimal            // buyer ID → dutiable value counted this year
 	capped          map[string]map[string]decimal.Decimal // buyer ID → positive-list prefix → legal quantity
@@ -355,8 +357,8 @@ func (s scStock) equal(o scStock) bool {
 	return s.Available.Equal(o.Available) && s.Display.Equal(o.Display)
 }
 
-func newSCModel(c *scCast) *scModel {
-	m := &scModel{cast: c, positive: ecommerce.SamplePositiveList(), monthEnd: map[int32]*scStock{}, stock: map[int32]*scStock{},
+func newSCModel(c *scCast, positive []positiveEntry) *scModel {
+	m := &scModel{cast: c, positive: positive, monthEnd: map[int32]*scStock{}, stock: map[int32]*scStock{},
 		annual: map[string]decimal.Decimal{}, capped: map[string]map[string]decimal.Decimal{}, outcomes: map[int]scOutcome{}, onDisplay: map[int32]decimal.Decimal{}}
 	for _, l := range c.W.Lines {
 		m.monthEnd[l.Seq], m.stock[l.Seq] = &scStock{}, &scStock{}
@@ -431,8 +433,8 @@ func (m *scModel) display(mv scMove) error {
 
 // positiveEntry is the positive-list entry covering an HS code (the longest
 // prefix), as customs looks it up.
-func (m *scModel) positiveEntry(hs string) (ecommerce.PositiveEntry, bool) {
-	best, found := ecommerce.PositiveEntry{}, false
+func (m *scModel) positiveEntry(hs string) (positiveEntry, bool) {
+	best, found := positiveEntry{}, false
 	for _, e := range m.positive {
 		if strings.HasPrefix(hs, e.HSPrefix) && len(e.HSPrefix) > len(best.HSPrefix) {
 			best, found = e, true
@@ -455,17 +457,17 @@ func (m *scModel) match(o *scOrder) scOutcome {
 func (m *scModel) decide(o *scOrder) scOutcome {
 	switch {
 	case o.PayShort.IsPositive():
-		return scOutcome{Reason: ecommerce.ReasonPaymentMismatch}
+		return scOutcome{Reason: errorsv1.Reason_PAYMENT_AMOUNT_MISMATCH.String()}
 	case o.Payer != nil && o.Payer.ID != o.Buyer.ID && o.Proof == "":
-		return scOutcome{Reason: ecommerce.ReasonBuyerPayerMismatch}
+		return scOutcome{Reason: errorsv1.Reason_BUYER_PAYER_MISMATCH.String()}
 	case o.WrongPhone != "" && o.WrongPhone != o.Buyer.Phone:
-		return scOutcome{Reason: ecommerce.ReasonConsigneeMismatch}
+		return scOutcome{Reason: errorsv1.Reason_CONSIGNEE_MISMATCH.String()}
 	}
 	caps := map[string]decimal.Decimal{}
 	for _, it := range o.Items {
 		e, ok := m.positiveEntry(it.SKU.Line.HS)
 		if !ok {
-			return scOutcome{Reason: ecommerce.ReasonNotOnPositiveList}
+			return scOutcome{Reason: errorsv1.Reason_NOT_ON_POSITIVE_LIST.String()}
 		}
 		if e.AnnualCap.IsPositive() {
 			caps[e.HSPrefix] = caps[e.HSPrefix].Add(it.Qty.Mul(it.SKU.Line.Factor))
@@ -475,15 +477,15 @@ func (m *scModel) decide(o *scOrder) scOutcome {
 	for prefix, add := range caps {
 		e, _ := m.positiveEntry(prefix)
 		if m.capped[id][prefix].Add(add).GreaterThan(e.AnnualCap) {
-			return scOutcome{Reason: ecommerce.ReasonPersonalCapExceeded}
+			return scOutcome{Reason: errorsv1.Reason_PERSONAL_CAP_EXCEEDED.String()}
 		}
 	}
 	rule := o.limitRule(m.annual[id])
 	switch rule {
 	case "CROSS_BORDER_OVER_ANNUAL_LIMIT":
-		return scOutcome{Reason: ecommerce.ReasonOverAnnualLimit}
+		return scOutcome{Reason: errorsv1.Reason_OVER_ANNUAL_LIMIT.String()}
 	case "CROSS_BORDER_OVER_SINGLE_LIMIT":
-		return scOutcome{Reason: ecommerce.ReasonOverSingleLimit}
+		return scOutcome{Reason: errorsv1.Reason_OVER_SINGLE_LIMIT.String()}
 	}
 	need := map[int32]decimal.Decimal{}
 	for _, it := range o.Items {
@@ -491,7 +493,7 @@ func (m *scModel) decide(o *scOrder) scOutcome {
 	}
 	for seq, q := range need {
 		if m.stock[seq].Available.LessThan(q) {
-			return scOutcome{Reason: ecommerce.ReasonInsufficientStock}
+			return scOutcome{Reason: errorsv1.Reason_INSUFFICIENT_STOCK.String()}
 		}
 	}
 	for seq, q := range need {
@@ -564,7 +566,7 @@ func (s *scScript) check(m *scModel) error {
 				byBuyer[s.Orders[dc.Order].Buyer.ID]++
 			}
 		}
-		orderDependent := map[string]bool{ecommerce.ReasonPersonalCapExceeded: true, ecommerce.ReasonOverAnnualLimit: true, ecommerce.ReasonInsufficientStock: true}
+		orderDependent := map[string]bool{errorsv1.Reason_PERSONAL_CAP_EXCEEDED.String(): true, errorsv1.Reason_OVER_ANNUAL_LIMIT.String(): true, errorsv1.Reason_INSUFFICIENT_STOCK.String(): true}
 		for _, dc := range docs {
 			o := s.Orders[dc.Order]
 			if dc.Kind == 'O' && byBuyer[o.Buyer.ID] > 1 && orderDependent[o.Expect] {
@@ -576,12 +578,13 @@ func (s *scScript) check(m *scModel) error {
 }
 
 // predictSales plans the centre and runs the model over the whole script.
-func predictSales(c *scCast, year, month, days int, today string) (*scScript, *scModel, error) {
+// positive is the zone's positive list (EcommerceService/GetPositiveList).
+func predictSales(c *scCast, positive []positiveEntry, year, month, days int, today string) (*scScript, *scModel, error) {
 	s, err := planSales(c, year, month, days, today)
 	if err != nil {
 		return nil, nil, err
 	}
-	m := newSCModel(c)
+	m := newSCModel(c, positive)
 	if err := m.entry(s.Entry); err != nil {
 		return nil, nil, err
 	}

@@ -5,8 +5,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/zoneledger/zoneledger/customs/ecommerce"
+	"github.com/shopspring/decimal"
+
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
+	errorsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/errors/v1"
 )
 
 // TestIDNumber: the 身份证 check character is GB 11643's (the standard's
@@ -31,12 +33,12 @@ func TestIDNumber(t *testing.T) {
 // in date order, with the same outcomes and the same end state (only the
 // dates move); the model's outcomes are the script's.
 func TestPlanSalesEveryMonthLength(t *testing.T) {
-	_, full, err := predictSales(newSCCast(), 2026, 10, 31, "2026-11-28")
+	_, full, err := predictSales(newSCCast(), samplePositive, 2026, 10, 31, "2026-11-28")
 	if err != nil {
 		t.Fatal(err)
 	}
 	for days := 1; days <= 31; days++ {
-		s, m, err := predictSales(newSCCast(), 2026, 10, days, "2026-11-28")
+		s, m, err := predictSales(newSCCast(), samplePositive, 2026, 10, days, "2026-11-28")
 		if err != nil {
 			t.Fatalf("%d days: %v", days, err)
 		}
@@ -63,7 +65,7 @@ func TestPlanSalesEveryMonthLength(t *testing.T) {
 // 100, each intended refusal once or twice, a buyer at exactly the annual
 // limit, the stock worked out by hand.
 func TestSalesScript(t *testing.T) {
-	s, m, err := predictSales(newSCCast(), 2026, 10, 31, "2026-11-28")
+	s, m, err := predictSales(newSCCast(), samplePositive, 2026, 10, 31, "2026-11-28")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,8 +86,8 @@ func TestSalesScript(t *testing.T) {
 	if len(arrivals) != 6 {
 		t.Errorf("singles arrive in %d orders of the three documents, want all 6", len(arrivals))
 	}
-	for _, r := range []string{ecommerce.ReasonPaymentMismatch, ecommerce.ReasonBuyerPayerMismatch, ecommerce.ReasonConsigneeMismatch, ecommerce.ReasonOverSingleLimit,
-		ecommerce.ReasonOverAnnualLimit, ecommerce.ReasonPersonalCapExceeded, ecommerce.ReasonNotOnPositiveList} {
+	for _, r := range []string{errorsv1.Reason_PAYMENT_AMOUNT_MISMATCH.String(), errorsv1.Reason_BUYER_PAYER_MISMATCH.String(), errorsv1.Reason_CONSIGNEE_MISMATCH.String(), errorsv1.Reason_OVER_SINGLE_LIMIT.String(),
+		errorsv1.Reason_OVER_ANNUAL_LIMIT.String(), errorsv1.Reason_PERSONAL_CAP_EXCEEDED.String(), errorsv1.Reason_NOT_ON_POSITIVE_LIST.String()} {
 		if reasons[r] == 0 {
 			t.Errorf("no order refused %s", r)
 		}
@@ -142,4 +144,12 @@ func TestSalesScript(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("display movements %v, want %v", got, want)
 	}
+}
+
+// samplePositive is the positive list the demo's server runs with, for the
+// planner tests that run without a server; TestDemo checks that the server
+// answers GetPositiveList with it.
+var samplePositive = []positiveEntry{
+	{HSPrefix: "3304"}, {HSPrefix: "8471"}, {HSPrefix: "8525"}, {HSPrefix: "8516"}, {HSPrefix: "1901"},
+	{HSPrefix: "1006", AnnualCap: decimal.NewFromInt(20)}, {HSPrefix: "1701", AnnualCap: decimal.NewFromInt(2)},
 }

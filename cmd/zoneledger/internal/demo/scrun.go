@@ -135,7 +135,17 @@ func (r *scRun) date(day int) string {
 // differences in the end state are collected in res.Mismatches.
 func runSales(ctx context.Context, c *client, cast *scCast, year int, month time.Month, days int, lastDay string) (*SalesResult, error) {
 	res := &SalesResult{Today: businessDate(time.Now())}
-	script, model, err := predictSales(cast, year, int(month), days, res.Today)
+	actx, cancel := c.as(ctx, "admin")
+	pl, err := c.ecom.GetPositiveList(actx, &customsv1.GetPositiveListRequest{})
+	cancel()
+	if err != nil {
+		return res, fmt.Errorf("asking for the zone's positive list: %w", err)
+	}
+	positive, err := positiveList(pl.GetEntries())
+	if err != nil {
+		return res, err
+	}
+	script, model, err := predictSales(cast, positive, year, int(month), days, res.Today)
 	if err != nil {
 		return res, fmt.Errorf("planning the sales and service centre: %w", err)
 	}
@@ -466,15 +476,15 @@ func (r *scRun) orderDocs(o *scOrder, q *customsv1.QuoteResponse) (*customsv1.Su
 }
 
 // quoteOrder is TaxService/Quote of an order as the platform computes the
-// tax it withholds: CROSS_BORDER_RETAIL on today, each line's dutiable value
-// its total plus its share of the freight. The platform does not know what
+// tax it withholds: CROSS_BORDER_RETAIL on today, each line at its total,
+// and the order's freight, which the server shares over the lines as
+// customs shares it on the inventory list. The platform does not know what
 // the buyer bought elsewhere this year, so it states no annual_used.
 func (r *scRun) quoteOrder(o *scOrder, date string) (*customsv1.QuoteResponse, error) {
-	req := &customsv1.QuoteRequest{Regime: customsv1.Regime_REGIME_CROSS_BORDER_RETAIL, Date: date}
-	for i, share := range o.shares() {
-		it := o.Items[i]
+	req := &customsv1.QuoteRequest{Regime: customsv1.Regime_REGIME_CROSS_BORDER_RETAIL, Date: date, Freight: o.Freight.StringFixed(2)}
+	for _, it := range o.Items {
 		l := it.SKU.Line
-		req.Lines = append(req.Lines, &customsv1.QuoteLine{HsCode: l.HS, DutiableValue: it.total().Add(share).StringFixed(2),
+		req.Lines = append(req.Lines, &customsv1.QuoteLine{HsCode: l.HS, DutiableValue: it.total().StringFixed(2),
 			Quantity: it.Qty.Mul(l.Factor).String(), Unit: l.Legal, Pieces: pieces(it.Qty)})
 	}
 	var q *customsv1.QuoteResponse
