@@ -234,7 +234,7 @@ func TestDemo(t *testing.T) {
 
 // checkLogistics checks the logistics centre's month (sections 7 to 10)
 // through the API, against numbers worked out by hand from the script
-// (lcplan.go), which do not depend on the month's length.
+// (logistics_plan.go), which do not depend on the month's length.
 func checkLogistics(t *testing.T, res *Result, days int, conn *grpc.ClientConn, customs context.Context) {
 	t.Helper()
 	lr := res.Logistics
@@ -462,7 +462,7 @@ func TestPlanEveryMonthLength(t *testing.T) {
 
 // checkSales checks the sales and service centre (sections 11 to 14)
 // through the API, against numbers worked out by hand from the script
-// (scplan.go), which do not depend on the month's length.
+// (sales_plan.go), which do not depend on the month's length.
 func checkSales(t *testing.T, res *Result, conn *grpc.ClientConn, customs context.Context) {
 	t.Helper()
 	sr := res.Sales
