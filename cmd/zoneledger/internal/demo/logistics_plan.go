@@ -2,7 +2,6 @@ package demo
 
 import (
 	"fmt"
-	"math"
 	"sort"
 
 	"github.com/shopspring/decimal"
@@ -409,7 +408,7 @@ func (m *lcModel) pendingTrips() []int {
 // planLogistics plans the logistics centre's month of days days against a
 // fresh model, which it returns holding the expected end state.
 func planLogistics(c *lcCast, days int) ([]lcStep, *lcModel, error) {
-	day := func(f float64) int { return max(1, min(days, int(math.Ceil(f*float64(days))))) }
+	day := func(pct int) int { return monthDay(pct, days) }
 	q := func(seq int32, s string) lcQty { return lcQty{Seq: seq, Qty: d(s)} }
 	one := func(qs ...lcQty) [][]lcQty { return [][]lcQty{qs} }
 	boxed := func(s lcStep, plate string) lcStep { // a box truck
@@ -422,40 +421,40 @@ func planLogistics(c *lcCast, days int) ([]lcStep, *lcModel, error) {
 		return s
 	}
 	steps := []lcStep{
-		container(lcStep{Day: day(0.03), Kind: lcFirstIn, Lists: one(q(1, "2400.000"), q(3, "1800"))}, "琼A5K721", "TGH", 305438, "3900"),
-		container(lcStep{Day: day(0.10), Kind: lcFirstIn, Lists: one(q(2, "3000"), q(4, "5000"))}, "琼A7M230", "MSK", 481207, "2250"),
-		boxed(lcStep{Day: day(0.13), Kind: lcNonDeclIn, Lists: one(q(5, "240"))}, "琼A2D865"),
-		boxed(lcStep{Day: day(0.20), Kind: lcTrip, Trip: 1, Lists: one(q(1, "180.500"))}, "琼A6F112"),
-		boxed(lcStep{Day: day(0.25), Kind: lcSale, Gate: true, Lists: one(q(3, "360"))}, "琼A3H508"),
-		{Day: day(0.30), Kind: lcTransfer, Lists: one(q(4, "1200")), Into: []lcQty{q(1, "1200")}},
-		boxed(lcStep{Day: day(0.35), Kind: lcTrip, Trip: 2, Lists: one(q(1, "240.000"))}, "琼A6F112"),
-		{Day: day(0.40), Kind: lcSwitchToBonded, Clear: true, Lists: one(q(5, "60"))},
-		boxed(lcStep{Day: day(0.45), Kind: lcSale, Gate: true, Lists: one(q(2, "600"))}, "琼A3H508"),
-		boxed(lcStep{Day: day(0.50), Kind: lcTrip, Trip: 3, Lists: one(q(1, "210.250"))}, "琼A6F112"),
-		{Day: day(0.55), Kind: lcSwitchToNonbond, Clear: true, Lists: one(q(2, "200"))},
-		boxed(lcStep{Day: day(0.60), Kind: lcSale, Gate: true, Lists: [][]lcQty{{q(3, "240")}, {q(2, "300")}}}, "琼A3H508"),
+		container(lcStep{Day: day(3), Kind: lcFirstIn, Lists: one(q(1, "2400.000"), q(3, "1800"))}, "琼A5K721", "TGH", 305438, "3900"),
+		container(lcStep{Day: day(10), Kind: lcFirstIn, Lists: one(q(2, "3000"), q(4, "5000"))}, "琼A7M230", "MSK", 481207, "2250"),
+		boxed(lcStep{Day: day(13), Kind: lcNonDeclIn, Lists: one(q(5, "240"))}, "琼A2D865"),
+		boxed(lcStep{Day: day(20), Kind: lcTrip, Trip: 1, Lists: one(q(1, "180.500"))}, "琼A6F112"),
+		boxed(lcStep{Day: day(25), Kind: lcSale, Gate: true, Lists: one(q(3, "360"))}, "琼A3H508"),
+		{Day: day(30), Kind: lcTransfer, Lists: one(q(4, "1200")), Into: []lcQty{q(1, "1200")}},
+		boxed(lcStep{Day: day(35), Kind: lcTrip, Trip: 2, Lists: one(q(1, "240.000"))}, "琼A6F112"),
+		{Day: day(40), Kind: lcSwitchToBonded, Clear: true, Lists: one(q(5, "60"))},
+		boxed(lcStep{Day: day(45), Kind: lcSale, Gate: true, Lists: one(q(2, "600"))}, "琼A3H508"),
+		boxed(lcStep{Day: day(50), Kind: lcTrip, Trip: 3, Lists: one(q(1, "210.250"))}, "琼A6F112"),
+		{Day: day(55), Kind: lcSwitchToNonbond, Clear: true, Lists: one(q(2, "200"))},
+		boxed(lcStep{Day: day(60), Kind: lcSale, Gate: true, Lists: [][]lcQty{{q(3, "240")}, {q(2, "300")}}}, "琼A3H508"),
 		// 1210 (保税电商) goods cannot leave on an ordinary list: the server
 		// refuses, they leave only on EcommerceService inventory lists.
-		{Day: day(0.62), Kind: lcEcomExitRefused, Lists: one(q(1, "12.000"))},
+		{Day: day(62), Kind: lcEcomExitRefused, Lists: one(q(1, "12.000"))},
 		// One list of three lines, each owing under 50 CNY duty (sample
 		// tariff): the consignment owes more, so duty is charged.
-		boxed(lcStep{Day: day(0.62), Kind: lcSale, Gate: true, Consignment: true, Lists: one(q(1, "1.000"), q(2, "2"), q(3, "3"))}, "琼A3H508"),
-		boxed(lcStep{Day: day(0.65), Kind: lcTrip, Trip: 4, Lists: one(q(1, "300.000"))}, "琼A8B093"),
-		{Day: day(0.70), Kind: lcTransfer, Lists: one(q(4, "1500")), Into: []lcQty{q(1, "1500")}},
-		{Day: day(0.72), Kind: lcCollective, Trips: []int{1, 2, 3, 4}},
-		boxed(lcStep{Day: day(0.75), Kind: lcNonDeclOut, Lists: one(q(5, "120"))}, "琼A2D865"),
-		boxed(lcStep{Day: day(0.80), Kind: lcSale, Gate: true, Lists: one(q(1, "400.000"))}, "琼A3H508"),
-		boxed(lcStep{Day: day(0.85), Kind: lcTrip, Trip: 5, Lists: one(q(1, "195.750"))}, "琼A6F112"),
-		container(lcStep{Day: day(0.90), Kind: lcFirstOut, Country: "VNM", Lists: one(q(5, "60"))}, "琼A7M230", "MSK", 602311, "2250"),
-		boxed(lcStep{Day: day(0.95), Kind: lcTrip, Trip: 6, Lists: one(q(1, "260.000"))}, "琼A8B093"),
+		boxed(lcStep{Day: day(62), Kind: lcSale, Gate: true, Consignment: true, Lists: one(q(1, "1.000"), q(2, "2"), q(3, "3"))}, "琼A3H508"),
+		boxed(lcStep{Day: day(65), Kind: lcTrip, Trip: 4, Lists: one(q(1, "300.000"))}, "琼A8B093"),
+		{Day: day(70), Kind: lcTransfer, Lists: one(q(4, "1500")), Into: []lcQty{q(1, "1500")}},
+		{Day: day(72), Kind: lcCollective, Trips: []int{1, 2, 3, 4}},
+		boxed(lcStep{Day: day(75), Kind: lcNonDeclOut, Lists: one(q(5, "120"))}, "琼A2D865"),
+		boxed(lcStep{Day: day(80), Kind: lcSale, Gate: true, Lists: one(q(1, "400.000"))}, "琼A3H508"),
+		boxed(lcStep{Day: day(85), Kind: lcTrip, Trip: 5, Lists: one(q(1, "195.750"))}, "琼A6F112"),
+		container(lcStep{Day: day(90), Kind: lcFirstOut, Country: "VNM", Lists: one(q(5, "60"))}, "琼A7M230", "MSK", 602311, "2250"),
+		boxed(lcStep{Day: day(95), Kind: lcTrip, Trip: 6, Lists: one(q(1, "260.000"))}, "琼A8B093"),
 		// Held at the gate and released by customs on the server's today, so
 		// booked after the month: it comes after the month's last 奶粉 list,
 		// which could not reserve, on an earlier date, goods of a line that
 		// received goods later (see lcModel.lateIn).
-		container(lcStep{Day: day(0.97), Kind: lcFirstIn, HoldKg: d("640"), Lists: one(q(1, "1600.000"))}, "琼A9C417", "TGH", 517926, "2250"),
-		{Day: day(1), Kind: lcSale, Gate: false, Lists: one(q(3, "480"))},
-		{Day: day(1), Kind: lcSaleRefused, Lists: one(q(3, "1000"))},
-		{Day: day(1), Kind: lcSwitchToBonded, Clear: false, Lists: one(q(5, "40"))},
+		container(lcStep{Day: day(97), Kind: lcFirstIn, HoldKg: d("640"), Lists: one(q(1, "1600.000"))}, "琼A9C417", "TGH", 517926, "2250"),
+		{Day: day(100), Kind: lcSale, Gate: false, Lists: one(q(3, "480"))},
+		{Day: day(100), Kind: lcSaleRefused, Lists: one(q(3, "1000"))},
+		{Day: day(100), Kind: lcSwitchToBonded, Clear: false, Lists: one(q(5, "40"))},
 	}
 	m := newLCModel(c)
 	for i := range steps {

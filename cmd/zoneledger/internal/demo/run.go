@@ -590,8 +590,9 @@ func printSummary(w io.Writer, events []event, res *Result) {
 	t.add("total", fmt.Sprint(res.Filed), fmt.Sprint(res.Accepted), fmt.Sprint(res.Refused))
 	t.render(w, "  ")
 	res.Month = Tally{Filed: res.Filed, Accepted: res.Accepted, Refused: res.Refused, Expected: countExpected(res.Refusals)}
-	perSec := float64(res.Filed) / res.PostingTime.Seconds()
-	fmt.Fprintf(w, "\n  Journals accepted %d, refused %d (%d expected), plus %d reversal; %d calls; filing took %s (%.0f journals/s).\n\n",
+	// Journals a second, rounded half up, in integers.
+	perSec := (2*int64(res.Filed)*int64(time.Second) + int64(res.PostingTime)) / max(1, 2*int64(res.PostingTime))
+	fmt.Fprintf(w, "\n  Journals accepted %d, refused %d (%d expected), plus %d reversal; %d calls; filing took %s (%d journals/s).\n\n",
 		res.Accepted, res.Refused, countExpected(res.Refusals), res.Reversals, res.Calls, res.PostingTime.Round(time.Millisecond), perSec)
 
 	fmt.Fprintf(w, "  Refused filings (each answered on its own inside its PostJournals batch; nothing of them was booked):\n\n")

@@ -2,7 +2,6 @@ package demo
 
 import (
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"strings"
 	"time"
@@ -185,10 +184,10 @@ const reasonGuaranteeExceeded = "GUARANTEE_EXCEEDED"
 // planSales plans the centre for a month of days days ending on its last
 // day; today (the server's, "YYYY-MM-DD") numbers the orders.
 func planSales(c *scCast, year int, month int, days int, today string) (*scScript, error) {
-	day := func(f float64) int { return max(1, min(days, int(math.Ceil(f*float64(days))))) }
+	day := func(pct int) int { return monthDay(pct, days) }
 	q := func(seq int32, s string) lcQty { return lcQty{Seq: seq, Qty: d(s)} }
 	s := &scScript{Guarantee: d("40000.00")}
-	s.Entry = lcStep{N: 101, Day: day(0.06), Kind: lcFirstIn,
+	s.Entry = lcStep{N: 101, Day: day(6), Kind: lcFirstIn,
 		Lists:   [][]lcQty{{q(1, "1200"), q(2, "800"), q(3, "2000.000"), q(4, "120"), q(5, "40"), q(6, "300")}},
 		Vehicle: "琼A8W316", VehicleKg: d("8600"), FrameKg: d("4200"), Container: containerNo("OOL", 720518), ContainerTare: d("3800")}
 	// The form runs the quarter from the month's first day: goods still on
@@ -197,12 +196,12 @@ func planSales(c *scCast, year int, month int, days int, today string) (*scScrip
 	s.FormFrom = from
 	s.FormUntil = addMonths(from, 3)
 	s.Display = []scMove{
-		{Day: day(0.08), Kind: customsv1.DisplayKind_DISPLAY_KIND_OUT, Lines: []lcQty{q(5, "24"), q(6, "180")}, Note: "to the showroom (展示厅)"},
-		{Day: day(0.22), Kind: customsv1.DisplayKind_DISPLAY_KIND_SALE, Lines: []lcQty{q(5, "6"), q(6, "48")}, Note: "sold on display"},
-		{Day: day(0.40), Kind: customsv1.DisplayKind_DISPLAY_KIND_SALE, Lines: []lcQty{q(5, "8"), q(6, "60")}, Note: "sold on display"},
-		{Day: day(0.55), Kind: customsv1.DisplayKind_DISPLAY_KIND_SALE, Lines: []lcQty{q(5, "4"), q(6, "30")}, Expect: reasonGuaranteeExceeded,
+		{Day: day(8), Kind: customsv1.DisplayKind_DISPLAY_KIND_OUT, Lines: []lcQty{q(5, "24"), q(6, "180")}, Note: "to the showroom (展示厅)"},
+		{Day: day(22), Kind: customsv1.DisplayKind_DISPLAY_KIND_SALE, Lines: []lcQty{q(5, "6"), q(6, "48")}, Note: "sold on display"},
+		{Day: day(40), Kind: customsv1.DisplayKind_DISPLAY_KIND_SALE, Lines: []lcQty{q(5, "8"), q(6, "60")}, Note: "sold on display"},
+		{Day: day(55), Kind: customsv1.DisplayKind_DISPLAY_KIND_SALE, Lines: []lcQty{q(5, "4"), q(6, "30")}, Expect: reasonGuaranteeExceeded,
 			Note: "its tax exceeds what the guarantee still covers"},
-		{Day: day(0.90), Kind: customsv1.DisplayKind_DISPLAY_KIND_BACK, Lines: []lcQty{q(5, "8"), q(6, "72")}, Note: "unsold goods back; 2 cameras stay as samples"},
+		{Day: day(90), Kind: customsv1.DisplayKind_DISPLAY_KIND_BACK, Lines: []lcQty{q(5, "8"), q(6, "72")}, Note: "unsold goods back; 2 cameras stay as samples"},
 	}
 	for i := range s.Display {
 		s.Display[i].N = i + 1
