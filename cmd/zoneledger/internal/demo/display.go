@@ -1,7 +1,6 @@
 package demo
 
 import (
-	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -18,13 +17,9 @@ func (r *scRun) quoteDisplay(mv scMove, date string) (decimal.Decimal, error) {
 	total := decimal.Zero
 	for _, q := range mv.Lines {
 		l := r.cast.W.line(q.Seq)
-		var resp *customsv1.QuoteResponse
-		if err := r.call(r.cast.Yuncang.Principal, func(ctx context.Context) error {
-			var err error
-			resp, err = r.c.tax.Quote(ctx, &customsv1.QuoteRequest{Regime: customsv1.Regime_REGIME_DOMESTIC_SALE, Date: date,
-				Lines: []*customsv1.QuoteLine{{HsCode: l.HS, DutiableValue: amount(q.Qty, l.Sale).StringFixed(2), Quantity: q.Qty.Mul(l.Factor).String(), Unit: l.Legal}}})
-			return err
-		}); err != nil {
+		resp, err := call(r.caller(), r.cast.Yuncang.Principal, r.c.tax.Quote, &customsv1.QuoteRequest{Regime: customsv1.Regime_REGIME_DOMESTIC_SALE, Date: date,
+			Lines: []*customsv1.QuoteLine{{HsCode: l.HS, DutiableValue: amount(q.Qty, l.Sale).StringFixed(2), Quantity: q.Qty.Mul(l.Factor).String(), Unit: l.Legal}}})
+		if err != nil {
 			return total, fmt.Errorf("TaxService/Quote: %w", err)
 		}
 		total = total.Add(d(resp.GetTotal()))
@@ -36,13 +31,11 @@ func (r *scRun) quoteDisplay(mv scMove, date string) (decimal.Decimal, error) {
 // the tax paid today.
 func (r *scRun) display() error {
 	yw, w := r.cast.Yuncang.Principal, r.cast.W
-	if err := r.call(yw, func(ctx context.Context) error {
-		resp, err := r.c.decl.CreateForm(ctx, &customsv1.CreateFormRequest{InnerNo: r.lc.next("YWSQ"), BookNo: w.No, FormType: "C",
-			ValidFrom: r.script.FormFrom, ValidUntil: r.script.FormUntil, Guarantee: r.script.Guarantee.StringFixed(2),
-			Note: "保税展示交易：数码相机、威士忌于海口保税展示交易中心展示销售，先销后税，保证金担保"})
-		r.res.Form = resp.GetForm()
-		return err
-	}); err != nil {
+	form, err := call(r.caller(), yw, r.c.decl.CreateForm, &customsv1.CreateFormRequest{InnerNo: r.lc.next("YWSQ"), BookNo: w.No, FormType: "C",
+		ValidFrom: r.script.FormFrom, ValidUntil: r.script.FormUntil, Guarantee: r.script.Guarantee.StringFixed(2),
+		Note: "保税展示交易：数码相机、威士忌于海口保税展示交易中心展示销售，先销后税，保证金担保"})
+	r.res.Form = form.GetForm()
+	if err != nil {
 		return fmt.Errorf("filing the type-C form: %w", err)
 	}
 	r.formNo = r.res.Form.GetFormNo()
@@ -78,12 +71,8 @@ func (r *scRun) display() error {
 					mv.N, quoted.StringFixed(2), out.Covered.StringFixed(2), refused, want)
 			}
 		}
-		var m *customsv1.DisplayMove
-		err := r.call(yw, func(ctx context.Context) error {
-			resp, err := r.c.display.MoveDisplay(ctx, req)
-			m = resp.GetMove()
-			return err
-		})
+		resp, err := call(r.caller(), yw, r.c.display.MoveDisplay, req)
+		m := resp.GetMove()
 		if mv.Expect != "" {
 			if err == nil {
 				return fmt.Errorf("display movement %d (%s %s) was accepted as %s; the demo expected %s", mv.N, out.Kind, out.Goods, m.GetMoveNo(), mv.Expect)
@@ -129,12 +118,7 @@ func (r *scRun) display() error {
 		}
 	}
 	status := func(asOf string) (*customsv1.GetDisplayStatusResponse, error) {
-		var st *customsv1.GetDisplayStatusResponse
-		err := r.call("customs-4601", func(ctx context.Context) error {
-			var err error
-			st, err = r.c.display.GetDisplayStatus(ctx, &customsv1.GetDisplayStatusRequest{ApplyNo: r.formNo, AsOf: asOf})
-			return err
-		})
+		st, err := call(r.caller(), "customs-4601", r.c.display.GetDisplayStatus, &customsv1.GetDisplayStatusRequest{ApplyNo: r.formNo, AsOf: asOf})
 		return st, err
 	}
 	st, err := status(r.lastDay)
@@ -148,12 +132,8 @@ func (r *scRun) display() error {
 	// has no business date); the same payment again changes nothing.
 	r.res.PaymentNo = fmt.Sprintf("%s%s%s%08d", customsOffice, r.res.Today[:4], "2", 318001)
 	for i := 0; i < 2; i++ {
-		var pr *customsv1.PayDisplayTaxResponse
-		if err := r.call("customs-4601", func(ctx context.Context) error {
-			var err error
-			pr, err = r.c.display.PayDisplayTax(ctx, &customsv1.PayDisplayTaxRequest{ApplyNo: r.formNo, Amount: assessed.StringFixed(2), PaymentNo: r.res.PaymentNo})
-			return err
-		}); err != nil {
+		pr, err := call(r.caller(), "customs-4601", r.c.display.PayDisplayTax, &customsv1.PayDisplayTaxRequest{ApplyNo: r.formNo, Amount: assessed.StringFixed(2), PaymentNo: r.res.PaymentNo})
+		if err != nil {
 			return fmt.Errorf("PayDisplayTax %s: %w", r.res.PaymentNo, err)
 		}
 		if !d(pr.GetForm().GetTaxPaid()).Equal(assessed) || !d(pr.GetAvailable()).Equal(r.script.Guarantee) {
@@ -170,11 +150,9 @@ func (r *scRun) display() error {
 	wantStatus(st, "now", paid, businessDate(time.Now()))
 
 	// The sales' taxable events, each as TaxService/Quote assesses it.
-	if err := r.call("customs-4601", func(ctx context.Context) error {
-		resp, err := r.c.decl.ListTaxableEvents(ctx, &customsv1.ListTaxableEventsRequest{BookNo: w.No, PageSize: 1000})
-		r.res.DisplayTaxable = resp.GetEvents()
-		return err
-	}); err != nil {
+	evs, err := call(r.caller(), "customs-4601", r.c.decl.ListTaxableEvents, &customsv1.ListTaxableEventsRequest{BookNo: w.No, PageSize: 1000})
+	r.res.DisplayTaxable = evs.GetEvents()
+	if err != nil {
 		return fmt.Errorf("ListTaxableEvents %s: %w", w.No, err)
 	}
 	var want, got []string

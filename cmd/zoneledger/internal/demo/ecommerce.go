@@ -2,7 +2,6 @@ package demo
 
 import (
 	"bytes"
-	"context"
 	"encoding/csv"
 	"fmt"
 	"slices"
@@ -60,12 +59,7 @@ func (r *scRun) quoteOrder(o *scOrder, date string) (*customsv1.QuoteResponse, e
 		req.Lines = append(req.Lines, &customsv1.QuoteLine{HsCode: l.HS, DutiableValue: it.total().Add(share).StringFixed(2),
 			Quantity: it.Qty.Mul(l.Factor).String(), Unit: l.Legal, Pieces: pieces(it.Qty)})
 	}
-	var q *customsv1.QuoteResponse
-	err := r.call(r.cast.Platform.Principal, func(ctx context.Context) error {
-		var err error
-		q, err = r.c.tax.Quote(ctx, req)
-		return err
-	})
+	q, err := call(r.caller(), r.cast.Platform.Principal, r.c.tax.Quote, req)
 	return q, err
 }
 
@@ -113,24 +107,15 @@ func (r *scRun) ecommerce() error {
 	for i, dc := range r.script.Singles {
 		so := r.res.Orders[dc.Order]
 		var o *customsv1.Order
-		err := r.call(pf, func(ctx context.Context) error {
-			var err error
-			switch x := doc(dc).GetDocument().(type) {
-			case *customsv1.EcommerceDocument_Order:
-				var resp *customsv1.SubmitOrderResponse
-				resp, err = r.c.ecom.SubmitOrder(ctx, x.Order)
-				o = resp.GetOrder()
-			case *customsv1.EcommerceDocument_Payment:
-				var resp *customsv1.SubmitPaymentResponse
-				resp, err = r.c.ecom.SubmitPayment(ctx, x.Payment)
-				o = resp.GetOrder()
-			case *customsv1.EcommerceDocument_Waybill:
-				var resp *customsv1.SubmitWaybillResponse
-				resp, err = r.c.ecom.SubmitWaybill(ctx, x.Waybill)
-				o = resp.GetOrder()
-			}
-			return err
-		})
+		var err error
+		switch x := doc(dc).GetDocument().(type) {
+		case *customsv1.EcommerceDocument_Order:
+			o, err = orderOf(call(r.caller(), pf, r.c.ecom.SubmitOrder, x.Order))
+		case *customsv1.EcommerceDocument_Payment:
+			o, err = orderOf(call(r.caller(), pf, r.c.ecom.SubmitPayment, x.Payment))
+		case *customsv1.EcommerceDocument_Waybill:
+			o, err = orderOf(call(r.caller(), pf, r.c.ecom.SubmitWaybill, x.Waybill))
+		}
 		reason, msg := "", ""
 		if err != nil {
 			reason, msg = reasonOf(err)
@@ -150,12 +135,8 @@ func (r *scRun) ecommerce() error {
 		for _, dc := range docs {
 			req.Documents = append(req.Documents, doc(dc))
 		}
-		var resp *customsv1.SubmitDocumentsResponse
-		if err := r.call(pf, func(ctx context.Context) error {
-			var err error
-			resp, err = r.c.ecom.SubmitDocuments(ctx, req)
-			return err
-		}); err != nil {
+		resp, err := call(r.caller(), pf, r.c.ecom.SubmitDocuments, req)
+		if err != nil {
 			return fmt.Errorf("SubmitDocuments (batch %d, %d documents): %w", bi+1, len(docs), err)
 		}
 		if len(resp.GetResults()) != len(docs) {
@@ -184,22 +165,15 @@ func (r *scRun) ecommerce() error {
 			continue
 		}
 		listNo := "QL" + so.No
-		var l *customsv1.InventoryList
-		if err := r.call(pf, func(ctx context.Context) error {
-			resp, err := r.c.ecom.RequestReturn(ctx, &customsv1.RequestReturnRequest{ListNo: listNo})
-			l = resp.GetList()
-			return err
-		}); err != nil {
+		l, err := listOf(call(r.caller(), pf, r.c.ecom.RequestReturn, &customsv1.RequestReturnRequest{ListNo: listNo}))
+		if err != nil {
 			return fmt.Errorf("RequestReturn %s: %w", listNo, err)
 		}
 		if l.GetStatus() != customsv1.InventoryListStatus_INVENTORY_LIST_STATUS_RETURN_REQUESTED || !r.lc.isToday(l.GetReturnAppliedOn()) {
 			r.miss("RequestReturn %s: %s applied on %s; the demo expects RETURN_REQUESTED today", listNo, l.GetStatus(), l.GetReturnAppliedOn())
 		}
-		if err := r.call(pf, func(ctx context.Context) error {
-			resp, err := r.c.ecom.ReceiveReturn(ctx, &customsv1.ReceiveReturnRequest{ListNo: listNo})
-			l = resp.GetList()
-			return err
-		}); err != nil {
+		l, err = listOf(call(r.caller(), pf, r.c.ecom.ReceiveReturn, &customsv1.ReceiveReturnRequest{ListNo: listNo}))
+		if err != nil {
 			return fmt.Errorf("ReceiveReturn %s: %w", listNo, err)
 		}
 		if l.GetStatus() != customsv1.InventoryListStatus_INVENTORY_LIST_STATUS_RETURNED || !r.lc.isToday(l.GetReturnedOn()) || l.GetReturnJournalId() == 0 {
@@ -211,12 +185,9 @@ func (r *scRun) ecommerce() error {
 	// Every order and list, read back as customs.
 	settled := map[string]*SCOrder{}
 	for _, so := range r.res.Orders {
-		var o *customsv1.Order
-		if err := r.call("customs-4601", func(ctx context.Context) error {
-			resp, err := r.c.ecom.GetOrder(ctx, &customsv1.GetOrderRequest{OrderNo: so.No})
-			o = resp.GetOrder()
-			return err
-		}); err != nil {
+		resp, err := call(r.caller(), "customs-4601", r.c.ecom.GetOrder, &customsv1.GetOrderRequest{OrderNo: so.No})
+		o := resp.GetOrder()
+		if err != nil {
 			return fmt.Errorf("GetOrder %s: %w", so.No, err)
 		}
 		so.Status, so.Reason, so.Message = o.GetStatus(), o.GetReason(), o.GetReasonMessage()
@@ -231,11 +202,8 @@ func (r *scRun) ecommerce() error {
 			r.miss("order %s: %s %s, list %q, tax %s; the demo expects RELEASED, list QL%s, tax %s", so.No, o.GetStatus(), o.GetReason(), o.GetListNo(), o.GetTaxTotal(), so.No, so.Withheld)
 			continue
 		}
-		if err := r.call("customs-4601", func(ctx context.Context) error {
-			resp, err := r.c.ecom.GetInventoryList(ctx, &customsv1.GetInventoryListRequest{ListNo: o.GetListNo()})
-			so.List = resp.GetList()
-			return err
-		}); err != nil {
+		so.List, err = listOf(call(r.caller(), "customs-4601", r.c.ecom.GetInventoryList, &customsv1.GetInventoryListRequest{ListNo: o.GetListNo()}))
+		if err != nil {
 			return fmt.Errorf("GetInventoryList %s: %w", o.GetListNo(), err)
 		}
 		r.checkList(so, want)
@@ -283,13 +251,9 @@ func (r *scRun) checkList(so *SCOrder, want scOutcome) {
 // lists not returned.
 func (r *scRun) settlement(settled map[string]*SCOrder) error {
 	from, to := r.res.Today, businessDate(time.Now())
-	var resp *customsv1.GetSettlementResponse
-	if err := r.call(r.cast.Yefeng.Principal, func(ctx context.Context) error {
-		var err error
-		resp, err = r.c.ecom.GetSettlement(ctx, &customsv1.GetSettlementRequest{Guarantor: r.cast.Yefeng.USCC, FromDate: from, ToDate: to,
-			Export: customsv1.SettlementExport_SETTLEMENT_EXPORT_CSV})
-		return err
-	}); err != nil {
+	resp, err := call(r.caller(), r.cast.Yefeng.Principal, r.c.ecom.GetSettlement, &customsv1.GetSettlementRequest{Guarantor: r.cast.Yefeng.USCC, FromDate: from, ToDate: to,
+		Export: customsv1.SettlementExport_SETTLEMENT_EXPORT_CSV})
+	if err != nil {
 		return fmt.Errorf("GetSettlement as %s: %w", r.cast.Yefeng.Principal, err)
 	}
 	st := resp.GetSettlement()

@@ -124,13 +124,8 @@ func (r *lcRun) next(prefix string) string {
 	return fmt.Sprintf("%s%s%04d", prefix, r.date(1).Format("0601"), r.counters[prefix])
 }
 
-// call runs one gRPC call as principal who.
-func (r *lcRun) call(who string, fn func(ctx context.Context) error) error {
-	ctx, cancel := r.c.as(r.ctx, who)
-	defer cancel()
-	r.res.Calls++
-	return fn(ctx)
-}
+// caller makes the logistics centre's calls, counted in its result.
+func (r *lcRun) caller() caller { return caller{r.ctx, r.c, &r.res.Calls} }
 
 // reasonOf is the ErrorInfo reason of a gRPC error.
 func reasonOf(err error) (reason, msg string) {
@@ -184,21 +179,15 @@ func runLogistics(ctx context.Context, c *client, cast *lcCast, year int, month 
 // and lines (自主备案); the logistics enterprise files its 分送集报 form.
 func (r *lcRun) setup(days int) error {
 	for _, e := range []*lcEnterprise{r.cast.Yecheng, r.cast.Nandu} {
-		err := r.call("customs-4601", func(ctx context.Context) error {
-			_, err := r.c.books.RegisterEnterprise(ctx, &customsv1.RegisterEnterpriseRequest{Uscc: e.USCC, CustomsCode: e.CustomsNo, Name: e.Name,
-				CreditRating: customsv1.CreditRating_CREDIT_RATING_GENERAL})
-			return err
-		})
+		_, err := call(r.caller(), "customs-4601", r.c.books.RegisterEnterprise, &customsv1.RegisterEnterpriseRequest{Uscc: e.USCC, CustomsCode: e.CustomsNo, Name: e.Name,
+			CreditRating: customsv1.CreditRating_CREDIT_RATING_GENERAL})
 		if err != nil {
 			return fmt.Errorf("registering enterprise %s: %w", e.Name, err)
 		}
 	}
 	for _, b := range r.cast.Books {
-		err := r.call(b.Owner.Principal, func(ctx context.Context) error {
-			_, err := r.c.books.CreateBook(ctx, &customsv1.CreateBookRequest{BookNo: b.No, Kind: b.Kind, Enterprise: b.Owner.USCC,
-				Usage: b.Usage, CustomsOffice: b.Office, WriteOffCycleMonths: 12})
-			return err
-		})
+		_, err := call(r.caller(), b.Owner.Principal, r.c.books.CreateBook, &customsv1.CreateBookRequest{BookNo: b.No, Kind: b.Kind, Enterprise: b.Owner.USCC,
+			Usage: b.Usage, CustomsOffice: b.Office, WriteOffCycleMonths: 12})
 		if err != nil {
 			return fmt.Errorf("registering book %s: %w", b.No, err)
 		}
@@ -207,10 +196,7 @@ func (r *lcRun) setup(days int) error {
 			req.Lines = append(req.Lines, &customsv1.BookLine{Seq: l.Seq, HsCode: l.HS, Name: l.Name, Spec: l.Spec, DeclaredUnit: l.Unit, Scale: l.Scale,
 				Legal: &customsv1.LegalUnit{Unit: l.Legal, Factor: l.Factor.String()}, Type: l.Type})
 		}
-		err = r.call(b.Owner.Principal, func(ctx context.Context) error {
-			_, err := r.c.books.AddBookLines(ctx, req)
-			return err
-		})
+		_, err = call(r.caller(), b.Owner.Principal, r.c.books.AddBookLines, req)
 		if err != nil {
 			return fmt.Errorf("registering the lines of %s: %w", b.No, err)
 		}
@@ -226,16 +212,14 @@ func (r *lcRun) setup(days int) error {
 		from = until.AddDate(-1, 0, 1)
 	}
 	inner := r.next("YCSQ")
-	return r.call(r.cast.Yecheng.Principal, func(ctx context.Context) error {
-		f, err := r.c.decl.CreateForm(ctx, &customsv1.CreateFormRequest{InnerNo: inner, BookNo: r.cast.T.No, FormType: "A",
-			ValidFrom: from.Format("2006-01-02"), ValidUntil: until.Format("2006-01-02"), Guarantee: "200000.00",
-			Note: "分送集报：奶粉分批出区配送至区外经销商，次月前集中申报"})
-		if err != nil {
-			return fmt.Errorf("filing the 分送集报 form: %w", err)
-		}
-		r.formNo = f.GetForm().GetFormNo()
-		return nil
-	})
+	f, err := call(r.caller(), r.cast.Yecheng.Principal, r.c.decl.CreateForm, &customsv1.CreateFormRequest{InnerNo: inner, BookNo: r.cast.T.No, FormType: "A",
+		ValidFrom: from.Format("2006-01-02"), ValidUntil: until.Format("2006-01-02"), Guarantee: "200000.00",
+		Note: "分送集报：奶粉分批出区配送至区外经销商，次月前集中申报"})
+	if err != nil {
+		return fmt.Errorf("filing the 分送集报 form: %w", err)
+	}
+	r.formNo = f.GetForm().GetFormNo()
+	return nil
 }
 
 // listLines builds a list's lines, valued at price and weighed.
@@ -261,33 +245,22 @@ func salePrice(l *lcLine) decimal.Decimal  { return l.Sale }
 // file creates a list, declares it and, unless approve is false, has
 // customs approve it.
 func (r *lcRun) file(who string, req *customsv1.CreateListRequest, approve bool) (*customsv1.List, error) {
-	var l *customsv1.List
-	err := r.call(who, func(ctx context.Context) error {
-		resp, err := r.c.decl.CreateList(ctx, req)
-		l = resp.GetList()
-		return err
-	})
+	l, err := listOf(call(r.caller(), who, r.c.decl.CreateList, req))
 	if err != nil {
 		return nil, fmt.Errorf("CreateList %s: %w", req.GetInnerNo(), err)
 	}
 	if l.GetDate() != req.GetDate() {
 		return nil, fmt.Errorf("list %s was filed for %s, its business date is %s", l.GetListNo(), req.GetDate(), l.GetDate())
 	}
-	if err := r.call(who, func(ctx context.Context) error {
-		resp, err := r.c.decl.DeclareList(ctx, &customsv1.DeclareListRequest{ListNo: l.GetListNo()})
-		l = resp.GetList()
-		return err
-	}); err != nil {
+	l, err = listOf(call(r.caller(), who, r.c.decl.DeclareList, &customsv1.DeclareListRequest{ListNo: l.GetListNo()}))
+	if err != nil {
 		return nil, fmt.Errorf("DeclareList %s: %w", req.GetInnerNo(), err)
 	}
 	if !approve {
 		return l, nil
 	}
-	if err := r.call("customs-4601", func(ctx context.Context) error {
-		resp, err := r.c.decl.ApproveList(ctx, &customsv1.ApproveListRequest{ListNo: l.GetListNo(), Note: "审核通过"})
-		l = resp.GetList()
-		return err
-	}); err != nil {
+	l, err = listOf(call(r.caller(), "customs-4601", r.c.decl.ApproveList, &customsv1.ApproveListRequest{ListNo: l.GetListNo(), Note: "审核通过"}))
+	if err != nil {
 		return nil, fmt.Errorf("ApproveList %s: %w", l.GetListNo(), err)
 	}
 	return l, nil
@@ -304,12 +277,8 @@ func (r *lcRun) drive(s lcStep, out *LCStep, req *customsv1.CreatePassRequest, g
 			*f = v.String()
 		}
 	}
-	var ps *customsv1.Pass
-	if err := r.call(r.cast.Yecheng.Principal, func(ctx context.Context) error {
-		resp, err := r.c.gate.CreatePass(ctx, req)
-		ps = resp.GetPass()
-		return err
-	}); err != nil {
+	ps, err := passOf(call(r.caller(), r.cast.Yecheng.Principal, r.c.gate.CreatePass, req))
+	if err != nil {
 		return nil, fmt.Errorf("CreatePass %s: %w", req.GetInnerNo(), err)
 	}
 	out.Pass = ps.GetPassNo()
@@ -318,13 +287,10 @@ func (r *lcRun) drive(s lcStep, out *LCStep, req *customsv1.CreatePassRequest, g
 	noise := decimal.NewFromInt(int64(s.N*7%13 - 6))
 	scale := s.VehicleKg.Add(s.FrameKg).Add(s.ContainerTare).Add(gross).Add(noise).Add(s.HoldKg)
 	at := r.date(s.Day).Add(time.Duration(8*60+s.N*37%540) * time.Minute)
-	if err := r.call("customs-4601", func(ctx context.Context) error {
-		resp, err := r.c.gate.RecordGateEvent(ctx, &customsv1.RecordGateEventRequest{PassNo: ps.GetPassNo(),
-			EventId: fmt.Sprintf("KK1-%s-%03d", at.Format("20060102"), s.N), Gate: 1, Vehicle: s.Vehicle, Container: s.Container,
-			ScaleGross: scale.String(), At: timestamppb.New(at)})
-		ps = resp.GetPass()
-		return err
-	}); err != nil {
+	ps, err = passOf(call(r.caller(), "customs-4601", r.c.gate.RecordGateEvent, &customsv1.RecordGateEventRequest{PassNo: ps.GetPassNo(),
+		EventId: fmt.Sprintf("KK1-%s-%03d", at.Format("20060102"), s.N), Gate: 1, Vehicle: s.Vehicle, Container: s.Container,
+		ScaleGross: scale.String(), At: timestamppb.New(at)}))
+	if err != nil {
 		return nil, fmt.Errorf("RecordGateEvent %s: %w", out.Pass, err)
 	}
 	out.GateDate = businessDate(at)
@@ -334,11 +300,8 @@ func (r *lcRun) drive(s lcStep, out *LCStep, req *customsv1.CreatePassRequest, g
 		}
 		out.Gate = "held " + at.Format("15:04") + " → released"
 		note := fmt.Sprintf("开箱查验：多出木托盘及缠绕膜约 %s 千克，货物品名、数量与申报相符，放行", s.HoldKg)
-		if err := r.call("customs-4601", func(ctx context.Context) error {
-			resp, err := r.c.gate.ReleaseHold(ctx, &customsv1.ReleaseHoldRequest{PassNo: ps.GetPassNo(), Note: note})
-			ps = resp.GetPass()
-			return err
-		}); err != nil {
+		ps, err = passOf(call(r.caller(), "customs-4601", r.c.gate.ReleaseHold, &customsv1.ReleaseHoldRequest{PassNo: ps.GetPassNo(), Note: note}))
+		if err != nil {
 			return nil, fmt.Errorf("ReleaseHold %s: %w", out.Pass, err)
 		}
 		if ps.GetNote() != note || len(ps.GetHoldReasons()) != 0 {
@@ -445,11 +408,8 @@ func (r *lcRun) step(s lcStep) error {
 		list(l)
 		if s.Clear {
 			declNo := fmt.Sprintf("%s%d%s%09d", customsOffice, r.year, map[string]string{"I": "1", "E": "0"}[io], 700000+s.N)
-			if err := r.call(yc, func(ctx context.Context) error {
-				resp, err := r.c.decl.ClearList(ctx, &customsv1.ClearListRequest{ListNo: l.GetListNo(), DeclarationNo: declNo})
-				l = resp.GetList()
-				return err
-			}); err != nil {
+			l, err = listOf(call(r.caller(), yc, r.c.decl.ClearList, &customsv1.ClearListRequest{ListNo: l.GetListNo(), DeclarationNo: declNo}))
+			if err != nil {
 				return fmt.Errorf("ClearList %s: %w", l.GetListNo(), err)
 			}
 			if err := wantList(l, customsv1.ListStatus_LIST_STATUS_CLEARED); err != nil {
@@ -474,11 +434,8 @@ func (r *lcRun) step(s lcStep) error {
 			return err
 		}
 		for _, l := range []**customsv1.List{&seller, &buyer} {
-			if err := r.call("customs-4601", func(ctx context.Context) error {
-				resp, err := r.c.decl.ApproveList(ctx, &customsv1.ApproveListRequest{ListNo: (*l).GetListNo(), Note: "区内流转，审核通过"})
-				*l = resp.GetList()
-				return err
-			}); err != nil {
+			*l, err = listOf(call(r.caller(), "customs-4601", r.c.decl.ApproveList, &customsv1.ApproveListRequest{ListNo: (*l).GetListNo(), Note: "区内流转，审核通过"}))
+			if err != nil {
 				return fmt.Errorf("ApproveList %s: %w", (*l).GetListNo(), err)
 			}
 		}
@@ -512,11 +469,9 @@ func (r *lcRun) step(s lcStep) error {
 			req.Lines = append(req.Lines, &customsv1.SlipLine{BookSeq: q.Seq, Quantity: q.Qty.String(), Value: amount(q.Qty, l.Sale).StringFixed(2),
 				GrossWeight: g.String(), NetWeight: n.String()})
 		}
-		if err := r.call(yc, func(ctx context.Context) error {
-			resp, err := r.c.decl.CreateSlip(ctx, req)
-			sl = resp.GetSlip()
-			return err
-		}); err != nil {
+		resp, err := call(r.caller(), yc, r.c.decl.CreateSlip, req)
+		sl = resp.GetSlip()
+		if err != nil {
 			return fmt.Errorf("CreateSlip %s: %w", req.GetInnerNo(), err)
 		}
 		out.Lists = append(out.Lists, sl.GetSlipNo())
@@ -592,11 +547,8 @@ func (r *lcRun) step(s lcStep) error {
 		addJournals(ls...)
 
 	case lcEcomExitRefused:
-		err := r.call(yc, func(ctx context.Context) error {
-			_, err := r.c.decl.CreateList(ctx, &customsv1.CreateListRequest{InnerNo: r.next("YCQD"), BookNo: t.No, Io: "E", TradeMode: "1210",
-				DeclarationKind: "2", Lines: listLines(t, s.Lists[0], salePrice, ""), Date: date})
-			return err
-		})
+		_, err := call(r.caller(), yc, r.c.decl.CreateList, &customsv1.CreateListRequest{InnerNo: r.next("YCQD"), BookNo: t.No, Io: "E", TradeMode: "1210",
+			DeclarationKind: "2", Lines: listLines(t, s.Lists[0], salePrice, ""), Date: date})
 		if err == nil {
 			return fmt.Errorf("a 1210 list out to the domestic market (%s) was accepted; the demo expected %s", out.Goods, reasonEcomExit)
 		}
@@ -608,23 +560,16 @@ func (r *lcRun) step(s lcStep) error {
 		out.Gate = "refused: " + r.res.EcomExit.Code + " " + reason
 
 	case lcSaleRefused:
-		var l *customsv1.List
-		if err := r.call(yc, func(ctx context.Context) error {
-			resp, err := r.c.decl.CreateList(ctx, &customsv1.CreateListRequest{InnerNo: r.next("YCQD"), BookNo: t.No, Io: "E", TradeMode: "0110",
-				DeclarationKind: "2", Lines: listLines(t, s.Lists[0], salePrice, ""), Date: date})
-			l = resp.GetList()
-			return err
-		}); err != nil {
+		l, err := listOf(call(r.caller(), yc, r.c.decl.CreateList, &customsv1.CreateListRequest{InnerNo: r.next("YCQD"), BookNo: t.No, Io: "E", TradeMode: "0110",
+			DeclarationKind: "2", Lines: listLines(t, s.Lists[0], salePrice, ""), Date: date}))
+		if err != nil {
 			return fmt.Errorf("CreateList: %w", err)
 		}
 		if l.GetDate() != date {
 			return fmt.Errorf("list %s was filed for %s, its business date is %s", l.GetListNo(), date, l.GetDate())
 		}
 		list(l)
-		err := r.call(yc, func(ctx context.Context) error {
-			_, err := r.c.decl.DeclareList(ctx, &customsv1.DeclareListRequest{ListNo: l.GetListNo()})
-			return err
-		})
+		_, err = call(r.caller(), yc, r.c.decl.DeclareList, &customsv1.DeclareListRequest{ListNo: l.GetListNo()})
 		if err == nil {
 			return fmt.Errorf("declaring list %s (%s) was accepted; the demo expected %s", l.GetListNo(), out.Goods, reasonInsufficientBonded)
 		}
@@ -632,11 +577,8 @@ func (r *lcRun) step(s lcStep) error {
 		if r.res.Refusal != reasonInsufficientBonded {
 			return fmt.Errorf("declaring list %s: %w (expected %s)", l.GetListNo(), err, reasonInsufficientBonded)
 		}
-		if err := r.call(yc, func(ctx context.Context) error {
-			resp, err := r.c.decl.DeleteList(ctx, &customsv1.DeleteListRequest{ListNo: l.GetListNo()})
-			l = resp.GetList()
-			return err
-		}); err != nil {
+		l, err = listOf(call(r.caller(), yc, r.c.decl.DeleteList, &customsv1.DeleteListRequest{ListNo: l.GetListNo()}))
+		if err != nil {
 			return fmt.Errorf("DeleteList %s: %w", l.GetListNo(), err)
 		}
 		if err := wantList(l, customsv1.ListStatus_LIST_STATUS_DELETED); err != nil {
@@ -659,13 +601,11 @@ const reasonEcomExit = "ECOMMERCE_EXIT_BY_INVENTORY_LIST"
 
 // refresh reads a list again.
 func (r *lcRun) refresh(who string, l **customsv1.List) error {
-	return r.call(who, func(ctx context.Context) error {
-		resp, err := r.c.decl.GetList(ctx, &customsv1.GetListRequest{ListNo: (*l).GetListNo()})
-		if err == nil {
-			*l = resp.GetList()
-		}
-		return err
-	})
+	got, err := listOf(call(r.caller(), who, r.c.decl.GetList, &customsv1.GetListRequest{ListNo: (*l).GetListNo()}))
+	if err == nil {
+		*l = got
+	}
+	return err
 }
 
 // check reads the end state as customs and compares it with the model.
@@ -684,12 +624,8 @@ func (r *lcRun) check(m *lcModel, steps []lcStep, lastDay string) error {
 		model    lcBooks
 	}{{lastDay, res.MonthEnd, res.ExpectedMonthEnd, m.monthEnd}, {"", res.Stock, res.Expected, m.stock}} {
 		for _, b := range r.cast.Books {
-			var resp *customsv1.GetStockReportResponse
-			if err := r.call("customs-4601", func(ctx context.Context) error {
-				var err error
-				resp, err = r.c.books.GetStockReport(ctx, &customsv1.GetStockReportRequest{BookNo: b.No, AsOf: view.asOf})
-				return err
-			}); err != nil {
+			resp, err := call(r.caller(), "customs-4601", r.c.books.GetStockReport, &customsv1.GetStockReportRequest{BookNo: b.No, AsOf: view.asOf})
+			if err != nil {
 				return fmt.Errorf("GetStockReport %s (as of %q): %w", b.No, view.asOf, err)
 			}
 			when := "now"
@@ -738,12 +674,8 @@ func (r *lcRun) check(m *lcModel, steps []lcStep, lastDay string) error {
 	// service quotes the same goods.
 	tok := ""
 	for {
-		var resp *customsv1.ListTaxableEventsResponse
-		if err := r.call("customs-4601", func(ctx context.Context) error {
-			var err error
-			resp, err = r.c.decl.ListTaxableEvents(ctx, &customsv1.ListTaxableEventsRequest{BookNo: r.cast.T.No, PageSize: 1000, PageToken: tok})
-			return err
-		}); err != nil {
+		resp, err := call(r.caller(), "customs-4601", r.c.decl.ListTaxableEvents, &customsv1.ListTaxableEventsRequest{BookNo: r.cast.T.No, PageSize: 1000, PageToken: tok})
+		if err != nil {
 			return fmt.Errorf("ListTaxableEvents: %w", err)
 		}
 		res.Taxable = append(res.Taxable, resp.GetEvents()...)
@@ -808,11 +740,9 @@ func (r *lcRun) check(m *lcModel, steps []lcStep, lastDay string) error {
 	// Pending trips, as of the month's last day and as of today.
 	for _, asOf := range []string{lastDay, ""} {
 		var trips []*customsv1.PendingTrip
-		if err := r.call("customs-4601", func(ctx context.Context) error {
-			resp, err := r.c.decl.ListPendingTrips(ctx, &customsv1.ListPendingTripsRequest{BookNo: r.cast.T.No, AsOf: asOf})
-			trips = resp.GetTrips()
-			return err
-		}); err != nil {
+		resp, err := call(r.caller(), "customs-4601", r.c.decl.ListPendingTrips, &customsv1.ListPendingTripsRequest{BookNo: r.cast.T.No, AsOf: asOf})
+		trips = resp.GetTrips()
+		if err != nil {
 			return fmt.Errorf("ListPendingTrips: %w", err)
 		}
 		if asOf == "" {
@@ -851,12 +781,8 @@ func (r *lcRun) check(m *lcModel, steps []lcStep, lastDay string) error {
 	for _, b := range r.cast.Books {
 		tok := ""
 		for {
-			var resp *ledgerv1.ListJournalsResponse
-			if err := r.call("customs-4601", func(ctx context.Context) error {
-				var err error
-				resp, err = r.c.ledger.ListJournals(ctx, &ledgerv1.ListJournalsRequest{BookId: b.No, PageSize: 1000, PageToken: tok})
-				return err
-			}); err != nil {
+			resp, err := call(r.caller(), "customs-4601", r.c.ledger.ListJournals, &ledgerv1.ListJournalsRequest{BookId: b.No, PageSize: 1000, PageToken: tok})
+			if err != nil {
 				return fmt.Errorf("ListJournals %s: %w", b.No, err)
 			}
 			for _, j := range resp.GetJournals() {
@@ -963,12 +889,8 @@ func (r *lcRun) quote(evs []*customsv1.TaxableEvent) (*customsv1.QuoteResponse, 
 	for _, ev := range evs {
 		req.Lines = append(req.Lines, &customsv1.QuoteLine{HsCode: ev.GetHsCode(), DutiableValue: ev.GetDutiableValue(), Quantity: ev.GetLegalQuantity(), Unit: ev.GetLegalUnit()})
 	}
-	var q *customsv1.QuoteResponse
-	if err := r.call("customs-4601", func(ctx context.Context) error {
-		var err error
-		q, err = r.c.tax.Quote(ctx, req)
-		return err
-	}); err != nil {
+	q, err := call(r.caller(), "customs-4601", r.c.tax.Quote, req)
+	if err != nil {
 		return nil, fmt.Errorf("TaxService/Quote: %w", err)
 	}
 	return q, nil

@@ -172,11 +172,37 @@ type client struct {
 	tokens  map[string]string
 }
 
-// as returns a context carrying the bearer token of principal id, with a
-// deadline for one call.
-func (c *client) as(ctx context.Context, id string) (context.Context, context.CancelFunc) {
-	ctx, cancel := context.WithTimeout(ctx, time.Minute)
-	return metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+c.tokens[id]), cancel
+// caller makes the demo's gRPC calls: as one of its principals, each with
+// a deadline, counted in *calls when calls is not nil.
+type caller struct {
+	ctx   context.Context
+	c     *client
+	calls *int
+}
+
+// call makes one gRPC call, rpc(req), as principal who.
+func call[Req, Resp any](k caller, who string, rpc func(context.Context, Req, ...grpc.CallOption) (Resp, error), req Req) (Resp, error) {
+	ctx, cancel := context.WithTimeout(k.ctx, time.Minute)
+	defer cancel()
+	if k.calls != nil {
+		*k.calls++
+	}
+	return rpc(metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+k.c.tokens[who]), req)
+}
+
+// listOf, passOf and orderOf take the list, the pass or the order out of
+// an answer:
+// l, err := listOf(call(k, who, rpc, req)).
+func listOf[L any, R interface{ GetList() L }](r R, err error) (L, error) {
+	return r.GetList(), err
+}
+
+func passOf[P any, R interface{ GetPass() P }](r R, err error) (P, error) {
+	return r.GetPass(), err
+}
+
+func orderOf[O any, R interface{ GetOrder() O }](r R, err error) (O, error) {
+	return r.GetOrder(), err
 }
 
 // Run runs the demo against the server at opts.Addr.
@@ -354,15 +380,11 @@ func setup(ctx context.Context, c *client, z *zone, opts Options, res *Result) e
 		if p.Role == "platform" {
 			uscc = fmt.Sprintf("acts for %d", len(p.Linked))
 		}
-		cctx, cancel := c.as(ctx, "admin")
-		_, err := c.admin.CreatePrincipal(cctx, req)
-		cancel()
+		_, err := call(caller{ctx, c, nil}, "admin", c.admin.CreatePrincipal, req)
 		if err != nil {
 			return fmt.Errorf("creating principal %s: %w", p.ID, err)
 		}
-		cctx, cancel = c.as(ctx, "admin")
-		tok, err := c.admin.IssueToken(cctx, &adminv1.IssueTokenRequest{PrincipalId: p.ID, Description: "zoneledger demo"})
-		cancel()
+		tok, err := call(caller{ctx, c, nil}, "admin", c.admin.IssueToken, &adminv1.IssueTokenRequest{PrincipalId: p.ID, Description: "zoneledger demo"})
 		if err != nil {
 			return fmt.Errorf("issuing a token for %s: %w", p.ID, err)
 		}
@@ -383,9 +405,7 @@ func setup(ctx context.Context, c *client, z *zone, opts Options, res *Result) e
 	pt.render(w, "  ")
 	fmt.Fprintln(w)
 
-	cctx, cancel := c.as(ctx, "customs-4601")
-	_, err := c.ledger.EnsureWorldAccounts(cctx, &ledgerv1.EnsureWorldAccountsRequest{Names: worldAccounts})
-	cancel()
+	_, err := call(caller{ctx, c, nil}, "customs-4601", c.ledger.EnsureWorldAccounts, &ledgerv1.EnsureWorldAccountsRequest{Names: worldAccounts})
 	if err != nil {
 		return fmt.Errorf("ensuring world accounts: %w", err)
 	}
@@ -393,9 +413,7 @@ func setup(ctx context.Context, c *client, z *zone, opts Options, res *Result) e
 	bt := newTable("BOOK", "KIND", "OWNER", "ACCOUNTS", "LINES", "CENTRE")
 	it := newTable("BOOK", "LINE", "KIND", "HS CODE", "NAME", "UNIT", "SCALE", "REF. PRICE (CNY)").alignRight(6, 7)
 	for _, b := range z.Books {
-		cctx, cancel := c.as(ctx, b.Owner.Principal)
-		_, err := c.ledger.CreateBook(cctx, &ledgerv1.CreateBookRequest{BookId: b.ID, Name: b.Name, Owner: b.Owner.USCC, Accounts: b.Accounts, Attributes: b.Attrs})
-		cancel()
+		_, err := call(caller{ctx, c, nil}, b.Owner.Principal, c.ledger.CreateBook, &ledgerv1.CreateBookRequest{BookId: b.ID, Name: b.Name, Owner: b.Owner.USCC, Accounts: b.Accounts, Attributes: b.Attrs})
 		if err != nil {
 			return fmt.Errorf("creating book %s: %w", b.ID, err)
 		}
@@ -405,9 +423,7 @@ func setup(ctx context.Context, c *client, z *zone, opts Options, res *Result) e
 				Attributes: map[string]string{"hs_code": i.HS, "kind": i.Kind, "unit_name": i.UnitName, "reference_price": i.Price.String()}})
 			it.add(b.ID, i.Code, i.Kind, i.HS, i.Name, i.Unit+" "+i.UnitName, fmt.Sprint(i.Scale), i.Price.StringFixed(2))
 		}
-		cctx, cancel = c.as(ctx, b.Owner.Principal)
-		_, err = c.ledger.RegisterItems(cctx, &ledgerv1.RegisterItemsRequest{BookId: b.ID, Items: items})
-		cancel()
+		_, err = call(caller{ctx, c, nil}, b.Owner.Principal, c.ledger.RegisterItems, &ledgerv1.RegisterItemsRequest{BookId: b.ID, Items: items})
 		if err != nil {
 			return fmt.Errorf("registering the lines of %s: %w", b.ID, err)
 		}
@@ -451,10 +467,7 @@ func post(ctx context.Context, c *client, z *zone, events []event, progress io.W
 		for _, ev := range batch {
 			req.Journals = append(req.Journals, ev.Journal)
 		}
-		cctx, cancel := c.as(ctx, batch[0].Who)
-		resp, err := c.ledger.PostJournals(cctx, req)
-		cancel()
-		res.Calls++
+		resp, err := call(caller{ctx, c, &res.Calls}, batch[0].Who, c.ledger.PostJournals, req)
 		if err != nil {
 			return fmt.Errorf("PostJournals as %s (%d journals from %s): %w", batch[0].Who, len(batch), batch[0].Journal.GetEffectiveDate(), err)
 		}
@@ -541,11 +554,8 @@ func reverse(ctx context.Context, c *client, ev event, res *Result) error {
 	if !ok {
 		return fmt.Errorf("cannot reverse %s: it was not accepted", rs.OfKey)
 	}
-	cctx, cancel := c.as(ctx, ev.Who)
-	resp, err := c.ledger.ReverseJournal(cctx, &ledgerv1.ReverseJournalRequest{BookId: rs.Book, JournalId: orig,
+	resp, err := call(caller{ctx, c, &res.Calls}, ev.Who, c.ledger.ReverseJournal, &ledgerv1.ReverseJournalRequest{BookId: rs.Book, JournalId: orig,
 		IdempotencyKey: rs.Key, EffectiveDate: rs.Date, Reason: rs.Reason})
-	cancel()
-	res.Calls++
 	if err != nil {
 		return fmt.Errorf("reversing journal %d (%s): %w", orig, rs.OfKey, err)
 	}
@@ -633,9 +643,7 @@ func printSummary(w io.Writer, events []event, res *Result) {
 
 func balances(ctx context.Context, c *client, z *zone, m *model, res *Result) error {
 	for _, b := range z.Books {
-		cctx, cancel := c.as(ctx, "customs-4601")
-		resp, err := c.ledger.GetBalances(cctx, &ledgerv1.GetBalancesRequest{BookId: b.ID})
-		cancel()
+		resp, err := call(caller{ctx, c, nil}, "customs-4601", c.ledger.GetBalances, &ledgerv1.GetBalancesRequest{BookId: b.ID})
 		if err != nil {
 			return fmt.Errorf("reading the balances of %s: %w", b.ID, err)
 		}
@@ -712,10 +720,8 @@ func itemOf(b *bookDef, code string) *itemDef {
 
 func dayTotals(ctx context.Context, w io.Writer, c *client, z *zone, res *Result) error {
 	b, it := z.T, z.T.item("1")
-	cctx, cancel := c.as(ctx, "customs-4601")
-	resp, err := c.ledger.GetDayTotals(cctx, &ledgerv1.GetDayTotalsRequest{BookId: b.ID, Account: "bonded", ItemCode: it.Code,
+	resp, err := call(caller{ctx, c, nil}, "customs-4601", c.ledger.GetDayTotals, &ledgerv1.GetDayTotalsRequest{BookId: b.ID, Account: "bonded", ItemCode: it.Code,
 		FromDate: res.FirstDay, ToDate: res.LastDay})
-	cancel()
 	if err != nil {
 		return fmt.Errorf("reading day totals: %w", err)
 	}
@@ -746,17 +752,13 @@ func dayTotals(ctx context.Context, w io.Writer, c *client, z *zone, res *Result
 func seal(ctx context.Context, w io.Writer, c *client, z *zone, res *Result) error {
 	b := z.T
 	res.ClosedBook = b.ID
-	cctx, cancel := c.as(ctx, "customs-4601")
-	cp, err := c.ledger.ClosePeriod(cctx, &ledgerv1.ClosePeriodRequest{BookId: b.ID, Through: res.LastDay,
+	cp, err := call(caller{ctx, c, nil}, "customs-4601", c.ledger.ClosePeriod, &ledgerv1.ClosePeriodRequest{BookId: b.ID, Through: res.LastDay,
 		IdempotencyKey: "close-" + b.ID + "-" + res.LastDay})
-	cancel()
 	if err != nil {
 		return fmt.Errorf("closing the period of %s through %s: %w", b.ID, res.LastDay, err)
 	}
 	res.Period = cp.GetPeriod()
-	cctx, cancel = c.as(ctx, "customs-4601")
-	vr, err := c.ledger.VerifyPeriods(cctx, &ledgerv1.VerifyPeriodsRequest{BookId: b.ID})
-	cancel()
+	vr, err := call(caller{ctx, c, nil}, "customs-4601", c.ledger.VerifyPeriods, &ledgerv1.VerifyPeriodsRequest{BookId: b.ID})
 	if err != nil {
 		return fmt.Errorf("verifying the periods of %s: %w", b.ID, err)
 	}
@@ -800,10 +802,7 @@ func seal(ctx context.Context, w io.Writer, c *client, z *zone, res *Result) err
 			To: &ledgerv1.AccountRef{Name: "domestic"}, Quantity: "12", Unit: wine.Unit}}}
 	ev := event{Who: b.Owner.Principal, Flow: flowDomSale, What: fmt.Sprintf("内销 %s 12 %s dated %s, filed after the close", wine.Name, wine.UnitName, late.GetEffectiveDate()),
 		Journal: late, Expect: reasonClosed}
-	cctx, cancel = c.as(ctx, ev.Who)
-	pr, err := c.ledger.PostJournals(cctx, &ledgerv1.PostJournalsRequest{Journals: []*ledgerv1.PostJournalRequest{late}})
-	cancel()
-	res.Calls++
+	pr, err := call(caller{ctx, c, &res.Calls}, ev.Who, c.ledger.PostJournals, &ledgerv1.PostJournalsRequest{Journals: []*ledgerv1.PostJournalRequest{late}})
 	if err != nil {
 		return fmt.Errorf("filing late: %w", err)
 	}

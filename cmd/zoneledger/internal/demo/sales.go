@@ -113,12 +113,8 @@ func (r *scRun) miss(format string, args ...any) {
 	r.res.Mismatches = append(r.res.Mismatches, fmt.Sprintf(format, args...))
 }
 
-func (r *scRun) call(who string, fn func(ctx context.Context) error) error {
-	ctx, cancel := r.c.as(r.ctx, who)
-	defer cancel()
-	r.res.Calls++
-	return fn(ctx)
-}
+// caller makes the sales and service centre's calls, counted in its result.
+func (r *scRun) caller() caller { return caller{r.ctx, r.c, &r.res.Calls} }
 
 func (r *scRun) date(day int) string {
 	return time.Date(r.year, r.month, day, 0, 0, 0, 0, zoneLocation).Format("2006-01-02")
@@ -160,19 +156,13 @@ func runSales(ctx context.Context, c *client, cast *scCast, year int, month time
 // channel, with the shop as the guarantor of its tax.
 func (r *scRun) setup() error {
 	for _, e := range []*lcEnterprise{r.cast.Yuncang, r.cast.Yefeng} {
-		if err := r.call("customs-4601", func(ctx context.Context) error {
-			_, err := r.c.books.RegisterEnterprise(ctx, &customsv1.RegisterEnterpriseRequest{Uscc: e.USCC, CustomsCode: e.CustomsNo, Name: e.Name,
-				CreditRating: customsv1.CreditRating_CREDIT_RATING_GENERAL})
-			return err
-		}); err != nil {
+		if _, err := call(r.caller(), "customs-4601", r.c.books.RegisterEnterprise, &customsv1.RegisterEnterpriseRequest{Uscc: e.USCC, CustomsCode: e.CustomsNo, Name: e.Name,
+			CreditRating: customsv1.CreditRating_CREDIT_RATING_GENERAL}); err != nil {
 			return fmt.Errorf("registering enterprise %s: %w", e.Name, err)
 		}
 	}
 	w, yw := r.cast.W, r.cast.Yuncang.Principal
-	if err := r.call(yw, func(ctx context.Context) error {
-		_, err := r.c.books.CreateBook(ctx, &customsv1.CreateBookRequest{BookNo: w.No, Kind: w.Kind, Enterprise: w.Owner.USCC, CustomsOffice: w.Office, WriteOffCycleMonths: 12})
-		return err
-	}); err != nil {
+	if _, err := call(r.caller(), yw, r.c.books.CreateBook, &customsv1.CreateBookRequest{BookNo: w.No, Kind: w.Kind, Enterprise: w.Owner.USCC, CustomsOffice: w.Office, WriteOffCycleMonths: 12}); err != nil {
 		return fmt.Errorf("registering book %s: %w", w.No, err)
 	}
 	req := &customsv1.AddBookLinesRequest{BookNo: w.No}
@@ -180,30 +170,25 @@ func (r *scRun) setup() error {
 		req.Lines = append(req.Lines, &customsv1.BookLine{Seq: l.Seq, HsCode: l.HS, Name: l.Name, Spec: l.Spec, DeclaredUnit: l.Unit, Scale: l.Scale,
 			Legal: &customsv1.LegalUnit{Unit: l.Legal, Factor: l.Factor.String()}, Type: l.Type})
 	}
-	if err := r.call(yw, func(ctx context.Context) error { _, err := r.c.books.AddBookLines(ctx, req); return err }); err != nil {
+	if _, err := call(r.caller(), yw, r.c.books.AddBookLines, req); err != nil {
 		return fmt.Errorf("registering the lines of %s: %w", w.No, err)
 	}
 	parts := map[string]int32{}
 	for _, s := range r.cast.SKUs {
 		parts[s.Part] = s.Line.Seq
 	}
-	if err := r.call(yw, func(ctx context.Context) error {
-		_, err := r.c.books.MapPartNumbers(ctx, &customsv1.MapPartNumbersRequest{BookNo: w.No, Parts: parts})
-		return err
-	}); err != nil {
+	if _, err := call(r.caller(), yw, r.c.books.MapPartNumbers, &customsv1.MapPartNumbersRequest{BookNo: w.No, Parts: parts}); err != nil {
 		return fmt.Errorf("MapPartNumbers %s: %w", w.No, err)
 	}
 	ch := &customsv1.RegisterChannelRequest{Enterprise: r.cast.Yefeng.USCC, Name: r.cast.Yefeng.Name, Platform: r.cast.Platform.Code, BookNo: w.No, Guarantor: r.cast.Yefeng.USCC}
-	return r.call("customs-4601", func(ctx context.Context) error {
-		resp, err := r.c.ecom.RegisterChannel(ctx, ch)
-		if err != nil {
-			return fmt.Errorf("RegisterChannel: %w", err)
-		}
-		if g := resp.GetChannel(); g.GetBookNo() != w.No || g.GetGuarantor() != ch.GetGuarantor() || g.GetPlatform() != ch.GetPlatform() {
-			return fmt.Errorf("RegisterChannel recorded %v", g)
-		}
-		return nil
-	})
+	resp, err := call(r.caller(), "customs-4601", r.c.ecom.RegisterChannel, ch)
+	if err != nil {
+		return fmt.Errorf("RegisterChannel: %w", err)
+	}
+	if g := resp.GetChannel(); g.GetBookNo() != w.No || g.GetGuarantor() != ch.GetGuarantor() || g.GetPlatform() != ch.GetPlatform() {
+		return fmt.Errorf("RegisterChannel recorded %v", g)
+	}
+	return nil
 }
 
 // entry brings the goods in from abroad: a first-line list (5034), a
@@ -243,12 +228,8 @@ func (r *scRun) stock() error {
 		into  *[]*customsv1.StockLine
 		model map[int32]*scStock
 	}{{r.lastDay, &r.res.MonthEnd, r.model.monthEnd}, {"", &r.res.Stock, r.model.stock}} {
-		var resp *customsv1.GetStockReportResponse
-		if err := r.call("customs-4601", func(ctx context.Context) error {
-			var err error
-			resp, err = r.c.books.GetStockReport(ctx, &customsv1.GetStockReportRequest{BookNo: r.cast.W.No, AsOf: view.asOf})
-			return err
-		}); err != nil {
+		resp, err := call(r.caller(), "customs-4601", r.c.books.GetStockReport, &customsv1.GetStockReportRequest{BookNo: r.cast.W.No, AsOf: view.asOf})
+		if err != nil {
 			return fmt.Errorf("GetStockReport %s: %w", r.cast.W.No, err)
 		}
 		*view.into = resp.GetLines()
