@@ -97,6 +97,12 @@ type lcStock struct {
 func (s lcStock) Bonded() decimal.Decimal    { return s.Available.Add(s.Reserved) }
 func (s lcStock) NonBonded() decimal.Decimal { return s.NonBondedFree.Add(s.NBReserved) }
 
+// columns are the stock report's quantities of the line, by column name.
+func (s lcStock) columns() map[string]decimal.Decimal {
+	return map[string]decimal.Decimal{"bonded": s.Bonded(), "available": s.Available, "reserved": s.Reserved,
+		"non-bonded": s.NonBonded(), "non-bonded reserved": s.NBReserved, "inspection": s.Inspection}
+}
+
 // lcBucket is where a quantity of a book line is: one of the stock
 // report's buckets, or off the book (abroad, domestic, outside, or the
 // other book of a transfer).

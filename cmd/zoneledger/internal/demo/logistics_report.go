@@ -10,6 +10,9 @@ import (
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
 )
 
+// lcStockColumns are the logistics books' stock report columns.
+var lcStockColumns = []stockColumn{colBonded, colAvailable, colReserved, colNonBonded, colNBReserved, colInspection}
+
 // printLogistics writes sections 7 to 10.
 func printLogistics(w io.Writer, cast *lcCast, lr *LogisticsResult, monthName, lastDay string) {
 	fmt.Fprintf(w, "7. Logistics centre through the customs services (BookService, DeclarationService, GateService), %s\n\n", monthName)
@@ -83,49 +86,12 @@ func printLogistics(w io.Writer, cast *lcCast, lr *LogisticsResult, monthName, l
 	fmt.Fprintf(w, "8. Stock report (GetStockReport as of %s, the month's last day, read as customs-4601)\n\n", lastDay)
 	for _, b := range cast.Books {
 		fmt.Fprintf(w, "  %s  %s\n\n", b.No, b.Owner.Name)
-		t := newTable("SEQ", "NAME", "UNIT", "BONDED", "AVAILABLE", "RESERVED", "NON-BONDED", "NB-RESERVED", "INSPECTION").alignRight(0, 3, 4, 5, 6, 7, 8)
-		for _, sl := range lr.MonthEnd[b.No] {
-			l := b.line(sl.GetBookSeq())
-			f := func(s string) string {
-				x, err := decimal.NewFromString(s)
-				if err != nil {
-					return s
-				}
-				if x.IsZero() {
-					return "·"
-				}
-				return x.StringFixed(l.Scale)
-			}
-			t.add(fmt.Sprint(sl.GetBookSeq()), l.Name, l.Unit+" "+l.UnitName, f(sl.GetBonded()), f(sl.GetAvailable()), f(sl.GetReserved()),
-				f(sl.GetNonBonded()), f(sl.GetNonBondedReserved()), f(sl.GetInspection()))
-		}
-		t.render(w, "  ")
+		printStock(w, b, lr.MonthEnd[b.No], lcStockColumns...)
 		fmt.Fprintln(w)
 	}
 	fmt.Fprintf(w, "  As of now (%s) it differs by what was booked after the month, the held vehicle released by customs today:\n", lr.Today)
 	for _, b := range cast.Books {
-		now := map[int32]*customsv1.StockLine{}
-		for _, sl := range lr.Stock[b.No] {
-			now[sl.GetBookSeq()] = sl
-		}
-		for _, then := range lr.MonthEnd[b.No] {
-			n, l := now[then.GetBookSeq()], b.line(then.GetBookSeq())
-			var diffs []string
-			for _, f := range []struct{ name, then, now string }{
-				{"bonded", then.GetBonded(), n.GetBonded()}, {"available", then.GetAvailable(), n.GetAvailable()}, {"reserved", then.GetReserved(), n.GetReserved()},
-				{"non-bonded", then.GetNonBonded(), n.GetNonBonded()}, {"non-bonded reserved", then.GetNonBondedReserved(), n.GetNonBondedReserved()},
-				{"inspection", then.GetInspection(), n.GetInspection()},
-			} {
-				a, _ := decimal.NewFromString(f.then)
-				z, _ := decimal.NewFromString(f.now)
-				if !a.Equal(z) {
-					diffs = append(diffs, fmt.Sprintf("%s %s → %s", f.name, a.StringFixed(l.Scale), z.StringFixed(l.Scale)))
-				}
-			}
-			if len(diffs) > 0 {
-				fmt.Fprintf(w, "    %s line %d %s (%s): %s\n", b.No, l.Seq, l.Short, l.UnitName, strings.Join(diffs, ", "))
-			}
-		}
+		printStockChanges(w, b, lr.MonthEnd[b.No], lr.Stock[b.No], lcStockColumns...)
 	}
 	fmt.Fprintln(w)
 	n := 0

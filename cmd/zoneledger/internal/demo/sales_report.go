@@ -155,34 +155,9 @@ func printSales(w io.Writer, cast *scCast, sr *SalesResult, monthName, lastDay s
 
 	// 14. Stock.
 	fmt.Fprintf(w, "14. Stock report of %s (GetStockReport as of %s, the month's last day, read as customs-4601)\n\n", cast.W.No, lastDay)
-	st := newTable("SEQ", "NAME", "UNIT", "BONDED", "AVAILABLE", "DISPLAY").alignRight(0, 3, 4, 5)
-	for _, sl := range sr.MonthEnd {
-		l := cast.W.line(sl.GetBookSeq())
-		f := func(s string) string {
-			x, err := decimal.NewFromString(s)
-			if err != nil {
-				return s
-			}
-			if x.IsZero() {
-				return "·"
-			}
-			return x.StringFixed(l.Scale)
-		}
-		st.add(fmt.Sprint(sl.GetBookSeq()), l.Name, l.Unit+" "+l.UnitName, f(sl.GetBonded()), f(sl.GetAvailable()), f(sl.GetDisplay()))
-	}
-	st.render(w, "  ")
+	printStock(w, cast.W, sr.MonthEnd, colBonded, colAvailable, colDisplay)
 	fmt.Fprintf(w, "\n  As of now (%s) it differs by today's e-commerce releases, less the return:\n", sr.Today)
-	now := map[int32]*customsv1.StockLine{}
-	for _, sl := range sr.Stock {
-		now[sl.GetBookSeq()] = sl
-	}
-	for _, then := range sr.MonthEnd {
-		n, l := now[then.GetBookSeq()], cast.W.line(then.GetBookSeq())
-		a, z := d(then.GetAvailable()), d(n.GetAvailable())
-		if !a.Equal(z) {
-			fmt.Fprintf(w, "    line %d %s (%s): available %s → %s (%s)\n", l.Seq, l.Short, l.UnitName, a.StringFixed(l.Scale), z.StringFixed(l.Scale), z.Sub(a).StringFixed(l.Scale))
-		}
-	}
+	printStockChanges(w, cast.W, sr.MonthEnd, sr.Stock, colAvailable)
 	if len(sr.Mismatches) == 0 {
 		fmt.Fprintf(w, "\n  Check: both reports (%d lines × 8 quantities), every document's answer, every order's status and reason, every list's tax\n", len(sr.MonthEnd))
 		fmt.Fprintf(w, "  (= TaxService/Quote), the settlement and its CSV, the display taxes, status and guarantee equal the demo's own model.\n\n")
