@@ -231,11 +231,11 @@ func (g *gen) file(day int, who string, book *bookDef, dc doc, flow, what string
 	}
 	switch expect {
 	case "":
-		if _, err := g.m.apply(dc.Number, g.seq, day, moves); err != nil {
+		if err := g.m.apply(dc.Number, g.seq, day, moves); err != nil {
 			return fmt.Errorf("demo scenario: %s on %s (%s) would be refused: %v", dc.Number, g.dateStr(day), what, err)
 		}
 	case reasonInsufficient:
-		if _, err := g.m.apply(dc.Number, g.seq, day, moves); err == nil {
+		if err := g.m.apply(dc.Number, g.seq, day, moves); err == nil {
 			return fmt.Errorf("demo scenario: %s on %s (%s) was meant to be refused but fits the stock", dc.Number, g.dateStr(day), what)
 		}
 	}
@@ -339,7 +339,7 @@ func (g *gen) huandaoDay(day int, pct int) error {
 		revKey := no + "-R"
 		g.seq++
 		orig := g.m.created[no][0]
-		if _, err := g.m.apply(revKey, g.seq, day, []move{{Item: orig.Item, From: orig.Acct, To: world("abroad"), Qty: orig.Qty, Lot: &orig.ID}}); err != nil {
+		if err := g.m.apply(revKey, g.seq, day, []move{{Item: orig.Item, From: orig.Acct, To: world("abroad"), Qty: orig.Qty, Lot: &orig.ID}}); err != nil {
 			return fmt.Errorf("demo scenario: reversal of %s: %v", no, err)
 		}
 		g.events = append(g.events, event{Day: day, Who: who, Flow: flowCorrection,
