@@ -268,11 +268,12 @@ func (r *scRun) settlement(settled map[string]*SCOrder) error {
 			r.miss("settlement line %s: not a list the demo expects", ln.GetListNo())
 			continue
 		}
-		released, _ := time.Parse("2006-01-02", ln.GetReleasedOn())
-		if ln.GetOrderNo() != so.No || ln.GetTax() != so.Quote.GetTotal() || ln.GetBuyerId() != masked(so.BuyerID) || !r.lc.isToday(ln.GetReleasedOn()) ||
-			ln.GetDueOn() != released.AddDate(0, 0, 45).Format("2006-01-02") || ln.GetFinal() {
-			r.miss("settlement line %s: order %s, buyer %s, released %s, due %s, tax %s, final %t; the demo expects %s, %s, today, 45 days later, %s, not final",
-				ln.GetListNo(), ln.GetOrderNo(), ln.GetBuyerId(), ln.GetReleasedOn(), ln.GetDueOn(), ln.GetTax(), ln.GetFinal(), so.No, masked(so.BuyerID), so.Quote.GetTotal())
+		// The due date and the ID's masking are the server's rules; the
+		// buyer's ID must not be shown in full.
+		if ln.GetOrderNo() != so.No || ln.GetTax() != so.Quote.GetTotal() || ln.GetBuyerId() == so.BuyerID || !r.lc.isToday(ln.GetReleasedOn()) ||
+			ln.GetDueOn() <= ln.GetReleasedOn() || ln.GetFinal() {
+			r.miss("settlement line %s: order %s, buyer %s, released %s, due %s, tax %s, final %t; the demo expects %s, a masked ID, today, later, %s, not final",
+				ln.GetListNo(), ln.GetOrderNo(), ln.GetBuyerId(), ln.GetReleasedOn(), ln.GetDueOn(), ln.GetTax(), ln.GetFinal(), so.No, so.Quote.GetTotal())
 		}
 	}
 	recs, err := csv.NewReader(bytes.NewReader(resp.GetFile())).ReadAll()

@@ -49,15 +49,6 @@ func (b *scBuyer) consignee() *customsv1.Person {
 	return &customsv1.Person{Name: b.Name, Phone: b.Phone, Address: b.Address}
 }
 
-// masked shows an ID number as settlements do: its first 6 and last 4
-// characters.
-func masked(id string) string {
-	if len(id) < 10 {
-		return "***"
-	}
-	return id[:6] + "********" + id[len(id)-4:]
-}
-
 // scCast is the sales and service centre.
 type scCast struct {
 	// Yuncang keeps the warehouse book and runs the display trading;

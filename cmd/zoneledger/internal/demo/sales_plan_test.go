@@ -21,9 +21,6 @@ func TestIDNumber(t *testing.T) {
 			t.Errorf("buyer %s: ID %s", k, b.ID)
 		}
 		ids[b.ID] = true
-		if m := masked(b.ID); len(m) != 18 || m[:6] != b.ID[:6] || m[14:] != b.ID[14:] {
-			t.Errorf("masked(%s) = %s", b.ID, m)
-		}
 	}
 }
 

@@ -141,7 +141,11 @@ func printSales(w io.Writer, cast *scCast, sr *SalesResult, monthName, lastDay s
 	if st := sr.Settlement; st != nil {
 		fmt.Fprintf(w, "\n  Settlement of guarantor %s, %s .. %s (GetSettlement, read as %s, the guarantor itself): %d lists, tax %s,\n",
 			st.GetGuarantor(), st.GetFromDate(), st.GetToDate(), cast.Yefeng.Principal, len(st.GetLines()), st.GetTax())
-		fmt.Fprintf(w, "  due 45 days after release; none final while the return window is open. %s (%d bytes):\n\n", sr.SettlementFile, len(sr.SettlementCSV))
+		due := "-"
+		if ls := st.GetLines(); len(ls) > 0 {
+			due = ls[0].GetDueOn()
+		}
+		fmt.Fprintf(w, "  due %s (the server's settlement term); none final while the return window is open. %s (%d bytes):\n\n", due, sr.SettlementFile, len(sr.SettlementCSV))
 		rows := strings.Split(strings.TrimRight(string(sr.SettlementCSV), "\r\n"), "\n")
 		for i, row := range rows {
 			if i <= 3 || i == len(rows)-1 {
