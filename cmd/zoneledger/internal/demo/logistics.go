@@ -322,6 +322,32 @@ func (r *lcRun) drive(s lcStep, out *LCStep, req *customsv1.CreatePassRequest, g
 	return ps, nil
 }
 
+// driveLists drives the step's vehicle through the gate on a pass of
+// passType carrying the lists (one vehicle, one or several lists), then
+// reads the lists again as who: each must be cleared.
+func (r *lcRun) driveLists(s lcStep, out *LCStep, who, passType, io string, ls []*customsv1.List) error {
+	req := &customsv1.CreatePassRequest{PassType: passType, BindType: "2", Io: io, RelatedType: "1"}
+	if len(ls) > 1 {
+		req.BindType = "1" // 一车多票
+	}
+	for _, l := range ls {
+		req.RelatedNos = append(req.RelatedNos, l.GetListNo())
+	}
+	gross, net := weights(ls...)
+	if _, err := r.drive(s, out, req, gross, net); err != nil {
+		return err
+	}
+	for i := range ls {
+		if err := r.refresh(who, &ls[i]); err != nil {
+			return err
+		}
+		if err := wantList(ls[i], customsv1.ListStatus_LIST_STATUS_CLEARED); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func weights(ls ...*customsv1.List) (gross, net decimal.Decimal) {
 	for _, l := range ls {
 		g, _ := decimal.NewFromString(l.GetGrossWeight())
@@ -381,17 +407,11 @@ func (r *lcRun) step(s lcStep) error {
 			return err
 		}
 		list(l)
-		gross, net := weights(l)
-		if _, err := r.drive(s, &out, &customsv1.CreatePassRequest{PassType: pt, BindType: "2", Io: io, RelatedType: "1", RelatedNos: []string{l.GetListNo()}}, gross, net); err != nil {
+		ls := []*customsv1.List{l}
+		if err := r.driveLists(s, &out, yc, pt, io, ls); err != nil {
 			return err
 		}
-		if err := r.refresh(yc, &l); err != nil {
-			return err
-		}
-		if err := wantList(l, customsv1.ListStatus_LIST_STATUS_CLEARED); err != nil {
-			return err
-		}
-		addJournals(l)
+		addJournals(ls...)
 
 	case lcSwitchToBonded, lcSwitchToNonbond:
 		io := "I"
@@ -519,25 +539,8 @@ func (r *lcRun) step(s lcStep) error {
 			ls = append(ls, l)
 		}
 		if s.Gate {
-			bind := "2"
-			if len(ls) > 1 {
-				bind = "1" // 一车多票
-			}
-			var nos []string
-			for _, l := range ls {
-				nos = append(nos, l.GetListNo())
-			}
-			gross, net := weights(ls...)
-			if _, err := r.drive(s, &out, &customsv1.CreatePassRequest{PassType: "3", BindType: bind, Io: "E", RelatedType: "1", RelatedNos: nos}, gross, net); err != nil {
+			if err := r.driveLists(s, &out, yc, "3", "E", ls); err != nil {
 				return err
-			}
-			for i := range ls {
-				if err := r.refresh(yc, &ls[i]); err != nil {
-					return err
-				}
-				if err := wantList(ls[i], customsv1.ListStatus_LIST_STATUS_CLEARED); err != nil {
-					return err
-				}
 			}
 		} else {
 			out.Gate = "approved, vehicle next month"

@@ -203,14 +203,7 @@ func (r *scRun) entry() error {
 		return err
 	}
 	out.Lists = append(out.Lists, l.GetListNo())
-	gross, net := weights(l)
-	if _, err := r.lc.drive(s, &out, &customsv1.CreatePassRequest{PassType: "2", BindType: "2", Io: "I", RelatedType: "1", RelatedNos: []string{l.GetListNo()}}, gross, net); err != nil {
-		return err
-	}
-	if err := r.lc.refresh(r.cast.Yuncang.Principal, &l); err != nil {
-		return err
-	}
-	if err := wantList(l, customsv1.ListStatus_LIST_STATUS_CLEARED); err != nil {
+	if err := r.lc.driveLists(s, &out, r.cast.Yuncang.Principal, "2", "I", []*customsv1.List{l}); err != nil {
 		return err
 	}
 	if out.GateDate != date {
