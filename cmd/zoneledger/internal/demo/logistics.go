@@ -790,13 +790,6 @@ func (r *lcRun) isToday(date string) bool {
 	return date == r.todayStart || date == businessDate(time.Now())
 }
 
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
-}
-
 // checkAssessment compares an event's assessment with TaxService/Quote of
 // its consignment (the events of its list, 一票, in order) on the same date:
 // the event equals its line of the quote.

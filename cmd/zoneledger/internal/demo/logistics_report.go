@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"strings"
@@ -59,7 +60,7 @@ func printLogistics(w io.Writer, cast *lcCast, lr *LogisticsResult, monthName, l
 			}
 			booked = append(booked, kind+" "+date)
 		}
-		st.add(s.Day, s.Kind, s.Goods, strings.Join(s.Lists, " "), cmpOr(s.Pass, "-"), cmpOr(s.Gate, "-"), cmpOr(strings.Join(booked, ", "), "-"))
+		st.add(s.Day, s.Kind, s.Goods, strings.Join(s.Lists, " "), cmp.Or(s.Pass, "-"), cmp.Or(s.Gate, "-"), cmp.Or(strings.Join(booked, ", "), "-"))
 	}
 	st.render(w, "  ")
 	fmt.Fprintln(w)
@@ -98,15 +99,8 @@ func printLogistics(w io.Writer, cast *lcCast, lr *LogisticsResult, monthName, l
 	for _, ls := range lr.MonthEnd {
 		n += len(ls)
 	}
-	if len(lr.Mismatches) == 0 {
-		fmt.Fprintf(w, "  Check: both reports, %d lines × 8 quantities each, equal the demo's own model of the script (bonded = available + reserved).\n\n", n)
-	} else {
-		fmt.Fprintf(w, "  Check: %d differences from the demo's own model:\n", len(lr.Mismatches))
-		for _, mm := range lr.Mismatches {
-			fmt.Fprintf(w, "    %s\n", mm)
-		}
-		fmt.Fprintln(w)
-	}
+	printCheck(w, "  ", lr.Mismatches, "differences from the demo's own model",
+		fmt.Sprintf("both reports, %d lines × 8 quantities each, equal the demo's own model of the script (bonded = available + reserved).", n))
 
 	fmt.Fprintf(w, "9. Taxable events of %s (ListTaxableEvents), assessed by the tax engine as DOMESTIC_SALE\n\n", cast.T.No)
 	tt := newTable("ID", "DATE", "LIST", "SEQ", "LINE", "HS CODE", "QUANTITY", "LEGAL QTY", "MODE", "DUTIABLE", "DUTY", "CONS. TAX", "VAT", "TOTAL").alignRight(0, 3, 6, 7, 9, 10, 11, 12, 13)

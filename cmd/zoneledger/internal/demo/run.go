@@ -695,15 +695,22 @@ func printBalances(w io.Writer, z *zone, res *Result) {
 		t.render(w, "  ")
 		fmt.Fprintln(w)
 	}
-	if len(res.Mismatches) == 0 {
-		fmt.Fprintf(w, "  Check: all %d holdings' quantities equal the demo's own books (the values are the server's FIFO carrying values).\n\n", len(flatten(res.Expected)))
-	} else {
-		fmt.Fprintf(w, "  Check: %d holdings differ from the demo's own books:\n", len(res.Mismatches))
-		for _, mm := range res.Mismatches {
-			fmt.Fprintf(w, "    %s\n", mm)
-		}
-		fmt.Fprintln(w)
+	printCheck(w, "  ", res.Mismatches, "holdings differ from the demo's own books",
+		fmt.Sprintf("all %d holdings' quantities equal the demo's own books (the values are the server's FIFO carrying values).", len(flatten(res.Expected))))
+}
+
+// printCheck ends a scene with its check: ok when nothing differs, else
+// how many things differ (what) and each of them.
+func printCheck(w io.Writer, indent string, mismatches []string, what, ok string) {
+	if len(mismatches) == 0 {
+		fmt.Fprintf(w, "%sCheck: %s\n\n", indent, ok)
+		return
 	}
+	fmt.Fprintf(w, "%sCheck: %d %s:\n", indent, len(mismatches), what)
+	for _, mm := range mismatches {
+		fmt.Fprintf(w, "    %s\n", mm)
+	}
+	fmt.Fprintln(w)
 }
 
 func itemOf(b *bookDef, code string) *itemDef {

@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"slices"
@@ -62,7 +63,7 @@ func printSales(w io.Writer, cast *scCast, sr *SalesResult, monthName, lastDay s
 		if m.Refusal != "" {
 			outcome, assessed = m.Refusal+": "+m.Note, "-"
 		}
-		mt.add(m.Date[5:], m.Kind, m.Goods, cmpOr(m.MoveNo, "-"), quoted, cmpOr(assessed, "-"), m.Covered.StringFixed(2), outcome)
+		mt.add(m.Date[5:], m.Kind, m.Goods, cmp.Or(m.MoveNo, "-"), quoted, cmp.Or(assessed, "-"), m.Covered.StringFixed(2), outcome)
 	}
 	mt.render(w, "  ")
 	for _, m := range sr.Moves {
@@ -77,7 +78,7 @@ func printSales(w io.Writer, cast *scCast, sr *SalesResult, monthName, lastDay s
 			held = append(held, fmt.Sprintf("%s %s", l.Short, fmtLCQty(l, d(h.GetQuantity()))))
 		}
 		fmt.Fprintf(w, "  %-26s guarantee %s, tax assessed %s, paid %s, covered %s; on display: %s; overdue: %t\n", label,
-			st.GetGuarantee(), st.GetTaxAssessed(), st.GetTaxPaid(), st.GetAvailable(), cmpOr(strings.Join(held, ", "), "nothing"), st.GetOverdue())
+			st.GetGuarantee(), st.GetTaxAssessed(), st.GetTaxPaid(), st.GetAvailable(), cmp.Or(strings.Join(held, ", "), "nothing"), st.GetOverdue())
 	}
 	fmt.Fprintf(w, "\n  GetDisplayStatus (read as customs-4601):\n")
 	status("as of "+lastDay+":", sr.StatusMonthEnd)
@@ -162,14 +163,7 @@ func printSales(w io.Writer, cast *scCast, sr *SalesResult, monthName, lastDay s
 	printStock(w, cast.W, sr.MonthEnd, colBonded, colAvailable, colDisplay)
 	fmt.Fprintf(w, "\n  As of now (%s) it differs by today's e-commerce releases, less the return:\n", sr.Today)
 	printStockChanges(w, cast.W, sr.MonthEnd, sr.Stock, colAvailable)
-	if len(sr.Mismatches) == 0 {
-		fmt.Fprintf(w, "\n  Check: both reports (%d lines × 8 quantities), every document's answer, every order's status and reason, every list's tax\n", len(sr.MonthEnd))
-		fmt.Fprintf(w, "  (= TaxService/Quote), the settlement and its CSV, the display taxes, status and guarantee equal the demo's own model.\n\n")
-	} else {
-		fmt.Fprintf(w, "\n  Check: %d differences from the demo's own model:\n", len(sr.Mismatches))
-		for _, mm := range sr.Mismatches {
-			fmt.Fprintf(w, "    %s\n", mm)
-		}
-		fmt.Fprintln(w)
-	}
+	printCheck(w, "\n  ", sr.Mismatches, "differences from the demo's own model", fmt.Sprintf("both reports (%d lines × 8 quantities), every document's answer, "+
+		"every order's status and reason, every list's tax\n  (= TaxService/Quote), the settlement and its CSV, the display taxes, status and guarantee "+
+		"equal the demo's own model.", len(sr.MonthEnd)))
 }

@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -151,7 +152,7 @@ func (r *selectiveRun) pass(l *customsv1.List, passType, io, plate string, day i
 func printSelective(w io.Writer, sr *SelectiveResult) {
 	fmt.Fprintf(w, "15. Selective duty (内销选择性征收关税): a 清单类型 A list taxed on the materials its goods consumed, with 缓税利息\n\n")
 	fmt.Fprintf(w, "  Book %s (南渡江智造): materials entered on %s (list %s); last write-off %s; list %s (清单类型 A) sells the finished ovens.\n",
-		sr.Book, sr.Entry.GetDate(), sr.Entry.GetListNo(), cmpOr(sr.LastWriteOff, "never"), sr.Sale.GetListNo())
+		sr.Book, sr.Entry.GetDate(), sr.Entry.GetListNo(), cmp.Or(sr.LastWriteOff, "never"), sr.Sale.GetListNo())
 	fmt.Fprintf(w, "  Taxable events of %s (ListTaxableEvents), as the server computed them. The tax date is the day the list was declared (the\n", sr.Book)
 	fmt.Fprintf(w, "  demo declares the month's lists today, dated back to their days), not the gate day: it picks the rates and ends the interest.\n\n")
 	t := newTable("list", "line", "goods", "value", "gate day", "tax date", "basis", "duty", "VAT", "interest from", "days", "rate", "interest", "total").alignRight(1, 3, 7, 8, 10, 11, 12, 13)
