@@ -538,7 +538,7 @@ func checkSales(t *testing.T, res *Result, conn *grpc.ClientConn, customs contex
 	// limits: 70 % of consumption tax and VAT, no duty).
 	reasons := map[string]int{}
 	released, settledTax := 0, decimal.Zero
-	byNo := map[string]*SCOrder{}
+	byNo := map[string]*EcommerceOrder{}
 	for _, o := range sr.Orders {
 		byNo[o.No] = o
 		if o.Reason != "" {
@@ -567,7 +567,7 @@ func checkSales(t *testing.T, res *Result, conn *grpc.ClientConn, customs contex
 		{"0010", "701.87", "CROSS_BORDER_SINGLE_ITEM_FULL"}, // one laptop 5399 over the single limit: VAT 13 % in full
 		{"0013", "455.00", "CROSS_BORDER_WITHIN_LIMITS"},    // 4990 + 10 at the limit: 9.1 %
 	} {
-		var o *SCOrder
+		var o *EcommerceOrder
 		for no, x := range byNo {
 			if strings.HasSuffix(no, c.no) {
 				o = x

@@ -49,7 +49,7 @@ func (r *scRun) display() error {
 			l := w.line(q.Seq)
 			goods = append(goods, l.Short+" "+fmtLCQty(l, q.Qty))
 		}
-		out := SCMove{N: mv.N, Date: date, Kind: strings.TrimPrefix(mv.Kind.String(), "DISPLAY_KIND_"), Goods: strings.Join(goods, ", "), Note: mv.Note}
+		out := DisplayMove{N: mv.N, Date: date, Kind: strings.TrimPrefix(mv.Kind.String(), "DISPLAY_KIND_"), Goods: strings.Join(goods, ", "), Note: mv.Note}
 		// What the guarantee still covers is the server's to say.
 		st, err := status("")
 		if err != nil {

@@ -74,7 +74,7 @@ func (r *scRun) ecommerce() error {
 			return fmt.Errorf("quoting order %s: %w", o.No, err)
 		}
 		ord, pay, wb := r.orderDocs(o, q)
-		so := &SCOrder{No: o.No, Buyer: o.Buyer.Name, BuyerID: o.Buyer.ID, Goods: o.describe(), Dutiable: o.dutiable(), Quote: q, Expect: o.Expect, Note: o.Note,
+		so := &EcommerceOrder{No: o.No, Buyer: o.Buyer.Name, BuyerID: o.Buyer.ID, Goods: o.describe(), Dutiable: o.dutiable(), Quote: q, Expect: o.Expect, Note: o.Note,
 			Withheld: ord.GetTaxTotal(), Paid: ord.GetActualPaid(), plan: o, Returned: o.Return,
 			documents: []*customsv1.EcommerceDocument{
 				{Document: &customsv1.EcommerceDocument_Order{Order: ord}},
@@ -180,7 +180,7 @@ func (r *scRun) ecommerce() error {
 	}
 
 	// Every order and list, read back as customs.
-	settled := map[string]*SCOrder{}
+	settled := map[string]*EcommerceOrder{}
 	for _, so := range r.res.Orders {
 		resp, err := call(r.caller(), "customs-4601", r.c.ecom.GetOrder, &customsv1.GetOrderRequest{OrderNo: so.No})
 		o := resp.GetOrder()
@@ -216,7 +216,7 @@ func arrow(kinds string) string { return strings.Join(strings.Split(kinds, ""), 
 // checkList compares a released order's inventory list with the order and
 // its quote: the tax customs assessed equals what TaxService/Quote gave the
 // platform.
-func (r *scRun) checkList(so *SCOrder) {
+func (r *scRun) checkList(so *EcommerceOrder) {
 	l, o, q := so.List, so.plan, so.Quote
 	status := customsv1.InventoryListStatus_INVENTORY_LIST_STATUS_RELEASED
 	if o.Return {
@@ -245,7 +245,7 @@ func (r *scRun) checkList(so *SCOrder) {
 // settlement reads the guarantor's settlement for today as the guarantor's
 // own enterprise, with its CSV, and checks both against the released
 // lists not returned.
-func (r *scRun) settlement(settled map[string]*SCOrder) error {
+func (r *scRun) settlement(settled map[string]*EcommerceOrder) error {
 	from, to := r.res.Today, businessDate(time.Now())
 	resp, err := call(r.caller(), r.cast.Yefeng.Principal, r.c.ecom.GetSettlement, &customsv1.GetSettlementRequest{Guarantor: r.cast.Yefeng.USCC, FromDate: from, ToDate: to,
 		Export: customsv1.SettlementExport_SETTLEMENT_EXPORT_CSV})

@@ -26,7 +26,7 @@ type LogisticsResult struct {
 	// vehicle, released by customs, is booked on it (every list is dated on
 	// its step's day, 业务日期, and so are the list's journals).
 	Today string
-	Steps []LCStep
+	Steps []LogisticsStep
 	// MonthEnd is the server's stock report per book as of the month's last
 	// day, Stock the same now, both read as customs.
 	MonthEnd, Stock map[string][]*customsv1.StockLine
@@ -41,13 +41,13 @@ type LogisticsResult struct {
 	Refusal, RefusalMessage string
 	// EcomExit is the server's refusal of 1210 goods leaving on an
 	// ordinary verification list.
-	EcomExit LCRefusal
+	EcomExit CallRefusal
 	// Consignment is the multi-line sale whose lines each owe under the
 	// 50-CNY duty de-minimis: its taxable events and TaxService/Quote of
 	// its lines together, as the server answered.
-	Consignment LCConsignment
+	Consignment TaxedConsignment
 	// Transfers are the intra-zone transfer journals.
-	Transfers []LCTransfer
+	Transfers []ListTransfer
 	// Journals are the customs books' journals (both books), by ID.
 	Journals map[int64]*ledgerv1.Journal
 	// Mismatches lists everything that differs from the demo's own model:
@@ -55,8 +55,8 @@ type LogisticsResult struct {
 	Mismatches []string
 }
 
-// LCStep is one step of the logistics centre as it went.
-type LCStep struct {
+// LogisticsStep is one step of the logistics centre as it went.
+type LogisticsStep struct {
 	N    int
 	Day  string // the step's business day in the month
 	Kind string
@@ -75,22 +75,22 @@ type LCStep struct {
 	GateDate string
 }
 
-// LCRefusal is a call the server refused: its gRPC code, ErrorInfo
+// CallRefusal is a call the server refused: its gRPC code, ErrorInfo
 // reason and message.
-type LCRefusal struct {
+type CallRefusal struct {
 	Code, Reason, Message string
 }
 
-// LCConsignment is one list's taxable events (one consignment, 一票) and
+// TaxedConsignment is one list's taxable events (one consignment, 一票) and
 // TaxService/Quote of the same lines together.
-type LCConsignment struct {
+type TaxedConsignment struct {
 	ListNo string
 	Events []*customsv1.TaxableEvent
 	Quote  *customsv1.QuoteResponse
 }
 
-// LCTransfer is an intra-zone transfer: two lists, one journal.
-type LCTransfer struct {
+// ListTransfer is an intra-zone transfer: two lists, one journal.
+type ListTransfer struct {
 	SellerList, BuyerList string
 	Journal               int64
 	Goods                 string
@@ -266,7 +266,7 @@ func (r *lcRun) file(who string, req *customsv1.CreateListRequest, approve bool)
 
 // drive files a pass for the step's vehicle and has the gate record it at
 // the step's day; a hold is released by customs after inspection.
-func (r *lcRun) drive(s lcStep, out *LCStep, req *customsv1.CreatePassRequest, gross, net decimal.Decimal) (*customsv1.Pass, error) {
+func (r *lcRun) drive(s lcStep, out *LogisticsStep, req *customsv1.CreatePassRequest, gross, net decimal.Decimal) (*customsv1.Pass, error) {
 	req.InnerNo, req.BookNo = r.next(r.cast.Yecheng.Prefix+"HF"), r.cast.T.No
 	req.Vehicle, req.Container = s.Vehicle, s.Container
 	req.GrossWeight, req.NetWeight = gross.String(), net.String()
@@ -325,7 +325,7 @@ func (r *lcRun) drive(s lcStep, out *LCStep, req *customsv1.CreatePassRequest, g
 // driveLists drives the step's vehicle through the gate on a pass of
 // passType carrying the lists (one vehicle, one or several lists), then
 // reads the lists again as who: each must be cleared.
-func (r *lcRun) driveLists(s lcStep, out *LCStep, who, passType, io string, ls []*customsv1.List) error {
+func (r *lcRun) driveLists(s lcStep, out *LogisticsStep, who, passType, io string, ls []*customsv1.List) error {
 	req := &customsv1.CreatePassRequest{PassType: passType, BindType: "2", Io: io, RelatedType: "1"}
 	if len(ls) > 1 {
 		req.BindType = "1" // 一车多票
@@ -370,7 +370,7 @@ func (r *lcRun) step(s lcStep) error {
 	// Every list of the step is dated on its day (业务日期), so its own
 	// journals fall in the month.
 	date := r.date(s.Day).Format("2006-01-02")
-	out := LCStep{N: s.N, Day: r.date(s.Day).Format("01-02"), Date: date, Kind: lcFlowNames[s.Kind]}
+	out := LogisticsStep{N: s.N, Day: r.date(s.Day).Format("01-02"), Date: date, Kind: lcFlowNames[s.Kind]}
 	var goods []string
 	for _, l := range s.Lists {
 		goods = append(goods, lcGoods(t, l))
@@ -473,7 +473,7 @@ func (r *lcRun) step(s lcStep) error {
 		list(buyer)
 		out.Gate = "both approved → cleared"
 		out.Goods += fmt.Sprintf(" → %s line %d", h.No, s.Into[0].Seq)
-		r.res.Transfers = append(r.res.Transfers, LCTransfer{SellerList: seller.GetListNo(), BuyerList: buyer.GetListNo(), Journal: sj[len(sj)-1], Goods: out.Goods})
+		r.res.Transfers = append(r.res.Transfers, ListTransfer{SellerList: seller.GetListNo(), BuyerList: buyer.GetListNo(), Journal: sj[len(sj)-1], Goods: out.Goods})
 		addJournals(seller, buyer)
 
 	case lcTrip:
@@ -554,7 +554,7 @@ func (r *lcRun) step(s lcStep) error {
 			return fmt.Errorf("a 1210 list out to the domestic market (%s) was accepted; the demo expected %s", out.Goods, reasonEcomExit)
 		}
 		reason, msg := reasonOf(err)
-		r.res.EcomExit = LCRefusal{Code: status.Code(err).String(), Reason: reason, Message: msg}
+		r.res.EcomExit = CallRefusal{Code: status.Code(err).String(), Reason: reason, Message: msg}
 		if reason != reasonEcomExit {
 			return fmt.Errorf("filing a 1210 list out: %w (expected %s)", err, reasonEcomExit)
 		}
@@ -697,7 +697,7 @@ func (r *lcRun) check(m *lcModel, steps []lcStep, lastDay string) error {
 		if err != nil {
 			return err
 		}
-		res.Consignment = LCConsignment{ListNo: no, Events: byList[no], Quote: q}
+		res.Consignment = TaxedConsignment{ListNo: no, Events: byList[no], Quote: q}
 	}
 	for k, ev := range got {
 		miss("taxable event %d (%s): not expected by the demo", ev.GetId(), k)

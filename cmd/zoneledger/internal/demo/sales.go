@@ -21,10 +21,10 @@ type SalesResult struct {
 	// display tax payment.
 	Today string
 	// Entry is the first-line entry of the warehouse's goods.
-	Entry LCStep
+	Entry LogisticsStep
 	// Form is the type-C display-trading form as filed.
 	Form  *customsv1.Form
-	Moves []SCMove
+	Moves []DisplayMove
 	// StatusMonthEnd is the form's display status before customs recorded
 	// the payment (overdue judged as of the month's last day); StatusNow
 	// after it.
@@ -34,7 +34,7 @@ type SalesResult struct {
 	// DisplayTaxable are the warehouse book's taxable events: the display
 	// sales' lines.
 	DisplayTaxable []*customsv1.TaxableEvent
-	Orders         []*SCOrder
+	Orders         []*EcommerceOrder
 	// Documents: how many went one per call, and in each batch.
 	Singles int
 	Batches []int
@@ -52,8 +52,8 @@ type SalesResult struct {
 	Mismatches []string
 }
 
-// SCMove is a display movement as it went.
-type SCMove struct {
+// DisplayMove is a display movement as it went.
+type DisplayMove struct {
 	N      int
 	Date   string
 	Kind   string
@@ -71,8 +71,8 @@ type SCMove struct {
 	Message        string
 }
 
-// SCOrder is an e-commerce order as it went.
-type SCOrder struct {
+// EcommerceOrder is an e-commerce order as it went.
+type EcommerceOrder struct {
 	No        string
 	Buyer     string
 	Goods     string
@@ -196,7 +196,7 @@ func (r *scRun) setup() error {
 func (r *scRun) entry() error {
 	s := r.script.Entry
 	date := r.date(s.Day)
-	out := LCStep{N: s.N, Day: date[5:], Date: date, Kind: lcFlowNames[s.Kind], Goods: lcGoods(r.cast.W, s.Lists[0])}
+	out := LogisticsStep{N: s.N, Day: date[5:], Date: date, Kind: lcFlowNames[s.Kind], Goods: lcGoods(r.cast.W, s.Lists[0])}
 	l, err := r.lc.file(r.cast.Yuncang.Principal, &customsv1.CreateListRequest{InnerNo: r.lc.next("YWQD"), BookNo: r.cast.W.No, Io: "I", TradeMode: "5034",
 		DeclareFlag: "1", DeclarationKind: "2", Lines: listLines(r.cast.W, s.Lists[0], entryPrice, ""), Date: date}, true)
 	if err != nil {
