@@ -151,6 +151,10 @@ type JournalRequest struct {
 
 // Journal is a recorded, immutable journal.
 type Journal struct {
+	// ID is unique across the ledger. Within each book the journal touches,
+	// IDs increase in the order journals commit, so paging a book by ID
+	// never skips a later commit; across books they may have gaps and need
+	// not follow commit order.
 	ID             int64
 	Book           string
 	IdempotencyKey string

@@ -69,6 +69,7 @@ type DayKey struct {
 // not loaded).
 type WorkingSet struct {
 	nextID int64
+	ids    []int64   // when set (UseIDs), the IDs accepted journals take, in order
 	latest time.Time // the latest effective date taken; zero: any
 
 	books    map[string]Book
@@ -196,8 +197,24 @@ type DaysAfter struct {
 // an internal error.
 func (w *WorkingSet) LoadDaysAfter(p PairKey, d DaysAfter) { w.after[p] = d }
 
-// NextID is the ID the next accepted journal will get.
-func (w *WorkingSet) NextID() int64 { return w.nextID }
+// NextID is the ID the next accepted journal will get; after UseIDs, 0
+// once its IDs are all taken.
+func (w *WorkingSet) NextID() int64 {
+	if w.ids != nil {
+		if len(w.ids) == 0 {
+			return 0
+		}
+		return w.ids[0]
+	}
+	return w.nextID
+}
+
+// UseIDs makes accepted journals take their IDs from ids, in order, instead
+// of counting from the first ID given to NewWorkingSet: a store that draws
+// IDs from a database sequence gives one per request it will apply (IDs of
+// refused requests stay unused). A journal applied once they are all taken
+// is refused with an internal error.
+func (w *WorkingSet) UseIDs(ids []int64) { w.ids = slices.Clip(ids) }
 
 // AddBook makes a book and its accounts known.
 func (w *WorkingSet) AddBook(b Book) {
@@ -447,7 +464,10 @@ func (w *WorkingSet) apply(req JournalRequest, hash []byte, reversalOf int64) (J
 		return Journal{}, Errorf(KindInvalid, ReasonDateOutOfRange, "effective_date",
 			"%s is after %s, the latest effective date the ledger takes today; date a movement on the day it happens, not ahead", FormatDate(day), FormatDate(w.latest))
 	}
-	id := w.nextID
+	id := w.NextID()
+	if w.ids != nil && len(w.ids) == 0 {
+		return Journal{}, &Error{Kind: KindInternal, Reason: ReasonInternal, Message: "the write path gave the working set fewer journal IDs than requests"}
+	}
 	touched := append(make([]string, 0, 4), req.Book) // the books the journal touches
 	w.ov.begin()
 	defer w.ov.reset()
@@ -536,7 +556,11 @@ func (w *WorkingSet) apply(req JournalRequest, hash []byte, reversalOf int64) (J
 	w.commit(j)
 	w.keys[keyRef{req.Book, req.IdempotencyKey}] = keyed{hash: hash, journal: j}
 	w.accepted = append(w.accepted, j)
-	w.nextID++
+	if w.ids != nil {
+		w.ids = w.ids[1:]
+	} else {
+		w.nextID++
+	}
 	return j, nil
 }
 

@@ -183,3 +183,37 @@ func TestWorkingSetPartialPairIsNeverInsufficient(t *testing.T) {
 		t.Fatalf("take by name from a lot looked up and absent: %v, want insufficient", err)
 	}
 }
+
+// UseIDs: accepted journals take the given IDs in order, a refused one
+// uses none, and a journal past the last ID is refused as internal.
+func TestWorkingSetUsesGivenIDs(t *testing.T) {
+	day, _ := ledger.ParseDate("2026-01-05", "d")
+	item := ledger.ItemRef{Book: "B", Code: "1"}
+	bonded := ledger.In("B", "bonded")
+	ws := ledger.NewWorkingSet(1, 0)
+	ws.UseIDs([]int64{40, 57})
+	ws.AddBook(ledger.Book{ID: "B", Accounts: []string{"bonded"}})
+	ws.AddWorldAccount("abroad")
+	ws.AddItem(ledger.Item{Book: "B", Code: "1", Unit: "PCE", Scale: 0})
+	ws.LoadPair(ledger.PairKey{Account: bonded, Item: item}, nil)
+	in := func(key string, q int64) ledger.JournalRequest {
+		return ledger.JournalRequest{Book: "B", IdempotencyKey: key, EffectiveDate: day, Postings: []ledger.Posting{
+			{Item: item, From: ledger.World("abroad"), To: bonded, Quantity: decimal.NewFromInt(q), Unit: "PCE", Value: decimal.NewFromInt(q)},
+		}}
+	}
+	if j, err := ws.Apply(in("k1", 1)); err != nil || j.ID != 40 || j.Postings[0].Legs[0].Lot != "J40-1" {
+		t.Fatalf("first journal %d (lot %v), %v; want 40 with lot J40-1", j.ID, j.Postings, err)
+	}
+	if _, err := ws.Apply(in("k2", -1)); err == nil {
+		t.Fatal("a negative quantity was accepted")
+	}
+	if j, err := ws.Apply(in("k3", 2)); err != nil || j.ID != 57 {
+		t.Fatalf("third journal %d, %v; want 57 (the refused one takes no ID)", j.ID, err)
+	}
+	if _, err := ws.Apply(in("k4", 3)); ledger.ReasonOf(err) != ledger.ReasonInternal {
+		t.Fatalf("a journal past the given IDs: %v, want an internal error", err)
+	}
+	if n := len(ws.Accepted()); n != 2 {
+		t.Fatalf("%d journals accepted, want 2", n)
+	}
+}

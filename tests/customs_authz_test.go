@@ -325,6 +325,10 @@ func customsAllowedToken(w *authWorld, method string) string {
 	if customsOnly[method] {
 		return w.a.C
 	}
+	if method == ecomSvc+"ReceiveReturn" {
+		// E2 keeps the warehouse book: it confirms the returned goods arrived.
+		return w.z.e2.tok
+	}
 	return w.z.e1.tok
 }
 
@@ -577,7 +581,12 @@ func checkCustomsMethod(t *testing.T, w *authWorld, m string, call func(m, tok s
 	if customsNotScoped[m] {
 		return
 	}
-	if customsByNumber[m] {
+	if m == ecomSvc+"ReceiveReturn" {
+		// The warehouse (E2) confirms arrival; E1, the shop that asked for
+		// the return and may read the list, may not.
+		wantCode(t, call(m, w.z.e1.tok), codes.PermissionDenied, "E1 confirming its own return arrived")
+		wantCode(t, call(m, w.a.P), codes.NotFound, "a platform not linked to E1")
+	} else if customsByNumber[m] {
 		for _, c := range []struct{ tok, who string }{{w.z.e2.tok, "another zone enterprise on E1's documents"}, {w.a.P, "a platform not linked to E1"}} {
 			err := call(m, c.tok)
 			wantCode(t, err, codes.NotFound, c.who)

@@ -378,13 +378,19 @@ func TestEcommerceBondedImport(t *testing.T) {
 	t.Run("a return puts the goods back and leaves the settlement", func(t *testing.T) {
 		before := dec(t, e.stockLine(t, e.book, lineNotebook).GetBonded())
 		la := e.getOrder(t, e.platform, "EA-1").GetListNo()
-		_, err := e.ecom.ReceiveReturn(ctxAs(t, e.platform), &customsv1.ReceiveReturnRequest{ListNo: la})
+		_, err := e.ecom.ReceiveReturn(ctxAs(t, e.wh.tok), &customsv1.ReceiveReturnRequest{ListNo: la})
 		wantRefused(t, err, codes.FailedPrecondition, "WRONG_STATUS", "list_no", "receiving a return not applied for")
+		_, err = e.ecom.RequestReturn(ctxAs(t, e.platform), &customsv1.RequestReturnRequest{ListNo: la,
+			Lines: []*customsv1.ReturnLine{{Seq: 1, Quantity: "2"}}})
+		wantRefused(t, err, codes.InvalidArgument, "RETURN_EXCEEDS_LIST", "lines[0].quantity", "returning more than the list released")
 		r, err := e.ecom.RequestReturn(ctxAs(t, e.platform), &customsv1.RequestReturnRequest{ListNo: la})
 		if err != nil || r.GetList().GetStatus() != customsv1.InventoryListStatus_INVENTORY_LIST_STATUS_RETURN_REQUESTED || r.GetList().GetReturnAppliedOn() != e.date {
 			t.Fatalf("RequestReturn: %v, %v", r, err)
 		}
-		rr, err := e.ecom.ReceiveReturn(ctxAs(t, e.platform), &customsv1.ReceiveReturnRequest{ListNo: la})
+		// The warehouse keeping the book confirms the goods arrived, not the platform.
+		_, err = e.ecom.ReceiveReturn(ctxAs(t, e.platform), &customsv1.ReceiveReturnRequest{ListNo: la})
+		wantRefused(t, err, codes.PermissionDenied, "PERMISSION_DENIED", "list_no", "the platform confirming arrival")
+		rr, err := e.ecom.ReceiveReturn(ctxAs(t, e.wh.tok), &customsv1.ReceiveReturnRequest{ListNo: la})
 		if err != nil || rr.GetList().GetStatus() != customsv1.InventoryListStatus_INVENTORY_LIST_STATUS_RETURNED || rr.GetList().GetReturnJournalId() == 0 {
 			t.Fatalf("ReceiveReturn: %v, %v", rr, err)
 		}
@@ -572,11 +578,18 @@ func TestEcommerceAuthorizationEveryMethod(t *testing.T) {
 				refused["the linked platform"] = e.platform
 				refused["the e-commerce enterprise"] = e.ebc.tok
 			}
+			if m == "ReceiveReturn" {
+				// The warehouse keeping the book confirms arrival; the
+				// shop's side, who may read the list, is refused.
+				delete(refused, "the warehouse's enterprise")
+				refused["the linked platform"] = e.platform
+				refused["the e-commerce enterprise"] = e.ebc.tok
+			}
 			for who, tok := range refused {
 				// An order or list named by its number is not there for a
 				// caller who may not read it: NotFound, as an unknown number
 				// (the admin and customs, who are refused by role, excepted).
-				if byNumber[m] && who != "the admin" && who != "customs" {
+				if byNumber[m] && who != "the admin" && who != "customs" && (m != "ReceiveReturn" || (who != "the linked platform" && who != "the e-commerce enterprise")) {
 					wantCode(t, cases[m](tok), codes.NotFound, who)
 					continue
 				}

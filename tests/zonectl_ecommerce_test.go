@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+	"google.golang.org/grpc/codes"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 
@@ -166,7 +167,10 @@ func TestZonectlEcommerce(t *testing.T) {
 	if len(r) != 1 || r[0]["status"] != "RETURN_REQUESTED" || r[0]["return_applied_on"] != date.Format("2006-01-02") {
 		t.Errorf("return request: %v", r)
 	}
-	r = ecomCSVMaps(t, c.must(platform, "-o", "csv", "customs", "ecommerce", "return", "receive", "QLEC-0001"))
+	// The warehouse keeping the book confirms the goods arrived, not the platform.
+	_, err := ecom.ReceiveReturn(ctxAs(t, platform), &customsv1.ReceiveReturnRequest{ListNo: "QLEC-0001"})
+	wantRefused(t, err, codes.PermissionDenied, "PERMISSION_DENIED", "list_no", "the platform confirming arrival")
+	r = ecomCSVMaps(t, c.must(wh.tok, "-o", "csv", "customs", "ecommerce", "return", "receive", "QLEC-0001"))
 	if len(r) != 1 || r[0]["status"] != "RETURNED" || r[0]["return_journal_id"] == "" {
 		t.Errorf("return receive: %v", r)
 	}

@@ -103,6 +103,7 @@ func (c *Config) keys() []key {
 		intKey("ecommerce.return_apply_days", &c.Ecommerce.ReturnApplyDays),
 		intKey("ecommerce.return_arrive_days", &c.Ecommerce.ReturnArriveDays),
 		intKey("ecommerce.payment_days", &c.Ecommerce.PaymentDays),
+		decKey("ecommerce.tax_tolerance", &c.Ecommerce.TaxTolerance),
 	}
 }
 

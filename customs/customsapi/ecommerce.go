@@ -233,7 +233,11 @@ func (s *EcommerceServer) GetInventoryList(ctx context.Context, r *customsv1.Get
 // RequestReturn implements customsv1.EcommerceServiceServer.
 func (s *EcommerceServer) RequestReturn(ctx context.Context, r *customsv1.RequestReturnRequest) (*customsv1.RequestReturnResponse, error) {
 	return handle(ctx, nil, func(p access.Principal) (*customsv1.RequestReturnResponse, error) {
-		l, err := s.svc.RequestReturn(ctx, p, r.GetListNo())
+		lines, err := returnLinesIn(r.GetLines())
+		if err != nil {
+			return nil, err
+		}
+		l, err := s.svc.RequestReturn(ctx, p, r.GetListNo(), lines)
 		if err != nil {
 			return nil, err
 		}

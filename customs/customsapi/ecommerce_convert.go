@@ -124,13 +124,30 @@ func inventoryListOut(l ecommerce.InventoryList) *customsv1.InventoryList {
 		ConsumptionTax: money(l.ConsumptionTax), Vat: money(l.VAT), Tax: money(l.Tax), Rule: l.Rule, Tariff: l.Tariff,
 		Status: customsv1.InventoryListStatus(enumOut(customsv1.InventoryListStatus_value, "INVENTORY_LIST_STATUS_", string(l.Status))),
 		Reason: l.Reason, ReleasedOn: dateOut(l.ReleasedOn), JournalId: l.JournalID, ReturnAppliedOn: dateOut(l.ReturnAppliedOn),
-		ReturnedOn: dateOut(l.ReturnedOn), ReturnJournalId: l.ReturnJournalID, CreatedAt: ts(l.CreatedAt)}
+		ReturnedOn: dateOut(l.ReturnedOn), ReturnJournalId: l.ReturnJournalID, CreatedAt: ts(l.CreatedAt), ReleasedTax: money(l.ReleasedTax)}
+	if l.ReleasedTax.IsZero() && l.Status != ecommerce.ListPartlyReturned {
+		out.ReleasedTax = out.Tax
+	}
+	for _, rl := range l.ReturnLines {
+		out.ReturnLines = append(out.ReturnLines, &customsv1.ReturnLine{Seq: int32(rl.Seq), Quantity: qty(rl.Quantity)})
+	}
 	for _, ln := range l.Lines {
 		out.Lines = append(out.Lines, &customsv1.InventoryListLine{Seq: int32(ln.Seq), ItemNo: ln.ItemNo, BookSeq: int32(ln.BookSeq),
 			HsCode: ln.HSCode, Name: ln.Name, Quantity: qty(ln.Quantity), Unit: ln.Unit, LegalQuantity: qty(ln.LegalQuantity),
 			LegalUnit: ln.LegalUnit, Price: qty(ln.Price), Total: money(ln.Total)})
 	}
 	return out
+}
+
+// returnLinesIn parses the goods of a return, naming the wire field at
+// fault ("lines[0].quantity").
+func returnLinesIn(in []*customsv1.ReturnLine) ([]ecommerce.ReturnLine, error) {
+	var ps parser
+	out := make([]ecommerce.ReturnLine, 0, len(in))
+	for i, rl := range in {
+		out = append(out, ecommerce.ReturnLine{Seq: int(rl.GetSeq()), Quantity: ps.dec(rl.GetQuantity(), fmt.Sprintf("lines[%d].quantity", i))})
+	}
+	return out, ps.err
 }
 
 func settlementOut(st ecommerce.Settlement) *customsv1.Settlement {

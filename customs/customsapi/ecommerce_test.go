@@ -146,7 +146,7 @@ func TestEcommerceOut(t *testing.T) {
 			t.Errorf("splitReason(%q) = %q, %q; want %q", in, r, m, want)
 		}
 	}
-	for _, s := range []ecommerce.ListStatus{ecommerce.ListReleasing, ecommerce.ListReleased, ecommerce.ListReturnRequested, "RETURN_RECEIVING", ecommerce.ListReturned, ecommerce.ListRefused} {
+	for _, s := range []ecommerce.ListStatus{ecommerce.ListReleasing, ecommerce.ListReleased, ecommerce.ListReturnRequested, "RETURN_RECEIVING", ecommerce.ListReturned, ecommerce.ListRefused, ecommerce.ListPartlyReturned, ecommerce.ListReturnLapsed} {
 		if inventoryListOut(ecommerce.InventoryList{Status: s}).GetStatus() == customsv1.InventoryListStatus_INVENTORY_LIST_STATUS_UNSPECIFIED {
 			t.Errorf("list status %s has no wire value", s)
 		}
@@ -292,4 +292,25 @@ func TestEcommerceValidation(t *testing.T) {
 
 	wantInvalid(t, call(&customsv1.GetSettlementRequest{Guarantor: "TMALL", FromDate: "2026-04-01", ToDate: "2026-03-01"}), ledger.ReasonInvalidArgument, "to_date")
 	wantInvalid(t, call(&customsv1.GetSettlementRequest{Guarantor: "TMALL", FromDate: "2026-03-01", ToDate: "2026-03-31", Export: 5}), ledger.ReasonInvalidArgument, "export")
+}
+
+func TestReturnLinesOnTheWire(t *testing.T) {
+	lines, err := returnLinesIn([]*customsv1.ReturnLine{{Seq: 2, Quantity: "1.5"}, {Seq: 1, Quantity: "3"}})
+	if err != nil || len(lines) != 2 || lines[0].Seq != 2 || !lines[0].Quantity.Equal(decimal.RequireFromString("1.5")) || lines[1].Seq != 1 {
+		t.Fatalf("returnLinesIn: %v, %v", lines, err)
+	}
+	_, err = returnLinesIn([]*customsv1.ReturnLine{{Seq: 1, Quantity: "1"}, {Seq: 2, Quantity: "1e3"}})
+	var le *ledger.Error
+	if !errors.As(err, &le) || le.Field != "lines[1].quantity" {
+		t.Fatalf("a bad quantity gave %v; want an error on lines[1].quantity", err)
+	}
+	l := inventoryListOut(ecommerce.InventoryList{Status: ecommerce.ListPartlyReturned, Tax: decimal.RequireFromString("100.5"), ReleasedTax: decimal.RequireFromString("201"),
+		ReturnLines: []ecommerce.ReturnLine{{Seq: 2, Quantity: decimal.RequireFromString("1")}}})
+	if l.GetStatus() != customsv1.InventoryListStatus_INVENTORY_LIST_STATUS_PARTLY_RETURNED || l.GetTax() != "100.50" || l.GetReleasedTax() != "201.00" ||
+		len(l.GetReturnLines()) != 1 || l.GetReturnLines()[0].GetSeq() != 2 || l.GetReturnLines()[0].GetQuantity() != "1" {
+		t.Fatalf("inventoryListOut: %v", l)
+	}
+	if l := inventoryListOut(ecommerce.InventoryList{Status: ecommerce.ListReleased, Tax: decimal.RequireFromString("7")}); l.GetReleasedTax() != "7.00" {
+		t.Fatalf("a list stored before released_tax: %v", l)
+	}
 }

@@ -13,6 +13,52 @@
 // total. Settlement lists a guarantor's released lists, the tax due and the
 // due date, as CSV or XLSX.
 //
+// # The tax a platform withholds
+//
+// The platform withholds the tax before the order is sent (Order.TaxTotal)
+// and the engine checks it. To withhold exactly what the engine charges, a
+// platform computes it the engine's way (customs/tax/README.md has the
+// formulas):
+//
+//  1. The dutiable value of the order is goods value (including non-cash
+//     deductions) + freight + insurance, each counted once: Insurance is
+//     the insured fee (保价费, the list's insuredFee) charged apart from
+//     the goods value and the freight; a platform whose freight already
+//     includes it sends the freight without it, or no insurance.
+//  2. Freight and insurance are split over the lines pro rata to the line
+//     totals, each share rounded half-up to the fen (0.005 → 0.01), the
+//     last line taking what rounding leaves; each line is valued at its
+//     total plus its share.
+//  3. Each tax (duty, consumption tax, VAT) of each line is computed from
+//     exact intermediates and rounded half-up to the fen once; the order's
+//     tax is the sum of those rounded amounts.
+//
+// A platform that rounds otherwise — e.g. once on the order's total (per
+// order) — can be a fen or two off; Settings.TaxTolerance (default 0.00)
+// is how far the withheld tax may be from the engine's, either way, before
+// the order is rejected with TAX_MISMATCH. The list, the settlement and
+// the buyer's annual total always carry the engine's tax.
+//
+// # Returns (退货)
+//
+// The e-commerce enterprise (or its platform) applies for a return of all
+// the goods of a released list or part of them — per line and quantity —
+// within Settings.ReturnApplyDays (30) of release (RequestReturn; asking
+// for more than a line released is refused with RETURN_EXCEEDS_LIST, and a
+// list takes one return). The goods arrive at the zone warehouse, and the
+// warehouse — the enterprise that keeps the list's book — confirms it
+// (ReceiveReturn; the platform is refused with PERMISSION_DENIED), within
+// Settings.ReturnArriveDays (45) of release. The returned goods go back
+// into the very lots the release took them from, so they keep those lots'
+// origin and carrying value (a part of a lot at its value pro rata,
+// rounded half-up to the fen). A whole return cancels the list's tax
+// (RETURNED); a partial one (PARTLY_RETURNED) leaves the tax of the goods
+// kept — each returned line's value split pro rata to quantity, the kept
+// goods re-quoted at the release date — and the buyer's annual total is
+// restored by the returned goods' value. A return not received by the end
+// of the arrival window lapses: the list reads RETURN_LAPSED, the goods can
+// no longer be booked back, and the settlement marks the list final.
+//
 // # How a document becomes a released list
 //
 // An order's three documents live on one row of ecom_orders. Documents of

@@ -46,9 +46,11 @@ type world struct {
 	customs  access.Principal
 	platform access.Principal
 	other    access.Principal
-	ebc      string
-	book     string
-	tax      *tax.Engine
+	// warehouse owns the book the goods are sold from.
+	warehouse access.Principal
+	ebc       string
+	book      string
+	tax       *tax.Engine
 }
 
 func must(t *testing.T, err error) {
@@ -115,6 +117,7 @@ func newWorld(t *testing.T, stock map[int]string) *world {
 		must(t, err)
 	}
 	whp := access.Principal{ID: "wh", Role: access.RoleEnterprise, Enterprise: wh}
+	w.warehouse = whp
 	_, err = z.CreateBook(ctx, whp, zone.Book{No: w.book, Kind: codes.BookLogistics, Enterprise: wh, CustomsOffice: "0201"})
 	must(t, err)
 	_, err = z.AddBookLines(ctx, whp, w.book, []zone.BookLine{
@@ -126,11 +129,11 @@ func newWorld(t *testing.T, stock map[int]string) *world {
 	must(t, err)
 	must(t, z.MapPartNumbers(ctx, whp, w.book, map[string]int{"SKU-CREAM": 1, "SKU-RICE": 2, "SKU-MW": 3, "SKU-LAPTOP": 4}))
 	for seq, q := range stock {
-		l, err := z.CreateList(ctx, whp, zone.List{InnerNo: fmt.Sprintf("IN-%d", seq), Book: w.book, Type: codes.ListEcommerce, IO: codes.In, TradeMode: "5034",
+		l, err := z.CreateList(ctx, whp, zone.List{InnerNo: fmt.Sprintf("IN-%d", seq), Book: w.book, Type: codes.ListEcommerce, IO: codes.In, TradeMode: "5034", Country: "JPN",
 			Lines: []zone.ListLine{{BookSeq: seq, Quantity: d(q), Total: d("1000"), GrossWeight: d("100")}}})
 		if err != nil {
 			// 清单类型 8 is not filed through the zone service: bring the stock in as an ordinary entry.
-			l, err = z.CreateList(ctx, whp, zone.List{InnerNo: fmt.Sprintf("IN-%d", seq), Book: w.book, IO: codes.In, TradeMode: "5034",
+			l, err = z.CreateList(ctx, whp, zone.List{InnerNo: fmt.Sprintf("IN-%d", seq), Book: w.book, IO: codes.In, TradeMode: "5034", Country: "JPN",
 				Lines: []zone.ListLine{{BookSeq: seq, Quantity: d(q), Total: d("1000"), GrossWeight: d("100")}}})
 			must(t, err)
 		}
@@ -415,21 +418,21 @@ func TestReturnsInsideAndOutsideTheWindows(t *testing.T) {
 	}
 	// Day 20: list 0 is returned and received; its tax goes, the buyer's total comes back.
 	w.clock.Add(20 * 24 * time.Hour)
-	_, err := w.svc.RequestReturn(w.ctx, w.platform, lists[0])
+	_, err := w.svc.RequestReturn(w.ctx, w.platform, lists[0], nil)
 	must(t, err)
-	_, err = w.svc.RequestReturn(w.ctx, w.platform, lists[1])
+	_, err = w.svc.RequestReturn(w.ctx, w.platform, lists[1], nil)
 	must(t, err)
-	l, err := w.svc.ReceiveReturn(w.ctx, w.platform, lists[0])
+	l, err := w.svc.ReceiveReturn(w.ctx, w.warehouse, lists[0])
 	must(t, err)
 	if l.Status != ecommerce.ListReturned || !w.stock(3).Equal(d("8")) {
 		t.Fatalf("after return: %s, stock %s", l.Status, w.stock(3))
 	}
 	// Day 31: too late to apply; day 46: too late for goods to arrive.
 	w.clock.Add(11 * 24 * time.Hour)
-	_, err = w.svc.RequestReturn(w.ctx, w.platform, lists[2])
+	_, err = w.svc.RequestReturn(w.ctx, w.platform, lists[2], nil)
 	wantReason(t, err, ecommerce.ReasonReturnWindowClosed)
 	w.clock.Add(15 * 24 * time.Hour)
-	_, err = w.svc.ReceiveReturn(w.ctx, w.platform, lists[1])
+	_, err = w.svc.ReceiveReturn(w.ctx, w.warehouse, lists[1])
 	wantReason(t, err, ecommerce.ReasonReturnWindowClosed)
 	// The settlement holds the two lists not returned.
 	st, err := w.svc.Settle(w.ctx, w.customs, "TMALL", time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC))
@@ -515,6 +518,17 @@ type flakyLedger struct {
 	fail atomic.Bool
 	// before, when set, runs once before the next PostMany.
 	before func()
+	// loseAfterPost makes Post record the journal and then lose the
+	// answer, as a crash after the ledger's commit would.
+	loseAfterPost atomic.Bool
+}
+
+func (f *flakyLedger) Post(ctx context.Context, req ledger.JournalRequest) (ledger.Journal, error) {
+	j, err := f.Store.Post(ctx, req)
+	if err == nil && f.loseAfterPost.Load() {
+		return ledger.Journal{}, ledger.Errorf(ledger.KindUnavailable, ledger.ReasonUnavailable, "", "injected: the ledger's answer was lost")
+	}
+	return j, err
 }
 
 func (f *flakyLedger) PostMany(ctx context.Context, reqs []ledger.JournalRequest) []ledger.PostResult {
@@ -694,7 +708,7 @@ func TestAnotherEnterprisesOrdersAndListsAnswerNotFound(t *testing.T) {
 		{"GetOrder", got.OrderNo, "NOSUCH-1", ecommerce.ReasonUnknownOrder, func(no string) error { _, err := w.svc.GetOrder(w.ctx, w.other, no); return err }},
 		{"CancelOrder", got.OrderNo, "NOSUCH-1", ecommerce.ReasonUnknownOrder, func(no string) error { _, err := w.svc.CancelOrder(w.ctx, w.other, no); return err }},
 		{"GetList", got.ListNo, "QLNOSUCH-1", ecommerce.ReasonUnknownList, func(no string) error { _, err := w.svc.GetList(w.ctx, w.other, no); return err }},
-		{"RequestReturn", got.ListNo, "QLNOSUCH-1", ecommerce.ReasonUnknownList, func(no string) error { _, err := w.svc.RequestReturn(w.ctx, w.other, no); return err }},
+		{"RequestReturn", got.ListNo, "QLNOSUCH-1", ecommerce.ReasonUnknownList, func(no string) error { _, err := w.svc.RequestReturn(w.ctx, w.other, no, nil); return err }},
 		{"ReceiveReturn", got.ListNo, "QLNOSUCH-1", ecommerce.ReasonUnknownList, func(no string) error { _, err := w.svc.ReceiveReturn(w.ctx, w.other, no); return err }},
 	} {
 		t.Run(c.name, func(t *testing.T) {

@@ -229,9 +229,12 @@ func (s *Service) draftList(o Order, ch Channel, lines []zone.BookLine) (*Invent
 	// The list's number is derived from the order's, unique in the zone, so
 	// concurrent releases share no counter.
 	l.DutiableValue = o.GoodsValue.Add(o.Freight).Add(o.Insurance)
-	extra := o.Freight.Add(o.Insurance)
+	totals := make([]decimal.Decimal, len(o.Lines))
+	for i, ol := range o.Lines {
+		totals[i] = ol.Total
+	}
+	values := lineValues(l.DutiableValue, totals)
 	req := tax.Request{Regime: tax.CrossBorderRetail, Date: s.today()}
-	allocated := decimal.Zero
 	for i, ol := range o.Lines {
 		f := fmt.Sprintf("lines[%d]", i)
 		bl := lines[i]
@@ -239,23 +242,41 @@ func (s *Service) draftList(o Order, ch Channel, lines []zone.BookLine) (*Invent
 			return nil, req, refuse(ReasonNotOnPositiveList, f+".item_no", "SKU %s (HS %s) is not on the cross-border positive list", ol.ItemNo, bl.HSCode)
 		}
 		legal := ol.Quantity.Mul(bl.Legal.Factor)
-		share := decimal.Zero
-		if o.GoodsValue.IsPositive() {
-			share = extra.Mul(ol.Total).Div(o.GoodsValue).Round(2)
-		}
-		if i == len(o.Lines)-1 {
-			share = extra.Sub(allocated)
-		}
-		allocated = allocated.Add(share)
 		pieces := 0
 		if ol.Quantity.IsInteger() && ol.Quantity.LessThan(decimal.NewFromInt(1<<30)) {
 			pieces = int(ol.Quantity.IntPart())
 		}
-		req.Lines = append(req.Lines, tax.Line{Goods: tax.Goods{HSCode: bl.HSCode, DutiableValue: ol.Total.Add(share), Quantity: legal, Unit: bl.Legal.Unit}, Pieces: pieces})
+		req.Lines = append(req.Lines, tax.Line{Goods: tax.Goods{HSCode: bl.HSCode, DutiableValue: values[i], Quantity: legal, Unit: bl.Legal.Unit}, Pieces: pieces})
 		l.Lines = append(l.Lines, ListLine{Seq: i + 1, ItemNo: ol.ItemNo, BookSeq: bl.Seq, HSCode: bl.HSCode, Name: bl.Name, Quantity: ol.Quantity, Unit: bl.DeclaredUnit,
 			LegalQuantity: legal, LegalUnit: bl.Legal.Unit, Price: ol.Price, Total: ol.Total})
 	}
 	return &l, req, nil
+}
+
+// lineValues splits a list's dutiable value over its lines: each line's
+// total plus its share of the rest (freight and insurance), pro rata to
+// the line totals and rounded half-up to the fen, the last line taking
+// what rounding leaves, so the lines sum exactly to the list's value.
+func lineValues(dutiable decimal.Decimal, totals []decimal.Decimal) []decimal.Decimal {
+	goods := decimal.Zero
+	for _, t := range totals {
+		goods = goods.Add(t)
+	}
+	extra := dutiable.Sub(goods)
+	out := make([]decimal.Decimal, len(totals))
+	allocated := decimal.Zero
+	for i, t := range totals {
+		share := decimal.Zero
+		if goods.IsPositive() {
+			share = extra.Mul(t).Div(goods).Round(2)
+		}
+		if i == len(totals)-1 {
+			share = extra.Sub(allocated)
+		}
+		allocated = allocated.Add(share)
+		out[i] = t.Add(share)
+	}
+	return out
 }
 
 // totalKey is one of a buyer's yearly totals (see counted).
@@ -466,10 +487,11 @@ func (s *Service) assess(c *candidate, year int, totals map[totalKey]decimal.Dec
 	case tax.RuleCrossBorderOverAnnualLimit:
 		return nil, refuse(ReasonOverAnnualLimit, "buyer.id_number", "buyer %s has %s counted this year; %s more exceeds the annual limit; declare it as general trade", mask(l.BuyerID), used, l.DutiableValue)
 	}
-	if !q.Total.Equal(o.TaxTotal) {
-		return nil, refuse(ReasonTaxMismatch, "tax_total", "order %s withheld %s tax; the tax is %s (duty %s, consumption tax %s, VAT %s, %s)", o.OrderNo, o.TaxTotal, q.Total, q.Duty, q.ConsumptionTax, q.VAT, q.Rule)
+	if q.Total.Sub(o.TaxTotal).Abs().GreaterThan(s.set.TaxTolerance) {
+		return nil, refuse(ReasonTaxMismatch, "tax_total", "order %s withheld %s tax; the tax is %s (duty %s, consumption tax %s, VAT %s, %s; each tax of each line rounded half-up to the fen), and the zone allows %s CNY difference",
+			o.OrderNo, o.TaxTotal, q.Total, q.Duty, q.ConsumptionTax, q.VAT, q.Rule, s.set.TaxTolerance.StringFixed(2))
 	}
-	l.Duty, l.ConsumptionTax, l.VAT, l.Tax, l.Rule = q.Duty, q.ConsumptionTax, q.VAT, q.Total, string(q.Rule)
+	l.Duty, l.ConsumptionTax, l.VAT, l.Tax, l.ReleasedTax, l.Rule = q.Duty, q.ConsumptionTax, q.VAT, q.Total, q.Total, string(q.Rule)
 	l.Tariff = q.Tariff
 	return &l, nil
 }

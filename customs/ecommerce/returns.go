@@ -4,11 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strconv"
+	"slices"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/shopspring/decimal"
 
 	"github.com/zoneledger/zoneledger/customs/access"
+	"github.com/zoneledger/zoneledger/customs/tax"
 	"github.com/zoneledger/zoneledger/customs/zone"
 	"github.com/zoneledger/zoneledger/ledger"
 )
@@ -28,7 +30,7 @@ func (s *Service) GetList(ctx context.Context, p access.Principal, no string) (I
 	if err := hideFrom(p, l.Enterprise, listNotFound(no)); err != nil {
 		return InventoryList{}, err
 	}
-	return l, nil
+	return s.view(l), nil
 }
 
 // CancelOrder cancels an order whose list has not been released (its
@@ -65,9 +67,13 @@ func (s *Service) CancelOrder(ctx context.Context, p access.Principal, orderNo s
 	return out, err
 }
 
-// RequestReturn applies for the return of a released list's goods (退货),
-// within Settings.ReturnApplyDays of its release.
-func (s *Service) RequestReturn(ctx context.Context, p access.Principal, no string) (InventoryList, error) {
+// RequestReturn applies for the return (退货) of a released list's goods,
+// within Settings.ReturnApplyDays of its release: all of them (lines
+// empty), or part (per line and quantity). A list takes one return;
+// applying again for the same goods returns the list, for other goods is
+// refused. Asking for more than a line holds is refused with
+// RETURN_EXCEEDS_LIST.
+func (s *Service) RequestReturn(ctx context.Context, p access.Principal, no string, lines []ReturnLine) (InventoryList, error) {
 	var out InventoryList
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		l, err := loadList(ctx, tx, no, true)
@@ -80,9 +86,16 @@ func (s *Service) RequestReturn(ctx context.Context, p access.Principal, no stri
 		if err := canSubmit(p, l.Enterprise); err != nil {
 			return err
 		}
+		want, err := returnLines(l, lines)
+		if err != nil {
+			return err
+		}
 		switch l.Status {
-		case ListReturnRequested, listReturnReceiving, ListReturned:
-			out = l
+		case ListReturnRequested, listReturnReceiving, ListReturned, ListPartlyReturned:
+			if !sameReturn(l.ReturnLines, want) {
+				return refuse(ReasonWrongStatus, "lines", "list %s already has a return of other goods applied for on %s; a list takes one return", no, ledger.FormatDate(l.ReturnAppliedOn))
+			}
+			out = s.view(l)
 			return nil
 		case ListReleased:
 		default:
@@ -92,32 +105,115 @@ func (s *Service) RequestReturn(ctx context.Context, p access.Principal, no stri
 		if s.today().After(last) {
 			return refuse(ReasonReturnWindowClosed, "list_no", "list %s was released on %s; returns had to be applied for by %s", no, ledger.FormatDate(l.ReleasedOn), ledger.FormatDate(last))
 		}
-		l.Status, l.ReturnAppliedOn = ListReturnRequested, s.today()
+		l.Status, l.ReturnAppliedOn, l.ReturnLines = ListReturnRequested, s.today(), want
 		out = l
 		return saveList(ctx, tx, l)
 	})
 	return out, err
 }
 
+// returnLines checks the goods a return asks for against the list and
+// returns them in line order, every line in full when none are named.
+func returnLines(l InventoryList, lines []ReturnLine) ([]ReturnLine, error) {
+	if len(lines) == 0 {
+		out := make([]ReturnLine, len(l.Lines))
+		for i, ln := range l.Lines {
+			out[i] = ReturnLine{Seq: ln.Seq, Quantity: ln.Quantity}
+		}
+		return out, nil
+	}
+	asked := map[int]decimal.Decimal{}
+	for i, rl := range lines {
+		f := fmt.Sprintf("lines[%d]", i)
+		if !rl.Quantity.IsPositive() || ledger.Places(rl.Quantity) > 5 {
+			return nil, ledger.Errorf(ledger.KindInvalid, ledger.ReasonNonPositiveQuantity, f+".quantity", "must be > 0 with at most 5 decimal places")
+		}
+		ln, ok := listLine(l, rl.Seq)
+		if !ok {
+			return nil, badArg(f+".seq", "list %s has no line %d; name a line from 1 to %d", l.No, rl.Seq, len(l.Lines))
+		}
+		if _, dup := asked[rl.Seq]; dup {
+			return nil, badArg(f+".seq", "line %d is named twice; give each line once with its whole quantity", rl.Seq)
+		}
+		if rl.Quantity.GreaterThan(ln.Quantity) {
+			return nil, ledger.Errorf(ledger.KindInvalid, ReasonReturnExceedsList, f+".quantity", "line %d of list %s released %s %s; %s cannot be returned", rl.Seq, l.No, ln.Quantity, ln.Unit, rl.Quantity)
+		}
+		asked[rl.Seq] = rl.Quantity
+	}
+	var out []ReturnLine
+	for _, ln := range l.Lines {
+		if q, ok := asked[ln.Seq]; ok {
+			out = append(out, ReturnLine{Seq: ln.Seq, Quantity: q})
+		}
+	}
+	return out, nil
+}
+
+func listLine(l InventoryList, seq int) (ListLine, bool) {
+	for _, ln := range l.Lines {
+		if ln.Seq == seq {
+			return ln, true
+		}
+	}
+	return ListLine{}, false
+}
+
+func sameReturn(a, b []ReturnLine) bool {
+	return slices.EqualFunc(a, b, func(x, y ReturnLine) bool { return x.Seq == y.Seq && x.Quantity.Equal(y.Quantity) })
+}
+
+// whole reports whether a return covers every line of its list in full.
+func whole(l InventoryList) bool {
+	if len(l.ReturnLines) != len(l.Lines) {
+		return false
+	}
+	for i, rl := range l.ReturnLines {
+		if rl.Seq != l.Lines[i].Seq || !rl.Quantity.Equal(l.Lines[i].Quantity) {
+			return false
+		}
+	}
+	return true
+}
+
+// view is a list as it reads today: a return applied for whose goods were
+// not received by the end of the arrival window has lapsed.
+func (s *Service) view(l InventoryList) InventoryList {
+	if l.Status == ListReturnRequested && s.today().After(l.ReleasedOn.AddDate(0, 0, s.set.ReturnArriveDays)) {
+		l.Status = ListReturnLapsed
+	}
+	return l
+}
+
 // ReceiveReturn books the returned goods back into bonded stock, within
-// Settings.ReturnArriveDays of release: the tax is cancelled and the buyer's
-// annual total restored.
+// Settings.ReturnArriveDays of release, into the lots they left with those
+// lots' origin and carrying value: the returned goods' tax is cancelled
+// and the buyer's annual total restored by their value. Only the zone
+// warehouse that keeps the list's book (its owner enterprise) confirms the
+// goods arrived; the platform that asked for the return may not.
 func (s *Service) ReceiveReturn(ctx context.Context, p access.Principal, no string) (InventoryList, error) {
-	var l InventoryList
-	err := s.inTx(ctx, func(tx pgx.Tx) error {
+	l, err := loadList(ctx, s.pool, no, false)
+	if err != nil {
+		return l, dbError(err)
+	}
+	b, err := s.zone.BookByNo(ctx, l.Book)
+	if err != nil {
+		return InventoryList{}, err
+	}
+	if p.Role != access.RoleEnterprise || !p.CanWrite(b.Enterprise) {
+		if err := hideFrom(p, l.Enterprise, listNotFound(no)); err != nil {
+			return InventoryList{}, err
+		}
+		return InventoryList{}, ledger.Errorf(ledger.KindPermissionDenied, ledger.ReasonPermissionDenied, "list_no",
+			"principal %q may not confirm that the goods of list %s arrived: the warehouse keeping book %s (enterprise %s) confirms it once the goods are in", p.ID, no, l.Book, b.Enterprise)
+	}
+	err = s.inTx(ctx, func(tx pgx.Tx) error {
 		var err error
 		l, err = loadList(ctx, tx, no, true)
 		if err != nil {
 			return err
 		}
-		if err := hideFrom(p, l.Enterprise, listNotFound(no)); err != nil {
-			return err
-		}
-		if err := canSubmit(p, l.Enterprise); err != nil {
-			return err
-		}
 		switch l.Status {
-		case ListReturned, listReturnReceiving:
+		case ListReturned, ListPartlyReturned, listReturnReceiving:
 			return nil
 		case ListReturnRequested:
 		default:
@@ -125,9 +221,11 @@ func (s *Service) ReceiveReturn(ctx context.Context, p access.Principal, no stri
 		}
 		last := l.ReleasedOn.AddDate(0, 0, s.set.ReturnArriveDays)
 		if s.today().After(last) {
-			return refuse(ReasonReturnWindowClosed, "list_no", "list %s was released on %s; returned goods had to be back by %s", no, ledger.FormatDate(l.ReleasedOn), ledger.FormatDate(last))
+			return refuse(ReasonReturnWindowClosed, "list_no", "list %s was released on %s; returned goods had to be back by %s: the return lapsed and the list's tax is final", no, ledger.FormatDate(l.ReleasedOn), ledger.FormatDate(last))
 		}
-		l.Status = listReturnReceiving
+		// The day the warehouse confirmed is the journal's: a retry on a
+		// later day (Recover) posts the very same journal.
+		l.Status, l.ReturnedOn = listReturnReceiving, s.today()
 		return saveList(ctx, tx, l)
 	})
 	if err != nil {
@@ -138,18 +236,60 @@ func (s *Service) ReceiveReturn(ctx context.Context, p access.Principal, no stri
 			return l, err
 		}
 	}
-	return loadList(ctx, s.pool, no, false)
+	out, err := loadList(ctx, s.pool, no, false)
+	if err == nil && !p.CanRead(out.Enterprise) {
+		// The warehouse sees the list it received goods for, not the buyer.
+		out.BuyerID = mask(out.BuyerID)
+	}
+	return out, dbError(err)
+}
+
+// returnJournal books a return's goods back into the lots the release
+// took them from, each with its carrying value: the whole leg's value for
+// a whole leg, a part's value pro rata, rounded half-up to the fen.
+func (s *Service) returnJournal(ctx context.Context, l InventoryList) (ledger.JournalRequest, error) {
+	day := l.ReturnedOn
+	if day.IsZero() { // stored RETURN_RECEIVING before the day was kept
+		day = s.today()
+	}
+	req := ledger.JournalRequest{Book: l.Book, IdempotencyKey: l.No + ":return", EffectiveDate: day,
+		Document: ledger.Document{Type: "CEB621-RETURN", Number: l.No, TradeMode: "1210"}, Principal: "ecommerce",
+		Metadata: map[string]string{"order_no": l.OrderNo}}
+	rel, err := s.ledger.GetJournal(ctx, l.JournalID)
+	if err != nil {
+		return req, err
+	}
+	for _, rl := range l.ReturnLines {
+		k := slices.IndexFunc(l.Lines, func(ln ListLine) bool { return ln.Seq == rl.Seq })
+		if k < 0 || k >= len(rel.Postings) {
+			return req, fmt.Errorf("list %s: line %d is not in release journal %d", l.No, rl.Seq, rel.ID)
+		}
+		ln, out := l.Lines[k], rel.Postings[k]
+		left := rl.Quantity
+		for _, leg := range out.Legs {
+			if !left.IsPositive() {
+				break
+			}
+			q, v := leg.Quantity, leg.Value
+			if left.LessThan(q) {
+				q, v = left, leg.Value.Mul(left).Div(leg.Quantity).Round(2)
+			}
+			left = left.Sub(q)
+			req.Postings = append(req.Postings, ledger.Posting{Item: out.Item, From: ledger.World(zone.WorldDomestic), To: ledger.In(l.Book, zone.AccountBonded),
+				Quantity: q, Unit: ln.Unit, Value: v, Lot: leg.Lot})
+		}
+		if left.IsPositive() {
+			return req, fmt.Errorf("list %s: line %d returns %s, more than release journal %d took", l.No, rl.Seq, rl.Quantity, rel.ID)
+		}
+	}
+	return req, nil
 }
 
 // receive posts a return's journal and finishes it.
 func (s *Service) receive(ctx context.Context, l InventoryList) error {
-	req := ledger.JournalRequest{Book: l.Book, IdempotencyKey: l.No + ":return", EffectiveDate: s.today(),
-		Document: ledger.Document{Type: "CEB621-RETURN", Number: l.No, TradeMode: "1210"}, Principal: "ecommerce",
-		Metadata: map[string]string{"order_no": l.OrderNo}}
-	for _, ln := range l.Lines {
-		req.Postings = append(req.Postings, ledger.Posting{Item: ledger.ItemRef{Book: l.Book, Code: strconv.Itoa(ln.BookSeq)},
-			From: ledger.World(zone.WorldDomestic), To: ledger.In(l.Book, zone.AccountBonded), Quantity: ln.Quantity, Unit: ln.Unit,
-			Lot: fmt.Sprintf("%s-R%d", l.No, ln.Seq), LotAttributes: map[string]string{"flow": "ECOMMERCE_RETURN", "source_list": l.No}})
+	req, err := s.returnJournal(ctx, l)
+	if err != nil {
+		return err
 	}
 	j, err := s.ledger.Post(ctx, req)
 	if err != nil {
@@ -160,10 +300,73 @@ func (s *Service) receive(ctx context.Context, l InventoryList) error {
 		if err != nil || c.Status != listReturnReceiving {
 			return err
 		}
-		c.Status, c.ReturnedOn, c.ReturnJournalID = ListReturned, j.EffectiveDate, j.ID
-		if err := s.addTotals(ctx, tx, -1, c); err != nil {
+		back, kept, err := s.splitReturn(c)
+		if err != nil {
+			return err
+		}
+		c.ReturnedOn, c.ReturnJournalID = j.EffectiveDate, j.ID
+		if c.ReleasedTax.IsZero() {
+			c.ReleasedTax = c.Tax
+		}
+		if kept == nil {
+			c.Status = ListReturned
+		} else {
+			c.Status = ListPartlyReturned
+			c.Duty, c.ConsumptionTax, c.VAT, c.Tax = kept.Duty, kept.ConsumptionTax, kept.VAT, kept.Total
+		}
+		if err := s.addTotals(ctx, tx, -1, back); err != nil {
 			return err
 		}
 		return saveList(ctx, tx, c)
 	})
+}
+
+// splitReturn parts a list into the goods returned, as a list to take off
+// the buyer's totals, and the quote of the goods kept (nil for a whole
+// return). Each line's dutiable value (lineValues) is split pro rata to
+// quantity, the kept part rounded half-up to the fen; the kept goods are
+// taxed at the release date and the returned part's value is what is left
+// of the list's, so the two sum exactly to the list's dutiable value.
+func (s *Service) splitReturn(l InventoryList) (InventoryList, *tax.Quote, error) {
+	back := l
+	if whole(l) {
+		return back, nil, nil
+	}
+	totals := make([]decimal.Decimal, len(l.Lines))
+	for i, ln := range l.Lines {
+		totals[i] = ln.Total
+	}
+	values := lineValues(l.DutiableValue, totals)
+	returned := map[int]decimal.Decimal{}
+	for _, rl := range l.ReturnLines {
+		returned[rl.Seq] = rl.Quantity
+	}
+	req := tax.Request{Regime: tax.CrossBorderRetail, Date: l.ReleasedOn}
+	keptValue := decimal.Zero
+	back.Lines = nil
+	for i, ln := range l.Lines {
+		r := returned[ln.Seq]
+		if r.IsPositive() {
+			rb := ln
+			rb.Quantity, rb.LegalQuantity = r, ln.LegalQuantity.Mul(r).Div(ln.Quantity)
+			back.Lines = append(back.Lines, rb)
+		}
+		k := ln.Quantity.Sub(r)
+		if !k.IsPositive() {
+			continue
+		}
+		v := values[i].Mul(k).Div(ln.Quantity).Round(2)
+		keptValue = keptValue.Add(v)
+		pieces := 0
+		if k.IsInteger() && k.LessThan(decimal.NewFromInt(1<<30)) {
+			pieces = int(k.IntPart())
+		}
+		req.Lines = append(req.Lines, tax.Line{Goods: tax.Goods{HSCode: ln.HSCode, DutiableValue: v, Quantity: ln.LegalQuantity.Mul(k).Div(ln.Quantity), Unit: ln.LegalUnit}, Pieces: pieces})
+	}
+	back.DutiableValue = l.DutiableValue.Sub(keptValue)
+	q, err := s.tax.Quote(req)
+	if err != nil {
+		return back, nil, err
+	}
+	return back, &q, nil
 }

@@ -58,6 +58,9 @@ const (
 	ReasonInsufficientStock   = "INSUFFICIENT_STOCK"
 	ReasonReturnWindowClosed  = "RETURN_WINDOW_CLOSED"
 	ReasonWrongStatus         = "WRONG_STATUS"
+	// ReasonReturnExceedsList: a return asks for more of a line than the
+	// list released.
+	ReasonReturnExceedsList = "RETURN_EXCEEDS_LIST"
 )
 
 // Order statuses.

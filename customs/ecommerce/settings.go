@@ -31,12 +31,23 @@ type Settings struct {
 	// applied for (公告2020年第45号: 30).
 	ReturnApplyDays int
 	// ReturnArriveDays is how many days after release the returned goods
-	// must be back in the zone (45).
+	// must be back in the zone (45). A return whose goods were not received
+	// by then lapses (RETURN_LAPSED) and the list's tax is final.
 	ReturnArriveDays int
 	// PaymentDays is how many days after release the tax must be paid:
 	// collected by period between the 31st and the 45th day (公告2018年第194号
 	// as summarised in the reference, 财关税〔2016〕18号, 〔2018〕49号): 45.
 	PaymentDays int
+	// TaxTolerance is how far, in CNY either way, the tax a platform
+	// withheld (Order.TaxTotal) may be from the engine's tax before the
+	// order is refused with TAX_MISMATCH. Default 0.00: the platform must
+	// withhold exactly what the engine computes (each tax of each line
+	// rounded half-up to the fen once, the order's tax the sum of those; see
+	// the package doc). A zone that lets platforms round per order instead
+	// sets a few fen (e.g. 0.01 per tax kind rounded differently). The list
+	// and the settlement always carry the engine's tax, never the
+	// platform's.
+	TaxTolerance decimal.Decimal
 	// Location is the zone's time zone for business dates. Default UTC+8.
 	Location *time.Location
 }
@@ -91,6 +102,9 @@ func (s Settings) normalize() (Settings, error) {
 	}
 	if s.PaymentDays < 0 {
 		return s, fmt.Errorf("payment_days: %d must not be negative", s.PaymentDays)
+	}
+	if s.TaxTolerance.IsNegative() || ledger.Places(s.TaxTolerance) > 2 {
+		return s, fmt.Errorf("tax_tolerance: %s must be >= 0 CNY, to the fen", s.TaxTolerance)
 	}
 	for i, e := range s.PositiveList {
 		if e.HSPrefix == "" || len(e.HSPrefix) > 10 || strings.Trim(e.HSPrefix, "0123456789") != "" || e.AnnualCap.IsNegative() {

@@ -14,9 +14,11 @@ import (
 	"github.com/zoneledger/zoneledger/ledger"
 )
 
-// Settle lists a guarantor's lists released in [from, to] and not returned,
-// with the tax due and its due date (release + Settings.PaymentDays), and
-// the total. Customs, or the guarantor's own enterprise, may ask.
+// Settle lists a guarantor's lists released in [from, to] and not wholly
+// returned, with the tax due (of the goods kept, after a partial return)
+// and its due date (release + Settings.PaymentDays), and the total. A list
+// is final once the arrival window (Settings.ReturnArriveDays) has closed,
+// a return applied for but not received by then included: it lapsed. Customs, or the guarantor's own enterprise, may ask.
 func (s *Service) Settle(ctx context.Context, p access.Principal, guarantor string, from, to time.Time) (Settlement, error) {
 	if p.Role != access.RoleCustoms && !p.CanRead(guarantor) {
 		return Settlement{}, ledger.Errorf(ledger.KindPermissionDenied, ledger.ReasonPermissionDenied, "", "principal %q may not read the settlement of %s", p.ID, guarantor)
@@ -24,8 +26,8 @@ func (s *Service) Settle(ctx context.Context, p access.Principal, guarantor stri
 	if from.IsZero() || to.IsZero() || to.Before(from) {
 		return Settlement{}, badArg("to", "give the period: from on or before to")
 	}
-	rows, err := s.pool.Query(ctx, `SELECT body FROM ecom_lists WHERE guarantor = $1 AND released_on BETWEEN $2 AND $3 AND status IN ($4, $5) ORDER BY released_on, no`,
-		guarantor, from, to, string(ListReleased), string(ListReturnRequested))
+	rows, err := s.pool.Query(ctx, `SELECT body FROM ecom_lists WHERE guarantor = $1 AND released_on BETWEEN $2 AND $3 AND status IN ($4, $5, $6) ORDER BY released_on, no`,
+		guarantor, from, to, string(ListReleased), string(ListReturnRequested), string(ListPartlyReturned))
 	if err != nil {
 		return Settlement{}, dbError(err)
 	}
@@ -43,7 +45,7 @@ func (s *Service) Settle(ctx context.Context, p access.Principal, guarantor stri
 		}
 		out.Lists = append(out.Lists, SettlementLine{ListNo: l.No, OrderNo: l.OrderNo, BuyerID: mask(l.BuyerID), ReleasedOn: l.ReleasedOn,
 			DueOn: l.ReleasedOn.AddDate(0, 0, s.set.PaymentDays), Duty: l.Duty, ConsumptionTax: l.ConsumptionTax, VAT: l.VAT, Tax: l.Tax,
-			Final: l.Status == ListReleased && today.After(l.ReleasedOn.AddDate(0, 0, s.set.ReturnArriveDays))})
+			Final: today.After(l.ReleasedOn.AddDate(0, 0, s.set.ReturnArriveDays))})
 		out.Tax = out.Tax.Add(l.Tax)
 	}
 	return out, dbError(rows.Err())

@@ -41,11 +41,14 @@ type Order struct {
 	Buyer      Person
 	Consignee  Person
 	// GoodsValue is the goods' actual price incl. non-cash deductions;
-	// Freight and Insurance are charged beside it; Discount is the non-cash
-	// part (points, coupons); TaxTotal the tax withheld; ActualPaid must be
-	// GoodsValue + Freight + TaxTotal − Discount (Insurance is in GoodsValue
-	// or Freight as the platform charges it, and is part of the dutiable
-	// value).
+	// Freight (运杂费) is charged beside it; Insurance is the insured fee
+	// (保价费, the list's insuredFee) the logistics enterprise charges,
+	// apart from the goods value and the freight: a platform whose freight
+	// already includes it sends the freight without it, or no insurance.
+	// The dutiable value is GoodsValue + Freight + Insurance, each counted
+	// once. Discount is the non-cash part (points, coupons); TaxTotal the
+	// tax withheld; ActualPaid must be GoodsValue + Freight + TaxTotal −
+	// Discount (CEB311's formula, in which the insured fee does not appear).
 	GoodsValue decimal.Decimal
 	Freight    decimal.Decimal
 	Insurance  decimal.Decimal
@@ -112,7 +115,24 @@ const (
 	ListReturned ListStatus = "RETURNED"
 	// ListRefused: the stock could not be deducted; nothing counted.
 	ListRefused ListStatus = "REFUSED"
+	// ListPartlyReturned: part of the goods (InventoryList.ReturnLines) are
+	// back in bonded stock; the tax of the goods kept is due.
+	ListPartlyReturned ListStatus = "PARTLY_RETURNED"
+	// ListReturnLapsed: a return was applied for but the goods were not
+	// received within Settings.ReturnArriveDays of release; the return
+	// lapsed and the list's tax is final. A RETURN_REQUESTED list reads
+	// as RETURN_LAPSED from the day after the arrival window closes.
+	ListReturnLapsed ListStatus = "RETURN_LAPSED"
 )
+
+// ReturnLine is the part of one list line a return covers.
+type ReturnLine struct {
+	// Seq is the list line's number (ListLine.Seq).
+	Seq int
+	// Quantity is how much of the line comes back, in the line's unit:
+	// > 0 and no more than the line's quantity.
+	Quantity decimal.Decimal
+}
 
 // InventoryList is an import inventory list (申报清单, CEB621) of a bonded
 // (1210) order.
@@ -125,20 +145,30 @@ type InventoryList struct {
 	Guarantor  string
 	BuyerID    string
 	Lines      []ListLine
-	// DutiableValue is goods value + freight + insurance.
-	DutiableValue  decimal.Decimal
+	// DutiableValue is goods value + freight + insurance, each counted
+	// once.
+	DutiableValue decimal.Decimal
+	// Duty, ConsumptionTax, VAT and Tax are the tax due: as assessed at
+	// release, or, once part of the goods are returned (PARTLY_RETURNED),
+	// the tax of the goods kept.
 	Duty           decimal.Decimal
 	ConsumptionTax decimal.Decimal
 	VAT            decimal.Decimal
 	Tax            decimal.Decimal
-	Rule           string
+	// ReleasedTax is the tax assessed at release; it differs from Tax only
+	// after a partial return.
+	ReleasedTax decimal.Decimal
+	Rule        string
 	// Tariff is the name of the tariff the list was taxed with
 	// (tax.Tariff.Name; tax.SampleTariffName for the illustrative sample).
-	Tariff          string `json:",omitempty"`
-	Status          ListStatus
-	Reason          string
-	ReleasedOn      time.Time
-	JournalID       int64
+	Tariff     string `json:",omitempty"`
+	Status     ListStatus
+	Reason     string
+	ReleasedOn time.Time
+	JournalID  int64
+	// ReturnLines are the goods a return was applied for: every line in
+	// full for a whole return.
+	ReturnLines     []ReturnLine
 	ReturnAppliedOn time.Time
 	ReturnedOn      time.Time
 	ReturnJournalID int64
@@ -182,6 +212,8 @@ type SettlementLine struct {
 	ConsumptionTax decimal.Decimal
 	VAT            decimal.Decimal
 	Tax            decimal.Decimal
-	// Final is true once the return window has closed.
+	// Final is true once the arrival window has closed: no return can
+	// cancel the tax any more (a return applied for and not received has
+	// lapsed).
 	Final bool
 }

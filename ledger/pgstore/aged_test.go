@@ -65,7 +65,7 @@ func age(t testing.TB, s *pgstore.Store, size agedSize) {
 		t.Fatal(err)
 	}
 	var last int64
-	if err := s.Pool().QueryRow(ctx, `SELECT value FROM ledger_counters WHERE name = 'journal'`).Scan(&last); err != nil {
+	if err := s.Pool().QueryRow(ctx, `SELECT coalesce(max(id), 0) FROM ledger_journals`).Scan(&last); err != nil {
 		t.Fatal(err)
 	}
 	h, f := strconv.Itoa(size.history), strconv.Itoa(size.fat)
@@ -92,8 +92,12 @@ func age(t testing.TB, s *pgstore.Store, size agedSize) {
 				(3, '` + book + `', 'bonded', '', 'domestic')) AS s(idx, fb, fn, tb, tn)`,
 		`INSERT INTO ledger_postings (journal_id, idx, item_book, item_code, from_book, from_name, to_book, to_name, quantity, unit, value, leg_lot)
 			SELECT id, 0, '` + fatBook + `', '` + fatCode + `', '', 'abroad', '` + fatBook + `', 'bonded', 1, 'PCE', 1, 'J' || id || '-1' FROM (` + fat + `) x`,
-		`INSERT INTO ledger_journal_books (book, journal_id, effective_date) SELECT '` + book + `', id, day FROM (` + hist + `) x`,
-		`INSERT INTO ledger_journal_books (book, journal_id, effective_date) SELECT '` + fatBook + `', id, day FROM (` + fat + `) x`,
+		`INSERT INTO ledger_journal_books (book, journal_id, effective_date, book_seq)
+			SELECT '` + book + `', id, day, id - ` + base + ` + (SELECT value FROM ledger_book_seqs WHERE book = '` + book + `') FROM (` + hist + `) x`,
+		`INSERT INTO ledger_journal_books (book, journal_id, effective_date, book_seq)
+			SELECT '` + fatBook + `', id, day, id - ` + base + ` - ` + h + ` + (SELECT value FROM ledger_book_seqs WHERE book = '` + fatBook + `') FROM (` + fat + `) x`,
+		`UPDATE ledger_book_seqs SET value = value + ` + h + ` WHERE book = '` + book + `'`,
+		`UPDATE ledger_book_seqs SET value = value + ` + f + ` WHERE book = '` + fatBook + `'`,
 		`INSERT INTO ledger_lots (item_book, item_code, lot, entry_date, journal_id) SELECT '` + book + `', code, 'J' || id || '-1', day, id FROM (` + hist + `) x`,
 		`INSERT INTO ledger_lots (item_book, item_code, lot, entry_date, journal_id) SELECT '` + fatBook + `', '` + fatCode + `', 'J' || id || '-1', day, id FROM (` + fat + `) x`,
 		agedHoldings(fat),
@@ -105,7 +109,7 @@ func age(t testing.TB, s *pgstore.Store, size agedSize) {
 			SELECT a.ab, a.an, '` + fatBook + `', '` + fatCode + `', day, a.qi * c, a.qo * c, a.qi * c, a.qo * c
 			FROM (SELECT day, count(*) AS c FROM (` + fat + `) x GROUP BY 1) g CROSS JOIN (VALUES
 				('', 'abroad', 0, 1), ('` + fatBook + `', 'bonded', 1, 0)) AS a(ab, an, qi, qo)`,
-		`UPDATE ledger_counters SET value = ` + base + ` + ` + h + ` + ` + f + ` WHERE name = 'journal'`,
+		`SELECT setval('ledger_journal_ids', ` + base + ` + ` + h + ` + ` + f + ` + 1, false)`,
 		`VACUUM ANALYZE`,
 	}
 	start := time.Now()

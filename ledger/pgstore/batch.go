@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"maps"
 	"slices"
 	"sort"
 	"time"
@@ -69,9 +70,10 @@ func (s *Store) PostMany(ctx context.Context, reqs []ledger.JournalRequest) []le
 // Each request is checked on its own, as PostMany does: the result at
 // index i answers reqs[i], and a refused journal writes nothing. The error
 // is the transaction's (the caller retries the whole transaction, which
-// may run this again). The journal counter and the touched holdings stay
-// locked until the caller's transaction ends, so keep it short; the write
-// batcher waits for it. tx must be on this store's database.
+// may run this again). The sequence rows of the books the journals name
+// and the touched holdings stay locked until the caller's transaction ends,
+// so keep it short: writes on those books wait for it (writes on other
+// books do not). tx must be on this store's database.
 func (s *Store) PostInTx(ctx context.Context, tx pgx.Tx, reqs []ledger.JournalRequest) ([]ledger.PostResult, error) {
 	out := make([]ledger.PostResult, len(reqs))
 	var ops []*op
@@ -143,10 +145,19 @@ func (s *Store) submit(ctx context.Context, ops []*op) []ledger.PostResult {
 			pending = append(pending, o)
 		}
 	}
-	if len(pending) > 0 && !s.writes.Submit(pending...) {
-		for _, o := range pending {
-			o.res.Err = errClosed
-			close(o.done)
+	// Each writer gets its share in one call, so that a PostMany's journals
+	// stay together in its queue.
+	shares := make([][]*op, len(s.writes))
+	for _, o := range pending {
+		w := s.writerOf(o.book())
+		shares[w] = append(shares[w], o)
+	}
+	for w, share := range shares {
+		if len(share) > 0 && !s.writes[w].Submit(share...) {
+			for _, o := range share {
+				o.res.Err = errClosed
+				close(o.done)
+			}
 		}
 	}
 	out := make([]ledger.PostResult, len(ops))
@@ -282,7 +293,7 @@ func (s *Store) writeBatch(ctx context.Context, tx batchQuerier, ops []*op, pipe
 			if len(ws.Accepted()) == 0 {
 				return results, nil
 			}
-			return results, s.write(ctx, tx, ws, ops, results, now, pipe)
+			return results, s.write(ctx, tx, ws, ops, results, now, ld.seqs, pipe)
 		}
 		// A take ran past the lots loaded of a pair: load more of each
 		// such pair and check the whole batch again.
@@ -296,6 +307,7 @@ func (s *Store) writeBatch(ctx context.Context, tx batchQuerier, ops []*op, pipe
 // journals its reversals reverse.
 func needsOf(ops []*op, originals map[int64]ledger.Journal) *needs {
 	need := newNeeds()
+	need.ops = len(ops)
 	for _, o := range ops {
 		need.book(o.book())
 		need.key(o.book(), o.key())
@@ -345,6 +357,7 @@ func check(ws *ledger.WorkingSet, ops []*op, originals map[int64]ledger.Journal)
 
 // needs collects what a batch must load.
 type needs struct {
+	ops      int // how many journals the batch may write: the IDs it draws
 	books    map[string]bool
 	items    map[ledger.ItemRef]bool
 	fifo     map[ledger.PairKey]int // pairs taken from oldest lot first: how many postings do
@@ -421,7 +434,8 @@ func (n *needs) posting(p ledger.Posting) {
 // loaded is what a write transaction has read and locked: enough to build a
 // working set, and again with more lots once a check came up short.
 type loaded struct {
-	last     int64
+	ids      []int64          // journal IDs drawn for the batch, one per op
+	seqs     map[string]int64 // each book's last book_seq, locked
 	books    []ledger.Book
 	worlds   []string
 	items    []ledger.Item
@@ -454,7 +468,8 @@ const firstPage = 16
 // workingSet builds a working set from what was loaded; originals are the
 // journals the batch's reversals reverse.
 func (ld *loaded) workingSet(originals map[int64]ledger.Journal) *ledger.WorkingSet {
-	ws := ledger.NewWorkingSet(ld.last+1, ld.keys)
+	ws := ledger.NewWorkingSet(1, ld.keys)
+	ws.UseIDs(ld.ids)
 	ws.SetLatestDate(ld.latest)
 	for p, d := range ld.after {
 		ws.LoadDaysAfter(p, *d)
@@ -499,15 +514,25 @@ func (ld *loaded) workingSet(originals map[int64]ledger.Journal) *ledger.Working
 }
 
 // load reads what a batch needs in one round trip: BEGIN when pipe is the
-// ledger's own pipelined transaction, the journal counter (locked), the books
-// and their accounts, world accounts, items, the journals already stored
-// under the batch's keys, the oldest open lots of each pair the batch takes
-// from oldest first (a page each, locked, pairs in sorted order), and the
-// holdings of named lots (locked, in key order). Every write transaction
-// locks the journal counter first, so the holdings it locks later, a page
-// more of a pair at a time, cannot deadlock with another's.
+// ledger's own pipelined transaction, the sequence rows of every book the
+// batch names (locked, in book order), a journal ID per op drawn after those
+// locks, the books and their accounts, world accounts, items, the journals
+// already stored under the batch's keys, the oldest open lots of each pair
+// the batch takes from oldest first (a page each, locked, pairs in sorted
+// order), and the holdings of named lots (locked, in key order).
+//
+// Every write transaction locks its books' sequence rows first, all in one
+// statement in book order, and only then any holding. Two transactions that
+// would lock the same holding have its account's book in common, so the
+// second waits at that book's row before it locks anything else: holdings,
+// a page more of a pair at a time, cannot deadlock. Transactions on disjoint
+// books share no row and commit in parallel. Since a book's row stays locked
+// until commit and IDs are drawn after it, a book's journals get increasing
+// IDs in the order they commit (ListJournals pages by ID); across books IDs
+// are unique but neither gap-free nor in commit order.
 func (s *Store) load(ctx context.Context, tx batchQuerier, n *needs, pipe *pgtx.Pipe) (*loaded, error) {
-	ld := &loaded{hashes: map[int64][]byte{}, pages: map[ledger.PairKey]*page{}, held: map[ledger.HoldingKey]ledger.Amount{}, keys: len(n.keys)}
+	ld := &loaded{hashes: map[int64][]byte{}, pages: map[ledger.PairKey]*page{}, held: map[ledger.HoldingKey]ledger.Amount{}, keys: len(n.keys),
+		seqs: make(map[string]int64, len(n.books))}
 	var existing []int64
 
 	b := &pgx.Batch{}
@@ -526,10 +551,29 @@ func (s *Store) load(ctx context.Context, tx batchQuerier, n *needs, pipe *pgtx.
 		// turns it off for its own statements only).
 		b.Queue(`SELECT set_config('plan_cache_mode', 'force_generic_plan', true), set_config('jit', 'off', true)`)
 	}
-	b.Queue(`SELECT value FROM ledger_counters WHERE name = 'journal' FOR UPDATE`).QueryRow(func(r pgx.Row) error {
-		return r.Scan(&ld.last)
+	books := sortedKeys(n.books)
+	lockBooks := lockBooksPostgres
+	if s.engine == CockroachDB {
+		lockBooks = lockBooksCockroach
+	}
+	b.Queue(lockBooks, books).Query(func(rows pgx.Rows) error {
+		for rows.Next() {
+			var bk string
+			var v int64
+			if err := rows.Scan(&bk, &v); err != nil {
+				return err
+			}
+			ld.seqs[bk] = v
+		}
+		return rows.Err()
 	})
-	queueBooks(b, &ld.books, `WHERE b.id = ANY($1)`, sortedKeys(n.books))
+	b.Queue(`SELECT nextval('ledger_journal_ids') FROM generate_series(1, $1::int8)`, int64(n.ops)).Query(func(rows pgx.Rows) error {
+		var err error
+		ld.ids, err = pgx.CollectRows(rows, pgx.RowTo[int64])
+		slices.Sort(ld.ids)
+		return err
+	})
+	queueBooks(b, &ld.books, `WHERE b.id = ANY($1)`, books)
 	if n.hasWorld {
 		b.Queue(`SELECT name FROM ledger_accounts WHERE book = ''`).Query(func(rows pgx.Rows) error {
 			var err error
@@ -831,6 +875,16 @@ const lockPagesCockroach = `SELECT h.item_book, h.item_code, h.account_book, h.a
 	ORDER BY h.item_book, h.item_code, h.account_book, h.account_name, h.entry_date, h.lot_journal, h.lot
 	FOR UPDATE`
 
+// lockBooksPostgres locks the sequence rows of the books given, sorted, in
+// that order (one lookup per key, locked as it is read).
+const lockBooksPostgres = `SELECT s.book, s.value
+	FROM unnest($1::text[]) WITH ORDINALITY AS k(book, i)
+	CROSS JOIN LATERAL (SELECT book, value FROM ledger_book_seqs WHERE book = k.book FOR UPDATE) AS s
+	ORDER BY k.i`
+
+// lockBooksCockroach is lockBooksPostgres for CockroachDB.
+const lockBooksCockroach = `SELECT book, value FROM ledger_book_seqs WHERE book = ANY($1) ORDER BY book FOR UPDATE`
+
 // lockHeldPostgres locks the holdings of named lots by key, given sorted.
 const lockHeldPostgres = `SELECT h.item_book, h.item_code, h.account_book, h.account_name, h.lot, h.quantity::text, h.value::text
 	FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS k(item_book, item_code, account_book, account_name, lot, i)
@@ -870,8 +924,10 @@ func sortedKeys(m map[string]bool) []string {
 
 // write stores the accepted journals and the holding, lot and day-total
 // changes, each table with one multi-row statement, in one round trip,
-// with COMMIT when pipe is the ledger's own pipelined transaction.
-func (s *Store) write(ctx context.Context, tx batchQuerier, ws *ledger.WorkingSet, ops []*op, results []ledger.PostResult, now time.Time, pipe *pgtx.Pipe) error {
+// with COMMIT when pipe is the ledger's own pipelined transaction. seqs are
+// the locked books' last book_seq, which it leaves as it found them.
+func (s *Store) write(ctx context.Context, tx batchQuerier, ws *ledger.WorkingSet, ops []*op, results []ledger.PostResult, now time.Time, seqs map[string]int64, pipe *pgtx.Pipe) error {
+	next := maps.Clone(seqs) // each book's last book_seq as journals are added
 	// The columns, made at their final size: growing some forty slices
 	// showed in the serial section.
 	nj, np := 0, 0
@@ -897,6 +953,7 @@ func (s *Store) write(ctx context.Context, tx batchQuerier, ws *ledger.WorkingSe
 		lLot, lQ, lV                                      []string
 		bBook                                             = strs(nj)
 		bJ                                                = make([]int64, 0, nj)
+		bSeq                                              = make([]int64, 0, nj)
 		bDate                                             = make([]time.Time, 0, nj)
 		rOrig, rRev                                       []int64
 	)
@@ -934,7 +991,12 @@ func (s *Store) write(ctx context.Context, tx batchQuerier, ws *ledger.WorkingSe
 			}
 		}
 		for _, b := range books {
-			bBook, bJ, bDate = append(bBook, b), append(bJ, j.ID), append(bDate, j.EffectiveDate)
+			last, ok := next[b]
+			if !ok {
+				return &ledger.Error{Kind: ledger.KindInternal, Reason: ledger.ReasonInternal, Message: "book " + b + " has no row in ledger_book_seqs; run the ledger's migrations"}
+			}
+			next[b] = last + 1
+			bBook, bJ, bDate, bSeq = append(bBook, b), append(bJ, j.ID), append(bDate, j.EffectiveDate), append(bSeq, last+1)
 		}
 	}
 
@@ -950,8 +1012,19 @@ func (s *Store) write(ctx context.Context, tx batchQuerier, ws *ledger.WorkingSe
 			SELECT * FROM unnest($1::int8[], $2::int4[], $3::int4[], $4::text[], $5::text[]::numeric[], $6::text[]::numeric[])`,
 			lJ, lP, lI, lLot, lQ, lV)
 	}
-	b.Queue(`INSERT INTO ledger_journal_books (book, journal_id, effective_date)
-		SELECT * FROM unnest($1::text[], $2::int8[], $3::date[])`, bBook, bJ, bDate)
+	b.Queue(`INSERT INTO ledger_journal_books (book, journal_id, effective_date, book_seq)
+		SELECT * FROM unnest($1::text[], $2::int8[], $3::date[], $4::int8[])`, bBook, bJ, bDate, bSeq)
+	var sBook []string
+	var sVal []int64
+	for _, bk := range slices.Sorted(maps.Keys(next)) {
+		if next[bk] != seqs[bk] {
+			sBook, sVal = append(sBook, bk), append(sVal, next[bk])
+		}
+	}
+	if len(sBook) > 0 { // rows this transaction locked: an upsert finds each by its key
+		b.Queue(`INSERT INTO ledger_book_seqs (book, value) SELECT * FROM unnest($1::text[], $2::int8[])
+			ON CONFLICT (book) DO UPDATE SET value = excluded.value`, sBook, sVal)
+	}
 	if len(rOrig) > 0 {
 		b.Queue(`INSERT INTO ledger_reversals (original_id, reversal_id) SELECT * FROM unnest($1::int8[], $2::int8[])`, rOrig, rRev)
 	}
@@ -1053,7 +1126,6 @@ func (s *Store) write(ctx context.Context, tx batchQuerier, ws *ledger.WorkingSe
 		DO UPDATE SET quantity_in = t.quantity_in + excluded.quantity_in, quantity_out = t.quantity_out + excluded.quantity_out,
 		              value_in = t.value_in + excluded.value_in, value_out = t.value_out + excluded.value_out`,
 		dAB, dAN, dIB, dIC, dDay, dQI, dQO, dVI, dVO)
-	b.Queue(`UPDATE ledger_counters SET value = $1 WHERE name = 'journal'`, ws.NextID()-1)
 	if pipe != nil {
 		pipe.Commit(b)
 	}

@@ -44,6 +44,9 @@ func (s *Store) CreateBook(ctx context.Context, b ledger.Book) (ledger.Book, err
 			b.ID, b.Name, b.Owner, encodeMap(b.Attributes)); err != nil {
 			return err
 		}
+		if _, err := tx.Exec(ctx, `INSERT INTO ledger_book_seqs (book, value) VALUES ($1, 0) ON CONFLICT (book) DO NOTHING`, b.ID); err != nil {
+			return err
+		}
 		if err := insertAccounts(ctx, tx, b.ID, b.Accounts); err != nil {
 			return err
 		}

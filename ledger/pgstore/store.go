@@ -1,9 +1,11 @@
 // Package pgstore implements ledger.Store on PostgreSQL and CockroachDB.
 //
 // All ledger SQL lives here, in the subset both engines share. Writes go
-// through a batcher: concurrent Post, PostMany and Reverse calls are
-// coalesced into one SERIALIZABLE transaction that locks the holdings the
-// batch takes from, checks each journal in arrival order with a
+// through batchers, one per writer (Options.Writers), each serving its
+// share of the books: concurrent Post, PostMany and Reverse calls are
+// coalesced into one SERIALIZABLE transaction that locks the sequence rows
+// of the books its journals name (ledger_book_seqs, in book order), draws
+// their journal IDs from a sequence, locks the holdings the batch takes from, checks each journal in arrival order with a
 // ledger.WorkingSet, writes the accepted ones with multi-row statements and
 // answers every caller after one commit. PostInTx runs the same checks
 // and writes inside a caller's transaction instead, for a caller whose own
@@ -18,11 +20,16 @@
 // the batch is checked again; goods coming into a pair lock nothing
 // before the write. Emptied lots leave ledger_holdings, so a pair's page
 // skips nothing. A pair of 400,000 open lots costs a one-lot journal what a
-// one-lot pair does (BenchmarkAged). Every write transaction locks the
-// journal counter first, which keeps the lock order deterministic.
+// one-lot pair does (BenchmarkAged). Every write transaction locks its
+// books' rows first, which keeps the lock order deterministic, and holds no
+// row that a transaction on other books needs: batches on disjoint books
+// commit in parallel, in one process and across processes. A book's
+// journals get increasing IDs in the order they commit and a gap-free
+// number in the book (ledger_journal_books.book_seq); across books IDs are
+// unique but neither gap-free nor in commit order (see ledger/README.md).
 //
 // On PostgreSQL a batch's transaction is two round trips (pgtx.Pipe): BEGIN,
-// the journal counter's lock and every lookup in one, the writes and COMMIT
+// the books' locks, the IDs and every lookup in one, the writes and COMMIT
 // in the other (plus one per further page, rarely). The lookups include, for
 // the as-of check, each pair taken from's per-day totals after the batch's
 // earliest date for it (usually none) and, only when there are some, its
@@ -38,6 +45,7 @@ package pgstore
 import (
 	"context"
 	"fmt"
+	"hash/fnv"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -54,6 +62,10 @@ import (
 // measurements behind the choice.
 const DefaultMaxWait = 100 * time.Microsecond
 
+// DefaultWriters is how many write transactions a Store runs at once unless
+// Options.Writers says otherwise.
+const DefaultWriters = 2
+
 // Options configure a Store.
 type Options struct {
 	// Engine, when set, must match the engine detected from
@@ -61,6 +73,15 @@ type Options struct {
 	Engine Engine
 	// MaxBatch bounds how many journals one transaction carries. Default 256.
 	MaxBatch int
+	// Writers is how many write transactions the store runs at once. Each
+	// serves its own share of the books (a journal goes to the writer of
+	// its book, so a book's journals are checked in arrival order), and a
+	// batch waiting on a book locked elsewhere (another process, a PostInTx
+	// caller) holds up only its writer's share. Default DefaultWriters
+	// (2): on the 2-core development machine more writers made smaller
+	// batches and cost throughput (ledger/README.md); raise it with the
+	// cores.
+	Writers int
 	// MaxWait bounds how long the batcher lingers for more journals once
 	// the queue is empty. It lingers only while busy (the previous batch held
 	// more than one journal), so an idle ledger adds no latency. Zero means
@@ -96,6 +117,9 @@ func (o *Options) defaults() {
 	if o.MaxBatch <= 0 {
 		o.MaxBatch = 256
 	}
+	if o.Writers <= 0 {
+		o.Writers = DefaultWriters
+	}
 	if o.MaxAttempts <= 0 {
 		o.MaxAttempts = 10
 	}
@@ -120,9 +144,10 @@ type Store struct {
 	engine Engine
 	runner *pgtx.Runner
 
-	// writes coalesces Post, PostMany and Reverse calls into batches
-	// (batch.go).
-	writes *batcher.Batcher[*op]
+	// writes coalesce Post, PostMany and Reverse calls into batches
+	// (batch.go), one batcher per writer, each for its share of the books
+	// (writerOf).
+	writes []*batcher.Batcher[*op]
 }
 
 var _ ledger.Store = (*Store)(nil)
@@ -177,8 +202,18 @@ func New(ctx context.Context, pool *pgxpool.Pool, opts Options) (*Store, error) 
 		return nil, err
 	}
 	s := &Store{pool: pool, opts: opts, engine: engine, runner: runner}
-	s.writes = batcher.New(opts.MaxBatch, opts.MaxWait, s.execute)
+	s.writes = make([]*batcher.Batcher[*op], opts.Writers)
+	for i := range s.writes {
+		s.writes[i] = batcher.New(opts.MaxBatch, opts.MaxWait, s.execute)
+	}
 	return s, nil
+}
+
+// writerOf is the index of the writer (batcher) that serves book.
+func (s *Store) writerOf(book string) int {
+	h := fnv.New32a()
+	h.Write([]byte(book))
+	return int(h.Sum32() % uint32(len(s.writes)))
 }
 
 // Engine returns the engine the store runs on.
@@ -197,7 +232,9 @@ func (s *Store) Migrate(ctx context.Context) error {
 // Close stops accepting writes, finishes every queued and in-flight batch,
 // and closes the pool.
 func (s *Store) Close() {
-	s.writes.Close()
+	for _, w := range s.writes {
+		w.Close()
+	}
 	s.pool.Close()
 }
 

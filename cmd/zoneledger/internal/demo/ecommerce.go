@@ -169,7 +169,8 @@ func (r *scRun) ecommerce() error {
 		if l.GetStatus() != customsv1.InventoryListStatus_INVENTORY_LIST_STATUS_RETURN_REQUESTED || !r.lc.isToday(l.GetReturnAppliedOn()) {
 			r.miss("RequestReturn %s: %s applied on %s; the demo expects RETURN_REQUESTED today", listNo, l.GetStatus(), l.GetReturnAppliedOn())
 		}
-		l, err = listOf(call(r.caller(), pf, r.c.ecom.ReceiveReturn, &customsv1.ReceiveReturnRequest{ListNo: listNo}))
+		// The warehouse keeping the book confirms the goods arrived, not the platform.
+		l, err = listOf(call(r.caller(), r.cast.Yuncang.Principal, r.c.ecom.ReceiveReturn, &customsv1.ReceiveReturnRequest{ListNo: listNo}))
 		if err != nil {
 			return fmt.Errorf("ReceiveReturn %s: %w", listNo, err)
 		}

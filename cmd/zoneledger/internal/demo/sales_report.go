@@ -135,7 +135,7 @@ func printSales(w io.Writer, cast *scCast, sr *SalesResult, monthName, lastDay s
 		}
 	}
 	if l := sr.Returned; l != nil {
-		fmt.Fprintf(w, "\n  Return: list %s applied for (RequestReturn) and received back (ReceiveReturn) on %s: %s, journal %d; its tax %s is\n",
+		fmt.Fprintf(w, "\n  Return: list %s applied for (RequestReturn, the platform) and received back (ReceiveReturn, the warehouse) on %s: %s, journal %d; its tax %s is\n",
 			l.GetListNo(), l.GetReturnedOn(), strings.TrimPrefix(l.GetStatus().String(), "INVENTORY_LIST_STATUS_"), l.GetReturnJournalId(), l.GetTax())
 		fmt.Fprintf(w, "  cancelled and the buyer's annual total restored.\n")
 	}

@@ -116,6 +116,12 @@ const (
 	InventoryListStatus_INVENTORY_LIST_STATUS_RETURNED InventoryListStatus = 5
 	// REFUSED: the stock could not be deducted; nothing was counted.
 	InventoryListStatus_INVENTORY_LIST_STATUS_REFUSED InventoryListStatus = 6
+	// PARTLY_RETURNED: part of the goods (return_lines) are back in bonded stock; tax is the tax of
+	// the goods kept.
+	InventoryListStatus_INVENTORY_LIST_STATUS_PARTLY_RETURNED InventoryListStatus = 7
+	// RETURN_LAPSED: a return was applied for but the goods were not received within the arrival
+	// window (45 days after release by default); the list's tax is final.
+	InventoryListStatus_INVENTORY_LIST_STATUS_RETURN_LAPSED InventoryListStatus = 8
 )
 
 // Enum value maps for InventoryListStatus.
@@ -128,6 +134,8 @@ var (
 		4: "INVENTORY_LIST_STATUS_RETURN_RECEIVING",
 		5: "INVENTORY_LIST_STATUS_RETURNED",
 		6: "INVENTORY_LIST_STATUS_REFUSED",
+		7: "INVENTORY_LIST_STATUS_PARTLY_RETURNED",
+		8: "INVENTORY_LIST_STATUS_RETURN_LAPSED",
 	}
 	InventoryListStatus_value = map[string]int32{
 		"INVENTORY_LIST_STATUS_UNSPECIFIED":      0,
@@ -137,6 +145,8 @@ var (
 		"INVENTORY_LIST_STATUS_RETURN_RECEIVING": 4,
 		"INVENTORY_LIST_STATUS_RETURNED":         5,
 		"INVENTORY_LIST_STATUS_REFUSED":          6,
+		"INVENTORY_LIST_STATUS_PARTLY_RETURNED":  7,
+		"INVENTORY_LIST_STATUS_RETURN_LAPSED":    8,
 	}
 )
 
@@ -697,7 +707,8 @@ type Order struct {
 	GoodsValue string `protobuf:"bytes,5,opt,name=goods_value,json=goodsValue,proto3" json:"goods_value,omitempty"`
 	// Freight in CNY.
 	Freight string `protobuf:"bytes,6,opt,name=freight,proto3" json:"freight,omitempty"`
-	// Insurance in CNY (part of the dutiable value).
+	// Insurance (the insured fee, 保价费) in CNY, charged apart from goods value and freight: part of
+	// the dutiable value, counted once.
 	Insurance string `protobuf:"bytes,7,opt,name=insurance,proto3" json:"insurance,omitempty"`
 	// Non-cash discount (points, coupons) in CNY.
 	Discount string `protobuf:"bytes,8,opt,name=discount,proto3" json:"discount,omitempty"`
@@ -896,7 +907,9 @@ type SubmitOrderRequest struct {
 	GoodsValue string `protobuf:"bytes,5,opt,name=goods_value,json=goodsValue,proto3" json:"goods_value,omitempty"`
 	// Freight in CNY, to the fen; empty: 0.
 	Freight string `protobuf:"bytes,6,opt,name=freight,proto3" json:"freight,omitempty"`
-	// Insurance in CNY, to the fen; empty: 0.
+	// Insurance (the insured fee, 保价费) in CNY, to the fen; empty: 0. It is charged apart from the
+	// goods value and the freight, and enters the dutiable value once: a platform whose freight
+	// already includes it sends the freight without it, or no insurance.
 	Insurance string `protobuf:"bytes,7,opt,name=insurance,proto3" json:"insurance,omitempty"`
 	// Non-cash discount in CNY, to the fen; empty: 0.
 	Discount string `protobuf:"bytes,8,opt,name=discount,proto3" json:"discount,omitempty"`
@@ -2177,7 +2190,7 @@ type InventoryList struct {
 	BuyerId string `protobuf:"bytes,7,opt,name=buyer_id,json=buyerId,proto3" json:"buyer_id,omitempty"`
 	// The lines.
 	Lines []*InventoryListLine `protobuf:"bytes,8,rep,name=lines,proto3" json:"lines,omitempty"`
-	// Dutiable value in CNY: goods value + freight + insurance.
+	// Dutiable value in CNY: goods value + freight + insurance, each counted once.
 	DutiableValue string `protobuf:"bytes,9,opt,name=dutiable_value,json=dutiableValue,proto3" json:"dutiable_value,omitempty"`
 	// Import duty in CNY.
 	Duty string `protobuf:"bytes,10,opt,name=duty,proto3" json:"duty,omitempty"`
@@ -2205,6 +2218,12 @@ type InventoryList struct {
 	ReturnJournalId int64 `protobuf:"varint,21,opt,name=return_journal_id,json=returnJournalId,proto3" json:"return_journal_id,omitempty"`
 	// When the list was generated.
 	CreatedAt *timestamppb.Timestamp `protobuf:"bytes,22,opt,name=created_at,json=createdAt,proto3" json:"created_at,omitempty"`
+	// The goods a return was applied for, per line: every line in full for a whole return; empty
+	// when none.
+	ReturnLines []*ReturnLine `protobuf:"bytes,23,rep,name=return_lines,json=returnLines,proto3" json:"return_lines,omitempty"`
+	// The tax assessed at release in CNY; tax differs from it only after a partial return (the tax
+	// of the goods kept).
+	ReleasedTax string `protobuf:"bytes,24,opt,name=released_tax,json=releasedTax,proto3" json:"released_tax,omitempty"`
 	// The name and version of the tariff the list was taxed with, as the zone named it in its
 	// config file (tax.tariff_name); "zoneledger-sample-ILLUSTRATIVE" while the illustrative
 	// sample tariff, which is not the customs tariff, is in force. Empty before release.
@@ -2397,9 +2416,79 @@ func (x *InventoryList) GetCreatedAt() *timestamppb.Timestamp {
 	return nil
 }
 
+func (x *InventoryList) GetReturnLines() []*ReturnLine {
+	if x != nil {
+		return x.ReturnLines
+	}
+	return nil
+}
+
+func (x *InventoryList) GetReleasedTax() string {
+	if x != nil {
+		return x.ReleasedTax
+	}
+	return ""
+}
+
 func (x *InventoryList) GetTariff() string {
 	if x != nil {
 		return x.Tariff
+	}
+	return ""
+}
+
+// ReturnLine is the part of one inventory list line a return covers.
+type ReturnLine struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The list line's number (InventoryListLine.seq).
+	Seq int32 `protobuf:"varint,1,opt,name=seq,proto3" json:"seq,omitempty"`
+	// How much of the line comes back, in the line's unit: a decimal string > 0, at most the line's
+	// quantity (RETURN_EXCEEDS_LIST otherwise).
+	Quantity      string `protobuf:"bytes,2,opt,name=quantity,proto3" json:"quantity,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReturnLine) Reset() {
+	*x = ReturnLine{}
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[27]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReturnLine) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReturnLine) ProtoMessage() {}
+
+func (x *ReturnLine) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[27]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReturnLine.ProtoReflect.Descriptor instead.
+func (*ReturnLine) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{27}
+}
+
+func (x *ReturnLine) GetSeq() int32 {
+	if x != nil {
+		return x.Seq
+	}
+	return 0
+}
+
+func (x *ReturnLine) GetQuantity() string {
+	if x != nil {
+		return x.Quantity
 	}
 	return ""
 }
@@ -2415,7 +2504,7 @@ type GetInventoryListRequest struct {
 
 func (x *GetInventoryListRequest) Reset() {
 	*x = GetInventoryListRequest{}
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[27]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2427,7 +2516,7 @@ func (x *GetInventoryListRequest) String() string {
 func (*GetInventoryListRequest) ProtoMessage() {}
 
 func (x *GetInventoryListRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[27]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2440,7 +2529,7 @@ func (x *GetInventoryListRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetInventoryListRequest.ProtoReflect.Descriptor instead.
 func (*GetInventoryListRequest) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{27}
+	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *GetInventoryListRequest) GetListNo() string {
@@ -2461,7 +2550,7 @@ type GetInventoryListResponse struct {
 
 func (x *GetInventoryListResponse) Reset() {
 	*x = GetInventoryListResponse{}
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[28]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2473,7 +2562,7 @@ func (x *GetInventoryListResponse) String() string {
 func (*GetInventoryListResponse) ProtoMessage() {}
 
 func (x *GetInventoryListResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[28]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2486,7 +2575,7 @@ func (x *GetInventoryListResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetInventoryListResponse.ProtoReflect.Descriptor instead.
 func (*GetInventoryListResponse) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{28}
+	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *GetInventoryListResponse) GetList() *InventoryList {
@@ -2496,18 +2585,20 @@ func (x *GetInventoryListResponse) GetList() *InventoryList {
 	return nil
 }
 
-// RequestReturnRequest names the list whose goods are returned.
+// RequestReturnRequest names the list whose goods are returned, and which of them.
 type RequestReturnRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// List number.
-	ListNo        string `protobuf:"bytes,1,opt,name=list_no,json=listNo,proto3" json:"list_no,omitempty"`
+	ListNo string `protobuf:"bytes,1,opt,name=list_no,json=listNo,proto3" json:"list_no,omitempty"`
+	// The goods returned, per line and quantity; empty: the whole list.
+	Lines         []*ReturnLine `protobuf:"bytes,2,rep,name=lines,proto3" json:"lines,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *RequestReturnRequest) Reset() {
 	*x = RequestReturnRequest{}
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[29]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2519,7 +2610,7 @@ func (x *RequestReturnRequest) String() string {
 func (*RequestReturnRequest) ProtoMessage() {}
 
 func (x *RequestReturnRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[29]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2532,7 +2623,7 @@ func (x *RequestReturnRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RequestReturnRequest.ProtoReflect.Descriptor instead.
 func (*RequestReturnRequest) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{29}
+	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *RequestReturnRequest) GetListNo() string {
@@ -2540,6 +2631,13 @@ func (x *RequestReturnRequest) GetListNo() string {
 		return x.ListNo
 	}
 	return ""
+}
+
+func (x *RequestReturnRequest) GetLines() []*ReturnLine {
+	if x != nil {
+		return x.Lines
+	}
+	return nil
 }
 
 // RequestReturnResponse carries the list.
@@ -2553,7 +2651,7 @@ type RequestReturnResponse struct {
 
 func (x *RequestReturnResponse) Reset() {
 	*x = RequestReturnResponse{}
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[30]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2565,7 +2663,7 @@ func (x *RequestReturnResponse) String() string {
 func (*RequestReturnResponse) ProtoMessage() {}
 
 func (x *RequestReturnResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[30]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2578,7 +2676,7 @@ func (x *RequestReturnResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RequestReturnResponse.ProtoReflect.Descriptor instead.
 func (*RequestReturnResponse) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{30}
+	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *RequestReturnResponse) GetList() *InventoryList {
@@ -2599,7 +2697,7 @@ type ReceiveReturnRequest struct {
 
 func (x *ReceiveReturnRequest) Reset() {
 	*x = ReceiveReturnRequest{}
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[31]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2611,7 +2709,7 @@ func (x *ReceiveReturnRequest) String() string {
 func (*ReceiveReturnRequest) ProtoMessage() {}
 
 func (x *ReceiveReturnRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[31]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2624,7 +2722,7 @@ func (x *ReceiveReturnRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReceiveReturnRequest.ProtoReflect.Descriptor instead.
 func (*ReceiveReturnRequest) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{31}
+	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *ReceiveReturnRequest) GetListNo() string {
@@ -2637,7 +2735,7 @@ func (x *ReceiveReturnRequest) GetListNo() string {
 // ReceiveReturnResponse carries the list.
 type ReceiveReturnResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The list, RETURNED.
+	// The list, RETURNED or PARTLY_RETURNED.
 	List          *InventoryList `protobuf:"bytes,1,opt,name=list,proto3" json:"list,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -2645,7 +2743,7 @@ type ReceiveReturnResponse struct {
 
 func (x *ReceiveReturnResponse) Reset() {
 	*x = ReceiveReturnResponse{}
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[32]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2657,7 +2755,7 @@ func (x *ReceiveReturnResponse) String() string {
 func (*ReceiveReturnResponse) ProtoMessage() {}
 
 func (x *ReceiveReturnResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[32]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2670,7 +2768,7 @@ func (x *ReceiveReturnResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReceiveReturnResponse.ProtoReflect.Descriptor instead.
 func (*ReceiveReturnResponse) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{32}
+	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *ReceiveReturnResponse) GetList() *InventoryList {
@@ -2701,7 +2799,8 @@ type SettlementLine struct {
 	Vat string `protobuf:"bytes,8,opt,name=vat,proto3" json:"vat,omitempty"`
 	// duty + consumption_tax + vat.
 	Tax string `protobuf:"bytes,9,opt,name=tax,proto3" json:"tax,omitempty"`
-	// True once the return window has closed: the tax can no longer be cancelled.
+	// True once the arrival window has closed: the tax can no longer be cancelled (a return applied
+	// for and not received has lapsed).
 	Final         bool `protobuf:"varint,10,opt,name=final,proto3" json:"final,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -2709,7 +2808,7 @@ type SettlementLine struct {
 
 func (x *SettlementLine) Reset() {
 	*x = SettlementLine{}
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[33]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2721,7 +2820,7 @@ func (x *SettlementLine) String() string {
 func (*SettlementLine) ProtoMessage() {}
 
 func (x *SettlementLine) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[33]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2734,7 +2833,7 @@ func (x *SettlementLine) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SettlementLine.ProtoReflect.Descriptor instead.
 func (*SettlementLine) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{33}
+	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *SettlementLine) GetListNo() string {
@@ -2816,7 +2915,8 @@ type Settlement struct {
 	FromDate string `protobuf:"bytes,2,opt,name=from_date,json=fromDate,proto3" json:"from_date,omitempty"`
 	// Last business date, inclusive, "YYYY-MM-DD".
 	ToDate string `protobuf:"bytes,3,opt,name=to_date,json=toDate,proto3" json:"to_date,omitempty"`
-	// The lists released in the period and not returned, by release date and list number.
+	// The lists released in the period and not wholly returned, by release date and list number;
+	// a partly returned list with the tax of the goods kept.
 	Lines []*SettlementLine `protobuf:"bytes,4,rep,name=lines,proto3" json:"lines,omitempty"`
 	// The total tax in CNY.
 	Tax           string `protobuf:"bytes,5,opt,name=tax,proto3" json:"tax,omitempty"`
@@ -2826,7 +2926,7 @@ type Settlement struct {
 
 func (x *Settlement) Reset() {
 	*x = Settlement{}
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[34]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2838,7 +2938,7 @@ func (x *Settlement) String() string {
 func (*Settlement) ProtoMessage() {}
 
 func (x *Settlement) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[34]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2851,7 +2951,7 @@ func (x *Settlement) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Settlement.ProtoReflect.Descriptor instead.
 func (*Settlement) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{34}
+	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *Settlement) GetGuarantor() string {
@@ -2906,7 +3006,7 @@ type GetSettlementRequest struct {
 
 func (x *GetSettlementRequest) Reset() {
 	*x = GetSettlementRequest{}
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[35]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2918,7 +3018,7 @@ func (x *GetSettlementRequest) String() string {
 func (*GetSettlementRequest) ProtoMessage() {}
 
 func (x *GetSettlementRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[35]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2931,7 +3031,7 @@ func (x *GetSettlementRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetSettlementRequest.ProtoReflect.Descriptor instead.
 func (*GetSettlementRequest) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{35}
+	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *GetSettlementRequest) GetGuarantor() string {
@@ -2980,7 +3080,7 @@ type GetSettlementResponse struct {
 
 func (x *GetSettlementResponse) Reset() {
 	*x = GetSettlementResponse{}
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[36]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2992,7 +3092,7 @@ func (x *GetSettlementResponse) String() string {
 func (*GetSettlementResponse) ProtoMessage() {}
 
 func (x *GetSettlementResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[36]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3005,7 +3105,7 @@ func (x *GetSettlementResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetSettlementResponse.ProtoReflect.Descriptor instead.
 func (*GetSettlementResponse) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{36}
+	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *GetSettlementResponse) GetSettlement() *Settlement {
@@ -3212,7 +3312,7 @@ const file_zoneledger_customs_v1_ecommerce_proto_rawDesc = "" +
 	"legal_unit\x18\t \x01(\tR\tlegalUnit\x12\x14\n" +
 	"\x05price\x18\n" +
 	" \x01(\tR\x05price\x12\x14\n" +
-	"\x05total\x18\v \x01(\tR\x05total\"\x95\x06\n" +
+	"\x05total\x18\v \x01(\tR\x05total\"\xfe\x06\n" +
 	"\rInventoryList\x12\x17\n" +
 	"\alist_no\x18\x01 \x01(\tR\x06listNo\x12\x19\n" +
 	"\border_no\x18\x02 \x01(\tR\aorderNo\x12\x1e\n" +
@@ -3242,16 +3342,24 @@ const file_zoneledger_customs_v1_ecommerce_proto_rawDesc = "" +
 	"returnedOn\x12*\n" +
 	"\x11return_journal_id\x18\x15 \x01(\x03R\x0freturnJournalId\x129\n" +
 	"\n" +
-	"created_at\x18\x16 \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\x12\x16\n" +
-	"\x06tariff\x18\x1e \x01(\tR\x06tariff\">\n" +
+	"created_at\x18\x16 \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\x12D\n" +
+	"\freturn_lines\x18\x17 \x03(\v2!.zoneledger.customs.v1.ReturnLineR\vreturnLines\x12!\n" +
+	"\freleased_tax\x18\x18 \x01(\tR\vreleasedTax\x12\x16\n" +
+	"\x06tariff\x18\x1e \x01(\tR\x06tariff\"O\n" +
+	"\n" +
+	"ReturnLine\x12\x19\n" +
+	"\x03seq\x18\x01 \x01(\x05B\a\xbaH\x04\x1a\x02 \x00R\x03seq\x12&\n" +
+	"\bquantity\x18\x02 \x01(\tB\n" +
+	"\xbaH\a\xc8\x01\x01r\x02\x18(R\bquantity\">\n" +
 	"\x17GetInventoryListRequest\x12#\n" +
 	"\alist_no\x18\x01 \x01(\tB\n" +
 	"\xbaH\a\xc8\x01\x01r\x02\x18@R\x06listNo\"T\n" +
 	"\x18GetInventoryListResponse\x128\n" +
-	"\x04list\x18\x01 \x01(\v2$.zoneledger.customs.v1.InventoryListR\x04list\";\n" +
+	"\x04list\x18\x01 \x01(\v2$.zoneledger.customs.v1.InventoryListR\x04list\"~\n" +
 	"\x14RequestReturnRequest\x12#\n" +
 	"\alist_no\x18\x01 \x01(\tB\n" +
-	"\xbaH\a\xc8\x01\x01r\x02\x18@R\x06listNo\"Q\n" +
+	"\xbaH\a\xc8\x01\x01r\x02\x18@R\x06listNo\x12A\n" +
+	"\x05lines\x18\x02 \x03(\v2!.zoneledger.customs.v1.ReturnLineB\b\xbaH\x05\x92\x01\x02\x10dR\x05lines\"Q\n" +
 	"\x15RequestReturnResponse\x128\n" +
 	"\x04list\x18\x01 \x01(\v2$.zoneledger.customs.v1.InventoryListR\x04list\";\n" +
 	"\x14ReceiveReturnRequest\x12#\n" +
@@ -3299,7 +3407,7 @@ const file_zoneledger_customs_v1_ecommerce_proto_rawDesc = "" +
 	"\x16ORDER_STATUS_RELEASING\x10\x02\x12\x19\n" +
 	"\x15ORDER_STATUS_RELEASED\x10\x03\x12\x19\n" +
 	"\x15ORDER_STATUS_REJECTED\x10\x04\x12\x1a\n" +
-	"\x16ORDER_STATUS_CANCELLED\x10\x05*\xa4\x02\n" +
+	"\x16ORDER_STATUS_CANCELLED\x10\x05*\xf8\x02\n" +
 	"\x13InventoryListStatus\x12%\n" +
 	"!INVENTORY_LIST_STATUS_UNSPECIFIED\x10\x00\x12#\n" +
 	"\x1fINVENTORY_LIST_STATUS_RELEASING\x10\x01\x12\"\n" +
@@ -3307,7 +3415,9 @@ const file_zoneledger_customs_v1_ecommerce_proto_rawDesc = "" +
 	"&INVENTORY_LIST_STATUS_RETURN_REQUESTED\x10\x03\x12*\n" +
 	"&INVENTORY_LIST_STATUS_RETURN_RECEIVING\x10\x04\x12\"\n" +
 	"\x1eINVENTORY_LIST_STATUS_RETURNED\x10\x05\x12!\n" +
-	"\x1dINVENTORY_LIST_STATUS_REFUSED\x10\x06*l\n" +
+	"\x1dINVENTORY_LIST_STATUS_REFUSED\x10\x06\x12)\n" +
+	"%INVENTORY_LIST_STATUS_PARTLY_RETURNED\x10\a\x12'\n" +
+	"#INVENTORY_LIST_STATUS_RETURN_LAPSED\x10\b*l\n" +
 	"\x10SettlementExport\x12!\n" +
 	"\x1dSETTLEMENT_EXPORT_UNSPECIFIED\x10\x00\x12\x19\n" +
 	"\x15SETTLEMENT_EXPORT_CSV\x10\x01\x12\x1a\n" +
@@ -3342,7 +3452,7 @@ func file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP() []byte {
 }
 
 var file_zoneledger_customs_v1_ecommerce_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_zoneledger_customs_v1_ecommerce_proto_msgTypes = make([]protoimpl.MessageInfo, 37)
+var file_zoneledger_customs_v1_ecommerce_proto_msgTypes = make([]protoimpl.MessageInfo, 38)
 var file_zoneledger_customs_v1_ecommerce_proto_goTypes = []any{
 	(OrderStatus)(0),                 // 0: zoneledger.customs.v1.OrderStatus
 	(InventoryListStatus)(0),         // 1: zoneledger.customs.v1.InventoryListStatus
@@ -3374,17 +3484,18 @@ var file_zoneledger_customs_v1_ecommerce_proto_goTypes = []any{
 	(*CancelOrderResponse)(nil),      // 27: zoneledger.customs.v1.CancelOrderResponse
 	(*InventoryListLine)(nil),        // 28: zoneledger.customs.v1.InventoryListLine
 	(*InventoryList)(nil),            // 29: zoneledger.customs.v1.InventoryList
-	(*GetInventoryListRequest)(nil),  // 30: zoneledger.customs.v1.GetInventoryListRequest
-	(*GetInventoryListResponse)(nil), // 31: zoneledger.customs.v1.GetInventoryListResponse
-	(*RequestReturnRequest)(nil),     // 32: zoneledger.customs.v1.RequestReturnRequest
-	(*RequestReturnResponse)(nil),    // 33: zoneledger.customs.v1.RequestReturnResponse
-	(*ReceiveReturnRequest)(nil),     // 34: zoneledger.customs.v1.ReceiveReturnRequest
-	(*ReceiveReturnResponse)(nil),    // 35: zoneledger.customs.v1.ReceiveReturnResponse
-	(*SettlementLine)(nil),           // 36: zoneledger.customs.v1.SettlementLine
-	(*Settlement)(nil),               // 37: zoneledger.customs.v1.Settlement
-	(*GetSettlementRequest)(nil),     // 38: zoneledger.customs.v1.GetSettlementRequest
-	(*GetSettlementResponse)(nil),    // 39: zoneledger.customs.v1.GetSettlementResponse
-	(*timestamppb.Timestamp)(nil),    // 40: google.protobuf.Timestamp
+	(*ReturnLine)(nil),               // 30: zoneledger.customs.v1.ReturnLine
+	(*GetInventoryListRequest)(nil),  // 31: zoneledger.customs.v1.GetInventoryListRequest
+	(*GetInventoryListResponse)(nil), // 32: zoneledger.customs.v1.GetInventoryListResponse
+	(*RequestReturnRequest)(nil),     // 33: zoneledger.customs.v1.RequestReturnRequest
+	(*RequestReturnResponse)(nil),    // 34: zoneledger.customs.v1.RequestReturnResponse
+	(*ReceiveReturnRequest)(nil),     // 35: zoneledger.customs.v1.ReceiveReturnRequest
+	(*ReceiveReturnResponse)(nil),    // 36: zoneledger.customs.v1.ReceiveReturnResponse
+	(*SettlementLine)(nil),           // 37: zoneledger.customs.v1.SettlementLine
+	(*Settlement)(nil),               // 38: zoneledger.customs.v1.Settlement
+	(*GetSettlementRequest)(nil),     // 39: zoneledger.customs.v1.GetSettlementRequest
+	(*GetSettlementResponse)(nil),    // 40: zoneledger.customs.v1.GetSettlementResponse
+	(*timestamppb.Timestamp)(nil),    // 41: google.protobuf.Timestamp
 }
 var file_zoneledger_customs_v1_ecommerce_proto_depIdxs = []int32{
 	3,  // 0: zoneledger.customs.v1.RegisterChannelResponse.channel:type_name -> zoneledger.customs.v1.Channel
@@ -3393,15 +3504,15 @@ var file_zoneledger_customs_v1_ecommerce_proto_depIdxs = []int32{
 	8,  // 3: zoneledger.customs.v1.Order.consignee:type_name -> zoneledger.customs.v1.Person
 	9,  // 4: zoneledger.customs.v1.Order.lines:type_name -> zoneledger.customs.v1.OrderLine
 	0,  // 5: zoneledger.customs.v1.Order.status:type_name -> zoneledger.customs.v1.OrderStatus
-	40, // 6: zoneledger.customs.v1.Order.created_at:type_name -> google.protobuf.Timestamp
+	41, // 6: zoneledger.customs.v1.Order.created_at:type_name -> google.protobuf.Timestamp
 	8,  // 7: zoneledger.customs.v1.SubmitOrderRequest.buyer:type_name -> zoneledger.customs.v1.Person
 	8,  // 8: zoneledger.customs.v1.SubmitOrderRequest.consignee:type_name -> zoneledger.customs.v1.Person
 	9,  // 9: zoneledger.customs.v1.SubmitOrderRequest.lines:type_name -> zoneledger.customs.v1.OrderLine
 	10, // 10: zoneledger.customs.v1.SubmitOrderResponse.order:type_name -> zoneledger.customs.v1.Order
 	8,  // 11: zoneledger.customs.v1.Payment.payer:type_name -> zoneledger.customs.v1.Person
-	40, // 12: zoneledger.customs.v1.Payment.paid_at:type_name -> google.protobuf.Timestamp
+	41, // 12: zoneledger.customs.v1.Payment.paid_at:type_name -> google.protobuf.Timestamp
 	8,  // 13: zoneledger.customs.v1.SubmitPaymentRequest.payer:type_name -> zoneledger.customs.v1.Person
-	40, // 14: zoneledger.customs.v1.SubmitPaymentRequest.paid_at:type_name -> google.protobuf.Timestamp
+	41, // 14: zoneledger.customs.v1.SubmitPaymentRequest.paid_at:type_name -> google.protobuf.Timestamp
 	10, // 15: zoneledger.customs.v1.SubmitPaymentResponse.order:type_name -> zoneledger.customs.v1.Order
 	8,  // 16: zoneledger.customs.v1.Waybill.consignee:type_name -> zoneledger.customs.v1.Person
 	8,  // 17: zoneledger.customs.v1.SubmitWaybillRequest.consignee:type_name -> zoneledger.customs.v1.Person
@@ -3417,42 +3528,44 @@ var file_zoneledger_customs_v1_ecommerce_proto_depIdxs = []int32{
 	10, // 27: zoneledger.customs.v1.CancelOrderResponse.order:type_name -> zoneledger.customs.v1.Order
 	28, // 28: zoneledger.customs.v1.InventoryList.lines:type_name -> zoneledger.customs.v1.InventoryListLine
 	1,  // 29: zoneledger.customs.v1.InventoryList.status:type_name -> zoneledger.customs.v1.InventoryListStatus
-	40, // 30: zoneledger.customs.v1.InventoryList.created_at:type_name -> google.protobuf.Timestamp
-	29, // 31: zoneledger.customs.v1.GetInventoryListResponse.list:type_name -> zoneledger.customs.v1.InventoryList
-	29, // 32: zoneledger.customs.v1.RequestReturnResponse.list:type_name -> zoneledger.customs.v1.InventoryList
-	29, // 33: zoneledger.customs.v1.ReceiveReturnResponse.list:type_name -> zoneledger.customs.v1.InventoryList
-	36, // 34: zoneledger.customs.v1.Settlement.lines:type_name -> zoneledger.customs.v1.SettlementLine
-	2,  // 35: zoneledger.customs.v1.GetSettlementRequest.export:type_name -> zoneledger.customs.v1.SettlementExport
-	37, // 36: zoneledger.customs.v1.GetSettlementResponse.settlement:type_name -> zoneledger.customs.v1.Settlement
-	4,  // 37: zoneledger.customs.v1.EcommerceService.RegisterChannel:input_type -> zoneledger.customs.v1.RegisterChannelRequest
-	6,  // 38: zoneledger.customs.v1.EcommerceService.GetChannel:input_type -> zoneledger.customs.v1.GetChannelRequest
-	11, // 39: zoneledger.customs.v1.EcommerceService.SubmitOrder:input_type -> zoneledger.customs.v1.SubmitOrderRequest
-	14, // 40: zoneledger.customs.v1.EcommerceService.SubmitPayment:input_type -> zoneledger.customs.v1.SubmitPaymentRequest
-	17, // 41: zoneledger.customs.v1.EcommerceService.SubmitWaybill:input_type -> zoneledger.customs.v1.SubmitWaybillRequest
-	20, // 42: zoneledger.customs.v1.EcommerceService.SubmitDocuments:input_type -> zoneledger.customs.v1.SubmitDocumentsRequest
-	24, // 43: zoneledger.customs.v1.EcommerceService.GetOrder:input_type -> zoneledger.customs.v1.GetOrderRequest
-	26, // 44: zoneledger.customs.v1.EcommerceService.CancelOrder:input_type -> zoneledger.customs.v1.CancelOrderRequest
-	30, // 45: zoneledger.customs.v1.EcommerceService.GetInventoryList:input_type -> zoneledger.customs.v1.GetInventoryListRequest
-	32, // 46: zoneledger.customs.v1.EcommerceService.RequestReturn:input_type -> zoneledger.customs.v1.RequestReturnRequest
-	34, // 47: zoneledger.customs.v1.EcommerceService.ReceiveReturn:input_type -> zoneledger.customs.v1.ReceiveReturnRequest
-	38, // 48: zoneledger.customs.v1.EcommerceService.GetSettlement:input_type -> zoneledger.customs.v1.GetSettlementRequest
-	5,  // 49: zoneledger.customs.v1.EcommerceService.RegisterChannel:output_type -> zoneledger.customs.v1.RegisterChannelResponse
-	7,  // 50: zoneledger.customs.v1.EcommerceService.GetChannel:output_type -> zoneledger.customs.v1.GetChannelResponse
-	12, // 51: zoneledger.customs.v1.EcommerceService.SubmitOrder:output_type -> zoneledger.customs.v1.SubmitOrderResponse
-	15, // 52: zoneledger.customs.v1.EcommerceService.SubmitPayment:output_type -> zoneledger.customs.v1.SubmitPaymentResponse
-	18, // 53: zoneledger.customs.v1.EcommerceService.SubmitWaybill:output_type -> zoneledger.customs.v1.SubmitWaybillResponse
-	23, // 54: zoneledger.customs.v1.EcommerceService.SubmitDocuments:output_type -> zoneledger.customs.v1.SubmitDocumentsResponse
-	25, // 55: zoneledger.customs.v1.EcommerceService.GetOrder:output_type -> zoneledger.customs.v1.GetOrderResponse
-	27, // 56: zoneledger.customs.v1.EcommerceService.CancelOrder:output_type -> zoneledger.customs.v1.CancelOrderResponse
-	31, // 57: zoneledger.customs.v1.EcommerceService.GetInventoryList:output_type -> zoneledger.customs.v1.GetInventoryListResponse
-	33, // 58: zoneledger.customs.v1.EcommerceService.RequestReturn:output_type -> zoneledger.customs.v1.RequestReturnResponse
-	35, // 59: zoneledger.customs.v1.EcommerceService.ReceiveReturn:output_type -> zoneledger.customs.v1.ReceiveReturnResponse
-	39, // 60: zoneledger.customs.v1.EcommerceService.GetSettlement:output_type -> zoneledger.customs.v1.GetSettlementResponse
-	49, // [49:61] is the sub-list for method output_type
-	37, // [37:49] is the sub-list for method input_type
-	37, // [37:37] is the sub-list for extension type_name
-	37, // [37:37] is the sub-list for extension extendee
-	0,  // [0:37] is the sub-list for field type_name
+	41, // 30: zoneledger.customs.v1.InventoryList.created_at:type_name -> google.protobuf.Timestamp
+	30, // 31: zoneledger.customs.v1.InventoryList.return_lines:type_name -> zoneledger.customs.v1.ReturnLine
+	29, // 32: zoneledger.customs.v1.GetInventoryListResponse.list:type_name -> zoneledger.customs.v1.InventoryList
+	30, // 33: zoneledger.customs.v1.RequestReturnRequest.lines:type_name -> zoneledger.customs.v1.ReturnLine
+	29, // 34: zoneledger.customs.v1.RequestReturnResponse.list:type_name -> zoneledger.customs.v1.InventoryList
+	29, // 35: zoneledger.customs.v1.ReceiveReturnResponse.list:type_name -> zoneledger.customs.v1.InventoryList
+	37, // 36: zoneledger.customs.v1.Settlement.lines:type_name -> zoneledger.customs.v1.SettlementLine
+	2,  // 37: zoneledger.customs.v1.GetSettlementRequest.export:type_name -> zoneledger.customs.v1.SettlementExport
+	38, // 38: zoneledger.customs.v1.GetSettlementResponse.settlement:type_name -> zoneledger.customs.v1.Settlement
+	4,  // 39: zoneledger.customs.v1.EcommerceService.RegisterChannel:input_type -> zoneledger.customs.v1.RegisterChannelRequest
+	6,  // 40: zoneledger.customs.v1.EcommerceService.GetChannel:input_type -> zoneledger.customs.v1.GetChannelRequest
+	11, // 41: zoneledger.customs.v1.EcommerceService.SubmitOrder:input_type -> zoneledger.customs.v1.SubmitOrderRequest
+	14, // 42: zoneledger.customs.v1.EcommerceService.SubmitPayment:input_type -> zoneledger.customs.v1.SubmitPaymentRequest
+	17, // 43: zoneledger.customs.v1.EcommerceService.SubmitWaybill:input_type -> zoneledger.customs.v1.SubmitWaybillRequest
+	20, // 44: zoneledger.customs.v1.EcommerceService.SubmitDocuments:input_type -> zoneledger.customs.v1.SubmitDocumentsRequest
+	24, // 45: zoneledger.customs.v1.EcommerceService.GetOrder:input_type -> zoneledger.customs.v1.GetOrderRequest
+	26, // 46: zoneledger.customs.v1.EcommerceService.CancelOrder:input_type -> zoneledger.customs.v1.CancelOrderRequest
+	31, // 47: zoneledger.customs.v1.EcommerceService.GetInventoryList:input_type -> zoneledger.customs.v1.GetInventoryListRequest
+	33, // 48: zoneledger.customs.v1.EcommerceService.RequestReturn:input_type -> zoneledger.customs.v1.RequestReturnRequest
+	35, // 49: zoneledger.customs.v1.EcommerceService.ReceiveReturn:input_type -> zoneledger.customs.v1.ReceiveReturnRequest
+	39, // 50: zoneledger.customs.v1.EcommerceService.GetSettlement:input_type -> zoneledger.customs.v1.GetSettlementRequest
+	5,  // 51: zoneledger.customs.v1.EcommerceService.RegisterChannel:output_type -> zoneledger.customs.v1.RegisterChannelResponse
+	7,  // 52: zoneledger.customs.v1.EcommerceService.GetChannel:output_type -> zoneledger.customs.v1.GetChannelResponse
+	12, // 53: zoneledger.customs.v1.EcommerceService.SubmitOrder:output_type -> zoneledger.customs.v1.SubmitOrderResponse
+	15, // 54: zoneledger.customs.v1.EcommerceService.SubmitPayment:output_type -> zoneledger.customs.v1.SubmitPaymentResponse
+	18, // 55: zoneledger.customs.v1.EcommerceService.SubmitWaybill:output_type -> zoneledger.customs.v1.SubmitWaybillResponse
+	23, // 56: zoneledger.customs.v1.EcommerceService.SubmitDocuments:output_type -> zoneledger.customs.v1.SubmitDocumentsResponse
+	25, // 57: zoneledger.customs.v1.EcommerceService.GetOrder:output_type -> zoneledger.customs.v1.GetOrderResponse
+	27, // 58: zoneledger.customs.v1.EcommerceService.CancelOrder:output_type -> zoneledger.customs.v1.CancelOrderResponse
+	32, // 59: zoneledger.customs.v1.EcommerceService.GetInventoryList:output_type -> zoneledger.customs.v1.GetInventoryListResponse
+	34, // 60: zoneledger.customs.v1.EcommerceService.RequestReturn:output_type -> zoneledger.customs.v1.RequestReturnResponse
+	36, // 61: zoneledger.customs.v1.EcommerceService.ReceiveReturn:output_type -> zoneledger.customs.v1.ReceiveReturnResponse
+	40, // 62: zoneledger.customs.v1.EcommerceService.GetSettlement:output_type -> zoneledger.customs.v1.GetSettlementResponse
+	51, // [51:63] is the sub-list for method output_type
+	39, // [39:51] is the sub-list for method input_type
+	39, // [39:39] is the sub-list for extension type_name
+	39, // [39:39] is the sub-list for extension extendee
+	0,  // [0:39] is the sub-list for field type_name
 }
 
 func init() { file_zoneledger_customs_v1_ecommerce_proto_init() }
@@ -3471,7 +3584,7 @@ func file_zoneledger_customs_v1_ecommerce_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_zoneledger_customs_v1_ecommerce_proto_rawDesc), len(file_zoneledger_customs_v1_ecommerce_proto_rawDesc)),
 			NumEnums:      3,
-			NumMessages:   37,
+			NumMessages:   38,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -88,12 +88,19 @@ type EcommerceServiceClient interface {
 	// GetInventoryList returns an inventory list (申报清单, CEB621). Whoever may read its
 	// enterprise may read it.
 	GetInventoryList(ctx context.Context, in *GetInventoryListRequest, opts ...grpc.CallOption) (*GetInventoryListResponse, error)
-	// RequestReturn applies for the return (退货) of a released list's goods, within the apply
-	// window after release (RETURN_WINDOW_CLOSED after it). Applying again returns the list.
+	// RequestReturn applies for the return (退货) of a released list's goods, all of them or part
+	// (per line and quantity), within the apply window after release (RETURN_WINDOW_CLOSED after
+	// it). More than a line released is refused (INVALID_ARGUMENT, RETURN_EXCEEDS_LIST). A list
+	// takes one return: applying again for the same goods returns the list, for other goods is
+	// refused (FAILED_PRECONDITION, WRONG_STATUS).
 	RequestReturn(ctx context.Context, in *RequestReturnRequest, opts ...grpc.CallOption) (*RequestReturnResponse, error)
-	// ReceiveReturn books the returned goods back into bonded stock, within the arrival window
-	// after release: the tax is cancelled and the buyer's annual total restored. Receiving a
-	// received return again returns the list.
+	// ReceiveReturn confirms that the returned goods arrived and books them back into bonded stock,
+	// into the lots they left with those lots' origin and carrying value, within the arrival window
+	// after release: their tax is cancelled (a partial return leaves the tax of the goods kept) and
+	// the buyer's annual total restored. Only the warehouse enterprise that keeps the list's book
+	// confirms arrival (PERMISSION_DENIED for the platform). After the window the return has
+	// lapsed (RETURN_WINDOW_CLOSED) and the list's tax is final. Receiving a received return again
+	// returns the list.
 	ReceiveReturn(ctx context.Context, in *ReceiveReturnRequest, opts ...grpc.CallOption) (*ReceiveReturnResponse, error)
 	// GetSettlement lists a guarantor's lists released in a period and not returned, with the tax
 	// due and its due date, and the total; optionally as a CSV or XLSX file. Customs, or the
@@ -274,12 +281,19 @@ type EcommerceServiceServer interface {
 	// GetInventoryList returns an inventory list (申报清单, CEB621). Whoever may read its
 	// enterprise may read it.
 	GetInventoryList(context.Context, *GetInventoryListRequest) (*GetInventoryListResponse, error)
-	// RequestReturn applies for the return (退货) of a released list's goods, within the apply
-	// window after release (RETURN_WINDOW_CLOSED after it). Applying again returns the list.
+	// RequestReturn applies for the return (退货) of a released list's goods, all of them or part
+	// (per line and quantity), within the apply window after release (RETURN_WINDOW_CLOSED after
+	// it). More than a line released is refused (INVALID_ARGUMENT, RETURN_EXCEEDS_LIST). A list
+	// takes one return: applying again for the same goods returns the list, for other goods is
+	// refused (FAILED_PRECONDITION, WRONG_STATUS).
 	RequestReturn(context.Context, *RequestReturnRequest) (*RequestReturnResponse, error)
-	// ReceiveReturn books the returned goods back into bonded stock, within the arrival window
-	// after release: the tax is cancelled and the buyer's annual total restored. Receiving a
-	// received return again returns the list.
+	// ReceiveReturn confirms that the returned goods arrived and books them back into bonded stock,
+	// into the lots they left with those lots' origin and carrying value, within the arrival window
+	// after release: their tax is cancelled (a partial return leaves the tax of the goods kept) and
+	// the buyer's annual total restored. Only the warehouse enterprise that keeps the list's book
+	// confirms arrival (PERMISSION_DENIED for the platform). After the window the return has
+	// lapsed (RETURN_WINDOW_CLOSED) and the list's tax is final. Receiving a received return again
+	// returns the list.
 	ReceiveReturn(context.Context, *ReceiveReturnRequest) (*ReceiveReturnResponse, error)
 	// GetSettlement lists a guarantor's lists released in a period and not returned, with the tax
 	// due and its due date, and the total; optionally as a CSV or XLSX file. Customs, or the

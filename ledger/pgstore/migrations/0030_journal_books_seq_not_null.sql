@@ -1,0 +1,1 @@
+ALTER TABLE ledger_journal_books ALTER COLUMN book_seq SET NOT NULL;

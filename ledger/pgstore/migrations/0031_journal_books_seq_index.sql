@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX ledger_journal_books_seq ON ledger_journal_books (book, book_seq);
