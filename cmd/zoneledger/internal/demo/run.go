@@ -30,9 +30,14 @@
 // server's clock, so that day is today.
 //
 // The ledger part's content is deterministic for a seed; the customs
-// centres' scripts are fixed. The demo keeps its own copy of the books
-// (model.go, lcModel and scModel for the customs books) and checks that
-// what the server reports equals it.
+// centres' scripts are fixed. The demo keeps its own copy of the
+// quantities it filed (model.go, lcModel and scModel for the customs
+// books) and checks that what the server reports equals it. It copies no
+// server rule: every tax, rule, carrying value, deadline, guarantee
+// balance and order outcome it prints is the server's answer (TaxService
+// Quote, GetBalances, ListPendingTrips, GetDisplayStatus, ...), and the
+// script states the outcome it intends, which the answer must equal. The
+// calls go through one generic helper, call (run.go).
 package demo
 
 import (
