@@ -9,25 +9,25 @@
 // balances, one item's day totals and the period digest.
 //
 // Last, a logistics centre runs the month through the customs services
-// (BookService, DeclarationService, GateService; logistics*.go): customs registers
-// two more enterprises, which register their own books and lines; the
-// logistics enterprise files verification lists, gate passes, a 分送集报
+// (BookService, DeclarationService, GateService; logistics*.go): customs
+// registers two more enterprises, which register their own books and lines;
+// the logistics enterprise files verification lists, gate passes, a 分送集报
 // form, slips and a collective list, customs approves and records every
 // vehicle at the gate (one is held for its weight and released). Every list
-// carries its step's day as its business date (业务日期). The report shows
-// the stock report as of the month's last day, the taxable events with
-// their assessed tax and the pending trips.
+// carries its step's day as its business date (业务日期). The report shows the
+// stock report as of the month's last day, the taxable events with their
+// assessed tax and the pending trips.
 //
-// Then a sales and service centre (sales*.go, display.go, ecommerce.go):
-// a bonded warehouse whose goods enter on a first-line list through the
-// gate trades some of them on bonded display under a type-C form with a
-// guarantee (DisplayService: goods out, sales taxed against the guarantee, one refused, unsold goods
-// back; customs records the tax paid), and stores the goods a cross-border
-// e-commerce shop sells under 1210 (EcommerceService): a day of orders,
-// their tax quoted by TaxService, sent by a platform one document per call
-// and in batches, some refused on purpose, one returned, and the
-// guarantor's settlement exported as CSV. EcommerceService dates by the
-// server's clock, so that day is today.
+// Then a sales and service centre (sales*.go, display.go, ecommerce.go): a
+// bonded warehouse whose goods enter on a first-line list through the gate
+// trades some of them on bonded display under a type-C form with a guarantee
+// (DisplayService: goods out, sales taxed against the guarantee, one
+// refused, unsold goods back; customs records the tax paid), and stores the
+// goods a cross-border e-commerce shop sells under 1210 (EcommerceService):
+// a day of orders, their tax quoted by TaxService, sent by a platform one
+// document per call and in batches, some refused on purpose, one returned,
+// and the guarantor's settlement exported as CSV. EcommerceService dates by
+// the server's clock, so that day is today.
 //
 // The ledger part's content is deterministic for a seed; the customs
 // centres' scripts are fixed. The demo keeps its own copy of the
