@@ -738,21 +738,31 @@ func dayTotals(ctx context.Context, w io.Writer, c *client, z *zone, res *Result
 	fmt.Fprintf(w, "5. Per-day totals of the busiest line: %s bonded, line %s %s (%s %s), GetDayTotals %s .. %s\n\n",
 		b.ID, it.Code, it.Name, it.Unit, it.UnitName, res.FirstDay, res.LastDay)
 	t := newTable("DAY", "IN", "OUT", "VALUE IN (CNY)", "VALUE OUT (CNY)", "CLOSING QTY", "CLOSING VALUE").alignRight(1, 2, 3, 4, 5, 6)
-	closeQ, closeV := decimal.Zero, decimal.Zero
 	sumIn, sumOut, sumVin, sumVout := decimal.Zero, decimal.Zero, decimal.Zero, decimal.Zero
 	for _, dt := range resp.GetDayTotals() {
 		qi, _ := decimal.NewFromString(dt.GetQuantityIn())
 		qo, _ := decimal.NewFromString(dt.GetQuantityOut())
 		vi, _ := decimal.NewFromString(dt.GetValueIn())
 		vo, _ := decimal.NewFromString(dt.GetValueOut())
-		closeQ, closeV = closeQ.Add(qi).Sub(qo), closeV.Add(vi).Sub(vo)
 		sumIn, sumOut, sumVin, sumVout = sumIn.Add(qi), sumOut.Add(qo), sumVin.Add(vi), sumVout.Add(vo)
+		// The day's closing holding is the server's: GetBalances as of the day.
+		bal, err := call(caller{ctx, c, nil}, "customs-4601", c.ledger.GetBalances, &ledgerv1.GetBalancesRequest{BookId: b.ID, Account: "bonded",
+			ItemCode: it.Code, AsOf: dt.GetDay()})
+		if err != nil {
+			return fmt.Errorf("reading the balance of %s bonded %s as of %s: %w", b.ID, it.Code, dt.GetDay(), err)
+		}
+		closeQ, closeV := decimal.Zero, decimal.Zero
+		for _, h := range bal.GetBalances() {
+			q, _ := decimal.NewFromString(h.GetQuantity())
+			v, _ := decimal.NewFromString(h.GetValue())
+			closeQ, closeV = closeQ.Add(q), closeV.Add(v)
+		}
 		t.add(dt.GetDay(), qi.StringFixed(it.Scale), qo.StringFixed(it.Scale), vi.StringFixed(2), vo.StringFixed(2),
 			closeQ.StringFixed(it.Scale), closeV.StringFixed(2))
 	}
 	t.add("month", sumIn.StringFixed(it.Scale), sumOut.StringFixed(it.Scale), sumVin.StringFixed(2), sumVout.StringFixed(2), "", "")
 	t.render(w, "  ")
-	fmt.Fprintf(w, "\n  (days without movement are omitted; the book opened empty on %s)\n\n", res.FirstDay)
+	fmt.Fprintf(w, "\n  (days without movement are omitted; the closing holding is GetBalances as of the day)\n\n")
 	return nil
 }
 
