@@ -28,4 +28,19 @@
 // holdings it has loaded and locked inside its write transaction and then
 // runs each journal of the batch through, in arrival order; callers never
 // enforce them.
+//
+// # One seam for documents and journals
+//
+// A consumer whose own writes must commit with its journals (customs: a
+// list declared and its goods reserved; an e-commerce release and its
+// stock deduction) uses the one seam declared beside Store: ReadWriter's
+// ReadWriteTx(ctx, func(ctx, tx, journals) error), the shape of spicedb's
+// datastore ReadWriteTx. The store owns BEGIN, COMMIT, ROLLBACK and the
+// retries; fn writes the consumer's tables through tx and posts or
+// reverses through Journals, checked exactly as Store.PostMany and
+// Store.Reverse check them; everything commits together or nothing does.
+// fn may run several times and has no effect outside tx. Tx is the
+// store's transaction type (pgx.Tx for ledger/pgstore), so a consumer gets
+// it with its type checked at compile time, and this package never names a
+// driver. Consumers take a ReadWriter and never type-assert a Store.
 package ledger

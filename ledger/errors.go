@@ -62,7 +62,9 @@ func (k Kind) String() string {
 }
 
 // Stable reasons carried by ledger errors. Clients match on these strings;
-// never change one once released.
+// never change one once released. Each is declared and documented in the
+// API as a value of zoneledger.errors.v1.Reason (a test of ledger/grpcedge
+// fails when one is missing).
 const (
 	ReasonInvalidArgument     = "INVALID_ARGUMENT"
 	ReasonMalformedDecimal    = "MALFORMED_DECIMAL"

@@ -142,3 +142,38 @@ type TotalsQuery struct {
 	Item     string
 	From, To time.Time
 }
+
+// Journals posts and reverses journals inside a ReadWriter's ReadWriteTx:
+// they commit with the caller's own writes in that transaction, or not at
+// all. Each request is checked as Store.PostMany and Store.Reverse check
+// it; a refused journal writes nothing and is answered on its own.
+type Journals interface {
+	// PostMany records journals: the result at index i answers reqs[i]
+	// (a refusal is that result's Err). The error is the transaction's:
+	// return it from the ReadWriteTx function, which is then run again or
+	// fails as a whole.
+	PostMany(ctx context.Context, reqs []JournalRequest) ([]PostResult, error)
+	// Reverse records a journal that undoes another one exactly. A refusal
+	// is a *Error of a domain kind; any other error is the transaction's.
+	Reverse(ctx context.Context, req ReverseRequest) (Journal, error)
+}
+
+// ReadWriter is a Store whose journals can commit in one transaction with
+// a consumer's own writes: the one way a change that writes documents and
+// posts journals is committed. Tx is the store's transaction type (pgx.Tx
+// for ledger/pgstore); the ledger never looks inside it, and a consumer
+// that keeps its own tables in the same database writes them through it.
+type ReadWriter[Tx any] interface {
+	Store
+	// ReadWriteTx runs fn in one SERIALIZABLE transaction and commits it
+	// if fn returns nil; if fn returns an error, nothing fn wrote and no
+	// journal it posted is kept, and the error is returned as fn gave it.
+	// The transaction is retried as a whole on conflicts, so fn may run
+	// several times: it must have no effect outside tx and must start
+	// from scratch each time. What the store locks to write fn's journals
+	// (ledger/pgstore: the ordering rows of the books they name and the
+	// holdings they take from, never a row shared by all books) stays
+	// locked until the transaction ends: keep fn short, and lock nothing
+	// of the consumer's own that all books share.
+	ReadWriteTx(ctx context.Context, fn func(ctx context.Context, tx Tx, j Journals) error) error
+}

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/zoneledger/zoneledger/customs/tax"
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
 )
 
@@ -62,7 +61,7 @@ func TestServeWithAConfigFile(t *testing.T) {
 		args         []string
 		duty, tariff string
 	}{
-		{nil, "0.00", tax.SampleTariffName},
+		{nil, "0.00", sampleTariffName},
 		{[]string{"--config", file}, "30.00", "zone-tariff-2026-01"},
 	} {
 		s := StartServer(t, c.args...)
@@ -75,8 +74,13 @@ func TestServeWithAConfigFile(t *testing.T) {
 			t.Errorf("%v: duty %s tariff %q, want %s and %q", c.args, r.GetDuty(), r.GetTariff(), c.duty, c.tariff)
 		}
 		warned := strings.Contains(s.log.String(), "illustrative sample tariff")
-		if warned != (c.tariff == tax.SampleTariffName) {
+		if warned != (c.tariff == sampleTariffName) {
 			t.Errorf("%v: warned of the sample tariff: %v", c.args, warned)
 		}
 	}
 }
+
+// sampleTariffName is the tariff name QuoteResponse.tariff carries while
+// the illustrative sample tariff is in force, as the API documents it
+// (customs/v1/tax.proto).
+const sampleTariffName = "zoneledger-sample-ILLUSTRATIVE"

@@ -7,8 +7,8 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
-	"github.com/zoneledger/zoneledger/ledger/ledgerapi"
 	adminv1 "github.com/zoneledger/zoneledger/proto/zoneledger/admin/v1"
+	errorsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/errors/v1"
 	ledgerv1 "github.com/zoneledger/zoneledger/proto/zoneledger/ledger/v1"
 )
 
@@ -135,12 +135,12 @@ func TestAPIContracts(t *testing.T) {
 
 	t.Run("reason and field of a refused journal", func(t *testing.T) {
 		_, err := lc.PostJournal(ctxAs(t, a.E1), journal(bx, "unknown-item", day(0), move("404", "PCE", "1", "1.00", world("abroad"), acct(bx, "bonded"))))
-		if wantCode(t, err, codes.NotFound, "an unregistered item") && (ledgerapi.ReasonOf(err) != "UNKNOWN_ITEM" || ledgerapi.FieldOf(err) != "postings[0].item_code") {
-			t.Errorf("unregistered item: reason %q field %q", ledgerapi.ReasonOf(err), ledgerapi.FieldOf(err))
+		if wantCode(t, err, codes.NotFound, "an unregistered item") && (errorsv1.ReasonOf(err) != "UNKNOWN_ITEM" || errorsv1.FieldOf(err) != "postings[0].item_code") {
+			t.Errorf("unregistered item: reason %q field %q", errorsv1.ReasonOf(err), errorsv1.FieldOf(err))
 		}
 		_, err = lc.PostJournal(ctxAs(t, a.E1), journal(bx, "unknown-acct", day(0), move("1", "PCE", "1", "1.00", world("mars"), acct(bx, "bonded"))))
-		if wantCode(t, err, codes.NotFound, "an unknown world account") && (ledgerapi.ReasonOf(err) != "UNKNOWN_ACCOUNT" || ledgerapi.FieldOf(err) != "postings[0].from") {
-			t.Errorf("unknown account: reason %q field %q", ledgerapi.ReasonOf(err), ledgerapi.FieldOf(err))
+		if wantCode(t, err, codes.NotFound, "an unknown world account") && (errorsv1.ReasonOf(err) != "UNKNOWN_ACCOUNT" || errorsv1.FieldOf(err) != "postings[0].from") {
+			t.Errorf("unknown account: reason %q field %q", errorsv1.ReasonOf(err), errorsv1.FieldOf(err))
 		}
 	})
 }

@@ -277,6 +277,7 @@ var customsAdminMay = map[string]bool{
 var customsNotScoped = map[string]bool{
 	bookSvc + "ListEnterprises": true,
 	taxSvc + "Quote":            true,
+	ecomSvc + "GetPositiveList": true,
 }
 
 // customsByNumber are the customs methods whose request names E1's book or
@@ -561,6 +562,10 @@ func customsMethodCases() map[string]methodCase {
 		},
 		ecomSvc + "ReceiveReturn": func(ctx context.Context, w *authWorld) error {
 			_, err := ec(w).ReceiveReturn(ctx, &customsv1.ReceiveReturnRequest{ListNo: w.z.ecomListReturning})
+			return err
+		},
+		ecomSvc + "GetPositiveList": func(ctx context.Context, w *authWorld) error {
+			_, err := ec(w).GetPositiveList(ctx, &customsv1.GetPositiveListRequest{})
 			return err
 		},
 		ecomSvc + "GetSettlement": func(ctx context.Context, w *authWorld) error {

@@ -16,7 +16,6 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/protobuf/encoding/prototext"
 
-	zcodes "github.com/zoneledger/zoneledger/customs/codes"
 	adminv1 "github.com/zoneledger/zoneledger/proto/zoneledger/admin/v1"
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
 )
@@ -32,7 +31,7 @@ func nextZoneSeq() int64 { return zoneSeq.Add(1) }
 func testUSCC(t testing.TB, n int64) string {
 	t.Helper()
 	first17 := fmt.Sprintf("91310000MA1K%05d", n)
-	c, err := zcodes.USCCCheckChar(first17)
+	c, err := usccCheckChar(first17)
 	if err != nil {
 		t.Fatalf("USCCCheckChar(%s): %v", first17, err)
 	}

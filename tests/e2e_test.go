@@ -13,8 +13,8 @@ import (
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	reflectionpb "google.golang.org/grpc/reflection/grpc_reflection_v1"
 
-	"github.com/zoneledger/zoneledger/ledger/ledgerapi"
 	adminv1 "github.com/zoneledger/zoneledger/proto/zoneledger/admin/v1"
+	errorsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/errors/v1"
 	ledgerv1 "github.com/zoneledger/zoneledger/proto/zoneledger/ledger/v1"
 )
 
@@ -142,8 +142,8 @@ func TestEnterpriseJourney(t *testing.T) {
 		t.Errorf("replaying in-1: %v, %v; want the original journal with replayed", replay, err)
 	}
 	_, err = lc.PostJournal(ctxAs(t, a.E1), journal(book, "in-1", d1, move("1", "KGM", "100.501", "1005.00", world("abroad"), acct(book, "bonded"))))
-	if wantCode(t, err, codes.AlreadyExists, "in-1 with another body") && ledgerapi.ReasonOf(err) != "IDEMPOTENCY_KEY_REUSED" {
-		t.Errorf("reused key: reason %q", ledgerapi.ReasonOf(err))
+	if wantCode(t, err, codes.AlreadyExists, "in-1 with another body") && errorsv1.ReasonOf(err) != "IDEMPOTENCY_KEY_REUSED" {
+		t.Errorf("reused key: reason %q", errorsv1.ReasonOf(err))
 	}
 	j2 := Post(t, s, a.E1, journal(book, "out-1", d2, move("1", "KGM", "20.5", "", acct(book, "bonded"), world("domestic"))))
 	if v := j2.GetPostings()[0].GetValue(); !dec(t, v).Equal(dec(t, "205")) {
@@ -151,8 +151,8 @@ func TestEnterpriseJourney(t *testing.T) {
 	}
 	_, err = lc.PostJournal(ctxAs(t, a.E1), journal(book, "out-too-much", d2, move("1", "KGM", "1000", "", acct(book, "bonded"), world("domestic"))))
 	if wantCode(t, err, codes.FailedPrecondition, "taking more than the book holds") {
-		if ledgerapi.ReasonOf(err) != "INSUFFICIENT_QUANTITY" || ledgerapi.FieldOf(err) != "postings[0].quantity" {
-			t.Errorf("insufficient: reason %q field %q", ledgerapi.ReasonOf(err), ledgerapi.FieldOf(err))
+		if errorsv1.ReasonOf(err) != "INSUFFICIENT_QUANTITY" || errorsv1.FieldOf(err) != "postings[0].quantity" {
+			t.Errorf("insufficient: reason %q field %q", errorsv1.ReasonOf(err), errorsv1.FieldOf(err))
 		}
 	}
 
@@ -256,8 +256,8 @@ func TestEnterpriseJourney(t *testing.T) {
 		t.Errorf("replaying the reversal: %v, %v", rr2, err)
 	}
 	_, err = lc.ReverseJournal(ctxAs(t, a.E1), &ledgerv1.ReverseJournalRequest{BookId: book, JournalId: j2.GetJournalId(), IdempotencyKey: "rev-out-1-again", EffectiveDate: day(0), Reason: "again"})
-	if wantCode(t, err, codes.FailedPrecondition, "reversing twice") && ledgerapi.ReasonOf(err) != "ALREADY_REVERSED" {
-		t.Errorf("reversing twice: reason %q", ledgerapi.ReasonOf(err))
+	if wantCode(t, err, codes.FailedPrecondition, "reversing twice") && errorsv1.ReasonOf(err) != "ALREADY_REVERSED" {
+		t.Errorf("reversing twice: reason %q", errorsv1.ReasonOf(err))
 	}
 	if gj, err := lc.GetJournal(ctxAs(t, a.E1), &ledgerv1.GetJournalRequest{JournalId: j2.GetJournalId()}); err != nil || gj.GetJournal().GetReversedBy() != rr.GetJournal().GetJournalId() {
 		t.Errorf("reversed journal: reversed_by %d, %v; want %d", gj.GetJournal().GetReversedBy(), err, rr.GetJournal().GetJournalId())
@@ -299,8 +299,8 @@ func TestEnterpriseJourney(t *testing.T) {
 		t.Errorf("book after the close: %v, %v; want closed_through %s", gb, err, d3)
 	}
 	_, err = lc.PostJournal(ctxAs(t, a.E1), journal(book, "late", d2, move("4", "PCE", "1", "1", world("abroad"), acct(book, "bonded"))))
-	if wantCode(t, err, codes.FailedPrecondition, "back-dating into a sealed period") && ledgerapi.FieldOf(err) != "effective_date" {
-		t.Errorf("back-dating: field %q, want effective_date", ledgerapi.FieldOf(err))
+	if wantCode(t, err, codes.FailedPrecondition, "back-dating into a sealed period") && errorsv1.FieldOf(err) != "effective_date" {
+		t.Errorf("back-dating: field %q, want effective_date", errorsv1.FieldOf(err))
 	}
 	Post(t, s, a.E1, journal(book, "today", day(0), move("4", "PCE", "1", "1", world("abroad"), acct(book, "bonded"))))
 

@@ -20,7 +20,6 @@ import (
 	"google.golang.org/grpc/codes"
 	grpcstatus "google.golang.org/grpc/status"
 
-	zcodes "github.com/zoneledger/zoneledger/customs/codes"
 	adminv1 "github.com/zoneledger/zoneledger/proto/zoneledger/admin/v1"
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
 )
@@ -94,7 +93,7 @@ type docs struct {
 // GB 11643 check character.
 func idNumber(t *testing.T, first17 string) string {
 	t.Helper()
-	c, err := zcodes.IDCheckChar(first17)
+	c, err := idCheckChar(first17)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -528,6 +527,10 @@ func TestEcommerceAuthorizationEveryMethod(t *testing.T) {
 				Export: customsv1.SettlementExport_SETTLEMENT_EXPORT_CSV})
 			return err
 		},
+		"GetPositiveList": func(tok string) error {
+			_, err := c.GetPositiveList(ctxAs(t, tok), &customsv1.GetPositiveListRequest{})
+			return err
+		},
 	}
 	var methods []string
 	for _, m := range customsv1.EcommerceService_ServiceDesc.Methods {
@@ -577,6 +580,16 @@ func TestEcommerceAuthorizationEveryMethod(t *testing.T) {
 			if m == "RegisterChannel" {
 				refused["the linked platform"] = e.platform
 				refused["the e-commerce enterprise"] = e.ebc.tok
+			}
+			if m == "GetPositiveList" {
+				// The zone's positive list is public regulation: every
+				// authenticated principal reads it.
+				for who, tok := range refused {
+					if err := cases[m](tok); err != nil {
+						t.Errorf("%s: %v", who, err)
+					}
+				}
+				refused = nil
 			}
 			if m == "ReceiveReturn" {
 				// The warehouse keeping the book confirms arrival; the

@@ -3,8 +3,8 @@ package tests
 import (
 	"testing"
 
-	"github.com/zoneledger/zoneledger/ledger/ledgerapi"
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
+	errorsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/errors/v1"
 	ledgerv1 "github.com/zoneledger/zoneledger/proto/zoneledger/ledger/v1"
 )
 
@@ -25,7 +25,7 @@ func TestUnstorableTextIsRefusedAtTheEdge(t *testing.T) {
 	}
 	_, err := z.decl.CreateList(ctxAs(t, e.tok), out("NUL-1", "L\x00"))
 	wantInvalid(t, err, "lines[0].lot", "a list line whose lot holds U+0000")
-	if r := ledgerapi.ReasonOf(err); r != "INVALID_ARGUMENT" {
+	if r := errorsv1.ReasonOf(err); r != "INVALID_ARGUMENT" {
 		t.Errorf("reason %q, want INVALID_ARGUMENT", r)
 	}
 	_, err = z.s.Ledger().PostJournal(ctxAs(t, e.tok), journal(book, "nul-key", day(0),

@@ -36,9 +36,9 @@ import (
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 
-	"github.com/zoneledger/zoneledger/ledger/ledgerapi"
 	"github.com/zoneledger/zoneledger/ledger/pgshared/pgtest"
 	adminv1 "github.com/zoneledger/zoneledger/proto/zoneledger/admin/v1"
+	errorsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/errors/v1"
 	ledgerv1 "github.com/zoneledger/zoneledger/proto/zoneledger/ledger/v1"
 )
 
@@ -669,10 +669,10 @@ func wantInvalid(t testing.TB, err error, field, what string) {
 		t.Errorf("%s: no google.rpc.ErrorInfo in %v", what, err)
 		return
 	}
-	if info.GetDomain() != ledgerapi.ErrorDomain || info.GetReason() == "" {
-		t.Errorf("%s: ErrorInfo domain %q reason %q, want domain %q and a reason", what, info.GetDomain(), info.GetReason(), ledgerapi.ErrorDomain)
+	if info.GetDomain() != errorsv1.Domain || info.GetReason() == "" {
+		t.Errorf("%s: ErrorInfo domain %q reason %q, want domain %q and a reason", what, info.GetDomain(), info.GetReason(), errorsv1.Domain)
 	}
-	got := ledgerapi.FieldOf(err)
+	got := errorsv1.FieldOf(err)
 	if got == "" {
 		t.Errorf("%s: the error names no field (ErrorInfo.metadata[field] empty), want %q; error: %v", what, field, err)
 	} else if !slices.Contains(strings.Split(field, "|"), got) {

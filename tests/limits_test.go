@@ -11,7 +11,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
-	"github.com/zoneledger/zoneledger/ledger/ledgerapi"
+	errorsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/errors/v1"
 	ledgerv1 "github.com/zoneledger/zoneledger/proto/zoneledger/ledger/v1"
 )
 
@@ -107,9 +107,9 @@ func TestLargeRequestsRefused(t *testing.T) {
 		}
 	}
 	errs := postConcurrently(t, s, a.E1, []*ledgerv1.PostJournalsRequest{bigJournals(book, "over", 30, 1000)})
-	if err := errs[0]; status.Code(err) != codes.ResourceExhausted || ledgerapi.ReasonOf(err) != "REQUEST_TOO_LARGE" ||
+	if err := errs[0]; status.Code(err) != codes.ResourceExhausted || errorsv1.ReasonOf(err) != "REQUEST_TOO_LARGE" ||
 		!strings.Contains(status.Convert(err).Message(), "at most 20000") || !strings.Contains(status.Convert(err).Message(), "split") {
-		t.Errorf("a call of 30 x 1000 postings: %v (reason %q), want RESOURCE_EXHAUSTED, REQUEST_TOO_LARGE, saying at most 20000 and to split it", err, ledgerapi.ReasonOf(err))
+		t.Errorf("a call of 30 x 1000 postings: %v (reason %q), want RESOURCE_EXHAUSTED, REQUEST_TOO_LARGE, saying at most 20000 and to split it", err, errorsv1.ReasonOf(err))
 	}
 	if b := balanceMap(t, s, a.E1, book); len(b) != 0 {
 		t.Errorf("refused calls booked %v", b)
@@ -137,7 +137,7 @@ func TestLargeRequestsMeasure(t *testing.T) {
 	tally := func(errs []error) map[string]int {
 		m := map[string]int{}
 		for _, err := range errs {
-			m[status.Code(err).String()+" "+ledgerapi.ReasonOf(err)]++
+			m[status.Code(err).String()+" "+errorsv1.ReasonOf(err)]++
 		}
 		return m
 	}

@@ -7,10 +7,8 @@ import (
 
 	"google.golang.org/grpc/codes"
 
-	"github.com/zoneledger/zoneledger/customs/tax"
-	"github.com/zoneledger/zoneledger/ledger"
-	"github.com/zoneledger/zoneledger/ledger/ledgerapi"
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
+	errorsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/errors/v1"
 )
 
 // amounts are the taxes of a quote or a line as decimal strings to the fen.
@@ -65,8 +63,8 @@ func TestTaxQuote(t *testing.T) {
 			t.Fatalf("got %d lines, want 1", len(r.GetLines()))
 		}
 		checkAmounts(t, "line 0", lineAmounts(r.GetLines()[0]), want)
-		if r.GetRule() != string(tax.RuleGeneralTrade) {
-			t.Errorf("rule %q, want %q", r.GetRule(), tax.RuleGeneralTrade)
+		if r.GetRule() != "GENERAL_TRADE" {
+			t.Errorf("rule %q, want %q", r.GetRule(), "GENERAL_TRADE")
 		}
 		if hs := r.GetLines()[0].GetHsCode(); hs != "" {
 			t.Errorf("line without an HS code answered hs_code %q", hs)
@@ -91,8 +89,8 @@ func TestTaxQuote(t *testing.T) {
 			t.Fatalf("Quote: %v", err)
 		}
 		checkAmounts(t, "total", quoteAmounts(r), amounts{"0.00", "24.71", "21.41", "0.00", "46.12"})
-		if r.GetRule() != string(tax.RuleCrossBorderWithinLimits) {
-			t.Errorf("rule %q, want %q", r.GetRule(), tax.RuleCrossBorderWithinLimits)
+		if r.GetRule() != "CROSS_BORDER_WITHIN_LIMITS" {
+			t.Errorf("rule %q, want %q", r.GetRule(), "CROSS_BORDER_WITHIN_LIMITS")
 		}
 		if l := r.GetLines()[0]; l.GetHsCode() != "3304990099" || l.GetVatRate() != "0.13" {
 			t.Errorf("line: hs_code %q vat_rate %q, want 3304990099 and 0.13", l.GetHsCode(), l.GetVatRate())
@@ -130,7 +128,7 @@ func TestTaxQuote(t *testing.T) {
 		checkAmounts(t, "total", quoteAmounts(r), want)
 		l := r.GetLines()[0]
 		checkAmounts(t, "line 0", lineAmounts(l), want)
-		if r.GetRule() != string(tax.RuleDomesticSale) || l.GetDutyBasis() != customsv1.DutyBasis_DUTY_BASIS_MATERIALS ||
+		if r.GetRule() != "DOMESTIC_SALE" || l.GetDutyBasis() != customsv1.DutyBasis_DUTY_BASIS_MATERIALS ||
 			l.GetInterestRate() != "0.0035" || l.GetInterestExempt() {
 			t.Errorf("rule %q, basis %v, interest rate %q, exempt %v; want DOMESTIC_SALE, MATERIALS, 0.0035, false",
 				r.GetRule(), l.GetDutyBasis(), l.GetInterestRate(), l.GetInterestExempt())
@@ -151,8 +149,8 @@ func TestTaxQuote(t *testing.T) {
 	t.Run("unauthenticated", func(t *testing.T) {
 		_, err := c.Quote(ctxAs(t, ""), good())
 		if wantCode(t, err, codes.Unauthenticated, "Quote without a token") {
-			if got := ledgerapi.ReasonOf(err); got != ledger.ReasonUnauthenticated {
-				t.Errorf("reason %q, want %q", got, ledger.ReasonUnauthenticated)
+			if got := errorsv1.ReasonOf(err); got != errorsv1.Reason_UNAUTHENTICATED.String() {
+				t.Errorf("reason %q, want %q", got, errorsv1.Reason_UNAUTHENTICATED.String())
 			}
 		}
 	})
@@ -175,15 +173,15 @@ func TestTaxQuote(t *testing.T) {
 			func(r *customsv1.QuoteRequest) { r.Date = "1.3.2024" }},
 		{"no lines", "lines", "",
 			func(r *customsv1.QuoteRequest) { r.Lines = nil }},
-		{"neither code nor rates", "lines[1].hs_code", tax.ReasonInvalidHSCode,
+		{"neither code nor rates", "lines[1].hs_code", errorsv1.Reason_TAX_INVALID_HS_CODE.String(),
 			func(r *customsv1.QuoteRequest) { r.Lines[1].DutyRate, r.Lines[1].VatRate = "", "" }},
-		{"vat rate missing", "lines[1].vat_rate", tax.ReasonInvalidRate,
+		{"vat rate missing", "lines[1].vat_rate", errorsv1.Reason_TAX_INVALID_RATE.String(),
 			func(r *customsv1.QuoteRequest) { r.Lines[1].VatRate = "" }},
-		{"engine: value below the fen", "lines[0].dutiable_value", tax.ReasonInvalidAmount,
+		{"engine: value below the fen", "lines[0].dutiable_value", errorsv1.Reason_TAX_INVALID_AMOUNT.String(),
 			func(r *customsv1.QuoteRequest) { r.Lines[0].DutiableValue = "10.001" }},
-		{"engine: negative rate, wire field name", "lines[1].duty_rate", tax.ReasonInvalidRate,
+		{"engine: negative rate, wire field name", "lines[1].duty_rate", errorsv1.Reason_TAX_INVALID_RATE.String(),
 			func(r *customsv1.QuoteRequest) { r.Lines[1].DutyRate = "-0.10" }},
-		{"engine: interest days outside DOMESTIC_SALE", "lines[0].days", tax.ReasonInvalidInterestDays,
+		{"engine: interest days outside DOMESTIC_SALE", "lines[0].days", errorsv1.Reason_TAX_INVALID_INTEREST_DAYS.String(),
 			func(r *customsv1.QuoteRequest) { r.Lines[0].Days = 30 }},
 	}
 	for _, tt := range invalid {
@@ -194,11 +192,11 @@ func TestTaxQuote(t *testing.T) {
 			if !wantCode(t, err, codes.InvalidArgument, tt.name) {
 				return
 			}
-			if got := ledgerapi.FieldOf(err); got != tt.field {
+			if got := errorsv1.FieldOf(err); got != tt.field {
 				t.Errorf("field %q, want %q (%v)", got, tt.field, err)
 			}
 			if tt.reason != "" {
-				if got := ledgerapi.ReasonOf(err); got != tt.reason {
+				if got := errorsv1.ReasonOf(err); got != tt.reason {
 					t.Errorf("reason %q, want %q (%v)", got, tt.reason, err)
 				}
 			}
@@ -210,8 +208,8 @@ func TestTaxQuote(t *testing.T) {
 		req.Lines[0].HsCode = "9999999999"
 		_, err := c.Quote(ctxAs(t, a.E1), req)
 		if wantCode(t, err, codes.NotFound, "unknown HS code") {
-			if got, reason := ledgerapi.FieldOf(err), ledgerapi.ReasonOf(err); got != "lines[0].hs_code" || reason != tax.ReasonNoTariffRow {
-				t.Errorf("field %q reason %q, want lines[0].hs_code %s", got, reason, tax.ReasonNoTariffRow)
+			if got, reason := errorsv1.FieldOf(err), errorsv1.ReasonOf(err); got != "lines[0].hs_code" || reason != errorsv1.Reason_TAX_NO_TARIFF_ROW.String() {
+				t.Errorf("field %q reason %q, want lines[0].hs_code %s", got, reason, errorsv1.Reason_TAX_NO_TARIFF_ROW.String())
 			}
 		}
 	})
@@ -242,7 +240,7 @@ func TestServeWithATariffFile(t *testing.T) {
 	// The sample tariff's rows are not there.
 	_, err = c.Quote(ctxAs(t, a.E1), &customsv1.QuoteRequest{Regime: customsv1.Regime_REGIME_GENERAL_TRADE, Date: "2024-03-01",
 		Lines: []*customsv1.QuoteLine{{HsCode: "8471300000", DutiableValue: "1000.00", Quantity: "1"}}})
-	if ledgerapi.ReasonOf(err) != tax.ReasonNoTariffRow {
-		t.Fatalf("a code only the sample tariff has: %v, want reason %s", err, tax.ReasonNoTariffRow)
+	if errorsv1.ReasonOf(err) != errorsv1.Reason_TAX_NO_TARIFF_ROW.String() {
+		t.Fatalf("a code only the sample tariff has: %v, want reason %s", err, errorsv1.Reason_TAX_NO_TARIFF_ROW.String())
 	}
 }

@@ -14,8 +14,8 @@ import (
 
 	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/input"
 	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/output"
-	"github.com/zoneledger/zoneledger/ledger/ledgerapi"
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
+	errorsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/errors/v1"
 )
 
 // The customs commands drive zoneledger.customs.v1 BookService,
@@ -160,7 +160,7 @@ func fileDocs[Req, Res proto.Message](a *app, ctx context.Context, ff fileFlags,
 		if err != nil {
 			end()
 			a.note("%s: %d of %d %s filed before; the one at %s (inner_no %q) was refused; re-running the file is safe: %s filed already come back unchanged",
-				ff.file, i, len(docs), what, d.Locate(ledgerapi.FieldOf(err)), key(d.Req), what)
+				ff.file, i, len(docs), what, d.Locate(errorsv1.FieldOf(err)), key(d.Req), what)
 			return p.close(err)
 		}
 		if err := p.add(res); err != nil {
@@ -587,7 +587,7 @@ func (a *app) bookLinesAddCmd() *cobra.Command {
 						unit = "rows"
 					}
 					where := fmt.Sprintf("%s %d-%d", unit, chunk[0].Row, chunk[len(chunk)-1].Row)
-					if m := linesField.FindStringSubmatch(ledgerapi.FieldOf(err)); m != nil {
+					if m := linesField.FindStringSubmatch(errorsv1.FieldOf(err)); m != nil {
 						if k, _ := strconv.Atoi(m[1]); k < len(chunk) {
 							where = chunk[k].Where()
 							if col := input.BookLineColumn(m[2]); col != "" && chunk[k].CSV {
@@ -675,7 +675,7 @@ so re-running the file is safe; mapping it to another line is refused
 				if err != nil {
 					end()
 					where := fmt.Sprintf("rows %d-%d", chunk[0].Row, chunk[len(chunk)-1].Row)
-					if f := ledgerapi.FieldOf(err); f != "" {
+					if f := errorsv1.FieldOf(err); f != "" {
 						for _, row := range chunk {
 							if strings.Contains(f, `"`+row.Part+`"`) || strings.Contains(f, "["+row.Part+"]") {
 								where = fmt.Sprintf("row %d", row.Row)

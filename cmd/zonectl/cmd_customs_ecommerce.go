@@ -25,9 +25,8 @@ import (
 	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/input"
 	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/output"
 	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/post"
-	"github.com/zoneledger/zoneledger/ledger"
-	"github.com/zoneledger/zoneledger/ledger/ledgerapi"
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
+	errorsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/errors/v1"
 )
 
 // Cross-border e-commerce bonded import (网购保税进口, trade mode 1210):
@@ -984,7 +983,7 @@ func ecomAmount(s string, required bool) (decimal.Decimal, string) {
 	if msg != "" {
 		return d, msg
 	}
-	if ledger.Places(d) > 2 {
+	if !d.Truncate(2).Equal(d) {
 		return d, fmt.Sprintf("%q has more than 2 decimal places; amounts are CNY to the fen", s)
 	}
 	return d, ""
@@ -1098,7 +1097,7 @@ func checkEcomOrder(o *customsv1.SubmitOrderRequest) (string, string) {
 			return f + ".quantity", m
 		case !q.IsPositive():
 			return f + ".quantity", fmt.Sprintf("%q must be greater than zero", l.GetQuantity())
-		case ledger.Places(q) > 5:
+		case !q.Truncate(5).Equal(q):
 			return f + ".quantity", fmt.Sprintf("%q has more than 5 decimal places", l.GetQuantity())
 		}
 		if l.GetPrice() == "" {
@@ -1108,7 +1107,7 @@ func checkEcomOrder(o *customsv1.SubmitOrderRequest) (string, string) {
 		switch {
 		case m != "":
 			return f + ".price", m
-		case ledger.Places(p) > 4:
+		case !p.Truncate(4).Equal(p):
 			return f + ".price", fmt.Sprintf("%q has more than 4 decimal places", l.GetPrice())
 		}
 		t, m := ecomAmount(l.GetTotal(), true)
@@ -1244,7 +1243,7 @@ func (s *ecomSender) refuse(i int, err error, k int) {
 	st := status.Convert(err)
 	root := fmt.Sprintf("documents[%d]", k)
 	kind := s.docs[i].kind()
-	field := ledgerapi.FieldOf(err)
+	field := errorsv1.FieldOf(err)
 	rel := strings.TrimPrefix(strings.TrimPrefix(field, root), ".")
 	switch {
 	case rel == kind:
@@ -1256,7 +1255,7 @@ func (s *ecomSender) refuse(i int, err error, k int) {
 	}
 	msg := strings.ReplaceAll(strings.ReplaceAll(st.Message(), root+"."+kind+".", ""), root+".", "")
 	s.out[i] = ecomOutcome{state: ecomRefused, err: &customsv1.DocumentError{Code: output.CodeName(st.Code()),
-		Reason: ledgerapi.ReasonOf(err), Field: rel, Message: output.TidyMessage(msg, rel)}}
+		Reason: errorsv1.ReasonOf(err), Field: rel, Message: output.TidyMessage(msg, rel)}}
 }
 
 // Reporting.

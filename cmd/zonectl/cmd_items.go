@@ -12,7 +12,7 @@ import (
 
 	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/input"
 	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/output"
-	"github.com/zoneledger/zoneledger/ledger/ledgerapi"
+	errorsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/errors/v1"
 	ledgerv1 "github.com/zoneledger/zoneledger/proto/zoneledger/ledger/v1"
 )
 
@@ -153,7 +153,7 @@ failure is safe.`,
 				if err != nil {
 					end()
 					where := fmt.Sprintf("rows %d-%d", chunk[0].Row, chunk[len(chunk)-1].Row)
-					if m := itemsField.FindStringSubmatch(ledgerapi.FieldOf(err)); m != nil {
+					if m := itemsField.FindStringSubmatch(errorsv1.FieldOf(err)); m != nil {
 						if k, _ := strconv.Atoi(m[1]); k < len(chunk) {
 							where = fmt.Sprintf("row %d", chunk[k].Row)
 						}

@@ -24,9 +24,10 @@ import (
 	"github.com/zoneledger/zoneledger/customs/access"
 	"github.com/zoneledger/zoneledger/customs/accessapi"
 	"github.com/zoneledger/zoneledger/ledger"
-	"github.com/zoneledger/zoneledger/ledger/ledgerapi"
+	"github.com/zoneledger/zoneledger/ledger/grpcedge"
 	"github.com/zoneledger/zoneledger/ledger/pgshared/pgtest"
 	adminv1 "github.com/zoneledger/zoneledger/proto/zoneledger/admin/v1"
+	errorsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/errors/v1"
 )
 
 func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
@@ -41,7 +42,7 @@ type env struct {
 
 func newEnv(t *testing.T) *env { return newEnvWith(t, true) }
 
-// newEnvWith builds the env, with or without ledgerapi's validation
+// newEnvWith builds the env, with or without grpcedge's validation
 // interceptors behind the authentication ones.
 func newEnvWith(t *testing.T, validate bool) *env {
 	t.Helper()
@@ -71,7 +72,7 @@ func newEnvWith(t *testing.T, validate bool) *env {
 	authU, authS := accessapi.Interceptors(store)
 	unary, stream := []grpc.UnaryServerInterceptor{authU}, []grpc.StreamServerInterceptor{authS}
 	if validate {
-		valU, valS := ledgerapi.ValidationInterceptors()
+		valU, valS := grpcedge.ValidationInterceptors()
 		unary, stream = append(unary, valU), append(stream, valS)
 	}
 	srv := grpc.NewServer(grpc.ChainUnaryInterceptor(unary...), grpc.ChainStreamInterceptor(stream...))
@@ -153,7 +154,7 @@ func wantStatus(t *testing.T, err error, code codes.Code, reason string) {
 	if got := status.Code(err); got != code {
 		t.Fatalf("got %v (%v), want code %v", got, err, code)
 	}
-	if got := ledgerapi.ReasonOf(err); got != reason {
+	if got := errorsv1.ReasonOf(err); got != reason {
 		t.Fatalf("got reason %q (%v), want %q", got, err, reason)
 	}
 }
@@ -397,10 +398,10 @@ func TestInvalidArgument(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			err := invoke(admin, e.conn, tt.method, call{tt.req, tt.resp})
 			wantStatus(t, err, codes.InvalidArgument, ledger.ReasonInvalidArgument)
-			got := ledgerapi.FieldOf(err)
+			got := errorsv1.FieldOf(err)
 			if got == "" && tt.messageRule {
 				// Message-level (cross-field) protovalidate rules carry no
-				// field path, and ledgerapi.ValidationInterceptors passes
+				// field path, and grpcedge.ValidationInterceptors passes
 				// that on; the message must then at least name the field.
 				if !strings.Contains(status.Convert(err).Message(), tt.field) {
 					t.Errorf("message %q does not name %s", status.Convert(err).Message(), tt.field)
@@ -431,13 +432,13 @@ func TestInvalidArgumentFromDomain(t *testing.T) {
 	} {
 		_, err := e.client.CreatePrincipal(admin, tt.req)
 		wantStatus(t, err, codes.InvalidArgument, ledger.ReasonInvalidArgument)
-		if got := ledgerapi.FieldOf(err); got != tt.field {
+		if got := errorsv1.FieldOf(err); got != tt.field {
 			t.Errorf("CreatePrincipal(%v): field %q, want %q (%v)", tt.req, got, tt.field, err)
 		}
 	}
 	_, err := e.client.IssueToken(admin, &adminv1.IssueTokenRequest{PrincipalId: "e1", ExpiresAt: timestamppb.New(time.Now().Add(-time.Minute))})
 	wantStatus(t, err, codes.InvalidArgument, ledger.ReasonInvalidArgument)
-	if got := ledgerapi.FieldOf(err); got != "expires_at" {
+	if got := errorsv1.FieldOf(err); got != "expires_at" {
 		t.Errorf("IssueToken in the past: field %q", got)
 	}
 }

@@ -14,7 +14,7 @@ import (
 
 	"github.com/zoneledger/zoneledger/customs/access"
 	"github.com/zoneledger/zoneledger/ledger"
-	"github.com/zoneledger/zoneledger/ledger/ledgerapi"
+	"github.com/zoneledger/zoneledger/ledger/grpcedge"
 )
 
 // exemptPrefixes are the methods callable without a token: the gRPC health
@@ -44,7 +44,7 @@ func Exempt(fullMethod string) bool {
 // a.Authenticate and put the caller's access.Principal into the context
 // (access.FromContext). A call without a valid token is answered with
 // UNAUTHENTICATED (reason UNAUTHENTICATED) and a message saying how to pass
-// one. Install them before ledgerapi.ValidationInterceptors, so that
+// one. Install them before grpcedge.ValidationInterceptors, so that
 // unauthenticated callers learn nothing from validation errors.
 func Interceptors(a *access.Store) (grpc.UnaryServerInterceptor, grpc.StreamServerInterceptor) {
 	unary := func(ctx context.Context, req any, info *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
@@ -86,11 +86,11 @@ const howToAuthenticate = "send the metadata 'authorization: Bearer <token>' (gr
 func authenticate(ctx context.Context, a *access.Store) (context.Context, error) {
 	tok, err := bearerToken(ctx)
 	if err != nil {
-		return ctx, ledgerapi.Status(err)
+		return ctx, grpcedge.Status(err)
 	}
 	p, err := a.Authenticate(ctx, tok)
 	if err != nil {
-		return ctx, ledgerapi.Status(err)
+		return ctx, grpcedge.Status(err)
 	}
 	return access.WithPrincipal(ctx, p), nil
 }
@@ -122,7 +122,7 @@ func unauthenticated(msg string) error {
 // returns a KindUnauthenticated error when the context carries no principal
 // and a KindPermissionDenied error (reason PERMISSION_DENIED) naming the
 // roles needed when the caller has another role. Handlers return the error
-// through ledgerapi.Status.
+// through grpcedge.Status.
 func RequireRole(ctx context.Context, roles ...access.Role) (access.Principal, error) {
 	p, ok := access.FromContext(ctx)
 	if !ok {

@@ -8,7 +8,7 @@ import (
 
 	"github.com/zoneledger/zoneledger/customs/access"
 	"github.com/zoneledger/zoneledger/ledger"
-	"github.com/zoneledger/zoneledger/ledger/ledgerapi"
+	"github.com/zoneledger/zoneledger/ledger/grpcedge"
 	adminv1 "github.com/zoneledger/zoneledger/proto/zoneledger/admin/v1"
 )
 
@@ -35,16 +35,16 @@ func requireAdmin(ctx context.Context) error {
 // CreatePrincipal implements adminv1.AdminServiceServer.
 func (s *Server) CreatePrincipal(ctx context.Context, r *adminv1.CreatePrincipalRequest) (*adminv1.CreatePrincipalResponse, error) {
 	if err := requireAdmin(ctx); err != nil {
-		return nil, ledgerapi.Status(err)
+		return nil, grpcedge.Status(err)
 	}
 	role, err := roleFromProto(r.GetRole())
 	if err != nil {
-		return nil, ledgerapi.Status(err)
+		return nil, grpcedge.Status(err)
 	}
 	p, err := s.store.CreatePrincipal(ctx, access.Principal{ID: r.GetPrincipalId(), DisplayName: r.GetDisplayName(), Role: role,
 		Enterprise: r.GetEnterpriseId(), LinkedEnterprises: r.GetLinkedEnterpriseIds()})
 	if err != nil {
-		return nil, ledgerapi.Status(err)
+		return nil, grpcedge.Status(err)
 	}
 	return &adminv1.CreatePrincipalResponse{Principal: PrincipalToProto(p)}, nil
 }
@@ -52,11 +52,11 @@ func (s *Server) CreatePrincipal(ctx context.Context, r *adminv1.CreatePrincipal
 // GetPrincipal implements adminv1.AdminServiceServer.
 func (s *Server) GetPrincipal(ctx context.Context, r *adminv1.GetPrincipalRequest) (*adminv1.GetPrincipalResponse, error) {
 	if err := requireAdmin(ctx); err != nil {
-		return nil, ledgerapi.Status(err)
+		return nil, grpcedge.Status(err)
 	}
 	p, err := s.store.GetPrincipal(ctx, r.GetPrincipalId())
 	if err != nil {
-		return nil, ledgerapi.Status(err)
+		return nil, grpcedge.Status(err)
 	}
 	return &adminv1.GetPrincipalResponse{Principal: PrincipalToProto(p)}, nil
 }
@@ -64,23 +64,23 @@ func (s *Server) GetPrincipal(ctx context.Context, r *adminv1.GetPrincipalReques
 // ListPrincipals implements adminv1.AdminServiceServer.
 func (s *Server) ListPrincipals(ctx context.Context, r *adminv1.ListPrincipalsRequest) (*adminv1.ListPrincipalsResponse, error) {
 	if err := requireAdmin(ctx); err != nil {
-		return nil, ledgerapi.Status(err)
+		return nil, grpcedge.Status(err)
 	}
-	after, err := ledgerapi.DecodePageToken(r.GetPageToken())
+	after, err := grpcedge.DecodePageToken(r.GetPageToken())
 	if err != nil {
-		return nil, ledgerapi.Status(err)
+		return nil, grpcedge.Status(err)
 	}
 	n := pageSize(r.GetPageSize())
 	ps, err := s.store.ListPrincipals(ctx, after, n)
 	if err != nil {
-		return nil, ledgerapi.Status(err)
+		return nil, grpcedge.Status(err)
 	}
 	out := &adminv1.ListPrincipalsResponse{}
 	for _, p := range ps {
 		out.Principals = append(out.Principals, PrincipalToProto(p))
 	}
 	if len(ps) == n {
-		out.NextPageToken = ledgerapi.EncodePageToken(ps[len(ps)-1].ID)
+		out.NextPageToken = grpcedge.EncodePageToken(ps[len(ps)-1].ID)
 	}
 	return out, nil
 }
@@ -88,11 +88,11 @@ func (s *Server) ListPrincipals(ctx context.Context, r *adminv1.ListPrincipalsRe
 // DisablePrincipal implements adminv1.AdminServiceServer.
 func (s *Server) DisablePrincipal(ctx context.Context, r *adminv1.DisablePrincipalRequest) (*adminv1.DisablePrincipalResponse, error) {
 	if err := requireAdmin(ctx); err != nil {
-		return nil, ledgerapi.Status(err)
+		return nil, grpcedge.Status(err)
 	}
 	p, err := s.store.DisablePrincipal(ctx, r.GetPrincipalId())
 	if err != nil {
-		return nil, ledgerapi.Status(err)
+		return nil, grpcedge.Status(err)
 	}
 	return &adminv1.DisablePrincipalResponse{Principal: PrincipalToProto(p)}, nil
 }
@@ -100,18 +100,18 @@ func (s *Server) DisablePrincipal(ctx context.Context, r *adminv1.DisablePrincip
 // IssueToken implements adminv1.AdminServiceServer.
 func (s *Server) IssueToken(ctx context.Context, r *adminv1.IssueTokenRequest) (*adminv1.IssueTokenResponse, error) {
 	if err := requireAdmin(ctx); err != nil {
-		return nil, ledgerapi.Status(err)
+		return nil, grpcedge.Status(err)
 	}
 	var expires time.Time
 	if r.GetExpiresAt() != nil {
 		if err := r.GetExpiresAt().CheckValid(); err != nil {
-			return nil, ledgerapi.Status(ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "expires_at", "is not a valid timestamp: %v", err))
+			return nil, grpcedge.Status(ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "expires_at", "is not a valid timestamp: %v", err))
 		}
 		expires = r.GetExpiresAt().AsTime()
 	}
 	t, err := s.store.IssueToken(ctx, r.GetPrincipalId(), r.GetDescription(), expires)
 	if err != nil {
-		return nil, ledgerapi.Status(err)
+		return nil, grpcedge.Status(err)
 	}
 	return &adminv1.IssueTokenResponse{TokenId: t.Info.ID, Token: t.Token, Principal: PrincipalToProto(t.Principal), Info: TokenInfoToProto(t.Info)}, nil
 }
@@ -119,23 +119,23 @@ func (s *Server) IssueToken(ctx context.Context, r *adminv1.IssueTokenRequest) (
 // ListTokens implements adminv1.AdminServiceServer.
 func (s *Server) ListTokens(ctx context.Context, r *adminv1.ListTokensRequest) (*adminv1.ListTokensResponse, error) {
 	if err := requireAdmin(ctx); err != nil {
-		return nil, ledgerapi.Status(err)
+		return nil, grpcedge.Status(err)
 	}
-	after, err := ledgerapi.DecodePageToken(r.GetPageToken())
+	after, err := grpcedge.DecodePageToken(r.GetPageToken())
 	if err != nil {
-		return nil, ledgerapi.Status(err)
+		return nil, grpcedge.Status(err)
 	}
 	n := pageSize(r.GetPageSize())
 	ts, err := s.store.ListTokens(ctx, r.GetPrincipalId(), after, n)
 	if err != nil {
-		return nil, ledgerapi.Status(err)
+		return nil, grpcedge.Status(err)
 	}
 	out := &adminv1.ListTokensResponse{}
 	for _, t := range ts {
 		out.Tokens = append(out.Tokens, TokenInfoToProto(t))
 	}
 	if len(ts) == n {
-		out.NextPageToken = ledgerapi.EncodePageToken(ts[len(ts)-1].ID)
+		out.NextPageToken = grpcedge.EncodePageToken(ts[len(ts)-1].ID)
 	}
 	return out, nil
 }
@@ -143,11 +143,11 @@ func (s *Server) ListTokens(ctx context.Context, r *adminv1.ListTokensRequest) (
 // RevokeToken implements adminv1.AdminServiceServer.
 func (s *Server) RevokeToken(ctx context.Context, r *adminv1.RevokeTokenRequest) (*adminv1.RevokeTokenResponse, error) {
 	if err := requireAdmin(ctx); err != nil {
-		return nil, ledgerapi.Status(err)
+		return nil, grpcedge.Status(err)
 	}
 	t, err := s.store.RevokeToken(ctx, r.GetTokenId())
 	if err != nil {
-		return nil, ledgerapi.Status(err)
+		return nil, grpcedge.Status(err)
 	}
 	return &adminv1.RevokeTokenResponse{Token: TokenInfoToProto(t)}, nil
 }
@@ -157,7 +157,7 @@ func (s *Server) RevokeToken(ctx context.Context, r *adminv1.RevokeTokenRequest)
 func (s *Server) WhoAmI(ctx context.Context, _ *adminv1.WhoAmIRequest) (*adminv1.WhoAmIResponse, error) {
 	p, ok := access.FromContext(ctx)
 	if !ok {
-		return nil, ledgerapi.Status(unauthenticated("no authenticated principal: " + howToAuthenticate))
+		return nil, grpcedge.Status(unauthenticated("no authenticated principal: " + howToAuthenticate))
 	}
 	return &adminv1.WhoAmIResponse{Principal: PrincipalToProto(p)}, nil
 }

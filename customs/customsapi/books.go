@@ -9,7 +9,7 @@ import (
 	"github.com/zoneledger/zoneledger/customs/access"
 	"github.com/zoneledger/zoneledger/customs/zone"
 	"github.com/zoneledger/zoneledger/ledger"
-	"github.com/zoneledger/zoneledger/ledger/ledgerapi"
+	"github.com/zoneledger/zoneledger/ledger/grpcedge"
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
 )
 
@@ -61,11 +61,11 @@ func (s *BookServer) GetEnterprise(ctx context.Context, r *customsv1.GetEnterpri
 // ListEnterprises implements customsv1.BookServiceServer.
 func (s *BookServer) ListEnterprises(ctx context.Context, r *customsv1.ListEnterprisesRequest) (*customsv1.ListEnterprisesResponse, error) {
 	return handle(ctx, nil, func(p access.Principal) (*customsv1.ListEnterprisesResponse, error) {
-		after, err := ledgerapi.DecodePageToken(r.GetPageToken())
+		after, err := grpcedge.DecodePageToken(r.GetPageToken())
 		if err != nil {
 			return nil, err
 		}
-		n := pageSize(r.GetPageSize())
+		n := grpcedge.PageSize(r.GetPageSize())
 		es, err := s.svc.ListEnterprises(ctx, p, after, n)
 		if err != nil {
 			return nil, err
@@ -75,7 +75,7 @@ func (s *BookServer) ListEnterprises(ctx context.Context, r *customsv1.ListEnter
 			out.Enterprises = append(out.Enterprises, enterpriseOut(e))
 		}
 		if len(es) > 0 {
-			out.NextPageToken = nextToken(len(es), n, es[len(es)-1].USCC)
+			out.NextPageToken = grpcedge.NextPageToken(len(es), n, es[len(es)-1].USCC)
 		}
 		return out, nil
 	})
@@ -140,7 +140,7 @@ func (s *BookServer) GetBook(ctx context.Context, r *customsv1.GetBookRequest) (
 // naming no enterprise lists its own books.
 func (s *BookServer) ListBooks(ctx context.Context, r *customsv1.ListBooksRequest) (*customsv1.ListBooksResponse, error) {
 	return handle(ctx, nil, func(p access.Principal) (*customsv1.ListBooksResponse, error) {
-		after, err := ledgerapi.DecodePageToken(r.GetPageToken())
+		after, err := grpcedge.DecodePageToken(r.GetPageToken())
 		if err != nil {
 			return nil, err
 		}
@@ -148,7 +148,7 @@ func (s *BookServer) ListBooks(ctx context.Context, r *customsv1.ListBooksReques
 		if enterprise == "" && p.Role == access.RoleEnterprise {
 			enterprise = p.Enterprise
 		}
-		n := pageSize(r.GetPageSize())
+		n := grpcedge.PageSize(r.GetPageSize())
 		bs, err := s.svc.ListBooks(ctx, p, enterprise, after, n)
 		if err != nil {
 			return nil, err
@@ -158,7 +158,7 @@ func (s *BookServer) ListBooks(ctx context.Context, r *customsv1.ListBooksReques
 			out.Books = append(out.Books, bookOut(b))
 		}
 		if len(bs) > 0 {
-			out.NextPageToken = nextToken(len(bs), n, bs[len(bs)-1].No)
+			out.NextPageToken = grpcedge.NextPageToken(len(bs), n, bs[len(bs)-1].No)
 		}
 		return out, nil
 	})
@@ -199,11 +199,11 @@ func (s *BookServer) MapPartNumbers(ctx context.Context, r *customsv1.MapPartNum
 // ListBookLines implements customsv1.BookServiceServer.
 func (s *BookServer) ListBookLines(ctx context.Context, r *customsv1.ListBookLinesRequest) (*customsv1.ListBookLinesResponse, error) {
 	return handle(ctx, nil, func(p access.Principal) (*customsv1.ListBookLinesResponse, error) {
-		after, err := afterInt(r.GetPageToken(), math.MaxInt32)
+		after, err := grpcedge.DecodeIntPageToken(r.GetPageToken(), math.MaxInt32)
 		if err != nil {
 			return nil, err
 		}
-		n := pageSize(r.GetPageSize())
+		n := grpcedge.PageSize(r.GetPageSize())
 		lines, err := s.svc.ListBookLines(ctx, p, r.GetBookNo(), int(after), n)
 		if err != nil {
 			return nil, err
@@ -213,7 +213,7 @@ func (s *BookServer) ListBookLines(ctx context.Context, r *customsv1.ListBookLin
 			out.Lines = append(out.Lines, bookLineOut(l))
 		}
 		if len(lines) > 0 {
-			out.NextPageToken = nextToken(len(lines), n, strconv.Itoa(lines[len(lines)-1].Seq))
+			out.NextPageToken = grpcedge.NextPageToken(len(lines), n, strconv.Itoa(lines[len(lines)-1].Seq))
 		}
 		return out, nil
 	})

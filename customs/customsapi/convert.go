@@ -7,7 +7,7 @@
 // caller from the context (access.FromContext), parse the wire request
 // strictly (decimals with ledger.ParseDecimal, dates with ledger.ParseDate,
 // errors naming the wire field such as "lines[2].quantity"), call the domain
-// and convert its answer back. Every error leaves through ledgerapi.Status,
+// and convert its answer back. Every error leaves through grpcedge.Status,
 // the one error table: domain reasons pass through as ErrorInfo reasons.
 //
 // On the wire, customs code values stay the short strings of the customs
@@ -21,7 +21,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -31,7 +30,7 @@ import (
 	"github.com/zoneledger/zoneledger/customs/codes"
 	"github.com/zoneledger/zoneledger/customs/zone"
 	"github.com/zoneledger/zoneledger/ledger"
-	"github.com/zoneledger/zoneledger/ledger/ledgerapi"
+	"github.com/zoneledger/zoneledger/ledger/grpcedge"
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
 )
 
@@ -42,12 +41,12 @@ func handle[T any](ctx context.Context, renames map[string]string, fn func(p acc
 	var zero T
 	p, ok := access.FromContext(ctx)
 	if !ok {
-		return zero, ledgerapi.Status(ledger.Errorf(ledger.KindUnauthenticated, ledger.ReasonUnauthenticated, "",
+		return zero, grpcedge.Status(ledger.Errorf(ledger.KindUnauthenticated, ledger.ReasonUnauthenticated, "",
 			"no authenticated principal: send the metadata \"authorization: Bearer <token>\""))
 	}
 	out, err := fn(p)
 	if err != nil {
-		return zero, ledgerapi.Status(wireField(err, renames))
+		return zero, grpcedge.Status(wireField(err, renames))
 	}
 	return out, nil
 }
@@ -65,41 +64,6 @@ func wireField(err error, renames map[string]string) error {
 	c := *le
 	c.Field = f
 	return &c
-}
-
-// Paging.
-
-const (
-	defaultPage = 100
-	maxPage     = 1000
-)
-
-func pageSize(n int32) int {
-	if n <= 0 {
-		return defaultPage
-	}
-	return min(int(n), maxPage)
-}
-
-// nextToken is the next page's token: empty when the page was not full.
-func nextToken(got, size int, last string) string {
-	if got < size {
-		return ""
-	}
-	return ledgerapi.EncodePageToken(last)
-}
-
-// afterInt decodes a page token carrying an integer key in [0, limit].
-func afterInt(tok string, limit int64) (int64, error) {
-	s, err := ledgerapi.DecodePageToken(tok)
-	if err != nil || s == "" {
-		return 0, err
-	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || n < 0 || n > limit {
-		return 0, ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "page_token", "is not a token this server issued; pass next_page_token back unchanged")
-	}
-	return n, nil
 }
 
 // Parsing. A parser keeps the first error, so a conversion reads as a list
@@ -323,8 +287,8 @@ func listOut(l zone.List) *customsv1.List {
 // filterIn is the domain filter of a list call; status is the domain name
 // of the wire status ("" for any).
 func filterIn(book, enterprise, status, token string, size int32) (zone.ListFilter, error) {
-	after, err := ledgerapi.DecodePageToken(token)
-	return zone.ListFilter{Book: book, Enterprise: enterprise, Status: status, After: after, Limit: pageSize(size)}, err
+	after, err := grpcedge.DecodePageToken(token)
+	return zone.ListFilter{Book: book, Enterprise: enterprise, Status: status, After: after, Limit: grpcedge.PageSize(size)}, err
 }
 
 // Forms, slips, trips.

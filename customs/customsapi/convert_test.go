@@ -15,8 +15,9 @@ import (
 	"github.com/zoneledger/zoneledger/customs/access"
 	"github.com/zoneledger/zoneledger/customs/zone"
 	"github.com/zoneledger/zoneledger/ledger"
-	"github.com/zoneledger/zoneledger/ledger/ledgerapi"
+	"github.com/zoneledger/zoneledger/ledger/grpcedge"
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
+	errorsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/errors/v1"
 )
 
 // The handlers parse before they touch the domain service, so these tests
@@ -31,10 +32,10 @@ func wantInvalid(t *testing.T, err error, reason, field string) {
 	if status.Code(err) != codes.InvalidArgument {
 		t.Fatalf("got %v, want INVALID_ARGUMENT", err)
 	}
-	if got := ledgerapi.ReasonOf(err); got != reason {
+	if got := errorsv1.ReasonOf(err); got != reason {
 		t.Errorf("reason %q, want %q (%v)", got, reason, err)
 	}
-	if got := ledgerapi.FieldOf(err); got != field {
+	if got := errorsv1.FieldOf(err); got != field {
 		t.Errorf("field %q, want %q (%v)", got, field, err)
 	}
 }
@@ -127,15 +128,15 @@ func TestOtherRequestsNameTheirFields(t *testing.T) {
 
 func TestNoPrincipalIsUnauthenticated(t *testing.T) {
 	_, err := NewBookServer(nil).GetBook(context.Background(), &customsv1.GetBookRequest{BookNo: "H31050000001"})
-	if status.Code(err) != codes.Unauthenticated || ledgerapi.ReasonOf(err) != ledger.ReasonUnauthenticated {
+	if status.Code(err) != codes.Unauthenticated || errorsv1.ReasonOf(err) != ledger.ReasonUnauthenticated {
 		t.Fatalf("got %v, want UNAUTHENTICATED", err)
 	}
 }
 
 func TestDomainFieldsAreRenamedToTheWire(t *testing.T) {
-	err := ledgerapi.Status(wireField(ledger.Errorf(ledger.KindInvalid, "PASS_SHAPE", "type", "bad shape"), passRenames))
+	err := grpcedge.Status(wireField(ledger.Errorf(ledger.KindInvalid, "PASS_SHAPE", "type", "bad shape"), passRenames))
 	wantInvalid(t, err, "PASS_SHAPE", "pass_type")
-	err = ledgerapi.Status(wireField(ledger.Errorf(ledger.KindInvalid, "PASS_SHAPE", "lines[0].quantity", "x"), passRenames))
+	err = grpcedge.Status(wireField(ledger.Errorf(ledger.KindInvalid, "PASS_SHAPE", "lines[0].quantity", "x"), passRenames))
 	wantInvalid(t, err, "PASS_SHAPE", "lines[0].quantity")
 }
 
@@ -145,14 +146,14 @@ func TestMoneyAndPaging(t *testing.T) {
 			t.Errorf("money(%s) = %s, want %s", in, got, want)
 		}
 	}
-	if tok := nextToken(99, 100, "QD1"); tok != "" {
+	if tok := grpcedge.NextPageToken(99, 100, "QD1"); tok != "" {
 		t.Errorf("short page has a next token %q", tok)
 	}
-	tok := nextToken(100, 100, "57")
-	if n, err := afterInt(tok, 1000); err != nil || n != 57 {
-		t.Errorf("afterInt(nextToken(57)) = %d, %v", n, err)
+	tok := grpcedge.NextPageToken(100, 100, "57")
+	if n, err := grpcedge.DecodeIntPageToken(tok, 1000); err != nil || n != 57 {
+		t.Errorf("grpcedge.DecodeIntPageToken(grpcedge.NextPageToken(57)) = %d, %v", n, err)
 	}
-	if _, err := afterInt(tok, 10); err == nil {
+	if _, err := grpcedge.DecodeIntPageToken(tok, 10); err == nil {
 		t.Error("a key above the limit was accepted")
 	}
 }
@@ -161,7 +162,7 @@ func TestMoneyAndPaging(t *testing.T) {
 // interceptor on the new requests: the protovalidate rules apply and name
 // the wire field.
 func TestValidationCoversTheNewMessages(t *testing.T) {
-	unary, _ := ledgerapi.ValidationInterceptors()
+	unary, _ := grpcedge.ValidationInterceptors()
 	call := func(req proto.Message) error {
 		_, err := unary(enterpriseCtx(), req, &grpc.UnaryServerInfo{}, func(context.Context, any) (any, error) { return "ok", nil })
 		return err

@@ -7,6 +7,7 @@ import (
 
 	"github.com/zoneledger/zoneledger/customs/access"
 	"github.com/zoneledger/zoneledger/customs/zone"
+	"github.com/zoneledger/zoneledger/ledger/grpcedge"
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
 )
 
@@ -124,7 +125,7 @@ func (s *DeclarationServer) ListLists(ctx context.Context, r *customsv1.ListList
 			out.Lists = append(out.Lists, listOut(l))
 		}
 		if len(ls) > 0 {
-			out.NextPageToken = nextToken(len(ls), f.Limit, ls[len(ls)-1].No)
+			out.NextPageToken = grpcedge.NextPageToken(len(ls), f.Limit, ls[len(ls)-1].No)
 		}
 		return out, nil
 	})
@@ -233,11 +234,11 @@ func (s *DeclarationServer) ListTaxableEvents(ctx context.Context, r *customsv1.
 		if ps.err != nil {
 			return nil, ps.err
 		}
-		after, err := afterInt(r.GetPageToken(), math.MaxInt64)
+		after, err := grpcedge.DecodeIntPageToken(r.GetPageToken(), math.MaxInt64)
 		if err != nil {
 			return nil, err
 		}
-		n := pageSize(r.GetPageSize())
+		n := grpcedge.PageSize(r.GetPageSize())
 		evs, err := s.svc.ListTaxableEvents(ctx, p, r.GetBookNo(), from, to, after, n)
 		if err != nil {
 			return nil, err
@@ -247,7 +248,7 @@ func (s *DeclarationServer) ListTaxableEvents(ctx context.Context, r *customsv1.
 			out.Events = append(out.Events, taxableEventOut(e))
 		}
 		if len(evs) > 0 {
-			out.NextPageToken = nextToken(len(evs), n, strconv.FormatInt(evs[len(evs)-1].ID, 10))
+			out.NextPageToken = grpcedge.NextPageToken(len(evs), n, strconv.FormatInt(evs[len(evs)-1].ID, 10))
 		}
 		return out, nil
 	})

@@ -14,8 +14,9 @@ import (
 	zcodes "github.com/zoneledger/zoneledger/customs/codes"
 	"github.com/zoneledger/zoneledger/customs/zone"
 	"github.com/zoneledger/zoneledger/ledger"
-	"github.com/zoneledger/zoneledger/ledger/ledgerapi"
+	"github.com/zoneledger/zoneledger/ledger/grpcedge"
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
+	errorsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/errors/v1"
 )
 
 func displayRequest() *customsv1.MoveDisplayRequest {
@@ -69,7 +70,7 @@ func TestDisplayNoPrincipalIsUnauthenticated(t *testing.T) {
 			return err
 		},
 	} {
-		if err := call(context.Background()); status.Code(err) != codes.Unauthenticated || ledgerapi.ReasonOf(err) != ledger.ReasonUnauthenticated {
+		if err := call(context.Background()); status.Code(err) != codes.Unauthenticated || errorsv1.ReasonOf(err) != ledger.ReasonUnauthenticated {
 			t.Errorf("got %v, want UNAUTHENTICATED", err)
 		}
 	}
@@ -151,7 +152,7 @@ func TestApplyNoFieldOnlyForAMissingForm(t *testing.T) {
 // The protovalidate rules of the display requests apply and name the wire
 // field.
 func TestDisplayValidation(t *testing.T) {
-	unary, _ := ledgerapi.ValidationInterceptors()
+	unary, _ := grpcedge.ValidationInterceptors()
 	call := func(req proto.Message) error {
 		_, err := unary(enterpriseCtx(), req, &grpc.UnaryServerInfo{}, func(context.Context, any) (any, error) { return "ok", nil })
 		return err

@@ -5,15 +5,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
-	"unicode"
-
-	"google.golang.org/grpc/status"
 
 	"github.com/zoneledger/zoneledger/customs/access"
 	"github.com/zoneledger/zoneledger/customs/ecommerce"
 	"github.com/zoneledger/zoneledger/ledger"
-	"github.com/zoneledger/zoneledger/ledger/ledgerapi"
+	"github.com/zoneledger/zoneledger/ledger/grpcedge"
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
 )
 
@@ -169,32 +165,11 @@ func (s *EcommerceServer) SubmitDocuments(ctx context.Context, r *customsv1.Subm
 }
 
 // documentError is what a refused document of a batch would have answered
-// alone: the code of the one error table (ledgerapi.Status), the stable
+// alone (grpcedge.Item): the code of the one error table, the stable
 // reason, the field and the message.
 func documentError(err error) *customsv1.DocumentError {
-	se := ledgerapi.Status(err)
-	st := status.Convert(se)
-	msg := st.Message()
-	var le *ledger.Error
-	if errors.As(err, &le) && le.Kind != ledger.KindInternal {
-		msg = le.Message
-	}
-	return &customsv1.DocumentError{Code: ecomCodeName(st.Code().String()), Reason: ledgerapi.ReasonOf(se), Field: ledgerapi.FieldOf(se), Message: msg}
-}
-
-// ecomCodeName turns a Go gRPC code name ("FailedPrecondition") into the
-// canonical one ("FAILED_PRECONDITION").
-func ecomCodeName(goName string) string {
-	var b strings.Builder
-	prevLower := false
-	for _, r := range goName {
-		if prevLower && unicode.IsUpper(r) {
-			b.WriteByte('_')
-		}
-		prevLower = unicode.IsLower(r)
-		b.WriteRune(unicode.ToUpper(r))
-	}
-	return b.String()
+	e := grpcedge.Item(err)
+	return &customsv1.DocumentError{Code: e.Code, Reason: e.Reason, Field: e.Field, Message: e.Message}
 }
 
 // GetOrder implements customsv1.EcommerceServiceServer.
@@ -253,6 +228,22 @@ func (s *EcommerceServer) ReceiveReturn(ctx context.Context, r *customsv1.Receiv
 			return nil, err
 		}
 		return &customsv1.ReceiveReturnResponse{List: inventoryListOut(l)}, nil
+	})
+}
+
+// GetPositiveList implements customsv1.EcommerceServiceServer: the zone's
+// positive list, for any authenticated principal.
+func (s *EcommerceServer) GetPositiveList(ctx context.Context, _ *customsv1.GetPositiveListRequest) (*customsv1.GetPositiveListResponse, error) {
+	return handle(ctx, nil, func(access.Principal) (*customsv1.GetPositiveListResponse, error) {
+		out := &customsv1.GetPositiveListResponse{}
+		for _, e := range s.svc.PositiveList() {
+			c := ""
+			if e.AnnualCap.IsPositive() {
+				c = e.AnnualCap.String()
+			}
+			out.Entries = append(out.Entries, &customsv1.PositiveListEntry{HsPrefix: e.HSPrefix, AnnualCap: c, Note: e.Note})
+		}
+		return out, nil
 	})
 }
 

@@ -5,6 +5,7 @@ import (
 
 	"github.com/zoneledger/zoneledger/customs/access"
 	"github.com/zoneledger/zoneledger/customs/zone"
+	"github.com/zoneledger/zoneledger/ledger/grpcedge"
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
 )
 
@@ -111,7 +112,7 @@ func (s *GateServer) ListPasses(ctx context.Context, r *customsv1.ListPassesRequ
 			out.Passes = append(out.Passes, passOut(x))
 		}
 		if len(passes) > 0 {
-			out.NextPageToken = nextToken(len(passes), f.Limit, passes[len(passes)-1].No)
+			out.NextPageToken = grpcedge.NextPageToken(len(passes), f.Limit, passes[len(passes)-1].No)
 		}
 		return out, nil
 	})

@@ -55,7 +55,9 @@
 // (RETURNED); a partial one (PARTLY_RETURNED) leaves the tax of the goods
 // kept — each returned line's value split pro rata to quantity, the kept
 // goods re-quoted at the release date — and the buyer's annual total is
-// restored by the returned goods' value. A return not received by the end
+// restored by the returned goods' value. The journal and the list commit in
+// one ReadWriteTx, like a release; Recover finishes, the same way, a list
+// an earlier version left RETURN_RECEIVING. A return not received by the end
 // of the arrival window lapses: the list reads RETURN_LAPSED, the goods can
 // no longer be booked back, and the settlement marks the list final.
 //
@@ -71,23 +73,24 @@
 //  1. matches each order's documents and prepares its list (book open,
 //     part numbers on the book, positive list, tax request) outside any
 //     transaction;
-//  2. in one SERIALIZABLE transaction locks the orders (still PENDING?)
+//  2. in one transaction of the ledger's seam (ledger.ReadWriter's
+//     ReadWriteTx: SERIALIZABLE, retried whole) locks the orders (still PENDING?)
 //     and the buyers' yearly totals, checks each order in arrival order
 //     against its buyer's totals as the earlier orders of the batch left
 //     them (caps, single and annual limits, the tax withheld), deducts the
-//     accepted lists' stock from the warehouse book (ledger/pgstore's
-//     PostInTx: a journal per list, keyed by the list number, checked in
-//     the same transaction), and stores each list RELEASED, or REFUSED
+//     accepted lists' stock from the warehouse book (the seam's Journals:
+//     a journal per list, keyed by the list number, checked in the same
+//     transaction), and stores each list RELEASED, or REFUSED
 //     when its stock was short, counting the released ones in the buyers'
 //     totals and rejecting the others.
 //
 // A release is thus one transaction: a crash leaves the orders PENDING and
 // the next document (a platform resends what was not answered) releases
-// them. With a ledger.Store that cannot post inside a caller's transaction
-// the release takes three steps instead — lists stored RELEASING, the
-// journals posted with PostMany, the lists finished in a second
-// transaction — and Recover (at start) or the order's next document
-// finishes a release a crash interrupted.
+// them; a commit whose answer was lost leaves them RELEASED, and the next
+// document is answered as the order stands. Nothing is ever RELEASING any
+// more (the API keeps the value); a database that an earlier zoneledger
+// left with RELEASING lists stops Recover (ErrLegacyReleasing) until that
+// version has finished them.
 //
 // Settings (the return windows, the payment period, the positive list) come
 // from the [ecommerce] table of zoneledger's config file

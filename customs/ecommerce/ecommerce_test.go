@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 	"github.com/xuri/excelize/v2"
 
@@ -511,44 +512,41 @@ func TestParsePositiveList(t *testing.T) {
 	}
 }
 
-// flakyLedger loses the ledger's answers while fail is set, as a crash or a
-// lost connection would after the lists were stored.
+// flakyLedger makes the ledger's transactions fail or lose their answers.
 type flakyLedger struct {
-	ledger.Store
+	*pgstore.Store
+	// fail makes every ReadWriteTx run its function and then roll back, as
+	// when PostgreSQL refuses the COMMIT.
 	fail atomic.Bool
-	// before, when set, runs once before the next PostMany.
-	before func()
-	// loseAfterPost makes Post record the journal and then lose the
-	// answer, as a crash after the ledger's commit would.
-	loseAfterPost atomic.Bool
+	// loseAfterCommit makes ReadWriteTx commit and then lose the answer,
+	// as a crash or a lost connection after the commit would.
+	loseAfterCommit atomic.Bool
 }
 
-func (f *flakyLedger) Post(ctx context.Context, req ledger.JournalRequest) (ledger.Journal, error) {
-	j, err := f.Store.Post(ctx, req)
-	if err == nil && f.loseAfterPost.Load() {
-		return ledger.Journal{}, ledger.Errorf(ledger.KindUnavailable, ledger.ReasonUnavailable, "", "injected: the ledger's answer was lost")
-	}
-	return j, err
-}
+var errRolledBack = errors.New("injected: the COMMIT was refused")
 
-func (f *flakyLedger) PostMany(ctx context.Context, reqs []ledger.JournalRequest) []ledger.PostResult {
-	if b := f.before; b != nil {
-		f.before = nil
-		b()
+func (f *flakyLedger) ReadWriteTx(ctx context.Context, fn func(context.Context, pgx.Tx, ledger.Journals) error) error {
+	if f.fail.Load() {
+		err := f.Store.ReadWriteTx(ctx, func(ctx context.Context, tx pgx.Tx, j ledger.Journals) error {
+			if err := fn(ctx, tx, j); err != nil {
+				return err
+			}
+			return errRolledBack
+		})
+		if errors.Is(err, errRolledBack) {
+			return ledger.Errorf(ledger.KindUnavailable, ledger.ReasonUnavailable, "", "%v", err)
+		}
+		return err
 	}
-	if !f.fail.Load() {
-		return f.Store.PostMany(ctx, reqs)
+	err := f.Store.ReadWriteTx(ctx, fn)
+	if err == nil && f.loseAfterCommit.Load() {
+		return ledger.Errorf(ledger.KindUnavailable, ledger.ReasonUnavailable, "", "injected: the answer to a committed transaction was lost")
 	}
-	out := make([]ledger.PostResult, len(reqs))
-	for i := range out {
-		out[i].Err = ledger.Errorf(ledger.KindUnavailable, ledger.ReasonUnavailable, "", "injected: the ledger did not answer")
-	}
-	return out
+	return err
 }
 
 // flakyService is a second e-commerce service over the world's tables whose
-// ledger can be made to lose its answers. (Its ledger cannot post inside
-// the service's transaction, so releases take the three-step path.)
+// ledger can be made to fail or lose its answers.
 func (w *world) flakyService() (*ecommerce.Service, *flakyLedger) {
 	flaky := &flakyLedger{Store: w.store}
 	set := ecommerce.DefaultSettings()
@@ -559,44 +557,48 @@ func (w *world) flakyService() (*ecommerce.Service, *flakyLedger) {
 	return svc, flaky
 }
 
-func TestInterruptedReleasesAreFinished(t *testing.T) {
+// A release is one transaction with its stock deduction: one that fails to
+// commit leaves the order pending with no list and the stock as it was,
+// and the order's next document releases it; one whose answer is lost
+// after the commit is released once, and the next document answers it as
+// it stands.
+func TestReleaseIsOneTransactionWithItsDeduction(t *testing.T) {
 	w := newWorld(t, map[int]string{1: "10"})
 	svc, flaky := w.flakyService()
-	var err error
 
-	// Two orders whose stock deduction is lost after their lists were stored.
 	flaky.fail.Store(true)
-	var waybills []ecommerce.Waybill
-	for _, no := range []string{"INT-1", "INT-2"} {
-		o, p, wb := w.order(no, "0021", "SKU-CREAM", "1", "100", "3304990099")
-		_, err = w.submitTo(svc, o, p, wb)
-		wantReason(t, err, ledger.ReasonUnavailable)
-		got, err := svc.GetOrder(w.ctx, w.platform, no)
-		must(t, err)
-		if got.Status != ecommerce.OrderReleasing || got.ListNo != "QL"+no {
-			t.Fatalf("order %s after a lost deduction: %s %q", no, got.Status, got.ListNo)
-		}
-		waybills = append(waybills, wb)
+	o, p, wb := w.order("INT-1", "0021", "SKU-CREAM", "1", "100", "3304990099")
+	_, err := w.submitTo(svc, o, p, wb)
+	wantReason(t, err, ledger.ReasonUnavailable)
+	got, err := svc.GetOrder(w.ctx, w.platform, "INT-1")
+	must(t, err)
+	if got.Status != ecommerce.OrderPending || got.ListNo != "" {
+		t.Fatalf("order after a release that did not commit: %s %q", got.Status, got.ListNo)
+	}
+	if _, err := svc.GetList(w.ctx, w.customs, "QLINT-1"); err == nil {
+		t.Fatal("a list is stored for a release that did not commit")
 	}
 	if got := w.stock(1); !got.Equal(d("10")) {
-		t.Fatalf("stock %s after lost deductions, want 10", got)
+		t.Fatalf("stock %s after a release that did not commit, want 10", got)
 	}
 	flaky.fail.Store(false)
-
-	// The order's next document finishes its release ...
-	got, err := svc.SubmitWaybill(w.ctx, w.platform, w.ebc, waybills[0])
+	got, err = svc.SubmitWaybill(w.ctx, w.platform, w.ebc, wb)
 	must(t, err)
 	if got.Status != ecommerce.OrderReleased {
 		t.Fatalf("INT-1 sent again: %s %s", got.Status, got.Reason)
 	}
-	// ... and Recover, at start, finishes the others.
-	must(t, svc.Recover(w.ctx))
-	got, err = svc.GetOrder(w.ctx, w.platform, "INT-2")
+
+	flaky.loseAfterCommit.Store(true)
+	o, p, wb = w.order("INT-2", "0021", "SKU-CREAM", "1", "100", "3304990099")
+	_, err = w.submitTo(svc, o, p, wb)
+	wantReason(t, err, ledger.ReasonUnavailable)
+	flaky.loseAfterCommit.Store(false)
+	got, err = svc.SubmitWaybill(w.ctx, w.platform, w.ebc, wb)
 	must(t, err)
 	l, err := svc.GetList(w.ctx, w.customs, "QLINT-2")
 	must(t, err)
 	if got.Status != ecommerce.OrderReleased || l.Status != ecommerce.ListReleased || l.JournalID == 0 {
-		t.Fatalf("INT-2 after Recover: order %s, list %s", got.Status, l.Status)
+		t.Fatalf("INT-2 sent again after a lost answer: order %s, list %s", got.Status, l.Status)
 	}
 	// Each deducted once, counted once in the buyer's year.
 	if got := w.stock(1); !got.Equal(d("8")) {
@@ -604,7 +606,7 @@ func TestInterruptedReleasesAreFinished(t *testing.T) {
 	}
 	must(t, svc.Recover(w.ctx))
 	if got := w.stock(1); !got.Equal(d("8")) {
-		t.Fatalf("stock %s after a second Recover, want 8", got)
+		t.Fatalf("stock %s after Recover, want 8", got)
 	}
 	s, err := svc.Settle(w.ctx, w.customs, "TMALL", time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC))
 	must(t, err)
@@ -655,37 +657,6 @@ func TestMigrationMovesDocumentsToOrderRows(t *testing.T) {
 	must(t, rows.Err())
 	if n != 2 {
 		t.Fatalf("%d order rows, want 2", n)
-	}
-}
-
-// A release resumed by two processes while the stock changed: the other
-// refused the list (stock short then), this one's deduction succeeds
-// (stock back). The book must not show goods out for a refused list.
-func TestDeductionForAListRefusedMeanwhileIsUndone(t *testing.T) {
-	w := newWorld(t, map[int]string{1: "10"})
-	svc, flaky := w.flakyService()
-	var err error
-
-	flaky.fail.Store(true)
-	o, p, wb := w.order("RACE-1", "0031", "SKU-CREAM", "1", "100", "3304990099")
-	_, err = w.submitTo(svc, o, p, wb)
-	wantReason(t, err, ledger.ReasonUnavailable)
-	flaky.fail.Store(false)
-	// Just before this process posts the deduction, another finishes the
-	// list as refused.
-	flaky.before = func() {
-		_, err := w.store.Pool().Exec(w.ctx, `UPDATE ecom_lists SET status = 'REFUSED' WHERE no = 'QLRACE-1'`)
-		must(t, err)
-		_, err = w.store.Pool().Exec(w.ctx, `UPDATE ecom_orders SET status = 'REJECTED', reason = 'INSUFFICIENT_STOCK: short' WHERE order_no = 'RACE-1'`)
-		must(t, err)
-	}
-	got, err := svc.SubmitWaybill(w.ctx, w.platform, w.ebc, wb)
-	must(t, err)
-	if got.Status != ecommerce.OrderRejected {
-		t.Fatalf("the order after the other process refused it: %s %s", got.Status, got.Reason)
-	}
-	if s := w.stock(1); !s.Equal(d("10")) {
-		t.Fatalf("stock %s after a deduction for a refused list, want 10", s)
 	}
 }
 

@@ -249,7 +249,7 @@ func (s *Service) submitDocs(ctx context.Context, ws []*docWrite) []DocumentResu
 				}
 			}
 		}
-		if r.complete() && (r.status == OrderPending || r.status == OrderReleasing) {
+		if r.complete() && r.status == OrderPending {
 			req := &releaseReq{row: r, known: *known[w.orderNo], done: make(chan struct{})}
 			reqs = append(reqs, req)
 			byNo[w.orderNo] = req

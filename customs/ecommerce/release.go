@@ -3,7 +3,6 @@ package ecommerce
 import (
 	"context"
 	"fmt"
-	"maps"
 	"slices"
 	"strconv"
 	"time"
@@ -60,36 +59,25 @@ type candidate struct {
 
 	// Decided in the transaction.
 	rejected error          // the order was rejected for this
-	list     *InventoryList // the list stored RELEASING
-	resume   string         // an interrupted release's list to finish
+	list     *InventoryList // the list released (or refused for stock)
 	final    Order          // the order as it stands, when neither
 }
 
 // releaseBatch is the releaser's body: the orders of concurrent calls are
-// matched, and their lists stored, in one transaction (decide); then their
-// stock is deducted with one call to the ledger and the lists finished in a
-// second transaction (finishBatch). (Finishing one batch while deciding the
-// next made the batches smaller and cost more CPU per order for no more
-// orders per second on two cores; cmd/zoneledger/README.md has the figures.)
+// matched, their lists stored and their stock deducted in one ledger
+// ReadWriteTx (decide), and their callers answered.
 func (s *Service) releaseBatch(reqs []*releaseReq) {
 	ctx, cancel := context.WithTimeout(context.Background(), batchTimeout)
 	defer cancel()
 	cands := s.candidates(ctx, reqs)
-	resumed := map[string]InventoryList{}
 	if err := s.decide(ctx, cands); err != nil {
 		for _, c := range cands {
 			if c.fail == nil {
 				c.fail = dbError(err)
 			}
 		}
-	} else {
-		for _, l := range s.resumed(ctx, cands) {
-			resumed[l.No] = l
-		}
 	}
-	var next []*finishReq
 	for _, c := range cands {
-		l, ok := resumed[c.resume]
 		switch {
 		case c.fail != nil:
 			answer(c.waiters, Order{}, c.fail)
@@ -100,20 +88,13 @@ func (s *Service) releaseBatch(reqs []*releaseReq) {
 				out.ListNo = c.list.No
 			}
 			answer(c.waiters, out, c.rejected)
-		case c.list != nil && c.list.Status == ListReleased:
+		case c.list != nil:
 			out := c.order
 			out.Status, out.Reason, out.ListNo = OrderReleased, "", c.list.No
 			answer(c.waiters, out, nil)
-		case c.list != nil:
-			next = append(next, &finishReq{list: *c.list, order: c.order, waiters: c.waiters})
-		case c.resume != "" && ok:
-			next = append(next, &finishReq{list: l, order: c.order, waiters: c.waiters})
 		default:
 			answer(c.waiters, c.final, nil)
 		}
-	}
-	if len(next) > 0 {
-		s.finishBatch(ctx, next)
 	}
 }
 
@@ -121,37 +102,6 @@ func answer(waiters []*releaseReq, out Order, err error) {
 	for _, w := range waiters {
 		w.out, w.err = out, err
 		close(w.done)
-	}
-}
-
-// finishReq is a stored list whose stock is to be deducted, with its
-// order's documents and the calls waiting for it.
-type finishReq struct {
-	list    InventoryList
-	order   Order
-	waiters []*releaseReq
-}
-
-// finishBatch finishes the lists of a decided batch together (see finish)
-// and answers their callers.
-func (s *Service) finishBatch(ctx context.Context, reqs []*finishReq) {
-	byNo := map[string]*finishReq{}
-	var uniq []*finishReq
-	var lists []InventoryList
-	known := map[string]Order{}
-	for _, r := range reqs {
-		if first := byNo[r.list.No]; first != nil {
-			first.waiters = append(first.waiters, r.waiters...)
-			continue
-		}
-		byNo[r.list.No] = r
-		uniq, lists = append(uniq, r), append(lists, r.list)
-		known[r.list.OrderNo] = r.order
-	}
-	outcomes := s.finish(ctx, lists, known)
-	for _, r := range uniq {
-		o := outcomes[r.list.No]
-		answer(r.waiters, o.order, o.err)
 	}
 }
 
@@ -188,7 +138,7 @@ func (s *Service) candidates(ctx context.Context, reqs []*releaseReq) []*candida
 			continue
 		}
 		if c.row.status != OrderPending {
-			continue // an interrupted release: finished below
+			continue // answered as it stands
 		}
 		pay, ok := c.known[kindPayment].(Payment)
 		if !ok {
@@ -225,7 +175,7 @@ func (s *Service) candidates(ctx context.Context, reqs []*releaseReq) []*candida
 // year: lines on the warehouse book, positive list, the tax request.
 func (s *Service) draftList(o Order, ch Channel, lines []zone.BookLine) (*InventoryList, tax.Request, error) {
 	l := InventoryList{No: "QL" + o.OrderNo, OrderNo: o.OrderNo, Enterprise: o.Enterprise, Platform: ch.Platform, Book: ch.Book, Guarantor: ch.Guarantor,
-		BuyerID: o.Buyer.IDNumber, Status: ListReleasing, CreatedAt: s.clock()}
+		BuyerID: o.Buyer.IDNumber, CreatedAt: s.clock()}
 	// The list's number is derived from the order's, unique in the zone, so
 	// concurrent releases share no counter.
 	l.DutiableValue = o.GoodsValue.Add(o.Freight).Add(o.Insurance)
@@ -233,7 +183,7 @@ func (s *Service) draftList(o Order, ch Channel, lines []zone.BookLine) (*Invent
 	for i, ol := range o.Lines {
 		totals[i] = ol.Total
 	}
-	values := lineValues(l.DutiableValue, totals)
+	values := tax.LineValues(l.DutiableValue, totals)
 	req := tax.Request{Regime: tax.CrossBorderRetail, Date: s.today()}
 	for i, ol := range o.Lines {
 		f := fmt.Sprintf("lines[%d]", i)
@@ -253,32 +203,6 @@ func (s *Service) draftList(o Order, ch Channel, lines []zone.BookLine) (*Invent
 	return &l, req, nil
 }
 
-// lineValues splits a list's dutiable value over its lines: each line's
-// total plus its share of the rest (freight and insurance), pro rata to
-// the line totals and rounded half-up to the fen, the last line taking
-// what rounding leaves, so the lines sum exactly to the list's value.
-func lineValues(dutiable decimal.Decimal, totals []decimal.Decimal) []decimal.Decimal {
-	goods := decimal.Zero
-	for _, t := range totals {
-		goods = goods.Add(t)
-	}
-	extra := dutiable.Sub(goods)
-	out := make([]decimal.Decimal, len(totals))
-	allocated := decimal.Zero
-	for i, t := range totals {
-		share := decimal.Zero
-		if goods.IsPositive() {
-			share = extra.Mul(t).Div(goods).Round(2)
-		}
-		if i == len(totals)-1 {
-			share = extra.Sub(allocated)
-		}
-		allocated = allocated.Add(share)
-		out[i] = t.Add(share)
-	}
-	return out
-}
-
 // totalKey is one of a buyer's yearly totals (see counted).
 type totalKey struct {
 	id   string
@@ -286,11 +210,13 @@ type totalKey struct {
 	key  string
 }
 
-// decide is the first transaction of a batch: it locks the orders, and of
-// those still PENDING, in arrival order, checks each against its buyer's
-// year as the earlier ones of the batch left it (caps, the single and
-// annual limits, the tax withheld) and either stores its list RELEASING,
-// counted in the buyer's totals, or rejects it.
+// decide is a batch's one transaction, a ledger ReadWriteTx: it locks the
+// orders, and of those still PENDING, in arrival order, checks each
+// against its buyer's year as the earlier ones of the batch left it (caps,
+// the single and annual limits, the tax withheld), deducts the accepted
+// lists' stock through the ledger in the same transaction, and stores each
+// list RELEASED (counted in the buyer's totals) or REFUSED for stock, or
+// rejects the order. All of it commits, or none of it.
 func (s *Service) decide(ctx context.Context, cands []*candidate) error {
 	var nos []string
 	for _, c := range cands {
@@ -303,7 +229,7 @@ func (s *Service) decide(ctx context.Context, cands []*candidate) error {
 	}
 	slices.Sort(nos)
 	year := s.year()
-	return s.inTx(ctx, func(tx pgx.Tx) error {
+	return s.ledger.ReadWriteTx(ctx, func(ctx context.Context, tx pgx.Tx, j ledger.Journals) error {
 		state, err := lockOrderStates(ctx, tx, nos)
 		if err != nil {
 			return err
@@ -311,7 +237,7 @@ func (s *Service) decide(ctx context.Context, cands []*candidate) error {
 		var live []*candidate
 		var keys []totalKey
 		for _, c := range cands {
-			c.rejected, c.list, c.resume, c.final = nil, nil, "", c.order
+			c.rejected, c.list, c.final = nil, nil, c.order
 			if c.fail != nil {
 				continue
 			}
@@ -326,8 +252,6 @@ func (s *Service) decide(ctx context.Context, cands []*candidate) error {
 						keys = append(keys, totalKey{c.draft.BuyerID, year, k})
 					}
 				}
-			case OrderReleasing:
-				c.resume = st.listNo
 			}
 		}
 		totals, err := lockTotals(ctx, tx, keys)
@@ -350,16 +274,16 @@ func (s *Service) decide(ctx context.Context, cands []*candidate) error {
 			c.list = l
 			accepted = append(accepted, c)
 		}
-		// With a ledger that posts in this transaction, the stock is
-		// deducted here and the lists are final when it commits. (An order
-		// of the batch refused for stock was counted when a later order of
-		// its buyer was checked: the limits then err on the safe side.)
-		if tp, ok := s.ledger.(txPoster); ok && len(accepted) > 0 {
+		// The stock is deducted in this transaction: the lists are final
+		// when it commits. (An order of the batch refused for stock was
+		// counted when a later order of its buyer was checked: the limits
+		// then err on the safe side.)
+		if len(accepted) > 0 {
 			reqs := make([]ledger.JournalRequest, len(accepted))
 			for i, c := range accepted {
 				reqs[i] = releaseJournal(*c.list, s.today())
 			}
-			res, err := tp.PostInTx(ctx, tx, reqs)
+			res, err := j.PostMany(ctx, reqs)
 			if err != nil {
 				return err
 			}
@@ -383,17 +307,12 @@ func (s *Service) decide(ctx context.Context, cands []*candidate) error {
 				lNo, lOrder, lEnt, lGuar = append(lNo, l.No), append(lOrder, l.OrderNo), append(lEnt, l.Enterprise), append(lGuar, l.Guarantor)
 				lBuyer, lStatus, lReleased, lBody = append(lBuyer, l.BuyerID), append(lStatus, string(l.Status)), append(lReleased, releasedText(*l)), append(lBody, mustJSON(l))
 			}
-			status, reason, list := OrderReleasing, "", ""
-			switch {
-			case c.rejected != nil:
-				status, reason = OrderRejected, reasonText(c.rejected)
-				if c.list != nil { // refused for stock
-					list = c.list.No
-				}
-			case c.list.Status == ListReleased:
-				status, list = OrderReleased, c.list.No
-			default:
+			status, reason, list := OrderReleased, "", ""
+			if c.list != nil {
 				list = c.list.No
+			}
+			if c.rejected != nil {
+				status, reason = OrderRejected, reasonText(c.rejected)
 			}
 			oNo, oStatus, oReason, oList = append(oNo, c.row.no), append(oStatus, status), append(oReason, reason), append(oList, list)
 		}
@@ -426,12 +345,6 @@ func (s *Service) decide(ctx context.Context, cands []*candidate) error {
 			WHERE o.order_no = v.no`, oNo, oStatus, oReason, oList)
 		return tx.SendBatch(ctx, b).Close()
 	})
-}
-
-// txPoster is a ledger that can post journals inside the caller's
-// transaction (ledger/pgstore's Store): a release is then one transaction.
-type txPoster interface {
-	PostInTx(ctx context.Context, tx pgx.Tx, reqs []ledger.JournalRequest) ([]ledger.PostResult, error)
 }
 
 // count adds (sign 1) or takes back (−1) what a list counts in its buyer's
@@ -583,226 +496,6 @@ func (s *Service) addTotals(ctx context.Context, tx pgx.Tx, sign int64, lists ..
 	return err
 }
 
-// resumed returns the lists of interrupted releases among the batch that
-// are still RELEASING; an order whose list was finished meanwhile is
-// answered as it now stands.
-func (s *Service) resumed(ctx context.Context, cands []*candidate) []InventoryList {
-	var nos []string
-	for _, c := range cands {
-		if c.resume != "" {
-			nos = append(nos, c.resume)
-		}
-	}
-	if len(nos) == 0 {
-		return nil
-	}
-	lists, err := loadLists(ctx, s.pool, `WHERE no = ANY($1)`, nos)
-	byNo := map[string]InventoryList{}
-	for _, l := range lists {
-		byNo[l.No] = l
-	}
-	var out []InventoryList
-	var reread []string
-	for _, c := range cands {
-		if c.resume == "" {
-			continue
-		}
-		l, ok := byNo[c.resume]
-		switch {
-		case err != nil:
-			c.fail = dbError(err)
-		case ok && l.Status == ListReleasing:
-			out = append(out, l)
-		default:
-			reread = append(reread, c.row.no)
-		}
-	}
-	if len(reread) > 0 {
-		orders, err := s.readOrders(ctx, reread)
-		for _, c := range cands {
-			if slices.Contains(reread, c.row.no) {
-				c.resume = ""
-				if err != nil {
-					c.fail = dbError(err)
-				} else {
-					c.final = orders[c.row.no]
-				}
-			}
-		}
-	}
-	return out
-}
-
-// readOrders reads orders as they stand.
-func (s *Service) readOrders(ctx context.Context, nos []string) (map[string]Order, error) {
-	rows := map[string]orderRow{}
-	if err := queryOrderRows(ctx, s.pool, rows, `SELECT `+orderCols+` FROM ecom_orders WHERE order_no = ANY($1)`, nos); err != nil {
-		return nil, err
-	}
-	out := make(map[string]Order, len(rows))
-	for no, r := range rows {
-		o, err := r.order()
-		if err != nil {
-			return nil, err
-		}
-		out[no] = o
-	}
-	return out, nil
-}
-
-// outcome is how a list's release ended for its order.
-type outcome struct {
-	order Order
-	err   error
-}
-
-// finish deducts the lists' goods from the warehouse book (one PostMany)
-// and finishes them in one transaction: RELEASED, or, where the stock was
-// short, REFUSED with the buyer's totals restored and the order rejected.
-// A list another call finished meanwhile is left as that call decided.
-// Outcomes are keyed by list number; a list whose journal could not be
-// posted for a transient reason stays RELEASING (Recover, or the order's
-// next document, finishes it) and its outcome is that error.
-//
-// known holds the orders' documents when the caller has them; the others
-// are read.
-func (s *Service) finish(ctx context.Context, lists []InventoryList, known map[string]Order) map[string]outcome {
-	out := map[string]outcome{}
-	if len(lists) == 0 {
-		return out
-	}
-	reqs := make([]ledger.JournalRequest, len(lists))
-	for i, l := range lists {
-		reqs[i] = releaseJournal(l, s.today())
-	}
-	res := s.ledger.PostMany(ctx, reqs)
-	var done []int
-	for i, r := range res {
-		if r.Err != nil && !isDomain(r.Err) {
-			out[lists[i].No] = outcome{err: r.Err}
-			continue
-		}
-		done = append(done, i)
-	}
-	if len(done) == 0 {
-		return out
-	}
-	var undo []int // posted, but another call had refused the list
-	var orders map[string]orderRow
-	finished := map[string]bool{}
-	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		clear(finished)
-		undo = undo[:0]
-		var nos []string
-		for _, i := range done {
-			nos = append(nos, lists[i].OrderNo)
-		}
-		slices.Sort(nos)
-		var err error
-		if orders, err = lockOrderStates(ctx, tx, nos); err != nil {
-			return err
-		}
-		var lNo, lStatus, lReleased, lBody []string
-		for _, i := range done {
-			c, perr := lists[i], res[i].Err
-			if perr != nil {
-				c.Status, c.Reason = ListRefused, ledger.AsError(perr).Message
-			} else {
-				c.Status, c.ReleasedOn, c.JournalID = ListReleased, res[i].Journal.EffectiveDate, res[i].Journal.ID
-			}
-			lNo, lStatus, lReleased, lBody = append(lNo, c.No), append(lStatus, string(c.Status)), append(lReleased, releasedText(c)), append(lBody, mustJSON(c))
-		}
-		// Finish a list only if it is still releasing: another call may
-		// have finished it.
-		rows, err := tx.Query(ctx, `UPDATE ecom_lists AS l SET status = v.status, released_on = NULLIF(v.released, '')::date, body = v.body
-			FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS v(no, status, released, body)
-			WHERE l.no = v.no AND l.status = 'RELEASING'
-			RETURNING l.no`, lNo, lStatus, lReleased, lBody)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			var no string
-			if err := rows.Scan(&no); err != nil {
-				rows.Close()
-				return err
-			}
-			finished[no] = true
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		var refused []InventoryList
-		var oNo, oStatus, oReason []string
-		for _, i := range done {
-			l, perr := lists[i], res[i].Err
-			o := orders[l.OrderNo]
-			if !finished[l.No] {
-				if perr == nil && o.status != OrderReleased && o.status != OrderReleasing {
-					undo = append(undo, i)
-				}
-				continue
-			}
-			if perr != nil {
-				refused = append(refused, l)
-				o.status, o.reason = OrderRejected, ReasonInsufficientStock+": "+ledger.AsError(perr).Message
-			} else {
-				o.status, o.reason = OrderReleased, ""
-			}
-			orders[l.OrderNo] = o
-			oNo, oStatus, oReason = append(oNo, o.no), append(oStatus, o.status), append(oReason, o.reason)
-		}
-		if err := s.addTotals(ctx, tx, -1, refused...); err != nil {
-			return err
-		}
-		if len(oNo) == 0 {
-			return nil
-		}
-		_, err = tx.Exec(ctx, `UPDATE ecom_orders AS o SET status = v.status, reason = v.reason
-			FROM unnest($1::text[], $2::text[], $3::text[]) AS v(no, status, reason)
-			WHERE o.order_no = v.no`, oNo, oStatus, oReason)
-		return err
-	})
-	if err != nil {
-		for _, i := range done {
-			out[lists[i].No] = outcome{err: dbError(err)}
-		}
-		return out
-	}
-	s.undo(ctx, lists, undo)
-	// The answers: the documents with the status the transaction left.
-	var unknown []string
-	for _, i := range done {
-		if _, ok := known[lists[i].OrderNo]; !ok {
-			unknown = append(unknown, lists[i].OrderNo)
-		}
-	}
-	if len(unknown) > 0 {
-		read, err := s.readOrders(ctx, unknown)
-		if err != nil {
-			read = nil // the lists are finished; only the answer lacks the order's documents
-		}
-		known = maps.Clone(known)
-		if known == nil {
-			known = map[string]Order{}
-		}
-		maps.Copy(known, read)
-	}
-	for _, i := range done {
-		l, perr := lists[i], res[i].Err
-		st := orders[l.OrderNo]
-		o := known[l.OrderNo]
-		o.Status, o.Reason, o.ListNo = st.status, st.reason, st.listNo
-		if finished[l.No] && perr != nil {
-			out[l.No] = outcome{order: o, err: stockError(perr)}
-			continue
-		}
-		out[l.No] = outcome{order: o}
-	}
-	return out
-}
-
 // releaseJournal is the stock deduction of a list (二线出区核减): its goods
 // from the warehouse's bonded bucket to the domestic market.
 func releaseJournal(l InventoryList, day time.Time) ledger.JournalRequest {
@@ -814,19 +507,4 @@ func releaseJournal(l InventoryList, day time.Time) ledger.JournalRequest {
 			From: ledger.In(l.Book, zone.AccountBonded), To: ledger.World(zone.WorldDomestic), Quantity: ln.Quantity, Unit: ln.Unit})
 	}
 	return req
-}
-
-// undo reverses journals posted for lists another call had meanwhile
-// refused (a release resumed by two processes while the stock changed),
-// so the book never shows goods out for a refused list. A failure is left
-// for the next attempt: the reversal's key makes it happen once.
-func (s *Service) undo(ctx context.Context, lists []InventoryList, idx []int) {
-	for _, i := range idx {
-		l := lists[i]
-		j, err := s.ledger.Post(ctx, releaseJournal(l, s.today()))
-		if err != nil {
-			continue
-		}
-		_, _ = s.ledger.Reverse(ctx, ledger.ReverseRequest{Book: l.Book, JournalID: j.ID, IdempotencyKey: l.No + ":release:undo", EffectiveDate: s.today(), Principal: "ecommerce", Reason: "the list was refused by another call"})
-	}
 }

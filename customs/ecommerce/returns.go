@@ -15,7 +15,9 @@ import (
 	"github.com/zoneledger/zoneledger/ledger"
 )
 
-// listReturnReceiving: the returned goods' journal is being posted.
+// listReturnReceiving: the returned goods' journal was being posted, by a
+// version that booked a return in two steps; nothing is stored in it any
+// more, and Recover finishes such lists.
 const listReturnReceiving ListStatus = "RETURN_RECEIVING"
 
 func jsonUnmarshal(body string, into any) error { return json.Unmarshal([]byte(body), into) }
@@ -206,35 +208,31 @@ func (s *Service) ReceiveReturn(ctx context.Context, p access.Principal, no stri
 		return InventoryList{}, ledger.Errorf(ledger.KindPermissionDenied, ledger.ReasonPermissionDenied, "list_no",
 			"principal %q may not confirm that the goods of list %s arrived: the warehouse keeping book %s (enterprise %s) confirms it once the goods are in", p.ID, no, l.Book, b.Enterprise)
 	}
-	err = s.inTx(ctx, func(tx pgx.Tx) error {
-		var err error
-		l, err = loadList(ctx, tx, no, true)
+	// One transaction of the ledger's seam: the goods booked back and the
+	// list finished, or neither.
+	err = s.ledger.ReadWriteTx(ctx, func(ctx context.Context, tx pgx.Tx, j ledger.Journals) error {
+		l, err := loadList(ctx, tx, no, true)
 		if err != nil {
 			return err
 		}
 		switch l.Status {
-		case ListReturned, ListPartlyReturned, listReturnReceiving:
+		case ListReturned, ListPartlyReturned:
 			return nil
-		case ListReturnRequested:
+		case ListReturnRequested, listReturnReceiving:
 		default:
 			return refuse(ReasonWrongStatus, "list_no", "list %s is %s; apply for the return first", no, l.Status)
 		}
-		last := l.ReleasedOn.AddDate(0, 0, s.set.ReturnArriveDays)
-		if s.today().After(last) {
-			return refuse(ReasonReturnWindowClosed, "list_no", "list %s was released on %s; returned goods had to be back by %s: the return lapsed and the list's tax is final", no, ledger.FormatDate(l.ReleasedOn), ledger.FormatDate(last))
+		if l.Status == ListReturnRequested {
+			last := l.ReleasedOn.AddDate(0, 0, s.set.ReturnArriveDays)
+			if s.today().After(last) {
+				return refuse(ReasonReturnWindowClosed, "list_no", "list %s was released on %s; returned goods had to be back by %s: the return lapsed and the list's tax is final", no, ledger.FormatDate(l.ReleasedOn), ledger.FormatDate(last))
+			}
+			l.ReturnedOn = s.today()
 		}
-		// The day the warehouse confirmed is the journal's: a retry on a
-		// later day (Recover) posts the very same journal.
-		l.Status, l.ReturnedOn = listReturnReceiving, s.today()
-		return saveList(ctx, tx, l)
+		return s.receive(ctx, tx, j, l)
 	})
 	if err != nil {
-		return l, err
-	}
-	if l.Status == listReturnReceiving {
-		if err := s.receive(ctx, l); err != nil {
-			return l, err
-		}
+		return InventoryList{}, dbError(err)
 	}
 	out, err := loadList(ctx, s.pool, no, false)
 	if err == nil && !p.CanRead(out.Enterprise) {
@@ -285,45 +283,48 @@ func (s *Service) returnJournal(ctx context.Context, l InventoryList) (ledger.Jo
 	return req, nil
 }
 
-// receive posts a return's journal and finishes it.
-func (s *Service) receive(ctx context.Context, l InventoryList) error {
+// receive posts a return's journal through j and finishes the list, in
+// the caller's ReadWriteTx. The journal is dated the day the warehouse
+// confirmed (l.ReturnedOn) and keyed by the list, so a list an earlier
+// version left RETURN_RECEIVING, its journal perhaps posted, is finished
+// with the very same journal.
+func (s *Service) receive(ctx context.Context, tx pgx.Tx, j ledger.Journals, l InventoryList) error {
 	req, err := s.returnJournal(ctx, l)
 	if err != nil {
 		return err
 	}
-	j, err := s.ledger.Post(ctx, req)
+	res, err := j.PostMany(ctx, []ledger.JournalRequest{req})
 	if err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(tx pgx.Tx) error {
-		c, err := loadList(ctx, tx, l.No, true)
-		if err != nil || c.Status != listReturnReceiving {
-			return err
-		}
-		back, kept, err := s.splitReturn(c)
-		if err != nil {
-			return err
-		}
-		c.ReturnedOn, c.ReturnJournalID = j.EffectiveDate, j.ID
-		if c.ReleasedTax.IsZero() {
-			c.ReleasedTax = c.Tax
-		}
-		if kept == nil {
-			c.Status = ListReturned
-		} else {
-			c.Status = ListPartlyReturned
-			c.Duty, c.ConsumptionTax, c.VAT, c.Tax = kept.Duty, kept.ConsumptionTax, kept.VAT, kept.Total
-		}
-		if err := s.addTotals(ctx, tx, -1, back); err != nil {
-			return err
-		}
-		return saveList(ctx, tx, c)
-	})
+	if err := res[0].Err; err != nil {
+		return err
+	}
+	jn := res[0].Journal
+	c := l
+	back, kept, err := s.splitReturn(c)
+	if err != nil {
+		return err
+	}
+	c.ReturnedOn, c.ReturnJournalID = jn.EffectiveDate, jn.ID
+	if c.ReleasedTax.IsZero() {
+		c.ReleasedTax = c.Tax
+	}
+	if kept == nil {
+		c.Status = ListReturned
+	} else {
+		c.Status = ListPartlyReturned
+		c.Duty, c.ConsumptionTax, c.VAT, c.Tax = kept.Duty, kept.ConsumptionTax, kept.VAT, kept.Total
+	}
+	if err := s.addTotals(ctx, tx, -1, back); err != nil {
+		return err
+	}
+	return saveList(ctx, tx, c)
 }
 
 // splitReturn parts a list into the goods returned, as a list to take off
 // the buyer's totals, and the quote of the goods kept (nil for a whole
-// return). Each line's dutiable value (lineValues) is split pro rata to
+// return). Each line's dutiable value (tax.LineValues) is split pro rata to
 // quantity, the kept part rounded half-up to the fen; the kept goods are
 // taxed at the release date and the returned part's value is what is left
 // of the list's, so the two sum exactly to the list's dutiable value.
@@ -336,7 +337,7 @@ func (s *Service) splitReturn(l InventoryList) (InventoryList, *tax.Quote, error
 	for i, ln := range l.Lines {
 		totals[i] = ln.Total
 	}
-	values := lineValues(l.DutiableValue, totals)
+	values := tax.LineValues(l.DutiableValue, totals)
 	returned := map[int]decimal.Decimal{}
 	for _, rl := range l.ReturnLines {
 		returned[rl.Seq] = rl.Quantity

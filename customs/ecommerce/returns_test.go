@@ -1,6 +1,7 @@
 package ecommerce_test
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"testing"
@@ -345,10 +346,10 @@ func TestReturnIntoAnEmptiedLot(t *testing.T) {
 	}
 }
 
-// A return whose journal was recorded but whose answer was lost is
-// finished by Recover on a later day, once: the journal keeps the day the
-// warehouse confirmed the arrival.
-func TestInterruptedReturnFinishedLater(t *testing.T) {
+// A return whose transaction committed but whose answer was lost is
+// booked once: the warehouse's retry a day later finds the list returned,
+// dated the day it confirmed the arrival.
+func TestReturnWithALostAnswerIsBookedOnce(t *testing.T) {
 	w := newWorld(t, map[int]string{3: "5"})
 	svc, flaky := w.flakyService()
 	o, p, wb := w.order("IR1", "0108", "SKU-MW", "1", "2400", "8516500000")
@@ -358,15 +359,47 @@ func TestInterruptedReturnFinishedLater(t *testing.T) {
 	_, err = svc.RequestReturn(w.ctx, w.platform, got.ListNo, nil)
 	must(t, err)
 	confirmed := w.clock.Now()
-	flaky.loseAfterPost.Store(true)
+	flaky.loseAfterCommit.Store(true)
 	_, err = svc.ReceiveReturn(w.ctx, w.warehouse, got.ListNo)
 	wantReason(t, err, ledger.ReasonUnavailable)
-	flaky.loseAfterPost.Store(false)
+	flaky.loseAfterCommit.Store(false)
 	w.clock.Add(24 * time.Hour)
-	must(t, svc.Recover(w.ctx))
-	l, err := svc.GetList(w.ctx, w.customs, got.ListNo)
+	l, err := svc.ReceiveReturn(w.ctx, w.warehouse, got.ListNo)
 	must(t, err)
 	if l.Status != ecommerce.ListReturned || ledger.FormatDate(l.ReturnedOn) != ledger.FormatDate(ledger.DayIn(confirmed, time.FixedZone("CST", 8*3600))) || !w.stock(3).Equal(d("5")) {
-		t.Fatalf("after Recover a day later: %s returned on %s, stock %s", l.Status, ledger.FormatDate(l.ReturnedOn), w.stock(3))
+		t.Fatalf("after the retry a day later: %s returned on %s, stock %s", l.Status, ledger.FormatDate(l.ReturnedOn), w.stock(3))
+	}
+}
+
+// A return an earlier zoneledger left RETURN_RECEIVING (it posted the
+// journal, then finished the list in a second transaction) is finished by
+// Recover, once, with the journal dated the day the warehouse confirmed.
+func TestReturnLeftReceivingIsFinishedByRecover(t *testing.T) {
+	w := newWorld(t, map[int]string{3: "5"})
+	o, p, wb := w.order("IR2", "0108", "SKU-MW", "1", "2400", "8516500000")
+	got, err := w.submit(o, p, wb)
+	must(t, err)
+	w.clock.Add(3 * 24 * time.Hour)
+	_, err = w.svc.RequestReturn(w.ctx, w.platform, got.ListNo, nil)
+	must(t, err)
+	confirmed := ledger.DayIn(w.clock.Now(), time.FixedZone("CST", 8*3600))
+	// What the earlier version stored before posting the journal.
+	var body string
+	must(t, w.store.Pool().QueryRow(w.ctx, `SELECT body FROM ecom_lists WHERE no = $1`, got.ListNo).Scan(&body))
+	var m map[string]any
+	must(t, json.Unmarshal([]byte(body), &m))
+	m["Status"], m["ReturnedOn"] = "RETURN_RECEIVING", confirmed.Format(time.RFC3339)
+	b, err := json.Marshal(m)
+	must(t, err)
+	_, err = w.store.Pool().Exec(w.ctx, `UPDATE ecom_lists SET status = 'RETURN_RECEIVING', body = $2 WHERE no = $1`, got.ListNo, string(b))
+	must(t, err)
+	w.clock.Add(24 * time.Hour)
+	for range 2 {
+		must(t, w.svc.Recover(w.ctx))
+		l, err := w.svc.GetList(w.ctx, w.customs, got.ListNo)
+		must(t, err)
+		if l.Status != ecommerce.ListReturned || ledger.FormatDate(l.ReturnedOn) != ledger.FormatDate(confirmed) || !w.stock(3).Equal(d("5")) {
+			t.Fatalf("after Recover a day later: %s returned on %s, stock %s", l.Status, ledger.FormatDate(l.ReturnedOn), w.stock(3))
+		}
 	}
 }

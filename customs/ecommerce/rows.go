@@ -3,10 +3,12 @@ package ecommerce
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/zoneledger/zoneledger/ledger"
 	"github.com/zoneledger/zoneledger/ledger/pgshared/pgtx"
 )
 
@@ -128,10 +130,17 @@ func saveList(ctx context.Context, tx pgx.Tx, l InventoryList) error {
 	return err
 }
 
-// Recover finishes the releases and returns a crash interrupted. A list
-// whose journal fails for a permanent reason (pgtx.Permanent: e.g. text
+// Recover finishes the returns an earlier zoneledger, which booked a
+// return in two steps, left RETURN_RECEIVING: each in one ReadWriteTx
+// with the same journal that version posted or meant to post. A list that
+// cannot be finished for good (a refusal, or pgtx.Permanent: e.g. text
 // PostgreSQL cannot store) is logged and left as it is, and the others go
 // on: one document never stops the start. Transient failures are returned.
+//
+// A release or a return of this version commits in one transaction with
+// its journal and needs no recovery. A list left RELEASING by a version
+// that released in three steps stops the start with what to do
+// (ErrLegacyReleasing).
 func (s *Service) Recover(ctx context.Context) error {
 	log := s.opts.Logger
 	if log == nil {
@@ -141,30 +150,34 @@ func (s *Service) Recover(ctx context.Context) error {
 	if err != nil {
 		return dbError(err)
 	}
-	var releasing []InventoryList
+	var releasing []string
 	for _, l := range pending {
 		if l.Status == ListReleasing {
-			releasing = append(releasing, l)
+			releasing = append(releasing, l.No)
 			continue
 		}
-		if err := s.receive(ctx, l); err != nil && !isDomain(err) {
-			if !pgtx.Permanent(err) {
+		err := s.ledger.ReadWriteTx(ctx, func(ctx context.Context, tx pgx.Tx, j ledger.Journals) error {
+			c, err := loadList(ctx, tx, l.No, true)
+			if err != nil || c.Status != listReturnReceiving {
 				return err
+			}
+			return s.receive(ctx, tx, j, c)
+		})
+		if err != nil && !isDomain(err) {
+			if !pgtx.Permanent(err) {
+				return dbError(err)
 			}
 			log.Error("a return cannot be finished for good and stays receiving; starting anyway", "list", l.No, "order", l.OrderNo, "err", err)
 		}
 	}
-	for len(releasing) > 0 {
-		n := min(len(releasing), s.opts.MaxBatch)
-		for no, r := range s.finish(ctx, releasing[:n], nil) {
-			if r.err != nil && !isDomain(r.err) {
-				if !pgtx.Permanent(r.err) {
-					return r.err
-				}
-				log.Error("a release cannot be finished for good and stays releasing; starting anyway", "list", no, "err", r.err)
-			}
-		}
-		releasing = releasing[n:]
+	if len(releasing) > 0 {
+		return fmt.Errorf("%w: %d lists (first %s); start the previous zoneledger release on this database once, let it finish them, then start this one",
+			ErrLegacyReleasing, len(releasing), releasing[0])
 	}
 	return nil
 }
+
+// ErrLegacyReleasing is Recover's error for lists left RELEASING by a
+// version of zoneledger that released in three steps (lists stored, stock
+// deducted, lists finished); this version cannot finish them.
+var ErrLegacyReleasing = errors.New("inventory lists left RELEASING by an earlier zoneledger")

@@ -65,7 +65,9 @@ const (
 
 // Order statuses.
 const (
-	OrderPending   = "PENDING"
+	OrderPending = "PENDING"
+	// OrderReleasing is no longer set: a release commits in one
+	// transaction. The API keeps the value.
 	OrderReleasing = "RELEASING"
 	OrderReleased  = "RELEASED"
 	OrderRejected  = "REJECTED"
@@ -92,7 +94,7 @@ type Options struct {
 // Service runs the 1210 flow. It is safe for concurrent use.
 type Service struct {
 	pool   *pgxpool.Pool
-	ledger ledger.Store
+	ledger ledger.ReadWriter[pgx.Tx]
 	zone   *zone.Service
 	tax    *tax.Engine
 	set    Settings
@@ -135,7 +137,7 @@ func (s *Service) channel(ctx context.Context, enterprise string) (Channel, erro
 
 // New returns a Service storing its documents in pool, deducting stock
 // through store from books kept by z, taxing with engine.
-func New(pool *pgxpool.Pool, store ledger.Store, z *zone.Service, engine *tax.Engine, opts Options) (*Service, error) {
+func New(pool *pgxpool.Pool, store ledger.ReadWriter[pgx.Tx], z *zone.Service, engine *tax.Engine, opts Options) (*Service, error) {
 	set := DefaultSettings()
 	if opts.Settings != nil {
 		set = *opts.Settings

@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -116,6 +117,11 @@ func (s Settings) normalize() (Settings, error) {
 	}
 	return s, nil
 }
+
+// PositiveList returns the positive list the service releases inventory
+// lists against (a copy); empty when it runs without one, allowing every
+// HS code.
+func (s *Service) PositiveList() []PositiveEntry { return slices.Clone(s.set.PositiveList) }
 
 // positive returns the positive-list entry covering an HS code.
 func (s Settings) positive(hs string) (PositiveEntry, bool) {

@@ -105,7 +105,9 @@ type ListStatus string
 
 // The list statuses.
 const (
-	// ListReleasing: tax assessed, the stock deduction is being booked.
+	// ListReleasing is no longer set: a list is stored RELEASED (or
+	// REFUSED) in the transaction that deducts its stock. The API keeps
+	// the value.
 	ListReleasing ListStatus = "RELEASING"
 	// ListReleased: released; goods off the book, tax due.
 	ListReleased ListStatus = "RELEASED"

@@ -1,7 +1,7 @@
 // Package taxapi serves the tax engine (customs/tax) over gRPC as
 // zoneledger.customs.v1.TaxService: it parses the wire request strictly,
 // asks the engine for a quote and returns every amount as a decimal string
-// to the fen. Every error is a gRPC status made by ledgerapi.Status, with a
+// to the fen. Every error is a gRPC status made by grpcedge.Status, with a
 // stable reason and the request field at fault, e.g. "lines[2].dutiable_value".
 package taxapi
 
@@ -15,7 +15,7 @@ import (
 
 	"github.com/zoneledger/zoneledger/customs/tax"
 	"github.com/zoneledger/zoneledger/ledger"
-	"github.com/zoneledger/zoneledger/ledger/ledgerapi"
+	"github.com/zoneledger/zoneledger/ledger/grpcedge"
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
 )
 
@@ -37,11 +37,11 @@ func NewServer(engine *tax.Engine) *Server {
 func (s *Server) Quote(_ context.Context, r *customsv1.QuoteRequest) (*customsv1.QuoteResponse, error) {
 	req, err := RequestFromProto(r)
 	if err != nil {
-		return nil, ledgerapi.Status(err)
+		return nil, grpcedge.Status(err)
 	}
 	q, err := s.engine.Quote(req)
 	if err != nil {
-		return nil, ledgerapi.Status(wireField(err))
+		return nil, grpcedge.Status(wireField(err))
 	}
 	return QuoteToProto(q), nil
 }
@@ -98,7 +98,41 @@ func RequestFromProto(r *customsv1.QuoteRequest) (tax.Request, error) {
 		}
 		out.Lines = append(out.Lines, l)
 	}
-	return out, nil
+	return out, shareCharges(r, &out)
+}
+
+// shareCharges adds a cross-border order's freight and insurance to its
+// lines' dutiable values, shared as customs shares them when it assesses
+// the inventory list (tax.LineValues).
+func shareCharges(r *customsv1.QuoteRequest, out *tax.Request) error {
+	var charges decimal.Decimal
+	for _, c := range []struct{ field, value string }{{"freight", r.GetFreight()}, {"insurance", r.GetInsurance()}} {
+		d, err := ledger.ParseOptionalDecimal(c.value, c.field)
+		if err != nil {
+			return err
+		}
+		if d.IsNegative() || !d.Equal(d.Round(2)) {
+			return ledger.Errorf(ledger.KindInvalid, tax.ReasonInvalidAmount, c.field, "%s is not an amount in CNY to the fen", c.value)
+		}
+		if !d.IsZero() && out.Regime != tax.CrossBorderRetail {
+			return ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, c.field,
+				"is shared over the lines only under REGIME_CROSS_BORDER_RETAIL; under %v add it to the lines' dutiable_value yourself", r.GetRegime())
+		}
+		charges = charges.Add(d)
+	}
+	if charges.IsZero() {
+		return nil
+	}
+	totals := make([]decimal.Decimal, len(out.Lines))
+	goods := decimal.Zero
+	for i, l := range out.Lines {
+		totals[i] = l.DutiableValue
+		goods = goods.Add(l.DutiableValue)
+	}
+	for i, v := range tax.LineValues(goods.Add(charges), totals) {
+		out.Lines[i].DutiableValue = v
+	}
+	return nil
 }
 
 func lineFromProto(pl *customsv1.QuoteLine, field string) (tax.Line, error) {

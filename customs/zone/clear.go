@@ -65,11 +65,8 @@ func (s *Service) transferIfPaired(ctx context.Context, tx pgx.Tx, p access.Prin
 	}
 	for _, no := range []string{seller.No, buyer.No} {
 		var x List
-		row, err := getDoc(ctx, tx, kindList, no, true, &x)
+		_, err := getDoc(ctx, tx, kindList, no, true, &x)
 		if err != nil {
-			return nil, err
-		}
-		if err := checkPending(row); err != nil {
 			return nil, err
 		}
 	}
@@ -168,7 +165,7 @@ func (s *Service) finishClear(ctx context.Context, tx pgx.Tx, in *intent, j ledg
 		}
 		l.Status, l.ClearedAt = ListCleared, s.clock()
 		l.JournalIDs = append(l.JournalIDs, j.ID)
-		if err := updateDoc(ctx, tx, kindList, l.No, string(l.Status), "", l); err != nil {
+		if err := updateDoc(ctx, tx, kindList, l.No, string(l.Status), l); err != nil {
 			return err
 		}
 	}

@@ -221,7 +221,7 @@ func (s *Service) clearCollective(ctx context.Context, tx pgx.Tx, l List) error 
 			return err
 		}
 		sl.Status, sl.ListNo = SlipDeclared, l.No
-		if err := updateDoc(ctx, tx, kindSlip, no, string(sl.Status), "", sl); err != nil {
+		if err := updateDoc(ctx, tx, kindSlip, no, string(sl.Status), sl); err != nil {
 			return err
 		}
 	}
@@ -241,7 +241,7 @@ func (s *Service) clearCollective(ctx context.Context, tx pgx.Tx, l List) error 
 		return err
 	}
 	l.Status, l.ClearedAt = ListCleared, s.clock()
-	return updateDoc(ctx, tx, kindList, l.No, string(l.Status), "", l)
+	return updateDoc(ctx, tx, kindList, l.No, string(l.Status), l)
 }
 
 // PendingTrips reports the trips of a book that passed the gate under

@@ -85,12 +85,9 @@ func (s *Service) MoveDisplay(ctx context.Context, p access.Principal, m Display
 			c = old // refused before: try again
 		}
 		var f Form
-		frow, err := getDoc(ctx, tx, kindForm, c.ApplyNo, true, &f)
+		_, err = getDoc(ctx, tx, kindForm, c.ApplyNo, true, &f)
 		if err != nil {
 			return nil, withField(err, "apply_no")
-		}
-		if err := checkPending(frow); err != nil {
-			return nil, err
 		}
 		if f.Type != codes.FormDisplay || f.Book != c.Book {
 			return nil, invalid(ReasonNotDisplayForm, "apply_no", "form %s is not a 保税展示交易 (type C) form of book %s", c.ApplyNo, c.Book)
@@ -158,7 +155,7 @@ func (s *Service) MoveDisplay(ctx context.Context, p access.Principal, m Display
 				c.Tax.StringFixed(2), f.Guarantee.StringFixed(2), f.No, f.GuaranteeAvailable().StringFixed(2), f.TaxAssessed.StringFixed(2), f.TaxPaid.StringFixed(2))
 		}
 		if found {
-			if err := updateDoc(ctx, tx, kindDisplay, c.No, "FILED", "", c); err != nil {
+			if err := updateDoc(ctx, tx, kindDisplay, c.No, "FILED", c); err != nil {
 				return nil, err
 			}
 		} else if err := insertDoc(ctx, tx, docRow{kind: kindDisplay, no: c.No, enterprise: c.Enterprise, innerNo: c.InnerNo, book: c.Book, status: "FILED"}, c, c.CreatedAt); err != nil {
@@ -231,10 +228,10 @@ func (s *Service) finishDisplay(ctx context.Context, tx pgx.Tx, in *intent, j le
 		f.TaxAssessed = f.TaxAssessed.Add(m.Tax)
 	}
 	m.JournalID = j.ID
-	if err := updateDoc(ctx, tx, kindDisplay, m.No, "BOOKED", "", m); err != nil {
+	if err := updateDoc(ctx, tx, kindDisplay, m.No, "BOOKED", m); err != nil {
 		return err
 	}
-	return updateDoc(ctx, tx, kindForm, f.No, "FILED", "", f)
+	return updateDoc(ctx, tx, kindForm, f.No, "FILED", f)
 }
 
 // PayDisplayTax records the collective payment of display-trading tax for a
@@ -257,12 +254,9 @@ func (s *Service) PayDisplayTax(ctx context.Context, p access.Principal, applyNo
 	var out Form
 	err := s.change(ctx, func(tx pgx.Tx) (*intent, error) {
 		var f Form
-		row, err := getDoc(ctx, tx, kindForm, applyNo, true, &f)
+		_, err := getDoc(ctx, tx, kindForm, applyNo, true, &f)
 		if err != nil {
 			return nil, withField(err, "apply_no")
-		}
-		if err := checkPending(row); err != nil {
-			return nil, err
 		}
 		if f.Type != codes.FormDisplay {
 			return nil, invalid(ReasonNotDisplayForm, "apply_no", "form %s is not a display-trading form", applyNo)
@@ -283,7 +277,7 @@ func (s *Service) PayDisplayTax(ctx context.Context, p access.Principal, applyNo
 		}
 		f.Payments[paymentNo] = amount
 		out = f
-		return nil, updateDoc(ctx, tx, kindForm, f.No, "FILED", "", f)
+		return nil, updateDoc(ctx, tx, kindForm, f.No, "FILED", f)
 	})
 	return out, err
 }

@@ -50,15 +50,14 @@
 // # Consistency with the ledger
 //
 // The documents live in this package's tables; the goods in the ledger. A
-// change that moves goods first records an intent (the journal to post, with
-// a deterministic idempotency key) in the same transaction that checks the
-// document, then posts the journal, then finishes the document in a second
-// transaction. After a crash, Recover posts the journal of every intent
-// again — the ledger answers the journal it already recorded — and finishes
-// the change, so documents and books always agree. An intent that fails for
-// a permanent reason (a database error no retry changes, an unreadable body)
-// is marked failed with its reason, its documents are released and it is
-// logged, so that no single document can stop the start (README.md).
+// change that moves goods is one transaction of the ledger's seam
+// (ledger.ReadWriter's ReadWriteTx): it checks and writes the documents,
+// posts the journal (with an idempotency key derived from the document
+// and the step) and finishes the documents with it, all or nothing. A
+// journal the ledger refuses refuses the whole change. A retried request
+// finds the change committed and applies nothing twice. Start refuses a
+// database where an earlier version, which committed a change in steps,
+// left changes in flight (ErrLegacyIntents; README.md).
 //
 // Facts and their public sources (GACC announcements, the 金二 message
 // specifications): README.md beside this file; code lists in package

@@ -297,11 +297,11 @@ func (s *Service) ListPasses(ctx context.Context, p access.Principal, f ListFilt
 
 func lockPass(ctx context.Context, tx pgx.Tx, no string) (Pass, error) {
 	var ps Pass
-	row, err := getDoc(ctx, tx, kindPass, no, true, &ps)
+	_, err := getDoc(ctx, tx, kindPass, no, true, &ps)
 	if err != nil {
 		return ps, passNotFound(err, no)
 	}
-	return ps, checkPending(row)
+	return ps, nil
 }
 
 // DeletePass withdraws a pass that has not reached the gate.
@@ -322,7 +322,7 @@ func (s *Service) DeletePass(ctx context.Context, p access.Principal, no string)
 			return precondition(ReasonWrongStatus, "pass_no", "pass %s is %s; only a pass not yet at the gate can be withdrawn", no, strings.ToLower(string(ps.Status)))
 		}
 		ps.Status = PassDeletedStat
-		return updateDoc(ctx, tx, kindPass, ps.No, string(ps.Status), "", ps)
+		return updateDoc(ctx, tx, kindPass, ps.No, string(ps.Status), ps)
 	})
 	if err != nil {
 		return Pass{}, err
@@ -394,13 +394,13 @@ func (s *Service) RecordGateEvent(ctx context.Context, p access.Principal, no st
 				e.Outcome = string(PassHeld)
 				ps.Status, ps.HoldReasons = PassHeld, e.Reasons
 				ps.Events = append(ps.Events, e)
-				return nil, updateDoc(ctx, tx, kindPass, ps.No, string(ps.Status), "", ps)
+				return nil, updateDoc(ctx, tx, kindPass, ps.No, string(ps.Status), ps)
 			}
 			if s.set.TwoGates {
 				e.Outcome = string(PassFirstGate)
 				ps.Status = PassFirstGate
 				ps.Events = append(ps.Events, e)
-				return nil, updateDoc(ctx, tx, kindPass, ps.No, string(ps.Status), "", ps)
+				return nil, updateDoc(ctx, tx, kindPass, ps.No, string(ps.Status), ps)
 			}
 		case ps.Status == PassFirstGate && e.Gate == 2:
 			if e.Vehicle != ps.Vehicle {
@@ -503,7 +503,7 @@ func (s *Service) ReleaseHold(ctx context.Context, p access.Principal, no, note 
 			e.Outcome = string(PassFirstGate)
 			ps.Status = PassFirstGate
 			ps.Events = append(ps.Events, e)
-			return nil, updateDoc(ctx, tx, kindPass, ps.No, string(ps.Status), "", ps)
+			return nil, updateDoc(ctx, tx, kindPass, ps.No, string(ps.Status), ps)
 		}
 		in, err := s.passIntent(ctx, tx, p, ps, e)
 		if in != nil {
@@ -539,7 +539,7 @@ func (s *Service) RejectHold(ctx context.Context, p access.Principal, no, note s
 			return precondition(ReasonWrongStatus, "pass_no", "pass %s is %s, not held", no, strings.ToLower(string(ps.Status)))
 		}
 		ps.Status, ps.Note = PassRejected, note
-		return updateDoc(ctx, tx, kindPass, ps.No, string(ps.Status), "", ps)
+		return updateDoc(ctx, tx, kindPass, ps.No, string(ps.Status), ps)
 	})
 	if err != nil {
 		return Pass{}, err
@@ -607,11 +607,8 @@ func (s *Service) passIntent(ctx context.Context, tx pgx.Tx, p access.Principal,
 	case ps.RelatedType == codes.RelatedList:
 		for _, no := range ps.RelatedNos {
 			var l List
-			row, err := getDoc(ctx, tx, kindList, no, true, &l)
+			_, err := getDoc(ctx, tx, kindList, no, true, &l)
 			if err != nil {
-				return nil, err
-			}
-			if err := checkPending(row); err != nil {
 				return nil, err
 			}
 			if d := l.businessDate(day); d.After(day) {
@@ -659,7 +656,7 @@ func (s *Service) passIntent(ctx context.Context, tx pgx.Tx, p access.Principal,
 		// Registered goods and empty vehicles are logged, never booked.
 		ps.Status = PassPassed
 		ps.Events = append(ps.Events, e)
-		return nil, updateDoc(ctx, tx, kindPass, ps.No, string(ps.Status), "", ps)
+		return nil, updateDoc(ctx, tx, kindPass, ps.No, string(ps.Status), ps)
 	}
 	in.Post = &req
 	return in, nil
@@ -720,7 +717,7 @@ func (s *Service) finishPass(ctx context.Context, tx pgx.Tx, in *intent, j ledge
 			}
 			sl.Status, sl.PassNo, sl.PassedOn = SlipPassed, ps.No, in.Date
 			sl.Deadline = s.collectiveDeadline(in.Date)
-			if err := updateDoc(ctx, tx, kindSlip, no, string(sl.Status), "", sl); err != nil {
+			if err := updateDoc(ctx, tx, kindSlip, no, string(sl.Status), sl); err != nil {
 				return err
 			}
 		}
@@ -764,7 +761,7 @@ func (s *Service) finishPass(ctx context.Context, tx pgx.Tx, in *intent, j ledge
 			l.Status, l.ClearedAt = ListCleared, s.clock()
 		}
 		l.JournalIDs = append(l.JournalIDs, j.ID)
-		if err := updateDoc(ctx, tx, kindList, no, string(l.Status), "", *l); err != nil {
+		if err := updateDoc(ctx, tx, kindList, no, string(l.Status), *l); err != nil {
 			return err
 		}
 	}
@@ -775,7 +772,7 @@ func (s *Service) finishPass(ctx context.Context, tx pgx.Tx, in *intent, j ledge
 	if in.Event != nil {
 		ps.Events = append(ps.Events, *in.Event)
 	}
-	return updateDoc(ctx, tx, kindPass, ps.No, string(ps.Status), "", ps)
+	return updateDoc(ctx, tx, kindPass, ps.No, string(ps.Status), ps)
 }
 
 func addLot(lots []LotQuantity, lot string, q decimal.Decimal) []LotQuantity {

@@ -557,7 +557,7 @@ func lockList(ctx context.Context, tx pgx.Tx, no string) (List, docRow, error) {
 	if err != nil {
 		return l, row, listNotFound(err, no)
 	}
-	return l, row, checkPending(row)
+	return l, row, nil
 }
 
 func wrongStatus(l List, want string) error {
@@ -614,11 +614,11 @@ func (s *Service) DeclareList(ctx context.Context, p access.Principal, no string
 		}
 		if !outbound(l.Flow) {
 			l.Status, l.DeclaredAt = ListDeclared, s.clock()
-			return nil, updateDoc(ctx, tx, kindList, l.No, string(l.Status), "", l)
+			return nil, updateDoc(ctx, tx, kindList, l.No, string(l.Status), l)
 		}
 		if byMaterials(&l) {
 			// Keep the materials' first imports and the write-off date.
-			if err := updateDoc(ctx, tx, kindList, l.No, string(l.Status), "", l); err != nil {
+			if err := updateDoc(ctx, tx, kindList, l.No, string(l.Status), l); err != nil {
 				return nil, err
 			}
 		}
@@ -684,10 +684,10 @@ func (s *Service) finishReserve(ctx context.Context, tx pgx.Tx, in *intent, j le
 	}
 	l.Status, l.DeclaredAt = ListDeclared, s.clock()
 	l.JournalIDs = append(l.JournalIDs, j.ID)
-	return updateDoc(ctx, tx, kindList, l.No, string(l.Status), "", l)
+	return updateDoc(ctx, tx, kindList, l.No, string(l.Status), l)
 }
 
-// lockListAny loads a list for finishing a change (pending is expected).
+// lockListAny loads a list for finishing a change.
 func lockListAny(ctx context.Context, tx pgx.Tx, no string) (List, docRow, error) {
 	var l List
 	row, err := getDoc(ctx, tx, kindList, no, true, &l)
@@ -723,7 +723,7 @@ func (s *Service) ApproveList(ctx context.Context, p access.Principal, no, note 
 			return nil, wrongStatus(l, "only a declared list can be approved")
 		}
 		l.Status, l.ApprovedAt, l.ApprovedBy, l.Note = ListApproved, s.clock(), p.ID, note
-		if err := updateDoc(ctx, tx, kindList, l.No, string(l.Status), "", l); err != nil {
+		if err := updateDoc(ctx, tx, kindList, l.No, string(l.Status), l); err != nil {
 			return nil, err
 		}
 		return s.clearOnApproval(ctx, tx, p, l)
@@ -764,7 +764,7 @@ func (s *Service) ReturnList(ctx context.Context, p access.Principal, no, note s
 		l.Note = note
 		if len(l.JournalIDs) == 0 {
 			l.Status = ListReturned
-			return nil, updateDoc(ctx, tx, kindList, l.No, string(l.Status), "", l)
+			return nil, updateDoc(ctx, tx, kindList, l.No, string(l.Status), l)
 		}
 		rev := &ledger.ReverseRequest{Book: l.Book, JournalID: l.JournalIDs[0], IdempotencyKey: l.No + ":release", EffectiveDate: s.today(), Principal: p.ID, Reason: "list returned: " + note}
 		return &intent{ID: rev.IdempotencyKey, Kind: intentRelease, Reverse: rev, Docs: []string{kindList + ":" + l.No}, Actor: p.ID, Note: note}, nil
@@ -783,7 +783,7 @@ func (s *Service) finishRelease(ctx context.Context, tx pgx.Tx, in *intent, j le
 	}
 	l.Status, l.Note = ListReturned, in.Note
 	l.JournalIDs = append(l.JournalIDs, j.ID)
-	return updateDoc(ctx, tx, kindList, l.No, string(l.Status), "", l)
+	return updateDoc(ctx, tx, kindList, l.No, string(l.Status), l)
 }
 
 // DeleteList deletes a draft (删单).
@@ -804,7 +804,7 @@ func (s *Service) DeleteList(ctx context.Context, p access.Principal, no string)
 			return wrongStatus(l, "only a draft can be deleted; customs returns declared lists")
 		}
 		l.Status = ListDeleted
-		return updateDoc(ctx, tx, kindList, l.No, string(l.Status), "", l)
+		return updateDoc(ctx, tx, kindList, l.No, string(l.Status), l)
 	})
 	if err != nil {
 		return List{}, err
@@ -845,7 +845,7 @@ func (s *Service) ClearList(ctx context.Context, p access.Principal, no, declara
 			to = AccountNonBonded
 		}
 		l.DeclarationNo = declarationNo
-		if err := updateDoc(ctx, tx, kindList, l.No, string(l.Status), "", l); err != nil {
+		if err := updateDoc(ctx, tx, kindList, l.No, string(l.Status), l); err != nil {
 			return nil, err
 		}
 		req := s.journal(l, "clear", p.ID)

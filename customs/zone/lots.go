@@ -144,7 +144,7 @@ func (s *Service) finishConsumption(ctx context.Context, tx pgx.Tx, in *intent, 
 		}
 	}
 	r.JournalID = j.ID
-	return updateDoc(ctx, tx, kindReport, r.No, "BOOKED", "", r)
+	return updateDoc(ctx, tx, kindReport, r.No, "BOOKED", r)
 }
 
 // RequestCertificate issues a certificate of non-manipulation (未再加工证明)

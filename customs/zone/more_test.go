@@ -1,7 +1,6 @@
 package zone_test
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -15,55 +14,6 @@ import (
 	"github.com/zoneledger/zoneledger/customs/zone"
 	"github.com/zoneledger/zoneledger/ledger"
 )
-
-// lossy records journals but loses the answer while lose is set, as a
-// crash right after the ledger's commit would.
-type lossy struct {
-	ledger.Store
-	lose bool
-}
-
-func (l *lossy) Post(ctx context.Context, r ledger.JournalRequest) (ledger.Journal, error) {
-	j, err := l.Store.Post(ctx, r)
-	if err == nil && l.lose {
-		return ledger.Journal{}, ledger.Errorf(ledger.KindUnavailable, ledger.ReasonUnavailable, "", "connection lost")
-	}
-	return j, err
-}
-
-func TestInterruptedChangeIsFinishedByRecoverOrRetry(t *testing.T) {
-	w := newWorld(t, zone.DefaultSettings())
-	in := w.file(w.e1, entry(w.h1, "IN-1", 1, "10", "50000"))
-	w.drive(w.e1, in, codes.PassFirstLine, "P-IN-1")
-	flaky := &lossy{Store: w.store, lose: true}
-	svc, err := zone.New(w.store.Pool(), flaky, zone.Options{})
-	w.must(err)
-	for i, inner := range []string{"OUT-1", "OUT-2"} {
-		l, err := svc.CreateList(w.ctx, w.e1, zone.List{InnerNo: inner, Book: w.h1, IO: codes.Out, TradeMode: "5034", Lines: []zone.ListLine{{BookSeq: 1, Quantity: d("3")}}})
-		w.must(err)
-		flaky.lose = true
-		_, err = svc.DeclareList(w.ctx, w.e1, l.No)
-		wantReason(t, err, ledger.ReasonUnavailable)
-		// The ledger reserved the goods; the list says draft, with the change pending.
-		got, _ := svc.GetList(w.ctx, w.e1, l.No)
-		if got.Status != zone.ListDraft {
-			t.Fatalf("list %s", got.Status)
-		}
-		w.wantStock(w.h1, 1, "10", []string{"3", "6"}[i], "0")
-		flaky.lose = false
-		if i == 0 {
-			w.must(svc.Recover(w.ctx)) // as at the next start
-		} else {
-			_, err = svc.DeclareList(w.ctx, w.e1, l.No) // the client's retry
-			w.must(err)
-		}
-		got, _ = svc.GetList(w.ctx, w.e1, l.No)
-		if got.Status != zone.ListDeclared || len(got.Lines[0].Lots) != 1 {
-			t.Fatalf("after recovery: %s %v", got.Status, got.Lines[0].Lots)
-		}
-		w.wantStock(w.h1, 1, "10", []string{"3", "6"}[i], "0")
-	}
-}
 
 func TestReturnedListReleasesItsReservation(t *testing.T) {
 	w := newWorld(t, zone.DefaultSettings())

@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"log/slog"
 	"strings"
 	"sync"
 	"time"
@@ -74,28 +73,29 @@ type Options struct {
 	// Tax assesses taxable events; nil leaves them unassessed.
 	Tax *tax.Engine
 	// Now is the clock, for tests; nil means time.Now.
-	Now    func() time.Time
+	Now func() time.Time
+	// Engine, when set, is the database engine of pool (else detected).
 	Engine pgtx.Engine
-	Logger *slog.Logger
 }
 
 // Service runs the zone's rules over its tables and the ledger. It is safe
 // for concurrent use.
 type Service struct {
 	pool   *pgxpool.Pool
-	ledger ledger.Store
+	ledger ledger.ReadWriter[pgx.Tx]
 	set    Settings
 	tax    *tax.Engine
 	now    func() time.Time
-	log    *slog.Logger
 	tx     *pgtx.Lazy
 	// displayBooks are the books known to have the display bucket.
 	displayBooks sync.Map
 }
 
 // New returns a Service storing documents in pool (migrated with
-// Migrations) and goods in store.
-func New(pool *pgxpool.Pool, store ledger.Store, opts Options) (*Service, error) {
+// Migrations) and goods in store. A change that writes documents and posts
+// journals runs in store's ReadWriteTx, so pool and store must be on the
+// same database.
+func New(pool *pgxpool.Pool, store ledger.ReadWriter[pgx.Tx], opts Options) (*Service, error) {
 	given := DefaultSettings()
 	if opts.Settings != nil {
 		given = *opts.Settings
@@ -104,13 +104,10 @@ func New(pool *pgxpool.Pool, store ledger.Store, opts Options) (*Service, error)
 	if err != nil {
 		return nil, fmt.Errorf("zone settings: %w", err)
 	}
-	s := &Service{pool: pool, ledger: store, set: set, tax: opts.Tax, now: opts.Now, log: opts.Logger,
+	s := &Service{pool: pool, ledger: store, set: set, tax: opts.Tax, now: opts.Now,
 		tx: pgtx.NewLazy(pool, opts.Engine, pgtx.Options{MaxAttempts: 20})}
 	if s.now == nil {
 		s.now = time.Now
-	}
-	if s.log == nil {
-		s.log = slog.Default()
 	}
 	return s, nil
 }
@@ -118,13 +115,13 @@ func New(pool *pgxpool.Pool, store ledger.Store, opts Options) (*Service, error)
 // Settings returns the settings in force.
 func (s *Service) Settings() Settings { return s.set }
 
-// Start makes sure the world accounts exist and finishes the changes a
-// crash interrupted (see Recover).
+// Start makes sure the world accounts exist. It refuses a database where
+// an earlier zoneledger left changes in flight (ErrLegacyIntents).
 func (s *Service) Start(ctx context.Context) error {
 	if err := s.ledger.EnsureWorldAccounts(ctx, worldAccounts()); err != nil {
 		return err
 	}
-	return s.Recover(ctx)
+	return s.checkLegacyIntents(ctx)
 }
 
 func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
@@ -179,8 +176,9 @@ const (
 
 // docRow is a stored document's row.
 type docRow struct {
-	kind, no, enterprise, innerNo, book, status, pending, link string
-	// failure is why the document's last change failed for good.
+	kind, no, enterprise, innerNo, book, status, link string
+	// failure is why the document's last change failed for good, set only
+	// by zoneledger versions that committed a change in steps (see List.Failure).
 	failure string
 }
 
@@ -198,13 +196,13 @@ func showFailure(doc any, failure string) {
 }
 
 func getDoc(ctx context.Context, q querier, kind, no string, forUpdate bool, into any) (docRow, error) {
-	sql := `SELECT no, enterprise, inner_no, book, status, pending, failure, body FROM zone_documents WHERE kind = $1 AND no = $2`
+	sql := `SELECT no, enterprise, inner_no, book, status, failure, body FROM zone_documents WHERE kind = $1 AND no = $2`
 	if forUpdate {
 		sql += ` FOR UPDATE`
 	}
 	r := docRow{kind: kind}
 	var body string
-	err := q.QueryRow(ctx, sql, kind, no).Scan(&r.no, &r.enterprise, &r.innerNo, &r.book, &r.status, &r.pending, &r.failure, &body)
+	err := q.QueryRow(ctx, sql, kind, no).Scan(&r.no, &r.enterprise, &r.innerNo, &r.book, &r.status, &r.failure, &body)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return r, docNotFound(kind, no)
 	}
@@ -293,11 +291,11 @@ func refiled[T filing](ctx context.Context, tx pgx.Tx, kind, enterprise, innerNo
 	if old.inputHash() != hash {
 		return old, true, conflict(ReasonDuplicateDocument, "inner_no", "number %s was already used for %s %s; use a new number", innerNo, what, old.number())
 	}
-	row, err := getDoc(ctx, tx, kind, old.number(), true, &old)
+	_, err = getDoc(ctx, tx, kind, old.number(), true, &old)
 	if err != nil {
 		return old, true, err
 	}
-	return old, true, checkPending(row)
+	return old, true, nil
 }
 
 func insertDoc(ctx context.Context, q querier, r docRow, body any, at time.Time) error {
@@ -305,17 +303,17 @@ func insertDoc(ctx context.Context, q querier, r docRow, body any, at time.Time)
 	if err != nil {
 		return err
 	}
-	_, err = q.Exec(ctx, `INSERT INTO zone_documents (kind, no, enterprise, inner_no, book, status, pending, body, created_at, link) VALUES ($1, $2, $3, $4, $5, $6, '', $7, $8, $9)`,
+	_, err = q.Exec(ctx, `INSERT INTO zone_documents (kind, no, enterprise, inner_no, book, status, body, created_at, link) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
 		r.kind, r.no, r.enterprise, r.innerNo, r.book, r.status, string(b), at, r.link)
 	return err
 }
 
-func updateDoc(ctx context.Context, q querier, kind, no, status, pending string, body any) error {
+func updateDoc(ctx context.Context, q querier, kind, no, status string, body any) error {
 	b, err := json.Marshal(body)
 	if err != nil {
 		return err
 	}
-	_, err = q.Exec(ctx, `UPDATE zone_documents SET status = $3, pending = $4, body = $5, failure = '' WHERE kind = $1 AND no = $2`, kind, no, status, pending, string(b))
+	_, err = q.Exec(ctx, `UPDATE zone_documents SET status = $3, body = $4, failure = '' WHERE kind = $1 AND no = $2`, kind, no, status, string(b))
 	return err
 }
 

@@ -31,7 +31,7 @@ func uscc(t testing.TB, first17 string) string {
 }
 
 type world struct {
-	t       *testing.T
+	t       testing.TB
 	ctx     context.Context
 	svc     *zone.Service
 	store   *pgstore.Store
@@ -44,13 +44,13 @@ type world struct {
 
 func d(s string) decimal.Decimal { return decimal.RequireFromString(s) }
 
-func newWorld(t *testing.T, set zone.Settings) *world {
+func newWorld(t testing.TB, set zone.Settings) *world {
 	t.Helper()
 	return newWorldAt(t, set, nil)
 }
 
 // newWorldAt is newWorld with the service's clock (nil: time.Now).
-func newWorldAt(t *testing.T, set zone.Settings, now func() time.Time) *world {
+func newWorldAt(t testing.TB, set zone.Settings, now func() time.Time) *world {
 	t.Helper()
 	ctx := context.Background()
 	url := pgtest.NewDatabase(t)

@@ -1,9 +1,7 @@
 package ledgerapi
 
 import (
-	"encoding/base64"
 	"fmt"
-	"strconv"
 	"time"
 
 	"google.golang.org/protobuf/types/known/timestamppb"
@@ -121,47 +119,4 @@ func dayTotalToProto(t ledger.DayTotal) *ledgerv1.DayTotal {
 func periodToProto(p ledger.Period) *ledgerv1.Period {
 	return &ledgerv1.Period{BookId: p.Book, From: dateOf(p.From), Through: dateOf(p.Through), JournalCount: p.JournalCount,
 		Digest: p.Digest, PreviousDigest: p.PreviousDigest, ClosedAt: tsOf(p.ClosedAt)}
-}
-
-// EncodePageToken makes the opaque next_page_token of a list call from the
-// last key returned; "" stays "" (no more pages).
-func EncodePageToken(key string) string {
-	if key == "" {
-		return ""
-	}
-	return base64.RawURLEncoding.EncodeToString([]byte(key))
-}
-
-// DecodePageToken returns the key a page token carries; "" is the first page.
-func DecodePageToken(tok string) (string, error) {
-	if tok == "" {
-		return "", nil
-	}
-	b, err := base64.RawURLEncoding.DecodeString(tok)
-	if err != nil || len(b) == 0 {
-		return "", ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "page_token", "is not a token this server issued; pass next_page_token back unchanged")
-	}
-	return string(b), nil
-}
-
-func decodeIDToken(tok string) (int64, error) {
-	if tok == "" {
-		return 0, nil
-	}
-	s, err := DecodePageToken(tok)
-	if err != nil {
-		return 0, err
-	}
-	id, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || id < 0 {
-		return 0, ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "page_token", "is not a token this server issued; pass next_page_token back unchanged")
-	}
-	return id, nil
-}
-
-func pageSize(n int32) int {
-	if n <= 0 || n > 1000 {
-		return 100
-	}
-	return int(n)
 }

@@ -1,19 +1,21 @@
-// Package ledgerapi serves the ledger over gRPC (zoneledger.ledger.v1) and
-// holds the one table that maps ledger errors to gRPC statuses. Handlers are
-// thin: they convert between protos and ledger types, ask the Guard whether
-// the caller may touch the books involved, and call the ledger.Store.
+// Package ledgerapi serves the ledger over gRPC (zoneledger.ledger.v1).
+// Handlers are thin: they convert between protos and ledger types, ask the
+// Guard whether the caller may touch the books involved, and call the
+// ledger.Store. Every error leaves through ledger/grpcedge, the one table
+// that maps ledger errors to gRPC statuses.
 package ledgerapi
 
 import (
 	"context"
 	"fmt"
+	"math"
 	"strconv"
 	"sync"
 
-	"google.golang.org/grpc/codes"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/zoneledger/zoneledger/ledger"
+	"github.com/zoneledger/zoneledger/ledger/grpcedge"
 	ledgerv1 "github.com/zoneledger/zoneledger/proto/zoneledger/ledger/v1"
 )
 
@@ -99,11 +101,11 @@ func (s *Server) canWrite(ctx context.Context, book string) error {
 // CreateBook implements ledgerv1.LedgerServiceServer.
 func (s *Server) CreateBook(ctx context.Context, r *ledgerv1.CreateBookRequest) (*ledgerv1.CreateBookResponse, error) {
 	if err := s.guard.CanWrite(ctx, r.GetOwner()); err != nil {
-		return nil, Status(err)
+		return nil, grpcedge.Status(err)
 	}
 	b, err := s.store.CreateBook(ctx, ledger.Book{ID: r.GetBookId(), Name: r.GetName(), Owner: r.GetOwner(), Accounts: r.GetAccounts(), Attributes: r.GetAttributes()})
 	if err != nil {
-		return nil, Status(err)
+		return nil, grpcedge.Status(err)
 	}
 	return &ledgerv1.CreateBookResponse{Book: bookToProto(b)}, nil
 }
@@ -112,10 +114,10 @@ func (s *Server) CreateBook(ctx context.Context, r *ledgerv1.CreateBookRequest) 
 func (s *Server) GetBook(ctx context.Context, r *ledgerv1.GetBookRequest) (*ledgerv1.GetBookResponse, error) {
 	b, err := s.store.GetBook(ctx, r.GetBookId())
 	if err != nil {
-		return nil, Status(err)
+		return nil, grpcedge.Status(err)
 	}
 	if err := s.guard.CanRead(ctx, b.Owner); err != nil {
-		return nil, Status(err)
+		return nil, grpcedge.Status(err)
 	}
 	return &ledgerv1.GetBookResponse{Book: bookToProto(b)}, nil
 }
@@ -125,39 +127,39 @@ func (s *Server) GetBook(ctx context.Context, r *ledgerv1.GetBookRequest) (*ledg
 func (s *Server) ListBooks(ctx context.Context, r *ledgerv1.ListBooksRequest) (*ledgerv1.ListBooksResponse, error) {
 	owners, all, err := s.guard.ReadScope(ctx)
 	if err != nil {
-		return nil, Status(err)
+		return nil, grpcedge.Status(err)
 	}
 	owner := r.GetOwner()
 	if !all && len(owners) == 0 {
-		return nil, Status(ledger.Errorf(ledger.KindPermissionDenied, ledger.ReasonPermissionDenied, "", "this principal may not read any book"))
+		return nil, grpcedge.Status(ledger.Errorf(ledger.KindPermissionDenied, ledger.ReasonPermissionDenied, "", "this principal may not read any book"))
 	}
 	if !all {
 		switch {
 		case owner == "" && len(owners) == 1:
 			owner = owners[0]
 		case owner == "":
-			return nil, Status(ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "owner", "name one of the enterprises you may read: %v", owners))
+			return nil, grpcedge.Status(ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "owner", "name one of the enterprises you may read: %v", owners))
 		default:
 			if err := s.guard.CanRead(ctx, owner); err != nil {
-				return nil, Status(err)
+				return nil, grpcedge.Status(err)
 			}
 		}
 	}
-	after, err := DecodePageToken(r.GetPageToken())
+	after, err := grpcedge.DecodePageToken(r.GetPageToken())
 	if err != nil {
-		return nil, Status(err)
+		return nil, grpcedge.Status(err)
 	}
-	n := pageSize(r.GetPageSize())
+	n := grpcedge.PageSize(r.GetPageSize())
 	bs, err := s.store.ListBooks(ctx, ledger.BookFilter{Owner: owner, After: after, Limit: n})
 	if err != nil {
-		return nil, Status(err)
+		return nil, grpcedge.Status(err)
 	}
 	out := &ledgerv1.ListBooksResponse{}
 	for _, b := range bs {
 		out.Books = append(out.Books, bookToProto(b))
 	}
 	if len(bs) == n {
-		out.NextPageToken = EncodePageToken(bs[len(bs)-1].ID)
+		out.NextPageToken = grpcedge.EncodePageToken(bs[len(bs)-1].ID)
 	}
 	return out, nil
 }
@@ -165,11 +167,11 @@ func (s *Server) ListBooks(ctx context.Context, r *ledgerv1.ListBooksRequest) (*
 // AddBookAccounts implements ledgerv1.LedgerServiceServer.
 func (s *Server) AddBookAccounts(ctx context.Context, r *ledgerv1.AddBookAccountsRequest) (*ledgerv1.AddBookAccountsResponse, error) {
 	if err := s.canWrite(ctx, r.GetBookId()); err != nil {
-		return nil, Status(err)
+		return nil, grpcedge.Status(err)
 	}
 	b, err := s.store.AddBookAccounts(ctx, r.GetBookId(), r.GetAccounts())
 	if err != nil {
-		return nil, Status(err)
+		return nil, grpcedge.Status(err)
 	}
 	return &ledgerv1.AddBookAccountsResponse{Book: bookToProto(b)}, nil
 }
@@ -177,7 +179,7 @@ func (s *Server) AddBookAccounts(ctx context.Context, r *ledgerv1.AddBookAccount
 // RegisterItems implements ledgerv1.LedgerServiceServer.
 func (s *Server) RegisterItems(ctx context.Context, r *ledgerv1.RegisterItemsRequest) (*ledgerv1.RegisterItemsResponse, error) {
 	if err := s.canWrite(ctx, r.GetBookId()); err != nil {
-		return nil, Status(err)
+		return nil, grpcedge.Status(err)
 	}
 	items := make([]ledger.Item, len(r.GetItems()))
 	for i, it := range r.GetItems() {
@@ -185,7 +187,7 @@ func (s *Server) RegisterItems(ctx context.Context, r *ledgerv1.RegisterItemsReq
 	}
 	got, err := s.store.RegisterItems(ctx, items)
 	if err != nil {
-		return nil, Status(err)
+		return nil, grpcedge.Status(err)
 	}
 	out := &ledgerv1.RegisterItemsResponse{}
 	for _, it := range got {
@@ -197,23 +199,23 @@ func (s *Server) RegisterItems(ctx context.Context, r *ledgerv1.RegisterItemsReq
 // ListItems implements ledgerv1.LedgerServiceServer.
 func (s *Server) ListItems(ctx context.Context, r *ledgerv1.ListItemsRequest) (*ledgerv1.ListItemsResponse, error) {
 	if err := s.canRead(ctx, r.GetBookId()); err != nil {
-		return nil, Status(err)
+		return nil, grpcedge.Status(err)
 	}
-	after, err := DecodePageToken(r.GetPageToken())
+	after, err := grpcedge.DecodePageToken(r.GetPageToken())
 	if err != nil {
-		return nil, Status(err)
+		return nil, grpcedge.Status(err)
 	}
-	n := pageSize(r.GetPageSize())
+	n := grpcedge.PageSize(r.GetPageSize())
 	items, err := s.store.ListItems(ctx, ledger.ItemFilter{Book: r.GetBookId(), After: after, Limit: n})
 	if err != nil {
-		return nil, Status(err)
+		return nil, grpcedge.Status(err)
 	}
 	out := &ledgerv1.ListItemsResponse{}
 	for _, it := range items {
 		out.Items = append(out.Items, itemToProto(it))
 	}
 	if len(items) == n {
-		out.NextPageToken = EncodePageToken(items[len(items)-1].Code)
+		out.NextPageToken = grpcedge.EncodePageToken(items[len(items)-1].Code)
 	}
 	return out, nil
 }
@@ -221,14 +223,14 @@ func (s *Server) ListItems(ctx context.Context, r *ledgerv1.ListItemsRequest) (*
 // EnsureWorldAccounts implements ledgerv1.LedgerServiceServer.
 func (s *Server) EnsureWorldAccounts(ctx context.Context, r *ledgerv1.EnsureWorldAccountsRequest) (*ledgerv1.EnsureWorldAccountsResponse, error) {
 	if err := s.guard.CanAdminister(ctx); err != nil {
-		return nil, Status(err)
+		return nil, grpcedge.Status(err)
 	}
 	if err := s.store.EnsureWorldAccounts(ctx, r.GetNames()); err != nil {
-		return nil, Status(err)
+		return nil, grpcedge.Status(err)
 	}
 	names, err := s.store.WorldAccounts(ctx)
 	if err != nil {
-		return nil, Status(err)
+		return nil, grpcedge.Status(err)
 	}
 	return &ledgerv1.EnsureWorldAccountsResponse{Names: names}, nil
 }
@@ -272,11 +274,11 @@ func (s *Server) journalRequest(ctx context.Context, r *ledgerv1.PostJournalRequ
 func (s *Server) PostJournal(ctx context.Context, r *ledgerv1.PostJournalRequest) (*ledgerv1.PostJournalResponse, error) {
 	req, err := s.journalRequest(ctx, r)
 	if err != nil {
-		return nil, Status(err)
+		return nil, grpcedge.Status(err)
 	}
 	j, err := s.store.Post(ctx, req)
 	if err != nil {
-		return nil, Status(err)
+		return nil, grpcedge.Status(err)
 	}
 	return &ledgerv1.PostJournalResponse{Journal: JournalToProto(j), Replayed: j.Replayed}, nil
 }
@@ -289,11 +291,11 @@ func (s *Server) PostJournals(ctx context.Context, r *ledgerv1.PostJournalsReque
 		if err != nil {
 			le := ledger.AsError(err)
 			if le.Kind == ledger.KindPermissionDenied || le.Kind == ledger.KindUnauthenticated {
-				return nil, Status(err)
+				return nil, grpcedge.Status(err)
 			}
 			le2 := *le
 			le2.Field = fmt.Sprintf("journals[%d].%s", i, le.Field)
-			return nil, Status(&le2)
+			return nil, grpcedge.Status(&le2)
 		}
 		reqs[i] = req
 	}
@@ -301,14 +303,9 @@ func (s *Server) PostJournals(ctx context.Context, r *ledgerv1.PostJournalsReque
 	out := &ledgerv1.PostJournalsResponse{Results: make([]*ledgerv1.PostJournalResult, len(results))}
 	for i, res := range results {
 		if res.Err != nil {
-			le := ledger.AsError(res.Err)
-			code := codeOf[le.Kind]
-			msg := le.Message
-			if le.Kind == ledger.KindInternal {
-				msg = "internal error"
-			}
+			e := grpcedge.Item(res.Err)
 			out.Results[i] = &ledgerv1.PostJournalResult{Error: &ledgerv1.JournalError{
-				Code: codeName(code), Reason: le.Reason, Field: le.Field, Message: msg}}
+				Code: e.Code, Reason: e.Reason, Field: e.Field, Message: e.Message}}
 			continue
 		}
 		out.Results[i] = &ledgerv1.PostJournalResult{Journal: JournalToProto(res.Journal), Replayed: res.Journal.Replayed}
@@ -316,43 +313,31 @@ func (s *Server) PostJournals(ctx context.Context, r *ledgerv1.PostJournalsReque
 	return out, nil
 }
 
-func codeName(c codes.Code) string {
-	names := map[codes.Code]string{
-		codes.InvalidArgument: "INVALID_ARGUMENT", codes.NotFound: "NOT_FOUND", codes.AlreadyExists: "ALREADY_EXISTS",
-		codes.FailedPrecondition: "FAILED_PRECONDITION", codes.Unavailable: "UNAVAILABLE", codes.Internal: "INTERNAL",
-		codes.PermissionDenied: "PERMISSION_DENIED", codes.Unauthenticated: "UNAUTHENTICATED",
-	}
-	if n, ok := names[c]; ok {
-		return n
-	}
-	return c.String()
-}
-
 // ReverseJournal implements ledgerv1.LedgerServiceServer.
 func (s *Server) ReverseJournal(ctx context.Context, r *ledgerv1.ReverseJournalRequest) (*ledgerv1.ReverseJournalResponse, error) {
 	who, err := s.guard.Principal(ctx)
 	if err != nil {
-		return nil, Status(err)
+		return nil, grpcedge.Status(err)
 	}
 	day, err := ledger.ParseDate(r.GetEffectiveDate(), "effective_date")
 	if err != nil {
-		return nil, Status(err)
+		return nil, grpcedge.Status(err)
 	}
 	if err := s.canWrite(ctx, r.GetBookId()); err != nil {
-		return nil, Status(err)
+		return nil, grpcedge.Status(err)
 	}
 	orig, err := s.store.GetJournal(ctx, r.GetJournalId())
 	if err != nil {
-		return nil, Status(err)
+		return nil, grpcedge.Status(err)
 	}
 	// The reversal touches the same books as the original.
 	if err := s.authorizeJournal(ctx, ledger.JournalRequest{Book: r.GetBookId(), Postings: orig.Postings}); err != nil {
-		return nil, Status(err)
+		return nil, grpcedge.Status(err)
 	}
 	j, err := s.store.Reverse(ctx, ledger.ReverseRequest{Book: r.GetBookId(), JournalID: r.GetJournalId(), IdempotencyKey: r.GetIdempotencyKey(),
 		EffectiveDate: day, Principal: who, Reason: r.GetReason()})
 	if err != nil {
-		return nil, Status(err)
+		return nil, grpcedge.Status(err)
 	}
 	return &ledgerv1.ReverseJournalResponse{Journal: JournalToProto(j), Replayed: j.Replayed}, nil
 }
@@ -362,10 +347,10 @@ func (s *Server) ReverseJournal(ctx context.Context, r *ledgerv1.ReverseJournalR
 func (s *Server) GetJournal(ctx context.Context, r *ledgerv1.GetJournalRequest) (*ledgerv1.GetJournalResponse, error) {
 	j, err := s.store.GetJournal(ctx, r.GetJournalId())
 	if err != nil {
-		return nil, Status(err)
+		return nil, grpcedge.Status(err)
 	}
 	if err := s.canRead(ctx, j.Book); err != nil {
-		return nil, Status(err)
+		return nil, grpcedge.Status(err)
 	}
 	return &ledgerv1.GetJournalResponse{Journal: JournalToProto(j)}, nil
 }
@@ -373,19 +358,19 @@ func (s *Server) GetJournal(ctx context.Context, r *ledgerv1.GetJournalRequest) 
 // ListJournals implements ledgerv1.LedgerServiceServer.
 func (s *Server) ListJournals(ctx context.Context, r *ledgerv1.ListJournalsRequest) (*ledgerv1.ListJournalsResponse, error) {
 	if err := s.canRead(ctx, r.GetBookId()); err != nil {
-		return nil, Status(err)
+		return nil, grpcedge.Status(err)
 	}
 	f, err := journalFilter(r.GetBookId(), r.GetFromDate(), r.GetToDate())
 	if err != nil {
-		return nil, Status(err)
+		return nil, grpcedge.Status(err)
 	}
-	if f.AfterID, err = decodeIDToken(r.GetPageToken()); err != nil {
-		return nil, Status(err)
+	if f.AfterID, err = grpcedge.DecodeIntPageToken(r.GetPageToken(), math.MaxInt64); err != nil {
+		return nil, grpcedge.Status(err)
 	}
-	f.Limit = pageSize(r.GetPageSize())
+	f.Limit = grpcedge.PageSize(r.GetPageSize())
 	js, err := s.store.ListJournals(ctx, f)
 	if err != nil {
-		return nil, Status(err)
+		return nil, grpcedge.Status(err)
 	}
 	out := &ledgerv1.ListJournalsResponse{}
 	size := 0
@@ -394,13 +379,13 @@ func (s *Server) ListJournals(ctx context.Context, r *ledgerv1.ListJournalsReque
 		size += proto.Size(pj) + 8 // with the field's tag and length
 		if i > 0 && size > MaxPageBytes {
 			// The page is full before its count: the next one starts here.
-			out.NextPageToken = EncodePageToken(strconv.FormatInt(js[i-1].ID, 10))
+			out.NextPageToken = grpcedge.EncodePageToken(strconv.FormatInt(js[i-1].ID, 10))
 			return out, nil
 		}
 		out.Journals = append(out.Journals, pj)
 	}
 	if len(js) == f.Limit {
-		out.NextPageToken = EncodePageToken(strconv.FormatInt(js[len(js)-1].ID, 10))
+		out.NextPageToken = grpcedge.EncodePageToken(strconv.FormatInt(js[len(js)-1].ID, 10))
 	}
 	return out, nil
 }
@@ -429,17 +414,17 @@ func journalFilter(book, from, to string) (ledger.JournalFilter, error) {
 func (s *Server) StreamJournals(r *ledgerv1.StreamJournalsRequest, stream ledgerv1.LedgerService_StreamJournalsServer) error {
 	ctx := stream.Context()
 	if err := s.canRead(ctx, r.GetBookId()); err != nil {
-		return Status(err)
+		return grpcedge.Status(err)
 	}
 	f, err := journalFilter(r.GetBookId(), r.GetFromDate(), r.GetToDate())
 	if err != nil {
-		return Status(err)
+		return grpcedge.Status(err)
 	}
 	f.AfterID, f.Limit = r.GetAfterJournalId(), 500
 	for {
 		js, err := s.store.ListJournals(ctx, f)
 		if err != nil {
-			return Status(err)
+			return grpcedge.Status(err)
 		}
 		for _, j := range js {
 			if err := stream.Send(&ledgerv1.StreamJournalsResponse{Journal: JournalToProto(j)}); err != nil {
@@ -456,19 +441,19 @@ func (s *Server) StreamJournals(r *ledgerv1.StreamJournalsRequest, stream ledger
 // GetBalances implements ledgerv1.LedgerServiceServer.
 func (s *Server) GetBalances(ctx context.Context, r *ledgerv1.GetBalancesRequest) (*ledgerv1.GetBalancesResponse, error) {
 	if err := s.canRead(ctx, r.GetBookId()); err != nil {
-		return nil, Status(err)
+		return nil, grpcedge.Status(err)
 	}
 	q := ledger.BalanceQuery{Book: r.GetBookId(), Account: r.GetAccount(), Item: r.GetItemCode(), ByLot: r.GetByLot()}
 	if r.GetAsOf() != "" { // any date given counts, 0001-01-01 too: only an empty as_of means now
 		asOf, err := ledger.ParseDate(r.GetAsOf(), "as_of")
 		if err != nil {
-			return nil, Status(err)
+			return nil, grpcedge.Status(err)
 		}
 		q.AsOf = &asOf
 	}
 	hs, err := s.store.Balances(ctx, q)
 	if err != nil {
-		return nil, Status(err)
+		return nil, grpcedge.Status(err)
 	}
 	out := &ledgerv1.GetBalancesResponse{}
 	for _, h := range hs {
@@ -480,15 +465,15 @@ func (s *Server) GetBalances(ctx context.Context, r *ledgerv1.GetBalancesRequest
 // GetDayTotals implements ledgerv1.LedgerServiceServer.
 func (s *Server) GetDayTotals(ctx context.Context, r *ledgerv1.GetDayTotalsRequest) (*ledgerv1.GetDayTotalsResponse, error) {
 	if err := s.canRead(ctx, r.GetBookId()); err != nil {
-		return nil, Status(err)
+		return nil, grpcedge.Status(err)
 	}
 	f, err := journalFilter(r.GetBookId(), r.GetFromDate(), r.GetToDate())
 	if err != nil {
-		return nil, Status(err)
+		return nil, grpcedge.Status(err)
 	}
 	ts, err := s.store.DayTotals(ctx, ledger.TotalsQuery{Book: r.GetBookId(), Account: r.GetAccount(), Item: r.GetItemCode(), From: f.From, To: f.To})
 	if err != nil {
-		return nil, Status(err)
+		return nil, grpcedge.Status(err)
 	}
 	out := &ledgerv1.GetDayTotalsResponse{}
 	for _, t := range ts {
@@ -502,18 +487,18 @@ func (s *Server) GetDayTotals(ctx context.Context, r *ledgerv1.GetDayTotalsReque
 func (s *Server) ClosePeriod(ctx context.Context, r *ledgerv1.ClosePeriodRequest) (*ledgerv1.ClosePeriodResponse, error) {
 	owner, err := s.ownerOf(ctx, r.GetBookId())
 	if err != nil {
-		return nil, Status(err)
+		return nil, grpcedge.Status(err)
 	}
 	if err := s.guard.CanClose(ctx, owner); err != nil {
-		return nil, Status(err)
+		return nil, grpcedge.Status(err)
 	}
 	through, err := ledger.ParseDate(r.GetThrough(), "through")
 	if err != nil {
-		return nil, Status(err)
+		return nil, grpcedge.Status(err)
 	}
 	p, err := s.store.ClosePeriod(ctx, ledger.ClosePeriodRequest{Book: r.GetBookId(), Through: through, IdempotencyKey: r.GetIdempotencyKey()})
 	if err != nil {
-		return nil, Status(err)
+		return nil, grpcedge.Status(err)
 	}
 	return &ledgerv1.ClosePeriodResponse{Period: periodToProto(p)}, nil
 }
@@ -521,24 +506,24 @@ func (s *Server) ClosePeriod(ctx context.Context, r *ledgerv1.ClosePeriodRequest
 // ListPeriods implements ledgerv1.LedgerServiceServer.
 func (s *Server) ListPeriods(ctx context.Context, r *ledgerv1.ListPeriodsRequest) (*ledgerv1.ListPeriodsResponse, error) {
 	if err := s.canRead(ctx, r.GetBookId()); err != nil {
-		return nil, Status(err)
+		return nil, grpcedge.Status(err)
 	}
 	ps, err := s.store.Periods(ctx, r.GetBookId())
 	if err != nil {
-		return nil, Status(err)
+		return nil, grpcedge.Status(err)
 	}
-	after, err := DecodePageToken(r.GetPageToken())
+	after, err := grpcedge.DecodePageToken(r.GetPageToken())
 	if err != nil {
-		return nil, Status(err)
+		return nil, grpcedge.Status(err)
 	}
-	n := pageSize(r.GetPageSize())
+	n := grpcedge.PageSize(r.GetPageSize())
 	out := &ledgerv1.ListPeriodsResponse{}
 	for _, p := range ps {
 		if after != "" && dateOf(p.Through) <= after {
 			continue
 		}
 		if len(out.Periods) == n {
-			out.NextPageToken = EncodePageToken(out.Periods[n-1].Through)
+			out.NextPageToken = grpcedge.EncodePageToken(out.Periods[n-1].Through)
 			break
 		}
 		out.Periods = append(out.Periods, periodToProto(p))
@@ -549,11 +534,11 @@ func (s *Server) ListPeriods(ctx context.Context, r *ledgerv1.ListPeriodsRequest
 // VerifyPeriods implements ledgerv1.LedgerServiceServer.
 func (s *Server) VerifyPeriods(ctx context.Context, r *ledgerv1.VerifyPeriodsRequest) (*ledgerv1.VerifyPeriodsResponse, error) {
 	if err := s.canRead(ctx, r.GetBookId()); err != nil {
-		return nil, Status(err)
+		return nil, grpcedge.Status(err)
 	}
 	v, err := s.store.VerifyPeriods(ctx, r.GetBookId())
 	if err != nil {
-		return nil, Status(err)
+		return nil, grpcedge.Status(err)
 	}
 	return &ledgerv1.VerifyPeriodsResponse{Ok: len(v.Problems) == 0, Problems: v.Problems,
 		PeriodsChecked: int32(v.Periods), JournalsChecked: v.Journals}, nil

@@ -1,9 +1,12 @@
 package ledgerapi_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"log/slog"
 	"net"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -16,13 +19,15 @@ import (
 	"google.golang.org/grpc/test/bufconn"
 
 	"github.com/zoneledger/zoneledger/ledger"
+	"github.com/zoneledger/zoneledger/ledger/grpcedge"
 	"github.com/zoneledger/zoneledger/ledger/ledgerapi"
 	"github.com/zoneledger/zoneledger/ledger/pgshared/pgtest"
 	"github.com/zoneledger/zoneledger/ledger/pgstore"
+	errorsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/errors/v1"
 	ledgerv1 "github.com/zoneledger/zoneledger/proto/zoneledger/ledger/v1"
 )
 
-// TestMain is in errors_test.go (one per test binary).
+func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 
 // allowAll lets every caller do everything, as "tester".
 type allowAll struct{}
@@ -57,7 +62,7 @@ func serve(t *testing.T) (*pgstore.Store, ledgerv1.LedgerServiceClient) {
 		t.Fatal(err)
 	}
 	lis := bufconn.Listen(1 << 20)
-	unary, stream := ledgerapi.ValidationInterceptors()
+	unary, stream := grpcedge.ValidationInterceptors()
 	srv := grpc.NewServer(grpc.UnaryInterceptor(unary), grpc.StreamInterceptor(stream))
 	ledgerv1.RegisterLedgerServiceServer(srv, ledgerapi.NewServer(s, allowAll{}))
 	go func() { _ = srv.Serve(lis) }()
@@ -81,8 +86,8 @@ func register(t *testing.T, s *pgstore.Store, code string) ledger.ItemRef {
 
 func wantStatus(t *testing.T, err error, code codes.Code, reason, field, text string) {
 	t.Helper()
-	if status.Code(err) != code || ledgerapi.ReasonOf(err) != reason || ledgerapi.FieldOf(err) != field || !strings.Contains(status.Convert(err).Message(), text) {
-		t.Fatalf("got %v (reason %q, field %q), want %s, %s on %s mentioning %q", err, ledgerapi.ReasonOf(err), ledgerapi.FieldOf(err), code, reason, field, text)
+	if status.Code(err) != code || errorsv1.ReasonOf(err) != reason || errorsv1.FieldOf(err) != field || !strings.Contains(status.Convert(err).Message(), text) {
+		t.Fatalf("got %v (reason %q, field %q), want %s, %s on %s mentioning %q", err, errorsv1.ReasonOf(err), errorsv1.FieldOf(err), code, reason, field, text)
 	}
 }
 
@@ -164,5 +169,47 @@ func TestListJournalsPagesFitTheDefaultReceiveLimit(t *testing.T) {
 	}
 	if got != journals {
 		t.Fatalf("paged through %d journals, want %d", got, journals)
+	}
+}
+
+// TestBatchItemInternalErrorHasIDInTheLog: a journal of PostJournals that
+// the database refuses (text it cannot store, which only the edge's
+// interceptors would have caught) answers what it would have answered
+// alone: code INTERNAL, reason INTERNAL, the generic message with an error
+// id, and the cause in the log under that id, never in the answer. The
+// other journal of the batch is booked.
+func TestBatchItemInternalErrorHasIDInTheLog(t *testing.T) {
+	var logBuf bytes.Buffer
+	grpcedge.SetErrorLogger(slog.New(slog.NewTextHandler(&logBuf, nil)))
+	t.Cleanup(func() { grpcedge.SetErrorLogger(nil) })
+	s, _ := serve(t)
+	register(t, s, "A")
+	abroad, bonded := &ledgerv1.AccountRef{Name: "abroad"}, &ledgerv1.AccountRef{BookId: book, Name: "bonded"}
+	journal := func(key, docNo string) *ledgerv1.PostJournalRequest {
+		return &ledgerv1.PostJournalRequest{BookId: book, IdempotencyKey: key, EffectiveDate: "2026-03-10",
+			Document: &ledgerv1.Document{Type: "T", Number: docNo}, Postings: []*ledgerv1.Posting{posting(abroad, bonded, "1", "1")}}
+	}
+	// The handler itself, without the interceptors that refuse NUL first.
+	resp, err := ledgerapi.NewServer(s, allowAll{}).PostJournals(context.Background(), &ledgerv1.PostJournalsRequest{
+		Journals: []*ledgerv1.PostJournalRequest{journal("ok", "D1"), journal("bad", "D\x002")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := resp.GetResults()[0]; r.GetError() != nil || r.GetJournal() == nil {
+		t.Fatalf("the good journal: %v", r)
+	}
+	e := resp.GetResults()[1].GetError()
+	if e.GetCode() != "INTERNAL" || e.GetReason() != ledger.ReasonInternal {
+		t.Fatalf("the refused journal: %v; want code INTERNAL, reason INTERNAL", e)
+	}
+	id, _, _ := strings.Cut(strings.TrimPrefix(e.GetMessage(), "internal error "), ";")
+	if len(id) != 16 || !strings.HasPrefix(e.GetMessage(), "internal error "+id+"; ") {
+		t.Fatalf("message %q: want \"internal error <16-digit id>; ...\"", e.GetMessage())
+	}
+	if strings.Contains(e.GetMessage(), "UTF8") || strings.Contains(e.GetMessage(), "database") {
+		t.Errorf("message %q tells the database's cause", e.GetMessage())
+	}
+	if log := logBuf.String(); !strings.Contains(log, "error_id="+id) || !strings.Contains(log, "UTF8") {
+		t.Errorf("the log does not hold the id %s and the cause:\n%s", id, log)
 	}
 }

@@ -64,45 +64,6 @@ func (s *Store) PostMany(ctx context.Context, reqs []ledger.JournalRequest) []le
 	return s.submit(ctx, ops)
 }
 
-// PostInTx records journals inside the caller's transaction, for a caller
-// whose own writes must commit or roll back with the journals (the
-// e-commerce release books its lists and their stock deduction at once).
-// Each request is checked on its own, as PostMany does: the result at
-// index i answers reqs[i], and a refused journal writes nothing. The error
-// is the transaction's (the caller retries the whole transaction, which
-// may run this again). The sequence rows of the books the journals name
-// and the touched holdings stay locked until the caller's transaction ends,
-// so keep it short: writes on those books wait for it (writes on other
-// books do not). tx must be on this store's database.
-func (s *Store) PostInTx(ctx context.Context, tx pgx.Tx, reqs []ledger.JournalRequest) ([]ledger.PostResult, error) {
-	out := make([]ledger.PostResult, len(reqs))
-	var ops []*op
-	var at []int
-	for i := range reqs {
-		if err := ledger.ValidateShape(reqs[i]); err != nil {
-			out[i].Err = err
-			continue
-		}
-		ops, at = append(ops, &op{ctx: ctx, post: &reqs[i], hash: ledger.RequestHash(reqs[i])}), append(at, i)
-	}
-	if len(ops) == 0 {
-		return out, nil
-	}
-	var res []ledger.PostResult
-	err := s.jitOff(ctx, tx, func() error {
-		var err error
-		res, err = s.writeBatch(ctx, tx, ops, nil)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	for k, r := range res {
-		out[at[k]] = r
-	}
-	return out, nil
-}
-
 // jitOff runs fn, the ledger's statements in a caller's transaction, with
 // PostgreSQL's JIT compilation off, and then gives the transaction back
 // the setting it had: compiling a plan costs more than any of the write
@@ -255,7 +216,7 @@ type batchQuerier interface {
 // the transaction and may run several times. pipe is the ledger's own
 // pipelined transaction on PostgreSQL, whose BEGIN rides with the loading
 // statements and COMMIT with the writing ones; nil for a transaction already
-// begun (CockroachDB's, or a PostInTx caller's).
+// begun (CockroachDB's, or a ReadWriteTx caller's).
 func (s *Store) writeBatch(ctx context.Context, tx batchQuerier, ops []*op, pipe *pgtx.Pipe) ([]ledger.PostResult, error) {
 	// Originals of reversals, and whether they were reversed already.
 	var revIDs []int64
@@ -547,7 +508,7 @@ func (s *Store) load(ctx context.Context, tx batchQuerier, n *needs, pipe *pgtx.
 		// would outlast our statements and force generic plans on the
 		// caller's, whose UPDATE ... FROM unnest(...) then scanned whole
 		// tables (the e-commerce release: half of its database time). JIT
-		// compiling costs more than any of these statements runs (PostInTx
+		// compiling costs more than any of these statements runs (ReadWriteTx
 		// turns it off for its own statements only).
 		b.Queue(`SELECT set_config('plan_cache_mode', 'force_generic_plan', true), set_config('jit', 'off', true)`)
 	}

@@ -14,7 +14,6 @@ import (
 
 	"github.com/zoneledger/zoneledger/ledger"
 	"github.com/zoneledger/zoneledger/ledger/pgshared/pgtest"
-	"github.com/zoneledger/zoneledger/ledger/pgshared/pgtx"
 	"github.com/zoneledger/zoneledger/ledger/pgstore"
 )
 
@@ -149,10 +148,6 @@ func TestJournalLocksOnlyTheLotsItTakes(t *testing.T) {
 		}
 		return false
 	}
-	runner, err := pgtx.NewRunner(s.Pool(), s.Engine(), pgtx.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
 	for _, tc := range []struct {
 		name       string
 		postings   []ledger.Posting
@@ -161,8 +156,8 @@ func TestJournalLocksOnlyTheLotsItTakes(t *testing.T) {
 		{"take one piece", []ledger.Posting{move(itemP, "PCE", bonded, dom, "1")}, true},
 		{"add a lot", []ledger.Posting{in(itemP, "PCE", "1", "1")}, false},
 	} {
-		_, err := runner.Run(ctx, func(tx pgx.Tx) error {
-			res, err := s.PostInTx(ctx, tx, []ledger.JournalRequest{req(day3, tc.postings...)})
+		err := s.ReadWriteTx(ctx, func(ctx context.Context, tx pgx.Tx, j ledger.Journals) error {
+			res, err := j.PostMany(ctx, []ledger.JournalRequest{req(day3, tc.postings...)})
 			if err != nil {
 				return err
 			}

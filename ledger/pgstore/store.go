@@ -7,9 +7,9 @@
 // of the books its journals name (ledger_book_seqs, in book order), draws
 // their journal IDs from a sequence, locks the holdings the batch takes from, checks each journal in arrival order with a
 // ledger.WorkingSet, writes the accepted ones with multi-row statements and
-// answers every caller after one commit. PostInTx runs the same checks
-// and writes inside a caller's transaction instead, for a caller whose own
-// writes must commit with the journals.
+// answers every caller after one commit. ReadWriteTx (ledger.ReadWriter)
+// runs the same checks and writes inside a consumer's transaction instead,
+// for a consumer whose own writes must commit with the journals.
 //
 // A batch locks only what its journals take, so its cost does not grow with
 // history: a posting that names its lot locks that lot's holding; one that
@@ -37,7 +37,7 @@
 // Options.FutureDays are refused. Rows are looked up by key one LATERAL
 // lookup per key, so that a plan made while a table was small never scans it
 // whole later, and JIT compilation is off for the ledger's statements
-// (PostInTx restores the caller's setting after them).
+// (ReadWriteTx restores the caller's setting after them).
 // A posting that moved one lot whole keeps that lot on its own row
 // (ledger_postings.leg_lot); other postings' legs are rows of ledger_legs.
 package pgstore
@@ -76,7 +76,7 @@ type Options struct {
 	// Writers is how many write transactions the store runs at once. Each
 	// serves its own share of the books (a journal goes to the writer of
 	// its book, so a book's journals are checked in arrival order), and a
-	// batch waiting on a book locked elsewhere (another process, a PostInTx
+	// batch waiting on a book locked elsewhere (another process, a ReadWriteTx
 	// caller) holds up only its writer's share. Default DefaultWriters
 	// (2): on the 2-core development machine more writers made smaller
 	// batches and cost throughput (ledger/README.md); raise it with the

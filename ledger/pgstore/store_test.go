@@ -15,7 +15,6 @@ import (
 
 	"github.com/zoneledger/zoneledger/ledger"
 	"github.com/zoneledger/zoneledger/ledger/pgshared/pgtest"
-	"github.com/zoneledger/zoneledger/ledger/pgshared/pgtx"
 	"github.com/zoneledger/zoneledger/ledger/pgstore"
 )
 
@@ -698,70 +697,6 @@ func TestEngineIsDetectedNeverAssumed(t *testing.T) {
 		other.Close()
 		t.Fatalf("opened a %s database as %s", want, wrong)
 	}
-}
-
-// PostInTx: journals written in the caller's transaction commit and roll
-// back with it, and each is checked on its own.
-func TestPostInTxCommitsAndRollsBackWithTheCaller(t *testing.T) {
-	s := newStore(t, pgstore.Options{})
-	ctx := context.Background()
-	mustPost(t, s, req(day1, in(itemP, "PCE", "5", "500")))
-	runner, err := pgtx.NewRunner(s.Pool(), s.Engine(), pgtx.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.Pool().Exec(ctx, `CREATE TABLE caller_rows (n INT)`); err != nil {
-		t.Fatal(err)
-	}
-	post := func(outcome error, reqs ...ledger.JournalRequest) []ledger.PostResult {
-		var res []ledger.PostResult
-		_, err := runner.Run(ctx, func(tx pgx.Tx) error {
-			var err error
-			if res, err = s.PostInTx(ctx, tx, reqs); err != nil {
-				return err
-			}
-			// The caller's own write in the same transaction.
-			if _, err := tx.Exec(ctx, `INSERT INTO caller_rows VALUES (1)`); err != nil {
-				return err
-			}
-			return outcome
-		})
-		if !errors.Is(err, outcome) {
-			t.Fatalf("transaction ended with %v, want %v", err, outcome)
-		}
-		return res
-	}
-
-	// Rolled back: neither the journal nor the caller's row is there.
-	rollback := errors.New("caller rolls back")
-	post(rollback, req(day2, move(itemP, "PCE", bonded, dom, "2")))
-	wantQty(t, s, bonded, itemP, "5")
-	if n := journalCount(t, s); n != 1 {
-		t.Fatalf("%d journals after a rolled-back PostInTx, want 1", n)
-	}
-
-	// Committed: the good journals are in; the one that would go below
-	// zero is refused on its own; the book's numbers stay gap-free and in
-	// ID order for the batcher.
-	res := post(nil,
-		req(day2, move(itemP, "PCE", bonded, dom, "2")),
-		req(day2, move(itemP, "PCE", bonded, dom, "9")),
-		req(day2, move(itemP, "PCE", bonded, dom, "3")))
-	if res[0].Err != nil || res[2].Err != nil {
-		t.Fatalf("good journals refused: %v, %v", res[0].Err, res[2].Err)
-	}
-	wantReason(t, res[1].Err, ledger.ReasonInsufficient)
-	wantQty(t, s, bonded, itemP, "0")
-	j := mustPost(t, s, req(day2, in(itemP, "PCE", "1", "100")))
-	if j.ID <= res[2].Journal.ID {
-		t.Fatalf("the batcher's next journal is %d after PostInTx's %d", j.ID, res[2].Journal.ID)
-	}
-	wantBookSeqs(t, s, book, 4)
-	var n int
-	if err := s.Pool().QueryRow(ctx, `SELECT count(*) FROM caller_rows`).Scan(&n); err != nil || n != 1 {
-		t.Fatalf("caller rows %d (%v), want 1", n, err)
-	}
-	checkInvariants(t, s)
 }
 
 // wantBookSeqs checks that the n journals of book are numbered 1..n in the

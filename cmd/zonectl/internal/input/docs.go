@@ -13,7 +13,7 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 
-	"github.com/zoneledger/zoneledger/ledger/ledgerapi"
+	"github.com/zoneledger/zoneledger/proto/zoneledger/wiretext"
 )
 
 // This file holds what the customs document files (verification lists,
@@ -100,10 +100,10 @@ func Reqs[T proto.Message](docs []Doc[T]) []T {
 // nothing is wrong.
 type checkFunc[T proto.Message] func(T) (field, msg string)
 
-// check runs the server's text check (ledgerapi.UnstorableText: no U+0000,
+// check runs the server's text check (wiretext.Unstorable: no U+0000,
 // valid UTF-8), then c.
 func check[T proto.Message](c checkFunc[T], req T) (field, msg string) {
-	if field, why := ledgerapi.UnstorableText(req); field != "" {
+	if field, why := wiretext.Unstorable(req); field != "" {
 		return field, why
 	}
 	return c(req)

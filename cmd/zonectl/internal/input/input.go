@@ -10,10 +10,9 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/shopspring/decimal"
-
-	"github.com/zoneledger/zoneledger/ledger"
 )
 
 // Error is a problem in an input file, with where it is.
@@ -98,16 +97,20 @@ func checkValue(s, field string) string {
 	return ""
 }
 
-func checkDecimal(s, field string) (decimal.Decimal, string) {
-	d, err := ledger.ParseDecimal(s, field)
-	if err != nil {
-		return d, ledger.AsError(err).Message
-	}
+// checkDecimal checks the API's decimal syntax (wirePattern). How many
+// digits the server takes, and how many places an item's quantity may
+// have, are the server's to say: it refuses too long a number with
+// DECIMAL_OUT_OF_RANGE or TOO_MANY_DECIMALS, naming the field.
+func checkDecimal(s, _ string) (decimal.Decimal, string) {
 	if !wirePattern.MatchString(s) {
-		if d.IsNegative() {
-			return d, fmt.Sprintf("%q must not be negative", s)
+		if strings.HasPrefix(s, "-") && wirePattern.MatchString(s[1:]) {
+			return decimal.Zero, fmt.Sprintf("%q must not be negative", s)
 		}
-		return d, fmt.Sprintf("%q is not a plain decimal number; write digits with an optional '.' and fraction, e.g. \"12.5\"", s)
+		return decimal.Zero, fmt.Sprintf("%q is not a decimal number; write digits with an optional '.' and fraction, e.g. \"12.5\"", s)
+	}
+	d, err := decimal.NewFromString(s)
+	if err != nil {
+		return decimal.Zero, fmt.Sprintf("%q is not a decimal number", s)
 	}
 	return d, ""
 }
@@ -117,7 +120,7 @@ func checkDate(s, field string) string {
 	if !datePattern.MatchString(s) {
 		return fmt.Sprintf("%q is not a date; write YYYY-MM-DD", s)
 	}
-	if _, err := ledger.ParseDate(s, field); err != nil {
+	if _, err := time.Parse(time.DateOnly, s); err != nil {
 		return fmt.Sprintf("%q is not a calendar date", s)
 	}
 	return ""

@@ -12,8 +12,8 @@ import (
 
 	"google.golang.org/protobuf/encoding/protojson"
 
-	"github.com/zoneledger/zoneledger/ledger/ledgerapi"
 	ledgerv1 "github.com/zoneledger/zoneledger/proto/zoneledger/ledger/v1"
+	"github.com/zoneledger/zoneledger/proto/zoneledger/wiretext"
 )
 
 // Journal is one journal read from a file, with where it came from.
@@ -189,7 +189,7 @@ func jsonSyntax(name string, data []byte, err error) error {
 // checkJournal checks what a client can check of a journal and returns the
 // field at fault and why, or "" if nothing is wrong.
 func checkJournal(r *ledgerv1.PostJournalRequest) (field, msg string) {
-	if field, why := ledgerapi.UnstorableText(r); field != "" {
+	if field, why := wiretext.Unstorable(r); field != "" {
 		return field, why
 	}
 	switch {

@@ -5,42 +5,18 @@ import (
 	"fmt"
 	"strings"
 
+	"google.golang.org/genproto/googleapis/rpc/code"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
-	"github.com/zoneledger/zoneledger/ledger/ledgerapi"
+	errorsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/errors/v1"
 )
 
-// codeNames are the canonical (upper snake case) gRPC code names, the names
-// PostJournals uses in JournalError.code.
-var codeNames = map[codes.Code]string{
-	codes.OK:                 "OK",
-	codes.Canceled:           "CANCELLED",
-	codes.Unknown:            "UNKNOWN",
-	codes.InvalidArgument:    "INVALID_ARGUMENT",
-	codes.DeadlineExceeded:   "DEADLINE_EXCEEDED",
-	codes.NotFound:           "NOT_FOUND",
-	codes.AlreadyExists:      "ALREADY_EXISTS",
-	codes.PermissionDenied:   "PERMISSION_DENIED",
-	codes.ResourceExhausted:  "RESOURCE_EXHAUSTED",
-	codes.FailedPrecondition: "FAILED_PRECONDITION",
-	codes.Aborted:            "ABORTED",
-	codes.OutOfRange:         "OUT_OF_RANGE",
-	codes.Unimplemented:      "UNIMPLEMENTED",
-	codes.Internal:           "INTERNAL",
-	codes.Unavailable:        "UNAVAILABLE",
-	codes.DataLoss:           "DATA_LOSS",
-	codes.Unauthenticated:    "UNAUTHENTICATED",
-}
-
-// CodeName returns the canonical name of a gRPC code, e.g. "FAILED_PRECONDITION".
-func CodeName(c codes.Code) string {
-	if n, ok := codeNames[c]; ok {
-		return n
-	}
-	return c.String()
-}
+// CodeName returns the canonical name of a gRPC code as google.rpc.Code
+// spells it, e.g. "FAILED_PRECONDITION": the name the server puts in the
+// errors of batch items (JournalError.code, DocumentError.code).
+func CodeName(c codes.Code) string { return code.Code(c).String() }
 
 // RetryHint is what zonectl tells the user when the server could not be
 // reached or did not answer in time.
@@ -70,8 +46,8 @@ func Explain(err error) ErrorParts {
 	p := ErrorParts{
 		Message: message(err, st),
 		Code:    CodeName(st.Code()),
-		Reason:  ledgerapi.ReasonOf(err),
-		Field:   ledgerapi.FieldOf(err),
+		Reason:  errorsv1.ReasonOf(err),
+		Field:   errorsv1.FieldOf(err),
 	}
 	p.Message = TidyMessage(p.Message, p.Field)
 	if p.Field == "" {

@@ -8,7 +8,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
-	"github.com/zoneledger/zoneledger/ledger/ledgerapi"
+	errorsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/errors/v1"
 )
 
 // Batch says how to send a file's items in bulk calls: Send sends the
@@ -90,7 +90,7 @@ func isolatable(err error) bool {
 // culprit returns the place in the call of the item a whole-call error
 // names in its field ("journals[3].postings[0].quantity": 3).
 func (b Batch) culprit(err error, n int) (int, bool) {
-	rest, ok := strings.CutPrefix(ledgerapi.FieldOf(err), b.List+"[")
+	rest, ok := strings.CutPrefix(errorsv1.FieldOf(err), b.List+"[")
 	if !ok {
 		return 0, false
 	}

@@ -25,7 +25,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/output"
-	"github.com/zoneledger/zoneledger/ledger/ledgerapi"
+	errorsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/errors/v1"
 	ledgerv1 "github.com/zoneledger/zoneledger/proto/zoneledger/ledger/v1"
 )
 
@@ -185,10 +185,10 @@ func (s *sender) record(i int, res *ledgerv1.PostJournalResult) {
 func (s *sender) refuse(i int, err error, k int) {
 	st := status.Convert(err)
 	prefix := "journals[" + strconv.Itoa(k) + "]."
-	field := strings.TrimPrefix(ledgerapi.FieldOf(err), prefix)
+	field := strings.TrimPrefix(errorsv1.FieldOf(err), prefix)
 	s.out[i] = Outcome{Status: Refused, Error: &ledgerv1.JournalError{
 		Code:    output.CodeName(st.Code()),
-		Reason:  ledgerapi.ReasonOf(err),
+		Reason:  errorsv1.ReasonOf(err),
 		Field:   field,
 		Message: output.TidyMessage(strings.ReplaceAll(st.Message(), prefix, ""), field),
 	}}

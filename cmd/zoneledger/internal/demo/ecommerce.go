@@ -48,19 +48,18 @@ func (r *scRun) orderDocs(o *scOrder, q *customsv1.QuoteResponse) (*customsv1.Su
 }
 
 // quoteOrder is TaxService/Quote of an order as the platform computes the
-// tax it withholds: CROSS_BORDER_RETAIL on today, each line's dutiable value
-// its total plus its share of the freight. The platform does not know what
+// tax it withholds: CROSS_BORDER_RETAIL on today, each line at its total,
+// and the order's freight, which the server shares over the lines as
+// customs shares it on the inventory list. The platform does not know what
 // the buyer bought elsewhere this year, so it states no annual_used.
 func (r *scRun) quoteOrder(o *scOrder, date string) (*customsv1.QuoteResponse, error) {
-	req := &customsv1.QuoteRequest{Regime: customsv1.Regime_REGIME_CROSS_BORDER_RETAIL, Date: date}
-	for i, share := range o.shares() {
-		it := o.Items[i]
+	req := &customsv1.QuoteRequest{Regime: customsv1.Regime_REGIME_CROSS_BORDER_RETAIL, Date: date, Freight: o.Freight.StringFixed(2)}
+	for _, it := range o.Items {
 		l := it.SKU.Line
-		req.Lines = append(req.Lines, &customsv1.QuoteLine{HsCode: l.HS, DutiableValue: it.total().Add(share).StringFixed(2),
+		req.Lines = append(req.Lines, &customsv1.QuoteLine{HsCode: l.HS, DutiableValue: it.total().StringFixed(2),
 			Quantity: it.Qty.Mul(l.Factor).String(), Unit: l.Legal, Pieces: pieces(it.Qty)})
 	}
-	q, err := call(r.caller(), r.cast.Platform.Principal, r.c.tax.Quote, req)
-	return q, err
+	return call(r.caller(), r.cast.Platform.Principal, r.c.tax.Quote, req)
 }
 
 // ecommerce runs today's orders: quotes, documents one per call and in

@@ -9,11 +9,11 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
-	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
+	errorsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/errors/v1"
 	ledgerv1 "github.com/zoneledger/zoneledger/proto/zoneledger/ledger/v1"
 )
 
@@ -131,10 +131,8 @@ func reasonOf(err error) (reason, msg string) {
 	if !ok {
 		return "", err.Error()
 	}
-	for _, dt := range st.Details() {
-		if info, ok := dt.(*errdetails.ErrorInfo); ok {
-			return info.GetReason(), st.Message()
-		}
+	if info := errorsv1.InfoOf(err); info != nil {
+		return info.GetReason(), st.Message()
 	}
 	return st.Code().String(), st.Message()
 }

@@ -7,8 +7,6 @@ import (
 
 	"github.com/shopspring/decimal"
 
-	"github.com/zoneledger/zoneledger/customs/codes"
-	"github.com/zoneledger/zoneledger/ledger"
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
 )
 
@@ -83,31 +81,15 @@ type lcCast struct {
 	Books          []*lcBook
 }
 
-// makeUSCCWithCodes builds an enterprise's credit code like makeUSCC, but
-// takes the overall check character from customs/codes, the validator the
-// server applies (RegisterEnterprise answers INVALID_USCC otherwise).
-func makeUSCCWithCodes(division, orgBody string) string {
-	oc, err := orgCheck(orgBody)
-	if err != nil {
-		panic(err)
-	}
-	first := "91" + division + orgBody + string(oc)
-	c, err := codes.USCCCheckChar(first)
-	if err != nil {
-		panic(err)
-	}
-	return first + string(c)
-}
-
 func newLCCast() *lcCast {
 	c := &lcCast{}
 	c.Yecheng = &lcEnterprise{
-		USCC: makeUSCCWithCodes("460100", "MA5TYC68"), CustomsNo: "4601360068",
+		USCC: makeUSCC("460100", "MA5TYC68"), CustomsNo: "4601360068",
 		Name: "海南椰城国际物流有限公司", Principal: "yecheng", ShortLabel: "椰城物流", Prefix: "YC",
 		Centre: "物流分拨 logistics & distribution (customs services)",
 	}
 	c.Nandu = &lcEnterprise{
-		USCC: makeUSCCWithCodes("460100", "MA5TND71"), CustomsNo: "4601360071",
+		USCC: makeUSCC("460100", "MA5TND71"), CustomsNo: "4601360071",
 		Name: "海口南渡江智能制造有限公司", Principal: "nandu", ShortLabel: "南渡江智造",
 		Centre: "加工制造 processing (customs services)",
 	}
@@ -179,11 +161,14 @@ func iso6346Value(ch byte) int {
 	return v
 }
 
-// zoneLocation is the zone's time zone (the server's default setting,
-// ledger.DefaultTimeZone): the business date of a gate event is its time
-// read in it. The binary embeds the time zone database.
+// zoneTimeZone is the zone's time zone: `zoneledger demo` starts its
+// server with the default --time-zone, Asia/Shanghai (README.md).
+const zoneTimeZone = "Asia/Shanghai"
+
+// zoneLocation is the zone's time zone: the business date of a gate event
+// is its time read in it. The binary embeds the time zone database.
 var zoneLocation = func() *time.Location {
-	loc, err := time.LoadLocation(ledger.DefaultTimeZone)
+	loc, err := time.LoadLocation(zoneTimeZone)
 	if err != nil {
 		panic(err)
 	}
@@ -191,7 +176,7 @@ var zoneLocation = func() *time.Location {
 }()
 
 // businessDate is the zone's business date of an instant.
-func businessDate(t time.Time) string { return ledger.FormatDate(ledger.DayIn(t, zoneLocation)) }
+func businessDate(t time.Time) string { return t.In(zoneLocation).Format(time.DateOnly) }
 
 func fmtLCQty(l *lcLine, q decimal.Decimal) string {
 	return q.StringFixed(l.Scale) + " " + l.UnitName

@@ -97,12 +97,12 @@ func idNumber(region, birth, seq string) string {
 func newSCCast() *scCast {
 	c := &scCast{PayCode: "4601961208", LogisticsCode: "4601980033"}
 	c.Yuncang = &lcEnterprise{
-		USCC: makeUSCCWithCodes("460100", "MA5TYW83"), CustomsNo: "4601360083",
+		USCC: makeUSCC("460100", "MA5TYW83"), CustomsNo: "4601360083",
 		Name: "海口综保云仓供应链有限公司", Principal: "yuncang", ShortLabel: "云仓供应链", Prefix: "YW",
 		Centre: "销售服务 bonded warehouse for e-commerce, display trading (customs services)",
 	}
 	c.Yefeng = &lcEnterprise{
-		USCC: makeUSCCWithCodes("460100", "MA5TYF92"), CustomsNo: "4601960092",
+		USCC: makeUSCC("460100", "MA5TYF92"), CustomsNo: "4601960092",
 		Name: "海南椰风跨境电子商务有限公司", Principal: "yefeng", ShortLabel: "椰风跨境",
 		Centre: "销售服务 cross-border e-commerce enterprise (1210), guarantor of its tax",
 	}

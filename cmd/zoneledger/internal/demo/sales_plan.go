@@ -8,8 +8,8 @@ import (
 
 	"github.com/shopspring/decimal"
 
-	"github.com/zoneledger/zoneledger/customs/ecommerce"
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
+	errorsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/errors/v1"
 )
 
 // The sales and service centre's script is fixed, like the logistics
@@ -72,29 +72,6 @@ func (o *scOrder) goods() decimal.Decimal {
 // dutiable is the order's value for the limits and the tax: goods, freight
 // and insurance.
 func (o *scOrder) dutiable() decimal.Decimal { return o.goods().Add(o.Freight) }
-
-// shares are each line's part of the freight, as customs shares it when it
-// assesses the list (customs/ecommerce prepareList): pro rata to the line
-// totals, to the fen, the last line taking the remainder. The platform
-// quotes each line's dutiable value this way, or the tax it withholds
-// differs from customs' by a fen.
-func (o *scOrder) shares() []decimal.Decimal {
-	gv := o.goods()
-	out := make([]decimal.Decimal, len(o.Items))
-	allocated := decimal.Zero
-	for i, it := range o.Items {
-		share := decimal.Zero
-		if gv.IsPositive() {
-			share = o.Freight.Mul(it.total()).Div(gv).Round(2)
-		}
-		if i == len(o.Items)-1 {
-			share = o.Freight.Sub(allocated)
-		}
-		allocated = allocated.Add(share)
-		out[i] = share
-	}
-	return out
-}
 
 // pieces is what a quote line states as 件数: the quantity when whole.
 func pieces(q decimal.Decimal) int32 {
@@ -208,20 +185,20 @@ func planSales(c *scCast, year int, month int, days int, today string) (*scScrip
 	single(&scOrder{Buyer: b["C"], Items: items(item("YF-RICE-KG", "15")), Freight: d("12.00"), Note: "rice: 15 of the 20 kg a year"})
 	single(&scOrder{Buyer: b["D"], Items: items(item("YF-MILK-800", "4"), item("YF-CREAM-50", "1")), Freight: d("15.00"), Discount: d("20.00"),
 		Note: "two lines share the freight; a 20.00 coupon"})
-	single(&scOrder{Buyer: b["E"], Items: items(item("YF-CREAM-50", "2")), Freight: ten, PayShort: d("1.00"), Expect: ecommerce.ReasonPaymentMismatch,
+	single(&scOrder{Buyer: b["E"], Items: items(item("YF-CREAM-50", "2")), Freight: ten, PayShort: d("1.00"), Expect: errorsv1.Reason_PAYMENT_AMOUNT_MISMATCH.String(),
 		Note: "the payment is 1.00 short"})
-	single(&scOrder{Buyer: b["F"], Payer: b["F2"], Items: items(item("YF-MILK-800", "1")), Freight: ten, Expect: ecommerce.ReasonBuyerPayerMismatch,
+	single(&scOrder{Buyer: b["F"], Payer: b["F2"], Items: items(item("YF-MILK-800", "1")), Freight: ten, Expect: errorsv1.Reason_BUYER_PAYER_MISMATCH.String(),
 		Note: "paid by the spouse, no proof"})
 	single(&scOrder{Buyer: b["G"], Payer: b["G2"], Proof: "RZ" + strings.ReplaceAll(today, "-", "") + "0731", Items: items(item("YF-MILK-800", "3")), Freight: ten,
 		Note: "paid by the spouse, with an identity proof"})
-	single(&scOrder{Buyer: b["H"], Items: items(item("YF-CREAM-50", "1")), Freight: d("8.00"), WrongPhone: "13907141866", Expect: ecommerce.ReasonConsigneeMismatch,
+	single(&scOrder{Buyer: b["H"], Items: items(item("YF-CREAM-50", "1")), Freight: d("8.00"), WrongPhone: "13907141866", Expect: errorsv1.Reason_CONSIGNEE_MISMATCH.String(),
 		Note: "the waybill's consignee phone differs"})
-	single(&scOrder{Buyer: b["I"], Items: items(item("YF-NB-14", "2")), Expect: ecommerce.ReasonOverSingleLimit,
+	single(&scOrder{Buyer: b["I"], Items: items(item("YF-NB-14", "2")), Expect: errorsv1.Reason_OVER_SINGLE_LIMIT.String(),
 		Note: "two laptops, 5,598.00: over the single limit"})
 	single(&scOrder{Buyer: b["J"], Items: items(item("YF-NB-16X", "1")), Note: "one item over 5,000: full tax, stays in the channel"})
-	single(&scOrder{Buyer: b["K"], Items: items(item("YF-WHISKY-700", "2")), Freight: ten, Expect: ecommerce.ReasonNotOnPositiveList,
+	single(&scOrder{Buyer: b["K"], Items: items(item("YF-WHISKY-700", "2")), Freight: ten, Expect: errorsv1.Reason_NOT_ON_POSITIVE_LIST.String(),
 		Note: "whisky is not on the positive list"})
-	single(&scOrder{Buyer: b["C"], Items: items(item("YF-RICE-KG", "10")), Freight: ten, Expect: ecommerce.ReasonPersonalCapExceeded,
+	single(&scOrder{Buyer: b["C"], Items: items(item("YF-RICE-KG", "10")), Freight: ten, Expect: errorsv1.Reason_PERSONAL_CAP_EXCEEDED.String(),
 		Note: "rice: 15 + 10 kg over the 20 kg cap"})
 
 	// Regular orders of ten buyers, in the two batches.
@@ -263,9 +240,9 @@ func planSales(c *scCast, year int, month int, days int, today string) (*scScrip
 	// Batch 2: M's next order is over the annual limit; a payer who is not
 	// the buyer is refused inside the batch.
 	regulars(2, 4)
-	add(&scOrder{Buyer: b["M"], Items: items(item("YF-MILK-800", "1")), Freight: ten, Batch: 2, Expect: ecommerce.ReasonOverAnnualLimit,
+	add(&scOrder{Buyer: b["M"], Items: items(item("YF-MILK-800", "1")), Freight: ten, Batch: 2, Expect: errorsv1.Reason_OVER_ANNUAL_LIMIT.String(),
 		Note: "over the annual limit (the platform's quote cannot know)"})
-	add(&scOrder{Buyer: b["N"], Payer: b["P"], Items: items(item("YF-CREAM-50", "1")), Freight: ten, Batch: 2, Expect: ecommerce.ReasonBuyerPayerMismatch,
+	add(&scOrder{Buyer: b["N"], Payer: b["P"], Items: items(item("YF-CREAM-50", "1")), Freight: ten, Batch: 2, Expect: errorsv1.Reason_BUYER_PAYER_MISMATCH.String(),
 		Note: "paid by a friend, no proof"})
 	regulars(2, 3)
 	s.Orders = orders
@@ -467,7 +444,7 @@ func (s *scScript) check(m *scModel) error {
 				byBuyer[s.Orders[dc.Order].Buyer.ID]++
 			}
 		}
-		orderDependent := map[string]bool{ecommerce.ReasonPersonalCapExceeded: true, ecommerce.ReasonOverAnnualLimit: true, ecommerce.ReasonInsufficientStock: true}
+		orderDependent := map[string]bool{errorsv1.Reason_PERSONAL_CAP_EXCEEDED.String(): true, errorsv1.Reason_OVER_ANNUAL_LIMIT.String(): true, errorsv1.Reason_INSUFFICIENT_STOCK.String(): true}
 		for _, dc := range docs {
 			o := s.Orders[dc.Order]
 			if dc.Kind == 'O' && byBuyer[o.Buyer.ID] > 1 && orderDependent[o.Expect] {

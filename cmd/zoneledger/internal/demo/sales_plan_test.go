@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/zoneledger/zoneledger/customs/ecommerce"
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
+	errorsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/errors/v1"
 )
 
 // TestIDNumber: the 身份证 check character is GB 11643's (the standard's
@@ -81,8 +81,8 @@ func TestSalesScript(t *testing.T) {
 	if len(arrivals) != 6 {
 		t.Errorf("singles arrive in %d orders of the three documents, want all 6", len(arrivals))
 	}
-	for _, r := range []string{ecommerce.ReasonPaymentMismatch, ecommerce.ReasonBuyerPayerMismatch, ecommerce.ReasonConsigneeMismatch, ecommerce.ReasonOverSingleLimit,
-		ecommerce.ReasonOverAnnualLimit, ecommerce.ReasonPersonalCapExceeded, ecommerce.ReasonNotOnPositiveList} {
+	for _, r := range []string{errorsv1.Reason_PAYMENT_AMOUNT_MISMATCH.String(), errorsv1.Reason_BUYER_PAYER_MISMATCH.String(), errorsv1.Reason_CONSIGNEE_MISMATCH.String(), errorsv1.Reason_OVER_SINGLE_LIMIT.String(),
+		errorsv1.Reason_OVER_ANNUAL_LIMIT.String(), errorsv1.Reason_PERSONAL_CAP_EXCEEDED.String(), errorsv1.Reason_NOT_ON_POSITIVE_LIST.String()} {
 		if reasons[r] == 0 {
 			t.Errorf("no order refused %s", r)
 		}

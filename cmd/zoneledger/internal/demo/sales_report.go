@@ -100,8 +100,8 @@ func printSales(w io.Writer, cast *scCast, sr *SalesResult, monthName, lastDay s
 	fmt.Fprintf(w, "13. Cross-border e-commerce (1210 网购保税进口, EcommerceService) on the server's today, %s\n\n", sr.Today)
 	fmt.Fprintf(w, "  EcommerceService takes no business date: lists are released, returns booked and settlements dated on the server's\n")
 	fmt.Fprintf(w, "  clock, so this part is a day of orders today, after the month (the goods it sells entered in %s). Each order's\n", monthName)
-	fmt.Fprintf(w, "  withheld tax is TaxService/Quote (CROSS_BORDER_RETAIL, today) of its lines, each valued at its total plus its share\n")
-	fmt.Fprintf(w, "  of the freight as customs shares it; the platform states no annual_used (it cannot know the buyer's other platforms).\n")
+	fmt.Fprintf(w, "  withheld tax is TaxService/Quote (CROSS_BORDER_RETAIL, today) of its lines at their totals and its freight, which\n")
+	fmt.Fprintf(w, "  the server shares over the lines as customs does; the platform states no annual_used (it cannot know the buyer's other platforms).\n")
 	fmt.Fprintf(w, "  %s sends %d documents one per call, in each order's arrival order, then %d batches of %v (SubmitDocuments, shuffled).\n\n",
 		cast.Platform.Principal, sr.Singles, len(sr.Batches), sr.Batches)
 	ot := newTable("ORDER", "BUYER", "GOODS", "DUTIABLE", "TAX", "QUOTE RULE", "SENT", "OUTCOME", "NOTE").alignRight(3, 4)

@@ -13,7 +13,7 @@ import (
 	"google.golang.org/protobuf/reflect/protoreflect"
 
 	"github.com/zoneledger/zoneledger/ledger"
-	"github.com/zoneledger/zoneledger/ledger/ledgerapi"
+	"github.com/zoneledger/zoneledger/ledger/grpcedge"
 )
 
 // textCodec is gRPC's protobuf codec, except that a request whose string
@@ -62,7 +62,7 @@ func takeBadUTF8(m any) error {
 	if !ok {
 		return nil
 	}
-	return ledgerapi.Status(ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, f.(string),
+	return grpcedge.Status(ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, f.(string),
 		"is not valid UTF-8 text: send it UTF-8 encoded"))
 }
 

@@ -13,7 +13,7 @@ import (
 
 	"github.com/zoneledger/zoneledger/customs/access"
 	"github.com/zoneledger/zoneledger/ledger"
-	"github.com/zoneledger/zoneledger/ledger/ledgerapi"
+	"github.com/zoneledger/zoneledger/ledger/grpcedge"
 	ledgerv1 "github.com/zoneledger/zoneledger/proto/zoneledger/ledger/v1"
 )
 
@@ -33,16 +33,16 @@ const (
 
 // recovery returns the outermost interceptors after metrics: a handler's
 // panic is logged with its stack under an error id and answered INTERNAL
-// with that id (ledgerapi.InternalStatus), and the process lives on; an
-// error that is not yet a gRPC status goes through ledgerapi.Status, so no
+// with that id (grpcedge.InternalStatus), and the process lives on; an
+// error that is not yet a gRPC status goes through grpcedge.Status, so no
 // raw error reaches a caller. They also refuse the messages textCodec
 // decoded from invalid UTF-8, before anything else looks at them.
 func recovery(log *slog.Logger) (grpc.UnaryServerInterceptor, grpc.StreamServerInterceptor) {
 	caught := func(method string, r any) error {
-		id := ledgerapi.NewErrorID()
+		id := grpcedge.NewErrorID()
 		log.Error("handler panicked; answered INTERNAL, serving on", "error_id", id, "method", method,
 			"value", fmt.Sprint(r), "stack", string(debug.Stack()))
-		return ledgerapi.InternalStatus(id)
+		return grpcedge.InternalStatus(id)
 	}
 	unary := func(ctx context.Context, req any, info *grpc.UnaryServerInfo, h grpc.UnaryHandler) (resp any, err error) {
 		if err := takeBadUTF8(req); err != nil {
@@ -54,7 +54,7 @@ func recovery(log *slog.Logger) (grpc.UnaryServerInterceptor, grpc.StreamServerI
 			}
 		}()
 		resp, err = h(ctx, req)
-		return resp, ledgerapi.Status(err)
+		return resp, grpcedge.Status(err)
 	}
 	stream := func(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, h grpc.StreamHandler) (err error) {
 		defer func() {
@@ -62,7 +62,7 @@ func recovery(log *slog.Logger) (grpc.UnaryServerInterceptor, grpc.StreamServerI
 				err = caught(info.FullMethod, r)
 			}
 		}()
-		return ledgerapi.Status(h(srv, &textStream{ss}))
+		return grpcedge.Status(h(srv, &textStream{ss}))
 	}
 	return unary, stream
 }
@@ -208,7 +208,7 @@ func (l *limiter) interceptors() (grpc.UnaryServerInterceptor, grpc.StreamServer
 	unary := func(ctx context.Context, req any, _ *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
 		release, err := l.acquire(ctx, req)
 		if err != nil {
-			return nil, ledgerapi.Status(err)
+			return nil, grpcedge.Status(err)
 		}
 		defer release()
 		return h(ctx, req)
@@ -229,5 +229,5 @@ func (s *limitedStream) RecvMsg(m any) error {
 		return err
 	}
 	_, err := s.l.checkSize(m)
-	return ledgerapi.Status(err)
+	return grpcedge.Status(err)
 }

@@ -23,8 +23,9 @@ import (
 
 	"github.com/zoneledger/zoneledger/customs/access"
 	"github.com/zoneledger/zoneledger/ledger"
-	"github.com/zoneledger/zoneledger/ledger/ledgerapi"
+	"github.com/zoneledger/zoneledger/ledger/grpcedge"
 	"github.com/zoneledger/zoneledger/ledger/pgshared/pgtest"
+	errorsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/errors/v1"
 	ledgerv1 "github.com/zoneledger/zoneledger/proto/zoneledger/ledger/v1"
 )
 
@@ -76,8 +77,8 @@ func newEdge(t *testing.T, cfg Config, register func(*grpc.Server)) *edge {
 		e.tokens[id] = tok.Token
 	}
 	log := slog.New(slog.NewTextHandler(e.log, nil))
-	ledgerapi.SetErrorLogger(log)
-	t.Cleanup(func() { ledgerapi.SetErrorLogger(nil) })
+	grpcedge.SetErrorLogger(log)
+	t.Cleanup(func() { grpcedge.SetErrorLogger(nil) })
 	srv := grpc.NewServer(interceptorChain(newMetrics(), log, a, cfg)...)
 	register(srv)
 	lis, err := net.Listen("tcp", "127.0.0.1:0")
@@ -105,7 +106,7 @@ func (e *edge) as(principal string) context.Context {
 func wantInternalWithID(t *testing.T, err error, log string, what string) string {
 	t.Helper()
 	st := status.Convert(err)
-	id := ledgerapi.ErrorIDOf(err)
+	id := errorsv1.ErrorIDOf(err)
 	if st.Code() != codes.Internal || len(id) != 16 || !strings.HasPrefix(st.Message(), "internal error "+id+";") {
 		t.Fatalf("%s: got %v (error id %q), want INTERNAL \"internal error <id>; ...\" with the id in ErrorInfo", what, err, id)
 	}
@@ -204,8 +205,8 @@ func postingsJournal(key string, n int) *ledgerv1.PostJournalRequest {
 
 func wantExhausted(t *testing.T, err error, reason, what string, says ...string) {
 	t.Helper()
-	if status.Code(err) != codes.ResourceExhausted || ledgerapi.ReasonOf(err) != reason {
-		t.Fatalf("%s: got %v (reason %q), want RESOURCE_EXHAUSTED, reason %s", what, err, ledgerapi.ReasonOf(err), reason)
+	if status.Code(err) != codes.ResourceExhausted || errorsv1.ReasonOf(err) != reason {
+		t.Fatalf("%s: got %v (reason %q), want RESOURCE_EXHAUSTED, reason %s", what, err, errorsv1.ReasonOf(err), reason)
 	}
 	for _, s := range says {
 		if !strings.Contains(status.Convert(err).Message(), s) {
@@ -315,8 +316,8 @@ func TestInvalidUTF8OnTheWireIsInvalidArgument(t *testing.T) {
 			b := mustMarshal(t, r)
 			b = bytes.Replace(b, []byte{1, 2, 3}, []byte{0xff, 0xfe, 0xfd}, 1) // invalid UTF-8, same length
 			err := e.conn.Invoke(e.as("p1"), "/zoneledger.ledger.v1.LedgerService/PostJournal", b, new([]byte), grpc.ForceCodec(rawCodec{}))
-			if status.Code(err) != codes.InvalidArgument || ledgerapi.FieldOf(err) != c.field || ledgerapi.ReasonOf(err) != ledger.ReasonInvalidArgument {
-				t.Fatalf("got %v (field %q), want INVALID_ARGUMENT naming %q", err, ledgerapi.FieldOf(err), c.field)
+			if status.Code(err) != codes.InvalidArgument || errorsv1.FieldOf(err) != c.field || errorsv1.ReasonOf(err) != ledger.ReasonInvalidArgument {
+				t.Fatalf("got %v (field %q), want INVALID_ARGUMENT naming %q", err, errorsv1.FieldOf(err), c.field)
 			}
 		})
 	}

@@ -33,6 +33,7 @@ import (
 	"github.com/zoneledger/zoneledger/customs/taxapi"
 	"github.com/zoneledger/zoneledger/customs/zone"
 	"github.com/zoneledger/zoneledger/ledger"
+	"github.com/zoneledger/zoneledger/ledger/grpcedge"
 	"github.com/zoneledger/zoneledger/ledger/ledgerapi"
 	"github.com/zoneledger/zoneledger/ledger/pgshared/embedpg"
 	"github.com/zoneledger/zoneledger/ledger/pgshared/migrate"
@@ -142,7 +143,7 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 		cfg.Logger = slog.Default()
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger, done: make(chan error, 2)}
-	ledgerapi.SetErrorLogger(s.log)
+	grpcedge.SetErrorLogger(s.log)
 	defer func() {
 		if err != nil {
 			s.shutdownStorage(context.WithoutCancel(ctx))
@@ -236,7 +237,7 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 		zoneSet = *cfg.Zone
 	}
 	zoneSet.Location = loc
-	zoneSvc, err := zone.New(s.store.Pool(), s.store, zone.Options{Settings: &zoneSet, Tax: taxEngine, Engine: s.store.Engine(), Logger: s.log})
+	zoneSvc, err := zone.New(s.store.Pool(), s.store, zone.Options{Settings: &zoneSet, Tax: taxEngine, Engine: s.store.Engine()})
 	if err != nil {
 		return nil, fmt.Errorf("building the zone service: %w", err)
 	}
@@ -268,7 +269,8 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("building the e-commerce service: %w", err)
 	}
-	// Finish the list releases and returns a crash interrupted.
+	// Finish the returns a crash interrupted (a release commits in one
+	// transaction and needs no recovery).
 	s.ecom = ecomSvc
 	if err := ecomSvc.Recover(ctx); err != nil {
 		return nil, fmt.Errorf("recovering the e-commerce service: %w", err)
@@ -329,7 +331,7 @@ func interceptorChain(m *metrics, log *slog.Logger, a *access.Store, cfg Config)
 	authUnary, authStream := accessapi.Interceptors(a)
 	lim := newLimiter(cfg)
 	limUnary, limStream := lim.interceptors()
-	valUnary, valStream := ledgerapi.ValidationInterceptors()
+	valUnary, valStream := grpcedge.ValidationInterceptors()
 	return []grpc.ServerOption{
 		grpc.ChainUnaryInterceptor(m.unary, recUnary, authUnary, limUnary, valUnary),
 		grpc.ChainStreamInterceptor(m.stream, recStream, authStream, limStream, valStream),

@@ -51,7 +51,8 @@
 //     previous page, and return next_page_token (empty on the last page).
 //   - Errors carry google.rpc.ErrorInfo (domain "zoneledger") with a stable reason (e.g.
 //     INSUFFICIENT_BONDED_STOCK, UNKNOWN_BOOK, WRONG_STATUS) and the request field at fault in
-//     metadata["field"], e.g. "lines[2].quantity".
+//     metadata["field"], e.g. "lines[2].quantity". Every reason is a value of
+//     zoneledger.errors.v1.Reason (errors/v1/reason.proto), documented there.
 //   - Authorization: customs reads every book, approves, suspends, records gate events and
 //     display tax payments; it may register a book, its lines and part numbers for an enterprise
 //     but files no list, pass, display movement or e-commerce document for one. An enterprise

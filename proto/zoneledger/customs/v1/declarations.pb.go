@@ -610,9 +610,10 @@ type List struct {
 	InputHash string `protobuf:"bytes,32,opt,name=input_hash,json=inputHash,proto3" json:"input_hash,omitempty"`
 	// Business date (业务日期) of the list, "YYYY-MM-DD".
 	Date string `protobuf:"bytes,33,opt,name=date,proto3" json:"date,omitempty"`
-	// Why the list's last change failed for good, empty if it did not: the server could not
-	// book it (e.g. text the database refuses), gave the change up and released the list, so
-	// it can be corrected, deleted or filed again. Cleared by the list's next change. Output only.
+	// Why the list's last change failed for good, set only by servers before issue #14, which
+	// committed a change in steps and could give one up; a server now commits a change with its
+	// journal or not at all and never sets it. A value an earlier server left is cleared by the
+	// list's next change. Output only.
 	Failure       string `protobuf:"bytes,34,opt,name=failure,proto3" json:"failure,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache

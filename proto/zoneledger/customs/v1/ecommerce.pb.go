@@ -41,7 +41,8 @@ const (
 	OrderStatus_ORDER_STATUS_UNSPECIFIED OrderStatus = 0
 	// PENDING: received, its payment or waybill is still missing.
 	OrderStatus_ORDER_STATUS_PENDING OrderStatus = 1
-	// RELEASING: matched, its list is being booked off the warehouse's book.
+	// RELEASING: no longer used. A release commits in one transaction with its
+	// stock deduction, so no order is ever between PENDING and RELEASED.
 	OrderStatus_ORDER_STATUS_RELEASING OrderStatus = 2
 	// RELEASED: its list is released; the goods are off the book and the tax is due.
 	OrderStatus_ORDER_STATUS_RELEASED OrderStatus = 3
@@ -104,13 +105,15 @@ type InventoryListStatus int32
 const (
 	// Not set.
 	InventoryListStatus_INVENTORY_LIST_STATUS_UNSPECIFIED InventoryListStatus = 0
-	// RELEASING: tax assessed, the stock deduction is being booked.
+	// RELEASING: no longer used. A list is stored RELEASED (or REFUSED) in the
+	// transaction that deducts its stock.
 	InventoryListStatus_INVENTORY_LIST_STATUS_RELEASING InventoryListStatus = 1
 	// RELEASED: released; goods off the book, tax due.
 	InventoryListStatus_INVENTORY_LIST_STATUS_RELEASED InventoryListStatus = 2
 	// RETURN_REQUESTED: a return was applied for within the window.
 	InventoryListStatus_INVENTORY_LIST_STATUS_RETURN_REQUESTED InventoryListStatus = 3
-	// RETURN_RECEIVING: the returned goods' journal is being booked.
+	// RETURN_RECEIVING: no longer used. A return is booked in one transaction
+	// with its journal; a list an earlier server left so is finished at start.
 	InventoryListStatus_INVENTORY_LIST_STATUS_RETURN_RECEIVING InventoryListStatus = 4
 	// RETURNED: the goods are back in bonded stock; the tax is cancelled.
 	InventoryListStatus_INVENTORY_LIST_STATUS_RETURNED InventoryListStatus = 5
@@ -230,6 +233,155 @@ func (SettlementExport) EnumDescriptor() ([]byte, []int) {
 	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{2}
 }
 
+// GetPositiveListRequest asks for the zone's positive list.
+type GetPositiveListRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetPositiveListRequest) Reset() {
+	*x = GetPositiveListRequest{}
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[0]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetPositiveListRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetPositiveListRequest) ProtoMessage() {}
+
+func (x *GetPositiveListRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[0]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetPositiveListRequest.ProtoReflect.Descriptor instead.
+func (*GetPositiveListRequest) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{0}
+}
+
+// GetPositiveListResponse is the zone's positive list.
+type GetPositiveListResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The entries, as the zone configured them. An HS code is covered by the entry with the
+	// longest prefix of it.
+	Entries       []*PositiveListEntry `protobuf:"bytes,1,rep,name=entries,proto3" json:"entries,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetPositiveListResponse) Reset() {
+	*x = GetPositiveListResponse{}
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetPositiveListResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetPositiveListResponse) ProtoMessage() {}
+
+func (x *GetPositiveListResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetPositiveListResponse.ProtoReflect.Descriptor instead.
+func (*GetPositiveListResponse) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *GetPositiveListResponse) GetEntries() []*PositiveListEntry {
+	if x != nil {
+		return x.Entries
+	}
+	return nil
+}
+
+// PositiveListEntry is one entry of the positive list.
+type PositiveListEntry struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Leading digits of the HS codes the entry covers, e.g. "1006".
+	HsPrefix string `protobuf:"bytes,1,opt,name=hs_prefix,json=hsPrefix,proto3" json:"hs_prefix,omitempty"`
+	// Per-person annual cap of the goods, in their first legal unit, e.g. "20" (kg); empty when
+	// there is none.
+	AnnualCap string `protobuf:"bytes,2,opt,name=annual_cap,json=annualCap,proto3" json:"annual_cap,omitempty"`
+	// What the entry is, e.g. "大米 (每人每年 20 千克)".
+	Note          string `protobuf:"bytes,3,opt,name=note,proto3" json:"note,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PositiveListEntry) Reset() {
+	*x = PositiveListEntry{}
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PositiveListEntry) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PositiveListEntry) ProtoMessage() {}
+
+func (x *PositiveListEntry) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PositiveListEntry.ProtoReflect.Descriptor instead.
+func (*PositiveListEntry) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *PositiveListEntry) GetHsPrefix() string {
+	if x != nil {
+		return x.HsPrefix
+	}
+	return ""
+}
+
+func (x *PositiveListEntry) GetAnnualCap() string {
+	if x != nil {
+		return x.AnnualCap
+	}
+	return ""
+}
+
+func (x *PositiveListEntry) GetNote() string {
+	if x != nil {
+		return x.Note
+	}
+	return ""
+}
+
 // Channel is how one e-commerce enterprise (跨境电商企业) sells.
 type Channel struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -252,7 +404,7 @@ type Channel struct {
 
 func (x *Channel) Reset() {
 	*x = Channel{}
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[0]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -264,7 +416,7 @@ func (x *Channel) String() string {
 func (*Channel) ProtoMessage() {}
 
 func (x *Channel) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[0]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -277,7 +429,7 @@ func (x *Channel) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Channel.ProtoReflect.Descriptor instead.
 func (*Channel) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{0}
+	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *Channel) GetEnterprise() string {
@@ -334,7 +486,7 @@ type RegisterChannelRequest struct {
 
 func (x *RegisterChannelRequest) Reset() {
 	*x = RegisterChannelRequest{}
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[1]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -346,7 +498,7 @@ func (x *RegisterChannelRequest) String() string {
 func (*RegisterChannelRequest) ProtoMessage() {}
 
 func (x *RegisterChannelRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[1]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -359,7 +511,7 @@ func (x *RegisterChannelRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RegisterChannelRequest.ProtoReflect.Descriptor instead.
 func (*RegisterChannelRequest) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{1}
+	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *RegisterChannelRequest) GetEnterprise() string {
@@ -408,7 +560,7 @@ type RegisterChannelResponse struct {
 
 func (x *RegisterChannelResponse) Reset() {
 	*x = RegisterChannelResponse{}
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[2]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -420,7 +572,7 @@ func (x *RegisterChannelResponse) String() string {
 func (*RegisterChannelResponse) ProtoMessage() {}
 
 func (x *RegisterChannelResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[2]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -433,7 +585,7 @@ func (x *RegisterChannelResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RegisterChannelResponse.ProtoReflect.Descriptor instead.
 func (*RegisterChannelResponse) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{2}
+	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *RegisterChannelResponse) GetChannel() *Channel {
@@ -454,7 +606,7 @@ type GetChannelRequest struct {
 
 func (x *GetChannelRequest) Reset() {
 	*x = GetChannelRequest{}
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[3]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -466,7 +618,7 @@ func (x *GetChannelRequest) String() string {
 func (*GetChannelRequest) ProtoMessage() {}
 
 func (x *GetChannelRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[3]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -479,7 +631,7 @@ func (x *GetChannelRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetChannelRequest.ProtoReflect.Descriptor instead.
 func (*GetChannelRequest) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{3}
+	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *GetChannelRequest) GetEnterprise() string {
@@ -500,7 +652,7 @@ type GetChannelResponse struct {
 
 func (x *GetChannelResponse) Reset() {
 	*x = GetChannelResponse{}
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[4]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -512,7 +664,7 @@ func (x *GetChannelResponse) String() string {
 func (*GetChannelResponse) ProtoMessage() {}
 
 func (x *GetChannelResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[4]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -525,7 +677,7 @@ func (x *GetChannelResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetChannelResponse.ProtoReflect.Descriptor instead.
 func (*GetChannelResponse) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{4}
+	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *GetChannelResponse) GetChannel() *Channel {
@@ -554,7 +706,7 @@ type Person struct {
 
 func (x *Person) Reset() {
 	*x = Person{}
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[5]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -566,7 +718,7 @@ func (x *Person) String() string {
 func (*Person) ProtoMessage() {}
 
 func (x *Person) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[5]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -579,7 +731,7 @@ func (x *Person) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Person.ProtoReflect.Descriptor instead.
 func (*Person) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{5}
+	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *Person) GetName() string {
@@ -629,7 +781,7 @@ type OrderLine struct {
 
 func (x *OrderLine) Reset() {
 	*x = OrderLine{}
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[6]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -641,7 +793,7 @@ func (x *OrderLine) String() string {
 func (*OrderLine) ProtoMessage() {}
 
 func (x *OrderLine) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[6]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -654,7 +806,7 @@ func (x *OrderLine) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OrderLine.ProtoReflect.Descriptor instead.
 func (*OrderLine) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{6}
+	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *OrderLine) GetItemNo() string {
@@ -738,7 +890,7 @@ type Order struct {
 
 func (x *Order) Reset() {
 	*x = Order{}
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[7]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -750,7 +902,7 @@ func (x *Order) String() string {
 func (*Order) ProtoMessage() {}
 
 func (x *Order) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[7]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -763,7 +915,7 @@ func (x *Order) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Order.ProtoReflect.Descriptor instead.
 func (*Order) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{7}
+	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *Order) GetOrderNo() string {
@@ -928,7 +1080,7 @@ type SubmitOrderRequest struct {
 
 func (x *SubmitOrderRequest) Reset() {
 	*x = SubmitOrderRequest{}
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[8]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -940,7 +1092,7 @@ func (x *SubmitOrderRequest) String() string {
 func (*SubmitOrderRequest) ProtoMessage() {}
 
 func (x *SubmitOrderRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[8]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -953,7 +1105,7 @@ func (x *SubmitOrderRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubmitOrderRequest.ProtoReflect.Descriptor instead.
 func (*SubmitOrderRequest) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{8}
+	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *SubmitOrderRequest) GetOrderNo() string {
@@ -1051,7 +1203,7 @@ type SubmitOrderResponse struct {
 
 func (x *SubmitOrderResponse) Reset() {
 	*x = SubmitOrderResponse{}
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[9]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1063,7 +1215,7 @@ func (x *SubmitOrderResponse) String() string {
 func (*SubmitOrderResponse) ProtoMessage() {}
 
 func (x *SubmitOrderResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[9]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1076,7 +1228,7 @@ func (x *SubmitOrderResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubmitOrderResponse.ProtoReflect.Descriptor instead.
 func (*SubmitOrderResponse) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{9}
+	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *SubmitOrderResponse) GetOrder() *Order {
@@ -1107,7 +1259,7 @@ type Payment struct {
 
 func (x *Payment) Reset() {
 	*x = Payment{}
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[10]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1119,7 +1271,7 @@ func (x *Payment) String() string {
 func (*Payment) ProtoMessage() {}
 
 func (x *Payment) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[10]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1132,7 +1284,7 @@ func (x *Payment) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Payment.ProtoReflect.Descriptor instead.
 func (*Payment) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{10}
+	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *Payment) GetOrderNo() string {
@@ -1201,7 +1353,7 @@ type SubmitPaymentRequest struct {
 
 func (x *SubmitPaymentRequest) Reset() {
 	*x = SubmitPaymentRequest{}
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[11]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1213,7 +1365,7 @@ func (x *SubmitPaymentRequest) String() string {
 func (*SubmitPaymentRequest) ProtoMessage() {}
 
 func (x *SubmitPaymentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[11]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1226,7 +1378,7 @@ func (x *SubmitPaymentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubmitPaymentRequest.ProtoReflect.Descriptor instead.
 func (*SubmitPaymentRequest) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{11}
+	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *SubmitPaymentRequest) GetEnterprise() string {
@@ -1289,7 +1441,7 @@ type SubmitPaymentResponse struct {
 
 func (x *SubmitPaymentResponse) Reset() {
 	*x = SubmitPaymentResponse{}
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[12]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1301,7 +1453,7 @@ func (x *SubmitPaymentResponse) String() string {
 func (*SubmitPaymentResponse) ProtoMessage() {}
 
 func (x *SubmitPaymentResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[12]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1314,7 +1466,7 @@ func (x *SubmitPaymentResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubmitPaymentResponse.ProtoReflect.Descriptor instead.
 func (*SubmitPaymentResponse) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{12}
+	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *SubmitPaymentResponse) GetOrder() *Order {
@@ -1341,7 +1493,7 @@ type Waybill struct {
 
 func (x *Waybill) Reset() {
 	*x = Waybill{}
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[13]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1353,7 +1505,7 @@ func (x *Waybill) String() string {
 func (*Waybill) ProtoMessage() {}
 
 func (x *Waybill) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[13]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1366,7 +1518,7 @@ func (x *Waybill) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Waybill.ProtoReflect.Descriptor instead.
 func (*Waybill) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{13}
+	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *Waybill) GetOrderNo() string {
@@ -1416,7 +1568,7 @@ type SubmitWaybillRequest struct {
 
 func (x *SubmitWaybillRequest) Reset() {
 	*x = SubmitWaybillRequest{}
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[14]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1428,7 +1580,7 @@ func (x *SubmitWaybillRequest) String() string {
 func (*SubmitWaybillRequest) ProtoMessage() {}
 
 func (x *SubmitWaybillRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[14]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1441,7 +1593,7 @@ func (x *SubmitWaybillRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubmitWaybillRequest.ProtoReflect.Descriptor instead.
 func (*SubmitWaybillRequest) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{14}
+	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *SubmitWaybillRequest) GetEnterprise() string {
@@ -1490,7 +1642,7 @@ type SubmitWaybillResponse struct {
 
 func (x *SubmitWaybillResponse) Reset() {
 	*x = SubmitWaybillResponse{}
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[15]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1502,7 +1654,7 @@ func (x *SubmitWaybillResponse) String() string {
 func (*SubmitWaybillResponse) ProtoMessage() {}
 
 func (x *SubmitWaybillResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[15]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1515,7 +1667,7 @@ func (x *SubmitWaybillResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubmitWaybillResponse.ProtoReflect.Descriptor instead.
 func (*SubmitWaybillResponse) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{15}
+	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *SubmitWaybillResponse) GetOrder() *Order {
@@ -1542,7 +1694,7 @@ type EcommerceDocument struct {
 
 func (x *EcommerceDocument) Reset() {
 	*x = EcommerceDocument{}
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[16]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1554,7 +1706,7 @@ func (x *EcommerceDocument) String() string {
 func (*EcommerceDocument) ProtoMessage() {}
 
 func (x *EcommerceDocument) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[16]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1567,7 +1719,7 @@ func (x *EcommerceDocument) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EcommerceDocument.ProtoReflect.Descriptor instead.
 func (*EcommerceDocument) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{16}
+	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *EcommerceDocument) GetDocument() isEcommerceDocument_Document {
@@ -1640,7 +1792,7 @@ type SubmitDocumentsRequest struct {
 
 func (x *SubmitDocumentsRequest) Reset() {
 	*x = SubmitDocumentsRequest{}
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[17]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1652,7 +1804,7 @@ func (x *SubmitDocumentsRequest) String() string {
 func (*SubmitDocumentsRequest) ProtoMessage() {}
 
 func (x *SubmitDocumentsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[17]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1665,7 +1817,7 @@ func (x *SubmitDocumentsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubmitDocumentsRequest.ProtoReflect.Descriptor instead.
 func (*SubmitDocumentsRequest) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{17}
+	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *SubmitDocumentsRequest) GetDocuments() []*EcommerceDocument {
@@ -1681,7 +1833,7 @@ type DocumentError struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The gRPC code name the error would have alone, e.g. "FAILED_PRECONDITION".
 	Code string `protobuf:"bytes,1,opt,name=code,proto3" json:"code,omitempty"`
-	// The stable reason, e.g. "TAX_MISMATCH".
+	// The stable reason, e.g. "TAX_MISMATCH": a name of zoneledger.errors.v1.Reason.
 	Reason string `protobuf:"bytes,2,opt,name=reason,proto3" json:"reason,omitempty"`
 	// The field at fault, relative to the document's request (e.g. "lines[0].quantity").
 	Field string `protobuf:"bytes,3,opt,name=field,proto3" json:"field,omitempty"`
@@ -1693,7 +1845,7 @@ type DocumentError struct {
 
 func (x *DocumentError) Reset() {
 	*x = DocumentError{}
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[18]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1705,7 +1857,7 @@ func (x *DocumentError) String() string {
 func (*DocumentError) ProtoMessage() {}
 
 func (x *DocumentError) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[18]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1718,7 +1870,7 @@ func (x *DocumentError) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DocumentError.ProtoReflect.Descriptor instead.
 func (*DocumentError) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{18}
+	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *DocumentError) GetCode() string {
@@ -1762,7 +1914,7 @@ type DocumentResult struct {
 
 func (x *DocumentResult) Reset() {
 	*x = DocumentResult{}
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[19]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1774,7 +1926,7 @@ func (x *DocumentResult) String() string {
 func (*DocumentResult) ProtoMessage() {}
 
 func (x *DocumentResult) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[19]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1787,7 +1939,7 @@ func (x *DocumentResult) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DocumentResult.ProtoReflect.Descriptor instead.
 func (*DocumentResult) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{19}
+	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *DocumentResult) GetOrder() *Order {
@@ -1815,7 +1967,7 @@ type SubmitDocumentsResponse struct {
 
 func (x *SubmitDocumentsResponse) Reset() {
 	*x = SubmitDocumentsResponse{}
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[20]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1827,7 +1979,7 @@ func (x *SubmitDocumentsResponse) String() string {
 func (*SubmitDocumentsResponse) ProtoMessage() {}
 
 func (x *SubmitDocumentsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[20]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1840,7 +1992,7 @@ func (x *SubmitDocumentsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubmitDocumentsResponse.ProtoReflect.Descriptor instead.
 func (*SubmitDocumentsResponse) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{20}
+	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *SubmitDocumentsResponse) GetResults() []*DocumentResult {
@@ -1861,7 +2013,7 @@ type GetOrderRequest struct {
 
 func (x *GetOrderRequest) Reset() {
 	*x = GetOrderRequest{}
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[21]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1873,7 +2025,7 @@ func (x *GetOrderRequest) String() string {
 func (*GetOrderRequest) ProtoMessage() {}
 
 func (x *GetOrderRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[21]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1886,7 +2038,7 @@ func (x *GetOrderRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetOrderRequest.ProtoReflect.Descriptor instead.
 func (*GetOrderRequest) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{21}
+	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *GetOrderRequest) GetOrderNo() string {
@@ -1907,7 +2059,7 @@ type GetOrderResponse struct {
 
 func (x *GetOrderResponse) Reset() {
 	*x = GetOrderResponse{}
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[22]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1919,7 +2071,7 @@ func (x *GetOrderResponse) String() string {
 func (*GetOrderResponse) ProtoMessage() {}
 
 func (x *GetOrderResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[22]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1932,7 +2084,7 @@ func (x *GetOrderResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetOrderResponse.ProtoReflect.Descriptor instead.
 func (*GetOrderResponse) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{22}
+	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *GetOrderResponse) GetOrder() *Order {
@@ -1953,7 +2105,7 @@ type CancelOrderRequest struct {
 
 func (x *CancelOrderRequest) Reset() {
 	*x = CancelOrderRequest{}
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[23]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1965,7 +2117,7 @@ func (x *CancelOrderRequest) String() string {
 func (*CancelOrderRequest) ProtoMessage() {}
 
 func (x *CancelOrderRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[23]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1978,7 +2130,7 @@ func (x *CancelOrderRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CancelOrderRequest.ProtoReflect.Descriptor instead.
 func (*CancelOrderRequest) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{23}
+	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *CancelOrderRequest) GetOrderNo() string {
@@ -1999,7 +2151,7 @@ type CancelOrderResponse struct {
 
 func (x *CancelOrderResponse) Reset() {
 	*x = CancelOrderResponse{}
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[24]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2011,7 +2163,7 @@ func (x *CancelOrderResponse) String() string {
 func (*CancelOrderResponse) ProtoMessage() {}
 
 func (x *CancelOrderResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[24]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2024,7 +2176,7 @@ func (x *CancelOrderResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CancelOrderResponse.ProtoReflect.Descriptor instead.
 func (*CancelOrderResponse) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{24}
+	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *CancelOrderResponse) GetOrder() *Order {
@@ -2065,7 +2217,7 @@ type InventoryListLine struct {
 
 func (x *InventoryListLine) Reset() {
 	*x = InventoryListLine{}
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[25]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2077,7 +2229,7 @@ func (x *InventoryListLine) String() string {
 func (*InventoryListLine) ProtoMessage() {}
 
 func (x *InventoryListLine) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[25]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2090,7 +2242,7 @@ func (x *InventoryListLine) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InventoryListLine.ProtoReflect.Descriptor instead.
 func (*InventoryListLine) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{25}
+	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *InventoryListLine) GetSeq() int32 {
@@ -2234,7 +2386,7 @@ type InventoryList struct {
 
 func (x *InventoryList) Reset() {
 	*x = InventoryList{}
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[26]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2246,7 +2398,7 @@ func (x *InventoryList) String() string {
 func (*InventoryList) ProtoMessage() {}
 
 func (x *InventoryList) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[26]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2259,7 +2411,7 @@ func (x *InventoryList) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InventoryList.ProtoReflect.Descriptor instead.
 func (*InventoryList) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{26}
+	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *InventoryList) GetListNo() string {
@@ -2451,7 +2603,7 @@ type ReturnLine struct {
 
 func (x *ReturnLine) Reset() {
 	*x = ReturnLine{}
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[27]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2463,7 +2615,7 @@ func (x *ReturnLine) String() string {
 func (*ReturnLine) ProtoMessage() {}
 
 func (x *ReturnLine) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[27]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2476,7 +2628,7 @@ func (x *ReturnLine) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReturnLine.ProtoReflect.Descriptor instead.
 func (*ReturnLine) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{27}
+	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *ReturnLine) GetSeq() int32 {
@@ -2504,7 +2656,7 @@ type GetInventoryListRequest struct {
 
 func (x *GetInventoryListRequest) Reset() {
 	*x = GetInventoryListRequest{}
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[28]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2516,7 +2668,7 @@ func (x *GetInventoryListRequest) String() string {
 func (*GetInventoryListRequest) ProtoMessage() {}
 
 func (x *GetInventoryListRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[28]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2529,7 +2681,7 @@ func (x *GetInventoryListRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetInventoryListRequest.ProtoReflect.Descriptor instead.
 func (*GetInventoryListRequest) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{28}
+	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *GetInventoryListRequest) GetListNo() string {
@@ -2550,7 +2702,7 @@ type GetInventoryListResponse struct {
 
 func (x *GetInventoryListResponse) Reset() {
 	*x = GetInventoryListResponse{}
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[29]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2562,7 +2714,7 @@ func (x *GetInventoryListResponse) String() string {
 func (*GetInventoryListResponse) ProtoMessage() {}
 
 func (x *GetInventoryListResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[29]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2575,7 +2727,7 @@ func (x *GetInventoryListResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetInventoryListResponse.ProtoReflect.Descriptor instead.
 func (*GetInventoryListResponse) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{29}
+	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *GetInventoryListResponse) GetList() *InventoryList {
@@ -2598,7 +2750,7 @@ type RequestReturnRequest struct {
 
 func (x *RequestReturnRequest) Reset() {
 	*x = RequestReturnRequest{}
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[30]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2610,7 +2762,7 @@ func (x *RequestReturnRequest) String() string {
 func (*RequestReturnRequest) ProtoMessage() {}
 
 func (x *RequestReturnRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[30]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2623,7 +2775,7 @@ func (x *RequestReturnRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RequestReturnRequest.ProtoReflect.Descriptor instead.
 func (*RequestReturnRequest) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{30}
+	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *RequestReturnRequest) GetListNo() string {
@@ -2651,7 +2803,7 @@ type RequestReturnResponse struct {
 
 func (x *RequestReturnResponse) Reset() {
 	*x = RequestReturnResponse{}
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[31]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2663,7 +2815,7 @@ func (x *RequestReturnResponse) String() string {
 func (*RequestReturnResponse) ProtoMessage() {}
 
 func (x *RequestReturnResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[31]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2676,7 +2828,7 @@ func (x *RequestReturnResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RequestReturnResponse.ProtoReflect.Descriptor instead.
 func (*RequestReturnResponse) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{31}
+	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *RequestReturnResponse) GetList() *InventoryList {
@@ -2697,7 +2849,7 @@ type ReceiveReturnRequest struct {
 
 func (x *ReceiveReturnRequest) Reset() {
 	*x = ReceiveReturnRequest{}
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[32]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2709,7 +2861,7 @@ func (x *ReceiveReturnRequest) String() string {
 func (*ReceiveReturnRequest) ProtoMessage() {}
 
 func (x *ReceiveReturnRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[32]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2722,7 +2874,7 @@ func (x *ReceiveReturnRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReceiveReturnRequest.ProtoReflect.Descriptor instead.
 func (*ReceiveReturnRequest) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{32}
+	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *ReceiveReturnRequest) GetListNo() string {
@@ -2743,7 +2895,7 @@ type ReceiveReturnResponse struct {
 
 func (x *ReceiveReturnResponse) Reset() {
 	*x = ReceiveReturnResponse{}
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[33]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2755,7 +2907,7 @@ func (x *ReceiveReturnResponse) String() string {
 func (*ReceiveReturnResponse) ProtoMessage() {}
 
 func (x *ReceiveReturnResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[33]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2768,7 +2920,7 @@ func (x *ReceiveReturnResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReceiveReturnResponse.ProtoReflect.Descriptor instead.
 func (*ReceiveReturnResponse) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{33}
+	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *ReceiveReturnResponse) GetList() *InventoryList {
@@ -2808,7 +2960,7 @@ type SettlementLine struct {
 
 func (x *SettlementLine) Reset() {
 	*x = SettlementLine{}
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[34]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2820,7 +2972,7 @@ func (x *SettlementLine) String() string {
 func (*SettlementLine) ProtoMessage() {}
 
 func (x *SettlementLine) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[34]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2833,7 +2985,7 @@ func (x *SettlementLine) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SettlementLine.ProtoReflect.Descriptor instead.
 func (*SettlementLine) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{34}
+	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *SettlementLine) GetListNo() string {
@@ -2926,7 +3078,7 @@ type Settlement struct {
 
 func (x *Settlement) Reset() {
 	*x = Settlement{}
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[35]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2938,7 +3090,7 @@ func (x *Settlement) String() string {
 func (*Settlement) ProtoMessage() {}
 
 func (x *Settlement) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[35]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2951,7 +3103,7 @@ func (x *Settlement) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Settlement.ProtoReflect.Descriptor instead.
 func (*Settlement) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{35}
+	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *Settlement) GetGuarantor() string {
@@ -3006,7 +3158,7 @@ type GetSettlementRequest struct {
 
 func (x *GetSettlementRequest) Reset() {
 	*x = GetSettlementRequest{}
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[36]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3018,7 +3170,7 @@ func (x *GetSettlementRequest) String() string {
 func (*GetSettlementRequest) ProtoMessage() {}
 
 func (x *GetSettlementRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[36]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3031,7 +3183,7 @@ func (x *GetSettlementRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetSettlementRequest.ProtoReflect.Descriptor instead.
 func (*GetSettlementRequest) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{36}
+	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *GetSettlementRequest) GetGuarantor() string {
@@ -3080,7 +3232,7 @@ type GetSettlementResponse struct {
 
 func (x *GetSettlementResponse) Reset() {
 	*x = GetSettlementResponse{}
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[37]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3092,7 +3244,7 @@ func (x *GetSettlementResponse) String() string {
 func (*GetSettlementResponse) ProtoMessage() {}
 
 func (x *GetSettlementResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[37]
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3105,7 +3257,7 @@ func (x *GetSettlementResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetSettlementResponse.ProtoReflect.Descriptor instead.
 func (*GetSettlementResponse) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{37}
+	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *GetSettlementResponse) GetSettlement() *Settlement {
@@ -3140,7 +3292,15 @@ var File_zoneledger_customs_v1_ecommerce_proto protoreflect.FileDescriptor
 
 const file_zoneledger_customs_v1_ecommerce_proto_rawDesc = "" +
 	"\n" +
-	"%zoneledger/customs/v1/ecommerce.proto\x12\x15zoneledger.customs.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x90\x01\n" +
+	"%zoneledger/customs/v1/ecommerce.proto\x12\x15zoneledger.customs.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x18\n" +
+	"\x16GetPositiveListRequest\"]\n" +
+	"\x17GetPositiveListResponse\x12B\n" +
+	"\aentries\x18\x01 \x03(\v2(.zoneledger.customs.v1.PositiveListEntryR\aentries\"c\n" +
+	"\x11PositiveListEntry\x12\x1b\n" +
+	"\ths_prefix\x18\x01 \x01(\tR\bhsPrefix\x12\x1d\n" +
+	"\n" +
+	"annual_cap\x18\x02 \x01(\tR\tannualCap\x12\x12\n" +
+	"\x04note\x18\x03 \x01(\tR\x04note\"\x90\x01\n" +
 	"\aChannel\x12\x1e\n" +
 	"\n" +
 	"enterprise\x18\x01 \x01(\tR\n" +
@@ -3421,8 +3581,7 @@ const file_zoneledger_customs_v1_ecommerce_proto_rawDesc = "" +
 	"\x10SettlementExport\x12!\n" +
 	"\x1dSETTLEMENT_EXPORT_UNSPECIFIED\x10\x00\x12\x19\n" +
 	"\x15SETTLEMENT_EXPORT_CSV\x10\x01\x12\x1a\n" +
-	"\x16SETTLEMENT_EXPORT_XLSX\x10\x022\x93\n" +
-	"\n" +
+	"\x16SETTLEMENT_EXPORT_XLSX\x10\x022\x85\v\n" +
 	"\x10EcommerceService\x12p\n" +
 	"\x0fRegisterChannel\x12-.zoneledger.customs.v1.RegisterChannelRequest\x1a..zoneledger.customs.v1.RegisterChannelResponse\x12a\n" +
 	"\n" +
@@ -3436,7 +3595,8 @@ const file_zoneledger_customs_v1_ecommerce_proto_rawDesc = "" +
 	"\x10GetInventoryList\x12..zoneledger.customs.v1.GetInventoryListRequest\x1a/.zoneledger.customs.v1.GetInventoryListResponse\x12j\n" +
 	"\rRequestReturn\x12+.zoneledger.customs.v1.RequestReturnRequest\x1a,.zoneledger.customs.v1.RequestReturnResponse\x12j\n" +
 	"\rReceiveReturn\x12+.zoneledger.customs.v1.ReceiveReturnRequest\x1a,.zoneledger.customs.v1.ReceiveReturnResponse\x12j\n" +
-	"\rGetSettlement\x12+.zoneledger.customs.v1.GetSettlementRequest\x1a,.zoneledger.customs.v1.GetSettlementResponseB\xe9\x01\n" +
+	"\rGetSettlement\x12+.zoneledger.customs.v1.GetSettlementRequest\x1a,.zoneledger.customs.v1.GetSettlementResponse\x12p\n" +
+	"\x0fGetPositiveList\x12-.zoneledger.customs.v1.GetPositiveListRequest\x1a..zoneledger.customs.v1.GetPositiveListResponseB\xe9\x01\n" +
 	"\x19com.zoneledger.customs.v1B\x0eEcommerceProtoP\x01ZFgithub.com/zoneledger/zoneledger/proto/zoneledger/customs/v1;customsv1\xa2\x02\x03ZCX\xaa\x02\x15Zoneledger.Customs.V1\xca\x02\x15Zoneledger\\Customs\\V1\xe2\x02!Zoneledger\\Customs\\V1\\GPBMetadata\xea\x02\x17Zoneledger::Customs::V1b\x06proto3"
 
 var (
@@ -3452,120 +3612,126 @@ func file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP() []byte {
 }
 
 var file_zoneledger_customs_v1_ecommerce_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_zoneledger_customs_v1_ecommerce_proto_msgTypes = make([]protoimpl.MessageInfo, 38)
+var file_zoneledger_customs_v1_ecommerce_proto_msgTypes = make([]protoimpl.MessageInfo, 41)
 var file_zoneledger_customs_v1_ecommerce_proto_goTypes = []any{
 	(OrderStatus)(0),                 // 0: zoneledger.customs.v1.OrderStatus
 	(InventoryListStatus)(0),         // 1: zoneledger.customs.v1.InventoryListStatus
 	(SettlementExport)(0),            // 2: zoneledger.customs.v1.SettlementExport
-	(*Channel)(nil),                  // 3: zoneledger.customs.v1.Channel
-	(*RegisterChannelRequest)(nil),   // 4: zoneledger.customs.v1.RegisterChannelRequest
-	(*RegisterChannelResponse)(nil),  // 5: zoneledger.customs.v1.RegisterChannelResponse
-	(*GetChannelRequest)(nil),        // 6: zoneledger.customs.v1.GetChannelRequest
-	(*GetChannelResponse)(nil),       // 7: zoneledger.customs.v1.GetChannelResponse
-	(*Person)(nil),                   // 8: zoneledger.customs.v1.Person
-	(*OrderLine)(nil),                // 9: zoneledger.customs.v1.OrderLine
-	(*Order)(nil),                    // 10: zoneledger.customs.v1.Order
-	(*SubmitOrderRequest)(nil),       // 11: zoneledger.customs.v1.SubmitOrderRequest
-	(*SubmitOrderResponse)(nil),      // 12: zoneledger.customs.v1.SubmitOrderResponse
-	(*Payment)(nil),                  // 13: zoneledger.customs.v1.Payment
-	(*SubmitPaymentRequest)(nil),     // 14: zoneledger.customs.v1.SubmitPaymentRequest
-	(*SubmitPaymentResponse)(nil),    // 15: zoneledger.customs.v1.SubmitPaymentResponse
-	(*Waybill)(nil),                  // 16: zoneledger.customs.v1.Waybill
-	(*SubmitWaybillRequest)(nil),     // 17: zoneledger.customs.v1.SubmitWaybillRequest
-	(*SubmitWaybillResponse)(nil),    // 18: zoneledger.customs.v1.SubmitWaybillResponse
-	(*EcommerceDocument)(nil),        // 19: zoneledger.customs.v1.EcommerceDocument
-	(*SubmitDocumentsRequest)(nil),   // 20: zoneledger.customs.v1.SubmitDocumentsRequest
-	(*DocumentError)(nil),            // 21: zoneledger.customs.v1.DocumentError
-	(*DocumentResult)(nil),           // 22: zoneledger.customs.v1.DocumentResult
-	(*SubmitDocumentsResponse)(nil),  // 23: zoneledger.customs.v1.SubmitDocumentsResponse
-	(*GetOrderRequest)(nil),          // 24: zoneledger.customs.v1.GetOrderRequest
-	(*GetOrderResponse)(nil),         // 25: zoneledger.customs.v1.GetOrderResponse
-	(*CancelOrderRequest)(nil),       // 26: zoneledger.customs.v1.CancelOrderRequest
-	(*CancelOrderResponse)(nil),      // 27: zoneledger.customs.v1.CancelOrderResponse
-	(*InventoryListLine)(nil),        // 28: zoneledger.customs.v1.InventoryListLine
-	(*InventoryList)(nil),            // 29: zoneledger.customs.v1.InventoryList
-	(*ReturnLine)(nil),               // 30: zoneledger.customs.v1.ReturnLine
-	(*GetInventoryListRequest)(nil),  // 31: zoneledger.customs.v1.GetInventoryListRequest
-	(*GetInventoryListResponse)(nil), // 32: zoneledger.customs.v1.GetInventoryListResponse
-	(*RequestReturnRequest)(nil),     // 33: zoneledger.customs.v1.RequestReturnRequest
-	(*RequestReturnResponse)(nil),    // 34: zoneledger.customs.v1.RequestReturnResponse
-	(*ReceiveReturnRequest)(nil),     // 35: zoneledger.customs.v1.ReceiveReturnRequest
-	(*ReceiveReturnResponse)(nil),    // 36: zoneledger.customs.v1.ReceiveReturnResponse
-	(*SettlementLine)(nil),           // 37: zoneledger.customs.v1.SettlementLine
-	(*Settlement)(nil),               // 38: zoneledger.customs.v1.Settlement
-	(*GetSettlementRequest)(nil),     // 39: zoneledger.customs.v1.GetSettlementRequest
-	(*GetSettlementResponse)(nil),    // 40: zoneledger.customs.v1.GetSettlementResponse
-	(*timestamppb.Timestamp)(nil),    // 41: google.protobuf.Timestamp
+	(*GetPositiveListRequest)(nil),   // 3: zoneledger.customs.v1.GetPositiveListRequest
+	(*GetPositiveListResponse)(nil),  // 4: zoneledger.customs.v1.GetPositiveListResponse
+	(*PositiveListEntry)(nil),        // 5: zoneledger.customs.v1.PositiveListEntry
+	(*Channel)(nil),                  // 6: zoneledger.customs.v1.Channel
+	(*RegisterChannelRequest)(nil),   // 7: zoneledger.customs.v1.RegisterChannelRequest
+	(*RegisterChannelResponse)(nil),  // 8: zoneledger.customs.v1.RegisterChannelResponse
+	(*GetChannelRequest)(nil),        // 9: zoneledger.customs.v1.GetChannelRequest
+	(*GetChannelResponse)(nil),       // 10: zoneledger.customs.v1.GetChannelResponse
+	(*Person)(nil),                   // 11: zoneledger.customs.v1.Person
+	(*OrderLine)(nil),                // 12: zoneledger.customs.v1.OrderLine
+	(*Order)(nil),                    // 13: zoneledger.customs.v1.Order
+	(*SubmitOrderRequest)(nil),       // 14: zoneledger.customs.v1.SubmitOrderRequest
+	(*SubmitOrderResponse)(nil),      // 15: zoneledger.customs.v1.SubmitOrderResponse
+	(*Payment)(nil),                  // 16: zoneledger.customs.v1.Payment
+	(*SubmitPaymentRequest)(nil),     // 17: zoneledger.customs.v1.SubmitPaymentRequest
+	(*SubmitPaymentResponse)(nil),    // 18: zoneledger.customs.v1.SubmitPaymentResponse
+	(*Waybill)(nil),                  // 19: zoneledger.customs.v1.Waybill
+	(*SubmitWaybillRequest)(nil),     // 20: zoneledger.customs.v1.SubmitWaybillRequest
+	(*SubmitWaybillResponse)(nil),    // 21: zoneledger.customs.v1.SubmitWaybillResponse
+	(*EcommerceDocument)(nil),        // 22: zoneledger.customs.v1.EcommerceDocument
+	(*SubmitDocumentsRequest)(nil),   // 23: zoneledger.customs.v1.SubmitDocumentsRequest
+	(*DocumentError)(nil),            // 24: zoneledger.customs.v1.DocumentError
+	(*DocumentResult)(nil),           // 25: zoneledger.customs.v1.DocumentResult
+	(*SubmitDocumentsResponse)(nil),  // 26: zoneledger.customs.v1.SubmitDocumentsResponse
+	(*GetOrderRequest)(nil),          // 27: zoneledger.customs.v1.GetOrderRequest
+	(*GetOrderResponse)(nil),         // 28: zoneledger.customs.v1.GetOrderResponse
+	(*CancelOrderRequest)(nil),       // 29: zoneledger.customs.v1.CancelOrderRequest
+	(*CancelOrderResponse)(nil),      // 30: zoneledger.customs.v1.CancelOrderResponse
+	(*InventoryListLine)(nil),        // 31: zoneledger.customs.v1.InventoryListLine
+	(*InventoryList)(nil),            // 32: zoneledger.customs.v1.InventoryList
+	(*ReturnLine)(nil),               // 33: zoneledger.customs.v1.ReturnLine
+	(*GetInventoryListRequest)(nil),  // 34: zoneledger.customs.v1.GetInventoryListRequest
+	(*GetInventoryListResponse)(nil), // 35: zoneledger.customs.v1.GetInventoryListResponse
+	(*RequestReturnRequest)(nil),     // 36: zoneledger.customs.v1.RequestReturnRequest
+	(*RequestReturnResponse)(nil),    // 37: zoneledger.customs.v1.RequestReturnResponse
+	(*ReceiveReturnRequest)(nil),     // 38: zoneledger.customs.v1.ReceiveReturnRequest
+	(*ReceiveReturnResponse)(nil),    // 39: zoneledger.customs.v1.ReceiveReturnResponse
+	(*SettlementLine)(nil),           // 40: zoneledger.customs.v1.SettlementLine
+	(*Settlement)(nil),               // 41: zoneledger.customs.v1.Settlement
+	(*GetSettlementRequest)(nil),     // 42: zoneledger.customs.v1.GetSettlementRequest
+	(*GetSettlementResponse)(nil),    // 43: zoneledger.customs.v1.GetSettlementResponse
+	(*timestamppb.Timestamp)(nil),    // 44: google.protobuf.Timestamp
 }
 var file_zoneledger_customs_v1_ecommerce_proto_depIdxs = []int32{
-	3,  // 0: zoneledger.customs.v1.RegisterChannelResponse.channel:type_name -> zoneledger.customs.v1.Channel
-	3,  // 1: zoneledger.customs.v1.GetChannelResponse.channel:type_name -> zoneledger.customs.v1.Channel
-	8,  // 2: zoneledger.customs.v1.Order.buyer:type_name -> zoneledger.customs.v1.Person
-	8,  // 3: zoneledger.customs.v1.Order.consignee:type_name -> zoneledger.customs.v1.Person
-	9,  // 4: zoneledger.customs.v1.Order.lines:type_name -> zoneledger.customs.v1.OrderLine
-	0,  // 5: zoneledger.customs.v1.Order.status:type_name -> zoneledger.customs.v1.OrderStatus
-	41, // 6: zoneledger.customs.v1.Order.created_at:type_name -> google.protobuf.Timestamp
-	8,  // 7: zoneledger.customs.v1.SubmitOrderRequest.buyer:type_name -> zoneledger.customs.v1.Person
-	8,  // 8: zoneledger.customs.v1.SubmitOrderRequest.consignee:type_name -> zoneledger.customs.v1.Person
-	9,  // 9: zoneledger.customs.v1.SubmitOrderRequest.lines:type_name -> zoneledger.customs.v1.OrderLine
-	10, // 10: zoneledger.customs.v1.SubmitOrderResponse.order:type_name -> zoneledger.customs.v1.Order
-	8,  // 11: zoneledger.customs.v1.Payment.payer:type_name -> zoneledger.customs.v1.Person
-	41, // 12: zoneledger.customs.v1.Payment.paid_at:type_name -> google.protobuf.Timestamp
-	8,  // 13: zoneledger.customs.v1.SubmitPaymentRequest.payer:type_name -> zoneledger.customs.v1.Person
-	41, // 14: zoneledger.customs.v1.SubmitPaymentRequest.paid_at:type_name -> google.protobuf.Timestamp
-	10, // 15: zoneledger.customs.v1.SubmitPaymentResponse.order:type_name -> zoneledger.customs.v1.Order
-	8,  // 16: zoneledger.customs.v1.Waybill.consignee:type_name -> zoneledger.customs.v1.Person
-	8,  // 17: zoneledger.customs.v1.SubmitWaybillRequest.consignee:type_name -> zoneledger.customs.v1.Person
-	10, // 18: zoneledger.customs.v1.SubmitWaybillResponse.order:type_name -> zoneledger.customs.v1.Order
-	11, // 19: zoneledger.customs.v1.EcommerceDocument.order:type_name -> zoneledger.customs.v1.SubmitOrderRequest
-	14, // 20: zoneledger.customs.v1.EcommerceDocument.payment:type_name -> zoneledger.customs.v1.SubmitPaymentRequest
-	17, // 21: zoneledger.customs.v1.EcommerceDocument.waybill:type_name -> zoneledger.customs.v1.SubmitWaybillRequest
-	19, // 22: zoneledger.customs.v1.SubmitDocumentsRequest.documents:type_name -> zoneledger.customs.v1.EcommerceDocument
-	10, // 23: zoneledger.customs.v1.DocumentResult.order:type_name -> zoneledger.customs.v1.Order
-	21, // 24: zoneledger.customs.v1.DocumentResult.error:type_name -> zoneledger.customs.v1.DocumentError
-	22, // 25: zoneledger.customs.v1.SubmitDocumentsResponse.results:type_name -> zoneledger.customs.v1.DocumentResult
-	10, // 26: zoneledger.customs.v1.GetOrderResponse.order:type_name -> zoneledger.customs.v1.Order
-	10, // 27: zoneledger.customs.v1.CancelOrderResponse.order:type_name -> zoneledger.customs.v1.Order
-	28, // 28: zoneledger.customs.v1.InventoryList.lines:type_name -> zoneledger.customs.v1.InventoryListLine
-	1,  // 29: zoneledger.customs.v1.InventoryList.status:type_name -> zoneledger.customs.v1.InventoryListStatus
-	41, // 30: zoneledger.customs.v1.InventoryList.created_at:type_name -> google.protobuf.Timestamp
-	30, // 31: zoneledger.customs.v1.InventoryList.return_lines:type_name -> zoneledger.customs.v1.ReturnLine
-	29, // 32: zoneledger.customs.v1.GetInventoryListResponse.list:type_name -> zoneledger.customs.v1.InventoryList
-	30, // 33: zoneledger.customs.v1.RequestReturnRequest.lines:type_name -> zoneledger.customs.v1.ReturnLine
-	29, // 34: zoneledger.customs.v1.RequestReturnResponse.list:type_name -> zoneledger.customs.v1.InventoryList
-	29, // 35: zoneledger.customs.v1.ReceiveReturnResponse.list:type_name -> zoneledger.customs.v1.InventoryList
-	37, // 36: zoneledger.customs.v1.Settlement.lines:type_name -> zoneledger.customs.v1.SettlementLine
-	2,  // 37: zoneledger.customs.v1.GetSettlementRequest.export:type_name -> zoneledger.customs.v1.SettlementExport
-	38, // 38: zoneledger.customs.v1.GetSettlementResponse.settlement:type_name -> zoneledger.customs.v1.Settlement
-	4,  // 39: zoneledger.customs.v1.EcommerceService.RegisterChannel:input_type -> zoneledger.customs.v1.RegisterChannelRequest
-	6,  // 40: zoneledger.customs.v1.EcommerceService.GetChannel:input_type -> zoneledger.customs.v1.GetChannelRequest
-	11, // 41: zoneledger.customs.v1.EcommerceService.SubmitOrder:input_type -> zoneledger.customs.v1.SubmitOrderRequest
-	14, // 42: zoneledger.customs.v1.EcommerceService.SubmitPayment:input_type -> zoneledger.customs.v1.SubmitPaymentRequest
-	17, // 43: zoneledger.customs.v1.EcommerceService.SubmitWaybill:input_type -> zoneledger.customs.v1.SubmitWaybillRequest
-	20, // 44: zoneledger.customs.v1.EcommerceService.SubmitDocuments:input_type -> zoneledger.customs.v1.SubmitDocumentsRequest
-	24, // 45: zoneledger.customs.v1.EcommerceService.GetOrder:input_type -> zoneledger.customs.v1.GetOrderRequest
-	26, // 46: zoneledger.customs.v1.EcommerceService.CancelOrder:input_type -> zoneledger.customs.v1.CancelOrderRequest
-	31, // 47: zoneledger.customs.v1.EcommerceService.GetInventoryList:input_type -> zoneledger.customs.v1.GetInventoryListRequest
-	33, // 48: zoneledger.customs.v1.EcommerceService.RequestReturn:input_type -> zoneledger.customs.v1.RequestReturnRequest
-	35, // 49: zoneledger.customs.v1.EcommerceService.ReceiveReturn:input_type -> zoneledger.customs.v1.ReceiveReturnRequest
-	39, // 50: zoneledger.customs.v1.EcommerceService.GetSettlement:input_type -> zoneledger.customs.v1.GetSettlementRequest
-	5,  // 51: zoneledger.customs.v1.EcommerceService.RegisterChannel:output_type -> zoneledger.customs.v1.RegisterChannelResponse
-	7,  // 52: zoneledger.customs.v1.EcommerceService.GetChannel:output_type -> zoneledger.customs.v1.GetChannelResponse
-	12, // 53: zoneledger.customs.v1.EcommerceService.SubmitOrder:output_type -> zoneledger.customs.v1.SubmitOrderResponse
-	15, // 54: zoneledger.customs.v1.EcommerceService.SubmitPayment:output_type -> zoneledger.customs.v1.SubmitPaymentResponse
-	18, // 55: zoneledger.customs.v1.EcommerceService.SubmitWaybill:output_type -> zoneledger.customs.v1.SubmitWaybillResponse
-	23, // 56: zoneledger.customs.v1.EcommerceService.SubmitDocuments:output_type -> zoneledger.customs.v1.SubmitDocumentsResponse
-	25, // 57: zoneledger.customs.v1.EcommerceService.GetOrder:output_type -> zoneledger.customs.v1.GetOrderResponse
-	27, // 58: zoneledger.customs.v1.EcommerceService.CancelOrder:output_type -> zoneledger.customs.v1.CancelOrderResponse
-	32, // 59: zoneledger.customs.v1.EcommerceService.GetInventoryList:output_type -> zoneledger.customs.v1.GetInventoryListResponse
-	34, // 60: zoneledger.customs.v1.EcommerceService.RequestReturn:output_type -> zoneledger.customs.v1.RequestReturnResponse
-	36, // 61: zoneledger.customs.v1.EcommerceService.ReceiveReturn:output_type -> zoneledger.customs.v1.ReceiveReturnResponse
-	40, // 62: zoneledger.customs.v1.EcommerceService.GetSettlement:output_type -> zoneledger.customs.v1.GetSettlementResponse
-	51, // [51:63] is the sub-list for method output_type
-	39, // [39:51] is the sub-list for method input_type
-	39, // [39:39] is the sub-list for extension type_name
-	39, // [39:39] is the sub-list for extension extendee
-	0,  // [0:39] is the sub-list for field type_name
+	5,  // 0: zoneledger.customs.v1.GetPositiveListResponse.entries:type_name -> zoneledger.customs.v1.PositiveListEntry
+	6,  // 1: zoneledger.customs.v1.RegisterChannelResponse.channel:type_name -> zoneledger.customs.v1.Channel
+	6,  // 2: zoneledger.customs.v1.GetChannelResponse.channel:type_name -> zoneledger.customs.v1.Channel
+	11, // 3: zoneledger.customs.v1.Order.buyer:type_name -> zoneledger.customs.v1.Person
+	11, // 4: zoneledger.customs.v1.Order.consignee:type_name -> zoneledger.customs.v1.Person
+	12, // 5: zoneledger.customs.v1.Order.lines:type_name -> zoneledger.customs.v1.OrderLine
+	0,  // 6: zoneledger.customs.v1.Order.status:type_name -> zoneledger.customs.v1.OrderStatus
+	44, // 7: zoneledger.customs.v1.Order.created_at:type_name -> google.protobuf.Timestamp
+	11, // 8: zoneledger.customs.v1.SubmitOrderRequest.buyer:type_name -> zoneledger.customs.v1.Person
+	11, // 9: zoneledger.customs.v1.SubmitOrderRequest.consignee:type_name -> zoneledger.customs.v1.Person
+	12, // 10: zoneledger.customs.v1.SubmitOrderRequest.lines:type_name -> zoneledger.customs.v1.OrderLine
+	13, // 11: zoneledger.customs.v1.SubmitOrderResponse.order:type_name -> zoneledger.customs.v1.Order
+	11, // 12: zoneledger.customs.v1.Payment.payer:type_name -> zoneledger.customs.v1.Person
+	44, // 13: zoneledger.customs.v1.Payment.paid_at:type_name -> google.protobuf.Timestamp
+	11, // 14: zoneledger.customs.v1.SubmitPaymentRequest.payer:type_name -> zoneledger.customs.v1.Person
+	44, // 15: zoneledger.customs.v1.SubmitPaymentRequest.paid_at:type_name -> google.protobuf.Timestamp
+	13, // 16: zoneledger.customs.v1.SubmitPaymentResponse.order:type_name -> zoneledger.customs.v1.Order
+	11, // 17: zoneledger.customs.v1.Waybill.consignee:type_name -> zoneledger.customs.v1.Person
+	11, // 18: zoneledger.customs.v1.SubmitWaybillRequest.consignee:type_name -> zoneledger.customs.v1.Person
+	13, // 19: zoneledger.customs.v1.SubmitWaybillResponse.order:type_name -> zoneledger.customs.v1.Order
+	14, // 20: zoneledger.customs.v1.EcommerceDocument.order:type_name -> zoneledger.customs.v1.SubmitOrderRequest
+	17, // 21: zoneledger.customs.v1.EcommerceDocument.payment:type_name -> zoneledger.customs.v1.SubmitPaymentRequest
+	20, // 22: zoneledger.customs.v1.EcommerceDocument.waybill:type_name -> zoneledger.customs.v1.SubmitWaybillRequest
+	22, // 23: zoneledger.customs.v1.SubmitDocumentsRequest.documents:type_name -> zoneledger.customs.v1.EcommerceDocument
+	13, // 24: zoneledger.customs.v1.DocumentResult.order:type_name -> zoneledger.customs.v1.Order
+	24, // 25: zoneledger.customs.v1.DocumentResult.error:type_name -> zoneledger.customs.v1.DocumentError
+	25, // 26: zoneledger.customs.v1.SubmitDocumentsResponse.results:type_name -> zoneledger.customs.v1.DocumentResult
+	13, // 27: zoneledger.customs.v1.GetOrderResponse.order:type_name -> zoneledger.customs.v1.Order
+	13, // 28: zoneledger.customs.v1.CancelOrderResponse.order:type_name -> zoneledger.customs.v1.Order
+	31, // 29: zoneledger.customs.v1.InventoryList.lines:type_name -> zoneledger.customs.v1.InventoryListLine
+	1,  // 30: zoneledger.customs.v1.InventoryList.status:type_name -> zoneledger.customs.v1.InventoryListStatus
+	44, // 31: zoneledger.customs.v1.InventoryList.created_at:type_name -> google.protobuf.Timestamp
+	33, // 32: zoneledger.customs.v1.InventoryList.return_lines:type_name -> zoneledger.customs.v1.ReturnLine
+	32, // 33: zoneledger.customs.v1.GetInventoryListResponse.list:type_name -> zoneledger.customs.v1.InventoryList
+	33, // 34: zoneledger.customs.v1.RequestReturnRequest.lines:type_name -> zoneledger.customs.v1.ReturnLine
+	32, // 35: zoneledger.customs.v1.RequestReturnResponse.list:type_name -> zoneledger.customs.v1.InventoryList
+	32, // 36: zoneledger.customs.v1.ReceiveReturnResponse.list:type_name -> zoneledger.customs.v1.InventoryList
+	40, // 37: zoneledger.customs.v1.Settlement.lines:type_name -> zoneledger.customs.v1.SettlementLine
+	2,  // 38: zoneledger.customs.v1.GetSettlementRequest.export:type_name -> zoneledger.customs.v1.SettlementExport
+	41, // 39: zoneledger.customs.v1.GetSettlementResponse.settlement:type_name -> zoneledger.customs.v1.Settlement
+	7,  // 40: zoneledger.customs.v1.EcommerceService.RegisterChannel:input_type -> zoneledger.customs.v1.RegisterChannelRequest
+	9,  // 41: zoneledger.customs.v1.EcommerceService.GetChannel:input_type -> zoneledger.customs.v1.GetChannelRequest
+	14, // 42: zoneledger.customs.v1.EcommerceService.SubmitOrder:input_type -> zoneledger.customs.v1.SubmitOrderRequest
+	17, // 43: zoneledger.customs.v1.EcommerceService.SubmitPayment:input_type -> zoneledger.customs.v1.SubmitPaymentRequest
+	20, // 44: zoneledger.customs.v1.EcommerceService.SubmitWaybill:input_type -> zoneledger.customs.v1.SubmitWaybillRequest
+	23, // 45: zoneledger.customs.v1.EcommerceService.SubmitDocuments:input_type -> zoneledger.customs.v1.SubmitDocumentsRequest
+	27, // 46: zoneledger.customs.v1.EcommerceService.GetOrder:input_type -> zoneledger.customs.v1.GetOrderRequest
+	29, // 47: zoneledger.customs.v1.EcommerceService.CancelOrder:input_type -> zoneledger.customs.v1.CancelOrderRequest
+	34, // 48: zoneledger.customs.v1.EcommerceService.GetInventoryList:input_type -> zoneledger.customs.v1.GetInventoryListRequest
+	36, // 49: zoneledger.customs.v1.EcommerceService.RequestReturn:input_type -> zoneledger.customs.v1.RequestReturnRequest
+	38, // 50: zoneledger.customs.v1.EcommerceService.ReceiveReturn:input_type -> zoneledger.customs.v1.ReceiveReturnRequest
+	42, // 51: zoneledger.customs.v1.EcommerceService.GetSettlement:input_type -> zoneledger.customs.v1.GetSettlementRequest
+	3,  // 52: zoneledger.customs.v1.EcommerceService.GetPositiveList:input_type -> zoneledger.customs.v1.GetPositiveListRequest
+	8,  // 53: zoneledger.customs.v1.EcommerceService.RegisterChannel:output_type -> zoneledger.customs.v1.RegisterChannelResponse
+	10, // 54: zoneledger.customs.v1.EcommerceService.GetChannel:output_type -> zoneledger.customs.v1.GetChannelResponse
+	15, // 55: zoneledger.customs.v1.EcommerceService.SubmitOrder:output_type -> zoneledger.customs.v1.SubmitOrderResponse
+	18, // 56: zoneledger.customs.v1.EcommerceService.SubmitPayment:output_type -> zoneledger.customs.v1.SubmitPaymentResponse
+	21, // 57: zoneledger.customs.v1.EcommerceService.SubmitWaybill:output_type -> zoneledger.customs.v1.SubmitWaybillResponse
+	26, // 58: zoneledger.customs.v1.EcommerceService.SubmitDocuments:output_type -> zoneledger.customs.v1.SubmitDocumentsResponse
+	28, // 59: zoneledger.customs.v1.EcommerceService.GetOrder:output_type -> zoneledger.customs.v1.GetOrderResponse
+	30, // 60: zoneledger.customs.v1.EcommerceService.CancelOrder:output_type -> zoneledger.customs.v1.CancelOrderResponse
+	35, // 61: zoneledger.customs.v1.EcommerceService.GetInventoryList:output_type -> zoneledger.customs.v1.GetInventoryListResponse
+	37, // 62: zoneledger.customs.v1.EcommerceService.RequestReturn:output_type -> zoneledger.customs.v1.RequestReturnResponse
+	39, // 63: zoneledger.customs.v1.EcommerceService.ReceiveReturn:output_type -> zoneledger.customs.v1.ReceiveReturnResponse
+	43, // 64: zoneledger.customs.v1.EcommerceService.GetSettlement:output_type -> zoneledger.customs.v1.GetSettlementResponse
+	4,  // 65: zoneledger.customs.v1.EcommerceService.GetPositiveList:output_type -> zoneledger.customs.v1.GetPositiveListResponse
+	53, // [53:66] is the sub-list for method output_type
+	40, // [40:53] is the sub-list for method input_type
+	40, // [40:40] is the sub-list for extension type_name
+	40, // [40:40] is the sub-list for extension extendee
+	0,  // [0:40] is the sub-list for field type_name
 }
 
 func init() { file_zoneledger_customs_v1_ecommerce_proto_init() }
@@ -3573,7 +3739,7 @@ func file_zoneledger_customs_v1_ecommerce_proto_init() {
 	if File_zoneledger_customs_v1_ecommerce_proto != nil {
 		return
 	}
-	file_zoneledger_customs_v1_ecommerce_proto_msgTypes[16].OneofWrappers = []any{
+	file_zoneledger_customs_v1_ecommerce_proto_msgTypes[19].OneofWrappers = []any{
 		(*EcommerceDocument_Order)(nil),
 		(*EcommerceDocument_Payment)(nil),
 		(*EcommerceDocument_Waybill)(nil),
@@ -3584,7 +3750,7 @@ func file_zoneledger_customs_v1_ecommerce_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_zoneledger_customs_v1_ecommerce_proto_rawDesc), len(file_zoneledger_customs_v1_ecommerce_proto_rawDesc)),
 			NumEnums:      3,
-			NumMessages:   38,
+			NumMessages:   41,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -41,6 +41,7 @@ const (
 	EcommerceService_RequestReturn_FullMethodName    = "/zoneledger.customs.v1.EcommerceService/RequestReturn"
 	EcommerceService_ReceiveReturn_FullMethodName    = "/zoneledger.customs.v1.EcommerceService/ReceiveReturn"
 	EcommerceService_GetSettlement_FullMethodName    = "/zoneledger.customs.v1.EcommerceService/GetSettlement"
+	EcommerceService_GetPositiveList_FullMethodName  = "/zoneledger.customs.v1.EcommerceService/GetPositiveList"
 )
 
 // EcommerceServiceClient is the client API for EcommerceService service.
@@ -106,6 +107,11 @@ type EcommerceServiceClient interface {
 	// due and its due date, and the total; optionally as a CSV or XLSX file. Customs, or the
 	// guarantor's own enterprise, may ask.
 	GetSettlement(ctx context.Context, in *GetSettlementRequest, opts ...grpc.CallOption) (*GetSettlementResponse, error)
+	// GetPositiveList returns the cross-border positive list (跨境电子商务零售进口商品清单) the zone
+	// releases inventory lists against: the HS code prefixes allowed (NOT_ON_POSITIVE_LIST
+	// otherwise), some with a per-person annual cap (PERSONAL_CAP_EXCEEDED). Empty when the zone
+	// runs without a list: every HS code is then allowed. Any authenticated principal may ask.
+	GetPositiveList(ctx context.Context, in *GetPositiveListRequest, opts ...grpc.CallOption) (*GetPositiveListResponse, error)
 }
 
 type ecommerceServiceClient struct {
@@ -236,6 +242,16 @@ func (c *ecommerceServiceClient) GetSettlement(ctx context.Context, in *GetSettl
 	return out, nil
 }
 
+func (c *ecommerceServiceClient) GetPositiveList(ctx context.Context, in *GetPositiveListRequest, opts ...grpc.CallOption) (*GetPositiveListResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetPositiveListResponse)
+	err := c.cc.Invoke(ctx, EcommerceService_GetPositiveList_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // EcommerceServiceServer is the server API for EcommerceService service.
 // All implementations must embed UnimplementedEcommerceServiceServer
 // for forward compatibility.
@@ -299,6 +315,11 @@ type EcommerceServiceServer interface {
 	// due and its due date, and the total; optionally as a CSV or XLSX file. Customs, or the
 	// guarantor's own enterprise, may ask.
 	GetSettlement(context.Context, *GetSettlementRequest) (*GetSettlementResponse, error)
+	// GetPositiveList returns the cross-border positive list (跨境电子商务零售进口商品清单) the zone
+	// releases inventory lists against: the HS code prefixes allowed (NOT_ON_POSITIVE_LIST
+	// otherwise), some with a per-person annual cap (PERSONAL_CAP_EXCEEDED). Empty when the zone
+	// runs without a list: every HS code is then allowed. Any authenticated principal may ask.
+	GetPositiveList(context.Context, *GetPositiveListRequest) (*GetPositiveListResponse, error)
 	mustEmbedUnimplementedEcommerceServiceServer()
 }
 
@@ -344,6 +365,9 @@ func (UnimplementedEcommerceServiceServer) ReceiveReturn(context.Context, *Recei
 }
 func (UnimplementedEcommerceServiceServer) GetSettlement(context.Context, *GetSettlementRequest) (*GetSettlementResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetSettlement not implemented")
+}
+func (UnimplementedEcommerceServiceServer) GetPositiveList(context.Context, *GetPositiveListRequest) (*GetPositiveListResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetPositiveList not implemented")
 }
 func (UnimplementedEcommerceServiceServer) mustEmbedUnimplementedEcommerceServiceServer() {}
 func (UnimplementedEcommerceServiceServer) testEmbeddedByValue()                          {}
@@ -582,6 +606,24 @@ func _EcommerceService_GetSettlement_Handler(srv interface{}, ctx context.Contex
 	return interceptor(ctx, in, info, handler)
 }
 
+func _EcommerceService_GetPositiveList_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetPositiveListRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(EcommerceServiceServer).GetPositiveList(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: EcommerceService_GetPositiveList_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(EcommerceServiceServer).GetPositiveList(ctx, req.(*GetPositiveListRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // EcommerceService_ServiceDesc is the grpc.ServiceDesc for EcommerceService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -636,6 +678,10 @@ var EcommerceService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "GetSettlement",
 			Handler:    _EcommerceService_GetSettlement_Handler,
+		},
+		{
+			MethodName: "GetPositiveList",
+			Handler:    _EcommerceService_GetPositiveList_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

@@ -160,7 +160,17 @@ type QuoteRequest struct {
 	Lines []*QuoteLine `protobuf:"bytes,3,rep,name=lines,proto3" json:"lines,omitempty"`
 	// CROSS_BORDER_RETAIL only: the buyer's cross-border total already counted this year, before
 	// this order, in CNY. Empty means 0.
-	AnnualUsed    string `protobuf:"bytes,4,opt,name=annual_used,json=annualUsed,proto3" json:"annual_used,omitempty"`
+	AnnualUsed string `protobuf:"bytes,4,opt,name=annual_used,json=annualUsed,proto3" json:"annual_used,omitempty"`
+	// CROSS_BORDER_RETAIL only: the order's freight and insurance in CNY, to the fen. The server
+	// shares their sum over the lines, pro rata to the lines' dutiable_value (the line totals),
+	// rounded half-up to the fen, the last line taking what rounding leaves, and adds each share to
+	// its line's dutiable value: exactly as customs shares them when it assesses the order's
+	// inventory list, so the tax a platform withholds from this quote matches (TAX_MISMATCH
+	// otherwise). Send the lines' own totals, not totals with a share added. Empty means 0; either
+	// given under another regime is refused (INVALID_ARGUMENT).
+	Freight string `protobuf:"bytes,5,opt,name=freight,proto3" json:"freight,omitempty"`
+	// See freight.
+	Insurance     string `protobuf:"bytes,6,opt,name=insurance,proto3" json:"insurance,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -219,6 +229,20 @@ func (x *QuoteRequest) GetLines() []*QuoteLine {
 func (x *QuoteRequest) GetAnnualUsed() string {
 	if x != nil {
 		return x.AnnualUsed
+	}
+	return ""
+}
+
+func (x *QuoteRequest) GetFreight() string {
+	if x != nil {
+		return x.Freight
+	}
+	return ""
+}
+
+func (x *QuoteRequest) GetInsurance() string {
+	if x != nil {
+		return x.Insurance
 	}
 	return ""
 }
@@ -719,13 +743,15 @@ var File_zoneledger_customs_v1_tax_proto protoreflect.FileDescriptor
 
 const file_zoneledger_customs_v1_tax_proto_rawDesc = "" +
 	"\n" +
-	"\x1fzoneledger/customs/v1/tax.proto\x12\x15zoneledger.customs.v1\x1a\x1bbuf/validate/validate.proto\"\x97\x02\n" +
+	"\x1fzoneledger/customs/v1/tax.proto\x12\x15zoneledger.customs.v1\x1a\x1bbuf/validate/validate.proto\"\x91\x03\n" +
 	"\fQuoteRequest\x12B\n" +
 	"\x06regime\x18\x01 \x01(\x0e2\x1d.zoneledger.customs.v1.RegimeB\v\xbaH\b\xc8\x01\x01\x82\x01\x02\x10\x01R\x06regime\x12:\n" +
 	"\x04date\x18\x02 \x01(\tB&\xbaH#\xc8\x01\x01r\x1e2\x1c^[0-9]{4}-[0-9]{2}-[0-9]{2}$R\x04date\x12C\n" +
 	"\x05lines\x18\x03 \x03(\v2 .zoneledger.customs.v1.QuoteLineB\v\xbaH\b\x92\x01\x05\b\x01\x10\xe8\aR\x05lines\x12B\n" +
 	"\vannual_used\x18\x04 \x01(\tB!\xbaH\x1e\xd8\x01\x01r\x19\x18(2\x15^-?[0-9]+(\\.[0-9]+)?$R\n" +
-	"annualUsed\"\xe7\x05\n" +
+	"annualUsed\x129\n" +
+	"\afreight\x18\x05 \x01(\tB\x1f\xbaH\x1c\xd8\x01\x01r\x17\x18(2\x13^[0-9]+(\\.[0-9]+)?$R\afreight\x12=\n" +
+	"\tinsurance\x18\x06 \x01(\tB\x1f\xbaH\x1c\xd8\x01\x01r\x17\x18(2\x13^[0-9]+(\\.[0-9]+)?$R\tinsurance\"\xe7\x05\n" +
 	"\tQuoteLine\x12.\n" +
 	"\ahs_code\x18\x01 \x01(\tB\x15\xbaH\x12\xd8\x01\x01r\r2\v^[0-9]{10}$R\x06hsCode\x12H\n" +
 	"\x0edutiable_value\x18\x02 \x01(\tB!\xbaH\x1e\xc8\x01\x01r\x19\x18(2\x15^-?[0-9]+(\\.[0-9]+)?$R\rdutiableValue\x12=\n" +

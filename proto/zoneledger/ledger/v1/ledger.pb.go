@@ -13,7 +13,8 @@
 //   - Dates are effective (business) dates "YYYY-MM-DD"; instants are google.protobuf.Timestamp.
 //   - Every journal-writing call carries an idempotency_key: a replay returns the original result,
 //     the same key with a different body is refused.
-//   - Errors carry google.rpc.ErrorInfo with a stable reason (e.g. INSUFFICIENT_BONDED_STOCK).
+//   - Errors carry google.rpc.ErrorInfo with a stable reason (e.g. INSUFFICIENT_QUANTITY), a value
+//     of zoneledger.errors.v1.Reason (errors/v1/reason.proto), documented there.
 
 package ledgerv1
 
@@ -3147,7 +3148,7 @@ type JournalError struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// code is the gRPC code name the error would have alone, e.g. "FAILED_PRECONDITION".
 	Code string `protobuf:"bytes,1,opt,name=code,proto3" json:"code,omitempty"`
-	// reason is the stable reason, e.g. "INSUFFICIENT_QUANTITY".
+	// reason is the stable reason, e.g. "INSUFFICIENT_QUANTITY": a name of zoneledger.errors.v1.Reason.
 	Reason string `protobuf:"bytes,2,opt,name=reason,proto3" json:"reason,omitempty"`
 	// field is the request field at fault, relative to the journal.
 	Field         string `protobuf:"bytes,3,opt,name=field,proto3" json:"field,omitempty"`

@@ -13,7 +13,8 @@
 //   - Dates are effective (business) dates "YYYY-MM-DD"; instants are google.protobuf.Timestamp.
 //   - Every journal-writing call carries an idempotency_key: a replay returns the original result,
 //     the same key with a different body is refused.
-//   - Errors carry google.rpc.ErrorInfo with a stable reason (e.g. INSUFFICIENT_BONDED_STOCK).
+//   - Errors carry google.rpc.ErrorInfo with a stable reason (e.g. INSUFFICIENT_QUANTITY), a value
+//     of zoneledger.errors.v1.Reason (errors/v1/reason.proto), documented there.
 
 package ledgerv1
 

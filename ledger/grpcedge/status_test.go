@@ -1,4 +1,4 @@
-package ledgerapi
+package grpcedge
 
 import (
 	"bytes"
@@ -19,6 +19,7 @@ import (
 	"github.com/zoneledger/zoneledger/ledger"
 	"github.com/zoneledger/zoneledger/ledger/pgshared/pgtest"
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
+	errorsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/errors/v1"
 	ledgerv1 "github.com/zoneledger/zoneledger/proto/zoneledger/ledger/v1"
 )
 
@@ -73,7 +74,7 @@ func TestTextCheckRefusesUnstorableText(t *testing.T) {
 		})
 	}
 	// Clean text passes the text check (the rules are protovalidate's).
-	if err := checkText(many(func(*ledgerv1.PostJournalsRequest) {}).ProtoReflect()); err != nil {
+	if err := checkText(many(func(*ledgerv1.PostJournalsRequest) {})); err != nil {
 		t.Fatalf("clean text was refused: %v", err)
 	}
 }
@@ -81,8 +82,8 @@ func TestTextCheckRefusesUnstorableText(t *testing.T) {
 func wantBadText(t *testing.T, err error, field string) {
 	t.Helper()
 	st := status.Convert(err)
-	if st.Code() != codes.InvalidArgument || ReasonOf(err) != ledger.ReasonInvalidArgument || FieldOf(err) != field {
-		t.Fatalf("got %v (reason %q, field %q), want INVALID_ARGUMENT, reason INVALID_ARGUMENT, field %q", err, ReasonOf(err), FieldOf(err), field)
+	if st.Code() != codes.InvalidArgument || errorsv1.ReasonOf(err) != ledger.ReasonInvalidArgument || errorsv1.FieldOf(err) != field {
+		t.Fatalf("got %v (reason %q, field %q), want INVALID_ARGUMENT, reason INVALID_ARGUMENT, field %q", err, errorsv1.ReasonOf(err), errorsv1.FieldOf(err), field)
 	}
 	var br *errdetails.BadRequest
 	for _, d := range st.Details() {
@@ -127,7 +128,7 @@ func TestInternalErrorHasIDAndNoDatabaseDetail(t *testing.T) {
 	}
 	err := Status(&ledger.Error{Kind: ledger.KindInternal, Reason: ledger.ReasonInternal, Message: "the database refused a query on the zone's tables", Err: dbErr})
 	st := status.Convert(err)
-	id := errorInfo(err).GetMetadata()["error_id"]
+	id := errorsv1.ErrorIDOf(err)
 	if st.Code() != codes.Internal || len(id) != 16 {
 		t.Fatalf("got %v with error id %q, want INTERNAL with a 16-digit id", err, id)
 	}
@@ -142,7 +143,7 @@ func TestInternalErrorHasIDAndNoDatabaseDetail(t *testing.T) {
 	if log := logBuf.String(); !strings.Contains(log, "error_id="+id) || !strings.Contains(log, "UTF8") {
 		t.Errorf("the log does not hold the id and the cause:\n%s", log)
 	}
-	if again := ErrorIDOf(Status(&ledger.Error{Kind: ledger.KindInternal, Reason: ledger.ReasonInternal, Message: "the database refused a query on x", Err: dbErr})); again == id || again == "" {
+	if again := errorsv1.ErrorIDOf(Status(&ledger.Error{Kind: ledger.KindInternal, Reason: ledger.ReasonInternal, Message: "the database refused a query on x", Err: dbErr})); again == id || again == "" {
 		t.Errorf("second error id %q, want a fresh one (first %q)", again, id)
 	}
 
@@ -160,8 +161,8 @@ func TestInternalErrorHasIDAndNoDatabaseDetail(t *testing.T) {
 	err = Status(&ledger.Error{Kind: ledger.KindUnavailable, Reason: ledger.ReasonUnavailable, Message: "could not reach the database; check, then retry", Err: connErr})
 	st = status.Convert(err)
 	_, port, _ := net.SplitHostPort(addr)
-	if st.Code() != codes.Unavailable || strings.Contains(st.Message(), port) || strings.Contains(st.Message(), "someone") || ErrorIDOf(err) == "" {
-		t.Errorf("got %v (error id %q), want UNAVAILABLE with an id and neither the port %s nor the user", err, ErrorIDOf(err), port)
+	if st.Code() != codes.Unavailable || strings.Contains(st.Message(), port) || strings.Contains(st.Message(), "someone") || errorsv1.ErrorIDOf(err) == "" {
+		t.Errorf("got %v (error id %q), want UNAVAILABLE with an id and neither the port %s nor the user", err, errorsv1.ErrorIDOf(err), port)
 	}
 	if !strings.Contains(st.Message(), "retry") {
 		t.Errorf("message %q lost its advice", st.Message())

@@ -1,4 +1,4 @@
-package ledgerapi_test
+package grpcedge_test
 
 import (
 	"context"
@@ -11,8 +11,9 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/zoneledger/zoneledger/ledger"
-	"github.com/zoneledger/zoneledger/ledger/ledgerapi"
+	"github.com/zoneledger/zoneledger/ledger/grpcedge"
 	"github.com/zoneledger/zoneledger/ledger/pgshared/pgtx"
+	errorsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/errors/v1"
 )
 
 // TestUnavailableHidesDatabase turns a real connection failure into the
@@ -32,7 +33,7 @@ func TestUnavailableHidesDatabase(t *testing.T) {
 	if c := pgtx.Classify(err); c != pgtx.Unreachable {
 		t.Fatalf("a refused connection is classified %v, want unreachable", c)
 	}
-	got := ledgerapi.Status(&ledger.Error{Kind: ledger.KindUnavailable, Reason: ledger.ReasonUnavailable,
+	got := grpcedge.Status(&ledger.Error{Kind: ledger.KindUnavailable, Reason: ledger.ReasonUnavailable,
 		Message: "could not reach the database; check, then retry", Err: err})
 	if status.Code(got) != codes.Unavailable {
 		t.Fatalf("code %v, want UNAVAILABLE: %v", status.Code(got), got)
@@ -46,7 +47,7 @@ func TestUnavailableHidesDatabase(t *testing.T) {
 	if !strings.Contains(msg, "retry") {
 		t.Errorf("the caller is told %q, which does not say to retry", msg)
 	}
-	if ledgerapi.ReasonOf(got) != "UNAVAILABLE" {
-		t.Errorf("reason %q, want UNAVAILABLE", ledgerapi.ReasonOf(got))
+	if errorsv1.ReasonOf(got) != "UNAVAILABLE" {
+		t.Errorf("reason %q, want UNAVAILABLE", errorsv1.ReasonOf(got))
 	}
 }
