@@ -12,7 +12,7 @@ import (
 
 // quoteDisplay is TaxService/Quote of a display sale's lines (DOMESTIC_SALE
 // on its date): the tax the sale must be assessed.
-func (r *scRun) quoteDisplay(mv scMove, date string) (decimal.Decimal, error) {
+func (r *salesRun) quoteDisplay(mv plannedMove, date string) (decimal.Decimal, error) {
 	total := decimal.Zero
 	for _, q := range mv.Lines {
 		l := r.cast.W.line(q.Seq)
@@ -28,7 +28,7 @@ func (r *scRun) quoteDisplay(mv scMove, date string) (decimal.Decimal, error) {
 
 // display runs the display-trading cycle in the month, then customs records
 // the tax paid today.
-func (r *scRun) display() error {
+func (r *salesRun) display() error {
 	yw, w := r.cast.Yuncang.Principal, r.cast.W
 	form, err := call(r.caller(), yw, r.c.decl.CreateForm, &customsv1.CreateFormRequest{InnerNo: r.lc.next("YWSQ"), BookNo: w.No, FormType: "C",
 		ValidFrom: r.script.FormFrom, ValidUntil: r.script.FormUntil, Guarantee: r.script.Guarantee.StringFixed(2),
@@ -47,7 +47,7 @@ func (r *scRun) display() error {
 		var goods []string
 		for _, q := range mv.Lines {
 			l := w.line(q.Seq)
-			goods = append(goods, l.Short+" "+fmtLCQty(l, q.Qty))
+			goods = append(goods, l.Short+" "+fmtLineQty(l, q.Qty))
 		}
 		out := DisplayMove{N: mv.N, Date: date, Kind: strings.TrimPrefix(mv.Kind.String(), "DISPLAY_KIND_"), Goods: strings.Join(goods, ", "), Note: mv.Note}
 		// What the guarantee still covers is the server's to say.

@@ -16,7 +16,7 @@ import (
 )
 
 // orderDocs builds an order's three documents, withholding the tax quoted.
-func (r *scRun) orderDocs(o *scOrder, q *customsv1.QuoteResponse) (*customsv1.SubmitOrderRequest, *customsv1.SubmitPaymentRequest, *customsv1.SubmitWaybillRequest) {
+func (r *salesRun) orderDocs(o *shopOrder, q *customsv1.QuoteResponse) (*customsv1.SubmitOrderRequest, *customsv1.SubmitPaymentRequest, *customsv1.SubmitWaybillRequest) {
 	ent := r.cast.Yefeng.USCC
 	tax := d(q.GetTotal())
 	paid := o.goods().Add(o.Freight).Add(tax).Sub(o.Discount)
@@ -52,7 +52,7 @@ func (r *scRun) orderDocs(o *scOrder, q *customsv1.QuoteResponse) (*customsv1.Su
 // and the order's freight, which the server shares over the lines as
 // customs shares it on the inventory list. The platform does not know what
 // the buyer bought elsewhere this year, so it states no annual_used.
-func (r *scRun) quoteOrder(o *scOrder, date string) (*customsv1.QuoteResponse, error) {
+func (r *salesRun) quoteOrder(o *shopOrder, date string) (*customsv1.QuoteResponse, error) {
 	req := &customsv1.QuoteRequest{Regime: customsv1.Regime_REGIME_CROSS_BORDER_RETAIL, Date: date, Freight: o.Freight.StringFixed(2)}
 	for _, it := range o.Items {
 		l := it.SKU.Line
@@ -64,7 +64,7 @@ func (r *scRun) quoteOrder(o *scOrder, date string) (*customsv1.QuoteResponse, e
 
 // ecommerce runs today's orders: quotes, documents one per call and in
 // batches, a return, the orders and lists read back, the settlement.
-func (r *scRun) ecommerce() error {
+func (r *salesRun) ecommerce() error {
 	pf := r.cast.Platform.Principal
 	today := r.res.Today
 	for _, o := range r.script.Orders {
@@ -81,10 +81,10 @@ func (r *scRun) ecommerce() error {
 				{Document: &customsv1.EcommerceDocument_Waybill{Waybill: wb}}}}
 		r.res.Orders = append(r.res.Orders, so)
 	}
-	doc := func(dc scDoc) *customsv1.EcommerceDocument {
+	doc := func(dc shopDoc) *customsv1.EcommerceDocument {
 		return r.res.Orders[dc.Order].documents[strings.IndexByte("OPW", dc.Kind)]
 	}
-	check := func(where string, dc scDoc, want scAnswer, o *customsv1.Order, reason, msg string) {
+	check := func(where string, dc shopDoc, want docAnswer, o *customsv1.Order, reason, msg string) {
 		so := r.res.Orders[dc.Order]
 		gotOrder := o != nil
 		if gotOrder != want.Order || reason != want.Reason || (want.Order && o.GetStatus() != want.Status) {
@@ -216,7 +216,7 @@ func arrow(kinds string) string { return strings.Join(strings.Split(kinds, ""), 
 // checkList compares a released order's inventory list with the order and
 // its quote: the tax customs assessed equals what TaxService/Quote gave the
 // platform.
-func (r *scRun) checkList(so *EcommerceOrder) {
+func (r *salesRun) checkList(so *EcommerceOrder) {
 	l, o, q := so.List, so.plan, so.Quote
 	status := customsv1.InventoryListStatus_INVENTORY_LIST_STATUS_RELEASED
 	if o.Return {
@@ -245,7 +245,7 @@ func (r *scRun) checkList(so *EcommerceOrder) {
 // settlement reads the guarantor's settlement for today as the guarantor's
 // own enterprise, with its CSV, and checks both against the released
 // lists not returned.
-func (r *scRun) settlement(settled map[string]*EcommerceOrder) error {
+func (r *salesRun) settlement(settled map[string]*EcommerceOrder) error {
 	from, to := r.res.Today, businessDate(time.Now())
 	resp, err := call(r.caller(), r.cast.Yefeng.Principal, r.c.ecom.GetSettlement, &customsv1.GetSettlementRequest{Guarantor: r.cast.Yefeng.USCC, FromDate: from, ToDate: to,
 		Export: customsv1.SettlementExport_SETTLEMENT_EXPORT_CSV})

@@ -96,34 +96,34 @@ type ListTransfer struct {
 	Goods                 string
 }
 
-// lcRun drives the customs services for one month.
-type lcRun struct {
+// logisticsRun drives the customs services for one month.
+type logisticsRun struct {
 	ctx        context.Context
 	c          *client
-	cast       *lcCast
+	cast       *logisticsCast
 	res        *LogisticsResult
 	year       int
 	month      time.Month
 	formNo     string
-	trips      map[int]string  // trip number → slip number
-	tripGoods  map[int][]lcQty // trip number → goods
+	trips      map[int]string    // trip number → slip number
+	tripGoods  map[int][]lineQty // trip number → goods
 	listNos    map[[2]int]string
 	counters   map[string]int
 	todayStart string
 }
 
-func (r *lcRun) date(day int) time.Time {
+func (r *logisticsRun) date(day int) time.Time {
 	return time.Date(r.year, r.month, day, 0, 0, 0, 0, zoneLocation)
 }
 
 // next numbers an enterprise's own documents: YCQD0001, YCHF0001, ...
-func (r *lcRun) next(prefix string) string {
+func (r *logisticsRun) next(prefix string) string {
 	r.counters[prefix]++
 	return fmt.Sprintf("%s%s%04d", prefix, r.date(1).Format("0601"), r.counters[prefix])
 }
 
 // caller makes the logistics centre's calls, counted in its result.
-func (r *lcRun) caller() caller { return caller{r.ctx, r.c, &r.res.Calls} }
+func (r *logisticsRun) caller() caller { return caller{r.ctx, r.c, &r.res.Calls} }
 
 // reasonOf is the ErrorInfo reason of a gRPC error.
 func reasonOf(err error) (reason, msg string) {
@@ -140,12 +140,12 @@ func reasonOf(err error) (reason, msg string) {
 // runLogistics runs the logistics centre's month. It fails on any call
 // that does not answer as planned; differences in the end state are
 // collected in res.Mismatches.
-func runLogistics(ctx context.Context, c *client, cast *lcCast, year int, month time.Month, days int, lastDay string) (*LogisticsResult, error) {
+func runLogistics(ctx context.Context, c *client, cast *logisticsCast, year int, month time.Month, days int, lastDay string) (*LogisticsResult, error) {
 	steps, m, err := planLogistics(cast, days)
 	if err != nil {
 		return nil, fmt.Errorf("planning the logistics centre: %w", err)
 	}
-	r := &lcRun{ctx: ctx, c: c, cast: cast, year: year, month: month, trips: map[int]string{}, tripGoods: map[int][]lcQty{}, listNos: map[[2]int]string{},
+	r := &logisticsRun{ctx: ctx, c: c, cast: cast, year: year, month: month, trips: map[int]string{}, tripGoods: map[int][]lineQty{}, listNos: map[[2]int]string{},
 		counters: map[string]int{}, todayStart: businessDate(time.Now()),
 		res: &LogisticsResult{MonthEnd: map[string][]*customsv1.StockLine{}, Stock: map[string][]*customsv1.StockLine{},
 			Journals: map[int64]*ledgerv1.Journal{}}}
@@ -162,7 +162,7 @@ func runLogistics(ctx context.Context, c *client, cast *lcCast, year int, month 
 	}
 	for _, s := range steps {
 		if err := r.step(s); err != nil {
-			return r.res, fmt.Errorf("logistics centre, step %d (%s, day %d): %w", s.N, lcFlowNames[s.Kind], s.Day, err)
+			return r.res, fmt.Errorf("logistics centre, step %d (%s, day %d): %w", s.N, stepNames[s.Kind], s.Day, err)
 		}
 	}
 	if err := r.check(m, steps, lastDay); err != nil {
@@ -173,8 +173,8 @@ func runLogistics(ctx context.Context, c *client, cast *lcCast, year int, month 
 
 // setup: customs registers the enterprises; each registers its own book
 // and lines (自主备案); the logistics enterprise files its 分送集报 form.
-func (r *lcRun) setup(days int) error {
-	for _, e := range []*lcEnterprise{r.cast.Yecheng, r.cast.Nandu} {
+func (r *logisticsRun) setup(days int) error {
+	for _, e := range []*customsEnterprise{r.cast.Yecheng, r.cast.Nandu} {
 		_, err := call(r.caller(), "customs-4601", r.c.books.RegisterEnterprise, &customsv1.RegisterEnterpriseRequest{Uscc: e.USCC, CustomsCode: e.CustomsNo, Name: e.Name,
 			CreditRating: customsv1.CreditRating_CREDIT_RATING_GENERAL})
 		if err != nil {
@@ -219,7 +219,7 @@ func (r *lcRun) setup(days int) error {
 }
 
 // listLines builds a list's lines, valued at price and weighed.
-func listLines(b *lcBook, qs []lcQty, price func(*lcLine) decimal.Decimal, country string) []*customsv1.ListLine {
+func listLines(b *customsBook, qs []lineQty, price func(*bookLine) decimal.Decimal, country string) []*customsv1.ListLine {
 	var out []*customsv1.ListLine
 	for _, q := range qs {
 		l := b.line(q.Seq)
@@ -235,12 +235,12 @@ func listLines(b *lcBook, qs []lcQty, price func(*lcLine) decimal.Decimal, count
 	return out
 }
 
-func entryPrice(l *lcLine) decimal.Decimal { return l.Price }
-func salePrice(l *lcLine) decimal.Decimal  { return l.Sale }
+func entryPrice(l *bookLine) decimal.Decimal { return l.Price }
+func salePrice(l *bookLine) decimal.Decimal  { return l.Sale }
 
 // file creates a list, declares it and, unless approve is false, has
 // customs approve it.
-func (r *lcRun) file(who string, req *customsv1.CreateListRequest, approve bool) (*customsv1.List, error) {
+func (r *logisticsRun) file(who string, req *customsv1.CreateListRequest, approve bool) (*customsv1.List, error) {
 	l, err := listOf(call(r.caller(), who, r.c.decl.CreateList, req))
 	if err != nil {
 		return nil, fmt.Errorf("CreateList %s: %w", req.GetInnerNo(), err)
@@ -264,7 +264,7 @@ func (r *lcRun) file(who string, req *customsv1.CreateListRequest, approve bool)
 
 // drive files a pass for the step's vehicle and has the gate record it at
 // the step's day; a hold is released by customs after inspection.
-func (r *lcRun) drive(s lcStep, out *LogisticsStep, req *customsv1.CreatePassRequest, gross, net decimal.Decimal) (*customsv1.Pass, error) {
+func (r *logisticsRun) drive(s plannedStep, out *LogisticsStep, req *customsv1.CreatePassRequest, gross, net decimal.Decimal) (*customsv1.Pass, error) {
 	req.InnerNo, req.BookNo = r.next(r.cast.Yecheng.Prefix+"HF"), r.cast.T.No
 	req.Vehicle, req.Container = s.Vehicle, s.Container
 	req.GrossWeight, req.NetWeight = gross.String(), net.String()
@@ -323,7 +323,7 @@ func (r *lcRun) drive(s lcStep, out *LogisticsStep, req *customsv1.CreatePassReq
 // driveLists drives the step's vehicle through the gate on a pass of
 // passType carrying the lists (one vehicle, one or several lists), then
 // reads the lists again as who: each must be cleared.
-func (r *lcRun) driveLists(s lcStep, out *LogisticsStep, who, passType, io string, ls []*customsv1.List) error {
+func (r *logisticsRun) driveLists(s plannedStep, out *LogisticsStep, who, passType, io string, ls []*customsv1.List) error {
 	req := &customsv1.CreatePassRequest{PassType: passType, BindType: "2", Io: io, RelatedType: "1"}
 	if len(ls) > 1 {
 		req.BindType = "1" // 一车多票
@@ -363,15 +363,15 @@ func wantList(l *customsv1.List, st customsv1.ListStatus) error {
 	return nil
 }
 
-func (r *lcRun) step(s lcStep) error {
+func (r *logisticsRun) step(s plannedStep) error {
 	t, yc := r.cast.T, r.cast.Yecheng.Principal
 	// Every list of the step is dated on its day (业务日期), so its own
 	// journals fall in the month.
 	date := r.date(s.Day).Format("2006-01-02")
-	out := LogisticsStep{N: s.N, Day: r.date(s.Day).Format("01-02"), Date: date, Kind: lcFlowNames[s.Kind]}
+	out := LogisticsStep{N: s.N, Day: r.date(s.Day).Format("01-02"), Date: date, Kind: stepNames[s.Kind]}
 	var goods []string
 	for _, l := range s.Lists {
-		goods = append(goods, lcGoods(t, l))
+		goods = append(goods, goodsOf(t, l))
 	}
 	out.Goods = strings.Join(goods, " + ")
 	addJournals := func(ls ...*customsv1.List) {
@@ -387,12 +387,12 @@ func (r *lcRun) step(s lcStep) error {
 		out.Lists = append(out.Lists, l.GetListNo())
 	}
 	switch s.Kind {
-	case lcFirstIn, lcFirstOut, lcNonDeclIn, lcNonDeclOut:
+	case stepFirstIn, stepFirstOut, stepNonDeclIn, stepNonDeclOut:
 		io, flag, pt, price, country := "I", "1", "2", entryPrice, ""
-		if s.Kind == lcFirstOut || s.Kind == lcNonDeclOut {
+		if s.Kind == stepFirstOut || s.Kind == stepNonDeclOut {
 			io, country = "E", s.Country
 		}
-		if s.Kind == lcNonDeclIn || s.Kind == lcNonDeclOut {
+		if s.Kind == stepNonDeclIn || s.Kind == stepNonDeclOut {
 			flag, pt = "2", "4"
 		}
 		req := &customsv1.CreateListRequest{InnerNo: r.next("YCQD"), BookNo: t.No, Io: io, TradeMode: "5034", DeclareFlag: flag,
@@ -411,9 +411,9 @@ func (r *lcRun) step(s lcStep) error {
 		}
 		addJournals(ls...)
 
-	case lcSwitchToBonded, lcSwitchToNonbond:
+	case stepSwitchToBonded, stepSwitchToNonbond:
 		io := "I"
-		if s.Kind == lcSwitchToNonbond {
+		if s.Kind == stepSwitchToNonbond {
 			io = "E"
 		}
 		l, err := r.file(yc, &customsv1.CreateListRequest{InnerNo: r.next("YCQD"), BookNo: t.No, ListType: "Z", Io: io, TradeMode: "5034",
@@ -437,10 +437,10 @@ func (r *lcRun) step(s lcStep) error {
 		}
 		addJournals(l)
 
-	case lcTransfer:
+	case stepTransfer:
 		h := r.cast.H
 		seller, err := r.file(yc, &customsv1.CreateListRequest{InnerNo: r.next("YCQD"), BookNo: t.No, ListType: "6", Io: "E", TradeMode: "5034",
-			RelatedBookNo: h.No, Lines: listLines(t, s.Lists[0], func(*lcLine) decimal.Decimal { return h.line(s.Into[0].Seq).Price }, ""), Date: date}, false)
+			RelatedBookNo: h.No, Lines: listLines(t, s.Lists[0], func(*bookLine) decimal.Decimal { return h.line(s.Into[0].Seq).Price }, ""), Date: date}, false)
 		if err != nil {
 			return err
 		}
@@ -474,7 +474,7 @@ func (r *lcRun) step(s lcStep) error {
 		r.res.Transfers = append(r.res.Transfers, ListTransfer{SellerList: seller.GetListNo(), BuyerList: buyer.GetListNo(), Journal: sj[len(sj)-1], Goods: out.Goods})
 		addJournals(seller, buyer)
 
-	case lcTrip:
+	case stepTrip:
 		var sl *customsv1.Slip
 		req := &customsv1.CreateSlipRequest{InnerNo: r.next("YCCK"), BookNo: t.No, ApplyNo: r.formNo, Io: "E"}
 		gross, net := decimal.Zero, decimal.Zero
@@ -496,22 +496,22 @@ func (r *lcRun) step(s lcStep) error {
 		}
 		r.trips[s.Trip], r.tripGoods[s.Trip] = sl.GetSlipNo(), s.Lists[0]
 
-	case lcCollective:
+	case stepCollective:
 		var slips []string
 		for _, n := range s.Trips {
 			slips = append(slips, r.trips[n])
 		}
-		m := &lcModel{cast: r.cast, trips: map[int][]lcQty{}}
+		m := &logisticsModel{cast: r.cast, trips: map[int][]lineQty{}}
 		for _, n := range s.Trips {
 			m.trips[n] = r.tripGoods[n]
 		}
 		var lines []*customsv1.ListLine
-		var qs []lcQty
+		var qs []lineQty
 		for _, g := range m.collectiveLines(s.Trips) {
 			lines = append(lines, &customsv1.ListLine{BookSeq: g.Seq, Quantity: g.Qty.String(), Total: g.Value.StringFixed(2), Currency: "142"})
-			qs = append(qs, lcQty{Seq: g.Seq, Qty: g.Qty})
+			qs = append(qs, lineQty{Seq: g.Seq, Qty: g.Qty})
 		}
-		out.Goods = lcGoods(t, qs) + fmt.Sprintf(" (trips %v)", s.Trips)
+		out.Goods = goodsOf(t, qs) + fmt.Sprintf(" (trips %v)", s.Trips)
 		l, err := r.file(yc, &customsv1.CreateListRequest{InnerNo: r.next("YCQD"), BookNo: t.No, ListType: "1", Io: "E", TradeMode: "0110",
 			DeclarationKind: "2", ApplyNo: r.formNo, SlipNos: slips, Lines: lines, Date: date}, true)
 		if err != nil {
@@ -524,7 +524,7 @@ func (r *lcRun) step(s lcStep) error {
 		out.Gate = fmt.Sprintf("%d slips declared", len(slips))
 		r.listNos[[2]int{s.N, 0}] = l.GetListNo()
 
-	case lcSale:
+	case stepSale:
 		var ls []*customsv1.List
 		for i, qs := range s.Lists {
 			l, err := r.file(yc, &customsv1.CreateListRequest{InnerNo: r.next("YCQD"), BookNo: t.No, Io: "E", TradeMode: "0110", DeclarationKind: "2",
@@ -545,7 +545,7 @@ func (r *lcRun) step(s lcStep) error {
 		}
 		addJournals(ls...)
 
-	case lcEcomExitRefused:
+	case stepEcomExitRefused:
 		_, err := call(r.caller(), yc, r.c.decl.CreateList, &customsv1.CreateListRequest{InnerNo: r.next("YCQD"), BookNo: t.No, Io: "E", TradeMode: "1210",
 			DeclarationKind: "2", Lines: listLines(t, s.Lists[0], salePrice, ""), Date: date})
 		if err == nil {
@@ -558,7 +558,7 @@ func (r *lcRun) step(s lcStep) error {
 		}
 		out.Gate = "refused: " + r.res.EcomExit.Code + " " + reason
 
-	case lcSaleRefused:
+	case stepSaleRefused:
 		l, err := listOf(call(r.caller(), yc, r.c.decl.CreateList, &customsv1.CreateListRequest{InnerNo: r.next("YCQD"), BookNo: t.No, Io: "E", TradeMode: "0110",
 			DeclarationKind: "2", Lines: listLines(t, s.Lists[0], salePrice, ""), Date: date}))
 		if err != nil {
@@ -599,7 +599,7 @@ const reasonInsufficientBonded = "INSUFFICIENT_BONDED_STOCK"
 const reasonEcomExit = "ECOMMERCE_EXIT_BY_INVENTORY_LIST"
 
 // refresh reads a list again.
-func (r *lcRun) refresh(who string, l **customsv1.List) error {
+func (r *logisticsRun) refresh(who string, l **customsv1.List) error {
 	got, err := listOf(call(r.caller(), who, r.c.decl.GetList, &customsv1.GetListRequest{ListNo: (*l).GetListNo()}))
 	if err == nil {
 		*l = got
@@ -608,7 +608,7 @@ func (r *lcRun) refresh(who string, l **customsv1.List) error {
 }
 
 // check reads the end state as customs and compares it with the model.
-func (r *lcRun) check(m *lcModel, steps []lcStep, lastDay string) error {
+func (r *logisticsRun) check(m *logisticsModel, steps []plannedStep, lastDay string) error {
 	res := r.res
 	miss := func(format string, args ...any) {
 		res.Mismatches = append(res.Mismatches, fmt.Sprintf(format, args...))
@@ -619,7 +619,7 @@ func (r *lcRun) check(m *lcModel, steps []lcStep, lastDay string) error {
 	for _, view := range []struct {
 		asOf  string
 		lines map[string][]*customsv1.StockLine
-		model lcBooks
+		model stockBooks
 	}{{lastDay, res.MonthEnd, m.monthEnd}, {"", res.Stock, m.stock}} {
 		for _, b := range r.cast.Books {
 			want := map[int32]map[string]decimal.Decimal{}
@@ -784,14 +784,14 @@ func (r *lcRun) check(m *lcModel, steps []lcStep, lastDay string) error {
 
 // isToday: date is the server's business date now, or when the centre
 // started (the run may straddle midnight).
-func (r *lcRun) isToday(date string) bool {
+func (r *logisticsRun) isToday(date string) bool {
 	return date == r.todayStart || date == businessDate(time.Now())
 }
 
 // checkAssessment compares an event's assessment with TaxService/Quote of
 // its consignment (the events of its list, 一票, in order) on the same date:
 // the event equals its line of the quote.
-func (r *lcRun) checkAssessment(ev *customsv1.TaxableEvent, consignment []*customsv1.TaxableEvent) error {
+func (r *logisticsRun) checkAssessment(ev *customsv1.TaxableEvent, consignment []*customsv1.TaxableEvent) error {
 	if ev.GetAssessError() != "" || ev.GetRule() != "DOMESTIC_SALE" {
 		return fmt.Errorf("not assessed: rule %q, %s", ev.GetRule(), ev.GetAssessError())
 	}
@@ -820,7 +820,7 @@ func (r *lcRun) checkAssessment(ev *customsv1.TaxableEvent, consignment []*custo
 
 // quote asks TaxService/Quote for a consignment's events together, on the
 // first event's date.
-func (r *lcRun) quote(evs []*customsv1.TaxableEvent) (*customsv1.QuoteResponse, error) {
+func (r *logisticsRun) quote(evs []*customsv1.TaxableEvent) (*customsv1.QuoteResponse, error) {
 	if len(evs) == 0 {
 		return nil, fmt.Errorf("no taxable events to quote")
 	}

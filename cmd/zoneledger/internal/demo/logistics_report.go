@@ -11,11 +11,11 @@ import (
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
 )
 
-// lcStockColumns are the logistics books' stock report columns.
-var lcStockColumns = []stockColumn{colBonded, colAvailable, colReserved, colNonBonded, colNBReserved, colInspection}
+// logisticsStockColumns are the logistics books' stock report columns.
+var logisticsStockColumns = []stockColumn{colBonded, colAvailable, colReserved, colNonBonded, colNBReserved, colInspection}
 
 // printLogistics writes sections 7 to 10.
-func printLogistics(w io.Writer, cast *lcCast, lr *LogisticsResult, monthName, lastDay string) {
+func printLogistics(w io.Writer, cast *logisticsCast, lr *LogisticsResult, monthName, lastDay string) {
 	fmt.Fprintf(w, "7. Logistics centre through the customs services (BookService, DeclarationService, GateService), %s\n\n", monthName)
 	fmt.Fprintf(w, "  Registered by customs-4601 (RegisterEnterprise); each enterprise registers its own book and lines (CreateBook, AddBookLines):\n\n")
 	et := newTable("ENTERPRISE (USCC)", "CUSTOMS NO", "NAME", "PRINCIPAL", "BOOK", "KIND", "CENTRE")
@@ -87,12 +87,12 @@ func printLogistics(w io.Writer, cast *lcCast, lr *LogisticsResult, monthName, l
 	fmt.Fprintf(w, "8. Stock report (GetStockReport as of %s, the month's last day, read as customs-4601)\n\n", lastDay)
 	for _, b := range cast.Books {
 		fmt.Fprintf(w, "  %s  %s\n\n", b.No, b.Owner.Name)
-		printStock(w, b, lr.MonthEnd[b.No], lcStockColumns...)
+		printStock(w, b, lr.MonthEnd[b.No], logisticsStockColumns...)
 		fmt.Fprintln(w)
 	}
 	fmt.Fprintf(w, "  As of now (%s) it differs by what was booked after the month, the held vehicle released by customs today:\n", lr.Today)
 	for _, b := range cast.Books {
-		printStockChanges(w, b, lr.MonthEnd[b.No], lr.Stock[b.No], lcStockColumns...)
+		printStockChanges(w, b, lr.MonthEnd[b.No], lr.Stock[b.No], logisticsStockColumns...)
 	}
 	fmt.Fprintln(w)
 	n := 0
@@ -113,7 +113,7 @@ func printLogistics(w io.Writer, cast *lcCast, lr *LogisticsResult, monthName, l
 			x, _ := decimal.NewFromString(s)
 			sums[i] = sums[i].Add(x)
 		}
-		tt.add(fmt.Sprint(ev.GetId()), ev.GetDate(), ev.GetListNo(), fmt.Sprint(ev.GetListSeq()), l.Short, ev.GetHsCode(), fmtLCQty(l, qty),
+		tt.add(fmt.Sprint(ev.GetId()), ev.GetDate(), ev.GetListNo(), fmt.Sprint(ev.GetListSeq()), l.Short, ev.GetHsCode(), fmtLineQty(l, qty),
 			lq.String()+" "+l.LegalName, ev.GetTradeMode(), ev.GetDutiableValue(), ev.GetDuty(), ev.GetConsumptionTax(), ev.GetVat(), ev.GetTotal())
 	}
 	tt.add("", "", "total", "", "", "", "", "", "", sums[0].StringFixed(2), sums[1].StringFixed(2), sums[2].StringFixed(2), sums[3].StringFixed(2), sums[4].StringFixed(2))
@@ -147,10 +147,10 @@ func printLogistics(w io.Writer, cast *lcCast, lr *LogisticsResult, monthName, l
 	pt := newTable("SLIP", "PASS", "PASSED ON", "GOODS", "DEADLINE", "DAYS LEFT ("+lastDay+")", "AS OF TODAY ("+lr.Today+")").alignRight(5)
 	for _, tr := range lr.Pending {
 		sl := tr.GetSlip()
-		var qs []lcQty
+		var qs []lineQty
 		for _, ln := range sl.GetLines() {
 			q, _ := decimal.NewFromString(ln.GetQuantity())
-			qs = append(qs, lcQty{Seq: ln.GetBookSeq(), Qty: q})
+			qs = append(qs, lineQty{Seq: ln.GetBookSeq(), Qty: q})
 		}
 		state := func(p *customsv1.PendingTrip) string {
 			switch {
@@ -167,7 +167,7 @@ func printLogistics(w io.Writer, cast *lcCast, lr *LogisticsResult, monthName, l
 		if tr.GetNearing() {
 			left += " (nearing)"
 		}
-		pt.add(sl.GetSlipNo(), sl.GetPassNo(), sl.GetPassedOn(), lcGoods(cast.T, qs), sl.GetDeadline(), left, state(today[sl.GetSlipNo()]))
+		pt.add(sl.GetSlipNo(), sl.GetPassNo(), sl.GetPassedOn(), goodsOf(cast.T, qs), sl.GetDeadline(), left, state(today[sl.GetSlipNo()]))
 	}
 	pt.render(w, "  ")
 	fmt.Fprintln(w)

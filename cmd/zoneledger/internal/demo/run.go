@@ -31,7 +31,7 @@
 //
 // The ledger part's content is deterministic for a seed; the customs
 // centres' scripts are fixed. The demo keeps its own copy of the
-// quantities it filed (model.go, lcModel and scModel for the customs
+// quantities it filed (model.go, logisticsModel and salesModel for the customs
 // books) and checks that what the server reports equals it. It copies no
 // server rule: every tax, rule, carrying value, deadline, guarantee
 // balance and order outcome it prints is the server's answer (TaxService
@@ -290,24 +290,24 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 
 	// 7-10. The logistics centre through the customs services.
-	lcStart := time.Now()
+	logisticsStart := time.Now()
 	lr, err := runLogistics(ctx, c, z.LC, opts.Year, opts.Month, opts.Days, res.LastDay)
 	res.Logistics = lr
 	if err != nil {
 		return res, err
 	}
-	lr.Elapsed = time.Since(lcStart)
+	lr.Elapsed = time.Since(logisticsStart)
 	printLogistics(w, z.LC, lr, monthName, res.LastDay)
 
 	// 11-14. The sales and service centre: display trading in the month,
 	// a day of 1210 e-commerce today.
-	scStart := time.Now()
+	salesStart := time.Now()
 	sr, err := runSales(ctx, c, z.SC, opts.Year, opts.Month, opts.Days, res.LastDay)
 	res.Sales = sr
 	if err != nil {
 		return res, err
 	}
-	sr.Elapsed = time.Since(scStart)
+	sr.Elapsed = time.Since(salesStart)
 	printSales(w, z.SC, sr, monthName, res.LastDay)
 
 	// 15. Selective duty: a 清单类型 A list taxed on its materials, with

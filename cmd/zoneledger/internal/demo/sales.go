@@ -89,34 +89,34 @@ type EcommerceOrder struct {
 	BuyerID   string
 	Withheld  string // the tax the order withheld
 	Paid      string // the order's actual paid
-	plan      *scOrder
+	plan      *shopOrder
 	documents []*customsv1.EcommerceDocument
 }
 
-// scRun drives the centre.
-type scRun struct {
+// salesRun drives the centre.
+type salesRun struct {
 	ctx      context.Context
 	c        *client
-	cast     *scCast
-	lc       *lcRun // files the entry list and drives the vehicle
+	cast     *salesCast
+	lc       *logisticsRun // files the entry list and drives the vehicle
 	res      *SalesResult
 	year     int
 	month    time.Month
 	lastDay  string
-	script   *scScript
-	model    *scModel
+	script   *salesScript
+	model    *salesModel
 	formNo   string
 	counters map[string]int
 }
 
-func (r *scRun) miss(format string, args ...any) {
+func (r *salesRun) miss(format string, args ...any) {
 	r.res.Mismatches = append(r.res.Mismatches, fmt.Sprintf(format, args...))
 }
 
 // caller makes the sales and service centre's calls, counted in its result.
-func (r *scRun) caller() caller { return caller{r.ctx, r.c, &r.res.Calls} }
+func (r *salesRun) caller() caller { return caller{r.ctx, r.c, &r.res.Calls} }
 
-func (r *scRun) date(day int) string {
+func (r *salesRun) date(day int) string {
 	return time.Date(r.year, r.month, day, 0, 0, 0, 0, zoneLocation).Format("2006-01-02")
 }
 
@@ -124,17 +124,17 @@ func (r *scRun) date(day int) string {
 // display trading, then today's payment of the display tax and the day of
 // e-commerce. It fails on any call that does not answer as planned;
 // differences in the end state are collected in res.Mismatches.
-func runSales(ctx context.Context, c *client, cast *scCast, year int, month time.Month, days int, lastDay string) (*SalesResult, error) {
+func runSales(ctx context.Context, c *client, cast *salesCast, year int, month time.Month, days int, lastDay string) (*SalesResult, error) {
 	res := &SalesResult{Today: businessDate(time.Now())}
 	script, model, err := predictSales(cast, year, int(month), days, res.Today)
 	if err != nil {
 		return res, fmt.Errorf("planning the sales and service centre: %w", err)
 	}
-	r := &scRun{ctx: ctx, c: c, cast: cast, res: res, year: year, month: month, lastDay: lastDay, script: script, model: model, counters: map[string]int{}}
+	r := &salesRun{ctx: ctx, c: c, cast: cast, res: res, year: year, month: month, lastDay: lastDay, script: script, model: model, counters: map[string]int{}}
 	if lastDay >= res.Today {
 		return res, fmt.Errorf("the sales and service centre dates its movements in %s through %s, which must be over; today is %s", month, lastDay, res.Today)
 	}
-	r.lc = &lcRun{ctx: ctx, c: c, cast: &lcCast{Yecheng: cast.Yuncang, T: cast.W, Books: []*lcBook{cast.W}}, year: year, month: month,
+	r.lc = &logisticsRun{ctx: ctx, c: c, cast: &logisticsCast{Yecheng: cast.Yuncang, T: cast.W, Books: []*customsBook{cast.W}}, year: year, month: month,
 		counters: map[string]int{}, todayStart: res.Today, res: &LogisticsResult{}}
 	steps := []struct {
 		what string
@@ -154,8 +154,8 @@ func runSales(ctx context.Context, c *client, cast *scCast, year int, month time
 // setup: customs registers the two enterprises; the warehouse registers its
 // book, lines and the shop's part numbers; customs registers the shop's
 // channel, with the shop as the guarantor of its tax.
-func (r *scRun) setup() error {
-	for _, e := range []*lcEnterprise{r.cast.Yuncang, r.cast.Yefeng} {
+func (r *salesRun) setup() error {
+	for _, e := range []*customsEnterprise{r.cast.Yuncang, r.cast.Yefeng} {
 		if _, err := call(r.caller(), "customs-4601", r.c.books.RegisterEnterprise, &customsv1.RegisterEnterpriseRequest{Uscc: e.USCC, CustomsCode: e.CustomsNo, Name: e.Name,
 			CreditRating: customsv1.CreditRating_CREDIT_RATING_GENERAL}); err != nil {
 			return fmt.Errorf("registering enterprise %s: %w", e.Name, err)
@@ -193,10 +193,10 @@ func (r *scRun) setup() error {
 
 // entry brings the goods in from abroad: a first-line list (5034), a
 // type-2 pass, the gate.
-func (r *scRun) entry() error {
+func (r *salesRun) entry() error {
 	s := r.script.Entry
 	date := r.date(s.Day)
-	out := LogisticsStep{N: s.N, Day: date[5:], Date: date, Kind: lcFlowNames[s.Kind], Goods: lcGoods(r.cast.W, s.Lists[0])}
+	out := LogisticsStep{N: s.N, Day: date[5:], Date: date, Kind: stepNames[s.Kind], Goods: goodsOf(r.cast.W, s.Lists[0])}
 	l, err := r.lc.file(r.cast.Yuncang.Principal, &customsv1.CreateListRequest{InnerNo: r.lc.next("YWQD"), BookNo: r.cast.W.No, Io: "I", TradeMode: "5034",
 		DeclareFlag: "1", DeclarationKind: "2", Lines: listLines(r.cast.W, s.Lists[0], entryPrice, ""), Date: date}, true)
 	if err != nil {
@@ -215,11 +215,11 @@ func (r *scRun) entry() error {
 
 // stock reads the warehouse book's stock report as of the month's last day
 // and now, and compares it with the model.
-func (r *scRun) stock() error {
+func (r *salesRun) stock() error {
 	for _, view := range []struct {
 		asOf  string
 		into  *[]*customsv1.StockLine
-		model map[int32]*scStock
+		model map[int32]*shelfStock
 	}{{r.lastDay, &r.res.MonthEnd, r.model.monthEnd}, {"", &r.res.Stock, r.model.stock}} {
 		want := map[int32]map[string]decimal.Decimal{}
 		for seq, st := range view.model {

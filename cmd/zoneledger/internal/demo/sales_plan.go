@@ -19,28 +19,28 @@ import (
 // goods back), each movement dated on a day given as a fraction of the
 // month. After it, on the server's today (EcommerceService has no business
 // date): customs records the display tax paid, and a day of 1210 orders
-// goes through the platform. scModel predicts every outcome: the stock of
+// goes through the platform. salesModel predicts every outcome: the stock of
 // the book, each order's status and reason, each document's answer, the
 // settlement and the display form's guarantee.
 
-// scItem is goods of an order line: a SKU and its quantity.
-type scItem struct {
-	SKU *scSKU
+// orderItem is goods of an order line: a SKU and its quantity.
+type orderItem struct {
+	SKU *shopSKU
 	Qty decimal.Decimal
 }
 
-func (i scItem) total() decimal.Decimal { return amount(i.Qty, i.SKU.Price) }
+func (i orderItem) total() decimal.Decimal { return amount(i.Qty, i.SKU.Price) }
 
-// scOrder is one planned order with its three documents.
-type scOrder struct {
+// shopOrder is one planned order with its three documents.
+type shopOrder struct {
 	N     int
 	No    string
-	Buyer *scBuyer
+	Buyer *shopBuyer
 	// Payer pays instead of the buyer; Proof is the authentication proof
 	// that allows it (empty: none).
-	Payer *scBuyer
+	Payer *shopBuyer
 	Proof string
-	Items []scItem
+	Items []orderItem
 	// Freight and Discount in CNY (insurance is 0).
 	Freight, Discount decimal.Decimal
 	// PayShort: the payment slip is this much short of the order's
@@ -61,7 +61,7 @@ type scOrder struct {
 }
 
 // goods is the order's goods value.
-func (o *scOrder) goods() decimal.Decimal {
+func (o *shopOrder) goods() decimal.Decimal {
 	s := decimal.Zero
 	for _, it := range o.Items {
 		s = s.Add(it.total())
@@ -71,7 +71,7 @@ func (o *scOrder) goods() decimal.Decimal {
 
 // dutiable is the order's value for the limits and the tax: goods, freight
 // and insurance.
-func (o *scOrder) dutiable() decimal.Decimal { return o.goods().Add(o.Freight) }
+func (o *shopOrder) dutiable() decimal.Decimal { return o.goods().Add(o.Freight) }
 
 // pieces is what a quote line states as 件数: the quantity when whole.
 func pieces(q decimal.Decimal) int32 {
@@ -81,26 +81,26 @@ func pieces(q decimal.Decimal) int32 {
 	return 0
 }
 
-func (o *scOrder) describe() string {
+func (o *shopOrder) describe() string {
 	parts := make([]string, len(o.Items))
 	for i, it := range o.Items {
 		l := it.SKU.Line
-		parts[i] = l.Short + " " + fmtLCQty(l, it.Qty)
+		parts[i] = l.Short + " " + fmtLineQty(l, it.Qty)
 		if l.Seq == 4 {
-			parts[i] = it.SKU.Part[3:] + " " + fmtLCQty(l, it.Qty)
+			parts[i] = it.SKU.Part[3:] + " " + fmtLineQty(l, it.Qty)
 		}
 	}
 	return strings.Join(parts, ", ")
 }
 
-// scDoc is one document as sent: the order's index and its kind (O, P, W).
-type scDoc struct {
+// shopDoc is one document as sent: the order's index and its kind (O, P, W).
+type shopDoc struct {
 	Order int
 	Kind  byte
 }
 
-// scAnswer is what the demo expects a document's call to answer.
-type scAnswer struct {
+// docAnswer is what the demo expects a document's call to answer.
+type docAnswer struct {
 	// Order: whether the answer carries the order (unset while the order
 	// itself has not arrived); Status its status; Reason the refusal.
 	Order  bool
@@ -108,30 +108,30 @@ type scAnswer struct {
 	Reason string
 }
 
-// scScript is the centre's plan.
-type scScript struct {
-	Entry   lcStep
-	Display []scMove
+// salesScript is the centre's plan.
+type salesScript struct {
+	Entry   plannedStep
+	Display []plannedMove
 	// Guarantee of the type-C form; FormFrom/FormUntil its period.
 	Guarantee           decimal.Decimal
 	FormFrom, FormUntil string
-	Orders              []*scOrder
+	Orders              []*shopOrder
 	// Singles are the documents sent one per call, in order; Batches the
 	// SubmitDocuments calls, each a list of documents.
-	Singles []scDoc
-	Batches [][]scDoc
+	Singles []shopDoc
+	Batches [][]shopDoc
 	// SingleAnswers and BatchAnswers are what the model expects each
 	// document's call to answer.
-	SingleAnswers []scAnswer
-	BatchAnswers  [][]scAnswer
+	SingleAnswers []docAnswer
+	BatchAnswers  [][]docAnswer
 }
 
-// scMove is a planned display movement.
-type scMove struct {
+// plannedMove is a planned display movement.
+type plannedMove struct {
 	N      int
 	Day    int
 	Kind   customsv1.DisplayKind
-	Lines  []lcQty
+	Lines  []lineQty
 	Expect string // "GUARANTEE_EXCEEDED" or ""
 	Note   string
 }
@@ -140,25 +140,25 @@ const reasonGuaranteeExceeded = "GUARANTEE_EXCEEDED"
 
 // planSales plans the centre for a month of days days ending on its last
 // day; today (the server's, "YYYY-MM-DD") numbers the orders.
-func planSales(c *scCast, year int, month int, days int, today string) (*scScript, error) {
+func planSales(c *salesCast, year int, month int, days int, today string) (*salesScript, error) {
 	day := func(pct int) int { return monthDay(pct, days) }
-	q := func(seq int32, s string) lcQty { return lcQty{Seq: seq, Qty: d(s)} }
-	s := &scScript{Guarantee: d("40000.00")}
-	s.Entry = lcStep{N: 101, Day: day(6), Kind: lcFirstIn,
-		Lists:   [][]lcQty{{q(1, "1200"), q(2, "800"), q(3, "2000.000"), q(4, "120"), q(5, "40"), q(6, "300")}},
+	q := func(seq int32, s string) lineQty { return lineQty{Seq: seq, Qty: d(s)} }
+	s := &salesScript{Guarantee: d("40000.00")}
+	s.Entry = plannedStep{N: 101, Day: day(6), Kind: stepFirstIn,
+		Lists:   [][]lineQty{{q(1, "1200"), q(2, "800"), q(3, "2000.000"), q(4, "120"), q(5, "40"), q(6, "300")}},
 		Vehicle: "琼A8W316", VehicleKg: d("8600"), FrameKg: d("4200"), Container: containerNo("OOL", 720518), ContainerTare: d("3800")}
 	// The form runs the quarter from the month's first day: goods still on
 	// display after the month are not overdue.
 	from := fmt.Sprintf("%04d-%02d-01", year, month)
 	s.FormFrom = from
 	s.FormUntil = addMonths(from, 3)
-	s.Display = []scMove{
-		{Day: day(8), Kind: customsv1.DisplayKind_DISPLAY_KIND_OUT, Lines: []lcQty{q(5, "24"), q(6, "180")}, Note: "to the showroom (展示厅)"},
-		{Day: day(22), Kind: customsv1.DisplayKind_DISPLAY_KIND_SALE, Lines: []lcQty{q(5, "6"), q(6, "48")}, Note: "sold on display"},
-		{Day: day(40), Kind: customsv1.DisplayKind_DISPLAY_KIND_SALE, Lines: []lcQty{q(5, "8"), q(6, "60")}, Note: "sold on display"},
-		{Day: day(55), Kind: customsv1.DisplayKind_DISPLAY_KIND_SALE, Lines: []lcQty{q(5, "4"), q(6, "30")}, Expect: reasonGuaranteeExceeded,
+	s.Display = []plannedMove{
+		{Day: day(8), Kind: customsv1.DisplayKind_DISPLAY_KIND_OUT, Lines: []lineQty{q(5, "24"), q(6, "180")}, Note: "to the showroom (展示厅)"},
+		{Day: day(22), Kind: customsv1.DisplayKind_DISPLAY_KIND_SALE, Lines: []lineQty{q(5, "6"), q(6, "48")}, Note: "sold on display"},
+		{Day: day(40), Kind: customsv1.DisplayKind_DISPLAY_KIND_SALE, Lines: []lineQty{q(5, "8"), q(6, "60")}, Note: "sold on display"},
+		{Day: day(55), Kind: customsv1.DisplayKind_DISPLAY_KIND_SALE, Lines: []lineQty{q(5, "4"), q(6, "30")}, Expect: reasonGuaranteeExceeded,
 			Note: "its tax exceeds what the guarantee still covers"},
-		{Day: day(90), Kind: customsv1.DisplayKind_DISPLAY_KIND_BACK, Lines: []lcQty{q(5, "8"), q(6, "72")}, Note: "unsold goods back; 2 cameras stay as samples"},
+		{Day: day(90), Kind: customsv1.DisplayKind_DISPLAY_KIND_BACK, Lines: []lineQty{q(5, "8"), q(6, "72")}, Note: "unsold goods back; 2 cameras stay as samples"},
 	}
 	for i := range s.Display {
 		s.Display[i].N = i + 1
@@ -166,43 +166,43 @@ func planSales(c *scCast, year int, month int, days int, today string) (*scScrip
 
 	// The orders.
 	b := c.Buyers
-	item := func(part, qty string) scItem { return scItem{SKU: c.sku(part), Qty: d(qty)} }
-	items := func(xs ...scItem) []scItem { return xs }
-	var orders []*scOrder
-	add := func(o *scOrder) {
+	item := func(part, qty string) orderItem { return orderItem{SKU: c.sku(part), Qty: d(qty)} }
+	items := func(xs ...orderItem) []orderItem { return xs }
+	var orders []*shopOrder
+	add := func(o *shopOrder) {
 		o.N = len(orders) + 1
 		o.No = fmt.Sprintf("YF%s%04d", strings.ReplaceAll(today, "-", "")[2:], o.N)
 		orders = append(orders, o)
 	}
 	ten := d("10.00")
 	perms := []string{"OPW", "OWP", "POW", "PWO", "WOP", "WPO"}
-	single := func(o *scOrder) {
+	single := func(o *shopOrder) {
 		o.Arrival = perms[len(orders)%len(perms)]
 		add(o)
 	}
-	single(&scOrder{Buyer: b["A"], Items: items(item("YF-MILK-800", "2")), Freight: ten})
-	single(&scOrder{Buyer: b["B"], Items: items(item("YF-CREAM-50", "3")), Return: true, Note: "returned later the same day"})
-	single(&scOrder{Buyer: b["C"], Items: items(item("YF-RICE-KG", "15")), Freight: d("12.00"), Note: "rice: 15 of the 20 kg a year"})
-	single(&scOrder{Buyer: b["D"], Items: items(item("YF-MILK-800", "4"), item("YF-CREAM-50", "1")), Freight: d("15.00"), Discount: d("20.00"),
+	single(&shopOrder{Buyer: b["A"], Items: items(item("YF-MILK-800", "2")), Freight: ten})
+	single(&shopOrder{Buyer: b["B"], Items: items(item("YF-CREAM-50", "3")), Return: true, Note: "returned later the same day"})
+	single(&shopOrder{Buyer: b["C"], Items: items(item("YF-RICE-KG", "15")), Freight: d("12.00"), Note: "rice: 15 of the 20 kg a year"})
+	single(&shopOrder{Buyer: b["D"], Items: items(item("YF-MILK-800", "4"), item("YF-CREAM-50", "1")), Freight: d("15.00"), Discount: d("20.00"),
 		Note: "two lines share the freight; a 20.00 coupon"})
-	single(&scOrder{Buyer: b["E"], Items: items(item("YF-CREAM-50", "2")), Freight: ten, PayShort: d("1.00"), Expect: errorsv1.Reason_PAYMENT_AMOUNT_MISMATCH.String(),
+	single(&shopOrder{Buyer: b["E"], Items: items(item("YF-CREAM-50", "2")), Freight: ten, PayShort: d("1.00"), Expect: errorsv1.Reason_PAYMENT_AMOUNT_MISMATCH.String(),
 		Note: "the payment is 1.00 short"})
-	single(&scOrder{Buyer: b["F"], Payer: b["F2"], Items: items(item("YF-MILK-800", "1")), Freight: ten, Expect: errorsv1.Reason_BUYER_PAYER_MISMATCH.String(),
+	single(&shopOrder{Buyer: b["F"], Payer: b["F2"], Items: items(item("YF-MILK-800", "1")), Freight: ten, Expect: errorsv1.Reason_BUYER_PAYER_MISMATCH.String(),
 		Note: "paid by the spouse, no proof"})
-	single(&scOrder{Buyer: b["G"], Payer: b["G2"], Proof: "RZ" + strings.ReplaceAll(today, "-", "") + "0731", Items: items(item("YF-MILK-800", "3")), Freight: ten,
+	single(&shopOrder{Buyer: b["G"], Payer: b["G2"], Proof: "RZ" + strings.ReplaceAll(today, "-", "") + "0731", Items: items(item("YF-MILK-800", "3")), Freight: ten,
 		Note: "paid by the spouse, with an identity proof"})
-	single(&scOrder{Buyer: b["H"], Items: items(item("YF-CREAM-50", "1")), Freight: d("8.00"), WrongPhone: "13907141866", Expect: errorsv1.Reason_CONSIGNEE_MISMATCH.String(),
+	single(&shopOrder{Buyer: b["H"], Items: items(item("YF-CREAM-50", "1")), Freight: d("8.00"), WrongPhone: "13907141866", Expect: errorsv1.Reason_CONSIGNEE_MISMATCH.String(),
 		Note: "the waybill's consignee phone differs"})
-	single(&scOrder{Buyer: b["I"], Items: items(item("YF-NB-14", "2")), Expect: errorsv1.Reason_OVER_SINGLE_LIMIT.String(),
+	single(&shopOrder{Buyer: b["I"], Items: items(item("YF-NB-14", "2")), Expect: errorsv1.Reason_OVER_SINGLE_LIMIT.String(),
 		Note: "two laptops, 5,598.00: over the single limit"})
-	single(&scOrder{Buyer: b["J"], Items: items(item("YF-NB-16X", "1")), Note: "one item over 5,000: full tax, stays in the channel"})
-	single(&scOrder{Buyer: b["K"], Items: items(item("YF-WHISKY-700", "2")), Freight: ten, Expect: errorsv1.Reason_NOT_ON_POSITIVE_LIST.String(),
+	single(&shopOrder{Buyer: b["J"], Items: items(item("YF-NB-16X", "1")), Note: "one item over 5,000: full tax, stays in the channel"})
+	single(&shopOrder{Buyer: b["K"], Items: items(item("YF-WHISKY-700", "2")), Freight: ten, Expect: errorsv1.Reason_NOT_ON_POSITIVE_LIST.String(),
 		Note: "whisky is not on the positive list"})
-	single(&scOrder{Buyer: b["C"], Items: items(item("YF-RICE-KG", "10")), Freight: ten, Expect: errorsv1.Reason_PERSONAL_CAP_EXCEEDED.String(),
+	single(&shopOrder{Buyer: b["C"], Items: items(item("YF-RICE-KG", "10")), Freight: ten, Expect: errorsv1.Reason_PERSONAL_CAP_EXCEEDED.String(),
 		Note: "rice: 15 + 10 kg over the 20 kg cap"})
 
 	// Regular orders of ten buyers, in the two batches.
-	combos := [][]scItem{
+	combos := [][]orderItem{
 		items(item("YF-MILK-800", "2")),
 		items(item("YF-CREAM-50", "1"), item("YF-MILK-800", "1")),
 		items(item("YF-NB-14", "1")),
@@ -214,14 +214,14 @@ func planSales(c *scCast, year int, month int, days int, today string) (*scScrip
 		items(item("YF-RICE-KG", "5"), item("YF-MILK-800", "2")),
 		items(item("YF-MILK-800", "1")),
 	}
-	pool := []*scBuyer{b["N"], b["P"], b["Q"], b["R"], b["S"], b["T"], b["A"], b["D"]}
+	pool := []*shopBuyer{b["N"], b["P"], b["Q"], b["R"], b["S"], b["T"], b["A"], b["D"]}
 	freights := []decimal.Decimal{ten, decimal.Zero, d("12.50"), d("15.00")}
 	regular := 0
 	regulars := func(batch, n int) {
 		for range n {
 			i := regular
 			regular++
-			o := &scOrder{Buyer: pool[i%len(pool)], Items: combos[i%len(combos)], Freight: freights[i%len(freights)], Batch: batch}
+			o := &shopOrder{Buyer: pool[i%len(pool)], Items: combos[i%len(combos)], Freight: freights[i%len(freights)], Batch: batch}
 			if i%7 == 6 {
 				o.Discount = d("20.00")
 			}
@@ -231,18 +231,18 @@ func planSales(c *scCast, year int, month int, days int, today string) (*scScrip
 	// Batch 1: buyer M reaches the annual limit exactly (five orders of
 	// 5,000.00 and one of 1,000.00, limits inclusive), among regular orders.
 	for range 5 {
-		add(&scOrder{Buyer: b["M"], Items: items(item("YF-NB-16P", "1")), Freight: ten, Batch: 1, Note: "5,000.00, at the single limit"})
+		add(&shopOrder{Buyer: b["M"], Items: items(item("YF-NB-16P", "1")), Freight: ten, Batch: 1, Note: "5,000.00, at the single limit"})
 	}
 	regulars(1, 12)
-	add(&scOrder{Buyer: b["M"], Items: items(item("YF-CREAM-50", "2"), item("YF-RICE-KG", "10")), Freight: ten, Batch: 1,
+	add(&shopOrder{Buyer: b["M"], Items: items(item("YF-CREAM-50", "2"), item("YF-RICE-KG", "10")), Freight: ten, Batch: 1,
 		Note: "1,000.00: the buyer's year reaches 26,000.00"})
 	regulars(1, 12)
 	// Batch 2: M's next order is over the annual limit; a payer who is not
 	// the buyer is refused inside the batch.
 	regulars(2, 4)
-	add(&scOrder{Buyer: b["M"], Items: items(item("YF-MILK-800", "1")), Freight: ten, Batch: 2, Expect: errorsv1.Reason_OVER_ANNUAL_LIMIT.String(),
+	add(&shopOrder{Buyer: b["M"], Items: items(item("YF-MILK-800", "1")), Freight: ten, Batch: 2, Expect: errorsv1.Reason_OVER_ANNUAL_LIMIT.String(),
 		Note: "over the annual limit (the platform's quote cannot know)"})
-	add(&scOrder{Buyer: b["N"], Payer: b["P"], Items: items(item("YF-CREAM-50", "1")), Freight: ten, Batch: 2, Expect: errorsv1.Reason_BUYER_PAYER_MISMATCH.String(),
+	add(&shopOrder{Buyer: b["N"], Payer: b["P"], Items: items(item("YF-CREAM-50", "1")), Freight: ten, Batch: 2, Expect: errorsv1.Reason_BUYER_PAYER_MISMATCH.String(),
 		Note: "paid by a friend, no proof"})
 	regulars(2, 3)
 	s.Orders = orders
@@ -250,15 +250,15 @@ func planSales(c *scCast, year int, month int, days int, today string) (*scScrip
 	// The documents: singles in their arrival orders; each batch shuffled
 	// (platforms send documents as they come), at most 100 a call.
 	rng := rand.New(rand.NewPCG(1210, 20261128))
-	batches := map[int][]scDoc{}
+	batches := map[int][]shopDoc{}
 	for i, o := range orders {
 		if o.Batch == 0 {
 			for k := 0; k < 3; k++ {
-				s.Singles = append(s.Singles, scDoc{Order: i, Kind: o.Arrival[k]})
+				s.Singles = append(s.Singles, shopDoc{Order: i, Kind: o.Arrival[k]})
 			}
 			continue
 		}
-		batches[o.Batch] = append(batches[o.Batch], scDoc{Order: i, Kind: 'O'}, scDoc{Order: i, Kind: 'P'}, scDoc{Order: i, Kind: 'W'})
+		batches[o.Batch] = append(batches[o.Batch], shopDoc{Order: i, Kind: 'O'}, shopDoc{Order: i, Kind: 'P'}, shopDoc{Order: i, Kind: 'W'})
 	}
 	for n := 1; n <= len(batches); n++ {
 		docs := batches[n]
@@ -280,41 +280,41 @@ func addMonths(date string, n int) string {
 	return t.Format("2006-01-02")
 }
 
-// scModel is the demo's own book of what it filed for the centre: the
+// salesModel is the demo's own book of what it filed for the centre: the
 // warehouse book's stock per line (available and on display) as of the
 // month's end and now, and each buyer's released orders. It copies no
 // customs rule: an order's outcome is the one the script intends
-// (scOrder.Expect), which the server's answer must equal.
-type scModel struct {
-	cast            *scCast
-	monthEnd, stock map[int32]*scStock
+// (shopOrder.Expect), which the server's answer must equal.
+type salesModel struct {
+	cast            *salesCast
+	monthEnd, stock map[int32]*shelfStock
 	annual          map[string]decimal.Decimal // buyer ID → dutiable value of the released orders
 	done            map[int]bool               // orders completed
 	onDisplay       map[int32]decimal.Decimal
 }
 
-// scStock is a line's stock: the bonded account (available) and the
+// shelfStock is a line's stock: the bonded account (available) and the
 // display bucket.
-type scStock struct {
+type shelfStock struct {
 	Available, Display decimal.Decimal
 }
 
-func (s scStock) equal(o scStock) bool {
+func (s shelfStock) equal(o shelfStock) bool {
 	return s.Available.Equal(o.Available) && s.Display.Equal(o.Display)
 }
 
-func newSCModel(c *scCast) *scModel {
-	m := &scModel{cast: c, monthEnd: map[int32]*scStock{}, stock: map[int32]*scStock{},
+func newSalesModel(c *salesCast) *salesModel {
+	m := &salesModel{cast: c, monthEnd: map[int32]*shelfStock{}, stock: map[int32]*shelfStock{},
 		annual: map[string]decimal.Decimal{}, done: map[int]bool{}, onDisplay: map[int32]decimal.Decimal{}}
 	for _, l := range c.W.Lines {
-		m.monthEnd[l.Seq], m.stock[l.Seq] = &scStock{}, &scStock{}
+		m.monthEnd[l.Seq], m.stock[l.Seq] = &shelfStock{}, &shelfStock{}
 	}
 	return m
 }
 
 // move books qty of a line from one bucket to another ("" is off the book)
 // in the views given; no bucket may go below zero.
-func (m *scModel) move(seq int32, from, to string, qty decimal.Decimal, views ...map[int32]*scStock) error {
+func (m *salesModel) move(seq int32, from, to string, qty decimal.Decimal, views ...map[int32]*shelfStock) error {
 	for _, v := range views {
 		st := v[seq]
 		if st == nil {
@@ -343,7 +343,7 @@ func (m *scModel) move(seq int32, from, to string, qty decimal.Decimal, views ..
 }
 
 // entry books the first-line entry (in the month).
-func (m *scModel) entry(s lcStep) error {
+func (m *salesModel) entry(s plannedStep) error {
 	for _, q := range s.Lists[0] {
 		if err := m.move(q.Seq, "", "available", q.Qty, m.monthEnd, m.stock); err != nil {
 			return err
@@ -353,7 +353,7 @@ func (m *scModel) entry(s lcStep) error {
 }
 
 // display books a display movement (in the month) the server accepts.
-func (m *scModel) display(mv scMove) error {
+func (m *salesModel) display(mv plannedMove) error {
 	from, to := "available", "display"
 	switch mv.Kind {
 	case customsv1.DisplayKind_DISPLAY_KIND_SALE:
@@ -379,7 +379,7 @@ func (m *scModel) display(mv scMove) error {
 
 // complete books an order whose three documents have arrived: a release
 // takes its goods from the available stock.
-func (m *scModel) complete(o *scOrder) error {
+func (m *salesModel) complete(o *shopOrder) error {
 	m.done[o.N] = true
 	if o.Expect != "" {
 		return nil
@@ -394,7 +394,7 @@ func (m *scModel) complete(o *scOrder) error {
 }
 
 // giveBack books a return received: the goods back in bonded stock.
-func (m *scModel) giveBack(o *scOrder) {
+func (m *salesModel) giveBack(o *shopOrder) {
 	for _, it := range o.Items {
 		_ = m.move(it.SKU.Line.Seq, "", "available", it.Qty, m.stock)
 	}
@@ -405,9 +405,9 @@ func (m *scModel) giveBack(o *scOrder) {
 // no order while the order has not arrived, PENDING while a document is
 // missing, and the outcome (RELEASED, or the refusal) on the document that
 // completes the order (the script's intended outcome).
-func (m *scModel) answers(orders []*scOrder, docs []scDoc) ([]scAnswer, error) {
+func (m *salesModel) answers(orders []*shopOrder, docs []shopDoc) ([]docAnswer, error) {
 	seen := map[int]string{}
-	out := make([]scAnswer, len(docs))
+	out := make([]docAnswer, len(docs))
 	for i, dc := range docs {
 		seen[dc.Order] += string(dc.Kind)
 		o := orders[dc.Order]
@@ -417,12 +417,12 @@ func (m *scModel) answers(orders []*scOrder, docs []scDoc) ([]scAnswer, error) {
 				return nil, err
 			}
 			if o.Expect != "" {
-				out[i] = scAnswer{Reason: o.Expect}
+				out[i] = docAnswer{Reason: o.Expect}
 			} else {
-				out[i] = scAnswer{Order: true, Status: customsv1.OrderStatus_ORDER_STATUS_RELEASED}
+				out[i] = docAnswer{Order: true, Status: customsv1.OrderStatus_ORDER_STATUS_RELEASED}
 			}
 		case strings.ContainsRune(seen[dc.Order], 'O'):
-			out[i] = scAnswer{Order: true, Status: customsv1.OrderStatus_ORDER_STATUS_PENDING}
+			out[i] = docAnswer{Order: true, Status: customsv1.OrderStatus_ORDER_STATUS_PENDING}
 		}
 	}
 	return out, nil
@@ -431,7 +431,7 @@ func (m *scModel) answers(orders []*scOrder, docs []scDoc) ([]scAnswer, error) {
 // check fails unless every order is completed, and a batch's outcomes do
 // not depend on the order in which customs takes its orders (it may take
 // them concurrently).
-func (s *scScript) check(m *scModel) error {
+func (s *salesScript) check(m *salesModel) error {
 	for _, o := range s.Orders {
 		if !m.done[o.N] {
 			return fmt.Errorf("order %s was never completed", o.No)
@@ -456,12 +456,12 @@ func (s *scScript) check(m *scModel) error {
 }
 
 // predictSales plans the centre and runs the model over the whole script.
-func predictSales(c *scCast, year, month, days int, today string) (*scScript, *scModel, error) {
+func predictSales(c *salesCast, year, month, days int, today string) (*salesScript, *salesModel, error) {
 	s, err := planSales(c, year, month, days, today)
 	if err != nil {
 		return nil, nil, err
 	}
-	m := newSCModel(c)
+	m := newSalesModel(c)
 	if err := m.entry(s.Entry); err != nil {
 		return nil, nil, err
 	}

@@ -16,7 +16,7 @@ func TestIDNumber(t *testing.T) {
 		t.Errorf("idNumber = %s, want 11010519491231002X", got)
 	}
 	ids := map[string]bool{}
-	for k, b := range newSCCast().Buyers {
+	for k, b := range newSalesCast().Buyers {
 		if len(b.ID) != 18 || idCheck(b.ID[:17]) != b.ID[17] || ids[b.ID] {
 			t.Errorf("buyer %s: ID %s", k, b.ID)
 		}
@@ -28,12 +28,12 @@ func TestIDNumber(t *testing.T) {
 // in date order, with the same outcomes and the same end state (only the
 // dates move); the model's outcomes are the script's.
 func TestPlanSalesEveryMonthLength(t *testing.T) {
-	_, full, err := predictSales(newSCCast(), 2026, 10, 31, "2026-11-28")
+	_, full, err := predictSales(newSalesCast(), 2026, 10, 31, "2026-11-28")
 	if err != nil {
 		t.Fatal(err)
 	}
 	for days := 1; days <= 31; days++ {
-		s, m, err := predictSales(newSCCast(), 2026, 10, days, "2026-11-28")
+		s, m, err := predictSales(newSalesCast(), 2026, 10, days, "2026-11-28")
 		if err != nil {
 			t.Fatalf("%d days: %v", days, err)
 		}
@@ -60,7 +60,7 @@ func TestPlanSalesEveryMonthLength(t *testing.T) {
 // 100, each intended refusal once or twice, a buyer at exactly the annual
 // limit, the stock worked out by hand.
 func TestSalesScript(t *testing.T) {
-	s, m, err := predictSales(newSCCast(), 2026, 10, 31, "2026-11-28")
+	s, m, err := predictSales(newSalesCast(), 2026, 10, 31, "2026-11-28")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +96,7 @@ func TestSalesScript(t *testing.T) {
 		}
 	}
 	// Buyer M (马骁) reaches exactly 26,000.00, then is refused.
-	id := newSCCast().Buyers["M"].ID
+	id := newSalesCast().Buyers["M"].ID
 	if got := m.annual[id]; !got.Equal(d("26000")) {
 		t.Errorf("buyer M's year: %s", got)
 	}
@@ -118,7 +118,7 @@ func TestSalesScript(t *testing.T) {
 	// The documents' answers: one refusal or release per order, on its
 	// last document.
 	final := 0
-	for _, as := range append([][]scAnswer{s.SingleAnswers}, s.BatchAnswers...) {
+	for _, as := range append([][]docAnswer{s.SingleAnswers}, s.BatchAnswers...) {
 		for _, a := range as {
 			if a.Reason != "" || a.Status == customsv1.OrderStatus_ORDER_STATUS_RELEASED {
 				final++

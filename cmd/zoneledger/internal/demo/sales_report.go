@@ -13,7 +13,7 @@ import (
 )
 
 // printSales writes sections 11 to 14.
-func printSales(w io.Writer, cast *scCast, sr *SalesResult, monthName, lastDay string) {
+func printSales(w io.Writer, cast *salesCast, sr *SalesResult, monthName, lastDay string) {
 	fmt.Fprintf(w, "11. Sales and service centre (销售服务中心) through the customs services, %s and today %s\n\n", monthName, sr.Today)
 	fmt.Fprintf(w, "  Registered by customs-4601 (RegisterEnterprise); principals created by the admin like the others:\n\n")
 	et := newTable("PRINCIPAL", "ROLE", "ENTERPRISE (USCC)", "CUSTOMS NO", "NAME", "DOES")
@@ -75,7 +75,7 @@ func printSales(w io.Writer, cast *scCast, sr *SalesResult, monthName, lastDay s
 		var held []string
 		for _, h := range st.GetOnDisplay() {
 			l := cast.W.line(h.GetBookSeq())
-			held = append(held, fmt.Sprintf("%s %s", l.Short, fmtLCQty(l, d(h.GetQuantity()))))
+			held = append(held, fmt.Sprintf("%s %s", l.Short, fmtLineQty(l, d(h.GetQuantity()))))
 		}
 		fmt.Fprintf(w, "  %-26s guarantee %s, tax assessed %s, paid %s, covered %s; on display: %s; overdue: %t\n", label,
 			st.GetGuarantee(), st.GetTaxAssessed(), st.GetTaxPaid(), st.GetAvailable(), cmp.Or(strings.Join(held, ", "), "nothing"), st.GetOverdue())
@@ -90,7 +90,7 @@ func printSales(w io.Writer, cast *scCast, sr *SalesResult, monthName, lastDay s
 	tt := newTable("ID", "DATE", "MOVE NO", "SEQ", "LINE", "QUANTITY", "LEGAL QTY", "DUTIABLE", "DUTY", "CONS. TAX", "VAT", "TOTAL").alignRight(0, 3, 5, 6, 7, 8, 9, 10, 11)
 	for _, ev := range sr.DisplayTaxable {
 		l := cast.W.line(ev.GetBookSeq())
-		tt.add(fmt.Sprint(ev.GetId()), ev.GetDate(), ev.GetListNo(), fmt.Sprint(ev.GetListSeq()), l.Short, fmtLCQty(l, d(ev.GetQuantity())),
+		tt.add(fmt.Sprint(ev.GetId()), ev.GetDate(), ev.GetListNo(), fmt.Sprint(ev.GetListSeq()), l.Short, fmtLineQty(l, d(ev.GetQuantity())),
 			d(ev.GetLegalQuantity()).String()+" "+l.LegalName, ev.GetDutiableValue(), ev.GetDuty(), ev.GetConsumptionTax(), ev.GetVat(), ev.GetTotal())
 	}
 	tt.render(w, "  ")

@@ -51,12 +51,12 @@ type SelectiveResult struct {
 
 // selectiveRun runs the scene on days of the month.
 type selectiveRun struct {
-	lc  *lcRun
+	lc  *logisticsRun
 	res *SelectiveResult
 }
 
-func runSelective(ctx context.Context, c *client, cast *lcCast, year int, month time.Month, days int) (*SelectiveResult, error) {
-	r := &selectiveRun{lc: &lcRun{ctx: ctx, c: c, cast: cast, year: year, month: month, counters: map[string]int{}, res: &LogisticsResult{}},
+func runSelective(ctx context.Context, c *client, cast *logisticsCast, year int, month time.Month, days int) (*SelectiveResult, error) {
+	r := &selectiveRun{lc: &logisticsRun{ctx: ctx, c: c, cast: cast, year: year, month: month, counters: map[string]int{}, res: &LogisticsResult{}},
 		res: &SelectiveResult{Book: selectiveBook}}
 	defer func() { r.res.Calls = r.lc.res.Calls }()
 	nd := cast.Nandu.Principal

@@ -70,7 +70,7 @@ func readStock(k caller, book, asOf string, want map[int32]map[string]decimal.De
 }
 
 // printStock prints a book's stock report in the columns given (zero as ·).
-func printStock(w io.Writer, b *lcBook, lines []*customsv1.StockLine, cols ...stockColumn) {
+func printStock(w io.Writer, b *customsBook, lines []*customsv1.StockLine, cols ...stockColumn) {
 	head := []string{"SEQ", "NAME", "UNIT"}
 	right := []int{0}
 	for i, c := range cols {
@@ -96,7 +96,7 @@ func printStock(w io.Writer, b *lcBook, lines []*customsv1.StockLine, cols ...st
 
 // printStockChanges prints, line by line, the columns that differ between
 // two stock reports of a book.
-func printStockChanges(w io.Writer, b *lcBook, then, now []*customsv1.StockLine, cols ...stockColumn) {
+func printStockChanges(w io.Writer, b *customsBook, then, now []*customsv1.StockLine, cols ...stockColumn) {
 	byLine := map[int32]*customsv1.StockLine{}
 	for _, sl := range now {
 		byLine[sl.GetBookSeq()] = sl
