@@ -1,7 +1,8 @@
 package tests
 
 // Authorization of the customs services (TaxService, BookService,
-// DeclarationService, GateService, DisplayService, EcommerceService): the
+// DeclarationService, GateService, DisplayService, EcommerceService,
+// ProcessingService): the
 // per-method cases TestAuthorizationEveryMethod (authz_test.go) runs for
 // them, the snapshot of the zone's state refused calls must leave alone, and
 // the role checks of TestCustomsAuthorizationRoles.
@@ -61,6 +62,13 @@ type customsAuthWorld struct {
 	ecomOrderToCancel string                          // a pending order
 	ecomOrders        []string                        // every order number above, for the snapshot
 	ecomDate          string                          // the zone's business date
+
+	// Processing: version 1 of E1's notebook line (consuming PE), used by
+	// one production report.
+	proc       customsv1.ProcessingServiceClient
+	procReport string
+	// Destructions of E1's notebooks asked for and not yet decided.
+	procDestroyApprove, procDestroyReject string
 }
 
 // Order numbers of the e-commerce documents of customsAuthWorld.
@@ -130,7 +138,38 @@ func newCustomsAuthWorld(t *testing.T, s *Server, a *Actors) *customsAuthWorld {
 	w.slip = sr.GetSlip().GetSlipNo()
 	w.setUpDisplay(t, s)
 	w.setUpEcommerce(t, s)
+	w.setUpProcessing(t, s)
 	return w
+}
+
+// setUpProcessing files version 1 of E1's notebook line, consuming PE, and
+// a production report that used it.
+func (w *customsAuthWorld) setUpProcessing(t *testing.T, s *Server) {
+	t.Helper()
+	w.proc = customsv1.NewProcessingServiceClient(s.Conn())
+	ctx := ctxAs(t, w.e1.tok)
+	if _, err := w.proc.PutVersion(ctx, &customsv1.PutVersionRequest{BookNo: w.book, FinishedSeq: lineNotebook, Version: "1", EffectiveDate: day(-30),
+		Norms: []*customsv1.Norm{{MaterialSeq: linePE, Net: "0.95", LossPercent: "5"}}}); err != nil {
+		t.Fatalf("PutVersion: %v", err)
+	}
+	r, err := w.proc.FileProductionReport(ctx, &customsv1.FileProductionReportRequest{InnerNo: "AZ-PROD-1", BookNo: w.book,
+		Outputs: []*customsv1.ProductionOutput{{BookSeq: lineNotebook, Quantity: "2"}}})
+	if err != nil {
+		t.Fatalf("FileProductionReport: %v", err)
+	}
+	w.procReport = r.GetReport().GetReportNo()
+	for _, inner := range []string{"AZ-XH-1", "AZ-XH-2"} {
+		d, err := w.proc.RequestDestruction(ctx, &customsv1.RequestDestructionRequest{InnerNo: inner, BookNo: w.book, Reason: "defects",
+			Lines: []*customsv1.DestroyLine{{BookSeq: lineNotebook, Quantity: "1"}}})
+		if err != nil {
+			t.Fatalf("RequestDestruction: %v", err)
+		}
+		if inner == "AZ-XH-1" {
+			w.procDestroyApprove = d.GetDestruction().GetDestructionNo()
+		} else {
+			w.procDestroyReject = d.GetDestruction().GetDestructionNo()
+		}
+	}
 }
 
 // setUpDisplay files E1's type-C form, puts goods out on display and sells
@@ -230,6 +269,7 @@ const (
 	taxSvc  = "/zoneledger.customs.v1.TaxService/"
 	dispSvc = "/zoneledger.customs.v1.DisplayService/"
 	ecomSvc = "/zoneledger.customs.v1.EcommerceService/"
+	procSvc = "/zoneledger.customs.v1.ProcessingService/"
 )
 
 func isCustoms(method string) bool { return strings.HasPrefix(method, "/zoneledger.customs.v1.") }
@@ -247,19 +287,25 @@ var customsOnly = map[string]bool{
 	gateSvc + "RejectHold":             true,
 	dispSvc + "PayDisplayTax":          true,
 	ecomSvc + "RegisterChannel":        true,
+	procSvc + "ApproveDestruction":     true,
+	procSvc + "RejectDestruction":      true,
 }
 
 // customsFilesNot are the customs methods that file for an enterprise,
 // which customs (who reads everything) may not do.
 var customsFilesNot = map[string]bool{
-	dispSvc + "MoveDisplay":     true,
-	ecomSvc + "SubmitOrder":     true,
-	ecomSvc + "SubmitPayment":   true,
-	ecomSvc + "SubmitWaybill":   true,
-	ecomSvc + "SubmitDocuments": true,
-	ecomSvc + "CancelOrder":     true,
-	ecomSvc + "RequestReturn":   true,
-	ecomSvc + "ReceiveReturn":   true,
+	dispSvc + "MoveDisplay":          true,
+	ecomSvc + "SubmitOrder":          true,
+	ecomSvc + "SubmitPayment":        true,
+	ecomSvc + "SubmitWaybill":        true,
+	ecomSvc + "SubmitDocuments":      true,
+	ecomSvc + "CancelOrder":          true,
+	ecomSvc + "RequestReturn":        true,
+	ecomSvc + "ReceiveReturn":        true,
+	procSvc + "PutVersion":           true,
+	procSvc + "DeclareVersion":       true,
+	procSvc + "FileProductionReport": true,
+	procSvc + "RequestDestruction":   true,
 }
 
 // customsAdminMay are the customs methods the admin may call: it registers
@@ -286,38 +332,47 @@ var customsNotScoped = map[string]bool{
 // exist, so it learns neither that the book or document exists nor whose
 // it is.
 var customsByNumber = map[string]bool{
-	bookSvc + "GetBook":             true,
-	bookSvc + "SetLastWriteOffDate": true,
-	bookSvc + "AddBookLines":        true,
-	bookSvc + "MapPartNumbers":      true,
-	bookSvc + "ListBookLines":       true,
-	bookSvc + "GetStockReport":      true,
-	declSvc + "CreateList":          true,
-	declSvc + "DeclareList":         true,
-	declSvc + "DeleteList":          true,
-	declSvc + "ClearList":           true,
-	declSvc + "GetList":             true,
-	declSvc + "ListLists":           true,
-	declSvc + "CreateForm":          true,
-	declSvc + "GetForm":             true,
-	declSvc + "CreateSlip":          true,
-	declSvc + "GetSlip":             true,
-	declSvc + "ListPendingTrips":    true,
-	declSvc + "ReportConsumption":   true,
-	declSvc + "RequestCertificate":  true,
-	declSvc + "ListTaxableEvents":   true,
-	gateSvc + "CreatePass":          true,
-	gateSvc + "DeletePass":          true,
-	gateSvc + "GetPass":             true,
-	gateSvc + "ListPasses":          true,
-	dispSvc + "MoveDisplay":         true,
-	dispSvc + "GetDisplayStatus":    true,
-	dispSvc + "ListOverdueDisplays": true,
-	ecomSvc + "GetOrder":            true,
-	ecomSvc + "CancelOrder":         true,
-	ecomSvc + "GetInventoryList":    true,
-	ecomSvc + "RequestReturn":       true,
-	ecomSvc + "ReceiveReturn":       true,
+	bookSvc + "GetBook":               true,
+	bookSvc + "SetLastWriteOffDate":   true,
+	bookSvc + "AddBookLines":          true,
+	bookSvc + "MapPartNumbers":        true,
+	bookSvc + "ListBookLines":         true,
+	bookSvc + "GetStockReport":        true,
+	declSvc + "CreateList":            true,
+	declSvc + "DeclareList":           true,
+	declSvc + "DeleteList":            true,
+	declSvc + "ClearList":             true,
+	declSvc + "GetList":               true,
+	declSvc + "ListLists":             true,
+	declSvc + "CreateForm":            true,
+	declSvc + "GetForm":               true,
+	declSvc + "CreateSlip":            true,
+	declSvc + "GetSlip":               true,
+	declSvc + "ListPendingTrips":      true,
+	declSvc + "ReportConsumption":     true,
+	declSvc + "RequestCertificate":    true,
+	declSvc + "ListTaxableEvents":     true,
+	gateSvc + "CreatePass":            true,
+	gateSvc + "DeletePass":            true,
+	gateSvc + "GetPass":               true,
+	gateSvc + "ListPasses":            true,
+	dispSvc + "MoveDisplay":           true,
+	dispSvc + "GetDisplayStatus":      true,
+	dispSvc + "ListOverdueDisplays":   true,
+	ecomSvc + "GetOrder":              true,
+	ecomSvc + "CancelOrder":           true,
+	ecomSvc + "GetInventoryList":      true,
+	ecomSvc + "RequestReturn":         true,
+	ecomSvc + "ReceiveReturn":         true,
+	procSvc + "PutVersion":            true,
+	procSvc + "DeclareVersion":        true,
+	procSvc + "GetVersion":            true,
+	procSvc + "ListVersions":          true,
+	procSvc + "FileProductionReport":  true,
+	procSvc + "GetProductionReport":   true,
+	procSvc + "ListProductionReports": true,
+	procSvc + "RequestDestruction":    true,
+	procSvc + "GetDestruction":        true,
 }
 
 // customsAllowedToken is the token of a caller who may make the method's
@@ -342,7 +397,55 @@ func customsMethodCases() map[string]methodCase {
 	g := func(w *authWorld) customsv1.GateServiceClient { return w.z.z.gate }
 	ds := func(w *authWorld) customsv1.DisplayServiceClient { return w.z.display }
 	ec := func(w *authWorld) customsv1.EcommerceServiceClient { return w.z.ecom.ecom }
+	pr := func(w *authWorld) customsv1.ProcessingServiceClient { return w.z.proc }
 	return map[string]methodCase{
+		procSvc + "PutVersion": func(ctx context.Context, w *authWorld) error {
+			_, err := pr(w).PutVersion(ctx, &customsv1.PutVersionRequest{BookNo: w.z.book, FinishedSeq: lineNotebook, Version: "2", EffectiveDate: day(1),
+				Norms: []*customsv1.Norm{{MaterialSeq: linePE, Net: "2", LossPercent: "20"}}})
+			return err
+		},
+		procSvc + "DeclareVersion": func(ctx context.Context, w *authWorld) error {
+			_, err := pr(w).DeclareVersion(ctx, &customsv1.DeclareVersionRequest{BookNo: w.z.book, FinishedSeq: lineNotebook, Version: "1"})
+			return err
+		},
+		procSvc + "GetVersion": func(ctx context.Context, w *authWorld) error {
+			_, err := pr(w).GetVersion(ctx, &customsv1.GetVersionRequest{BookNo: w.z.book, FinishedSeq: lineNotebook, Version: "1"})
+			return err
+		},
+		procSvc + "ListVersions": func(ctx context.Context, w *authWorld) error {
+			_, err := pr(w).ListVersions(ctx, &customsv1.ListVersionsRequest{BookNo: w.z.book})
+			return err
+		},
+		procSvc + "FileProductionReport": func(ctx context.Context, w *authWorld) error {
+			_, err := pr(w).FileProductionReport(ctx, &customsv1.FileProductionReportRequest{InnerNo: "AZ-PROD-NEW", BookNo: w.z.book,
+				Outputs: []*customsv1.ProductionOutput{{BookSeq: lineNotebook, Quantity: "1"}}})
+			return err
+		},
+		procSvc + "GetProductionReport": func(ctx context.Context, w *authWorld) error {
+			_, err := pr(w).GetProductionReport(ctx, &customsv1.GetProductionReportRequest{ReportNo: w.z.procReport})
+			return err
+		},
+		procSvc + "RequestDestruction": func(ctx context.Context, w *authWorld) error {
+			_, err := pr(w).RequestDestruction(ctx, &customsv1.RequestDestructionRequest{InnerNo: "AZ-XH-NEW", BookNo: w.z.book, Reason: "scrap",
+				Lines: []*customsv1.DestroyLine{{BookSeq: linePE, Quantity: "1"}}})
+			return err
+		},
+		procSvc + "ApproveDestruction": func(ctx context.Context, w *authWorld) error {
+			_, err := pr(w).ApproveDestruction(ctx, &customsv1.ApproveDestructionRequest{DestructionNo: w.z.procDestroyApprove})
+			return err
+		},
+		procSvc + "RejectDestruction": func(ctx context.Context, w *authWorld) error {
+			_, err := pr(w).RejectDestruction(ctx, &customsv1.RejectDestructionRequest{DestructionNo: w.z.procDestroyReject})
+			return err
+		},
+		procSvc + "GetDestruction": func(ctx context.Context, w *authWorld) error {
+			_, err := pr(w).GetDestruction(ctx, &customsv1.GetDestructionRequest{DestructionNo: w.z.procDestroyApprove})
+			return err
+		},
+		procSvc + "ListProductionReports": func(ctx context.Context, w *authWorld) error {
+			_, err := pr(w).ListProductionReports(ctx, &customsv1.ListProductionReportsRequest{BookNo: w.z.book})
+			return err
+		},
 		bookSvc + "RegisterEnterprise": func(ctx context.Context, w *authWorld) error {
 			_, err := b(w).RegisterEnterprise(ctx, &customsv1.RegisterEnterpriseRequest{Uscc: w.z.newUSCC, CustomsCode: "310599999Z", Name: "Intruder Ltd"})
 			return err
@@ -661,6 +764,19 @@ func customsSnapshot(t *testing.T, w *authWorld, snap snapshot) {
 	}
 	if len(r2.GetBooks()) < 3 || len(r3.GetLists()) < 8 || len(r4.GetPasses()) < 5 {
 		t.Fatalf("the zone snapshot sees %d books, %d lists, %d passes: too few to show anything", len(r2.GetBooks()), len(r3.GetLists()), len(r4.GetPasses()))
+	}
+
+	// Processing: E1's versions and production reports.
+	rv, err := cw.proc.ListVersions(ctxAs(t, c), &customsv1.ListVersionsRequest{BookNo: cw.book})
+	put("processing versions", rv, err)
+	rr, err := cw.proc.ListProductionReports(ctxAs(t, c), &customsv1.ListProductionReportsRequest{BookNo: cw.book})
+	put("production reports", rr, err)
+	for _, no := range []string{cw.procDestroyApprove, cw.procDestroyReject} {
+		r, err := cw.proc.GetDestruction(ctxAs(t, c), &customsv1.GetDestructionRequest{DestructionNo: no})
+		put("destruction "+no, r, err)
+	}
+	if len(rv.GetVersions()) != 1 || len(rr.GetReports()) != 1 {
+		t.Fatalf("the processing snapshot sees %d versions and %d reports of E1; want 1 and 1", len(rv.GetVersions()), len(rr.GetReports()))
 	}
 
 	// Display trading: the type-C form's guarantee, tax and goods on display.

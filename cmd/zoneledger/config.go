@@ -18,13 +18,15 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/zoneledger/zoneledger/customs/ecommerce"
+	"github.com/zoneledger/zoneledger/customs/processing"
 	"github.com/zoneledger/zoneledger/customs/tax"
 	"github.com/zoneledger/zoneledger/customs/zone"
 	"github.com/zoneledger/zoneledger/ledger"
 )
 
 // Config is the zone's settings file (--config): the rules of customs/zone,
-// customs/tax and customs/ecommerce a zone may set without rebuilding, and
+// customs/tax, customs/ecommerce and customs/processing a zone may set
+// without rebuilding, and
 // the files of its tariff and positive list. Every key, its default and its
 // source are in cmd/zoneledger/README.md; zoneledger.sample.toml is a file
 // with every key at its default.
@@ -47,16 +49,20 @@ type Config struct {
 	// PositiveListFile is the positive list CSV (key
 	// ecommerce.positive_list_file); empty means the illustrative sample.
 	PositiveListFile string
+	// Processing are the settings of customs/processing (table
+	// [processing]).
+	Processing processing.Settings
 }
 
 // DefaultConfig is the configuration a server runs with when no file is
 // given: every library's documented defaults.
 func DefaultConfig() Config {
 	return Config{
-		TimeZone:  ledger.DefaultTimeZone,
-		Zone:      zone.DefaultSettings(),
-		Tax:       tax.DefaultSettings(),
-		Ecommerce: ecommerce.DefaultSettings(),
+		TimeZone:   ledger.DefaultTimeZone,
+		Zone:       zone.DefaultSettings(),
+		Tax:        tax.DefaultSettings(),
+		Ecommerce:  ecommerce.DefaultSettings(),
+		Processing: processing.DefaultSettings(),
 	}
 }
 
@@ -104,11 +110,14 @@ func (c *Config) keys() []key {
 		intKey("ecommerce.return_arrive_days", &c.Ecommerce.ReturnArriveDays),
 		intKey("ecommerce.payment_days", &c.Ecommerce.PaymentDays),
 		decKey("ecommerce.tax_tolerance", &c.Ecommerce.TaxTolerance),
+
+		strKey("processing.nonbonded_from", &c.Processing.NonBondedFrom),
+		boolKey("processing.declared_versions_only", &c.Processing.DeclaredVersionsOnly),
 	}
 }
 
 // sections are the tables of the file, in printing order.
-var sections = []string{"zone", "tax", "ecommerce"}
+var sections = []string{"zone", "tax", "ecommerce", "processing"}
 
 // LoadConfig reads the file at path over the defaults. An unknown key, a
 // value of the wrong type or a value a library refuses is an error naming
@@ -207,6 +216,9 @@ func (c Config) Validate() error {
 	}
 	if err := c.Ecommerce.Validate(); err != nil {
 		return fmt.Errorf("key ecommerce.%w", err)
+	}
+	if err := c.Processing.Check(); err != nil {
+		return fmt.Errorf("key %w", err)
 	}
 	if c.TariffName != "" && c.TariffFile == "" {
 		return errors.New("key tax.tariff_name: names a tariff file, but tax.tariff_file is not set (the sample tariff keeps its own name)")

@@ -88,7 +88,7 @@ func (o *serveOptions) applyConfig(cmd *cobra.Command) error {
 	if !f.Changed("time-zone") {
 		o.cfg.TimeZone = file.TimeZone
 	}
-	o.cfg.Zone, o.cfg.Tax, o.cfg.Ecommerce = &file.Zone, &file.Tax, &file.Ecommerce
+	o.cfg.Zone, o.cfg.Tax, o.cfg.Ecommerce, o.cfg.Processing = &file.Zone, &file.Tax, &file.Ecommerce, &file.Processing
 	return nil
 }
 

@@ -99,6 +99,11 @@ var tradeModes = []TradeMode{
 	{Code: "0844", Name: "进料边角料内销", Line: LineSecond, DomesticSale: true},
 	// 0845 来料边角料内销: 来料 scrap sold domestically.
 	{Code: "0845", Name: "来料边角料内销", Line: LineSecond, DomesticSale: true},
+	// 0864 进料边角料复出: 进料 scrap re-exported (also repair scrap,
+	// customs-reference §2.1, §6); H book, no rule id in the reference.
+	{Code: "0864", Name: "进料边角料复出", Line: LineFirst, Books: booksH},
+	// 0865 来料边角料复出: 来料 scrap re-exported; H book, no rule id.
+	{Code: "0865", Name: "来料边角料复出", Line: LineFirst, Books: booksH},
 	// 1200 保税间货物: goods between customs bonded places and zones (区间
 	// 流转/结转 — that it is the inter-zone mode is [UNCONFIRMED], the zone flows of GACC 公告2019年第26号);
 	// H or T, no rule id in the reference.

@@ -241,7 +241,8 @@ func listIn(r *customsv1.CreateListRequest) (zone.List, error) {
 			UnitPrice: ps.optDec(ln.GetUnitPrice(), f+".unit_price"), Total: ps.optDec(ln.GetTotal(), f+".total"),
 			Currency: ln.GetCurrency(), Country: ln.GetCountry(),
 			GrossWeight: ps.optDec(ln.GetGrossWeight(), f+".gross_weight"), NetWeight: ps.optDec(ln.GetNetWeight(), f+".net_weight"),
-			Lot: ln.GetLot(), Materials: materialsIn(&ps, ln.GetMaterials(), f)})
+			Lot: ln.GetLot(), Materials: materialsIn(&ps, ln.GetMaterials(), f), ConsumptionVersion: ln.GetConsumptionVersion(),
+			GoodsCategory: codes.GoodsCategory(ps.enum(customsv1.GoodsCategory_name, "GOODS_CATEGORY_", int32(ln.GetGoodsCategory()), f+".goods_category"))})
 	}
 	return l, ps.err
 }
@@ -279,7 +280,8 @@ func listOut(l zone.List) *customsv1.List {
 			Quantity: qty(ln.Quantity), Unit: ln.Unit, DeclaredQuantity: qty(ln.DeclaredQuantity), DeclaredUnit: ln.DeclaredUnit,
 			LegalQuantity: qty(ln.LegalQuantity), UnitPrice: qty(ln.UnitPrice), Total: money(ln.Total), Currency: ln.Currency,
 			CnyValue: money(ln.CNYValue), Country: ln.Country, GrossWeight: qty(ln.GrossWeight), NetWeight: qty(ln.NetWeight),
-			Lot: ln.Lot, Passed: qty(ln.Passed), Lots: lotsOut(ln.Lots), Materials: materialsOut(ln.Materials)})
+			Lot: ln.Lot, Passed: qty(ln.Passed), Lots: lotsOut(ln.Lots), Materials: materialsOut(ln.Materials),
+			ConsumptionVersion: ln.ConsumptionVersion, GoodsCategory: goodsCategoryOut(ln.GoodsCategory)})
 	}
 	return out
 }
@@ -382,7 +384,8 @@ func taxableEventOut(e zone.TaxableEvent) *customsv1.TaxableEvent {
 		Duty: money(e.Duty), ConsumptionTax: money(e.ConsumptionTax), Vat: money(e.VAT), Total: money(e.Total),
 		Rule: e.Rule, AssessError: e.AssessError, Waived: e.Waived, Tariff: e.Tariff,
 		TaxDate: dateOut(e.TaxDate), DutyBasis: e.DutyBasis, InterestFrom: dateOut(e.InterestFrom), InterestDays: int32(e.InterestDays),
-		Interest: money(e.Interest), InterestRate: qty(e.InterestRate), Materials: eventMaterialsOut(e.Materials)}
+		Interest: money(e.Interest), InterestRate: qty(e.InterestRate), Materials: eventMaterialsOut(e.Materials),
+		GoodsCategory: goodsCategoryOut(e.GoodsCategory)}
 }
 
 func eventMaterialsOut(ms []zone.EventMaterial) []*customsv1.TaxableEventMaterial {
@@ -447,4 +450,8 @@ func passOut(p zone.Pass) *customsv1.Pass {
 			ScaleGross: qty(e.ScaleGross), At: ts(e.At), Outcome: e.Outcome, Reasons: e.Reasons})
 	}
 	return out
+}
+
+func goodsCategoryOut(c codes.GoodsCategory) customsv1.GoodsCategory {
+	return customsv1.GoodsCategory(enumOut(customsv1.GoodsCategory_value, "GOODS_CATEGORY_", string(c)))
 }

@@ -198,7 +198,7 @@ func (s *Service) taxableEvent(ctx context.Context, tx pgx.Tx, l List, ln ListLi
 		Book: l.Book, Enterprise: l.Enterprise, ListNo: l.No, ListSeq: ln.Seq, BookSeq: ln.BookSeq, HSCode: bl.HSCode,
 		Quantity: qty, Unit: bl.DeclaredUnit, LegalQuantity: qty.Mul(bl.Legal.Factor), LegalUnit: bl.Legal.Unit,
 		DutiableValue: partValue(ln.CNYValue, ln.DeclaredQuantity, before, qty), TradeMode: l.TradeMode, Date: day,
-		TaxDate: day,
+		TaxDate: day, GoodsCategory: ln.GoodsCategory,
 	}
 	if !l.DeclaredAt.IsZero() {
 		ev.TaxDate = s.dateOf(l.DeclaredAt)

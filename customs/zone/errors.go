@@ -52,6 +52,10 @@ const (
 	// ReasonEcommerceExit: 1210 goods leave only on e-commerce inventory
 	// lists, not on verification lists.
 	ReasonEcommerceExit = "ECOMMERCE_EXIT_BY_INVENTORY_LIST"
+	// ReasonGoodsCategory: a list line's goods category does not fit its
+	// trade mode (scrap moves only under the scrap trade modes, and they
+	// move only scrap).
+	ReasonGoodsCategory = "GOODS_CATEGORY_MISMATCH"
 	// ReasonTaxTopUp: 9700 (后续补税) is a tax top-up, not a movement.
 	ReasonTaxTopUp = "TAX_TOP_UP_NOT_A_MOVEMENT"
 )

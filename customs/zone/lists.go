@@ -322,6 +322,9 @@ func (s *Service) normalizeList(l *List) error {
 		if ln.Lot != "" && !outbound(flow) {
 			return badArg(f+".lot", "only goods leaving a bucket can name a lot")
 		}
+		if v := ln.ConsumptionVersion; v != "" && (len(v) > 8 || strings.Trim(v, "0123456789") != "") {
+			return badArg(f+".consumption_version", "单耗版本号 %q must be 1 to 8 digits", v)
+		}
 	}
 	h := *l
 	h.No, h.Status, h.Enterprise = "", "", ""
@@ -346,6 +349,12 @@ func (s *Service) resolveLines(ctx context.Context, q querier, l *List) error {
 		}
 		if ln.DeclaredQuantity, err = bl.toDeclared(ln.Quantity, ln.Unit, f); err != nil {
 			return err
+		}
+		if err := goodsCategory(l, ln, bl, f); err != nil {
+			return err
+		}
+		if ln.ConsumptionVersion != "" && bl.Type == codes.GoodsEquipment {
+			return badArg(f+".consumption_version", "line %d is equipment; a unit consumption version is named on a line of goods made in the zone", bl.Seq)
 		}
 		ln.LegalQuantity = ln.DeclaredQuantity.Mul(bl.Legal.Factor)
 		ln.CNYValue = ln.Total
@@ -576,6 +585,14 @@ func (s *Service) DeclareList(ctx context.Context, p access.Principal, no string
 	if _, err := getDoc(ctx, s.pool, kindList, no, false, &draft); err == nil && draft.Status == ListDraft {
 		if firsts, err = s.firstImports(ctx, draft); err != nil {
 			return List{}, err
+		}
+		// A draft's lines never change, so the versions they name are
+		// checked here, before the transaction (for a filer who may
+		// declare it; anyone else is refused in the transaction).
+		if p.CanRead(draft.Enterprise) && canFile(p, draft.Enterprise) == nil {
+			if err := s.checkVersions(ctx, draft); err != nil {
+				return List{}, err
+			}
 		}
 	}
 	err := s.change(ctx, func(tx pgx.Tx) (*intent, error) {
@@ -863,4 +880,28 @@ func (s *Service) ClearList(ctx context.Context, p access.Principal, no, declara
 		return List{}, err
 	}
 	return s.GetList(ctx, p, no)
+}
+
+// goodsCategory checks and fills in a line's goods category (§4.4): scrap
+// trade modes move only scrap, scrap sells to the domestic market only
+// under them, and a domestic-sale line always carries its category.
+func goodsCategory(l *List, ln *ListLine, bl BookLine, f string) error {
+	if ln.GoodsCategory != "" && !ln.GoodsCategory.Valid() {
+		return badArg(f+".goods_category", "%q is not a goods category; use FINISHED, DEFECT, SURPLUS_MATERIAL, SCRAP, BY_PRODUCT or DISASTER", ln.GoodsCategory)
+	}
+	scrapMode := codes.ScrapTradeMode(l.TradeMode)
+	switch {
+	case scrapMode && ln.GoodsCategory == "":
+		ln.GoodsCategory = codes.CategoryScrap
+	case scrapMode && ln.GoodsCategory != codes.CategoryScrap:
+		return invalid(ReasonGoodsCategory, f+".goods_category", "trade mode %s moves scrap (边角料) only, not %s (%s)", l.TradeMode, ln.GoodsCategory, ln.GoodsCategory.Name())
+	case !scrapMode && ln.GoodsCategory == codes.CategoryScrap && exitTaxed(l):
+		return invalid(ReasonGoodsCategory, f+".goods_category", "scrap (边角料) sold to the domestic market is declared under 0844 (进料) or 0845 (来料), not %s", l.TradeMode)
+	case ln.GoodsCategory == "" && l.Flow == FlowSecondLineOut && exitTaxed(l):
+		ln.GoodsCategory = codes.CategoryFinished
+		if bl.Type == codes.GoodsMaterial {
+			ln.GoodsCategory = codes.CategorySurplus
+		}
+	}
+	return nil
 }

@@ -305,3 +305,18 @@ func (s *Service) StockReport(ctx context.Context, p access.Principal, book stri
 	}
 	return out, nil
 }
+
+// MarkLotsConsumed marks lots of a book line whose goods were consumed or
+// processed in the zone by document source (a production report): goods
+// of a marked lot get no certificate of non-manipulation. It writes in
+// tx, the caller's transaction of the ledger's seam, so the marks commit
+// with the journal that consumed the goods.
+func (s *Service) MarkLotsConsumed(ctx context.Context, tx pgx.Tx, book string, seq int, lots []string, source string) error {
+	for _, lot := range lots {
+		if _, err := tx.Exec(ctx, `INSERT INTO zone_lot_marks (book, seq, lot, mark, source) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
+			book, seq, lot, markConsumed, source); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -89,6 +89,9 @@ type Service struct {
 	tx     *pgtx.Lazy
 	// displayBooks are the books known to have the display bucket.
 	displayBooks sync.Map
+	// versions checks the unit consumption versions lists name
+	// (SetVersionChecker); nil when none.
+	versions VersionChecker
 }
 
 // New returns a Service storing documents in pool (migrated with

@@ -239,6 +239,19 @@ type ListLine struct {
 	// its duty is computed on them, plus 缓税利息. Required on those lists,
 	// refused on others.
 	Materials []MaterialLine `json:",omitempty"`
+	// ConsumptionVersion is the unit consumption version (单耗版本号,
+	// UcnsVerno) the line's goods were made under, on a finished (or
+	// semi-finished) goods line of a processing book; empty otherwise.
+	// Declaring the list needs it declared (SetVersionChecker); once a
+	// declared list names it, it cannot change (ListNamingVersion).
+	ConsumptionVersion string `json:",omitempty"`
+	// GoodsCategory is the category of the goods (customs-reference §4.4:
+	// finished goods, defects, surplus materials, scrap, by-products,
+	// disaster-hit goods). A domestic-sale line always has one: given, or
+	// SCRAP under the scrap trade modes (0844 / 0845) and otherwise
+	// FINISHED or SURPLUS_MATERIAL by the book line's type. Scrap trade
+	// modes (0844 / 0845 / 0864 / 0865 / 5200) move only scrap.
+	GoodsCategory codes.GoodsCategory `json:",omitempty"`
 }
 
 // MaterialLine is a material consumed by a list line's goods: a material
@@ -381,6 +394,8 @@ type TaxableEvent struct {
 	// declaration day. It selects the tariff rows and rates (rate date) and
 	// ends the 缓税利息 period. A display sale's is its date.
 	TaxDate time.Time
+	// GoodsCategory is the category of the goods sold (their list line's).
+	GoodsCategory codes.GoodsCategory `json:",omitempty"`
 	// DutyBasis is MATERIALS when the duty is computed on Materials (清单类型
 	// A, 0544 / 0545); empty for the finished goods.
 	DutyBasis string `json:",omitempty"`

@@ -29,6 +29,7 @@ import (
 	"github.com/zoneledger/zoneledger/customs/accessapi"
 	"github.com/zoneledger/zoneledger/customs/customsapi"
 	"github.com/zoneledger/zoneledger/customs/ecommerce"
+	"github.com/zoneledger/zoneledger/customs/processing"
 	"github.com/zoneledger/zoneledger/customs/tax"
 	"github.com/zoneledger/zoneledger/customs/taxapi"
 	"github.com/zoneledger/zoneledger/customs/zone"
@@ -84,6 +85,9 @@ type Config struct {
 	Zone      *zone.Settings
 	Tax       *tax.Settings
 	Ecommerce *ecommerce.Settings
+	// Processing are the rules of customs/processing (the config file's
+	// [processing] table); nil means its defaults.
+	Processing *processing.Settings
 	// TimeZone is the zone's time zone (an IANA name): "today" for the
 	// ledger's horizon and the customs services' business dates is the
 	// day there. Empty means ledger.DefaultTimeZone, Asia/Shanghai.
@@ -276,6 +280,14 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 		return nil, fmt.Errorf("recovering the e-commerce service: %w", err)
 	}
 
+	procSvc, err := processing.New(s.store.Pool(), s.store, zoneSvc, processing.Options{Settings: cfg.Processing, Engine: s.store.Engine()})
+	if err != nil {
+		return nil, fmt.Errorf("building the processing service: %w", err)
+	}
+	if err := procSvc.Start(ctx); err != nil {
+		return nil, fmt.Errorf("starting the processing service: %w", err)
+	}
+
 	opts, err := s.transportOptions()
 	if err != nil {
 		return nil, err
@@ -290,6 +302,7 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	customsv1.RegisterGateServiceServer(s.grpc, customsapi.NewGateServer(zoneSvc))
 	customsv1.RegisterDisplayServiceServer(s.grpc, customsapi.NewDisplayServer(zoneSvc))
 	customsv1.RegisterEcommerceServiceServer(s.grpc, customsapi.NewEcommerceServer(ecomSvc))
+	customsv1.RegisterProcessingServiceServer(s.grpc, customsapi.NewProcessingServer(procSvc, func() time.Time { return ledger.DayIn(time.Now(), loc) }))
 	s.health = health.NewServer()
 	s.stopping = make(chan struct{})
 	healthpb.RegisterHealthServer(s.grpc, healthService{Server: s.health, stopping: s.stopping})
@@ -343,7 +356,7 @@ func interceptorChain(m *metrics, log *slog.Logger, a *access.Store, cfg Config)
 // MigrationSets are the schema migrations of every component, in the order
 // they are applied.
 func MigrationSets() []migrate.Set {
-	return []migrate.Set{pgstore.Migrations(), access.Migrations(), zone.Migrations(), ecommerce.Migrations()}
+	return []migrate.Set{pgstore.Migrations(), access.Migrations(), zone.Migrations(), ecommerce.Migrations(), processing.Migrations()}
 }
 
 // Migrate applies every component's pending migrations.

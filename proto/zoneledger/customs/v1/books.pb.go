@@ -17,9 +17,11 @@
 //     guarantee.
 //   - EcommerceService (ecommerce.proto): cross-border e-commerce bonded import (1210): channels,
 //     orders, payments and waybills, inventory lists, returns, settlement (customs/ecommerce).
+//   - ProcessingService (processing.proto): unit consumption versions, production reports,
+//     destruction (customs/processing).
 //
-// Wire conventions of books.proto, declarations.proto, gate.proto, display.proto and
-// ecommerce.proto (as zoneledger.ledger.v1, see proto/README.md; tax.proto states its own):
+// Wire conventions of books.proto, declarations.proto, gate.proto, display.proto,
+// ecommerce.proto and processing.proto (as zoneledger.ledger.v1, see proto/README.md; tax.proto states its own):
 //   - Quantities, weights (kg), prices, rates and money are decimal strings, never floats: "12",
 //     "0.5", "1234.56". Money (CNY or the line's currency) is written to the fen; quantities as
 //     they are. An empty optional decimal in a request means "not given".

@@ -154,6 +154,76 @@ func (SlipStatus) EnumDescriptor() ([]byte, []int) {
 	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{1}
 }
 
+// GoodsCategory is the category of processing-trade goods sold to the domestic market
+// (customs-reference §4.4): the tax basis and the trade mode differ by category.
+type GoodsCategory int32
+
+const (
+	// Not set.
+	GoodsCategory_GOODS_CATEGORY_UNSPECIFIED GoodsCategory = 0
+	// 成品: finished goods.
+	GoodsCategory_GOODS_CATEGORY_FINISHED GoodsCategory = 1
+	// 残次品: defective products, complete or not.
+	GoodsCategory_GOODS_CATEGORY_DEFECT GoodsCategory = 2
+	// 剩余料件: surplus materials.
+	GoodsCategory_GOODS_CATEGORY_SURPLUS_MATERIAL GoodsCategory = 3
+	// 边角料: scrap (leftover bits).
+	GoodsCategory_GOODS_CATEGORY_SCRAP GoodsCategory = 4
+	// 副产品: by-products.
+	GoodsCategory_GOODS_CATEGORY_BY_PRODUCT GoodsCategory = 5
+	// 受灾保税货物: disaster-hit bonded goods.
+	GoodsCategory_GOODS_CATEGORY_DISASTER GoodsCategory = 6
+)
+
+// Enum value maps for GoodsCategory.
+var (
+	GoodsCategory_name = map[int32]string{
+		0: "GOODS_CATEGORY_UNSPECIFIED",
+		1: "GOODS_CATEGORY_FINISHED",
+		2: "GOODS_CATEGORY_DEFECT",
+		3: "GOODS_CATEGORY_SURPLUS_MATERIAL",
+		4: "GOODS_CATEGORY_SCRAP",
+		5: "GOODS_CATEGORY_BY_PRODUCT",
+		6: "GOODS_CATEGORY_DISASTER",
+	}
+	GoodsCategory_value = map[string]int32{
+		"GOODS_CATEGORY_UNSPECIFIED":      0,
+		"GOODS_CATEGORY_FINISHED":         1,
+		"GOODS_CATEGORY_DEFECT":           2,
+		"GOODS_CATEGORY_SURPLUS_MATERIAL": 3,
+		"GOODS_CATEGORY_SCRAP":            4,
+		"GOODS_CATEGORY_BY_PRODUCT":       5,
+		"GOODS_CATEGORY_DISASTER":         6,
+	}
+)
+
+func (x GoodsCategory) Enum() *GoodsCategory {
+	p := new(GoodsCategory)
+	*p = x
+	return p
+}
+
+func (x GoodsCategory) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (GoodsCategory) Descriptor() protoreflect.EnumDescriptor {
+	return file_zoneledger_customs_v1_declarations_proto_enumTypes[2].Descriptor()
+}
+
+func (GoodsCategory) Type() protoreflect.EnumType {
+	return &file_zoneledger_customs_v1_declarations_proto_enumTypes[2]
+}
+
+func (x GoodsCategory) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use GoodsCategory.Descriptor instead.
+func (GoodsCategory) EnumDescriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{2}
+}
+
 // LotQuantity is a quantity of one lot.
 type LotQuantity struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -257,7 +327,19 @@ type ListLine struct {
 	// (list_type "A" 选择性征关税, trade modes 0544 / 0545): required there (INVALID_ARGUMENT,
 	// TAX_MATERIALS_REQUIRED), refused elsewhere (TAX_MATERIALS_NOT_ALLOWED). The duty is computed
 	// on them, plus 缓税利息 (customs/zone/README.md, "Selective duty").
-	Materials     []*ListLineMaterial `protobuf:"bytes,19,rep,name=materials,proto3" json:"materials,omitempty"`
+	Materials []*ListLineMaterial `protobuf:"bytes,19,rep,name=materials,proto3" json:"materials,omitempty"`
+	// The unit consumption version (单耗版本号, UcnsVerno) the line's goods were made under, on a
+	// finished (or semi-finished) goods line of a processing book; empty otherwise. Declaring the
+	// list requires that version of the line to be declared (NOT_FOUND UNKNOWN_VERSION,
+	// FAILED_PRECONDITION VERSION_NOT_DECLARED) and locks it: it can no longer change, only be
+	// superseded (ProcessingService, processing.proto).
+	ConsumptionVersion string `protobuf:"bytes,20,opt,name=consumption_version,json=consumptionVersion,proto3" json:"consumption_version,omitempty"`
+	// The category of the goods (customs-reference §4.4). On a domestic-sale line it is always set:
+	// given, or SCRAP under the scrap trade modes 0844 / 0845, otherwise FINISHED or
+	// SURPLUS_MATERIAL by the book line's type. The scrap trade modes (0844 / 0845 / 0864 / 0865 /
+	// 5200) move only scrap, and scrap sells to the domestic market only under 0844 / 0845
+	// (INVALID_ARGUMENT, GOODS_CATEGORY_MISMATCH).
+	GoodsCategory GoodsCategory `protobuf:"varint,21,opt,name=goods_category,json=goodsCategory,proto3,enum=zoneledger.customs.v1.GoodsCategory" json:"goods_category,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -423,6 +505,20 @@ func (x *ListLine) GetMaterials() []*ListLineMaterial {
 		return x.Materials
 	}
 	return nil
+}
+
+func (x *ListLine) GetConsumptionVersion() string {
+	if x != nil {
+		return x.ConsumptionVersion
+	}
+	return ""
+}
+
+func (x *ListLine) GetGoodsCategory() GoodsCategory {
+	if x != nil {
+		return x.GoodsCategory
+	}
+	return GoodsCategory_GOODS_CATEGORY_UNSPECIFIED
 }
 
 // ListLineMaterial is a material consumed by a list line's goods.
@@ -3701,7 +3797,9 @@ type TaxableEvent struct {
 	// Assessed 缓税利息, CNY.
 	Interest string `protobuf:"bytes,27,opt,name=interest,proto3" json:"interest,omitempty"`
 	// The annual 缓税利息 rate applied, a fraction ("0.0035"); "0" when none is charged.
-	InterestRate  string `protobuf:"bytes,28,opt,name=interest_rate,json=interestRate,proto3" json:"interest_rate,omitempty"`
+	InterestRate string `protobuf:"bytes,28,opt,name=interest_rate,json=interestRate,proto3" json:"interest_rate,omitempty"`
+	// The category of the goods sold (their list line's).
+	GoodsCategory GoodsCategory `protobuf:"varint,29,opt,name=goods_category,json=goodsCategory,proto3,enum=zoneledger.customs.v1.GoodsCategory" json:"goods_category,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -3937,6 +4035,13 @@ func (x *TaxableEvent) GetInterestRate() string {
 		return x.InterestRate
 	}
 	return ""
+}
+
+func (x *TaxableEvent) GetGoodsCategory() GoodsCategory {
+	if x != nil {
+		return x.GoodsCategory
+	}
+	return GoodsCategory_GOODS_CATEGORY_UNSPECIFIED
 }
 
 // TaxableEventMaterial is a material of a taxable event.
@@ -4183,7 +4288,7 @@ const file_zoneledger_customs_v1_declarations_proto_rawDesc = "" +
 	"(zoneledger/customs/v1/declarations.proto\x12\x15zoneledger.customs.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\";\n" +
 	"\vLotQuantity\x12\x10\n" +
 	"\x03lot\x18\x01 \x01(\tR\x03lot\x12\x1a\n" +
-	"\bquantity\x18\x02 \x01(\tR\bquantity\"\xda\x06\n" +
+	"\bquantity\x18\x02 \x01(\tR\bquantity\"\xeb\a\n" +
 	"\bListLine\x12\x10\n" +
 	"\x03seq\x18\x01 \x01(\x05R\x03seq\x12\"\n" +
 	"\bbook_seq\x18\x02 \x01(\x05B\a\xbaH\x04\x1a\x02(\x00R\abookSeq\x12(\n" +
@@ -4207,7 +4312,9 @@ const file_zoneledger_customs_v1_declarations_proto_rawDesc = "" +
 	"\x03lot\x18\x10 \x01(\tB\a\xbaH\x04r\x02\x18@R\x03lot\x12\x16\n" +
 	"\x06passed\x18\x11 \x01(\tR\x06passed\x126\n" +
 	"\x04lots\x18\x12 \x03(\v2\".zoneledger.customs.v1.LotQuantityR\x04lots\x12P\n" +
-	"\tmaterials\x18\x13 \x03(\v2'.zoneledger.customs.v1.ListLineMaterialB\t\xbaH\x06\x92\x01\x03\x10\xe8\aR\tmaterials\"\xc0\x02\n" +
+	"\tmaterials\x18\x13 \x03(\v2'.zoneledger.customs.v1.ListLineMaterialB\t\xbaH\x06\x92\x01\x03\x10\xe8\aR\tmaterials\x128\n" +
+	"\x13consumption_version\x18\x14 \x01(\tB\a\xbaH\x04r\x02\x18\bR\x12consumptionVersion\x12U\n" +
+	"\x0egoods_category\x18\x15 \x01(\x0e2$.zoneledger.customs.v1.GoodsCategoryB\b\xbaH\x05\x82\x01\x02\x10\x01R\rgoodsCategory\"\xc0\x02\n" +
 	"\x10ListLineMaterial\x12\"\n" +
 	"\bbook_seq\x18\x01 \x01(\x05B\a\xbaH\x04\x1a\x02 \x00R\abookSeq\x12;\n" +
 	"\bquantity\x18\x02 \x01(\tB\x1f\xbaH\x1c\xc8\x01\x01r\x17\x18(2\x13^[0-9]+(\\.[0-9]+)?$R\bquantity\x125\n" +
@@ -4499,7 +4606,7 @@ const file_zoneledger_customs_v1_declarations_proto_rawDesc = "" +
 	"\alist_no\x18\x01 \x01(\tB\n" +
 	"\xbaH\a\xc8\x01\x01r\x02\x18@R\x06listNo\"b\n" +
 	"\x1aRequestCertificateResponse\x12D\n" +
-	"\vcertificate\x18\x01 \x01(\v2\".zoneledger.customs.v1.CertificateR\vcertificate\"\xeb\x06\n" +
+	"\vcertificate\x18\x01 \x01(\v2\".zoneledger.customs.v1.CertificateR\vcertificate\"\xb8\a\n" +
 	"\fTaxableEvent\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\x03R\x02id\x12\x17\n" +
 	"\abook_no\x18\x02 \x01(\tR\x06bookNo\x12\x1e\n" +
@@ -4535,7 +4642,8 @@ const file_zoneledger_customs_v1_declarations_proto_rawDesc = "" +
 	"\rinterest_from\x18\x19 \x01(\tR\finterestFrom\x12#\n" +
 	"\rinterest_days\x18\x1a \x01(\x05R\finterestDays\x12\x1a\n" +
 	"\binterest\x18\x1b \x01(\tR\binterest\x12#\n" +
-	"\rinterest_rate\x18\x1c \x01(\tR\finterestRate\"\xee\x01\n" +
+	"\rinterest_rate\x18\x1c \x01(\tR\finterestRate\x12K\n" +
+	"\x0egoods_category\x18\x1d \x01(\x0e2$.zoneledger.customs.v1.GoodsCategoryR\rgoodsCategory\"\xee\x01\n" +
 	"\x14TaxableEventMaterial\x12\x19\n" +
 	"\bbook_seq\x18\x01 \x01(\x05R\abookSeq\x12\x17\n" +
 	"\ahs_code\x18\x02 \x01(\tR\x06hsCode\x12%\n" +
@@ -4572,7 +4680,15 @@ const file_zoneledger_customs_v1_declarations_proto_rawDesc = "" +
 	"\x17SLIP_STATUS_UNSPECIFIED\x10\x00\x12\x15\n" +
 	"\x11SLIP_STATUS_FILED\x10\x01\x12\x16\n" +
 	"\x12SLIP_STATUS_PASSED\x10\x02\x12\x18\n" +
-	"\x14SLIP_STATUS_DECLARED\x10\x032\xfd\f\n" +
+	"\x14SLIP_STATUS_DECLARED\x10\x03*\xe2\x01\n" +
+	"\rGoodsCategory\x12\x1e\n" +
+	"\x1aGOODS_CATEGORY_UNSPECIFIED\x10\x00\x12\x1b\n" +
+	"\x17GOODS_CATEGORY_FINISHED\x10\x01\x12\x19\n" +
+	"\x15GOODS_CATEGORY_DEFECT\x10\x02\x12#\n" +
+	"\x1fGOODS_CATEGORY_SURPLUS_MATERIAL\x10\x03\x12\x18\n" +
+	"\x14GOODS_CATEGORY_SCRAP\x10\x04\x12\x1d\n" +
+	"\x19GOODS_CATEGORY_BY_PRODUCT\x10\x05\x12\x1b\n" +
+	"\x17GOODS_CATEGORY_DISASTER\x10\x062\xfd\f\n" +
 	"\x12DeclarationService\x12a\n" +
 	"\n" +
 	"CreateList\x12(.zoneledger.customs.v1.CreateListRequest\x1a).zoneledger.customs.v1.CreateListResponse\x12d\n" +
@@ -4609,139 +4725,142 @@ func file_zoneledger_customs_v1_declarations_proto_rawDescGZIP() []byte {
 	return file_zoneledger_customs_v1_declarations_proto_rawDescData
 }
 
-var file_zoneledger_customs_v1_declarations_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
+var file_zoneledger_customs_v1_declarations_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
 var file_zoneledger_customs_v1_declarations_proto_msgTypes = make([]protoimpl.MessageInfo, 47)
 var file_zoneledger_customs_v1_declarations_proto_goTypes = []any{
 	(ListStatus)(0),                    // 0: zoneledger.customs.v1.ListStatus
 	(SlipStatus)(0),                    // 1: zoneledger.customs.v1.SlipStatus
-	(*LotQuantity)(nil),                // 2: zoneledger.customs.v1.LotQuantity
-	(*ListLine)(nil),                   // 3: zoneledger.customs.v1.ListLine
-	(*ListLineMaterial)(nil),           // 4: zoneledger.customs.v1.ListLineMaterial
-	(*List)(nil),                       // 5: zoneledger.customs.v1.List
-	(*CreateListRequest)(nil),          // 6: zoneledger.customs.v1.CreateListRequest
-	(*CreateListResponse)(nil),         // 7: zoneledger.customs.v1.CreateListResponse
-	(*DeclareListRequest)(nil),         // 8: zoneledger.customs.v1.DeclareListRequest
-	(*DeclareListResponse)(nil),        // 9: zoneledger.customs.v1.DeclareListResponse
-	(*ApproveListRequest)(nil),         // 10: zoneledger.customs.v1.ApproveListRequest
-	(*ApproveListResponse)(nil),        // 11: zoneledger.customs.v1.ApproveListResponse
-	(*ReturnListRequest)(nil),          // 12: zoneledger.customs.v1.ReturnListRequest
-	(*ReturnListResponse)(nil),         // 13: zoneledger.customs.v1.ReturnListResponse
-	(*DeleteListRequest)(nil),          // 14: zoneledger.customs.v1.DeleteListRequest
-	(*DeleteListResponse)(nil),         // 15: zoneledger.customs.v1.DeleteListResponse
-	(*ClearListRequest)(nil),           // 16: zoneledger.customs.v1.ClearListRequest
-	(*ClearListResponse)(nil),          // 17: zoneledger.customs.v1.ClearListResponse
-	(*GetListRequest)(nil),             // 18: zoneledger.customs.v1.GetListRequest
-	(*GetListResponse)(nil),            // 19: zoneledger.customs.v1.GetListResponse
-	(*ListListsRequest)(nil),           // 20: zoneledger.customs.v1.ListListsRequest
-	(*ListListsResponse)(nil),          // 21: zoneledger.customs.v1.ListListsResponse
-	(*Form)(nil),                       // 22: zoneledger.customs.v1.Form
-	(*CreateFormRequest)(nil),          // 23: zoneledger.customs.v1.CreateFormRequest
-	(*CreateFormResponse)(nil),         // 24: zoneledger.customs.v1.CreateFormResponse
-	(*GetFormRequest)(nil),             // 25: zoneledger.customs.v1.GetFormRequest
-	(*GetFormResponse)(nil),            // 26: zoneledger.customs.v1.GetFormResponse
-	(*SlipLine)(nil),                   // 27: zoneledger.customs.v1.SlipLine
-	(*Slip)(nil),                       // 28: zoneledger.customs.v1.Slip
-	(*CreateSlipRequest)(nil),          // 29: zoneledger.customs.v1.CreateSlipRequest
-	(*CreateSlipResponse)(nil),         // 30: zoneledger.customs.v1.CreateSlipResponse
-	(*GetSlipRequest)(nil),             // 31: zoneledger.customs.v1.GetSlipRequest
-	(*GetSlipResponse)(nil),            // 32: zoneledger.customs.v1.GetSlipResponse
-	(*PendingTrip)(nil),                // 33: zoneledger.customs.v1.PendingTrip
-	(*ListPendingTripsRequest)(nil),    // 34: zoneledger.customs.v1.ListPendingTripsRequest
-	(*ListPendingTripsResponse)(nil),   // 35: zoneledger.customs.v1.ListPendingTripsResponse
-	(*ConsumedLine)(nil),               // 36: zoneledger.customs.v1.ConsumedLine
-	(*ProducedLine)(nil),               // 37: zoneledger.customs.v1.ProducedLine
-	(*ConsumptionReport)(nil),          // 38: zoneledger.customs.v1.ConsumptionReport
-	(*ReportConsumptionRequest)(nil),   // 39: zoneledger.customs.v1.ReportConsumptionRequest
-	(*ReportConsumptionResponse)(nil),  // 40: zoneledger.customs.v1.ReportConsumptionResponse
-	(*CertifiedLot)(nil),               // 41: zoneledger.customs.v1.CertifiedLot
-	(*Certificate)(nil),                // 42: zoneledger.customs.v1.Certificate
-	(*RequestCertificateRequest)(nil),  // 43: zoneledger.customs.v1.RequestCertificateRequest
-	(*RequestCertificateResponse)(nil), // 44: zoneledger.customs.v1.RequestCertificateResponse
-	(*TaxableEvent)(nil),               // 45: zoneledger.customs.v1.TaxableEvent
-	(*TaxableEventMaterial)(nil),       // 46: zoneledger.customs.v1.TaxableEventMaterial
-	(*ListTaxableEventsRequest)(nil),   // 47: zoneledger.customs.v1.ListTaxableEventsRequest
-	(*ListTaxableEventsResponse)(nil),  // 48: zoneledger.customs.v1.ListTaxableEventsResponse
-	(*timestamppb.Timestamp)(nil),      // 49: google.protobuf.Timestamp
+	(GoodsCategory)(0),                 // 2: zoneledger.customs.v1.GoodsCategory
+	(*LotQuantity)(nil),                // 3: zoneledger.customs.v1.LotQuantity
+	(*ListLine)(nil),                   // 4: zoneledger.customs.v1.ListLine
+	(*ListLineMaterial)(nil),           // 5: zoneledger.customs.v1.ListLineMaterial
+	(*List)(nil),                       // 6: zoneledger.customs.v1.List
+	(*CreateListRequest)(nil),          // 7: zoneledger.customs.v1.CreateListRequest
+	(*CreateListResponse)(nil),         // 8: zoneledger.customs.v1.CreateListResponse
+	(*DeclareListRequest)(nil),         // 9: zoneledger.customs.v1.DeclareListRequest
+	(*DeclareListResponse)(nil),        // 10: zoneledger.customs.v1.DeclareListResponse
+	(*ApproveListRequest)(nil),         // 11: zoneledger.customs.v1.ApproveListRequest
+	(*ApproveListResponse)(nil),        // 12: zoneledger.customs.v1.ApproveListResponse
+	(*ReturnListRequest)(nil),          // 13: zoneledger.customs.v1.ReturnListRequest
+	(*ReturnListResponse)(nil),         // 14: zoneledger.customs.v1.ReturnListResponse
+	(*DeleteListRequest)(nil),          // 15: zoneledger.customs.v1.DeleteListRequest
+	(*DeleteListResponse)(nil),         // 16: zoneledger.customs.v1.DeleteListResponse
+	(*ClearListRequest)(nil),           // 17: zoneledger.customs.v1.ClearListRequest
+	(*ClearListResponse)(nil),          // 18: zoneledger.customs.v1.ClearListResponse
+	(*GetListRequest)(nil),             // 19: zoneledger.customs.v1.GetListRequest
+	(*GetListResponse)(nil),            // 20: zoneledger.customs.v1.GetListResponse
+	(*ListListsRequest)(nil),           // 21: zoneledger.customs.v1.ListListsRequest
+	(*ListListsResponse)(nil),          // 22: zoneledger.customs.v1.ListListsResponse
+	(*Form)(nil),                       // 23: zoneledger.customs.v1.Form
+	(*CreateFormRequest)(nil),          // 24: zoneledger.customs.v1.CreateFormRequest
+	(*CreateFormResponse)(nil),         // 25: zoneledger.customs.v1.CreateFormResponse
+	(*GetFormRequest)(nil),             // 26: zoneledger.customs.v1.GetFormRequest
+	(*GetFormResponse)(nil),            // 27: zoneledger.customs.v1.GetFormResponse
+	(*SlipLine)(nil),                   // 28: zoneledger.customs.v1.SlipLine
+	(*Slip)(nil),                       // 29: zoneledger.customs.v1.Slip
+	(*CreateSlipRequest)(nil),          // 30: zoneledger.customs.v1.CreateSlipRequest
+	(*CreateSlipResponse)(nil),         // 31: zoneledger.customs.v1.CreateSlipResponse
+	(*GetSlipRequest)(nil),             // 32: zoneledger.customs.v1.GetSlipRequest
+	(*GetSlipResponse)(nil),            // 33: zoneledger.customs.v1.GetSlipResponse
+	(*PendingTrip)(nil),                // 34: zoneledger.customs.v1.PendingTrip
+	(*ListPendingTripsRequest)(nil),    // 35: zoneledger.customs.v1.ListPendingTripsRequest
+	(*ListPendingTripsResponse)(nil),   // 36: zoneledger.customs.v1.ListPendingTripsResponse
+	(*ConsumedLine)(nil),               // 37: zoneledger.customs.v1.ConsumedLine
+	(*ProducedLine)(nil),               // 38: zoneledger.customs.v1.ProducedLine
+	(*ConsumptionReport)(nil),          // 39: zoneledger.customs.v1.ConsumptionReport
+	(*ReportConsumptionRequest)(nil),   // 40: zoneledger.customs.v1.ReportConsumptionRequest
+	(*ReportConsumptionResponse)(nil),  // 41: zoneledger.customs.v1.ReportConsumptionResponse
+	(*CertifiedLot)(nil),               // 42: zoneledger.customs.v1.CertifiedLot
+	(*Certificate)(nil),                // 43: zoneledger.customs.v1.Certificate
+	(*RequestCertificateRequest)(nil),  // 44: zoneledger.customs.v1.RequestCertificateRequest
+	(*RequestCertificateResponse)(nil), // 45: zoneledger.customs.v1.RequestCertificateResponse
+	(*TaxableEvent)(nil),               // 46: zoneledger.customs.v1.TaxableEvent
+	(*TaxableEventMaterial)(nil),       // 47: zoneledger.customs.v1.TaxableEventMaterial
+	(*ListTaxableEventsRequest)(nil),   // 48: zoneledger.customs.v1.ListTaxableEventsRequest
+	(*ListTaxableEventsResponse)(nil),  // 49: zoneledger.customs.v1.ListTaxableEventsResponse
+	(*timestamppb.Timestamp)(nil),      // 50: google.protobuf.Timestamp
 }
 var file_zoneledger_customs_v1_declarations_proto_depIdxs = []int32{
-	2,  // 0: zoneledger.customs.v1.ListLine.lots:type_name -> zoneledger.customs.v1.LotQuantity
-	4,  // 1: zoneledger.customs.v1.ListLine.materials:type_name -> zoneledger.customs.v1.ListLineMaterial
-	0,  // 2: zoneledger.customs.v1.List.status:type_name -> zoneledger.customs.v1.ListStatus
-	3,  // 3: zoneledger.customs.v1.List.lines:type_name -> zoneledger.customs.v1.ListLine
-	49, // 4: zoneledger.customs.v1.List.created_at:type_name -> google.protobuf.Timestamp
-	49, // 5: zoneledger.customs.v1.List.declared_at:type_name -> google.protobuf.Timestamp
-	49, // 6: zoneledger.customs.v1.List.approved_at:type_name -> google.protobuf.Timestamp
-	49, // 7: zoneledger.customs.v1.List.cleared_at:type_name -> google.protobuf.Timestamp
-	3,  // 8: zoneledger.customs.v1.CreateListRequest.lines:type_name -> zoneledger.customs.v1.ListLine
-	5,  // 9: zoneledger.customs.v1.CreateListResponse.list:type_name -> zoneledger.customs.v1.List
-	5,  // 10: zoneledger.customs.v1.DeclareListResponse.list:type_name -> zoneledger.customs.v1.List
-	5,  // 11: zoneledger.customs.v1.ApproveListResponse.list:type_name -> zoneledger.customs.v1.List
-	5,  // 12: zoneledger.customs.v1.ReturnListResponse.list:type_name -> zoneledger.customs.v1.List
-	5,  // 13: zoneledger.customs.v1.DeleteListResponse.list:type_name -> zoneledger.customs.v1.List
-	5,  // 14: zoneledger.customs.v1.ClearListResponse.list:type_name -> zoneledger.customs.v1.List
-	5,  // 15: zoneledger.customs.v1.GetListResponse.list:type_name -> zoneledger.customs.v1.List
-	0,  // 16: zoneledger.customs.v1.ListListsRequest.status:type_name -> zoneledger.customs.v1.ListStatus
-	5,  // 17: zoneledger.customs.v1.ListListsResponse.lists:type_name -> zoneledger.customs.v1.List
-	49, // 18: zoneledger.customs.v1.Form.created_at:type_name -> google.protobuf.Timestamp
-	22, // 19: zoneledger.customs.v1.CreateFormResponse.form:type_name -> zoneledger.customs.v1.Form
-	22, // 20: zoneledger.customs.v1.GetFormResponse.form:type_name -> zoneledger.customs.v1.Form
-	27, // 21: zoneledger.customs.v1.Slip.lines:type_name -> zoneledger.customs.v1.SlipLine
-	1,  // 22: zoneledger.customs.v1.Slip.status:type_name -> zoneledger.customs.v1.SlipStatus
-	49, // 23: zoneledger.customs.v1.Slip.created_at:type_name -> google.protobuf.Timestamp
-	27, // 24: zoneledger.customs.v1.CreateSlipRequest.lines:type_name -> zoneledger.customs.v1.SlipLine
-	28, // 25: zoneledger.customs.v1.CreateSlipResponse.slip:type_name -> zoneledger.customs.v1.Slip
-	28, // 26: zoneledger.customs.v1.GetSlipResponse.slip:type_name -> zoneledger.customs.v1.Slip
-	28, // 27: zoneledger.customs.v1.PendingTrip.slip:type_name -> zoneledger.customs.v1.Slip
-	33, // 28: zoneledger.customs.v1.ListPendingTripsResponse.trips:type_name -> zoneledger.customs.v1.PendingTrip
-	2,  // 29: zoneledger.customs.v1.ConsumedLine.lots:type_name -> zoneledger.customs.v1.LotQuantity
-	36, // 30: zoneledger.customs.v1.ConsumptionReport.consumed:type_name -> zoneledger.customs.v1.ConsumedLine
-	37, // 31: zoneledger.customs.v1.ConsumptionReport.produced:type_name -> zoneledger.customs.v1.ProducedLine
-	49, // 32: zoneledger.customs.v1.ConsumptionReport.created_at:type_name -> google.protobuf.Timestamp
-	36, // 33: zoneledger.customs.v1.ReportConsumptionRequest.consumed:type_name -> zoneledger.customs.v1.ConsumedLine
-	37, // 34: zoneledger.customs.v1.ReportConsumptionRequest.produced:type_name -> zoneledger.customs.v1.ProducedLine
-	38, // 35: zoneledger.customs.v1.ReportConsumptionResponse.report:type_name -> zoneledger.customs.v1.ConsumptionReport
-	49, // 36: zoneledger.customs.v1.Certificate.issued_at:type_name -> google.protobuf.Timestamp
-	41, // 37: zoneledger.customs.v1.Certificate.lots:type_name -> zoneledger.customs.v1.CertifiedLot
-	42, // 38: zoneledger.customs.v1.RequestCertificateResponse.certificate:type_name -> zoneledger.customs.v1.Certificate
-	46, // 39: zoneledger.customs.v1.TaxableEvent.materials:type_name -> zoneledger.customs.v1.TaxableEventMaterial
-	45, // 40: zoneledger.customs.v1.ListTaxableEventsResponse.events:type_name -> zoneledger.customs.v1.TaxableEvent
-	6,  // 41: zoneledger.customs.v1.DeclarationService.CreateList:input_type -> zoneledger.customs.v1.CreateListRequest
-	8,  // 42: zoneledger.customs.v1.DeclarationService.DeclareList:input_type -> zoneledger.customs.v1.DeclareListRequest
-	10, // 43: zoneledger.customs.v1.DeclarationService.ApproveList:input_type -> zoneledger.customs.v1.ApproveListRequest
-	12, // 44: zoneledger.customs.v1.DeclarationService.ReturnList:input_type -> zoneledger.customs.v1.ReturnListRequest
-	14, // 45: zoneledger.customs.v1.DeclarationService.DeleteList:input_type -> zoneledger.customs.v1.DeleteListRequest
-	16, // 46: zoneledger.customs.v1.DeclarationService.ClearList:input_type -> zoneledger.customs.v1.ClearListRequest
-	18, // 47: zoneledger.customs.v1.DeclarationService.GetList:input_type -> zoneledger.customs.v1.GetListRequest
-	20, // 48: zoneledger.customs.v1.DeclarationService.ListLists:input_type -> zoneledger.customs.v1.ListListsRequest
-	23, // 49: zoneledger.customs.v1.DeclarationService.CreateForm:input_type -> zoneledger.customs.v1.CreateFormRequest
-	25, // 50: zoneledger.customs.v1.DeclarationService.GetForm:input_type -> zoneledger.customs.v1.GetFormRequest
-	29, // 51: zoneledger.customs.v1.DeclarationService.CreateSlip:input_type -> zoneledger.customs.v1.CreateSlipRequest
-	31, // 52: zoneledger.customs.v1.DeclarationService.GetSlip:input_type -> zoneledger.customs.v1.GetSlipRequest
-	34, // 53: zoneledger.customs.v1.DeclarationService.ListPendingTrips:input_type -> zoneledger.customs.v1.ListPendingTripsRequest
-	39, // 54: zoneledger.customs.v1.DeclarationService.ReportConsumption:input_type -> zoneledger.customs.v1.ReportConsumptionRequest
-	43, // 55: zoneledger.customs.v1.DeclarationService.RequestCertificate:input_type -> zoneledger.customs.v1.RequestCertificateRequest
-	47, // 56: zoneledger.customs.v1.DeclarationService.ListTaxableEvents:input_type -> zoneledger.customs.v1.ListTaxableEventsRequest
-	7,  // 57: zoneledger.customs.v1.DeclarationService.CreateList:output_type -> zoneledger.customs.v1.CreateListResponse
-	9,  // 58: zoneledger.customs.v1.DeclarationService.DeclareList:output_type -> zoneledger.customs.v1.DeclareListResponse
-	11, // 59: zoneledger.customs.v1.DeclarationService.ApproveList:output_type -> zoneledger.customs.v1.ApproveListResponse
-	13, // 60: zoneledger.customs.v1.DeclarationService.ReturnList:output_type -> zoneledger.customs.v1.ReturnListResponse
-	15, // 61: zoneledger.customs.v1.DeclarationService.DeleteList:output_type -> zoneledger.customs.v1.DeleteListResponse
-	17, // 62: zoneledger.customs.v1.DeclarationService.ClearList:output_type -> zoneledger.customs.v1.ClearListResponse
-	19, // 63: zoneledger.customs.v1.DeclarationService.GetList:output_type -> zoneledger.customs.v1.GetListResponse
-	21, // 64: zoneledger.customs.v1.DeclarationService.ListLists:output_type -> zoneledger.customs.v1.ListListsResponse
-	24, // 65: zoneledger.customs.v1.DeclarationService.CreateForm:output_type -> zoneledger.customs.v1.CreateFormResponse
-	26, // 66: zoneledger.customs.v1.DeclarationService.GetForm:output_type -> zoneledger.customs.v1.GetFormResponse
-	30, // 67: zoneledger.customs.v1.DeclarationService.CreateSlip:output_type -> zoneledger.customs.v1.CreateSlipResponse
-	32, // 68: zoneledger.customs.v1.DeclarationService.GetSlip:output_type -> zoneledger.customs.v1.GetSlipResponse
-	35, // 69: zoneledger.customs.v1.DeclarationService.ListPendingTrips:output_type -> zoneledger.customs.v1.ListPendingTripsResponse
-	40, // 70: zoneledger.customs.v1.DeclarationService.ReportConsumption:output_type -> zoneledger.customs.v1.ReportConsumptionResponse
-	44, // 71: zoneledger.customs.v1.DeclarationService.RequestCertificate:output_type -> zoneledger.customs.v1.RequestCertificateResponse
-	48, // 72: zoneledger.customs.v1.DeclarationService.ListTaxableEvents:output_type -> zoneledger.customs.v1.ListTaxableEventsResponse
-	57, // [57:73] is the sub-list for method output_type
-	41, // [41:57] is the sub-list for method input_type
-	41, // [41:41] is the sub-list for extension type_name
-	41, // [41:41] is the sub-list for extension extendee
-	0,  // [0:41] is the sub-list for field type_name
+	3,  // 0: zoneledger.customs.v1.ListLine.lots:type_name -> zoneledger.customs.v1.LotQuantity
+	5,  // 1: zoneledger.customs.v1.ListLine.materials:type_name -> zoneledger.customs.v1.ListLineMaterial
+	2,  // 2: zoneledger.customs.v1.ListLine.goods_category:type_name -> zoneledger.customs.v1.GoodsCategory
+	0,  // 3: zoneledger.customs.v1.List.status:type_name -> zoneledger.customs.v1.ListStatus
+	4,  // 4: zoneledger.customs.v1.List.lines:type_name -> zoneledger.customs.v1.ListLine
+	50, // 5: zoneledger.customs.v1.List.created_at:type_name -> google.protobuf.Timestamp
+	50, // 6: zoneledger.customs.v1.List.declared_at:type_name -> google.protobuf.Timestamp
+	50, // 7: zoneledger.customs.v1.List.approved_at:type_name -> google.protobuf.Timestamp
+	50, // 8: zoneledger.customs.v1.List.cleared_at:type_name -> google.protobuf.Timestamp
+	4,  // 9: zoneledger.customs.v1.CreateListRequest.lines:type_name -> zoneledger.customs.v1.ListLine
+	6,  // 10: zoneledger.customs.v1.CreateListResponse.list:type_name -> zoneledger.customs.v1.List
+	6,  // 11: zoneledger.customs.v1.DeclareListResponse.list:type_name -> zoneledger.customs.v1.List
+	6,  // 12: zoneledger.customs.v1.ApproveListResponse.list:type_name -> zoneledger.customs.v1.List
+	6,  // 13: zoneledger.customs.v1.ReturnListResponse.list:type_name -> zoneledger.customs.v1.List
+	6,  // 14: zoneledger.customs.v1.DeleteListResponse.list:type_name -> zoneledger.customs.v1.List
+	6,  // 15: zoneledger.customs.v1.ClearListResponse.list:type_name -> zoneledger.customs.v1.List
+	6,  // 16: zoneledger.customs.v1.GetListResponse.list:type_name -> zoneledger.customs.v1.List
+	0,  // 17: zoneledger.customs.v1.ListListsRequest.status:type_name -> zoneledger.customs.v1.ListStatus
+	6,  // 18: zoneledger.customs.v1.ListListsResponse.lists:type_name -> zoneledger.customs.v1.List
+	50, // 19: zoneledger.customs.v1.Form.created_at:type_name -> google.protobuf.Timestamp
+	23, // 20: zoneledger.customs.v1.CreateFormResponse.form:type_name -> zoneledger.customs.v1.Form
+	23, // 21: zoneledger.customs.v1.GetFormResponse.form:type_name -> zoneledger.customs.v1.Form
+	28, // 22: zoneledger.customs.v1.Slip.lines:type_name -> zoneledger.customs.v1.SlipLine
+	1,  // 23: zoneledger.customs.v1.Slip.status:type_name -> zoneledger.customs.v1.SlipStatus
+	50, // 24: zoneledger.customs.v1.Slip.created_at:type_name -> google.protobuf.Timestamp
+	28, // 25: zoneledger.customs.v1.CreateSlipRequest.lines:type_name -> zoneledger.customs.v1.SlipLine
+	29, // 26: zoneledger.customs.v1.CreateSlipResponse.slip:type_name -> zoneledger.customs.v1.Slip
+	29, // 27: zoneledger.customs.v1.GetSlipResponse.slip:type_name -> zoneledger.customs.v1.Slip
+	29, // 28: zoneledger.customs.v1.PendingTrip.slip:type_name -> zoneledger.customs.v1.Slip
+	34, // 29: zoneledger.customs.v1.ListPendingTripsResponse.trips:type_name -> zoneledger.customs.v1.PendingTrip
+	3,  // 30: zoneledger.customs.v1.ConsumedLine.lots:type_name -> zoneledger.customs.v1.LotQuantity
+	37, // 31: zoneledger.customs.v1.ConsumptionReport.consumed:type_name -> zoneledger.customs.v1.ConsumedLine
+	38, // 32: zoneledger.customs.v1.ConsumptionReport.produced:type_name -> zoneledger.customs.v1.ProducedLine
+	50, // 33: zoneledger.customs.v1.ConsumptionReport.created_at:type_name -> google.protobuf.Timestamp
+	37, // 34: zoneledger.customs.v1.ReportConsumptionRequest.consumed:type_name -> zoneledger.customs.v1.ConsumedLine
+	38, // 35: zoneledger.customs.v1.ReportConsumptionRequest.produced:type_name -> zoneledger.customs.v1.ProducedLine
+	39, // 36: zoneledger.customs.v1.ReportConsumptionResponse.report:type_name -> zoneledger.customs.v1.ConsumptionReport
+	50, // 37: zoneledger.customs.v1.Certificate.issued_at:type_name -> google.protobuf.Timestamp
+	42, // 38: zoneledger.customs.v1.Certificate.lots:type_name -> zoneledger.customs.v1.CertifiedLot
+	43, // 39: zoneledger.customs.v1.RequestCertificateResponse.certificate:type_name -> zoneledger.customs.v1.Certificate
+	47, // 40: zoneledger.customs.v1.TaxableEvent.materials:type_name -> zoneledger.customs.v1.TaxableEventMaterial
+	2,  // 41: zoneledger.customs.v1.TaxableEvent.goods_category:type_name -> zoneledger.customs.v1.GoodsCategory
+	46, // 42: zoneledger.customs.v1.ListTaxableEventsResponse.events:type_name -> zoneledger.customs.v1.TaxableEvent
+	7,  // 43: zoneledger.customs.v1.DeclarationService.CreateList:input_type -> zoneledger.customs.v1.CreateListRequest
+	9,  // 44: zoneledger.customs.v1.DeclarationService.DeclareList:input_type -> zoneledger.customs.v1.DeclareListRequest
+	11, // 45: zoneledger.customs.v1.DeclarationService.ApproveList:input_type -> zoneledger.customs.v1.ApproveListRequest
+	13, // 46: zoneledger.customs.v1.DeclarationService.ReturnList:input_type -> zoneledger.customs.v1.ReturnListRequest
+	15, // 47: zoneledger.customs.v1.DeclarationService.DeleteList:input_type -> zoneledger.customs.v1.DeleteListRequest
+	17, // 48: zoneledger.customs.v1.DeclarationService.ClearList:input_type -> zoneledger.customs.v1.ClearListRequest
+	19, // 49: zoneledger.customs.v1.DeclarationService.GetList:input_type -> zoneledger.customs.v1.GetListRequest
+	21, // 50: zoneledger.customs.v1.DeclarationService.ListLists:input_type -> zoneledger.customs.v1.ListListsRequest
+	24, // 51: zoneledger.customs.v1.DeclarationService.CreateForm:input_type -> zoneledger.customs.v1.CreateFormRequest
+	26, // 52: zoneledger.customs.v1.DeclarationService.GetForm:input_type -> zoneledger.customs.v1.GetFormRequest
+	30, // 53: zoneledger.customs.v1.DeclarationService.CreateSlip:input_type -> zoneledger.customs.v1.CreateSlipRequest
+	32, // 54: zoneledger.customs.v1.DeclarationService.GetSlip:input_type -> zoneledger.customs.v1.GetSlipRequest
+	35, // 55: zoneledger.customs.v1.DeclarationService.ListPendingTrips:input_type -> zoneledger.customs.v1.ListPendingTripsRequest
+	40, // 56: zoneledger.customs.v1.DeclarationService.ReportConsumption:input_type -> zoneledger.customs.v1.ReportConsumptionRequest
+	44, // 57: zoneledger.customs.v1.DeclarationService.RequestCertificate:input_type -> zoneledger.customs.v1.RequestCertificateRequest
+	48, // 58: zoneledger.customs.v1.DeclarationService.ListTaxableEvents:input_type -> zoneledger.customs.v1.ListTaxableEventsRequest
+	8,  // 59: zoneledger.customs.v1.DeclarationService.CreateList:output_type -> zoneledger.customs.v1.CreateListResponse
+	10, // 60: zoneledger.customs.v1.DeclarationService.DeclareList:output_type -> zoneledger.customs.v1.DeclareListResponse
+	12, // 61: zoneledger.customs.v1.DeclarationService.ApproveList:output_type -> zoneledger.customs.v1.ApproveListResponse
+	14, // 62: zoneledger.customs.v1.DeclarationService.ReturnList:output_type -> zoneledger.customs.v1.ReturnListResponse
+	16, // 63: zoneledger.customs.v1.DeclarationService.DeleteList:output_type -> zoneledger.customs.v1.DeleteListResponse
+	18, // 64: zoneledger.customs.v1.DeclarationService.ClearList:output_type -> zoneledger.customs.v1.ClearListResponse
+	20, // 65: zoneledger.customs.v1.DeclarationService.GetList:output_type -> zoneledger.customs.v1.GetListResponse
+	22, // 66: zoneledger.customs.v1.DeclarationService.ListLists:output_type -> zoneledger.customs.v1.ListListsResponse
+	25, // 67: zoneledger.customs.v1.DeclarationService.CreateForm:output_type -> zoneledger.customs.v1.CreateFormResponse
+	27, // 68: zoneledger.customs.v1.DeclarationService.GetForm:output_type -> zoneledger.customs.v1.GetFormResponse
+	31, // 69: zoneledger.customs.v1.DeclarationService.CreateSlip:output_type -> zoneledger.customs.v1.CreateSlipResponse
+	33, // 70: zoneledger.customs.v1.DeclarationService.GetSlip:output_type -> zoneledger.customs.v1.GetSlipResponse
+	36, // 71: zoneledger.customs.v1.DeclarationService.ListPendingTrips:output_type -> zoneledger.customs.v1.ListPendingTripsResponse
+	41, // 72: zoneledger.customs.v1.DeclarationService.ReportConsumption:output_type -> zoneledger.customs.v1.ReportConsumptionResponse
+	45, // 73: zoneledger.customs.v1.DeclarationService.RequestCertificate:output_type -> zoneledger.customs.v1.RequestCertificateResponse
+	49, // 74: zoneledger.customs.v1.DeclarationService.ListTaxableEvents:output_type -> zoneledger.customs.v1.ListTaxableEventsResponse
+	59, // [59:75] is the sub-list for method output_type
+	43, // [43:59] is the sub-list for method input_type
+	43, // [43:43] is the sub-list for extension type_name
+	43, // [43:43] is the sub-list for extension extendee
+	0,  // [0:43] is the sub-list for field type_name
 }
 
 func init() { file_zoneledger_customs_v1_declarations_proto_init() }
@@ -4754,7 +4873,7 @@ func file_zoneledger_customs_v1_declarations_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_zoneledger_customs_v1_declarations_proto_rawDesc), len(file_zoneledger_customs_v1_declarations_proto_rawDesc)),
-			NumEnums:      2,
+			NumEnums:      3,
 			NumMessages:   47,
 			NumExtensions: 0,
 			NumServices:   1,

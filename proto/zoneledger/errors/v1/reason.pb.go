@@ -237,6 +237,40 @@ const (
 	// INVALID_ARGUMENT: trade mode 9700 (后续补税) is a tax top-up, not a movement of goods; it
 	// takes no list.
 	Reason_TAX_TOP_UP_NOT_A_MOVEMENT Reason = 143
+	// INVALID_ARGUMENT: a list line's goods category does not fit its trade mode: the scrap trade
+	// modes (0844 / 0845 / 0864 / 0865 / 5200) move only scrap (边角料), and scrap sells to the
+	// domestic market only under 0844 / 0845. Fix the category or the trade mode.
+	Reason_GOODS_CATEGORY_MISMATCH Reason = 144
+	// INVALID_ARGUMENT: a norm's net consumption (净耗) is not above 0, or its bonded share
+	// (保税料件比例) is not above 0 and at most 100. The field is named; fix it.
+	Reason_INVALID_NORM Reason = 220
+	// INVALID_ARGUMENT: a process loss rate (工艺损耗率) below 0 or at 100 % or more: 单耗 =
+	// 净耗 / (1 − rate) has no value there. Give the rate in percent, below 100.
+	Reason_LOSS_RATE_OUT_OF_RANGE Reason = 221
+	// INVALID_ARGUMENT: a 单耗版本号 that is not 1 to 8 digits.
+	Reason_INVALID_VERSION_NUMBER Reason = 222
+	// NOT_FOUND: the good has no such unit consumption version. File (and declare) it first.
+	Reason_UNKNOWN_VERSION Reason = 223
+	// FAILED_PRECONDITION: the version was used by a production report or is named by a declared
+	// list, and cannot change. File a new version with a later effective date to supersede it.
+	Reason_VERSION_LOCKED Reason = 224
+	// FAILED_PRECONDITION: a version's effective date clashes with the good's other versions (the
+	// same day, before the latest, or not after the last day the version it supersedes was used).
+	Reason_VERSION_EFFECTIVE_DATE Reason = 225
+	// FAILED_PRECONDITION: no version of the good is in force on the report's date, the version
+	// named is not the one in force, or (a zone consuming only by declared versions) it is a
+	// draft. File or declare the version, or date the report within it.
+	Reason_NO_VERSION_IN_FORCE Reason = 226
+	// INVALID_ARGUMENT: a line of the wrong goods type (a norm's material that is not a material
+	// line, goods made that are equipment).
+	Reason_WRONG_LINE_TYPE Reason = 227
+	// INVALID_ARGUMENT: a report's materials do not fit its basis (quantities on a report
+	// consuming by version, none on one consuming by actual use), or scrap / by-products name a
+	// version.
+	Reason_WRONG_CONSUMPTION_BASIS Reason = 228
+	// FAILED_PRECONDITION: a list names a unit consumption version that is still a draft; a
+	// version is declared before the goods leave. Declare it (DeclareVersion), then the list.
+	Reason_VERSION_NOT_DECLARED Reason = 229
 	// FAILED_PRECONDITION: the sale's tax exceeds what the form's guarantee still covers. Pay
 	// tax, or raise the guarantee.
 	Reason_GUARANTEE_EXCEEDED Reason = 150
@@ -386,6 +420,17 @@ var (
 		141: "EXIT_COUNTERPART_MISMATCH",
 		142: "ECOMMERCE_EXIT_BY_INVENTORY_LIST",
 		143: "TAX_TOP_UP_NOT_A_MOVEMENT",
+		144: "GOODS_CATEGORY_MISMATCH",
+		220: "INVALID_NORM",
+		221: "LOSS_RATE_OUT_OF_RANGE",
+		222: "INVALID_VERSION_NUMBER",
+		223: "UNKNOWN_VERSION",
+		224: "VERSION_LOCKED",
+		225: "VERSION_EFFECTIVE_DATE",
+		226: "NO_VERSION_IN_FORCE",
+		227: "WRONG_LINE_TYPE",
+		228: "WRONG_CONSUMPTION_BASIS",
+		229: "VERSION_NOT_DECLARED",
 		150: "GUARANTEE_EXCEEDED",
 		151: "NOT_A_DISPLAY_FORM",
 		152: "PAYMENT_EXCEEDS_TAX",
@@ -491,6 +536,17 @@ var (
 		"EXIT_COUNTERPART_MISMATCH":        141,
 		"ECOMMERCE_EXIT_BY_INVENTORY_LIST": 142,
 		"TAX_TOP_UP_NOT_A_MOVEMENT":        143,
+		"GOODS_CATEGORY_MISMATCH":          144,
+		"INVALID_NORM":                     220,
+		"LOSS_RATE_OUT_OF_RANGE":           221,
+		"INVALID_VERSION_NUMBER":           222,
+		"UNKNOWN_VERSION":                  223,
+		"VERSION_LOCKED":                   224,
+		"VERSION_EFFECTIVE_DATE":           225,
+		"NO_VERSION_IN_FORCE":              226,
+		"WRONG_LINE_TYPE":                  227,
+		"WRONG_CONSUMPTION_BASIS":          228,
+		"VERSION_NOT_DECLARED":             229,
 		"GUARANTEE_EXCEEDED":               150,
 		"NOT_A_DISPLAY_FORM":               151,
 		"PAYMENT_EXCEEDS_TAX":              152,
@@ -558,7 +614,7 @@ var File_zoneledger_errors_v1_reason_proto protoreflect.FileDescriptor
 
 const file_zoneledger_errors_v1_reason_proto_rawDesc = "" +
 	"\n" +
-	"!zoneledger/errors/v1/reason.proto\x12\x14zoneledger.errors.v1*\xb5\x13\n" +
+	"!zoneledger/errors/v1/reason.proto\x12\x14zoneledger.errors.v1*\xd1\x15\n" +
 	"\x06Reason\x12\x16\n" +
 	"\x12REASON_UNSPECIFIED\x10\x00\x12\x14\n" +
 	"\x10INVALID_ARGUMENT\x10\x01\x12\x13\n" +
@@ -633,7 +689,18 @@ const file_zoneledger_errors_v1_reason_proto_rawDesc = "" +
 	"\fUNTAXED_EXIT\x10\x8c\x01\x12\x1e\n" +
 	"\x19EXIT_COUNTERPART_MISMATCH\x10\x8d\x01\x12%\n" +
 	" ECOMMERCE_EXIT_BY_INVENTORY_LIST\x10\x8e\x01\x12\x1e\n" +
-	"\x19TAX_TOP_UP_NOT_A_MOVEMENT\x10\x8f\x01\x12\x17\n" +
+	"\x19TAX_TOP_UP_NOT_A_MOVEMENT\x10\x8f\x01\x12\x1c\n" +
+	"\x17GOODS_CATEGORY_MISMATCH\x10\x90\x01\x12\x11\n" +
+	"\fINVALID_NORM\x10\xdc\x01\x12\x1b\n" +
+	"\x16LOSS_RATE_OUT_OF_RANGE\x10\xdd\x01\x12\x1b\n" +
+	"\x16INVALID_VERSION_NUMBER\x10\xde\x01\x12\x14\n" +
+	"\x0fUNKNOWN_VERSION\x10\xdf\x01\x12\x13\n" +
+	"\x0eVERSION_LOCKED\x10\xe0\x01\x12\x1b\n" +
+	"\x16VERSION_EFFECTIVE_DATE\x10\xe1\x01\x12\x18\n" +
+	"\x13NO_VERSION_IN_FORCE\x10\xe2\x01\x12\x14\n" +
+	"\x0fWRONG_LINE_TYPE\x10\xe3\x01\x12\x1c\n" +
+	"\x17WRONG_CONSUMPTION_BASIS\x10\xe4\x01\x12\x19\n" +
+	"\x14VERSION_NOT_DECLARED\x10\xe5\x01\x12\x17\n" +
 	"\x12GUARANTEE_EXCEEDED\x10\x96\x01\x12\x17\n" +
 	"\x12NOT_A_DISPLAY_FORM\x10\x97\x01\x12\x18\n" +
 	"\x13PAYMENT_EXCEEDS_TAX\x10\x98\x01\x12\x14\n" +

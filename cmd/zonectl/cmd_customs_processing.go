@@ -1,0 +1,534 @@
+package main
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/output"
+	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
+)
+
+// The processing centre (加工制造中心): ProcessingService — unit consumption
+// versions (单耗版本) and production reports.
+
+func (a *app) processingCmd() *cobra.Command {
+	c := group("processing", "Processing (加工制造): unit consumption versions (单耗) and production reports",
+		group("version", "File, declare and show unit consumption versions (单耗版本) of a good",
+			a.procVersionPutCmd(), a.procVersionDeclareCmd(), a.procVersionGetCmd(), a.procVersionListCmd()),
+		group("report", "File and show production reports", a.procReportFileCmd(), a.procReportGetCmd(), a.procReportListCmd()),
+		group("destruction", "Ask for, approve, reject and show destructions (销毁) of goods",
+			a.procDestroyRequestCmd(), a.procDestroyDecideCmd(true), a.procDestroyDecideCmd(false), a.procDestroyGetCmd()))
+	c.Long = `The processing centre (加工制造中心) of a zone book:
+
+  version  a good's unit consumption version (单耗版本): per material line its
+           net consumption (净耗), process loss rate (工艺损耗率, percent) and
+           bonded share (保税料件比例, percent); 单耗 = 净耗 / (1 − 工艺损耗率).
+           A later version supersedes the earlier from its effective date; a
+           version a report used is locked (VERSION_LOCKED): supersede it.
+  report   a production report: the goods made, consuming materials by the
+           versions in force (default) or by the actual quantities used
+           (--actual), booked in one journal; the goods form new lots
+           produced in the zone; scrap, defects and by-products are outputs
+           of their own category.
+  destruction  the enterprise asks to destroy goods (销毁); customs approves
+           (the goods leave the book) or rejects.
+
+The book's owner enterprise files; customs reads every book and decides
+destructions.`
+	return c
+}
+
+var procVersionHeader = []string{"book_no", "good", "version", "effective", "status", "material", "net", "loss_%", "bonded_%", "单耗", "exact", "used_by", "superseded_by"}
+
+func procVersionRows(v *customsv1.Version) [][]string {
+	var rows [][]string
+	for _, n := range v.GetNorms() {
+		rows = append(rows, []string{v.GetBookNo(), strconv.Itoa(int(v.GetFinishedSeq())), v.GetVersion(), v.GetEffectiveDate(),
+			enumName(v.GetStatus(), "VERSION_STATUS_"), strconv.Itoa(int(n.GetMaterialSeq())), n.GetNet(), n.GetLossPercent(), n.GetBondedPercent(),
+			n.GetUnitConsumption(), strconv.FormatBool(n.GetUnitConsumptionExact()), v.GetUsedBy(), v.GetSupersededBy()})
+	}
+	return rows
+}
+
+// parseNorm reads MAT:NET[:LOSS%[:BONDED%]].
+func parseNorm(s string) (*customsv1.Norm, error) {
+	parts := strings.Split(s, ":")
+	if len(parts) < 2 || len(parts) > 4 {
+		return nil, usagef("--norm %q: write MATERIAL_SEQ:NET[:LOSS_PERCENT[:BONDED_PERCENT]], e.g. 3:0.95:5", s)
+	}
+	seq, err := strconv.Atoi(parts[0])
+	if err != nil || seq < 1 {
+		return nil, usagef("--norm %q: the material line %q is not a number >= 1", s, parts[0])
+	}
+	n := &customsv1.Norm{MaterialSeq: int32(seq), Net: parts[1]}
+	if len(parts) > 2 {
+		n.LossPercent = parts[2]
+	}
+	if len(parts) > 3 {
+		n.BondedPercent = parts[3]
+	}
+	return n, nil
+}
+
+func (a *app) procVersionPutCmd() *cobra.Command {
+	var book, version, effective string
+	var good int
+	var norms []string
+	c := &cobra.Command{
+		Use:   "put --book BOOK --good SEQ --version N --effective YYYY-MM-DD --norm MAT:NET[:LOSS%[:BONDED%]]...",
+		Short: "File a unit consumption version of a good, or change one no report used (safe to repeat)",
+		Long: `File a unit consumption version (单耗版本) of a finished or semi-finished good
+(--good, its book line), one --norm per material line: MAT:NET[:LOSS%[:BONDED%]]
+— the material's book line, the net consumption (净耗) per unit of the good in
+the material's declared unit, the process loss rate (工艺损耗率) in percent
+(default 0, below 100) and the bonded share (保税料件比例) in percent (default
+100). The server answers each material's 单耗 = 净耗 / (1 − 工艺损耗率), exact
+when it terminates within 9 places.
+
+A version with a later effective date than the good's latest supersedes it
+from that date. Running the same command again returns the version; changing a
+version a report used is refused (VERSION_LOCKED): file a new version.`,
+		Example: `  zonectl customs processing version put --book H31050000001 --good 4 --version 1 \
+      --effective 2026-11-01 --norm 1:0.95:5 --norm 2:2.0:20`,
+		Args: exactArgs(0, "no arguments"),
+		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
+			if book == "" || good < 1 || version == "" || effective == "" || len(norms) == 0 {
+				return usagef("give --book, --good, --version, --effective and at least one --norm")
+			}
+			if !isoDate.MatchString(effective) {
+				return usagef("--effective %q: write YYYY-MM-DD", effective)
+			}
+			req := &customsv1.PutVersionRequest{BookNo: book, FinishedSeq: int32(good), Version: version, EffectiveDate: effective}
+			for _, s := range norms {
+				n, err := parseNorm(s)
+				if err != nil {
+					return err
+				}
+				req.Norms = append(req.Norms, n)
+			}
+			return a.procVersionCall(cmd.Context(), func(ctx context.Context, cl *clients) (*customsv1.Version, error) {
+				r, err := cl.processing.PutVersion(ctx, req)
+				return r.GetVersion(), err
+			})
+		}),
+	}
+	c.Flags().StringVar(&book, "book", "", "book number (required)")
+	c.Flags().IntVar(&good, "good", 0, "the good's book line (成品序号) (required)")
+	c.Flags().StringVar(&version, "version", "", "the 单耗版本号, 1 to 8 digits (required)")
+	c.Flags().StringVar(&effective, "effective", "", "first day in force, YYYY-MM-DD (required)")
+	c.Flags().StringArrayVar(&norms, "norm", nil, "a material: MAT:NET[:LOSS%[:BONDED%]] (repeatable, required)")
+	return c
+}
+
+func (a *app) procVersionDeclareCmd() *cobra.Command {
+	var book, version string
+	var good int
+	c := &cobra.Command{
+		Use:     "declare --book BOOK --good SEQ --version N",
+		Short:   "Declare a version to customs (单耗申报): DRAFT becomes DECLARED (safe to repeat)",
+		Example: `  zonectl customs processing version declare --book H31050000001 --good 4 --version 1`,
+		Args:    exactArgs(0, "no arguments"),
+		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
+			if book == "" || good < 1 || version == "" {
+				return usagef("give --book, --good and --version")
+			}
+			return a.procVersionCall(cmd.Context(), func(ctx context.Context, cl *clients) (*customsv1.Version, error) {
+				r, err := cl.processing.DeclareVersion(ctx, &customsv1.DeclareVersionRequest{BookNo: book, FinishedSeq: int32(good), Version: version})
+				return r.GetVersion(), err
+			})
+		}),
+	}
+	c.Flags().StringVar(&book, "book", "", "book number (required)")
+	c.Flags().IntVar(&good, "good", 0, "the good's book line (required)")
+	c.Flags().StringVar(&version, "version", "", "the 单耗版本号 (required)")
+	return c
+}
+
+func (a *app) procVersionGetCmd() *cobra.Command {
+	var book, version, date string
+	var good int
+	c := &cobra.Command{
+		Use:   "get --book BOOK --good SEQ [--version N | --date YYYY-MM-DD]",
+		Short: "Show a version of a good, or the one in force on a day (one row per material)",
+		Example: `  zonectl customs processing version get --book H31050000001 --good 4 --version 1
+  zonectl customs processing version get --book H31050000001 --good 4 --date 2026-11-20`,
+		Args: exactArgs(0, "no arguments"),
+		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
+			if book == "" || good < 1 {
+				return usagef("give --book and --good")
+			}
+			if version != "" && date != "" {
+				return usagef("give --version or --date, not both")
+			}
+			if date != "" && !isoDate.MatchString(date) {
+				return usagef("--date %q: write YYYY-MM-DD", date)
+			}
+			return a.procVersionCall(cmd.Context(), func(ctx context.Context, cl *clients) (*customsv1.Version, error) {
+				r, err := cl.processing.GetVersion(ctx, &customsv1.GetVersionRequest{BookNo: book, FinishedSeq: int32(good), Version: version, Date: date})
+				return r.GetVersion(), err
+			})
+		}),
+	}
+	c.Flags().StringVar(&book, "book", "", "book number (required)")
+	c.Flags().IntVar(&good, "good", 0, "the good's book line (required)")
+	c.Flags().StringVar(&version, "version", "", "the 单耗版本号 (default: the one in force on --date)")
+	c.Flags().StringVar(&date, "date", "", "with no --version, the day, YYYY-MM-DD (default: today)")
+	return c
+}
+
+func (a *app) procVersionCall(ctx context.Context, call func(ctx context.Context, cl *clients) (*customsv1.Version, error)) error {
+	cl, err := a.customs()
+	if err != nil {
+		return err
+	}
+	ctx, cancel := a.callCtx(ctx)
+	defer cancel()
+	v, err := call(ctx, cl)
+	if err != nil {
+		return err
+	}
+	return output.One(a.stdout, a.format, v, procVersionHeader, procVersionRows(v)...)
+}
+
+func (a *app) procVersionListCmd() *cobra.Command {
+	var book string
+	var good int
+	var undeclared bool
+	c := &cobra.Command{
+		Use:     "list --book BOOK [--good SEQ] [--used-not-declared]",
+		Short:   "List a book's versions by good and effective date (one row per material)",
+		Example: `  zonectl customs processing version list --book H31050000001 --good 4`,
+		Args:    exactArgs(0, "no arguments"),
+		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
+			if book == "" {
+				return usagef("give --book")
+			}
+			cl, err := a.customs()
+			if err != nil {
+				return err
+			}
+			l := output.NewList(a.stdout, a.format, procVersionHeader)
+			err = a.pages(cmd.Context(), func(ctx context.Context, tok string) (string, error) {
+				r, err := cl.processing.ListVersions(ctx, &customsv1.ListVersionsRequest{BookNo: book, FinishedSeq: int32(good), PageSize: 1000, PageToken: tok, UsedNotDeclared: undeclared})
+				if err != nil {
+					return "", err
+				}
+				for _, v := range r.GetVersions() {
+					if err := l.Add(v, procVersionRows(v)...); err != nil {
+						return "", err
+					}
+				}
+				return r.GetNextPageToken(), nil
+			})
+			if err != nil {
+				return err
+			}
+			return l.Close()
+		}),
+	}
+	c.Flags().StringVar(&book, "book", "", "book number (required)")
+	c.Flags().IntVar(&good, "good", 0, "only this good's versions")
+	c.Flags().BoolVar(&undeclared, "used-not-declared", false, "only versions production used that are still drafts (declare them before write-off)")
+	return c
+}
+
+var procReportHeader = []string{"report_no", "inner_no", "book_no", "date", "basis", "kind", "line", "quantity", "bonded", "non_bonded", "loss", "version", "lot", "category"}
+
+// procReportRows prints a report as one row per good made and one per
+// material consumed.
+func procReportRows(r *customsv1.ProductionReport) [][]string {
+	head := []string{r.GetReportNo(), r.GetInnerNo(), r.GetBookNo(), r.GetDate(), enumName(r.GetBasis(), "CONSUMPTION_BASIS_")}
+	var rows [][]string
+	for _, o := range r.GetOutputs() {
+		rows = append(rows, append(append([]string{}, head...), "made", strconv.Itoa(int(o.GetBookSeq())), o.GetQuantity(), "", "", "", o.GetVersion(), o.GetLot(),
+			enumName(o.GetCategory(), "PRODUCTION_CATEGORY_")))
+	}
+	for _, c := range r.GetConsumed() {
+		var lots []string
+		for _, l := range c.GetLots() {
+			lots = append(lots, l.GetLot()+"="+l.GetQuantity())
+		}
+		rows = append(rows, append(append([]string{}, head...), "consumed", strconv.Itoa(int(c.GetBookSeq())), "", c.GetBonded(), c.GetNonBonded(), c.GetLoss(), "", strings.Join(lots, " "), ""))
+	}
+	return rows
+}
+
+func (a *app) procReportFileCmd() *cobra.Command {
+	var book, inner, date string
+	var outputs, materials, actual []string
+	c := &cobra.Command{
+		Use:   "file --book BOOK --inner-no N --output SEQ:QTY[:VALUE[:VERSION[:CATEGORY]]]... [--material SEQ:LOT]... [--actual SEQ:QTY[:LOSS[:LOT]]]...",
+		Short: "File a production report: goods made, materials consumed (safe to repeat)",
+		Long: `File a production report (self-reported under 四自一简). --output
+SEQ:QTY[:VALUE[:VERSION[:CATEGORY]]] names goods made: the book line, the
+quantity in its declared unit, the carrying value of the lot in CNY (default
+0), to check it the 单耗版本号 in force, and the category: FINISHED or
+SEMI_FINISHED (the default by the line), DEFECT (残次品, consumes as the good
+does), SCRAP (边角料) or BY_PRODUCT (副产品), which consume nothing by version. By default the materials are consumed by the versions in force on
+the report's date; --material SEQ:LOT takes a material from a named lot
+(otherwise oldest lots first). With --actual SEQ:QTY[:LOSS[:LOT]] the report
+consumes the quantities given instead (basis ACTUAL): the bonded quantity
+used and the process loss within it.
+
+A material that would go below zero is refused (INSUFFICIENT_BONDED_STOCK) and
+nothing is booked. --inner-no is the idempotency key.`,
+		Example: `  zonectl customs processing report file --book H31050000001 --inner-no SC-0001 --output 4:1000
+  zonectl customs processing report file --book H31050000001 --inner-no SC-0002 --output 4:10 --actual 1:10.5:0.5`,
+		Args: exactArgs(0, "no arguments"),
+		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
+			if book == "" || inner == "" || len(outputs) == 0 {
+				return usagef("give --book, --inner-no and at least one --output")
+			}
+			if len(actual) > 0 && len(materials) > 0 {
+				return usagef("--actual gives the materials consumed (with their lots); --material is for consumption by version")
+			}
+			if date != "" && !isoDate.MatchString(date) {
+				return usagef("--date %q: write YYYY-MM-DD", date)
+			}
+			req := &customsv1.FileProductionReportRequest{InnerNo: inner, BookNo: book, Date: date}
+			for _, s := range outputs {
+				p := strings.Split(s, ":")
+				seq, err := strconv.Atoi(p[0])
+				if len(p) < 2 || len(p) > 5 || err != nil {
+					return usagef("--output %q: write SEQ:QTY[:VALUE[:VERSION[:CATEGORY]]]", s)
+				}
+				o := &customsv1.ProductionOutput{BookSeq: int32(seq), Quantity: p[1]}
+				if len(p) > 2 {
+					o.Value = p[2]
+				}
+				if len(p) > 3 {
+					o.Version = p[3]
+				}
+				if len(p) > 4 {
+					v, ok := customsv1.ProductionCategory_value["PRODUCTION_CATEGORY_"+strings.ToUpper(p[4])]
+					if !ok || v == 0 {
+						return usagef("--output %q: the category is FINISHED, SEMI_FINISHED, DEFECT, SCRAP or BY_PRODUCT", s)
+					}
+					o.Category = customsv1.ProductionCategory(v)
+				}
+				req.Outputs = append(req.Outputs, o)
+			}
+			for _, s := range materials {
+				p := strings.SplitN(s, ":", 2)
+				seq, err := strconv.Atoi(p[0])
+				if len(p) != 2 || err != nil {
+					return usagef("--material %q: write SEQ:LOT", s)
+				}
+				req.Materials = append(req.Materials, &customsv1.ProductionMaterial{BookSeq: int32(seq), Lot: p[1]})
+			}
+			if len(actual) > 0 {
+				req.Basis = customsv1.ConsumptionBasis_CONSUMPTION_BASIS_ACTUAL
+			}
+			for _, s := range actual {
+				p := strings.SplitN(s, ":", 4)
+				seq, err := strconv.Atoi(p[0])
+				if len(p) < 2 || err != nil {
+					return usagef("--actual %q: write SEQ:QTY[:LOSS[:LOT]]", s)
+				}
+				m := &customsv1.ProductionMaterial{BookSeq: int32(seq), Quantity: p[1]}
+				if len(p) > 2 {
+					m.Loss = p[2]
+				}
+				if len(p) > 3 {
+					m.Lot = p[3]
+				}
+				req.Materials = append(req.Materials, m)
+			}
+			cl, err := a.customs()
+			if err != nil {
+				return err
+			}
+			ctx, cancel := a.callCtx(cmd.Context())
+			defer cancel()
+			r, err := cl.processing.FileProductionReport(ctx, req)
+			if err != nil {
+				return err
+			}
+			return output.One(a.stdout, a.format, r.GetReport(), procReportHeader, procReportRows(r.GetReport())...)
+		}),
+	}
+	c.Flags().StringVar(&book, "book", "", "book number (required)")
+	c.Flags().StringVar(&inner, "inner-no", "", "the enterprise's own report number: the idempotency key (required)")
+	c.Flags().StringVar(&date, "date", "", "business date, YYYY-MM-DD, not in the future (default: today)")
+	c.Flags().StringArrayVar(&outputs, "output", nil, "goods made: SEQ:QTY[:VALUE[:VERSION[:CATEGORY]]] (repeatable, required)")
+	c.Flags().StringArrayVar(&materials, "material", nil, "take a material from a lot: SEQ:LOT (repeatable)")
+	c.Flags().StringArrayVar(&actual, "actual", nil, "a material actually consumed: SEQ:QTY[:LOSS[:LOT]] (repeatable; makes the basis ACTUAL)")
+	return c
+}
+
+func (a *app) procReportGetCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:     "get REPORT",
+		Short:   "Show a production report (one row per good made and per material consumed)",
+		Example: `  zonectl customs processing report get SCH310500000012600000001`,
+		Args:    exactArgs(1, "REPORT"),
+		RunE: a.act(func(cmd *cobra.Command, args []string) error {
+			cl, err := a.customs()
+			if err != nil {
+				return err
+			}
+			ctx, cancel := a.callCtx(cmd.Context())
+			defer cancel()
+			r, err := cl.processing.GetProductionReport(ctx, &customsv1.GetProductionReportRequest{ReportNo: args[0]})
+			if err != nil {
+				return err
+			}
+			return output.One(a.stdout, a.format, r.GetReport(), procReportHeader, procReportRows(r.GetReport())...)
+		}),
+	}
+}
+
+func (a *app) procReportListCmd() *cobra.Command {
+	var book string
+	c := &cobra.Command{
+		Use:     "list --book BOOK",
+		Short:   "List a book's production reports in number order",
+		Example: `  zonectl customs processing report list --book H31050000001 -o csv`,
+		Args:    exactArgs(0, "no arguments"),
+		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
+			if book == "" {
+				return usagef("give --book")
+			}
+			cl, err := a.customs()
+			if err != nil {
+				return err
+			}
+			l := output.NewList(a.stdout, a.format, procReportHeader)
+			err = a.pages(cmd.Context(), func(ctx context.Context, tok string) (string, error) {
+				r, err := cl.processing.ListProductionReports(ctx, &customsv1.ListProductionReportsRequest{BookNo: book, PageSize: 1000, PageToken: tok})
+				if err != nil {
+					return "", err
+				}
+				for _, rep := range r.GetReports() {
+					if err := l.Add(rep, procReportRows(rep)...); err != nil {
+						return "", err
+					}
+				}
+				return r.GetNextPageToken(), nil
+			})
+			if err != nil {
+				return err
+			}
+			return l.Close()
+		}),
+	}
+	c.Flags().StringVar(&book, "book", "", "book number (required)")
+	return c
+}
+
+var procDestroyHeader = []string{"destruction_no", "inner_no", "book_no", "date", "status", "line", "quantity", "lots", "reason"}
+
+func procDestroyRows(d *customsv1.Destruction) [][]string {
+	var rows [][]string
+	for _, l := range d.GetLines() {
+		var lots []string
+		for _, q := range l.GetLots() {
+			lots = append(lots, q.GetLot()+"="+q.GetQuantity())
+		}
+		rows = append(rows, []string{d.GetDestructionNo(), d.GetInnerNo(), d.GetBookNo(), d.GetDate(), enumName(d.GetStatus(), "DESTRUCTION_STATUS_"),
+			strconv.Itoa(int(l.GetBookSeq())), l.GetQuantity(), strings.Join(lots, " "), d.GetReason()})
+	}
+	return rows
+}
+
+func (a *app) procDestroyCall(ctx context.Context, call func(ctx context.Context, cl *clients) (*customsv1.Destruction, error)) error {
+	cl, err := a.customs()
+	if err != nil {
+		return err
+	}
+	ctx, cancel := a.callCtx(ctx)
+	defer cancel()
+	d, err := call(ctx, cl)
+	if err != nil {
+		return err
+	}
+	return output.One(a.stdout, a.format, d, procDestroyHeader, procDestroyRows(d)...)
+}
+
+func (a *app) procDestroyRequestCmd() *cobra.Command {
+	var book, inner, date, reason, residue string
+	var lines []string
+	c := &cobra.Command{
+		Use:   "request --book BOOK --inner-no N --reason TEXT --line SEQ:QTY[:LOT]... [--residue-value CNY]",
+		Short: "Ask customs to approve the destruction (销毁) of goods; nothing moves until it does (safe to repeat)",
+		Example: `  zonectl customs processing destruction request --book H31050000001 --inner-no XH-0001 \
+      --reason "scrap of no value" --line 5:0.5`,
+		Args: exactArgs(0, "no arguments"),
+		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
+			if book == "" || inner == "" || reason == "" || len(lines) == 0 {
+				return usagef("give --book, --inner-no, --reason and at least one --line")
+			}
+			if date != "" && !isoDate.MatchString(date) {
+				return usagef("--date %q: write YYYY-MM-DD", date)
+			}
+			req := &customsv1.RequestDestructionRequest{InnerNo: inner, BookNo: book, Date: date, Reason: reason, ResidueValue: residue}
+			for _, s := range lines {
+				p := strings.SplitN(s, ":", 3)
+				seq, err := strconv.Atoi(p[0])
+				if len(p) < 2 || err != nil {
+					return usagef("--line %q: write SEQ:QTY[:LOT]", s)
+				}
+				l := &customsv1.DestroyLine{BookSeq: int32(seq), Quantity: p[1]}
+				if len(p) > 2 {
+					l.Lot = p[2]
+				}
+				req.Lines = append(req.Lines, l)
+			}
+			return a.procDestroyCall(cmd.Context(), func(ctx context.Context, cl *clients) (*customsv1.Destruction, error) {
+				r, err := cl.processing.RequestDestruction(ctx, req)
+				return r.GetDestruction(), err
+			})
+		}),
+	}
+	c.Flags().StringVar(&book, "book", "", "book number (required)")
+	c.Flags().StringVar(&inner, "inner-no", "", "the enterprise's own number: the idempotency key (required)")
+	c.Flags().StringVar(&reason, "reason", "", "why the goods are destroyed (required)")
+	c.Flags().StringVar(&date, "date", "", "business date, YYYY-MM-DD, not in the future (default: today)")
+	c.Flags().StringVar(&residue, "residue-value", "", "what the valuable residue was sold for, CNY (recorded)")
+	c.Flags().StringArrayVar(&lines, "line", nil, "goods: SEQ:QTY[:LOT] (repeatable, required)")
+	return c
+}
+
+func (a *app) procDestroyDecideCmd(approve bool) *cobra.Command {
+	var note string
+	verb, short := "reject", "Reject a requested destruction; nothing moves (customs)"
+	if approve {
+		verb, short = "approve", "Approve a requested destruction: the goods leave the book (customs)"
+	}
+	c := &cobra.Command{
+		Use:     verb + " DESTRUCTION [--note TEXT]",
+		Short:   short,
+		Example: "  zonectl customs processing destruction " + verb + " XHH310500000012600000001 --note witnessed",
+		Args:    exactArgs(1, "DESTRUCTION"),
+		RunE: a.act(func(cmd *cobra.Command, args []string) error {
+			return a.procDestroyCall(cmd.Context(), func(ctx context.Context, cl *clients) (*customsv1.Destruction, error) {
+				if approve {
+					r, err := cl.processing.ApproveDestruction(ctx, &customsv1.ApproveDestructionRequest{DestructionNo: args[0], Note: note})
+					return r.GetDestruction(), err
+				}
+				r, err := cl.processing.RejectDestruction(ctx, &customsv1.RejectDestructionRequest{DestructionNo: args[0], Note: note})
+				return r.GetDestruction(), err
+			})
+		}),
+	}
+	c.Flags().StringVar(&note, "note", "", "customs' remark")
+	return c
+}
+
+func (a *app) procDestroyGetCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:     "get DESTRUCTION",
+		Short:   "Show a destruction (one row per line)",
+		Example: "  zonectl customs processing destruction get XHH310500000012600000001",
+		Args:    exactArgs(1, "DESTRUCTION"),
+		RunE: a.act(func(cmd *cobra.Command, args []string) error {
+			return a.procDestroyCall(cmd.Context(), func(ctx context.Context, cl *clients) (*customsv1.Destruction, error) {
+				r, err := cl.processing.GetDestruction(ctx, &customsv1.GetDestructionRequest{DestructionNo: args[0]})
+				return r.GetDestruction(), err
+			})
+		}),
+	}
+}

@@ -1,0 +1,288 @@
+package processing
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/shopspring/decimal"
+
+	"github.com/zoneledger/zoneledger/customs/access"
+	"github.com/zoneledger/zoneledger/customs/codes"
+	"github.com/zoneledger/zoneledger/customs/zone"
+	"github.com/zoneledger/zoneledger/ledger"
+)
+
+// WorldDestroyed is the world account goods destroyed (销毁) go to.
+const WorldDestroyed = "destroyed"
+
+// DocumentDestruction is the ledger document type of a destruction.
+const DocumentDestruction = "DESTRUCTION"
+
+// DestructionStatus is where a destruction is.
+type DestructionStatus string
+
+// The destruction statuses.
+const (
+	// DestructionRequested: asked by the enterprise; nothing has moved.
+	DestructionRequested DestructionStatus = "REQUESTED"
+	// DestructionApproved: approved by customs; the goods left the book.
+	DestructionApproved DestructionStatus = "APPROVED"
+	// DestructionRejected: refused by customs; nothing moved.
+	DestructionRejected DestructionStatus = "REJECTED"
+)
+
+// Destruction is a customs-approved destruction (销毁) of bonded goods on
+// a book — scrap, defects, by-products or any other goods: the enterprise
+// asks, customs approves, and the goods leave the book to the world
+// account destroyed.
+type Destruction struct {
+	// No is the zone's number: "XH" + book + 2-digit year + 7 digits.
+	No string
+	// InnerNo is the enterprise's own number: the idempotency key.
+	InnerNo    string
+	Enterprise string
+	Book       string
+	// Date is the business date the goods are destroyed on; zero when
+	// asking means today.
+	Date   time.Time
+	Reason string
+	Lines  []DestroyLine
+	// ResidueValue is what the valuable residue (有价值残余物) was sold
+	// for, CNY to the fen; recorded, not yet taxed here.
+	ResidueValue decimal.Decimal
+	Status       DestructionStatus
+	// Note is customs' remark on approval or rejection.
+	Note       string
+	ApprovedBy string
+	JournalIDs []int64
+	FiledBy    string
+	CreatedAt  time.Time
+	InputHash  string
+}
+
+// DestroyLine is goods of one book line to destroy.
+type DestroyLine struct {
+	BookSeq int
+	// Quantity in the line's declared unit, at its scale.
+	Quantity decimal.Decimal
+	// Lot names the lot to take; empty: oldest first.
+	Lot string
+	// Lots are the lots the goods were taken from. Derived on approval.
+	Lots []zone.LotQuantity
+}
+
+// RequestDestruction files a destruction. The book's owner enterprise
+// asks; nothing moves until customs approves. Asking again under the same
+// number returns it; other goods under the number are refused
+// (DUPLICATE_DOCUMENT_NUMBER).
+func (s *Service) RequestDestruction(ctx context.Context, p access.Principal, d Destruction) (Destruction, error) {
+	d.InnerNo, d.Book, d.Reason = strings.TrimSpace(d.InnerNo), strings.TrimSpace(d.Book), strings.TrimSpace(d.Reason)
+	if d.InnerNo == "" || len(d.InnerNo) > 64 {
+		return d, badArg("inner_no", "the enterprise's own number is required, at most 64 characters")
+	}
+	if d.Reason == "" || len(d.Reason) > 500 {
+		return d, badArg("reason", "say why the goods are destroyed, at most 500 characters")
+	}
+	if len(d.Lines) == 0 || len(d.Lines) > MaxReportLines {
+		return d, badArg("lines", "a destruction names 1 to %d lines", MaxReportLines)
+	}
+	if d.ResidueValue.IsNegative() || ledger.Places(d.ResidueValue) > ledger.ValueScale {
+		return d, badArg("residue_value", "must be >= 0 CNY to the fen, got %s", d.ResidueValue)
+	}
+	today := s.today()
+	if d.Date.IsZero() {
+		d.Date = today
+	}
+	d.Date = ledger.Day(d.Date)
+	if d.Date.Before(ledger.EarliestEffectiveDate) || d.Date.After(today) {
+		return d, ledger.Errorf(ledger.KindInvalid, ledger.ReasonDateOutOfRange, "date", "a destruction is dated between %s and today (%s)",
+			ledger.FormatDate(ledger.EarliestEffectiveDate), ledger.FormatDate(today))
+	}
+	b, err := s.writeBook(ctx, p, d.Book)
+	if err != nil {
+		return d, err
+	}
+	var seqs []int
+	for _, l := range d.Lines {
+		seqs = append(seqs, l.BookSeq)
+	}
+	lines, err := s.lines(ctx, p, d.Book, seqs)
+	if err != nil {
+		return d, err
+	}
+	for i, l := range d.Lines {
+		f := fmt.Sprintf("lines[%d]", i)
+		bl, ok := lines[l.BookSeq]
+		if !ok {
+			return d, lineNotOnBook(d.Book, l.BookSeq, f+".book_seq")
+		}
+		if bl.Type == codes.GoodsEquipment {
+			return d, invalid(ReasonWrongLineType, f+".book_seq", "line %d is equipment; equipment is not destroyed through this record", l.BookSeq)
+		}
+		if err := checkQuantity(l.Quantity, bl, f+".quantity", false); err != nil {
+			return d, err
+		}
+		if len(l.Lot) > 64 {
+			return d, badArg(f+".lot", "a lot name has at most 64 characters")
+		}
+		d.Lines[i].Lots = nil
+	}
+	h := d
+	h.No, h.Enterprise, h.Status, h.Note, h.ApprovedBy, h.JournalIDs, h.FiledBy, h.CreatedAt, h.InputHash = "", "", "", "", "", nil, "", time.Time{}, ""
+	d.InputHash = digest(h)
+	var out Destruction
+	err = s.inTx(ctx, func(tx pgx.Tx) error {
+		old, found, err := destructionBy(ctx, tx, `enterprise = $1 AND inner_no = $2`, b.Enterprise, d.InnerNo)
+		if err != nil || found {
+			if err == nil && old.InputHash != d.InputHash {
+				err = ledger.Errorf(ledger.KindConflict, zone.ReasonDuplicateDocument, "inner_no", "number %s was already used for destruction %s; use a new number", d.InnerNo, old.No)
+			}
+			out = old
+			return err
+		}
+		c := d
+		c.Enterprise, c.FiledBy, c.CreatedAt, c.Status = b.Enterprise, p.ID, s.clock(), DestructionRequested
+		if c.No, err = nextNumber(ctx, tx, "XH", c.Book, c.Date); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO proc_destructions (no, enterprise, inner_no, book, status, body, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+			c.No, c.Enterprise, c.InnerNo, c.Book, string(c.Status), mustJSON(c), c.CreatedAt); err != nil {
+			return err
+		}
+		out = c
+		return nil
+	})
+	return out, err
+}
+
+// ApproveDestruction approves a requested destruction: its goods leave
+// the bonded stock (the named lot, else oldest first) to the world account
+// destroyed, in one transaction with the record. Customs only. Goods that
+// are no longer there refuse the approval (INSUFFICIENT_BONDED_STOCK) and
+// the record stays requested. Approving again returns it.
+func (s *Service) ApproveDestruction(ctx context.Context, p access.Principal, no, note string) (Destruction, error) {
+	return s.decideDestruction(ctx, p, no, note, true)
+}
+
+// RejectDestruction rejects a requested destruction; nothing moves.
+// Customs only. Rejecting again returns it.
+func (s *Service) RejectDestruction(ctx context.Context, p access.Principal, no, note string) (Destruction, error) {
+	return s.decideDestruction(ctx, p, no, note, false)
+}
+
+func (s *Service) decideDestruction(ctx context.Context, p access.Principal, no, note string, approve bool) (Destruction, error) {
+	if p.Role != access.RoleCustoms || p.Disabled {
+		return Destruction{}, denied("principal %q (%s) may not decide destructions; customs approves or rejects them", p.ID, p.Role)
+	}
+	if len(note) > 500 {
+		return Destruction{}, badArg("note", "at most 500 characters")
+	}
+	// Its lines are read before the transaction (they never change), so
+	// that the transaction reads nothing through the pool.
+	pre, found, err := destructionBy(ctx, s.pool, `no = $1`, no)
+	if err != nil {
+		return Destruction{}, dbError(err)
+	}
+	if !found {
+		return Destruction{}, notFound(zone.ReasonUnknownDocument, "destruction_no", "there is no destruction %q", no)
+	}
+	var seqs []int
+	for _, l := range pre.Lines {
+		seqs = append(seqs, l.BookSeq)
+	}
+	lines, err := s.lines(ctx, p, pre.Book, seqs)
+	if err != nil {
+		return Destruction{}, err
+	}
+	var out Destruction
+	err = s.readWrite(ctx, func(ctx context.Context, tx pgx.Tx, j journals) error {
+		d, found, err := destructionBy(ctx, tx, `no = $1 FOR UPDATE`, no)
+		if err != nil {
+			return err
+		}
+		if !found {
+			return notFound(zone.ReasonUnknownDocument, "destruction_no", "there is no destruction %q", no)
+		}
+		want := DestructionRejected
+		if approve {
+			want = DestructionApproved
+		}
+		if d.Status == want {
+			out = d
+			return nil
+		}
+		if d.Status != DestructionRequested {
+			return precondition(zone.ReasonWrongStatus, "destruction_no", "destruction %s is %s; only a requested destruction is decided", no, strings.ToLower(string(d.Status)))
+		}
+		d.Status, d.Note = want, note
+		if approve {
+			req := ledger.JournalRequest{Book: d.Book, IdempotencyKey: "destruction:" + d.No, EffectiveDate: d.Date,
+				Document: ledger.Document{Type: DocumentDestruction, Number: d.No}, Principal: p.ID, Metadata: map[string]string{"reason": d.Reason}}
+			var fields []string
+			for i, l := range d.Lines {
+				req.Postings = append(req.Postings, ledger.Posting{Item: ledger.ItemRef{Book: d.Book, Code: strconv.Itoa(l.BookSeq)},
+					From: ledger.In(d.Book, zone.AccountBonded), To: ledger.World(WorldDestroyed), Quantity: l.Quantity, Unit: lines[l.BookSeq].DeclaredUnit, Lot: l.Lot})
+				fields = append(fields, fmt.Sprintf("lines[%d].quantity", i))
+			}
+			res, err := j.PostMany(ctx, []ledger.JournalRequest{req})
+			if err != nil {
+				return err
+			}
+			if res[0].Err != nil {
+				return refusal(res[0].Err, 0, req, fields)
+			}
+			d.JournalIDs = []int64{res[0].Journal.ID}
+			for i, pst := range res[0].Journal.Postings {
+				for _, g := range pst.Legs {
+					d.Lines[i].Lots = append(d.Lines[i].Lots, zone.LotQuantity{Lot: g.Lot, Quantity: g.Quantity})
+				}
+			}
+			d.ApprovedBy = p.ID
+		}
+		if _, err := tx.Exec(ctx, `UPDATE proc_destructions SET status = $2, body = $3 WHERE no = $1`, d.No, string(d.Status), mustJSON(d)); err != nil {
+			return err
+		}
+		out = d
+		return nil
+	})
+	return out, dbError(err)
+}
+
+// GetDestruction returns a destruction. Its owner and customs read it.
+func (s *Service) GetDestruction(ctx context.Context, p access.Principal, no string) (Destruction, error) {
+	d, found, err := destructionBy(ctx, s.pool, `no = $1`, no)
+	if err != nil {
+		return d, dbError(err)
+	}
+	if found && !p.CanRead(d.Enterprise) && p.Role == access.RoleAdmin && !p.Disabled {
+		return Destruction{}, denied("principal %q is an admin; admins read no enterprise's books or documents", p.ID)
+	}
+	if !found || !p.CanRead(d.Enterprise) {
+		return Destruction{}, notFound(zone.ReasonUnknownDocument, "destruction_no", "there is no destruction %q", no)
+	}
+	return d, nil
+}
+
+func destructionBy(ctx context.Context, q querier, where string, args ...any) (Destruction, bool, error) {
+	rows, err := q.Query(ctx, `SELECT body FROM proc_destructions WHERE `+where, args...)
+	if err != nil {
+		return Destruction{}, false, err
+	}
+	d, err := pgx.CollectExactlyOneRow(rows, func(row pgx.CollectableRow) (Destruction, error) {
+		var body string
+		var d Destruction
+		if err := row.Scan(&body); err != nil {
+			return d, err
+		}
+		return d, jsonUnmarshal(body, &d)
+	})
+	if errors.Is(err, pgx.ErrNoRows) {
+		return d, false, nil
+	}
+	return d, err == nil, err
+}

@@ -1,0 +1,53 @@
+package zone
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// VersionChecker checks the unit consumption versions (单耗版本) a list's
+// lines name before the list is declared. Package customs/processing keeps
+// the versions and implements it.
+type VersionChecker interface {
+	// CheckListVersions refuses a list naming a version of a line that
+	// does not exist or is not declared. Versions are never removed nor
+	// taken back to draft, so a version it accepts stays acceptable.
+	CheckListVersions(ctx context.Context, l List) error
+}
+
+// SetVersionChecker installs the keeper of unit consumption versions. Call
+// it before the service takes requests; without one, a list naming a
+// version is refused when declared.
+func (s *Service) SetVersionChecker(c VersionChecker) { s.versions = c }
+
+// checkVersions has the versions a draft list names checked.
+func (s *Service) checkVersions(ctx context.Context, l List) error {
+	for i, ln := range l.Lines {
+		if ln.ConsumptionVersion == "" {
+			continue
+		}
+		if s.versions == nil {
+			return precondition(ReasonWrongStatus, fmt.Sprintf("lines[%d].consumption_version", i), "this server keeps no unit consumption versions; leave consumption_version empty")
+		}
+		return s.versions.CheckListVersions(ctx, l)
+	}
+	return nil
+}
+
+// ListNamingVersion returns the number of a declared, approved or cleared
+// list of book whose line for good seq names version (empty when none):
+// such a version is locked against change. It reads in tx, the caller's
+// transaction, so that a list declared at the same time is seen or
+// ordered after the caller's change.
+func (s *Service) ListNamingVersion(ctx context.Context, tx pgx.Tx, book string, seq int, version string) (string, error) {
+	probe := mustJSON(map[string]any{"Lines": []map[string]any{{"BookSeq": seq, "ConsumptionVersion": version}}})
+	var no string
+	err := tx.QueryRow(ctx, `SELECT no FROM zone_documents WHERE kind = $1 AND book = $2 AND status = ANY($3) AND body::JSONB @> $4::JSONB ORDER BY no LIMIT 1`,
+		kindList, book, []string{string(ListDeclared), string(ListApproved), string(ListCleared)}, probe).Scan(&no)
+	if err == pgx.ErrNoRows {
+		return "", nil
+	}
+	return no, err
+}
