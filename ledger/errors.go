@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"context"
 	"errors"
 	"fmt"
 )
@@ -161,4 +162,29 @@ func ReasonOf(err error) string {
 		return ""
 	}
 	return AsError(err).Reason
+}
+
+// DatabaseError is how a store reports a failure of its own database. It
+// passes nil, ledger errors and context errors through, and turns any other
+// error into the ledger error that says what to do: UNAVAILABLE (retry) when
+// busy(err) — conflicts outlasted the store's retries, nothing was changed —,
+// INTERNAL when refused(err) — the database refused a statement —, and
+// UNAVAILABLE otherwise: the database could not be reached, so a change in
+// flight may or may not have been made. The store supplies busy and refused
+// for its driver (package ledger/pgshared/pgtx's Retryable and StatementRefused);
+// what names its tables ("the zone's tables").
+func DatabaseError(err error, what string, busy, refused func(error) bool) error {
+	var le *Error
+	if err == nil || errors.As(err, &le) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	switch {
+	case busy(err):
+		return &Error{Kind: KindUnavailable, Reason: ReasonUnavailable,
+			Message: what + " are busy and the change gave up after repeated conflicts; retry", Err: err}
+	case refused(err):
+		return &Error{Kind: KindInternal, Reason: ReasonInternal, Message: "the database refused a query on " + what, Err: err}
+	}
+	return &Error{Kind: KindUnavailable, Reason: ReasonUnavailable,
+		Message: "could not reach the database; a change in flight may or may not have been made: check, then retry", Err: err}
 }

@@ -90,6 +90,10 @@ func (f Failure) String() string {
 	return "unknown"
 }
 
+// StatementRefused reports whether the database refused a statement (Classify's
+// Refused): a bug, or a schema the code does not expect.
+func StatementRefused(err error) bool { return Classify(err) == Refused }
+
 // Classify tells what a database error means: Busy, Refused or
 // Unreachable. Stores call it on the errors their transactions return that
 // are not their own, and translate the answer into their own error type.
