@@ -7,7 +7,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/output"
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
 )
 
@@ -59,19 +58,8 @@ func rndProjectRows(r *customsv1.GetRndProjectResponse) [][]string {
 	return rows
 }
 
-func (a *app) rndProjectCall(ctx context.Context, call func(ctx context.Context, cl *clients) (*customsv1.GetRndProjectResponse, error)) error {
-	cl, err := a.customs()
-	if err != nil {
-		return err
-	}
-	ctx, cancel := a.callCtx(ctx)
-	defer cancel()
-	r, err := call(ctx, cl)
-	if err != nil {
-		return err
-	}
-	return output.One(a.stdout, a.format, r, rndProjectHeader, rndProjectRows(r)...)
-}
+// rndProjectView prints a project with its totals.
+var rndProjectView = view[*customsv1.GetRndProjectResponse]{header: rndProjectHeader, rows: rndProjectRows}
 
 func (a *app) rndProjectFileCmd() *cobra.Command {
 	var book, name, start, end string
@@ -90,7 +78,7 @@ func (a *app) rndProjectFileCmd() *cobra.Command {
 					return usagef("%s %q: write YYYY-MM-DD", d.flag, d.v)
 				}
 			}
-			return a.rndProjectCall(cmd.Context(), func(ctx context.Context, cl *clients) (*customsv1.GetRndProjectResponse, error) {
+			return show(a, cmd, rndProjectView, func(ctx context.Context, cl *clients) (*customsv1.GetRndProjectResponse, error) {
 				r, err := cl.rnd.FileRndProject(ctx, &customsv1.FileRndProjectRequest{BookNo: book, Code: args[0], Name: name, Start: start, End: end})
 				return &customsv1.GetRndProjectResponse{Project: r.GetProject()}, err
 			})
@@ -114,7 +102,7 @@ func (a *app) rndProjectCloseCmd() *cobra.Command {
 			if book == "" {
 				return usagef("give --book")
 			}
-			return a.rndProjectCall(cmd.Context(), func(ctx context.Context, cl *clients) (*customsv1.GetRndProjectResponse, error) {
+			return show(a, cmd, rndProjectView, func(ctx context.Context, cl *clients) (*customsv1.GetRndProjectResponse, error) {
 				r, err := cl.rnd.CloseRndProject(ctx, &customsv1.CloseRndProjectRequest{BookNo: book, Code: args[0]})
 				return &customsv1.GetRndProjectResponse{Project: r.GetProject()}, err
 			})
@@ -135,7 +123,7 @@ func (a *app) rndProjectGetCmd() *cobra.Command {
 			if book == "" {
 				return usagef("give --book")
 			}
-			return a.rndProjectCall(cmd.Context(), func(ctx context.Context, cl *clients) (*customsv1.GetRndProjectResponse, error) {
+			return show(a, cmd, rndProjectView, func(ctx context.Context, cl *clients) (*customsv1.GetRndProjectResponse, error) {
 				return cl.rnd.GetRndProject(ctx, &customsv1.GetRndProjectRequest{BookNo: book, Code: args[0]})
 			})
 		}),
@@ -187,19 +175,8 @@ func parseRndOutput(s string) (*customsv1.RndOutput, error) {
 	return o, nil
 }
 
-func (a *app) rndUseCall(ctx context.Context, call func(ctx context.Context, cl *clients) (*customsv1.RndUse, error)) error {
-	cl, err := a.customs()
-	if err != nil {
-		return err
-	}
-	ctx, cancel := a.callCtx(ctx)
-	defer cancel()
-	u, err := call(ctx, cl)
-	if err != nil {
-		return err
-	}
-	return output.One(a.stdout, a.format, u, rndUseHeader, rndUseRows(u)...)
-}
+// rndUseView prints a use, one row per material and output.
+var rndUseView = view[*customsv1.RndUse]{header: rndUseHeader, rows: rndUseRows}
 
 func (a *app) rndUseFileCmd() *cobra.Command {
 	var book, inner, project, date string
@@ -244,7 +221,7 @@ journal; a material that would go below zero is refused and nothing is booked.
 				}
 				req.Outputs = append(req.Outputs, o)
 			}
-			return a.rndUseCall(cmd.Context(), func(ctx context.Context, cl *clients) (*customsv1.RndUse, error) {
+			return show(a, cmd, rndUseView, func(ctx context.Context, cl *clients) (*customsv1.RndUse, error) {
 				r, err := cl.rnd.FileRndUse(ctx, req)
 				return r.GetUse(), err
 			})
@@ -266,7 +243,7 @@ func (a *app) rndUseGetCmd() *cobra.Command {
 		Example: "  zonectl customs rnd use get YFH310500000032600000001",
 		Args:    exactArgs(1, "USE"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return a.rndUseCall(cmd.Context(), func(ctx context.Context, cl *clients) (*customsv1.RndUse, error) {
+			return show(a, cmd, rndUseView, func(ctx context.Context, cl *clients) (*customsv1.RndUse, error) {
 				r, err := cl.rnd.GetRndUse(ctx, &customsv1.GetRndUseRequest{UseNo: args[0]})
 				return r.GetUse(), err
 			})
