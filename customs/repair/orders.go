@@ -25,8 +25,11 @@ type OrderStatus string
 
 // The repair order statuses.
 const (
-	// OrderOpen: the goods are in the 待维修 section.
+	// OrderOpen: goods of the order are still in the zone.
 	OrderOpen OrderStatus = "OPEN"
+	// OrderClosed: every good, old part and scrap of the order left the
+	// zone (or was destroyed).
+	OrderClosed OrderStatus = "CLOSED"
 )
 
 // Order is a repair order (维修单): the goods of one line of an inbound
@@ -53,11 +56,25 @@ type Order struct {
 	// Origin is derived from the list: OriginAbroad for a first-line list,
 	// OriginDomestic (or OriginGroup) for a second-line one.
 	Origin Origin
+	// NoDomestic is set from the repair catalogue when the order opens:
+	// the goods may not circulate in the domestic area after repair.
+	NoDomestic bool
 	// Lot is the lot the goods came in as.
 	Lot string
 	// Date is the business date the order opens; zero means today.
-	Date       time.Time
-	Status     OrderStatus
+	Date time.Time
+	// Due is the day the order shows as overdue after: Date plus the
+	// setting RepairPeriodDays.
+	Due    time.Time
+	Status OrderStatus
+	// Findings are the testing results (检测), latest last.
+	Findings []string
+	// Held is what of the order is in each section now, by
+	// "section/book line" (e.g. "awaiting/1", "old-parts/7"): what its
+	// steps may still move.
+	Held map[string]decimal.Decimal
+	// Steps are the order's steps after it opened, in order: its trail.
+	Steps      []Step
 	JournalIDs []int64
 	FiledBy    string
 	CreatedAt  time.Time
@@ -101,6 +118,9 @@ func (s *Service) OpenOrder(ctx context.Context, p access.Principal, o Order) (O
 	if err := intake(&o, l); err != nil {
 		return o, err
 	}
+	if err := s.mayOpen(ctx, p, b.Enterprise); err != nil {
+		return o, err
+	}
 	var unit string
 	lines, err := s.allLines(ctx, p, o.Book)
 	if err != nil {
@@ -109,6 +129,9 @@ func (s *Service) OpenOrder(ctx context.Context, p access.Principal, o Order) (O
 	for _, bl := range lines {
 		if bl.Seq == o.BookSeq {
 			unit = bl.DeclaredUnit
+			if err := s.checkCatalogue(&o, bl); err != nil {
+				return o, err
+			}
 			if ledger.Places(o.Quantity) > bl.Scale {
 				return o, ledger.Errorf(ledger.KindInvalid, ledger.ReasonTooManyDecimals, "quantity", "line %d takes at most %d decimal places", bl.Seq, bl.Scale)
 			}
@@ -118,7 +141,7 @@ func (s *Service) OpenOrder(ctx context.Context, p access.Principal, o Order) (O
 		return o, err
 	}
 	h := o
-	h.No, h.Enterprise, h.Status, h.JournalIDs, h.FiledBy, h.CreatedAt, h.InputHash = "", "", "", nil, "", time.Time{}, ""
+	h.No, h.Enterprise, h.Status, h.JournalIDs, h.FiledBy, h.CreatedAt, h.InputHash, h.Due, h.Held, h.Steps, h.Findings = "", "", "", nil, "", time.Time{}, "", time.Time{}, nil, nil, nil
 	o.InputHash = digest(h)
 	var out Order
 	err = s.readWrite(ctx, func(ctx context.Context, tx pgx.Tx, j ledger.Journals) error {
@@ -132,6 +155,8 @@ func (s *Service) OpenOrder(ctx context.Context, p access.Principal, o Order) (O
 		}
 		c := o
 		c.Enterprise, c.FiledBy, c.CreatedAt, c.Status = b.Enterprise, p.ID, s.clock(), OrderOpen
+		c.Due = c.Date.AddDate(0, 0, s.set.RepairPeriodDays)
+		c.Held = map[string]decimal.Decimal{heldKey(SectionAwaiting, c.BookSeq): c.Quantity}
 		if c.No, err = nextNumber(ctx, tx, "WX", c.Book, c.Date); err != nil {
 			return err
 		}

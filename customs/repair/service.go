@@ -48,6 +48,8 @@ const (
 
 // Options configure a Service.
 type Options struct {
+	// Settings are the repair rules; nil means DefaultSettings.
+	Settings *Settings
 	// Now is the clock, for tests; nil means time.Now.
 	Now    func() time.Time
 	Engine pgtx.Engine
@@ -59,6 +61,7 @@ type Service struct {
 	pool   *pgxpool.Pool
 	ledger ledger.ReadWriter[pgx.Tx]
 	zone   *zone.Service
+	set    Settings
 	now    func() time.Time
 }
 
@@ -70,11 +73,26 @@ func New(pool *pgxpool.Pool, store ledger.ReadWriter[pgx.Tx], z *zone.Service, o
 	if z == nil {
 		return nil, errors.New("repair needs the zone service")
 	}
-	s := &Service{pool: pool, ledger: store, zone: z, now: opts.Now}
+	set := DefaultSettings()
+	if opts.Settings != nil {
+		set = *opts.Settings
+	}
+	if err := set.Validate(); err != nil {
+		return nil, fmt.Errorf("repair settings: %w", err)
+	}
+	s := &Service{pool: pool, ledger: store, zone: z, set: set, now: opts.Now}
 	if s.now == nil {
 		s.now = time.Now
 	}
 	return s, nil
+}
+
+// Settings returns the settings in force.
+func (s *Service) Settings() Settings { return s.set }
+
+// Start makes sure the world accounts repair posts to exist.
+func (s *Service) Start(ctx context.Context) error {
+	return s.ledger.EnsureWorldAccounts(ctx, []string{WorldRemoved, WorldDestroyed})
 }
 
 func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
@@ -205,3 +223,9 @@ func nextNumber(ctx context.Context, tx pgx.Tx, prefix, book string, day time.Ti
 }
 
 func jsonUnmarshal(body string, into any) error { return json.Unmarshal([]byte(body), into) }
+
+func invalidArg(reason, field, format string, args ...any) error {
+	return ledger.Errorf(ledger.KindInvalid, reason, field, format, args...)
+}
+
+func isNoRows(err error) bool { return errors.Is(err, pgx.ErrNoRows) }

@@ -19,7 +19,8 @@ import (
 )
 
 // world is a zone with one repair centre's repair book H31050000003
-// (line 1 an aircraft-engine part, pieces; line 2 a machine, pieces) and
+// (line 1 an aircraft-engine part, line 2 a machine, line 3 spare parts,
+// line 4 old parts, all pieces; line 5 scrap, kg) and
 // another enterprise's zone book H31050000001.
 type world struct {
 	t       *testing.T
@@ -43,7 +44,9 @@ func uscc(t testing.TB, first17 string) string {
 	return first17 + string(c)
 }
 
-func newWorld(t *testing.T) *world {
+func newWorld(t *testing.T) *world { return newWorldWith(t, DefaultSettings()) }
+
+func newWorldWith(t *testing.T, set Settings) *world {
 	t.Helper()
 	ctx := context.Background()
 	store, err := pgstore.Open(ctx, pgtest.NewDatabase(t), pgstore.Options{})
@@ -62,8 +65,9 @@ func newWorld(t *testing.T) *world {
 	w.must(err)
 	w.must(z.Start(ctx))
 	w.zone = z
-	w.svc, err = New(store.Pool(), store, z, Options{})
+	w.svc, err = New(store.Pool(), store, z, Options{Settings: &set})
 	w.must(err)
+	w.must(w.svc.Start(ctx))
 	u1, u2 := uscc(t, "91310000MA1K00001"), uscc(t, "91310000MA1K00002")
 	w.e1 = access.Principal{ID: "e1", Role: access.RoleEnterprise, Enterprise: u1}
 	w.e2 = access.Principal{ID: "e2", Role: access.RoleEnterprise, Enterprise: u2}
@@ -75,7 +79,8 @@ func newWorld(t *testing.T) *world {
 	pcs := func(seq int, hs string) zone.BookLine {
 		return zone.BookLine{Seq: seq, HSCode: hs, Name: fmt.Sprintf("line %d", seq), DeclaredUnit: "007", Scale: 0, Legal: zone.LegalUnit{Unit: "007", Factor: d("1")}, Type: codes.GoodsMaterial}
 	}
-	lines := []zone.BookLine{pcs(1, "8411910000"), pcs(2, "8457101000")}
+	scrap := zone.BookLine{Seq: 5, HSCode: "7204490000", Name: "repair scrap", DeclaredUnit: "035", Scale: 3, Legal: zone.LegalUnit{Unit: "035", Factor: d("1")}, Type: codes.GoodsMaterial}
+	lines := []zone.BookLine{pcs(1, "8411910000"), pcs(2, "8457101000"), pcs(3, "8411990000"), pcs(4, "8411990000"), scrap}
 	for _, b := range []struct {
 		p    access.Principal
 		no   string

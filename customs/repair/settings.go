@@ -1,0 +1,68 @@
+package repair
+
+import (
+	"fmt"
+	"strings"
+)
+
+// CatalogueEntry is one entry of a zone's repair catalogue (维修产品目录,
+// 商务部 生态环境部 海关总署公告2020年第16号, 2021年第45号, 2024年第7号):
+// goods whose HS code starts with Prefix may be repaired in the zone.
+type CatalogueEntry struct {
+	// Prefix is the HS code prefix, 2 to 10 digits.
+	Prefix string
+	// Category names the catalogue's category, for people (e.g. "航空航天").
+	Category string
+	// GroupOnly limits the entry to the group's own products (e.g. B超,
+	// 彩超, 无创呼吸机 in 2021年第45号).
+	GroupOnly bool
+	// NoDomesticAfterRepair: the goods may not circulate in the domestic
+	// area after repair (e.g. Pudong's "两头在外" medical devices); they
+	// leave only by export.
+	NoDomesticAfterRepair bool
+}
+
+// Settings are the repair rules the sources leave open
+// (customs-reference §6: the in-zone repair period and the zone's
+// catalogue are not retrieved; §6.1: whether remanufactured goods may be
+// sold domestically is not found).
+type Settings struct {
+	// RepairPeriodDays is how many days after it opens a repair order
+	// shows as overdue. Default 365 (the repair book's longest write-off
+	// cycle, §4.1); the in-zone repair period is UNCONFIRMED.
+	RepairPeriodDays int
+	// Catalogue is the zone's repair catalogue. Empty: not checked (the
+	// catalogues' HS lists are not in the reference); with entries, an
+	// order opens only for goods of a line whose HS code one matches.
+	Catalogue []CatalogueEntry
+}
+
+// DefaultSettings returns the documented defaults.
+func DefaultSettings() Settings { return Settings{RepairPeriodDays: 365} }
+
+// Validate checks the settings; its error names the setting's key in the
+// zoneledger config file.
+func (s Settings) Validate() error {
+	if s.RepairPeriodDays < 1 || s.RepairPeriodDays > 3660 {
+		return fmt.Errorf("repair.period_days: %d is not between 1 and 3660", s.RepairPeriodDays)
+	}
+	for i, e := range s.Catalogue {
+		if len(e.Prefix) < 2 || len(e.Prefix) > 10 || strings.Trim(e.Prefix, "0123456789") != "" {
+			return fmt.Errorf("repair.catalogue[%d].prefix: %q is not 2 to 10 digits of an HS code", i, e.Prefix)
+		}
+	}
+	return nil
+}
+
+// entry returns the catalogue entry matching an HS code: the longest
+// prefix that matches.
+func (s Settings) entry(hs string) (CatalogueEntry, bool) {
+	var best CatalogueEntry
+	found := false
+	for _, e := range s.Catalogue {
+		if strings.HasPrefix(hs, e.Prefix) && (!found || len(e.Prefix) > len(best.Prefix)) {
+			best, found = e, true
+		}
+	}
+	return best, found
+}
