@@ -56,6 +56,9 @@ type Order struct {
 	// Origin is derived from the list: OriginAbroad for a first-line list,
 	// OriginDomestic (or OriginGroup) for a second-line one.
 	Origin Origin
+	// Remanufacture makes the order a remanufacture (再制造) order: cores
+	// from abroad in bonded (胚料), remanufactured goods out by re-export.
+	Remanufacture bool
 	// NoDomestic is set from the repair catalogue when the order opens:
 	// the goods may not circulate in the domestic area after repair.
 	NoDomestic bool
@@ -111,6 +114,9 @@ func (s *Service) OpenOrder(ctx context.Context, p access.Principal, o Order) (O
 	if b.Kind != codes.BookRepair {
 		return o, notRepairBook(b.No, "book_no")
 	}
+	if err := s.mayOpen(ctx, p, b.Enterprise); err != nil {
+		return o, err
+	}
 	l, err := s.zone.GetList(ctx, p, o.List)
 	if err != nil {
 		return o, withField(err, "list_no")
@@ -118,8 +124,8 @@ func (s *Service) OpenOrder(ctx context.Context, p access.Principal, o Order) (O
 	if err := intake(&o, l); err != nil {
 		return o, err
 	}
-	if err := s.mayOpen(ctx, p, b.Enterprise); err != nil {
-		return o, err
+	if o.Remanufacture && o.Origin != OriginAbroad {
+		return o, precondition(ReasonRepairIntake, "list_no", "cores for remanufacture enter bonded from abroad on a first-line list; list %s came from the domestic area", l.No)
 	}
 	var unit string
 	lines, err := s.allLines(ctx, p, o.Book)
@@ -129,7 +135,7 @@ func (s *Service) OpenOrder(ctx context.Context, p access.Principal, o Order) (O
 	for _, bl := range lines {
 		if bl.Seq == o.BookSeq {
 			unit = bl.DeclaredUnit
-			if err := s.checkCatalogue(&o, bl); err != nil {
+			if err := s.checkCatalogue(&o, bl); err != nil && !o.Remanufacture {
 				return o, err
 			}
 			if ledger.Places(o.Quantity) > bl.Scale {
@@ -156,7 +162,7 @@ func (s *Service) OpenOrder(ctx context.Context, p access.Principal, o Order) (O
 		c := o
 		c.Enterprise, c.FiledBy, c.CreatedAt, c.Status = b.Enterprise, p.ID, s.clock(), OrderOpen
 		c.Due = c.Date.AddDate(0, 0, s.set.RepairPeriodDays)
-		c.Held = map[string]decimal.Decimal{heldKey(SectionAwaiting, c.BookSeq): c.Quantity}
+		c.Held = map[string]decimal.Decimal{heldKey(c.inSection(), c.BookSeq): c.Quantity}
 		if c.No, err = nextNumber(ctx, tx, "WX", c.Book, c.Date); err != nil {
 			return err
 		}
@@ -164,7 +170,7 @@ func (s *Service) OpenOrder(ctx context.Context, p access.Principal, o Order) (O
 			Document: ledger.Document{Type: DocumentOrder, Number: c.No}, Principal: p.ID,
 			Metadata: map[string]string{"list": c.List, "origin": string(c.Origin)},
 			Postings: []ledger.Posting{{Item: ledger.ItemRef{Book: c.Book, Code: strconv.Itoa(c.BookSeq)},
-				From: ledger.In(c.Book, zone.AccountBonded), To: ledger.In(c.Book, Account(SectionAwaiting, c.Origin)),
+				From: ledger.In(c.Book, zone.AccountBonded), To: ledger.In(c.Book, Account(c.inSection(), c.Origin)),
 				Quantity: c.Quantity, Unit: unit, Lot: c.Lot}}}
 		res, err := j.PostMany(ctx, []ledger.JournalRequest{req})
 		if err != nil {
@@ -182,6 +188,23 @@ func (s *Service) OpenOrder(ctx context.Context, p access.Principal, o Order) (O
 		return nil
 	})
 	return out, err
+}
+
+// inSection is the section the order's goods enter: 待维修, or cores
+// for remanufacture.
+func (o *Order) inSection() Section {
+	if o.Remanufacture {
+		return SectionCores
+	}
+	return SectionAwaiting
+}
+
+// doneSection is the section goods repaired or remanufactured go to.
+func (o *Order) doneSection() Section {
+	if o.Remanufacture {
+		return SectionRemanufactured
+	}
+	return SectionRepaired
 }
 
 // intake checks that list l brought the order's goods in and sets the
