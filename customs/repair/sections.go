@@ -28,6 +28,10 @@ const (
 	SectionOldParts Section = "old-parts"
 	// SectionScrap: repair scrap (维修边角料).
 	SectionScrap Section = "scrap"
+	// SectionCores: cores (胚料) in for remanufacture (再制造), bonded.
+	SectionCores Section = "cores"
+	// SectionRemanufactured: remanufactured goods, bonded.
+	SectionRemanufactured Section = "remanufactured"
 	// SectionParts: repair parts (维修用料件); their origin is OriginAbroad
 	// for bonded parts and OriginDomestic for domestic ones.
 	SectionParts Section = "parts"
@@ -49,14 +53,18 @@ const (
 
 // Sections lists the sections in the order the stock report shows them.
 func Sections() []Section {
-	return []Section{SectionAwaiting, SectionRepaired, SectionUnrepairable, SectionParts, SectionOldParts, SectionScrap}
+	return []Section{SectionAwaiting, SectionRepaired, SectionUnrepairable, SectionCores, SectionRemanufactured, SectionParts, SectionOldParts, SectionScrap}
 }
 
 // Origins lists the origins a section of s may hold: repair parts are
-// bonded (abroad) or domestic; the others hold goods of every origin.
+// bonded (abroad) or domestic; cores and remanufactured goods come from
+// abroad only; the others hold goods of every origin.
 func Origins(s Section) []Origin {
-	if s == SectionParts {
+	switch s {
+	case SectionParts:
 		return []Origin{OriginAbroad, OriginDomestic}
+	case SectionCores, SectionRemanufactured:
+		return []Origin{OriginAbroad}
 	}
 	return []Origin{OriginAbroad, OriginDomestic, OriginGroup}
 }

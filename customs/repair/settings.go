@@ -35,6 +35,11 @@ type Settings struct {
 	// catalogues' HS lists are not in the reference); with entries, an
 	// order opens only for goods of a line whose HS code one matches.
 	Catalogue []CatalogueEntry
+	// RemanufacturedDomesticSale lets remanufactured goods be sold in the
+	// domestic area (taxed, on a domestic-sale list). Default false: the
+	// 保税再制造 announcement was not found and the pilot re-exports
+	// (customs-reference §6.1, UNCONFIRMED).
+	RemanufacturedDomesticSale bool
 }
 
 // DefaultSettings returns the documented defaults.

@@ -38,6 +38,10 @@ const (
 	// ReasonExitWay: the goods may not leave the zone that way (e.g.
 	// goods from abroad back to the domestic area).
 	ReasonExitWay = "REPAIR_EXIT_WAY"
+	// ReasonRemanufacturedDomestic: remanufactured goods are re-exported;
+	// selling them domestically is refused unless the zone's setting
+	// RemanufacturedDomesticSale allows it.
+	ReasonRemanufacturedDomestic = "REMANUFACTURED_DOMESTIC_SALE"
 	// ReasonNoDomesticCirculation: the catalogue says these goods may not
 	// circulate in the domestic area after repair.
 	ReasonNoDomesticCirculation = "REPAIR_NO_DOMESTIC_CIRCULATION"
@@ -97,7 +101,9 @@ const (
 	// WayGateRegistration: old parts or scrap of goods from the domestic
 	// area out by 卡口登记.
 	WayGateRegistration Way = "GATE_REGISTRATION"
-	// WayDomesticSale: sold to the domestic area (内销).
+	// WayDomesticSale: sold to the domestic area (内销): only
+	// remanufactured goods, when the setting allows, and then they go back
+	// to the bonded bucket to leave on a taxed domestic-sale list.
 	WayDomesticSale Way = "DOMESTIC_SALE"
 	// WayDestroy: destroyed (销毁); Reference names customs' approval.
 	WayDestroy Way = "DESTROY"
@@ -210,7 +216,7 @@ func (s *Service) Finish(ctx context.Context, p access.Principal, orderNo, key s
 		return Order{}, badArg("repaired", "repaired and unrepairable are >= 0 and not both 0")
 	}
 	return s.step(ctx, p, orderNo, key, StepFinish, []string{repaired.String(), unrepairable.String()}, date, func(o *Order, units map[int]string) (*ledger.JournalRequest, []string, error) {
-		aw := heldKey(SectionAwaiting, o.BookSeq)
+		aw := heldKey(o.inSection(), o.BookSeq)
 		if repaired.Add(unrepairable).GreaterThan(o.Held[aw]) {
 			return nil, nil, precondition(ReasonOrderQuantity, "repaired", "order %s has %s awaiting repair; finish at most that", o.No, o.Held[aw])
 		}
@@ -220,12 +226,12 @@ func (s *Service) Finish(ctx context.Context, p access.Principal, orderNo, key s
 			sec Section
 			q   decimal.Decimal
 			f   string
-		}{{SectionRepaired, repaired, "repaired"}, {SectionUnrepairable, unrepairable, "unrepairable"}} {
+		}{{o.doneSection(), repaired, "repaired"}, {SectionUnrepairable, unrepairable, "unrepairable"}} {
 			if !m.q.IsPositive() {
 				continue
 			}
 			req.Postings = append(req.Postings, ledger.Posting{Item: ledger.ItemRef{Book: o.Book, Code: strconv.Itoa(o.BookSeq)},
-				From: ledger.In(o.Book, Account(SectionAwaiting, o.Origin)), To: ledger.In(o.Book, Account(m.sec, o.Origin)), Quantity: m.q, Unit: units[o.BookSeq], Lot: o.Lot})
+				From: ledger.In(o.Book, Account(o.inSection(), o.Origin)), To: ledger.In(o.Book, Account(m.sec, o.Origin)), Quantity: m.q, Unit: units[o.BookSeq], Lot: o.Lot})
 			fields = append(fields, m.f)
 			o.Held[aw] = o.Held[aw].Sub(m.q)
 			o.Held[heldKey(m.sec, o.BookSeq)] = o.Held[heldKey(m.sec, o.BookSeq)].Add(m.q)
@@ -236,8 +242,16 @@ func (s *Service) Finish(ctx context.Context, p access.Principal, orderNo, key s
 
 // exitRule refuses a way out the rules do not allow for goods of a
 // section and origin (customs-reference §6).
-func exitRule(o *Order, e Exit) error {
+func exitRule(o *Order, e Exit, set Settings) error {
 	switch e.Section {
+	case SectionRemanufactured:
+		switch {
+		case e.Way == WayReExport:
+			return nil
+		case e.Way == WayDomesticSale && set.RemanufacturedDomesticSale:
+			return nil
+		}
+		return precondition(ReasonRemanufacturedDomestic, "way", "remanufactured goods leave by re-export (%s); domestic sale is not allowed in this zone (setting repair.remanufactured_domestic_sale)", WayReExport)
 	case SectionOldParts, SectionScrap:
 		if o.Origin == OriginAbroad {
 			switch e.Way {
@@ -288,19 +302,26 @@ func (s *Service) ExitGoods(ctx context.Context, p access.Principal, orderNo, ke
 		return Order{}, badArg("reference", "name the customs document the goods leave on, at most 64 characters")
 	}
 	return s.step(ctx, p, orderNo, key, StepExit, e, date, func(o *Order, units map[int]string) (*ledger.JournalRequest, []string, error) {
-		if err := exitRule(o, e); err != nil {
+		if o.Remanufacture && e.Section == SectionRepaired || !o.Remanufacture && e.Section == SectionRemanufactured {
+			return nil, nil, badArg("section", "order %s keeps its finished goods in %s", o.No, o.doneSection())
+		}
+		if err := exitRule(o, e, s.set); err != nil {
 			return nil, nil, err
 		}
 		k := heldKey(e.Section, e.BookSeq)
 		if e.Quantity.GreaterThan(o.Held[k]) {
 			return nil, nil, precondition(ReasonOrderQuantity, "quantity", "order %s holds %s of line %d in %s", o.No, o.Held[k], e.BookSeq, e.Section)
 		}
-		to := zone.WorldAbroad
+		to := ledger.World(zone.WorldAbroad)
 		switch e.Way {
 		case WayReturnDomestic, WayGateRegistration:
-			to = zone.WorldDomestic
+			to = ledger.World(zone.WorldDomestic)
 		case WayDestroy:
-			to = WorldDestroyed
+			to = ledger.World(WorldDestroyed)
+		case WayDomesticSale:
+			// Only remanufactured goods, when the setting allows: back to
+			// the bonded bucket, for a taxed domestic-sale list of the zone.
+			to = ledger.In(o.Book, zone.AccountBonded)
 		}
 		o.Held[k] = o.Held[k].Sub(e.Quantity)
 		closed := true
@@ -315,7 +336,7 @@ func (s *Service) ExitGoods(ctx context.Context, p access.Principal, orderNo, ke
 		return &ledger.JournalRequest{Document: ledger.Document{TradeMode: e.TradeMode},
 			Metadata: map[string]string{"way": string(e.Way), "reference": e.Reference},
 			Postings: []ledger.Posting{{Item: ledger.ItemRef{Book: o.Book, Code: strconv.Itoa(e.BookSeq)},
-				From: ledger.In(o.Book, Account(e.Section, o.Origin)), To: ledger.World(to), Quantity: e.Quantity, Unit: units[e.BookSeq]}}}, []string{"quantity"}, nil
+				From: ledger.In(o.Book, Account(e.Section, o.Origin)), To: to, Quantity: e.Quantity, Unit: units[e.BookSeq]}}}, []string{"quantity"}, nil
 	})
 }
 
