@@ -51,8 +51,7 @@ type Options struct {
 	// Settings are the repair rules; nil means DefaultSettings.
 	Settings *Settings
 	// Now is the clock, for tests; nil means time.Now.
-	Now    func() time.Time
-	Engine pgtx.Engine
+	Now func() time.Time
 }
 
 // Service keeps repair orders and the sections of repair books. It is

@@ -71,3 +71,44 @@ func (s Settings) entry(hs string) (CatalogueEntry, bool) {
 	}
 	return best, found
 }
+
+// The flags of a catalogue entry in its text form.
+const (
+	flagGroupOnly  = "group-only"
+	flagNoDomestic = "no-domestic"
+)
+
+// ParseCatalogueEntry reads an entry's text form, as the config file
+// writes it: "PREFIX|CATEGORY|FLAGS", where FLAGS is empty or a comma list
+// of "group-only" and "no-domestic"; e.g. "845710|数控机床|no-domestic".
+func ParseCatalogueEntry(s string) (CatalogueEntry, error) {
+	parts := strings.Split(s, "|")
+	if len(parts) != 3 {
+		return CatalogueEntry{}, fmt.Errorf("%q is not PREFIX|CATEGORY|FLAGS (e.g. \"845710|数控机床|no-domestic\")", s)
+	}
+	e := CatalogueEntry{Prefix: strings.TrimSpace(parts[0]), Category: strings.TrimSpace(parts[1])}
+	for _, f := range strings.Split(parts[2], ",") {
+		switch strings.TrimSpace(f) {
+		case "":
+		case flagGroupOnly:
+			e.GroupOnly = true
+		case flagNoDomestic:
+			e.NoDomesticAfterRepair = true
+		default:
+			return CatalogueEntry{}, fmt.Errorf("%q: flag %q is neither %q nor %q", s, f, flagGroupOnly, flagNoDomestic)
+		}
+	}
+	return e, nil
+}
+
+// String is the entry's text form, which ParseCatalogueEntry reads.
+func (e CatalogueEntry) String() string {
+	var flags []string
+	if e.GroupOnly {
+		flags = append(flags, flagGroupOnly)
+	}
+	if e.NoDomesticAfterRepair {
+		flags = append(flags, flagNoDomestic)
+	}
+	return e.Prefix + "|" + e.Category + "|" + strings.Join(flags, ",")
+}
