@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/zoneledger/zoneledger/customs/access"
 	"github.com/zoneledger/zoneledger/customs/codes"
 	"github.com/zoneledger/zoneledger/customs/zone"
@@ -100,36 +102,51 @@ func (s *Service) SetRectification(ctx context.Context, p access.Principal, ente
 	return dbError(err)
 }
 
-// ListOverdue returns the open repair orders of a book past their due
-// day as of day asOf (today when zero), oldest first. Its owner and
-// customs read it.
+// ListOverdue returns the open repair orders past their due day as of
+// day asOf (today when zero), by number: of one book (its owner and
+// customs read it), or with book empty, every book customs reads (all for
+// customs, its own for an enterprise) — customs' list of every repair
+// order overstaying in the zone.
 func (s *Service) ListOverdue(ctx context.Context, p access.Principal, book string, asOf time.Time) ([]Order, error) {
-	if _, err := s.readBook(ctx, p, book); err != nil {
-		return nil, err
+	where, arg := `book = $2`, book
+	if book != "" {
+		if _, err := s.readBook(ctx, p, book); err != nil {
+			return nil, err
+		}
+	} else {
+		switch {
+		case p.Disabled || p.Role == access.RoleAdmin || p.Role == access.RolePlatform:
+			return nil, denied("principal %q (%s) may not list repair orders; customs and enterprises do", p.ID, p.Role)
+		case p.Role == access.RoleCustoms:
+			where, arg = `$2 = ''`, ""
+		default:
+			where, arg = `enterprise = $2`, p.Enterprise
+		}
 	}
 	if asOf.IsZero() {
 		asOf = s.today()
 	}
 	asOf = ledger.Day(asOf)
-	rows, err := s.pool.Query(ctx, `SELECT body FROM rep_orders WHERE book = $1 AND status = $2 ORDER BY no`, book, string(OrderOpen))
+	rows, err := s.pool.Query(ctx, `SELECT body FROM rep_orders WHERE status = $1 AND `+where+` ORDER BY no`, string(OrderOpen), arg)
+	if err != nil {
+		return nil, dbError(err)
+	}
+	orders, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Order, error) {
+		var body string
+		var o Order
+		if err := row.Scan(&body); err != nil {
+			return o, err
+		}
+		return o, jsonUnmarshal(body, &o)
+	})
 	if err != nil {
 		return nil, dbError(err)
 	}
 	var out []Order
-	for rows.Next() {
-		var body string
-		var o Order
-		if err := rows.Scan(&body); err != nil {
-			rows.Close()
-			return nil, dbError(err)
-		}
-		if err := jsonUnmarshal(body, &o); err != nil {
-			rows.Close()
-			return nil, err
-		}
+	for _, o := range orders {
 		if asOf.After(o.Due) {
 			out = append(out, o)
 		}
 	}
-	return out, dbError(rows.Err())
+	return out, nil
 }

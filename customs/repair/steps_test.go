@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/zoneledger/zoneledger/customs/access"
 	"github.com/zoneledger/zoneledger/customs/zone"
 	"github.com/zoneledger/zoneledger/ledger"
 )
@@ -135,6 +136,20 @@ func TestDomesticRepairReturns(t *testing.T) {
 	if len(late) != 1 || late[0].No != o.No || len(onTime) != 0 {
 		t.Fatalf("overdue: %d late, %d on the due day", len(late), len(onTime))
 	}
+	// Zone-wide: customs sees every book's, an enterprise its own, the
+	// admin nothing.
+	for _, c := range []struct {
+		p    access.Principal
+		want int
+	}{{w.customs, 1}, {w.e1, 1}, {w.e2, 0}} {
+		got, err := w.svc.ListOverdue(w.ctx, c.p, "", day.AddDate(0, 0, 31))
+		w.must(err)
+		if len(got) != c.want {
+			t.Errorf("zone-wide overdue as %s: %d orders, want %d", c.p.ID, len(got), c.want)
+		}
+	}
+	_, err = w.svc.ListOverdue(w.ctx, access.Principal{ID: "root", Role: access.RoleAdmin}, "", day)
+	wantRefusal(t, err, ledger.ReasonPermissionDenied, "")
 	_, err = w.svc.ExitGoods(w.ctx, w.e1, o.No, "e3", time.Time{}, Exit{Section: SectionUnrepairable, BookSeq: 2, Quantity: d("1"), Way: WayReExport, TradeMode: "4600", Reference: "QD-3"})
 	w.must(err)
 	if late, _ := w.svc.ListOverdue(w.ctx, w.customs, w.book, day.AddDate(0, 0, 31)); len(late) != 0 {

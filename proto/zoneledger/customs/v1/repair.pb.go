@@ -1849,10 +1849,10 @@ func (x *GetRepairOrderResponse) GetOrder() *RepairOrder {
 	return nil
 }
 
-// ListOverdueRepairOrdersRequest names a book.
+// ListOverdueRepairOrdersRequest names a book, or none.
 type ListOverdueRepairOrdersRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// Book number.
+	// Book number; empty: every book the caller reads (customs: all; an enterprise: its own).
 	BookNo string `protobuf:"bytes,1,opt,name=book_no,json=bookNo,proto3" json:"book_no,omitempty"`
 	// Overdue as of this day, "YYYY-MM-DD"; empty: today.
 	AsOf          string `protobuf:"bytes,2,opt,name=as_of,json=asOf,proto3" json:"as_of,omitempty"`
@@ -2354,9 +2354,9 @@ const file_zoneledger_customs_v1_repair_proto_rawDesc = "" +
 	"\x15GetRepairOrderRequest\x12$\n" +
 	"\border_no\x18\x01 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18@R\aorderNo\"R\n" +
 	"\x16GetRepairOrderResponse\x128\n" +
-	"\x05order\x18\x01 \x01(\v2\".zoneledger.customs.v1.RepairOrderR\x05order\"\x81\x01\n" +
-	"\x1eListOverdueRepairOrdersRequest\x12\"\n" +
-	"\abook_no\x18\x01 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18@R\x06bookNo\x12;\n" +
+	"\x05order\x18\x01 \x01(\v2\".zoneledger.customs.v1.RepairOrderR\x05order\"\x7f\n" +
+	"\x1eListOverdueRepairOrdersRequest\x12 \n" +
+	"\abook_no\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x18@R\x06bookNo\x12;\n" +
 	"\x05as_of\x18\x02 \x01(\tB&\xbaH#\xd8\x01\x01r\x1e2\x1c^[0-9]{4}-[0-9]{2}-[0-9]{2}$R\x04asOf\"]\n" +
 	"\x1fListOverdueRepairOrdersResponse\x12:\n" +
 	"\x06orders\x18\x01 \x03(\v2\".zoneledger.customs.v1.RepairOrderR\x06orders\"x\n" +

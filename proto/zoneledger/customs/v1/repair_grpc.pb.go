@@ -90,7 +90,8 @@ type RepairServiceClient interface {
 	ExitRepairGoods(ctx context.Context, in *ExitRepairGoodsRequest, opts ...grpc.CallOption) (*ExitRepairGoodsResponse, error)
 	// GetRepairOrder returns an order with its trail (steps and journal ids).
 	GetRepairOrder(ctx context.Context, in *GetRepairOrderRequest, opts ...grpc.CallOption) (*GetRepairOrderResponse, error)
-	// ListOverdueRepairOrders lists a book's open orders past their due day.
+	// ListOverdueRepairOrders lists open orders past their due day: of one book, or of every book
+	// the caller reads (customs: the whole zone).
 	ListOverdueRepairOrders(ctx context.Context, in *ListOverdueRepairOrdersRequest, opts ...grpc.CallOption) (*ListOverdueRepairOrdersResponse, error)
 	// GetRepairStock shows a repair book's quantities per line, section and origin, as of a day.
 	GetRepairStock(ctx context.Context, in *GetRepairStockRequest, opts ...grpc.CallOption) (*GetRepairStockResponse, error)
@@ -245,7 +246,8 @@ type RepairServiceServer interface {
 	ExitRepairGoods(context.Context, *ExitRepairGoodsRequest) (*ExitRepairGoodsResponse, error)
 	// GetRepairOrder returns an order with its trail (steps and journal ids).
 	GetRepairOrder(context.Context, *GetRepairOrderRequest) (*GetRepairOrderResponse, error)
-	// ListOverdueRepairOrders lists a book's open orders past their due day.
+	// ListOverdueRepairOrders lists open orders past their due day: of one book, or of every book
+	// the caller reads (customs: the whole zone).
 	ListOverdueRepairOrders(context.Context, *ListOverdueRepairOrdersRequest) (*ListOverdueRepairOrdersResponse, error)
 	// GetRepairStock shows a repair book's quantities per line, section and origin, as of a day.
 	GetRepairStock(context.Context, *GetRepairStockRequest) (*GetRepairStockResponse, error)
