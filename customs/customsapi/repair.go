@@ -124,11 +124,11 @@ func (s *RepairServer) ReceiveRepairParts(ctx context.Context, r *customsv1.Rece
 func (s *RepairServer) RecordRepairTest(ctx context.Context, r *customsv1.RecordRepairTestRequest) (*customsv1.RecordRepairTestResponse, error) {
 	return handle(ctx, nil, func(p access.Principal) (*customsv1.RecordRepairTestResponse, error) {
 		var ps parser
-		no, key, _ := stepHeader(&ps, r.GetStep())
+		no, key, date := stepHeader(&ps, r.GetStep())
 		if ps.err != nil {
 			return nil, ps.err
 		}
-		o, err := s.svc.RecordTest(ctx, p, no, key, r.GetFindings())
+		o, err := s.svc.RecordTest(ctx, p, no, key, date, r.GetFindings())
 		if err != nil {
 			return nil, err
 		}

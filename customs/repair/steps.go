@@ -127,12 +127,12 @@ func heldKey(s Section, seq int) string { return string(s) + "/" + strconv.Itoa(
 
 // RecordTest records testing (检测) findings on an open order; nothing
 // moves.
-func (s *Service) RecordTest(ctx context.Context, p access.Principal, orderNo, key, findings string) (Order, error) {
+func (s *Service) RecordTest(ctx context.Context, p access.Principal, orderNo, key string, date time.Time, findings string) (Order, error) {
 	findings = strings.TrimSpace(findings)
 	if findings == "" || len(findings) > 1000 {
 		return Order{}, badArg("findings", "say what testing found, at most 1000 characters")
 	}
-	return s.step(ctx, p, orderNo, key, StepTest, findings, time.Time{}, func(o *Order, _ map[int]string) (*ledger.JournalRequest, []string, error) {
+	return s.step(ctx, p, orderNo, key, StepTest, findings, date, func(o *Order, _ map[int]string) (*ledger.JournalRequest, []string, error) {
 		o.Findings = append(o.Findings, findings)
 		return nil, nil, nil
 	})

@@ -28,7 +28,7 @@ func TestForeignRepairTrail(t *testing.T) {
 	if o.Due != o.Date.AddDate(0, 0, 365) {
 		t.Fatalf("due %v, opened %v", o.Due, o.Date)
 	}
-	_, err = w.svc.RecordTest(w.ctx, w.e1, o.No, "t1", "blade 3 cracked")
+	_, err = w.svc.RecordTest(w.ctx, w.e1, o.No, "t1", time.Time{}, "blade 3 cracked")
 	w.must(err)
 	_, err = w.svc.ConsumeParts(w.ctx, w.e1, o.No, "c1", time.Time{}, []PartUse{{BookSeq: 3, Quantity: d("2"), Origin: OriginAbroad}})
 	w.must(err)
@@ -100,7 +100,7 @@ func TestForeignRepairTrail(t *testing.T) {
 			t.Errorf("journal %d books %+v", id, j.Document)
 		}
 	}
-	_, err = w.svc.RecordTest(w.ctx, w.e1, o.No, "t9", "again")
+	_, err = w.svc.RecordTest(w.ctx, w.e1, o.No, "t9", time.Time{}, "again")
 	wantRefusal(t, err, zone.ReasonWrongStatus, "order_no")
 }
 
