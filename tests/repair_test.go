@@ -8,9 +8,11 @@ package tests
 import (
 	"fmt"
 	"maps"
+	"strings"
 	"testing"
 
 	"google.golang.org/grpc/codes"
+	"google.golang.org/protobuf/encoding/protojson"
 
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
 )
@@ -102,3 +104,45 @@ func TestRepairOverTheWire(t *testing.T) {
 }
 
 func pad7(n int) string { return fmt.Sprintf("%07d", n) }
+
+// TestZonectlRepair drives the repair centre with the built zonectl: an
+// order on goods from abroad, parts consumed, the old part removed; its
+// domestic sale is refused with the rule and exit code 1 (refused), its
+// re-export under 0864 books it out; the stock per section and the trail.
+func TestZonectlRepair(t *testing.T) {
+	needZonectl(t)
+	z := newZoneEnv(t)
+	e := z.enterprise(t, "Repair Ctl")
+	book := z.newBook(t, e, fmt.Sprintf("H3105%07d", nextZoneSeq()), customsv1.BookKind_BOOK_KIND_REPAIR)
+	in := z.stockIn(t, e, book, lineNotebook, "1", "80000").GetListNo()
+	parts := z.stockIn(t, e, book, linePE, "10", "160").GetListNo()
+	c := &ctl{t: t, addr: z.s.Addr, dir: t.TempDir()}
+	c.must(e.tok, "customs", "repair", "parts", "--inner", "LJ-1", "--book", book, "--list", parts, "--line", "2", "--quantity", "10")
+	out := c.must(e.tok, "-o", "json", "customs", "repair", "open", "--inner", "WX-1", "--book", book, "--list", in, "--line", "1", "--quantity", "1")
+	var o customsv1.RepairOrder
+	if err := protojson.Unmarshal([]byte(out), &o); err != nil || o.GetOrderNo() == "" {
+		t.Fatalf("repair open -o json printed %q (%v)", out, err)
+	}
+	no := o.GetOrderNo()
+	c.must(e.tok, "customs", "repair", "test", no, "--key", "t1", "--findings", "fan blade cracked")
+	c.must(e.tok, "customs", "repair", "consume", no, "--key", "c1", "--part", "2:2.5:abroad")
+	c.must(e.tok, "customs", "repair", "remove", no, "--key", "x1", "--old", "2:1:10.00")
+	c.must(e.tok, "customs", "repair", "finish", no, "--key", "f1", "--repaired", "1")
+	_, errOut, code := c.run(e.tok, "customs", "repair", "exit", no, "--key", "s1", "--section", "old-parts", "--line", "2", "--quantity", "1",
+		"--way", "domestic-sale", "--trade-mode", "0844", "--reference", "QD-SALE")
+	if code != 1 || !strings.Contains(errOut, "REPAIR_PARTS_RE_EXPORT_ONLY") || !strings.Contains(errOut, "公告2023年第105号") {
+		t.Fatalf("selling the old part domestically: exit %d, %q", code, errOut)
+	}
+	c.must(e.tok, "customs", "repair", "exit", no, "--key", "e1", "--section", "old-parts", "--line", "2", "--quantity", "1",
+		"--way", "re-export", "--trade-mode", "0864", "--reference", "QD-OUT-1")
+	st := c.must(z.customs, "-o", "csv", "customs", "repair", "stock", book)
+	if !strings.Contains(st, "REPAIRED,ABROAD,1") || !strings.Contains(st, "PARTS,ABROAD,7.5") || strings.Contains(st, "OLD_PARTS") {
+		t.Fatalf("repair stock printed %q", st)
+	}
+	trail := c.must(z.customs, "customs", "repair", "get", no, "--trail")
+	for _, k := range []string{"TEST", "CONSUME_PARTS", "REMOVE_PARTS", "FINISH", "EXIT"} {
+		if !strings.Contains(trail, k) {
+			t.Errorf("the trail lacks %s: %q", k, trail)
+		}
+	}
+}
