@@ -12,7 +12,6 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
-	"google.golang.org/protobuf/proto"
 
 	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/conn"
 	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/output"
@@ -291,25 +290,6 @@ func (a *app) connect() (*clients, error) {
 	return c, nil
 }
 
-func (a *app) ledger() (ledgerv1.LedgerServiceClient, error) {
-	c, err := a.connect()
-	if err != nil {
-		return nil, err
-	}
-	return c.ledger, nil
-}
-
-func (a *app) admin() (adminv1.AdminServiceClient, error) {
-	c, err := a.connect()
-	if err != nil {
-		return nil, err
-	}
-	return c.admin, nil
-}
-
-// customs returns the customs service stubs.
-func (a *app) customs() (*clients, error) { return a.connect() }
-
 // callCtx bounds one call by --timeout.
 func (a *app) callCtx(ctx context.Context) (context.Context, context.CancelFunc) {
 	if a.g.timeout > 0 {
@@ -337,26 +317,6 @@ func (a *app) pages(ctx context.Context, fetch func(ctx context.Context, token s
 		}
 		token = next
 	}
-}
-
-// listPages prints every page of a paged list call as one list: page fetches
-// a page's entries and the next page token, row renders an entry.
-func listPages[T proto.Message](a *app, ctx context.Context, header []string, row func(T) []string,
-	page func(ctx context.Context, token string) ([]T, string, error)) error {
-	l := output.NewList(a.stdout, a.format, header)
-	err := a.pages(ctx, func(ctx context.Context, token string) (string, error) {
-		entries, next, err := page(ctx, token)
-		if err != nil {
-			return "", err
-		}
-		for _, e := range entries {
-			if err := l.Add(e, row(e)); err != nil {
-				return "", err
-			}
-		}
-		return next, nil
-	})
-	return closeList(l, err)
 }
 
 // pageSize is what zonectl asks for per page (the API's maximum).

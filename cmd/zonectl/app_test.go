@@ -597,3 +597,27 @@ func TestItemsImportChunksOf1000(t *testing.T) {
 		}
 	}
 }
+
+// A request built from flags is checked with the protos' rules before it is
+// sent, and the refusal names the flag: an item's unit or name longer than
+// the proto allows, a principal whose role does not take --link, a reversal
+// reason over 512 characters, an item file with a unit over 16.
+func TestFlagsAreCheckedAgainstTheProtoRulesBeforeSending(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"items", "register", "--book", "H1", "--code", "1", "--unit", "KILOGRAMS-NET-DRY"}, "--unit: "},
+		{[]string{"items", "register", "--book", "H1", "--code", "1", "--unit", "KGM", "--name", strings.Repeat("x", 129)}, "--name: "},
+		{[]string{"admin", "principals", "create", "--id", "p", "--role", "customs", "--link", "E1"}, "--link: "},
+		{[]string{"journals", "reverse", "--book", "H1", "--journal", "1", "--key", "k", "--date", "2026-01-01", "--reason", strings.Repeat("x", 600)}, "--reason: "},
+		{[]string{"items", "import", "--book", "H1", "--file", writeFile(t, "items.csv", "code,unit,scale\n1,KGM,0\n2,KILOGRAMS-NET-DRY,0\n")},
+			`items.csv: row 3, column "unit": `},
+	} {
+		h := newHarness(t)
+		h.nodial = true
+		if code := h.run(c.args...); code != exitUsage || !strings.Contains(h.stderr.String(), c.want) {
+			t.Errorf("zonectl %s: exit %d, stderr %q; want exit 2 and %q", strings.Join(c.args, " "), code, h.stderr.String(), c.want)
+		}
+	}
+}

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -22,21 +21,6 @@ func (a *app) adminCmd() *cobra.Command {
 	)
 }
 
-// parseRole accepts admin, customs, enterprise, platform (any case, with
-// or without the ROLE_ prefix).
-func parseRole(s string) (adminv1.Role, error) {
-	name := "ROLE_" + strings.TrimPrefix(strings.ToUpper(strings.TrimSpace(s)), "ROLE_")
-	r, ok := adminv1.Role_value[name]
-	if !ok || r == int32(adminv1.Role_ROLE_UNSPECIFIED) {
-		return 0, usagef("--role %q: use admin, customs, enterprise or platform", s)
-	}
-	return adminv1.Role(r), nil
-}
-
-func (a *app) printPrincipal(p *adminv1.Principal) error {
-	return output.One(a.stdout, a.format, p, principalHeader, principalRow(p))
-}
-
 func (a *app) principalsCreateCmd() *cobra.Command {
 	var pid, name, role, enterprise string
 	var links []string
@@ -53,40 +37,26 @@ Repeating the command with the same values returns the existing principal.`,
   zonectl admin principals create --id shop-1 --role platform --link 3201234567 --link 3207654321`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			r, err := parseRole(role)
+			r, err := parseEnum("--role", role, adminv1.Role_value, "ROLE_")
 			if err != nil {
 				return err
 			}
-			if r == adminv1.Role_ROLE_ENTERPRISE && enterprise == "" {
-				return usagef("--role enterprise needs --enterprise ID")
-			}
-			if r != adminv1.Role_ROLE_ENTERPRISE && enterprise != "" {
-				return usagef("--enterprise is only for --role enterprise")
-			}
-			if r != adminv1.Role_ROLE_PLATFORM && len(links) > 0 {
-				return usagef("--link is only for --role platform")
-			}
-			ac, err := a.admin()
-			if err != nil {
+			req := &adminv1.CreatePrincipalRequest{PrincipalId: pid, DisplayName: name, Role: adminv1.Role(r), EnterpriseId: enterprise, LinkedEnterpriseIds: links}
+			if err := checkFlags(req, map[string]string{"principal_id": "id", "display_name": "name", "enterprise_id": "enterprise",
+				"linked_enterprise_ids": "link"}); err != nil {
 				return err
 			}
-			ctx, cancel := a.callCtx(cmd.Context())
-			defer cancel()
-			resp, err := ac.CreatePrincipal(ctx, &adminv1.CreatePrincipalRequest{
-				PrincipalId: pid, DisplayName: name, Role: r, EnterpriseId: enterprise, LinkedEnterpriseIds: links,
+			return show(a, cmd, principalView, func(ctx context.Context, c *clients) (*adminv1.Principal, error) {
+				resp, err := c.admin.CreatePrincipal(ctx, req)
+				return resp.GetPrincipal(), err
 			})
-			if err != nil {
-				return err
-			}
-			return a.printPrincipal(resp.GetPrincipal())
 		}),
 	}
-	c.Flags().StringVar(&pid, "id", "", "principal identifier (required)")
-	c.Flags().StringVar(&name, "name", "", "display name")
-	c.Flags().StringVar(&role, "role", "", "admin, customs, enterprise or platform (required)")
-	c.Flags().StringVar(&enterprise, "enterprise", "", "enterprise the principal acts as (role enterprise)")
-	c.Flags().StringSliceVar(&links, "link", nil, "enterprise a platform acts for; repeat or separate with commas")
-	required(c, "id", "role")
+	bind(c, flagSpec{&pid, "id", "principal identifier (required)"},
+		flagSpec{&name, "name", "display name"},
+		flagSpec{&role, "role", "admin, customs, enterprise or platform (required)"},
+		flagSpec{&enterprise, "enterprise", "enterprise the principal acts as (role enterprise)"},
+		flagSpec{&links, "link", "enterprise a platform acts for; repeat or separate with commas"})
 	return c
 }
 
@@ -97,12 +67,8 @@ func (a *app) principalsListCmd() *cobra.Command {
 		Example: "  zonectl admin principals list",
 		Args:    exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			ac, err := a.admin()
-			if err != nil {
-				return err
-			}
-			return listPages(a, cmd.Context(), principalHeader, principalRow, func(ctx context.Context, token string) ([]*adminv1.Principal, string, error) {
-				resp, err := ac.ListPrincipals(ctx, &adminv1.ListPrincipalsRequest{PageSize: pageSize, PageToken: token})
+			return showPages(a, cmd, principalView, func(ctx context.Context, c *clients, token string) ([]*adminv1.Principal, string, error) {
+				resp, err := c.admin.ListPrincipals(ctx, &adminv1.ListPrincipalsRequest{PageSize: pageSize, PageToken: token})
 				return resp.GetPrincipals(), resp.GetNextPageToken(), err
 			})
 		}),
@@ -116,17 +82,10 @@ func (a *app) principalsGetCmd() *cobra.Command {
 		Example: "  zonectl admin principals get acme-ops",
 		Args:    exactArgs(1, "a principal ID"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			ac, err := a.admin()
-			if err != nil {
-				return err
-			}
-			ctx, cancel := a.callCtx(cmd.Context())
-			defer cancel()
-			resp, err := ac.GetPrincipal(ctx, &adminv1.GetPrincipalRequest{PrincipalId: args[0]})
-			if err != nil {
-				return err
-			}
-			return a.printPrincipal(resp.GetPrincipal())
+			return show(a, cmd, principalView, func(ctx context.Context, c *clients) (*adminv1.Principal, error) {
+				resp, err := c.admin.GetPrincipal(ctx, &adminv1.GetPrincipalRequest{PrincipalId: args[0]})
+				return resp.GetPrincipal(), err
+			})
 		}),
 	}
 }
@@ -138,17 +97,10 @@ func (a *app) principalsDisableCmd() *cobra.Command {
 		Example: "  zonectl admin principals disable acme-ops",
 		Args:    exactArgs(1, "a principal ID"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			ac, err := a.admin()
-			if err != nil {
-				return err
-			}
-			ctx, cancel := a.callCtx(cmd.Context())
-			defer cancel()
-			resp, err := ac.DisablePrincipal(ctx, &adminv1.DisablePrincipalRequest{PrincipalId: args[0]})
-			if err != nil {
-				return err
-			}
-			return a.printPrincipal(resp.GetPrincipal())
+			return show(a, cmd, principalView, func(ctx context.Context, c *clients) (*adminv1.Principal, error) {
+				resp, err := c.admin.DisablePrincipal(ctx, &adminv1.DisablePrincipalRequest{PrincipalId: args[0]})
+				return resp.GetPrincipal(), err
+			})
 		}),
 	}
 }
@@ -186,13 +138,9 @@ revoke the unknown one and issue again.`,
 			if err != nil {
 				return err
 			}
-			ac, err := a.admin()
-			if err != nil {
-				return err
-			}
-			ctx, cancel := a.callCtx(cmd.Context())
-			defer cancel()
-			resp, err := ac.IssueToken(ctx, &adminv1.IssueTokenRequest{PrincipalId: pid, Description: description, ExpiresAt: exp})
+			resp, err := call(a, cmd.Context(), func(ctx context.Context, c *clients) (*adminv1.IssueTokenResponse, error) {
+				return c.admin.IssueToken(ctx, &adminv1.IssueTokenRequest{PrincipalId: pid, Description: description, ExpiresAt: exp})
+			})
 			if err != nil {
 				return err
 			}
@@ -212,10 +160,9 @@ revoke the unknown one and issue again.`,
 			return err
 		}),
 	}
-	c.Flags().StringVar(&pid, "principal", "", "principal the token authenticates (required)")
-	c.Flags().StringVar(&description, "description", "", "what the token is for")
-	c.Flags().StringVar(&expires, "expires", "", "expiry, RFC 3339 or a duration from now (720h); default never")
-	required(c, "principal")
+	bind(c, flagSpec{&pid, "principal", "principal the token authenticates (required)"},
+		flagSpec{&description, "description", "what the token is for"},
+		flagSpec{&expires, "expires", "expiry, RFC 3339 or a duration from now (720h); default never"})
 	return c
 }
 
@@ -227,18 +174,13 @@ func (a *app) tokensListCmd() *cobra.Command {
 		Example: "  zonectl admin tokens list --principal acme-ops",
 		Args:    exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			ac, err := a.admin()
-			if err != nil {
-				return err
-			}
-			return listPages(a, cmd.Context(), tokenHeader, tokenRow, func(ctx context.Context, token string) ([]*adminv1.TokenInfo, string, error) {
-				resp, err := ac.ListTokens(ctx, &adminv1.ListTokensRequest{PrincipalId: pid, PageSize: pageSize, PageToken: token})
+			return showPages(a, cmd, tokenView, func(ctx context.Context, c *clients, token string) ([]*adminv1.TokenInfo, string, error) {
+				resp, err := c.admin.ListTokens(ctx, &adminv1.ListTokensRequest{PrincipalId: pid, PageSize: pageSize, PageToken: token})
 				return resp.GetTokens(), resp.GetNextPageToken(), err
 			})
 		}),
 	}
-	c.Flags().StringVar(&pid, "principal", "", "principal identifier (required)")
-	required(c, "principal")
+	bind(c, flagSpec{&pid, "principal", "principal identifier (required)"})
 	return c
 }
 
@@ -249,18 +191,10 @@ func (a *app) tokensRevokeCmd() *cobra.Command {
 		Example: "  zonectl admin tokens revoke tok_01J8Z5",
 		Args:    exactArgs(1, "a token ID (from 'admin tokens list', not the token itself)"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			ac, err := a.admin()
-			if err != nil {
-				return err
-			}
-			ctx, cancel := a.callCtx(cmd.Context())
-			defer cancel()
-			resp, err := ac.RevokeToken(ctx, &adminv1.RevokeTokenRequest{TokenId: args[0]})
-			if err != nil {
-				return err
-			}
-			t := resp.GetToken()
-			return output.One(a.stdout, a.format, t, tokenHeader, tokenRow(t))
+			return show(a, cmd, tokenView, func(ctx context.Context, c *clients) (*adminv1.TokenInfo, error) {
+				resp, err := c.admin.RevokeToken(ctx, &adminv1.RevokeTokenRequest{TokenId: args[0]})
+				return resp.GetToken(), err
+			})
 		}),
 	}
 }
@@ -272,17 +206,10 @@ func (a *app) whoamiCmd() *cobra.Command {
 		Example: "  zonectl whoami",
 		Args:    exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			ac, err := a.admin()
-			if err != nil {
-				return err
-			}
-			ctx, cancel := a.callCtx(cmd.Context())
-			defer cancel()
-			resp, err := ac.WhoAmI(ctx, &adminv1.WhoAmIRequest{})
-			if err != nil {
-				return err
-			}
-			return a.printPrincipal(resp.GetPrincipal())
+			return show(a, cmd, principalView, func(ctx context.Context, c *clients) (*adminv1.Principal, error) {
+				resp, err := c.admin.WhoAmI(ctx, &adminv1.WhoAmIRequest{})
+				return resp.GetPrincipal(), err
+			})
 		}),
 	}
 }

@@ -14,13 +14,9 @@ func (a *app) booksCmd() *cobra.Command {
 		a.booksCreateCmd(), a.booksGetCmd(), a.booksListCmd(), a.booksAddAccountsCmd())
 }
 
-func (a *app) printBook(b *ledgerv1.Book) error {
-	return output.One(a.stdout, a.format, b, bookHeader, bookRow(b))
-}
-
 func (a *app) booksCreateCmd() *cobra.Command {
-	var owner, name string
-	var accounts, attrFlags []string
+	req := &ledgerv1.CreateBookRequest{}
+	var attrFlags []string
 	c := &cobra.Command{
 		Use:   "create BOOK",
 		Short: "Create a book with its initial accounts",
@@ -31,28 +27,20 @@ BOOK with a different body is refused (ALREADY_EXISTS).`,
       --account bonded --account nonbonded --attr kind=processing`,
 		Args: exactArgs(1, "BOOK"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			attributes, err := parseAttrs("attr", attrFlags)
-			if err != nil {
+			var err error
+			if req.Attributes, err = parseAttrs("attr", attrFlags); err != nil {
 				return err
 			}
-			lc, err := a.ledger()
-			if err != nil {
-				return err
-			}
-			ctx, cancel := a.callCtx(cmd.Context())
-			defer cancel()
-			resp, err := lc.CreateBook(ctx, &ledgerv1.CreateBookRequest{
-				BookId: args[0], Name: name, Owner: owner, Accounts: accounts, Attributes: attributes,
+			req.BookId = args[0]
+			return show(a, cmd, bookView, func(ctx context.Context, c *clients) (*ledgerv1.Book, error) {
+				resp, err := c.ledger.CreateBook(ctx, req)
+				return resp.GetBook(), err
 			})
-			if err != nil {
-				return err
-			}
-			return a.printBook(resp.GetBook())
 		}),
 	}
-	c.Flags().StringVar(&owner, "owner", "", "enterprise id the book belongs to (required)")
-	c.Flags().StringVar(&name, "name", "", "human-readable name")
-	c.Flags().StringSliceVar(&accounts, "account", nil, "initial account name; repeat or separate with commas")
+	c.Flags().StringVar(&req.Owner, "owner", "", "enterprise id the book belongs to (required)")
+	c.Flags().StringVar(&req.Name, "name", "", "human-readable name")
+	c.Flags().StringSliceVar(&req.Accounts, "account", nil, "initial account name; repeat or separate with commas")
 	c.Flags().StringArrayVar(&attrFlags, "attr", nil, "attribute KEY=VALUE; repeatable")
 	required(c, "owner")
 	return c
@@ -65,17 +53,10 @@ func (a *app) booksGetCmd() *cobra.Command {
 		Example: "  zonectl books get H12345678901 -o json",
 		Args:    exactArgs(1, "BOOK"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			lc, err := a.ledger()
-			if err != nil {
-				return err
-			}
-			ctx, cancel := a.callCtx(cmd.Context())
-			defer cancel()
-			resp, err := lc.GetBook(ctx, &ledgerv1.GetBookRequest{BookId: args[0]})
-			if err != nil {
-				return err
-			}
-			return a.printBook(resp.GetBook())
+			return show(a, cmd, bookView, func(ctx context.Context, c *clients) (*ledgerv1.Book, error) {
+				resp, err := c.ledger.GetBook(ctx, &ledgerv1.GetBookRequest{BookId: args[0]})
+				return resp.GetBook(), err
+			})
 		}),
 	}
 }
@@ -88,12 +69,8 @@ func (a *app) booksListCmd() *cobra.Command {
 		Example: "  zonectl books list --owner 3201234567 -o csv",
 		Args:    exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			lc, err := a.ledger()
-			if err != nil {
-				return err
-			}
-			return listPages(a, cmd.Context(), bookHeader, bookRow, func(ctx context.Context, token string) ([]*ledgerv1.Book, string, error) {
-				resp, err := lc.ListBooks(ctx, &ledgerv1.ListBooksRequest{Owner: owner, PageSize: pageSize, PageToken: token})
+			return showPages(a, cmd, bookView, func(ctx context.Context, c *clients, token string) ([]*ledgerv1.Book, string, error) {
+				resp, err := c.ledger.ListBooks(ctx, &ledgerv1.ListBooksRequest{Owner: owner, PageSize: pageSize, PageToken: token})
 				return resp.GetBooks(), resp.GetNextPageToken(), err
 			})
 		}),
@@ -124,17 +101,10 @@ are, so repeating the command is safe.`,
 		Example: "  zonectl books add-accounts H12345678901 awaiting-repair repaired",
 		Args:    minArgs(2, "BOOK and at least one ACCOUNT"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			lc, err := a.ledger()
-			if err != nil {
-				return err
-			}
-			ctx, cancel := a.callCtx(cmd.Context())
-			defer cancel()
-			resp, err := lc.AddBookAccounts(ctx, &ledgerv1.AddBookAccountsRequest{BookId: args[0], Accounts: args[1:]})
-			if err != nil {
-				return err
-			}
-			return a.printBook(resp.GetBook())
+			return show(a, cmd, bookView, func(ctx context.Context, c *clients) (*ledgerv1.Book, error) {
+				resp, err := c.ledger.AddBookAccounts(ctx, &ledgerv1.AddBookAccountsRequest{BookId: args[0], Accounts: args[1:]})
+				return resp.GetBook(), err
+			})
 		}),
 	}
 }
@@ -148,13 +118,9 @@ if they do not exist yet. Idempotent. Admin and customs only.`,
 		Example: "  zonectl world ensure abroad domestic consumed destroyed",
 		Args:    minArgs(1, "at least one NAME"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			lc, err := a.ledger()
-			if err != nil {
-				return err
-			}
-			ctx, cancel := a.callCtx(cmd.Context())
-			defer cancel()
-			resp, err := lc.EnsureWorldAccounts(ctx, &ledgerv1.EnsureWorldAccountsRequest{Names: args})
+			resp, err := call(a, cmd.Context(), func(ctx context.Context, c *clients) (*ledgerv1.EnsureWorldAccountsResponse, error) {
+				return c.ledger.EnsureWorldAccounts(ctx, &ledgerv1.EnsureWorldAccountsRequest{Names: args})
+			})
 			if err != nil {
 				return err
 			}

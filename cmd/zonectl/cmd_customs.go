@@ -150,12 +150,16 @@ const docProgressMin = 20
 // names the document at fault (for CSV the row of the line the server
 // blamed).
 func fileDocs[Req, Res proto.Message](a *app, ctx context.Context, ff fileFlags, what string, docs []input.Doc[Req],
-	key func(Req) string, send func(ctx context.Context, req Req) (Res, error), p *docPrinter[Res]) error {
+	key func(Req) string, send func(ctx context.Context, c *clients, req Req) (Res, error), p *docPrinter[Res]) error {
+	c, err := a.connect()
+	if err != nil {
+		return err
+	}
 	set, end := a.progress(!ff.noProgress && len(docs) >= docProgressMin, len(docs), what)
 	defer end()
 	for i, d := range docs {
 		cctx, cancel := a.callCtx(ctx)
-		res, err := send(cctx, d.Req)
+		res, err := send(cctx, c, d.Req)
 		cancel()
 		if err != nil {
 			end()
@@ -173,13 +177,11 @@ func fileDocs[Req, Res proto.Message](a *app, ctx context.Context, ff fileFlags,
 
 // actOn runs a status change on each document named, in order, printing the
 // documents as changed; it stops at the first refusal.
-func actOn[T proto.Message](a *app, ctx context.Context, nos []string, header []string, rows func(T) [][]string,
-	call func(ctx context.Context, no string) (T, error)) error {
-	p := newDocPrinter(a, len(nos), false, header, rows, nil)
+func actOn[T proto.Message](a *app, cmd *cobra.Command, nos []string, v view[T],
+	f func(ctx context.Context, c *clients, no string) (T, error)) error {
+	p := newDocPrinter(a, len(nos), false, v.header, v.rows, nil)
 	for _, no := range nos {
-		cctx, cancel := a.callCtx(ctx)
-		m, err := call(cctx, no)
-		cancel()
+		m, err := call(a, cmd.Context(), func(ctx context.Context, c *clients) (T, error) { return f(ctx, c, no) })
 		if err != nil {
 			if len(nos) > 1 {
 				err = fmt.Errorf("%s: %w", no, err)
@@ -230,12 +232,9 @@ func (a *app) enterpriseCmd() *cobra.Command {
 		a.enterpriseGetCmd(), a.enterpriseListCmd())
 }
 
-func (a *app) printEnterprise(e *customsv1.Enterprise) error {
-	return output.One(a.stdout, a.format, e, enterpriseHeader, enterpriseRow(e))
-}
-
 func (a *app) enterpriseRegisterCmd() *cobra.Command {
-	var customsCode, name, credit string
+	var credit string
+	req := &customsv1.RegisterEnterpriseRequest{}
 	c := &cobra.Command{
 		Use:   "register USCC",
 		Short: "Register a zone enterprise (admin or customs)",
@@ -253,24 +252,16 @@ only. The enterprise's principal is then created with
 			if err != nil {
 				return err
 			}
-			cl, err := a.customs()
-			if err != nil {
-				return err
-			}
-			ctx, cancel := a.callCtx(cmd.Context())
-			defer cancel()
-			resp, err := cl.books.RegisterEnterprise(ctx, &customsv1.RegisterEnterpriseRequest{
-				Uscc: args[0], CustomsCode: customsCode, Name: name, CreditRating: customsv1.CreditRating(cr)})
-			if err != nil {
-				return err
-			}
-			return a.printEnterprise(resp.GetEnterprise())
+			req.Uscc, req.CreditRating = args[0], customsv1.CreditRating(cr)
+			return show(a, cmd, enterpriseView, func(ctx context.Context, c *clients) (*customsv1.Enterprise, error) {
+				resp, err := c.books.RegisterEnterprise(ctx, req)
+				return resp.GetEnterprise(), err
+			})
 		}),
 	}
-	c.Flags().StringVar(&customsCode, "customs-code", "", "10-character customs registration code (海关编码) (required)")
-	c.Flags().StringVar(&name, "name", "", "registered name (required)")
-	c.Flags().StringVar(&credit, "credit", "", "credit rating: advanced, general or discredited (default general)")
-	required(c, "customs-code", "name")
+	bind(c, flagSpec{&req.CustomsCode, "customs-code", "10-character customs registration code (海关编码) (required)"},
+		flagSpec{&req.Name, "name", "registered name (required)"},
+		flagSpec{&credit, "credit", "credit rating: advanced, general or discredited (default general)"})
 	return c
 }
 
@@ -289,17 +280,10 @@ transferred to them. Customs only. Idempotent.`
 		Example: "  zonectl customs enterprise " + strings.Fields(use)[0] + " 91310000MA1K000019",
 		Args:    exactArgs(1, "USCC"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			cl, err := a.customs()
-			if err != nil {
-				return err
-			}
-			ctx, cancel := a.callCtx(cmd.Context())
-			defer cancel()
-			resp, err := cl.books.SetEnterpriseSuspended(ctx, &customsv1.SetEnterpriseSuspendedRequest{Uscc: args[0], Suspended: suspend})
-			if err != nil {
-				return err
-			}
-			return a.printEnterprise(resp.GetEnterprise())
+			return show(a, cmd, enterpriseView, func(ctx context.Context, c *clients) (*customsv1.Enterprise, error) {
+				resp, err := c.books.SetEnterpriseSuspended(ctx, &customsv1.SetEnterpriseSuspendedRequest{Uscc: args[0], Suspended: suspend})
+				return resp.GetEnterprise(), err
+			})
 		}),
 	}
 }
@@ -311,17 +295,10 @@ func (a *app) enterpriseGetCmd() *cobra.Command {
 		Example: "  zonectl customs enterprise get 91310000MA1K000019 -o json",
 		Args:    exactArgs(1, "USCC"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			cl, err := a.customs()
-			if err != nil {
-				return err
-			}
-			ctx, cancel := a.callCtx(cmd.Context())
-			defer cancel()
-			resp, err := cl.books.GetEnterprise(ctx, &customsv1.GetEnterpriseRequest{Uscc: args[0]})
-			if err != nil {
-				return err
-			}
-			return a.printEnterprise(resp.GetEnterprise())
+			return show(a, cmd, enterpriseView, func(ctx context.Context, c *clients) (*customsv1.Enterprise, error) {
+				resp, err := c.books.GetEnterprise(ctx, &customsv1.GetEnterpriseRequest{Uscc: args[0]})
+				return resp.GetEnterprise(), err
+			})
 		}),
 	}
 }
@@ -334,12 +311,8 @@ func (a *app) enterpriseListCmd() *cobra.Command {
 		Example: "  zonectl customs enterprise list -o csv",
 		Args:    exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			cl, err := a.customs()
-			if err != nil {
-				return err
-			}
-			return listPages(a, cmd.Context(), enterpriseHeader, enterpriseRow, func(ctx context.Context, token string) ([]*customsv1.Enterprise, string, error) {
-				resp, err := cl.books.ListEnterprises(ctx, &customsv1.ListEnterprisesRequest{PageSize: pageSize, PageToken: token})
+			return showPages(a, cmd, enterpriseView, func(ctx context.Context, c *clients, token string) ([]*customsv1.Enterprise, string, error) {
+				resp, err := c.books.ListEnterprises(ctx, &customsv1.ListEnterprisesRequest{PageSize: pageSize, PageToken: token})
 				return resp.GetEnterprises(), resp.GetNextPageToken(), err
 			})
 		}),
@@ -356,13 +329,9 @@ func (a *app) customsBookCmd() *cobra.Command {
 	)
 }
 
-func (a *app) printCustomsBook(b *customsv1.Book) error {
-	return output.One(a.stdout, a.format, b, customsBookHeader, customsBookRow(b))
-}
-
 func (a *app) customsBookCreateCmd() *cobra.Command {
-	var kind, enterprise, usage, office string
-	var cycle int32
+	var kind string
+	req := &customsv1.CreateBookRequest{}
 	c := &cobra.Command{
 		Use:   "create BOOK",
 		Short: "Register a customs book (the enterprise itself or customs)",
@@ -380,29 +349,22 @@ values are refused (BOOK_EXISTS).`,
 			if err != nil {
 				return err
 			}
-			if cycle < 0 || cycle > 12 {
-				return usagef("--cycle %d: the write-off cycle is 1 to 12 months", cycle)
-			}
-			cl, err := a.customs()
-			if err != nil {
+			req.BookNo, req.Kind = args[0], customsv1.BookKind(k)
+			if err := checkFlags(req, map[string]string{"enterprise": "enterprise", "customs_office": "customs-office", "usage": "usage",
+				"write_off_cycle_months": "cycle"}); err != nil {
 				return err
 			}
-			ctx, cancel := a.callCtx(cmd.Context())
-			defer cancel()
-			resp, err := cl.books.CreateBook(ctx, &customsv1.CreateBookRequest{BookNo: args[0], Kind: customsv1.BookKind(k),
-				Enterprise: enterprise, Usage: usage, CustomsOffice: office, WriteOffCycleMonths: cycle})
-			if err != nil {
-				return err
-			}
-			return a.printCustomsBook(resp.GetBook())
+			return show(a, cmd, customsBookView, func(ctx context.Context, c *clients) (*customsv1.Book, error) {
+				resp, err := c.books.CreateBook(ctx, req)
+				return resp.GetBook(), err
+			})
 		}),
 	}
-	c.Flags().StringVar(&kind, "kind", "", "zone (区域账册), logistics (区域物流账册), rnd (保税研发) or repair (保税维修) (required)")
-	c.Flags().StringVar(&enterprise, "enterprise", "", "USCC of the enterprise the book belongs to (required)")
-	c.Flags().StringVar(&office, "customs-office", "", "competent customs office (主管海关), 4 digits (required)")
-	c.Flags().StringVar(&usage, "usage", "", "book usage code (账册用途), e.g. 1")
-	c.Flags().Int32Var(&cycle, "cycle", 0, "write-off cycle (核销周期) in months, 1 to 12 (default 12)")
-	required(c, "kind", "enterprise", "customs-office")
+	bind(c, flagSpec{&kind, "kind", "zone (区域账册), logistics (区域物流账册), rnd (保税研发) or repair (保税维修) (required)"},
+		flagSpec{&req.Enterprise, "enterprise", "USCC of the enterprise the book belongs to (required)"},
+		flagSpec{&req.CustomsOffice, "customs-office", "competent customs office (主管海关), 4 digits (required)"},
+		flagSpec{&req.Usage, "usage", "book usage code (账册用途), e.g. 1"},
+		flagSpec{&req.WriteOffCycleMonths, "cycle", "write-off cycle (核销周期) in months, 1 to 12 (default 12)"})
 	return c
 }
 
@@ -420,17 +382,10 @@ reopened (WRONG_STATUS). Customs only. Idempotent.`,
 			if err != nil {
 				return err
 			}
-			cl, err := a.customs()
-			if err != nil {
-				return err
-			}
-			ctx, cancel := a.callCtx(cmd.Context())
-			defer cancel()
-			resp, err := cl.books.SetBookStatus(ctx, &customsv1.SetBookStatusRequest{BookNo: args[0], Status: customsv1.BookStatus(st)})
-			if err != nil {
-				return err
-			}
-			return a.printCustomsBook(resp.GetBook())
+			return show(a, cmd, customsBookView, func(ctx context.Context, c *clients) (*customsv1.Book, error) {
+				resp, err := c.books.SetBookStatus(ctx, &customsv1.SetBookStatusRequest{BookNo: args[0], Status: customsv1.BookStatus(st)})
+				return resp.GetBook(), err
+			})
 		}),
 	}
 }
@@ -446,17 +401,10 @@ first import. The book's owner or customs. Idempotent.`,
 		Example: "  zonectl customs book write-off H31050000001 2026-06-30",
 		Args:    exactArgs(2, "BOOK and DATE (YYYY-MM-DD)"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			cl, err := a.customs()
-			if err != nil {
-				return err
-			}
-			ctx, cancel := a.callCtx(cmd.Context())
-			defer cancel()
-			resp, err := cl.books.SetLastWriteOffDate(ctx, &customsv1.SetLastWriteOffDateRequest{BookNo: args[0], Date: args[1]})
-			if err != nil {
-				return err
-			}
-			return a.printCustomsBook(resp.GetBook())
+			return show(a, cmd, customsBookView, func(ctx context.Context, c *clients) (*customsv1.Book, error) {
+				resp, err := c.books.SetLastWriteOffDate(ctx, &customsv1.SetLastWriteOffDateRequest{BookNo: args[0], Date: args[1]})
+				return resp.GetBook(), err
+			})
 		}),
 	}
 }
@@ -468,17 +416,10 @@ func (a *app) customsBookGetCmd() *cobra.Command {
 		Example: "  zonectl customs book get H31050000001",
 		Args:    exactArgs(1, "BOOK"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			cl, err := a.customs()
-			if err != nil {
-				return err
-			}
-			ctx, cancel := a.callCtx(cmd.Context())
-			defer cancel()
-			resp, err := cl.books.GetBook(ctx, &customsv1.GetBookRequest{BookNo: args[0]})
-			if err != nil {
-				return err
-			}
-			return a.printCustomsBook(resp.GetBook())
+			return show(a, cmd, customsBookView, func(ctx context.Context, c *clients) (*customsv1.Book, error) {
+				resp, err := c.books.GetBook(ctx, &customsv1.GetBookRequest{BookNo: args[0]})
+				return resp.GetBook(), err
+			})
 		}),
 	}
 }
@@ -492,12 +433,8 @@ func (a *app) customsBookListCmd() *cobra.Command {
 		Example: "  zonectl customs book list --enterprise 91310000MA1K000019",
 		Args:    exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			cl, err := a.customs()
-			if err != nil {
-				return err
-			}
-			return listPages(a, cmd.Context(), customsBookHeader, customsBookRow, func(ctx context.Context, token string) ([]*customsv1.Book, string, error) {
-				resp, err := cl.books.ListBooks(ctx, &customsv1.ListBooksRequest{Enterprise: enterprise, PageSize: pageSize, PageToken: token})
+			return showPages(a, cmd, customsBookView, func(ctx context.Context, c *clients, token string) ([]*customsv1.Book, string, error) {
+				resp, err := c.books.ListBooks(ctx, &customsv1.ListBooksRequest{Enterprise: enterprise, PageSize: pageSize, PageToken: token})
 				return resp.GetBooks(), resp.GetNextPageToken(), err
 			})
 		}),
@@ -563,44 +500,34 @@ func (a *app) bookLinesAddCmd() *cobra.Command {
 				a.noteDryRun(ff.file, len(rows), "book lines")
 				return nil
 			}
-			cl, err := a.customs()
-			if err != nil {
-				return err
-			}
 			book := args[0]
-			set, end := a.progress(!ff.noProgress && len(rows) > lineChunk, len(rows), "book lines")
-			defer end()
-			done := 0
-			for start := 0; start < len(rows); start += lineChunk {
-				chunk := rows[start:min(start+lineChunk, len(rows))]
-				req := &customsv1.AddBookLinesRequest{BookNo: book, Lines: make([]*customsv1.BookLine, len(chunk))}
-				for i, row := range chunk {
-					req.Lines[i] = row.Line
-				}
-				ctx, cancel := a.callCtx(cmd.Context())
-				_, err := cl.books.AddBookLines(ctx, req)
-				cancel()
-				if err != nil {
-					end()
+			done, err := chunks[input.BookLineRow]{file: ff.file, what: "book lines", verb: "registered", size: lineChunk, noProgress: ff.noProgress,
+				send: func(ctx context.Context, c *clients, chunk []input.BookLineRow) error {
+					req := &customsv1.AddBookLinesRequest{BookNo: book, Lines: make([]*customsv1.BookLine, len(chunk))}
+					for i, row := range chunk {
+						req.Lines[i] = row.Line
+					}
+					_, err := c.books.AddBookLines(ctx, req)
+					return err
+				},
+				where: func(chunk []input.BookLineRow, field string) string {
+					if m := linesField.FindStringSubmatch(field); m != nil {
+						if k, _ := strconv.Atoi(m[1]); k < len(chunk) {
+							where := chunk[k].Where()
+							if col := input.BookLineColumn(m[2]); col != "" && chunk[k].CSV {
+								where += fmt.Sprintf(", column %q", col)
+							}
+							return where
+						}
+					}
 					unit := "lines"
 					if chunk[0].CSV {
 						unit = "rows"
 					}
-					where := fmt.Sprintf("%s %d-%d", unit, chunk[0].Row, chunk[len(chunk)-1].Row)
-					if m := linesField.FindStringSubmatch(errorsv1.FieldOf(err)); m != nil {
-						if k, _ := strconv.Atoi(m[1]); k < len(chunk) {
-							where = chunk[k].Where()
-							if col := input.BookLineColumn(m[2]); col != "" && chunk[k].CSV {
-								where += fmt.Sprintf(", column %q", col)
-							}
-						}
-					}
-					a.note("%s: %d book lines registered before; the chunk with %s was refused (nothing of it registered); re-running the file is safe",
-						ff.file, done, where)
-					return err
-				}
-				done += len(chunk)
-				set(done)
+					return fmt.Sprintf("%s %d-%d", unit, chunk[0].Row, chunk[len(chunk)-1].Row)
+				}}.run(a, cmd, rows)
+			if err != nil {
+				return err
 			}
 			a.note("%d book lines registered on book %s", done, book)
 			return nil
@@ -618,12 +545,8 @@ func (a *app) bookLinesListCmd() *cobra.Command {
 		Example: "  zonectl customs book lines list H31050000001 -o csv",
 		Args:    exactArgs(1, "BOOK"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			cl, err := a.customs()
-			if err != nil {
-				return err
-			}
-			return listPages(a, cmd.Context(), bookLineHeader, bookLineRow, func(ctx context.Context, token string) ([]*customsv1.BookLine, string, error) {
-				resp, err := cl.books.ListBookLines(ctx, &customsv1.ListBookLinesRequest{BookNo: args[0], PageSize: pageSize, PageToken: token})
+			return showPages(a, cmd, rowView(bookLineHeader, bookLineRow), func(ctx context.Context, c *clients, token string) ([]*customsv1.BookLine, string, error) {
+				resp, err := c.books.ListBookLines(ctx, &customsv1.ListBookLinesRequest{BookNo: args[0], PageSize: pageSize, PageToken: token})
 				return resp.GetLines(), resp.GetNextPageToken(), err
 			})
 		}),
@@ -656,39 +579,25 @@ so re-running the file is safe; mapping it to another line is refused
 				a.noteDryRun(ff.file, len(rows), "part numbers")
 				return nil
 			}
-			cl, err := a.customs()
-			if err != nil {
-				return err
-			}
-			set, end := a.progress(!ff.noProgress && len(rows) > lineChunk, len(rows), "part numbers")
-			defer end()
-			done := 0
-			for start := 0; start < len(rows); start += lineChunk {
-				chunk := rows[start:min(start+lineChunk, len(rows))]
-				req := &customsv1.MapPartNumbersRequest{BookNo: args[0], Parts: make(map[string]int32, len(chunk))}
-				for _, row := range chunk {
-					req.Parts[row.Part] = row.Seq
-				}
-				ctx, cancel := a.callCtx(cmd.Context())
-				_, err := cl.books.MapPartNumbers(ctx, req)
-				cancel()
-				if err != nil {
-					end()
-					where := fmt.Sprintf("rows %d-%d", chunk[0].Row, chunk[len(chunk)-1].Row)
-					if f := errorsv1.FieldOf(err); f != "" {
-						for _, row := range chunk {
-							if strings.Contains(f, `"`+row.Part+`"`) || strings.Contains(f, "["+row.Part+"]") {
-								where = fmt.Sprintf("row %d", row.Row)
-								break
-							}
+			done, err := chunks[input.PartRow]{file: ff.file, what: "part numbers", verb: "mapped", size: lineChunk, noProgress: ff.noProgress,
+				send: func(ctx context.Context, c *clients, chunk []input.PartRow) error {
+					req := &customsv1.MapPartNumbersRequest{BookNo: args[0], Parts: make(map[string]int32, len(chunk))}
+					for _, row := range chunk {
+						req.Parts[row.Part] = row.Seq
+					}
+					_, err := c.books.MapPartNumbers(ctx, req)
+					return err
+				},
+				where: func(chunk []input.PartRow, field string) string {
+					for _, row := range chunk {
+						if field != "" && (strings.Contains(field, `"`+row.Part+`"`) || strings.Contains(field, "["+row.Part+"]")) {
+							return fmt.Sprintf("row %d", row.Row)
 						}
 					}
-					a.note("%s: %d part numbers mapped before; the chunk with %s was refused (nothing of it mapped); re-running the file is safe",
-						ff.file, done, where)
-					return err
-				}
-				done += len(chunk)
-				set(done)
+					return fmt.Sprintf("rows %d-%d", chunk[0].Row, chunk[len(chunk)-1].Row)
+				}}.run(a, cmd, rows)
+			if err != nil {
+				return err
 			}
 			a.note("%d part numbers mapped on book %s", done, args[0])
 			return nil
@@ -724,23 +633,10 @@ business date (default: now). The columns:
   zonectl customs stock H31050000001 --as-of 2026-03-31 -o csv`,
 		Args: exactArgs(1, "BOOK"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			cl, err := a.customs()
-			if err != nil {
-				return err
-			}
-			ctx, cancel := a.callCtx(cmd.Context())
-			defer cancel()
-			resp, err := cl.books.GetStockReport(ctx, &customsv1.GetStockReportRequest{BookNo: args[0], AsOf: asOf})
-			if err != nil {
-				return err
-			}
-			l := output.NewList(a.stdout, a.format, stockHeader)
-			for _, s := range resp.GetLines() {
-				if err := l.Add(s, stockRow(s)); err != nil {
-					return err
-				}
-			}
-			return l.Close()
+			return showAll(a, cmd, rowView(stockHeader, stockRow), func(ctx context.Context, c *clients) ([]*customsv1.StockLine, error) {
+				resp, err := c.books.GetStockReport(ctx, &customsv1.GetStockReportRequest{BookNo: args[0], AsOf: asOf})
+				return resp.GetLines(), err
+			})
 		}),
 	}
 	c.Flags().StringVar(&asOf, "as-of", "", "quantities at the end of this business date, YYYY-MM-DD (default: now)")

@@ -1,23 +1,17 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"regexp"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
-	"github.com/shopspring/decimal"
 	"github.com/spf13/cobra"
-	"google.golang.org/protobuf/encoding/protojson"
 
 	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/input"
-	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/output"
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
 )
 
@@ -128,11 +122,7 @@ func (a *app) displayMoveCmd(kind customsv1.DisplayKind) *cobra.Command {
 				}
 				var err error
 				docs, err = readFileFlag(a, &ff, func(r io.Reader, name string, format input.FileFormat) ([]input.Doc[*customsv1.MoveDisplayRequest], error) {
-					data, err := io.ReadAll(r)
-					if err != nil {
-						return nil, err
-					}
-					return readDisplayMoves(data, name, format, kind, form)
+					return readDisplayMoves(r, name, format, kind, form)
 				})
 				if err != nil {
 					return err
@@ -148,19 +138,15 @@ func (a *app) displayMoveCmd(kind customsv1.DisplayKind) *cobra.Command {
 				a.note("%d display movements, well-formed; nothing sent (--dry-run)", len(docs))
 				return nil
 			}
-			cl, err := a.customs()
-			if err != nil {
-				return err
-			}
 			p := newDocPrinter(a, len(docs), ff.quiet, displayMoveHeader, one(displayMoveRow), (*customsv1.DisplayMove).GetMoveNo)
-			send := func(ctx context.Context, req *customsv1.MoveDisplayRequest) (*customsv1.DisplayMove, error) {
-				resp, err := cl.display.MoveDisplay(ctx, req)
+			send := func(ctx context.Context, c *clients, req *customsv1.MoveDisplayRequest) (*customsv1.DisplayMove, error) {
+				resp, err := c.display.MoveDisplay(ctx, req)
 				return resp.GetMove(), err
 			}
 			if ff.file == "" {
-				ctx, cancel := a.callCtx(cmd.Context())
-				defer cancel()
-				m, err := send(ctx, docs[0].Req)
+				m, err := call(a, cmd.Context(), func(ctx context.Context, c *clients) (*customsv1.DisplayMove, error) {
+					return send(ctx, c, docs[0].Req)
+				})
 				if err != nil {
 					return err
 				}
@@ -169,8 +155,8 @@ func (a *app) displayMoveCmd(kind customsv1.DisplayKind) *cobra.Command {
 			return fileDocs(a, cmd.Context(), ff, "display movements", docs, (*customsv1.MoveDisplayRequest).GetInnerNo, send, p)
 		}),
 	}
-	c.Flags().StringVar(&form, "form", "", "the type-C business form (apply_no) (required without --file; with it, sets every movement's)")
-	c.Flags().StringVar(&inner, "inner-no", "", "the enterprise's own number: the idempotency key (required without --file)")
+	bind(c, flagSpec{&form, "form", "the type-C business form (apply_no) (required without --file; with it, sets every movement's)"},
+		flagSpec{&inner, "inner-no", "the enterprise's own number: the idempotency key (required without --file)"})
 	valueHelp := "VALUE optional, CNY"
 	if kind == customsv1.DisplayKind_DISPLAY_KIND_SALE {
 		valueHelp = "VALUE the price in CNY, required"
@@ -179,8 +165,8 @@ func (a *app) displayMoveCmd(kind customsv1.DisplayKind) *cobra.Command {
 	c.Flags().StringVar(&date, "date", "", "business date, YYYY-MM-DD, not in the future (default: today)")
 	c.Flags().StringVarP(&ff.file, "file", "f", "", "movements file (.json, .jsonl or .csv), - for standard input, instead of --inner-no and --line")
 	c.Flags().StringVar(&ff.format, "format", "auto", "file format: auto (by extension, else the first character), json or csv")
-	c.Flags().BoolVar(&ff.dryRun, "dry-run", false, "only check the movements; send nothing (needs no token)")
-	c.Flags().BoolVar(&ff.noProgress, "no-progress", false, "never show the progress bar")
+	bind(c, flagSpec{&ff.dryRun, "dry-run", "only check the movements; send nothing (needs no token)"},
+		flagSpec{&ff.noProgress, "no-progress", "never show the progress bar"})
 	addQuiet(c, &ff.quiet, "movement")
 	return c
 }
@@ -256,58 +242,17 @@ func flagOf(field string) string {
 	return field
 }
 
-var (
-	plainDecimal = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?$`)
-	isoDate      = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`)
-)
+var isoDate = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`)
 
-// decimalOf parses a plain decimal (digits, an optional fraction; no sign,
-// exponent or separators).
-func decimalOf(s string) (decimal.Decimal, string) {
-	if !plainDecimal.MatchString(s) || len(s) > 40 {
-		return decimal.Zero, fmt.Sprintf("%q is not a decimal number; write digits with an optional '.' and fraction, e.g. \"12.5\"", s)
-	}
-	d, err := decimal.NewFromString(s)
-	if err != nil {
-		return decimal.Zero, fmt.Sprintf("%q is not a decimal number", s)
-	}
-	return d, ""
-}
-
-// checkDisplayMove checks a movement as far as a client can and returns the
-// request field at fault and why, or "" when nothing is wrong.
+// checkDisplayMove checks what the protos cannot state of a movement
+// (quantities above zero, a sale's price to the fen), then input.Validate
+// (what they state), and returns the request field at fault and why, or ""
+// when nothing is wrong.
 func checkDisplayMove(r *customsv1.MoveDisplayRequest) (field, msg string) {
-	text := func(s string, max int) string {
-		switch {
-		case strings.TrimSpace(s) == "":
-			return "is required"
-		case utf8.RuneCountInString(s) > max:
-			return fmt.Sprintf("is %d characters long; at most %d are allowed", utf8.RuneCountInString(s), max)
-		}
-		return ""
-	}
-	if m := text(r.GetInnerNo(), 64); m != "" {
-		return "inner_no", m
-	}
-	if m := text(r.GetApplyNo(), 64); m != "" {
-		return "apply_no", m + ": the type-C business form"
-	}
-	if d := r.GetDate(); d != "" && !isoDate.MatchString(d) {
-		return "date", fmt.Sprintf("%q is not a date; write YYYY-MM-DD", d)
-	}
-	if n := len(r.GetLines()); n == 0 || n > 1000 {
-		return "lines", fmt.Sprintf("%d lines; a movement has 1 to 1000", n)
-	}
 	sale := r.GetKind() == customsv1.DisplayKind_DISPLAY_KIND_SALE
 	for i, l := range r.GetLines() {
 		f := fmt.Sprintf("lines[%d]", i)
-		if l.GetBookSeq() < 1 {
-			return f + ".book_seq", "is required: the book line (备案序号), from 1"
-		}
-		if l.GetQuantity() == "" {
-			return f + ".quantity", "is required"
-		}
-		if q, m := decimalOf(l.GetQuantity()); m != "" {
+		if q, m := input.Decimal(l.GetQuantity()); m != "" {
 			return f + ".quantity", m
 		} else if !q.IsPositive() {
 			return f + ".quantity", fmt.Sprintf("%q must be greater than zero", l.GetQuantity())
@@ -318,7 +263,7 @@ func checkDisplayMove(r *customsv1.MoveDisplayRequest) (field, msg string) {
 			}
 			continue
 		}
-		v, m := decimalOf(l.GetValue())
+		v, m := input.Decimal(l.GetValue())
 		switch {
 		case m != "":
 			return f + ".value", m
@@ -328,156 +273,37 @@ func checkDisplayMove(r *customsv1.MoveDisplayRequest) (field, msg string) {
 			return f + ".value", "must be greater than zero on a sale: the price in CNY, the dutiable value"
 		}
 	}
-	return "", ""
+	return input.Validate(r)
 }
 
 // readDisplayMoves reads display movements of kind from a JSON or CSV file;
 // form, when given, is every movement's apply_no.
-func readDisplayMoves(data []byte, name string, format input.FileFormat, kind customsv1.DisplayKind, form string) ([]input.Doc[*customsv1.MoveDisplayRequest], error) {
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	if format == "" || format == input.Auto {
-		format = input.CSVFormat
-		lower := strings.ToLower(name)
-		if strings.HasSuffix(lower, ".json") || strings.HasSuffix(lower, ".jsonl") || strings.HasSuffix(lower, ".ndjson") {
-			format = input.JSONFormat
-		} else if t := bytes.TrimLeft(data, " \t\r\n"); !strings.HasSuffix(lower, ".csv") && len(t) > 0 && (t[0] == '{' || t[0] == '[') {
-			format = input.JSONFormat
-		}
-	}
-	var docs []input.Doc[*customsv1.MoveDisplayRequest]
-	var err error
-	if format == input.JSONFormat {
-		docs, err = displayMovesJSON(data, name)
-	} else {
-		docs, err = displayMovesCSV(data, name)
-	}
+func readDisplayMoves(r io.Reader, name string, format input.FileFormat, kind customsv1.DisplayKind, form string) ([]input.Doc[*customsv1.MoveDisplayRequest], error) {
+	docs, err := input.ReadDisplayMoves(r, name, format)
 	if err != nil {
 		return nil, err
 	}
 	seen := map[string]string{}
 	for _, d := range docs {
+		if first, dup := seen[d.Req.GetInnerNo()]; dup && !d.CSV {
+			return nil, d.Error(name, "inner_no", fmt.Sprintf("%q already appears on %s; each movement appears once in a file", d.Req.GetInnerNo(), first))
+		}
+		seen[d.Req.GetInnerNo()] = d.Source()
 		if d.Req.GetKind() != customsv1.DisplayKind_DISPLAY_KIND_UNSPECIFIED && d.Req.GetKind() != kind {
-			return nil, &input.Error{File: name, Line: d.Lines[0], CSV: d.CSV, Field: "kind",
-				Msg: fmt.Sprintf("is %s, but this command files %s movements", enumName(d.Req.GetKind(), "DISPLAY_KIND_"), enumName(kind, "DISPLAY_KIND_"))}
+			return nil, d.Error(name, "kind", fmt.Sprintf("is %s, but this command files %s movements", enumName(d.Req.GetKind(), "DISPLAY_KIND_"), enumName(kind, "DISPLAY_KIND_")))
 		}
 		d.Req.Kind = kind
 		if form != "" {
 			d.Req.ApplyNo = form
 		}
-		if first, dup := seen[d.Req.GetInnerNo()]; dup && !d.CSV {
-			return nil, &input.Error{File: name, Line: d.Lines[0], Field: "inner_no",
-				Msg: fmt.Sprintf("%q already appears on %s; each movement appears once in a file", d.Req.GetInnerNo(), first)}
-		}
-		seen[d.Req.GetInnerNo()] = d.Source()
 		if field, msg := checkDisplayMove(d.Req); msg != "" {
-			e := &input.Error{File: name, Line: d.Lines[0], CSV: d.CSV, Msg: msg}
 			if field == "apply_no" {
 				msg += " (in the file or with --form)"
-				e.Msg = msg
 			}
-			if d.CSV {
-				if i, rest, ok := lineIndex(field); ok && i < len(d.Rows["lines"]) {
-					e.Line, e.Column = d.Rows["lines"][i], rest
-				} else if field != "lines" {
-					e.Column = field
-				}
-			} else {
-				e.Field = field
-			}
-			return nil, e
+			return nil, d.Error(name, field, msg)
 		}
 	}
 	return docs, nil
-}
-
-// displayMovesJSON reads MoveDisplayRequest objects in protojson form: one,
-// an array or JSON Lines. Unknown fields are refused.
-func displayMovesJSON(data []byte, name string) ([]input.Doc[*customsv1.MoveDisplayRequest], error) {
-	var out []input.Doc[*customsv1.MoveDisplayRequest]
-	err := input.JSONObjects(data, name, "display movements", func(raw json.RawMessage, line int) error {
-		if !input.IsObject(raw) {
-			return &input.Error{File: name, Line: line, Msg: "expected a JSON object (a MoveDisplayRequest)"}
-		}
-		req := &customsv1.MoveDisplayRequest{}
-		if err := protojson.Unmarshal(raw, req); err != nil {
-			return &input.Error{File: name, Line: line, Msg: input.ProtojsonMessage(err)}
-		}
-		out = append(out, input.Doc[*customsv1.MoveDisplayRequest]{Req: req, Index: len(out) + 1, Lines: []int{line}})
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	if len(out) == 0 {
-		return nil, &input.Error{File: name, Msg: "no display movements in the file"}
-	}
-	return out, nil
-}
-
-// displayCSVColumns are the columns of the CSV form: rows sharing inner_no
-// are one movement.
-var displayCSVColumns = []string{"inner_no", "apply_no", "date", "book_seq", "quantity", "value"}
-
-func displayMovesCSV(data []byte, name string) ([]input.Doc[*customsv1.MoveDisplayRequest], error) {
-	t, err := input.OpenCSV(bytes.NewReader(data), name, displayCSVColumns, nil)
-	if err != nil {
-		return nil, err
-	}
-	t.KeepBlankRows() // a blank row is refused for its empty inner_no
-	for _, c := range []string{"inner_no", "book_seq", "quantity"} {
-		if !t.Has(c) {
-			return nil, &input.Error{File: name, CSV: true, Line: 1, Msg: fmt.Sprintf("the header has no %q column; %s are required", c, "inner_no, book_seq and quantity")}
-		}
-	}
-	type group struct {
-		doc       *input.Doc[*customsv1.MoveDisplayRequest]
-		firstLine int
-	}
-	byKey := map[string]*group{}
-	var out []*input.Doc[*customsv1.MoveDisplayRequest]
-	for {
-		rw, err := t.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		line, get, rowErr := rw.Line(), rw.Get, rw.Errorf
-		key := get("inner_no")
-		if key == "" {
-			return nil, rowErr("inner_no", "is empty; it is required")
-		}
-		seq, err := strconv.ParseInt(get("book_seq"), 10, 32)
-		if err != nil || seq < 1 {
-			return nil, rowErr("book_seq", "%q is not a book line number (备案序号); write a whole number from 1", get("book_seq"))
-		}
-		g, seen := byKey[key]
-		if !seen {
-			g = &group{doc: &input.Doc[*customsv1.MoveDisplayRequest]{Req: &customsv1.MoveDisplayRequest{InnerNo: key, ApplyNo: get("apply_no"),
-				Date: get("date")}, Index: len(out) + 1, CSV: true, Rows: map[string][]int{}}, firstLine: line}
-			byKey[key] = g
-			out = append(out, g.doc)
-		} else {
-			for _, c := range []string{"apply_no", "date"} {
-				if a, b := map[string]string{"apply_no": g.doc.Req.GetApplyNo(), "date": g.doc.Req.GetDate()}[c], get(c); a != b {
-					return nil, rowErr(c, "%q differs from %q on row %d; rows with the same inner_no %q are one movement and must agree on apply_no and date",
-						b, a, g.firstLine, key)
-				}
-			}
-		}
-		g.doc.Req.Lines = append(g.doc.Req.Lines, &customsv1.DisplayLine{BookSeq: int32(seq), Quantity: get("quantity"), Value: get("value")})
-		g.doc.Rows["lines"] = append(g.doc.Rows["lines"], line)
-		g.doc.Lines = append(g.doc.Lines, line)
-	}
-	if len(out) == 0 {
-		return nil, &input.Error{File: name, CSV: true, Msg: "no display movements in the file"}
-	}
-	res := make([]input.Doc[*customsv1.MoveDisplayRequest], len(out))
-	for i, d := range out {
-		res[i] = *d
-	}
-	return res, nil
 }
 
 // Tax payments and status.
@@ -505,30 +331,25 @@ payment is recorded once.`,
 		Args:    exactArgs(2, "FORM and AMOUNT"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
 			amount := strings.TrimSpace(args[1])
-			if d, msg := decimalOf(amount); msg != "" {
+			if d, msg := input.Decimal(amount); msg != "" {
 				return usagef("AMOUNT: %s", msg)
 			} else if !d.IsPositive() || -d.Exponent() > 2 {
 				return usagef("AMOUNT %q: write an amount > 0 in CNY, to the fen", amount)
 			}
-			cl, err := a.customs()
-			if err != nil {
-				return err
-			}
-			ctx, cancel := a.callCtx(cmd.Context())
-			defer cancel()
 			if paymentNo == "" {
 				return usagef("--payment-no is required: the payment's number (税款缴款书号) makes a retried payment harmless")
 			}
-			resp, err := cl.display.PayDisplayTax(ctx, &customsv1.PayDisplayTaxRequest{ApplyNo: args[0], Amount: amount, PaymentNo: paymentNo})
-			if err != nil {
-				return err
-			}
-			return output.One(a.stdout, a.format, resp, displayPayHeader, displayPayRow(resp))
+			return show(a, cmd, rowView(displayPayHeader, displayPayRow), func(ctx context.Context, c *clients) (*customsv1.PayDisplayTaxResponse, error) {
+				return c.display.PayDisplayTax(ctx, &customsv1.PayDisplayTaxRequest{ApplyNo: args[0], Amount: amount, PaymentNo: paymentNo})
+			})
 		}),
 	}
 	cmd.Flags().StringVar(&paymentNo, "payment-no", "", "the payment's number (税款缴款书号); required, the idempotency key")
 	return cmd
 }
+
+// displayStatusView prints a form's display status.
+var displayStatusView = view[*customsv1.GetDisplayStatusResponse]{displayStatusHeader, displayStatusRows}
 
 // displayStatusHeader is a form's display status flattened to one row per
 // book line on display.
@@ -539,14 +360,9 @@ func displayStatusRows(r *customsv1.GetDisplayStatusResponse) [][]string {
 	f := r.GetForm()
 	head := []string{f.GetFormNo(), f.GetBookNo(), f.GetValidFrom(), f.GetValidUntil(), r.GetGuarantee(), r.GetTaxAssessed(),
 		r.GetTaxPaid(), r.GetAvailable(), strconv.FormatBool(r.GetOverdue())}
-	if len(r.GetOnDisplay()) == 0 {
-		return [][]string{append(head, "", "")}
-	}
-	rows := make([][]string, 0, len(r.GetOnDisplay()))
-	for _, h := range r.GetOnDisplay() {
-		rows = append(rows, append(append([]string{}, head...), seq(h.GetBookSeq()), h.GetQuantity()))
-	}
-	return rows
+	return perElement(head, len(head)+2, r.GetOnDisplay(), func(_ int, h *customsv1.DisplayHolding) []string {
+		return []string{seq(h.GetBookSeq()), h.GetQuantity()}
+	})
 }
 
 func (a *app) displayStatusCmd() *cobra.Command {
@@ -568,17 +384,9 @@ GetDisplayStatusResponse.`,
 			if asOf != "" && !isoDate.MatchString(asOf) {
 				return usagef("--as-of %q: write YYYY-MM-DD", asOf)
 			}
-			cl, err := a.customs()
-			if err != nil {
-				return err
-			}
-			ctx, cancel := a.callCtx(cmd.Context())
-			defer cancel()
-			resp, err := cl.display.GetDisplayStatus(ctx, &customsv1.GetDisplayStatusRequest{ApplyNo: args[0], AsOf: asOf})
-			if err != nil {
-				return err
-			}
-			return output.One(a.stdout, a.format, resp, displayStatusHeader, displayStatusRows(resp)...)
+			return show(a, cmd, displayStatusView, func(ctx context.Context, c *clients) (*customsv1.GetDisplayStatusResponse, error) {
+				return c.display.GetDisplayStatus(ctx, &customsv1.GetDisplayStatusRequest{ApplyNo: args[0], AsOf: asOf})
+			})
 		}),
 	}
 	c.Flags().StringVar(&asOf, "as-of", "", "judge overdue as of this business date, YYYY-MM-DD (default: today)")
@@ -601,26 +409,13 @@ display, as 'display status' prints; -o json prints each form's status.`,
 			if asOf != "" && !isoDate.MatchString(asOf) {
 				return usagef("--as-of %q: write YYYY-MM-DD", asOf)
 			}
-			cl, err := a.customs()
-			if err != nil {
-				return err
-			}
-			ctx, cancel := a.callCtx(cmd.Context())
-			defer cancel()
-			resp, err := cl.display.ListOverdueDisplays(ctx, &customsv1.ListOverdueDisplaysRequest{BookNo: book, AsOf: asOf})
-			if err != nil {
-				return err
-			}
-			l := output.NewList(a.stdout, a.format, displayStatusHeader)
-			for _, f := range resp.GetForms() {
-				if err := l.Add(f, displayStatusRows(f)...); err != nil {
-					return err
-				}
-			}
-			return l.Close()
+			return showAll(a, cmd, displayStatusView, func(ctx context.Context, c *clients) ([]*customsv1.GetDisplayStatusResponse, error) {
+				resp, err := c.display.ListOverdueDisplays(ctx, &customsv1.ListOverdueDisplaysRequest{BookNo: book, AsOf: asOf})
+				return resp.GetForms(), err
+			})
 		}),
 	}
-	c.Flags().StringVar(&asOf, "as-of", "", "judge overdue as of this business date, YYYY-MM-DD (default: today)")
-	c.Flags().StringVar(&book, "book", "", "only this book's forms")
+	bind(c, flagSpec{&asOf, "as-of", "judge overdue as of this business date, YYYY-MM-DD (default: today)"},
+		flagSpec{&book, "book", "only this book's forms"})
 	return c
 }

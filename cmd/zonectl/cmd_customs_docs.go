@@ -6,7 +6,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/input"
-	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/output"
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
 )
 
@@ -17,8 +16,6 @@ func (a *app) customsListCmd() *cobra.Command {
 		a.listCreateCmd(), a.listDeclareCmd(), a.listApproveCmd(), a.listReturnCmd(), a.listDeleteCmd(),
 		a.listClearCmd(), a.listGetCmd(), a.listLsCmd())
 }
-
-func listNo(l *customsv1.List) string { return l.GetListNo() }
 
 const listCreateLong = `File verification lists as drafts (no book effect yet), one CreateList call
 per list in file order. The zone assigns each list its number (QD...), shown in
@@ -71,14 +68,10 @@ func (a *app) listCreateCmd() *cobra.Command {
 				a.noteDryRun(ff.file, len(docs), "lists")
 				return nil
 			}
-			cl, err := a.customs()
-			if err != nil {
-				return err
-			}
-			p := newDocPrinter(a, len(docs), ff.quiet, listHeader, one(listRow), listNo)
+			p := newDocPrinter(a, len(docs), ff.quiet, listHeader, one(listRow), (*customsv1.List).GetListNo)
 			return fileDocs(a, cmd.Context(), ff, "lists", docs, (*customsv1.CreateListRequest).GetInnerNo,
-				func(ctx context.Context, req *customsv1.CreateListRequest) (*customsv1.List, error) {
-					resp, err := cl.decls.CreateList(ctx, req)
+				func(ctx context.Context, c *clients, req *customsv1.CreateListRequest) (*customsv1.List, error) {
+					resp, err := c.decls.CreateList(ctx, req)
 					return resp.GetList(), err
 				}, p)
 		}),
@@ -99,12 +92,8 @@ it.`,
 		Example: "  zonectl customs list declare QD310526I000000001",
 		Args:    minArgs(1, "at least one LIST"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			cl, err := a.customs()
-			if err != nil {
-				return err
-			}
-			return actOn(a, cmd.Context(), args, listHeader, one(listRow), func(ctx context.Context, no string) (*customsv1.List, error) {
-				resp, err := cl.decls.DeclareList(ctx, &customsv1.DeclareListRequest{ListNo: no})
+			return actOn(a, cmd, args, rowView(listHeader, listRow), func(ctx context.Context, c *clients, no string) (*customsv1.List, error) {
+				resp, err := c.decls.DeclareList(ctx, &customsv1.DeclareListRequest{ListNo: no})
 				return resp.GetList(), err
 			})
 		}),
@@ -123,12 +112,8 @@ approved list again returns it.`,
 		Example: `  zonectl customs list approve QD310526I000000001 --note "documents checked"`,
 		Args:    minArgs(1, "at least one LIST"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			cl, err := a.customs()
-			if err != nil {
-				return err
-			}
-			return actOn(a, cmd.Context(), args, listHeader, one(listRow), func(ctx context.Context, no string) (*customsv1.List, error) {
-				resp, err := cl.decls.ApproveList(ctx, &customsv1.ApproveListRequest{ListNo: no, Note: note})
+			return actOn(a, cmd, args, rowView(listHeader, listRow), func(ctx context.Context, c *clients, no string) (*customsv1.List, error) {
+				resp, err := c.decls.ApproveList(ctx, &customsv1.ApproveListRequest{ListNo: no, Note: note})
 				return resp.GetList(), err
 			})
 		}),
@@ -148,18 +133,13 @@ Customs only. Returning a returned list again returns it.`,
 		Example: `  zonectl customs list return QD310526E000000002 --note "unit price missing on line 1"`,
 		Args:    exactArgs(1, "LIST"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			cl, err := a.customs()
-			if err != nil {
-				return err
-			}
-			return actOn(a, cmd.Context(), args, listHeader, one(listRow), func(ctx context.Context, no string) (*customsv1.List, error) {
-				resp, err := cl.decls.ReturnList(ctx, &customsv1.ReturnListRequest{ListNo: no, Note: note})
+			return actOn(a, cmd, args, rowView(listHeader, listRow), func(ctx context.Context, c *clients, no string) (*customsv1.List, error) {
+				resp, err := c.decls.ReturnList(ctx, &customsv1.ReturnListRequest{ListNo: no, Note: note})
 				return resp.GetList(), err
 			})
 		}),
 	}
-	c.Flags().StringVar(&note, "note", "", "why the list is returned (required)")
-	required(c, "note")
+	bind(c, flagSpec{&note, "note", "why the list is returned (required)"})
 	return c
 }
 
@@ -171,12 +151,8 @@ func (a *app) listDeleteCmd() *cobra.Command {
 		Example: "  zonectl customs list delete QD310526I000000003",
 		Args:    minArgs(1, "at least one LIST"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			cl, err := a.customs()
-			if err != nil {
-				return err
-			}
-			return actOn(a, cmd.Context(), args, listHeader, one(listRow), func(ctx context.Context, no string) (*customsv1.List, error) {
-				resp, err := cl.decls.DeleteList(ctx, &customsv1.DeleteListRequest{ListNo: no})
+			return actOn(a, cmd, args, rowView(listHeader, listRow), func(ctx context.Context, c *clients, no string) (*customsv1.List, error) {
+				resp, err := c.decls.DeleteList(ctx, &customsv1.DeleteListRequest{ListNo: no})
 				return resp.GetList(), err
 			})
 		}),
@@ -194,18 +170,13 @@ enterprise or customs may. Clearing a cleared list again returns it.`,
 		Example: "  zonectl customs list clear QD310526E000000004 --declaration 310520260000012345",
 		Args:    exactArgs(1, "LIST"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			cl, err := a.customs()
-			if err != nil {
-				return err
-			}
-			return actOn(a, cmd.Context(), args, listHeader, one(listRow), func(ctx context.Context, no string) (*customsv1.List, error) {
-				resp, err := cl.decls.ClearList(ctx, &customsv1.ClearListRequest{ListNo: no, DeclarationNo: declaration})
+			return actOn(a, cmd, args, rowView(listHeader, listRow), func(ctx context.Context, c *clients, no string) (*customsv1.List, error) {
+				resp, err := c.decls.ClearList(ctx, &customsv1.ClearListRequest{ListNo: no, DeclarationNo: declaration})
 				return resp.GetList(), err
 			})
 		}),
 	}
-	c.Flags().StringVar(&declaration, "declaration", "", "the released declaration's number (报关单编号) (required)")
-	required(c, "declaration")
+	bind(c, flagSpec{&declaration, "declaration", "the released declaration's number (报关单编号) (required)"})
 	return c
 }
 
@@ -219,17 +190,10 @@ the lots an outbound line reserved; -o json prints the whole List.`,
 		Example: "  zonectl customs list get QD310526I000000001 -o json",
 		Args:    exactArgs(1, "LIST"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			cl, err := a.customs()
-			if err != nil {
-				return err
-			}
-			ctx, cancel := a.callCtx(cmd.Context())
-			defer cancel()
-			resp, err := cl.decls.GetList(ctx, &customsv1.GetListRequest{ListNo: args[0]})
-			if err != nil {
-				return err
-			}
-			return output.One(a.stdout, a.format, resp.GetList(), listLinesHeader, listLineRows(resp.GetList())...)
+			return show(a, cmd, view[*customsv1.List]{listLinesHeader, listLineRows}, func(ctx context.Context, c *clients) (*customsv1.List, error) {
+				resp, err := c.decls.GetList(ctx, &customsv1.GetListRequest{ListNo: args[0]})
+				return resp.GetList(), err
+			})
 		}),
 	}
 }
@@ -247,20 +211,16 @@ func (a *app) listLsCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			cl, err := a.customs()
-			if err != nil {
-				return err
-			}
-			return listPages(a, cmd.Context(), listHeader, listRow, func(ctx context.Context, token string) ([]*customsv1.List, string, error) {
-				resp, err := cl.decls.ListLists(ctx, &customsv1.ListListsRequest{BookNo: book, Enterprise: enterprise,
+			return showPages(a, cmd, rowView(listHeader, listRow), func(ctx context.Context, c *clients, token string) ([]*customsv1.List, string, error) {
+				resp, err := c.decls.ListLists(ctx, &customsv1.ListListsRequest{BookNo: book, Enterprise: enterprise,
 					Status: customsv1.ListStatus(st), PageSize: pageSize, PageToken: token})
 				return resp.GetLists(), resp.GetNextPageToken(), err
 			})
 		}),
 	}
-	c.Flags().StringVar(&book, "book", "", "only lists of this book")
-	c.Flags().StringVar(&enterprise, "enterprise", "", "only lists of this enterprise's books (USCC)")
-	c.Flags().StringVar(&status, "status", "", "only lists in this status: draft, declared, approved, returned, cleared or deleted")
+	bind(c, flagSpec{&book, "book", "only lists of this book"},
+		flagSpec{&enterprise, "enterprise", "only lists of this enterprise's books (USCC)"},
+		flagSpec{&status, "status", "only lists in this status: draft, declared, approved, returned, cleared or deleted"})
 	return c
 }
 
@@ -272,7 +232,7 @@ func (a *app) formCmd() *cobra.Command {
 }
 
 func (a *app) formCreateCmd() *cobra.Command {
-	var inner, book, formType, from, until, guarantee, note string
+	req := &customsv1.CreateFormRequest{}
 	var quiet bool
 	c := &cobra.Command{
 		Use:   "create",
@@ -286,30 +246,25 @@ decimal strings.`,
       --from 2026-03-01 --until 2026-03-31 --guarantee 50000.00 -q)`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			cl, err := a.customs()
-			if err != nil {
-				return err
-			}
-			ctx, cancel := a.callCtx(cmd.Context())
-			defer cancel()
-			resp, err := cl.decls.CreateForm(ctx, &customsv1.CreateFormRequest{InnerNo: inner, BookNo: book, FormType: formType,
-				ValidFrom: from, ValidUntil: until, Guarantee: guarantee, Note: note})
+			f, err := call(a, cmd.Context(), func(ctx context.Context, c *clients) (*customsv1.Form, error) {
+				resp, err := c.decls.CreateForm(ctx, req)
+				return resp.GetForm(), err
+			})
 			if err != nil {
 				return err
 			}
 			p := newDocPrinter(a, 1, quiet, formHeader, one(formRow), (*customsv1.Form).GetFormNo)
-			return p.close(p.add(resp.GetForm()))
+			return p.close(p.add(f))
 		}),
 	}
-	c.Flags().StringVar(&inner, "inner-no", "", "the enterprise's own number: the idempotency key (required)")
-	c.Flags().StringVar(&book, "book", "", "book number (required)")
-	c.Flags().StringVar(&formType, "type", "", "business type, e.g. A (分送集报) (required)")
-	c.Flags().StringVar(&from, "from", "", "first valid day, YYYY-MM-DD (required)")
-	c.Flags().StringVar(&until, "until", "", "last valid day, YYYY-MM-DD, inclusive (required)")
-	c.Flags().StringVar(&guarantee, "guarantee", "", "guarantee amount in CNY, a decimal")
-	c.Flags().StringVar(&note, "note", "", "free-form note")
+	bind(c, flagSpec{&req.InnerNo, "inner-no", "the enterprise's own number: the idempotency key (required)"},
+		flagSpec{&req.BookNo, "book", "book number (required)"},
+		flagSpec{&req.FormType, "type", "business type, e.g. A (分送集报) (required)"},
+		flagSpec{&req.ValidFrom, "from", "first valid day, YYYY-MM-DD (required)"},
+		flagSpec{&req.ValidUntil, "until", "last valid day, YYYY-MM-DD, inclusive (required)"},
+		flagSpec{&req.Guarantee, "guarantee", "guarantee amount in CNY, a decimal"},
+		flagSpec{&req.Note, "note", "free-form note"})
 	addQuiet(c, &quiet, "form")
-	required(c, "inner-no", "book", "type", "from", "until")
 	return c
 }
 
@@ -320,17 +275,10 @@ func (a *app) formGetCmd() *cobra.Command {
 		Example: "  zonectl customs form get SQA310526X000000001",
 		Args:    exactArgs(1, "FORM"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			cl, err := a.customs()
-			if err != nil {
-				return err
-			}
-			ctx, cancel := a.callCtx(cmd.Context())
-			defer cancel()
-			resp, err := cl.decls.GetForm(ctx, &customsv1.GetFormRequest{FormNo: args[0]})
-			if err != nil {
-				return err
-			}
-			return output.One(a.stdout, a.format, resp.GetForm(), formHeader, formRow(resp.GetForm()))
+			return show(a, cmd, rowView(formHeader, formRow), func(ctx context.Context, c *clients) (*customsv1.Form, error) {
+				resp, err := c.decls.GetForm(ctx, &customsv1.GetFormRequest{FormNo: args[0]})
+				return resp.GetForm(), err
+			})
 		}),
 	}
 }
@@ -380,14 +328,10 @@ value, gross_weight, net_weight.`,
 				a.noteDryRun(ff.file, len(docs), "slips")
 				return nil
 			}
-			cl, err := a.customs()
-			if err != nil {
-				return err
-			}
 			p := newDocPrinter(a, len(docs), ff.quiet, slipHeader, one(slipRow), (*customsv1.Slip).GetSlipNo)
 			return fileDocs(a, cmd.Context(), ff, "slips", docs, (*customsv1.CreateSlipRequest).GetInnerNo,
-				func(ctx context.Context, req *customsv1.CreateSlipRequest) (*customsv1.Slip, error) {
-					resp, err := cl.decls.CreateSlip(ctx, req)
+				func(ctx context.Context, c *clients, req *customsv1.CreateSlipRequest) (*customsv1.Slip, error) {
+					resp, err := c.decls.CreateSlip(ctx, req)
 					return resp.GetSlip(), err
 				}, p)
 		}),
@@ -405,17 +349,10 @@ func (a *app) slipGetCmd() *cobra.Command {
 		Example: "  zonectl customs slip get CRK310526E000000001",
 		Args:    exactArgs(1, "SLIP"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			cl, err := a.customs()
-			if err != nil {
-				return err
-			}
-			ctx, cancel := a.callCtx(cmd.Context())
-			defer cancel()
-			resp, err := cl.decls.GetSlip(ctx, &customsv1.GetSlipRequest{SlipNo: args[0]})
-			if err != nil {
-				return err
-			}
-			return output.One(a.stdout, a.format, resp.GetSlip(), slipLinesHeader, slipLineRows(resp.GetSlip())...)
+			return show(a, cmd, view[*customsv1.Slip]{slipLinesHeader, slipLineRows}, func(ctx context.Context, c *clients) (*customsv1.Slip, error) {
+				resp, err := c.decls.GetSlip(ctx, &customsv1.GetSlipRequest{SlipNo: args[0]})
+				return resp.GetSlip(), err
+			})
 		}),
 	}
 }
@@ -440,23 +377,10 @@ overdue), of one book or of every book you may read.`,
 			if len(args) == 1 {
 				book = args[0]
 			}
-			cl, err := a.customs()
-			if err != nil {
-				return err
-			}
-			ctx, cancel := a.callCtx(cmd.Context())
-			defer cancel()
-			resp, err := cl.decls.ListPendingTrips(ctx, &customsv1.ListPendingTripsRequest{BookNo: book, AsOf: asOf})
-			if err != nil {
-				return err
-			}
-			l := output.NewList(a.stdout, a.format, tripHeader)
-			for _, t := range resp.GetTrips() {
-				if err := l.Add(t, tripRow(t)); err != nil {
-					return err
-				}
-			}
-			return l.Close()
+			return showAll(a, cmd, rowView(tripHeader, tripRow), func(ctx context.Context, c *clients) ([]*customsv1.PendingTrip, error) {
+				resp, err := c.decls.ListPendingTrips(ctx, &customsv1.ListPendingTripsRequest{BookNo: book, AsOf: asOf})
+				return resp.GetTrips(), err
+			})
 		}),
 	}
 	c.Flags().StringVar(&asOf, "as-of", "", "count the days left as of this business date, YYYY-MM-DD (default: today)")
@@ -500,14 +424,10 @@ value (produced only).`,
 				a.noteDryRun(ff.file, len(docs), "consumption reports")
 				return nil
 			}
-			cl, err := a.customs()
-			if err != nil {
-				return err
-			}
 			p := newDocPrinter(a, len(docs), ff.quiet, reportHeader, reportRows, (*customsv1.ConsumptionReport).GetReportNo)
 			return fileDocs(a, cmd.Context(), ff, "consumption reports", docs, (*customsv1.ReportConsumptionRequest).GetInnerNo,
-				func(ctx context.Context, req *customsv1.ReportConsumptionRequest) (*customsv1.ConsumptionReport, error) {
-					resp, err := cl.decls.ReportConsumption(ctx, req)
+				func(ctx context.Context, c *clients, req *customsv1.ReportConsumptionRequest) (*customsv1.ConsumptionReport, error) {
+					resp, err := c.decls.ReportConsumption(ctx, req)
 					return resp.GetReport(), err
 				}, p)
 		}),
@@ -529,18 +449,10 @@ again returns the certificate already issued.`,
 		Example: "  zonectl customs certificate QD310526E000000002",
 		Args:    exactArgs(1, "LIST"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			cl, err := a.customs()
-			if err != nil {
-				return err
-			}
-			ctx, cancel := a.callCtx(cmd.Context())
-			defer cancel()
-			resp, err := cl.decls.RequestCertificate(ctx, &customsv1.RequestCertificateRequest{ListNo: args[0]})
-			if err != nil {
-				return err
-			}
-			c := resp.GetCertificate()
-			return output.One(a.stdout, a.format, c, certificateHeader, certificateRows(c)...)
+			return show(a, cmd, view[*customsv1.Certificate]{certificateHeader, certificateRows}, func(ctx context.Context, c *clients) (*customsv1.Certificate, error) {
+				resp, err := c.decls.RequestCertificate(ctx, &customsv1.RequestCertificateRequest{ListNo: args[0]})
+				return resp.GetCertificate(), err
+			})
 		}),
 	}
 }
@@ -560,18 +472,14 @@ separated by ";" (e.g. DUTY;CONSUMPTION_TAX).`,
 		Example: "  zonectl customs taxable H31050000001 --from 2026-03-01 --to 2026-03-31 -o csv",
 		Args:    exactArgs(1, "BOOK"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			cl, err := a.customs()
-			if err != nil {
-				return err
-			}
-			return listPages(a, cmd.Context(), taxableHeader, taxableRow, func(ctx context.Context, token string) ([]*customsv1.TaxableEvent, string, error) {
-				resp, err := cl.decls.ListTaxableEvents(ctx, &customsv1.ListTaxableEventsRequest{BookNo: args[0], FromDate: from, ToDate: to,
+			return showPages(a, cmd, rowView(taxableHeader, taxableRow), func(ctx context.Context, c *clients, token string) ([]*customsv1.TaxableEvent, string, error) {
+				resp, err := c.decls.ListTaxableEvents(ctx, &customsv1.ListTaxableEventsRequest{BookNo: args[0], FromDate: from, ToDate: to,
 					PageSize: pageSize, PageToken: token})
 				return resp.GetEvents(), resp.GetNextPageToken(), err
 			})
 		}),
 	}
-	c.Flags().StringVar(&from, "from", "", "first business date, YYYY-MM-DD, inclusive")
-	c.Flags().StringVar(&to, "to", "", "last business date, YYYY-MM-DD, inclusive")
+	bind(c, flagSpec{&from, "from", "first business date, YYYY-MM-DD, inclusive"},
+		flagSpec{&to, "to", "last business date, YYYY-MM-DD, inclusive"})
 	return c
 }

@@ -13,7 +13,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
 	"github.com/spf13/cobra"
@@ -99,15 +98,9 @@ func ecomOrderRow(o *customsv1.Order) []string {
 }
 
 func ecomOrderLineRows(o *customsv1.Order) [][]string {
-	head := ecomOrderHeadRow(o)
-	if len(o.GetLines()) == 0 {
-		return [][]string{append(head, "", "", "", "", "", "")}
-	}
-	rows := make([][]string, len(o.GetLines()))
-	for i, l := range o.GetLines() {
-		rows[i] = append(slices.Clone(head), strconv.Itoa(i+1), l.GetItemNo(), l.GetName(), l.GetQuantity(), l.GetPrice(), l.GetTotal())
-	}
-	return rows
+	return perElement(ecomOrderHeadRow(o), len(ecomOrderLineHeader), o.GetLines(), func(i int, l *customsv1.OrderLine) []string {
+		return []string{strconv.Itoa(i + 1), l.GetItemNo(), l.GetName(), l.GetQuantity(), l.GetPrice(), l.GetTotal()}
+	})
 }
 
 var ecomListHead = []string{"list_no", "order_no", "enterprise", "platform", "book_no", "guarantor", "buyer_id", "status", "rule",
@@ -132,16 +125,10 @@ func ecomListRow(l *customsv1.InventoryList) []string {
 }
 
 func ecomListLineRows(l *customsv1.InventoryList) [][]string {
-	head := ecomListHeadRow(l)
-	if len(l.GetLines()) == 0 {
-		return [][]string{append(head, make([]string, 11)...)}
-	}
-	rows := make([][]string, len(l.GetLines()))
-	for i, ln := range l.GetLines() {
-		rows[i] = append(slices.Clone(head), i32(ln.GetSeq()), ln.GetItemNo(), seq(ln.GetBookSeq()), ln.GetHsCode(), ln.GetName(),
-			ln.GetQuantity(), ln.GetUnit(), ln.GetLegalQuantity(), ln.GetLegalUnit(), ln.GetPrice(), ln.GetTotal())
-	}
-	return rows
+	return perElement(ecomListHeadRow(l), len(ecomListLineHeader), l.GetLines(), func(_ int, ln *customsv1.InventoryListLine) []string {
+		return []string{i32(ln.GetSeq()), ln.GetItemNo(), seq(ln.GetBookSeq()), ln.GetHsCode(), ln.GetName(),
+			ln.GetQuantity(), ln.GetUnit(), ln.GetLegalQuantity(), ln.GetLegalUnit(), ln.GetPrice(), ln.GetTotal()}
+	})
 }
 
 // ecomSettleHeader are the columns of the settlement, as in the file the
@@ -161,7 +148,7 @@ func ecomSettleRows(s *customsv1.Settlement) [][]string {
 // Channels.
 
 func (a *app) ecomChannelRegisterCmd() *cobra.Command {
-	var enterprise, platform, book, guarantor, name string
+	req := &customsv1.RegisterChannelRequest{}
 	c := &cobra.Command{
 		Use:   "register --enterprise USCC --platform CODE --book BOOK --guarantor CODE [--name NAME]",
 		Short: "Register how an e-commerce enterprise sells (customs or admin)",
@@ -177,26 +164,21 @@ replace the channel.`,
       --book H31050000001 --guarantor 91310115MA1K000029 --name "Cross-border Shop"`,
 		Args: exactArgs(0, "no arguments (the channel goes in the flags)"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			cl, err := a.customs()
-			if err != nil {
+			if err := checkFlags(req, map[string]string{"enterprise": "enterprise", "name": "name", "platform": "platform", "book_no": "book",
+				"guarantor": "guarantor"}); err != nil {
 				return err
 			}
-			ctx, cancel := a.callCtx(cmd.Context())
-			defer cancel()
-			resp, err := cl.ecommerce.RegisterChannel(ctx, &customsv1.RegisterChannelRequest{Enterprise: enterprise, Name: name,
-				Platform: platform, BookNo: book, Guarantor: guarantor})
-			if err != nil {
-				return err
-			}
-			return output.One(a.stdout, a.format, resp.GetChannel(), ecomChannelHeader, ecomChannelRow(resp.GetChannel()))
+			return show(a, cmd, rowView(ecomChannelHeader, ecomChannelRow), func(ctx context.Context, c *clients) (*customsv1.Channel, error) {
+				resp, err := c.ecommerce.RegisterChannel(ctx, req)
+				return resp.GetChannel(), err
+			})
 		}),
 	}
-	c.Flags().StringVar(&enterprise, "enterprise", "", "USCC of the e-commerce enterprise (its domestic agent's) (required)")
-	c.Flags().StringVar(&platform, "platform", "", "the platform's code (ebpCode) (required)")
-	c.Flags().StringVar(&book, "book", "", "the zone warehouse's book the goods are deducted from (required)")
-	c.Flags().StringVar(&guarantor, "guarantor", "", "code of the enterprise whose guarantee covers the tax (required)")
-	c.Flags().StringVar(&name, "name", "", "name of the shop or enterprise")
-	required(c, "enterprise", "platform", "book", "guarantor")
+	bind(c, flagSpec{&req.Enterprise, "enterprise", "USCC of the e-commerce enterprise (its domestic agent's) (required)"},
+		flagSpec{&req.Platform, "platform", "the platform's code (ebpCode) (required)"},
+		flagSpec{&req.BookNo, "book", "the zone warehouse's book the goods are deducted from (required)"},
+		flagSpec{&req.Guarantor, "guarantor", "code of the enterprise whose guarantee covers the tax (required)"},
+		flagSpec{&req.Name, "name", "name of the shop or enterprise"})
 	return c
 }
 
@@ -208,17 +190,10 @@ func (a *app) ecomChannelGetCmd() *cobra.Command {
 		Example: "  zonectl customs ecommerce channel get 91310115MA1K000029",
 		Args:    exactArgs(1, "USCC"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			cl, err := a.customs()
-			if err != nil {
-				return err
-			}
-			ctx, cancel := a.callCtx(cmd.Context())
-			defer cancel()
-			resp, err := cl.ecommerce.GetChannel(ctx, &customsv1.GetChannelRequest{Enterprise: args[0]})
-			if err != nil {
-				return err
-			}
-			return output.One(a.stdout, a.format, resp.GetChannel(), ecomChannelHeader, ecomChannelRow(resp.GetChannel()))
+			return show(a, cmd, rowView(ecomChannelHeader, ecomChannelRow), func(ctx context.Context, c *clients) (*customsv1.Channel, error) {
+				resp, err := c.ecommerce.GetChannel(ctx, &customsv1.GetChannelRequest{Enterprise: args[0]})
+				return resp.GetChannel(), err
+			})
 		}),
 	}
 }
@@ -237,12 +212,8 @@ whole Order. Several orders: one after the other; the first error stops.`,
   zonectl customs ecommerce order get EC-0001 EC-0002 -o csv`,
 		Args: minArgs(1, "at least one ORDER"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			cl, err := a.customs()
-			if err != nil {
-				return err
-			}
-			return actOn(a, cmd.Context(), args, ecomOrderLineHeader, ecomOrderLineRows, func(ctx context.Context, no string) (*customsv1.Order, error) {
-				resp, err := cl.ecommerce.GetOrder(ctx, &customsv1.GetOrderRequest{OrderNo: no})
+			return actOn(a, cmd, args, view[*customsv1.Order]{ecomOrderLineHeader, ecomOrderLineRows}, func(ctx context.Context, c *clients, no string) (*customsv1.Order, error) {
+				resp, err := c.ecommerce.GetOrder(ctx, &customsv1.GetOrderRequest{OrderNo: no})
 				return resp.GetOrder(), err
 			})
 		}),
@@ -260,12 +231,8 @@ returns it. Several orders: in order; the first refusal stops.`,
 		Example: "  zonectl customs ecommerce order cancel EC-0004",
 		Args:    minArgs(1, "at least one ORDER"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			cl, err := a.customs()
-			if err != nil {
-				return err
-			}
-			return actOn(a, cmd.Context(), args, ecomOrderHeader, one(ecomOrderRow), func(ctx context.Context, no string) (*customsv1.Order, error) {
-				resp, err := cl.ecommerce.CancelOrder(ctx, &customsv1.CancelOrderRequest{OrderNo: no})
+			return actOn(a, cmd, args, rowView(ecomOrderHeader, ecomOrderRow), func(ctx context.Context, c *clients, no string) (*customsv1.Order, error) {
+				resp, err := c.ecommerce.CancelOrder(ctx, &customsv1.CancelOrderRequest{OrderNo: no})
 				return resp.GetOrder(), err
 			})
 		}),
@@ -284,12 +251,8 @@ followed by its order's number. -o json prints the whole InventoryList.`,
 		Example: "  zonectl customs ecommerce inventory get QLEC-0001",
 		Args:    minArgs(1, "at least one LIST"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			cl, err := a.customs()
-			if err != nil {
-				return err
-			}
-			return actOn(a, cmd.Context(), args, ecomListLineHeader, ecomListLineRows, func(ctx context.Context, no string) (*customsv1.InventoryList, error) {
-				resp, err := cl.ecommerce.GetInventoryList(ctx, &customsv1.GetInventoryListRequest{ListNo: no})
+			return actOn(a, cmd, args, view[*customsv1.InventoryList]{ecomListLineHeader, ecomListLineRows}, func(ctx context.Context, c *clients, no string) (*customsv1.InventoryList, error) {
+				resp, err := c.ecommerce.GetInventoryList(ctx, &customsv1.GetInventoryListRequest{ListNo: no})
 				return resp.GetList(), err
 			})
 		}),
@@ -317,16 +280,12 @@ a received return again returns the list.`, "  zonectl customs ecommerce return 
 		Example: example,
 		Args:    minArgs(1, "at least one LIST"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			cl, err := a.customs()
-			if err != nil {
-				return err
-			}
-			return actOn(a, cmd.Context(), args, ecomListHeader, one(ecomListRow), func(ctx context.Context, no string) (*customsv1.InventoryList, error) {
+			return actOn(a, cmd, args, rowView(ecomListHeader, ecomListRow), func(ctx context.Context, c *clients, no string) (*customsv1.InventoryList, error) {
 				if request {
-					resp, err := cl.ecommerce.RequestReturn(ctx, &customsv1.RequestReturnRequest{ListNo: no})
+					resp, err := c.ecommerce.RequestReturn(ctx, &customsv1.RequestReturnRequest{ListNo: no})
 					return resp.GetList(), err
 				}
-				resp, err := cl.ecommerce.ReceiveReturn(ctx, &customsv1.ReceiveReturnRequest{ListNo: no})
+				resp, err := c.ecommerce.ReceiveReturn(ctx, &customsv1.ReceiveReturnRequest{ListNo: no})
 				return resp.GetList(), err
 			})
 		}),
@@ -384,14 +343,10 @@ format may also come from --out's extension (.csv, .xlsx).`,
 					return usagef("--export %s: give --out FILE for the file (--out - for standard output)", export)
 				}
 			}
-			cl, err := a.customs()
-			if err != nil {
-				return err
-			}
-			ctx, cancel := a.callCtx(cmd.Context())
-			defer cancel()
-			resp, err := cl.ecommerce.GetSettlement(ctx, &customsv1.GetSettlementRequest{Guarantor: guarantor, FromDate: from, ToDate: to,
-				Export: customsv1.SettlementExport(ex)})
+			resp, err := call(a, cmd.Context(), func(ctx context.Context, c *clients) (*customsv1.GetSettlementResponse, error) {
+				return c.ecommerce.GetSettlement(ctx, &customsv1.GetSettlementRequest{Guarantor: guarantor, FromDate: from, ToDate: to,
+					Export: customsv1.SettlementExport(ex)})
+			})
 			if err != nil {
 				return err
 			}
@@ -415,12 +370,11 @@ format may also come from --out's extension (.csv, .xlsx).`,
 			return nil
 		}),
 	}
-	c.Flags().StringVar(&guarantor, "guarantor", "", "the guarantor's code (required)")
-	c.Flags().StringVar(&from, "from", "", "first release date, YYYY-MM-DD (required)")
-	c.Flags().StringVar(&to, "to", "", "last release date, inclusive, YYYY-MM-DD (required)")
-	c.Flags().StringVar(&export, "export", "", "have the server write the settlement as a csv or xlsx file (with --out)")
-	c.Flags().StringVar(&out, "out", "", "write the exported file here (- for standard output) instead of printing the table")
-	required(c, "guarantor", "from", "to")
+	bind(c, flagSpec{&guarantor, "guarantor", "the guarantor's code (required)"},
+		flagSpec{&from, "from", "first release date, YYYY-MM-DD (required)"},
+		flagSpec{&to, "to", "last release date, inclusive, YYYY-MM-DD (required)"},
+		flagSpec{&export, "export", "have the server write the settlement as a csv or xlsx file (with --out)"},
+		flagSpec{&out, "out", "write the exported file here (- for standard output) instead of printing the table"})
 	return c
 }
 
@@ -524,7 +478,7 @@ func (a *app) ecomSubmitCmd() *cobra.Command {
 					ff.file, ecomCounted(len(docs), "document"), ecomCounted(n["order"], "order"), ecomCounted(n["payment"], "payment"), ecomCounted(n["waybill"], "waybill"))
 				return nil
 			}
-			cl, err := a.customs()
+			cl, err := a.connect()
 			if err != nil {
 				return err
 			}
@@ -575,26 +529,25 @@ type ecomDoc struct {
 
 func (d ecomDoc) kind() string { return ecomKind(d.doc) }
 
-func ecomKind(doc *customsv1.EcommerceDocument) string {
-	switch doc.GetDocument().(type) {
-	case *customsv1.EcommerceDocument_Order:
-		return "order"
-	case *customsv1.EcommerceDocument_Payment:
-		return "payment"
-	case *customsv1.EcommerceDocument_Waybill:
-		return "waybill"
+// ecomBody is the document's kind (the name of its oneof field: order,
+// payment or waybill) and request; "" and nil when it has none.
+func ecomBody(doc *customsv1.EcommerceDocument) (string, proto.Message) {
+	m := doc.ProtoReflect()
+	if f := m.WhichOneof(m.Descriptor().Oneofs().ByName("document")); f != nil {
+		return string(f.Name()), m.Get(f).Message().Interface()
 	}
-	return ""
+	return "", nil
 }
 
+func ecomKind(doc *customsv1.EcommerceDocument) string {
+	kind, _ := ecomBody(doc)
+	return kind
+}
+
+// orderNo is the number of the order the document is for.
 func (d ecomDoc) orderNo() string {
-	switch x := d.doc.GetDocument().(type) {
-	case *customsv1.EcommerceDocument_Order:
-		return strings.TrimSpace(x.Order.GetOrderNo())
-	case *customsv1.EcommerceDocument_Payment:
-		return strings.TrimSpace(x.Payment.GetOrderNo())
-	case *customsv1.EcommerceDocument_Waybill:
-		return strings.TrimSpace(x.Waybill.GetOrderNo())
+	if _, req := ecomBody(d.doc); req != nil {
+		return strings.TrimSpace(req.(interface{ GetOrderNo() string }).GetOrderNo())
 	}
 	return ""
 }
@@ -609,7 +562,7 @@ func (d ecomDoc) source() string {
 	case len(d.rows) == 1:
 		return fmt.Sprintf("row %d", d.rows[0])
 	}
-	return "rows " + rowSpans(d.rows)
+	return "rows " + input.Spans(d.rows, ", ")
 }
 
 // locate narrows source with the field the server blamed: for CSV the row
@@ -628,24 +581,6 @@ func (d ecomDoc) locate(field string) string {
 		where += fmt.Sprintf(", column %q", col)
 	}
 	return where
-}
-
-// rowSpans renders rows as runs: "2-4, 7".
-func rowSpans(rows []int) string {
-	var parts []string
-	for i := 0; i < len(rows); {
-		j := i
-		for j+1 < len(rows) && rows[j+1] == rows[j]+1 {
-			j++
-		}
-		if j > i {
-			parts = append(parts, fmt.Sprintf("%d-%d", rows[i], rows[j]))
-		} else {
-			parts = append(parts, strconv.Itoa(rows[i]))
-		}
-		i = j + 1
-	}
-	return strings.Join(parts, ", ")
 }
 
 // The CSV form: one row per document (per line of an order).
@@ -696,13 +631,7 @@ func ecomColumn(field string) string {
 func readEcomDocs(data []byte, name string, format input.FileFormat) ([]ecomDoc, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if format == "" || format == input.Auto {
-		format = input.CSVFormat
-		lower := strings.ToLower(name)
-		if strings.HasSuffix(lower, ".json") || strings.HasSuffix(lower, ".jsonl") || strings.HasSuffix(lower, ".ndjson") {
-			format = input.JSONFormat
-		} else if t := bytes.TrimLeft(data, " \t\r\n"); !strings.HasSuffix(lower, ".csv") && len(t) > 0 && (t[0] == '{' || t[0] == '[') {
-			format = input.JSONFormat
-		}
+		format = input.Detect(name, data)
 	}
 	var docs []ecomDoc
 	var err error
@@ -800,26 +729,18 @@ func ecomDocJSON(raw []byte) (doc *customsv1.EcommerceDocument, field, msg strin
 	if err := json.Unmarshal(k, &kind); err != nil {
 		return nil, "kind", "must be a string: order, payment or waybill"
 	}
+	field = strings.ToLower(strings.TrimSpace(kind))
+	if field != "order" && field != "payment" && field != "waybill" {
+		return nil, "kind", fmt.Sprintf("%q is not a document kind; write order, payment or waybill", kind)
+	}
+	// {"kind": "order", ...} is the EcommerceDocument {"order": {...}}.
 	delete(obj, "kind")
-	body, err := json.Marshal(obj)
+	body, err := json.Marshal(map[string]any{field: obj})
 	if err != nil {
 		return nil, "", "invalid JSON: " + err.Error()
 	}
-	var req proto.Message
-	switch strings.ToLower(strings.TrimSpace(kind)) {
-	case "order":
-		r := &customsv1.SubmitOrderRequest{}
-		req, doc = r, &customsv1.EcommerceDocument{Document: &customsv1.EcommerceDocument_Order{Order: r}}
-	case "payment":
-		r := &customsv1.SubmitPaymentRequest{}
-		req, doc = r, &customsv1.EcommerceDocument{Document: &customsv1.EcommerceDocument_Payment{Payment: r}}
-	case "waybill":
-		r := &customsv1.SubmitWaybillRequest{}
-		req, doc = r, &customsv1.EcommerceDocument{Document: &customsv1.EcommerceDocument_Waybill{Waybill: r}}
-	default:
-		return nil, "kind", fmt.Sprintf("%q is not a document kind; write order, payment or waybill", kind)
-	}
-	if err := protojson.Unmarshal(body, req); err != nil {
+	doc = &customsv1.EcommerceDocument{}
+	if err := protojson.Unmarshal(body, doc); err != nil {
 		return nil, "", protojsonMsg(err)
 	}
 	return doc, "", ""
@@ -956,19 +877,10 @@ func ecomCSVKindsOf(col string) string {
 	return strings.Join(ks, " and ")
 }
 
-// Client-side checks: what the server would refuse as INVALID_ARGUMENT (and
-// an order whose actual paid does not add up, which it would reject when
-// matching). Fields are relative to the document's request.
-
-func ecomText(s string, required bool, max int) string {
-	switch n := utf8.RuneCountInString(s); {
-	case required && strings.TrimSpace(s) == "":
-		return "is required"
-	case n > max:
-		return fmt.Sprintf("is %d characters long; at most %d are allowed", n, max)
-	}
-	return ""
-}
+// Client-side checks, before anything is sent: what the protos cannot state
+// (decimal values and their places, line totals and the order's sums, which
+// the zone would reject when matching, 身份证 numbers), then input.Validate
+// (what they state). Fields are relative to the document's request.
 
 // ecomAmount checks an amount in CNY to the fen; "" is allowed unless
 // required (then it is 0).
@@ -979,86 +891,50 @@ func ecomAmount(s string, required bool) (decimal.Decimal, string) {
 		}
 		return decimal.Zero, ""
 	}
-	d, msg := decimalOf(s)
-	if msg != "" {
-		return d, msg
+	d, msg := input.Decimal(s)
+	if msg == "" && input.Places(d) > 2 {
+		msg = fmt.Sprintf("%q has more than 2 decimal places; amounts are CNY to the fen", s)
 	}
-	if !d.Truncate(2).Equal(d) {
-		return d, fmt.Sprintf("%q has more than 2 decimal places; amounts are CNY to the fen", s)
-	}
-	return d, ""
+	return d, msg
 }
 
-// validIDNumber: a 身份证 number, 17 digits and a digit or X.
-func validIDNumber(s string) bool {
-	if len(s) != 18 {
-		return false
+// checkEcomID checks a buyer's or payer's 身份证 number: 17 digits and a
+// digit or X.
+func checkEcomID(p *customsv1.Person, f string) (string, string) {
+	id := p.GetIdNumber()
+	ok := len(id) == 18
+	for i, c := range id {
+		ok = ok && (c >= '0' && c <= '9' || i == 17 && c == 'X')
 	}
-	for i, c := range s {
-		if !(c >= '0' && c <= '9') && !(i == 17 && c == 'X') {
-			return false
-		}
+	switch {
+	case ok:
+		return "", ""
+	case id == "":
+		return f + ".id_number", "is required: the 身份证 number, 17 digits and a digit or X"
 	}
-	return true
-}
-
-func checkEcomPerson(p *customsv1.Person, f string, needID bool) (string, string) {
-	if p == nil {
-		if needID {
-			return f, "is required: name and id_number"
-		}
-		return f, "is required"
-	}
-	if m := ecomText(p.GetName(), true, 100); m != "" {
-		return f + ".name", m
-	}
-	if needID && !validIDNumber(p.GetIdNumber()) {
-		if p.GetIdNumber() == "" {
-			return f + ".id_number", "is required: the 身份证 number, 17 digits and a digit or X"
-		}
-		return f + ".id_number", fmt.Sprintf("%q is not a 身份证 number: 17 digits and a digit or X", p.GetIdNumber())
-	}
-	for sub, m := range map[string]string{"id_number": ecomText(p.GetIdNumber(), false, 32), "phone": ecomText(p.GetPhone(), false, 32),
-		"address": ecomText(p.GetAddress(), false, 512)} {
-		if m != "" {
-			return f + "." + sub, m
-		}
-	}
-	return "", ""
+	return f + ".id_number", fmt.Sprintf("%q is not a 身份证 number: 17 digits and a digit or X", id)
 }
 
 // checkEcomDoc checks a document and returns the field at fault and why, or
 // "" when nothing is wrong.
 func checkEcomDoc(d *customsv1.EcommerceDocument) (field, msg string) {
-	switch x := d.GetDocument().(type) {
-	case *customsv1.EcommerceDocument_Order:
-		return checkEcomOrder(x.Order)
-	case *customsv1.EcommerceDocument_Payment:
-		return checkEcomPayment(x.Payment)
-	case *customsv1.EcommerceDocument_Waybill:
-		return checkEcomWaybill(x.Waybill)
+	_, req := ecomBody(d)
+	switch x := req.(type) {
+	case nil:
+		return "kind", "give an order, a payment or a waybill"
+	case *customsv1.SubmitOrderRequest:
+		field, msg = checkEcomOrder(x)
+	case *customsv1.SubmitPaymentRequest:
+		field, msg = checkEcomPayment(x)
 	}
-	return "kind", "give an order, a payment or a waybill"
-}
-
-func checkEcomKeys(orderNo, enterprise string) (string, string) {
-	if m := ecomText(orderNo, true, 60); m != "" {
-		return "order_no", m
+	if msg != "" {
+		return field, msg
 	}
-	if m := ecomText(enterprise, true, 64); m != "" {
-		return "enterprise", m + ": the e-commerce enterprise's USCC"
-	}
-	return "", ""
+	return input.Validate(req)
 }
 
 func checkEcomOrder(o *customsv1.SubmitOrderRequest) (string, string) {
-	if f, m := checkEcomKeys(o.GetOrderNo(), o.GetEnterprise()); m != "" {
-		return f, m
-	}
-	if f, m := checkEcomPerson(o.GetBuyer(), "buyer", true); m != "" {
-		return f, m
-	}
-	if f, m := checkEcomPerson(o.GetConsignee(), "consignee", false); m != "" {
+	if f, m := checkEcomID(o.GetBuyer(), "buyer"); m != "" {
 		return f, m
 	}
 	amounts := map[string]decimal.Decimal{}
@@ -1073,41 +949,26 @@ func checkEcomOrder(o *customsv1.SubmitOrderRequest) (string, string) {
 		}
 		amounts[a.field] = d
 	}
-	if m := ecomText(o.GetIdentityProof(), false, 128); m != "" {
-		return "identity_proof", m
-	}
 	if n := len(o.GetLines()); n == 0 || n > 100 {
 		return "lines", fmt.Sprintf("%d lines; an order has 1 to 100", n)
 	}
 	sum := decimal.Zero
 	for i, l := range o.GetLines() {
 		f := fmt.Sprintf("lines[%d]", i)
-		if m := ecomText(l.GetItemNo(), true, 64); m != "" {
-			return f + ".item_no", m + ": the SKU's part number (料号) on the warehouse book"
-		}
-		if m := ecomText(l.GetName(), false, 256); m != "" {
-			return f + ".name", m
-		}
-		if l.GetQuantity() == "" {
-			return f + ".quantity", "is required"
-		}
-		q, m := decimalOf(l.GetQuantity())
+		q, m := input.Decimal(l.GetQuantity())
 		switch {
 		case m != "":
 			return f + ".quantity", m
 		case !q.IsPositive():
 			return f + ".quantity", fmt.Sprintf("%q must be greater than zero", l.GetQuantity())
-		case !q.Truncate(5).Equal(q):
+		case input.Places(q) > 5:
 			return f + ".quantity", fmt.Sprintf("%q has more than 5 decimal places", l.GetQuantity())
 		}
-		if l.GetPrice() == "" {
-			return f + ".price", "is required: the unit price in CNY"
-		}
-		p, m := decimalOf(l.GetPrice())
+		p, m := input.Decimal(l.GetPrice())
 		switch {
 		case m != "":
 			return f + ".price", m
-		case !p.Truncate(4).Equal(p):
+		case input.Places(p) > 4:
 			return f + ".price", fmt.Sprintf("%q has more than 4 decimal places", l.GetPrice())
 		}
 		t, m := ecomAmount(l.GetTotal(), true)
@@ -1131,16 +992,7 @@ func checkEcomOrder(o *customsv1.SubmitOrderRequest) (string, string) {
 }
 
 func checkEcomPayment(p *customsv1.SubmitPaymentRequest) (string, string) {
-	if f, m := checkEcomKeys(p.GetOrderNo(), p.GetEnterprise()); m != "" {
-		return f, m
-	}
-	if m := ecomText(p.GetPayCode(), false, 64); m != "" {
-		return "pay_code", m
-	}
-	if m := ecomText(p.GetTransactionId(), false, 128); m != "" {
-		return "transaction_id", m
-	}
-	if f, m := checkEcomPerson(p.GetPayer(), "payer", true); m != "" {
+	if f, m := checkEcomID(p.GetPayer(), "payer"); m != "" {
 		return f, m
 	}
 	if _, m := ecomAmount(p.GetAmount(), true); m != "" {
@@ -1152,19 +1004,6 @@ func checkEcomPayment(p *customsv1.SubmitPaymentRequest) (string, string) {
 		}
 	}
 	return "", ""
-}
-
-func checkEcomWaybill(w *customsv1.SubmitWaybillRequest) (string, string) {
-	if f, m := checkEcomKeys(w.GetOrderNo(), w.GetEnterprise()); m != "" {
-		return f, m
-	}
-	if m := ecomText(w.GetLogisticsNo(), true, 60); m != "" {
-		return "logistics_no", m + ": the waybill number"
-	}
-	if m := ecomText(w.GetLogisticsCode(), false, 64); m != "" {
-		return "logistics_code", m
-	}
-	return checkEcomPerson(w.GetConsignee(), "consignee", false)
 }
 
 // Sending.

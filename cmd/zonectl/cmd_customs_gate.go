@@ -10,7 +10,6 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/input"
-	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/output"
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
 )
 
@@ -21,8 +20,6 @@ func (a *app) passCmd() *cobra.Command {
 		a.passCreateCmd(), a.passEventCmd(), a.passReleaseCmd(), a.passRejectCmd(), a.passDeleteCmd(),
 		a.passGetCmd(), a.passLsCmd())
 }
-
-func passNo(p *customsv1.Pass) string { return p.GetPassNo() }
 
 func (a *app) passCreateCmd() *cobra.Command {
 	var ff fileFlags
@@ -71,14 +68,10 @@ related_type: 1 核注清单, 2 出入库单, 3 提运单.`,
 				a.noteDryRun(ff.file, len(docs), "passes")
 				return nil
 			}
-			cl, err := a.customs()
-			if err != nil {
-				return err
-			}
-			p := newDocPrinter(a, len(docs), ff.quiet, passHeader, one(passRow), passNo)
+			p := newDocPrinter(a, len(docs), ff.quiet, passHeader, one(passRow), (*customsv1.Pass).GetPassNo)
 			return fileDocs(a, cmd.Context(), ff, "passes", docs, (*customsv1.CreatePassRequest).GetInnerNo,
-				func(ctx context.Context, req *customsv1.CreatePassRequest) (*customsv1.Pass, error) {
-					resp, err := cl.gate.CreatePass(ctx, req)
+				func(ctx context.Context, c *clients, req *customsv1.CreatePassRequest) (*customsv1.Pass, error) {
+					resp, err := c.gate.CreatePass(ctx, req)
 					return resp.GetPass(), err
 				}, p)
 		}),
@@ -122,31 +115,22 @@ Customs only.`,
 				}
 				req.At = timestamppb.New(t)
 			}
-			cl, err := a.customs()
-			if err != nil {
-				return err
-			}
-			ctx, cancel := a.callCtx(cmd.Context())
-			defer cancel()
-			resp, err := cl.gate.RecordGateEvent(ctx, req)
-			if err != nil {
-				return err
-			}
-			p := resp.GetPass()
-			if p.GetStatus() == customsv1.PassStatus_PASS_STATUS_HELD {
-				a.note("pass %s is HELD: %s; nothing is booked until customs runs 'zonectl customs pass release %s' (or 'pass reject')",
-					p.GetPassNo(), strings.Join(p.GetHoldReasons(), "; "), p.GetPassNo())
-			}
-			return output.One(a.stdout, a.format, p, passHeader, passRow(p))
+			return show(a, cmd, rowView(passHeader, passRow), func(ctx context.Context, c *clients) (*customsv1.Pass, error) {
+				resp, err := c.gate.RecordGateEvent(ctx, req)
+				if p := resp.GetPass(); p.GetStatus() == customsv1.PassStatus_PASS_STATUS_HELD {
+					a.note("pass %s is HELD: %s; nothing is booked until customs runs 'zonectl customs pass release %s' (or 'pass reject')",
+						p.GetPassNo(), strings.Join(p.GetHoldReasons(), "; "), p.GetPassNo())
+				}
+				return resp.GetPass(), err
+			})
 		}),
 	}
-	c.Flags().StringVar(&eventID, "event-id", "", "the gate system's id of the event: the idempotency key (required)")
-	c.Flags().StringVar(&vehicle, "vehicle", "", "vehicle plate seen (required)")
-	c.Flags().StringVar(&scale, "scale-gross", "", "gross weight on the scale, kg, a decimal (required)")
-	c.Flags().Int32Var(&gate, "gate", 0, "gate 1 or 2 in a two-gate zone (default 1)")
-	c.Flags().StringVar(&container, "container", "", "container number seen")
-	c.Flags().StringVar(&at, "at", "", "when the vehicle was at the gate, RFC 3339 (default: when the server receives the event)")
-	required(c, "event-id", "vehicle", "scale-gross")
+	bind(c, flagSpec{&eventID, "event-id", "the gate system's id of the event: the idempotency key (required)"},
+		flagSpec{&vehicle, "vehicle", "vehicle plate seen (required)"},
+		flagSpec{&scale, "scale-gross", "gross weight on the scale, kg, a decimal (required)"},
+		flagSpec{&gate, "gate", "gate 1 or 2 in a two-gate zone (default 1)"},
+		flagSpec{&container, "container", "container number seen"},
+		flagSpec{&at, "at", "when the vehicle was at the gate, RFC 3339 (default: when the server receives the event)"})
 	return c
 }
 
@@ -161,12 +145,8 @@ then. Customs only. Releasing a released pass again returns it.`,
 		Example: `  zonectl customs pass release HF310526E000000002 --note "inspected: packing heavier than declared"`,
 		Args:    exactArgs(1, "PASS"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			cl, err := a.customs()
-			if err != nil {
-				return err
-			}
-			return actOn(a, cmd.Context(), args, passHeader, one(passRow), func(ctx context.Context, no string) (*customsv1.Pass, error) {
-				resp, err := cl.gate.ReleaseHold(ctx, &customsv1.ReleaseHoldRequest{PassNo: no, Note: note})
+			return actOn(a, cmd, args, rowView(passHeader, passRow), func(ctx context.Context, c *clients, no string) (*customsv1.Pass, error) {
+				resp, err := c.gate.ReleaseHold(ctx, &customsv1.ReleaseHoldRequest{PassNo: no, Note: note})
 				return resp.GetPass(), err
 			})
 		}),
@@ -186,18 +166,13 @@ rejected pass again returns it.`,
 		Example: `  zonectl customs pass reject HF310526E000000002 --note "seal broken"`,
 		Args:    exactArgs(1, "PASS"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			cl, err := a.customs()
-			if err != nil {
-				return err
-			}
-			return actOn(a, cmd.Context(), args, passHeader, one(passRow), func(ctx context.Context, no string) (*customsv1.Pass, error) {
-				resp, err := cl.gate.RejectHold(ctx, &customsv1.RejectHoldRequest{PassNo: no, Note: note})
+			return actOn(a, cmd, args, rowView(passHeader, passRow), func(ctx context.Context, c *clients, no string) (*customsv1.Pass, error) {
+				resp, err := c.gate.RejectHold(ctx, &customsv1.RejectHoldRequest{PassNo: no, Note: note})
 				return resp.GetPass(), err
 			})
 		}),
 	}
-	c.Flags().StringVar(&note, "note", "", "why the vehicle is turned back (required)")
-	required(c, "note")
+	bind(c, flagSpec{&note, "note", "why the vehicle is turned back (required)"})
 	return c
 }
 
@@ -209,12 +184,8 @@ func (a *app) passDeleteCmd() *cobra.Command {
 		Example: "  zonectl customs pass delete HF310526I000000003",
 		Args:    minArgs(1, "at least one PASS"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			cl, err := a.customs()
-			if err != nil {
-				return err
-			}
-			return actOn(a, cmd.Context(), args, passHeader, one(passRow), func(ctx context.Context, no string) (*customsv1.Pass, error) {
-				resp, err := cl.gate.DeletePass(ctx, &customsv1.DeletePassRequest{PassNo: no})
+			return actOn(a, cmd, args, rowView(passHeader, passRow), func(ctx context.Context, c *clients, no string) (*customsv1.Pass, error) {
+				resp, err := c.gate.DeletePass(ctx, &customsv1.DeletePassRequest{PassNo: no})
 				return resp.GetPass(), err
 			})
 		}),
@@ -230,17 +201,10 @@ func (a *app) passGetCmd() *cobra.Command {
 		Example: "  zonectl customs pass get HF310526I000000001",
 		Args:    exactArgs(1, "PASS"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			cl, err := a.customs()
-			if err != nil {
-				return err
-			}
-			ctx, cancel := a.callCtx(cmd.Context())
-			defer cancel()
-			resp, err := cl.gate.GetPass(ctx, &customsv1.GetPassRequest{PassNo: args[0]})
-			if err != nil {
-				return err
-			}
-			return output.One(a.stdout, a.format, resp.GetPass(), passEventsHeader, passEventRows(resp.GetPass())...)
+			return show(a, cmd, view[*customsv1.Pass]{passEventsHeader, passEventRows}, func(ctx context.Context, c *clients) (*customsv1.Pass, error) {
+				resp, err := c.gate.GetPass(ctx, &customsv1.GetPassRequest{PassNo: args[0]})
+				return resp.GetPass(), err
+			})
 		}),
 	}
 }
@@ -258,19 +222,15 @@ func (a *app) passLsCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			cl, err := a.customs()
-			if err != nil {
-				return err
-			}
-			return listPages(a, cmd.Context(), passHeader, passRow, func(ctx context.Context, token string) ([]*customsv1.Pass, string, error) {
-				resp, err := cl.gate.ListPasses(ctx, &customsv1.ListPassesRequest{BookNo: book, Enterprise: enterprise,
+			return showPages(a, cmd, rowView(passHeader, passRow), func(ctx context.Context, c *clients, token string) ([]*customsv1.Pass, string, error) {
+				resp, err := c.gate.ListPasses(ctx, &customsv1.ListPassesRequest{BookNo: book, Enterprise: enterprise,
 					Status: customsv1.PassStatus(st), PageSize: pageSize, PageToken: token})
 				return resp.GetPasses(), resp.GetNextPageToken(), err
 			})
 		}),
 	}
-	c.Flags().StringVar(&book, "book", "", "only passes of this book")
-	c.Flags().StringVar(&enterprise, "enterprise", "", "only passes of this enterprise's books (USCC)")
-	c.Flags().StringVar(&status, "status", "", "only passes in this status: applied, held, passed_first_gate, passed, rejected or deleted")
+	bind(c, flagSpec{&book, "book", "only passes of this book"},
+		flagSpec{&enterprise, "enterprise", "only passes of this enterprise's books (USCC)"},
+		flagSpec{&status, "status", "only passes in this status: applied, held, passed_first_gate, passed, rejected or deleted"})
 	return c
 }

@@ -179,18 +179,12 @@ func (a *app) procVersionGetCmd() *cobra.Command {
 	return c
 }
 
-func (a *app) procVersionCall(ctx context.Context, call func(ctx context.Context, cl *clients) (*customsv1.Version, error)) error {
-	cl, err := a.customs()
+func (a *app) procVersionCall(ctx context.Context, f func(ctx context.Context, cl *clients) (*customsv1.Version, error)) error {
+	m, err := call(a, ctx, f)
 	if err != nil {
 		return err
 	}
-	ctx, cancel := a.callCtx(ctx)
-	defer cancel()
-	v, err := call(ctx, cl)
-	if err != nil {
-		return err
-	}
-	return output.One(a.stdout, a.format, v, procVersionHeader, procVersionRows(v)...)
+	return output.One(a.stdout, a.format, m, procVersionHeader, procVersionRows(m)...)
 }
 
 func (a *app) procVersionListCmd() *cobra.Command {
@@ -206,27 +200,10 @@ func (a *app) procVersionListCmd() *cobra.Command {
 			if book == "" {
 				return usagef("give --book")
 			}
-			cl, err := a.customs()
-			if err != nil {
-				return err
-			}
-			l := output.NewList(a.stdout, a.format, procVersionHeader)
-			err = a.pages(cmd.Context(), func(ctx context.Context, tok string) (string, error) {
-				r, err := cl.processing.ListVersions(ctx, &customsv1.ListVersionsRequest{BookNo: book, FinishedSeq: int32(good), PageSize: 1000, PageToken: tok, UsedNotDeclared: undeclared})
-				if err != nil {
-					return "", err
-				}
-				for _, v := range r.GetVersions() {
-					if err := l.Add(v, procVersionRows(v)...); err != nil {
-						return "", err
-					}
-				}
-				return r.GetNextPageToken(), nil
+			return showPages(a, cmd, view[*customsv1.Version]{procVersionHeader, procVersionRows}, func(ctx context.Context, c *clients, tok string) ([]*customsv1.Version, string, error) {
+				r, err := c.processing.ListVersions(ctx, &customsv1.ListVersionsRequest{BookNo: book, FinishedSeq: int32(good), PageSize: 1000, PageToken: tok, UsedNotDeclared: undeclared})
+				return r.GetVersions(), r.GetNextPageToken(), err
 			})
-			if err != nil {
-				return err
-			}
-			return l.Close()
 		}),
 	}
 	c.Flags().StringVar(&book, "book", "", "book number (required)")
@@ -337,17 +314,10 @@ nothing is booked. --inner-no is the idempotency key.`,
 				}
 				req.Materials = append(req.Materials, m)
 			}
-			cl, err := a.customs()
-			if err != nil {
-				return err
-			}
-			ctx, cancel := a.callCtx(cmd.Context())
-			defer cancel()
-			r, err := cl.processing.FileProductionReport(ctx, req)
-			if err != nil {
-				return err
-			}
-			return output.One(a.stdout, a.format, r.GetReport(), procReportHeader, procReportRows(r.GetReport())...)
+			return show(a, cmd, view[*customsv1.ProductionReport]{procReportHeader, procReportRows}, func(ctx context.Context, c *clients) (*customsv1.ProductionReport, error) {
+				r, err := c.processing.FileProductionReport(ctx, req)
+				return r.GetReport(), err
+			})
 		}),
 	}
 	c.Flags().StringVar(&book, "book", "", "book number (required)")
@@ -366,17 +336,10 @@ func (a *app) procReportGetCmd() *cobra.Command {
 		Example: `  zonectl customs processing report get SCH310500000012600000001`,
 		Args:    exactArgs(1, "REPORT"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			cl, err := a.customs()
-			if err != nil {
-				return err
-			}
-			ctx, cancel := a.callCtx(cmd.Context())
-			defer cancel()
-			r, err := cl.processing.GetProductionReport(ctx, &customsv1.GetProductionReportRequest{ReportNo: args[0]})
-			if err != nil {
-				return err
-			}
-			return output.One(a.stdout, a.format, r.GetReport(), procReportHeader, procReportRows(r.GetReport())...)
+			return show(a, cmd, view[*customsv1.ProductionReport]{procReportHeader, procReportRows}, func(ctx context.Context, c *clients) (*customsv1.ProductionReport, error) {
+				r, err := c.processing.GetProductionReport(ctx, &customsv1.GetProductionReportRequest{ReportNo: args[0]})
+				return r.GetReport(), err
+			})
 		}),
 	}
 }
@@ -392,27 +355,10 @@ func (a *app) procReportListCmd() *cobra.Command {
 			if book == "" {
 				return usagef("give --book")
 			}
-			cl, err := a.customs()
-			if err != nil {
-				return err
-			}
-			l := output.NewList(a.stdout, a.format, procReportHeader)
-			err = a.pages(cmd.Context(), func(ctx context.Context, tok string) (string, error) {
-				r, err := cl.processing.ListProductionReports(ctx, &customsv1.ListProductionReportsRequest{BookNo: book, PageSize: 1000, PageToken: tok})
-				if err != nil {
-					return "", err
-				}
-				for _, rep := range r.GetReports() {
-					if err := l.Add(rep, procReportRows(rep)...); err != nil {
-						return "", err
-					}
-				}
-				return r.GetNextPageToken(), nil
+			return showPages(a, cmd, view[*customsv1.ProductionReport]{procReportHeader, procReportRows}, func(ctx context.Context, c *clients, tok string) ([]*customsv1.ProductionReport, string, error) {
+				r, err := c.processing.ListProductionReports(ctx, &customsv1.ListProductionReportsRequest{BookNo: book, PageSize: 1000, PageToken: tok})
+				return r.GetReports(), r.GetNextPageToken(), err
 			})
-			if err != nil {
-				return err
-			}
-			return l.Close()
 		}),
 	}
 	c.Flags().StringVar(&book, "book", "", "book number (required)")
@@ -434,18 +380,12 @@ func procDestroyRows(d *customsv1.Destruction) [][]string {
 	return rows
 }
 
-func (a *app) procDestroyCall(ctx context.Context, call func(ctx context.Context, cl *clients) (*customsv1.Destruction, error)) error {
-	cl, err := a.customs()
+func (a *app) procDestroyCall(ctx context.Context, f func(ctx context.Context, cl *clients) (*customsv1.Destruction, error)) error {
+	m, err := call(a, ctx, f)
 	if err != nil {
 		return err
 	}
-	ctx, cancel := a.callCtx(ctx)
-	defer cancel()
-	d, err := call(ctx, cl)
-	if err != nil {
-		return err
-	}
-	return output.One(a.stdout, a.format, d, procDestroyHeader, procDestroyRows(d)...)
+	return output.One(a.stdout, a.format, m, procDestroyHeader, procDestroyRows(m)...)
 }
 
 func (a *app) procDestroyRequestCmd() *cobra.Command {

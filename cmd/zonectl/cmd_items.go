@@ -11,8 +11,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/input"
-	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/output"
-	errorsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/errors/v1"
 	ledgerv1 "github.com/zoneledger/zoneledger/proto/zoneledger/ledger/v1"
 )
 
@@ -38,32 +36,20 @@ unit of an existing item is refused (ITEM_CONFLICT).`,
       --name "Copper cathode" --attr hs_code=7403110000`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			if scale > 5 {
-				return usagef("--scale %d: quantities may have 0 to 5 decimal places", scale)
-			}
 			attributes, err := parseAttrs("attr", attrFlags)
 			if err != nil {
 				return err
 			}
-			lc, err := a.ledger()
-			if err != nil {
+			req := &ledgerv1.RegisterItemsRequest{BookId: book, Items: []*ledgerv1.Item{{Code: code, Unit: unit, Scale: scale, Name: name,
+				Attributes: attributes}}}
+			if err := checkFlags(req, map[string]string{"book_id": "book", "items[0].code": "code", "items[0].unit": "unit",
+				"items[0].scale": "scale", "items[0].name": "name", "items[0].attributes": "attr"}); err != nil {
 				return err
 			}
-			ctx, cancel := a.callCtx(cmd.Context())
-			defer cancel()
-			resp, err := lc.RegisterItems(ctx, &ledgerv1.RegisterItemsRequest{BookId: book, Items: []*ledgerv1.Item{{
-				Code: code, Unit: unit, Scale: scale, Name: name, Attributes: attributes,
-			}}})
-			if err != nil {
-				return err
-			}
-			l := output.NewList(a.stdout, a.format, itemHeader)
-			for _, it := range resp.GetItems() {
-				if err := l.Add(it, itemRow(it)); err != nil {
-					return err
-				}
-			}
-			return l.Close()
+			return showAll(a, cmd, itemView, func(ctx context.Context, c *clients) ([]*ledgerv1.Item, error) {
+				resp, err := c.ledger.RegisterItems(ctx, req)
+				return resp.GetItems(), err
+			})
 		}),
 	}
 	c.Flags().StringVar(&book, "book", "", "book identifier (required)")
@@ -134,35 +120,25 @@ failure is safe.`,
 			if err != nil {
 				return err
 			}
-			lc, err := a.ledger()
-			if err != nil {
-				return err
-			}
-			set, end := a.progress(!noProgress && len(rows) > itemChunk, len(rows), "items")
-			defer end()
-			registered := 0
-			for start := 0; start < len(rows); start += itemChunk {
-				chunk := rows[start:min(start+itemChunk, len(rows))]
-				req := &ledgerv1.RegisterItemsRequest{BookId: book, Items: make([]*ledgerv1.Item, len(chunk))}
-				for i, row := range chunk {
-					req.Items[i] = row.Item
-				}
-				ctx, cancel := a.callCtx(cmd.Context())
-				_, err := lc.RegisterItems(ctx, req)
-				cancel()
-				if err != nil {
-					end()
-					where := fmt.Sprintf("rows %d-%d", chunk[0].Row, chunk[len(chunk)-1].Row)
-					if m := itemsField.FindStringSubmatch(errorsv1.FieldOf(err)); m != nil {
+			registered, err := chunks[input.ItemRow]{file: file, what: "items", verb: "registered", size: itemChunk, noProgress: noProgress,
+				send: func(ctx context.Context, c *clients, chunk []input.ItemRow) error {
+					req := &ledgerv1.RegisterItemsRequest{BookId: book, Items: make([]*ledgerv1.Item, len(chunk))}
+					for i, row := range chunk {
+						req.Items[i] = row.Item
+					}
+					_, err := c.ledger.RegisterItems(ctx, req)
+					return err
+				},
+				where: func(chunk []input.ItemRow, field string) string {
+					if m := itemsField.FindStringSubmatch(field); m != nil {
 						if k, _ := strconv.Atoi(m[1]); k < len(chunk) {
-							where = fmt.Sprintf("row %d", chunk[k].Row)
+							return fmt.Sprintf("row %d", chunk[k].Row)
 						}
 					}
-					a.note("%s: %d items registered before; the chunk with %s was refused (nothing of it registered); re-running the file is safe", file, registered, where)
-					return err
-				}
-				registered += len(chunk)
-				set(registered)
+					return fmt.Sprintf("rows %d-%d", chunk[0].Row, chunk[len(chunk)-1].Row)
+				}}.run(a, cmd, rows)
+			if err != nil {
+				return err
 			}
 			a.note("%d items registered in book %s", registered, book)
 			return nil
@@ -183,17 +159,12 @@ func (a *app) itemsListCmd() *cobra.Command {
 		Example: "  zonectl items list --book H12345678901 -o csv",
 		Args:    exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			lc, err := a.ledger()
-			if err != nil {
-				return err
-			}
-			return listPages(a, cmd.Context(), itemHeader, itemRow, func(ctx context.Context, token string) ([]*ledgerv1.Item, string, error) {
-				resp, err := lc.ListItems(ctx, &ledgerv1.ListItemsRequest{BookId: book, PageSize: pageSize, PageToken: token})
+			return showPages(a, cmd, itemView, func(ctx context.Context, c *clients, token string) ([]*ledgerv1.Item, string, error) {
+				resp, err := c.ledger.ListItems(ctx, &ledgerv1.ListItemsRequest{BookId: book, PageSize: pageSize, PageToken: token})
 				return resp.GetItems(), resp.GetNextPageToken(), err
 			})
 		}),
 	}
-	c.Flags().StringVar(&book, "book", "", "book identifier (required)")
-	required(c, "book")
+	bind(c, flagSpec{&book, "book", "book identifier (required)"})
 	return c
 }

@@ -100,7 +100,7 @@ func (a *app) journalsPostCmd() *cobra.Command {
 				a.note("%s: %d journals, %d postings, well-formed; nothing sent (--dry-run)", file, len(js), n)
 				return nil
 			}
-			lc, err := a.ledger()
+			c, err := a.connect()
 			if err != nil {
 				return err
 			}
@@ -109,7 +109,7 @@ func (a *app) journalsPostCmd() *cobra.Command {
 				reqs[i] = j.Req
 			}
 			set, end := a.progress(!noProgress && len(js) > post.MaxChunk, len(js), "journals")
-			rep := post.Send(cmd.Context(), lc, reqs, post.Options{Chunk: chunk, Timeout: a.g.timeout, Progress: set})
+			rep := post.Send(cmd.Context(), c.ledger, reqs, post.Options{Chunk: chunk, Timeout: a.g.timeout, Progress: set})
 			end()
 			if err := a.printPostReport(file, js, rep); err != nil {
 				return err
@@ -252,14 +252,11 @@ func (a *app) printPostReport(file string, js []input.Journal, rep post.Report) 
 	return output.Rows(a.stdout, output.Table, []string{"source", "book_id", "idempotency_key", "reason", "field", "message"}, rows)
 }
 
-// printJournal prints one journal, one row per posting.
-func (a *app) printJournal(j *ledgerv1.Journal) error {
-	return output.One(a.stdout, a.format, j, journalHeader, journalRows(j)...)
-}
+// journalView prints a journal, one row per posting.
+var journalView = view[*ledgerv1.Journal]{journalHeader, journalRows}
 
 func (a *app) journalsReverseCmd() *cobra.Command {
-	var book, key, date, reason string
-	var journalID int64
+	req := &ledgerv1.ReverseJournalRequest{}
 	c := &cobra.Command{
 		Use:   "reverse",
 		Short: "Book a journal that exactly reverses an earlier one",
@@ -271,33 +268,24 @@ journal is returned.`,
       --date 2026-03-05 --reason "wrong quantity on QD2201260000001"`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			if journalID <= 0 {
-				return usagef("--journal must be a journal id greater than 0")
-			}
-			lc, err := a.ledger()
-			if err != nil {
+			if err := checkFlags(req, map[string]string{"book_id": "book", "journal_id": "journal", "idempotency_key": "key",
+				"effective_date": "date", "reason": "reason"}); err != nil {
 				return err
 			}
-			ctx, cancel := a.callCtx(cmd.Context())
-			defer cancel()
-			resp, err := lc.ReverseJournal(ctx, &ledgerv1.ReverseJournalRequest{
-				BookId: book, JournalId: journalID, IdempotencyKey: key, EffectiveDate: date, Reason: reason,
+			return show(a, cmd, journalView, func(ctx context.Context, c *clients) (*ledgerv1.Journal, error) {
+				resp, err := c.ledger.ReverseJournal(ctx, req)
+				if resp.GetReplayed() {
+					a.note("replayed: key %q was booked before; this is the original reversing journal", req.IdempotencyKey)
+				}
+				return resp.GetJournal(), err
 			})
-			if err != nil {
-				return err
-			}
-			if resp.GetReplayed() {
-				a.note("replayed: key %q was booked before; this is the original reversing journal", key)
-			}
-			return a.printJournal(resp.GetJournal())
 		}),
 	}
-	c.Flags().StringVar(&book, "book", "", "book that filed the journal (required)")
-	c.Flags().Int64Var(&journalID, "journal", 0, "id of the journal to reverse (required)")
-	c.Flags().StringVar(&key, "key", "", "idempotency key of the reversing journal (required)")
-	c.Flags().StringVar(&date, "date", "", "effective date of the reversal, YYYY-MM-DD, in an open period (required)")
-	c.Flags().StringVar(&reason, "reason", "", "why the journal is reversed (required)")
-	required(c, "book", "journal", "key", "date", "reason")
+	bind(c, flagSpec{&req.BookId, "book", "book that filed the journal (required)"},
+		flagSpec{&req.JournalId, "journal", "id of the journal to reverse (required)"},
+		flagSpec{&req.IdempotencyKey, "key", "idempotency key of the reversing journal (required)"},
+		flagSpec{&req.EffectiveDate, "date", "effective date of the reversal, YYYY-MM-DD, in an open period (required)"},
+		flagSpec{&req.Reason, "reason", "why the journal is reversed (required)"})
 	return c
 }
 
@@ -312,24 +300,16 @@ func (a *app) journalsGetCmd() *cobra.Command {
 			if err != nil || jid <= 0 {
 				return usagef("%q is not a journal id (a number greater than 0)", args[0])
 			}
-			lc, err := a.ledger()
-			if err != nil {
-				return err
-			}
-			ctx, cancel := a.callCtx(cmd.Context())
-			defer cancel()
-			resp, err := lc.GetJournal(ctx, &ledgerv1.GetJournalRequest{JournalId: jid})
-			if err != nil {
-				return err
-			}
-			return a.printJournal(resp.GetJournal())
+			return show(a, cmd, journalView, func(ctx context.Context, c *clients) (*ledgerv1.Journal, error) {
+				resp, err := c.ledger.GetJournal(ctx, &ledgerv1.GetJournalRequest{JournalId: jid})
+				return resp.GetJournal(), err
+			})
 		}),
 	}
 }
 
 func (a *app) journalsListCmd() *cobra.Command {
-	var book, from, to string
-	var after int64
+	req := &ledgerv1.StreamJournalsRequest{}
 	c := &cobra.Command{
 		Use:   "list",
 		Short: "Stream the journals of a book (one row per posting in table and CSV)",
@@ -341,25 +321,22 @@ resume with --after ID.`,
 		Example: "  zonectl journals list --book H12345678901 --from 2026-03-01 --to 2026-03-31 -o csv > march.csv",
 		Args:    exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			lc, err := a.ledger()
+			c, err := a.connect()
 			if err != nil {
 				return err
 			}
 			l := output.NewList(a.stdout, a.format, journalHeader)
-			last, err := a.streamJournals(cmd.Context(), lc, &ledgerv1.StreamJournalsRequest{
-				BookId: book, FromDate: from, ToDate: to, AfterJournalId: after,
-			}, func(j *ledgerv1.Journal) error { return l.Add(j, journalRows(j)...) })
+			last, err := a.streamJournals(cmd.Context(), c.ledger, req, func(j *ledgerv1.Journal) error { return l.Add(j, journalRows(j)...) })
 			if err != nil && last > 0 {
 				err = fmt.Errorf("stream broken after journal %d (resume with --after %d): %w", last, last, err)
 			}
 			return closeList(l, err)
 		}),
 	}
-	c.Flags().StringVar(&book, "book", "", "book identifier (required)")
-	c.Flags().StringVar(&from, "from", "", "first effective date, YYYY-MM-DD, inclusive")
-	c.Flags().StringVar(&to, "to", "", "last effective date, YYYY-MM-DD, inclusive")
-	c.Flags().Int64Var(&after, "after", 0, "only journals with a larger id (resume a broken stream)")
-	required(c, "book")
+	bind(c, flagSpec{&req.BookId, "book", "book identifier (required)"},
+		flagSpec{&req.FromDate, "from", "first effective date, YYYY-MM-DD, inclusive"},
+		flagSpec{&req.ToDate, "to", "last effective date, YYYY-MM-DD, inclusive"},
+		flagSpec{&req.AfterJournalId, "after", "only journals with a larger id (resume a broken stream)"})
 	return c
 }
 

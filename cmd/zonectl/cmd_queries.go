@@ -12,8 +12,7 @@ import (
 )
 
 func (a *app) balancesCmd() *cobra.Command {
-	var book, account, item, asOf string
-	var byLot bool
+	req := &ledgerv1.GetBalancesRequest{}
 	c := &cobra.Command{
 		Use:   "balances",
 		Short: "Show the holdings of a book (quantity and value per account and item)",
@@ -23,38 +22,23 @@ value, as of the end of an effective date (default: now).`,
   zonectl balances --book H12345678901 --account bonded --item 1 --as-of 2026-03-31 --by-lot -o csv`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			lc, err := a.ledger()
-			if err != nil {
-				return err
-			}
-			ctx, cancel := a.callCtx(cmd.Context())
-			defer cancel()
-			resp, err := lc.GetBalances(ctx, &ledgerv1.GetBalancesRequest{
-				BookId: book, Account: account, ItemCode: item, AsOf: asOf, ByLot: byLot,
+			v := rowView(balanceHeader(req.ByLot), func(b *ledgerv1.Balance) []string { return balanceRow(b, req.ByLot) })
+			return showAll(a, cmd, v, func(ctx context.Context, c *clients) ([]*ledgerv1.Balance, error) {
+				resp, err := c.ledger.GetBalances(ctx, req)
+				return resp.GetBalances(), err
 			})
-			if err != nil {
-				return err
-			}
-			l := output.NewList(a.stdout, a.format, balanceHeader(byLot))
-			for _, b := range resp.GetBalances() {
-				if err := l.Add(b, balanceRow(b, byLot)); err != nil {
-					return err
-				}
-			}
-			return l.Close()
 		}),
 	}
-	c.Flags().StringVar(&book, "book", "", "book identifier (required)")
-	c.Flags().StringVar(&account, "account", "", "only this account of the book")
-	c.Flags().StringVar(&item, "item", "", "only this item code")
-	c.Flags().StringVar(&asOf, "as-of", "", "balances at the end of this effective date, YYYY-MM-DD")
-	c.Flags().BoolVar(&byLot, "by-lot", false, "split holdings by lot")
-	required(c, "book")
+	bind(c, flagSpec{&req.BookId, "book", "book identifier (required)"},
+		flagSpec{&req.Account, "account", "only this account of the book"},
+		flagSpec{&req.ItemCode, "item", "only this item code"},
+		flagSpec{&req.AsOf, "as-of", "balances at the end of this effective date, YYYY-MM-DD"},
+		flagSpec{&req.ByLot, "by-lot", "split holdings by lot"})
 	return c
 }
 
 func (a *app) totalsCmd() *cobra.Command {
-	var book, account, item, from, to string
+	req := &ledgerv1.GetDayTotalsRequest{}
 	c := &cobra.Command{
 		Use:   "totals",
 		Short: "Show per-day in/out totals of a book over a date range",
@@ -63,33 +47,17 @@ date, from --from to --to inclusive. Days without movement are omitted.`,
 		Example: "  zonectl totals --book H12345678901 --from 2026-03-01 --to 2026-03-31 --account bonded -o csv",
 		Args:    exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			lc, err := a.ledger()
-			if err != nil {
-				return err
-			}
-			ctx, cancel := a.callCtx(cmd.Context())
-			defer cancel()
-			resp, err := lc.GetDayTotals(ctx, &ledgerv1.GetDayTotalsRequest{
-				BookId: book, Account: account, ItemCode: item, FromDate: from, ToDate: to,
+			return showAll(a, cmd, dayTotalView, func(ctx context.Context, c *clients) ([]*ledgerv1.DayTotal, error) {
+				resp, err := c.ledger.GetDayTotals(ctx, req)
+				return resp.GetDayTotals(), err
 			})
-			if err != nil {
-				return err
-			}
-			l := output.NewList(a.stdout, a.format, dayTotalHeader)
-			for _, t := range resp.GetDayTotals() {
-				if err := l.Add(t, dayTotalRow(t)); err != nil {
-					return err
-				}
-			}
-			return l.Close()
 		}),
 	}
-	c.Flags().StringVar(&book, "book", "", "book identifier (required)")
-	c.Flags().StringVar(&from, "from", "", "first day, YYYY-MM-DD, inclusive (required)")
-	c.Flags().StringVar(&to, "to", "", "last day, YYYY-MM-DD, inclusive (required)")
-	c.Flags().StringVar(&account, "account", "", "only this account of the book")
-	c.Flags().StringVar(&item, "item", "", "only this item code")
-	required(c, "book", "from", "to")
+	bind(c, flagSpec{&req.BookId, "book", "book identifier (required)"},
+		flagSpec{&req.FromDate, "from", "first day, YYYY-MM-DD, inclusive (required)"},
+		flagSpec{&req.ToDate, "to", "last day, YYYY-MM-DD, inclusive (required)"},
+		flagSpec{&req.Account, "account", "only this account of the book"},
+		flagSpec{&req.ItemCode, "item", "only this item code"})
 	return c
 }
 
@@ -99,7 +67,7 @@ func (a *app) periodsCmd() *cobra.Command {
 }
 
 func (a *app) periodsCloseCmd() *cobra.Command {
-	var book, through, key string
+	req := &ledgerv1.ClosePeriodRequest{}
 	c := &cobra.Command{
 		Use:   "close",
 		Short: "Seal the open period of a book through a date",
@@ -113,27 +81,18 @@ command returns the period sealed the first time.`,
 		Example: "  zonectl periods close --book H12345678901 --through 2026-03-31",
 		Args:    exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			if key == "" {
-				key = fmt.Sprintf("close:%s:%s", book, through)
+			if req.IdempotencyKey == "" {
+				req.IdempotencyKey = fmt.Sprintf("close:%s:%s", req.BookId, req.Through)
 			}
-			lc, err := a.ledger()
-			if err != nil {
-				return err
-			}
-			ctx, cancel := a.callCtx(cmd.Context())
-			defer cancel()
-			resp, err := lc.ClosePeriod(ctx, &ledgerv1.ClosePeriodRequest{BookId: book, Through: through, IdempotencyKey: key})
-			if err != nil {
-				return err
-			}
-			p := resp.GetPeriod()
-			return output.One(a.stdout, a.format, p, periodHeader, periodRow(p))
+			return show(a, cmd, periodView, func(ctx context.Context, c *clients) (*ledgerv1.Period, error) {
+				resp, err := c.ledger.ClosePeriod(ctx, req)
+				return resp.GetPeriod(), err
+			})
 		}),
 	}
-	c.Flags().StringVar(&book, "book", "", "book identifier (required)")
-	c.Flags().StringVar(&through, "through", "", "last day of the period to seal, YYYY-MM-DD (required)")
-	c.Flags().StringVar(&key, "key", "", `idempotency key (default "close:BOOK:THROUGH")`)
-	required(c, "book", "through")
+	bind(c, flagSpec{&req.BookId, "book", "book identifier (required)"},
+		flagSpec{&req.Through, "through", "last day of the period to seal, YYYY-MM-DD (required)"},
+		flagSpec{&req.IdempotencyKey, "key", `idempotency key (default "close:BOOK:THROUGH")`})
 	return c
 }
 
@@ -145,18 +104,13 @@ func (a *app) periodsListCmd() *cobra.Command {
 		Example: "  zonectl periods list --book H12345678901",
 		Args:    exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			lc, err := a.ledger()
-			if err != nil {
-				return err
-			}
-			return listPages(a, cmd.Context(), periodHeader, periodRow, func(ctx context.Context, token string) ([]*ledgerv1.Period, string, error) {
-				resp, err := lc.ListPeriods(ctx, &ledgerv1.ListPeriodsRequest{BookId: book, PageSize: pageSize, PageToken: token})
+			return showPages(a, cmd, periodView, func(ctx context.Context, c *clients, token string) ([]*ledgerv1.Period, string, error) {
+				resp, err := c.ledger.ListPeriods(ctx, &ledgerv1.ListPeriodsRequest{BookId: book, PageSize: pageSize, PageToken: token})
 				return resp.GetPeriods(), resp.GetNextPageToken(), err
 			})
 		}),
 	}
-	c.Flags().StringVar(&book, "book", "", "book identifier (required)")
-	required(c, "book")
+	bind(c, flagSpec{&book, "book", "book identifier (required)"})
 	return c
 }
 
@@ -173,13 +127,9 @@ the history does not verify.`,
 		Example: "  zonectl periods verify --book H12345678901",
 		Args:    exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			lc, err := a.ledger()
-			if err != nil {
-				return err
-			}
-			ctx, cancel := a.callCtx(cmd.Context())
-			defer cancel()
-			resp, err := lc.VerifyPeriods(ctx, &ledgerv1.VerifyPeriodsRequest{BookId: book})
+			resp, err := call(a, cmd.Context(), func(ctx context.Context, c *clients) (*ledgerv1.VerifyPeriodsResponse, error) {
+				return c.ledger.VerifyPeriods(ctx, &ledgerv1.VerifyPeriodsRequest{BookId: book})
+			})
 			if err != nil {
 				return err
 			}
@@ -193,8 +143,7 @@ the history does not verify.`,
 			return nil
 		}),
 	}
-	c.Flags().StringVar(&book, "book", "", "book identifier (required)")
-	required(c, "book")
+	bind(c, flagSpec{&book, "book", "book identifier (required)"})
 	return c
 }
 

@@ -544,3 +544,38 @@ func TestStockHelpNamesWhatItShows(t *testing.T) {
 		t.Errorf("stock's help does not say bonded = available + reserved + display")
 	}
 }
+
+// Every rule the protos state is checked before anything is sent (exit 2,
+// no dial), with the file position and the field, not only the rules a
+// hand-written check happened to copy: a list line's currency longer than
+// the proto's 8 characters, a pass line's description over 512, a movement
+// on display with no type-C form.
+func TestFilesAreCheckedAgainstTheProtoRulesBeforeSending(t *testing.T) {
+	long := strings.Repeat("x", 513)
+	list := writeFile(t, "list.json", `{"inner_no":"IN-1","book_no":"H1","io":"I","trade_mode":"5034",
+ "lines":[{"book_seq":1,"quantity":"1","currency":"RENMINBI-YUAN"}]}`)
+	listCSV := writeFile(t, "list.csv", "inner_no,book_no,io,trade_mode,book_seq,quantity,currency\nA,H1,I,5034,1,1,\nA,H1,I,5034,2,1,RENMINBI-YUAN\n")
+	pass := writeFile(t, "pass.json", `{"inner_no":"P1","book_no":"H1","pass_type":"2","io":"I","vehicle":"A",
+ "lines":[{"book_seq":1,"quantity":"1","description":"`+long+`"}]}`)
+	for _, c := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"customs", "list", "create", "--file", list}, []string{"list.json: line 1: lines[0].currency:", `"RENMINBI-YUAN"`, "at most 8"}},
+		{[]string{"customs", "list", "create", "--file", listCSV}, []string{`list.csv: row 3, column "currency":`, "at most 8"}},
+		{[]string{"customs", "pass", "create", "--file", pass, "--related", "QD1"}, []string{"lines[0].description:", "at most 512"}},
+	} {
+		h := newCustomsHarness(t)
+		h.nodial = true
+		code := h.run(c.args...)
+		msg := h.stderr.String()
+		if code != exitUsage {
+			t.Errorf("zonectl %s: exit %d, want 2; stderr: %s", strings.Join(c.args, " "), code, msg)
+		}
+		for _, w := range c.want {
+			if !strings.Contains(msg, w) {
+				t.Errorf("zonectl %s: stderr %q does not say %q", strings.Join(c.args, " "), msg, w)
+			}
+		}
+	}
+}

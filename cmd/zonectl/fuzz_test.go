@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"testing"
@@ -30,6 +31,6 @@ func FuzzReadEcommerceAndDisplayFiles(f *testing.F) {
 		ff := []input.FileFormat{input.Auto, input.JSONFormat, input.CSVFormat}[sel%3]
 		_, _ = readEcomDocs(data, "f", ff)
 		_, _ = readEcomDocs(data, "f.csv", input.Auto)
-		_, _ = readDisplayMoves(data, "f", ff, customsv1.DisplayKind_DISPLAY_KIND_OUT, "YC310526000000001")
+		_, _ = readDisplayMoves(bytes.NewReader(data), "f", ff, customsv1.DisplayKind_DISPLAY_KIND_OUT, "YC310526000000001")
 	})
 }

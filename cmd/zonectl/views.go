@@ -51,12 +51,16 @@ func bookRow(b *ledgerv1.Book) []string {
 		b.GetClosedThrough(), attrs(b.GetAttributes()), ts(b.GetCreatedAt())}
 }
 
+var bookView = rowView(bookHeader, bookRow)
+
 var itemHeader = []string{"book_id", "code", "unit", "scale", "name", "attributes"}
 
 func itemRow(it *ledgerv1.Item) []string {
 	return []string{it.GetBookId(), it.GetCode(), it.GetUnit(), strconv.FormatUint(uint64(it.GetScale()), 10),
 		it.GetName(), attrs(it.GetAttributes())}
 }
+
+var itemView = rowView(itemHeader, itemRow)
 
 // journalHeader flattens a journal into one row per posting; the
 // journal-level columns repeat on every row.
@@ -101,12 +105,16 @@ func balanceRow(b *ledgerv1.Balance, byLot bool) []string {
 var dayTotalHeader = []string{"book_id", "account", "item_book_id", "item_code", "day",
 	"quantity_in", "quantity_out", "value_in", "value_out"}
 
+var dayTotalView = rowView(dayTotalHeader, dayTotalRow)
+
 func dayTotalRow(t *ledgerv1.DayTotal) []string {
 	return []string{t.GetAccount().GetBookId(), t.GetAccount().GetName(), t.GetItemBookId(), t.GetItemCode(), t.GetDay(),
 		t.GetQuantityIn(), t.GetQuantityOut(), t.GetValueIn(), t.GetValueOut()}
 }
 
 var periodHeader = []string{"book_id", "from", "through", "journal_count", "digest", "previous_digest", "closed_at"}
+
+var periodView = rowView(periodHeader, periodRow)
 
 func periodRow(p *ledgerv1.Period) []string {
 	return []string{p.GetBookId(), p.GetFrom(), p.GetThrough(), strconv.FormatInt(p.GetJournalCount(), 10),
@@ -120,12 +128,16 @@ func roleName(r adminv1.Role) string {
 	return strings.ToLower(strings.TrimPrefix(r.String(), "ROLE_"))
 }
 
+var principalView = rowView(principalHeader, principalRow)
+
 func principalRow(p *adminv1.Principal) []string {
 	return []string{p.GetPrincipalId(), p.GetDisplayName(), roleName(p.GetRole()), p.GetEnterpriseId(),
 		strings.Join(p.GetLinkedEnterpriseIds(), ","), strconv.FormatBool(p.GetDisabled()), ts(p.GetCreatedAt())}
 }
 
 var tokenHeader = []string{"token_id", "principal_id", "description", "created_at", "expires_at", "revoked_at"}
+
+var tokenView = rowView(tokenHeader, tokenRow)
 
 func tokenRow(t *adminv1.TokenInfo) []string {
 	return []string{t.GetTokenId(), t.GetPrincipalId(), t.GetDescription(), ts(t.GetCreatedAt()),

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -44,12 +45,16 @@ func lotList(ls []*customsv1.LotQuantity) string {
 
 var enterpriseHeader = []string{"uscc", "customs_code", "name", "credit_rating", "suspended", "created_at"}
 
+var enterpriseView = rowView(enterpriseHeader, enterpriseRow)
+
 func enterpriseRow(e *customsv1.Enterprise) []string {
 	return []string{e.GetUscc(), e.GetCustomsCode(), e.GetName(), enumName(e.GetCreditRating(), "CREDIT_RATING_"),
 		strconv.FormatBool(e.GetSuspended()), ts(e.GetCreatedAt())}
 }
 
 var customsBookHeader = []string{"book_no", "kind", "enterprise", "usage", "customs_office", "status", "write_off_cycle_months", "created_at", "last_write_off_date"}
+
+var customsBookView = rowView(customsBookHeader, customsBookRow)
 
 func customsBookRow(b *customsv1.Book) []string {
 	return []string{b.GetBookNo(), enumName(b.GetKind(), "BOOK_KIND_"), b.GetEnterprise(), b.GetUsage(), b.GetCustomsOffice(),
@@ -88,17 +93,11 @@ var listLinesHeader = []string{"list_no", "inner_no", "book_no", "io", "trade_mo
 
 func listLineRows(l *customsv1.List) [][]string {
 	head := []string{l.GetListNo(), l.GetInnerNo(), l.GetBookNo(), l.GetIo(), l.GetTradeMode(), l.GetFlow(), enumName(l.GetStatus(), "LIST_STATUS_")}
-	if len(l.GetLines()) == 0 {
-		return [][]string{append(head, make([]string, len(listLinesHeader)-len(head))...)}
-	}
-	rows := make([][]string, 0, len(l.GetLines()))
-	for _, ln := range l.GetLines() {
-		row := append([]string{}, head...)
-		rows = append(rows, append(row, seq(ln.GetSeq()), seq(ln.GetBookSeq()), ln.GetPartNumber(), ln.GetQuantity(), ln.GetUnit(),
+	return perElement(head, len(listLinesHeader), l.GetLines(), func(_ int, ln *customsv1.ListLine) []string {
+		return []string{seq(ln.GetSeq()), seq(ln.GetBookSeq()), ln.GetPartNumber(), ln.GetQuantity(), ln.GetUnit(),
 			ln.GetDeclaredQuantity(), ln.GetDeclaredUnit(), ln.GetLegalQuantity(), ln.GetUnitPrice(), ln.GetTotal(), ln.GetCurrency(),
-			ln.GetCnyValue(), ln.GetCountry(), ln.GetGrossWeight(), ln.GetNetWeight(), ln.GetPassed(), lotList(ln.GetLots())))
-	}
-	return rows
+			ln.GetCnyValue(), ln.GetCountry(), ln.GetGrossWeight(), ln.GetNetWeight(), ln.GetPassed(), lotList(ln.GetLots())}
+	})
 }
 
 var passHeader = []string{"pass_no", "inner_no", "book_no", "pass_type", "bind_type", "io", "related_type", "related_nos",
@@ -115,17 +114,10 @@ var passEventsHeader = append(append([]string{}, passHeader...),
 	"event_id", "gate", "event_vehicle", "event_container", "scale_gross", "at", "outcome", "reasons")
 
 func passEventRows(p *customsv1.Pass) [][]string {
-	head := passRow(p)
-	if len(p.GetEvents()) == 0 {
-		return [][]string{append(head, make([]string, len(passEventsHeader)-len(head))...)}
-	}
-	rows := make([][]string, 0, len(p.GetEvents()))
-	for _, e := range p.GetEvents() {
-		row := append([]string{}, head...)
-		rows = append(rows, append(row, e.GetEventId(), i32(e.GetGate()), e.GetVehicle(), e.GetContainer(), e.GetScaleGross(),
-			ts(e.GetAt()), e.GetOutcome(), strings.Join(e.GetReasons(), "; ")))
-	}
-	return rows
+	return perElement(passRow(p), len(passEventsHeader), p.GetEvents(), func(_ int, e *customsv1.GateEvent) []string {
+		return []string{e.GetEventId(), i32(e.GetGate()), e.GetVehicle(), e.GetContainer(), e.GetScaleGross(),
+			ts(e.GetAt()), e.GetOutcome(), strings.Join(e.GetReasons(), "; ")}
+	})
 }
 
 var formHeader = []string{"form_no", "inner_no", "enterprise", "book_no", "form_type", "valid_from", "valid_until", "guarantee",
@@ -148,16 +140,9 @@ func slipRow(s *customsv1.Slip) []string {
 var slipLinesHeader = append(append([]string{}, slipHeader...), "book_seq", "quantity", "unit", "value", "line_gross_weight", "line_net_weight")
 
 func slipLineRows(s *customsv1.Slip) [][]string {
-	head := slipRow(s)
-	if len(s.GetLines()) == 0 {
-		return [][]string{append(head, make([]string, len(slipLinesHeader)-len(head))...)}
-	}
-	rows := make([][]string, 0, len(s.GetLines()))
-	for _, l := range s.GetLines() {
-		row := append([]string{}, head...)
-		rows = append(rows, append(row, seq(l.GetBookSeq()), l.GetQuantity(), l.GetUnit(), l.GetValue(), l.GetGrossWeight(), l.GetNetWeight()))
-	}
-	return rows
+	return perElement(slipRow(s), len(slipLinesHeader), s.GetLines(), func(_ int, l *customsv1.SlipLine) []string {
+		return []string{seq(l.GetBookSeq()), l.GetQuantity(), l.GetUnit(), l.GetValue(), l.GetGrossWeight(), l.GetNetWeight()}
+	})
 }
 
 var tripHeader = []string{"slip_no", "book_no", "apply_no", "io", "pass_no", "passed_on", "deadline", "days_left", "nearing", "overdue"}
@@ -196,15 +181,9 @@ var certificateHeader = []string{"certificate_no", "list_no", "enterprise", "boo
 
 func certificateRows(c *customsv1.Certificate) [][]string {
 	head := []string{c.GetCertificateNo(), c.GetListNo(), c.GetEnterprise(), c.GetBookNo(), ts(c.GetIssuedAt())}
-	if len(c.GetLots()) == 0 {
-		return [][]string{append(head, make([]string, len(certificateHeader)-len(head))...)}
-	}
-	rows := make([][]string, 0, len(c.GetLots()))
-	for _, l := range c.GetLots() {
-		rows = append(rows, append(append([]string{}, head...), seq(l.GetBookSeq()), l.GetLot(), l.GetQuantity(),
-			l.GetEntryListNo(), l.GetEntryDate(), l.GetCountry()))
-	}
-	return rows
+	return perElement(head, len(certificateHeader), c.GetLots(), func(_ int, l *customsv1.CertifiedLot) []string {
+		return []string{seq(l.GetBookSeq()), l.GetLot(), l.GetQuantity(), l.GetEntryListNo(), l.GetEntryDate(), l.GetCountry()}
+	})
 }
 
 var taxableHeader = []string{"id", "book_no", "enterprise", "list_no", "list_seq", "book_seq", "hs_code", "quantity", "unit",
@@ -217,4 +196,19 @@ func taxableRow(e *customsv1.TaxableEvent) []string {
 		e.GetTradeMode(), e.GetDate(), e.GetDuty(), e.GetConsumptionTax(), e.GetVat(), e.GetTotal(), e.GetRule(), e.GetAssessError(),
 		strings.Join(e.GetWaived(), ";"), e.GetTaxDate(), e.GetDutyBasis(), e.GetInterestFrom(), i32(e.GetInterestDays()), e.GetInterest(),
 		e.GetInterestRate()}
+}
+
+// perElement flattens a document into one row per element of one of its
+// repeated fields: the document's head columns, then the element's (cols
+// gets its 0-based index); one row with the element columns empty when
+// there are none. width is the number of columns.
+func perElement[E any](head []string, width int, elems []E, cols func(i int, e E) []string) [][]string {
+	if len(elems) == 0 {
+		return [][]string{append(head, make([]string, width-len(head))...)}
+	}
+	rows := make([][]string, len(elems))
+	for i, e := range elems {
+		rows[i] = append(slices.Clone(head), cols(i, e)...)
+	}
+	return rows
 }

@@ -91,7 +91,7 @@ func ReadBookLines(r io.Reader, name string, f FileFormat) ([]BookLineRow, error
 	}
 	data = stripBOM(data)
 	if f == "" || f == Auto {
-		f = detect(name, data)
+		f = Detect(name, data)
 	}
 	if f == CSVFormat {
 		return parseBookLinesCSV(data, name)
@@ -167,8 +167,9 @@ func parseBookLinesCSV(data []byte, name string) ([]BookLineRow, error) {
 	return out, nil
 }
 
-// CheckBookLine checks what a client can check of a book line: the seq, the
-// code formats, the legal units and their exact factors.
+// CheckBookLine checks what the protos cannot state of a book line (or
+// state in other words): the seq, the code formats, the legal units and
+// their exact factors, output-only fields; Validate checks the rest.
 func CheckBookLine(l *customsv1.BookLine) (field, msg string) {
 	if l.GetSeq() < 1 {
 		return "seq", "is required: the book line number (备案序号), from 1"
@@ -176,31 +177,16 @@ func CheckBookLine(l *customsv1.BookLine) (field, msg string) {
 	if !digits10.MatchString(l.GetHsCode()) {
 		return "hs_code", fmt.Sprintf("%q is not a 10-digit commodity code (商品编码)", l.GetHsCode())
 	}
-	if m := checkText(l.GetName(), true, 200); m != "" {
-		return "name", m
-	}
-	if m := checkText(l.GetSpec(), false, 1000); m != "" {
-		return "spec", m
-	}
 	if !digits3.MatchString(l.GetDeclaredUnit()) {
 		return "declared_unit", fmt.Sprintf("%q is not a 3-digit customs unit code, e.g. \"035\" (千克) or \"007\" (个)", l.GetDeclaredUnit())
 	}
 	if l.GetScale() < 0 || l.GetScale() > 5 {
 		return "scale", fmt.Sprintf("%d is not a scale; quantities may have 0 to 5 decimal places", l.GetScale())
 	}
-	if l.GetLegal() == nil {
-		return "legal", "the first legal unit is required"
-	}
-	if f, m := checkLegalUnit(l.GetLegal(), "legal"); m != "" {
-		return f, m
-	}
-	if l.GetSecond() != nil {
-		if f, m := checkLegalUnit(l.GetSecond(), "second"); m != "" {
+	for i, u := range []*customsv1.LegalUnit{l.GetLegal(), l.GetSecond()} {
+		if f, m := checkLegalUnit(u, []string{"legal", "second"}[i]); u != nil && m != "" {
 			return f, m
 		}
-	}
-	if _, ok := customsv1.GoodsType_name[int32(l.GetType())]; !ok {
-		return "type", fmt.Sprintf("%d is not a goods type", l.GetType())
 	}
 	if len(l.GetPartNumbers()) > 0 {
 		return "part_numbers", "part numbers are mapped with 'zonectl customs book parts map', not given with the line"

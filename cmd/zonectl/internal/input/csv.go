@@ -154,10 +154,6 @@ func OpenCSV(r io.Reader, name string, known, required []string) (*CSV, error) {
 	return &CSV{t: t}, nil
 }
 
-// KeepBlankRows makes Next return rows whose cells are all empty, for a
-// reader that refuses them, instead of skipping them.
-func (c *CSV) KeepBlankRows() { c.t.keepBlank = true }
-
 // Has reports whether the header names col.
 func (c *CSV) Has(col string) bool {
 	_, ok := c.t.cols[col]

@@ -121,41 +121,22 @@ func ReadLists(r io.Reader, name string, f FileFormat) ([]Doc[*customsv1.CreateL
 	return readDocs(r, name, f, listJSON, &listCSV)
 }
 
-// CheckList checks a verification list as far as a client can.
+// CheckList checks what the protos cannot state of a verification list
+// (Validate checks the rest).
 func CheckList(r *customsv1.CreateListRequest) (field, msg string) {
-	if f, m := firstProblem(
-		fieldCheck{"inner_no", checkText(r.GetInnerNo(), true, 64)},
-		fieldCheck{"book_no", checkText(r.GetBookNo(), true, 64)},
-		fieldCheck{"io", checkIO(r.GetIo())},
-		fieldCheck{"trade_mode", checkTradeModeRequired(r.GetTradeMode())},
-		fieldCheck{"declare_flag", checkOneOf(r.GetDeclareFlag(), "1", "2")},
-		fieldCheck{"declaration_kind", checkOneOf(r.GetDeclarationKind(), "1", "2")},
-		fieldCheck{"exchange_rate", checkOptional(r.GetExchangeRate())},
-	); m != "" {
+	if f, m := firstProblem(fieldCheck{"io", checkIO(r.GetIo())}, fieldCheck{"trade_mode", checkTradeModeRequired(r.GetTradeMode())}); m != "" {
 		return f, m
-	}
-	if len(r.GetLines()) > maxElements {
-		return "lines", fmt.Sprintf("%d lines; a list has at most %d", len(r.GetLines()), maxElements)
 	}
 	for i, l := range r.GetLines() {
 		f := fmt.Sprintf("lines[%d]", i)
-		if l.GetBookSeq() < 0 {
-			return f + ".book_seq", "must not be negative"
-		}
 		if l.GetBookSeq() == 0 && l.GetPartNumber() == "" {
 			return f + ".book_seq", "give the book line (book_seq) or a mapped part number (part_number)"
 		}
 		if out := listLineOutputOnly(l); out != "" {
 			return f + "." + out, "is output only; remove it"
 		}
-		if ff, m := firstProblem(
-			fieldCheck{f + ".quantity", checkPositive(l.GetQuantity())},
-			fieldCheck{f + ".unit_price", checkOptional(l.GetUnitPrice())},
-			fieldCheck{f + ".total", checkOptional(l.GetTotal())},
-			fieldCheck{f + ".gross_weight", checkOptional(l.GetGrossWeight())},
-			fieldCheck{f + ".net_weight", checkOptional(l.GetNetWeight())},
-		); m != "" {
-			return ff, m
+		if m := checkPositive(l.GetQuantity()); m != "" {
+			return f + ".quantity", m
 		}
 	}
 	return "", ""
@@ -225,46 +206,19 @@ func ReadPasses(r io.Reader, name string) ([]Doc[*customsv1.CreatePassRequest], 
 	return readDocs(r, name, JSONFormat, passJSON, nil)
 }
 
-// CheckPass checks a gate pass as far as a client can; related_nos may be
-// empty here when the command line supplies them.
+// CheckPass checks what the protos cannot state of a gate pass (the code
+// lists, quantities above zero); Validate checks the rest.
 func CheckPass(r *customsv1.CreatePassRequest) (field, msg string) {
 	if f, m := firstProblem(
-		fieldCheck{"inner_no", checkText(r.GetInnerNo(), true, 64)},
-		fieldCheck{"book_no", checkText(r.GetBookNo(), true, 64)},
 		fieldCheck{"pass_type", checkOneOfRequired(r.GetPassType(), "1", "2", "3", "4", "5", "6")},
 		fieldCheck{"bind_type", checkOneOf(r.GetBindType(), "1", "2", "3")},
-		fieldCheck{"io", checkIO(r.GetIo())},
 		fieldCheck{"related_type", checkOneOf(r.GetRelatedType(), "1", "2", "3")},
-		fieldCheck{"vehicle", checkText(r.GetVehicle(), true, 32)},
-		fieldCheck{"container", checkText(r.GetContainer(), false, 32)},
-		fieldCheck{"vehicle_weight", checkOptional(r.GetVehicleWeight())},
-		fieldCheck{"frame_weight", checkOptional(r.GetFrameWeight())},
-		fieldCheck{"container_weight", checkOptional(r.GetContainerWeight())},
-		fieldCheck{"gross_weight", checkOptional(r.GetGrossWeight())},
-		fieldCheck{"net_weight", checkOptional(r.GetNetWeight())},
 	); m != "" {
 		return f, m
 	}
-	for i, n := range r.GetRelatedNos() {
-		if m := checkText(n, true, 64); m != "" {
-			return fmt.Sprintf("related_nos[%d]", i), m
-		}
-	}
-	if len(r.GetLines()) > maxElements {
-		return "lines", fmt.Sprintf("%d lines; a pass has at most %d", len(r.GetLines()), maxElements)
-	}
 	for i, l := range r.GetLines() {
-		f := fmt.Sprintf("lines[%d]", i)
-		if l.GetListSeq() < 0 || l.GetBookSeq() < 0 {
-			return f + ".list_seq", "line numbers must not be negative"
-		}
-		if ff, m := firstProblem(
-			fieldCheck{f + ".quantity", checkPositive(l.GetQuantity())},
-			fieldCheck{f + ".value", checkOptional(l.GetValue())},
-			fieldCheck{f + ".gross_weight", checkOptional(l.GetGrossWeight())},
-			fieldCheck{f + ".net_weight", checkOptional(l.GetNetWeight())},
-		); m != "" {
-			return ff, m
+		if m := checkPositive(l.GetQuantity()); m != "" {
+			return fmt.Sprintf("lines[%d].quantity", i), m
 		}
 	}
 	return "", ""
@@ -303,11 +257,11 @@ var slipCSV = csvDocs[*customsv1.CreateSlipRequest]{
 			Value: rw.get(colValue), GrossWeight: rw.get(colGrossWeight), NetWeight: rw.get(colNetWeight)})
 		return "lines", nil
 	},
-	check: checkSlipFile,
+	check: CheckSlip, later: []string{"apply_no"},
 }
 
 var slipJSON = jsonDocs[*customsv1.CreateSlipRequest]{
-	what: "slips", new: func() *customsv1.CreateSlipRequest { return &customsv1.CreateSlipRequest{} }, check: checkSlipFile,
+	what: "slips", new: func() *customsv1.CreateSlipRequest { return &customsv1.CreateSlipRequest{} }, check: CheckSlip, later: []string{"apply_no"},
 	key: func(r *customsv1.CreateSlipRequest) string { return r.GetInnerNo() }, keyField: "inner_no",
 }
 
@@ -318,40 +272,18 @@ func ReadSlips(r io.Reader, name string, f FileFormat) ([]Doc[*customsv1.CreateS
 	return readDocs(r, name, f, slipJSON, &slipCSV)
 }
 
-// checkSlipFile is CheckSlip without apply_no, which --apply may supply.
-func checkSlipFile(r *customsv1.CreateSlipRequest) (string, string) {
-	if r.GetApplyNo() == "" {
-		c := &customsv1.CreateSlipRequest{InnerNo: r.GetInnerNo(), BookNo: r.GetBookNo(), ApplyNo: "-", Io: r.GetIo(), Lines: r.GetLines()}
-		return CheckSlip(c)
-	}
-	return CheckSlip(r)
-}
-
-// CheckSlip checks an in/out slip as far as a client can.
+// CheckSlip checks what the protos cannot state of an in/out slip
+// (quantities above zero); Validate checks the rest.
 func CheckSlip(r *customsv1.CreateSlipRequest) (field, msg string) {
-	if f, m := firstProblem(
-		fieldCheck{"inner_no", checkText(r.GetInnerNo(), true, 64)},
-		fieldCheck{"book_no", checkText(r.GetBookNo(), true, 64)},
-		fieldCheck{"apply_no", checkText(r.GetApplyNo(), true, 64)},
-		fieldCheck{"io", checkIO(r.GetIo())},
-	); m != "" {
-		return f, m
+	if m := checkIO(r.GetIo()); m != "" {
+		return "io", m
 	}
 	if n := len(r.GetLines()); n == 0 || n > maxElements {
 		return "lines", fmt.Sprintf("%d lines; a slip has 1 to %d", n, maxElements)
 	}
 	for i, l := range r.GetLines() {
-		f := fmt.Sprintf("lines[%d]", i)
-		if l.GetBookSeq() < 1 {
-			return f + ".book_seq", "is required: the book line (备案序号), from 1"
-		}
-		if ff, m := firstProblem(
-			fieldCheck{f + ".quantity", checkPositive(l.GetQuantity())},
-			fieldCheck{f + ".value", checkOptional(l.GetValue())},
-			fieldCheck{f + ".gross_weight", checkOptional(l.GetGrossWeight())},
-			fieldCheck{f + ".net_weight", checkOptional(l.GetNetWeight())},
-		); m != "" {
-			return ff, m
+		if m := checkPositive(l.GetQuantity()); m != "" {
+			return fmt.Sprintf("lines[%d].quantity", i), m
 		}
 	}
 	return "", ""
@@ -418,28 +350,19 @@ func ReadConsumption(r io.Reader, name string, f FileFormat) ([]Doc[*customsv1.R
 	return readDocs(r, name, f, consumptionJSON, &consumptionCSV)
 }
 
-// CheckConsumption checks a consumption report as far as a client can.
+// CheckConsumption checks what the protos cannot state of a consumption
+// report (calendar dates, quantities above zero, output-only lots);
+// Validate checks the rest.
 func CheckConsumption(r *customsv1.ReportConsumptionRequest) (field, msg string) {
-	if f, m := firstProblem(
-		fieldCheck{"inner_no", checkText(r.GetInnerNo(), true, 64)},
-		fieldCheck{"book_no", checkText(r.GetBookNo(), true, 64)},
-		fieldCheck{"purpose", checkText(r.GetPurpose(), false, 200)},
-		fieldCheck{"date", checkOptDate(r.GetDate())},
-	); m != "" {
-		return f, m
+	if m := checkOptDate(r.GetDate()); m != "" {
+		return "date", m
 	}
-	if n := len(r.GetConsumed()); n == 0 || n > maxElements {
+	if n := len(r.GetConsumed()); n == 0 {
 		return "consumed", fmt.Sprintf("%d consumed lines; a report has 1 to %d", n, maxElements)
-	}
-	if n := len(r.GetProduced()); n > maxElements {
-		return "produced", fmt.Sprintf("%d produced lines; a report has at most %d", n, maxElements)
 	}
 	for i, c := range r.GetConsumed() {
 		f := fmt.Sprintf("consumed[%d]", i)
-		switch {
-		case c.GetBookSeq() < 1:
-			return f + ".book_seq", "is required: the book line (备案序号), from 1"
-		case len(c.GetLots()) > 0:
+		if len(c.GetLots()) > 0 {
 			return f + ".lots", "is output only; remove it (name one lot with \"lot\")"
 		}
 		if m := checkPositive(c.GetQuantity()); m != "" {
@@ -447,16 +370,44 @@ func CheckConsumption(r *customsv1.ReportConsumptionRequest) (field, msg string)
 		}
 	}
 	for i, p := range r.GetProduced() {
-		f := fmt.Sprintf("produced[%d]", i)
-		if p.GetBookSeq() < 1 {
-			return f + ".book_seq", "is required: the book line (备案序号), from 1"
-		}
-		if ff, m := firstProblem(
-			fieldCheck{f + ".quantity", checkPositive(p.GetQuantity())},
-			fieldCheck{f + ".value", checkOptional(p.GetValue())},
-		); m != "" {
-			return ff, m
+		if m := checkPositive(p.GetQuantity()); m != "" {
+			return fmt.Sprintf("produced[%d].quantity", i), m
 		}
 	}
 	return "", ""
+}
+
+// Display movements (保税展示交易).
+
+// DisplayCSVColumns are the columns of the display movement CSV form: rows
+// sharing inner_no are one movement and agree on apply_no and date.
+var DisplayCSVColumns = []string{colInnerNo, colApplyNo, colReportDate, colBookSeq, colQuantity, colValue}
+
+var displayCSV = csvDocs[*customsv1.MoveDisplayRequest]{
+	what: "display movements", one: "movement", known: DisplayCSVColumns, required: []string{colInnerNo, colBookSeq, colQuantity},
+	key: colInnerNo, head: []string{colApplyNo, colReportDate},
+	start: func(rw *row) (*customsv1.MoveDisplayRequest, error) {
+		return &customsv1.MoveDisplayRequest{InnerNo: rw.get(colInnerNo), ApplyNo: rw.get(colApplyNo), Date: rw.get(colReportDate)}, nil
+	},
+	add: func(req *customsv1.MoveDisplayRequest, rw *row) (string, error) {
+		seq, err := parseSeq(rw, colBookSeq, true)
+		if err != nil {
+			return "", err
+		}
+		req.Lines = append(req.Lines, &customsv1.DisplayLine{BookSeq: seq, Quantity: rw.get(colQuantity), Value: rw.get(colValue)})
+		return "lines", nil
+	},
+	later: []string{"apply_no", "kind"}, keepBlank: true,
+}
+
+var displayJSON = jsonDocs[*customsv1.MoveDisplayRequest]{
+	what: "display movements", new: func() *customsv1.MoveDisplayRequest { return &customsv1.MoveDisplayRequest{} },
+	later: []string{"apply_no", "kind"},
+}
+
+// ReadDisplayMoves reads display movements: MoveDisplayRequest objects in
+// protojson form (one, an array or JSON Lines; kind and apply_no may be left
+// out for the command line to set), or the CSV form (DisplayCSVColumns).
+func ReadDisplayMoves(r io.Reader, name string, f FileFormat) ([]Doc[*customsv1.MoveDisplayRequest], error) {
+	return readDocs(r, name, f, displayJSON, &displayCSV)
 }

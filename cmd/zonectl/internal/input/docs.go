@@ -12,8 +12,6 @@ import (
 
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
-
-	"github.com/zoneledger/zoneledger/proto/zoneledger/wiretext"
 )
 
 // This file holds what the customs document files (verification lists,
@@ -86,27 +84,20 @@ func (d Doc[T]) row(field string) int {
 	return 0
 }
 
-// Reqs returns the requests of docs.
-func Reqs[T proto.Message](docs []Doc[T]) []T {
-	out := make([]T, len(docs))
-	for i, d := range docs {
-		out[i] = d.Req
-	}
-	return out
-}
-
 // checkFunc checks what a client can check of a request and returns the
 // field at fault (proto name, e.g. "lines[2].quantity") and why, or "" if
 // nothing is wrong.
 type checkFunc[T proto.Message] func(T) (field, msg string)
 
-// check runs the server's text check (wiretext.Unstorable: no U+0000,
-// valid UTF-8), then c.
-func check[T proto.Message](c checkFunc[T], req T) (field, msg string) {
-	if field, why := wiretext.Unstorable(req); field != "" {
-		return field, why
+// check runs c, the checks the protos cannot state, then Validate (the
+// rules they state); later are fields the command line may still fill.
+func check[T proto.Message](c checkFunc[T], req T, later []string) (field, msg string) {
+	if c != nil {
+		if field, msg := c(req); msg != "" {
+			return field, msg
+		}
 	}
-	return c(req)
+	return Validate(req, later...)
 }
 
 // jsonDocs is how to read one kind of request from JSON.
@@ -119,6 +110,8 @@ type jsonDocs[T proto.Message] struct {
 	key func(T) string
 	// keyField is the field key reads, for the error.
 	keyField string
+	// later are fields the command line may still fill.
+	later []string
 }
 
 // parse reads one object in protojson form (proto or JSON field names), an
@@ -137,7 +130,7 @@ func (s jsonDocs[T]) parse(data []byte, name string) ([]Doc[T], error) {
 		if err := protojson.Unmarshal(raw, req); err != nil {
 			return &Error{File: name, Line: line, Msg: ProtojsonMessage(err)}
 		}
-		if field, msg := check(s.check, req); msg != "" {
+		if field, msg := check(s.check, req, s.later); msg != "" {
 			return &Error{File: name, Line: line, Field: field, Msg: msg}
 		}
 		if s.key != nil {
@@ -187,6 +180,10 @@ type csvDocs[T proto.Message] struct {
 	// field it went to ("lines"), or "" when the row adds none.
 	add   func(req T, rw *row) (string, error)
 	check checkFunc[T]
+	// later are fields the command line may still fill.
+	later []string
+	// keepBlank refuses blank rows (for their empty key) instead of skipping them.
+	keepBlank bool
 	// columns maps request fields to CSV columns where the names differ
 	// ("country" of the list -> "list_country"); an element field
 	// ("lines[2].quantity") is looked up as "lines.quantity", then by its
@@ -199,6 +196,7 @@ func (s csvDocs[T]) parse(data []byte, name string) ([]Doc[T], error) {
 	if err != nil {
 		return nil, err
 	}
+	t.keepBlank = s.keepBlank
 	type group struct {
 		doc   *Doc[T]
 		first *row
@@ -254,7 +252,7 @@ func (s csvDocs[T]) parse(data []byte, name string) ([]Doc[T], error) {
 	}
 	res := make([]Doc[T], len(out))
 	for i, d := range out {
-		if field, msg := check(s.check, d.Req); msg != "" {
+		if field, msg := check(s.check, d.Req, s.later); msg != "" {
 			line := d.row(field)
 			if line == 0 {
 				line = d.Lines[0]
@@ -296,7 +294,7 @@ func readDocs[T proto.Message](r io.Reader, name string, f FileFormat, js jsonDo
 	}
 	data = stripBOM(data)
 	if f == "" || f == Auto {
-		f = detect(name, data)
+		f = Detect(name, data)
 		if csv == nil {
 			f = JSONFormat
 		}
@@ -330,16 +328,6 @@ func checkPositive(s string) string {
 		return fmt.Sprintf("%q must be greater than zero", s)
 	}
 	return ""
-}
-
-// checkOptional checks an optional decimal (a weight, a price, a value):
-// empty, or a plain decimal >= 0.
-func checkOptional(s string) string {
-	if s == "" {
-		return ""
-	}
-	_, msg := checkDecimal(s, "")
-	return msg
 }
 
 // checkText checks a required or optional text field's length in characters.
@@ -399,4 +387,25 @@ func parseSeq(rw *row, col string, required bool) (int32, error) {
 		return 0, rw.errorf(col, "%q is not a book line number (备案序号); write a whole number from 1", s)
 	}
 	return int32(n), nil
+}
+
+// Error is a problem the command found in the document after reading it
+// (with the command line's values filled in): it names the file, the line
+// and field (JSON) or the row and column (CSV) of field.
+func (d Doc[T]) Error(file, field, msg string) *Error {
+	e := &Error{File: file, Line: d.Lines[0], CSV: d.CSV, Msg: msg}
+	if !d.CSV {
+		e.Field = field
+		return e
+	}
+	if row := d.row(field); row > 0 {
+		e.Line = row
+	}
+	if d.column != nil {
+		e.Column = d.column(field)
+	}
+	if e.Column == "" && field != "" {
+		e.Msg = field + ": " + msg
+	}
+	return e
 }

@@ -97,6 +97,20 @@ func checkValue(s, field string) string {
 	return ""
 }
 
+// Decimal parses a decimal string as the API writes it (digits, an
+// optional '.' and fraction; no sign, exponent or separators) and says why
+// not when it is not one. It and Places are the client's one decimal parser.
+func Decimal(s string) (decimal.Decimal, string) { return checkDecimal(s, "") }
+
+// Places is the number of decimal places d needs (trailing zeros dropped).
+func Places(d decimal.Decimal) int32 {
+	s := d.String() // String drops trailing fractional zeros.
+	if i := strings.IndexByte(s, '.'); i >= 0 {
+		return int32(len(s) - i - 1)
+	}
+	return 0
+}
+
 // checkDecimal checks the API's decimal syntax (wirePattern). How many
 // digits the server takes, and how many places an item's quantity may
 // have, are the server's to say: it refuses too long a number with

@@ -3,6 +3,7 @@ package input
 import (
 	"bytes"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -75,6 +76,12 @@ func ReadItemsCSV(r io.Reader, name string) ([]ItemRow, error) {
 				}
 				it.Attributes[key] = rw.cells[i]
 			}
+		}
+		if field, msg := Validate(it); msg != "" {
+			if slices.Contains(ItemCSVColumns, field) {
+				return nil, rw.errorf(field, "%s", msg)
+			}
+			return nil, rw.errorf("", "%s: %s", field, msg)
 		}
 		out = append(out, ItemRow{Item: it, Row: rw.line})
 	}

@@ -13,7 +13,6 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 
 	ledgerv1 "github.com/zoneledger/zoneledger/proto/zoneledger/ledger/v1"
-	"github.com/zoneledger/zoneledger/proto/zoneledger/wiretext"
 )
 
 // Journal is one journal read from a file, with where it came from.
@@ -64,7 +63,10 @@ func plural(n int) string {
 }
 
 // spans writes sorted numbers compactly: "2-4,7".
-func spans(ns []int) string {
+func spans(ns []int) string { return Spans(ns, ",") }
+
+// Spans renders line or row numbers as runs joined by sep: "2-4,7".
+func Spans(ns []int, sep string) string {
 	var parts []string
 	for i := 0; i < len(ns); {
 		j := i
@@ -78,7 +80,7 @@ func spans(ns []int) string {
 		}
 		i = j + 1
 	}
-	return strings.Join(parts, ",")
+	return strings.Join(parts, sep)
 }
 
 // FileFormat is the syntax of a journal file.
@@ -118,7 +120,7 @@ func ReadJournals(r io.Reader, name string, f FileFormat) ([]Journal, error) {
 	}
 	data = stripBOM(data)
 	if f == "" || f == Auto {
-		f = detect(name, data)
+		f = Detect(name, data)
 	}
 	var js []Journal
 	if f == CSVFormat {
@@ -135,7 +137,9 @@ func ReadJournals(r io.Reader, name string, f FileFormat) ([]Journal, error) {
 	return js, nil
 }
 
-func detect(name string, data []byte) FileFormat {
+// Detect picks a file's format: JSON by the extension .json, .jsonl or
+// .ndjson, CSV by .csv, else JSON when the data starts with '{' or '['.
+func Detect(name string, data []byte) FileFormat {
 	lower := strings.ToLower(name)
 	for _, ext := range []string{".json", ".jsonl", ".ndjson"} {
 		if strings.HasSuffix(lower, ext) {
@@ -186,62 +190,25 @@ func jsonSyntax(name string, data []byte, err error) error {
 	return &Error{File: name, Msg: "invalid JSON: " + err.Error()}
 }
 
-// checkJournal checks what a client can check of a journal and returns the
-// field at fault and why, or "" if nothing is wrong.
+// checkJournal checks what the protos cannot state of a journal (a
+// calendar date, a 4-digit trade mode, output-only legs), then Validate
+// (what they state), and returns the field at fault and why, or "" if
+// nothing is wrong.
 func checkJournal(r *ledgerv1.PostJournalRequest) (field, msg string) {
-	if field, why := wiretext.Unstorable(r); field != "" {
-		return field, why
-	}
-	switch {
-	case r.GetBookId() == "":
-		return "book_id", "is required"
-	case r.GetIdempotencyKey() == "":
-		return "idempotency_key", "is required: it is what makes resending the file safe"
-	case r.GetEffectiveDate() == "":
-		return "effective_date", "is required"
-	}
-	if m := checkDate(r.GetEffectiveDate(), "effective_date"); m != "" {
-		return "effective_date", m
-	}
-	if r.GetDocument() == nil {
-		return "document", "is required"
-	}
-	if r.GetDocument().GetType() == "" {
-		return "document.type", "is required"
-	}
-	if r.GetDocument().GetNumber() == "" {
-		return "document.number", "is required"
+	if d := r.GetEffectiveDate(); d != "" {
+		if m := checkDate(d, "effective_date"); m != "" {
+			return "effective_date", m
+		}
 	}
 	if m := checkTradeMode(r.GetDocument().GetTradeMode()); m != "" {
 		return "document.trade_mode", m
 	}
-	if len(r.GetPostings()) == 0 {
-		return "postings", "a journal needs at least one posting"
-	}
 	for i, p := range r.GetPostings() {
-		f := fmt.Sprintf("postings[%d]", i)
-		switch {
-		case p.GetItemCode() == "":
-			return f + ".item_code", "is required"
-		case p.GetFrom().GetName() == "":
-			return f + ".from.name", "is required"
-		case p.GetTo().GetName() == "":
-			return f + ".to.name", "is required"
-		case p.GetUnit() == "":
-			return f + ".unit", "is required"
-		case p.GetQuantity() == "":
-			return f + ".quantity", "is required"
-		case len(p.GetLegs()) > 0:
-			return f + ".legs", "legs are output only; remove them"
-		}
-		if m := checkQuantity(p.GetQuantity(), f+".quantity"); m != "" {
-			return f + ".quantity", m
-		}
-		if m := checkValue(p.GetValue(), f+".value"); m != "" {
-			return f + ".value", m
+		if len(p.GetLegs()) > 0 {
+			return fmt.Sprintf("postings[%d].legs", i), "legs are output only; remove them"
 		}
 	}
-	return "", ""
+	return Validate(r)
 }
 
 // Journal CSV columns.

@@ -7,14 +7,14 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// model is the demo's own copy of the books: what a careful enterprise keeps
-// on its side. It follows the ledger's documented rules (ledger/doc.go):
-// goods entering a book account from a world account form a lot with the
-// stated value; goods leaving a book account are taken from the named lot or
-// the oldest lots first, at carrying value (the lot's value pro rata,
-// rounded half-up to the fen, when only part of a lot is taken). The scenario
-// plans every movement against it, so it knows which filings must be refused,
-// and the final balances it predicts are compared with the server's.
+// model is the demo's own copy of the quantities it filed: what a careful
+// enterprise keeps on its side. Goods entering a book account from a world
+// account form a lot; goods leaving a book account are taken from the named
+// lot (a reversal) or the oldest lots first. The scenario plans every
+// movement against it, so it knows which filings must be refused, and the
+// final quantities are compared with the server's balances. Carrying values
+// are the server's to compute (FIFO, pro rata to the fen, ledger/doc.go);
+// the demo prints them as GetBalances answers.
 type model struct {
 	// holdings per book account: account → item → lots.
 	hold map[acctKey]map[itemKey][]*mlot
@@ -56,7 +56,6 @@ func (a lotID) less(b lotID) bool {
 type mlot struct {
 	ID  lotID
 	Qty decimal.Decimal
-	Val decimal.Decimal
 }
 
 type createdLot struct {
@@ -99,19 +98,9 @@ func (m *model) qty(a acctKey, it itemKey) decimal.Decimal {
 	return sum
 }
 
-// value is the carrying value of an item in a book account.
-func (m *model) value(a acctKey, it itemKey) decimal.Decimal {
-	sum := decimal.Zero
-	for _, l := range m.hold[a][it] {
-		sum = sum.Add(l.Val)
-	}
-	return sum
-}
-
 // apply books a journal of moves, all or nothing; journal is its filing
-// order, day its effective day, key its idempotency key. It returns the
-// carrying value each move took.
-func (m *model) apply(key string, journal, day int, moves []move) ([]decimal.Decimal, error) {
+// order, day its effective day, key its idempotency key.
+func (m *model) apply(key string, journal, day int, moves []move) error {
 	// Work on copies of the touched holdings; commit only when every move passed.
 	scratch := map[acctKey]map[itemKey][]*mlot{}
 	get := func(a acctKey, it itemKey) []*mlot {
@@ -132,39 +121,36 @@ func (m *model) apply(key string, journal, day int, moves []move) ([]decimal.Dec
 		return cp
 	}
 	put := func(a acctKey, it itemKey, ls []*mlot) { scratch[a][it] = ls }
-	addLot := func(a acctKey, it itemKey, id lotID, q, v decimal.Decimal) {
+	addLot := func(a acctKey, it itemKey, id lotID, q decimal.Decimal) {
 		ls := get(a, it)
 		for _, l := range ls {
 			if l.ID == id {
-				l.Qty, l.Val = l.Qty.Add(q), l.Val.Add(v)
+				l.Qty = l.Qty.Add(q)
 				return
 			}
 		}
-		ls = append(ls, &mlot{ID: id, Qty: q, Val: v})
+		ls = append(ls, &mlot{ID: id, Qty: q})
 		sort.SliceStable(ls, func(i, j int) bool { return ls[i].ID.less(ls[j].ID) })
 		put(a, it, ls)
 	}
 
 	var created []createdLot
-	values := make([]decimal.Decimal, len(moves))
 	for i, mv := range moves {
 		if mv.From.world() {
 			id := lotID{Day: day, Journal: journal, Posting: i}
 			if mv.Lot != nil {
 				id = *mv.Lot
 			}
-			addLot(mv.To, mv.Item, id, mv.Qty, mv.Val)
+			addLot(mv.To, mv.Item, id, mv.Qty)
 			created = append(created, createdLot{Acct: mv.To, Item: mv.Item, ID: id, Qty: mv.Qty})
-			values[i] = mv.Val
 			continue
 		}
 		ls := get(mv.From, mv.Item)
 		remaining := mv.Qty
 		available := decimal.Zero
-		taken := decimal.Zero
 		type leg struct {
-			id   lotID
-			q, v decimal.Decimal
+			id lotID
+			q  decimal.Decimal
 		}
 		var legs []leg
 		for _, l := range ls {
@@ -179,32 +165,26 @@ func (m *model) apply(key string, journal, day int, moves []move) ([]decimal.Dec
 			}
 			available = available.Add(l.Qty)
 			q := decimal.Min(l.Qty, remaining)
-			v := l.Val
-			if q.LessThan(l.Qty) {
-				v = l.Val.Mul(q).Div(l.Qty).Round(2)
-			}
-			l.Qty, l.Val = l.Qty.Sub(q), l.Val.Sub(v)
+			l.Qty = l.Qty.Sub(q)
 			remaining = remaining.Sub(q)
-			taken = taken.Add(v)
-			legs = append(legs, leg{l.ID, q, v})
+			legs = append(legs, leg{l.ID, q})
 		}
 		if remaining.Sign() > 0 {
-			return nil, &insufficientError{Acct: mv.From, Item: mv.Item, Have: available, Got: mv.Qty}
+			return &insufficientError{Acct: mv.From, Item: mv.Item, Have: available, Got: mv.Qty}
 		}
 		// Drop emptied lots (the ledger keeps them at zero; they hold nothing).
 		kept := ls[:0]
 		for _, l := range ls {
-			if l.Qty.Sign() > 0 || !l.Val.IsZero() {
+			if l.Qty.Sign() > 0 {
 				kept = append(kept, l)
 			}
 		}
 		put(mv.From, mv.Item, kept)
 		if !mv.To.world() {
 			for _, lg := range legs {
-				addLot(mv.To, mv.Item, lg.id, lg.q, lg.v)
+				addLot(mv.To, mv.Item, lg.id, lg.q)
 			}
 		}
-		values[i] = taken
 	}
 	for a, byItem := range scratch {
 		if m.hold[a] == nil {
@@ -215,15 +195,14 @@ func (m *model) apply(key string, journal, day int, moves []move) ([]decimal.Dec
 		}
 	}
 	m.created[key] = created
-	return values, nil
+	return nil
 }
 
-// holding is one (account, item) balance.
+// holding is one (account, item) quantity.
 type holding struct {
 	Account string
 	Item    string
 	Qty     decimal.Decimal
-	Val     decimal.Decimal
 }
 
 // balances returns the non-zero holdings of a book, ordered by account and item.
@@ -234,14 +213,13 @@ func (m *model) balances(book string) []holding {
 			continue
 		}
 		for it, ls := range byItem {
-			q, v := decimal.Zero, decimal.Zero
+			q := decimal.Zero
 			for _, l := range ls {
-				q, v = q.Add(l.Qty), v.Add(l.Val)
+				q = q.Add(l.Qty)
 			}
-			if q.IsZero() && v.IsZero() {
-				continue
+			if !q.IsZero() {
+				out = append(out, holding{Account: a.Name, Item: it.Code, Qty: q})
 			}
-			out = append(out, holding{Account: a.Name, Item: it.Code, Qty: q, Val: v})
 		}
 	}
 	sort.Slice(out, func(i, j int) bool {

@@ -2,7 +2,6 @@ package demo
 
 import (
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"time"
 
@@ -97,12 +96,12 @@ func planMonth(z *zone, m *model, seed uint64, year int, month time.Month, days 
 		invtI: 183000, invtE: 241000, gateI: 52000, gateE: 61000, internal: map[string]int{},
 		transferDays: map[int]bool{},
 	}
-	frac := func(f float64) int { return max(1, min(days, int(math.Ceil(f*float64(days))))) }
-	g.corrDay = frac(0.10)
-	g.refuseWineDay = frac(0.40)
-	g.refuseUnitDay = frac(0.50)
-	g.refuseExportDay = frac(0.60)
-	g.refuseRndDay = frac(0.75)
+	frac := func(pct int) int { return monthDay(pct, days) }
+	g.corrDay = frac(10)
+	g.refuseWineDay = frac(40)
+	g.refuseUnitDay = frac(50)
+	g.refuseExportDay = frac(60)
+	g.refuseRndDay = frac(75)
 	for _, td := range []int{5, 12, 19, 26} {
 		if td <= days {
 			g.transferDays[td] = true
@@ -114,10 +113,10 @@ func planMonth(z *zone, m *model, seed uint64, year int, month time.Month, days 
 
 	var err error
 	for day := 1; day <= days && err == nil; day++ {
-		f := g.activity(day)
-		steps := []func(int, float64) error{g.platformDay, g.huandaoDay, g.qiongxinDay, g.haiyanDay}
+		pct := g.activity(day)
+		steps := []func(int, int) error{g.platformDay, g.huandaoDay, g.qiongxinDay, g.haiyanDay}
 		for _, step := range steps {
-			if err = step(day, f); err != nil {
+			if err = step(day, pct); err != nil {
 				break
 			}
 		}
@@ -125,18 +124,23 @@ func planMonth(z *zone, m *model, seed uint64, year int, month time.Month, days 
 	return g.events, err
 }
 
-// activity scales the day's volume: the National Day holiday (Oct 1-7) is
-// quiet, weekends are slower.
-func (g *gen) activity(day int) float64 {
+// activity is the day's volume in percent of a full working day: the
+// National Day holiday (Oct 1-7) is quiet, weekends are slower.
+func (g *gen) activity(day int) int {
 	if g.month == time.October && day <= 7 {
-		return 0.35
+		return 35
 	}
 	switch g.date(day).Weekday() {
 	case time.Saturday, time.Sunday:
-		return 0.6
+		return 60
 	}
-	return 1
+	return 100
 }
+
+// monthDay is the day of a month of days days that pct percent of it
+// reaches, rounded up: at least day 1, at most the last day. Steps are
+// scheduled this way so that a shorter month (--days) still has each one.
+func monthDay(pct, days int) int { return max(1, min(days, (pct*days+99)/100)) }
 
 func (g *gen) date(day int) time.Time { return time.Date(g.year, g.month, day, 0, 0, 0, 0, time.UTC) }
 
@@ -145,10 +149,8 @@ func (g *gen) dateStr(day int) string { return g.date(day).Format("2006-01-02") 
 // between returns a uniform integer in [lo, hi].
 func (g *gen) between(lo, hi int) int { return lo + g.rng.IntN(hi-lo+1) }
 
-// scaled returns round(f * uniform[lo, hi]).
-func (g *gen) scaled(f float64, lo, hi int) int {
-	return int(math.Round(f * float64(g.between(lo, hi))))
-}
+// scaled returns pct percent of uniform[lo, hi], rounded half up.
+func (g *gen) scaled(pct, lo, hi int) int { return (pct*g.between(lo, hi) + 50) / 100 }
 
 // dec returns n * 10^-scale.
 func dec(n int, scale int32) decimal.Decimal { return decimal.New(int64(n), -scale) }
@@ -229,11 +231,11 @@ func (g *gen) file(day int, who string, book *bookDef, dc doc, flow, what string
 	}
 	switch expect {
 	case "":
-		if _, err := g.m.apply(dc.Number, g.seq, day, moves); err != nil {
+		if err := g.m.apply(dc.Number, g.seq, day, moves); err != nil {
 			return fmt.Errorf("demo scenario: %s on %s (%s) would be refused: %v", dc.Number, g.dateStr(day), what, err)
 		}
 	case reasonInsufficient:
-		if _, err := g.m.apply(dc.Number, g.seq, day, moves); err == nil {
+		if err := g.m.apply(dc.Number, g.seq, day, moves); err == nil {
 			return fmt.Errorf("demo scenario: %s on %s (%s) was meant to be refused but fits the stock", dc.Number, g.dateStr(day), what)
 		}
 	}
@@ -259,7 +261,7 @@ func fmtQty(it *itemDef, q decimal.Decimal) string {
 
 // ---- the zone platform: intra-zone transfers ----------------------------
 
-func (g *gen) platformDay(day int, _ float64) error {
+func (g *gen) platformDay(day int, _ int) error {
 	if !g.transferDays[day] {
 		return nil
 	}
@@ -291,7 +293,7 @@ func (g *gen) platformDay(day int, _ float64) error {
 
 // ---- 海南环岛供应链: the TW logistics book -------------------------------
 
-func (g *gen) huandaoDay(day int, f float64) error {
+func (g *gen) huandaoDay(day int, pct int) error {
 	z, who := g.z, g.z.Huandao.Principal
 	t := z.T
 	bonded, qc, nonb := acct(t, "bonded"), acct(t, "awaiting-inspection"), acct(t, "nonbonded")
@@ -337,7 +339,7 @@ func (g *gen) huandaoDay(day int, f float64) error {
 		revKey := no + "-R"
 		g.seq++
 		orig := g.m.created[no][0]
-		if _, err := g.m.apply(revKey, g.seq, day, []move{{Item: orig.Item, From: orig.Acct, To: world("abroad"), Qty: orig.Qty, Lot: &orig.ID}}); err != nil {
+		if err := g.m.apply(revKey, g.seq, day, []move{{Item: orig.Item, From: orig.Acct, To: world("abroad"), Qty: orig.Qty, Lot: &orig.ID}}); err != nil {
 			return fmt.Errorf("demo scenario: reversal of %s: %v", no, err)
 		}
 		g.events = append(g.events, event{Day: day, Who: who, Flow: flowCorrection,
@@ -405,17 +407,17 @@ func (g *gen) huandaoDay(day int, f float64) error {
 			return err
 		}
 	}
-	for range g.scaled(f, 6, 12) {
+	for range g.scaled(pct, 6, 12) {
 		if err := sell(wine, dec(12*g.between(2, 30), 0), buyers[g.rng.IntN(len(buyers))]); err != nil {
 			return err
 		}
 	}
-	for range g.scaled(f, 4, 8) {
+	for range g.scaled(pct, 4, 8) {
 		if err := sell(formula, dec(24*g.between(1, 6), 0), buyers[g.rng.IntN(len(buyers))]); err != nil {
 			return err
 		}
 	}
-	for range g.scaled(f, 2, 4) {
+	for range g.scaled(pct, 2, 4) {
 		if err := sell(cream, dec(g.between(2500, 15000), 3), buyers[g.rng.IntN(len(buyers))]); err != nil {
 			return err
 		}
@@ -434,7 +436,7 @@ func (g *gen) huandaoDay(day int, f float64) error {
 
 	// Re-export of chips to South-East Asia (一线出境, 5034), keeping a reserve
 	// for the weekly transfer to 琼芯智能.
-	if f == 1 && g.rng.IntN(2) == 0 && g.m.qty(bonded, ik(ics)).GreaterThan(d("20000")) {
+	if pct == 100 && g.rng.IntN(2) == 0 && g.m.qty(bonded, ik(ics)).GreaterThan(d("20000")) {
 		q := dec(500*g.between(6, 16), 0)
 		no := g.invt("E")
 		if err := g.single(day, who, ics, bonded, world("abroad"), q, decimal.Zero, doc{"inventory-list", no, "5034"}, flowExport,
@@ -445,7 +447,7 @@ func (g *gen) huandaoDay(day int, f float64) error {
 
 	// Non-bonded goods co-stored in the same warehouse: in by gate
 	// registration (卡口登记, GACC 2023 No. 200), used up in the zone.
-	if g.rng.Float64() < f {
+	if g.rng.IntN(100) < pct {
 		it := t.item("N1")
 		q := dec(50*g.between(4, 12), 0)
 		if g.rng.IntN(2) == 0 {
@@ -478,7 +480,7 @@ func (g *gen) huandaoDay(day int, f float64) error {
 
 // ---- 海口琼芯智能: the H processing book ------------------------------
 
-func (g *gen) qiongxinDay(day int, f float64) error {
+func (g *gen) qiongxinDay(day int, pct int) error {
 	z, who := g.z, g.z.Qiongxin.Principal
 	h := z.H
 	bonded, wip := acct(h, "bonded"), acct(h, "wip")
@@ -528,8 +530,8 @@ func (g *gen) qiongxinDay(day int, f float64) error {
 		}
 	}
 
-	routers := decimal.NewFromInt(int64(g.scaled(f, 320, 440)))
-	onts := decimal.NewFromInt(int64(g.scaled(f, 150, 240)))
+	routers := decimal.NewFromInt(int64(g.scaled(pct, 320, 440)))
+	onts := decimal.NewFromInt(int64(g.scaled(pct, 150, 240)))
 
 	// Issue to the line (领料) when the line holds less than today's need:
 	// three days' worth, or what the bonded stock has.
@@ -595,7 +597,7 @@ func (g *gen) qiongxinDay(day int, f float64) error {
 
 	// Exports of finished goods (一线出境, 5015).
 	dests := []string{"141 越南", "136 泰国", "122 马来西亚", "112 印度尼西亚", "129 菲律宾"}
-	for range g.scaled(f, 1, 3) {
+	for range g.scaled(pct, 1, 3) {
 		it := e1
 		if g.rng.IntN(3) == 0 {
 			it = e2
@@ -625,7 +627,7 @@ func (g *gen) qiongxinDay(day int, f float64) error {
 	}
 
 	// Domestic sales of finished goods (二线出区内销; 0444 保区进料成品: duty on the finished goods).
-	for range g.scaled(f, 0, 2) {
+	for range g.scaled(pct, 0, 2) {
 		have := g.m.qty(bonded, ik(e1))
 		q := decimal.Min(have, dec(10*g.between(2, 12), 0))
 		if q.Sign() <= 0 {
@@ -643,7 +645,7 @@ func (g *gen) qiongxinDay(day int, f float64) error {
 
 // ---- 海口海研生物: the R&D book --------------------------------------
 
-func (g *gen) haiyanDay(day int, f float64) error {
+func (g *gen) haiyanDay(day int, pct int) error {
 	z, who := g.z, g.z.Haiyan.Principal
 	r := z.R
 	bonded, lab := acct(r, "bonded"), acct(r, "in-lab")
@@ -681,9 +683,9 @@ func (g *gen) haiyanDay(day int, f float64) error {
 
 	// Today's use by the lab, and a five-day issue when the lab runs low.
 	use := map[*itemDef]decimal.Decimal{
-		media:   dec(g.scaled(f, 400, 2200), 3),
-		reagent: dec(g.scaled(f, 1500, 12000), 2),
-		tips:    dec(g.scaled(f, 300, 1500), 0),
+		media:   dec(g.scaled(pct, 400, 2200), 3),
+		reagent: dec(g.scaled(pct, 1500, 12000), 2),
+		tips:    dec(g.scaled(pct, 300, 1500), 0),
 	}
 	var issue []move
 	var issueUnits []string

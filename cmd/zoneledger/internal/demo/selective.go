@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -50,12 +51,12 @@ type SelectiveResult struct {
 
 // selectiveRun runs the scene on days of the month.
 type selectiveRun struct {
-	lc  *lcRun
+	lc  *logisticsRun
 	res *SelectiveResult
 }
 
-func runSelective(ctx context.Context, c *client, cast *lcCast, year int, month time.Month, days int) (*SelectiveResult, error) {
-	r := &selectiveRun{lc: &lcRun{ctx: ctx, c: c, cast: cast, year: year, month: month, counters: map[string]int{}, res: &LogisticsResult{}},
+func runSelective(ctx context.Context, c *client, cast *logisticsCast, year int, month time.Month, days int) (*SelectiveResult, error) {
+	r := &selectiveRun{lc: &logisticsRun{ctx: ctx, c: c, cast: cast, year: year, month: month, counters: map[string]int{}, res: &LogisticsResult{}},
 		res: &SelectiveResult{Book: selectiveBook}}
 	defer func() { r.res.Calls = r.lc.res.Calls }()
 	nd := cast.Nandu.Principal
@@ -64,23 +65,19 @@ func runSelective(ctx context.Context, c *client, cast *lcCast, year int, month 
 
 	// The book, its lines, and its last write-off: the end of the month
 	// before, earlier than the materials' first import.
-	if err := r.lc.call(nd, func(ctx context.Context) error {
-		if _, err := c.books.CreateBook(ctx, &customsv1.CreateBookRequest{BookNo: selectiveBook, Kind: customsv1.BookKind_BOOK_KIND_ZONE,
-			Enterprise: cast.Nandu.USCC, Usage: "1", CustomsOffice: customsOffice, WriteOffCycleMonths: 12}); err != nil {
-			return fmt.Errorf("CreateBook %s: %w", selectiveBook, err)
-		}
-		if _, err := c.books.AddBookLines(ctx, &customsv1.AddBookLinesRequest{BookNo: selectiveBook, Lines: selectiveLines}); err != nil {
-			return fmt.Errorf("AddBookLines %s: %w", selectiveBook, err)
-		}
-		b, err := c.books.SetLastWriteOffDate(ctx, &customsv1.SetLastWriteOffDateRequest{BookNo: selectiveBook, Date: r.lc.date(0).Format(time.DateOnly)})
-		if err != nil {
-			return fmt.Errorf("SetLastWriteOffDate %s: %w", selectiveBook, err)
-		}
-		r.res.LastWriteOff = b.GetBook().GetLastWriteOffDate()
-		return nil
-	}); err != nil {
-		return r.res, err
+	k := r.lc.caller()
+	if _, err := call(k, nd, c.books.CreateBook, &customsv1.CreateBookRequest{BookNo: selectiveBook, Kind: customsv1.BookKind_BOOK_KIND_ZONE,
+		Enterprise: cast.Nandu.USCC, Usage: "1", CustomsOffice: customsOffice, WriteOffCycleMonths: 12}); err != nil {
+		return r.res, fmt.Errorf("CreateBook %s: %w", selectiveBook, err)
 	}
+	if _, err := call(k, nd, c.books.AddBookLines, &customsv1.AddBookLinesRequest{BookNo: selectiveBook, Lines: selectiveLines}); err != nil {
+		return r.res, fmt.Errorf("AddBookLines %s: %w", selectiveBook, err)
+	}
+	b, err := call(k, nd, c.books.SetLastWriteOffDate, &customsv1.SetLastWriteOffDateRequest{BookNo: selectiveBook, Date: r.lc.date(0).Format(time.DateOnly)})
+	if err != nil {
+		return r.res, fmt.Errorf("SetLastWriteOffDate %s: %w", selectiveBook, err)
+	}
+	r.res.LastWriteOff = b.GetBook().GetLastWriteOffDate()
 
 	// The materials enter from abroad (一线入区, 5015 区内进料加工).
 	entry, err := r.lc.file(nd, &customsv1.CreateListRequest{InnerNo: "NDQD-A1", BookNo: selectiveBook, Io: "I", TradeMode: "5015", DeclareFlag: "1",
@@ -96,12 +93,9 @@ func runSelective(ctx context.Context, c *client, cast *lcCast, year int, month 
 	r.res.Entry = entry
 
 	// Production: 400 ovens from 600 kg of sheet and 400 power supplies.
-	if err := r.lc.call(nd, func(ctx context.Context) error {
-		_, err := c.decl.ReportConsumption(ctx, &customsv1.ReportConsumptionRequest{InnerNo: "NDHX-A1", BookNo: selectiveBook, Purpose: "微波炉总装",
-			Date: date(produceDay), Consumed: []*customsv1.ConsumedLine{{BookSeq: 1, Quantity: "600"}, {BookSeq: 2, Quantity: "400"}},
-			Produced: []*customsv1.ProducedLine{{BookSeq: 3, Quantity: "400", Value: "96000.00"}}})
-		return err
-	}); err != nil {
+	if _, err := call(k, nd, c.decl.ReportConsumption, &customsv1.ReportConsumptionRequest{InnerNo: "NDHX-A1", BookNo: selectiveBook, Purpose: "微波炉总装",
+		Date: date(produceDay), Consumed: []*customsv1.ConsumedLine{{BookSeq: 1, Quantity: "600"}, {BookSeq: 2, Quantity: "400"}},
+		Produced: []*customsv1.ProducedLine{{BookSeq: 3, Quantity: "400", Value: "96000.00"}}}); err != nil {
 		return r.res, fmt.Errorf("ReportConsumption NDHX-A1: %w", err)
 	}
 
@@ -120,11 +114,9 @@ func runSelective(ctx context.Context, c *client, cast *lcCast, year int, month 
 	}
 	r.res.Sale = sale
 
-	if err := r.lc.call("customs-4601", func(ctx context.Context) error {
-		resp, err := c.decl.ListTaxableEvents(ctx, &customsv1.ListTaxableEventsRequest{BookNo: selectiveBook, PageSize: 1000})
-		r.res.Events = resp.GetEvents()
-		return err
-	}); err != nil {
+	evs, err := call(k, "customs-4601", c.decl.ListTaxableEvents, &customsv1.ListTaxableEventsRequest{BookNo: selectiveBook, PageSize: 1000})
+	r.res.Events = evs.GetEvents()
+	if err != nil {
 		return r.res, fmt.Errorf("ListTaxableEvents %s: %w", selectiveBook, err)
 	}
 	if len(r.res.Events) != 1 || r.res.Events[0].GetAssessError() != "" || r.res.Events[0].GetDutyBasis() != "MATERIALS" {
@@ -137,23 +129,16 @@ func runSelective(ctx context.Context, c *client, cast *lcCast, year int, month 
 func (r *selectiveRun) pass(l *customsv1.List, passType, io, plate string, day int) error {
 	c := r.lc.c
 	gross, net := weights(l)
-	var ps *customsv1.Pass
-	if err := r.lc.call(r.lc.cast.Nandu.Principal, func(ctx context.Context) error {
-		resp, err := c.gate.CreatePass(ctx, &customsv1.CreatePassRequest{InnerNo: "NDHF-" + l.GetInnerNo(), BookNo: selectiveBook, PassType: passType,
-			BindType: "2", Io: io, RelatedType: "1", RelatedNos: []string{l.GetListNo()}, Vehicle: plate, VehicleWeight: "8000",
-			GrossWeight: gross.String(), NetWeight: net.String()})
-		ps = resp.GetPass()
-		return err
-	}); err != nil {
+	ps, err := passOf(call(r.lc.caller(), r.lc.cast.Nandu.Principal, c.gate.CreatePass, &customsv1.CreatePassRequest{InnerNo: "NDHF-" + l.GetInnerNo(),
+		BookNo: selectiveBook, PassType: passType, BindType: "2", Io: io, RelatedType: "1", RelatedNos: []string{l.GetListNo()}, Vehicle: plate,
+		VehicleWeight: "8000", GrossWeight: gross.String(), NetWeight: net.String()}))
+	if err != nil {
 		return fmt.Errorf("CreatePass for %s: %w", l.GetListNo(), err)
 	}
 	at := r.lc.date(day).Add(14 * time.Hour)
-	if err := r.lc.call("customs-4601", func(ctx context.Context) error {
-		resp, err := c.gate.RecordGateEvent(ctx, &customsv1.RecordGateEventRequest{PassNo: ps.GetPassNo(), EventId: "KK1-" + l.GetInnerNo(), Gate: 1,
-			Vehicle: plate, ScaleGross: decimal.NewFromInt(8000).Add(gross).String(), At: timestamppb.New(at)})
-		ps = resp.GetPass()
-		return err
-	}); err != nil {
+	ps, err = passOf(call(r.lc.caller(), "customs-4601", c.gate.RecordGateEvent, &customsv1.RecordGateEventRequest{PassNo: ps.GetPassNo(),
+		EventId: "KK1-" + l.GetInnerNo(), Gate: 1, Vehicle: plate, ScaleGross: decimal.NewFromInt(8000).Add(gross).String(), At: timestamppb.New(at)}))
+	if err != nil {
 		return fmt.Errorf("RecordGateEvent %s: %w", ps.GetPassNo(), err)
 	}
 	if ps.GetStatus() != customsv1.PassStatus_PASS_STATUS_PASSED {
@@ -167,7 +152,7 @@ func (r *selectiveRun) pass(l *customsv1.List, passType, io, plate string, day i
 func printSelective(w io.Writer, sr *SelectiveResult) {
 	fmt.Fprintf(w, "15. Selective duty (内销选择性征收关税): a 清单类型 A list taxed on the materials its goods consumed, with 缓税利息\n\n")
 	fmt.Fprintf(w, "  Book %s (南渡江智造): materials entered on %s (list %s); last write-off %s; list %s (清单类型 A) sells the finished ovens.\n",
-		sr.Book, sr.Entry.GetDate(), sr.Entry.GetListNo(), cmpOr(sr.LastWriteOff, "never"), sr.Sale.GetListNo())
+		sr.Book, sr.Entry.GetDate(), sr.Entry.GetListNo(), cmp.Or(sr.LastWriteOff, "never"), sr.Sale.GetListNo())
 	fmt.Fprintf(w, "  Taxable events of %s (ListTaxableEvents), as the server computed them. The tax date is the day the list was declared (the\n", sr.Book)
 	fmt.Fprintf(w, "  demo declares the month's lists today, dated back to their days), not the gate day: it picks the rates and ends the interest.\n\n")
 	t := newTable("list", "line", "goods", "value", "gate day", "tax date", "basis", "duty", "VAT", "interest from", "days", "rate", "interest", "total").alignRight(1, 3, 7, 8, 10, 11, 12, 13)

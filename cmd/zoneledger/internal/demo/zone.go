@@ -78,10 +78,10 @@ type zone struct {
 	// including the loss rate (单耗 = 净耗 / (1 - 损耗率), rounded).
 	BOM map[*itemDef][]bomLine
 	// LC is the logistics centre run through the customs services.
-	LC *lcCast
+	LC *logisticsCast
 	// SC is the sales and service centre: display trading and 1210
 	// e-commerce through the customs services.
-	SC *scCast
+	SC *salesCast
 }
 
 type bomLine struct {
@@ -183,9 +183,9 @@ func newZone() *zone {
 		{ID: "zone-platform", Name: "综保区公共服务平台（zone service platform）", Role: "platform", Linked: []*enterprise{z.Qiongxin, z.Huandao},
 			Purpose: "files paired intra-zone transfers (区内流转) for linked enterprises"},
 	}
-	z.LC = newLCCast()
-	z.Principals = append(z.Principals, lcPrincipals(z.LC)...)
-	z.SC = newSCCast()
-	z.Principals = append(z.Principals, scPrincipals(z.SC)...)
+	z.LC = newLogisticsCast()
+	z.Principals = append(z.Principals, logisticsPrincipals(z.LC)...)
+	z.SC = newSalesCast()
+	z.Principals = append(z.Principals, salesPrincipals(z.SC)...)
 	return z
 }

@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"slices"
@@ -12,7 +13,7 @@ import (
 )
 
 // printSales writes sections 11 to 14.
-func printSales(w io.Writer, cast *scCast, sr *SalesResult, monthName, lastDay string) {
+func printSales(w io.Writer, cast *salesCast, sr *SalesResult, monthName, lastDay string) {
 	fmt.Fprintf(w, "11. Sales and service centre (销售服务中心) through the customs services, %s and today %s\n\n", monthName, sr.Today)
 	fmt.Fprintf(w, "  Registered by customs-4601 (RegisterEnterprise); principals created by the admin like the others:\n\n")
 	et := newTable("PRINCIPAL", "ROLE", "ENTERPRISE (USCC)", "CUSTOMS NO", "NAME", "DOES")
@@ -62,7 +63,7 @@ func printSales(w io.Writer, cast *scCast, sr *SalesResult, monthName, lastDay s
 		if m.Refusal != "" {
 			outcome, assessed = m.Refusal+": "+m.Note, "-"
 		}
-		mt.add(m.Date[5:], m.Kind, m.Goods, cmpOr(m.MoveNo, "-"), quoted, cmpOr(assessed, "-"), m.Covered.StringFixed(2), outcome)
+		mt.add(m.Date[5:], m.Kind, m.Goods, cmp.Or(m.MoveNo, "-"), quoted, cmp.Or(assessed, "-"), m.Covered.StringFixed(2), outcome)
 	}
 	mt.render(w, "  ")
 	for _, m := range sr.Moves {
@@ -74,10 +75,10 @@ func printSales(w io.Writer, cast *scCast, sr *SalesResult, monthName, lastDay s
 		var held []string
 		for _, h := range st.GetOnDisplay() {
 			l := cast.W.line(h.GetBookSeq())
-			held = append(held, fmt.Sprintf("%s %s", l.Short, fmtLCQty(l, d(h.GetQuantity()))))
+			held = append(held, fmt.Sprintf("%s %s", l.Short, fmtLineQty(l, d(h.GetQuantity()))))
 		}
 		fmt.Fprintf(w, "  %-26s guarantee %s, tax assessed %s, paid %s, covered %s; on display: %s; overdue: %t\n", label,
-			st.GetGuarantee(), st.GetTaxAssessed(), st.GetTaxPaid(), st.GetAvailable(), cmpOr(strings.Join(held, ", "), "nothing"), st.GetOverdue())
+			st.GetGuarantee(), st.GetTaxAssessed(), st.GetTaxPaid(), st.GetAvailable(), cmp.Or(strings.Join(held, ", "), "nothing"), st.GetOverdue())
 	}
 	fmt.Fprintf(w, "\n  GetDisplayStatus (read as customs-4601):\n")
 	status("as of "+lastDay+":", sr.StatusMonthEnd)
@@ -89,7 +90,7 @@ func printSales(w io.Writer, cast *scCast, sr *SalesResult, monthName, lastDay s
 	tt := newTable("ID", "DATE", "MOVE NO", "SEQ", "LINE", "QUANTITY", "LEGAL QTY", "DUTIABLE", "DUTY", "CONS. TAX", "VAT", "TOTAL").alignRight(0, 3, 5, 6, 7, 8, 9, 10, 11)
 	for _, ev := range sr.DisplayTaxable {
 		l := cast.W.line(ev.GetBookSeq())
-		tt.add(fmt.Sprint(ev.GetId()), ev.GetDate(), ev.GetListNo(), fmt.Sprint(ev.GetListSeq()), l.Short, fmtLCQty(l, d(ev.GetQuantity())),
+		tt.add(fmt.Sprint(ev.GetId()), ev.GetDate(), ev.GetListNo(), fmt.Sprint(ev.GetListSeq()), l.Short, fmtLineQty(l, d(ev.GetQuantity())),
 			d(ev.GetLegalQuantity()).String()+" "+l.LegalName, ev.GetDutiableValue(), ev.GetDuty(), ev.GetConsumptionTax(), ev.GetVat(), ev.GetTotal())
 	}
 	tt.render(w, "  ")
@@ -141,7 +142,11 @@ func printSales(w io.Writer, cast *scCast, sr *SalesResult, monthName, lastDay s
 	if st := sr.Settlement; st != nil {
 		fmt.Fprintf(w, "\n  Settlement of guarantor %s, %s .. %s (GetSettlement, read as %s, the guarantor itself): %d lists, tax %s,\n",
 			st.GetGuarantor(), st.GetFromDate(), st.GetToDate(), cast.Yefeng.Principal, len(st.GetLines()), st.GetTax())
-		fmt.Fprintf(w, "  due 45 days after release; none final while the return window is open. %s (%d bytes):\n\n", sr.SettlementFile, len(sr.SettlementCSV))
+		due := "-"
+		if ls := st.GetLines(); len(ls) > 0 {
+			due = ls[0].GetDueOn()
+		}
+		fmt.Fprintf(w, "  due %s (the server's settlement term); none final while the return window is open. %s (%d bytes):\n\n", due, sr.SettlementFile, len(sr.SettlementCSV))
 		rows := strings.Split(strings.TrimRight(string(sr.SettlementCSV), "\r\n"), "\n")
 		for i, row := range rows {
 			if i <= 3 || i == len(rows)-1 {
@@ -155,42 +160,10 @@ func printSales(w io.Writer, cast *scCast, sr *SalesResult, monthName, lastDay s
 
 	// 14. Stock.
 	fmt.Fprintf(w, "14. Stock report of %s (GetStockReport as of %s, the month's last day, read as customs-4601)\n\n", cast.W.No, lastDay)
-	st := newTable("SEQ", "NAME", "UNIT", "BONDED", "AVAILABLE", "DISPLAY").alignRight(0, 3, 4, 5)
-	for _, sl := range sr.MonthEnd {
-		l := cast.W.line(sl.GetBookSeq())
-		f := func(s string) string {
-			x, err := decimal.NewFromString(s)
-			if err != nil {
-				return s
-			}
-			if x.IsZero() {
-				return "·"
-			}
-			return x.StringFixed(l.Scale)
-		}
-		st.add(fmt.Sprint(sl.GetBookSeq()), l.Name, l.Unit+" "+l.UnitName, f(sl.GetBonded()), f(sl.GetAvailable()), f(sl.GetDisplay()))
-	}
-	st.render(w, "  ")
+	printStock(w, cast.W, sr.MonthEnd, colBonded, colAvailable, colDisplay)
 	fmt.Fprintf(w, "\n  As of now (%s) it differs by today's e-commerce releases, less the return:\n", sr.Today)
-	now := map[int32]*customsv1.StockLine{}
-	for _, sl := range sr.Stock {
-		now[sl.GetBookSeq()] = sl
-	}
-	for _, then := range sr.MonthEnd {
-		n, l := now[then.GetBookSeq()], cast.W.line(then.GetBookSeq())
-		a, z := d(then.GetAvailable()), d(n.GetAvailable())
-		if !a.Equal(z) {
-			fmt.Fprintf(w, "    line %d %s (%s): available %s → %s (%s)\n", l.Seq, l.Short, l.UnitName, a.StringFixed(l.Scale), z.StringFixed(l.Scale), z.Sub(a).StringFixed(l.Scale))
-		}
-	}
-	if len(sr.Mismatches) == 0 {
-		fmt.Fprintf(w, "\n  Check: both reports (%d lines × 8 quantities), every document's answer, every order's status and reason, every list's tax\n", len(sr.MonthEnd))
-		fmt.Fprintf(w, "  (= TaxService/Quote), the settlement and its CSV, the display taxes, status and guarantee equal the demo's own model.\n\n")
-	} else {
-		fmt.Fprintf(w, "\n  Check: %d differences from the demo's own model:\n", len(sr.Mismatches))
-		for _, mm := range sr.Mismatches {
-			fmt.Fprintf(w, "    %s\n", mm)
-		}
-		fmt.Fprintln(w)
-	}
+	printStockChanges(w, cast.W, sr.MonthEnd, sr.Stock, colAvailable)
+	printCheck(w, "\n  ", sr.Mismatches, "differences from the demo's own model", fmt.Sprintf("both reports (%d lines × 8 quantities), every document's answer, "+
+		"every order's status and reason, every list's tax\n  (= TaxService/Quote), the settlement and its CSV, the display taxes, status and guarantee "+
+		"equal the demo's own model.", len(sr.MonthEnd)))
 }

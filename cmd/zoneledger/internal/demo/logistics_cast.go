@@ -18,8 +18,8 @@ import (
 // customs) records every vehicle. Names and codes are fictional but
 // well-formed, like the rest of the demo.
 
-// lcEnterprise is an enterprise registered with BookService.
-type lcEnterprise struct {
+// customsEnterprise is an enterprise registered with BookService.
+type customsEnterprise struct {
 	USCC       string
 	CustomsNo  string
 	Name       string
@@ -30,10 +30,10 @@ type lcEnterprise struct {
 	Prefix string
 }
 
-// lcLine is a book line (备案序号) of a customs book, with what the demo
+// bookLine is a book line (备案序号) of a customs book, with what the demo
 // needs to file it: prices and per-unit weights.
-type lcLine struct {
-	Book      *lcBook
+type bookLine struct {
+	Book      *customsBook
 	Seq       int32
 	HS        string
 	Name      string
@@ -53,17 +53,17 @@ type lcLine struct {
 	NetPer    decimal.Decimal // net weight per declared unit, kg
 }
 
-// lcBook is a book registered with BookService.
-type lcBook struct {
+// customsBook is a book registered with BookService.
+type customsBook struct {
 	No     string
 	Kind   customsv1.BookKind
-	Owner  *lcEnterprise
+	Owner  *customsEnterprise
 	Office string
 	Usage  string
-	Lines  []*lcLine
+	Lines  []*bookLine
 }
 
-func (b *lcBook) line(seq int32) *lcLine {
+func (b *customsBook) line(seq int32) *bookLine {
 	for _, l := range b.Lines {
 		if l.Seq == seq {
 			return l
@@ -72,29 +72,29 @@ func (b *lcBook) line(seq int32) *lcLine {
 	panic(fmt.Sprintf("demo: no line %d on book %s", seq, b.No))
 }
 
-// lcCast is the logistics centre: the logistics enterprise with its TW
+// logisticsCast is the logistics centre: the logistics enterprise with its TW
 // book, and the processing enterprise whose H book receives the
 // intra-zone transfers.
-type lcCast struct {
-	Yecheng, Nandu *lcEnterprise
-	T, H           *lcBook
-	Books          []*lcBook
+type logisticsCast struct {
+	Yecheng, Nandu *customsEnterprise
+	T, H           *customsBook
+	Books          []*customsBook
 }
 
-func newLCCast() *lcCast {
-	c := &lcCast{}
-	c.Yecheng = &lcEnterprise{
+func newLogisticsCast() *logisticsCast {
+	c := &logisticsCast{}
+	c.Yecheng = &customsEnterprise{
 		USCC: makeUSCC("460100", "MA5TYC68"), CustomsNo: "4601360068",
 		Name: "海南椰城国际物流有限公司", Principal: "yecheng", ShortLabel: "椰城物流", Prefix: "YC",
 		Centre: "物流分拨 logistics & distribution (customs services)",
 	}
-	c.Nandu = &lcEnterprise{
+	c.Nandu = &customsEnterprise{
 		USCC: makeUSCC("460100", "MA5TND71"), CustomsNo: "4601360071",
 		Name: "海口南渡江智能制造有限公司", Principal: "nandu", ShortLabel: "南渡江智造",
 		Centre: "加工制造 processing (customs services)",
 	}
-	c.T = &lcBook{No: "T4601W000293", Kind: customsv1.BookKind_BOOK_KIND_LOGISTICS, Owner: c.Yecheng, Office: customsOffice}
-	c.T.Lines = []*lcLine{
+	c.T = &customsBook{No: "T4601W000293", Kind: customsv1.BookKind_BOOK_KIND_LOGISTICS, Owner: c.Yecheng, Office: customsOffice}
+	c.T.Lines = []*bookLine{
 		{Seq: 1, HS: "1901101000", Name: "婴幼儿配方奶粉（零售包装）", Short: "奶粉", Spec: "800克/罐，1段", Unit: "035", UnitName: "千克", Scale: 3,
 			Legal: "035", LegalName: "千克", Factor: d("1"), Country: "NLD", Price: d("185.00"), Sale: d("268.00"), GrossPer: d("1.12"), NetPer: d("1")},
 		{Seq: 2, HS: "3304990099", Name: "护肤品（面霜，50克/瓶）", Short: "面霜", Spec: "50克/瓶", Unit: "007", UnitName: "个", Scale: 0,
@@ -106,12 +106,12 @@ func newLCCast() *lcCast {
 		{Seq: 5, HS: "8516500000", Name: "微波炉（国产，非保税）", Short: "微波炉", Spec: "20升", Unit: "001", UnitName: "台", Scale: 0,
 			Legal: "001", LegalName: "台", Factor: d("1"), Country: "CHN", Price: d("380.00"), Sale: d("380.00"), GrossPer: d("14.5"), NetPer: d("12")},
 	}
-	c.H = &lcBook{No: "H4601A000088", Kind: customsv1.BookKind_BOOK_KIND_ZONE, Owner: c.Nandu, Office: customsOffice, Usage: "1"}
-	c.H.Lines = []*lcLine{
+	c.H = &customsBook{No: "H4601A000088", Kind: customsv1.BookKind_BOOK_KIND_ZONE, Owner: c.Nandu, Office: customsOffice, Usage: "1"}
+	c.H.Lines = []*bookLine{
 		{Seq: 1, HS: "8504409999", Name: "开关电源", Short: "开关电源", Spec: "12V 2A", Unit: "007", UnitName: "个", Scale: 0,
 			Legal: "007", LegalName: "个", Factor: d("1"), Price: d("45.50"), GrossPer: d("0.33"), NetPer: d("0.28")},
 	}
-	c.Books = []*lcBook{c.T, c.H}
+	c.Books = []*customsBook{c.T, c.H}
 	for _, b := range c.Books {
 		for _, l := range b.Lines {
 			l.Book = b
@@ -123,9 +123,9 @@ func newLCCast() *lcCast {
 	return c
 }
 
-// lcPrincipals are the logistics centre's principals, created by the admin
+// logisticsPrincipals are the logistics centre's principals, created by the admin
 // like the demo's others; customs-4601 approves and runs the gate.
-func lcPrincipals(c *lcCast) []principalDef {
+func logisticsPrincipals(c *logisticsCast) []principalDef {
 	return []principalDef{
 		{ID: c.Yecheng.Principal, Name: c.Yecheng.Name, Role: "enterprise", Ent: &enterprise{USCC: c.Yecheng.USCC, CustomsNo: c.Yecheng.CustomsNo},
 			Purpose: "files lists, passes and slips on its TW book " + c.T.No + " (customs services)"},
@@ -178,16 +178,16 @@ var zoneLocation = func() *time.Location {
 // businessDate is the zone's business date of an instant.
 func businessDate(t time.Time) string { return t.In(zoneLocation).Format(time.DateOnly) }
 
-func fmtLCQty(l *lcLine, q decimal.Decimal) string {
+func fmtLineQty(l *bookLine, q decimal.Decimal) string {
 	return q.StringFixed(l.Scale) + " " + l.UnitName
 }
 
-// lcGoods describes quantities of lines: "奶粉 2400.000 千克, 威士忌 1800 瓶".
-func lcGoods(b *lcBook, qs []lcQty) string {
+// goodsOf describes quantities of lines: "奶粉 2400.000 千克, 威士忌 1800 瓶".
+func goodsOf(b *customsBook, qs []lineQty) string {
 	parts := make([]string, len(qs))
 	for i, q := range qs {
 		l := b.line(q.Seq)
-		parts[i] = l.Short + " " + fmtLCQty(l, q.Qty)
+		parts[i] = l.Short + " " + fmtLineQty(l, q.Qty)
 	}
 	return strings.Join(parts, ", ")
 }

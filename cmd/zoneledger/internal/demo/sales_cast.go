@@ -17,23 +17,23 @@ import (
 // (网购保税进口, EcommerceService) through a platform. Names, codes, people
 // and addresses are fictional but well-formed.
 
-// scPlatform is the e-commerce platform: a principal linked to the shop.
-type scPlatform struct {
+// shopPlatform is the e-commerce platform: a principal linked to the shop.
+type shopPlatform struct {
 	Principal string
 	Name      string
 	Code      string // ebpCode, the platform's customs code
 }
 
-// scSKU is a part number (料号) of the warehouse book the shop sells.
-type scSKU struct {
+// shopSKU is a part number (料号) of the warehouse book the shop sells.
+type shopSKU struct {
 	Part  string
-	Line  *lcLine
+	Line  *bookLine
 	Name  string          // as sold
 	Price decimal.Decimal // retail price per declared unit, CNY
 }
 
-// scBuyer is a consumer (订购人), with a well-formed 身份证 number.
-type scBuyer struct {
+// shopBuyer is a consumer (订购人), with a well-formed 身份证 number.
+type shopBuyer struct {
 	Key     string // short label in the report
 	Name    string
 	ID      string
@@ -41,39 +41,30 @@ type scBuyer struct {
 	Address string
 }
 
-func (b *scBuyer) person() *customsv1.Person {
+func (b *shopBuyer) person() *customsv1.Person {
 	return &customsv1.Person{Name: b.Name, IdNumber: b.ID, Phone: b.Phone, Address: b.Address}
 }
 
-func (b *scBuyer) consignee() *customsv1.Person {
+func (b *shopBuyer) consignee() *customsv1.Person {
 	return &customsv1.Person{Name: b.Name, Phone: b.Phone, Address: b.Address}
 }
 
-// masked shows an ID number as settlements do: its first 6 and last 4
-// characters.
-func masked(id string) string {
-	if len(id) < 10 {
-		return "***"
-	}
-	return id[:6] + "********" + id[len(id)-4:]
-}
-
-// scCast is the sales and service centre.
-type scCast struct {
+// salesCast is the sales and service centre.
+type salesCast struct {
 	// Yuncang keeps the warehouse book and runs the display trading;
 	// Yefeng is the e-commerce enterprise (跨境电商企业境内代理人), the
 	// guarantor of its tax (担保扣税企业).
-	Yuncang, Yefeng *lcEnterprise
-	Platform        scPlatform
-	W               *lcBook
-	SKUs            []*scSKU
-	Buyers          map[string]*scBuyer
+	Yuncang, Yefeng *customsEnterprise
+	Platform        shopPlatform
+	W               *customsBook
+	SKUs            []*shopSKU
+	Buyers          map[string]*shopBuyer
 	// PayCode and LogisticsCode are the payment and logistics enterprises'
 	// codes on the payment slips and waybills.
 	PayCode, LogisticsCode string
 }
 
-func (c *scCast) sku(part string) *scSKU {
+func (c *salesCast) sku(part string) *shopSKU {
 	for _, s := range c.SKUs {
 		if s.Part == part {
 			return s
@@ -103,21 +94,21 @@ func idNumber(region, birth, seq string) string {
 	return s + string(idCheck(s))
 }
 
-func newSCCast() *scCast {
-	c := &scCast{PayCode: "4601961208", LogisticsCode: "4601980033"}
-	c.Yuncang = &lcEnterprise{
+func newSalesCast() *salesCast {
+	c := &salesCast{PayCode: "4601961208", LogisticsCode: "4601980033"}
+	c.Yuncang = &customsEnterprise{
 		USCC: makeUSCC("460100", "MA5TYW83"), CustomsNo: "4601360083",
 		Name: "海口综保云仓供应链有限公司", Principal: "yuncang", ShortLabel: "云仓供应链", Prefix: "YW",
 		Centre: "销售服务 bonded warehouse for e-commerce, display trading (customs services)",
 	}
-	c.Yefeng = &lcEnterprise{
+	c.Yefeng = &customsEnterprise{
 		USCC: makeUSCC("460100", "MA5TYF92"), CustomsNo: "4601960092",
 		Name: "海南椰风跨境电子商务有限公司", Principal: "yefeng", ShortLabel: "椰风跨境",
 		Centre: "销售服务 cross-border e-commerce enterprise (1210), guarantor of its tax",
 	}
-	c.Platform = scPlatform{Principal: "yefeng-mall", Name: "椰风海淘 (cross-border platform)", Code: "4601960105"}
-	c.W = &lcBook{No: "T4601W000318", Kind: customsv1.BookKind_BOOK_KIND_LOGISTICS, Owner: c.Yuncang, Office: customsOffice}
-	c.W.Lines = []*lcLine{
+	c.Platform = shopPlatform{Principal: "yefeng-mall", Name: "椰风海淘 (cross-border platform)", Code: "4601960105"}
+	c.W = &customsBook{No: "T4601W000318", Kind: customsv1.BookKind_BOOK_KIND_LOGISTICS, Owner: c.Yuncang, Office: customsOffice}
+	c.W.Lines = []*bookLine{
 		{Seq: 1, HS: "1901101000", Name: "婴幼儿配方奶粉（800克/罐）", Short: "奶粉", Spec: "800克/罐，2段", Unit: "007", UnitName: "个", Scale: 0,
 			Legal: "035", LegalName: "千克", Factor: d("0.8"), Country: "NLD", Price: d("150.00"), Sale: d("268.00"), GrossPer: d("1.05"), NetPer: d("0.8")},
 		{Seq: 2, HS: "3304990099", Name: "护肤品（面霜，50克/瓶）", Short: "面霜", Spec: "50克/瓶", Unit: "007", UnitName: "个", Scale: 0,
@@ -134,10 +125,10 @@ func newSCCast() *scCast {
 	for _, l := range c.W.Lines {
 		l.Book, l.Type = c.W, customsv1.GoodsType_GOODS_TYPE_MATERIAL
 	}
-	sku := func(part string, seq int32, name, price string) *scSKU {
-		return &scSKU{Part: part, Line: c.W.line(seq), Name: name, Price: d(price)}
+	sku := func(part string, seq int32, name, price string) *shopSKU {
+		return &shopSKU{Part: part, Line: c.W.line(seq), Name: name, Price: d(price)}
 	}
-	c.SKUs = []*scSKU{
+	c.SKUs = []*shopSKU{
 		sku("YF-MILK-800", 1, "荷兰婴幼儿奶粉 2段 800g", "268.00"),
 		sku("YF-CREAM-50", 2, "法国保湿面霜 50g", "395.00"),
 		sku("YF-RICE-KG", 3, "泰国茉莉香米（按千克）", "20.00"),
@@ -146,7 +137,7 @@ func newSCCast() *scCast {
 		sku("YF-NB-16X", 4, "旗舰笔记本 16英寸 顶配", "5399.00"),
 		sku("YF-WHISKY-700", 6, "苏格兰单一麦芽威士忌 700ml", "298.00"),
 	}
-	c.Buyers = map[string]*scBuyer{}
+	c.Buyers = map[string]*shopBuyer{}
 	for _, b := range []struct{ key, name, region, birth, seq, phone, addr string }{
 		{"A", "陈思琪", "310115", "19880512", "124", "13816200418", "上海市浦东新区锦绣路1080弄12号601室"},
 		{"B", "王浩然", "110105", "19910307", "031", "13911027356", "北京市朝阳区望京西园三区314号楼902"},
@@ -169,15 +160,15 @@ func newSCCast() *scCast {
 		{"S", "唐浩", "530102", "19870106", "159", "13888051273", "云南省昆明市五华区东风西路11号"},
 		{"T", "韩梅", "230103", "19910820", "084", "13904513365", "黑龙江省哈尔滨市南岗区西大直街92号"},
 	} {
-		c.Buyers[b.key] = &scBuyer{Key: b.key, Name: b.name, ID: idNumber(b.region, b.birth, b.seq), Phone: b.phone, Address: b.addr}
+		c.Buyers[b.key] = &shopBuyer{Key: b.key, Name: b.name, ID: idNumber(b.region, b.birth, b.seq), Phone: b.phone, Address: b.addr}
 	}
 	return c
 }
 
-// scPrincipals are the centre's principals, created by the admin like the
+// salesPrincipals are the centre's principals, created by the admin like the
 // demo's others: the warehouse enterprise, the e-commerce enterprise (it
 // reads its settlement as the guarantor) and the platform linked to it.
-func scPrincipals(c *scCast) []principalDef {
+func salesPrincipals(c *salesCast) []principalDef {
 	return []principalDef{
 		{ID: c.Yuncang.Principal, Name: c.Yuncang.Name, Role: "enterprise", Ent: &enterprise{USCC: c.Yuncang.USCC, CustomsNo: c.Yuncang.CustomsNo},
 			Purpose: "bonded warehouse (TW book " + c.W.No + ") of the shop's goods; display trading under a type-C form"},

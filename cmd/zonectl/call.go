@@ -1,0 +1,182 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/input"
+	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/output"
+	errorsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/errors/v1"
+)
+
+// This file holds the connect-call-print shape every command shares: dial on
+// first use, bound the call by --timeout, call, print what came back.
+
+// rpc is one call of a command on the service stubs of the connection.
+type rpc[R any] func(ctx context.Context, c *clients) (R, error)
+
+// call dials on first use and makes one call bounded by --timeout.
+func call[R any](a *app, ctx context.Context, f rpc[R]) (R, error) {
+	c, err := a.connect()
+	if err != nil {
+		var zero R
+		return zero, err
+	}
+	cctx, cancel := a.callCtx(ctx)
+	defer cancel()
+	return f(cctx, c)
+}
+
+// view is how a message prints in a table or CSV: its columns and its row(s).
+type view[M any] struct {
+	header []string
+	rows   func(M) [][]string
+}
+
+// rowView is the view of a message that prints as one row.
+func rowView[M any](header []string, row func(M) []string) view[M] {
+	return view[M]{header: header, rows: one(row)}
+}
+
+// show makes one call and prints the message it returns (JSON: the message).
+func show[M proto.Message](a *app, cmd *cobra.Command, v view[M], f rpc[M]) error {
+	m, err := call(a, cmd.Context(), f)
+	if err != nil {
+		return err
+	}
+	return output.One(a.stdout, a.format, m, v.header, v.rows(m)...)
+}
+
+// showAll makes one call and prints the messages it returns as a list.
+func showAll[M proto.Message](a *app, cmd *cobra.Command, v view[M], f rpc[[]M]) error {
+	ms, err := call(a, cmd.Context(), f)
+	if err != nil {
+		return err
+	}
+	l := output.NewList(a.stdout, a.format, v.header)
+	for _, m := range ms {
+		if err := l.Add(m, v.rows(m)...); err != nil {
+			return err
+		}
+	}
+	return l.Close()
+}
+
+// showPages prints every page of a paged list call as one list: f fetches
+// the page of a page token and returns its entries and the next token.
+func showPages[M proto.Message](a *app, cmd *cobra.Command, v view[M],
+	f func(ctx context.Context, c *clients, token string) ([]M, string, error)) error {
+	c, err := a.connect()
+	if err != nil {
+		return err
+	}
+	l := output.NewList(a.stdout, a.format, v.header)
+	err = a.pages(cmd.Context(), func(ctx context.Context, token string) (string, error) {
+		entries, next, err := f(ctx, c, token)
+		if err != nil {
+			return "", err
+		}
+		for _, e := range entries {
+			if err := l.Add(e, v.rows(e)...); err != nil {
+				return "", err
+			}
+		}
+		return next, nil
+	})
+	return closeList(l, err)
+}
+
+// chunks sends the rows of a file in chunks of size rows, one call per
+// chunk (each all or nothing), with a progress bar on stderr when there is
+// more than one chunk. A refusal stops the run: the note says how many rows
+// went before and where names the rows of the refused chunk, narrowed by
+// the field the server blamed; the error is the server's.
+type chunks[R any] struct {
+	file       string // as given, for the note
+	what, verb string // "book lines", "registered"
+	size       int
+	noProgress bool
+	send       func(ctx context.Context, c *clients, chunk []R) error
+	where      func(chunk []R, field string) string
+}
+
+// run sends rows and returns how many were sent.
+func (s chunks[R]) run(a *app, cmd *cobra.Command, rows []R) (int, error) {
+	c, err := a.connect()
+	if err != nil {
+		return 0, err
+	}
+	set, end := a.progress(!s.noProgress && len(rows) > s.size, len(rows), s.what)
+	defer end()
+	done := 0
+	for start := 0; start < len(rows); start += s.size {
+		chunk := rows[start:min(start+s.size, len(rows))]
+		cctx, cancel := a.callCtx(cmd.Context())
+		err := s.send(cctx, c, chunk)
+		cancel()
+		if err != nil {
+			end()
+			a.note("%s: %d %s %s before; the chunk with %s was refused (nothing of it %s); re-running the file is safe",
+				s.file, done, s.what, s.verb, s.where(chunk, errorsv1.FieldOf(err)), s.verb)
+			return done, err
+		}
+		done += len(chunk)
+		set(done)
+	}
+	return done, nil
+}
+
+// flagSpec binds one flag to a variable, usually a field of the request
+// the command sends: p is a *string, *bool, *int32, *uint32, *int64 or
+// *[]string (repeatable, comma-separated). A flag whose usage ends in
+// "(required)" is required.
+type flagSpec struct {
+	p           any
+	name, usage string
+}
+
+// bind adds the flags of a binding table to c.
+func bind(c *cobra.Command, flags ...flagSpec) {
+	f := c.Flags()
+	for _, fl := range flags {
+		switch p := fl.p.(type) {
+		case *string:
+			f.StringVar(p, fl.name, "", fl.usage)
+		case *bool:
+			f.BoolVar(p, fl.name, false, fl.usage)
+		case *int32:
+			f.Int32Var(p, fl.name, 0, fl.usage)
+		case *uint32:
+			f.Uint32Var(p, fl.name, 0, fl.usage)
+		case *int64:
+			f.Int64Var(p, fl.name, 0, fl.usage)
+		case *[]string:
+			f.StringSliceVar(p, fl.name, nil, fl.usage)
+		default:
+			panic(fmt.Sprintf("bind --%s: unsupported %T", fl.name, fl.p)) // a programming error
+		}
+		if strings.HasSuffix(fl.usage, "(required)") {
+			required(c, fl.name)
+		}
+	}
+}
+
+// checkFlags refuses, before anything is sent, a request built from flags
+// that the protos' rules refuse: a usage error naming the flag (flags maps
+// request fields to flag names) or else the field.
+func checkFlags(req proto.Message, flags map[string]string) error {
+	field, msg := input.Validate(req)
+	switch {
+	case msg == "":
+		return nil
+	case flags[field] != "":
+		return usagef("--%s: %s", flags[field], msg)
+	case field != "":
+		return usagef("%s: %s", field, msg)
+	}
+	return usagef("%s", msg)
+}
