@@ -50,18 +50,12 @@ func repairOrderRows(o *customsv1.RepairOrder) [][]string {
 	return rows
 }
 
-func (a *app) repairOrderCall(ctx context.Context, call func(ctx context.Context, cl customsv1.RepairServiceClient) (*customsv1.RepairOrder, error)) error {
-	cl, err := a.customs()
-	if err != nil {
-		return err
-	}
-	ctx, cancel := a.callCtx(ctx)
-	defer cancel()
-	o, err := call(ctx, cl.repair)
-	if err != nil {
-		return err
-	}
-	return output.One(a.stdout, a.format, o, repairOrderHeader, repairOrderRows(o)...)
+var repairOrderView = view[*customsv1.RepairOrder]{header: repairOrderHeader, rows: repairOrderRows}
+
+// repairOrderCall makes one RepairService call that answers an order and
+// prints the order.
+func (a *app) repairOrderCall(cmd *cobra.Command, f func(ctx context.Context, cl customsv1.RepairServiceClient) (*customsv1.RepairOrder, error)) error {
+	return show(a, cmd, repairOrderView, func(ctx context.Context, c *clients) (*customsv1.RepairOrder, error) { return f(ctx, c.repair) })
 }
 
 func (a *app) repairOpenCmd() *cobra.Command {
@@ -81,7 +75,7 @@ func (a *app) repairOpenCmd() *cobra.Command {
 			if date != "" && !isoDate.MatchString(date) {
 				return usagef("--date %q: write YYYY-MM-DD", date)
 			}
-			return a.repairOrderCall(cmd.Context(), func(ctx context.Context, cl customsv1.RepairServiceClient) (*customsv1.RepairOrder, error) {
+			return a.repairOrderCall(cmd, func(ctx context.Context, cl customsv1.RepairServiceClient) (*customsv1.RepairOrder, error) {
 				r, err := cl.OpenRepairOrder(ctx, &customsv1.OpenRepairOrderRequest{InnerNo: inner, BookNo: book, ListNo: list, BookSeq: int32(line),
 					Quantity: qty, GroupProducts: groupProducts, Remanufacture: reman, Date: date})
 				return r.GetOrder(), err
@@ -111,18 +105,13 @@ func (a *app) repairPartsCmd() *cobra.Command {
 			if inner == "" || book == "" || list == "" || line < 1 || qty == "" {
 				return usagef("give --inner, --book, --list, --line and --quantity")
 			}
-			cl, err := a.customs()
-			if err != nil {
-				return err
-			}
-			ctx, cancel := a.callCtx(cmd.Context())
-			defer cancel()
-			r, err := cl.repair.ReceiveRepairParts(ctx, &customsv1.ReceiveRepairPartsRequest{InnerNo: inner, BookNo: book, ListNo: list, BookSeq: int32(line), Quantity: qty, Date: date})
-			if err != nil {
-				return err
-			}
-			return output.One(a.stdout, a.format, r, []string{"intake_no", "origin", "journal_id"},
-				[]string{r.GetIntakeNo(), enumName(r.GetOrigin(), "REPAIR_ORIGIN_"), strconv.FormatInt(r.GetJournalId(), 10)})
+			v := view[*customsv1.ReceiveRepairPartsResponse]{header: []string{"intake_no", "origin", "journal_id"},
+				rows: func(r *customsv1.ReceiveRepairPartsResponse) [][]string {
+					return [][]string{{r.GetIntakeNo(), enumName(r.GetOrigin(), "REPAIR_ORIGIN_"), strconv.FormatInt(r.GetJournalId(), 10)}}
+				}}
+			return show(a, cmd, v, func(ctx context.Context, c *clients) (*customsv1.ReceiveRepairPartsResponse, error) {
+				return c.repair.ReceiveRepairParts(ctx, &customsv1.ReceiveRepairPartsRequest{InnerNo: inner, BookNo: book, ListNo: list, BookSeq: int32(line), Quantity: qty, Date: date})
+			})
 		}),
 	}
 	c.Flags().StringVar(&inner, "inner", "", "your own number: the idempotency key (required)")
@@ -165,7 +154,7 @@ func (a *app) repairTestCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return a.repairOrderCall(cmd.Context(), func(ctx context.Context, cl customsv1.RepairServiceClient) (*customsv1.RepairOrder, error) {
+			return a.repairOrderCall(cmd, func(ctx context.Context, cl customsv1.RepairServiceClient) (*customsv1.RepairOrder, error) {
 				r, err := cl.RecordRepairTest(ctx, &customsv1.RecordRepairTestRequest{Step: h, Findings: findings})
 				return r.GetOrder(), err
 			})
@@ -221,7 +210,7 @@ func (a *app) repairConsumeCmd() *cobra.Command {
 				}
 				req.Uses = append(req.Uses, &customsv1.RepairPartUse{BookSeq: seq, Quantity: q, Origin: customsv1.RepairOrigin(o)})
 			}
-			return a.repairOrderCall(cmd.Context(), func(ctx context.Context, cl customsv1.RepairServiceClient) (*customsv1.RepairOrder, error) {
+			return a.repairOrderCall(cmd, func(ctx context.Context, cl customsv1.RepairServiceClient) (*customsv1.RepairOrder, error) {
 				r, err := cl.ConsumeRepairParts(ctx, req)
 				return r.GetOrder(), err
 			})
@@ -260,7 +249,7 @@ func (a *app) repairRemoveCmd() *cobra.Command {
 				}
 				req.Removed = append(req.Removed, &customsv1.RepairRemoved{BookSeq: seq, Quantity: q, Scrap: flag == "scrap", Value: value})
 			}
-			return a.repairOrderCall(cmd.Context(), func(ctx context.Context, cl customsv1.RepairServiceClient) (*customsv1.RepairOrder, error) {
+			return a.repairOrderCall(cmd, func(ctx context.Context, cl customsv1.RepairServiceClient) (*customsv1.RepairOrder, error) {
 				r, err := cl.RemoveRepairParts(ctx, req)
 				return r.GetOrder(), err
 			})
@@ -285,7 +274,7 @@ func (a *app) repairFinishCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return a.repairOrderCall(cmd.Context(), func(ctx context.Context, cl customsv1.RepairServiceClient) (*customsv1.RepairOrder, error) {
+			return a.repairOrderCall(cmd, func(ctx context.Context, cl customsv1.RepairServiceClient) (*customsv1.RepairOrder, error) {
 				r, err := cl.FinishRepair(ctx, &customsv1.FinishRepairRequest{Step: h, Repaired: repaired, Unrepairable: unrepairable})
 				return r.GetOrder(), err
 			})
@@ -330,7 +319,7 @@ or 0865, or destroy — nothing else (公告2023年第105号).`,
 			if !ok || w == 0 {
 				return usagef("--way %q: re-export, return-domestic, gate-registration, domestic-sale or destroy", way)
 			}
-			return a.repairOrderCall(cmd.Context(), func(ctx context.Context, cl customsv1.RepairServiceClient) (*customsv1.RepairOrder, error) {
+			return a.repairOrderCall(cmd, func(ctx context.Context, cl customsv1.RepairServiceClient) (*customsv1.RepairOrder, error) {
 				r, err := cl.ExitRepairGoods(ctx, &customsv1.ExitRepairGoodsRequest{Step: h, Section: customsv1.RepairSection(sec), BookSeq: int32(line),
 					Quantity: qty, Way: customsv1.RepairExitWay(w), TradeMode: mode, Reference: ref})
 				return r.GetOrder(), err
@@ -358,17 +347,13 @@ func (a *app) repairGetCmd() *cobra.Command {
   zonectl customs repair get WXH31050000003260000001 --trail`,
 		Args: exactArgs(1, "ORDER"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			cl, err := a.customs()
+			o, err := call(a, cmd.Context(), func(ctx context.Context, c *clients) (*customsv1.RepairOrder, error) {
+				r, err := c.repair.GetRepairOrder(ctx, &customsv1.GetRepairOrderRequest{OrderNo: args[0]})
+				return r.GetOrder(), err
+			})
 			if err != nil {
 				return err
 			}
-			ctx, cancel := a.callCtx(cmd.Context())
-			defer cancel()
-			r, err := cl.repair.GetRepairOrder(ctx, &customsv1.GetRepairOrderRequest{OrderNo: args[0]})
-			if err != nil {
-				return err
-			}
-			o := r.GetOrder()
 			if !trail {
 				return output.One(a.stdout, a.format, o, repairOrderHeader, repairOrderRows(o)...)
 			}
@@ -402,23 +387,10 @@ func (a *app) repairOverdueCmd() *cobra.Command {
 			if asOf != "" && !isoDate.MatchString(asOf) {
 				return usagef("--as-of %q: write YYYY-MM-DD", asOf)
 			}
-			cl, err := a.customs()
-			if err != nil {
-				return err
-			}
-			ctx, cancel := a.callCtx(cmd.Context())
-			defer cancel()
-			r, err := cl.repair.ListOverdueRepairOrders(ctx, &customsv1.ListOverdueRepairOrdersRequest{BookNo: book, AsOf: asOf})
-			if err != nil {
-				return err
-			}
-			l := output.NewList(a.stdout, a.format, repairOrderHeader)
-			for _, o := range r.GetOrders() {
-				if err := l.Add(o, repairOrderRows(o)...); err != nil {
-					return err
-				}
-			}
-			return l.Close()
+			return showAll(a, cmd, repairOrderView, func(ctx context.Context, c *clients) ([]*customsv1.RepairOrder, error) {
+				r, err := c.repair.ListOverdueRepairOrders(ctx, &customsv1.ListOverdueRepairOrdersRequest{BookNo: book, AsOf: asOf})
+				return r.GetOrders(), err
+			})
 		}),
 	}
 	c.Flags().StringVar(&book, "book", "", "only this book's orders")
@@ -439,26 +411,22 @@ func (a *app) repairStockCmd() *cobra.Command {
 			if asOf != "" && !isoDate.MatchString(asOf) {
 				return usagef("--as-of %q: write YYYY-MM-DD", asOf)
 			}
-			cl, err := a.customs()
-			if err != nil {
-				return err
-			}
-			ctx, cancel := a.callCtx(cmd.Context())
-			defer cancel()
-			r, err := cl.repair.GetRepairStock(ctx, &customsv1.GetRepairStockRequest{BookNo: args[0], AsOf: asOf})
-			if err != nil {
-				return err
-			}
-			var rows [][]string
-			for _, l := range r.GetLines() {
-				for _, h := range l.GetHoldings() {
-					if all || h.GetQuantity() != "0" {
-						rows = append(rows, []string{strconv.Itoa(int(l.GetBookSeq())), l.GetName(), l.GetUnit(),
-							enumName(h.GetSection(), "REPAIR_SECTION_"), enumName(h.GetOrigin(), "REPAIR_ORIGIN_"), h.GetQuantity()})
+			v := view[*customsv1.GetRepairStockResponse]{header: []string{"line", "name", "unit", "section", "origin", "quantity"},
+				rows: func(r *customsv1.GetRepairStockResponse) [][]string {
+					var rows [][]string
+					for _, l := range r.GetLines() {
+						for _, h := range l.GetHoldings() {
+							if all || h.GetQuantity() != "0" {
+								rows = append(rows, []string{strconv.Itoa(int(l.GetBookSeq())), l.GetName(), l.GetUnit(),
+									enumName(h.GetSection(), "REPAIR_SECTION_"), enumName(h.GetOrigin(), "REPAIR_ORIGIN_"), h.GetQuantity()})
+							}
+						}
 					}
-				}
-			}
-			return output.One(a.stdout, a.format, r, []string{"line", "name", "unit", "section", "origin", "quantity"}, rows...)
+					return rows
+				}}
+			return show(a, cmd, v, func(ctx context.Context, c *clients) (*customsv1.GetRepairStockResponse, error) {
+				return c.repair.GetRepairStock(ctx, &customsv1.GetRepairStockRequest{BookNo: args[0], AsOf: asOf})
+			})
 		}),
 	}
 	c.Flags().StringVar(&asOf, "as-of", "", "as of the end of this day (default: now)")
@@ -479,17 +447,13 @@ func (a *app) repairRectifyCmd() *cobra.Command {
 			if on == off {
 				return usagef("give --on or --off")
 			}
-			cl, err := a.customs()
-			if err != nil {
-				return err
-			}
-			ctx, cancel := a.callCtx(cmd.Context())
-			defer cancel()
-			r, err := cl.repair.SetRectification(ctx, &customsv1.SetRectificationRequest{Enterprise: args[0], UnderRectification: on, Note: note})
-			if err != nil {
-				return err
-			}
-			return output.One(a.stdout, a.format, r, []string{"enterprise", "under_rectification"}, []string{args[0], strconv.FormatBool(on)})
+			v := view[*customsv1.SetRectificationResponse]{header: []string{"enterprise", "under_rectification"},
+				rows: func(*customsv1.SetRectificationResponse) [][]string {
+					return [][]string{{args[0], strconv.FormatBool(on)}}
+				}}
+			return show(a, cmd, v, func(ctx context.Context, c *clients) (*customsv1.SetRectificationResponse, error) {
+				return c.repair.SetRectification(ctx, &customsv1.SetRectificationRequest{Enterprise: args[0], UnderRectification: on, Note: note})
+			})
 		}),
 	}
 	c.Flags().BoolVar(&on, "on", false, "put under rectification")
