@@ -69,6 +69,9 @@ type customsAuthWorld struct {
 	procReport string
 	// Destructions of E1's notebooks asked for and not yet decided.
 	procDestroyApprove, procDestroyReject string
+
+	// Repair: E1's repair book and its orders (repair_authz_test.go).
+	repair *repairAuth
 }
 
 // Order numbers of the e-commerce documents of customsAuthWorld.
@@ -139,6 +142,7 @@ func newCustomsAuthWorld(t *testing.T, s *Server, a *Actors) *customsAuthWorld {
 	w.setUpDisplay(t, s)
 	w.setUpEcommerce(t, s)
 	w.setUpProcessing(t, s)
+	w.setUpRepair(t, s)
 	return w
 }
 

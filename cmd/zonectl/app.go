@@ -70,7 +70,9 @@ type clients struct {
 	ecommerce customsv1.EcommerceServiceClient
 	// processing is ProcessingService (zonectl customs processing ...).
 	processing customsv1.ProcessingServiceClient
-	close      func() error
+	// repair is RepairService (zonectl customs repair ...).
+	repair customsv1.RepairServiceClient
+	close  func() error
 }
 
 // app is one zonectl invocation.
@@ -105,7 +107,8 @@ func dialServer(cfg conn.Config) (*clients, error) {
 	return &clients{ledger: ledgerv1.NewLedgerServiceClient(cc), admin: adminv1.NewAdminServiceClient(cc),
 		books: customsv1.NewBookServiceClient(cc), decls: customsv1.NewDeclarationServiceClient(cc),
 		gate: customsv1.NewGateServiceClient(cc), display: customsv1.NewDisplayServiceClient(cc),
-		ecommerce: customsv1.NewEcommerceServiceClient(cc), processing: customsv1.NewProcessingServiceClient(cc), close: cc.Close}, nil
+		ecommerce: customsv1.NewEcommerceServiceClient(cc), processing: customsv1.NewProcessingServiceClient(cc),
+		repair: customsv1.NewRepairServiceClient(cc), close: cc.Close}, nil
 }
 
 // execute runs the command line and returns the exit code.
