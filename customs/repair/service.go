@@ -109,20 +109,7 @@ func (s *Service) readWrite(ctx context.Context, fn func(ctx context.Context, tx
 // dbError passes ledger and context errors through and turns database
 // failures into ledger errors that say what to do.
 func dbError(err error) error {
-	var le *ledger.Error
-	if err == nil || errors.As(err, &le) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return err
-	}
-	const what = "the repair tables"
-	switch pgtx.Classify(err) {
-	case pgtx.Busy:
-		return &ledger.Error{Kind: ledger.KindUnavailable, Reason: ledger.ReasonUnavailable,
-			Message: what + " are busy and the change gave up after repeated conflicts; retry", Err: err}
-	case pgtx.Refused:
-		return &ledger.Error{Kind: ledger.KindInternal, Reason: ledger.ReasonInternal, Message: "the database refused a query on " + what, Err: err}
-	}
-	return &ledger.Error{Kind: ledger.KindUnavailable, Reason: ledger.ReasonUnavailable,
-		Message: "could not reach the database; a change in flight may or may not have been made: check, then retry", Err: err}
+	return ledger.DatabaseError(err, "the repair tables", pgtx.Retryable, pgtx.StatementRefused)
 }
 
 func badArg(field, format string, args ...any) error {
