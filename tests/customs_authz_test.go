@@ -75,6 +75,8 @@ type customsAuthWorld struct {
 	rnd     customsv1.RndServiceClient
 	rndBook string
 	rndUse  string
+	// Repair: E1's repair book and its orders (repair_authz_test.go).
+	repair *repairAuth
 }
 
 // Order numbers of the e-commerce documents of customsAuthWorld.
@@ -146,6 +148,7 @@ func newCustomsAuthWorld(t *testing.T, s *Server, a *Actors) *customsAuthWorld {
 	w.setUpEcommerce(t, s)
 	w.setUpProcessing(t, s)
 	w.setUpRnd(t, s)
+	w.setUpRepair(t, s)
 	return w
 }
 

@@ -71,8 +71,10 @@ type clients struct {
 	// processing is ProcessingService (zonectl customs processing ...).
 	processing customsv1.ProcessingServiceClient
 	// rnd is RndService (zonectl customs rnd ...).
-	rnd   customsv1.RndServiceClient
-	close func() error
+	rnd customsv1.RndServiceClient
+	// repair is RepairService (zonectl customs repair ...).
+	repair customsv1.RepairServiceClient
+	close  func() error
 }
 
 // app is one zonectl invocation.
@@ -107,7 +109,8 @@ func dialServer(cfg conn.Config) (*clients, error) {
 	return &clients{ledger: ledgerv1.NewLedgerServiceClient(cc), admin: adminv1.NewAdminServiceClient(cc),
 		books: customsv1.NewBookServiceClient(cc), decls: customsv1.NewDeclarationServiceClient(cc),
 		gate: customsv1.NewGateServiceClient(cc), display: customsv1.NewDisplayServiceClient(cc),
-		ecommerce: customsv1.NewEcommerceServiceClient(cc), processing: customsv1.NewProcessingServiceClient(cc), rnd: customsv1.NewRndServiceClient(cc), close: cc.Close}, nil
+		ecommerce: customsv1.NewEcommerceServiceClient(cc), processing: customsv1.NewProcessingServiceClient(cc),
+		rnd: customsv1.NewRndServiceClient(cc), repair: customsv1.NewRepairServiceClient(cc), close: cc.Close}, nil
 }
 
 // execute runs the command line and returns the exit code.

@@ -19,6 +19,7 @@ import (
 
 	"github.com/zoneledger/zoneledger/customs/ecommerce"
 	"github.com/zoneledger/zoneledger/customs/processing"
+	"github.com/zoneledger/zoneledger/customs/repair"
 	"github.com/zoneledger/zoneledger/customs/tax"
 	"github.com/zoneledger/zoneledger/customs/zone"
 	"github.com/zoneledger/zoneledger/ledger"
@@ -52,6 +53,8 @@ type Config struct {
 	// Processing are the settings of customs/processing (table
 	// [processing]).
 	Processing processing.Settings
+	// Repair are the settings of customs/repair (table [repair]).
+	Repair repair.Settings
 }
 
 // DefaultConfig is the configuration a server runs with when no file is
@@ -63,6 +66,7 @@ func DefaultConfig() Config {
 		Tax:        tax.DefaultSettings(),
 		Ecommerce:  ecommerce.DefaultSettings(),
 		Processing: processing.DefaultSettings(),
+		Repair:     repair.DefaultSettings(),
 	}
 }
 
@@ -115,11 +119,15 @@ func (c *Config) keys() []key {
 		boolKey("processing.declared_versions_only", &c.Processing.DeclaredVersionsOnly),
 		strKey("processing.rnd_books", &c.Processing.RndBooks),
 		boolKey("processing.rnd_use_outside_term", &c.Processing.RndUseOutsideTerm),
+
+		intKey("repair.period_days", &c.Repair.RepairPeriodDays),
+		catalogueKey("repair.catalogue", &c.Repair.Catalogue),
+		boolKey("repair.remanufactured_domestic_sale", &c.Repair.RemanufacturedDomesticSale),
 	}
 }
 
 // sections are the tables of the file, in printing order.
-var sections = []string{"zone", "tax", "ecommerce", "processing"}
+var sections = []string{"zone", "tax", "ecommerce", "processing", "repair"}
 
 // LoadConfig reads the file at path over the defaults. An unknown key, a
 // value of the wrong type or a value a library refuses is an error naming
@@ -220,6 +228,9 @@ func (c Config) Validate() error {
 		return fmt.Errorf("key ecommerce.%w", err)
 	}
 	if err := c.Processing.Check(); err != nil {
+		return fmt.Errorf("key %w", err)
+	}
+	if err := c.Repair.Validate(); err != nil {
 		return fmt.Errorf("key %w", err)
 	}
 	if c.TariffName != "" && c.TariffFile == "" {
@@ -541,4 +552,34 @@ sources: cmd/zoneledger/README.md.`,
 	printCmd.Flags().StringVar(&file, "config", "", "the settings file to read over the defaults")
 	cmd.AddCommand(printCmd)
 	return cmd
+}
+
+// catalogueKey binds the repair catalogue: a list of entries in their text
+// form (repair.ParseCatalogueEntry).
+func catalogueKey(name string, p *[]repair.CatalogueEntry) key {
+	var texts []string
+	inner := listKey(name, &texts)
+	return key{name: name,
+		set: func(v any) error {
+			if err := inner.set(v); err != nil {
+				return err
+			}
+			out := make([]repair.CatalogueEntry, 0, len(texts))
+			for i, t := range texts {
+				e, err := repair.ParseCatalogueEntry(t)
+				if err != nil {
+					return fmt.Errorf("[%d]: %w", i, err)
+				}
+				out = append(out, e)
+			}
+			*p = out
+			return nil
+		},
+		get: func() any {
+			out := make([]string, len(*p))
+			for i, e := range *p {
+				out[i] = e.String()
+			}
+			return out
+		}}
 }

@@ -89,6 +89,7 @@ func (o *serveOptions) applyConfig(cmd *cobra.Command) error {
 		o.cfg.TimeZone = file.TimeZone
 	}
 	o.cfg.Zone, o.cfg.Tax, o.cfg.Ecommerce, o.cfg.Processing = &file.Zone, &file.Tax, &file.Ecommerce, &file.Processing
+	o.cfg.Repair = &file.Repair
 	return nil
 }
 

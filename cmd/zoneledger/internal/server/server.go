@@ -30,6 +30,7 @@ import (
 	"github.com/zoneledger/zoneledger/customs/customsapi"
 	"github.com/zoneledger/zoneledger/customs/ecommerce"
 	"github.com/zoneledger/zoneledger/customs/processing"
+	"github.com/zoneledger/zoneledger/customs/repair"
 	"github.com/zoneledger/zoneledger/customs/tax"
 	"github.com/zoneledger/zoneledger/customs/taxapi"
 	"github.com/zoneledger/zoneledger/customs/zone"
@@ -88,6 +89,9 @@ type Config struct {
 	// Processing are the rules of customs/processing (the config file's
 	// [processing] table); nil means its defaults.
 	Processing *processing.Settings
+	// Repair are the rules of customs/repair (the config file's [repair]
+	// table); nil means its defaults.
+	Repair *repair.Settings
 	// TimeZone is the zone's time zone (an IANA name): "today" for the
 	// ledger's horizon and the customs services' business dates is the
 	// day there. Empty means ledger.DefaultTimeZone, Asia/Shanghai.
@@ -287,6 +291,13 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	if err := procSvc.Start(ctx); err != nil {
 		return nil, fmt.Errorf("starting the processing service: %w", err)
 	}
+	repSvc, err := repair.New(s.store.Pool(), s.store, zoneSvc, repair.Options{Settings: cfg.Repair})
+	if err != nil {
+		return nil, fmt.Errorf("building the repair service: %w", err)
+	}
+	if err := repSvc.Start(ctx); err != nil {
+		return nil, fmt.Errorf("starting the repair service: %w", err)
+	}
 
 	opts, err := s.transportOptions()
 	if err != nil {
@@ -304,6 +315,7 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	customsv1.RegisterEcommerceServiceServer(s.grpc, customsapi.NewEcommerceServer(ecomSvc))
 	customsv1.RegisterProcessingServiceServer(s.grpc, customsapi.NewProcessingServer(procSvc, func() time.Time { return ledger.DayIn(time.Now(), loc) }))
 	customsv1.RegisterRndServiceServer(s.grpc, customsapi.NewRndServer(procSvc))
+	customsv1.RegisterRepairServiceServer(s.grpc, customsapi.NewRepairServer(repSvc))
 	s.health = health.NewServer()
 	s.stopping = make(chan struct{})
 	healthpb.RegisterHealthServer(s.grpc, healthService{Server: s.health, stopping: s.stopping})
@@ -357,7 +369,7 @@ func interceptorChain(m *metrics, log *slog.Logger, a *access.Store, cfg Config)
 // MigrationSets are the schema migrations of every component, in the order
 // they are applied.
 func MigrationSets() []migrate.Set {
-	return []migrate.Set{pgstore.Migrations(), access.Migrations(), zone.Migrations(), ecommerce.Migrations(), processing.Migrations()}
+	return []migrate.Set{pgstore.Migrations(), access.Migrations(), zone.Migrations(), ecommerce.Migrations(), processing.Migrations(), repair.Migrations()}
 }
 
 // Migrate applies every component's pending migrations.

@@ -356,6 +356,31 @@ const (
 	// The tariff CSV is malformed (the server refuses to start with it); the field names the line
 	// and column.
 	Reason_TAX_INVALID_TARIFF Reason = 216
+	// FAILED_PRECONDITION: the book is not a bonded repair book (REPAIR); register one.
+	Reason_NOT_A_REPAIR_BOOK Reason = 350
+	// FAILED_PRECONDITION: the list named does not bring the goods into repair (not an inbound
+	// list of the book, not cleared, crossing neither line, without the line; group products from
+	// abroad; remanufacture cores not from abroad). Name the list the goods entered on.
+	Reason_REPAIR_INTAKE_MISMATCH Reason = 351
+	// FAILED_PRECONDITION: a step moves more of a line than the order holds in that section.
+	Reason_REPAIR_ORDER_QUANTITY Reason = 352
+	// FAILED_PRECONDITION (INVALID_ARGUMENT on trade_mode): old/bad parts and scrap of goods from
+	// abroad leave only by re-export under 0864/0865 or by destruction (GACC 公告2023年第105号).
+	Reason_REPAIR_PARTS_RE_EXPORT_ONLY Reason = 353
+	// FAILED_PRECONDITION: the goods may not leave the repair book that way.
+	Reason_REPAIR_EXIT_WAY Reason = 354
+	// FAILED_PRECONDITION: the repair catalogue keeps the goods out of the domestic area after
+	// repair; export them.
+	Reason_REPAIR_NO_DOMESTIC_CIRCULATION Reason = 355
+	// FAILED_PRECONDITION: remanufactured goods leave by re-export; the zone does not allow their
+	// domestic sale.
+	Reason_REMANUFACTURED_DOMESTIC_SALE Reason = 356
+	// FAILED_PRECONDITION: the goods are in no entry of the zone's repair catalogue (or only in one
+	// for the group's own products).
+	Reason_REPAIR_NOT_IN_CATALOGUE Reason = 357
+	// FAILED_PRECONDITION: customs put the enterprise under rectification; it may not open repair
+	// orders until customs lifts it.
+	Reason_ENTERPRISE_UNDER_RECTIFICATION Reason = 358
 )
 
 // Enum value maps for Reason.
@@ -479,6 +504,15 @@ var (
 		214: "TAX_INVALID_INTEREST_DAYS",
 		215: "TAX_INVALID_SETTINGS",
 		216: "TAX_INVALID_TARIFF",
+		350: "NOT_A_REPAIR_BOOK",
+		351: "REPAIR_INTAKE_MISMATCH",
+		352: "REPAIR_ORDER_QUANTITY",
+		353: "REPAIR_PARTS_RE_EXPORT_ONLY",
+		354: "REPAIR_EXIT_WAY",
+		355: "REPAIR_NO_DOMESTIC_CIRCULATION",
+		356: "REMANUFACTURED_DOMESTIC_SALE",
+		357: "REPAIR_NOT_IN_CATALOGUE",
+		358: "ENTERPRISE_UNDER_RECTIFICATION",
 	}
 	Reason_value = map[string]int32{
 		"REASON_UNSPECIFIED":               0,
@@ -599,6 +633,15 @@ var (
 		"TAX_INVALID_INTEREST_DAYS":        214,
 		"TAX_INVALID_SETTINGS":             215,
 		"TAX_INVALID_TARIFF":               216,
+		"NOT_A_REPAIR_BOOK":                350,
+		"REPAIR_INTAKE_MISMATCH":           351,
+		"REPAIR_ORDER_QUANTITY":            352,
+		"REPAIR_PARTS_RE_EXPORT_ONLY":      353,
+		"REPAIR_EXIT_WAY":                  354,
+		"REPAIR_NO_DOMESTIC_CIRCULATION":   355,
+		"REMANUFACTURED_DOMESTIC_SALE":     356,
+		"REPAIR_NOT_IN_CATALOGUE":          357,
+		"ENTERPRISE_UNDER_RECTIFICATION":   358,
 	}
 )
 
@@ -633,7 +676,7 @@ var File_zoneledger_errors_v1_reason_proto protoreflect.FileDescriptor
 
 const file_zoneledger_errors_v1_reason_proto_rawDesc = "" +
 	"\n" +
-	"!zoneledger/errors/v1/reason.proto\x12\x14zoneledger.errors.v1*\xb9\x16\n" +
+	"!zoneledger/errors/v1/reason.proto\x12\x14zoneledger.errors.v1*\xcd\x18\n" +
 	"\x06Reason\x12\x16\n" +
 	"\x12REASON_UNSPECIFIED\x10\x00\x12\x14\n" +
 	"\x10INVALID_ARGUMENT\x10\x01\x12\x13\n" +
@@ -756,7 +799,16 @@ const file_zoneledger_errors_v1_reason_proto_rawDesc = "" +
 	"\x19TAX_MATERIALS_NOT_ALLOWED\x10\xd5\x01\x12\x1e\n" +
 	"\x19TAX_INVALID_INTEREST_DAYS\x10\xd6\x01\x12\x19\n" +
 	"\x14TAX_INVALID_SETTINGS\x10\xd7\x01\x12\x17\n" +
-	"\x12TAX_INVALID_TARIFF\x10\xd8\x01B\xdf\x01\n" +
+	"\x12TAX_INVALID_TARIFF\x10\xd8\x01\x12\x16\n" +
+	"\x11NOT_A_REPAIR_BOOK\x10\xde\x02\x12\x1b\n" +
+	"\x16REPAIR_INTAKE_MISMATCH\x10\xdf\x02\x12\x1a\n" +
+	"\x15REPAIR_ORDER_QUANTITY\x10\xe0\x02\x12 \n" +
+	"\x1bREPAIR_PARTS_RE_EXPORT_ONLY\x10\xe1\x02\x12\x14\n" +
+	"\x0fREPAIR_EXIT_WAY\x10\xe2\x02\x12#\n" +
+	"\x1eREPAIR_NO_DOMESTIC_CIRCULATION\x10\xe3\x02\x12!\n" +
+	"\x1cREMANUFACTURED_DOMESTIC_SALE\x10\xe4\x02\x12\x1c\n" +
+	"\x17REPAIR_NOT_IN_CATALOGUE\x10\xe5\x02\x12#\n" +
+	"\x1eENTERPRISE_UNDER_RECTIFICATION\x10\xe6\x02B\xdf\x01\n" +
 	"\x18com.zoneledger.errors.v1B\vReasonProtoP\x01ZDgithub.com/zoneledger/zoneledger/proto/zoneledger/errors/v1;errorsv1\xa2\x02\x03ZEX\xaa\x02\x14Zoneledger.Errors.V1\xca\x02\x14Zoneledger\\Errors\\V1\xe2\x02 Zoneledger\\Errors\\V1\\GPBMetadata\xea\x02\x16Zoneledger::Errors::V1b\x06proto3"
 
 var (

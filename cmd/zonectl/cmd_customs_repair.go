@@ -1,0 +1,463 @@
+package main
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/output"
+	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
+)
+
+// The testing, repair and remanufacture centre (检测维修中心): RepairService
+// — repair and remanufacture orders on repair books, their steps, the
+// stock per section and origin, overdue orders and rectification.
+
+func (a *app) repairCmd() *cobra.Command {
+	c := group("repair", "Repair and remanufacture (检测维修 / 再制造): orders, parts, steps, goods out, stock by section",
+		a.repairOpenCmd(), a.repairPartsCmd(), a.repairTestCmd(), a.repairConsumeCmd(), a.repairRemoveCmd(), a.repairFinishCmd(),
+		a.repairExitCmd(), a.repairGetCmd(), a.repairOverdueCmd(), a.repairStockCmd(), a.repairRectifyCmd())
+	c.Long = `The repair centre of a REPAIR book (保税维修账册). Goods enter the zone on a
+verification list and its pass like any goods; an order then takes one line of
+that cleared list into 待维修 (or, --remanufacture, into cores), under the
+list's origin: abroad (first line), domestic (second line) or the group's own
+products (--group). Each later step names the order and a --key of your own
+(safe to repeat): test, consume (parts by actual use), remove (old parts and
+scrap into their sections), finish (repaired / unrepairable), exit (goods out).
+
+Old/bad parts and scrap of goods from abroad leave only by re-export under
+0864/0865 or destruction (GACC 公告2023年第105号): any other way is refused
+(REPAIR_PARTS_RE_EXPORT_ONLY). The book's owner enterprise files; customs reads
+every order and book and sets rectification.`
+	return c
+}
+
+var repairOrderHeader = []string{"order_no", "inner_no", "book_no", "list_no", "line", "quantity", "origin", "remanufacture", "date", "due", "status", "section", "held_line", "held"}
+
+// repairOrderRows prints an order as one row per section and line it holds.
+func repairOrderRows(o *customsv1.RepairOrder) [][]string {
+	head := []string{o.GetOrderNo(), o.GetInnerNo(), o.GetBookNo(), o.GetListNo(), strconv.Itoa(int(o.GetBookSeq())), o.GetQuantity(),
+		enumName(o.GetOrigin(), "REPAIR_ORIGIN_"), strconv.FormatBool(o.GetRemanufacture()), o.GetDate(), o.GetDue(), o.GetStatus()}
+	var rows [][]string
+	for _, h := range o.GetHeld() {
+		rows = append(rows, append(append([]string{}, head...), enumName(h.GetSection(), "REPAIR_SECTION_"), strconv.Itoa(int(h.GetBookSeq())), h.GetQuantity()))
+	}
+	if len(rows) == 0 {
+		rows = append(rows, append(head, "", "", ""))
+	}
+	return rows
+}
+
+var repairOrderView = view[*customsv1.RepairOrder]{header: repairOrderHeader, rows: repairOrderRows}
+
+// repairOrderCall makes one RepairService call that answers an order and
+// prints the order.
+func (a *app) repairOrderCall(cmd *cobra.Command, f func(ctx context.Context, cl customsv1.RepairServiceClient) (*customsv1.RepairOrder, error)) error {
+	return show(a, cmd, repairOrderView, func(ctx context.Context, c *clients) (*customsv1.RepairOrder, error) { return f(ctx, c.repair) })
+}
+
+func (a *app) repairOpenCmd() *cobra.Command {
+	var inner, book, list, qty, date string
+	var line int
+	var groupProducts, reman bool
+	c := &cobra.Command{
+		Use:   "open --inner NO --book BOOK --list LIST --line SEQ --quantity Q [--group] [--remanufacture]",
+		Short: "Open a repair (or remanufacture) order on goods of a cleared inbound list (safe to repeat)",
+		Example: `  zonectl customs repair open --inner WX-1 --book H31050000003 --list QD310526I000000001 --line 1 --quantity 1
+  zonectl customs repair open --inner ZZ-1 --book H31050000003 --list QD310526I000000002 --line 2 --quantity 3 --remanufacture`,
+		Args: exactArgs(0, "no arguments"),
+		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
+			if inner == "" || book == "" || list == "" || line < 1 || qty == "" {
+				return usagef("give --inner, --book, --list, --line and --quantity")
+			}
+			if date != "" && !isoDate.MatchString(date) {
+				return usagef("--date %q: write YYYY-MM-DD", date)
+			}
+			return a.repairOrderCall(cmd, func(ctx context.Context, cl customsv1.RepairServiceClient) (*customsv1.RepairOrder, error) {
+				r, err := cl.OpenRepairOrder(ctx, &customsv1.OpenRepairOrderRequest{InnerNo: inner, BookNo: book, ListNo: list, BookSeq: int32(line),
+					Quantity: qty, GroupProducts: groupProducts, Remanufacture: reman, Date: date})
+				return r.GetOrder(), err
+			})
+		}),
+	}
+	c.Flags().StringVar(&inner, "inner", "", "your own order number: the idempotency key (required)")
+	c.Flags().StringVar(&book, "book", "", "repair book number (required)")
+	c.Flags().StringVar(&list, "list", "", "the cleared inbound list the goods entered on (required)")
+	c.Flags().IntVar(&line, "line", 0, "book line of the goods (required)")
+	c.Flags().StringVar(&qty, "quantity", "", "quantity in the line's declared unit (required)")
+	c.Flags().BoolVar(&groupProducts, "group", false, "the group's own domestically sold products (second-line goods)")
+	c.Flags().BoolVar(&reman, "remanufacture", false, "a remanufacture order: cores from abroad")
+	c.Flags().StringVar(&date, "date", "", "business date, YYYY-MM-DD (default: today)")
+	return c
+}
+
+func (a *app) repairPartsCmd() *cobra.Command {
+	var inner, book, list, qty, date string
+	var line int
+	c := &cobra.Command{
+		Use:     "parts --inner NO --book BOOK --list LIST --line SEQ --quantity Q",
+		Short:   "Take repair parts (维修用料件) of a cleared inbound list into the parts section (safe to repeat)",
+		Example: `  zonectl customs repair parts --inner LJ-1 --book H31050000003 --list QD310526I000000003 --line 3 --quantity 10`,
+		Args:    exactArgs(0, "no arguments"),
+		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
+			if inner == "" || book == "" || list == "" || line < 1 || qty == "" {
+				return usagef("give --inner, --book, --list, --line and --quantity")
+			}
+			v := view[*customsv1.ReceiveRepairPartsResponse]{header: []string{"intake_no", "origin", "journal_id"},
+				rows: func(r *customsv1.ReceiveRepairPartsResponse) [][]string {
+					return [][]string{{r.GetIntakeNo(), enumName(r.GetOrigin(), "REPAIR_ORIGIN_"), strconv.FormatInt(r.GetJournalId(), 10)}}
+				}}
+			return show(a, cmd, v, func(ctx context.Context, c *clients) (*customsv1.ReceiveRepairPartsResponse, error) {
+				return c.repair.ReceiveRepairParts(ctx, &customsv1.ReceiveRepairPartsRequest{InnerNo: inner, BookNo: book, ListNo: list, BookSeq: int32(line), Quantity: qty, Date: date})
+			})
+		}),
+	}
+	c.Flags().StringVar(&inner, "inner", "", "your own number: the idempotency key (required)")
+	c.Flags().StringVar(&book, "book", "", "repair book number (required)")
+	c.Flags().StringVar(&list, "list", "", "the cleared inbound list the parts entered on (required)")
+	c.Flags().IntVar(&line, "line", 0, "book line of the parts (required)")
+	c.Flags().StringVar(&qty, "quantity", "", "quantity (required)")
+	c.Flags().StringVar(&date, "date", "", "business date, YYYY-MM-DD (default: today)")
+	return c
+}
+
+// stepFlags are the flags every step of an order takes.
+type stepFlags struct{ key, date string }
+
+func (f *stepFlags) add(c *cobra.Command) {
+	c.Flags().StringVar(&f.key, "key", "", "your own key of the step: its idempotency key (required)")
+	c.Flags().StringVar(&f.date, "date", "", "business date, YYYY-MM-DD (default: today)")
+}
+
+func (f *stepFlags) header(order string) (*customsv1.RepairStepHeader, error) {
+	if f.key == "" {
+		return nil, usagef("give --key")
+	}
+	if f.date != "" && !isoDate.MatchString(f.date) {
+		return nil, usagef("--date %q: write YYYY-MM-DD", f.date)
+	}
+	return &customsv1.RepairStepHeader{OrderNo: order, Key: f.key, Date: f.date}, nil
+}
+
+func (a *app) repairTestCmd() *cobra.Command {
+	var sf stepFlags
+	var findings string
+	c := &cobra.Command{
+		Use:     "test ORDER --key KEY --findings TEXT",
+		Short:   "Record testing (检测) findings on an order; nothing moves",
+		Example: `  zonectl customs repair test WXH31050000003260000001 --key t1 --findings "blade 3 cracked"`,
+		Args:    exactArgs(1, "ORDER"),
+		RunE: a.act(func(cmd *cobra.Command, args []string) error {
+			h, err := sf.header(args[0])
+			if err != nil {
+				return err
+			}
+			return a.repairOrderCall(cmd, func(ctx context.Context, cl customsv1.RepairServiceClient) (*customsv1.RepairOrder, error) {
+				r, err := cl.RecordRepairTest(ctx, &customsv1.RecordRepairTestRequest{Step: h, Findings: findings})
+				return r.GetOrder(), err
+			})
+		}),
+	}
+	sf.add(c)
+	c.Flags().StringVar(&findings, "findings", "", "what testing found (required)")
+	return c
+}
+
+// parseLineQty reads SEQ:QTY[:EXTRA], returning the extra part ("" when none).
+func parseLineQty(flag, s string) (int32, string, string, error) {
+	parts := strings.SplitN(s, ":", 3)
+	if len(parts) < 2 {
+		return 0, "", "", usagef("--%s %q: write LINE:QUANTITY[:...]", flag, s)
+	}
+	seq, err := strconv.Atoi(parts[0])
+	if err != nil || seq < 1 {
+		return 0, "", "", usagef("--%s %q: the line %q is not a number >= 1", flag, s, parts[0])
+	}
+	extra := ""
+	if len(parts) == 3 {
+		extra = parts[2]
+	}
+	return int32(seq), parts[1], extra, nil
+}
+
+func (a *app) repairConsumeCmd() *cobra.Command {
+	var sf stepFlags
+	var uses []string
+	c := &cobra.Command{
+		Use:     "consume ORDER --key KEY --part LINE:QTY:ORIGIN...",
+		Short:   "Book repair parts consumed by actual use (ORIGIN abroad = bonded, or domestic)",
+		Example: `  zonectl customs repair consume WXH31050000003260000001 --key c1 --part 3:2:abroad`,
+		Args:    exactArgs(1, "ORDER"),
+		RunE: a.act(func(cmd *cobra.Command, args []string) error {
+			h, err := sf.header(args[0])
+			if err != nil {
+				return err
+			}
+			if len(uses) == 0 {
+				return usagef("give at least one --part")
+			}
+			req := &customsv1.ConsumeRepairPartsRequest{Step: h}
+			for _, u := range uses {
+				seq, q, origin, err := parseLineQty("part", u)
+				if err != nil {
+					return err
+				}
+				o, ok := customsv1.RepairOrigin_value["REPAIR_ORIGIN_"+strings.ToUpper(origin)]
+				if !ok || (origin != "abroad" && origin != "domestic") {
+					return usagef("--part %q: the origin is abroad (bonded parts) or domestic", u)
+				}
+				req.Uses = append(req.Uses, &customsv1.RepairPartUse{BookSeq: seq, Quantity: q, Origin: customsv1.RepairOrigin(o)})
+			}
+			return a.repairOrderCall(cmd, func(ctx context.Context, cl customsv1.RepairServiceClient) (*customsv1.RepairOrder, error) {
+				r, err := cl.ConsumeRepairParts(ctx, req)
+				return r.GetOrder(), err
+			})
+		}),
+	}
+	sf.add(c)
+	c.Flags().StringArrayVar(&uses, "part", nil, "parts used: LINE:QUANTITY:ORIGIN (repeatable, required)")
+	return c
+}
+
+func (a *app) repairRemoveCmd() *cobra.Command {
+	var sf stepFlags
+	var olds, scraps []string
+	c := &cobra.Command{
+		Use:     "remove ORDER --key KEY [--old LINE:QTY[:VALUE]]... [--scrap LINE:QTY[:VALUE]]...",
+		Short:   "Book old/bad parts (旧件/坏件) and scrap (维修边角料) taken out of the order's goods",
+		Example: `  zonectl customs repair remove WXH31050000003260000001 --key x1 --old 4:1:1200.00 --scrap 5:0.25`,
+		Args:    exactArgs(1, "ORDER"),
+		RunE: a.act(func(cmd *cobra.Command, args []string) error {
+			h, err := sf.header(args[0])
+			if err != nil {
+				return err
+			}
+			if len(olds)+len(scraps) == 0 {
+				return usagef("give at least one --old or --scrap")
+			}
+			req := &customsv1.RemoveRepairPartsRequest{Step: h}
+			for i, s := range append(append([]string{}, olds...), scraps...) {
+				flag := "old"
+				if i >= len(olds) {
+					flag = "scrap"
+				}
+				seq, q, value, err := parseLineQty(flag, s)
+				if err != nil {
+					return err
+				}
+				req.Removed = append(req.Removed, &customsv1.RepairRemoved{BookSeq: seq, Quantity: q, Scrap: flag == "scrap", Value: value})
+			}
+			return a.repairOrderCall(cmd, func(ctx context.Context, cl customsv1.RepairServiceClient) (*customsv1.RepairOrder, error) {
+				r, err := cl.RemoveRepairParts(ctx, req)
+				return r.GetOrder(), err
+			})
+		}),
+	}
+	sf.add(c)
+	c.Flags().StringArrayVar(&olds, "old", nil, "old/bad parts: LINE:QUANTITY[:VALUE CNY] (repeatable)")
+	c.Flags().StringArrayVar(&scraps, "scrap", nil, "repair scrap: LINE:QUANTITY[:VALUE CNY] (repeatable)")
+	return c
+}
+
+func (a *app) repairFinishCmd() *cobra.Command {
+	var sf stepFlags
+	repaired, unrepairable := "0", "0"
+	c := &cobra.Command{
+		Use:     "finish ORDER --key KEY [--repaired Q] [--unrepairable Q]",
+		Short:   "Move the order's goods to repaired (remanufactured) and unrepairable",
+		Example: `  zonectl customs repair finish WXH31050000003260000001 --key f1 --repaired 1`,
+		Args:    exactArgs(1, "ORDER"),
+		RunE: a.act(func(cmd *cobra.Command, args []string) error {
+			h, err := sf.header(args[0])
+			if err != nil {
+				return err
+			}
+			return a.repairOrderCall(cmd, func(ctx context.Context, cl customsv1.RepairServiceClient) (*customsv1.RepairOrder, error) {
+				r, err := cl.FinishRepair(ctx, &customsv1.FinishRepairRequest{Step: h, Repaired: repaired, Unrepairable: unrepairable})
+				return r.GetOrder(), err
+			})
+		}),
+	}
+	sf.add(c)
+	c.Flags().StringVar(&repaired, "repaired", "0", "quantity repaired (remanufactured)")
+	c.Flags().StringVar(&unrepairable, "unrepairable", "0", "quantity that cannot be repaired")
+	return c
+}
+
+func (a *app) repairExitCmd() *cobra.Command {
+	var sf stepFlags
+	var section, qty, way, mode, ref string
+	var line int
+	c := &cobra.Command{
+		Use:   "exit ORDER --key KEY --section S --line SEQ --quantity Q --way W --reference DOC [--trade-mode M]",
+		Short: "Book goods of an order leaving the repair book, the way the rules allow",
+		Long: `Goods of an order leave the repair book. --section: repaired, unrepairable,
+remanufactured, old-parts or scrap. --way: re-export, return-domestic,
+gate-registration, domestic-sale or destroy. --reference: the customs document
+they leave on (list, declaration, gate registration, destruction approval).
+
+Old/bad parts and scrap of goods from abroad: re-export under --trade-mode 0864
+or 0865, or destroy — nothing else (公告2023年第105号).`,
+		Example: `  zonectl customs repair exit WXH31050000003260000001 --key e1 --section old-parts --line 4 --quantity 1 \
+      --way re-export --trade-mode 0864 --reference QD310526E000000009`,
+		Args: exactArgs(1, "ORDER"),
+		RunE: a.act(func(cmd *cobra.Command, args []string) error {
+			h, err := sf.header(args[0])
+			if err != nil {
+				return err
+			}
+			if section == "" || line < 1 || qty == "" || way == "" || ref == "" {
+				return usagef("give --section, --line, --quantity, --way and --reference")
+			}
+			sec, ok := customsv1.RepairSection_value["REPAIR_SECTION_"+strings.ToUpper(strings.ReplaceAll(section, "-", "_"))]
+			if !ok || sec == 0 {
+				return usagef("--section %q: repaired, unrepairable, remanufactured, old-parts or scrap", section)
+			}
+			w, ok := customsv1.RepairExitWay_value["REPAIR_EXIT_WAY_"+strings.ToUpper(strings.ReplaceAll(way, "-", "_"))]
+			if !ok || w == 0 {
+				return usagef("--way %q: re-export, return-domestic, gate-registration, domestic-sale or destroy", way)
+			}
+			return a.repairOrderCall(cmd, func(ctx context.Context, cl customsv1.RepairServiceClient) (*customsv1.RepairOrder, error) {
+				r, err := cl.ExitRepairGoods(ctx, &customsv1.ExitRepairGoodsRequest{Step: h, Section: customsv1.RepairSection(sec), BookSeq: int32(line),
+					Quantity: qty, Way: customsv1.RepairExitWay(w), TradeMode: mode, Reference: ref})
+				return r.GetOrder(), err
+			})
+		}),
+	}
+	sf.add(c)
+	c.Flags().StringVar(&section, "section", "", "section the goods leave from (required)")
+	c.Flags().IntVar(&line, "line", 0, "book line (required)")
+	c.Flags().StringVar(&qty, "quantity", "", "quantity (required)")
+	c.Flags().StringVar(&way, "way", "", "the way out (required)")
+	c.Flags().StringVar(&mode, "trade-mode", "", "监管方式 of the exit's document (0864/0865 for old parts and scrap re-exported)")
+	c.Flags().StringVar(&ref, "reference", "", "the customs document the goods leave on (required)")
+	return c
+}
+
+var repairStepHeader = []string{"order_no", "key", "kind", "date", "journal_id", "filed_by", "detail"}
+
+func (a *app) repairGetCmd() *cobra.Command {
+	var trail bool
+	c := &cobra.Command{
+		Use:   "get ORDER [--trail]",
+		Short: "Show an order (one row per section and line it holds), or its trail of steps",
+		Example: `  zonectl customs repair get WXH31050000003260000001
+  zonectl customs repair get WXH31050000003260000001 --trail`,
+		Args: exactArgs(1, "ORDER"),
+		RunE: a.act(func(cmd *cobra.Command, args []string) error {
+			o, err := call(a, cmd.Context(), func(ctx context.Context, c *clients) (*customsv1.RepairOrder, error) {
+				r, err := c.repair.GetRepairOrder(ctx, &customsv1.GetRepairOrderRequest{OrderNo: args[0]})
+				return r.GetOrder(), err
+			})
+			if err != nil {
+				return err
+			}
+			if !trail {
+				return output.One(a.stdout, a.format, o, repairOrderHeader, repairOrderRows(o)...)
+			}
+			rows := [][]string{{o.GetOrderNo(), o.GetInnerNo(), "OPEN", o.GetDate(), idOf(o.GetJournalIds(), 0), o.GetFiledBy(), o.GetListNo()}}
+			for _, s := range o.GetSteps() {
+				rows = append(rows, []string{o.GetOrderNo(), s.GetKey(), s.GetKind(), s.GetDate(), strconv.FormatInt(s.GetJournalId(), 10), s.GetFiledBy(), s.GetDetail()})
+			}
+			return output.One(a.stdout, a.format, o, repairStepHeader, rows...)
+		}),
+	}
+	c.Flags().BoolVar(&trail, "trail", false, "show the steps with their journals")
+	return c
+}
+
+func idOf(ids []int64, i int) string {
+	if i < len(ids) {
+		return strconv.FormatInt(ids[i], 10)
+	}
+	return ""
+}
+
+func (a *app) repairOverdueCmd() *cobra.Command {
+	var book, asOf string
+	c := &cobra.Command{
+		Use:   "overdue [--book BOOK] [--as-of YYYY-MM-DD]",
+		Short: "List open repair orders past their due day: one book's, or every book you read (customs: the zone)",
+		Example: `  zonectl customs repair overdue
+  zonectl customs repair overdue --book H31050000003 --as-of 2027-12-31`,
+		Args: exactArgs(0, "no arguments"),
+		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
+			if asOf != "" && !isoDate.MatchString(asOf) {
+				return usagef("--as-of %q: write YYYY-MM-DD", asOf)
+			}
+			return showAll(a, cmd, repairOrderView, func(ctx context.Context, c *clients) ([]*customsv1.RepairOrder, error) {
+				r, err := c.repair.ListOverdueRepairOrders(ctx, &customsv1.ListOverdueRepairOrdersRequest{BookNo: book, AsOf: asOf})
+				return r.GetOrders(), err
+			})
+		}),
+	}
+	c.Flags().StringVar(&book, "book", "", "only this book's orders")
+	c.Flags().StringVar(&asOf, "as-of", "", "overdue as of this day (default: today)")
+	return c
+}
+
+func (a *app) repairStockCmd() *cobra.Command {
+	var asOf string
+	var all bool
+	c := &cobra.Command{
+		Use:   "stock BOOK [--as-of YYYY-MM-DD] [--all]",
+		Short: "Show a repair book's stock per line, section and origin (non-zero ones unless --all)",
+		Example: `  zonectl customs repair stock H31050000003
+  zonectl customs repair stock H31050000003 --as-of 2026-12-01`,
+		Args: exactArgs(1, "BOOK"),
+		RunE: a.act(func(cmd *cobra.Command, args []string) error {
+			if asOf != "" && !isoDate.MatchString(asOf) {
+				return usagef("--as-of %q: write YYYY-MM-DD", asOf)
+			}
+			v := view[*customsv1.GetRepairStockResponse]{header: []string{"line", "name", "unit", "section", "origin", "quantity"},
+				rows: func(r *customsv1.GetRepairStockResponse) [][]string {
+					var rows [][]string
+					for _, l := range r.GetLines() {
+						for _, h := range l.GetHoldings() {
+							if all || h.GetQuantity() != "0" {
+								rows = append(rows, []string{strconv.Itoa(int(l.GetBookSeq())), l.GetName(), l.GetUnit(),
+									enumName(h.GetSection(), "REPAIR_SECTION_"), enumName(h.GetOrigin(), "REPAIR_ORIGIN_"), h.GetQuantity()})
+							}
+						}
+					}
+					return rows
+				}}
+			return show(a, cmd, v, func(ctx context.Context, c *clients) (*customsv1.GetRepairStockResponse, error) {
+				return c.repair.GetRepairStock(ctx, &customsv1.GetRepairStockRequest{BookNo: args[0], AsOf: asOf})
+			})
+		}),
+	}
+	c.Flags().StringVar(&asOf, "as-of", "", "as of the end of this day (default: now)")
+	c.Flags().BoolVar(&all, "all", false, "show zero quantities too")
+	return c
+}
+
+func (a *app) repairRectifyCmd() *cobra.Command {
+	var on, off bool
+	var note string
+	c := &cobra.Command{
+		Use:   "rectification ENTERPRISE (--on --note TEXT | --off)",
+		Short: "Put an enterprise under rectification (no new repair orders) or lift it (customs)",
+		Example: `  zonectl customs repair rectification 91310000MA1K000019 --on --note "premises not separated"
+  zonectl customs repair rectification 91310000MA1K000019 --off`,
+		Args: exactArgs(1, "ENTERPRISE"),
+		RunE: a.act(func(cmd *cobra.Command, args []string) error {
+			if on == off {
+				return usagef("give --on or --off")
+			}
+			v := view[*customsv1.SetRectificationResponse]{header: []string{"enterprise", "under_rectification"},
+				rows: func(*customsv1.SetRectificationResponse) [][]string {
+					return [][]string{{args[0], strconv.FormatBool(on)}}
+				}}
+			return show(a, cmd, v, func(ctx context.Context, c *clients) (*customsv1.SetRectificationResponse, error) {
+				return c.repair.SetRectification(ctx, &customsv1.SetRectificationRequest{Enterprise: args[0], UnderRectification: on, Note: note})
+			})
+		}),
+	}
+	c.Flags().BoolVar(&on, "on", false, "put under rectification")
+	c.Flags().BoolVar(&off, "off", false, "lift rectification")
+	c.Flags().StringVar(&note, "note", "", "why (required with --on)")
+	return c
+}
