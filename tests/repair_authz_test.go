@@ -23,6 +23,7 @@ type repairAuth struct {
 	list     string // cleared 5034 entry list of lineNotebook, 10 units
 	open     string // an order with 5 awaiting repair
 	repaired string // an order with 1 repaired
+	exit     string // a draft 1371 exit list of lineNotebook, 1 unit, for its re-export
 }
 
 func init() {
@@ -60,6 +61,8 @@ func (w *customsAuthWorld) setUpRepair(t *testing.T, s *Server) {
 	if _, err := r.rep.FinishRepair(ctx, &customsv1.FinishRepairRequest{Step: &customsv1.RepairStepHeader{OrderNo: r.repaired, Key: "f"}, Repaired: "1", Unrepairable: "0"}); err != nil {
 		t.Fatalf("FinishRepair: %v", err)
 	}
+	r.exit = z.createList(t, e1.tok, &customsv1.CreateListRequest{InnerNo: "AZ-QD-OUT", BookNo: r.book, Io: "E", TradeMode: "1371", Country: "USA",
+		Lines: []*customsv1.ListLine{line(lineNotebook, "1", "1000", "100", "90")}}).GetListNo()
 }
 
 // repairMethodCases has one case per RPC of RepairService, each a valid
@@ -100,7 +103,7 @@ func repairMethodCases() map[string]methodCase {
 		repSvc + "ExitRepairGoods": func(ctx context.Context, w *authWorld) error {
 			_, err := rp(w).ExitRepairGoods(ctx, &customsv1.ExitRepairGoodsRequest{Step: &customsv1.RepairStepHeader{OrderNo: r(w).repaired, Key: "e"},
 				Section: customsv1.RepairSection_REPAIR_SECTION_REPAIRED, BookSeq: lineNotebook, Quantity: "1",
-				Way: customsv1.RepairExitWay_REPAIR_EXIT_WAY_RE_EXPORT, TradeMode: "4600", Reference: "AZ-QD-OUT"})
+				Way: customsv1.RepairExitWay_REPAIR_EXIT_WAY_RE_EXPORT, Reference: r(w).exit})
 			return err
 		},
 		repSvc + "GetRepairOrder": func(ctx context.Context, w *authWorld) error {

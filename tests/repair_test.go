@@ -85,20 +85,35 @@ func TestRepairOverTheWire(t *testing.T) {
 	if got := stock(); !maps.Equal(got, want) {
 		t.Fatalf("stock after the refusal: %v, want %v", got, want)
 	}
-	old.Step, old.Way, old.TradeMode = step("e1"), customsv1.RepairExitWay_REPAIR_EXIT_WAY_RE_EXPORT, "0864"
+	// Re-exports leave on a zone exit list and its pass.
+	exitList := func(inner string, seq int32, mode string) *customsv1.List {
+		return z.createList(t, e.tok, &customsv1.CreateListRequest{InnerNo: inner, BookNo: book, Io: "E", TradeMode: mode, Country: "USA",
+			Lines: []*customsv1.ListLine{line(seq, "1", "1000", "100", "90")}})
+	}
+	out1, out2 := exitList("OUT-1", linePE, "0864"), exitList("OUT-2", lineNotebook, "1371")
+	old.Step, old.Way, old.TradeMode, old.Reference = step("e1"), customsv1.RepairExitWay_REPAIR_EXIT_WAY_RE_EXPORT, "", out1.GetListNo()
 	if _, err := rc.ExitRepairGoods(ctx, old); err != nil {
 		t.Fatalf("re-exporting the old part: %v", err)
 	}
 	done, err := rc.ExitRepairGoods(ctx, &customsv1.ExitRepairGoodsRequest{Step: step("e2"), Section: customsv1.RepairSection_REPAIR_SECTION_REPAIRED,
-		BookSeq: lineNotebook, Quantity: "1", Way: customsv1.RepairExitWay_REPAIR_EXIT_WAY_RE_EXPORT, TradeMode: "4600", Reference: "QD-OUT"})
+		BookSeq: lineNotebook, Quantity: "1", Way: customsv1.RepairExitWay_REPAIR_EXIT_WAY_RE_EXPORT, Reference: out2.GetListNo()})
 	if err != nil {
 		t.Fatalf("re-exporting the part: %v", err)
 	}
 	if done.GetOrder().GetStatus() != "CLOSED" {
 		t.Fatalf("order after the last exit: %v", done.GetOrder())
 	}
+	for _, l := range []*customsv1.List{out1, out2} {
+		z.declare(t, e.tok, l.GetListNo())
+		z.drive(t, e, z.approve(t, l.GetListNo()), "2", "P"+l.GetInnerNo())
+	}
+	delete(want, pad7(lineNotebook)+" REPAIR_SECTION_REPAIRED REPAIR_ORIGIN_ABROAD")
+	delete(want, pad7(linePE)+" REPAIR_SECTION_OLD_PARTS REPAIR_ORIGIN_ABROAD")
+	if got := stock(); !maps.Equal(got, want) {
+		t.Fatalf("stock after the passes: %v, want %v", got, want)
+	}
 	tr, err := rc.GetRepairOrder(ctxAs(t, z.customs), &customsv1.GetRepairOrderRequest{OrderNo: no})
-	if err != nil || len(tr.GetOrder().GetJournalIds()) != 6 || len(tr.GetOrder().GetSteps()) != 5 {
+	if err != nil || len(tr.GetOrder().GetJournalIds()) != 4 || len(tr.GetOrder().GetSteps()) != 5 {
 		t.Fatalf("customs reads the trail: %v, %v", tr.GetOrder(), err)
 	}
 }
@@ -133,8 +148,12 @@ func TestZonectlRepair(t *testing.T) {
 	if code != 1 || !strings.Contains(errOut, "REPAIR_PARTS_RE_EXPORT_ONLY") || !strings.Contains(errOut, "公告2023年第105号") {
 		t.Fatalf("selling the old part domestically: exit %d, %q", code, errOut)
 	}
+	out1 := z.createList(t, e.tok, &customsv1.CreateListRequest{InnerNo: "OUT-1", BookNo: book, Io: "E", TradeMode: "0864", Country: "USA",
+		Lines: []*customsv1.ListLine{line(linePE, "1", "10", "100", "90")}})
 	c.must(e.tok, "customs", "repair", "exit", no, "--key", "e1", "--section", "old-parts", "--line", "2", "--quantity", "1",
-		"--way", "re-export", "--trade-mode", "0864", "--reference", "QD-OUT-1")
+		"--way", "re-export", "--reference", out1.GetListNo())
+	z.declare(t, e.tok, out1.GetListNo())
+	z.drive(t, e, z.approve(t, out1.GetListNo()), "2", "P-OUT-1")
 	st := c.must(z.customs, "-o", "csv", "customs", "repair", "stock", book)
 	if !strings.Contains(st, "REPAIRED,ABROAD,1") || !strings.Contains(st, "PARTS,ABROAD,7.5") || strings.Contains(st, "OLD_PARTS") {
 		t.Fatalf("repair stock printed %q", st)

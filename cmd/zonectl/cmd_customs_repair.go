@@ -296,12 +296,16 @@ func (a *app) repairExitCmd() *cobra.Command {
 		Long: `Goods of an order leave the repair book. --section: repaired, unrepairable,
 remanufactured, old-parts or scrap. --way: re-export, return-domestic,
 gate-registration, domestic-sale or destroy. --reference: the customs document
-they leave on (list, declaration, gate registration, destruction approval).
+they leave on. Re-export and return-domestic: a draft exit list of the book
+(first line to re-export, second line back to the customer) with a line of
+this book line and quantity; the goods are bound to it and leave when the list
+is declared and its pass goes through the gate (--trade-mode is the list's).
+Gate registration or destruction: its number.
 
 Old/bad parts and scrap of goods from abroad: re-export under --trade-mode 0864
 or 0865, or destroy — nothing else (公告2023年第105号).`,
 		Example: `  zonectl customs repair exit WXH31050000003260000001 --key e1 --section old-parts --line 4 --quantity 1 \
-      --way re-export --trade-mode 0864 --reference QD310526E000000009`,
+      --way re-export --reference QD310526E000000009`,
 		Args: exactArgs(1, "ORDER"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
 			h, err := sf.header(args[0])

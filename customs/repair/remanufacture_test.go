@@ -47,7 +47,7 @@ func TestRemanufacture(t *testing.T) {
 					t.Fatalf("sold goods not back in bonded for their list: %+v", zs[1])
 				}
 			}
-			_, err = w.svc.ExitGoods(w.ctx, w.e1, o.No, "e", time.Time{}, Exit{Section: SectionRemanufactured, BookSeq: 2, Quantity: d("1"), Way: WayReExport, TradeMode: "4600", Reference: "QD-3"})
+			_, err = w.svc.ExitGoods(w.ctx, w.e1, o.No, "e", time.Time{}, Exit{Section: SectionRemanufactured, BookSeq: 2, Quantity: d("1"), Way: WayReExport, Reference: w.exitList(2, "1", "1371", false)})
 			w.must(err)
 			if _, err := w.svc.GetOrder(w.ctx, w.customs, o.No); err != nil {
 				t.Fatal(err)

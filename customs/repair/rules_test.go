@@ -38,7 +38,7 @@ func TestCatalogue(t *testing.T) {
 	w.must(err)
 	_, err = w.svc.ExitGoods(w.ctx, w.e1, o.No, "x", time.Time{}, Exit{Section: SectionRepaired, BookSeq: 2, Quantity: d("1"), Way: WayReturnDomestic, Reference: "QD-1"})
 	wantRefusal(t, err, ReasonNoDomesticCirculation, "way")
-	_, err = w.svc.ExitGoods(w.ctx, w.e1, o.No, "y", time.Time{}, Exit{Section: SectionRepaired, BookSeq: 2, Quantity: d("1"), Way: WayReExport, TradeMode: "4600", Reference: "QD-2"})
+	_, err = w.svc.ExitGoods(w.ctx, w.e1, o.No, "y", time.Time{}, Exit{Section: SectionRepaired, BookSeq: 2, Quantity: d("1"), Way: WayReExport, Reference: w.exitList(2, "1", "1371", false)})
 	w.must(err)
 
 	set.Catalogue = []CatalogueEntry{{Prefix: "84", Category: "group only", GroupOnly: true}}

@@ -2,6 +2,7 @@ package repair
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -45,6 +46,9 @@ const (
 	// ReasonNoDomesticCirculation: the catalogue says these goods may not
 	// circulate in the domestic area after repair.
 	ReasonNoDomesticCirculation = "REPAIR_NO_DOMESTIC_CIRCULATION"
+	// ReasonExitList: the zone list named for goods leaving by re-export
+	// or back to the domestic customer is not of the flow the way needs.
+	ReasonExitList = "REPAIR_EXIT_LIST"
 )
 
 // Step kinds of a repair order's trail.
@@ -288,11 +292,32 @@ func exitRule(o *Order, e Exit, set Settings) error {
 	return badArg("section", "goods leave from the repaired, unrepairable, old-parts or scrap section, got %q", e.Section)
 }
 
+// onList reports whether goods leaving by way cross the zone's line on a
+// verification list and gate pass: re-export (first line) and back to
+// the domestic customer (second line).
+func onList(way Way) bool { return way == WayReExport || way == WayReturnDomestic }
+
+// listFlow is the flow of the zone list goods leaving by way leave on.
+func listFlow(way Way) zone.Flow {
+	if way == WayReturnDomestic {
+		return zone.FlowSecondLineOut
+	}
+	return zone.FlowFirstLineOut
+}
+
 // ExitGoods books goods of the order leaving the repair book the way
-// Exit says, after the rules allow it: to the world account abroad
-// (re-export), domestic (back to the customer, gate registration) or
-// destroyed. At most what the order holds in that section of the line
-// (REPAIR_ORDER_QUANTITY). When nothing of the order is left, it closes.
+// Exit says, after the rules allow it. Goods re-exported or going back
+// to the domestic customer leave on a zone verification list and its
+// gate pass: Reference names a draft exit list of the book (first line
+// for re-export, second line back to the customer) with a line of the
+// book line and exactly the quantity; the goods are bound to that line,
+// the list's trade mode is the exit's and the rules apply to it.
+// Declared, the list reserves them from their section; the pass takes
+// them out. Goods leaving by gate registration go to the world account
+// domestic, destroyed ones to destroyed (Reference: customs' approval),
+// remanufactured goods sold domestically back to bonded. At most what
+// the order holds in that section of the line (REPAIR_ORDER_QUANTITY).
+// When nothing of the order is left, it closes.
 func (s *Service) ExitGoods(ctx context.Context, p access.Principal, orderNo, key string, date time.Time, e Exit) (Order, error) {
 	e.Reference, e.TradeMode = strings.TrimSpace(e.Reference), strings.TrimSpace(e.TradeMode)
 	if !e.Quantity.IsPositive() {
@@ -301,7 +326,28 @@ func (s *Service) ExitGoods(ctx context.Context, p access.Principal, orderNo, ke
 	if e.Reference == "" || len(e.Reference) > 64 {
 		return Order{}, badArg("reference", "name the customs document the goods leave on, at most 64 characters")
 	}
-	return s.step(ctx, p, orderNo, key, StepExit, e, date, func(o *Order, units map[int]string) (*ledger.JournalRequest, []string, error) {
+	// The list is looked up first; a list that is not there is reported
+	// after the rules of the order, which say more.
+	var list zone.List
+	var listErr error
+	if onList(e.Way) {
+		var err error
+		if list, err = s.zone.GetList(ctx, p, e.Reference); err != nil {
+			var le *ledger.Error
+			if !errors.As(err, &le) {
+				return Order{}, err
+			}
+			out := *le
+			out.Field = "reference"
+			listErr = &out
+		} else {
+			if e.TradeMode != "" && e.TradeMode != list.TradeMode {
+				return Order{}, badArg("trade_mode", "the goods leave on list %s under trade mode %s, not %s; leave trade_mode empty or give the list's", list.No, list.TradeMode, e.TradeMode)
+			}
+			e.TradeMode = list.TradeMode
+		}
+	}
+	return s.stepBound(ctx, p, orderNo, key, StepExit, e, date, func(o *Order, units map[int]string) (*ledger.JournalRequest, []string, error) {
 		if o.Remanufacture && e.Section == SectionRepaired || !o.Remanufacture && e.Section == SectionRemanufactured {
 			return nil, nil, badArg("section", "order %s keeps its finished goods in %s", o.No, o.doneSection())
 		}
@@ -311,6 +357,17 @@ func (s *Service) ExitGoods(ctx context.Context, p access.Principal, orderNo, ke
 		k := heldKey(e.Section, e.BookSeq)
 		if e.Quantity.GreaterThan(o.Held[k]) {
 			return nil, nil, precondition(ReasonOrderQuantity, "quantity", "order %s holds %s of line %d in %s", o.No, o.Held[k], e.BookSeq, e.Section)
+		}
+		if listErr != nil {
+			return nil, nil, listErr
+		}
+		if onList(e.Way) && list.Flow != listFlow(e.Way) {
+			return nil, nil, precondition(ReasonExitList, "reference", "list %s is %s; goods leaving by %s leave on a %s list", list.No, list.Flow, e.Way, listFlow(e.Way))
+		}
+		if onList(e.Way) {
+			o.Held[k] = o.Held[k].Sub(e.Quantity)
+			o.closeIfEmpty()
+			return nil, nil, nil
 		}
 		to := ledger.World(zone.WorldAbroad)
 		switch e.Way {
@@ -324,20 +381,28 @@ func (s *Service) ExitGoods(ctx context.Context, p access.Principal, orderNo, ke
 			to = ledger.In(o.Book, zone.AccountBonded)
 		}
 		o.Held[k] = o.Held[k].Sub(e.Quantity)
-		closed := true
-		for _, q := range o.Held {
-			if !q.IsZero() {
-				closed = false
-			}
-		}
-		if closed {
-			o.Status = OrderClosed
-		}
+		o.closeIfEmpty()
 		return &ledger.JournalRequest{Document: ledger.Document{TradeMode: e.TradeMode},
 			Metadata: map[string]string{"way": string(e.Way), "reference": e.Reference},
 			Postings: []ledger.Posting{{Item: ledger.ItemRef{Book: o.Book, Code: strconv.Itoa(e.BookSeq)},
 				From: ledger.In(o.Book, Account(e.Section, o.Origin)), To: to, Quantity: e.Quantity, Unit: units[e.BookSeq]}}}, []string{"quantity"}, nil
+	}, func(ctx context.Context, tx pgx.Tx, o *Order) error {
+		if !onList(e.Way) {
+			return nil
+		}
+		_, err := s.zone.BindListLine(ctx, tx, e.Reference, o.Book, e.BookSeq, e.Quantity, Account(e.Section, o.Origin))
+		return err
 	})
+}
+
+// closeIfEmpty closes the order when it holds nothing any more.
+func (o *Order) closeIfEmpty() {
+	for _, q := range o.Held {
+		if !q.IsZero() {
+			return
+		}
+	}
+	o.Status = OrderClosed
 }
 
 // step runs one step of an order in one transaction of the ledger's seam:
@@ -347,6 +412,14 @@ func (s *Service) ExitGoods(ctx context.Context, p access.Principal, orderNo, ke
 // under the key is refused (DUPLICATE_DOCUMENT_NUMBER).
 func (s *Service) step(ctx context.Context, p access.Principal, orderNo, key, kind string, body any, date time.Time,
 	apply func(o *Order, units map[int]string) (*ledger.JournalRequest, []string, error)) (Order, error) {
+	return s.stepBound(ctx, p, orderNo, key, kind, body, date, apply, nil)
+}
+
+// stepBound is step with bind (when not nil) run in the step's
+// transaction after apply, for what the step changes beside the ledger
+// (a zone list the goods are bound to).
+func (s *Service) stepBound(ctx context.Context, p access.Principal, orderNo, key, kind string, body any, date time.Time,
+	apply func(o *Order, units map[int]string) (*ledger.JournalRequest, []string, error), bind func(ctx context.Context, tx pgx.Tx, o *Order) error) (Order, error) {
 	key = strings.TrimSpace(key)
 	if key == "" || len(key) > 64 {
 		return Order{}, badArg("key", "the step's own key is required, at most 64 characters")
@@ -406,6 +479,11 @@ func (s *Service) step(ctx context.Context, p access.Principal, orderNo, key, ki
 		req, fields, err := apply(&o, units)
 		if err != nil {
 			return err
+		}
+		if bind != nil {
+			if err := bind(ctx, tx, &o); err != nil {
+				return err
+			}
 		}
 		st := Step{Key: key, Kind: kind, Date: date, Detail: mustJSON(body), FiledBy: p.ID, At: s.clock(), InputHash: hash}
 		if req != nil {

@@ -160,3 +160,40 @@ func (w *world) stock(asOf *time.Time) map[string]string {
 	}
 	return out
 }
+
+// exitList files a draft exit list of the repair book with one line: a
+// first-line list under mode, or a second-line one (5000) when domestic.
+func (w *world) exitList(seq int, qty, mode string, domestic bool) string {
+	w.t.Helper()
+	w.n++
+	country := "USA"
+	if domestic {
+		mode, country = "5000", "CHN"
+	}
+	l, err := w.zone.CreateList(w.ctx, w.e1, zone.List{InnerNo: fmt.Sprintf("OUT-%d", w.n), Book: w.book, IO: codes.Out, TradeMode: mode, Country: country,
+		Lines: []zone.ListLine{{BookSeq: seq, Quantity: d(qty), Total: d("1000"), GrossWeight: d("100"), NetWeight: d("90")}}})
+	w.must(err)
+	return l.No
+}
+
+// leave declares, approves and drives out through the gate the exit list
+// no (first line, or second line when domestic).
+func (w *world) leave(no string, domestic bool) {
+	w.t.Helper()
+	pass := codes.PassFirstLine
+	if domestic {
+		pass = codes.PassSecondLine
+	}
+	l, err := w.zone.DeclareList(w.ctx, w.e1, no)
+	w.must(err)
+	l, err = w.zone.ApproveList(w.ctx, w.customs, l.No, "ok")
+	w.must(err)
+	ps, err := w.zone.CreatePass(w.ctx, w.e1, zone.Pass{InnerNo: "P-" + l.InnerNo, Book: w.book, Type: pass, Bind: codes.BindOneListOneVehicle, IO: codes.Out,
+		RelatedType: codes.RelatedList, RelatedNos: []string{l.No}, Vehicle: "沪A12345", VehicleWeight: d("10000"), GrossWeight: l.GrossWeight, NetWeight: l.NetWeight})
+	w.must(err)
+	ps, err = w.zone.RecordGateEvent(w.ctx, w.customs, ps.No, zone.GateEvent{ID: l.InnerNo + "-ev", Vehicle: "沪A12345", ScaleGross: d("10000").Add(l.GrossWeight)})
+	w.must(err)
+	if ps.Status != zone.PassPassed {
+		w.t.Fatalf("pass %s is %s: %v", ps.No, ps.Status, ps.HoldReasons)
+	}
+}

@@ -229,6 +229,11 @@ func (s *Service) normalizeList(l *List) error {
 	if l.Book == "" {
 		return badArg("book_no", "is required")
 	}
+	for i, ln := range l.Lines {
+		if ln.Source != "" {
+			return badArg(fmt.Sprintf("lines[%d].source", i), "a line's source bucket is set by the repair centre's exit of goods (ExitRepairGoods), not by the filer; leave it empty")
+		}
+	}
 	if l.Type == "" {
 		l.Type = codes.ListOrdinary
 	}
@@ -473,6 +478,24 @@ func (s *Service) bookLine(ctx context.Context, q querier, book string, seq int,
 	return bl, nil
 }
 
+// repairReturn lets an untaxed second-line exit list of a repair book
+// without a receiving list take only goods of the domestic area going
+// back from repair: filed, it is a draft; declared, every line carries
+// goods a repair order bound to it (BindListLine), which the repair
+// centre binds to a second-line list only when they came from the
+// domestic area.
+func repairReturn(l *List) error {
+	if l.Status == "" {
+		return nil
+	}
+	for i, ln := range l.Lines {
+		if ln.Source == "" {
+			return invalid(ReasonUntaxedExit, fmt.Sprintf("lines[%d]", i), "rule: bonded goods leave for the domestic market taxed or kept bonded by a counterpart; on a repair book an untaxed second-line list takes only domestic goods going back from repair: bind them to the line with ExitRepairGoods (RETURN_DOMESTIC), or declare a sale under a domestic-sale trade mode (%s)", domesticModes())
+		}
+	}
+	return nil
+}
+
 // checkFlowLinks checks what a flow links to: the counterpart of a
 // transfer, the passes of goods that entered first, the slips of a
 // collective list.
@@ -514,6 +537,9 @@ func (s *Service) checkFlowLinks(ctx context.Context, q querier, p access.Princi
 			return badArg("related_book_no", "an inter-zone transfer names the other zone's book or list (关联备案编号 / 关联清单编号)")
 		}
 	case FlowSecondLineOut:
+		if b.Kind == codes.BookRepair && !exitTaxed(l) && l.RelatedListNo == "" {
+			return repairReturn(l)
+		}
 		return s.checkDomesticExit(ctx, q, l)
 	case FlowEnterFirst:
 		return s.checkEntryPasses(ctx, q, l)
@@ -643,7 +669,11 @@ func (s *Service) DeclareList(ctx context.Context, p access.Principal, no string
 		req := s.journal(l, "reserve", p.ID)
 		in := &intent{ID: req.IdempotencyKey, Kind: intentReserve, Docs: []string{kindList + ":" + l.No}, Actor: p.ID}
 		for i, ln := range l.Lines {
-			req.Postings = append(req.Postings, posting(l.Book, ln.BookSeq, from, to, ln.DeclaredQuantity, ln.Lot, ln.DeclaredUnit))
+			src := from
+			if ln.Source != "" {
+				src = ln.Source
+			}
+			req.Postings = append(req.Postings, posting(l.Book, ln.BookSeq, src, to, ln.DeclaredQuantity, ln.Lot, ln.DeclaredUnit))
 			in.Fields = append(in.Fields, fmt.Sprintf("lines[%d].quantity", i))
 		}
 		in.Post = &req
@@ -819,6 +849,11 @@ func (s *Service) DeleteList(ctx context.Context, p access.Principal, no string)
 		case ListDraft:
 		default:
 			return wrongStatus(l, "only a draft can be deleted; customs returns declared lists")
+		}
+		for i, ln := range l.Lines {
+			if ln.Source != "" {
+				return precondition(ReasonWrongStatus, fmt.Sprintf("lines[%d]", i), "line %d carries goods of the %s bucket bound to it (a repair order's exit); declare the list, customs may return it", ln.Seq, ln.Source)
+			}
 		}
 		l.Status = ListDeleted
 		return updateDoc(ctx, tx, kindList, l.No, string(l.Status), l)

@@ -229,6 +229,11 @@ type ListLine struct {
 	NetWeight   decimal.Decimal
 	// Lot names the lot an outbound line takes; empty: oldest first.
 	Lot string
+	// Source is the bucket of the book an outbound line reserves from
+	// instead of the flow's own (bonded): set only by BindListLine, when
+	// goods of a repair centre's section are bound to the line; a filer
+	// cannot set it.
+	Source string `json:",omitempty"`
 	// Passed is how much of DeclaredQuantity has passed the gate (or was
 	// otherwise booked).
 	Passed decimal.Decimal
