@@ -115,14 +115,9 @@ func (s *Service) RequestDestruction(ctx context.Context, p access.Principal, d 
 		}
 	}
 	d.ResidueEvent = 0
-	today := s.today()
-	if d.Date.IsZero() {
-		d.Date = today
-	}
-	d.Date = ledger.Day(d.Date)
-	if d.Date.Before(ledger.EarliestEffectiveDate) || d.Date.After(today) {
-		return d, ledger.Errorf(ledger.KindInvalid, ledger.ReasonDateOutOfRange, "date", "a destruction is dated between %s and today (%s)",
-			ledger.FormatDate(ledger.EarliestEffectiveDate), ledger.FormatDate(today))
+	var err error
+	if d.Date, err = s.documentDate(d.Date, "destruction"); err != nil {
+		return d, err
 	}
 	b, err := s.writeBook(ctx, p, d.Book)
 	if err != nil {
@@ -301,14 +296,7 @@ func destructionBy(ctx context.Context, q querier, where string, args ...any) (D
 	if err != nil {
 		return Destruction{}, false, err
 	}
-	d, err := pgx.CollectExactlyOneRow(rows, func(row pgx.CollectableRow) (Destruction, error) {
-		var body string
-		var d Destruction
-		if err := row.Scan(&body); err != nil {
-			return d, err
-		}
-		return d, jsonUnmarshal(body, &d)
-	})
+	d, err := pgx.CollectExactlyOneRow(rows, scanJSON[Destruction])
 	if errors.Is(err, pgx.ErrNoRows) {
 		return d, false, nil
 	}

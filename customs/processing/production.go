@@ -227,14 +227,9 @@ func (s *Service) fileReport(ctx context.Context, p access.Principal, r Report) 
 	if len(r.Materials) > MaxReportLines {
 		return r, badArg("materials", "a report names at most %d materials", MaxReportLines)
 	}
-	today := s.today()
-	if r.Date.IsZero() {
-		r.Date = today
-	}
-	r.Date = ledger.Day(r.Date)
-	if r.Date.Before(ledger.EarliestEffectiveDate) || r.Date.After(today) {
-		return r, ledger.Errorf(ledger.KindInvalid, ledger.ReasonDateOutOfRange, "date", "a report is dated between %s and today (%s), got %s",
-			ledger.FormatDate(ledger.EarliestEffectiveDate), ledger.FormatDate(today), ledger.FormatDate(r.Date))
+	var err error
+	if r.Date, err = s.documentDate(r.Date, "report"); err != nil {
+		return r, err
 	}
 	b, err := s.writeBook(ctx, p, r.Book)
 	if err != nil {

@@ -414,14 +414,9 @@ func (s *Service) FileRndUse(ctx context.Context, p access.Principal, u RndUse) 
 	if len(u.Outputs) > MaxReportLines {
 		return u, badArg("outputs", "an R&D use makes at most %d outputs", MaxReportLines)
 	}
-	today := s.today()
-	if u.Date.IsZero() {
-		u.Date = today
-	}
-	u.Date = ledger.Day(u.Date)
-	if u.Date.Before(ledger.EarliestEffectiveDate) || u.Date.After(today) {
-		return u, ledger.Errorf(ledger.KindInvalid, ledger.ReasonDateOutOfRange, "date", "a use is dated between %s and today (%s), got %s",
-			ledger.FormatDate(ledger.EarliestEffectiveDate), ledger.FormatDate(today), ledger.FormatDate(u.Date))
+	var err error
+	if u.Date, err = s.documentDate(u.Date, "use"); err != nil {
+		return u, err
 	}
 	b, err := s.rndBook(ctx, p, u.Book)
 	if err != nil {
