@@ -106,6 +106,22 @@ func validateKeyAndDate(key string, day time.Time) error {
 // today plus the store's horizon (WorkingSet.SetLatestDate).
 var EarliestEffectiveDate = time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC)
 
+// BusinessDate is a document's business date (业务日期): today when d is
+// zero, else d's day, refused (DATE_OUT_OF_RANGE, field "date") unless it
+// falls between EarliestEffectiveDate and today. what names the document
+// in the message ("a repair order").
+func BusinessDate(d, today time.Time, what string) (time.Time, error) {
+	if d.IsZero() {
+		return today, nil
+	}
+	d = Day(d)
+	if d.Before(EarliestEffectiveDate) || d.After(today) {
+		return d, Errorf(KindInvalid, ReasonDateOutOfRange, "date", "%s is dated between %s and today (%s), got %s",
+			what, FormatDate(EarliestEffectiveDate), FormatDate(today), FormatDate(d))
+	}
+	return d, nil
+}
+
 // ValidateShape checks what can be checked of a journal request without the
 // ledger's state: required fields, signs, decimal places of values, posting
 // count. Checks against items and accounts happen in WorkingSet.Apply.

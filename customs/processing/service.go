@@ -232,18 +232,8 @@ func lineNotOnBook(book string, seq int, field string) error {
 	return notFound(zone.ReasonLineNotOnBook, field, "book %s has no line %d; register the line first", book, seq)
 }
 
-// documentDate is a document's business date: today when none is given, and
-// refused unless between the ledger's earliest effective date and today. what
-// names the document ("report").
+// documentDate is a document's business date (ledger.BusinessDate against
+// the zone's today); what names the document ("report").
 func (s *Service) documentDate(d time.Time, what string) (time.Time, error) {
-	today := s.today()
-	if d.IsZero() {
-		return today, nil
-	}
-	d = ledger.Day(d)
-	if d.Before(ledger.EarliestEffectiveDate) || d.After(today) {
-		return d, ledger.Errorf(ledger.KindInvalid, ledger.ReasonDateOutOfRange, "date", "a %s is dated between %s and today (%s), got %s",
-			what, ledger.FormatDate(ledger.EarliestEffectiveDate), ledger.FormatDate(today), ledger.FormatDate(d))
-	}
-	return d, nil
+	return ledger.BusinessDate(d, s.today(), "a "+what)
 }

@@ -98,14 +98,9 @@ func (s *Service) OpenOrder(ctx context.Context, p access.Principal, o Order) (O
 	if !o.Quantity.IsPositive() {
 		return o, badArg("quantity", "must be > 0, got %s", o.Quantity)
 	}
-	today := s.today()
-	if o.Date.IsZero() {
-		o.Date = today
-	}
-	o.Date = ledger.Day(o.Date)
-	if o.Date.Before(ledger.EarliestEffectiveDate) || o.Date.After(today) {
-		return o, ledger.Errorf(ledger.KindInvalid, ledger.ReasonDateOutOfRange, "date", "a repair order is dated between %s and today (%s)",
-			ledger.FormatDate(ledger.EarliestEffectiveDate), ledger.FormatDate(today))
+	var err error
+	if o.Date, err = ledger.BusinessDate(o.Date, s.today(), "a repair order"); err != nil {
+		return o, err
 	}
 	b, err := s.writeBook(ctx, p, o.Book)
 	if err != nil {

@@ -53,14 +53,9 @@ func (s *Service) ReceiveParts(ctx context.Context, p access.Principal, in Parts
 	if !in.Quantity.IsPositive() {
 		return in, badArg("quantity", "must be > 0, got %s", in.Quantity)
 	}
-	today := s.today()
-	if in.Date.IsZero() {
-		in.Date = today
-	}
-	in.Date = ledger.Day(in.Date)
-	if in.Date.Before(ledger.EarliestEffectiveDate) || in.Date.After(today) {
-		return in, ledger.Errorf(ledger.KindInvalid, ledger.ReasonDateOutOfRange, "date", "parts are taken in between %s and today (%s)",
-			ledger.FormatDate(ledger.EarliestEffectiveDate), ledger.FormatDate(today))
+	var err error
+	if in.Date, err = ledger.BusinessDate(in.Date, s.today(), "a parts intake"); err != nil {
+		return in, err
 	}
 	b, err := s.writeBook(ctx, p, in.Book)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestDatabaseErrorSaysWhatToDo: a store's database failure becomes
@@ -43,5 +44,23 @@ func TestDatabaseErrorSaysWhatToDo(t *testing.T) {
 	}
 	if DatabaseError(nil, "x", busy, refused) != nil {
 		t.Error("nil is not passed through")
+	}
+}
+
+// TestBusinessDate: no date is today; a date after today or before the
+// earliest effective date is DATE_OUT_OF_RANGE on field "date".
+func TestBusinessDate(t *testing.T) {
+	today := time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC)
+	if d, err := BusinessDate(time.Time{}, today, "a report"); err != nil || !d.Equal(today) {
+		t.Errorf("no date: %v, %v; want today", d, err)
+	}
+	if d, err := BusinessDate(time.Date(2026, 12, 1, 15, 4, 0, 0, time.UTC), today, "a report"); err != nil || !d.Equal(time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("a past day: %v, %v; want its day", d, err)
+	}
+	for _, d := range []time.Time{today.AddDate(0, 0, 1), time.Date(1989, 12, 31, 0, 0, 0, 0, time.UTC)} {
+		_, err := BusinessDate(d, today, "a report")
+		if le := AsError(err); err == nil || le.Reason != ReasonDateOutOfRange || le.Field != "date" || !strings.Contains(le.Message, "a report is dated") {
+			t.Errorf("%s: %v; want DATE_OUT_OF_RANGE on date naming the document", FormatDate(d), err)
+		}
 	}
 }
