@@ -381,6 +381,11 @@ const (
 	// FAILED_PRECONDITION: customs put the enterprise under rectification; it may not open repair
 	// orders until customs lifts it.
 	Reason_ENTERPRISE_UNDER_RECTIFICATION Reason = 358
+	// FAILED_PRECONDITION: the zone list named for repair goods leaving by re-export or back to the
+	// domestic customer is not a draft exit list of the book of the flow the way needs (first line
+	// for re-export, second line for the customer), or has no line of that book line with exactly
+	// the exit quantity: file the right list and name it.
+	Reason_REPAIR_EXIT_LIST Reason = 359
 )
 
 // Enum value maps for Reason.
@@ -513,6 +518,7 @@ var (
 		356: "REMANUFACTURED_DOMESTIC_SALE",
 		357: "REPAIR_NOT_IN_CATALOGUE",
 		358: "ENTERPRISE_UNDER_RECTIFICATION",
+		359: "REPAIR_EXIT_LIST",
 	}
 	Reason_value = map[string]int32{
 		"REASON_UNSPECIFIED":               0,
@@ -642,6 +648,7 @@ var (
 		"REMANUFACTURED_DOMESTIC_SALE":     356,
 		"REPAIR_NOT_IN_CATALOGUE":          357,
 		"ENTERPRISE_UNDER_RECTIFICATION":   358,
+		"REPAIR_EXIT_LIST":                 359,
 	}
 )
 
@@ -676,7 +683,7 @@ var File_zoneledger_errors_v1_reason_proto protoreflect.FileDescriptor
 
 const file_zoneledger_errors_v1_reason_proto_rawDesc = "" +
 	"\n" +
-	"!zoneledger/errors/v1/reason.proto\x12\x14zoneledger.errors.v1*\xcd\x18\n" +
+	"!zoneledger/errors/v1/reason.proto\x12\x14zoneledger.errors.v1*\xe4\x18\n" +
 	"\x06Reason\x12\x16\n" +
 	"\x12REASON_UNSPECIFIED\x10\x00\x12\x14\n" +
 	"\x10INVALID_ARGUMENT\x10\x01\x12\x13\n" +
@@ -808,7 +815,8 @@ const file_zoneledger_errors_v1_reason_proto_rawDesc = "" +
 	"\x1eREPAIR_NO_DOMESTIC_CIRCULATION\x10\xe3\x02\x12!\n" +
 	"\x1cREMANUFACTURED_DOMESTIC_SALE\x10\xe4\x02\x12\x1c\n" +
 	"\x17REPAIR_NOT_IN_CATALOGUE\x10\xe5\x02\x12#\n" +
-	"\x1eENTERPRISE_UNDER_RECTIFICATION\x10\xe6\x02B\xdf\x01\n" +
+	"\x1eENTERPRISE_UNDER_RECTIFICATION\x10\xe6\x02\x12\x15\n" +
+	"\x10REPAIR_EXIT_LIST\x10\xe7\x02B\xdf\x01\n" +
 	"\x18com.zoneledger.errors.v1B\vReasonProtoP\x01ZDgithub.com/zoneledger/zoneledger/proto/zoneledger/errors/v1;errorsv1\xa2\x02\x03ZEX\xaa\x02\x14Zoneledger.Errors.V1\xca\x02\x14Zoneledger\\Errors\\V1\xe2\x02 Zoneledger\\Errors\\V1\\GPBMetadata\xea\x02\x16Zoneledger::Errors::V1b\x06proto3"
 
 var (
