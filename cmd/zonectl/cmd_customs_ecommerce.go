@@ -260,11 +260,17 @@ followed by its order's number. -o json prints the whole InventoryList.`,
 }
 
 func (a *app) ecomReturnCmd(request bool) *cobra.Command {
-	use, short, long, example := "request LIST...", "Apply for the return (退货) of released lists' goods (safe to repeat)",
+	var lineFlags []string
+	use, short, long, example := "request LIST... [--line SEQ=QTY ...]", "Apply for the return (退货) of released lists' goods (safe to repeat)",
 		`Apply for the return (退货) of a released list's goods, within the apply
 window after its release (RETURN_WINDOW_CLOSED after it). The list becomes
 RETURN_REQUESTED; applying again returns it. The goods are booked back with
-'return receive' when they arrive.`, "  zonectl customs ecommerce return request QLEC-0001"
+'return receive' when they arrive.
+
+Part of a list: --line SEQ=QTY (repeatable) names a list line and how much of
+it comes back, for one LIST; more than the line released is refused
+(RETURN_EXCEEDS_LIST). Without --line the whole list is returned.`, `  zonectl customs ecommerce return request QLEC-0001
+  zonectl customs ecommerce return request QLEC-0002 --line 1=2 --line 3=0.5`
 	if !request {
 		use, short, long, example = "receive LIST...", "Book returned goods back into bonded stock; the tax is cancelled (safe to repeat)",
 			`Book a returned list's goods back into bonded stock on the warehouse's book,
@@ -273,16 +279,23 @@ cancelled (it leaves the settlement) and the buyer's annual total is restored.
 Only a list whose return was applied for (WRONG_STATUS otherwise). Receiving
 a received return again returns the list.`, "  zonectl customs ecommerce return receive QLEC-0001"
 	}
-	return &cobra.Command{
+	c := &cobra.Command{
 		Use:     use,
 		Short:   short,
 		Long:    long + "\n\nSeveral lists: in order; the first refusal stops.",
 		Example: example,
 		Args:    minArgs(1, "at least one LIST"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
+			lines, err := parseReturnLines(lineFlags)
+			if err != nil {
+				return err
+			}
+			if len(lines) > 0 && len(args) > 1 {
+				return usagef("--line names lines of one list; give one LIST with it")
+			}
 			return actOn(a, cmd, args, rowView(ecomListHeader, ecomListRow), func(ctx context.Context, c *clients, no string) (*customsv1.InventoryList, error) {
 				if request {
-					resp, err := c.ecommerce.RequestReturn(ctx, &customsv1.RequestReturnRequest{ListNo: no})
+					resp, err := c.ecommerce.RequestReturn(ctx, &customsv1.RequestReturnRequest{ListNo: no, Lines: lines})
 					return resp.GetList(), err
 				}
 				resp, err := c.ecommerce.ReceiveReturn(ctx, &customsv1.ReceiveReturnRequest{ListNo: no})
@@ -290,6 +303,34 @@ a received return again returns the list.`, "  zonectl customs ecommerce return 
 			})
 		}),
 	}
+	if request {
+		c.Flags().StringArrayVar(&lineFlags, "line", nil, "a list line and the quantity of it returned, SEQ=QTY (e.g. 2=1.5); repeatable; none: the whole list")
+	}
+	return c
+}
+
+// parseReturnLines reads --line SEQ=QTY flags: SEQ a list line number > 0,
+// QTY a decimal > 0, each line at most once.
+func parseReturnLines(flags []string) ([]*customsv1.ReturnLine, error) {
+	var out []*customsv1.ReturnLine
+	seen := map[int64]bool{}
+	for _, f := range flags {
+		seqText, qty, ok := strings.Cut(f, "=")
+		seq, err := strconv.ParseInt(strings.TrimSpace(seqText), 10, 32)
+		if !ok || err != nil || seq <= 0 {
+			return nil, usagef("--line %q: write SEQ=QTY, SEQ the list line's number (1, 2, ...)", f)
+		}
+		q, err := decimal.NewFromString(strings.TrimSpace(qty))
+		if err != nil || !q.IsPositive() {
+			return nil, usagef("--line %q: the quantity must be a decimal number > 0", f)
+		}
+		if seen[seq] {
+			return nil, usagef("--line %q: line %d is named twice", f, seq)
+		}
+		seen[seq] = true
+		out = append(out, &customsv1.ReturnLine{Seq: int32(seq), Quantity: strings.TrimSpace(qty)})
+	}
+	return out, nil
 }
 
 // Settlement.

@@ -538,3 +538,41 @@ func TestEcomSubmitManyShowsProgress(t *testing.T) {
 		t.Errorf("--no-progress: %q", h.stderr.String())
 	}
 }
+
+// TestEcomPartialReturnSendsItsLines: `return request LIST --line SEQ=QTY`
+// sends the lines and quantities; a malformed --line, a line named twice,
+// or --line with several lists is a usage error and nothing is sent.
+func TestEcomPartialReturnSendsItsLines(t *testing.T) {
+	h := newHarness(t)
+	var sent *customsv1.RequestReturnRequest
+	f := &fakeEcom{request: func(r *customsv1.RequestReturnRequest) (*customsv1.RequestReturnResponse, error) {
+		sent = r
+		return &customsv1.RequestReturnResponse{List: &customsv1.InventoryList{ListNo: r.GetListNo(),
+			Status: customsv1.InventoryListStatus_INVENTORY_LIST_STATUS_RETURN_REQUESTED}}, nil
+	}}
+	runEcom(h, f, "customs", "ecommerce", "return", "request", "QLEC-0002", "--line", "1=2", "--line", "3=0.5")
+	h.expect(exitOK)
+	got := sent.GetLines()
+	if sent.GetListNo() != "QLEC-0002" || len(got) != 2 || got[0].GetSeq() != 1 || got[0].GetQuantity() != "2" ||
+		got[1].GetSeq() != 3 || got[1].GetQuantity() != "0.5" {
+		t.Fatalf("sent %v, want QLEC-0002 with lines 1=2 and 3=0.5", sent)
+	}
+	sent = nil
+	runEcom(h, f, "customs", "ecommerce", "return", "request", "QLEC-0002")
+	h.expect(exitOK)
+	if sent == nil || len(sent.GetLines()) != 0 {
+		t.Errorf("a whole return sent %v, want no lines", sent)
+	}
+	h.nodial = true
+	for _, args := range [][]string{
+		{"QLEC-0002", "--line", "x=1"},
+		{"QLEC-0002", "--line", "0=1"},
+		{"QLEC-0002", "--line", "1=-1"},
+		{"QLEC-0002", "--line", "1"},
+		{"QLEC-0002", "--line", "1=1", "--line", "1=2"},
+		{"QLEC-0002", "QLEC-0003", "--line", "1=1"},
+	} {
+		runEcom(h, f, append([]string{"customs", "ecommerce", "return", "request"}, args...)...)
+		h.expect(exitUsage)
+	}
+}
