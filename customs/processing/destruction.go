@@ -282,11 +282,12 @@ func (s *Service) GetDestruction(ctx context.Context, p access.Principal, no str
 	if err != nil {
 		return d, dbError(err)
 	}
-	if found && !p.CanRead(d.Enterprise) && p.Role == access.RoleAdmin && !p.Disabled {
-		return Destruction{}, denied("principal %q is an admin; admins read no enterprise's books or documents", p.ID)
+	missing := notFound(zone.ReasonUnknownDocument, "destruction_no", "there is no destruction %q", no)
+	if !found {
+		return Destruction{}, missing
 	}
-	if !found || !p.CanRead(d.Enterprise) {
-		return Destruction{}, notFound(zone.ReasonUnknownDocument, "destruction_no", "there is no destruction %q", no)
+	if err := zone.HideFrom(p, d.Enterprise, missing); err != nil {
+		return Destruction{}, err
 	}
 	return d, nil
 }

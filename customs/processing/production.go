@@ -535,13 +535,17 @@ func (s *Service) GetReport(ctx context.Context, p access.Principal, no string) 
 		return Report{}, dbError(err)
 	}
 	r, err := pgx.CollectExactlyOneRow(rows, scanReport)
-	if err == nil && !p.CanRead(r.Enterprise) && p.Role == access.RoleAdmin && !p.Disabled {
-		return Report{}, denied("principal %q is an admin; admins read no enterprise's books or documents", p.ID)
+	missing := notFound(zone.ReasonUnknownDocument, "report_no", "there is no production report %q", no)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Report{}, missing
 	}
-	if errors.Is(err, pgx.ErrNoRows) || err == nil && !p.CanRead(r.Enterprise) {
-		return Report{}, notFound(zone.ReasonUnknownDocument, "report_no", "there is no production report %q", no)
+	if err != nil {
+		return Report{}, dbError(err)
 	}
-	return r, dbError(err)
+	if err := zone.HideFrom(p, r.Enterprise, missing); err != nil {
+		return Report{}, err
+	}
+	return r, nil
 }
 
 // ListReports pages a book's production reports in number order.

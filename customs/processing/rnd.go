@@ -534,11 +534,15 @@ func (s *Service) GetRndUse(ctx context.Context, p access.Principal, no string) 
 		return RndUse{}, dbError(err)
 	}
 	u, err := pgx.CollectExactlyOneRow(rows, scanJSON[RndUse])
-	if err == nil && !p.CanRead(u.Enterprise) && p.Role == access.RoleAdmin && !p.Disabled {
-		return RndUse{}, denied("principal %q is an admin; admins read no enterprise's books or documents", p.ID)
+	missing := notFound(zone.ReasonUnknownDocument, "use_no", "there is no R&D use %q", no)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return RndUse{}, missing
 	}
-	if errors.Is(err, pgx.ErrNoRows) || err == nil && !p.CanRead(u.Enterprise) {
-		return RndUse{}, notFound(zone.ReasonUnknownDocument, "use_no", "there is no R&D use %q", no)
+	if err != nil {
+		return RndUse{}, dbError(err)
 	}
-	return u, dbError(err)
+	if err := zone.HideFrom(p, u.Enterprise, missing); err != nil {
+		return RndUse{}, err
+	}
+	return u, nil
 }

@@ -257,11 +257,12 @@ func (s *Service) GetOrder(ctx context.Context, p access.Principal, no string) (
 	if err != nil {
 		return o, dbError(err)
 	}
-	if found && !p.CanRead(o.Enterprise) && p.Role == access.RoleAdmin && !p.Disabled {
-		return Order{}, denied("principal %q is an admin; admins read no enterprise's books or documents", p.ID)
+	missing := notFound(zone.ReasonUnknownDocument, "order_no", "there is no repair order %q", no)
+	if !found {
+		return Order{}, missing
 	}
-	if !found || !p.CanRead(o.Enterprise) {
-		return Order{}, notFound(zone.ReasonUnknownDocument, "order_no", "there is no repair order %q", no)
+	if err := zone.HideFrom(p, o.Enterprise, missing); err != nil {
+		return Order{}, err
 	}
 	return o, nil
 }

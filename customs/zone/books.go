@@ -277,7 +277,7 @@ func (s *Service) GetBook(ctx context.Context, p access.Principal, no string) (B
 	if err != nil {
 		return Book{}, dbError(err)
 	}
-	if err := hideFrom(p, b.Enterprise, bookNotFound(no)); err != nil {
+	if err := HideFrom(p, b.Enterprise, bookNotFound(no)); err != nil {
 		return Book{}, err
 	}
 	return b, nil
@@ -354,7 +354,7 @@ func (s *Service) SetLastWriteOffDate(ctx context.Context, p access.Principal, n
 			return err
 		}
 		if p.Role != access.RoleCustoms {
-			if err := hideFrom(p, b.Enterprise, bookNotFound(no)); err != nil {
+			if err := HideFrom(p, b.Enterprise, bookNotFound(no)); err != nil {
 				return err
 			}
 			if p.Role != access.RoleEnterprise || p.Enterprise != b.Enterprise {
@@ -629,7 +629,7 @@ func (s *Service) ListBookLines(ctx context.Context, p access.Principal, book st
 	if err != nil {
 		return nil, dbError(err)
 	}
-	if err := hideFrom(p, b.Enterprise, bookNotFound(book)); err != nil {
+	if err := HideFrom(p, b.Enterprise, bookNotFound(book)); err != nil {
 		return nil, err
 	}
 	rows, err := s.pool.Query(ctx, `SELECT body FROM zone_book_lines WHERE book = $1 AND seq > $2 ORDER BY seq LIMIT $3`, book, afterSeq, pageSize(limit))

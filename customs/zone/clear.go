@@ -372,7 +372,7 @@ func (s *Service) ListTaxableEvents(ctx context.Context, p access.Principal, boo
 	if err != nil {
 		return nil, dbError(err)
 	}
-	if err := hideFrom(p, b.Enterprise, bookNotFound(book)); err != nil {
+	if err := HideFrom(p, b.Enterprise, bookNotFound(book)); err != nil {
 		return nil, err
 	}
 	if from.IsZero() {

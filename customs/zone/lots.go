@@ -249,7 +249,7 @@ func (s *Service) StockReport(ctx context.Context, p access.Principal, book stri
 	if err != nil {
 		return nil, dbError(err)
 	}
-	if err := hideFrom(p, b.Enterprise, bookNotFound(book)); err != nil {
+	if err := HideFrom(p, b.Enterprise, bookNotFound(book)); err != nil {
 		return nil, err
 	}
 	hs, err := s.ledger.Balances(ctx, ledger.BalanceQuery{Book: book, AsOf: asOf})

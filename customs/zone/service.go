@@ -212,7 +212,7 @@ func readDoc[T any](ctx context.Context, s *Service, p access.Principal, kind, n
 	var v T
 	r, err := getDoc(ctx, s.pool, kind, no, false, &v)
 	if err == nil {
-		err = hideFrom(p, r.enterprise, docNotFound(kind, no))
+		err = HideFrom(p, r.enterprise, docNotFound(kind, no))
 	}
 	if err != nil {
 		if missing != nil {
@@ -360,12 +360,12 @@ func canRead(p access.Principal, enterprise string) error {
 	return denied("principal %q (%s) may not read the documents of enterprise %s", p.ID, p.Role, enterprise)
 }
 
-// hideFrom answers missing — the very refusal an unknown number gets — when
+// HideFrom answers missing — the very refusal an unknown number gets — when
 // p may not read enterprise's documents: a principal never learns that
 // another enterprise's book or document exists, nor whose it is. Customs
 // reads everything; an admin reads no enterprise's documents and is told so
 // without their owner.
-func hideFrom(p access.Principal, enterprise string, missing error) error {
+func HideFrom(p access.Principal, enterprise string, missing error) error {
 	if p.CanRead(enterprise) {
 		return nil
 	}
@@ -381,9 +381,9 @@ func docNotFound(kind, no string) error {
 }
 
 // canFileHidden is canFile for a document or book found by its number:
-// one p may not read answers missing (see hideFrom).
+// one p may not read answers missing (see HideFrom).
 func canFileHidden(p access.Principal, enterprise string, missing error) error {
-	if err := hideFrom(p, enterprise, missing); err != nil {
+	if err := HideFrom(p, enterprise, missing); err != nil {
 		return err
 	}
 	return canFile(p, enterprise)
@@ -438,7 +438,7 @@ func listDocs[T any](ctx context.Context, s *Service, p access.Principal, kind s
 		if err != nil {
 			return nil, dbError(err)
 		}
-		if err := hideFrom(p, b.Enterprise, bookNotFound(f.Book)); err != nil {
+		if err := HideFrom(p, b.Enterprise, bookNotFound(f.Book)); err != nil {
 			return nil, err
 		}
 	}
