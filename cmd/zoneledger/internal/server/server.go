@@ -131,6 +131,8 @@ type Server struct {
 	fatal         error
 	stopping      chan struct{} // closed by Stop: ends health Watch streams
 	closeStopping sync.Once
+	stopOnce      sync.Once // Stop's work, done once whoever calls it
+	stopErr       error
 	// Addr is the address gRPC listens on.
 	Addr string
 	// MetricsAddr is the address metrics are served on, if any.
@@ -419,8 +421,15 @@ func (s *Server) Done() <-chan error { return s.done }
 // Stop shuts down gracefully: new calls are refused, in-flight calls and
 // write batches finish, then the database closes and the embedded
 // PostgreSQL stops. When the server stopped serving because the database
-// could not be brought back, Stop returns that error.
+// could not be brought back, Stop returns that error. Stop may be called
+// more than once and from several goroutines: the first call stops the
+// server, and every call returns when it has stopped, with its error.
 func (s *Server) Stop(ctx context.Context) error {
+	s.stopOnce.Do(func() { s.stopErr = s.stop(ctx) })
+	return s.stopErr
+}
+
+func (s *Server) stop(ctx context.Context) error {
 	s.health.Shutdown()
 	s.closeStopping.Do(func() { close(s.stopping) })
 	s.stopWatch()
