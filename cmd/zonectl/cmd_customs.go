@@ -545,7 +545,7 @@ func (a *app) bookLinesListCmd() *cobra.Command {
 		Example: "  zonectl customs book lines list H31050000001 -o csv",
 		Args:    exactArgs(1, "BOOK"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return showPages(a, cmd, rowView(bookLineHeader, bookLineRow), func(ctx context.Context, c *clients, token string) ([]*customsv1.BookLine, string, error) {
+			return showPages(a, cmd, bookLineView, func(ctx context.Context, c *clients, token string) ([]*customsv1.BookLine, string, error) {
 				resp, err := c.books.ListBookLines(ctx, &customsv1.ListBookLinesRequest{BookNo: args[0], PageSize: pageSize, PageToken: token})
 				return resp.GetLines(), resp.GetNextPageToken(), err
 			})
@@ -633,7 +633,7 @@ business date (default: now). The columns:
   zonectl customs stock H31050000001 --as-of 2026-03-31 -o csv`,
 		Args: exactArgs(1, "BOOK"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return showAll(a, cmd, rowView(stockHeader, stockRow), func(ctx context.Context, c *clients) ([]*customsv1.StockLine, error) {
+			return showAll(a, cmd, stockView, func(ctx context.Context, c *clients) ([]*customsv1.StockLine, error) {
 				resp, err := c.books.GetStockReport(ctx, &customsv1.GetStockReportRequest{BookNo: args[0], AsOf: asOf})
 				return resp.GetLines(), err
 			})

@@ -68,7 +68,7 @@ func (a *app) listCreateCmd() *cobra.Command {
 				a.noteDryRun(ff.file, len(docs), "lists")
 				return nil
 			}
-			p := newDocPrinter(a, len(docs), ff.quiet, listHeader, one(listRow), (*customsv1.List).GetListNo)
+			p := newDocPrinter(a, len(docs), ff.quiet, listView.header, listView.rows, (*customsv1.List).GetListNo)
 			return fileDocs(a, cmd.Context(), ff, "lists", docs, (*customsv1.CreateListRequest).GetInnerNo,
 				func(ctx context.Context, c *clients, req *customsv1.CreateListRequest) (*customsv1.List, error) {
 					resp, err := c.decls.CreateList(ctx, req)
@@ -92,7 +92,7 @@ it.`,
 		Example: "  zonectl customs list declare QD310526I000000001",
 		Args:    minArgs(1, "at least one LIST"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return actOn(a, cmd, args, rowView(listHeader, listRow), func(ctx context.Context, c *clients, no string) (*customsv1.List, error) {
+			return actOn(a, cmd, args, listView, func(ctx context.Context, c *clients, no string) (*customsv1.List, error) {
 				resp, err := c.decls.DeclareList(ctx, &customsv1.DeclareListRequest{ListNo: no})
 				return resp.GetList(), err
 			})
@@ -112,7 +112,7 @@ approved list again returns it.`,
 		Example: `  zonectl customs list approve QD310526I000000001 --note "documents checked"`,
 		Args:    minArgs(1, "at least one LIST"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return actOn(a, cmd, args, rowView(listHeader, listRow), func(ctx context.Context, c *clients, no string) (*customsv1.List, error) {
+			return actOn(a, cmd, args, listView, func(ctx context.Context, c *clients, no string) (*customsv1.List, error) {
 				resp, err := c.decls.ApproveList(ctx, &customsv1.ApproveListRequest{ListNo: no, Note: note})
 				return resp.GetList(), err
 			})
@@ -133,7 +133,7 @@ Customs only. Returning a returned list again returns it.`,
 		Example: `  zonectl customs list return QD310526E000000002 --note "unit price missing on line 1"`,
 		Args:    exactArgs(1, "LIST"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return actOn(a, cmd, args, rowView(listHeader, listRow), func(ctx context.Context, c *clients, no string) (*customsv1.List, error) {
+			return actOn(a, cmd, args, listView, func(ctx context.Context, c *clients, no string) (*customsv1.List, error) {
 				resp, err := c.decls.ReturnList(ctx, &customsv1.ReturnListRequest{ListNo: no, Note: note})
 				return resp.GetList(), err
 			})
@@ -151,7 +151,7 @@ func (a *app) listDeleteCmd() *cobra.Command {
 		Example: "  zonectl customs list delete QD310526I000000003",
 		Args:    minArgs(1, "at least one LIST"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return actOn(a, cmd, args, rowView(listHeader, listRow), func(ctx context.Context, c *clients, no string) (*customsv1.List, error) {
+			return actOn(a, cmd, args, listView, func(ctx context.Context, c *clients, no string) (*customsv1.List, error) {
 				resp, err := c.decls.DeleteList(ctx, &customsv1.DeleteListRequest{ListNo: no})
 				return resp.GetList(), err
 			})
@@ -170,7 +170,7 @@ enterprise or customs may. Clearing a cleared list again returns it.`,
 		Example: "  zonectl customs list clear QD310526E000000004 --declaration 310520260000012345",
 		Args:    exactArgs(1, "LIST"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return actOn(a, cmd, args, rowView(listHeader, listRow), func(ctx context.Context, c *clients, no string) (*customsv1.List, error) {
+			return actOn(a, cmd, args, listView, func(ctx context.Context, c *clients, no string) (*customsv1.List, error) {
 				resp, err := c.decls.ClearList(ctx, &customsv1.ClearListRequest{ListNo: no, DeclarationNo: declaration})
 				return resp.GetList(), err
 			})
@@ -190,7 +190,7 @@ the lots an outbound line reserved; -o json prints the whole List.`,
 		Example: "  zonectl customs list get QD310526I000000001 -o json",
 		Args:    exactArgs(1, "LIST"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return show(a, cmd, view[*customsv1.List]{listLinesHeader, listLineRows}, func(ctx context.Context, c *clients) (*customsv1.List, error) {
+			return show(a, cmd, listLinesView, func(ctx context.Context, c *clients) (*customsv1.List, error) {
 				resp, err := c.decls.GetList(ctx, &customsv1.GetListRequest{ListNo: args[0]})
 				return resp.GetList(), err
 			})
@@ -211,7 +211,7 @@ func (a *app) listLsCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return showPages(a, cmd, rowView(listHeader, listRow), func(ctx context.Context, c *clients, token string) ([]*customsv1.List, string, error) {
+			return showPages(a, cmd, listView, func(ctx context.Context, c *clients, token string) ([]*customsv1.List, string, error) {
 				resp, err := c.decls.ListLists(ctx, &customsv1.ListListsRequest{BookNo: book, Enterprise: enterprise,
 					Status: customsv1.ListStatus(st), PageSize: pageSize, PageToken: token})
 				return resp.GetLists(), resp.GetNextPageToken(), err
@@ -253,7 +253,7 @@ decimal strings.`,
 			if err != nil {
 				return err
 			}
-			p := newDocPrinter(a, 1, quiet, formHeader, one(formRow), (*customsv1.Form).GetFormNo)
+			p := newDocPrinter(a, 1, quiet, formView.header, formView.rows, (*customsv1.Form).GetFormNo)
 			return p.close(p.add(f))
 		}),
 	}
@@ -275,7 +275,7 @@ func (a *app) formGetCmd() *cobra.Command {
 		Example: "  zonectl customs form get SQA310526X000000001",
 		Args:    exactArgs(1, "FORM"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return show(a, cmd, rowView(formHeader, formRow), func(ctx context.Context, c *clients) (*customsv1.Form, error) {
+			return show(a, cmd, formView, func(ctx context.Context, c *clients) (*customsv1.Form, error) {
 				resp, err := c.decls.GetForm(ctx, &customsv1.GetFormRequest{FormNo: args[0]})
 				return resp.GetForm(), err
 			})
@@ -328,7 +328,7 @@ value, gross_weight, net_weight.`,
 				a.noteDryRun(ff.file, len(docs), "slips")
 				return nil
 			}
-			p := newDocPrinter(a, len(docs), ff.quiet, slipHeader, one(slipRow), (*customsv1.Slip).GetSlipNo)
+			p := newDocPrinter(a, len(docs), ff.quiet, slipView.header, slipView.rows, (*customsv1.Slip).GetSlipNo)
 			return fileDocs(a, cmd.Context(), ff, "slips", docs, (*customsv1.CreateSlipRequest).GetInnerNo,
 				func(ctx context.Context, c *clients, req *customsv1.CreateSlipRequest) (*customsv1.Slip, error) {
 					resp, err := c.decls.CreateSlip(ctx, req)
@@ -349,7 +349,7 @@ func (a *app) slipGetCmd() *cobra.Command {
 		Example: "  zonectl customs slip get CRK310526E000000001",
 		Args:    exactArgs(1, "SLIP"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return show(a, cmd, view[*customsv1.Slip]{slipLinesHeader, slipLineRows}, func(ctx context.Context, c *clients) (*customsv1.Slip, error) {
+			return show(a, cmd, slipLinesView, func(ctx context.Context, c *clients) (*customsv1.Slip, error) {
 				resp, err := c.decls.GetSlip(ctx, &customsv1.GetSlipRequest{SlipNo: args[0]})
 				return resp.GetSlip(), err
 			})
@@ -377,7 +377,7 @@ overdue), of one book or of every book you may read.`,
 			if len(args) == 1 {
 				book = args[0]
 			}
-			return showAll(a, cmd, rowView(tripHeader, tripRow), func(ctx context.Context, c *clients) ([]*customsv1.PendingTrip, error) {
+			return showAll(a, cmd, tripView, func(ctx context.Context, c *clients) ([]*customsv1.PendingTrip, error) {
 				resp, err := c.decls.ListPendingTrips(ctx, &customsv1.ListPendingTripsRequest{BookNo: book, AsOf: asOf})
 				return resp.GetTrips(), err
 			})
@@ -449,7 +449,7 @@ again returns the certificate already issued.`,
 		Example: "  zonectl customs certificate QD310526E000000002",
 		Args:    exactArgs(1, "LIST"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return show(a, cmd, view[*customsv1.Certificate]{certificateHeader, certificateRows}, func(ctx context.Context, c *clients) (*customsv1.Certificate, error) {
+			return show(a, cmd, certificateView, func(ctx context.Context, c *clients) (*customsv1.Certificate, error) {
 				resp, err := c.decls.RequestCertificate(ctx, &customsv1.RequestCertificateRequest{ListNo: args[0]})
 				return resp.GetCertificate(), err
 			})
@@ -472,7 +472,7 @@ separated by ";" (e.g. DUTY;CONSUMPTION_TAX).`,
 		Example: "  zonectl customs taxable H31050000001 --from 2026-03-01 --to 2026-03-31 -o csv",
 		Args:    exactArgs(1, "BOOK"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return showPages(a, cmd, rowView(taxableHeader, taxableRow), func(ctx context.Context, c *clients, token string) ([]*customsv1.TaxableEvent, string, error) {
+			return showPages(a, cmd, taxableView, func(ctx context.Context, c *clients, token string) ([]*customsv1.TaxableEvent, string, error) {
 				resp, err := c.decls.ListTaxableEvents(ctx, &customsv1.ListTaxableEventsRequest{BookNo: args[0], FromDate: from, ToDate: to,
 					PageSize: pageSize, PageToken: token})
 				return resp.GetEvents(), resp.GetNextPageToken(), err
