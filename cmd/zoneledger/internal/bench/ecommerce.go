@@ -459,12 +459,8 @@ func released(o *customsv1.Order) bool {
 
 // ecomWorker is one client's tally.
 type ecomWorker struct {
-	lat                    []time.Duration
-	orders, errors, calls  int64
-	warmOrders, warmErrors int64
-	tail                   int64
-	samples                []string
-	tally                  ecomTally
+	window
+	tally ecomTally
 }
 
 // loadEcom runs the clients: a warm-up, then the measured window. An order
@@ -472,7 +468,7 @@ type ecomWorker struct {
 func loadEcom(ctx context.Context, cfg *Config, conns []*grpc.ClientConn, t *ecomTarget, res *Result) {
 	workers := runClients(cfg, conns, "orders",
 		func() *ecomWorker {
-			return &ecomWorker{lat: make([]time.Duration, 0, 4096), tally: ecomTally{orders: map[string]int64{}, qty: map[int32]int64{}}}
+			return &ecomWorker{window: newWindow(), tally: ecomTally{orders: map[string]int64{}, qty: map[int32]int64{}}}
 		},
 		func(w *ecomWorker, conn *grpc.ClientConn, id int, from, end time.Time, done *atomic.Int64) {
 			w.run(ctx, cfg, customsv1.NewEcommerceServiceClient(conn), t, id, from, end, done)
@@ -483,38 +479,25 @@ func loadEcom(ctx context.Context, cfg *Config, conns []*grpc.ClientConn, t *eco
 	if cfg.Batch > 1 {
 		d.DocumentsPerCall = cfg.Batch / 3 * 3
 	}
-	var all []time.Duration
-	seen := map[string]bool{}
-	for _, w := range workers {
-		all = append(all, w.lat...)
-		res.Orders += w.orders
-		res.Errors += w.errors
-		d.Calls += w.calls
-		d.Tail += w.tail
-		res.WarmupJournals += w.warmOrders
-		res.WarmupErrors += w.warmErrors
+	ws := make([]window, len(workers))
+	for i, w := range workers {
+		ws[i] = w.window
 		for no, tax := range w.tally.orders {
 			d.tally.orders[no] = tax
 		}
 		for seq, q := range w.tally.qty {
 			d.tally.qty[seq] += q
 		}
-		addSamples(res, seen, w.samples)
 	}
 	d.Released = int64(len(d.tally.orders))
 	res.Ecom = d
-	res.Calls = d.Calls
-	res.OrdersPerSecond = measured(res, cfg, all, res.Orders)
+	res.Orders, d.Tail, res.OrdersPerSecond = res.add(cfg, ws)
+	d.Calls = res.Calls
 }
 
 func (w *ecomWorker) run(ctx context.Context, cfg *Config, ec customsv1.EcommerceServiceClient, t *ecomTarget, id int, from, end time.Time, done *atomic.Int64) {
 	rng := rand.New(rand.NewPCG(uint64(id)+1, uint64(time.Now().UnixNano())))
 	base := metadata.NewOutgoingContext(ctx, metadata.Pairs("authorization", "Bearer "+t.platform))
-	fail := func(format string, args ...any) {
-		if len(w.samples) < 3 {
-			w.samples = append(w.samples, fmt.Sprintf(format, args...))
-		}
-	}
 	perCall := max(1, cfg.Batch/3)
 	orders := make([]*ecomOrder, perCall)
 	ok := make([]bool, perCall)
@@ -551,9 +534,9 @@ func (w *ecomWorker) run(ctx context.Context, cfg *Config, ec customsv1.Ecommerc
 			}
 			switch {
 			case err != nil:
-				fail("order %s: %v", o.no, err)
+				w.fail("order %s: %v", o.no, err)
 			case !released(last):
-				fail("order %s: the third document answered %s %s", o.no, last.GetStatus(), last.GetReason())
+				w.fail("order %s: the third document answered %s %s", o.no, last.GetStatus(), last.GetReason())
 			default:
 				ok[0] = true
 			}
@@ -575,15 +558,15 @@ func (w *ecomWorker) run(ctx context.Context, cfg *Config, ec customsv1.Ecommerc
 			r, err := ec.SubmitDocuments(c, &customsv1.SubmitDocumentsRequest{Documents: docs})
 			switch {
 			case err != nil:
-				fail("SubmitDocuments: %v", err)
+				w.fail("SubmitDocuments: %v", err)
 			case len(r.GetResults()) != len(docs):
-				fail("SubmitDocuments answered %d results for %d documents", len(r.GetResults()), len(docs))
+				w.fail("SubmitDocuments answered %d results for %d documents", len(r.GetResults()), len(docs))
 			default:
 				bad := make([]bool, perCall)
 				for i, x := range r.GetResults() {
 					if e := x.GetError(); e != nil {
 						bad[owner[i]] = true
-						fail("order %s: %s %s: %s", orders[owner[i]].no, e.GetCode(), e.GetReason(), e.GetMessage())
+						w.fail("order %s: %s %s: %s", orders[owner[i]].no, e.GetCode(), e.GetReason(), e.GetMessage())
 					} else if released(x.GetOrder()) {
 						ok[owner[i]] = true
 					}
@@ -592,7 +575,7 @@ func (w *ecomWorker) run(ctx context.Context, cfg *Config, ec customsv1.Ecommerc
 					if ok[i] && bad[i] {
 						ok[i] = false
 					} else if !ok[i] && !bad[i] {
-						fail("order %s: none of its documents answered RELEASED", orders[i].no)
+						w.fail("order %s: none of its documents answered RELEASED", orders[i].no)
 					}
 				}
 			}
@@ -610,20 +593,7 @@ func (w *ecomWorker) run(ctx context.Context, cfg *Config, ec customsv1.Ecommerc
 			w.tally.qty[o.sku.seq] += int64(o.qty)
 		}
 		done.Add(good)
-		switch {
-		case t1.Before(from):
-			w.warmOrders += good
-			w.warmErrors += bad
-		case !t1.After(end):
-			for range good {
-				w.lat = append(w.lat, t1.Sub(t0))
-			}
-			w.calls += calls
-			w.orders += good
-			w.errors += bad
-		default:
-			w.tail += good
-		}
+		w.record(t0, t1, from, end, good, bad, calls, true)
 	}
 }
 
