@@ -430,26 +430,19 @@ func setup(ctx context.Context, conn *grpc.ClientConn, adminToken string, cfg *C
 	t := &target{book: "BENCH" + strings.ToUpper(run), run: run, date: cfg.today()}
 	admin := adminv1.NewAdminServiceClient(conn)
 	lc := ledgerv1.NewLedgerServiceClient(conn)
-	as := func(tok string) (context.Context, context.CancelFunc) {
-		c, cancel := context.WithTimeout(ctx, time.Minute)
-		return metadata.AppendToOutgoingContext(c, "authorization", "Bearer "+tok), cancel
-	}
 	ent := "bench-" + run
-	c, cancel := as(adminToken)
+	c, cancel := as(ctx, adminToken)
 	defer cancel()
-	if _, err := admin.CreatePrincipal(c, &adminv1.CreatePrincipalRequest{PrincipalId: ent, DisplayName: "zoneledger bench",
-		Role: adminv1.Role_ROLE_ENTERPRISE, EnterpriseId: strings.ToUpper(ent)}); err != nil {
-		return nil, fmt.Errorf("creating the bench principal (is --token an admin token?): %w", err)
-	}
-	tok, err := admin.IssueToken(c, &adminv1.IssueTokenRequest{PrincipalId: ent, Description: "zoneledger bench"})
+	tok, err := newPrincipal(c, admin, &adminv1.CreatePrincipalRequest{PrincipalId: ent, DisplayName: "zoneledger bench",
+		Role: adminv1.Role_ROLE_ENTERPRISE, EnterpriseId: strings.ToUpper(ent)})
 	if err != nil {
-		return nil, fmt.Errorf("issuing the bench token: %w", err)
+		return nil, err
 	}
-	t.token = tok.GetToken()
+	t.token = tok
 	if _, err := lc.EnsureWorldAccounts(c, &ledgerv1.EnsureWorldAccountsRequest{Names: []string{"abroad", "domestic"}}); err != nil {
 		return nil, fmt.Errorf("ensuring world accounts: %w", err)
 	}
-	ec, ecancel := as(t.token)
+	ec, ecancel := as(ctx, t.token)
 	defer ecancel()
 	if _, err := lc.CreateBook(ec, &ledgerv1.CreateBookRequest{BookId: t.book, Name: "bench book", Owner: strings.ToUpper(ent),
 		Accounts: []string{"bonded"}, Attributes: map[string]string{"kind": "TW", "purpose": "zoneledger bench"}}); err != nil {
@@ -465,7 +458,25 @@ func setup(ctx context.Context, conn *grpc.ClientConn, adminToken string, cfg *C
 	return t, nil
 }
 
-// worker is one client's tally.
+// as bounds ctx by a minute and sends tok as the bearer token.
+func as(ctx context.Context, tok string) (context.Context, context.CancelFunc) {
+	c, cancel := context.WithTimeout(ctx, time.Minute)
+	return metadata.AppendToOutgoingContext(c, "authorization", "Bearer "+tok), cancel
+}
+
+// newPrincipal creates the principal of req (ctx carries an admin token)
+// and returns a token issued to it.
+func newPrincipal(ctx context.Context, admin adminv1.AdminServiceClient, req *adminv1.CreatePrincipalRequest) (string, error) {
+	if _, err := admin.CreatePrincipal(ctx, req); err != nil {
+		return "", fmt.Errorf("creating principal %s (is --token an admin token?): %w", req.GetPrincipalId(), err)
+	}
+	tok, err := admin.IssueToken(ctx, &adminv1.IssueTokenRequest{PrincipalId: req.GetPrincipalId(), Description: "zoneledger bench"})
+	if err != nil {
+		return "", fmt.Errorf("issuing a token to %s: %w", req.GetPrincipalId(), err)
+	}
+	return tok.GetToken(), nil
+}
+
 // window is what one client saw, split by when each call completed: in
 // the warm-up, in the measured window, or after it (tail).
 type window struct {

@@ -191,10 +191,6 @@ func setupEcom(ctx context.Context, conn *grpc.ClientConn, adminToken string, cf
 	run := strconv.FormatInt(now.UnixNano(), 36)
 	t := &ecomTarget{run: run, tag: rng.IntN(100000), stock: ecomStock(cfg),
 		date: cfg.today()}
-	as := func(tok string) (context.Context, context.CancelFunc) {
-		c, cancel := context.WithTimeout(ctx, time.Minute)
-		return metadata.AppendToOutgoingContext(c, "authorization", "Bearer "+tok), cancel
-	}
 	admin := adminv1.NewAdminServiceClient(conn)
 	books := customsv1.NewBookServiceClient(conn)
 	decl := customsv1.NewDeclarationServiceClient(conn)
@@ -217,23 +213,14 @@ func setupEcom(ctx context.Context, conn *grpc.ClientConn, adminToken string, cf
 		code[i] = alnum[rng.IntN(len(alnum))]
 	}
 	t.book = fmt.Sprintf("T4601W%06d", rng.IntN(1000000))
-	c, cancel := as(adminToken)
+	c, cancel := as(ctx, adminToken)
 	defer cancel()
 	for i, e := range []struct{ uscc, name string }{{wh, "bench bonded warehouse " + run}, {t.ebc, "bench cross-border shop " + run}} {
 		if _, err := books.RegisterEnterprise(c, &customsv1.RegisterEnterpriseRequest{Uscc: e.uscc, CustomsCode: fmt.Sprintf("4601%s%d", code, i), Name: e.name}); err != nil {
 			return nil, fmt.Errorf("registering enterprise %s (is --token an admin token?): %w", e.uscc, err)
 		}
 	}
-	principal := func(req *adminv1.CreatePrincipalRequest) (string, error) {
-		if _, err := admin.CreatePrincipal(c, req); err != nil {
-			return "", fmt.Errorf("creating principal %s: %w", req.GetPrincipalId(), err)
-		}
-		tok, err := admin.IssueToken(c, &adminv1.IssueTokenRequest{PrincipalId: req.GetPrincipalId(), Description: "zoneledger bench"})
-		if err != nil {
-			return "", fmt.Errorf("issuing a token to %s: %w", req.GetPrincipalId(), err)
-		}
-		return tok.GetToken(), nil
-	}
+	principal := func(req *adminv1.CreatePrincipalRequest) (string, error) { return newPrincipal(c, admin, req) }
 	whTok, err := principal(&adminv1.CreatePrincipalRequest{PrincipalId: "bench-warehouse-" + run, DisplayName: "bench warehouse",
 		Role: adminv1.Role_ROLE_ENTERPRISE, EnterpriseId: wh})
 	if err != nil {
@@ -261,7 +248,7 @@ func setupEcom(ctx context.Context, conn *grpc.ClientConn, adminToken string, cf
 			Legal: &customsv1.LegalUnit{Unit: cat.legalUnit, Factor: cat.factor}, Type: customsv1.GoodsType_GOODS_TYPE_FINISHED}
 		parts[s.part] = s.seq
 	}
-	wc, wcancel := as(whTok)
+	wc, wcancel := as(ctx, whTok)
 	defer wcancel()
 	if _, err := books.CreateBook(wc, &customsv1.CreateBookRequest{BookNo: t.book, Kind: customsv1.BookKind_BOOK_KIND_LOGISTICS,
 		Enterprise: wh, Usage: "1", CustomsOffice: "4601"}); err != nil {
@@ -288,7 +275,7 @@ func setupEcom(ctx context.Context, conn *grpc.ClientConn, adminToken string, cf
 	if _, err := decl.DeclareList(wc, &customsv1.DeclareListRequest{ListNo: listNo}); err != nil {
 		return nil, fmt.Errorf("declaring entry list %s: %w", listNo, err)
 	}
-	cc, ccancel := as(t.customs)
+	cc, ccancel := as(ctx, t.customs)
 	defer ccancel()
 	al, err := decl.ApproveList(cc, &customsv1.ApproveListRequest{ListNo: listNo, Note: "bench"})
 	if err != nil {
@@ -330,7 +317,7 @@ func setupEcom(ctx context.Context, conn *grpc.ClientConn, adminToken string, cf
 	}
 
 	// The tax the platform withholds, per SKU and quantity (prices are fixed).
-	pc, pcancel := as(t.platform)
+	pc, pcancel := as(ctx, t.platform)
 	defer pcancel()
 	type job struct{ sku, q int }
 	jobs := make(chan job)
