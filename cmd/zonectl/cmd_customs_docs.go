@@ -91,11 +91,8 @@ reserved (预核扣); a list the bucket cannot cover is refused
 it.`,
 		Example: "  zonectl customs list declare QD310526I000000001",
 		Args:    minArgs(1, "at least one LIST"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return actOn(a, cmd, args, listView, func(ctx context.Context, c *clients, no string) (*customsv1.List, error) {
-				resp, err := c.decls.DeclareList(ctx, &customsv1.DeclareListRequest{ListNo: no})
-				return resp.GetList(), err
-			})
+		RunE: runActOn(a, listView, func(ctx context.Context, c *clients, no string) (*customsv1.DeclareListResponse, error) {
+			return c.decls.DeclareList(ctx, &customsv1.DeclareListRequest{ListNo: no})
 		}),
 	}
 }
@@ -111,11 +108,8 @@ approved); the others wait for their passes. Customs only. Approving an
 approved list again returns it.`,
 		Example: `  zonectl customs list approve QD310526I000000001 --note "documents checked"`,
 		Args:    minArgs(1, "at least one LIST"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return actOn(a, cmd, args, listView, func(ctx context.Context, c *clients, no string) (*customsv1.List, error) {
-				resp, err := c.decls.ApproveList(ctx, &customsv1.ApproveListRequest{ListNo: no, Note: note})
-				return resp.GetList(), err
-			})
+		RunE: runActOn(a, listView, func(ctx context.Context, c *clients, no string) (*customsv1.ApproveListResponse, error) {
+			return c.decls.ApproveList(ctx, &customsv1.ApproveListRequest{ListNo: no, Note: note})
 		}),
 	}
 	c.Flags().StringVar(&note, "note", "", "approval remark, kept as the list's note")
@@ -132,11 +126,8 @@ go back. A list whose goods started passing the gate cannot be returned.
 Customs only. Returning a returned list again returns it.`,
 		Example: `  zonectl customs list return QD310526E000000002 --note "unit price missing on line 1"`,
 		Args:    exactArgs(1, "LIST"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return actOn(a, cmd, args, listView, func(ctx context.Context, c *clients, no string) (*customsv1.List, error) {
-				resp, err := c.decls.ReturnList(ctx, &customsv1.ReturnListRequest{ListNo: no, Note: note})
-				return resp.GetList(), err
-			})
+		RunE: runActOn(a, listView, func(ctx context.Context, c *clients, no string) (*customsv1.ReturnListResponse, error) {
+			return c.decls.ReturnList(ctx, &customsv1.ReturnListRequest{ListNo: no, Note: note})
 		}),
 	}
 	bind(c, flagSpec{&note, "note", "why the list is returned (required)"})
@@ -150,11 +141,8 @@ func (a *app) listDeleteCmd() *cobra.Command {
 		Long:    `Delete draft lists, in order. Deleting a deleted list again returns it.`,
 		Example: "  zonectl customs list delete QD310526I000000003",
 		Args:    minArgs(1, "at least one LIST"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return actOn(a, cmd, args, listView, func(ctx context.Context, c *clients, no string) (*customsv1.List, error) {
-				resp, err := c.decls.DeleteList(ctx, &customsv1.DeleteListRequest{ListNo: no})
-				return resp.GetList(), err
-			})
+		RunE: runActOn(a, listView, func(ctx context.Context, c *clients, no string) (*customsv1.DeleteListResponse, error) {
+			return c.decls.DeleteList(ctx, &customsv1.DeleteListRequest{ListNo: no})
 		}),
 	}
 }
@@ -169,11 +157,8 @@ leave the 待检区 for their new status (to non-bonded: a taxable event). The
 enterprise or customs may. Clearing a cleared list again returns it.`,
 		Example: "  zonectl customs list clear QD310526E000000004 --declaration 310520260000012345",
 		Args:    exactArgs(1, "LIST"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return actOn(a, cmd, args, listView, func(ctx context.Context, c *clients, no string) (*customsv1.List, error) {
-				resp, err := c.decls.ClearList(ctx, &customsv1.ClearListRequest{ListNo: no, DeclarationNo: declaration})
-				return resp.GetList(), err
-			})
+		RunE: runActOn(a, listView, func(ctx context.Context, c *clients, no string) (*customsv1.ClearListResponse, error) {
+			return c.decls.ClearList(ctx, &customsv1.ClearListRequest{ListNo: no, DeclarationNo: declaration})
 		}),
 	}
 	bind(c, flagSpec{&declaration, "declaration", "the released declaration's number (报关单编号) (required)"})
@@ -189,11 +174,8 @@ and legal quantities, CNY value, the quantity through the gate (passed) and
 the lots an outbound line reserved; -o json prints the whole List.`,
 		Example: "  zonectl customs list get QD310526I000000001 -o json",
 		Args:    exactArgs(1, "LIST"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return show(a, cmd, listLinesView, func(ctx context.Context, c *clients) (*customsv1.List, error) {
-				resp, err := c.decls.GetList(ctx, &customsv1.GetListRequest{ListNo: args[0]})
-				return resp.GetList(), err
-			})
+		RunE: runShow(a, listLinesView, func(ctx context.Context, c *clients, args []string) (*customsv1.GetListResponse, error) {
+			return c.decls.GetList(ctx, &customsv1.GetListRequest{ListNo: args[0]})
 		}),
 	}
 }
@@ -274,11 +256,8 @@ func (a *app) formGetCmd() *cobra.Command {
 		Short:   "Show one business form",
 		Example: "  zonectl customs form get SQA310526X000000001",
 		Args:    exactArgs(1, "FORM"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return show(a, cmd, formView, func(ctx context.Context, c *clients) (*customsv1.Form, error) {
-				resp, err := c.decls.GetForm(ctx, &customsv1.GetFormRequest{FormNo: args[0]})
-				return resp.GetForm(), err
-			})
+		RunE: runShow(a, formView, func(ctx context.Context, c *clients, args []string) (*customsv1.GetFormResponse, error) {
+			return c.decls.GetForm(ctx, &customsv1.GetFormRequest{FormNo: args[0]})
 		}),
 	}
 }
@@ -348,11 +327,8 @@ func (a *app) slipGetCmd() *cobra.Command {
 		Short:   "Show one slip (one row per line in table and CSV)",
 		Example: "  zonectl customs slip get CRK310526E000000001",
 		Args:    exactArgs(1, "SLIP"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return show(a, cmd, slipLinesView, func(ctx context.Context, c *clients) (*customsv1.Slip, error) {
-				resp, err := c.decls.GetSlip(ctx, &customsv1.GetSlipRequest{SlipNo: args[0]})
-				return resp.GetSlip(), err
-			})
+		RunE: runShow(a, slipLinesView, func(ctx context.Context, c *clients, args []string) (*customsv1.GetSlipResponse, error) {
+			return c.decls.GetSlip(ctx, &customsv1.GetSlipRequest{SlipNo: args[0]})
 		}),
 	}
 }
@@ -448,11 +424,8 @@ lot entered from abroad and none was consumed or processed in the zone. Asking
 again returns the certificate already issued.`,
 		Example: "  zonectl customs certificate QD310526E000000002",
 		Args:    exactArgs(1, "LIST"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return show(a, cmd, certificateView, func(ctx context.Context, c *clients) (*customsv1.Certificate, error) {
-				resp, err := c.decls.RequestCertificate(ctx, &customsv1.RequestCertificateRequest{ListNo: args[0]})
-				return resp.GetCertificate(), err
-			})
+		RunE: runShow(a, certificateView, func(ctx context.Context, c *clients, args []string) (*customsv1.RequestCertificateResponse, error) {
+			return c.decls.RequestCertificate(ctx, &customsv1.RequestCertificateRequest{ListNo: args[0]})
 		}),
 	}
 }

@@ -146,11 +146,8 @@ func (a *app) ecomChannelGetCmd() *cobra.Command {
 		Long:    `Show an e-commerce enterprise's channel (UNKNOWN_CHANNEL when none). Customs, admin, the enterprise and its linked platforms may read it.`,
 		Example: "  zonectl customs ecommerce channel get 91310115MA1K000029",
 		Args:    exactArgs(1, "USCC"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return show(a, cmd, ecomChannelView, func(ctx context.Context, c *clients) (*customsv1.Channel, error) {
-				resp, err := c.ecommerce.GetChannel(ctx, &customsv1.GetChannelRequest{Enterprise: args[0]})
-				return resp.GetChannel(), err
-			})
+		RunE: runShow(a, ecomChannelView, func(ctx context.Context, c *clients, args []string) (*customsv1.GetChannelResponse, error) {
+			return c.ecommerce.GetChannel(ctx, &customsv1.GetChannelRequest{Enterprise: args[0]})
 		}),
 	}
 }
@@ -168,11 +165,8 @@ whole Order. Several orders: one after the other; the first error stops.`,
 		Example: `  zonectl customs ecommerce order get EC-0001
   zonectl customs ecommerce order get EC-0001 EC-0002 -o csv`,
 		Args: minArgs(1, "at least one ORDER"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return actOn(a, cmd, args, ecomOrderLinesView, func(ctx context.Context, c *clients, no string) (*customsv1.Order, error) {
-				resp, err := c.ecommerce.GetOrder(ctx, &customsv1.GetOrderRequest{OrderNo: no})
-				return resp.GetOrder(), err
-			})
+		RunE: runActOn(a, ecomOrderLinesView, func(ctx context.Context, c *clients, no string) (*customsv1.GetOrderResponse, error) {
+			return c.ecommerce.GetOrder(ctx, &customsv1.GetOrderRequest{OrderNo: no})
 		}),
 	}
 }
@@ -187,11 +181,8 @@ returned instead ('return request'). Cancelling a cancelled order again
 returns it. Several orders: in order; the first refusal stops.`,
 		Example: "  zonectl customs ecommerce order cancel EC-0004",
 		Args:    minArgs(1, "at least one ORDER"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return actOn(a, cmd, args, ecomOrderView, func(ctx context.Context, c *clients, no string) (*customsv1.Order, error) {
-				resp, err := c.ecommerce.CancelOrder(ctx, &customsv1.CancelOrderRequest{OrderNo: no})
-				return resp.GetOrder(), err
-			})
+		RunE: runActOn(a, ecomOrderView, func(ctx context.Context, c *clients, no string) (*customsv1.CancelOrderResponse, error) {
+			return c.ecommerce.CancelOrder(ctx, &customsv1.CancelOrderRequest{OrderNo: no})
 		}),
 	}
 }
@@ -207,11 +198,8 @@ line with its book line, HS code and legal quantity. A list's number is "QL"
 followed by its order's number. -o json prints the whole InventoryList.`,
 		Example: "  zonectl customs ecommerce inventory get QLEC-0001",
 		Args:    minArgs(1, "at least one LIST"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return actOn(a, cmd, args, ecomListLinesView, func(ctx context.Context, c *clients, no string) (*customsv1.InventoryList, error) {
-				resp, err := c.ecommerce.GetInventoryList(ctx, &customsv1.GetInventoryListRequest{ListNo: no})
-				return resp.GetList(), err
-			})
+		RunE: runActOn(a, ecomListLinesView, func(ctx context.Context, c *clients, no string) (*customsv1.GetInventoryListResponse, error) {
+			return c.ecommerce.GetInventoryList(ctx, &customsv1.GetInventoryListRequest{ListNo: no})
 		}),
 	}
 }

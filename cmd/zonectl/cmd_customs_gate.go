@@ -144,11 +144,8 @@ booked as if the gate had released it. Every bound list must be approved by
 then. Customs only. Releasing a released pass again returns it.`,
 		Example: `  zonectl customs pass release HF310526E000000002 --note "inspected: packing heavier than declared"`,
 		Args:    exactArgs(1, "PASS"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return actOn(a, cmd, args, passView, func(ctx context.Context, c *clients, no string) (*customsv1.Pass, error) {
-				resp, err := c.gate.ReleaseHold(ctx, &customsv1.ReleaseHoldRequest{PassNo: no, Note: note})
-				return resp.GetPass(), err
-			})
+		RunE: runActOn(a, passView, func(ctx context.Context, c *clients, no string) (*customsv1.ReleaseHoldResponse, error) {
+			return c.gate.ReleaseHold(ctx, &customsv1.ReleaseHoldRequest{PassNo: no, Note: note})
 		}),
 	}
 	c.Flags().StringVar(&note, "note", "", "customs remark, kept as the pass's note")
@@ -165,11 +162,8 @@ stay as they are and may go on another pass. Customs only. Rejecting a
 rejected pass again returns it.`,
 		Example: `  zonectl customs pass reject HF310526E000000002 --note "seal broken"`,
 		Args:    exactArgs(1, "PASS"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return actOn(a, cmd, args, passView, func(ctx context.Context, c *clients, no string) (*customsv1.Pass, error) {
-				resp, err := c.gate.RejectHold(ctx, &customsv1.RejectHoldRequest{PassNo: no, Note: note})
-				return resp.GetPass(), err
-			})
+		RunE: runActOn(a, passView, func(ctx context.Context, c *clients, no string) (*customsv1.RejectHoldResponse, error) {
+			return c.gate.RejectHold(ctx, &customsv1.RejectHoldRequest{PassNo: no, Note: note})
 		}),
 	}
 	bind(c, flagSpec{&note, "note", "why the vehicle is turned back (required)"})
@@ -183,11 +177,8 @@ func (a *app) passDeleteCmd() *cobra.Command {
 		Long:    `Delete passes whose vehicle has not passed the gate, in order. Deleting a deleted pass again returns it.`,
 		Example: "  zonectl customs pass delete HF310526I000000003",
 		Args:    minArgs(1, "at least one PASS"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return actOn(a, cmd, args, passView, func(ctx context.Context, c *clients, no string) (*customsv1.Pass, error) {
-				resp, err := c.gate.DeletePass(ctx, &customsv1.DeletePassRequest{PassNo: no})
-				return resp.GetPass(), err
-			})
+		RunE: runActOn(a, passView, func(ctx context.Context, c *clients, no string) (*customsv1.DeletePassResponse, error) {
+			return c.gate.DeletePass(ctx, &customsv1.DeletePassRequest{PassNo: no})
 		}),
 	}
 }
@@ -200,11 +191,8 @@ func (a *app) passGetCmd() *cobra.Command {
 (the pass's columns repeat), -o json the whole Pass with its lines.`,
 		Example: "  zonectl customs pass get HF310526I000000001",
 		Args:    exactArgs(1, "PASS"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return show(a, cmd, passEventsView, func(ctx context.Context, c *clients) (*customsv1.Pass, error) {
-				resp, err := c.gate.GetPass(ctx, &customsv1.GetPassRequest{PassNo: args[0]})
-				return resp.GetPass(), err
-			})
+		RunE: runShow(a, passEventsView, func(ctx context.Context, c *clients, args []string) (*customsv1.GetPassResponse, error) {
+			return c.gate.GetPass(ctx, &customsv1.GetPassRequest{PassNo: args[0]})
 		}),
 	}
 }
