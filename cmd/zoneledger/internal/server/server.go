@@ -351,20 +351,20 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 // recovery (a panic or raw error becomes INTERNAL with an error id);
 // authentication; the limits on what a call and a principal hold in
 // flight; validation (text PostgreSQL can store, then the protovalidate
-// rules). Handlers run only after all of them. The codec (textCodec) lets
+// rules). Handlers run only after all of them. The codec (grpcedge.TextCodec) lets
 // a string with invalid UTF-8 be refused there as INVALID_ARGUMENT, not by
 // the decoder as INTERNAL.
 func interceptorChain(m *metrics, log *slog.Logger, a *access.Store, cfg Config) []grpc.ServerOption {
-	recUnary, recStream := recovery(log)
+	recUnary, recStream := grpcedge.RecoveryInterceptors(log)
 	authUnary, authStream := accessapi.Interceptors(a)
 	lim := newLimiter(cfg)
-	limUnary, limStream := lim.interceptors()
+	limUnary, limStream := lim.Interceptors()
 	valUnary, valStream := grpcedge.ValidationInterceptors()
 	return []grpc.ServerOption{
 		grpc.ChainUnaryInterceptor(m.unary, recUnary, authUnary, limUnary, valUnary),
 		grpc.ChainStreamInterceptor(m.stream, recStream, authStream, limStream, valStream),
-		grpc.MaxRecvMsgSize(lim.maxRecvMsgSize()),
-		grpc.ForceServerCodecV2(newTextCodec()),
+		grpc.MaxRecvMsgSize(lim.MaxRecvMsgSize()),
+		grpc.ForceServerCodecV2(grpcedge.NewTextCodec()),
 	}
 }
 
