@@ -58,6 +58,13 @@ const (
 	StepRemove  = "REMOVE_PARTS"
 	StepFinish  = "FINISH"
 	StepExit    = "EXIT"
+	// StepListReturned: customs returned (退单) a list goods of the order
+	// were bound to; the goods are held by the order again. Its journal is
+	// the zone's release of the list's reservation.
+	StepListReturned = "LIST_RETURNED"
+	// StepListDeleted: the enterprise deleted a draft list goods of the
+	// order were bound to; the goods are held by the order again.
+	StepListDeleted = "LIST_DELETED"
 )
 
 // Step is one step of a repair order after it opened.
@@ -390,8 +397,12 @@ func (s *Service) ExitGoods(ctx context.Context, p access.Principal, orderNo, ke
 		if !onList(e.Way) {
 			return nil
 		}
-		_, err := s.zone.BindListLine(ctx, tx, e.Reference, o.Book, e.BookSeq, e.Quantity, Account(e.Section, o.Origin))
-		return err
+		ln, err := s.zone.BindListLine(ctx, tx, e.Reference, o.Book, e.BookSeq, e.Quantity, Account(e.Section, o.Origin), DocumentOrder, o.No)
+		if err != nil {
+			return err
+		}
+		o.Bindings = append(o.Bindings, Binding{List: e.Reference, ListSeq: ln.Seq, Section: e.Section, BookSeq: e.BookSeq, Quantity: e.Quantity, Step: key})
+		return nil
 	})
 }
 

@@ -234,6 +234,13 @@ type ListLine struct {
 	// goods of a repair centre's section are bound to the line; a filer
 	// cannot set it.
 	Source string `json:",omitempty"`
+	// SourceDocType and SourceDocNo name the document the goods bound to
+	// the line serve (e.g. a repair order: REPAIR_ORDER and its number);
+	// set with Source by BindListLine. When the list is returned or
+	// deleted, that document's keeper takes the goods back
+	// (SetLineReleaser).
+	SourceDocType string `json:",omitempty"`
+	SourceDocNo   string `json:",omitempty"`
 	// Passed is how much of DeclaredQuantity has passed the gate (or was
 	// otherwise booked).
 	Passed decimal.Decimal
