@@ -103,6 +103,14 @@ func TestRepairOverTheWire(t *testing.T) {
 	if done.GetOrder().GetStatus() != "CLOSED" {
 		t.Fatalf("order after the last exit: %v", done.GetOrder())
 	}
+	// Customs reads on the list which order's goods its line carries.
+	bound, err := z.decl.GetList(ctxAs(t, z.customs), &customsv1.GetListRequest{ListNo: out2.GetListNo()})
+	if err != nil {
+		t.Fatalf("GetList: %v", err)
+	}
+	if ln := bound.GetList().GetLines()[0]; ln.GetSource() != "repair-repaired-abroad" || ln.GetSourceDocumentType() != "REPAIR_ORDER" || ln.GetSourceDocumentNo() != no {
+		t.Fatalf("the bound line over the wire: source %q, document %q %q; want repair-repaired-abroad, REPAIR_ORDER %s", ln.GetSource(), ln.GetSourceDocumentType(), ln.GetSourceDocumentNo(), no)
+	}
 	for _, l := range []*customsv1.List{out1, out2} {
 		z.declare(t, e.tok, l.GetListNo())
 		z.drive(t, e, z.approve(t, l.GetListNo()), "2", "P"+l.GetInnerNo())

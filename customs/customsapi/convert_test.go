@@ -239,3 +239,33 @@ func TestSelectiveDutyOnTheWire(t *testing.T) {
 		t.Fatalf("book out: %v", b)
 	}
 }
+
+// TestListLineShowsTheDocumentItServes: a list line carrying goods a
+// repair order bound to it shows the section and the order on the wire,
+// and a filer who names a source is passed on to the zone, which
+// refuses it.
+func TestListLineShowsTheDocumentItServes(t *testing.T) {
+	l := zone.List{No: "QD1", Lines: []zone.ListLine{{Seq: 1, BookSeq: 2, Source: "repair-repaired-abroad", SourceDocType: "REPAIR_ORDER", SourceDocNo: "WXH31050000003260000001"}, {Seq: 2, BookSeq: 3}}}
+	out := listOut(l).GetLines()
+	if got := out[0]; got.GetSource() != "repair-repaired-abroad" || got.GetSourceDocumentType() != "REPAIR_ORDER" || got.GetSourceDocumentNo() != "WXH31050000003260000001" {
+		t.Fatalf("bound line on the wire: %v", got)
+	}
+	if got := out[1]; got.GetSource() != "" || got.GetSourceDocumentType() != "" || got.GetSourceDocumentNo() != "" {
+		t.Fatalf("unbound line on the wire: %v", got)
+	}
+	in, err := listIn(&customsv1.CreateListRequest{InnerNo: "X", BookNo: "H31050000003", Io: "E", TradeMode: "1371",
+		Lines: []*customsv1.ListLine{{BookSeq: 1, Quantity: "1", SourceDocumentNo: "WX1"}}})
+	if err != nil || in.Lines[0].SourceDocNo != "WX1" {
+		t.Fatalf("a filer's source was not passed on for the zone to refuse: %+v, %v", in.Lines, err)
+	}
+}
+
+// TestPassLineShowsTheOrderItServes: a gate registration's line carrying
+// a repair order's old parts shows the section and the order on the
+// wire.
+func TestPassLineShowsTheOrderItServes(t *testing.T) {
+	ps := zone.Pass{No: "HF1", Lines: []zone.PassLine{{BookSeq: 4, Source: "repair-old-parts-domestic", SourceDocType: "REPAIR_ORDER", SourceDocNo: "WX1"}}}
+	if got := passOut(ps).GetLines()[0]; got.GetSource() != "repair-old-parts-domestic" || got.GetSourceDocumentType() != "REPAIR_ORDER" || got.GetSourceDocumentNo() != "WX1" {
+		t.Fatalf("bound registration line on the wire: %v", got)
+	}
+}

@@ -365,6 +365,15 @@ type PassLine struct {
 	Country     string
 	GrossWeight decimal.Decimal
 	NetWeight   decimal.Decimal
+
+	// Source, SourceDocType and SourceDocNo are set on a gate
+	// registration's line by BindPassLine, when goods of a repair
+	// centre's section serving a document (a repair order) are bound to
+	// it: passing the gate, they leave Source for the domestic area. A
+	// filer cannot set them.
+	Source        string `json:",omitempty"`
+	SourceDocType string `json:",omitempty"`
+	SourceDocNo   string `json:",omitempty"`
 }
 
 // GateEvent is a vehicle at a gate: the scale's reading and what was seen.

@@ -196,7 +196,9 @@ const (
 	RepairExitWay_REPAIR_EXIT_WAY_RE_EXPORT RepairExitWay = 1
 	// Back to the domestic customer.
 	RepairExitWay_REPAIR_EXIT_WAY_RETURN_DOMESTIC RepairExitWay = 2
-	// 卡口登记 (old parts and scrap of domestic goods).
+	// 卡口登记 (old parts and scrap of domestic goods); reference names the gate registration (an
+	// outbound type-5 pass of the book, not yet at the gate, with a line of the book line and
+	// exactly the quantity), which then names the order; the goods leave when the vehicle passes.
 	RepairExitWay_REPAIR_EXIT_WAY_GATE_REGISTRATION RepairExitWay = 3
 	// 内销: remanufactured goods only, when the zone allows; they return to bonded for a taxed list.
 	RepairExitWay_REPAIR_EXIT_WAY_DOMESTIC_SALE RepairExitWay = 4
@@ -318,9 +320,11 @@ func (x *RepairHolding) GetQuantity() string {
 // RepairStep is one step of an order's trail.
 type RepairStep struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The filer's key of the step.
+	// The filer's key of the step; empty for LIST_RETURNED and LIST_DELETED, which the zone records.
 	Key string `protobuf:"bytes,1,opt,name=key,proto3" json:"key,omitempty"`
-	// TEST, CONSUME_PARTS, REMOVE_PARTS, FINISH or EXIT.
+	// TEST, CONSUME_PARTS, REMOVE_PARTS, FINISH or EXIT; or LIST_RETURNED (customs returned a list
+	// goods of the order were bound to: they are held by the order again, journal_id is the zone's
+	// release of the list's reservation) or LIST_DELETED (the enterprise deleted such a draft list).
 	Kind string `protobuf:"bytes,2,opt,name=kind,proto3" json:"kind,omitempty"`
 	// Business date, "YYYY-MM-DD".
 	Date string `protobuf:"bytes,3,opt,name=date,proto3" json:"date,omitempty"`
@@ -1626,7 +1630,9 @@ type ExitRepairGoodsRequest struct {
 	Way RepairExitWay `protobuf:"varint,5,opt,name=way,proto3,enum=zoneledger.customs.v1.RepairExitWay" json:"way,omitempty"`
 	// 监管方式 of the exit's document (0864/0865 for old parts and scrap re-exported).
 	TradeMode string `protobuf:"bytes,6,opt,name=trade_mode,json=tradeMode,proto3" json:"trade_mode,omitempty"`
-	// The customs document the goods leave on.
+	// The customs document the goods leave on: the draft exit list (RE_EXPORT, RETURN_DOMESTIC),
+	// the gate registration pass (GATE_REGISTRATION), customs' approval (DESTROY) or the
+	// declaration (DOMESTIC_SALE).
 	Reference     string `protobuf:"bytes,7,opt,name=reference,proto3" json:"reference,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
