@@ -29,7 +29,8 @@ func (w *world) registration(seq int, qty string, in bool) string {
 // machine leave by gate registration only on a real registration of the
 // book (an outbound type-5 pass with a line of the book line and the
 // quantity), which then names the order; they leave their section when
-// the vehicle passes; a registration withdrawn gives them back.
+// the vehicle passes; a registration withdrawn, or turned back at the
+// gate, gives them back.
 func TestGateRegistrationNamesTheOrder(t *testing.T) {
 	w := newWorld(t)
 	in := w.receive(w.book, 2, "1", true, false)
@@ -97,8 +98,25 @@ func TestGateRegistrationNamesTheOrder(t *testing.T) {
 	if !o.Held[heldKey(SectionOldParts, 4)].Equal(d("1")) || o.Steps[len(o.Steps)-1].Kind != StepPassWithdrawn {
 		t.Fatalf("after the registration was withdrawn: held %v, last step %+v", o.Held, o.Steps[len(o.Steps)-1])
 	}
+	// One held at the gate (the scale says 200 kg more) and turned back
+	// by customs: the order holds the part again.
+	held := w.registration(4, "1", false)
+	_, err = exit("k8", held, "1")
+	w.must(err)
+	ps, err = w.zone.RecordGateEvent(w.ctx, w.customs, held, zone.GateEvent{ID: held + "-ev", Vehicle: "沪A12345", ScaleGross: d("10250")})
+	w.must(err)
+	if ps.Status != zone.PassHeld {
+		t.Fatalf("registration %s at the gate: %s", held, ps.Status)
+	}
+	_, err = w.zone.RejectHold(w.ctx, w.customs, held, "not the registered goods")
+	w.must(err)
+	o, err = w.svc.GetOrder(w.ctx, w.e1, o.No)
+	w.must(err)
+	if !o.Held[heldKey(SectionOldParts, 4)].Equal(d("1")) || o.Steps[len(o.Steps)-1].Kind != StepPassWithdrawn || o.Bindings[len(o.Bindings)-1].Released != string(zone.PassRejected) {
+		t.Fatalf("after the vehicle was turned back: held %v, last step %+v, bindings %+v", o.Held, o.Steps[len(o.Steps)-1], o.Bindings)
+	}
 	k3 := w.registration(4, "1", false)
-	_, err = exit("k8", k3, "1")
+	_, err = exit("k9", k3, "1")
 	w.must(err)
 	_, err = w.zone.RecordGateEvent(w.ctx, w.customs, k3, zone.GateEvent{ID: k3 + "-ev", Vehicle: "沪A12345", ScaleGross: d("10050")})
 	w.must(err)

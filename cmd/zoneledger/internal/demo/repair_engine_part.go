@@ -2,6 +2,7 @@ package demo
 
 import (
 	"fmt"
+	"strings"
 
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
 )
@@ -132,5 +133,5 @@ func heldText(o *customsv1.RepairOrder) string {
 	if len(out) == 0 {
 		return "nothing"
 	}
-	return fmt.Sprint(out)
+	return strings.Join(out, ", ")
 }
