@@ -242,6 +242,7 @@ func listIn(r *customsv1.CreateListRequest) (zone.List, error) {
 			Currency: ln.GetCurrency(), Country: ln.GetCountry(),
 			GrossWeight: ps.optDec(ln.GetGrossWeight(), f+".gross_weight"), NetWeight: ps.optDec(ln.GetNetWeight(), f+".net_weight"),
 			Lot: ln.GetLot(), Materials: materialsIn(&ps, ln.GetMaterials(), f), ConsumptionVersion: ln.GetConsumptionVersion(),
+			Source: ln.GetSource(), SourceDocType: ln.GetSourceDocumentType(), SourceDocNo: ln.GetSourceDocumentNo(),
 			GoodsCategory: codes.GoodsCategory(ps.enum(customsv1.GoodsCategory_name, "GOODS_CATEGORY_", int32(ln.GetGoodsCategory()), f+".goods_category"))})
 	}
 	return l, ps.err
@@ -281,7 +282,8 @@ func listOut(l zone.List) *customsv1.List {
 			LegalQuantity: qty(ln.LegalQuantity), UnitPrice: qty(ln.UnitPrice), Total: money(ln.Total), Currency: ln.Currency,
 			CnyValue: money(ln.CNYValue), Country: ln.Country, GrossWeight: qty(ln.GrossWeight), NetWeight: qty(ln.NetWeight),
 			Lot: ln.Lot, Passed: qty(ln.Passed), Lots: lotsOut(ln.Lots), Materials: materialsOut(ln.Materials),
-			ConsumptionVersion: ln.ConsumptionVersion, GoodsCategory: goodsCategoryOut(ln.GoodsCategory)})
+			ConsumptionVersion: ln.ConsumptionVersion, GoodsCategory: goodsCategoryOut(ln.GoodsCategory),
+			Source: ln.Source, SourceDocumentType: ln.SourceDocType, SourceDocumentNo: ln.SourceDocNo})
 	}
 	return out
 }
@@ -412,7 +414,8 @@ func passIn(r *customsv1.CreatePassRequest) (zone.Pass, error) {
 		p.Lines = append(p.Lines, zone.PassLine{ListNo: ln.GetListNo(), ListSeq: int(ln.GetListSeq()), BookSeq: int(ln.GetBookSeq()),
 			Description: ln.GetDescription(), Quantity: ps.dec(ln.GetQuantity(), f+".quantity"), Unit: ln.GetUnit(),
 			Value: ps.optDec(ln.GetValue(), f+".value"), Country: ln.GetCountry(),
-			GrossWeight: ps.optDec(ln.GetGrossWeight(), f+".gross_weight"), NetWeight: ps.optDec(ln.GetNetWeight(), f+".net_weight")})
+			GrossWeight: ps.optDec(ln.GetGrossWeight(), f+".gross_weight"), NetWeight: ps.optDec(ln.GetNetWeight(), f+".net_weight"),
+			Source: ln.GetSource(), SourceDocType: ln.GetSourceDocumentType(), SourceDocNo: ln.GetSourceDocumentNo()})
 	}
 	return p, ps.err
 }
@@ -443,7 +446,8 @@ func passOut(p zone.Pass) *customsv1.Pass {
 	for _, ln := range p.Lines {
 		out.Lines = append(out.Lines, &customsv1.PassLine{ListNo: ln.ListNo, ListSeq: int32(ln.ListSeq), BookSeq: int32(ln.BookSeq),
 			Description: ln.Description, Quantity: qty(ln.Quantity), Unit: ln.Unit, Value: money(ln.Value), Country: ln.Country,
-			GrossWeight: qty(ln.GrossWeight), NetWeight: qty(ln.NetWeight)})
+			GrossWeight: qty(ln.GrossWeight), NetWeight: qty(ln.NetWeight),
+			Source: ln.Source, SourceDocumentType: ln.SourceDocType, SourceDocumentNo: ln.SourceDocNo})
 	}
 	for _, e := range p.Events {
 		out.Events = append(out.Events, &customsv1.GateEvent{EventId: e.ID, Gate: int32(e.Gate), Vehicle: e.Vehicle, Container: e.Container,

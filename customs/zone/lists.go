@@ -230,7 +230,7 @@ func (s *Service) normalizeList(l *List) error {
 		return badArg("book_no", "is required")
 	}
 	for i, ln := range l.Lines {
-		if ln.Source != "" {
+		if ln.Source != "" || ln.SourceDocType != "" || ln.SourceDocNo != "" {
 			return badArg(fmt.Sprintf("lines[%d].source", i), "a line's source bucket is set by the repair centre's exit of goods (ExitRepairGoods), not by the filer; leave it empty")
 		}
 	}
@@ -811,6 +811,9 @@ func (s *Service) ReturnList(ctx context.Context, p access.Principal, no, note s
 		l.Note = note
 		if len(l.JournalIDs) == 0 {
 			l.Status = ListReturned
+			if err := s.releaseBound(ctx, tx, l, ListReturned, 0, p.ID, note); err != nil {
+				return nil, err
+			}
 			return nil, updateDoc(ctx, tx, kindList, l.No, string(l.Status), l)
 		}
 		rev := &ledger.ReverseRequest{Book: l.Book, JournalID: l.JournalIDs[0], IdempotencyKey: l.No + ":release", EffectiveDate: s.today(), Principal: p.ID, Reason: "list returned: " + note}
@@ -830,33 +833,36 @@ func (s *Service) finishRelease(ctx context.Context, tx pgx.Tx, in *intent, j le
 	}
 	l.Status, l.Note = ListReturned, in.Note
 	l.JournalIDs = append(l.JournalIDs, j.ID)
+	if err := s.releaseBound(ctx, tx, l, ListReturned, j.ID, in.Actor, in.Note); err != nil {
+		return err
+	}
 	return updateDoc(ctx, tx, kindList, l.No, string(l.Status), l)
 }
 
-// DeleteList deletes a draft (删单).
+// DeleteList deletes a draft (删单). Goods a document bound to its lines
+// (BindListLine) go back to that document's keeper, in the same
+// transaction.
 func (s *Service) DeleteList(ctx context.Context, p access.Principal, no string) (List, error) {
-	err := s.inTx(ctx, func(tx pgx.Tx) error {
+	err := s.change(ctx, func(tx pgx.Tx) (*intent, error) {
 		l, _, err := lockList(ctx, tx, no)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if err := canFileHidden(p, l.Enterprise, listNotFound(docNotFound(kindList, no), no)); err != nil {
-			return err
+			return nil, err
 		}
 		switch l.Status {
 		case ListDeleted:
-			return nil
+			return nil, nil
 		case ListDraft:
 		default:
-			return wrongStatus(l, "only a draft can be deleted; customs returns declared lists")
-		}
-		for i, ln := range l.Lines {
-			if ln.Source != "" {
-				return precondition(ReasonWrongStatus, fmt.Sprintf("lines[%d]", i), "line %d carries goods of the %s bucket bound to it (a repair order's exit); declare the list, customs may return it", ln.Seq, ln.Source)
-			}
+			return nil, wrongStatus(l, "only a draft can be deleted; customs returns declared lists")
 		}
 		l.Status = ListDeleted
-		return updateDoc(ctx, tx, kindList, l.No, string(l.Status), l)
+		if err := s.releaseBound(ctx, tx, l, ListDeleted, 0, p.ID, ""); err != nil {
+			return nil, err
+		}
+		return nil, updateDoc(ctx, tx, kindList, l.No, string(l.Status), l)
 	})
 	if err != nil {
 		return List{}, err

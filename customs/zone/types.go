@@ -234,6 +234,13 @@ type ListLine struct {
 	// goods of a repair centre's section are bound to the line; a filer
 	// cannot set it.
 	Source string `json:",omitempty"`
+	// SourceDocType and SourceDocNo name the document the goods bound to
+	// the line serve (e.g. a repair order: REPAIR_ORDER and its number);
+	// set with Source by BindListLine. When the list is returned or
+	// deleted, that document's keeper takes the goods back
+	// (SetLineReleaser).
+	SourceDocType string `json:",omitempty"`
+	SourceDocNo   string `json:",omitempty"`
 	// Passed is how much of DeclaredQuantity has passed the gate (or was
 	// otherwise booked).
 	Passed decimal.Decimal
@@ -358,6 +365,15 @@ type PassLine struct {
 	Country     string
 	GrossWeight decimal.Decimal
 	NetWeight   decimal.Decimal
+
+	// Source, SourceDocType and SourceDocNo are set on a gate
+	// registration's line by BindPassLine, when goods of a repair
+	// centre's section serving a document (a repair order) are bound to
+	// it: passing the gate, they leave Source for the domestic area. A
+	// filer cannot set them.
+	Source        string `json:",omitempty"`
+	SourceDocType string `json:",omitempty"`
+	SourceDocNo   string `json:",omitempty"`
 }
 
 // GateEvent is a vehicle at a gate: the scale's reading and what was seen.

@@ -220,12 +220,14 @@ func TestDemo(t *testing.T) {
 	checkSales(t, res, conn, customs)
 	checkCountsAgreeWithTables(t, out.String())
 	checkSelective(t, res, out.String())
+	checkRepair(t, res, out.String())
 
 	// The report has every section.
 	for _, s := range []string{"1. Set-up", "2. Filing", "3. Summary", "4. Balances", "5. Per-day totals", "6. Write-off period", "PERIOD_CLOSED",
 		"7. Logistics centre", "8. Stock report", "9. Taxable events", "10. Pending", "Refused exit", reasonEcomExit, "One consignment (一票)", "HELD", reasonInsufficientBonded, "Done:", "Logistics centre:",
 		"11. Sales and service centre", "12. Bonded display trading", "13. Cross-border e-commerce", "14. Stock report of T4601W000318",
-		reasonGuaranteeExceeded, "OVER_ANNUAL_LIMIT", "TOTAL,", "Sales and service centre:", "15. Selective duty"} {
+		reasonGuaranteeExceeded, "OVER_ANNUAL_LIMIT", "TOTAL,", "Sales and service centre:", "15. Selective duty",
+		"16. Testing, repair and remanufacture centre", "LIST_RETURNED", "公告2023年第105号"} {
 		if !strings.Contains(out.String(), s) {
 			t.Errorf("report lacks %q", s)
 		}
@@ -760,4 +762,39 @@ func checkSelective(t *testing.T, res *Result, report string) {
 func businessDateOf(t *testing.T, at time.Time) string {
 	t.Helper()
 	return businessDate(at)
+}
+
+// checkRepair checks section 16: three orders closed, each refusal the one
+// the scene meant, every exit's list or registration line naming its
+// order, and the order the list was returned to holding the goods again.
+func checkRepair(t *testing.T, res *Result, report string) {
+	t.Helper()
+	rr := res.Repair
+	if rr == nil || len(rr.Scenes) != 3 {
+		t.Fatalf("the repair centre: %+v", rr)
+	}
+	var reasons []string
+	for _, f := range rr.Refusals {
+		reasons = append(reasons, f.Reason)
+	}
+	if want := []string{"REPAIR_PARTS_RE_EXPORT_ONLY", "UNKNOWN_PASS", "REMANUFACTURED_DOMESTIC_SALE"}; !slices.Equal(reasons, want) {
+		t.Errorf("repair refusals %v, want %v", reasons, want)
+	}
+	for _, s := range rr.Scenes {
+		o := s.Order
+		if o.GetStatus() != "CLOSED" {
+			t.Errorf("order %s (%s) is %s", o.GetOrderNo(), s.Title, o.GetStatus())
+		}
+		for _, n := range s.Notes {
+			if strings.Contains(n, "line") && strings.Contains(n, "source") && !strings.Contains(n, "serves REPAIR_ORDER "+o.GetOrderNo()) {
+				t.Errorf("%s: %s does not name the order", s.Title, n)
+			}
+		}
+	}
+	if !strings.Contains(report, "the order is OPEN again") {
+		t.Error("the returned list did not give the engine part back to its order")
+	}
+	if len(rr.Mismatches) != 0 {
+		t.Errorf("repair centre: %v", rr.Mismatches)
+	}
 }

@@ -29,6 +29,14 @@
 // and the guarantor's settlement exported as CSV. EcommerceService dates by
 // the server's clock, so that day is today.
 //
+// Last, the testing, repair and remanufacture centre (repair_*.go): a
+// bonded repair book and three orders through RepairService, the zone's
+// lists and passes: an aircraft-engine part repaired for a foreign
+// airline (its old part re-exported, its domestic sale refused, a list
+// customs returns giving the part back to the order), a domestic
+// customer's machine repaired and returned (its old part out by gate
+// registration), gearboxes remanufactured.
+//
 // The ledger part's content is deterministic for a seed; the customs
 // centres' scripts are fixed. The demo keeps its own copy of the
 // quantities it filed (model.go, logisticsModel and salesModel for the customs
@@ -126,7 +134,9 @@ type Result struct {
 	// Sales is the sales and service centre (sections 11 to 14).
 	Sales *SalesResult
 	// Selective is the selective-duty scene (section 15).
-	Selective   *SelectiveResult
+	Selective *SelectiveResult
+	// Repair is the repair centre (section 16).
+	Repair      *RepairResult
 	PostingTime time.Duration
 	Elapsed     time.Duration
 	FirstDay    string
@@ -319,6 +329,14 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	printSelective(w, sel)
 
+	// 16. The testing, repair and remanufacture centre.
+	rep, err := runRepair(ctx, c, z.RC, opts.Year, opts.Month, opts.Days)
+	res.Repair = rep
+	if err != nil {
+		return res, fmt.Errorf("repair centre: %w", err)
+	}
+	printRepair(w, z.RC, rep)
+
 	res.Elapsed = time.Since(began)
 	fmt.Fprintf(w, "Done: %d journals filed in the month (%d accepted, %d refused, %d of them on purpose) and %d reversal; %d filed after the close (%d refused); %d holdings match the demo's own books; period verified: %t.\n",
 		res.Month.Filed, res.Month.Accepted, res.Month.Refused, res.Month.Expected, res.Reversals,
@@ -335,6 +353,9 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	for _, mm := range sr.Mismatches {
 		problems = append(problems, "sales and service centre: "+mm)
+	}
+	for _, mm := range rep.Mismatches {
+		problems = append(problems, "repair centre: "+mm)
 	}
 	if !res.VerifyOK {
 		problems = append(problems, "VerifyPeriods reported problems: "+strings.Join(res.Problems, "; "))

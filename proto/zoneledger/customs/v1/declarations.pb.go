@@ -340,8 +340,19 @@ type ListLine struct {
 	// 5200) move only scrap, and scrap sells to the domestic market only under 0844 / 0845
 	// (INVALID_ARGUMENT, GOODS_CATEGORY_MISMATCH).
 	GoodsCategory GoodsCategory `protobuf:"varint,21,opt,name=goods_category,json=goodsCategory,proto3,enum=zoneledger.customs.v1.GoodsCategory" json:"goods_category,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	// The bucket of the book an outbound line reserves from instead of bonded, when a centre bound
+	// goods of one of its sections to the line (e.g. "repair-repaired-abroad": a repair order's exit,
+	// RepairService.ExitRepairGoods); empty otherwise. Output only: a filer who sets it, or the two
+	// fields below, is refused (INVALID_ARGUMENT, field lines[i].source).
+	Source string `protobuf:"bytes,22,opt,name=source,proto3" json:"source,omitempty"`
+	// The type of the document the goods bound to the line serve (e.g. "REPAIR_ORDER"); empty when
+	// source is. When customs returns the list or its filer deletes the draft, that document takes
+	// the goods back (a repair order holds them again). Output only.
+	SourceDocumentType string `protobuf:"bytes,23,opt,name=source_document_type,json=sourceDocumentType,proto3" json:"source_document_type,omitempty"`
+	// The number of that document (e.g. the repair order's number). Output only.
+	SourceDocumentNo string `protobuf:"bytes,24,opt,name=source_document_no,json=sourceDocumentNo,proto3" json:"source_document_no,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
 }
 
 func (x *ListLine) Reset() {
@@ -519,6 +530,27 @@ func (x *ListLine) GetGoodsCategory() GoodsCategory {
 		return x.GoodsCategory
 	}
 	return GoodsCategory_GOODS_CATEGORY_UNSPECIFIED
+}
+
+func (x *ListLine) GetSource() string {
+	if x != nil {
+		return x.Source
+	}
+	return ""
+}
+
+func (x *ListLine) GetSourceDocumentType() string {
+	if x != nil {
+		return x.SourceDocumentType
+	}
+	return ""
+}
+
+func (x *ListLine) GetSourceDocumentNo() string {
+	if x != nil {
+		return x.SourceDocumentNo
+	}
+	return ""
 }
 
 // ListLineMaterial is a material consumed by a list line's goods.
@@ -4288,7 +4320,7 @@ const file_zoneledger_customs_v1_declarations_proto_rawDesc = "" +
 	"(zoneledger/customs/v1/declarations.proto\x12\x15zoneledger.customs.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\";\n" +
 	"\vLotQuantity\x12\x10\n" +
 	"\x03lot\x18\x01 \x01(\tR\x03lot\x12\x1a\n" +
-	"\bquantity\x18\x02 \x01(\tR\bquantity\"\xeb\a\n" +
+	"\bquantity\x18\x02 \x01(\tR\bquantity\"\xfe\b\n" +
 	"\bListLine\x12\x10\n" +
 	"\x03seq\x18\x01 \x01(\x05R\x03seq\x12\"\n" +
 	"\bbook_seq\x18\x02 \x01(\x05B\a\xbaH\x04\x1a\x02(\x00R\abookSeq\x12(\n" +
@@ -4314,7 +4346,10 @@ const file_zoneledger_customs_v1_declarations_proto_rawDesc = "" +
 	"\x04lots\x18\x12 \x03(\v2\".zoneledger.customs.v1.LotQuantityR\x04lots\x12P\n" +
 	"\tmaterials\x18\x13 \x03(\v2'.zoneledger.customs.v1.ListLineMaterialB\t\xbaH\x06\x92\x01\x03\x10\xe8\aR\tmaterials\x128\n" +
 	"\x13consumption_version\x18\x14 \x01(\tB\a\xbaH\x04r\x02\x18\bR\x12consumptionVersion\x12U\n" +
-	"\x0egoods_category\x18\x15 \x01(\x0e2$.zoneledger.customs.v1.GoodsCategoryB\b\xbaH\x05\x82\x01\x02\x10\x01R\rgoodsCategory\"\xc0\x02\n" +
+	"\x0egoods_category\x18\x15 \x01(\x0e2$.zoneledger.customs.v1.GoodsCategoryB\b\xbaH\x05\x82\x01\x02\x10\x01R\rgoodsCategory\x12\x1f\n" +
+	"\x06source\x18\x16 \x01(\tB\a\xbaH\x04r\x02\x18@R\x06source\x129\n" +
+	"\x14source_document_type\x18\x17 \x01(\tB\a\xbaH\x04r\x02\x18 R\x12sourceDocumentType\x125\n" +
+	"\x12source_document_no\x18\x18 \x01(\tB\a\xbaH\x04r\x02\x18@R\x10sourceDocumentNo\"\xc0\x02\n" +
 	"\x10ListLineMaterial\x12\"\n" +
 	"\bbook_seq\x18\x01 \x01(\x05B\a\xbaH\x04\x1a\x02 \x00R\abookSeq\x12;\n" +
 	"\bquantity\x18\x02 \x01(\tB\x1f\xbaH\x1c\xc8\x01\x01r\x17\x18(2\x13^[0-9]+(\\.[0-9]+)?$R\bquantity\x125\n" +
