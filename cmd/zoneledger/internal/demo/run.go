@@ -126,11 +126,15 @@ type Result struct {
 	// Sales is the sales and service centre (sections 11 to 14).
 	Sales *SalesResult
 	// Selective is the selective-duty scene (section 15).
-	Selective   *SelectiveResult
-	PostingTime time.Duration
-	Elapsed     time.Duration
-	FirstDay    string
-	LastDay     string
+	Selective *SelectiveResult
+	// Manufacturing is the manufacturer's month (section 16); RndLab the
+	// R&D lab (section 17).
+	Manufacturing *ManufacturingResult
+	RndLab        *RndLabResult
+	PostingTime   time.Duration
+	Elapsed       time.Duration
+	FirstDay      string
+	LastDay       string
 }
 
 // Refusal is a filing the server refused.
@@ -318,6 +322,22 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		return res, fmt.Errorf("selective duty: %w", err)
 	}
 	printSelective(w, sel)
+
+	// 16. A manufacturer: two 单耗 versions, production, exports, scrap.
+	mf, err := runManufacturing(ctx, c, z.LC, opts.Year, opts.Month, opts.Days)
+	res.Manufacturing = mf
+	if err != nil {
+		return res, fmt.Errorf("manufacturer: %w", err)
+	}
+	printManufacturing(w, mf)
+
+	// 17. An R&D lab with two projects.
+	lab, err := runRndLab(ctx, c, z.LC, opts.Year, opts.Month, opts.Days)
+	res.RndLab = lab
+	if err != nil {
+		return res, fmt.Errorf("R&D lab: %w", err)
+	}
+	printRndLab(w, lab)
 
 	res.Elapsed = time.Since(began)
 	fmt.Fprintf(w, "Done: %d journals filed in the month (%d accepted, %d refused, %d of them on purpose) and %d reversal; %d filed after the close (%d refused); %d holdings match the demo's own books; period verified: %t.\n",
