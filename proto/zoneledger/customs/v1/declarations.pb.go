@@ -655,7 +655,9 @@ type List struct {
 	BookNo string `protobuf:"bytes,4,opt,name=book_no,json=bookNo,proto3" json:"book_no,omitempty"`
 	// 清单类型: "0" 普通, "1" 集报, "3" 先入区后报关, "4" 简单加工, "5" 保税展示交易, "6" 区内流转,
 	// "7" 区港联动, "8" 保税电商, "9" 一纳成品内销, "A" 选择性征关税, and the zone's 区内直转 letter
-	// (default "Z").
+	// (default "Z"). "9" is an E list under a domestic-sale trade mode on a book customs recorded
+	// as 一纳 (Book.general_taxpayer; otherwise NOT_GENERAL_TAXPAYER): its lines take bonded and
+	// non-bonded lots alike (lots[].bucket), only the bonded part is taxed, with 缓税利息.
 	ListType string `protobuf:"bytes,5,opt,name=list_type,json=listType,proto3" json:"list_type,omitempty"`
 	// 进出口标记: "I" into the zone, "E" out of it.
 	Io string `protobuf:"bytes,6,opt,name=io,proto3" json:"io,omitempty"`
