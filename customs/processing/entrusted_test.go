@@ -198,3 +198,44 @@ func TestEntrustedFromAList(t *testing.T) {
 	}
 	_ = bondedLot
 }
+
+// TestEntrustedGoodsHeldApart: each entrustment's goods are held apart:
+// a report for one entrustment cannot use another firm's materials, nor
+// the book's own non-bonded stock; with basis ACTUAL the firm's share is
+// the report's non_bonded quantity.
+func TestEntrustedGoodsHeldApart(t *testing.T) {
+	set := DefaultSettings()
+	set.NonBondedFrom = NonBondedOnBook
+	w := newWorld(t, set)
+	w.receive(1, "100")
+	w.receiveNonBonded(t, 1, "50")
+	file := func(inner, client string) Entrustment {
+		e, err := w.svc.FileEntrustment(w.ctx, w.e1, Entrustment{InnerNo: inner, Book: w.book, Client: uscc(t, client), ClientName: "firm " + inner})
+		w.must(err)
+		return e
+	}
+	a, b := file("WT-A", "91320000MA1K0000A"), file("WT-B", "91320000MA1K0000B")
+	_, err := w.svc.ReceiveEntrusted(w.ctx, w.e1, EntrustedMove{InnerNo: "WR-A", Entrustment: a.No, Reference: w.gateRegistration(codes.In, "A's sheet"),
+		Lines: []EntrustedLine{{BookSeq: 1, Quantity: d("10")}}})
+	w.must(err)
+	_, err = w.svc.FileReport(w.ctx, w.e1, Report{InnerNo: "P-B", Book: w.book, Entrustment: b.No, Basis: BasisActual, Outputs: []Output{out(4, "1")},
+		Materials: []MaterialUse{{BookSeq: 1, Quantity: d("1"), NonBonded: d("2")}}})
+	wantRefusal(t, err, "INSUFFICIENT_STOCK", "materials[0].non_bonded")
+	rep, err := w.svc.FileReport(w.ctx, w.e1, Report{InnerNo: "P-A", Book: w.book, Entrustment: a.No, Basis: BasisActual, Outputs: []Output{out(4, "1")},
+		Materials: []MaterialUse{{BookSeq: 1, Quantity: d("1"), NonBonded: d("2")}}})
+	w.must(err)
+	if rep.Entrustment != a.No {
+		t.Fatalf("report %+v", rep)
+	}
+	if got := w.holding(EntrustedAccount(a.No), 1); !got.Equal(d("8")) {
+		t.Fatalf("A's sheet: %s, want 8", got)
+	}
+	if got := w.holding(EntrustedAccount(a.No), 4); !got.Equal(d("1")) {
+		t.Fatalf("A's products: %s, want 1", got)
+	}
+	if s := w.stockLine(1); !s.Bonded.Equal(d("99")) || !s.NonBonded.Equal(d("50")) {
+		t.Fatalf("the book's own sheet: bonded %s, non-bonded %s; want 99, 50", s.Bonded, s.NonBonded)
+	}
+	_, err = w.svc.FileReport(w.ctx, w.e2, Report{InnerNo: "P-X", Book: w.other, Entrustment: a.No, Outputs: []Output{out(4, "1")}})
+	wantRefusal(t, err, "UNKNOWN_DOCUMENT", "entrustment")
+}
