@@ -58,7 +58,7 @@ func TestZonectlEntrustedAndGeneralTaxpayer(t *testing.T) {
 	if err != nil || len(evs.GetEvents()) != 1 || evs.GetEvents()[0].GetDutiableValue() != "580.00" {
 		t.Fatalf("taxable events %v (%v); want one on 580.00", evs.GetEvents(), err)
 	}
-	if got := c.must(z.customs, "-o", "csv", "customs", "processing", "entrust", "get", wt); !strings.Contains(got, ",80.00,80.00,") {
+	if got := c.must(z.customs, "-o", "csv", "customs", "processing", "entrust", "get", wt); !strings.Contains(got, ",80.00,80.00,") || !strings.Contains(got, "2=15") {
 		t.Fatalf("entrust get printed %q", got)
 	}
 

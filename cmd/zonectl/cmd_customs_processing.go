@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -486,11 +487,15 @@ func (a *app) procDestroyGetCmd() *cobra.Command {
 
 // 委托加工 (processing for a domestic firm) and 一纳 books.
 
-var procEntrustHeader = []string{"entrustment_no", "inner_no", "book_no", "client", "client_name", "date", "bonded_value", "bonded_taxed", "reports"}
+var procEntrustHeader = []string{"entrustment_no", "inner_no", "book_no", "client", "client_name", "date", "bonded_value", "bonded_taxed", "reports", "held"}
 
 func procEntrustRows(e *customsv1.Entrustment) [][]string {
+	var held []string
+	for _, h := range e.GetHeld() {
+		held = append(held, fmt.Sprintf("%d=%s", h.GetBookSeq(), h.GetQuantity()))
+	}
 	return [][]string{{e.GetEntrustmentNo(), e.GetInnerNo(), e.GetBookNo(), e.GetClient(), e.GetClientName(), e.GetDate(), e.GetBondedValue(), e.GetBondedTaxed(),
-		strings.Join(e.GetReportNos(), " ")}}
+		strings.Join(e.GetReportNos(), " "), strings.Join(held, " ")}}
 }
 
 func (a *app) procEntrustFileCmd() *cobra.Command {

@@ -368,8 +368,12 @@ func entrustedLinesIn(ps *parser, ls []*customsv1.EntrustedLine) []processing.En
 }
 
 func entrustmentOut(e processing.Entrustment) *customsv1.Entrustment {
-	return &customsv1.Entrustment{EntrustmentNo: e.No, InnerNo: e.InnerNo, Enterprise: e.Enterprise, BookNo: e.Book, Client: e.Client, ClientName: e.ClientName,
+	out := &customsv1.Entrustment{EntrustmentNo: e.No, InnerNo: e.InnerNo, Enterprise: e.Enterprise, BookNo: e.Book, Client: e.Client, ClientName: e.ClientName,
 		Date: dateOut(e.Date), BondedValue: money(e.BondedValue), BondedTaxed: money(e.BondedTaxed), ReportNos: e.Reports, FiledBy: e.FiledBy, CreatedAt: ts(e.CreatedAt)}
+	for _, h := range e.Held {
+		out.Held = append(out.Held, &customsv1.EntrustedHolding{BookSeq: int32(h.BookSeq), Quantity: qty(h.Quantity), Value: money(h.Value)})
+	}
+	return out
 }
 
 func entrustedMoveOut(m processing.EntrustedMove) *customsv1.EntrustedMove {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -85,10 +86,22 @@ type Entrustment struct {
 	BondedValue decimal.Decimal
 	BondedTaxed decimal.Decimal
 	// Reports are the production reports filed for it. Derived.
-	Reports   []string `json:",omitempty"`
+	Reports []string `json:",omitempty"`
+	// Held is what the entrustment's bucket holds now, by book line: the
+	// firm's materials and the products made for it. Filled in by
+	// GetEntrustment, not stored.
+	Held      []HeldLine `json:"-"`
 	FiledBy   string
 	CreatedAt time.Time
 	InputHash string
+}
+
+// HeldLine is the quantity of one book line an entrustment's bucket holds.
+type HeldLine struct {
+	BookSeq  int
+	Quantity decimal.Decimal
+	// Value is the carrying value in CNY.
+	Value decimal.Decimal
 }
 
 // EntrustedMove is the domestic firm's goods in (MoveReceipt) or back
@@ -208,6 +221,18 @@ func (s *Service) GetEntrustment(ctx context.Context, p access.Principal, no str
 	if err := zone.HideFrom(p, e.Enterprise, missing); err != nil {
 		return Entrustment{}, err
 	}
+	hs, err := s.ledger.Balances(ctx, ledger.BalanceQuery{Book: e.Book, Account: EntrustedAccount(e.No)})
+	if err != nil {
+		return e, dbError(err)
+	}
+	for _, h := range hs {
+		seq, err := strconv.Atoi(h.Item.Code)
+		if err != nil {
+			continue
+		}
+		e.Held = append(e.Held, HeldLine{BookSeq: seq, Quantity: h.Quantity, Value: h.Value})
+	}
+	slices.SortFunc(e.Held, func(a, b HeldLine) int { return a.BookSeq - b.BookSeq })
 	return e, nil
 }
 

@@ -92,7 +92,8 @@ func TestEntrustedProcessing(t *testing.T) {
 	}
 	e, err = w.svc.GetEntrustment(w.ctx, w.customs, e.No)
 	w.must(err)
-	if !e.BondedValue.Equal(d("300")) || len(e.Reports) != 1 {
+	if !e.BondedValue.Equal(d("300")) || len(e.Reports) != 1 || len(e.Held) != 2 || e.Held[0].BookSeq != 1 || !e.Held[0].Quantity.Equal(d("20")) ||
+		e.Held[1].BookSeq != 4 || !e.Held[1].Quantity.Equal(d("50")) {
 		t.Fatalf("entrustment after the report: %+v", e)
 	}
 	// More of the firm's material than it sent is refused, nothing booked.

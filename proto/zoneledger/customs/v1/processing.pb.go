@@ -2602,7 +2602,10 @@ type Entrustment struct {
 	// Principal who filed it.
 	FiledBy string `protobuf:"bytes,11,opt,name=filed_by,json=filedBy,proto3" json:"filed_by,omitempty"`
 	// When it was filed.
-	CreatedAt     *timestamppb.Timestamp `protobuf:"bytes,12,opt,name=created_at,json=createdAt,proto3" json:"created_at,omitempty"`
+	CreatedAt *timestamppb.Timestamp `protobuf:"bytes,12,opt,name=created_at,json=createdAt,proto3" json:"created_at,omitempty"`
+	// What the entrustment's bucket holds now (the firm's materials and the products made for
+	// it), by book line; the stock report of the book does not show them. GetEntrustment only.
+	Held          []*EntrustedHolding `protobuf:"bytes,13,rep,name=held,proto3" json:"held,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2721,6 +2724,77 @@ func (x *Entrustment) GetCreatedAt() *timestamppb.Timestamp {
 	return nil
 }
 
+func (x *Entrustment) GetHeld() []*EntrustedHolding {
+	if x != nil {
+		return x.Held
+	}
+	return nil
+}
+
+// EntrustedHolding is what an entrustment's bucket holds of one book line.
+type EntrustedHolding struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Book line.
+	BookSeq int32 `protobuf:"varint,1,opt,name=book_seq,json=bookSeq,proto3" json:"book_seq,omitempty"`
+	// Quantity in the line's declared unit.
+	Quantity string `protobuf:"bytes,2,opt,name=quantity,proto3" json:"quantity,omitempty"`
+	// Carrying value, CNY.
+	Value         string `protobuf:"bytes,3,opt,name=value,proto3" json:"value,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *EntrustedHolding) Reset() {
+	*x = EntrustedHolding{}
+	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[31]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *EntrustedHolding) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*EntrustedHolding) ProtoMessage() {}
+
+func (x *EntrustedHolding) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[31]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use EntrustedHolding.ProtoReflect.Descriptor instead.
+func (*EntrustedHolding) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_processing_proto_rawDescGZIP(), []int{31}
+}
+
+func (x *EntrustedHolding) GetBookSeq() int32 {
+	if x != nil {
+		return x.BookSeq
+	}
+	return 0
+}
+
+func (x *EntrustedHolding) GetQuantity() string {
+	if x != nil {
+		return x.Quantity
+	}
+	return ""
+}
+
+func (x *EntrustedHolding) GetValue() string {
+	if x != nil {
+		return x.Value
+	}
+	return ""
+}
+
 // FileEntrustmentRequest files an entrustment.
 type FileEntrustmentRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -2740,7 +2814,7 @@ type FileEntrustmentRequest struct {
 
 func (x *FileEntrustmentRequest) Reset() {
 	*x = FileEntrustmentRequest{}
-	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[31]
+	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2752,7 +2826,7 @@ func (x *FileEntrustmentRequest) String() string {
 func (*FileEntrustmentRequest) ProtoMessage() {}
 
 func (x *FileEntrustmentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[31]
+	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2765,7 +2839,7 @@ func (x *FileEntrustmentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FileEntrustmentRequest.ProtoReflect.Descriptor instead.
 func (*FileEntrustmentRequest) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_processing_proto_rawDescGZIP(), []int{31}
+	return file_zoneledger_customs_v1_processing_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *FileEntrustmentRequest) GetInnerNo() string {
@@ -2814,7 +2888,7 @@ type FileEntrustmentResponse struct {
 
 func (x *FileEntrustmentResponse) Reset() {
 	*x = FileEntrustmentResponse{}
-	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[32]
+	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2826,7 +2900,7 @@ func (x *FileEntrustmentResponse) String() string {
 func (*FileEntrustmentResponse) ProtoMessage() {}
 
 func (x *FileEntrustmentResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[32]
+	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2839,7 +2913,7 @@ func (x *FileEntrustmentResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FileEntrustmentResponse.ProtoReflect.Descriptor instead.
 func (*FileEntrustmentResponse) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_processing_proto_rawDescGZIP(), []int{32}
+	return file_zoneledger_customs_v1_processing_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *FileEntrustmentResponse) GetEntrustment() *Entrustment {
@@ -2860,7 +2934,7 @@ type GetEntrustmentRequest struct {
 
 func (x *GetEntrustmentRequest) Reset() {
 	*x = GetEntrustmentRequest{}
-	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[33]
+	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2872,7 +2946,7 @@ func (x *GetEntrustmentRequest) String() string {
 func (*GetEntrustmentRequest) ProtoMessage() {}
 
 func (x *GetEntrustmentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[33]
+	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2885,7 +2959,7 @@ func (x *GetEntrustmentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetEntrustmentRequest.ProtoReflect.Descriptor instead.
 func (*GetEntrustmentRequest) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_processing_proto_rawDescGZIP(), []int{33}
+	return file_zoneledger_customs_v1_processing_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *GetEntrustmentRequest) GetEntrustmentNo() string {
@@ -2906,7 +2980,7 @@ type GetEntrustmentResponse struct {
 
 func (x *GetEntrustmentResponse) Reset() {
 	*x = GetEntrustmentResponse{}
-	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[34]
+	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2918,7 +2992,7 @@ func (x *GetEntrustmentResponse) String() string {
 func (*GetEntrustmentResponse) ProtoMessage() {}
 
 func (x *GetEntrustmentResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[34]
+	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2931,7 +3005,7 @@ func (x *GetEntrustmentResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetEntrustmentResponse.ProtoReflect.Descriptor instead.
 func (*GetEntrustmentResponse) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_processing_proto_rawDescGZIP(), []int{34}
+	return file_zoneledger_customs_v1_processing_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *GetEntrustmentResponse) GetEntrustment() *Entrustment {
@@ -2963,7 +3037,7 @@ type EntrustedLine struct {
 
 func (x *EntrustedLine) Reset() {
 	*x = EntrustedLine{}
-	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[35]
+	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2975,7 +3049,7 @@ func (x *EntrustedLine) String() string {
 func (*EntrustedLine) ProtoMessage() {}
 
 func (x *EntrustedLine) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[35]
+	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2988,7 +3062,7 @@ func (x *EntrustedLine) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EntrustedLine.ProtoReflect.Descriptor instead.
 func (*EntrustedLine) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_processing_proto_rawDescGZIP(), []int{35}
+	return file_zoneledger_customs_v1_processing_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *EntrustedLine) GetBookSeq() int32 {
@@ -3070,7 +3144,7 @@ type EntrustedMove struct {
 
 func (x *EntrustedMove) Reset() {
 	*x = EntrustedMove{}
-	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[36]
+	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3082,7 +3156,7 @@ func (x *EntrustedMove) String() string {
 func (*EntrustedMove) ProtoMessage() {}
 
 func (x *EntrustedMove) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[36]
+	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3095,7 +3169,7 @@ func (x *EntrustedMove) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EntrustedMove.ProtoReflect.Descriptor instead.
 func (*EntrustedMove) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_processing_proto_rawDescGZIP(), []int{36}
+	return file_zoneledger_customs_v1_processing_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *EntrustedMove) GetMoveNo() string {
@@ -3217,7 +3291,7 @@ type ReceiveEntrustedRequest struct {
 
 func (x *ReceiveEntrustedRequest) Reset() {
 	*x = ReceiveEntrustedRequest{}
-	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[37]
+	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3229,7 +3303,7 @@ func (x *ReceiveEntrustedRequest) String() string {
 func (*ReceiveEntrustedRequest) ProtoMessage() {}
 
 func (x *ReceiveEntrustedRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[37]
+	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3242,7 +3316,7 @@ func (x *ReceiveEntrustedRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReceiveEntrustedRequest.ProtoReflect.Descriptor instead.
 func (*ReceiveEntrustedRequest) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_processing_proto_rawDescGZIP(), []int{37}
+	return file_zoneledger_customs_v1_processing_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *ReceiveEntrustedRequest) GetInnerNo() string {
@@ -3298,7 +3372,7 @@ type ReceiveEntrustedResponse struct {
 
 func (x *ReceiveEntrustedResponse) Reset() {
 	*x = ReceiveEntrustedResponse{}
-	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[38]
+	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3310,7 +3384,7 @@ func (x *ReceiveEntrustedResponse) String() string {
 func (*ReceiveEntrustedResponse) ProtoMessage() {}
 
 func (x *ReceiveEntrustedResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[38]
+	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3323,7 +3397,7 @@ func (x *ReceiveEntrustedResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReceiveEntrustedResponse.ProtoReflect.Descriptor instead.
 func (*ReceiveEntrustedResponse) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_processing_proto_rawDescGZIP(), []int{38}
+	return file_zoneledger_customs_v1_processing_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *ReceiveEntrustedResponse) GetMove() *EntrustedMove {
@@ -3352,7 +3426,7 @@ type ReturnEntrustedRequest struct {
 
 func (x *ReturnEntrustedRequest) Reset() {
 	*x = ReturnEntrustedRequest{}
-	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[39]
+	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3364,7 +3438,7 @@ func (x *ReturnEntrustedRequest) String() string {
 func (*ReturnEntrustedRequest) ProtoMessage() {}
 
 func (x *ReturnEntrustedRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[39]
+	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3377,7 +3451,7 @@ func (x *ReturnEntrustedRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReturnEntrustedRequest.ProtoReflect.Descriptor instead.
 func (*ReturnEntrustedRequest) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_processing_proto_rawDescGZIP(), []int{39}
+	return file_zoneledger_customs_v1_processing_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *ReturnEntrustedRequest) GetInnerNo() string {
@@ -3426,7 +3500,7 @@ type ReturnEntrustedResponse struct {
 
 func (x *ReturnEntrustedResponse) Reset() {
 	*x = ReturnEntrustedResponse{}
-	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[40]
+	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3438,7 +3512,7 @@ func (x *ReturnEntrustedResponse) String() string {
 func (*ReturnEntrustedResponse) ProtoMessage() {}
 
 func (x *ReturnEntrustedResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[40]
+	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3451,7 +3525,7 @@ func (x *ReturnEntrustedResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReturnEntrustedResponse.ProtoReflect.Descriptor instead.
 func (*ReturnEntrustedResponse) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_processing_proto_rawDescGZIP(), []int{40}
+	return file_zoneledger_customs_v1_processing_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *ReturnEntrustedResponse) GetMove() *EntrustedMove {
@@ -3472,7 +3546,7 @@ type GetEntrustedMoveRequest struct {
 
 func (x *GetEntrustedMoveRequest) Reset() {
 	*x = GetEntrustedMoveRequest{}
-	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[41]
+	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3484,7 +3558,7 @@ func (x *GetEntrustedMoveRequest) String() string {
 func (*GetEntrustedMoveRequest) ProtoMessage() {}
 
 func (x *GetEntrustedMoveRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[41]
+	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3497,7 +3571,7 @@ func (x *GetEntrustedMoveRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetEntrustedMoveRequest.ProtoReflect.Descriptor instead.
 func (*GetEntrustedMoveRequest) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_processing_proto_rawDescGZIP(), []int{41}
+	return file_zoneledger_customs_v1_processing_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *GetEntrustedMoveRequest) GetMoveNo() string {
@@ -3518,7 +3592,7 @@ type GetEntrustedMoveResponse struct {
 
 func (x *GetEntrustedMoveResponse) Reset() {
 	*x = GetEntrustedMoveResponse{}
-	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[42]
+	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3530,7 +3604,7 @@ func (x *GetEntrustedMoveResponse) String() string {
 func (*GetEntrustedMoveResponse) ProtoMessage() {}
 
 func (x *GetEntrustedMoveResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[42]
+	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3543,7 +3617,7 @@ func (x *GetEntrustedMoveResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetEntrustedMoveResponse.ProtoReflect.Descriptor instead.
 func (*GetEntrustedMoveResponse) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_processing_proto_rawDescGZIP(), []int{42}
+	return file_zoneledger_customs_v1_processing_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *GetEntrustedMoveResponse) GetMove() *EntrustedMove {
@@ -3750,7 +3824,7 @@ const file_zoneledger_customs_v1_processing_proto_rawDesc = "" +
 	"\x0edestruction_no\x18\x01 \x01(\tB\n" +
 	"\xbaH\a\xc8\x01\x01r\x02\x18@R\rdestructionNo\"^\n" +
 	"\x16GetDestructionResponse\x12D\n" +
-	"\vdestruction\x18\x01 \x01(\v2\".zoneledger.customs.v1.DestructionR\vdestruction\"\x90\x03\n" +
+	"\vdestruction\x18\x01 \x01(\v2\".zoneledger.customs.v1.DestructionR\vdestruction\"\xcd\x03\n" +
 	"\vEntrustment\x12%\n" +
 	"\x0eentrustment_no\x18\x01 \x01(\tR\rentrustmentNo\x12\x19\n" +
 	"\binner_no\x18\x02 \x01(\tR\ainnerNo\x12\x1e\n" +
@@ -3769,7 +3843,12 @@ const file_zoneledger_customs_v1_processing_proto_rawDesc = "" +
 	" \x03(\tR\treportNos\x12\x19\n" +
 	"\bfiled_by\x18\v \x01(\tR\afiledBy\x129\n" +
 	"\n" +
-	"created_at\x18\f \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\"\xf0\x01\n" +
+	"created_at\x18\f \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\x12;\n" +
+	"\x04held\x18\r \x03(\v2'.zoneledger.customs.v1.EntrustedHoldingR\x04held\"_\n" +
+	"\x10EntrustedHolding\x12\x19\n" +
+	"\bbook_seq\x18\x01 \x01(\x05R\abookSeq\x12\x1a\n" +
+	"\bquantity\x18\x02 \x01(\tR\bquantity\x12\x14\n" +
+	"\x05value\x18\x03 \x01(\tR\x05value\"\xf0\x01\n" +
 	"\x16FileEntrustmentRequest\x12%\n" +
 	"\binner_no\x18\x01 \x01(\tB\n" +
 	"\xbaH\a\xc8\x01\x01r\x02\x18@R\ainnerNo\x12#\n" +
@@ -3899,7 +3978,7 @@ func file_zoneledger_customs_v1_processing_proto_rawDescGZIP() []byte {
 }
 
 var file_zoneledger_customs_v1_processing_proto_enumTypes = make([]protoimpl.EnumInfo, 5)
-var file_zoneledger_customs_v1_processing_proto_msgTypes = make([]protoimpl.MessageInfo, 43)
+var file_zoneledger_customs_v1_processing_proto_msgTypes = make([]protoimpl.MessageInfo, 44)
 var file_zoneledger_customs_v1_processing_proto_goTypes = []any{
 	(VersionStatus)(0),                    // 0: zoneledger.customs.v1.VersionStatus
 	(ConsumptionBasis)(0),                 // 1: zoneledger.customs.v1.ConsumptionBasis
@@ -3937,103 +4016,105 @@ var file_zoneledger_customs_v1_processing_proto_goTypes = []any{
 	(*GetDestructionRequest)(nil),         // 33: zoneledger.customs.v1.GetDestructionRequest
 	(*GetDestructionResponse)(nil),        // 34: zoneledger.customs.v1.GetDestructionResponse
 	(*Entrustment)(nil),                   // 35: zoneledger.customs.v1.Entrustment
-	(*FileEntrustmentRequest)(nil),        // 36: zoneledger.customs.v1.FileEntrustmentRequest
-	(*FileEntrustmentResponse)(nil),       // 37: zoneledger.customs.v1.FileEntrustmentResponse
-	(*GetEntrustmentRequest)(nil),         // 38: zoneledger.customs.v1.GetEntrustmentRequest
-	(*GetEntrustmentResponse)(nil),        // 39: zoneledger.customs.v1.GetEntrustmentResponse
-	(*EntrustedLine)(nil),                 // 40: zoneledger.customs.v1.EntrustedLine
-	(*EntrustedMove)(nil),                 // 41: zoneledger.customs.v1.EntrustedMove
-	(*ReceiveEntrustedRequest)(nil),       // 42: zoneledger.customs.v1.ReceiveEntrustedRequest
-	(*ReceiveEntrustedResponse)(nil),      // 43: zoneledger.customs.v1.ReceiveEntrustedResponse
-	(*ReturnEntrustedRequest)(nil),        // 44: zoneledger.customs.v1.ReturnEntrustedRequest
-	(*ReturnEntrustedResponse)(nil),       // 45: zoneledger.customs.v1.ReturnEntrustedResponse
-	(*GetEntrustedMoveRequest)(nil),       // 46: zoneledger.customs.v1.GetEntrustedMoveRequest
-	(*GetEntrustedMoveResponse)(nil),      // 47: zoneledger.customs.v1.GetEntrustedMoveResponse
-	(*timestamppb.Timestamp)(nil),         // 48: google.protobuf.Timestamp
-	(*LotQuantity)(nil),                   // 49: zoneledger.customs.v1.LotQuantity
+	(*EntrustedHolding)(nil),              // 36: zoneledger.customs.v1.EntrustedHolding
+	(*FileEntrustmentRequest)(nil),        // 37: zoneledger.customs.v1.FileEntrustmentRequest
+	(*FileEntrustmentResponse)(nil),       // 38: zoneledger.customs.v1.FileEntrustmentResponse
+	(*GetEntrustmentRequest)(nil),         // 39: zoneledger.customs.v1.GetEntrustmentRequest
+	(*GetEntrustmentResponse)(nil),        // 40: zoneledger.customs.v1.GetEntrustmentResponse
+	(*EntrustedLine)(nil),                 // 41: zoneledger.customs.v1.EntrustedLine
+	(*EntrustedMove)(nil),                 // 42: zoneledger.customs.v1.EntrustedMove
+	(*ReceiveEntrustedRequest)(nil),       // 43: zoneledger.customs.v1.ReceiveEntrustedRequest
+	(*ReceiveEntrustedResponse)(nil),      // 44: zoneledger.customs.v1.ReceiveEntrustedResponse
+	(*ReturnEntrustedRequest)(nil),        // 45: zoneledger.customs.v1.ReturnEntrustedRequest
+	(*ReturnEntrustedResponse)(nil),       // 46: zoneledger.customs.v1.ReturnEntrustedResponse
+	(*GetEntrustedMoveRequest)(nil),       // 47: zoneledger.customs.v1.GetEntrustedMoveRequest
+	(*GetEntrustedMoveResponse)(nil),      // 48: zoneledger.customs.v1.GetEntrustedMoveResponse
+	(*timestamppb.Timestamp)(nil),         // 49: google.protobuf.Timestamp
+	(*LotQuantity)(nil),                   // 50: zoneledger.customs.v1.LotQuantity
 }
 var file_zoneledger_customs_v1_processing_proto_depIdxs = []int32{
 	5,  // 0: zoneledger.customs.v1.Version.norms:type_name -> zoneledger.customs.v1.Norm
 	0,  // 1: zoneledger.customs.v1.Version.status:type_name -> zoneledger.customs.v1.VersionStatus
-	48, // 2: zoneledger.customs.v1.Version.created_at:type_name -> google.protobuf.Timestamp
-	48, // 3: zoneledger.customs.v1.Version.declared_at:type_name -> google.protobuf.Timestamp
+	49, // 2: zoneledger.customs.v1.Version.created_at:type_name -> google.protobuf.Timestamp
+	49, // 3: zoneledger.customs.v1.Version.declared_at:type_name -> google.protobuf.Timestamp
 	5,  // 4: zoneledger.customs.v1.PutVersionRequest.norms:type_name -> zoneledger.customs.v1.Norm
 	6,  // 5: zoneledger.customs.v1.PutVersionResponse.version:type_name -> zoneledger.customs.v1.Version
 	6,  // 6: zoneledger.customs.v1.DeclareVersionResponse.version:type_name -> zoneledger.customs.v1.Version
 	6,  // 7: zoneledger.customs.v1.GetVersionResponse.version:type_name -> zoneledger.customs.v1.Version
 	6,  // 8: zoneledger.customs.v1.ListVersionsResponse.versions:type_name -> zoneledger.customs.v1.Version
 	2,  // 9: zoneledger.customs.v1.ProductionOutput.category:type_name -> zoneledger.customs.v1.ProductionCategory
-	49, // 10: zoneledger.customs.v1.ProductionConsumed.lots:type_name -> zoneledger.customs.v1.LotQuantity
+	50, // 10: zoneledger.customs.v1.ProductionConsumed.lots:type_name -> zoneledger.customs.v1.LotQuantity
 	1,  // 11: zoneledger.customs.v1.ProductionReport.basis:type_name -> zoneledger.customs.v1.ConsumptionBasis
 	15, // 12: zoneledger.customs.v1.ProductionReport.outputs:type_name -> zoneledger.customs.v1.ProductionOutput
 	16, // 13: zoneledger.customs.v1.ProductionReport.materials:type_name -> zoneledger.customs.v1.ProductionMaterial
 	17, // 14: zoneledger.customs.v1.ProductionReport.consumed:type_name -> zoneledger.customs.v1.ProductionConsumed
-	48, // 15: zoneledger.customs.v1.ProductionReport.created_at:type_name -> google.protobuf.Timestamp
+	49, // 15: zoneledger.customs.v1.ProductionReport.created_at:type_name -> google.protobuf.Timestamp
 	1,  // 16: zoneledger.customs.v1.FileProductionReportRequest.basis:type_name -> zoneledger.customs.v1.ConsumptionBasis
 	15, // 17: zoneledger.customs.v1.FileProductionReportRequest.outputs:type_name -> zoneledger.customs.v1.ProductionOutput
 	16, // 18: zoneledger.customs.v1.FileProductionReportRequest.materials:type_name -> zoneledger.customs.v1.ProductionMaterial
 	18, // 19: zoneledger.customs.v1.FileProductionReportResponse.report:type_name -> zoneledger.customs.v1.ProductionReport
 	18, // 20: zoneledger.customs.v1.GetProductionReportResponse.report:type_name -> zoneledger.customs.v1.ProductionReport
 	18, // 21: zoneledger.customs.v1.ListProductionReportsResponse.reports:type_name -> zoneledger.customs.v1.ProductionReport
-	49, // 22: zoneledger.customs.v1.DestroyLine.lots:type_name -> zoneledger.customs.v1.LotQuantity
+	50, // 22: zoneledger.customs.v1.DestroyLine.lots:type_name -> zoneledger.customs.v1.LotQuantity
 	25, // 23: zoneledger.customs.v1.Destruction.lines:type_name -> zoneledger.customs.v1.DestroyLine
 	3,  // 24: zoneledger.customs.v1.Destruction.status:type_name -> zoneledger.customs.v1.DestructionStatus
-	48, // 25: zoneledger.customs.v1.Destruction.created_at:type_name -> google.protobuf.Timestamp
+	49, // 25: zoneledger.customs.v1.Destruction.created_at:type_name -> google.protobuf.Timestamp
 	25, // 26: zoneledger.customs.v1.RequestDestructionRequest.lines:type_name -> zoneledger.customs.v1.DestroyLine
 	26, // 27: zoneledger.customs.v1.RequestDestructionResponse.destruction:type_name -> zoneledger.customs.v1.Destruction
 	26, // 28: zoneledger.customs.v1.ApproveDestructionResponse.destruction:type_name -> zoneledger.customs.v1.Destruction
 	26, // 29: zoneledger.customs.v1.RejectDestructionResponse.destruction:type_name -> zoneledger.customs.v1.Destruction
 	26, // 30: zoneledger.customs.v1.GetDestructionResponse.destruction:type_name -> zoneledger.customs.v1.Destruction
-	48, // 31: zoneledger.customs.v1.Entrustment.created_at:type_name -> google.protobuf.Timestamp
-	35, // 32: zoneledger.customs.v1.FileEntrustmentResponse.entrustment:type_name -> zoneledger.customs.v1.Entrustment
-	35, // 33: zoneledger.customs.v1.GetEntrustmentResponse.entrustment:type_name -> zoneledger.customs.v1.Entrustment
-	49, // 34: zoneledger.customs.v1.EntrustedLine.lots:type_name -> zoneledger.customs.v1.LotQuantity
-	4,  // 35: zoneledger.customs.v1.EntrustedMove.via:type_name -> zoneledger.customs.v1.EntrustedVia
-	40, // 36: zoneledger.customs.v1.EntrustedMove.lines:type_name -> zoneledger.customs.v1.EntrustedLine
-	48, // 37: zoneledger.customs.v1.EntrustedMove.created_at:type_name -> google.protobuf.Timestamp
-	4,  // 38: zoneledger.customs.v1.ReceiveEntrustedRequest.via:type_name -> zoneledger.customs.v1.EntrustedVia
-	40, // 39: zoneledger.customs.v1.ReceiveEntrustedRequest.lines:type_name -> zoneledger.customs.v1.EntrustedLine
-	41, // 40: zoneledger.customs.v1.ReceiveEntrustedResponse.move:type_name -> zoneledger.customs.v1.EntrustedMove
-	40, // 41: zoneledger.customs.v1.ReturnEntrustedRequest.lines:type_name -> zoneledger.customs.v1.EntrustedLine
-	41, // 42: zoneledger.customs.v1.ReturnEntrustedResponse.move:type_name -> zoneledger.customs.v1.EntrustedMove
-	41, // 43: zoneledger.customs.v1.GetEntrustedMoveResponse.move:type_name -> zoneledger.customs.v1.EntrustedMove
-	7,  // 44: zoneledger.customs.v1.ProcessingService.PutVersion:input_type -> zoneledger.customs.v1.PutVersionRequest
-	9,  // 45: zoneledger.customs.v1.ProcessingService.DeclareVersion:input_type -> zoneledger.customs.v1.DeclareVersionRequest
-	11, // 46: zoneledger.customs.v1.ProcessingService.GetVersion:input_type -> zoneledger.customs.v1.GetVersionRequest
-	13, // 47: zoneledger.customs.v1.ProcessingService.ListVersions:input_type -> zoneledger.customs.v1.ListVersionsRequest
-	19, // 48: zoneledger.customs.v1.ProcessingService.FileProductionReport:input_type -> zoneledger.customs.v1.FileProductionReportRequest
-	21, // 49: zoneledger.customs.v1.ProcessingService.GetProductionReport:input_type -> zoneledger.customs.v1.GetProductionReportRequest
-	23, // 50: zoneledger.customs.v1.ProcessingService.ListProductionReports:input_type -> zoneledger.customs.v1.ListProductionReportsRequest
-	27, // 51: zoneledger.customs.v1.ProcessingService.RequestDestruction:input_type -> zoneledger.customs.v1.RequestDestructionRequest
-	29, // 52: zoneledger.customs.v1.ProcessingService.ApproveDestruction:input_type -> zoneledger.customs.v1.ApproveDestructionRequest
-	31, // 53: zoneledger.customs.v1.ProcessingService.RejectDestruction:input_type -> zoneledger.customs.v1.RejectDestructionRequest
-	33, // 54: zoneledger.customs.v1.ProcessingService.GetDestruction:input_type -> zoneledger.customs.v1.GetDestructionRequest
-	36, // 55: zoneledger.customs.v1.ProcessingService.FileEntrustment:input_type -> zoneledger.customs.v1.FileEntrustmentRequest
-	38, // 56: zoneledger.customs.v1.ProcessingService.GetEntrustment:input_type -> zoneledger.customs.v1.GetEntrustmentRequest
-	42, // 57: zoneledger.customs.v1.ProcessingService.ReceiveEntrusted:input_type -> zoneledger.customs.v1.ReceiveEntrustedRequest
-	44, // 58: zoneledger.customs.v1.ProcessingService.ReturnEntrusted:input_type -> zoneledger.customs.v1.ReturnEntrustedRequest
-	46, // 59: zoneledger.customs.v1.ProcessingService.GetEntrustedMove:input_type -> zoneledger.customs.v1.GetEntrustedMoveRequest
-	8,  // 60: zoneledger.customs.v1.ProcessingService.PutVersion:output_type -> zoneledger.customs.v1.PutVersionResponse
-	10, // 61: zoneledger.customs.v1.ProcessingService.DeclareVersion:output_type -> zoneledger.customs.v1.DeclareVersionResponse
-	12, // 62: zoneledger.customs.v1.ProcessingService.GetVersion:output_type -> zoneledger.customs.v1.GetVersionResponse
-	14, // 63: zoneledger.customs.v1.ProcessingService.ListVersions:output_type -> zoneledger.customs.v1.ListVersionsResponse
-	20, // 64: zoneledger.customs.v1.ProcessingService.FileProductionReport:output_type -> zoneledger.customs.v1.FileProductionReportResponse
-	22, // 65: zoneledger.customs.v1.ProcessingService.GetProductionReport:output_type -> zoneledger.customs.v1.GetProductionReportResponse
-	24, // 66: zoneledger.customs.v1.ProcessingService.ListProductionReports:output_type -> zoneledger.customs.v1.ListProductionReportsResponse
-	28, // 67: zoneledger.customs.v1.ProcessingService.RequestDestruction:output_type -> zoneledger.customs.v1.RequestDestructionResponse
-	30, // 68: zoneledger.customs.v1.ProcessingService.ApproveDestruction:output_type -> zoneledger.customs.v1.ApproveDestructionResponse
-	32, // 69: zoneledger.customs.v1.ProcessingService.RejectDestruction:output_type -> zoneledger.customs.v1.RejectDestructionResponse
-	34, // 70: zoneledger.customs.v1.ProcessingService.GetDestruction:output_type -> zoneledger.customs.v1.GetDestructionResponse
-	37, // 71: zoneledger.customs.v1.ProcessingService.FileEntrustment:output_type -> zoneledger.customs.v1.FileEntrustmentResponse
-	39, // 72: zoneledger.customs.v1.ProcessingService.GetEntrustment:output_type -> zoneledger.customs.v1.GetEntrustmentResponse
-	43, // 73: zoneledger.customs.v1.ProcessingService.ReceiveEntrusted:output_type -> zoneledger.customs.v1.ReceiveEntrustedResponse
-	45, // 74: zoneledger.customs.v1.ProcessingService.ReturnEntrusted:output_type -> zoneledger.customs.v1.ReturnEntrustedResponse
-	47, // 75: zoneledger.customs.v1.ProcessingService.GetEntrustedMove:output_type -> zoneledger.customs.v1.GetEntrustedMoveResponse
-	60, // [60:76] is the sub-list for method output_type
-	44, // [44:60] is the sub-list for method input_type
-	44, // [44:44] is the sub-list for extension type_name
-	44, // [44:44] is the sub-list for extension extendee
-	0,  // [0:44] is the sub-list for field type_name
+	49, // 31: zoneledger.customs.v1.Entrustment.created_at:type_name -> google.protobuf.Timestamp
+	36, // 32: zoneledger.customs.v1.Entrustment.held:type_name -> zoneledger.customs.v1.EntrustedHolding
+	35, // 33: zoneledger.customs.v1.FileEntrustmentResponse.entrustment:type_name -> zoneledger.customs.v1.Entrustment
+	35, // 34: zoneledger.customs.v1.GetEntrustmentResponse.entrustment:type_name -> zoneledger.customs.v1.Entrustment
+	50, // 35: zoneledger.customs.v1.EntrustedLine.lots:type_name -> zoneledger.customs.v1.LotQuantity
+	4,  // 36: zoneledger.customs.v1.EntrustedMove.via:type_name -> zoneledger.customs.v1.EntrustedVia
+	41, // 37: zoneledger.customs.v1.EntrustedMove.lines:type_name -> zoneledger.customs.v1.EntrustedLine
+	49, // 38: zoneledger.customs.v1.EntrustedMove.created_at:type_name -> google.protobuf.Timestamp
+	4,  // 39: zoneledger.customs.v1.ReceiveEntrustedRequest.via:type_name -> zoneledger.customs.v1.EntrustedVia
+	41, // 40: zoneledger.customs.v1.ReceiveEntrustedRequest.lines:type_name -> zoneledger.customs.v1.EntrustedLine
+	42, // 41: zoneledger.customs.v1.ReceiveEntrustedResponse.move:type_name -> zoneledger.customs.v1.EntrustedMove
+	41, // 42: zoneledger.customs.v1.ReturnEntrustedRequest.lines:type_name -> zoneledger.customs.v1.EntrustedLine
+	42, // 43: zoneledger.customs.v1.ReturnEntrustedResponse.move:type_name -> zoneledger.customs.v1.EntrustedMove
+	42, // 44: zoneledger.customs.v1.GetEntrustedMoveResponse.move:type_name -> zoneledger.customs.v1.EntrustedMove
+	7,  // 45: zoneledger.customs.v1.ProcessingService.PutVersion:input_type -> zoneledger.customs.v1.PutVersionRequest
+	9,  // 46: zoneledger.customs.v1.ProcessingService.DeclareVersion:input_type -> zoneledger.customs.v1.DeclareVersionRequest
+	11, // 47: zoneledger.customs.v1.ProcessingService.GetVersion:input_type -> zoneledger.customs.v1.GetVersionRequest
+	13, // 48: zoneledger.customs.v1.ProcessingService.ListVersions:input_type -> zoneledger.customs.v1.ListVersionsRequest
+	19, // 49: zoneledger.customs.v1.ProcessingService.FileProductionReport:input_type -> zoneledger.customs.v1.FileProductionReportRequest
+	21, // 50: zoneledger.customs.v1.ProcessingService.GetProductionReport:input_type -> zoneledger.customs.v1.GetProductionReportRequest
+	23, // 51: zoneledger.customs.v1.ProcessingService.ListProductionReports:input_type -> zoneledger.customs.v1.ListProductionReportsRequest
+	27, // 52: zoneledger.customs.v1.ProcessingService.RequestDestruction:input_type -> zoneledger.customs.v1.RequestDestructionRequest
+	29, // 53: zoneledger.customs.v1.ProcessingService.ApproveDestruction:input_type -> zoneledger.customs.v1.ApproveDestructionRequest
+	31, // 54: zoneledger.customs.v1.ProcessingService.RejectDestruction:input_type -> zoneledger.customs.v1.RejectDestructionRequest
+	33, // 55: zoneledger.customs.v1.ProcessingService.GetDestruction:input_type -> zoneledger.customs.v1.GetDestructionRequest
+	37, // 56: zoneledger.customs.v1.ProcessingService.FileEntrustment:input_type -> zoneledger.customs.v1.FileEntrustmentRequest
+	39, // 57: zoneledger.customs.v1.ProcessingService.GetEntrustment:input_type -> zoneledger.customs.v1.GetEntrustmentRequest
+	43, // 58: zoneledger.customs.v1.ProcessingService.ReceiveEntrusted:input_type -> zoneledger.customs.v1.ReceiveEntrustedRequest
+	45, // 59: zoneledger.customs.v1.ProcessingService.ReturnEntrusted:input_type -> zoneledger.customs.v1.ReturnEntrustedRequest
+	47, // 60: zoneledger.customs.v1.ProcessingService.GetEntrustedMove:input_type -> zoneledger.customs.v1.GetEntrustedMoveRequest
+	8,  // 61: zoneledger.customs.v1.ProcessingService.PutVersion:output_type -> zoneledger.customs.v1.PutVersionResponse
+	10, // 62: zoneledger.customs.v1.ProcessingService.DeclareVersion:output_type -> zoneledger.customs.v1.DeclareVersionResponse
+	12, // 63: zoneledger.customs.v1.ProcessingService.GetVersion:output_type -> zoneledger.customs.v1.GetVersionResponse
+	14, // 64: zoneledger.customs.v1.ProcessingService.ListVersions:output_type -> zoneledger.customs.v1.ListVersionsResponse
+	20, // 65: zoneledger.customs.v1.ProcessingService.FileProductionReport:output_type -> zoneledger.customs.v1.FileProductionReportResponse
+	22, // 66: zoneledger.customs.v1.ProcessingService.GetProductionReport:output_type -> zoneledger.customs.v1.GetProductionReportResponse
+	24, // 67: zoneledger.customs.v1.ProcessingService.ListProductionReports:output_type -> zoneledger.customs.v1.ListProductionReportsResponse
+	28, // 68: zoneledger.customs.v1.ProcessingService.RequestDestruction:output_type -> zoneledger.customs.v1.RequestDestructionResponse
+	30, // 69: zoneledger.customs.v1.ProcessingService.ApproveDestruction:output_type -> zoneledger.customs.v1.ApproveDestructionResponse
+	32, // 70: zoneledger.customs.v1.ProcessingService.RejectDestruction:output_type -> zoneledger.customs.v1.RejectDestructionResponse
+	34, // 71: zoneledger.customs.v1.ProcessingService.GetDestruction:output_type -> zoneledger.customs.v1.GetDestructionResponse
+	38, // 72: zoneledger.customs.v1.ProcessingService.FileEntrustment:output_type -> zoneledger.customs.v1.FileEntrustmentResponse
+	40, // 73: zoneledger.customs.v1.ProcessingService.GetEntrustment:output_type -> zoneledger.customs.v1.GetEntrustmentResponse
+	44, // 74: zoneledger.customs.v1.ProcessingService.ReceiveEntrusted:output_type -> zoneledger.customs.v1.ReceiveEntrustedResponse
+	46, // 75: zoneledger.customs.v1.ProcessingService.ReturnEntrusted:output_type -> zoneledger.customs.v1.ReturnEntrustedResponse
+	48, // 76: zoneledger.customs.v1.ProcessingService.GetEntrustedMove:output_type -> zoneledger.customs.v1.GetEntrustedMoveResponse
+	61, // [61:77] is the sub-list for method output_type
+	45, // [45:61] is the sub-list for method input_type
+	45, // [45:45] is the sub-list for extension type_name
+	45, // [45:45] is the sub-list for extension extendee
+	0,  // [0:45] is the sub-list for field type_name
 }
 
 func init() { file_zoneledger_customs_v1_processing_proto_init() }
@@ -4048,7 +4129,7 @@ func file_zoneledger_customs_v1_processing_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_zoneledger_customs_v1_processing_proto_rawDesc), len(file_zoneledger_customs_v1_processing_proto_rawDesc)),
 			NumEnums:      5,
-			NumMessages:   43,
+			NumMessages:   44,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
