@@ -119,6 +119,7 @@ func (c *Config) keys() []key {
 		boolKey("processing.declared_versions_only", &c.Processing.DeclaredVersionsOnly),
 		strKey("processing.rnd_books", &c.Processing.RndBooks),
 		boolKey("processing.rnd_use_outside_term", &c.Processing.RndUseOutsideTerm),
+		strKey("processing.entrusted_dutiable", &c.Processing.EntrustedDutiable),
 
 		intKey("repair.period_days", &c.Repair.RepairPeriodDays),
 		catalogueKey("repair.catalogue", &c.Repair.Catalogue),

@@ -151,7 +151,7 @@ func ts(t time.Time) *timestamppb.Timestamp {
 func lotsOut(ls []zone.LotQuantity) []*customsv1.LotQuantity {
 	var out []*customsv1.LotQuantity
 	for _, l := range ls {
-		out = append(out, &customsv1.LotQuantity{Lot: l.Lot, Quantity: qty(l.Quantity)})
+		out = append(out, &customsv1.LotQuantity{Lot: l.Lot, Quantity: qty(l.Quantity), Bucket: l.Bucket})
 	}
 	return out
 }
@@ -182,7 +182,8 @@ func bookOut(b zone.Book) *customsv1.Book {
 	return &customsv1.Book{BookNo: b.No, Kind: customsv1.BookKind(enumOut(customsv1.BookKind_value, "BOOK_KIND_", string(b.Kind))),
 		Enterprise: b.Enterprise, Usage: b.Usage, CustomsOffice: b.CustomsOffice,
 		Status:              customsv1.BookStatus(enumOut(customsv1.BookStatus_value, "BOOK_STATUS_", string(b.Status))),
-		WriteOffCycleMonths: int32(b.WriteOffCycleMonths), CreatedAt: ts(b.CreatedAt), LastWriteOffDate: dateOut(b.LastWriteOffDate)}
+		WriteOffCycleMonths: int32(b.WriteOffCycleMonths), CreatedAt: ts(b.CreatedAt), LastWriteOffDate: dateOut(b.LastWriteOffDate),
+		GeneralTaxpayer: b.GeneralTaxpayer}
 }
 
 func bookStatusIn(s customsv1.BookStatus) (codes.BookStatus, error) {
@@ -386,7 +387,7 @@ func taxableEventOut(e zone.TaxableEvent) *customsv1.TaxableEvent {
 		Duty: money(e.Duty), ConsumptionTax: money(e.ConsumptionTax), Vat: money(e.VAT), Total: money(e.Total),
 		Rule: e.Rule, AssessError: e.AssessError, Waived: e.Waived, Tariff: e.Tariff,
 		TaxDate: dateOut(e.TaxDate), DutyBasis: e.DutyBasis, InterestFrom: dateOut(e.InterestFrom), InterestDays: int32(e.InterestDays),
-		Interest: money(e.Interest), InterestRate: qty(e.InterestRate), Materials: eventMaterialsOut(e.Materials),
+		Interest: money(e.Interest), InterestRate: qty(e.InterestRate), Materials: eventMaterialsOut(e.Materials), GeneralTaxpayer: e.GeneralTaxpayer,
 		GoodsCategory: goodsCategoryOut(e.GoodsCategory)}
 }
 

@@ -668,7 +668,12 @@ func (s *Service) passIntent(ctx context.Context, tx pgx.Tx, p access.Principal,
 				field := fmt.Sprintf("related_nos[%d]", slices.Index(ps.RelatedNos, no))
 				if outbound(l.Flow) {
 					for _, lot := range takeLots(ln.Lots, ln.Passed, qty) {
-						req.Postings = append(req.Postings, posting(l.Book, ln.BookSeq, bucket, world, lot.Quantity, lot.Lot, ln.DeclaredUnit))
+						from, to := bucket, world
+						if lot.Bucket != "" {
+							// Non-bonded goods of a 清单类型 9 list leave untaxed.
+							from, to = lot.Bucket, WorldOutside
+						}
+						req.Postings = append(req.Postings, posting(l.Book, ln.BookSeq, from, to, lot.Quantity, lot.Lot, ln.DeclaredUnit))
 						in.Fields = append(in.Fields, field)
 					}
 					continue
@@ -711,7 +716,7 @@ func takeLots(lots []LotQuantity, done, qty decimal.Decimal) []LotQuantity {
 			continue
 		}
 		take := decimal.Min(avail, qty)
-		out = append(out, LotQuantity{Lot: l.Lot, Quantity: take})
+		out = append(out, LotQuantity{Lot: l.Lot, Quantity: take, Bucket: l.Bucket})
 		qty = qty.Sub(take)
 	}
 	return out
@@ -761,12 +766,30 @@ func (s *Service) finishPass(ctx context.Context, tx pgx.Tx, in *intent, j ledge
 	for _, it := range plan {
 		l := lists[it.Doc]
 		ln := &l.Lines[it.Line]
+		bondedBefore, bondedQty := gtBondedPart(*ln, ln.Passed, it.Qty)
 		ln.Passed = ln.Passed.Add(it.Qty)
 		if !outbound(l.Flow) {
 			lot := l.No + "-" + strconv.Itoa(ln.Seq)
 			ln.Lots = addLot(ln.Lots, lot, it.Qty)
 		}
-		if s.taxable(l) {
+		if generalTaxpayerSale(l) {
+			// Only the bonded lots taken are taxed, on their share of the
+			// line's value (in bonded units passed, so the parts sum to
+			// the bonded share exactly); the non-bonded leave untaxed.
+			if !bondedQty.IsPositive() {
+				continue
+			}
+			part := *ln
+			part.Passed = bondedBefore.Add(bondedQty)
+			ev, err := s.taxableEvent(ctx, tx, *l, part, bondedQty, in.Date, ps.No)
+			if err != nil {
+				return err
+			}
+			if consignments[l.No] == nil {
+				order = append(order, l.No)
+			}
+			consignments[l.No] = append(consignments[l.No], ev)
+		} else if s.taxable(l) {
 			ev, err := s.taxableEvent(ctx, tx, *l, *ln, it.Qty, in.Date, ps.No)
 			if err != nil {
 				return err

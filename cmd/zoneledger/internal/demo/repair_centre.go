@@ -14,7 +14,7 @@ import (
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
 )
 
-// The testing, repair and remanufacture centre (检测维修中心, section 16),
+// The testing, repair and remanufacture centre (检测维修中心, section 18),
 // run through RepairService with the zone's lists and passes: a repair
 // enterprise keeps a bonded repair book (保税维修账册, kind REPAIR) and runs
 // three orders from goods in to goods out, each in a file of its own:
@@ -339,10 +339,10 @@ func (r *repairRun) stock(asOf string) (*customsv1.GetRepairStockResponse, error
 	return st, nil
 }
 
-// printRepair writes section 16.
+// printRepair writes section 18.
 func printRepair(w io.Writer, cast *repairCast, rr *RepairResult) {
 	e := cast.Hangxiu
-	fmt.Fprintf(w, "16. Testing, repair and remanufacture centre (检测维修中心, RepairService with the zone's lists and passes)\n\n")
+	fmt.Fprintf(w, "18. Testing, repair and remanufacture centre (检测维修中心, RepairService with the zone's lists and passes)\n\n")
 	fmt.Fprintf(w, "  %s (%s, principal %s) keeps the bonded repair book %s (REPAIR). Three orders, from goods in to goods out:\n\n", e.Name, e.USCC, e.Principal, rr.Book)
 	for i, s := range rr.Scenes {
 		o := s.Order

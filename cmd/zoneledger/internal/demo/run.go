@@ -135,12 +135,15 @@ type Result struct {
 	Sales *SalesResult
 	// Selective is the selective-duty scene (section 15).
 	Selective *SelectiveResult
-	// Repair is the repair centre (section 16).
-	Repair      *RepairResult
-	PostingTime time.Duration
-	Elapsed     time.Duration
-	FirstDay    string
-	LastDay     string
+	// Manufacturing is the manufacturer's month (section 16); RndLab the
+	// R&D lab (section 17); Repair the repair centre (section 18).
+	Manufacturing *ManufacturingResult
+	RndLab        *RndLabResult
+	Repair        *RepairResult
+	PostingTime   time.Duration
+	Elapsed       time.Duration
+	FirstDay      string
+	LastDay       string
 }
 
 // Refusal is a filing the server refused.
@@ -329,7 +332,23 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	printSelective(w, sel)
 
-	// 16. The testing, repair and remanufacture centre.
+	// 16. A manufacturer: two 单耗 versions, production, exports, scrap.
+	mf, err := runManufacturing(ctx, c, z.LC, opts.Year, opts.Month, opts.Days)
+	res.Manufacturing = mf
+	if err != nil {
+		return res, fmt.Errorf("manufacturer: %w", err)
+	}
+	printManufacturing(w, mf)
+
+	// 17. An R&D lab with two projects.
+	lab, err := runRndLab(ctx, c, z.LC, opts.Year, opts.Month, opts.Days)
+	res.RndLab = lab
+	if err != nil {
+		return res, fmt.Errorf("R&D lab: %w", err)
+	}
+	printRndLab(w, lab)
+
+	// 18. The testing, repair and remanufacture centre.
 	rep, err := runRepair(ctx, c, z.RC, opts.Year, opts.Month, opts.Days)
 	res.Repair = rep
 	if err != nil {

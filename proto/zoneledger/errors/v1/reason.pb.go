@@ -282,6 +282,16 @@ const (
 	// FAILED_PRECONDITION: an R&D use is dated before its project's start or after its end
 	// (setting processing.rnd_use_outside_term). Date it within the project's term.
 	Reason_OUTSIDE_RND_PROJECT_TERM Reason = 303
+	// FAILED_PRECONDITION: the gate registration or list named does not carry the domestic
+	// firm's goods of this 委托加工 move (customs/processing): a gate registration (核放单 type 5)
+	// of the book that passed in (receipts) or out (returns), or a cleared non-declaration list
+	// (是否报关 2, I) of the book; each carries one move only. Name the right one.
+	Reason_ENTRUSTED_REFERENCE Reason = 304
+	// FAILED_PRECONDITION: a 清单类型 9 (一纳成品内销) list on a book whose enterprise customs has not
+	// recorded as a VAT general-taxpayer pilot enterprise (一纳企业; BookService
+	// SetGeneralTaxpayer). Declare the sale on an ordinary list (清单类型 0) under a domestic-sale
+	// trade mode, or ask customs to record the enterprise.
+	Reason_NOT_GENERAL_TAXPAYER Reason = 305
 	// FAILED_PRECONDITION: the sale's tax exceeds what the form's guarantee still covers. Pay
 	// tax, or raise the guarantee.
 	Reason_GUARANTEE_EXCEEDED Reason = 150
@@ -476,6 +486,8 @@ var (
 		301: "UNKNOWN_RND_PROJECT",
 		302: "RND_PROJECT_CLOSED",
 		303: "OUTSIDE_RND_PROJECT_TERM",
+		304: "ENTRUSTED_REFERENCE",
+		305: "NOT_GENERAL_TAXPAYER",
 		150: "GUARANTEE_EXCEEDED",
 		151: "NOT_A_DISPLAY_FORM",
 		152: "PAYMENT_EXCEEDS_TAX",
@@ -606,6 +618,8 @@ var (
 		"UNKNOWN_RND_PROJECT":              301,
 		"RND_PROJECT_CLOSED":               302,
 		"OUTSIDE_RND_PROJECT_TERM":         303,
+		"ENTRUSTED_REFERENCE":              304,
+		"NOT_GENERAL_TAXPAYER":             305,
 		"GUARANTEE_EXCEEDED":               150,
 		"NOT_A_DISPLAY_FORM":               151,
 		"PAYMENT_EXCEEDS_TAX":              152,
@@ -683,7 +697,7 @@ var File_zoneledger_errors_v1_reason_proto protoreflect.FileDescriptor
 
 const file_zoneledger_errors_v1_reason_proto_rawDesc = "" +
 	"\n" +
-	"!zoneledger/errors/v1/reason.proto\x12\x14zoneledger.errors.v1*\xe4\x18\n" +
+	"!zoneledger/errors/v1/reason.proto\x12\x14zoneledger.errors.v1*\x99\x19\n" +
 	"\x06Reason\x12\x16\n" +
 	"\x12REASON_UNSPECIFIED\x10\x00\x12\x14\n" +
 	"\x10INVALID_ARGUMENT\x10\x01\x12\x13\n" +
@@ -773,7 +787,9 @@ const file_zoneledger_errors_v1_reason_proto_rawDesc = "" +
 	"\x0fNOT_AN_RND_BOOK\x10\xac\x02\x12\x18\n" +
 	"\x13UNKNOWN_RND_PROJECT\x10\xad\x02\x12\x17\n" +
 	"\x12RND_PROJECT_CLOSED\x10\xae\x02\x12\x1d\n" +
-	"\x18OUTSIDE_RND_PROJECT_TERM\x10\xaf\x02\x12\x17\n" +
+	"\x18OUTSIDE_RND_PROJECT_TERM\x10\xaf\x02\x12\x18\n" +
+	"\x13ENTRUSTED_REFERENCE\x10\xb0\x02\x12\x19\n" +
+	"\x14NOT_GENERAL_TAXPAYER\x10\xb1\x02\x12\x17\n" +
 	"\x12GUARANTEE_EXCEEDED\x10\x96\x01\x12\x17\n" +
 	"\x12NOT_A_DISPLAY_FORM\x10\x97\x01\x12\x18\n" +
 	"\x13PAYMENT_EXCEEDS_TAX\x10\x98\x01\x12\x14\n" +
