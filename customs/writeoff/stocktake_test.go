@@ -1,0 +1,273 @@
+package writeoff
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/zoneledger/zoneledger/ledger"
+)
+
+// TestCycleIsAtMostOneYearAndCustomsSetsItsStart: the enterprise sets 1 to
+// 12 months, customs the start; neither sets the other's part.
+func TestCycleIsAtMostOneYearAndCustomsSetsItsStart(t *testing.T) {
+	w := newWorld(t)
+	_, err := w.cy.SetCycle(w.ctx, w.e1, w.book, 13)
+	wantRefusal(t, err, ledger.ReasonInvalidArgument, "months")
+	_, err = w.cy.SetCycle(w.ctx, w.customs, w.book, 6)
+	wantRefusal(t, err, ledger.ReasonPermissionDenied, "")
+	_, err = w.cy.SetCycleStart(w.ctx, w.e1, w.book, w.today())
+	wantRefusal(t, err, ledger.ReasonPermissionDenied, "")
+	w.cycle()
+	cy, err := w.cy.GetCycle(w.ctx, w.customs, w.book)
+	w.must(err)
+	if cy.Months != 12 || !cy.Start.Equal(w.today().AddDate(0, 0, -100)) || !cy.End(w.today()).Equal(cy.Start.AddDate(1, 0, -1)) {
+		t.Fatalf("cycle %+v", cy)
+	}
+}
+
+// TestStocktakeNeedsANoticeBeforeIt: no cycle, no notice; a notice on the
+// stocktake's own day (lead 1 day) is refused; a count before the
+// stocktake date is refused.
+func TestStocktakeNeedsANoticeBeforeIt(t *testing.T) {
+	w := newWorld(t)
+	_, err := w.cy.NotifyStocktake(w.ctx, w.e1, w.book, "N-0", w.today().AddDate(0, 0, 5))
+	wantRefusal(t, err, ReasonCycleNotSet, "book_no")
+	w.cycle()
+	_, err = w.cy.NotifyStocktake(w.ctx, w.e1, w.book, "N-0", w.today())
+	wantRefusal(t, err, ReasonNoNotice, "date")
+	st, err := w.cy.NotifyStocktake(w.ctx, w.e1, w.book, "N-1", w.today().AddDate(0, 0, 2))
+	w.must(err)
+	_, err = w.cy.ImportStocktake(w.ctx, w.e1, st.No, "C-1", []Count{{Row: 2, BookSeq: 1, Status: CountBonded, Quantity: d("1")}})
+	wantRefusal(t, err, ReasonStocktakeState, "stocktake_no")
+	again, err := w.cy.NotifyStocktake(w.ctx, w.e1, w.book, "N-1", w.today().AddDate(0, 0, 2))
+	w.must(err)
+	if again.No != st.No {
+		t.Fatalf("a retried notice made %s, not %s", again.No, st.No)
+	}
+}
+
+// TestBadCountFileNamesRowAndColumnAndStoresNothing: a CSV and an XLSX
+// with a bad cell, and a well-formed file naming a line the book lacks,
+// are refused with the row and column; the stocktake stays notified and
+// no goods move.
+func TestBadCountFileNamesRowAndColumnAndStoresNothing(t *testing.T) {
+	w := newWorld(t)
+	w.bring(1, "100", "100000", w.today())
+	w.cycle()
+	st := w.notified()
+
+	_, err := ParseCounts(strings.NewReader("book_seq,status,quantity\n1,BONDED,97\n3,BONDED,1.5x\n"), FormatCSV)
+	wantRefusal(t, err, ReasonCountFile, "rows[3].quantity")
+	if !strings.Contains(err.Error(), "row 3, column quantity") || !strings.Contains(err.Error(), "(C)") {
+		t.Fatalf("the message does not name row 3, column C: %v", err)
+	}
+	_, err = ParseCounts(strings.NewReader("book_seq,quantity\n1,97\n"), FormatCSV)
+	wantRefusal(t, err, ReasonCountFile, "rows[1]")
+
+	f := excelize.NewFile()
+	for i, row := range [][]any{{"quantity", "book_seq", "status"}, {"97", 1, "BONDED"}, {"1", 3, "LOST"}} {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		w.must(f.SetSheetRow("Sheet1", cell, &row))
+	}
+	var buf bytes.Buffer
+	w.must(f.Write(&buf))
+	_, err = ParseCounts(bytes.NewReader(buf.Bytes()), FormatXLSX)
+	wantRefusal(t, err, ReasonCountFile, "rows[3].status")
+	if !strings.Contains(err.Error(), "(C)") {
+		t.Fatalf("the message does not name column C: %v", err)
+	}
+
+	counts, err := ParseCounts(strings.NewReader("book_seq,status,quantity\n1,BONDED,97\n\n9,BONDED,1\n"), FormatCSV)
+	w.must(err)
+	_, err = w.cy.ImportStocktake(w.ctx, w.e1, st.No, "C-1", counts)
+	wantRefusal(t, err, ReasonCountFile, "rows[4].book_seq")
+	counts, err = ParseCounts(strings.NewReader("book_seq,status,quantity\n1,BONDED,97.0001\n"), FormatCSV)
+	w.must(err)
+	_, err = w.cy.ImportStocktake(w.ctx, w.e1, st.No, "C-1", counts)
+	wantRefusal(t, err, ReasonCountFile, "rows[2].quantity")
+
+	got, err := w.cy.GetStocktake(w.ctx, w.e1, st.No)
+	w.must(err)
+	if got.Status != StocktakeNotified || len(got.Counts) != 0 || !w.balance(1, "bonded").Equal(d("100")) {
+		t.Fatalf("a refused count left %s with %d rows, bonded %s", got.Status, len(got.Counts), w.balance(1, "bonded"))
+	}
+}
+
+// TestShortageTaxedToTheFenAndPaid: 3 kg of aluminium sheet (1,000.00 CNY
+// a kg) short: they leave the book, duty 6 % = 180.00, VAT 13 % of
+// 3,180.00 = 413.40, 593.40 in all, recorded as a taxable event; customs
+// records the self-payment of exactly that amount.
+func TestShortageTaxedToTheFenAndPaid(t *testing.T) {
+	w := newWorld(t)
+	w.bring(1, "100", "100000", w.today())
+	w.cycle()
+	st := w.notified()
+	st, err := w.cy.ImportStocktake(w.ctx, w.e1, st.No, "C-1", []Count{{Row: 2, BookSeq: 1, Status: CountBonded, Quantity: d("97")}})
+	w.must(err)
+	if len(st.Differences) != 1 {
+		t.Fatalf("differences %+v", st.Differences)
+	}
+	df := st.Differences[0]
+	if !df.Difference.Equal(d("-3")) || !df.Value.Equal(d("3000")) || !df.Duty.Equal(d("180")) || !df.VAT.Equal(d("413.40")) || !df.Tax.Equal(d("593.40")) || df.TaxEvent == 0 {
+		t.Fatalf("shortage %+v", df)
+	}
+	if !w.balance(1, "bonded").Equal(d("97")) {
+		t.Fatalf("bonded %s after the shortage, want 97", w.balance(1, "bonded"))
+	}
+	evs, err := w.zone.ListTaxableEvents(w.ctx, w.customs, w.book, w.today(), w.today(), 0, 10)
+	w.must(err)
+	if len(evs) != 1 || evs[0].ID != df.TaxEvent || !evs[0].Total.Equal(d("593.40")) || evs[0].ListNo != st.No {
+		t.Fatalf("taxable events %+v", evs)
+	}
+	again, err := w.cy.ImportStocktake(w.ctx, w.e1, st.No, "C-1", []Count{{Row: 2, BookSeq: 1, Status: CountBonded, Quantity: d("97")}})
+	w.must(err)
+	if again.ShortageJournal != st.ShortageJournal || !w.balance(1, "bonded").Equal(d("97")) {
+		t.Fatalf("a retried import moved goods again")
+	}
+
+	_, err = w.cy.CloseWriteOff(w.ctx, w.e1, st.No)
+	wantRefusal(t, err, ReasonUnsettled, "stocktake_no")
+	_, err = w.cy.RecordShortagePayment(w.ctx, w.e1, st.No, 1, "PAY-1", d("593.40"), w.today())
+	wantRefusal(t, err, ledger.ReasonPermissionDenied, "")
+	_, err = w.cy.RecordShortagePayment(w.ctx, w.customs, st.No, 1, "PAY-1", d("593.39"), w.today())
+	wantRefusal(t, err, ReasonPaymentAmount, "amount")
+	st, err = w.cy.RecordShortagePayment(w.ctx, w.customs, st.No, 1, "PAY-1", d("593.40"), w.today())
+	w.must(err)
+	if p := st.Differences[0].Payment; p == nil || p.No != "PAY-1" || !p.Amount.Equal(d("593.40")) || p.RecordedBy != "officer" {
+		t.Fatalf("payment %+v", p)
+	}
+	_, err = w.cy.RecordShortagePayment(w.ctx, w.customs, st.No, 1, "PAY-2", d("593.40"), w.today())
+	wantRefusal(t, err, ReasonStocktakeState, "payment_no")
+}
+
+// TestShortageOfProcessedGoodTaxedByMaterialsWithInterest: 2 microwave
+// ovens short, made of 2 kg aluminium each (单耗 version in force): duty
+// on 4 kg of aluminium at 1,000.00 = 4,000.00 × 6 % = 240.00; VAT on the
+// ovens' 10,000.00 plus that duty = 1,331.20; 缓税利息 on 1,571.20 for the
+// 60 days since the last write-off at 0.35 % a year = 0.92.
+func TestShortageOfProcessedGoodTaxedByMaterialsWithInterest(t *testing.T) {
+	w := newWorld(t)
+	w.bring(1, "100", "100000", w.today().AddDate(0, 0, -150))
+	w.bring(2, "10", "50000", w.today().AddDate(0, 0, -150))
+	w.must(errOf(w.proc.PutVersion(w.ctx, w.e1, processingVersion(w.book, w.today().AddDate(0, 0, -200)))))
+	w.must(errOf(w.proc.DeclareVersion(w.ctx, w.e1, w.book, 2, "1")))
+	w.must(errOf(w.zone.SetLastWriteOffDate(w.ctx, w.customs, w.book, w.today().AddDate(0, 0, -60))))
+	w.cycle()
+	st := w.notified()
+	st, err := w.cy.ImportStocktake(w.ctx, w.e1, st.No, "C-1", []Count{
+		{Row: 2, BookSeq: 1, Status: CountBonded, Quantity: d("100")},
+		{Row: 3, BookSeq: 2, Status: CountBonded, Quantity: d("8")},
+	})
+	w.must(err)
+	if len(st.Differences) != 1 {
+		t.Fatalf("differences %+v", st.Differences)
+	}
+	df := st.Differences[0]
+	if df.DutyBasis != "MATERIALS" || !df.Value.Equal(d("10000")) || !df.Duty.Equal(d("240")) || !df.VAT.Equal(d("1331.20")) || !df.Interest.Equal(d("0.92")) || df.AssessError != "" {
+		t.Fatalf("shortage %+v", df)
+	}
+	evs, err := w.zone.ListTaxableEvents(w.ctx, w.customs, w.book, w.today(), w.today(), 0, 10)
+	w.must(err)
+	if len(evs) != 1 || evs[0].InterestDays != 60 || len(evs[0].Materials) != 1 || !evs[0].Materials[0].DutiableValue.Equal(d("4000")) {
+		t.Fatalf("taxable events %+v", evs)
+	}
+}
+
+// TestSurplusApprovedPostsItsJournalRejectedPostsNothing: a bonded surplus
+// approved enters the book; a non-bonded one rejected leaves it as it
+// was; only customs decides, only once it is explained.
+func TestSurplusApprovedPostsItsJournalRejectedPostsNothing(t *testing.T) {
+	w := newWorld(t)
+	w.bring(3, "10", "2000", w.today())
+	w.cycle()
+	st := w.notified()
+	st, err := w.cy.ImportStocktake(w.ctx, w.e1, st.No, "C-1", []Count{
+		{Row: 2, BookSeq: 3, Status: CountBonded, Quantity: d("12")},
+		{Row: 3, BookSeq: 1, Status: CountNonBonded, Quantity: d("5")},
+	})
+	w.must(err)
+	if len(st.Differences) != 2 || !st.Differences[0].Surplus() || !st.Differences[1].Surplus() {
+		t.Fatalf("differences %+v", st.Differences)
+	}
+	_, err = w.cy.DecideSurplus(w.ctx, w.customs, st.No, 3, CountBonded, true, "ok")
+	wantRefusal(t, err, ReasonStocktakeState, "book_seq")
+	_, err = w.cy.ExplainSurplus(w.ctx, w.customs, st.No, 3, CountBonded, "found", d("400"))
+	wantRefusal(t, err, ledger.ReasonPermissionDenied, "stocktake_no")
+	w.must(errOf(w.cy.ExplainSurplus(w.ctx, w.e1, st.No, 3, CountBonded, "two units booked out twice", d("400"))))
+	w.must(errOf(w.cy.ExplainSurplus(w.ctx, w.e1, st.No, 1, CountNonBonded, "a customer's goods", d("0"))))
+	_, err = w.cy.DecideSurplus(w.ctx, w.e1, st.No, 3, CountBonded, true, "ok")
+	wantRefusal(t, err, ledger.ReasonPermissionDenied, "")
+	st, err = w.cy.DecideSurplus(w.ctx, w.customs, st.No, 3, CountBonded, true, "ok")
+	w.must(err)
+	st, err = w.cy.DecideSurplus(w.ctx, w.customs, st.No, 1, CountNonBonded, false, "not ours to book")
+	w.must(err)
+	if !w.balance(3, "bonded").Equal(d("12")) || !w.balance(1, "nonbonded").IsZero() {
+		t.Fatalf("bonded line 3 %s (want 12), nonbonded line 1 %s (want 0)", w.balance(3, "bonded"), w.balance(1, "nonbonded"))
+	}
+	if st.Differences[1].Journal == 0 || st.Differences[0].Journal != 0 || st.Differences[0].Decision != DecisionRejected {
+		t.Fatalf("decisions %+v", st.Differences)
+	}
+	_, err = w.cy.DecideSurplus(w.ctx, w.customs, st.No, 1, CountNonBonded, true, "changed my mind")
+	wantRefusal(t, err, ReasonStocktakeState, "approve")
+}
+
+// TestCloseSetsTheDateAndSeals: closing seals the period through the
+// stocktake date and sets the book's last write-off date; a posting dated
+// in the closed period is refused.
+func TestCloseSetsTheDateAndSeals(t *testing.T) {
+	w := newWorld(t)
+	w.bring(3, "10", "2000", w.today())
+	w.cycle()
+	st := w.notified()
+	_, err := w.cy.CloseWriteOff(w.ctx, w.e1, st.No)
+	wantRefusal(t, err, ReasonStocktakeState, "stocktake_no")
+	w.must(errOf(w.cy.ImportStocktake(w.ctx, w.e1, st.No, "C-1", []Count{{Row: 2, BookSeq: 3, Status: CountBonded, Quantity: d("10")}})))
+	_, err = w.cy.CloseWriteOff(w.ctx, w.customs, st.No)
+	wantRefusal(t, err, ledger.ReasonPermissionDenied, "stocktake_no")
+	st, err = w.cy.CloseWriteOff(w.ctx, w.e1, st.No)
+	w.must(err)
+	if st.Status != StocktakeClosed || st.Digest == "" {
+		t.Fatalf("closed stocktake %+v", st)
+	}
+	b, err := w.zone.GetBook(w.ctx, w.customs, w.book)
+	w.must(err)
+	if !b.LastWriteOffDate.Equal(w.today()) {
+		t.Fatalf("last write-off date %s, want %s", b.LastWriteOffDate, w.today())
+	}
+	ps, err := w.store.Periods(w.ctx, w.book)
+	w.must(err)
+	if len(ps) != 1 || !ps[0].Through.Equal(w.today()) {
+		t.Fatalf("periods %+v", ps)
+	}
+	_, err = w.store.Post(w.ctx, ledger.JournalRequest{Book: w.book, IdempotencyKey: "late", EffectiveDate: w.today(),
+		Document: ledger.Document{Type: "TEST", Number: "LATE"}, Principal: "test",
+		Postings: []ledger.Posting{{Item: ledger.ItemRef{Book: w.book, Code: "3"}, From: ledger.World("abroad"), To: ledger.In(w.book, "bonded"), Quantity: d("1"), Unit: "007", Value: d("1")}}})
+	if ledger.ReasonOf(err) != ledger.ReasonPeriodClosed {
+		t.Fatalf("a posting in the closed period: %v", err)
+	}
+	again, err := w.cy.CloseWriteOff(w.ctx, w.e1, st.No)
+	w.must(err)
+	if again.Digest != st.Digest {
+		t.Fatalf("closing again changed the digest")
+	}
+}
+
+// TestOnlyTheBooksEnterpriseFilesCounts: another enterprise does not see
+// the stocktake; customs may not file the count.
+func TestOnlyTheBooksEnterpriseFilesCounts(t *testing.T) {
+	w := newWorld(t)
+	w.cycle()
+	_, err := w.cy.NotifyStocktake(w.ctx, w.e2, w.book, "N-1", w.today().AddDate(0, 0, 3))
+	wantRefusal(t, err, "UNKNOWN_BOOK", "book_no")
+	st := w.notified()
+	rows := []Count{{Row: 2, BookSeq: 1, Status: CountBonded, Quantity: d("0")}}
+	_, err = w.cy.ImportStocktake(w.ctx, w.e2, st.No, "C-1", rows)
+	wantRefusal(t, err, "UNKNOWN_DOCUMENT", "stocktake_no")
+	_, err = w.cy.ImportStocktake(w.ctx, w.customs, st.No, "C-1", rows)
+	wantRefusal(t, err, ledger.ReasonPermissionDenied, "stocktake_no")
+	_, err = w.cy.ListDifferences(w.ctx, w.e2, st.No)
+	wantRefusal(t, err, "UNKNOWN_DOCUMENT", "stocktake_no")
+}
