@@ -72,8 +72,10 @@ const (
 // (customs-reference §4.1, §4.2: treatment details UNCONFIRMED).
 type CycleSettings struct {
 	// NoticeLeadDays is how many days before the stocktake date its notice
-	// must be given. Default 1 (the day before); 0 allows a notice on the
-	// day itself. The announcement says only "before" (UNCONFIRMED).
+	// must be given. Default 0: on the stocktake date at the latest, and in
+	// any case before the count, which is imported only for a notified
+	// stocktake. The announcement says only "before the stocktake"
+	// (UNCONFIRMED); a zone that wants the notice days ahead sets them.
 	NoticeLeadDays int
 	// ShortageByMaterials taxes the shortage of a finished good the book's
 	// enterprise processed (a 单耗 version in force on the stocktake date)
@@ -86,7 +88,7 @@ type CycleSettings struct {
 
 // DefaultCycleSettings returns the documented defaults.
 func DefaultCycleSettings() CycleSettings {
-	return CycleSettings{NoticeLeadDays: 1, ShortageByMaterials: true}
+	return CycleSettings{NoticeLeadDays: 0, ShortageByMaterials: true}
 }
 
 // Validate checks the settings; its error names the setting's key in the
@@ -179,6 +181,9 @@ func (c Cycle) End(day time.Time) time.Time {
 		from = next
 	}
 }
+
+// Today is the zone's business date now.
+func (c *Cycles) Today() time.Time { return c.today() }
 
 func (c *Cycles) today() time.Time { return ledger.DayIn(c.now(), c.zone.Settings().Location) }
 

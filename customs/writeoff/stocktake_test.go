@@ -28,16 +28,20 @@ func TestCycleIsAtMostOneYearAndCustomsSetsItsStart(t *testing.T) {
 	}
 }
 
-// TestStocktakeNeedsANoticeBeforeIt: no cycle, no notice; a notice on the
-// stocktake's own day (lead 1 day) is refused; a count before the
-// stocktake date is refused.
+// TestStocktakeNeedsANoticeBeforeIt: no cycle, no notice; a notice after
+// the stocktake date is refused, and with writeoff.notice_lead_days 1 one
+// on the day itself; a count before the stocktake date is refused.
 func TestStocktakeNeedsANoticeBeforeIt(t *testing.T) {
 	w := newWorld(t)
 	_, err := w.cy.NotifyStocktake(w.ctx, w.e1, w.book, "N-0", w.today().AddDate(0, 0, 5))
 	wantRefusal(t, err, ReasonCycleNotSet, "book_no")
 	w.cycle()
+	_, err = w.cy.NotifyStocktake(w.ctx, w.e1, w.book, "N-0", w.today().AddDate(0, 0, -1))
+	wantRefusal(t, err, ReasonNoNotice, "date")
+	w.cy.set.NoticeLeadDays = 1
 	_, err = w.cy.NotifyStocktake(w.ctx, w.e1, w.book, "N-0", w.today())
 	wantRefusal(t, err, ReasonNoNotice, "date")
+	w.cy.set.NoticeLeadDays = 0
 	st, err := w.cy.NotifyStocktake(w.ctx, w.e1, w.book, "N-1", w.today().AddDate(0, 0, 2))
 	w.must(err)
 	_, err = w.cy.ImportStocktake(w.ctx, w.e1, st.No, "C-1", []Count{{Row: 2, BookSeq: 1, Status: CountBonded, Quantity: d("1")}})
