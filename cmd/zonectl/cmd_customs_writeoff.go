@@ -47,10 +47,10 @@ var woCycleView = rowView([]string{"book_no", "months", "start", "current_end", 
 })
 
 var woStocktakeView = rowView([]string{"stocktake_no", "inner_no", "book_no", "date", "notified_on", "status", "rows", "differences",
-	"shortages", "surpluses", "unsettled", "shortage_journal", "digest"}, func(s *customsv1.Stocktake) []string {
+	"shortages", "surpluses", "unsettled", "shortage_journals", "digest"}, func(s *customsv1.Stocktake) []string {
 	n := func(v int32) string { return strconv.Itoa(int(v)) }
 	return []string{s.GetStocktakeNo(), s.GetInnerNo(), s.GetBookNo(), s.GetDate(), s.GetNotifiedOn(), s.GetStatus(), n(s.GetRows()),
-		n(s.GetDifferences()), n(s.GetShortages()), n(s.GetSurpluses()), n(s.GetUnsettled()), strconv.FormatInt(s.GetShortageJournalId(), 10), s.GetDigest()}
+		n(s.GetDifferences()), n(s.GetShortages()), n(s.GetSurpluses()), n(s.GetUnsettled()), joinIDs(s.GetShortageJournalIds()), s.GetDigest()}
 })
 
 var woDifferenceView = rowView([]string{"line", "status", "name", "unit", "booked", "counted", "difference", "value", "tax", "duty", "vat",
@@ -362,4 +362,13 @@ func (a *app) woCloseCmd() *cobra.Command {
 	}
 	bind(c, flagSpec{&no, "stocktake", "stocktake number (required)"})
 	return c
+}
+
+// joinIDs writes journal ids as "1 2 3".
+func joinIDs(ids []int64) string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = strconv.FormatInt(id, 10)
+	}
+	return strings.Join(out, " ")
 }

@@ -100,8 +100,9 @@ type Stocktake struct {
 	// Differences are the (line, status) pairs whose count differs from
 	// the book, by line then status.
 	Differences []Difference `json:",omitempty"`
-	// ShortageJournal is the journal that took the shortages off the book.
-	ShortageJournal int64 `json:",omitempty"`
+	// ShortageJournals are the journals that took the shortages off the
+	// book, in line order, at most ledger.MaxPostings shortages each.
+	ShortageJournals []int64 `json:",omitempty"`
 	// Digest is the sealed period's digest (hex) once closed.
 	Digest   string `json:",omitempty"`
 	ClosedBy string `json:",omitempty"`
@@ -308,7 +309,7 @@ func saveStocktake(ctx context.Context, tx pgx.Tx, st Stocktake) error {
 // works out the differences per line and status against the book's
 // balances as of the stocktake date; a (line, status) the count leaves
 // out counts zero. In the same transaction every shortage leaves the book
-// (one journal, from bonded or nonbonded to the world account
+// (journals of at most ledger.MaxPostings postings, from bonded or nonbonded to the world account
 // stocktake-shortage, on the stocktake date) and each bonded shortage is
 // taxed through the tax engine as a taxable event of the zone: by
 // materials with 缓税利息 when the book's enterprise processed the good
@@ -369,28 +370,41 @@ func (c *Cycles) ImportStocktake(ctx context.Context, p access.Principal, no, ke
 		}
 		cur.Counts, cur.CountKey, cur.CountedBy, cur.Status = counts, key, p.ID, StocktakeCounted
 		cur.Differences = append([]Difference(nil), diffs...)
-		req := ledger.JournalRequest{Book: cur.Book, IdempotencyKey: "stocktake-shortage:" + cur.No, EffectiveDate: cur.Date,
-			Document: ledger.Document{Type: DocumentStocktake, Number: cur.No}, Principal: p.ID, Metadata: map[string]string{"step": "shortage"}}
-		var at []int
+		// The shortages leave in journals of at most ledger.MaxPostings
+		// postings; at[r][k] is the difference posting k of journal r moves.
+		var reqs []ledger.JournalRequest
+		var at [][]int
 		for i, d := range cur.Differences {
-			if d.Shortage() {
-				req.Postings = append(req.Postings, ledger.Posting{Item: ledger.ItemRef{Book: cur.Book, Code: strconv.Itoa(d.BookSeq)},
-					From: ledger.In(cur.Book, accounts[d.Status][0]), To: ledger.World(WorldShortage), Quantity: d.Difference.Neg(), Unit: d.Unit})
-				at = append(at, i)
+			if !d.Shortage() {
+				continue
 			}
+			if len(reqs) == 0 || len(reqs[len(reqs)-1].Postings) == ledger.MaxPostings {
+				reqs = append(reqs, ledger.JournalRequest{Book: cur.Book, IdempotencyKey: fmt.Sprintf("stocktake-shortage:%s:%d", cur.No, len(reqs)+1),
+					EffectiveDate: cur.Date, Document: ledger.Document{Type: DocumentStocktake, Number: cur.No}, Principal: p.ID,
+					Metadata: map[string]string{"step": "shortage"}})
+				at = append(at, nil)
+			}
+			r := &reqs[len(reqs)-1]
+			r.Postings = append(r.Postings, ledger.Posting{Item: ledger.ItemRef{Book: cur.Book, Code: strconv.Itoa(d.BookSeq)},
+				From: ledger.In(cur.Book, accounts[d.Status][0]), To: ledger.World(WorldShortage), Quantity: d.Difference.Neg(), Unit: d.Unit})
+			at[len(at)-1] = append(at[len(at)-1], i)
 		}
-		if len(at) > 0 {
-			res, err := j.PostMany(ctx, []ledger.JournalRequest{req})
-			if err != nil {
+		var res []ledger.PostResult
+		if len(reqs) > 0 {
+			if res, err = j.PostMany(ctx, reqs); err != nil {
 				return err
 			}
-			if res[0].Err != nil {
-				return withField(res[0].Err, "rows")
+		}
+		for r := range res {
+			if res[r].Err != nil {
+				return withField(res[r].Err, "rows")
 			}
-			cur.ShortageJournal = res[0].Journal.ID
-			for k, i := range at {
+			cur.ShortageJournals = append(cur.ShortageJournals, res[r].Journal.ID)
+		}
+		for r := range res {
+			for k, i := range at[r] {
 				d := &cur.Differences[i]
-				d.Value = res[0].Journal.Postings[k].Value
+				d.Value = res[r].Journal.Postings[k].Value
 				ev, ok := taxed[i]
 				if !ok {
 					continue

@@ -2,11 +2,14 @@ package writeoff
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/zoneledger/zoneledger/customs/codes"
+	"github.com/zoneledger/zoneledger/customs/zone"
 	"github.com/zoneledger/zoneledger/ledger"
 )
 
@@ -128,7 +131,7 @@ func TestShortageTaxedToTheFenAndPaid(t *testing.T) {
 	}
 	again, err := w.cy.ImportStocktake(w.ctx, w.e1, st.No, "C-1", []Count{{Row: 2, BookSeq: 1, Status: CountBonded, Quantity: d("97")}})
 	w.must(err)
-	if again.ShortageJournal != st.ShortageJournal || !w.balance(1, "bonded").Equal(d("97")) {
+	if len(again.ShortageJournals) != 1 || again.ShortageJournals[0] != st.ShortageJournals[0] || !w.balance(1, "bonded").Equal(d("97")) {
 		t.Fatalf("a retried import moved goods again")
 	}
 
@@ -274,4 +277,44 @@ func TestOnlyTheBooksEnterpriseFilesCounts(t *testing.T) {
 	wantRefusal(t, err, ledger.ReasonPermissionDenied, "stocktake_no")
 	_, err = w.cy.ListDifferences(w.ctx, w.e2, st.No)
 	wantRefusal(t, err, "UNKNOWN_DOCUMENT", "stocktake_no")
+}
+
+// TestMoreShortagesThanAJournalHolds: 1,001 lines short leave the book in
+// two journals (a journal holds at most ledger.MaxPostings postings), all
+// in the count's transaction, each line taxed.
+func TestMoreShortagesThanAJournalHolds(t *testing.T) {
+	w := newWorld(t)
+	const n = ledger.MaxPostings + 1
+	var lines []zone.BookLine
+	for seq := 4; seq < 4+n; seq++ {
+		lines = append(lines, zone.BookLine{Seq: seq, HSCode: "8504409999", Name: fmt.Sprintf("part %d", seq), DeclaredUnit: "007", Scale: 0,
+			Legal: zone.LegalUnit{Unit: "007", Factor: d("1")}, Type: codes.GoodsMaterial})
+	}
+	for from := 0; from < len(lines); from += zone.MaxLinesPerDoc {
+		w.must(errOf(w.zone.AddBookLines(w.ctx, w.e1, w.book, lines[from:min(from+zone.MaxLinesPerDoc, len(lines))])))
+	}
+	for from := 0; from < len(lines); from += ledger.MaxPostings {
+		req := ledger.JournalRequest{Book: w.book, IdempotencyKey: fmt.Sprintf("bring-many-%d", from), EffectiveDate: w.today(),
+			Document: ledger.Document{Type: "TEST", Number: "MANY"}, Principal: "test"}
+		for _, l := range lines[from:min(from+ledger.MaxPostings, len(lines))] {
+			req.Postings = append(req.Postings, ledger.Posting{Item: ledger.ItemRef{Book: w.book, Code: fmt.Sprint(l.Seq)}, From: ledger.World(zone.WorldAbroad),
+				To: ledger.In(w.book, zone.AccountBonded), Quantity: d("1"), Unit: "007", Value: d("2000")})
+		}
+		w.must(errOf(w.store.Post(w.ctx, req)))
+	}
+	w.cycle()
+	st := w.notified()
+	st, err := w.cy.ImportStocktake(w.ctx, w.e1, st.No, "C-1", []Count{{Row: 2, BookSeq: 4, Status: CountBonded, Quantity: d("0")}})
+	w.must(err)
+	if len(st.Differences) != n || len(st.ShortageJournals) != 2 {
+		t.Fatalf("%d differences in %d journals", len(st.Differences), len(st.ShortageJournals))
+	}
+	for _, df := range st.Differences {
+		if df.TaxEvent == 0 || !df.Value.Equal(d("2000")) || !df.Tax.Equal(d("373.00")) {
+			t.Fatalf("shortage %+v", df)
+		}
+	}
+	if b := w.balance(4+n-1, "bonded"); !b.IsZero() {
+		t.Fatalf("the last line still holds %s", b)
+	}
 }

@@ -265,8 +265,8 @@ type Stocktake struct {
 	Surpluses int32 `protobuf:"varint,11,opt,name=surpluses,proto3" json:"surpluses,omitempty"`
 	// Differences not yet settled (shortage unpaid, surplus undecided).
 	Unsettled int32 `protobuf:"varint,12,opt,name=unsettled,proto3" json:"unsettled,omitempty"`
-	// The journal that took the shortages off the book; 0 when none.
-	ShortageJournalId int64 `protobuf:"varint,13,opt,name=shortage_journal_id,json=shortageJournalId,proto3" json:"shortage_journal_id,omitempty"`
+	// The journals that took the shortages off the book (at most 1,000 shortages each).
+	ShortageJournalIds []int64 `protobuf:"varint,13,rep,packed,name=shortage_journal_ids,json=shortageJournalIds,proto3" json:"shortage_journal_ids,omitempty"`
 	// The sealed period's digest (hex) once closed.
 	Digest string `protobuf:"bytes,14,opt,name=digest,proto3" json:"digest,omitempty"`
 	// Who notified.
@@ -393,11 +393,11 @@ func (x *Stocktake) GetUnsettled() int32 {
 	return 0
 }
 
-func (x *Stocktake) GetShortageJournalId() int64 {
+func (x *Stocktake) GetShortageJournalIds() []int64 {
 	if x != nil {
-		return x.ShortageJournalId
+		return x.ShortageJournalIds
 	}
-	return 0
+	return nil
 }
 
 func (x *Stocktake) GetDigest() string {
@@ -1970,7 +1970,7 @@ const file_zoneledger_customs_v1_writeoff_proto_rawDesc = "" +
 	"currentEnd\x12\x15\n" +
 	"\x06set_by\x18\x05 \x01(\tR\x05setBy\x12 \n" +
 	"\fstart_set_by\x18\x06 \x01(\tR\n" +
-	"startSetBy\"\xfe\x03\n" +
+	"startSetBy\"\x80\x04\n" +
 	"\tStocktake\x12!\n" +
 	"\fstocktake_no\x18\x01 \x01(\tR\vstocktakeNo\x12\x19\n" +
 	"\binner_no\x18\x02 \x01(\tR\ainnerNo\x12\x17\n" +
@@ -1987,8 +1987,8 @@ const file_zoneledger_customs_v1_writeoff_proto_rawDesc = "" +
 	"\tshortages\x18\n" +
 	" \x01(\x05R\tshortages\x12\x1c\n" +
 	"\tsurpluses\x18\v \x01(\x05R\tsurpluses\x12\x1c\n" +
-	"\tunsettled\x18\f \x01(\x05R\tunsettled\x12.\n" +
-	"\x13shortage_journal_id\x18\r \x01(\x03R\x11shortageJournalId\x12\x16\n" +
+	"\tunsettled\x18\f \x01(\x05R\tunsettled\x120\n" +
+	"\x14shortage_journal_ids\x18\r \x03(\x03R\x12shortageJournalIds\x12\x16\n" +
 	"\x06digest\x18\x0e \x01(\tR\x06digest\x12\x19\n" +
 	"\bfiled_by\x18\x0f \x01(\tR\afiledBy\x12\x1d\n" +
 	"\n" +
