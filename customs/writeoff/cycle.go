@@ -156,7 +156,8 @@ func (c *Cycles) Start(ctx context.Context) error {
 type Cycle struct {
 	Book       string
 	Enterprise string
-	// Months is the cycle's length the enterprise set, 1 to 12.
+	// Months is the cycle's length the enterprise set, 1 to 12; until it
+	// sets one, the book's WriteOffCycleMonths when it was registered.
 	Months int
 	// Start is the first day of the first cycle, set by customs; zero
 	// until it does.
@@ -308,7 +309,9 @@ func (c *Cycles) putCycle(ctx context.Context, b zone.Book, change func(*Cycle))
 			return err
 		}
 		if !found {
-			cy = Cycle{Book: b.No, Enterprise: b.Enterprise}
+			// Until the enterprise sets it here, the cycle's length is the
+			// one the book was registered with.
+			cy = Cycle{Book: b.No, Enterprise: b.Enterprise, Months: b.WriteOffCycleMonths}
 		}
 		change(&cy)
 		out = cy

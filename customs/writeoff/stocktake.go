@@ -397,7 +397,7 @@ func (c *Cycles) ImportStocktake(ctx context.Context, p access.Principal, no, ke
 		}
 		for r := range res {
 			if res[r].Err != nil {
-				return withField(res[r].Err, "rows")
+				return shortageRefused(res[r].Err, cur, at[r])
 			}
 			cur.ShortageJournals = append(cur.ShortageJournals, res[r].Journal.ID)
 		}
@@ -422,6 +422,28 @@ func (c *Cycles) ImportStocktake(ctx context.Context, p access.Principal, no, ke
 		return saveStocktake(ctx, tx, cur)
 	})
 	return out, err
+}
+
+// shortageRefused names, in the ledger's refusal of a shortage journal,
+// the count row of the shortage whose posting it blames ("rows[R].quantity"
+// and the line in the message), or the line when the count left it out.
+func shortageRefused(err error, st Stocktake, at []int) error {
+	le := ledger.AsError(err)
+	var k int
+	if _, serr := fmt.Sscanf(le.Field, "postings[%d]", &k); serr != nil || k < 0 || k >= len(at) {
+		return withField(err, "rows")
+	}
+	d := st.Differences[at[k]]
+	out := *le
+	out.Field = "rows"
+	for _, ct := range st.Counts {
+		if ct.BookSeq == d.BookSeq && ct.Status == d.Status {
+			out.Field = fmt.Sprintf("rows[%d].quantity", ct.Row)
+		}
+	}
+	out.Message = fmt.Sprintf("the shortage of line %d %s (%s) cannot leave the book: %s; goods reserved by declared lists are counted but cannot leave as a shortage: clear or return those lists, then import the count again",
+		d.BookSeq, d.Status, d.Difference.Neg(), le.Message)
+	return &out
 }
 
 func sameCounts(a, b []Count) bool {

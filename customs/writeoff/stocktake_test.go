@@ -23,8 +23,13 @@ func TestCycleIsAtMostOneYearAndCustomsSetsItsStart(t *testing.T) {
 	wantRefusal(t, err, ledger.ReasonPermissionDenied, "")
 	_, err = w.cy.SetCycleStart(w.ctx, w.e1, w.book, w.today())
 	wantRefusal(t, err, ledger.ReasonPermissionDenied, "")
+	cy, err := w.cy.SetCycleStart(w.ctx, w.customs, w.book, w.today().AddDate(0, 0, -100))
+	w.must(err)
+	if cy.Months != 12 {
+		t.Fatalf("before the enterprise sets it, the cycle is %d months, not the book's 12", cy.Months)
+	}
 	w.cycle()
-	cy, err := w.cy.GetCycle(w.ctx, w.customs, w.book)
+	cy, err = w.cy.GetCycle(w.ctx, w.customs, w.book)
 	w.must(err)
 	if cy.Months != 12 || !cy.Start.Equal(w.today().AddDate(0, 0, -100)) || !cy.End(w.today()).Equal(cy.Start.AddDate(1, 0, -1)) {
 		t.Fatalf("cycle %+v", cy)
@@ -316,5 +321,27 @@ func TestMoreShortagesThanAJournalHolds(t *testing.T) {
 	}
 	if b := w.balance(4+n-1, "bonded"); !b.IsZero() {
 		t.Fatalf("the last line still holds %s", b)
+	}
+}
+
+// TestShortageOfReservedGoodsNamesItsRow: goods reserved by a declared
+// list are counted as the book's, but cannot leave as a shortage: the
+// refusal names the row of the count and nothing is stored.
+func TestShortageOfReservedGoodsNamesItsRow(t *testing.T) {
+	w := newWorld(t)
+	w.bring(1, "10", "10000", w.today())
+	w.must(errOf(w.store.Post(w.ctx, ledger.JournalRequest{Book: w.book, IdempotencyKey: "reserve", EffectiveDate: w.today(),
+		Document: ledger.Document{Type: "TEST", Number: "RES"}, Principal: "test",
+		Postings: []ledger.Posting{{Item: ledger.ItemRef{Book: w.book, Code: "1"}, From: ledger.In(w.book, zone.AccountBonded),
+			To: ledger.In(w.book, zone.AccountReserved), Quantity: d("6"), Unit: "035"}}})))
+	w.cycle()
+	st := w.notified()
+	_, err := w.cy.ImportStocktake(w.ctx, w.e1, st.No, "C-1", []Count{{Row: 2, BookSeq: 3, Status: CountBonded, Quantity: d("0")},
+		{Row: 3, BookSeq: 1, Status: CountBonded, Quantity: d("2")}})
+	wantRefusal(t, err, ledger.ReasonInsufficient, "rows[3].quantity")
+	got, err := w.cy.GetStocktake(w.ctx, w.e1, st.No)
+	w.must(err)
+	if got.Status != StocktakeNotified || !w.balance(1, "bonded").Equal(d("4")) {
+		t.Fatalf("a refused count left %s, bonded %s", got.Status, w.balance(1, "bonded"))
 	}
 }
