@@ -366,6 +366,10 @@ func (c *Cycles) ImportStocktake(ctx context.Context, p access.Principal, no, ke
 			return err
 		}
 		if cur.Status != StocktakeNotified {
+			if cur.CountKey == key && sameCounts(cur.Counts, counts) {
+				out = cur // the same import, committed meanwhile by a retry
+				return nil
+			}
 			return precondition(ReasonStocktakeState, "stocktake_no", "stocktake %s was counted meanwhile (key %q)", no, cur.CountKey)
 		}
 		cur.Counts, cur.CountKey, cur.CountedBy, cur.Status = counts, key, p.ID, StocktakeCounted

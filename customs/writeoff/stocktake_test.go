@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
@@ -343,5 +344,40 @@ func TestShortageOfReservedGoodsNamesItsRow(t *testing.T) {
 	w.must(err)
 	if got.Status != StocktakeNotified || !w.balance(1, "bonded").Equal(d("4")) {
 		t.Fatalf("a refused count left %s, bonded %s", got.Status, w.balance(1, "bonded"))
+	}
+}
+
+// TestConcurrentRetriesOfACountApplyItOnce: the same import sent four
+// times at once (a client retrying) takes the shortage off the book once
+// and answers every caller with the same stocktake.
+func TestConcurrentRetriesOfACountApplyItOnce(t *testing.T) {
+	w := newWorld(t)
+	w.bring(1, "100", "100000", w.today())
+	w.cycle()
+	st := w.notified()
+	rows := []Count{{Row: 2, BookSeq: 1, Status: CountBonded, Quantity: d("97")}}
+	var wg sync.WaitGroup
+	got := make([]Stocktake, 4)
+	errs := make([]error, 4)
+	for i := range got {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			got[i], errs[i] = w.cy.ImportStocktake(w.ctx, w.e1, st.No, "C-1", rows)
+		}()
+	}
+	wg.Wait()
+	for i := range got {
+		if errs[i] != nil || len(got[i].ShortageJournals) != 1 || got[i].ShortageJournals[0] != got[0].ShortageJournals[0] {
+			t.Fatalf("import %d: %v, journals %v (first %v)", i, errs[i], got[i].ShortageJournals, got[0].ShortageJournals)
+		}
+	}
+	if !w.balance(1, "bonded").Equal(d("97")) {
+		t.Fatalf("bonded %s after four retries of one count, want 97", w.balance(1, "bonded"))
+	}
+	evs, err := w.zone.ListTaxableEvents(w.ctx, w.customs, w.book, w.today(), w.today(), 0, 10)
+	w.must(err)
+	if len(evs) != 1 {
+		t.Fatalf("%d taxable events, want 1", len(evs))
 	}
 }
