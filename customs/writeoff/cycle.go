@@ -190,30 +190,30 @@ func (c *Cycles) today() time.Time { return ledger.DayIn(c.now(), c.zone.Setting
 
 // readWrite runs fn in one transaction of the ledger's seam.
 func (c *Cycles) readWrite(ctx context.Context, fn func(ctx context.Context, tx pgx.Tx, j ledger.Journals) error) error {
-	return dbError(c.ledger.ReadWriteTx(ctx, fn))
+	return cycleDBError(c.ledger.ReadWriteTx(ctx, fn))
 }
 
-func dbError(err error) error {
+func cycleDBError(err error) error {
 	return ledger.DatabaseError(err, "the write-off tables", pgtx.Retryable, pgtx.StatementRefused)
 }
 
-func badArg(field, format string, args ...any) error {
+func cycleBadArg(field, format string, args ...any) error {
 	return ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, field, format, args...)
 }
 
-func invalid(reason, field, format string, args ...any) error {
+func cycleInvalid(reason, field, format string, args ...any) error {
 	return ledger.Errorf(ledger.KindInvalid, reason, field, format, args...)
 }
 
-func precondition(reason, field, format string, args ...any) error {
+func cyclePrecondition(reason, field, format string, args ...any) error {
 	return ledger.Errorf(ledger.KindFailedPrecondition, reason, field, format, args...)
 }
 
-func denied(format string, args ...any) error {
+func cycleDenied(format string, args ...any) error {
 	return ledger.Errorf(ledger.KindPermissionDenied, ledger.ReasonPermissionDenied, "", format, args...)
 }
 
-func mustJSON(v any) string {
+func cycleJSON(v any) string {
 	b, err := json.Marshal(v)
 	if err != nil {
 		panic(err)
@@ -221,8 +221,8 @@ func mustJSON(v any) string {
 	return string(b)
 }
 
-// withField names field in a ledger error that names none.
-func withField(err error, field string) error {
+// cycleWithField names field in a ledger error that names none.
+func cycleWithField(err error, field string) error {
 	var le *ledger.Error
 	if errors.As(err, &le) && le.Field == "" {
 		out := *le
@@ -237,7 +237,7 @@ func withField(err error, field string) error {
 func (c *Cycles) readBook(ctx context.Context, p access.Principal, no string) (zone.Book, error) {
 	b, err := c.zone.GetBook(ctx, p, no)
 	if err != nil {
-		return b, withField(err, "book_no")
+		return b, cycleWithField(err, "book_no")
 	}
 	return b, nil
 }
@@ -251,7 +251,7 @@ func (c *Cycles) ownerBook(ctx context.Context, p access.Principal, no, what str
 		return b, err
 	}
 	if p.Role != access.RoleEnterprise || p.Enterprise != b.Enterprise || p.Disabled {
-		return b, denied("principal %q (%s) may not %s on book %s; its owner enterprise %s does", p.ID, p.Role, what, no, b.Enterprise)
+		return b, cycleDenied("principal %q (%s) may not %s on book %s; its owner enterprise %s does", p.ID, p.Role, what, no, b.Enterprise)
 	}
 	if err := c.zone.CheckOpen(ctx, b, "book_no"); err != nil {
 		return b, err
@@ -259,10 +259,10 @@ func (c *Cycles) ownerBook(ctx context.Context, p access.Principal, no, what str
 	return b, nil
 }
 
-// customsOnly refuses every principal but an enabled customs one.
-func customsOnly(p access.Principal, what string) error {
+// cycleCustomsOnly refuses every principal but an enabled customs one.
+func cycleCustomsOnly(p access.Principal, what string) error {
 	if p.Role != access.RoleCustoms || p.Disabled {
-		return denied("principal %q (%s) may not %s; customs does", p.ID, p.Role, what)
+		return cycleDenied("principal %q (%s) may not %s; customs does", p.ID, p.Role, what)
 	}
 	return nil
 }
@@ -276,7 +276,7 @@ func (c *Cycles) SetCycle(ctx context.Context, p access.Principal, book string, 
 		return Cycle{}, err
 	}
 	if months < 1 || months > 12 {
-		return Cycle{}, badArg("months", "is %d; a write-off cycle is 1 to 12 months (核销周期原则上不超过一年)", months)
+		return Cycle{}, cycleBadArg("months", "is %d; a write-off cycle is 1 to 12 months (核销周期原则上不超过一年)", months)
 	}
 	return c.putCycle(ctx, b, func(cy *Cycle) { cy.Months, cy.SetBy = months, p.ID })
 }
@@ -284,7 +284,7 @@ func (c *Cycles) SetCycle(ctx context.Context, p access.Principal, book string, 
 // SetCycleStart sets the first day of a book's write-off cycle. Customs
 // sets it; the day lies between 2000-01-01 and the zone's today.
 func (c *Cycles) SetCycleStart(ctx context.Context, p access.Principal, book string, start time.Time) (Cycle, error) {
-	if err := customsOnly(p, "set the start of a write-off cycle"); err != nil {
+	if err := cycleCustomsOnly(p, "set the start of a write-off cycle"); err != nil {
 		return Cycle{}, err
 	}
 	b, err := c.readBook(ctx, p, book)
@@ -292,11 +292,11 @@ func (c *Cycles) SetCycleStart(ctx context.Context, p access.Principal, book str
 		return Cycle{}, err
 	}
 	if start.IsZero() {
-		return Cycle{}, badArg("start", "give the cycle's first day, YYYY-MM-DD")
+		return Cycle{}, cycleBadArg("start", "give the cycle's first day, YYYY-MM-DD")
 	}
 	start = ledger.Day(start)
 	if start.Year() < 2000 || start.After(c.today()) {
-		return Cycle{}, badArg("start", "%s is not between 2000-01-01 and today, %s", ledger.FormatDate(start), ledger.FormatDate(c.today()))
+		return Cycle{}, cycleBadArg("start", "%s is not between 2000-01-01 and today, %s", ledger.FormatDate(start), ledger.FormatDate(c.today()))
 	}
 	return c.putCycle(ctx, b, func(cy *Cycle) { cy.Start, cy.StartSetBy = start, p.ID })
 }
@@ -316,7 +316,7 @@ func (c *Cycles) putCycle(ctx context.Context, b zone.Book, change func(*Cycle))
 		change(&cy)
 		out = cy
 		_, err = tx.Exec(ctx, `INSERT INTO writeoff_cycles (book, enterprise, body) VALUES ($1, $2, $3)
-			ON CONFLICT (book) DO UPDATE SET body = excluded.body`, b.No, b.Enterprise, mustJSON(cy))
+			ON CONFLICT (book) DO UPDATE SET body = excluded.body`, b.No, b.Enterprise, cycleJSON(cy))
 		return err
 	})
 	return out, err
@@ -330,20 +330,20 @@ func (c *Cycles) GetCycle(ctx context.Context, p access.Principal, book string) 
 	}
 	cy, found, err := loadCycle(ctx, c.pool, book)
 	if err != nil {
-		return Cycle{}, dbError(err)
+		return Cycle{}, cycleDBError(err)
 	}
 	if !found {
-		return Cycle{}, precondition(ReasonCycleNotSet, "book_no", "book %s has no write-off cycle; its enterprise sets one (SetCycle)", book)
+		return Cycle{}, cyclePrecondition(ReasonCycleNotSet, "book_no", "book %s has no write-off cycle; its enterprise sets one (SetCycle)", book)
 	}
 	return cy, nil
 }
 
-type querier interface {
+type cycleQuerier interface {
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 }
 
-func loadCycle(ctx context.Context, q querier, book string) (Cycle, bool, error) {
+func loadCycle(ctx context.Context, q cycleQuerier, book string) (Cycle, bool, error) {
 	var body string
 	err := q.QueryRow(ctx, `SELECT body FROM writeoff_cycles WHERE book = $1`, book).Scan(&body)
 	if err == pgx.ErrNoRows {

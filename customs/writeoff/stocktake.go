@@ -61,9 +61,9 @@ const (
 	CountNonBonded CountStatus = "NONBONDED"
 )
 
-// accounts are the book accounts a count status compares with; the first
+// countAccounts are the book accounts a count status compares with; the first
 // is the one a shortage leaves from and a surplus enters.
-var accounts = map[CountStatus][]string{
+var countAccounts = map[CountStatus][]string{
 	CountBonded:    {zone.AccountBonded, zone.AccountReserved},
 	CountNonBonded: {zone.AccountNonBonded, zone.AccountNonBondedReserved},
 }
@@ -200,10 +200,10 @@ func (c *Cycles) NotifyStocktake(ctx context.Context, p access.Principal, book, 
 		return Stocktake{}, err
 	}
 	if innerNo == "" || len(innerNo) > 64 {
-		return Stocktake{}, badArg("inner_no", "give the notice's own number, 1 to 64 characters: it makes a retry safe")
+		return Stocktake{}, cycleBadArg("inner_no", "give the notice's own number, 1 to 64 characters: it makes a retry safe")
 	}
 	if date.IsZero() {
-		return Stocktake{}, badArg("date", "give the stocktake date, YYYY-MM-DD")
+		return Stocktake{}, cycleBadArg("date", "give the stocktake date, YYYY-MM-DD")
 	}
 	date = ledger.Day(date)
 	today := c.today()
@@ -222,22 +222,22 @@ func (c *Cycles) NotifyStocktake(ctx context.Context, p access.Principal, book, 
 			return err
 		}
 		if !found || cy.Start.IsZero() || cy.Months == 0 {
-			return precondition(ReasonCycleNotSet, "book_no", "book %s has no write-off cycle with a start; its enterprise sets the months (SetCycle) and customs the start (SetCycleStart) before a stocktake", book)
+			return cyclePrecondition(ReasonCycleNotSet, "book_no", "book %s has no write-off cycle with a start; its enterprise sets the months (SetCycle) and customs the start (SetCycleStart) before a stocktake", book)
 		}
 		if lead := date.AddDate(0, 0, -c.set.NoticeLeadDays); today.After(lead) {
-			return invalid(ReasonNoNotice, "date", "a stocktake on %s must be notified by %s (%d day(s) before, writeoff.notice_lead_days); today is %s: notify a later date",
+			return cycleInvalid(ReasonNoNotice, "date", "a stocktake on %s must be notified by %s (%d day(s) before, writeoff.notice_lead_days); today is %s: notify a later date",
 				ledger.FormatDate(date), ledger.FormatDate(lead), c.set.NoticeLeadDays, ledger.FormatDate(today))
 		}
 		if date.Before(cy.Start) {
-			return badArg("date", "%s is before the cycle's start, %s", ledger.FormatDate(date), ledger.FormatDate(cy.Start))
+			return cycleBadArg("date", "%s is before the cycle's start, %s", ledger.FormatDate(date), ledger.FormatDate(cy.Start))
 		}
 		if w := b.LastWriteOffDate; !w.IsZero() && !date.After(w) {
-			return badArg("date", "%s is not after the book's last write-off date, %s", ledger.FormatDate(date), ledger.FormatDate(w))
+			return cycleBadArg("date", "%s is not after the book's last write-off date, %s", ledger.FormatDate(date), ledger.FormatDate(w))
 		}
 		var open string
 		err = tx.QueryRow(ctx, `SELECT no FROM writeoff_stocktakes WHERE book = $1 AND status <> $2 LIMIT 1`, book, string(StocktakeClosed)).Scan(&open)
 		if err == nil {
-			return precondition(ReasonStocktakeState, "book_no", "stocktake %s of book %s is still open; close its write-off before notifying another", open, book)
+			return cyclePrecondition(ReasonStocktakeState, "book_no", "stocktake %s of book %s is still open; close its write-off before notifying another", open, book)
 		}
 		if err != pgx.ErrNoRows {
 			return err
@@ -249,7 +249,7 @@ func (c *Cycles) NotifyStocktake(ctx context.Context, p access.Principal, book, 
 		st := Stocktake{No: fmt.Sprintf("PD%s%03d", book, n+1), InnerNo: innerNo, Book: book, Enterprise: b.Enterprise,
 			Date: date, NotifiedOn: today, Status: StocktakeNotified, FiledBy: p.ID}
 		if _, err := tx.Exec(ctx, `INSERT INTO writeoff_stocktakes (no, book, enterprise, inner_no, status, stocktake_date, body) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-			st.No, st.Book, st.Enterprise, st.InnerNo, string(st.Status), st.Date, mustJSON(st)); err != nil {
+			st.No, st.Book, st.Enterprise, st.InnerNo, string(st.Status), st.Date, cycleJSON(st)); err != nil {
 			return err
 		}
 		out = st
@@ -263,7 +263,7 @@ func (c *Cycles) NotifyStocktake(ctx context.Context, p access.Principal, book, 
 func (c *Cycles) GetStocktake(ctx context.Context, p access.Principal, no string) (Stocktake, error) {
 	st, found, err := stocktakeBy(ctx, c.pool, `no = $1`, no)
 	if err != nil {
-		return Stocktake{}, dbError(err)
+		return Stocktake{}, cycleDBError(err)
 	}
 	missing := ledger.Errorf(ledger.KindNotFound, zone.ReasonUnknownDocument, "stocktake_no", "there is no stocktake %q", no)
 	if !found {
@@ -282,12 +282,12 @@ func (c *Cycles) ListDifferences(ctx context.Context, p access.Principal, no str
 		return nil, err
 	}
 	if st.Status == StocktakeNotified {
-		return nil, precondition(ReasonStocktakeState, "stocktake_no", "stocktake %s is not counted yet; its enterprise imports the count (ImportStocktake)", no)
+		return nil, cyclePrecondition(ReasonStocktakeState, "stocktake_no", "stocktake %s is not counted yet; its enterprise imports the count (ImportStocktake)", no)
 	}
 	return st.Differences, nil
 }
 
-func stocktakeBy(ctx context.Context, q querier, where string, args ...any) (Stocktake, bool, error) {
+func stocktakeBy(ctx context.Context, q cycleQuerier, where string, args ...any) (Stocktake, bool, error) {
 	var body string
 	err := q.QueryRow(ctx, `SELECT body FROM writeoff_stocktakes WHERE `+where+` FOR UPDATE`, args...).Scan(&body)
 	if err == pgx.ErrNoRows {
@@ -301,7 +301,7 @@ func stocktakeBy(ctx context.Context, q querier, where string, args ...any) (Sto
 }
 
 func saveStocktake(ctx context.Context, tx pgx.Tx, st Stocktake) error {
-	_, err := tx.Exec(ctx, `UPDATE writeoff_stocktakes SET status = $2, body = $3 WHERE no = $1`, st.No, string(st.Status), mustJSON(st))
+	_, err := tx.Exec(ctx, `UPDATE writeoff_stocktakes SET status = $2, body = $3 WHERE no = $1`, st.No, string(st.Status), cycleJSON(st))
 	return err
 }
 
@@ -325,22 +325,22 @@ func (c *Cycles) ImportStocktake(ctx context.Context, p access.Principal, no, ke
 	}
 	b, err := c.ownerBook(ctx, p, st.Book, "import a count")
 	if err != nil {
-		return Stocktake{}, withField(err, "stocktake_no")
+		return Stocktake{}, cycleWithField(err, "stocktake_no")
 	}
 	if key == "" || len(key) > ledger.MaxKeyLength {
-		return Stocktake{}, badArg("idempotency_key", "is required, at most %d bytes", ledger.MaxKeyLength)
+		return Stocktake{}, cycleBadArg("idempotency_key", "is required, at most %d bytes", ledger.MaxKeyLength)
 	}
 	if st.Status != StocktakeNotified {
 		if st.CountKey == key && sameCounts(st.Counts, counts) {
 			return st, nil
 		}
-		return Stocktake{}, precondition(ReasonStocktakeState, "stocktake_no", "stocktake %s is %s; its count was imported already (key %q)", no, st.Status, st.CountKey)
+		return Stocktake{}, cyclePrecondition(ReasonStocktakeState, "stocktake_no", "stocktake %s is %s; its count was imported already (key %q)", no, st.Status, st.CountKey)
 	}
 	if today := c.today(); today.Before(st.Date) {
-		return Stocktake{}, precondition(ReasonStocktakeState, "stocktake_no", "stocktake %s is on %s; import its count on or after that day (today is %s)", no, ledger.FormatDate(st.Date), ledger.FormatDate(today))
+		return Stocktake{}, cyclePrecondition(ReasonStocktakeState, "stocktake_no", "stocktake %s is on %s; import its count on or after that day (today is %s)", no, ledger.FormatDate(st.Date), ledger.FormatDate(today))
 	}
 	if len(counts) == 0 {
-		return Stocktake{}, invalid(ReasonCountFile, "rows", "the count has no rows; give one row per book line and status counted")
+		return Stocktake{}, cycleInvalid(ReasonCountFile, "rows", "the count has no rows; give one row per book line and status counted")
 	}
 	lines, err := c.allLines(ctx, p, st.Book)
 	if err != nil {
@@ -352,9 +352,9 @@ func (c *Cycles) ImportStocktake(ctx context.Context, p access.Principal, no, ke
 	asOf := st.Date
 	hs, err := c.ledger.Balances(ctx, ledger.BalanceQuery{Book: st.Book, AsOf: &asOf})
 	if err != nil {
-		return Stocktake{}, dbError(err)
+		return Stocktake{}, cycleDBError(err)
 	}
-	diffs := differences(counts, hs, lines)
+	diffs := countDifferences(counts, hs, lines)
 	taxed, err := c.shortageEvents(ctx, p, b, st, diffs, lines)
 	if err != nil {
 		return Stocktake{}, err
@@ -370,7 +370,7 @@ func (c *Cycles) ImportStocktake(ctx context.Context, p access.Principal, no, ke
 				out = cur // the same import, committed meanwhile by a retry
 				return nil
 			}
-			return precondition(ReasonStocktakeState, "stocktake_no", "stocktake %s was counted meanwhile (key %q)", no, cur.CountKey)
+			return cyclePrecondition(ReasonStocktakeState, "stocktake_no", "stocktake %s was counted meanwhile (key %q)", no, cur.CountKey)
 		}
 		cur.Counts, cur.CountKey, cur.CountedBy, cur.Status = counts, key, p.ID, StocktakeCounted
 		cur.Differences = append([]Difference(nil), diffs...)
@@ -390,7 +390,7 @@ func (c *Cycles) ImportStocktake(ctx context.Context, p access.Principal, no, ke
 			}
 			r := &reqs[len(reqs)-1]
 			r.Postings = append(r.Postings, ledger.Posting{Item: ledger.ItemRef{Book: cur.Book, Code: strconv.Itoa(d.BookSeq)},
-				From: ledger.In(cur.Book, accounts[d.Status][0]), To: ledger.World(WorldShortage), Quantity: d.Difference.Neg(), Unit: d.Unit})
+				From: ledger.In(cur.Book, countAccounts[d.Status][0]), To: ledger.World(WorldShortage), Quantity: d.Difference.Neg(), Unit: d.Unit})
 			at[len(at)-1] = append(at[len(at)-1], i)
 		}
 		var res []ledger.PostResult
@@ -435,7 +435,7 @@ func shortageRefused(err error, st Stocktake, at []int) error {
 	le := ledger.AsError(err)
 	var k int
 	if _, serr := fmt.Sscanf(le.Field, "postings[%d]", &k); serr != nil || k < 0 || k >= len(at) {
-		return withField(err, "rows")
+		return cycleWithField(err, "rows")
 	}
 	d := st.Differences[at[k]]
 	out := *le
@@ -462,10 +462,10 @@ func sameCounts(a, b []Count) bool {
 	return true
 }
 
-// rowError is the refusal of one row of a count: its row and column named
+// countRowError is the refusal of one row of a count: its row and column named
 // in the field ("rows[7].quantity") and in the message.
-func rowError(row int, column, format string, args ...any) error {
-	return invalid(ReasonCountFile, fmt.Sprintf("rows[%d].%s", row, column), "row %d, column %s: %s", row, column, fmt.Sprintf(format, args...))
+func countRowError(row int, column, format string, args ...any) error {
+	return cycleInvalid(ReasonCountFile, fmt.Sprintf("rows[%d].%s", row, column), "row %d, column %s: %s", row, column, fmt.Sprintf(format, args...))
 }
 
 // checkCounts checks every row: a line of the book, a status, a quantity
@@ -475,37 +475,37 @@ func checkCounts(counts []Count, lines map[int]zone.BookLine) error {
 	for _, ct := range counts {
 		ln, ok := lines[ct.BookSeq]
 		if !ok {
-			return rowError(ct.Row, "book_seq", "book line %d is not a line of the book", ct.BookSeq)
+			return countRowError(ct.Row, "book_seq", "book line %d is not a line of the book", ct.BookSeq)
 		}
-		if _, ok := accounts[ct.Status]; !ok {
-			return rowError(ct.Row, "status", "status %q is neither %s nor %s", ct.Status, CountBonded, CountNonBonded)
+		if _, ok := countAccounts[ct.Status]; !ok {
+			return countRowError(ct.Row, "status", "status %q is neither %s nor %s", ct.Status, CountBonded, CountNonBonded)
 		}
 		if ct.Quantity.IsNegative() {
-			return rowError(ct.Row, "quantity", "quantity %s is below zero", ct.Quantity)
+			return countRowError(ct.Row, "quantity", "quantity %s is below zero", ct.Quantity)
 		}
 		if !ct.Quantity.Equal(ct.Quantity.Truncate(ln.Scale)) {
-			return rowError(ct.Row, "quantity", "quantity %s has more than %d decimal places, line %d's scale", ct.Quantity, ln.Scale, ct.BookSeq)
+			return countRowError(ct.Row, "quantity", "quantity %s has more than %d decimal places, line %d's scale", ct.Quantity, ln.Scale, ct.BookSeq)
 		}
 		k := [2]string{strconv.Itoa(ct.BookSeq), string(ct.Status)}
 		if first, dup := seen[k]; dup {
-			return rowError(ct.Row, "book_seq", "line %d %s was counted already on row %d", ct.BookSeq, ct.Status, first)
+			return countRowError(ct.Row, "book_seq", "line %d %s was counted already on row %d", ct.BookSeq, ct.Status, first)
 		}
 		seen[k] = ct.Row
 	}
 	return nil
 }
 
-// differences compares the counts with the book's holdings as of the
+// countDifferences compares the counts with the book's holdings as of the
 // stocktake date, per line and status; only the pairs that differ are
 // kept, by line then status.
-func differences(counts []Count, hs []ledger.Holding, lines map[int]zone.BookLine) []Difference {
+func countDifferences(counts []Count, hs []ledger.Holding, lines map[int]zone.BookLine) []Difference {
 	type key struct {
 		seq int
 		st  CountStatus
 	}
 	booked := map[key]decimal.Decimal{}
 	of := map[string]CountStatus{}
-	for st, accs := range accounts {
+	for st, accs := range countAccounts {
 		for _, a := range accs {
 			of[a] = st
 		}
@@ -632,7 +632,7 @@ func (c *Cycles) materialFacts(ctx context.Context, book string, seq int, day ti
 	code := strconv.Itoa(seq)
 	ts, err := c.ledger.DayTotals(ctx, ledger.TotalsQuery{Book: book, Account: zone.AccountBonded, Item: code, To: day})
 	if err != nil {
-		return decimal.Zero, time.Time{}, dbError(err)
+		return decimal.Zero, time.Time{}, cycleDBError(err)
 	}
 	var qty, val decimal.Decimal
 	for _, t := range ts {
@@ -644,7 +644,7 @@ func (c *Cycles) materialFacts(ctx context.Context, book string, seq int, day ti
 	}
 	lots, err := c.ledger.Lots(ctx, ledger.ItemRef{Book: book, Code: code})
 	if err != nil {
-		return decimal.Zero, time.Time{}, dbError(err)
+		return decimal.Zero, time.Time{}, cycleDBError(err)
 	}
 	var first time.Time
 	for _, l := range lots {

@@ -20,10 +20,10 @@ import (
 	"github.com/zoneledger/zoneledger/ledger/pgstore"
 )
 
-// benchLines is the size of the benchmarks' count: a book of 10,000 lines.
-const benchLines = 10_000
+// benchCountLines is the size of the benchmarks' count: a book of 10,000 lines.
+const benchCountLines = 10_000
 
-func countCSV(n int) []byte {
+func countFileCSV(n int) []byte {
 	var b strings.Builder
 	b.WriteString("book_seq,status,quantity\n")
 	for i := 1; i <= n; i++ {
@@ -34,7 +34,7 @@ func countCSV(n int) []byte {
 
 // BenchmarkParseCountsCSV reads a 10,000-row CSV count file.
 func BenchmarkParseCountsCSV(b *testing.B) {
-	file := countCSV(benchLines)
+	file := countFileCSV(benchCountLines)
 	b.SetBytes(int64(len(file)))
 	for b.Loop() {
 		if _, err := ParseCounts(bytes.NewReader(file), FormatCSV); err != nil {
@@ -53,7 +53,7 @@ func BenchmarkParseCountsXLSX(b *testing.B) {
 	if err := sw.SetRow("A1", []any{"book_seq", "status", "quantity"}); err != nil {
 		b.Fatal(err)
 	}
-	for i := 1; i <= benchLines; i++ {
+	for i := 1; i <= benchCountLines; i++ {
 		cell, _ := excelize.CoordinatesToCellName(1, i+1)
 		if err := sw.SetRow(cell, []any{i, "BONDED", "100"}); err != nil {
 			b.Fatal(err)
@@ -89,10 +89,10 @@ func BenchmarkImportStocktake(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	must(errOf(pgstore.Migrations().Up(ctx, store.Pool())))
-	must(errOf(zone.Migrations().Up(ctx, store.Pool())))
-	must(errOf(processing.Migrations().Up(ctx, store.Pool())))
-	must(errOf(CycleMigrations().Up(ctx, store.Pool())))
+	must(cycleErrOf(pgstore.Migrations().Up(ctx, store.Pool())))
+	must(cycleErrOf(zone.Migrations().Up(ctx, store.Pool())))
+	must(cycleErrOf(processing.Migrations().Up(ctx, store.Pool())))
+	must(cycleErrOf(CycleMigrations().Up(ctx, store.Pool())))
 	eng, err := tax.NewEngine(tax.DefaultSettings(), tax.SampleTariff())
 	must(err)
 	z, err := zone.New(store.Pool(), store, zone.Options{Tax: eng})
@@ -102,48 +102,48 @@ func BenchmarkImportStocktake(b *testing.B) {
 	cy, err := NewCycles(store.Pool(), store, z, CycleOptions{Now: func() time.Time { return clock }})
 	must(err)
 	must(cy.Start(ctx))
-	u := uscc(b, "91310000MA1K00001")
+	u := cycleUSCC(b, "91310000MA1K00001")
 	e := access.Principal{ID: "e1", Role: access.RoleEnterprise, Enterprise: u}
 	officer := access.Principal{ID: "officer", Role: access.RoleCustoms}
-	must(errOf(z.RegisterEnterprise(ctx, access.Principal{ID: "root", Role: access.RoleAdmin}, zone.Enterprise{USCC: u, CustomsCode: "3105960001", Name: "bench"})))
+	must(cycleErrOf(z.RegisterEnterprise(ctx, access.Principal{ID: "root", Role: access.RoleAdmin}, zone.Enterprise{USCC: u, CustomsCode: "3105960001", Name: "bench"})))
 	today := ledger.DayIn(time.Now(), z.Settings().Location)
-	counts := make([]Count, benchLines)
+	counts := make([]Count, benchCountLines)
 	for i := range counts {
 		q := "100"
 		if i%100 == 0 {
 			q = "99"
 		}
-		counts[i] = Count{Row: i + 2, BookSeq: i + 1, Status: CountBonded, Quantity: d(q)}
+		counts[i] = Count{Row: i + 2, BookSeq: i + 1, Status: CountBonded, Quantity: num(q)}
 	}
 	n := 0
 	for b.Loop() {
 		b.StopTimer()
 		n++
 		book := fmt.Sprintf("H3105%07d", n)
-		must(errOf(z.CreateBook(ctx, e, zone.Book{No: book, Kind: codes.BookZone, Enterprise: u, CustomsOffice: "3105", Usage: "1"})))
-		lines := make([]zone.BookLine, benchLines)
+		must(cycleErrOf(z.CreateBook(ctx, e, zone.Book{No: book, Kind: codes.BookZone, Enterprise: u, CustomsOffice: "3105", Usage: "1"})))
+		lines := make([]zone.BookLine, benchCountLines)
 		for i := range lines {
-			lines[i] = zone.BookLine{Seq: i + 1, HSCode: "8504409999", Name: "part", DeclaredUnit: "007", Legal: zone.LegalUnit{Unit: "007", Factor: d("1")}, Type: codes.GoodsMaterial}
+			lines[i] = zone.BookLine{Seq: i + 1, HSCode: "8504409999", Name: "part", DeclaredUnit: "007", Legal: zone.LegalUnit{Unit: "007", Factor: num("1")}, Type: codes.GoodsMaterial}
 		}
-		for from := 0; from < benchLines; from += zone.MaxLinesPerDoc {
-			must(errOf(z.AddBookLines(ctx, e, book, lines[from:from+zone.MaxLinesPerDoc])))
+		for from := 0; from < benchCountLines; from += zone.MaxLinesPerDoc {
+			must(cycleErrOf(z.AddBookLines(ctx, e, book, lines[from:from+zone.MaxLinesPerDoc])))
 		}
-		for from := 0; from < benchLines; from += ledger.MaxPostings {
+		for from := 0; from < benchCountLines; from += ledger.MaxPostings {
 			req := ledger.JournalRequest{Book: book, IdempotencyKey: fmt.Sprintf("in-%d", from), EffectiveDate: today,
 				Document: ledger.Document{Type: "BENCH", Number: "IN"}, Principal: "bench"}
 			for seq := from + 1; seq <= from+ledger.MaxPostings; seq++ {
 				req.Postings = append(req.Postings, ledger.Posting{Item: ledger.ItemRef{Book: book, Code: fmt.Sprint(seq)}, From: ledger.World(zone.WorldAbroad),
-					To: ledger.In(book, zone.AccountBonded), Quantity: d("100"), Unit: "007", Value: d("20000")})
+					To: ledger.In(book, zone.AccountBonded), Quantity: num("100"), Unit: "007", Value: num("20000")})
 			}
-			must(errOf(store.Post(ctx, req)))
+			must(cycleErrOf(store.Post(ctx, req)))
 		}
-		must(errOf(cy.SetCycleStart(ctx, officer, book, today.AddDate(0, 0, -30))))
+		must(cycleErrOf(cy.SetCycleStart(ctx, officer, book, today.AddDate(0, 0, -30))))
 		st, err := cy.NotifyStocktake(ctx, e, book, "N", today)
 		must(err)
 		b.StartTimer()
 		st, err = cy.ImportStocktake(ctx, e, st.No, "C", counts)
 		must(err)
-		if len(st.Differences) != benchLines/100 {
+		if len(st.Differences) != benchCountLines/100 {
 			b.Fatalf("%d differences", len(st.Differences))
 		}
 	}

@@ -47,11 +47,11 @@ func ParseCounts(r io.Reader, format CountFormat) ([]Count, error) {
 		cr := csv.NewReader(r)
 		cr.FieldsPerRecord = -1
 		cr.ReuseRecord = true
-		return parseRows(func(int) ([]string, int, error) {
+		return parseCountRows(func(int) ([]string, int, error) {
 			rec, err := cr.Read()
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				return nil, 0, invalid(ReasonCountFile, fmt.Sprintf("rows[%d]", pe.Line), "row %d: %v", pe.Line, pe.Err)
+				return nil, 0, cycleInvalid(ReasonCountFile, fmt.Sprintf("rows[%d]", pe.Line), "row %d: %v", pe.Line, pe.Err)
 			}
 			if err != nil {
 				return nil, 0, err
@@ -62,22 +62,22 @@ func ParseCounts(r io.Reader, format CountFormat) ([]Count, error) {
 	case FormatXLSX:
 		f, err := excelize.OpenReader(r)
 		if err != nil {
-			return nil, invalid(ReasonCountFile, "file", "the file is not an XLSX workbook (%v); save it as .xlsx or send CSV", err)
+			return nil, cycleInvalid(ReasonCountFile, "file", "the file is not an XLSX workbook (%v); save it as .xlsx or send CSV", err)
 		}
 		defer f.Close()
 		sheets := f.GetSheetList()
 		if len(sheets) == 0 {
-			return nil, invalid(ReasonCountFile, "file", "the workbook has no sheet")
+			return nil, cycleInvalid(ReasonCountFile, "file", "the workbook has no sheet")
 		}
 		rows, err := f.Rows(sheets[0])
 		if err != nil {
-			return nil, invalid(ReasonCountFile, "file", "reading sheet %q: %v", sheets[0], err)
+			return nil, cycleInvalid(ReasonCountFile, "file", "reading sheet %q: %v", sheets[0], err)
 		}
 		defer rows.Close()
-		return parseRows(func(row int) ([]string, int, error) {
+		return parseCountRows(func(row int) ([]string, int, error) {
 			if !rows.Next() {
 				if err := rows.Error(); err != nil {
-					return nil, 0, invalid(ReasonCountFile, "file", "reading sheet %q: %v", sheets[0], err)
+					return nil, 0, cycleInvalid(ReasonCountFile, "file", "reading sheet %q: %v", sheets[0], err)
 				}
 				return nil, 0, io.EOF
 			}
@@ -85,12 +85,12 @@ func ParseCounts(r io.Reader, format CountFormat) ([]Count, error) {
 			return rec, row, err
 		})
 	}
-	return nil, badArg("format", "%q is neither %s nor %s", format, FormatCSV, FormatXLSX)
+	return nil, cycleBadArg("format", "%q is neither %s nor %s", format, FormatCSV, FormatXLSX)
 }
 
-// parseRows reads rows from next until io.EOF; next is given the count of
+// parseCountRows reads rows from next until io.EOF; next is given the count of
 // rows read so far plus one and returns the row's number in the file.
-func parseRows(next func(int) ([]string, int, error)) ([]Count, error) {
+func parseCountRows(next func(int) ([]string, int, error)) ([]Count, error) {
 	col := map[string]int{}
 	var out []Count
 	for n := 1; ; n++ {
@@ -107,16 +107,16 @@ func parseRows(next func(int) ([]string, int, error)) ([]Count, error) {
 			}
 			for _, name := range []string{ColumnBookSeq, ColumnStatus, ColumnQuantity} {
 				if _, ok := col[name]; !ok {
-					return nil, invalid(ReasonCountFile, fmt.Sprintf("rows[%d]", row), "row %d (the header) has no column %q; name the columns %s, %s and %s", row, name, ColumnBookSeq, ColumnStatus, ColumnQuantity)
+					return nil, cycleInvalid(ReasonCountFile, fmt.Sprintf("rows[%d]", row), "row %d (the header) has no column %q; name the columns %s, %s and %s", row, name, ColumnBookSeq, ColumnStatus, ColumnQuantity)
 				}
 			}
 			continue
 		}
-		if blank(rec) {
+		if blankRow(rec) {
 			continue
 		}
 		if len(out) == MaxCountRows {
-			return nil, invalid(ReasonCountFile, fmt.Sprintf("rows[%d]", row), "row %d: a count file has at most %d rows; split the book's count by status", row, MaxCountRows)
+			return nil, cycleInvalid(ReasonCountFile, fmt.Sprintf("rows[%d]", row), "row %d: a count file has at most %d rows; split the book's count by status", row, MaxCountRows)
 		}
 		cell := func(name string) string {
 			if i := col[name]; i < len(rec) {
@@ -131,16 +131,16 @@ func parseRows(next func(int) ([]string, int, error)) ([]Count, error) {
 		ct := Count{Row: row}
 		seq, err := strconv.Atoi(cell(ColumnBookSeq))
 		if err != nil || seq < 1 {
-			return nil, rowError(row, ColumnBookSeq, "%q is not a book line number; give the line's 备案序号, from 1 (column %s)", cell(ColumnBookSeq), at(ColumnBookSeq))
+			return nil, countRowError(row, ColumnBookSeq, "%q is not a book line number; give the line's 备案序号, from 1 (column %s)", cell(ColumnBookSeq), at(ColumnBookSeq))
 		}
 		ct.BookSeq = seq
 		ct.Status = CountStatus(strings.ToUpper(cell(ColumnStatus)))
-		if _, ok := accounts[ct.Status]; !ok {
-			return nil, rowError(row, ColumnStatus, "%q is neither %s nor %s (column %s)", cell(ColumnStatus), CountBonded, CountNonBonded, at(ColumnStatus))
+		if _, ok := countAccounts[ct.Status]; !ok {
+			return nil, countRowError(row, ColumnStatus, "%q is neither %s nor %s (column %s)", cell(ColumnStatus), CountBonded, CountNonBonded, at(ColumnStatus))
 		}
 		q, err := ledger.ParseDecimal(cell(ColumnQuantity), "quantity")
 		if err != nil || q.IsNegative() || !q.Equal(q.Truncate(5)) {
-			return nil, rowError(row, ColumnQuantity, "%q is not a quantity at or above zero with at most 5 decimal places (column %s)", cell(ColumnQuantity), at(ColumnQuantity))
+			return nil, countRowError(row, ColumnQuantity, "%q is not a quantity at or above zero with at most 5 decimal places (column %s)", cell(ColumnQuantity), at(ColumnQuantity))
 		}
 		ct.Quantity = q
 		out = append(out, ct)
@@ -148,7 +148,7 @@ func parseRows(next func(int) ([]string, int, error)) ([]Count, error) {
 	return out, nil
 }
 
-func blank(rec []string) bool {
+func blankRow(rec []string) bool {
 	for _, s := range rec {
 		if strings.TrimSpace(s) != "" {
 			return false

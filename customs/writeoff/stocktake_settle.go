@@ -36,11 +36,11 @@ func (c *Cycles) change(ctx context.Context, no string, fn func(ctx context.Cont
 	return out, err
 }
 
-// difference finds the difference of (seq, status) of a counted, open
+// findDifference finds the difference of (seq, status) of a counted, open
 // stocktake.
-func difference(st *Stocktake, seq int, status CountStatus) (*Difference, error) {
+func findDifference(st *Stocktake, seq int, status CountStatus) (*Difference, error) {
 	if st.Status != StocktakeCounted {
-		return nil, precondition(ReasonStocktakeState, "stocktake_no", "stocktake %s is %s; differences are settled between the count and the close", st.No, st.Status)
+		return nil, cyclePrecondition(ReasonStocktakeState, "stocktake_no", "stocktake %s is %s; differences are settled between the count and the close", st.No, st.Status)
 	}
 	for i := range st.Differences {
 		if d := &st.Differences[i]; d.BookSeq == seq && d.Status == status {
@@ -56,17 +56,17 @@ func difference(st *Stocktake, seq int, status CountStatus) (*Difference, error)
 // lies between the stocktake date and today. Recording the same payment
 // again returns the stocktake unchanged; another one is refused.
 func (c *Cycles) RecordShortagePayment(ctx context.Context, p access.Principal, no string, seq int, paymentNo string, amount decimal.Decimal, date time.Time) (Stocktake, error) {
-	if err := customsOnly(p, "record a shortage's tax payment"); err != nil {
+	if err := cycleCustomsOnly(p, "record a shortage's tax payment"); err != nil {
 		return Stocktake{}, err
 	}
 	if paymentNo == "" || len(paymentNo) > 64 {
-		return Stocktake{}, badArg("payment_no", "give the payment number, 1 to 64 characters")
+		return Stocktake{}, cycleBadArg("payment_no", "give the payment number, 1 to 64 characters")
 	}
 	if !amount.Equal(amount.Round(2)) || amount.IsNegative() {
-		return Stocktake{}, badArg("amount", "%s is not an amount in CNY to the fen", amount)
+		return Stocktake{}, cycleBadArg("amount", "%s is not an amount in CNY to the fen", amount)
 	}
 	if date.IsZero() {
-		return Stocktake{}, badArg("date", "give the payment date, YYYY-MM-DD")
+		return Stocktake{}, cycleBadArg("date", "give the payment date, YYYY-MM-DD")
 	}
 	date = ledger.Day(date)
 	if _, err := c.GetStocktake(ctx, p, no); err != nil {
@@ -81,27 +81,27 @@ func (c *Cycles) RecordShortagePayment(ctx context.Context, p access.Principal, 
 				}
 			}
 		}
-		d, err := difference(st, seq, CountBonded)
+		d, err := findDifference(st, seq, CountBonded)
 		if err != nil {
 			return err
 		}
 		if !d.Shortage() || d.TaxEvent == 0 {
-			return precondition(ReasonStocktakeState, "book_seq", "line %d of stocktake %s is not a taxed bonded shortage", seq, no)
+			return cyclePrecondition(ReasonStocktakeState, "book_seq", "line %d of stocktake %s is not a taxed bonded shortage", seq, no)
 		}
 		if d.AssessError != "" {
-			return precondition(ReasonStocktakeState, "book_seq", "the shortage of line %d could not be taxed (%s); fix the tariff and assess it again", seq, d.AssessError)
+			return cyclePrecondition(ReasonStocktakeState, "book_seq", "the shortage of line %d could not be taxed (%s); fix the tariff and assess it again", seq, d.AssessError)
 		}
 		if d.Payment != nil {
 			if d.Payment.No == paymentNo && d.Payment.Amount.Equal(amount) && d.Payment.Date.Equal(date) {
 				return nil
 			}
-			return precondition(ReasonStocktakeState, "payment_no", "the shortage of line %d was paid already by %s (%s CNY on %s)", seq, d.Payment.No, d.Payment.Amount.StringFixed(2), ledger.FormatDate(d.Payment.Date))
+			return cyclePrecondition(ReasonStocktakeState, "payment_no", "the shortage of line %d was paid already by %s (%s CNY on %s)", seq, d.Payment.No, d.Payment.Amount.StringFixed(2), ledger.FormatDate(d.Payment.Date))
 		}
 		if !amount.Equal(d.Tax) {
-			return invalid(ReasonPaymentAmount, "amount", "%s CNY is not the tax assessed on the shortage of line %d, %s CNY", amount.StringFixed(2), seq, d.Tax.StringFixed(2))
+			return cycleInvalid(ReasonPaymentAmount, "amount", "%s CNY is not the tax assessed on the shortage of line %d, %s CNY", amount.StringFixed(2), seq, d.Tax.StringFixed(2))
 		}
 		if date.Before(st.Date) || date.After(today) {
-			return badArg("date", "%s is not between the stocktake date %s and today %s", ledger.FormatDate(date), ledger.FormatDate(st.Date), ledger.FormatDate(today))
+			return cycleBadArg("date", "%s is not between the stocktake date %s and today %s", ledger.FormatDate(date), ledger.FormatDate(st.Date), ledger.FormatDate(today))
 		}
 		d.Payment = &Payment{No: paymentNo, Amount: amount, Date: date, RecordedBy: p.ID}
 		return nil
@@ -118,24 +118,24 @@ func (c *Cycles) ExplainSurplus(ctx context.Context, p access.Principal, no stri
 		return st, err
 	}
 	if _, err := c.ownerBook(ctx, p, st.Book, "explain a surplus"); err != nil {
-		return Stocktake{}, withField(err, "stocktake_no")
+		return Stocktake{}, cycleWithField(err, "stocktake_no")
 	}
 	if explanation == "" || len(explanation) > 2000 {
-		return Stocktake{}, badArg("explanation", "explain the surplus, 1 to 2000 bytes")
+		return Stocktake{}, cycleBadArg("explanation", "explain the surplus, 1 to 2000 bytes")
 	}
 	if value.IsNegative() || !value.Equal(value.Round(2)) {
-		return Stocktake{}, badArg("value", "%s is not a value in CNY to the fen, at or above zero", value)
+		return Stocktake{}, cycleBadArg("value", "%s is not a value in CNY to the fen, at or above zero", value)
 	}
 	return c.change(ctx, no, func(ctx context.Context, _ pgx.Tx, _ ledger.Journals, st *Stocktake) error {
-		d, err := difference(st, seq, status)
+		d, err := findDifference(st, seq, status)
 		if err != nil {
 			return err
 		}
 		if !d.Surplus() {
-			return precondition(ReasonStocktakeState, "book_seq", "line %d %s of stocktake %s is not a surplus", seq, status, no)
+			return cyclePrecondition(ReasonStocktakeState, "book_seq", "line %d %s of stocktake %s is not a surplus", seq, status, no)
 		}
 		if d.Decision != "" {
-			return precondition(ReasonStocktakeState, "book_seq", "customs decided the surplus of line %d %s already (%s)", seq, status, d.Decision)
+			return cyclePrecondition(ReasonStocktakeState, "book_seq", "customs decided the surplus of line %d %s already (%s)", seq, status, d.Decision)
 		}
 		d.Explanation, d.Value = explanation, value
 		return nil
@@ -149,7 +149,7 @@ func (c *Cycles) ExplainSurplus(ctx context.Context, p access.Principal, no stri
 // is posted. Customs decides once; the same decision again returns the
 // stocktake unchanged.
 func (c *Cycles) DecideSurplus(ctx context.Context, p access.Principal, no string, seq int, status CountStatus, approve bool, note string) (Stocktake, error) {
-	if err := customsOnly(p, "decide a surplus"); err != nil {
+	if err := cycleCustomsOnly(p, "decide a surplus"); err != nil {
 		return Stocktake{}, err
 	}
 	if _, err := c.GetStocktake(ctx, p, no); err != nil {
@@ -167,21 +167,21 @@ func (c *Cycles) DecideSurplus(ctx context.Context, p access.Principal, no strin
 				}
 			}
 		}
-		d, err := difference(st, seq, status)
+		d, err := findDifference(st, seq, status)
 		if err != nil {
 			return err
 		}
 		if !d.Surplus() {
-			return precondition(ReasonStocktakeState, "book_seq", "line %d %s of stocktake %s is not a surplus", seq, status, no)
+			return cyclePrecondition(ReasonStocktakeState, "book_seq", "line %d %s of stocktake %s is not a surplus", seq, status, no)
 		}
 		if d.Decision != "" {
 			if d.Decision == want {
 				return nil
 			}
-			return precondition(ReasonStocktakeState, "approve", "the surplus of line %d %s was %s already", seq, status, d.Decision)
+			return cyclePrecondition(ReasonStocktakeState, "approve", "the surplus of line %d %s was %s already", seq, status, d.Decision)
 		}
 		if d.Explanation == "" {
-			return precondition(ReasonStocktakeState, "book_seq", "the surplus of line %d %s is not explained yet; its enterprise explains it (ExplainSurplus) first", seq, status)
+			return cyclePrecondition(ReasonStocktakeState, "book_seq", "the surplus of line %d %s is not explained yet; its enterprise explains it (ExplainSurplus) first", seq, status)
 		}
 		d.Decision, d.DecidedBy, d.Note = want, p.ID, note
 		if !approve {
@@ -190,14 +190,14 @@ func (c *Cycles) DecideSurplus(ctx context.Context, p access.Principal, no strin
 		req := ledger.JournalRequest{Book: st.Book, IdempotencyKey: fmt.Sprintf("stocktake-surplus:%s:%d:%s", st.No, seq, status), EffectiveDate: st.Date,
 			Document: ledger.Document{Type: DocumentStocktake, Number: st.No}, Principal: p.ID, Metadata: map[string]string{"step": "surplus", "explanation": d.Explanation},
 			Postings: []ledger.Posting{{Item: ledger.ItemRef{Book: st.Book, Code: strconv.Itoa(seq)}, From: ledger.World(WorldSurplus),
-				To: ledger.In(st.Book, accounts[status][0]), Quantity: d.Difference, Unit: d.Unit, Value: d.Value,
+				To: ledger.In(st.Book, countAccounts[status][0]), Quantity: d.Difference, Unit: d.Unit, Value: d.Value,
 				LotAttributes: map[string]string{"source": st.No, "flow": "STOCKTAKE_SURPLUS"}}}}
 		res, err := j.PostMany(ctx, []ledger.JournalRequest{req})
 		if err != nil {
 			return err
 		}
 		if res[0].Err != nil {
-			return withField(res[0].Err, "book_seq")
+			return cycleWithField(res[0].Err, "book_seq")
 		}
 		d.Journal = res[0].Journal.ID
 		return nil
@@ -216,13 +216,13 @@ func (c *Cycles) CloseWriteOff(ctx context.Context, p access.Principal, no strin
 		return st, err
 	}
 	if _, err := c.ownerBook(ctx, p, st.Book, "close a write-off"); err != nil {
-		return Stocktake{}, withField(err, "stocktake_no")
+		return Stocktake{}, cycleWithField(err, "stocktake_no")
 	}
 	if st.Status == StocktakeClosed {
 		return st, nil
 	}
 	if st.Status != StocktakeCounted {
-		return Stocktake{}, precondition(ReasonStocktakeState, "stocktake_no", "stocktake %s is %s; import its count first", no, st.Status)
+		return Stocktake{}, cyclePrecondition(ReasonStocktakeState, "stocktake_no", "stocktake %s is %s; import its count first", no, st.Status)
 	}
 	for _, d := range st.Differences {
 		if !d.Settled() {
@@ -230,15 +230,15 @@ func (c *Cycles) CloseWriteOff(ctx context.Context, p access.Principal, no strin
 			if d.Surplus() {
 				what = "customs has not decided it"
 			}
-			return Stocktake{}, precondition(ReasonUnsettled, "stocktake_no", "line %d %s of stocktake %s: %s; the write-off closes once every difference is settled", d.BookSeq, d.Status, no, what)
+			return Stocktake{}, cyclePrecondition(ReasonUnsettled, "stocktake_no", "line %d %s of stocktake %s: %s; the write-off closes once every difference is settled", d.BookSeq, d.Status, no, what)
 		}
 	}
 	period, err := c.ledger.ClosePeriod(ctx, ledger.ClosePeriodRequest{Book: st.Book, Through: st.Date, IdempotencyKey: "writeoff:" + st.No})
 	if err != nil {
-		return Stocktake{}, withField(err, "stocktake_no")
+		return Stocktake{}, cycleWithField(err, "stocktake_no")
 	}
 	if _, err := c.zone.SetLastWriteOffDate(ctx, p, st.Book, st.Date); err != nil {
-		return Stocktake{}, withField(err, "stocktake_no")
+		return Stocktake{}, cycleWithField(err, "stocktake_no")
 	}
 	return c.change(ctx, no, func(ctx context.Context, _ pgx.Tx, _ ledger.Journals, st *Stocktake) error {
 		if st.Status == StocktakeClosed {
