@@ -36,7 +36,7 @@ func init() {
 		customsFilesNot[woSvc+m] = true
 		customsByNumber[woSvc+m] = true
 	}
-	for _, m := range []string{"GetCycle", "GetStocktake", "ListDifferences"} {
+	for _, m := range []string{"GetCycle", "GetStocktake", "ListStocktakes", "ListDifferences"} {
 		customsByNumber[woSvc+m] = true
 	}
 }
@@ -143,6 +143,10 @@ func writeoffCycleMethodCases() map[string]methodCase {
 		},
 		woSvc + "GetStocktake": func(ctx context.Context, w *authWorld) error {
 			_, err := wo(w).GetStocktake(ctx, &customsv1.GetStocktakeRequest{StocktakeNo: r(w).stCounted})
+			return err
+		},
+		woSvc + "ListStocktakes": func(ctx context.Context, w *authWorld) error {
+			_, err := wo(w).ListStocktakes(ctx, &customsv1.ListStocktakesRequest{BookNo: r(w).counted})
 			return err
 		},
 		woSvc + "ListDifferences": func(ctx context.Context, w *authWorld) error {

@@ -37,6 +37,9 @@ func TestZonectlWriteOff(t *testing.T) {
 		t.Fatalf("notify -o json printed %q (%v)", out, err)
 	}
 	no := notice.GetStocktakeNo()
+	if listed := c.must(z.customs, "-o", "csv", "customs", "writeoff", "stocktakes", "--book", book); !strings.Contains(listed, no+",PD-1,"+book+","+day(0)) {
+		t.Fatalf("customs lists the book's stocktakes as %q", listed)
+	}
 
 	xlsx := func(name string, rows [][]any) string {
 		f := excelize.NewFile()

@@ -39,7 +39,7 @@ write-off date.`
 // writeoffCycleCmds are the cycle and stocktake commands of 'writeoff'.
 func (a *app) writeoffCycleCmds() []*cobra.Command {
 	return []*cobra.Command{a.woCycleSetCmd(), a.woCycleStartCmd(), a.woCycleGetCmd(), a.woNotifyCmd(), a.woImportCmd(),
-		a.woStocktakeCmd(), a.woDifferencesCmd(), a.woPayCmd(), a.woExplainCmd(), a.woDecideCmd(), a.woCloseCmd()}
+		a.woStocktakeCmd(), a.woStocktakesCmd(), a.woDifferencesCmd(), a.woPayCmd(), a.woExplainCmd(), a.woDecideCmd(), a.woCloseCmd()}
 }
 
 var woCycleView = rowView([]string{"book_no", "months", "start", "current_end", "set_by", "start_set_by"}, func(c *customsv1.WriteOffCycle) []string {
@@ -239,6 +239,23 @@ func (a *app) woStocktakeCmd() *cobra.Command {
 		}),
 	}
 	bind(c, flagSpec{&no, "stocktake", "stocktake number (required)"})
+	return c
+}
+
+func (a *app) woStocktakesCmd() *cobra.Command {
+	var book string
+	c := &cobra.Command{
+		Use:   "stocktakes --book BOOK",
+		Short: "List a book's stocktakes, oldest first",
+		Args:  exactArgs(0, "no arguments"),
+		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
+			return showPages(a, cmd, woStocktakeView, func(ctx context.Context, c *clients, token string) ([]*customsv1.Stocktake, string, error) {
+				r, err := c.writeoff.ListStocktakes(ctx, &customsv1.ListStocktakesRequest{BookNo: book, PageSize: pageSize, PageToken: token})
+				return r.GetStocktakes(), r.GetNextPageToken(), err
+			})
+		}),
+	}
+	bind(c, flagSpec{&book, "book", "book number (required)"})
 	return c
 }
 

@@ -209,6 +209,29 @@ func (s *WriteOffCycleServer) GetStocktake(ctx context.Context, r *customsv1.Get
 	})
 }
 
+// ListStocktakes implements customsv1.WriteOffServiceServer.
+func (s *WriteOffCycleServer) ListStocktakes(ctx context.Context, r *customsv1.ListStocktakesRequest) (*customsv1.ListStocktakesResponse, error) {
+	return handle(ctx, nil, func(p access.Principal) (*customsv1.ListStocktakesResponse, error) {
+		after, err := grpcedge.DecodePageToken(r.GetPageToken())
+		if err != nil {
+			return nil, err
+		}
+		size := grpcedge.PageSize(r.GetPageSize())
+		sts, err := s.cy.ListStocktakes(ctx, p, r.GetBookNo(), after, size)
+		if err != nil {
+			return nil, err
+		}
+		out := &customsv1.ListStocktakesResponse{}
+		for _, st := range sts {
+			out.Stocktakes = append(out.Stocktakes, stocktakeOut(st))
+		}
+		if len(sts) > 0 {
+			out.NextPageToken = grpcedge.NextPageToken(len(sts), size, sts[len(sts)-1].No)
+		}
+		return out, nil
+	})
+}
+
 // ListDifferences implements customsv1.WriteOffServiceServer.
 func (s *WriteOffCycleServer) ListDifferences(ctx context.Context, r *customsv1.ListDifferencesRequest) (*customsv1.ListDifferencesResponse, error) {
 	return handle(ctx, nil, func(p access.Principal) (*customsv1.ListDifferencesResponse, error) {

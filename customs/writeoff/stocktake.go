@@ -275,6 +275,31 @@ func (c *Cycles) GetStocktake(ctx context.Context, p access.Principal, no string
 	return st, nil
 }
 
+// ListStocktakes pages a book's stocktakes in number order (oldest
+// first), after the number after, at most limit (1 to zone.MaxPage); the
+// book's owner and customs read them.
+func (c *Cycles) ListStocktakes(ctx context.Context, p access.Principal, book, after string, limit int) ([]Stocktake, error) {
+	if _, err := c.readBook(ctx, p, book); err != nil {
+		return nil, err
+	}
+	if limit < 1 || limit > zone.MaxPage {
+		limit = zone.MaxPage
+	}
+	rows, err := c.pool.Query(ctx, `SELECT body FROM writeoff_stocktakes WHERE book = $1 AND no > $2 ORDER BY no LIMIT $3`, book, after, limit)
+	if err != nil {
+		return nil, cycleDBError(err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Stocktake, error) {
+		var body string
+		if err := r.Scan(&body); err != nil {
+			return Stocktake{}, err
+		}
+		var st Stocktake
+		return st, json.Unmarshal([]byte(body), &st)
+	})
+	return out, cycleDBError(err)
+}
+
 // ListDifferences returns a stocktake's differences, by line then status.
 func (c *Cycles) ListDifferences(ctx context.Context, p access.Principal, no string) ([]Difference, error) {
 	st, err := c.GetStocktake(ctx, p, no)

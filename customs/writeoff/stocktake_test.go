@@ -283,6 +283,13 @@ func TestOnlyTheBooksEnterpriseFilesCounts(t *testing.T) {
 	wantCycleRefusal(t, err, ledger.ReasonPermissionDenied, "stocktake_no")
 	_, err = w.cy.ListDifferences(w.ctx, w.e2, st.No)
 	wantCycleRefusal(t, err, "UNKNOWN_DOCUMENT", "stocktake_no")
+	_, err = w.cy.ListStocktakes(w.ctx, w.e2, w.book, "", 10)
+	wantCycleRefusal(t, err, "UNKNOWN_BOOK", "book_no")
+	sts, err := w.cy.ListStocktakes(w.ctx, w.customs, w.book, "", 10)
+	w.must(err)
+	if len(sts) != 1 || sts[0].No != st.No {
+		t.Fatalf("customs lists %+v", sts)
+	}
 }
 
 // TestMoreShortagesThanAJournalHolds: 1,001 lines short leave the book in

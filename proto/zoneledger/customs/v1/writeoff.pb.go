@@ -1362,6 +1362,125 @@ func (x *GetStocktakeResponse) GetStocktake() *Stocktake {
 	return nil
 }
 
+// ListStocktakesRequest pages a book's stocktakes.
+type ListStocktakesRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Book number.
+	BookNo string `protobuf:"bytes,1,opt,name=book_no,json=bookNo,proto3" json:"book_no,omitempty"`
+	// Page size; 0 means 100, at most 1000.
+	PageSize int32 `protobuf:"varint,2,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	// The previous page's next_page_token; empty for the first page.
+	PageToken     string `protobuf:"bytes,3,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListStocktakesRequest) Reset() {
+	*x = ListStocktakesRequest{}
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListStocktakesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListStocktakesRequest) ProtoMessage() {}
+
+func (x *ListStocktakesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListStocktakesRequest.ProtoReflect.Descriptor instead.
+func (*ListStocktakesRequest) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *ListStocktakesRequest) GetBookNo() string {
+	if x != nil {
+		return x.BookNo
+	}
+	return ""
+}
+
+func (x *ListStocktakesRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *ListStocktakesRequest) GetPageToken() string {
+	if x != nil {
+		return x.PageToken
+	}
+	return ""
+}
+
+// ListStocktakesResponse is one page of stocktakes.
+type ListStocktakesResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The stocktakes.
+	Stocktakes []*Stocktake `protobuf:"bytes,1,rep,name=stocktakes,proto3" json:"stocktakes,omitempty"`
+	// Token of the next page; empty when this was the last.
+	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListStocktakesResponse) Reset() {
+	*x = ListStocktakesResponse{}
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[17]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListStocktakesResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListStocktakesResponse) ProtoMessage() {}
+
+func (x *ListStocktakesResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[17]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListStocktakesResponse.ProtoReflect.Descriptor instead.
+func (*ListStocktakesResponse) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{17}
+}
+
+func (x *ListStocktakesResponse) GetStocktakes() []*Stocktake {
+	if x != nil {
+		return x.Stocktakes
+	}
+	return nil
+}
+
+func (x *ListStocktakesResponse) GetNextPageToken() string {
+	if x != nil {
+		return x.NextPageToken
+	}
+	return ""
+}
+
 // ListDifferencesRequest pages a stocktake's differences.
 type ListDifferencesRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1377,7 +1496,7 @@ type ListDifferencesRequest struct {
 
 func (x *ListDifferencesRequest) Reset() {
 	*x = ListDifferencesRequest{}
-	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[16]
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1389,7 +1508,7 @@ func (x *ListDifferencesRequest) String() string {
 func (*ListDifferencesRequest) ProtoMessage() {}
 
 func (x *ListDifferencesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[16]
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1402,7 +1521,7 @@ func (x *ListDifferencesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListDifferencesRequest.ProtoReflect.Descriptor instead.
 func (*ListDifferencesRequest) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{16}
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *ListDifferencesRequest) GetStocktakeNo() string {
@@ -1439,7 +1558,7 @@ type ListDifferencesResponse struct {
 
 func (x *ListDifferencesResponse) Reset() {
 	*x = ListDifferencesResponse{}
-	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[17]
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1451,7 +1570,7 @@ func (x *ListDifferencesResponse) String() string {
 func (*ListDifferencesResponse) ProtoMessage() {}
 
 func (x *ListDifferencesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[17]
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1464,7 +1583,7 @@ func (x *ListDifferencesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListDifferencesResponse.ProtoReflect.Descriptor instead.
 func (*ListDifferencesResponse) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{17}
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *ListDifferencesResponse) GetDifferences() []*Difference {
@@ -1500,7 +1619,7 @@ type RecordShortagePaymentRequest struct {
 
 func (x *RecordShortagePaymentRequest) Reset() {
 	*x = RecordShortagePaymentRequest{}
-	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[18]
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1512,7 +1631,7 @@ func (x *RecordShortagePaymentRequest) String() string {
 func (*RecordShortagePaymentRequest) ProtoMessage() {}
 
 func (x *RecordShortagePaymentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[18]
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1525,7 +1644,7 @@ func (x *RecordShortagePaymentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordShortagePaymentRequest.ProtoReflect.Descriptor instead.
 func (*RecordShortagePaymentRequest) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{18}
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *RecordShortagePaymentRequest) GetStocktakeNo() string {
@@ -1574,7 +1693,7 @@ type RecordShortagePaymentResponse struct {
 
 func (x *RecordShortagePaymentResponse) Reset() {
 	*x = RecordShortagePaymentResponse{}
-	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[19]
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1586,7 +1705,7 @@ func (x *RecordShortagePaymentResponse) String() string {
 func (*RecordShortagePaymentResponse) ProtoMessage() {}
 
 func (x *RecordShortagePaymentResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[19]
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1599,7 +1718,7 @@ func (x *RecordShortagePaymentResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordShortagePaymentResponse.ProtoReflect.Descriptor instead.
 func (*RecordShortagePaymentResponse) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{19}
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *RecordShortagePaymentResponse) GetDifference() *Difference {
@@ -1628,7 +1747,7 @@ type ExplainSurplusRequest struct {
 
 func (x *ExplainSurplusRequest) Reset() {
 	*x = ExplainSurplusRequest{}
-	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[20]
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1640,7 +1759,7 @@ func (x *ExplainSurplusRequest) String() string {
 func (*ExplainSurplusRequest) ProtoMessage() {}
 
 func (x *ExplainSurplusRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[20]
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1653,7 +1772,7 @@ func (x *ExplainSurplusRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExplainSurplusRequest.ProtoReflect.Descriptor instead.
 func (*ExplainSurplusRequest) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{20}
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *ExplainSurplusRequest) GetStocktakeNo() string {
@@ -1702,7 +1821,7 @@ type ExplainSurplusResponse struct {
 
 func (x *ExplainSurplusResponse) Reset() {
 	*x = ExplainSurplusResponse{}
-	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[21]
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1714,7 +1833,7 @@ func (x *ExplainSurplusResponse) String() string {
 func (*ExplainSurplusResponse) ProtoMessage() {}
 
 func (x *ExplainSurplusResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[21]
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1727,7 +1846,7 @@ func (x *ExplainSurplusResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExplainSurplusResponse.ProtoReflect.Descriptor instead.
 func (*ExplainSurplusResponse) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{21}
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *ExplainSurplusResponse) GetDifference() *Difference {
@@ -1756,7 +1875,7 @@ type DecideSurplusRequest struct {
 
 func (x *DecideSurplusRequest) Reset() {
 	*x = DecideSurplusRequest{}
-	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[22]
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1768,7 +1887,7 @@ func (x *DecideSurplusRequest) String() string {
 func (*DecideSurplusRequest) ProtoMessage() {}
 
 func (x *DecideSurplusRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[22]
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1781,7 +1900,7 @@ func (x *DecideSurplusRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DecideSurplusRequest.ProtoReflect.Descriptor instead.
 func (*DecideSurplusRequest) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{22}
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *DecideSurplusRequest) GetStocktakeNo() string {
@@ -1830,7 +1949,7 @@ type DecideSurplusResponse struct {
 
 func (x *DecideSurplusResponse) Reset() {
 	*x = DecideSurplusResponse{}
-	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[23]
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1842,7 +1961,7 @@ func (x *DecideSurplusResponse) String() string {
 func (*DecideSurplusResponse) ProtoMessage() {}
 
 func (x *DecideSurplusResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[23]
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1855,7 +1974,7 @@ func (x *DecideSurplusResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DecideSurplusResponse.ProtoReflect.Descriptor instead.
 func (*DecideSurplusResponse) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{23}
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *DecideSurplusResponse) GetDifference() *Difference {
@@ -1876,7 +1995,7 @@ type CloseWriteOffRequest struct {
 
 func (x *CloseWriteOffRequest) Reset() {
 	*x = CloseWriteOffRequest{}
-	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[24]
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1888,7 +2007,7 @@ func (x *CloseWriteOffRequest) String() string {
 func (*CloseWriteOffRequest) ProtoMessage() {}
 
 func (x *CloseWriteOffRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[24]
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1901,7 +2020,7 @@ func (x *CloseWriteOffRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CloseWriteOffRequest.ProtoReflect.Descriptor instead.
 func (*CloseWriteOffRequest) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{24}
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *CloseWriteOffRequest) GetStocktakeNo() string {
@@ -1922,7 +2041,7 @@ type CloseWriteOffResponse struct {
 
 func (x *CloseWriteOffResponse) Reset() {
 	*x = CloseWriteOffResponse{}
-	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[25]
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1934,7 +2053,7 @@ func (x *CloseWriteOffResponse) String() string {
 func (*CloseWriteOffResponse) ProtoMessage() {}
 
 func (x *CloseWriteOffResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[25]
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1947,7 +2066,7 @@ func (x *CloseWriteOffResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CloseWriteOffResponse.ProtoReflect.Descriptor instead.
 func (*CloseWriteOffResponse) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{25}
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *CloseWriteOffResponse) GetStocktake() *Stocktake {
@@ -2062,7 +2181,17 @@ const file_zoneledger_customs_v1_writeoff_proto_rawDesc = "" +
 	"\x13GetStocktakeRequest\x12,\n" +
 	"\fstocktake_no\x18\x01 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18@R\vstocktakeNo\"V\n" +
 	"\x14GetStocktakeResponse\x12>\n" +
-	"\tstocktake\x18\x01 \x01(\v2 .zoneledger.customs.v1.StocktakeR\tstocktake\"\x95\x01\n" +
+	"\tstocktake\x18\x01 \x01(\v2 .zoneledger.customs.v1.StocktakeR\tstocktake\"\x8a\x01\n" +
+	"\x15ListStocktakesRequest\x12\"\n" +
+	"\abook_no\x18\x01 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18@R\x06bookNo\x12$\n" +
+	"\tpage_size\x18\x02 \x01(\x05B\a\xbaH\x04\x1a\x02(\x00R\bpageSize\x12'\n" +
+	"\n" +
+	"page_token\x18\x03 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x02R\tpageToken\"\x82\x01\n" +
+	"\x16ListStocktakesResponse\x12@\n" +
+	"\n" +
+	"stocktakes\x18\x01 \x03(\v2 .zoneledger.customs.v1.StocktakeR\n" +
+	"stocktakes\x12&\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x95\x01\n" +
 	"\x16ListDifferencesRequest\x12,\n" +
 	"\fstocktake_no\x18\x01 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18@R\vstocktakeNo\x12$\n" +
 	"\tpage_size\x18\x02 \x01(\x05B\a\xbaH\x04\x1a\x02(\x00R\bpageSize\x12'\n" +
@@ -2116,14 +2245,16 @@ const file_zoneledger_customs_v1_writeoff_proto_rawDesc = "" +
 	"\x0fCountFileFormat\x12!\n" +
 	"\x1dCOUNT_FILE_FORMAT_UNSPECIFIED\x10\x00\x12\x19\n" +
 	"\x15COUNT_FILE_FORMAT_CSV\x10\x01\x12\x1a\n" +
-	"\x16COUNT_FILE_FORMAT_XLSX\x10\x022\xc4\t\n" +
+	"\x16COUNT_FILE_FORMAT_XLSX\x10\x022\xb3\n" +
+	"\n" +
 	"\x0fWriteOffService\x12[\n" +
 	"\bSetCycle\x12&.zoneledger.customs.v1.SetCycleRequest\x1a'.zoneledger.customs.v1.SetCycleResponse\x12j\n" +
 	"\rSetCycleStart\x12+.zoneledger.customs.v1.SetCycleStartRequest\x1a,.zoneledger.customs.v1.SetCycleStartResponse\x12[\n" +
 	"\bGetCycle\x12&.zoneledger.customs.v1.GetCycleRequest\x1a'.zoneledger.customs.v1.GetCycleResponse\x12p\n" +
 	"\x0fNotifyStocktake\x12-.zoneledger.customs.v1.NotifyStocktakeRequest\x1a..zoneledger.customs.v1.NotifyStocktakeResponse\x12r\n" +
 	"\x0fImportStocktake\x12-.zoneledger.customs.v1.ImportStocktakeRequest\x1a..zoneledger.customs.v1.ImportStocktakeResponse(\x01\x12g\n" +
-	"\fGetStocktake\x12*.zoneledger.customs.v1.GetStocktakeRequest\x1a+.zoneledger.customs.v1.GetStocktakeResponse\x12p\n" +
+	"\fGetStocktake\x12*.zoneledger.customs.v1.GetStocktakeRequest\x1a+.zoneledger.customs.v1.GetStocktakeResponse\x12m\n" +
+	"\x0eListStocktakes\x12,.zoneledger.customs.v1.ListStocktakesRequest\x1a-.zoneledger.customs.v1.ListStocktakesResponse\x12p\n" +
 	"\x0fListDifferences\x12-.zoneledger.customs.v1.ListDifferencesRequest\x1a..zoneledger.customs.v1.ListDifferencesResponse\x12\x82\x01\n" +
 	"\x15RecordShortagePayment\x123.zoneledger.customs.v1.RecordShortagePaymentRequest\x1a4.zoneledger.customs.v1.RecordShortagePaymentResponse\x12m\n" +
 	"\x0eExplainSurplus\x12,.zoneledger.customs.v1.ExplainSurplusRequest\x1a-.zoneledger.customs.v1.ExplainSurplusResponse\x12j\n" +
@@ -2144,7 +2275,7 @@ func file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP() []byte {
 }
 
 var file_zoneledger_customs_v1_writeoff_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_zoneledger_customs_v1_writeoff_proto_msgTypes = make([]protoimpl.MessageInfo, 26)
+var file_zoneledger_customs_v1_writeoff_proto_msgTypes = make([]protoimpl.MessageInfo, 28)
 var file_zoneledger_customs_v1_writeoff_proto_goTypes = []any{
 	(CountStatus)(0),                      // 0: zoneledger.customs.v1.CountStatus
 	(CountFileFormat)(0),                  // 1: zoneledger.customs.v1.CountFileFormat
@@ -2164,16 +2295,18 @@ var file_zoneledger_customs_v1_writeoff_proto_goTypes = []any{
 	(*ImportStocktakeResponse)(nil),       // 15: zoneledger.customs.v1.ImportStocktakeResponse
 	(*GetStocktakeRequest)(nil),           // 16: zoneledger.customs.v1.GetStocktakeRequest
 	(*GetStocktakeResponse)(nil),          // 17: zoneledger.customs.v1.GetStocktakeResponse
-	(*ListDifferencesRequest)(nil),        // 18: zoneledger.customs.v1.ListDifferencesRequest
-	(*ListDifferencesResponse)(nil),       // 19: zoneledger.customs.v1.ListDifferencesResponse
-	(*RecordShortagePaymentRequest)(nil),  // 20: zoneledger.customs.v1.RecordShortagePaymentRequest
-	(*RecordShortagePaymentResponse)(nil), // 21: zoneledger.customs.v1.RecordShortagePaymentResponse
-	(*ExplainSurplusRequest)(nil),         // 22: zoneledger.customs.v1.ExplainSurplusRequest
-	(*ExplainSurplusResponse)(nil),        // 23: zoneledger.customs.v1.ExplainSurplusResponse
-	(*DecideSurplusRequest)(nil),          // 24: zoneledger.customs.v1.DecideSurplusRequest
-	(*DecideSurplusResponse)(nil),         // 25: zoneledger.customs.v1.DecideSurplusResponse
-	(*CloseWriteOffRequest)(nil),          // 26: zoneledger.customs.v1.CloseWriteOffRequest
-	(*CloseWriteOffResponse)(nil),         // 27: zoneledger.customs.v1.CloseWriteOffResponse
+	(*ListStocktakesRequest)(nil),         // 18: zoneledger.customs.v1.ListStocktakesRequest
+	(*ListStocktakesResponse)(nil),        // 19: zoneledger.customs.v1.ListStocktakesResponse
+	(*ListDifferencesRequest)(nil),        // 20: zoneledger.customs.v1.ListDifferencesRequest
+	(*ListDifferencesResponse)(nil),       // 21: zoneledger.customs.v1.ListDifferencesResponse
+	(*RecordShortagePaymentRequest)(nil),  // 22: zoneledger.customs.v1.RecordShortagePaymentRequest
+	(*RecordShortagePaymentResponse)(nil), // 23: zoneledger.customs.v1.RecordShortagePaymentResponse
+	(*ExplainSurplusRequest)(nil),         // 24: zoneledger.customs.v1.ExplainSurplusRequest
+	(*ExplainSurplusResponse)(nil),        // 25: zoneledger.customs.v1.ExplainSurplusResponse
+	(*DecideSurplusRequest)(nil),          // 26: zoneledger.customs.v1.DecideSurplusRequest
+	(*DecideSurplusResponse)(nil),         // 27: zoneledger.customs.v1.DecideSurplusResponse
+	(*CloseWriteOffRequest)(nil),          // 28: zoneledger.customs.v1.CloseWriteOffRequest
+	(*CloseWriteOffResponse)(nil),         // 29: zoneledger.customs.v1.CloseWriteOffResponse
 }
 var file_zoneledger_customs_v1_writeoff_proto_depIdxs = []int32{
 	0,  // 0: zoneledger.customs.v1.Difference.status:type_name -> zoneledger.customs.v1.CountStatus
@@ -2185,40 +2318,43 @@ var file_zoneledger_customs_v1_writeoff_proto_depIdxs = []int32{
 	1,  // 6: zoneledger.customs.v1.ImportStocktakeRequest.format:type_name -> zoneledger.customs.v1.CountFileFormat
 	3,  // 7: zoneledger.customs.v1.ImportStocktakeResponse.stocktake:type_name -> zoneledger.customs.v1.Stocktake
 	3,  // 8: zoneledger.customs.v1.GetStocktakeResponse.stocktake:type_name -> zoneledger.customs.v1.Stocktake
-	5,  // 9: zoneledger.customs.v1.ListDifferencesResponse.differences:type_name -> zoneledger.customs.v1.Difference
-	5,  // 10: zoneledger.customs.v1.RecordShortagePaymentResponse.difference:type_name -> zoneledger.customs.v1.Difference
-	0,  // 11: zoneledger.customs.v1.ExplainSurplusRequest.status:type_name -> zoneledger.customs.v1.CountStatus
-	5,  // 12: zoneledger.customs.v1.ExplainSurplusResponse.difference:type_name -> zoneledger.customs.v1.Difference
-	0,  // 13: zoneledger.customs.v1.DecideSurplusRequest.status:type_name -> zoneledger.customs.v1.CountStatus
-	5,  // 14: zoneledger.customs.v1.DecideSurplusResponse.difference:type_name -> zoneledger.customs.v1.Difference
-	3,  // 15: zoneledger.customs.v1.CloseWriteOffResponse.stocktake:type_name -> zoneledger.customs.v1.Stocktake
-	6,  // 16: zoneledger.customs.v1.WriteOffService.SetCycle:input_type -> zoneledger.customs.v1.SetCycleRequest
-	8,  // 17: zoneledger.customs.v1.WriteOffService.SetCycleStart:input_type -> zoneledger.customs.v1.SetCycleStartRequest
-	10, // 18: zoneledger.customs.v1.WriteOffService.GetCycle:input_type -> zoneledger.customs.v1.GetCycleRequest
-	12, // 19: zoneledger.customs.v1.WriteOffService.NotifyStocktake:input_type -> zoneledger.customs.v1.NotifyStocktakeRequest
-	14, // 20: zoneledger.customs.v1.WriteOffService.ImportStocktake:input_type -> zoneledger.customs.v1.ImportStocktakeRequest
-	16, // 21: zoneledger.customs.v1.WriteOffService.GetStocktake:input_type -> zoneledger.customs.v1.GetStocktakeRequest
-	18, // 22: zoneledger.customs.v1.WriteOffService.ListDifferences:input_type -> zoneledger.customs.v1.ListDifferencesRequest
-	20, // 23: zoneledger.customs.v1.WriteOffService.RecordShortagePayment:input_type -> zoneledger.customs.v1.RecordShortagePaymentRequest
-	22, // 24: zoneledger.customs.v1.WriteOffService.ExplainSurplus:input_type -> zoneledger.customs.v1.ExplainSurplusRequest
-	24, // 25: zoneledger.customs.v1.WriteOffService.DecideSurplus:input_type -> zoneledger.customs.v1.DecideSurplusRequest
-	26, // 26: zoneledger.customs.v1.WriteOffService.CloseWriteOff:input_type -> zoneledger.customs.v1.CloseWriteOffRequest
-	7,  // 27: zoneledger.customs.v1.WriteOffService.SetCycle:output_type -> zoneledger.customs.v1.SetCycleResponse
-	9,  // 28: zoneledger.customs.v1.WriteOffService.SetCycleStart:output_type -> zoneledger.customs.v1.SetCycleStartResponse
-	11, // 29: zoneledger.customs.v1.WriteOffService.GetCycle:output_type -> zoneledger.customs.v1.GetCycleResponse
-	13, // 30: zoneledger.customs.v1.WriteOffService.NotifyStocktake:output_type -> zoneledger.customs.v1.NotifyStocktakeResponse
-	15, // 31: zoneledger.customs.v1.WriteOffService.ImportStocktake:output_type -> zoneledger.customs.v1.ImportStocktakeResponse
-	17, // 32: zoneledger.customs.v1.WriteOffService.GetStocktake:output_type -> zoneledger.customs.v1.GetStocktakeResponse
-	19, // 33: zoneledger.customs.v1.WriteOffService.ListDifferences:output_type -> zoneledger.customs.v1.ListDifferencesResponse
-	21, // 34: zoneledger.customs.v1.WriteOffService.RecordShortagePayment:output_type -> zoneledger.customs.v1.RecordShortagePaymentResponse
-	23, // 35: zoneledger.customs.v1.WriteOffService.ExplainSurplus:output_type -> zoneledger.customs.v1.ExplainSurplusResponse
-	25, // 36: zoneledger.customs.v1.WriteOffService.DecideSurplus:output_type -> zoneledger.customs.v1.DecideSurplusResponse
-	27, // 37: zoneledger.customs.v1.WriteOffService.CloseWriteOff:output_type -> zoneledger.customs.v1.CloseWriteOffResponse
-	27, // [27:38] is the sub-list for method output_type
-	16, // [16:27] is the sub-list for method input_type
-	16, // [16:16] is the sub-list for extension type_name
-	16, // [16:16] is the sub-list for extension extendee
-	0,  // [0:16] is the sub-list for field type_name
+	3,  // 9: zoneledger.customs.v1.ListStocktakesResponse.stocktakes:type_name -> zoneledger.customs.v1.Stocktake
+	5,  // 10: zoneledger.customs.v1.ListDifferencesResponse.differences:type_name -> zoneledger.customs.v1.Difference
+	5,  // 11: zoneledger.customs.v1.RecordShortagePaymentResponse.difference:type_name -> zoneledger.customs.v1.Difference
+	0,  // 12: zoneledger.customs.v1.ExplainSurplusRequest.status:type_name -> zoneledger.customs.v1.CountStatus
+	5,  // 13: zoneledger.customs.v1.ExplainSurplusResponse.difference:type_name -> zoneledger.customs.v1.Difference
+	0,  // 14: zoneledger.customs.v1.DecideSurplusRequest.status:type_name -> zoneledger.customs.v1.CountStatus
+	5,  // 15: zoneledger.customs.v1.DecideSurplusResponse.difference:type_name -> zoneledger.customs.v1.Difference
+	3,  // 16: zoneledger.customs.v1.CloseWriteOffResponse.stocktake:type_name -> zoneledger.customs.v1.Stocktake
+	6,  // 17: zoneledger.customs.v1.WriteOffService.SetCycle:input_type -> zoneledger.customs.v1.SetCycleRequest
+	8,  // 18: zoneledger.customs.v1.WriteOffService.SetCycleStart:input_type -> zoneledger.customs.v1.SetCycleStartRequest
+	10, // 19: zoneledger.customs.v1.WriteOffService.GetCycle:input_type -> zoneledger.customs.v1.GetCycleRequest
+	12, // 20: zoneledger.customs.v1.WriteOffService.NotifyStocktake:input_type -> zoneledger.customs.v1.NotifyStocktakeRequest
+	14, // 21: zoneledger.customs.v1.WriteOffService.ImportStocktake:input_type -> zoneledger.customs.v1.ImportStocktakeRequest
+	16, // 22: zoneledger.customs.v1.WriteOffService.GetStocktake:input_type -> zoneledger.customs.v1.GetStocktakeRequest
+	18, // 23: zoneledger.customs.v1.WriteOffService.ListStocktakes:input_type -> zoneledger.customs.v1.ListStocktakesRequest
+	20, // 24: zoneledger.customs.v1.WriteOffService.ListDifferences:input_type -> zoneledger.customs.v1.ListDifferencesRequest
+	22, // 25: zoneledger.customs.v1.WriteOffService.RecordShortagePayment:input_type -> zoneledger.customs.v1.RecordShortagePaymentRequest
+	24, // 26: zoneledger.customs.v1.WriteOffService.ExplainSurplus:input_type -> zoneledger.customs.v1.ExplainSurplusRequest
+	26, // 27: zoneledger.customs.v1.WriteOffService.DecideSurplus:input_type -> zoneledger.customs.v1.DecideSurplusRequest
+	28, // 28: zoneledger.customs.v1.WriteOffService.CloseWriteOff:input_type -> zoneledger.customs.v1.CloseWriteOffRequest
+	7,  // 29: zoneledger.customs.v1.WriteOffService.SetCycle:output_type -> zoneledger.customs.v1.SetCycleResponse
+	9,  // 30: zoneledger.customs.v1.WriteOffService.SetCycleStart:output_type -> zoneledger.customs.v1.SetCycleStartResponse
+	11, // 31: zoneledger.customs.v1.WriteOffService.GetCycle:output_type -> zoneledger.customs.v1.GetCycleResponse
+	13, // 32: zoneledger.customs.v1.WriteOffService.NotifyStocktake:output_type -> zoneledger.customs.v1.NotifyStocktakeResponse
+	15, // 33: zoneledger.customs.v1.WriteOffService.ImportStocktake:output_type -> zoneledger.customs.v1.ImportStocktakeResponse
+	17, // 34: zoneledger.customs.v1.WriteOffService.GetStocktake:output_type -> zoneledger.customs.v1.GetStocktakeResponse
+	19, // 35: zoneledger.customs.v1.WriteOffService.ListStocktakes:output_type -> zoneledger.customs.v1.ListStocktakesResponse
+	21, // 36: zoneledger.customs.v1.WriteOffService.ListDifferences:output_type -> zoneledger.customs.v1.ListDifferencesResponse
+	23, // 37: zoneledger.customs.v1.WriteOffService.RecordShortagePayment:output_type -> zoneledger.customs.v1.RecordShortagePaymentResponse
+	25, // 38: zoneledger.customs.v1.WriteOffService.ExplainSurplus:output_type -> zoneledger.customs.v1.ExplainSurplusResponse
+	27, // 39: zoneledger.customs.v1.WriteOffService.DecideSurplus:output_type -> zoneledger.customs.v1.DecideSurplusResponse
+	29, // 40: zoneledger.customs.v1.WriteOffService.CloseWriteOff:output_type -> zoneledger.customs.v1.CloseWriteOffResponse
+	29, // [29:41] is the sub-list for method output_type
+	17, // [17:29] is the sub-list for method input_type
+	17, // [17:17] is the sub-list for extension type_name
+	17, // [17:17] is the sub-list for extension extendee
+	0,  // [0:17] is the sub-list for field type_name
 }
 
 func init() { file_zoneledger_customs_v1_writeoff_proto_init() }
@@ -2232,7 +2368,7 @@ func file_zoneledger_customs_v1_writeoff_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_zoneledger_customs_v1_writeoff_proto_rawDesc), len(file_zoneledger_customs_v1_writeoff_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   26,
+			NumMessages:   28,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -44,6 +44,7 @@ const (
 	WriteOffService_NotifyStocktake_FullMethodName       = "/zoneledger.customs.v1.WriteOffService/NotifyStocktake"
 	WriteOffService_ImportStocktake_FullMethodName       = "/zoneledger.customs.v1.WriteOffService/ImportStocktake"
 	WriteOffService_GetStocktake_FullMethodName          = "/zoneledger.customs.v1.WriteOffService/GetStocktake"
+	WriteOffService_ListStocktakes_FullMethodName        = "/zoneledger.customs.v1.WriteOffService/ListStocktakes"
 	WriteOffService_ListDifferences_FullMethodName       = "/zoneledger.customs.v1.WriteOffService/ListDifferences"
 	WriteOffService_RecordShortagePayment_FullMethodName = "/zoneledger.customs.v1.WriteOffService/RecordShortagePayment"
 	WriteOffService_ExplainSurplus_FullMethodName        = "/zoneledger.customs.v1.WriteOffService/ExplainSurplus"
@@ -77,6 +78,8 @@ type WriteOffServiceClient interface {
 	ImportStocktake(ctx context.Context, opts ...grpc.CallOption) (grpc.ClientStreamingClient[ImportStocktakeRequest, ImportStocktakeResponse], error)
 	// GetStocktake returns a stocktake without its rows and differences (ListDifferences pages them).
 	GetStocktake(ctx context.Context, in *GetStocktakeRequest, opts ...grpc.CallOption) (*GetStocktakeResponse, error)
+	// ListStocktakes pages a book's stocktakes, oldest first.
+	ListStocktakes(ctx context.Context, in *ListStocktakesRequest, opts ...grpc.CallOption) (*ListStocktakesResponse, error)
 	// ListDifferences pages a counted stocktake's differences, by line then status.
 	ListDifferences(ctx context.Context, in *ListDifferencesRequest, opts ...grpc.CallOption) (*ListDifferencesResponse, error)
 	// RecordShortagePayment records the self-payment (自报自缴) of a shortage's tax: payment number,
@@ -164,6 +167,16 @@ func (c *writeOffServiceClient) GetStocktake(ctx context.Context, in *GetStockta
 	return out, nil
 }
 
+func (c *writeOffServiceClient) ListStocktakes(ctx context.Context, in *ListStocktakesRequest, opts ...grpc.CallOption) (*ListStocktakesResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListStocktakesResponse)
+	err := c.cc.Invoke(ctx, WriteOffService_ListStocktakes_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *writeOffServiceClient) ListDifferences(ctx context.Context, in *ListDifferencesRequest, opts ...grpc.CallOption) (*ListDifferencesResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(ListDifferencesResponse)
@@ -240,6 +253,8 @@ type WriteOffServiceServer interface {
 	ImportStocktake(grpc.ClientStreamingServer[ImportStocktakeRequest, ImportStocktakeResponse]) error
 	// GetStocktake returns a stocktake without its rows and differences (ListDifferences pages them).
 	GetStocktake(context.Context, *GetStocktakeRequest) (*GetStocktakeResponse, error)
+	// ListStocktakes pages a book's stocktakes, oldest first.
+	ListStocktakes(context.Context, *ListStocktakesRequest) (*ListStocktakesResponse, error)
 	// ListDifferences pages a counted stocktake's differences, by line then status.
 	ListDifferences(context.Context, *ListDifferencesRequest) (*ListDifferencesResponse, error)
 	// RecordShortagePayment records the self-payment (自报自缴) of a shortage's tax: payment number,
@@ -281,6 +296,9 @@ func (UnimplementedWriteOffServiceServer) ImportStocktake(grpc.ClientStreamingSe
 }
 func (UnimplementedWriteOffServiceServer) GetStocktake(context.Context, *GetStocktakeRequest) (*GetStocktakeResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetStocktake not implemented")
+}
+func (UnimplementedWriteOffServiceServer) ListStocktakes(context.Context, *ListStocktakesRequest) (*ListStocktakesResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListStocktakes not implemented")
 }
 func (UnimplementedWriteOffServiceServer) ListDifferences(context.Context, *ListDifferencesRequest) (*ListDifferencesResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListDifferences not implemented")
@@ -415,6 +433,24 @@ func _WriteOffService_GetStocktake_Handler(srv interface{}, ctx context.Context,
 	return interceptor(ctx, in, info, handler)
 }
 
+func _WriteOffService_ListStocktakes_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListStocktakesRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(WriteOffServiceServer).ListStocktakes(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: WriteOffService_ListStocktakes_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(WriteOffServiceServer).ListStocktakes(ctx, req.(*ListStocktakesRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _WriteOffService_ListDifferences_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(ListDifferencesRequest)
 	if err := dec(in); err != nil {
@@ -531,6 +567,10 @@ var WriteOffService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "GetStocktake",
 			Handler:    _WriteOffService_GetStocktake_Handler,
+		},
+		{
+			MethodName: "ListStocktakes",
+			Handler:    _WriteOffService_ListStocktakes_Handler,
 		},
 		{
 			MethodName: "ListDifferences",
