@@ -81,6 +81,9 @@ type customsAuthWorld struct {
 	rndUse  string
 	// Repair: E1's repair book and its orders (repair_authz_test.go).
 	repair *repairAuth
+	// Write-off: E1's books with cycles and stocktakes
+	// (writeoff_cycle_authz_test.go).
+	woCycle *writeoffCycleAuth
 }
 
 // Order numbers of the e-commerce documents of customsAuthWorld.
@@ -153,6 +156,7 @@ func newCustomsAuthWorld(t *testing.T, s *Server, a *Actors) *customsAuthWorld {
 	w.setUpProcessing(t, s)
 	w.setUpRnd(t, s)
 	w.setUpRepair(t, s)
+	w.setUpWriteOffCycle(t, customsv1.NewWriteOffServiceClient(s.Conn()))
 	return w
 }
 
@@ -944,6 +948,7 @@ func customsSnapshot(t *testing.T, w *authWorld, snap snapshot) {
 	// Display trading: the type-C form's guarantee, tax and goods on display.
 	r12, err := cw.display.GetDisplayStatus(ctxAs(t, c), &customsv1.GetDisplayStatusRequest{ApplyNo: cw.displayForm})
 	put("display form", r12, err)
+	writeoffCycleSnapshot(t, w, put)
 	// E-commerce: the channels, every order (or that it was never received),
 	// the inventory lists and the settlement. (A pending order's payment or
 	// waybill shows only once the order is released.)

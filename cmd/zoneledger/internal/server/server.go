@@ -33,6 +33,7 @@ import (
 	"github.com/zoneledger/zoneledger/customs/repair"
 	"github.com/zoneledger/zoneledger/customs/tax"
 	"github.com/zoneledger/zoneledger/customs/taxapi"
+	"github.com/zoneledger/zoneledger/customs/writeoff"
 	"github.com/zoneledger/zoneledger/customs/zone"
 	"github.com/zoneledger/zoneledger/ledger"
 	"github.com/zoneledger/zoneledger/ledger/grpcedge"
@@ -92,6 +93,9 @@ type Config struct {
 	// Repair are the rules of customs/repair (the config file's [repair]
 	// table); nil means its defaults.
 	Repair *repair.Settings
+	// WriteOff are the rules of customs/writeoff's cycle and stocktake (the
+	// config file's [writeoff] table); nil means its defaults.
+	WriteOff *writeoff.CycleSettings
 	// TimeZone is the zone's time zone (an IANA name): "today" for the
 	// ledger's horizon and the customs services' business dates is the
 	// day there. Empty means ledger.DefaultTimeZone, Asia/Shanghai.
@@ -300,6 +304,13 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	if err := repSvc.Start(ctx); err != nil {
 		return nil, fmt.Errorf("starting the repair service: %w", err)
 	}
+	cycles, err := writeoff.NewCycles(s.store.Pool(), s.store, zoneSvc, writeoff.CycleOptions{Settings: cfg.WriteOff, Processing: procSvc})
+	if err != nil {
+		return nil, fmt.Errorf("building the write-off cycle service: %w", err)
+	}
+	if err := cycles.Start(ctx); err != nil {
+		return nil, fmt.Errorf("starting the write-off cycle service: %w", err)
+	}
 
 	opts, err := s.transportOptions()
 	if err != nil {
@@ -318,6 +329,7 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	customsv1.RegisterProcessingServiceServer(s.grpc, customsapi.NewProcessingServer(procSvc, func() time.Time { return ledger.DayIn(time.Now(), loc) }))
 	customsv1.RegisterRndServiceServer(s.grpc, customsapi.NewRndServer(procSvc))
 	customsv1.RegisterRepairServiceServer(s.grpc, customsapi.NewRepairServer(repSvc))
+	customsv1.RegisterWriteOffServiceServer(s.grpc, customsapi.NewWriteOffCycleServer(cycles))
 	s.health = health.NewServer()
 	s.stopping = make(chan struct{})
 	healthpb.RegisterHealthServer(s.grpc, healthService{Server: s.health, stopping: s.stopping})
@@ -371,7 +383,7 @@ func interceptorChain(m *metrics, log *slog.Logger, a *access.Store, cfg Config)
 // MigrationSets are the schema migrations of every component, in the order
 // they are applied.
 func MigrationSets() []migrate.Set {
-	return []migrate.Set{pgstore.Migrations(), access.Migrations(), zone.Migrations(), ecommerce.Migrations(), processing.Migrations(), repair.Migrations()}
+	return []migrate.Set{pgstore.Migrations(), access.Migrations(), zone.Migrations(), ecommerce.Migrations(), processing.Migrations(), repair.Migrations(), writeoff.CycleMigrations()}
 }
 
 // Migrate applies every component's pending migrations.

@@ -396,6 +396,26 @@ const (
 	// for re-export, second line for the customer), or has no line of that book line with exactly
 	// the exit quantity: file the right list and name it.
 	Reason_REPAIR_EXIT_LIST Reason = 359
+	// FAILED_PRECONDITION: the book has no write-off cycle with a start: its enterprise sets the
+	// months (SetCycle), customs the start (SetCycleStart), before a stocktake is notified.
+	Reason_WRITE_OFF_CYCLE_NOT_SET Reason = 460
+	// INVALID_ARGUMENT: the stocktake was not notified early enough before its date (核销盘点前告知
+	// 海关; writeoff.notice_lead_days): notify a later date.
+	Reason_STOCKTAKE_NOT_NOTIFIED Reason = 461
+	// INVALID_ARGUMENT: a row of the count file is wrong; field "rows[R].column" and the message
+	// name the file's row (the header is row 1) and column. Nothing of the file was stored: fix
+	// the row and import the whole file again.
+	Reason_STOCKTAKE_COUNT_ROW Reason = 462
+	// FAILED_PRECONDITION (NOT_FOUND for a line with no difference): the stocktake or the
+	// difference named is not at the step the call needs (not counted yet, counted already, paid
+	// already, decided already, not a shortage, not a surplus, closed). Read it (GetStocktake).
+	Reason_STOCKTAKE_STATE Reason = 463
+	// INVALID_ARGUMENT: the self-payment's amount is not the tax assessed on the shortage, to the
+	// fen; record the amount paid on the assessed tax.
+	Reason_SHORTAGE_PAYMENT_AMOUNT Reason = 464
+	// FAILED_PRECONDITION: the write-off cannot close while a shortage's tax is unpaid or a surplus
+	// undecided; the message names the line.
+	Reason_WRITE_OFF_UNSETTLED Reason = 465
 )
 
 // Enum value maps for Reason.
@@ -531,6 +551,12 @@ var (
 		357: "REPAIR_NOT_IN_CATALOGUE",
 		358: "ENTERPRISE_UNDER_RECTIFICATION",
 		359: "REPAIR_EXIT_LIST",
+		460: "WRITE_OFF_CYCLE_NOT_SET",
+		461: "STOCKTAKE_NOT_NOTIFIED",
+		462: "STOCKTAKE_COUNT_ROW",
+		463: "STOCKTAKE_STATE",
+		464: "SHORTAGE_PAYMENT_AMOUNT",
+		465: "WRITE_OFF_UNSETTLED",
 	}
 	Reason_value = map[string]int32{
 		"REASON_UNSPECIFIED":               0,
@@ -663,6 +689,12 @@ var (
 		"REPAIR_NOT_IN_CATALOGUE":          357,
 		"ENTERPRISE_UNDER_RECTIFICATION":   358,
 		"REPAIR_EXIT_LIST":                 359,
+		"WRITE_OFF_CYCLE_NOT_SET":          460,
+		"STOCKTAKE_NOT_NOTIFIED":           461,
+		"STOCKTAKE_COUNT_ROW":              462,
+		"STOCKTAKE_STATE":                  463,
+		"SHORTAGE_PAYMENT_AMOUNT":          464,
+		"WRITE_OFF_UNSETTLED":              465,
 	}
 )
 
@@ -697,7 +729,7 @@ var File_zoneledger_errors_v1_reason_proto protoreflect.FileDescriptor
 
 const file_zoneledger_errors_v1_reason_proto_rawDesc = "" +
 	"\n" +
-	"!zoneledger/errors/v1/reason.proto\x12\x14zoneledger.errors.v1*\x99\x19\n" +
+	"!zoneledger/errors/v1/reason.proto\x12\x14zoneledger.errors.v1*\xbc\x1a\n" +
 	"\x06Reason\x12\x16\n" +
 	"\x12REASON_UNSPECIFIED\x10\x00\x12\x14\n" +
 	"\x10INVALID_ARGUMENT\x10\x01\x12\x13\n" +
@@ -832,7 +864,13 @@ const file_zoneledger_errors_v1_reason_proto_rawDesc = "" +
 	"\x1cREMANUFACTURED_DOMESTIC_SALE\x10\xe4\x02\x12\x1c\n" +
 	"\x17REPAIR_NOT_IN_CATALOGUE\x10\xe5\x02\x12#\n" +
 	"\x1eENTERPRISE_UNDER_RECTIFICATION\x10\xe6\x02\x12\x15\n" +
-	"\x10REPAIR_EXIT_LIST\x10\xe7\x02B\xdf\x01\n" +
+	"\x10REPAIR_EXIT_LIST\x10\xe7\x02\x12\x1c\n" +
+	"\x17WRITE_OFF_CYCLE_NOT_SET\x10\xcc\x03\x12\x1b\n" +
+	"\x16STOCKTAKE_NOT_NOTIFIED\x10\xcd\x03\x12\x18\n" +
+	"\x13STOCKTAKE_COUNT_ROW\x10\xce\x03\x12\x14\n" +
+	"\x0fSTOCKTAKE_STATE\x10\xcf\x03\x12\x1c\n" +
+	"\x17SHORTAGE_PAYMENT_AMOUNT\x10\xd0\x03\x12\x18\n" +
+	"\x13WRITE_OFF_UNSETTLED\x10\xd1\x03B\xdf\x01\n" +
 	"\x18com.zoneledger.errors.v1B\vReasonProtoP\x01ZDgithub.com/zoneledger/zoneledger/proto/zoneledger/errors/v1;errorsv1\xa2\x02\x03ZEX\xaa\x02\x14Zoneledger.Errors.V1\xca\x02\x14Zoneledger\\Errors\\V1\xe2\x02 Zoneledger\\Errors\\V1\\GPBMetadata\xea\x02\x16Zoneledger::Errors::V1b\x06proto3"
 
 var (
