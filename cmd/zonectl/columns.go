@@ -33,7 +33,8 @@ import (
 // numbers in decimal, booleans true/false, enums by their value's name
 // without the enum's prefix ("" when unspecified), timestamps in RFC 3339
 // UTC ("" when unset), bytes in hex, maps as "k=v;k=v" sorted by key, and a
-// message as its fields joined by "=" (a lot quantity: "lot=qty").
+// message as its fields joined by "=", empty trailing fields left out (a lot
+// quantity: "lot=qty", or "lot=qty=bucket" when its bucket is named).
 
 // column is one parsed column of a view.
 type column struct {
@@ -175,6 +176,9 @@ func scalar(fd protoreflect.FieldDescriptor, v protoreflect.Value, blank bool) s
 		fs := m.Descriptor().Fields()
 		for i := range fs.Len() {
 			parts = append(parts, scalar(fs.Get(i), m.Get(fs.Get(i)), false))
+		}
+		for len(parts) > 1 && parts[len(parts)-1] == "" { // fields added later, unset
+			parts = parts[:len(parts)-1]
 		}
 		return strings.Join(parts, "=")
 	}
