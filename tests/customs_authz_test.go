@@ -77,6 +77,8 @@ type customsAuthWorld struct {
 	rndUse  string
 	// Repair: E1's repair book and its orders (repair_authz_test.go).
 	repair *repairAuth
+	// Goods out of the zone: E1's forms and moulds out (outzone_authz_test.go).
+	outzone *outZoneAuth
 }
 
 // Order numbers of the e-commerce documents of customsAuthWorld.
@@ -149,6 +151,7 @@ func newCustomsAuthWorld(t *testing.T, s *Server, a *Actors) *customsAuthWorld {
 	w.setUpProcessing(t, s)
 	w.setUpRnd(t, s)
 	w.setUpRepair(t, s)
+	w.setUpOutZone(t, s)
 	return w
 }
 
@@ -858,6 +861,7 @@ func customsSnapshot(t *testing.T, w *authWorld, snap snapshot) {
 	// Display trading: the type-C form's guarantee, tax and goods on display.
 	r12, err := cw.display.GetDisplayStatus(ctxAs(t, c), &customsv1.GetDisplayStatusRequest{ApplyNo: cw.displayForm})
 	put("display form", r12, err)
+	outZoneSnapshot(t, w, snap)
 	// E-commerce: the channels, every order (or that it was never received),
 	// the inventory lists and the settlement. (A pending order's payment or
 	// waybill shows only once the order is released.)

@@ -72,6 +72,8 @@ type clients struct {
 	processing customsv1.ProcessingServiceClient
 	// rnd is RndService (zonectl customs rnd ...).
 	rnd customsv1.RndServiceClient
+	// outzone is OutZoneService (zonectl customs outzone ..., customs overdue).
+	outzone customsv1.OutZoneServiceClient
 	// repair is RepairService (zonectl customs repair ...).
 	repair customsv1.RepairServiceClient
 	close  func() error
@@ -110,7 +112,8 @@ func dialServer(cfg conn.Config) (*clients, error) {
 		books: customsv1.NewBookServiceClient(cc), decls: customsv1.NewDeclarationServiceClient(cc),
 		gate: customsv1.NewGateServiceClient(cc), display: customsv1.NewDisplayServiceClient(cc),
 		ecommerce: customsv1.NewEcommerceServiceClient(cc), processing: customsv1.NewProcessingServiceClient(cc),
-		rnd: customsv1.NewRndServiceClient(cc), repair: customsv1.NewRepairServiceClient(cc), close: cc.Close}, nil
+		rnd: customsv1.NewRndServiceClient(cc), repair: customsv1.NewRepairServiceClient(cc), close: cc.Close,
+		outzone: customsv1.NewOutZoneServiceClient(cc)}, nil
 }
 
 // execute runs the command line and returns the exit code.

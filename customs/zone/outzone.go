@@ -534,6 +534,8 @@ func (s *Service) CloseForm(ctx context.Context, p access.Principal, no string) 
 				return precondition(ReasonFormGoodsOut, "apply_no", "%s of book line %d is still on display under form %s; bring it back or sell it first", q, seq, no)
 			}
 		}
+		f.Status = FormClosed
+		out = f
 		return updateDoc(ctx, tx, kindForm, no, FormClosed, f)
 	})
 	return out, err

@@ -105,8 +105,11 @@ func TestGoodsOutForRepairComeBackInPartsOrAreSold(t *testing.T) {
 	if !s.Bonded.Equal(d("98")) || !s.OutZone.IsZero() {
 		t.Fatalf("after all came back %+v", s)
 	}
-	_, err = w.svc.CloseForm(w.ctx, w.e1, f.No)
+	closed, err := w.svc.CloseForm(w.ctx, w.e1, f.No)
 	w.must(err)
+	if got, err := w.svc.GetForm(w.ctx, w.customs, f.No); err != nil || closed.Status != zone.FormClosed || got.Status != zone.FormClosed {
+		t.Fatalf("closed form %+v, read back %+v, %v", closed, got, err)
+	}
 	// Nothing moves under a closed form, back included.
 	_, err = back("B-5", "1")
 	wantReason(t, err, zone.ReasonFormClosed)

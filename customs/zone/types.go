@@ -508,6 +508,10 @@ type Form struct {
 	OnDisplay   map[int]decimal.Decimal `json:",omitempty"`
 	// Payments are the tax payments recorded, by payment number.
 	Payments map[string]decimal.Decimal `json:",omitempty"`
+	// Status is FormFiled while the form is in force, FormClosed once
+	// closed (CloseForm); empty on forms filed before forms had one (in
+	// force).
+	Status string `json:",omitempty"`
 }
 
 // GuaranteeAvailable is what the guarantee still covers: the guarantee less

@@ -298,6 +298,7 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	if err := repSvc.Start(ctx); err != nil {
 		return nil, fmt.Errorf("starting the repair service: %w", err)
 	}
+	zoneSvc.SetOverdueSource(repSvc) // repair orders in the one overdue listing
 
 	opts, err := s.transportOptions()
 	if err != nil {
@@ -316,6 +317,7 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	customsv1.RegisterProcessingServiceServer(s.grpc, customsapi.NewProcessingServer(procSvc, func() time.Time { return ledger.DayIn(time.Now(), loc) }))
 	customsv1.RegisterRndServiceServer(s.grpc, customsapi.NewRndServer(procSvc))
 	customsv1.RegisterRepairServiceServer(s.grpc, customsapi.NewRepairServer(repSvc))
+	customsv1.RegisterOutZoneServiceServer(s.grpc, customsapi.NewOutZoneServer(zoneSvc))
 	s.health = health.NewServer()
 	s.stopping = make(chan struct{})
 	healthpb.RegisterHealthServer(s.grpc, healthService{Server: s.health, stopping: s.stopping})
