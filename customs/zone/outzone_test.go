@@ -137,12 +137,19 @@ func TestOutOfZoneRefusals(t *testing.T) {
 			t.Fatalf("%s: field %q", name, le.Field)
 		}
 	}
+	// Filed late for goods that went out five days ago: a due-back date
+	// before today is refused even though it follows the movement's date.
+	_, err := w.svc.MoveOutZone(w.ctx, w.e1, zone.OutZoneMove{InnerNo: "O-late", Book: w.h1, ApplyNo: f.No, Kind: zone.OutZoneOut, Date: today.AddDate(0, 0, -5),
+		DueBack: today.AddDate(0, 0, -1), Counterparty: "Mould user", Lines: outLines(1, "1")})
+	if le := wantReason(t, err, zone.ReasonOutZoneDueDate); le.Field != "due_back" {
+		t.Fatalf("field %q", le.Field)
+	}
 	w.wantStock(w.h1, 1, "100", "0", "0")
 	// More than the book holds: the ledger refuses, nothing is written.
 	wantReason(t, mould("O-big", today.AddDate(0, 0, 30), outLines(1, "101")), zone.ReasonInsufficientBonded)
 	// A display form moves no goods out and back.
 	fc := w.form(w.e1, "FC-1", codes.FormDisplay, today, today.AddDate(0, 1, 0))
-	_, err := w.svc.MoveOutZone(w.ctx, w.e1, zone.OutZoneMove{InnerNo: "O-C", Book: w.h1, ApplyNo: fc.No, Kind: zone.OutZoneOut, DueBack: today.AddDate(0, 0, 3), Counterparty: "X", Lines: outLines(1, "1")})
+	_, err = w.svc.MoveOutZone(w.ctx, w.e1, zone.OutZoneMove{InnerNo: "O-C", Book: w.h1, ApplyNo: fc.No, Kind: zone.OutZoneOut, DueBack: today.AddDate(0, 0, 3), Counterparty: "X", Lines: outLines(1, "1")})
 	wantReason(t, err, zone.ReasonNotOutZoneForm)
 	w.must(mould("O-1", today.AddDate(0, 0, 30), outLines(1, "5")))
 	out, err := w.svc.ListOverdue(w.ctx, w.e1, zone.OverdueQuery{AsOf: today.AddDate(0, 0, 30)})
