@@ -2,6 +2,7 @@ package zone_test
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -321,6 +322,25 @@ func TestOneOverdueListingOldestFirstAndPaged(t *testing.T) {
 	}
 	if r := kinds[zone.OverdueTesting]; !r.Due.Equal(today.AddDate(0, 0, 10)) {
 		t.Fatalf("testing row %+v", r)
+	}
+	// A list filed before lists recorded their claims still declares the
+	// first goods of its passes.
+	var body string
+	w.must(w.store.Pool().QueryRow(w.ctx, `SELECT body FROM zone_documents WHERE kind = 'list' AND inner_no = 'L1'`).Scan(&body))
+	var doc map[string]any
+	w.must(json.Unmarshal([]byte(body), &doc))
+	delete(doc, "EntryClaims")
+	b, err := json.Marshal(doc)
+	w.must(err)
+	if _, err := w.store.Pool().Exec(w.ctx, `UPDATE zone_documents SET body = $1 WHERE kind = 'list' AND inner_no = 'L1'`, string(b)); err != nil {
+		t.Fatal(err)
+	}
+	legacy, err := w.svc.ListOverdue(w.ctx, w.customs, zone.OverdueQuery{AsOf: asOf, Book: w.h1})
+	w.must(err)
+	for _, r := range legacy.Items {
+		if r.Kind == zone.OverdueEnterFirst && !r.Quantity.Equal(d("4")) {
+			t.Fatalf("enter-first row with a list without claims %+v", r)
+		}
 	}
 	// The enterprise sees its own five rows; the other enterprise its one.
 	mine, err := w.svc.ListOverdue(w.ctx, w.e1, zone.OverdueQuery{AsOf: asOf})

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 
 	"github.com/zoneledger/zoneledger/customs/access"
@@ -275,30 +276,52 @@ func (s *Service) overdueEntries(ctx context.Context, p access.Principal, book s
 }
 
 // declaredEntries is, per 先入区后报关 pass of a book, the goods that lists
-// declared, approved or cleared claim of it.
+// declared, approved or cleared claim of it. A list filed before claims
+// were recorded claims the first goods of its passes in the order it names
+// them, as checkEntryPasses takes them.
 func (s *Service) declaredEntries(ctx context.Context, book string) (map[string]decimal.Decimal, error) {
 	rows, err := s.pool.Query(ctx, `SELECT body FROM zone_documents WHERE kind = $1 AND book = $2 AND status = ANY($3) AND body LIKE $4`,
 		kindList, book, []string{string(ListDeclared), string(ListApproved), string(ListCleared)}, `%"Flow":"`+string(FlowEnterFirst)+`"%`)
 	if err != nil {
 		return nil, dbError(err)
 	}
-	defer rows.Close()
-	out := map[string]decimal.Decimal{}
-	for rows.Next() {
+	lists, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (List, error) {
 		var body string
-		if err := rows.Scan(&body); err != nil {
-			return nil, dbError(err)
-		}
 		var l List
-		if err := jsonUnmarshal(body, &l); err != nil {
-			return nil, err
+		if err := row.Scan(&body); err != nil {
+			return l, err
 		}
+		return l, jsonUnmarshal(body, &l)
+	})
+	if err != nil {
+		return nil, dbError(err)
+	}
+	out := map[string]decimal.Decimal{}
+	for _, l := range lists {
 		if l.Flow != FlowEnterFirst {
 			continue
 		}
-		for _, c := range l.EntryClaims {
+		claims := l.EntryClaims
+		if claims == nil {
+			own := map[entryKey]decimal.Decimal{}
+			for _, no := range l.EntryPassNos {
+				var ps Pass
+				if _, err := getDoc(ctx, s.pool, kindPass, no, false, &ps); err != nil {
+					return nil, dbError(err)
+				}
+				for _, ln := range ps.Lines {
+					k := entryKey{no, ln.BookSeq}
+					own[k] = own[k].Add(ln.Quantity)
+				}
+			}
+			for _, ln := range l.Lines {
+				c, _ := takeEntries(own, l.EntryPassNos, ln.BookSeq, ln.DeclaredQuantity)
+				claims = append(claims, c...)
+			}
+		}
+		for _, c := range claims {
 			out[c.Pass] = out[c.Pass].Add(c.Quantity)
 		}
 	}
-	return out, dbError(rows.Err())
+	return out, nil
 }
