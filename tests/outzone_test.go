@@ -134,3 +134,65 @@ func TestGoodsOutOfTheZoneAndBackOverGRPC(t *testing.T) {
 	_, err = oz.ListOverdue(ctxAs(t, e2.tok), &customsv1.ListOverdueRequest{BookNo: book})
 	wantRefused(t, err, codes.NotFound, "UNKNOWN_BOOK", "-", "another enterprise lists the book's overdue goods")
 }
+
+// TestZonectlOutZone drives goods out of the zone through the built
+// zonectl: a 外发加工 round trip with products, scrap and consumption, the
+// refusals' exit codes and reasons, closing the form, and customs'
+// overdue listing as CSV.
+func TestZonectlOutZone(t *testing.T) {
+	needZonectl(t)
+	z := newZoneEnv(t)
+	e1 := z.enterprise(t, "Out Zone Three Co., Ltd.")
+	e2 := z.enterprise(t, "Out Zone Four Co., Ltd.")
+	book := z.hBook(t, e1)
+	z.stockIn(t, e1, book, linePE, "100", "1600.00")
+	c := &ctl{t: t, addr: z.s.Addr, dir: t.TempDir()}
+
+	form := strings.TrimSpace(c.must(e1.tok, "customs", "form", "create", "--inner-no", "FB-Z", "--book", book, "--type", "B",
+		"--from", day(0), "--until", day(20), "-q"))
+	out := displayCSV(t, c.must(e1.tok, "-o", "csv", "customs", "outzone", "out", "--form", form, "--inner-no", "ZW-1",
+		"--due-back", day(7), "--counterparty", "Contractor Ltd", "--line", "2:50"))
+	if len(out) != 1 || out[0]["status"] != "OUT" || out[0]["outstanding"] != "2:50" || out[0]["due_back"] != day(7) {
+		t.Fatalf("outzone out printed %v", out)
+	}
+	moveNo := out[0]["move_no"]
+	_, errOut, code := c.run(e1.tok, "customs", "outzone", "back", "--form", form, "--inner-no", "ZB-X", "--out-no", moveNo, "--consumed", "2:51")
+	if code != 1 || !strings.Contains(errOut, "reason=OUT_ZONE_EXCEEDS_SENT") {
+		t.Fatalf("consuming more than went out: exit %d, stderr %s", code, errOut)
+	}
+	_, errOut, code = c.run(e1.tok, "customs", "outzone", "back", "--form", form, "--inner-no", "ZB-Y", "--out-no", moveNo, "--product", "1:2:waste")
+	if code != 2 || !strings.Contains(errOut, "SEQ:QTY:scrap") {
+		t.Fatalf("a product line that is not scrap: exit %d, stderr %s", code, errOut)
+	}
+	_, errOut, code = c.run(e2.tok, "customs", "outzone", "get", moveNo)
+	if code != 1 || !strings.Contains(errOut, "reason=UNKNOWN_DOCUMENT") {
+		t.Fatalf("another enterprise reads the movement: exit %d, stderr %s", code, errOut)
+	}
+	// 2 notebooks made, 0.5 kg scrap (kept on line 2 here) from 40 kg consumed; 5 kg back.
+	c.must(e1.tok, "customs", "outzone", "back", "--form", form, "--inner-no", "ZB-1", "--out-no", moveNo,
+		"--line", "2:5", "--consumed", "2:40", "--product", "1:2", "--product", "2:0.5:scrap")
+	got := displayCSV(t, c.must(z.customs, "-o", "csv", "customs", "outzone", "get", moveNo))
+	if len(got) != 1 || got[0]["outstanding"] != "2:5" || got[0]["status"] != "OUT" {
+		t.Fatalf("outzone get printed %v", got)
+	}
+	if l := z.stockLine(t, book, linePE); !dec(t, l.GetBonded()).Equal(dec(t, "60.5")) || !dec(t, l.GetOutZone()).Equal(dec(t, "5")) {
+		t.Fatalf("polyethylene after the round trip: %v", l)
+	}
+	_, errOut, code = c.run(e1.tok, "customs", "outzone", "close", form)
+	if code != 1 || !strings.Contains(errOut, "reason=FORM_GOODS_OUT") {
+		t.Fatalf("closing with goods out: exit %d, stderr %s", code, errOut)
+	}
+	over := displayCSV(t, c.must(z.customs, "-o", "csv", "customs", "overdue", "--as-of", day(10)))
+	if len(over) != 1 || over[0]["kind"] != "OUTSOURCING" || over[0]["days_overdue"] != "3" || over[0]["quantity"] != "5" ||
+		over[0]["documents"] != moveNo+" "+form || over[0]["enterprise"] != e1.uscc {
+		t.Fatalf("overdue printed %v", over)
+	}
+	if none := displayCSV(t, c.must(e2.tok, "-o", "csv", "customs", "overdue", "--as-of", day(10))); len(none) != 0 {
+		t.Fatalf("another enterprise's overdue listing: %v", none)
+	}
+	c.must(e1.tok, "customs", "outzone", "back", "--form", form, "--inner-no", "ZB-2", "--out-no", moveNo, "--line", "2:5")
+	closed := displayCSV(t, c.must(e1.tok, "-o", "csv", "customs", "outzone", "close", form))
+	if len(closed) != 1 || closed[0]["status"] != "CLOSED" {
+		t.Fatalf("outzone close printed %v", closed)
+	}
+}
