@@ -64,7 +64,7 @@ func TestGoodsOutOfTheZoneAndBackOverGRPC(t *testing.T) {
 			codes.InvalidArgument, "OUT_ZONE_DUE_DATE", "due_back", ""},
 		{"a due date after the form", e1.tok, &customsv1.MoveOutZoneRequest{InnerNo: "WO-Y", ApplyNo: ff, Kind: customsv1.OutZoneKind_OUT_ZONE_KIND_OUT, DueBack: day(31), Counterparty: "X", Lines: nb("1")},
 			codes.InvalidArgument, "OUT_ZONE_DUE_DATE", "due_back", ""},
-		{"products under a repair form", e1.tok, &customsv1.MoveOutZoneRequest{InnerNo: "WB-Y", ApplyNo: fe, Kind: customsv1.OutZoneKind_OUT_ZONE_KIND_BACK, OutNo: out.GetMoveNo(), Products: nb("1")},
+		{"products under a repair form", e1.tok, &customsv1.MoveOutZoneRequest{InnerNo: "WB-Y", ApplyNo: fe, Kind: customsv1.OutZoneKind_OUT_ZONE_KIND_BACK, OutNo: out.GetMoveNo(), Products: nb("1"), Consumed: nb("1")},
 			codes.InvalidArgument, "OUTSOURCING_ONLY", "products", ""},
 		{"another enterprise brings the goods back", e2.tok, &customsv1.MoveOutZoneRequest{InnerNo: "WB-E2", ApplyNo: fe, Kind: customsv1.OutZoneKind_OUT_ZONE_KIND_BACK, OutNo: out.GetMoveNo(), Lines: nb("1")},
 			codes.NotFound, "UNKNOWN_DOCUMENT", "apply_no", ""},

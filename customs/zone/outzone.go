@@ -233,6 +233,9 @@ func (s *Service) MoveOutZone(ctx context.Context, p access.Principal, m OutZone
 		if !m.DueBack.IsZero() || m.Counterparty != "" || m.Contract != "" {
 			return m, badArg("due_back", "due_back, counterparty and contract belong to the OUT movement; leave them empty")
 		}
+		if len(m.Products) > 0 && len(m.Consumed) == 0 {
+			return m, badArg("consumed", "products and scrap come back from the goods sent out: name what the processing consumed (consumed)")
+		}
 		if m.Kind == OutZoneConvert && (len(m.Lines) == 0 || len(m.Products)+len(m.Consumed) > 0) {
 			return m, badArg("lines", "a CONVERT movement lists the goods sold in lines, and no products or consumed goods")
 		}

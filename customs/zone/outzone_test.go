@@ -165,7 +165,7 @@ func TestOutOfZoneRefusals(t *testing.T) {
 	}
 	moveNo := o1.Items[0].Documents[0]
 	// Products come back only from 外发加工.
-	_, err = w.svc.MoveOutZone(w.ctx, w.e1, zone.OutZoneMove{InnerNo: "B-P", Book: w.h1, ApplyNo: f.No, Kind: zone.OutZoneBack, OutNo: moveNo, Products: outLines(2, "1")})
+	_, err = w.svc.MoveOutZone(w.ctx, w.e1, zone.OutZoneMove{InnerNo: "B-P", Book: w.h1, ApplyNo: f.No, Kind: zone.OutZoneBack, OutNo: moveNo, Products: outLines(2, "1"), Consumed: outLines(1, "1")})
 	wantReason(t, err, zone.ReasonOutsourcingOnly)
 	// Converting goods that are not out: an OUT movement of another form.
 	f2 := w.form(w.e1, "FD-1", codes.FormEquipmentTesting, today, today.AddDate(0, 1, 0))
@@ -218,6 +218,12 @@ func TestOutsourcingComesBackAsProductsAndScrap(t *testing.T) {
 	}
 	if s := w.stock(w.h1, 4); !s.Available.Equal(d("4.5")) {
 		t.Fatalf("scrap %+v", s)
+	}
+	// Products come back from goods consumed.
+	_, err = w.svc.MoveOutZone(w.ctx, w.e1, zone.OutZoneMove{InnerNo: "WF-1-P", Book: w.h1, ApplyNo: f.No, Kind: zone.OutZoneBack, OutNo: out.No,
+		Products: outLines(3, "1")})
+	if le := wantReason(t, err, ledger.ReasonInvalidArgument); le.Field != "consumed" {
+		t.Fatalf("field %q", le.Field)
 	}
 	// Consuming more than is still out is refused.
 	_, err = w.svc.MoveOutZone(w.ctx, w.e1, zone.OutZoneMove{InnerNo: "WF-1-C", Book: w.h1, ApplyNo: f.No, Kind: zone.OutZoneBack, OutNo: out.No,

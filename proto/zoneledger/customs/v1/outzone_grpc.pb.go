@@ -55,7 +55,7 @@ type OutZoneServiceClient interface {
 	//   - BACK (out-zone -> bonded): goods of the OUT movement out_no come back, in full or in
 	//     part; under a 外发加工 (B) form also finished products and scrap in (products, -> bonded)
 	//     and the goods sent out that the processing consumed (consumed, out-zone -> consumed;
-	//     other forms: OUTSOURCING_ONLY);
+	//     products without consumed: INVALID_ARGUMENT on consumed; other forms: OUTSOURCING_ONLY);
 	//   - CONVERT (out-zone -> domestic): goods of out_no that are out are sold in the domestic
 	//     area on request, a taxable event per line, the lines quoted together as one consignment
 	//     (a line without a tariff row: TAX_NO_TARIFF_ROW).
@@ -147,7 +147,7 @@ type OutZoneServiceServer interface {
 	//   - BACK (out-zone -> bonded): goods of the OUT movement out_no come back, in full or in
 	//     part; under a 外发加工 (B) form also finished products and scrap in (products, -> bonded)
 	//     and the goods sent out that the processing consumed (consumed, out-zone -> consumed;
-	//     other forms: OUTSOURCING_ONLY);
+	//     products without consumed: INVALID_ARGUMENT on consumed; other forms: OUTSOURCING_ONLY);
 	//   - CONVERT (out-zone -> domestic): goods of out_no that are out are sold in the domestic
 	//     area on request, a taxable event per line, the lines quoted together as one consignment
 	//     (a line without a tariff row: TAX_NO_TARIFF_ROW).
