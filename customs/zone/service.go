@@ -93,6 +93,9 @@ type Service struct {
 	// versions checks the unit consumption versions lists name
 	// (SetVersionChecker); nil when none.
 	versions VersionChecker
+	// releasers take back goods bound to list lines, by the type of the
+	// document that bound them (SetLineReleaser).
+	releasers map[string]LineReleaser
 	// overdue are the other packages' overdue goods ListOverdue adds
 	// (SetOverdueSource).
 	overdue []OverdueSource

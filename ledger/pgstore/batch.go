@@ -157,7 +157,7 @@ func (s *Store) execute(batch []*op) {
 	var attempts int
 	var err error
 	if s.engine == PostgreSQL {
-		attempts, err = s.runner.RunPipelined(ctx, func(p *pgtx.Pipe) error {
+		attempts, err = s.runner.RunPipelined(ctx, booksOf(live), func(p *pgtx.Pipe) error {
 			var err error
 			results, err = s.writeBatch(ctx, p.Conn(), live, p)
 			return err
@@ -262,6 +262,26 @@ func (s *Store) writeBatch(ctx context.Context, tx batchQuerier, ops []*op, pipe
 			return nil, err
 		}
 	}
+}
+
+// booksOf returns the books a batch of ops names: each journal's book and
+// the books of its postings' accounts and items (a reversal's are its
+// original's, read inside the transaction; its own book stands for them).
+func booksOf(ops []*op) []string {
+	seen := map[string]bool{}
+	for _, o := range ops {
+		seen[o.book()] = true
+		if o.post != nil {
+			for _, p := range o.post.Postings {
+				for _, b := range [3]string{p.Item.Book, p.From.Book, p.To.Book} {
+					if b != "" {
+						seen[b] = true
+					}
+				}
+			}
+		}
+	}
+	return sortedKeys(seen)
 }
 
 // needsOf collects what a batch of ops must load; originals are the
@@ -513,6 +533,13 @@ func (s *Store) load(ctx context.Context, tx batchQuerier, n *needs, pipe *pgtx.
 		b.Queue(`SELECT set_config('plan_cache_mode', 'force_generic_plan', true), set_config('jit', 'off', true)`)
 	}
 	books := sortedKeys(n.books)
+	if pipe == nil {
+		// A caller's transaction (ReadWriteTx): take the books' shared
+		// name locks, as the ledger's own first attempts do in Pipe.Begin,
+		// so that a retried batch on them waits for this one rather than
+		// failing on it again.
+		s.runner.QueueSharedLocks(b, books)
+	}
 	lockBooks := lockBooksPostgres
 	if s.engine == CockroachDB {
 		lockBooks = lockBooksCockroach

@@ -21,18 +21,20 @@ type Pipe struct {
 	conn    *pgxpool.Conn
 	r       *Runner
 	attempt int
-	begun   bool  // BEGIN queued
-	ended   bool  // COMMIT (or ROLLBACK) queued
-	fault   error // injected at StageApply or StageCommit
+	names   []string // what the transaction writes (see locks.go)
+	begun   bool     // BEGIN queued
+	ended   bool     // COMMIT (or ROLLBACK) queued
+	fault   error    // injected at StageApply or StageCommit
 }
 
 // Conn is the connection the transaction runs on: send its batches here.
 func (p *Pipe) Conn() *pgxpool.Conn { return p.conn }
 
 // Begin queues BEGIN ISOLATION LEVEL SERIALIZABLE on b, the transaction's
-// first batch, which must still be empty. Once the transaction has begun,
-// Begin does nothing, so code that may or may not send the first batch can
-// call it on each.
+// first batch, which must still be empty, followed by the shared locks of
+// the transaction's names. Once the transaction has begun, Begin does
+// nothing, so code that may or may not send the first batch can call it on
+// each.
 func (p *Pipe) Begin(b *pgx.Batch) {
 	if p.begun {
 		return
@@ -41,6 +43,7 @@ func (p *Pipe) Begin(b *pgx.Batch) {
 		panic("pgtx: Pipe.Begin on a batch that already has statements")
 	}
 	b.Queue(`BEGIN ISOLATION LEVEL SERIALIZABLE`)
+	p.r.QueueSharedLocks(b, p.names)
 	p.begun = true
 }
 
@@ -61,18 +64,21 @@ func (p *Pipe) Commit(b *pgx.Batch) {
 }
 
 // RunPipelined runs fn in a SERIALIZABLE transaction on PostgreSQL, retried
-// as Run retries. fn queues Begin on its first batch and Commit on its last
-// and sends them on p.Conn(); if it returns without having queued Commit
-// (it had nothing to write), the transaction is committed after it. Like
-// Run's, fn must have no effect outside the database.
-func (r *Runner) RunPipelined(ctx context.Context, fn func(p *Pipe) error) (attempts int, err error) {
+// as Run retries. names are what the transaction writes (the ledger's
+// books): a retried attempt waits for every other transaction on them
+// instead of failing on them again (see locks.go). fn queues Begin on its
+// first batch and Commit on its last and sends them on p.Conn(); if it
+// returns without having queued Commit (it had nothing to write), the
+// transaction is committed after it. Like Run's, fn must have no effect
+// outside the database.
+func (r *Runner) RunPipelined(ctx context.Context, names []string, fn func(p *Pipe) error) (attempts int, err error) {
 	if r.engine != PostgreSQL {
 		return 0, errors.New("pgtx: pipelined transactions are for PostgreSQL; use Run")
 	}
-	return r.retry(ctx, func(attempt int) error { return r.oncePipelined(ctx, fn, attempt) })
+	return r.retry(ctx, func(attempt int) error { return r.oncePipelined(ctx, names, fn, attempt) })
 }
 
-func (r *Runner) oncePipelined(ctx context.Context, fn func(p *Pipe) error, attempt int) (err error) {
+func (r *Runner) oncePipelined(ctx context.Context, names []string, fn func(p *Pipe) error, attempt int) (err error) {
 	if err := r.fault(StageBegin, attempt); err != nil {
 		return err
 	}
@@ -81,7 +87,14 @@ func (r *Runner) oncePipelined(ctx context.Context, fn func(p *Pipe) error, atte
 		return err
 	}
 	defer conn.Release()
-	p := &Pipe{conn: conn, r: r, attempt: attempt}
+	if attempt > 1 && len(names) > 0 {
+		unlock, err := lockSession(ctx, conn, lockKeys(names))
+		if err != nil {
+			return err
+		}
+		defer unlock() // after the ROLLBACK below, if any
+	}
+	p := &Pipe{conn: conn, r: r, attempt: attempt, names: names}
 	defer func() {
 		// A batch that failed before its COMMIT left the transaction open
 		// (aborted): end it, so that the pool keeps the connection rather

@@ -47,7 +47,7 @@ func pipeRunner(t *testing.T, faults pgtx.FaultInjector) (*pgtx.Runner, *pgxpool
 // insert runs one pipelined transaction of two batches: BEGIN with a read,
 // then the insert of (k, v) with COMMIT.
 func insert(ctx context.Context, r *pgtx.Runner, k, v int) error {
-	_, err := r.RunPipelined(ctx, func(p *pgtx.Pipe) error {
+	_, err := r.RunPipelined(ctx, nil, func(p *pgtx.Pipe) error {
 		b := &pgx.Batch{}
 		p.Begin(b)
 		b.Queue(`SELECT count(*) FROM t`)
@@ -126,7 +126,7 @@ func TestPipelinedCommitFailureIsRetriedAndNeverReportedAsSuccess(t *testing.T) 
 func TestPipelinedTransactionWithoutCommitIsCommittedAfter(t *testing.T) {
 	r, pool := pipeRunner(t, nil)
 	ctx := context.Background()
-	_, err := r.RunPipelined(ctx, func(p *pgtx.Pipe) error {
+	_, err := r.RunPipelined(ctx, nil, func(p *pgtx.Pipe) error {
 		b := &pgx.Batch{}
 		p.Begin(b)
 		b.Queue(`INSERT INTO t (k, v) VALUES (7, 7)`)
@@ -138,7 +138,7 @@ func TestPipelinedTransactionWithoutCommitIsCommittedAfter(t *testing.T) {
 	if n := count(t, pool); n != 1 {
 		t.Fatalf("%d rows, want 1", n)
 	}
-	_, err = r.RunPipelined(ctx, func(p *pgtx.Pipe) error { return nil })
+	_, err = r.RunPipelined(ctx, nil, func(p *pgtx.Pipe) error { return nil })
 	if err == nil {
 		t.Fatal("a function that never began its transaction was not told so")
 	}

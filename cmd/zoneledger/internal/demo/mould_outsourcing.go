@@ -186,10 +186,10 @@ func gatePass(r *logisticsRun, who string, l *customsv1.List, plate string) erro
 	return nil
 }
 
-// printOutZone writes the out-of-zone section: the movements, the stock,
+// printOutZone writes the out-of-zone section (19): the movements, the stock,
 // and the overdue listing, as the server answered.
 func printOutZone(w io.Writer, r *OutZoneResult) {
-	fmt.Fprintf(w, "Out of the zone and back (OutZoneService): a mould sent out and overdue, a 外发加工 round trip\n\n")
+	fmt.Fprintf(w, "19. Out of the zone and back (OutZoneService): a mould sent out and overdue, a 外发加工 round trip\n\n")
 	fmt.Fprintf(w, "  Book %s (南渡江智造): form %s (F 模具外发) and form %s (B 外发加工), valid to %s and %s.\n\n",
 		r.Book, r.MouldForm.GetFormNo(), r.OutsourcingForm.GetFormNo(), r.MouldForm.GetValidUntil(), r.OutsourcingForm.GetValidUntil())
 	t := newTable("movement", "form", "kind", "date", "due back", "counterparty", "goods", "still out", "tax", "status", "journal").alignRight(8, 10)

@@ -33,6 +33,7 @@ import (
 	"github.com/zoneledger/zoneledger/customs/repair"
 	"github.com/zoneledger/zoneledger/customs/tax"
 	"github.com/zoneledger/zoneledger/customs/taxapi"
+	"github.com/zoneledger/zoneledger/customs/writeoff"
 	"github.com/zoneledger/zoneledger/customs/zone"
 	"github.com/zoneledger/zoneledger/ledger"
 	"github.com/zoneledger/zoneledger/ledger/grpcedge"
@@ -92,6 +93,9 @@ type Config struct {
 	// Repair are the rules of customs/repair (the config file's [repair]
 	// table); nil means its defaults.
 	Repair *repair.Settings
+	// WriteOff are the rules of customs/writeoff's cycle and stocktake (the
+	// config file's [writeoff] table); nil means its defaults.
+	WriteOff *writeoff.CycleSettings
 	// TimeZone is the zone's time zone (an IANA name): "today" for the
 	// ledger's horizon and the customs services' business dates is the
 	// day there. Empty means ledger.DefaultTimeZone, Asia/Shanghai.
@@ -131,6 +135,8 @@ type Server struct {
 	fatal         error
 	stopping      chan struct{} // closed by Stop: ends health Watch streams
 	closeStopping sync.Once
+	stopOnce      sync.Once // Stop's work, done once whoever calls it
+	stopErr       error
 	// Addr is the address gRPC listens on.
 	Addr string
 	// MetricsAddr is the address metrics are served on, if any.
@@ -298,6 +304,13 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	if err := repSvc.Start(ctx); err != nil {
 		return nil, fmt.Errorf("starting the repair service: %w", err)
 	}
+	cycles, err := writeoff.NewCycles(s.store.Pool(), s.store, zoneSvc, writeoff.CycleOptions{Settings: cfg.WriteOff, Processing: procSvc})
+	if err != nil {
+		return nil, fmt.Errorf("building the write-off cycle service: %w", err)
+	}
+	if err := cycles.Start(ctx); err != nil {
+		return nil, fmt.Errorf("starting the write-off cycle service: %w", err)
+	}
 	zoneSvc.SetOverdueSource(repSvc) // repair orders in the one overdue listing
 
 	opts, err := s.transportOptions()
@@ -317,6 +330,7 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	customsv1.RegisterProcessingServiceServer(s.grpc, customsapi.NewProcessingServer(procSvc, func() time.Time { return ledger.DayIn(time.Now(), loc) }))
 	customsv1.RegisterRndServiceServer(s.grpc, customsapi.NewRndServer(procSvc))
 	customsv1.RegisterRepairServiceServer(s.grpc, customsapi.NewRepairServer(repSvc))
+	customsv1.RegisterWriteOffServiceServer(s.grpc, customsapi.NewWriteOffCycleServer(cycles))
 	customsv1.RegisterOutZoneServiceServer(s.grpc, customsapi.NewOutZoneServer(zoneSvc))
 	s.health = health.NewServer()
 	s.stopping = make(chan struct{})
@@ -351,27 +365,27 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 // recovery (a panic or raw error becomes INTERNAL with an error id);
 // authentication; the limits on what a call and a principal hold in
 // flight; validation (text PostgreSQL can store, then the protovalidate
-// rules). Handlers run only after all of them. The codec (textCodec) lets
+// rules). Handlers run only after all of them. The codec (grpcedge.TextCodec) lets
 // a string with invalid UTF-8 be refused there as INVALID_ARGUMENT, not by
 // the decoder as INTERNAL.
 func interceptorChain(m *metrics, log *slog.Logger, a *access.Store, cfg Config) []grpc.ServerOption {
-	recUnary, recStream := recovery(log)
+	recUnary, recStream := grpcedge.RecoveryInterceptors(log)
 	authUnary, authStream := accessapi.Interceptors(a)
 	lim := newLimiter(cfg)
-	limUnary, limStream := lim.interceptors()
+	limUnary, limStream := lim.Interceptors()
 	valUnary, valStream := grpcedge.ValidationInterceptors()
 	return []grpc.ServerOption{
 		grpc.ChainUnaryInterceptor(m.unary, recUnary, authUnary, limUnary, valUnary),
 		grpc.ChainStreamInterceptor(m.stream, recStream, authStream, limStream, valStream),
-		grpc.MaxRecvMsgSize(lim.maxRecvMsgSize()),
-		grpc.ForceServerCodecV2(newTextCodec()),
+		grpc.MaxRecvMsgSize(lim.MaxRecvMsgSize()),
+		grpc.ForceServerCodecV2(grpcedge.NewTextCodec()),
 	}
 }
 
 // MigrationSets are the schema migrations of every component, in the order
 // they are applied.
 func MigrationSets() []migrate.Set {
-	return []migrate.Set{pgstore.Migrations(), access.Migrations(), zone.Migrations(), ecommerce.Migrations(), processing.Migrations(), repair.Migrations()}
+	return []migrate.Set{pgstore.Migrations(), access.Migrations(), zone.Migrations(), ecommerce.Migrations(), processing.Migrations(), repair.Migrations(), writeoff.CycleMigrations()}
 }
 
 // Migrate applies every component's pending migrations.
@@ -421,8 +435,15 @@ func (s *Server) Done() <-chan error { return s.done }
 // Stop shuts down gracefully: new calls are refused, in-flight calls and
 // write batches finish, then the database closes and the embedded
 // PostgreSQL stops. When the server stopped serving because the database
-// could not be brought back, Stop returns that error.
+// could not be brought back, Stop returns that error. Stop may be called
+// more than once and from several goroutines: the first call stops the
+// server, and every call returns when it has stopped, with its error.
 func (s *Server) Stop(ctx context.Context) error {
+	s.stopOnce.Do(func() { s.stopErr = s.stop(ctx) })
+	return s.stopErr
+}
+
+func (s *Server) stop(ctx context.Context) error {
 	s.health.Shutdown()
 	s.closeStopping.Do(func() { close(s.stopping) })
 	s.stopWatch()
