@@ -200,6 +200,9 @@ func methodCases() map[string]methodCase {
 	for m, c := range writeoffCycleMethodCases() {
 		cases[m] = c
 	}
+	for m, c := range outZoneMethodCases() {
+		cases[m] = c
+	}
 	return cases
 }
 
@@ -212,6 +215,7 @@ var sweptServices = []grpc.ServiceDesc{
 	customsv1.GateService_ServiceDesc, customsv1.DisplayService_ServiceDesc, customsv1.EcommerceService_ServiceDesc,
 	customsv1.ProcessingService_ServiceDesc, customsv1.RndService_ServiceDesc, customsv1.RepairService_ServiceDesc,
 	customsv1.WriteOffService_ServiceDesc,
+	customsv1.OutZoneService_ServiceDesc,
 }
 
 // serviceMethods lists every RPC of sweptServices from their generated

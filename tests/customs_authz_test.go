@@ -84,6 +84,8 @@ type customsAuthWorld struct {
 	// Write-off: E1's books with cycles and stocktakes
 	// (writeoff_cycle_authz_test.go).
 	woCycle *writeoffCycleAuth
+	// Goods out of the zone: E1's forms and moulds out (outzone_authz_test.go).
+	outzone *outZoneAuth
 }
 
 // Order numbers of the e-commerce documents of customsAuthWorld.
@@ -157,6 +159,7 @@ func newCustomsAuthWorld(t *testing.T, s *Server, a *Actors) *customsAuthWorld {
 	w.setUpRnd(t, s)
 	w.setUpRepair(t, s)
 	w.setUpWriteOffCycle(t, customsv1.NewWriteOffServiceClient(s.Conn()))
+	w.setUpOutZone(t, s)
 	return w
 }
 
@@ -949,6 +952,7 @@ func customsSnapshot(t *testing.T, w *authWorld, snap snapshot) {
 	r12, err := cw.display.GetDisplayStatus(ctxAs(t, c), &customsv1.GetDisplayStatusRequest{ApplyNo: cw.displayForm})
 	put("display form", r12, err)
 	writeoffCycleSnapshot(t, w, put)
+	outZoneSnapshot(t, w, snap)
 	// E-commerce: the channels, every order (or that it was never received),
 	// the inventory lists and the settlement. (A pending order's payment or
 	// waybill shows only once the order is released.)

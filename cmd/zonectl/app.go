@@ -72,6 +72,8 @@ type clients struct {
 	processing customsv1.ProcessingServiceClient
 	// rnd is RndService (zonectl customs rnd ...).
 	rnd customsv1.RndServiceClient
+	// outzone is OutZoneService (zonectl customs outzone ..., customs overdue).
+	outzone customsv1.OutZoneServiceClient
 	// repair is RepairService (zonectl customs repair ...).
 	repair customsv1.RepairServiceClient
 	// writeoff is WriteOffService (zonectl customs writeoff ...).
@@ -113,7 +115,7 @@ func dialServer(cfg conn.Config) (*clients, error) {
 		gate: customsv1.NewGateServiceClient(cc), display: customsv1.NewDisplayServiceClient(cc),
 		ecommerce: customsv1.NewEcommerceServiceClient(cc), processing: customsv1.NewProcessingServiceClient(cc),
 		rnd: customsv1.NewRndServiceClient(cc), repair: customsv1.NewRepairServiceClient(cc),
-		writeoff: customsv1.NewWriteOffServiceClient(cc), close: cc.Close}, nil
+		writeoff: customsv1.NewWriteOffServiceClient(cc), outzone: customsv1.NewOutZoneServiceClient(cc), close: cc.Close}, nil
 }
 
 // execute runs the command line and returns the exit code.

@@ -96,6 +96,8 @@ func (c *Config) keys() []key {
 		boolKey("zone.two_gates", &c.Zone.TwoGates),
 		intKey("zone.collective_deadline_months", &c.Zone.CollectiveDeadlineMonths),
 		intKey("zone.collective_warn_days", &c.Zone.CollectiveWarnDays),
+		intKey("zone.out_zone_max_days", &c.Zone.OutZoneMaxDays),
+		intKey("zone.enter_first_declare_days", &c.Zone.EnterFirstDeclareDays),
 
 		strKey("tax.tariff_file", &c.TariffFile),
 		strKey("tax.tariff_name", &c.TariffName),

@@ -223,7 +223,7 @@ func bookLineOut(l zone.BookLine) *customsv1.BookLine {
 func stockLineOut(l zone.StockLine) *customsv1.StockLine {
 	return &customsv1.StockLine{BookSeq: int32(l.BookSeq), Name: l.Name, Unit: l.Unit, Bonded: qty(l.Bonded), Available: qty(l.Available),
 		Reserved: qty(l.Reserved), NonBonded: qty(l.NonBonded), NonBondedReserved: qty(l.NonBondedReserved),
-		Inspection: qty(l.Inspection), Undeclared: qty(l.Undeclared), Display: qty(l.Display)}
+		Inspection: qty(l.Inspection), Undeclared: qty(l.Undeclared), Display: qty(l.Display), OutZone: qty(l.OutZone)}
 }
 
 // Lists.
@@ -309,7 +309,16 @@ func formIn(r *customsv1.CreateFormRequest) (zone.Form, error) {
 func formOut(f zone.Form) *customsv1.Form {
 	return &customsv1.Form{FormNo: f.No, InnerNo: f.InnerNo, Enterprise: f.Enterprise, BookNo: f.Book, FormType: string(f.Type),
 		ValidFrom: dateOut(f.ValidFrom), ValidUntil: dateOut(f.ValidUntil), Guarantee: money(f.Guarantee), Note: f.Note,
-		FiledBy: f.FiledBy, CreatedAt: ts(f.CreatedAt), InputHash: f.InputHash, TaxAssessed: money(f.TaxAssessed), TaxPaid: money(f.TaxPaid)}
+		FiledBy: f.FiledBy, CreatedAt: ts(f.CreatedAt), InputHash: f.InputHash, TaxAssessed: money(f.TaxAssessed), TaxPaid: money(f.TaxPaid), Status: formStatus(f)}
+}
+
+// formStatus is a form's status; forms filed before forms had one are in
+// force.
+func formStatus(f zone.Form) string {
+	if f.Status == "" {
+		return zone.FormFiled
+	}
+	return f.Status
 }
 
 func slipIn(r *customsv1.CreateSlipRequest) (zone.Slip, error) {

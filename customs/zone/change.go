@@ -137,6 +137,8 @@ func (s *Service) finish(ctx context.Context, tx pgx.Tx, in *intent, j ledger.Jo
 		return s.finishConsumption(ctx, tx, in, j)
 	case intentDisplay:
 		return s.finishDisplay(ctx, tx, in, j)
+	case intentOutZone:
+		return s.finishOutZone(ctx, tx, in, j)
 	}
 	return fmt.Errorf("unknown intent kind %q", in.Kind)
 }

@@ -38,7 +38,7 @@ func (s *Service) CreateForm(ctx context.Context, p access.Principal, f Form) (F
 		return Form{}, badArg("guarantee", "must be >= 0 CNY to the fen")
 	}
 	h := f
-	h.No, h.Enterprise, h.FiledBy, h.CreatedAt, h.InputHash = "", "", "", time.Time{}, ""
+	h.No, h.Enterprise, h.FiledBy, h.CreatedAt, h.InputHash, h.Status = "", "", "", time.Time{}, "", ""
 	f.InputHash = digest(h)
 	var out Form
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
@@ -64,7 +64,7 @@ func (s *Service) CreateForm(ctx context.Context, p access.Principal, f Form) (F
 			return nil
 		}
 		c := f
-		c.Enterprise, c.FiledBy, c.CreatedAt = b.Enterprise, p.ID, s.clock()
+		c.Enterprise, c.FiledBy, c.CreatedAt, c.Status = b.Enterprise, p.ID, s.clock(), FormFiled
 		if c.No, err = documentNumber(ctx, tx, "SQ"+string(c.Type), b.CustomsOffice, s.today(), "X"); err != nil {
 			return err
 		}

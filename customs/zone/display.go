@@ -85,12 +85,15 @@ func (s *Service) MoveDisplay(ctx context.Context, p access.Principal, m Display
 			c = old // refused before: try again
 		}
 		var f Form
-		_, err = getDoc(ctx, tx, kindForm, c.ApplyNo, true, &f)
+		fr, err := getDoc(ctx, tx, kindForm, c.ApplyNo, true, &f)
 		if err != nil {
 			return nil, withField(err, "apply_no")
 		}
 		if f.Type != codes.FormDisplay || f.Book != c.Book {
 			return nil, invalid(ReasonNotDisplayForm, "apply_no", "form %s is not a 保税展示交易 (type C) form of book %s", c.ApplyNo, c.Book)
+		}
+		if fr.status == FormClosed {
+			return nil, precondition(ReasonFormClosed, "apply_no", "form %s is closed (结案); file a new form to display goods", f.No)
 		}
 		if c.Date.IsZero() {
 			c.Date = s.today()
@@ -178,11 +181,31 @@ func (s *Service) MoveDisplay(ctx context.Context, p access.Principal, m Display
 // their book lines), assessed together as one consignment, and the index
 // of the line the engine refused (-1 if none).
 func (s *Service) displayEvents(m DisplayMove, bls []BookLine) ([]TaxableEvent, int) {
-	evs := make([]TaxableEvent, len(m.Lines))
+	sale := make([]saleLine, len(m.Lines))
 	for i, ln := range m.Lines {
+		sale[i] = saleLine(ln)
+	}
+	return s.saleEvents(m.Book, m.Enterprise, m.No, m.Date, sale, bls)
+}
+
+// saleLine is goods sold from outside the zone under a form: display
+// goods sold, goods out of the zone converted to a sale.
+type saleLine struct {
+	BookSeq  int
+	Quantity decimal.Decimal
+	Value    decimal.Decimal
+}
+
+// saleEvents are the taxable events of goods of a book sold to the
+// domestic market from outside the zone under document docNo (bls are the
+// lines' book lines), assessed together as one consignment (一票) at the
+// sale's date, and the index of the line the engine refused (-1 if none).
+func (s *Service) saleEvents(book, enterprise, docNo string, date time.Time, lines []saleLine, bls []BookLine) ([]TaxableEvent, int) {
+	evs := make([]TaxableEvent, len(lines))
+	for i, ln := range lines {
 		bl := bls[i]
-		evs[i] = TaxableEvent{Book: m.Book, Enterprise: m.Enterprise, ListNo: m.No, ListSeq: i + 1, BookSeq: ln.BookSeq, HSCode: bl.HSCode, Quantity: ln.Quantity, Unit: bl.DeclaredUnit,
-			LegalQuantity: ln.Quantity.Mul(bl.Legal.Factor), LegalUnit: bl.Legal.Unit, DutiableValue: ln.Value, TradeMode: "0110", Date: m.Date, TaxDate: m.Date}
+		evs[i] = TaxableEvent{Book: book, Enterprise: enterprise, ListNo: docNo, ListSeq: i + 1, BookSeq: ln.BookSeq, HSCode: bl.HSCode, Quantity: ln.Quantity, Unit: bl.DeclaredUnit,
+			LegalQuantity: ln.Quantity.Mul(bl.Legal.Factor), LegalUnit: bl.Legal.Unit, DutiableValue: ln.Value, TradeMode: "0110", Date: date, TaxDate: date}
 	}
 	return evs, s.assess(evs)
 }
@@ -314,18 +337,7 @@ func (s *Service) DisplayStatus(ctx context.Context, p access.Principal, applyNo
 // ensureDisplayAccount adds the display bucket to a book created before
 // books had one (once per book and process).
 func (s *Service) ensureDisplayAccount(ctx context.Context, book string) error {
-	if _, done := s.displayBooks.Load(book); done {
-		return nil
-	}
-	b, err := loadBook(ctx, s.pool, book)
-	if err != nil {
-		return dbError(err)
-	}
-	if _, err := s.ledger.AddBookAccounts(ctx, b.No, []string{AccountDisplay}); err != nil {
-		return err
-	}
-	s.displayBooks.Store(book, true)
-	return nil
+	return s.ensureAccount(ctx, book, AccountDisplay)
 }
 
 // OverdueDisplays reports the display-trading forms a principal may read

@@ -15,6 +15,8 @@
 //	nonbonded-reserved  non-bonded goods reserved by a declared non-declaration list
 //	inspection          goods in the 待检区 while their status switches (区内直转)
 //	entered             goods that entered on a type-1 pass and await their list (先入区后报关)
+//	display             bonded goods out on display under a type-C form (保税展示交易)
+//	out-zone            bonded goods temporarily out of the zone under a form B, D, E, F or H
 //
 // and the world accounts abroad, domestic, other-zone, outside (non-declared
 // goods' origin and destination), zone-transfer, consumed and production
@@ -36,6 +38,17 @@
 // (one journal across both books), a 先入区后报关 list on approval (its goods
 // entered earlier on a type-1 pass), a collective (集报) list on approval (its
 // trips already left on their slips).
+//
+// # Out of the zone and back
+//
+// Under a business form of type B (外发加工), D (设备检测), E (设备维修), F
+// (模具外发) or H (其他业务), MoveOutZone takes goods out with their due-back
+// date and counterparty (bonded → out-zone), brings them back in full or in
+// parts (外发加工 also as products and scrap, recording what the processing
+// consumed), or converts them to a taxed domestic sale; CloseForm closes a
+// form. ListOverdue is customs' one list of every kind of goods past its
+// date, with the repair orders of another package read through an
+// OverdueSource.
 //
 // # Taxes
 //

@@ -295,12 +295,14 @@ func (s *Service) StockReport(ctx context.Context, p access.Principal, book stri
 			sl.Undeclared = sl.Undeclared.Add(h.Quantity)
 		case AccountDisplay:
 			sl.Display = sl.Display.Add(h.Quantity)
+		case AccountOutZone:
+			sl.OutZone = sl.OutZone.Add(h.Quantity)
 		}
 	}
 	out := make([]StockLine, 0, len(order))
 	for _, seq := range order {
 		sl := lines[seq]
-		sl.Bonded = sl.Available.Add(sl.Reserved).Add(sl.Display)
+		sl.Bonded = sl.Available.Add(sl.Reserved).Add(sl.Display).Add(sl.OutZone)
 		out = append(out, *sl)
 	}
 	return out, nil

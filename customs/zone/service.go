@@ -59,7 +59,7 @@ const (
 
 // Accounts returns the buckets every book has.
 func Accounts() []string {
-	return []string{AccountBonded, AccountReserved, AccountNonBonded, AccountNonBondedReserved, AccountInspection, AccountEntered, AccountDisplay}
+	return []string{AccountBonded, AccountReserved, AccountNonBonded, AccountNonBondedReserved, AccountInspection, AccountEntered, AccountDisplay, AccountOutZone}
 }
 
 func worldAccounts() []string {
@@ -87,14 +87,18 @@ type Service struct {
 	tax    *tax.Engine
 	now    func() time.Time
 	tx     *pgtx.Lazy
-	// displayBooks are the books known to have the display bucket.
-	displayBooks sync.Map
+	// bookAccounts are the (book, bucket) pairs known to exist: buckets
+	// added after books were created (display, out-zone).
+	bookAccounts sync.Map
 	// versions checks the unit consumption versions lists name
 	// (SetVersionChecker); nil when none.
 	versions VersionChecker
 	// releasers take back goods bound to list lines, by the type of the
 	// document that bound them (SetLineReleaser).
 	releasers map[string]LineReleaser
+	// overdue are the other packages' overdue goods ListOverdue adds
+	// (SetOverdueSource).
+	overdue []OverdueSource
 }
 
 // New returns a Service storing documents in pool (migrated with
@@ -326,6 +330,8 @@ func kindName(kind string) string {
 		return "certificate"
 	case kindDisplay:
 		return "display movement"
+	case kindOutZone:
+		return "out-of-zone movement"
 	}
 	return kind
 }

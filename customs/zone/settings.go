@@ -36,6 +36,19 @@ type Settings struct {
 	// CollectiveWarnDays is how many days before the deadline a trip counts
 	// as nearing it in the pending-trips report. Default 5.
 	CollectiveWarnDays int
+	// OutZoneMaxDays is the longest an OUT movement of goods out of the zone
+	// (testing, repair, moulds, other, 外发加工) may run from the day the
+	// goods go out to their due-back date, in days; 0 (default) sets no
+	// limit beyond the contract and the form's period. Order 256 replaced
+	// the old "60 days plus 30" by the contract's term (reference §2.6); the
+	// article text could not be confirmed, so zones may set their own.
+	OutZoneMaxDays int
+	// EnterFirstDeclareDays is how many days after goods entered on a
+	// 先入区后报关 (type-1) pass their list is due: the overdue listing shows
+	// goods not declared by then. Default 14, the import declaration period
+	// of ordinary goods (reference §2.5); the reference could not confirm a
+	// period of its own for 先入区后报关. 0 takes the default.
+	EnterFirstDeclareDays int
 	// Location is the zone's time zone: business dates of gate events are
 	// taken in it. Default Asia/Shanghai (UTC+8).
 	Location *time.Location
@@ -48,6 +61,7 @@ func DefaultSettings() Settings {
 		WeightTolerance:        decimal.RequireFromString("0.03"),
 		WeightToleranceMinKg:   decimal.NewFromInt(20),
 		CollectiveWarnDays:     5,
+		EnterFirstDeclareDays:  14,
 		Location:               time.FixedZone("CST", 8*3600),
 	}
 }
@@ -79,6 +93,15 @@ func (s Settings) normalize() (Settings, error) {
 	}
 	if s.CollectiveWarnDays < 0 {
 		return s, fmt.Errorf("collective_warn_days: %d days must not be negative", s.CollectiveWarnDays)
+	}
+	if s.OutZoneMaxDays < 0 || s.OutZoneMaxDays > 3660 {
+		return s, fmt.Errorf("out_zone_max_days: %d must be 0 (no limit beyond the contract and the form) to 3660 days", s.OutZoneMaxDays)
+	}
+	if s.EnterFirstDeclareDays == 0 {
+		s.EnterFirstDeclareDays = d.EnterFirstDeclareDays
+	}
+	if s.EnterFirstDeclareDays < 1 || s.EnterFirstDeclareDays > 366 {
+		return s, fmt.Errorf("enter_first_declare_days: %d must be 1 to 366 days (0 takes the default, 14)", s.EnterFirstDeclareDays)
 	}
 	if s.Location == nil {
 		s.Location = d.Location

@@ -487,12 +487,16 @@ type StockLine struct {
 	BookSeq int
 	Name    string
 	Unit    string
-	// Bonded is on the 底账: Available plus Reserved plus Display.
+	// Bonded is on the 底账: Available plus Reserved plus Display plus
+	// OutZone.
 	Bonded    decimal.Decimal
 	Available decimal.Decimal
 	Reserved  decimal.Decimal
 	// Display is bonded goods out of the zone on display (保税展示交易).
 	Display decimal.Decimal
+	// OutZone is bonded goods temporarily out of the zone under a business
+	// form (testing, repair, moulds, other, 外发加工), due back.
+	OutZone decimal.Decimal
 	// NonBonded is co-stored non-bonded goods (available plus reserved).
 	NonBonded         decimal.Decimal
 	NonBondedReserved decimal.Decimal
@@ -539,6 +543,10 @@ type Form struct {
 	OnDisplay   map[int]decimal.Decimal `json:",omitempty"`
 	// Payments are the tax payments recorded, by payment number.
 	Payments map[string]decimal.Decimal `json:",omitempty"`
+	// Status is FormFiled while the form is in force, FormClosed once
+	// closed (CloseForm); empty on forms filed before forms had one (in
+	// force).
+	Status string `json:",omitempty"`
 }
 
 // GuaranteeAvailable is what the guarantee still covers: the guarantee less

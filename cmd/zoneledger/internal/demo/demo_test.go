@@ -223,6 +223,7 @@ func TestDemo(t *testing.T) {
 	checkManufacturing(t, res, out.String())
 	checkRndLab(t, res)
 	checkRepair(t, res, out.String())
+	checkOutZone(t, res, out.String())
 
 	// The report has every section.
 	for _, s := range []string{"1. Set-up", "2. Filing", "3. Summary", "4. Balances", "5. Per-day totals", "6. Write-off period", "PERIOD_CLOSED",

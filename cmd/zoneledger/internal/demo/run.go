@@ -140,10 +140,12 @@ type Result struct {
 	Manufacturing *ManufacturingResult
 	RndLab        *RndLabResult
 	Repair        *RepairResult
-	PostingTime   time.Duration
-	Elapsed       time.Duration
-	FirstDay      string
-	LastDay       string
+	// OutZone is the out-of-zone scene (section 19).
+	OutZone     *OutZoneResult
+	PostingTime time.Duration
+	Elapsed     time.Duration
+	FirstDay    string
+	LastDay     string
 }
 
 // Refusal is a filing the server refused.
@@ -188,6 +190,8 @@ type client struct {
 	display customsv1.DisplayServiceClient
 	ecom    customsv1.EcommerceServiceClient
 	tokens  map[string]string
+	// outzone is goods out of the zone and back (mould_outsourcing.go).
+	outzone customsv1.OutZoneServiceClient
 }
 
 // caller makes the demo's gRPC calls: as one of its principals, each with
@@ -247,7 +251,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	c := &client{conn: conn, ledger: ledgerv1.NewLedgerServiceClient(conn), admin: adminv1.NewAdminServiceClient(conn),
 		books: customsv1.NewBookServiceClient(conn), decl: customsv1.NewDeclarationServiceClient(conn),
 		gate: customsv1.NewGateServiceClient(conn), tax: customsv1.NewTaxServiceClient(conn),
-		display: customsv1.NewDisplayServiceClient(conn), ecom: customsv1.NewEcommerceServiceClient(conn),
+		display: customsv1.NewDisplayServiceClient(conn), ecom: customsv1.NewEcommerceServiceClient(conn), outzone: customsv1.NewOutZoneServiceClient(conn),
 		tokens: map[string]string{"admin": opts.AdminToken}}
 
 	z := newZone()
@@ -355,6 +359,15 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		return res, fmt.Errorf("repair centre: %w", err)
 	}
 	printRepair(w, z.RC, rep)
+
+	// 19. Out of the zone and back: a mould sent out and overdue, a 外发加工
+	// round trip.
+	oz, err := runOutZone(ctx, c, z.LC, time.Now().In(zoneLocation))
+	res.OutZone = oz
+	if err != nil {
+		return res, fmt.Errorf("goods out of the zone: %w", err)
+	}
+	printOutZone(w, oz)
 
 	res.Elapsed = time.Since(began)
 	fmt.Fprintf(w, "Done: %d journals filed in the month (%d accepted, %d refused, %d of them on purpose) and %d reversal; %d filed after the close (%d refused); %d holdings match the demo's own books; period verified: %t.\n",

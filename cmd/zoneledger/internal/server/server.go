@@ -311,6 +311,7 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	if err := cycles.Start(ctx); err != nil {
 		return nil, fmt.Errorf("starting the write-off cycle service: %w", err)
 	}
+	zoneSvc.SetOverdueSource(repSvc) // repair orders in the one overdue listing
 
 	opts, err := s.transportOptions()
 	if err != nil {
@@ -330,6 +331,7 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	customsv1.RegisterRndServiceServer(s.grpc, customsapi.NewRndServer(procSvc))
 	customsv1.RegisterRepairServiceServer(s.grpc, customsapi.NewRepairServer(repSvc))
 	customsv1.RegisterWriteOffServiceServer(s.grpc, customsapi.NewWriteOffCycleServer(cycles))
+	customsv1.RegisterOutZoneServiceServer(s.grpc, customsapi.NewOutZoneServer(zoneSvc))
 	s.health = health.NewServer()
 	s.stopping = make(chan struct{})
 	healthpb.RegisterHealthServer(s.grpc, healthService{Server: s.health, stopping: s.stopping})

@@ -2185,7 +2185,7 @@ type StockLine struct {
 	Name string `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
 	// Declared unit of the quantities.
 	Unit string `protobuf:"bytes,3,opt,name=unit,proto3" json:"unit,omitempty"`
-	// Bonded quantity on the 底账 (余量): available + reserved + on display.
+	// Bonded quantity on the 底账 (余量): available + reserved + on display + out of the zone.
 	Bonded string `protobuf:"bytes,4,opt,name=bonded,proto3" json:"bonded,omitempty"`
 	// Bonded quantity free to be filed out.
 	Available string `protobuf:"bytes,5,opt,name=available,proto3" json:"available,omitempty"`
@@ -2200,7 +2200,10 @@ type StockLine struct {
 	// Goods that entered on a type-1 pass (先入区后报关) and await their list.
 	Undeclared string `protobuf:"bytes,10,opt,name=undeclared,proto3" json:"undeclared,omitempty"`
 	// Bonded goods out of the zone on display (保税展示交易), still on the book.
-	Display       string `protobuf:"bytes,11,opt,name=display,proto3" json:"display,omitempty"`
+	Display string `protobuf:"bytes,11,opt,name=display,proto3" json:"display,omitempty"`
+	// Bonded goods temporarily out of the zone under a business form (testing, repair, moulds,
+	// other business, 外发加工; OutZoneService), still on the book and counted in bonded.
+	OutZone       string `protobuf:"bytes,12,opt,name=out_zone,json=outZone,proto3" json:"out_zone,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2308,6 +2311,13 @@ func (x *StockLine) GetUndeclared() string {
 func (x *StockLine) GetDisplay() string {
 	if x != nil {
 		return x.Display
+	}
+	return ""
+}
+
+func (x *StockLine) GetOutZone() string {
+	if x != nil {
+		return x.OutZone
 	}
 	return ""
 }
@@ -2525,7 +2535,7 @@ const file_zoneledger_customs_v1_books_proto_rawDesc = "" +
 	"\x15GetStockReportRequest\x12#\n" +
 	"\abook_no\x18\x01 \x01(\tB\n" +
 	"\xbaH\a\xc8\x01\x01r\x02\x18@R\x06bookNo\x12;\n" +
-	"\x05as_of\x18\x02 \x01(\tB&\xbaH#\xd8\x01\x01r\x1e2\x1c^[0-9]{4}-[0-9]{2}-[0-9]{2}$R\x04asOf\"\xc9\x02\n" +
+	"\x05as_of\x18\x02 \x01(\tB&\xbaH#\xd8\x01\x01r\x1e2\x1c^[0-9]{4}-[0-9]{2}-[0-9]{2}$R\x04asOf\"\xe4\x02\n" +
 	"\tStockLine\x12\x19\n" +
 	"\bbook_seq\x18\x01 \x01(\x05R\abookSeq\x12\x12\n" +
 	"\x04name\x18\x02 \x01(\tR\x04name\x12\x12\n" +
@@ -2543,7 +2553,8 @@ const file_zoneledger_customs_v1_books_proto_rawDesc = "" +
 	"undeclared\x18\n" +
 	" \x01(\tR\n" +
 	"undeclared\x12\x18\n" +
-	"\adisplay\x18\v \x01(\tR\adisplay\"e\n" +
+	"\adisplay\x18\v \x01(\tR\adisplay\x12\x19\n" +
+	"\bout_zone\x18\f \x01(\tR\aoutZone\"e\n" +
 	"\x16GetStockReportResponse\x126\n" +
 	"\x05lines\x18\x01 \x03(\v2 .zoneledger.customs.v1.StockLineR\x05lines\x12\x13\n" +
 	"\x05as_of\x18\x02 \x01(\tR\x04asOf*{\n" +

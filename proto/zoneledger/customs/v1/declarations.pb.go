@@ -2033,7 +2033,10 @@ type Form struct {
 	// other forms. The guarantee covers tax_assessed - tax_paid (see DisplayService).
 	TaxAssessed string `protobuf:"bytes,13,opt,name=tax_assessed,json=taxAssessed,proto3" json:"tax_assessed,omitempty"`
 	// Display trading (type C): tax paid (recorded by customs), CNY; "0.00" for other forms.
-	TaxPaid       string `protobuf:"bytes,14,opt,name=tax_paid,json=taxPaid,proto3" json:"tax_paid,omitempty"`
+	TaxPaid string `protobuf:"bytes,14,opt,name=tax_paid,json=taxPaid,proto3" json:"tax_paid,omitempty"`
+	// "FILED" while the form is in force; "CLOSED" once closed (结案, OutZoneService.CloseForm):
+	// nothing moves under it then.
+	Status        string `protobuf:"bytes,15,opt,name=status,proto3" json:"status,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2162,6 +2165,13 @@ func (x *Form) GetTaxAssessed() string {
 func (x *Form) GetTaxPaid() string {
 	if x != nil {
 		return x.TaxPaid
+	}
+	return ""
+}
+
+func (x *Form) GetStatus() string {
+	if x != nil {
+		return x.Status
 	}
 	return ""
 }
@@ -4503,7 +4513,7 @@ const file_zoneledger_customs_v1_declarations_proto_rawDesc = "" +
 	"page_token\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\x80\bR\tpageToken\"n\n" +
 	"\x11ListListsResponse\x121\n" +
 	"\x05lists\x18\x01 \x03(\v2\x1b.zoneledger.customs.v1.ListR\x05lists\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xb5\x03\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xcd\x03\n" +
 	"\x04Form\x12\x17\n" +
 	"\aform_no\x18\x01 \x01(\tR\x06formNo\x12\x19\n" +
 	"\binner_no\x18\x02 \x01(\tR\ainnerNo\x12\x1e\n" +
@@ -4525,7 +4535,8 @@ const file_zoneledger_customs_v1_declarations_proto_rawDesc = "" +
 	"\n" +
 	"input_hash\x18\f \x01(\tR\tinputHash\x12!\n" +
 	"\ftax_assessed\x18\r \x01(\tR\vtaxAssessed\x12\x19\n" +
-	"\btax_paid\x18\x0e \x01(\tR\ataxPaid\"\xee\x03\n" +
+	"\btax_paid\x18\x0e \x01(\tR\ataxPaid\x12\x16\n" +
+	"\x06status\x18\x0f \x01(\tR\x06status\"\xee\x03\n" +
 	"\x11CreateFormRequest\x12%\n" +
 	"\binner_no\x18\x01 \x01(\tB\n" +
 	"\xbaH\a\xc8\x01\x01r\x02\x18@R\ainnerNo\x12#\n" +

@@ -396,6 +396,27 @@ const (
 	// for re-export, second line for the customer), or has no line of that book line with exactly
 	// the exit quantity: file the right list and name it.
 	Reason_REPAIR_EXIT_LIST Reason = 359
+	// INVALID_ARGUMENT: the form is not one whose goods go out of the zone and come back (types B
+	// 外发加工, D 设备检测, E 设备维修, F 模具外发, H 其他业务), or not of the goods' book.
+	Reason_NOT_AN_OUT_ZONE_FORM Reason = 400
+	// INVALID_ARGUMENT: the due-back date is in the past, before the goods go out, after the form's
+	// last day, or more days after the goods go out than the zone allows (setting
+	// zone.out_zone_max_days). Give the contract's end date within those bounds.
+	Reason_OUT_ZONE_DUE_DATE Reason = 401
+	// INVALID_ARGUMENT: the goods named did not go out on the named OUT movement (not an OUT
+	// movement of the form, or another book line). Name the OUT movement they went out on.
+	Reason_OUT_ZONE_NOT_OUT Reason = 402
+	// FAILED_PRECONDITION: more would come back, be consumed or be converted than the OUT movement
+	// still has out of the line.
+	Reason_OUT_ZONE_EXCEEDS_SENT Reason = 403
+	// FAILED_PRECONDITION: the form is closed (结案); nothing moves under it. File a new form.
+	Reason_FORM_CLOSED Reason = 404
+	// FAILED_PRECONDITION: a form is closed while goods are still out under it; bring them back
+	// or convert them first.
+	Reason_FORM_GOODS_OUT Reason = 405
+	// INVALID_ARGUMENT: products, scrap and consumed goods come back only under a 外发加工 (type
+	// B) form.
+	Reason_OUTSOURCING_ONLY Reason = 406
 	// FAILED_PRECONDITION: the book has no write-off cycle with a start: its enterprise sets the
 	// months (SetCycle), customs the start (SetCycleStart), before a stocktake is notified.
 	Reason_WRITE_OFF_CYCLE_NOT_SET Reason = 460
@@ -551,6 +572,13 @@ var (
 		357: "REPAIR_NOT_IN_CATALOGUE",
 		358: "ENTERPRISE_UNDER_RECTIFICATION",
 		359: "REPAIR_EXIT_LIST",
+		400: "NOT_AN_OUT_ZONE_FORM",
+		401: "OUT_ZONE_DUE_DATE",
+		402: "OUT_ZONE_NOT_OUT",
+		403: "OUT_ZONE_EXCEEDS_SENT",
+		404: "FORM_CLOSED",
+		405: "FORM_GOODS_OUT",
+		406: "OUTSOURCING_ONLY",
 		460: "WRITE_OFF_CYCLE_NOT_SET",
 		461: "STOCKTAKE_NOT_NOTIFIED",
 		462: "STOCKTAKE_COUNT_ROW",
@@ -689,6 +717,13 @@ var (
 		"REPAIR_NOT_IN_CATALOGUE":          357,
 		"ENTERPRISE_UNDER_RECTIFICATION":   358,
 		"REPAIR_EXIT_LIST":                 359,
+		"NOT_AN_OUT_ZONE_FORM":             400,
+		"OUT_ZONE_DUE_DATE":                401,
+		"OUT_ZONE_NOT_OUT":                 402,
+		"OUT_ZONE_EXCEEDS_SENT":            403,
+		"FORM_CLOSED":                      404,
+		"FORM_GOODS_OUT":                   405,
+		"OUTSOURCING_ONLY":                 406,
 		"WRITE_OFF_CYCLE_NOT_SET":          460,
 		"STOCKTAKE_NOT_NOTIFIED":           461,
 		"STOCKTAKE_COUNT_ROW":              462,
@@ -729,7 +764,7 @@ var File_zoneledger_errors_v1_reason_proto protoreflect.FileDescriptor
 
 const file_zoneledger_errors_v1_reason_proto_rawDesc = "" +
 	"\n" +
-	"!zoneledger/errors/v1/reason.proto\x12\x14zoneledger.errors.v1*\xbc\x1a\n" +
+	"!zoneledger/errors/v1/reason.proto\x12\x14zoneledger.errors.v1*\xe0\x1b\n" +
 	"\x06Reason\x12\x16\n" +
 	"\x12REASON_UNSPECIFIED\x10\x00\x12\x14\n" +
 	"\x10INVALID_ARGUMENT\x10\x01\x12\x13\n" +
@@ -864,7 +899,14 @@ const file_zoneledger_errors_v1_reason_proto_rawDesc = "" +
 	"\x1cREMANUFACTURED_DOMESTIC_SALE\x10\xe4\x02\x12\x1c\n" +
 	"\x17REPAIR_NOT_IN_CATALOGUE\x10\xe5\x02\x12#\n" +
 	"\x1eENTERPRISE_UNDER_RECTIFICATION\x10\xe6\x02\x12\x15\n" +
-	"\x10REPAIR_EXIT_LIST\x10\xe7\x02\x12\x1c\n" +
+	"\x10REPAIR_EXIT_LIST\x10\xe7\x02\x12\x19\n" +
+	"\x14NOT_AN_OUT_ZONE_FORM\x10\x90\x03\x12\x16\n" +
+	"\x11OUT_ZONE_DUE_DATE\x10\x91\x03\x12\x15\n" +
+	"\x10OUT_ZONE_NOT_OUT\x10\x92\x03\x12\x1a\n" +
+	"\x15OUT_ZONE_EXCEEDS_SENT\x10\x93\x03\x12\x10\n" +
+	"\vFORM_CLOSED\x10\x94\x03\x12\x13\n" +
+	"\x0eFORM_GOODS_OUT\x10\x95\x03\x12\x15\n" +
+	"\x10OUTSOURCING_ONLY\x10\x96\x03\x12\x1c\n" +
 	"\x17WRITE_OFF_CYCLE_NOT_SET\x10\xcc\x03\x12\x1b\n" +
 	"\x16STOCKTAKE_NOT_NOTIFIED\x10\xcd\x03\x12\x18\n" +
 	"\x13STOCKTAKE_COUNT_ROW\x10\xce\x03\x12\x14\n" +

@@ -1,0 +1,235 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
+)
+
+// The out-of-zone scene, played today (the forms' periods and the due-back
+// dates run from the server's today): the processing enterprise of the
+// logistics centre keeps a third H book with an injection mould and
+// aluminium sheet. It sends the mould out to a supplier under a 模具外发
+// (type F) form, due back a week from today; and sends sheet to a
+// contractor under a 外发加工 (type B) form, which returns stamped housings
+// and scrap, consumes most of the sheet, sends some back unused, and buys
+// the rest (converted to a domestic sale, taxed by the server). Customs' one overdue listing
+// (OutZoneService.ListOverdue), read as of a month after the mould's due
+// day, shows the mould. The demo prints what the server answered.
+
+// outzoneBook is the processing enterprise's out-of-zone book.
+const outzoneBook = "H4601A000216"
+
+var outzoneLines = []*customsv1.BookLine{
+	{Seq: 1, HsCode: "8480719090", Name: "注塑模具（设备）", Spec: "外壳模 1出2", DeclaredUnit: "007", Scale: 0,
+		Legal: &customsv1.LegalUnit{Unit: "007", Factor: "1"}, Type: customsv1.GoodsType_GOODS_TYPE_EQUIPMENT},
+	{Seq: 2, HsCode: "7606125000", Name: "铝合金板（料件）", Spec: "5052 H32", DeclaredUnit: "035", Scale: 3,
+		Legal: &customsv1.LegalUnit{Unit: "035", Factor: "1"}, Type: customsv1.GoodsType_GOODS_TYPE_MATERIAL},
+	{Seq: 3, HsCode: "8516900000", Name: "冲压外壳（成品）", Spec: "微波炉外壳", DeclaredUnit: "007", Scale: 0,
+		Legal: &customsv1.LegalUnit{Unit: "007", Factor: "1"}, Type: customsv1.GoodsType_GOODS_TYPE_FINISHED},
+	{Seq: 4, HsCode: "7602000090", Name: "铝边角料", Spec: "冲压余料", DeclaredUnit: "035", Scale: 3,
+		Legal: &customsv1.LegalUnit{Unit: "035", Factor: "1"}, Type: customsv1.GoodsType_GOODS_TYPE_MATERIAL},
+}
+
+// OutZoneResult is the out-of-zone scene as the server answered it.
+type OutZoneResult struct {
+	Book string
+	// MouldForm and OutsourcingForm are the type-F and type-B forms.
+	MouldForm, OutsourcingForm *customsv1.Form
+	// Moves are the movements in the order filed.
+	Moves []*customsv1.OutZoneMove
+	// Refused is the reason of the attempt to bring back two moulds.
+	Refused string
+	// Stock is the book's stock report now.
+	Stock []*customsv1.StockLine
+	// AsOf is the day the overdue listing was drawn up for; Overdue its
+	// rows on the book.
+	AsOf    string
+	Overdue []*customsv1.OverdueItem
+	Calls   int
+}
+
+func runOutZone(ctx context.Context, c *client, cast *logisticsCast, today time.Time) (*OutZoneResult, error) {
+	lc := &logisticsRun{ctx: ctx, c: c, cast: cast, year: today.Year(), month: today.Month(), counters: map[string]int{}, res: &LogisticsResult{}}
+	res := &OutZoneResult{Book: outzoneBook}
+	defer func() { res.Calls = lc.res.Calls }()
+	nd, officer := cast.Nandu.Principal, "customs-4601"
+	k := lc.caller()
+	after := func(n int) string { return today.AddDate(0, 0, n).Format(time.DateOnly) }
+
+	if _, err := call(k, nd, c.books.CreateBook, &customsv1.CreateBookRequest{BookNo: outzoneBook, Kind: customsv1.BookKind_BOOK_KIND_ZONE,
+		Enterprise: cast.Nandu.USCC, Usage: "1", CustomsOffice: customsOffice, WriteOffCycleMonths: 12}); err != nil {
+		return res, fmt.Errorf("CreateBook %s: %w", outzoneBook, err)
+	}
+	if _, err := call(k, nd, c.books.AddBookLines, &customsv1.AddBookLinesRequest{BookNo: outzoneBook, Lines: outzoneLines}); err != nil {
+		return res, fmt.Errorf("AddBookLines %s: %w", outzoneBook, err)
+	}
+	entry, err := lc.file(nd, &customsv1.CreateListRequest{InnerNo: "NDQD-W1", BookNo: outzoneBook, Io: "I", TradeMode: "5015", DeclareFlag: "1",
+		DeclarationKind: "2", Country: "JPN", Date: after(0), Lines: []*customsv1.ListLine{
+			{BookSeq: 1, Quantity: "1", Total: "180000.00", Currency: "142", GrossWeight: "850", NetWeight: "800"},
+			{BookSeq: 2, Quantity: "2000", Total: "80000.00", Currency: "142", GrossWeight: "2050", NetWeight: "2000"}}}, true)
+	if err != nil {
+		return res, err
+	}
+	if err := gatePass(lc, nd, entry, "琼A·N0216"); err != nil {
+		return res, err
+	}
+
+	form := func(inner, ft string, until string) (*customsv1.Form, error) {
+		f, err := call(k, nd, c.decl.CreateForm, &customsv1.CreateFormRequest{InnerNo: inner, BookNo: outzoneBook, FormType: ft, ValidFrom: after(0), ValidUntil: until})
+		if err != nil {
+			return nil, fmt.Errorf("CreateForm %s: %w", inner, err)
+		}
+		return f.GetForm(), nil
+	}
+	if res.MouldForm, err = form("NDSQ-F1", "F", after(60)); err != nil {
+		return res, err
+	}
+	if res.OutsourcingForm, err = form("NDSQ-B1", "B", after(90)); err != nil {
+		return res, err
+	}
+	move := func(req *customsv1.MoveOutZoneRequest) (*customsv1.OutZoneMove, error) {
+		m, err := call(k, nd, c.outzone.MoveOutZone, req)
+		if err != nil {
+			return nil, fmt.Errorf("MoveOutZone %s: %w", req.GetInnerNo(), err)
+		}
+		res.Moves = append(res.Moves, m.GetMove())
+		return m.GetMove(), nil
+	}
+	line := func(seq int32, q string) []*customsv1.OutZoneLine {
+		return []*customsv1.OutZoneLine{{BookSeq: seq, Quantity: q}}
+	}
+	// The mould goes to the supplier who moulds our housings, due back in a week.
+	mould, err := move(&customsv1.MoveOutZoneRequest{InnerNo: "NDWF-F1", ApplyNo: res.MouldForm.GetFormNo(), Kind: customsv1.OutZoneKind_OUT_ZONE_KIND_OUT,
+		DueBack: after(7), Counterparty: "东莞精工塑胶制品有限公司", Contract: "HT-MJ-2026-01", Lines: line(1, "1")})
+	if err != nil {
+		return res, err
+	}
+	// 外发加工: 500 kg of sheet to the contractor, due back in 20 days.
+	sheet, err := move(&customsv1.MoveOutZoneRequest{InnerNo: "NDWF-B1", ApplyNo: res.OutsourcingForm.GetFormNo(), Kind: customsv1.OutZoneKind_OUT_ZONE_KIND_OUT,
+		DueBack: after(20), Counterparty: "海口椰城五金冲压厂", Contract: "HT-WF-2026-03", Lines: line(2, "500")})
+	if err != nil {
+		return res, err
+	}
+	// Back: 3,200 housings and 12.5 kg of scrap from 400 kg consumed; 60 kg unused.
+	if _, err := move(&customsv1.MoveOutZoneRequest{InnerNo: "NDWB-B1", ApplyNo: res.OutsourcingForm.GetFormNo(), Kind: customsv1.OutZoneKind_OUT_ZONE_KIND_BACK,
+		OutNo: sheet.GetMoveNo(), Lines: line(2, "60"), Consumed: line(2, "400"),
+		Products: []*customsv1.OutZoneLine{{BookSeq: 3, Quantity: "3200"}, {BookSeq: 4, Quantity: "12.5", Scrap: true}}}); err != nil {
+		return res, err
+	}
+	// The contractor buys the 40 kg left: a domestic sale, taxed.
+	if _, err := move(&customsv1.MoveOutZoneRequest{InnerNo: "NDWC-B1", ApplyNo: res.OutsourcingForm.GetFormNo(), Kind: customsv1.OutZoneKind_OUT_ZONE_KIND_CONVERT,
+		OutNo: sheet.GetMoveNo(), Lines: []*customsv1.OutZoneLine{{BookSeq: 2, Quantity: "40", Value: "1600.00"}}}); err != nil {
+		return res, err
+	}
+	// Two moulds back when one went out: refused.
+	_, err = call(k, nd, c.outzone.MoveOutZone, &customsv1.MoveOutZoneRequest{InnerNo: "NDWB-F1", ApplyNo: res.MouldForm.GetFormNo(),
+		Kind: customsv1.OutZoneKind_OUT_ZONE_KIND_BACK, OutNo: mould.GetMoveNo(), Lines: line(1, "2")})
+	if err == nil {
+		return res, fmt.Errorf("bringing back two moulds when one went out was accepted")
+	}
+	res.Refused, _ = reasonOf(err)
+	// Read back the OUT movements as customs, and the stock.
+	for i, m := range res.Moves {
+		if m.GetKind() != customsv1.OutZoneKind_OUT_ZONE_KIND_OUT {
+			continue
+		}
+		got, err := call(k, officer, c.outzone.GetOutZoneMove, &customsv1.GetOutZoneMoveRequest{MoveNo: m.GetMoveNo()})
+		if err != nil {
+			return res, fmt.Errorf("GetOutZoneMove %s: %w", m.GetMoveNo(), err)
+		}
+		res.Moves[i] = got.GetMove()
+	}
+	st, err := call(k, officer, c.books.GetStockReport, &customsv1.GetStockReportRequest{BookNo: outzoneBook})
+	if err != nil {
+		return res, fmt.Errorf("GetStockReport %s: %w", outzoneBook, err)
+	}
+	res.Stock = st.GetLines()
+	res.AsOf = after(37)
+	od, err := call(k, officer, c.outzone.ListOverdue, &customsv1.ListOverdueRequest{BookNo: outzoneBook, AsOf: res.AsOf})
+	if err != nil {
+		return res, fmt.Errorf("ListOverdue %s: %w", outzoneBook, err)
+	}
+	res.Overdue = od.GetItems()
+	if len(res.Overdue) != 1 || res.Overdue[0].GetKind() != customsv1.OverdueKind_OVERDUE_KIND_MOULD {
+		return res, fmt.Errorf("the overdue listing of %s should show the mould alone; the server shows %v", outzoneBook, res.Overdue)
+	}
+	return res, nil
+}
+
+// gatePass sends an entry list's goods through the gate on one vehicle
+// (a first-line pass) now, as who.
+func gatePass(r *logisticsRun, who string, l *customsv1.List, plate string) error {
+	gross, net := weights(l)
+	ps, err := passOf(call(r.caller(), who, r.c.gate.CreatePass, &customsv1.CreatePassRequest{InnerNo: "NDHF-" + l.GetInnerNo(),
+		BookNo: l.GetBookNo(), PassType: "2", BindType: "2", Io: "I", RelatedType: "1", RelatedNos: []string{l.GetListNo()}, Vehicle: plate,
+		VehicleWeight: "8000", GrossWeight: gross.String(), NetWeight: net.String()}))
+	if err != nil {
+		return fmt.Errorf("CreatePass for %s: %w", l.GetListNo(), err)
+	}
+	at := time.Now().Add(-time.Minute)
+	ps, err = passOf(call(r.caller(), "customs-4601", r.c.gate.RecordGateEvent, &customsv1.RecordGateEventRequest{PassNo: ps.GetPassNo(),
+		EventId: "KK1-" + l.GetInnerNo(), Gate: 1, Vehicle: plate, ScaleGross: decimal.NewFromInt(8000).Add(gross).String(), At: timestamppb.New(at)}))
+	if err != nil {
+		return fmt.Errorf("RecordGateEvent %s: %w", ps.GetPassNo(), err)
+	}
+	if ps.GetStatus() != customsv1.PassStatus_PASS_STATUS_PASSED {
+		return fmt.Errorf("pass %s is %s: %v", ps.GetPassNo(), ps.GetStatus(), ps.GetHoldReasons())
+	}
+	return nil
+}
+
+// printOutZone writes the out-of-zone section (19): the movements, the stock,
+// and the overdue listing, as the server answered.
+func printOutZone(w io.Writer, r *OutZoneResult) {
+	fmt.Fprintf(w, "19. Out of the zone and back (OutZoneService): a mould sent out and overdue, a 外发加工 round trip\n\n")
+	fmt.Fprintf(w, "  Book %s (南渡江智造): form %s (F 模具外发) and form %s (B 外发加工), valid to %s and %s.\n\n",
+		r.Book, r.MouldForm.GetFormNo(), r.OutsourcingForm.GetFormNo(), r.MouldForm.GetValidUntil(), r.OutsourcingForm.GetValidUntil())
+	t := newTable("movement", "form", "kind", "date", "due back", "counterparty", "goods", "still out", "tax", "status", "journal").alignRight(8, 10)
+	for _, m := range r.Moves {
+		var goods, left []string
+		for _, l := range m.GetLines() {
+			goods = append(goods, fmt.Sprintf("%d×%s", l.GetBookSeq(), l.GetQuantity()))
+		}
+		for _, l := range m.GetConsumed() {
+			goods = append(goods, fmt.Sprintf("used %d×%s", l.GetBookSeq(), l.GetQuantity()))
+		}
+		for _, l := range m.GetProducts() {
+			p := "made"
+			if l.GetScrap() {
+				p = "scrap"
+			}
+			goods = append(goods, fmt.Sprintf("%s %d×%s", p, l.GetBookSeq(), l.GetQuantity()))
+		}
+		for _, l := range m.GetOutstanding() {
+			left = append(left, fmt.Sprintf("%d×%s", l.GetBookSeq(), l.GetQuantity()))
+		}
+		t.add(m.GetMoveNo(), m.GetFormType(), enumWord(m.GetKind().String(), "OUT_ZONE_KIND_"), m.GetDate(), m.GetDueBack(), m.GetCounterparty(),
+			strings.Join(goods, ", "), strings.Join(left, ", "), m.GetTax(), m.GetStatus(), fmt.Sprint(m.GetJournalId()))
+	}
+	t.render(w, "  ")
+	fmt.Fprintf(w, "\n  Bringing back 2 moulds when 1 went out: refused, %s.\n\n", r.Refused)
+	fmt.Fprintf(w, "  Stock report of %s now (GetStockReport, read as customs-4601): goods out of the zone stay bonded on the book.\n\n", r.Book)
+	s := newTable("line", "name", "bonded", "available", "out of the zone").alignRight(0, 2, 3, 4)
+	for _, l := range r.Stock {
+		s.add(fmt.Sprint(l.GetBookSeq()), l.GetName(), l.GetBonded(), l.GetAvailable(), l.GetOutZone())
+	}
+	s.render(w, "  ")
+	fmt.Fprintf(w, "\n  Customs' overdue listing of %s as of %s (ListOverdue):\n\n", r.Book, r.AsOf)
+	o := newTable("due", "days overdue", "kind", "documents", "quantity", "note").alignRight(1, 4)
+	for _, it := range r.Overdue {
+		o.add(it.GetDue(), fmt.Sprint(it.GetDaysOverdue()), enumWord(it.GetKind().String(), "OVERDUE_KIND_"), strings.Join(it.GetDocuments(), " "), it.GetQuantity(), it.GetNote())
+	}
+	o.render(w, "  ")
+	fmt.Fprintln(w)
+}
+
+// enumWord is an enum value's name without its prefix.
+func enumWord(name, prefix string) string { return strings.TrimPrefix(name, prefix) }
