@@ -200,7 +200,8 @@ arguments, no token, unreadable or malformed input file; nothing was sent).`,
 	f.StringVarP(&a.g.output, "output", "o", string(output.Table), "output format: table, json or csv")
 
 	root.AddCommand(a.booksCmd(), a.worldCmd(), a.itemsCmd(), a.journalsCmd(),
-		a.balancesCmd(), a.totalsCmd(), a.periodsCmd(), a.adminCmd(), a.whoamiCmd(), a.customsCmd())
+		a.balancesCmd(), a.totalsCmd(), a.periodsCmd(), a.adminCmd(), a.whoamiCmd(), a.customsCmd(),
+		a.verifyCmd())
 	return root
 }
 
