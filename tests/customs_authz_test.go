@@ -77,6 +77,8 @@ type customsAuthWorld struct {
 	rndUse  string
 	// Repair: E1's repair book and its orders (repair_authz_test.go).
 	repair *repairAuth
+	// Evidence: E1's book with sealed evidence (evidence_test.go).
+	evidence *evidenceAuth
 }
 
 // Order numbers of the e-commerce documents of customsAuthWorld.
@@ -149,6 +151,7 @@ func newCustomsAuthWorld(t *testing.T, s *Server, a *Actors) *customsAuthWorld {
 	w.setUpProcessing(t, s)
 	w.setUpRnd(t, s)
 	w.setUpRepair(t, s)
+	w.setUpEvidence(t, s)
 	return w
 }
 

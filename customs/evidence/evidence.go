@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"slices"
 	"strconv"
 	"time"
@@ -222,7 +223,7 @@ func chain(h Sealed, journals []ledger.Journal, docs []zone.StoredDocument) ([]e
 	add := func(kind, key string, rec any) error {
 		l, err := c.Add(kind, key, rec)
 		if err != nil {
-			return ledger.Errorf(ledger.KindInternal, "", "", "sealing evidence of book %s: %v", h.Book, err)
+			return fmt.Errorf("sealing evidence of book %s: %w", h.Book, err)
 		}
 		lines = append(lines, l)
 		return nil
@@ -360,28 +361,31 @@ func (s *Service) List(ctx context.Context, p access.Principal, book string) ([]
 	return all, dbError(err)
 }
 
-// Export calls fn with each line of the period's sealed evidence, in chain
-// order, as it was sealed, and returns the sealed period. p must be able to
-// read the book: customs any book, an enterprise its own.
-func (s *Service) Export(ctx context.Context, p access.Principal, book string, through time.Time, fn func(evfile.Line) error) (Sealed, error) {
+// Export calls head with the sealed period, then line with each line of
+// its evidence, in chain order, as it was sealed. p must be able to read
+// the book: customs any book, an enterprise its own.
+func (s *Service) Export(ctx context.Context, p access.Principal, book string, through time.Time, head func(Sealed) error, line func(evfile.Line) error) error {
 	through = ledger.Day(through)
 	if _, err := s.zone.GetBook(ctx, p, book); err != nil {
-		return Sealed{}, err
+		return err
 	}
 	got, err := s.load(ctx, book, through)
 	if err != nil {
-		return Sealed{}, err
+		return err
 	}
 	if got == nil {
-		return Sealed{}, ledger.Errorf(ledger.KindNotFound, ReasonNotSealed, "through",
+		return ledger.Errorf(ledger.KindNotFound, ReasonNotSealed, "through",
 			"the evidence of book %s through %s is not sealed; seal it first (zonectl evidence seal)", book, ledger.FormatDate(through))
+	}
+	if err := head(*got); err != nil {
+		return err
 	}
 	const page = 1000
 	for after := int64(-1); ; {
 		rows, err := s.pool.Query(ctx, `SELECT seq, kind, key, record, chain FROM evid_records
 			WHERE book = $1 AND through = $2 AND seq > $3 ORDER BY seq LIMIT $4`, book, through, after, page)
 		if err != nil {
-			return Sealed{}, dbError(err)
+			return dbError(err)
 		}
 		lines, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (evfile.Line, error) {
 			var l evfile.Line
@@ -391,15 +395,15 @@ func (s *Service) Export(ctx context.Context, p access.Principal, book string, t
 			return l, err
 		})
 		if err != nil {
-			return Sealed{}, dbError(err)
+			return dbError(err)
 		}
 		for _, l := range lines {
-			if err := fn(l); err != nil {
-				return Sealed{}, err
+			if err := line(l); err != nil {
+				return err
 			}
 		}
 		if len(lines) < page {
-			return *got, nil
+			return nil
 		}
 		after = lines[len(lines)-1].Seq
 	}

@@ -139,7 +139,8 @@ func (w *world) close(through time.Time) ledger.Period {
 // export writes the sealed period's lines as an export file.
 func (w *world) export(p access.Principal, through time.Time) ([]byte, Sealed, error) {
 	var buf bytes.Buffer
-	s, err := w.svc.Export(w.ctx, p, w.book, through, func(l evfile.Line) error { return evfile.Write(&buf, l) })
+	var s Sealed
+	err := w.svc.Export(w.ctx, p, w.book, through, func(h Sealed) error { s = h; return nil }, func(l evfile.Line) error { return evfile.Write(&buf, l) })
 	return buf.Bytes(), s, err
 }
 

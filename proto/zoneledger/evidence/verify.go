@@ -12,9 +12,12 @@ import (
 // MaxLineBytes is the longest line Verify reads: one record with its lines.
 const MaxLineBytes = 64 << 20
 
+// Encode returns a line as the export file holds it, without the newline.
+func Encode(l Line) ([]byte, error) { return json.Marshal(l) }
+
 // Write writes one line of an export file: the line's JSON and a newline.
 func Write(w io.Writer, l Line) error {
-	b, err := json.Marshal(l)
+	b, err := Encode(l)
 	if err != nil {
 		return err
 	}
