@@ -205,12 +205,24 @@ func (s *Service) Seal(ctx context.Context, p access.Principal, book string, thr
 			out.Digest, out.Journals, out.Documents, out.SealedAt, out.SealedBy); err != nil {
 			return err
 		}
-		rows := make([][]any, len(lines))
-		for i, l := range lines {
-			rows[i] = []any{book, through, l.Seq, l.Kind, l.Key, string(l.Record), l.Chain}
+		// Multi-row inserts (unnest: the SQL both engines share), a chunk at
+		// a time.
+		const chunk = 1000
+		for start := 0; start < len(lines); start += chunk {
+			part := lines[start:min(start+chunk, len(lines))]
+			seqs := make([]int64, len(part))
+			kinds, keys, records, chains := make([]string, len(part)), make([]string, len(part)), make([]string, len(part)), make([]string, len(part))
+			for i, l := range part {
+				seqs[i], kinds[i], keys[i], records[i], chains[i] = l.Seq, l.Kind, l.Key, string(l.Record), l.Chain
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO evid_records (book, through, seq, kind, key, record, chain)
+				SELECT $1, $2, k.seq, k.kind, k.key, k.record, k.chain
+				FROM unnest($3::int8[], $4::text[], $5::text[], $6::text[], $7::text[]) AS k(seq, kind, key, record, chain)`,
+				book, through, seqs, kinds, keys, records, chains); err != nil {
+				return err
+			}
 		}
-		_, err := tx.CopyFrom(ctx, pgx.Identifier{"evid_records"}, []string{"book", "through", "seq", "kind", "key", "record", "chain"}, pgx.CopyFromRows(rows))
-		return err
+		return nil
 	}))
 	return out, err
 }

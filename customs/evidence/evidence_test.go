@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/shopspring/decimal"
 
@@ -167,13 +168,20 @@ func TestSealedDigestIsRecomputedFromTheExportAlone(t *testing.T) {
 	draft, err := w.zone.CreateList(w.ctx, w.e1, zone.List{InnerNo: "DRAFT-1", Book: w.book, IO: codes.In, TradeMode: "5034", Country: "USA",
 		Lines: []zone.ListLine{{BookSeq: 1, Quantity: d("3"), Total: d("30"), GrossWeight: d("10"), NetWeight: d("9")}}})
 	w.must(err)
+	// A taxable event another centre's document made (as a destruction's
+	// residue sale does), recorded through the ledger's seam.
+	w.must(w.store.ReadWriteTx(w.ctx, func(ctx context.Context, tx pgx.Tx, _ ledger.Journals) error {
+		_, err := w.zone.RecordTaxableEvent(ctx, tx, zone.TaxableEvent{Book: w.book, Enterprise: w.e1.Enterprise, ListNo: "XH-1", ListSeq: 1,
+			HSCode: "7204490000", Quantity: d("0"), LegalQuantity: d("0"), DutiableValue: d("120.00"), TradeMode: "0400", Date: w.today, TaxDate: w.today}, "evidence-test:1")
+		return err
+	}))
 	ledgerPeriod := w.close(w.today)
 	second, err := w.svc.Seal(w.ctx, w.e1, w.book, w.today)
 	w.must(err)
 	if !bytes.Equal(second.PreviousDigest, first.Digest) || !bytes.Equal(second.LedgerDigest, ledgerPeriod.Digest) {
 		t.Fatalf("second period does not chain: %+v", second)
 	}
-	if second.Journals != ledgerPeriod.JournalCount || second.Journals == 0 || second.Documents != 3 { // two lists, one pass
+	if second.Journals != ledgerPeriod.JournalCount || second.Journals == 0 || second.Documents != 4 { // two lists, one pass, one taxable event
 		t.Fatalf("second period holds %d journals (ledger %d), %d documents", second.Journals, ledgerPeriod.JournalCount, second.Documents)
 	}
 	// Sealing again returns the sealed period.
@@ -201,7 +209,7 @@ func TestSealedDigestIsRecomputedFromTheExportAlone(t *testing.T) {
 		t.Fatalf("header %+v", rep.Header)
 	}
 	text := string(file)
-	for _, want := range []string{`"kind":"list","key":"` + list + `"`, `"kind":"list","key":"` + draft.No + `"`, `"Status":"DRAFT"`, `"kind":"pass"`, `"quantity":"12.5"`, `"Total":"1000.5"`} {
+	for _, want := range []string{`"kind":"list","key":"` + list + `"`, `"kind":"list","key":"` + draft.No + `"`, `"Status":"DRAFT"`, `"kind":"pass"`, `"kind":"taxable-event"`, `"DutiableValue":"120"`, `"quantity":"12.5"`, `"Total":"1000.5"`} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the export lacks %s:\n%s", want, text)
 		}
