@@ -220,12 +220,13 @@ func TestDemo(t *testing.T) {
 	checkSales(t, res, conn, customs)
 	checkCountsAgreeWithTables(t, out.String())
 	checkSelective(t, res, out.String())
+	checkEvidence(t, res, out.String())
 
 	// The report has every section.
 	for _, s := range []string{"1. Set-up", "2. Filing", "3. Summary", "4. Balances", "5. Per-day totals", "6. Write-off period", "PERIOD_CLOSED",
 		"7. Logistics centre", "8. Stock report", "9. Taxable events", "10. Pending", "Refused exit", reasonEcomExit, "One consignment (一票)", "HELD", reasonInsufficientBonded, "Done:", "Logistics centre:",
 		"11. Sales and service centre", "12. Bonded display trading", "13. Cross-border e-commerce", "14. Stock report of T4601W000318",
-		reasonGuaranteeExceeded, "OVER_ANNUAL_LIMIT", "TOTAL,", "Sales and service centre:", "15. Selective duty"} {
+		reasonGuaranteeExceeded, "OVER_ANNUAL_LIMIT", "TOTAL,", "Sales and service centre:", "15. Selective duty", "16. Evidence"} {
 		if !strings.Contains(out.String(), s) {
 			t.Errorf("report lacks %q", s)
 		}

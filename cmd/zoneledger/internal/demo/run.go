@@ -126,7 +126,9 @@ type Result struct {
 	// Sales is the sales and service centre (sections 11 to 14).
 	Sales *SalesResult
 	// Selective is the selective-duty scene (section 15).
-	Selective   *SelectiveResult
+	Selective *SelectiveResult
+	// Evidence is the evidence scene (section 16).
+	Evidence    *EvidenceResult
 	PostingTime time.Duration
 	Elapsed     time.Duration
 	FirstDay    string
@@ -174,7 +176,9 @@ type client struct {
 	// The sales and service centre's.
 	display customsv1.DisplayServiceClient
 	ecom    customsv1.EcommerceServiceClient
-	tokens  map[string]string
+	// writeOff is WriteOffService (the evidence scene).
+	writeOff customsv1.WriteOffServiceClient
+	tokens   map[string]string
 }
 
 // caller makes the demo's gRPC calls: as one of its principals, each with
@@ -235,7 +239,8 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		books: customsv1.NewBookServiceClient(conn), decl: customsv1.NewDeclarationServiceClient(conn),
 		gate: customsv1.NewGateServiceClient(conn), tax: customsv1.NewTaxServiceClient(conn),
 		display: customsv1.NewDisplayServiceClient(conn), ecom: customsv1.NewEcommerceServiceClient(conn),
-		tokens: map[string]string{"admin": opts.AdminToken}}
+		writeOff: customsv1.NewWriteOffServiceClient(conn),
+		tokens:   map[string]string{"admin": opts.AdminToken}}
 
 	z := newZone()
 	res := &Result{JournalIDs: map[string]int64{}, Balances: map[string][]*ledgerv1.Balance{}, Expected: map[string][]holding{},
@@ -319,6 +324,15 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	printSelective(w, sel)
 
+	// 16. Evidence: the selective-duty book's period sealed with its
+	// documents, exported and checked from the file alone.
+	ev, err := runEvidence(ctx, c, sel.Book, lr.Today)
+	res.Evidence = ev
+	if err != nil {
+		return res, fmt.Errorf("evidence: %w", err)
+	}
+	printEvidence(w, ev)
+
 	res.Elapsed = time.Since(began)
 	fmt.Fprintf(w, "Done: %d journals filed in the month (%d accepted, %d refused, %d of them on purpose) and %d reversal; %d filed after the close (%d refused); %d holdings match the demo's own books; period verified: %t.\n",
 		res.Month.Filed, res.Month.Accepted, res.Month.Refused, res.Month.Expected, res.Reversals,
@@ -338,6 +352,9 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	if !res.VerifyOK {
 		problems = append(problems, "VerifyPeriods reported problems: "+strings.Join(res.Problems, "; "))
+	}
+	if !ev.Report.Match || ev.Tampered.Match {
+		problems = append(problems, fmt.Sprintf("evidence: the export reproduces the sealed digest: %t; a changed copy is caught: %t", ev.Report.Match, !ev.Tampered.Match))
 	}
 	if len(problems) > 0 {
 		return res, fmt.Errorf("the demo did not go as planned:\n  %s", strings.Join(problems, "\n  "))
