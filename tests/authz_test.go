@@ -197,6 +197,9 @@ func methodCases() map[string]methodCase {
 	for m, c := range repairMethodCases() {
 		cases[m] = c
 	}
+	for m, c := range writeoffCycleMethodCases() {
+		cases[m] = c
+	}
 	for m, c := range evidenceMethodCases() {
 		cases[m] = c
 	}

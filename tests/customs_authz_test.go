@@ -69,6 +69,10 @@ type customsAuthWorld struct {
 	procReport string
 	// Destructions of E1's notebooks asked for and not yet decided.
 	procDestroyApprove, procDestroyReject string
+	// The 委托加工 entrustment of E1's book, its receipt, and two gate
+	// registrations that passed and carry no move yet: in (a receipt) and
+	// out (a return of the products made for it).
+	entrustment, entrustedMove, gateRegIn, gateRegOut string
 
 	// Bonded R&D: E1's R&D book with PE on it, project AZ-P1 with one use,
 	// and project AZ-P2, open, to close.
@@ -77,6 +81,9 @@ type customsAuthWorld struct {
 	rndUse  string
 	// Repair: E1's repair book and its orders (repair_authz_test.go).
 	repair *repairAuth
+	// Write-off: E1's books with cycles and stocktakes
+	// (writeoff_cycle_authz_test.go).
+	woCycle *writeoffCycleAuth
 	// Evidence: E1's book with sealed evidence (evidence_test.go).
 	evidence *evidenceAuth
 }
@@ -151,6 +158,7 @@ func newCustomsAuthWorld(t *testing.T, s *Server, a *Actors) *customsAuthWorld {
 	w.setUpProcessing(t, s)
 	w.setUpRnd(t, s)
 	w.setUpRepair(t, s)
+	w.setUpWriteOffCycle(t, customsv1.NewWriteOffServiceClient(s.Conn()))
 	w.setUpEvidence(t, s)
 	return w
 }
@@ -204,6 +212,50 @@ func (w *customsAuthWorld) setUpProcessing(t *testing.T, s *Server) {
 			w.procDestroyReject = d.GetDestruction().GetDestructionNo()
 		}
 	}
+	w.setUpEntrusted(t)
+}
+
+// setUpEntrusted files a 委托加工 entrustment of E1's book for E3 (a
+// domestic firm here), receives its PE under a gate registration, makes
+// notebooks of it, and leaves a gate registration in and one out unused.
+func (w *customsAuthWorld) setUpEntrusted(t *testing.T) {
+	t.Helper()
+	ctx := ctxAs(t, w.e1.tok)
+	e, err := w.proc.FileEntrustment(ctx, &customsv1.FileEntrustmentRequest{InnerNo: "AZ-WT-1", BookNo: w.book, Client: w.e3.uscc, ClientName: "domestic firm"})
+	if err != nil {
+		t.Fatalf("FileEntrustment: %v", err)
+	}
+	w.entrustment = e.GetEntrustment().GetEntrustmentNo()
+	first := w.gateRegistration(t, "I", "AZ-GR-1")
+	m, err := w.proc.ReceiveEntrusted(ctx, &customsv1.ReceiveEntrustedRequest{InnerNo: "AZ-WR-1", EntrustmentNo: w.entrustment, Reference: first,
+		Lines: []*customsv1.EntrustedLine{{BookSeq: linePE, Quantity: "10"}}})
+	if err != nil {
+		t.Fatalf("ReceiveEntrusted: %v", err)
+	}
+	w.entrustedMove = m.GetMove().GetMoveNo()
+	if _, err := w.proc.FileProductionReport(ctx, &customsv1.FileProductionReportRequest{InnerNo: "AZ-PROD-WT", BookNo: w.book, EntrustmentNo: w.entrustment,
+		Outputs: []*customsv1.ProductionOutput{{BookSeq: lineNotebook, Quantity: "2"}}}); err != nil {
+		t.Fatalf("FileProductionReport for the entrustment: %v", err)
+	}
+	w.gateRegIn = w.gateRegistration(t, "I", "AZ-GR-2")
+	w.gateRegOut = w.gateRegistration(t, "E", "AZ-GR-3")
+}
+
+// gateRegistration files a gate registration (核放单 type 5) of E1's book
+// and lets it pass in direction io.
+func (w *customsAuthWorld) gateRegistration(t *testing.T, io, inner string) string {
+	t.Helper()
+	g := w.z.gate
+	p, err := g.CreatePass(ctxAs(t, w.e1.tok), &customsv1.CreatePassRequest{InnerNo: inner, BookNo: w.book, PassType: "5", Io: io, Vehicle: "沪R20001",
+		VehicleWeight: "10000", GrossWeight: "100", NetWeight: "90", Lines: []*customsv1.PassLine{{Description: "domestic firm's goods", Quantity: "1", Unit: "035"}}})
+	if err != nil {
+		t.Fatalf("CreatePass (gate registration): %v", err)
+	}
+	if _, err := g.RecordGateEvent(ctxAs(t, w.z.customs), &customsv1.RecordGateEventRequest{PassNo: p.GetPass().GetPassNo(), EventId: inner + "-ev",
+		Vehicle: "沪R20001", ScaleGross: "10100"}); err != nil {
+		t.Fatalf("RecordGateEvent (gate registration): %v", err)
+	}
+	return p.GetPass().GetPassNo()
 }
 
 // setUpDisplay files E1's type-C form, puts goods out on display and sells
@@ -324,6 +376,7 @@ var customsOnly = map[string]bool{
 	ecomSvc + "RegisterChannel":        true,
 	procSvc + "ApproveDestruction":     true,
 	procSvc + "RejectDestruction":      true,
+	bookSvc + "SetGeneralTaxpayer":     true,
 }
 
 // customsFilesNot are the customs methods that file for an enterprise,
@@ -341,6 +394,9 @@ var customsFilesNot = map[string]bool{
 	procSvc + "DeclareVersion":       true,
 	procSvc + "FileProductionReport": true,
 	procSvc + "RequestDestruction":   true,
+	procSvc + "FileEntrustment":      true,
+	procSvc + "ReceiveEntrusted":     true,
+	procSvc + "ReturnEntrusted":      true,
 	rndSvc + "FileRndProject":        true,
 	rndSvc + "CloseRndProject":       true,
 	rndSvc + "FileRndUse":            true,
@@ -411,6 +467,11 @@ var customsByNumber = map[string]bool{
 	procSvc + "ListProductionReports": true,
 	procSvc + "RequestDestruction":    true,
 	procSvc + "GetDestruction":        true,
+	procSvc + "FileEntrustment":       true,
+	procSvc + "GetEntrustment":        true,
+	procSvc + "ReceiveEntrusted":      true,
+	procSvc + "ReturnEntrusted":       true,
+	procSvc + "GetEntrustedMove":      true,
 	rndSvc + "FileRndProject":         true,
 	rndSvc + "CloseRndProject":        true,
 	rndSvc + "GetRndProject":          true,
@@ -505,6 +566,32 @@ func customsMethodCases() map[string]methodCase {
 		},
 		procSvc + "GetDestruction": func(ctx context.Context, w *authWorld) error {
 			_, err := pr(w).GetDestruction(ctx, &customsv1.GetDestructionRequest{DestructionNo: w.z.procDestroyApprove})
+			return err
+		},
+		procSvc + "FileEntrustment": func(ctx context.Context, w *authWorld) error {
+			_, err := pr(w).FileEntrustment(ctx, &customsv1.FileEntrustmentRequest{InnerNo: "AZ-WT-NEW", BookNo: w.z.book, Client: w.z.e3.uscc, ClientName: "domestic firm"})
+			return err
+		},
+		procSvc + "GetEntrustment": func(ctx context.Context, w *authWorld) error {
+			_, err := pr(w).GetEntrustment(ctx, &customsv1.GetEntrustmentRequest{EntrustmentNo: w.z.entrustment})
+			return err
+		},
+		procSvc + "ReceiveEntrusted": func(ctx context.Context, w *authWorld) error {
+			_, err := pr(w).ReceiveEntrusted(ctx, &customsv1.ReceiveEntrustedRequest{InnerNo: "AZ-WR-NEW", EntrustmentNo: w.z.entrustment, Reference: w.z.gateRegIn,
+				Lines: []*customsv1.EntrustedLine{{BookSeq: linePE, Quantity: "1"}}})
+			return err
+		},
+		procSvc + "ReturnEntrusted": func(ctx context.Context, w *authWorld) error {
+			_, err := pr(w).ReturnEntrusted(ctx, &customsv1.ReturnEntrustedRequest{InnerNo: "AZ-WF-NEW", EntrustmentNo: w.z.entrustment, Reference: w.z.gateRegOut,
+				Lines: []*customsv1.EntrustedLine{{BookSeq: lineNotebook, Quantity: "1", Value: "100"}}})
+			return err
+		},
+		procSvc + "GetEntrustedMove": func(ctx context.Context, w *authWorld) error {
+			_, err := pr(w).GetEntrustedMove(ctx, &customsv1.GetEntrustedMoveRequest{MoveNo: w.z.entrustedMove})
+			return err
+		},
+		bookSvc + "SetGeneralTaxpayer": func(ctx context.Context, w *authWorld) error {
+			_, err := b(w).SetGeneralTaxpayer(ctx, &customsv1.SetGeneralTaxpayerRequest{BookNo: w.z.book, GeneralTaxpayer: true})
 			return err
 		},
 		procSvc + "ListProductionReports": func(ctx context.Context, w *authWorld) error {
@@ -840,8 +927,11 @@ func customsSnapshot(t *testing.T, w *authWorld, snap snapshot) {
 		r, err := cw.proc.GetDestruction(ctxAs(t, c), &customsv1.GetDestructionRequest{DestructionNo: no})
 		put("destruction "+no, r, err)
 	}
-	if len(rv.GetVersions()) != 1 || len(rr.GetReports()) != 1 {
-		t.Fatalf("the processing snapshot sees %d versions and %d reports of E1; want 1 and 1", len(rv.GetVersions()), len(rr.GetReports()))
+	re, err := cw.proc.GetEntrustment(ctxAs(t, c), &customsv1.GetEntrustmentRequest{EntrustmentNo: cw.entrustment})
+	put("entrustment", re, err)
+	// Two reports: the enterprise's own and one for its entrustment.
+	if len(rv.GetVersions()) != 1 || len(rr.GetReports()) != 2 {
+		t.Fatalf("the processing snapshot sees %d versions and %d reports of E1; want 1 and 2", len(rv.GetVersions()), len(rr.GetReports()))
 	}
 	// Bonded R&D: E1's projects with their totals, and the use.
 	for _, code := range []string{"AZ-P1", "AZ-P2", "AZ-PNEW"} {
@@ -861,6 +951,7 @@ func customsSnapshot(t *testing.T, w *authWorld, snap snapshot) {
 	// Display trading: the type-C form's guarantee, tax and goods on display.
 	r12, err := cw.display.GetDisplayStatus(ctxAs(t, c), &customsv1.GetDisplayStatusRequest{ApplyNo: cw.displayForm})
 	put("display form", r12, err)
+	writeoffCycleSnapshot(t, w, put)
 	// E-commerce: the channels, every order (or that it was never received),
 	// the inventory lists and the settlement. (A pending order's payment or
 	// waybill shows only once the order is released.)

@@ -20,8 +20,6 @@ import (
 	ledgerv1 "github.com/zoneledger/zoneledger/proto/zoneledger/ledger/v1"
 )
 
-const woSvc = "/zoneledger.customs.v1.WriteOffService/"
-
 func init() {
 	for _, m := range []string{"SealEvidence", "ListEvidence", "ExportEvidence"} {
 		customsByNumber[woSvc+m] = true

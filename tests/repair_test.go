@@ -103,6 +103,14 @@ func TestRepairOverTheWire(t *testing.T) {
 	if done.GetOrder().GetStatus() != "CLOSED" {
 		t.Fatalf("order after the last exit: %v", done.GetOrder())
 	}
+	// Customs reads on the list which order's goods its line carries.
+	bound, err := z.decl.GetList(ctxAs(t, z.customs), &customsv1.GetListRequest{ListNo: out2.GetListNo()})
+	if err != nil {
+		t.Fatalf("GetList: %v", err)
+	}
+	if ln := bound.GetList().GetLines()[0]; ln.GetSource() != "repair-repaired-abroad" || ln.GetSourceDocumentType() != "REPAIR_ORDER" || ln.GetSourceDocumentNo() != no {
+		t.Fatalf("the bound line over the wire: source %q, document %q %q; want repair-repaired-abroad, REPAIR_ORDER %s", ln.GetSource(), ln.GetSourceDocumentType(), ln.GetSourceDocumentNo(), no)
+	}
 	for _, l := range []*customsv1.List{out1, out2} {
 		z.declare(t, e.tok, l.GetListNo())
 		z.drive(t, e, z.approve(t, l.GetListNo()), "2", "P"+l.GetInnerNo())
@@ -122,8 +130,10 @@ func pad7(n int) string { return fmt.Sprintf("%07d", n) }
 
 // TestZonectlRepair drives the repair centre with the built zonectl: an
 // order on goods from abroad, parts consumed, the old part removed; its
-// domestic sale is refused with the rule and exit code 1 (refused), its
-// re-export under 0864 books it out; the stock per section and the trail.
+// domestic sale is refused with the rule and exit code 1 (refused); its
+// first re-export list is returned by customs, which gives the part back to
+// the order (--bindings, the trail), and its re-export under 0864 on a
+// second list books it out; the stock per section and the trail.
 func TestZonectlRepair(t *testing.T) {
 	needZonectl(t)
 	z := newZoneEnv(t)
@@ -148,6 +158,20 @@ func TestZonectlRepair(t *testing.T) {
 	if code != 1 || !strings.Contains(errOut, "REPAIR_PARTS_RE_EXPORT_ONLY") || !strings.Contains(errOut, "公告2023年第105号") {
 		t.Fatalf("selling the old part domestically: exit %d, %q", code, errOut)
 	}
+	// The first re-export list is returned by customs: the order holds
+	// the old part again and sends it on a second list.
+	out0 := z.createList(t, e.tok, &customsv1.CreateListRequest{InnerNo: "OUT-0", BookNo: book, Io: "E", TradeMode: "0864", Country: "USA",
+		Lines: []*customsv1.ListLine{line(linePE, "1", "10", "100", "90")}})
+	c.must(e.tok, "customs", "repair", "exit", no, "--key", "e0", "--section", "old-parts", "--line", "2", "--quantity", "1",
+		"--way", "re-export", "--reference", out0.GetListNo())
+	z.declare(t, e.tok, out0.GetListNo())
+	if _, err := z.decl.ReturnList(ctxAs(t, z.customs), &customsv1.ReturnListRequest{ListNo: out0.GetListNo(), Note: "wrong consignee"}); err != nil {
+		t.Fatalf("ReturnList: %v", err)
+	}
+	b := c.must(e.tok, "-o", "csv", "customs", "repair", "get", no, "--bindings")
+	if !strings.Contains(b, "LIST,"+out0.GetListNo()+",1,OLD_PARTS,2,1,e0,RETURNED") {
+		t.Fatalf("bindings after the return: %q", b)
+	}
 	out1 := z.createList(t, e.tok, &customsv1.CreateListRequest{InnerNo: "OUT-1", BookNo: book, Io: "E", TradeMode: "0864", Country: "USA",
 		Lines: []*customsv1.ListLine{line(linePE, "1", "10", "100", "90")}})
 	c.must(e.tok, "customs", "repair", "exit", no, "--key", "e1", "--section", "old-parts", "--line", "2", "--quantity", "1",
@@ -159,7 +183,7 @@ func TestZonectlRepair(t *testing.T) {
 		t.Fatalf("repair stock printed %q", st)
 	}
 	trail := c.must(z.customs, "customs", "repair", "get", no, "--trail")
-	for _, k := range []string{"TEST", "CONSUME_PARTS", "REMOVE_PARTS", "FINISH", "EXIT"} {
+	for _, k := range []string{"TEST", "CONSUME_PARTS", "REMOVE_PARTS", "FINISH", "EXIT", "LIST_RETURNED"} {
 		if !strings.Contains(trail, k) {
 			t.Errorf("the trail lacks %s: %q", k, trail)
 		}

@@ -74,8 +74,8 @@ type clients struct {
 	rnd customsv1.RndServiceClient
 	// repair is RepairService (zonectl customs repair ...).
 	repair customsv1.RepairServiceClient
-	// writeOff is WriteOffService (zonectl evidence ...).
-	writeOff customsv1.WriteOffServiceClient
+	// writeoff is WriteOffService (zonectl customs writeoff ..., zonectl evidence ...).
+	writeoff customsv1.WriteOffServiceClient
 	close    func() error
 }
 
@@ -113,7 +113,7 @@ func dialServer(cfg conn.Config) (*clients, error) {
 		gate: customsv1.NewGateServiceClient(cc), display: customsv1.NewDisplayServiceClient(cc),
 		ecommerce: customsv1.NewEcommerceServiceClient(cc), processing: customsv1.NewProcessingServiceClient(cc),
 		rnd: customsv1.NewRndServiceClient(cc), repair: customsv1.NewRepairServiceClient(cc),
-		writeOff: customsv1.NewWriteOffServiceClient(cc), close: cc.Close}, nil
+		writeoff: customsv1.NewWriteOffServiceClient(cc), close: cc.Close}, nil
 }
 
 // execute runs the command line and returns the exit code.

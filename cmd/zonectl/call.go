@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
 
 	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/input"
 	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/output"
@@ -179,4 +180,58 @@ func checkFlags(req proto.Message, flags map[string]string) error {
 		return usagef("%s: %s", field, msg)
 	}
 	return usagef("%s", msg)
+}
+
+// answer finds the field of type M in a response of type R (a
+// GetListResponse's List); nil when R is an M. A response without one is a
+// programming error and panics when the command tree is built.
+func answer[M, R proto.Message]() protoreflect.FieldDescriptor {
+	var m M
+	var r R
+	want := m.ProtoReflect().Descriptor().FullName()
+	if r.ProtoReflect().Descriptor().FullName() == want {
+		return nil
+	}
+	fs := r.ProtoReflect().Descriptor().Fields()
+	for i := range fs.Len() {
+		if fd := fs.Get(i); fd.Message() != nil && fd.Message().FullName() == want && fd.Cardinality() != protoreflect.Repeated {
+			return fd
+		}
+	}
+	panic(fmt.Sprintf("%s has no %s field", r.ProtoReflect().Descriptor().FullName(), want))
+}
+
+// unwrap turns a call that returns a response R into one that returns its
+// M (see answer).
+func unwrap[M, R proto.Message, A any](f func(ctx context.Context, c *clients, arg A) (R, error)) func(ctx context.Context, c *clients, arg A) (M, error) {
+	fd := answer[M, R]()
+	return func(ctx context.Context, c *clients, arg A) (M, error) {
+		var zero M
+		resp, err := f(ctx, c, arg)
+		switch {
+		case err != nil:
+			return zero, err
+		case fd == nil:
+			return any(resp).(M), nil
+		case !resp.ProtoReflect().Has(fd):
+			return zero, nil
+		}
+		return resp.ProtoReflect().Get(fd).Message().Interface().(M), nil
+	}
+}
+
+// runShow is the RunE of a command that makes one call with its arguments
+// and prints the M of the answer (show).
+func runShow[M, R proto.Message](a *app, v view[M], f func(ctx context.Context, c *clients, args []string) (R, error)) func(*cobra.Command, []string) error {
+	g := unwrap[M](f)
+	return a.act(func(cmd *cobra.Command, args []string) error {
+		return show(a, cmd, v, func(ctx context.Context, c *clients) (M, error) { return g(ctx, c, args) })
+	})
+}
+
+// runActOn is the RunE of a command that makes one call per document named
+// and prints the M of each answer (actOn).
+func runActOn[M, R proto.Message](a *app, v view[M], f func(ctx context.Context, c *clients, no string) (R, error)) func(*cobra.Command, []string) error {
+	g := unwrap[M](f)
+	return a.act(func(cmd *cobra.Command, args []string) error { return actOn(a, cmd, args, v, g) })
 }

@@ -81,11 +81,8 @@ func (a *app) principalsGetCmd() *cobra.Command {
 		Short:   "Show one principal",
 		Example: "  zonectl admin principals get acme-ops",
 		Args:    exactArgs(1, "a principal ID"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return show(a, cmd, principalView, func(ctx context.Context, c *clients) (*adminv1.Principal, error) {
-				resp, err := c.admin.GetPrincipal(ctx, &adminv1.GetPrincipalRequest{PrincipalId: args[0]})
-				return resp.GetPrincipal(), err
-			})
+		RunE: runShow(a, principalView, func(ctx context.Context, c *clients, args []string) (*adminv1.GetPrincipalResponse, error) {
+			return c.admin.GetPrincipal(ctx, &adminv1.GetPrincipalRequest{PrincipalId: args[0]})
 		}),
 	}
 }
@@ -96,11 +93,8 @@ func (a *app) principalsDisableCmd() *cobra.Command {
 		Short:   "Disable a principal: its tokens stop working (idempotent)",
 		Example: "  zonectl admin principals disable acme-ops",
 		Args:    exactArgs(1, "a principal ID"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return show(a, cmd, principalView, func(ctx context.Context, c *clients) (*adminv1.Principal, error) {
-				resp, err := c.admin.DisablePrincipal(ctx, &adminv1.DisablePrincipalRequest{PrincipalId: args[0]})
-				return resp.GetPrincipal(), err
-			})
+		RunE: runShow(a, principalView, func(ctx context.Context, c *clients, args []string) (*adminv1.DisablePrincipalResponse, error) {
+			return c.admin.DisablePrincipal(ctx, &adminv1.DisablePrincipalRequest{PrincipalId: args[0]})
 		}),
 	}
 }
@@ -190,11 +184,8 @@ func (a *app) tokensRevokeCmd() *cobra.Command {
 		Short:   "Revoke a token by its id (idempotent)",
 		Example: "  zonectl admin tokens revoke tok_01J8Z5",
 		Args:    exactArgs(1, "a token ID (from 'admin tokens list', not the token itself)"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return show(a, cmd, tokenView, func(ctx context.Context, c *clients) (*adminv1.TokenInfo, error) {
-				resp, err := c.admin.RevokeToken(ctx, &adminv1.RevokeTokenRequest{TokenId: args[0]})
-				return resp.GetToken(), err
-			})
+		RunE: runShow(a, tokenView, func(ctx context.Context, c *clients, args []string) (*adminv1.RevokeTokenResponse, error) {
+			return c.admin.RevokeToken(ctx, &adminv1.RevokeTokenRequest{TokenId: args[0]})
 		}),
 	}
 }
@@ -205,11 +196,8 @@ func (a *app) whoamiCmd() *cobra.Command {
 		Short:   "Show the principal and role the token belongs to",
 		Example: "  zonectl whoami",
 		Args:    exactArgs(0, "no arguments"),
-		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			return show(a, cmd, principalView, func(ctx context.Context, c *clients) (*adminv1.Principal, error) {
-				resp, err := c.admin.WhoAmI(ctx, &adminv1.WhoAmIRequest{})
-				return resp.GetPrincipal(), err
-			})
+		RunE: runShow(a, principalView, func(ctx context.Context, c *clients, _ []string) (*adminv1.WhoAmIResponse, error) {
+			return c.admin.WhoAmI(ctx, &adminv1.WhoAmIRequest{})
 		}),
 	}
 }

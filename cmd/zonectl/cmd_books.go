@@ -52,11 +52,8 @@ func (a *app) booksGetCmd() *cobra.Command {
 		Short:   "Show one book",
 		Example: "  zonectl books get H12345678901 -o json",
 		Args:    exactArgs(1, "BOOK"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return show(a, cmd, bookView, func(ctx context.Context, c *clients) (*ledgerv1.Book, error) {
-				resp, err := c.ledger.GetBook(ctx, &ledgerv1.GetBookRequest{BookId: args[0]})
-				return resp.GetBook(), err
-			})
+		RunE: runShow(a, bookView, func(ctx context.Context, c *clients, args []string) (*ledgerv1.GetBookResponse, error) {
+			return c.ledger.GetBook(ctx, &ledgerv1.GetBookRequest{BookId: args[0]})
 		}),
 	}
 }
@@ -100,11 +97,8 @@ func (a *app) booksAddAccountsCmd() *cobra.Command {
 are, so repeating the command is safe.`,
 		Example: "  zonectl books add-accounts H12345678901 awaiting-repair repaired",
 		Args:    minArgs(2, "BOOK and at least one ACCOUNT"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return show(a, cmd, bookView, func(ctx context.Context, c *clients) (*ledgerv1.Book, error) {
-				resp, err := c.ledger.AddBookAccounts(ctx, &ledgerv1.AddBookAccountsRequest{BookId: args[0], Accounts: args[1:]})
-				return resp.GetBook(), err
-			})
+		RunE: runShow(a, bookView, func(ctx context.Context, c *clients, args []string) (*ledgerv1.AddBookAccountsResponse, error) {
+			return c.ledger.AddBookAccounts(ctx, &ledgerv1.AddBookAccountsRequest{BookId: args[0], Accounts: args[1:]})
 		}),
 	}
 }

@@ -29,7 +29,7 @@ func (a *app) customsCmd() *cobra.Command {
 		a.enterpriseCmd(), a.customsBookCmd(), a.stockCmd(),
 		a.customsListCmd(), a.passCmd(),
 		a.formCmd(), a.slipCmd(), a.tripsCmd(), a.displayCmd(), a.consumptionCmd(), a.certificateCmd(), a.taxableCmd(),
-		a.ecommerceCmd(), a.processingCmd(), a.rndCmd(), a.repairCmd())
+		a.ecommerceCmd(), a.processingCmd(), a.rndCmd(), a.repairCmd(), a.writeoffCmd())
 	c.Long = `The zone's customs side: enterprises (区内企业), their electronic account books
 (电子账册) and book lines (备案序号), verification lists (核注清单), gate passes
 (核放单) and gate events, business forms and slips of 分送集报, bonded display
@@ -279,11 +279,8 @@ transferred to them. Customs only. Idempotent.`
 		Long:    long,
 		Example: "  zonectl customs enterprise " + strings.Fields(use)[0] + " 91310000MA1K000019",
 		Args:    exactArgs(1, "USCC"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return show(a, cmd, enterpriseView, func(ctx context.Context, c *clients) (*customsv1.Enterprise, error) {
-				resp, err := c.books.SetEnterpriseSuspended(ctx, &customsv1.SetEnterpriseSuspendedRequest{Uscc: args[0], Suspended: suspend})
-				return resp.GetEnterprise(), err
-			})
+		RunE: runShow(a, enterpriseView, func(ctx context.Context, c *clients, args []string) (*customsv1.SetEnterpriseSuspendedResponse, error) {
+			return c.books.SetEnterpriseSuspended(ctx, &customsv1.SetEnterpriseSuspendedRequest{Uscc: args[0], Suspended: suspend})
 		}),
 	}
 }
@@ -294,11 +291,8 @@ func (a *app) enterpriseGetCmd() *cobra.Command {
 		Short:   "Show one enterprise",
 		Example: "  zonectl customs enterprise get 91310000MA1K000019 -o json",
 		Args:    exactArgs(1, "USCC"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return show(a, cmd, enterpriseView, func(ctx context.Context, c *clients) (*customsv1.Enterprise, error) {
-				resp, err := c.books.GetEnterprise(ctx, &customsv1.GetEnterpriseRequest{Uscc: args[0]})
-				return resp.GetEnterprise(), err
-			})
+		RunE: runShow(a, enterpriseView, func(ctx context.Context, c *clients, args []string) (*customsv1.GetEnterpriseResponse, error) {
+			return c.books.GetEnterprise(ctx, &customsv1.GetEnterpriseRequest{Uscc: args[0]})
 		}),
 	}
 }
@@ -400,11 +394,8 @@ func (a *app) customsBookWriteOffCmd() *cobra.Command {
 first import. The book's owner or customs. Idempotent.`,
 		Example: "  zonectl customs book write-off H31050000001 2026-06-30",
 		Args:    exactArgs(2, "BOOK and DATE (YYYY-MM-DD)"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return show(a, cmd, customsBookView, func(ctx context.Context, c *clients) (*customsv1.Book, error) {
-				resp, err := c.books.SetLastWriteOffDate(ctx, &customsv1.SetLastWriteOffDateRequest{BookNo: args[0], Date: args[1]})
-				return resp.GetBook(), err
-			})
+		RunE: runShow(a, customsBookView, func(ctx context.Context, c *clients, args []string) (*customsv1.SetLastWriteOffDateResponse, error) {
+			return c.books.SetLastWriteOffDate(ctx, &customsv1.SetLastWriteOffDateRequest{BookNo: args[0], Date: args[1]})
 		}),
 	}
 }
@@ -415,11 +406,8 @@ func (a *app) customsBookGetCmd() *cobra.Command {
 		Short:   "Show one customs book",
 		Example: "  zonectl customs book get H31050000001",
 		Args:    exactArgs(1, "BOOK"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return show(a, cmd, customsBookView, func(ctx context.Context, c *clients) (*customsv1.Book, error) {
-				resp, err := c.books.GetBook(ctx, &customsv1.GetBookRequest{BookNo: args[0]})
-				return resp.GetBook(), err
-			})
+		RunE: runShow(a, customsBookView, func(ctx context.Context, c *clients, args []string) (*customsv1.GetBookResponse, error) {
+			return c.books.GetBook(ctx, &customsv1.GetBookRequest{BookNo: args[0]})
 		}),
 	}
 }
@@ -545,7 +533,7 @@ func (a *app) bookLinesListCmd() *cobra.Command {
 		Example: "  zonectl customs book lines list H31050000001 -o csv",
 		Args:    exactArgs(1, "BOOK"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return showPages(a, cmd, rowView(bookLineHeader, bookLineRow), func(ctx context.Context, c *clients, token string) ([]*customsv1.BookLine, string, error) {
+			return showPages(a, cmd, bookLineView, func(ctx context.Context, c *clients, token string) ([]*customsv1.BookLine, string, error) {
 				resp, err := c.books.ListBookLines(ctx, &customsv1.ListBookLinesRequest{BookNo: args[0], PageSize: pageSize, PageToken: token})
 				return resp.GetLines(), resp.GetNextPageToken(), err
 			})
@@ -633,7 +621,7 @@ business date (default: now). The columns:
   zonectl customs stock H31050000001 --as-of 2026-03-31 -o csv`,
 		Args: exactArgs(1, "BOOK"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return showAll(a, cmd, rowView(stockHeader, stockRow), func(ctx context.Context, c *clients) ([]*customsv1.StockLine, error) {
+			return showAll(a, cmd, stockView, func(ctx context.Context, c *clients) ([]*customsv1.StockLine, error) {
 				resp, err := c.books.GetStockReport(ctx, &customsv1.GetStockReportRequest{BookNo: args[0], AsOf: asOf})
 				return resp.GetLines(), err
 			})

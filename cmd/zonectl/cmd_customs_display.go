@@ -45,12 +45,7 @@ booked the first time.`
 
 // Display movements.
 
-var displayMoveHeader = []string{"move_no", "inner_no", "book_no", "apply_no", "kind", "date", "lines", "tax", "journal_id"}
-
-func displayMoveRow(m *customsv1.DisplayMove) []string {
-	return []string{m.GetMoveNo(), m.GetInnerNo(), m.GetBookNo(), m.GetApplyNo(), enumName(m.GetKind(), "DISPLAY_KIND_"), m.GetDate(),
-		strconv.Itoa(len(m.GetLines())), m.GetTax(), id(m.GetJournalId())}
-}
+var displayMoveView = cols[*customsv1.DisplayMove]("move_no", "inner_no", "book_no", "apply_no", "kind", "date", "len:lines", "tax", "journal_id?")
 
 var displayMoveLong = map[customsv1.DisplayKind]string{
 	customsv1.DisplayKind_DISPLAY_KIND_OUT: `Take bonded goods out of the zone for display under a type-C form (bonded ->
@@ -138,7 +133,7 @@ func (a *app) displayMoveCmd(kind customsv1.DisplayKind) *cobra.Command {
 				a.note("%d display movements, well-formed; nothing sent (--dry-run)", len(docs))
 				return nil
 			}
-			p := newDocPrinter(a, len(docs), ff.quiet, displayMoveHeader, one(displayMoveRow), (*customsv1.DisplayMove).GetMoveNo)
+			p := newDocPrinter(a, len(docs), ff.quiet, displayMoveView.header, displayMoveView.rows, (*customsv1.DisplayMove).GetMoveNo)
 			send := func(ctx context.Context, c *clients, req *customsv1.MoveDisplayRequest) (*customsv1.DisplayMove, error) {
 				resp, err := c.display.MoveDisplay(ctx, req)
 				return resp.GetMove(), err
@@ -308,12 +303,8 @@ func readDisplayMoves(r io.Reader, name string, format input.FileFormat, kind cu
 
 // Tax payments and status.
 
-var displayPayHeader = []string{"form_no", "book_no", "guarantee", "tax_assessed", "tax_paid", "available"}
-
-func displayPayRow(r *customsv1.PayDisplayTaxResponse) []string {
-	f := r.GetForm()
-	return []string{f.GetFormNo(), f.GetBookNo(), f.GetGuarantee(), f.GetTaxAssessed(), f.GetTaxPaid(), r.GetAvailable()}
-}
+var displayPayView = cols[*customsv1.PayDisplayTaxResponse]("form_no=form.form_no", "book_no=form.book_no", "guarantee=form.guarantee",
+	"tax_assessed=form.tax_assessed", "tax_paid=form.tax_paid", "available")
 
 func (a *app) displayPayCmd() *cobra.Command {
 	var paymentNo string
@@ -339,7 +330,7 @@ payment is recorded once.`,
 			if paymentNo == "" {
 				return usagef("--payment-no is required: the payment's number (税款缴款书号) makes a retried payment harmless")
 			}
-			return show(a, cmd, rowView(displayPayHeader, displayPayRow), func(ctx context.Context, c *clients) (*customsv1.PayDisplayTaxResponse, error) {
+			return show(a, cmd, displayPayView, func(ctx context.Context, c *clients) (*customsv1.PayDisplayTaxResponse, error) {
 				return c.display.PayDisplayTax(ctx, &customsv1.PayDisplayTaxRequest{ApplyNo: args[0], Amount: amount, PaymentNo: paymentNo})
 			})
 		}),
@@ -348,22 +339,11 @@ payment is recorded once.`,
 	return cmd
 }
 
-// displayStatusView prints a form's display status.
-var displayStatusView = view[*customsv1.GetDisplayStatusResponse]{displayStatusHeader, displayStatusRows}
-
-// displayStatusHeader is a form's display status flattened to one row per
+// displayStatusView is a form's display status flattened to one row per
 // book line on display.
-var displayStatusHeader = []string{"form_no", "book_no", "valid_from", "valid_until", "guarantee", "tax_assessed", "tax_paid",
-	"available", "overdue", "book_seq", "on_display"}
-
-func displayStatusRows(r *customsv1.GetDisplayStatusResponse) [][]string {
-	f := r.GetForm()
-	head := []string{f.GetFormNo(), f.GetBookNo(), f.GetValidFrom(), f.GetValidUntil(), r.GetGuarantee(), r.GetTaxAssessed(),
-		r.GetTaxPaid(), r.GetAvailable(), strconv.FormatBool(r.GetOverdue())}
-	return perElement(head, len(head)+2, r.GetOnDisplay(), func(_ int, h *customsv1.DisplayHolding) []string {
-		return []string{seq(h.GetBookSeq()), h.GetQuantity()}
-	})
-}
+var displayStatusView = flat[*customsv1.GetDisplayStatusResponse]([]string{"form_no=form.form_no", "book_no=form.book_no",
+	"valid_from=form.valid_from", "valid_until=form.valid_until", "guarantee", "tax_assessed", "tax_paid", "available", "overdue"},
+	"on_display", "book_seq?", "on_display=quantity")
 
 func (a *app) displayStatusCmd() *cobra.Command {
 	var asOf string

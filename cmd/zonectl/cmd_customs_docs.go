@@ -68,7 +68,7 @@ func (a *app) listCreateCmd() *cobra.Command {
 				a.noteDryRun(ff.file, len(docs), "lists")
 				return nil
 			}
-			p := newDocPrinter(a, len(docs), ff.quiet, listHeader, one(listRow), (*customsv1.List).GetListNo)
+			p := newDocPrinter(a, len(docs), ff.quiet, listView.header, listView.rows, (*customsv1.List).GetListNo)
 			return fileDocs(a, cmd.Context(), ff, "lists", docs, (*customsv1.CreateListRequest).GetInnerNo,
 				func(ctx context.Context, c *clients, req *customsv1.CreateListRequest) (*customsv1.List, error) {
 					resp, err := c.decls.CreateList(ctx, req)
@@ -91,11 +91,8 @@ reserved (预核扣); a list the bucket cannot cover is refused
 it.`,
 		Example: "  zonectl customs list declare QD310526I000000001",
 		Args:    minArgs(1, "at least one LIST"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return actOn(a, cmd, args, rowView(listHeader, listRow), func(ctx context.Context, c *clients, no string) (*customsv1.List, error) {
-				resp, err := c.decls.DeclareList(ctx, &customsv1.DeclareListRequest{ListNo: no})
-				return resp.GetList(), err
-			})
+		RunE: runActOn(a, listView, func(ctx context.Context, c *clients, no string) (*customsv1.DeclareListResponse, error) {
+			return c.decls.DeclareList(ctx, &customsv1.DeclareListRequest{ListNo: no})
 		}),
 	}
 }
@@ -111,11 +108,8 @@ approved); the others wait for their passes. Customs only. Approving an
 approved list again returns it.`,
 		Example: `  zonectl customs list approve QD310526I000000001 --note "documents checked"`,
 		Args:    minArgs(1, "at least one LIST"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return actOn(a, cmd, args, rowView(listHeader, listRow), func(ctx context.Context, c *clients, no string) (*customsv1.List, error) {
-				resp, err := c.decls.ApproveList(ctx, &customsv1.ApproveListRequest{ListNo: no, Note: note})
-				return resp.GetList(), err
-			})
+		RunE: runActOn(a, listView, func(ctx context.Context, c *clients, no string) (*customsv1.ApproveListResponse, error) {
+			return c.decls.ApproveList(ctx, &customsv1.ApproveListRequest{ListNo: no, Note: note})
 		}),
 	}
 	c.Flags().StringVar(&note, "note", "", "approval remark, kept as the list's note")
@@ -132,11 +126,8 @@ go back. A list whose goods started passing the gate cannot be returned.
 Customs only. Returning a returned list again returns it.`,
 		Example: `  zonectl customs list return QD310526E000000002 --note "unit price missing on line 1"`,
 		Args:    exactArgs(1, "LIST"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return actOn(a, cmd, args, rowView(listHeader, listRow), func(ctx context.Context, c *clients, no string) (*customsv1.List, error) {
-				resp, err := c.decls.ReturnList(ctx, &customsv1.ReturnListRequest{ListNo: no, Note: note})
-				return resp.GetList(), err
-			})
+		RunE: runActOn(a, listView, func(ctx context.Context, c *clients, no string) (*customsv1.ReturnListResponse, error) {
+			return c.decls.ReturnList(ctx, &customsv1.ReturnListRequest{ListNo: no, Note: note})
 		}),
 	}
 	bind(c, flagSpec{&note, "note", "why the list is returned (required)"})
@@ -150,11 +141,8 @@ func (a *app) listDeleteCmd() *cobra.Command {
 		Long:    `Delete draft lists, in order. Deleting a deleted list again returns it.`,
 		Example: "  zonectl customs list delete QD310526I000000003",
 		Args:    minArgs(1, "at least one LIST"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return actOn(a, cmd, args, rowView(listHeader, listRow), func(ctx context.Context, c *clients, no string) (*customsv1.List, error) {
-				resp, err := c.decls.DeleteList(ctx, &customsv1.DeleteListRequest{ListNo: no})
-				return resp.GetList(), err
-			})
+		RunE: runActOn(a, listView, func(ctx context.Context, c *clients, no string) (*customsv1.DeleteListResponse, error) {
+			return c.decls.DeleteList(ctx, &customsv1.DeleteListRequest{ListNo: no})
 		}),
 	}
 }
@@ -169,11 +157,8 @@ leave the 待检区 for their new status (to non-bonded: a taxable event). The
 enterprise or customs may. Clearing a cleared list again returns it.`,
 		Example: "  zonectl customs list clear QD310526E000000004 --declaration 310520260000012345",
 		Args:    exactArgs(1, "LIST"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return actOn(a, cmd, args, rowView(listHeader, listRow), func(ctx context.Context, c *clients, no string) (*customsv1.List, error) {
-				resp, err := c.decls.ClearList(ctx, &customsv1.ClearListRequest{ListNo: no, DeclarationNo: declaration})
-				return resp.GetList(), err
-			})
+		RunE: runActOn(a, listView, func(ctx context.Context, c *clients, no string) (*customsv1.ClearListResponse, error) {
+			return c.decls.ClearList(ctx, &customsv1.ClearListRequest{ListNo: no, DeclarationNo: declaration})
 		}),
 	}
 	bind(c, flagSpec{&declaration, "declaration", "the released declaration's number (报关单编号) (required)"})
@@ -189,11 +174,8 @@ and legal quantities, CNY value, the quantity through the gate (passed) and
 the lots an outbound line reserved; -o json prints the whole List.`,
 		Example: "  zonectl customs list get QD310526I000000001 -o json",
 		Args:    exactArgs(1, "LIST"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return show(a, cmd, view[*customsv1.List]{listLinesHeader, listLineRows}, func(ctx context.Context, c *clients) (*customsv1.List, error) {
-				resp, err := c.decls.GetList(ctx, &customsv1.GetListRequest{ListNo: args[0]})
-				return resp.GetList(), err
-			})
+		RunE: runShow(a, listLinesView, func(ctx context.Context, c *clients, args []string) (*customsv1.GetListResponse, error) {
+			return c.decls.GetList(ctx, &customsv1.GetListRequest{ListNo: args[0]})
 		}),
 	}
 }
@@ -211,7 +193,7 @@ func (a *app) listLsCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return showPages(a, cmd, rowView(listHeader, listRow), func(ctx context.Context, c *clients, token string) ([]*customsv1.List, string, error) {
+			return showPages(a, cmd, listView, func(ctx context.Context, c *clients, token string) ([]*customsv1.List, string, error) {
 				resp, err := c.decls.ListLists(ctx, &customsv1.ListListsRequest{BookNo: book, Enterprise: enterprise,
 					Status: customsv1.ListStatus(st), PageSize: pageSize, PageToken: token})
 				return resp.GetLists(), resp.GetNextPageToken(), err
@@ -253,7 +235,7 @@ decimal strings.`,
 			if err != nil {
 				return err
 			}
-			p := newDocPrinter(a, 1, quiet, formHeader, one(formRow), (*customsv1.Form).GetFormNo)
+			p := newDocPrinter(a, 1, quiet, formView.header, formView.rows, (*customsv1.Form).GetFormNo)
 			return p.close(p.add(f))
 		}),
 	}
@@ -274,11 +256,8 @@ func (a *app) formGetCmd() *cobra.Command {
 		Short:   "Show one business form",
 		Example: "  zonectl customs form get SQA310526X000000001",
 		Args:    exactArgs(1, "FORM"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return show(a, cmd, rowView(formHeader, formRow), func(ctx context.Context, c *clients) (*customsv1.Form, error) {
-				resp, err := c.decls.GetForm(ctx, &customsv1.GetFormRequest{FormNo: args[0]})
-				return resp.GetForm(), err
-			})
+		RunE: runShow(a, formView, func(ctx context.Context, c *clients, args []string) (*customsv1.GetFormResponse, error) {
+			return c.decls.GetForm(ctx, &customsv1.GetFormRequest{FormNo: args[0]})
 		}),
 	}
 }
@@ -328,7 +307,7 @@ value, gross_weight, net_weight.`,
 				a.noteDryRun(ff.file, len(docs), "slips")
 				return nil
 			}
-			p := newDocPrinter(a, len(docs), ff.quiet, slipHeader, one(slipRow), (*customsv1.Slip).GetSlipNo)
+			p := newDocPrinter(a, len(docs), ff.quiet, slipView.header, slipView.rows, (*customsv1.Slip).GetSlipNo)
 			return fileDocs(a, cmd.Context(), ff, "slips", docs, (*customsv1.CreateSlipRequest).GetInnerNo,
 				func(ctx context.Context, c *clients, req *customsv1.CreateSlipRequest) (*customsv1.Slip, error) {
 					resp, err := c.decls.CreateSlip(ctx, req)
@@ -348,11 +327,8 @@ func (a *app) slipGetCmd() *cobra.Command {
 		Short:   "Show one slip (one row per line in table and CSV)",
 		Example: "  zonectl customs slip get CRK310526E000000001",
 		Args:    exactArgs(1, "SLIP"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return show(a, cmd, view[*customsv1.Slip]{slipLinesHeader, slipLineRows}, func(ctx context.Context, c *clients) (*customsv1.Slip, error) {
-				resp, err := c.decls.GetSlip(ctx, &customsv1.GetSlipRequest{SlipNo: args[0]})
-				return resp.GetSlip(), err
-			})
+		RunE: runShow(a, slipLinesView, func(ctx context.Context, c *clients, args []string) (*customsv1.GetSlipResponse, error) {
+			return c.decls.GetSlip(ctx, &customsv1.GetSlipRequest{SlipNo: args[0]})
 		}),
 	}
 }
@@ -377,7 +353,7 @@ overdue), of one book or of every book you may read.`,
 			if len(args) == 1 {
 				book = args[0]
 			}
-			return showAll(a, cmd, rowView(tripHeader, tripRow), func(ctx context.Context, c *clients) ([]*customsv1.PendingTrip, error) {
+			return showAll(a, cmd, tripView, func(ctx context.Context, c *clients) ([]*customsv1.PendingTrip, error) {
 				resp, err := c.decls.ListPendingTrips(ctx, &customsv1.ListPendingTripsRequest{BookNo: book, AsOf: asOf})
 				return resp.GetTrips(), err
 			})
@@ -448,11 +424,8 @@ lot entered from abroad and none was consumed or processed in the zone. Asking
 again returns the certificate already issued.`,
 		Example: "  zonectl customs certificate QD310526E000000002",
 		Args:    exactArgs(1, "LIST"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return show(a, cmd, view[*customsv1.Certificate]{certificateHeader, certificateRows}, func(ctx context.Context, c *clients) (*customsv1.Certificate, error) {
-				resp, err := c.decls.RequestCertificate(ctx, &customsv1.RequestCertificateRequest{ListNo: args[0]})
-				return resp.GetCertificate(), err
-			})
+		RunE: runShow(a, certificateView, func(ctx context.Context, c *clients, args []string) (*customsv1.RequestCertificateResponse, error) {
+			return c.decls.RequestCertificate(ctx, &customsv1.RequestCertificateRequest{ListNo: args[0]})
 		}),
 	}
 }
@@ -472,7 +445,7 @@ separated by ";" (e.g. DUTY;CONSUMPTION_TAX).`,
 		Example: "  zonectl customs taxable H31050000001 --from 2026-03-01 --to 2026-03-31 -o csv",
 		Args:    exactArgs(1, "BOOK"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return showPages(a, cmd, rowView(taxableHeader, taxableRow), func(ctx context.Context, c *clients, token string) ([]*customsv1.TaxableEvent, string, error) {
+			return showPages(a, cmd, taxableView, func(ctx context.Context, c *clients, token string) ([]*customsv1.TaxableEvent, string, error) {
 				resp, err := c.decls.ListTaxableEvents(ctx, &customsv1.ListTaxableEventsRequest{BookNo: args[0], FromDate: from, ToDate: to,
 					PageSize: pageSize, PageToken: token})
 				return resp.GetEvents(), resp.GetNextPageToken(), err

@@ -72,64 +72,21 @@ returns; customs and the guarantor's own enterprise read settlements.`
 // Views: the table and CSV columns. Statuses print without their prefix
 // (RELEASED), decimals as the server sent them.
 
-var ecomChannelHeader = []string{"enterprise", "name", "platform", "book_no", "guarantor"}
-
-func ecomChannelRow(c *customsv1.Channel) []string {
-	return []string{c.GetEnterprise(), c.GetName(), c.GetPlatform(), c.GetBookNo(), c.GetGuarantor()}
-}
-
-var ecomOrderHead = []string{"order_no", "enterprise", "status", "list_no", "reason", "buyer", "goods_value", "freight", "insurance",
-	"discount", "tax_total", "actual_paid", "created_at", "reason_message"}
-
-func ecomOrderHeadRow(o *customsv1.Order) []string {
-	return []string{o.GetOrderNo(), o.GetEnterprise(), enumName(o.GetStatus(), "ORDER_STATUS_"), o.GetListNo(), o.GetReason(),
-		o.GetBuyer().GetName(), o.GetGoodsValue(), o.GetFreight(), o.GetInsurance(), o.GetDiscount(), o.GetTaxTotal(), o.GetActualPaid(),
-		ts(o.GetCreatedAt()), o.GetReasonMessage()}
-}
-
-// An order in one row (cancel), or one row per line (get).
 var (
-	ecomOrderHeader     = append(slices.Clone(ecomOrderHead), "lines")
-	ecomOrderLineHeader = append(slices.Clone(ecomOrderHead), "line", "item_no", "name", "quantity", "price", "total")
+	ecomChannelView  = cols[*customsv1.Channel]("enterprise", "name", "platform", "book_no", "guarantor")
+	ecomOrderColumns = []string{"order_no", "enterprise", "status", "list_no", "reason", "buyer=buyer.name", "goods_value", "freight",
+		"insurance", "discount", "tax_total", "actual_paid", "created_at", "reason_message"}
+	// An order in one row (cancel), or one row per line (get).
+	ecomOrderView      = cols[*customsv1.Order](append(ecomOrderColumns, "len:lines")...)
+	ecomOrderLinesView = flat[*customsv1.Order](ecomOrderColumns, "lines", "line=#1", "item_no", "name", "quantity", "price", "total")
+	ecomListColumns    = []string{"list_no", "order_no", "enterprise", "platform", "book_no", "guarantor", "buyer_id", "status", "rule",
+		"dutiable_value", "duty", "consumption_tax", "vat", "tax", "released_on", "journal_id?", "return_applied_on", "returned_on",
+		"return_journal_id?", "reason"}
+	// An inventory list in one row (returns), or one row per line (get).
+	ecomListView      = cols[*customsv1.InventoryList](append(ecomListColumns, "len:lines")...)
+	ecomListLinesView = flat[*customsv1.InventoryList](ecomListColumns, "lines", "seq", "item_no", "book_seq?", "hs_code", "name",
+		"quantity", "unit", "legal_quantity", "legal_unit", "price", "total")
 )
-
-func ecomOrderRow(o *customsv1.Order) []string {
-	return append(ecomOrderHeadRow(o), strconv.Itoa(len(o.GetLines())))
-}
-
-func ecomOrderLineRows(o *customsv1.Order) [][]string {
-	return perElement(ecomOrderHeadRow(o), len(ecomOrderLineHeader), o.GetLines(), func(i int, l *customsv1.OrderLine) []string {
-		return []string{strconv.Itoa(i + 1), l.GetItemNo(), l.GetName(), l.GetQuantity(), l.GetPrice(), l.GetTotal()}
-	})
-}
-
-var ecomListHead = []string{"list_no", "order_no", "enterprise", "platform", "book_no", "guarantor", "buyer_id", "status", "rule",
-	"dutiable_value", "duty", "consumption_tax", "vat", "tax", "released_on", "journal_id", "return_applied_on", "returned_on",
-	"return_journal_id", "reason"}
-
-func ecomListHeadRow(l *customsv1.InventoryList) []string {
-	return []string{l.GetListNo(), l.GetOrderNo(), l.GetEnterprise(), l.GetPlatform(), l.GetBookNo(), l.GetGuarantor(), l.GetBuyerId(),
-		enumName(l.GetStatus(), "INVENTORY_LIST_STATUS_"), l.GetRule(), l.GetDutiableValue(), l.GetDuty(), l.GetConsumptionTax(), l.GetVat(),
-		l.GetTax(), l.GetReleasedOn(), id(l.GetJournalId()), l.GetReturnAppliedOn(), l.GetReturnedOn(), id(l.GetReturnJournalId()), l.GetReason()}
-}
-
-// An inventory list in one row (returns), or one row per line (get).
-var (
-	ecomListHeader     = append(slices.Clone(ecomListHead), "lines")
-	ecomListLineHeader = append(slices.Clone(ecomListHead), "seq", "item_no", "book_seq", "hs_code", "name", "quantity", "unit",
-		"legal_quantity", "legal_unit", "price", "total")
-)
-
-func ecomListRow(l *customsv1.InventoryList) []string {
-	return append(ecomListHeadRow(l), strconv.Itoa(len(l.GetLines())))
-}
-
-func ecomListLineRows(l *customsv1.InventoryList) [][]string {
-	return perElement(ecomListHeadRow(l), len(ecomListLineHeader), l.GetLines(), func(_ int, ln *customsv1.InventoryListLine) []string {
-		return []string{i32(ln.GetSeq()), ln.GetItemNo(), seq(ln.GetBookSeq()), ln.GetHsCode(), ln.GetName(),
-			ln.GetQuantity(), ln.GetUnit(), ln.GetLegalQuantity(), ln.GetLegalUnit(), ln.GetPrice(), ln.GetTotal()}
-	})
-}
 
 // ecomSettleHeader are the columns of the settlement, as in the file the
 // server exports: one row per list, then a TOTAL row (guarantor, period and
@@ -168,7 +125,7 @@ replace the channel.`,
 				"guarantor": "guarantor"}); err != nil {
 				return err
 			}
-			return show(a, cmd, rowView(ecomChannelHeader, ecomChannelRow), func(ctx context.Context, c *clients) (*customsv1.Channel, error) {
+			return show(a, cmd, ecomChannelView, func(ctx context.Context, c *clients) (*customsv1.Channel, error) {
 				resp, err := c.ecommerce.RegisterChannel(ctx, req)
 				return resp.GetChannel(), err
 			})
@@ -189,11 +146,8 @@ func (a *app) ecomChannelGetCmd() *cobra.Command {
 		Long:    `Show an e-commerce enterprise's channel (UNKNOWN_CHANNEL when none). Customs, admin, the enterprise and its linked platforms may read it.`,
 		Example: "  zonectl customs ecommerce channel get 91310115MA1K000029",
 		Args:    exactArgs(1, "USCC"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return show(a, cmd, rowView(ecomChannelHeader, ecomChannelRow), func(ctx context.Context, c *clients) (*customsv1.Channel, error) {
-				resp, err := c.ecommerce.GetChannel(ctx, &customsv1.GetChannelRequest{Enterprise: args[0]})
-				return resp.GetChannel(), err
-			})
+		RunE: runShow(a, ecomChannelView, func(ctx context.Context, c *clients, args []string) (*customsv1.GetChannelResponse, error) {
+			return c.ecommerce.GetChannel(ctx, &customsv1.GetChannelRequest{Enterprise: args[0]})
 		}),
 	}
 }
@@ -211,11 +165,8 @@ whole Order. Several orders: one after the other; the first error stops.`,
 		Example: `  zonectl customs ecommerce order get EC-0001
   zonectl customs ecommerce order get EC-0001 EC-0002 -o csv`,
 		Args: minArgs(1, "at least one ORDER"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return actOn(a, cmd, args, view[*customsv1.Order]{ecomOrderLineHeader, ecomOrderLineRows}, func(ctx context.Context, c *clients, no string) (*customsv1.Order, error) {
-				resp, err := c.ecommerce.GetOrder(ctx, &customsv1.GetOrderRequest{OrderNo: no})
-				return resp.GetOrder(), err
-			})
+		RunE: runActOn(a, ecomOrderLinesView, func(ctx context.Context, c *clients, no string) (*customsv1.GetOrderResponse, error) {
+			return c.ecommerce.GetOrder(ctx, &customsv1.GetOrderRequest{OrderNo: no})
 		}),
 	}
 }
@@ -230,11 +181,8 @@ returned instead ('return request'). Cancelling a cancelled order again
 returns it. Several orders: in order; the first refusal stops.`,
 		Example: "  zonectl customs ecommerce order cancel EC-0004",
 		Args:    minArgs(1, "at least one ORDER"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return actOn(a, cmd, args, rowView(ecomOrderHeader, ecomOrderRow), func(ctx context.Context, c *clients, no string) (*customsv1.Order, error) {
-				resp, err := c.ecommerce.CancelOrder(ctx, &customsv1.CancelOrderRequest{OrderNo: no})
-				return resp.GetOrder(), err
-			})
+		RunE: runActOn(a, ecomOrderView, func(ctx context.Context, c *clients, no string) (*customsv1.CancelOrderResponse, error) {
+			return c.ecommerce.CancelOrder(ctx, &customsv1.CancelOrderRequest{OrderNo: no})
 		}),
 	}
 }
@@ -250,11 +198,8 @@ line with its book line, HS code and legal quantity. A list's number is "QL"
 followed by its order's number. -o json prints the whole InventoryList.`,
 		Example: "  zonectl customs ecommerce inventory get QLEC-0001",
 		Args:    minArgs(1, "at least one LIST"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return actOn(a, cmd, args, view[*customsv1.InventoryList]{ecomListLineHeader, ecomListLineRows}, func(ctx context.Context, c *clients, no string) (*customsv1.InventoryList, error) {
-				resp, err := c.ecommerce.GetInventoryList(ctx, &customsv1.GetInventoryListRequest{ListNo: no})
-				return resp.GetList(), err
-			})
+		RunE: runActOn(a, ecomListLinesView, func(ctx context.Context, c *clients, no string) (*customsv1.GetInventoryListResponse, error) {
+			return c.ecommerce.GetInventoryList(ctx, &customsv1.GetInventoryListRequest{ListNo: no})
 		}),
 	}
 }
@@ -293,7 +238,7 @@ a received return again returns the list.`, "  zonectl customs ecommerce return 
 			if len(lines) > 0 && len(args) > 1 {
 				return usagef("--line names lines of one list; give one LIST with it")
 			}
-			return actOn(a, cmd, args, rowView(ecomListHeader, ecomListRow), func(ctx context.Context, c *clients, no string) (*customsv1.InventoryList, error) {
+			return actOn(a, cmd, args, ecomListView, func(ctx context.Context, c *clients, no string) (*customsv1.InventoryList, error) {
 				if request {
 					resp, err := c.ecommerce.RequestReturn(ctx, &customsv1.RequestReturnRequest{ListNo: no, Lines: lines})
 					return resp.GetList(), err

@@ -68,7 +68,7 @@ related_type: 1 核注清单, 2 出入库单, 3 提运单.`,
 				a.noteDryRun(ff.file, len(docs), "passes")
 				return nil
 			}
-			p := newDocPrinter(a, len(docs), ff.quiet, passHeader, one(passRow), (*customsv1.Pass).GetPassNo)
+			p := newDocPrinter(a, len(docs), ff.quiet, passView.header, passView.rows, (*customsv1.Pass).GetPassNo)
 			return fileDocs(a, cmd.Context(), ff, "passes", docs, (*customsv1.CreatePassRequest).GetInnerNo,
 				func(ctx context.Context, c *clients, req *customsv1.CreatePassRequest) (*customsv1.Pass, error) {
 					resp, err := c.gate.CreatePass(ctx, req)
@@ -115,7 +115,7 @@ Customs only.`,
 				}
 				req.At = timestamppb.New(t)
 			}
-			return show(a, cmd, rowView(passHeader, passRow), func(ctx context.Context, c *clients) (*customsv1.Pass, error) {
+			return show(a, cmd, passView, func(ctx context.Context, c *clients) (*customsv1.Pass, error) {
 				resp, err := c.gate.RecordGateEvent(ctx, req)
 				if p := resp.GetPass(); p.GetStatus() == customsv1.PassStatus_PASS_STATUS_HELD {
 					a.note("pass %s is HELD: %s; nothing is booked until customs runs 'zonectl customs pass release %s' (or 'pass reject')",
@@ -144,11 +144,8 @@ booked as if the gate had released it. Every bound list must be approved by
 then. Customs only. Releasing a released pass again returns it.`,
 		Example: `  zonectl customs pass release HF310526E000000002 --note "inspected: packing heavier than declared"`,
 		Args:    exactArgs(1, "PASS"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return actOn(a, cmd, args, rowView(passHeader, passRow), func(ctx context.Context, c *clients, no string) (*customsv1.Pass, error) {
-				resp, err := c.gate.ReleaseHold(ctx, &customsv1.ReleaseHoldRequest{PassNo: no, Note: note})
-				return resp.GetPass(), err
-			})
+		RunE: runActOn(a, passView, func(ctx context.Context, c *clients, no string) (*customsv1.ReleaseHoldResponse, error) {
+			return c.gate.ReleaseHold(ctx, &customsv1.ReleaseHoldRequest{PassNo: no, Note: note})
 		}),
 	}
 	c.Flags().StringVar(&note, "note", "", "customs remark, kept as the pass's note")
@@ -165,11 +162,8 @@ stay as they are and may go on another pass. Customs only. Rejecting a
 rejected pass again returns it.`,
 		Example: `  zonectl customs pass reject HF310526E000000002 --note "seal broken"`,
 		Args:    exactArgs(1, "PASS"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return actOn(a, cmd, args, rowView(passHeader, passRow), func(ctx context.Context, c *clients, no string) (*customsv1.Pass, error) {
-				resp, err := c.gate.RejectHold(ctx, &customsv1.RejectHoldRequest{PassNo: no, Note: note})
-				return resp.GetPass(), err
-			})
+		RunE: runActOn(a, passView, func(ctx context.Context, c *clients, no string) (*customsv1.RejectHoldResponse, error) {
+			return c.gate.RejectHold(ctx, &customsv1.RejectHoldRequest{PassNo: no, Note: note})
 		}),
 	}
 	bind(c, flagSpec{&note, "note", "why the vehicle is turned back (required)"})
@@ -183,11 +177,8 @@ func (a *app) passDeleteCmd() *cobra.Command {
 		Long:    `Delete passes whose vehicle has not passed the gate, in order. Deleting a deleted pass again returns it.`,
 		Example: "  zonectl customs pass delete HF310526I000000003",
 		Args:    minArgs(1, "at least one PASS"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return actOn(a, cmd, args, rowView(passHeader, passRow), func(ctx context.Context, c *clients, no string) (*customsv1.Pass, error) {
-				resp, err := c.gate.DeletePass(ctx, &customsv1.DeletePassRequest{PassNo: no})
-				return resp.GetPass(), err
-			})
+		RunE: runActOn(a, passView, func(ctx context.Context, c *clients, no string) (*customsv1.DeletePassResponse, error) {
+			return c.gate.DeletePass(ctx, &customsv1.DeletePassRequest{PassNo: no})
 		}),
 	}
 }
@@ -200,11 +191,8 @@ func (a *app) passGetCmd() *cobra.Command {
 (the pass's columns repeat), -o json the whole Pass with its lines.`,
 		Example: "  zonectl customs pass get HF310526I000000001",
 		Args:    exactArgs(1, "PASS"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return show(a, cmd, view[*customsv1.Pass]{passEventsHeader, passEventRows}, func(ctx context.Context, c *clients) (*customsv1.Pass, error) {
-				resp, err := c.gate.GetPass(ctx, &customsv1.GetPassRequest{PassNo: args[0]})
-				return resp.GetPass(), err
-			})
+		RunE: runShow(a, passEventsView, func(ctx context.Context, c *clients, args []string) (*customsv1.GetPassResponse, error) {
+			return c.gate.GetPass(ctx, &customsv1.GetPassRequest{PassNo: args[0]})
 		}),
 	}
 }
@@ -222,7 +210,7 @@ func (a *app) passLsCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return showPages(a, cmd, rowView(passHeader, passRow), func(ctx context.Context, c *clients, token string) ([]*customsv1.Pass, string, error) {
+			return showPages(a, cmd, passView, func(ctx context.Context, c *clients, token string) ([]*customsv1.Pass, string, error) {
 				resp, err := c.gate.ListPasses(ctx, &customsv1.ListPassesRequest{BookNo: book, Enterprise: enterprise,
 					Status: customsv1.PassStatus(st), PageSize: pageSize, PageToken: token})
 				return resp.GetPasses(), resp.GetNextPageToken(), err

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -20,7 +21,10 @@ func (a *app) processingCmd() *cobra.Command {
 			a.procVersionPutCmd(), a.procVersionDeclareCmd(), a.procVersionGetCmd(), a.procVersionListCmd()),
 		group("report", "File and show production reports", a.procReportFileCmd(), a.procReportGetCmd(), a.procReportListCmd()),
 		group("destruction", "Ask for, approve, reject and show destructions (销毁) of goods",
-			a.procDestroyRequestCmd(), a.procDestroyDecideCmd(true), a.procDestroyDecideCmd(false), a.procDestroyGetCmd()))
+			a.procDestroyRequestCmd(), a.procDestroyDecideCmd(true), a.procDestroyDecideCmd(false), a.procDestroyGetCmd()),
+		group("entrust", "委托加工 for a domestic firm: file, receive its materials, return its products",
+			a.procEntrustFileCmd(), a.procEntrustGetCmd(), a.procEntrustMoveCmd(true), a.procEntrustMoveCmd(false), a.procEntrustMoveGetCmd()),
+		a.procGeneralTaxpayerCmd())
 	c.Long = `The processing centre (加工制造中心) of a zone book:
 
   version  a good's unit consumption version (单耗版本): per material line its
@@ -35,6 +39,12 @@ func (a *app) processingCmd() *cobra.Command {
            of their own category.
   destruction  the enterprise asks to destroy goods (销毁); customs approves
            (the goods leave the book) or rejects.
+  entrust  委托加工 for a domestic firm: its materials held apart in a bucket
+           of the entrustment, reports for it (report file --entrustment),
+           products back under a gate registration, the fee taxed.
+  general-taxpayer  customs records a book's enterprise as 一纳 (VAT
+           general-taxpayer pilot): it may sell on 清单类型 9 lists, the bonded
+           part taxed with 缓税利息, the non-bonded part untaxed.
 
 The book's owner enterprise files; customs reads every book and decides
 destructions.`
@@ -234,10 +244,10 @@ func procReportRows(r *customsv1.ProductionReport) [][]string {
 }
 
 func (a *app) procReportFileCmd() *cobra.Command {
-	var book, inner, date string
+	var book, inner, date, entrustment string
 	var outputs, materials, actual []string
 	c := &cobra.Command{
-		Use:   "file --book BOOK --inner-no N --output SEQ:QTY[:VALUE[:VERSION[:CATEGORY]]]... [--material SEQ:LOT]... [--actual SEQ:QTY[:LOSS[:LOT]]]...",
+		Use:   "file --book BOOK --inner-no N --output SEQ:QTY[:VALUE[:VERSION[:CATEGORY]]]... [--material SEQ:LOT]... [--actual SEQ:QTY[:LOSS[:LOT]]]... [--entrustment WT]",
 		Short: "File a production report: goods made, materials consumed (safe to repeat)",
 		Long: `File a production report (self-reported under 四自一简). --output
 SEQ:QTY[:VALUE[:VERSION[:CATEGORY]]] names goods made: the book line, the
@@ -265,7 +275,7 @@ nothing is booked. --inner-no is the idempotency key.`,
 			if date != "" && !isoDate.MatchString(date) {
 				return usagef("--date %q: write YYYY-MM-DD", date)
 			}
-			req := &customsv1.FileProductionReportRequest{InnerNo: inner, BookNo: book, Date: date}
+			req := &customsv1.FileProductionReportRequest{InnerNo: inner, BookNo: book, Date: date, EntrustmentNo: entrustment}
 			for _, s := range outputs {
 				p := strings.Split(s, ":")
 				seq, err := strconv.Atoi(p[0])
@@ -326,6 +336,7 @@ nothing is booked. --inner-no is the idempotency key.`,
 	c.Flags().StringArrayVar(&outputs, "output", nil, "goods made: SEQ:QTY[:VALUE[:VERSION[:CATEGORY]]] (repeatable, required)")
 	c.Flags().StringArrayVar(&materials, "material", nil, "take a material from a lot: SEQ:LOT (repeatable)")
 	c.Flags().StringArrayVar(&actual, "actual", nil, "a material actually consumed: SEQ:QTY[:LOSS[:LOT]] (repeatable; makes the basis ACTUAL)")
+	c.Flags().StringVar(&entrustment, "entrustment", "", "the 委托加工 entrustment the report is for: the firm's materials are consumed and the goods made held for it")
 	return c
 }
 
@@ -472,4 +483,197 @@ func (a *app) procDestroyGetCmd() *cobra.Command {
 			})
 		}),
 	}
+}
+
+// 委托加工 (processing for a domestic firm) and 一纳 books.
+
+var procEntrustHeader = []string{"entrustment_no", "inner_no", "book_no", "client", "client_name", "date", "bonded_value", "bonded_taxed", "reports", "held"}
+
+func procEntrustRows(e *customsv1.Entrustment) [][]string {
+	var held []string
+	for _, h := range e.GetHeld() {
+		held = append(held, fmt.Sprintf("%d=%s", h.GetBookSeq(), h.GetQuantity()))
+	}
+	return [][]string{{e.GetEntrustmentNo(), e.GetInnerNo(), e.GetBookNo(), e.GetClient(), e.GetClientName(), e.GetDate(), e.GetBondedValue(), e.GetBondedTaxed(),
+		strings.Join(e.GetReportNos(), " "), strings.Join(held, " ")}}
+}
+
+func (a *app) procEntrustFileCmd() *cobra.Command {
+	var book, inner, client, name, date string
+	c := &cobra.Command{
+		Use:     "file --book BOOK --inner-no N --client USCC --client-name NAME",
+		Short:   "File a 委托加工 contract with a domestic firm (safe to repeat)",
+		Example: `  zonectl customs processing entrust file --book H31050000001 --inner-no WT-0001 --client 91320000MA1K000097 --client-name "苏州某电子有限公司"`,
+		Args:    exactArgs(0, "no arguments"),
+		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
+			if book == "" || inner == "" || client == "" || name == "" {
+				return usagef("give --book, --inner-no, --client and --client-name")
+			}
+			if date != "" && !isoDate.MatchString(date) {
+				return usagef("--date %q: write YYYY-MM-DD", date)
+			}
+			return show(a, cmd, view[*customsv1.Entrustment]{procEntrustHeader, procEntrustRows}, func(ctx context.Context, c *clients) (*customsv1.Entrustment, error) {
+				r, err := c.processing.FileEntrustment(ctx, &customsv1.FileEntrustmentRequest{InnerNo: inner, BookNo: book, Client: client, ClientName: name, Date: date})
+				return r.GetEntrustment(), err
+			})
+		}),
+	}
+	c.Flags().StringVar(&book, "book", "", "book number (required)")
+	c.Flags().StringVar(&inner, "inner-no", "", "the enterprise's own number: the idempotency key (required)")
+	c.Flags().StringVar(&client, "client", "", "the domestic firm's 统一社会信用代码 (required)")
+	c.Flags().StringVar(&name, "client-name", "", "the domestic firm's name (required)")
+	c.Flags().StringVar(&date, "date", "", "business date, YYYY-MM-DD, not in the future (default: today)")
+	return c
+}
+
+func (a *app) procEntrustGetCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:     "get ENTRUSTMENT",
+		Short:   "Show an entrustment with the bonded materials its reports consumed and the part taxed",
+		Example: "  zonectl customs processing entrust get WTH310500000012600000001",
+		Args:    exactArgs(1, "ENTRUSTMENT"),
+		RunE: a.act(func(cmd *cobra.Command, args []string) error {
+			return show(a, cmd, view[*customsv1.Entrustment]{procEntrustHeader, procEntrustRows}, func(ctx context.Context, c *clients) (*customsv1.Entrustment, error) {
+				r, err := c.processing.GetEntrustment(ctx, &customsv1.GetEntrustmentRequest{EntrustmentNo: args[0]})
+				return r.GetEntrustment(), err
+			})
+		}),
+	}
+}
+
+var procMoveHeader = []string{"move_no", "kind", "entrustment_no", "book_no", "date", "via", "reference", "line", "quantity", "value", "bonded_value", "lots", "events"}
+
+func procMoveRows(m *customsv1.EntrustedMove) [][]string {
+	var rows [][]string
+	for i, l := range m.GetLines() {
+		var lots []string
+		for _, q := range l.GetLots() {
+			lots = append(lots, q.GetLot()+"="+q.GetQuantity())
+		}
+		ev := ""
+		if i < len(m.GetEventIds()) {
+			ev = strconv.FormatInt(m.GetEventIds()[i], 10)
+		}
+		rows = append(rows, []string{m.GetMoveNo(), m.GetKind(), m.GetEntrustmentNo(), m.GetBookNo(), m.GetDate(), enumName(m.GetVia(), "ENTRUSTED_VIA_"),
+			m.GetReference(), strconv.Itoa(int(l.GetBookSeq())), l.GetQuantity(), l.GetValue(), l.GetBondedValue(), strings.Join(lots, " "), ev})
+	}
+	return rows
+}
+
+// procEntrustMoveCmd is "entrust receive" (receive) or "entrust return".
+func (a *app) procEntrustMoveCmd(receive bool) *cobra.Command {
+	var entrustment, inner, gate, list, date string
+	var lines []string
+	verb, short, lineHelp := "return", "Take products back to the domestic firm under a gate registration; each line taxed on its fee (safe to repeat)", "products: SEQ:QTY:FEE[:LOT], FEE the processing fee in CNY (repeatable, required)"
+	example := "  zonectl customs processing entrust return --entrustment WTH310500000012600000001 --inner-no WF-0001 --gate-registration HP0001 --line 4:30:600"
+	if receive {
+		verb, short, lineHelp = "receive", "Bring a domestic firm's materials in under a gate registration or from a non-declaration list (safe to repeat)", "materials: SEQ:QTY[:VALUE] (repeatable; with --gate-registration)"
+		example = "  zonectl customs processing entrust receive --entrustment WTH310500000012600000001 --inner-no WR-0001 --gate-registration HP0001 --line 1:40:200"
+	}
+	c := &cobra.Command{
+		Use:     verb + " --entrustment WT --inner-no N (--gate-registration PASS --line ...|--list LIST)",
+		Short:   short,
+		Example: example,
+		Args:    exactArgs(0, "no arguments"),
+		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
+			if entrustment == "" || inner == "" || (gate == "") == (list == "") {
+				return usagef("give --entrustment, --inner-no and one of --gate-registration or --list")
+			}
+			if list != "" && (!receive || len(lines) > 0) {
+				return usagef("--list receives the lines of a cleared non-declaration list: name no --line, and return products under --gate-registration")
+			}
+			if gate != "" && len(lines) == 0 {
+				return usagef("name the goods with --line")
+			}
+			if date != "" && !isoDate.MatchString(date) {
+				return usagef("--date %q: write YYYY-MM-DD", date)
+			}
+			var ls []*customsv1.EntrustedLine
+			for _, s := range lines {
+				p := strings.Split(s, ":")
+				seq, err := strconv.Atoi(p[0])
+				if err != nil || len(p) < 2 || len(p) > 4 || (!receive && len(p) < 3) || (receive && len(p) > 3) {
+					if receive {
+						return usagef("--line %q: write SEQ:QTY[:VALUE]", s)
+					}
+					return usagef("--line %q: write SEQ:QTY:FEE[:LOT]", s)
+				}
+				l := &customsv1.EntrustedLine{BookSeq: int32(seq), Quantity: p[1]}
+				if len(p) > 2 {
+					l.Value = p[2]
+				}
+				if len(p) > 3 {
+					l.Lot = p[3]
+				}
+				ls = append(ls, l)
+			}
+			return show(a, cmd, view[*customsv1.EntrustedMove]{procMoveHeader, procMoveRows}, func(ctx context.Context, c *clients) (*customsv1.EntrustedMove, error) {
+				if !receive {
+					r, err := c.processing.ReturnEntrusted(ctx, &customsv1.ReturnEntrustedRequest{InnerNo: inner, EntrustmentNo: entrustment, Reference: gate, Lines: ls, Date: date})
+					return r.GetMove(), err
+				}
+				req := &customsv1.ReceiveEntrustedRequest{InnerNo: inner, EntrustmentNo: entrustment, Reference: gate, Lines: ls, Date: date,
+					Via: customsv1.EntrustedVia_ENTRUSTED_VIA_GATE_REGISTRATION}
+				if list != "" {
+					req.Reference, req.Via = list, customsv1.EntrustedVia_ENTRUSTED_VIA_LIST
+				}
+				r, err := c.processing.ReceiveEntrusted(ctx, req)
+				return r.GetMove(), err
+			})
+		}),
+	}
+	c.Flags().StringVar(&entrustment, "entrustment", "", "the entrustment (required)")
+	c.Flags().StringVar(&inner, "inner-no", "", "the enterprise's own number: the idempotency key (required)")
+	c.Flags().StringVar(&gate, "gate-registration", "", "the gate registration (核放单 type 5) that passed with the goods")
+	if receive {
+		c.Flags().StringVar(&list, "list", "", "a cleared non-declaration list (是否报关 2, I) that brought the goods")
+	}
+	c.Flags().StringVar(&date, "date", "", "business date, YYYY-MM-DD, not in the future (default: today)")
+	c.Flags().StringArrayVar(&lines, "line", nil, lineHelp)
+	return c
+}
+
+func (a *app) procEntrustMoveGetCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:     "move MOVE",
+		Short:   "Show a receipt or return of an entrustment (one row per line)",
+		Example: "  zonectl customs processing entrust move WFH310500000012600000001",
+		Args:    exactArgs(1, "MOVE"),
+		RunE: a.act(func(cmd *cobra.Command, args []string) error {
+			return show(a, cmd, view[*customsv1.EntrustedMove]{procMoveHeader, procMoveRows}, func(ctx context.Context, c *clients) (*customsv1.EntrustedMove, error) {
+				r, err := c.processing.GetEntrustedMove(ctx, &customsv1.GetEntrustedMoveRequest{MoveNo: args[0]})
+				return r.GetMove(), err
+			})
+		}),
+	}
+}
+
+var procGeneralTaxpayerHeader = []string{"book_no", "enterprise", "general_taxpayer"}
+
+func procGeneralTaxpayerRows(b *customsv1.Book) [][]string {
+	return [][]string{{b.GetBookNo(), b.GetEnterprise(), strconv.FormatBool(b.GetGeneralTaxpayer())}}
+}
+
+func (a *app) procGeneralTaxpayerCmd() *cobra.Command {
+	var off bool
+	c := &cobra.Command{
+		Use:   "general-taxpayer BOOK [--off]",
+		Short: "Record a book's enterprise as 一纳 (VAT general-taxpayer pilot), or no longer (customs)",
+		Long: `Customs records that a book's enterprise is a VAT general-taxpayer pilot
+enterprise (一纳企业): it may then sell finished goods to the domestic market
+on 清单类型 9 lists (zonectl customs list create --list-type 9 ...), the lots
+taken from bonded and non-bonded stock alike; the bonded part is taxed with
+duty, VAT, consumption tax and 缓税利息, the non-bonded part leaves untaxed.
+--off withdraws it. Safe to repeat.`,
+		Example: "  zonectl customs processing general-taxpayer H31050000001",
+		Args:    exactArgs(1, "BOOK"),
+		RunE: a.act(func(cmd *cobra.Command, args []string) error {
+			return show(a, cmd, view[*customsv1.Book]{procGeneralTaxpayerHeader, procGeneralTaxpayerRows}, func(ctx context.Context, c *clients) (*customsv1.Book, error) {
+				r, err := c.books.SetGeneralTaxpayer(ctx, &customsv1.SetGeneralTaxpayerRequest{BookNo: args[0], GeneralTaxpayer: !off})
+				return r.GetBook(), err
+			})
+		}),
+	}
+	c.Flags().BoolVar(&off, "off", false, "the enterprise is no longer an 一纳 enterprise")
+	return c
 }

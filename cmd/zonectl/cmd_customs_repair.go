@@ -300,12 +300,23 @@ they leave on. Re-export and return-domestic: a draft exit list of the book
 (first line to re-export, second line back to the customer) with a line of
 this book line and quantity; the goods are bound to it and leave when the list
 is declared and its pass goes through the gate (--trade-mode is the list's).
-Gate registration or destruction: its number.
+Gate registration (卡口登记, old parts and scrap of domestic goods): a gate
+registration of the book (zonectl customs gate pass, type 5, E, not yet at the
+gate) with a line of this book line (book_seq) and quantity; the goods are
+bound to it, the registration's line then names the order, and they leave
+when the vehicle passes. Destruction: customs' approval number.
+
+Customs returns the list, or you delete the draft list or withdraw the
+registration: the order holds the goods again (step LIST_RETURNED,
+LIST_DELETED or PASS_WITHDRAWN) and they leave by a new exit step. See them
+with "repair get ORDER --bindings".
 
 Old/bad parts and scrap of goods from abroad: re-export under --trade-mode 0864
 or 0865, or destroy — nothing else (公告2023年第105号).`,
 		Example: `  zonectl customs repair exit WXH31050000003260000001 --key e1 --section old-parts --line 4 --quantity 1 \
-      --way re-export --reference QD310526E000000009`,
+      --way re-export --reference QD310526E000000009
+  zonectl customs repair exit WXH31050000003260000002 --key e2 --section old-parts --line 5 --quantity 1 \
+      --way gate-registration --reference HF310526E000000012`,
 		Args: exactArgs(1, "ORDER"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
 			h, err := sf.header(args[0])
@@ -342,13 +353,16 @@ or 0865, or destroy — nothing else (公告2023年第105号).`,
 
 var repairStepHeader = []string{"order_no", "key", "kind", "date", "journal_id", "filed_by", "detail"}
 
+var repairBindingHeader = []string{"order_no", "document", "document_no", "line", "section", "book_seq", "quantity", "step", "released"}
+
 func (a *app) repairGetCmd() *cobra.Command {
-	var trail bool
+	var trail, bindings bool
 	c := &cobra.Command{
-		Use:   "get ORDER [--trail]",
-		Short: "Show an order (one row per section and line it holds), or its trail of steps",
+		Use:   "get ORDER [--trail | --bindings]",
+		Short: "Show an order (one row per section and line it holds), its trail of steps, or the list and registration lines its goods are bound to",
 		Example: `  zonectl customs repair get WXH31050000003260000001
-  zonectl customs repair get WXH31050000003260000001 --trail`,
+  zonectl customs repair get WXH31050000003260000001 --trail
+  zonectl customs repair get WXH31050000003260000001 --bindings`,
 		Args: exactArgs(1, "ORDER"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
 			o, err := call(a, cmd.Context(), func(ctx context.Context, c *clients) (*customsv1.RepairOrder, error) {
@@ -357,6 +371,17 @@ func (a *app) repairGetCmd() *cobra.Command {
 			})
 			if err != nil {
 				return err
+			}
+			if trail && bindings {
+				return usagef("give --trail or --bindings, not both")
+			}
+			if bindings {
+				var rows [][]string
+				for _, b := range o.GetBindings() {
+					rows = append(rows, []string{o.GetOrderNo(), b.GetDocument(), b.GetDocumentNo(), strconv.Itoa(int(b.GetLine())), enumName(b.GetSection(), "REPAIR_SECTION_"),
+						strconv.Itoa(int(b.GetBookSeq())), b.GetQuantity(), b.GetStep(), b.GetReleased()})
+				}
+				return output.One(a.stdout, a.format, o, repairBindingHeader, rows...)
 			}
 			if !trail {
 				return output.One(a.stdout, a.format, o, repairOrderHeader, repairOrderRows(o)...)
@@ -369,6 +394,7 @@ func (a *app) repairGetCmd() *cobra.Command {
 		}),
 	}
 	c.Flags().BoolVar(&trail, "trail", false, "show the steps with their journals")
+	c.Flags().BoolVar(&bindings, "bindings", false, "show the list and gate-registration lines the order's goods are bound to, and which were returned, deleted or withdrawn")
 	return c
 }
 

@@ -112,7 +112,7 @@ against it with no server.`,
 		Args:    exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
 			return show(a, cmd, evidenceView, func(ctx context.Context, c *clients) (*customsv1.Evidence, error) {
-				resp, err := c.writeOff.SealEvidence(ctx, req)
+				resp, err := c.writeoff.SealEvidence(ctx, req)
 				return resp.GetEvidence(), err
 			})
 		}),
@@ -131,7 +131,7 @@ func (a *app) evidenceListCmd() *cobra.Command {
 		Args:    exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
 			return showAll(a, cmd, evidenceView, func(ctx context.Context, c *clients) ([]*customsv1.Evidence, error) {
-				resp, err := c.writeOff.ListEvidence(ctx, req)
+				resp, err := c.writeoff.ListEvidence(ctx, req)
 				return resp.GetEvidence(), err
 			})
 		}),
@@ -164,7 +164,7 @@ is printed on stderr.`,
 			}
 			ctx, cancel := context.WithCancel(cmd.Context())
 			defer cancel()
-			stream, err := c.writeOff.ExportEvidence(ctx, req)
+			stream, err := c.writeoff.ExportEvidence(ctx, req)
 			if err != nil {
 				return err
 			}

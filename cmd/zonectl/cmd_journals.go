@@ -252,9 +252,6 @@ func (a *app) printPostReport(file string, js []input.Journal, rep post.Report) 
 	return output.Rows(a.stdout, output.Table, []string{"source", "book_id", "idempotency_key", "reason", "field", "message"}, rows)
 }
 
-// journalView prints a journal, one row per posting.
-var journalView = view[*ledgerv1.Journal]{journalHeader, journalRows}
-
 func (a *app) journalsReverseCmd() *cobra.Command {
 	req := &ledgerv1.ReverseJournalRequest{}
 	c := &cobra.Command{
@@ -325,8 +322,8 @@ resume with --after ID.`,
 			if err != nil {
 				return err
 			}
-			l := output.NewList(a.stdout, a.format, journalHeader)
-			last, err := a.streamJournals(cmd.Context(), c.ledger, req, func(j *ledgerv1.Journal) error { return l.Add(j, journalRows(j)...) })
+			l := output.NewList(a.stdout, a.format, journalView.header)
+			last, err := a.streamJournals(cmd.Context(), c.ledger, req, func(j *ledgerv1.Journal) error { return l.Add(j, journalView.rows(j)...) })
 			if err != nil && last > 0 {
 				err = fmt.Errorf("stream broken after journal %d (resume with --after %d): %w", last, last, err)
 			}

@@ -22,7 +22,10 @@ value, as of the end of an effective date (default: now).`,
   zonectl balances --book H12345678901 --account bonded --item 1 --as-of 2026-03-31 --by-lot -o csv`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			v := rowView(balanceHeader(req.ByLot), func(b *ledgerv1.Balance) []string { return balanceRow(b, req.ByLot) })
+			v := balanceView
+			if req.ByLot {
+				v = balanceLotView
+			}
 			return showAll(a, cmd, v, func(ctx context.Context, c *clients) ([]*ledgerv1.Balance, error) {
 				resp, err := c.ledger.GetBalances(ctx, req)
 				return resp.GetBalances(), err

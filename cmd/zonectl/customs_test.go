@@ -396,7 +396,7 @@ func TestListCreateRefusalNamesTheRowAndStops(t *testing.T) {
 	h.run("customs", "list", "create", "--file", file, "-o", "csv")
 	h.expect(exitRefused)
 	recs, err := csv.NewReader(strings.NewReader(h.stdout.String())).ReadAll()
-	if err != nil || len(recs) != 2 || recs[1][0] != "QD310526I000000001" || strings.Join(recs[0], ",") != strings.Join(listHeader, ",") {
+	if err != nil || len(recs) != 2 || recs[1][0] != "QD310526I000000001" || strings.Join(recs[0], ",") != strings.Join(listView.header, ",") {
 		t.Errorf("stdout (the list filed before) %v %v", recs, err)
 	}
 	stderr := h.stderr.String()
@@ -452,7 +452,7 @@ func TestStockTableCSVAndJSON(t *testing.T) {
 		t.Errorf("table:\n%s\nwant:\n%s", h.stdout.String(), want)
 	}
 	h.run("customs", "stock", "H1", "--as-of", "2026-03-31", "-o", "csv")
-	if got := strings.SplitN(h.stdout.String(), "\n", 2)[0]; got != strings.Join(stockHeader, ",") {
+	if got := strings.SplitN(h.stdout.String(), "\n", 2)[0]; got != strings.Join(stockView.header, ",") {
 		t.Errorf("csv header %q", got)
 	}
 	if !strings.Contains(h.stdout.String(), "2,Polyethylene,035,2500.500,2500.500,0,12.25,0,0,0.00001,0\n") {
@@ -535,7 +535,7 @@ func TestStockHelpNamesWhatItShows(t *testing.T) {
 	if !strings.Contains(c.Short, "stock report") || !slices.Contains(c.Aliases, "stock-report") {
 		t.Errorf("stock: short %q, aliases %v; want it called the stock report", c.Short, c.Aliases)
 	}
-	for _, col := range stockHeader[3:] {
+	for _, col := range stockView.header[3:] {
 		if !strings.Contains(c.Long, "\n  "+col+" ") {
 			t.Errorf("stock's help does not explain column %s", col)
 		}

@@ -21,6 +21,7 @@ import (
 	"github.com/zoneledger/zoneledger/customs/processing"
 	"github.com/zoneledger/zoneledger/customs/repair"
 	"github.com/zoneledger/zoneledger/customs/tax"
+	"github.com/zoneledger/zoneledger/customs/writeoff"
 	"github.com/zoneledger/zoneledger/customs/zone"
 	"github.com/zoneledger/zoneledger/ledger"
 )
@@ -55,6 +56,9 @@ type Config struct {
 	Processing processing.Settings
 	// Repair are the settings of customs/repair (table [repair]).
 	Repair repair.Settings
+	// WriteOff are the settings of customs/writeoff's cycle and stocktake
+	// (table [writeoff]).
+	WriteOff writeoff.CycleSettings
 }
 
 // DefaultConfig is the configuration a server runs with when no file is
@@ -67,6 +71,7 @@ func DefaultConfig() Config {
 		Ecommerce:  ecommerce.DefaultSettings(),
 		Processing: processing.DefaultSettings(),
 		Repair:     repair.DefaultSettings(),
+		WriteOff:   writeoff.DefaultCycleSettings(),
 	}
 }
 
@@ -119,15 +124,19 @@ func (c *Config) keys() []key {
 		boolKey("processing.declared_versions_only", &c.Processing.DeclaredVersionsOnly),
 		strKey("processing.rnd_books", &c.Processing.RndBooks),
 		boolKey("processing.rnd_use_outside_term", &c.Processing.RndUseOutsideTerm),
+		strKey("processing.entrusted_dutiable", &c.Processing.EntrustedDutiable),
 
 		intKey("repair.period_days", &c.Repair.RepairPeriodDays),
 		catalogueKey("repair.catalogue", &c.Repair.Catalogue),
 		boolKey("repair.remanufactured_domestic_sale", &c.Repair.RemanufacturedDomesticSale),
+
+		intKey("writeoff.notice_lead_days", &c.WriteOff.NoticeLeadDays),
+		boolKey("writeoff.shortage_by_materials", &c.WriteOff.ShortageByMaterials),
 	}
 }
 
 // sections are the tables of the file, in printing order.
-var sections = []string{"zone", "tax", "ecommerce", "processing", "repair"}
+var sections = []string{"zone", "tax", "ecommerce", "processing", "repair", "writeoff"}
 
 // LoadConfig reads the file at path over the defaults. An unknown key, a
 // value of the wrong type or a value a library refuses is an error naming
@@ -231,6 +240,9 @@ func (c Config) Validate() error {
 		return fmt.Errorf("key %w", err)
 	}
 	if err := c.Repair.Validate(); err != nil {
+		return fmt.Errorf("key %w", err)
+	}
+	if err := c.WriteOff.Validate(); err != nil {
 		return fmt.Errorf("key %w", err)
 	}
 	if c.TariffName != "" && c.TariffFile == "" {

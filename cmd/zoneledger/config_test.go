@@ -67,6 +67,7 @@ func TestConfigRefusesBadValuesNamingTheKey(t *testing.T) {
 		{"[zone]\nweight_tolerance = 0.03\n", "key zone.weight_tolerance: 0.03 is a TOML float, which is not exact; quote it"},
 		{"[zone]\nweight_tolerance = \"3%\"\n", "key zone.weight_tolerance: \"3%\" is not a decimal"},
 		{"[processing]\nnonbonded_from = \"warehouse\"\n", "key processing.nonbonded_from: \"warehouse\" is neither \"outside\" nor \"book\""},
+		{"[processing]\nentrusted_dutiable = \"value\"\n", "key processing.entrusted_dutiable: \"value\" is neither \"fee_and_materials\" nor \"fee\""},
 		{"[processing]\ndeclared_versions_only = \"yes\"\n", "key processing.declared_versions_only: yes is a string; give true or false"},
 		{"[zone]\ntwo_gates = \"yes\"\n", "key zone.two_gates: yes is a string; give true or false"},
 		{"[zone]\ncollective_deadline_months = 13\n", "key zone.collective_deadline_months: 13 must be 0 to 12"},

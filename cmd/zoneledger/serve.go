@@ -90,6 +90,7 @@ func (o *serveOptions) applyConfig(cmd *cobra.Command) error {
 	}
 	o.cfg.Zone, o.cfg.Tax, o.cfg.Ecommerce, o.cfg.Processing = &file.Zone, &file.Tax, &file.Ecommerce, &file.Processing
 	o.cfg.Repair = &file.Repair
+	o.cfg.WriteOff = &file.WriteOff
 	return nil
 }
 

@@ -125,6 +125,17 @@ func (s *BookServer) SetLastWriteOffDate(ctx context.Context, r *customsv1.SetLa
 	})
 }
 
+// SetGeneralTaxpayer implements customsv1.BookServiceServer.
+func (s *BookServer) SetGeneralTaxpayer(ctx context.Context, r *customsv1.SetGeneralTaxpayerRequest) (*customsv1.SetGeneralTaxpayerResponse, error) {
+	return handle(ctx, nil, func(p access.Principal) (*customsv1.SetGeneralTaxpayerResponse, error) {
+		b, err := s.svc.SetGeneralTaxpayer(ctx, p, r.GetBookNo(), r.GetGeneralTaxpayer())
+		if err != nil {
+			return nil, err
+		}
+		return &customsv1.SetGeneralTaxpayerResponse{Book: bookOut(b)}, nil
+	})
+}
+
 // GetBook implements customsv1.BookServiceServer.
 func (s *BookServer) GetBook(ctx context.Context, r *customsv1.GetBookRequest) (*customsv1.GetBookResponse, error) {
 	return handle(ctx, nil, func(p access.Principal) (*customsv1.GetBookResponse, error) {

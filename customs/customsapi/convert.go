@@ -151,7 +151,7 @@ func ts(t time.Time) *timestamppb.Timestamp {
 func lotsOut(ls []zone.LotQuantity) []*customsv1.LotQuantity {
 	var out []*customsv1.LotQuantity
 	for _, l := range ls {
-		out = append(out, &customsv1.LotQuantity{Lot: l.Lot, Quantity: qty(l.Quantity)})
+		out = append(out, &customsv1.LotQuantity{Lot: l.Lot, Quantity: qty(l.Quantity), Bucket: l.Bucket})
 	}
 	return out
 }
@@ -182,7 +182,8 @@ func bookOut(b zone.Book) *customsv1.Book {
 	return &customsv1.Book{BookNo: b.No, Kind: customsv1.BookKind(enumOut(customsv1.BookKind_value, "BOOK_KIND_", string(b.Kind))),
 		Enterprise: b.Enterprise, Usage: b.Usage, CustomsOffice: b.CustomsOffice,
 		Status:              customsv1.BookStatus(enumOut(customsv1.BookStatus_value, "BOOK_STATUS_", string(b.Status))),
-		WriteOffCycleMonths: int32(b.WriteOffCycleMonths), CreatedAt: ts(b.CreatedAt), LastWriteOffDate: dateOut(b.LastWriteOffDate)}
+		WriteOffCycleMonths: int32(b.WriteOffCycleMonths), CreatedAt: ts(b.CreatedAt), LastWriteOffDate: dateOut(b.LastWriteOffDate),
+		GeneralTaxpayer: b.GeneralTaxpayer}
 }
 
 func bookStatusIn(s customsv1.BookStatus) (codes.BookStatus, error) {
@@ -242,6 +243,7 @@ func listIn(r *customsv1.CreateListRequest) (zone.List, error) {
 			Currency: ln.GetCurrency(), Country: ln.GetCountry(),
 			GrossWeight: ps.optDec(ln.GetGrossWeight(), f+".gross_weight"), NetWeight: ps.optDec(ln.GetNetWeight(), f+".net_weight"),
 			Lot: ln.GetLot(), Materials: materialsIn(&ps, ln.GetMaterials(), f), ConsumptionVersion: ln.GetConsumptionVersion(),
+			Source: ln.GetSource(), SourceDocType: ln.GetSourceDocumentType(), SourceDocNo: ln.GetSourceDocumentNo(),
 			GoodsCategory: codes.GoodsCategory(ps.enum(customsv1.GoodsCategory_name, "GOODS_CATEGORY_", int32(ln.GetGoodsCategory()), f+".goods_category"))})
 	}
 	return l, ps.err
@@ -281,7 +283,8 @@ func listOut(l zone.List) *customsv1.List {
 			LegalQuantity: qty(ln.LegalQuantity), UnitPrice: qty(ln.UnitPrice), Total: money(ln.Total), Currency: ln.Currency,
 			CnyValue: money(ln.CNYValue), Country: ln.Country, GrossWeight: qty(ln.GrossWeight), NetWeight: qty(ln.NetWeight),
 			Lot: ln.Lot, Passed: qty(ln.Passed), Lots: lotsOut(ln.Lots), Materials: materialsOut(ln.Materials),
-			ConsumptionVersion: ln.ConsumptionVersion, GoodsCategory: goodsCategoryOut(ln.GoodsCategory)})
+			ConsumptionVersion: ln.ConsumptionVersion, GoodsCategory: goodsCategoryOut(ln.GoodsCategory),
+			Source: ln.Source, SourceDocumentType: ln.SourceDocType, SourceDocumentNo: ln.SourceDocNo})
 	}
 	return out
 }
@@ -384,7 +387,7 @@ func taxableEventOut(e zone.TaxableEvent) *customsv1.TaxableEvent {
 		Duty: money(e.Duty), ConsumptionTax: money(e.ConsumptionTax), Vat: money(e.VAT), Total: money(e.Total),
 		Rule: e.Rule, AssessError: e.AssessError, Waived: e.Waived, Tariff: e.Tariff,
 		TaxDate: dateOut(e.TaxDate), DutyBasis: e.DutyBasis, InterestFrom: dateOut(e.InterestFrom), InterestDays: int32(e.InterestDays),
-		Interest: money(e.Interest), InterestRate: qty(e.InterestRate), Materials: eventMaterialsOut(e.Materials),
+		Interest: money(e.Interest), InterestRate: qty(e.InterestRate), Materials: eventMaterialsOut(e.Materials), GeneralTaxpayer: e.GeneralTaxpayer,
 		GoodsCategory: goodsCategoryOut(e.GoodsCategory)}
 }
 
@@ -412,7 +415,8 @@ func passIn(r *customsv1.CreatePassRequest) (zone.Pass, error) {
 		p.Lines = append(p.Lines, zone.PassLine{ListNo: ln.GetListNo(), ListSeq: int(ln.GetListSeq()), BookSeq: int(ln.GetBookSeq()),
 			Description: ln.GetDescription(), Quantity: ps.dec(ln.GetQuantity(), f+".quantity"), Unit: ln.GetUnit(),
 			Value: ps.optDec(ln.GetValue(), f+".value"), Country: ln.GetCountry(),
-			GrossWeight: ps.optDec(ln.GetGrossWeight(), f+".gross_weight"), NetWeight: ps.optDec(ln.GetNetWeight(), f+".net_weight")})
+			GrossWeight: ps.optDec(ln.GetGrossWeight(), f+".gross_weight"), NetWeight: ps.optDec(ln.GetNetWeight(), f+".net_weight"),
+			Source: ln.GetSource(), SourceDocType: ln.GetSourceDocumentType(), SourceDocNo: ln.GetSourceDocumentNo()})
 	}
 	return p, ps.err
 }
@@ -443,7 +447,8 @@ func passOut(p zone.Pass) *customsv1.Pass {
 	for _, ln := range p.Lines {
 		out.Lines = append(out.Lines, &customsv1.PassLine{ListNo: ln.ListNo, ListSeq: int32(ln.ListSeq), BookSeq: int32(ln.BookSeq),
 			Description: ln.Description, Quantity: qty(ln.Quantity), Unit: ln.Unit, Value: money(ln.Value), Country: ln.Country,
-			GrossWeight: qty(ln.GrossWeight), NetWeight: qty(ln.NetWeight)})
+			GrossWeight: qty(ln.GrossWeight), NetWeight: qty(ln.NetWeight),
+			Source: ln.Source, SourceDocumentType: ln.SourceDocType, SourceDocumentNo: ln.SourceDocNo})
 	}
 	for _, e := range p.Events {
 		out.Events = append(out.Events, &customsv1.GateEvent{EventId: e.ID, Gate: int32(e.Gate), Vehicle: e.Vehicle, Container: e.Container,

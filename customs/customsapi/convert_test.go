@@ -2,6 +2,7 @@ package customsapi
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/zoneledger/zoneledger/customs/access"
+	"github.com/zoneledger/zoneledger/customs/repair"
 	"github.com/zoneledger/zoneledger/customs/zone"
 	"github.com/zoneledger/zoneledger/ledger"
 	"github.com/zoneledger/zoneledger/ledger/grpcedge"
@@ -237,5 +239,52 @@ func TestSelectiveDutyOnTheWire(t *testing.T) {
 	}
 	if b := bookOut(zone.Book{LastWriteOffDate: day("2026-05-31")}); b.GetLastWriteOffDate() != "2026-05-31" {
 		t.Fatalf("book out: %v", b)
+	}
+}
+
+// TestListLineShowsTheDocumentItServes: a list line carrying goods a
+// repair order bound to it shows the section and the order on the wire,
+// and a filer who names a source is passed on to the zone, which
+// refuses it.
+func TestListLineShowsTheDocumentItServes(t *testing.T) {
+	l := zone.List{No: "QD1", Lines: []zone.ListLine{{Seq: 1, BookSeq: 2, Source: "repair-repaired-abroad", SourceDocType: "REPAIR_ORDER", SourceDocNo: "WXH31050000003260000001"}, {Seq: 2, BookSeq: 3}}}
+	out := listOut(l).GetLines()
+	if got := out[0]; got.GetSource() != "repair-repaired-abroad" || got.GetSourceDocumentType() != "REPAIR_ORDER" || got.GetSourceDocumentNo() != "WXH31050000003260000001" {
+		t.Fatalf("bound line on the wire: %v", got)
+	}
+	if got := out[1]; got.GetSource() != "" || got.GetSourceDocumentType() != "" || got.GetSourceDocumentNo() != "" {
+		t.Fatalf("unbound line on the wire: %v", got)
+	}
+	in, err := listIn(&customsv1.CreateListRequest{InnerNo: "X", BookNo: "H31050000003", Io: "E", TradeMode: "1371",
+		Lines: []*customsv1.ListLine{{BookSeq: 1, Quantity: "1", SourceDocumentNo: "WX1"}}})
+	if err != nil || in.Lines[0].SourceDocNo != "WX1" {
+		t.Fatalf("a filer's source was not passed on for the zone to refuse: %+v, %v", in.Lines, err)
+	}
+}
+
+// TestPassLineShowsTheOrderItServes: a gate registration's line carrying
+// a repair order's old parts shows the section and the order on the
+// wire.
+func TestPassLineShowsTheOrderItServes(t *testing.T) {
+	ps := zone.Pass{No: "HF1", Lines: []zone.PassLine{{BookSeq: 4, Source: "repair-old-parts-domestic", SourceDocType: "REPAIR_ORDER", SourceDocNo: "WX1"}}}
+	if got := passOut(ps).GetLines()[0]; got.GetSource() != "repair-old-parts-domestic" || got.GetSourceDocumentType() != "REPAIR_ORDER" || got.GetSourceDocumentNo() != "WX1" {
+		t.Fatalf("bound registration line on the wire: %v", got)
+	}
+}
+
+// TestRepairOrderShowsItsBindings: an order read over the wire lists the
+// list and registration lines its goods are bound to, and which were
+// released.
+func TestRepairOrderShowsItsBindings(t *testing.T) {
+	o := repair.Order{No: "WX1", Bindings: []repair.Binding{
+		{Kind: zone.BoundOnList, No: "QD1", Seq: 1, Section: repair.SectionRepaired, BookSeq: 1, Quantity: decimal.RequireFromString("1"), Step: "ship-1", Released: "RETURNED"},
+		{Kind: zone.BoundOnPass, No: "HF2", Seq: 1, Section: repair.SectionOldParts, BookSeq: 5, Quantity: decimal.RequireFromString("1"), Step: "out"}}}
+	var got []string
+	for _, b := range repairOrderOut(o).GetBindings() {
+		got = append(got, fmt.Sprintf("%s %s/%d %s %d×%s %s %q", b.GetDocument(), b.GetDocumentNo(), b.GetLine(), b.GetSection(), b.GetBookSeq(), b.GetQuantity(), b.GetStep(), b.GetReleased()))
+	}
+	want := []string{`LIST QD1/1 REPAIR_SECTION_REPAIRED 1×1 ship-1 "RETURNED"`, `PASS HF2/1 REPAIR_SECTION_OLD_PARTS 5×1 out ""`}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("bindings on the wire %v, want %v", got, want)
 	}
 }

@@ -13,16 +13,19 @@ import (
 	evfile "github.com/zoneledger/zoneledger/proto/zoneledger/evidence"
 )
 
-// WriteOffServer implements the evidence calls of
-// customsv1.WriteOffServiceServer over an evidence.Service.
+// WriteOffServer implements customsv1.WriteOffServiceServer: the cycle
+// and stocktake calls by the WriteOffCycleServer it embeds, the evidence
+// calls over an evidence.Service.
 type WriteOffServer struct {
-	customsv1.UnimplementedWriteOffServiceServer
+	*WriteOffCycleServer
 	evidence *evidence.Service
 }
 
-// NewWriteOffServer returns a WriteOffService whose evidence calls are
-// served by ev.
-func NewWriteOffServer(ev *evidence.Service) *WriteOffServer { return &WriteOffServer{evidence: ev} }
+// NewWriteOffServer returns WriteOffService: cycle's calls, and the
+// evidence calls served by ev.
+func NewWriteOffServer(cycle *WriteOffCycleServer, ev *evidence.Service) *WriteOffServer {
+	return &WriteOffServer{WriteOffCycleServer: cycle, evidence: ev}
+}
 
 func evidenceOut(s evidence.Sealed) *customsv1.Evidence {
 	return &customsv1.Evidence{BookNo: s.Book, From: dateOut(s.From), Through: dateOut(s.Through), Digest: hex.EncodeToString(s.Digest),

@@ -128,7 +128,8 @@ func (s *ProcessingServer) FileProductionReport(ctx context.Context, r *customsv
 	return handle(ctx, nil, func(p access.Principal) (*customsv1.FileProductionReportResponse, error) {
 		var ps parser
 		rep := processing.Report{InnerNo: r.GetInnerNo(), Book: r.GetBookNo(), Date: ps.optDate(r.GetDate(), "date"),
-			Basis: processing.Basis(ps.enum(customsv1.ConsumptionBasis_name, "CONSUMPTION_BASIS_", int32(r.GetBasis()), "basis"))}
+			Basis:       processing.Basis(ps.enum(customsv1.ConsumptionBasis_name, "CONSUMPTION_BASIS_", int32(r.GetBasis()), "basis")),
+			Entrustment: r.GetEntrustmentNo()}
 		for i, o := range r.GetOutputs() {
 			f := fmt.Sprintf("outputs[%d]", i)
 			rep.Outputs = append(rep.Outputs, processing.Output{BookSeq: int(o.GetBookSeq()), Quantity: ps.dec(o.GetQuantity(), f+".quantity"),
@@ -200,7 +201,7 @@ func versionOut(v processing.Version) *customsv1.Version {
 func productionReportOut(r processing.Report) *customsv1.ProductionReport {
 	out := &customsv1.ProductionReport{ReportNo: r.No, InnerNo: r.InnerNo, Enterprise: r.Enterprise, BookNo: r.Book, Date: dateOut(r.Date),
 		Basis:      customsv1.ConsumptionBasis(enumOut(customsv1.ConsumptionBasis_value, "CONSUMPTION_BASIS_", string(r.Basis))),
-		JournalIds: r.JournalIDs, FiledBy: r.FiledBy, CreatedAt: ts(r.CreatedAt), InputHash: r.InputHash}
+		JournalIds: r.JournalIDs, FiledBy: r.FiledBy, CreatedAt: ts(r.CreatedAt), InputHash: r.InputHash, EntrustmentNo: r.Entrustment}
 	for _, o := range r.Outputs {
 		out.Outputs = append(out.Outputs, &customsv1.ProductionOutput{BookSeq: int32(o.BookSeq), Quantity: qty(o.Quantity), Value: money(o.Value), Version: o.Version, Lot: o.Lot,
 			Category: customsv1.ProductionCategory(enumOut(customsv1.ProductionCategory_value, "PRODUCTION_CATEGORY_", string(o.Category)))})
@@ -280,6 +281,108 @@ func destructionOut(d processing.Destruction) *customsv1.Destruction {
 		ResidueHsCode: d.ResidueHSCode, ResidueEventId: d.ResidueEvent}
 	for _, l := range d.Lines {
 		out.Lines = append(out.Lines, &customsv1.DestroyLine{BookSeq: int32(l.BookSeq), Quantity: qty(l.Quantity), Lot: l.Lot, Lots: lotsOut(l.Lots)})
+	}
+	return out
+}
+
+// FileEntrustment implements customsv1.ProcessingServiceServer.
+func (s *ProcessingServer) FileEntrustment(ctx context.Context, r *customsv1.FileEntrustmentRequest) (*customsv1.FileEntrustmentResponse, error) {
+	return handle(ctx, nil, func(p access.Principal) (*customsv1.FileEntrustmentResponse, error) {
+		var ps parser
+		e := processing.Entrustment{InnerNo: r.GetInnerNo(), Book: r.GetBookNo(), Client: r.GetClient(), ClientName: r.GetClientName(), Date: ps.optDate(r.GetDate(), "date")}
+		if ps.err != nil {
+			return nil, ps.err
+		}
+		e, err := s.svc.FileEntrustment(ctx, p, e)
+		if err != nil {
+			return nil, err
+		}
+		return &customsv1.FileEntrustmentResponse{Entrustment: entrustmentOut(e)}, nil
+	})
+}
+
+// GetEntrustment implements customsv1.ProcessingServiceServer.
+func (s *ProcessingServer) GetEntrustment(ctx context.Context, r *customsv1.GetEntrustmentRequest) (*customsv1.GetEntrustmentResponse, error) {
+	return handle(ctx, nil, func(p access.Principal) (*customsv1.GetEntrustmentResponse, error) {
+		e, err := s.svc.GetEntrustment(ctx, p, r.GetEntrustmentNo())
+		if err != nil {
+			return nil, err
+		}
+		return &customsv1.GetEntrustmentResponse{Entrustment: entrustmentOut(e)}, nil
+	})
+}
+
+// ReceiveEntrusted implements customsv1.ProcessingServiceServer.
+func (s *ProcessingServer) ReceiveEntrusted(ctx context.Context, r *customsv1.ReceiveEntrustedRequest) (*customsv1.ReceiveEntrustedResponse, error) {
+	return handle(ctx, nil, func(p access.Principal) (*customsv1.ReceiveEntrustedResponse, error) {
+		var ps parser
+		m := processing.EntrustedMove{InnerNo: r.GetInnerNo(), Entrustment: r.GetEntrustmentNo(), Reference: r.GetReference(), Date: ps.optDate(r.GetDate(), "date"),
+			Via: ps.enum(customsv1.EntrustedVia_name, "ENTRUSTED_VIA_", int32(r.GetVia()), "via"), Lines: entrustedLinesIn(&ps, r.GetLines())}
+		if ps.err != nil {
+			return nil, ps.err
+		}
+		m, err := s.svc.ReceiveEntrusted(ctx, p, m)
+		if err != nil {
+			return nil, err
+		}
+		return &customsv1.ReceiveEntrustedResponse{Move: entrustedMoveOut(m)}, nil
+	})
+}
+
+// ReturnEntrusted implements customsv1.ProcessingServiceServer.
+func (s *ProcessingServer) ReturnEntrusted(ctx context.Context, r *customsv1.ReturnEntrustedRequest) (*customsv1.ReturnEntrustedResponse, error) {
+	return handle(ctx, nil, func(p access.Principal) (*customsv1.ReturnEntrustedResponse, error) {
+		var ps parser
+		m := processing.EntrustedMove{InnerNo: r.GetInnerNo(), Entrustment: r.GetEntrustmentNo(), Reference: r.GetReference(), Date: ps.optDate(r.GetDate(), "date"),
+			Via: processing.ViaGateRegistration, Lines: entrustedLinesIn(&ps, r.GetLines())}
+		if ps.err != nil {
+			return nil, ps.err
+		}
+		m, err := s.svc.ReturnEntrusted(ctx, p, m)
+		if err != nil {
+			return nil, err
+		}
+		return &customsv1.ReturnEntrustedResponse{Move: entrustedMoveOut(m)}, nil
+	})
+}
+
+// GetEntrustedMove implements customsv1.ProcessingServiceServer.
+func (s *ProcessingServer) GetEntrustedMove(ctx context.Context, r *customsv1.GetEntrustedMoveRequest) (*customsv1.GetEntrustedMoveResponse, error) {
+	return handle(ctx, nil, func(p access.Principal) (*customsv1.GetEntrustedMoveResponse, error) {
+		m, err := s.svc.GetEntrustedMove(ctx, p, r.GetMoveNo())
+		if err != nil {
+			return nil, err
+		}
+		return &customsv1.GetEntrustedMoveResponse{Move: entrustedMoveOut(m)}, nil
+	})
+}
+
+func entrustedLinesIn(ps *parser, ls []*customsv1.EntrustedLine) []processing.EntrustedLine {
+	var out []processing.EntrustedLine
+	for i, l := range ls {
+		f := fmt.Sprintf("lines[%d]", i)
+		out = append(out, processing.EntrustedLine{BookSeq: int(l.GetBookSeq()), Quantity: ps.dec(l.GetQuantity(), f+".quantity"),
+			Value: ps.optDec(l.GetValue(), f+".value"), Lot: l.GetLot()})
+	}
+	return out
+}
+
+func entrustmentOut(e processing.Entrustment) *customsv1.Entrustment {
+	out := &customsv1.Entrustment{EntrustmentNo: e.No, InnerNo: e.InnerNo, Enterprise: e.Enterprise, BookNo: e.Book, Client: e.Client, ClientName: e.ClientName,
+		Date: dateOut(e.Date), BondedValue: money(e.BondedValue), BondedTaxed: money(e.BondedTaxed), ReportNos: e.Reports, FiledBy: e.FiledBy, CreatedAt: ts(e.CreatedAt)}
+	for _, h := range e.Held {
+		out.Held = append(out.Held, &customsv1.EntrustedHolding{BookSeq: int32(h.BookSeq), Quantity: qty(h.Quantity), Value: money(h.Value)})
+	}
+	return out
+}
+
+func entrustedMoveOut(m processing.EntrustedMove) *customsv1.EntrustedMove {
+	out := &customsv1.EntrustedMove{MoveNo: m.No, InnerNo: m.InnerNo, Enterprise: m.Enterprise, BookNo: m.Book, EntrustmentNo: m.Entrustment, Kind: m.Kind,
+		Date: dateOut(m.Date), Via: customsv1.EntrustedVia(enumOut(customsv1.EntrustedVia_value, "ENTRUSTED_VIA_", m.Via)), Reference: m.Reference,
+		JournalIds: m.JournalIDs, EventIds: m.Events, FiledBy: m.FiledBy, CreatedAt: ts(m.CreatedAt)}
+	for _, l := range m.Lines {
+		out.Lines = append(out.Lines, &customsv1.EntrustedLine{BookSeq: int32(l.BookSeq), Quantity: qty(l.Quantity), Value: money(l.Value), Lot: l.Lot,
+			Lots: lotsOut(l.Lots), BondedValue: money(l.BondedValue)})
 	}
 	return out
 }

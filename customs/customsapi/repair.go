@@ -77,6 +77,10 @@ func repairOrderOut(o repair.Order) *customsv1.RepairOrder {
 		out.Steps = append(out.Steps, &customsv1.RepairStep{Key: st.Key, Kind: st.Kind, Date: dateOut(st.Date), Detail: st.Detail,
 			JournalId: st.JournalID, FiledBy: st.FiledBy, At: ts(st.At)})
 	}
+	for _, b := range o.Bindings {
+		out.Bindings = append(out.Bindings, &customsv1.RepairBinding{Document: b.Kind, DocumentNo: b.No, Line: int32(b.Seq), Section: sectionOut(b.Section),
+			BookSeq: int32(b.BookSeq), Quantity: qty(b.Quantity), Step: b.Step, Released: b.Released})
+	}
 	return out
 }
 

@@ -2,8 +2,8 @@
 // periods: the period's journals and the customs documents of the book
 // (lists with their lines and states, passes, business forms, slips,
 // consumption and production reports, certificates, display movements,
-// destructions, R&D records, repair orders and parts records, taxable
-// events), each in the canonical encoding of package
+// destructions, R&D records, repair orders and parts records, stocktakes and
+// write-off cycles, taxable events), each in the canonical encoding of package
 // proto/zoneledger/evidence, chained into one digest that customs keeps and
 // checks outside the database (zonectl verify).
 //

@@ -141,20 +141,43 @@ func (s *Service) journal(r Report, lines map[int]zone.BookLine, pl planned) (le
 				Quantity: c.Bonded, Unit: l.DeclaredUnit, Lot: lotOf[c.BookSeq]})
 			fields = append(fields, f+".quantity")
 		}
-		if c.NonBonded.IsPositive() && s.set.NonBondedFrom == NonBondedOnBook {
-			req.Postings = append(req.Postings, ledger.Posting{Item: item, From: ledger.In(r.Book, zone.AccountNonBonded), To: ledger.World(zone.WorldConsumed),
+		if c.NonBonded.IsPositive() && s.nonBondedPosted(r) {
+			req.Postings = append(req.Postings, ledger.Posting{Item: item, From: ledger.In(r.Book, s.nonBondedBucket(r)), To: ledger.World(zone.WorldConsumed),
 				Quantity: c.NonBonded, Unit: l.DeclaredUnit})
 			fields = append(fields, f+".non_bonded")
 		}
 	}
+	to := zone.AccountBonded
+	if r.Entrustment != "" {
+		to = EntrustedAccount(r.Entrustment)
+	}
 	for i, o := range r.Outputs {
+		attrs := map[string]string{"flow": FlowProduced, "source_report": r.No,
+			"entry_date": ledger.FormatDate(r.Date), "enterprise": r.Enterprise, "category": string(o.Category)}
+		if r.Entrustment != "" {
+			attrs["flow"], attrs["entrustment"] = FlowEntrusted, r.Entrustment
+		}
 		req.Postings = append(req.Postings, ledger.Posting{Item: ledger.ItemRef{Book: r.Book, Code: strconv.Itoa(o.BookSeq)},
-			From: ledger.World(zone.WorldProduction), To: ledger.In(r.Book, zone.AccountBonded), Quantity: o.Quantity, Unit: lines[o.BookSeq].DeclaredUnit,
-			Value: o.Value, Lot: o.Lot, LotAttributes: map[string]string{"flow": FlowProduced, "source_report": r.No,
-				"entry_date": ledger.FormatDate(r.Date), "enterprise": r.Enterprise, "category": string(o.Category)}})
+			From: ledger.World(zone.WorldProduction), To: ledger.In(r.Book, to), Quantity: o.Quantity, Unit: lines[o.BookSeq].DeclaredUnit,
+			Value: o.Value, Lot: o.Lot, LotAttributes: attrs})
 		fields = append(fields, fmt.Sprintf("outputs[%d].quantity", i))
 	}
 	return req, fields
+}
+
+// nonBondedPosted reports whether a report's non-bonded materials are
+// taken from a bucket of the book: the domestic firm's of an entrustment,
+// or the nonbonded bucket (setting NonBondedFrom).
+func (s *Service) nonBondedPosted(r Report) bool {
+	return r.Entrustment != "" || s.set.NonBondedFrom == NonBondedOnBook
+}
+
+// nonBondedBucket is the bucket a report's non-bonded materials come from.
+func (s *Service) nonBondedBucket(r Report) string {
+	if r.Entrustment != "" {
+		return EntrustedAccount(r.Entrustment)
+	}
+	return zone.AccountNonBonded
 }
 
 // consumedLines turns the per-material consumption into the report's
@@ -283,6 +306,11 @@ func (s *Service) fileReport(ctx context.Context, p access.Principal, r Report) 
 		c := r
 		c.Outputs = slices.Clone(r.Outputs)
 		c.Enterprise, c.FiledBy, c.CreatedAt = b.Enterprise, p.ID, s.clock()
+		if c.Entrustment != "" {
+			if _, err := entrustmentFor(ctx, tx, c); err != nil {
+				return err
+			}
+		}
 		if c.No, err = nextNumber(ctx, tx, "SC", c.Book, c.Date); err != nil {
 			return err
 		}
@@ -323,8 +351,13 @@ func (s *Service) fileReport(ctx context.Context, p access.Principal, r Report) 
 				}
 				k++
 			}
-			if c.Consumed[i].NonBonded.IsPositive() && s.set.NonBondedFrom == NonBondedOnBook {
+			if c.Consumed[i].NonBonded.IsPositive() && s.nonBondedPosted(c) {
 				k++
+			}
+		}
+		if c.Entrustment != "" {
+			if err := addBondedValue(ctx, tx, c, req, postings); err != nil {
+				return err
 			}
 		}
 		for _, cl := range c.Consumed {

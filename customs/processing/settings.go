@@ -34,16 +34,27 @@ type Settings struct {
 	// RndUseOutsideTerm lets an R&D use be dated outside its project's
 	// term (before its start or after its end). Default false.
 	RndUseOutsideTerm bool
+	// EntrustedDutiable says what the taxable event of products of a
+	// 委托加工 going back to the domestic firm is assessed on:
+	// DutiableFeeAndMaterials (default: the processing fee plus the bonded
+	// materials used) or DutiableFee (the fee only). [UNCONFIRMED]: the
+	// reference names no rule.
+	EntrustedDutiable string
 }
 
 // DefaultSettings returns the documented defaults.
 func DefaultSettings() Settings {
-	return Settings{NonBondedFrom: NonBondedOutside, RndBooks: RndBooksRnd}
+	return Settings{NonBondedFrom: NonBondedOutside, RndBooks: RndBooksRnd, EntrustedDutiable: DutiableFeeAndMaterials}
 }
 
 // Check validates the settings; its error names the setting's key in the
 // zoneledger config file.
 func (s Settings) Check() error {
+	switch s.EntrustedDutiable {
+	case DutiableFeeAndMaterials, DutiableFee:
+	default:
+		return fmt.Errorf("processing.entrusted_dutiable: %q is neither %q nor %q", s.EntrustedDutiable, DutiableFeeAndMaterials, DutiableFee)
+	}
 	switch s.RndBooks {
 	case RndBooksRnd, RndBooksAny:
 	default:

@@ -43,6 +43,12 @@ type Report struct {
 	// Date is the business date (业务日期); zero when filing means today.
 	Date  time.Time
 	Basis Basis
+	// Entrustment names the 委托加工 contract the report is filed for
+	// (FileEntrustment): the non-bonded materials are the domestic firm's,
+	// taken from the entrustment's bucket, and the goods made go there;
+	// the bonded materials are consumed and written off as any report's.
+	// Empty: the enterprise's own production.
+	Entrustment string `json:",omitempty"`
 	// Outputs are the finished and semi-finished goods made.
 	Outputs []Output
 	// Materials, with BasisActual, are the materials actually consumed.

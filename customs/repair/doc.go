@@ -22,5 +22,16 @@
 // bucket into the 待维修 section of the list's origin, in one transaction
 // of the ledger's seam with the order.
 //
+// # Goods out
+//
+// Goods re-exported or returned to the domestic customer leave on a zone
+// exit list and its pass, old parts and scrap of domestic goods on a gate
+// registration (卡口登记): the exit step binds them to the document's line
+// (zone.Service.BindListLine, BindPassLine), which then names the order,
+// and the zone's journal takes them out. When that document will not take
+// them out (a list returned or deleted, a registration withdrawn or
+// turned back), the zone tells the Service (zone.Service.SetLineReleaser)
+// in the same transaction and the order holds the goods again.
+//
 // Rules, settings and figures: README.md beside this file.
 package repair

@@ -76,6 +76,9 @@ type Order struct {
 	// "section/book line" (e.g. "awaiting/1", "old-parts/7"): what its
 	// steps may still move.
 	Held map[string]decimal.Decimal
+	// Bindings are the order's goods bound to zone exit lists, one per
+	// exit step that named a list, in order.
+	Bindings []Binding `json:",omitempty"`
 	// Steps are the order's steps after it opened, in order: its trail.
 	Steps      []Step
 	JournalIDs []int64
@@ -142,7 +145,7 @@ func (s *Service) OpenOrder(ctx context.Context, p access.Principal, o Order) (O
 		return o, err
 	}
 	h := o
-	h.No, h.Enterprise, h.Status, h.JournalIDs, h.FiledBy, h.CreatedAt, h.InputHash, h.Due, h.Held, h.Steps, h.Findings = "", "", "", nil, "", time.Time{}, "", time.Time{}, nil, nil, nil
+	h.No, h.Enterprise, h.Status, h.JournalIDs, h.FiledBy, h.CreatedAt, h.InputHash, h.Due, h.Held, h.Steps, h.Findings, h.Bindings = "", "", "", nil, "", time.Time{}, "", time.Time{}, nil, nil, nil, nil
 	o.InputHash = digest(h)
 	var out Order
 	err = s.readWrite(ctx, func(ctx context.Context, tx pgx.Tx, j ledger.Journals) error {

@@ -65,7 +65,9 @@ type Service struct {
 }
 
 // New returns a Service storing its documents in pool (migrated with
-// Migrations), books and lines kept by z, goods in store. A change that
+// Migrations), books and lines kept by z, goods in store. It installs
+// itself in z as the keeper of repair orders' goods bound to zone lists
+// (zone.Service.SetLineReleaser). A change that
 // writes documents and posts journals runs in store's ReadWriteTx (the
 // ledger's seam), so pool and store must be on the same database.
 func New(pool *pgxpool.Pool, store ledger.ReadWriter[pgx.Tx], z *zone.Service, opts Options) (*Service, error) {
@@ -83,6 +85,7 @@ func New(pool *pgxpool.Pool, store ledger.ReadWriter[pgx.Tx], z *zone.Service, o
 	if s.now == nil {
 		s.now = time.Now
 	}
+	z.SetLineReleaser(DocumentOrder, s.releaseLine)
 	return s, nil
 }
 

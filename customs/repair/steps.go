@@ -58,6 +58,17 @@ const (
 	StepRemove  = "REMOVE_PARTS"
 	StepFinish  = "FINISH"
 	StepExit    = "EXIT"
+	// StepListReturned: customs returned (退单) a list goods of the order
+	// were bound to; the goods are held by the order again. Its journal is
+	// the zone's release of the list's reservation.
+	StepListReturned = "LIST_RETURNED"
+	// StepListDeleted: the enterprise deleted a draft list goods of the
+	// order were bound to; the goods are held by the order again.
+	StepListDeleted = "LIST_DELETED"
+	// StepPassWithdrawn: a gate registration goods of the order were bound
+	// to was withdrawn by the enterprise or turned back by customs; the
+	// goods are held by the order again.
+	StepPassWithdrawn = "PASS_WITHDRAWN"
 )
 
 // Step is one step of a repair order after it opened.
@@ -313,8 +324,13 @@ func listFlow(way Way) zone.Flow {
 // book line and exactly the quantity; the goods are bound to that line,
 // the list's trade mode is the exit's and the rules apply to it.
 // Declared, the list reserves them from their section; the pass takes
-// them out. Goods leaving by gate registration go to the world account
-// domestic, destroyed ones to destroyed (Reference: customs' approval),
+// them out. Goods leaving by gate registration (卡口登记) are bound the
+// same way to a line of the registration Reference names (an outbound
+// gate pass of type 5 of the book, not yet at the gate, with a line of
+// the book line and exactly the quantity), which then names the order;
+// they leave their section for the domestic area when the vehicle
+// passes. Destroyed goods go to the world account destroyed (Reference:
+// customs' approval),
 // remanufactured goods sold domestically back to bonded. At most what
 // the order holds in that section of the line (REPAIR_ORDER_QUANTITY).
 // When nothing of the order is left, it closes.
@@ -364,15 +380,15 @@ func (s *Service) ExitGoods(ctx context.Context, p access.Principal, orderNo, ke
 		if onList(e.Way) && list.Flow != listFlow(e.Way) {
 			return nil, nil, precondition(ReasonExitList, "reference", "list %s is %s; goods leaving by %s leave on a %s list", list.No, list.Flow, e.Way, listFlow(e.Way))
 		}
-		if onList(e.Way) {
+		if onList(e.Way) || e.Way == WayGateRegistration {
+			// Bound to the list or the registration below; the journal is
+			// the zone's, when the goods leave.
 			o.Held[k] = o.Held[k].Sub(e.Quantity)
 			o.closeIfEmpty()
 			return nil, nil, nil
 		}
 		to := ledger.World(zone.WorldAbroad)
 		switch e.Way {
-		case WayReturnDomestic, WayGateRegistration:
-			to = ledger.World(zone.WorldDomestic)
 		case WayDestroy:
 			to = ledger.World(WorldDestroyed)
 		case WayDomesticSale:
@@ -387,11 +403,25 @@ func (s *Service) ExitGoods(ctx context.Context, p access.Principal, orderNo, ke
 			Postings: []ledger.Posting{{Item: ledger.ItemRef{Book: o.Book, Code: strconv.Itoa(e.BookSeq)},
 				From: ledger.In(o.Book, Account(e.Section, o.Origin)), To: to, Quantity: e.Quantity, Unit: units[e.BookSeq]}}}, []string{"quantity"}, nil
 	}, func(ctx context.Context, tx pgx.Tx, o *Order) error {
-		if !onList(e.Way) {
+		b := Binding{No: e.Reference, Section: e.Section, BookSeq: e.BookSeq, Quantity: e.Quantity, Step: key}
+		switch {
+		case onList(e.Way):
+			ln, err := s.zone.BindListLine(ctx, tx, e.Reference, o.Book, e.BookSeq, e.Quantity, Account(e.Section, o.Origin), DocumentOrder, o.No)
+			if err != nil {
+				return err
+			}
+			b.Kind, b.Seq = zone.BoundOnList, ln.Seq
+		case e.Way == WayGateRegistration:
+			i, err := s.zone.BindPassLine(ctx, tx, e.Reference, o.Book, e.BookSeq, e.Quantity, Account(e.Section, o.Origin), DocumentOrder, o.No)
+			if err != nil {
+				return err
+			}
+			b.Kind, b.Seq = zone.BoundOnPass, i+1
+		default:
 			return nil
 		}
-		_, err := s.zone.BindListLine(ctx, tx, e.Reference, o.Book, e.BookSeq, e.Quantity, Account(e.Section, o.Origin))
-		return err
+		o.Bindings = append(o.Bindings, b)
+		return nil
 	})
 }
 

@@ -126,7 +126,7 @@ func TestDomesticRepairReturns(t *testing.T) {
 	_, err = w.svc.ExitGoods(w.ctx, w.e1, o.No, "e0", time.Time{}, Exit{Section: SectionOldParts, BookSeq: 4, Quantity: d("1"), Way: WayDomesticSale, Reference: "K-1"})
 	wantRefusal(t, err, ReasonExitWay, "way")
 	for i, e := range []Exit{
-		{Section: SectionOldParts, BookSeq: 4, Quantity: d("1"), Way: WayGateRegistration, Reference: "K-1"},
+		{Section: SectionOldParts, BookSeq: 4, Quantity: d("1"), Way: WayGateRegistration, Reference: w.registration(4, "1", false)},
 		{Section: SectionRepaired, BookSeq: 2, Quantity: d("1"), Way: WayReturnDomestic, Reference: w.exitList(2, "1", "", true)},
 	} {
 		_, err := w.svc.ExitGoods(w.ctx, w.e1, o.No, fmt.Sprintf("e%d", i+1), time.Time{}, e)

@@ -106,8 +106,15 @@ type Line struct {
 	Materials []Goods
 	// InterestDays is the 缓税利息 period in days (计息期限: from the
 	// book's latest write-off, or its first import, to the tax notice;
-	// GACC 公告2009年第13号 and 第14号), for BasisMaterials.
+	// GACC 公告2009年第13号 and 第14号), for BasisMaterials, or for a
+	// GeneralTaxpayerSale.
 	InterestDays int
+	// GeneralTaxpayerSale says the line is the bonded part of goods a VAT
+	// general-taxpayer pilot enterprise (一纳企业) sells to the domestic
+	// market (清单类型 9): taxed on the goods' actual state with 缓税利息
+	// (customs-reference §5.7), whatever Settings.InterestOnFinishedGoods
+	// says of other sales.
+	GeneralTaxpayerSale bool
 }
 
 // Request asks for the taxes on a document: a declaration, a 清单, a
@@ -474,7 +481,7 @@ func (e *Engine) prepare(regime Regime, day time.Time, in Line, field string) (l
 		if len(in.Materials) > 0 {
 			return l, invalid(ReasonMaterialsNotAllowed, field+".materials", "materials apply to the MATERIALS duty basis only")
 		}
-		if in.InterestDays != 0 && !e.s.InterestOnFinishedGoods {
+		if in.InterestDays != 0 && !e.s.InterestOnFinishedGoods && !in.GeneralTaxpayerSale {
 			return l, invalid(ReasonInvalidInterestDays, field+".interest_days",
 				"no 缓税利息 is charged on a sale taxed on the finished good (Settings.InterestOnFinishedGoods)")
 		}

@@ -271,6 +271,36 @@ func (s *Service) SetBookStatus(ctx context.Context, p access.Principal, no stri
 	return out, err
 }
 
+// SetGeneralTaxpayer records whether a book's enterprise is a VAT
+// general-taxpayer pilot enterprise (一纳企业, customs-reference §5.7) for
+// the book: only then may it sell finished goods to the domestic market on
+// 清单类型 9 lists. Customs only (the enterprise opts in with the tax and
+// customs offices); setting the same value again returns the book.
+func (s *Service) SetGeneralTaxpayer(ctx context.Context, p access.Principal, no string, on bool) (Book, error) {
+	if err := mustBeCustoms(p, "set a book's 一纳 (VAT general-taxpayer) status"); err != nil {
+		return Book{}, err
+	}
+	var out Book
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		b, err := loadBook(ctx, tx, no)
+		if err != nil {
+			return err
+		}
+		out = b
+		if b.GeneralTaxpayer == on {
+			return nil
+		}
+		b.GeneralTaxpayer = on
+		body, _ := json.Marshal(b)
+		if _, err := tx.Exec(ctx, `UPDATE zone_books SET body = $2 WHERE no = $1`, no, string(body)); err != nil {
+			return err
+		}
+		out = b
+		return nil
+	})
+	return out, dbError(err)
+}
+
 // GetBook returns one book.
 func (s *Service) GetBook(ctx context.Context, p access.Principal, no string) (Book, error) {
 	b, err := loadBook(ctx, s.pool, no)

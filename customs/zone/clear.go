@@ -222,6 +222,18 @@ func (s *Service) taxableEvent(ctx context.Context, tx pgx.Tx, l List, ln ListLi
 			ev.InterestDays = max(0, daysBetween(ev.InterestFrom, ev.TaxDate))
 		}
 	}
+	if generalTaxpayerSale(&l) {
+		// The bonded part of an 一纳 sale bears 缓税利息 (customs-reference
+		// §5.7) from the book's first import, or its last write-off when
+		// later (the 电子账册 rule of GACC 公告2009年第14号).
+		ev.GeneralTaxpayer, ev.InterestFrom = true, l.FirstImport
+		if w := l.LastWriteOff; !w.IsZero() && w.After(ev.InterestFrom) && !w.After(ev.TaxDate) {
+			ev.InterestFrom = w
+		}
+		if !ev.InterestFrom.IsZero() {
+			ev.InterestDays = max(0, daysBetween(ev.InterestFrom, ev.TaxDate))
+		}
+	}
 	return pendingEvent{ev: ev, source: l.No + ":" + strconv.Itoa(ln.Seq) + ":" + step}, nil
 }
 
@@ -327,6 +339,9 @@ func (s *Service) assess(evs []TaxableEvent) int {
 			for _, m := range ev.Materials {
 				req.Lines[i].Materials = append(req.Lines[i].Materials, tax.Goods{HSCode: m.HSCode, DutiableValue: m.DutiableValue, Quantity: m.LegalQuantity, Unit: m.LegalUnit})
 			}
+		}
+		if ev.GeneralTaxpayer {
+			req.Lines[i].GeneralTaxpayerSale, req.Lines[i].InterestDays = true, ev.InterestDays
 		}
 	}
 	q, err := s.tax.Quote(req)

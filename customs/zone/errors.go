@@ -45,6 +45,10 @@ const (
 	// ReasonUntaxedExit: bonded goods would leave for the domestic market
 	// neither taxed nor kept bonded by a named counterpart.
 	ReasonUntaxedExit = "UNTAXED_EXIT"
+	// ReasonNotGeneralTaxpayer: a 清单类型 9 (一纳成品内销) list on a book
+	// whose enterprise is not a VAT general-taxpayer pilot enterprise
+	// (Book.GeneralTaxpayer, set by customs).
+	ReasonNotGeneralTaxpayer = "NOT_GENERAL_TAXPAYER"
 	// ReasonCounterpartMismatch: the counterpart named to keep exiting
 	// goods bonded does not (wrong kind, not live, other quantities, or
 	// already the counterpart of another exit).

@@ -57,7 +57,12 @@ func (s *Service) CreatePass(ctx context.Context, p access.Principal, ps Pass) (
 func (ps Pass) InputHash() string {
 	h := Pass{InnerNo: ps.InnerNo, Book: ps.Book, Type: ps.Type, Bind: ps.Bind, IO: ps.IO, RelatedType: ps.RelatedType, RelatedNos: ps.RelatedNos,
 		Vehicle: ps.Vehicle, VehicleWeight: ps.VehicleWeight, FrameWeight: ps.FrameWeight, Container: ps.Container, ContainerWeight: ps.ContainerWeight,
-		GrossWeight: ps.GrossWeight, NetWeight: ps.NetWeight, Lines: ps.Lines}
+		GrossWeight: ps.GrossWeight, NetWeight: ps.NetWeight}
+	// The lines as filed: what a binding added is not the filer's.
+	for _, ln := range ps.Lines {
+		ln.Source, ln.SourceDocType, ln.SourceDocNo = "", "", ""
+		h.Lines = append(h.Lines, ln)
+	}
 	return digest(h)
 }
 
@@ -120,6 +125,9 @@ func normalizePass(ps *Pass) error {
 		f := fmt.Sprintf("lines[%d]", i)
 		if !ln.Quantity.IsPositive() {
 			return ledger.Errorf(ledger.KindInvalid, ledger.ReasonNonPositiveQuantity, f+".quantity", "must be > 0")
+		}
+		if ln.Source != "" || ln.SourceDocType != "" || ln.SourceDocNo != "" {
+			return badArg(f+".source", "a registration line's source is set by the repair centre's exit of goods (ExitRepairGoods, GATE_REGISTRATION), not by the filer; leave it empty")
 		}
 		if ln.Value.IsNegative() || ledger.Places(ln.Value) > 2 {
 			return badArg(f+".value", "must be >= 0 CNY with at most 2 decimal places")
@@ -304,25 +312,30 @@ func lockPass(ctx context.Context, tx pgx.Tx, no string) (Pass, error) {
 	return ps, nil
 }
 
-// DeletePass withdraws a pass that has not reached the gate.
+// DeletePass withdraws a pass that has not reached the gate. Goods a
+// document bound to its lines (BindPassLine) go back to that document's
+// keeper, in the same transaction.
 func (s *Service) DeletePass(ctx context.Context, p access.Principal, no string) (Pass, error) {
-	err := s.inTx(ctx, func(tx pgx.Tx) error {
+	err := s.change(ctx, func(tx pgx.Tx) (*intent, error) {
 		ps, err := lockPass(ctx, tx, no)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if err := canFileHidden(p, ps.Enterprise, passNotFound(docNotFound(kindPass, no), no)); err != nil {
-			return err
+			return nil, err
 		}
 		switch ps.Status {
 		case PassDeletedStat:
-			return nil
+			return nil, nil
 		case PassApplied:
 		default:
-			return precondition(ReasonWrongStatus, "pass_no", "pass %s is %s; only a pass not yet at the gate can be withdrawn", no, strings.ToLower(string(ps.Status)))
+			return nil, precondition(ReasonWrongStatus, "pass_no", "pass %s is %s; only a pass not yet at the gate can be withdrawn", no, strings.ToLower(string(ps.Status)))
 		}
 		ps.Status = PassDeletedStat
-		return updateDoc(ctx, tx, kindPass, ps.No, string(ps.Status), ps)
+		if err := s.releasePass(ctx, tx, ps, PassDeletedStat, p.ID, ""); err != nil {
+			return nil, err
+		}
+		return nil, updateDoc(ctx, tx, kindPass, ps.No, string(ps.Status), ps)
 	})
 	if err != nil {
 		return Pass{}, err
@@ -518,7 +531,8 @@ func (s *Service) ReleaseHold(ctx context.Context, p access.Principal, no, note 
 }
 
 // RejectHold turns a held vehicle back. Customs only. Nothing is booked;
-// the lists stay as they are and may go on another pass.
+// the lists stay as they are and may go on another pass; goods a document
+// bound to a gate registration's lines go back to that document's keeper.
 func (s *Service) RejectHold(ctx context.Context, p access.Principal, no, note string) (Pass, error) {
 	if err := mustBeCustoms(p, "reject held vehicles"); err != nil {
 		return Pass{}, err
@@ -526,20 +540,23 @@ func (s *Service) RejectHold(ctx context.Context, p access.Principal, no, note s
 	if strings.TrimSpace(note) == "" {
 		return Pass{}, badArg("note", "say why the vehicle is turned back")
 	}
-	err := s.inTx(ctx, func(tx pgx.Tx) error {
+	err := s.change(ctx, func(tx pgx.Tx) (*intent, error) {
 		ps, err := lockPass(ctx, tx, no)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		switch ps.Status {
 		case PassRejected:
-			return nil
+			return nil, nil
 		case PassHeld:
 		default:
-			return precondition(ReasonWrongStatus, "pass_no", "pass %s is %s, not held", no, strings.ToLower(string(ps.Status)))
+			return nil, precondition(ReasonWrongStatus, "pass_no", "pass %s is %s, not held", no, strings.ToLower(string(ps.Status)))
 		}
 		ps.Status, ps.Note = PassRejected, note
-		return updateDoc(ctx, tx, kindPass, ps.No, string(ps.Status), ps)
+		if err := s.releasePass(ctx, tx, ps, PassRejected, p.ID, note); err != nil {
+			return nil, err
+		}
+		return nil, updateDoc(ctx, tx, kindPass, ps.No, string(ps.Status), ps)
 	})
 	if err != nil {
 		return Pass{}, err
@@ -578,6 +595,21 @@ func (s *Service) passIntent(ctx context.Context, tx pgx.Tx, p access.Principal,
 			pst.LotAttributes = map[string]string{"flow": string(FlowEnterFirst), "source_pass": ps.No, "bill_of_lading": strings.Join(ps.RelatedNos, ","),
 				"entry_date": ledger.FormatDate(day), "country": ln.Country, "declared_value": ln.Value.StringFixed(2), "enterprise": ps.Enterprise}
 			req.Postings = append(req.Postings, pst)
+			in.Fields = append(in.Fields, fmt.Sprintf("lines[%d].quantity", i))
+		}
+	case ps.Type == codes.PassGateRegistration:
+		// Registered goods are logged; goods a repair order bound to a
+		// line (BindPassLine) leave their section for the domestic area.
+		for i, ln := range ps.Lines {
+			if ln.Source == "" {
+				continue
+			}
+			bl, err := loadLine(ctx, tx, ps.Book, ln.BookSeq)
+			if err != nil {
+				return nil, err
+			}
+			req.Postings = append(req.Postings, posting(ps.Book, ln.BookSeq, ln.Source, WorldDomestic, ln.Quantity, "", bl.DeclaredUnit))
+			req.Metadata["source_document"] = ln.SourceDocType + " " + ln.SourceDocNo
 			in.Fields = append(in.Fields, fmt.Sprintf("lines[%d].quantity", i))
 		}
 	case ps.RelatedType == codes.RelatedSlip:
@@ -636,7 +668,12 @@ func (s *Service) passIntent(ctx context.Context, tx pgx.Tx, p access.Principal,
 				field := fmt.Sprintf("related_nos[%d]", slices.Index(ps.RelatedNos, no))
 				if outbound(l.Flow) {
 					for _, lot := range takeLots(ln.Lots, ln.Passed, qty) {
-						req.Postings = append(req.Postings, posting(l.Book, ln.BookSeq, bucket, world, lot.Quantity, lot.Lot, ln.DeclaredUnit))
+						from, to := bucket, world
+						if lot.Bucket != "" {
+							// Non-bonded goods of a 清单类型 9 list leave untaxed.
+							from, to = lot.Bucket, WorldOutside
+						}
+						req.Postings = append(req.Postings, posting(l.Book, ln.BookSeq, from, to, lot.Quantity, lot.Lot, ln.DeclaredUnit))
 						in.Fields = append(in.Fields, field)
 					}
 					continue
@@ -679,7 +716,7 @@ func takeLots(lots []LotQuantity, done, qty decimal.Decimal) []LotQuantity {
 			continue
 		}
 		take := decimal.Min(avail, qty)
-		out = append(out, LotQuantity{Lot: l.Lot, Quantity: take})
+		out = append(out, LotQuantity{Lot: l.Lot, Quantity: take, Bucket: l.Bucket})
 		qty = qty.Sub(take)
 	}
 	return out
@@ -729,12 +766,30 @@ func (s *Service) finishPass(ctx context.Context, tx pgx.Tx, in *intent, j ledge
 	for _, it := range plan {
 		l := lists[it.Doc]
 		ln := &l.Lines[it.Line]
+		bondedBefore, bondedQty := gtBondedPart(*ln, ln.Passed, it.Qty)
 		ln.Passed = ln.Passed.Add(it.Qty)
 		if !outbound(l.Flow) {
 			lot := l.No + "-" + strconv.Itoa(ln.Seq)
 			ln.Lots = addLot(ln.Lots, lot, it.Qty)
 		}
-		if s.taxable(l) {
+		if generalTaxpayerSale(l) {
+			// Only the bonded lots taken are taxed, on their share of the
+			// line's value (in bonded units passed, so the parts sum to
+			// the bonded share exactly); the non-bonded leave untaxed.
+			if !bondedQty.IsPositive() {
+				continue
+			}
+			part := *ln
+			part.Passed = bondedBefore.Add(bondedQty)
+			ev, err := s.taxableEvent(ctx, tx, *l, part, bondedQty, in.Date, ps.No)
+			if err != nil {
+				return err
+			}
+			if consignments[l.No] == nil {
+				order = append(order, l.No)
+			}
+			consignments[l.No] = append(consignments[l.No], ev)
+		} else if s.taxable(l) {
 			ev, err := s.taxableEvent(ctx, tx, *l, *ln, it.Qty, in.Date, ps.No)
 			if err != nil {
 				return err

@@ -54,7 +54,7 @@ func (s *Service) flowOf(l *List) (Flow, error) {
 			return "", invalid(ReasonUnsupportedListType, "io", "collective (集报) lists are supported for trips out of the zone (分送集报 out); file trips in as ordinary lists")
 		}
 		return FlowCollectiveOut, nil
-	case l.Type == codes.ListOrdinary || l.Type == codes.ListSelectiveDuty:
+	case l.Type == codes.ListOrdinary || l.Type == codes.ListSelectiveDuty || l.Type == codes.ListGeneralTaxpayerSale:
 	case l.Type == codes.ListEcommerce:
 		// 保税电商 stock enters and leaves the warehouse book by the first
 		// line like any goods; the sales themselves are EcommerceService's
@@ -70,6 +70,9 @@ func (s *Service) flowOf(l *List) (Flow, error) {
 	mode, _ := codes.LookupTradeMode(l.TradeMode)
 	if l.Type == codes.ListSelectiveDuty && (in || mode.Line != codes.LineSecond) {
 		return "", badArg("list_type", "清单类型 A (选择性征关税) is a domestic sale: an E list with a second-line trade mode")
+	}
+	if l.Type == codes.ListGeneralTaxpayerSale && (in || mode.Line != codes.LineSecond || !mode.DomesticSale) {
+		return "", badArg("list_type", "清单类型 9 (一纳成品内销) is a domestic sale: an E list under a domestic-sale trade mode (%s)", domesticModes())
 	}
 	switch mode.Line {
 	case codes.LineFirst:
@@ -230,7 +233,7 @@ func (s *Service) normalizeList(l *List) error {
 		return badArg("book_no", "is required")
 	}
 	for i, ln := range l.Lines {
-		if ln.Source != "" {
+		if ln.Source != "" || ln.SourceDocType != "" || ln.SourceDocNo != "" {
 			return badArg(fmt.Sprintf("lines[%d].source", i), "a line's source bucket is set by the repair centre's exit of goods (ExitRepairGoods), not by the filer; leave it empty")
 		}
 	}
@@ -500,6 +503,9 @@ func repairReturn(l *List) error {
 // transfer, the passes of goods that entered first, the slips of a
 // collective list.
 func (s *Service) checkFlowLinks(ctx context.Context, q querier, p access.Principal, b Book, l *List) error {
+	if l.Type == codes.ListGeneralTaxpayerSale && !b.GeneralTaxpayer {
+		return precondition(ReasonNotGeneralTaxpayer, "list_type", "清单类型 9 (一纳成品内销) is for VAT general-taxpayer pilot enterprises (一纳企业); customs has not recorded book %s's enterprise as one (SetGeneralTaxpayer): declare the sale on an ordinary list (清单类型 0) under a domestic-sale trade mode", b.No)
+	}
 	switch l.Flow {
 	case FlowIntraZoneOut:
 		if l.RelatedBookNo == "" {
@@ -608,9 +614,22 @@ func (s *Service) DeclareList(ctx context.Context, p access.Principal, no string
 	// the transaction (they only ever grow older lots, never change).
 	var firsts map[int]time.Time
 	var draft List
+	var chunks []gtChunk
+	var bookFirst time.Time
 	if _, err := getDoc(ctx, s.pool, kindList, no, false, &draft); err == nil && draft.Status == ListDraft {
 		if firsts, err = s.firstImports(ctx, draft); err != nil {
 			return List{}, err
+		}
+		if generalTaxpayerSale(&draft) && p.CanRead(draft.Enterprise) {
+			// Which lots (bonded or not) each line takes, and where the
+			// 缓税利息 of the bonded ones runs from, read from the ledger
+			// before the transaction; the ledger checks the lots again in it.
+			if chunks, err = s.planGeneralTaxpayer(ctx, draft); err != nil {
+				return List{}, dbError(err)
+			}
+			if bookFirst, err = s.bookFirstImport(ctx, s.pool, draft.Book); err != nil {
+				return List{}, dbError(err)
+			}
 		}
 		// A draft's lines never change, so the versions they name are
 		// checked here, before the transaction (for a filer who may
@@ -652,14 +671,17 @@ func (s *Service) DeclareList(ctx context.Context, p access.Principal, no string
 		if err := s.checkFlowLinks(ctx, tx, p, b, &l); err != nil {
 			return nil, err
 		}
-		if byMaterials(&l) {
+		if byMaterials(&l) || generalTaxpayerSale(&l) {
 			l.LastWriteOff = b.LastWriteOffDate
+		}
+		if generalTaxpayerSale(&l) {
+			l.FirstImport = bookFirst
 		}
 		if !outbound(l.Flow) {
 			l.Status, l.DeclaredAt = ListDeclared, s.clock()
 			return nil, updateDoc(ctx, tx, kindList, l.No, string(l.Status), l)
 		}
-		if byMaterials(&l) {
+		if byMaterials(&l) || generalTaxpayerSale(&l) {
 			// Keep the materials' first imports and the write-off date.
 			if err := updateDoc(ctx, tx, kindList, l.No, string(l.Status), l); err != nil {
 				return nil, err
@@ -668,6 +690,15 @@ func (s *Service) DeclareList(ctx context.Context, p access.Principal, no string
 		from, to := reserveAccounts(l.Flow)
 		req := s.journal(l, "reserve", p.ID)
 		in := &intent{ID: req.IdempotencyKey, Kind: intentReserve, Docs: []string{kindList + ":" + l.No}, Actor: p.ID}
+		if generalTaxpayerSale(&l) {
+			if len(chunks) == 0 {
+				// Planned for another list or not at all: plan again.
+				return nil, ledger.Errorf(ledger.KindUnavailable, ledger.ReasonUnavailable, "", "list %s changed while it was declared; declare it again", l.No)
+			}
+			gtReserve(l, chunks, &req, in)
+			in.Post = &req
+			return in, nil
+		}
 		for i, ln := range l.Lines {
 			src := from
 			if ln.Source != "" {
@@ -726,8 +757,14 @@ func (s *Service) finishReserve(ctx context.Context, tx pgx.Tx, in *intent, j le
 	if err != nil {
 		return err
 	}
-	for i := range l.Lines {
-		l.Lines[i].Lots = legsOf(j.Postings[i])
+	if generalTaxpayerSale(&l) {
+		if err := gtLots(&l, in.Extra, j); err != nil {
+			return err
+		}
+	} else {
+		for i := range l.Lines {
+			l.Lines[i].Lots = legsOf(j.Postings[i])
+		}
 	}
 	l.Status, l.DeclaredAt = ListDeclared, s.clock()
 	l.JournalIDs = append(l.JournalIDs, j.ID)
@@ -811,6 +848,9 @@ func (s *Service) ReturnList(ctx context.Context, p access.Principal, no, note s
 		l.Note = note
 		if len(l.JournalIDs) == 0 {
 			l.Status = ListReturned
+			if err := s.releaseBound(ctx, tx, l, ListReturned, 0, p.ID, note); err != nil {
+				return nil, err
+			}
 			return nil, updateDoc(ctx, tx, kindList, l.No, string(l.Status), l)
 		}
 		rev := &ledger.ReverseRequest{Book: l.Book, JournalID: l.JournalIDs[0], IdempotencyKey: l.No + ":release", EffectiveDate: s.today(), Principal: p.ID, Reason: "list returned: " + note}
@@ -830,33 +870,36 @@ func (s *Service) finishRelease(ctx context.Context, tx pgx.Tx, in *intent, j le
 	}
 	l.Status, l.Note = ListReturned, in.Note
 	l.JournalIDs = append(l.JournalIDs, j.ID)
+	if err := s.releaseBound(ctx, tx, l, ListReturned, j.ID, in.Actor, in.Note); err != nil {
+		return err
+	}
 	return updateDoc(ctx, tx, kindList, l.No, string(l.Status), l)
 }
 
-// DeleteList deletes a draft (删单).
+// DeleteList deletes a draft (删单). Goods a document bound to its lines
+// (BindListLine) go back to that document's keeper, in the same
+// transaction.
 func (s *Service) DeleteList(ctx context.Context, p access.Principal, no string) (List, error) {
-	err := s.inTx(ctx, func(tx pgx.Tx) error {
+	err := s.change(ctx, func(tx pgx.Tx) (*intent, error) {
 		l, _, err := lockList(ctx, tx, no)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if err := canFileHidden(p, l.Enterprise, listNotFound(docNotFound(kindList, no), no)); err != nil {
-			return err
+			return nil, err
 		}
 		switch l.Status {
 		case ListDeleted:
-			return nil
+			return nil, nil
 		case ListDraft:
 		default:
-			return wrongStatus(l, "only a draft can be deleted; customs returns declared lists")
-		}
-		for i, ln := range l.Lines {
-			if ln.Source != "" {
-				return precondition(ReasonWrongStatus, fmt.Sprintf("lines[%d]", i), "line %d carries goods of the %s bucket bound to it (a repair order's exit); declare the list, customs may return it", ln.Seq, ln.Source)
-			}
+			return nil, wrongStatus(l, "only a draft can be deleted; customs returns declared lists")
 		}
 		l.Status = ListDeleted
-		return updateDoc(ctx, tx, kindList, l.No, string(l.Status), l)
+		if err := s.releaseBound(ctx, tx, l, ListDeleted, 0, p.ID, ""); err != nil {
+			return nil, err
+		}
+		return nil, updateDoc(ctx, tx, kindList, l.No, string(l.Status), l)
 	})
 	if err != nil {
 		return List{}, err

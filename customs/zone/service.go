@@ -92,6 +92,9 @@ type Service struct {
 	// versions checks the unit consumption versions lists name
 	// (SetVersionChecker); nil when none.
 	versions VersionChecker
+	// releasers take back goods bound to list lines, by the type of the
+	// document that bound them (SetLineReleaser).
+	releasers map[string]LineReleaser
 }
 
 // New returns a Service storing documents in pool (migrated with

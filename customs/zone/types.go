@@ -38,6 +38,12 @@ type Book struct {
 	Usage string
 	// CustomsOffice is the competent customs office (主管海关), 4 digits.
 	CustomsOffice string
+	// GeneralTaxpayer says the enterprise is a VAT general-taxpayer pilot
+	// enterprise (一纳企业, customs-reference §5.7) for this book: its
+	// bonded and non-bonded goods are on the book, and it sells finished
+	// goods to the domestic market on 清单类型 9 lists. Customs sets it
+	// (SetGeneralTaxpayer); false for a new book.
+	GeneralTaxpayer bool `json:",omitempty"`
 	// Status gates filing: only an EXECUTING book accepts lists and passes.
 	Status codes.BookStatus
 	// WriteOffCycleMonths is the write-off cycle (核销周期), 1 to 12 months.
@@ -175,6 +181,11 @@ type List struct {
 	// its materials was declared (zero: never written off); its 缓税利息
 	// runs from it when later than the materials' first import. Derived.
 	LastWriteOff time.Time
+	// FirstImport is, on a 清单类型 9 (一纳成品内销) list, the day the book's
+	// first materials entered from abroad, found when it is declared; the
+	// 缓税利息 of its bonded goods runs from it, or from LastWriteOff when
+	// later (GACC 公告2009年第14号, the 电子账册 rule). Derived.
+	FirstImport time.Time `json:",omitzero"`
 	// Flow is derived; Status moves through the lifecycle.
 	Flow   Flow
 	Status ListStatus
@@ -234,6 +245,13 @@ type ListLine struct {
 	// goods of a repair centre's section are bound to the line; a filer
 	// cannot set it.
 	Source string `json:",omitempty"`
+	// SourceDocType and SourceDocNo name the document the goods bound to
+	// the line serve (e.g. a repair order: REPAIR_ORDER and its number);
+	// set with Source by BindListLine. When the list is returned or
+	// deleted, that document's keeper takes the goods back
+	// (SetLineReleaser).
+	SourceDocType string `json:",omitempty"`
+	SourceDocNo   string `json:",omitempty"`
 	// Passed is how much of DeclaredQuantity has passed the gate (or was
 	// otherwise booked).
 	Passed decimal.Decimal
@@ -285,6 +303,10 @@ type MaterialLine struct {
 type LotQuantity struct {
 	Lot      string
 	Quantity decimal.Decimal
+	// Bucket is where the lot's goods are reserved when not the flow's
+	// own bucket: nonbonded-reserved for the non-bonded goods a 清单类型 9
+	// (一纳成品内销) line takes. Empty: the flow's.
+	Bucket string `json:",omitempty"`
 }
 
 // PassStatus is where a gate pass is.
@@ -358,6 +380,15 @@ type PassLine struct {
 	Country     string
 	GrossWeight decimal.Decimal
 	NetWeight   decimal.Decimal
+
+	// Source, SourceDocType and SourceDocNo are set on a gate
+	// registration's line by BindPassLine, when goods of a repair
+	// centre's section serving a document (a repair order) are bound to
+	// it: passing the gate, they leave Source for the domestic area. A
+	// filer cannot set them.
+	Source        string `json:",omitempty"`
+	SourceDocType string `json:",omitempty"`
+	SourceDocNo   string `json:",omitempty"`
 }
 
 // GateEvent is a vehicle at a gate: the scale's reading and what was seen.
@@ -426,6 +457,10 @@ type TaxableEvent struct {
 	// their amounts are zero.
 	Waived      []string `json:",omitempty"`
 	AssessError string
+	// GeneralTaxpayer marks the bonded part of a 清单类型 9 (一纳成品内销)
+	// line: taxed on its actual state with 缓税利息 for InterestDays
+	// (customs-reference §5.7).
+	GeneralTaxpayer bool `json:",omitempty"`
 	// Tariff is the name of the tariff the event was assessed with
 	// (tax.Tariff.Name; tax.SampleTariffName for the illustrative sample);
 	// empty when there is no tax engine.

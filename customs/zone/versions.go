@@ -55,34 +55,36 @@ func (s *Service) ListNamingVersion(ctx context.Context, tx pgx.Tx, book string,
 }
 
 // BindListLine binds goods held in bucket source of book (a repair
-// centre's section) to a line of the draft outbound list no: the first
-// line for book line seq of exactly quantity q with nothing bound yet.
-// Declared, that line reserves from source instead of bonded, so the
-// goods leave on the list and its gate pass; returned, they go back to
-// source. A list with a bound line is not deleted. It writes in tx, the
-// caller's transaction of the ledger's seam, so the binding commits with
-// the caller's record of the exit, and it returns the list as bound.
-func (s *Service) BindListLine(ctx context.Context, tx pgx.Tx, no, book string, seq int, q decimal.Decimal, source string) (List, error) {
+// centre's section), serving document docNo of type docType (a repair
+// order), to a line of the draft outbound list no: the first line for
+// book line seq of exactly quantity q with nothing bound yet. Declared,
+// that line reserves from source instead of bonded, so the goods leave
+// on the list and its gate pass; returned (or deleted while a draft),
+// they go back to source and the keeper of docType documents
+// (SetLineReleaser) takes them back. It writes in tx, the caller's
+// transaction of the ledger's seam, so the binding commits with the
+// caller's record of the exit, and it returns the line as bound.
+func (s *Service) BindListLine(ctx context.Context, tx pgx.Tx, no, book string, seq int, q decimal.Decimal, source, docType, docNo string) (ListLine, error) {
 	l, _, err := lockList(ctx, tx, no)
 	if err != nil {
-		return l, withField(err, "reference")
+		return ListLine{}, withField(err, "reference")
 	}
 	if l.Book != book {
-		return l, precondition(ReasonWrongStatus, "reference", "list %s is of book %s, not %s; name a list of the book the goods are on", l.No, l.Book, book)
+		return ListLine{}, precondition(ReasonWrongStatus, "reference", "list %s is of book %s, not %s; name a list of the book the goods are on", l.No, l.Book, book)
 	}
 	if l.Status != ListDraft {
-		return l, precondition(ReasonWrongStatus, "reference", "list %s is %s; bind goods to a draft list, then declare it", l.No, strings.ToLower(string(l.Status)))
+		return ListLine{}, precondition(ReasonWrongStatus, "reference", "list %s is %s; bind goods to a draft list, then declare it", l.No, strings.ToLower(string(l.Status)))
 	}
 	if l.Flow != FlowFirstLineOut && l.Flow != FlowSecondLineOut {
-		return l, precondition(ReasonWrongStatus, "reference", "list %s is %s; goods leave the zone on a first-line or second-line exit list", l.No, l.Flow)
+		return ListLine{}, precondition(ReasonWrongStatus, "reference", "list %s is %s; goods leave the zone on a first-line or second-line exit list", l.No, l.Flow)
 	}
 	for i := range l.Lines {
 		ln := &l.Lines[i]
 		if ln.BookSeq != seq || ln.Source != "" || !ln.DeclaredQuantity.Equal(q) {
 			continue
 		}
-		ln.Source = source
-		return l, updateDoc(ctx, tx, kindList, l.No, string(l.Status), l)
+		ln.Source, ln.SourceDocType, ln.SourceDocNo = source, docType, docNo
+		return *ln, updateDoc(ctx, tx, kindList, l.No, string(l.Status), l)
 	}
-	return l, precondition(ReasonWrongStatus, "reference", "list %s has no line for book line %d of quantity %s (declared unit) not bound yet; file the list with one line per exit", l.No, seq, q)
+	return ListLine{}, precondition(ReasonWrongStatus, "reference", "list %s has no line for book line %d of quantity %s (declared unit) not bound yet; file the list with one line per exit", l.No, seq, q)
 }

@@ -10,8 +10,12 @@
 // reason, field and message one item of a batch would have answered alone),
 // the canonical code names (CodeName), opaque page tokens and page sizes
 // (EncodePageToken, DecodePageToken, DecodeIntPageToken, PageSize), and the
-// interceptors that refuse unstorable text and protovalidate violations
-// before any handler runs (ValidationInterceptors).
+// server's generic interceptors: recovery from panics and raw errors
+// (RecoveryInterceptors, with TextCodec, which lets invalid UTF-8 be refused
+// as INVALID_ARGUMENT rather than by the decoder as INTERNAL), the limits on
+// what calls hold in flight (Limiter), and the refusal of unstorable text
+// and protovalidate violations before any handler runs
+// (ValidationInterceptors).
 //
 // The reasons the edge sends are declared, one by one, in the API:
 // zoneledger.errors.v1.Reason (proto/zoneledger/errors/v1/reason.proto).

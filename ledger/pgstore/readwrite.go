@@ -36,8 +36,9 @@ func (s *Store) ReadWriteTx(ctx context.Context, fn func(ctx context.Context, tx
 		return err
 	}
 	var fnErr error
-	_, err = runner.Run(ctx, func(tx pgx.Tx) error {
-		fnErr = fn(ctx, tx, &txJournals{s: s, tx: tx})
+	names := &pgtx.Names{} // the books posted to: a retry waits for them (pgtx.RunNamed)
+	_, err = runner.RunNamed(ctx, names, func(tx pgx.Tx) error {
+		fnErr = fn(ctx, tx, &txJournals{s: s, tx: tx, names: names})
 		return fnErr
 	})
 	if err == nil || err == fnErr {
@@ -48,8 +49,9 @@ func (s *Store) ReadWriteTx(ctx context.Context, fn func(ctx context.Context, tx
 
 // txJournals is the ledger.Journals of one ReadWriteTx attempt.
 type txJournals struct {
-	s  *Store
-	tx pgx.Tx
+	s     *Store
+	tx    pgx.Tx
+	names *pgtx.Names // the books the transaction posts to, across attempts
 }
 
 // PostMany implements ledger.Journals.
@@ -91,6 +93,7 @@ func (j *txJournals) write(ctx context.Context, ops []*op) ([]ledger.PostResult,
 	if len(ops) == 0 {
 		return nil, nil
 	}
+	j.names.Add(booksOf(ops)...)
 	var res []ledger.PostResult
 	err := j.s.jitOff(ctx, j.tx, func() error {
 		var err error

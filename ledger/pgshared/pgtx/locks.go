@@ -3,7 +3,9 @@ package pgtx
 import (
 	"context"
 	"hash/fnv"
+	"maps"
 	"slices"
+	"sync"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -58,6 +60,40 @@ func lockKeys(names []string) []int32 {
 	}
 	slices.Sort(keys)
 	return slices.Compact(keys)
+}
+
+// Names is what a transaction run by RunNamed writes, learned as it runs
+// and kept across its attempts. Its zero value is empty and ready; it is
+// safe for concurrent use.
+type Names struct {
+	mu  sync.Mutex
+	set map[string]bool
+}
+
+// Add records names the transaction writes. On a nil Names it does
+// nothing.
+func (n *Names) Add(names ...string) {
+	if n == nil {
+		return
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.set == nil {
+		n.set = map[string]bool{}
+	}
+	for _, name := range names {
+		n.set[name] = true
+	}
+}
+
+// keys returns the lock keys of the names added so far; none for nil.
+func (n *Names) keys() []int32 {
+	if n == nil {
+		return nil
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return lockKeys(slices.Collect(maps.Keys(n.set)))
 }
 
 // lockShared takes a shared transaction-level lock per key, in key order.

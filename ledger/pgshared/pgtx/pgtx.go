@@ -148,10 +148,19 @@ func (r *Runner) Engine() Engine { return r.engine }
 // Run runs fn in a SERIALIZABLE transaction, retrying as the engine
 // requires, and returns how many attempts it took.
 func (r *Runner) Run(ctx context.Context, fn func(pgx.Tx) error) (attempts int, err error) {
+	return r.RunNamed(ctx, nil, fn)
+}
+
+// RunNamed is Run for a transaction that learns what it writes as it runs:
+// fn adds the names (the ledger's books) to names, and every retried attempt
+// first takes their exclusive locks, as RunPipelined's retries do (see
+// locks.go), so that it waits for the transactions it lost to instead of
+// losing to them again. A nil names is Run.
+func (r *Runner) RunNamed(ctx context.Context, names *Names, fn func(pgx.Tx) error) (attempts int, err error) {
 	if r.engine == CockroachDB {
 		return r.runCockroach(ctx, fn)
 	}
-	return r.retry(ctx, func(attempt int) error { return r.once(ctx, fn, attempt) })
+	return r.retry(ctx, func(attempt int) error { return r.once(ctx, names, fn, attempt) })
 }
 
 // retry runs one attempt after another until one succeeds, one fails for a
@@ -181,12 +190,27 @@ func (r *Runner) retry(ctx context.Context, once func(attempt int) error) (attem
 	}
 }
 
-func (r *Runner) once(ctx context.Context, fn func(pgx.Tx) error, attempt int) (err error) {
+func (r *Runner) once(ctx context.Context, names *Names, fn func(pgx.Tx) error, attempt int) (err error) {
 	if err := r.fault(StageBegin, attempt); err != nil {
 		return err
 	}
-	tx, err := r.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.Serializable})
-	if err != nil {
+	var tx pgx.Tx
+	if keys := names.keys(); attempt > 1 && len(keys) > 0 {
+		conn, err := r.pool.Acquire(ctx)
+		if err != nil {
+			return err
+		}
+		defer conn.Release()
+		unlock, err := lockSession(ctx, conn, keys)
+		if err != nil {
+			return err
+		}
+		defer unlock() // after the deferred ROLLBACK below, if any
+		tx, err = conn.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.Serializable})
+		if err != nil {
+			return err
+		}
+	} else if tx, err = r.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.Serializable}); err != nil {
 		return err
 	}
 	defer func() {

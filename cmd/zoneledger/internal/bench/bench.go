@@ -430,26 +430,19 @@ func setup(ctx context.Context, conn *grpc.ClientConn, adminToken string, cfg *C
 	t := &target{book: "BENCH" + strings.ToUpper(run), run: run, date: cfg.today()}
 	admin := adminv1.NewAdminServiceClient(conn)
 	lc := ledgerv1.NewLedgerServiceClient(conn)
-	as := func(tok string) (context.Context, context.CancelFunc) {
-		c, cancel := context.WithTimeout(ctx, time.Minute)
-		return metadata.AppendToOutgoingContext(c, "authorization", "Bearer "+tok), cancel
-	}
 	ent := "bench-" + run
-	c, cancel := as(adminToken)
+	c, cancel := as(ctx, adminToken)
 	defer cancel()
-	if _, err := admin.CreatePrincipal(c, &adminv1.CreatePrincipalRequest{PrincipalId: ent, DisplayName: "zoneledger bench",
-		Role: adminv1.Role_ROLE_ENTERPRISE, EnterpriseId: strings.ToUpper(ent)}); err != nil {
-		return nil, fmt.Errorf("creating the bench principal (is --token an admin token?): %w", err)
-	}
-	tok, err := admin.IssueToken(c, &adminv1.IssueTokenRequest{PrincipalId: ent, Description: "zoneledger bench"})
+	tok, err := newPrincipal(c, admin, &adminv1.CreatePrincipalRequest{PrincipalId: ent, DisplayName: "zoneledger bench",
+		Role: adminv1.Role_ROLE_ENTERPRISE, EnterpriseId: strings.ToUpper(ent)})
 	if err != nil {
-		return nil, fmt.Errorf("issuing the bench token: %w", err)
+		return nil, err
 	}
-	t.token = tok.GetToken()
+	t.token = tok
 	if _, err := lc.EnsureWorldAccounts(c, &ledgerv1.EnsureWorldAccountsRequest{Names: []string{"abroad", "domestic"}}); err != nil {
 		return nil, fmt.Errorf("ensuring world accounts: %w", err)
 	}
-	ec, ecancel := as(t.token)
+	ec, ecancel := as(ctx, t.token)
 	defer ecancel()
 	if _, err := lc.CreateBook(ec, &ledgerv1.CreateBookRequest{BookId: t.book, Name: "bench book", Owner: strings.ToUpper(ent),
 		Accounts: []string{"bonded"}, Attributes: map[string]string{"kind": "TW", "purpose": "zoneledger bench"}}); err != nil {
@@ -465,13 +458,96 @@ func setup(ctx context.Context, conn *grpc.ClientConn, adminToken string, cfg *C
 	return t, nil
 }
 
-// worker is one client's tally.
-type worker struct {
-	lat                      []time.Duration
-	journals, errors, calls  int64
-	warmJournals, warmErrors int64
-	samples                  []string
+// as bounds ctx by a minute and sends tok as the bearer token.
+func as(ctx context.Context, tok string) (context.Context, context.CancelFunc) {
+	c, cancel := context.WithTimeout(ctx, time.Minute)
+	return metadata.AppendToOutgoingContext(c, "authorization", "Bearer "+tok), cancel
 }
+
+// newPrincipal creates the principal of req (ctx carries an admin token)
+// and returns a token issued to it.
+func newPrincipal(ctx context.Context, admin adminv1.AdminServiceClient, req *adminv1.CreatePrincipalRequest) (string, error) {
+	if _, err := admin.CreatePrincipal(ctx, req); err != nil {
+		return "", fmt.Errorf("creating principal %s (is --token an admin token?): %w", req.GetPrincipalId(), err)
+	}
+	tok, err := admin.IssueToken(ctx, &adminv1.IssueTokenRequest{PrincipalId: req.GetPrincipalId(), Description: "zoneledger bench"})
+	if err != nil {
+		return "", fmt.Errorf("issuing a token to %s: %w", req.GetPrincipalId(), err)
+	}
+	return tok.GetToken(), nil
+}
+
+// window is what one client saw, split by when each call completed: in
+// the warm-up, in the measured window, or after it (tail).
+type window struct {
+	lat                  []time.Duration
+	done, errors, calls  int64
+	warmDone, warmErrors int64
+	tail                 int64
+	samples              []string
+}
+
+func newWindow() window { return window{lat: make([]time.Duration, 0, 4096)} }
+
+// fail keeps the first three error samples.
+func (w *window) fail(format string, args ...any) {
+	if len(w.samples) < 3 {
+		w.samples = append(w.samples, fmt.Sprintf(format, args...))
+	}
+}
+
+// record counts one call of calls requests that started at t0, ended at
+// t1 and completed good units and failed bad ones; in the window, each
+// good unit's latency is the call's when perUnit, else the call's once.
+func (w *window) record(t0, t1, from, end time.Time, good, bad, calls int64, perUnit bool) {
+	switch {
+	case t1.Before(from):
+		w.warmDone += good
+		w.warmErrors += bad
+	case !t1.After(end):
+		n := int64(1)
+		if perUnit {
+			n = good
+		}
+		for range n {
+			w.lat = append(w.lat, t1.Sub(t0))
+		}
+		w.calls += calls
+		w.done += good
+		w.errors += bad
+	default:
+		w.tail += good
+	}
+}
+
+// add sums the clients' windows into res (done, errors, calls and the
+// warm-up, at most five distinct error samples, the latency figures) and
+// returns the tail and the units done per second of the window.
+func (res *Result) add(cfg *Config, ws []window) (done, tail int64, perSecond float64) {
+	var all []time.Duration
+	seen := map[string]bool{}
+	for _, w := range ws {
+		all = append(all, w.lat...)
+		done += w.done
+		tail += w.tail
+		res.Errors += w.errors
+		res.Calls += w.calls
+		res.WarmupJournals += w.warmDone
+		res.WarmupErrors += w.warmErrors
+		for _, s := range w.samples {
+			if !seen[s] && len(res.ErrorSamples) < 5 {
+				seen[s] = true
+				res.ErrorSamples = append(res.ErrorSamples, s)
+			}
+		}
+	}
+	res.Measured = cfg.Duration
+	res.Latency = Summarize(all)
+	res.P50Ms, res.P99Ms = Millis(res.Latency.P50), Millis(res.Latency.P99)
+	return done, tail, math.Round(float64(done)/cfg.Duration.Seconds()*10) / 10
+}
+
+type worker struct{ window }
 
 // runClients runs cfg.Clients workers, each on one of conns, through a
 // warm-up and the measured window, showing progress counted in unit; run
@@ -499,46 +575,19 @@ func runClients[W any](cfg *Config, conns []*grpc.ClientConn, unit string, newWo
 	return workers
 }
 
-// addSamples adds a worker's error samples to res, at most five distinct
-// ones in all.
-func addSamples(res *Result, seen map[string]bool, samples []string) {
-	for _, s := range samples {
-		if !seen[s] && len(res.ErrorSamples) < 5 {
-			seen[s] = true
-			res.ErrorSamples = append(res.ErrorSamples, s)
-		}
-	}
-}
-
-// measured sets res's window and latency figures from every latency in
-// it, and returns n per second of the window.
-func measured(res *Result, cfg *Config, all []time.Duration, n int64) float64 {
-	res.Measured = cfg.Duration
-	res.Latency = Summarize(all)
-	res.P50Ms, res.P99Ms = Millis(res.Latency.P50), Millis(res.Latency.P99)
-	return math.Round(float64(n)/cfg.Duration.Seconds()*10) / 10
-}
-
 // load runs the clients: a warm-up, then the measured window. A call counts
 // in the window when it completes inside it.
 func load(ctx context.Context, cfg *Config, conns []*grpc.ClientConn, t *target, res *Result) {
 	workers := runClients(cfg, conns, "journals",
-		func() *worker { return &worker{lat: make([]time.Duration, 0, 4096)} },
+		func() *worker { return &worker{newWindow()} },
 		func(w *worker, conn *grpc.ClientConn, id int, from, end time.Time, done *atomic.Int64) {
 			w.run(ctx, cfg, ledgerv1.NewLedgerServiceClient(conn), t, id, from, end, done)
 		})
-	var all []time.Duration
-	seen := map[string]bool{}
-	for _, w := range workers {
-		all = append(all, w.lat...)
-		res.Journals += w.journals
-		res.Errors += w.errors
-		res.Calls += w.calls
-		res.WarmupJournals += w.warmJournals
-		res.WarmupErrors += w.warmErrors
-		addSamples(res, seen, w.samples)
+	ws := make([]window, len(workers))
+	for i, w := range workers {
+		ws[i] = w.window
 	}
-	res.JournalsPerSecond = measured(res, cfg, all, res.Journals)
+	res.Journals, _, res.JournalsPerSecond = res.add(cfg, ws)
 }
 
 func (w *worker) run(ctx context.Context, cfg *Config, lc ledgerv1.LedgerServiceClient, t *target, id int, from, end time.Time, done *atomic.Int64) {
@@ -566,11 +615,6 @@ func (w *worker) run(ctx context.Context, cfg *Config, lc ledgerv1.LedgerService
 			},
 		}
 	}
-	fail := func(err string) {
-		if len(w.samples) < 3 {
-			w.samples = append(w.samples, err)
-		}
-	}
 	for ctx.Err() == nil && time.Now().Before(end) {
 		var ok, bad int64
 		c, cancel := context.WithTimeout(base, 30*time.Second)
@@ -579,7 +623,7 @@ func (w *worker) run(ctx context.Context, cfg *Config, lc ledgerv1.LedgerService
 			_, err := lc.PostJournal(c, next())
 			if err != nil {
 				bad = 1
-				fail(err.Error())
+				w.fail("%v", err)
 			} else {
 				ok = 1
 			}
@@ -591,12 +635,12 @@ func (w *worker) run(ctx context.Context, cfg *Config, lc ledgerv1.LedgerService
 			resp, err := lc.PostJournals(c, req)
 			if err != nil {
 				bad = int64(cfg.Batch)
-				fail(err.Error())
+				w.fail("%v", err)
 			} else {
 				for _, r := range resp.GetResults() {
 					if e := r.GetError(); e != nil {
 						bad++
-						fail(e.GetReason() + ": " + e.GetMessage())
+						w.fail("%s: %s", e.GetReason(), e.GetMessage())
 					} else {
 						ok++
 					}
@@ -606,16 +650,7 @@ func (w *worker) run(ctx context.Context, cfg *Config, lc ledgerv1.LedgerService
 		t1 := time.Now()
 		cancel()
 		done.Add(ok)
-		switch {
-		case t1.Before(from):
-			w.warmJournals += ok
-			w.warmErrors += bad
-		case !t1.After(end):
-			w.lat = append(w.lat, t1.Sub(t0))
-			w.calls++
-			w.journals += ok
-			w.errors += bad
-		}
+		w.record(t0, t1, from, end, ok, bad, 1, false)
 	}
 }
 

@@ -129,19 +129,16 @@ func TestStopsWhenTheServerDies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	stopped := make(chan struct{})
+	// Stop once: the clean-up waits for the goroutine's Stop if it began.
+	var once sync.Once
 	stop := func() {
-		sctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		defer cancel()
-		_ = s.Stop(sctx)
+		once.Do(func() {
+			sctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			_ = s.Stop(sctx)
+		})
 	}
-	t.Cleanup(func() {
-		select {
-		case <-stopped:
-		default:
-			stop()
-		}
-	})
+	t.Cleanup(stop)
 	tok, err := os.ReadFile(s.AdminTokenFile)
 	if err != nil {
 		t.Fatal(err)
@@ -158,7 +155,6 @@ func TestStopsWhenTheServerDies(t *testing.T) {
 			}
 		}
 		stop()
-		close(stopped)
 	}()
 	res, err := Run(ctx, Config{Workload: Uniform, Clients: 4, Batch: 1, Items: 10, Duration: 10 * time.Minute, Warmup: 0,
 		Addr: s.Addr, Token: strings.TrimSpace(string(tok)), DeadAfter: time.Second, Log: logs})

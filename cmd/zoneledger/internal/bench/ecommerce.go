@@ -191,10 +191,6 @@ func setupEcom(ctx context.Context, conn *grpc.ClientConn, adminToken string, cf
 	run := strconv.FormatInt(now.UnixNano(), 36)
 	t := &ecomTarget{run: run, tag: rng.IntN(100000), stock: ecomStock(cfg),
 		date: cfg.today()}
-	as := func(tok string) (context.Context, context.CancelFunc) {
-		c, cancel := context.WithTimeout(ctx, time.Minute)
-		return metadata.AppendToOutgoingContext(c, "authorization", "Bearer "+tok), cancel
-	}
 	admin := adminv1.NewAdminServiceClient(conn)
 	books := customsv1.NewBookServiceClient(conn)
 	decl := customsv1.NewDeclarationServiceClient(conn)
@@ -217,23 +213,14 @@ func setupEcom(ctx context.Context, conn *grpc.ClientConn, adminToken string, cf
 		code[i] = alnum[rng.IntN(len(alnum))]
 	}
 	t.book = fmt.Sprintf("T4601W%06d", rng.IntN(1000000))
-	c, cancel := as(adminToken)
+	c, cancel := as(ctx, adminToken)
 	defer cancel()
 	for i, e := range []struct{ uscc, name string }{{wh, "bench bonded warehouse " + run}, {t.ebc, "bench cross-border shop " + run}} {
 		if _, err := books.RegisterEnterprise(c, &customsv1.RegisterEnterpriseRequest{Uscc: e.uscc, CustomsCode: fmt.Sprintf("4601%s%d", code, i), Name: e.name}); err != nil {
 			return nil, fmt.Errorf("registering enterprise %s (is --token an admin token?): %w", e.uscc, err)
 		}
 	}
-	principal := func(req *adminv1.CreatePrincipalRequest) (string, error) {
-		if _, err := admin.CreatePrincipal(c, req); err != nil {
-			return "", fmt.Errorf("creating principal %s: %w", req.GetPrincipalId(), err)
-		}
-		tok, err := admin.IssueToken(c, &adminv1.IssueTokenRequest{PrincipalId: req.GetPrincipalId(), Description: "zoneledger bench"})
-		if err != nil {
-			return "", fmt.Errorf("issuing a token to %s: %w", req.GetPrincipalId(), err)
-		}
-		return tok.GetToken(), nil
-	}
+	principal := func(req *adminv1.CreatePrincipalRequest) (string, error) { return newPrincipal(c, admin, req) }
 	whTok, err := principal(&adminv1.CreatePrincipalRequest{PrincipalId: "bench-warehouse-" + run, DisplayName: "bench warehouse",
 		Role: adminv1.Role_ROLE_ENTERPRISE, EnterpriseId: wh})
 	if err != nil {
@@ -261,7 +248,7 @@ func setupEcom(ctx context.Context, conn *grpc.ClientConn, adminToken string, cf
 			Legal: &customsv1.LegalUnit{Unit: cat.legalUnit, Factor: cat.factor}, Type: customsv1.GoodsType_GOODS_TYPE_FINISHED}
 		parts[s.part] = s.seq
 	}
-	wc, wcancel := as(whTok)
+	wc, wcancel := as(ctx, whTok)
 	defer wcancel()
 	if _, err := books.CreateBook(wc, &customsv1.CreateBookRequest{BookNo: t.book, Kind: customsv1.BookKind_BOOK_KIND_LOGISTICS,
 		Enterprise: wh, Usage: "1", CustomsOffice: "4601"}); err != nil {
@@ -288,7 +275,7 @@ func setupEcom(ctx context.Context, conn *grpc.ClientConn, adminToken string, cf
 	if _, err := decl.DeclareList(wc, &customsv1.DeclareListRequest{ListNo: listNo}); err != nil {
 		return nil, fmt.Errorf("declaring entry list %s: %w", listNo, err)
 	}
-	cc, ccancel := as(t.customs)
+	cc, ccancel := as(ctx, t.customs)
 	defer ccancel()
 	al, err := decl.ApproveList(cc, &customsv1.ApproveListRequest{ListNo: listNo, Note: "bench"})
 	if err != nil {
@@ -330,7 +317,7 @@ func setupEcom(ctx context.Context, conn *grpc.ClientConn, adminToken string, cf
 	}
 
 	// The tax the platform withholds, per SKU and quantity (prices are fixed).
-	pc, pcancel := as(t.platform)
+	pc, pcancel := as(ctx, t.platform)
 	defer pcancel()
 	type job struct{ sku, q int }
 	jobs := make(chan job)
@@ -459,12 +446,8 @@ func released(o *customsv1.Order) bool {
 
 // ecomWorker is one client's tally.
 type ecomWorker struct {
-	lat                    []time.Duration
-	orders, errors, calls  int64
-	warmOrders, warmErrors int64
-	tail                   int64
-	samples                []string
-	tally                  ecomTally
+	window
+	tally ecomTally
 }
 
 // loadEcom runs the clients: a warm-up, then the measured window. An order
@@ -472,7 +455,7 @@ type ecomWorker struct {
 func loadEcom(ctx context.Context, cfg *Config, conns []*grpc.ClientConn, t *ecomTarget, res *Result) {
 	workers := runClients(cfg, conns, "orders",
 		func() *ecomWorker {
-			return &ecomWorker{lat: make([]time.Duration, 0, 4096), tally: ecomTally{orders: map[string]int64{}, qty: map[int32]int64{}}}
+			return &ecomWorker{window: newWindow(), tally: ecomTally{orders: map[string]int64{}, qty: map[int32]int64{}}}
 		},
 		func(w *ecomWorker, conn *grpc.ClientConn, id int, from, end time.Time, done *atomic.Int64) {
 			w.run(ctx, cfg, customsv1.NewEcommerceServiceClient(conn), t, id, from, end, done)
@@ -483,38 +466,25 @@ func loadEcom(ctx context.Context, cfg *Config, conns []*grpc.ClientConn, t *eco
 	if cfg.Batch > 1 {
 		d.DocumentsPerCall = cfg.Batch / 3 * 3
 	}
-	var all []time.Duration
-	seen := map[string]bool{}
-	for _, w := range workers {
-		all = append(all, w.lat...)
-		res.Orders += w.orders
-		res.Errors += w.errors
-		d.Calls += w.calls
-		d.Tail += w.tail
-		res.WarmupJournals += w.warmOrders
-		res.WarmupErrors += w.warmErrors
+	ws := make([]window, len(workers))
+	for i, w := range workers {
+		ws[i] = w.window
 		for no, tax := range w.tally.orders {
 			d.tally.orders[no] = tax
 		}
 		for seq, q := range w.tally.qty {
 			d.tally.qty[seq] += q
 		}
-		addSamples(res, seen, w.samples)
 	}
 	d.Released = int64(len(d.tally.orders))
 	res.Ecom = d
-	res.Calls = d.Calls
-	res.OrdersPerSecond = measured(res, cfg, all, res.Orders)
+	res.Orders, d.Tail, res.OrdersPerSecond = res.add(cfg, ws)
+	d.Calls = res.Calls
 }
 
 func (w *ecomWorker) run(ctx context.Context, cfg *Config, ec customsv1.EcommerceServiceClient, t *ecomTarget, id int, from, end time.Time, done *atomic.Int64) {
 	rng := rand.New(rand.NewPCG(uint64(id)+1, uint64(time.Now().UnixNano())))
 	base := metadata.NewOutgoingContext(ctx, metadata.Pairs("authorization", "Bearer "+t.platform))
-	fail := func(format string, args ...any) {
-		if len(w.samples) < 3 {
-			w.samples = append(w.samples, fmt.Sprintf(format, args...))
-		}
-	}
 	perCall := max(1, cfg.Batch/3)
 	orders := make([]*ecomOrder, perCall)
 	ok := make([]bool, perCall)
@@ -551,9 +521,9 @@ func (w *ecomWorker) run(ctx context.Context, cfg *Config, ec customsv1.Ecommerc
 			}
 			switch {
 			case err != nil:
-				fail("order %s: %v", o.no, err)
+				w.fail("order %s: %v", o.no, err)
 			case !released(last):
-				fail("order %s: the third document answered %s %s", o.no, last.GetStatus(), last.GetReason())
+				w.fail("order %s: the third document answered %s %s", o.no, last.GetStatus(), last.GetReason())
 			default:
 				ok[0] = true
 			}
@@ -575,15 +545,15 @@ func (w *ecomWorker) run(ctx context.Context, cfg *Config, ec customsv1.Ecommerc
 			r, err := ec.SubmitDocuments(c, &customsv1.SubmitDocumentsRequest{Documents: docs})
 			switch {
 			case err != nil:
-				fail("SubmitDocuments: %v", err)
+				w.fail("SubmitDocuments: %v", err)
 			case len(r.GetResults()) != len(docs):
-				fail("SubmitDocuments answered %d results for %d documents", len(r.GetResults()), len(docs))
+				w.fail("SubmitDocuments answered %d results for %d documents", len(r.GetResults()), len(docs))
 			default:
 				bad := make([]bool, perCall)
 				for i, x := range r.GetResults() {
 					if e := x.GetError(); e != nil {
 						bad[owner[i]] = true
-						fail("order %s: %s %s: %s", orders[owner[i]].no, e.GetCode(), e.GetReason(), e.GetMessage())
+						w.fail("order %s: %s %s: %s", orders[owner[i]].no, e.GetCode(), e.GetReason(), e.GetMessage())
 					} else if released(x.GetOrder()) {
 						ok[owner[i]] = true
 					}
@@ -592,7 +562,7 @@ func (w *ecomWorker) run(ctx context.Context, cfg *Config, ec customsv1.Ecommerc
 					if ok[i] && bad[i] {
 						ok[i] = false
 					} else if !ok[i] && !bad[i] {
-						fail("order %s: none of its documents answered RELEASED", orders[i].no)
+						w.fail("order %s: none of its documents answered RELEASED", orders[i].no)
 					}
 				}
 			}
@@ -610,20 +580,7 @@ func (w *ecomWorker) run(ctx context.Context, cfg *Config, ec customsv1.Ecommerc
 			w.tally.qty[o.sku.seq] += int64(o.qty)
 		}
 		done.Add(good)
-		switch {
-		case t1.Before(from):
-			w.warmOrders += good
-			w.warmErrors += bad
-		case !t1.After(end):
-			for range good {
-				w.lat = append(w.lat, t1.Sub(t0))
-			}
-			w.calls += calls
-			w.orders += good
-			w.errors += bad
-		default:
-			w.tail += good
-		}
+		w.record(t0, t1, from, end, good, bad, calls, true)
 	}
 }
 

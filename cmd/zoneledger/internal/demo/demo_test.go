@@ -220,13 +220,18 @@ func TestDemo(t *testing.T) {
 	checkSales(t, res, conn, customs)
 	checkCountsAgreeWithTables(t, out.String())
 	checkSelective(t, res, out.String())
+	checkManufacturing(t, res, out.String())
+	checkRndLab(t, res)
+	checkRepair(t, res, out.String())
 	checkEvidence(t, res, out.String())
 
 	// The report has every section.
 	for _, s := range []string{"1. Set-up", "2. Filing", "3. Summary", "4. Balances", "5. Per-day totals", "6. Write-off period", "PERIOD_CLOSED",
 		"7. Logistics centre", "8. Stock report", "9. Taxable events", "10. Pending", "Refused exit", reasonEcomExit, "One consignment (一票)", "HELD", reasonInsufficientBonded, "Done:", "Logistics centre:",
 		"11. Sales and service centre", "12. Bonded display trading", "13. Cross-border e-commerce", "14. Stock report of T4601W000318",
-		reasonGuaranteeExceeded, "OVER_ANNUAL_LIMIT", "TOTAL,", "Sales and service centre:", "15. Selective duty", "16. Evidence"} {
+		reasonGuaranteeExceeded, "OVER_ANNUAL_LIMIT", "TOTAL,", "Sales and service centre:", "15. Selective duty",
+		"16. A manufacturer's month", "17. An R&D lab",
+		"18. Testing, repair and remanufacture centre", "LIST_RETURNED", "公告2023年第105号", "19. Evidence"} {
 		if !strings.Contains(out.String(), s) {
 			t.Errorf("report lacks %q", s)
 		}
@@ -761,4 +766,138 @@ func checkSelective(t *testing.T, res *Result, report string) {
 func businessDateOf(t *testing.T, at time.Time) string {
 	t.Helper()
 	return businessDate(at)
+}
+
+// checkRepair checks section 18: three orders closed, each refusal the one
+// the scene meant, every exit's list or registration line naming its
+// order, and the order the list was returned to holding the goods again.
+func checkRepair(t *testing.T, res *Result, report string) {
+	t.Helper()
+	rr := res.Repair
+	if rr == nil || len(rr.Scenes) != 3 {
+		t.Fatalf("the repair centre: %+v", rr)
+	}
+	var reasons []string
+	for _, f := range rr.Refusals {
+		reasons = append(reasons, f.Reason)
+	}
+	if want := []string{"REPAIR_PARTS_RE_EXPORT_ONLY", "UNKNOWN_PASS", "REMANUFACTURED_DOMESTIC_SALE"}; !slices.Equal(reasons, want) {
+		t.Errorf("repair refusals %v, want %v", reasons, want)
+	}
+	for _, s := range rr.Scenes {
+		o := s.Order
+		if o.GetStatus() != "CLOSED" {
+			t.Errorf("order %s (%s) is %s", o.GetOrderNo(), s.Title, o.GetStatus())
+		}
+		for _, n := range s.Notes {
+			if strings.Contains(n, "line") && strings.Contains(n, "source") && !strings.Contains(n, "serves REPAIR_ORDER "+o.GetOrderNo()) {
+				t.Errorf("%s: %s does not name the order", s.Title, n)
+			}
+		}
+	}
+	if !strings.Contains(report, "the order is OPEN again") {
+		t.Error("the returned list did not give the engine part back to its order")
+	}
+	if len(rr.Mismatches) != 0 {
+		t.Errorf("repair centre: %v", rr.Mismatches)
+	}
+}
+
+// checkManufacturing checks section 19: each report consumed by the version
+// in force on its day (the first by version 1, the second by version 2,
+// which superseded it), exactly its quantity times the server's 单耗, the
+// first version names the report that locked it, the exported ovens and
+// the scrap left the book, and the scrap sold and the residue are taxed
+// as scrap; the printed tables show the server's figures.
+func checkManufacturing(t *testing.T, res *Result, report string) {
+	t.Helper()
+	mr := res.Manufacturing
+	if mr == nil || len(mr.Reports) != 2 || len(mr.Versions) != 2 || len(mr.Events) != 2 {
+		t.Fatalf("the manufacturer's scene: %+v", mr)
+	}
+	_, sec, ok := strings.Cut(report, "16. A manufacturer's month")
+	if !ok {
+		t.Fatal("no section 19")
+	}
+	sec, _, _ = strings.Cut(sec, "17. An R&D lab")
+	unit := map[string]map[int32]decimal.Decimal{}
+	for _, v := range mr.Versions {
+		unit[v.GetVersion()] = map[int32]decimal.Decimal{}
+		for _, n := range v.GetNorms() {
+			unit[v.GetVersion()][n.GetMaterialSeq()] = d(n.GetUnitConsumption())
+		}
+	}
+	if mr.Versions[0].GetSupersededBy() != "2" || mr.Versions[0].GetUsedBy() != mr.Reports[0].GetReportNo() {
+		t.Errorf("version 1: %v", mr.Versions[0])
+	}
+	for i, rep := range mr.Reports {
+		o := rep.GetOutputs()[0]
+		if want := fmt.Sprint(i + 1); o.GetVersion() != want {
+			t.Errorf("report %s consumed by version %s, want %s", rep.GetReportNo(), o.GetVersion(), want)
+		}
+		for _, c := range rep.GetConsumed() {
+			want := d(o.GetQuantity()).Mul(unit[o.GetVersion()][c.GetBookSeq()])
+			if !d(c.GetBonded()).Equal(want) {
+				t.Errorf("report %s consumed %s of line %d; %s × 单耗 is %s", rep.GetReportNo(), c.GetBonded(), c.GetBookSeq(), o.GetQuantity(), want)
+			}
+			if !strings.Contains(sec, fmt.Sprintf("line %d: %s (loss %s)", c.GetBookSeq(), c.GetBonded(), c.GetLoss())) {
+				t.Errorf("section 19 does not print report %s's consumption of line %d", rep.GetReportNo(), c.GetBookSeq())
+			}
+		}
+	}
+	for _, ev := range mr.Events {
+		if ev.GetGoodsCategory() != customsv1.GoodsCategory_GOODS_CATEGORY_SCRAP || ev.GetAssessError() != "" || !d(ev.GetTotal()).IsPositive() {
+			t.Errorf("event %v", ev)
+		}
+		if !strings.Contains(sec, ev.GetDutiableValue()) || !strings.Contains(sec, ev.GetTotal()) {
+			t.Errorf("section 19 does not print event %d's value %s and total %s", ev.GetId(), ev.GetDutiableValue(), ev.GetTotal())
+		}
+	}
+	stock := map[int32]string{}
+	for _, l := range mr.Stock {
+		stock[l.GetBookSeq()] = l.GetBonded()
+	}
+	// 1,000 kg of sheet less 300 and 250; 600 power supplies less 400;
+	// 400 ovens less 300 exported; the 25 kg of scrap sold or destroyed.
+	for seq, want := range map[int32]string{1: "450", 2: "200", 3: "100", 4: "0"} {
+		if !d(stock[seq]).Equal(d(want)) {
+			t.Errorf("line %d ends with %s bonded, want %s", seq, stock[seq], want)
+		}
+	}
+}
+
+// checkRndLab checks section 17: each project's totals are the sums of
+// its uses, and the equipment line is untouched.
+func checkRndLab(t *testing.T, res *Result) {
+	t.Helper()
+	rr := res.RndLab
+	if rr == nil || len(rr.Uses) != 3 || len(rr.Projects) != 2 {
+		t.Fatalf("the R&D lab's scene: %+v", rr)
+	}
+	for _, p := range rr.Projects {
+		sum := map[int32]decimal.Decimal{}
+		n := 0
+		for _, u := range rr.Uses {
+			if u.GetProject() != p.GetProject().GetCode() {
+				continue
+			}
+			n++
+			for _, m := range u.GetMaterials() {
+				sum[m.GetBookSeq()] = sum[m.GetBookSeq()].Add(d(m.GetQuantity()))
+			}
+		}
+		if int(p.GetUses()) != n || len(p.GetConsumed()) != len(sum) {
+			t.Errorf("project %s: %d uses, %v consumed; its uses sum to %v", p.GetProject().GetCode(), p.GetUses(), p.GetConsumed(), sum)
+		}
+		for _, c := range p.GetConsumed() {
+			if !d(c.GetQuantity()).Equal(sum[c.GetBookSeq()]) {
+				t.Errorf("project %s consumed %s of line %d; its uses sum to %s", p.GetProject().GetCode(), c.GetQuantity(), c.GetBookSeq(), sum[c.GetBookSeq()])
+			}
+		}
+	}
+	for _, l := range rr.Stock {
+		if l.GetBookSeq() == 4 && !d(l.GetBonded()).Equal(d("1")) {
+			t.Errorf("the test bench (equipment) shows %s, want 1", l.GetBonded())
+		}
+	}
 }

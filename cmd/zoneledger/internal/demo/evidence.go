@@ -17,7 +17,7 @@ import (
 	ledgerv1 "github.com/zoneledger/zoneledger/proto/zoneledger/ledger/v1"
 )
 
-// The evidence scene (section 16): customs closes the selective-duty
+// The evidence scene (section 19): customs closes the selective-duty
 // book's period through the server's today, seals its evidence — the
 // period's journals and the book's lists, passes and taxable events, in
 // one digest customs keeps — exports it, and checks the export the way
@@ -105,7 +105,7 @@ func runEvidence(ctx context.Context, c *client, book, through string) (*Evidenc
 
 func printEvidence(w io.Writer, er *EvidenceResult) {
 	e, p := er.Evidence, er.Period
-	fmt.Fprintf(w, "16. Evidence customs can check outside the database: the period of %s sealed with its documents (SealEvidence, ExportEvidence)\n\n", er.Book)
+	fmt.Fprintf(w, "19. Evidence customs can check outside the database: the period of %s sealed with its documents (SealEvidence, ExportEvidence)\n\n", er.Book)
 	fmt.Fprintf(w, "  ledger period   %s .. %s, %d journals, ledger digest %s\n", orFirst(p.GetFrom()), p.GetThrough(), p.GetJournalCount(), hex.EncodeToString(p.GetDigest()))
 	fmt.Fprintf(w, "  evidence        %d journals and %d documents (%s), sealed by %s\n", e.GetJournals(), e.GetDocuments(), kindsOf(er.Kinds), e.GetSealedBy())
 	fmt.Fprintf(w, "  digest          %s (customs keeps this)\n", e.GetDigest())

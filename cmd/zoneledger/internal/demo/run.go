@@ -29,6 +29,14 @@
 // and the guarantor's settlement exported as CSV. EcommerceService dates by
 // the server's clock, so that day is today.
 //
+// Last, the testing, repair and remanufacture centre (repair_*.go): a
+// bonded repair book and three orders through RepairService, the zone's
+// lists and passes: an aircraft-engine part repaired for a foreign
+// airline (its old part re-exported, its domestic sale refused, a list
+// customs returns giving the part back to the order), a domestic
+// customer's machine repaired and returned (its old part out by gate
+// registration), gearboxes remanufactured.
+//
 // The ledger part's content is deterministic for a seed; the customs
 // centres' scripts are fixed. The demo keeps its own copy of the
 // quantities it filed (model.go, logisticsModel and salesModel for the customs
@@ -127,7 +135,12 @@ type Result struct {
 	Sales *SalesResult
 	// Selective is the selective-duty scene (section 15).
 	Selective *SelectiveResult
-	// Evidence is the evidence scene (section 16).
+	// Manufacturing is the manufacturer's month (section 16); RndLab the
+	// R&D lab (section 17); Repair the repair centre (section 18).
+	Manufacturing *ManufacturingResult
+	RndLab        *RndLabResult
+	Repair        *RepairResult
+	// Evidence is the evidence scene (section 19).
 	Evidence    *EvidenceResult
 	PostingTime time.Duration
 	Elapsed     time.Duration
@@ -324,7 +337,31 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	printSelective(w, sel)
 
-	// 16. Evidence: the selective-duty book's period sealed with its
+	// 16. A manufacturer: two 单耗 versions, production, exports, scrap.
+	mf, err := runManufacturing(ctx, c, z.LC, opts.Year, opts.Month, opts.Days)
+	res.Manufacturing = mf
+	if err != nil {
+		return res, fmt.Errorf("manufacturer: %w", err)
+	}
+	printManufacturing(w, mf)
+
+	// 17. An R&D lab with two projects.
+	lab, err := runRndLab(ctx, c, z.LC, opts.Year, opts.Month, opts.Days)
+	res.RndLab = lab
+	if err != nil {
+		return res, fmt.Errorf("R&D lab: %w", err)
+	}
+	printRndLab(w, lab)
+
+	// 18. The testing, repair and remanufacture centre.
+	rep, err := runRepair(ctx, c, z.RC, opts.Year, opts.Month, opts.Days)
+	res.Repair = rep
+	if err != nil {
+		return res, fmt.Errorf("repair centre: %w", err)
+	}
+	printRepair(w, z.RC, rep)
+
+	// 19. Evidence: the selective-duty book's period sealed with its
 	// documents, exported and checked from the file alone.
 	ev, err := runEvidence(ctx, c, sel.Book, lr.Today)
 	res.Evidence = ev
@@ -349,6 +386,9 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	for _, mm := range sr.Mismatches {
 		problems = append(problems, "sales and service centre: "+mm)
+	}
+	for _, mm := range rep.Mismatches {
+		problems = append(problems, "repair centre: "+mm)
 	}
 	if !res.VerifyOK {
 		problems = append(problems, "VerifyPeriods reported problems: "+strings.Join(res.Problems, "; "))

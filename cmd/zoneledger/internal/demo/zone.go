@@ -82,6 +82,8 @@ type zone struct {
 	// SC is the sales and service centre: display trading and 1210
 	// e-commerce through the customs services.
 	SC *salesCast
+	// RC is the testing, repair and remanufacture centre.
+	RC *repairCast
 }
 
 type bomLine struct {
@@ -187,5 +189,7 @@ func newZone() *zone {
 	z.Principals = append(z.Principals, logisticsPrincipals(z.LC)...)
 	z.SC = newSalesCast()
 	z.Principals = append(z.Principals, salesPrincipals(z.SC)...)
+	z.RC = newRepairCast()
+	z.Principals = append(z.Principals, repairPrincipals(z.RC)...)
 	return z
 }

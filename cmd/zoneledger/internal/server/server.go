@@ -34,6 +34,7 @@ import (
 	"github.com/zoneledger/zoneledger/customs/repair"
 	"github.com/zoneledger/zoneledger/customs/tax"
 	"github.com/zoneledger/zoneledger/customs/taxapi"
+	"github.com/zoneledger/zoneledger/customs/writeoff"
 	"github.com/zoneledger/zoneledger/customs/zone"
 	"github.com/zoneledger/zoneledger/ledger"
 	"github.com/zoneledger/zoneledger/ledger/grpcedge"
@@ -93,6 +94,9 @@ type Config struct {
 	// Repair are the rules of customs/repair (the config file's [repair]
 	// table); nil means its defaults.
 	Repair *repair.Settings
+	// WriteOff are the rules of customs/writeoff's cycle and stocktake (the
+	// config file's [writeoff] table); nil means its defaults.
+	WriteOff *writeoff.CycleSettings
 	// TimeZone is the zone's time zone (an IANA name): "today" for the
 	// ledger's horizon and the customs services' business dates is the
 	// day there. Empty means ledger.DefaultTimeZone, Asia/Shanghai.
@@ -301,7 +305,14 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	if err := repSvc.Start(ctx); err != nil {
 		return nil, fmt.Errorf("starting the repair service: %w", err)
 	}
-	evSvc, err := evidence.New(s.store.Pool(), s.store, zoneSvc, []evidence.Source{procSvc, repSvc}, evidence.Options{Engine: s.store.Engine()})
+	cycles, err := writeoff.NewCycles(s.store.Pool(), s.store, zoneSvc, writeoff.CycleOptions{Settings: cfg.WriteOff, Processing: procSvc})
+	if err != nil {
+		return nil, fmt.Errorf("building the write-off cycle service: %w", err)
+	}
+	if err := cycles.Start(ctx); err != nil {
+		return nil, fmt.Errorf("starting the write-off cycle service: %w", err)
+	}
+	evSvc, err := evidence.New(s.store.Pool(), s.store, zoneSvc, []evidence.Source{procSvc, repSvc, cycles}, evidence.Options{Engine: s.store.Engine()})
 	if err != nil {
 		return nil, fmt.Errorf("building the evidence service: %w", err)
 	}
@@ -323,7 +334,7 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	customsv1.RegisterProcessingServiceServer(s.grpc, customsapi.NewProcessingServer(procSvc, func() time.Time { return ledger.DayIn(time.Now(), loc) }))
 	customsv1.RegisterRndServiceServer(s.grpc, customsapi.NewRndServer(procSvc))
 	customsv1.RegisterRepairServiceServer(s.grpc, customsapi.NewRepairServer(repSvc))
-	customsv1.RegisterWriteOffServiceServer(s.grpc, customsapi.NewWriteOffServer(evSvc))
+	customsv1.RegisterWriteOffServiceServer(s.grpc, customsapi.NewWriteOffServer(customsapi.NewWriteOffCycleServer(cycles), evSvc))
 	s.health = health.NewServer()
 	s.stopping = make(chan struct{})
 	healthpb.RegisterHealthServer(s.grpc, healthService{Server: s.health, stopping: s.stopping})
@@ -357,27 +368,27 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 // recovery (a panic or raw error becomes INTERNAL with an error id);
 // authentication; the limits on what a call and a principal hold in
 // flight; validation (text PostgreSQL can store, then the protovalidate
-// rules). Handlers run only after all of them. The codec (textCodec) lets
+// rules). Handlers run only after all of them. The codec (grpcedge.TextCodec) lets
 // a string with invalid UTF-8 be refused there as INVALID_ARGUMENT, not by
 // the decoder as INTERNAL.
 func interceptorChain(m *metrics, log *slog.Logger, a *access.Store, cfg Config) []grpc.ServerOption {
-	recUnary, recStream := recovery(log)
+	recUnary, recStream := grpcedge.RecoveryInterceptors(log)
 	authUnary, authStream := accessapi.Interceptors(a)
 	lim := newLimiter(cfg)
-	limUnary, limStream := lim.interceptors()
+	limUnary, limStream := lim.Interceptors()
 	valUnary, valStream := grpcedge.ValidationInterceptors()
 	return []grpc.ServerOption{
 		grpc.ChainUnaryInterceptor(m.unary, recUnary, authUnary, limUnary, valUnary),
 		grpc.ChainStreamInterceptor(m.stream, recStream, authStream, limStream, valStream),
-		grpc.MaxRecvMsgSize(lim.maxRecvMsgSize()),
-		grpc.ForceServerCodecV2(newTextCodec()),
+		grpc.MaxRecvMsgSize(lim.MaxRecvMsgSize()),
+		grpc.ForceServerCodecV2(grpcedge.NewTextCodec()),
 	}
 }
 
 // MigrationSets are the schema migrations of every component, in the order
 // they are applied.
 func MigrationSets() []migrate.Set {
-	return []migrate.Set{pgstore.Migrations(), access.Migrations(), zone.Migrations(), ecommerce.Migrations(), processing.Migrations(), repair.Migrations(), evidence.Migrations()}
+	return []migrate.Set{pgstore.Migrations(), access.Migrations(), zone.Migrations(), ecommerce.Migrations(), processing.Migrations(), repair.Migrations(), writeoff.CycleMigrations(), evidence.Migrations()}
 }
 
 // Migrate applies every component's pending migrations.

@@ -853,8 +853,12 @@ type Book struct {
 	// 缓税利息 on goods taxed on their materials runs from it when it is later than their first
 	// import. Set with SetLastWriteOffDate.
 	LastWriteOffDate string `protobuf:"bytes,9,opt,name=last_write_off_date,json=lastWriteOffDate,proto3" json:"last_write_off_date,omitempty"`
-	unknownFields    protoimpl.UnknownFields
-	sizeCache        protoimpl.SizeCache
+	// The enterprise is a VAT general-taxpayer pilot enterprise (一纳企业) for this book: it may
+	// sell finished goods to the domestic market on 清单类型 9 lists. Set by customs with
+	// SetGeneralTaxpayer.
+	GeneralTaxpayer bool `protobuf:"varint,10,opt,name=general_taxpayer,json=generalTaxpayer,proto3" json:"general_taxpayer,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *Book) Reset() {
@@ -948,6 +952,13 @@ func (x *Book) GetLastWriteOffDate() string {
 		return x.LastWriteOffDate
 	}
 	return ""
+}
+
+func (x *Book) GetGeneralTaxpayer() bool {
+	if x != nil {
+		return x.GeneralTaxpayer
+	}
+	return false
 }
 
 // CreateBookRequest registers a book.
@@ -1244,6 +1255,107 @@ func (x *SetLastWriteOffDateRequest) GetDate() string {
 	return ""
 }
 
+// SetGeneralTaxpayerRequest sets a book's 一纳 status.
+type SetGeneralTaxpayerRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Book number.
+	BookNo string `protobuf:"bytes,1,opt,name=book_no,json=bookNo,proto3" json:"book_no,omitempty"`
+	// Whether the book's enterprise is an 一纳 enterprise.
+	GeneralTaxpayer bool `protobuf:"varint,2,opt,name=general_taxpayer,json=generalTaxpayer,proto3" json:"general_taxpayer,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *SetGeneralTaxpayerRequest) Reset() {
+	*x = SetGeneralTaxpayerRequest{}
+	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetGeneralTaxpayerRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetGeneralTaxpayerRequest) ProtoMessage() {}
+
+func (x *SetGeneralTaxpayerRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetGeneralTaxpayerRequest.ProtoReflect.Descriptor instead.
+func (*SetGeneralTaxpayerRequest) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_books_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *SetGeneralTaxpayerRequest) GetBookNo() string {
+	if x != nil {
+		return x.BookNo
+	}
+	return ""
+}
+
+func (x *SetGeneralTaxpayerRequest) GetGeneralTaxpayer() bool {
+	if x != nil {
+		return x.GeneralTaxpayer
+	}
+	return false
+}
+
+// SetGeneralTaxpayerResponse carries the book as changed.
+type SetGeneralTaxpayerResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The book.
+	Book          *Book `protobuf:"bytes,1,opt,name=book,proto3" json:"book,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SetGeneralTaxpayerResponse) Reset() {
+	*x = SetGeneralTaxpayerResponse{}
+	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetGeneralTaxpayerResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetGeneralTaxpayerResponse) ProtoMessage() {}
+
+func (x *SetGeneralTaxpayerResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetGeneralTaxpayerResponse.ProtoReflect.Descriptor instead.
+func (*SetGeneralTaxpayerResponse) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_books_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *SetGeneralTaxpayerResponse) GetBook() *Book {
+	if x != nil {
+		return x.Book
+	}
+	return nil
+}
+
 // SetLastWriteOffDateResponse carries the book as changed.
 type SetLastWriteOffDateResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1255,7 +1367,7 @@ type SetLastWriteOffDateResponse struct {
 
 func (x *SetLastWriteOffDateResponse) Reset() {
 	*x = SetLastWriteOffDateResponse{}
-	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[15]
+	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1267,7 +1379,7 @@ func (x *SetLastWriteOffDateResponse) String() string {
 func (*SetLastWriteOffDateResponse) ProtoMessage() {}
 
 func (x *SetLastWriteOffDateResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[15]
+	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1280,7 +1392,7 @@ func (x *SetLastWriteOffDateResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetLastWriteOffDateResponse.ProtoReflect.Descriptor instead.
 func (*SetLastWriteOffDateResponse) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_books_proto_rawDescGZIP(), []int{15}
+	return file_zoneledger_customs_v1_books_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *SetLastWriteOffDateResponse) GetBook() *Book {
@@ -1301,7 +1413,7 @@ type GetBookRequest struct {
 
 func (x *GetBookRequest) Reset() {
 	*x = GetBookRequest{}
-	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[16]
+	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1313,7 +1425,7 @@ func (x *GetBookRequest) String() string {
 func (*GetBookRequest) ProtoMessage() {}
 
 func (x *GetBookRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[16]
+	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1326,7 +1438,7 @@ func (x *GetBookRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetBookRequest.ProtoReflect.Descriptor instead.
 func (*GetBookRequest) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_books_proto_rawDescGZIP(), []int{16}
+	return file_zoneledger_customs_v1_books_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *GetBookRequest) GetBookNo() string {
@@ -1347,7 +1459,7 @@ type GetBookResponse struct {
 
 func (x *GetBookResponse) Reset() {
 	*x = GetBookResponse{}
-	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[17]
+	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1359,7 +1471,7 @@ func (x *GetBookResponse) String() string {
 func (*GetBookResponse) ProtoMessage() {}
 
 func (x *GetBookResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[17]
+	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1372,7 +1484,7 @@ func (x *GetBookResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetBookResponse.ProtoReflect.Descriptor instead.
 func (*GetBookResponse) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_books_proto_rawDescGZIP(), []int{17}
+	return file_zoneledger_customs_v1_books_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *GetBookResponse) GetBook() *Book {
@@ -1398,7 +1510,7 @@ type ListBooksRequest struct {
 
 func (x *ListBooksRequest) Reset() {
 	*x = ListBooksRequest{}
-	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[18]
+	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1410,7 +1522,7 @@ func (x *ListBooksRequest) String() string {
 func (*ListBooksRequest) ProtoMessage() {}
 
 func (x *ListBooksRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[18]
+	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1423,7 +1535,7 @@ func (x *ListBooksRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListBooksRequest.ProtoReflect.Descriptor instead.
 func (*ListBooksRequest) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_books_proto_rawDescGZIP(), []int{18}
+	return file_zoneledger_customs_v1_books_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *ListBooksRequest) GetEnterprise() string {
@@ -1460,7 +1572,7 @@ type ListBooksResponse struct {
 
 func (x *ListBooksResponse) Reset() {
 	*x = ListBooksResponse{}
-	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[19]
+	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1472,7 +1584,7 @@ func (x *ListBooksResponse) String() string {
 func (*ListBooksResponse) ProtoMessage() {}
 
 func (x *ListBooksResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[19]
+	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1485,7 +1597,7 @@ func (x *ListBooksResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListBooksResponse.ProtoReflect.Descriptor instead.
 func (*ListBooksResponse) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_books_proto_rawDescGZIP(), []int{19}
+	return file_zoneledger_customs_v1_books_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *ListBooksResponse) GetBooks() []*Book {
@@ -1516,7 +1628,7 @@ type LegalUnit struct {
 
 func (x *LegalUnit) Reset() {
 	*x = LegalUnit{}
-	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[20]
+	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1528,7 +1640,7 @@ func (x *LegalUnit) String() string {
 func (*LegalUnit) ProtoMessage() {}
 
 func (x *LegalUnit) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[20]
+	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1541,7 +1653,7 @@ func (x *LegalUnit) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LegalUnit.ProtoReflect.Descriptor instead.
 func (*LegalUnit) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_books_proto_rawDescGZIP(), []int{20}
+	return file_zoneledger_customs_v1_books_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *LegalUnit) GetUnit() string {
@@ -1592,7 +1704,7 @@ type BookLine struct {
 
 func (x *BookLine) Reset() {
 	*x = BookLine{}
-	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[21]
+	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1604,7 +1716,7 @@ func (x *BookLine) String() string {
 func (*BookLine) ProtoMessage() {}
 
 func (x *BookLine) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[21]
+	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1617,7 +1729,7 @@ func (x *BookLine) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BookLine.ProtoReflect.Descriptor instead.
 func (*BookLine) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_books_proto_rawDescGZIP(), []int{21}
+	return file_zoneledger_customs_v1_books_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *BookLine) GetBookNo() string {
@@ -1710,7 +1822,7 @@ type AddBookLinesRequest struct {
 
 func (x *AddBookLinesRequest) Reset() {
 	*x = AddBookLinesRequest{}
-	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[22]
+	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1722,7 +1834,7 @@ func (x *AddBookLinesRequest) String() string {
 func (*AddBookLinesRequest) ProtoMessage() {}
 
 func (x *AddBookLinesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[22]
+	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1735,7 +1847,7 @@ func (x *AddBookLinesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AddBookLinesRequest.ProtoReflect.Descriptor instead.
 func (*AddBookLinesRequest) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_books_proto_rawDescGZIP(), []int{22}
+	return file_zoneledger_customs_v1_books_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *AddBookLinesRequest) GetBookNo() string {
@@ -1763,7 +1875,7 @@ type AddBookLinesResponse struct {
 
 func (x *AddBookLinesResponse) Reset() {
 	*x = AddBookLinesResponse{}
-	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[23]
+	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1775,7 +1887,7 @@ func (x *AddBookLinesResponse) String() string {
 func (*AddBookLinesResponse) ProtoMessage() {}
 
 func (x *AddBookLinesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[23]
+	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1788,7 +1900,7 @@ func (x *AddBookLinesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AddBookLinesResponse.ProtoReflect.Descriptor instead.
 func (*AddBookLinesResponse) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_books_proto_rawDescGZIP(), []int{23}
+	return file_zoneledger_customs_v1_books_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *AddBookLinesResponse) GetLines() []*BookLine {
@@ -1811,7 +1923,7 @@ type MapPartNumbersRequest struct {
 
 func (x *MapPartNumbersRequest) Reset() {
 	*x = MapPartNumbersRequest{}
-	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[24]
+	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1823,7 +1935,7 @@ func (x *MapPartNumbersRequest) String() string {
 func (*MapPartNumbersRequest) ProtoMessage() {}
 
 func (x *MapPartNumbersRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[24]
+	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1836,7 +1948,7 @@ func (x *MapPartNumbersRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MapPartNumbersRequest.ProtoReflect.Descriptor instead.
 func (*MapPartNumbersRequest) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_books_proto_rawDescGZIP(), []int{24}
+	return file_zoneledger_customs_v1_books_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *MapPartNumbersRequest) GetBookNo() string {
@@ -1862,7 +1974,7 @@ type MapPartNumbersResponse struct {
 
 func (x *MapPartNumbersResponse) Reset() {
 	*x = MapPartNumbersResponse{}
-	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[25]
+	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1874,7 +1986,7 @@ func (x *MapPartNumbersResponse) String() string {
 func (*MapPartNumbersResponse) ProtoMessage() {}
 
 func (x *MapPartNumbersResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[25]
+	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1887,7 +1999,7 @@ func (x *MapPartNumbersResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MapPartNumbersResponse.ProtoReflect.Descriptor instead.
 func (*MapPartNumbersResponse) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_books_proto_rawDescGZIP(), []int{25}
+	return file_zoneledger_customs_v1_books_proto_rawDescGZIP(), []int{27}
 }
 
 // ListBookLinesRequest pages a book's lines.
@@ -1905,7 +2017,7 @@ type ListBookLinesRequest struct {
 
 func (x *ListBookLinesRequest) Reset() {
 	*x = ListBookLinesRequest{}
-	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[26]
+	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1917,7 +2029,7 @@ func (x *ListBookLinesRequest) String() string {
 func (*ListBookLinesRequest) ProtoMessage() {}
 
 func (x *ListBookLinesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[26]
+	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1930,7 +2042,7 @@ func (x *ListBookLinesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListBookLinesRequest.ProtoReflect.Descriptor instead.
 func (*ListBookLinesRequest) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_books_proto_rawDescGZIP(), []int{26}
+	return file_zoneledger_customs_v1_books_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *ListBookLinesRequest) GetBookNo() string {
@@ -1967,7 +2079,7 @@ type ListBookLinesResponse struct {
 
 func (x *ListBookLinesResponse) Reset() {
 	*x = ListBookLinesResponse{}
-	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[27]
+	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1979,7 +2091,7 @@ func (x *ListBookLinesResponse) String() string {
 func (*ListBookLinesResponse) ProtoMessage() {}
 
 func (x *ListBookLinesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[27]
+	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1992,7 +2104,7 @@ func (x *ListBookLinesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListBookLinesResponse.ProtoReflect.Descriptor instead.
 func (*ListBookLinesResponse) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_books_proto_rawDescGZIP(), []int{27}
+	return file_zoneledger_customs_v1_books_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *ListBookLinesResponse) GetLines() []*BookLine {
@@ -2022,7 +2134,7 @@ type GetStockReportRequest struct {
 
 func (x *GetStockReportRequest) Reset() {
 	*x = GetStockReportRequest{}
-	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[28]
+	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2034,7 +2146,7 @@ func (x *GetStockReportRequest) String() string {
 func (*GetStockReportRequest) ProtoMessage() {}
 
 func (x *GetStockReportRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[28]
+	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2047,7 +2159,7 @@ func (x *GetStockReportRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetStockReportRequest.ProtoReflect.Descriptor instead.
 func (*GetStockReportRequest) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_books_proto_rawDescGZIP(), []int{28}
+	return file_zoneledger_customs_v1_books_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *GetStockReportRequest) GetBookNo() string {
@@ -2095,7 +2207,7 @@ type StockLine struct {
 
 func (x *StockLine) Reset() {
 	*x = StockLine{}
-	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[29]
+	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2107,7 +2219,7 @@ func (x *StockLine) String() string {
 func (*StockLine) ProtoMessage() {}
 
 func (x *StockLine) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[29]
+	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2120,7 +2232,7 @@ func (x *StockLine) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StockLine.ProtoReflect.Descriptor instead.
 func (*StockLine) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_books_proto_rawDescGZIP(), []int{29}
+	return file_zoneledger_customs_v1_books_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *StockLine) GetBookSeq() int32 {
@@ -2213,7 +2325,7 @@ type GetStockReportResponse struct {
 
 func (x *GetStockReportResponse) Reset() {
 	*x = GetStockReportResponse{}
-	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[30]
+	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2225,7 +2337,7 @@ func (x *GetStockReportResponse) String() string {
 func (*GetStockReportResponse) ProtoMessage() {}
 
 func (x *GetStockReportResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[30]
+	mi := &file_zoneledger_customs_v1_books_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2238,7 +2350,7 @@ func (x *GetStockReportResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetStockReportResponse.ProtoReflect.Descriptor instead.
 func (*GetStockReportResponse) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_books_proto_rawDescGZIP(), []int{30}
+	return file_zoneledger_customs_v1_books_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *GetStockReportResponse) GetLines() []*StockLine {
@@ -2302,7 +2414,7 @@ const file_zoneledger_customs_v1_books_proto_rawDesc = "" +
 	"page_token\x18\x02 \x01(\tB\b\xbaH\x05r\x03\x18\x80\bR\tpageToken\"\x86\x01\n" +
 	"\x17ListEnterprisesResponse\x12C\n" +
 	"\venterprises\x18\x01 \x03(\v2!.zoneledger.customs.v1.EnterpriseR\venterprises\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x8b\x03\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xb6\x03\n" +
 	"\x04Book\x12\x17\n" +
 	"\abook_no\x18\x01 \x01(\tR\x06bookNo\x123\n" +
 	"\x04kind\x18\x02 \x01(\x0e2\x1f.zoneledger.customs.v1.BookKindR\x04kind\x12\x1e\n" +
@@ -2315,7 +2427,9 @@ const file_zoneledger_customs_v1_books_proto_rawDesc = "" +
 	"\x16write_off_cycle_months\x18\a \x01(\x05R\x13writeOffCycleMonths\x129\n" +
 	"\n" +
 	"created_at\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\x12-\n" +
-	"\x13last_write_off_date\x18\t \x01(\tR\x10lastWriteOffDate\"\xb8\x02\n" +
+	"\x13last_write_off_date\x18\t \x01(\tR\x10lastWriteOffDate\x12)\n" +
+	"\x10general_taxpayer\x18\n" +
+	" \x01(\bR\x0fgeneralTaxpayer\"\xb8\x02\n" +
 	"\x11CreateBookRequest\x12#\n" +
 	"\abook_no\x18\x01 \x01(\tB\n" +
 	"\xbaH\a\xc8\x01\x01r\x02\x18@R\x06bookNo\x12@\n" +
@@ -2339,7 +2453,13 @@ const file_zoneledger_customs_v1_books_proto_rawDesc = "" +
 	"\x1aSetLastWriteOffDateRequest\x12#\n" +
 	"\abook_no\x18\x01 \x01(\tB\n" +
 	"\xbaH\a\xc8\x01\x01r\x02\x18@R\x06bookNo\x12:\n" +
-	"\x04date\x18\x02 \x01(\tB&\xbaH#\xc8\x01\x01r\x1e2\x1c^[0-9]{4}-[0-9]{2}-[0-9]{2}$R\x04date\"N\n" +
+	"\x04date\x18\x02 \x01(\tB&\xbaH#\xc8\x01\x01r\x1e2\x1c^[0-9]{4}-[0-9]{2}-[0-9]{2}$R\x04date\"k\n" +
+	"\x19SetGeneralTaxpayerRequest\x12#\n" +
+	"\abook_no\x18\x01 \x01(\tB\n" +
+	"\xbaH\a\xc8\x01\x01r\x02\x18@R\x06bookNo\x12)\n" +
+	"\x10general_taxpayer\x18\x02 \x01(\bR\x0fgeneralTaxpayer\"M\n" +
+	"\x1aSetGeneralTaxpayerResponse\x12/\n" +
+	"\x04book\x18\x01 \x01(\v2\x1b.zoneledger.customs.v1.BookR\x04book\"N\n" +
 	"\x1bSetLastWriteOffDateResponse\x12/\n" +
 	"\x04book\x18\x01 \x01(\v2\x1b.zoneledger.customs.v1.BookR\x04book\"5\n" +
 	"\x0eGetBookRequest\x12#\n" +
@@ -2448,7 +2568,7 @@ const file_zoneledger_customs_v1_books_proto_rawDesc = "" +
 	"\x19CREDIT_RATING_UNSPECIFIED\x10\x00\x12\x1a\n" +
 	"\x16CREDIT_RATING_ADVANCED\x10\x01\x12\x19\n" +
 	"\x15CREDIT_RATING_GENERAL\x10\x02\x12\x1d\n" +
-	"\x19CREDIT_RATING_DISCREDITED\x10\x032\xa8\v\n" +
+	"\x19CREDIT_RATING_DISCREDITED\x10\x032\xa3\f\n" +
 	"\vBookService\x12y\n" +
 	"\x12RegisterEnterprise\x120.zoneledger.customs.v1.RegisterEnterpriseRequest\x1a1.zoneledger.customs.v1.RegisterEnterpriseResponse\x12\x85\x01\n" +
 	"\x16SetEnterpriseSuspended\x124.zoneledger.customs.v1.SetEnterpriseSuspendedRequest\x1a5.zoneledger.customs.v1.SetEnterpriseSuspendedResponse\x12j\n" +
@@ -2457,7 +2577,8 @@ const file_zoneledger_customs_v1_books_proto_rawDesc = "" +
 	"\n" +
 	"CreateBook\x12(.zoneledger.customs.v1.CreateBookRequest\x1a).zoneledger.customs.v1.CreateBookResponse\x12j\n" +
 	"\rSetBookStatus\x12+.zoneledger.customs.v1.SetBookStatusRequest\x1a,.zoneledger.customs.v1.SetBookStatusResponse\x12|\n" +
-	"\x13SetLastWriteOffDate\x121.zoneledger.customs.v1.SetLastWriteOffDateRequest\x1a2.zoneledger.customs.v1.SetLastWriteOffDateResponse\x12X\n" +
+	"\x13SetLastWriteOffDate\x121.zoneledger.customs.v1.SetLastWriteOffDateRequest\x1a2.zoneledger.customs.v1.SetLastWriteOffDateResponse\x12y\n" +
+	"\x12SetGeneralTaxpayer\x120.zoneledger.customs.v1.SetGeneralTaxpayerRequest\x1a1.zoneledger.customs.v1.SetGeneralTaxpayerResponse\x12X\n" +
 	"\aGetBook\x12%.zoneledger.customs.v1.GetBookRequest\x1a&.zoneledger.customs.v1.GetBookResponse\x12^\n" +
 	"\tListBooks\x12'.zoneledger.customs.v1.ListBooksRequest\x1a(.zoneledger.customs.v1.ListBooksResponse\x12g\n" +
 	"\fAddBookLines\x12*.zoneledger.customs.v1.AddBookLinesRequest\x1a+.zoneledger.customs.v1.AddBookLinesResponse\x12m\n" +
@@ -2480,7 +2601,7 @@ func file_zoneledger_customs_v1_books_proto_rawDescGZIP() []byte {
 }
 
 var file_zoneledger_customs_v1_books_proto_enumTypes = make([]protoimpl.EnumInfo, 4)
-var file_zoneledger_customs_v1_books_proto_msgTypes = make([]protoimpl.MessageInfo, 32)
+var file_zoneledger_customs_v1_books_proto_msgTypes = make([]protoimpl.MessageInfo, 34)
 var file_zoneledger_customs_v1_books_proto_goTypes = []any{
 	(BookKind)(0),                          // 0: zoneledger.customs.v1.BookKind
 	(BookStatus)(0),                        // 1: zoneledger.customs.v1.BookStatus
@@ -2501,28 +2622,30 @@ var file_zoneledger_customs_v1_books_proto_goTypes = []any{
 	(*SetBookStatusRequest)(nil),           // 16: zoneledger.customs.v1.SetBookStatusRequest
 	(*SetBookStatusResponse)(nil),          // 17: zoneledger.customs.v1.SetBookStatusResponse
 	(*SetLastWriteOffDateRequest)(nil),     // 18: zoneledger.customs.v1.SetLastWriteOffDateRequest
-	(*SetLastWriteOffDateResponse)(nil),    // 19: zoneledger.customs.v1.SetLastWriteOffDateResponse
-	(*GetBookRequest)(nil),                 // 20: zoneledger.customs.v1.GetBookRequest
-	(*GetBookResponse)(nil),                // 21: zoneledger.customs.v1.GetBookResponse
-	(*ListBooksRequest)(nil),               // 22: zoneledger.customs.v1.ListBooksRequest
-	(*ListBooksResponse)(nil),              // 23: zoneledger.customs.v1.ListBooksResponse
-	(*LegalUnit)(nil),                      // 24: zoneledger.customs.v1.LegalUnit
-	(*BookLine)(nil),                       // 25: zoneledger.customs.v1.BookLine
-	(*AddBookLinesRequest)(nil),            // 26: zoneledger.customs.v1.AddBookLinesRequest
-	(*AddBookLinesResponse)(nil),           // 27: zoneledger.customs.v1.AddBookLinesResponse
-	(*MapPartNumbersRequest)(nil),          // 28: zoneledger.customs.v1.MapPartNumbersRequest
-	(*MapPartNumbersResponse)(nil),         // 29: zoneledger.customs.v1.MapPartNumbersResponse
-	(*ListBookLinesRequest)(nil),           // 30: zoneledger.customs.v1.ListBookLinesRequest
-	(*ListBookLinesResponse)(nil),          // 31: zoneledger.customs.v1.ListBookLinesResponse
-	(*GetStockReportRequest)(nil),          // 32: zoneledger.customs.v1.GetStockReportRequest
-	(*StockLine)(nil),                      // 33: zoneledger.customs.v1.StockLine
-	(*GetStockReportResponse)(nil),         // 34: zoneledger.customs.v1.GetStockReportResponse
-	nil,                                    // 35: zoneledger.customs.v1.MapPartNumbersRequest.PartsEntry
-	(*timestamppb.Timestamp)(nil),          // 36: google.protobuf.Timestamp
+	(*SetGeneralTaxpayerRequest)(nil),      // 19: zoneledger.customs.v1.SetGeneralTaxpayerRequest
+	(*SetGeneralTaxpayerResponse)(nil),     // 20: zoneledger.customs.v1.SetGeneralTaxpayerResponse
+	(*SetLastWriteOffDateResponse)(nil),    // 21: zoneledger.customs.v1.SetLastWriteOffDateResponse
+	(*GetBookRequest)(nil),                 // 22: zoneledger.customs.v1.GetBookRequest
+	(*GetBookResponse)(nil),                // 23: zoneledger.customs.v1.GetBookResponse
+	(*ListBooksRequest)(nil),               // 24: zoneledger.customs.v1.ListBooksRequest
+	(*ListBooksResponse)(nil),              // 25: zoneledger.customs.v1.ListBooksResponse
+	(*LegalUnit)(nil),                      // 26: zoneledger.customs.v1.LegalUnit
+	(*BookLine)(nil),                       // 27: zoneledger.customs.v1.BookLine
+	(*AddBookLinesRequest)(nil),            // 28: zoneledger.customs.v1.AddBookLinesRequest
+	(*AddBookLinesResponse)(nil),           // 29: zoneledger.customs.v1.AddBookLinesResponse
+	(*MapPartNumbersRequest)(nil),          // 30: zoneledger.customs.v1.MapPartNumbersRequest
+	(*MapPartNumbersResponse)(nil),         // 31: zoneledger.customs.v1.MapPartNumbersResponse
+	(*ListBookLinesRequest)(nil),           // 32: zoneledger.customs.v1.ListBookLinesRequest
+	(*ListBookLinesResponse)(nil),          // 33: zoneledger.customs.v1.ListBookLinesResponse
+	(*GetStockReportRequest)(nil),          // 34: zoneledger.customs.v1.GetStockReportRequest
+	(*StockLine)(nil),                      // 35: zoneledger.customs.v1.StockLine
+	(*GetStockReportResponse)(nil),         // 36: zoneledger.customs.v1.GetStockReportResponse
+	nil,                                    // 37: zoneledger.customs.v1.MapPartNumbersRequest.PartsEntry
+	(*timestamppb.Timestamp)(nil),          // 38: google.protobuf.Timestamp
 }
 var file_zoneledger_customs_v1_books_proto_depIdxs = []int32{
 	3,  // 0: zoneledger.customs.v1.Enterprise.credit_rating:type_name -> zoneledger.customs.v1.CreditRating
-	36, // 1: zoneledger.customs.v1.Enterprise.created_at:type_name -> google.protobuf.Timestamp
+	38, // 1: zoneledger.customs.v1.Enterprise.created_at:type_name -> google.protobuf.Timestamp
 	3,  // 2: zoneledger.customs.v1.RegisterEnterpriseRequest.credit_rating:type_name -> zoneledger.customs.v1.CreditRating
 	4,  // 3: zoneledger.customs.v1.RegisterEnterpriseResponse.enterprise:type_name -> zoneledger.customs.v1.Enterprise
 	4,  // 4: zoneledger.customs.v1.SetEnterpriseSuspendedResponse.enterprise:type_name -> zoneledger.customs.v1.Enterprise
@@ -2530,53 +2653,56 @@ var file_zoneledger_customs_v1_books_proto_depIdxs = []int32{
 	4,  // 6: zoneledger.customs.v1.ListEnterprisesResponse.enterprises:type_name -> zoneledger.customs.v1.Enterprise
 	0,  // 7: zoneledger.customs.v1.Book.kind:type_name -> zoneledger.customs.v1.BookKind
 	1,  // 8: zoneledger.customs.v1.Book.status:type_name -> zoneledger.customs.v1.BookStatus
-	36, // 9: zoneledger.customs.v1.Book.created_at:type_name -> google.protobuf.Timestamp
+	38, // 9: zoneledger.customs.v1.Book.created_at:type_name -> google.protobuf.Timestamp
 	0,  // 10: zoneledger.customs.v1.CreateBookRequest.kind:type_name -> zoneledger.customs.v1.BookKind
 	13, // 11: zoneledger.customs.v1.CreateBookResponse.book:type_name -> zoneledger.customs.v1.Book
 	1,  // 12: zoneledger.customs.v1.SetBookStatusRequest.status:type_name -> zoneledger.customs.v1.BookStatus
 	13, // 13: zoneledger.customs.v1.SetBookStatusResponse.book:type_name -> zoneledger.customs.v1.Book
-	13, // 14: zoneledger.customs.v1.SetLastWriteOffDateResponse.book:type_name -> zoneledger.customs.v1.Book
-	13, // 15: zoneledger.customs.v1.GetBookResponse.book:type_name -> zoneledger.customs.v1.Book
-	13, // 16: zoneledger.customs.v1.ListBooksResponse.books:type_name -> zoneledger.customs.v1.Book
-	24, // 17: zoneledger.customs.v1.BookLine.legal:type_name -> zoneledger.customs.v1.LegalUnit
-	24, // 18: zoneledger.customs.v1.BookLine.second:type_name -> zoneledger.customs.v1.LegalUnit
-	2,  // 19: zoneledger.customs.v1.BookLine.type:type_name -> zoneledger.customs.v1.GoodsType
-	25, // 20: zoneledger.customs.v1.AddBookLinesRequest.lines:type_name -> zoneledger.customs.v1.BookLine
-	25, // 21: zoneledger.customs.v1.AddBookLinesResponse.lines:type_name -> zoneledger.customs.v1.BookLine
-	35, // 22: zoneledger.customs.v1.MapPartNumbersRequest.parts:type_name -> zoneledger.customs.v1.MapPartNumbersRequest.PartsEntry
-	25, // 23: zoneledger.customs.v1.ListBookLinesResponse.lines:type_name -> zoneledger.customs.v1.BookLine
-	33, // 24: zoneledger.customs.v1.GetStockReportResponse.lines:type_name -> zoneledger.customs.v1.StockLine
-	5,  // 25: zoneledger.customs.v1.BookService.RegisterEnterprise:input_type -> zoneledger.customs.v1.RegisterEnterpriseRequest
-	7,  // 26: zoneledger.customs.v1.BookService.SetEnterpriseSuspended:input_type -> zoneledger.customs.v1.SetEnterpriseSuspendedRequest
-	9,  // 27: zoneledger.customs.v1.BookService.GetEnterprise:input_type -> zoneledger.customs.v1.GetEnterpriseRequest
-	11, // 28: zoneledger.customs.v1.BookService.ListEnterprises:input_type -> zoneledger.customs.v1.ListEnterprisesRequest
-	14, // 29: zoneledger.customs.v1.BookService.CreateBook:input_type -> zoneledger.customs.v1.CreateBookRequest
-	16, // 30: zoneledger.customs.v1.BookService.SetBookStatus:input_type -> zoneledger.customs.v1.SetBookStatusRequest
-	18, // 31: zoneledger.customs.v1.BookService.SetLastWriteOffDate:input_type -> zoneledger.customs.v1.SetLastWriteOffDateRequest
-	20, // 32: zoneledger.customs.v1.BookService.GetBook:input_type -> zoneledger.customs.v1.GetBookRequest
-	22, // 33: zoneledger.customs.v1.BookService.ListBooks:input_type -> zoneledger.customs.v1.ListBooksRequest
-	26, // 34: zoneledger.customs.v1.BookService.AddBookLines:input_type -> zoneledger.customs.v1.AddBookLinesRequest
-	28, // 35: zoneledger.customs.v1.BookService.MapPartNumbers:input_type -> zoneledger.customs.v1.MapPartNumbersRequest
-	30, // 36: zoneledger.customs.v1.BookService.ListBookLines:input_type -> zoneledger.customs.v1.ListBookLinesRequest
-	32, // 37: zoneledger.customs.v1.BookService.GetStockReport:input_type -> zoneledger.customs.v1.GetStockReportRequest
-	6,  // 38: zoneledger.customs.v1.BookService.RegisterEnterprise:output_type -> zoneledger.customs.v1.RegisterEnterpriseResponse
-	8,  // 39: zoneledger.customs.v1.BookService.SetEnterpriseSuspended:output_type -> zoneledger.customs.v1.SetEnterpriseSuspendedResponse
-	10, // 40: zoneledger.customs.v1.BookService.GetEnterprise:output_type -> zoneledger.customs.v1.GetEnterpriseResponse
-	12, // 41: zoneledger.customs.v1.BookService.ListEnterprises:output_type -> zoneledger.customs.v1.ListEnterprisesResponse
-	15, // 42: zoneledger.customs.v1.BookService.CreateBook:output_type -> zoneledger.customs.v1.CreateBookResponse
-	17, // 43: zoneledger.customs.v1.BookService.SetBookStatus:output_type -> zoneledger.customs.v1.SetBookStatusResponse
-	19, // 44: zoneledger.customs.v1.BookService.SetLastWriteOffDate:output_type -> zoneledger.customs.v1.SetLastWriteOffDateResponse
-	21, // 45: zoneledger.customs.v1.BookService.GetBook:output_type -> zoneledger.customs.v1.GetBookResponse
-	23, // 46: zoneledger.customs.v1.BookService.ListBooks:output_type -> zoneledger.customs.v1.ListBooksResponse
-	27, // 47: zoneledger.customs.v1.BookService.AddBookLines:output_type -> zoneledger.customs.v1.AddBookLinesResponse
-	29, // 48: zoneledger.customs.v1.BookService.MapPartNumbers:output_type -> zoneledger.customs.v1.MapPartNumbersResponse
-	31, // 49: zoneledger.customs.v1.BookService.ListBookLines:output_type -> zoneledger.customs.v1.ListBookLinesResponse
-	34, // 50: zoneledger.customs.v1.BookService.GetStockReport:output_type -> zoneledger.customs.v1.GetStockReportResponse
-	38, // [38:51] is the sub-list for method output_type
-	25, // [25:38] is the sub-list for method input_type
-	25, // [25:25] is the sub-list for extension type_name
-	25, // [25:25] is the sub-list for extension extendee
-	0,  // [0:25] is the sub-list for field type_name
+	13, // 14: zoneledger.customs.v1.SetGeneralTaxpayerResponse.book:type_name -> zoneledger.customs.v1.Book
+	13, // 15: zoneledger.customs.v1.SetLastWriteOffDateResponse.book:type_name -> zoneledger.customs.v1.Book
+	13, // 16: zoneledger.customs.v1.GetBookResponse.book:type_name -> zoneledger.customs.v1.Book
+	13, // 17: zoneledger.customs.v1.ListBooksResponse.books:type_name -> zoneledger.customs.v1.Book
+	26, // 18: zoneledger.customs.v1.BookLine.legal:type_name -> zoneledger.customs.v1.LegalUnit
+	26, // 19: zoneledger.customs.v1.BookLine.second:type_name -> zoneledger.customs.v1.LegalUnit
+	2,  // 20: zoneledger.customs.v1.BookLine.type:type_name -> zoneledger.customs.v1.GoodsType
+	27, // 21: zoneledger.customs.v1.AddBookLinesRequest.lines:type_name -> zoneledger.customs.v1.BookLine
+	27, // 22: zoneledger.customs.v1.AddBookLinesResponse.lines:type_name -> zoneledger.customs.v1.BookLine
+	37, // 23: zoneledger.customs.v1.MapPartNumbersRequest.parts:type_name -> zoneledger.customs.v1.MapPartNumbersRequest.PartsEntry
+	27, // 24: zoneledger.customs.v1.ListBookLinesResponse.lines:type_name -> zoneledger.customs.v1.BookLine
+	35, // 25: zoneledger.customs.v1.GetStockReportResponse.lines:type_name -> zoneledger.customs.v1.StockLine
+	5,  // 26: zoneledger.customs.v1.BookService.RegisterEnterprise:input_type -> zoneledger.customs.v1.RegisterEnterpriseRequest
+	7,  // 27: zoneledger.customs.v1.BookService.SetEnterpriseSuspended:input_type -> zoneledger.customs.v1.SetEnterpriseSuspendedRequest
+	9,  // 28: zoneledger.customs.v1.BookService.GetEnterprise:input_type -> zoneledger.customs.v1.GetEnterpriseRequest
+	11, // 29: zoneledger.customs.v1.BookService.ListEnterprises:input_type -> zoneledger.customs.v1.ListEnterprisesRequest
+	14, // 30: zoneledger.customs.v1.BookService.CreateBook:input_type -> zoneledger.customs.v1.CreateBookRequest
+	16, // 31: zoneledger.customs.v1.BookService.SetBookStatus:input_type -> zoneledger.customs.v1.SetBookStatusRequest
+	18, // 32: zoneledger.customs.v1.BookService.SetLastWriteOffDate:input_type -> zoneledger.customs.v1.SetLastWriteOffDateRequest
+	19, // 33: zoneledger.customs.v1.BookService.SetGeneralTaxpayer:input_type -> zoneledger.customs.v1.SetGeneralTaxpayerRequest
+	22, // 34: zoneledger.customs.v1.BookService.GetBook:input_type -> zoneledger.customs.v1.GetBookRequest
+	24, // 35: zoneledger.customs.v1.BookService.ListBooks:input_type -> zoneledger.customs.v1.ListBooksRequest
+	28, // 36: zoneledger.customs.v1.BookService.AddBookLines:input_type -> zoneledger.customs.v1.AddBookLinesRequest
+	30, // 37: zoneledger.customs.v1.BookService.MapPartNumbers:input_type -> zoneledger.customs.v1.MapPartNumbersRequest
+	32, // 38: zoneledger.customs.v1.BookService.ListBookLines:input_type -> zoneledger.customs.v1.ListBookLinesRequest
+	34, // 39: zoneledger.customs.v1.BookService.GetStockReport:input_type -> zoneledger.customs.v1.GetStockReportRequest
+	6,  // 40: zoneledger.customs.v1.BookService.RegisterEnterprise:output_type -> zoneledger.customs.v1.RegisterEnterpriseResponse
+	8,  // 41: zoneledger.customs.v1.BookService.SetEnterpriseSuspended:output_type -> zoneledger.customs.v1.SetEnterpriseSuspendedResponse
+	10, // 42: zoneledger.customs.v1.BookService.GetEnterprise:output_type -> zoneledger.customs.v1.GetEnterpriseResponse
+	12, // 43: zoneledger.customs.v1.BookService.ListEnterprises:output_type -> zoneledger.customs.v1.ListEnterprisesResponse
+	15, // 44: zoneledger.customs.v1.BookService.CreateBook:output_type -> zoneledger.customs.v1.CreateBookResponse
+	17, // 45: zoneledger.customs.v1.BookService.SetBookStatus:output_type -> zoneledger.customs.v1.SetBookStatusResponse
+	21, // 46: zoneledger.customs.v1.BookService.SetLastWriteOffDate:output_type -> zoneledger.customs.v1.SetLastWriteOffDateResponse
+	20, // 47: zoneledger.customs.v1.BookService.SetGeneralTaxpayer:output_type -> zoneledger.customs.v1.SetGeneralTaxpayerResponse
+	23, // 48: zoneledger.customs.v1.BookService.GetBook:output_type -> zoneledger.customs.v1.GetBookResponse
+	25, // 49: zoneledger.customs.v1.BookService.ListBooks:output_type -> zoneledger.customs.v1.ListBooksResponse
+	29, // 50: zoneledger.customs.v1.BookService.AddBookLines:output_type -> zoneledger.customs.v1.AddBookLinesResponse
+	31, // 51: zoneledger.customs.v1.BookService.MapPartNumbers:output_type -> zoneledger.customs.v1.MapPartNumbersResponse
+	33, // 52: zoneledger.customs.v1.BookService.ListBookLines:output_type -> zoneledger.customs.v1.ListBookLinesResponse
+	36, // 53: zoneledger.customs.v1.BookService.GetStockReport:output_type -> zoneledger.customs.v1.GetStockReportResponse
+	40, // [40:54] is the sub-list for method output_type
+	26, // [26:40] is the sub-list for method input_type
+	26, // [26:26] is the sub-list for extension type_name
+	26, // [26:26] is the sub-list for extension extendee
+	0,  // [0:26] is the sub-list for field type_name
 }
 
 func init() { file_zoneledger_customs_v1_books_proto_init() }
@@ -2590,7 +2716,7 @@ func file_zoneledger_customs_v1_books_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_zoneledger_customs_v1_books_proto_rawDesc), len(file_zoneledger_customs_v1_books_proto_rawDesc)),
 			NumEnums:      4,
-			NumMessages:   32,
+			NumMessages:   34,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

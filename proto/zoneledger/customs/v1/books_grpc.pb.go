@@ -84,6 +84,7 @@ const (
 	BookService_CreateBook_FullMethodName             = "/zoneledger.customs.v1.BookService/CreateBook"
 	BookService_SetBookStatus_FullMethodName          = "/zoneledger.customs.v1.BookService/SetBookStatus"
 	BookService_SetLastWriteOffDate_FullMethodName    = "/zoneledger.customs.v1.BookService/SetLastWriteOffDate"
+	BookService_SetGeneralTaxpayer_FullMethodName     = "/zoneledger.customs.v1.BookService/SetGeneralTaxpayer"
 	BookService_GetBook_FullMethodName                = "/zoneledger.customs.v1.BookService/GetBook"
 	BookService_ListBooks_FullMethodName              = "/zoneledger.customs.v1.BookService/ListBooks"
 	BookService_AddBookLines_FullMethodName           = "/zoneledger.customs.v1.BookService/AddBookLines"
@@ -120,6 +121,10 @@ type BookServiceClient interface {
 	// SetLastWriteOffDate records a book's most recent write-off date (最近核销日期). The book's
 	// owner or customs may; the date lies between 2000-01-01 and the zone's today. Idempotent.
 	SetLastWriteOffDate(ctx context.Context, in *SetLastWriteOffDateRequest, opts ...grpc.CallOption) (*SetLastWriteOffDateResponse, error)
+	// SetGeneralTaxpayer records whether a book's enterprise is a VAT general-taxpayer pilot
+	// enterprise (一纳企业): only then may it file 清单类型 9 (一纳成品内销) lists. Customs only;
+	// idempotent.
+	SetGeneralTaxpayer(ctx context.Context, in *SetGeneralTaxpayerRequest, opts ...grpc.CallOption) (*SetGeneralTaxpayerResponse, error)
 	// GetBook returns one book.
 	GetBook(ctx context.Context, in *GetBookRequest, opts ...grpc.CallOption) (*GetBookResponse, error)
 	// ListBooks pages the books the caller may read, optionally of one enterprise, in number order.
@@ -218,6 +223,16 @@ func (c *bookServiceClient) SetLastWriteOffDate(ctx context.Context, in *SetLast
 	return out, nil
 }
 
+func (c *bookServiceClient) SetGeneralTaxpayer(ctx context.Context, in *SetGeneralTaxpayerRequest, opts ...grpc.CallOption) (*SetGeneralTaxpayerResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SetGeneralTaxpayerResponse)
+	err := c.cc.Invoke(ctx, BookService_SetGeneralTaxpayer_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *bookServiceClient) GetBook(ctx context.Context, in *GetBookRequest, opts ...grpc.CallOption) (*GetBookResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(GetBookResponse)
@@ -306,6 +321,10 @@ type BookServiceServer interface {
 	// SetLastWriteOffDate records a book's most recent write-off date (最近核销日期). The book's
 	// owner or customs may; the date lies between 2000-01-01 and the zone's today. Idempotent.
 	SetLastWriteOffDate(context.Context, *SetLastWriteOffDateRequest) (*SetLastWriteOffDateResponse, error)
+	// SetGeneralTaxpayer records whether a book's enterprise is a VAT general-taxpayer pilot
+	// enterprise (一纳企业): only then may it file 清单类型 9 (一纳成品内销) lists. Customs only;
+	// idempotent.
+	SetGeneralTaxpayer(context.Context, *SetGeneralTaxpayerRequest) (*SetGeneralTaxpayerResponse, error)
 	// GetBook returns one book.
 	GetBook(context.Context, *GetBookRequest) (*GetBookResponse, error)
 	// ListBooks pages the books the caller may read, optionally of one enterprise, in number order.
@@ -354,6 +373,9 @@ func (UnimplementedBookServiceServer) SetBookStatus(context.Context, *SetBookSta
 }
 func (UnimplementedBookServiceServer) SetLastWriteOffDate(context.Context, *SetLastWriteOffDateRequest) (*SetLastWriteOffDateResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method SetLastWriteOffDate not implemented")
+}
+func (UnimplementedBookServiceServer) SetGeneralTaxpayer(context.Context, *SetGeneralTaxpayerRequest) (*SetGeneralTaxpayerResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method SetGeneralTaxpayer not implemented")
 }
 func (UnimplementedBookServiceServer) GetBook(context.Context, *GetBookRequest) (*GetBookResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetBook not implemented")
@@ -520,6 +542,24 @@ func _BookService_SetLastWriteOffDate_Handler(srv interface{}, ctx context.Conte
 	return interceptor(ctx, in, info, handler)
 }
 
+func _BookService_SetGeneralTaxpayer_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SetGeneralTaxpayerRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(BookServiceServer).SetGeneralTaxpayer(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: BookService_SetGeneralTaxpayer_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(BookServiceServer).SetGeneralTaxpayer(ctx, req.(*SetGeneralTaxpayerRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _BookService_GetBook_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(GetBookRequest)
 	if err := dec(in); err != nil {
@@ -662,6 +702,10 @@ var BookService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "SetLastWriteOffDate",
 			Handler:    _BookService_SetLastWriteOffDate_Handler,
+		},
+		{
+			MethodName: "SetGeneralTaxpayer",
+			Handler:    _BookService_SetGeneralTaxpayer_Handler,
 		},
 		{
 			MethodName: "GetBook",

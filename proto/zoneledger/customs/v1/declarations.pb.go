@@ -230,7 +230,10 @@ type LotQuantity struct {
 	// Lot name (inbound goods enter as lots named after their list line).
 	Lot string `protobuf:"bytes,1,opt,name=lot,proto3" json:"lot,omitempty"`
 	// Quantity of the lot, in the line's declared unit.
-	Quantity      string `protobuf:"bytes,2,opt,name=quantity,proto3" json:"quantity,omitempty"`
+	Quantity string `protobuf:"bytes,2,opt,name=quantity,proto3" json:"quantity,omitempty"`
+	// Where the lot's goods are reserved when not the flow's own bucket: "nonbonded-reserved" for
+	// the non-bonded goods a 清单类型 9 (一纳成品内销) line takes, which leave untaxed. Output only.
+	Bucket        string `protobuf:"bytes,3,opt,name=bucket,proto3" json:"bucket,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -275,6 +278,13 @@ func (x *LotQuantity) GetLot() string {
 func (x *LotQuantity) GetQuantity() string {
 	if x != nil {
 		return x.Quantity
+	}
+	return ""
+}
+
+func (x *LotQuantity) GetBucket() string {
+	if x != nil {
+		return x.Bucket
 	}
 	return ""
 }
@@ -340,8 +350,19 @@ type ListLine struct {
 	// 5200) move only scrap, and scrap sells to the domestic market only under 0844 / 0845
 	// (INVALID_ARGUMENT, GOODS_CATEGORY_MISMATCH).
 	GoodsCategory GoodsCategory `protobuf:"varint,21,opt,name=goods_category,json=goodsCategory,proto3,enum=zoneledger.customs.v1.GoodsCategory" json:"goods_category,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	// The bucket of the book an outbound line reserves from instead of bonded, when a centre bound
+	// goods of one of its sections to the line (e.g. "repair-repaired-abroad": a repair order's exit,
+	// RepairService.ExitRepairGoods); empty otherwise. Output only: a filer who sets it, or the two
+	// fields below, is refused (INVALID_ARGUMENT, field lines[i].source).
+	Source string `protobuf:"bytes,22,opt,name=source,proto3" json:"source,omitempty"`
+	// The type of the document the goods bound to the line serve (e.g. "REPAIR_ORDER"); empty when
+	// source is. When customs returns the list or its filer deletes the draft, that document takes
+	// the goods back (a repair order holds them again). Output only.
+	SourceDocumentType string `protobuf:"bytes,23,opt,name=source_document_type,json=sourceDocumentType,proto3" json:"source_document_type,omitempty"`
+	// The number of that document (e.g. the repair order's number). Output only.
+	SourceDocumentNo string `protobuf:"bytes,24,opt,name=source_document_no,json=sourceDocumentNo,proto3" json:"source_document_no,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
 }
 
 func (x *ListLine) Reset() {
@@ -521,6 +542,27 @@ func (x *ListLine) GetGoodsCategory() GoodsCategory {
 	return GoodsCategory_GOODS_CATEGORY_UNSPECIFIED
 }
 
+func (x *ListLine) GetSource() string {
+	if x != nil {
+		return x.Source
+	}
+	return ""
+}
+
+func (x *ListLine) GetSourceDocumentType() string {
+	if x != nil {
+		return x.SourceDocumentType
+	}
+	return ""
+}
+
+func (x *ListLine) GetSourceDocumentNo() string {
+	if x != nil {
+		return x.SourceDocumentNo
+	}
+	return ""
+}
+
 // ListLineMaterial is a material consumed by a list line's goods.
 type ListLineMaterial struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -645,7 +687,9 @@ type List struct {
 	BookNo string `protobuf:"bytes,4,opt,name=book_no,json=bookNo,proto3" json:"book_no,omitempty"`
 	// 清单类型: "0" 普通, "1" 集报, "3" 先入区后报关, "4" 简单加工, "5" 保税展示交易, "6" 区内流转,
 	// "7" 区港联动, "8" 保税电商, "9" 一纳成品内销, "A" 选择性征关税, and the zone's 区内直转 letter
-	// (default "Z").
+	// (default "Z"). "9" is an E list under a domestic-sale trade mode on a book customs recorded
+	// as 一纳 (Book.general_taxpayer; otherwise NOT_GENERAL_TAXPAYER): its lines take bonded and
+	// non-bonded lots alike (lots[].bucket), only the bonded part is taxed, with 缓税利息.
 	ListType string `protobuf:"bytes,5,opt,name=list_type,json=listType,proto3" json:"list_type,omitempty"`
 	// 进出口标记: "I" into the zone, "E" out of it.
 	Io string `protobuf:"bytes,6,opt,name=io,proto3" json:"io,omitempty"`
@@ -3800,8 +3844,11 @@ type TaxableEvent struct {
 	InterestRate string `protobuf:"bytes,28,opt,name=interest_rate,json=interestRate,proto3" json:"interest_rate,omitempty"`
 	// The category of the goods sold (their list line's).
 	GoodsCategory GoodsCategory `protobuf:"varint,29,opt,name=goods_category,json=goodsCategory,proto3,enum=zoneledger.customs.v1.GoodsCategory" json:"goods_category,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	// The bonded part of a 清单类型 9 (一纳成品内销) line: taxed on its actual state with 缓税利息
+	// (interest_days from the book's first import or last write-off).
+	GeneralTaxpayer bool `protobuf:"varint,31,opt,name=general_taxpayer,json=generalTaxpayer,proto3" json:"general_taxpayer,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *TaxableEvent) Reset() {
@@ -4042,6 +4089,13 @@ func (x *TaxableEvent) GetGoodsCategory() GoodsCategory {
 		return x.GoodsCategory
 	}
 	return GoodsCategory_GOODS_CATEGORY_UNSPECIFIED
+}
+
+func (x *TaxableEvent) GetGeneralTaxpayer() bool {
+	if x != nil {
+		return x.GeneralTaxpayer
+	}
+	return false
 }
 
 // TaxableEventMaterial is a material of a taxable event.
@@ -4285,10 +4339,11 @@ var File_zoneledger_customs_v1_declarations_proto protoreflect.FileDescriptor
 
 const file_zoneledger_customs_v1_declarations_proto_rawDesc = "" +
 	"\n" +
-	"(zoneledger/customs/v1/declarations.proto\x12\x15zoneledger.customs.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\";\n" +
+	"(zoneledger/customs/v1/declarations.proto\x12\x15zoneledger.customs.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"S\n" +
 	"\vLotQuantity\x12\x10\n" +
 	"\x03lot\x18\x01 \x01(\tR\x03lot\x12\x1a\n" +
-	"\bquantity\x18\x02 \x01(\tR\bquantity\"\xeb\a\n" +
+	"\bquantity\x18\x02 \x01(\tR\bquantity\x12\x16\n" +
+	"\x06bucket\x18\x03 \x01(\tR\x06bucket\"\xfe\b\n" +
 	"\bListLine\x12\x10\n" +
 	"\x03seq\x18\x01 \x01(\x05R\x03seq\x12\"\n" +
 	"\bbook_seq\x18\x02 \x01(\x05B\a\xbaH\x04\x1a\x02(\x00R\abookSeq\x12(\n" +
@@ -4314,7 +4369,10 @@ const file_zoneledger_customs_v1_declarations_proto_rawDesc = "" +
 	"\x04lots\x18\x12 \x03(\v2\".zoneledger.customs.v1.LotQuantityR\x04lots\x12P\n" +
 	"\tmaterials\x18\x13 \x03(\v2'.zoneledger.customs.v1.ListLineMaterialB\t\xbaH\x06\x92\x01\x03\x10\xe8\aR\tmaterials\x128\n" +
 	"\x13consumption_version\x18\x14 \x01(\tB\a\xbaH\x04r\x02\x18\bR\x12consumptionVersion\x12U\n" +
-	"\x0egoods_category\x18\x15 \x01(\x0e2$.zoneledger.customs.v1.GoodsCategoryB\b\xbaH\x05\x82\x01\x02\x10\x01R\rgoodsCategory\"\xc0\x02\n" +
+	"\x0egoods_category\x18\x15 \x01(\x0e2$.zoneledger.customs.v1.GoodsCategoryB\b\xbaH\x05\x82\x01\x02\x10\x01R\rgoodsCategory\x12\x1f\n" +
+	"\x06source\x18\x16 \x01(\tB\a\xbaH\x04r\x02\x18@R\x06source\x129\n" +
+	"\x14source_document_type\x18\x17 \x01(\tB\a\xbaH\x04r\x02\x18 R\x12sourceDocumentType\x125\n" +
+	"\x12source_document_no\x18\x18 \x01(\tB\a\xbaH\x04r\x02\x18@R\x10sourceDocumentNo\"\xc0\x02\n" +
 	"\x10ListLineMaterial\x12\"\n" +
 	"\bbook_seq\x18\x01 \x01(\x05B\a\xbaH\x04\x1a\x02 \x00R\abookSeq\x12;\n" +
 	"\bquantity\x18\x02 \x01(\tB\x1f\xbaH\x1c\xc8\x01\x01r\x17\x18(2\x13^[0-9]+(\\.[0-9]+)?$R\bquantity\x125\n" +
@@ -4606,7 +4664,7 @@ const file_zoneledger_customs_v1_declarations_proto_rawDesc = "" +
 	"\alist_no\x18\x01 \x01(\tB\n" +
 	"\xbaH\a\xc8\x01\x01r\x02\x18@R\x06listNo\"b\n" +
 	"\x1aRequestCertificateResponse\x12D\n" +
-	"\vcertificate\x18\x01 \x01(\v2\".zoneledger.customs.v1.CertificateR\vcertificate\"\xb8\a\n" +
+	"\vcertificate\x18\x01 \x01(\v2\".zoneledger.customs.v1.CertificateR\vcertificate\"\xe3\a\n" +
 	"\fTaxableEvent\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\x03R\x02id\x12\x17\n" +
 	"\abook_no\x18\x02 \x01(\tR\x06bookNo\x12\x1e\n" +
@@ -4643,7 +4701,8 @@ const file_zoneledger_customs_v1_declarations_proto_rawDesc = "" +
 	"\rinterest_days\x18\x1a \x01(\x05R\finterestDays\x12\x1a\n" +
 	"\binterest\x18\x1b \x01(\tR\binterest\x12#\n" +
 	"\rinterest_rate\x18\x1c \x01(\tR\finterestRate\x12K\n" +
-	"\x0egoods_category\x18\x1d \x01(\x0e2$.zoneledger.customs.v1.GoodsCategoryR\rgoodsCategory\"\xee\x01\n" +
+	"\x0egoods_category\x18\x1d \x01(\x0e2$.zoneledger.customs.v1.GoodsCategoryR\rgoodsCategory\x12)\n" +
+	"\x10general_taxpayer\x18\x1f \x01(\bR\x0fgeneralTaxpayer\"\xee\x01\n" +
 	"\x14TaxableEventMaterial\x12\x19\n" +
 	"\bbook_seq\x18\x01 \x01(\x05R\abookSeq\x12\x17\n" +
 	"\ahs_code\x18\x02 \x01(\tR\x06hsCode\x12%\n" +

@@ -120,9 +120,19 @@ type PassLine struct {
 	// Gross weight in kg; empty: not given.
 	GrossWeight string `protobuf:"bytes,9,opt,name=gross_weight,json=grossWeight,proto3" json:"gross_weight,omitempty"`
 	// Net weight in kg; empty: not given.
-	NetWeight     string `protobuf:"bytes,10,opt,name=net_weight,json=netWeight,proto3" json:"net_weight,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	NetWeight string `protobuf:"bytes,10,opt,name=net_weight,json=netWeight,proto3" json:"net_weight,omitempty"`
+	// On a gate registration (type 5), the section of the book the goods come from when a repair
+	// order bound them to the line (RepairService.ExitRepairGoods, way GATE_REGISTRATION, e.g.
+	// "repair-old-parts-domestic"): passing the gate, they leave it for the domestic area. Output
+	// only: a filer who sets it, or the two fields below, is refused (INVALID_ARGUMENT, field
+	// lines[i].source).
+	Source string `protobuf:"bytes,11,opt,name=source,proto3" json:"source,omitempty"`
+	// The type of the document the bound goods come from ("REPAIR_ORDER"). Output only.
+	SourceDocumentType string `protobuf:"bytes,12,opt,name=source_document_type,json=sourceDocumentType,proto3" json:"source_document_type,omitempty"`
+	// The number of that document (the repair order's number). Output only.
+	SourceDocumentNo string `protobuf:"bytes,13,opt,name=source_document_no,json=sourceDocumentNo,proto3" json:"source_document_no,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
 }
 
 func (x *PassLine) Reset() {
@@ -221,6 +231,27 @@ func (x *PassLine) GetGrossWeight() string {
 func (x *PassLine) GetNetWeight() string {
 	if x != nil {
 		return x.NetWeight
+	}
+	return ""
+}
+
+func (x *PassLine) GetSource() string {
+	if x != nil {
+		return x.Source
+	}
+	return ""
+}
+
+func (x *PassLine) GetSourceDocumentType() string {
+	if x != nil {
+		return x.SourceDocumentType
+	}
+	return ""
+}
+
+func (x *PassLine) GetSourceDocumentNo() string {
+	if x != nil {
+		return x.SourceDocumentNo
 	}
 	return ""
 }
@@ -1482,7 +1513,7 @@ var File_zoneledger_customs_v1_gate_proto protoreflect.FileDescriptor
 
 const file_zoneledger_customs_v1_gate_proto_rawDesc = "" +
 	"\n" +
-	" zoneledger/customs/v1/gate.proto\x12\x15zoneledger.customs.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xd8\x03\n" +
+	" zoneledger/customs/v1/gate.proto\x12\x15zoneledger.customs.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xeb\x04\n" +
 	"\bPassLine\x12 \n" +
 	"\alist_no\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x18@R\x06listNo\x12\"\n" +
 	"\blist_seq\x18\x02 \x01(\x05B\a\xbaH\x04\x1a\x02(\x00R\alistSeq\x12\"\n" +
@@ -1495,7 +1526,10 @@ const file_zoneledger_customs_v1_gate_proto_rawDesc = "" +
 	"\fgross_weight\x18\t \x01(\tB\x1f\xbaH\x1c\xd8\x01\x01r\x17\x18(2\x13^[0-9]+(\\.[0-9]+)?$R\vgrossWeight\x12>\n" +
 	"\n" +
 	"net_weight\x18\n" +
-	" \x01(\tB\x1f\xbaH\x1c\xd8\x01\x01r\x17\x18(2\x13^[0-9]+(\\.[0-9]+)?$R\tnetWeight\"\xf3\x01\n" +
+	" \x01(\tB\x1f\xbaH\x1c\xd8\x01\x01r\x17\x18(2\x13^[0-9]+(\\.[0-9]+)?$R\tnetWeight\x12\x1f\n" +
+	"\x06source\x18\v \x01(\tB\a\xbaH\x04r\x02\x18@R\x06source\x129\n" +
+	"\x14source_document_type\x18\f \x01(\tB\a\xbaH\x04r\x02\x18 R\x12sourceDocumentType\x125\n" +
+	"\x12source_document_no\x18\r \x01(\tB\a\xbaH\x04r\x02\x18@R\x10sourceDocumentNo\"\xf3\x01\n" +
 	"\tGateEvent\x12\x19\n" +
 	"\bevent_id\x18\x01 \x01(\tR\aeventId\x12\x12\n" +
 	"\x04gate\x18\x02 \x01(\x05R\x04gate\x12\x18\n" +

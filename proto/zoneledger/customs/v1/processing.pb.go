@@ -31,6 +31,8 @@
 //   - INSUFFICIENT_BONDED_STOCK / INSUFFICIENT_STOCK (FAILED_PRECONDITION): a material would go
 //     below zero in the bonded (or non-bonded) bucket; nothing is booked.
 //   - DUPLICATE_DOCUMENT_NUMBER (ALREADY_EXISTS): inner_no was used for another report.
+//   - ENTRUSTED_REFERENCE (FAILED_PRECONDITION): the gate registration or list named does not
+//     carry the domestic firm's goods of a 委托加工 move.
 
 package customsv1
 
@@ -278,6 +280,59 @@ func (x DestructionStatus) Number() protoreflect.EnumNumber {
 // Deprecated: Use DestructionStatus.Descriptor instead.
 func (DestructionStatus) EnumDescriptor() ([]byte, []int) {
 	return file_zoneledger_customs_v1_processing_proto_rawDescGZIP(), []int{3}
+}
+
+// EntrustedVia is how a domestic firm's goods pass.
+type EntrustedVia int32
+
+const (
+	// Unset: GATE_REGISTRATION.
+	EntrustedVia_ENTRUSTED_VIA_UNSPECIFIED EntrustedVia = 0
+	// A gate registration (卡口登记, 核放单 type 5) of the book.
+	EntrustedVia_ENTRUSTED_VIA_GATE_REGISTRATION EntrustedVia = 1
+	// A cleared non-declaration list (是否报关 2, I) of the book; receipts only.
+	EntrustedVia_ENTRUSTED_VIA_LIST EntrustedVia = 2
+)
+
+// Enum value maps for EntrustedVia.
+var (
+	EntrustedVia_name = map[int32]string{
+		0: "ENTRUSTED_VIA_UNSPECIFIED",
+		1: "ENTRUSTED_VIA_GATE_REGISTRATION",
+		2: "ENTRUSTED_VIA_LIST",
+	}
+	EntrustedVia_value = map[string]int32{
+		"ENTRUSTED_VIA_UNSPECIFIED":       0,
+		"ENTRUSTED_VIA_GATE_REGISTRATION": 1,
+		"ENTRUSTED_VIA_LIST":              2,
+	}
+)
+
+func (x EntrustedVia) Enum() *EntrustedVia {
+	p := new(EntrustedVia)
+	*p = x
+	return p
+}
+
+func (x EntrustedVia) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (EntrustedVia) Descriptor() protoreflect.EnumDescriptor {
+	return file_zoneledger_customs_v1_processing_proto_enumTypes[4].Descriptor()
+}
+
+func (EntrustedVia) Type() protoreflect.EnumType {
+	return &file_zoneledger_customs_v1_processing_proto_enumTypes[4]
+}
+
+func (x EntrustedVia) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use EntrustedVia.Descriptor instead.
+func (EntrustedVia) EnumDescriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_processing_proto_rawDescGZIP(), []int{4}
 }
 
 // Norm is what one unit of a good consumes of one material line.
@@ -1320,7 +1375,9 @@ type ProductionReport struct {
 	// When it was filed.
 	CreatedAt *timestamppb.Timestamp `protobuf:"bytes,12,opt,name=created_at,json=createdAt,proto3" json:"created_at,omitempty"`
 	// Digest of the filing, which tells a retry from a reused inner_no.
-	InputHash     string `protobuf:"bytes,13,opt,name=input_hash,json=inputHash,proto3" json:"input_hash,omitempty"`
+	InputHash string `protobuf:"bytes,13,opt,name=input_hash,json=inputHash,proto3" json:"input_hash,omitempty"`
+	// The 委托加工 entrustment it was filed for; empty: the enterprise's own production.
+	EntrustmentNo string `protobuf:"bytes,14,opt,name=entrustment_no,json=entrustmentNo,proto3" json:"entrustment_no,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1446,6 +1503,13 @@ func (x *ProductionReport) GetInputHash() string {
 	return ""
 }
 
+func (x *ProductionReport) GetEntrustmentNo() string {
+	if x != nil {
+		return x.EntrustmentNo
+	}
+	return ""
+}
+
 // FileProductionReportRequest files a production report.
 type FileProductionReportRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1461,7 +1525,11 @@ type FileProductionReportRequest struct {
 	Outputs []*ProductionOutput `protobuf:"bytes,5,rep,name=outputs,proto3" json:"outputs,omitempty"`
 	// Basis ACTUAL: the materials consumed (required). Basis VERSION: optional, the lot each named
 	// material is taken from. At most 1000.
-	Materials     []*ProductionMaterial `protobuf:"bytes,6,rep,name=materials,proto3" json:"materials,omitempty"`
+	Materials []*ProductionMaterial `protobuf:"bytes,6,rep,name=materials,proto3" json:"materials,omitempty"`
+	// The 委托加工 entrustment (FileEntrustment) the report is for: the non-bonded share of each
+	// material is the domestic firm's, taken from the entrustment's bucket, and the goods made go
+	// there. Empty: the enterprise's own production.
+	EntrustmentNo string `protobuf:"bytes,7,opt,name=entrustment_no,json=entrustmentNo,proto3" json:"entrustment_no,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1536,6 +1604,13 @@ func (x *FileProductionReportRequest) GetMaterials() []*ProductionMaterial {
 		return x.Materials
 	}
 	return nil
+}
+
+func (x *FileProductionReportRequest) GetEntrustmentNo() string {
+	if x != nil {
+		return x.EntrustmentNo
+	}
+	return ""
 }
 
 // FileProductionReportResponse carries the booked (or already booked, identical) report.
@@ -2501,6 +2576,1057 @@ func (x *GetDestructionResponse) GetDestruction() *Destruction {
 	return nil
 }
 
+// Entrustment is a 委托加工 contract with a domestic firm.
+type Entrustment struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The zone's number: "WT" + book number + 2-digit year + 7-digit sequence.
+	EntrustmentNo string `protobuf:"bytes,1,opt,name=entrustment_no,json=entrustmentNo,proto3" json:"entrustment_no,omitempty"`
+	// The enterprise's own number.
+	InnerNo string `protobuf:"bytes,2,opt,name=inner_no,json=innerNo,proto3" json:"inner_no,omitempty"`
+	// USCC of the book's enterprise.
+	Enterprise string `protobuf:"bytes,3,opt,name=enterprise,proto3" json:"enterprise,omitempty"`
+	// Book number.
+	BookNo string `protobuf:"bytes,4,opt,name=book_no,json=bookNo,proto3" json:"book_no,omitempty"`
+	// 统一社会信用代码 of the domestic firm.
+	Client string `protobuf:"bytes,5,opt,name=client,proto3" json:"client,omitempty"`
+	// Name of the domestic firm.
+	ClientName string `protobuf:"bytes,6,opt,name=client_name,json=clientName,proto3" json:"client_name,omitempty"`
+	// Business date, "YYYY-MM-DD".
+	Date string `protobuf:"bytes,7,opt,name=date,proto3" json:"date,omitempty"`
+	// Carrying value (CNY) of the bonded materials its production reports consumed.
+	BondedValue string `protobuf:"bytes,8,opt,name=bonded_value,json=bondedValue,proto3" json:"bonded_value,omitempty"`
+	// The part of bonded_value taxed on returns so far.
+	BondedTaxed string `protobuf:"bytes,9,opt,name=bonded_taxed,json=bondedTaxed,proto3" json:"bonded_taxed,omitempty"`
+	// The production reports filed for it.
+	ReportNos []string `protobuf:"bytes,10,rep,name=report_nos,json=reportNos,proto3" json:"report_nos,omitempty"`
+	// Principal who filed it.
+	FiledBy string `protobuf:"bytes,11,opt,name=filed_by,json=filedBy,proto3" json:"filed_by,omitempty"`
+	// When it was filed.
+	CreatedAt *timestamppb.Timestamp `protobuf:"bytes,12,opt,name=created_at,json=createdAt,proto3" json:"created_at,omitempty"`
+	// What the entrustment's bucket holds now (the firm's materials and the products made for
+	// it), by book line; the stock report of the book does not show them. GetEntrustment only.
+	Held          []*EntrustedHolding `protobuf:"bytes,13,rep,name=held,proto3" json:"held,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Entrustment) Reset() {
+	*x = Entrustment{}
+	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[30]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Entrustment) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Entrustment) ProtoMessage() {}
+
+func (x *Entrustment) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[30]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Entrustment.ProtoReflect.Descriptor instead.
+func (*Entrustment) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_processing_proto_rawDescGZIP(), []int{30}
+}
+
+func (x *Entrustment) GetEntrustmentNo() string {
+	if x != nil {
+		return x.EntrustmentNo
+	}
+	return ""
+}
+
+func (x *Entrustment) GetInnerNo() string {
+	if x != nil {
+		return x.InnerNo
+	}
+	return ""
+}
+
+func (x *Entrustment) GetEnterprise() string {
+	if x != nil {
+		return x.Enterprise
+	}
+	return ""
+}
+
+func (x *Entrustment) GetBookNo() string {
+	if x != nil {
+		return x.BookNo
+	}
+	return ""
+}
+
+func (x *Entrustment) GetClient() string {
+	if x != nil {
+		return x.Client
+	}
+	return ""
+}
+
+func (x *Entrustment) GetClientName() string {
+	if x != nil {
+		return x.ClientName
+	}
+	return ""
+}
+
+func (x *Entrustment) GetDate() string {
+	if x != nil {
+		return x.Date
+	}
+	return ""
+}
+
+func (x *Entrustment) GetBondedValue() string {
+	if x != nil {
+		return x.BondedValue
+	}
+	return ""
+}
+
+func (x *Entrustment) GetBondedTaxed() string {
+	if x != nil {
+		return x.BondedTaxed
+	}
+	return ""
+}
+
+func (x *Entrustment) GetReportNos() []string {
+	if x != nil {
+		return x.ReportNos
+	}
+	return nil
+}
+
+func (x *Entrustment) GetFiledBy() string {
+	if x != nil {
+		return x.FiledBy
+	}
+	return ""
+}
+
+func (x *Entrustment) GetCreatedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.CreatedAt
+	}
+	return nil
+}
+
+func (x *Entrustment) GetHeld() []*EntrustedHolding {
+	if x != nil {
+		return x.Held
+	}
+	return nil
+}
+
+// EntrustedHolding is what an entrustment's bucket holds of one book line.
+type EntrustedHolding struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Book line.
+	BookSeq int32 `protobuf:"varint,1,opt,name=book_seq,json=bookSeq,proto3" json:"book_seq,omitempty"`
+	// Quantity in the line's declared unit.
+	Quantity string `protobuf:"bytes,2,opt,name=quantity,proto3" json:"quantity,omitempty"`
+	// Carrying value, CNY.
+	Value         string `protobuf:"bytes,3,opt,name=value,proto3" json:"value,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *EntrustedHolding) Reset() {
+	*x = EntrustedHolding{}
+	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[31]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *EntrustedHolding) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*EntrustedHolding) ProtoMessage() {}
+
+func (x *EntrustedHolding) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[31]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use EntrustedHolding.ProtoReflect.Descriptor instead.
+func (*EntrustedHolding) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_processing_proto_rawDescGZIP(), []int{31}
+}
+
+func (x *EntrustedHolding) GetBookSeq() int32 {
+	if x != nil {
+		return x.BookSeq
+	}
+	return 0
+}
+
+func (x *EntrustedHolding) GetQuantity() string {
+	if x != nil {
+		return x.Quantity
+	}
+	return ""
+}
+
+func (x *EntrustedHolding) GetValue() string {
+	if x != nil {
+		return x.Value
+	}
+	return ""
+}
+
+// FileEntrustmentRequest files an entrustment.
+type FileEntrustmentRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The enterprise's own number, unique per enterprise: the idempotency key of the call.
+	InnerNo string `protobuf:"bytes,1,opt,name=inner_no,json=innerNo,proto3" json:"inner_no,omitempty"`
+	// Book number.
+	BookNo string `protobuf:"bytes,2,opt,name=book_no,json=bookNo,proto3" json:"book_no,omitempty"`
+	// 统一社会信用代码 of the domestic firm, 18 characters.
+	Client string `protobuf:"bytes,3,opt,name=client,proto3" json:"client,omitempty"`
+	// Name of the domestic firm.
+	ClientName string `protobuf:"bytes,4,opt,name=client_name,json=clientName,proto3" json:"client_name,omitempty"`
+	// Business date, "YYYY-MM-DD", not in the future; empty: today.
+	Date          string `protobuf:"bytes,5,opt,name=date,proto3" json:"date,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FileEntrustmentRequest) Reset() {
+	*x = FileEntrustmentRequest{}
+	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[32]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FileEntrustmentRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FileEntrustmentRequest) ProtoMessage() {}
+
+func (x *FileEntrustmentRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[32]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FileEntrustmentRequest.ProtoReflect.Descriptor instead.
+func (*FileEntrustmentRequest) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_processing_proto_rawDescGZIP(), []int{32}
+}
+
+func (x *FileEntrustmentRequest) GetInnerNo() string {
+	if x != nil {
+		return x.InnerNo
+	}
+	return ""
+}
+
+func (x *FileEntrustmentRequest) GetBookNo() string {
+	if x != nil {
+		return x.BookNo
+	}
+	return ""
+}
+
+func (x *FileEntrustmentRequest) GetClient() string {
+	if x != nil {
+		return x.Client
+	}
+	return ""
+}
+
+func (x *FileEntrustmentRequest) GetClientName() string {
+	if x != nil {
+		return x.ClientName
+	}
+	return ""
+}
+
+func (x *FileEntrustmentRequest) GetDate() string {
+	if x != nil {
+		return x.Date
+	}
+	return ""
+}
+
+// FileEntrustmentResponse carries the entrustment.
+type FileEntrustmentResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The entrustment.
+	Entrustment   *Entrustment `protobuf:"bytes,1,opt,name=entrustment,proto3" json:"entrustment,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FileEntrustmentResponse) Reset() {
+	*x = FileEntrustmentResponse{}
+	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[33]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FileEntrustmentResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FileEntrustmentResponse) ProtoMessage() {}
+
+func (x *FileEntrustmentResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[33]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FileEntrustmentResponse.ProtoReflect.Descriptor instead.
+func (*FileEntrustmentResponse) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_processing_proto_rawDescGZIP(), []int{33}
+}
+
+func (x *FileEntrustmentResponse) GetEntrustment() *Entrustment {
+	if x != nil {
+		return x.Entrustment
+	}
+	return nil
+}
+
+// GetEntrustmentRequest names an entrustment.
+type GetEntrustmentRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The entrustment's number.
+	EntrustmentNo string `protobuf:"bytes,1,opt,name=entrustment_no,json=entrustmentNo,proto3" json:"entrustment_no,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetEntrustmentRequest) Reset() {
+	*x = GetEntrustmentRequest{}
+	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[34]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetEntrustmentRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetEntrustmentRequest) ProtoMessage() {}
+
+func (x *GetEntrustmentRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[34]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetEntrustmentRequest.ProtoReflect.Descriptor instead.
+func (*GetEntrustmentRequest) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_processing_proto_rawDescGZIP(), []int{34}
+}
+
+func (x *GetEntrustmentRequest) GetEntrustmentNo() string {
+	if x != nil {
+		return x.EntrustmentNo
+	}
+	return ""
+}
+
+// GetEntrustmentResponse carries the entrustment.
+type GetEntrustmentResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The entrustment.
+	Entrustment   *Entrustment `protobuf:"bytes,1,opt,name=entrustment,proto3" json:"entrustment,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetEntrustmentResponse) Reset() {
+	*x = GetEntrustmentResponse{}
+	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[35]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetEntrustmentResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetEntrustmentResponse) ProtoMessage() {}
+
+func (x *GetEntrustmentResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[35]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetEntrustmentResponse.ProtoReflect.Descriptor instead.
+func (*GetEntrustmentResponse) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_processing_proto_rawDescGZIP(), []int{35}
+}
+
+func (x *GetEntrustmentResponse) GetEntrustment() *Entrustment {
+	if x != nil {
+		return x.Entrustment
+	}
+	return nil
+}
+
+// EntrustedLine is goods of one book line in a receipt or return.
+type EntrustedLine struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Book line; not equipment.
+	BookSeq int32 `protobuf:"varint,1,opt,name=book_seq,json=bookSeq,proto3" json:"book_seq,omitempty"`
+	// Quantity in the line's declared unit at its scale, a decimal > 0.
+	Quantity string `protobuf:"bytes,2,opt,name=quantity,proto3" json:"quantity,omitempty"`
+	// Receipt: the goods' value, CNY. Return: the processing fee (加工费) of these products, CNY,
+	// taxed. To the fen; empty: 0.
+	Value string `protobuf:"bytes,3,opt,name=value,proto3" json:"value,omitempty"`
+	// Return: the lot to take; empty: oldest lots first.
+	Lot string `protobuf:"bytes,4,opt,name=lot,proto3" json:"lot,omitempty"`
+	// The lots taken or formed. Output only.
+	Lots []*LotQuantity `protobuf:"bytes,5,rep,name=lots,proto3" json:"lots,omitempty"`
+	// Return: the share of the bonded materials used taxed with this line, CNY. Output only.
+	BondedValue   string `protobuf:"bytes,6,opt,name=bonded_value,json=bondedValue,proto3" json:"bonded_value,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *EntrustedLine) Reset() {
+	*x = EntrustedLine{}
+	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[36]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *EntrustedLine) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*EntrustedLine) ProtoMessage() {}
+
+func (x *EntrustedLine) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[36]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use EntrustedLine.ProtoReflect.Descriptor instead.
+func (*EntrustedLine) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_processing_proto_rawDescGZIP(), []int{36}
+}
+
+func (x *EntrustedLine) GetBookSeq() int32 {
+	if x != nil {
+		return x.BookSeq
+	}
+	return 0
+}
+
+func (x *EntrustedLine) GetQuantity() string {
+	if x != nil {
+		return x.Quantity
+	}
+	return ""
+}
+
+func (x *EntrustedLine) GetValue() string {
+	if x != nil {
+		return x.Value
+	}
+	return ""
+}
+
+func (x *EntrustedLine) GetLot() string {
+	if x != nil {
+		return x.Lot
+	}
+	return ""
+}
+
+func (x *EntrustedLine) GetLots() []*LotQuantity {
+	if x != nil {
+		return x.Lots
+	}
+	return nil
+}
+
+func (x *EntrustedLine) GetBondedValue() string {
+	if x != nil {
+		return x.BondedValue
+	}
+	return ""
+}
+
+// EntrustedMove is a receipt of a domestic firm's materials or a return of its products.
+type EntrustedMove struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The zone's number: "WR" (receipt) or "WF" (return) + book number + 2-digit year + 7 digits.
+	MoveNo string `protobuf:"bytes,1,opt,name=move_no,json=moveNo,proto3" json:"move_no,omitempty"`
+	// The enterprise's own number.
+	InnerNo string `protobuf:"bytes,2,opt,name=inner_no,json=innerNo,proto3" json:"inner_no,omitempty"`
+	// USCC of the book's enterprise.
+	Enterprise string `protobuf:"bytes,3,opt,name=enterprise,proto3" json:"enterprise,omitempty"`
+	// Book number.
+	BookNo string `protobuf:"bytes,4,opt,name=book_no,json=bookNo,proto3" json:"book_no,omitempty"`
+	// The entrustment.
+	EntrustmentNo string `protobuf:"bytes,5,opt,name=entrustment_no,json=entrustmentNo,proto3" json:"entrustment_no,omitempty"`
+	// RECEIPT or RETURN.
+	Kind string `protobuf:"bytes,6,opt,name=kind,proto3" json:"kind,omitempty"`
+	// Business date, "YYYY-MM-DD".
+	Date string `protobuf:"bytes,7,opt,name=date,proto3" json:"date,omitempty"`
+	// How the goods passed.
+	Via EntrustedVia `protobuf:"varint,8,opt,name=via,proto3,enum=zoneledger.customs.v1.EntrustedVia" json:"via,omitempty"`
+	// The gate registration's or list's number.
+	Reference string `protobuf:"bytes,9,opt,name=reference,proto3" json:"reference,omitempty"`
+	// The goods.
+	Lines []*EntrustedLine `protobuf:"bytes,10,rep,name=lines,proto3" json:"lines,omitempty"`
+	// Ledger journal that booked it.
+	JournalIds []int64 `protobuf:"varint,11,rep,packed,name=journal_ids,json=journalIds,proto3" json:"journal_ids,omitempty"`
+	// Return: the taxable events (BookService ListTaxableEvents), by line.
+	EventIds []int64 `protobuf:"varint,12,rep,packed,name=event_ids,json=eventIds,proto3" json:"event_ids,omitempty"`
+	// Principal who filed it.
+	FiledBy string `protobuf:"bytes,13,opt,name=filed_by,json=filedBy,proto3" json:"filed_by,omitempty"`
+	// When it was filed.
+	CreatedAt     *timestamppb.Timestamp `protobuf:"bytes,14,opt,name=created_at,json=createdAt,proto3" json:"created_at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *EntrustedMove) Reset() {
+	*x = EntrustedMove{}
+	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[37]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *EntrustedMove) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*EntrustedMove) ProtoMessage() {}
+
+func (x *EntrustedMove) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[37]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use EntrustedMove.ProtoReflect.Descriptor instead.
+func (*EntrustedMove) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_processing_proto_rawDescGZIP(), []int{37}
+}
+
+func (x *EntrustedMove) GetMoveNo() string {
+	if x != nil {
+		return x.MoveNo
+	}
+	return ""
+}
+
+func (x *EntrustedMove) GetInnerNo() string {
+	if x != nil {
+		return x.InnerNo
+	}
+	return ""
+}
+
+func (x *EntrustedMove) GetEnterprise() string {
+	if x != nil {
+		return x.Enterprise
+	}
+	return ""
+}
+
+func (x *EntrustedMove) GetBookNo() string {
+	if x != nil {
+		return x.BookNo
+	}
+	return ""
+}
+
+func (x *EntrustedMove) GetEntrustmentNo() string {
+	if x != nil {
+		return x.EntrustmentNo
+	}
+	return ""
+}
+
+func (x *EntrustedMove) GetKind() string {
+	if x != nil {
+		return x.Kind
+	}
+	return ""
+}
+
+func (x *EntrustedMove) GetDate() string {
+	if x != nil {
+		return x.Date
+	}
+	return ""
+}
+
+func (x *EntrustedMove) GetVia() EntrustedVia {
+	if x != nil {
+		return x.Via
+	}
+	return EntrustedVia_ENTRUSTED_VIA_UNSPECIFIED
+}
+
+func (x *EntrustedMove) GetReference() string {
+	if x != nil {
+		return x.Reference
+	}
+	return ""
+}
+
+func (x *EntrustedMove) GetLines() []*EntrustedLine {
+	if x != nil {
+		return x.Lines
+	}
+	return nil
+}
+
+func (x *EntrustedMove) GetJournalIds() []int64 {
+	if x != nil {
+		return x.JournalIds
+	}
+	return nil
+}
+
+func (x *EntrustedMove) GetEventIds() []int64 {
+	if x != nil {
+		return x.EventIds
+	}
+	return nil
+}
+
+func (x *EntrustedMove) GetFiledBy() string {
+	if x != nil {
+		return x.FiledBy
+	}
+	return ""
+}
+
+func (x *EntrustedMove) GetCreatedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.CreatedAt
+	}
+	return nil
+}
+
+// ReceiveEntrustedRequest brings a domestic firm's materials in.
+type ReceiveEntrustedRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The enterprise's own number, unique per enterprise: the idempotency key of the call.
+	InnerNo string `protobuf:"bytes,1,opt,name=inner_no,json=innerNo,proto3" json:"inner_no,omitempty"`
+	// The entrustment.
+	EntrustmentNo string `protobuf:"bytes,2,opt,name=entrustment_no,json=entrustmentNo,proto3" json:"entrustment_no,omitempty"`
+	// How the goods passed; unset: GATE_REGISTRATION.
+	Via EntrustedVia `protobuf:"varint,3,opt,name=via,proto3,enum=zoneledger.customs.v1.EntrustedVia" json:"via,omitempty"`
+	// The gate registration's or list's number; it carries one move only.
+	Reference string `protobuf:"bytes,4,opt,name=reference,proto3" json:"reference,omitempty"`
+	// Gate registration: the goods, 1 to 1000 lines. List: none (the list's lines).
+	Lines []*EntrustedLine `protobuf:"bytes,5,rep,name=lines,proto3" json:"lines,omitempty"`
+	// Business date, "YYYY-MM-DD", not in the future; empty: today.
+	Date          string `protobuf:"bytes,6,opt,name=date,proto3" json:"date,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReceiveEntrustedRequest) Reset() {
+	*x = ReceiveEntrustedRequest{}
+	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[38]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReceiveEntrustedRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReceiveEntrustedRequest) ProtoMessage() {}
+
+func (x *ReceiveEntrustedRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[38]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReceiveEntrustedRequest.ProtoReflect.Descriptor instead.
+func (*ReceiveEntrustedRequest) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_processing_proto_rawDescGZIP(), []int{38}
+}
+
+func (x *ReceiveEntrustedRequest) GetInnerNo() string {
+	if x != nil {
+		return x.InnerNo
+	}
+	return ""
+}
+
+func (x *ReceiveEntrustedRequest) GetEntrustmentNo() string {
+	if x != nil {
+		return x.EntrustmentNo
+	}
+	return ""
+}
+
+func (x *ReceiveEntrustedRequest) GetVia() EntrustedVia {
+	if x != nil {
+		return x.Via
+	}
+	return EntrustedVia_ENTRUSTED_VIA_UNSPECIFIED
+}
+
+func (x *ReceiveEntrustedRequest) GetReference() string {
+	if x != nil {
+		return x.Reference
+	}
+	return ""
+}
+
+func (x *ReceiveEntrustedRequest) GetLines() []*EntrustedLine {
+	if x != nil {
+		return x.Lines
+	}
+	return nil
+}
+
+func (x *ReceiveEntrustedRequest) GetDate() string {
+	if x != nil {
+		return x.Date
+	}
+	return ""
+}
+
+// ReceiveEntrustedResponse carries the receipt.
+type ReceiveEntrustedResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The receipt.
+	Move          *EntrustedMove `protobuf:"bytes,1,opt,name=move,proto3" json:"move,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReceiveEntrustedResponse) Reset() {
+	*x = ReceiveEntrustedResponse{}
+	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[39]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReceiveEntrustedResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReceiveEntrustedResponse) ProtoMessage() {}
+
+func (x *ReceiveEntrustedResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[39]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReceiveEntrustedResponse.ProtoReflect.Descriptor instead.
+func (*ReceiveEntrustedResponse) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_processing_proto_rawDescGZIP(), []int{39}
+}
+
+func (x *ReceiveEntrustedResponse) GetMove() *EntrustedMove {
+	if x != nil {
+		return x.Move
+	}
+	return nil
+}
+
+// ReturnEntrustedRequest takes products back to the domestic firm.
+type ReturnEntrustedRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The enterprise's own number, unique per enterprise: the idempotency key of the call.
+	InnerNo string `protobuf:"bytes,1,opt,name=inner_no,json=innerNo,proto3" json:"inner_no,omitempty"`
+	// The entrustment.
+	EntrustmentNo string `protobuf:"bytes,2,opt,name=entrustment_no,json=entrustmentNo,proto3" json:"entrustment_no,omitempty"`
+	// The gate registration that passed out with the products; it carries one move only.
+	Reference string `protobuf:"bytes,3,opt,name=reference,proto3" json:"reference,omitempty"`
+	// The products, 1 to 1000 lines, each with its processing fee in value.
+	Lines []*EntrustedLine `protobuf:"bytes,4,rep,name=lines,proto3" json:"lines,omitempty"`
+	// Business date, "YYYY-MM-DD", not in the future; empty: today.
+	Date          string `protobuf:"bytes,5,opt,name=date,proto3" json:"date,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReturnEntrustedRequest) Reset() {
+	*x = ReturnEntrustedRequest{}
+	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[40]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReturnEntrustedRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReturnEntrustedRequest) ProtoMessage() {}
+
+func (x *ReturnEntrustedRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[40]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReturnEntrustedRequest.ProtoReflect.Descriptor instead.
+func (*ReturnEntrustedRequest) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_processing_proto_rawDescGZIP(), []int{40}
+}
+
+func (x *ReturnEntrustedRequest) GetInnerNo() string {
+	if x != nil {
+		return x.InnerNo
+	}
+	return ""
+}
+
+func (x *ReturnEntrustedRequest) GetEntrustmentNo() string {
+	if x != nil {
+		return x.EntrustmentNo
+	}
+	return ""
+}
+
+func (x *ReturnEntrustedRequest) GetReference() string {
+	if x != nil {
+		return x.Reference
+	}
+	return ""
+}
+
+func (x *ReturnEntrustedRequest) GetLines() []*EntrustedLine {
+	if x != nil {
+		return x.Lines
+	}
+	return nil
+}
+
+func (x *ReturnEntrustedRequest) GetDate() string {
+	if x != nil {
+		return x.Date
+	}
+	return ""
+}
+
+// ReturnEntrustedResponse carries the return.
+type ReturnEntrustedResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The return.
+	Move          *EntrustedMove `protobuf:"bytes,1,opt,name=move,proto3" json:"move,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReturnEntrustedResponse) Reset() {
+	*x = ReturnEntrustedResponse{}
+	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[41]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReturnEntrustedResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReturnEntrustedResponse) ProtoMessage() {}
+
+func (x *ReturnEntrustedResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[41]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReturnEntrustedResponse.ProtoReflect.Descriptor instead.
+func (*ReturnEntrustedResponse) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_processing_proto_rawDescGZIP(), []int{41}
+}
+
+func (x *ReturnEntrustedResponse) GetMove() *EntrustedMove {
+	if x != nil {
+		return x.Move
+	}
+	return nil
+}
+
+// GetEntrustedMoveRequest names a receipt or return.
+type GetEntrustedMoveRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The move's number.
+	MoveNo        string `protobuf:"bytes,1,opt,name=move_no,json=moveNo,proto3" json:"move_no,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetEntrustedMoveRequest) Reset() {
+	*x = GetEntrustedMoveRequest{}
+	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[42]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetEntrustedMoveRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetEntrustedMoveRequest) ProtoMessage() {}
+
+func (x *GetEntrustedMoveRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[42]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetEntrustedMoveRequest.ProtoReflect.Descriptor instead.
+func (*GetEntrustedMoveRequest) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_processing_proto_rawDescGZIP(), []int{42}
+}
+
+func (x *GetEntrustedMoveRequest) GetMoveNo() string {
+	if x != nil {
+		return x.MoveNo
+	}
+	return ""
+}
+
+// GetEntrustedMoveResponse carries the move.
+type GetEntrustedMoveResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The move.
+	Move          *EntrustedMove `protobuf:"bytes,1,opt,name=move,proto3" json:"move,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetEntrustedMoveResponse) Reset() {
+	*x = GetEntrustedMoveResponse{}
+	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[43]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetEntrustedMoveResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetEntrustedMoveResponse) ProtoMessage() {}
+
+func (x *GetEntrustedMoveResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_processing_proto_msgTypes[43]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetEntrustedMoveResponse.ProtoReflect.Descriptor instead.
+func (*GetEntrustedMoveResponse) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_processing_proto_rawDescGZIP(), []int{43}
+}
+
+func (x *GetEntrustedMoveResponse) GetMove() *EntrustedMove {
+	if x != nil {
+		return x.Move
+	}
+	return nil
+}
+
 var File_zoneledger_customs_v1_processing_proto protoreflect.FileDescriptor
 
 const file_zoneledger_customs_v1_processing_proto_rawDesc = "" +
@@ -2591,7 +3717,7 @@ const file_zoneledger_customs_v1_processing_proto_rawDesc = "" +
 	"\n" +
 	"non_bonded\x18\x03 \x01(\tR\tnonBonded\x12\x12\n" +
 	"\x04loss\x18\x04 \x01(\tR\x04loss\x126\n" +
-	"\x04lots\x18\x05 \x03(\v2\".zoneledger.customs.v1.LotQuantityR\x04lots\"\xbf\x04\n" +
+	"\x04lots\x18\x05 \x03(\v2\".zoneledger.customs.v1.LotQuantityR\x04lots\"\xe6\x04\n" +
 	"\x10ProductionReport\x12\x1b\n" +
 	"\treport_no\x18\x01 \x01(\tR\breportNo\x12\x19\n" +
 	"\binner_no\x18\x02 \x01(\tR\ainnerNo\x12\x1e\n" +
@@ -2611,7 +3737,8 @@ const file_zoneledger_customs_v1_processing_proto_rawDesc = "" +
 	"\n" +
 	"created_at\x18\f \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\x12\x1d\n" +
 	"\n" +
-	"input_hash\x18\r \x01(\tR\tinputHash\"\x92\x03\n" +
+	"input_hash\x18\r \x01(\tR\tinputHash\x12%\n" +
+	"\x0eentrustment_no\x18\x0e \x01(\tR\rentrustmentNo\"\xc2\x03\n" +
 	"\x1bFileProductionReportRequest\x12%\n" +
 	"\binner_no\x18\x01 \x01(\tB\n" +
 	"\xbaH\a\xc8\x01\x01r\x02\x18@R\ainnerNo\x12#\n" +
@@ -2620,7 +3747,8 @@ const file_zoneledger_customs_v1_processing_proto_rawDesc = "" +
 	"\x04date\x18\x03 \x01(\tB&\xbaH#\xd8\x01\x01r\x1e2\x1c^[0-9]{4}-[0-9]{2}-[0-9]{2}$R\x04date\x12G\n" +
 	"\x05basis\x18\x04 \x01(\x0e2'.zoneledger.customs.v1.ConsumptionBasisB\b\xbaH\x05\x82\x01\x02\x10\x01R\x05basis\x12N\n" +
 	"\aoutputs\x18\x05 \x03(\v2'.zoneledger.customs.v1.ProductionOutputB\v\xbaH\b\x92\x01\x05\b\x01\x10\xe8\aR\aoutputs\x12R\n" +
-	"\tmaterials\x18\x06 \x03(\v2).zoneledger.customs.v1.ProductionMaterialB\t\xbaH\x06\x92\x01\x03\x10\xe8\aR\tmaterials\"_\n" +
+	"\tmaterials\x18\x06 \x03(\v2).zoneledger.customs.v1.ProductionMaterialB\t\xbaH\x06\x92\x01\x03\x10\xe8\aR\tmaterials\x12.\n" +
+	"\x0eentrustment_no\x18\a \x01(\tB\a\xbaH\x04r\x02\x18@R\rentrustmentNo\"_\n" +
 	"\x1cFileProductionReportResponse\x12?\n" +
 	"\x06report\x18\x01 \x01(\v2'.zoneledger.customs.v1.ProductionReportR\x06report\"E\n" +
 	"\x1aGetProductionReportRequest\x12'\n" +
@@ -2696,7 +3824,102 @@ const file_zoneledger_customs_v1_processing_proto_rawDesc = "" +
 	"\x0edestruction_no\x18\x01 \x01(\tB\n" +
 	"\xbaH\a\xc8\x01\x01r\x02\x18@R\rdestructionNo\"^\n" +
 	"\x16GetDestructionResponse\x12D\n" +
-	"\vdestruction\x18\x01 \x01(\v2\".zoneledger.customs.v1.DestructionR\vdestruction*f\n" +
+	"\vdestruction\x18\x01 \x01(\v2\".zoneledger.customs.v1.DestructionR\vdestruction\"\xcd\x03\n" +
+	"\vEntrustment\x12%\n" +
+	"\x0eentrustment_no\x18\x01 \x01(\tR\rentrustmentNo\x12\x19\n" +
+	"\binner_no\x18\x02 \x01(\tR\ainnerNo\x12\x1e\n" +
+	"\n" +
+	"enterprise\x18\x03 \x01(\tR\n" +
+	"enterprise\x12\x17\n" +
+	"\abook_no\x18\x04 \x01(\tR\x06bookNo\x12\x16\n" +
+	"\x06client\x18\x05 \x01(\tR\x06client\x12\x1f\n" +
+	"\vclient_name\x18\x06 \x01(\tR\n" +
+	"clientName\x12\x12\n" +
+	"\x04date\x18\a \x01(\tR\x04date\x12!\n" +
+	"\fbonded_value\x18\b \x01(\tR\vbondedValue\x12!\n" +
+	"\fbonded_taxed\x18\t \x01(\tR\vbondedTaxed\x12\x1d\n" +
+	"\n" +
+	"report_nos\x18\n" +
+	" \x03(\tR\treportNos\x12\x19\n" +
+	"\bfiled_by\x18\v \x01(\tR\afiledBy\x129\n" +
+	"\n" +
+	"created_at\x18\f \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\x12;\n" +
+	"\x04held\x18\r \x03(\v2'.zoneledger.customs.v1.EntrustedHoldingR\x04held\"_\n" +
+	"\x10EntrustedHolding\x12\x19\n" +
+	"\bbook_seq\x18\x01 \x01(\x05R\abookSeq\x12\x1a\n" +
+	"\bquantity\x18\x02 \x01(\tR\bquantity\x12\x14\n" +
+	"\x05value\x18\x03 \x01(\tR\x05value\"\xf0\x01\n" +
+	"\x16FileEntrustmentRequest\x12%\n" +
+	"\binner_no\x18\x01 \x01(\tB\n" +
+	"\xbaH\a\xc8\x01\x01r\x02\x18@R\ainnerNo\x12#\n" +
+	"\abook_no\x18\x02 \x01(\tB\n" +
+	"\xbaH\a\xc8\x01\x01r\x02\x18@R\x06bookNo\x12 \n" +
+	"\x06client\x18\x03 \x01(\tB\b\xbaH\x05r\x03\x98\x01\x12R\x06client\x12,\n" +
+	"\vclient_name\x18\x04 \x01(\tB\v\xbaH\b\xc8\x01\x01r\x03\x18\xc8\x01R\n" +
+	"clientName\x12:\n" +
+	"\x04date\x18\x05 \x01(\tB&\xbaH#\xd8\x01\x01r\x1e2\x1c^[0-9]{4}-[0-9]{2}-[0-9]{2}$R\x04date\"_\n" +
+	"\x17FileEntrustmentResponse\x12D\n" +
+	"\ventrustment\x18\x01 \x01(\v2\".zoneledger.customs.v1.EntrustmentR\ventrustment\"J\n" +
+	"\x15GetEntrustmentRequest\x121\n" +
+	"\x0eentrustment_no\x18\x01 \x01(\tB\n" +
+	"\xbaH\a\xc8\x01\x01r\x02\x18@R\rentrustmentNo\"^\n" +
+	"\x16GetEntrustmentResponse\x12D\n" +
+	"\ventrustment\x18\x01 \x01(\v2\".zoneledger.customs.v1.EntrustmentR\ventrustment\"\x9d\x02\n" +
+	"\rEntrustedLine\x12\"\n" +
+	"\bbook_seq\x18\x01 \x01(\x05B\a\xbaH\x04\x1a\x02(\x01R\abookSeq\x12;\n" +
+	"\bquantity\x18\x02 \x01(\tB\x1f\xbaH\x1c\xc8\x01\x01r\x17\x18(2\x13^[0-9]+(\\.[0-9]+)?$R\bquantity\x125\n" +
+	"\x05value\x18\x03 \x01(\tB\x1f\xbaH\x1c\xd8\x01\x01r\x17\x18(2\x13^[0-9]+(\\.[0-9]+)?$R\x05value\x12\x19\n" +
+	"\x03lot\x18\x04 \x01(\tB\a\xbaH\x04r\x02\x18@R\x03lot\x126\n" +
+	"\x04lots\x18\x05 \x03(\v2\".zoneledger.customs.v1.LotQuantityR\x04lots\x12!\n" +
+	"\fbonded_value\x18\x06 \x01(\tR\vbondedValue\"\xf0\x03\n" +
+	"\rEntrustedMove\x12\x17\n" +
+	"\amove_no\x18\x01 \x01(\tR\x06moveNo\x12\x19\n" +
+	"\binner_no\x18\x02 \x01(\tR\ainnerNo\x12\x1e\n" +
+	"\n" +
+	"enterprise\x18\x03 \x01(\tR\n" +
+	"enterprise\x12\x17\n" +
+	"\abook_no\x18\x04 \x01(\tR\x06bookNo\x12%\n" +
+	"\x0eentrustment_no\x18\x05 \x01(\tR\rentrustmentNo\x12\x12\n" +
+	"\x04kind\x18\x06 \x01(\tR\x04kind\x12\x12\n" +
+	"\x04date\x18\a \x01(\tR\x04date\x125\n" +
+	"\x03via\x18\b \x01(\x0e2#.zoneledger.customs.v1.EntrustedViaR\x03via\x12\x1c\n" +
+	"\treference\x18\t \x01(\tR\treference\x12:\n" +
+	"\x05lines\x18\n" +
+	" \x03(\v2$.zoneledger.customs.v1.EntrustedLineR\x05lines\x12\x1f\n" +
+	"\vjournal_ids\x18\v \x03(\x03R\n" +
+	"journalIds\x12\x1b\n" +
+	"\tevent_ids\x18\f \x03(\x03R\beventIds\x12\x19\n" +
+	"\bfiled_by\x18\r \x01(\tR\afiledBy\x129\n" +
+	"\n" +
+	"created_at\x18\x0e \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\"\xe1\x02\n" +
+	"\x17ReceiveEntrustedRequest\x12%\n" +
+	"\binner_no\x18\x01 \x01(\tB\n" +
+	"\xbaH\a\xc8\x01\x01r\x02\x18@R\ainnerNo\x121\n" +
+	"\x0eentrustment_no\x18\x02 \x01(\tB\n" +
+	"\xbaH\a\xc8\x01\x01r\x02\x18@R\rentrustmentNo\x12?\n" +
+	"\x03via\x18\x03 \x01(\x0e2#.zoneledger.customs.v1.EntrustedViaB\b\xbaH\x05\x82\x01\x02\x10\x01R\x03via\x12(\n" +
+	"\treference\x18\x04 \x01(\tB\n" +
+	"\xbaH\a\xc8\x01\x01r\x02\x18@R\treference\x12E\n" +
+	"\x05lines\x18\x05 \x03(\v2$.zoneledger.customs.v1.EntrustedLineB\t\xbaH\x06\x92\x01\x03\x10\xe8\aR\x05lines\x12:\n" +
+	"\x04date\x18\x06 \x01(\tB&\xbaH#\xd8\x01\x01r\x1e2\x1c^[0-9]{4}-[0-9]{2}-[0-9]{2}$R\x04date\"T\n" +
+	"\x18ReceiveEntrustedResponse\x128\n" +
+	"\x04move\x18\x01 \x01(\v2$.zoneledger.customs.v1.EntrustedMoveR\x04move\"\xa1\x02\n" +
+	"\x16ReturnEntrustedRequest\x12%\n" +
+	"\binner_no\x18\x01 \x01(\tB\n" +
+	"\xbaH\a\xc8\x01\x01r\x02\x18@R\ainnerNo\x121\n" +
+	"\x0eentrustment_no\x18\x02 \x01(\tB\n" +
+	"\xbaH\a\xc8\x01\x01r\x02\x18@R\rentrustmentNo\x12(\n" +
+	"\treference\x18\x03 \x01(\tB\n" +
+	"\xbaH\a\xc8\x01\x01r\x02\x18@R\treference\x12G\n" +
+	"\x05lines\x18\x04 \x03(\v2$.zoneledger.customs.v1.EntrustedLineB\v\xbaH\b\x92\x01\x05\b\x01\x10\xe8\aR\x05lines\x12:\n" +
+	"\x04date\x18\x05 \x01(\tB&\xbaH#\xd8\x01\x01r\x1e2\x1c^[0-9]{4}-[0-9]{2}-[0-9]{2}$R\x04date\"S\n" +
+	"\x17ReturnEntrustedResponse\x128\n" +
+	"\x04move\x18\x01 \x01(\v2$.zoneledger.customs.v1.EntrustedMoveR\x04move\">\n" +
+	"\x17GetEntrustedMoveRequest\x12#\n" +
+	"\amove_no\x18\x01 \x01(\tB\n" +
+	"\xbaH\a\xc8\x01\x01r\x02\x18@R\x06moveNo\"T\n" +
+	"\x18GetEntrustedMoveResponse\x128\n" +
+	"\x04move\x18\x01 \x01(\v2$.zoneledger.customs.v1.EntrustedMoveR\x04move*f\n" +
 	"\rVersionStatus\x12\x1e\n" +
 	"\x1aVERSION_STATUS_UNSPECIFIED\x10\x00\x12\x18\n" +
 	"\x14VERSION_STATUS_DRAFT\x10\x01\x12\x1b\n" +
@@ -2716,8 +3939,11 @@ const file_zoneledger_customs_v1_processing_proto_rawDesc = "" +
 	"\x1eDESTRUCTION_STATUS_UNSPECIFIED\x10\x00\x12 \n" +
 	"\x1cDESTRUCTION_STATUS_REQUESTED\x10\x01\x12\x1f\n" +
 	"\x1bDESTRUCTION_STATUS_APPROVED\x10\x02\x12\x1f\n" +
-	"\x1bDESTRUCTION_STATUS_REJECTED\x10\x032\x92\n" +
-	"\n" +
+	"\x1bDESTRUCTION_STATUS_REJECTED\x10\x03*j\n" +
+	"\fEntrustedVia\x12\x1d\n" +
+	"\x19ENTRUSTED_VIA_UNSPECIFIED\x10\x00\x12#\n" +
+	"\x1fENTRUSTED_VIA_GATE_REGISTRATION\x10\x01\x12\x16\n" +
+	"\x12ENTRUSTED_VIA_LIST\x10\x022\xcf\x0e\n" +
 	"\x11ProcessingService\x12a\n" +
 	"\n" +
 	"PutVersion\x12(.zoneledger.customs.v1.PutVersionRequest\x1a).zoneledger.customs.v1.PutVersionResponse\x12m\n" +
@@ -2731,7 +3957,12 @@ const file_zoneledger_customs_v1_processing_proto_rawDesc = "" +
 	"\x12RequestDestruction\x120.zoneledger.customs.v1.RequestDestructionRequest\x1a1.zoneledger.customs.v1.RequestDestructionResponse\x12y\n" +
 	"\x12ApproveDestruction\x120.zoneledger.customs.v1.ApproveDestructionRequest\x1a1.zoneledger.customs.v1.ApproveDestructionResponse\x12v\n" +
 	"\x11RejectDestruction\x12/.zoneledger.customs.v1.RejectDestructionRequest\x1a0.zoneledger.customs.v1.RejectDestructionResponse\x12m\n" +
-	"\x0eGetDestruction\x12,.zoneledger.customs.v1.GetDestructionRequest\x1a-.zoneledger.customs.v1.GetDestructionResponseB\xea\x01\n" +
+	"\x0eGetDestruction\x12,.zoneledger.customs.v1.GetDestructionRequest\x1a-.zoneledger.customs.v1.GetDestructionResponse\x12p\n" +
+	"\x0fFileEntrustment\x12-.zoneledger.customs.v1.FileEntrustmentRequest\x1a..zoneledger.customs.v1.FileEntrustmentResponse\x12m\n" +
+	"\x0eGetEntrustment\x12,.zoneledger.customs.v1.GetEntrustmentRequest\x1a-.zoneledger.customs.v1.GetEntrustmentResponse\x12s\n" +
+	"\x10ReceiveEntrusted\x12..zoneledger.customs.v1.ReceiveEntrustedRequest\x1a/.zoneledger.customs.v1.ReceiveEntrustedResponse\x12p\n" +
+	"\x0fReturnEntrusted\x12-.zoneledger.customs.v1.ReturnEntrustedRequest\x1a..zoneledger.customs.v1.ReturnEntrustedResponse\x12s\n" +
+	"\x10GetEntrustedMove\x12..zoneledger.customs.v1.GetEntrustedMoveRequest\x1a/.zoneledger.customs.v1.GetEntrustedMoveResponseB\xea\x01\n" +
 	"\x19com.zoneledger.customs.v1B\x0fProcessingProtoP\x01ZFgithub.com/zoneledger/zoneledger/proto/zoneledger/customs/v1;customsv1\xa2\x02\x03ZCX\xaa\x02\x15Zoneledger.Customs.V1\xca\x02\x15Zoneledger\\Customs\\V1\xe2\x02!Zoneledger\\Customs\\V1\\GPBMetadata\xea\x02\x17Zoneledger::Customs::V1b\x06proto3"
 
 var (
@@ -2746,105 +3977,144 @@ func file_zoneledger_customs_v1_processing_proto_rawDescGZIP() []byte {
 	return file_zoneledger_customs_v1_processing_proto_rawDescData
 }
 
-var file_zoneledger_customs_v1_processing_proto_enumTypes = make([]protoimpl.EnumInfo, 4)
-var file_zoneledger_customs_v1_processing_proto_msgTypes = make([]protoimpl.MessageInfo, 30)
+var file_zoneledger_customs_v1_processing_proto_enumTypes = make([]protoimpl.EnumInfo, 5)
+var file_zoneledger_customs_v1_processing_proto_msgTypes = make([]protoimpl.MessageInfo, 44)
 var file_zoneledger_customs_v1_processing_proto_goTypes = []any{
 	(VersionStatus)(0),                    // 0: zoneledger.customs.v1.VersionStatus
 	(ConsumptionBasis)(0),                 // 1: zoneledger.customs.v1.ConsumptionBasis
 	(ProductionCategory)(0),               // 2: zoneledger.customs.v1.ProductionCategory
 	(DestructionStatus)(0),                // 3: zoneledger.customs.v1.DestructionStatus
-	(*Norm)(nil),                          // 4: zoneledger.customs.v1.Norm
-	(*Version)(nil),                       // 5: zoneledger.customs.v1.Version
-	(*PutVersionRequest)(nil),             // 6: zoneledger.customs.v1.PutVersionRequest
-	(*PutVersionResponse)(nil),            // 7: zoneledger.customs.v1.PutVersionResponse
-	(*DeclareVersionRequest)(nil),         // 8: zoneledger.customs.v1.DeclareVersionRequest
-	(*DeclareVersionResponse)(nil),        // 9: zoneledger.customs.v1.DeclareVersionResponse
-	(*GetVersionRequest)(nil),             // 10: zoneledger.customs.v1.GetVersionRequest
-	(*GetVersionResponse)(nil),            // 11: zoneledger.customs.v1.GetVersionResponse
-	(*ListVersionsRequest)(nil),           // 12: zoneledger.customs.v1.ListVersionsRequest
-	(*ListVersionsResponse)(nil),          // 13: zoneledger.customs.v1.ListVersionsResponse
-	(*ProductionOutput)(nil),              // 14: zoneledger.customs.v1.ProductionOutput
-	(*ProductionMaterial)(nil),            // 15: zoneledger.customs.v1.ProductionMaterial
-	(*ProductionConsumed)(nil),            // 16: zoneledger.customs.v1.ProductionConsumed
-	(*ProductionReport)(nil),              // 17: zoneledger.customs.v1.ProductionReport
-	(*FileProductionReportRequest)(nil),   // 18: zoneledger.customs.v1.FileProductionReportRequest
-	(*FileProductionReportResponse)(nil),  // 19: zoneledger.customs.v1.FileProductionReportResponse
-	(*GetProductionReportRequest)(nil),    // 20: zoneledger.customs.v1.GetProductionReportRequest
-	(*GetProductionReportResponse)(nil),   // 21: zoneledger.customs.v1.GetProductionReportResponse
-	(*ListProductionReportsRequest)(nil),  // 22: zoneledger.customs.v1.ListProductionReportsRequest
-	(*ListProductionReportsResponse)(nil), // 23: zoneledger.customs.v1.ListProductionReportsResponse
-	(*DestroyLine)(nil),                   // 24: zoneledger.customs.v1.DestroyLine
-	(*Destruction)(nil),                   // 25: zoneledger.customs.v1.Destruction
-	(*RequestDestructionRequest)(nil),     // 26: zoneledger.customs.v1.RequestDestructionRequest
-	(*RequestDestructionResponse)(nil),    // 27: zoneledger.customs.v1.RequestDestructionResponse
-	(*ApproveDestructionRequest)(nil),     // 28: zoneledger.customs.v1.ApproveDestructionRequest
-	(*ApproveDestructionResponse)(nil),    // 29: zoneledger.customs.v1.ApproveDestructionResponse
-	(*RejectDestructionRequest)(nil),      // 30: zoneledger.customs.v1.RejectDestructionRequest
-	(*RejectDestructionResponse)(nil),     // 31: zoneledger.customs.v1.RejectDestructionResponse
-	(*GetDestructionRequest)(nil),         // 32: zoneledger.customs.v1.GetDestructionRequest
-	(*GetDestructionResponse)(nil),        // 33: zoneledger.customs.v1.GetDestructionResponse
-	(*timestamppb.Timestamp)(nil),         // 34: google.protobuf.Timestamp
-	(*LotQuantity)(nil),                   // 35: zoneledger.customs.v1.LotQuantity
+	(EntrustedVia)(0),                     // 4: zoneledger.customs.v1.EntrustedVia
+	(*Norm)(nil),                          // 5: zoneledger.customs.v1.Norm
+	(*Version)(nil),                       // 6: zoneledger.customs.v1.Version
+	(*PutVersionRequest)(nil),             // 7: zoneledger.customs.v1.PutVersionRequest
+	(*PutVersionResponse)(nil),            // 8: zoneledger.customs.v1.PutVersionResponse
+	(*DeclareVersionRequest)(nil),         // 9: zoneledger.customs.v1.DeclareVersionRequest
+	(*DeclareVersionResponse)(nil),        // 10: zoneledger.customs.v1.DeclareVersionResponse
+	(*GetVersionRequest)(nil),             // 11: zoneledger.customs.v1.GetVersionRequest
+	(*GetVersionResponse)(nil),            // 12: zoneledger.customs.v1.GetVersionResponse
+	(*ListVersionsRequest)(nil),           // 13: zoneledger.customs.v1.ListVersionsRequest
+	(*ListVersionsResponse)(nil),          // 14: zoneledger.customs.v1.ListVersionsResponse
+	(*ProductionOutput)(nil),              // 15: zoneledger.customs.v1.ProductionOutput
+	(*ProductionMaterial)(nil),            // 16: zoneledger.customs.v1.ProductionMaterial
+	(*ProductionConsumed)(nil),            // 17: zoneledger.customs.v1.ProductionConsumed
+	(*ProductionReport)(nil),              // 18: zoneledger.customs.v1.ProductionReport
+	(*FileProductionReportRequest)(nil),   // 19: zoneledger.customs.v1.FileProductionReportRequest
+	(*FileProductionReportResponse)(nil),  // 20: zoneledger.customs.v1.FileProductionReportResponse
+	(*GetProductionReportRequest)(nil),    // 21: zoneledger.customs.v1.GetProductionReportRequest
+	(*GetProductionReportResponse)(nil),   // 22: zoneledger.customs.v1.GetProductionReportResponse
+	(*ListProductionReportsRequest)(nil),  // 23: zoneledger.customs.v1.ListProductionReportsRequest
+	(*ListProductionReportsResponse)(nil), // 24: zoneledger.customs.v1.ListProductionReportsResponse
+	(*DestroyLine)(nil),                   // 25: zoneledger.customs.v1.DestroyLine
+	(*Destruction)(nil),                   // 26: zoneledger.customs.v1.Destruction
+	(*RequestDestructionRequest)(nil),     // 27: zoneledger.customs.v1.RequestDestructionRequest
+	(*RequestDestructionResponse)(nil),    // 28: zoneledger.customs.v1.RequestDestructionResponse
+	(*ApproveDestructionRequest)(nil),     // 29: zoneledger.customs.v1.ApproveDestructionRequest
+	(*ApproveDestructionResponse)(nil),    // 30: zoneledger.customs.v1.ApproveDestructionResponse
+	(*RejectDestructionRequest)(nil),      // 31: zoneledger.customs.v1.RejectDestructionRequest
+	(*RejectDestructionResponse)(nil),     // 32: zoneledger.customs.v1.RejectDestructionResponse
+	(*GetDestructionRequest)(nil),         // 33: zoneledger.customs.v1.GetDestructionRequest
+	(*GetDestructionResponse)(nil),        // 34: zoneledger.customs.v1.GetDestructionResponse
+	(*Entrustment)(nil),                   // 35: zoneledger.customs.v1.Entrustment
+	(*EntrustedHolding)(nil),              // 36: zoneledger.customs.v1.EntrustedHolding
+	(*FileEntrustmentRequest)(nil),        // 37: zoneledger.customs.v1.FileEntrustmentRequest
+	(*FileEntrustmentResponse)(nil),       // 38: zoneledger.customs.v1.FileEntrustmentResponse
+	(*GetEntrustmentRequest)(nil),         // 39: zoneledger.customs.v1.GetEntrustmentRequest
+	(*GetEntrustmentResponse)(nil),        // 40: zoneledger.customs.v1.GetEntrustmentResponse
+	(*EntrustedLine)(nil),                 // 41: zoneledger.customs.v1.EntrustedLine
+	(*EntrustedMove)(nil),                 // 42: zoneledger.customs.v1.EntrustedMove
+	(*ReceiveEntrustedRequest)(nil),       // 43: zoneledger.customs.v1.ReceiveEntrustedRequest
+	(*ReceiveEntrustedResponse)(nil),      // 44: zoneledger.customs.v1.ReceiveEntrustedResponse
+	(*ReturnEntrustedRequest)(nil),        // 45: zoneledger.customs.v1.ReturnEntrustedRequest
+	(*ReturnEntrustedResponse)(nil),       // 46: zoneledger.customs.v1.ReturnEntrustedResponse
+	(*GetEntrustedMoveRequest)(nil),       // 47: zoneledger.customs.v1.GetEntrustedMoveRequest
+	(*GetEntrustedMoveResponse)(nil),      // 48: zoneledger.customs.v1.GetEntrustedMoveResponse
+	(*timestamppb.Timestamp)(nil),         // 49: google.protobuf.Timestamp
+	(*LotQuantity)(nil),                   // 50: zoneledger.customs.v1.LotQuantity
 }
 var file_zoneledger_customs_v1_processing_proto_depIdxs = []int32{
-	4,  // 0: zoneledger.customs.v1.Version.norms:type_name -> zoneledger.customs.v1.Norm
+	5,  // 0: zoneledger.customs.v1.Version.norms:type_name -> zoneledger.customs.v1.Norm
 	0,  // 1: zoneledger.customs.v1.Version.status:type_name -> zoneledger.customs.v1.VersionStatus
-	34, // 2: zoneledger.customs.v1.Version.created_at:type_name -> google.protobuf.Timestamp
-	34, // 3: zoneledger.customs.v1.Version.declared_at:type_name -> google.protobuf.Timestamp
-	4,  // 4: zoneledger.customs.v1.PutVersionRequest.norms:type_name -> zoneledger.customs.v1.Norm
-	5,  // 5: zoneledger.customs.v1.PutVersionResponse.version:type_name -> zoneledger.customs.v1.Version
-	5,  // 6: zoneledger.customs.v1.DeclareVersionResponse.version:type_name -> zoneledger.customs.v1.Version
-	5,  // 7: zoneledger.customs.v1.GetVersionResponse.version:type_name -> zoneledger.customs.v1.Version
-	5,  // 8: zoneledger.customs.v1.ListVersionsResponse.versions:type_name -> zoneledger.customs.v1.Version
+	49, // 2: zoneledger.customs.v1.Version.created_at:type_name -> google.protobuf.Timestamp
+	49, // 3: zoneledger.customs.v1.Version.declared_at:type_name -> google.protobuf.Timestamp
+	5,  // 4: zoneledger.customs.v1.PutVersionRequest.norms:type_name -> zoneledger.customs.v1.Norm
+	6,  // 5: zoneledger.customs.v1.PutVersionResponse.version:type_name -> zoneledger.customs.v1.Version
+	6,  // 6: zoneledger.customs.v1.DeclareVersionResponse.version:type_name -> zoneledger.customs.v1.Version
+	6,  // 7: zoneledger.customs.v1.GetVersionResponse.version:type_name -> zoneledger.customs.v1.Version
+	6,  // 8: zoneledger.customs.v1.ListVersionsResponse.versions:type_name -> zoneledger.customs.v1.Version
 	2,  // 9: zoneledger.customs.v1.ProductionOutput.category:type_name -> zoneledger.customs.v1.ProductionCategory
-	35, // 10: zoneledger.customs.v1.ProductionConsumed.lots:type_name -> zoneledger.customs.v1.LotQuantity
+	50, // 10: zoneledger.customs.v1.ProductionConsumed.lots:type_name -> zoneledger.customs.v1.LotQuantity
 	1,  // 11: zoneledger.customs.v1.ProductionReport.basis:type_name -> zoneledger.customs.v1.ConsumptionBasis
-	14, // 12: zoneledger.customs.v1.ProductionReport.outputs:type_name -> zoneledger.customs.v1.ProductionOutput
-	15, // 13: zoneledger.customs.v1.ProductionReport.materials:type_name -> zoneledger.customs.v1.ProductionMaterial
-	16, // 14: zoneledger.customs.v1.ProductionReport.consumed:type_name -> zoneledger.customs.v1.ProductionConsumed
-	34, // 15: zoneledger.customs.v1.ProductionReport.created_at:type_name -> google.protobuf.Timestamp
+	15, // 12: zoneledger.customs.v1.ProductionReport.outputs:type_name -> zoneledger.customs.v1.ProductionOutput
+	16, // 13: zoneledger.customs.v1.ProductionReport.materials:type_name -> zoneledger.customs.v1.ProductionMaterial
+	17, // 14: zoneledger.customs.v1.ProductionReport.consumed:type_name -> zoneledger.customs.v1.ProductionConsumed
+	49, // 15: zoneledger.customs.v1.ProductionReport.created_at:type_name -> google.protobuf.Timestamp
 	1,  // 16: zoneledger.customs.v1.FileProductionReportRequest.basis:type_name -> zoneledger.customs.v1.ConsumptionBasis
-	14, // 17: zoneledger.customs.v1.FileProductionReportRequest.outputs:type_name -> zoneledger.customs.v1.ProductionOutput
-	15, // 18: zoneledger.customs.v1.FileProductionReportRequest.materials:type_name -> zoneledger.customs.v1.ProductionMaterial
-	17, // 19: zoneledger.customs.v1.FileProductionReportResponse.report:type_name -> zoneledger.customs.v1.ProductionReport
-	17, // 20: zoneledger.customs.v1.GetProductionReportResponse.report:type_name -> zoneledger.customs.v1.ProductionReport
-	17, // 21: zoneledger.customs.v1.ListProductionReportsResponse.reports:type_name -> zoneledger.customs.v1.ProductionReport
-	35, // 22: zoneledger.customs.v1.DestroyLine.lots:type_name -> zoneledger.customs.v1.LotQuantity
-	24, // 23: zoneledger.customs.v1.Destruction.lines:type_name -> zoneledger.customs.v1.DestroyLine
+	15, // 17: zoneledger.customs.v1.FileProductionReportRequest.outputs:type_name -> zoneledger.customs.v1.ProductionOutput
+	16, // 18: zoneledger.customs.v1.FileProductionReportRequest.materials:type_name -> zoneledger.customs.v1.ProductionMaterial
+	18, // 19: zoneledger.customs.v1.FileProductionReportResponse.report:type_name -> zoneledger.customs.v1.ProductionReport
+	18, // 20: zoneledger.customs.v1.GetProductionReportResponse.report:type_name -> zoneledger.customs.v1.ProductionReport
+	18, // 21: zoneledger.customs.v1.ListProductionReportsResponse.reports:type_name -> zoneledger.customs.v1.ProductionReport
+	50, // 22: zoneledger.customs.v1.DestroyLine.lots:type_name -> zoneledger.customs.v1.LotQuantity
+	25, // 23: zoneledger.customs.v1.Destruction.lines:type_name -> zoneledger.customs.v1.DestroyLine
 	3,  // 24: zoneledger.customs.v1.Destruction.status:type_name -> zoneledger.customs.v1.DestructionStatus
-	34, // 25: zoneledger.customs.v1.Destruction.created_at:type_name -> google.protobuf.Timestamp
-	24, // 26: zoneledger.customs.v1.RequestDestructionRequest.lines:type_name -> zoneledger.customs.v1.DestroyLine
-	25, // 27: zoneledger.customs.v1.RequestDestructionResponse.destruction:type_name -> zoneledger.customs.v1.Destruction
-	25, // 28: zoneledger.customs.v1.ApproveDestructionResponse.destruction:type_name -> zoneledger.customs.v1.Destruction
-	25, // 29: zoneledger.customs.v1.RejectDestructionResponse.destruction:type_name -> zoneledger.customs.v1.Destruction
-	25, // 30: zoneledger.customs.v1.GetDestructionResponse.destruction:type_name -> zoneledger.customs.v1.Destruction
-	6,  // 31: zoneledger.customs.v1.ProcessingService.PutVersion:input_type -> zoneledger.customs.v1.PutVersionRequest
-	8,  // 32: zoneledger.customs.v1.ProcessingService.DeclareVersion:input_type -> zoneledger.customs.v1.DeclareVersionRequest
-	10, // 33: zoneledger.customs.v1.ProcessingService.GetVersion:input_type -> zoneledger.customs.v1.GetVersionRequest
-	12, // 34: zoneledger.customs.v1.ProcessingService.ListVersions:input_type -> zoneledger.customs.v1.ListVersionsRequest
-	18, // 35: zoneledger.customs.v1.ProcessingService.FileProductionReport:input_type -> zoneledger.customs.v1.FileProductionReportRequest
-	20, // 36: zoneledger.customs.v1.ProcessingService.GetProductionReport:input_type -> zoneledger.customs.v1.GetProductionReportRequest
-	22, // 37: zoneledger.customs.v1.ProcessingService.ListProductionReports:input_type -> zoneledger.customs.v1.ListProductionReportsRequest
-	26, // 38: zoneledger.customs.v1.ProcessingService.RequestDestruction:input_type -> zoneledger.customs.v1.RequestDestructionRequest
-	28, // 39: zoneledger.customs.v1.ProcessingService.ApproveDestruction:input_type -> zoneledger.customs.v1.ApproveDestructionRequest
-	30, // 40: zoneledger.customs.v1.ProcessingService.RejectDestruction:input_type -> zoneledger.customs.v1.RejectDestructionRequest
-	32, // 41: zoneledger.customs.v1.ProcessingService.GetDestruction:input_type -> zoneledger.customs.v1.GetDestructionRequest
-	7,  // 42: zoneledger.customs.v1.ProcessingService.PutVersion:output_type -> zoneledger.customs.v1.PutVersionResponse
-	9,  // 43: zoneledger.customs.v1.ProcessingService.DeclareVersion:output_type -> zoneledger.customs.v1.DeclareVersionResponse
-	11, // 44: zoneledger.customs.v1.ProcessingService.GetVersion:output_type -> zoneledger.customs.v1.GetVersionResponse
-	13, // 45: zoneledger.customs.v1.ProcessingService.ListVersions:output_type -> zoneledger.customs.v1.ListVersionsResponse
-	19, // 46: zoneledger.customs.v1.ProcessingService.FileProductionReport:output_type -> zoneledger.customs.v1.FileProductionReportResponse
-	21, // 47: zoneledger.customs.v1.ProcessingService.GetProductionReport:output_type -> zoneledger.customs.v1.GetProductionReportResponse
-	23, // 48: zoneledger.customs.v1.ProcessingService.ListProductionReports:output_type -> zoneledger.customs.v1.ListProductionReportsResponse
-	27, // 49: zoneledger.customs.v1.ProcessingService.RequestDestruction:output_type -> zoneledger.customs.v1.RequestDestructionResponse
-	29, // 50: zoneledger.customs.v1.ProcessingService.ApproveDestruction:output_type -> zoneledger.customs.v1.ApproveDestructionResponse
-	31, // 51: zoneledger.customs.v1.ProcessingService.RejectDestruction:output_type -> zoneledger.customs.v1.RejectDestructionResponse
-	33, // 52: zoneledger.customs.v1.ProcessingService.GetDestruction:output_type -> zoneledger.customs.v1.GetDestructionResponse
-	42, // [42:53] is the sub-list for method output_type
-	31, // [31:42] is the sub-list for method input_type
-	31, // [31:31] is the sub-list for extension type_name
-	31, // [31:31] is the sub-list for extension extendee
-	0,  // [0:31] is the sub-list for field type_name
+	49, // 25: zoneledger.customs.v1.Destruction.created_at:type_name -> google.protobuf.Timestamp
+	25, // 26: zoneledger.customs.v1.RequestDestructionRequest.lines:type_name -> zoneledger.customs.v1.DestroyLine
+	26, // 27: zoneledger.customs.v1.RequestDestructionResponse.destruction:type_name -> zoneledger.customs.v1.Destruction
+	26, // 28: zoneledger.customs.v1.ApproveDestructionResponse.destruction:type_name -> zoneledger.customs.v1.Destruction
+	26, // 29: zoneledger.customs.v1.RejectDestructionResponse.destruction:type_name -> zoneledger.customs.v1.Destruction
+	26, // 30: zoneledger.customs.v1.GetDestructionResponse.destruction:type_name -> zoneledger.customs.v1.Destruction
+	49, // 31: zoneledger.customs.v1.Entrustment.created_at:type_name -> google.protobuf.Timestamp
+	36, // 32: zoneledger.customs.v1.Entrustment.held:type_name -> zoneledger.customs.v1.EntrustedHolding
+	35, // 33: zoneledger.customs.v1.FileEntrustmentResponse.entrustment:type_name -> zoneledger.customs.v1.Entrustment
+	35, // 34: zoneledger.customs.v1.GetEntrustmentResponse.entrustment:type_name -> zoneledger.customs.v1.Entrustment
+	50, // 35: zoneledger.customs.v1.EntrustedLine.lots:type_name -> zoneledger.customs.v1.LotQuantity
+	4,  // 36: zoneledger.customs.v1.EntrustedMove.via:type_name -> zoneledger.customs.v1.EntrustedVia
+	41, // 37: zoneledger.customs.v1.EntrustedMove.lines:type_name -> zoneledger.customs.v1.EntrustedLine
+	49, // 38: zoneledger.customs.v1.EntrustedMove.created_at:type_name -> google.protobuf.Timestamp
+	4,  // 39: zoneledger.customs.v1.ReceiveEntrustedRequest.via:type_name -> zoneledger.customs.v1.EntrustedVia
+	41, // 40: zoneledger.customs.v1.ReceiveEntrustedRequest.lines:type_name -> zoneledger.customs.v1.EntrustedLine
+	42, // 41: zoneledger.customs.v1.ReceiveEntrustedResponse.move:type_name -> zoneledger.customs.v1.EntrustedMove
+	41, // 42: zoneledger.customs.v1.ReturnEntrustedRequest.lines:type_name -> zoneledger.customs.v1.EntrustedLine
+	42, // 43: zoneledger.customs.v1.ReturnEntrustedResponse.move:type_name -> zoneledger.customs.v1.EntrustedMove
+	42, // 44: zoneledger.customs.v1.GetEntrustedMoveResponse.move:type_name -> zoneledger.customs.v1.EntrustedMove
+	7,  // 45: zoneledger.customs.v1.ProcessingService.PutVersion:input_type -> zoneledger.customs.v1.PutVersionRequest
+	9,  // 46: zoneledger.customs.v1.ProcessingService.DeclareVersion:input_type -> zoneledger.customs.v1.DeclareVersionRequest
+	11, // 47: zoneledger.customs.v1.ProcessingService.GetVersion:input_type -> zoneledger.customs.v1.GetVersionRequest
+	13, // 48: zoneledger.customs.v1.ProcessingService.ListVersions:input_type -> zoneledger.customs.v1.ListVersionsRequest
+	19, // 49: zoneledger.customs.v1.ProcessingService.FileProductionReport:input_type -> zoneledger.customs.v1.FileProductionReportRequest
+	21, // 50: zoneledger.customs.v1.ProcessingService.GetProductionReport:input_type -> zoneledger.customs.v1.GetProductionReportRequest
+	23, // 51: zoneledger.customs.v1.ProcessingService.ListProductionReports:input_type -> zoneledger.customs.v1.ListProductionReportsRequest
+	27, // 52: zoneledger.customs.v1.ProcessingService.RequestDestruction:input_type -> zoneledger.customs.v1.RequestDestructionRequest
+	29, // 53: zoneledger.customs.v1.ProcessingService.ApproveDestruction:input_type -> zoneledger.customs.v1.ApproveDestructionRequest
+	31, // 54: zoneledger.customs.v1.ProcessingService.RejectDestruction:input_type -> zoneledger.customs.v1.RejectDestructionRequest
+	33, // 55: zoneledger.customs.v1.ProcessingService.GetDestruction:input_type -> zoneledger.customs.v1.GetDestructionRequest
+	37, // 56: zoneledger.customs.v1.ProcessingService.FileEntrustment:input_type -> zoneledger.customs.v1.FileEntrustmentRequest
+	39, // 57: zoneledger.customs.v1.ProcessingService.GetEntrustment:input_type -> zoneledger.customs.v1.GetEntrustmentRequest
+	43, // 58: zoneledger.customs.v1.ProcessingService.ReceiveEntrusted:input_type -> zoneledger.customs.v1.ReceiveEntrustedRequest
+	45, // 59: zoneledger.customs.v1.ProcessingService.ReturnEntrusted:input_type -> zoneledger.customs.v1.ReturnEntrustedRequest
+	47, // 60: zoneledger.customs.v1.ProcessingService.GetEntrustedMove:input_type -> zoneledger.customs.v1.GetEntrustedMoveRequest
+	8,  // 61: zoneledger.customs.v1.ProcessingService.PutVersion:output_type -> zoneledger.customs.v1.PutVersionResponse
+	10, // 62: zoneledger.customs.v1.ProcessingService.DeclareVersion:output_type -> zoneledger.customs.v1.DeclareVersionResponse
+	12, // 63: zoneledger.customs.v1.ProcessingService.GetVersion:output_type -> zoneledger.customs.v1.GetVersionResponse
+	14, // 64: zoneledger.customs.v1.ProcessingService.ListVersions:output_type -> zoneledger.customs.v1.ListVersionsResponse
+	20, // 65: zoneledger.customs.v1.ProcessingService.FileProductionReport:output_type -> zoneledger.customs.v1.FileProductionReportResponse
+	22, // 66: zoneledger.customs.v1.ProcessingService.GetProductionReport:output_type -> zoneledger.customs.v1.GetProductionReportResponse
+	24, // 67: zoneledger.customs.v1.ProcessingService.ListProductionReports:output_type -> zoneledger.customs.v1.ListProductionReportsResponse
+	28, // 68: zoneledger.customs.v1.ProcessingService.RequestDestruction:output_type -> zoneledger.customs.v1.RequestDestructionResponse
+	30, // 69: zoneledger.customs.v1.ProcessingService.ApproveDestruction:output_type -> zoneledger.customs.v1.ApproveDestructionResponse
+	32, // 70: zoneledger.customs.v1.ProcessingService.RejectDestruction:output_type -> zoneledger.customs.v1.RejectDestructionResponse
+	34, // 71: zoneledger.customs.v1.ProcessingService.GetDestruction:output_type -> zoneledger.customs.v1.GetDestructionResponse
+	38, // 72: zoneledger.customs.v1.ProcessingService.FileEntrustment:output_type -> zoneledger.customs.v1.FileEntrustmentResponse
+	40, // 73: zoneledger.customs.v1.ProcessingService.GetEntrustment:output_type -> zoneledger.customs.v1.GetEntrustmentResponse
+	44, // 74: zoneledger.customs.v1.ProcessingService.ReceiveEntrusted:output_type -> zoneledger.customs.v1.ReceiveEntrustedResponse
+	46, // 75: zoneledger.customs.v1.ProcessingService.ReturnEntrusted:output_type -> zoneledger.customs.v1.ReturnEntrustedResponse
+	48, // 76: zoneledger.customs.v1.ProcessingService.GetEntrustedMove:output_type -> zoneledger.customs.v1.GetEntrustedMoveResponse
+	61, // [61:77] is the sub-list for method output_type
+	45, // [45:61] is the sub-list for method input_type
+	45, // [45:45] is the sub-list for extension type_name
+	45, // [45:45] is the sub-list for extension extendee
+	0,  // [0:45] is the sub-list for field type_name
 }
 
 func init() { file_zoneledger_customs_v1_processing_proto_init() }
@@ -2858,8 +4128,8 @@ func file_zoneledger_customs_v1_processing_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_zoneledger_customs_v1_processing_proto_rawDesc), len(file_zoneledger_customs_v1_processing_proto_rawDesc)),
-			NumEnums:      4,
-			NumMessages:   30,
+			NumEnums:      5,
+			NumMessages:   44,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -31,6 +31,8 @@
 //   - INSUFFICIENT_BONDED_STOCK / INSUFFICIENT_STOCK (FAILED_PRECONDITION): a material would go
 //     below zero in the bonded (or non-bonded) bucket; nothing is booked.
 //   - DUPLICATE_DOCUMENT_NUMBER (ALREADY_EXISTS): inner_no was used for another report.
+//   - ENTRUSTED_REFERENCE (FAILED_PRECONDITION): the gate registration or list named does not
+//     carry the domestic firm's goods of a 委托加工 move.
 
 package customsv1
 
@@ -58,6 +60,11 @@ const (
 	ProcessingService_ApproveDestruction_FullMethodName    = "/zoneledger.customs.v1.ProcessingService/ApproveDestruction"
 	ProcessingService_RejectDestruction_FullMethodName     = "/zoneledger.customs.v1.ProcessingService/RejectDestruction"
 	ProcessingService_GetDestruction_FullMethodName        = "/zoneledger.customs.v1.ProcessingService/GetDestruction"
+	ProcessingService_FileEntrustment_FullMethodName       = "/zoneledger.customs.v1.ProcessingService/FileEntrustment"
+	ProcessingService_GetEntrustment_FullMethodName        = "/zoneledger.customs.v1.ProcessingService/GetEntrustment"
+	ProcessingService_ReceiveEntrusted_FullMethodName      = "/zoneledger.customs.v1.ProcessingService/ReceiveEntrusted"
+	ProcessingService_ReturnEntrusted_FullMethodName       = "/zoneledger.customs.v1.ProcessingService/ReturnEntrusted"
+	ProcessingService_GetEntrustedMove_FullMethodName      = "/zoneledger.customs.v1.ProcessingService/GetEntrustedMove"
 )
 
 // ProcessingServiceClient is the client API for ProcessingService service.
@@ -104,6 +111,22 @@ type ProcessingServiceClient interface {
 	RejectDestruction(ctx context.Context, in *RejectDestructionRequest, opts ...grpc.CallOption) (*RejectDestructionResponse, error)
 	// GetDestruction returns a destruction.
 	GetDestruction(ctx context.Context, in *GetDestructionRequest, opts ...grpc.CallOption) (*GetDestructionResponse, error)
+	// FileEntrustment files a 委托加工 contract: the book's enterprise processes for a domestic
+	// (区外) firm. The book's owner files; inner_no is the idempotency key.
+	FileEntrustment(ctx context.Context, in *FileEntrustmentRequest, opts ...grpc.CallOption) (*FileEntrustmentResponse, error)
+	// GetEntrustment returns an entrustment with the carrying value of the bonded materials its
+	// reports consumed and the part of it taxed.
+	GetEntrustment(ctx context.Context, in *GetEntrustmentRequest, opts ...grpc.CallOption) (*GetEntrustmentResponse, error)
+	// ReceiveEntrusted brings the domestic firm's materials onto the book, held apart in the
+	// entrustment's own bucket: under a gate registration (核放单 type 5) that passed in, or from a
+	// cleared non-declaration list of the book. inner_no is the idempotency key.
+	ReceiveEntrusted(ctx context.Context, in *ReceiveEntrustedRequest, opts ...grpc.CallOption) (*ReceiveEntrustedResponse, error)
+	// ReturnEntrusted takes products back to the domestic firm under a gate registration that
+	// passed out; each line is a taxable event on its processing fee plus (setting
+	// processing.entrusted_dutiable) its share of the bonded materials used, taxed once.
+	ReturnEntrusted(ctx context.Context, in *ReturnEntrustedRequest, opts ...grpc.CallOption) (*ReturnEntrustedResponse, error)
+	// GetEntrustedMove returns a receipt or return of an entrustment.
+	GetEntrustedMove(ctx context.Context, in *GetEntrustedMoveRequest, opts ...grpc.CallOption) (*GetEntrustedMoveResponse, error)
 }
 
 type processingServiceClient struct {
@@ -224,6 +247,56 @@ func (c *processingServiceClient) GetDestruction(ctx context.Context, in *GetDes
 	return out, nil
 }
 
+func (c *processingServiceClient) FileEntrustment(ctx context.Context, in *FileEntrustmentRequest, opts ...grpc.CallOption) (*FileEntrustmentResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(FileEntrustmentResponse)
+	err := c.cc.Invoke(ctx, ProcessingService_FileEntrustment_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *processingServiceClient) GetEntrustment(ctx context.Context, in *GetEntrustmentRequest, opts ...grpc.CallOption) (*GetEntrustmentResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetEntrustmentResponse)
+	err := c.cc.Invoke(ctx, ProcessingService_GetEntrustment_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *processingServiceClient) ReceiveEntrusted(ctx context.Context, in *ReceiveEntrustedRequest, opts ...grpc.CallOption) (*ReceiveEntrustedResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ReceiveEntrustedResponse)
+	err := c.cc.Invoke(ctx, ProcessingService_ReceiveEntrusted_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *processingServiceClient) ReturnEntrusted(ctx context.Context, in *ReturnEntrustedRequest, opts ...grpc.CallOption) (*ReturnEntrustedResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ReturnEntrustedResponse)
+	err := c.cc.Invoke(ctx, ProcessingService_ReturnEntrusted_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *processingServiceClient) GetEntrustedMove(ctx context.Context, in *GetEntrustedMoveRequest, opts ...grpc.CallOption) (*GetEntrustedMoveResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetEntrustedMoveResponse)
+	err := c.cc.Invoke(ctx, ProcessingService_GetEntrustedMove_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // ProcessingServiceServer is the server API for ProcessingService service.
 // All implementations must embed UnimplementedProcessingServiceServer
 // for forward compatibility.
@@ -268,6 +341,22 @@ type ProcessingServiceServer interface {
 	RejectDestruction(context.Context, *RejectDestructionRequest) (*RejectDestructionResponse, error)
 	// GetDestruction returns a destruction.
 	GetDestruction(context.Context, *GetDestructionRequest) (*GetDestructionResponse, error)
+	// FileEntrustment files a 委托加工 contract: the book's enterprise processes for a domestic
+	// (区外) firm. The book's owner files; inner_no is the idempotency key.
+	FileEntrustment(context.Context, *FileEntrustmentRequest) (*FileEntrustmentResponse, error)
+	// GetEntrustment returns an entrustment with the carrying value of the bonded materials its
+	// reports consumed and the part of it taxed.
+	GetEntrustment(context.Context, *GetEntrustmentRequest) (*GetEntrustmentResponse, error)
+	// ReceiveEntrusted brings the domestic firm's materials onto the book, held apart in the
+	// entrustment's own bucket: under a gate registration (核放单 type 5) that passed in, or from a
+	// cleared non-declaration list of the book. inner_no is the idempotency key.
+	ReceiveEntrusted(context.Context, *ReceiveEntrustedRequest) (*ReceiveEntrustedResponse, error)
+	// ReturnEntrusted takes products back to the domestic firm under a gate registration that
+	// passed out; each line is a taxable event on its processing fee plus (setting
+	// processing.entrusted_dutiable) its share of the bonded materials used, taxed once.
+	ReturnEntrusted(context.Context, *ReturnEntrustedRequest) (*ReturnEntrustedResponse, error)
+	// GetEntrustedMove returns a receipt or return of an entrustment.
+	GetEntrustedMove(context.Context, *GetEntrustedMoveRequest) (*GetEntrustedMoveResponse, error)
 	mustEmbedUnimplementedProcessingServiceServer()
 }
 
@@ -310,6 +399,21 @@ func (UnimplementedProcessingServiceServer) RejectDestruction(context.Context, *
 }
 func (UnimplementedProcessingServiceServer) GetDestruction(context.Context, *GetDestructionRequest) (*GetDestructionResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetDestruction not implemented")
+}
+func (UnimplementedProcessingServiceServer) FileEntrustment(context.Context, *FileEntrustmentRequest) (*FileEntrustmentResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method FileEntrustment not implemented")
+}
+func (UnimplementedProcessingServiceServer) GetEntrustment(context.Context, *GetEntrustmentRequest) (*GetEntrustmentResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetEntrustment not implemented")
+}
+func (UnimplementedProcessingServiceServer) ReceiveEntrusted(context.Context, *ReceiveEntrustedRequest) (*ReceiveEntrustedResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ReceiveEntrusted not implemented")
+}
+func (UnimplementedProcessingServiceServer) ReturnEntrusted(context.Context, *ReturnEntrustedRequest) (*ReturnEntrustedResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ReturnEntrusted not implemented")
+}
+func (UnimplementedProcessingServiceServer) GetEntrustedMove(context.Context, *GetEntrustedMoveRequest) (*GetEntrustedMoveResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetEntrustedMove not implemented")
 }
 func (UnimplementedProcessingServiceServer) mustEmbedUnimplementedProcessingServiceServer() {}
 func (UnimplementedProcessingServiceServer) testEmbeddedByValue()                           {}
@@ -530,6 +634,96 @@ func _ProcessingService_GetDestruction_Handler(srv interface{}, ctx context.Cont
 	return interceptor(ctx, in, info, handler)
 }
 
+func _ProcessingService_FileEntrustment_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(FileEntrustmentRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ProcessingServiceServer).FileEntrustment(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: ProcessingService_FileEntrustment_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ProcessingServiceServer).FileEntrustment(ctx, req.(*FileEntrustmentRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _ProcessingService_GetEntrustment_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetEntrustmentRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ProcessingServiceServer).GetEntrustment(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: ProcessingService_GetEntrustment_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ProcessingServiceServer).GetEntrustment(ctx, req.(*GetEntrustmentRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _ProcessingService_ReceiveEntrusted_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ReceiveEntrustedRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ProcessingServiceServer).ReceiveEntrusted(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: ProcessingService_ReceiveEntrusted_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ProcessingServiceServer).ReceiveEntrusted(ctx, req.(*ReceiveEntrustedRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _ProcessingService_ReturnEntrusted_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ReturnEntrustedRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ProcessingServiceServer).ReturnEntrusted(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: ProcessingService_ReturnEntrusted_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ProcessingServiceServer).ReturnEntrusted(ctx, req.(*ReturnEntrustedRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _ProcessingService_GetEntrustedMove_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetEntrustedMoveRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ProcessingServiceServer).GetEntrustedMove(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: ProcessingService_GetEntrustedMove_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ProcessingServiceServer).GetEntrustedMove(ctx, req.(*GetEntrustedMoveRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // ProcessingService_ServiceDesc is the grpc.ServiceDesc for ProcessingService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -580,6 +774,26 @@ var ProcessingService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "GetDestruction",
 			Handler:    _ProcessingService_GetDestruction_Handler,
+		},
+		{
+			MethodName: "FileEntrustment",
+			Handler:    _ProcessingService_FileEntrustment_Handler,
+		},
+		{
+			MethodName: "GetEntrustment",
+			Handler:    _ProcessingService_GetEntrustment_Handler,
+		},
+		{
+			MethodName: "ReceiveEntrusted",
+			Handler:    _ProcessingService_ReceiveEntrusted_Handler,
+		},
+		{
+			MethodName: "ReturnEntrusted",
+			Handler:    _ProcessingService_ReturnEntrusted_Handler,
+		},
+		{
+			MethodName: "GetEntrustedMove",
+			Handler:    _ProcessingService_GetEntrustedMove_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

@@ -196,7 +196,9 @@ const (
 	RepairExitWay_REPAIR_EXIT_WAY_RE_EXPORT RepairExitWay = 1
 	// Back to the domestic customer.
 	RepairExitWay_REPAIR_EXIT_WAY_RETURN_DOMESTIC RepairExitWay = 2
-	// 卡口登记 (old parts and scrap of domestic goods).
+	// 卡口登记 (old parts and scrap of domestic goods); reference names the gate registration (an
+	// outbound type-5 pass of the book, not yet at the gate, with a line of the book line and
+	// exactly the quantity), which then names the order; the goods leave when the vehicle passes.
 	RepairExitWay_REPAIR_EXIT_WAY_GATE_REGISTRATION RepairExitWay = 3
 	// 内销: remanufactured goods only, when the zone allows; they return to bonded for a taxed list.
 	RepairExitWay_REPAIR_EXIT_WAY_DOMESTIC_SALE RepairExitWay = 4
@@ -318,9 +320,11 @@ func (x *RepairHolding) GetQuantity() string {
 // RepairStep is one step of an order's trail.
 type RepairStep struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The filer's key of the step.
+	// The filer's key of the step; empty for LIST_RETURNED and LIST_DELETED, which the zone records.
 	Key string `protobuf:"bytes,1,opt,name=key,proto3" json:"key,omitempty"`
-	// TEST, CONSUME_PARTS, REMOVE_PARTS, FINISH or EXIT.
+	// TEST, CONSUME_PARTS, REMOVE_PARTS, FINISH or EXIT; or LIST_RETURNED (customs returned a list
+	// goods of the order were bound to: they are held by the order again, journal_id is the zone's
+	// release of the list's reservation) or LIST_DELETED (the enterprise deleted such a draft list).
 	Kind string `protobuf:"bytes,2,opt,name=kind,proto3" json:"kind,omitempty"`
 	// Business date, "YYYY-MM-DD".
 	Date string `protobuf:"bytes,3,opt,name=date,proto3" json:"date,omitempty"`
@@ -455,7 +459,10 @@ type RepairOrder struct {
 	// Every journal of the order, the opening one first.
 	JournalIds []int64 `protobuf:"varint,18,rep,packed,name=journal_ids,json=journalIds,proto3" json:"journal_ids,omitempty"`
 	// Principal who opened it.
-	FiledBy       string `protobuf:"bytes,19,opt,name=filed_by,json=filedBy,proto3" json:"filed_by,omitempty"`
+	FiledBy string `protobuf:"bytes,19,opt,name=filed_by,json=filedBy,proto3" json:"filed_by,omitempty"`
+	// Goods of the order bound by exit steps to the lines of the zone documents they leave on, in
+	// order.
+	Bindings      []*RepairBinding `protobuf:"bytes,20,rep,name=bindings,proto3" json:"bindings,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -623,6 +630,125 @@ func (x *RepairOrder) GetFiledBy() string {
 	return ""
 }
 
+func (x *RepairOrder) GetBindings() []*RepairBinding {
+	if x != nil {
+		return x.Bindings
+	}
+	return nil
+}
+
+// RepairBinding is goods of an order bound by an exit step to a line of a zone verification list
+// (RE_EXPORT, RETURN_DOMESTIC) or gate registration (GATE_REGISTRATION); the line shows the order
+// (ListLine / PassLine source_document_no).
+type RepairBinding struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// LIST or PASS.
+	Document string `protobuf:"bytes,1,opt,name=document,proto3" json:"document,omitempty"`
+	// The list's or pass's number.
+	DocumentNo string `protobuf:"bytes,2,opt,name=document_no,json=documentNo,proto3" json:"document_no,omitempty"`
+	// The line's number in it, from 1.
+	Line int32 `protobuf:"varint,3,opt,name=line,proto3" json:"line,omitempty"`
+	// The section the goods came from.
+	Section RepairSection `protobuf:"varint,4,opt,name=section,proto3,enum=zoneledger.customs.v1.RepairSection" json:"section,omitempty"`
+	// Book line.
+	BookSeq int32 `protobuf:"varint,5,opt,name=book_seq,json=bookSeq,proto3" json:"book_seq,omitempty"`
+	// Quantity in the line's declared unit.
+	Quantity string `protobuf:"bytes,6,opt,name=quantity,proto3" json:"quantity,omitempty"`
+	// The key of the exit step that bound them.
+	Step string `protobuf:"bytes,7,opt,name=step,proto3" json:"step,omitempty"`
+	// Empty while the document may take the goods out; RETURNED or DELETED (a list), DELETED or
+	// REJECTED (a pass) once it will not: the order then holds the goods again.
+	Released      string `protobuf:"bytes,8,opt,name=released,proto3" json:"released,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RepairBinding) Reset() {
+	*x = RepairBinding{}
+	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RepairBinding) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RepairBinding) ProtoMessage() {}
+
+func (x *RepairBinding) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RepairBinding.ProtoReflect.Descriptor instead.
+func (*RepairBinding) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_repair_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *RepairBinding) GetDocument() string {
+	if x != nil {
+		return x.Document
+	}
+	return ""
+}
+
+func (x *RepairBinding) GetDocumentNo() string {
+	if x != nil {
+		return x.DocumentNo
+	}
+	return ""
+}
+
+func (x *RepairBinding) GetLine() int32 {
+	if x != nil {
+		return x.Line
+	}
+	return 0
+}
+
+func (x *RepairBinding) GetSection() RepairSection {
+	if x != nil {
+		return x.Section
+	}
+	return RepairSection_REPAIR_SECTION_UNSPECIFIED
+}
+
+func (x *RepairBinding) GetBookSeq() int32 {
+	if x != nil {
+		return x.BookSeq
+	}
+	return 0
+}
+
+func (x *RepairBinding) GetQuantity() string {
+	if x != nil {
+		return x.Quantity
+	}
+	return ""
+}
+
+func (x *RepairBinding) GetStep() string {
+	if x != nil {
+		return x.Step
+	}
+	return ""
+}
+
+func (x *RepairBinding) GetReleased() string {
+	if x != nil {
+		return x.Released
+	}
+	return ""
+}
+
 // RepairOrderHolding is what an order holds of a line in a section.
 type RepairOrderHolding struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -638,7 +764,7 @@ type RepairOrderHolding struct {
 
 func (x *RepairOrderHolding) Reset() {
 	*x = RepairOrderHolding{}
-	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[3]
+	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -650,7 +776,7 @@ func (x *RepairOrderHolding) String() string {
 func (*RepairOrderHolding) ProtoMessage() {}
 
 func (x *RepairOrderHolding) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[3]
+	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -663,7 +789,7 @@ func (x *RepairOrderHolding) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RepairOrderHolding.ProtoReflect.Descriptor instead.
 func (*RepairOrderHolding) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_repair_proto_rawDescGZIP(), []int{3}
+	return file_zoneledger_customs_v1_repair_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *RepairOrderHolding) GetSection() RepairSection {
@@ -712,7 +838,7 @@ type OpenRepairOrderRequest struct {
 
 func (x *OpenRepairOrderRequest) Reset() {
 	*x = OpenRepairOrderRequest{}
-	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[4]
+	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -724,7 +850,7 @@ func (x *OpenRepairOrderRequest) String() string {
 func (*OpenRepairOrderRequest) ProtoMessage() {}
 
 func (x *OpenRepairOrderRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[4]
+	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -737,7 +863,7 @@ func (x *OpenRepairOrderRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OpenRepairOrderRequest.ProtoReflect.Descriptor instead.
 func (*OpenRepairOrderRequest) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_repair_proto_rawDescGZIP(), []int{4}
+	return file_zoneledger_customs_v1_repair_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *OpenRepairOrderRequest) GetInnerNo() string {
@@ -807,7 +933,7 @@ type OpenRepairOrderResponse struct {
 
 func (x *OpenRepairOrderResponse) Reset() {
 	*x = OpenRepairOrderResponse{}
-	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[5]
+	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -819,7 +945,7 @@ func (x *OpenRepairOrderResponse) String() string {
 func (*OpenRepairOrderResponse) ProtoMessage() {}
 
 func (x *OpenRepairOrderResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[5]
+	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -832,7 +958,7 @@ func (x *OpenRepairOrderResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OpenRepairOrderResponse.ProtoReflect.Descriptor instead.
 func (*OpenRepairOrderResponse) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_repair_proto_rawDescGZIP(), []int{5}
+	return file_zoneledger_customs_v1_repair_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *OpenRepairOrderResponse) GetOrder() *RepairOrder {
@@ -863,7 +989,7 @@ type ReceiveRepairPartsRequest struct {
 
 func (x *ReceiveRepairPartsRequest) Reset() {
 	*x = ReceiveRepairPartsRequest{}
-	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[6]
+	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -875,7 +1001,7 @@ func (x *ReceiveRepairPartsRequest) String() string {
 func (*ReceiveRepairPartsRequest) ProtoMessage() {}
 
 func (x *ReceiveRepairPartsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[6]
+	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -888,7 +1014,7 @@ func (x *ReceiveRepairPartsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReceiveRepairPartsRequest.ProtoReflect.Descriptor instead.
 func (*ReceiveRepairPartsRequest) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_repair_proto_rawDescGZIP(), []int{6}
+	return file_zoneledger_customs_v1_repair_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *ReceiveRepairPartsRequest) GetInnerNo() string {
@@ -948,7 +1074,7 @@ type ReceiveRepairPartsResponse struct {
 
 func (x *ReceiveRepairPartsResponse) Reset() {
 	*x = ReceiveRepairPartsResponse{}
-	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[7]
+	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -960,7 +1086,7 @@ func (x *ReceiveRepairPartsResponse) String() string {
 func (*ReceiveRepairPartsResponse) ProtoMessage() {}
 
 func (x *ReceiveRepairPartsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[7]
+	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -973,7 +1099,7 @@ func (x *ReceiveRepairPartsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReceiveRepairPartsResponse.ProtoReflect.Descriptor instead.
 func (*ReceiveRepairPartsResponse) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_repair_proto_rawDescGZIP(), []int{7}
+	return file_zoneledger_customs_v1_repair_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *ReceiveRepairPartsResponse) GetIntakeNo() string {
@@ -1012,7 +1138,7 @@ type RepairStepHeader struct {
 
 func (x *RepairStepHeader) Reset() {
 	*x = RepairStepHeader{}
-	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[8]
+	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1024,7 +1150,7 @@ func (x *RepairStepHeader) String() string {
 func (*RepairStepHeader) ProtoMessage() {}
 
 func (x *RepairStepHeader) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[8]
+	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1037,7 +1163,7 @@ func (x *RepairStepHeader) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RepairStepHeader.ProtoReflect.Descriptor instead.
 func (*RepairStepHeader) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_repair_proto_rawDescGZIP(), []int{8}
+	return file_zoneledger_customs_v1_repair_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *RepairStepHeader) GetOrderNo() string {
@@ -1074,7 +1200,7 @@ type RecordRepairTestRequest struct {
 
 func (x *RecordRepairTestRequest) Reset() {
 	*x = RecordRepairTestRequest{}
-	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[9]
+	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1086,7 +1212,7 @@ func (x *RecordRepairTestRequest) String() string {
 func (*RecordRepairTestRequest) ProtoMessage() {}
 
 func (x *RecordRepairTestRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[9]
+	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1099,7 +1225,7 @@ func (x *RecordRepairTestRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordRepairTestRequest.ProtoReflect.Descriptor instead.
 func (*RecordRepairTestRequest) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_repair_proto_rawDescGZIP(), []int{9}
+	return file_zoneledger_customs_v1_repair_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *RecordRepairTestRequest) GetStep() *RepairStepHeader {
@@ -1127,7 +1253,7 @@ type RecordRepairTestResponse struct {
 
 func (x *RecordRepairTestResponse) Reset() {
 	*x = RecordRepairTestResponse{}
-	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[10]
+	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1139,7 +1265,7 @@ func (x *RecordRepairTestResponse) String() string {
 func (*RecordRepairTestResponse) ProtoMessage() {}
 
 func (x *RecordRepairTestResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[10]
+	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1152,7 +1278,7 @@ func (x *RecordRepairTestResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordRepairTestResponse.ProtoReflect.Descriptor instead.
 func (*RecordRepairTestResponse) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_repair_proto_rawDescGZIP(), []int{10}
+	return file_zoneledger_customs_v1_repair_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *RecordRepairTestResponse) GetOrder() *RepairOrder {
@@ -1177,7 +1303,7 @@ type RepairPartUse struct {
 
 func (x *RepairPartUse) Reset() {
 	*x = RepairPartUse{}
-	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[11]
+	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1189,7 +1315,7 @@ func (x *RepairPartUse) String() string {
 func (*RepairPartUse) ProtoMessage() {}
 
 func (x *RepairPartUse) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[11]
+	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1202,7 +1328,7 @@ func (x *RepairPartUse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RepairPartUse.ProtoReflect.Descriptor instead.
 func (*RepairPartUse) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_repair_proto_rawDescGZIP(), []int{11}
+	return file_zoneledger_customs_v1_repair_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *RepairPartUse) GetBookSeq() int32 {
@@ -1239,7 +1365,7 @@ type ConsumeRepairPartsRequest struct {
 
 func (x *ConsumeRepairPartsRequest) Reset() {
 	*x = ConsumeRepairPartsRequest{}
-	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[12]
+	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1251,7 +1377,7 @@ func (x *ConsumeRepairPartsRequest) String() string {
 func (*ConsumeRepairPartsRequest) ProtoMessage() {}
 
 func (x *ConsumeRepairPartsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[12]
+	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1264,7 +1390,7 @@ func (x *ConsumeRepairPartsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConsumeRepairPartsRequest.ProtoReflect.Descriptor instead.
 func (*ConsumeRepairPartsRequest) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_repair_proto_rawDescGZIP(), []int{12}
+	return file_zoneledger_customs_v1_repair_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *ConsumeRepairPartsRequest) GetStep() *RepairStepHeader {
@@ -1292,7 +1418,7 @@ type ConsumeRepairPartsResponse struct {
 
 func (x *ConsumeRepairPartsResponse) Reset() {
 	*x = ConsumeRepairPartsResponse{}
-	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[13]
+	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1304,7 +1430,7 @@ func (x *ConsumeRepairPartsResponse) String() string {
 func (*ConsumeRepairPartsResponse) ProtoMessage() {}
 
 func (x *ConsumeRepairPartsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[13]
+	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1317,7 +1443,7 @@ func (x *ConsumeRepairPartsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConsumeRepairPartsResponse.ProtoReflect.Descriptor instead.
 func (*ConsumeRepairPartsResponse) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_repair_proto_rawDescGZIP(), []int{13}
+	return file_zoneledger_customs_v1_repair_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *ConsumeRepairPartsResponse) GetOrder() *RepairOrder {
@@ -1344,7 +1470,7 @@ type RepairRemoved struct {
 
 func (x *RepairRemoved) Reset() {
 	*x = RepairRemoved{}
-	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[14]
+	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1356,7 +1482,7 @@ func (x *RepairRemoved) String() string {
 func (*RepairRemoved) ProtoMessage() {}
 
 func (x *RepairRemoved) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[14]
+	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1369,7 +1495,7 @@ func (x *RepairRemoved) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RepairRemoved.ProtoReflect.Descriptor instead.
 func (*RepairRemoved) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_repair_proto_rawDescGZIP(), []int{14}
+	return file_zoneledger_customs_v1_repair_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *RepairRemoved) GetBookSeq() int32 {
@@ -1413,7 +1539,7 @@ type RemoveRepairPartsRequest struct {
 
 func (x *RemoveRepairPartsRequest) Reset() {
 	*x = RemoveRepairPartsRequest{}
-	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[15]
+	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1425,7 +1551,7 @@ func (x *RemoveRepairPartsRequest) String() string {
 func (*RemoveRepairPartsRequest) ProtoMessage() {}
 
 func (x *RemoveRepairPartsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[15]
+	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1438,7 +1564,7 @@ func (x *RemoveRepairPartsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RemoveRepairPartsRequest.ProtoReflect.Descriptor instead.
 func (*RemoveRepairPartsRequest) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_repair_proto_rawDescGZIP(), []int{15}
+	return file_zoneledger_customs_v1_repair_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *RemoveRepairPartsRequest) GetStep() *RepairStepHeader {
@@ -1466,7 +1592,7 @@ type RemoveRepairPartsResponse struct {
 
 func (x *RemoveRepairPartsResponse) Reset() {
 	*x = RemoveRepairPartsResponse{}
-	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[16]
+	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1478,7 +1604,7 @@ func (x *RemoveRepairPartsResponse) String() string {
 func (*RemoveRepairPartsResponse) ProtoMessage() {}
 
 func (x *RemoveRepairPartsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[16]
+	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1491,7 +1617,7 @@ func (x *RemoveRepairPartsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RemoveRepairPartsResponse.ProtoReflect.Descriptor instead.
 func (*RemoveRepairPartsResponse) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_repair_proto_rawDescGZIP(), []int{16}
+	return file_zoneledger_customs_v1_repair_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *RemoveRepairPartsResponse) GetOrder() *RepairOrder {
@@ -1516,7 +1642,7 @@ type FinishRepairRequest struct {
 
 func (x *FinishRepairRequest) Reset() {
 	*x = FinishRepairRequest{}
-	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[17]
+	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1528,7 +1654,7 @@ func (x *FinishRepairRequest) String() string {
 func (*FinishRepairRequest) ProtoMessage() {}
 
 func (x *FinishRepairRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[17]
+	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1541,7 +1667,7 @@ func (x *FinishRepairRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FinishRepairRequest.ProtoReflect.Descriptor instead.
 func (*FinishRepairRequest) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_repair_proto_rawDescGZIP(), []int{17}
+	return file_zoneledger_customs_v1_repair_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *FinishRepairRequest) GetStep() *RepairStepHeader {
@@ -1576,7 +1702,7 @@ type FinishRepairResponse struct {
 
 func (x *FinishRepairResponse) Reset() {
 	*x = FinishRepairResponse{}
-	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[18]
+	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1588,7 +1714,7 @@ func (x *FinishRepairResponse) String() string {
 func (*FinishRepairResponse) ProtoMessage() {}
 
 func (x *FinishRepairResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[18]
+	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1601,7 +1727,7 @@ func (x *FinishRepairResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FinishRepairResponse.ProtoReflect.Descriptor instead.
 func (*FinishRepairResponse) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_repair_proto_rawDescGZIP(), []int{18}
+	return file_zoneledger_customs_v1_repair_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *FinishRepairResponse) GetOrder() *RepairOrder {
@@ -1626,7 +1752,9 @@ type ExitRepairGoodsRequest struct {
 	Way RepairExitWay `protobuf:"varint,5,opt,name=way,proto3,enum=zoneledger.customs.v1.RepairExitWay" json:"way,omitempty"`
 	// 监管方式 of the exit's document (0864/0865 for old parts and scrap re-exported).
 	TradeMode string `protobuf:"bytes,6,opt,name=trade_mode,json=tradeMode,proto3" json:"trade_mode,omitempty"`
-	// The customs document the goods leave on.
+	// The customs document the goods leave on: the draft exit list (RE_EXPORT, RETURN_DOMESTIC),
+	// the gate registration pass (GATE_REGISTRATION), customs' approval (DESTROY) or the
+	// declaration (DOMESTIC_SALE).
 	Reference     string `protobuf:"bytes,7,opt,name=reference,proto3" json:"reference,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -1634,7 +1762,7 @@ type ExitRepairGoodsRequest struct {
 
 func (x *ExitRepairGoodsRequest) Reset() {
 	*x = ExitRepairGoodsRequest{}
-	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[19]
+	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1646,7 +1774,7 @@ func (x *ExitRepairGoodsRequest) String() string {
 func (*ExitRepairGoodsRequest) ProtoMessage() {}
 
 func (x *ExitRepairGoodsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[19]
+	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1659,7 +1787,7 @@ func (x *ExitRepairGoodsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExitRepairGoodsRequest.ProtoReflect.Descriptor instead.
 func (*ExitRepairGoodsRequest) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_repair_proto_rawDescGZIP(), []int{19}
+	return file_zoneledger_customs_v1_repair_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *ExitRepairGoodsRequest) GetStep() *RepairStepHeader {
@@ -1722,7 +1850,7 @@ type ExitRepairGoodsResponse struct {
 
 func (x *ExitRepairGoodsResponse) Reset() {
 	*x = ExitRepairGoodsResponse{}
-	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[20]
+	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1734,7 +1862,7 @@ func (x *ExitRepairGoodsResponse) String() string {
 func (*ExitRepairGoodsResponse) ProtoMessage() {}
 
 func (x *ExitRepairGoodsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[20]
+	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1747,7 +1875,7 @@ func (x *ExitRepairGoodsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExitRepairGoodsResponse.ProtoReflect.Descriptor instead.
 func (*ExitRepairGoodsResponse) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_repair_proto_rawDescGZIP(), []int{20}
+	return file_zoneledger_customs_v1_repair_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *ExitRepairGoodsResponse) GetOrder() *RepairOrder {
@@ -1768,7 +1896,7 @@ type GetRepairOrderRequest struct {
 
 func (x *GetRepairOrderRequest) Reset() {
 	*x = GetRepairOrderRequest{}
-	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[21]
+	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1780,7 +1908,7 @@ func (x *GetRepairOrderRequest) String() string {
 func (*GetRepairOrderRequest) ProtoMessage() {}
 
 func (x *GetRepairOrderRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[21]
+	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1793,7 +1921,7 @@ func (x *GetRepairOrderRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetRepairOrderRequest.ProtoReflect.Descriptor instead.
 func (*GetRepairOrderRequest) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_repair_proto_rawDescGZIP(), []int{21}
+	return file_zoneledger_customs_v1_repair_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *GetRepairOrderRequest) GetOrderNo() string {
@@ -1814,7 +1942,7 @@ type GetRepairOrderResponse struct {
 
 func (x *GetRepairOrderResponse) Reset() {
 	*x = GetRepairOrderResponse{}
-	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[22]
+	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1826,7 +1954,7 @@ func (x *GetRepairOrderResponse) String() string {
 func (*GetRepairOrderResponse) ProtoMessage() {}
 
 func (x *GetRepairOrderResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[22]
+	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1839,7 +1967,7 @@ func (x *GetRepairOrderResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetRepairOrderResponse.ProtoReflect.Descriptor instead.
 func (*GetRepairOrderResponse) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_repair_proto_rawDescGZIP(), []int{22}
+	return file_zoneledger_customs_v1_repair_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *GetRepairOrderResponse) GetOrder() *RepairOrder {
@@ -1862,7 +1990,7 @@ type ListOverdueRepairOrdersRequest struct {
 
 func (x *ListOverdueRepairOrdersRequest) Reset() {
 	*x = ListOverdueRepairOrdersRequest{}
-	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[23]
+	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1874,7 +2002,7 @@ func (x *ListOverdueRepairOrdersRequest) String() string {
 func (*ListOverdueRepairOrdersRequest) ProtoMessage() {}
 
 func (x *ListOverdueRepairOrdersRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[23]
+	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1887,7 +2015,7 @@ func (x *ListOverdueRepairOrdersRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListOverdueRepairOrdersRequest.ProtoReflect.Descriptor instead.
 func (*ListOverdueRepairOrdersRequest) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_repair_proto_rawDescGZIP(), []int{23}
+	return file_zoneledger_customs_v1_repair_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *ListOverdueRepairOrdersRequest) GetBookNo() string {
@@ -1915,7 +2043,7 @@ type ListOverdueRepairOrdersResponse struct {
 
 func (x *ListOverdueRepairOrdersResponse) Reset() {
 	*x = ListOverdueRepairOrdersResponse{}
-	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[24]
+	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1927,7 +2055,7 @@ func (x *ListOverdueRepairOrdersResponse) String() string {
 func (*ListOverdueRepairOrdersResponse) ProtoMessage() {}
 
 func (x *ListOverdueRepairOrdersResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[24]
+	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1940,7 +2068,7 @@ func (x *ListOverdueRepairOrdersResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListOverdueRepairOrdersResponse.ProtoReflect.Descriptor instead.
 func (*ListOverdueRepairOrdersResponse) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_repair_proto_rawDescGZIP(), []int{24}
+	return file_zoneledger_customs_v1_repair_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *ListOverdueRepairOrdersResponse) GetOrders() []*RepairOrder {
@@ -1963,7 +2091,7 @@ type GetRepairStockRequest struct {
 
 func (x *GetRepairStockRequest) Reset() {
 	*x = GetRepairStockRequest{}
-	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[25]
+	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1975,7 +2103,7 @@ func (x *GetRepairStockRequest) String() string {
 func (*GetRepairStockRequest) ProtoMessage() {}
 
 func (x *GetRepairStockRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[25]
+	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1988,7 +2116,7 @@ func (x *GetRepairStockRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetRepairStockRequest.ProtoReflect.Descriptor instead.
 func (*GetRepairStockRequest) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_repair_proto_rawDescGZIP(), []int{25}
+	return file_zoneledger_customs_v1_repair_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *GetRepairStockRequest) GetBookNo() string {
@@ -2022,7 +2150,7 @@ type RepairStockLine struct {
 
 func (x *RepairStockLine) Reset() {
 	*x = RepairStockLine{}
-	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[26]
+	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2034,7 +2162,7 @@ func (x *RepairStockLine) String() string {
 func (*RepairStockLine) ProtoMessage() {}
 
 func (x *RepairStockLine) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[26]
+	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2047,7 +2175,7 @@ func (x *RepairStockLine) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RepairStockLine.ProtoReflect.Descriptor instead.
 func (*RepairStockLine) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_repair_proto_rawDescGZIP(), []int{26}
+	return file_zoneledger_customs_v1_repair_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *RepairStockLine) GetBookSeq() int32 {
@@ -2091,7 +2219,7 @@ type GetRepairStockResponse struct {
 
 func (x *GetRepairStockResponse) Reset() {
 	*x = GetRepairStockResponse{}
-	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[27]
+	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2103,7 +2231,7 @@ func (x *GetRepairStockResponse) String() string {
 func (*GetRepairStockResponse) ProtoMessage() {}
 
 func (x *GetRepairStockResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[27]
+	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2116,7 +2244,7 @@ func (x *GetRepairStockResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetRepairStockResponse.ProtoReflect.Descriptor instead.
 func (*GetRepairStockResponse) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_repair_proto_rawDescGZIP(), []int{27}
+	return file_zoneledger_customs_v1_repair_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *GetRepairStockResponse) GetLines() []*RepairStockLine {
@@ -2148,7 +2276,7 @@ type SetRectificationRequest struct {
 
 func (x *SetRectificationRequest) Reset() {
 	*x = SetRectificationRequest{}
-	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[28]
+	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2160,7 +2288,7 @@ func (x *SetRectificationRequest) String() string {
 func (*SetRectificationRequest) ProtoMessage() {}
 
 func (x *SetRectificationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[28]
+	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2173,7 +2301,7 @@ func (x *SetRectificationRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetRectificationRequest.ProtoReflect.Descriptor instead.
 func (*SetRectificationRequest) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_repair_proto_rawDescGZIP(), []int{28}
+	return file_zoneledger_customs_v1_repair_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *SetRectificationRequest) GetEnterprise() string {
@@ -2206,7 +2334,7 @@ type SetRectificationResponse struct {
 
 func (x *SetRectificationResponse) Reset() {
 	*x = SetRectificationResponse{}
-	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[29]
+	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2218,7 +2346,7 @@ func (x *SetRectificationResponse) String() string {
 func (*SetRectificationResponse) ProtoMessage() {}
 
 func (x *SetRectificationResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[29]
+	mi := &file_zoneledger_customs_v1_repair_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2231,7 +2359,7 @@ func (x *SetRectificationResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetRectificationResponse.ProtoReflect.Descriptor instead.
 func (*SetRectificationResponse) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_repair_proto_rawDescGZIP(), []int{29}
+	return file_zoneledger_customs_v1_repair_proto_rawDescGZIP(), []int{30}
 }
 
 var File_zoneledger_customs_v1_repair_proto protoreflect.FileDescriptor
@@ -2252,7 +2380,7 @@ const file_zoneledger_customs_v1_repair_proto_rawDesc = "" +
 	"\n" +
 	"journal_id\x18\x05 \x01(\x03R\tjournalId\x12\x19\n" +
 	"\bfiled_by\x18\x06 \x01(\tR\afiledBy\x12*\n" +
-	"\x02at\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\x02at\"\x88\x05\n" +
+	"\x02at\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\x02at\"\xca\x05\n" +
 	"\vRepairOrder\x12\x19\n" +
 	"\border_no\x18\x01 \x01(\tR\aorderNo\x12\x19\n" +
 	"\binner_no\x18\x02 \x01(\tR\ainnerNo\x12\x1e\n" +
@@ -2276,7 +2404,18 @@ const file_zoneledger_customs_v1_repair_proto_rawDesc = "" +
 	"\x05steps\x18\x11 \x03(\v2!.zoneledger.customs.v1.RepairStepR\x05steps\x12\x1f\n" +
 	"\vjournal_ids\x18\x12 \x03(\x03R\n" +
 	"journalIds\x12\x19\n" +
-	"\bfiled_by\x18\x13 \x01(\tR\afiledBy\"\x8b\x01\n" +
+	"\bfiled_by\x18\x13 \x01(\tR\afiledBy\x12@\n" +
+	"\bbindings\x18\x14 \x03(\v2$.zoneledger.customs.v1.RepairBindingR\bbindings\"\x87\x02\n" +
+	"\rRepairBinding\x12\x1a\n" +
+	"\bdocument\x18\x01 \x01(\tR\bdocument\x12\x1f\n" +
+	"\vdocument_no\x18\x02 \x01(\tR\n" +
+	"documentNo\x12\x12\n" +
+	"\x04line\x18\x03 \x01(\x05R\x04line\x12>\n" +
+	"\asection\x18\x04 \x01(\x0e2$.zoneledger.customs.v1.RepairSectionR\asection\x12\x19\n" +
+	"\bbook_seq\x18\x05 \x01(\x05R\abookSeq\x12\x1a\n" +
+	"\bquantity\x18\x06 \x01(\tR\bquantity\x12\x12\n" +
+	"\x04step\x18\a \x01(\tR\x04step\x12\x1a\n" +
+	"\breleased\x18\b \x01(\tR\breleased\"\x8b\x01\n" +
 	"\x12RepairOrderHolding\x12>\n" +
 	"\asection\x18\x01 \x01(\x0e2$.zoneledger.customs.v1.RepairSectionR\asection\x12\x19\n" +
 	"\bbook_seq\x18\x02 \x01(\x05R\abookSeq\x12\x1a\n" +
@@ -2428,7 +2567,7 @@ func file_zoneledger_customs_v1_repair_proto_rawDescGZIP() []byte {
 }
 
 var file_zoneledger_customs_v1_repair_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_zoneledger_customs_v1_repair_proto_msgTypes = make([]protoimpl.MessageInfo, 30)
+var file_zoneledger_customs_v1_repair_proto_msgTypes = make([]protoimpl.MessageInfo, 31)
 var file_zoneledger_customs_v1_repair_proto_goTypes = []any{
 	(RepairSection)(0),                      // 0: zoneledger.customs.v1.RepairSection
 	(RepairOrigin)(0),                       // 1: zoneledger.customs.v1.RepairOrigin
@@ -2436,91 +2575,94 @@ var file_zoneledger_customs_v1_repair_proto_goTypes = []any{
 	(*RepairHolding)(nil),                   // 3: zoneledger.customs.v1.RepairHolding
 	(*RepairStep)(nil),                      // 4: zoneledger.customs.v1.RepairStep
 	(*RepairOrder)(nil),                     // 5: zoneledger.customs.v1.RepairOrder
-	(*RepairOrderHolding)(nil),              // 6: zoneledger.customs.v1.RepairOrderHolding
-	(*OpenRepairOrderRequest)(nil),          // 7: zoneledger.customs.v1.OpenRepairOrderRequest
-	(*OpenRepairOrderResponse)(nil),         // 8: zoneledger.customs.v1.OpenRepairOrderResponse
-	(*ReceiveRepairPartsRequest)(nil),       // 9: zoneledger.customs.v1.ReceiveRepairPartsRequest
-	(*ReceiveRepairPartsResponse)(nil),      // 10: zoneledger.customs.v1.ReceiveRepairPartsResponse
-	(*RepairStepHeader)(nil),                // 11: zoneledger.customs.v1.RepairStepHeader
-	(*RecordRepairTestRequest)(nil),         // 12: zoneledger.customs.v1.RecordRepairTestRequest
-	(*RecordRepairTestResponse)(nil),        // 13: zoneledger.customs.v1.RecordRepairTestResponse
-	(*RepairPartUse)(nil),                   // 14: zoneledger.customs.v1.RepairPartUse
-	(*ConsumeRepairPartsRequest)(nil),       // 15: zoneledger.customs.v1.ConsumeRepairPartsRequest
-	(*ConsumeRepairPartsResponse)(nil),      // 16: zoneledger.customs.v1.ConsumeRepairPartsResponse
-	(*RepairRemoved)(nil),                   // 17: zoneledger.customs.v1.RepairRemoved
-	(*RemoveRepairPartsRequest)(nil),        // 18: zoneledger.customs.v1.RemoveRepairPartsRequest
-	(*RemoveRepairPartsResponse)(nil),       // 19: zoneledger.customs.v1.RemoveRepairPartsResponse
-	(*FinishRepairRequest)(nil),             // 20: zoneledger.customs.v1.FinishRepairRequest
-	(*FinishRepairResponse)(nil),            // 21: zoneledger.customs.v1.FinishRepairResponse
-	(*ExitRepairGoodsRequest)(nil),          // 22: zoneledger.customs.v1.ExitRepairGoodsRequest
-	(*ExitRepairGoodsResponse)(nil),         // 23: zoneledger.customs.v1.ExitRepairGoodsResponse
-	(*GetRepairOrderRequest)(nil),           // 24: zoneledger.customs.v1.GetRepairOrderRequest
-	(*GetRepairOrderResponse)(nil),          // 25: zoneledger.customs.v1.GetRepairOrderResponse
-	(*ListOverdueRepairOrdersRequest)(nil),  // 26: zoneledger.customs.v1.ListOverdueRepairOrdersRequest
-	(*ListOverdueRepairOrdersResponse)(nil), // 27: zoneledger.customs.v1.ListOverdueRepairOrdersResponse
-	(*GetRepairStockRequest)(nil),           // 28: zoneledger.customs.v1.GetRepairStockRequest
-	(*RepairStockLine)(nil),                 // 29: zoneledger.customs.v1.RepairStockLine
-	(*GetRepairStockResponse)(nil),          // 30: zoneledger.customs.v1.GetRepairStockResponse
-	(*SetRectificationRequest)(nil),         // 31: zoneledger.customs.v1.SetRectificationRequest
-	(*SetRectificationResponse)(nil),        // 32: zoneledger.customs.v1.SetRectificationResponse
-	(*timestamppb.Timestamp)(nil),           // 33: google.protobuf.Timestamp
+	(*RepairBinding)(nil),                   // 6: zoneledger.customs.v1.RepairBinding
+	(*RepairOrderHolding)(nil),              // 7: zoneledger.customs.v1.RepairOrderHolding
+	(*OpenRepairOrderRequest)(nil),          // 8: zoneledger.customs.v1.OpenRepairOrderRequest
+	(*OpenRepairOrderResponse)(nil),         // 9: zoneledger.customs.v1.OpenRepairOrderResponse
+	(*ReceiveRepairPartsRequest)(nil),       // 10: zoneledger.customs.v1.ReceiveRepairPartsRequest
+	(*ReceiveRepairPartsResponse)(nil),      // 11: zoneledger.customs.v1.ReceiveRepairPartsResponse
+	(*RepairStepHeader)(nil),                // 12: zoneledger.customs.v1.RepairStepHeader
+	(*RecordRepairTestRequest)(nil),         // 13: zoneledger.customs.v1.RecordRepairTestRequest
+	(*RecordRepairTestResponse)(nil),        // 14: zoneledger.customs.v1.RecordRepairTestResponse
+	(*RepairPartUse)(nil),                   // 15: zoneledger.customs.v1.RepairPartUse
+	(*ConsumeRepairPartsRequest)(nil),       // 16: zoneledger.customs.v1.ConsumeRepairPartsRequest
+	(*ConsumeRepairPartsResponse)(nil),      // 17: zoneledger.customs.v1.ConsumeRepairPartsResponse
+	(*RepairRemoved)(nil),                   // 18: zoneledger.customs.v1.RepairRemoved
+	(*RemoveRepairPartsRequest)(nil),        // 19: zoneledger.customs.v1.RemoveRepairPartsRequest
+	(*RemoveRepairPartsResponse)(nil),       // 20: zoneledger.customs.v1.RemoveRepairPartsResponse
+	(*FinishRepairRequest)(nil),             // 21: zoneledger.customs.v1.FinishRepairRequest
+	(*FinishRepairResponse)(nil),            // 22: zoneledger.customs.v1.FinishRepairResponse
+	(*ExitRepairGoodsRequest)(nil),          // 23: zoneledger.customs.v1.ExitRepairGoodsRequest
+	(*ExitRepairGoodsResponse)(nil),         // 24: zoneledger.customs.v1.ExitRepairGoodsResponse
+	(*GetRepairOrderRequest)(nil),           // 25: zoneledger.customs.v1.GetRepairOrderRequest
+	(*GetRepairOrderResponse)(nil),          // 26: zoneledger.customs.v1.GetRepairOrderResponse
+	(*ListOverdueRepairOrdersRequest)(nil),  // 27: zoneledger.customs.v1.ListOverdueRepairOrdersRequest
+	(*ListOverdueRepairOrdersResponse)(nil), // 28: zoneledger.customs.v1.ListOverdueRepairOrdersResponse
+	(*GetRepairStockRequest)(nil),           // 29: zoneledger.customs.v1.GetRepairStockRequest
+	(*RepairStockLine)(nil),                 // 30: zoneledger.customs.v1.RepairStockLine
+	(*GetRepairStockResponse)(nil),          // 31: zoneledger.customs.v1.GetRepairStockResponse
+	(*SetRectificationRequest)(nil),         // 32: zoneledger.customs.v1.SetRectificationRequest
+	(*SetRectificationResponse)(nil),        // 33: zoneledger.customs.v1.SetRectificationResponse
+	(*timestamppb.Timestamp)(nil),           // 34: google.protobuf.Timestamp
 }
 var file_zoneledger_customs_v1_repair_proto_depIdxs = []int32{
 	0,  // 0: zoneledger.customs.v1.RepairHolding.section:type_name -> zoneledger.customs.v1.RepairSection
 	1,  // 1: zoneledger.customs.v1.RepairHolding.origin:type_name -> zoneledger.customs.v1.RepairOrigin
-	33, // 2: zoneledger.customs.v1.RepairStep.at:type_name -> google.protobuf.Timestamp
+	34, // 2: zoneledger.customs.v1.RepairStep.at:type_name -> google.protobuf.Timestamp
 	1,  // 3: zoneledger.customs.v1.RepairOrder.origin:type_name -> zoneledger.customs.v1.RepairOrigin
-	6,  // 4: zoneledger.customs.v1.RepairOrder.held:type_name -> zoneledger.customs.v1.RepairOrderHolding
+	7,  // 4: zoneledger.customs.v1.RepairOrder.held:type_name -> zoneledger.customs.v1.RepairOrderHolding
 	4,  // 5: zoneledger.customs.v1.RepairOrder.steps:type_name -> zoneledger.customs.v1.RepairStep
-	0,  // 6: zoneledger.customs.v1.RepairOrderHolding.section:type_name -> zoneledger.customs.v1.RepairSection
-	5,  // 7: zoneledger.customs.v1.OpenRepairOrderResponse.order:type_name -> zoneledger.customs.v1.RepairOrder
-	1,  // 8: zoneledger.customs.v1.ReceiveRepairPartsResponse.origin:type_name -> zoneledger.customs.v1.RepairOrigin
-	11, // 9: zoneledger.customs.v1.RecordRepairTestRequest.step:type_name -> zoneledger.customs.v1.RepairStepHeader
-	5,  // 10: zoneledger.customs.v1.RecordRepairTestResponse.order:type_name -> zoneledger.customs.v1.RepairOrder
-	1,  // 11: zoneledger.customs.v1.RepairPartUse.origin:type_name -> zoneledger.customs.v1.RepairOrigin
-	11, // 12: zoneledger.customs.v1.ConsumeRepairPartsRequest.step:type_name -> zoneledger.customs.v1.RepairStepHeader
-	14, // 13: zoneledger.customs.v1.ConsumeRepairPartsRequest.uses:type_name -> zoneledger.customs.v1.RepairPartUse
-	5,  // 14: zoneledger.customs.v1.ConsumeRepairPartsResponse.order:type_name -> zoneledger.customs.v1.RepairOrder
-	11, // 15: zoneledger.customs.v1.RemoveRepairPartsRequest.step:type_name -> zoneledger.customs.v1.RepairStepHeader
-	17, // 16: zoneledger.customs.v1.RemoveRepairPartsRequest.removed:type_name -> zoneledger.customs.v1.RepairRemoved
-	5,  // 17: zoneledger.customs.v1.RemoveRepairPartsResponse.order:type_name -> zoneledger.customs.v1.RepairOrder
-	11, // 18: zoneledger.customs.v1.FinishRepairRequest.step:type_name -> zoneledger.customs.v1.RepairStepHeader
-	5,  // 19: zoneledger.customs.v1.FinishRepairResponse.order:type_name -> zoneledger.customs.v1.RepairOrder
-	11, // 20: zoneledger.customs.v1.ExitRepairGoodsRequest.step:type_name -> zoneledger.customs.v1.RepairStepHeader
-	0,  // 21: zoneledger.customs.v1.ExitRepairGoodsRequest.section:type_name -> zoneledger.customs.v1.RepairSection
-	2,  // 22: zoneledger.customs.v1.ExitRepairGoodsRequest.way:type_name -> zoneledger.customs.v1.RepairExitWay
-	5,  // 23: zoneledger.customs.v1.ExitRepairGoodsResponse.order:type_name -> zoneledger.customs.v1.RepairOrder
-	5,  // 24: zoneledger.customs.v1.GetRepairOrderResponse.order:type_name -> zoneledger.customs.v1.RepairOrder
-	5,  // 25: zoneledger.customs.v1.ListOverdueRepairOrdersResponse.orders:type_name -> zoneledger.customs.v1.RepairOrder
-	3,  // 26: zoneledger.customs.v1.RepairStockLine.holdings:type_name -> zoneledger.customs.v1.RepairHolding
-	29, // 27: zoneledger.customs.v1.GetRepairStockResponse.lines:type_name -> zoneledger.customs.v1.RepairStockLine
-	7,  // 28: zoneledger.customs.v1.RepairService.OpenRepairOrder:input_type -> zoneledger.customs.v1.OpenRepairOrderRequest
-	9,  // 29: zoneledger.customs.v1.RepairService.ReceiveRepairParts:input_type -> zoneledger.customs.v1.ReceiveRepairPartsRequest
-	12, // 30: zoneledger.customs.v1.RepairService.RecordRepairTest:input_type -> zoneledger.customs.v1.RecordRepairTestRequest
-	15, // 31: zoneledger.customs.v1.RepairService.ConsumeRepairParts:input_type -> zoneledger.customs.v1.ConsumeRepairPartsRequest
-	18, // 32: zoneledger.customs.v1.RepairService.RemoveRepairParts:input_type -> zoneledger.customs.v1.RemoveRepairPartsRequest
-	20, // 33: zoneledger.customs.v1.RepairService.FinishRepair:input_type -> zoneledger.customs.v1.FinishRepairRequest
-	22, // 34: zoneledger.customs.v1.RepairService.ExitRepairGoods:input_type -> zoneledger.customs.v1.ExitRepairGoodsRequest
-	24, // 35: zoneledger.customs.v1.RepairService.GetRepairOrder:input_type -> zoneledger.customs.v1.GetRepairOrderRequest
-	26, // 36: zoneledger.customs.v1.RepairService.ListOverdueRepairOrders:input_type -> zoneledger.customs.v1.ListOverdueRepairOrdersRequest
-	28, // 37: zoneledger.customs.v1.RepairService.GetRepairStock:input_type -> zoneledger.customs.v1.GetRepairStockRequest
-	31, // 38: zoneledger.customs.v1.RepairService.SetRectification:input_type -> zoneledger.customs.v1.SetRectificationRequest
-	8,  // 39: zoneledger.customs.v1.RepairService.OpenRepairOrder:output_type -> zoneledger.customs.v1.OpenRepairOrderResponse
-	10, // 40: zoneledger.customs.v1.RepairService.ReceiveRepairParts:output_type -> zoneledger.customs.v1.ReceiveRepairPartsResponse
-	13, // 41: zoneledger.customs.v1.RepairService.RecordRepairTest:output_type -> zoneledger.customs.v1.RecordRepairTestResponse
-	16, // 42: zoneledger.customs.v1.RepairService.ConsumeRepairParts:output_type -> zoneledger.customs.v1.ConsumeRepairPartsResponse
-	19, // 43: zoneledger.customs.v1.RepairService.RemoveRepairParts:output_type -> zoneledger.customs.v1.RemoveRepairPartsResponse
-	21, // 44: zoneledger.customs.v1.RepairService.FinishRepair:output_type -> zoneledger.customs.v1.FinishRepairResponse
-	23, // 45: zoneledger.customs.v1.RepairService.ExitRepairGoods:output_type -> zoneledger.customs.v1.ExitRepairGoodsResponse
-	25, // 46: zoneledger.customs.v1.RepairService.GetRepairOrder:output_type -> zoneledger.customs.v1.GetRepairOrderResponse
-	27, // 47: zoneledger.customs.v1.RepairService.ListOverdueRepairOrders:output_type -> zoneledger.customs.v1.ListOverdueRepairOrdersResponse
-	30, // 48: zoneledger.customs.v1.RepairService.GetRepairStock:output_type -> zoneledger.customs.v1.GetRepairStockResponse
-	32, // 49: zoneledger.customs.v1.RepairService.SetRectification:output_type -> zoneledger.customs.v1.SetRectificationResponse
-	39, // [39:50] is the sub-list for method output_type
-	28, // [28:39] is the sub-list for method input_type
-	28, // [28:28] is the sub-list for extension type_name
-	28, // [28:28] is the sub-list for extension extendee
-	0,  // [0:28] is the sub-list for field type_name
+	6,  // 6: zoneledger.customs.v1.RepairOrder.bindings:type_name -> zoneledger.customs.v1.RepairBinding
+	0,  // 7: zoneledger.customs.v1.RepairBinding.section:type_name -> zoneledger.customs.v1.RepairSection
+	0,  // 8: zoneledger.customs.v1.RepairOrderHolding.section:type_name -> zoneledger.customs.v1.RepairSection
+	5,  // 9: zoneledger.customs.v1.OpenRepairOrderResponse.order:type_name -> zoneledger.customs.v1.RepairOrder
+	1,  // 10: zoneledger.customs.v1.ReceiveRepairPartsResponse.origin:type_name -> zoneledger.customs.v1.RepairOrigin
+	12, // 11: zoneledger.customs.v1.RecordRepairTestRequest.step:type_name -> zoneledger.customs.v1.RepairStepHeader
+	5,  // 12: zoneledger.customs.v1.RecordRepairTestResponse.order:type_name -> zoneledger.customs.v1.RepairOrder
+	1,  // 13: zoneledger.customs.v1.RepairPartUse.origin:type_name -> zoneledger.customs.v1.RepairOrigin
+	12, // 14: zoneledger.customs.v1.ConsumeRepairPartsRequest.step:type_name -> zoneledger.customs.v1.RepairStepHeader
+	15, // 15: zoneledger.customs.v1.ConsumeRepairPartsRequest.uses:type_name -> zoneledger.customs.v1.RepairPartUse
+	5,  // 16: zoneledger.customs.v1.ConsumeRepairPartsResponse.order:type_name -> zoneledger.customs.v1.RepairOrder
+	12, // 17: zoneledger.customs.v1.RemoveRepairPartsRequest.step:type_name -> zoneledger.customs.v1.RepairStepHeader
+	18, // 18: zoneledger.customs.v1.RemoveRepairPartsRequest.removed:type_name -> zoneledger.customs.v1.RepairRemoved
+	5,  // 19: zoneledger.customs.v1.RemoveRepairPartsResponse.order:type_name -> zoneledger.customs.v1.RepairOrder
+	12, // 20: zoneledger.customs.v1.FinishRepairRequest.step:type_name -> zoneledger.customs.v1.RepairStepHeader
+	5,  // 21: zoneledger.customs.v1.FinishRepairResponse.order:type_name -> zoneledger.customs.v1.RepairOrder
+	12, // 22: zoneledger.customs.v1.ExitRepairGoodsRequest.step:type_name -> zoneledger.customs.v1.RepairStepHeader
+	0,  // 23: zoneledger.customs.v1.ExitRepairGoodsRequest.section:type_name -> zoneledger.customs.v1.RepairSection
+	2,  // 24: zoneledger.customs.v1.ExitRepairGoodsRequest.way:type_name -> zoneledger.customs.v1.RepairExitWay
+	5,  // 25: zoneledger.customs.v1.ExitRepairGoodsResponse.order:type_name -> zoneledger.customs.v1.RepairOrder
+	5,  // 26: zoneledger.customs.v1.GetRepairOrderResponse.order:type_name -> zoneledger.customs.v1.RepairOrder
+	5,  // 27: zoneledger.customs.v1.ListOverdueRepairOrdersResponse.orders:type_name -> zoneledger.customs.v1.RepairOrder
+	3,  // 28: zoneledger.customs.v1.RepairStockLine.holdings:type_name -> zoneledger.customs.v1.RepairHolding
+	30, // 29: zoneledger.customs.v1.GetRepairStockResponse.lines:type_name -> zoneledger.customs.v1.RepairStockLine
+	8,  // 30: zoneledger.customs.v1.RepairService.OpenRepairOrder:input_type -> zoneledger.customs.v1.OpenRepairOrderRequest
+	10, // 31: zoneledger.customs.v1.RepairService.ReceiveRepairParts:input_type -> zoneledger.customs.v1.ReceiveRepairPartsRequest
+	13, // 32: zoneledger.customs.v1.RepairService.RecordRepairTest:input_type -> zoneledger.customs.v1.RecordRepairTestRequest
+	16, // 33: zoneledger.customs.v1.RepairService.ConsumeRepairParts:input_type -> zoneledger.customs.v1.ConsumeRepairPartsRequest
+	19, // 34: zoneledger.customs.v1.RepairService.RemoveRepairParts:input_type -> zoneledger.customs.v1.RemoveRepairPartsRequest
+	21, // 35: zoneledger.customs.v1.RepairService.FinishRepair:input_type -> zoneledger.customs.v1.FinishRepairRequest
+	23, // 36: zoneledger.customs.v1.RepairService.ExitRepairGoods:input_type -> zoneledger.customs.v1.ExitRepairGoodsRequest
+	25, // 37: zoneledger.customs.v1.RepairService.GetRepairOrder:input_type -> zoneledger.customs.v1.GetRepairOrderRequest
+	27, // 38: zoneledger.customs.v1.RepairService.ListOverdueRepairOrders:input_type -> zoneledger.customs.v1.ListOverdueRepairOrdersRequest
+	29, // 39: zoneledger.customs.v1.RepairService.GetRepairStock:input_type -> zoneledger.customs.v1.GetRepairStockRequest
+	32, // 40: zoneledger.customs.v1.RepairService.SetRectification:input_type -> zoneledger.customs.v1.SetRectificationRequest
+	9,  // 41: zoneledger.customs.v1.RepairService.OpenRepairOrder:output_type -> zoneledger.customs.v1.OpenRepairOrderResponse
+	11, // 42: zoneledger.customs.v1.RepairService.ReceiveRepairParts:output_type -> zoneledger.customs.v1.ReceiveRepairPartsResponse
+	14, // 43: zoneledger.customs.v1.RepairService.RecordRepairTest:output_type -> zoneledger.customs.v1.RecordRepairTestResponse
+	17, // 44: zoneledger.customs.v1.RepairService.ConsumeRepairParts:output_type -> zoneledger.customs.v1.ConsumeRepairPartsResponse
+	20, // 45: zoneledger.customs.v1.RepairService.RemoveRepairParts:output_type -> zoneledger.customs.v1.RemoveRepairPartsResponse
+	22, // 46: zoneledger.customs.v1.RepairService.FinishRepair:output_type -> zoneledger.customs.v1.FinishRepairResponse
+	24, // 47: zoneledger.customs.v1.RepairService.ExitRepairGoods:output_type -> zoneledger.customs.v1.ExitRepairGoodsResponse
+	26, // 48: zoneledger.customs.v1.RepairService.GetRepairOrder:output_type -> zoneledger.customs.v1.GetRepairOrderResponse
+	28, // 49: zoneledger.customs.v1.RepairService.ListOverdueRepairOrders:output_type -> zoneledger.customs.v1.ListOverdueRepairOrdersResponse
+	31, // 50: zoneledger.customs.v1.RepairService.GetRepairStock:output_type -> zoneledger.customs.v1.GetRepairStockResponse
+	33, // 51: zoneledger.customs.v1.RepairService.SetRectification:output_type -> zoneledger.customs.v1.SetRectificationResponse
+	41, // [41:52] is the sub-list for method output_type
+	30, // [30:41] is the sub-list for method input_type
+	30, // [30:30] is the sub-list for extension type_name
+	30, // [30:30] is the sub-list for extension extendee
+	0,  // [0:30] is the sub-list for field type_name
 }
 
 func init() { file_zoneledger_customs_v1_repair_proto_init() }
@@ -2534,7 +2676,7 @@ func file_zoneledger_customs_v1_repair_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_zoneledger_customs_v1_repair_proto_rawDesc), len(file_zoneledger_customs_v1_repair_proto_rawDesc)),
 			NumEnums:      3,
-			NumMessages:   30,
+			NumMessages:   31,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -4,23 +4,35 @@
 // 	protoc        (unknown)
 // source: zoneledger/customs/v1/writeoff.proto
 
-// Package zoneledger.customs.v1, WriteOffService: write-off (核销) of zone books. This file holds
-// its evidence calls (customs/evidence): a sealed period's journals and customs documents, in a
-// canonical encoding chained into one digest that customs keeps and checks outside the
-// database (zonectl verify; the encoding is proto/zoneledger/evidence). Wire conventions: see
-// books.proto.
+// Package zoneledger.customs.v1, WriteOffService: the write-off (核销) of a zone book under 四自一简
+// (GACC 公告2019年第26号) — the cycle the enterprise sets (≤ 1 year) from the start customs sets,
+// the stocktake (核销盘点) notified to customs before it, the physical count per book line and
+// status, the differences against the book as of the stocktake date, the shortage (盘亏) taxed and
+// self-paid (自报自缴), the surplus (盘盈) explained and decided, and the close that seals the period
+// and sets the book's last write-off date (customs/writeoff). Wire conventions: see books.proto.
 //
 // Stable reasons of its refusals (ErrorInfo.reason, declared in zoneledger.errors.v1.Reason,
 // with the request field at fault in ErrorInfo.metadata["field"]), beside the ledger's and
 // BookService's:
+//   - WRITE_OFF_CYCLE_NOT_SET (FAILED_PRECONDITION): no cycle with a start yet.
+//   - STOCKTAKE_NOT_NOTIFIED (INVALID_ARGUMENT): the notice is not early enough before the date.
+//   - STOCKTAKE_COUNT_ROW (INVALID_ARGUMENT): a row of the count file is wrong; field
+//     "rows[R].column" names the file's row and column; nothing was stored.
+//   - STOCKTAKE_STATE (FAILED_PRECONDITION): the stocktake or difference is not at that step.
+//   - SHORTAGE_PAYMENT_AMOUNT (INVALID_ARGUMENT): the payment is not the tax assessed.
+//   - WRITE_OFF_UNSETTLED (FAILED_PRECONDITION): a shortage unpaid or a surplus undecided.
+//   - PERIOD_CLOSED (FAILED_PRECONDITION, ledger): a posting dated in a closed write-off period.
+//
+// Its evidence calls (customs/evidence): a sealed period's journals and customs documents, in a
+// canonical encoding chained into one digest that customs keeps and checks outside the database
+// (zonectl verify; the encoding is proto/zoneledger/evidence). Their refusals:
 //   - EVIDENCE_PERIOD_NOT_CLOSED (FAILED_PRECONDITION, through): no ledger period of the book
-//     ends that day; close it first (LedgerService.ClosePeriod).
+//     ends that day; close it first (CloseWriteOff, or LedgerService.ClosePeriod).
 //   - EVIDENCE_PREVIOUS_NOT_SEALED (FAILED_PRECONDITION, through): the period before has no
 //     sealed evidence; seal the periods in order.
 //   - EVIDENCE_NOT_SEALED (NOT_FOUND, through): the period's evidence was never sealed.
 //   - EVIDENCE_LEDGER_MISMATCH (FAILED_PRECONDITION, through): the ledger's journals no longer
 //     reproduce the digest the ledger sealed; nothing is sealed over them.
-//   - UNKNOWN_BOOK (NOT_FOUND, book_no): also another enterprise's book.
 
 package customsv1
 
@@ -40,6 +52,2041 @@ const (
 	// Verify that runtime/protoimpl is sufficiently up-to-date.
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
+
+// CountStatus is the status goods are counted in.
+type CountStatus int32
+
+const (
+	// Not set.
+	CountStatus_COUNT_STATUS_UNSPECIFIED CountStatus = 0
+	// Bonded goods in the zone (accounts bonded and reserved).
+	CountStatus_COUNT_STATUS_BONDED CountStatus = 1
+	// Co-stored non-bonded goods (nonbonded and nonbonded-reserved).
+	CountStatus_COUNT_STATUS_NONBONDED CountStatus = 2
+)
+
+// Enum value maps for CountStatus.
+var (
+	CountStatus_name = map[int32]string{
+		0: "COUNT_STATUS_UNSPECIFIED",
+		1: "COUNT_STATUS_BONDED",
+		2: "COUNT_STATUS_NONBONDED",
+	}
+	CountStatus_value = map[string]int32{
+		"COUNT_STATUS_UNSPECIFIED": 0,
+		"COUNT_STATUS_BONDED":      1,
+		"COUNT_STATUS_NONBONDED":   2,
+	}
+)
+
+func (x CountStatus) Enum() *CountStatus {
+	p := new(CountStatus)
+	*p = x
+	return p
+}
+
+func (x CountStatus) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (CountStatus) Descriptor() protoreflect.EnumDescriptor {
+	return file_zoneledger_customs_v1_writeoff_proto_enumTypes[0].Descriptor()
+}
+
+func (CountStatus) Type() protoreflect.EnumType {
+	return &file_zoneledger_customs_v1_writeoff_proto_enumTypes[0]
+}
+
+func (x CountStatus) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use CountStatus.Descriptor instead.
+func (CountStatus) EnumDescriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{0}
+}
+
+// CountFileFormat is the format of a count file.
+type CountFileFormat int32
+
+const (
+	// Not set.
+	CountFileFormat_COUNT_FILE_FORMAT_UNSPECIFIED CountFileFormat = 0
+	// Comma-separated UTF-8 text.
+	CountFileFormat_COUNT_FILE_FORMAT_CSV CountFileFormat = 1
+	// Excel workbook; its first sheet is read.
+	CountFileFormat_COUNT_FILE_FORMAT_XLSX CountFileFormat = 2
+)
+
+// Enum value maps for CountFileFormat.
+var (
+	CountFileFormat_name = map[int32]string{
+		0: "COUNT_FILE_FORMAT_UNSPECIFIED",
+		1: "COUNT_FILE_FORMAT_CSV",
+		2: "COUNT_FILE_FORMAT_XLSX",
+	}
+	CountFileFormat_value = map[string]int32{
+		"COUNT_FILE_FORMAT_UNSPECIFIED": 0,
+		"COUNT_FILE_FORMAT_CSV":         1,
+		"COUNT_FILE_FORMAT_XLSX":        2,
+	}
+)
+
+func (x CountFileFormat) Enum() *CountFileFormat {
+	p := new(CountFileFormat)
+	*p = x
+	return p
+}
+
+func (x CountFileFormat) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (CountFileFormat) Descriptor() protoreflect.EnumDescriptor {
+	return file_zoneledger_customs_v1_writeoff_proto_enumTypes[1].Descriptor()
+}
+
+func (CountFileFormat) Type() protoreflect.EnumType {
+	return &file_zoneledger_customs_v1_writeoff_proto_enumTypes[1]
+}
+
+func (x CountFileFormat) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use CountFileFormat.Descriptor instead.
+func (CountFileFormat) EnumDescriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{1}
+}
+
+// WriteOffCycle is a book's write-off cycle.
+type WriteOffCycle struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Book number.
+	BookNo string `protobuf:"bytes,1,opt,name=book_no,json=bookNo,proto3" json:"book_no,omitempty"`
+	// Months, 1 to 12; 0 until the enterprise sets them.
+	Months int32 `protobuf:"varint,2,opt,name=months,proto3" json:"months,omitempty"`
+	// First day, "YYYY-MM-DD"; empty until customs sets it.
+	Start string `protobuf:"bytes,3,opt,name=start,proto3" json:"start,omitempty"`
+	// Last day of the cycle running today, "YYYY-MM-DD"; empty without a start.
+	CurrentEnd string `protobuf:"bytes,4,opt,name=current_end,json=currentEnd,proto3" json:"current_end,omitempty"`
+	// Who set the months.
+	SetBy string `protobuf:"bytes,5,opt,name=set_by,json=setBy,proto3" json:"set_by,omitempty"`
+	// Who set the start.
+	StartSetBy    string `protobuf:"bytes,6,opt,name=start_set_by,json=startSetBy,proto3" json:"start_set_by,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *WriteOffCycle) Reset() {
+	*x = WriteOffCycle{}
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[0]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *WriteOffCycle) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*WriteOffCycle) ProtoMessage() {}
+
+func (x *WriteOffCycle) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[0]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use WriteOffCycle.ProtoReflect.Descriptor instead.
+func (*WriteOffCycle) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{0}
+}
+
+func (x *WriteOffCycle) GetBookNo() string {
+	if x != nil {
+		return x.BookNo
+	}
+	return ""
+}
+
+func (x *WriteOffCycle) GetMonths() int32 {
+	if x != nil {
+		return x.Months
+	}
+	return 0
+}
+
+func (x *WriteOffCycle) GetStart() string {
+	if x != nil {
+		return x.Start
+	}
+	return ""
+}
+
+func (x *WriteOffCycle) GetCurrentEnd() string {
+	if x != nil {
+		return x.CurrentEnd
+	}
+	return ""
+}
+
+func (x *WriteOffCycle) GetSetBy() string {
+	if x != nil {
+		return x.SetBy
+	}
+	return ""
+}
+
+func (x *WriteOffCycle) GetStartSetBy() string {
+	if x != nil {
+		return x.StartSetBy
+	}
+	return ""
+}
+
+// Stocktake is a write-off stocktake.
+type Stocktake struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The zone's number, "PD" + book + 3 digits.
+	StocktakeNo string `protobuf:"bytes,1,opt,name=stocktake_no,json=stocktakeNo,proto3" json:"stocktake_no,omitempty"`
+	// The enterprise's own number of the notice.
+	InnerNo string `protobuf:"bytes,2,opt,name=inner_no,json=innerNo,proto3" json:"inner_no,omitempty"`
+	// Book number.
+	BookNo string `protobuf:"bytes,3,opt,name=book_no,json=bookNo,proto3" json:"book_no,omitempty"`
+	// Owner enterprise (USCC).
+	Enterprise string `protobuf:"bytes,4,opt,name=enterprise,proto3" json:"enterprise,omitempty"`
+	// Stocktake date, "YYYY-MM-DD".
+	Date string `protobuf:"bytes,5,opt,name=date,proto3" json:"date,omitempty"`
+	// Day the notice was given, "YYYY-MM-DD".
+	NotifiedOn string `protobuf:"bytes,6,opt,name=notified_on,json=notifiedOn,proto3" json:"notified_on,omitempty"`
+	// NOTIFIED, COUNTED or CLOSED.
+	Status string `protobuf:"bytes,7,opt,name=status,proto3" json:"status,omitempty"`
+	// Rows counted.
+	Rows int32 `protobuf:"varint,8,opt,name=rows,proto3" json:"rows,omitempty"`
+	// Differences: all, shortages, surpluses, and those still unsettled.
+	Differences int32 `protobuf:"varint,9,opt,name=differences,proto3" json:"differences,omitempty"`
+	// Shortages.
+	Shortages int32 `protobuf:"varint,10,opt,name=shortages,proto3" json:"shortages,omitempty"`
+	// Surpluses.
+	Surpluses int32 `protobuf:"varint,11,opt,name=surpluses,proto3" json:"surpluses,omitempty"`
+	// Differences not yet settled (shortage unpaid, surplus undecided).
+	Unsettled int32 `protobuf:"varint,12,opt,name=unsettled,proto3" json:"unsettled,omitempty"`
+	// The journals that took the shortages off the book (at most 1,000 shortages each).
+	ShortageJournalIds []int64 `protobuf:"varint,13,rep,packed,name=shortage_journal_ids,json=shortageJournalIds,proto3" json:"shortage_journal_ids,omitempty"`
+	// The sealed period's digest (hex) once closed.
+	Digest string `protobuf:"bytes,14,opt,name=digest,proto3" json:"digest,omitempty"`
+	// Who notified.
+	FiledBy string `protobuf:"bytes,15,opt,name=filed_by,json=filedBy,proto3" json:"filed_by,omitempty"`
+	// Who imported the count.
+	CountedBy string `protobuf:"bytes,16,opt,name=counted_by,json=countedBy,proto3" json:"counted_by,omitempty"`
+	// Who closed the write-off.
+	ClosedBy      string `protobuf:"bytes,17,opt,name=closed_by,json=closedBy,proto3" json:"closed_by,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Stocktake) Reset() {
+	*x = Stocktake{}
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Stocktake) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Stocktake) ProtoMessage() {}
+
+func (x *Stocktake) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Stocktake.ProtoReflect.Descriptor instead.
+func (*Stocktake) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *Stocktake) GetStocktakeNo() string {
+	if x != nil {
+		return x.StocktakeNo
+	}
+	return ""
+}
+
+func (x *Stocktake) GetInnerNo() string {
+	if x != nil {
+		return x.InnerNo
+	}
+	return ""
+}
+
+func (x *Stocktake) GetBookNo() string {
+	if x != nil {
+		return x.BookNo
+	}
+	return ""
+}
+
+func (x *Stocktake) GetEnterprise() string {
+	if x != nil {
+		return x.Enterprise
+	}
+	return ""
+}
+
+func (x *Stocktake) GetDate() string {
+	if x != nil {
+		return x.Date
+	}
+	return ""
+}
+
+func (x *Stocktake) GetNotifiedOn() string {
+	if x != nil {
+		return x.NotifiedOn
+	}
+	return ""
+}
+
+func (x *Stocktake) GetStatus() string {
+	if x != nil {
+		return x.Status
+	}
+	return ""
+}
+
+func (x *Stocktake) GetRows() int32 {
+	if x != nil {
+		return x.Rows
+	}
+	return 0
+}
+
+func (x *Stocktake) GetDifferences() int32 {
+	if x != nil {
+		return x.Differences
+	}
+	return 0
+}
+
+func (x *Stocktake) GetShortages() int32 {
+	if x != nil {
+		return x.Shortages
+	}
+	return 0
+}
+
+func (x *Stocktake) GetSurpluses() int32 {
+	if x != nil {
+		return x.Surpluses
+	}
+	return 0
+}
+
+func (x *Stocktake) GetUnsettled() int32 {
+	if x != nil {
+		return x.Unsettled
+	}
+	return 0
+}
+
+func (x *Stocktake) GetShortageJournalIds() []int64 {
+	if x != nil {
+		return x.ShortageJournalIds
+	}
+	return nil
+}
+
+func (x *Stocktake) GetDigest() string {
+	if x != nil {
+		return x.Digest
+	}
+	return ""
+}
+
+func (x *Stocktake) GetFiledBy() string {
+	if x != nil {
+		return x.FiledBy
+	}
+	return ""
+}
+
+func (x *Stocktake) GetCountedBy() string {
+	if x != nil {
+		return x.CountedBy
+	}
+	return ""
+}
+
+func (x *Stocktake) GetClosedBy() string {
+	if x != nil {
+		return x.ClosedBy
+	}
+	return ""
+}
+
+// ShortagePayment is a shortage tax's self-payment.
+type ShortagePayment struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Payment number.
+	PaymentNo string `protobuf:"bytes,1,opt,name=payment_no,json=paymentNo,proto3" json:"payment_no,omitempty"`
+	// Amount in CNY, to the fen.
+	Amount string `protobuf:"bytes,2,opt,name=amount,proto3" json:"amount,omitempty"`
+	// Date, "YYYY-MM-DD".
+	Date string `protobuf:"bytes,3,opt,name=date,proto3" json:"date,omitempty"`
+	// The customs principal who recorded it.
+	RecordedBy    string `protobuf:"bytes,4,opt,name=recorded_by,json=recordedBy,proto3" json:"recorded_by,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ShortagePayment) Reset() {
+	*x = ShortagePayment{}
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ShortagePayment) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ShortagePayment) ProtoMessage() {}
+
+func (x *ShortagePayment) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ShortagePayment.ProtoReflect.Descriptor instead.
+func (*ShortagePayment) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *ShortagePayment) GetPaymentNo() string {
+	if x != nil {
+		return x.PaymentNo
+	}
+	return ""
+}
+
+func (x *ShortagePayment) GetAmount() string {
+	if x != nil {
+		return x.Amount
+	}
+	return ""
+}
+
+func (x *ShortagePayment) GetDate() string {
+	if x != nil {
+		return x.Date
+	}
+	return ""
+}
+
+func (x *ShortagePayment) GetRecordedBy() string {
+	if x != nil {
+		return x.RecordedBy
+	}
+	return ""
+}
+
+// Difference is a (line, status) whose count differs from the book as of the stocktake date.
+type Difference struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Book line.
+	BookSeq int32 `protobuf:"varint,1,opt,name=book_seq,json=bookSeq,proto3" json:"book_seq,omitempty"`
+	// Status counted.
+	Status CountStatus `protobuf:"varint,2,opt,name=status,proto3,enum=zoneledger.customs.v1.CountStatus" json:"status,omitempty"`
+	// Line name.
+	Name string `protobuf:"bytes,3,opt,name=name,proto3" json:"name,omitempty"`
+	// Declared unit.
+	Unit string `protobuf:"bytes,4,opt,name=unit,proto3" json:"unit,omitempty"`
+	// Quantity on the book as of the stocktake date.
+	Booked string `protobuf:"bytes,5,opt,name=booked,proto3" json:"booked,omitempty"`
+	// Quantity counted.
+	Counted string `protobuf:"bytes,6,opt,name=counted,proto3" json:"counted,omitempty"`
+	// Counted − booked: below zero a shortage (盘亏), above a surplus (盘盈).
+	Difference string `protobuf:"bytes,7,opt,name=difference,proto3" json:"difference,omitempty"`
+	// Carrying value of a shortage as it left the book, or an approved surplus's value, CNY.
+	Value string `protobuf:"bytes,8,opt,name=value,proto3" json:"value,omitempty"`
+	// The taxable event of a bonded shortage; 0 otherwise.
+	TaxableEventId int64 `protobuf:"varint,9,opt,name=taxable_event_id,json=taxableEventId,proto3" json:"taxable_event_id,omitempty"`
+	// Tax assessed in all, CNY to the fen, and its parts.
+	Tax string `protobuf:"bytes,10,opt,name=tax,proto3" json:"tax,omitempty"`
+	// Duty.
+	Duty string `protobuf:"bytes,11,opt,name=duty,proto3" json:"duty,omitempty"`
+	// VAT.
+	Vat string `protobuf:"bytes,12,opt,name=vat,proto3" json:"vat,omitempty"`
+	// Consumption tax.
+	ConsumptionTax string `protobuf:"bytes,13,opt,name=consumption_tax,json=consumptionTax,proto3" json:"consumption_tax,omitempty"`
+	// 缓税利息.
+	Interest string `protobuf:"bytes,14,opt,name=interest,proto3" json:"interest,omitempty"`
+	// MATERIALS when the duty was computed on the good's materials.
+	DutyBasis string `protobuf:"bytes,15,opt,name=duty_basis,json=dutyBasis,proto3" json:"duty_basis,omitempty"`
+	// Why the engine could not tax it.
+	AssessError string `protobuf:"bytes,16,opt,name=assess_error,json=assessError,proto3" json:"assess_error,omitempty"`
+	// The self-payment, once recorded.
+	Payment *ShortagePayment `protobuf:"bytes,17,opt,name=payment,proto3" json:"payment,omitempty"`
+	// The enterprise's explanation of a surplus.
+	Explanation string `protobuf:"bytes,18,opt,name=explanation,proto3" json:"explanation,omitempty"`
+	// APPROVED or REJECTED once customs decided.
+	Decision string `protobuf:"bytes,19,opt,name=decision,proto3" json:"decision,omitempty"`
+	// Who decided.
+	DecidedBy string `protobuf:"bytes,20,opt,name=decided_by,json=decidedBy,proto3" json:"decided_by,omitempty"`
+	// Customs' note.
+	Note string `protobuf:"bytes,21,opt,name=note,proto3" json:"note,omitempty"`
+	// The approved surplus's adjustment journal.
+	JournalId int64 `protobuf:"varint,22,opt,name=journal_id,json=journalId,proto3" json:"journal_id,omitempty"`
+	// Nothing more is owed on it.
+	Settled       bool `protobuf:"varint,23,opt,name=settled,proto3" json:"settled,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Difference) Reset() {
+	*x = Difference{}
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Difference) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Difference) ProtoMessage() {}
+
+func (x *Difference) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Difference.ProtoReflect.Descriptor instead.
+func (*Difference) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *Difference) GetBookSeq() int32 {
+	if x != nil {
+		return x.BookSeq
+	}
+	return 0
+}
+
+func (x *Difference) GetStatus() CountStatus {
+	if x != nil {
+		return x.Status
+	}
+	return CountStatus_COUNT_STATUS_UNSPECIFIED
+}
+
+func (x *Difference) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *Difference) GetUnit() string {
+	if x != nil {
+		return x.Unit
+	}
+	return ""
+}
+
+func (x *Difference) GetBooked() string {
+	if x != nil {
+		return x.Booked
+	}
+	return ""
+}
+
+func (x *Difference) GetCounted() string {
+	if x != nil {
+		return x.Counted
+	}
+	return ""
+}
+
+func (x *Difference) GetDifference() string {
+	if x != nil {
+		return x.Difference
+	}
+	return ""
+}
+
+func (x *Difference) GetValue() string {
+	if x != nil {
+		return x.Value
+	}
+	return ""
+}
+
+func (x *Difference) GetTaxableEventId() int64 {
+	if x != nil {
+		return x.TaxableEventId
+	}
+	return 0
+}
+
+func (x *Difference) GetTax() string {
+	if x != nil {
+		return x.Tax
+	}
+	return ""
+}
+
+func (x *Difference) GetDuty() string {
+	if x != nil {
+		return x.Duty
+	}
+	return ""
+}
+
+func (x *Difference) GetVat() string {
+	if x != nil {
+		return x.Vat
+	}
+	return ""
+}
+
+func (x *Difference) GetConsumptionTax() string {
+	if x != nil {
+		return x.ConsumptionTax
+	}
+	return ""
+}
+
+func (x *Difference) GetInterest() string {
+	if x != nil {
+		return x.Interest
+	}
+	return ""
+}
+
+func (x *Difference) GetDutyBasis() string {
+	if x != nil {
+		return x.DutyBasis
+	}
+	return ""
+}
+
+func (x *Difference) GetAssessError() string {
+	if x != nil {
+		return x.AssessError
+	}
+	return ""
+}
+
+func (x *Difference) GetPayment() *ShortagePayment {
+	if x != nil {
+		return x.Payment
+	}
+	return nil
+}
+
+func (x *Difference) GetExplanation() string {
+	if x != nil {
+		return x.Explanation
+	}
+	return ""
+}
+
+func (x *Difference) GetDecision() string {
+	if x != nil {
+		return x.Decision
+	}
+	return ""
+}
+
+func (x *Difference) GetDecidedBy() string {
+	if x != nil {
+		return x.DecidedBy
+	}
+	return ""
+}
+
+func (x *Difference) GetNote() string {
+	if x != nil {
+		return x.Note
+	}
+	return ""
+}
+
+func (x *Difference) GetJournalId() int64 {
+	if x != nil {
+		return x.JournalId
+	}
+	return 0
+}
+
+func (x *Difference) GetSettled() bool {
+	if x != nil {
+		return x.Settled
+	}
+	return false
+}
+
+// SetCycleRequest sets a book's cycle months.
+type SetCycleRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Book number.
+	BookNo string `protobuf:"bytes,1,opt,name=book_no,json=bookNo,proto3" json:"book_no,omitempty"`
+	// Months, 1 to 12.
+	Months        int32 `protobuf:"varint,2,opt,name=months,proto3" json:"months,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SetCycleRequest) Reset() {
+	*x = SetCycleRequest{}
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetCycleRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetCycleRequest) ProtoMessage() {}
+
+func (x *SetCycleRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetCycleRequest.ProtoReflect.Descriptor instead.
+func (*SetCycleRequest) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *SetCycleRequest) GetBookNo() string {
+	if x != nil {
+		return x.BookNo
+	}
+	return ""
+}
+
+func (x *SetCycleRequest) GetMonths() int32 {
+	if x != nil {
+		return x.Months
+	}
+	return 0
+}
+
+// SetCycleResponse carries the cycle.
+type SetCycleResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The cycle.
+	Cycle         *WriteOffCycle `protobuf:"bytes,1,opt,name=cycle,proto3" json:"cycle,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SetCycleResponse) Reset() {
+	*x = SetCycleResponse{}
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetCycleResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetCycleResponse) ProtoMessage() {}
+
+func (x *SetCycleResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetCycleResponse.ProtoReflect.Descriptor instead.
+func (*SetCycleResponse) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *SetCycleResponse) GetCycle() *WriteOffCycle {
+	if x != nil {
+		return x.Cycle
+	}
+	return nil
+}
+
+// SetCycleStartRequest sets a book's cycle start.
+type SetCycleStartRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Book number.
+	BookNo string `protobuf:"bytes,1,opt,name=book_no,json=bookNo,proto3" json:"book_no,omitempty"`
+	// First day, "YYYY-MM-DD".
+	Start         string `protobuf:"bytes,2,opt,name=start,proto3" json:"start,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SetCycleStartRequest) Reset() {
+	*x = SetCycleStartRequest{}
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetCycleStartRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetCycleStartRequest) ProtoMessage() {}
+
+func (x *SetCycleStartRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetCycleStartRequest.ProtoReflect.Descriptor instead.
+func (*SetCycleStartRequest) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *SetCycleStartRequest) GetBookNo() string {
+	if x != nil {
+		return x.BookNo
+	}
+	return ""
+}
+
+func (x *SetCycleStartRequest) GetStart() string {
+	if x != nil {
+		return x.Start
+	}
+	return ""
+}
+
+// SetCycleStartResponse carries the cycle.
+type SetCycleStartResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The cycle.
+	Cycle         *WriteOffCycle `protobuf:"bytes,1,opt,name=cycle,proto3" json:"cycle,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SetCycleStartResponse) Reset() {
+	*x = SetCycleStartResponse{}
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetCycleStartResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetCycleStartResponse) ProtoMessage() {}
+
+func (x *SetCycleStartResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetCycleStartResponse.ProtoReflect.Descriptor instead.
+func (*SetCycleStartResponse) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *SetCycleStartResponse) GetCycle() *WriteOffCycle {
+	if x != nil {
+		return x.Cycle
+	}
+	return nil
+}
+
+// GetCycleRequest names a book.
+type GetCycleRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Book number.
+	BookNo        string `protobuf:"bytes,1,opt,name=book_no,json=bookNo,proto3" json:"book_no,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetCycleRequest) Reset() {
+	*x = GetCycleRequest{}
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetCycleRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetCycleRequest) ProtoMessage() {}
+
+func (x *GetCycleRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetCycleRequest.ProtoReflect.Descriptor instead.
+func (*GetCycleRequest) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *GetCycleRequest) GetBookNo() string {
+	if x != nil {
+		return x.BookNo
+	}
+	return ""
+}
+
+// GetCycleResponse carries the cycle.
+type GetCycleResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The cycle.
+	Cycle         *WriteOffCycle `protobuf:"bytes,1,opt,name=cycle,proto3" json:"cycle,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetCycleResponse) Reset() {
+	*x = GetCycleResponse{}
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetCycleResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetCycleResponse) ProtoMessage() {}
+
+func (x *GetCycleResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetCycleResponse.ProtoReflect.Descriptor instead.
+func (*GetCycleResponse) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *GetCycleResponse) GetCycle() *WriteOffCycle {
+	if x != nil {
+		return x.Cycle
+	}
+	return nil
+}
+
+// NotifyStocktakeRequest notifies a stocktake.
+type NotifyStocktakeRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The enterprise's own number: the idempotency key.
+	InnerNo string `protobuf:"bytes,1,opt,name=inner_no,json=innerNo,proto3" json:"inner_no,omitempty"`
+	// Book number.
+	BookNo string `protobuf:"bytes,2,opt,name=book_no,json=bookNo,proto3" json:"book_no,omitempty"`
+	// Stocktake date, "YYYY-MM-DD".
+	Date          string `protobuf:"bytes,3,opt,name=date,proto3" json:"date,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *NotifyStocktakeRequest) Reset() {
+	*x = NotifyStocktakeRequest{}
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *NotifyStocktakeRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*NotifyStocktakeRequest) ProtoMessage() {}
+
+func (x *NotifyStocktakeRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use NotifyStocktakeRequest.ProtoReflect.Descriptor instead.
+func (*NotifyStocktakeRequest) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *NotifyStocktakeRequest) GetInnerNo() string {
+	if x != nil {
+		return x.InnerNo
+	}
+	return ""
+}
+
+func (x *NotifyStocktakeRequest) GetBookNo() string {
+	if x != nil {
+		return x.BookNo
+	}
+	return ""
+}
+
+func (x *NotifyStocktakeRequest) GetDate() string {
+	if x != nil {
+		return x.Date
+	}
+	return ""
+}
+
+// NotifyStocktakeResponse carries the stocktake.
+type NotifyStocktakeResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The stocktake.
+	Stocktake     *Stocktake `protobuf:"bytes,1,opt,name=stocktake,proto3" json:"stocktake,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *NotifyStocktakeResponse) Reset() {
+	*x = NotifyStocktakeResponse{}
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *NotifyStocktakeResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*NotifyStocktakeResponse) ProtoMessage() {}
+
+func (x *NotifyStocktakeResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use NotifyStocktakeResponse.ProtoReflect.Descriptor instead.
+func (*NotifyStocktakeResponse) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *NotifyStocktakeResponse) GetStocktake() *Stocktake {
+	if x != nil {
+		return x.Stocktake
+	}
+	return nil
+}
+
+// ImportStocktakeRequest is one message of a count file's upload: the first names the
+// stocktake, the key and the format (later messages may leave them empty); every message may
+// carry the next chunk of the file.
+type ImportStocktakeRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Stocktake number (first message).
+	StocktakeNo string `protobuf:"bytes,1,opt,name=stocktake_no,json=stocktakeNo,proto3" json:"stocktake_no,omitempty"`
+	// Idempotency key of the import (first message).
+	IdempotencyKey string `protobuf:"bytes,2,opt,name=idempotency_key,json=idempotencyKey,proto3" json:"idempotency_key,omitempty"`
+	// File format (first message).
+	Format CountFileFormat `protobuf:"varint,3,opt,name=format,proto3,enum=zoneledger.customs.v1.CountFileFormat" json:"format,omitempty"`
+	// The next bytes of the file, at most 1 MiB a message.
+	Chunk         []byte `protobuf:"bytes,4,opt,name=chunk,proto3" json:"chunk,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ImportStocktakeRequest) Reset() {
+	*x = ImportStocktakeRequest{}
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ImportStocktakeRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ImportStocktakeRequest) ProtoMessage() {}
+
+func (x *ImportStocktakeRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ImportStocktakeRequest.ProtoReflect.Descriptor instead.
+func (*ImportStocktakeRequest) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{12}
+}
+
+func (x *ImportStocktakeRequest) GetStocktakeNo() string {
+	if x != nil {
+		return x.StocktakeNo
+	}
+	return ""
+}
+
+func (x *ImportStocktakeRequest) GetIdempotencyKey() string {
+	if x != nil {
+		return x.IdempotencyKey
+	}
+	return ""
+}
+
+func (x *ImportStocktakeRequest) GetFormat() CountFileFormat {
+	if x != nil {
+		return x.Format
+	}
+	return CountFileFormat_COUNT_FILE_FORMAT_UNSPECIFIED
+}
+
+func (x *ImportStocktakeRequest) GetChunk() []byte {
+	if x != nil {
+		return x.Chunk
+	}
+	return nil
+}
+
+// ImportStocktakeResponse carries the counted stocktake.
+type ImportStocktakeResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The stocktake.
+	Stocktake     *Stocktake `protobuf:"bytes,1,opt,name=stocktake,proto3" json:"stocktake,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ImportStocktakeResponse) Reset() {
+	*x = ImportStocktakeResponse{}
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ImportStocktakeResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ImportStocktakeResponse) ProtoMessage() {}
+
+func (x *ImportStocktakeResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ImportStocktakeResponse.ProtoReflect.Descriptor instead.
+func (*ImportStocktakeResponse) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *ImportStocktakeResponse) GetStocktake() *Stocktake {
+	if x != nil {
+		return x.Stocktake
+	}
+	return nil
+}
+
+// GetStocktakeRequest names a stocktake.
+type GetStocktakeRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Stocktake number.
+	StocktakeNo   string `protobuf:"bytes,1,opt,name=stocktake_no,json=stocktakeNo,proto3" json:"stocktake_no,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetStocktakeRequest) Reset() {
+	*x = GetStocktakeRequest{}
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetStocktakeRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetStocktakeRequest) ProtoMessage() {}
+
+func (x *GetStocktakeRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetStocktakeRequest.ProtoReflect.Descriptor instead.
+func (*GetStocktakeRequest) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{14}
+}
+
+func (x *GetStocktakeRequest) GetStocktakeNo() string {
+	if x != nil {
+		return x.StocktakeNo
+	}
+	return ""
+}
+
+// GetStocktakeResponse carries the stocktake.
+type GetStocktakeResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The stocktake.
+	Stocktake     *Stocktake `protobuf:"bytes,1,opt,name=stocktake,proto3" json:"stocktake,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetStocktakeResponse) Reset() {
+	*x = GetStocktakeResponse{}
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetStocktakeResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetStocktakeResponse) ProtoMessage() {}
+
+func (x *GetStocktakeResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetStocktakeResponse.ProtoReflect.Descriptor instead.
+func (*GetStocktakeResponse) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *GetStocktakeResponse) GetStocktake() *Stocktake {
+	if x != nil {
+		return x.Stocktake
+	}
+	return nil
+}
+
+// ListStocktakesRequest pages a book's stocktakes.
+type ListStocktakesRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Book number.
+	BookNo string `protobuf:"bytes,1,opt,name=book_no,json=bookNo,proto3" json:"book_no,omitempty"`
+	// Page size; 0 means 100, at most 1000.
+	PageSize int32 `protobuf:"varint,2,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	// The previous page's next_page_token; empty for the first page.
+	PageToken     string `protobuf:"bytes,3,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListStocktakesRequest) Reset() {
+	*x = ListStocktakesRequest{}
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListStocktakesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListStocktakesRequest) ProtoMessage() {}
+
+func (x *ListStocktakesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListStocktakesRequest.ProtoReflect.Descriptor instead.
+func (*ListStocktakesRequest) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *ListStocktakesRequest) GetBookNo() string {
+	if x != nil {
+		return x.BookNo
+	}
+	return ""
+}
+
+func (x *ListStocktakesRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *ListStocktakesRequest) GetPageToken() string {
+	if x != nil {
+		return x.PageToken
+	}
+	return ""
+}
+
+// ListStocktakesResponse is one page of stocktakes.
+type ListStocktakesResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The stocktakes.
+	Stocktakes []*Stocktake `protobuf:"bytes,1,rep,name=stocktakes,proto3" json:"stocktakes,omitempty"`
+	// Token of the next page; empty when this was the last.
+	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListStocktakesResponse) Reset() {
+	*x = ListStocktakesResponse{}
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[17]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListStocktakesResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListStocktakesResponse) ProtoMessage() {}
+
+func (x *ListStocktakesResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[17]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListStocktakesResponse.ProtoReflect.Descriptor instead.
+func (*ListStocktakesResponse) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{17}
+}
+
+func (x *ListStocktakesResponse) GetStocktakes() []*Stocktake {
+	if x != nil {
+		return x.Stocktakes
+	}
+	return nil
+}
+
+func (x *ListStocktakesResponse) GetNextPageToken() string {
+	if x != nil {
+		return x.NextPageToken
+	}
+	return ""
+}
+
+// ListDifferencesRequest pages a stocktake's differences.
+type ListDifferencesRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Stocktake number.
+	StocktakeNo string `protobuf:"bytes,1,opt,name=stocktake_no,json=stocktakeNo,proto3" json:"stocktake_no,omitempty"`
+	// Page size; 0 means 100, at most 1000.
+	PageSize int32 `protobuf:"varint,2,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	// The previous page's next_page_token; empty for the first page.
+	PageToken     string `protobuf:"bytes,3,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListDifferencesRequest) Reset() {
+	*x = ListDifferencesRequest{}
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[18]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListDifferencesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListDifferencesRequest) ProtoMessage() {}
+
+func (x *ListDifferencesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[18]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListDifferencesRequest.ProtoReflect.Descriptor instead.
+func (*ListDifferencesRequest) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{18}
+}
+
+func (x *ListDifferencesRequest) GetStocktakeNo() string {
+	if x != nil {
+		return x.StocktakeNo
+	}
+	return ""
+}
+
+func (x *ListDifferencesRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *ListDifferencesRequest) GetPageToken() string {
+	if x != nil {
+		return x.PageToken
+	}
+	return ""
+}
+
+// ListDifferencesResponse is one page of differences.
+type ListDifferencesResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The differences.
+	Differences []*Difference `protobuf:"bytes,1,rep,name=differences,proto3" json:"differences,omitempty"`
+	// Token of the next page; empty when this was the last.
+	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListDifferencesResponse) Reset() {
+	*x = ListDifferencesResponse{}
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[19]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListDifferencesResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListDifferencesResponse) ProtoMessage() {}
+
+func (x *ListDifferencesResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[19]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListDifferencesResponse.ProtoReflect.Descriptor instead.
+func (*ListDifferencesResponse) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{19}
+}
+
+func (x *ListDifferencesResponse) GetDifferences() []*Difference {
+	if x != nil {
+		return x.Differences
+	}
+	return nil
+}
+
+func (x *ListDifferencesResponse) GetNextPageToken() string {
+	if x != nil {
+		return x.NextPageToken
+	}
+	return ""
+}
+
+// RecordShortagePaymentRequest records a shortage's self-payment.
+type RecordShortagePaymentRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Stocktake number.
+	StocktakeNo string `protobuf:"bytes,1,opt,name=stocktake_no,json=stocktakeNo,proto3" json:"stocktake_no,omitempty"`
+	// The shortage's book line (bonded).
+	BookSeq int32 `protobuf:"varint,2,opt,name=book_seq,json=bookSeq,proto3" json:"book_seq,omitempty"`
+	// Payment number.
+	PaymentNo string `protobuf:"bytes,3,opt,name=payment_no,json=paymentNo,proto3" json:"payment_no,omitempty"`
+	// Amount in CNY to the fen: the tax assessed.
+	Amount string `protobuf:"bytes,4,opt,name=amount,proto3" json:"amount,omitempty"`
+	// Payment date, "YYYY-MM-DD".
+	Date          string `protobuf:"bytes,5,opt,name=date,proto3" json:"date,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RecordShortagePaymentRequest) Reset() {
+	*x = RecordShortagePaymentRequest{}
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[20]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RecordShortagePaymentRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RecordShortagePaymentRequest) ProtoMessage() {}
+
+func (x *RecordShortagePaymentRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[20]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RecordShortagePaymentRequest.ProtoReflect.Descriptor instead.
+func (*RecordShortagePaymentRequest) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{20}
+}
+
+func (x *RecordShortagePaymentRequest) GetStocktakeNo() string {
+	if x != nil {
+		return x.StocktakeNo
+	}
+	return ""
+}
+
+func (x *RecordShortagePaymentRequest) GetBookSeq() int32 {
+	if x != nil {
+		return x.BookSeq
+	}
+	return 0
+}
+
+func (x *RecordShortagePaymentRequest) GetPaymentNo() string {
+	if x != nil {
+		return x.PaymentNo
+	}
+	return ""
+}
+
+func (x *RecordShortagePaymentRequest) GetAmount() string {
+	if x != nil {
+		return x.Amount
+	}
+	return ""
+}
+
+func (x *RecordShortagePaymentRequest) GetDate() string {
+	if x != nil {
+		return x.Date
+	}
+	return ""
+}
+
+// RecordShortagePaymentResponse carries the shortage.
+type RecordShortagePaymentResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The shortage with its payment.
+	Difference    *Difference `protobuf:"bytes,1,opt,name=difference,proto3" json:"difference,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RecordShortagePaymentResponse) Reset() {
+	*x = RecordShortagePaymentResponse{}
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[21]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RecordShortagePaymentResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RecordShortagePaymentResponse) ProtoMessage() {}
+
+func (x *RecordShortagePaymentResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[21]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RecordShortagePaymentResponse.ProtoReflect.Descriptor instead.
+func (*RecordShortagePaymentResponse) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{21}
+}
+
+func (x *RecordShortagePaymentResponse) GetDifference() *Difference {
+	if x != nil {
+		return x.Difference
+	}
+	return nil
+}
+
+// ExplainSurplusRequest explains a surplus.
+type ExplainSurplusRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Stocktake number.
+	StocktakeNo string `protobuf:"bytes,1,opt,name=stocktake_no,json=stocktakeNo,proto3" json:"stocktake_no,omitempty"`
+	// The surplus's book line.
+	BookSeq int32 `protobuf:"varint,2,opt,name=book_seq,json=bookSeq,proto3" json:"book_seq,omitempty"`
+	// The surplus's status.
+	Status CountStatus `protobuf:"varint,3,opt,name=status,proto3,enum=zoneledger.customs.v1.CountStatus" json:"status,omitempty"`
+	// The explanation.
+	Explanation string `protobuf:"bytes,4,opt,name=explanation,proto3" json:"explanation,omitempty"`
+	// Value the goods would enter the book with, CNY to the fen; empty means 0.
+	Value         string `protobuf:"bytes,5,opt,name=value,proto3" json:"value,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ExplainSurplusRequest) Reset() {
+	*x = ExplainSurplusRequest{}
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[22]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ExplainSurplusRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ExplainSurplusRequest) ProtoMessage() {}
+
+func (x *ExplainSurplusRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[22]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ExplainSurplusRequest.ProtoReflect.Descriptor instead.
+func (*ExplainSurplusRequest) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{22}
+}
+
+func (x *ExplainSurplusRequest) GetStocktakeNo() string {
+	if x != nil {
+		return x.StocktakeNo
+	}
+	return ""
+}
+
+func (x *ExplainSurplusRequest) GetBookSeq() int32 {
+	if x != nil {
+		return x.BookSeq
+	}
+	return 0
+}
+
+func (x *ExplainSurplusRequest) GetStatus() CountStatus {
+	if x != nil {
+		return x.Status
+	}
+	return CountStatus_COUNT_STATUS_UNSPECIFIED
+}
+
+func (x *ExplainSurplusRequest) GetExplanation() string {
+	if x != nil {
+		return x.Explanation
+	}
+	return ""
+}
+
+func (x *ExplainSurplusRequest) GetValue() string {
+	if x != nil {
+		return x.Value
+	}
+	return ""
+}
+
+// ExplainSurplusResponse carries the surplus.
+type ExplainSurplusResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The surplus.
+	Difference    *Difference `protobuf:"bytes,1,opt,name=difference,proto3" json:"difference,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ExplainSurplusResponse) Reset() {
+	*x = ExplainSurplusResponse{}
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[23]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ExplainSurplusResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ExplainSurplusResponse) ProtoMessage() {}
+
+func (x *ExplainSurplusResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[23]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ExplainSurplusResponse.ProtoReflect.Descriptor instead.
+func (*ExplainSurplusResponse) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{23}
+}
+
+func (x *ExplainSurplusResponse) GetDifference() *Difference {
+	if x != nil {
+		return x.Difference
+	}
+	return nil
+}
+
+// DecideSurplusRequest decides a surplus.
+type DecideSurplusRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Stocktake number.
+	StocktakeNo string `protobuf:"bytes,1,opt,name=stocktake_no,json=stocktakeNo,proto3" json:"stocktake_no,omitempty"`
+	// The surplus's book line.
+	BookSeq int32 `protobuf:"varint,2,opt,name=book_seq,json=bookSeq,proto3" json:"book_seq,omitempty"`
+	// The surplus's status.
+	Status CountStatus `protobuf:"varint,3,opt,name=status,proto3,enum=zoneledger.customs.v1.CountStatus" json:"status,omitempty"`
+	// Approve (post the adjustment journal) or reject (post nothing).
+	Approve bool `protobuf:"varint,4,opt,name=approve,proto3" json:"approve,omitempty"`
+	// Customs' note.
+	Note          string `protobuf:"bytes,5,opt,name=note,proto3" json:"note,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DecideSurplusRequest) Reset() {
+	*x = DecideSurplusRequest{}
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[24]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DecideSurplusRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DecideSurplusRequest) ProtoMessage() {}
+
+func (x *DecideSurplusRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[24]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DecideSurplusRequest.ProtoReflect.Descriptor instead.
+func (*DecideSurplusRequest) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{24}
+}
+
+func (x *DecideSurplusRequest) GetStocktakeNo() string {
+	if x != nil {
+		return x.StocktakeNo
+	}
+	return ""
+}
+
+func (x *DecideSurplusRequest) GetBookSeq() int32 {
+	if x != nil {
+		return x.BookSeq
+	}
+	return 0
+}
+
+func (x *DecideSurplusRequest) GetStatus() CountStatus {
+	if x != nil {
+		return x.Status
+	}
+	return CountStatus_COUNT_STATUS_UNSPECIFIED
+}
+
+func (x *DecideSurplusRequest) GetApprove() bool {
+	if x != nil {
+		return x.Approve
+	}
+	return false
+}
+
+func (x *DecideSurplusRequest) GetNote() string {
+	if x != nil {
+		return x.Note
+	}
+	return ""
+}
+
+// DecideSurplusResponse carries the surplus.
+type DecideSurplusResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The surplus.
+	Difference    *Difference `protobuf:"bytes,1,opt,name=difference,proto3" json:"difference,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DecideSurplusResponse) Reset() {
+	*x = DecideSurplusResponse{}
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[25]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DecideSurplusResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DecideSurplusResponse) ProtoMessage() {}
+
+func (x *DecideSurplusResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[25]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DecideSurplusResponse.ProtoReflect.Descriptor instead.
+func (*DecideSurplusResponse) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{25}
+}
+
+func (x *DecideSurplusResponse) GetDifference() *Difference {
+	if x != nil {
+		return x.Difference
+	}
+	return nil
+}
+
+// CloseWriteOffRequest closes a stocktake's write-off.
+type CloseWriteOffRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Stocktake number.
+	StocktakeNo   string `protobuf:"bytes,1,opt,name=stocktake_no,json=stocktakeNo,proto3" json:"stocktake_no,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CloseWriteOffRequest) Reset() {
+	*x = CloseWriteOffRequest{}
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[26]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CloseWriteOffRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CloseWriteOffRequest) ProtoMessage() {}
+
+func (x *CloseWriteOffRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[26]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CloseWriteOffRequest.ProtoReflect.Descriptor instead.
+func (*CloseWriteOffRequest) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{26}
+}
+
+func (x *CloseWriteOffRequest) GetStocktakeNo() string {
+	if x != nil {
+		return x.StocktakeNo
+	}
+	return ""
+}
+
+// CloseWriteOffResponse carries the closed stocktake.
+type CloseWriteOffResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The stocktake, CLOSED, with the sealed period's digest.
+	Stocktake     *Stocktake `protobuf:"bytes,1,opt,name=stocktake,proto3" json:"stocktake,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CloseWriteOffResponse) Reset() {
+	*x = CloseWriteOffResponse{}
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[27]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CloseWriteOffResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CloseWriteOffResponse) ProtoMessage() {}
+
+func (x *CloseWriteOffResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[27]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CloseWriteOffResponse.ProtoReflect.Descriptor instead.
+func (*CloseWriteOffResponse) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{27}
+}
+
+func (x *CloseWriteOffResponse) GetStocktake() *Stocktake {
+	if x != nil {
+		return x.Stocktake
+	}
+	return nil
+}
 
 // Evidence is a period's sealed evidence.
 type Evidence struct {
@@ -68,7 +2115,7 @@ type Evidence struct {
 
 func (x *Evidence) Reset() {
 	*x = Evidence{}
-	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[0]
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -80,7 +2127,7 @@ func (x *Evidence) String() string {
 func (*Evidence) ProtoMessage() {}
 
 func (x *Evidence) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[0]
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -93,7 +2140,7 @@ func (x *Evidence) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Evidence.ProtoReflect.Descriptor instead.
 func (*Evidence) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{0}
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *Evidence) GetBookNo() string {
@@ -179,7 +2226,7 @@ type SealEvidenceRequest struct {
 
 func (x *SealEvidenceRequest) Reset() {
 	*x = SealEvidenceRequest{}
-	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[1]
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -191,7 +2238,7 @@ func (x *SealEvidenceRequest) String() string {
 func (*SealEvidenceRequest) ProtoMessage() {}
 
 func (x *SealEvidenceRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[1]
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -204,7 +2251,7 @@ func (x *SealEvidenceRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SealEvidenceRequest.ProtoReflect.Descriptor instead.
 func (*SealEvidenceRequest) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{1}
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *SealEvidenceRequest) GetBookNo() string {
@@ -232,7 +2279,7 @@ type SealEvidenceResponse struct {
 
 func (x *SealEvidenceResponse) Reset() {
 	*x = SealEvidenceResponse{}
-	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[2]
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -244,7 +2291,7 @@ func (x *SealEvidenceResponse) String() string {
 func (*SealEvidenceResponse) ProtoMessage() {}
 
 func (x *SealEvidenceResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[2]
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -257,7 +2304,7 @@ func (x *SealEvidenceResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SealEvidenceResponse.ProtoReflect.Descriptor instead.
 func (*SealEvidenceResponse) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{2}
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *SealEvidenceResponse) GetEvidence() *Evidence {
@@ -278,7 +2325,7 @@ type ListEvidenceRequest struct {
 
 func (x *ListEvidenceRequest) Reset() {
 	*x = ListEvidenceRequest{}
-	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[3]
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -290,7 +2337,7 @@ func (x *ListEvidenceRequest) String() string {
 func (*ListEvidenceRequest) ProtoMessage() {}
 
 func (x *ListEvidenceRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[3]
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -303,7 +2350,7 @@ func (x *ListEvidenceRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListEvidenceRequest.ProtoReflect.Descriptor instead.
 func (*ListEvidenceRequest) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{3}
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *ListEvidenceRequest) GetBookNo() string {
@@ -325,7 +2372,7 @@ type ListEvidenceResponse struct {
 
 func (x *ListEvidenceResponse) Reset() {
 	*x = ListEvidenceResponse{}
-	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[4]
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -337,7 +2384,7 @@ func (x *ListEvidenceResponse) String() string {
 func (*ListEvidenceResponse) ProtoMessage() {}
 
 func (x *ListEvidenceResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[4]
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -350,7 +2397,7 @@ func (x *ListEvidenceResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListEvidenceResponse.ProtoReflect.Descriptor instead.
 func (*ListEvidenceResponse) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{4}
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *ListEvidenceResponse) GetEvidence() []*Evidence {
@@ -373,7 +2420,7 @@ type ExportEvidenceRequest struct {
 
 func (x *ExportEvidenceRequest) Reset() {
 	*x = ExportEvidenceRequest{}
-	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[5]
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -385,7 +2432,7 @@ func (x *ExportEvidenceRequest) String() string {
 func (*ExportEvidenceRequest) ProtoMessage() {}
 
 func (x *ExportEvidenceRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[5]
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -398,7 +2445,7 @@ func (x *ExportEvidenceRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExportEvidenceRequest.ProtoReflect.Descriptor instead.
 func (*ExportEvidenceRequest) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{5}
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *ExportEvidenceRequest) GetBookNo() string {
@@ -430,7 +2477,7 @@ type ExportEvidenceResponse struct {
 
 func (x *ExportEvidenceResponse) Reset() {
 	*x = ExportEvidenceResponse{}
-	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[6]
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -442,7 +2489,7 @@ func (x *ExportEvidenceResponse) String() string {
 func (*ExportEvidenceResponse) ProtoMessage() {}
 
 func (x *ExportEvidenceResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[6]
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -455,7 +2502,7 @@ func (x *ExportEvidenceResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExportEvidenceResponse.ProtoReflect.Descriptor instead.
 func (*ExportEvidenceResponse) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{6}
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *ExportEvidenceResponse) GetEvidence() *Evidence {
@@ -476,7 +2523,164 @@ var File_zoneledger_customs_v1_writeoff_proto protoreflect.FileDescriptor
 
 const file_zoneledger_customs_v1_writeoff_proto_rawDesc = "" +
 	"\n" +
-	"$zoneledger/customs/v1/writeoff.proto\x12\x15zoneledger.customs.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xc7\x02\n" +
+	"$zoneledger/customs/v1/writeoff.proto\x12\x15zoneledger.customs.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xb0\x01\n" +
+	"\rWriteOffCycle\x12\x17\n" +
+	"\abook_no\x18\x01 \x01(\tR\x06bookNo\x12\x16\n" +
+	"\x06months\x18\x02 \x01(\x05R\x06months\x12\x14\n" +
+	"\x05start\x18\x03 \x01(\tR\x05start\x12\x1f\n" +
+	"\vcurrent_end\x18\x04 \x01(\tR\n" +
+	"currentEnd\x12\x15\n" +
+	"\x06set_by\x18\x05 \x01(\tR\x05setBy\x12 \n" +
+	"\fstart_set_by\x18\x06 \x01(\tR\n" +
+	"startSetBy\"\x80\x04\n" +
+	"\tStocktake\x12!\n" +
+	"\fstocktake_no\x18\x01 \x01(\tR\vstocktakeNo\x12\x19\n" +
+	"\binner_no\x18\x02 \x01(\tR\ainnerNo\x12\x17\n" +
+	"\abook_no\x18\x03 \x01(\tR\x06bookNo\x12\x1e\n" +
+	"\n" +
+	"enterprise\x18\x04 \x01(\tR\n" +
+	"enterprise\x12\x12\n" +
+	"\x04date\x18\x05 \x01(\tR\x04date\x12\x1f\n" +
+	"\vnotified_on\x18\x06 \x01(\tR\n" +
+	"notifiedOn\x12\x16\n" +
+	"\x06status\x18\a \x01(\tR\x06status\x12\x12\n" +
+	"\x04rows\x18\b \x01(\x05R\x04rows\x12 \n" +
+	"\vdifferences\x18\t \x01(\x05R\vdifferences\x12\x1c\n" +
+	"\tshortages\x18\n" +
+	" \x01(\x05R\tshortages\x12\x1c\n" +
+	"\tsurpluses\x18\v \x01(\x05R\tsurpluses\x12\x1c\n" +
+	"\tunsettled\x18\f \x01(\x05R\tunsettled\x120\n" +
+	"\x14shortage_journal_ids\x18\r \x03(\x03R\x12shortageJournalIds\x12\x16\n" +
+	"\x06digest\x18\x0e \x01(\tR\x06digest\x12\x19\n" +
+	"\bfiled_by\x18\x0f \x01(\tR\afiledBy\x12\x1d\n" +
+	"\n" +
+	"counted_by\x18\x10 \x01(\tR\tcountedBy\x12\x1b\n" +
+	"\tclosed_by\x18\x11 \x01(\tR\bclosedBy\"}\n" +
+	"\x0fShortagePayment\x12\x1d\n" +
+	"\n" +
+	"payment_no\x18\x01 \x01(\tR\tpaymentNo\x12\x16\n" +
+	"\x06amount\x18\x02 \x01(\tR\x06amount\x12\x12\n" +
+	"\x04date\x18\x03 \x01(\tR\x04date\x12\x1f\n" +
+	"\vrecorded_by\x18\x04 \x01(\tR\n" +
+	"recordedBy\"\xc8\x05\n" +
+	"\n" +
+	"Difference\x12\x19\n" +
+	"\bbook_seq\x18\x01 \x01(\x05R\abookSeq\x12:\n" +
+	"\x06status\x18\x02 \x01(\x0e2\".zoneledger.customs.v1.CountStatusR\x06status\x12\x12\n" +
+	"\x04name\x18\x03 \x01(\tR\x04name\x12\x12\n" +
+	"\x04unit\x18\x04 \x01(\tR\x04unit\x12\x16\n" +
+	"\x06booked\x18\x05 \x01(\tR\x06booked\x12\x18\n" +
+	"\acounted\x18\x06 \x01(\tR\acounted\x12\x1e\n" +
+	"\n" +
+	"difference\x18\a \x01(\tR\n" +
+	"difference\x12\x14\n" +
+	"\x05value\x18\b \x01(\tR\x05value\x12(\n" +
+	"\x10taxable_event_id\x18\t \x01(\x03R\x0etaxableEventId\x12\x10\n" +
+	"\x03tax\x18\n" +
+	" \x01(\tR\x03tax\x12\x12\n" +
+	"\x04duty\x18\v \x01(\tR\x04duty\x12\x10\n" +
+	"\x03vat\x18\f \x01(\tR\x03vat\x12'\n" +
+	"\x0fconsumption_tax\x18\r \x01(\tR\x0econsumptionTax\x12\x1a\n" +
+	"\binterest\x18\x0e \x01(\tR\binterest\x12\x1d\n" +
+	"\n" +
+	"duty_basis\x18\x0f \x01(\tR\tdutyBasis\x12!\n" +
+	"\fassess_error\x18\x10 \x01(\tR\vassessError\x12@\n" +
+	"\apayment\x18\x11 \x01(\v2&.zoneledger.customs.v1.ShortagePaymentR\apayment\x12 \n" +
+	"\vexplanation\x18\x12 \x01(\tR\vexplanation\x12\x1a\n" +
+	"\bdecision\x18\x13 \x01(\tR\bdecision\x12\x1d\n" +
+	"\n" +
+	"decided_by\x18\x14 \x01(\tR\tdecidedBy\x12\x12\n" +
+	"\x04note\x18\x15 \x01(\tR\x04note\x12\x1d\n" +
+	"\n" +
+	"journal_id\x18\x16 \x01(\x03R\tjournalId\x12\x18\n" +
+	"\asettled\x18\x17 \x01(\bR\asettled\"X\n" +
+	"\x0fSetCycleRequest\x12\"\n" +
+	"\abook_no\x18\x01 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18@R\x06bookNo\x12!\n" +
+	"\x06months\x18\x02 \x01(\x05B\t\xbaH\x06\x1a\x04\x18\f(\x01R\x06months\"N\n" +
+	"\x10SetCycleResponse\x12:\n" +
+	"\x05cycle\x18\x01 \x01(\v2$.zoneledger.customs.v1.WriteOffCycleR\x05cycle\"u\n" +
+	"\x14SetCycleStartRequest\x12\"\n" +
+	"\abook_no\x18\x01 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18@R\x06bookNo\x129\n" +
+	"\x05start\x18\x02 \x01(\tB#\xbaH r\x1e2\x1c^[0-9]{4}-[0-9]{2}-[0-9]{2}$R\x05start\"S\n" +
+	"\x15SetCycleStartResponse\x12:\n" +
+	"\x05cycle\x18\x01 \x01(\v2$.zoneledger.customs.v1.WriteOffCycleR\x05cycle\"5\n" +
+	"\x0fGetCycleRequest\x12\"\n" +
+	"\abook_no\x18\x01 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18@R\x06bookNo\"N\n" +
+	"\x10GetCycleResponse\x12:\n" +
+	"\x05cycle\x18\x01 \x01(\v2$.zoneledger.customs.v1.WriteOffCycleR\x05cycle\"\x9b\x01\n" +
+	"\x16NotifyStocktakeRequest\x12$\n" +
+	"\binner_no\x18\x01 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18@R\ainnerNo\x12\"\n" +
+	"\abook_no\x18\x02 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18@R\x06bookNo\x127\n" +
+	"\x04date\x18\x03 \x01(\tB#\xbaH r\x1e2\x1c^[0-9]{4}-[0-9]{2}-[0-9]{2}$R\x04date\"Y\n" +
+	"\x17NotifyStocktakeResponse\x12>\n" +
+	"\tstocktake\x18\x01 \x01(\v2 .zoneledger.customs.v1.StocktakeR\tstocktake\"\xe2\x01\n" +
+	"\x16ImportStocktakeRequest\x12*\n" +
+	"\fstocktake_no\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x18@R\vstocktakeNo\x121\n" +
+	"\x0fidempotency_key\x18\x02 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x01R\x0eidempotencyKey\x12H\n" +
+	"\x06format\x18\x03 \x01(\x0e2&.zoneledger.customs.v1.CountFileFormatB\b\xbaH\x05\x82\x01\x02\x10\x01R\x06format\x12\x1f\n" +
+	"\x05chunk\x18\x04 \x01(\fB\t\xbaH\x06z\x04\x18\x80\x80@R\x05chunk\"Y\n" +
+	"\x17ImportStocktakeResponse\x12>\n" +
+	"\tstocktake\x18\x01 \x01(\v2 .zoneledger.customs.v1.StocktakeR\tstocktake\"C\n" +
+	"\x13GetStocktakeRequest\x12,\n" +
+	"\fstocktake_no\x18\x01 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18@R\vstocktakeNo\"V\n" +
+	"\x14GetStocktakeResponse\x12>\n" +
+	"\tstocktake\x18\x01 \x01(\v2 .zoneledger.customs.v1.StocktakeR\tstocktake\"\x8a\x01\n" +
+	"\x15ListStocktakesRequest\x12\"\n" +
+	"\abook_no\x18\x01 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18@R\x06bookNo\x12$\n" +
+	"\tpage_size\x18\x02 \x01(\x05B\a\xbaH\x04\x1a\x02(\x00R\bpageSize\x12'\n" +
+	"\n" +
+	"page_token\x18\x03 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x02R\tpageToken\"\x82\x01\n" +
+	"\x16ListStocktakesResponse\x12@\n" +
+	"\n" +
+	"stocktakes\x18\x01 \x03(\v2 .zoneledger.customs.v1.StocktakeR\n" +
+	"stocktakes\x12&\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x95\x01\n" +
+	"\x16ListDifferencesRequest\x12,\n" +
+	"\fstocktake_no\x18\x01 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18@R\vstocktakeNo\x12$\n" +
+	"\tpage_size\x18\x02 \x01(\x05B\a\xbaH\x04\x1a\x02(\x00R\bpageSize\x12'\n" +
+	"\n" +
+	"page_token\x18\x03 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x02R\tpageToken\"\x86\x01\n" +
+	"\x17ListDifferencesResponse\x12C\n" +
+	"\vdifferences\x18\x01 \x03(\v2!.zoneledger.customs.v1.DifferenceR\vdifferences\x12&\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x89\x02\n" +
+	"\x1cRecordShortagePaymentRequest\x12,\n" +
+	"\fstocktake_no\x18\x01 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18@R\vstocktakeNo\x12\"\n" +
+	"\bbook_seq\x18\x02 \x01(\x05B\a\xbaH\x04\x1a\x02(\x01R\abookSeq\x12(\n" +
+	"\n" +
+	"payment_no\x18\x03 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18@R\tpaymentNo\x124\n" +
+	"\x06amount\x18\x04 \x01(\tB\x1c\xbaH\x19r\x17\x18(2\x13^[0-9]+(\\.[0-9]+)?$R\x06amount\x127\n" +
+	"\x04date\x18\x05 \x01(\tB#\xbaH r\x1e2\x1c^[0-9]{4}-[0-9]{2}-[0-9]{2}$R\x04date\"b\n" +
+	"\x1dRecordShortagePaymentResponse\x12A\n" +
+	"\n" +
+	"difference\x18\x01 \x01(\v2!.zoneledger.customs.v1.DifferenceR\n" +
+	"difference\"\x96\x02\n" +
+	"\x15ExplainSurplusRequest\x12,\n" +
+	"\fstocktake_no\x18\x01 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18@R\vstocktakeNo\x12\"\n" +
+	"\bbook_seq\x18\x02 \x01(\x05B\a\xbaH\x04\x1a\x02(\x01R\abookSeq\x12F\n" +
+	"\x06status\x18\x03 \x01(\x0e2\".zoneledger.customs.v1.CountStatusB\n" +
+	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x06status\x12,\n" +
+	"\vexplanation\x18\x04 \x01(\tB\n" +
+	"\xbaH\ar\x05\x10\x01\x18\xd0\x0fR\vexplanation\x125\n" +
+	"\x05value\x18\x05 \x01(\tB\x1f\xbaH\x1cr\x1a\x18(2\x16^([0-9]+(\\.[0-9]+)?)?$R\x05value\"[\n" +
+	"\x16ExplainSurplusResponse\x12A\n" +
+	"\n" +
+	"difference\x18\x01 \x01(\v2!.zoneledger.customs.v1.DifferenceR\n" +
+	"difference\"\xe8\x01\n" +
+	"\x14DecideSurplusRequest\x12,\n" +
+	"\fstocktake_no\x18\x01 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18@R\vstocktakeNo\x12\"\n" +
+	"\bbook_seq\x18\x02 \x01(\x05B\a\xbaH\x04\x1a\x02(\x01R\abookSeq\x12F\n" +
+	"\x06status\x18\x03 \x01(\x0e2\".zoneledger.customs.v1.CountStatusB\n" +
+	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x06status\x12\x18\n" +
+	"\aapprove\x18\x04 \x01(\bR\aapprove\x12\x1c\n" +
+	"\x04note\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\xd0\x0fR\x04note\"Z\n" +
+	"\x15DecideSurplusResponse\x12A\n" +
+	"\n" +
+	"difference\x18\x01 \x01(\v2!.zoneledger.customs.v1.DifferenceR\n" +
+	"difference\"D\n" +
+	"\x14CloseWriteOffRequest\x12,\n" +
+	"\fstocktake_no\x18\x01 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18@R\vstocktakeNo\"W\n" +
+	"\x15CloseWriteOffResponse\x12>\n" +
+	"\tstocktake\x18\x01 \x01(\v2 .zoneledger.customs.v1.StocktakeR\tstocktake\"\xc7\x02\n" +
 	"\bEvidence\x12\x17\n" +
 	"\abook_no\x18\x01 \x01(\tR\x06bookNo\x12\x12\n" +
 	"\x04from\x18\x02 \x01(\tR\x04from\x12\x18\n" +
@@ -503,8 +2707,28 @@ const file_zoneledger_customs_v1_writeoff_proto_rawDesc = "" +
 	"\athrough\x18\x02 \x01(\tB#\xbaH r\x1e2\x1c^[0-9]{4}-[0-9]{2}-[0-9]{2}$R\athrough\"i\n" +
 	"\x16ExportEvidenceResponse\x12;\n" +
 	"\bevidence\x18\x01 \x01(\v2\x1f.zoneledger.customs.v1.EvidenceR\bevidence\x12\x12\n" +
-	"\x04line\x18\x02 \x01(\tR\x04line2\xd4\x02\n" +
-	"\x0fWriteOffService\x12g\n" +
+	"\x04line\x18\x02 \x01(\tR\x04line*`\n" +
+	"\vCountStatus\x12\x1c\n" +
+	"\x18COUNT_STATUS_UNSPECIFIED\x10\x00\x12\x17\n" +
+	"\x13COUNT_STATUS_BONDED\x10\x01\x12\x1a\n" +
+	"\x16COUNT_STATUS_NONBONDED\x10\x02*k\n" +
+	"\x0fCountFileFormat\x12!\n" +
+	"\x1dCOUNT_FILE_FORMAT_UNSPECIFIED\x10\x00\x12\x19\n" +
+	"\x15COUNT_FILE_FORMAT_CSV\x10\x01\x12\x1a\n" +
+	"\x16COUNT_FILE_FORMAT_XLSX\x10\x022\xf6\f\n" +
+	"\x0fWriteOffService\x12[\n" +
+	"\bSetCycle\x12&.zoneledger.customs.v1.SetCycleRequest\x1a'.zoneledger.customs.v1.SetCycleResponse\x12j\n" +
+	"\rSetCycleStart\x12+.zoneledger.customs.v1.SetCycleStartRequest\x1a,.zoneledger.customs.v1.SetCycleStartResponse\x12[\n" +
+	"\bGetCycle\x12&.zoneledger.customs.v1.GetCycleRequest\x1a'.zoneledger.customs.v1.GetCycleResponse\x12p\n" +
+	"\x0fNotifyStocktake\x12-.zoneledger.customs.v1.NotifyStocktakeRequest\x1a..zoneledger.customs.v1.NotifyStocktakeResponse\x12r\n" +
+	"\x0fImportStocktake\x12-.zoneledger.customs.v1.ImportStocktakeRequest\x1a..zoneledger.customs.v1.ImportStocktakeResponse(\x01\x12g\n" +
+	"\fGetStocktake\x12*.zoneledger.customs.v1.GetStocktakeRequest\x1a+.zoneledger.customs.v1.GetStocktakeResponse\x12m\n" +
+	"\x0eListStocktakes\x12,.zoneledger.customs.v1.ListStocktakesRequest\x1a-.zoneledger.customs.v1.ListStocktakesResponse\x12p\n" +
+	"\x0fListDifferences\x12-.zoneledger.customs.v1.ListDifferencesRequest\x1a..zoneledger.customs.v1.ListDifferencesResponse\x12\x82\x01\n" +
+	"\x15RecordShortagePayment\x123.zoneledger.customs.v1.RecordShortagePaymentRequest\x1a4.zoneledger.customs.v1.RecordShortagePaymentResponse\x12m\n" +
+	"\x0eExplainSurplus\x12,.zoneledger.customs.v1.ExplainSurplusRequest\x1a-.zoneledger.customs.v1.ExplainSurplusResponse\x12j\n" +
+	"\rDecideSurplus\x12+.zoneledger.customs.v1.DecideSurplusRequest\x1a,.zoneledger.customs.v1.DecideSurplusResponse\x12j\n" +
+	"\rCloseWriteOff\x12+.zoneledger.customs.v1.CloseWriteOffRequest\x1a,.zoneledger.customs.v1.CloseWriteOffResponse\x12g\n" +
 	"\fSealEvidence\x12*.zoneledger.customs.v1.SealEvidenceRequest\x1a+.zoneledger.customs.v1.SealEvidenceResponse\x12g\n" +
 	"\fListEvidence\x12*.zoneledger.customs.v1.ListEvidenceRequest\x1a+.zoneledger.customs.v1.ListEvidenceResponse\x12o\n" +
 	"\x0eExportEvidence\x12,.zoneledger.customs.v1.ExportEvidenceRequest\x1a-.zoneledger.customs.v1.ExportEvidenceResponse0\x01B\xe8\x01\n" +
@@ -522,33 +2746,105 @@ func file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP() []byte {
 	return file_zoneledger_customs_v1_writeoff_proto_rawDescData
 }
 
-var file_zoneledger_customs_v1_writeoff_proto_msgTypes = make([]protoimpl.MessageInfo, 7)
+var file_zoneledger_customs_v1_writeoff_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
+var file_zoneledger_customs_v1_writeoff_proto_msgTypes = make([]protoimpl.MessageInfo, 35)
 var file_zoneledger_customs_v1_writeoff_proto_goTypes = []any{
-	(*Evidence)(nil),               // 0: zoneledger.customs.v1.Evidence
-	(*SealEvidenceRequest)(nil),    // 1: zoneledger.customs.v1.SealEvidenceRequest
-	(*SealEvidenceResponse)(nil),   // 2: zoneledger.customs.v1.SealEvidenceResponse
-	(*ListEvidenceRequest)(nil),    // 3: zoneledger.customs.v1.ListEvidenceRequest
-	(*ListEvidenceResponse)(nil),   // 4: zoneledger.customs.v1.ListEvidenceResponse
-	(*ExportEvidenceRequest)(nil),  // 5: zoneledger.customs.v1.ExportEvidenceRequest
-	(*ExportEvidenceResponse)(nil), // 6: zoneledger.customs.v1.ExportEvidenceResponse
-	(*timestamppb.Timestamp)(nil),  // 7: google.protobuf.Timestamp
+	(CountStatus)(0),                      // 0: zoneledger.customs.v1.CountStatus
+	(CountFileFormat)(0),                  // 1: zoneledger.customs.v1.CountFileFormat
+	(*WriteOffCycle)(nil),                 // 2: zoneledger.customs.v1.WriteOffCycle
+	(*Stocktake)(nil),                     // 3: zoneledger.customs.v1.Stocktake
+	(*ShortagePayment)(nil),               // 4: zoneledger.customs.v1.ShortagePayment
+	(*Difference)(nil),                    // 5: zoneledger.customs.v1.Difference
+	(*SetCycleRequest)(nil),               // 6: zoneledger.customs.v1.SetCycleRequest
+	(*SetCycleResponse)(nil),              // 7: zoneledger.customs.v1.SetCycleResponse
+	(*SetCycleStartRequest)(nil),          // 8: zoneledger.customs.v1.SetCycleStartRequest
+	(*SetCycleStartResponse)(nil),         // 9: zoneledger.customs.v1.SetCycleStartResponse
+	(*GetCycleRequest)(nil),               // 10: zoneledger.customs.v1.GetCycleRequest
+	(*GetCycleResponse)(nil),              // 11: zoneledger.customs.v1.GetCycleResponse
+	(*NotifyStocktakeRequest)(nil),        // 12: zoneledger.customs.v1.NotifyStocktakeRequest
+	(*NotifyStocktakeResponse)(nil),       // 13: zoneledger.customs.v1.NotifyStocktakeResponse
+	(*ImportStocktakeRequest)(nil),        // 14: zoneledger.customs.v1.ImportStocktakeRequest
+	(*ImportStocktakeResponse)(nil),       // 15: zoneledger.customs.v1.ImportStocktakeResponse
+	(*GetStocktakeRequest)(nil),           // 16: zoneledger.customs.v1.GetStocktakeRequest
+	(*GetStocktakeResponse)(nil),          // 17: zoneledger.customs.v1.GetStocktakeResponse
+	(*ListStocktakesRequest)(nil),         // 18: zoneledger.customs.v1.ListStocktakesRequest
+	(*ListStocktakesResponse)(nil),        // 19: zoneledger.customs.v1.ListStocktakesResponse
+	(*ListDifferencesRequest)(nil),        // 20: zoneledger.customs.v1.ListDifferencesRequest
+	(*ListDifferencesResponse)(nil),       // 21: zoneledger.customs.v1.ListDifferencesResponse
+	(*RecordShortagePaymentRequest)(nil),  // 22: zoneledger.customs.v1.RecordShortagePaymentRequest
+	(*RecordShortagePaymentResponse)(nil), // 23: zoneledger.customs.v1.RecordShortagePaymentResponse
+	(*ExplainSurplusRequest)(nil),         // 24: zoneledger.customs.v1.ExplainSurplusRequest
+	(*ExplainSurplusResponse)(nil),        // 25: zoneledger.customs.v1.ExplainSurplusResponse
+	(*DecideSurplusRequest)(nil),          // 26: zoneledger.customs.v1.DecideSurplusRequest
+	(*DecideSurplusResponse)(nil),         // 27: zoneledger.customs.v1.DecideSurplusResponse
+	(*CloseWriteOffRequest)(nil),          // 28: zoneledger.customs.v1.CloseWriteOffRequest
+	(*CloseWriteOffResponse)(nil),         // 29: zoneledger.customs.v1.CloseWriteOffResponse
+	(*Evidence)(nil),                      // 30: zoneledger.customs.v1.Evidence
+	(*SealEvidenceRequest)(nil),           // 31: zoneledger.customs.v1.SealEvidenceRequest
+	(*SealEvidenceResponse)(nil),          // 32: zoneledger.customs.v1.SealEvidenceResponse
+	(*ListEvidenceRequest)(nil),           // 33: zoneledger.customs.v1.ListEvidenceRequest
+	(*ListEvidenceResponse)(nil),          // 34: zoneledger.customs.v1.ListEvidenceResponse
+	(*ExportEvidenceRequest)(nil),         // 35: zoneledger.customs.v1.ExportEvidenceRequest
+	(*ExportEvidenceResponse)(nil),        // 36: zoneledger.customs.v1.ExportEvidenceResponse
+	(*timestamppb.Timestamp)(nil),         // 37: google.protobuf.Timestamp
 }
 var file_zoneledger_customs_v1_writeoff_proto_depIdxs = []int32{
-	7, // 0: zoneledger.customs.v1.Evidence.sealed_at:type_name -> google.protobuf.Timestamp
-	0, // 1: zoneledger.customs.v1.SealEvidenceResponse.evidence:type_name -> zoneledger.customs.v1.Evidence
-	0, // 2: zoneledger.customs.v1.ListEvidenceResponse.evidence:type_name -> zoneledger.customs.v1.Evidence
-	0, // 3: zoneledger.customs.v1.ExportEvidenceResponse.evidence:type_name -> zoneledger.customs.v1.Evidence
-	1, // 4: zoneledger.customs.v1.WriteOffService.SealEvidence:input_type -> zoneledger.customs.v1.SealEvidenceRequest
-	3, // 5: zoneledger.customs.v1.WriteOffService.ListEvidence:input_type -> zoneledger.customs.v1.ListEvidenceRequest
-	5, // 6: zoneledger.customs.v1.WriteOffService.ExportEvidence:input_type -> zoneledger.customs.v1.ExportEvidenceRequest
-	2, // 7: zoneledger.customs.v1.WriteOffService.SealEvidence:output_type -> zoneledger.customs.v1.SealEvidenceResponse
-	4, // 8: zoneledger.customs.v1.WriteOffService.ListEvidence:output_type -> zoneledger.customs.v1.ListEvidenceResponse
-	6, // 9: zoneledger.customs.v1.WriteOffService.ExportEvidence:output_type -> zoneledger.customs.v1.ExportEvidenceResponse
-	7, // [7:10] is the sub-list for method output_type
-	4, // [4:7] is the sub-list for method input_type
-	4, // [4:4] is the sub-list for extension type_name
-	4, // [4:4] is the sub-list for extension extendee
-	0, // [0:4] is the sub-list for field type_name
+	0,  // 0: zoneledger.customs.v1.Difference.status:type_name -> zoneledger.customs.v1.CountStatus
+	4,  // 1: zoneledger.customs.v1.Difference.payment:type_name -> zoneledger.customs.v1.ShortagePayment
+	2,  // 2: zoneledger.customs.v1.SetCycleResponse.cycle:type_name -> zoneledger.customs.v1.WriteOffCycle
+	2,  // 3: zoneledger.customs.v1.SetCycleStartResponse.cycle:type_name -> zoneledger.customs.v1.WriteOffCycle
+	2,  // 4: zoneledger.customs.v1.GetCycleResponse.cycle:type_name -> zoneledger.customs.v1.WriteOffCycle
+	3,  // 5: zoneledger.customs.v1.NotifyStocktakeResponse.stocktake:type_name -> zoneledger.customs.v1.Stocktake
+	1,  // 6: zoneledger.customs.v1.ImportStocktakeRequest.format:type_name -> zoneledger.customs.v1.CountFileFormat
+	3,  // 7: zoneledger.customs.v1.ImportStocktakeResponse.stocktake:type_name -> zoneledger.customs.v1.Stocktake
+	3,  // 8: zoneledger.customs.v1.GetStocktakeResponse.stocktake:type_name -> zoneledger.customs.v1.Stocktake
+	3,  // 9: zoneledger.customs.v1.ListStocktakesResponse.stocktakes:type_name -> zoneledger.customs.v1.Stocktake
+	5,  // 10: zoneledger.customs.v1.ListDifferencesResponse.differences:type_name -> zoneledger.customs.v1.Difference
+	5,  // 11: zoneledger.customs.v1.RecordShortagePaymentResponse.difference:type_name -> zoneledger.customs.v1.Difference
+	0,  // 12: zoneledger.customs.v1.ExplainSurplusRequest.status:type_name -> zoneledger.customs.v1.CountStatus
+	5,  // 13: zoneledger.customs.v1.ExplainSurplusResponse.difference:type_name -> zoneledger.customs.v1.Difference
+	0,  // 14: zoneledger.customs.v1.DecideSurplusRequest.status:type_name -> zoneledger.customs.v1.CountStatus
+	5,  // 15: zoneledger.customs.v1.DecideSurplusResponse.difference:type_name -> zoneledger.customs.v1.Difference
+	3,  // 16: zoneledger.customs.v1.CloseWriteOffResponse.stocktake:type_name -> zoneledger.customs.v1.Stocktake
+	37, // 17: zoneledger.customs.v1.Evidence.sealed_at:type_name -> google.protobuf.Timestamp
+	30, // 18: zoneledger.customs.v1.SealEvidenceResponse.evidence:type_name -> zoneledger.customs.v1.Evidence
+	30, // 19: zoneledger.customs.v1.ListEvidenceResponse.evidence:type_name -> zoneledger.customs.v1.Evidence
+	30, // 20: zoneledger.customs.v1.ExportEvidenceResponse.evidence:type_name -> zoneledger.customs.v1.Evidence
+	6,  // 21: zoneledger.customs.v1.WriteOffService.SetCycle:input_type -> zoneledger.customs.v1.SetCycleRequest
+	8,  // 22: zoneledger.customs.v1.WriteOffService.SetCycleStart:input_type -> zoneledger.customs.v1.SetCycleStartRequest
+	10, // 23: zoneledger.customs.v1.WriteOffService.GetCycle:input_type -> zoneledger.customs.v1.GetCycleRequest
+	12, // 24: zoneledger.customs.v1.WriteOffService.NotifyStocktake:input_type -> zoneledger.customs.v1.NotifyStocktakeRequest
+	14, // 25: zoneledger.customs.v1.WriteOffService.ImportStocktake:input_type -> zoneledger.customs.v1.ImportStocktakeRequest
+	16, // 26: zoneledger.customs.v1.WriteOffService.GetStocktake:input_type -> zoneledger.customs.v1.GetStocktakeRequest
+	18, // 27: zoneledger.customs.v1.WriteOffService.ListStocktakes:input_type -> zoneledger.customs.v1.ListStocktakesRequest
+	20, // 28: zoneledger.customs.v1.WriteOffService.ListDifferences:input_type -> zoneledger.customs.v1.ListDifferencesRequest
+	22, // 29: zoneledger.customs.v1.WriteOffService.RecordShortagePayment:input_type -> zoneledger.customs.v1.RecordShortagePaymentRequest
+	24, // 30: zoneledger.customs.v1.WriteOffService.ExplainSurplus:input_type -> zoneledger.customs.v1.ExplainSurplusRequest
+	26, // 31: zoneledger.customs.v1.WriteOffService.DecideSurplus:input_type -> zoneledger.customs.v1.DecideSurplusRequest
+	28, // 32: zoneledger.customs.v1.WriteOffService.CloseWriteOff:input_type -> zoneledger.customs.v1.CloseWriteOffRequest
+	31, // 33: zoneledger.customs.v1.WriteOffService.SealEvidence:input_type -> zoneledger.customs.v1.SealEvidenceRequest
+	33, // 34: zoneledger.customs.v1.WriteOffService.ListEvidence:input_type -> zoneledger.customs.v1.ListEvidenceRequest
+	35, // 35: zoneledger.customs.v1.WriteOffService.ExportEvidence:input_type -> zoneledger.customs.v1.ExportEvidenceRequest
+	7,  // 36: zoneledger.customs.v1.WriteOffService.SetCycle:output_type -> zoneledger.customs.v1.SetCycleResponse
+	9,  // 37: zoneledger.customs.v1.WriteOffService.SetCycleStart:output_type -> zoneledger.customs.v1.SetCycleStartResponse
+	11, // 38: zoneledger.customs.v1.WriteOffService.GetCycle:output_type -> zoneledger.customs.v1.GetCycleResponse
+	13, // 39: zoneledger.customs.v1.WriteOffService.NotifyStocktake:output_type -> zoneledger.customs.v1.NotifyStocktakeResponse
+	15, // 40: zoneledger.customs.v1.WriteOffService.ImportStocktake:output_type -> zoneledger.customs.v1.ImportStocktakeResponse
+	17, // 41: zoneledger.customs.v1.WriteOffService.GetStocktake:output_type -> zoneledger.customs.v1.GetStocktakeResponse
+	19, // 42: zoneledger.customs.v1.WriteOffService.ListStocktakes:output_type -> zoneledger.customs.v1.ListStocktakesResponse
+	21, // 43: zoneledger.customs.v1.WriteOffService.ListDifferences:output_type -> zoneledger.customs.v1.ListDifferencesResponse
+	23, // 44: zoneledger.customs.v1.WriteOffService.RecordShortagePayment:output_type -> zoneledger.customs.v1.RecordShortagePaymentResponse
+	25, // 45: zoneledger.customs.v1.WriteOffService.ExplainSurplus:output_type -> zoneledger.customs.v1.ExplainSurplusResponse
+	27, // 46: zoneledger.customs.v1.WriteOffService.DecideSurplus:output_type -> zoneledger.customs.v1.DecideSurplusResponse
+	29, // 47: zoneledger.customs.v1.WriteOffService.CloseWriteOff:output_type -> zoneledger.customs.v1.CloseWriteOffResponse
+	32, // 48: zoneledger.customs.v1.WriteOffService.SealEvidence:output_type -> zoneledger.customs.v1.SealEvidenceResponse
+	34, // 49: zoneledger.customs.v1.WriteOffService.ListEvidence:output_type -> zoneledger.customs.v1.ListEvidenceResponse
+	36, // 50: zoneledger.customs.v1.WriteOffService.ExportEvidence:output_type -> zoneledger.customs.v1.ExportEvidenceResponse
+	36, // [36:51] is the sub-list for method output_type
+	21, // [21:36] is the sub-list for method input_type
+	21, // [21:21] is the sub-list for extension type_name
+	21, // [21:21] is the sub-list for extension extendee
+	0,  // [0:21] is the sub-list for field type_name
 }
 
 func init() { file_zoneledger_customs_v1_writeoff_proto_init() }
@@ -561,13 +2857,14 @@ func file_zoneledger_customs_v1_writeoff_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_zoneledger_customs_v1_writeoff_proto_rawDesc), len(file_zoneledger_customs_v1_writeoff_proto_rawDesc)),
-			NumEnums:      0,
-			NumMessages:   7,
+			NumEnums:      2,
+			NumMessages:   35,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
 		GoTypes:           file_zoneledger_customs_v1_writeoff_proto_goTypes,
 		DependencyIndexes: file_zoneledger_customs_v1_writeoff_proto_depIdxs,
+		EnumInfos:         file_zoneledger_customs_v1_writeoff_proto_enumTypes,
 		MessageInfos:      file_zoneledger_customs_v1_writeoff_proto_msgTypes,
 	}.Build()
 	File_zoneledger_customs_v1_writeoff_proto = out.File

@@ -4,23 +4,35 @@
 // - protoc             (unknown)
 // source: zoneledger/customs/v1/writeoff.proto
 
-// Package zoneledger.customs.v1, WriteOffService: write-off (核销) of zone books. This file holds
-// its evidence calls (customs/evidence): a sealed period's journals and customs documents, in a
-// canonical encoding chained into one digest that customs keeps and checks outside the
-// database (zonectl verify; the encoding is proto/zoneledger/evidence). Wire conventions: see
-// books.proto.
+// Package zoneledger.customs.v1, WriteOffService: the write-off (核销) of a zone book under 四自一简
+// (GACC 公告2019年第26号) — the cycle the enterprise sets (≤ 1 year) from the start customs sets,
+// the stocktake (核销盘点) notified to customs before it, the physical count per book line and
+// status, the differences against the book as of the stocktake date, the shortage (盘亏) taxed and
+// self-paid (自报自缴), the surplus (盘盈) explained and decided, and the close that seals the period
+// and sets the book's last write-off date (customs/writeoff). Wire conventions: see books.proto.
 //
 // Stable reasons of its refusals (ErrorInfo.reason, declared in zoneledger.errors.v1.Reason,
 // with the request field at fault in ErrorInfo.metadata["field"]), beside the ledger's and
 // BookService's:
+//   - WRITE_OFF_CYCLE_NOT_SET (FAILED_PRECONDITION): no cycle with a start yet.
+//   - STOCKTAKE_NOT_NOTIFIED (INVALID_ARGUMENT): the notice is not early enough before the date.
+//   - STOCKTAKE_COUNT_ROW (INVALID_ARGUMENT): a row of the count file is wrong; field
+//     "rows[R].column" names the file's row and column; nothing was stored.
+//   - STOCKTAKE_STATE (FAILED_PRECONDITION): the stocktake or difference is not at that step.
+//   - SHORTAGE_PAYMENT_AMOUNT (INVALID_ARGUMENT): the payment is not the tax assessed.
+//   - WRITE_OFF_UNSETTLED (FAILED_PRECONDITION): a shortage unpaid or a surplus undecided.
+//   - PERIOD_CLOSED (FAILED_PRECONDITION, ledger): a posting dated in a closed write-off period.
+//
+// Its evidence calls (customs/evidence): a sealed period's journals and customs documents, in a
+// canonical encoding chained into one digest that customs keeps and checks outside the database
+// (zonectl verify; the encoding is proto/zoneledger/evidence). Their refusals:
 //   - EVIDENCE_PERIOD_NOT_CLOSED (FAILED_PRECONDITION, through): no ledger period of the book
-//     ends that day; close it first (LedgerService.ClosePeriod).
+//     ends that day; close it first (CloseWriteOff, or LedgerService.ClosePeriod).
 //   - EVIDENCE_PREVIOUS_NOT_SEALED (FAILED_PRECONDITION, through): the period before has no
 //     sealed evidence; seal the periods in order.
 //   - EVIDENCE_NOT_SEALED (NOT_FOUND, through): the period's evidence was never sealed.
 //   - EVIDENCE_LEDGER_MISMATCH (FAILED_PRECONDITION, through): the ledger's journals no longer
 //     reproduce the digest the ledger sealed; nothing is sealed over them.
-//   - UNKNOWN_BOOK (NOT_FOUND, book_no): also another enterprise's book.
 
 package customsv1
 
@@ -37,22 +49,69 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	WriteOffService_SealEvidence_FullMethodName   = "/zoneledger.customs.v1.WriteOffService/SealEvidence"
-	WriteOffService_ListEvidence_FullMethodName   = "/zoneledger.customs.v1.WriteOffService/ListEvidence"
-	WriteOffService_ExportEvidence_FullMethodName = "/zoneledger.customs.v1.WriteOffService/ExportEvidence"
+	WriteOffService_SetCycle_FullMethodName              = "/zoneledger.customs.v1.WriteOffService/SetCycle"
+	WriteOffService_SetCycleStart_FullMethodName         = "/zoneledger.customs.v1.WriteOffService/SetCycleStart"
+	WriteOffService_GetCycle_FullMethodName              = "/zoneledger.customs.v1.WriteOffService/GetCycle"
+	WriteOffService_NotifyStocktake_FullMethodName       = "/zoneledger.customs.v1.WriteOffService/NotifyStocktake"
+	WriteOffService_ImportStocktake_FullMethodName       = "/zoneledger.customs.v1.WriteOffService/ImportStocktake"
+	WriteOffService_GetStocktake_FullMethodName          = "/zoneledger.customs.v1.WriteOffService/GetStocktake"
+	WriteOffService_ListStocktakes_FullMethodName        = "/zoneledger.customs.v1.WriteOffService/ListStocktakes"
+	WriteOffService_ListDifferences_FullMethodName       = "/zoneledger.customs.v1.WriteOffService/ListDifferences"
+	WriteOffService_RecordShortagePayment_FullMethodName = "/zoneledger.customs.v1.WriteOffService/RecordShortagePayment"
+	WriteOffService_ExplainSurplus_FullMethodName        = "/zoneledger.customs.v1.WriteOffService/ExplainSurplus"
+	WriteOffService_DecideSurplus_FullMethodName         = "/zoneledger.customs.v1.WriteOffService/DecideSurplus"
+	WriteOffService_CloseWriteOff_FullMethodName         = "/zoneledger.customs.v1.WriteOffService/CloseWriteOff"
+	WriteOffService_SealEvidence_FullMethodName          = "/zoneledger.customs.v1.WriteOffService/SealEvidence"
+	WriteOffService_ListEvidence_FullMethodName          = "/zoneledger.customs.v1.WriteOffService/ListEvidence"
+	WriteOffService_ExportEvidence_FullMethodName        = "/zoneledger.customs.v1.WriteOffService/ExportEvidence"
 )
 
 // WriteOffServiceClient is the client API for WriteOffService service.
 //
 // For semantics around ctx use and closing/ending streaming RPCs, please refer to https://pkg.go.dev/google.golang.org/grpc/?tab=doc#ClientConn.NewStream.
 //
-// WriteOffService: write-off of zone books. Customs reads and seals every book; an enterprise
-// seals and exports its own books; another enterprise's book is answered as unknown.
+// WriteOffService keeps the write-off cycle and stocktakes of zone books. The book's owner
+// enterprise sets its cycle's months, notifies, imports the count, explains surpluses and closes;
+// customs sets the cycle's start, records shortage payments and decides surpluses; both read.
+// Another enterprise's book or stocktake is answered as unknown.
 type WriteOffServiceClient interface {
+	// SetCycle sets a book's write-off cycle: 1 to 12 months. The book's enterprise.
+	SetCycle(ctx context.Context, in *SetCycleRequest, opts ...grpc.CallOption) (*SetCycleResponse, error)
+	// SetCycleStart sets the first day of a book's write-off cycle. Customs.
+	SetCycleStart(ctx context.Context, in *SetCycleStartRequest, opts ...grpc.CallOption) (*SetCycleStartResponse, error)
+	// GetCycle returns a book's write-off cycle.
+	GetCycle(ctx context.Context, in *GetCycleRequest, opts ...grpc.CallOption) (*GetCycleResponse, error)
+	// NotifyStocktake tells customs of a stocktake on a date, at least writeoff.notice_lead_days
+	// before it. inner_no is the idempotency key.
+	NotifyStocktake(ctx context.Context, in *NotifyStocktakeRequest, opts ...grpc.CallOption) (*NotifyStocktakeResponse, error)
+	// ImportStocktake sends the count file of a notified stocktake in chunks (CSV or XLSX, header
+	// book_seq,status,quantity); the first message names the stocktake, key and format. On or
+	// after the stocktake date. The whole file is stored or nothing: a bad row is refused with
+	// STOCKTAKE_COUNT_ROW naming its row and column. In the same transaction the shortages leave the
+	// book and each bonded one is taxed (a taxable event of the zone).
+	ImportStocktake(ctx context.Context, opts ...grpc.CallOption) (grpc.ClientStreamingClient[ImportStocktakeRequest, ImportStocktakeResponse], error)
+	// GetStocktake returns a stocktake without its rows and differences (ListDifferences pages them).
+	GetStocktake(ctx context.Context, in *GetStocktakeRequest, opts ...grpc.CallOption) (*GetStocktakeResponse, error)
+	// ListStocktakes pages a book's stocktakes, oldest first.
+	ListStocktakes(ctx context.Context, in *ListStocktakesRequest, opts ...grpc.CallOption) (*ListStocktakesResponse, error)
+	// ListDifferences pages a counted stocktake's differences, by line then status.
+	ListDifferences(ctx context.Context, in *ListDifferencesRequest, opts ...grpc.CallOption) (*ListDifferencesResponse, error)
+	// RecordShortagePayment records the self-payment (自报自缴) of a shortage's tax: payment number,
+	// amount (the tax assessed, to the fen) and date. Customs. Recording it again is a no-op.
+	RecordShortagePayment(ctx context.Context, in *RecordShortagePaymentRequest, opts ...grpc.CallOption) (*RecordShortagePaymentResponse, error)
+	// ExplainSurplus files the enterprise's explanation of a surplus and the value it would enter
+	// with; again replaces it until customs decides.
+	ExplainSurplus(ctx context.Context, in *ExplainSurplusRequest, opts ...grpc.CallOption) (*ExplainSurplusResponse, error)
+	// DecideSurplus approves (the adjustment journal is posted) or rejects (nothing is posted) an
+	// explained surplus. Customs. The same decision again is a no-op.
+	DecideSurplus(ctx context.Context, in *DecideSurplusRequest, opts ...grpc.CallOption) (*DecideSurplusResponse, error)
+	// CloseWriteOff seals the book's period through the stocktake date and sets the book's last
+	// write-off date, once every difference is settled. The book's enterprise. Idempotent.
+	CloseWriteOff(ctx context.Context, in *CloseWriteOffRequest, opts ...grpc.CallOption) (*CloseWriteOffResponse, error)
 	// SealEvidence seals the evidence of the book's period that the ledger closed through a day:
 	// the period's journals and the book's documents as they stand now (lists with their lines
 	// and states, passes, forms, slips, consumption and production reports, certificates,
-	// display movements, destructions, R&D records, repair orders, taxable events), chained onto
+	// display movements, destructions, R&D records, repair orders, stocktakes, taxable events), chained onto
 	// the previous period's evidence digest. The records are kept as sealed. (book_no, through)
 	// is the idempotency key: sealing a sealed period returns it unchanged.
 	SealEvidence(ctx context.Context, in *SealEvidenceRequest, opts ...grpc.CallOption) (*SealEvidenceResponse, error)
@@ -69,6 +128,129 @@ type writeOffServiceClient struct {
 
 func NewWriteOffServiceClient(cc grpc.ClientConnInterface) WriteOffServiceClient {
 	return &writeOffServiceClient{cc}
+}
+
+func (c *writeOffServiceClient) SetCycle(ctx context.Context, in *SetCycleRequest, opts ...grpc.CallOption) (*SetCycleResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SetCycleResponse)
+	err := c.cc.Invoke(ctx, WriteOffService_SetCycle_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *writeOffServiceClient) SetCycleStart(ctx context.Context, in *SetCycleStartRequest, opts ...grpc.CallOption) (*SetCycleStartResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SetCycleStartResponse)
+	err := c.cc.Invoke(ctx, WriteOffService_SetCycleStart_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *writeOffServiceClient) GetCycle(ctx context.Context, in *GetCycleRequest, opts ...grpc.CallOption) (*GetCycleResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetCycleResponse)
+	err := c.cc.Invoke(ctx, WriteOffService_GetCycle_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *writeOffServiceClient) NotifyStocktake(ctx context.Context, in *NotifyStocktakeRequest, opts ...grpc.CallOption) (*NotifyStocktakeResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(NotifyStocktakeResponse)
+	err := c.cc.Invoke(ctx, WriteOffService_NotifyStocktake_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *writeOffServiceClient) ImportStocktake(ctx context.Context, opts ...grpc.CallOption) (grpc.ClientStreamingClient[ImportStocktakeRequest, ImportStocktakeResponse], error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	stream, err := c.cc.NewStream(ctx, &WriteOffService_ServiceDesc.Streams[0], WriteOffService_ImportStocktake_FullMethodName, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	x := &grpc.GenericClientStream[ImportStocktakeRequest, ImportStocktakeResponse]{ClientStream: stream}
+	return x, nil
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type WriteOffService_ImportStocktakeClient = grpc.ClientStreamingClient[ImportStocktakeRequest, ImportStocktakeResponse]
+
+func (c *writeOffServiceClient) GetStocktake(ctx context.Context, in *GetStocktakeRequest, opts ...grpc.CallOption) (*GetStocktakeResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetStocktakeResponse)
+	err := c.cc.Invoke(ctx, WriteOffService_GetStocktake_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *writeOffServiceClient) ListStocktakes(ctx context.Context, in *ListStocktakesRequest, opts ...grpc.CallOption) (*ListStocktakesResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListStocktakesResponse)
+	err := c.cc.Invoke(ctx, WriteOffService_ListStocktakes_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *writeOffServiceClient) ListDifferences(ctx context.Context, in *ListDifferencesRequest, opts ...grpc.CallOption) (*ListDifferencesResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListDifferencesResponse)
+	err := c.cc.Invoke(ctx, WriteOffService_ListDifferences_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *writeOffServiceClient) RecordShortagePayment(ctx context.Context, in *RecordShortagePaymentRequest, opts ...grpc.CallOption) (*RecordShortagePaymentResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RecordShortagePaymentResponse)
+	err := c.cc.Invoke(ctx, WriteOffService_RecordShortagePayment_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *writeOffServiceClient) ExplainSurplus(ctx context.Context, in *ExplainSurplusRequest, opts ...grpc.CallOption) (*ExplainSurplusResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ExplainSurplusResponse)
+	err := c.cc.Invoke(ctx, WriteOffService_ExplainSurplus_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *writeOffServiceClient) DecideSurplus(ctx context.Context, in *DecideSurplusRequest, opts ...grpc.CallOption) (*DecideSurplusResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DecideSurplusResponse)
+	err := c.cc.Invoke(ctx, WriteOffService_DecideSurplus_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *writeOffServiceClient) CloseWriteOff(ctx context.Context, in *CloseWriteOffRequest, opts ...grpc.CallOption) (*CloseWriteOffResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CloseWriteOffResponse)
+	err := c.cc.Invoke(ctx, WriteOffService_CloseWriteOff_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 func (c *writeOffServiceClient) SealEvidence(ctx context.Context, in *SealEvidenceRequest, opts ...grpc.CallOption) (*SealEvidenceResponse, error) {
@@ -93,7 +275,7 @@ func (c *writeOffServiceClient) ListEvidence(ctx context.Context, in *ListEviden
 
 func (c *writeOffServiceClient) ExportEvidence(ctx context.Context, in *ExportEvidenceRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[ExportEvidenceResponse], error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
-	stream, err := c.cc.NewStream(ctx, &WriteOffService_ServiceDesc.Streams[0], WriteOffService_ExportEvidence_FullMethodName, cOpts...)
+	stream, err := c.cc.NewStream(ctx, &WriteOffService_ServiceDesc.Streams[1], WriteOffService_ExportEvidence_FullMethodName, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -114,13 +296,48 @@ type WriteOffService_ExportEvidenceClient = grpc.ServerStreamingClient[ExportEvi
 // All implementations must embed UnimplementedWriteOffServiceServer
 // for forward compatibility.
 //
-// WriteOffService: write-off of zone books. Customs reads and seals every book; an enterprise
-// seals and exports its own books; another enterprise's book is answered as unknown.
+// WriteOffService keeps the write-off cycle and stocktakes of zone books. The book's owner
+// enterprise sets its cycle's months, notifies, imports the count, explains surpluses and closes;
+// customs sets the cycle's start, records shortage payments and decides surpluses; both read.
+// Another enterprise's book or stocktake is answered as unknown.
 type WriteOffServiceServer interface {
+	// SetCycle sets a book's write-off cycle: 1 to 12 months. The book's enterprise.
+	SetCycle(context.Context, *SetCycleRequest) (*SetCycleResponse, error)
+	// SetCycleStart sets the first day of a book's write-off cycle. Customs.
+	SetCycleStart(context.Context, *SetCycleStartRequest) (*SetCycleStartResponse, error)
+	// GetCycle returns a book's write-off cycle.
+	GetCycle(context.Context, *GetCycleRequest) (*GetCycleResponse, error)
+	// NotifyStocktake tells customs of a stocktake on a date, at least writeoff.notice_lead_days
+	// before it. inner_no is the idempotency key.
+	NotifyStocktake(context.Context, *NotifyStocktakeRequest) (*NotifyStocktakeResponse, error)
+	// ImportStocktake sends the count file of a notified stocktake in chunks (CSV or XLSX, header
+	// book_seq,status,quantity); the first message names the stocktake, key and format. On or
+	// after the stocktake date. The whole file is stored or nothing: a bad row is refused with
+	// STOCKTAKE_COUNT_ROW naming its row and column. In the same transaction the shortages leave the
+	// book and each bonded one is taxed (a taxable event of the zone).
+	ImportStocktake(grpc.ClientStreamingServer[ImportStocktakeRequest, ImportStocktakeResponse]) error
+	// GetStocktake returns a stocktake without its rows and differences (ListDifferences pages them).
+	GetStocktake(context.Context, *GetStocktakeRequest) (*GetStocktakeResponse, error)
+	// ListStocktakes pages a book's stocktakes, oldest first.
+	ListStocktakes(context.Context, *ListStocktakesRequest) (*ListStocktakesResponse, error)
+	// ListDifferences pages a counted stocktake's differences, by line then status.
+	ListDifferences(context.Context, *ListDifferencesRequest) (*ListDifferencesResponse, error)
+	// RecordShortagePayment records the self-payment (自报自缴) of a shortage's tax: payment number,
+	// amount (the tax assessed, to the fen) and date. Customs. Recording it again is a no-op.
+	RecordShortagePayment(context.Context, *RecordShortagePaymentRequest) (*RecordShortagePaymentResponse, error)
+	// ExplainSurplus files the enterprise's explanation of a surplus and the value it would enter
+	// with; again replaces it until customs decides.
+	ExplainSurplus(context.Context, *ExplainSurplusRequest) (*ExplainSurplusResponse, error)
+	// DecideSurplus approves (the adjustment journal is posted) or rejects (nothing is posted) an
+	// explained surplus. Customs. The same decision again is a no-op.
+	DecideSurplus(context.Context, *DecideSurplusRequest) (*DecideSurplusResponse, error)
+	// CloseWriteOff seals the book's period through the stocktake date and sets the book's last
+	// write-off date, once every difference is settled. The book's enterprise. Idempotent.
+	CloseWriteOff(context.Context, *CloseWriteOffRequest) (*CloseWriteOffResponse, error)
 	// SealEvidence seals the evidence of the book's period that the ledger closed through a day:
 	// the period's journals and the book's documents as they stand now (lists with their lines
 	// and states, passes, forms, slips, consumption and production reports, certificates,
-	// display movements, destructions, R&D records, repair orders, taxable events), chained onto
+	// display movements, destructions, R&D records, repair orders, stocktakes, taxable events), chained onto
 	// the previous period's evidence digest. The records are kept as sealed. (book_no, through)
 	// is the idempotency key: sealing a sealed period returns it unchanged.
 	SealEvidence(context.Context, *SealEvidenceRequest) (*SealEvidenceResponse, error)
@@ -139,6 +356,42 @@ type WriteOffServiceServer interface {
 // pointer dereference when methods are called.
 type UnimplementedWriteOffServiceServer struct{}
 
+func (UnimplementedWriteOffServiceServer) SetCycle(context.Context, *SetCycleRequest) (*SetCycleResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method SetCycle not implemented")
+}
+func (UnimplementedWriteOffServiceServer) SetCycleStart(context.Context, *SetCycleStartRequest) (*SetCycleStartResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method SetCycleStart not implemented")
+}
+func (UnimplementedWriteOffServiceServer) GetCycle(context.Context, *GetCycleRequest) (*GetCycleResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetCycle not implemented")
+}
+func (UnimplementedWriteOffServiceServer) NotifyStocktake(context.Context, *NotifyStocktakeRequest) (*NotifyStocktakeResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method NotifyStocktake not implemented")
+}
+func (UnimplementedWriteOffServiceServer) ImportStocktake(grpc.ClientStreamingServer[ImportStocktakeRequest, ImportStocktakeResponse]) error {
+	return status.Error(codes.Unimplemented, "method ImportStocktake not implemented")
+}
+func (UnimplementedWriteOffServiceServer) GetStocktake(context.Context, *GetStocktakeRequest) (*GetStocktakeResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetStocktake not implemented")
+}
+func (UnimplementedWriteOffServiceServer) ListStocktakes(context.Context, *ListStocktakesRequest) (*ListStocktakesResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListStocktakes not implemented")
+}
+func (UnimplementedWriteOffServiceServer) ListDifferences(context.Context, *ListDifferencesRequest) (*ListDifferencesResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListDifferences not implemented")
+}
+func (UnimplementedWriteOffServiceServer) RecordShortagePayment(context.Context, *RecordShortagePaymentRequest) (*RecordShortagePaymentResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RecordShortagePayment not implemented")
+}
+func (UnimplementedWriteOffServiceServer) ExplainSurplus(context.Context, *ExplainSurplusRequest) (*ExplainSurplusResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ExplainSurplus not implemented")
+}
+func (UnimplementedWriteOffServiceServer) DecideSurplus(context.Context, *DecideSurplusRequest) (*DecideSurplusResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DecideSurplus not implemented")
+}
+func (UnimplementedWriteOffServiceServer) CloseWriteOff(context.Context, *CloseWriteOffRequest) (*CloseWriteOffResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method CloseWriteOff not implemented")
+}
 func (UnimplementedWriteOffServiceServer) SealEvidence(context.Context, *SealEvidenceRequest) (*SealEvidenceResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method SealEvidence not implemented")
 }
@@ -167,6 +420,211 @@ func RegisterWriteOffServiceServer(s grpc.ServiceRegistrar, srv WriteOffServiceS
 		t.testEmbeddedByValue()
 	}
 	s.RegisterService(&WriteOffService_ServiceDesc, srv)
+}
+
+func _WriteOffService_SetCycle_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SetCycleRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(WriteOffServiceServer).SetCycle(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: WriteOffService_SetCycle_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(WriteOffServiceServer).SetCycle(ctx, req.(*SetCycleRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _WriteOffService_SetCycleStart_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SetCycleStartRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(WriteOffServiceServer).SetCycleStart(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: WriteOffService_SetCycleStart_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(WriteOffServiceServer).SetCycleStart(ctx, req.(*SetCycleStartRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _WriteOffService_GetCycle_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetCycleRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(WriteOffServiceServer).GetCycle(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: WriteOffService_GetCycle_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(WriteOffServiceServer).GetCycle(ctx, req.(*GetCycleRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _WriteOffService_NotifyStocktake_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(NotifyStocktakeRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(WriteOffServiceServer).NotifyStocktake(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: WriteOffService_NotifyStocktake_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(WriteOffServiceServer).NotifyStocktake(ctx, req.(*NotifyStocktakeRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _WriteOffService_ImportStocktake_Handler(srv interface{}, stream grpc.ServerStream) error {
+	return srv.(WriteOffServiceServer).ImportStocktake(&grpc.GenericServerStream[ImportStocktakeRequest, ImportStocktakeResponse]{ServerStream: stream})
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type WriteOffService_ImportStocktakeServer = grpc.ClientStreamingServer[ImportStocktakeRequest, ImportStocktakeResponse]
+
+func _WriteOffService_GetStocktake_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetStocktakeRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(WriteOffServiceServer).GetStocktake(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: WriteOffService_GetStocktake_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(WriteOffServiceServer).GetStocktake(ctx, req.(*GetStocktakeRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _WriteOffService_ListStocktakes_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListStocktakesRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(WriteOffServiceServer).ListStocktakes(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: WriteOffService_ListStocktakes_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(WriteOffServiceServer).ListStocktakes(ctx, req.(*ListStocktakesRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _WriteOffService_ListDifferences_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListDifferencesRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(WriteOffServiceServer).ListDifferences(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: WriteOffService_ListDifferences_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(WriteOffServiceServer).ListDifferences(ctx, req.(*ListDifferencesRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _WriteOffService_RecordShortagePayment_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RecordShortagePaymentRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(WriteOffServiceServer).RecordShortagePayment(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: WriteOffService_RecordShortagePayment_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(WriteOffServiceServer).RecordShortagePayment(ctx, req.(*RecordShortagePaymentRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _WriteOffService_ExplainSurplus_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ExplainSurplusRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(WriteOffServiceServer).ExplainSurplus(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: WriteOffService_ExplainSurplus_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(WriteOffServiceServer).ExplainSurplus(ctx, req.(*ExplainSurplusRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _WriteOffService_DecideSurplus_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DecideSurplusRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(WriteOffServiceServer).DecideSurplus(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: WriteOffService_DecideSurplus_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(WriteOffServiceServer).DecideSurplus(ctx, req.(*DecideSurplusRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _WriteOffService_CloseWriteOff_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CloseWriteOffRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(WriteOffServiceServer).CloseWriteOff(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: WriteOffService_CloseWriteOff_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(WriteOffServiceServer).CloseWriteOff(ctx, req.(*CloseWriteOffRequest))
+	}
+	return interceptor(ctx, in, info, handler)
 }
 
 func _WriteOffService_SealEvidence_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
@@ -224,6 +682,50 @@ var WriteOffService_ServiceDesc = grpc.ServiceDesc{
 	HandlerType: (*WriteOffServiceServer)(nil),
 	Methods: []grpc.MethodDesc{
 		{
+			MethodName: "SetCycle",
+			Handler:    _WriteOffService_SetCycle_Handler,
+		},
+		{
+			MethodName: "SetCycleStart",
+			Handler:    _WriteOffService_SetCycleStart_Handler,
+		},
+		{
+			MethodName: "GetCycle",
+			Handler:    _WriteOffService_GetCycle_Handler,
+		},
+		{
+			MethodName: "NotifyStocktake",
+			Handler:    _WriteOffService_NotifyStocktake_Handler,
+		},
+		{
+			MethodName: "GetStocktake",
+			Handler:    _WriteOffService_GetStocktake_Handler,
+		},
+		{
+			MethodName: "ListStocktakes",
+			Handler:    _WriteOffService_ListStocktakes_Handler,
+		},
+		{
+			MethodName: "ListDifferences",
+			Handler:    _WriteOffService_ListDifferences_Handler,
+		},
+		{
+			MethodName: "RecordShortagePayment",
+			Handler:    _WriteOffService_RecordShortagePayment_Handler,
+		},
+		{
+			MethodName: "ExplainSurplus",
+			Handler:    _WriteOffService_ExplainSurplus_Handler,
+		},
+		{
+			MethodName: "DecideSurplus",
+			Handler:    _WriteOffService_DecideSurplus_Handler,
+		},
+		{
+			MethodName: "CloseWriteOff",
+			Handler:    _WriteOffService_CloseWriteOff_Handler,
+		},
+		{
 			MethodName: "SealEvidence",
 			Handler:    _WriteOffService_SealEvidence_Handler,
 		},
@@ -233,6 +735,11 @@ var WriteOffService_ServiceDesc = grpc.ServiceDesc{
 		},
 	},
 	Streams: []grpc.StreamDesc{
+		{
+			StreamName:    "ImportStocktake",
+			Handler:       _WriteOffService_ImportStocktake_Handler,
+			ClientStreams: true,
+		},
 		{
 			StreamName:    "ExportEvidence",
 			Handler:       _WriteOffService_ExportEvidence_Handler,

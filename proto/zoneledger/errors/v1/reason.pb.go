@@ -282,6 +282,16 @@ const (
 	// FAILED_PRECONDITION: an R&D use is dated before its project's start or after its end
 	// (setting processing.rnd_use_outside_term). Date it within the project's term.
 	Reason_OUTSIDE_RND_PROJECT_TERM Reason = 303
+	// FAILED_PRECONDITION: the gate registration or list named does not carry the domestic
+	// firm's goods of this 委托加工 move (customs/processing): a gate registration (核放单 type 5)
+	// of the book that passed in (receipts) or out (returns), or a cleared non-declaration list
+	// (是否报关 2, I) of the book; each carries one move only. Name the right one.
+	Reason_ENTRUSTED_REFERENCE Reason = 304
+	// FAILED_PRECONDITION: a 清单类型 9 (一纳成品内销) list on a book whose enterprise customs has not
+	// recorded as a VAT general-taxpayer pilot enterprise (一纳企业; BookService
+	// SetGeneralTaxpayer). Declare the sale on an ordinary list (清单类型 0) under a domestic-sale
+	// trade mode, or ask customs to record the enterprise.
+	Reason_NOT_GENERAL_TAXPAYER Reason = 305
 	// FAILED_PRECONDITION: the sale's tax exceeds what the form's guarantee still covers. Pay
 	// tax, or raise the guarantee.
 	Reason_GUARANTEE_EXCEEDED Reason = 150
@@ -386,6 +396,26 @@ const (
 	// for re-export, second line for the customer), or has no line of that book line with exactly
 	// the exit quantity: file the right list and name it.
 	Reason_REPAIR_EXIT_LIST Reason = 359
+	// FAILED_PRECONDITION: the book has no write-off cycle with a start: its enterprise sets the
+	// months (SetCycle), customs the start (SetCycleStart), before a stocktake is notified.
+	Reason_WRITE_OFF_CYCLE_NOT_SET Reason = 460
+	// INVALID_ARGUMENT: the stocktake was not notified early enough before its date (核销盘点前告知
+	// 海关; writeoff.notice_lead_days): notify a later date.
+	Reason_STOCKTAKE_NOT_NOTIFIED Reason = 461
+	// INVALID_ARGUMENT: a row of the count file is wrong; field "rows[R].column" and the message
+	// name the file's row (the header is row 1) and column. Nothing of the file was stored: fix
+	// the row and import the whole file again.
+	Reason_STOCKTAKE_COUNT_ROW Reason = 462
+	// FAILED_PRECONDITION (NOT_FOUND for a line with no difference): the stocktake or the
+	// difference named is not at the step the call needs (not counted yet, counted already, paid
+	// already, decided already, not a shortage, not a surplus, closed). Read it (GetStocktake).
+	Reason_STOCKTAKE_STATE Reason = 463
+	// INVALID_ARGUMENT: the self-payment's amount is not the tax assessed on the shortage, to the
+	// fen; record the amount paid on the assessed tax.
+	Reason_SHORTAGE_PAYMENT_AMOUNT Reason = 464
+	// FAILED_PRECONDITION: the write-off cannot close while a shortage's tax is unpaid or a surplus
+	// undecided; the message names the line.
+	Reason_WRITE_OFF_UNSETTLED Reason = 465
 	// FAILED_PRECONDITION: no ledger period of the book ends on the day given (field through);
 	// close the period first (LedgerService.ClosePeriod), then seal its evidence.
 	Reason_EVIDENCE_PERIOD_NOT_CLOSED Reason = 500
@@ -489,6 +519,8 @@ var (
 		301: "UNKNOWN_RND_PROJECT",
 		302: "RND_PROJECT_CLOSED",
 		303: "OUTSIDE_RND_PROJECT_TERM",
+		304: "ENTRUSTED_REFERENCE",
+		305: "NOT_GENERAL_TAXPAYER",
 		150: "GUARANTEE_EXCEEDED",
 		151: "NOT_A_DISPLAY_FORM",
 		152: "PAYMENT_EXCEEDS_TAX",
@@ -532,6 +564,12 @@ var (
 		357: "REPAIR_NOT_IN_CATALOGUE",
 		358: "ENTERPRISE_UNDER_RECTIFICATION",
 		359: "REPAIR_EXIT_LIST",
+		460: "WRITE_OFF_CYCLE_NOT_SET",
+		461: "STOCKTAKE_NOT_NOTIFIED",
+		462: "STOCKTAKE_COUNT_ROW",
+		463: "STOCKTAKE_STATE",
+		464: "SHORTAGE_PAYMENT_AMOUNT",
+		465: "WRITE_OFF_UNSETTLED",
 		500: "EVIDENCE_PERIOD_NOT_CLOSED",
 		501: "EVIDENCE_PREVIOUS_NOT_SEALED",
 		502: "EVIDENCE_NOT_SEALED",
@@ -623,6 +661,8 @@ var (
 		"UNKNOWN_RND_PROJECT":              301,
 		"RND_PROJECT_CLOSED":               302,
 		"OUTSIDE_RND_PROJECT_TERM":         303,
+		"ENTRUSTED_REFERENCE":              304,
+		"NOT_GENERAL_TAXPAYER":             305,
 		"GUARANTEE_EXCEEDED":               150,
 		"NOT_A_DISPLAY_FORM":               151,
 		"PAYMENT_EXCEEDS_TAX":              152,
@@ -666,6 +706,12 @@ var (
 		"REPAIR_NOT_IN_CATALOGUE":          357,
 		"ENTERPRISE_UNDER_RECTIFICATION":   358,
 		"REPAIR_EXIT_LIST":                 359,
+		"WRITE_OFF_CYCLE_NOT_SET":          460,
+		"STOCKTAKE_NOT_NOTIFIED":           461,
+		"STOCKTAKE_COUNT_ROW":              462,
+		"STOCKTAKE_STATE":                  463,
+		"SHORTAGE_PAYMENT_AMOUNT":          464,
+		"WRITE_OFF_UNSETTLED":              465,
 		"EVIDENCE_PERIOD_NOT_CLOSED":       500,
 		"EVIDENCE_PREVIOUS_NOT_SEALED":     501,
 		"EVIDENCE_NOT_SEALED":              502,
@@ -704,7 +750,7 @@ var File_zoneledger_errors_v1_reason_proto protoreflect.FileDescriptor
 
 const file_zoneledger_errors_v1_reason_proto_rawDesc = "" +
 	"\n" +
-	"!zoneledger/errors/v1/reason.proto\x12\x14zoneledger.errors.v1*\xe1\x19\n" +
+	"!zoneledger/errors/v1/reason.proto\x12\x14zoneledger.errors.v1*\xb9\x1b\n" +
 	"\x06Reason\x12\x16\n" +
 	"\x12REASON_UNSPECIFIED\x10\x00\x12\x14\n" +
 	"\x10INVALID_ARGUMENT\x10\x01\x12\x13\n" +
@@ -794,7 +840,9 @@ const file_zoneledger_errors_v1_reason_proto_rawDesc = "" +
 	"\x0fNOT_AN_RND_BOOK\x10\xac\x02\x12\x18\n" +
 	"\x13UNKNOWN_RND_PROJECT\x10\xad\x02\x12\x17\n" +
 	"\x12RND_PROJECT_CLOSED\x10\xae\x02\x12\x1d\n" +
-	"\x18OUTSIDE_RND_PROJECT_TERM\x10\xaf\x02\x12\x17\n" +
+	"\x18OUTSIDE_RND_PROJECT_TERM\x10\xaf\x02\x12\x18\n" +
+	"\x13ENTRUSTED_REFERENCE\x10\xb0\x02\x12\x19\n" +
+	"\x14NOT_GENERAL_TAXPAYER\x10\xb1\x02\x12\x17\n" +
 	"\x12GUARANTEE_EXCEEDED\x10\x96\x01\x12\x17\n" +
 	"\x12NOT_A_DISPLAY_FORM\x10\x97\x01\x12\x18\n" +
 	"\x13PAYMENT_EXCEEDS_TAX\x10\x98\x01\x12\x14\n" +
@@ -837,7 +885,13 @@ const file_zoneledger_errors_v1_reason_proto_rawDesc = "" +
 	"\x1cREMANUFACTURED_DOMESTIC_SALE\x10\xe4\x02\x12\x1c\n" +
 	"\x17REPAIR_NOT_IN_CATALOGUE\x10\xe5\x02\x12#\n" +
 	"\x1eENTERPRISE_UNDER_RECTIFICATION\x10\xe6\x02\x12\x15\n" +
-	"\x10REPAIR_EXIT_LIST\x10\xe7\x02\x12\x1f\n" +
+	"\x10REPAIR_EXIT_LIST\x10\xe7\x02\x12\x1c\n" +
+	"\x17WRITE_OFF_CYCLE_NOT_SET\x10\xcc\x03\x12\x1b\n" +
+	"\x16STOCKTAKE_NOT_NOTIFIED\x10\xcd\x03\x12\x18\n" +
+	"\x13STOCKTAKE_COUNT_ROW\x10\xce\x03\x12\x14\n" +
+	"\x0fSTOCKTAKE_STATE\x10\xcf\x03\x12\x1c\n" +
+	"\x17SHORTAGE_PAYMENT_AMOUNT\x10\xd0\x03\x12\x18\n" +
+	"\x13WRITE_OFF_UNSETTLED\x10\xd1\x03\x12\x1f\n" +
 	"\x1aEVIDENCE_PERIOD_NOT_CLOSED\x10\xf4\x03\x12!\n" +
 	"\x1cEVIDENCE_PREVIOUS_NOT_SEALED\x10\xf5\x03\x12\x18\n" +
 	"\x13EVIDENCE_NOT_SEALED\x10\xf6\x03\x12\x1d\n" +

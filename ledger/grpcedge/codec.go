@@ -1,4 +1,4 @@
-package server
+package grpcedge
 
 import (
 	"fmt"
@@ -13,28 +13,31 @@ import (
 	"google.golang.org/protobuf/reflect/protoreflect"
 
 	"github.com/zoneledger/zoneledger/ledger"
-	"github.com/zoneledger/zoneledger/ledger/grpcedge"
 )
 
-// textCodec is gRPC's protobuf codec, except that a request whose string
+// TextCodec is gRPC's protobuf codec, except that a request whose string
 // field holds invalid UTF-8 is not refused by the decoder, which gRPC would
 // answer INTERNAL ("failed to unmarshal"), as if the server had failed. It
 // is decoded with the bad bytes replaced and marked (badUTF8), and the
 // recovery interceptor, which every call passes after decoding, refuses it
 // with INVALID_ARGUMENT naming the field, as the text check does for
 // U+0000. The replaced text never reaches a handler.
-type textCodec struct{ base encoding.CodecV2 }
+//
+// Install it with grpc.ForceServerCodecV2(NewTextCodec()) together with
+// RecoveryInterceptors, which take the marks.
+type TextCodec struct{ base encoding.CodecV2 }
 
-func newTextCodec() textCodec { return textCodec{base: encoding.GetCodecV2("proto")} }
+// NewTextCodec returns the codec over gRPC's registered "proto" codec.
+func NewTextCodec() TextCodec { return TextCodec{base: encoding.GetCodecV2("proto")} }
 
 // Name implements encoding.CodecV2.
-func (c textCodec) Name() string { return c.base.Name() }
+func (c TextCodec) Name() string { return c.base.Name() }
 
 // Marshal implements encoding.CodecV2.
-func (c textCodec) Marshal(v any) (mem.BufferSlice, error) { return c.base.Marshal(v) }
+func (c TextCodec) Marshal(v any) (mem.BufferSlice, error) { return c.base.Marshal(v) }
 
 // Unmarshal implements encoding.CodecV2.
-func (c textCodec) Unmarshal(data mem.BufferSlice, v any) error {
+func (c TextCodec) Unmarshal(data mem.BufferSlice, v any) error {
 	err := c.base.Unmarshal(data, v)
 	m, ok := v.(proto.Message)
 	if err == nil || !ok || !strings.Contains(err.Error(), "invalid UTF-8") {
@@ -55,14 +58,14 @@ func (c textCodec) Unmarshal(data mem.BufferSlice, v any) error {
 // UTF-8 on the wire, until takeBadUTF8 takes the mark.
 var badUTF8 sync.Map
 
-// takeBadUTF8 returns the INVALID_ARGUMENT error for a message textCodec
+// takeBadUTF8 returns the INVALID_ARGUMENT error for a message TextCodec
 // marked, and drops the mark; nil for any other message.
 func takeBadUTF8(m any) error {
 	f, ok := badUTF8.LoadAndDelete(m)
 	if !ok {
 		return nil
 	}
-	return grpcedge.Status(ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, f.(string),
+	return Status(ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, f.(string),
 		"is not valid UTF-8 text: send it UTF-8 encoded"))
 }
 

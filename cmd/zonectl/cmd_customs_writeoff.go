@@ -1,0 +1,391 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
+)
+
+// The write-off (核销): WriteOffService — the cycle, the stocktake notice,
+// the count file, the differences, the shortage's payment, the surplus's
+// explanation and decision, and the close.
+
+func (a *app) writeoffCmd() *cobra.Command {
+	c := group("writeoff", "Write-off (核销): cycle, stocktake notice and count, differences, shortage tax payment, surplus, close",
+		a.writeoffCycleCmds()...)
+	c.Long = `The write-off of a zone book under 四自一简 (GACC 公告2019年第26号). The enterprise
+sets its cycle (1 to 12 months; customs sets its start), notifies customs of a
+stocktake (盘点) on a date, then imports the physical count per book line and
+status from a CSV or XLSX file (header book_seq,status,quantity; status BONDED
+or NONBONDED). A bad row is refused with its row and column, and nothing of the
+file is stored. The differences (counted − booked as of the stocktake date)
+come out per line: a shortage (盘亏) leaves the book and its tax is assessed
+(by materials with 缓税利息 for processed goods); customs records its
+self-payment (自报自缴). A surplus (盘盈) is explained by the enterprise and
+approved (its adjustment journal is posted) or rejected by customs. Closing
+seals the book's period through the stocktake date and sets its last
+write-off date.`
+	return c
+}
+
+// writeoffCycleCmds are the cycle and stocktake commands of 'writeoff'.
+func (a *app) writeoffCycleCmds() []*cobra.Command {
+	return []*cobra.Command{a.woCycleSetCmd(), a.woCycleStartCmd(), a.woCycleGetCmd(), a.woNotifyCmd(), a.woImportCmd(),
+		a.woStocktakeCmd(), a.woStocktakesCmd(), a.woDifferencesCmd(), a.woPayCmd(), a.woExplainCmd(), a.woDecideCmd(), a.woCloseCmd()}
+}
+
+var woCycleView = rowView([]string{"book_no", "months", "start", "current_end", "set_by", "start_set_by"}, func(c *customsv1.WriteOffCycle) []string {
+	return []string{c.GetBookNo(), strconv.Itoa(int(c.GetMonths())), c.GetStart(), c.GetCurrentEnd(), c.GetSetBy(), c.GetStartSetBy()}
+})
+
+var woStocktakeView = rowView([]string{"stocktake_no", "inner_no", "book_no", "date", "notified_on", "status", "rows", "differences",
+	"shortages", "surpluses", "unsettled", "shortage_journals", "digest"}, func(s *customsv1.Stocktake) []string {
+	n := func(v int32) string { return strconv.Itoa(int(v)) }
+	return []string{s.GetStocktakeNo(), s.GetInnerNo(), s.GetBookNo(), s.GetDate(), s.GetNotifiedOn(), s.GetStatus(), n(s.GetRows()),
+		n(s.GetDifferences()), n(s.GetShortages()), n(s.GetSurpluses()), n(s.GetUnsettled()), joinIDs(s.GetShortageJournalIds()), s.GetDigest()}
+})
+
+var woDifferenceView = rowView([]string{"line", "status", "name", "unit", "booked", "counted", "difference", "value", "tax", "duty", "vat",
+	"consumption_tax", "interest", "duty_basis", "payment_no", "paid", "explanation", "decision", "settled"}, func(d *customsv1.Difference) []string {
+	return []string{strconv.Itoa(int(d.GetBookSeq())), enumName(d.GetStatus(), "COUNT_STATUS_"), d.GetName(), d.GetUnit(), d.GetBooked(), d.GetCounted(),
+		d.GetDifference(), d.GetValue(), d.GetTax(), d.GetDuty(), d.GetVat(), d.GetConsumptionTax(), d.GetInterest(), d.GetDutyBasis(),
+		d.GetPayment().GetPaymentNo(), d.GetPayment().GetAmount(), d.GetExplanation(), d.GetDecision(), strconv.FormatBool(d.GetSettled())}
+})
+
+func (a *app) woCycleSetCmd() *cobra.Command {
+	var book string
+	var months int32
+	c := &cobra.Command{
+		Use:     "cycle-set --book BOOK --months N",
+		Short:   "Set a book's write-off cycle, 1 to 12 months (the book's enterprise)",
+		Example: `  zonectl customs writeoff cycle-set --book H31050000001 --months 6`,
+		Args:    exactArgs(0, "no arguments"),
+		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
+			return show(a, cmd, woCycleView, func(ctx context.Context, c *clients) (*customsv1.WriteOffCycle, error) {
+				r, err := c.writeoff.SetCycle(ctx, &customsv1.SetCycleRequest{BookNo: book, Months: months})
+				return r.GetCycle(), err
+			})
+		}),
+	}
+	bind(c, flagSpec{&book, "book", "book number (required)"}, flagSpec{&months, "months", "cycle length in months, 1 to 12 (required)"})
+	return c
+}
+
+func (a *app) woCycleStartCmd() *cobra.Command {
+	var book, start string
+	c := &cobra.Command{
+		Use:     "cycle-start --book BOOK --start YYYY-MM-DD",
+		Short:   "Set the first day of a book's write-off cycle (customs)",
+		Example: `  zonectl customs writeoff cycle-start --book H31050000001 --start 2026-01-01`,
+		Args:    exactArgs(0, "no arguments"),
+		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
+			if !isoDate.MatchString(start) {
+				return usagef("--start %q: write YYYY-MM-DD", start)
+			}
+			return show(a, cmd, woCycleView, func(ctx context.Context, c *clients) (*customsv1.WriteOffCycle, error) {
+				r, err := c.writeoff.SetCycleStart(ctx, &customsv1.SetCycleStartRequest{BookNo: book, Start: start})
+				return r.GetCycle(), err
+			})
+		}),
+	}
+	bind(c, flagSpec{&book, "book", "book number (required)"}, flagSpec{&start, "start", "first day, YYYY-MM-DD (required)"})
+	return c
+}
+
+func (a *app) woCycleGetCmd() *cobra.Command {
+	var book string
+	c := &cobra.Command{
+		Use:   "cycle --book BOOK",
+		Short: "Show a book's write-off cycle",
+		Args:  exactArgs(0, "no arguments"),
+		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
+			return show(a, cmd, woCycleView, func(ctx context.Context, c *clients) (*customsv1.WriteOffCycle, error) {
+				r, err := c.writeoff.GetCycle(ctx, &customsv1.GetCycleRequest{BookNo: book})
+				return r.GetCycle(), err
+			})
+		}),
+	}
+	bind(c, flagSpec{&book, "book", "book number (required)"})
+	return c
+}
+
+func (a *app) woNotifyCmd() *cobra.Command {
+	var inner, book, date string
+	c := &cobra.Command{
+		Use:     "notify --inner NO --book BOOK --date YYYY-MM-DD",
+		Short:   "Notify customs of a stocktake on a date (safe to repeat)",
+		Example: `  zonectl customs writeoff notify --inner PD-2026-1 --book H31050000001 --date 2026-12-31`,
+		Args:    exactArgs(0, "no arguments"),
+		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
+			if !isoDate.MatchString(date) {
+				return usagef("--date %q: write YYYY-MM-DD", date)
+			}
+			return show(a, cmd, woStocktakeView, func(ctx context.Context, c *clients) (*customsv1.Stocktake, error) {
+				r, err := c.writeoff.NotifyStocktake(ctx, &customsv1.NotifyStocktakeRequest{InnerNo: inner, BookNo: book, Date: date})
+				return r.GetStocktake(), err
+			})
+		}),
+	}
+	bind(c, flagSpec{&inner, "inner", "your own number of the notice: the idempotency key (required)"},
+		flagSpec{&book, "book", "book number (required)"}, flagSpec{&date, "date", "stocktake date, YYYY-MM-DD (required)"})
+	return c
+}
+
+// countChunk is how many bytes of a count file one message carries.
+const countChunk = 256 << 10
+
+func (a *app) woImportCmd() *cobra.Command {
+	var no, key, file, format string
+	var noProgress bool
+	c := &cobra.Command{
+		Use:   "import --stocktake NO --key KEY --file COUNT.csv|COUNT.xlsx",
+		Short: "Import a stocktake's physical count from a CSV or XLSX file (all or nothing; safe to repeat)",
+		Long: `Sends the count file to the server in chunks, with a progress bar on stderr
+for large files. The file's first row names the columns book_seq, status and
+quantity (other columns are ignored); each row is one book line in one status
+(BONDED or NONBONDED). A (line, status) the file leaves out counts zero. The
+server reads the whole file: a bad row is refused with its row and column
+(STOCKTAKE_COUNT_ROW, field rows[R].column) and nothing is stored.`,
+		Example: `  zonectl customs writeoff import --stocktake PDH31050000001001 --key count-1 --file count.xlsx`,
+		Args:    exactArgs(0, "no arguments"),
+		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
+			f := customsv1.CountFileFormat_COUNT_FILE_FORMAT_CSV
+			switch strings.ToLower(format) {
+			case "":
+				if strings.EqualFold(filepath.Ext(file), ".xlsx") {
+					f = customsv1.CountFileFormat_COUNT_FILE_FORMAT_XLSX
+				}
+			case "csv":
+			case "xlsx":
+				f = customsv1.CountFileFormat_COUNT_FILE_FORMAT_XLSX
+			default:
+				return usagef("--format %q: csv or xlsx", format)
+			}
+			in, err := os.Open(file)
+			if err != nil {
+				return usagef("--file: %v", err)
+			}
+			defer in.Close()
+			info, err := in.Stat()
+			if err != nil {
+				return usagef("--file: %v", err)
+			}
+			return show(a, cmd, woStocktakeView, func(ctx context.Context, c *clients) (*customsv1.Stocktake, error) {
+				return a.sendCount(ctx, c, in, info.Size(), !noProgress, &customsv1.ImportStocktakeRequest{StocktakeNo: no, IdempotencyKey: key, Format: f})
+			})
+		}),
+	}
+	bind(c, flagSpec{&no, "stocktake", "stocktake number (required)"}, flagSpec{&key, "key", "your own key of the import: its idempotency key (required)"},
+		flagSpec{&file, "file", "the count file, .csv or .xlsx (required)"}, flagSpec{&format, "format", "csv or xlsx (default: by the file's extension)"},
+		flagSpec{&noProgress, "no-progress", "no progress bar"})
+	return c
+}
+
+// sendCount streams a count file to ImportStocktake: first names the
+// stocktake, key and format; the file follows in chunks.
+func (a *app) sendCount(ctx context.Context, c *clients, in io.Reader, size int64, progress bool, first *customsv1.ImportStocktakeRequest) (*customsv1.Stocktake, error) {
+	st, err := c.writeoff.ImportStocktake(ctx)
+	if err != nil {
+		return nil, err
+	}
+	set, end := a.progress(progress && size > countChunk, int(size), "count file bytes")
+	defer end()
+	buf := make([]byte, countChunk)
+	sent, m := 0, first
+	for {
+		n, rerr := io.ReadFull(in, buf)
+		if n > 0 || m != nil {
+			if m == nil {
+				m = &customsv1.ImportStocktakeRequest{}
+			}
+			m.Chunk = buf[:n]
+			if err := st.Send(m); err != nil {
+				break // the server's answer says why
+			}
+			sent += n
+			set(sent)
+			m = nil
+		}
+		if rerr == io.EOF || rerr == io.ErrUnexpectedEOF {
+			break
+		}
+		if rerr != nil {
+			return nil, fmt.Errorf("reading the count file: %w", rerr)
+		}
+	}
+	r, err := st.CloseAndRecv()
+	return r.GetStocktake(), err
+}
+
+func (a *app) woStocktakeCmd() *cobra.Command {
+	var no string
+	c := &cobra.Command{
+		Use:   "stocktake --stocktake NO",
+		Short: "Show a stocktake: its status and how many differences are unsettled",
+		Args:  exactArgs(0, "no arguments"),
+		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
+			return show(a, cmd, woStocktakeView, func(ctx context.Context, c *clients) (*customsv1.Stocktake, error) {
+				r, err := c.writeoff.GetStocktake(ctx, &customsv1.GetStocktakeRequest{StocktakeNo: no})
+				return r.GetStocktake(), err
+			})
+		}),
+	}
+	bind(c, flagSpec{&no, "stocktake", "stocktake number (required)"})
+	return c
+}
+
+func (a *app) woStocktakesCmd() *cobra.Command {
+	var book string
+	c := &cobra.Command{
+		Use:   "stocktakes --book BOOK",
+		Short: "List a book's stocktakes, oldest first",
+		Args:  exactArgs(0, "no arguments"),
+		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
+			return showPages(a, cmd, woStocktakeView, func(ctx context.Context, c *clients, token string) ([]*customsv1.Stocktake, string, error) {
+				r, err := c.writeoff.ListStocktakes(ctx, &customsv1.ListStocktakesRequest{BookNo: book, PageSize: pageSize, PageToken: token})
+				return r.GetStocktakes(), r.GetNextPageToken(), err
+			})
+		}),
+	}
+	bind(c, flagSpec{&book, "book", "book number (required)"})
+	return c
+}
+
+func (a *app) woDifferencesCmd() *cobra.Command {
+	var no string
+	c := &cobra.Command{
+		Use:   "differences --stocktake NO",
+		Short: "List a counted stocktake's differences per line and status, with each shortage's tax (amounts as exact text)",
+		Args:  exactArgs(0, "no arguments"),
+		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
+			return showPages(a, cmd, woDifferenceView, func(ctx context.Context, c *clients, token string) ([]*customsv1.Difference, string, error) {
+				r, err := c.writeoff.ListDifferences(ctx, &customsv1.ListDifferencesRequest{StocktakeNo: no, PageSize: pageSize, PageToken: token})
+				return r.GetDifferences(), r.GetNextPageToken(), err
+			})
+		}),
+	}
+	bind(c, flagSpec{&no, "stocktake", "stocktake number (required)"})
+	return c
+}
+
+func (a *app) woPayCmd() *cobra.Command {
+	var no, payment, amount, date string
+	var line int32
+	c := &cobra.Command{
+		Use:     "pay --stocktake NO --line SEQ --payment NO --amount CNY --date YYYY-MM-DD",
+		Short:   "Record the self-payment (自报自缴) of a shortage's tax: the amount assessed, to the fen (customs)",
+		Example: `  zonectl customs writeoff pay --stocktake PDH31050000001001 --line 1 --payment 310520261234567890 --amount 593.40 --date 2026-12-31`,
+		Args:    exactArgs(0, "no arguments"),
+		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
+			if !isoDate.MatchString(date) {
+				return usagef("--date %q: write YYYY-MM-DD", date)
+			}
+			return show(a, cmd, woDifferenceView, func(ctx context.Context, c *clients) (*customsv1.Difference, error) {
+				r, err := c.writeoff.RecordShortagePayment(ctx, &customsv1.RecordShortagePaymentRequest{StocktakeNo: no, BookSeq: line,
+					PaymentNo: payment, Amount: amount, Date: date})
+				return r.GetDifference(), err
+			})
+		}),
+	}
+	bind(c, flagSpec{&no, "stocktake", "stocktake number (required)"}, flagSpec{&line, "line", "the shortage's book line (required)"},
+		flagSpec{&payment, "payment", "payment number (required)"}, flagSpec{&amount, "amount", "amount paid, CNY (required)"},
+		flagSpec{&date, "date", "payment date, YYYY-MM-DD (required)"})
+	return c
+}
+
+// countStatus reads --status.
+func countStatus(s string) (customsv1.CountStatus, error) {
+	v, ok := customsv1.CountStatus_value["COUNT_STATUS_"+strings.ToUpper(s)]
+	if !ok || v == 0 {
+		return 0, usagef("--status %q: bonded or nonbonded", s)
+	}
+	return customsv1.CountStatus(v), nil
+}
+
+func (a *app) woExplainCmd() *cobra.Command {
+	var no, status, explanation, value string
+	var line int32
+	c := &cobra.Command{
+		Use:     "explain --stocktake NO --line SEQ --status bonded|nonbonded --explanation TEXT [--value CNY]",
+		Short:   "Explain a surplus (盘盈) and give the value its goods would enter with (the book's enterprise)",
+		Example: `  zonectl customs writeoff explain --stocktake PDH31050000001001 --line 3 --status bonded --explanation "booked out twice" --value 400`,
+		Args:    exactArgs(0, "no arguments"),
+		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
+			st, err := countStatus(status)
+			if err != nil {
+				return err
+			}
+			return show(a, cmd, woDifferenceView, func(ctx context.Context, c *clients) (*customsv1.Difference, error) {
+				r, err := c.writeoff.ExplainSurplus(ctx, &customsv1.ExplainSurplusRequest{StocktakeNo: no, BookSeq: line, Status: st, Explanation: explanation, Value: value})
+				return r.GetDifference(), err
+			})
+		}),
+	}
+	bind(c, flagSpec{&no, "stocktake", "stocktake number (required)"}, flagSpec{&line, "line", "the surplus's book line (required)"},
+		flagSpec{&status, "status", "bonded or nonbonded (required)"}, flagSpec{&explanation, "explanation", "why the goods are there (required)"},
+		flagSpec{&value, "value", "value in CNY the goods enter with (default 0)"})
+	return c
+}
+
+func (a *app) woDecideCmd() *cobra.Command {
+	var no, status, note string
+	var line int32
+	var approve, reject bool
+	c := &cobra.Command{
+		Use:     "decide --stocktake NO --line SEQ --status bonded|nonbonded --approve|--reject [--note TEXT]",
+		Short:   "Approve (post the adjustment journal) or reject an explained surplus (customs)",
+		Example: `  zonectl customs writeoff decide --stocktake PDH31050000001001 --line 3 --status bonded --approve --note ok`,
+		Args:    exactArgs(0, "no arguments"),
+		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
+			if approve == reject {
+				return usagef("give --approve or --reject")
+			}
+			st, err := countStatus(status)
+			if err != nil {
+				return err
+			}
+			return show(a, cmd, woDifferenceView, func(ctx context.Context, c *clients) (*customsv1.Difference, error) {
+				r, err := c.writeoff.DecideSurplus(ctx, &customsv1.DecideSurplusRequest{StocktakeNo: no, BookSeq: line, Status: st, Approve: approve, Note: note})
+				return r.GetDifference(), err
+			})
+		}),
+	}
+	bind(c, flagSpec{&no, "stocktake", "stocktake number (required)"}, flagSpec{&line, "line", "the surplus's book line (required)"},
+		flagSpec{&status, "status", "bonded or nonbonded (required)"}, flagSpec{&approve, "approve", "approve the surplus"},
+		flagSpec{&reject, "reject", "reject the surplus"}, flagSpec{&note, "note", "customs' note"})
+	return c
+}
+
+func (a *app) woCloseCmd() *cobra.Command {
+	var no string
+	c := &cobra.Command{
+		Use:   "close --stocktake NO",
+		Short: "Close the write-off: seal the period through the stocktake date and set the book's last write-off date (safe to repeat)",
+		Args:  exactArgs(0, "no arguments"),
+		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
+			return show(a, cmd, woStocktakeView, func(ctx context.Context, c *clients) (*customsv1.Stocktake, error) {
+				r, err := c.writeoff.CloseWriteOff(ctx, &customsv1.CloseWriteOffRequest{StocktakeNo: no})
+				return r.GetStocktake(), err
+			})
+		}),
+	}
+	bind(c, flagSpec{&no, "stocktake", "stocktake number (required)"})
+	return c
+}
+
+// joinIDs writes journal ids as "1 2 3".
+func joinIDs(ids []int64) string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = strconv.FormatInt(id, 10)
+	}
+	return strings.Join(out, " ")
+}
