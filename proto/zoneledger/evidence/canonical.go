@@ -138,8 +138,23 @@ func canonicalObject(dec *json.Decoder, buf *bytes.Buffer) error {
 	return nil
 }
 
-// writeString writes s as encoding/json does with HTML escaping off.
+// writeString writes s as encoding/json does with HTML escaping off: the
+// characters it escapes (", \\, control characters, U+2028, U+2029 and
+// invalid UTF-8) go through it; any other string is copied as it is.
 func writeString(buf *bytes.Buffer, s string) {
+	plain := true
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == '"' || c == '\\' || c >= 0x80 {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		buf.WriteByte('"')
+		buf.WriteString(s)
+		buf.WriteByte('"')
+		return
+	}
 	enc := json.NewEncoder(buf)
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(s) // a string always encodes

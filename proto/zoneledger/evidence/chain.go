@@ -1,10 +1,12 @@
 package evidence
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"strconv"
 )
 
 // Version names the encoding and the chain rule; it is the first thing
@@ -73,18 +75,34 @@ func NewChain() *Chain {
 }
 
 // recordHash is the SHA-256 of the canonical {"kind","key","record","seq"}.
+// record is canonicalized first; the object around it is written directly
+// in its canonical form (keys in byte order: key, kind, record, seq).
 func recordHash(seq int64, kind, key string, record json.RawMessage) ([]byte, error) {
-	body, err := Marshal(struct {
-		Seq    int64           `json:"seq"`
-		Kind   string          `json:"kind"`
-		Key    string          `json:"key"`
-		Record json.RawMessage `json:"record"`
-	}{seq, kind, key, record})
+	if len(record) == 0 {
+		record = json.RawMessage("null")
+	}
+	canon, err := Canonical(record)
 	if err != nil {
 		return nil, err
 	}
-	h := sha256.Sum256(body)
-	return h[:], nil
+	return wrappedHash(seq, kind, key, canon), nil
+}
+
+// wrappedHash hashes the canonical object around a canonical record.
+func wrappedHash(seq int64, kind, key string, canon []byte) []byte {
+	var b bytes.Buffer
+	b.Grow(len(canon) + len(kind) + len(key) + 48)
+	b.WriteString(`{"key":`)
+	writeString(&b, key)
+	b.WriteString(`,"kind":`)
+	writeString(&b, kind)
+	b.WriteString(`,"record":`)
+	b.Write(canon)
+	b.WriteString(`,"seq":`)
+	b.WriteString(strconv.FormatInt(seq, 10))
+	b.WriteByte('}')
+	h := sha256.Sum256(b.Bytes())
+	return h[:]
 }
 
 // next is SHA-256(previous chain value || record hash).
@@ -102,10 +120,7 @@ func (c *Chain) Add(kind, key string, record any) (Line, error) {
 	if err != nil {
 		return Line{}, fmt.Errorf("encoding %s %s: %w", kind, key, err)
 	}
-	h, err := recordHash(c.seq, kind, key, raw)
-	if err != nil {
-		return Line{}, err
-	}
+	h := wrappedHash(c.seq, kind, key, raw)
 	c.value = next(c.value, h)
 	l := Line{Seq: c.seq, Kind: kind, Key: key, Record: raw, Chain: hex.EncodeToString(c.value)}
 	c.seq++

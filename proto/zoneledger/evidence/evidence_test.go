@@ -2,6 +2,7 @@ package evidence
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -141,5 +142,30 @@ func TestVerifyCatchesRewrittenChain(t *testing.T) {
 	rep, _ := Verify(&buf, digest)
 	if rep.Match || len(rep.Problems) != 1 || !strings.Contains(rep.Problems[0].Why, "rewritten") {
 		t.Fatalf("report %+v", rep)
+	}
+}
+
+// The object around a record is written directly in canonical form: the
+// same bytes Canonical makes of it.
+func TestWrappedRecordIsCanonical(t *testing.T) {
+	rec := []byte(`{"b":"1.50","a":["x\u2028y","<é>"]}`)
+	canon, err := Canonical(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{"QD1", `we"ird\key`, "清单", ""} {
+		whole, err := Marshal(struct {
+			Seq    int64           `json:"seq"`
+			Kind   string          `json:"kind"`
+			Key    string          `json:"key"`
+			Record json.RawMessage `json:"record"`
+		}{42, "list", key, rec})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := sha256.Sum256(whole)
+		if got := wrappedHash(42, "list", key, canon); !bytes.Equal(got, want[:]) {
+			t.Errorf("key %q: wrapped hash differs from the canonical object's", key)
+		}
 	}
 }
