@@ -1,9 +1,11 @@
 package pgstore
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -429,4 +431,73 @@ func wrapRead(err error) error {
 		return nil
 	}
 	return storeError(fmt.Errorf("reading the ledger: %w", err))
+}
+
+// PeriodTotals implements ledger.Store. The opening balances are the sums
+// of the book accounts' per-day totals before From; the flows are the sums
+// of their per-day totals by flow (ledger_flow_totals) from From through
+// To. Both are read in one snapshot, so they agree with each other however
+// journals are written meanwhile.
+func (s *Store) PeriodTotals(ctx context.Context, q ledger.PeriodQuery) (ledger.PeriodTotals, error) {
+	if q.Book == "" {
+		return ledger.PeriodTotals{}, ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "book_id", "is required")
+	}
+	if q.From.IsZero() || q.To.IsZero() {
+		return ledger.PeriodTotals{}, ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "from", "a period needs its first and last day")
+	}
+	if q.To.Before(q.From) {
+		return ledger.PeriodTotals{}, ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "to", "the period ends on %s, before it starts on %s; give a last day on or after the first", ledger.FormatDate(q.To), ledger.FormatDate(q.From))
+	}
+	var out ledger.PeriodTotals
+	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `SELECT account_name, item_book, item_code, sum(quantity_in - quantity_out)::text, sum(value_in - value_out)::text
+			FROM ledger_day_totals WHERE account_book = $1 AND day < $2
+			GROUP BY account_name, item_book, item_code`, q.Book, q.From)
+		if err != nil {
+			return err
+		}
+		out.Opening, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (ledger.Holding, error) {
+			h := ledger.Holding{Account: ledger.AccountRef{Book: q.Book}}
+			var qs, vs string
+			err := r.Scan(&h.Account.Name, &h.Item.Book, &h.Item.Code, &qs, &vs)
+			h.Quantity, h.Value = dec(qs), dec(vs)
+			return h, err
+		})
+		if err != nil {
+			return err
+		}
+		rows, err = tx.Query(ctx, `SELECT account_name, item_book, item_code, counter_book, counter_name, doc_type, trade_mode, reversal,
+				sum(quantity_in)::text, sum(quantity_out)::text, sum(value_in)::text, sum(value_out)::text
+			FROM ledger_flow_totals WHERE account_book = $1 AND day >= $2 AND day <= $3
+			GROUP BY account_name, item_book, item_code, counter_book, counter_name, doc_type, trade_mode, reversal`, q.Book, q.From, q.To)
+		if err != nil {
+			return err
+		}
+		out.Flows, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (ledger.FlowTotal, error) {
+			f := ledger.FlowTotal{Account: ledger.AccountRef{Book: q.Book}}
+			var qi, qo, vi, vo string
+			err := r.Scan(&f.Account.Name, &f.Item.Book, &f.Item.Code, &f.Counterpart.Book, &f.Counterpart.Name, &f.Document.Type, &f.Document.TradeMode, &f.Reversal, &qi, &qo, &vi, &vo)
+			f.QuantityIn, f.QuantityOut, f.ValueIn, f.ValueOut = dec(qi), dec(qo), dec(vi), dec(vo)
+			return f, err
+		})
+		return err
+	})
+	if err != nil {
+		return ledger.PeriodTotals{}, wrapRead(err)
+	}
+	seen := make(map[ledger.PairKey]bool, len(out.Opening))
+	for _, h := range out.Opening {
+		seen[ledger.PairKey{Account: h.Account, Item: h.Item}] = true
+	}
+	for _, f := range out.Flows {
+		if k := (ledger.PairKey{Account: f.Account, Item: f.Item}); !seen[k] {
+			seen[k] = true
+			out.Opening = append(out.Opening, ledger.Holding{Account: f.Account, Item: f.Item})
+		}
+	}
+	slices.SortFunc(out.Opening, func(a, b ledger.Holding) int {
+		return cmp.Or(cmp.Compare(a.Account.Name, b.Account.Name), cmp.Compare(a.Item.Book, b.Item.Book), cmp.Compare(a.Item.Code, b.Item.Code))
+	})
+	out.Opening, err = s.withUnits(ctx, out.Opening)
+	return out, err
 }
