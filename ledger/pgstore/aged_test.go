@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -110,6 +112,10 @@ func age(t testing.TB, s *pgstore.Store, size agedSize) {
 			FROM (SELECT day, count(*) AS c FROM (` + fat + `) x GROUP BY 1) g CROSS JOIN (VALUES
 				('', 'abroad', 0, 1), ('` + fatBook + `', 'bonded', 1, 0)) AS a(ab, an, qi, qo)`,
 		agedFlowTotals(base),
+		`DELETE FROM ledger_flow_month_totals`,
+		strings.TrimPrefix(mustMigration("0035_flow_month_totals_backfill.sql"), "-- Fill the monthly flow totals from the per-day ones."),
+		`DELETE FROM ledger_month_totals`,
+		strings.TrimPrefix(mustMigration("0037_month_totals_backfill.sql"), "-- Fill the monthly net totals from the per-day ones."),
 		`SELECT setval('ledger_journal_ids', ` + base + ` + ` + h + ` + ` + f + ` + 1, false)`,
 		`VACUUM ANALYZE`,
 	}
@@ -138,6 +144,15 @@ func agedFlowTotals(base string) string {
 		ON CONFLICT (account_book, day, account_name, item_book, item_code, counter_book, counter_name, doc_type, trade_mode, reversal)
 		DO UPDATE SET quantity_in = t.quantity_in + excluded.quantity_in, quantity_out = t.quantity_out + excluded.quantity_out,
 		              value_in = t.value_in + excluded.value_in, value_out = t.value_out + excluded.value_out`
+}
+
+// mustMigration returns the SQL of one of the ledger's migrations.
+func mustMigration(name string) string {
+	sql, err := os.ReadFile(filepath.Join("migrations", name))
+	if err != nil {
+		panic(err)
+	}
+	return string(sql)
 }
 
 // agedHoldings writes the fat item's open lots.

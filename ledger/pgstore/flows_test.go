@@ -143,7 +143,7 @@ func TestMigrationFillsFlowTotalsFromPostings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, sql := range []string{`DROP TABLE ledger_flow_totals`, `DELETE FROM schema_migrations WHERE component = 'ledger' AND version >= 32`} {
+	for _, sql := range []string{`DROP TABLE ledger_flow_totals`, `DROP TABLE ledger_flow_month_totals`, `DROP TABLE ledger_month_totals`, `DELETE FROM schema_migrations WHERE component = 'ledger' AND version >= 32`} {
 		if _, err := old.Exec(ctx, sql); err != nil {
 			t.Fatal(err)
 		}
@@ -171,5 +171,44 @@ func TestMigrationFillsFlowTotalsFromPostings(t *testing.T) {
 		}
 	}
 	checkPeriodCloses(t, s, after, q)
+	checkInvariants(t, s)
+}
+
+func TestPeriodTotalsAcrossMonthsAgreeWithBalancesAsOf(t *testing.T) {
+	s := newStore(t, pgstore.Options{})
+	ctx := context.Background()
+	// Journals on the first, middle and last days of three months.
+	for _, day := range []string{"2026-01-01", "2026-01-15", "2026-01-31", "2026-02-01", "2026-02-14", "2026-02-28", "2026-03-01", "2026-03-10", "2026-03-31"} {
+		mustPost(t, s, req(date(day), in(itemA, "KGM", "10.125", "100.50")))
+		mustPost(t, s, req(date(day), move(itemA, "KGM", bonded, dom, "3")))
+		mustPost(t, s, req(date(day), move(itemA, "KGM", bonded, inspect, "1.5")))
+	}
+	for _, p := range [][2]string{
+		{"2026-01-01", "2026-03-31"}, {"2026-01-15", "2026-03-10"}, {"2026-02-01", "2026-02-28"}, {"2026-01-31", "2026-02-01"},
+		{"2026-02-14", "2026-02-14"}, {"2026-01-02", "2026-02-28"}, {"2026-02-01", "2026-03-30"}, {"2025-12-01", "2026-04-30"},
+	} {
+		q := ledger.PeriodQuery{Book: book, From: date(p[0]), To: date(p[1])}
+		pt, err := s.PeriodTotals(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkPeriodCloses(t, s, pt, q)
+		var opening decimal.Decimal
+		for _, h := range pt.Opening {
+			opening = opening.Add(h.Quantity)
+		}
+		asOf := q.From.AddDate(0, 0, -1)
+		hs, err := s.Balances(ctx, ledger.BalanceQuery{Book: book, AsOf: &asOf})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want decimal.Decimal
+		for _, h := range hs {
+			want = want.Add(h.Quantity)
+		}
+		if !opening.Equal(want) {
+			t.Fatalf("period %v: opening %s, the book held %s the day before", p, opening, want)
+		}
+	}
 	checkInvariants(t, s)
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/zoneledger/zoneledger/ledger"
+	"github.com/zoneledger/zoneledger/ledger/pgshared/pgtx"
 )
 
 // querier is what both a pool and a transaction offer.
@@ -434,10 +435,14 @@ func wrapRead(err error) error {
 }
 
 // PeriodTotals implements ledger.Store. The opening balances are the sums
-// of the book accounts' per-day totals before From; the flows are the sums
-// of their per-day totals by flow (ledger_flow_totals) from From through
-// To. Both are read in one snapshot, so they agree with each other however
-// journals are written meanwhile.
+// of the book accounts' monthly net totals (ledger_month_totals) of the
+// months before the period's first month, and of the per-day totals of
+// that month's days before the period. The flows are the sums of their
+// totals by flow: whole months from their monthly sums
+// (ledger_flow_month_totals), the days of partial months from the per-day
+// rows (ledger_flow_totals). Both are read in one
+// snapshot, so they agree with each other however journals are written
+// meanwhile.
 func (s *Store) PeriodTotals(ctx context.Context, q ledger.PeriodQuery) (ledger.PeriodTotals, error) {
 	if q.Book == "" {
 		return ledger.PeriodTotals{}, ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "book_id", "is required")
@@ -448,11 +453,24 @@ func (s *Store) PeriodTotals(ctx context.Context, q ledger.PeriodQuery) (ledger.
 	if q.To.Before(q.From) {
 		return ledger.PeriodTotals{}, ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "to", "the period ends on %s, before it starts on %s; give a last day on or after the first", ledger.FormatDate(q.To), ledger.FormatDate(q.From))
 	}
+	// The period is: days [from, d1] + whole months [m1, m2] + days [d2, to];
+	// without a whole month, all of it is days.
+	m1, m2, d1, d2 := wholeMonths(q.From, q.To)
 	var out ledger.PeriodTotals
 	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `SELECT account_name, item_book, item_code, sum(quantity_in - quantity_out)::text, sum(value_in - value_out)::text
-			FROM ledger_day_totals WHERE account_book = $1 AND day < $2
-			GROUP BY account_name, item_book, item_code`, q.Book, q.From)
+		if s.engine == pgtx.PostgreSQL {
+			// Room to hash the groups in memory rather than sort them on disk.
+			if _, err := tx.Exec(ctx, `SET LOCAL work_mem = '128MB'`); err != nil {
+				return err
+			}
+		}
+		rows, err := tx.Query(ctx, `SELECT account_name, item_book, item_code, sum(quantity)::text, sum(value)::text
+			FROM (SELECT account_name, item_book, item_code, quantity, value
+				FROM ledger_month_totals WHERE account_book = $1 AND month < $2
+				UNION ALL
+				SELECT account_name, item_book, item_code, quantity_in - quantity_out, value_in - value_out
+				FROM ledger_day_totals WHERE account_book = $1 AND day >= $2 AND day < $3) o
+			GROUP BY account_name, item_book, item_code`, q.Book, firstOfMonth(q.From), q.From)
 		if err != nil {
 			return err
 		}
@@ -468,8 +486,13 @@ func (s *Store) PeriodTotals(ctx context.Context, q ledger.PeriodQuery) (ledger.
 		}
 		rows, err = tx.Query(ctx, `SELECT account_name, item_book, item_code, counter_book, counter_name, doc_type, trade_mode, reversal,
 				sum(quantity_in)::text, sum(quantity_out)::text, sum(value_in)::text, sum(value_out)::text
-			FROM ledger_flow_totals WHERE account_book = $1 AND day >= $2 AND day <= $3
-			GROUP BY account_name, item_book, item_code, counter_book, counter_name, doc_type, trade_mode, reversal`, q.Book, q.From, q.To)
+			FROM (SELECT account_name, item_book, item_code, counter_book, counter_name, doc_type, trade_mode, reversal, quantity_in, quantity_out, value_in, value_out
+				FROM ledger_flow_month_totals WHERE account_book = $1 AND month >= $2 AND month <= $3
+				UNION ALL
+				SELECT account_name, item_book, item_code, counter_book, counter_name, doc_type, trade_mode, reversal, quantity_in, quantity_out, value_in, value_out
+				FROM ledger_flow_totals WHERE account_book = $1 AND ((day >= $4 AND day <= $5) OR (day >= $6 AND day <= $7))) f
+			GROUP BY account_name, item_book, item_code, counter_book, counter_name, doc_type, trade_mode, reversal`,
+			q.Book, m1, m2, q.From, d1, d2, q.To)
 		if err != nil {
 			return err
 		}
@@ -500,4 +523,23 @@ func (s *Store) PeriodTotals(ctx context.Context, q ledger.PeriodQuery) (ledger.
 	})
 	out.Opening, err = s.withUnits(ctx, out.Opening)
 	return out, err
+}
+
+// wholeMonths splits the days from through to into days [from, d1], whole
+// months [m1, m2] (each month named by its first day) and days [d2, to].
+// Without a whole month in the period, m1 is after m2 and the days are
+// [from, to] and none.
+func wholeMonths(from, to time.Time) (m1, m2, d1, d2 time.Time) {
+	m1 = firstOfMonth(from)
+	if !m1.Equal(from) {
+		m1 = m1.AddDate(0, 1, 0)
+	}
+	m2 = firstOfMonth(to)
+	if !m2.AddDate(0, 1, 0).Equal(to.AddDate(0, 0, 1)) {
+		m2 = m2.AddDate(0, -1, 0)
+	}
+	if m2.Before(m1) {
+		return m1, m2, to, to.AddDate(0, 0, 1)
+	}
+	return m1, m2, m1.AddDate(0, 0, -1), m2.AddDate(0, 1, 0)
 }
