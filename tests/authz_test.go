@@ -197,6 +197,9 @@ func methodCases() map[string]methodCase {
 	for m, c := range repairMethodCases() {
 		cases[m] = c
 	}
+	for m, c := range balanceMethodCases() {
+		cases[m] = c
+	}
 	return cases
 }
 
@@ -208,6 +211,7 @@ var sweptServices = []grpc.ServiceDesc{
 	customsv1.TaxService_ServiceDesc, customsv1.BookService_ServiceDesc, customsv1.DeclarationService_ServiceDesc,
 	customsv1.GateService_ServiceDesc, customsv1.DisplayService_ServiceDesc, customsv1.EcommerceService_ServiceDesc,
 	customsv1.ProcessingService_ServiceDesc, customsv1.RndService_ServiceDesc, customsv1.RepairService_ServiceDesc,
+	customsv1.WriteOffService_ServiceDesc,
 }
 
 // serviceMethods lists every RPC of sweptServices from their generated

@@ -74,7 +74,9 @@ type clients struct {
 	rnd customsv1.RndServiceClient
 	// repair is RepairService (zonectl customs repair ...).
 	repair customsv1.RepairServiceClient
-	close  func() error
+	// writeoff is WriteOffService (zonectl customs writeoff ...).
+	writeoff customsv1.WriteOffServiceClient
+	close    func() error
 }
 
 // app is one zonectl invocation.
@@ -110,7 +112,8 @@ func dialServer(cfg conn.Config) (*clients, error) {
 		books: customsv1.NewBookServiceClient(cc), decls: customsv1.NewDeclarationServiceClient(cc),
 		gate: customsv1.NewGateServiceClient(cc), display: customsv1.NewDisplayServiceClient(cc),
 		ecommerce: customsv1.NewEcommerceServiceClient(cc), processing: customsv1.NewProcessingServiceClient(cc),
-		rnd: customsv1.NewRndServiceClient(cc), repair: customsv1.NewRepairServiceClient(cc), close: cc.Close}, nil
+		rnd: customsv1.NewRndServiceClient(cc), repair: customsv1.NewRepairServiceClient(cc),
+		writeoff: customsv1.NewWriteOffServiceClient(cc), close: cc.Close}, nil
 }
 
 // execute runs the command line and returns the exit code.

@@ -29,7 +29,7 @@ func (a *app) customsCmd() *cobra.Command {
 		a.enterpriseCmd(), a.customsBookCmd(), a.stockCmd(),
 		a.customsListCmd(), a.passCmd(),
 		a.formCmd(), a.slipCmd(), a.tripsCmd(), a.displayCmd(), a.consumptionCmd(), a.certificateCmd(), a.taxableCmd(),
-		a.ecommerceCmd(), a.processingCmd(), a.rndCmd(), a.repairCmd())
+		a.ecommerceCmd(), a.processingCmd(), a.rndCmd(), a.repairCmd(), a.writeoffCmd())
 	c.Long = `The zone's customs side: enterprises (区内企业), their electronic account books
 (电子账册) and book lines (备案序号), verification lists (核注清单), gate passes
 (核放单) and gate events, business forms and slips of 分送集报, bonded display

@@ -386,6 +386,9 @@ const (
 	// for re-export, second line for the customer), or has no line of that book line with exactly
 	// the exit quantity: file the right list and name it.
 	Reason_REPAIR_EXIT_LIST Reason = 359
+	// INVALID_ARGUMENT: the balance's period has no first or last day (field from or to), or ends
+	// before it starts (field to). Give both days, "YYYY-MM-DD", the last on or after the first.
+	Reason_BALANCE_PERIOD Reason = 430
 )
 
 // Enum value maps for Reason.
@@ -519,6 +522,7 @@ var (
 		357: "REPAIR_NOT_IN_CATALOGUE",
 		358: "ENTERPRISE_UNDER_RECTIFICATION",
 		359: "REPAIR_EXIT_LIST",
+		430: "BALANCE_PERIOD",
 	}
 	Reason_value = map[string]int32{
 		"REASON_UNSPECIFIED":               0,
@@ -649,6 +653,7 @@ var (
 		"REPAIR_NOT_IN_CATALOGUE":          357,
 		"ENTERPRISE_UNDER_RECTIFICATION":   358,
 		"REPAIR_EXIT_LIST":                 359,
+		"BALANCE_PERIOD":                   430,
 	}
 )
 
@@ -683,7 +688,7 @@ var File_zoneledger_errors_v1_reason_proto protoreflect.FileDescriptor
 
 const file_zoneledger_errors_v1_reason_proto_rawDesc = "" +
 	"\n" +
-	"!zoneledger/errors/v1/reason.proto\x12\x14zoneledger.errors.v1*\xe4\x18\n" +
+	"!zoneledger/errors/v1/reason.proto\x12\x14zoneledger.errors.v1*\xf9\x18\n" +
 	"\x06Reason\x12\x16\n" +
 	"\x12REASON_UNSPECIFIED\x10\x00\x12\x14\n" +
 	"\x10INVALID_ARGUMENT\x10\x01\x12\x13\n" +
@@ -816,7 +821,8 @@ const file_zoneledger_errors_v1_reason_proto_rawDesc = "" +
 	"\x1cREMANUFACTURED_DOMESTIC_SALE\x10\xe4\x02\x12\x1c\n" +
 	"\x17REPAIR_NOT_IN_CATALOGUE\x10\xe5\x02\x12#\n" +
 	"\x1eENTERPRISE_UNDER_RECTIFICATION\x10\xe6\x02\x12\x15\n" +
-	"\x10REPAIR_EXIT_LIST\x10\xe7\x02B\xdf\x01\n" +
+	"\x10REPAIR_EXIT_LIST\x10\xe7\x02\x12\x13\n" +
+	"\x0eBALANCE_PERIOD\x10\xae\x03B\xdf\x01\n" +
 	"\x18com.zoneledger.errors.v1B\vReasonProtoP\x01ZDgithub.com/zoneledger/zoneledger/proto/zoneledger/errors/v1;errorsv1\xa2\x02\x03ZEX\xaa\x02\x14Zoneledger.Errors.V1\xca\x02\x14Zoneledger\\Errors\\V1\xe2\x02 Zoneledger\\Errors\\V1\\GPBMetadata\xea\x02\x16Zoneledger::Errors::V1b\x06proto3"
 
 var (
