@@ -81,9 +81,12 @@ func BenchmarkInventoryBalance(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	// Posting n: line n % lines + 1, day 2025-01-01 + n % 365, flow n % 12.
-	gen := fmt.Sprintf(`SELECT n, (n %% %d + 1)::text AS code, date '2025-01-01' + (n %% 365) AS day, f.*
-		FROM generate_series(1, %d) AS n JOIN (VALUES
+	// Posting n is the k-th of line n %% lines + 1 (k = n / lines), on day
+	// 2025-01-01 + (k + 37 * line) %% 365, of flow k %% 12: every line has
+	// postings of every flow on consecutive days from a day of its own, and
+	// the lines together cover the year.
+	gen := fmt.Sprintf(`SELECT n, (n %% %[1]d + 1)::text AS code, date '2025-01-01' + ((n / %[1]d + 37 * (n %% %[1]d)) %% 365) AS day, f.*
+		FROM generate_series(1, %[2]d) AS n JOIN (VALUES
 			(0, '', 'abroad', '%[3]s', 'bonded', 'PASS', '', 20, 200),
 			(1, '', 'domestic', '%[3]s', 'bonded', 'PASS', '', 10, 100),
 			(2, '%[3]s', 'bonded', '%[3]s', 'reserved', 'INVT', '5034', 3, 30),
@@ -96,7 +99,7 @@ func BenchmarkInventoryBalance(b *testing.B) {
 			(9, '%[3]s', 'nonbonded', '', 'outside', 'PASS', '', 2, 2),
 			(10, '%[3]s', 'bonded', '', 'zone-transfer', 'INVT', '', 1, 10),
 			(11, '', 'other-zone', '%[3]s', 'bonded', 'PASS', '', 1, 10)
-		) AS f(k, fb, fn, tb, tn, doc, mode, q, v) ON f.k = n %% 12`, lines, postings, book)
+		) AS f(k, fb, fn, tb, tn, doc, mode, q, v) ON f.k = (n / %[1]d) %% 12`, lines, postings, book)
 	steps := []string{
 		`INSERT INTO ledger_journals (id, book, idem_key, request_hash, effective_date, doc_type, doc_number, trade_mode, principal, committed_at, hash)
 			SELECT n, '` + book + `', 'bench-' || n, '\x00', day, doc, 'D' || n, mode, 'bench', now(), '\x00' FROM (` + gen + `) g`,
