@@ -133,12 +133,9 @@ func (s *Service) RequestDestruction(ctx context.Context, p access.Principal, d 
 	}
 	for i, l := range d.Lines {
 		f := fmt.Sprintf("lines[%d]", i)
-		bl, ok := lines[l.BookSeq]
-		if !ok {
-			return d, lineNotOnBook(d.Book, l.BookSeq, f+".book_seq")
-		}
-		if bl.Type == codes.GoodsEquipment {
-			return d, invalid(ReasonWrongLineType, f+".book_seq", "line %d is equipment; equipment is not destroyed through this record", l.BookSeq)
+		bl, err := goodsLine(lines, d.Book, l.BookSeq, f+".book_seq", "equipment is not destroyed through this record")
+		if err != nil {
+			return d, err
 		}
 		if err := checkQuantity(l.Quantity, bl, f+".quantity", false); err != nil {
 			return d, err

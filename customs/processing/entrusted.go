@@ -350,12 +350,9 @@ func (s *Service) move(ctx context.Context, p access.Principal, m EntrustedMove)
 	}
 	for i, l := range m.Lines {
 		f := fmt.Sprintf("lines[%d]", i)
-		bl, ok := lines[l.BookSeq]
-		if !ok {
-			return m, lineNotOnBook(m.Book, l.BookSeq, f+".book_seq")
-		}
-		if bl.Type == codes.GoodsEquipment {
-			return m, invalid(ReasonWrongLineType, f+".book_seq", "line %d is equipment; a domestic firm's materials and products are goods lines", l.BookSeq)
+		bl, err := goodsLine(lines, m.Book, l.BookSeq, f+".book_seq", "a domestic firm's materials and products are goods lines")
+		if err != nil {
+			return m, err
 		}
 		if m.Via == ViaGateRegistration {
 			if err := checkQuantity(l.Quantity, bl, f+".quantity", false); err != nil {

@@ -26,12 +26,9 @@ import (
 func checkReport(r *Report, lines map[int]zone.BookLine) error {
 	for i, o := range r.Outputs {
 		f := fmt.Sprintf("outputs[%d]", i)
-		l, ok := lines[o.BookSeq]
-		if !ok {
-			return lineNotOnBook(r.Book, o.BookSeq, f+".book_seq")
-		}
-		if l.Type == codes.GoodsEquipment {
-			return invalid(ReasonWrongLineType, f+".book_seq", "line %d is equipment; production makes finished or semi-finished goods", o.BookSeq)
+		l, err := goodsLine(lines, r.Book, o.BookSeq, f+".book_seq", "production makes finished or semi-finished goods")
+		if err != nil {
+			return err
 		}
 		if err := checkQuantity(o.Quantity, l, f+".quantity", false); err != nil {
 			return err

@@ -371,12 +371,9 @@ func checkUse(u *RndUse, lines map[int]zone.BookLine) error {
 	}
 	for i, o := range u.Outputs {
 		f := fmt.Sprintf("outputs[%d]", i)
-		l, ok := lines[o.BookSeq]
-		if !ok {
-			return lineNotOnBook(u.Book, o.BookSeq, f+".book_seq")
-		}
-		if l.Type == codes.GoodsEquipment {
-			return invalid(ReasonWrongLineType, f+".book_seq", "line %d is equipment; R&D makes prototypes, samples and scrap on finished or material lines", o.BookSeq)
+		l, err := goodsLine(lines, u.Book, o.BookSeq, f+".book_seq", "R&D makes prototypes, samples and scrap on finished or material lines")
+		if err != nil {
+			return err
 		}
 		if !o.Kind.Valid() {
 			return badArg(f+".kind", "%q is not an R&D output; use PROTOTYPE, SAMPLE or SCRAP", o.Kind)

@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/zoneledger/zoneledger/customs/access"
+	"github.com/zoneledger/zoneledger/customs/codes"
 	"github.com/zoneledger/zoneledger/customs/zone"
 	"github.com/zoneledger/zoneledger/ledger"
 	"github.com/zoneledger/zoneledger/ledger/pgshared/migrate"
@@ -225,6 +226,21 @@ func (s *Service) lines(ctx context.Context, p access.Principal, book string, se
 		}
 	}
 	return out, nil
+}
+
+// goodsLine returns line seq of lines, the book lines read for a request,
+// refusing one the book does not have and an equipment line; field names
+// the request's book_seq, and why ends the refusal of equipment ("production
+// makes finished or semi-finished goods").
+func goodsLine(lines map[int]zone.BookLine, book string, seq int, field, why string) (zone.BookLine, error) {
+	l, ok := lines[seq]
+	if !ok {
+		return l, lineNotOnBook(book, seq, field)
+	}
+	if l.Type == codes.GoodsEquipment {
+		return l, invalid(ReasonWrongLineType, field, "line %d is equipment; %s", seq, why)
+	}
+	return l, nil
 }
 
 // lineNotOnBook refuses a line number the book does not have.

@@ -130,12 +130,9 @@ func (s *Service) PutVersion(ctx context.Context, p access.Principal, v Version)
 	if err != nil {
 		return v, err
 	}
-	fl, ok := lines[v.FinishedSeq]
-	if !ok {
-		return v, lineNotOnBook(v.Book, v.FinishedSeq, "finished_seq")
-	}
-	if fl.Type == codes.GoodsEquipment {
-		return v, invalid(ReasonWrongLineType, "finished_seq", "line %d is equipment; a version is declared for a finished or semi-finished good", v.FinishedSeq)
+	_, err = goodsLine(lines, v.Book, v.FinishedSeq, "finished_seq", "a version is declared for a finished or semi-finished good")
+	if err != nil {
+		return v, err
 	}
 	for i, n := range v.Norms {
 		f := fmt.Sprintf("norms[%d].material_seq", i)
