@@ -1,0 +1,148 @@
+package writeoff
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/zoneledger/zoneledger/customs/access"
+	"github.com/zoneledger/zoneledger/customs/codes"
+	"github.com/zoneledger/zoneledger/customs/zone"
+	"github.com/zoneledger/zoneledger/ledger"
+)
+
+// attention returns every row of the attention list p reads on asOf,
+// paging one row at a time.
+func (w *cycleWorld) attention(p access.Principal, q AttentionQuery) []AttentionItem {
+	w.t.Helper()
+	var out []AttentionItem
+	q.Limit = 1
+	for {
+		page, err := w.cy.ListAttention(w.ctx, p, q)
+		w.must(err)
+		out = append(out, page.Items...)
+		if page.Next == "" {
+			return out
+		}
+		q.After = page.Next
+	}
+}
+
+func kinds(items []AttentionItem) []AttentionKind {
+	var out []AttentionKind
+	for _, it := range items {
+		out = append(out, it.Kind)
+	}
+	return out
+}
+
+// TestAttentionWriteOffCycleEndingThenOverdueUntilWrittenOff: a book shows
+// from AttentionCycleDays before its cycle's end as ending, after the end
+// as overdue, and leaves the list once written off for that cycle.
+func TestAttentionWriteOffCycleEndingThenOverdueUntilWrittenOff(t *testing.T) {
+	w := newCycleWorld(t)
+	w.cycle()
+	start := w.today().AddDate(0, 0, -100)
+	end := start.AddDate(1, 0, -1)
+	at := func(day string) []AttentionItem {
+		return w.attention(w.customs, AttentionQuery{AsOf: end.AddDate(0, 0, map[string]int{"before": -31, "ending": -30, "after": 1}[day])})
+	}
+	if got := at("before"); len(got) != 0 {
+		t.Fatalf("31 days before the end: %+v", got)
+	}
+	got := at("ending")
+	if len(got) != 1 || got[0].Kind != AttentionCycleEnding || got[0].Book != w.book || got[0].Enterprise != w.e1.Enterprise || !got[0].Due.Equal(end) || got[0].Days != 0 {
+		t.Fatalf("30 days before the end: %+v", got)
+	}
+	got = at("after")
+	if len(got) != 1 || got[0].Kind != AttentionCycleOverdue || !got[0].Since.Equal(end) || got[0].Days != 1 {
+		t.Fatalf("the day after the end: %+v", got)
+	}
+	// Written off within the cycle: the next cycle is a year away.
+	w.must(cycleErrOf(w.zone.SetLastWriteOffDate(w.ctx, w.customs, w.book, w.today())))
+	if got := at("after"); len(got) != 0 {
+		t.Fatalf("after the write-off: %+v", got)
+	}
+}
+
+// TestAttentionShortageUnpaidUntilPaid: a taxed shortage shows from the
+// count until customs records its payment.
+func TestAttentionShortageUnpaidUntilPaid(t *testing.T) {
+	w := newCycleWorld(t)
+	w.bring(1, "100", "100000", w.today())
+	w.cycle()
+	st := w.notified()
+	st, err := w.cy.ImportStocktake(w.ctx, w.e1, st.No, "C-1", []Count{{Row: 2, BookSeq: 1, Status: CountBonded, Quantity: num("97")}})
+	w.must(err)
+	got := w.attention(w.e1, AttentionQuery{})
+	if len(got) != 1 || got[0].Kind != AttentionShortageUnpaid || got[0].Documents[0] != st.No || !got[0].Amount.Equal(num("593.40")) || !got[0].Quantity.Equal(num("3")) || !got[0].Since.Equal(w.today()) {
+		t.Fatalf("after the count: %+v", got)
+	}
+	w.must(cycleErrOf(w.cy.RecordShortagePayment(w.ctx, w.customs, st.No, 1, "P-1", num("593.40"), w.today())))
+	if got := w.attention(w.e1, AttentionQuery{}); len(got) != 0 {
+		t.Fatalf("after the payment: %+v", got)
+	}
+}
+
+// TestAttentionListDeclaredTooLongAndGateHold: a declared list shows once
+// declared more than AttentionListDays and leaves when customs returns
+// it; a vehicle held at the gate shows until customs releases it.
+func TestAttentionListDeclaredTooLongAndGateHold(t *testing.T) {
+	w := newCycleWorld(t)
+	in := func(inner string) zone.List {
+		l, err := w.zone.CreateList(w.ctx, w.e1, zone.List{InnerNo: inner, Book: w.book, IO: codes.In, TradeMode: "5034", Country: "JPN",
+			Lines: []zone.ListLine{{BookSeq: 1, Quantity: num("10"), Total: num("1000"), GrossWeight: num("10")}}})
+		w.must(err)
+		l, err = w.zone.DeclareList(w.ctx, w.e1, l.No)
+		w.must(err)
+		return l
+	}
+	stale, moving := in("L-1"), in("L-2")
+	days := w.cy.Settings().AttentionListDays
+	if got := w.attention(w.customs, AttentionQuery{AsOf: w.today().AddDate(0, 0, days)}); len(got) != 0 {
+		t.Fatalf("declared %d days: %+v", days, got)
+	}
+	got := w.attention(w.customs, AttentionQuery{AsOf: w.today().AddDate(0, 0, days+1)})
+	if !slices.Equal(kinds(got), []AttentionKind{AttentionListDeclared, AttentionListDeclared}) || got[0].Documents[0] != stale.No || got[0].Days != days+1 || !got[0].Quantity.Equal(num("10")) {
+		t.Fatalf("declared %d days: %+v", days+1, got)
+	}
+	w.must(cycleErrOf(w.zone.ReturnList(w.ctx, w.customs, stale.No, "wrong country")))
+
+	w.must(cycleErrOf(w.zone.ApproveList(w.ctx, w.customs, moving.No, "")))
+	ps, err := w.zone.CreatePass(w.ctx, w.e1, zone.Pass{InnerNo: "P-1", Book: w.book, Type: codes.PassFirstLine, Bind: codes.BindOneListOneVehicle, IO: codes.In,
+		RelatedType: codes.RelatedList, RelatedNos: []string{moving.No}, Vehicle: "沪A00001", GrossWeight: num("10")})
+	w.must(err)
+	ps, err = w.zone.RecordGateEvent(w.ctx, w.customs, ps.No, zone.GateEvent{ID: "G-1", Vehicle: "沪B99999", ScaleGross: num("10")})
+	w.must(err)
+	if ps.Status != zone.PassHeld {
+		t.Fatalf("pass %s, want held", ps.Status)
+	}
+	got = w.attention(w.customs, AttentionQuery{})
+	if !slices.Equal(kinds(got), []AttentionKind{AttentionGateHold}) || got[0].Documents[0] != ps.No || got[0].Days != 0 {
+		t.Fatalf("after the hold: %+v", got)
+	}
+	w.must(cycleErrOf(w.zone.ReleaseHold(w.ctx, w.customs, ps.No, "inspected")))
+	if got := w.attention(w.customs, AttentionQuery{}); len(got) != 0 {
+		t.Fatalf("after the release: %+v", got)
+	}
+}
+
+// TestAttentionReadsOnlyTheCallersBooks: the owner and customs see the
+// book's rows, another enterprise none (and the book as unknown), an
+// admin is refused.
+func TestAttentionReadsOnlyTheCallersBooks(t *testing.T) {
+	w := newCycleWorld(t)
+	w.cycle()
+	asOf := w.today().AddDate(1, 0, 0)
+	for _, p := range []access.Principal{w.customs, w.e1} {
+		if got := w.attention(p, AttentionQuery{AsOf: asOf}); len(got) != 1 {
+			t.Fatalf("%s sees %+v", p.ID, got)
+		}
+	}
+	if got := w.attention(w.e2, AttentionQuery{AsOf: asOf}); len(got) != 0 {
+		t.Fatalf("another enterprise sees %+v", got)
+	}
+	_, err := w.cy.ListAttention(w.ctx, w.e2, AttentionQuery{Book: w.book, AsOf: asOf})
+	wantCycleRefusal(t, err, zone.ReasonUnknownBook, "book_no")
+	_, err = w.cy.ListAttention(w.ctx, access.Principal{ID: "root", Role: access.RoleAdmin}, AttentionQuery{AsOf: asOf})
+	wantCycleRefusal(t, err, ledger.ReasonPermissionDenied, "")
+}
