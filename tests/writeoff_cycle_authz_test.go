@@ -36,7 +36,7 @@ func init() {
 		customsFilesNot[woSvc+m] = true
 		customsByNumber[woSvc+m] = true
 	}
-	for _, m := range []string{"GetCycle", "GetStocktake", "ListStocktakes", "ListDifferences"} {
+	for _, m := range []string{"GetCycle", "GetStocktake", "ListStocktakes", "ListDifferences", "ListAttention"} {
 		customsByNumber[woSvc+m] = true
 	}
 }
@@ -166,6 +166,10 @@ func writeoffCycleMethodCases() map[string]methodCase {
 		woSvc + "DecideSurplus": func(ctx context.Context, w *authWorld) error {
 			_, err := wo(w).DecideSurplus(ctx, &customsv1.DecideSurplusRequest{StocktakeNo: r(w).stCounted, BookSeq: linePE,
 				Status: customsv1.CountStatus_COUNT_STATUS_NONBONDED, Approve: true, Note: "ok"})
+			return err
+		},
+		woSvc + "ListAttention": func(ctx context.Context, w *authWorld) error {
+			_, err := wo(w).ListAttention(ctx, &customsv1.ListAttentionRequest{BookNo: r(w).counted})
 			return err
 		},
 		woSvc + "CloseWriteOff": func(ctx context.Context, w *authWorld) error {

@@ -312,3 +312,28 @@ func (s *WriteOffCycleServer) CloseWriteOff(ctx context.Context, r *customsv1.Cl
 		return &customsv1.CloseWriteOffResponse{Stocktake: stocktakeOut(st)}, nil
 	})
 }
+
+// ListAttention implements customsv1.WriteOffServiceServer.
+func (s *WriteOffCycleServer) ListAttention(ctx context.Context, r *customsv1.ListAttentionRequest) (*customsv1.ListAttentionResponse, error) {
+	return handle(ctx, nil, func(p access.Principal) (*customsv1.ListAttentionResponse, error) {
+		var ps parser
+		asOf := ps.optDate(r.GetAsOf(), "as_of")
+		if ps.err != nil {
+			return nil, ps.err
+		}
+		page, err := s.cy.ListAttention(ctx, p, writeoff.AttentionQuery{Book: r.GetBookNo(), AsOf: asOf, After: r.GetPageToken(), Limit: int(r.GetPageSize())})
+		if err != nil {
+			return nil, err
+		}
+		out := &customsv1.ListAttentionResponse{NextPageToken: page.Next}
+		for _, it := range page.Items {
+			out.Items = append(out.Items, attentionOut(it))
+		}
+		return out, nil
+	})
+}
+
+func attentionOut(it writeoff.AttentionItem) *customsv1.AttentionItem {
+	return &customsv1.AttentionItem{Kind: string(it.Kind), Enterprise: it.Enterprise, BookNo: it.Book, Documents: it.Documents,
+		Since: dateOut(it.Since), Days: int32(it.Days), Due: dateOut(it.Due), Quantity: qty(it.Quantity), Amount: money(it.Amount), Note: it.Note}
+}

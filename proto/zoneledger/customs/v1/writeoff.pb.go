@@ -2076,6 +2076,267 @@ func (x *CloseWriteOffResponse) GetStocktake() *Stocktake {
 	return nil
 }
 
+// AttentionItem is one thing that needs customs' attention.
+type AttentionItem struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// What needs attention: WRITE_OFF_CYCLE_ENDING, WRITE_OFF_CYCLE_OVERDUE, SHORTAGE_UNPAID,
+	// LIST_DECLARED, GATE_HOLD, ECOMMERCE_TAX_OVERDUE, or "OVERDUE_" + an OverdueKind's name
+	// without its prefix (OVERDUE_DISPLAY, OVERDUE_OUTSOURCING, OVERDUE_REPAIR_ORDER,
+	// OVERDUE_COLLECTIVE_TRIP, OVERDUE_ENTER_FIRST, ...).
+	Kind string `protobuf:"bytes,1,opt,name=kind,proto3" json:"kind,omitempty"`
+	// USCC of the enterprise whose book it is.
+	Enterprise string `protobuf:"bytes,2,opt,name=enterprise,proto3" json:"enterprise,omitempty"`
+	// Book number.
+	BookNo string `protobuf:"bytes,3,opt,name=book_no,json=bookNo,proto3" json:"book_no,omitempty"`
+	// The documents, the one to act on first (stocktake, list, pass, movement, form, order; the
+	// book itself for a cycle).
+	Documents []string `protobuf:"bytes,4,rep,name=documents,proto3" json:"documents,omitempty"`
+	// The day it began to need attention, "YYYY-MM-DD": the due date of what is overdue, the day a
+	// list was declared or a vehicle held, the stocktake date of a shortage, a cycle's end less
+	// writeoff.attention_cycle_days for a cycle about to end.
+	Since string `protobuf:"bytes,5,opt,name=since,proto3" json:"since,omitempty"`
+	// Days from since to as_of.
+	Days int32 `protobuf:"varint,6,opt,name=days,proto3" json:"days,omitempty"`
+	// The last day something was due ("YYYY-MM-DD"), when the row has one.
+	Due string `protobuf:"bytes,7,opt,name=due,proto3" json:"due,omitempty"`
+	// The goods concerned, in their declared unit, when the row has one quantity; "0" otherwise.
+	Quantity string `protobuf:"bytes,8,opt,name=quantity,proto3" json:"quantity,omitempty"`
+	// The tax in CNY to the fen, for SHORTAGE_UNPAID and ECOMMERCE_TAX_OVERDUE; "0.00" otherwise.
+	Amount string `protobuf:"bytes,9,opt,name=amount,proto3" json:"amount,omitempty"`
+	// What needs attention, in words.
+	Note          string `protobuf:"bytes,10,opt,name=note,proto3" json:"note,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AttentionItem) Reset() {
+	*x = AttentionItem{}
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[28]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AttentionItem) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AttentionItem) ProtoMessage() {}
+
+func (x *AttentionItem) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[28]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AttentionItem.ProtoReflect.Descriptor instead.
+func (*AttentionItem) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{28}
+}
+
+func (x *AttentionItem) GetKind() string {
+	if x != nil {
+		return x.Kind
+	}
+	return ""
+}
+
+func (x *AttentionItem) GetEnterprise() string {
+	if x != nil {
+		return x.Enterprise
+	}
+	return ""
+}
+
+func (x *AttentionItem) GetBookNo() string {
+	if x != nil {
+		return x.BookNo
+	}
+	return ""
+}
+
+func (x *AttentionItem) GetDocuments() []string {
+	if x != nil {
+		return x.Documents
+	}
+	return nil
+}
+
+func (x *AttentionItem) GetSince() string {
+	if x != nil {
+		return x.Since
+	}
+	return ""
+}
+
+func (x *AttentionItem) GetDays() int32 {
+	if x != nil {
+		return x.Days
+	}
+	return 0
+}
+
+func (x *AttentionItem) GetDue() string {
+	if x != nil {
+		return x.Due
+	}
+	return ""
+}
+
+func (x *AttentionItem) GetQuantity() string {
+	if x != nil {
+		return x.Quantity
+	}
+	return ""
+}
+
+func (x *AttentionItem) GetAmount() string {
+	if x != nil {
+		return x.Amount
+	}
+	return ""
+}
+
+func (x *AttentionItem) GetNote() string {
+	if x != nil {
+		return x.Note
+	}
+	return ""
+}
+
+// ListAttentionRequest selects a page of the attention list.
+type ListAttentionRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Restrict to one book; empty: every book the caller may read.
+	BookNo string `protobuf:"bytes,1,opt,name=book_no,json=bookNo,proto3" json:"book_no,omitempty"`
+	// "YYYY-MM-DD"; empty means today in the zone's time zone.
+	AsOf string `protobuf:"bytes,2,opt,name=as_of,json=asOf,proto3" json:"as_of,omitempty"`
+	// Page size, 0 (the server's default) to 1000.
+	PageSize int32 `protobuf:"varint,3,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	// next_page_token of the previous page; empty for the first.
+	PageToken     string `protobuf:"bytes,4,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListAttentionRequest) Reset() {
+	*x = ListAttentionRequest{}
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[29]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListAttentionRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListAttentionRequest) ProtoMessage() {}
+
+func (x *ListAttentionRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[29]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListAttentionRequest.ProtoReflect.Descriptor instead.
+func (*ListAttentionRequest) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{29}
+}
+
+func (x *ListAttentionRequest) GetBookNo() string {
+	if x != nil {
+		return x.BookNo
+	}
+	return ""
+}
+
+func (x *ListAttentionRequest) GetAsOf() string {
+	if x != nil {
+		return x.AsOf
+	}
+	return ""
+}
+
+func (x *ListAttentionRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *ListAttentionRequest) GetPageToken() string {
+	if x != nil {
+		return x.PageToken
+	}
+	return ""
+}
+
+// ListAttentionResponse is a page of the attention list, oldest first.
+type ListAttentionResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The rows.
+	Items []*AttentionItem `protobuf:"bytes,1,rep,name=items,proto3" json:"items,omitempty"`
+	// The token of the next page; empty on the last page.
+	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListAttentionResponse) Reset() {
+	*x = ListAttentionResponse{}
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[30]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListAttentionResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListAttentionResponse) ProtoMessage() {}
+
+func (x *ListAttentionResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[30]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListAttentionResponse.ProtoReflect.Descriptor instead.
+func (*ListAttentionResponse) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{30}
+}
+
+func (x *ListAttentionResponse) GetItems() []*AttentionItem {
+	if x != nil {
+		return x.Items
+	}
+	return nil
+}
+
+func (x *ListAttentionResponse) GetNextPageToken() string {
+	if x != nil {
+		return x.NextPageToken
+	}
+	return ""
+}
+
 var File_zoneledger_customs_v1_writeoff_proto protoreflect.FileDescriptor
 
 const file_zoneledger_customs_v1_writeoff_proto_rawDesc = "" +
@@ -2237,7 +2498,31 @@ const file_zoneledger_customs_v1_writeoff_proto_rawDesc = "" +
 	"\x14CloseWriteOffRequest\x12,\n" +
 	"\fstocktake_no\x18\x01 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18@R\vstocktakeNo\"W\n" +
 	"\x15CloseWriteOffResponse\x12>\n" +
-	"\tstocktake\x18\x01 \x01(\v2 .zoneledger.customs.v1.StocktakeR\tstocktake*`\n" +
+	"\tstocktake\x18\x01 \x01(\v2 .zoneledger.customs.v1.StocktakeR\tstocktake\"\xfe\x01\n" +
+	"\rAttentionItem\x12\x12\n" +
+	"\x04kind\x18\x01 \x01(\tR\x04kind\x12\x1e\n" +
+	"\n" +
+	"enterprise\x18\x02 \x01(\tR\n" +
+	"enterprise\x12\x17\n" +
+	"\abook_no\x18\x03 \x01(\tR\x06bookNo\x12\x1c\n" +
+	"\tdocuments\x18\x04 \x03(\tR\tdocuments\x12\x14\n" +
+	"\x05since\x18\x05 \x01(\tR\x05since\x12\x12\n" +
+	"\x04days\x18\x06 \x01(\x05R\x04days\x12\x10\n" +
+	"\x03due\x18\a \x01(\tR\x03due\x12\x1a\n" +
+	"\bquantity\x18\b \x01(\tR\bquantity\x12\x16\n" +
+	"\x06amount\x18\t \x01(\tR\x06amount\x12\x12\n" +
+	"\x04note\x18\n" +
+	" \x01(\tR\x04note\"\xc7\x01\n" +
+	"\x14ListAttentionRequest\x12 \n" +
+	"\abook_no\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x18@R\x06bookNo\x12;\n" +
+	"\x05as_of\x18\x02 \x01(\tB&\xbaH#\xd8\x01\x01r\x1e2\x1c^[0-9]{4}-[0-9]{2}-[0-9]{2}$R\x04asOf\x12'\n" +
+	"\tpage_size\x18\x03 \x01(\x05B\n" +
+	"\xbaH\a\x1a\x05\x18\xe8\a(\x00R\bpageSize\x12'\n" +
+	"\n" +
+	"page_token\x18\x04 \x01(\tB\b\xbaH\x05r\x03\x18\x90\x03R\tpageToken\"{\n" +
+	"\x15ListAttentionResponse\x12:\n" +
+	"\x05items\x18\x01 \x03(\v2$.zoneledger.customs.v1.AttentionItemR\x05items\x12&\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken*`\n" +
 	"\vCountStatus\x12\x1c\n" +
 	"\x18COUNT_STATUS_UNSPECIFIED\x10\x00\x12\x17\n" +
 	"\x13COUNT_STATUS_BONDED\x10\x01\x12\x1a\n" +
@@ -2245,8 +2530,7 @@ const file_zoneledger_customs_v1_writeoff_proto_rawDesc = "" +
 	"\x0fCountFileFormat\x12!\n" +
 	"\x1dCOUNT_FILE_FORMAT_UNSPECIFIED\x10\x00\x12\x19\n" +
 	"\x15COUNT_FILE_FORMAT_CSV\x10\x01\x12\x1a\n" +
-	"\x16COUNT_FILE_FORMAT_XLSX\x10\x022\xb3\n" +
-	"\n" +
+	"\x16COUNT_FILE_FORMAT_XLSX\x10\x022\x9f\v\n" +
 	"\x0fWriteOffService\x12[\n" +
 	"\bSetCycle\x12&.zoneledger.customs.v1.SetCycleRequest\x1a'.zoneledger.customs.v1.SetCycleResponse\x12j\n" +
 	"\rSetCycleStart\x12+.zoneledger.customs.v1.SetCycleStartRequest\x1a,.zoneledger.customs.v1.SetCycleStartResponse\x12[\n" +
@@ -2259,7 +2543,8 @@ const file_zoneledger_customs_v1_writeoff_proto_rawDesc = "" +
 	"\x15RecordShortagePayment\x123.zoneledger.customs.v1.RecordShortagePaymentRequest\x1a4.zoneledger.customs.v1.RecordShortagePaymentResponse\x12m\n" +
 	"\x0eExplainSurplus\x12,.zoneledger.customs.v1.ExplainSurplusRequest\x1a-.zoneledger.customs.v1.ExplainSurplusResponse\x12j\n" +
 	"\rDecideSurplus\x12+.zoneledger.customs.v1.DecideSurplusRequest\x1a,.zoneledger.customs.v1.DecideSurplusResponse\x12j\n" +
-	"\rCloseWriteOff\x12+.zoneledger.customs.v1.CloseWriteOffRequest\x1a,.zoneledger.customs.v1.CloseWriteOffResponseB\xe8\x01\n" +
+	"\rCloseWriteOff\x12+.zoneledger.customs.v1.CloseWriteOffRequest\x1a,.zoneledger.customs.v1.CloseWriteOffResponse\x12j\n" +
+	"\rListAttention\x12+.zoneledger.customs.v1.ListAttentionRequest\x1a,.zoneledger.customs.v1.ListAttentionResponseB\xe8\x01\n" +
 	"\x19com.zoneledger.customs.v1B\rWriteoffProtoP\x01ZFgithub.com/zoneledger/zoneledger/proto/zoneledger/customs/v1;customsv1\xa2\x02\x03ZCX\xaa\x02\x15Zoneledger.Customs.V1\xca\x02\x15Zoneledger\\Customs\\V1\xe2\x02!Zoneledger\\Customs\\V1\\GPBMetadata\xea\x02\x17Zoneledger::Customs::V1b\x06proto3"
 
 var (
@@ -2275,7 +2560,7 @@ func file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP() []byte {
 }
 
 var file_zoneledger_customs_v1_writeoff_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_zoneledger_customs_v1_writeoff_proto_msgTypes = make([]protoimpl.MessageInfo, 28)
+var file_zoneledger_customs_v1_writeoff_proto_msgTypes = make([]protoimpl.MessageInfo, 31)
 var file_zoneledger_customs_v1_writeoff_proto_goTypes = []any{
 	(CountStatus)(0),                      // 0: zoneledger.customs.v1.CountStatus
 	(CountFileFormat)(0),                  // 1: zoneledger.customs.v1.CountFileFormat
@@ -2307,6 +2592,9 @@ var file_zoneledger_customs_v1_writeoff_proto_goTypes = []any{
 	(*DecideSurplusResponse)(nil),         // 27: zoneledger.customs.v1.DecideSurplusResponse
 	(*CloseWriteOffRequest)(nil),          // 28: zoneledger.customs.v1.CloseWriteOffRequest
 	(*CloseWriteOffResponse)(nil),         // 29: zoneledger.customs.v1.CloseWriteOffResponse
+	(*AttentionItem)(nil),                 // 30: zoneledger.customs.v1.AttentionItem
+	(*ListAttentionRequest)(nil),          // 31: zoneledger.customs.v1.ListAttentionRequest
+	(*ListAttentionResponse)(nil),         // 32: zoneledger.customs.v1.ListAttentionResponse
 }
 var file_zoneledger_customs_v1_writeoff_proto_depIdxs = []int32{
 	0,  // 0: zoneledger.customs.v1.Difference.status:type_name -> zoneledger.customs.v1.CountStatus
@@ -2326,35 +2614,38 @@ var file_zoneledger_customs_v1_writeoff_proto_depIdxs = []int32{
 	0,  // 14: zoneledger.customs.v1.DecideSurplusRequest.status:type_name -> zoneledger.customs.v1.CountStatus
 	5,  // 15: zoneledger.customs.v1.DecideSurplusResponse.difference:type_name -> zoneledger.customs.v1.Difference
 	3,  // 16: zoneledger.customs.v1.CloseWriteOffResponse.stocktake:type_name -> zoneledger.customs.v1.Stocktake
-	6,  // 17: zoneledger.customs.v1.WriteOffService.SetCycle:input_type -> zoneledger.customs.v1.SetCycleRequest
-	8,  // 18: zoneledger.customs.v1.WriteOffService.SetCycleStart:input_type -> zoneledger.customs.v1.SetCycleStartRequest
-	10, // 19: zoneledger.customs.v1.WriteOffService.GetCycle:input_type -> zoneledger.customs.v1.GetCycleRequest
-	12, // 20: zoneledger.customs.v1.WriteOffService.NotifyStocktake:input_type -> zoneledger.customs.v1.NotifyStocktakeRequest
-	14, // 21: zoneledger.customs.v1.WriteOffService.ImportStocktake:input_type -> zoneledger.customs.v1.ImportStocktakeRequest
-	16, // 22: zoneledger.customs.v1.WriteOffService.GetStocktake:input_type -> zoneledger.customs.v1.GetStocktakeRequest
-	18, // 23: zoneledger.customs.v1.WriteOffService.ListStocktakes:input_type -> zoneledger.customs.v1.ListStocktakesRequest
-	20, // 24: zoneledger.customs.v1.WriteOffService.ListDifferences:input_type -> zoneledger.customs.v1.ListDifferencesRequest
-	22, // 25: zoneledger.customs.v1.WriteOffService.RecordShortagePayment:input_type -> zoneledger.customs.v1.RecordShortagePaymentRequest
-	24, // 26: zoneledger.customs.v1.WriteOffService.ExplainSurplus:input_type -> zoneledger.customs.v1.ExplainSurplusRequest
-	26, // 27: zoneledger.customs.v1.WriteOffService.DecideSurplus:input_type -> zoneledger.customs.v1.DecideSurplusRequest
-	28, // 28: zoneledger.customs.v1.WriteOffService.CloseWriteOff:input_type -> zoneledger.customs.v1.CloseWriteOffRequest
-	7,  // 29: zoneledger.customs.v1.WriteOffService.SetCycle:output_type -> zoneledger.customs.v1.SetCycleResponse
-	9,  // 30: zoneledger.customs.v1.WriteOffService.SetCycleStart:output_type -> zoneledger.customs.v1.SetCycleStartResponse
-	11, // 31: zoneledger.customs.v1.WriteOffService.GetCycle:output_type -> zoneledger.customs.v1.GetCycleResponse
-	13, // 32: zoneledger.customs.v1.WriteOffService.NotifyStocktake:output_type -> zoneledger.customs.v1.NotifyStocktakeResponse
-	15, // 33: zoneledger.customs.v1.WriteOffService.ImportStocktake:output_type -> zoneledger.customs.v1.ImportStocktakeResponse
-	17, // 34: zoneledger.customs.v1.WriteOffService.GetStocktake:output_type -> zoneledger.customs.v1.GetStocktakeResponse
-	19, // 35: zoneledger.customs.v1.WriteOffService.ListStocktakes:output_type -> zoneledger.customs.v1.ListStocktakesResponse
-	21, // 36: zoneledger.customs.v1.WriteOffService.ListDifferences:output_type -> zoneledger.customs.v1.ListDifferencesResponse
-	23, // 37: zoneledger.customs.v1.WriteOffService.RecordShortagePayment:output_type -> zoneledger.customs.v1.RecordShortagePaymentResponse
-	25, // 38: zoneledger.customs.v1.WriteOffService.ExplainSurplus:output_type -> zoneledger.customs.v1.ExplainSurplusResponse
-	27, // 39: zoneledger.customs.v1.WriteOffService.DecideSurplus:output_type -> zoneledger.customs.v1.DecideSurplusResponse
-	29, // 40: zoneledger.customs.v1.WriteOffService.CloseWriteOff:output_type -> zoneledger.customs.v1.CloseWriteOffResponse
-	29, // [29:41] is the sub-list for method output_type
-	17, // [17:29] is the sub-list for method input_type
-	17, // [17:17] is the sub-list for extension type_name
-	17, // [17:17] is the sub-list for extension extendee
-	0,  // [0:17] is the sub-list for field type_name
+	30, // 17: zoneledger.customs.v1.ListAttentionResponse.items:type_name -> zoneledger.customs.v1.AttentionItem
+	6,  // 18: zoneledger.customs.v1.WriteOffService.SetCycle:input_type -> zoneledger.customs.v1.SetCycleRequest
+	8,  // 19: zoneledger.customs.v1.WriteOffService.SetCycleStart:input_type -> zoneledger.customs.v1.SetCycleStartRequest
+	10, // 20: zoneledger.customs.v1.WriteOffService.GetCycle:input_type -> zoneledger.customs.v1.GetCycleRequest
+	12, // 21: zoneledger.customs.v1.WriteOffService.NotifyStocktake:input_type -> zoneledger.customs.v1.NotifyStocktakeRequest
+	14, // 22: zoneledger.customs.v1.WriteOffService.ImportStocktake:input_type -> zoneledger.customs.v1.ImportStocktakeRequest
+	16, // 23: zoneledger.customs.v1.WriteOffService.GetStocktake:input_type -> zoneledger.customs.v1.GetStocktakeRequest
+	18, // 24: zoneledger.customs.v1.WriteOffService.ListStocktakes:input_type -> zoneledger.customs.v1.ListStocktakesRequest
+	20, // 25: zoneledger.customs.v1.WriteOffService.ListDifferences:input_type -> zoneledger.customs.v1.ListDifferencesRequest
+	22, // 26: zoneledger.customs.v1.WriteOffService.RecordShortagePayment:input_type -> zoneledger.customs.v1.RecordShortagePaymentRequest
+	24, // 27: zoneledger.customs.v1.WriteOffService.ExplainSurplus:input_type -> zoneledger.customs.v1.ExplainSurplusRequest
+	26, // 28: zoneledger.customs.v1.WriteOffService.DecideSurplus:input_type -> zoneledger.customs.v1.DecideSurplusRequest
+	28, // 29: zoneledger.customs.v1.WriteOffService.CloseWriteOff:input_type -> zoneledger.customs.v1.CloseWriteOffRequest
+	31, // 30: zoneledger.customs.v1.WriteOffService.ListAttention:input_type -> zoneledger.customs.v1.ListAttentionRequest
+	7,  // 31: zoneledger.customs.v1.WriteOffService.SetCycle:output_type -> zoneledger.customs.v1.SetCycleResponse
+	9,  // 32: zoneledger.customs.v1.WriteOffService.SetCycleStart:output_type -> zoneledger.customs.v1.SetCycleStartResponse
+	11, // 33: zoneledger.customs.v1.WriteOffService.GetCycle:output_type -> zoneledger.customs.v1.GetCycleResponse
+	13, // 34: zoneledger.customs.v1.WriteOffService.NotifyStocktake:output_type -> zoneledger.customs.v1.NotifyStocktakeResponse
+	15, // 35: zoneledger.customs.v1.WriteOffService.ImportStocktake:output_type -> zoneledger.customs.v1.ImportStocktakeResponse
+	17, // 36: zoneledger.customs.v1.WriteOffService.GetStocktake:output_type -> zoneledger.customs.v1.GetStocktakeResponse
+	19, // 37: zoneledger.customs.v1.WriteOffService.ListStocktakes:output_type -> zoneledger.customs.v1.ListStocktakesResponse
+	21, // 38: zoneledger.customs.v1.WriteOffService.ListDifferences:output_type -> zoneledger.customs.v1.ListDifferencesResponse
+	23, // 39: zoneledger.customs.v1.WriteOffService.RecordShortagePayment:output_type -> zoneledger.customs.v1.RecordShortagePaymentResponse
+	25, // 40: zoneledger.customs.v1.WriteOffService.ExplainSurplus:output_type -> zoneledger.customs.v1.ExplainSurplusResponse
+	27, // 41: zoneledger.customs.v1.WriteOffService.DecideSurplus:output_type -> zoneledger.customs.v1.DecideSurplusResponse
+	29, // 42: zoneledger.customs.v1.WriteOffService.CloseWriteOff:output_type -> zoneledger.customs.v1.CloseWriteOffResponse
+	32, // 43: zoneledger.customs.v1.WriteOffService.ListAttention:output_type -> zoneledger.customs.v1.ListAttentionResponse
+	31, // [31:44] is the sub-list for method output_type
+	18, // [18:31] is the sub-list for method input_type
+	18, // [18:18] is the sub-list for extension type_name
+	18, // [18:18] is the sub-list for extension extendee
+	0,  // [0:18] is the sub-list for field type_name
 }
 
 func init() { file_zoneledger_customs_v1_writeoff_proto_init() }
@@ -2368,7 +2659,7 @@ func file_zoneledger_customs_v1_writeoff_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_zoneledger_customs_v1_writeoff_proto_rawDesc), len(file_zoneledger_customs_v1_writeoff_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   28,
+			NumMessages:   31,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -50,6 +50,7 @@ const (
 	WriteOffService_ExplainSurplus_FullMethodName        = "/zoneledger.customs.v1.WriteOffService/ExplainSurplus"
 	WriteOffService_DecideSurplus_FullMethodName         = "/zoneledger.customs.v1.WriteOffService/DecideSurplus"
 	WriteOffService_CloseWriteOff_FullMethodName         = "/zoneledger.customs.v1.WriteOffService/CloseWriteOff"
+	WriteOffService_ListAttention_FullMethodName         = "/zoneledger.customs.v1.WriteOffService/ListAttention"
 )
 
 // WriteOffServiceClient is the client API for WriteOffService service.
@@ -94,6 +95,15 @@ type WriteOffServiceClient interface {
 	// CloseWriteOff seals the book's period through the stocktake date and sets the book's last
 	// write-off date, once every difference is settled. The book's enterprise. Idempotent.
 	CloseWriteOff(ctx context.Context, in *CloseWriteOffRequest, opts ...grpc.CallOption) (*CloseWriteOffResponse, error)
+	// ListAttention lists what needs customs' attention on the books the caller reads (customs:
+	// every book; an enterprise: its own; a platform: its linked enterprises'; an admin:
+	// PERMISSION_DENIED), as of a date:
+	// write-off cycles about to end (writeoff.attention_cycle_days) or ended without a write-off,
+	// taxed stocktake shortages unpaid, lists declared and not cleared for more than
+	// writeoff.attention_list_days, vehicles held at the gate, every row of
+	// OutZoneService.ListOverdue (kind "OVERDUE_" + its OverdueKind name) and e-commerce tax past
+	// its due date. Oldest first (since), paged.
+	ListAttention(ctx context.Context, in *ListAttentionRequest, opts ...grpc.CallOption) (*ListAttentionResponse, error)
 }
 
 type writeOffServiceClient struct {
@@ -227,6 +237,16 @@ func (c *writeOffServiceClient) CloseWriteOff(ctx context.Context, in *CloseWrit
 	return out, nil
 }
 
+func (c *writeOffServiceClient) ListAttention(ctx context.Context, in *ListAttentionRequest, opts ...grpc.CallOption) (*ListAttentionResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListAttentionResponse)
+	err := c.cc.Invoke(ctx, WriteOffService_ListAttention_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // WriteOffServiceServer is the server API for WriteOffService service.
 // All implementations must embed UnimplementedWriteOffServiceServer
 // for forward compatibility.
@@ -269,6 +289,15 @@ type WriteOffServiceServer interface {
 	// CloseWriteOff seals the book's period through the stocktake date and sets the book's last
 	// write-off date, once every difference is settled. The book's enterprise. Idempotent.
 	CloseWriteOff(context.Context, *CloseWriteOffRequest) (*CloseWriteOffResponse, error)
+	// ListAttention lists what needs customs' attention on the books the caller reads (customs:
+	// every book; an enterprise: its own; a platform: its linked enterprises'; an admin:
+	// PERMISSION_DENIED), as of a date:
+	// write-off cycles about to end (writeoff.attention_cycle_days) or ended without a write-off,
+	// taxed stocktake shortages unpaid, lists declared and not cleared for more than
+	// writeoff.attention_list_days, vehicles held at the gate, every row of
+	// OutZoneService.ListOverdue (kind "OVERDUE_" + its OverdueKind name) and e-commerce tax past
+	// its due date. Oldest first (since), paged.
+	ListAttention(context.Context, *ListAttentionRequest) (*ListAttentionResponse, error)
 	mustEmbedUnimplementedWriteOffServiceServer()
 }
 
@@ -314,6 +343,9 @@ func (UnimplementedWriteOffServiceServer) DecideSurplus(context.Context, *Decide
 }
 func (UnimplementedWriteOffServiceServer) CloseWriteOff(context.Context, *CloseWriteOffRequest) (*CloseWriteOffResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method CloseWriteOff not implemented")
+}
+func (UnimplementedWriteOffServiceServer) ListAttention(context.Context, *ListAttentionRequest) (*ListAttentionResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListAttention not implemented")
 }
 func (UnimplementedWriteOffServiceServer) mustEmbedUnimplementedWriteOffServiceServer() {}
 func (UnimplementedWriteOffServiceServer) testEmbeddedByValue()                         {}
@@ -541,6 +573,24 @@ func _WriteOffService_CloseWriteOff_Handler(srv interface{}, ctx context.Context
 	return interceptor(ctx, in, info, handler)
 }
 
+func _WriteOffService_ListAttention_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListAttentionRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(WriteOffServiceServer).ListAttention(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: WriteOffService_ListAttention_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(WriteOffServiceServer).ListAttention(ctx, req.(*ListAttentionRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // WriteOffService_ServiceDesc is the grpc.ServiceDesc for WriteOffService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -591,6 +641,10 @@ var WriteOffService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "CloseWriteOff",
 			Handler:    _WriteOffService_CloseWriteOff_Handler,
+		},
+		{
+			MethodName: "ListAttention",
+			Handler:    _WriteOffService_ListAttention_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{
