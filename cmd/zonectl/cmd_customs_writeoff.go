@@ -39,7 +39,7 @@ write-off date.`
 // writeoffCycleCmds are the cycle and stocktake commands of 'writeoff'.
 func (a *app) writeoffCycleCmds() []*cobra.Command {
 	return []*cobra.Command{a.woCycleSetCmd(), a.woCycleStartCmd(), a.woCycleGetCmd(), a.woNotifyCmd(), a.woImportCmd(),
-		a.woStocktakeCmd(), a.woStocktakesCmd(), a.woDifferencesCmd(), a.woPayCmd(), a.woExplainCmd(), a.woDecideCmd(), a.woCloseCmd()}
+		a.woStocktakeCmd(), a.woStocktakesCmd(), a.woDifferencesCmd(), a.woPayCmd(), a.woExplainCmd(), a.woDecideCmd(), a.woCloseCmd(), a.woAttentionCmd()}
 }
 
 var woCycleView = rowView([]string{"book_no", "months", "start", "current_end", "set_by", "start_set_by"}, func(c *customsv1.WriteOffCycle) []string {
@@ -388,4 +388,50 @@ func joinIDs(ids []int64) string {
 		out[i] = strconv.FormatInt(id, 10)
 	}
 	return strings.Join(out, " ")
+}
+
+// woAttentionHeader are the columns of the attention list.
+var woAttentionHeader = []string{"since", "days", "kind", "enterprise", "book_no", "documents", "due", "quantity", "amount", "note"}
+
+func woAttentionRow(it *customsv1.AttentionItem) []string {
+	return []string{it.GetSince(), strconv.Itoa(int(it.GetDays())), it.GetKind(), it.GetEnterprise(), it.GetBookNo(),
+		strings.Join(it.GetDocuments(), " "), it.GetDue(), it.GetQuantity(), it.GetAmount(), it.GetNote()}
+}
+
+func (a *app) woAttentionCmd() *cobra.Command {
+	var asOf, book string
+	c := &cobra.Command{
+		Use:   "attention [--book BOOK] [--as-of DATE]",
+		Short: "List what needs customs' attention on the books you read, oldest first",
+		Long: `List what needs customs' attention on the books you may read (customs: every
+book; an enterprise: its own), as of --as-of (default today), oldest first,
+all pages:
+
+  WRITE_OFF_CYCLE_ENDING   the book's write-off cycle ends within writeoff.attention_cycle_days
+  WRITE_OFF_CYCLE_OVERDUE  the cycle has ended and the book is not written off for it
+  SHORTAGE_UNPAID          a stocktake shortage taxed and its self-payment not recorded
+  LIST_DECLARED            a list declared and not cleared for more than writeoff.attention_list_days
+  GATE_HOLD                a vehicle held at the gate, neither released nor rejected
+  ECOMMERCE_TAX_OVERDUE    cross-border tax of a released list past its due date
+  OVERDUE_<kind>           a row of 'zonectl customs overdue' (goods past their due-back
+                           date, 分送集报 trips and 先入区后报关 goods not declared in time)
+
+since is the day it began to need attention, days the days from it; documents
+names the document to act on first. Quantities and amounts are exact text.`,
+		Example: `  zonectl customs writeoff attention
+  zonectl customs writeoff attention --book H31050000001 --as-of 2026-06-30 -o csv > attention.csv`,
+		Args: exactArgs(0, "no arguments"),
+		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
+			if asOf != "" && !isoDate.MatchString(asOf) {
+				return usagef("--as-of %q: write YYYY-MM-DD", asOf)
+			}
+			return showPages(a, cmd, rowView(woAttentionHeader, woAttentionRow), func(ctx context.Context, c *clients, token string) ([]*customsv1.AttentionItem, string, error) {
+				resp, err := c.writeoff.ListAttention(ctx, &customsv1.ListAttentionRequest{BookNo: book, AsOf: asOf, PageSize: pageSize, PageToken: token})
+				return resp.GetItems(), resp.GetNextPageToken(), err
+			})
+		}),
+	}
+	bind(c, flagSpec{&asOf, "as-of", "list what needs attention as of this business date, YYYY-MM-DD (default: today)"},
+		flagSpec{&book, "book", "only this book"})
+	return c
 }

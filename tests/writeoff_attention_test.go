@@ -1,0 +1,74 @@
+package tests
+
+import (
+	"encoding/csv"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
+)
+
+// TestZonectlAttention: after a count with a notebook short, customs'
+// attention list shows the unpaid shortage with its tax; zonectl's CSV
+// parsed back equals the server's rows; another enterprise sees nothing;
+// once customs records the payment the row is gone; a year on, the book's
+// cycle has ended without a write-off.
+func TestZonectlAttention(t *testing.T) {
+	needZonectl(t)
+	z := newZoneEnv(t)
+	e := z.enterprise(t, "Attention Ctl")
+	other := z.enterprise(t, "Attention Other")
+	book := z.hBook(t, e)
+	z.stockIn(t, e, book, lineNotebook, "10", "50000")
+	c := &ctl{t: t, addr: z.s.Addr, dir: t.TempDir()}
+	c.must(e.tok, "customs", "writeoff", "cycle-set", "--book", book, "--months", "6")
+	c.must(z.customs, "customs", "writeoff", "cycle-start", "--book", book, "--start", day(-30))
+	wo := customsv1.NewWriteOffServiceClient(z.s.Conn())
+	n, err := wo.NotifyStocktake(ctxAs(t, e.tok), &customsv1.NotifyStocktakeRequest{InnerNo: "PD-A", BookNo: book, Date: day(0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	no := n.GetStocktake().GetStocktakeNo()
+	if _, err := importCount(ctxAs(t, e.tok), wo, no, "count-a", "book_seq,status,quantity\n1,BONDED,9\n"); err != nil {
+		t.Fatal(err)
+	}
+
+	out := c.must(z.customs, "-o", "csv", "customs", "writeoff", "attention", "--book", book)
+	recs, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil {
+		t.Fatalf("attention -o csv printed %q: %v", out, err)
+	}
+	resp, err := wo.ListAttention(ctxAs(t, z.customs), &customsv1.ListAttentionRequest{BookNo: book})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]string{woAttentionHeaderForTest}
+	for _, it := range resp.GetItems() {
+		want = append(want, []string{it.GetSince(), "0", it.GetKind(), it.GetEnterprise(), it.GetBookNo(), strings.Join(it.GetDocuments(), " "),
+			it.GetDue(), it.GetQuantity(), it.GetAmount(), it.GetNote()})
+	}
+	if len(resp.GetItems()) != 1 || resp.GetItems()[0].GetKind() != "SHORTAGE_UNPAID" || resp.GetItems()[0].GetAmount() != "650.00" ||
+		resp.GetItems()[0].GetDocuments()[0] != no || resp.GetItems()[0].GetSince() != day(0) {
+		t.Fatalf("the server's rows: %v", resp.GetItems())
+	}
+	if !slices.EqualFunc(recs, want, slices.Equal[[]string]) {
+		t.Fatalf("the CSV parsed back:\n%v\nthe server's rows:\n%v", recs, want)
+	}
+	if rows := c.must(other.tok, "-o", "csv", "customs", "writeoff", "attention"); strings.Count(rows, "\n") > 1 {
+		t.Fatalf("another enterprise sees %q", rows)
+	}
+
+	c.must(z.customs, "customs", "writeoff", "pay", "--stocktake", no, "--line", "1", "--payment", "PAY-A", "--amount", "650.00", "--date", day(0))
+	if rows := c.must(e.tok, "-o", "csv", "customs", "writeoff", "attention", "--book", book); strings.Count(rows, "\n") > 1 {
+		t.Fatalf("after the payment: %q", rows)
+	}
+	later := time.Now().AddDate(1, 0, 0).Format(time.DateOnly)
+	if rows := c.must(e.tok, "-o", "csv", "customs", "writeoff", "attention", "--book", book, "--as-of", later); !strings.Contains(rows, ",WRITE_OFF_CYCLE_OVERDUE,") {
+		t.Fatalf("a year on: %q", rows)
+	}
+}
+
+// woAttentionHeaderForTest is zonectl's header of the attention list.
+var woAttentionHeaderForTest = []string{"since", "days", "kind", "enterprise", "book_no", "documents", "due", "quantity", "amount", "note"}
