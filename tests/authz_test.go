@@ -203,6 +203,9 @@ func methodCases() map[string]methodCase {
 	for m, c := range outZoneMethodCases() {
 		cases[m] = c
 	}
+	for m, c := range evidenceMethodCases() {
+		cases[m] = c
+	}
 	return cases
 }
 

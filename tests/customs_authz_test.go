@@ -86,6 +86,8 @@ type customsAuthWorld struct {
 	woCycle *writeoffCycleAuth
 	// Goods out of the zone: E1's forms and moulds out (outzone_authz_test.go).
 	outzone *outZoneAuth
+	// Evidence: E1's book with sealed evidence (evidence_test.go).
+	evidence *evidenceAuth
 }
 
 // Order numbers of the e-commerce documents of customsAuthWorld.
@@ -160,6 +162,7 @@ func newCustomsAuthWorld(t *testing.T, s *Server, a *Actors) *customsAuthWorld {
 	w.setUpRepair(t, s)
 	w.setUpWriteOffCycle(t, customsv1.NewWriteOffServiceClient(s.Conn()))
 	w.setUpOutZone(t, s)
+	w.setUpEvidence(t, s)
 	return w
 }
 

@@ -76,7 +76,7 @@ type clients struct {
 	outzone customsv1.OutZoneServiceClient
 	// repair is RepairService (zonectl customs repair ...).
 	repair customsv1.RepairServiceClient
-	// writeoff is WriteOffService (zonectl customs writeoff ...).
+	// writeoff is WriteOffService (zonectl customs writeoff ..., zonectl evidence ...).
 	writeoff customsv1.WriteOffServiceClient
 	close    func() error
 }
@@ -205,7 +205,8 @@ arguments, no token, unreadable or malformed input file; nothing was sent).`,
 	f.StringVarP(&a.g.output, "output", "o", string(output.Table), "output format: table, json or csv")
 
 	root.AddCommand(a.booksCmd(), a.worldCmd(), a.itemsCmd(), a.journalsCmd(),
-		a.balancesCmd(), a.totalsCmd(), a.periodsCmd(), a.adminCmd(), a.whoamiCmd(), a.customsCmd())
+		a.balancesCmd(), a.totalsCmd(), a.periodsCmd(), a.adminCmd(), a.whoamiCmd(), a.customsCmd(),
+		a.evidenceCmd(), a.verifyCmd())
 	return root
 }
 

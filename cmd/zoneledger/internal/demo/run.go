@@ -140,8 +140,10 @@ type Result struct {
 	Manufacturing *ManufacturingResult
 	RndLab        *RndLabResult
 	Repair        *RepairResult
-	// OutZone is the out-of-zone scene (section 19).
+	// OutZone is the out-of-zone scene (section 19); Evidence the evidence
+	// scene (section 20).
 	OutZone     *OutZoneResult
+	Evidence    *EvidenceResult
 	PostingTime time.Duration
 	Elapsed     time.Duration
 	FirstDay    string
@@ -192,6 +194,8 @@ type client struct {
 	tokens  map[string]string
 	// outzone is goods out of the zone and back (mould_outsourcing.go).
 	outzone customsv1.OutZoneServiceClient
+	// writeOff is WriteOffService (the evidence scene).
+	writeOff customsv1.WriteOffServiceClient
 }
 
 // caller makes the demo's gRPC calls: as one of its principals, each with
@@ -252,7 +256,8 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		books: customsv1.NewBookServiceClient(conn), decl: customsv1.NewDeclarationServiceClient(conn),
 		gate: customsv1.NewGateServiceClient(conn), tax: customsv1.NewTaxServiceClient(conn),
 		display: customsv1.NewDisplayServiceClient(conn), ecom: customsv1.NewEcommerceServiceClient(conn), outzone: customsv1.NewOutZoneServiceClient(conn),
-		tokens: map[string]string{"admin": opts.AdminToken}}
+		writeOff: customsv1.NewWriteOffServiceClient(conn),
+		tokens:   map[string]string{"admin": opts.AdminToken}}
 
 	z := newZone()
 	res := &Result{JournalIDs: map[string]int64{}, Balances: map[string][]*ledgerv1.Balance{}, Expected: map[string][]holding{},
@@ -369,6 +374,15 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	printOutZone(w, oz)
 
+	// 20. Evidence: the selective-duty book's period sealed with its
+	// documents, exported and checked from the file alone.
+	ev, err := runEvidence(ctx, c, sel.Book, lr.Today)
+	res.Evidence = ev
+	if err != nil {
+		return res, fmt.Errorf("evidence: %w", err)
+	}
+	printEvidence(w, ev)
+
 	res.Elapsed = time.Since(began)
 	fmt.Fprintf(w, "Done: %d journals filed in the month (%d accepted, %d refused, %d of them on purpose) and %d reversal; %d filed after the close (%d refused); %d holdings match the demo's own books; period verified: %t.\n",
 		res.Month.Filed, res.Month.Accepted, res.Month.Refused, res.Month.Expected, res.Reversals,
@@ -391,6 +405,9 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	if !res.VerifyOK {
 		problems = append(problems, "VerifyPeriods reported problems: "+strings.Join(res.Problems, "; "))
+	}
+	if !ev.Report.Match || ev.Tampered.Match {
+		problems = append(problems, fmt.Sprintf("evidence: the export reproduces the sealed digest: %t; a changed copy is caught: %t", ev.Report.Match, !ev.Tampered.Match))
 	}
 	if len(problems) > 0 {
 		return res, fmt.Errorf("the demo did not go as planned:\n  %s", strings.Join(problems, "\n  "))

@@ -29,6 +29,7 @@ import (
 	"github.com/zoneledger/zoneledger/customs/accessapi"
 	"github.com/zoneledger/zoneledger/customs/customsapi"
 	"github.com/zoneledger/zoneledger/customs/ecommerce"
+	"github.com/zoneledger/zoneledger/customs/evidence"
 	"github.com/zoneledger/zoneledger/customs/processing"
 	"github.com/zoneledger/zoneledger/customs/repair"
 	"github.com/zoneledger/zoneledger/customs/tax"
@@ -312,6 +313,10 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 		return nil, fmt.Errorf("starting the write-off cycle service: %w", err)
 	}
 	zoneSvc.SetOverdueSource(repSvc) // repair orders in the one overdue listing
+	evSvc, err := evidence.New(s.store.Pool(), s.store, zoneSvc, []evidence.Source{procSvc, repSvc, cycles}, evidence.Options{Engine: s.store.Engine()})
+	if err != nil {
+		return nil, fmt.Errorf("building the evidence service: %w", err)
+	}
 
 	opts, err := s.transportOptions()
 	if err != nil {
@@ -330,7 +335,7 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	customsv1.RegisterProcessingServiceServer(s.grpc, customsapi.NewProcessingServer(procSvc, func() time.Time { return ledger.DayIn(time.Now(), loc) }))
 	customsv1.RegisterRndServiceServer(s.grpc, customsapi.NewRndServer(procSvc))
 	customsv1.RegisterRepairServiceServer(s.grpc, customsapi.NewRepairServer(repSvc))
-	customsv1.RegisterWriteOffServiceServer(s.grpc, customsapi.NewWriteOffCycleServer(cycles))
+	customsv1.RegisterWriteOffServiceServer(s.grpc, customsapi.NewWriteOffServer(customsapi.NewWriteOffCycleServer(cycles), evSvc))
 	customsv1.RegisterOutZoneServiceServer(s.grpc, customsapi.NewOutZoneServer(zoneSvc))
 	s.health = health.NewServer()
 	s.stopping = make(chan struct{})
@@ -385,7 +390,7 @@ func interceptorChain(m *metrics, log *slog.Logger, a *access.Store, cfg Config)
 // MigrationSets are the schema migrations of every component, in the order
 // they are applied.
 func MigrationSets() []migrate.Set {
-	return []migrate.Set{pgstore.Migrations(), access.Migrations(), zone.Migrations(), ecommerce.Migrations(), processing.Migrations(), repair.Migrations(), writeoff.CycleMigrations()}
+	return []migrate.Set{pgstore.Migrations(), access.Migrations(), zone.Migrations(), ecommerce.Migrations(), processing.Migrations(), repair.Migrations(), writeoff.CycleMigrations(), evidence.Migrations()}
 }
 
 // Migrate applies every component's pending migrations.

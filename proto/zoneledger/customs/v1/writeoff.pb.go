@@ -22,6 +22,17 @@
 //   - SHORTAGE_PAYMENT_AMOUNT (INVALID_ARGUMENT): the payment is not the tax assessed.
 //   - WRITE_OFF_UNSETTLED (FAILED_PRECONDITION): a shortage unpaid or a surplus undecided.
 //   - PERIOD_CLOSED (FAILED_PRECONDITION, ledger): a posting dated in a closed write-off period.
+//
+// Its evidence calls (customs/evidence): a sealed period's journals and customs documents, in a
+// canonical encoding chained into one digest that customs keeps and checks outside the database
+// (zonectl verify; the encoding is proto/zoneledger/evidence). Their refusals:
+//   - EVIDENCE_PERIOD_NOT_CLOSED (FAILED_PRECONDITION, through): no ledger period of the book
+//     ends that day; close it first (CloseWriteOff, or LedgerService.ClosePeriod).
+//   - EVIDENCE_PREVIOUS_NOT_SEALED (FAILED_PRECONDITION, through): the period before has no
+//     sealed evidence; seal the periods in order.
+//   - EVIDENCE_NOT_SEALED (NOT_FOUND, through): the period's evidence was never sealed.
+//   - EVIDENCE_LEDGER_MISMATCH (FAILED_PRECONDITION, through): the ledger's journals no longer
+//     reproduce the digest the ledger sealed; nothing is sealed over them.
 
 package customsv1
 
@@ -29,6 +40,7 @@ import (
 	_ "buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
+	timestamppb "google.golang.org/protobuf/types/known/timestamppb"
 	reflect "reflect"
 	sync "sync"
 	unsafe "unsafe"
@@ -2337,11 +2349,442 @@ func (x *ListAttentionResponse) GetNextPageToken() string {
 	return ""
 }
 
+// Evidence is a period's sealed evidence.
+type Evidence struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Book number.
+	BookNo string `protobuf:"bytes,1,opt,name=book_no,json=bookNo,proto3" json:"book_no,omitempty"`
+	// First day of the period, "YYYY-MM-DD"; empty for the book's first period.
+	From string `protobuf:"bytes,2,opt,name=from,proto3" json:"from,omitempty"`
+	// Last day of the period, "YYYY-MM-DD".
+	Through string `protobuf:"bytes,3,opt,name=through,proto3" json:"through,omitempty"`
+	// The period's evidence digest, lower-case hex: keep it to verify an export later.
+	Digest string `protobuf:"bytes,4,opt,name=digest,proto3" json:"digest,omitempty"`
+	// The evidence digest of the period before, hex; empty for the first.
+	PreviousDigest string `protobuf:"bytes,5,opt,name=previous_digest,json=previousDigest,proto3" json:"previous_digest,omitempty"`
+	// The ledger's own digest of the period (journals only), hex, as ListPeriods shows it.
+	LedgerDigest string `protobuf:"bytes,6,opt,name=ledger_digest,json=ledgerDigest,proto3" json:"ledger_digest,omitempty"`
+	// How many journals and documents the evidence holds.
+	Journals  int64 `protobuf:"varint,7,opt,name=journals,proto3" json:"journals,omitempty"`
+	Documents int64 `protobuf:"varint,8,opt,name=documents,proto3" json:"documents,omitempty"`
+	// When it was sealed, and by which principal.
+	SealedAt      *timestamppb.Timestamp `protobuf:"bytes,9,opt,name=sealed_at,json=sealedAt,proto3" json:"sealed_at,omitempty"`
+	SealedBy      string                 `protobuf:"bytes,10,opt,name=sealed_by,json=sealedBy,proto3" json:"sealed_by,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Evidence) Reset() {
+	*x = Evidence{}
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[31]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Evidence) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Evidence) ProtoMessage() {}
+
+func (x *Evidence) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[31]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Evidence.ProtoReflect.Descriptor instead.
+func (*Evidence) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{31}
+}
+
+func (x *Evidence) GetBookNo() string {
+	if x != nil {
+		return x.BookNo
+	}
+	return ""
+}
+
+func (x *Evidence) GetFrom() string {
+	if x != nil {
+		return x.From
+	}
+	return ""
+}
+
+func (x *Evidence) GetThrough() string {
+	if x != nil {
+		return x.Through
+	}
+	return ""
+}
+
+func (x *Evidence) GetDigest() string {
+	if x != nil {
+		return x.Digest
+	}
+	return ""
+}
+
+func (x *Evidence) GetPreviousDigest() string {
+	if x != nil {
+		return x.PreviousDigest
+	}
+	return ""
+}
+
+func (x *Evidence) GetLedgerDigest() string {
+	if x != nil {
+		return x.LedgerDigest
+	}
+	return ""
+}
+
+func (x *Evidence) GetJournals() int64 {
+	if x != nil {
+		return x.Journals
+	}
+	return 0
+}
+
+func (x *Evidence) GetDocuments() int64 {
+	if x != nil {
+		return x.Documents
+	}
+	return 0
+}
+
+func (x *Evidence) GetSealedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.SealedAt
+	}
+	return nil
+}
+
+func (x *Evidence) GetSealedBy() string {
+	if x != nil {
+		return x.SealedBy
+	}
+	return ""
+}
+
+// SealEvidenceRequest names a closed period.
+type SealEvidenceRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Book number.
+	BookNo string `protobuf:"bytes,1,opt,name=book_no,json=bookNo,proto3" json:"book_no,omitempty"`
+	// Last day of a period the ledger closed, "YYYY-MM-DD".
+	Through       string `protobuf:"bytes,2,opt,name=through,proto3" json:"through,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SealEvidenceRequest) Reset() {
+	*x = SealEvidenceRequest{}
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[32]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SealEvidenceRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SealEvidenceRequest) ProtoMessage() {}
+
+func (x *SealEvidenceRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[32]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SealEvidenceRequest.ProtoReflect.Descriptor instead.
+func (*SealEvidenceRequest) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{32}
+}
+
+func (x *SealEvidenceRequest) GetBookNo() string {
+	if x != nil {
+		return x.BookNo
+	}
+	return ""
+}
+
+func (x *SealEvidenceRequest) GetThrough() string {
+	if x != nil {
+		return x.Through
+	}
+	return ""
+}
+
+// SealEvidenceResponse is the sealed evidence.
+type SealEvidenceResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The sealed period.
+	Evidence      *Evidence `protobuf:"bytes,1,opt,name=evidence,proto3" json:"evidence,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SealEvidenceResponse) Reset() {
+	*x = SealEvidenceResponse{}
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[33]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SealEvidenceResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SealEvidenceResponse) ProtoMessage() {}
+
+func (x *SealEvidenceResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[33]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SealEvidenceResponse.ProtoReflect.Descriptor instead.
+func (*SealEvidenceResponse) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{33}
+}
+
+func (x *SealEvidenceResponse) GetEvidence() *Evidence {
+	if x != nil {
+		return x.Evidence
+	}
+	return nil
+}
+
+// ListEvidenceRequest names a book.
+type ListEvidenceRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Book number.
+	BookNo        string `protobuf:"bytes,1,opt,name=book_no,json=bookNo,proto3" json:"book_no,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListEvidenceRequest) Reset() {
+	*x = ListEvidenceRequest{}
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[34]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListEvidenceRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListEvidenceRequest) ProtoMessage() {}
+
+func (x *ListEvidenceRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[34]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListEvidenceRequest.ProtoReflect.Descriptor instead.
+func (*ListEvidenceRequest) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{34}
+}
+
+func (x *ListEvidenceRequest) GetBookNo() string {
+	if x != nil {
+		return x.BookNo
+	}
+	return ""
+}
+
+// ListEvidenceResponse lists a book's sealed evidence, oldest first (one per closed write-off
+// period: few enough for one answer).
+type ListEvidenceResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The sealed periods.
+	Evidence      []*Evidence `protobuf:"bytes,1,rep,name=evidence,proto3" json:"evidence,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListEvidenceResponse) Reset() {
+	*x = ListEvidenceResponse{}
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[35]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListEvidenceResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListEvidenceResponse) ProtoMessage() {}
+
+func (x *ListEvidenceResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[35]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListEvidenceResponse.ProtoReflect.Descriptor instead.
+func (*ListEvidenceResponse) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{35}
+}
+
+func (x *ListEvidenceResponse) GetEvidence() []*Evidence {
+	if x != nil {
+		return x.Evidence
+	}
+	return nil
+}
+
+// ExportEvidenceRequest names a sealed period.
+type ExportEvidenceRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Book number.
+	BookNo string `protobuf:"bytes,1,opt,name=book_no,json=bookNo,proto3" json:"book_no,omitempty"`
+	// Last day of the sealed period, "YYYY-MM-DD".
+	Through       string `protobuf:"bytes,2,opt,name=through,proto3" json:"through,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ExportEvidenceRequest) Reset() {
+	*x = ExportEvidenceRequest{}
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[36]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ExportEvidenceRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ExportEvidenceRequest) ProtoMessage() {}
+
+func (x *ExportEvidenceRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[36]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ExportEvidenceRequest.ProtoReflect.Descriptor instead.
+func (*ExportEvidenceRequest) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{36}
+}
+
+func (x *ExportEvidenceRequest) GetBookNo() string {
+	if x != nil {
+		return x.BookNo
+	}
+	return ""
+}
+
+func (x *ExportEvidenceRequest) GetThrough() string {
+	if x != nil {
+		return x.Through
+	}
+	return ""
+}
+
+// ExportEvidenceResponse is one message of the export stream: the first carries the period,
+// each later one a line of the export file.
+type ExportEvidenceResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The period (first message only).
+	Evidence *Evidence `protobuf:"bytes,1,opt,name=evidence,proto3" json:"evidence,omitempty"`
+	// One line of the export file, exactly as written to it: a JSON object with seq, kind, key,
+	// record and chain (proto/zoneledger/evidence). Empty in the first message.
+	Line          string `protobuf:"bytes,2,opt,name=line,proto3" json:"line,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ExportEvidenceResponse) Reset() {
+	*x = ExportEvidenceResponse{}
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[37]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ExportEvidenceResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ExportEvidenceResponse) ProtoMessage() {}
+
+func (x *ExportEvidenceResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[37]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ExportEvidenceResponse.ProtoReflect.Descriptor instead.
+func (*ExportEvidenceResponse) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{37}
+}
+
+func (x *ExportEvidenceResponse) GetEvidence() *Evidence {
+	if x != nil {
+		return x.Evidence
+	}
+	return nil
+}
+
+func (x *ExportEvidenceResponse) GetLine() string {
+	if x != nil {
+		return x.Line
+	}
+	return ""
+}
+
 var File_zoneledger_customs_v1_writeoff_proto protoreflect.FileDescriptor
 
 const file_zoneledger_customs_v1_writeoff_proto_rawDesc = "" +
 	"\n" +
-	"$zoneledger/customs/v1/writeoff.proto\x12\x15zoneledger.customs.v1\x1a\x1bbuf/validate/validate.proto\"\xb0\x01\n" +
+	"$zoneledger/customs/v1/writeoff.proto\x12\x15zoneledger.customs.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xb0\x01\n" +
 	"\rWriteOffCycle\x12\x17\n" +
 	"\abook_no\x18\x01 \x01(\tR\x06bookNo\x12\x16\n" +
 	"\x06months\x18\x02 \x01(\x05R\x06months\x12\x14\n" +
@@ -2522,7 +2965,34 @@ const file_zoneledger_customs_v1_writeoff_proto_rawDesc = "" +
 	"page_token\x18\x04 \x01(\tB\b\xbaH\x05r\x03\x18\x90\x03R\tpageToken\"{\n" +
 	"\x15ListAttentionResponse\x12:\n" +
 	"\x05items\x18\x01 \x03(\v2$.zoneledger.customs.v1.AttentionItemR\x05items\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken*`\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xc7\x02\n" +
+	"\bEvidence\x12\x17\n" +
+	"\abook_no\x18\x01 \x01(\tR\x06bookNo\x12\x12\n" +
+	"\x04from\x18\x02 \x01(\tR\x04from\x12\x18\n" +
+	"\athrough\x18\x03 \x01(\tR\athrough\x12\x16\n" +
+	"\x06digest\x18\x04 \x01(\tR\x06digest\x12'\n" +
+	"\x0fprevious_digest\x18\x05 \x01(\tR\x0epreviousDigest\x12#\n" +
+	"\rledger_digest\x18\x06 \x01(\tR\fledgerDigest\x12\x1a\n" +
+	"\bjournals\x18\a \x01(\x03R\bjournals\x12\x1c\n" +
+	"\tdocuments\x18\b \x01(\x03R\tdocuments\x127\n" +
+	"\tsealed_at\x18\t \x01(\v2\x1a.google.protobuf.TimestampR\bsealedAt\x12\x1b\n" +
+	"\tsealed_by\x18\n" +
+	" \x01(\tR\bsealedBy\"x\n" +
+	"\x13SealEvidenceRequest\x12\"\n" +
+	"\abook_no\x18\x01 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18@R\x06bookNo\x12=\n" +
+	"\athrough\x18\x02 \x01(\tB#\xbaH r\x1e2\x1c^[0-9]{4}-[0-9]{2}-[0-9]{2}$R\athrough\"S\n" +
+	"\x14SealEvidenceResponse\x12;\n" +
+	"\bevidence\x18\x01 \x01(\v2\x1f.zoneledger.customs.v1.EvidenceR\bevidence\"9\n" +
+	"\x13ListEvidenceRequest\x12\"\n" +
+	"\abook_no\x18\x01 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18@R\x06bookNo\"S\n" +
+	"\x14ListEvidenceResponse\x12;\n" +
+	"\bevidence\x18\x01 \x03(\v2\x1f.zoneledger.customs.v1.EvidenceR\bevidence\"z\n" +
+	"\x15ExportEvidenceRequest\x12\"\n" +
+	"\abook_no\x18\x01 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18@R\x06bookNo\x12=\n" +
+	"\athrough\x18\x02 \x01(\tB#\xbaH r\x1e2\x1c^[0-9]{4}-[0-9]{2}-[0-9]{2}$R\athrough\"i\n" +
+	"\x16ExportEvidenceResponse\x12;\n" +
+	"\bevidence\x18\x01 \x01(\v2\x1f.zoneledger.customs.v1.EvidenceR\bevidence\x12\x12\n" +
+	"\x04line\x18\x02 \x01(\tR\x04line*`\n" +
 	"\vCountStatus\x12\x1c\n" +
 	"\x18COUNT_STATUS_UNSPECIFIED\x10\x00\x12\x17\n" +
 	"\x13COUNT_STATUS_BONDED\x10\x01\x12\x1a\n" +
@@ -2530,7 +3000,7 @@ const file_zoneledger_customs_v1_writeoff_proto_rawDesc = "" +
 	"\x0fCountFileFormat\x12!\n" +
 	"\x1dCOUNT_FILE_FORMAT_UNSPECIFIED\x10\x00\x12\x19\n" +
 	"\x15COUNT_FILE_FORMAT_CSV\x10\x01\x12\x1a\n" +
-	"\x16COUNT_FILE_FORMAT_XLSX\x10\x022\x9f\v\n" +
+	"\x16COUNT_FILE_FORMAT_XLSX\x10\x022\xe2\r\n" +
 	"\x0fWriteOffService\x12[\n" +
 	"\bSetCycle\x12&.zoneledger.customs.v1.SetCycleRequest\x1a'.zoneledger.customs.v1.SetCycleResponse\x12j\n" +
 	"\rSetCycleStart\x12+.zoneledger.customs.v1.SetCycleStartRequest\x1a,.zoneledger.customs.v1.SetCycleStartResponse\x12[\n" +
@@ -2544,7 +3014,10 @@ const file_zoneledger_customs_v1_writeoff_proto_rawDesc = "" +
 	"\x0eExplainSurplus\x12,.zoneledger.customs.v1.ExplainSurplusRequest\x1a-.zoneledger.customs.v1.ExplainSurplusResponse\x12j\n" +
 	"\rDecideSurplus\x12+.zoneledger.customs.v1.DecideSurplusRequest\x1a,.zoneledger.customs.v1.DecideSurplusResponse\x12j\n" +
 	"\rCloseWriteOff\x12+.zoneledger.customs.v1.CloseWriteOffRequest\x1a,.zoneledger.customs.v1.CloseWriteOffResponse\x12j\n" +
-	"\rListAttention\x12+.zoneledger.customs.v1.ListAttentionRequest\x1a,.zoneledger.customs.v1.ListAttentionResponseB\xe8\x01\n" +
+	"\rListAttention\x12+.zoneledger.customs.v1.ListAttentionRequest\x1a,.zoneledger.customs.v1.ListAttentionResponse\x12g\n" +
+	"\fSealEvidence\x12*.zoneledger.customs.v1.SealEvidenceRequest\x1a+.zoneledger.customs.v1.SealEvidenceResponse\x12g\n" +
+	"\fListEvidence\x12*.zoneledger.customs.v1.ListEvidenceRequest\x1a+.zoneledger.customs.v1.ListEvidenceResponse\x12o\n" +
+	"\x0eExportEvidence\x12,.zoneledger.customs.v1.ExportEvidenceRequest\x1a-.zoneledger.customs.v1.ExportEvidenceResponse0\x01B\xe8\x01\n" +
 	"\x19com.zoneledger.customs.v1B\rWriteoffProtoP\x01ZFgithub.com/zoneledger/zoneledger/proto/zoneledger/customs/v1;customsv1\xa2\x02\x03ZCX\xaa\x02\x15Zoneledger.Customs.V1\xca\x02\x15Zoneledger\\Customs\\V1\xe2\x02!Zoneledger\\Customs\\V1\\GPBMetadata\xea\x02\x17Zoneledger::Customs::V1b\x06proto3"
 
 var (
@@ -2560,7 +3033,7 @@ func file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP() []byte {
 }
 
 var file_zoneledger_customs_v1_writeoff_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_zoneledger_customs_v1_writeoff_proto_msgTypes = make([]protoimpl.MessageInfo, 31)
+var file_zoneledger_customs_v1_writeoff_proto_msgTypes = make([]protoimpl.MessageInfo, 38)
 var file_zoneledger_customs_v1_writeoff_proto_goTypes = []any{
 	(CountStatus)(0),                      // 0: zoneledger.customs.v1.CountStatus
 	(CountFileFormat)(0),                  // 1: zoneledger.customs.v1.CountFileFormat
@@ -2595,6 +3068,14 @@ var file_zoneledger_customs_v1_writeoff_proto_goTypes = []any{
 	(*AttentionItem)(nil),                 // 30: zoneledger.customs.v1.AttentionItem
 	(*ListAttentionRequest)(nil),          // 31: zoneledger.customs.v1.ListAttentionRequest
 	(*ListAttentionResponse)(nil),         // 32: zoneledger.customs.v1.ListAttentionResponse
+	(*Evidence)(nil),                      // 33: zoneledger.customs.v1.Evidence
+	(*SealEvidenceRequest)(nil),           // 34: zoneledger.customs.v1.SealEvidenceRequest
+	(*SealEvidenceResponse)(nil),          // 35: zoneledger.customs.v1.SealEvidenceResponse
+	(*ListEvidenceRequest)(nil),           // 36: zoneledger.customs.v1.ListEvidenceRequest
+	(*ListEvidenceResponse)(nil),          // 37: zoneledger.customs.v1.ListEvidenceResponse
+	(*ExportEvidenceRequest)(nil),         // 38: zoneledger.customs.v1.ExportEvidenceRequest
+	(*ExportEvidenceResponse)(nil),        // 39: zoneledger.customs.v1.ExportEvidenceResponse
+	(*timestamppb.Timestamp)(nil),         // 40: google.protobuf.Timestamp
 }
 var file_zoneledger_customs_v1_writeoff_proto_depIdxs = []int32{
 	0,  // 0: zoneledger.customs.v1.Difference.status:type_name -> zoneledger.customs.v1.CountStatus
@@ -2615,37 +3096,47 @@ var file_zoneledger_customs_v1_writeoff_proto_depIdxs = []int32{
 	5,  // 15: zoneledger.customs.v1.DecideSurplusResponse.difference:type_name -> zoneledger.customs.v1.Difference
 	3,  // 16: zoneledger.customs.v1.CloseWriteOffResponse.stocktake:type_name -> zoneledger.customs.v1.Stocktake
 	30, // 17: zoneledger.customs.v1.ListAttentionResponse.items:type_name -> zoneledger.customs.v1.AttentionItem
-	6,  // 18: zoneledger.customs.v1.WriteOffService.SetCycle:input_type -> zoneledger.customs.v1.SetCycleRequest
-	8,  // 19: zoneledger.customs.v1.WriteOffService.SetCycleStart:input_type -> zoneledger.customs.v1.SetCycleStartRequest
-	10, // 20: zoneledger.customs.v1.WriteOffService.GetCycle:input_type -> zoneledger.customs.v1.GetCycleRequest
-	12, // 21: zoneledger.customs.v1.WriteOffService.NotifyStocktake:input_type -> zoneledger.customs.v1.NotifyStocktakeRequest
-	14, // 22: zoneledger.customs.v1.WriteOffService.ImportStocktake:input_type -> zoneledger.customs.v1.ImportStocktakeRequest
-	16, // 23: zoneledger.customs.v1.WriteOffService.GetStocktake:input_type -> zoneledger.customs.v1.GetStocktakeRequest
-	18, // 24: zoneledger.customs.v1.WriteOffService.ListStocktakes:input_type -> zoneledger.customs.v1.ListStocktakesRequest
-	20, // 25: zoneledger.customs.v1.WriteOffService.ListDifferences:input_type -> zoneledger.customs.v1.ListDifferencesRequest
-	22, // 26: zoneledger.customs.v1.WriteOffService.RecordShortagePayment:input_type -> zoneledger.customs.v1.RecordShortagePaymentRequest
-	24, // 27: zoneledger.customs.v1.WriteOffService.ExplainSurplus:input_type -> zoneledger.customs.v1.ExplainSurplusRequest
-	26, // 28: zoneledger.customs.v1.WriteOffService.DecideSurplus:input_type -> zoneledger.customs.v1.DecideSurplusRequest
-	28, // 29: zoneledger.customs.v1.WriteOffService.CloseWriteOff:input_type -> zoneledger.customs.v1.CloseWriteOffRequest
-	31, // 30: zoneledger.customs.v1.WriteOffService.ListAttention:input_type -> zoneledger.customs.v1.ListAttentionRequest
-	7,  // 31: zoneledger.customs.v1.WriteOffService.SetCycle:output_type -> zoneledger.customs.v1.SetCycleResponse
-	9,  // 32: zoneledger.customs.v1.WriteOffService.SetCycleStart:output_type -> zoneledger.customs.v1.SetCycleStartResponse
-	11, // 33: zoneledger.customs.v1.WriteOffService.GetCycle:output_type -> zoneledger.customs.v1.GetCycleResponse
-	13, // 34: zoneledger.customs.v1.WriteOffService.NotifyStocktake:output_type -> zoneledger.customs.v1.NotifyStocktakeResponse
-	15, // 35: zoneledger.customs.v1.WriteOffService.ImportStocktake:output_type -> zoneledger.customs.v1.ImportStocktakeResponse
-	17, // 36: zoneledger.customs.v1.WriteOffService.GetStocktake:output_type -> zoneledger.customs.v1.GetStocktakeResponse
-	19, // 37: zoneledger.customs.v1.WriteOffService.ListStocktakes:output_type -> zoneledger.customs.v1.ListStocktakesResponse
-	21, // 38: zoneledger.customs.v1.WriteOffService.ListDifferences:output_type -> zoneledger.customs.v1.ListDifferencesResponse
-	23, // 39: zoneledger.customs.v1.WriteOffService.RecordShortagePayment:output_type -> zoneledger.customs.v1.RecordShortagePaymentResponse
-	25, // 40: zoneledger.customs.v1.WriteOffService.ExplainSurplus:output_type -> zoneledger.customs.v1.ExplainSurplusResponse
-	27, // 41: zoneledger.customs.v1.WriteOffService.DecideSurplus:output_type -> zoneledger.customs.v1.DecideSurplusResponse
-	29, // 42: zoneledger.customs.v1.WriteOffService.CloseWriteOff:output_type -> zoneledger.customs.v1.CloseWriteOffResponse
-	32, // 43: zoneledger.customs.v1.WriteOffService.ListAttention:output_type -> zoneledger.customs.v1.ListAttentionResponse
-	31, // [31:44] is the sub-list for method output_type
-	18, // [18:31] is the sub-list for method input_type
-	18, // [18:18] is the sub-list for extension type_name
-	18, // [18:18] is the sub-list for extension extendee
-	0,  // [0:18] is the sub-list for field type_name
+	40, // 18: zoneledger.customs.v1.Evidence.sealed_at:type_name -> google.protobuf.Timestamp
+	33, // 19: zoneledger.customs.v1.SealEvidenceResponse.evidence:type_name -> zoneledger.customs.v1.Evidence
+	33, // 20: zoneledger.customs.v1.ListEvidenceResponse.evidence:type_name -> zoneledger.customs.v1.Evidence
+	33, // 21: zoneledger.customs.v1.ExportEvidenceResponse.evidence:type_name -> zoneledger.customs.v1.Evidence
+	6,  // 22: zoneledger.customs.v1.WriteOffService.SetCycle:input_type -> zoneledger.customs.v1.SetCycleRequest
+	8,  // 23: zoneledger.customs.v1.WriteOffService.SetCycleStart:input_type -> zoneledger.customs.v1.SetCycleStartRequest
+	10, // 24: zoneledger.customs.v1.WriteOffService.GetCycle:input_type -> zoneledger.customs.v1.GetCycleRequest
+	12, // 25: zoneledger.customs.v1.WriteOffService.NotifyStocktake:input_type -> zoneledger.customs.v1.NotifyStocktakeRequest
+	14, // 26: zoneledger.customs.v1.WriteOffService.ImportStocktake:input_type -> zoneledger.customs.v1.ImportStocktakeRequest
+	16, // 27: zoneledger.customs.v1.WriteOffService.GetStocktake:input_type -> zoneledger.customs.v1.GetStocktakeRequest
+	18, // 28: zoneledger.customs.v1.WriteOffService.ListStocktakes:input_type -> zoneledger.customs.v1.ListStocktakesRequest
+	20, // 29: zoneledger.customs.v1.WriteOffService.ListDifferences:input_type -> zoneledger.customs.v1.ListDifferencesRequest
+	22, // 30: zoneledger.customs.v1.WriteOffService.RecordShortagePayment:input_type -> zoneledger.customs.v1.RecordShortagePaymentRequest
+	24, // 31: zoneledger.customs.v1.WriteOffService.ExplainSurplus:input_type -> zoneledger.customs.v1.ExplainSurplusRequest
+	26, // 32: zoneledger.customs.v1.WriteOffService.DecideSurplus:input_type -> zoneledger.customs.v1.DecideSurplusRequest
+	28, // 33: zoneledger.customs.v1.WriteOffService.CloseWriteOff:input_type -> zoneledger.customs.v1.CloseWriteOffRequest
+	31, // 34: zoneledger.customs.v1.WriteOffService.ListAttention:input_type -> zoneledger.customs.v1.ListAttentionRequest
+	34, // 35: zoneledger.customs.v1.WriteOffService.SealEvidence:input_type -> zoneledger.customs.v1.SealEvidenceRequest
+	36, // 36: zoneledger.customs.v1.WriteOffService.ListEvidence:input_type -> zoneledger.customs.v1.ListEvidenceRequest
+	38, // 37: zoneledger.customs.v1.WriteOffService.ExportEvidence:input_type -> zoneledger.customs.v1.ExportEvidenceRequest
+	7,  // 38: zoneledger.customs.v1.WriteOffService.SetCycle:output_type -> zoneledger.customs.v1.SetCycleResponse
+	9,  // 39: zoneledger.customs.v1.WriteOffService.SetCycleStart:output_type -> zoneledger.customs.v1.SetCycleStartResponse
+	11, // 40: zoneledger.customs.v1.WriteOffService.GetCycle:output_type -> zoneledger.customs.v1.GetCycleResponse
+	13, // 41: zoneledger.customs.v1.WriteOffService.NotifyStocktake:output_type -> zoneledger.customs.v1.NotifyStocktakeResponse
+	15, // 42: zoneledger.customs.v1.WriteOffService.ImportStocktake:output_type -> zoneledger.customs.v1.ImportStocktakeResponse
+	17, // 43: zoneledger.customs.v1.WriteOffService.GetStocktake:output_type -> zoneledger.customs.v1.GetStocktakeResponse
+	19, // 44: zoneledger.customs.v1.WriteOffService.ListStocktakes:output_type -> zoneledger.customs.v1.ListStocktakesResponse
+	21, // 45: zoneledger.customs.v1.WriteOffService.ListDifferences:output_type -> zoneledger.customs.v1.ListDifferencesResponse
+	23, // 46: zoneledger.customs.v1.WriteOffService.RecordShortagePayment:output_type -> zoneledger.customs.v1.RecordShortagePaymentResponse
+	25, // 47: zoneledger.customs.v1.WriteOffService.ExplainSurplus:output_type -> zoneledger.customs.v1.ExplainSurplusResponse
+	27, // 48: zoneledger.customs.v1.WriteOffService.DecideSurplus:output_type -> zoneledger.customs.v1.DecideSurplusResponse
+	29, // 49: zoneledger.customs.v1.WriteOffService.CloseWriteOff:output_type -> zoneledger.customs.v1.CloseWriteOffResponse
+	32, // 50: zoneledger.customs.v1.WriteOffService.ListAttention:output_type -> zoneledger.customs.v1.ListAttentionResponse
+	35, // 51: zoneledger.customs.v1.WriteOffService.SealEvidence:output_type -> zoneledger.customs.v1.SealEvidenceResponse
+	37, // 52: zoneledger.customs.v1.WriteOffService.ListEvidence:output_type -> zoneledger.customs.v1.ListEvidenceResponse
+	39, // 53: zoneledger.customs.v1.WriteOffService.ExportEvidence:output_type -> zoneledger.customs.v1.ExportEvidenceResponse
+	38, // [38:54] is the sub-list for method output_type
+	22, // [22:38] is the sub-list for method input_type
+	22, // [22:22] is the sub-list for extension type_name
+	22, // [22:22] is the sub-list for extension extendee
+	0,  // [0:22] is the sub-list for field type_name
 }
 
 func init() { file_zoneledger_customs_v1_writeoff_proto_init() }
@@ -2659,7 +3150,7 @@ func file_zoneledger_customs_v1_writeoff_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_zoneledger_customs_v1_writeoff_proto_rawDesc), len(file_zoneledger_customs_v1_writeoff_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   31,
+			NumMessages:   38,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -22,6 +22,17 @@
 //   - SHORTAGE_PAYMENT_AMOUNT (INVALID_ARGUMENT): the payment is not the tax assessed.
 //   - WRITE_OFF_UNSETTLED (FAILED_PRECONDITION): a shortage unpaid or a surplus undecided.
 //   - PERIOD_CLOSED (FAILED_PRECONDITION, ledger): a posting dated in a closed write-off period.
+//
+// Its evidence calls (customs/evidence): a sealed period's journals and customs documents, in a
+// canonical encoding chained into one digest that customs keeps and checks outside the database
+// (zonectl verify; the encoding is proto/zoneledger/evidence). Their refusals:
+//   - EVIDENCE_PERIOD_NOT_CLOSED (FAILED_PRECONDITION, through): no ledger period of the book
+//     ends that day; close it first (CloseWriteOff, or LedgerService.ClosePeriod).
+//   - EVIDENCE_PREVIOUS_NOT_SEALED (FAILED_PRECONDITION, through): the period before has no
+//     sealed evidence; seal the periods in order.
+//   - EVIDENCE_NOT_SEALED (NOT_FOUND, through): the period's evidence was never sealed.
+//   - EVIDENCE_LEDGER_MISMATCH (FAILED_PRECONDITION, through): the ledger's journals no longer
+//     reproduce the digest the ledger sealed; nothing is sealed over them.
 
 package customsv1
 
@@ -51,6 +62,9 @@ const (
 	WriteOffService_DecideSurplus_FullMethodName         = "/zoneledger.customs.v1.WriteOffService/DecideSurplus"
 	WriteOffService_CloseWriteOff_FullMethodName         = "/zoneledger.customs.v1.WriteOffService/CloseWriteOff"
 	WriteOffService_ListAttention_FullMethodName         = "/zoneledger.customs.v1.WriteOffService/ListAttention"
+	WriteOffService_SealEvidence_FullMethodName          = "/zoneledger.customs.v1.WriteOffService/SealEvidence"
+	WriteOffService_ListEvidence_FullMethodName          = "/zoneledger.customs.v1.WriteOffService/ListEvidence"
+	WriteOffService_ExportEvidence_FullMethodName        = "/zoneledger.customs.v1.WriteOffService/ExportEvidence"
 )
 
 // WriteOffServiceClient is the client API for WriteOffService service.
@@ -104,6 +118,18 @@ type WriteOffServiceClient interface {
 	// OutZoneService.ListOverdue (kind "OVERDUE_" + its OverdueKind name) and e-commerce tax past
 	// its due date. Oldest first (since), paged.
 	ListAttention(ctx context.Context, in *ListAttentionRequest, opts ...grpc.CallOption) (*ListAttentionResponse, error)
+	// SealEvidence seals the evidence of the book's period that the ledger closed through a day:
+	// the period's journals and the book's documents as they stand now (lists with their lines
+	// and states, passes, forms, slips, consumption and production reports, certificates,
+	// display movements, destructions, R&D records, repair orders, stocktakes, taxable events), chained onto
+	// the previous period's evidence digest. The records are kept as sealed. (book_no, through)
+	// is the idempotency key: sealing a sealed period returns it unchanged.
+	SealEvidence(ctx context.Context, in *SealEvidenceRequest, opts ...grpc.CallOption) (*SealEvidenceResponse, error)
+	// ListEvidence lists a book's sealed evidence, oldest first.
+	ListEvidence(ctx context.Context, in *ListEvidenceRequest, opts ...grpc.CallOption) (*ListEvidenceResponse, error)
+	// ExportEvidence streams a sealed period's evidence: first the period, then every line of
+	// the export file in chain order, as it was sealed.
+	ExportEvidence(ctx context.Context, in *ExportEvidenceRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[ExportEvidenceResponse], error)
 }
 
 type writeOffServiceClient struct {
@@ -247,6 +273,45 @@ func (c *writeOffServiceClient) ListAttention(ctx context.Context, in *ListAtten
 	return out, nil
 }
 
+func (c *writeOffServiceClient) SealEvidence(ctx context.Context, in *SealEvidenceRequest, opts ...grpc.CallOption) (*SealEvidenceResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SealEvidenceResponse)
+	err := c.cc.Invoke(ctx, WriteOffService_SealEvidence_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *writeOffServiceClient) ListEvidence(ctx context.Context, in *ListEvidenceRequest, opts ...grpc.CallOption) (*ListEvidenceResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListEvidenceResponse)
+	err := c.cc.Invoke(ctx, WriteOffService_ListEvidence_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *writeOffServiceClient) ExportEvidence(ctx context.Context, in *ExportEvidenceRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[ExportEvidenceResponse], error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	stream, err := c.cc.NewStream(ctx, &WriteOffService_ServiceDesc.Streams[1], WriteOffService_ExportEvidence_FullMethodName, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	x := &grpc.GenericClientStream[ExportEvidenceRequest, ExportEvidenceResponse]{ClientStream: stream}
+	if err := x.ClientStream.SendMsg(in); err != nil {
+		return nil, err
+	}
+	if err := x.ClientStream.CloseSend(); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type WriteOffService_ExportEvidenceClient = grpc.ServerStreamingClient[ExportEvidenceResponse]
+
 // WriteOffServiceServer is the server API for WriteOffService service.
 // All implementations must embed UnimplementedWriteOffServiceServer
 // for forward compatibility.
@@ -298,6 +363,18 @@ type WriteOffServiceServer interface {
 	// OutZoneService.ListOverdue (kind "OVERDUE_" + its OverdueKind name) and e-commerce tax past
 	// its due date. Oldest first (since), paged.
 	ListAttention(context.Context, *ListAttentionRequest) (*ListAttentionResponse, error)
+	// SealEvidence seals the evidence of the book's period that the ledger closed through a day:
+	// the period's journals and the book's documents as they stand now (lists with their lines
+	// and states, passes, forms, slips, consumption and production reports, certificates,
+	// display movements, destructions, R&D records, repair orders, stocktakes, taxable events), chained onto
+	// the previous period's evidence digest. The records are kept as sealed. (book_no, through)
+	// is the idempotency key: sealing a sealed period returns it unchanged.
+	SealEvidence(context.Context, *SealEvidenceRequest) (*SealEvidenceResponse, error)
+	// ListEvidence lists a book's sealed evidence, oldest first.
+	ListEvidence(context.Context, *ListEvidenceRequest) (*ListEvidenceResponse, error)
+	// ExportEvidence streams a sealed period's evidence: first the period, then every line of
+	// the export file in chain order, as it was sealed.
+	ExportEvidence(*ExportEvidenceRequest, grpc.ServerStreamingServer[ExportEvidenceResponse]) error
 	mustEmbedUnimplementedWriteOffServiceServer()
 }
 
@@ -346,6 +423,15 @@ func (UnimplementedWriteOffServiceServer) CloseWriteOff(context.Context, *CloseW
 }
 func (UnimplementedWriteOffServiceServer) ListAttention(context.Context, *ListAttentionRequest) (*ListAttentionResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListAttention not implemented")
+}
+func (UnimplementedWriteOffServiceServer) SealEvidence(context.Context, *SealEvidenceRequest) (*SealEvidenceResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method SealEvidence not implemented")
+}
+func (UnimplementedWriteOffServiceServer) ListEvidence(context.Context, *ListEvidenceRequest) (*ListEvidenceResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListEvidence not implemented")
+}
+func (UnimplementedWriteOffServiceServer) ExportEvidence(*ExportEvidenceRequest, grpc.ServerStreamingServer[ExportEvidenceResponse]) error {
+	return status.Error(codes.Unimplemented, "method ExportEvidence not implemented")
 }
 func (UnimplementedWriteOffServiceServer) mustEmbedUnimplementedWriteOffServiceServer() {}
 func (UnimplementedWriteOffServiceServer) testEmbeddedByValue()                         {}
@@ -591,6 +677,53 @@ func _WriteOffService_ListAttention_Handler(srv interface{}, ctx context.Context
 	return interceptor(ctx, in, info, handler)
 }
 
+func _WriteOffService_SealEvidence_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SealEvidenceRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(WriteOffServiceServer).SealEvidence(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: WriteOffService_SealEvidence_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(WriteOffServiceServer).SealEvidence(ctx, req.(*SealEvidenceRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _WriteOffService_ListEvidence_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListEvidenceRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(WriteOffServiceServer).ListEvidence(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: WriteOffService_ListEvidence_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(WriteOffServiceServer).ListEvidence(ctx, req.(*ListEvidenceRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _WriteOffService_ExportEvidence_Handler(srv interface{}, stream grpc.ServerStream) error {
+	m := new(ExportEvidenceRequest)
+	if err := stream.RecvMsg(m); err != nil {
+		return err
+	}
+	return srv.(WriteOffServiceServer).ExportEvidence(m, &grpc.GenericServerStream[ExportEvidenceRequest, ExportEvidenceResponse]{ServerStream: stream})
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type WriteOffService_ExportEvidenceServer = grpc.ServerStreamingServer[ExportEvidenceResponse]
+
 // WriteOffService_ServiceDesc is the grpc.ServiceDesc for WriteOffService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -646,12 +779,25 @@ var WriteOffService_ServiceDesc = grpc.ServiceDesc{
 			MethodName: "ListAttention",
 			Handler:    _WriteOffService_ListAttention_Handler,
 		},
+		{
+			MethodName: "SealEvidence",
+			Handler:    _WriteOffService_SealEvidence_Handler,
+		},
+		{
+			MethodName: "ListEvidence",
+			Handler:    _WriteOffService_ListEvidence_Handler,
+		},
 	},
 	Streams: []grpc.StreamDesc{
 		{
 			StreamName:    "ImportStocktake",
 			Handler:       _WriteOffService_ImportStocktake_Handler,
 			ClientStreams: true,
+		},
+		{
+			StreamName:    "ExportEvidence",
+			Handler:       _WriteOffService_ExportEvidence_Handler,
+			ServerStreams: true,
 		},
 	},
 	Metadata: "zoneledger/customs/v1/writeoff.proto",

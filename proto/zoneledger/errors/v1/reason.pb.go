@@ -437,6 +437,19 @@ const (
 	// FAILED_PRECONDITION: the write-off cannot close while a shortage's tax is unpaid or a surplus
 	// undecided; the message names the line.
 	Reason_WRITE_OFF_UNSETTLED Reason = 465
+	// FAILED_PRECONDITION: no ledger period of the book ends on the day given (field through);
+	// close the period first (LedgerService.ClosePeriod), then seal its evidence.
+	Reason_EVIDENCE_PERIOD_NOT_CLOSED Reason = 500
+	// FAILED_PRECONDITION: the book's previous period has no sealed evidence (field through); each
+	// period's evidence chains onto the one before, so seal the periods in order.
+	Reason_EVIDENCE_PREVIOUS_NOT_SEALED Reason = 501
+	// NOT_FOUND: the period's evidence was never sealed (field through); seal it first
+	// (WriteOffService.SealEvidence).
+	Reason_EVIDENCE_NOT_SEALED Reason = 502
+	// FAILED_PRECONDITION: the ledger's journals of the period no longer reproduce the digest the
+	// ledger sealed (field through), so no evidence is sealed over them; run
+	// LedgerService.VerifyPeriods and report it.
+	Reason_EVIDENCE_LEDGER_MISMATCH Reason = 503
 )
 
 // Enum value maps for Reason.
@@ -585,6 +598,10 @@ var (
 		463: "STOCKTAKE_STATE",
 		464: "SHORTAGE_PAYMENT_AMOUNT",
 		465: "WRITE_OFF_UNSETTLED",
+		500: "EVIDENCE_PERIOD_NOT_CLOSED",
+		501: "EVIDENCE_PREVIOUS_NOT_SEALED",
+		502: "EVIDENCE_NOT_SEALED",
+		503: "EVIDENCE_LEDGER_MISMATCH",
 	}
 	Reason_value = map[string]int32{
 		"REASON_UNSPECIFIED":               0,
@@ -730,6 +747,10 @@ var (
 		"STOCKTAKE_STATE":                  463,
 		"SHORTAGE_PAYMENT_AMOUNT":          464,
 		"WRITE_OFF_UNSETTLED":              465,
+		"EVIDENCE_PERIOD_NOT_CLOSED":       500,
+		"EVIDENCE_PREVIOUS_NOT_SEALED":     501,
+		"EVIDENCE_NOT_SEALED":              502,
+		"EVIDENCE_LEDGER_MISMATCH":         503,
 	}
 )
 
@@ -764,7 +785,7 @@ var File_zoneledger_errors_v1_reason_proto protoreflect.FileDescriptor
 
 const file_zoneledger_errors_v1_reason_proto_rawDesc = "" +
 	"\n" +
-	"!zoneledger/errors/v1/reason.proto\x12\x14zoneledger.errors.v1*\xe0\x1b\n" +
+	"!zoneledger/errors/v1/reason.proto\x12\x14zoneledger.errors.v1*\xdd\x1c\n" +
 	"\x06Reason\x12\x16\n" +
 	"\x12REASON_UNSPECIFIED\x10\x00\x12\x14\n" +
 	"\x10INVALID_ARGUMENT\x10\x01\x12\x13\n" +
@@ -912,7 +933,11 @@ const file_zoneledger_errors_v1_reason_proto_rawDesc = "" +
 	"\x13STOCKTAKE_COUNT_ROW\x10\xce\x03\x12\x14\n" +
 	"\x0fSTOCKTAKE_STATE\x10\xcf\x03\x12\x1c\n" +
 	"\x17SHORTAGE_PAYMENT_AMOUNT\x10\xd0\x03\x12\x18\n" +
-	"\x13WRITE_OFF_UNSETTLED\x10\xd1\x03B\xdf\x01\n" +
+	"\x13WRITE_OFF_UNSETTLED\x10\xd1\x03\x12\x1f\n" +
+	"\x1aEVIDENCE_PERIOD_NOT_CLOSED\x10\xf4\x03\x12!\n" +
+	"\x1cEVIDENCE_PREVIOUS_NOT_SEALED\x10\xf5\x03\x12\x18\n" +
+	"\x13EVIDENCE_NOT_SEALED\x10\xf6\x03\x12\x1d\n" +
+	"\x18EVIDENCE_LEDGER_MISMATCH\x10\xf7\x03B\xdf\x01\n" +
 	"\x18com.zoneledger.errors.v1B\vReasonProtoP\x01ZDgithub.com/zoneledger/zoneledger/proto/zoneledger/errors/v1;errorsv1\xa2\x02\x03ZEX\xaa\x02\x14Zoneledger.Errors.V1\xca\x02\x14Zoneledger\\Errors\\V1\xe2\x02 Zoneledger\\Errors\\V1\\GPBMetadata\xea\x02\x16Zoneledger::Errors::V1b\x06proto3"
 
 var (

@@ -1,0 +1,42 @@
+package processing
+
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/zoneledger/zoneledger/customs/access"
+	"github.com/zoneledger/zoneledger/customs/zone"
+)
+
+// BookDocuments calls fn with every document the processing and R&D
+// centres keep for book — unit consumption versions ("consumption-version",
+// numbered FINISHED_SEQ/VERSION), destructions ("destruction"), production
+// reports ("production-report"), R&D projects ("rnd-project", by code) and
+// R&D uses ("rnd-use") — in kind order, then number order. p must be able
+// to read the book.
+func (s *Service) BookDocuments(ctx context.Context, p access.Principal, book string, fn func(zone.StoredDocument) error) error {
+	if _, err := s.zone.GetBook(ctx, p, book); err != nil {
+		return err
+	}
+	rows, err := s.pool.Query(ctx, `
+		SELECT 'consumption-version', finished_seq::TEXT || '/' || version, enterprise, status, body FROM proc_versions WHERE book = $1
+		UNION ALL SELECT 'destruction', no, enterprise, status, body FROM proc_destructions WHERE book = $1
+		UNION ALL SELECT 'production-report', no, enterprise, '', body FROM proc_reports WHERE book = $1
+		UNION ALL SELECT 'rnd-project', code, enterprise, '', body FROM proc_rnd_projects WHERE book = $1
+		UNION ALL SELECT 'rnd-use', no, enterprise, '', body FROM proc_rnd_uses WHERE book = $1
+		ORDER BY 1, 2`, book)
+	if err != nil {
+		return dbError(err)
+	}
+	docs, err := pgx.CollectRows(rows, pgx.RowToStructByPos[zone.StoredDocument])
+	if err != nil {
+		return dbError(err)
+	}
+	for _, d := range docs {
+		if err := fn(d); err != nil {
+			return err
+		}
+	}
+	return nil
+}
