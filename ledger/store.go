@@ -3,6 +3,8 @@ package ledger
 import (
 	"context"
 	"time"
+
+	"github.com/shopspring/decimal"
 )
 
 // Store persists the ledger. Implementations enforce every invariant of the
@@ -51,6 +53,10 @@ type Store interface {
 	DayTotals(ctx context.Context, q TotalsQuery) ([]DayTotal, error)
 	// Lots returns the lots of an item, oldest first.
 	Lots(ctx context.Context, item ItemRef) ([]Lot, error)
+	// PeriodTotals returns a book's balances at the start of a period and
+	// its movements during the period summed by flow, from per-day totals
+	// (never a scan of postings).
+	PeriodTotals(ctx context.Context, q PeriodQuery) (PeriodTotals, error)
 
 	// ClosePeriod closes a book's period through the given day and seals it.
 	// A replayed idempotency key returns the period it closed; the same key
@@ -141,6 +147,42 @@ type TotalsQuery struct {
 	Account  string
 	Item     string
 	From, To time.Time
+}
+
+// PeriodQuery selects a book's period for PeriodTotals: the days From
+// through To, both included.
+type PeriodQuery struct {
+	Book     string
+	From, To time.Time
+}
+
+// PeriodTotals is a book's period: what its accounts held at the end of
+// the day before From, and what moved in and out of them from From
+// through To, by flow. For every book account and item, Opening plus the
+// flows' QuantityIn less their QuantityOut is the balance at the end of To
+// (the same for values).
+type PeriodTotals struct {
+	// Opening has a row per book account and item that held anything or
+	// moved in the period, zero ones too.
+	Opening []Holding
+	// Flows are the period's movements of the book's accounts.
+	Flows []FlowTotal
+}
+
+// FlowTotal is the movement of one item through one book account over a
+// period, for one flow: the counterpart account of the postings (the
+// account the goods came from or went to), the document type and trade
+// mode of their journals, and whether those journals were reversals.
+type FlowTotal struct {
+	Account     AccountRef
+	Item        ItemRef
+	Counterpart AccountRef
+	Document    Document // Type and TradeMode; Number is empty
+	Reversal    bool
+	QuantityIn  decimal.Decimal
+	QuantityOut decimal.Decimal
+	ValueIn     decimal.Decimal
+	ValueOut    decimal.Decimal
 }
 
 // Journals posts and reverses journals inside a ReadWriter's ReadWriteTx:

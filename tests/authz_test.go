@@ -206,6 +206,9 @@ func methodCases() map[string]methodCase {
 	for m, c := range evidenceMethodCases() {
 		cases[m] = c
 	}
+	for m, c := range balanceMethodCases() {
+		cases[m] = c
+	}
 	return cases
 }
 

@@ -18,13 +18,14 @@ import (
 // calls over an evidence.Service.
 type WriteOffServer struct {
 	*WriteOffCycleServer
+	*BalanceServer
 	evidence *evidence.Service
 }
 
-// NewWriteOffServer returns WriteOffService: cycle's calls, and the
-// evidence calls served by ev.
-func NewWriteOffServer(cycle *WriteOffCycleServer, ev *evidence.Service) *WriteOffServer {
-	return &WriteOffServer{WriteOffCycleServer: cycle, evidence: ev}
+// NewWriteOffServer returns WriteOffService: cycle's calls, balance's, and
+// the evidence calls served by ev.
+func NewWriteOffServer(cycle *WriteOffCycleServer, balance *BalanceServer, ev *evidence.Service) *WriteOffServer {
+	return &WriteOffServer{WriteOffCycleServer: cycle, BalanceServer: balance, evidence: ev}
 }
 
 func evidenceOut(s evidence.Sealed) *customsv1.Evidence {

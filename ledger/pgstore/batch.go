@@ -1114,8 +1114,153 @@ func (s *Store) write(ctx context.Context, tx batchQuerier, ws *ledger.WorkingSe
 		DO UPDATE SET quantity_in = t.quantity_in + excluded.quantity_in, quantity_out = t.quantity_out + excluded.quantity_out,
 		              value_in = t.value_in + excluded.value_in, value_out = t.value_out + excluded.value_out`,
 		dAB, dAN, dIB, dIC, dDay, dQI, dQO, dVI, dVO)
+	queueFlowTotals(b, results)
+	queueMonthTotals(b, days)
 	if pipe != nil {
 		pipe.Commit(b)
 	}
 	return tx.SendBatch(ctx, b).Close()
+}
+
+// flowKey is a row of ledger_flow_totals.
+type flowKey struct {
+	account, counter ledger.AccountRef
+	item             ledger.ItemRef
+	day              time.Time
+	docType, mode    string
+	reversal         bool
+}
+
+// queueFlowTotals adds the accepted journals' postings to the per-day
+// totals by flow of the book accounts they touch, and to their monthly
+// sums: a posting counts out of its From account and into its To account,
+// each with the other as its counterpart. A posting's quantity and value
+// are the sums of its legs, so these rows add up to ledger_day_totals of
+// the book accounts.
+func queueFlowTotals(b *pgx.Batch, results []ledger.PostResult) {
+	days := map[flowKey]*[4]decimal.Decimal{}
+	months := map[flowKey]*[4]decimal.Decimal{}
+	add := func(k flowKey, i int, q, v decimal.Decimal) {
+		for _, m := range []struct {
+			sums map[flowKey]*[4]decimal.Decimal
+			day  time.Time
+		}{{days, k.day}, {months, firstOfMonth(k.day)}} {
+			k.day = m.day
+			t, ok := m.sums[k]
+			if !ok {
+				t = &[4]decimal.Decimal{}
+				m.sums[k] = t
+			}
+			t[i], t[i+2] = t[i].Add(q), t[i+2].Add(v)
+		}
+	}
+	for _, r := range results {
+		if r.Err != nil || r.Journal.Replayed {
+			continue
+		}
+		j := r.Journal
+		for _, p := range j.Postings {
+			k := flowKey{item: p.Item, day: j.EffectiveDate, docType: j.Document.Type, mode: j.Document.TradeMode, reversal: j.ReversalOf != 0}
+			if p.To.Book != "" {
+				k.account, k.counter = p.To, p.From
+				add(k, 0, p.Quantity, p.Value)
+			}
+			if p.From.Book != "" {
+				k.account, k.counter = p.From, p.To
+				add(k, 1, p.Quantity, p.Value)
+			}
+		}
+	}
+	queueFlowRows(b, "ledger_flow_totals", "day", days)
+	queueFlowRows(b, "ledger_flow_month_totals", "month", months)
+}
+
+// queueMonthTotals adds the book accounts' per-day totals of the batch to
+// their monthly net totals.
+func queueMonthTotals(b *pgx.Batch, days []ledger.DayTotal) {
+	type key struct {
+		account ledger.AccountRef
+		item    ledger.ItemRef
+		month   time.Time
+	}
+	sums := map[key]ledger.Amount{}
+	for _, d := range days {
+		if d.Account.IsWorld() {
+			continue
+		}
+		k := key{d.Account, d.Item, firstOfMonth(d.Day)}
+		a := sums[k]
+		sums[k] = ledger.Amount{Quantity: a.Quantity.Add(d.QuantityIn).Sub(d.QuantityOut), Value: a.Value.Add(d.ValueIn).Sub(d.ValueOut)}
+	}
+	if len(sums) == 0 {
+		return
+	}
+	keys := slices.Collect(maps.Keys(sums))
+	slices.SortFunc(keys, func(a, b key) int {
+		return cmp.Or(cmp.Compare(a.account.Book, b.account.Book), a.month.Compare(b.month), cmp.Compare(a.account.Name, b.account.Name),
+			cmp.Compare(a.item.Book, b.item.Book), cmp.Compare(a.item.Code, b.item.Code))
+	})
+	var ab, an, ib, ic, q, v []string
+	var month []time.Time
+	for _, k := range keys {
+		ab, an, ib, ic = append(ab, k.account.Book), append(an, k.account.Name), append(ib, k.item.Book), append(ic, k.item.Code)
+		month, q, v = append(month, k.month), append(q, sums[k].Quantity.String()), append(v, sums[k].Value.String())
+	}
+	b.Queue(`INSERT INTO ledger_month_totals AS t (account_book, month, account_name, item_book, item_code, quantity, value)
+		SELECT * FROM unnest($1::text[], $2::date[], $3::text[], $4::text[], $5::text[], $6::text[]::numeric[], $7::text[]::numeric[])
+		ON CONFLICT (account_book, month, account_name, item_book, item_code)
+		DO UPDATE SET quantity = t.quantity + excluded.quantity, value = t.value + excluded.value`,
+		ab, month, an, ib, ic, q, v)
+}
+
+// firstOfMonth is the first day of t's month.
+func firstOfMonth(t time.Time) time.Time {
+	return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, t.Location())
+}
+
+// queueFlowRows upserts flow totals into table, whose date column is col.
+func queueFlowRows(b *pgx.Batch, table, col string, sums map[flowKey]*[4]decimal.Decimal) {
+	if len(sums) == 0 {
+		return
+	}
+	keys := slices.Collect(maps.Keys(sums))
+	// Sorted, so that concurrent transactions upsert shared rows in one
+	// order.
+	slices.SortFunc(keys, func(a, b flowKey) int {
+		return cmp.Or(cmp.Compare(a.account.Book, b.account.Book), a.day.Compare(b.day), cmp.Compare(a.account.Name, b.account.Name),
+			cmp.Compare(a.item.Book, b.item.Book), cmp.Compare(a.item.Code, b.item.Code), cmp.Compare(a.counter.Book, b.counter.Book),
+			cmp.Compare(a.counter.Name, b.counter.Name), cmp.Compare(a.docType, b.docType), cmp.Compare(a.mode, b.mode), cmpBool(a.reversal, b.reversal))
+	})
+	n := len(keys)
+	var (
+		ab, an, ib, ic, cb, cn, dt, tm = make([]string, 0, n), make([]string, 0, n), make([]string, 0, n), make([]string, 0, n), make([]string, 0, n), make([]string, 0, n), make([]string, 0, n), make([]string, 0, n)
+		qi, qo, vi, vo                 = make([]string, 0, n), make([]string, 0, n), make([]string, 0, n), make([]string, 0, n)
+		day                            = make([]time.Time, 0, n)
+		rev                            = make([]bool, 0, n)
+	)
+	for _, k := range keys {
+		t := sums[k]
+		ab, an, ib, ic = append(ab, k.account.Book), append(an, k.account.Name), append(ib, k.item.Book), append(ic, k.item.Code)
+		cb, cn, dt, tm = append(cb, k.counter.Book), append(cn, k.counter.Name), append(dt, k.docType), append(tm, k.mode)
+		day, rev = append(day, k.day), append(rev, k.reversal)
+		qi, qo, vi, vo = append(qi, t[0].String()), append(qo, t[1].String()), append(vi, t[2].String()), append(vo, t[3].String())
+	}
+	b.Queue(`INSERT INTO `+table+` AS t (account_book, `+col+`, account_name, item_book, item_code, counter_book, counter_name, doc_type, trade_mode, reversal,
+			quantity_in, quantity_out, value_in, value_out)
+		SELECT * FROM unnest($1::text[], $2::date[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::bool[],
+			$11::text[]::numeric[], $12::text[]::numeric[], $13::text[]::numeric[], $14::text[]::numeric[])
+		ON CONFLICT (account_book, `+col+`, account_name, item_book, item_code, counter_book, counter_name, doc_type, trade_mode, reversal)
+		DO UPDATE SET quantity_in = t.quantity_in + excluded.quantity_in, quantity_out = t.quantity_out + excluded.quantity_out,
+		              value_in = t.value_in + excluded.value_in, value_out = t.value_out + excluded.value_out`,
+		ab, day, an, ib, ic, cb, cn, dt, tm, rev, qi, qo, vi, vo)
+}
+
+func cmpBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
 }

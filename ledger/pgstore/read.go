@@ -1,15 +1,18 @@
 package pgstore
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 
 	"github.com/zoneledger/zoneledger/ledger"
+	"github.com/zoneledger/zoneledger/ledger/pgshared/pgtx"
 )
 
 // querier is what both a pool and a transaction offer.
@@ -429,4 +432,114 @@ func wrapRead(err error) error {
 		return nil
 	}
 	return storeError(fmt.Errorf("reading the ledger: %w", err))
+}
+
+// PeriodTotals implements ledger.Store. The opening balances are the sums
+// of the book accounts' monthly net totals (ledger_month_totals) of the
+// months before the period's first month, and of the per-day totals of
+// that month's days before the period. The flows are the sums of their
+// totals by flow: whole months from their monthly sums
+// (ledger_flow_month_totals), the days of partial months from the per-day
+// rows (ledger_flow_totals). Both are read in one
+// snapshot, so they agree with each other however journals are written
+// meanwhile.
+func (s *Store) PeriodTotals(ctx context.Context, q ledger.PeriodQuery) (ledger.PeriodTotals, error) {
+	if q.Book == "" {
+		return ledger.PeriodTotals{}, ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "book_id", "is required")
+	}
+	if q.From.IsZero() || q.To.IsZero() {
+		return ledger.PeriodTotals{}, ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "from", "a period needs its first and last day")
+	}
+	if q.To.Before(q.From) {
+		return ledger.PeriodTotals{}, ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "to", "the period ends on %s, before it starts on %s; give a last day on or after the first", ledger.FormatDate(q.To), ledger.FormatDate(q.From))
+	}
+	// The period is: days [from, d1] + whole months [m1, m2] + days [d2, to];
+	// without a whole month, all of it is days.
+	m1, m2, d1, d2 := wholeMonths(q.From, q.To)
+	var out ledger.PeriodTotals
+	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		if s.engine == pgtx.PostgreSQL {
+			// Room to hash the groups in memory rather than sort them on disk.
+			if _, err := tx.Exec(ctx, `SET LOCAL work_mem = '128MB'`); err != nil {
+				return err
+			}
+		}
+		rows, err := tx.Query(ctx, `SELECT account_name, item_book, item_code, sum(quantity)::text, sum(value)::text
+			FROM (SELECT account_name, item_book, item_code, quantity, value
+				FROM ledger_month_totals WHERE account_book = $1 AND month < $2
+				UNION ALL
+				SELECT account_name, item_book, item_code, quantity_in - quantity_out, value_in - value_out
+				FROM ledger_day_totals WHERE account_book = $1 AND day >= $2 AND day < $3) o
+			GROUP BY account_name, item_book, item_code`, q.Book, firstOfMonth(q.From), q.From)
+		if err != nil {
+			return err
+		}
+		out.Opening, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (ledger.Holding, error) {
+			h := ledger.Holding{Account: ledger.AccountRef{Book: q.Book}}
+			var qs, vs string
+			err := r.Scan(&h.Account.Name, &h.Item.Book, &h.Item.Code, &qs, &vs)
+			h.Quantity, h.Value = dec(qs), dec(vs)
+			return h, err
+		})
+		if err != nil {
+			return err
+		}
+		rows, err = tx.Query(ctx, `SELECT account_name, item_book, item_code, counter_book, counter_name, doc_type, trade_mode, reversal,
+				sum(quantity_in)::text, sum(quantity_out)::text, sum(value_in)::text, sum(value_out)::text
+			FROM (SELECT account_name, item_book, item_code, counter_book, counter_name, doc_type, trade_mode, reversal, quantity_in, quantity_out, value_in, value_out
+				FROM ledger_flow_month_totals WHERE account_book = $1 AND month >= $2 AND month <= $3
+				UNION ALL
+				SELECT account_name, item_book, item_code, counter_book, counter_name, doc_type, trade_mode, reversal, quantity_in, quantity_out, value_in, value_out
+				FROM ledger_flow_totals WHERE account_book = $1 AND ((day >= $4 AND day <= $5) OR (day >= $6 AND day <= $7))) f
+			GROUP BY account_name, item_book, item_code, counter_book, counter_name, doc_type, trade_mode, reversal`,
+			q.Book, m1, m2, q.From, d1, d2, q.To)
+		if err != nil {
+			return err
+		}
+		out.Flows, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (ledger.FlowTotal, error) {
+			f := ledger.FlowTotal{Account: ledger.AccountRef{Book: q.Book}}
+			var qi, qo, vi, vo string
+			err := r.Scan(&f.Account.Name, &f.Item.Book, &f.Item.Code, &f.Counterpart.Book, &f.Counterpart.Name, &f.Document.Type, &f.Document.TradeMode, &f.Reversal, &qi, &qo, &vi, &vo)
+			f.QuantityIn, f.QuantityOut, f.ValueIn, f.ValueOut = dec(qi), dec(qo), dec(vi), dec(vo)
+			return f, err
+		})
+		return err
+	})
+	if err != nil {
+		return ledger.PeriodTotals{}, wrapRead(err)
+	}
+	seen := make(map[ledger.PairKey]bool, len(out.Opening))
+	for _, h := range out.Opening {
+		seen[ledger.PairKey{Account: h.Account, Item: h.Item}] = true
+	}
+	for _, f := range out.Flows {
+		if k := (ledger.PairKey{Account: f.Account, Item: f.Item}); !seen[k] {
+			seen[k] = true
+			out.Opening = append(out.Opening, ledger.Holding{Account: f.Account, Item: f.Item})
+		}
+	}
+	slices.SortFunc(out.Opening, func(a, b ledger.Holding) int {
+		return cmp.Or(cmp.Compare(a.Account.Name, b.Account.Name), cmp.Compare(a.Item.Book, b.Item.Book), cmp.Compare(a.Item.Code, b.Item.Code))
+	})
+	out.Opening, err = s.withUnits(ctx, out.Opening)
+	return out, err
+}
+
+// wholeMonths splits the days from through to into days [from, d1], whole
+// months [m1, m2] (each month named by its first day) and days [d2, to].
+// Without a whole month in the period, m1 is after m2 and the days are
+// [from, to] and none.
+func wholeMonths(from, to time.Time) (m1, m2, d1, d2 time.Time) {
+	m1 = firstOfMonth(from)
+	if !m1.Equal(from) {
+		m1 = m1.AddDate(0, 1, 0)
+	}
+	m2 = firstOfMonth(to)
+	if !m2.AddDate(0, 1, 0).Equal(to.AddDate(0, 0, 1)) {
+		m2 = m2.AddDate(0, -1, 0)
+	}
+	if m2.Before(m1) {
+		return m1, m2, to, to.AddDate(0, 0, 1)
+	}
+	return m1, m2, m1.AddDate(0, 0, -1), m2.AddDate(0, 1, 0)
 }

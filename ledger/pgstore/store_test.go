@@ -144,7 +144,8 @@ func journalCount(t testing.TB, s *pgstore.Store) int {
 
 // checkInvariants verifies, straight from the tables, that every book
 // holding equals the sum of its postings' legs, that no book holding is
-// negative, that the per-day totals agree with the holdings, and that every
+// negative, that the per-day totals agree with the holdings and with the
+// per-day totals by flow (and those with their monthly sums), and that every
 // item sums to zero over all accounts (world balances being the sums of
 // their per-day totals).
 func checkInvariants(t testing.TB, s *pgstore.Store) {
@@ -184,6 +185,25 @@ func checkInvariants(t testing.TB, s *pgstore.Store) {
 		FULL JOIN (SELECT account_book, account_name, item_book, item_code, sum(quantity) q, sum(value) v FROM ledger_holdings GROUP BY 1, 2, 3, 4) h
 		USING (account_book, account_name, item_book, item_code)
 		WHERE COALESCE(t.q, 0) <> COALESCE(h.q, 0) OR COALESCE(t.v, 0) <> COALESCE(h.v, 0)`)
+	count("book per-day totals differ from their totals by flow", `SELECT count(*) FROM
+		(SELECT account_book, account_name, item_book, item_code, day, sum(quantity_in) qi, sum(quantity_out) qo, sum(value_in) vi, sum(value_out) vo
+		 FROM ledger_flow_totals GROUP BY 1, 2, 3, 4, 5) f
+		FULL JOIN (SELECT * FROM ledger_day_totals WHERE account_book <> '') t USING (account_book, account_name, item_book, item_code, day)
+		WHERE COALESCE(f.qi, 0) <> COALESCE(t.quantity_in, 0) OR COALESCE(f.qo, 0) <> COALESCE(t.quantity_out, 0)
+		   OR COALESCE(f.vi, 0) <> COALESCE(t.value_in, 0) OR COALESCE(f.vo, 0) <> COALESCE(t.value_out, 0)`)
+	count("monthly totals by flow differ from their per-day totals by flow", `SELECT count(*) FROM
+		(SELECT account_book, CAST(date_trunc('month', day) AS DATE) AS month, account_name, item_book, item_code, counter_book, counter_name, doc_type, trade_mode, reversal,
+			sum(quantity_in) qi, sum(quantity_out) qo, sum(value_in) vi, sum(value_out) vo
+		 FROM ledger_flow_totals GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10) f
+		FULL JOIN ledger_flow_month_totals m USING (account_book, month, account_name, item_book, item_code, counter_book, counter_name, doc_type, trade_mode, reversal)
+		WHERE COALESCE(f.qi, 0) <> COALESCE(m.quantity_in, 0) OR COALESCE(f.qo, 0) <> COALESCE(m.quantity_out, 0)
+		   OR COALESCE(f.vi, 0) <> COALESCE(m.value_in, 0) OR COALESCE(f.vo, 0) <> COALESCE(m.value_out, 0)`)
+	count("monthly net totals differ from their per-day totals", `SELECT count(*) FROM
+		(SELECT account_book, CAST(date_trunc('month', day) AS DATE) AS month, account_name, item_book, item_code,
+			sum(quantity_in - quantity_out) q, sum(value_in - value_out) v
+		 FROM ledger_day_totals WHERE account_book <> '' GROUP BY 1, 2, 3, 4, 5) d
+		FULL JOIN ledger_month_totals m USING (account_book, month, account_name, item_book, item_code)
+		WHERE COALESCE(d.q, 0) <> COALESCE(m.quantity, 0) OR COALESCE(d.v, 0) <> COALESCE(m.value, 0)`)
 	count("items do not sum to zero across accounts", `SELECT count(*) FROM (
 		SELECT item_book, item_code, sum(quantity_in - quantity_out) q, sum(value_in - value_out) v FROM ledger_day_totals GROUP BY 1, 2
 		HAVING sum(quantity_in - quantity_out) <> 0 OR sum(value_in - value_out) <> 0) x`)

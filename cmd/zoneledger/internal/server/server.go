@@ -335,7 +335,8 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	customsv1.RegisterProcessingServiceServer(s.grpc, customsapi.NewProcessingServer(procSvc, func() time.Time { return ledger.DayIn(time.Now(), loc) }))
 	customsv1.RegisterRndServiceServer(s.grpc, customsapi.NewRndServer(procSvc))
 	customsv1.RegisterRepairServiceServer(s.grpc, customsapi.NewRepairServer(repSvc))
-	customsv1.RegisterWriteOffServiceServer(s.grpc, customsapi.NewWriteOffServer(customsapi.NewWriteOffCycleServer(cycles), evSvc))
+	customsv1.RegisterWriteOffServiceServer(s.grpc, customsapi.NewWriteOffServer(customsapi.NewWriteOffCycleServer(cycles),
+		customsapi.NewBalanceServer(writeoff.NewBalances(zoneSvc, s.store)), evSvc))
 	customsv1.RegisterOutZoneServiceServer(s.grpc, customsapi.NewOutZoneServer(zoneSvc))
 	s.health = health.NewServer()
 	s.stopping = make(chan struct{})

@@ -19,6 +19,8 @@
 //     orders, payments and waybills, inventory lists, returns, settlement (customs/ecommerce).
 //   - ProcessingService (processing.proto): unit consumption versions, production reports,
 //     destruction (customs/processing).
+//   - WriteOffService (writeoff.proto): the bonded inventory balance (保税库存平衡表) and its
+//     CSV/XLSX report (customs/writeoff).
 //
 // Wire conventions of books.proto, declarations.proto, gate.proto, display.proto,
 // ecommerce.proto and processing.proto (as zoneledger.ledger.v1, see proto/README.md; tax.proto states its own):

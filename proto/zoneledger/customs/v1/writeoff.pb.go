@@ -5,7 +5,7 @@
 // source: zoneledger/customs/v1/writeoff.proto
 
 // Package zoneledger.customs.v1, WriteOffService: the write-off (核销) of a zone book under 四自一简
-// (GACC 公告2019年第26号) — the cycle the enterprise sets (≤ 1 year) from the start customs sets,
+// (GACC 公告2019年第26号) — the bonded inventory balance (保税库存平衡表) of any period, the cycle the enterprise sets (≤ 1 year) from the start customs sets,
 // the stocktake (核销盘点) notified to customs before it, the physical count per book line and
 // status, the differences against the book as of the stocktake date, the shortage (盘亏) taxed and
 // self-paid (自报自缴), the surplus (盘盈) explained and decided, and the close that seals the period
@@ -157,6 +157,312 @@ func (x CountFileFormat) Number() protoreflect.EnumNumber {
 // Deprecated: Use CountFileFormat.Descriptor instead.
 func (CountFileFormat) EnumDescriptor() ([]byte, []int) {
 	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{1}
+}
+
+// BalanceStatus is the customs status a balance row counts.
+type BalanceStatus int32
+
+const (
+	// Not set.
+	BalanceStatus_BALANCE_STATUS_UNSPECIFIED BalanceStatus = 0
+	// BONDED: the bonded buckets of the book (available, reserved, on display, in the 待检区,
+	// entered and not yet declared, every section of a repair book).
+	BalanceStatus_BALANCE_STATUS_BONDED BalanceStatus = 1
+	// NON_BONDED: non-bonded goods stored beside them (nonbonded and its reserved part).
+	BalanceStatus_BALANCE_STATUS_NON_BONDED BalanceStatus = 2
+)
+
+// Enum value maps for BalanceStatus.
+var (
+	BalanceStatus_name = map[int32]string{
+		0: "BALANCE_STATUS_UNSPECIFIED",
+		1: "BALANCE_STATUS_BONDED",
+		2: "BALANCE_STATUS_NON_BONDED",
+	}
+	BalanceStatus_value = map[string]int32{
+		"BALANCE_STATUS_UNSPECIFIED": 0,
+		"BALANCE_STATUS_BONDED":      1,
+		"BALANCE_STATUS_NON_BONDED":  2,
+	}
+)
+
+func (x BalanceStatus) Enum() *BalanceStatus {
+	p := new(BalanceStatus)
+	*p = x
+	return p
+}
+
+func (x BalanceStatus) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (BalanceStatus) Descriptor() protoreflect.EnumDescriptor {
+	return file_zoneledger_customs_v1_writeoff_proto_enumTypes[2].Descriptor()
+}
+
+func (BalanceStatus) Type() protoreflect.EnumType {
+	return &file_zoneledger_customs_v1_writeoff_proto_enumTypes[2]
+}
+
+func (x BalanceStatus) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use BalanceStatus.Descriptor instead.
+func (BalanceStatus) EnumDescriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{2}
+}
+
+// BalanceDirection is the column a flow adds to: opening + in − out − consumed = closing.
+type BalanceDirection int32
+
+const (
+	// Not set.
+	BalanceDirection_BALANCE_DIRECTION_UNSPECIFIED BalanceDirection = 0
+	// IN: goods came in.
+	BalanceDirection_BALANCE_DIRECTION_IN BalanceDirection = 1
+	// OUT: goods went out.
+	BalanceDirection_BALANCE_DIRECTION_OUT BalanceDirection = 2
+	// CONSUMED: goods were consumed.
+	BalanceDirection_BALANCE_DIRECTION_CONSUMED BalanceDirection = 3
+)
+
+// Enum value maps for BalanceDirection.
+var (
+	BalanceDirection_name = map[int32]string{
+		0: "BALANCE_DIRECTION_UNSPECIFIED",
+		1: "BALANCE_DIRECTION_IN",
+		2: "BALANCE_DIRECTION_OUT",
+		3: "BALANCE_DIRECTION_CONSUMED",
+	}
+	BalanceDirection_value = map[string]int32{
+		"BALANCE_DIRECTION_UNSPECIFIED": 0,
+		"BALANCE_DIRECTION_IN":          1,
+		"BALANCE_DIRECTION_OUT":         2,
+		"BALANCE_DIRECTION_CONSUMED":    3,
+	}
+)
+
+func (x BalanceDirection) Enum() *BalanceDirection {
+	p := new(BalanceDirection)
+	*p = x
+	return p
+}
+
+func (x BalanceDirection) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (BalanceDirection) Descriptor() protoreflect.EnumDescriptor {
+	return file_zoneledger_customs_v1_writeoff_proto_enumTypes[3].Descriptor()
+}
+
+func (BalanceDirection) Type() protoreflect.EnumType {
+	return &file_zoneledger_customs_v1_writeoff_proto_enumTypes[3]
+}
+
+func (x BalanceDirection) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use BalanceDirection.Descriptor instead.
+func (BalanceDirection) EnumDescriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{3}
+}
+
+// BalanceFlow is a kind of movement with its own column; see customs/writeoff/README.md for
+// how movements are classed.
+type BalanceFlow int32
+
+const (
+	// Not set.
+	BalanceFlow_BALANCE_FLOW_UNSPECIFIED BalanceFlow = 0
+	// IN: 一线入区, from abroad (incl. 先入区后报关 entries).
+	BalanceFlow_BALANCE_FLOW_FIRST_LINE_IN BalanceFlow = 1
+	// IN: 二线入区, from the domestic area.
+	BalanceFlow_BALANCE_FLOW_SECOND_LINE_IN BalanceFlow = 2
+	// IN: returns from the domestic area (e-commerce returns).
+	BalanceFlow_BALANCE_FLOW_RETURN_IN BalanceFlow = 3
+	// IN: 区间流转, from another zone.
+	BalanceFlow_BALANCE_FLOW_INTER_ZONE_IN BalanceFlow = 4
+	// IN: 区内流转, from another book of the zone.
+	BalanceFlow_BALANCE_FLOW_INTRA_ZONE_IN BalanceFlow = 5
+	// IN: made in the zone (production and R&D outputs).
+	BalanceFlow_BALANCE_FLOW_PRODUCED BalanceFlow = 6
+	// IN: old and bad parts and repair scrap taken out of goods under repair.
+	BalanceFlow_BALANCE_FLOW_SCRAP_MADE BalanceFlow = 7
+	// IN: 非报关进区 of non-bonded goods.
+	BalanceFlow_BALANCE_FLOW_NON_DECLARED_IN BalanceFlow = 8
+	// IN: from the other status of the same book (区内直转).
+	BalanceFlow_BALANCE_FLOW_STATUS_SWITCH_IN BalanceFlow = 9
+	// IN: a reversal brought goods back.
+	BalanceFlow_BALANCE_FLOW_CORRECTION_IN BalanceFlow = 10
+	// IN: any other movement in.
+	BalanceFlow_BALANCE_FLOW_OTHER_IN BalanceFlow = 11
+	// OUT: 一线出区, abroad (export, re-export).
+	BalanceFlow_BALANCE_FLOW_FIRST_LINE_OUT BalanceFlow = 12
+	// OUT: 二线出区 to the domestic area (内销, display sales, 分送集报 trips).
+	BalanceFlow_BALANCE_FLOW_SECOND_LINE_OUT BalanceFlow = 13
+	// OUT: 区间流转, to another zone.
+	BalanceFlow_BALANCE_FLOW_INTER_ZONE_OUT BalanceFlow = 14
+	// OUT: 区内流转, to another book of the zone.
+	BalanceFlow_BALANCE_FLOW_INTRA_ZONE_OUT BalanceFlow = 15
+	// OUT: destroyed (销毁).
+	BalanceFlow_BALANCE_FLOW_DESTROYED BalanceFlow = 16
+	// OUT: 非报关出区 of non-bonded goods.
+	BalanceFlow_BALANCE_FLOW_NON_DECLARED_OUT BalanceFlow = 17
+	// OUT: to the other status of the same book (区内直转).
+	BalanceFlow_BALANCE_FLOW_STATUS_SWITCH_OUT BalanceFlow = 18
+	// OUT: a reversal took goods back out.
+	BalanceFlow_BALANCE_FLOW_CORRECTION_OUT BalanceFlow = 19
+	// OUT: any other movement out.
+	BalanceFlow_BALANCE_FLOW_OTHER_OUT BalanceFlow = 20
+	// CONSUMED: by production or simple processing.
+	BalanceFlow_BALANCE_FLOW_CONSUMED_PRODUCTION BalanceFlow = 21
+	// CONSUMED: by bonded R&D (研发耗用).
+	BalanceFlow_BALANCE_FLOW_CONSUMED_RND BalanceFlow = 22
+	// CONSUMED: repair parts used on repairs.
+	BalanceFlow_BALANCE_FLOW_CONSUMED_REPAIR BalanceFlow = 23
+	// CONSUMED: by any other document.
+	BalanceFlow_BALANCE_FLOW_CONSUMED_OTHER BalanceFlow = 24
+)
+
+// Enum value maps for BalanceFlow.
+var (
+	BalanceFlow_name = map[int32]string{
+		0:  "BALANCE_FLOW_UNSPECIFIED",
+		1:  "BALANCE_FLOW_FIRST_LINE_IN",
+		2:  "BALANCE_FLOW_SECOND_LINE_IN",
+		3:  "BALANCE_FLOW_RETURN_IN",
+		4:  "BALANCE_FLOW_INTER_ZONE_IN",
+		5:  "BALANCE_FLOW_INTRA_ZONE_IN",
+		6:  "BALANCE_FLOW_PRODUCED",
+		7:  "BALANCE_FLOW_SCRAP_MADE",
+		8:  "BALANCE_FLOW_NON_DECLARED_IN",
+		9:  "BALANCE_FLOW_STATUS_SWITCH_IN",
+		10: "BALANCE_FLOW_CORRECTION_IN",
+		11: "BALANCE_FLOW_OTHER_IN",
+		12: "BALANCE_FLOW_FIRST_LINE_OUT",
+		13: "BALANCE_FLOW_SECOND_LINE_OUT",
+		14: "BALANCE_FLOW_INTER_ZONE_OUT",
+		15: "BALANCE_FLOW_INTRA_ZONE_OUT",
+		16: "BALANCE_FLOW_DESTROYED",
+		17: "BALANCE_FLOW_NON_DECLARED_OUT",
+		18: "BALANCE_FLOW_STATUS_SWITCH_OUT",
+		19: "BALANCE_FLOW_CORRECTION_OUT",
+		20: "BALANCE_FLOW_OTHER_OUT",
+		21: "BALANCE_FLOW_CONSUMED_PRODUCTION",
+		22: "BALANCE_FLOW_CONSUMED_RND",
+		23: "BALANCE_FLOW_CONSUMED_REPAIR",
+		24: "BALANCE_FLOW_CONSUMED_OTHER",
+	}
+	BalanceFlow_value = map[string]int32{
+		"BALANCE_FLOW_UNSPECIFIED":         0,
+		"BALANCE_FLOW_FIRST_LINE_IN":       1,
+		"BALANCE_FLOW_SECOND_LINE_IN":      2,
+		"BALANCE_FLOW_RETURN_IN":           3,
+		"BALANCE_FLOW_INTER_ZONE_IN":       4,
+		"BALANCE_FLOW_INTRA_ZONE_IN":       5,
+		"BALANCE_FLOW_PRODUCED":            6,
+		"BALANCE_FLOW_SCRAP_MADE":          7,
+		"BALANCE_FLOW_NON_DECLARED_IN":     8,
+		"BALANCE_FLOW_STATUS_SWITCH_IN":    9,
+		"BALANCE_FLOW_CORRECTION_IN":       10,
+		"BALANCE_FLOW_OTHER_IN":            11,
+		"BALANCE_FLOW_FIRST_LINE_OUT":      12,
+		"BALANCE_FLOW_SECOND_LINE_OUT":     13,
+		"BALANCE_FLOW_INTER_ZONE_OUT":      14,
+		"BALANCE_FLOW_INTRA_ZONE_OUT":      15,
+		"BALANCE_FLOW_DESTROYED":           16,
+		"BALANCE_FLOW_NON_DECLARED_OUT":    17,
+		"BALANCE_FLOW_STATUS_SWITCH_OUT":   18,
+		"BALANCE_FLOW_CORRECTION_OUT":      19,
+		"BALANCE_FLOW_OTHER_OUT":           20,
+		"BALANCE_FLOW_CONSUMED_PRODUCTION": 21,
+		"BALANCE_FLOW_CONSUMED_RND":        22,
+		"BALANCE_FLOW_CONSUMED_REPAIR":     23,
+		"BALANCE_FLOW_CONSUMED_OTHER":      24,
+	}
+)
+
+func (x BalanceFlow) Enum() *BalanceFlow {
+	p := new(BalanceFlow)
+	*p = x
+	return p
+}
+
+func (x BalanceFlow) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (BalanceFlow) Descriptor() protoreflect.EnumDescriptor {
+	return file_zoneledger_customs_v1_writeoff_proto_enumTypes[4].Descriptor()
+}
+
+func (BalanceFlow) Type() protoreflect.EnumType {
+	return &file_zoneledger_customs_v1_writeoff_proto_enumTypes[4]
+}
+
+func (x BalanceFlow) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use BalanceFlow.Descriptor instead.
+func (BalanceFlow) EnumDescriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{4}
+}
+
+// ReportFormat is the file format of a report.
+type ReportFormat int32
+
+const (
+	// Not set.
+	ReportFormat_REPORT_FORMAT_UNSPECIFIED ReportFormat = 0
+	// CSV: UTF-8, comma-separated, a header row.
+	ReportFormat_REPORT_FORMAT_CSV ReportFormat = 1
+	// XLSX: an Excel workbook, one sheet, every figure a text cell.
+	ReportFormat_REPORT_FORMAT_XLSX ReportFormat = 2
+)
+
+// Enum value maps for ReportFormat.
+var (
+	ReportFormat_name = map[int32]string{
+		0: "REPORT_FORMAT_UNSPECIFIED",
+		1: "REPORT_FORMAT_CSV",
+		2: "REPORT_FORMAT_XLSX",
+	}
+	ReportFormat_value = map[string]int32{
+		"REPORT_FORMAT_UNSPECIFIED": 0,
+		"REPORT_FORMAT_CSV":         1,
+		"REPORT_FORMAT_XLSX":        2,
+	}
+)
+
+func (x ReportFormat) Enum() *ReportFormat {
+	p := new(ReportFormat)
+	*p = x
+	return p
+}
+
+func (x ReportFormat) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (ReportFormat) Descriptor() protoreflect.EnumDescriptor {
+	return file_zoneledger_customs_v1_writeoff_proto_enumTypes[5].Descriptor()
+}
+
+func (ReportFormat) Type() protoreflect.EnumType {
+	return &file_zoneledger_customs_v1_writeoff_proto_enumTypes[5]
+}
+
+func (x ReportFormat) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use ReportFormat.Descriptor instead.
+func (ReportFormat) EnumDescriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{5}
 }
 
 // WriteOffCycle is a book's write-off cycle.
@@ -2780,11 +3086,551 @@ func (x *ExportEvidenceResponse) GetLine() string {
 	return ""
 }
 
+// BalanceAmount is a quantity (in the line's declared unit) and its value (CNY), exact decimal
+// strings.
+type BalanceAmount struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Quantity, e.g. "12.5".
+	Quantity string `protobuf:"bytes,1,opt,name=quantity,proto3" json:"quantity,omitempty"`
+	// Value in CNY, e.g. "1234.56".
+	Value         string `protobuf:"bytes,2,opt,name=value,proto3" json:"value,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *BalanceAmount) Reset() {
+	*x = BalanceAmount{}
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[38]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BalanceAmount) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BalanceAmount) ProtoMessage() {}
+
+func (x *BalanceAmount) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[38]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BalanceAmount.ProtoReflect.Descriptor instead.
+func (*BalanceAmount) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{38}
+}
+
+func (x *BalanceAmount) GetQuantity() string {
+	if x != nil {
+		return x.Quantity
+	}
+	return ""
+}
+
+func (x *BalanceAmount) GetValue() string {
+	if x != nil {
+		return x.Value
+	}
+	return ""
+}
+
+// BalanceFlowAmount is what one flow moved of a row.
+type BalanceFlowAmount struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The flow.
+	Flow BalanceFlow `protobuf:"varint,1,opt,name=flow,proto3,enum=zoneledger.customs.v1.BalanceFlow" json:"flow,omitempty"`
+	// The column it adds to.
+	Direction BalanceDirection `protobuf:"varint,2,opt,name=direction,proto3,enum=zoneledger.customs.v1.BalanceDirection" json:"direction,omitempty"`
+	// What it moved.
+	Amount        *BalanceAmount `protobuf:"bytes,3,opt,name=amount,proto3" json:"amount,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *BalanceFlowAmount) Reset() {
+	*x = BalanceFlowAmount{}
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[39]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BalanceFlowAmount) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BalanceFlowAmount) ProtoMessage() {}
+
+func (x *BalanceFlowAmount) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[39]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BalanceFlowAmount.ProtoReflect.Descriptor instead.
+func (*BalanceFlowAmount) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{39}
+}
+
+func (x *BalanceFlowAmount) GetFlow() BalanceFlow {
+	if x != nil {
+		return x.Flow
+	}
+	return BalanceFlow_BALANCE_FLOW_UNSPECIFIED
+}
+
+func (x *BalanceFlowAmount) GetDirection() BalanceDirection {
+	if x != nil {
+		return x.Direction
+	}
+	return BalanceDirection_BALANCE_DIRECTION_UNSPECIFIED
+}
+
+func (x *BalanceFlowAmount) GetAmount() *BalanceAmount {
+	if x != nil {
+		return x.Amount
+	}
+	return nil
+}
+
+// BalanceLine is one book line in one status over the period.
+type BalanceLine struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Book line (备案序号).
+	BookSeq int32 `protobuf:"varint,1,opt,name=book_seq,json=bookSeq,proto3" json:"book_seq,omitempty"`
+	// The line's name.
+	Name string `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
+	// Declared unit of the quantities.
+	Unit string `protobuf:"bytes,3,opt,name=unit,proto3" json:"unit,omitempty"`
+	// Goods type of the line.
+	Type GoodsType `protobuf:"varint,4,opt,name=type,proto3,enum=zoneledger.customs.v1.GoodsType" json:"type,omitempty"`
+	// Status the row counts.
+	Status BalanceStatus `protobuf:"varint,5,opt,name=status,proto3,enum=zoneledger.customs.v1.BalanceStatus" json:"status,omitempty"`
+	// Held at the end of the day before the period (期初).
+	Opening *BalanceAmount `protobuf:"bytes,6,opt,name=opening,proto3" json:"opening,omitempty"`
+	// The flows that moved the row, in the order of BalanceFlow; flows that moved nothing are left
+	// out.
+	Flows []*BalanceFlowAmount `protobuf:"bytes,7,rep,name=flows,proto3" json:"flows,omitempty"`
+	// Sum of the IN flows.
+	In *BalanceAmount `protobuf:"bytes,8,opt,name=in,proto3" json:"in,omitempty"`
+	// Sum of the OUT flows.
+	Out *BalanceAmount `protobuf:"bytes,9,opt,name=out,proto3" json:"out,omitempty"`
+	// Sum of the CONSUMED flows.
+	Consumed *BalanceAmount `protobuf:"bytes,10,opt,name=consumed,proto3" json:"consumed,omitempty"`
+	// Scrap made: the part of in that is BALANCE_FLOW_SCRAP_MADE.
+	ScrapMade *BalanceAmount `protobuf:"bytes,11,opt,name=scrap_made,json=scrapMade,proto3" json:"scrap_made,omitempty"`
+	// Theoretical closing balance (理论结余) = opening + in − out − consumed.
+	Closing       *BalanceAmount `protobuf:"bytes,12,opt,name=closing,proto3" json:"closing,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *BalanceLine) Reset() {
+	*x = BalanceLine{}
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[40]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BalanceLine) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BalanceLine) ProtoMessage() {}
+
+func (x *BalanceLine) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[40]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BalanceLine.ProtoReflect.Descriptor instead.
+func (*BalanceLine) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{40}
+}
+
+func (x *BalanceLine) GetBookSeq() int32 {
+	if x != nil {
+		return x.BookSeq
+	}
+	return 0
+}
+
+func (x *BalanceLine) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *BalanceLine) GetUnit() string {
+	if x != nil {
+		return x.Unit
+	}
+	return ""
+}
+
+func (x *BalanceLine) GetType() GoodsType {
+	if x != nil {
+		return x.Type
+	}
+	return GoodsType_GOODS_TYPE_UNSPECIFIED
+}
+
+func (x *BalanceLine) GetStatus() BalanceStatus {
+	if x != nil {
+		return x.Status
+	}
+	return BalanceStatus_BALANCE_STATUS_UNSPECIFIED
+}
+
+func (x *BalanceLine) GetOpening() *BalanceAmount {
+	if x != nil {
+		return x.Opening
+	}
+	return nil
+}
+
+func (x *BalanceLine) GetFlows() []*BalanceFlowAmount {
+	if x != nil {
+		return x.Flows
+	}
+	return nil
+}
+
+func (x *BalanceLine) GetIn() *BalanceAmount {
+	if x != nil {
+		return x.In
+	}
+	return nil
+}
+
+func (x *BalanceLine) GetOut() *BalanceAmount {
+	if x != nil {
+		return x.Out
+	}
+	return nil
+}
+
+func (x *BalanceLine) GetConsumed() *BalanceAmount {
+	if x != nil {
+		return x.Consumed
+	}
+	return nil
+}
+
+func (x *BalanceLine) GetScrapMade() *BalanceAmount {
+	if x != nil {
+		return x.ScrapMade
+	}
+	return nil
+}
+
+func (x *BalanceLine) GetClosing() *BalanceAmount {
+	if x != nil {
+		return x.Closing
+	}
+	return nil
+}
+
+// GetInventoryBalanceRequest names a book and a period.
+type GetInventoryBalanceRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Book number; required.
+	BookNo string `protobuf:"bytes,1,opt,name=book_no,json=bookNo,proto3" json:"book_no,omitempty"`
+	// First day of the period, "YYYY-MM-DD"; required.
+	From string `protobuf:"bytes,2,opt,name=from,proto3" json:"from,omitempty"`
+	// Last day of the period, "YYYY-MM-DD", on or after from; required.
+	To            string `protobuf:"bytes,3,opt,name=to,proto3" json:"to,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetInventoryBalanceRequest) Reset() {
+	*x = GetInventoryBalanceRequest{}
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[41]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetInventoryBalanceRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetInventoryBalanceRequest) ProtoMessage() {}
+
+func (x *GetInventoryBalanceRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[41]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetInventoryBalanceRequest.ProtoReflect.Descriptor instead.
+func (*GetInventoryBalanceRequest) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{41}
+}
+
+func (x *GetInventoryBalanceRequest) GetBookNo() string {
+	if x != nil {
+		return x.BookNo
+	}
+	return ""
+}
+
+func (x *GetInventoryBalanceRequest) GetFrom() string {
+	if x != nil {
+		return x.From
+	}
+	return ""
+}
+
+func (x *GetInventoryBalanceRequest) GetTo() string {
+	if x != nil {
+		return x.To
+	}
+	return ""
+}
+
+// GetInventoryBalanceResponse is a part of the balance.
+type GetInventoryBalanceResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Book number.
+	BookNo string `protobuf:"bytes,1,opt,name=book_no,json=bookNo,proto3" json:"book_no,omitempty"`
+	// First day of the period.
+	From string `protobuf:"bytes,2,opt,name=from,proto3" json:"from,omitempty"`
+	// Last day of the period.
+	To string `protobuf:"bytes,3,opt,name=to,proto3" json:"to,omitempty"`
+	// Up to 500 rows, in line order, bonded before non-bonded.
+	Lines         []*BalanceLine `protobuf:"bytes,4,rep,name=lines,proto3" json:"lines,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetInventoryBalanceResponse) Reset() {
+	*x = GetInventoryBalanceResponse{}
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[42]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetInventoryBalanceResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetInventoryBalanceResponse) ProtoMessage() {}
+
+func (x *GetInventoryBalanceResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[42]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetInventoryBalanceResponse.ProtoReflect.Descriptor instead.
+func (*GetInventoryBalanceResponse) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{42}
+}
+
+func (x *GetInventoryBalanceResponse) GetBookNo() string {
+	if x != nil {
+		return x.BookNo
+	}
+	return ""
+}
+
+func (x *GetInventoryBalanceResponse) GetFrom() string {
+	if x != nil {
+		return x.From
+	}
+	return ""
+}
+
+func (x *GetInventoryBalanceResponse) GetTo() string {
+	if x != nil {
+		return x.To
+	}
+	return ""
+}
+
+func (x *GetInventoryBalanceResponse) GetLines() []*BalanceLine {
+	if x != nil {
+		return x.Lines
+	}
+	return nil
+}
+
+// ExportInventoryBalanceRequest names a book, a period and a file format.
+type ExportInventoryBalanceRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Book number; required.
+	BookNo string `protobuf:"bytes,1,opt,name=book_no,json=bookNo,proto3" json:"book_no,omitempty"`
+	// First day of the period, "YYYY-MM-DD"; required.
+	From string `protobuf:"bytes,2,opt,name=from,proto3" json:"from,omitempty"`
+	// Last day of the period, "YYYY-MM-DD", on or after from; required.
+	To string `protobuf:"bytes,3,opt,name=to,proto3" json:"to,omitempty"`
+	// File format; required.
+	Format        ReportFormat `protobuf:"varint,4,opt,name=format,proto3,enum=zoneledger.customs.v1.ReportFormat" json:"format,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ExportInventoryBalanceRequest) Reset() {
+	*x = ExportInventoryBalanceRequest{}
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[43]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ExportInventoryBalanceRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ExportInventoryBalanceRequest) ProtoMessage() {}
+
+func (x *ExportInventoryBalanceRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[43]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ExportInventoryBalanceRequest.ProtoReflect.Descriptor instead.
+func (*ExportInventoryBalanceRequest) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{43}
+}
+
+func (x *ExportInventoryBalanceRequest) GetBookNo() string {
+	if x != nil {
+		return x.BookNo
+	}
+	return ""
+}
+
+func (x *ExportInventoryBalanceRequest) GetFrom() string {
+	if x != nil {
+		return x.From
+	}
+	return ""
+}
+
+func (x *ExportInventoryBalanceRequest) GetTo() string {
+	if x != nil {
+		return x.To
+	}
+	return ""
+}
+
+func (x *ExportInventoryBalanceRequest) GetFormat() ReportFormat {
+	if x != nil {
+		return x.Format
+	}
+	return ReportFormat_REPORT_FORMAT_UNSPECIFIED
+}
+
+// ExportInventoryBalanceResponse is a part of the report file.
+type ExportInventoryBalanceResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Suggested file name, in the first message only.
+	FileName string `protobuf:"bytes,1,opt,name=file_name,json=fileName,proto3" json:"file_name,omitempty"`
+	// Content type, in the first message only ("text/csv; charset=utf-8" or the XLSX type).
+	ContentType string `protobuf:"bytes,2,opt,name=content_type,json=contentType,proto3" json:"content_type,omitempty"`
+	// The next bytes of the file.
+	Data          []byte `protobuf:"bytes,3,opt,name=data,proto3" json:"data,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ExportInventoryBalanceResponse) Reset() {
+	*x = ExportInventoryBalanceResponse{}
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[44]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ExportInventoryBalanceResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ExportInventoryBalanceResponse) ProtoMessage() {}
+
+func (x *ExportInventoryBalanceResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[44]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ExportInventoryBalanceResponse.ProtoReflect.Descriptor instead.
+func (*ExportInventoryBalanceResponse) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{44}
+}
+
+func (x *ExportInventoryBalanceResponse) GetFileName() string {
+	if x != nil {
+		return x.FileName
+	}
+	return ""
+}
+
+func (x *ExportInventoryBalanceResponse) GetContentType() string {
+	if x != nil {
+		return x.ContentType
+	}
+	return ""
+}
+
+func (x *ExportInventoryBalanceResponse) GetData() []byte {
+	if x != nil {
+		return x.Data
+	}
+	return nil
+}
+
 var File_zoneledger_customs_v1_writeoff_proto protoreflect.FileDescriptor
 
 const file_zoneledger_customs_v1_writeoff_proto_rawDesc = "" +
 	"\n" +
-	"$zoneledger/customs/v1/writeoff.proto\x12\x15zoneledger.customs.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xb0\x01\n" +
+	"$zoneledger/customs/v1/writeoff.proto\x12\x15zoneledger.customs.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a!zoneledger/customs/v1/books.proto\"\xb0\x01\n" +
 	"\rWriteOffCycle\x12\x17\n" +
 	"\abook_no\x18\x01 \x01(\tR\x06bookNo\x12\x16\n" +
 	"\x06months\x18\x02 \x01(\x05R\x06months\x12\x14\n" +
@@ -2992,7 +3838,48 @@ const file_zoneledger_customs_v1_writeoff_proto_rawDesc = "" +
 	"\athrough\x18\x02 \x01(\tB#\xbaH r\x1e2\x1c^[0-9]{4}-[0-9]{2}-[0-9]{2}$R\athrough\"i\n" +
 	"\x16ExportEvidenceResponse\x12;\n" +
 	"\bevidence\x18\x01 \x01(\v2\x1f.zoneledger.customs.v1.EvidenceR\bevidence\x12\x12\n" +
-	"\x04line\x18\x02 \x01(\tR\x04line*`\n" +
+	"\x04line\x18\x02 \x01(\tR\x04line\"A\n" +
+	"\rBalanceAmount\x12\x1a\n" +
+	"\bquantity\x18\x01 \x01(\tR\bquantity\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value\"\xd0\x01\n" +
+	"\x11BalanceFlowAmount\x126\n" +
+	"\x04flow\x18\x01 \x01(\x0e2\".zoneledger.customs.v1.BalanceFlowR\x04flow\x12E\n" +
+	"\tdirection\x18\x02 \x01(\x0e2'.zoneledger.customs.v1.BalanceDirectionR\tdirection\x12<\n" +
+	"\x06amount\x18\x03 \x01(\v2$.zoneledger.customs.v1.BalanceAmountR\x06amount\"\xf9\x04\n" +
+	"\vBalanceLine\x12\x19\n" +
+	"\bbook_seq\x18\x01 \x01(\x05R\abookSeq\x12\x12\n" +
+	"\x04name\x18\x02 \x01(\tR\x04name\x12\x12\n" +
+	"\x04unit\x18\x03 \x01(\tR\x04unit\x124\n" +
+	"\x04type\x18\x04 \x01(\x0e2 .zoneledger.customs.v1.GoodsTypeR\x04type\x12<\n" +
+	"\x06status\x18\x05 \x01(\x0e2$.zoneledger.customs.v1.BalanceStatusR\x06status\x12>\n" +
+	"\aopening\x18\x06 \x01(\v2$.zoneledger.customs.v1.BalanceAmountR\aopening\x12>\n" +
+	"\x05flows\x18\a \x03(\v2(.zoneledger.customs.v1.BalanceFlowAmountR\x05flows\x124\n" +
+	"\x02in\x18\b \x01(\v2$.zoneledger.customs.v1.BalanceAmountR\x02in\x126\n" +
+	"\x03out\x18\t \x01(\v2$.zoneledger.customs.v1.BalanceAmountR\x03out\x12@\n" +
+	"\bconsumed\x18\n" +
+	" \x01(\v2$.zoneledger.customs.v1.BalanceAmountR\bconsumed\x12C\n" +
+	"\n" +
+	"scrap_made\x18\v \x01(\v2$.zoneledger.customs.v1.BalanceAmountR\tscrapMade\x12>\n" +
+	"\aclosing\x18\f \x01(\v2$.zoneledger.customs.v1.BalanceAmountR\aclosing\"\xae\x01\n" +
+	"\x1aGetInventoryBalanceRequest\x12\"\n" +
+	"\abook_no\x18\x01 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18@R\x06bookNo\x127\n" +
+	"\x04from\x18\x02 \x01(\tB#\xbaH r\x1e2\x1c^[0-9]{4}-[0-9]{2}-[0-9]{2}$R\x04from\x123\n" +
+	"\x02to\x18\x03 \x01(\tB#\xbaH r\x1e2\x1c^[0-9]{4}-[0-9]{2}-[0-9]{2}$R\x02to\"\x94\x01\n" +
+	"\x1bGetInventoryBalanceResponse\x12\x17\n" +
+	"\abook_no\x18\x01 \x01(\tR\x06bookNo\x12\x12\n" +
+	"\x04from\x18\x02 \x01(\tR\x04from\x12\x0e\n" +
+	"\x02to\x18\x03 \x01(\tR\x02to\x128\n" +
+	"\x05lines\x18\x04 \x03(\v2\".zoneledger.customs.v1.BalanceLineR\x05lines\"\xfa\x01\n" +
+	"\x1dExportInventoryBalanceRequest\x12\"\n" +
+	"\abook_no\x18\x01 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18@R\x06bookNo\x127\n" +
+	"\x04from\x18\x02 \x01(\tB#\xbaH r\x1e2\x1c^[0-9]{4}-[0-9]{2}-[0-9]{2}$R\x04from\x123\n" +
+	"\x02to\x18\x03 \x01(\tB#\xbaH r\x1e2\x1c^[0-9]{4}-[0-9]{2}-[0-9]{2}$R\x02to\x12G\n" +
+	"\x06format\x18\x04 \x01(\x0e2#.zoneledger.customs.v1.ReportFormatB\n" +
+	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x06format\"t\n" +
+	"\x1eExportInventoryBalanceResponse\x12\x1b\n" +
+	"\tfile_name\x18\x01 \x01(\tR\bfileName\x12!\n" +
+	"\fcontent_type\x18\x02 \x01(\tR\vcontentType\x12\x12\n" +
+	"\x04data\x18\x03 \x01(\fR\x04data*`\n" +
 	"\vCountStatus\x12\x1c\n" +
 	"\x18COUNT_STATUS_UNSPECIFIED\x10\x00\x12\x17\n" +
 	"\x13COUNT_STATUS_BONDED\x10\x01\x12\x1a\n" +
@@ -3000,8 +3887,50 @@ const file_zoneledger_customs_v1_writeoff_proto_rawDesc = "" +
 	"\x0fCountFileFormat\x12!\n" +
 	"\x1dCOUNT_FILE_FORMAT_UNSPECIFIED\x10\x00\x12\x19\n" +
 	"\x15COUNT_FILE_FORMAT_CSV\x10\x01\x12\x1a\n" +
-	"\x16COUNT_FILE_FORMAT_XLSX\x10\x022\xe2\r\n" +
-	"\x0fWriteOffService\x12[\n" +
+	"\x16COUNT_FILE_FORMAT_XLSX\x10\x02*i\n" +
+	"\rBalanceStatus\x12\x1e\n" +
+	"\x1aBALANCE_STATUS_UNSPECIFIED\x10\x00\x12\x19\n" +
+	"\x15BALANCE_STATUS_BONDED\x10\x01\x12\x1d\n" +
+	"\x19BALANCE_STATUS_NON_BONDED\x10\x02*\x8a\x01\n" +
+	"\x10BalanceDirection\x12!\n" +
+	"\x1dBALANCE_DIRECTION_UNSPECIFIED\x10\x00\x12\x18\n" +
+	"\x14BALANCE_DIRECTION_IN\x10\x01\x12\x19\n" +
+	"\x15BALANCE_DIRECTION_OUT\x10\x02\x12\x1e\n" +
+	"\x1aBALANCE_DIRECTION_CONSUMED\x10\x03*\xad\x06\n" +
+	"\vBalanceFlow\x12\x1c\n" +
+	"\x18BALANCE_FLOW_UNSPECIFIED\x10\x00\x12\x1e\n" +
+	"\x1aBALANCE_FLOW_FIRST_LINE_IN\x10\x01\x12\x1f\n" +
+	"\x1bBALANCE_FLOW_SECOND_LINE_IN\x10\x02\x12\x1a\n" +
+	"\x16BALANCE_FLOW_RETURN_IN\x10\x03\x12\x1e\n" +
+	"\x1aBALANCE_FLOW_INTER_ZONE_IN\x10\x04\x12\x1e\n" +
+	"\x1aBALANCE_FLOW_INTRA_ZONE_IN\x10\x05\x12\x19\n" +
+	"\x15BALANCE_FLOW_PRODUCED\x10\x06\x12\x1b\n" +
+	"\x17BALANCE_FLOW_SCRAP_MADE\x10\a\x12 \n" +
+	"\x1cBALANCE_FLOW_NON_DECLARED_IN\x10\b\x12!\n" +
+	"\x1dBALANCE_FLOW_STATUS_SWITCH_IN\x10\t\x12\x1e\n" +
+	"\x1aBALANCE_FLOW_CORRECTION_IN\x10\n" +
+	"\x12\x19\n" +
+	"\x15BALANCE_FLOW_OTHER_IN\x10\v\x12\x1f\n" +
+	"\x1bBALANCE_FLOW_FIRST_LINE_OUT\x10\f\x12 \n" +
+	"\x1cBALANCE_FLOW_SECOND_LINE_OUT\x10\r\x12\x1f\n" +
+	"\x1bBALANCE_FLOW_INTER_ZONE_OUT\x10\x0e\x12\x1f\n" +
+	"\x1bBALANCE_FLOW_INTRA_ZONE_OUT\x10\x0f\x12\x1a\n" +
+	"\x16BALANCE_FLOW_DESTROYED\x10\x10\x12!\n" +
+	"\x1dBALANCE_FLOW_NON_DECLARED_OUT\x10\x11\x12\"\n" +
+	"\x1eBALANCE_FLOW_STATUS_SWITCH_OUT\x10\x12\x12\x1f\n" +
+	"\x1bBALANCE_FLOW_CORRECTION_OUT\x10\x13\x12\x1a\n" +
+	"\x16BALANCE_FLOW_OTHER_OUT\x10\x14\x12$\n" +
+	" BALANCE_FLOW_CONSUMED_PRODUCTION\x10\x15\x12\x1d\n" +
+	"\x19BALANCE_FLOW_CONSUMED_RND\x10\x16\x12 \n" +
+	"\x1cBALANCE_FLOW_CONSUMED_REPAIR\x10\x17\x12\x1f\n" +
+	"\x1bBALANCE_FLOW_CONSUMED_OTHER\x10\x18*\\\n" +
+	"\fReportFormat\x12\x1d\n" +
+	"\x19REPORT_FORMAT_UNSPECIFIED\x10\x00\x12\x15\n" +
+	"\x11REPORT_FORMAT_CSV\x10\x01\x12\x16\n" +
+	"\x12REPORT_FORMAT_XLSX\x10\x022\xec\x0f\n" +
+	"\x0fWriteOffService\x12~\n" +
+	"\x13GetInventoryBalance\x121.zoneledger.customs.v1.GetInventoryBalanceRequest\x1a2.zoneledger.customs.v1.GetInventoryBalanceResponse0\x01\x12\x87\x01\n" +
+	"\x16ExportInventoryBalance\x124.zoneledger.customs.v1.ExportInventoryBalanceRequest\x1a5.zoneledger.customs.v1.ExportInventoryBalanceResponse0\x01\x12[\n" +
 	"\bSetCycle\x12&.zoneledger.customs.v1.SetCycleRequest\x1a'.zoneledger.customs.v1.SetCycleResponse\x12j\n" +
 	"\rSetCycleStart\x12+.zoneledger.customs.v1.SetCycleStartRequest\x1a,.zoneledger.customs.v1.SetCycleStartResponse\x12[\n" +
 	"\bGetCycle\x12&.zoneledger.customs.v1.GetCycleRequest\x1a'.zoneledger.customs.v1.GetCycleResponse\x12p\n" +
@@ -3032,111 +3961,141 @@ func file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP() []byte {
 	return file_zoneledger_customs_v1_writeoff_proto_rawDescData
 }
 
-var file_zoneledger_customs_v1_writeoff_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_zoneledger_customs_v1_writeoff_proto_msgTypes = make([]protoimpl.MessageInfo, 38)
+var file_zoneledger_customs_v1_writeoff_proto_enumTypes = make([]protoimpl.EnumInfo, 6)
+var file_zoneledger_customs_v1_writeoff_proto_msgTypes = make([]protoimpl.MessageInfo, 45)
 var file_zoneledger_customs_v1_writeoff_proto_goTypes = []any{
-	(CountStatus)(0),                      // 0: zoneledger.customs.v1.CountStatus
-	(CountFileFormat)(0),                  // 1: zoneledger.customs.v1.CountFileFormat
-	(*WriteOffCycle)(nil),                 // 2: zoneledger.customs.v1.WriteOffCycle
-	(*Stocktake)(nil),                     // 3: zoneledger.customs.v1.Stocktake
-	(*ShortagePayment)(nil),               // 4: zoneledger.customs.v1.ShortagePayment
-	(*Difference)(nil),                    // 5: zoneledger.customs.v1.Difference
-	(*SetCycleRequest)(nil),               // 6: zoneledger.customs.v1.SetCycleRequest
-	(*SetCycleResponse)(nil),              // 7: zoneledger.customs.v1.SetCycleResponse
-	(*SetCycleStartRequest)(nil),          // 8: zoneledger.customs.v1.SetCycleStartRequest
-	(*SetCycleStartResponse)(nil),         // 9: zoneledger.customs.v1.SetCycleStartResponse
-	(*GetCycleRequest)(nil),               // 10: zoneledger.customs.v1.GetCycleRequest
-	(*GetCycleResponse)(nil),              // 11: zoneledger.customs.v1.GetCycleResponse
-	(*NotifyStocktakeRequest)(nil),        // 12: zoneledger.customs.v1.NotifyStocktakeRequest
-	(*NotifyStocktakeResponse)(nil),       // 13: zoneledger.customs.v1.NotifyStocktakeResponse
-	(*ImportStocktakeRequest)(nil),        // 14: zoneledger.customs.v1.ImportStocktakeRequest
-	(*ImportStocktakeResponse)(nil),       // 15: zoneledger.customs.v1.ImportStocktakeResponse
-	(*GetStocktakeRequest)(nil),           // 16: zoneledger.customs.v1.GetStocktakeRequest
-	(*GetStocktakeResponse)(nil),          // 17: zoneledger.customs.v1.GetStocktakeResponse
-	(*ListStocktakesRequest)(nil),         // 18: zoneledger.customs.v1.ListStocktakesRequest
-	(*ListStocktakesResponse)(nil),        // 19: zoneledger.customs.v1.ListStocktakesResponse
-	(*ListDifferencesRequest)(nil),        // 20: zoneledger.customs.v1.ListDifferencesRequest
-	(*ListDifferencesResponse)(nil),       // 21: zoneledger.customs.v1.ListDifferencesResponse
-	(*RecordShortagePaymentRequest)(nil),  // 22: zoneledger.customs.v1.RecordShortagePaymentRequest
-	(*RecordShortagePaymentResponse)(nil), // 23: zoneledger.customs.v1.RecordShortagePaymentResponse
-	(*ExplainSurplusRequest)(nil),         // 24: zoneledger.customs.v1.ExplainSurplusRequest
-	(*ExplainSurplusResponse)(nil),        // 25: zoneledger.customs.v1.ExplainSurplusResponse
-	(*DecideSurplusRequest)(nil),          // 26: zoneledger.customs.v1.DecideSurplusRequest
-	(*DecideSurplusResponse)(nil),         // 27: zoneledger.customs.v1.DecideSurplusResponse
-	(*CloseWriteOffRequest)(nil),          // 28: zoneledger.customs.v1.CloseWriteOffRequest
-	(*CloseWriteOffResponse)(nil),         // 29: zoneledger.customs.v1.CloseWriteOffResponse
-	(*AttentionItem)(nil),                 // 30: zoneledger.customs.v1.AttentionItem
-	(*ListAttentionRequest)(nil),          // 31: zoneledger.customs.v1.ListAttentionRequest
-	(*ListAttentionResponse)(nil),         // 32: zoneledger.customs.v1.ListAttentionResponse
-	(*Evidence)(nil),                      // 33: zoneledger.customs.v1.Evidence
-	(*SealEvidenceRequest)(nil),           // 34: zoneledger.customs.v1.SealEvidenceRequest
-	(*SealEvidenceResponse)(nil),          // 35: zoneledger.customs.v1.SealEvidenceResponse
-	(*ListEvidenceRequest)(nil),           // 36: zoneledger.customs.v1.ListEvidenceRequest
-	(*ListEvidenceResponse)(nil),          // 37: zoneledger.customs.v1.ListEvidenceResponse
-	(*ExportEvidenceRequest)(nil),         // 38: zoneledger.customs.v1.ExportEvidenceRequest
-	(*ExportEvidenceResponse)(nil),        // 39: zoneledger.customs.v1.ExportEvidenceResponse
-	(*timestamppb.Timestamp)(nil),         // 40: google.protobuf.Timestamp
+	(CountStatus)(0),                       // 0: zoneledger.customs.v1.CountStatus
+	(CountFileFormat)(0),                   // 1: zoneledger.customs.v1.CountFileFormat
+	(BalanceStatus)(0),                     // 2: zoneledger.customs.v1.BalanceStatus
+	(BalanceDirection)(0),                  // 3: zoneledger.customs.v1.BalanceDirection
+	(BalanceFlow)(0),                       // 4: zoneledger.customs.v1.BalanceFlow
+	(ReportFormat)(0),                      // 5: zoneledger.customs.v1.ReportFormat
+	(*WriteOffCycle)(nil),                  // 6: zoneledger.customs.v1.WriteOffCycle
+	(*Stocktake)(nil),                      // 7: zoneledger.customs.v1.Stocktake
+	(*ShortagePayment)(nil),                // 8: zoneledger.customs.v1.ShortagePayment
+	(*Difference)(nil),                     // 9: zoneledger.customs.v1.Difference
+	(*SetCycleRequest)(nil),                // 10: zoneledger.customs.v1.SetCycleRequest
+	(*SetCycleResponse)(nil),               // 11: zoneledger.customs.v1.SetCycleResponse
+	(*SetCycleStartRequest)(nil),           // 12: zoneledger.customs.v1.SetCycleStartRequest
+	(*SetCycleStartResponse)(nil),          // 13: zoneledger.customs.v1.SetCycleStartResponse
+	(*GetCycleRequest)(nil),                // 14: zoneledger.customs.v1.GetCycleRequest
+	(*GetCycleResponse)(nil),               // 15: zoneledger.customs.v1.GetCycleResponse
+	(*NotifyStocktakeRequest)(nil),         // 16: zoneledger.customs.v1.NotifyStocktakeRequest
+	(*NotifyStocktakeResponse)(nil),        // 17: zoneledger.customs.v1.NotifyStocktakeResponse
+	(*ImportStocktakeRequest)(nil),         // 18: zoneledger.customs.v1.ImportStocktakeRequest
+	(*ImportStocktakeResponse)(nil),        // 19: zoneledger.customs.v1.ImportStocktakeResponse
+	(*GetStocktakeRequest)(nil),            // 20: zoneledger.customs.v1.GetStocktakeRequest
+	(*GetStocktakeResponse)(nil),           // 21: zoneledger.customs.v1.GetStocktakeResponse
+	(*ListStocktakesRequest)(nil),          // 22: zoneledger.customs.v1.ListStocktakesRequest
+	(*ListStocktakesResponse)(nil),         // 23: zoneledger.customs.v1.ListStocktakesResponse
+	(*ListDifferencesRequest)(nil),         // 24: zoneledger.customs.v1.ListDifferencesRequest
+	(*ListDifferencesResponse)(nil),        // 25: zoneledger.customs.v1.ListDifferencesResponse
+	(*RecordShortagePaymentRequest)(nil),   // 26: zoneledger.customs.v1.RecordShortagePaymentRequest
+	(*RecordShortagePaymentResponse)(nil),  // 27: zoneledger.customs.v1.RecordShortagePaymentResponse
+	(*ExplainSurplusRequest)(nil),          // 28: zoneledger.customs.v1.ExplainSurplusRequest
+	(*ExplainSurplusResponse)(nil),         // 29: zoneledger.customs.v1.ExplainSurplusResponse
+	(*DecideSurplusRequest)(nil),           // 30: zoneledger.customs.v1.DecideSurplusRequest
+	(*DecideSurplusResponse)(nil),          // 31: zoneledger.customs.v1.DecideSurplusResponse
+	(*CloseWriteOffRequest)(nil),           // 32: zoneledger.customs.v1.CloseWriteOffRequest
+	(*CloseWriteOffResponse)(nil),          // 33: zoneledger.customs.v1.CloseWriteOffResponse
+	(*AttentionItem)(nil),                  // 34: zoneledger.customs.v1.AttentionItem
+	(*ListAttentionRequest)(nil),           // 35: zoneledger.customs.v1.ListAttentionRequest
+	(*ListAttentionResponse)(nil),          // 36: zoneledger.customs.v1.ListAttentionResponse
+	(*Evidence)(nil),                       // 37: zoneledger.customs.v1.Evidence
+	(*SealEvidenceRequest)(nil),            // 38: zoneledger.customs.v1.SealEvidenceRequest
+	(*SealEvidenceResponse)(nil),           // 39: zoneledger.customs.v1.SealEvidenceResponse
+	(*ListEvidenceRequest)(nil),            // 40: zoneledger.customs.v1.ListEvidenceRequest
+	(*ListEvidenceResponse)(nil),           // 41: zoneledger.customs.v1.ListEvidenceResponse
+	(*ExportEvidenceRequest)(nil),          // 42: zoneledger.customs.v1.ExportEvidenceRequest
+	(*ExportEvidenceResponse)(nil),         // 43: zoneledger.customs.v1.ExportEvidenceResponse
+	(*BalanceAmount)(nil),                  // 44: zoneledger.customs.v1.BalanceAmount
+	(*BalanceFlowAmount)(nil),              // 45: zoneledger.customs.v1.BalanceFlowAmount
+	(*BalanceLine)(nil),                    // 46: zoneledger.customs.v1.BalanceLine
+	(*GetInventoryBalanceRequest)(nil),     // 47: zoneledger.customs.v1.GetInventoryBalanceRequest
+	(*GetInventoryBalanceResponse)(nil),    // 48: zoneledger.customs.v1.GetInventoryBalanceResponse
+	(*ExportInventoryBalanceRequest)(nil),  // 49: zoneledger.customs.v1.ExportInventoryBalanceRequest
+	(*ExportInventoryBalanceResponse)(nil), // 50: zoneledger.customs.v1.ExportInventoryBalanceResponse
+	(*timestamppb.Timestamp)(nil),          // 51: google.protobuf.Timestamp
+	(GoodsType)(0),                         // 52: zoneledger.customs.v1.GoodsType
 }
 var file_zoneledger_customs_v1_writeoff_proto_depIdxs = []int32{
 	0,  // 0: zoneledger.customs.v1.Difference.status:type_name -> zoneledger.customs.v1.CountStatus
-	4,  // 1: zoneledger.customs.v1.Difference.payment:type_name -> zoneledger.customs.v1.ShortagePayment
-	2,  // 2: zoneledger.customs.v1.SetCycleResponse.cycle:type_name -> zoneledger.customs.v1.WriteOffCycle
-	2,  // 3: zoneledger.customs.v1.SetCycleStartResponse.cycle:type_name -> zoneledger.customs.v1.WriteOffCycle
-	2,  // 4: zoneledger.customs.v1.GetCycleResponse.cycle:type_name -> zoneledger.customs.v1.WriteOffCycle
-	3,  // 5: zoneledger.customs.v1.NotifyStocktakeResponse.stocktake:type_name -> zoneledger.customs.v1.Stocktake
+	8,  // 1: zoneledger.customs.v1.Difference.payment:type_name -> zoneledger.customs.v1.ShortagePayment
+	6,  // 2: zoneledger.customs.v1.SetCycleResponse.cycle:type_name -> zoneledger.customs.v1.WriteOffCycle
+	6,  // 3: zoneledger.customs.v1.SetCycleStartResponse.cycle:type_name -> zoneledger.customs.v1.WriteOffCycle
+	6,  // 4: zoneledger.customs.v1.GetCycleResponse.cycle:type_name -> zoneledger.customs.v1.WriteOffCycle
+	7,  // 5: zoneledger.customs.v1.NotifyStocktakeResponse.stocktake:type_name -> zoneledger.customs.v1.Stocktake
 	1,  // 6: zoneledger.customs.v1.ImportStocktakeRequest.format:type_name -> zoneledger.customs.v1.CountFileFormat
-	3,  // 7: zoneledger.customs.v1.ImportStocktakeResponse.stocktake:type_name -> zoneledger.customs.v1.Stocktake
-	3,  // 8: zoneledger.customs.v1.GetStocktakeResponse.stocktake:type_name -> zoneledger.customs.v1.Stocktake
-	3,  // 9: zoneledger.customs.v1.ListStocktakesResponse.stocktakes:type_name -> zoneledger.customs.v1.Stocktake
-	5,  // 10: zoneledger.customs.v1.ListDifferencesResponse.differences:type_name -> zoneledger.customs.v1.Difference
-	5,  // 11: zoneledger.customs.v1.RecordShortagePaymentResponse.difference:type_name -> zoneledger.customs.v1.Difference
+	7,  // 7: zoneledger.customs.v1.ImportStocktakeResponse.stocktake:type_name -> zoneledger.customs.v1.Stocktake
+	7,  // 8: zoneledger.customs.v1.GetStocktakeResponse.stocktake:type_name -> zoneledger.customs.v1.Stocktake
+	7,  // 9: zoneledger.customs.v1.ListStocktakesResponse.stocktakes:type_name -> zoneledger.customs.v1.Stocktake
+	9,  // 10: zoneledger.customs.v1.ListDifferencesResponse.differences:type_name -> zoneledger.customs.v1.Difference
+	9,  // 11: zoneledger.customs.v1.RecordShortagePaymentResponse.difference:type_name -> zoneledger.customs.v1.Difference
 	0,  // 12: zoneledger.customs.v1.ExplainSurplusRequest.status:type_name -> zoneledger.customs.v1.CountStatus
-	5,  // 13: zoneledger.customs.v1.ExplainSurplusResponse.difference:type_name -> zoneledger.customs.v1.Difference
+	9,  // 13: zoneledger.customs.v1.ExplainSurplusResponse.difference:type_name -> zoneledger.customs.v1.Difference
 	0,  // 14: zoneledger.customs.v1.DecideSurplusRequest.status:type_name -> zoneledger.customs.v1.CountStatus
-	5,  // 15: zoneledger.customs.v1.DecideSurplusResponse.difference:type_name -> zoneledger.customs.v1.Difference
-	3,  // 16: zoneledger.customs.v1.CloseWriteOffResponse.stocktake:type_name -> zoneledger.customs.v1.Stocktake
-	30, // 17: zoneledger.customs.v1.ListAttentionResponse.items:type_name -> zoneledger.customs.v1.AttentionItem
-	40, // 18: zoneledger.customs.v1.Evidence.sealed_at:type_name -> google.protobuf.Timestamp
-	33, // 19: zoneledger.customs.v1.SealEvidenceResponse.evidence:type_name -> zoneledger.customs.v1.Evidence
-	33, // 20: zoneledger.customs.v1.ListEvidenceResponse.evidence:type_name -> zoneledger.customs.v1.Evidence
-	33, // 21: zoneledger.customs.v1.ExportEvidenceResponse.evidence:type_name -> zoneledger.customs.v1.Evidence
-	6,  // 22: zoneledger.customs.v1.WriteOffService.SetCycle:input_type -> zoneledger.customs.v1.SetCycleRequest
-	8,  // 23: zoneledger.customs.v1.WriteOffService.SetCycleStart:input_type -> zoneledger.customs.v1.SetCycleStartRequest
-	10, // 24: zoneledger.customs.v1.WriteOffService.GetCycle:input_type -> zoneledger.customs.v1.GetCycleRequest
-	12, // 25: zoneledger.customs.v1.WriteOffService.NotifyStocktake:input_type -> zoneledger.customs.v1.NotifyStocktakeRequest
-	14, // 26: zoneledger.customs.v1.WriteOffService.ImportStocktake:input_type -> zoneledger.customs.v1.ImportStocktakeRequest
-	16, // 27: zoneledger.customs.v1.WriteOffService.GetStocktake:input_type -> zoneledger.customs.v1.GetStocktakeRequest
-	18, // 28: zoneledger.customs.v1.WriteOffService.ListStocktakes:input_type -> zoneledger.customs.v1.ListStocktakesRequest
-	20, // 29: zoneledger.customs.v1.WriteOffService.ListDifferences:input_type -> zoneledger.customs.v1.ListDifferencesRequest
-	22, // 30: zoneledger.customs.v1.WriteOffService.RecordShortagePayment:input_type -> zoneledger.customs.v1.RecordShortagePaymentRequest
-	24, // 31: zoneledger.customs.v1.WriteOffService.ExplainSurplus:input_type -> zoneledger.customs.v1.ExplainSurplusRequest
-	26, // 32: zoneledger.customs.v1.WriteOffService.DecideSurplus:input_type -> zoneledger.customs.v1.DecideSurplusRequest
-	28, // 33: zoneledger.customs.v1.WriteOffService.CloseWriteOff:input_type -> zoneledger.customs.v1.CloseWriteOffRequest
-	31, // 34: zoneledger.customs.v1.WriteOffService.ListAttention:input_type -> zoneledger.customs.v1.ListAttentionRequest
-	34, // 35: zoneledger.customs.v1.WriteOffService.SealEvidence:input_type -> zoneledger.customs.v1.SealEvidenceRequest
-	36, // 36: zoneledger.customs.v1.WriteOffService.ListEvidence:input_type -> zoneledger.customs.v1.ListEvidenceRequest
-	38, // 37: zoneledger.customs.v1.WriteOffService.ExportEvidence:input_type -> zoneledger.customs.v1.ExportEvidenceRequest
-	7,  // 38: zoneledger.customs.v1.WriteOffService.SetCycle:output_type -> zoneledger.customs.v1.SetCycleResponse
-	9,  // 39: zoneledger.customs.v1.WriteOffService.SetCycleStart:output_type -> zoneledger.customs.v1.SetCycleStartResponse
-	11, // 40: zoneledger.customs.v1.WriteOffService.GetCycle:output_type -> zoneledger.customs.v1.GetCycleResponse
-	13, // 41: zoneledger.customs.v1.WriteOffService.NotifyStocktake:output_type -> zoneledger.customs.v1.NotifyStocktakeResponse
-	15, // 42: zoneledger.customs.v1.WriteOffService.ImportStocktake:output_type -> zoneledger.customs.v1.ImportStocktakeResponse
-	17, // 43: zoneledger.customs.v1.WriteOffService.GetStocktake:output_type -> zoneledger.customs.v1.GetStocktakeResponse
-	19, // 44: zoneledger.customs.v1.WriteOffService.ListStocktakes:output_type -> zoneledger.customs.v1.ListStocktakesResponse
-	21, // 45: zoneledger.customs.v1.WriteOffService.ListDifferences:output_type -> zoneledger.customs.v1.ListDifferencesResponse
-	23, // 46: zoneledger.customs.v1.WriteOffService.RecordShortagePayment:output_type -> zoneledger.customs.v1.RecordShortagePaymentResponse
-	25, // 47: zoneledger.customs.v1.WriteOffService.ExplainSurplus:output_type -> zoneledger.customs.v1.ExplainSurplusResponse
-	27, // 48: zoneledger.customs.v1.WriteOffService.DecideSurplus:output_type -> zoneledger.customs.v1.DecideSurplusResponse
-	29, // 49: zoneledger.customs.v1.WriteOffService.CloseWriteOff:output_type -> zoneledger.customs.v1.CloseWriteOffResponse
-	32, // 50: zoneledger.customs.v1.WriteOffService.ListAttention:output_type -> zoneledger.customs.v1.ListAttentionResponse
-	35, // 51: zoneledger.customs.v1.WriteOffService.SealEvidence:output_type -> zoneledger.customs.v1.SealEvidenceResponse
-	37, // 52: zoneledger.customs.v1.WriteOffService.ListEvidence:output_type -> zoneledger.customs.v1.ListEvidenceResponse
-	39, // 53: zoneledger.customs.v1.WriteOffService.ExportEvidence:output_type -> zoneledger.customs.v1.ExportEvidenceResponse
-	38, // [38:54] is the sub-list for method output_type
-	22, // [22:38] is the sub-list for method input_type
-	22, // [22:22] is the sub-list for extension type_name
-	22, // [22:22] is the sub-list for extension extendee
-	0,  // [0:22] is the sub-list for field type_name
+	9,  // 15: zoneledger.customs.v1.DecideSurplusResponse.difference:type_name -> zoneledger.customs.v1.Difference
+	7,  // 16: zoneledger.customs.v1.CloseWriteOffResponse.stocktake:type_name -> zoneledger.customs.v1.Stocktake
+	34, // 17: zoneledger.customs.v1.ListAttentionResponse.items:type_name -> zoneledger.customs.v1.AttentionItem
+	51, // 18: zoneledger.customs.v1.Evidence.sealed_at:type_name -> google.protobuf.Timestamp
+	37, // 19: zoneledger.customs.v1.SealEvidenceResponse.evidence:type_name -> zoneledger.customs.v1.Evidence
+	37, // 20: zoneledger.customs.v1.ListEvidenceResponse.evidence:type_name -> zoneledger.customs.v1.Evidence
+	37, // 21: zoneledger.customs.v1.ExportEvidenceResponse.evidence:type_name -> zoneledger.customs.v1.Evidence
+	4,  // 22: zoneledger.customs.v1.BalanceFlowAmount.flow:type_name -> zoneledger.customs.v1.BalanceFlow
+	3,  // 23: zoneledger.customs.v1.BalanceFlowAmount.direction:type_name -> zoneledger.customs.v1.BalanceDirection
+	44, // 24: zoneledger.customs.v1.BalanceFlowAmount.amount:type_name -> zoneledger.customs.v1.BalanceAmount
+	52, // 25: zoneledger.customs.v1.BalanceLine.type:type_name -> zoneledger.customs.v1.GoodsType
+	2,  // 26: zoneledger.customs.v1.BalanceLine.status:type_name -> zoneledger.customs.v1.BalanceStatus
+	44, // 27: zoneledger.customs.v1.BalanceLine.opening:type_name -> zoneledger.customs.v1.BalanceAmount
+	45, // 28: zoneledger.customs.v1.BalanceLine.flows:type_name -> zoneledger.customs.v1.BalanceFlowAmount
+	44, // 29: zoneledger.customs.v1.BalanceLine.in:type_name -> zoneledger.customs.v1.BalanceAmount
+	44, // 30: zoneledger.customs.v1.BalanceLine.out:type_name -> zoneledger.customs.v1.BalanceAmount
+	44, // 31: zoneledger.customs.v1.BalanceLine.consumed:type_name -> zoneledger.customs.v1.BalanceAmount
+	44, // 32: zoneledger.customs.v1.BalanceLine.scrap_made:type_name -> zoneledger.customs.v1.BalanceAmount
+	44, // 33: zoneledger.customs.v1.BalanceLine.closing:type_name -> zoneledger.customs.v1.BalanceAmount
+	46, // 34: zoneledger.customs.v1.GetInventoryBalanceResponse.lines:type_name -> zoneledger.customs.v1.BalanceLine
+	5,  // 35: zoneledger.customs.v1.ExportInventoryBalanceRequest.format:type_name -> zoneledger.customs.v1.ReportFormat
+	47, // 36: zoneledger.customs.v1.WriteOffService.GetInventoryBalance:input_type -> zoneledger.customs.v1.GetInventoryBalanceRequest
+	49, // 37: zoneledger.customs.v1.WriteOffService.ExportInventoryBalance:input_type -> zoneledger.customs.v1.ExportInventoryBalanceRequest
+	10, // 38: zoneledger.customs.v1.WriteOffService.SetCycle:input_type -> zoneledger.customs.v1.SetCycleRequest
+	12, // 39: zoneledger.customs.v1.WriteOffService.SetCycleStart:input_type -> zoneledger.customs.v1.SetCycleStartRequest
+	14, // 40: zoneledger.customs.v1.WriteOffService.GetCycle:input_type -> zoneledger.customs.v1.GetCycleRequest
+	16, // 41: zoneledger.customs.v1.WriteOffService.NotifyStocktake:input_type -> zoneledger.customs.v1.NotifyStocktakeRequest
+	18, // 42: zoneledger.customs.v1.WriteOffService.ImportStocktake:input_type -> zoneledger.customs.v1.ImportStocktakeRequest
+	20, // 43: zoneledger.customs.v1.WriteOffService.GetStocktake:input_type -> zoneledger.customs.v1.GetStocktakeRequest
+	22, // 44: zoneledger.customs.v1.WriteOffService.ListStocktakes:input_type -> zoneledger.customs.v1.ListStocktakesRequest
+	24, // 45: zoneledger.customs.v1.WriteOffService.ListDifferences:input_type -> zoneledger.customs.v1.ListDifferencesRequest
+	26, // 46: zoneledger.customs.v1.WriteOffService.RecordShortagePayment:input_type -> zoneledger.customs.v1.RecordShortagePaymentRequest
+	28, // 47: zoneledger.customs.v1.WriteOffService.ExplainSurplus:input_type -> zoneledger.customs.v1.ExplainSurplusRequest
+	30, // 48: zoneledger.customs.v1.WriteOffService.DecideSurplus:input_type -> zoneledger.customs.v1.DecideSurplusRequest
+	32, // 49: zoneledger.customs.v1.WriteOffService.CloseWriteOff:input_type -> zoneledger.customs.v1.CloseWriteOffRequest
+	35, // 50: zoneledger.customs.v1.WriteOffService.ListAttention:input_type -> zoneledger.customs.v1.ListAttentionRequest
+	38, // 51: zoneledger.customs.v1.WriteOffService.SealEvidence:input_type -> zoneledger.customs.v1.SealEvidenceRequest
+	40, // 52: zoneledger.customs.v1.WriteOffService.ListEvidence:input_type -> zoneledger.customs.v1.ListEvidenceRequest
+	42, // 53: zoneledger.customs.v1.WriteOffService.ExportEvidence:input_type -> zoneledger.customs.v1.ExportEvidenceRequest
+	48, // 54: zoneledger.customs.v1.WriteOffService.GetInventoryBalance:output_type -> zoneledger.customs.v1.GetInventoryBalanceResponse
+	50, // 55: zoneledger.customs.v1.WriteOffService.ExportInventoryBalance:output_type -> zoneledger.customs.v1.ExportInventoryBalanceResponse
+	11, // 56: zoneledger.customs.v1.WriteOffService.SetCycle:output_type -> zoneledger.customs.v1.SetCycleResponse
+	13, // 57: zoneledger.customs.v1.WriteOffService.SetCycleStart:output_type -> zoneledger.customs.v1.SetCycleStartResponse
+	15, // 58: zoneledger.customs.v1.WriteOffService.GetCycle:output_type -> zoneledger.customs.v1.GetCycleResponse
+	17, // 59: zoneledger.customs.v1.WriteOffService.NotifyStocktake:output_type -> zoneledger.customs.v1.NotifyStocktakeResponse
+	19, // 60: zoneledger.customs.v1.WriteOffService.ImportStocktake:output_type -> zoneledger.customs.v1.ImportStocktakeResponse
+	21, // 61: zoneledger.customs.v1.WriteOffService.GetStocktake:output_type -> zoneledger.customs.v1.GetStocktakeResponse
+	23, // 62: zoneledger.customs.v1.WriteOffService.ListStocktakes:output_type -> zoneledger.customs.v1.ListStocktakesResponse
+	25, // 63: zoneledger.customs.v1.WriteOffService.ListDifferences:output_type -> zoneledger.customs.v1.ListDifferencesResponse
+	27, // 64: zoneledger.customs.v1.WriteOffService.RecordShortagePayment:output_type -> zoneledger.customs.v1.RecordShortagePaymentResponse
+	29, // 65: zoneledger.customs.v1.WriteOffService.ExplainSurplus:output_type -> zoneledger.customs.v1.ExplainSurplusResponse
+	31, // 66: zoneledger.customs.v1.WriteOffService.DecideSurplus:output_type -> zoneledger.customs.v1.DecideSurplusResponse
+	33, // 67: zoneledger.customs.v1.WriteOffService.CloseWriteOff:output_type -> zoneledger.customs.v1.CloseWriteOffResponse
+	36, // 68: zoneledger.customs.v1.WriteOffService.ListAttention:output_type -> zoneledger.customs.v1.ListAttentionResponse
+	39, // 69: zoneledger.customs.v1.WriteOffService.SealEvidence:output_type -> zoneledger.customs.v1.SealEvidenceResponse
+	41, // 70: zoneledger.customs.v1.WriteOffService.ListEvidence:output_type -> zoneledger.customs.v1.ListEvidenceResponse
+	43, // 71: zoneledger.customs.v1.WriteOffService.ExportEvidence:output_type -> zoneledger.customs.v1.ExportEvidenceResponse
+	54, // [54:72] is the sub-list for method output_type
+	36, // [36:54] is the sub-list for method input_type
+	36, // [36:36] is the sub-list for extension type_name
+	36, // [36:36] is the sub-list for extension extendee
+	0,  // [0:36] is the sub-list for field type_name
 }
 
 func init() { file_zoneledger_customs_v1_writeoff_proto_init() }
@@ -3144,13 +4103,14 @@ func file_zoneledger_customs_v1_writeoff_proto_init() {
 	if File_zoneledger_customs_v1_writeoff_proto != nil {
 		return
 	}
+	file_zoneledger_customs_v1_books_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_zoneledger_customs_v1_writeoff_proto_rawDesc), len(file_zoneledger_customs_v1_writeoff_proto_rawDesc)),
-			NumEnums:      2,
-			NumMessages:   38,
+			NumEnums:      6,
+			NumMessages:   45,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -5,7 +5,7 @@
 // source: zoneledger/customs/v1/writeoff.proto
 
 // Package zoneledger.customs.v1, WriteOffService: the write-off (核销) of a zone book under 四自一简
-// (GACC 公告2019年第26号) — the cycle the enterprise sets (≤ 1 year) from the start customs sets,
+// (GACC 公告2019年第26号) — the bonded inventory balance (保税库存平衡表) of any period, the cycle the enterprise sets (≤ 1 year) from the start customs sets,
 // the stocktake (核销盘点) notified to customs before it, the physical count per book line and
 // status, the differences against the book as of the stocktake date, the shortage (盘亏) taxed and
 // self-paid (自报自缴), the surplus (盘盈) explained and decided, and the close that seals the period
@@ -49,33 +49,49 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	WriteOffService_SetCycle_FullMethodName              = "/zoneledger.customs.v1.WriteOffService/SetCycle"
-	WriteOffService_SetCycleStart_FullMethodName         = "/zoneledger.customs.v1.WriteOffService/SetCycleStart"
-	WriteOffService_GetCycle_FullMethodName              = "/zoneledger.customs.v1.WriteOffService/GetCycle"
-	WriteOffService_NotifyStocktake_FullMethodName       = "/zoneledger.customs.v1.WriteOffService/NotifyStocktake"
-	WriteOffService_ImportStocktake_FullMethodName       = "/zoneledger.customs.v1.WriteOffService/ImportStocktake"
-	WriteOffService_GetStocktake_FullMethodName          = "/zoneledger.customs.v1.WriteOffService/GetStocktake"
-	WriteOffService_ListStocktakes_FullMethodName        = "/zoneledger.customs.v1.WriteOffService/ListStocktakes"
-	WriteOffService_ListDifferences_FullMethodName       = "/zoneledger.customs.v1.WriteOffService/ListDifferences"
-	WriteOffService_RecordShortagePayment_FullMethodName = "/zoneledger.customs.v1.WriteOffService/RecordShortagePayment"
-	WriteOffService_ExplainSurplus_FullMethodName        = "/zoneledger.customs.v1.WriteOffService/ExplainSurplus"
-	WriteOffService_DecideSurplus_FullMethodName         = "/zoneledger.customs.v1.WriteOffService/DecideSurplus"
-	WriteOffService_CloseWriteOff_FullMethodName         = "/zoneledger.customs.v1.WriteOffService/CloseWriteOff"
-	WriteOffService_ListAttention_FullMethodName         = "/zoneledger.customs.v1.WriteOffService/ListAttention"
-	WriteOffService_SealEvidence_FullMethodName          = "/zoneledger.customs.v1.WriteOffService/SealEvidence"
-	WriteOffService_ListEvidence_FullMethodName          = "/zoneledger.customs.v1.WriteOffService/ListEvidence"
-	WriteOffService_ExportEvidence_FullMethodName        = "/zoneledger.customs.v1.WriteOffService/ExportEvidence"
+	WriteOffService_GetInventoryBalance_FullMethodName    = "/zoneledger.customs.v1.WriteOffService/GetInventoryBalance"
+	WriteOffService_ExportInventoryBalance_FullMethodName = "/zoneledger.customs.v1.WriteOffService/ExportInventoryBalance"
+	WriteOffService_SetCycle_FullMethodName               = "/zoneledger.customs.v1.WriteOffService/SetCycle"
+	WriteOffService_SetCycleStart_FullMethodName          = "/zoneledger.customs.v1.WriteOffService/SetCycleStart"
+	WriteOffService_GetCycle_FullMethodName               = "/zoneledger.customs.v1.WriteOffService/GetCycle"
+	WriteOffService_NotifyStocktake_FullMethodName        = "/zoneledger.customs.v1.WriteOffService/NotifyStocktake"
+	WriteOffService_ImportStocktake_FullMethodName        = "/zoneledger.customs.v1.WriteOffService/ImportStocktake"
+	WriteOffService_GetStocktake_FullMethodName           = "/zoneledger.customs.v1.WriteOffService/GetStocktake"
+	WriteOffService_ListStocktakes_FullMethodName         = "/zoneledger.customs.v1.WriteOffService/ListStocktakes"
+	WriteOffService_ListDifferences_FullMethodName        = "/zoneledger.customs.v1.WriteOffService/ListDifferences"
+	WriteOffService_RecordShortagePayment_FullMethodName  = "/zoneledger.customs.v1.WriteOffService/RecordShortagePayment"
+	WriteOffService_ExplainSurplus_FullMethodName         = "/zoneledger.customs.v1.WriteOffService/ExplainSurplus"
+	WriteOffService_DecideSurplus_FullMethodName          = "/zoneledger.customs.v1.WriteOffService/DecideSurplus"
+	WriteOffService_CloseWriteOff_FullMethodName          = "/zoneledger.customs.v1.WriteOffService/CloseWriteOff"
+	WriteOffService_ListAttention_FullMethodName          = "/zoneledger.customs.v1.WriteOffService/ListAttention"
+	WriteOffService_SealEvidence_FullMethodName           = "/zoneledger.customs.v1.WriteOffService/SealEvidence"
+	WriteOffService_ListEvidence_FullMethodName           = "/zoneledger.customs.v1.WriteOffService/ListEvidence"
+	WriteOffService_ExportEvidence_FullMethodName         = "/zoneledger.customs.v1.WriteOffService/ExportEvidence"
 )
 
 // WriteOffServiceClient is the client API for WriteOffService service.
 //
 // For semantics around ctx use and closing/ending streaming RPCs, please refer to https://pkg.go.dev/google.golang.org/grpc/?tab=doc#ClientConn.NewStream.
 //
-// WriteOffService keeps the write-off cycle and stocktakes of zone books. The book's owner
-// enterprise sets its cycle's months, notifies, imports the count, explains surpluses and closes;
+// WriteOffService reports a book's bonded inventory balance and keeps the write-off cycle and
+// stocktakes of zone books. The balance: an enterprise reads only its own books (another's, or a
+// number that does not exist, is NOT_FOUND UNKNOWN_BOOK, field book_no); customs reads every
+// book; an admin reads none. The book's owner enterprise sets its cycle's months, notifies, imports the count, explains surpluses and closes;
 // customs sets the cycle's start, records shortage payments and decides surpluses; both read.
 // Another enterprise's book or stocktake is answered as unknown.
 type WriteOffServiceClient interface {
+	// GetInventoryBalance streams a book's bonded inventory balance over the days from through to
+	// (both included), computed from the ledger's per-day totals by flow: every line of the book
+	// twice, bonded then non-bonded (goods stored beside them), in line order, with opening, in
+	// by flow, out by flow, consumed by flow, scrap made and the theoretical closing balance
+	// (opening + in − out − consumed, exactly; it is what the book holds at the end of to). Each
+	// message carries the period and up to 500 rows. A period whose last day is before its first
+	// is INVALID_ARGUMENT BALANCE_PERIOD, field to.
+	GetInventoryBalance(ctx context.Context, in *GetInventoryBalanceRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[GetInventoryBalanceResponse], error)
+	// ExportInventoryBalance streams the same balance as a report file, CSV or XLSX, every figure
+	// written as exact text: one row per book line and status, a column per flow. The first message
+	// names the file and its content type; the messages' data concatenated is the file.
+	ExportInventoryBalance(ctx context.Context, in *ExportInventoryBalanceRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[ExportInventoryBalanceResponse], error)
 	// SetCycle sets a book's write-off cycle: 1 to 12 months. The book's enterprise.
 	SetCycle(ctx context.Context, in *SetCycleRequest, opts ...grpc.CallOption) (*SetCycleResponse, error)
 	// SetCycleStart sets the first day of a book's write-off cycle. Customs.
@@ -140,6 +156,44 @@ func NewWriteOffServiceClient(cc grpc.ClientConnInterface) WriteOffServiceClient
 	return &writeOffServiceClient{cc}
 }
 
+func (c *writeOffServiceClient) GetInventoryBalance(ctx context.Context, in *GetInventoryBalanceRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[GetInventoryBalanceResponse], error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	stream, err := c.cc.NewStream(ctx, &WriteOffService_ServiceDesc.Streams[0], WriteOffService_GetInventoryBalance_FullMethodName, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	x := &grpc.GenericClientStream[GetInventoryBalanceRequest, GetInventoryBalanceResponse]{ClientStream: stream}
+	if err := x.ClientStream.SendMsg(in); err != nil {
+		return nil, err
+	}
+	if err := x.ClientStream.CloseSend(); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type WriteOffService_GetInventoryBalanceClient = grpc.ServerStreamingClient[GetInventoryBalanceResponse]
+
+func (c *writeOffServiceClient) ExportInventoryBalance(ctx context.Context, in *ExportInventoryBalanceRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[ExportInventoryBalanceResponse], error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	stream, err := c.cc.NewStream(ctx, &WriteOffService_ServiceDesc.Streams[1], WriteOffService_ExportInventoryBalance_FullMethodName, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	x := &grpc.GenericClientStream[ExportInventoryBalanceRequest, ExportInventoryBalanceResponse]{ClientStream: stream}
+	if err := x.ClientStream.SendMsg(in); err != nil {
+		return nil, err
+	}
+	if err := x.ClientStream.CloseSend(); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type WriteOffService_ExportInventoryBalanceClient = grpc.ServerStreamingClient[ExportInventoryBalanceResponse]
+
 func (c *writeOffServiceClient) SetCycle(ctx context.Context, in *SetCycleRequest, opts ...grpc.CallOption) (*SetCycleResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(SetCycleResponse)
@@ -182,7 +236,7 @@ func (c *writeOffServiceClient) NotifyStocktake(ctx context.Context, in *NotifyS
 
 func (c *writeOffServiceClient) ImportStocktake(ctx context.Context, opts ...grpc.CallOption) (grpc.ClientStreamingClient[ImportStocktakeRequest, ImportStocktakeResponse], error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
-	stream, err := c.cc.NewStream(ctx, &WriteOffService_ServiceDesc.Streams[0], WriteOffService_ImportStocktake_FullMethodName, cOpts...)
+	stream, err := c.cc.NewStream(ctx, &WriteOffService_ServiceDesc.Streams[2], WriteOffService_ImportStocktake_FullMethodName, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -295,7 +349,7 @@ func (c *writeOffServiceClient) ListEvidence(ctx context.Context, in *ListEviden
 
 func (c *writeOffServiceClient) ExportEvidence(ctx context.Context, in *ExportEvidenceRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[ExportEvidenceResponse], error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
-	stream, err := c.cc.NewStream(ctx, &WriteOffService_ServiceDesc.Streams[1], WriteOffService_ExportEvidence_FullMethodName, cOpts...)
+	stream, err := c.cc.NewStream(ctx, &WriteOffService_ServiceDesc.Streams[3], WriteOffService_ExportEvidence_FullMethodName, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -316,11 +370,25 @@ type WriteOffService_ExportEvidenceClient = grpc.ServerStreamingClient[ExportEvi
 // All implementations must embed UnimplementedWriteOffServiceServer
 // for forward compatibility.
 //
-// WriteOffService keeps the write-off cycle and stocktakes of zone books. The book's owner
-// enterprise sets its cycle's months, notifies, imports the count, explains surpluses and closes;
+// WriteOffService reports a book's bonded inventory balance and keeps the write-off cycle and
+// stocktakes of zone books. The balance: an enterprise reads only its own books (another's, or a
+// number that does not exist, is NOT_FOUND UNKNOWN_BOOK, field book_no); customs reads every
+// book; an admin reads none. The book's owner enterprise sets its cycle's months, notifies, imports the count, explains surpluses and closes;
 // customs sets the cycle's start, records shortage payments and decides surpluses; both read.
 // Another enterprise's book or stocktake is answered as unknown.
 type WriteOffServiceServer interface {
+	// GetInventoryBalance streams a book's bonded inventory balance over the days from through to
+	// (both included), computed from the ledger's per-day totals by flow: every line of the book
+	// twice, bonded then non-bonded (goods stored beside them), in line order, with opening, in
+	// by flow, out by flow, consumed by flow, scrap made and the theoretical closing balance
+	// (opening + in − out − consumed, exactly; it is what the book holds at the end of to). Each
+	// message carries the period and up to 500 rows. A period whose last day is before its first
+	// is INVALID_ARGUMENT BALANCE_PERIOD, field to.
+	GetInventoryBalance(*GetInventoryBalanceRequest, grpc.ServerStreamingServer[GetInventoryBalanceResponse]) error
+	// ExportInventoryBalance streams the same balance as a report file, CSV or XLSX, every figure
+	// written as exact text: one row per book line and status, a column per flow. The first message
+	// names the file and its content type; the messages' data concatenated is the file.
+	ExportInventoryBalance(*ExportInventoryBalanceRequest, grpc.ServerStreamingServer[ExportInventoryBalanceResponse]) error
 	// SetCycle sets a book's write-off cycle: 1 to 12 months. The book's enterprise.
 	SetCycle(context.Context, *SetCycleRequest) (*SetCycleResponse, error)
 	// SetCycleStart sets the first day of a book's write-off cycle. Customs.
@@ -385,6 +453,12 @@ type WriteOffServiceServer interface {
 // pointer dereference when methods are called.
 type UnimplementedWriteOffServiceServer struct{}
 
+func (UnimplementedWriteOffServiceServer) GetInventoryBalance(*GetInventoryBalanceRequest, grpc.ServerStreamingServer[GetInventoryBalanceResponse]) error {
+	return status.Error(codes.Unimplemented, "method GetInventoryBalance not implemented")
+}
+func (UnimplementedWriteOffServiceServer) ExportInventoryBalance(*ExportInventoryBalanceRequest, grpc.ServerStreamingServer[ExportInventoryBalanceResponse]) error {
+	return status.Error(codes.Unimplemented, "method ExportInventoryBalance not implemented")
+}
 func (UnimplementedWriteOffServiceServer) SetCycle(context.Context, *SetCycleRequest) (*SetCycleResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method SetCycle not implemented")
 }
@@ -453,6 +527,28 @@ func RegisterWriteOffServiceServer(s grpc.ServiceRegistrar, srv WriteOffServiceS
 	}
 	s.RegisterService(&WriteOffService_ServiceDesc, srv)
 }
+
+func _WriteOffService_GetInventoryBalance_Handler(srv interface{}, stream grpc.ServerStream) error {
+	m := new(GetInventoryBalanceRequest)
+	if err := stream.RecvMsg(m); err != nil {
+		return err
+	}
+	return srv.(WriteOffServiceServer).GetInventoryBalance(m, &grpc.GenericServerStream[GetInventoryBalanceRequest, GetInventoryBalanceResponse]{ServerStream: stream})
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type WriteOffService_GetInventoryBalanceServer = grpc.ServerStreamingServer[GetInventoryBalanceResponse]
+
+func _WriteOffService_ExportInventoryBalance_Handler(srv interface{}, stream grpc.ServerStream) error {
+	m := new(ExportInventoryBalanceRequest)
+	if err := stream.RecvMsg(m); err != nil {
+		return err
+	}
+	return srv.(WriteOffServiceServer).ExportInventoryBalance(m, &grpc.GenericServerStream[ExportInventoryBalanceRequest, ExportInventoryBalanceResponse]{ServerStream: stream})
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type WriteOffService_ExportInventoryBalanceServer = grpc.ServerStreamingServer[ExportInventoryBalanceResponse]
 
 func _WriteOffService_SetCycle_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(SetCycleRequest)
@@ -789,6 +885,16 @@ var WriteOffService_ServiceDesc = grpc.ServiceDesc{
 		},
 	},
 	Streams: []grpc.StreamDesc{
+		{
+			StreamName:    "GetInventoryBalance",
+			Handler:       _WriteOffService_GetInventoryBalance_Handler,
+			ServerStreams: true,
+		},
+		{
+			StreamName:    "ExportInventoryBalance",
+			Handler:       _WriteOffService_ExportInventoryBalance_Handler,
+			ServerStreams: true,
+		},
 		{
 			StreamName:    "ImportStocktake",
 			Handler:       _WriteOffService_ImportStocktake_Handler,

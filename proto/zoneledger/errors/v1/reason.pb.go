@@ -417,6 +417,9 @@ const (
 	// INVALID_ARGUMENT: products, scrap and consumed goods come back only under a 外发加工 (type
 	// B) form.
 	Reason_OUTSOURCING_ONLY Reason = 406
+	// INVALID_ARGUMENT: the balance's period has no first or last day (field from or to), or ends
+	// before it starts (field to). Give both days, "YYYY-MM-DD", the last on or after the first.
+	Reason_BALANCE_PERIOD Reason = 430
 	// FAILED_PRECONDITION: the book has no write-off cycle with a start: its enterprise sets the
 	// months (SetCycle), customs the start (SetCycleStart), before a stocktake is notified.
 	Reason_WRITE_OFF_CYCLE_NOT_SET Reason = 460
@@ -592,6 +595,7 @@ var (
 		404: "FORM_CLOSED",
 		405: "FORM_GOODS_OUT",
 		406: "OUTSOURCING_ONLY",
+		430: "BALANCE_PERIOD",
 		460: "WRITE_OFF_CYCLE_NOT_SET",
 		461: "STOCKTAKE_NOT_NOTIFIED",
 		462: "STOCKTAKE_COUNT_ROW",
@@ -741,6 +745,7 @@ var (
 		"FORM_CLOSED":                      404,
 		"FORM_GOODS_OUT":                   405,
 		"OUTSOURCING_ONLY":                 406,
+		"BALANCE_PERIOD":                   430,
 		"WRITE_OFF_CYCLE_NOT_SET":          460,
 		"STOCKTAKE_NOT_NOTIFIED":           461,
 		"STOCKTAKE_COUNT_ROW":              462,
@@ -785,7 +790,7 @@ var File_zoneledger_errors_v1_reason_proto protoreflect.FileDescriptor
 
 const file_zoneledger_errors_v1_reason_proto_rawDesc = "" +
 	"\n" +
-	"!zoneledger/errors/v1/reason.proto\x12\x14zoneledger.errors.v1*\xdd\x1c\n" +
+	"!zoneledger/errors/v1/reason.proto\x12\x14zoneledger.errors.v1*\xf2\x1c\n" +
 	"\x06Reason\x12\x16\n" +
 	"\x12REASON_UNSPECIFIED\x10\x00\x12\x14\n" +
 	"\x10INVALID_ARGUMENT\x10\x01\x12\x13\n" +
@@ -927,7 +932,8 @@ const file_zoneledger_errors_v1_reason_proto_rawDesc = "" +
 	"\x15OUT_ZONE_EXCEEDS_SENT\x10\x93\x03\x12\x10\n" +
 	"\vFORM_CLOSED\x10\x94\x03\x12\x13\n" +
 	"\x0eFORM_GOODS_OUT\x10\x95\x03\x12\x15\n" +
-	"\x10OUTSOURCING_ONLY\x10\x96\x03\x12\x1c\n" +
+	"\x10OUTSOURCING_ONLY\x10\x96\x03\x12\x13\n" +
+	"\x0eBALANCE_PERIOD\x10\xae\x03\x12\x1c\n" +
 	"\x17WRITE_OFF_CYCLE_NOT_SET\x10\xcc\x03\x12\x1b\n" +
 	"\x16STOCKTAKE_NOT_NOTIFIED\x10\xcd\x03\x12\x18\n" +
 	"\x13STOCKTAKE_COUNT_ROW\x10\xce\x03\x12\x14\n" +

@@ -1,0 +1,138 @@
+package writeoff
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/shopspring/decimal"
+	"github.com/xuri/excelize/v2"
+
+	"github.com/zoneledger/zoneledger/ledger"
+)
+
+// BalanceReportFormat is a file format of the balance report.
+type BalanceReportFormat string
+
+// The formats the balance report is written in.
+const (
+	BalanceCSV  BalanceReportFormat = "CSV"
+	BalanceXLSX BalanceReportFormat = "XLSX"
+)
+
+// ContentType is the MIME type of a report file of the format.
+func (f BalanceReportFormat) ContentType() string {
+	if f == BalanceXLSX {
+		return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	}
+	return "text/csv; charset=utf-8"
+}
+
+// FileName is the report file's suggested name.
+func (b InventoryBalance) FileName(f BalanceReportFormat) string {
+	return fmt.Sprintf("balance-%s-%s-%s.%s", b.Book, ledger.FormatDate(b.From), ledger.FormatDate(b.To), strings.ToLower(string(f)))
+}
+
+// BalanceHeader is the header row of the balance report: the line, its
+// status, the opening, a quantity and a value column per flow in the order
+// of Flows(), the in, out and consumed sums, scrap made and the closing.
+func BalanceHeader() []string {
+	h := []string{"book_seq", "name", "unit", "goods_type", "status", "opening_quantity", "opening_value"}
+	for _, c := range Flows() {
+		n := strings.ToLower(string(c.Flow))
+		h = append(h, n+"_quantity", n+"_value")
+	}
+	for _, n := range []string{"in", "out", "consumed", "scrap_made", "closing"} {
+		h = append(h, n+"_quantity", n+"_value")
+	}
+	return h
+}
+
+// BalanceRecord is a row of the balance report; every figure is the exact
+// decimal text (values to the fen at least).
+func BalanceRecord(l BalanceLine) []string {
+	r := []string{strconv.Itoa(l.BookSeq), l.Name, l.Unit, string(l.Type), string(l.Status)}
+	r = appendAmount(r, l.Opening)
+	for _, c := range Flows() {
+		a := l.Flow(c.Flow)
+		r = appendAmount(r, ledger.Amount{Quantity: a.Quantity, Value: a.Value})
+	}
+	for _, a := range []ledger.Amount{l.In, l.Out, l.Consumed, l.ScrapMade, l.Closing} {
+		r = appendAmount(r, a)
+	}
+	return r
+}
+
+func appendAmount(r []string, a ledger.Amount) []string {
+	return append(r, a.Quantity.String(), Money(a.Value))
+}
+
+// Money writes a value in CNY to the fen, never dropping places it has.
+func Money(d decimal.Decimal) string {
+	if ledger.Places(d) <= ledger.ValueScale {
+		return d.StringFixed(ledger.ValueScale)
+	}
+	return d.String()
+}
+
+// WriteReport writes the balance as a CSV file or an XLSX workbook: a
+// header row, then one row per line and status.
+func (b InventoryBalance) WriteReport(w io.Writer, f BalanceReportFormat) error {
+	switch f {
+	case BalanceCSV:
+		cw := csv.NewWriter(w)
+		if err := cw.Write(BalanceHeader()); err != nil {
+			return err
+		}
+		for _, l := range b.Lines {
+			if err := cw.Write(BalanceRecord(l)); err != nil {
+				return err
+			}
+		}
+		cw.Flush()
+		return cw.Error()
+	case BalanceXLSX:
+		return b.writeXLSX(w)
+	}
+	return ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "format", "write the balance as %s or %s, not %q", BalanceCSV, BalanceXLSX, f)
+}
+
+// writeXLSX streams the rows into one sheet; every cell is text, so no
+// spreadsheet float touches a figure.
+func (b InventoryBalance) writeXLSX(w io.Writer) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	sheet := "Balance"
+	if err := f.SetSheetName("Sheet1", sheet); err != nil {
+		return err
+	}
+	sw, err := f.NewStreamWriter(sheet)
+	if err != nil {
+		return err
+	}
+	put := func(row int, vals []string) error {
+		cells := make([]any, len(vals))
+		for i, v := range vals {
+			cells[i] = excelize.Cell{Value: v}
+		}
+		cell, err := excelize.CoordinatesToCellName(1, row)
+		if err != nil {
+			return err
+		}
+		return sw.SetRow(cell, cells)
+	}
+	if err := put(1, BalanceHeader()); err != nil {
+		return err
+	}
+	for i, l := range b.Lines {
+		if err := put(i+2, BalanceRecord(l)); err != nil {
+			return err
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		return err
+	}
+	return f.Write(w)
+}
