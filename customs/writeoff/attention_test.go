@@ -1,8 +1,12 @@
 package writeoff
 
 import (
+	"bytes"
+	"encoding/csv"
 	"slices"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 
 	"github.com/zoneledger/zoneledger/customs/access"
 	"github.com/zoneledger/zoneledger/customs/codes"
@@ -145,4 +149,57 @@ func TestAttentionReadsOnlyTheCallersBooks(t *testing.T) {
 	wantCycleRefusal(t, err, zone.ReasonUnknownBook, "book_no")
 	_, err = w.cy.ListAttention(w.ctx, access.Principal{ID: "root", Role: access.RoleAdmin}, AttentionQuery{AsOf: asOf})
 	wantCycleRefusal(t, err, ledger.ReasonPermissionDenied, "")
+}
+
+// TestAttentionAndDifferencesReportsRoundTrip: the attention list and a
+// stocktake's differences written as CSV and as XLSX read back as the same
+// rows, every figure exact text (the tax to the fen).
+func TestAttentionAndDifferencesReportsRoundTrip(t *testing.T) {
+	w := newCycleWorld(t)
+	w.bring(1, "100", "100000", w.today())
+	w.cycle()
+	st := w.notified()
+	st, err := w.cy.ImportStocktake(w.ctx, w.e1, st.No, "C-1", []Count{{Row: 2, BookSeq: 1, Status: CountBonded, Quantity: num("97")}})
+	w.must(err)
+	items := w.attention(w.customs, AttentionQuery{})
+	want := [][]string{AttentionHeader()}
+	for _, it := range items {
+		want = append(want, AttentionRecord(it))
+	}
+	if len(want) != 2 || want[1][8] != "593.40" || want[1][7] != "3" {
+		t.Fatalf("attention rows %v", want)
+	}
+	dwant := [][]string{DifferencesHeader()}
+	for _, d := range st.Differences {
+		dwant = append(dwant, DifferencesRecord(st, d))
+	}
+	if len(dwant) != 2 || dwant[1][15] != "593.40" || dwant[1][9] != "-3" {
+		t.Fatalf("difference rows %v", dwant)
+	}
+	for _, f := range []BalanceReportFormat{BalanceCSV, BalanceXLSX} {
+		var a, d bytes.Buffer
+		w.must(WriteAttentionReport(&a, f, items))
+		w.must(WriteDifferencesReport(&d, f, st))
+		for _, c := range []struct {
+			name, sheet string
+			buf         *bytes.Buffer
+			want        [][]string
+		}{{"attention", "Attention", &a, want}, {"differences", "Differences", &d, dwant}} {
+			var got [][]string
+			if f == BalanceCSV {
+				got, err = csv.NewReader(c.buf).ReadAll()
+			} else {
+				x, err2 := excelize.OpenReader(c.buf)
+				w.must(err2)
+				got, err = x.GetRows(c.sheet)
+				for i := range got { // GetRows drops trailing empty cells
+					got[i] = append(got[i], make([]string, len(c.want[0])-len(got[i]))...)
+				}
+			}
+			w.must(err)
+			if !slices.EqualFunc(got, c.want, slices.Equal[[]string]) {
+				t.Fatalf("%s %s read back:\n%q\nwritten:\n%q", f, c.name, got, c.want)
+			}
+		}
+	}
 }
