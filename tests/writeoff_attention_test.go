@@ -1,11 +1,16 @@
 package tests
 
 import (
+	"bytes"
 	"encoding/csv"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
 
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
 )
@@ -56,6 +61,36 @@ func TestZonectlAttention(t *testing.T) {
 	if !slices.EqualFunc(recs, want, slices.Equal[[]string]) {
 		t.Fatalf("the CSV parsed back:\n%v\nthe server's rows:\n%v", recs, want)
 	}
+	// The server's report files: the CSV and the XLSX read back as the rows.
+	csvFile, xlsxFile := filepath.Join(c.dir, "attention.csv"), filepath.Join(c.dir, "attention.xlsx")
+	c.must(z.customs, "customs", "writeoff", "attention", "--book", book, "--out", csvFile)
+	c.must(z.customs, "customs", "writeoff", "attention", "--book", book, "--format", "xlsx", "--out", xlsxFile)
+	raw, err := os.ReadFile(csvFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := csv.NewReader(bytes.NewReader(raw)).ReadAll(); err != nil || !slices.EqualFunc(got, want, slices.Equal[[]string]) {
+		t.Fatalf("the CSV report read back:\n%q (%v)\nthe server's rows:\n%q", got, err, want)
+	}
+	x, err := excelize.OpenFile(xlsxFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := x.GetRows("Attention")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range got { // GetRows drops trailing empty cells
+		got[i] = append(got[i], make([]string, len(want[0])-len(got[i]))...)
+	}
+	if !slices.EqualFunc(got, want, slices.Equal[[]string]) {
+		t.Fatalf("the XLSX report read back:\n%q\nthe server's rows:\n%q", got, want)
+	}
+	diffs, err := csv.NewReader(strings.NewReader(c.must(e.tok, "customs", "writeoff", "differences", "--stocktake", no, "--format", "csv", "--out", "-"))).ReadAll()
+	if err != nil || len(diffs) != 2 || diffs[0][15] != "tax" || diffs[1][15] != "650.00" || diffs[1][9] != "-1" {
+		t.Fatalf("the differences report: %q (%v)", diffs, err)
+	}
+
 	if rows := c.must(other.tok, "-o", "csv", "customs", "writeoff", "attention"); strings.Count(rows, "\n") > 1 {
 		t.Fatalf("another enterprise sees %q", rows)
 	}

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"google.golang.org/grpc"
 
 	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/output"
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
@@ -267,19 +268,39 @@ func (a *app) woStocktakesCmd() *cobra.Command {
 }
 
 func (a *app) woDifferencesCmd() *cobra.Command {
-	var no string
+	var no, format, out string
 	c := &cobra.Command{
-		Use:   "differences --stocktake NO",
+		Use:   "differences --stocktake NO [--format table|csv|xlsx] [--out FILE]",
 		Short: "List a counted stocktake's differences per line and status, with each shortage's tax (amounts as exact text)",
-		Args:  exactArgs(0, "no arguments"),
+		Long: `List a counted stocktake's differences per line and status: booked, counted,
+difference, value, each shortage's tax and payment, each surplus's explanation
+and decision. --format table (the default) prints the rows (-o json or csv of
+them); --format csv or xlsx has the server write its report file (every figure
+exact text; XLSX cells are text) to --out FILE (default: the server's file
+name; - for standard output). The format may come from --out's extension.`,
+		Example: `  zonectl customs writeoff differences --stocktake PDH31050000001001
+  zonectl customs writeoff differences --stocktake PDH31050000001001 --out differences.xlsx`,
+		Args: exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
+			kind, f, err := reportFormatOf(format, out)
+			if err != nil {
+				return err
+			}
+			if kind != "table" {
+				return saveReport(a, cmd, "the differences of stocktake "+no, kind, out,
+					func(ctx context.Context, c *clients) (grpc.ServerStreamingClient[customsv1.ExportDifferencesResponse], error) {
+						return c.writeoff.ExportDifferences(ctx, &customsv1.ExportDifferencesRequest{StocktakeNo: no, Format: f})
+					})
+			}
 			return showPages(a, cmd, woDifferenceView, func(ctx context.Context, c *clients, token string) ([]*customsv1.Difference, string, error) {
 				r, err := c.writeoff.ListDifferences(ctx, &customsv1.ListDifferencesRequest{StocktakeNo: no, PageSize: pageSize, PageToken: token})
 				return r.GetDifferences(), r.GetNextPageToken(), err
 			})
 		}),
 	}
-	bind(c, flagSpec{&no, "stocktake", "stocktake number (required)"})
+	bind(c, flagSpec{&no, "stocktake", "stocktake number (required)"},
+		flagSpec{&format, "format", "table (default), csv or xlsx: csv and xlsx are the server's report file"},
+		flagSpec{&out, "out", "with csv or xlsx: write the file here (- for standard output)"})
 	return c
 }
 
@@ -513,13 +534,33 @@ func (a *app) writeoffBalanceTable(cmd *cobra.Command, req *customsv1.GetInvento
 
 // writeoffBalanceExport streams the server's report file to out.
 func (a *app) writeoffBalanceExport(cmd *cobra.Command, req *customsv1.ExportInventoryBalanceRequest, out string) error {
+	return saveReport(a, cmd, fmt.Sprintf("the balance of %s from %s to %s", req.GetBookNo(), req.GetFrom(), req.GetTo()), enumName(req.GetFormat(), "REPORT_FORMAT_"), out,
+		func(ctx context.Context, c *clients) (grpc.ServerStreamingClient[customsv1.ExportInventoryBalanceResponse], error) {
+			return c.writeoff.ExportInventoryBalance(ctx, req)
+		})
+}
+
+// reportChunk is a message of a report file's stream.
+type reportChunk interface {
+	GetFileName() string
+	GetContentType() string
+	GetData() []byte
+}
+
+// saveReport receives a report file the server writes and saves it to out
+// (empty: the server's file name in the current directory; "-": standard
+// output). what names the report in the note on stderr.
+func saveReport[M any, P interface {
+	*M
+	reportChunk
+}](a *app, cmd *cobra.Command, what, format, out string, open func(ctx context.Context, c *clients) (grpc.ServerStreamingClient[M], error)) error {
 	c, err := a.connect()
 	if err != nil {
 		return err
 	}
 	ctx, cancel := a.callCtx(cmd.Context())
 	defer cancel()
-	st, err := c.writeoff.ExportInventoryBalance(ctx, req)
+	st, err := open(ctx, c)
 	if err != nil {
 		return err
 	}
@@ -533,13 +574,14 @@ func (a *app) writeoffBalanceExport(cmd *cobra.Command, req *customsv1.ExportInv
 		if err != nil {
 			return err
 		}
-		if m.GetFileName() != "" {
-			name, ctype = m.GetFileName(), m.GetContentType()
+		pm := P(m)
+		if pm.GetFileName() != "" {
+			name, ctype = pm.GetFileName(), pm.GetContentType()
 		}
-		data = append(data, m.GetData()...)
+		data = append(data, pm.GetData()...)
 	}
 	if len(data) == 0 {
-		return fmt.Errorf("the server sent no %s file", enumName(req.GetFormat(), "REPORT_FORMAT_"))
+		return fmt.Errorf("the server sent no %s file", format)
 	}
 	if out == "-" {
 		_, err := a.stdout.Write(data)
@@ -551,10 +593,37 @@ func (a *app) writeoffBalanceExport(cmd *cobra.Command, req *customsv1.ExportInv
 	// Written whole once the stream ended, so an interrupted call leaves no
 	// half file behind.
 	if err := os.WriteFile(out, data, 0o666); err != nil {
-		return fmt.Errorf("writing the balance: %w", err)
+		return fmt.Errorf("writing %s: %w", what, err)
 	}
-	a.note("%s: %d bytes (%s, the server's name %s): the balance of %s from %s to %s", out, len(data), ctype, name, req.GetBookNo(), req.GetFrom(), req.GetTo())
+	a.note("%s: %d bytes (%s, the server's name %s): %s", out, len(data), ctype, name, what)
 	return nil
+}
+
+// reportFormatOf is the format asked for with --format, or from --out's
+// extension: "table", or the server's report format for csv and xlsx.
+func reportFormatOf(format, out string) (string, customsv1.ReportFormat, error) {
+	if format == "" {
+		switch strings.ToLower(filepath.Ext(out)) {
+		case ".csv":
+			format = "csv"
+		case ".xlsx":
+			format = "xlsx"
+		default:
+			format = "table"
+		}
+	}
+	switch format {
+	case "table":
+		if out != "" {
+			return "", 0, usagef("--out is for --format csv or xlsx; the table goes to standard output")
+		}
+		return format, 0, nil
+	case "csv":
+		return format, customsv1.ReportFormat_REPORT_FORMAT_CSV, nil
+	case "xlsx":
+		return format, customsv1.ReportFormat_REPORT_FORMAT_XLSX, nil
+	}
+	return "", 0, usagef("--format %q: choose table, csv or xlsx", format)
 }
 
 // woAttentionHeader are the columns of the attention list.
@@ -566,9 +635,9 @@ func woAttentionRow(it *customsv1.AttentionItem) []string {
 }
 
 func (a *app) woAttentionCmd() *cobra.Command {
-	var asOf, book string
+	var asOf, book, format, out string
 	c := &cobra.Command{
-		Use:   "attention [--book BOOK] [--as-of DATE]",
+		Use:   "attention [--book BOOK] [--as-of DATE] [--format table|csv|xlsx] [--out FILE]",
 		Short: "List what needs customs' attention on the books you read, oldest first",
 		Long: `List what needs customs' attention on the books you may read (customs: every
 book; an enterprise: its own), as of --as-of (default today), oldest first,
@@ -584,13 +653,28 @@ all pages:
                            date, 分送集报 trips and 先入区后报关 goods not declared in time)
 
 since is the day it began to need attention, days the days from it; documents
-names the document to act on first. Quantities and amounts are exact text.`,
+names the document to act on first. Quantities and amounts are exact text.
+
+--format table (the default) prints the rows (-o json or csv of them); --format
+csv or xlsx has the server write its report file (XLSX cells are text) to --out
+FILE (default: the server's file name; - for standard output). The format may
+come from --out's extension.`,
 		Example: `  zonectl customs writeoff attention
-  zonectl customs writeoff attention --book H31050000001 --as-of 2026-06-30 -o csv > attention.csv`,
+  zonectl customs writeoff attention --book H31050000001 --as-of 2026-06-30 --out attention.xlsx`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
 			if asOf != "" && !isoDate.MatchString(asOf) {
 				return usagef("--as-of %q: write YYYY-MM-DD", asOf)
+			}
+			kind, f, err := reportFormatOf(format, out)
+			if err != nil {
+				return err
+			}
+			if kind != "table" {
+				return saveReport(a, cmd, "what needs customs' attention", kind, out,
+					func(ctx context.Context, c *clients) (grpc.ServerStreamingClient[customsv1.ExportAttentionResponse], error) {
+						return c.writeoff.ExportAttention(ctx, &customsv1.ExportAttentionRequest{BookNo: book, AsOf: asOf, Format: f})
+					})
 			}
 			return showPages(a, cmd, rowView(woAttentionHeader, woAttentionRow), func(ctx context.Context, c *clients, token string) ([]*customsv1.AttentionItem, string, error) {
 				resp, err := c.writeoff.ListAttention(ctx, &customsv1.ListAttentionRequest{BookNo: book, AsOf: asOf, PageSize: pageSize, PageToken: token})
@@ -599,6 +683,8 @@ names the document to act on first. Quantities and amounts are exact text.`,
 		}),
 	}
 	bind(c, flagSpec{&asOf, "as-of", "list what needs attention as of this business date, YYYY-MM-DD (default: today)"},
-		flagSpec{&book, "book", "only this book"})
+		flagSpec{&book, "book", "only this book"},
+		flagSpec{&format, "format", "table (default), csv or xlsx: csv and xlsx are the server's report file"},
+		flagSpec{&out, "out", "with csv or xlsx: write the file here (- for standard output)"})
 	return c
 }

@@ -3626,6 +3626,253 @@ func (x *ExportInventoryBalanceResponse) GetData() []byte {
 	return nil
 }
 
+// ExportAttentionRequest selects the attention list to write and its format.
+type ExportAttentionRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Restrict to one book; empty: every book the caller may read.
+	BookNo string `protobuf:"bytes,1,opt,name=book_no,json=bookNo,proto3" json:"book_no,omitempty"`
+	// "YYYY-MM-DD"; empty means today in the zone's time zone.
+	AsOf string `protobuf:"bytes,2,opt,name=as_of,json=asOf,proto3" json:"as_of,omitempty"`
+	// File format; required.
+	Format        ReportFormat `protobuf:"varint,3,opt,name=format,proto3,enum=zoneledger.customs.v1.ReportFormat" json:"format,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ExportAttentionRequest) Reset() {
+	*x = ExportAttentionRequest{}
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[45]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ExportAttentionRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ExportAttentionRequest) ProtoMessage() {}
+
+func (x *ExportAttentionRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[45]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ExportAttentionRequest.ProtoReflect.Descriptor instead.
+func (*ExportAttentionRequest) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{45}
+}
+
+func (x *ExportAttentionRequest) GetBookNo() string {
+	if x != nil {
+		return x.BookNo
+	}
+	return ""
+}
+
+func (x *ExportAttentionRequest) GetAsOf() string {
+	if x != nil {
+		return x.AsOf
+	}
+	return ""
+}
+
+func (x *ExportAttentionRequest) GetFormat() ReportFormat {
+	if x != nil {
+		return x.Format
+	}
+	return ReportFormat_REPORT_FORMAT_UNSPECIFIED
+}
+
+// ExportAttentionResponse is a part of the attention report file.
+type ExportAttentionResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Suggested file name, in the first message only.
+	FileName string `protobuf:"bytes,1,opt,name=file_name,json=fileName,proto3" json:"file_name,omitempty"`
+	// Content type, in the first message only.
+	ContentType string `protobuf:"bytes,2,opt,name=content_type,json=contentType,proto3" json:"content_type,omitempty"`
+	// The next bytes of the file.
+	Data          []byte `protobuf:"bytes,3,opt,name=data,proto3" json:"data,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ExportAttentionResponse) Reset() {
+	*x = ExportAttentionResponse{}
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[46]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ExportAttentionResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ExportAttentionResponse) ProtoMessage() {}
+
+func (x *ExportAttentionResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[46]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ExportAttentionResponse.ProtoReflect.Descriptor instead.
+func (*ExportAttentionResponse) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{46}
+}
+
+func (x *ExportAttentionResponse) GetFileName() string {
+	if x != nil {
+		return x.FileName
+	}
+	return ""
+}
+
+func (x *ExportAttentionResponse) GetContentType() string {
+	if x != nil {
+		return x.ContentType
+	}
+	return ""
+}
+
+func (x *ExportAttentionResponse) GetData() []byte {
+	if x != nil {
+		return x.Data
+	}
+	return nil
+}
+
+// ExportDifferencesRequest names a counted stocktake and the format.
+type ExportDifferencesRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Stocktake number.
+	StocktakeNo string `protobuf:"bytes,1,opt,name=stocktake_no,json=stocktakeNo,proto3" json:"stocktake_no,omitempty"`
+	// File format; required.
+	Format        ReportFormat `protobuf:"varint,2,opt,name=format,proto3,enum=zoneledger.customs.v1.ReportFormat" json:"format,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ExportDifferencesRequest) Reset() {
+	*x = ExportDifferencesRequest{}
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[47]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ExportDifferencesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ExportDifferencesRequest) ProtoMessage() {}
+
+func (x *ExportDifferencesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[47]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ExportDifferencesRequest.ProtoReflect.Descriptor instead.
+func (*ExportDifferencesRequest) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{47}
+}
+
+func (x *ExportDifferencesRequest) GetStocktakeNo() string {
+	if x != nil {
+		return x.StocktakeNo
+	}
+	return ""
+}
+
+func (x *ExportDifferencesRequest) GetFormat() ReportFormat {
+	if x != nil {
+		return x.Format
+	}
+	return ReportFormat_REPORT_FORMAT_UNSPECIFIED
+}
+
+// ExportDifferencesResponse is a part of the differences report file.
+type ExportDifferencesResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Suggested file name, in the first message only.
+	FileName string `protobuf:"bytes,1,opt,name=file_name,json=fileName,proto3" json:"file_name,omitempty"`
+	// Content type, in the first message only.
+	ContentType string `protobuf:"bytes,2,opt,name=content_type,json=contentType,proto3" json:"content_type,omitempty"`
+	// The next bytes of the file.
+	Data          []byte `protobuf:"bytes,3,opt,name=data,proto3" json:"data,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ExportDifferencesResponse) Reset() {
+	*x = ExportDifferencesResponse{}
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[48]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ExportDifferencesResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ExportDifferencesResponse) ProtoMessage() {}
+
+func (x *ExportDifferencesResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[48]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ExportDifferencesResponse.ProtoReflect.Descriptor instead.
+func (*ExportDifferencesResponse) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{48}
+}
+
+func (x *ExportDifferencesResponse) GetFileName() string {
+	if x != nil {
+		return x.FileName
+	}
+	return ""
+}
+
+func (x *ExportDifferencesResponse) GetContentType() string {
+	if x != nil {
+		return x.ContentType
+	}
+	return ""
+}
+
+func (x *ExportDifferencesResponse) GetData() []byte {
+	if x != nil {
+		return x.Data
+	}
+	return nil
+}
+
 var File_zoneledger_customs_v1_writeoff_proto protoreflect.FileDescriptor
 
 const file_zoneledger_customs_v1_writeoff_proto_rawDesc = "" +
@@ -3879,6 +4126,23 @@ const file_zoneledger_customs_v1_writeoff_proto_rawDesc = "" +
 	"\x1eExportInventoryBalanceResponse\x12\x1b\n" +
 	"\tfile_name\x18\x01 \x01(\tR\bfileName\x12!\n" +
 	"\fcontent_type\x18\x02 \x01(\tR\vcontentType\x12\x12\n" +
+	"\x04data\x18\x03 \x01(\fR\x04data\"\xc0\x01\n" +
+	"\x16ExportAttentionRequest\x12 \n" +
+	"\abook_no\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x18@R\x06bookNo\x12;\n" +
+	"\x05as_of\x18\x02 \x01(\tB&\xbaH#\xd8\x01\x01r\x1e2\x1c^[0-9]{4}-[0-9]{2}-[0-9]{2}$R\x04asOf\x12G\n" +
+	"\x06format\x18\x03 \x01(\x0e2#.zoneledger.customs.v1.ReportFormatB\n" +
+	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x06format\"m\n" +
+	"\x17ExportAttentionResponse\x12\x1b\n" +
+	"\tfile_name\x18\x01 \x01(\tR\bfileName\x12!\n" +
+	"\fcontent_type\x18\x02 \x01(\tR\vcontentType\x12\x12\n" +
+	"\x04data\x18\x03 \x01(\fR\x04data\"\x91\x01\n" +
+	"\x18ExportDifferencesRequest\x12,\n" +
+	"\fstocktake_no\x18\x01 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18@R\vstocktakeNo\x12G\n" +
+	"\x06format\x18\x02 \x01(\x0e2#.zoneledger.customs.v1.ReportFormatB\n" +
+	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x06format\"o\n" +
+	"\x19ExportDifferencesResponse\x12\x1b\n" +
+	"\tfile_name\x18\x01 \x01(\tR\bfileName\x12!\n" +
+	"\fcontent_type\x18\x02 \x01(\tR\vcontentType\x12\x12\n" +
 	"\x04data\x18\x03 \x01(\fR\x04data*`\n" +
 	"\vCountStatus\x12\x1c\n" +
 	"\x18COUNT_STATUS_UNSPECIFIED\x10\x00\x12\x17\n" +
@@ -3927,7 +4191,7 @@ const file_zoneledger_customs_v1_writeoff_proto_rawDesc = "" +
 	"\fReportFormat\x12\x1d\n" +
 	"\x19REPORT_FORMAT_UNSPECIFIED\x10\x00\x12\x15\n" +
 	"\x11REPORT_FORMAT_CSV\x10\x01\x12\x16\n" +
-	"\x12REPORT_FORMAT_XLSX\x10\x022\xec\x0f\n" +
+	"\x12REPORT_FORMAT_XLSX\x10\x022\xda\x11\n" +
 	"\x0fWriteOffService\x12~\n" +
 	"\x13GetInventoryBalance\x121.zoneledger.customs.v1.GetInventoryBalanceRequest\x1a2.zoneledger.customs.v1.GetInventoryBalanceResponse0\x01\x12\x87\x01\n" +
 	"\x16ExportInventoryBalance\x124.zoneledger.customs.v1.ExportInventoryBalanceRequest\x1a5.zoneledger.customs.v1.ExportInventoryBalanceResponse0\x01\x12[\n" +
@@ -3943,7 +4207,9 @@ const file_zoneledger_customs_v1_writeoff_proto_rawDesc = "" +
 	"\x0eExplainSurplus\x12,.zoneledger.customs.v1.ExplainSurplusRequest\x1a-.zoneledger.customs.v1.ExplainSurplusResponse\x12j\n" +
 	"\rDecideSurplus\x12+.zoneledger.customs.v1.DecideSurplusRequest\x1a,.zoneledger.customs.v1.DecideSurplusResponse\x12j\n" +
 	"\rCloseWriteOff\x12+.zoneledger.customs.v1.CloseWriteOffRequest\x1a,.zoneledger.customs.v1.CloseWriteOffResponse\x12j\n" +
-	"\rListAttention\x12+.zoneledger.customs.v1.ListAttentionRequest\x1a,.zoneledger.customs.v1.ListAttentionResponse\x12g\n" +
+	"\rListAttention\x12+.zoneledger.customs.v1.ListAttentionRequest\x1a,.zoneledger.customs.v1.ListAttentionResponse\x12r\n" +
+	"\x0fExportAttention\x12-.zoneledger.customs.v1.ExportAttentionRequest\x1a..zoneledger.customs.v1.ExportAttentionResponse0\x01\x12x\n" +
+	"\x11ExportDifferences\x12/.zoneledger.customs.v1.ExportDifferencesRequest\x1a0.zoneledger.customs.v1.ExportDifferencesResponse0\x01\x12g\n" +
 	"\fSealEvidence\x12*.zoneledger.customs.v1.SealEvidenceRequest\x1a+.zoneledger.customs.v1.SealEvidenceResponse\x12g\n" +
 	"\fListEvidence\x12*.zoneledger.customs.v1.ListEvidenceRequest\x1a+.zoneledger.customs.v1.ListEvidenceResponse\x12o\n" +
 	"\x0eExportEvidence\x12,.zoneledger.customs.v1.ExportEvidenceRequest\x1a-.zoneledger.customs.v1.ExportEvidenceResponse0\x01B\xe8\x01\n" +
@@ -3962,7 +4228,7 @@ func file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP() []byte {
 }
 
 var file_zoneledger_customs_v1_writeoff_proto_enumTypes = make([]protoimpl.EnumInfo, 6)
-var file_zoneledger_customs_v1_writeoff_proto_msgTypes = make([]protoimpl.MessageInfo, 45)
+var file_zoneledger_customs_v1_writeoff_proto_msgTypes = make([]protoimpl.MessageInfo, 49)
 var file_zoneledger_customs_v1_writeoff_proto_goTypes = []any{
 	(CountStatus)(0),                       // 0: zoneledger.customs.v1.CountStatus
 	(CountFileFormat)(0),                   // 1: zoneledger.customs.v1.CountFileFormat
@@ -4015,8 +4281,12 @@ var file_zoneledger_customs_v1_writeoff_proto_goTypes = []any{
 	(*GetInventoryBalanceResponse)(nil),    // 48: zoneledger.customs.v1.GetInventoryBalanceResponse
 	(*ExportInventoryBalanceRequest)(nil),  // 49: zoneledger.customs.v1.ExportInventoryBalanceRequest
 	(*ExportInventoryBalanceResponse)(nil), // 50: zoneledger.customs.v1.ExportInventoryBalanceResponse
-	(*timestamppb.Timestamp)(nil),          // 51: google.protobuf.Timestamp
-	(GoodsType)(0),                         // 52: zoneledger.customs.v1.GoodsType
+	(*ExportAttentionRequest)(nil),         // 51: zoneledger.customs.v1.ExportAttentionRequest
+	(*ExportAttentionResponse)(nil),        // 52: zoneledger.customs.v1.ExportAttentionResponse
+	(*ExportDifferencesRequest)(nil),       // 53: zoneledger.customs.v1.ExportDifferencesRequest
+	(*ExportDifferencesResponse)(nil),      // 54: zoneledger.customs.v1.ExportDifferencesResponse
+	(*timestamppb.Timestamp)(nil),          // 55: google.protobuf.Timestamp
+	(GoodsType)(0),                         // 56: zoneledger.customs.v1.GoodsType
 }
 var file_zoneledger_customs_v1_writeoff_proto_depIdxs = []int32{
 	0,  // 0: zoneledger.customs.v1.Difference.status:type_name -> zoneledger.customs.v1.CountStatus
@@ -4037,14 +4307,14 @@ var file_zoneledger_customs_v1_writeoff_proto_depIdxs = []int32{
 	9,  // 15: zoneledger.customs.v1.DecideSurplusResponse.difference:type_name -> zoneledger.customs.v1.Difference
 	7,  // 16: zoneledger.customs.v1.CloseWriteOffResponse.stocktake:type_name -> zoneledger.customs.v1.Stocktake
 	34, // 17: zoneledger.customs.v1.ListAttentionResponse.items:type_name -> zoneledger.customs.v1.AttentionItem
-	51, // 18: zoneledger.customs.v1.Evidence.sealed_at:type_name -> google.protobuf.Timestamp
+	55, // 18: zoneledger.customs.v1.Evidence.sealed_at:type_name -> google.protobuf.Timestamp
 	37, // 19: zoneledger.customs.v1.SealEvidenceResponse.evidence:type_name -> zoneledger.customs.v1.Evidence
 	37, // 20: zoneledger.customs.v1.ListEvidenceResponse.evidence:type_name -> zoneledger.customs.v1.Evidence
 	37, // 21: zoneledger.customs.v1.ExportEvidenceResponse.evidence:type_name -> zoneledger.customs.v1.Evidence
 	4,  // 22: zoneledger.customs.v1.BalanceFlowAmount.flow:type_name -> zoneledger.customs.v1.BalanceFlow
 	3,  // 23: zoneledger.customs.v1.BalanceFlowAmount.direction:type_name -> zoneledger.customs.v1.BalanceDirection
 	44, // 24: zoneledger.customs.v1.BalanceFlowAmount.amount:type_name -> zoneledger.customs.v1.BalanceAmount
-	52, // 25: zoneledger.customs.v1.BalanceLine.type:type_name -> zoneledger.customs.v1.GoodsType
+	56, // 25: zoneledger.customs.v1.BalanceLine.type:type_name -> zoneledger.customs.v1.GoodsType
 	2,  // 26: zoneledger.customs.v1.BalanceLine.status:type_name -> zoneledger.customs.v1.BalanceStatus
 	44, // 27: zoneledger.customs.v1.BalanceLine.opening:type_name -> zoneledger.customs.v1.BalanceAmount
 	45, // 28: zoneledger.customs.v1.BalanceLine.flows:type_name -> zoneledger.customs.v1.BalanceFlowAmount
@@ -4055,47 +4325,53 @@ var file_zoneledger_customs_v1_writeoff_proto_depIdxs = []int32{
 	44, // 33: zoneledger.customs.v1.BalanceLine.closing:type_name -> zoneledger.customs.v1.BalanceAmount
 	46, // 34: zoneledger.customs.v1.GetInventoryBalanceResponse.lines:type_name -> zoneledger.customs.v1.BalanceLine
 	5,  // 35: zoneledger.customs.v1.ExportInventoryBalanceRequest.format:type_name -> zoneledger.customs.v1.ReportFormat
-	47, // 36: zoneledger.customs.v1.WriteOffService.GetInventoryBalance:input_type -> zoneledger.customs.v1.GetInventoryBalanceRequest
-	49, // 37: zoneledger.customs.v1.WriteOffService.ExportInventoryBalance:input_type -> zoneledger.customs.v1.ExportInventoryBalanceRequest
-	10, // 38: zoneledger.customs.v1.WriteOffService.SetCycle:input_type -> zoneledger.customs.v1.SetCycleRequest
-	12, // 39: zoneledger.customs.v1.WriteOffService.SetCycleStart:input_type -> zoneledger.customs.v1.SetCycleStartRequest
-	14, // 40: zoneledger.customs.v1.WriteOffService.GetCycle:input_type -> zoneledger.customs.v1.GetCycleRequest
-	16, // 41: zoneledger.customs.v1.WriteOffService.NotifyStocktake:input_type -> zoneledger.customs.v1.NotifyStocktakeRequest
-	18, // 42: zoneledger.customs.v1.WriteOffService.ImportStocktake:input_type -> zoneledger.customs.v1.ImportStocktakeRequest
-	20, // 43: zoneledger.customs.v1.WriteOffService.GetStocktake:input_type -> zoneledger.customs.v1.GetStocktakeRequest
-	22, // 44: zoneledger.customs.v1.WriteOffService.ListStocktakes:input_type -> zoneledger.customs.v1.ListStocktakesRequest
-	24, // 45: zoneledger.customs.v1.WriteOffService.ListDifferences:input_type -> zoneledger.customs.v1.ListDifferencesRequest
-	26, // 46: zoneledger.customs.v1.WriteOffService.RecordShortagePayment:input_type -> zoneledger.customs.v1.RecordShortagePaymentRequest
-	28, // 47: zoneledger.customs.v1.WriteOffService.ExplainSurplus:input_type -> zoneledger.customs.v1.ExplainSurplusRequest
-	30, // 48: zoneledger.customs.v1.WriteOffService.DecideSurplus:input_type -> zoneledger.customs.v1.DecideSurplusRequest
-	32, // 49: zoneledger.customs.v1.WriteOffService.CloseWriteOff:input_type -> zoneledger.customs.v1.CloseWriteOffRequest
-	35, // 50: zoneledger.customs.v1.WriteOffService.ListAttention:input_type -> zoneledger.customs.v1.ListAttentionRequest
-	38, // 51: zoneledger.customs.v1.WriteOffService.SealEvidence:input_type -> zoneledger.customs.v1.SealEvidenceRequest
-	40, // 52: zoneledger.customs.v1.WriteOffService.ListEvidence:input_type -> zoneledger.customs.v1.ListEvidenceRequest
-	42, // 53: zoneledger.customs.v1.WriteOffService.ExportEvidence:input_type -> zoneledger.customs.v1.ExportEvidenceRequest
-	48, // 54: zoneledger.customs.v1.WriteOffService.GetInventoryBalance:output_type -> zoneledger.customs.v1.GetInventoryBalanceResponse
-	50, // 55: zoneledger.customs.v1.WriteOffService.ExportInventoryBalance:output_type -> zoneledger.customs.v1.ExportInventoryBalanceResponse
-	11, // 56: zoneledger.customs.v1.WriteOffService.SetCycle:output_type -> zoneledger.customs.v1.SetCycleResponse
-	13, // 57: zoneledger.customs.v1.WriteOffService.SetCycleStart:output_type -> zoneledger.customs.v1.SetCycleStartResponse
-	15, // 58: zoneledger.customs.v1.WriteOffService.GetCycle:output_type -> zoneledger.customs.v1.GetCycleResponse
-	17, // 59: zoneledger.customs.v1.WriteOffService.NotifyStocktake:output_type -> zoneledger.customs.v1.NotifyStocktakeResponse
-	19, // 60: zoneledger.customs.v1.WriteOffService.ImportStocktake:output_type -> zoneledger.customs.v1.ImportStocktakeResponse
-	21, // 61: zoneledger.customs.v1.WriteOffService.GetStocktake:output_type -> zoneledger.customs.v1.GetStocktakeResponse
-	23, // 62: zoneledger.customs.v1.WriteOffService.ListStocktakes:output_type -> zoneledger.customs.v1.ListStocktakesResponse
-	25, // 63: zoneledger.customs.v1.WriteOffService.ListDifferences:output_type -> zoneledger.customs.v1.ListDifferencesResponse
-	27, // 64: zoneledger.customs.v1.WriteOffService.RecordShortagePayment:output_type -> zoneledger.customs.v1.RecordShortagePaymentResponse
-	29, // 65: zoneledger.customs.v1.WriteOffService.ExplainSurplus:output_type -> zoneledger.customs.v1.ExplainSurplusResponse
-	31, // 66: zoneledger.customs.v1.WriteOffService.DecideSurplus:output_type -> zoneledger.customs.v1.DecideSurplusResponse
-	33, // 67: zoneledger.customs.v1.WriteOffService.CloseWriteOff:output_type -> zoneledger.customs.v1.CloseWriteOffResponse
-	36, // 68: zoneledger.customs.v1.WriteOffService.ListAttention:output_type -> zoneledger.customs.v1.ListAttentionResponse
-	39, // 69: zoneledger.customs.v1.WriteOffService.SealEvidence:output_type -> zoneledger.customs.v1.SealEvidenceResponse
-	41, // 70: zoneledger.customs.v1.WriteOffService.ListEvidence:output_type -> zoneledger.customs.v1.ListEvidenceResponse
-	43, // 71: zoneledger.customs.v1.WriteOffService.ExportEvidence:output_type -> zoneledger.customs.v1.ExportEvidenceResponse
-	54, // [54:72] is the sub-list for method output_type
-	36, // [36:54] is the sub-list for method input_type
-	36, // [36:36] is the sub-list for extension type_name
-	36, // [36:36] is the sub-list for extension extendee
-	0,  // [0:36] is the sub-list for field type_name
+	5,  // 36: zoneledger.customs.v1.ExportAttentionRequest.format:type_name -> zoneledger.customs.v1.ReportFormat
+	5,  // 37: zoneledger.customs.v1.ExportDifferencesRequest.format:type_name -> zoneledger.customs.v1.ReportFormat
+	47, // 38: zoneledger.customs.v1.WriteOffService.GetInventoryBalance:input_type -> zoneledger.customs.v1.GetInventoryBalanceRequest
+	49, // 39: zoneledger.customs.v1.WriteOffService.ExportInventoryBalance:input_type -> zoneledger.customs.v1.ExportInventoryBalanceRequest
+	10, // 40: zoneledger.customs.v1.WriteOffService.SetCycle:input_type -> zoneledger.customs.v1.SetCycleRequest
+	12, // 41: zoneledger.customs.v1.WriteOffService.SetCycleStart:input_type -> zoneledger.customs.v1.SetCycleStartRequest
+	14, // 42: zoneledger.customs.v1.WriteOffService.GetCycle:input_type -> zoneledger.customs.v1.GetCycleRequest
+	16, // 43: zoneledger.customs.v1.WriteOffService.NotifyStocktake:input_type -> zoneledger.customs.v1.NotifyStocktakeRequest
+	18, // 44: zoneledger.customs.v1.WriteOffService.ImportStocktake:input_type -> zoneledger.customs.v1.ImportStocktakeRequest
+	20, // 45: zoneledger.customs.v1.WriteOffService.GetStocktake:input_type -> zoneledger.customs.v1.GetStocktakeRequest
+	22, // 46: zoneledger.customs.v1.WriteOffService.ListStocktakes:input_type -> zoneledger.customs.v1.ListStocktakesRequest
+	24, // 47: zoneledger.customs.v1.WriteOffService.ListDifferences:input_type -> zoneledger.customs.v1.ListDifferencesRequest
+	26, // 48: zoneledger.customs.v1.WriteOffService.RecordShortagePayment:input_type -> zoneledger.customs.v1.RecordShortagePaymentRequest
+	28, // 49: zoneledger.customs.v1.WriteOffService.ExplainSurplus:input_type -> zoneledger.customs.v1.ExplainSurplusRequest
+	30, // 50: zoneledger.customs.v1.WriteOffService.DecideSurplus:input_type -> zoneledger.customs.v1.DecideSurplusRequest
+	32, // 51: zoneledger.customs.v1.WriteOffService.CloseWriteOff:input_type -> zoneledger.customs.v1.CloseWriteOffRequest
+	35, // 52: zoneledger.customs.v1.WriteOffService.ListAttention:input_type -> zoneledger.customs.v1.ListAttentionRequest
+	51, // 53: zoneledger.customs.v1.WriteOffService.ExportAttention:input_type -> zoneledger.customs.v1.ExportAttentionRequest
+	53, // 54: zoneledger.customs.v1.WriteOffService.ExportDifferences:input_type -> zoneledger.customs.v1.ExportDifferencesRequest
+	38, // 55: zoneledger.customs.v1.WriteOffService.SealEvidence:input_type -> zoneledger.customs.v1.SealEvidenceRequest
+	40, // 56: zoneledger.customs.v1.WriteOffService.ListEvidence:input_type -> zoneledger.customs.v1.ListEvidenceRequest
+	42, // 57: zoneledger.customs.v1.WriteOffService.ExportEvidence:input_type -> zoneledger.customs.v1.ExportEvidenceRequest
+	48, // 58: zoneledger.customs.v1.WriteOffService.GetInventoryBalance:output_type -> zoneledger.customs.v1.GetInventoryBalanceResponse
+	50, // 59: zoneledger.customs.v1.WriteOffService.ExportInventoryBalance:output_type -> zoneledger.customs.v1.ExportInventoryBalanceResponse
+	11, // 60: zoneledger.customs.v1.WriteOffService.SetCycle:output_type -> zoneledger.customs.v1.SetCycleResponse
+	13, // 61: zoneledger.customs.v1.WriteOffService.SetCycleStart:output_type -> zoneledger.customs.v1.SetCycleStartResponse
+	15, // 62: zoneledger.customs.v1.WriteOffService.GetCycle:output_type -> zoneledger.customs.v1.GetCycleResponse
+	17, // 63: zoneledger.customs.v1.WriteOffService.NotifyStocktake:output_type -> zoneledger.customs.v1.NotifyStocktakeResponse
+	19, // 64: zoneledger.customs.v1.WriteOffService.ImportStocktake:output_type -> zoneledger.customs.v1.ImportStocktakeResponse
+	21, // 65: zoneledger.customs.v1.WriteOffService.GetStocktake:output_type -> zoneledger.customs.v1.GetStocktakeResponse
+	23, // 66: zoneledger.customs.v1.WriteOffService.ListStocktakes:output_type -> zoneledger.customs.v1.ListStocktakesResponse
+	25, // 67: zoneledger.customs.v1.WriteOffService.ListDifferences:output_type -> zoneledger.customs.v1.ListDifferencesResponse
+	27, // 68: zoneledger.customs.v1.WriteOffService.RecordShortagePayment:output_type -> zoneledger.customs.v1.RecordShortagePaymentResponse
+	29, // 69: zoneledger.customs.v1.WriteOffService.ExplainSurplus:output_type -> zoneledger.customs.v1.ExplainSurplusResponse
+	31, // 70: zoneledger.customs.v1.WriteOffService.DecideSurplus:output_type -> zoneledger.customs.v1.DecideSurplusResponse
+	33, // 71: zoneledger.customs.v1.WriteOffService.CloseWriteOff:output_type -> zoneledger.customs.v1.CloseWriteOffResponse
+	36, // 72: zoneledger.customs.v1.WriteOffService.ListAttention:output_type -> zoneledger.customs.v1.ListAttentionResponse
+	52, // 73: zoneledger.customs.v1.WriteOffService.ExportAttention:output_type -> zoneledger.customs.v1.ExportAttentionResponse
+	54, // 74: zoneledger.customs.v1.WriteOffService.ExportDifferences:output_type -> zoneledger.customs.v1.ExportDifferencesResponse
+	39, // 75: zoneledger.customs.v1.WriteOffService.SealEvidence:output_type -> zoneledger.customs.v1.SealEvidenceResponse
+	41, // 76: zoneledger.customs.v1.WriteOffService.ListEvidence:output_type -> zoneledger.customs.v1.ListEvidenceResponse
+	43, // 77: zoneledger.customs.v1.WriteOffService.ExportEvidence:output_type -> zoneledger.customs.v1.ExportEvidenceResponse
+	58, // [58:78] is the sub-list for method output_type
+	38, // [38:58] is the sub-list for method input_type
+	38, // [38:38] is the sub-list for extension type_name
+	38, // [38:38] is the sub-list for extension extendee
+	0,  // [0:38] is the sub-list for field type_name
 }
 
 func init() { file_zoneledger_customs_v1_writeoff_proto_init() }
@@ -4110,7 +4386,7 @@ func file_zoneledger_customs_v1_writeoff_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_zoneledger_customs_v1_writeoff_proto_rawDesc), len(file_zoneledger_customs_v1_writeoff_proto_rawDesc)),
 			NumEnums:      6,
-			NumMessages:   45,
+			NumMessages:   49,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -64,6 +64,8 @@ const (
 	WriteOffService_DecideSurplus_FullMethodName          = "/zoneledger.customs.v1.WriteOffService/DecideSurplus"
 	WriteOffService_CloseWriteOff_FullMethodName          = "/zoneledger.customs.v1.WriteOffService/CloseWriteOff"
 	WriteOffService_ListAttention_FullMethodName          = "/zoneledger.customs.v1.WriteOffService/ListAttention"
+	WriteOffService_ExportAttention_FullMethodName        = "/zoneledger.customs.v1.WriteOffService/ExportAttention"
+	WriteOffService_ExportDifferences_FullMethodName      = "/zoneledger.customs.v1.WriteOffService/ExportDifferences"
 	WriteOffService_SealEvidence_FullMethodName           = "/zoneledger.customs.v1.WriteOffService/SealEvidence"
 	WriteOffService_ListEvidence_FullMethodName           = "/zoneledger.customs.v1.WriteOffService/ListEvidence"
 	WriteOffService_ExportEvidence_FullMethodName         = "/zoneledger.customs.v1.WriteOffService/ExportEvidence"
@@ -134,6 +136,15 @@ type WriteOffServiceClient interface {
 	// OutZoneService.ListOverdue (kind "OVERDUE_" + its OverdueKind name) and e-commerce tax past
 	// its due date. Oldest first (since), paged.
 	ListAttention(ctx context.Context, in *ListAttentionRequest, opts ...grpc.CallOption) (*ListAttentionResponse, error)
+	// ExportAttention writes the attention list (every row ListAttention pages, same readers) as a
+	// CSV file or an XLSX workbook: columns since, days, kind, enterprise, book_no, documents, due,
+	// quantity, amount, note; every figure exact text (XLSX: text cells). The first message names
+	// the file and its content type; the messages' data concatenated is the file.
+	ExportAttention(ctx context.Context, in *ExportAttentionRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[ExportAttentionResponse], error)
+	// ExportDifferences writes a counted stocktake's differences as a CSV file or an XLSX workbook:
+	// one row per line and status, booked, counted, difference, value, the shortage's tax and
+	// payment, the surplus's explanation and decision; every figure exact text.
+	ExportDifferences(ctx context.Context, in *ExportDifferencesRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[ExportDifferencesResponse], error)
 	// SealEvidence seals the evidence of the book's period that the ledger closed through a day:
 	// the period's journals and the book's documents as they stand now (lists with their lines
 	// and states, passes, forms, slips, consumption and production reports, certificates,
@@ -327,6 +338,44 @@ func (c *writeOffServiceClient) ListAttention(ctx context.Context, in *ListAtten
 	return out, nil
 }
 
+func (c *writeOffServiceClient) ExportAttention(ctx context.Context, in *ExportAttentionRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[ExportAttentionResponse], error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	stream, err := c.cc.NewStream(ctx, &WriteOffService_ServiceDesc.Streams[3], WriteOffService_ExportAttention_FullMethodName, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	x := &grpc.GenericClientStream[ExportAttentionRequest, ExportAttentionResponse]{ClientStream: stream}
+	if err := x.ClientStream.SendMsg(in); err != nil {
+		return nil, err
+	}
+	if err := x.ClientStream.CloseSend(); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type WriteOffService_ExportAttentionClient = grpc.ServerStreamingClient[ExportAttentionResponse]
+
+func (c *writeOffServiceClient) ExportDifferences(ctx context.Context, in *ExportDifferencesRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[ExportDifferencesResponse], error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	stream, err := c.cc.NewStream(ctx, &WriteOffService_ServiceDesc.Streams[4], WriteOffService_ExportDifferences_FullMethodName, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	x := &grpc.GenericClientStream[ExportDifferencesRequest, ExportDifferencesResponse]{ClientStream: stream}
+	if err := x.ClientStream.SendMsg(in); err != nil {
+		return nil, err
+	}
+	if err := x.ClientStream.CloseSend(); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type WriteOffService_ExportDifferencesClient = grpc.ServerStreamingClient[ExportDifferencesResponse]
+
 func (c *writeOffServiceClient) SealEvidence(ctx context.Context, in *SealEvidenceRequest, opts ...grpc.CallOption) (*SealEvidenceResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(SealEvidenceResponse)
@@ -349,7 +398,7 @@ func (c *writeOffServiceClient) ListEvidence(ctx context.Context, in *ListEviden
 
 func (c *writeOffServiceClient) ExportEvidence(ctx context.Context, in *ExportEvidenceRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[ExportEvidenceResponse], error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
-	stream, err := c.cc.NewStream(ctx, &WriteOffService_ServiceDesc.Streams[3], WriteOffService_ExportEvidence_FullMethodName, cOpts...)
+	stream, err := c.cc.NewStream(ctx, &WriteOffService_ServiceDesc.Streams[5], WriteOffService_ExportEvidence_FullMethodName, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -431,6 +480,15 @@ type WriteOffServiceServer interface {
 	// OutZoneService.ListOverdue (kind "OVERDUE_" + its OverdueKind name) and e-commerce tax past
 	// its due date. Oldest first (since), paged.
 	ListAttention(context.Context, *ListAttentionRequest) (*ListAttentionResponse, error)
+	// ExportAttention writes the attention list (every row ListAttention pages, same readers) as a
+	// CSV file or an XLSX workbook: columns since, days, kind, enterprise, book_no, documents, due,
+	// quantity, amount, note; every figure exact text (XLSX: text cells). The first message names
+	// the file and its content type; the messages' data concatenated is the file.
+	ExportAttention(*ExportAttentionRequest, grpc.ServerStreamingServer[ExportAttentionResponse]) error
+	// ExportDifferences writes a counted stocktake's differences as a CSV file or an XLSX workbook:
+	// one row per line and status, booked, counted, difference, value, the shortage's tax and
+	// payment, the surplus's explanation and decision; every figure exact text.
+	ExportDifferences(*ExportDifferencesRequest, grpc.ServerStreamingServer[ExportDifferencesResponse]) error
 	// SealEvidence seals the evidence of the book's period that the ledger closed through a day:
 	// the period's journals and the book's documents as they stand now (lists with their lines
 	// and states, passes, forms, slips, consumption and production reports, certificates,
@@ -497,6 +555,12 @@ func (UnimplementedWriteOffServiceServer) CloseWriteOff(context.Context, *CloseW
 }
 func (UnimplementedWriteOffServiceServer) ListAttention(context.Context, *ListAttentionRequest) (*ListAttentionResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListAttention not implemented")
+}
+func (UnimplementedWriteOffServiceServer) ExportAttention(*ExportAttentionRequest, grpc.ServerStreamingServer[ExportAttentionResponse]) error {
+	return status.Error(codes.Unimplemented, "method ExportAttention not implemented")
+}
+func (UnimplementedWriteOffServiceServer) ExportDifferences(*ExportDifferencesRequest, grpc.ServerStreamingServer[ExportDifferencesResponse]) error {
+	return status.Error(codes.Unimplemented, "method ExportDifferences not implemented")
 }
 func (UnimplementedWriteOffServiceServer) SealEvidence(context.Context, *SealEvidenceRequest) (*SealEvidenceResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method SealEvidence not implemented")
@@ -773,6 +837,28 @@ func _WriteOffService_ListAttention_Handler(srv interface{}, ctx context.Context
 	return interceptor(ctx, in, info, handler)
 }
 
+func _WriteOffService_ExportAttention_Handler(srv interface{}, stream grpc.ServerStream) error {
+	m := new(ExportAttentionRequest)
+	if err := stream.RecvMsg(m); err != nil {
+		return err
+	}
+	return srv.(WriteOffServiceServer).ExportAttention(m, &grpc.GenericServerStream[ExportAttentionRequest, ExportAttentionResponse]{ServerStream: stream})
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type WriteOffService_ExportAttentionServer = grpc.ServerStreamingServer[ExportAttentionResponse]
+
+func _WriteOffService_ExportDifferences_Handler(srv interface{}, stream grpc.ServerStream) error {
+	m := new(ExportDifferencesRequest)
+	if err := stream.RecvMsg(m); err != nil {
+		return err
+	}
+	return srv.(WriteOffServiceServer).ExportDifferences(m, &grpc.GenericServerStream[ExportDifferencesRequest, ExportDifferencesResponse]{ServerStream: stream})
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type WriteOffService_ExportDifferencesServer = grpc.ServerStreamingServer[ExportDifferencesResponse]
+
 func _WriteOffService_SealEvidence_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(SealEvidenceRequest)
 	if err := dec(in); err != nil {
@@ -899,6 +985,16 @@ var WriteOffService_ServiceDesc = grpc.ServiceDesc{
 			StreamName:    "ImportStocktake",
 			Handler:       _WriteOffService_ImportStocktake_Handler,
 			ClientStreams: true,
+		},
+		{
+			StreamName:    "ExportAttention",
+			Handler:       _WriteOffService_ExportAttention_Handler,
+			ServerStreams: true,
+		},
+		{
+			StreamName:    "ExportDifferences",
+			Handler:       _WriteOffService_ExportDifferences_Handler,
+			ServerStreams: true,
 		},
 		{
 			StreamName:    "ExportEvidence",
