@@ -2,6 +2,7 @@ package demo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -35,6 +36,9 @@ type StocktakeResult struct {
 	// Unpaid is the book's attention list after the count, before the
 	// payment.
 	Unpaid []*customsv1.AttentionItem
+	// Balance is the book's bonded inventory balance (GetInventoryBalance)
+	// from the cycle's start to the stocktake date, after the close.
+	Balance []*customsv1.BalanceLine
 	// Attention is customs' attention list for every book at the end;
 	// AsOf its date.
 	Attention []*customsv1.AttentionItem
@@ -141,6 +145,23 @@ func runStocktake(ctx context.Context, c *client, cast *logisticsCast, today tim
 	}
 	res.Stocktake = cl.GetStocktake()
 
+	bctx, bcancel := context.WithTimeout(metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+c.tokens[cu]), time.Minute)
+	defer bcancel()
+	bs, err := c.writeOff.GetInventoryBalance(bctx, &customsv1.GetInventoryBalanceRequest{BookNo: book, From: res.Cycle.GetStart(), To: day})
+	if err != nil {
+		return res, fmt.Errorf("GetInventoryBalance %s: %w", book, err)
+	}
+	for {
+		m, err := bs.Recv()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return res, fmt.Errorf("GetInventoryBalance %s: %w", book, err)
+		}
+		res.Balance = append(res.Balance, m.GetLines()...)
+	}
+
 	token := ""
 	for {
 		page, err := call(k, cu, c.writeOff.ListAttention, &customsv1.ListAttentionRequest{AsOf: day, PageSize: 1000, PageToken: token})
@@ -187,6 +208,17 @@ func printStocktake(w io.Writer, sr *StocktakeResult) {
 			d.GetValue(), d.GetDuty(), d.GetVat(), d.GetInterest(), d.GetTax(), by)
 	}
 	t.render(w, "    ")
+	fmt.Fprintf(w, "\n  The book's bonded inventory balance from %s to %s after the write-off (GetInventoryBalance):\n\n", sr.Cycle.GetStart(), sr.AsOf)
+	b := newTable("line", "name", "status", "opening", "in", "out", "consumed", "scrap made", "closing", "closing value")
+	for _, l := range sr.Balance {
+		if l.GetOpening().GetQuantity() == "0" && l.GetIn().GetQuantity() == "0" && l.GetOut().GetQuantity() == "0" && l.GetConsumed().GetQuantity() == "0" {
+			continue
+		}
+		b.add(fmt.Sprint(l.GetBookSeq()), l.GetName(), strings.TrimPrefix(l.GetStatus().String(), "BALANCE_STATUS_"), l.GetOpening().GetQuantity(),
+			l.GetIn().GetQuantity(), l.GetOut().GetQuantity(), l.GetConsumed().GetQuantity(), l.GetScrapMade().GetQuantity(),
+			l.GetClosing().GetQuantity(), l.GetClosing().GetValue())
+	}
+	b.render(w, "    ")
 	fmt.Fprintf(w, "\n  Before the payment, the book's attention list (ListAttention):\n\n")
 	writeAttention(w, sr.Unpaid)
 	kinds, n := attentionKinds(sr.Attention)

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/shopspring/decimal"
 	"google.golang.org/grpc"
 
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
@@ -52,6 +53,21 @@ func checkStocktake(t *testing.T, res *Result, out string, conn *grpc.ClientConn
 	if err != nil || b.GetBook().GetLastWriteOffDate() != st.GetDate() {
 		t.Errorf("the book after the close: %v %v", b, err)
 	}
+	// The balance: opening + in − out − consumed = closing on every row,
+	// and the book's aluminium sheet closes at what was counted.
+	counted := false
+	for _, l := range sr.Balance {
+		q := func(a *customsv1.BalanceAmount) decimal.Decimal { return stockQty(a.GetQuantity()) }
+		if !q(l.GetOpening()).Add(q(l.GetIn())).Sub(q(l.GetOut())).Sub(q(l.GetConsumed())).Equal(q(l.GetClosing())) {
+			t.Errorf("balance row %d %s does not add up: %v", l.GetBookSeq(), l.GetStatus(), l)
+		}
+		if l.GetBookSeq() == stocktakeShortSeq && l.GetStatus() == customsv1.BalanceStatus_BALANCE_STATUS_BONDED {
+			counted = q(l.GetClosing()).Equal(stockQty(shortage.GetCounted()))
+		}
+	}
+	if !counted {
+		t.Errorf("the balance's bonded aluminium sheet does not close at the %s counted: %v", shortage.GetCounted(), sr.Balance)
+	}
 	wo := customsv1.NewWriteOffServiceClient(conn)
 	var again []*customsv1.AttentionItem
 	token := ""
@@ -79,7 +95,7 @@ func checkStocktake(t *testing.T, res *Result, out string, conn *grpc.ClientConn
 			t.Errorf("the report's tally lacks %s %d (or lists an unpaid shortage after the payment)", k, n[k])
 		}
 	}
-	for _, s := range []string{"21. The month ends", st.GetStocktakeNo(), shortage.GetTax(), "APPROVED", fmt.Sprintf("%d rows (", len(again))} {
+	for _, s := range []string{"21. The month ends", "GetInventoryBalance", st.GetStocktakeNo(), shortage.GetTax(), "APPROVED", fmt.Sprintf("%d rows (", len(again))} {
 		if !strings.Contains(out, s) {
 			t.Errorf("the report lacks %q", s)
 		}
