@@ -203,3 +203,34 @@ func TestAttentionAndDifferencesReportsRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// TestAttentionCarriesTheZoneOverdueListing: goods entered on a
+// 先入区后报关 pass and not declared in time are a row of zone.ListOverdue
+// and so of the attention list (OVERDUE_ENTER_FIRST), until a list
+// declares them.
+func TestAttentionCarriesTheZoneOverdueListing(t *testing.T) {
+	w := newCycleWorld(t)
+	ps, err := w.zone.CreatePass(w.ctx, w.e1, zone.Pass{InnerNo: "P-EF", Book: w.book, Type: codes.PassEnterFirst, IO: codes.In, RelatedType: codes.RelatedBill,
+		RelatedNos: []string{"MSKU1234567"}, Vehicle: "V1", GrossWeight: num("100"), Lines: []zone.PassLine{{BookSeq: 1, Quantity: num("6"), Value: num("30000"), Country: "DEU"}}})
+	w.must(err)
+	w.must(cycleErrOf(w.zone.RecordGateEvent(w.ctx, w.customs, ps.No, zone.GateEvent{ID: "ef-1", Vehicle: "V1", ScaleGross: num("100")})))
+	days := w.zone.Settings().EnterFirstDeclareDays
+	late := w.today().AddDate(0, 0, days+1)
+	if got := w.attention(w.customs, AttentionQuery{AsOf: w.today().AddDate(0, 0, days)}); len(got) != 0 {
+		t.Fatalf("within the days: %+v", got)
+	}
+	got := w.attention(w.e1, AttentionQuery{AsOf: late})
+	if len(got) != 1 || got[0].Kind != AttentionOverduePrefix+AttentionKind(zone.OverdueEnterFirst) || got[0].Documents[0] != ps.No || got[0].Days != 1 ||
+		!got[0].Quantity.Equal(num("6")) || !got[0].Due.Equal(w.today().AddDate(0, 0, days)) {
+		t.Fatalf("after the days: %+v", got)
+	}
+	l, err := w.zone.CreateList(w.ctx, w.e1, zone.List{InnerNo: "L-EF", Book: w.book, Type: codes.ListEnterFirst, IO: codes.In, TradeMode: "5034", EntryPassNos: []string{ps.No},
+		Lines: []zone.ListLine{{BookSeq: 1, Quantity: num("6"), Total: num("30000")}}})
+	w.must(err)
+	w.must(cycleErrOf(w.zone.DeclareList(w.ctx, w.e1, l.No)))
+	for _, it := range w.attention(w.customs, AttentionQuery{AsOf: late}) {
+		if it.Kind == AttentionOverduePrefix+AttentionKind(zone.OverdueEnterFirst) {
+			t.Fatalf("declared, still overdue: %+v", it)
+		}
+	}
+}
