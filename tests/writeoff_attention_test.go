@@ -107,3 +107,54 @@ func TestZonectlAttention(t *testing.T) {
 
 // woAttentionHeaderForTest is zonectl's header of the attention list.
 var woAttentionHeaderForTest = []string{"since", "days", "kind", "enterprise", "book_no", "documents", "due", "quantity", "amount", "note"}
+
+// TestAttentionEcommerceTaxOverdue: a released cross-border list's tax
+// shows in the attention list from the day after its due date (release +
+// ecommerce.payment_days, 45 by default) to customs and to the warehouse
+// book's enterprise, not to the shop's.
+func TestAttentionEcommerceTaxOverdue(t *testing.T) {
+	e := newEcomEnv(t)
+	a := e.order(t, "EAT-1", "0001", "1", "3000")
+	var o *customsv1.Order
+	for _, doc := range []any{a.order, a.payment, a.waybill} {
+		var err error
+		if o, err = e.submit(t, e.platform, doc); err != nil {
+			t.Fatal(err)
+		}
+	}
+	l := e.wantReleased(t, o, a)
+	released, err := time.Parse(time.DateOnly, l.GetReleasedOn())
+	if err != nil {
+		t.Fatalf("released on %q: %v", l.GetReleasedOn(), err)
+	}
+	due := released.AddDate(0, 0, 45).Format(time.DateOnly)
+	after := released.AddDate(0, 0, 46).Format(time.DateOnly)
+	wo := customsv1.NewWriteOffServiceClient(e.s.Conn())
+	rows := func(tok, asOf string) []*customsv1.AttentionItem {
+		t.Helper()
+		r, err := wo.ListAttention(ctxAs(t, tok), &customsv1.ListAttentionRequest{AsOf: asOf})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []*customsv1.AttentionItem
+		for _, it := range r.GetItems() {
+			if it.GetKind() == "ECOMMERCE_TAX_OVERDUE" {
+				out = append(out, it)
+			}
+		}
+		return out
+	}
+	if got := rows(e.customs, due); len(got) != 0 {
+		t.Fatalf("on the due date: %v", got)
+	}
+	got := rows(e.customs, after)
+	if len(got) != 1 || got[0].GetDocuments()[0] != l.GetListNo() || got[0].GetAmount() != l.GetTax() || got[0].GetDue() != due || got[0].GetDays() != 1 || got[0].GetBookNo() != e.book {
+		t.Fatalf("the day after: %v (list %v)", got, l)
+	}
+	if got := rows(e.wh.tok, after); len(got) != 1 {
+		t.Fatalf("the warehouse sees %v", got)
+	}
+	if got := rows(e.ebc.tok, after); len(got) != 0 {
+		t.Fatalf("the shop's enterprise sees %v", got)
+	}
+}
