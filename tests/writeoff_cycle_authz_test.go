@@ -36,7 +36,7 @@ func init() {
 		customsFilesNot[woSvc+m] = true
 		customsByNumber[woSvc+m] = true
 	}
-	for _, m := range []string{"GetCycle", "GetStocktake", "ListStocktakes", "ListDifferences"} {
+	for _, m := range []string{"GetCycle", "GetStocktake", "ListStocktakes", "ListDifferences", "ListAttention", "ExportAttention", "ExportDifferences"} {
 		customsByNumber[woSvc+m] = true
 	}
 }
@@ -167,6 +167,16 @@ func writeoffCycleMethodCases() map[string]methodCase {
 			_, err := wo(w).DecideSurplus(ctx, &customsv1.DecideSurplusRequest{StocktakeNo: r(w).stCounted, BookSeq: linePE,
 				Status: customsv1.CountStatus_COUNT_STATUS_NONBONDED, Approve: true, Note: "ok"})
 			return err
+		},
+		woSvc + "ListAttention": func(ctx context.Context, w *authWorld) error {
+			_, err := wo(w).ListAttention(ctx, &customsv1.ListAttentionRequest{BookNo: r(w).counted})
+			return err
+		},
+		woSvc + "ExportAttention": func(ctx context.Context, w *authWorld) error {
+			return drain(wo(w).ExportAttention(ctx, &customsv1.ExportAttentionRequest{BookNo: r(w).counted, Format: customsv1.ReportFormat_REPORT_FORMAT_XLSX}))
+		},
+		woSvc + "ExportDifferences": func(ctx context.Context, w *authWorld) error {
+			return drain(wo(w).ExportDifferences(ctx, &customsv1.ExportDifferencesRequest{StocktakeNo: r(w).stCounted, Format: customsv1.ReportFormat_REPORT_FORMAT_CSV}))
 		},
 		woSvc + "CloseWriteOff": func(ctx context.Context, w *authWorld) error {
 			_, err := wo(w).CloseWriteOff(ctx, &customsv1.CloseWriteOffRequest{StocktakeNo: r(w).stSettled})

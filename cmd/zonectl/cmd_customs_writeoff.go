@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"google.golang.org/grpc"
 
 	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/output"
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
@@ -46,7 +47,7 @@ its own books; customs reads every book.`
 // writeoffCycleCmds are the cycle and stocktake commands of 'writeoff'.
 func (a *app) writeoffCycleCmds() []*cobra.Command {
 	return []*cobra.Command{a.woCycleSetCmd(), a.woCycleStartCmd(), a.woCycleGetCmd(), a.woNotifyCmd(), a.woImportCmd(),
-		a.woStocktakeCmd(), a.woStocktakesCmd(), a.woDifferencesCmd(), a.woPayCmd(), a.woExplainCmd(), a.woDecideCmd(), a.woCloseCmd()}
+		a.woStocktakeCmd(), a.woStocktakesCmd(), a.woDifferencesCmd(), a.woPayCmd(), a.woExplainCmd(), a.woDecideCmd(), a.woCloseCmd(), a.woAttentionCmd()}
 }
 
 var woCycleView = rowView([]string{"book_no", "months", "start", "current_end", "set_by", "start_set_by"}, func(c *customsv1.WriteOffCycle) []string {
@@ -267,19 +268,39 @@ func (a *app) woStocktakesCmd() *cobra.Command {
 }
 
 func (a *app) woDifferencesCmd() *cobra.Command {
-	var no string
+	var no, format, out string
 	c := &cobra.Command{
-		Use:   "differences --stocktake NO",
+		Use:   "differences --stocktake NO [--format table|csv|xlsx] [--out FILE]",
 		Short: "List a counted stocktake's differences per line and status, with each shortage's tax (amounts as exact text)",
-		Args:  exactArgs(0, "no arguments"),
+		Long: `List a counted stocktake's differences per line and status: booked, counted,
+difference, value, each shortage's tax and payment, each surplus's explanation
+and decision. --format table (the default) prints the rows (-o json or csv of
+them); --format csv or xlsx has the server write its report file (every figure
+exact text; XLSX cells are text) to --out FILE (default: the server's file
+name; - for standard output). The format may come from --out's extension.`,
+		Example: `  zonectl customs writeoff differences --stocktake PDH31050000001001
+  zonectl customs writeoff differences --stocktake PDH31050000001001 --out differences.xlsx`,
+		Args: exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
+			kind, f, err := reportFormatOf(format, out)
+			if err != nil {
+				return err
+			}
+			if kind != "table" {
+				return saveReport(a, cmd, "the differences of stocktake "+no, kind, out,
+					func(ctx context.Context, c *clients) (grpc.ServerStreamingClient[customsv1.ExportDifferencesResponse], error) {
+						return c.writeoff.ExportDifferences(ctx, &customsv1.ExportDifferencesRequest{StocktakeNo: no, Format: f})
+					})
+			}
 			return showPages(a, cmd, woDifferenceView, func(ctx context.Context, c *clients, token string) ([]*customsv1.Difference, string, error) {
 				r, err := c.writeoff.ListDifferences(ctx, &customsv1.ListDifferencesRequest{StocktakeNo: no, PageSize: pageSize, PageToken: token})
 				return r.GetDifferences(), r.GetNextPageToken(), err
 			})
 		}),
 	}
-	bind(c, flagSpec{&no, "stocktake", "stocktake number (required)"})
+	bind(c, flagSpec{&no, "stocktake", "stocktake number (required)"},
+		flagSpec{&format, "format", "table (default), csv or xlsx: csv and xlsx are the server's report file"},
+		flagSpec{&out, "out", "with csv or xlsx: write the file here (- for standard output)"})
 	return c
 }
 
@@ -513,13 +534,33 @@ func (a *app) writeoffBalanceTable(cmd *cobra.Command, req *customsv1.GetInvento
 
 // writeoffBalanceExport streams the server's report file to out.
 func (a *app) writeoffBalanceExport(cmd *cobra.Command, req *customsv1.ExportInventoryBalanceRequest, out string) error {
+	return saveReport(a, cmd, fmt.Sprintf("the balance of %s from %s to %s", req.GetBookNo(), req.GetFrom(), req.GetTo()), enumName(req.GetFormat(), "REPORT_FORMAT_"), out,
+		func(ctx context.Context, c *clients) (grpc.ServerStreamingClient[customsv1.ExportInventoryBalanceResponse], error) {
+			return c.writeoff.ExportInventoryBalance(ctx, req)
+		})
+}
+
+// reportChunk is a message of a report file's stream.
+type reportChunk interface {
+	GetFileName() string
+	GetContentType() string
+	GetData() []byte
+}
+
+// saveReport receives a report file the server writes and saves it to out
+// (empty: the server's file name in the current directory; "-": standard
+// output). what names the report in the note on stderr.
+func saveReport[M any, P interface {
+	*M
+	reportChunk
+}](a *app, cmd *cobra.Command, what, format, out string, open func(ctx context.Context, c *clients) (grpc.ServerStreamingClient[M], error)) error {
 	c, err := a.connect()
 	if err != nil {
 		return err
 	}
 	ctx, cancel := a.callCtx(cmd.Context())
 	defer cancel()
-	st, err := c.writeoff.ExportInventoryBalance(ctx, req)
+	st, err := open(ctx, c)
 	if err != nil {
 		return err
 	}
@@ -533,13 +574,14 @@ func (a *app) writeoffBalanceExport(cmd *cobra.Command, req *customsv1.ExportInv
 		if err != nil {
 			return err
 		}
-		if m.GetFileName() != "" {
-			name, ctype = m.GetFileName(), m.GetContentType()
+		pm := P(m)
+		if pm.GetFileName() != "" {
+			name, ctype = pm.GetFileName(), pm.GetContentType()
 		}
-		data = append(data, m.GetData()...)
+		data = append(data, pm.GetData()...)
 	}
 	if len(data) == 0 {
-		return fmt.Errorf("the server sent no %s file", enumName(req.GetFormat(), "REPORT_FORMAT_"))
+		return fmt.Errorf("the server sent no %s file", format)
 	}
 	if out == "-" {
 		_, err := a.stdout.Write(data)
@@ -551,8 +593,98 @@ func (a *app) writeoffBalanceExport(cmd *cobra.Command, req *customsv1.ExportInv
 	// Written whole once the stream ended, so an interrupted call leaves no
 	// half file behind.
 	if err := os.WriteFile(out, data, 0o666); err != nil {
-		return fmt.Errorf("writing the balance: %w", err)
+		return fmt.Errorf("writing %s: %w", what, err)
 	}
-	a.note("%s: %d bytes (%s, the server's name %s): the balance of %s from %s to %s", out, len(data), ctype, name, req.GetBookNo(), req.GetFrom(), req.GetTo())
+	a.note("%s: %d bytes (%s, the server's name %s): %s", out, len(data), ctype, name, what)
 	return nil
+}
+
+// reportFormatOf is the format asked for with --format, or from --out's
+// extension: "table", or the server's report format for csv and xlsx.
+func reportFormatOf(format, out string) (string, customsv1.ReportFormat, error) {
+	if format == "" {
+		switch strings.ToLower(filepath.Ext(out)) {
+		case ".csv":
+			format = "csv"
+		case ".xlsx":
+			format = "xlsx"
+		default:
+			format = "table"
+		}
+	}
+	switch format {
+	case "table":
+		if out != "" {
+			return "", 0, usagef("--out is for --format csv or xlsx; the table goes to standard output")
+		}
+		return format, 0, nil
+	case "csv":
+		return format, customsv1.ReportFormat_REPORT_FORMAT_CSV, nil
+	case "xlsx":
+		return format, customsv1.ReportFormat_REPORT_FORMAT_XLSX, nil
+	}
+	return "", 0, usagef("--format %q: choose table, csv or xlsx", format)
+}
+
+// woAttentionHeader are the columns of the attention list.
+var woAttentionHeader = []string{"since", "days", "kind", "enterprise", "book_no", "documents", "due", "quantity", "amount", "note"}
+
+func woAttentionRow(it *customsv1.AttentionItem) []string {
+	return []string{it.GetSince(), strconv.Itoa(int(it.GetDays())), it.GetKind(), it.GetEnterprise(), it.GetBookNo(),
+		strings.Join(it.GetDocuments(), " "), it.GetDue(), it.GetQuantity(), it.GetAmount(), it.GetNote()}
+}
+
+func (a *app) woAttentionCmd() *cobra.Command {
+	var asOf, book, format, out string
+	c := &cobra.Command{
+		Use:   "attention [--book BOOK] [--as-of DATE] [--format table|csv|xlsx] [--out FILE]",
+		Short: "List what needs customs' attention on the books you read, oldest first",
+		Long: `List what needs customs' attention on the books you may read (customs: every
+book; an enterprise: its own), as of --as-of (default today), oldest first,
+all pages:
+
+  WRITE_OFF_CYCLE_ENDING   the book's write-off cycle ends within writeoff.attention_cycle_days
+  WRITE_OFF_CYCLE_OVERDUE  the cycle has ended and the book is not written off for it
+  SHORTAGE_UNPAID          a stocktake shortage taxed and its self-payment not recorded
+  LIST_DECLARED            a list declared and not cleared for more than writeoff.attention_list_days
+  GATE_HOLD                a vehicle held at the gate, neither released nor rejected
+  ECOMMERCE_TAX_OVERDUE    cross-border tax of a released list past its due date
+  OVERDUE_<kind>           a row of 'zonectl customs overdue' (goods past their due-back
+                           date, 分送集报 trips and 先入区后报关 goods not declared in time)
+
+since is the day it began to need attention, days the days from it; documents
+names the document to act on first. Quantities and amounts are exact text.
+
+--format table (the default) prints the rows (-o json or csv of them); --format
+csv or xlsx has the server write its report file (XLSX cells are text) to --out
+FILE (default: the server's file name; - for standard output). The format may
+come from --out's extension.`,
+		Example: `  zonectl customs writeoff attention
+  zonectl customs writeoff attention --book H31050000001 --as-of 2026-06-30 --out attention.xlsx`,
+		Args: exactArgs(0, "no arguments"),
+		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
+			if asOf != "" && !isoDate.MatchString(asOf) {
+				return usagef("--as-of %q: write YYYY-MM-DD", asOf)
+			}
+			kind, f, err := reportFormatOf(format, out)
+			if err != nil {
+				return err
+			}
+			if kind != "table" {
+				return saveReport(a, cmd, "what needs customs' attention", kind, out,
+					func(ctx context.Context, c *clients) (grpc.ServerStreamingClient[customsv1.ExportAttentionResponse], error) {
+						return c.writeoff.ExportAttention(ctx, &customsv1.ExportAttentionRequest{BookNo: book, AsOf: asOf, Format: f})
+					})
+			}
+			return showPages(a, cmd, rowView(woAttentionHeader, woAttentionRow), func(ctx context.Context, c *clients, token string) ([]*customsv1.AttentionItem, string, error) {
+				resp, err := c.writeoff.ListAttention(ctx, &customsv1.ListAttentionRequest{BookNo: book, AsOf: asOf, PageSize: pageSize, PageToken: token})
+				return resp.GetItems(), resp.GetNextPageToken(), err
+			})
+		}),
+	}
+	bind(c, flagSpec{&asOf, "as-of", "list what needs attention as of this business date, YYYY-MM-DD (default: today)"},
+		flagSpec{&book, "book", "only this book"},
+		flagSpec{&format, "format", "table (default), csv or xlsx: csv and xlsx are the server's report file"},
+		flagSpec{&out, "out", "with csv or xlsx: write the file here (- for standard output)"})
+	return c
 }

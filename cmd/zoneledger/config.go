@@ -134,6 +134,8 @@ func (c *Config) keys() []key {
 
 		intKey("writeoff.notice_lead_days", &c.WriteOff.NoticeLeadDays),
 		boolKey("writeoff.shortage_by_materials", &c.WriteOff.ShortageByMaterials),
+		intKey("writeoff.attention_cycle_days", &c.WriteOff.AttentionCycleDays),
+		intKey("writeoff.attention_list_days", &c.WriteOff.AttentionListDays),
 	}
 }
 

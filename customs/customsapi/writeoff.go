@@ -49,19 +49,17 @@ func (s *BalanceServer) GetInventoryBalance(r *customsv1.GetInventoryBalanceRequ
 
 // ExportInventoryBalance implements customsv1.WriteOffServiceServer.
 func (s *BalanceServer) ExportInventoryBalance(r *customsv1.ExportInventoryBalanceRequest, stream customsv1.WriteOffService_ExportInventoryBalanceServer) error {
-	format := writeoff.BalanceCSV
-	switch r.GetFormat() {
-	case customsv1.ReportFormat_REPORT_FORMAT_CSV:
-	case customsv1.ReportFormat_REPORT_FORMAT_XLSX:
-		format = writeoff.BalanceXLSX
-	default:
-		return grpcedge.Status(ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "format", "choose REPORT_FORMAT_CSV or REPORT_FORMAT_XLSX"))
+	format, err := reportFormat(r.GetFormat())
+	if err != nil {
+		return err
 	}
 	b, err := s.balance(stream.Context(), r.GetBookNo(), r.GetFrom(), r.GetTo())
 	if err != nil {
 		return err
 	}
-	w := &chunkWriter{first: &customsv1.ExportInventoryBalanceResponse{FileName: b.FileName(format), ContentType: format.ContentType()}, send: stream.Send}
+	w := &chunkWriter{name: b.FileName(format), ctype: format.ContentType(), send: func(name, ctype string, data []byte) error {
+		return stream.Send(&customsv1.ExportInventoryBalanceResponse{FileName: name, ContentType: ctype, Data: data})
+	}}
 	if err := b.WriteReport(w, format); err != nil {
 		return grpcedge.Status(err)
 	}
@@ -84,9 +82,10 @@ func (s *BalanceServer) balance(ctx context.Context, book, from, to string) (wri
 // chunkWriter sends what is written to it in messages of exportChunk
 // bytes, the first one carrying the file's name and type.
 type chunkWriter struct {
-	first *customsv1.ExportInventoryBalanceResponse
-	buf   []byte
-	send  func(*customsv1.ExportInventoryBalanceResponse) error
+	name, ctype string
+	sent        bool
+	buf         []byte
+	send        func(name, ctype string, data []byte) error
 }
 
 func (w *chunkWriter) Write(p []byte) (int, error) {
@@ -101,19 +100,29 @@ func (w *chunkWriter) Write(p []byte) (int, error) {
 }
 
 func (w *chunkWriter) sendChunk(data []byte) error {
-	msg := &customsv1.ExportInventoryBalanceResponse{}
-	if w.first != nil {
-		msg, w.first = w.first, nil
+	name, ctype := "", ""
+	if !w.sent {
+		name, ctype, w.sent = w.name, w.ctype, true
 	}
-	msg.Data = append([]byte(nil), data...)
-	return w.send(msg)
+	return w.send(name, ctype, append([]byte(nil), data...))
 }
 
 func (w *chunkWriter) flush() error {
-	if len(w.buf) == 0 && w.first == nil {
+	if len(w.buf) == 0 && w.sent {
 		return nil
 	}
 	return w.sendChunk(w.buf)
+}
+
+// reportFormat is the write-off report format asked for.
+func reportFormat(f customsv1.ReportFormat) (writeoff.BalanceReportFormat, error) {
+	switch f {
+	case customsv1.ReportFormat_REPORT_FORMAT_CSV:
+		return writeoff.BalanceCSV, nil
+	case customsv1.ReportFormat_REPORT_FORMAT_XLSX:
+		return writeoff.BalanceXLSX, nil
+	}
+	return "", grpcedge.Status(ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "format", "choose REPORT_FORMAT_CSV or REPORT_FORMAT_XLSX"))
 }
 
 func balanceAmountOut(a ledger.Amount) *customsv1.BalanceAmount {

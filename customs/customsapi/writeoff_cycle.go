@@ -312,3 +312,97 @@ func (s *WriteOffCycleServer) CloseWriteOff(ctx context.Context, r *customsv1.Cl
 		return &customsv1.CloseWriteOffResponse{Stocktake: stocktakeOut(st)}, nil
 	})
 }
+
+// ListAttention implements customsv1.WriteOffServiceServer.
+func (s *WriteOffCycleServer) ListAttention(ctx context.Context, r *customsv1.ListAttentionRequest) (*customsv1.ListAttentionResponse, error) {
+	return handle(ctx, nil, func(p access.Principal) (*customsv1.ListAttentionResponse, error) {
+		var ps parser
+		asOf := ps.optDate(r.GetAsOf(), "as_of")
+		if ps.err != nil {
+			return nil, ps.err
+		}
+		page, err := s.cy.ListAttention(ctx, p, writeoff.AttentionQuery{Book: r.GetBookNo(), AsOf: asOf, After: r.GetPageToken(), Limit: int(r.GetPageSize())})
+		if err != nil {
+			return nil, err
+		}
+		out := &customsv1.ListAttentionResponse{NextPageToken: page.Next}
+		for _, it := range page.Items {
+			out.Items = append(out.Items, attentionOut(it))
+		}
+		return out, nil
+	})
+}
+
+func attentionOut(it writeoff.AttentionItem) *customsv1.AttentionItem {
+	return &customsv1.AttentionItem{Kind: string(it.Kind), Enterprise: it.Enterprise, BookNo: it.Book, Documents: it.Documents,
+		Since: dateOut(it.Since), Days: int32(it.Days), Due: dateOut(it.Due), Quantity: qty(it.Quantity), Amount: money(it.Amount), Note: it.Note}
+}
+
+// ExportAttention implements customsv1.WriteOffServiceServer.
+func (s *WriteOffCycleServer) ExportAttention(r *customsv1.ExportAttentionRequest, stream customsv1.WriteOffService_ExportAttentionServer) error {
+	format, err := reportFormat(r.GetFormat())
+	if err != nil {
+		return err
+	}
+	type report struct {
+		items []writeoff.AttentionItem
+		asOf  time.Time
+	}
+	rep, err := handle(stream.Context(), nil, func(p access.Principal) (report, error) {
+		var ps parser
+		asOf := ps.optDate(r.GetAsOf(), "as_of")
+		if ps.err != nil {
+			return report{}, ps.err
+		}
+		if asOf.IsZero() {
+			asOf = s.cy.Today()
+		}
+		out := report{asOf: asOf}
+		q := writeoff.AttentionQuery{Book: r.GetBookNo(), AsOf: asOf}
+		for {
+			page, err := s.cy.ListAttention(stream.Context(), p, q)
+			if err != nil {
+				return report{}, err
+			}
+			out.items = append(out.items, page.Items...)
+			if page.Next == "" {
+				return out, nil
+			}
+			q.After = page.Next
+		}
+	})
+	if err != nil {
+		return err
+	}
+	w := &chunkWriter{name: writeoff.AttentionFileName(r.GetBookNo(), rep.asOf, format), ctype: format.ContentType(), send: func(name, ctype string, data []byte) error {
+		return stream.Send(&customsv1.ExportAttentionResponse{FileName: name, ContentType: ctype, Data: data})
+	}}
+	if err := writeoff.WriteAttentionReport(w, format, rep.items); err != nil {
+		return grpcedge.Status(err)
+	}
+	return w.flush()
+}
+
+// ExportDifferences implements customsv1.WriteOffServiceServer.
+func (s *WriteOffCycleServer) ExportDifferences(r *customsv1.ExportDifferencesRequest, stream customsv1.WriteOffService_ExportDifferencesServer) error {
+	format, err := reportFormat(r.GetFormat())
+	if err != nil {
+		return err
+	}
+	st, err := handle(stream.Context(), nil, func(p access.Principal) (writeoff.Stocktake, error) {
+		if _, err := s.cy.ListDifferences(stream.Context(), p, r.GetStocktakeNo()); err != nil {
+			return writeoff.Stocktake{}, err
+		}
+		return s.cy.GetStocktake(stream.Context(), p, r.GetStocktakeNo())
+	})
+	if err != nil {
+		return err
+	}
+	w := &chunkWriter{name: writeoff.DifferencesFileName(st, format), ctype: format.ContentType(), send: func(name, ctype string, data []byte) error {
+		return stream.Send(&customsv1.ExportDifferencesResponse{FileName: name, ContentType: ctype, Data: data})
+	}}
+	if err := writeoff.WriteDifferencesReport(w, format, st); err != nil {
+		return grpcedge.Status(err)
+	}
+	return w.flush()
+}

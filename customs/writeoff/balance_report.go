@@ -80,31 +80,39 @@ func Money(d decimal.Decimal) string {
 // WriteReport writes the balance as a CSV file or an XLSX workbook: a
 // header row, then one row per line and status.
 func (b InventoryBalance) WriteReport(w io.Writer, f BalanceReportFormat) error {
+	rows := make([][]string, 0, len(b.Lines))
+	for _, l := range b.Lines {
+		rows = append(rows, BalanceRecord(l))
+	}
+	return WriteTable(w, f, "Balance", BalanceHeader(), rows)
+}
+
+// WriteTable writes a report as a CSV file or an XLSX workbook of one
+// sheet: the header row, then the rows. The write-off's reports (the
+// balance, the differences, the attention list) all go through it. Every
+// XLSX cell is text, so no spreadsheet float touches a figure.
+func WriteTable(w io.Writer, f BalanceReportFormat, sheet string, header []string, rows [][]string) error {
 	switch f {
 	case BalanceCSV:
 		cw := csv.NewWriter(w)
-		if err := cw.Write(BalanceHeader()); err != nil {
+		if err := cw.Write(header); err != nil {
 			return err
 		}
-		for _, l := range b.Lines {
-			if err := cw.Write(BalanceRecord(l)); err != nil {
-				return err
-			}
+		if err := cw.WriteAll(rows); err != nil {
+			return err
 		}
 		cw.Flush()
 		return cw.Error()
 	case BalanceXLSX:
-		return b.writeXLSX(w)
+		return writeXLSX(w, sheet, header, rows)
 	}
-	return ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "format", "write the balance as %s or %s, not %q", BalanceCSV, BalanceXLSX, f)
+	return ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "format", "write the report as %s or %s, not %q", BalanceCSV, BalanceXLSX, f)
 }
 
-// writeXLSX streams the rows into one sheet; every cell is text, so no
-// spreadsheet float touches a figure.
-func (b InventoryBalance) writeXLSX(w io.Writer) error {
+// writeXLSX streams the rows into one sheet, every cell text.
+func writeXLSX(w io.Writer, sheet string, header []string, rows [][]string) error {
 	f := excelize.NewFile()
 	defer f.Close()
-	sheet := "Balance"
 	if err := f.SetSheetName("Sheet1", sheet); err != nil {
 		return err
 	}
@@ -123,11 +131,11 @@ func (b InventoryBalance) writeXLSX(w io.Writer) error {
 		}
 		return sw.SetRow(cell, cells)
 	}
-	if err := put(1, BalanceHeader()); err != nil {
+	if err := put(1, header); err != nil {
 		return err
 	}
-	for i, l := range b.Lines {
-		if err := put(i+2, BalanceRecord(l)); err != nil {
+	for i, r := range rows {
+		if err := put(i+2, r); err != nil {
 			return err
 		}
 	}

@@ -22,6 +22,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/zoneledger/zoneledger/customs/access"
+	"github.com/zoneledger/zoneledger/customs/ecommerce"
 	"github.com/zoneledger/zoneledger/customs/processing"
 	"github.com/zoneledger/zoneledger/customs/zone"
 	"github.com/zoneledger/zoneledger/ledger"
@@ -84,11 +85,19 @@ type CycleSettings struct {
 	// (UNCONFIRMED: the sources do not say how a stocktake shortage of a
 	// processed good is taxed).
 	ShortageByMaterials bool
+	// AttentionCycleDays is how many days before a write-off cycle's end
+	// the book appears in ListAttention as about to end. Default 30
+	// (UNCONFIRMED: the sources set no warning period).
+	AttentionCycleDays int
+	// AttentionListDays is how many days a list may stay declared (its
+	// outbound goods reserved) and not cleared before it appears in
+	// ListAttention. Default 7 (UNCONFIRMED: the sources set no limit).
+	AttentionListDays int
 }
 
 // DefaultCycleSettings returns the documented defaults.
 func DefaultCycleSettings() CycleSettings {
-	return CycleSettings{NoticeLeadDays: 0, ShortageByMaterials: true}
+	return CycleSettings{NoticeLeadDays: 0, ShortageByMaterials: true, AttentionCycleDays: 30, AttentionListDays: 7}
 }
 
 // Validate checks the settings; its error names the setting's key in the
@@ -96,6 +105,12 @@ func DefaultCycleSettings() CycleSettings {
 func (s CycleSettings) Validate() error {
 	if s.NoticeLeadDays < 0 || s.NoticeLeadDays > 90 {
 		return fmt.Errorf("writeoff.notice_lead_days: %d is not between 0 and 90", s.NoticeLeadDays)
+	}
+	if s.AttentionCycleDays < 0 || s.AttentionCycleDays > 366 {
+		return fmt.Errorf("writeoff.attention_cycle_days: %d is not between 0 and 366", s.AttentionCycleDays)
+	}
+	if s.AttentionListDays < 0 || s.AttentionListDays > 366 {
+		return fmt.Errorf("writeoff.attention_list_days: %d is not between 0 and 366", s.AttentionListDays)
 	}
 	return nil
 }
@@ -107,6 +122,9 @@ type CycleOptions struct {
 	// Processing, when set, finds the 单耗 a shortage of a processed good
 	// is taxed by; nil taxes every shortage on its actual state.
 	Processing *processing.Service
+	// Ecommerce, when set, adds e-commerce tax past its due date to
+	// ListAttention.
+	Ecommerce *ecommerce.Service
 	// Now is the clock, for tests; nil means time.Now.
 	Now func() time.Time
 }
@@ -118,6 +136,7 @@ type Cycles struct {
 	ledger ledger.ReadWriter[pgx.Tx]
 	zone   *zone.Service
 	proc   *processing.Service
+	ecom   *ecommerce.Service
 	set    CycleSettings
 	now    func() time.Time
 }
@@ -137,7 +156,7 @@ func NewCycles(pool *pgxpool.Pool, store ledger.ReadWriter[pgx.Tx], z *zone.Serv
 	if err := set.Validate(); err != nil {
 		return nil, fmt.Errorf("write-off settings: %w", err)
 	}
-	c := &Cycles{pool: pool, ledger: store, zone: z, proc: opts.Processing, set: set, now: opts.Now}
+	c := &Cycles{pool: pool, ledger: store, zone: z, proc: opts.Processing, ecom: opts.Ecommerce, set: set, now: opts.Now}
 	if c.now == nil {
 		c.now = time.Now
 	}

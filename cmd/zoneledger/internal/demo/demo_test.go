@@ -225,6 +225,7 @@ func TestDemo(t *testing.T) {
 	checkRepair(t, res, out.String())
 	checkOutZone(t, res, out.String())
 	checkEvidence(t, res, out.String())
+	checkStocktake(t, res, out.String(), conn, customs)
 
 	// The report has every section.
 	for _, s := range []string{"1. Set-up", "2. Filing", "3. Summary", "4. Balances", "5. Per-day totals", "6. Write-off period", "PERIOD_CLOSED",
@@ -232,7 +233,7 @@ func TestDemo(t *testing.T) {
 		"11. Sales and service centre", "12. Bonded display trading", "13. Cross-border e-commerce", "14. Stock report of T4601W000318",
 		reasonGuaranteeExceeded, "OVER_ANNUAL_LIMIT", "TOTAL,", "Sales and service centre:", "15. Selective duty",
 		"16. A manufacturer's month", "17. An R&D lab",
-		"18. Testing, repair and remanufacture centre", "LIST_RETURNED", "公告2023年第105号", "20. Evidence"} {
+		"18. Testing, repair and remanufacture centre", "LIST_RETURNED", "公告2023年第105号", "20. Evidence", "21. The month ends"} {
 		if !strings.Contains(out.String(), s) {
 			t.Errorf("report lacks %q", s)
 		}

@@ -142,8 +142,11 @@ type Result struct {
 	Repair        *RepairResult
 	// OutZone is the out-of-zone scene (section 19); Evidence the evidence
 	// scene (section 20).
-	OutZone     *OutZoneResult
-	Evidence    *EvidenceResult
+	OutZone  *OutZoneResult
+	Evidence *EvidenceResult
+	// Stocktake is the month-end scene (section 21): a stocktake written
+	// off and customs' attention list.
+	Stocktake   *StocktakeResult
 	PostingTime time.Duration
 	Elapsed     time.Duration
 	FirstDay    string
@@ -382,6 +385,16 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		return res, fmt.Errorf("evidence: %w", err)
 	}
 	printEvidence(w, ev)
+
+	// 21. The month ends: the manufacturer's book written off after a
+	// stocktake (one shortage taxed and paid, one surplus approved), and
+	// what needs customs' attention on every book.
+	sk, err := runStocktake(ctx, c, z.LC, time.Now().In(zoneLocation))
+	res.Stocktake = sk
+	if err != nil {
+		return res, fmt.Errorf("stocktake: %w", err)
+	}
+	printStocktake(w, sk)
 
 	res.Elapsed = time.Since(began)
 	fmt.Fprintf(w, "Done: %d journals filed in the month (%d accepted, %d refused, %d of them on purpose) and %d reversal; %d filed after the close (%d refused); %d holdings match the demo's own books; period verified: %t.\n",

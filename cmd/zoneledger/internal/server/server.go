@@ -305,7 +305,7 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	if err := repSvc.Start(ctx); err != nil {
 		return nil, fmt.Errorf("starting the repair service: %w", err)
 	}
-	cycles, err := writeoff.NewCycles(s.store.Pool(), s.store, zoneSvc, writeoff.CycleOptions{Settings: cfg.WriteOff, Processing: procSvc})
+	cycles, err := writeoff.NewCycles(s.store.Pool(), s.store, zoneSvc, writeoff.CycleOptions{Settings: cfg.WriteOff, Processing: procSvc, Ecommerce: ecomSvc})
 	if err != nil {
 		return nil, fmt.Errorf("building the write-off cycle service: %w", err)
 	}

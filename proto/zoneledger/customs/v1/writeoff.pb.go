@@ -2394,6 +2394,267 @@ func (x *CloseWriteOffResponse) GetStocktake() *Stocktake {
 	return nil
 }
 
+// AttentionItem is one thing that needs customs' attention.
+type AttentionItem struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// What needs attention: WRITE_OFF_CYCLE_ENDING, WRITE_OFF_CYCLE_OVERDUE, SHORTAGE_UNPAID,
+	// LIST_DECLARED, GATE_HOLD, ECOMMERCE_TAX_OVERDUE, or "OVERDUE_" + an OverdueKind's name
+	// without its prefix (OVERDUE_DISPLAY, OVERDUE_OUTSOURCING, OVERDUE_REPAIR_ORDER,
+	// OVERDUE_COLLECTIVE_TRIP, OVERDUE_ENTER_FIRST, ...).
+	Kind string `protobuf:"bytes,1,opt,name=kind,proto3" json:"kind,omitempty"`
+	// USCC of the enterprise whose book it is.
+	Enterprise string `protobuf:"bytes,2,opt,name=enterprise,proto3" json:"enterprise,omitempty"`
+	// Book number.
+	BookNo string `protobuf:"bytes,3,opt,name=book_no,json=bookNo,proto3" json:"book_no,omitempty"`
+	// The documents, the one to act on first (stocktake, list, pass, movement, form, order; the
+	// book itself for a cycle).
+	Documents []string `protobuf:"bytes,4,rep,name=documents,proto3" json:"documents,omitempty"`
+	// The day it began to need attention, "YYYY-MM-DD": the due date of what is overdue, the day a
+	// list was declared or a vehicle held, the stocktake date of a shortage, a cycle's end less
+	// writeoff.attention_cycle_days for a cycle about to end.
+	Since string `protobuf:"bytes,5,opt,name=since,proto3" json:"since,omitempty"`
+	// Days from since to as_of.
+	Days int32 `protobuf:"varint,6,opt,name=days,proto3" json:"days,omitempty"`
+	// The last day something was due ("YYYY-MM-DD"), when the row has one.
+	Due string `protobuf:"bytes,7,opt,name=due,proto3" json:"due,omitempty"`
+	// The goods concerned, in their declared unit, when the row has one quantity; "0" otherwise.
+	Quantity string `protobuf:"bytes,8,opt,name=quantity,proto3" json:"quantity,omitempty"`
+	// The tax in CNY to the fen, for SHORTAGE_UNPAID and ECOMMERCE_TAX_OVERDUE; "0.00" otherwise.
+	Amount string `protobuf:"bytes,9,opt,name=amount,proto3" json:"amount,omitempty"`
+	// What needs attention, in words.
+	Note          string `protobuf:"bytes,10,opt,name=note,proto3" json:"note,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AttentionItem) Reset() {
+	*x = AttentionItem{}
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[28]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AttentionItem) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AttentionItem) ProtoMessage() {}
+
+func (x *AttentionItem) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[28]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AttentionItem.ProtoReflect.Descriptor instead.
+func (*AttentionItem) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{28}
+}
+
+func (x *AttentionItem) GetKind() string {
+	if x != nil {
+		return x.Kind
+	}
+	return ""
+}
+
+func (x *AttentionItem) GetEnterprise() string {
+	if x != nil {
+		return x.Enterprise
+	}
+	return ""
+}
+
+func (x *AttentionItem) GetBookNo() string {
+	if x != nil {
+		return x.BookNo
+	}
+	return ""
+}
+
+func (x *AttentionItem) GetDocuments() []string {
+	if x != nil {
+		return x.Documents
+	}
+	return nil
+}
+
+func (x *AttentionItem) GetSince() string {
+	if x != nil {
+		return x.Since
+	}
+	return ""
+}
+
+func (x *AttentionItem) GetDays() int32 {
+	if x != nil {
+		return x.Days
+	}
+	return 0
+}
+
+func (x *AttentionItem) GetDue() string {
+	if x != nil {
+		return x.Due
+	}
+	return ""
+}
+
+func (x *AttentionItem) GetQuantity() string {
+	if x != nil {
+		return x.Quantity
+	}
+	return ""
+}
+
+func (x *AttentionItem) GetAmount() string {
+	if x != nil {
+		return x.Amount
+	}
+	return ""
+}
+
+func (x *AttentionItem) GetNote() string {
+	if x != nil {
+		return x.Note
+	}
+	return ""
+}
+
+// ListAttentionRequest selects a page of the attention list.
+type ListAttentionRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Restrict to one book; empty: every book the caller may read.
+	BookNo string `protobuf:"bytes,1,opt,name=book_no,json=bookNo,proto3" json:"book_no,omitempty"`
+	// "YYYY-MM-DD"; empty means today in the zone's time zone.
+	AsOf string `protobuf:"bytes,2,opt,name=as_of,json=asOf,proto3" json:"as_of,omitempty"`
+	// Page size, 0 (the server's default) to 1000.
+	PageSize int32 `protobuf:"varint,3,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	// next_page_token of the previous page; empty for the first.
+	PageToken     string `protobuf:"bytes,4,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListAttentionRequest) Reset() {
+	*x = ListAttentionRequest{}
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[29]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListAttentionRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListAttentionRequest) ProtoMessage() {}
+
+func (x *ListAttentionRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[29]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListAttentionRequest.ProtoReflect.Descriptor instead.
+func (*ListAttentionRequest) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{29}
+}
+
+func (x *ListAttentionRequest) GetBookNo() string {
+	if x != nil {
+		return x.BookNo
+	}
+	return ""
+}
+
+func (x *ListAttentionRequest) GetAsOf() string {
+	if x != nil {
+		return x.AsOf
+	}
+	return ""
+}
+
+func (x *ListAttentionRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *ListAttentionRequest) GetPageToken() string {
+	if x != nil {
+		return x.PageToken
+	}
+	return ""
+}
+
+// ListAttentionResponse is a page of the attention list, oldest first.
+type ListAttentionResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The rows.
+	Items []*AttentionItem `protobuf:"bytes,1,rep,name=items,proto3" json:"items,omitempty"`
+	// The token of the next page; empty on the last page.
+	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListAttentionResponse) Reset() {
+	*x = ListAttentionResponse{}
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[30]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListAttentionResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListAttentionResponse) ProtoMessage() {}
+
+func (x *ListAttentionResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[30]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListAttentionResponse.ProtoReflect.Descriptor instead.
+func (*ListAttentionResponse) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{30}
+}
+
+func (x *ListAttentionResponse) GetItems() []*AttentionItem {
+	if x != nil {
+		return x.Items
+	}
+	return nil
+}
+
+func (x *ListAttentionResponse) GetNextPageToken() string {
+	if x != nil {
+		return x.NextPageToken
+	}
+	return ""
+}
+
 // Evidence is a period's sealed evidence.
 type Evidence struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -2421,7 +2682,7 @@ type Evidence struct {
 
 func (x *Evidence) Reset() {
 	*x = Evidence{}
-	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[28]
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2433,7 +2694,7 @@ func (x *Evidence) String() string {
 func (*Evidence) ProtoMessage() {}
 
 func (x *Evidence) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[28]
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2446,7 +2707,7 @@ func (x *Evidence) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Evidence.ProtoReflect.Descriptor instead.
 func (*Evidence) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{28}
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *Evidence) GetBookNo() string {
@@ -2532,7 +2793,7 @@ type SealEvidenceRequest struct {
 
 func (x *SealEvidenceRequest) Reset() {
 	*x = SealEvidenceRequest{}
-	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[29]
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2544,7 +2805,7 @@ func (x *SealEvidenceRequest) String() string {
 func (*SealEvidenceRequest) ProtoMessage() {}
 
 func (x *SealEvidenceRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[29]
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2557,7 +2818,7 @@ func (x *SealEvidenceRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SealEvidenceRequest.ProtoReflect.Descriptor instead.
 func (*SealEvidenceRequest) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{29}
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *SealEvidenceRequest) GetBookNo() string {
@@ -2585,7 +2846,7 @@ type SealEvidenceResponse struct {
 
 func (x *SealEvidenceResponse) Reset() {
 	*x = SealEvidenceResponse{}
-	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[30]
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2597,7 +2858,7 @@ func (x *SealEvidenceResponse) String() string {
 func (*SealEvidenceResponse) ProtoMessage() {}
 
 func (x *SealEvidenceResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[30]
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2610,7 +2871,7 @@ func (x *SealEvidenceResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SealEvidenceResponse.ProtoReflect.Descriptor instead.
 func (*SealEvidenceResponse) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{30}
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *SealEvidenceResponse) GetEvidence() *Evidence {
@@ -2631,7 +2892,7 @@ type ListEvidenceRequest struct {
 
 func (x *ListEvidenceRequest) Reset() {
 	*x = ListEvidenceRequest{}
-	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[31]
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2643,7 +2904,7 @@ func (x *ListEvidenceRequest) String() string {
 func (*ListEvidenceRequest) ProtoMessage() {}
 
 func (x *ListEvidenceRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[31]
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2656,7 +2917,7 @@ func (x *ListEvidenceRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListEvidenceRequest.ProtoReflect.Descriptor instead.
 func (*ListEvidenceRequest) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{31}
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *ListEvidenceRequest) GetBookNo() string {
@@ -2678,7 +2939,7 @@ type ListEvidenceResponse struct {
 
 func (x *ListEvidenceResponse) Reset() {
 	*x = ListEvidenceResponse{}
-	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[32]
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2690,7 +2951,7 @@ func (x *ListEvidenceResponse) String() string {
 func (*ListEvidenceResponse) ProtoMessage() {}
 
 func (x *ListEvidenceResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[32]
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2703,7 +2964,7 @@ func (x *ListEvidenceResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListEvidenceResponse.ProtoReflect.Descriptor instead.
 func (*ListEvidenceResponse) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{32}
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *ListEvidenceResponse) GetEvidence() []*Evidence {
@@ -2726,7 +2987,7 @@ type ExportEvidenceRequest struct {
 
 func (x *ExportEvidenceRequest) Reset() {
 	*x = ExportEvidenceRequest{}
-	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[33]
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2738,7 +2999,7 @@ func (x *ExportEvidenceRequest) String() string {
 func (*ExportEvidenceRequest) ProtoMessage() {}
 
 func (x *ExportEvidenceRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[33]
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2751,7 +3012,7 @@ func (x *ExportEvidenceRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExportEvidenceRequest.ProtoReflect.Descriptor instead.
 func (*ExportEvidenceRequest) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{33}
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *ExportEvidenceRequest) GetBookNo() string {
@@ -2783,7 +3044,7 @@ type ExportEvidenceResponse struct {
 
 func (x *ExportEvidenceResponse) Reset() {
 	*x = ExportEvidenceResponse{}
-	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[34]
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2795,7 +3056,7 @@ func (x *ExportEvidenceResponse) String() string {
 func (*ExportEvidenceResponse) ProtoMessage() {}
 
 func (x *ExportEvidenceResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[34]
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2808,7 +3069,7 @@ func (x *ExportEvidenceResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExportEvidenceResponse.ProtoReflect.Descriptor instead.
 func (*ExportEvidenceResponse) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{34}
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *ExportEvidenceResponse) GetEvidence() *Evidence {
@@ -2839,7 +3100,7 @@ type BalanceAmount struct {
 
 func (x *BalanceAmount) Reset() {
 	*x = BalanceAmount{}
-	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[35]
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2851,7 +3112,7 @@ func (x *BalanceAmount) String() string {
 func (*BalanceAmount) ProtoMessage() {}
 
 func (x *BalanceAmount) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[35]
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2864,7 +3125,7 @@ func (x *BalanceAmount) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BalanceAmount.ProtoReflect.Descriptor instead.
 func (*BalanceAmount) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{35}
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *BalanceAmount) GetQuantity() string {
@@ -2896,7 +3157,7 @@ type BalanceFlowAmount struct {
 
 func (x *BalanceFlowAmount) Reset() {
 	*x = BalanceFlowAmount{}
-	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[36]
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2908,7 +3169,7 @@ func (x *BalanceFlowAmount) String() string {
 func (*BalanceFlowAmount) ProtoMessage() {}
 
 func (x *BalanceFlowAmount) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[36]
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2921,7 +3182,7 @@ func (x *BalanceFlowAmount) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BalanceFlowAmount.ProtoReflect.Descriptor instead.
 func (*BalanceFlowAmount) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{36}
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *BalanceFlowAmount) GetFlow() BalanceFlow {
@@ -2979,7 +3240,7 @@ type BalanceLine struct {
 
 func (x *BalanceLine) Reset() {
 	*x = BalanceLine{}
-	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[37]
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2991,7 +3252,7 @@ func (x *BalanceLine) String() string {
 func (*BalanceLine) ProtoMessage() {}
 
 func (x *BalanceLine) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[37]
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3004,7 +3265,7 @@ func (x *BalanceLine) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BalanceLine.ProtoReflect.Descriptor instead.
 func (*BalanceLine) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{37}
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *BalanceLine) GetBookSeq() int32 {
@@ -3106,7 +3367,7 @@ type GetInventoryBalanceRequest struct {
 
 func (x *GetInventoryBalanceRequest) Reset() {
 	*x = GetInventoryBalanceRequest{}
-	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[38]
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3118,7 +3379,7 @@ func (x *GetInventoryBalanceRequest) String() string {
 func (*GetInventoryBalanceRequest) ProtoMessage() {}
 
 func (x *GetInventoryBalanceRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[38]
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3131,7 +3392,7 @@ func (x *GetInventoryBalanceRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetInventoryBalanceRequest.ProtoReflect.Descriptor instead.
 func (*GetInventoryBalanceRequest) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{38}
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *GetInventoryBalanceRequest) GetBookNo() string {
@@ -3172,7 +3433,7 @@ type GetInventoryBalanceResponse struct {
 
 func (x *GetInventoryBalanceResponse) Reset() {
 	*x = GetInventoryBalanceResponse{}
-	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[39]
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3184,7 +3445,7 @@ func (x *GetInventoryBalanceResponse) String() string {
 func (*GetInventoryBalanceResponse) ProtoMessage() {}
 
 func (x *GetInventoryBalanceResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[39]
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3197,7 +3458,7 @@ func (x *GetInventoryBalanceResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetInventoryBalanceResponse.ProtoReflect.Descriptor instead.
 func (*GetInventoryBalanceResponse) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{39}
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *GetInventoryBalanceResponse) GetBookNo() string {
@@ -3245,7 +3506,7 @@ type ExportInventoryBalanceRequest struct {
 
 func (x *ExportInventoryBalanceRequest) Reset() {
 	*x = ExportInventoryBalanceRequest{}
-	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[40]
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3257,7 +3518,7 @@ func (x *ExportInventoryBalanceRequest) String() string {
 func (*ExportInventoryBalanceRequest) ProtoMessage() {}
 
 func (x *ExportInventoryBalanceRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[40]
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3270,7 +3531,7 @@ func (x *ExportInventoryBalanceRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExportInventoryBalanceRequest.ProtoReflect.Descriptor instead.
 func (*ExportInventoryBalanceRequest) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{40}
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *ExportInventoryBalanceRequest) GetBookNo() string {
@@ -3316,7 +3577,7 @@ type ExportInventoryBalanceResponse struct {
 
 func (x *ExportInventoryBalanceResponse) Reset() {
 	*x = ExportInventoryBalanceResponse{}
-	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[41]
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3328,7 +3589,7 @@ func (x *ExportInventoryBalanceResponse) String() string {
 func (*ExportInventoryBalanceResponse) ProtoMessage() {}
 
 func (x *ExportInventoryBalanceResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[41]
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3341,7 +3602,7 @@ func (x *ExportInventoryBalanceResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExportInventoryBalanceResponse.ProtoReflect.Descriptor instead.
 func (*ExportInventoryBalanceResponse) Descriptor() ([]byte, []int) {
-	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{41}
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *ExportInventoryBalanceResponse) GetFileName() string {
@@ -3359,6 +3620,253 @@ func (x *ExportInventoryBalanceResponse) GetContentType() string {
 }
 
 func (x *ExportInventoryBalanceResponse) GetData() []byte {
+	if x != nil {
+		return x.Data
+	}
+	return nil
+}
+
+// ExportAttentionRequest selects the attention list to write and its format.
+type ExportAttentionRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Restrict to one book; empty: every book the caller may read.
+	BookNo string `protobuf:"bytes,1,opt,name=book_no,json=bookNo,proto3" json:"book_no,omitempty"`
+	// "YYYY-MM-DD"; empty means today in the zone's time zone.
+	AsOf string `protobuf:"bytes,2,opt,name=as_of,json=asOf,proto3" json:"as_of,omitempty"`
+	// File format; required.
+	Format        ReportFormat `protobuf:"varint,3,opt,name=format,proto3,enum=zoneledger.customs.v1.ReportFormat" json:"format,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ExportAttentionRequest) Reset() {
+	*x = ExportAttentionRequest{}
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[45]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ExportAttentionRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ExportAttentionRequest) ProtoMessage() {}
+
+func (x *ExportAttentionRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[45]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ExportAttentionRequest.ProtoReflect.Descriptor instead.
+func (*ExportAttentionRequest) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{45}
+}
+
+func (x *ExportAttentionRequest) GetBookNo() string {
+	if x != nil {
+		return x.BookNo
+	}
+	return ""
+}
+
+func (x *ExportAttentionRequest) GetAsOf() string {
+	if x != nil {
+		return x.AsOf
+	}
+	return ""
+}
+
+func (x *ExportAttentionRequest) GetFormat() ReportFormat {
+	if x != nil {
+		return x.Format
+	}
+	return ReportFormat_REPORT_FORMAT_UNSPECIFIED
+}
+
+// ExportAttentionResponse is a part of the attention report file.
+type ExportAttentionResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Suggested file name, in the first message only.
+	FileName string `protobuf:"bytes,1,opt,name=file_name,json=fileName,proto3" json:"file_name,omitempty"`
+	// Content type, in the first message only.
+	ContentType string `protobuf:"bytes,2,opt,name=content_type,json=contentType,proto3" json:"content_type,omitempty"`
+	// The next bytes of the file.
+	Data          []byte `protobuf:"bytes,3,opt,name=data,proto3" json:"data,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ExportAttentionResponse) Reset() {
+	*x = ExportAttentionResponse{}
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[46]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ExportAttentionResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ExportAttentionResponse) ProtoMessage() {}
+
+func (x *ExportAttentionResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[46]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ExportAttentionResponse.ProtoReflect.Descriptor instead.
+func (*ExportAttentionResponse) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{46}
+}
+
+func (x *ExportAttentionResponse) GetFileName() string {
+	if x != nil {
+		return x.FileName
+	}
+	return ""
+}
+
+func (x *ExportAttentionResponse) GetContentType() string {
+	if x != nil {
+		return x.ContentType
+	}
+	return ""
+}
+
+func (x *ExportAttentionResponse) GetData() []byte {
+	if x != nil {
+		return x.Data
+	}
+	return nil
+}
+
+// ExportDifferencesRequest names a counted stocktake and the format.
+type ExportDifferencesRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Stocktake number.
+	StocktakeNo string `protobuf:"bytes,1,opt,name=stocktake_no,json=stocktakeNo,proto3" json:"stocktake_no,omitempty"`
+	// File format; required.
+	Format        ReportFormat `protobuf:"varint,2,opt,name=format,proto3,enum=zoneledger.customs.v1.ReportFormat" json:"format,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ExportDifferencesRequest) Reset() {
+	*x = ExportDifferencesRequest{}
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[47]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ExportDifferencesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ExportDifferencesRequest) ProtoMessage() {}
+
+func (x *ExportDifferencesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[47]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ExportDifferencesRequest.ProtoReflect.Descriptor instead.
+func (*ExportDifferencesRequest) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{47}
+}
+
+func (x *ExportDifferencesRequest) GetStocktakeNo() string {
+	if x != nil {
+		return x.StocktakeNo
+	}
+	return ""
+}
+
+func (x *ExportDifferencesRequest) GetFormat() ReportFormat {
+	if x != nil {
+		return x.Format
+	}
+	return ReportFormat_REPORT_FORMAT_UNSPECIFIED
+}
+
+// ExportDifferencesResponse is a part of the differences report file.
+type ExportDifferencesResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Suggested file name, in the first message only.
+	FileName string `protobuf:"bytes,1,opt,name=file_name,json=fileName,proto3" json:"file_name,omitempty"`
+	// Content type, in the first message only.
+	ContentType string `protobuf:"bytes,2,opt,name=content_type,json=contentType,proto3" json:"content_type,omitempty"`
+	// The next bytes of the file.
+	Data          []byte `protobuf:"bytes,3,opt,name=data,proto3" json:"data,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ExportDifferencesResponse) Reset() {
+	*x = ExportDifferencesResponse{}
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[48]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ExportDifferencesResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ExportDifferencesResponse) ProtoMessage() {}
+
+func (x *ExportDifferencesResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_writeoff_proto_msgTypes[48]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ExportDifferencesResponse.ProtoReflect.Descriptor instead.
+func (*ExportDifferencesResponse) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP(), []int{48}
+}
+
+func (x *ExportDifferencesResponse) GetFileName() string {
+	if x != nil {
+		return x.FileName
+	}
+	return ""
+}
+
+func (x *ExportDifferencesResponse) GetContentType() string {
+	if x != nil {
+		return x.ContentType
+	}
+	return ""
+}
+
+func (x *ExportDifferencesResponse) GetData() []byte {
 	if x != nil {
 		return x.Data
 	}
@@ -3526,7 +4034,31 @@ const file_zoneledger_customs_v1_writeoff_proto_rawDesc = "" +
 	"\x14CloseWriteOffRequest\x12,\n" +
 	"\fstocktake_no\x18\x01 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18@R\vstocktakeNo\"W\n" +
 	"\x15CloseWriteOffResponse\x12>\n" +
-	"\tstocktake\x18\x01 \x01(\v2 .zoneledger.customs.v1.StocktakeR\tstocktake\"\xc7\x02\n" +
+	"\tstocktake\x18\x01 \x01(\v2 .zoneledger.customs.v1.StocktakeR\tstocktake\"\xfe\x01\n" +
+	"\rAttentionItem\x12\x12\n" +
+	"\x04kind\x18\x01 \x01(\tR\x04kind\x12\x1e\n" +
+	"\n" +
+	"enterprise\x18\x02 \x01(\tR\n" +
+	"enterprise\x12\x17\n" +
+	"\abook_no\x18\x03 \x01(\tR\x06bookNo\x12\x1c\n" +
+	"\tdocuments\x18\x04 \x03(\tR\tdocuments\x12\x14\n" +
+	"\x05since\x18\x05 \x01(\tR\x05since\x12\x12\n" +
+	"\x04days\x18\x06 \x01(\x05R\x04days\x12\x10\n" +
+	"\x03due\x18\a \x01(\tR\x03due\x12\x1a\n" +
+	"\bquantity\x18\b \x01(\tR\bquantity\x12\x16\n" +
+	"\x06amount\x18\t \x01(\tR\x06amount\x12\x12\n" +
+	"\x04note\x18\n" +
+	" \x01(\tR\x04note\"\xc7\x01\n" +
+	"\x14ListAttentionRequest\x12 \n" +
+	"\abook_no\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x18@R\x06bookNo\x12;\n" +
+	"\x05as_of\x18\x02 \x01(\tB&\xbaH#\xd8\x01\x01r\x1e2\x1c^[0-9]{4}-[0-9]{2}-[0-9]{2}$R\x04asOf\x12'\n" +
+	"\tpage_size\x18\x03 \x01(\x05B\n" +
+	"\xbaH\a\x1a\x05\x18\xe8\a(\x00R\bpageSize\x12'\n" +
+	"\n" +
+	"page_token\x18\x04 \x01(\tB\b\xbaH\x05r\x03\x18\x90\x03R\tpageToken\"{\n" +
+	"\x15ListAttentionResponse\x12:\n" +
+	"\x05items\x18\x01 \x03(\v2$.zoneledger.customs.v1.AttentionItemR\x05items\x12&\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xc7\x02\n" +
 	"\bEvidence\x12\x17\n" +
 	"\abook_no\x18\x01 \x01(\tR\x06bookNo\x12\x12\n" +
 	"\x04from\x18\x02 \x01(\tR\x04from\x12\x18\n" +
@@ -3594,6 +4126,23 @@ const file_zoneledger_customs_v1_writeoff_proto_rawDesc = "" +
 	"\x1eExportInventoryBalanceResponse\x12\x1b\n" +
 	"\tfile_name\x18\x01 \x01(\tR\bfileName\x12!\n" +
 	"\fcontent_type\x18\x02 \x01(\tR\vcontentType\x12\x12\n" +
+	"\x04data\x18\x03 \x01(\fR\x04data\"\xc0\x01\n" +
+	"\x16ExportAttentionRequest\x12 \n" +
+	"\abook_no\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x18@R\x06bookNo\x12;\n" +
+	"\x05as_of\x18\x02 \x01(\tB&\xbaH#\xd8\x01\x01r\x1e2\x1c^[0-9]{4}-[0-9]{2}-[0-9]{2}$R\x04asOf\x12G\n" +
+	"\x06format\x18\x03 \x01(\x0e2#.zoneledger.customs.v1.ReportFormatB\n" +
+	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x06format\"m\n" +
+	"\x17ExportAttentionResponse\x12\x1b\n" +
+	"\tfile_name\x18\x01 \x01(\tR\bfileName\x12!\n" +
+	"\fcontent_type\x18\x02 \x01(\tR\vcontentType\x12\x12\n" +
+	"\x04data\x18\x03 \x01(\fR\x04data\"\x91\x01\n" +
+	"\x18ExportDifferencesRequest\x12,\n" +
+	"\fstocktake_no\x18\x01 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18@R\vstocktakeNo\x12G\n" +
+	"\x06format\x18\x02 \x01(\x0e2#.zoneledger.customs.v1.ReportFormatB\n" +
+	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x06format\"o\n" +
+	"\x19ExportDifferencesResponse\x12\x1b\n" +
+	"\tfile_name\x18\x01 \x01(\tR\bfileName\x12!\n" +
+	"\fcontent_type\x18\x02 \x01(\tR\vcontentType\x12\x12\n" +
 	"\x04data\x18\x03 \x01(\fR\x04data*`\n" +
 	"\vCountStatus\x12\x1c\n" +
 	"\x18COUNT_STATUS_UNSPECIFIED\x10\x00\x12\x17\n" +
@@ -3642,7 +4191,7 @@ const file_zoneledger_customs_v1_writeoff_proto_rawDesc = "" +
 	"\fReportFormat\x12\x1d\n" +
 	"\x19REPORT_FORMAT_UNSPECIFIED\x10\x00\x12\x15\n" +
 	"\x11REPORT_FORMAT_CSV\x10\x01\x12\x16\n" +
-	"\x12REPORT_FORMAT_XLSX\x10\x022\x80\x0f\n" +
+	"\x12REPORT_FORMAT_XLSX\x10\x022\xda\x11\n" +
 	"\x0fWriteOffService\x12~\n" +
 	"\x13GetInventoryBalance\x121.zoneledger.customs.v1.GetInventoryBalanceRequest\x1a2.zoneledger.customs.v1.GetInventoryBalanceResponse0\x01\x12\x87\x01\n" +
 	"\x16ExportInventoryBalance\x124.zoneledger.customs.v1.ExportInventoryBalanceRequest\x1a5.zoneledger.customs.v1.ExportInventoryBalanceResponse0\x01\x12[\n" +
@@ -3657,7 +4206,10 @@ const file_zoneledger_customs_v1_writeoff_proto_rawDesc = "" +
 	"\x15RecordShortagePayment\x123.zoneledger.customs.v1.RecordShortagePaymentRequest\x1a4.zoneledger.customs.v1.RecordShortagePaymentResponse\x12m\n" +
 	"\x0eExplainSurplus\x12,.zoneledger.customs.v1.ExplainSurplusRequest\x1a-.zoneledger.customs.v1.ExplainSurplusResponse\x12j\n" +
 	"\rDecideSurplus\x12+.zoneledger.customs.v1.DecideSurplusRequest\x1a,.zoneledger.customs.v1.DecideSurplusResponse\x12j\n" +
-	"\rCloseWriteOff\x12+.zoneledger.customs.v1.CloseWriteOffRequest\x1a,.zoneledger.customs.v1.CloseWriteOffResponse\x12g\n" +
+	"\rCloseWriteOff\x12+.zoneledger.customs.v1.CloseWriteOffRequest\x1a,.zoneledger.customs.v1.CloseWriteOffResponse\x12j\n" +
+	"\rListAttention\x12+.zoneledger.customs.v1.ListAttentionRequest\x1a,.zoneledger.customs.v1.ListAttentionResponse\x12r\n" +
+	"\x0fExportAttention\x12-.zoneledger.customs.v1.ExportAttentionRequest\x1a..zoneledger.customs.v1.ExportAttentionResponse0\x01\x12x\n" +
+	"\x11ExportDifferences\x12/.zoneledger.customs.v1.ExportDifferencesRequest\x1a0.zoneledger.customs.v1.ExportDifferencesResponse0\x01\x12g\n" +
 	"\fSealEvidence\x12*.zoneledger.customs.v1.SealEvidenceRequest\x1a+.zoneledger.customs.v1.SealEvidenceResponse\x12g\n" +
 	"\fListEvidence\x12*.zoneledger.customs.v1.ListEvidenceRequest\x1a+.zoneledger.customs.v1.ListEvidenceResponse\x12o\n" +
 	"\x0eExportEvidence\x12,.zoneledger.customs.v1.ExportEvidenceRequest\x1a-.zoneledger.customs.v1.ExportEvidenceResponse0\x01B\xe8\x01\n" +
@@ -3676,7 +4228,7 @@ func file_zoneledger_customs_v1_writeoff_proto_rawDescGZIP() []byte {
 }
 
 var file_zoneledger_customs_v1_writeoff_proto_enumTypes = make([]protoimpl.EnumInfo, 6)
-var file_zoneledger_customs_v1_writeoff_proto_msgTypes = make([]protoimpl.MessageInfo, 42)
+var file_zoneledger_customs_v1_writeoff_proto_msgTypes = make([]protoimpl.MessageInfo, 49)
 var file_zoneledger_customs_v1_writeoff_proto_goTypes = []any{
 	(CountStatus)(0),                       // 0: zoneledger.customs.v1.CountStatus
 	(CountFileFormat)(0),                   // 1: zoneledger.customs.v1.CountFileFormat
@@ -3712,22 +4264,29 @@ var file_zoneledger_customs_v1_writeoff_proto_goTypes = []any{
 	(*DecideSurplusResponse)(nil),          // 31: zoneledger.customs.v1.DecideSurplusResponse
 	(*CloseWriteOffRequest)(nil),           // 32: zoneledger.customs.v1.CloseWriteOffRequest
 	(*CloseWriteOffResponse)(nil),          // 33: zoneledger.customs.v1.CloseWriteOffResponse
-	(*Evidence)(nil),                       // 34: zoneledger.customs.v1.Evidence
-	(*SealEvidenceRequest)(nil),            // 35: zoneledger.customs.v1.SealEvidenceRequest
-	(*SealEvidenceResponse)(nil),           // 36: zoneledger.customs.v1.SealEvidenceResponse
-	(*ListEvidenceRequest)(nil),            // 37: zoneledger.customs.v1.ListEvidenceRequest
-	(*ListEvidenceResponse)(nil),           // 38: zoneledger.customs.v1.ListEvidenceResponse
-	(*ExportEvidenceRequest)(nil),          // 39: zoneledger.customs.v1.ExportEvidenceRequest
-	(*ExportEvidenceResponse)(nil),         // 40: zoneledger.customs.v1.ExportEvidenceResponse
-	(*BalanceAmount)(nil),                  // 41: zoneledger.customs.v1.BalanceAmount
-	(*BalanceFlowAmount)(nil),              // 42: zoneledger.customs.v1.BalanceFlowAmount
-	(*BalanceLine)(nil),                    // 43: zoneledger.customs.v1.BalanceLine
-	(*GetInventoryBalanceRequest)(nil),     // 44: zoneledger.customs.v1.GetInventoryBalanceRequest
-	(*GetInventoryBalanceResponse)(nil),    // 45: zoneledger.customs.v1.GetInventoryBalanceResponse
-	(*ExportInventoryBalanceRequest)(nil),  // 46: zoneledger.customs.v1.ExportInventoryBalanceRequest
-	(*ExportInventoryBalanceResponse)(nil), // 47: zoneledger.customs.v1.ExportInventoryBalanceResponse
-	(*timestamppb.Timestamp)(nil),          // 48: google.protobuf.Timestamp
-	(GoodsType)(0),                         // 49: zoneledger.customs.v1.GoodsType
+	(*AttentionItem)(nil),                  // 34: zoneledger.customs.v1.AttentionItem
+	(*ListAttentionRequest)(nil),           // 35: zoneledger.customs.v1.ListAttentionRequest
+	(*ListAttentionResponse)(nil),          // 36: zoneledger.customs.v1.ListAttentionResponse
+	(*Evidence)(nil),                       // 37: zoneledger.customs.v1.Evidence
+	(*SealEvidenceRequest)(nil),            // 38: zoneledger.customs.v1.SealEvidenceRequest
+	(*SealEvidenceResponse)(nil),           // 39: zoneledger.customs.v1.SealEvidenceResponse
+	(*ListEvidenceRequest)(nil),            // 40: zoneledger.customs.v1.ListEvidenceRequest
+	(*ListEvidenceResponse)(nil),           // 41: zoneledger.customs.v1.ListEvidenceResponse
+	(*ExportEvidenceRequest)(nil),          // 42: zoneledger.customs.v1.ExportEvidenceRequest
+	(*ExportEvidenceResponse)(nil),         // 43: zoneledger.customs.v1.ExportEvidenceResponse
+	(*BalanceAmount)(nil),                  // 44: zoneledger.customs.v1.BalanceAmount
+	(*BalanceFlowAmount)(nil),              // 45: zoneledger.customs.v1.BalanceFlowAmount
+	(*BalanceLine)(nil),                    // 46: zoneledger.customs.v1.BalanceLine
+	(*GetInventoryBalanceRequest)(nil),     // 47: zoneledger.customs.v1.GetInventoryBalanceRequest
+	(*GetInventoryBalanceResponse)(nil),    // 48: zoneledger.customs.v1.GetInventoryBalanceResponse
+	(*ExportInventoryBalanceRequest)(nil),  // 49: zoneledger.customs.v1.ExportInventoryBalanceRequest
+	(*ExportInventoryBalanceResponse)(nil), // 50: zoneledger.customs.v1.ExportInventoryBalanceResponse
+	(*ExportAttentionRequest)(nil),         // 51: zoneledger.customs.v1.ExportAttentionRequest
+	(*ExportAttentionResponse)(nil),        // 52: zoneledger.customs.v1.ExportAttentionResponse
+	(*ExportDifferencesRequest)(nil),       // 53: zoneledger.customs.v1.ExportDifferencesRequest
+	(*ExportDifferencesResponse)(nil),      // 54: zoneledger.customs.v1.ExportDifferencesResponse
+	(*timestamppb.Timestamp)(nil),          // 55: google.protobuf.Timestamp
+	(GoodsType)(0),                         // 56: zoneledger.customs.v1.GoodsType
 }
 var file_zoneledger_customs_v1_writeoff_proto_depIdxs = []int32{
 	0,  // 0: zoneledger.customs.v1.Difference.status:type_name -> zoneledger.customs.v1.CountStatus
@@ -3747,63 +4306,72 @@ var file_zoneledger_customs_v1_writeoff_proto_depIdxs = []int32{
 	0,  // 14: zoneledger.customs.v1.DecideSurplusRequest.status:type_name -> zoneledger.customs.v1.CountStatus
 	9,  // 15: zoneledger.customs.v1.DecideSurplusResponse.difference:type_name -> zoneledger.customs.v1.Difference
 	7,  // 16: zoneledger.customs.v1.CloseWriteOffResponse.stocktake:type_name -> zoneledger.customs.v1.Stocktake
-	48, // 17: zoneledger.customs.v1.Evidence.sealed_at:type_name -> google.protobuf.Timestamp
-	34, // 18: zoneledger.customs.v1.SealEvidenceResponse.evidence:type_name -> zoneledger.customs.v1.Evidence
-	34, // 19: zoneledger.customs.v1.ListEvidenceResponse.evidence:type_name -> zoneledger.customs.v1.Evidence
-	34, // 20: zoneledger.customs.v1.ExportEvidenceResponse.evidence:type_name -> zoneledger.customs.v1.Evidence
-	4,  // 21: zoneledger.customs.v1.BalanceFlowAmount.flow:type_name -> zoneledger.customs.v1.BalanceFlow
-	3,  // 22: zoneledger.customs.v1.BalanceFlowAmount.direction:type_name -> zoneledger.customs.v1.BalanceDirection
-	41, // 23: zoneledger.customs.v1.BalanceFlowAmount.amount:type_name -> zoneledger.customs.v1.BalanceAmount
-	49, // 24: zoneledger.customs.v1.BalanceLine.type:type_name -> zoneledger.customs.v1.GoodsType
-	2,  // 25: zoneledger.customs.v1.BalanceLine.status:type_name -> zoneledger.customs.v1.BalanceStatus
-	41, // 26: zoneledger.customs.v1.BalanceLine.opening:type_name -> zoneledger.customs.v1.BalanceAmount
-	42, // 27: zoneledger.customs.v1.BalanceLine.flows:type_name -> zoneledger.customs.v1.BalanceFlowAmount
-	41, // 28: zoneledger.customs.v1.BalanceLine.in:type_name -> zoneledger.customs.v1.BalanceAmount
-	41, // 29: zoneledger.customs.v1.BalanceLine.out:type_name -> zoneledger.customs.v1.BalanceAmount
-	41, // 30: zoneledger.customs.v1.BalanceLine.consumed:type_name -> zoneledger.customs.v1.BalanceAmount
-	41, // 31: zoneledger.customs.v1.BalanceLine.scrap_made:type_name -> zoneledger.customs.v1.BalanceAmount
-	41, // 32: zoneledger.customs.v1.BalanceLine.closing:type_name -> zoneledger.customs.v1.BalanceAmount
-	43, // 33: zoneledger.customs.v1.GetInventoryBalanceResponse.lines:type_name -> zoneledger.customs.v1.BalanceLine
-	5,  // 34: zoneledger.customs.v1.ExportInventoryBalanceRequest.format:type_name -> zoneledger.customs.v1.ReportFormat
-	44, // 35: zoneledger.customs.v1.WriteOffService.GetInventoryBalance:input_type -> zoneledger.customs.v1.GetInventoryBalanceRequest
-	46, // 36: zoneledger.customs.v1.WriteOffService.ExportInventoryBalance:input_type -> zoneledger.customs.v1.ExportInventoryBalanceRequest
-	10, // 37: zoneledger.customs.v1.WriteOffService.SetCycle:input_type -> zoneledger.customs.v1.SetCycleRequest
-	12, // 38: zoneledger.customs.v1.WriteOffService.SetCycleStart:input_type -> zoneledger.customs.v1.SetCycleStartRequest
-	14, // 39: zoneledger.customs.v1.WriteOffService.GetCycle:input_type -> zoneledger.customs.v1.GetCycleRequest
-	16, // 40: zoneledger.customs.v1.WriteOffService.NotifyStocktake:input_type -> zoneledger.customs.v1.NotifyStocktakeRequest
-	18, // 41: zoneledger.customs.v1.WriteOffService.ImportStocktake:input_type -> zoneledger.customs.v1.ImportStocktakeRequest
-	20, // 42: zoneledger.customs.v1.WriteOffService.GetStocktake:input_type -> zoneledger.customs.v1.GetStocktakeRequest
-	22, // 43: zoneledger.customs.v1.WriteOffService.ListStocktakes:input_type -> zoneledger.customs.v1.ListStocktakesRequest
-	24, // 44: zoneledger.customs.v1.WriteOffService.ListDifferences:input_type -> zoneledger.customs.v1.ListDifferencesRequest
-	26, // 45: zoneledger.customs.v1.WriteOffService.RecordShortagePayment:input_type -> zoneledger.customs.v1.RecordShortagePaymentRequest
-	28, // 46: zoneledger.customs.v1.WriteOffService.ExplainSurplus:input_type -> zoneledger.customs.v1.ExplainSurplusRequest
-	30, // 47: zoneledger.customs.v1.WriteOffService.DecideSurplus:input_type -> zoneledger.customs.v1.DecideSurplusRequest
-	32, // 48: zoneledger.customs.v1.WriteOffService.CloseWriteOff:input_type -> zoneledger.customs.v1.CloseWriteOffRequest
-	35, // 49: zoneledger.customs.v1.WriteOffService.SealEvidence:input_type -> zoneledger.customs.v1.SealEvidenceRequest
-	37, // 50: zoneledger.customs.v1.WriteOffService.ListEvidence:input_type -> zoneledger.customs.v1.ListEvidenceRequest
-	39, // 51: zoneledger.customs.v1.WriteOffService.ExportEvidence:input_type -> zoneledger.customs.v1.ExportEvidenceRequest
-	45, // 52: zoneledger.customs.v1.WriteOffService.GetInventoryBalance:output_type -> zoneledger.customs.v1.GetInventoryBalanceResponse
-	47, // 53: zoneledger.customs.v1.WriteOffService.ExportInventoryBalance:output_type -> zoneledger.customs.v1.ExportInventoryBalanceResponse
-	11, // 54: zoneledger.customs.v1.WriteOffService.SetCycle:output_type -> zoneledger.customs.v1.SetCycleResponse
-	13, // 55: zoneledger.customs.v1.WriteOffService.SetCycleStart:output_type -> zoneledger.customs.v1.SetCycleStartResponse
-	15, // 56: zoneledger.customs.v1.WriteOffService.GetCycle:output_type -> zoneledger.customs.v1.GetCycleResponse
-	17, // 57: zoneledger.customs.v1.WriteOffService.NotifyStocktake:output_type -> zoneledger.customs.v1.NotifyStocktakeResponse
-	19, // 58: zoneledger.customs.v1.WriteOffService.ImportStocktake:output_type -> zoneledger.customs.v1.ImportStocktakeResponse
-	21, // 59: zoneledger.customs.v1.WriteOffService.GetStocktake:output_type -> zoneledger.customs.v1.GetStocktakeResponse
-	23, // 60: zoneledger.customs.v1.WriteOffService.ListStocktakes:output_type -> zoneledger.customs.v1.ListStocktakesResponse
-	25, // 61: zoneledger.customs.v1.WriteOffService.ListDifferences:output_type -> zoneledger.customs.v1.ListDifferencesResponse
-	27, // 62: zoneledger.customs.v1.WriteOffService.RecordShortagePayment:output_type -> zoneledger.customs.v1.RecordShortagePaymentResponse
-	29, // 63: zoneledger.customs.v1.WriteOffService.ExplainSurplus:output_type -> zoneledger.customs.v1.ExplainSurplusResponse
-	31, // 64: zoneledger.customs.v1.WriteOffService.DecideSurplus:output_type -> zoneledger.customs.v1.DecideSurplusResponse
-	33, // 65: zoneledger.customs.v1.WriteOffService.CloseWriteOff:output_type -> zoneledger.customs.v1.CloseWriteOffResponse
-	36, // 66: zoneledger.customs.v1.WriteOffService.SealEvidence:output_type -> zoneledger.customs.v1.SealEvidenceResponse
-	38, // 67: zoneledger.customs.v1.WriteOffService.ListEvidence:output_type -> zoneledger.customs.v1.ListEvidenceResponse
-	40, // 68: zoneledger.customs.v1.WriteOffService.ExportEvidence:output_type -> zoneledger.customs.v1.ExportEvidenceResponse
-	52, // [52:69] is the sub-list for method output_type
-	35, // [35:52] is the sub-list for method input_type
-	35, // [35:35] is the sub-list for extension type_name
-	35, // [35:35] is the sub-list for extension extendee
-	0,  // [0:35] is the sub-list for field type_name
+	34, // 17: zoneledger.customs.v1.ListAttentionResponse.items:type_name -> zoneledger.customs.v1.AttentionItem
+	55, // 18: zoneledger.customs.v1.Evidence.sealed_at:type_name -> google.protobuf.Timestamp
+	37, // 19: zoneledger.customs.v1.SealEvidenceResponse.evidence:type_name -> zoneledger.customs.v1.Evidence
+	37, // 20: zoneledger.customs.v1.ListEvidenceResponse.evidence:type_name -> zoneledger.customs.v1.Evidence
+	37, // 21: zoneledger.customs.v1.ExportEvidenceResponse.evidence:type_name -> zoneledger.customs.v1.Evidence
+	4,  // 22: zoneledger.customs.v1.BalanceFlowAmount.flow:type_name -> zoneledger.customs.v1.BalanceFlow
+	3,  // 23: zoneledger.customs.v1.BalanceFlowAmount.direction:type_name -> zoneledger.customs.v1.BalanceDirection
+	44, // 24: zoneledger.customs.v1.BalanceFlowAmount.amount:type_name -> zoneledger.customs.v1.BalanceAmount
+	56, // 25: zoneledger.customs.v1.BalanceLine.type:type_name -> zoneledger.customs.v1.GoodsType
+	2,  // 26: zoneledger.customs.v1.BalanceLine.status:type_name -> zoneledger.customs.v1.BalanceStatus
+	44, // 27: zoneledger.customs.v1.BalanceLine.opening:type_name -> zoneledger.customs.v1.BalanceAmount
+	45, // 28: zoneledger.customs.v1.BalanceLine.flows:type_name -> zoneledger.customs.v1.BalanceFlowAmount
+	44, // 29: zoneledger.customs.v1.BalanceLine.in:type_name -> zoneledger.customs.v1.BalanceAmount
+	44, // 30: zoneledger.customs.v1.BalanceLine.out:type_name -> zoneledger.customs.v1.BalanceAmount
+	44, // 31: zoneledger.customs.v1.BalanceLine.consumed:type_name -> zoneledger.customs.v1.BalanceAmount
+	44, // 32: zoneledger.customs.v1.BalanceLine.scrap_made:type_name -> zoneledger.customs.v1.BalanceAmount
+	44, // 33: zoneledger.customs.v1.BalanceLine.closing:type_name -> zoneledger.customs.v1.BalanceAmount
+	46, // 34: zoneledger.customs.v1.GetInventoryBalanceResponse.lines:type_name -> zoneledger.customs.v1.BalanceLine
+	5,  // 35: zoneledger.customs.v1.ExportInventoryBalanceRequest.format:type_name -> zoneledger.customs.v1.ReportFormat
+	5,  // 36: zoneledger.customs.v1.ExportAttentionRequest.format:type_name -> zoneledger.customs.v1.ReportFormat
+	5,  // 37: zoneledger.customs.v1.ExportDifferencesRequest.format:type_name -> zoneledger.customs.v1.ReportFormat
+	47, // 38: zoneledger.customs.v1.WriteOffService.GetInventoryBalance:input_type -> zoneledger.customs.v1.GetInventoryBalanceRequest
+	49, // 39: zoneledger.customs.v1.WriteOffService.ExportInventoryBalance:input_type -> zoneledger.customs.v1.ExportInventoryBalanceRequest
+	10, // 40: zoneledger.customs.v1.WriteOffService.SetCycle:input_type -> zoneledger.customs.v1.SetCycleRequest
+	12, // 41: zoneledger.customs.v1.WriteOffService.SetCycleStart:input_type -> zoneledger.customs.v1.SetCycleStartRequest
+	14, // 42: zoneledger.customs.v1.WriteOffService.GetCycle:input_type -> zoneledger.customs.v1.GetCycleRequest
+	16, // 43: zoneledger.customs.v1.WriteOffService.NotifyStocktake:input_type -> zoneledger.customs.v1.NotifyStocktakeRequest
+	18, // 44: zoneledger.customs.v1.WriteOffService.ImportStocktake:input_type -> zoneledger.customs.v1.ImportStocktakeRequest
+	20, // 45: zoneledger.customs.v1.WriteOffService.GetStocktake:input_type -> zoneledger.customs.v1.GetStocktakeRequest
+	22, // 46: zoneledger.customs.v1.WriteOffService.ListStocktakes:input_type -> zoneledger.customs.v1.ListStocktakesRequest
+	24, // 47: zoneledger.customs.v1.WriteOffService.ListDifferences:input_type -> zoneledger.customs.v1.ListDifferencesRequest
+	26, // 48: zoneledger.customs.v1.WriteOffService.RecordShortagePayment:input_type -> zoneledger.customs.v1.RecordShortagePaymentRequest
+	28, // 49: zoneledger.customs.v1.WriteOffService.ExplainSurplus:input_type -> zoneledger.customs.v1.ExplainSurplusRequest
+	30, // 50: zoneledger.customs.v1.WriteOffService.DecideSurplus:input_type -> zoneledger.customs.v1.DecideSurplusRequest
+	32, // 51: zoneledger.customs.v1.WriteOffService.CloseWriteOff:input_type -> zoneledger.customs.v1.CloseWriteOffRequest
+	35, // 52: zoneledger.customs.v1.WriteOffService.ListAttention:input_type -> zoneledger.customs.v1.ListAttentionRequest
+	51, // 53: zoneledger.customs.v1.WriteOffService.ExportAttention:input_type -> zoneledger.customs.v1.ExportAttentionRequest
+	53, // 54: zoneledger.customs.v1.WriteOffService.ExportDifferences:input_type -> zoneledger.customs.v1.ExportDifferencesRequest
+	38, // 55: zoneledger.customs.v1.WriteOffService.SealEvidence:input_type -> zoneledger.customs.v1.SealEvidenceRequest
+	40, // 56: zoneledger.customs.v1.WriteOffService.ListEvidence:input_type -> zoneledger.customs.v1.ListEvidenceRequest
+	42, // 57: zoneledger.customs.v1.WriteOffService.ExportEvidence:input_type -> zoneledger.customs.v1.ExportEvidenceRequest
+	48, // 58: zoneledger.customs.v1.WriteOffService.GetInventoryBalance:output_type -> zoneledger.customs.v1.GetInventoryBalanceResponse
+	50, // 59: zoneledger.customs.v1.WriteOffService.ExportInventoryBalance:output_type -> zoneledger.customs.v1.ExportInventoryBalanceResponse
+	11, // 60: zoneledger.customs.v1.WriteOffService.SetCycle:output_type -> zoneledger.customs.v1.SetCycleResponse
+	13, // 61: zoneledger.customs.v1.WriteOffService.SetCycleStart:output_type -> zoneledger.customs.v1.SetCycleStartResponse
+	15, // 62: zoneledger.customs.v1.WriteOffService.GetCycle:output_type -> zoneledger.customs.v1.GetCycleResponse
+	17, // 63: zoneledger.customs.v1.WriteOffService.NotifyStocktake:output_type -> zoneledger.customs.v1.NotifyStocktakeResponse
+	19, // 64: zoneledger.customs.v1.WriteOffService.ImportStocktake:output_type -> zoneledger.customs.v1.ImportStocktakeResponse
+	21, // 65: zoneledger.customs.v1.WriteOffService.GetStocktake:output_type -> zoneledger.customs.v1.GetStocktakeResponse
+	23, // 66: zoneledger.customs.v1.WriteOffService.ListStocktakes:output_type -> zoneledger.customs.v1.ListStocktakesResponse
+	25, // 67: zoneledger.customs.v1.WriteOffService.ListDifferences:output_type -> zoneledger.customs.v1.ListDifferencesResponse
+	27, // 68: zoneledger.customs.v1.WriteOffService.RecordShortagePayment:output_type -> zoneledger.customs.v1.RecordShortagePaymentResponse
+	29, // 69: zoneledger.customs.v1.WriteOffService.ExplainSurplus:output_type -> zoneledger.customs.v1.ExplainSurplusResponse
+	31, // 70: zoneledger.customs.v1.WriteOffService.DecideSurplus:output_type -> zoneledger.customs.v1.DecideSurplusResponse
+	33, // 71: zoneledger.customs.v1.WriteOffService.CloseWriteOff:output_type -> zoneledger.customs.v1.CloseWriteOffResponse
+	36, // 72: zoneledger.customs.v1.WriteOffService.ListAttention:output_type -> zoneledger.customs.v1.ListAttentionResponse
+	52, // 73: zoneledger.customs.v1.WriteOffService.ExportAttention:output_type -> zoneledger.customs.v1.ExportAttentionResponse
+	54, // 74: zoneledger.customs.v1.WriteOffService.ExportDifferences:output_type -> zoneledger.customs.v1.ExportDifferencesResponse
+	39, // 75: zoneledger.customs.v1.WriteOffService.SealEvidence:output_type -> zoneledger.customs.v1.SealEvidenceResponse
+	41, // 76: zoneledger.customs.v1.WriteOffService.ListEvidence:output_type -> zoneledger.customs.v1.ListEvidenceResponse
+	43, // 77: zoneledger.customs.v1.WriteOffService.ExportEvidence:output_type -> zoneledger.customs.v1.ExportEvidenceResponse
+	58, // [58:78] is the sub-list for method output_type
+	38, // [38:58] is the sub-list for method input_type
+	38, // [38:38] is the sub-list for extension type_name
+	38, // [38:38] is the sub-list for extension extendee
+	0,  // [0:38] is the sub-list for field type_name
 }
 
 func init() { file_zoneledger_customs_v1_writeoff_proto_init() }
@@ -3818,7 +4386,7 @@ func file_zoneledger_customs_v1_writeoff_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_zoneledger_customs_v1_writeoff_proto_rawDesc), len(file_zoneledger_customs_v1_writeoff_proto_rawDesc)),
 			NumEnums:      6,
-			NumMessages:   42,
+			NumMessages:   49,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -63,6 +63,9 @@ const (
 	WriteOffService_ExplainSurplus_FullMethodName         = "/zoneledger.customs.v1.WriteOffService/ExplainSurplus"
 	WriteOffService_DecideSurplus_FullMethodName          = "/zoneledger.customs.v1.WriteOffService/DecideSurplus"
 	WriteOffService_CloseWriteOff_FullMethodName          = "/zoneledger.customs.v1.WriteOffService/CloseWriteOff"
+	WriteOffService_ListAttention_FullMethodName          = "/zoneledger.customs.v1.WriteOffService/ListAttention"
+	WriteOffService_ExportAttention_FullMethodName        = "/zoneledger.customs.v1.WriteOffService/ExportAttention"
+	WriteOffService_ExportDifferences_FullMethodName      = "/zoneledger.customs.v1.WriteOffService/ExportDifferences"
 	WriteOffService_SealEvidence_FullMethodName           = "/zoneledger.customs.v1.WriteOffService/SealEvidence"
 	WriteOffService_ListEvidence_FullMethodName           = "/zoneledger.customs.v1.WriteOffService/ListEvidence"
 	WriteOffService_ExportEvidence_FullMethodName         = "/zoneledger.customs.v1.WriteOffService/ExportEvidence"
@@ -124,6 +127,24 @@ type WriteOffServiceClient interface {
 	// CloseWriteOff seals the book's period through the stocktake date and sets the book's last
 	// write-off date, once every difference is settled. The book's enterprise. Idempotent.
 	CloseWriteOff(ctx context.Context, in *CloseWriteOffRequest, opts ...grpc.CallOption) (*CloseWriteOffResponse, error)
+	// ListAttention lists what needs customs' attention on the books the caller reads (customs:
+	// every book; an enterprise: its own; a platform: its linked enterprises'; an admin:
+	// PERMISSION_DENIED), as of a date:
+	// write-off cycles about to end (writeoff.attention_cycle_days) or ended without a write-off,
+	// taxed stocktake shortages unpaid, lists declared and not cleared for more than
+	// writeoff.attention_list_days, vehicles held at the gate, every row of
+	// OutZoneService.ListOverdue (kind "OVERDUE_" + its OverdueKind name) and e-commerce tax past
+	// its due date. Oldest first (since), paged.
+	ListAttention(ctx context.Context, in *ListAttentionRequest, opts ...grpc.CallOption) (*ListAttentionResponse, error)
+	// ExportAttention writes the attention list (every row ListAttention pages, same readers) as a
+	// CSV file or an XLSX workbook: columns since, days, kind, enterprise, book_no, documents, due,
+	// quantity, amount, note; every figure exact text (XLSX: text cells). The first message names
+	// the file and its content type; the messages' data concatenated is the file.
+	ExportAttention(ctx context.Context, in *ExportAttentionRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[ExportAttentionResponse], error)
+	// ExportDifferences writes a counted stocktake's differences as a CSV file or an XLSX workbook:
+	// one row per line and status, booked, counted, difference, value, the shortage's tax and
+	// payment, the surplus's explanation and decision; every figure exact text.
+	ExportDifferences(ctx context.Context, in *ExportDifferencesRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[ExportDifferencesResponse], error)
 	// SealEvidence seals the evidence of the book's period that the ledger closed through a day:
 	// the period's journals and the book's documents as they stand now (lists with their lines
 	// and states, passes, forms, slips, consumption and production reports, certificates,
@@ -307,6 +328,54 @@ func (c *writeOffServiceClient) CloseWriteOff(ctx context.Context, in *CloseWrit
 	return out, nil
 }
 
+func (c *writeOffServiceClient) ListAttention(ctx context.Context, in *ListAttentionRequest, opts ...grpc.CallOption) (*ListAttentionResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListAttentionResponse)
+	err := c.cc.Invoke(ctx, WriteOffService_ListAttention_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *writeOffServiceClient) ExportAttention(ctx context.Context, in *ExportAttentionRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[ExportAttentionResponse], error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	stream, err := c.cc.NewStream(ctx, &WriteOffService_ServiceDesc.Streams[3], WriteOffService_ExportAttention_FullMethodName, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	x := &grpc.GenericClientStream[ExportAttentionRequest, ExportAttentionResponse]{ClientStream: stream}
+	if err := x.ClientStream.SendMsg(in); err != nil {
+		return nil, err
+	}
+	if err := x.ClientStream.CloseSend(); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type WriteOffService_ExportAttentionClient = grpc.ServerStreamingClient[ExportAttentionResponse]
+
+func (c *writeOffServiceClient) ExportDifferences(ctx context.Context, in *ExportDifferencesRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[ExportDifferencesResponse], error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	stream, err := c.cc.NewStream(ctx, &WriteOffService_ServiceDesc.Streams[4], WriteOffService_ExportDifferences_FullMethodName, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	x := &grpc.GenericClientStream[ExportDifferencesRequest, ExportDifferencesResponse]{ClientStream: stream}
+	if err := x.ClientStream.SendMsg(in); err != nil {
+		return nil, err
+	}
+	if err := x.ClientStream.CloseSend(); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type WriteOffService_ExportDifferencesClient = grpc.ServerStreamingClient[ExportDifferencesResponse]
+
 func (c *writeOffServiceClient) SealEvidence(ctx context.Context, in *SealEvidenceRequest, opts ...grpc.CallOption) (*SealEvidenceResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(SealEvidenceResponse)
@@ -329,7 +398,7 @@ func (c *writeOffServiceClient) ListEvidence(ctx context.Context, in *ListEviden
 
 func (c *writeOffServiceClient) ExportEvidence(ctx context.Context, in *ExportEvidenceRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[ExportEvidenceResponse], error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
-	stream, err := c.cc.NewStream(ctx, &WriteOffService_ServiceDesc.Streams[3], WriteOffService_ExportEvidence_FullMethodName, cOpts...)
+	stream, err := c.cc.NewStream(ctx, &WriteOffService_ServiceDesc.Streams[5], WriteOffService_ExportEvidence_FullMethodName, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -402,6 +471,24 @@ type WriteOffServiceServer interface {
 	// CloseWriteOff seals the book's period through the stocktake date and sets the book's last
 	// write-off date, once every difference is settled. The book's enterprise. Idempotent.
 	CloseWriteOff(context.Context, *CloseWriteOffRequest) (*CloseWriteOffResponse, error)
+	// ListAttention lists what needs customs' attention on the books the caller reads (customs:
+	// every book; an enterprise: its own; a platform: its linked enterprises'; an admin:
+	// PERMISSION_DENIED), as of a date:
+	// write-off cycles about to end (writeoff.attention_cycle_days) or ended without a write-off,
+	// taxed stocktake shortages unpaid, lists declared and not cleared for more than
+	// writeoff.attention_list_days, vehicles held at the gate, every row of
+	// OutZoneService.ListOverdue (kind "OVERDUE_" + its OverdueKind name) and e-commerce tax past
+	// its due date. Oldest first (since), paged.
+	ListAttention(context.Context, *ListAttentionRequest) (*ListAttentionResponse, error)
+	// ExportAttention writes the attention list (every row ListAttention pages, same readers) as a
+	// CSV file or an XLSX workbook: columns since, days, kind, enterprise, book_no, documents, due,
+	// quantity, amount, note; every figure exact text (XLSX: text cells). The first message names
+	// the file and its content type; the messages' data concatenated is the file.
+	ExportAttention(*ExportAttentionRequest, grpc.ServerStreamingServer[ExportAttentionResponse]) error
+	// ExportDifferences writes a counted stocktake's differences as a CSV file or an XLSX workbook:
+	// one row per line and status, booked, counted, difference, value, the shortage's tax and
+	// payment, the surplus's explanation and decision; every figure exact text.
+	ExportDifferences(*ExportDifferencesRequest, grpc.ServerStreamingServer[ExportDifferencesResponse]) error
 	// SealEvidence seals the evidence of the book's period that the ledger closed through a day:
 	// the period's journals and the book's documents as they stand now (lists with their lines
 	// and states, passes, forms, slips, consumption and production reports, certificates,
@@ -465,6 +552,15 @@ func (UnimplementedWriteOffServiceServer) DecideSurplus(context.Context, *Decide
 }
 func (UnimplementedWriteOffServiceServer) CloseWriteOff(context.Context, *CloseWriteOffRequest) (*CloseWriteOffResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method CloseWriteOff not implemented")
+}
+func (UnimplementedWriteOffServiceServer) ListAttention(context.Context, *ListAttentionRequest) (*ListAttentionResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListAttention not implemented")
+}
+func (UnimplementedWriteOffServiceServer) ExportAttention(*ExportAttentionRequest, grpc.ServerStreamingServer[ExportAttentionResponse]) error {
+	return status.Error(codes.Unimplemented, "method ExportAttention not implemented")
+}
+func (UnimplementedWriteOffServiceServer) ExportDifferences(*ExportDifferencesRequest, grpc.ServerStreamingServer[ExportDifferencesResponse]) error {
+	return status.Error(codes.Unimplemented, "method ExportDifferences not implemented")
 }
 func (UnimplementedWriteOffServiceServer) SealEvidence(context.Context, *SealEvidenceRequest) (*SealEvidenceResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method SealEvidence not implemented")
@@ -723,6 +819,46 @@ func _WriteOffService_CloseWriteOff_Handler(srv interface{}, ctx context.Context
 	return interceptor(ctx, in, info, handler)
 }
 
+func _WriteOffService_ListAttention_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListAttentionRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(WriteOffServiceServer).ListAttention(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: WriteOffService_ListAttention_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(WriteOffServiceServer).ListAttention(ctx, req.(*ListAttentionRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _WriteOffService_ExportAttention_Handler(srv interface{}, stream grpc.ServerStream) error {
+	m := new(ExportAttentionRequest)
+	if err := stream.RecvMsg(m); err != nil {
+		return err
+	}
+	return srv.(WriteOffServiceServer).ExportAttention(m, &grpc.GenericServerStream[ExportAttentionRequest, ExportAttentionResponse]{ServerStream: stream})
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type WriteOffService_ExportAttentionServer = grpc.ServerStreamingServer[ExportAttentionResponse]
+
+func _WriteOffService_ExportDifferences_Handler(srv interface{}, stream grpc.ServerStream) error {
+	m := new(ExportDifferencesRequest)
+	if err := stream.RecvMsg(m); err != nil {
+		return err
+	}
+	return srv.(WriteOffServiceServer).ExportDifferences(m, &grpc.GenericServerStream[ExportDifferencesRequest, ExportDifferencesResponse]{ServerStream: stream})
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type WriteOffService_ExportDifferencesServer = grpc.ServerStreamingServer[ExportDifferencesResponse]
+
 func _WriteOffService_SealEvidence_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(SealEvidenceRequest)
 	if err := dec(in); err != nil {
@@ -822,6 +958,10 @@ var WriteOffService_ServiceDesc = grpc.ServiceDesc{
 			Handler:    _WriteOffService_CloseWriteOff_Handler,
 		},
 		{
+			MethodName: "ListAttention",
+			Handler:    _WriteOffService_ListAttention_Handler,
+		},
+		{
 			MethodName: "SealEvidence",
 			Handler:    _WriteOffService_SealEvidence_Handler,
 		},
@@ -845,6 +985,16 @@ var WriteOffService_ServiceDesc = grpc.ServiceDesc{
 			StreamName:    "ImportStocktake",
 			Handler:       _WriteOffService_ImportStocktake_Handler,
 			ClientStreams: true,
+		},
+		{
+			StreamName:    "ExportAttention",
+			Handler:       _WriteOffService_ExportAttention_Handler,
+			ServerStreams: true,
+		},
+		{
+			StreamName:    "ExportDifferences",
+			Handler:       _WriteOffService_ExportDifferences_Handler,
+			ServerStreams: true,
 		},
 		{
 			StreamName:    "ExportEvidence",
