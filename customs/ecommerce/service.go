@@ -33,11 +33,7 @@ var migrationFiles embed.FS
 // Migrations returns the schema migrations of the e-commerce tables
 // (component "ecommerce").
 func Migrations() migrate.Set {
-	set, err := migrate.Load("ecommerce", migrationFiles, "migrations")
-	if err != nil {
-		panic(err)
-	}
-	return set
+	return migrate.MustLoad("ecommerce", migrationFiles, "migrations")
 }
 
 // Stable reasons of e-commerce refusals.

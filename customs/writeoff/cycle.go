@@ -36,11 +36,7 @@ var cycleMigrationFiles embed.FS
 // CycleMigrations returns the schema migrations of the write-off cycle and
 // stocktake tables (component "writeoff-cycle").
 func CycleMigrations() migrate.Set {
-	set, err := migrate.Load("writeoff-cycle", cycleMigrationFiles, "migrations/cycle")
-	if err != nil {
-		panic(err) // the embedded files are fixed at build time; tests catch this
-	}
-	return set
+	return migrate.MustLoad("writeoff-cycle", cycleMigrationFiles, "migrations/cycle")
 }
 
 // Stable reasons of the write-off cycle's refusals, in addition to the

@@ -41,6 +41,17 @@ type Set struct {
 	Steps     []Step
 }
 
+// MustLoad is Load for migrations embedded in the binary, which are fixed
+// at build time: it panics on an error, which every test of the component
+// then shows.
+func MustLoad(component string, fsys fs.FS, dir string) Set {
+	set, err := Load(component, fsys, dir)
+	if err != nil {
+		panic(err)
+	}
+	return set
+}
+
 // Load reads every NNNN_*.sql file in dir of fsys into a Set, ordered by
 // version. It refuses duplicate or malformed version numbers.
 func Load(component string, fsys fs.FS, dir string) (Set, error) {

@@ -23,6 +23,17 @@ func TestLoadRefusesBadNames(t *testing.T) {
 		if _, err := migrate.Load("c", files, "m"); err == nil {
 			t.Errorf("%s: loaded", name)
 		}
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("%s: MustLoad did not panic", name)
+				}
+			}()
+			migrate.MustLoad("c", files, "m")
+		}()
+	}
+	if set := migrate.MustLoad("c", fstest.MapFS{"m/0001_a.sql": {Data: []byte("SELECT 1")}}, "m"); len(set.Steps) != 1 {
+		t.Errorf("MustLoad of one file: %d steps", len(set.Steps))
 	}
 }
 
