@@ -143,3 +143,65 @@ func TestRecordTaxPaymentRefusals(t *testing.T) {
 	must(t, err)
 	wantField(t, pay(w.customs, "TP-3", l1.Tax, lists[1]), ecommerce.ReasonWrongStatus, "list_nos[0]")
 }
+
+// TestRecordTaxPaymentOneGuarantorAndDay: lists of two guarantors in one
+// payment are refused naming the list of the other guarantor, and so is a
+// payment day before a list's release.
+func TestRecordTaxPaymentOneGuarantorAndDay(t *testing.T) {
+	w, lists, _, _ := paidWorld(t, 1)
+	// The channel's guarantor changes: the next list is guaranteed by JD.
+	_, err := w.svc.RegisterChannel(w.ctx, w.customs, ecommerce.Channel{Enterprise: w.ebc, Name: "Shop", Platform: "TMALL", Book: w.book, Guarantor: "JD"})
+	must(t, err)
+	o, p, wb := w.order("G1", "0078", "SKU-MW", "1", "2400", "8516500000")
+	got, err := w.submit(o, p, wb)
+	must(t, err)
+	l0, err := w.svc.GetList(w.ctx, w.customs, lists[0])
+	must(t, err)
+	l1, err := w.svc.GetList(w.ctx, w.customs, got.ListNo)
+	must(t, err)
+	if l0.Guarantor != "TMALL" || l1.Guarantor != "JD" {
+		t.Fatalf("guarantors %s, %s", l0.Guarantor, l1.Guarantor)
+	}
+	day := time.Date(2026, 11, 11, 0, 0, 0, 0, time.UTC)
+	_, err = w.svc.RecordTaxPayment(w.ctx, w.customs, ecommerce.TaxPayment{No: "TP-G", Amount: l0.Tax.Add(l1.Tax), PaidOn: day, ListNos: []string{l1.No, l0.No}})
+	wantField(t, err, ecommerce.ReasonTaxPaymentGuarantors, "list_nos[1]") // lists are taken in ascending order: QLG1 first
+	_, err = w.svc.RecordTaxPayment(w.ctx, w.customs, ecommerce.TaxPayment{No: "TP-G", Amount: l0.Tax, PaidOn: day.AddDate(0, 0, -1), ListNos: []string{l0.No}})
+	wantField(t, err, ledger.ReasonInvalidArgument, "paid_on")
+	for _, l := range []ecommerce.InventoryList{l0, l1} {
+		_, err = w.svc.RecordTaxPayment(w.ctx, w.customs, ecommerce.TaxPayment{No: "TP-" + l.Guarantor, Amount: l.Tax, PaidOn: day, ListNos: []string{l.No}})
+		must(t, err)
+	}
+}
+
+// TestRecordTaxPaymentConcurrentPaysOnce: payments under different numbers
+// racing for the same list: exactly one is recorded, the others are
+// refused as already paid.
+func TestRecordTaxPaymentConcurrentPaysOnce(t *testing.T) {
+	w, lists, total, _ := paidWorld(t, 1)
+	const n = 6
+	errs := make(chan error, n)
+	for i := 0; i < n; i++ {
+		go func() {
+			_, err := w.svc.RecordTaxPayment(w.ctx, w.customs, ecommerce.TaxPayment{No: fmt.Sprintf("TP-RACE-%d", i), Amount: total,
+				PaidOn: time.Date(2026, 11, 11, 0, 0, 0, 0, time.UTC), ListNos: lists})
+			errs <- err
+		}()
+	}
+	ok := 0
+	for i := 0; i < n; i++ {
+		err := <-errs
+		if err == nil {
+			ok++
+			continue
+		}
+		wantField(t, err, ecommerce.ReasonTaxAlreadyPaid, "list_nos[0]")
+	}
+	if ok != 1 {
+		t.Fatalf("%d payments recorded for one list, want 1", ok)
+	}
+	var payments int
+	must(t, w.store.Pool().QueryRow(w.ctx, `SELECT count(*) FROM ecom_tax_payments`).Scan(&payments))
+	if payments != 1 {
+		t.Fatalf("%d payments stored, want 1", payments)
+	}
+}
