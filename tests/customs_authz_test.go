@@ -54,6 +54,7 @@ type customsAuthWorld struct {
 	ecom              *ecomEnv
 	ecomBook          string // E2's T book, the channel's
 	ecomListReleased  string // the released list of order ecomOrderReleased
+	ecomListTax       string // its tax, which RecordTaxPayment pays
 	ecomListReturning string // a released list whose return was applied for
 	ecomNewOrder      *customsv1.SubmitOrderRequest
 	ecomPayment       *customsv1.SubmitPaymentRequest // of a pending order
@@ -328,6 +329,11 @@ func (w *customsAuthWorld) setUpEcommerce(t *testing.T, s *Server) {
 	rel := e.order(t, ecomOrderReleased, "0101", "1", "3000")
 	submit(rel.order, rel.payment, rel.waybill)
 	w.ecomListReleased = released(ecomOrderReleased)
+	if l, err := e.ecom.GetInventoryList(ctxAs(t, z.customs), &customsv1.GetInventoryListRequest{ListNo: w.ecomListReleased}); err != nil {
+		t.Fatalf("GetInventoryList: %v", err)
+	} else {
+		w.ecomListTax = l.GetList().GetTax()
+	}
 	ret := e.order(t, ecomOrderReturning, "0102", "1", "3000")
 	submit(ret.order, ret.payment, ret.waybill)
 	w.ecomListReturning = released(ecomOrderReturning)
@@ -377,6 +383,7 @@ var customsOnly = map[string]bool{
 	gateSvc + "RejectHold":             true,
 	dispSvc + "PayDisplayTax":          true,
 	ecomSvc + "RegisterChannel":        true,
+	ecomSvc + "RecordTaxPayment":       true,
 	procSvc + "ApproveDestruction":     true,
 	procSvc + "RejectDestruction":      true,
 	bookSvc + "SetGeneralTaxpayer":     true,
@@ -829,6 +836,11 @@ func customsMethodCases() map[string]methodCase {
 		ecomSvc + "GetSettlement": func(ctx context.Context, w *authWorld) error {
 			_, err := ec(w).GetSettlement(ctx, &customsv1.GetSettlementRequest{Guarantor: w.z.e1.uscc, FromDate: w.z.ecomDate, ToDate: w.z.ecomDate,
 				Export: customsv1.SettlementExport_SETTLEMENT_EXPORT_CSV})
+			return err
+		},
+		ecomSvc + "RecordTaxPayment": func(ctx context.Context, w *authWorld) error {
+			_, err := ec(w).RecordTaxPayment(ctx, &customsv1.RecordTaxPaymentRequest{PaymentNo: "AZ-ECOM-TAX-1", Amount: w.z.ecomListTax,
+				PaidOn: w.z.ecomDate, ListNos: []string{w.z.ecomListReleased}})
 			return err
 		},
 	}

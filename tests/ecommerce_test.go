@@ -475,6 +475,7 @@ func TestEcommerceAuthorizationEveryMethod(t *testing.T) {
 	stranger := e.enterprise(t, "Another zone enterprise")
 	day := time.Now().In(zoneLoc).Format("2006-01-02")
 	c := e.ecom
+	listTax := e.inventoryList(t, e.customs, listNo).GetTax() // what RecordTaxPayment pays
 	svc := "/" + customsv1.EcommerceService_ServiceDesc.ServiceName + "/"
 	cases := map[string]func(tok string) error{
 		"RegisterChannel": func(tok string) error {
@@ -531,6 +532,10 @@ func TestEcommerceAuthorizationEveryMethod(t *testing.T) {
 			_, err := c.GetPositiveList(ctxAs(t, tok), &customsv1.GetPositiveListRequest{})
 			return err
 		},
+		"RecordTaxPayment": func(tok string) error {
+			_, err := c.RecordTaxPayment(ctxAs(t, tok), &customsv1.RecordTaxPaymentRequest{PaymentNo: "AZ-TAX-1", Amount: listTax, PaidOn: day, ListNos: []string{listNo}})
+			return err
+		},
 	}
 	var methods []string
 	for _, m := range customsv1.EcommerceService_ServiceDesc.Methods {
@@ -549,7 +554,8 @@ func TestEcommerceAuthorizationEveryMethod(t *testing.T) {
 			o := e.getOrder(t, e.customs, no)
 			fmt.Fprintf(&b, "|%s %s %s", no, o.GetStatus(), o.GetListNo())
 		}
-		fmt.Fprintf(&b, "|%v", e.inventoryList(t, e.customs, listNo).GetStatus())
+		l := e.inventoryList(t, e.customs, listNo)
+		fmt.Fprintf(&b, "|%v %q", l.GetStatus(), l.GetTaxPaymentNo())
 		ch, err := c.GetChannel(ctxAs(t, e.customs), &customsv1.GetChannelRequest{Enterprise: e.ebc.uscc})
 		if err != nil {
 			t.Fatal(err)
@@ -577,7 +583,8 @@ func TestEcommerceAuthorizationEveryMethod(t *testing.T) {
 			if submits[m] {
 				refused["customs"] = e.customs
 			}
-			if m == "RegisterChannel" {
+			if m == "RegisterChannel" || m == "RecordTaxPayment" {
+				// Customs (or, for a channel, the admin) only.
 				refused["the linked platform"] = e.platform
 				refused["the e-commerce enterprise"] = e.ebc.tok
 			}

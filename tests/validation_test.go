@@ -370,6 +370,16 @@ func TestBadInputOverTheWire(t *testing.T) {
 			return err
 		}},
 	}
+	// taxPayment is a well-formed RecordTaxPayment (of a list that does not
+	// exist) with one thing broken by mutate.
+	taxPayment := func(mutate func(r *customsv1.RecordTaxPaymentRequest)) func(context.Context) error {
+		return func(ctx context.Context) error {
+			r := &customsv1.RecordTaxPaymentRequest{PaymentNo: "TP-V", Amount: "10.00", PaidOn: "2026-03-01", ListNos: []string{"QL-NONE"}}
+			mutate(r)
+			_, err := ecs.RecordTaxPayment(ctx, r)
+			return err
+		}
+	}
 	displayEcomCases := []badCase{
 		{"PayDisplayTax amount -5", "amount", func(ctx context.Context) error {
 			_, err := dsp.PayDisplayTax(ctx, &customsv1.PayDisplayTaxRequest{ApplyNo: "SQC-NONE", Amount: "-5", PaymentNo: "VP-1"})
@@ -396,6 +406,13 @@ func TestBadInputOverTheWire(t *testing.T) {
 		{"GetSettlement from after to", "to_date|from_date", settlement("2026-03-02", "2026-03-01", customsv1.SettlementExport_SETTLEMENT_EXPORT_UNSPECIFIED)},
 		{"GetSettlement without dates", "from_date|to_date", settlement("", "", customsv1.SettlementExport_SETTLEMENT_EXPORT_UNSPECIFIED)},
 		{"GetSettlement export 9", "export", settlement("2026-03-01", "2026-03-31", customsv1.SettlementExport(9))},
+		{"RecordTaxPayment amount 1.005", "amount", taxPayment(func(r *customsv1.RecordTaxPaymentRequest) { r.Amount = "1.005" })},
+		{"RecordTaxPayment amount -1", "amount", taxPayment(func(r *customsv1.RecordTaxPaymentRequest) { r.Amount = "-1" })},
+		{"RecordTaxPayment amount 0", "amount", taxPayment(func(r *customsv1.RecordTaxPaymentRequest) { r.Amount = "0" })},
+		{"RecordTaxPayment paid on 2026-02-30", "paid_on", taxPayment(func(r *customsv1.RecordTaxPaymentRequest) { r.PaidOn = "2026-02-30" })},
+		{"RecordTaxPayment without payment_no", "payment_no", taxPayment(func(r *customsv1.RecordTaxPaymentRequest) { r.PaymentNo = "" })},
+		{"RecordTaxPayment without lists", "list_nos", taxPayment(func(r *customsv1.RecordTaxPaymentRequest) { r.ListNos = nil })},
+		{"RecordTaxPayment a list twice", "list_nos", taxPayment(func(r *customsv1.RecordTaxPaymentRequest) { r.ListNos = []string{"QL-1", "QL-1"} })},
 	}
 
 	before := balanceMap(t, s, a.E1, bookV)

@@ -10,7 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/shopspring/decimal"
 	"github.com/xuri/excelize/v2"
+	"google.golang.org/grpc/codes"
 
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
 )
@@ -156,5 +158,76 @@ func TestAttentionEcommerceTaxOverdue(t *testing.T) {
 	}
 	if got := rows(e.ebc.tok, after); len(got) != 0 {
 		t.Fatalf("the shop's enterprise sees %v", got)
+	}
+}
+
+// TestAttentionEcommerceTaxPaidClears: once customs records the payment of
+// a list's tax (EcommerceService.RecordTaxPayment, the amount to the fen),
+// the list shows the payment and its ECOMMERCE_TAX_OVERDUE row is gone,
+// while the list not paid stays; a fen off is refused and stores nothing.
+func TestAttentionEcommerceTaxPaidClears(t *testing.T) {
+	e := newEcomEnv(t)
+	var lists []*customsv1.InventoryList
+	for i, buyer := range []string{"0001", "0002"} {
+		a := e.order(t, "EAP-"+string(rune('1'+i)), buyer, "1", "3000")
+		var o *customsv1.Order
+		for _, doc := range []any{a.order, a.payment, a.waybill} {
+			var err error
+			if o, err = e.submit(t, e.platform, doc); err != nil {
+				t.Fatal(err)
+			}
+		}
+		lists = append(lists, e.wantReleased(t, o, a))
+	}
+	released, err := time.Parse(time.DateOnly, lists[0].GetReleasedOn())
+	if err != nil {
+		t.Fatalf("released on %q: %v", lists[0].GetReleasedOn(), err)
+	}
+	after := released.AddDate(0, 0, 46).Format(time.DateOnly)
+	wo := customsv1.NewWriteOffServiceClient(e.s.Conn())
+	overdue := func() []string {
+		t.Helper()
+		r, err := wo.ListAttention(ctxAs(t, e.customs), &customsv1.ListAttentionRequest{AsOf: after})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, it := range r.GetItems() {
+			if it.GetKind() == "ECOMMERCE_TAX_OVERDUE" {
+				out = append(out, it.GetDocuments()[0]) // the list, then its order
+			}
+		}
+		return out
+	}
+	if got := overdue(); len(got) != 2 {
+		t.Fatalf("before payment: %v", got)
+	}
+	req := &customsv1.RecordTaxPaymentRequest{PaymentNo: "EAP-TAX-1", Amount: decimal.RequireFromString(lists[0].GetTax()).Add(decimal.New(1, -2)).StringFixed(2), PaidOn: lists[0].GetReleasedOn(), ListNos: []string{lists[0].GetListNo()}}
+	_, err = e.ecom.RecordTaxPayment(ctxAs(t, e.customs), req)
+	wantRefused(t, err, codes.InvalidArgument, "ECOMMERCE_TAX_PAYMENT_AMOUNT", "amount", "a fen too much")
+	if got := overdue(); len(got) != 2 {
+		t.Fatalf("after a refused payment: %v", got)
+	}
+	req.Amount = lists[0].GetTax()
+	for _, tok := range []string{e.ebc.tok, e.wh.tok, e.platform} {
+		_, err = e.ecom.RecordTaxPayment(ctxAs(t, tok), req)
+		wantCode(t, err, codes.PermissionDenied, "a payment recorded by a non-customs caller")
+	}
+	r, err := e.ecom.RecordTaxPayment(ctxAs(t, e.customs), req)
+	if err != nil {
+		t.Fatalf("RecordTaxPayment: %v", err)
+	}
+	if r.GetPayment().GetAmount() != lists[0].GetTax() || r.GetPayment().GetGuarantor() != lists[0].GetGuarantor() {
+		t.Fatalf("payment %v", r.GetPayment())
+	}
+	l, err := e.ecom.GetInventoryList(ctxAs(t, e.customs), &customsv1.GetInventoryListRequest{ListNo: lists[0].GetListNo()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l.GetList().GetTaxPaymentNo() != "EAP-TAX-1" || l.GetList().GetTaxPaidOn() != req.GetPaidOn() {
+		t.Fatalf("paid list %v", l.GetList())
+	}
+	if got := overdue(); len(got) != 1 || got[0] != lists[1].GetListNo() {
+		t.Fatalf("after payment: %v, want only %s", got, lists[1].GetListNo())
 	}
 }

@@ -176,6 +176,32 @@ func TestZonectlEcommerce(t *testing.T) {
 	}
 	z.wantStock(t, book, lineNotebook, st{bonded: "7"})
 	settle(total.Sub(taxes["EC-0001"]), 2)
+
+	// Customs records the guarantor's payment of the two lists' tax: a fen
+	// off is refused; the platform may not record; the same command again
+	// answers the same payment; the lists show it.
+	paid := taxes["EC-0002"].Add(taxes["EC-0003"])
+	day := date.Format("2006-01-02")
+	payTax := []string{"customs", "ecommerce", "pay-tax", "QLEC-0002", "QLEC-0003", "--payment-no", "TAX-EC-1", "--paid-on", day, "--amount"}
+	if _, errOut, code := c.run(z.customs, append(payTax, paid.Add(decimal.New(1, -2)).StringFixed(2))...); code != 1 || !strings.Contains(errOut, "reason=ECOMMERCE_TAX_PAYMENT_AMOUNT") {
+		t.Errorf("pay-tax a fen too much: exit %d, stderr %q", code, errOut)
+	}
+	if _, errOut, code := c.run(platform, append(payTax, paid.StringFixed(2))...); code != 1 || !strings.Contains(errOut, "reason=PERMISSION_DENIED") {
+		t.Errorf("pay-tax by the platform: exit %d, stderr %q", code, errOut)
+	}
+	first := c.must(z.customs, append([]string{"-o", "csv"}, append(payTax, paid.StringFixed(2))...)...)
+	p := ecomCSVMaps(t, first)
+	if len(p) != 1 || p[0]["payment_no"] != "TAX-EC-1" || p[0]["amount"] != paid.StringFixed(2) || p[0]["lists"] != "QLEC-0002;QLEC-0003" || p[0]["guarantor"] != shop {
+		t.Errorf("pay-tax: %v", p)
+	}
+	if again := c.must(z.customs, append([]string{"-o", "csv"}, append(payTax, paid.StringFixed(2))...)...); again != first {
+		t.Errorf("pay-tax again printed %q, first %q", again, first)
+	}
+	for _, r := range ecomCSVMaps(t, c.must(platform, "-o", "csv", "customs", "ecommerce", "inventory", "get", "QLEC-0002", "QLEC-0003")) {
+		if r["tax_payment_no"] != "TAX-EC-1" || r["tax_paid_on"] != day {
+			t.Errorf("inventory get after payment: %v", r)
+		}
+	}
 }
 
 // ecomExampleWithQuotedTax reads the example file's documents and returns

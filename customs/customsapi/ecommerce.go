@@ -279,3 +279,20 @@ func (s *EcommerceServer) GetSettlement(ctx context.Context, r *customsv1.GetSet
 		return out, nil
 	})
 }
+
+// RecordTaxPayment implements customsv1.EcommerceServiceServer: customs
+// records a guarantor's payment of the tax of some inventory lists.
+func (s *EcommerceServer) RecordTaxPayment(ctx context.Context, r *customsv1.RecordTaxPaymentRequest) (*customsv1.RecordTaxPaymentResponse, error) {
+	return handle(ctx, nil, func(p access.Principal) (*customsv1.RecordTaxPaymentResponse, error) {
+		var ps parser
+		amount, paidOn := ps.dec(r.GetAmount(), "amount"), ps.reqDate(r.GetPaidOn(), "paid_on")
+		if ps.err != nil {
+			return nil, ps.err
+		}
+		pay, err := s.svc.RecordTaxPayment(ctx, p, ecommerce.TaxPayment{No: r.GetPaymentNo(), Amount: amount, PaidOn: paidOn, ListNos: r.GetListNos()})
+		if err != nil {
+			return nil, err
+		}
+		return &customsv1.RecordTaxPaymentResponse{Payment: taxPaymentOut(pay)}, nil
+	})
+}

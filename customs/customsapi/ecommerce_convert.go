@@ -124,7 +124,8 @@ func inventoryListOut(l ecommerce.InventoryList) *customsv1.InventoryList {
 		ConsumptionTax: money(l.ConsumptionTax), Vat: money(l.VAT), Tax: money(l.Tax), Rule: l.Rule, Tariff: l.Tariff,
 		Status: customsv1.InventoryListStatus(enumOut(customsv1.InventoryListStatus_value, "INVENTORY_LIST_STATUS_", string(l.Status))),
 		Reason: l.Reason, ReleasedOn: dateOut(l.ReleasedOn), JournalId: l.JournalID, ReturnAppliedOn: dateOut(l.ReturnAppliedOn),
-		ReturnedOn: dateOut(l.ReturnedOn), ReturnJournalId: l.ReturnJournalID, CreatedAt: ts(l.CreatedAt), ReleasedTax: money(l.ReleasedTax)}
+		ReturnedOn: dateOut(l.ReturnedOn), ReturnJournalId: l.ReturnJournalID, CreatedAt: ts(l.CreatedAt), ReleasedTax: money(l.ReleasedTax),
+		TaxPaymentNo: l.TaxPaymentNo, TaxPaidOn: dateOut(l.TaxPaidOn)}
 	if l.ReleasedTax.IsZero() && l.Status != ecommerce.ListPartlyReturned {
 		out.ReleasedTax = out.Tax
 	}
@@ -166,4 +167,10 @@ var unsafeFileChars = regexp.MustCompile(`[^A-Za-z0-9._-]`)
 // settlementFileName suggests a file name for an exported settlement.
 func settlementFileName(st ecommerce.Settlement, ext string) string {
 	return fmt.Sprintf("settlement-%s-%s-%s.%s", unsafeFileChars.ReplaceAllString(st.Guarantor, "_"), dateOut(st.From), dateOut(st.To), ext)
+}
+
+// taxPaymentOut is a recorded tax payment on the wire.
+func taxPaymentOut(p ecommerce.TaxPayment) *customsv1.TaxPayment {
+	return &customsv1.TaxPayment{PaymentNo: p.No, Amount: money(p.Amount), PaidOn: dateOut(p.PaidOn), ListNos: p.ListNos,
+		Guarantor: p.Guarantor, RecordedBy: p.RecordedBy, RecordedAt: ts(p.RecordedAt)}
 }

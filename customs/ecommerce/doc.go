@@ -11,7 +11,8 @@
 // with the guarantor recorded. Returns within the windows put the goods
 // back into bonded stock, cancel the tax and restore the buyer's annual
 // total. Settlement lists a guarantor's released lists, the tax due and the
-// due date, as CSV or XLSX.
+// due date, as CSV or XLSX; customs records the guarantor's payment of that
+// tax (RecordTaxPayment).
 //
 // # The tax a platform withholds
 //
@@ -60,6 +61,32 @@
 // an earlier version left RETURN_RECEIVING. A return not received by the end
 // of the arrival window lapses: the list reads RETURN_LAPSED, the goods can
 // no longer be booked back, and the settlement marks the list final.
+//
+// # Payment of the tax (RecordTaxPayment)
+//
+// The guarantor (担保企业: the platform, the e-commerce enterprise or the
+// logistics enterprise) collects the tax and pays it to customs within
+// Settings.PaymentDays of release; customs records the payment: its number,
+// amount, day and the inventory lists it pays (e.g. the lists of a
+// GetSettlement). Only customs records (PERMISSION_DENIED for anyone else).
+// The amount must equal the lists' tax due (InventoryList.Tax: the tax of
+// the goods kept after a partial return) to the fen, else INVALID_ARGUMENT
+// ECOMMERCE_TAX_PAYMENT_AMOUNT on amount; every list must be released and
+// not wholly returned (WRONG_STATUS), have one guarantor
+// (ECOMMERCE_TAX_PAYMENT_GUARANTORS) and be unpaid (FAILED_PRECONDITION
+// ECOMMERCE_TAX_ALREADY_PAID, naming list_nos[i] and the payment that paid
+// it); the day paid may be neither before a list's release nor after today.
+// The payment number is the idempotency key: the same payment again (the
+// lists in any order) answers it as recorded; other content under the
+// number is refused (ALREADY_EXISTS, ECOMMERCE_TAX_PAYMENT_REUSED). The
+// payment and the lists' marks commit in one transaction, and a refusal
+// stores nothing. A paid list carries TaxPaymentNo and TaxPaidOn and leaves
+// OverdueTax (and so the attention list's ECOMMERCE_TAX_OVERDUE rows).
+//
+// A return received after payment is left as it is: a partial return lowers
+// the list's Tax below what was paid, a whole return makes it RETURNED, and
+// the payment still names the list; the refund of the difference is not
+// recorded here.
 //
 // # How a document becomes a released list
 //

@@ -29,10 +29,9 @@ type TaxOverdue struct {
 // OverdueTax lists, oldest due date first, the released inventory lists
 // on the books p may read (customs: every book; an enterprise: the
 // warehouse books it keeps; book, when not empty, restricts to one) whose tax is still due and whose
-// due date (release + Settings.PaymentDays) is before asOf. The service
-// records no payment of a settlement: every list released, not wholly
-// returned and with tax above zero counts as unpaid once its due date has
-// passed.
+// due date (release + Settings.PaymentDays) is before asOf: every list
+// released, not wholly returned, with tax above zero and no payment
+// recorded (RecordTaxPayment) counts once its due date has passed.
 func (s *Service) OverdueTax(ctx context.Context, p access.Principal, book string, asOf time.Time) ([]TaxOverdue, error) {
 	all := p.Role == access.RoleCustoms && !p.Disabled
 	if !all && (p.Role != access.RoleEnterprise || p.Disabled) {
@@ -57,7 +56,7 @@ func (s *Service) OverdueTax(ctx context.Context, p access.Principal, book strin
 		}
 	}
 	cutoff := ledger.Day(asOf).AddDate(0, 0, -s.set.PaymentDays)
-	rows, err := s.pool.Query(ctx, `SELECT body FROM ecom_lists WHERE status IN ($1, $2, $3) AND released_on < $4 ORDER BY released_on, no`,
+	rows, err := s.pool.Query(ctx, `SELECT body FROM ecom_lists WHERE status IN ($1, $2, $3) AND released_on < $4 AND tax_payment_no = '' ORDER BY released_on, no`,
 		string(ListReleased), string(ListReturnRequested), string(ListPartlyReturned), cutoff)
 	if err != nil {
 		return nil, dbError(err)

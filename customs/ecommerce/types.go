@@ -175,6 +175,10 @@ type InventoryList struct {
 	ReturnedOn      time.Time
 	ReturnJournalID int64
 	CreatedAt       time.Time
+	// TaxPaymentNo and TaxPaidOn name the payment that paid the list's tax
+	// (RecordTaxPayment); empty while unpaid.
+	TaxPaymentNo string    `json:",omitempty"`
+	TaxPaidOn    time.Time `json:",omitzero"`
 }
 
 // ListLine is one line of an inventory list.

@@ -2379,7 +2379,11 @@ type InventoryList struct {
 	// The name and version of the tariff the list was taxed with, as the zone named it in its
 	// config file (tax.tariff_name); "zoneledger-sample-ILLUSTRATIVE" while the illustrative
 	// sample tariff, which is not the customs tariff, is in force. Empty before release.
-	Tariff        string `protobuf:"bytes,30,opt,name=tariff,proto3" json:"tariff,omitempty"`
+	Tariff string `protobuf:"bytes,30,opt,name=tariff,proto3" json:"tariff,omitempty"`
+	// The payment that paid the list's tax (RecordTaxPayment); empty while unpaid.
+	TaxPaymentNo string `protobuf:"bytes,31,opt,name=tax_payment_no,json=taxPaymentNo,proto3" json:"tax_payment_no,omitempty"`
+	// The day that payment was made, "YYYY-MM-DD"; empty while unpaid.
+	TaxPaidOn     string `protobuf:"bytes,32,opt,name=tax_paid_on,json=taxPaidOn,proto3" json:"tax_paid_on,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2585,6 +2589,20 @@ func (x *InventoryList) GetReleasedTax() string {
 func (x *InventoryList) GetTariff() string {
 	if x != nil {
 		return x.Tariff
+	}
+	return ""
+}
+
+func (x *InventoryList) GetTaxPaymentNo() string {
+	if x != nil {
+		return x.TaxPaymentNo
+	}
+	return ""
+}
+
+func (x *InventoryList) GetTaxPaidOn() string {
+	if x != nil {
+		return x.TaxPaidOn
 	}
 	return ""
 }
@@ -3288,6 +3306,226 @@ func (x *GetSettlementResponse) GetFileName() string {
 	return ""
 }
 
+// RecordTaxPaymentRequest is a guarantor's payment of the tax of some inventory lists.
+type RecordTaxPaymentRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The payment number (e.g. the tax payment form's); the idempotency key.
+	PaymentNo string `protobuf:"bytes,1,opt,name=payment_no,json=paymentNo,proto3" json:"payment_no,omitempty"`
+	// The amount paid in CNY, a decimal string to the fen, e.g. "1234.50": the tax due of exactly
+	// the lists named.
+	Amount string `protobuf:"bytes,2,opt,name=amount,proto3" json:"amount,omitempty"`
+	// The day it was paid, "YYYY-MM-DD".
+	PaidOn string `protobuf:"bytes,3,opt,name=paid_on,json=paidOn,proto3" json:"paid_on,omitempty"`
+	// The inventory lists it pays, each once (GetSettlement lists a guarantor's lists and tax).
+	ListNos       []string `protobuf:"bytes,4,rep,name=list_nos,json=listNos,proto3" json:"list_nos,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RecordTaxPaymentRequest) Reset() {
+	*x = RecordTaxPaymentRequest{}
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[41]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RecordTaxPaymentRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RecordTaxPaymentRequest) ProtoMessage() {}
+
+func (x *RecordTaxPaymentRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[41]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RecordTaxPaymentRequest.ProtoReflect.Descriptor instead.
+func (*RecordTaxPaymentRequest) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{41}
+}
+
+func (x *RecordTaxPaymentRequest) GetPaymentNo() string {
+	if x != nil {
+		return x.PaymentNo
+	}
+	return ""
+}
+
+func (x *RecordTaxPaymentRequest) GetAmount() string {
+	if x != nil {
+		return x.Amount
+	}
+	return ""
+}
+
+func (x *RecordTaxPaymentRequest) GetPaidOn() string {
+	if x != nil {
+		return x.PaidOn
+	}
+	return ""
+}
+
+func (x *RecordTaxPaymentRequest) GetListNos() []string {
+	if x != nil {
+		return x.ListNos
+	}
+	return nil
+}
+
+// TaxPayment is a recorded payment of e-commerce tax.
+type TaxPayment struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The payment number.
+	PaymentNo string `protobuf:"bytes,1,opt,name=payment_no,json=paymentNo,proto3" json:"payment_no,omitempty"`
+	// The amount paid in CNY.
+	Amount string `protobuf:"bytes,2,opt,name=amount,proto3" json:"amount,omitempty"`
+	// The day it was paid, "YYYY-MM-DD".
+	PaidOn string `protobuf:"bytes,3,opt,name=paid_on,json=paidOn,proto3" json:"paid_on,omitempty"`
+	// The lists it paid, in ascending order.
+	ListNos []string `protobuf:"bytes,4,rep,name=list_nos,json=listNos,proto3" json:"list_nos,omitempty"`
+	// The lists' guarantor.
+	Guarantor string `protobuf:"bytes,5,opt,name=guarantor,proto3" json:"guarantor,omitempty"`
+	// The customs principal that recorded it.
+	RecordedBy string `protobuf:"bytes,6,opt,name=recorded_by,json=recordedBy,proto3" json:"recorded_by,omitempty"`
+	// When it was recorded.
+	RecordedAt    *timestamppb.Timestamp `protobuf:"bytes,7,opt,name=recorded_at,json=recordedAt,proto3" json:"recorded_at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *TaxPayment) Reset() {
+	*x = TaxPayment{}
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[42]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *TaxPayment) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*TaxPayment) ProtoMessage() {}
+
+func (x *TaxPayment) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[42]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use TaxPayment.ProtoReflect.Descriptor instead.
+func (*TaxPayment) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{42}
+}
+
+func (x *TaxPayment) GetPaymentNo() string {
+	if x != nil {
+		return x.PaymentNo
+	}
+	return ""
+}
+
+func (x *TaxPayment) GetAmount() string {
+	if x != nil {
+		return x.Amount
+	}
+	return ""
+}
+
+func (x *TaxPayment) GetPaidOn() string {
+	if x != nil {
+		return x.PaidOn
+	}
+	return ""
+}
+
+func (x *TaxPayment) GetListNos() []string {
+	if x != nil {
+		return x.ListNos
+	}
+	return nil
+}
+
+func (x *TaxPayment) GetGuarantor() string {
+	if x != nil {
+		return x.Guarantor
+	}
+	return ""
+}
+
+func (x *TaxPayment) GetRecordedBy() string {
+	if x != nil {
+		return x.RecordedBy
+	}
+	return ""
+}
+
+func (x *TaxPayment) GetRecordedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.RecordedAt
+	}
+	return nil
+}
+
+// RecordTaxPaymentResponse carries the payment as recorded.
+type RecordTaxPaymentResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The payment.
+	Payment       *TaxPayment `protobuf:"bytes,1,opt,name=payment,proto3" json:"payment,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RecordTaxPaymentResponse) Reset() {
+	*x = RecordTaxPaymentResponse{}
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[43]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RecordTaxPaymentResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RecordTaxPaymentResponse) ProtoMessage() {}
+
+func (x *RecordTaxPaymentResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[43]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RecordTaxPaymentResponse.ProtoReflect.Descriptor instead.
+func (*RecordTaxPaymentResponse) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{43}
+}
+
+func (x *RecordTaxPaymentResponse) GetPayment() *TaxPayment {
+	if x != nil {
+		return x.Payment
+	}
+	return nil
+}
+
 var File_zoneledger_customs_v1_ecommerce_proto protoreflect.FileDescriptor
 
 const file_zoneledger_customs_v1_ecommerce_proto_rawDesc = "" +
@@ -3472,7 +3710,7 @@ const file_zoneledger_customs_v1_ecommerce_proto_rawDesc = "" +
 	"legal_unit\x18\t \x01(\tR\tlegalUnit\x12\x14\n" +
 	"\x05price\x18\n" +
 	" \x01(\tR\x05price\x12\x14\n" +
-	"\x05total\x18\v \x01(\tR\x05total\"\xfe\x06\n" +
+	"\x05total\x18\v \x01(\tR\x05total\"\xc4\a\n" +
 	"\rInventoryList\x12\x17\n" +
 	"\alist_no\x18\x01 \x01(\tR\x06listNo\x12\x19\n" +
 	"\border_no\x18\x02 \x01(\tR\aorderNo\x12\x1e\n" +
@@ -3505,7 +3743,9 @@ const file_zoneledger_customs_v1_ecommerce_proto_rawDesc = "" +
 	"created_at\x18\x16 \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\x12D\n" +
 	"\freturn_lines\x18\x17 \x03(\v2!.zoneledger.customs.v1.ReturnLineR\vreturnLines\x12!\n" +
 	"\freleased_tax\x18\x18 \x01(\tR\vreleasedTax\x12\x16\n" +
-	"\x06tariff\x18\x1e \x01(\tR\x06tariff\"O\n" +
+	"\x06tariff\x18\x1e \x01(\tR\x06tariff\x12$\n" +
+	"\x0etax_payment_no\x18\x1f \x01(\tR\ftaxPaymentNo\x12\x1e\n" +
+	"\vtax_paid_on\x18  \x01(\tR\ttaxPaidOn\"O\n" +
 	"\n" +
 	"ReturnLine\x12\x19\n" +
 	"\x03seq\x18\x01 \x01(\x05B\a\xbaH\x04\x1a\x02 \x00R\x03seq\x12&\n" +
@@ -3560,7 +3800,28 @@ const file_zoneledger_customs_v1_ecommerce_proto_rawDesc = "" +
 	"settlement\x12\x12\n" +
 	"\x04file\x18\x02 \x01(\fR\x04file\x12!\n" +
 	"\fcontent_type\x18\x03 \x01(\tR\vcontentType\x12\x1b\n" +
-	"\tfile_name\x18\x04 \x01(\tR\bfileName*\xb3\x01\n" +
+	"\tfile_name\x18\x04 \x01(\tR\bfileName\"\xf0\x01\n" +
+	"\x17RecordTaxPaymentRequest\x12)\n" +
+	"\n" +
+	"payment_no\x18\x01 \x01(\tB\n" +
+	"\xbaH\a\xc8\x01\x01r\x02\x18@R\tpaymentNo\x127\n" +
+	"\x06amount\x18\x02 \x01(\tB\x1f\xbaH\x1c\xc8\x01\x01r\x17\x18(2\x13^[0-9]+(\\.[0-9]+)?$R\x06amount\x12?\n" +
+	"\apaid_on\x18\x03 \x01(\tB&\xbaH#\xc8\x01\x01r\x1e2\x1c^[0-9]{4}-[0-9]{2}-[0-9]{2}$R\x06paidOn\x120\n" +
+	"\blist_nos\x18\x04 \x03(\tB\x15\xbaH\x12\x92\x01\x0f\b\x01\x10\x90N\x18\x01\"\x06r\x04\x10\x01\x18@R\alistNos\"\xf3\x01\n" +
+	"\n" +
+	"TaxPayment\x12\x1d\n" +
+	"\n" +
+	"payment_no\x18\x01 \x01(\tR\tpaymentNo\x12\x16\n" +
+	"\x06amount\x18\x02 \x01(\tR\x06amount\x12\x17\n" +
+	"\apaid_on\x18\x03 \x01(\tR\x06paidOn\x12\x19\n" +
+	"\blist_nos\x18\x04 \x03(\tR\alistNos\x12\x1c\n" +
+	"\tguarantor\x18\x05 \x01(\tR\tguarantor\x12\x1f\n" +
+	"\vrecorded_by\x18\x06 \x01(\tR\n" +
+	"recordedBy\x12;\n" +
+	"\vrecorded_at\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"recordedAt\"W\n" +
+	"\x18RecordTaxPaymentResponse\x12;\n" +
+	"\apayment\x18\x01 \x01(\v2!.zoneledger.customs.v1.TaxPaymentR\apayment*\xb3\x01\n" +
 	"\vOrderStatus\x12\x1c\n" +
 	"\x18ORDER_STATUS_UNSPECIFIED\x10\x00\x12\x18\n" +
 	"\x14ORDER_STATUS_PENDING\x10\x01\x12\x1a\n" +
@@ -3581,7 +3842,7 @@ const file_zoneledger_customs_v1_ecommerce_proto_rawDesc = "" +
 	"\x10SettlementExport\x12!\n" +
 	"\x1dSETTLEMENT_EXPORT_UNSPECIFIED\x10\x00\x12\x19\n" +
 	"\x15SETTLEMENT_EXPORT_CSV\x10\x01\x12\x1a\n" +
-	"\x16SETTLEMENT_EXPORT_XLSX\x10\x022\x85\v\n" +
+	"\x16SETTLEMENT_EXPORT_XLSX\x10\x022\xfa\v\n" +
 	"\x10EcommerceService\x12p\n" +
 	"\x0fRegisterChannel\x12-.zoneledger.customs.v1.RegisterChannelRequest\x1a..zoneledger.customs.v1.RegisterChannelResponse\x12a\n" +
 	"\n" +
@@ -3595,7 +3856,8 @@ const file_zoneledger_customs_v1_ecommerce_proto_rawDesc = "" +
 	"\x10GetInventoryList\x12..zoneledger.customs.v1.GetInventoryListRequest\x1a/.zoneledger.customs.v1.GetInventoryListResponse\x12j\n" +
 	"\rRequestReturn\x12+.zoneledger.customs.v1.RequestReturnRequest\x1a,.zoneledger.customs.v1.RequestReturnResponse\x12j\n" +
 	"\rReceiveReturn\x12+.zoneledger.customs.v1.ReceiveReturnRequest\x1a,.zoneledger.customs.v1.ReceiveReturnResponse\x12j\n" +
-	"\rGetSettlement\x12+.zoneledger.customs.v1.GetSettlementRequest\x1a,.zoneledger.customs.v1.GetSettlementResponse\x12p\n" +
+	"\rGetSettlement\x12+.zoneledger.customs.v1.GetSettlementRequest\x1a,.zoneledger.customs.v1.GetSettlementResponse\x12s\n" +
+	"\x10RecordTaxPayment\x12..zoneledger.customs.v1.RecordTaxPaymentRequest\x1a/.zoneledger.customs.v1.RecordTaxPaymentResponse\x12p\n" +
 	"\x0fGetPositiveList\x12-.zoneledger.customs.v1.GetPositiveListRequest\x1a..zoneledger.customs.v1.GetPositiveListResponseB\xe9\x01\n" +
 	"\x19com.zoneledger.customs.v1B\x0eEcommerceProtoP\x01ZFgithub.com/zoneledger/zoneledger/proto/zoneledger/customs/v1;customsv1\xa2\x02\x03ZCX\xaa\x02\x15Zoneledger.Customs.V1\xca\x02\x15Zoneledger\\Customs\\V1\xe2\x02!Zoneledger\\Customs\\V1\\GPBMetadata\xea\x02\x17Zoneledger::Customs::V1b\x06proto3"
 
@@ -3612,7 +3874,7 @@ func file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP() []byte {
 }
 
 var file_zoneledger_customs_v1_ecommerce_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_zoneledger_customs_v1_ecommerce_proto_msgTypes = make([]protoimpl.MessageInfo, 41)
+var file_zoneledger_customs_v1_ecommerce_proto_msgTypes = make([]protoimpl.MessageInfo, 44)
 var file_zoneledger_customs_v1_ecommerce_proto_goTypes = []any{
 	(OrderStatus)(0),                 // 0: zoneledger.customs.v1.OrderStatus
 	(InventoryListStatus)(0),         // 1: zoneledger.customs.v1.InventoryListStatus
@@ -3658,7 +3920,10 @@ var file_zoneledger_customs_v1_ecommerce_proto_goTypes = []any{
 	(*Settlement)(nil),               // 41: zoneledger.customs.v1.Settlement
 	(*GetSettlementRequest)(nil),     // 42: zoneledger.customs.v1.GetSettlementRequest
 	(*GetSettlementResponse)(nil),    // 43: zoneledger.customs.v1.GetSettlementResponse
-	(*timestamppb.Timestamp)(nil),    // 44: google.protobuf.Timestamp
+	(*RecordTaxPaymentRequest)(nil),  // 44: zoneledger.customs.v1.RecordTaxPaymentRequest
+	(*TaxPayment)(nil),               // 45: zoneledger.customs.v1.TaxPayment
+	(*RecordTaxPaymentResponse)(nil), // 46: zoneledger.customs.v1.RecordTaxPaymentResponse
+	(*timestamppb.Timestamp)(nil),    // 47: google.protobuf.Timestamp
 }
 var file_zoneledger_customs_v1_ecommerce_proto_depIdxs = []int32{
 	5,  // 0: zoneledger.customs.v1.GetPositiveListResponse.entries:type_name -> zoneledger.customs.v1.PositiveListEntry
@@ -3668,15 +3933,15 @@ var file_zoneledger_customs_v1_ecommerce_proto_depIdxs = []int32{
 	11, // 4: zoneledger.customs.v1.Order.consignee:type_name -> zoneledger.customs.v1.Person
 	12, // 5: zoneledger.customs.v1.Order.lines:type_name -> zoneledger.customs.v1.OrderLine
 	0,  // 6: zoneledger.customs.v1.Order.status:type_name -> zoneledger.customs.v1.OrderStatus
-	44, // 7: zoneledger.customs.v1.Order.created_at:type_name -> google.protobuf.Timestamp
+	47, // 7: zoneledger.customs.v1.Order.created_at:type_name -> google.protobuf.Timestamp
 	11, // 8: zoneledger.customs.v1.SubmitOrderRequest.buyer:type_name -> zoneledger.customs.v1.Person
 	11, // 9: zoneledger.customs.v1.SubmitOrderRequest.consignee:type_name -> zoneledger.customs.v1.Person
 	12, // 10: zoneledger.customs.v1.SubmitOrderRequest.lines:type_name -> zoneledger.customs.v1.OrderLine
 	13, // 11: zoneledger.customs.v1.SubmitOrderResponse.order:type_name -> zoneledger.customs.v1.Order
 	11, // 12: zoneledger.customs.v1.Payment.payer:type_name -> zoneledger.customs.v1.Person
-	44, // 13: zoneledger.customs.v1.Payment.paid_at:type_name -> google.protobuf.Timestamp
+	47, // 13: zoneledger.customs.v1.Payment.paid_at:type_name -> google.protobuf.Timestamp
 	11, // 14: zoneledger.customs.v1.SubmitPaymentRequest.payer:type_name -> zoneledger.customs.v1.Person
-	44, // 15: zoneledger.customs.v1.SubmitPaymentRequest.paid_at:type_name -> google.protobuf.Timestamp
+	47, // 15: zoneledger.customs.v1.SubmitPaymentRequest.paid_at:type_name -> google.protobuf.Timestamp
 	13, // 16: zoneledger.customs.v1.SubmitPaymentResponse.order:type_name -> zoneledger.customs.v1.Order
 	11, // 17: zoneledger.customs.v1.Waybill.consignee:type_name -> zoneledger.customs.v1.Person
 	11, // 18: zoneledger.customs.v1.SubmitWaybillRequest.consignee:type_name -> zoneledger.customs.v1.Person
@@ -3692,7 +3957,7 @@ var file_zoneledger_customs_v1_ecommerce_proto_depIdxs = []int32{
 	13, // 28: zoneledger.customs.v1.CancelOrderResponse.order:type_name -> zoneledger.customs.v1.Order
 	31, // 29: zoneledger.customs.v1.InventoryList.lines:type_name -> zoneledger.customs.v1.InventoryListLine
 	1,  // 30: zoneledger.customs.v1.InventoryList.status:type_name -> zoneledger.customs.v1.InventoryListStatus
-	44, // 31: zoneledger.customs.v1.InventoryList.created_at:type_name -> google.protobuf.Timestamp
+	47, // 31: zoneledger.customs.v1.InventoryList.created_at:type_name -> google.protobuf.Timestamp
 	33, // 32: zoneledger.customs.v1.InventoryList.return_lines:type_name -> zoneledger.customs.v1.ReturnLine
 	32, // 33: zoneledger.customs.v1.GetInventoryListResponse.list:type_name -> zoneledger.customs.v1.InventoryList
 	33, // 34: zoneledger.customs.v1.RequestReturnRequest.lines:type_name -> zoneledger.customs.v1.ReturnLine
@@ -3701,37 +3966,41 @@ var file_zoneledger_customs_v1_ecommerce_proto_depIdxs = []int32{
 	40, // 37: zoneledger.customs.v1.Settlement.lines:type_name -> zoneledger.customs.v1.SettlementLine
 	2,  // 38: zoneledger.customs.v1.GetSettlementRequest.export:type_name -> zoneledger.customs.v1.SettlementExport
 	41, // 39: zoneledger.customs.v1.GetSettlementResponse.settlement:type_name -> zoneledger.customs.v1.Settlement
-	7,  // 40: zoneledger.customs.v1.EcommerceService.RegisterChannel:input_type -> zoneledger.customs.v1.RegisterChannelRequest
-	9,  // 41: zoneledger.customs.v1.EcommerceService.GetChannel:input_type -> zoneledger.customs.v1.GetChannelRequest
-	14, // 42: zoneledger.customs.v1.EcommerceService.SubmitOrder:input_type -> zoneledger.customs.v1.SubmitOrderRequest
-	17, // 43: zoneledger.customs.v1.EcommerceService.SubmitPayment:input_type -> zoneledger.customs.v1.SubmitPaymentRequest
-	20, // 44: zoneledger.customs.v1.EcommerceService.SubmitWaybill:input_type -> zoneledger.customs.v1.SubmitWaybillRequest
-	23, // 45: zoneledger.customs.v1.EcommerceService.SubmitDocuments:input_type -> zoneledger.customs.v1.SubmitDocumentsRequest
-	27, // 46: zoneledger.customs.v1.EcommerceService.GetOrder:input_type -> zoneledger.customs.v1.GetOrderRequest
-	29, // 47: zoneledger.customs.v1.EcommerceService.CancelOrder:input_type -> zoneledger.customs.v1.CancelOrderRequest
-	34, // 48: zoneledger.customs.v1.EcommerceService.GetInventoryList:input_type -> zoneledger.customs.v1.GetInventoryListRequest
-	36, // 49: zoneledger.customs.v1.EcommerceService.RequestReturn:input_type -> zoneledger.customs.v1.RequestReturnRequest
-	38, // 50: zoneledger.customs.v1.EcommerceService.ReceiveReturn:input_type -> zoneledger.customs.v1.ReceiveReturnRequest
-	42, // 51: zoneledger.customs.v1.EcommerceService.GetSettlement:input_type -> zoneledger.customs.v1.GetSettlementRequest
-	3,  // 52: zoneledger.customs.v1.EcommerceService.GetPositiveList:input_type -> zoneledger.customs.v1.GetPositiveListRequest
-	8,  // 53: zoneledger.customs.v1.EcommerceService.RegisterChannel:output_type -> zoneledger.customs.v1.RegisterChannelResponse
-	10, // 54: zoneledger.customs.v1.EcommerceService.GetChannel:output_type -> zoneledger.customs.v1.GetChannelResponse
-	15, // 55: zoneledger.customs.v1.EcommerceService.SubmitOrder:output_type -> zoneledger.customs.v1.SubmitOrderResponse
-	18, // 56: zoneledger.customs.v1.EcommerceService.SubmitPayment:output_type -> zoneledger.customs.v1.SubmitPaymentResponse
-	21, // 57: zoneledger.customs.v1.EcommerceService.SubmitWaybill:output_type -> zoneledger.customs.v1.SubmitWaybillResponse
-	26, // 58: zoneledger.customs.v1.EcommerceService.SubmitDocuments:output_type -> zoneledger.customs.v1.SubmitDocumentsResponse
-	28, // 59: zoneledger.customs.v1.EcommerceService.GetOrder:output_type -> zoneledger.customs.v1.GetOrderResponse
-	30, // 60: zoneledger.customs.v1.EcommerceService.CancelOrder:output_type -> zoneledger.customs.v1.CancelOrderResponse
-	35, // 61: zoneledger.customs.v1.EcommerceService.GetInventoryList:output_type -> zoneledger.customs.v1.GetInventoryListResponse
-	37, // 62: zoneledger.customs.v1.EcommerceService.RequestReturn:output_type -> zoneledger.customs.v1.RequestReturnResponse
-	39, // 63: zoneledger.customs.v1.EcommerceService.ReceiveReturn:output_type -> zoneledger.customs.v1.ReceiveReturnResponse
-	43, // 64: zoneledger.customs.v1.EcommerceService.GetSettlement:output_type -> zoneledger.customs.v1.GetSettlementResponse
-	4,  // 65: zoneledger.customs.v1.EcommerceService.GetPositiveList:output_type -> zoneledger.customs.v1.GetPositiveListResponse
-	53, // [53:66] is the sub-list for method output_type
-	40, // [40:53] is the sub-list for method input_type
-	40, // [40:40] is the sub-list for extension type_name
-	40, // [40:40] is the sub-list for extension extendee
-	0,  // [0:40] is the sub-list for field type_name
+	47, // 40: zoneledger.customs.v1.TaxPayment.recorded_at:type_name -> google.protobuf.Timestamp
+	45, // 41: zoneledger.customs.v1.RecordTaxPaymentResponse.payment:type_name -> zoneledger.customs.v1.TaxPayment
+	7,  // 42: zoneledger.customs.v1.EcommerceService.RegisterChannel:input_type -> zoneledger.customs.v1.RegisterChannelRequest
+	9,  // 43: zoneledger.customs.v1.EcommerceService.GetChannel:input_type -> zoneledger.customs.v1.GetChannelRequest
+	14, // 44: zoneledger.customs.v1.EcommerceService.SubmitOrder:input_type -> zoneledger.customs.v1.SubmitOrderRequest
+	17, // 45: zoneledger.customs.v1.EcommerceService.SubmitPayment:input_type -> zoneledger.customs.v1.SubmitPaymentRequest
+	20, // 46: zoneledger.customs.v1.EcommerceService.SubmitWaybill:input_type -> zoneledger.customs.v1.SubmitWaybillRequest
+	23, // 47: zoneledger.customs.v1.EcommerceService.SubmitDocuments:input_type -> zoneledger.customs.v1.SubmitDocumentsRequest
+	27, // 48: zoneledger.customs.v1.EcommerceService.GetOrder:input_type -> zoneledger.customs.v1.GetOrderRequest
+	29, // 49: zoneledger.customs.v1.EcommerceService.CancelOrder:input_type -> zoneledger.customs.v1.CancelOrderRequest
+	34, // 50: zoneledger.customs.v1.EcommerceService.GetInventoryList:input_type -> zoneledger.customs.v1.GetInventoryListRequest
+	36, // 51: zoneledger.customs.v1.EcommerceService.RequestReturn:input_type -> zoneledger.customs.v1.RequestReturnRequest
+	38, // 52: zoneledger.customs.v1.EcommerceService.ReceiveReturn:input_type -> zoneledger.customs.v1.ReceiveReturnRequest
+	42, // 53: zoneledger.customs.v1.EcommerceService.GetSettlement:input_type -> zoneledger.customs.v1.GetSettlementRequest
+	44, // 54: zoneledger.customs.v1.EcommerceService.RecordTaxPayment:input_type -> zoneledger.customs.v1.RecordTaxPaymentRequest
+	3,  // 55: zoneledger.customs.v1.EcommerceService.GetPositiveList:input_type -> zoneledger.customs.v1.GetPositiveListRequest
+	8,  // 56: zoneledger.customs.v1.EcommerceService.RegisterChannel:output_type -> zoneledger.customs.v1.RegisterChannelResponse
+	10, // 57: zoneledger.customs.v1.EcommerceService.GetChannel:output_type -> zoneledger.customs.v1.GetChannelResponse
+	15, // 58: zoneledger.customs.v1.EcommerceService.SubmitOrder:output_type -> zoneledger.customs.v1.SubmitOrderResponse
+	18, // 59: zoneledger.customs.v1.EcommerceService.SubmitPayment:output_type -> zoneledger.customs.v1.SubmitPaymentResponse
+	21, // 60: zoneledger.customs.v1.EcommerceService.SubmitWaybill:output_type -> zoneledger.customs.v1.SubmitWaybillResponse
+	26, // 61: zoneledger.customs.v1.EcommerceService.SubmitDocuments:output_type -> zoneledger.customs.v1.SubmitDocumentsResponse
+	28, // 62: zoneledger.customs.v1.EcommerceService.GetOrder:output_type -> zoneledger.customs.v1.GetOrderResponse
+	30, // 63: zoneledger.customs.v1.EcommerceService.CancelOrder:output_type -> zoneledger.customs.v1.CancelOrderResponse
+	35, // 64: zoneledger.customs.v1.EcommerceService.GetInventoryList:output_type -> zoneledger.customs.v1.GetInventoryListResponse
+	37, // 65: zoneledger.customs.v1.EcommerceService.RequestReturn:output_type -> zoneledger.customs.v1.RequestReturnResponse
+	39, // 66: zoneledger.customs.v1.EcommerceService.ReceiveReturn:output_type -> zoneledger.customs.v1.ReceiveReturnResponse
+	43, // 67: zoneledger.customs.v1.EcommerceService.GetSettlement:output_type -> zoneledger.customs.v1.GetSettlementResponse
+	46, // 68: zoneledger.customs.v1.EcommerceService.RecordTaxPayment:output_type -> zoneledger.customs.v1.RecordTaxPaymentResponse
+	4,  // 69: zoneledger.customs.v1.EcommerceService.GetPositiveList:output_type -> zoneledger.customs.v1.GetPositiveListResponse
+	56, // [56:70] is the sub-list for method output_type
+	42, // [42:56] is the sub-list for method input_type
+	42, // [42:42] is the sub-list for extension type_name
+	42, // [42:42] is the sub-list for extension extendee
+	0,  // [0:42] is the sub-list for field type_name
 }
 
 func init() { file_zoneledger_customs_v1_ecommerce_proto_init() }
@@ -3750,7 +4019,7 @@ func file_zoneledger_customs_v1_ecommerce_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_zoneledger_customs_v1_ecommerce_proto_rawDesc), len(file_zoneledger_customs_v1_ecommerce_proto_rawDesc)),
 			NumEnums:      3,
-			NumMessages:   41,
+			NumMessages:   44,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

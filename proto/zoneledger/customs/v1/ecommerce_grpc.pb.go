@@ -41,6 +41,7 @@ const (
 	EcommerceService_RequestReturn_FullMethodName    = "/zoneledger.customs.v1.EcommerceService/RequestReturn"
 	EcommerceService_ReceiveReturn_FullMethodName    = "/zoneledger.customs.v1.EcommerceService/ReceiveReturn"
 	EcommerceService_GetSettlement_FullMethodName    = "/zoneledger.customs.v1.EcommerceService/GetSettlement"
+	EcommerceService_RecordTaxPayment_FullMethodName = "/zoneledger.customs.v1.EcommerceService/RecordTaxPayment"
 	EcommerceService_GetPositiveList_FullMethodName  = "/zoneledger.customs.v1.EcommerceService/GetPositiveList"
 )
 
@@ -107,6 +108,18 @@ type EcommerceServiceClient interface {
 	// due and its due date, and the total; optionally as a CSV or XLSX file. Customs, or the
 	// guarantor's own enterprise, may ask.
 	GetSettlement(ctx context.Context, in *GetSettlementRequest, opts ...grpc.CallOption) (*GetSettlementResponse, error)
+	// RecordTaxPayment records that a guarantor paid customs the tax of the inventory lists named
+	// (customs only; PERMISSION_DENIED for others). The amount must be the tax due of exactly those
+	// lists, to the fen (INVALID_ARGUMENT, ECOMMERCE_TAX_PAYMENT_AMOUNT); the lists must be
+	// released and not wholly returned (FAILED_PRECONDITION, WRONG_STATUS), share one guarantor
+	// (INVALID_ARGUMENT, ECOMMERCE_TAX_PAYMENT_GUARANTORS) and be unpaid (FAILED_PRECONDITION,
+	// ECOMMERCE_TAX_ALREADY_PAID); paid_on may be neither before a list's release nor after today.
+	// payment_no is the idempotency key: the same payment again returns it as recorded, other
+	// content under the number is refused (ALREADY_EXISTS, ECOMMERCE_TAX_PAYMENT_REUSED). Paid
+	// lists carry the payment (InventoryList.tax_payment_no) and leave the overdue tax of the
+	// attention list (ECOMMERCE_TAX_OVERDUE). A return received after payment does not change the
+	// payment; the refund is not recorded here.
+	RecordTaxPayment(ctx context.Context, in *RecordTaxPaymentRequest, opts ...grpc.CallOption) (*RecordTaxPaymentResponse, error)
 	// GetPositiveList returns the cross-border positive list (跨境电子商务零售进口商品清单) the zone
 	// releases inventory lists against: the HS code prefixes allowed (NOT_ON_POSITIVE_LIST
 	// otherwise), some with a per-person annual cap (PERSONAL_CAP_EXCEEDED). Empty when the zone
@@ -242,6 +255,16 @@ func (c *ecommerceServiceClient) GetSettlement(ctx context.Context, in *GetSettl
 	return out, nil
 }
 
+func (c *ecommerceServiceClient) RecordTaxPayment(ctx context.Context, in *RecordTaxPaymentRequest, opts ...grpc.CallOption) (*RecordTaxPaymentResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RecordTaxPaymentResponse)
+	err := c.cc.Invoke(ctx, EcommerceService_RecordTaxPayment_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *ecommerceServiceClient) GetPositiveList(ctx context.Context, in *GetPositiveListRequest, opts ...grpc.CallOption) (*GetPositiveListResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(GetPositiveListResponse)
@@ -315,6 +338,18 @@ type EcommerceServiceServer interface {
 	// due and its due date, and the total; optionally as a CSV or XLSX file. Customs, or the
 	// guarantor's own enterprise, may ask.
 	GetSettlement(context.Context, *GetSettlementRequest) (*GetSettlementResponse, error)
+	// RecordTaxPayment records that a guarantor paid customs the tax of the inventory lists named
+	// (customs only; PERMISSION_DENIED for others). The amount must be the tax due of exactly those
+	// lists, to the fen (INVALID_ARGUMENT, ECOMMERCE_TAX_PAYMENT_AMOUNT); the lists must be
+	// released and not wholly returned (FAILED_PRECONDITION, WRONG_STATUS), share one guarantor
+	// (INVALID_ARGUMENT, ECOMMERCE_TAX_PAYMENT_GUARANTORS) and be unpaid (FAILED_PRECONDITION,
+	// ECOMMERCE_TAX_ALREADY_PAID); paid_on may be neither before a list's release nor after today.
+	// payment_no is the idempotency key: the same payment again returns it as recorded, other
+	// content under the number is refused (ALREADY_EXISTS, ECOMMERCE_TAX_PAYMENT_REUSED). Paid
+	// lists carry the payment (InventoryList.tax_payment_no) and leave the overdue tax of the
+	// attention list (ECOMMERCE_TAX_OVERDUE). A return received after payment does not change the
+	// payment; the refund is not recorded here.
+	RecordTaxPayment(context.Context, *RecordTaxPaymentRequest) (*RecordTaxPaymentResponse, error)
 	// GetPositiveList returns the cross-border positive list (跨境电子商务零售进口商品清单) the zone
 	// releases inventory lists against: the HS code prefixes allowed (NOT_ON_POSITIVE_LIST
 	// otherwise), some with a per-person annual cap (PERSONAL_CAP_EXCEEDED). Empty when the zone
@@ -365,6 +400,9 @@ func (UnimplementedEcommerceServiceServer) ReceiveReturn(context.Context, *Recei
 }
 func (UnimplementedEcommerceServiceServer) GetSettlement(context.Context, *GetSettlementRequest) (*GetSettlementResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetSettlement not implemented")
+}
+func (UnimplementedEcommerceServiceServer) RecordTaxPayment(context.Context, *RecordTaxPaymentRequest) (*RecordTaxPaymentResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RecordTaxPayment not implemented")
 }
 func (UnimplementedEcommerceServiceServer) GetPositiveList(context.Context, *GetPositiveListRequest) (*GetPositiveListResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetPositiveList not implemented")
@@ -606,6 +644,24 @@ func _EcommerceService_GetSettlement_Handler(srv interface{}, ctx context.Contex
 	return interceptor(ctx, in, info, handler)
 }
 
+func _EcommerceService_RecordTaxPayment_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RecordTaxPaymentRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(EcommerceServiceServer).RecordTaxPayment(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: EcommerceService_RecordTaxPayment_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(EcommerceServiceServer).RecordTaxPayment(ctx, req.(*RecordTaxPaymentRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _EcommerceService_GetPositiveList_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(GetPositiveListRequest)
 	if err := dec(in); err != nil {
@@ -678,6 +734,10 @@ var EcommerceService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "GetSettlement",
 			Handler:    _EcommerceService_GetSettlement_Handler,
+		},
+		{
+			MethodName: "RecordTaxPayment",
+			Handler:    _EcommerceService_RecordTaxPayment_Handler,
 		},
 		{
 			MethodName: "GetPositiveList",

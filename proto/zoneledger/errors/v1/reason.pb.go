@@ -453,6 +453,18 @@ const (
 	// ledger sealed (field through), so no evidence is sealed over them; run
 	// LedgerService.VerifyPeriods and report it.
 	Reason_EVIDENCE_LEDGER_MISMATCH Reason = 503
+	// INVALID_ARGUMENT: the payment's amount (field amount) is not the tax due of exactly the lists
+	// it names, to the fen; GetSettlement shows each list's tax.
+	Reason_ECOMMERCE_TAX_PAYMENT_AMOUNT Reason = 530
+	// FAILED_PRECONDITION: a list (field list_nos[i]) was already paid by another payment, named in
+	// the message; leave it out.
+	Reason_ECOMMERCE_TAX_ALREADY_PAID Reason = 531
+	// ALREADY_EXISTS: the payment number (field payment_no) was recorded with another amount, date
+	// or lists; give a new number, or the same content to retry.
+	Reason_ECOMMERCE_TAX_PAYMENT_REUSED Reason = 532
+	// INVALID_ARGUMENT: the lists of one payment have different guarantors (field list_nos[i]);
+	// record one payment per guarantor.
+	Reason_ECOMMERCE_TAX_PAYMENT_GUARANTORS Reason = 533
 )
 
 // Enum value maps for Reason.
@@ -606,6 +618,10 @@ var (
 		501: "EVIDENCE_PREVIOUS_NOT_SEALED",
 		502: "EVIDENCE_NOT_SEALED",
 		503: "EVIDENCE_LEDGER_MISMATCH",
+		530: "ECOMMERCE_TAX_PAYMENT_AMOUNT",
+		531: "ECOMMERCE_TAX_ALREADY_PAID",
+		532: "ECOMMERCE_TAX_PAYMENT_REUSED",
+		533: "ECOMMERCE_TAX_PAYMENT_GUARANTORS",
 	}
 	Reason_value = map[string]int32{
 		"REASON_UNSPECIFIED":               0,
@@ -756,6 +772,10 @@ var (
 		"EVIDENCE_PREVIOUS_NOT_SEALED":     501,
 		"EVIDENCE_NOT_SEALED":              502,
 		"EVIDENCE_LEDGER_MISMATCH":         503,
+		"ECOMMERCE_TAX_PAYMENT_AMOUNT":     530,
+		"ECOMMERCE_TAX_ALREADY_PAID":       531,
+		"ECOMMERCE_TAX_PAYMENT_REUSED":     532,
+		"ECOMMERCE_TAX_PAYMENT_GUARANTORS": 533,
 	}
 )
 
@@ -790,7 +810,7 @@ var File_zoneledger_errors_v1_reason_proto protoreflect.FileDescriptor
 
 const file_zoneledger_errors_v1_reason_proto_rawDesc = "" +
 	"\n" +
-	"!zoneledger/errors/v1/reason.proto\x12\x14zoneledger.errors.v1*\xf2\x1c\n" +
+	"!zoneledger/errors/v1/reason.proto\x12\x14zoneledger.errors.v1*\x80\x1e\n" +
 	"\x06Reason\x12\x16\n" +
 	"\x12REASON_UNSPECIFIED\x10\x00\x12\x14\n" +
 	"\x10INVALID_ARGUMENT\x10\x01\x12\x13\n" +
@@ -943,7 +963,11 @@ const file_zoneledger_errors_v1_reason_proto_rawDesc = "" +
 	"\x1aEVIDENCE_PERIOD_NOT_CLOSED\x10\xf4\x03\x12!\n" +
 	"\x1cEVIDENCE_PREVIOUS_NOT_SEALED\x10\xf5\x03\x12\x18\n" +
 	"\x13EVIDENCE_NOT_SEALED\x10\xf6\x03\x12\x1d\n" +
-	"\x18EVIDENCE_LEDGER_MISMATCH\x10\xf7\x03B\xdf\x01\n" +
+	"\x18EVIDENCE_LEDGER_MISMATCH\x10\xf7\x03\x12!\n" +
+	"\x1cECOMMERCE_TAX_PAYMENT_AMOUNT\x10\x92\x04\x12\x1f\n" +
+	"\x1aECOMMERCE_TAX_ALREADY_PAID\x10\x93\x04\x12!\n" +
+	"\x1cECOMMERCE_TAX_PAYMENT_REUSED\x10\x94\x04\x12%\n" +
+	" ECOMMERCE_TAX_PAYMENT_GUARANTORS\x10\x95\x04B\xdf\x01\n" +
 	"\x18com.zoneledger.errors.v1B\vReasonProtoP\x01ZDgithub.com/zoneledger/zoneledger/proto/zoneledger/errors/v1;errorsv1\xa2\x02\x03ZEX\xaa\x02\x14Zoneledger.Errors.V1\xca\x02\x14Zoneledger\\Errors\\V1\xe2\x02 Zoneledger\\Errors\\V1\\GPBMetadata\xea\x02\x16Zoneledger::Errors::V1b\x06proto3"
 
 var (
