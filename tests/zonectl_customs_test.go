@@ -91,10 +91,10 @@ func TestZonectlCustomsWorkedExample(t *testing.T) {
 
 	// The stock: table, CSV and JSON agree with each other and the API.
 	out = c.must(e, "customs", "stock", book)
-	want := "BOOK_SEQ  NAME                   UNIT  BONDED  AVAILABLE  RESERVED  NON_BONDED  NON_BONDED_RESERVED  INSPECTION  UNDECLARED  DISPLAY\n" +
-		"1         Notebook computer      001   100     100        0         0           0                    0           0           0\n" +
-		"2         Polyethylene           035   2500.5  2500.5     0         0           0                    0           0           0\n" +
-		"3         Printed circuit board  007   0       0          0         0           0                    0           0           0\n"
+	want := "BOOK_SEQ  NAME                   UNIT  BONDED  AVAILABLE  RESERVED  NON_BONDED  NON_BONDED_RESERVED  INSPECTION  UNDECLARED  DISPLAY  OUT_ZONE\n" +
+		"1         Notebook computer      001   100     100        0         0           0                    0           0           0        0\n" +
+		"2         Polyethylene           035   2500.5  2500.5     0         0           0                    0           0           0        0\n" +
+		"3         Printed circuit board  007   0       0          0         0           0                    0           0           0        0\n"
 	if out != want {
 		t.Errorf("zonectl customs stock:\n%s\nwant:\n%s", out, want)
 	}
@@ -170,7 +170,7 @@ func csvRecords(t *testing.T, out string) [][]string {
 func stockCSV(t *testing.T, out string) map[string]string {
 	t.Helper()
 	r := csvRecords(t, out)
-	if len(r) == 0 || strings.Join(r[0], ",") != "book_seq,name,unit,bonded,available,reserved,non_bonded,non_bonded_reserved,inspection,undeclared,display" {
+	if len(r) == 0 || strings.Join(r[0], ",") != "book_seq,name,unit,bonded,available,reserved,non_bonded,non_bonded_reserved,inspection,undeclared,display,out_zone" {
 		t.Fatalf("stock -o csv header: %v", r)
 	}
 	m := map[string]string{}

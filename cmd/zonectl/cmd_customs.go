@@ -608,7 +608,7 @@ func (a *app) stockCmd() *cobra.Command {
 line with its quantities in the line's declared unit, as of the end of a
 business date (default: now). The columns:
 
-  bonded               bonded goods on the 底账 (余量): available + reserved + display
+  bonded               bonded goods on the 底账 (余量): available + reserved + display + out_zone
   available            bonded goods free to be filed out
   reserved             bonded goods reserved by declared outbound lists (预核扣)
   non_bonded           non-bonded goods stored beside them (available + reserved)
@@ -616,6 +616,8 @@ business date (default: now). The columns:
   inspection           goods in the 待检区 while their status switches (区内直转)
   undeclared           goods in on a type-1 pass awaiting their list (先入区后报关)
   display              bonded goods out on display under a type-C form, still on the book
+  out_zone             bonded goods out of the zone under a business form (testing, repair,
+                       moulds, 外发加工) until they come back, still on the book
 
 -o json prints the lines as an array of StockLine objects.`,
 		Example: `  zonectl customs stock H31050000001

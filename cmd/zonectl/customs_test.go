@@ -438,16 +438,16 @@ func TestStockTableCSVAndJSON(t *testing.T) {
 		}
 		return &customsv1.GetStockReportResponse{AsOf: r.GetAsOf(), Lines: []*customsv1.StockLine{
 			{BookSeq: 1, Name: "Notebook computer", Unit: "001", Bonded: "100", Available: "60", Reserved: "40", NonBonded: "0",
-				NonBondedReserved: "0", Inspection: "0", Undeclared: "0", Display: "0"},
-			{BookSeq: 2, Name: "Polyethylene", Unit: "035", Bonded: "2500.500", Available: "2500.500", Reserved: "0", NonBonded: "12.25",
-				NonBondedReserved: "0", Inspection: "0", Undeclared: "0.00001", Display: "0"},
+				NonBondedReserved: "0", Inspection: "0", Undeclared: "0", Display: "0", OutZone: "0"},
+			{BookSeq: 2, Name: "Polyethylene", Unit: "035", Bonded: "2510.500", Available: "2500.500", Reserved: "0", NonBonded: "12.25",
+				NonBondedReserved: "0", Inspection: "0", Undeclared: "0.00001", Display: "0", OutZone: "10"},
 		}}, nil
 	}
 	h.run("customs", "stock", "H1", "--as-of", "2026-03-31")
 	h.expect(exitOK)
-	want := "BOOK_SEQ  NAME               UNIT  BONDED    AVAILABLE  RESERVED  NON_BONDED  NON_BONDED_RESERVED  INSPECTION  UNDECLARED  DISPLAY\n" +
-		"1         Notebook computer  001   100       60         40        0           0                    0           0           0\n" +
-		"2         Polyethylene       035   2500.500  2500.500   0         12.25       0                    0           0.00001     0\n"
+	want := "BOOK_SEQ  NAME               UNIT  BONDED    AVAILABLE  RESERVED  NON_BONDED  NON_BONDED_RESERVED  INSPECTION  UNDECLARED  DISPLAY  OUT_ZONE\n" +
+		"1         Notebook computer  001   100       60         40        0           0                    0           0           0        0\n" +
+		"2         Polyethylene       035   2510.500  2500.500   0         12.25       0                    0           0.00001     0        10\n"
 	if h.stdout.String() != want {
 		t.Errorf("table:\n%s\nwant:\n%s", h.stdout.String(), want)
 	}
@@ -455,12 +455,12 @@ func TestStockTableCSVAndJSON(t *testing.T) {
 	if got := strings.SplitN(h.stdout.String(), "\n", 2)[0]; got != strings.Join(stockView.header, ",") {
 		t.Errorf("csv header %q", got)
 	}
-	if !strings.Contains(h.stdout.String(), "2,Polyethylene,035,2500.500,2500.500,0,12.25,0,0,0.00001,0\n") {
+	if !strings.Contains(h.stdout.String(), "2,Polyethylene,035,2510.500,2500.500,0,12.25,0,0,0.00001,0,10\n") {
 		t.Errorf("csv:\n%s", h.stdout.String())
 	}
 	h.run("customs", "stock", "H1", "--as-of", "2026-03-31", "-o", "json")
 	var arr []map[string]any
-	if err := json.Unmarshal(h.stdout.Bytes(), &arr); err != nil || len(arr) != 2 || arr[1]["bonded"] != "2500.500" || arr[1]["undeclared"] != "0.00001" {
+	if err := json.Unmarshal(h.stdout.Bytes(), &arr); err != nil || len(arr) != 2 || arr[1]["bonded"] != "2510.500" || arr[1]["undeclared"] != "0.00001" {
 		t.Errorf("json: %v\n%s", err, h.stdout.String())
 	}
 }
@@ -540,8 +540,8 @@ func TestStockHelpNamesWhatItShows(t *testing.T) {
 			t.Errorf("stock's help does not explain column %s", col)
 		}
 	}
-	if !strings.Contains(c.Long, "available + reserved + display") {
-		t.Errorf("stock's help does not say bonded = available + reserved + display")
+	if !strings.Contains(c.Long, "available + reserved + display + out_zone") {
+		t.Errorf("stock's help does not say bonded = available + reserved + display + out_zone")
 	}
 }
 

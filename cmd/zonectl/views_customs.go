@@ -48,7 +48,7 @@ var (
 	bookLineView    = cols[*customsv1.BookLine]("book_no", "seq", "hs_code", "name", "spec", "declared_unit", "scale", "legal_unit=legal.unit", "legal_factor=legal.factor",
 		"second_unit=second.unit", "second_factor=second.factor", "type", "part_numbers")
 	stockView = cols[*customsv1.StockLine]("book_seq", "name", "unit", "bonded", "available", "reserved", "non_bonded", "non_bonded_reserved",
-		"inspection", "undeclared", "display")
+		"inspection", "undeclared", "display", "out_zone")
 	listView      = cols[*customsv1.List]("list_no", "inner_no", "book_no", "list_type", "io", "trade_mode", "flow", "status", "len:lines", "gross_weight", "net_weight", "note")
 	listLinesView = flat[*customsv1.List]([]string{"list_no", "inner_no", "book_no", "io", "trade_mode", "flow", "status"}, "lines",
 		"seq?", "book_seq?", "part_number", "quantity", "unit", "declared_quantity", "declared_unit", "legal_quantity", "unit_price", "total",
