@@ -76,11 +76,8 @@ func (a *app) woCycleSetCmd() *cobra.Command {
 		Short:   "Set a book's write-off cycle, 1 to 12 months (the book's enterprise)",
 		Example: `  zonectl customs writeoff cycle-set --book H31050000001 --months 6`,
 		Args:    exactArgs(0, "no arguments"),
-		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			return show(a, cmd, woCycleView, func(ctx context.Context, c *clients) (*customsv1.WriteOffCycle, error) {
-				r, err := c.writeoff.SetCycle(ctx, &customsv1.SetCycleRequest{BookNo: book, Months: months})
-				return r.GetCycle(), err
-			})
+		RunE: runShow(a, woCycleView, func(ctx context.Context, c *clients, _ []string) (*customsv1.SetCycleResponse, error) {
+			return c.writeoff.SetCycle(ctx, &customsv1.SetCycleRequest{BookNo: book, Months: months})
 		}),
 	}
 	bind(c, flagSpec{&book, "book", "book number (required)"}, flagSpec{&months, "months", "cycle length in months, 1 to 12 (required)"})
@@ -114,11 +111,8 @@ func (a *app) woCycleGetCmd() *cobra.Command {
 		Use:   "cycle --book BOOK",
 		Short: "Show a book's write-off cycle",
 		Args:  exactArgs(0, "no arguments"),
-		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			return show(a, cmd, woCycleView, func(ctx context.Context, c *clients) (*customsv1.WriteOffCycle, error) {
-				r, err := c.writeoff.GetCycle(ctx, &customsv1.GetCycleRequest{BookNo: book})
-				return r.GetCycle(), err
-			})
+		RunE: runShow(a, woCycleView, func(ctx context.Context, c *clients, _ []string) (*customsv1.GetCycleResponse, error) {
+			return c.writeoff.GetCycle(ctx, &customsv1.GetCycleRequest{BookNo: book})
 		}),
 	}
 	bind(c, flagSpec{&book, "book", "book number (required)"})
@@ -239,11 +233,8 @@ func (a *app) woStocktakeCmd() *cobra.Command {
 		Use:   "stocktake --stocktake NO",
 		Short: "Show a stocktake: its status and how many differences are unsettled",
 		Args:  exactArgs(0, "no arguments"),
-		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			return show(a, cmd, woStocktakeView, func(ctx context.Context, c *clients) (*customsv1.Stocktake, error) {
-				r, err := c.writeoff.GetStocktake(ctx, &customsv1.GetStocktakeRequest{StocktakeNo: no})
-				return r.GetStocktake(), err
-			})
+		RunE: runShow(a, woStocktakeView, func(ctx context.Context, c *clients, _ []string) (*customsv1.GetStocktakeResponse, error) {
+			return c.writeoff.GetStocktake(ctx, &customsv1.GetStocktakeRequest{StocktakeNo: no})
 		}),
 	}
 	bind(c, flagSpec{&no, "stocktake", "stocktake number (required)"})
@@ -398,11 +389,8 @@ func (a *app) woCloseCmd() *cobra.Command {
 		Use:   "close --stocktake NO",
 		Short: "Close the write-off: seal the period through the stocktake date and set the book's last write-off date (safe to repeat)",
 		Args:  exactArgs(0, "no arguments"),
-		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			return show(a, cmd, woStocktakeView, func(ctx context.Context, c *clients) (*customsv1.Stocktake, error) {
-				r, err := c.writeoff.CloseWriteOff(ctx, &customsv1.CloseWriteOffRequest{StocktakeNo: no})
-				return r.GetStocktake(), err
-			})
+		RunE: runShow(a, woStocktakeView, func(ctx context.Context, c *clients, _ []string) (*customsv1.CloseWriteOffResponse, error) {
+			return c.writeoff.CloseWriteOff(ctx, &customsv1.CloseWriteOffRequest{StocktakeNo: no})
 		}),
 	}
 	bind(c, flagSpec{&no, "stocktake", "stocktake number (required)"})
