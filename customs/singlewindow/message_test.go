@@ -67,14 +67,14 @@ func TestBrokenRulesNameTheElementPath(t *testing.T) {
 	for _, tc := range []struct {
 		name, from, to, path, rule string
 	}{
-		{"missing", "<orderNo>O1</orderNo>", "", "testMessage/Order[0]/OrderHead/orderNo", "required"},
-		{"too long", "<orderNo>O1</orderNo>", "<orderNo>O12345678901</orderNo>", "testMessage/Order[0]/OrderHead/orderNo", "max"},
-		{"code list", "<appType>1</appType>", "<appType>4</appType>", "testMessage/Order[0]/OrderHead/appType", "oneof"},
-		{"scale", "100.50", "100.123456", "testMessage/Order[0]/OrderHead/goodsValue", "amount"},
-		{"sign", "100.50", "-1", "testMessage/Order[0]/OrderHead/goodsValue", "amount"},
-		{"exponent", "100.50", "1e3", "testMessage/Order[0]/OrderHead/goodsValue", "amount"},
-		{"time", "20261206101500", "2026-12-06", "testMessage/Order[0]/OrderHead/appTime", "swtime"},
-		{"required if", "<gnum>1</gnum>", "<gnum>2</gnum>", "testMessage/Order[0]/OrderList[0]/note", "required_if"},
+		{"missing", "<orderNo>O1</orderNo>", "", "CEB311Message/Order[0]/OrderHead/orderNo", "required"},
+		{"too long", "<orderNo>O1</orderNo>", "<orderNo>O12345678901</orderNo>", "CEB311Message/Order[0]/OrderHead/orderNo", "max"},
+		{"code list", "<appType>1</appType>", "<appType>4</appType>", "CEB311Message/Order[0]/OrderHead/appType", "oneof"},
+		{"scale", "100.50", "100.123456", "CEB311Message/Order[0]/OrderHead/goodsValue", "amount"},
+		{"sign", "100.50", "-1", "CEB311Message/Order[0]/OrderHead/goodsValue", "amount"},
+		{"exponent", "100.50", "1e3", "CEB311Message/Order[0]/OrderHead/goodsValue", "amount"},
+		{"time", "20261206101500", "2026-12-06", "CEB311Message/Order[0]/OrderHead/appTime", "swtime"},
+		{"required if", "<gnum>1</gnum>", "<gnum>2</gnum>", "CEB311Message/Order[0]/OrderList[0]/note", "required_if"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var m testMessage

@@ -170,8 +170,29 @@ func Validate(v any) error {
 		return &FieldError{Rule: "invalid", Message: err.Error(), Err: ErrMalformed}
 	}
 	fe := verrs[0]
-	path := strings.ReplaceAll(fe.Namespace(), ".", "/")
+	root, goName := rootName(v)
+	rest := strings.TrimPrefix(fe.Namespace(), goName)
+	path := root + strings.ReplaceAll(rest, ".", "/")
 	return &FieldError{Path: path, Rule: fe.Tag(), Message: describe(fe)}
+}
+
+// rootName is the element name of v's root (its XMLName tag, else its type
+// name) and the Go type name validator starts its paths with.
+func rootName(v any) (element, goName string) {
+	t := reflect.TypeOf(v)
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if f, ok := t.FieldByName("XMLName"); ok {
+		name, _, _ := strings.Cut(f.Tag.Get("xml"), ",")
+		if i := strings.LastIndexByte(name, ' '); i >= 0 {
+			name = name[i+1:]
+		}
+		if name != "" {
+			return name, t.Name()
+		}
+	}
+	return t.Name(), t.Name()
 }
 
 // describe says in words what the rule wants.
