@@ -1,13 +1,14 @@
-// Package singlewindow reads and writes the XML messages of the China
-// International Trade Single Window (国际贸易单一窗口) safely. The message
-// types live in its subpackages, one per family: ceb for cross-border
-// e-commerce (CEB311, CEB411, CEB511, CEB621 and their receipts), sas for
-// the special customs supervision areas (INV101 and INV201 verification
-// lists, SAS121, SAS221 and SAS251 gate passes). Each message type is a Go
-// type with encoding/xml tags and validate tags (go-playground/validator)
-// carrying the message's own field rules; this package holds what they
-// share: a decoder that refuses hostile input, an encoder, and the
-// translation of a broken rule into the element path at fault.
+// Package singlewindow reads and writes the XML messages of the single
+// window (国际贸易单一窗口), the portal through which customs receives trade
+// documents and sends its receipts. The message types live in its
+// subpackages, one per family: ceb for cross-border e-commerce (CEB311,
+// CEB411, CEB511, CEB621 and their receipts), sas for the special customs
+// supervision areas (INV101 and INV201 verification lists, SAS121, SAS221
+// and SAS251 gate passes). Each message is a struct with encoding/xml tags
+// and validate tags (go-playground/validator) carrying the message's own
+// field rules; this package holds what they share: a decoder that refuses
+// hostile input (Decode), an encoder (Encode), and the translation of a
+// broken rule into the element path at fault (Validate, FieldError).
 //
 // The package imports nothing of the ledger's or of gRPC: it is a rule
 // package like the rest of customs/.

@@ -1,13 +1,14 @@
 // Package sas holds the special customs supervision areas' messages of the
 // single window (金关二期 特殊区域): the bonded verification list INV101 and
 // its receipt INV201, the gate pass SAS121 and its receipts SAS221 and
-// SAS251. Each message is a Go type with encoding/xml and validate tags;
+// SAS251. Each message is a struct with encoding/xml and validate tags;
 // this file holds the envelopes they travel in.
 //
-// An enterprise's message leaves signed: Signature/Object/Package, the
-// Package holding EnvelopInfo and DataInfo/BussinessData (the single
-// window's own spelling). Customs' receipts arrive as a bare Package whose
-// DataInfo carries a PocketInfo and the receipt in BussinessData.
+// An enterprise's message leaves signed (Signed): the XML elements
+// signature, object and package, the last holding the EnvelopInfo and the
+// message's business data. Customs' receipts arrive as a bare package whose
+// data carries a PocketInfo and the receipt (Receipt, ReceiptType,
+// DecodeReceipt).
 package sas
 
 import (
