@@ -17,8 +17,8 @@ type PassApproval struct {
 	// EtpsPreentNo is the enterprise's own number of the pass (企业内部编号).
 	EtpsPreentNo string `xml:"etpsPreentNo" validate:"required,max=64"`
 	// BusinessID is customs' pass number (核放单编号), e.g.
-	// Z3111I240728000000000003; required when customs approved the pass.
-	BusinessID   string `xml:"businessId" validate:"required_if=ManageResult 1,max=64"`
+	// Z3111I240728000000000003 (an SAS221 approving the pass carries it).
+	BusinessID   string `xml:"businessId" validate:"max=64"`
 	TmsCnt       string `xml:"tmsCnt" validate:"max=10"`
 	Typecd       string `xml:"typecd" validate:"max=10"`
 	ManageResult string `xml:"manageResult" validate:"required,max=4"`
