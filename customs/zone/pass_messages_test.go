@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/zoneledger/zoneledger/customs/access"
@@ -324,4 +325,79 @@ func TestPassLinesExportAsTheMessageLines(t *testing.T) {
 	j, err := w.svc.ExportPassMessage(w.ctx, w.e1, ps.No, zone.FormatJSON)
 	w.must(err)
 	golden(t, "pass_sas121_lines.json", j.Data)
+}
+
+// An approved pass still holds its list (no second pass may bind it), can
+// be withdrawn, and goes through the zone's gate; a vehicle the zone's
+// gate held passes when customs' gate reports it passed.
+func TestApprovedPassHoldsItsListAndMovesOn(t *testing.T) {
+	w, in, ps := passWorld(t, false)
+	r, err := w.svc.ImportPassReceipt(w.ctx, w.customs, sas221(t, w, ps, "Z3105I250610000000000001", sas.PassApproved, "ok"))
+	w.must(err)
+	if r.Status != zone.PassApproved {
+		t.Fatalf("approved: %+v", r)
+	}
+	_, err = w.svc.CreatePass(w.ctx, w.e1, zone.Pass{InnerNo: "P-IN-AGAIN", Book: w.h1, Type: codes.PassFirstLine, Bind: codes.BindOneListOneVehicle, IO: codes.In,
+		RelatedType: codes.RelatedList, RelatedNos: []string{in.No}, Vehicle: "沪A12345", GrossWeight: in.GrossWeight, NetWeight: in.NetWeight})
+	wantReason(t, err, zone.ReasonPassListMismatch)
+	got, err := w.svc.DeletePass(w.ctx, w.e1, ps.No)
+	w.must(err)
+	if got.Status != zone.PassDeletedStat {
+		t.Fatalf("withdrawn: %s", got.Status)
+	}
+
+	p2, err := w.svc.CreatePass(w.ctx, w.e1, zone.Pass{InnerNo: "P-IN-2", Book: w.h1, Type: codes.PassFirstLine, Bind: codes.BindOneListOneVehicle, IO: codes.In,
+		RelatedType: codes.RelatedList, RelatedNos: []string{in.No}, Vehicle: "沪A12345", GrossWeight: in.GrossWeight, NetWeight: in.NetWeight})
+	w.must(err)
+	_, err = w.svc.ImportPassReceipt(w.ctx, w.customs, sas221(t, w, p2, "Z3105I250610000000000002", sas.PassApproved, ""))
+	w.must(err)
+	// The zone's scale reads far too much: held.
+	p2, err = w.svc.RecordGateEvent(w.ctx, w.customs, p2.No, zone.GateEvent{ID: "ev-1", Vehicle: "沪A12345", ScaleGross: d("5000")})
+	w.must(err)
+	if p2.Status != zone.PassHeld {
+		t.Fatalf("at the zone's gate: %s", p2.Status)
+	}
+	r, err = w.svc.ImportPassReceipt(w.ctx, w.customs, sas251(t, w, p2, "M1", "Z3105I250610000000000002", sas.GatePassed, "G1", "2025-06-10 09:30:00"))
+	w.must(err)
+	if r.Status != zone.PassPassed {
+		t.Fatalf("customs' gate passed it: %+v", r)
+	}
+	w.wantStock(w.h1, 1, "100", "0", "0")
+}
+
+// The same gate receipt imported by many callers at once books the goods
+// once.
+func TestConcurrentReceiptsBookOnce(t *testing.T) {
+	w, _, ps := passWorld(t, false)
+	journals := w.journals(w.h1)
+	msg := sas251(t, w, ps, "M-RACE", "Z3105I250610000000000001", sas.GatePassed, "G1-RACE", "2025-06-10 09:30:00")
+	var wg sync.WaitGroup
+	changed := make(chan bool, 8)
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r, err := w.svc.ImportPassReceipt(w.ctx, w.customs, msg)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			changed <- r.Changed
+		}()
+	}
+	wg.Wait()
+	close(changed)
+	n := 0
+	for c := range changed {
+		if c {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Fatalf("%d imports changed the pass, want 1", n)
+	}
+	w.wantStock(w.h1, 1, "100", "0", "0")
+	if got := w.journals(w.h1); got != journals+1 {
+		t.Fatalf("%d journals, want %d", got, journals+1)
+	}
 }
