@@ -387,6 +387,7 @@ var customsOnly = map[string]bool{
 	procSvc + "ApproveDestruction":     true,
 	procSvc + "RejectDestruction":      true,
 	bookSvc + "SetGeneralTaxpayer":     true,
+	gateSvc + "ImportPassReceipts":     true,
 }
 
 // customsFilesNot are the customs methods that file for an enterprise,
@@ -419,6 +420,7 @@ var customsAdminMay = map[string]bool{
 	bookSvc + "GetEnterprise":      true,
 	ecomSvc + "RegisterChannel":    true,
 	ecomSvc + "GetChannel":         true,
+	gateSvc + "ImportPassReceipts": true,
 }
 
 // customsNotScoped are the customs methods that name no enterprise's data:
@@ -460,6 +462,7 @@ var customsByNumber = map[string]bool{
 	gateSvc + "DeletePass":            true,
 	gateSvc + "GetPass":               true,
 	gateSvc + "ListPasses":            true,
+	gateSvc + "ExportPassMessage":     true,
 	dispSvc + "MoveDisplay":           true,
 	dispSvc + "GetDisplayStatus":      true,
 	dispSvc + "ListOverdueDisplays":   true,
@@ -755,6 +758,20 @@ func customsMethodCases() map[string]methodCase {
 		},
 		gateSvc + "ListPasses": func(ctx context.Context, w *authWorld) error {
 			_, err := g(w).ListPasses(ctx, &customsv1.ListPassesRequest{BookNo: w.z.book})
+			return err
+		},
+		gateSvc + "ExportPassMessage": func(ctx context.Context, w *authWorld) error {
+			_, err := g(w).ExportPassMessage(ctx, &customsv1.ExportPassMessageRequest{PassNo: w.z.passApplied})
+			return err
+		},
+		gateSvc + "ImportPassReceipts": func(ctx context.Context, w *authWorld) error {
+			// A well-formed approval of E1's pass passApplied: only customs and the
+			// admin may import it.
+			inner := "AZ-PA" // w.z.passApplied
+			_, err := g(w).ImportPassReceipts(ctx, &customsv1.ImportPassReceiptsRequest{Messages: [][]byte{[]byte(`<?xml version="1.0" encoding="utf-8"?>
+<Package><EnvelopInfo><version>1.0</version><message_id>AZ-SAS221</message_id><message_type>SAS221</message_type><sender_id>CUS0000</sender_id><receiver_id>E010000</receiver_id></EnvelopInfo>
+<DataInfo><BussinessData><SAS221><HdeApprResult><etpsPreentNo>` + inner + `</etpsPreentNo><businessId>Z3105I260101000000000099</businessId><manageResult>1</manageResult></HdeApprResult>
+<SasPassportBsc><areainEtpsSccd>` + w.z.e1.uscc + `</areainEtpsSccd></SasPassportBsc></SAS221></BussinessData></DataInfo></Package>`)}})
 			return err
 		},
 

@@ -18,7 +18,7 @@ import (
 func (a *app) passCmd() *cobra.Command {
 	return group("pass", "File gate passes (核放单), record gate events, release or reject held vehicles",
 		a.passCreateCmd(), a.passEventCmd(), a.passReleaseCmd(), a.passRejectCmd(), a.passDeleteCmd(),
-		a.passGetCmd(), a.passLsCmd())
+		a.passGetCmd(), a.passLsCmd(), a.passMessageCmd(), a.passReceiptsCmd())
 }
 
 func (a *app) passCreateCmd() *cobra.Command {

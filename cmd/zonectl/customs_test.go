@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -185,6 +186,10 @@ func TestCustomsUsageErrorsExit2WithoutDialing(t *testing.T) {
 		{"customs", "pass", "event", "HF1", "--event-id", "e", "--vehicle", "v", "--scale-gross", "1", "--at", "yesterday"},
 		{"customs", "slip", "create", "--file", slip}, // no apply_no
 		{"customs", "trips", "H1", "H2"},
+		{"customs", "pass", "message", "HF1", "--format", "edi"},
+		{"customs", "pass", "message"}, // no PASS
+		{"customs", "pass", "receipts"},
+		{"customs", "pass", "receipts", filepath.Join(t.TempDir(), "missing.xml")},
 	}
 	for _, args := range cases {
 		h := newCustomsHarness(t)

@@ -452,7 +452,8 @@ func passOut(p zone.Pass) *customsv1.Pass {
 		VehicleWeight: qty(p.VehicleWeight), FrameWeight: qty(p.FrameWeight), Container: p.Container,
 		ContainerWeight: qty(p.ContainerWeight), GrossWeight: qty(p.GrossWeight), NetWeight: qty(p.NetWeight),
 		Status:      customsv1.PassStatus(enumOut(customsv1.PassStatus_value, "PASS_STATUS_", string(p.Status))),
-		HoldReasons: p.HoldReasons, Note: p.Note, FiledBy: p.FiledBy, CreatedAt: ts(p.CreatedAt), JournalId: p.JournalID}
+		HoldReasons: p.HoldReasons, Note: p.Note, FiledBy: p.FiledBy, CreatedAt: ts(p.CreatedAt), JournalId: p.JournalID,
+		CustomsNo: p.CustomsNo}
 	for _, ln := range p.Lines {
 		out.Lines = append(out.Lines, &customsv1.PassLine{ListNo: ln.ListNo, ListSeq: int32(ln.ListSeq), BookSeq: int32(ln.BookSeq),
 			Description: ln.Description, Quantity: qty(ln.Quantity), Unit: ln.Unit, Value: money(ln.Value), Country: ln.Country,

@@ -258,10 +258,10 @@ func (s *Service) checkPassLists(ctx context.Context, q querier, ps *Pass) error
 }
 
 // openPassLists maps the lists bound to a book's passes still on their way
-// (applied, held, first gate passed) to the pass, skipping pass except.
+// (applied, approved, held, first gate passed) to the pass, skipping pass except.
 func (s *Service) openPassLists(ctx context.Context, q querier, book, except string) (map[string]string, error) {
-	rows, err := q.Query(ctx, `SELECT body FROM zone_documents WHERE kind = $1 AND book = $2 AND status IN ($3, $4, $5)`,
-		kindPass, book, string(PassApplied), string(PassHeld), string(PassFirstGate))
+	rows, err := q.Query(ctx, `SELECT body FROM zone_documents WHERE kind = $1 AND book = $2 AND status IN ($3, $4, $5, $6)`,
+		kindPass, book, string(PassApplied), string(PassHeld), string(PassFirstGate), string(PassApproved))
 	if err != nil {
 		return nil, err
 	}
@@ -286,9 +286,23 @@ func (s *Service) openPassLists(ctx context.Context, q querier, book, except str
 	return out, rows.Err()
 }
 
-// GetPass returns a pass its enterprise or customs may read.
+// GetPass returns a pass its enterprise or customs may read, by the
+// zone's number or by customs' (核放单编号, stored from its receipt).
 func (s *Service) GetPass(ctx context.Context, p access.Principal, no string) (Pass, error) {
-	return readDoc[Pass](ctx, s, p, kindPass, no, passNotFound)
+	ps, err := readDoc[Pass](ctx, s, p, kindPass, no, passNotFound)
+	if !isReason(err, ReasonUnknownPass) {
+		return ps, err
+	}
+	zno, found, e := passByCustomsNo(ctx, s.pool, no)
+	if e != nil {
+		return Pass{}, dbError(e)
+	}
+	if !found {
+		return ps, err
+	}
+	// Refused, the customs number is answered as the unknown number it was
+	// to this principal.
+	return readDoc[Pass](ctx, s, p, kindPass, zno, func(err error, _ string) error { return passNotFound(err, no) })
 }
 
 func passNotFound(err error, no string) error {
@@ -327,7 +341,7 @@ func (s *Service) DeletePass(ctx context.Context, p access.Principal, no string)
 		switch ps.Status {
 		case PassDeletedStat:
 			return nil, nil
-		case PassApplied:
+		case PassApplied, PassApproved:
 		default:
 			return nil, precondition(ReasonWrongStatus, "pass_no", "pass %s is %s; only a pass not yet at the gate can be withdrawn", no, strings.ToLower(string(ps.Status)))
 		}
@@ -395,42 +409,53 @@ func (s *Service) RecordGateEvent(ctx context.Context, p access.Principal, no st
 				return nil, nil
 			}
 		}
-		e := ev
-		e.Reasons = nil
-		switch {
-		case ps.Status == PassApplied && e.Gate == 1:
-			e.Reasons, err = s.gateChecks(ctx, tx, ps, e)
-			if err != nil {
-				return nil, err
-			}
-			if len(e.Reasons) > 0 {
-				e.Outcome = string(PassHeld)
-				ps.Status, ps.HoldReasons = PassHeld, e.Reasons
-				ps.Events = append(ps.Events, e)
-				return nil, updateDoc(ctx, tx, kindPass, ps.No, string(ps.Status), ps)
-			}
-			if s.set.TwoGates {
-				e.Outcome = string(PassFirstGate)
-				ps.Status = PassFirstGate
-				ps.Events = append(ps.Events, e)
-				return nil, updateDoc(ctx, tx, kindPass, ps.No, string(ps.Status), ps)
-			}
-		case ps.Status == PassFirstGate && e.Gate == 2:
-			if e.Vehicle != ps.Vehicle {
-				return nil, precondition(ReasonPassListMismatch, "vehicle", "vehicle %s at gate 2 is not the pass's vehicle %s", e.Vehicle, ps.Vehicle)
-			}
-		case ps.Status == PassHeld:
-			return nil, precondition(ReasonWrongStatus, "pass_no", "pass %s is held for inspection (%s); customs releases or rejects it", no, strings.Join(ps.HoldReasons, "; "))
-		default:
-			return nil, precondition(ReasonWrongStatus, "pass_no", "pass %s is %s; it cannot take an event at gate %d", no, strings.ToLower(string(ps.Status)), e.Gate)
-		}
-		e.Outcome = string(PassPassed)
-		return s.passIntent(ctx, tx, p, ps, e)
+		return s.gateStep(ctx, tx, p, ps, ev, true)
 	})
 	if err != nil {
 		return Pass{}, err
 	}
 	return s.GetPass(ctx, p, no)
+}
+
+// gateStep moves locked pass ps by gate event e: the one path of a vehicle
+// at the gate, whether the zone's gate system reports it (RecordGateEvent,
+// checked: the event is compared with the pass and its lists, and a
+// mismatch holds the vehicle) or customs' gate status receipt does
+// (ImportPassReceipt, not checked: customs' gate already released the
+// vehicle). At the last gate the goods are booked (passIntent).
+func (s *Service) gateStep(ctx context.Context, tx pgx.Tx, p access.Principal, ps Pass, e GateEvent, checked bool) (*intent, error) {
+	e.Reasons = nil
+	switch {
+	case (ps.Status == PassApplied || ps.Status == PassApproved) && e.Gate == 1:
+		if checked {
+			var err error
+			if e.Reasons, err = s.gateChecks(ctx, tx, ps, e); err != nil {
+				return nil, err
+			}
+		}
+		if len(e.Reasons) > 0 {
+			e.Outcome = string(PassHeld)
+			ps.Status, ps.HoldReasons = PassHeld, e.Reasons
+			ps.Events = append(ps.Events, e)
+			return nil, updateDoc(ctx, tx, kindPass, ps.No, string(ps.Status), ps)
+		}
+		if s.set.TwoGates {
+			e.Outcome = string(PassFirstGate)
+			ps.Status = PassFirstGate
+			ps.Events = append(ps.Events, e)
+			return nil, updateDoc(ctx, tx, kindPass, ps.No, string(ps.Status), ps)
+		}
+	case ps.Status == PassFirstGate && e.Gate == 2:
+		if e.Vehicle != ps.Vehicle {
+			return nil, precondition(ReasonPassListMismatch, "vehicle", "vehicle %s at gate 2 is not the pass's vehicle %s", e.Vehicle, ps.Vehicle)
+		}
+	case ps.Status == PassHeld:
+		return nil, precondition(ReasonWrongStatus, "pass_no", "pass %s is held for inspection (%s); customs releases or rejects it", ps.No, strings.Join(ps.HoldReasons, "; "))
+	default:
+		return nil, precondition(ReasonWrongStatus, "pass_no", "pass %s is %s; it cannot take an event at gate %d", ps.No, strings.ToLower(string(ps.Status)), e.Gate)
+	}
+	e.Outcome = string(PassPassed)
+	return s.passIntent(ctx, tx, p, ps, e)
 }
 
 // gateChecks compares a gate event with its pass and lists; it returns the

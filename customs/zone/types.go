@@ -312,9 +312,16 @@ type LotQuantity struct {
 // PassStatus is where a gate pass is.
 type PassStatus string
 
-// The gate pass statuses (SAS251's 0 已申请, 2/3/4 已过卡/一卡/二卡, plus hold).
+// The gate pass statuses (SAS251's 0 已申请, 1 已审批, 2/3/4 已过卡/一卡/二卡,
+// 5 已删除, plus hold; SAS221's 退单).
 const (
-	PassApplied     PassStatus = "APPLIED"
+	PassApplied PassStatus = "APPLIED"
+	// PassApproved: customs approved the pass (SAS221 通过, SAS251 已审批);
+	// the vehicle has not reached the gate.
+	PassApproved PassStatus = "APPROVED"
+	// PassReturned: customs returned the pass (SAS221 退单) with its
+	// reason in Note; nothing was booked, and what it bound is free again.
+	PassReturned    PassStatus = "RETURNED"
 	PassHeld        PassStatus = "HELD"
 	PassFirstGate   PassStatus = "PASSED_FIRST_GATE"
 	PassPassed      PassStatus = "PASSED"
@@ -326,8 +333,12 @@ const (
 type Pass struct {
 	// No is the zone's number; InnerNo the enterprise's own (企业内部编号),
 	// unique per enterprise: the idempotency key of CreatePass.
-	No         string
-	InnerNo    string
+	No      string
+	InnerNo string
+	// CustomsNo is customs' number of the pass (核放单编号), stored from
+	// its SAS221 or SAS251 receipt; empty until then. GetPass finds a
+	// pass by either number.
+	CustomsNo  string `json:",omitempty"`
 	Enterprise string
 	Book       string
 	Type       codes.PassType

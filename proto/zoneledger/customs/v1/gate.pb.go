@@ -43,8 +43,14 @@ const (
 	PassStatus_PASS_STATUS_PASSED PassStatus = 4
 	// REJECTED: a hold customs rejected; the vehicle was turned back.
 	PassStatus_PASS_STATUS_REJECTED PassStatus = 5
-	// DELETED: deleted by its filer.
+	// DELETED: deleted by its filer (or customs' SAS251 已删除).
 	PassStatus_PASS_STATUS_DELETED PassStatus = 6
+	// APPROVED: customs approved the pass (SAS221 通过, SAS251 已审批); the vehicle has not reached
+	// the gate.
+	PassStatus_PASS_STATUS_APPROVED PassStatus = 7
+	// RETURNED: customs returned the pass (SAS221 退单); note holds the reason. Nothing was booked
+	// and the lists it bound may go on another pass.
+	PassStatus_PASS_STATUS_RETURNED PassStatus = 8
 )
 
 // Enum value maps for PassStatus.
@@ -57,6 +63,8 @@ var (
 		4: "PASS_STATUS_PASSED",
 		5: "PASS_STATUS_REJECTED",
 		6: "PASS_STATUS_DELETED",
+		7: "PASS_STATUS_APPROVED",
+		8: "PASS_STATUS_RETURNED",
 	}
 	PassStatus_value = map[string]int32{
 		"PASS_STATUS_UNSPECIFIED":       0,
@@ -66,6 +74,8 @@ var (
 		"PASS_STATUS_PASSED":            4,
 		"PASS_STATUS_REJECTED":          5,
 		"PASS_STATUS_DELETED":           6,
+		"PASS_STATUS_APPROVED":          7,
+		"PASS_STATUS_RETURNED":          8,
 	}
 )
 
@@ -94,6 +104,59 @@ func (x PassStatus) Number() protoreflect.EnumNumber {
 // Deprecated: Use PassStatus.Descriptor instead.
 func (PassStatus) EnumDescriptor() ([]byte, []int) {
 	return file_zoneledger_customs_v1_gate_proto_rawDescGZIP(), []int{0}
+}
+
+// PassMessageFormat is how ExportPassMessage writes a pass.
+type PassMessageFormat int32
+
+const (
+	// Not set: XML.
+	PassMessageFormat_PASS_MESSAGE_FORMAT_UNSPECIFIED PassMessageFormat = 0
+	// The single window's XML, in the signed envelope (Signature/Object/Package).
+	PassMessageFormat_PASS_MESSAGE_FORMAT_XML PassMessageFormat = 1
+	// The zone systems' JSON: {"head":{...},"list":[...],"rlt":[...]}, the XML's camelCase names.
+	PassMessageFormat_PASS_MESSAGE_FORMAT_JSON PassMessageFormat = 2
+)
+
+// Enum value maps for PassMessageFormat.
+var (
+	PassMessageFormat_name = map[int32]string{
+		0: "PASS_MESSAGE_FORMAT_UNSPECIFIED",
+		1: "PASS_MESSAGE_FORMAT_XML",
+		2: "PASS_MESSAGE_FORMAT_JSON",
+	}
+	PassMessageFormat_value = map[string]int32{
+		"PASS_MESSAGE_FORMAT_UNSPECIFIED": 0,
+		"PASS_MESSAGE_FORMAT_XML":         1,
+		"PASS_MESSAGE_FORMAT_JSON":        2,
+	}
+)
+
+func (x PassMessageFormat) Enum() *PassMessageFormat {
+	p := new(PassMessageFormat)
+	*p = x
+	return p
+}
+
+func (x PassMessageFormat) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (PassMessageFormat) Descriptor() protoreflect.EnumDescriptor {
+	return file_zoneledger_customs_v1_gate_proto_enumTypes[1].Descriptor()
+}
+
+func (PassMessageFormat) Type() protoreflect.EnumType {
+	return &file_zoneledger_customs_v1_gate_proto_enumTypes[1]
+}
+
+func (x PassMessageFormat) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use PassMessageFormat.Descriptor instead.
+func (PassMessageFormat) EnumDescriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_gate_proto_rawDescGZIP(), []int{1}
 }
 
 // PassLine is what a vehicle carries of one list line or book line, when it is not simply every
@@ -417,7 +480,10 @@ type Pass struct {
 	CreatedAt *timestamppb.Timestamp `protobuf:"bytes,23,opt,name=created_at,json=createdAt,proto3" json:"created_at,omitempty"`
 	// Ledger journal that booked the goods when the vehicle passed; 0 before (or when nothing was
 	// booked).
-	JournalId     int64 `protobuf:"varint,24,opt,name=journal_id,json=journalId,proto3" json:"journal_id,omitempty"`
+	JournalId int64 `protobuf:"varint,24,opt,name=journal_id,json=journalId,proto3" json:"journal_id,omitempty"`
+	// Customs' number of the pass (核放单编号, e.g. Z3111I240728000000000003), stored from its
+	// SAS221 or SAS251 receipt; empty until then. Output only. GetPass accepts it as pass_no.
+	CustomsNo     string `protobuf:"bytes,25,opt,name=customs_no,json=customsNo,proto3" json:"customs_no,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -618,6 +684,13 @@ func (x *Pass) GetJournalId() int64 {
 		return x.JournalId
 	}
 	return 0
+}
+
+func (x *Pass) GetCustomsNo() string {
+	if x != nil {
+		return x.CustomsNo
+	}
+	return ""
 }
 
 // CreatePassRequest files a gate pass.
@@ -1283,7 +1356,7 @@ func (x *RejectHoldResponse) GetPass() *Pass {
 // GetPassRequest names a pass.
 type GetPassRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// Pass number.
+	// Pass number: the zone's, or customs' (customs_no) once a receipt stored it.
 	PassNo        string `protobuf:"bytes,1,opt,name=pass_no,json=passNo,proto3" json:"pass_no,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -1509,6 +1582,300 @@ func (x *ListPassesResponse) GetNextPageToken() string {
 	return ""
 }
 
+// ExportPassMessageRequest names the pass to export and the format.
+type ExportPassMessageRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Pass number: the zone's or customs'.
+	PassNo string `protobuf:"bytes,1,opt,name=pass_no,json=passNo,proto3" json:"pass_no,omitempty"`
+	// Format; unspecified: XML.
+	Format        PassMessageFormat `protobuf:"varint,2,opt,name=format,proto3,enum=zoneledger.customs.v1.PassMessageFormat" json:"format,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ExportPassMessageRequest) Reset() {
+	*x = ExportPassMessageRequest{}
+	mi := &file_zoneledger_customs_v1_gate_proto_msgTypes[17]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ExportPassMessageRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ExportPassMessageRequest) ProtoMessage() {}
+
+func (x *ExportPassMessageRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_gate_proto_msgTypes[17]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ExportPassMessageRequest.ProtoReflect.Descriptor instead.
+func (*ExportPassMessageRequest) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_gate_proto_rawDescGZIP(), []int{17}
+}
+
+func (x *ExportPassMessageRequest) GetPassNo() string {
+	if x != nil {
+		return x.PassNo
+	}
+	return ""
+}
+
+func (x *ExportPassMessageRequest) GetFormat() PassMessageFormat {
+	if x != nil {
+		return x.Format
+	}
+	return PassMessageFormat_PASS_MESSAGE_FORMAT_UNSPECIFIED
+}
+
+// ExportPassMessageResponse carries the SAS121 message.
+type ExportPassMessageResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The message, UTF-8 (XML with its declaration, or JSON), ending in a newline.
+	Message []byte `protobuf:"bytes,1,opt,name=message,proto3" json:"message,omitempty"`
+	// A file name for it: <pass_no>.SAS121.xml or <pass_no>.SAS121.json.
+	FileName      string `protobuf:"bytes,2,opt,name=file_name,json=fileName,proto3" json:"file_name,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ExportPassMessageResponse) Reset() {
+	*x = ExportPassMessageResponse{}
+	mi := &file_zoneledger_customs_v1_gate_proto_msgTypes[18]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ExportPassMessageResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ExportPassMessageResponse) ProtoMessage() {}
+
+func (x *ExportPassMessageResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_gate_proto_msgTypes[18]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ExportPassMessageResponse.ProtoReflect.Descriptor instead.
+func (*ExportPassMessageResponse) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_gate_proto_rawDescGZIP(), []int{18}
+}
+
+func (x *ExportPassMessageResponse) GetMessage() []byte {
+	if x != nil {
+		return x.Message
+	}
+	return nil
+}
+
+func (x *ExportPassMessageResponse) GetFileName() string {
+	if x != nil {
+		return x.FileName
+	}
+	return ""
+}
+
+// ImportPassReceiptsRequest carries customs' receipts of passes (SAS221, SAS251), one message
+// (one Package) per item.
+type ImportPassReceiptsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The receipts, as customs sent them.
+	Messages      [][]byte `protobuf:"bytes,1,rep,name=messages,proto3" json:"messages,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ImportPassReceiptsRequest) Reset() {
+	*x = ImportPassReceiptsRequest{}
+	mi := &file_zoneledger_customs_v1_gate_proto_msgTypes[19]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ImportPassReceiptsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ImportPassReceiptsRequest) ProtoMessage() {}
+
+func (x *ImportPassReceiptsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_gate_proto_msgTypes[19]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ImportPassReceiptsRequest.ProtoReflect.Descriptor instead.
+func (*ImportPassReceiptsRequest) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_gate_proto_rawDescGZIP(), []int{19}
+}
+
+func (x *ImportPassReceiptsRequest) GetMessages() [][]byte {
+	if x != nil {
+		return x.Messages
+	}
+	return nil
+}
+
+// PassReceiptResult is what one receipt did.
+type PassReceiptResult struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// SAS221 or SAS251.
+	MessageType string `protobuf:"bytes,1,opt,name=message_type,json=messageType,proto3" json:"message_type,omitempty"`
+	// The envelope's message_id.
+	MessageId string `protobuf:"bytes,2,opt,name=message_id,json=messageId,proto3" json:"message_id,omitempty"`
+	// The pass the receipt answers (the zone's number).
+	PassNo string `protobuf:"bytes,3,opt,name=pass_no,json=passNo,proto3" json:"pass_no,omitempty"`
+	// Customs' number of the pass, after the receipt.
+	CustomsNo string `protobuf:"bytes,4,opt,name=customs_no,json=customsNo,proto3" json:"customs_no,omitempty"`
+	// The pass's status after the receipt.
+	Status PassStatus `protobuf:"varint,5,opt,name=status,proto3,enum=zoneledger.customs.v1.PassStatus" json:"status,omitempty"`
+	// False when the receipt changed nothing (imported before, or a state the pass is past).
+	Changed       bool `protobuf:"varint,6,opt,name=changed,proto3" json:"changed,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PassReceiptResult) Reset() {
+	*x = PassReceiptResult{}
+	mi := &file_zoneledger_customs_v1_gate_proto_msgTypes[20]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PassReceiptResult) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PassReceiptResult) ProtoMessage() {}
+
+func (x *PassReceiptResult) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_gate_proto_msgTypes[20]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PassReceiptResult.ProtoReflect.Descriptor instead.
+func (*PassReceiptResult) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_gate_proto_rawDescGZIP(), []int{20}
+}
+
+func (x *PassReceiptResult) GetMessageType() string {
+	if x != nil {
+		return x.MessageType
+	}
+	return ""
+}
+
+func (x *PassReceiptResult) GetMessageId() string {
+	if x != nil {
+		return x.MessageId
+	}
+	return ""
+}
+
+func (x *PassReceiptResult) GetPassNo() string {
+	if x != nil {
+		return x.PassNo
+	}
+	return ""
+}
+
+func (x *PassReceiptResult) GetCustomsNo() string {
+	if x != nil {
+		return x.CustomsNo
+	}
+	return ""
+}
+
+func (x *PassReceiptResult) GetStatus() PassStatus {
+	if x != nil {
+		return x.Status
+	}
+	return PassStatus_PASS_STATUS_UNSPECIFIED
+}
+
+func (x *PassReceiptResult) GetChanged() bool {
+	if x != nil {
+		return x.Changed
+	}
+	return false
+}
+
+// ImportPassReceiptsResponse says what each receipt did, in order.
+type ImportPassReceiptsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// One result per message.
+	Results       []*PassReceiptResult `protobuf:"bytes,1,rep,name=results,proto3" json:"results,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ImportPassReceiptsResponse) Reset() {
+	*x = ImportPassReceiptsResponse{}
+	mi := &file_zoneledger_customs_v1_gate_proto_msgTypes[21]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ImportPassReceiptsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ImportPassReceiptsResponse) ProtoMessage() {}
+
+func (x *ImportPassReceiptsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_gate_proto_msgTypes[21]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ImportPassReceiptsResponse.ProtoReflect.Descriptor instead.
+func (*ImportPassReceiptsResponse) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_gate_proto_rawDescGZIP(), []int{21}
+}
+
+func (x *ImportPassReceiptsResponse) GetResults() []*PassReceiptResult {
+	if x != nil {
+		return x.Results
+	}
+	return nil
+}
+
 var File_zoneledger_customs_v1_gate_proto protoreflect.FileDescriptor
 
 const file_zoneledger_customs_v1_gate_proto_rawDesc = "" +
@@ -1539,7 +1906,7 @@ const file_zoneledger_customs_v1_gate_proto_rawDesc = "" +
 	"scaleGross\x12*\n" +
 	"\x02at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\x02at\x12\x18\n" +
 	"\aoutcome\x18\a \x01(\tR\aoutcome\x12\x18\n" +
-	"\areasons\x18\b \x03(\tR\areasons\"\xc8\x06\n" +
+	"\areasons\x18\b \x03(\tR\areasons\"\xe7\x06\n" +
 	"\x04Pass\x12\x17\n" +
 	"\apass_no\x18\x01 \x01(\tR\x06passNo\x12\x19\n" +
 	"\binner_no\x18\x02 \x01(\tR\ainnerNo\x12\x1e\n" +
@@ -1571,7 +1938,9 @@ const file_zoneledger_customs_v1_gate_proto_rawDesc = "" +
 	"\n" +
 	"created_at\x18\x17 \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\x12\x1d\n" +
 	"\n" +
-	"journal_id\x18\x18 \x01(\x03R\tjournalId\"\x96\x06\n" +
+	"journal_id\x18\x18 \x01(\x03R\tjournalId\x12\x1d\n" +
+	"\n" +
+	"customs_no\x18\x19 \x01(\tR\tcustomsNo\"\x96\x06\n" +
 	"\x11CreatePassRequest\x12%\n" +
 	"\binner_no\x18\x01 \x01(\tB\n" +
 	"\xbaH\a\xc8\x01\x01r\x02\x18@R\ainnerNo\x12#\n" +
@@ -1645,7 +2014,27 @@ const file_zoneledger_customs_v1_gate_proto_rawDesc = "" +
 	"page_token\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\x80\bR\tpageToken\"q\n" +
 	"\x12ListPassesResponse\x123\n" +
 	"\x06passes\x18\x01 \x03(\v2\x1b.zoneledger.customs.v1.PassR\x06passes\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken*\xc6\x01\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x8b\x01\n" +
+	"\x18ExportPassMessageRequest\x12#\n" +
+	"\apass_no\x18\x01 \x01(\tB\n" +
+	"\xbaH\a\xc8\x01\x01r\x02\x18@R\x06passNo\x12J\n" +
+	"\x06format\x18\x02 \x01(\x0e2(.zoneledger.customs.v1.PassMessageFormatB\b\xbaH\x05\x82\x01\x02\x10\x01R\x06format\"R\n" +
+	"\x19ExportPassMessageResponse\x12\x18\n" +
+	"\amessage\x18\x01 \x01(\fR\amessage\x12\x1b\n" +
+	"\tfile_name\x18\x02 \x01(\tR\bfileName\"M\n" +
+	"\x19ImportPassReceiptsRequest\x120\n" +
+	"\bmessages\x18\x01 \x03(\fB\x14\xbaH\x11\x92\x01\x0e\b\x01\x10\xe8\a\"\az\x05\x18\x80\x80\x80\x02R\bmessages\"\xe2\x01\n" +
+	"\x11PassReceiptResult\x12!\n" +
+	"\fmessage_type\x18\x01 \x01(\tR\vmessageType\x12\x1d\n" +
+	"\n" +
+	"message_id\x18\x02 \x01(\tR\tmessageId\x12\x17\n" +
+	"\apass_no\x18\x03 \x01(\tR\x06passNo\x12\x1d\n" +
+	"\n" +
+	"customs_no\x18\x04 \x01(\tR\tcustomsNo\x129\n" +
+	"\x06status\x18\x05 \x01(\x0e2!.zoneledger.customs.v1.PassStatusR\x06status\x12\x18\n" +
+	"\achanged\x18\x06 \x01(\bR\achanged\"`\n" +
+	"\x1aImportPassReceiptsResponse\x12B\n" +
+	"\aresults\x18\x01 \x03(\v2(.zoneledger.customs.v1.PassReceiptResultR\aresults*\xfa\x01\n" +
 	"\n" +
 	"PassStatus\x12\x1b\n" +
 	"\x17PASS_STATUS_UNSPECIFIED\x10\x00\x12\x17\n" +
@@ -1654,7 +2043,13 @@ const file_zoneledger_customs_v1_gate_proto_rawDesc = "" +
 	"\x1dPASS_STATUS_PASSED_FIRST_GATE\x10\x03\x12\x16\n" +
 	"\x12PASS_STATUS_PASSED\x10\x04\x12\x18\n" +
 	"\x14PASS_STATUS_REJECTED\x10\x05\x12\x17\n" +
-	"\x13PASS_STATUS_DELETED\x10\x062\xcb\x05\n" +
+	"\x13PASS_STATUS_DELETED\x10\x06\x12\x18\n" +
+	"\x14PASS_STATUS_APPROVED\x10\a\x12\x18\n" +
+	"\x14PASS_STATUS_RETURNED\x10\b*s\n" +
+	"\x11PassMessageFormat\x12#\n" +
+	"\x1fPASS_MESSAGE_FORMAT_UNSPECIFIED\x10\x00\x12\x1b\n" +
+	"\x17PASS_MESSAGE_FORMAT_XML\x10\x01\x12\x1c\n" +
+	"\x18PASS_MESSAGE_FORMAT_JSON\x10\x022\xbe\a\n" +
 	"\vGateService\x12a\n" +
 	"\n" +
 	"CreatePass\x12(.zoneledger.customs.v1.CreatePassRequest\x1a).zoneledger.customs.v1.CreatePassResponse\x12a\n" +
@@ -1666,7 +2061,9 @@ const file_zoneledger_customs_v1_gate_proto_rawDesc = "" +
 	"RejectHold\x12(.zoneledger.customs.v1.RejectHoldRequest\x1a).zoneledger.customs.v1.RejectHoldResponse\x12X\n" +
 	"\aGetPass\x12%.zoneledger.customs.v1.GetPassRequest\x1a&.zoneledger.customs.v1.GetPassResponse\x12a\n" +
 	"\n" +
-	"ListPasses\x12(.zoneledger.customs.v1.ListPassesRequest\x1a).zoneledger.customs.v1.ListPassesResponseB\xe4\x01\n" +
+	"ListPasses\x12(.zoneledger.customs.v1.ListPassesRequest\x1a).zoneledger.customs.v1.ListPassesResponse\x12v\n" +
+	"\x11ExportPassMessage\x12/.zoneledger.customs.v1.ExportPassMessageRequest\x1a0.zoneledger.customs.v1.ExportPassMessageResponse\x12y\n" +
+	"\x12ImportPassReceipts\x120.zoneledger.customs.v1.ImportPassReceiptsRequest\x1a1.zoneledger.customs.v1.ImportPassReceiptsResponseB\xe4\x01\n" +
 	"\x19com.zoneledger.customs.v1B\tGateProtoP\x01ZFgithub.com/zoneledger/zoneledger/proto/zoneledger/customs/v1;customsv1\xa2\x02\x03ZCX\xaa\x02\x15Zoneledger.Customs.V1\xca\x02\x15Zoneledger\\Customs\\V1\xe2\x02!Zoneledger\\Customs\\V1\\GPBMetadata\xea\x02\x17Zoneledger::Customs::V1b\x06proto3"
 
 var (
@@ -1681,64 +2078,77 @@ func file_zoneledger_customs_v1_gate_proto_rawDescGZIP() []byte {
 	return file_zoneledger_customs_v1_gate_proto_rawDescData
 }
 
-var file_zoneledger_customs_v1_gate_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_zoneledger_customs_v1_gate_proto_msgTypes = make([]protoimpl.MessageInfo, 17)
+var file_zoneledger_customs_v1_gate_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
+var file_zoneledger_customs_v1_gate_proto_msgTypes = make([]protoimpl.MessageInfo, 22)
 var file_zoneledger_customs_v1_gate_proto_goTypes = []any{
-	(PassStatus)(0),                 // 0: zoneledger.customs.v1.PassStatus
-	(*PassLine)(nil),                // 1: zoneledger.customs.v1.PassLine
-	(*GateEvent)(nil),               // 2: zoneledger.customs.v1.GateEvent
-	(*Pass)(nil),                    // 3: zoneledger.customs.v1.Pass
-	(*CreatePassRequest)(nil),       // 4: zoneledger.customs.v1.CreatePassRequest
-	(*CreatePassResponse)(nil),      // 5: zoneledger.customs.v1.CreatePassResponse
-	(*DeletePassRequest)(nil),       // 6: zoneledger.customs.v1.DeletePassRequest
-	(*DeletePassResponse)(nil),      // 7: zoneledger.customs.v1.DeletePassResponse
-	(*RecordGateEventRequest)(nil),  // 8: zoneledger.customs.v1.RecordGateEventRequest
-	(*RecordGateEventResponse)(nil), // 9: zoneledger.customs.v1.RecordGateEventResponse
-	(*ReleaseHoldRequest)(nil),      // 10: zoneledger.customs.v1.ReleaseHoldRequest
-	(*ReleaseHoldResponse)(nil),     // 11: zoneledger.customs.v1.ReleaseHoldResponse
-	(*RejectHoldRequest)(nil),       // 12: zoneledger.customs.v1.RejectHoldRequest
-	(*RejectHoldResponse)(nil),      // 13: zoneledger.customs.v1.RejectHoldResponse
-	(*GetPassRequest)(nil),          // 14: zoneledger.customs.v1.GetPassRequest
-	(*GetPassResponse)(nil),         // 15: zoneledger.customs.v1.GetPassResponse
-	(*ListPassesRequest)(nil),       // 16: zoneledger.customs.v1.ListPassesRequest
-	(*ListPassesResponse)(nil),      // 17: zoneledger.customs.v1.ListPassesResponse
-	(*timestamppb.Timestamp)(nil),   // 18: google.protobuf.Timestamp
+	(PassStatus)(0),                    // 0: zoneledger.customs.v1.PassStatus
+	(PassMessageFormat)(0),             // 1: zoneledger.customs.v1.PassMessageFormat
+	(*PassLine)(nil),                   // 2: zoneledger.customs.v1.PassLine
+	(*GateEvent)(nil),                  // 3: zoneledger.customs.v1.GateEvent
+	(*Pass)(nil),                       // 4: zoneledger.customs.v1.Pass
+	(*CreatePassRequest)(nil),          // 5: zoneledger.customs.v1.CreatePassRequest
+	(*CreatePassResponse)(nil),         // 6: zoneledger.customs.v1.CreatePassResponse
+	(*DeletePassRequest)(nil),          // 7: zoneledger.customs.v1.DeletePassRequest
+	(*DeletePassResponse)(nil),         // 8: zoneledger.customs.v1.DeletePassResponse
+	(*RecordGateEventRequest)(nil),     // 9: zoneledger.customs.v1.RecordGateEventRequest
+	(*RecordGateEventResponse)(nil),    // 10: zoneledger.customs.v1.RecordGateEventResponse
+	(*ReleaseHoldRequest)(nil),         // 11: zoneledger.customs.v1.ReleaseHoldRequest
+	(*ReleaseHoldResponse)(nil),        // 12: zoneledger.customs.v1.ReleaseHoldResponse
+	(*RejectHoldRequest)(nil),          // 13: zoneledger.customs.v1.RejectHoldRequest
+	(*RejectHoldResponse)(nil),         // 14: zoneledger.customs.v1.RejectHoldResponse
+	(*GetPassRequest)(nil),             // 15: zoneledger.customs.v1.GetPassRequest
+	(*GetPassResponse)(nil),            // 16: zoneledger.customs.v1.GetPassResponse
+	(*ListPassesRequest)(nil),          // 17: zoneledger.customs.v1.ListPassesRequest
+	(*ListPassesResponse)(nil),         // 18: zoneledger.customs.v1.ListPassesResponse
+	(*ExportPassMessageRequest)(nil),   // 19: zoneledger.customs.v1.ExportPassMessageRequest
+	(*ExportPassMessageResponse)(nil),  // 20: zoneledger.customs.v1.ExportPassMessageResponse
+	(*ImportPassReceiptsRequest)(nil),  // 21: zoneledger.customs.v1.ImportPassReceiptsRequest
+	(*PassReceiptResult)(nil),          // 22: zoneledger.customs.v1.PassReceiptResult
+	(*ImportPassReceiptsResponse)(nil), // 23: zoneledger.customs.v1.ImportPassReceiptsResponse
+	(*timestamppb.Timestamp)(nil),      // 24: google.protobuf.Timestamp
 }
 var file_zoneledger_customs_v1_gate_proto_depIdxs = []int32{
-	18, // 0: zoneledger.customs.v1.GateEvent.at:type_name -> google.protobuf.Timestamp
-	1,  // 1: zoneledger.customs.v1.Pass.lines:type_name -> zoneledger.customs.v1.PassLine
+	24, // 0: zoneledger.customs.v1.GateEvent.at:type_name -> google.protobuf.Timestamp
+	2,  // 1: zoneledger.customs.v1.Pass.lines:type_name -> zoneledger.customs.v1.PassLine
 	0,  // 2: zoneledger.customs.v1.Pass.status:type_name -> zoneledger.customs.v1.PassStatus
-	2,  // 3: zoneledger.customs.v1.Pass.events:type_name -> zoneledger.customs.v1.GateEvent
-	18, // 4: zoneledger.customs.v1.Pass.created_at:type_name -> google.protobuf.Timestamp
-	1,  // 5: zoneledger.customs.v1.CreatePassRequest.lines:type_name -> zoneledger.customs.v1.PassLine
-	3,  // 6: zoneledger.customs.v1.CreatePassResponse.pass:type_name -> zoneledger.customs.v1.Pass
-	3,  // 7: zoneledger.customs.v1.DeletePassResponse.pass:type_name -> zoneledger.customs.v1.Pass
-	18, // 8: zoneledger.customs.v1.RecordGateEventRequest.at:type_name -> google.protobuf.Timestamp
-	3,  // 9: zoneledger.customs.v1.RecordGateEventResponse.pass:type_name -> zoneledger.customs.v1.Pass
-	3,  // 10: zoneledger.customs.v1.ReleaseHoldResponse.pass:type_name -> zoneledger.customs.v1.Pass
-	3,  // 11: zoneledger.customs.v1.RejectHoldResponse.pass:type_name -> zoneledger.customs.v1.Pass
-	3,  // 12: zoneledger.customs.v1.GetPassResponse.pass:type_name -> zoneledger.customs.v1.Pass
+	3,  // 3: zoneledger.customs.v1.Pass.events:type_name -> zoneledger.customs.v1.GateEvent
+	24, // 4: zoneledger.customs.v1.Pass.created_at:type_name -> google.protobuf.Timestamp
+	2,  // 5: zoneledger.customs.v1.CreatePassRequest.lines:type_name -> zoneledger.customs.v1.PassLine
+	4,  // 6: zoneledger.customs.v1.CreatePassResponse.pass:type_name -> zoneledger.customs.v1.Pass
+	4,  // 7: zoneledger.customs.v1.DeletePassResponse.pass:type_name -> zoneledger.customs.v1.Pass
+	24, // 8: zoneledger.customs.v1.RecordGateEventRequest.at:type_name -> google.protobuf.Timestamp
+	4,  // 9: zoneledger.customs.v1.RecordGateEventResponse.pass:type_name -> zoneledger.customs.v1.Pass
+	4,  // 10: zoneledger.customs.v1.ReleaseHoldResponse.pass:type_name -> zoneledger.customs.v1.Pass
+	4,  // 11: zoneledger.customs.v1.RejectHoldResponse.pass:type_name -> zoneledger.customs.v1.Pass
+	4,  // 12: zoneledger.customs.v1.GetPassResponse.pass:type_name -> zoneledger.customs.v1.Pass
 	0,  // 13: zoneledger.customs.v1.ListPassesRequest.status:type_name -> zoneledger.customs.v1.PassStatus
-	3,  // 14: zoneledger.customs.v1.ListPassesResponse.passes:type_name -> zoneledger.customs.v1.Pass
-	4,  // 15: zoneledger.customs.v1.GateService.CreatePass:input_type -> zoneledger.customs.v1.CreatePassRequest
-	6,  // 16: zoneledger.customs.v1.GateService.DeletePass:input_type -> zoneledger.customs.v1.DeletePassRequest
-	8,  // 17: zoneledger.customs.v1.GateService.RecordGateEvent:input_type -> zoneledger.customs.v1.RecordGateEventRequest
-	10, // 18: zoneledger.customs.v1.GateService.ReleaseHold:input_type -> zoneledger.customs.v1.ReleaseHoldRequest
-	12, // 19: zoneledger.customs.v1.GateService.RejectHold:input_type -> zoneledger.customs.v1.RejectHoldRequest
-	14, // 20: zoneledger.customs.v1.GateService.GetPass:input_type -> zoneledger.customs.v1.GetPassRequest
-	16, // 21: zoneledger.customs.v1.GateService.ListPasses:input_type -> zoneledger.customs.v1.ListPassesRequest
-	5,  // 22: zoneledger.customs.v1.GateService.CreatePass:output_type -> zoneledger.customs.v1.CreatePassResponse
-	7,  // 23: zoneledger.customs.v1.GateService.DeletePass:output_type -> zoneledger.customs.v1.DeletePassResponse
-	9,  // 24: zoneledger.customs.v1.GateService.RecordGateEvent:output_type -> zoneledger.customs.v1.RecordGateEventResponse
-	11, // 25: zoneledger.customs.v1.GateService.ReleaseHold:output_type -> zoneledger.customs.v1.ReleaseHoldResponse
-	13, // 26: zoneledger.customs.v1.GateService.RejectHold:output_type -> zoneledger.customs.v1.RejectHoldResponse
-	15, // 27: zoneledger.customs.v1.GateService.GetPass:output_type -> zoneledger.customs.v1.GetPassResponse
-	17, // 28: zoneledger.customs.v1.GateService.ListPasses:output_type -> zoneledger.customs.v1.ListPassesResponse
-	22, // [22:29] is the sub-list for method output_type
-	15, // [15:22] is the sub-list for method input_type
-	15, // [15:15] is the sub-list for extension type_name
-	15, // [15:15] is the sub-list for extension extendee
-	0,  // [0:15] is the sub-list for field type_name
+	4,  // 14: zoneledger.customs.v1.ListPassesResponse.passes:type_name -> zoneledger.customs.v1.Pass
+	1,  // 15: zoneledger.customs.v1.ExportPassMessageRequest.format:type_name -> zoneledger.customs.v1.PassMessageFormat
+	0,  // 16: zoneledger.customs.v1.PassReceiptResult.status:type_name -> zoneledger.customs.v1.PassStatus
+	22, // 17: zoneledger.customs.v1.ImportPassReceiptsResponse.results:type_name -> zoneledger.customs.v1.PassReceiptResult
+	5,  // 18: zoneledger.customs.v1.GateService.CreatePass:input_type -> zoneledger.customs.v1.CreatePassRequest
+	7,  // 19: zoneledger.customs.v1.GateService.DeletePass:input_type -> zoneledger.customs.v1.DeletePassRequest
+	9,  // 20: zoneledger.customs.v1.GateService.RecordGateEvent:input_type -> zoneledger.customs.v1.RecordGateEventRequest
+	11, // 21: zoneledger.customs.v1.GateService.ReleaseHold:input_type -> zoneledger.customs.v1.ReleaseHoldRequest
+	13, // 22: zoneledger.customs.v1.GateService.RejectHold:input_type -> zoneledger.customs.v1.RejectHoldRequest
+	15, // 23: zoneledger.customs.v1.GateService.GetPass:input_type -> zoneledger.customs.v1.GetPassRequest
+	17, // 24: zoneledger.customs.v1.GateService.ListPasses:input_type -> zoneledger.customs.v1.ListPassesRequest
+	19, // 25: zoneledger.customs.v1.GateService.ExportPassMessage:input_type -> zoneledger.customs.v1.ExportPassMessageRequest
+	21, // 26: zoneledger.customs.v1.GateService.ImportPassReceipts:input_type -> zoneledger.customs.v1.ImportPassReceiptsRequest
+	6,  // 27: zoneledger.customs.v1.GateService.CreatePass:output_type -> zoneledger.customs.v1.CreatePassResponse
+	8,  // 28: zoneledger.customs.v1.GateService.DeletePass:output_type -> zoneledger.customs.v1.DeletePassResponse
+	10, // 29: zoneledger.customs.v1.GateService.RecordGateEvent:output_type -> zoneledger.customs.v1.RecordGateEventResponse
+	12, // 30: zoneledger.customs.v1.GateService.ReleaseHold:output_type -> zoneledger.customs.v1.ReleaseHoldResponse
+	14, // 31: zoneledger.customs.v1.GateService.RejectHold:output_type -> zoneledger.customs.v1.RejectHoldResponse
+	16, // 32: zoneledger.customs.v1.GateService.GetPass:output_type -> zoneledger.customs.v1.GetPassResponse
+	18, // 33: zoneledger.customs.v1.GateService.ListPasses:output_type -> zoneledger.customs.v1.ListPassesResponse
+	20, // 34: zoneledger.customs.v1.GateService.ExportPassMessage:output_type -> zoneledger.customs.v1.ExportPassMessageResponse
+	23, // 35: zoneledger.customs.v1.GateService.ImportPassReceipts:output_type -> zoneledger.customs.v1.ImportPassReceiptsResponse
+	27, // [27:36] is the sub-list for method output_type
+	18, // [18:27] is the sub-list for method input_type
+	18, // [18:18] is the sub-list for extension type_name
+	18, // [18:18] is the sub-list for extension extendee
+	0,  // [0:18] is the sub-list for field type_name
 }
 
 func init() { file_zoneledger_customs_v1_gate_proto_init() }
@@ -1751,8 +2161,8 @@ func file_zoneledger_customs_v1_gate_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_zoneledger_customs_v1_gate_proto_rawDesc), len(file_zoneledger_customs_v1_gate_proto_rawDesc)),
-			NumEnums:      1,
-			NumMessages:   17,
+			NumEnums:      2,
+			NumMessages:   22,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

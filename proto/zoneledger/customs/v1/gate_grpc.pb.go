@@ -23,13 +23,15 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	GateService_CreatePass_FullMethodName      = "/zoneledger.customs.v1.GateService/CreatePass"
-	GateService_DeletePass_FullMethodName      = "/zoneledger.customs.v1.GateService/DeletePass"
-	GateService_RecordGateEvent_FullMethodName = "/zoneledger.customs.v1.GateService/RecordGateEvent"
-	GateService_ReleaseHold_FullMethodName     = "/zoneledger.customs.v1.GateService/ReleaseHold"
-	GateService_RejectHold_FullMethodName      = "/zoneledger.customs.v1.GateService/RejectHold"
-	GateService_GetPass_FullMethodName         = "/zoneledger.customs.v1.GateService/GetPass"
-	GateService_ListPasses_FullMethodName      = "/zoneledger.customs.v1.GateService/ListPasses"
+	GateService_CreatePass_FullMethodName         = "/zoneledger.customs.v1.GateService/CreatePass"
+	GateService_DeletePass_FullMethodName         = "/zoneledger.customs.v1.GateService/DeletePass"
+	GateService_RecordGateEvent_FullMethodName    = "/zoneledger.customs.v1.GateService/RecordGateEvent"
+	GateService_ReleaseHold_FullMethodName        = "/zoneledger.customs.v1.GateService/ReleaseHold"
+	GateService_RejectHold_FullMethodName         = "/zoneledger.customs.v1.GateService/RejectHold"
+	GateService_GetPass_FullMethodName            = "/zoneledger.customs.v1.GateService/GetPass"
+	GateService_ListPasses_FullMethodName         = "/zoneledger.customs.v1.GateService/ListPasses"
+	GateService_ExportPassMessage_FullMethodName  = "/zoneledger.customs.v1.GateService/ExportPassMessage"
+	GateService_ImportPassReceipts_FullMethodName = "/zoneledger.customs.v1.GateService/ImportPassReceipts"
 )
 
 // GateServiceClient is the client API for GateService service.
@@ -65,6 +67,21 @@ type GateServiceClient interface {
 	GetPass(ctx context.Context, in *GetPassRequest, opts ...grpc.CallOption) (*GetPassResponse, error)
 	// ListPasses pages the passes the caller may read, in pass_no order.
 	ListPasses(ctx context.Context, in *ListPassesRequest, opts ...grpc.CallOption) (*ListPassesResponse, error)
+	// ExportPassMessage writes a pass (by the zone's number or customs') as the single window's
+	// SAS121 message: the XML in its signed envelope, or the zone systems' JSON
+	// {"head":{...},"list":[...],"rlt":[...]}, with the enterprise's own numbers. Whoever may read
+	// the pass may export it. A pass that cannot keep the message's field rules is refused with
+	// FAILED_PRECONDITION (PASS_MESSAGE_UNREPRESENTABLE).
+	ExportPassMessage(ctx context.Context, in *ExportPassMessageRequest, opts ...grpc.CallOption) (*ExportPassMessageResponse, error)
+	// ImportPassReceipts applies customs' receipts of passes, each routed by its envelope's
+	// message_type: SAS221 (审核回执: customs' pass number stored, the pass approved or returned
+	// with the reason) and SAS251 (gate status: 1 approved, 2 / 3 / 4 through the gate with the
+	// goods booked as RecordGateEvent books them, 5 deleted). Customs or admin only. Receipts are
+	// idempotent by content: the same receipt again, or a state the pass is past, changes nothing.
+	// The messages are applied in order, each in its own transaction; the first refused one stops
+	// the call, its error's field is messages[i] followed by the element path, and the ones before
+	// it stay applied (sending them again is harmless).
+	ImportPassReceipts(ctx context.Context, in *ImportPassReceiptsRequest, opts ...grpc.CallOption) (*ImportPassReceiptsResponse, error)
 }
 
 type gateServiceClient struct {
@@ -145,6 +162,26 @@ func (c *gateServiceClient) ListPasses(ctx context.Context, in *ListPassesReques
 	return out, nil
 }
 
+func (c *gateServiceClient) ExportPassMessage(ctx context.Context, in *ExportPassMessageRequest, opts ...grpc.CallOption) (*ExportPassMessageResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ExportPassMessageResponse)
+	err := c.cc.Invoke(ctx, GateService_ExportPassMessage_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *gateServiceClient) ImportPassReceipts(ctx context.Context, in *ImportPassReceiptsRequest, opts ...grpc.CallOption) (*ImportPassReceiptsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ImportPassReceiptsResponse)
+	err := c.cc.Invoke(ctx, GateService_ImportPassReceipts_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // GateServiceServer is the server API for GateService service.
 // All implementations must embed UnimplementedGateServiceServer
 // for forward compatibility.
@@ -178,6 +215,21 @@ type GateServiceServer interface {
 	GetPass(context.Context, *GetPassRequest) (*GetPassResponse, error)
 	// ListPasses pages the passes the caller may read, in pass_no order.
 	ListPasses(context.Context, *ListPassesRequest) (*ListPassesResponse, error)
+	// ExportPassMessage writes a pass (by the zone's number or customs') as the single window's
+	// SAS121 message: the XML in its signed envelope, or the zone systems' JSON
+	// {"head":{...},"list":[...],"rlt":[...]}, with the enterprise's own numbers. Whoever may read
+	// the pass may export it. A pass that cannot keep the message's field rules is refused with
+	// FAILED_PRECONDITION (PASS_MESSAGE_UNREPRESENTABLE).
+	ExportPassMessage(context.Context, *ExportPassMessageRequest) (*ExportPassMessageResponse, error)
+	// ImportPassReceipts applies customs' receipts of passes, each routed by its envelope's
+	// message_type: SAS221 (审核回执: customs' pass number stored, the pass approved or returned
+	// with the reason) and SAS251 (gate status: 1 approved, 2 / 3 / 4 through the gate with the
+	// goods booked as RecordGateEvent books them, 5 deleted). Customs or admin only. Receipts are
+	// idempotent by content: the same receipt again, or a state the pass is past, changes nothing.
+	// The messages are applied in order, each in its own transaction; the first refused one stops
+	// the call, its error's field is messages[i] followed by the element path, and the ones before
+	// it stay applied (sending them again is harmless).
+	ImportPassReceipts(context.Context, *ImportPassReceiptsRequest) (*ImportPassReceiptsResponse, error)
 	mustEmbedUnimplementedGateServiceServer()
 }
 
@@ -208,6 +260,12 @@ func (UnimplementedGateServiceServer) GetPass(context.Context, *GetPassRequest) 
 }
 func (UnimplementedGateServiceServer) ListPasses(context.Context, *ListPassesRequest) (*ListPassesResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListPasses not implemented")
+}
+func (UnimplementedGateServiceServer) ExportPassMessage(context.Context, *ExportPassMessageRequest) (*ExportPassMessageResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ExportPassMessage not implemented")
+}
+func (UnimplementedGateServiceServer) ImportPassReceipts(context.Context, *ImportPassReceiptsRequest) (*ImportPassReceiptsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ImportPassReceipts not implemented")
 }
 func (UnimplementedGateServiceServer) mustEmbedUnimplementedGateServiceServer() {}
 func (UnimplementedGateServiceServer) testEmbeddedByValue()                     {}
@@ -356,6 +414,42 @@ func _GateService_ListPasses_Handler(srv interface{}, ctx context.Context, dec f
 	return interceptor(ctx, in, info, handler)
 }
 
+func _GateService_ExportPassMessage_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ExportPassMessageRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(GateServiceServer).ExportPassMessage(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: GateService_ExportPassMessage_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(GateServiceServer).ExportPassMessage(ctx, req.(*ExportPassMessageRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _GateService_ImportPassReceipts_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ImportPassReceiptsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(GateServiceServer).ImportPassReceipts(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: GateService_ImportPassReceipts_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(GateServiceServer).ImportPassReceipts(ctx, req.(*ImportPassReceiptsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // GateService_ServiceDesc is the grpc.ServiceDesc for GateService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -390,6 +484,14 @@ var GateService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ListPasses",
 			Handler:    _GateService_ListPasses_Handler,
+		},
+		{
+			MethodName: "ExportPassMessage",
+			Handler:    _GateService_ExportPassMessage_Handler,
+		},
+		{
+			MethodName: "ImportPassReceipts",
+			Handler:    _GateService_ImportPassReceipts_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

@@ -465,6 +465,26 @@ const (
 	// INVALID_ARGUMENT: the lists of one payment have different guarantors (field list_nos[i]);
 	// record one payment per guarantor.
 	Reason_ECOMMERCE_TAX_PAYMENT_GUARANTORS Reason = 533
+	// INVALID_ARGUMENT: a receipt does not parse (not well-formed, a DOCTYPE, too deep, too large)
+	// or breaks its field rules; the field is messages[i] and the element path
+	// (Package/DataInfo/BussinessData/SAS221/HdeApprResult/businessId). Correct the message.
+	Reason_PASS_MESSAGE_INVALID Reason = 590
+	// NOT_FOUND: the receipt names no pass of the zone: neither customs' number nor the enterprise
+	// (areainEtpsSccd) with its inner number (etpsPreentNo) is known. File the pass here first.
+	Reason_PASS_RECEIPT_UNKNOWN_PASS Reason = 591
+	// ALREADY_EXISTS: the receipt's customs pass number is already another pass's, or the pass
+	// already carries another customs number; the field names the element. Check the receipt.
+	Reason_PASS_CUSTOMS_NUMBER_TAKEN Reason = 592
+	// INVALID_ARGUMENT: the receipt carries a code zoneledger does not know: a message_type other
+	// than SAS221 / SAS251, a manageResult other than 1 / 3, a stucd other than 0-5.
+	Reason_PASS_RECEIPT_CODE Reason = 593
+	// FAILED_PRECONDITION: the receipt contradicts where the pass is: a return (退单) or deletion
+	// of a pass whose vehicle is at or past the gate, a passage of a deleted or returned pass, or
+	// a gate status of the other gate mode (2 in a two-gate zone, 3 / 4 in a single-gate one).
+	Reason_PASS_RECEIPT_STATE Reason = 594
+	// FAILED_PRECONDITION: the pass cannot be written as an SAS121 message within the message's
+	// field rules (the message names the element); correct the book, the enterprise or the pass.
+	Reason_PASS_MESSAGE_UNREPRESENTABLE Reason = 595
 )
 
 // Enum value maps for Reason.
@@ -622,6 +642,12 @@ var (
 		531: "ECOMMERCE_TAX_ALREADY_PAID",
 		532: "ECOMMERCE_TAX_PAYMENT_REUSED",
 		533: "ECOMMERCE_TAX_PAYMENT_GUARANTORS",
+		590: "PASS_MESSAGE_INVALID",
+		591: "PASS_RECEIPT_UNKNOWN_PASS",
+		592: "PASS_CUSTOMS_NUMBER_TAKEN",
+		593: "PASS_RECEIPT_CODE",
+		594: "PASS_RECEIPT_STATE",
+		595: "PASS_MESSAGE_UNREPRESENTABLE",
 	}
 	Reason_value = map[string]int32{
 		"REASON_UNSPECIFIED":               0,
@@ -776,6 +802,12 @@ var (
 		"ECOMMERCE_TAX_ALREADY_PAID":       531,
 		"ECOMMERCE_TAX_PAYMENT_REUSED":     532,
 		"ECOMMERCE_TAX_PAYMENT_GUARANTORS": 533,
+		"PASS_MESSAGE_INVALID":             590,
+		"PASS_RECEIPT_UNKNOWN_PASS":        591,
+		"PASS_CUSTOMS_NUMBER_TAKEN":        592,
+		"PASS_RECEIPT_CODE":                593,
+		"PASS_RECEIPT_STATE":               594,
+		"PASS_MESSAGE_UNREPRESENTABLE":     595,
 	}
 )
 
@@ -810,7 +842,7 @@ var File_zoneledger_errors_v1_reason_proto protoreflect.FileDescriptor
 
 const file_zoneledger_errors_v1_reason_proto_rawDesc = "" +
 	"\n" +
-	"!zoneledger/errors/v1/reason.proto\x12\x14zoneledger.errors.v1*\x80\x1e\n" +
+	"!zoneledger/errors/v1/reason.proto\x12\x14zoneledger.errors.v1*\xaf\x1f\n" +
 	"\x06Reason\x12\x16\n" +
 	"\x12REASON_UNSPECIFIED\x10\x00\x12\x14\n" +
 	"\x10INVALID_ARGUMENT\x10\x01\x12\x13\n" +
@@ -967,7 +999,13 @@ const file_zoneledger_errors_v1_reason_proto_rawDesc = "" +
 	"\x1cECOMMERCE_TAX_PAYMENT_AMOUNT\x10\x92\x04\x12\x1f\n" +
 	"\x1aECOMMERCE_TAX_ALREADY_PAID\x10\x93\x04\x12!\n" +
 	"\x1cECOMMERCE_TAX_PAYMENT_REUSED\x10\x94\x04\x12%\n" +
-	" ECOMMERCE_TAX_PAYMENT_GUARANTORS\x10\x95\x04B\xdf\x01\n" +
+	" ECOMMERCE_TAX_PAYMENT_GUARANTORS\x10\x95\x04\x12\x19\n" +
+	"\x14PASS_MESSAGE_INVALID\x10\xce\x04\x12\x1e\n" +
+	"\x19PASS_RECEIPT_UNKNOWN_PASS\x10\xcf\x04\x12\x1e\n" +
+	"\x19PASS_CUSTOMS_NUMBER_TAKEN\x10\xd0\x04\x12\x16\n" +
+	"\x11PASS_RECEIPT_CODE\x10\xd1\x04\x12\x17\n" +
+	"\x12PASS_RECEIPT_STATE\x10\xd2\x04\x12!\n" +
+	"\x1cPASS_MESSAGE_UNREPRESENTABLE\x10\xd3\x04B\xdf\x01\n" +
 	"\x18com.zoneledger.errors.v1B\vReasonProtoP\x01ZDgithub.com/zoneledger/zoneledger/proto/zoneledger/errors/v1;errorsv1\xa2\x02\x03ZEX\xaa\x02\x14Zoneledger.Errors.V1\xca\x02\x14Zoneledger\\Errors\\V1\xe2\x02 Zoneledger\\Errors\\V1\\GPBMetadata\xea\x02\x16Zoneledger::Errors::V1b\x06proto3"
 
 var (

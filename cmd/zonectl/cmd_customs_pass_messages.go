@@ -1,0 +1,114 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/output"
+	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
+)
+
+// Gate passes as single-window messages: SAS121 out, SAS221 / SAS251 in.
+
+// maxReceiptBytes is the largest receipt file read; the server reads no
+// larger message.
+const maxReceiptBytes = 4 << 20
+
+func (a *app) passMessageCmd() *cobra.Command {
+	var format, out string
+	c := &cobra.Command{
+		Use:   "message PASS",
+		Short: "Export a pass as the SAS121 message (XML or the zone systems' JSON)",
+		Long: `Export a gate pass, by the zone's number or customs' (核放单编号), as the single
+window's SAS121 message: --format xml (default) the XML in its signed envelope,
+--format json the zone systems' JSON {"head":{...},"list":[...],"rlt":[...]}.
+The message goes to standard output, or to --out FILE (- for standard output).
+The enterprise's own numbers are in it (etpsPreentNo = the pass's inner number).`,
+		Example: `  zonectl customs pass message HF310526I000000001 > pass.xml
+  zonectl customs pass message Z3105I261206000000000001 --format json --out pass.json`,
+		Args: exactArgs(1, "PASS"),
+		RunE: a.act(func(cmd *cobra.Command, args []string) error {
+			var f customsv1.PassMessageFormat
+			switch strings.ToLower(format) {
+			case "", "xml":
+				f = customsv1.PassMessageFormat_PASS_MESSAGE_FORMAT_XML
+			case "json":
+				f = customsv1.PassMessageFormat_PASS_MESSAGE_FORMAT_JSON
+			default:
+				return usagef("--format %q: use xml or json", format)
+			}
+			resp, err := call(a, cmd.Context(), func(ctx context.Context, c *clients) (*customsv1.ExportPassMessageResponse, error) {
+				return c.gate.ExportPassMessage(ctx, &customsv1.ExportPassMessageRequest{PassNo: args[0], Format: f})
+			})
+			if err != nil {
+				return err
+			}
+			if out == "" || out == "-" {
+				_, err := a.stdout.Write(resp.GetMessage())
+				return err
+			}
+			if err := os.WriteFile(out, resp.GetMessage(), 0o666); err != nil {
+				return fmt.Errorf("writing the message: %w", err)
+			}
+			a.note("%s: %d bytes (the server's name %s)", out, len(resp.GetMessage()), resp.GetFileName())
+			return nil
+		}),
+	}
+	bind(c, flagSpec{&format, "format", "xml (default) or json"},
+		flagSpec{&out, "out", "write the message to this file instead of standard output"})
+	return c
+}
+
+func (a *app) passReceiptsCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "receipts FILE...",
+		Short: "Import customs' receipts of passes (SAS221, SAS251) (customs or admin)",
+		Long: `Import customs' receipts of gate passes, one message per file, in the order given:
+SAS221 (审核回执) stores customs' pass number and approves or returns the pass;
+SAS251 (gate status) moves it through the gate (the goods are booked as when the
+gate records the vehicle) or deletes it. Receipts are idempotent: importing a
+file again changes nothing (CHANGED false). The first refused file stops the
+command; the ones before it stay imported, and importing them again is harmless.`,
+		Example: "  zonectl customs pass receipts receipts/*.xml",
+		Args:    minArgs(1, "FILE..."),
+		RunE: a.act(func(cmd *cobra.Command, args []string) error {
+			files := make([][]byte, len(args))
+			for i, name := range args {
+				st, err := os.Stat(name)
+				if err != nil {
+					return usagef("%v", err)
+				}
+				if st.Size() > maxReceiptBytes {
+					return usagef("%s: %d bytes; a receipt is at most %d bytes", name, st.Size(), maxReceiptBytes)
+				}
+				if files[i], err = os.ReadFile(name); err != nil {
+					return usagef("%v", err)
+				}
+			}
+			header := []string{"file", "message_type", "message_id", "pass_no", "customs_no", "status", "changed"}
+			l := output.NewList(a.stdout, a.format, header)
+			for i, data := range files {
+				resp, err := call(a, cmd.Context(), func(ctx context.Context, c *clients) (*customsv1.ImportPassReceiptsResponse, error) {
+					return c.gate.ImportPassReceipts(ctx, &customsv1.ImportPassReceiptsRequest{Messages: [][]byte{data}})
+				})
+				if err != nil {
+					_ = l.Close()
+					return fmt.Errorf("%s: %w", args[i], err)
+				}
+				for _, r := range resp.GetResults() {
+					row := []string{args[i], r.GetMessageType(), r.GetMessageId(), r.GetPassNo(), r.GetCustomsNo(),
+						strings.TrimPrefix(r.GetStatus().String(), "PASS_STATUS_"), strconv.FormatBool(r.GetChanged())}
+					if err := l.Add(r, row); err != nil {
+						return err
+					}
+				}
+			}
+			return l.Close()
+		}),
+	}
+}
