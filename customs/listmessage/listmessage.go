@@ -214,6 +214,10 @@ func (s *Service) File(ctx context.Context, p access.Principal, data []byte, f F
 	if err != nil {
 		return zone.List{}, refusal(err, "")
 	}
+	if m.Message.Head.DclTypecd != "1" {
+		return zone.List{}, ledger.Errorf(ledger.KindInvalid, zone.ReasonListMessageInvalid, head+fieldName("DclTypecd", f),
+			"is %s; zoneledger files new lists (1 备案): to change a draft, delete it and file the list again", m.Message.Head.DclTypecd)
+	}
 	b, err := s.zone.GetBook(ctx, p, l.Book)
 	if err != nil {
 		return zone.List{}, err

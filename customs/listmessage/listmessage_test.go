@@ -230,6 +230,7 @@ func TestFilingAMessageFollowsCreateListsRules(t *testing.T) {
 		{"trade mode of an H book", zone.ReasonTradeModeBook, "trade_mode", other("<SupvModecd>5034</SupvModecd>", "<SupvModecd>5100</SupvModecd>", "DRAFT-3"), fresh.ent},
 		{"no such book line", zone.ReasonLineNotOnBook, "lines[1].book_seq", other("<PutrecSeqno>2</PutrecSeqno>", "<PutrecSeqno>9</PutrecSeqno>", "DRAFT-4"), fresh.ent},
 		{"broken field rule", zone.ReasonListMessageInvalid, head + "ImpexpMarkcd", other("<ImpexpMarkcd>I</ImpexpMarkcd>", "<ImpexpMarkcd>Q</ImpexpMarkcd>"), fresh.ent},
+		{"a change (申报类型 2)", zone.ReasonListMessageInvalid, head + "DclTypecd", other("<DclTypecd>1</DclTypecd>", "<DclTypecd>2</DclTypecd>", "DRAFT-5"), fresh.ent},
 		{"another enterprise", zone.ReasonListMessageInvalid, head + "BizopEtpsSccd", other("<BizopEtpsSccd>"+w.uscc, "<BizopEtpsSccd>91310000MA1K00001X"), fresh.ent},
 		{"customs files nothing", ledger.ReasonPermissionDenied, "", other("DRAFT-1", "DRAFT-2"), fresh.customs},
 		{"billion laughs", zone.ReasonListMessageInvalid, "", append([]byte(`<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>`), x[bytes.Index(x, []byte("<Signature")):]...), fresh.ent},
