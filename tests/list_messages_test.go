@@ -9,10 +9,13 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"google.golang.org/grpc/codes"
+	"google.golang.org/protobuf/encoding/protojson"
 
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
 )
@@ -156,5 +159,68 @@ func TestListTripINV101OutFiledElsewhereThenINV201In(t *testing.T) {
 	wantRefused(t, err, codes.InvalidArgument, "LIST_MESSAGE_INVALID", "-", "billion laughs", "DOCTYPE")
 	if got := z.getList(t, l.GetListNo()); got.GetStatus() != customsv1.ListStatus_LIST_STATUS_APPROVED || !strings.HasPrefix(got.GetCustomsNo(), "QD3105") {
 		t.Fatalf("after the refusals: %v", got)
+	}
+}
+
+// TestZonectlListMessages drives the three list-message commands with the
+// built zonectl: a list out to a directory, the file renumbered and filed
+// back (declared), customs' receipt in, the list found by its customs
+// number.
+func TestZonectlListMessages(t *testing.T) {
+	needZonectl(t)
+	s := StartServer(t)
+	c := &ctl{t: t, addr: s.Addr, dir: t.TempDir()}
+	ex := func(name string) string { return filepath.Join(bins.root, "cmd", "zonectl", "examples", name) }
+	const (
+		uscc = "91310000MA1K000019"
+		book = "H31050000001"
+	)
+	admin := s.AdminToken
+	c.must(admin, "customs", "enterprise", "register", uscc, "--customs-code", "3105960001", "--name", "Pudong Precision Parts Co., Ltd.")
+	c.must(admin, "admin", "principals", "create", "--id", "acme", "--role", "enterprise", "--enterprise", uscc)
+	c.must(admin, "admin", "principals", "create", "--id", "officer", "--role", "customs")
+	e := strings.TrimSpace(c.must(admin, "admin", "tokens", "issue", "--principal", "acme"))
+	cu := strings.TrimSpace(c.must(admin, "admin", "tokens", "issue", "--principal", "officer"))
+	c.must(e, "customs", "book", "create", book, "--kind", "zone", "--enterprise", uscc, "--customs-office", "3105", "--usage", "1")
+	c.must(e, "customs", "book", "lines", "add", book, "--file", ex("lines.csv"))
+	c.must(e, "customs", "book", "parts", "map", book, "--file", ex("parts.csv"))
+	list := strings.TrimSpace(c.must(e, "customs", "list", "create", "--file", ex("list-in.json"), "-q"))
+
+	outbox := filepath.Join(c.dir, "outbox")
+	if err := os.Mkdir(outbox, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	c.must(e, "customs", "list", "message", list, "--out", outbox)
+	msg, err := os.ReadFile(filepath.Join(outbox, list+".INV101.xml"))
+	if err != nil || !bytes.Contains(msg, []byte("<EtpsInnerInvtNo>IN-0001</EtpsInnerInvtNo>")) || !bytes.Contains(msg, []byte("<DelcareFlag>0</DelcareFlag>")) {
+		t.Fatalf("the exported draft: %v\n%s", err, msg)
+	}
+	again := bytes.Replace(bytes.Replace(msg, []byte(">IN-0001<"), []byte(">ERP-0002<"), 1), []byte("<DelcareFlag>0<"), []byte("<DelcareFlag>1<"), 1)
+	in := filepath.Join(c.dir, "ERP-0002.xml")
+	if err := os.WriteFile(in, again, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out := c.must(e, "-o", "json", "customs", "list", "file-message", in)
+	var filed customsv1.List
+	if err := protojson.Unmarshal([]byte(out), &filed); err != nil || filed.GetInnerNo() != "ERP-0002" || filed.GetStatus() != customsv1.ListStatus_LIST_STATUS_DECLARED || len(filed.GetLines()) != 2 {
+		t.Fatalf("file-message printed %q (%v)", out, err)
+	}
+
+	const cno = "QD310526I000000042"
+	rc := filepath.Join(c.dir, "receipt.INV")
+	if err := os.WriteFile(rc, inv201(cno, book, "ERP-0002", uscc, "1", "0", "0", ""), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, errOut, code := c.run(e, "customs", "list", "receipts", rc); code != 1 || !strings.Contains(errOut, "PERMISSION_DENIED") {
+		t.Errorf("the enterprise importing receipts: exit %d, %q", code, errOut)
+	}
+	out = c.must(cu, "-o", "csv", "customs", "list", "receipts", rc)
+	if r := csvRecords(t, out); len(r) != 2 || r[1][1] != filed.GetListNo() || r[1][2] != cno || r[1][4] != "APPROVED" || r[1][5] != "true" {
+		t.Fatalf("receipts: %v", r)
+	}
+	out = c.must(e, "-o", "json", "customs", "list", "get", cno)
+	var got customsv1.List
+	if err := protojson.Unmarshal([]byte(out), &got); err != nil || got.GetListNo() != filed.GetListNo() || got.GetCustomsNo() != cno {
+		t.Fatalf("list get by the customs number printed %q (%v)", out, err)
 	}
 }
