@@ -138,3 +138,33 @@ func TestBadReceiptsAreRefusedAndChangeNothing(t *testing.T) {
 		t.Fatalf("list A lost its number: %q", l.CustomsNo)
 	}
 }
+
+func TestTwoListsRacingForOneCustomsNumberOneWins(t *testing.T) {
+	w := newWorld(t, zone.DefaultSettings())
+	w.drive(w.e1, w.file(w.e1, entry(w.h1, "IN-1", 1, "100", "500000")), codes.PassFirstLine, "P-IN-1")
+	w.declaredOut("OUT-A")
+	w.declaredOut("OUT-B")
+	const cno = "QD310526E000000060"
+	errs := make(chan error, 2)
+	for _, inner := range []string{"OUT-A", "OUT-B"} {
+		go func() {
+			_, _, err := w.svc.ApplyListReceipt(w.ctx, w.customs, w.receipt(cno, inner, zone.CustomsApproved, ""))
+			errs <- err
+		}()
+	}
+	var won, lost int
+	for range 2 {
+		switch err := <-errs; {
+		case err == nil:
+			won++
+		default:
+			wantReason(t, err, zone.ReasonCustomsNoTaken)
+			lost++
+		}
+	}
+	ls, err := w.svc.ListLists(w.ctx, w.customs, zone.ListFilter{CustomsNo: cno})
+	w.must(err)
+	if won != 1 || lost != 1 || len(ls) != 1 || ls[0].Status != zone.ListApproved {
+		t.Fatalf("won %d, lost %d, lists with the number %d", won, lost, len(ls))
+	}
+}
