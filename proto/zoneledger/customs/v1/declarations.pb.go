@@ -4541,7 +4541,8 @@ func (x *ExportListMessageResponse) GetFileName() string {
 // FileListMessageRequest carries an INV101 message.
 type FileListMessageRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The message, UTF-8, at most 4 MiB.
+	// The message, UTF-8, at most 4 MiB (the single window's limit); the server's largest request,
+	// 2 MiB by default (zoneledger serve --max-principal-in-flight-bytes), comes first.
 	Message []byte `protobuf:"bytes,1,opt,name=message,proto3" json:"message,omitempty"`
 	// XML (default) or JSON.
 	Format        ListMessageFormat `protobuf:"varint,2,opt,name=format,proto3,enum=zoneledger.customs.v1.ListMessageFormat" json:"format,omitempty"`
@@ -4642,7 +4643,8 @@ func (x *FileListMessageResponse) GetList() *List {
 // ImportListReceiptsRequest carries INV201 receipts.
 type ImportListReceiptsRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The receipts, one XML message each, applied in order.
+	// The receipts, one XML message each, applied in order; together within the server's largest
+	// request (2 MiB by default).
 	Messages      [][]byte `protobuf:"bytes,1,rep,name=messages,proto3" json:"messages,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
