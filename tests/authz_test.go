@@ -209,6 +209,9 @@ func methodCases() map[string]methodCase {
 	for m, c := range balanceMethodCases() {
 		cases[m] = c
 	}
+	for m, c := range listMessageMethodCases() {
+		cases[m] = c
+	}
 	return cases
 }
 

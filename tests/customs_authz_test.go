@@ -87,6 +87,9 @@ type customsAuthWorld struct {
 	woCycle *writeoffCycleAuth
 	// Goods out of the zone: E1's forms and moulds out (outzone_authz_test.go).
 	outzone *outZoneAuth
+	// listMsg is an INV101 of E1's (a new list) and an INV201 for one of
+	// E1's declared lists.
+	listMsg *listMessagesAuth
 	// Evidence: E1's book with sealed evidence (evidence_test.go).
 	evidence *evidenceAuth
 }
@@ -164,6 +167,7 @@ func newCustomsAuthWorld(t *testing.T, s *Server, a *Actors) *customsAuthWorld {
 	w.setUpWriteOffCycle(t, customsv1.NewWriteOffServiceClient(s.Conn()))
 	w.setUpOutZone(t, s)
 	w.setUpEvidence(t, s)
+	w.setUpListMessages(t)
 	return w
 }
 

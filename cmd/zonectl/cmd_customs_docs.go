@@ -12,9 +12,9 @@ import (
 // Verification lists (保税核注清单).
 
 func (a *app) customsListCmd() *cobra.Command {
-	return group("list", "File, declare, approve, return, delete, clear, show and list verification lists (核注清单)",
-		a.listCreateCmd(), a.listDeclareCmd(), a.listApproveCmd(), a.listReturnCmd(), a.listDeleteCmd(),
-		a.listClearCmd(), a.listGetCmd(), a.listLsCmd())
+	return group("list", "File, declare, approve, return, delete, clear, show and list verification lists (核注清单); their INV101 / INV201 messages",
+		append([]*cobra.Command{a.listCreateCmd(), a.listDeclareCmd(), a.listApproveCmd(), a.listReturnCmd(), a.listDeleteCmd(),
+			a.listClearCmd(), a.listGetCmd(), a.listLsCmd()}, a.listMessageCmds()...)...)
 }
 
 const listCreateLong = `File verification lists as drafts (no book effect yet), one CreateList call
@@ -181,7 +181,7 @@ the lots an outbound line reserved; -o json prints the whole List.`,
 }
 
 func (a *app) listLsCmd() *cobra.Command {
-	var book, enterprise, status string
+	var book, enterprise, status, customsNo string
 	c := &cobra.Command{
 		Use:     "ls",
 		Aliases: []string{"list"},
@@ -195,14 +195,15 @@ func (a *app) listLsCmd() *cobra.Command {
 			}
 			return showPages(a, cmd, listView, func(ctx context.Context, c *clients, token string) ([]*customsv1.List, string, error) {
 				resp, err := c.decls.ListLists(ctx, &customsv1.ListListsRequest{BookNo: book, Enterprise: enterprise,
-					Status: customsv1.ListStatus(st), PageSize: pageSize, PageToken: token})
+					Status: customsv1.ListStatus(st), CustomsNo: customsNo, PageSize: pageSize, PageToken: token})
 				return resp.GetLists(), resp.GetNextPageToken(), err
 			})
 		}),
 	}
 	bind(c, flagSpec{&book, "book", "only lists of this book"},
 		flagSpec{&enterprise, "enterprise", "only lists of this enterprise's books (USCC)"},
-		flagSpec{&status, "status", "only lists in this status: draft, declared, approved, returned, cleared or deleted"})
+		flagSpec{&status, "status", "only lists in this status: draft, declared, approved, returned, cleared or deleted"},
+		flagSpec{&customsNo, "customs-no", "only the list customs numbered so (from its INV201 receipt)"})
 	return c
 }
 

@@ -276,7 +276,8 @@ func listOut(l zone.List) *customsv1.List {
 		Flow: string(l.Flow), Status: customsv1.ListStatus(enumOut(customsv1.ListStatus_value, "LIST_STATUS_", string(l.Status))),
 		GrossWeight: qty(l.GrossWeight), NetWeight: qty(l.NetWeight), Note: l.Note, FiledBy: l.FiledBy, CreatedAt: ts(l.CreatedAt),
 		DeclaredAt: ts(l.DeclaredAt), ApprovedAt: ts(l.ApprovedAt), ApprovedBy: l.ApprovedBy, ClearedAt: ts(l.ClearedAt),
-		JournalIds: l.JournalIDs, InputHash: l.InputHash, Date: dateOut(l.Date), Failure: l.Failure}
+		JournalIds: l.JournalIDs, InputHash: l.InputHash, Date: dateOut(l.Date), Failure: l.Failure,
+		CustomsNo: l.CustomsNo, CustomsStage: string(l.CustomsStage)}
 	for _, ln := range l.Lines {
 		out.Lines = append(out.Lines, &customsv1.ListLine{Seq: int32(ln.Seq), BookSeq: int32(ln.BookSeq), PartNumber: ln.PartNumber,
 			Quantity: qty(ln.Quantity), Unit: ln.Unit, DeclaredQuantity: qty(ln.DeclaredQuantity), DeclaredUnit: ln.DeclaredUnit,

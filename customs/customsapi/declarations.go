@@ -116,6 +116,7 @@ func (s *DeclarationServer) ListLists(ctx context.Context, r *customsv1.ListList
 		if err != nil {
 			return nil, err
 		}
+		f.CustomsNo = r.GetCustomsNo()
 		ls, err := s.svc.ListLists(ctx, p, f)
 		if err != nil {
 			return nil, err

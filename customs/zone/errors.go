@@ -60,6 +60,22 @@ const (
 	// trade mode (scrap moves only under the scrap trade modes, and they
 	// move only scrap).
 	ReasonGoodsCategory = "GOODS_CATEGORY_MISMATCH"
+	// ReasonListMessageInvalid: a verification list message (INV101) or
+	// its receipt (INV201) does not decode or breaks the message's own
+	// field rules; the field is the element path.
+	ReasonListMessageInvalid = "LIST_MESSAGE_INVALID"
+	// ReasonReceiptUnknownList: a receipt names no list filed here (by
+	// customs number, or by the enterprise and its own number).
+	ReasonReceiptUnknownList = "LIST_RECEIPT_UNKNOWN_LIST"
+	// ReasonCustomsNoTaken: the customs number of a receipt is already
+	// another list's, or the list already has another customs number.
+	ReasonCustomsNoTaken = "CUSTOMS_LIST_NUMBER_TAKEN"
+	// ReasonReceiptUnknownCode: a receipt's result or state code is not
+	// one zoneledger reads.
+	ReasonReceiptUnknownCode = "LIST_RECEIPT_UNKNOWN_CODE"
+	// ReasonReceiptMismatch: a receipt's book or enterprise is not the
+	// list's.
+	ReasonReceiptMismatch = "LIST_RECEIPT_MISMATCH"
 	// ReasonTaxTopUp: 9700 (后续补税) is a tax top-up, not a movement.
 	ReasonTaxTopUp = "TAX_TOP_UP_NOT_A_MOVEMENT"
 )

@@ -2,6 +2,7 @@ package zone
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -574,8 +575,22 @@ func pairLines(seller, buyer List) error {
 }
 
 // GetList returns a list its enterprise or customs may read.
+// GetList returns a list by the zone's number or by the number customs
+// assigned it (CustomsNo).
 func (s *Service) GetList(ctx context.Context, p access.Principal, no string) (List, error) {
-	return readDoc[List](ctx, s, p, kindList, no, listNotFound)
+	l, err := readDoc[List](ctx, s, p, kindList, no, listNotFound)
+	if !isReason(err, ReasonUnknownList) {
+		return l, err
+	}
+	var zoneNo string
+	e := s.pool.QueryRow(ctx, `SELECT no FROM zone_documents WHERE kind = $1 AND customs_no = $2`, kindList, no).Scan(&zoneNo)
+	if errors.Is(e, pgx.ErrNoRows) {
+		return l, err
+	}
+	if e != nil {
+		return l, dbError(e)
+	}
+	return readDoc[List](ctx, s, p, kindList, zoneNo, func(err error, _ string) error { return listNotFound(err, no) })
 }
 
 func listNotFound(err error, no string) error {
@@ -799,23 +814,29 @@ func (s *Service) ApproveList(ctx context.Context, p access.Principal, no, note 
 		if err != nil {
 			return nil, err
 		}
-		switch l.Status {
-		case ListApproved, ListCleared:
-			return nil, nil
-		case ListDeclared:
-		default:
-			return nil, wrongStatus(l, "only a declared list can be approved")
-		}
-		l.Status, l.ApprovedAt, l.ApprovedBy, l.Note = ListApproved, s.clock(), p.ID, note
-		if err := updateDoc(ctx, tx, kindList, l.No, string(l.Status), l); err != nil {
-			return nil, err
-		}
-		return s.clearOnApproval(ctx, tx, p, l)
+		return s.approveLocked(ctx, tx, p, l, note)
 	})
 	if err != nil {
 		return List{}, err
 	}
 	return s.GetList(ctx, p, no)
+}
+
+// approveLocked approves a list locked in tx (ApproveList, and a receipt
+// of customs' approval).
+func (s *Service) approveLocked(ctx context.Context, tx pgx.Tx, p access.Principal, l List, note string) (*intent, error) {
+	switch l.Status {
+	case ListApproved, ListCleared:
+		return nil, nil
+	case ListDeclared:
+	default:
+		return nil, wrongStatus(l, "only a declared list can be approved")
+	}
+	l.Status, l.ApprovedAt, l.ApprovedBy, l.Note = ListApproved, s.clock(), p.ID, note
+	if err := updateDoc(ctx, tx, kindList, l.No, string(l.Status), l); err != nil {
+		return nil, err
+	}
+	return s.clearOnApproval(ctx, tx, p, l)
 }
 
 // ReturnList returns a declared or approved list to its filer (退单) with a
@@ -833,33 +854,39 @@ func (s *Service) ReturnList(ctx context.Context, p access.Principal, no, note s
 		if err != nil {
 			return nil, err
 		}
-		switch l.Status {
-		case ListReturned:
-			return nil, nil
-		case ListDeclared, ListApproved:
-		default:
-			return nil, wrongStatus(l, "only a declared or approved list can be returned")
-		}
-		for _, ln := range l.Lines {
-			if ln.Passed.IsPositive() {
-				return nil, wrongStatus(l, "part of its goods passed the gate already")
-			}
-		}
-		l.Note = note
-		if len(l.JournalIDs) == 0 {
-			l.Status = ListReturned
-			if err := s.releaseBound(ctx, tx, l, ListReturned, 0, p.ID, note); err != nil {
-				return nil, err
-			}
-			return nil, updateDoc(ctx, tx, kindList, l.No, string(l.Status), l)
-		}
-		rev := &ledger.ReverseRequest{Book: l.Book, JournalID: l.JournalIDs[0], IdempotencyKey: l.No + ":release", EffectiveDate: s.today(), Principal: p.ID, Reason: "list returned: " + note}
-		return &intent{ID: rev.IdempotencyKey, Kind: intentRelease, Reverse: rev, Docs: []string{kindList + ":" + l.No}, Actor: p.ID, Note: note}, nil
+		return s.returnLocked(ctx, tx, p, l, note)
 	})
 	if err != nil {
 		return List{}, err
 	}
 	return s.GetList(ctx, p, no)
+}
+
+// returnLocked returns a list locked in tx (ReturnList, and a receipt of
+// customs' return).
+func (s *Service) returnLocked(ctx context.Context, tx pgx.Tx, p access.Principal, l List, note string) (*intent, error) {
+	switch l.Status {
+	case ListReturned:
+		return nil, nil
+	case ListDeclared, ListApproved:
+	default:
+		return nil, wrongStatus(l, "only a declared or approved list can be returned")
+	}
+	for _, ln := range l.Lines {
+		if ln.Passed.IsPositive() {
+			return nil, wrongStatus(l, "part of its goods passed the gate already")
+		}
+	}
+	l.Note = note
+	if len(l.JournalIDs) == 0 {
+		l.Status = ListReturned
+		if err := s.releaseBound(ctx, tx, l, ListReturned, 0, p.ID, note); err != nil {
+			return nil, err
+		}
+		return nil, updateDoc(ctx, tx, kindList, l.No, string(l.Status), l)
+	}
+	rev := &ledger.ReverseRequest{Book: l.Book, JournalID: l.JournalIDs[0], IdempotencyKey: l.No + ":release", EffectiveDate: s.today(), Principal: p.ID, Reason: "list returned: " + note}
+	return &intent{ID: rev.IdempotencyKey, Kind: intentRelease, Reverse: rev, Docs: []string{kindList + ":" + l.No}, Actor: p.ID, Note: note}, nil
 }
 
 func (s *Service) finishRelease(ctx context.Context, tx pgx.Tx, in *intent, j ledger.Journal) error {

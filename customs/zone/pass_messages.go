@@ -155,10 +155,14 @@ func (s *Service) sas121(ctx context.Context, ps Pass) (*sas.SignedSAS121, error
 }
 
 // rltListNo is the number an SAS121 message gives a verification list it
-// is related to (rltNo): the one place that picks it. Today it is the
-// zone's list number; once lists carry customs' number (保税清单编号 from
-// INV201), return that when the list has one.
-func rltListNo(l List) string { return l.No }
+// is related to (rltNo): customs' number (保税清单编号, from the list's
+// INV201 receipt) once the list has one, else the zone's list number.
+func rltListNo(l List) string {
+	if l.CustomsNo != "" {
+		return l.CustomsNo
+	}
+	return l.No
+}
 
 // chinaTime is UTC+8, the single window's clock.
 var chinaTime = time.FixedZone("CST", 8*3600)

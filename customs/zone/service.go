@@ -453,8 +453,8 @@ func listDocs[T any](ctx context.Context, s *Service, p access.Principal, kind s
 	}
 	rows, err := s.pool.Query(ctx, `SELECT body, failure FROM zone_documents
 		WHERE kind = $1 AND ($2 = '' OR book = $2) AND ($3 = '' OR enterprise = $3) AND ($4 = '' OR status = $4) AND no > $5
-		  AND ($6 OR enterprise = ANY($7))
-		ORDER BY no LIMIT $8`, kind, f.Book, f.Enterprise, f.Status, f.After, all, scope, pageSize(f.Limit))
+		  AND ($6 OR enterprise = ANY($7)) AND ($9 = '' OR customs_no = $9)
+		ORDER BY no LIMIT $8`, kind, f.Book, f.Enterprise, f.Status, f.After, all, scope, pageSize(f.Limit), f.CustomsNo)
 	if err != nil {
 		return nil, dbError(err)
 	}

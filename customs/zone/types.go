@@ -210,6 +210,15 @@ type List struct {
 	// InputHash is a digest of the filing, to tell a retry from a
 	// duplicate number.
 	InputHash string
+	// CustomsNo is the number customs assigned to the list (保税清单编号,
+	// BondInvtNo), brought by its receipt (INV201, ApplyListReceipt); empty
+	// before. GetList finds a list by it as by No.
+	CustomsNo string `json:",omitempty"`
+	// CustomsStage is the furthest stage customs' receipts reported
+	// (approved, pre-deducted, deducted, written off, returned) and
+	// CustomsStageAt when customs handled it; empty before a receipt.
+	CustomsStage   CustomsStage `json:",omitempty"`
+	CustomsStageAt time.Time    `json:",omitzero"`
 }
 
 // ListLine is a line of a verification list.
@@ -524,6 +533,8 @@ type ListFilter struct {
 	Enterprise string
 	// Status restricts to one status.
 	Status string
+	// CustomsNo restricts to the list customs numbered so (lists only).
+	CustomsNo string
 	// After pages: numbers greater than it.
 	After string
 	Limit int

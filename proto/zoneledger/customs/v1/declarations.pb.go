@@ -224,6 +224,60 @@ func (GoodsCategory) EnumDescriptor() ([]byte, []int) {
 	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{2}
 }
 
+// ListMessageFormat is the form of a verification-list message.
+type ListMessageFormat int32
+
+const (
+	// Not set: XML.
+	ListMessageFormat_LIST_MESSAGE_FORMAT_UNSPECIFIED ListMessageFormat = 0
+	// The single window's XML, INV101 in its signed envelope (Signature/Object/Package).
+	ListMessageFormat_LIST_MESSAGE_FORMAT_XML ListMessageFormat = 1
+	// The zone systems' JSON: {"delcareFlag":..,"head":{...},"list":[...]}, the XML's element
+	// names with a lower-case first letter; quantities and amounts are strings.
+	ListMessageFormat_LIST_MESSAGE_FORMAT_JSON ListMessageFormat = 2
+)
+
+// Enum value maps for ListMessageFormat.
+var (
+	ListMessageFormat_name = map[int32]string{
+		0: "LIST_MESSAGE_FORMAT_UNSPECIFIED",
+		1: "LIST_MESSAGE_FORMAT_XML",
+		2: "LIST_MESSAGE_FORMAT_JSON",
+	}
+	ListMessageFormat_value = map[string]int32{
+		"LIST_MESSAGE_FORMAT_UNSPECIFIED": 0,
+		"LIST_MESSAGE_FORMAT_XML":         1,
+		"LIST_MESSAGE_FORMAT_JSON":        2,
+	}
+)
+
+func (x ListMessageFormat) Enum() *ListMessageFormat {
+	p := new(ListMessageFormat)
+	*p = x
+	return p
+}
+
+func (x ListMessageFormat) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (ListMessageFormat) Descriptor() protoreflect.EnumDescriptor {
+	return file_zoneledger_customs_v1_declarations_proto_enumTypes[3].Descriptor()
+}
+
+func (ListMessageFormat) Type() protoreflect.EnumType {
+	return &file_zoneledger_customs_v1_declarations_proto_enumTypes[3]
+}
+
+func (x ListMessageFormat) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use ListMessageFormat.Descriptor instead.
+func (ListMessageFormat) EnumDescriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{3}
+}
+
 // LotQuantity is a quantity of one lot.
 type LotQuantity struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -754,7 +808,13 @@ type List struct {
 	// committed a change in steps and could give one up; a server now commits a change with its
 	// journal or not at all and never sets it. A value an earlier server left is cleared by the
 	// list's next change. Output only.
-	Failure       string `protobuf:"bytes,34,opt,name=failure,proto3" json:"failure,omitempty"`
+	Failure string `protobuf:"bytes,34,opt,name=failure,proto3" json:"failure,omitempty"`
+	// The number customs assigned to the list (保税清单编号, e.g. "QD311124E000098849"), from its
+	// INV201 receipt; empty before. GetList finds the list by it too. Output only.
+	CustomsNo string `protobuf:"bytes,35,opt,name=customs_no,json=customsNo,proto3" json:"customs_no,omitempty"`
+	// The furthest stage customs' receipts reported: APPROVED, PRE_DEDUCTED (预核扣), DEDUCTED
+	// (已核扣), WRITTEN_OFF (已核销) or RETURNED; empty before a receipt. Output only.
+	CustomsStage  string `protobuf:"bytes,36,opt,name=customs_stage,json=customsStage,proto3" json:"customs_stage,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1023,6 +1083,20 @@ func (x *List) GetDate() string {
 func (x *List) GetFailure() string {
 	if x != nil {
 		return x.Failure
+	}
+	return ""
+}
+
+func (x *List) GetCustomsNo() string {
+	if x != nil {
+		return x.CustomsNo
+	}
+	return ""
+}
+
+func (x *List) GetCustomsStage() string {
+	if x != nil {
+		return x.CustomsStage
 	}
 	return ""
 }
@@ -1775,7 +1849,7 @@ func (x *ClearListResponse) GetList() *List {
 // GetListRequest names a list.
 type GetListRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// List number.
+	// List number: the zone's, or the number customs assigned (customs_no).
 	ListNo        string `protobuf:"bytes,1,opt,name=list_no,json=listNo,proto3" json:"list_no,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -1876,7 +1950,9 @@ type ListListsRequest struct {
 	// Maximum lists per page; 0 means the server default (100).
 	PageSize int32 `protobuf:"varint,4,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
 	// next_page_token of the previous page; empty for the first page.
-	PageToken     string `protobuf:"bytes,5,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	PageToken string `protobuf:"bytes,5,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	// Only the list customs numbered so (customs_no); empty: any.
+	CustomsNo     string `protobuf:"bytes,6,opt,name=customs_no,json=customsNo,proto3" json:"customs_no,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1942,6 +2018,13 @@ func (x *ListListsRequest) GetPageSize() int32 {
 func (x *ListListsRequest) GetPageToken() string {
 	if x != nil {
 		return x.PageToken
+	}
+	return ""
+}
+
+func (x *ListListsRequest) GetCustomsNo() string {
+	if x != nil {
+		return x.CustomsNo
 	}
 	return ""
 }
@@ -4345,6 +4428,375 @@ func (x *ListTaxableEventsResponse) GetNextPageToken() string {
 	return ""
 }
 
+// ExportListMessageRequest names a list and the format.
+type ExportListMessageRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The zone's list number or the customs number.
+	ListNo string `protobuf:"bytes,1,opt,name=list_no,json=listNo,proto3" json:"list_no,omitempty"`
+	// XML (default) or JSON.
+	Format        ListMessageFormat `protobuf:"varint,2,opt,name=format,proto3,enum=zoneledger.customs.v1.ListMessageFormat" json:"format,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ExportListMessageRequest) Reset() {
+	*x = ExportListMessageRequest{}
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[47]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ExportListMessageRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ExportListMessageRequest) ProtoMessage() {}
+
+func (x *ExportListMessageRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[47]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ExportListMessageRequest.ProtoReflect.Descriptor instead.
+func (*ExportListMessageRequest) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{47}
+}
+
+func (x *ExportListMessageRequest) GetListNo() string {
+	if x != nil {
+		return x.ListNo
+	}
+	return ""
+}
+
+func (x *ExportListMessageRequest) GetFormat() ListMessageFormat {
+	if x != nil {
+		return x.Format
+	}
+	return ListMessageFormat_LIST_MESSAGE_FORMAT_UNSPECIFIED
+}
+
+// ExportListMessageResponse carries the message.
+type ExportListMessageResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The message, UTF-8.
+	Message []byte `protobuf:"bytes,1,opt,name=message,proto3" json:"message,omitempty"`
+	// A file name for it: the zone's list number + ".INV101.xml" or ".INV101.json".
+	FileName      string `protobuf:"bytes,2,opt,name=file_name,json=fileName,proto3" json:"file_name,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ExportListMessageResponse) Reset() {
+	*x = ExportListMessageResponse{}
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[48]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ExportListMessageResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ExportListMessageResponse) ProtoMessage() {}
+
+func (x *ExportListMessageResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[48]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ExportListMessageResponse.ProtoReflect.Descriptor instead.
+func (*ExportListMessageResponse) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{48}
+}
+
+func (x *ExportListMessageResponse) GetMessage() []byte {
+	if x != nil {
+		return x.Message
+	}
+	return nil
+}
+
+func (x *ExportListMessageResponse) GetFileName() string {
+	if x != nil {
+		return x.FileName
+	}
+	return ""
+}
+
+// FileListMessageRequest carries an INV101 message.
+type FileListMessageRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The message, UTF-8, at most 4 MiB (the single window's limit); the server's largest request,
+	// 2 MiB by default (zoneledger serve --max-principal-in-flight-bytes), comes first.
+	Message []byte `protobuf:"bytes,1,opt,name=message,proto3" json:"message,omitempty"`
+	// XML (default) or JSON.
+	Format        ListMessageFormat `protobuf:"varint,2,opt,name=format,proto3,enum=zoneledger.customs.v1.ListMessageFormat" json:"format,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FileListMessageRequest) Reset() {
+	*x = FileListMessageRequest{}
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[49]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FileListMessageRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FileListMessageRequest) ProtoMessage() {}
+
+func (x *FileListMessageRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[49]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FileListMessageRequest.ProtoReflect.Descriptor instead.
+func (*FileListMessageRequest) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{49}
+}
+
+func (x *FileListMessageRequest) GetMessage() []byte {
+	if x != nil {
+		return x.Message
+	}
+	return nil
+}
+
+func (x *FileListMessageRequest) GetFormat() ListMessageFormat {
+	if x != nil {
+		return x.Format
+	}
+	return ListMessageFormat_LIST_MESSAGE_FORMAT_UNSPECIFIED
+}
+
+// FileListMessageResponse carries the list filed (and declared, when DelcareFlag was 1).
+type FileListMessageResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The list.
+	List          *List `protobuf:"bytes,1,opt,name=list,proto3" json:"list,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FileListMessageResponse) Reset() {
+	*x = FileListMessageResponse{}
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[50]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FileListMessageResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FileListMessageResponse) ProtoMessage() {}
+
+func (x *FileListMessageResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[50]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FileListMessageResponse.ProtoReflect.Descriptor instead.
+func (*FileListMessageResponse) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{50}
+}
+
+func (x *FileListMessageResponse) GetList() *List {
+	if x != nil {
+		return x.List
+	}
+	return nil
+}
+
+// ImportListReceiptsRequest carries INV201 receipts.
+type ImportListReceiptsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The receipts, one XML message each, applied in order; together within the server's largest
+	// request (2 MiB by default).
+	Messages      [][]byte `protobuf:"bytes,1,rep,name=messages,proto3" json:"messages,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ImportListReceiptsRequest) Reset() {
+	*x = ImportListReceiptsRequest{}
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[51]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ImportListReceiptsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ImportListReceiptsRequest) ProtoMessage() {}
+
+func (x *ImportListReceiptsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[51]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ImportListReceiptsRequest.ProtoReflect.Descriptor instead.
+func (*ImportListReceiptsRequest) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{51}
+}
+
+func (x *ImportListReceiptsRequest) GetMessages() [][]byte {
+	if x != nil {
+		return x.Messages
+	}
+	return nil
+}
+
+// ListReceiptOutcome is what one receipt did.
+type ListReceiptOutcome struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The receipt's envelope message_id.
+	MessageId string `protobuf:"bytes,1,opt,name=message_id,json=messageId,proto3" json:"message_id,omitempty"`
+	// The list after the receipt.
+	List *List `protobuf:"bytes,2,opt,name=list,proto3" json:"list,omitempty"`
+	// False when the receipt told nothing new (sent again, or an earlier stage than the list's).
+	Changed       bool `protobuf:"varint,3,opt,name=changed,proto3" json:"changed,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListReceiptOutcome) Reset() {
+	*x = ListReceiptOutcome{}
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[52]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListReceiptOutcome) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListReceiptOutcome) ProtoMessage() {}
+
+func (x *ListReceiptOutcome) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[52]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListReceiptOutcome.ProtoReflect.Descriptor instead.
+func (*ListReceiptOutcome) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{52}
+}
+
+func (x *ListReceiptOutcome) GetMessageId() string {
+	if x != nil {
+		return x.MessageId
+	}
+	return ""
+}
+
+func (x *ListReceiptOutcome) GetList() *List {
+	if x != nil {
+		return x.List
+	}
+	return nil
+}
+
+func (x *ListReceiptOutcome) GetChanged() bool {
+	if x != nil {
+		return x.Changed
+	}
+	return false
+}
+
+// ImportListReceiptsResponse says what each receipt did, in order.
+type ImportListReceiptsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// One outcome per receipt.
+	Outcomes      []*ListReceiptOutcome `protobuf:"bytes,1,rep,name=outcomes,proto3" json:"outcomes,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ImportListReceiptsResponse) Reset() {
+	*x = ImportListReceiptsResponse{}
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[53]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ImportListReceiptsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ImportListReceiptsResponse) ProtoMessage() {}
+
+func (x *ImportListReceiptsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_declarations_proto_msgTypes[53]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ImportListReceiptsResponse.ProtoReflect.Descriptor instead.
+func (*ImportListReceiptsResponse) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_declarations_proto_rawDescGZIP(), []int{53}
+}
+
+func (x *ImportListReceiptsResponse) GetOutcomes() []*ListReceiptOutcome {
+	if x != nil {
+		return x.Outcomes
+	}
+	return nil
+}
+
 var File_zoneledger_customs_v1_declarations_proto protoreflect.FileDescriptor
 
 const file_zoneledger_customs_v1_declarations_proto_rawDesc = "" +
@@ -4392,7 +4844,7 @@ const file_zoneledger_customs_v1_declarations_proto_rawDesc = "" +
 	"\x0elegal_quantity\x18\x06 \x01(\tR\rlegalQuantity\x12\x1d\n" +
 	"\n" +
 	"legal_unit\x18\a \x01(\tR\tlegalUnit\x12!\n" +
-	"\ffirst_import\x18\b \x01(\tR\vfirstImport\"\xba\t\n" +
+	"\ffirst_import\x18\b \x01(\tR\vfirstImport\"\xfe\t\n" +
 	"\x04List\x12\x17\n" +
 	"\alist_no\x18\x01 \x01(\tR\x06listNo\x12\x19\n" +
 	"\binner_no\x18\x02 \x01(\tR\ainnerNo\x12\x1e\n" +
@@ -4439,7 +4891,10 @@ const file_zoneledger_customs_v1_declarations_proto_rawDesc = "" +
 	"\n" +
 	"input_hash\x18  \x01(\tR\tinputHash\x12\x12\n" +
 	"\x04date\x18! \x01(\tR\x04date\x12\x18\n" +
-	"\afailure\x18\" \x01(\tR\afailure\"\xce\x06\n" +
+	"\afailure\x18\" \x01(\tR\afailure\x12\x1d\n" +
+	"\n" +
+	"customs_no\x18# \x01(\tR\tcustomsNo\x12#\n" +
+	"\rcustoms_stage\x18$ \x01(\tR\fcustomsStage\"\xce\x06\n" +
 	"\x11CreateListRequest\x12%\n" +
 	"\binner_no\x18\x01 \x01(\tB\n" +
 	"\xbaH\a\xc8\x01\x01r\x02\x18@R\ainnerNo\x12#\n" +
@@ -4500,7 +4955,7 @@ const file_zoneledger_customs_v1_declarations_proto_rawDesc = "" +
 	"\alist_no\x18\x01 \x01(\tB\n" +
 	"\xbaH\a\xc8\x01\x01r\x02\x18@R\x06listNo\"B\n" +
 	"\x0fGetListResponse\x12/\n" +
-	"\x04list\x18\x01 \x01(\v2\x1b.zoneledger.customs.v1.ListR\x04list\"\xf4\x01\n" +
+	"\x04list\x18\x01 \x01(\v2\x1b.zoneledger.customs.v1.ListR\x04list\"\x9c\x02\n" +
 	"\x10ListListsRequest\x12 \n" +
 	"\abook_no\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x18@R\x06bookNo\x12'\n" +
 	"\n" +
@@ -4510,7 +4965,9 @@ const file_zoneledger_customs_v1_declarations_proto_rawDesc = "" +
 	"\tpage_size\x18\x04 \x01(\x05B\n" +
 	"\xbaH\a\x1a\x05\x18\xe8\a(\x00R\bpageSize\x12'\n" +
 	"\n" +
-	"page_token\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\x80\bR\tpageToken\"n\n" +
+	"page_token\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\x80\bR\tpageToken\x12&\n" +
+	"\n" +
+	"customs_no\x18\x06 \x01(\tB\a\xbaH\x04r\x02\x18@R\tcustomsNo\"n\n" +
 	"\x11ListListsResponse\x121\n" +
 	"\x05lists\x18\x01 \x03(\v2\x1b.zoneledger.customs.v1.ListR\x05lists\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xcd\x03\n" +
@@ -4735,7 +5192,29 @@ const file_zoneledger_customs_v1_declarations_proto_rawDesc = "" +
 	"\x1cto_date.not_before_from_date\x12#from_date must not be after to_date\x1aLthis.from_date == '' || this.to_date == '' || this.from_date <= this.to_date\"\x80\x01\n" +
 	"\x19ListTaxableEventsResponse\x12;\n" +
 	"\x06events\x18\x01 \x03(\v2#.zoneledger.customs.v1.TaxableEventR\x06events\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken*\xc0\x01\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x8b\x01\n" +
+	"\x18ExportListMessageRequest\x12#\n" +
+	"\alist_no\x18\x01 \x01(\tB\n" +
+	"\xbaH\a\xc8\x01\x01r\x02\x18@R\x06listNo\x12J\n" +
+	"\x06format\x18\x02 \x01(\x0e2(.zoneledger.customs.v1.ListMessageFormatB\b\xbaH\x05\x82\x01\x02\x10\x01R\x06format\"R\n" +
+	"\x19ExportListMessageResponse\x12\x18\n" +
+	"\amessage\x18\x01 \x01(\fR\amessage\x12\x1b\n" +
+	"\tfile_name\x18\x02 \x01(\tR\bfileName\"\x8d\x01\n" +
+	"\x16FileListMessageRequest\x12'\n" +
+	"\amessage\x18\x01 \x01(\fB\r\xbaH\n" +
+	"\xc8\x01\x01z\x05\x18\x80\x80\x80\x02R\amessage\x12J\n" +
+	"\x06format\x18\x02 \x01(\x0e2(.zoneledger.customs.v1.ListMessageFormatB\b\xbaH\x05\x82\x01\x02\x10\x01R\x06format\"J\n" +
+	"\x17FileListMessageResponse\x12/\n" +
+	"\x04list\x18\x01 \x01(\v2\x1b.zoneledger.customs.v1.ListR\x04list\"M\n" +
+	"\x19ImportListReceiptsRequest\x120\n" +
+	"\bmessages\x18\x01 \x03(\fB\x14\xbaH\x11\x92\x01\x0e\b\x01\x10\xe8\a\"\az\x05\x18\x80\x80\x80\x02R\bmessages\"~\n" +
+	"\x12ListReceiptOutcome\x12\x1d\n" +
+	"\n" +
+	"message_id\x18\x01 \x01(\tR\tmessageId\x12/\n" +
+	"\x04list\x18\x02 \x01(\v2\x1b.zoneledger.customs.v1.ListR\x04list\x12\x18\n" +
+	"\achanged\x18\x03 \x01(\bR\achanged\"c\n" +
+	"\x1aImportListReceiptsResponse\x12E\n" +
+	"\boutcomes\x18\x01 \x03(\v2).zoneledger.customs.v1.ListReceiptOutcomeR\boutcomes*\xc0\x01\n" +
 	"\n" +
 	"ListStatus\x12\x1b\n" +
 	"\x17LIST_STATUS_UNSPECIFIED\x10\x00\x12\x15\n" +
@@ -4758,7 +5237,11 @@ const file_zoneledger_customs_v1_declarations_proto_rawDesc = "" +
 	"\x1fGOODS_CATEGORY_SURPLUS_MATERIAL\x10\x03\x12\x18\n" +
 	"\x14GOODS_CATEGORY_SCRAP\x10\x04\x12\x1d\n" +
 	"\x19GOODS_CATEGORY_BY_PRODUCT\x10\x05\x12\x1b\n" +
-	"\x17GOODS_CATEGORY_DISASTER\x10\x062\xfd\f\n" +
+	"\x17GOODS_CATEGORY_DISASTER\x10\x06*s\n" +
+	"\x11ListMessageFormat\x12#\n" +
+	"\x1fLIST_MESSAGE_FORMAT_UNSPECIFIED\x10\x00\x12\x1b\n" +
+	"\x17LIST_MESSAGE_FORMAT_XML\x10\x01\x12\x1c\n" +
+	"\x18LIST_MESSAGE_FORMAT_JSON\x10\x022\xe2\x0f\n" +
 	"\x12DeclarationService\x12a\n" +
 	"\n" +
 	"CreateList\x12(.zoneledger.customs.v1.CreateListRequest\x1a).zoneledger.customs.v1.CreateListResponse\x12d\n" +
@@ -4780,7 +5263,10 @@ const file_zoneledger_customs_v1_declarations_proto_rawDesc = "" +
 	"\x10ListPendingTrips\x12..zoneledger.customs.v1.ListPendingTripsRequest\x1a/.zoneledger.customs.v1.ListPendingTripsResponse\x12v\n" +
 	"\x11ReportConsumption\x12/.zoneledger.customs.v1.ReportConsumptionRequest\x1a0.zoneledger.customs.v1.ReportConsumptionResponse\x12y\n" +
 	"\x12RequestCertificate\x120.zoneledger.customs.v1.RequestCertificateRequest\x1a1.zoneledger.customs.v1.RequestCertificateResponse\x12v\n" +
-	"\x11ListTaxableEvents\x12/.zoneledger.customs.v1.ListTaxableEventsRequest\x1a0.zoneledger.customs.v1.ListTaxableEventsResponseB\xec\x01\n" +
+	"\x11ListTaxableEvents\x12/.zoneledger.customs.v1.ListTaxableEventsRequest\x1a0.zoneledger.customs.v1.ListTaxableEventsResponse\x12v\n" +
+	"\x11ExportListMessage\x12/.zoneledger.customs.v1.ExportListMessageRequest\x1a0.zoneledger.customs.v1.ExportListMessageResponse\x12p\n" +
+	"\x0fFileListMessage\x12-.zoneledger.customs.v1.FileListMessageRequest\x1a..zoneledger.customs.v1.FileListMessageResponse\x12y\n" +
+	"\x12ImportListReceipts\x120.zoneledger.customs.v1.ImportListReceiptsRequest\x1a1.zoneledger.customs.v1.ImportListReceiptsResponseB\xec\x01\n" +
 	"\x19com.zoneledger.customs.v1B\x11DeclarationsProtoP\x01ZFgithub.com/zoneledger/zoneledger/proto/zoneledger/customs/v1;customsv1\xa2\x02\x03ZCX\xaa\x02\x15Zoneledger.Customs.V1\xca\x02\x15Zoneledger\\Customs\\V1\xe2\x02!Zoneledger\\Customs\\V1\\GPBMetadata\xea\x02\x17Zoneledger::Customs::V1b\x06proto3"
 
 var (
@@ -4795,142 +5281,161 @@ func file_zoneledger_customs_v1_declarations_proto_rawDescGZIP() []byte {
 	return file_zoneledger_customs_v1_declarations_proto_rawDescData
 }
 
-var file_zoneledger_customs_v1_declarations_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_zoneledger_customs_v1_declarations_proto_msgTypes = make([]protoimpl.MessageInfo, 47)
+var file_zoneledger_customs_v1_declarations_proto_enumTypes = make([]protoimpl.EnumInfo, 4)
+var file_zoneledger_customs_v1_declarations_proto_msgTypes = make([]protoimpl.MessageInfo, 54)
 var file_zoneledger_customs_v1_declarations_proto_goTypes = []any{
 	(ListStatus)(0),                    // 0: zoneledger.customs.v1.ListStatus
 	(SlipStatus)(0),                    // 1: zoneledger.customs.v1.SlipStatus
 	(GoodsCategory)(0),                 // 2: zoneledger.customs.v1.GoodsCategory
-	(*LotQuantity)(nil),                // 3: zoneledger.customs.v1.LotQuantity
-	(*ListLine)(nil),                   // 4: zoneledger.customs.v1.ListLine
-	(*ListLineMaterial)(nil),           // 5: zoneledger.customs.v1.ListLineMaterial
-	(*List)(nil),                       // 6: zoneledger.customs.v1.List
-	(*CreateListRequest)(nil),          // 7: zoneledger.customs.v1.CreateListRequest
-	(*CreateListResponse)(nil),         // 8: zoneledger.customs.v1.CreateListResponse
-	(*DeclareListRequest)(nil),         // 9: zoneledger.customs.v1.DeclareListRequest
-	(*DeclareListResponse)(nil),        // 10: zoneledger.customs.v1.DeclareListResponse
-	(*ApproveListRequest)(nil),         // 11: zoneledger.customs.v1.ApproveListRequest
-	(*ApproveListResponse)(nil),        // 12: zoneledger.customs.v1.ApproveListResponse
-	(*ReturnListRequest)(nil),          // 13: zoneledger.customs.v1.ReturnListRequest
-	(*ReturnListResponse)(nil),         // 14: zoneledger.customs.v1.ReturnListResponse
-	(*DeleteListRequest)(nil),          // 15: zoneledger.customs.v1.DeleteListRequest
-	(*DeleteListResponse)(nil),         // 16: zoneledger.customs.v1.DeleteListResponse
-	(*ClearListRequest)(nil),           // 17: zoneledger.customs.v1.ClearListRequest
-	(*ClearListResponse)(nil),          // 18: zoneledger.customs.v1.ClearListResponse
-	(*GetListRequest)(nil),             // 19: zoneledger.customs.v1.GetListRequest
-	(*GetListResponse)(nil),            // 20: zoneledger.customs.v1.GetListResponse
-	(*ListListsRequest)(nil),           // 21: zoneledger.customs.v1.ListListsRequest
-	(*ListListsResponse)(nil),          // 22: zoneledger.customs.v1.ListListsResponse
-	(*Form)(nil),                       // 23: zoneledger.customs.v1.Form
-	(*CreateFormRequest)(nil),          // 24: zoneledger.customs.v1.CreateFormRequest
-	(*CreateFormResponse)(nil),         // 25: zoneledger.customs.v1.CreateFormResponse
-	(*GetFormRequest)(nil),             // 26: zoneledger.customs.v1.GetFormRequest
-	(*GetFormResponse)(nil),            // 27: zoneledger.customs.v1.GetFormResponse
-	(*SlipLine)(nil),                   // 28: zoneledger.customs.v1.SlipLine
-	(*Slip)(nil),                       // 29: zoneledger.customs.v1.Slip
-	(*CreateSlipRequest)(nil),          // 30: zoneledger.customs.v1.CreateSlipRequest
-	(*CreateSlipResponse)(nil),         // 31: zoneledger.customs.v1.CreateSlipResponse
-	(*GetSlipRequest)(nil),             // 32: zoneledger.customs.v1.GetSlipRequest
-	(*GetSlipResponse)(nil),            // 33: zoneledger.customs.v1.GetSlipResponse
-	(*PendingTrip)(nil),                // 34: zoneledger.customs.v1.PendingTrip
-	(*ListPendingTripsRequest)(nil),    // 35: zoneledger.customs.v1.ListPendingTripsRequest
-	(*ListPendingTripsResponse)(nil),   // 36: zoneledger.customs.v1.ListPendingTripsResponse
-	(*ConsumedLine)(nil),               // 37: zoneledger.customs.v1.ConsumedLine
-	(*ProducedLine)(nil),               // 38: zoneledger.customs.v1.ProducedLine
-	(*ConsumptionReport)(nil),          // 39: zoneledger.customs.v1.ConsumptionReport
-	(*ReportConsumptionRequest)(nil),   // 40: zoneledger.customs.v1.ReportConsumptionRequest
-	(*ReportConsumptionResponse)(nil),  // 41: zoneledger.customs.v1.ReportConsumptionResponse
-	(*CertifiedLot)(nil),               // 42: zoneledger.customs.v1.CertifiedLot
-	(*Certificate)(nil),                // 43: zoneledger.customs.v1.Certificate
-	(*RequestCertificateRequest)(nil),  // 44: zoneledger.customs.v1.RequestCertificateRequest
-	(*RequestCertificateResponse)(nil), // 45: zoneledger.customs.v1.RequestCertificateResponse
-	(*TaxableEvent)(nil),               // 46: zoneledger.customs.v1.TaxableEvent
-	(*TaxableEventMaterial)(nil),       // 47: zoneledger.customs.v1.TaxableEventMaterial
-	(*ListTaxableEventsRequest)(nil),   // 48: zoneledger.customs.v1.ListTaxableEventsRequest
-	(*ListTaxableEventsResponse)(nil),  // 49: zoneledger.customs.v1.ListTaxableEventsResponse
-	(*timestamppb.Timestamp)(nil),      // 50: google.protobuf.Timestamp
+	(ListMessageFormat)(0),             // 3: zoneledger.customs.v1.ListMessageFormat
+	(*LotQuantity)(nil),                // 4: zoneledger.customs.v1.LotQuantity
+	(*ListLine)(nil),                   // 5: zoneledger.customs.v1.ListLine
+	(*ListLineMaterial)(nil),           // 6: zoneledger.customs.v1.ListLineMaterial
+	(*List)(nil),                       // 7: zoneledger.customs.v1.List
+	(*CreateListRequest)(nil),          // 8: zoneledger.customs.v1.CreateListRequest
+	(*CreateListResponse)(nil),         // 9: zoneledger.customs.v1.CreateListResponse
+	(*DeclareListRequest)(nil),         // 10: zoneledger.customs.v1.DeclareListRequest
+	(*DeclareListResponse)(nil),        // 11: zoneledger.customs.v1.DeclareListResponse
+	(*ApproveListRequest)(nil),         // 12: zoneledger.customs.v1.ApproveListRequest
+	(*ApproveListResponse)(nil),        // 13: zoneledger.customs.v1.ApproveListResponse
+	(*ReturnListRequest)(nil),          // 14: zoneledger.customs.v1.ReturnListRequest
+	(*ReturnListResponse)(nil),         // 15: zoneledger.customs.v1.ReturnListResponse
+	(*DeleteListRequest)(nil),          // 16: zoneledger.customs.v1.DeleteListRequest
+	(*DeleteListResponse)(nil),         // 17: zoneledger.customs.v1.DeleteListResponse
+	(*ClearListRequest)(nil),           // 18: zoneledger.customs.v1.ClearListRequest
+	(*ClearListResponse)(nil),          // 19: zoneledger.customs.v1.ClearListResponse
+	(*GetListRequest)(nil),             // 20: zoneledger.customs.v1.GetListRequest
+	(*GetListResponse)(nil),            // 21: zoneledger.customs.v1.GetListResponse
+	(*ListListsRequest)(nil),           // 22: zoneledger.customs.v1.ListListsRequest
+	(*ListListsResponse)(nil),          // 23: zoneledger.customs.v1.ListListsResponse
+	(*Form)(nil),                       // 24: zoneledger.customs.v1.Form
+	(*CreateFormRequest)(nil),          // 25: zoneledger.customs.v1.CreateFormRequest
+	(*CreateFormResponse)(nil),         // 26: zoneledger.customs.v1.CreateFormResponse
+	(*GetFormRequest)(nil),             // 27: zoneledger.customs.v1.GetFormRequest
+	(*GetFormResponse)(nil),            // 28: zoneledger.customs.v1.GetFormResponse
+	(*SlipLine)(nil),                   // 29: zoneledger.customs.v1.SlipLine
+	(*Slip)(nil),                       // 30: zoneledger.customs.v1.Slip
+	(*CreateSlipRequest)(nil),          // 31: zoneledger.customs.v1.CreateSlipRequest
+	(*CreateSlipResponse)(nil),         // 32: zoneledger.customs.v1.CreateSlipResponse
+	(*GetSlipRequest)(nil),             // 33: zoneledger.customs.v1.GetSlipRequest
+	(*GetSlipResponse)(nil),            // 34: zoneledger.customs.v1.GetSlipResponse
+	(*PendingTrip)(nil),                // 35: zoneledger.customs.v1.PendingTrip
+	(*ListPendingTripsRequest)(nil),    // 36: zoneledger.customs.v1.ListPendingTripsRequest
+	(*ListPendingTripsResponse)(nil),   // 37: zoneledger.customs.v1.ListPendingTripsResponse
+	(*ConsumedLine)(nil),               // 38: zoneledger.customs.v1.ConsumedLine
+	(*ProducedLine)(nil),               // 39: zoneledger.customs.v1.ProducedLine
+	(*ConsumptionReport)(nil),          // 40: zoneledger.customs.v1.ConsumptionReport
+	(*ReportConsumptionRequest)(nil),   // 41: zoneledger.customs.v1.ReportConsumptionRequest
+	(*ReportConsumptionResponse)(nil),  // 42: zoneledger.customs.v1.ReportConsumptionResponse
+	(*CertifiedLot)(nil),               // 43: zoneledger.customs.v1.CertifiedLot
+	(*Certificate)(nil),                // 44: zoneledger.customs.v1.Certificate
+	(*RequestCertificateRequest)(nil),  // 45: zoneledger.customs.v1.RequestCertificateRequest
+	(*RequestCertificateResponse)(nil), // 46: zoneledger.customs.v1.RequestCertificateResponse
+	(*TaxableEvent)(nil),               // 47: zoneledger.customs.v1.TaxableEvent
+	(*TaxableEventMaterial)(nil),       // 48: zoneledger.customs.v1.TaxableEventMaterial
+	(*ListTaxableEventsRequest)(nil),   // 49: zoneledger.customs.v1.ListTaxableEventsRequest
+	(*ListTaxableEventsResponse)(nil),  // 50: zoneledger.customs.v1.ListTaxableEventsResponse
+	(*ExportListMessageRequest)(nil),   // 51: zoneledger.customs.v1.ExportListMessageRequest
+	(*ExportListMessageResponse)(nil),  // 52: zoneledger.customs.v1.ExportListMessageResponse
+	(*FileListMessageRequest)(nil),     // 53: zoneledger.customs.v1.FileListMessageRequest
+	(*FileListMessageResponse)(nil),    // 54: zoneledger.customs.v1.FileListMessageResponse
+	(*ImportListReceiptsRequest)(nil),  // 55: zoneledger.customs.v1.ImportListReceiptsRequest
+	(*ListReceiptOutcome)(nil),         // 56: zoneledger.customs.v1.ListReceiptOutcome
+	(*ImportListReceiptsResponse)(nil), // 57: zoneledger.customs.v1.ImportListReceiptsResponse
+	(*timestamppb.Timestamp)(nil),      // 58: google.protobuf.Timestamp
 }
 var file_zoneledger_customs_v1_declarations_proto_depIdxs = []int32{
-	3,  // 0: zoneledger.customs.v1.ListLine.lots:type_name -> zoneledger.customs.v1.LotQuantity
-	5,  // 1: zoneledger.customs.v1.ListLine.materials:type_name -> zoneledger.customs.v1.ListLineMaterial
+	4,  // 0: zoneledger.customs.v1.ListLine.lots:type_name -> zoneledger.customs.v1.LotQuantity
+	6,  // 1: zoneledger.customs.v1.ListLine.materials:type_name -> zoneledger.customs.v1.ListLineMaterial
 	2,  // 2: zoneledger.customs.v1.ListLine.goods_category:type_name -> zoneledger.customs.v1.GoodsCategory
 	0,  // 3: zoneledger.customs.v1.List.status:type_name -> zoneledger.customs.v1.ListStatus
-	4,  // 4: zoneledger.customs.v1.List.lines:type_name -> zoneledger.customs.v1.ListLine
-	50, // 5: zoneledger.customs.v1.List.created_at:type_name -> google.protobuf.Timestamp
-	50, // 6: zoneledger.customs.v1.List.declared_at:type_name -> google.protobuf.Timestamp
-	50, // 7: zoneledger.customs.v1.List.approved_at:type_name -> google.protobuf.Timestamp
-	50, // 8: zoneledger.customs.v1.List.cleared_at:type_name -> google.protobuf.Timestamp
-	4,  // 9: zoneledger.customs.v1.CreateListRequest.lines:type_name -> zoneledger.customs.v1.ListLine
-	6,  // 10: zoneledger.customs.v1.CreateListResponse.list:type_name -> zoneledger.customs.v1.List
-	6,  // 11: zoneledger.customs.v1.DeclareListResponse.list:type_name -> zoneledger.customs.v1.List
-	6,  // 12: zoneledger.customs.v1.ApproveListResponse.list:type_name -> zoneledger.customs.v1.List
-	6,  // 13: zoneledger.customs.v1.ReturnListResponse.list:type_name -> zoneledger.customs.v1.List
-	6,  // 14: zoneledger.customs.v1.DeleteListResponse.list:type_name -> zoneledger.customs.v1.List
-	6,  // 15: zoneledger.customs.v1.ClearListResponse.list:type_name -> zoneledger.customs.v1.List
-	6,  // 16: zoneledger.customs.v1.GetListResponse.list:type_name -> zoneledger.customs.v1.List
+	5,  // 4: zoneledger.customs.v1.List.lines:type_name -> zoneledger.customs.v1.ListLine
+	58, // 5: zoneledger.customs.v1.List.created_at:type_name -> google.protobuf.Timestamp
+	58, // 6: zoneledger.customs.v1.List.declared_at:type_name -> google.protobuf.Timestamp
+	58, // 7: zoneledger.customs.v1.List.approved_at:type_name -> google.protobuf.Timestamp
+	58, // 8: zoneledger.customs.v1.List.cleared_at:type_name -> google.protobuf.Timestamp
+	5,  // 9: zoneledger.customs.v1.CreateListRequest.lines:type_name -> zoneledger.customs.v1.ListLine
+	7,  // 10: zoneledger.customs.v1.CreateListResponse.list:type_name -> zoneledger.customs.v1.List
+	7,  // 11: zoneledger.customs.v1.DeclareListResponse.list:type_name -> zoneledger.customs.v1.List
+	7,  // 12: zoneledger.customs.v1.ApproveListResponse.list:type_name -> zoneledger.customs.v1.List
+	7,  // 13: zoneledger.customs.v1.ReturnListResponse.list:type_name -> zoneledger.customs.v1.List
+	7,  // 14: zoneledger.customs.v1.DeleteListResponse.list:type_name -> zoneledger.customs.v1.List
+	7,  // 15: zoneledger.customs.v1.ClearListResponse.list:type_name -> zoneledger.customs.v1.List
+	7,  // 16: zoneledger.customs.v1.GetListResponse.list:type_name -> zoneledger.customs.v1.List
 	0,  // 17: zoneledger.customs.v1.ListListsRequest.status:type_name -> zoneledger.customs.v1.ListStatus
-	6,  // 18: zoneledger.customs.v1.ListListsResponse.lists:type_name -> zoneledger.customs.v1.List
-	50, // 19: zoneledger.customs.v1.Form.created_at:type_name -> google.protobuf.Timestamp
-	23, // 20: zoneledger.customs.v1.CreateFormResponse.form:type_name -> zoneledger.customs.v1.Form
-	23, // 21: zoneledger.customs.v1.GetFormResponse.form:type_name -> zoneledger.customs.v1.Form
-	28, // 22: zoneledger.customs.v1.Slip.lines:type_name -> zoneledger.customs.v1.SlipLine
+	7,  // 18: zoneledger.customs.v1.ListListsResponse.lists:type_name -> zoneledger.customs.v1.List
+	58, // 19: zoneledger.customs.v1.Form.created_at:type_name -> google.protobuf.Timestamp
+	24, // 20: zoneledger.customs.v1.CreateFormResponse.form:type_name -> zoneledger.customs.v1.Form
+	24, // 21: zoneledger.customs.v1.GetFormResponse.form:type_name -> zoneledger.customs.v1.Form
+	29, // 22: zoneledger.customs.v1.Slip.lines:type_name -> zoneledger.customs.v1.SlipLine
 	1,  // 23: zoneledger.customs.v1.Slip.status:type_name -> zoneledger.customs.v1.SlipStatus
-	50, // 24: zoneledger.customs.v1.Slip.created_at:type_name -> google.protobuf.Timestamp
-	28, // 25: zoneledger.customs.v1.CreateSlipRequest.lines:type_name -> zoneledger.customs.v1.SlipLine
-	29, // 26: zoneledger.customs.v1.CreateSlipResponse.slip:type_name -> zoneledger.customs.v1.Slip
-	29, // 27: zoneledger.customs.v1.GetSlipResponse.slip:type_name -> zoneledger.customs.v1.Slip
-	29, // 28: zoneledger.customs.v1.PendingTrip.slip:type_name -> zoneledger.customs.v1.Slip
-	34, // 29: zoneledger.customs.v1.ListPendingTripsResponse.trips:type_name -> zoneledger.customs.v1.PendingTrip
-	3,  // 30: zoneledger.customs.v1.ConsumedLine.lots:type_name -> zoneledger.customs.v1.LotQuantity
-	37, // 31: zoneledger.customs.v1.ConsumptionReport.consumed:type_name -> zoneledger.customs.v1.ConsumedLine
-	38, // 32: zoneledger.customs.v1.ConsumptionReport.produced:type_name -> zoneledger.customs.v1.ProducedLine
-	50, // 33: zoneledger.customs.v1.ConsumptionReport.created_at:type_name -> google.protobuf.Timestamp
-	37, // 34: zoneledger.customs.v1.ReportConsumptionRequest.consumed:type_name -> zoneledger.customs.v1.ConsumedLine
-	38, // 35: zoneledger.customs.v1.ReportConsumptionRequest.produced:type_name -> zoneledger.customs.v1.ProducedLine
-	39, // 36: zoneledger.customs.v1.ReportConsumptionResponse.report:type_name -> zoneledger.customs.v1.ConsumptionReport
-	50, // 37: zoneledger.customs.v1.Certificate.issued_at:type_name -> google.protobuf.Timestamp
-	42, // 38: zoneledger.customs.v1.Certificate.lots:type_name -> zoneledger.customs.v1.CertifiedLot
-	43, // 39: zoneledger.customs.v1.RequestCertificateResponse.certificate:type_name -> zoneledger.customs.v1.Certificate
-	47, // 40: zoneledger.customs.v1.TaxableEvent.materials:type_name -> zoneledger.customs.v1.TaxableEventMaterial
+	58, // 24: zoneledger.customs.v1.Slip.created_at:type_name -> google.protobuf.Timestamp
+	29, // 25: zoneledger.customs.v1.CreateSlipRequest.lines:type_name -> zoneledger.customs.v1.SlipLine
+	30, // 26: zoneledger.customs.v1.CreateSlipResponse.slip:type_name -> zoneledger.customs.v1.Slip
+	30, // 27: zoneledger.customs.v1.GetSlipResponse.slip:type_name -> zoneledger.customs.v1.Slip
+	30, // 28: zoneledger.customs.v1.PendingTrip.slip:type_name -> zoneledger.customs.v1.Slip
+	35, // 29: zoneledger.customs.v1.ListPendingTripsResponse.trips:type_name -> zoneledger.customs.v1.PendingTrip
+	4,  // 30: zoneledger.customs.v1.ConsumedLine.lots:type_name -> zoneledger.customs.v1.LotQuantity
+	38, // 31: zoneledger.customs.v1.ConsumptionReport.consumed:type_name -> zoneledger.customs.v1.ConsumedLine
+	39, // 32: zoneledger.customs.v1.ConsumptionReport.produced:type_name -> zoneledger.customs.v1.ProducedLine
+	58, // 33: zoneledger.customs.v1.ConsumptionReport.created_at:type_name -> google.protobuf.Timestamp
+	38, // 34: zoneledger.customs.v1.ReportConsumptionRequest.consumed:type_name -> zoneledger.customs.v1.ConsumedLine
+	39, // 35: zoneledger.customs.v1.ReportConsumptionRequest.produced:type_name -> zoneledger.customs.v1.ProducedLine
+	40, // 36: zoneledger.customs.v1.ReportConsumptionResponse.report:type_name -> zoneledger.customs.v1.ConsumptionReport
+	58, // 37: zoneledger.customs.v1.Certificate.issued_at:type_name -> google.protobuf.Timestamp
+	43, // 38: zoneledger.customs.v1.Certificate.lots:type_name -> zoneledger.customs.v1.CertifiedLot
+	44, // 39: zoneledger.customs.v1.RequestCertificateResponse.certificate:type_name -> zoneledger.customs.v1.Certificate
+	48, // 40: zoneledger.customs.v1.TaxableEvent.materials:type_name -> zoneledger.customs.v1.TaxableEventMaterial
 	2,  // 41: zoneledger.customs.v1.TaxableEvent.goods_category:type_name -> zoneledger.customs.v1.GoodsCategory
-	46, // 42: zoneledger.customs.v1.ListTaxableEventsResponse.events:type_name -> zoneledger.customs.v1.TaxableEvent
-	7,  // 43: zoneledger.customs.v1.DeclarationService.CreateList:input_type -> zoneledger.customs.v1.CreateListRequest
-	9,  // 44: zoneledger.customs.v1.DeclarationService.DeclareList:input_type -> zoneledger.customs.v1.DeclareListRequest
-	11, // 45: zoneledger.customs.v1.DeclarationService.ApproveList:input_type -> zoneledger.customs.v1.ApproveListRequest
-	13, // 46: zoneledger.customs.v1.DeclarationService.ReturnList:input_type -> zoneledger.customs.v1.ReturnListRequest
-	15, // 47: zoneledger.customs.v1.DeclarationService.DeleteList:input_type -> zoneledger.customs.v1.DeleteListRequest
-	17, // 48: zoneledger.customs.v1.DeclarationService.ClearList:input_type -> zoneledger.customs.v1.ClearListRequest
-	19, // 49: zoneledger.customs.v1.DeclarationService.GetList:input_type -> zoneledger.customs.v1.GetListRequest
-	21, // 50: zoneledger.customs.v1.DeclarationService.ListLists:input_type -> zoneledger.customs.v1.ListListsRequest
-	24, // 51: zoneledger.customs.v1.DeclarationService.CreateForm:input_type -> zoneledger.customs.v1.CreateFormRequest
-	26, // 52: zoneledger.customs.v1.DeclarationService.GetForm:input_type -> zoneledger.customs.v1.GetFormRequest
-	30, // 53: zoneledger.customs.v1.DeclarationService.CreateSlip:input_type -> zoneledger.customs.v1.CreateSlipRequest
-	32, // 54: zoneledger.customs.v1.DeclarationService.GetSlip:input_type -> zoneledger.customs.v1.GetSlipRequest
-	35, // 55: zoneledger.customs.v1.DeclarationService.ListPendingTrips:input_type -> zoneledger.customs.v1.ListPendingTripsRequest
-	40, // 56: zoneledger.customs.v1.DeclarationService.ReportConsumption:input_type -> zoneledger.customs.v1.ReportConsumptionRequest
-	44, // 57: zoneledger.customs.v1.DeclarationService.RequestCertificate:input_type -> zoneledger.customs.v1.RequestCertificateRequest
-	48, // 58: zoneledger.customs.v1.DeclarationService.ListTaxableEvents:input_type -> zoneledger.customs.v1.ListTaxableEventsRequest
-	8,  // 59: zoneledger.customs.v1.DeclarationService.CreateList:output_type -> zoneledger.customs.v1.CreateListResponse
-	10, // 60: zoneledger.customs.v1.DeclarationService.DeclareList:output_type -> zoneledger.customs.v1.DeclareListResponse
-	12, // 61: zoneledger.customs.v1.DeclarationService.ApproveList:output_type -> zoneledger.customs.v1.ApproveListResponse
-	14, // 62: zoneledger.customs.v1.DeclarationService.ReturnList:output_type -> zoneledger.customs.v1.ReturnListResponse
-	16, // 63: zoneledger.customs.v1.DeclarationService.DeleteList:output_type -> zoneledger.customs.v1.DeleteListResponse
-	18, // 64: zoneledger.customs.v1.DeclarationService.ClearList:output_type -> zoneledger.customs.v1.ClearListResponse
-	20, // 65: zoneledger.customs.v1.DeclarationService.GetList:output_type -> zoneledger.customs.v1.GetListResponse
-	22, // 66: zoneledger.customs.v1.DeclarationService.ListLists:output_type -> zoneledger.customs.v1.ListListsResponse
-	25, // 67: zoneledger.customs.v1.DeclarationService.CreateForm:output_type -> zoneledger.customs.v1.CreateFormResponse
-	27, // 68: zoneledger.customs.v1.DeclarationService.GetForm:output_type -> zoneledger.customs.v1.GetFormResponse
-	31, // 69: zoneledger.customs.v1.DeclarationService.CreateSlip:output_type -> zoneledger.customs.v1.CreateSlipResponse
-	33, // 70: zoneledger.customs.v1.DeclarationService.GetSlip:output_type -> zoneledger.customs.v1.GetSlipResponse
-	36, // 71: zoneledger.customs.v1.DeclarationService.ListPendingTrips:output_type -> zoneledger.customs.v1.ListPendingTripsResponse
-	41, // 72: zoneledger.customs.v1.DeclarationService.ReportConsumption:output_type -> zoneledger.customs.v1.ReportConsumptionResponse
-	45, // 73: zoneledger.customs.v1.DeclarationService.RequestCertificate:output_type -> zoneledger.customs.v1.RequestCertificateResponse
-	49, // 74: zoneledger.customs.v1.DeclarationService.ListTaxableEvents:output_type -> zoneledger.customs.v1.ListTaxableEventsResponse
-	59, // [59:75] is the sub-list for method output_type
-	43, // [43:59] is the sub-list for method input_type
-	43, // [43:43] is the sub-list for extension type_name
-	43, // [43:43] is the sub-list for extension extendee
-	0,  // [0:43] is the sub-list for field type_name
+	47, // 42: zoneledger.customs.v1.ListTaxableEventsResponse.events:type_name -> zoneledger.customs.v1.TaxableEvent
+	3,  // 43: zoneledger.customs.v1.ExportListMessageRequest.format:type_name -> zoneledger.customs.v1.ListMessageFormat
+	3,  // 44: zoneledger.customs.v1.FileListMessageRequest.format:type_name -> zoneledger.customs.v1.ListMessageFormat
+	7,  // 45: zoneledger.customs.v1.FileListMessageResponse.list:type_name -> zoneledger.customs.v1.List
+	7,  // 46: zoneledger.customs.v1.ListReceiptOutcome.list:type_name -> zoneledger.customs.v1.List
+	56, // 47: zoneledger.customs.v1.ImportListReceiptsResponse.outcomes:type_name -> zoneledger.customs.v1.ListReceiptOutcome
+	8,  // 48: zoneledger.customs.v1.DeclarationService.CreateList:input_type -> zoneledger.customs.v1.CreateListRequest
+	10, // 49: zoneledger.customs.v1.DeclarationService.DeclareList:input_type -> zoneledger.customs.v1.DeclareListRequest
+	12, // 50: zoneledger.customs.v1.DeclarationService.ApproveList:input_type -> zoneledger.customs.v1.ApproveListRequest
+	14, // 51: zoneledger.customs.v1.DeclarationService.ReturnList:input_type -> zoneledger.customs.v1.ReturnListRequest
+	16, // 52: zoneledger.customs.v1.DeclarationService.DeleteList:input_type -> zoneledger.customs.v1.DeleteListRequest
+	18, // 53: zoneledger.customs.v1.DeclarationService.ClearList:input_type -> zoneledger.customs.v1.ClearListRequest
+	20, // 54: zoneledger.customs.v1.DeclarationService.GetList:input_type -> zoneledger.customs.v1.GetListRequest
+	22, // 55: zoneledger.customs.v1.DeclarationService.ListLists:input_type -> zoneledger.customs.v1.ListListsRequest
+	25, // 56: zoneledger.customs.v1.DeclarationService.CreateForm:input_type -> zoneledger.customs.v1.CreateFormRequest
+	27, // 57: zoneledger.customs.v1.DeclarationService.GetForm:input_type -> zoneledger.customs.v1.GetFormRequest
+	31, // 58: zoneledger.customs.v1.DeclarationService.CreateSlip:input_type -> zoneledger.customs.v1.CreateSlipRequest
+	33, // 59: zoneledger.customs.v1.DeclarationService.GetSlip:input_type -> zoneledger.customs.v1.GetSlipRequest
+	36, // 60: zoneledger.customs.v1.DeclarationService.ListPendingTrips:input_type -> zoneledger.customs.v1.ListPendingTripsRequest
+	41, // 61: zoneledger.customs.v1.DeclarationService.ReportConsumption:input_type -> zoneledger.customs.v1.ReportConsumptionRequest
+	45, // 62: zoneledger.customs.v1.DeclarationService.RequestCertificate:input_type -> zoneledger.customs.v1.RequestCertificateRequest
+	49, // 63: zoneledger.customs.v1.DeclarationService.ListTaxableEvents:input_type -> zoneledger.customs.v1.ListTaxableEventsRequest
+	51, // 64: zoneledger.customs.v1.DeclarationService.ExportListMessage:input_type -> zoneledger.customs.v1.ExportListMessageRequest
+	53, // 65: zoneledger.customs.v1.DeclarationService.FileListMessage:input_type -> zoneledger.customs.v1.FileListMessageRequest
+	55, // 66: zoneledger.customs.v1.DeclarationService.ImportListReceipts:input_type -> zoneledger.customs.v1.ImportListReceiptsRequest
+	9,  // 67: zoneledger.customs.v1.DeclarationService.CreateList:output_type -> zoneledger.customs.v1.CreateListResponse
+	11, // 68: zoneledger.customs.v1.DeclarationService.DeclareList:output_type -> zoneledger.customs.v1.DeclareListResponse
+	13, // 69: zoneledger.customs.v1.DeclarationService.ApproveList:output_type -> zoneledger.customs.v1.ApproveListResponse
+	15, // 70: zoneledger.customs.v1.DeclarationService.ReturnList:output_type -> zoneledger.customs.v1.ReturnListResponse
+	17, // 71: zoneledger.customs.v1.DeclarationService.DeleteList:output_type -> zoneledger.customs.v1.DeleteListResponse
+	19, // 72: zoneledger.customs.v1.DeclarationService.ClearList:output_type -> zoneledger.customs.v1.ClearListResponse
+	21, // 73: zoneledger.customs.v1.DeclarationService.GetList:output_type -> zoneledger.customs.v1.GetListResponse
+	23, // 74: zoneledger.customs.v1.DeclarationService.ListLists:output_type -> zoneledger.customs.v1.ListListsResponse
+	26, // 75: zoneledger.customs.v1.DeclarationService.CreateForm:output_type -> zoneledger.customs.v1.CreateFormResponse
+	28, // 76: zoneledger.customs.v1.DeclarationService.GetForm:output_type -> zoneledger.customs.v1.GetFormResponse
+	32, // 77: zoneledger.customs.v1.DeclarationService.CreateSlip:output_type -> zoneledger.customs.v1.CreateSlipResponse
+	34, // 78: zoneledger.customs.v1.DeclarationService.GetSlip:output_type -> zoneledger.customs.v1.GetSlipResponse
+	37, // 79: zoneledger.customs.v1.DeclarationService.ListPendingTrips:output_type -> zoneledger.customs.v1.ListPendingTripsResponse
+	42, // 80: zoneledger.customs.v1.DeclarationService.ReportConsumption:output_type -> zoneledger.customs.v1.ReportConsumptionResponse
+	46, // 81: zoneledger.customs.v1.DeclarationService.RequestCertificate:output_type -> zoneledger.customs.v1.RequestCertificateResponse
+	50, // 82: zoneledger.customs.v1.DeclarationService.ListTaxableEvents:output_type -> zoneledger.customs.v1.ListTaxableEventsResponse
+	52, // 83: zoneledger.customs.v1.DeclarationService.ExportListMessage:output_type -> zoneledger.customs.v1.ExportListMessageResponse
+	54, // 84: zoneledger.customs.v1.DeclarationService.FileListMessage:output_type -> zoneledger.customs.v1.FileListMessageResponse
+	57, // 85: zoneledger.customs.v1.DeclarationService.ImportListReceipts:output_type -> zoneledger.customs.v1.ImportListReceiptsResponse
+	67, // [67:86] is the sub-list for method output_type
+	48, // [48:67] is the sub-list for method input_type
+	48, // [48:48] is the sub-list for extension type_name
+	48, // [48:48] is the sub-list for extension extendee
+	0,  // [0:48] is the sub-list for field type_name
 }
 
 func init() { file_zoneledger_customs_v1_declarations_proto_init() }
@@ -4943,8 +5448,8 @@ func file_zoneledger_customs_v1_declarations_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_zoneledger_customs_v1_declarations_proto_rawDesc), len(file_zoneledger_customs_v1_declarations_proto_rawDesc)),
-			NumEnums:      3,
-			NumMessages:   47,
+			NumEnums:      4,
+			NumMessages:   54,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

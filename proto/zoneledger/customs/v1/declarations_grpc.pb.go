@@ -40,6 +40,9 @@ const (
 	DeclarationService_ReportConsumption_FullMethodName  = "/zoneledger.customs.v1.DeclarationService/ReportConsumption"
 	DeclarationService_RequestCertificate_FullMethodName = "/zoneledger.customs.v1.DeclarationService/RequestCertificate"
 	DeclarationService_ListTaxableEvents_FullMethodName  = "/zoneledger.customs.v1.DeclarationService/ListTaxableEvents"
+	DeclarationService_ExportListMessage_FullMethodName  = "/zoneledger.customs.v1.DeclarationService/ExportListMessage"
+	DeclarationService_FileListMessage_FullMethodName    = "/zoneledger.customs.v1.DeclarationService/FileListMessage"
+	DeclarationService_ImportListReceipts_FullMethodName = "/zoneledger.customs.v1.DeclarationService/ImportListReceipts"
 )
 
 // DeclarationServiceClient is the client API for DeclarationService service.
@@ -105,6 +108,22 @@ type DeclarationServiceClient interface {
 	// ListTaxableEvents pages the taxable events of a book (goods leaving bonded status, with
 	// the tax engine's assessment), in id order.
 	ListTaxableEvents(ctx context.Context, in *ListTaxableEventsRequest, opts ...grpc.CallOption) (*ListTaxableEventsResponse, error)
+	// ExportListMessage returns a list (by the zone's or the customs number) as the single
+	// window's INV101 message, XML in its signed envelope or the zone systems' JSON, with the
+	// enterprise's own numbers, and the file name to keep it under. Whoever may read the list.
+	ExportListMessage(ctx context.Context, in *ExportListMessageRequest, opts ...grpc.CallOption) (*ExportListMessageResponse, error)
+	// FileListMessage files an INV101 message an enterprise's ERP or WMS prepared as a list,
+	// through the same path as CreateList: the same rules and refusals, idempotent by
+	// EtpsInnerInvtNo. DelcareFlag 1 (申报) also declares it as DeclareList does; 0 (暂存) only
+	// files it. A message that does not decode or breaks its field rules is refused with
+	// LIST_MESSAGE_INVALID naming the element path. Whoever may CreateList on the book.
+	FileListMessage(ctx context.Context, in *FileListMessageRequest, opts ...grpc.CallOption) (*FileListMessageResponse, error)
+	// ImportListReceipts imports customs' INV201 receipts: each stores the customs number on its
+	// list (found by that number, or by the enterprise and its own list number) and moves it —
+	// approved as ApproveList, returned with customs' remark as ReturnList, pre-deducted /
+	// deducted / written off recorded. The same receipt again, or an earlier stage after a later
+	// one, changes nothing. Customs or admin only.
+	ImportListReceipts(ctx context.Context, in *ImportListReceiptsRequest, opts ...grpc.CallOption) (*ImportListReceiptsResponse, error)
 }
 
 type declarationServiceClient struct {
@@ -275,6 +294,36 @@ func (c *declarationServiceClient) ListTaxableEvents(ctx context.Context, in *Li
 	return out, nil
 }
 
+func (c *declarationServiceClient) ExportListMessage(ctx context.Context, in *ExportListMessageRequest, opts ...grpc.CallOption) (*ExportListMessageResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ExportListMessageResponse)
+	err := c.cc.Invoke(ctx, DeclarationService_ExportListMessage_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *declarationServiceClient) FileListMessage(ctx context.Context, in *FileListMessageRequest, opts ...grpc.CallOption) (*FileListMessageResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(FileListMessageResponse)
+	err := c.cc.Invoke(ctx, DeclarationService_FileListMessage_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *declarationServiceClient) ImportListReceipts(ctx context.Context, in *ImportListReceiptsRequest, opts ...grpc.CallOption) (*ImportListReceiptsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ImportListReceiptsResponse)
+	err := c.cc.Invoke(ctx, DeclarationService_ImportListReceipts_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // DeclarationServiceServer is the server API for DeclarationService service.
 // All implementations must embed UnimplementedDeclarationServiceServer
 // for forward compatibility.
@@ -338,6 +387,22 @@ type DeclarationServiceServer interface {
 	// ListTaxableEvents pages the taxable events of a book (goods leaving bonded status, with
 	// the tax engine's assessment), in id order.
 	ListTaxableEvents(context.Context, *ListTaxableEventsRequest) (*ListTaxableEventsResponse, error)
+	// ExportListMessage returns a list (by the zone's or the customs number) as the single
+	// window's INV101 message, XML in its signed envelope or the zone systems' JSON, with the
+	// enterprise's own numbers, and the file name to keep it under. Whoever may read the list.
+	ExportListMessage(context.Context, *ExportListMessageRequest) (*ExportListMessageResponse, error)
+	// FileListMessage files an INV101 message an enterprise's ERP or WMS prepared as a list,
+	// through the same path as CreateList: the same rules and refusals, idempotent by
+	// EtpsInnerInvtNo. DelcareFlag 1 (申报) also declares it as DeclareList does; 0 (暂存) only
+	// files it. A message that does not decode or breaks its field rules is refused with
+	// LIST_MESSAGE_INVALID naming the element path. Whoever may CreateList on the book.
+	FileListMessage(context.Context, *FileListMessageRequest) (*FileListMessageResponse, error)
+	// ImportListReceipts imports customs' INV201 receipts: each stores the customs number on its
+	// list (found by that number, or by the enterprise and its own list number) and moves it —
+	// approved as ApproveList, returned with customs' remark as ReturnList, pre-deducted /
+	// deducted / written off recorded. The same receipt again, or an earlier stage after a later
+	// one, changes nothing. Customs or admin only.
+	ImportListReceipts(context.Context, *ImportListReceiptsRequest) (*ImportListReceiptsResponse, error)
 	mustEmbedUnimplementedDeclarationServiceServer()
 }
 
@@ -395,6 +460,15 @@ func (UnimplementedDeclarationServiceServer) RequestCertificate(context.Context,
 }
 func (UnimplementedDeclarationServiceServer) ListTaxableEvents(context.Context, *ListTaxableEventsRequest) (*ListTaxableEventsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListTaxableEvents not implemented")
+}
+func (UnimplementedDeclarationServiceServer) ExportListMessage(context.Context, *ExportListMessageRequest) (*ExportListMessageResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ExportListMessage not implemented")
+}
+func (UnimplementedDeclarationServiceServer) FileListMessage(context.Context, *FileListMessageRequest) (*FileListMessageResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method FileListMessage not implemented")
+}
+func (UnimplementedDeclarationServiceServer) ImportListReceipts(context.Context, *ImportListReceiptsRequest) (*ImportListReceiptsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ImportListReceipts not implemented")
 }
 func (UnimplementedDeclarationServiceServer) mustEmbedUnimplementedDeclarationServiceServer() {}
 func (UnimplementedDeclarationServiceServer) testEmbeddedByValue()                            {}
@@ -705,6 +779,60 @@ func _DeclarationService_ListTaxableEvents_Handler(srv interface{}, ctx context.
 	return interceptor(ctx, in, info, handler)
 }
 
+func _DeclarationService_ExportListMessage_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ExportListMessageRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DeclarationServiceServer).ExportListMessage(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: DeclarationService_ExportListMessage_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DeclarationServiceServer).ExportListMessage(ctx, req.(*ExportListMessageRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _DeclarationService_FileListMessage_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(FileListMessageRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DeclarationServiceServer).FileListMessage(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: DeclarationService_FileListMessage_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DeclarationServiceServer).FileListMessage(ctx, req.(*FileListMessageRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _DeclarationService_ImportListReceipts_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ImportListReceiptsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DeclarationServiceServer).ImportListReceipts(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: DeclarationService_ImportListReceipts_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DeclarationServiceServer).ImportListReceipts(ctx, req.(*ImportListReceiptsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // DeclarationService_ServiceDesc is the grpc.ServiceDesc for DeclarationService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -775,6 +903,18 @@ var DeclarationService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ListTaxableEvents",
 			Handler:    _DeclarationService_ListTaxableEvents_Handler,
+		},
+		{
+			MethodName: "ExportListMessage",
+			Handler:    _DeclarationService_ExportListMessage_Handler,
+		},
+		{
+			MethodName: "FileListMessage",
+			Handler:    _DeclarationService_FileListMessage_Handler,
+		},
+		{
+			MethodName: "ImportListReceipts",
+			Handler:    _DeclarationService_ImportListReceipts_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

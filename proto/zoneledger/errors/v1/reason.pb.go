@@ -465,6 +465,25 @@ const (
 	// INVALID_ARGUMENT: the lists of one payment have different guarantors (field list_nos[i]);
 	// record one payment per guarantor.
 	Reason_ECOMMERCE_TAX_PAYMENT_GUARANTORS Reason = 533
+	// INVALID_ARGUMENT: a list message (INV101) or a customs receipt (INV201) does not decode
+	// (not well-formed, a DOCTYPE, too deep, too large, not UTF-8) or breaks the message's own
+	// field rules. The field is the element path ("Signature/.../InvtHeadType/SupvModecd", for
+	// JSON "head/supvModecd"; receipts "messages[i]/Package/..."). Fix the message and send again.
+	Reason_LIST_MESSAGE_INVALID Reason = 580
+	// NOT_FOUND: a receipt names no list filed here, neither by its customs number nor by the
+	// enterprise and its own list number (field: the element, e.g.
+	// messages[i]/.../BondInvtBsc/etpsInnerInvtNo). Receipts only answer lists filed in zoneledger.
+	Reason_LIST_RECEIPT_UNKNOWN_LIST Reason = 581
+	// ALREADY_EXISTS: the receipt's customs number (field .../HdeApprResult/businessId) is already
+	// another list's, or the list already has another customs number. Nothing was applied.
+	Reason_CUSTOMS_LIST_NUMBER_TAKEN Reason = 582
+	// INVALID_ARGUMENT: a receipt's result or state code (manageResult, invtStucd, vrfdedMarkcd;
+	// field: the element) is not one zoneledger reads (table: customs/singlewindow/sas/README.md).
+	// No receipt of the call was applied.
+	Reason_LIST_RECEIPT_UNKNOWN_CODE Reason = 583
+	// FAILED_PRECONDITION: the receipt's book or enterprise (field .../BondInvtBsc/putrecNo or
+	// bizopEtpsSccd) is not the list's.
+	Reason_LIST_RECEIPT_MISMATCH Reason = 584
 	// INVALID_ARGUMENT: a receipt does not parse (not well-formed, a DOCTYPE, too deep, too large)
 	// or breaks its field rules; the field is messages[i] and the element path
 	// (Package/DataInfo/BussinessData/SAS221/HdeApprResult/businessId). Correct the message.
@@ -642,6 +661,11 @@ var (
 		531: "ECOMMERCE_TAX_ALREADY_PAID",
 		532: "ECOMMERCE_TAX_PAYMENT_REUSED",
 		533: "ECOMMERCE_TAX_PAYMENT_GUARANTORS",
+		580: "LIST_MESSAGE_INVALID",
+		581: "LIST_RECEIPT_UNKNOWN_LIST",
+		582: "CUSTOMS_LIST_NUMBER_TAKEN",
+		583: "LIST_RECEIPT_UNKNOWN_CODE",
+		584: "LIST_RECEIPT_MISMATCH",
 		590: "PASS_MESSAGE_INVALID",
 		591: "PASS_RECEIPT_UNKNOWN_PASS",
 		592: "PASS_CUSTOMS_NUMBER_TAKEN",
@@ -802,6 +826,11 @@ var (
 		"ECOMMERCE_TAX_ALREADY_PAID":       531,
 		"ECOMMERCE_TAX_PAYMENT_REUSED":     532,
 		"ECOMMERCE_TAX_PAYMENT_GUARANTORS": 533,
+		"LIST_MESSAGE_INVALID":             580,
+		"LIST_RECEIPT_UNKNOWN_LIST":        581,
+		"CUSTOMS_LIST_NUMBER_TAKEN":        582,
+		"LIST_RECEIPT_UNKNOWN_CODE":        583,
+		"LIST_RECEIPT_MISMATCH":            584,
 		"PASS_MESSAGE_INVALID":             590,
 		"PASS_RECEIPT_UNKNOWN_PASS":        591,
 		"PASS_CUSTOMS_NUMBER_TAKEN":        592,
@@ -842,7 +871,7 @@ var File_zoneledger_errors_v1_reason_proto protoreflect.FileDescriptor
 
 const file_zoneledger_errors_v1_reason_proto_rawDesc = "" +
 	"\n" +
-	"!zoneledger/errors/v1/reason.proto\x12\x14zoneledger.errors.v1*\xaf\x1f\n" +
+	"!zoneledger/errors/v1/reason.proto\x12\x14zoneledger.errors.v1*\xc6 \n" +
 	"\x06Reason\x12\x16\n" +
 	"\x12REASON_UNSPECIFIED\x10\x00\x12\x14\n" +
 	"\x10INVALID_ARGUMENT\x10\x01\x12\x13\n" +
@@ -1000,6 +1029,11 @@ const file_zoneledger_errors_v1_reason_proto_rawDesc = "" +
 	"\x1aECOMMERCE_TAX_ALREADY_PAID\x10\x93\x04\x12!\n" +
 	"\x1cECOMMERCE_TAX_PAYMENT_REUSED\x10\x94\x04\x12%\n" +
 	" ECOMMERCE_TAX_PAYMENT_GUARANTORS\x10\x95\x04\x12\x19\n" +
+	"\x14LIST_MESSAGE_INVALID\x10\xc4\x04\x12\x1e\n" +
+	"\x19LIST_RECEIPT_UNKNOWN_LIST\x10\xc5\x04\x12\x1e\n" +
+	"\x19CUSTOMS_LIST_NUMBER_TAKEN\x10\xc6\x04\x12\x1e\n" +
+	"\x19LIST_RECEIPT_UNKNOWN_CODE\x10\xc7\x04\x12\x1a\n" +
+	"\x15LIST_RECEIPT_MISMATCH\x10\xc8\x04\x12\x19\n" +
 	"\x14PASS_MESSAGE_INVALID\x10\xce\x04\x12\x1e\n" +
 	"\x19PASS_RECEIPT_UNKNOWN_PASS\x10\xcf\x04\x12\x1e\n" +
 	"\x19PASS_CUSTOMS_NUMBER_TAKEN\x10\xd0\x04\x12\x16\n" +

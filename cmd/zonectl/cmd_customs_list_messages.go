@@ -1,0 +1,170 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/output"
+	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
+)
+
+// Verification lists as the single window's messages: INV101 out and in,
+// INV201 receipts in.
+
+// listMessageCmds are the message commands of `zonectl customs list`.
+func (a *app) listMessageCmds() []*cobra.Command {
+	return []*cobra.Command{a.listMessageCmd(), a.listFileMessageCmd(), a.listReceiptsCmd()}
+}
+
+// listMessageFormat reads --format, or the file's extension when it is
+// not given (.json: JSON; anything else: XML).
+func listMessageFormat(format, file string) (customsv1.ListMessageFormat, error) {
+	if format == "" {
+		if strings.EqualFold(filepath.Ext(file), ".json") {
+			return customsv1.ListMessageFormat_LIST_MESSAGE_FORMAT_JSON, nil
+		}
+		return customsv1.ListMessageFormat_LIST_MESSAGE_FORMAT_XML, nil
+	}
+	v, err := parseEnum("--format", format, customsv1.ListMessageFormat_value, "LIST_MESSAGE_FORMAT_")
+	return customsv1.ListMessageFormat(v), err
+}
+
+func (a *app) listMessageCmd() *cobra.Command {
+	var format, out string
+	c := &cobra.Command{
+		Use:   "message LIST [--format xml|json] [--out FILE|DIR]",
+		Short: "A list as the single window's INV101 message (XML or the zone systems' JSON)",
+		Long: `Write verification list LIST (the zone's number or the customs number) as the
+INV101 message: XML in the single window's signed envelope (default), or with
+--format json the zone systems' JSON {"head":{...},"list":[...]}. The message
+carries the enterprise's own numbers (EtpsInnerInvtNo = the list's inner_no,
+PutrecNo = the book, putrecSeqno = the book line) and, once customs numbered
+the list, BondInvtNo. Without --out it goes to standard output; --out FILE
+writes the file, --out DIR writes it into DIR under the server's name
+(LIST.INV101.xml or .json), and stderr says where. Whoever may read the list.`,
+		Example: `  zonectl customs list message QD310526I000000001 > list.xml
+  zonectl customs list message QD310526I000000001 --format json --out outbox/`,
+		Args: exactArgs(1, "LIST"),
+		RunE: a.act(func(cmd *cobra.Command, args []string) error {
+			f, err := listMessageFormat(format, "")
+			if err != nil {
+				return err
+			}
+			resp, err := call(a, cmd.Context(), func(ctx context.Context, c *clients) (*customsv1.ExportListMessageResponse, error) {
+				return c.decls.ExportListMessage(ctx, &customsv1.ExportListMessageRequest{ListNo: args[0], Format: f})
+			})
+			if err != nil {
+				return err
+			}
+			if out == "" || out == "-" {
+				_, err := a.stdout.Write(resp.GetMessage())
+				return err
+			}
+			path := out
+			if st, err := os.Stat(out); err == nil && st.IsDir() {
+				path = filepath.Join(out, filepath.Base(resp.GetFileName()))
+			}
+			if err := os.WriteFile(path, resp.GetMessage(), 0o666); err != nil {
+				return fmt.Errorf("writing the message: %w", err)
+			}
+			a.note("%s: %d bytes, list %s as INV101", path, len(resp.GetMessage()), args[0])
+			return nil
+		}),
+	}
+	c.Flags().StringVar(&format, "format", "", "xml (default) or json")
+	c.Flags().StringVar(&out, "out", "", "write the message to this file, or into this directory under the server's name (default: standard output)")
+	return c
+}
+
+func (a *app) listFileMessageCmd() *cobra.Command {
+	var format string
+	c := &cobra.Command{
+		Use:   "file-message FILE [--format xml|json]",
+		Short: "File an INV101 message from an ERP or WMS as a list (safe to re-run)",
+		Long: `File the INV101 message in FILE (XML in its signed envelope, or the JSON form;
+by --format, else by the extension: .json is JSON) as a verification list,
+exactly as "list create" would file it: the same rules and the same refusals.
+DelcareFlag 1 (申报) also declares the list, as "list declare"; 0 (暂存) only
+files it as a draft. RE-RUNNING IS SAFE: EtpsInnerInvtNo is the idempotency
+key; the same message again returns the list. A message that does not parse
+or breaks the message's field rules is refused (LIST_MESSAGE_INVALID) naming
+the element, e.g. Signature/.../InvtListType[0]/DclQty or list[0]/dclQty.`,
+		Example: `  zonectl customs list file-message inbox/ERP-IN-2026-0001.xml
+  zonectl customs list file-message wms/order-77.json`,
+		Args: exactArgs(1, "FILE"),
+		RunE: a.act(func(cmd *cobra.Command, args []string) error {
+			f, err := listMessageFormat(format, args[0])
+			if err != nil {
+				return err
+			}
+			data, err := os.ReadFile(args[0])
+			if err != nil {
+				return usagef("%v", err)
+			}
+			return show(a, cmd, listView, func(ctx context.Context, c *clients) (*customsv1.List, error) {
+				resp, err := c.decls.FileListMessage(ctx, &customsv1.FileListMessageRequest{Message: data, Format: f})
+				return resp.GetList(), err
+			})
+		}),
+	}
+	c.Flags().StringVar(&format, "format", "", "xml or json (default: by the file's extension; .json is JSON)")
+	return c
+}
+
+// receiptView prints what each receipt did.
+var receiptView = view[*customsv1.ImportListReceiptsResponse]{
+	header: []string{"message_id", "list_no", "customs_no", "customs_stage", "status", "changed"},
+	rows: func(r *customsv1.ImportListReceiptsResponse) [][]string {
+		var out [][]string
+		for _, o := range r.GetOutcomes() {
+			l := o.GetList()
+			out = append(out, []string{o.GetMessageId(), l.GetListNo(), l.GetCustomsNo(), l.GetCustomsStage(),
+				strings.TrimPrefix(l.GetStatus().String(), "LIST_STATUS_"), strconv.FormatBool(o.GetChanged())})
+		}
+		return out
+	},
+}
+
+func (a *app) listReceiptsCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "receipts FILE...",
+		Short: "Import customs' INV201 receipts of lists (customs or admin)",
+		Long: `Import customs' INV201 receipts, one XML file each, in the order given, in
+one call (at most 1000 files). Each stores the customs number on its list
+(found by that number, or by the enterprise and its EtpsInnerInvtNo) and
+moves it: approved, returned with customs' remark, pre-deducted (预核扣),
+deducted (已核扣), written off (已核销). The table shows each list after its
+receipt; changed is false for a receipt sent before or of an earlier stage.
+Every file is read first: a file that does not parse, or a code zoneledger
+does not read, refuses the call before anything is applied
+(messages[i]/... names the file and element). Re-running is safe.`,
+		Example: `  zonectl customs list receipts inbox/*.INV`,
+		Args:    minArgs(1, "at least one FILE"),
+		RunE: a.act(func(cmd *cobra.Command, args []string) error {
+			if len(args) > 1000 {
+				return usagef("%d files: import at most 1000 receipts per run", len(args))
+			}
+			msgs := make([][]byte, len(args))
+			for i, f := range args {
+				data, err := os.ReadFile(f)
+				if err != nil {
+					return usagef("%v", err)
+				}
+				msgs[i] = data
+			}
+			resp, err := call(a, cmd.Context(), func(ctx context.Context, c *clients) (*customsv1.ImportListReceiptsResponse, error) {
+				return c.decls.ImportListReceipts(ctx, &customsv1.ImportListReceiptsRequest{Messages: msgs})
+			})
+			if err != nil {
+				return err
+			}
+			return output.One(a.stdout, a.format, resp, receiptView.header, receiptView.rows(resp)...)
+		}),
+	}
+}
