@@ -223,6 +223,38 @@ func (s *Service) Seal(ctx context.Context, p access.Principal, book string, thr
 	return out, err
 }
 
+// SealThrough seals, oldest first, the evidence of each period of the book
+// the ledger closed up to and including the first one that covers day (its
+// last day on or after day), and returns that period's evidence. Periods
+// already sealed are left as they are, so calling it again, or after a
+// crash part way, finishes the work and changes nothing sealed. It is
+// what closing a write-off calls (customs/writeoff): the evidence then
+// covers the stocktake date. A period the ledger closed past day without
+// one ending on it is the covering period; no period covering day is
+// refused with ReasonPeriodNotClosed.
+func (s *Service) SealThrough(ctx context.Context, p access.Principal, book string, day time.Time) (Sealed, error) {
+	day = ledger.Day(day)
+	if _, err := s.zone.GetBook(ctx, p, book); err != nil {
+		return Sealed{}, err
+	}
+	periods, err := s.ledger.Periods(ctx, book)
+	if err != nil {
+		return Sealed{}, err
+	}
+	i := slices.IndexFunc(periods, func(q ledger.Period) bool { return !q.Through.Before(day) })
+	if i < 0 {
+		return Sealed{}, precondition(ReasonPeriodNotClosed, "through",
+			"book %s has no period closed through %s or later; close it first (zonectl periods close), then seal its evidence", book, ledger.FormatDate(day))
+	}
+	var out Sealed
+	for _, q := range periods[:i+1] {
+		if out, err = s.Seal(ctx, p, book, q.Through); err != nil {
+			return Sealed{}, err
+		}
+	}
+	return out, nil
+}
+
 // chain encodes and chains a period's records: the header, the journals,
 // the documents.
 func chain(h Sealed, journals []ledger.Journal, docs []zone.StoredDocument) ([]evfile.Line, []byte, error) {

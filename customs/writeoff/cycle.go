@@ -23,6 +23,7 @@ import (
 
 	"github.com/zoneledger/zoneledger/customs/access"
 	"github.com/zoneledger/zoneledger/customs/ecommerce"
+	"github.com/zoneledger/zoneledger/customs/evidence"
 	"github.com/zoneledger/zoneledger/customs/processing"
 	"github.com/zoneledger/zoneledger/customs/zone"
 	"github.com/zoneledger/zoneledger/ledger"
@@ -135,7 +136,20 @@ type Cycles struct {
 	ecom   *ecommerce.Service
 	set    CycleSettings
 	now    func() time.Time
+	ev     Evidence
 }
+
+// Evidence seals a book's evidence (customs/evidence.Service): closing a
+// write-off seals it through the stocktake date.
+type Evidence interface {
+	SealThrough(ctx context.Context, p access.Principal, book string, day time.Time) (evidence.Sealed, error)
+}
+
+// SetEvidence gives the write-off the evidence service its close seals
+// with (call it while wiring, before serving: the evidence service reads
+// the write-off's documents, so it is built after Cycles). Without one,
+// CloseWriteOff refuses.
+func (c *Cycles) SetEvidence(e Evidence) { c.ev = e }
 
 // NewCycles returns Cycles storing its documents in pool (migrated with
 // CycleMigrations), books kept by z, goods in store. A change that writes

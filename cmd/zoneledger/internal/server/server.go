@@ -317,6 +317,7 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("building the evidence service: %w", err)
 	}
+	cycles.SetEvidence(evSvc) // closing a write-off seals its evidence
 
 	opts, err := s.transportOptions()
 	if err != nil {
