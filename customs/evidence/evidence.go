@@ -69,6 +69,9 @@ type Options struct {
 	Engine pgtx.Engine
 	// Now is the clock, for tests; nil means time.Now.
 	Now func() time.Time
+	// Ecommerce, when set, adds the e-commerce inventory lists released
+	// from the book (kind evfile.KindEcommerceList) to its evidence.
+	Ecommerce EcommerceLists
 }
 
 // Service seals and exports the evidence of books' periods. It is safe for
@@ -80,6 +83,7 @@ type Service struct {
 	sources []Source
 	tx      *pgtx.Lazy
 	now     func() time.Time
+	ecom    EcommerceLists
 }
 
 // New returns a Service storing sealed evidence in pool (migrated with
@@ -94,7 +98,7 @@ func New(pool *pgxpool.Pool, led Ledger, z *zone.Service, sources []Source, opts
 		now = time.Now
 	}
 	return &Service{pool: pool, ledger: led, zone: z, sources: append([]Source{z}, sources...),
-		tx: pgtx.NewLazy(pool, opts.Engine, pgtx.Options{MaxAttempts: 20}), now: now}, nil
+		tx: pgtx.NewLazy(pool, opts.Engine, pgtx.Options{MaxAttempts: 20}), now: now, ecom: opts.Ecommerce}, nil
 }
 
 // Sealed describes a period's sealed evidence.
@@ -174,10 +178,14 @@ func (s *Service) Seal(ctx context.Context, p access.Principal, book string, thr
 		return Sealed{}, err
 	}
 	var docs []zone.StoredDocument
+	keep := func(d zone.StoredDocument) error { docs = append(docs, d); return nil }
 	for _, src := range s.sources {
-		if err := src.BookDocuments(ctx, p, book, func(d zone.StoredDocument) error { docs = append(docs, d); return nil }); err != nil {
+		if err := src.BookDocuments(ctx, p, book, keep); err != nil {
 			return Sealed{}, err
 		}
+	}
+	if err := s.ecommerceDocuments(ctx, p, book, keep); err != nil {
+		return Sealed{}, err
 	}
 	slices.SortFunc(docs, func(a, b zone.StoredDocument) int {
 		return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.No, b.No))
