@@ -130,3 +130,34 @@ func TestCloseAfterEvidenceSealedPastTheStocktakeDate(t *testing.T) {
 		t.Fatalf("sealed evidence %+v, want the one sealed before the close", all)
 	}
 }
+
+// TestCloseAgainSealsTheEvidenceOfAStocktakeClosedWithout: a stocktake
+// closed before the close sealed evidence (its evidence digest empty, no
+// evidence sealed) gets its evidence sealed when closed again; its ledger
+// digest and closer stay as they were.
+func TestCloseAgainSealsTheEvidenceOfAStocktakeClosedWithout(t *testing.T) {
+	w := newCycleWorld(t)
+	w.bring(3, "10", "2000", w.today())
+	w.cycle()
+	st := w.notified()
+	w.must(cycleErrOf(w.cy.ImportStocktake(w.ctx, w.e1, st.No, "C-1", []Count{{Row: 2, BookSeq: 3, Status: CountBonded, Quantity: num("10")}})))
+	closed, err := w.cy.CloseWriteOff(w.ctx, w.e1, st.No)
+	w.must(err)
+	// As the close left it before it sealed evidence.
+	legacy := closed
+	legacy.EvidenceDigest, legacy.EvidenceThrough = "", time.Time{}
+	w.must(cycleErrOf(w.store.Pool().Exec(w.ctx, `UPDATE writeoff_stocktakes SET body = $2 WHERE no = $1`, st.No, cycleJSON(legacy))))
+	w.must(cycleErrOf(w.store.Pool().Exec(w.ctx, `DELETE FROM evid_records`)))
+	w.must(cycleErrOf(w.store.Pool().Exec(w.ctx, `DELETE FROM evid_periods`)))
+	if got, err := w.cy.GetStocktake(w.ctx, w.e1, st.No); err != nil || got.EvidenceDigest != "" || got.Status != StocktakeClosed {
+		t.Fatalf("the legacy stocktake %+v %v", got, err)
+	}
+	again, err := w.cy.CloseWriteOff(w.ctx, w.e1, st.No)
+	w.must(err)
+	if again.EvidenceDigest == "" || again.Digest != closed.Digest || again.ClosedBy != closed.ClosedBy || !again.EvidenceThrough.Equal(st.Date) {
+		t.Fatalf("closing the legacy stocktake again: %+v", again)
+	}
+	if rep := verifyAgainst(t, w.exportEvidence(st.Date), again.EvidenceDigest); !rep.Match {
+		t.Fatalf("verify: %v", rep.Problems)
+	}
+}
