@@ -5,7 +5,8 @@
 // status, the differences against the book as of the stocktake date, the
 // tax on each shortage (盘亏) and its self-payment (自报自缴), customs'
 // decision on each explained surplus (盘盈), and the close that seals the
-// period and sets the book's last write-off date.
+// period and its evidence (customs/evidence) and sets the book's last
+// write-off date.
 //
 // The cycle part's entry point is Cycles; see README.md beside this file.
 package writeoff
