@@ -230,4 +230,21 @@ func TestAttentionEcommerceTaxPaidClears(t *testing.T) {
 	if got := overdue(); len(got) != 1 || got[0] != lists[1].GetListNo() {
 		t.Fatalf("after payment: %v, want only %s", got, lists[1].GetListNo())
 	}
+	// The guarantor's settlement shows the payment and what is unpaid.
+	st, err := e.ecom.GetSettlement(ctxAs(t, e.customs), &customsv1.GetSettlementRequest{Guarantor: lists[0].GetGuarantor(),
+		FromDate: lists[0].GetReleasedOn(), ToDate: lists[1].GetReleasedOn()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := st.GetSettlement()
+	due0, due1 := decimal.RequireFromString(lists[0].GetTax()), decimal.RequireFromString(lists[1].GetTax())
+	if s.GetTax() != due0.Add(due1).StringFixed(2) || s.GetPaid() != due0.StringFixed(2) || s.GetUnpaid() != due1.StringFixed(2) {
+		t.Fatalf("settlement totals due %s paid %s unpaid %s, want %s %s %s", s.GetTax(), s.GetPaid(), s.GetUnpaid(), due0.Add(due1).StringFixed(2), due0.StringFixed(2), due1.StringFixed(2))
+	}
+	for _, l := range s.GetLines() {
+		paid := l.GetListNo() == lists[0].GetListNo()
+		if paid != (l.GetTaxPaymentNo() == "EAP-TAX-1" && l.GetTaxPaidOn() == req.GetPaidOn()) || !paid && (l.GetTaxPaymentNo() != "" || l.GetTaxPaidOn() != "") {
+			t.Fatalf("settlement line %v", l)
+		}
+	}
 }

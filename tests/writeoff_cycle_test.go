@@ -3,6 +3,7 @@ package tests
 import (
 	"bytes"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -90,6 +91,19 @@ func TestZonectlWriteOff(t *testing.T) {
 	closed := c.must(e.tok, "-o", "csv", "customs", "writeoff", "close", "--stocktake", no)
 	if !strings.Contains(closed, ","+day(0)+",") || !strings.Contains(closed, "CLOSED") {
 		t.Fatalf("close printed %q", closed)
+	}
+	// The close sealed the period's evidence: its export verifies offline
+	// against the evidence digest the closed stocktake shows.
+	var shown customsv1.Stocktake
+	if err := protojson.Unmarshal([]byte(c.must(e.tok, "-o", "json", "customs", "writeoff", "stocktake", "--stocktake", no)), &shown); err != nil ||
+		len(shown.GetEvidenceDigest()) != 64 || shown.GetEvidenceThrough() != day(0) {
+		t.Fatalf("the closed stocktake shows evidence %q through %q (%v)", shown.GetEvidenceDigest(), shown.GetEvidenceThrough(), err)
+	}
+	evFile := filepath.Join(c.dir, "writeoff-evidence.jsonl")
+	c.must(z.customs, "evidence", "export", "--book", book, "--through", shown.GetEvidenceThrough(), "--out", evFile)
+	off := &ctl{t: t, addr: "127.0.0.1:1", dir: c.dir}
+	if out := off.must("", "verify", "--export", evFile, "--digest", shown.GetEvidenceDigest()); !strings.HasPrefix(out, "ok: ") {
+		t.Fatalf("verify of the closed write-off's evidence printed %q", out)
 	}
 	b, err := z.books.GetBook(ctxAs(t, e.tok), &customsv1.GetBookRequest{BookNo: book})
 	if err != nil || b.GetBook().GetLastWriteOffDate() != day(0) {

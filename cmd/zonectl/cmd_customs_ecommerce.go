@@ -91,17 +91,23 @@ var (
 )
 
 // ecomSettleHeader are the columns of the settlement, as in the file the
-// server exports: one row per list, then a TOTAL row (guarantor, period and
-// tax).
-var ecomSettleHeader = []string{"list_no", "order_no", "buyer_id", "released_on", "due_on", "duty", "consumption_tax", "vat", "tax", "final"}
+// server exports: one row per list with its payment (its tax is paid or
+// unpaid as a whole), then a TOTAL row (guarantor, period, tax due, paid,
+// unpaid).
+var ecomSettleHeader = []string{"list_no", "order_no", "buyer_id", "released_on", "due_on", "duty", "consumption_tax", "vat", "tax", "final",
+	"tax_payment_no", "tax_paid_on", "paid", "unpaid"}
 
 func ecomSettleRows(s *customsv1.Settlement) [][]string {
 	rows := make([][]string, 0, len(s.GetLines())+1)
 	for _, l := range s.GetLines() {
+		paid, unpaid := "0.00", l.GetTax()
+		if l.GetTaxPaymentNo() != "" {
+			paid, unpaid = l.GetTax(), "0.00"
+		}
 		rows = append(rows, []string{l.GetListNo(), l.GetOrderNo(), l.GetBuyerId(), l.GetReleasedOn(), l.GetDueOn(), l.GetDuty(),
-			l.GetConsumptionTax(), l.GetVat(), l.GetTax(), strconv.FormatBool(l.GetFinal())})
+			l.GetConsumptionTax(), l.GetVat(), l.GetTax(), strconv.FormatBool(l.GetFinal()), l.GetTaxPaymentNo(), l.GetTaxPaidOn(), paid, unpaid})
 	}
-	return append(rows, []string{"TOTAL", s.GetGuarantor(), "", s.GetFromDate(), s.GetToDate(), "", "", "", s.GetTax(), ""})
+	return append(rows, []string{"TOTAL", s.GetGuarantor(), "", s.GetFromDate(), s.GetToDate(), "", "", "", s.GetTax(), "", "", "", s.GetPaid(), s.GetUnpaid()})
 }
 
 // Channels.
@@ -289,9 +295,10 @@ func (a *app) ecomSettleCmd() *cobra.Command {
 		Short: "A guarantor's tax for a period: the released lists, the tax due and when",
 		Long: `List a guarantor's inventory lists released from --from to --to (business
 dates, inclusive) and not returned, with each list's tax, the last day to pay
-it (due_on) and whether the return window has closed (final), then a TOTAL
-row with the guarantor, the period and the total tax. Customs, or the
-guarantor's own enterprise, may ask.
+it (due_on), whether the return window has closed (final), and the payment
+customs recorded for it (tax_payment_no, tax_paid_on; its tax in paid or
+unpaid), then a TOTAL row with the guarantor, the period and the tax due,
+paid and unpaid. Customs, or the guarantor's own enterprise, may ask.
 
 With --export csv or xlsx the server writes the settlement as a file (CSV
 rows as the table; an XLSX workbook with one sheet "Settlement", amounts as
@@ -352,9 +359,9 @@ format may also come from --out's extension (.csv, .xlsx).`,
 			if err := os.WriteFile(out, resp.GetFile(), 0o666); err != nil {
 				return fmt.Errorf("writing the settlement: %w", err)
 			}
-			a.note("%s: %d bytes (%s, the server's name %s): %d lists released %s to %s, guarantor %s, tax %s CNY",
+			a.note("%s: %d bytes (%s, the server's name %s): %d lists released %s to %s, guarantor %s, tax %s CNY (paid %s, unpaid %s)",
 				out, len(resp.GetFile()), resp.GetContentType(), resp.GetFileName(), len(s.GetLines()), s.GetFromDate(), s.GetToDate(),
-				s.GetGuarantor(), s.GetTax())
+				s.GetGuarantor(), s.GetTax(), s.GetPaid(), s.GetUnpaid())
 			return nil
 		}),
 	}

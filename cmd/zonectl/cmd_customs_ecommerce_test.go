@@ -392,9 +392,9 @@ func TestEcomSubmitDryRunAndBatchBounds(t *testing.T) {
 
 func TestEcomSettle(t *testing.T) {
 	h := newHarness(t)
-	settlement := &customsv1.Settlement{Guarantor: "G1", FromDate: "2026-11-01", ToDate: "2026-11-30", Tax: "657.11",
+	settlement := &customsv1.Settlement{Guarantor: "G1", FromDate: "2026-11-01", ToDate: "2026-11-30", Tax: "657.11", Paid: "273.54", Unpaid: "383.57",
 		Lines: []*customsv1.SettlementLine{
-			{ListNo: "QLEC-0002", OrderNo: "EC-0002", BuyerId: "320102********0023", ReleasedOn: "2026-11-27", DueOn: "2027-01-11", Duty: "0.00", ConsumptionTax: "0.00", Vat: "273.54", Tax: "273.54"},
+			{ListNo: "QLEC-0002", OrderNo: "EC-0002", BuyerId: "320102********0023", ReleasedOn: "2026-11-27", DueOn: "2027-01-11", Duty: "0.00", ConsumptionTax: "0.00", Vat: "273.54", Tax: "273.54", TaxPaymentNo: "PAY-1", TaxPaidOn: "2026-11-30"},
 			{ListNo: "QLEC-0003", OrderNo: "EC-0003", BuyerId: "440305********002X", ReleasedOn: "2026-11-27", DueOn: "2027-01-11", Duty: "0.00", ConsumptionTax: "0.00", Vat: "383.57", Tax: "383.57"}}}
 	var got *customsv1.GetSettlementRequest
 	f := &fakeEcom{settle: func(r *customsv1.GetSettlementRequest) (*customsv1.GetSettlementResponse, error) {
@@ -410,10 +410,10 @@ func TestEcomSettle(t *testing.T) {
 	}}
 	runEcom(h, f, "-o", "csv", "customs", "ecommerce", "settle", "--guarantor", "G1", "--from", "2026-11-01", "--to", "2026-11-30")
 	h.expect(exitOK)
-	want := "list_no,order_no,buyer_id,released_on,due_on,duty,consumption_tax,vat,tax,final\n" +
-		"QLEC-0002,EC-0002,320102********0023,2026-11-27,2027-01-11,0.00,0.00,273.54,273.54,false\n" +
-		"QLEC-0003,EC-0003,440305********002X,2026-11-27,2027-01-11,0.00,0.00,383.57,383.57,false\n" +
-		"TOTAL,G1,,2026-11-01,2026-11-30,,,,657.11,\n"
+	want := "list_no,order_no,buyer_id,released_on,due_on,duty,consumption_tax,vat,tax,final,tax_payment_no,tax_paid_on,paid,unpaid\n" +
+		"QLEC-0002,EC-0002,320102********0023,2026-11-27,2027-01-11,0.00,0.00,273.54,273.54,false,PAY-1,2026-11-30,273.54,0.00\n" +
+		"QLEC-0003,EC-0003,440305********002X,2026-11-27,2027-01-11,0.00,0.00,383.57,383.57,false,,,0.00,383.57\n" +
+		"TOTAL,G1,,2026-11-01,2026-11-30,,,,657.11,,,,273.54,383.57\n"
 	if h.stdout.String() != want || got.GetExport() != customsv1.SettlementExport_SETTLEMENT_EXPORT_UNSPECIFIED || got.GetGuarantor() != "G1" {
 		t.Errorf("settle -o csv printed\n%s\nwant\n%s(request %v)", h.stdout.String(), want, got)
 	}
@@ -422,7 +422,7 @@ func TestEcomSettle(t *testing.T) {
 	runEcom(h, f, "customs", "ecommerce", "settle", "--guarantor", "G1", "--from", "2026-11-01", "--to", "2026-11-30", "--export", "csv", "--out", out)
 	h.expect(exitOK)
 	if b, err := os.ReadFile(out); err != nil || string(b) != "list_no,...\nTOTAL,G1,,,,,,,657.11,\n" || h.stdout.Len() != 0 ||
-		!strings.Contains(h.stderr.String(), "2 lists released 2026-11-01 to 2026-11-30, guarantor G1, tax 657.11 CNY") {
+		!strings.Contains(h.stderr.String(), "2 lists released 2026-11-01 to 2026-11-30, guarantor G1, tax 657.11 CNY (paid 273.54, unpaid 383.57)") {
 		t.Errorf("--export csv --out: file %q (%v), stdout %q, stderr %q", b, err, h.stdout.String(), h.stderr.String())
 	}
 	// The format follows --out's extension; --out - writes to stdout.

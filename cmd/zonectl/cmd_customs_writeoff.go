@@ -55,10 +55,11 @@ var woCycleView = rowView([]string{"book_no", "months", "start", "current_end", 
 })
 
 var woStocktakeView = rowView([]string{"stocktake_no", "inner_no", "book_no", "date", "notified_on", "status", "rows", "differences",
-	"shortages", "surpluses", "unsettled", "shortage_journals", "digest"}, func(s *customsv1.Stocktake) []string {
+	"shortages", "surpluses", "unsettled", "shortage_journals", "digest", "evidence_digest", "evidence_through"}, func(s *customsv1.Stocktake) []string {
 	n := func(v int32) string { return strconv.Itoa(int(v)) }
 	return []string{s.GetStocktakeNo(), s.GetInnerNo(), s.GetBookNo(), s.GetDate(), s.GetNotifiedOn(), s.GetStatus(), n(s.GetRows()),
-		n(s.GetDifferences()), n(s.GetShortages()), n(s.GetSurpluses()), n(s.GetUnsettled()), joinIDs(s.GetShortageJournalIds()), s.GetDigest()}
+		n(s.GetDifferences()), n(s.GetShortages()), n(s.GetSurpluses()), n(s.GetUnsettled()), joinIDs(s.GetShortageJournalIds()), s.GetDigest(),
+		s.GetEvidenceDigest(), s.GetEvidenceThrough()}
 })
 
 var woDifferenceView = rowView([]string{"line", "status", "name", "unit", "booked", "counted", "difference", "value", "tax", "duty", "vat",
@@ -387,7 +388,7 @@ func (a *app) woCloseCmd() *cobra.Command {
 	var no string
 	c := &cobra.Command{
 		Use:   "close --stocktake NO",
-		Short: "Close the write-off: seal the period through the stocktake date and set the book's last write-off date (safe to repeat)",
+		Short: "Close the write-off: seal the period and its evidence through the stocktake date, set the book's last write-off date (safe to repeat)",
 		Args:  exactArgs(0, "no arguments"),
 		RunE: runShow(a, woStocktakeView, func(ctx context.Context, c *clients, _ []string) (*customsv1.CloseWriteOffResponse, error) {
 			return c.writeoff.CloseWriteOff(ctx, &customsv1.CloseWriteOffRequest{StocktakeNo: no})

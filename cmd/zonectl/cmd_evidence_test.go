@@ -60,3 +60,47 @@ func TestVerifyIsOffline(t *testing.T) {
 		t.Fatalf("missing file: exit %d", code)
 	}
 }
+
+// TestVerifyReadsOldAndNewExports: zonectl verify checks an export the
+// server sealed before e-commerce lists were evidence (the API module's
+// testdata) and one holding an ecommerce-list record.
+func TestVerifyReadsOldAndNewExports(t *testing.T) {
+	dir := filepath.Join("..", "..", "proto", "zoneledger", "evidence", "testdata")
+	digest, err := os.ReadFile(filepath.Join(dir, "v1-before-ecommerce-lists.digest"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t)
+	h.nodial = true
+	h.env = map[string]string{}
+	old := filepath.Join(dir, "v1-before-ecommerce-lists.jsonl")
+	if code := h.run("verify", "--export", old, "--digest", strings.TrimSpace(string(digest))); code != exitOK || !strings.Contains(h.stdout.String(), "2 document(s)") {
+		t.Fatalf("the old export: exit %d, %s%s", code, h.stdout.String(), h.stderr.String())
+	}
+	c := evidence.NewChain()
+	var lines []string
+	for _, rec := range []struct {
+		kind, key string
+		body      any
+	}{
+		{evidence.KindPeriod, "T1/2026-11-30", evidence.Header{Encoding: evidence.Version, Book: "T1", Through: "2026-11-30", Documents: 1}},
+		{evidence.KindEcommerceList, "QLEC-1", evidence.Document{Book: "T1", Status: "RELEASED", Body: []byte(`{"no":"QLEC-1","tax":{"total":"219.31"}}`)}},
+	} {
+		l, err := c.Add(rec.kind, rec.key, rec.body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := evidence.Encode(l)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines = append(lines, string(b))
+	}
+	file := filepath.Join(t.TempDir(), "new.jsonl")
+	if err := os.WriteFile(file, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code := h.run("verify", "--export", file, "--digest", hex.EncodeToString(c.Digest())); code != exitOK {
+		t.Fatalf("an export with an e-commerce list: exit %d, %s%s", code, h.stdout.String(), h.stderr.String())
+	}
+}

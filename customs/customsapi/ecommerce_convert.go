@@ -152,11 +152,12 @@ func returnLinesIn(in []*customsv1.ReturnLine) ([]ecommerce.ReturnLine, error) {
 }
 
 func settlementOut(st ecommerce.Settlement) *customsv1.Settlement {
-	out := &customsv1.Settlement{Guarantor: st.Guarantor, FromDate: dateOut(st.From), ToDate: dateOut(st.To), Tax: money(st.Tax)}
+	out := &customsv1.Settlement{Guarantor: st.Guarantor, FromDate: dateOut(st.From), ToDate: dateOut(st.To), Tax: money(st.Tax),
+		Paid: money(st.Paid), Unpaid: money(st.Unpaid)}
 	for _, l := range st.Lists {
 		out.Lines = append(out.Lines, &customsv1.SettlementLine{ListNo: l.ListNo, OrderNo: l.OrderNo, BuyerId: l.BuyerID,
 			ReleasedOn: dateOut(l.ReleasedOn), DueOn: dateOut(l.DueOn), Duty: money(l.Duty), ConsumptionTax: money(l.ConsumptionTax),
-			Vat: money(l.VAT), Tax: money(l.Tax), Final: l.Final})
+			Vat: money(l.VAT), Tax: money(l.Tax), Final: l.Final, TaxPaymentNo: l.TaxPaymentNo, TaxPaidOn: dateOut(l.TaxPaidOn)})
 	}
 	return out
 }

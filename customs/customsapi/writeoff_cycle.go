@@ -52,7 +52,8 @@ func cycleOut(c writeoff.Cycle, today time.Time) *customsv1.WriteOffCycle {
 func stocktakeOut(st writeoff.Stocktake) *customsv1.Stocktake {
 	out := &customsv1.Stocktake{StocktakeNo: st.No, InnerNo: st.InnerNo, BookNo: st.Book, Enterprise: st.Enterprise, Date: dateOut(st.Date),
 		NotifiedOn: dateOut(st.NotifiedOn), Status: string(st.Status), Rows: int32(len(st.Counts)), Differences: int32(len(st.Differences)),
-		ShortageJournalIds: st.ShortageJournals, Digest: st.Digest, FiledBy: st.FiledBy, CountedBy: st.CountedBy, ClosedBy: st.ClosedBy}
+		ShortageJournalIds: st.ShortageJournals, Digest: st.Digest, FiledBy: st.FiledBy, CountedBy: st.CountedBy, ClosedBy: st.ClosedBy,
+		EvidenceDigest: st.EvidenceDigest, EvidenceThrough: dateOut(st.EvidenceThrough)}
 	for _, d := range st.Differences {
 		if d.Shortage() {
 			out.Shortages++

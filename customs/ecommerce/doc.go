@@ -12,7 +12,8 @@
 // back into bonded stock, cancel the tax and restore the buyer's annual
 // total. Settlement lists a guarantor's released lists, the tax due and the
 // due date, as CSV or XLSX; customs records the guarantor's payment of that
-// tax (RecordTaxPayment).
+// tax (RecordTaxPayment), and the settlement then shows each list's payment
+// and the totals due, paid and unpaid.
 //
 // # The tax a platform withholds
 //

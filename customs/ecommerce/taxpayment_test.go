@@ -1,12 +1,15 @@
 package ecommerce_test
 
 import (
+	"bytes"
+	"encoding/csv"
 	"errors"
 	"fmt"
 	"testing"
 	"time"
 
 	"github.com/shopspring/decimal"
+	"github.com/xuri/excelize/v2"
 
 	"github.com/zoneledger/zoneledger/customs/access"
 	"github.com/zoneledger/zoneledger/customs/ecommerce"
@@ -203,5 +206,72 @@ func TestRecordTaxPaymentConcurrentPaysOnce(t *testing.T) {
 	must(t, w.store.Pool().QueryRow(w.ctx, `SELECT count(*) FROM ecom_tax_payments`).Scan(&payments))
 	if payments != 1 {
 		t.Fatalf("%d payments stored, want 1", payments)
+	}
+}
+
+// TestSettlementShowsWhatIsPaid: after a payment of two of three lists,
+// the settlement shows each paid list's payment number and day, and the
+// totals due, paid and unpaid — in the settlement, its CSV and its XLSX.
+func TestSettlementShowsWhatIsPaid(t *testing.T) {
+	w, lists, total, _ := paidWorld(t, 3)
+	paid := decimal.Zero
+	for _, no := range lists[:2] {
+		l, err := w.svc.GetList(w.ctx, w.customs, no)
+		must(t, err)
+		paid = paid.Add(l.Tax)
+	}
+	w.clock.Add(10 * 24 * time.Hour)
+	_, err := w.svc.RecordTaxPayment(w.ctx, w.customs, ecommerce.TaxPayment{No: "TP-9", Amount: paid, PaidOn: time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC), ListNos: lists[:2]})
+	must(t, err)
+	st, err := w.svc.Settle(w.ctx, w.customs, "TMALL", time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC))
+	must(t, err)
+	if !st.Tax.Equal(total) || !st.Paid.Equal(paid) || !st.Unpaid.Equal(total.Sub(paid)) || st.Unpaid.IsZero() {
+		t.Fatalf("settlement totals due %s paid %s unpaid %s, want %s %s %s", st.Tax, st.Paid, st.Unpaid, total, paid, total.Sub(paid))
+	}
+	byNo := map[string]ecommerce.SettlementLine{}
+	for _, l := range st.Lists {
+		byNo[l.ListNo] = l
+	}
+	for i, no := range lists {
+		l := byNo[no]
+		wantNo, wantOn := "TP-9", "2026-11-20"
+		if i == 2 {
+			wantNo, wantOn = "", "0001-01-01"
+		}
+		if l.TaxPaymentNo != wantNo || ledger.FormatDate(l.TaxPaidOn) != wantOn {
+			t.Fatalf("list %s in the settlement: paid by %q on %s, want %q on %s", no, l.TaxPaymentNo, ledger.FormatDate(l.TaxPaidOn), wantNo, wantOn)
+		}
+	}
+	var buf bytes.Buffer
+	must(t, st.WriteCSV(&buf))
+	recs, err := csv.NewReader(&buf).ReadAll()
+	must(t, err)
+	head, last := recs[0], recs[len(recs)-1]
+	col := map[string]int{}
+	for i, h := range head {
+		col[h] = i
+	}
+	for _, r := range recs[1 : len(recs)-1] {
+		wantPaid, wantUnpaid := "0.00", byNo[r[0]].Tax.StringFixed(2)
+		if r[col["tax_payment_no"]] == "TP-9" && r[col["tax_paid_on"]] == "2026-11-20" {
+			wantPaid, wantUnpaid = wantUnpaid, "0.00"
+		} else if r[0] != lists[2] || r[col["tax_payment_no"]] != "" {
+			t.Fatalf("csv row %v", r)
+		}
+		if r[col["paid"]] != wantPaid || r[col["unpaid"]] != wantUnpaid {
+			t.Fatalf("csv row %v: paid %s unpaid %s, want %s %s", r, r[col["paid"]], r[col["unpaid"]], wantPaid, wantUnpaid)
+		}
+	}
+	if last[0] != "TOTAL" || last[8] != total.StringFixed(2) || last[col["paid"]] != paid.StringFixed(2) || last[col["unpaid"]] != total.Sub(paid).StringFixed(2) {
+		t.Fatalf("csv total %v", last)
+	}
+	buf.Reset()
+	must(t, st.WriteXLSX(&buf))
+	f, err := excelize.OpenReader(&buf)
+	must(t, err)
+	rows, err := f.GetRows("Settlement")
+	must(t, err)
+	if len(rows) != len(recs) || fmt.Sprint(rows[len(rows)-1]) != fmt.Sprint(last) || fmt.Sprint(rows[0]) != fmt.Sprint(head) {
+		t.Fatalf("xlsx rows %v, want the csv's %v", rows, recs)
 	}
 }

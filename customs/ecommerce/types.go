@@ -203,7 +203,11 @@ type Settlement struct {
 	Guarantor string
 	From, To  time.Time
 	Lists     []SettlementLine
-	Tax       decimal.Decimal
+	// Tax is the tax due of every list; Paid that of the lists paid
+	// (TaxPaymentNo set); Unpaid the rest, Tax − Paid.
+	Tax    decimal.Decimal
+	Paid   decimal.Decimal
+	Unpaid decimal.Decimal
 }
 
 // SettlementLine is one released list in a settlement.
@@ -222,4 +226,8 @@ type SettlementLine struct {
 	// cancel the tax any more (a return applied for and not received has
 	// lapsed).
 	Final bool
+	// TaxPaymentNo and TaxPaidOn name the payment that paid the list's tax
+	// (RecordTaxPayment); empty while unpaid.
+	TaxPaymentNo string
+	TaxPaidOn    time.Time
 }

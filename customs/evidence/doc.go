@@ -3,7 +3,9 @@
 // (lists with their lines and states, passes, business forms, slips,
 // consumption and production reports, certificates, display movements,
 // destructions, R&D records, repair orders and parts records, stocktakes and
-// write-off cycles, taxable events), each in the canonical encoding of package
+// write-off cycles, taxable events, the cross-border e-commerce inventory
+// lists released from the book with their tax, returns and tax payments),
+// each in the canonical encoding of package
 // proto/zoneledger/evidence, chained into one digest that customs keeps and
 // checks outside the database (zonectl verify).
 //

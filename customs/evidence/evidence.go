@@ -69,6 +69,9 @@ type Options struct {
 	Engine pgtx.Engine
 	// Now is the clock, for tests; nil means time.Now.
 	Now func() time.Time
+	// Ecommerce, when set, adds the e-commerce inventory lists released
+	// from the book (kind evfile.KindEcommerceList) to its evidence.
+	Ecommerce EcommerceLists
 }
 
 // Service seals and exports the evidence of books' periods. It is safe for
@@ -80,6 +83,7 @@ type Service struct {
 	sources []Source
 	tx      *pgtx.Lazy
 	now     func() time.Time
+	ecom    EcommerceLists
 }
 
 // New returns a Service storing sealed evidence in pool (migrated with
@@ -94,7 +98,7 @@ func New(pool *pgxpool.Pool, led Ledger, z *zone.Service, sources []Source, opts
 		now = time.Now
 	}
 	return &Service{pool: pool, ledger: led, zone: z, sources: append([]Source{z}, sources...),
-		tx: pgtx.NewLazy(pool, opts.Engine, pgtx.Options{MaxAttempts: 20}), now: now}, nil
+		tx: pgtx.NewLazy(pool, opts.Engine, pgtx.Options{MaxAttempts: 20}), now: now, ecom: opts.Ecommerce}, nil
 }
 
 // Sealed describes a period's sealed evidence.
@@ -174,10 +178,14 @@ func (s *Service) Seal(ctx context.Context, p access.Principal, book string, thr
 		return Sealed{}, err
 	}
 	var docs []zone.StoredDocument
+	keep := func(d zone.StoredDocument) error { docs = append(docs, d); return nil }
 	for _, src := range s.sources {
-		if err := src.BookDocuments(ctx, p, book, func(d zone.StoredDocument) error { docs = append(docs, d); return nil }); err != nil {
+		if err := src.BookDocuments(ctx, p, book, keep); err != nil {
 			return Sealed{}, err
 		}
+	}
+	if err := s.ecommerceDocuments(ctx, p, book, keep); err != nil {
+		return Sealed{}, err
 	}
 	slices.SortFunc(docs, func(a, b zone.StoredDocument) int {
 		return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.No, b.No))
@@ -221,6 +229,38 @@ func (s *Service) Seal(ctx context.Context, p access.Principal, book string, thr
 		return nil
 	}))
 	return out, err
+}
+
+// SealThrough seals, oldest first, the evidence of each period of the book
+// the ledger closed up to and including the first one that covers day (its
+// last day on or after day), and returns that period's evidence. Periods
+// already sealed are left as they are, so calling it again, or after a
+// crash part way, finishes the work and changes nothing sealed. It is
+// what closing a write-off calls (customs/writeoff): the evidence then
+// covers the stocktake date. A period the ledger closed past day without
+// one ending on it is the covering period; no period covering day is
+// refused with ReasonPeriodNotClosed.
+func (s *Service) SealThrough(ctx context.Context, p access.Principal, book string, day time.Time) (Sealed, error) {
+	day = ledger.Day(day)
+	if _, err := s.zone.GetBook(ctx, p, book); err != nil {
+		return Sealed{}, err
+	}
+	periods, err := s.ledger.Periods(ctx, book)
+	if err != nil {
+		return Sealed{}, err
+	}
+	i := slices.IndexFunc(periods, func(q ledger.Period) bool { return !q.Through.Before(day) })
+	if i < 0 {
+		return Sealed{}, precondition(ReasonPeriodNotClosed, "through",
+			"book %s has no period closed through %s or later; close it first (zonectl periods close), then seal its evidence", book, ledger.FormatDate(day))
+	}
+	var out Sealed
+	for _, q := range periods[:i+1] {
+		if out, err = s.Seal(ctx, p, book, q.Through); err != nil {
+			return Sealed{}, err
+		}
+	}
+	return out, nil
 }
 
 // chain encodes and chains a period's records: the header, the journals,

@@ -5,7 +5,8 @@
 // status, the differences against the book as of the stocktake date, the
 // tax on each shortage (盘亏) and its self-payment (自报自缴), customs'
 // decision on each explained surplus (盘盈), and the close that seals the
-// period and sets the book's last write-off date.
+// period and its evidence (customs/evidence) and sets the book's last
+// write-off date.
 //
 // The cycle part's entry point is Cycles; see README.md beside this file.
 package writeoff
@@ -23,6 +24,7 @@ import (
 
 	"github.com/zoneledger/zoneledger/customs/access"
 	"github.com/zoneledger/zoneledger/customs/ecommerce"
+	"github.com/zoneledger/zoneledger/customs/evidence"
 	"github.com/zoneledger/zoneledger/customs/processing"
 	"github.com/zoneledger/zoneledger/customs/zone"
 	"github.com/zoneledger/zoneledger/ledger"
@@ -135,7 +137,20 @@ type Cycles struct {
 	ecom   *ecommerce.Service
 	set    CycleSettings
 	now    func() time.Time
+	ev     Evidence
 }
+
+// Evidence seals a book's evidence (customs/evidence.Service): closing a
+// write-off seals it through the stocktake date.
+type Evidence interface {
+	SealThrough(ctx context.Context, p access.Principal, book string, day time.Time) (evidence.Sealed, error)
+}
+
+// SetEvidence gives the write-off the evidence service its close seals
+// with (call it while wiring, before serving: the evidence service reads
+// the write-off's documents, so it is built after Cycles). Without one,
+// CloseWriteOff refuses.
+func (c *Cycles) SetEvidence(e Evidence) { c.ev = e }
 
 // NewCycles returns Cycles storing its documents in pool (migrated with
 // CycleMigrations), books kept by z, goods in store. A change that writes

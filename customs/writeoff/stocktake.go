@@ -43,8 +43,9 @@ const (
 	// StocktakeCounted: the count is in, the differences are out, the
 	// shortages left the book and were taxed.
 	StocktakeCounted StocktakeStatus = "COUNTED"
-	// StocktakeClosed: the write-off closed: the period is sealed through
-	// the stocktake date, which is the book's last write-off date.
+	// StocktakeClosed: the write-off closed: the period and its evidence
+	// are sealed through the stocktake date, which is the book's last
+	// write-off date.
 	StocktakeClosed StocktakeStatus = "CLOSED"
 )
 
@@ -103,10 +104,18 @@ type Stocktake struct {
 	// ShortageJournals are the journals that took the shortages off the
 	// book, in line order, at most ledger.MaxPostings shortages each.
 	ShortageJournals []int64 `json:",omitempty"`
-	// Digest is the sealed period's digest (hex) once closed.
-	Digest   string `json:",omitempty"`
-	ClosedBy string `json:",omitempty"`
-	FiledBy  string
+	// Digest is the ledger's digest (hex) of the sealed period that covers
+	// the stocktake date, once closed.
+	Digest string `json:",omitempty"`
+	// EvidenceDigest is the evidence digest (hex, customs/evidence) of
+	// that period, once closed: what `zonectl verify` recomputes from the
+	// period's export. EvidenceThrough is the period's last day: the
+	// stocktake date, or a later day when the book was sealed past it
+	// before the write-off closed.
+	EvidenceDigest  string    `json:",omitempty"`
+	EvidenceThrough time.Time `json:",omitzero"`
+	ClosedBy        string    `json:",omitempty"`
+	FiledBy         string
 	// CountedBy is who imported the count.
 	CountedBy string `json:",omitempty"`
 }

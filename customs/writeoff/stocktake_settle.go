@@ -3,6 +3,7 @@ package writeoff
 import (
 	"context"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -205,11 +206,24 @@ func (c *Cycles) DecideSurplus(ctx context.Context, p access.Principal, no strin
 }
 
 // CloseWriteOff closes the write-off of a counted stocktake once every
-// shortage is paid and every surplus decided: it seals the book's period
-// through the stocktake date (the ledger's digest chain; later postings
-// dated in it are refused) and sets the book's last write-off date to the
-// stocktake date. The book's owner enterprise closes it (自主核报). Each
-// step is idempotent, so calling again after a failure finishes it.
+// shortage is paid and every surplus decided, in steps each safe to repeat
+// (calling again after a failure or a crash finishes it):
+//
+//  1. the ledger's period through the stocktake date is sealed (the
+//     digest chain; later postings dated in it are refused) — or, when the
+//     ledger was closed through that date or past it already, the first
+//     sealed period covering the date is the write-off's;
+//  2. the book's last write-off date becomes the stocktake date;
+//  3. the book's evidence (customs/evidence: journals, documents, taxable
+//     events, e-commerce lists) is sealed, period by period in order,
+//     through that period; periods sealed already are kept as they are;
+//  4. the stocktake is CLOSED with the period's ledger digest, its evidence
+//     digest and its last day.
+//
+// The evidence sealed in step 3 records the stocktake as it stands then:
+// COUNTED, every difference settled. The book's owner enterprise closes it
+// (自主核报). A stocktake closed before its close sealed evidence gets it
+// sealed when closed again.
 func (c *Cycles) CloseWriteOff(ctx context.Context, p access.Principal, no string) (Stocktake, error) {
 	st, err := c.GetStocktake(ctx, p, no)
 	if err != nil {
@@ -218,10 +232,10 @@ func (c *Cycles) CloseWriteOff(ctx context.Context, p access.Principal, no strin
 	if _, err := c.ownerBook(ctx, p, st.Book, "close a write-off"); err != nil {
 		return Stocktake{}, cycleWithField(err, "stocktake_no")
 	}
-	if st.Status == StocktakeClosed {
+	if st.Status == StocktakeClosed && st.EvidenceDigest != "" {
 		return st, nil
 	}
-	if st.Status != StocktakeCounted {
+	if st.Status != StocktakeCounted && st.Status != StocktakeClosed {
 		return Stocktake{}, cyclePrecondition(ReasonStocktakeState, "stocktake_no", "stocktake %s is %s; import its count first", no, st.Status)
 	}
 	for _, d := range st.Differences {
@@ -233,18 +247,60 @@ func (c *Cycles) CloseWriteOff(ctx context.Context, p access.Principal, no strin
 			return Stocktake{}, cyclePrecondition(ReasonUnsettled, "stocktake_no", "line %d %s of stocktake %s: %s; the write-off closes once every difference is settled", d.BookSeq, d.Status, no, what)
 		}
 	}
-	period, err := c.ledger.ClosePeriod(ctx, ledger.ClosePeriodRequest{Book: st.Book, Through: st.Date, IdempotencyKey: "writeoff:" + st.No})
+	if c.ev == nil {
+		return Stocktake{}, errors.New("the write-off has no evidence service to seal with (Cycles.SetEvidence); the server wires one")
+	}
+	period, err := c.closePeriod(ctx, st)
 	if err != nil {
 		return Stocktake{}, cycleWithField(err, "stocktake_no")
 	}
-	if _, err := c.zone.SetLastWriteOffDate(ctx, p, st.Book, st.Date); err != nil {
+	if st.Status != StocktakeClosed {
+		if _, err := c.zone.SetLastWriteOffDate(ctx, p, st.Book, st.Date); err != nil {
+			return Stocktake{}, cycleWithField(err, "stocktake_no")
+		}
+	}
+	sealed, err := c.ev.SealThrough(ctx, p, st.Book, st.Date)
+	if err != nil {
 		return Stocktake{}, cycleWithField(err, "stocktake_no")
 	}
 	return c.change(ctx, no, func(ctx context.Context, _ pgx.Tx, _ ledger.Journals, st *Stocktake) error {
-		if st.Status == StocktakeClosed {
+		if st.Status == StocktakeClosed && st.EvidenceDigest != "" {
 			return nil
 		}
-		st.Status, st.ClosedBy, st.Digest = StocktakeClosed, p.ID, hex.EncodeToString(period.Digest)
+		if st.Status != StocktakeClosed {
+			st.Status, st.ClosedBy, st.Digest = StocktakeClosed, p.ID, hex.EncodeToString(period.Digest)
+		}
+		st.EvidenceDigest, st.EvidenceThrough = hex.EncodeToString(sealed.Digest), sealed.Through
 		return nil
 	})
+}
+
+// closePeriod returns the ledger's sealed period covering the stocktake
+// date: the first one ending on or after it, or, when there is none, the
+// period it closes through the date (key "writeoff:" + the stocktake's
+// number, so a retry finds it).
+func (c *Cycles) closePeriod(ctx context.Context, st Stocktake) (ledger.Period, error) {
+	covering := func() (ledger.Period, bool, error) {
+		ps, err := c.ledger.Periods(ctx, st.Book)
+		if err != nil {
+			return ledger.Period{}, false, err
+		}
+		for _, q := range ps {
+			if !q.Through.Before(st.Date) {
+				return q, true, nil
+			}
+		}
+		return ledger.Period{}, false, nil
+	}
+	if q, ok, err := covering(); err != nil || ok {
+		return q, err
+	}
+	q, err := c.ledger.ClosePeriod(ctx, ledger.ClosePeriodRequest{Book: st.Book, Through: st.Date, IdempotencyKey: "writeoff:" + st.No})
+	if ledger.ReasonOf(err) == ledger.ReasonBadPeriod {
+		// Closed meanwhile by another caller.
+		if q, ok, cerr := covering(); cerr == nil && ok {
+			return q, nil
+		}
+	}
+	return q, err
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/zoneledger/zoneledger/customs/access"
 	"github.com/zoneledger/zoneledger/customs/codes"
+	"github.com/zoneledger/zoneledger/customs/evidence"
 	"github.com/zoneledger/zoneledger/customs/processing"
 	"github.com/zoneledger/zoneledger/customs/tax"
 	"github.com/zoneledger/zoneledger/customs/zone"
@@ -30,6 +31,7 @@ type cycleWorld struct {
 	zone    *zone.Service
 	proc    *processing.Service
 	cy      *Cycles
+	ev      *evidence.Service
 	clock   time.Time
 	e1, e2  access.Principal
 	customs access.Principal
@@ -70,6 +72,7 @@ func newCycleWorld(t *testing.T) *cycleWorld {
 	w.must(cycleErrOf(zone.Migrations().Up(ctx, store.Pool())))
 	w.must(cycleErrOf(processing.Migrations().Up(ctx, store.Pool())))
 	w.must(cycleErrOf(CycleMigrations().Up(ctx, store.Pool())))
+	w.must(cycleErrOf(evidence.Migrations().Up(ctx, store.Pool())))
 	eng, err := tax.NewEngine(tax.DefaultSettings(), tax.SampleTariff())
 	w.must(err)
 	w.zone, err = zone.New(store.Pool(), store, zone.Options{Tax: eng})
@@ -81,6 +84,9 @@ func newCycleWorld(t *testing.T) *cycleWorld {
 	w.cy, err = NewCycles(store.Pool(), store, w.zone, CycleOptions{Processing: w.proc, Now: func() time.Time { return w.clock }})
 	w.must(err)
 	w.must(w.cy.Start(ctx))
+	w.ev, err = evidence.New(store.Pool(), store, w.zone, []evidence.Source{w.proc, w.cy}, evidence.Options{})
+	w.must(err)
+	w.cy.SetEvidence(w.ev)
 	u1, u2 := cycleUSCC(t, "91310000MA1K00001"), cycleUSCC(t, "91310000MA1K00002")
 	w.e1 = access.Principal{ID: "e1", Role: access.RoleEnterprise, Enterprise: u1}
 	w.e2 = access.Principal{ID: "e2", Role: access.RoleEnterprise, Enterprise: u2}

@@ -17,8 +17,11 @@
 // in this order: the period header (seq 0, kind "period", a Header), the
 // book's journals of the period in (effective date, journal ID) order (kind
 // "journal", key the journal ID, a Journal), then the book's documents
-// (kind "list", "pass", "form", ..., a Document) in kind order, then number
-// order within a kind.
+// (kind "list", "pass", "form", ..., "ecommerce-list", a Document) in kind
+// order, then number order within a kind. Verify treats every kind but
+// "period" and "journal" as a document, so a document kind added later
+// (KindEcommerceList was) keeps the encoding's version and older exports
+// verify as they did.
 //
 // # Canonical JSON
 //

@@ -55,3 +55,92 @@ type Document struct {
 	// Body is the document itself.
 	Body json.RawMessage `json:"body"`
 }
+
+// KindEcommerceList is the kind of a cross-border e-commerce inventory
+// list (申报清单) released from the book: a Document whose Body is an
+// EcommerceList and whose Status is the list's. Added to encoding
+// zoneledger-evidence/v1 as one more document kind: exports sealed before
+// it hold none and verify as they did.
+const KindEcommerceList = "ecommerce-list"
+
+// EcommerceList is the body of a KindEcommerceList record: the list, its
+// lines, its tax, its return and the payment of its tax, as they stood
+// when the period was sealed. Amounts and quantities are exact decimal
+// text; dates YYYY-MM-DD, empty when not set.
+type EcommerceList struct {
+	No         string `json:"no"`
+	OrderNo    string `json:"order_no"`
+	Enterprise string `json:"enterprise"`
+	Platform   string `json:"platform"`
+	Book       string `json:"book"`
+	Guarantor  string `json:"guarantor"`
+	// BuyerID is the buyer's ID number masked: first 6 and last 4
+	// characters.
+	BuyerID string               `json:"buyer_id"`
+	Lines   []EcommerceListLine  `json:"lines"`
+	Tax     EcommerceListTax     `json:"tax"`
+	Return  EcommerceListReturn  `json:"return"`
+	Payment EcommerceListPayment `json:"payment"`
+	// ReleasedOn is the business date of release; JournalID the journal
+	// that took the goods off the book.
+	ReleasedOn string `json:"released_on"`
+	JournalID  int64  `json:"journal_id"`
+}
+
+// EcommerceListLine is one line of an EcommerceList.
+type EcommerceListLine struct {
+	Seq           int64  `json:"seq"`
+	ItemNo        string `json:"item_no"`
+	BookSeq       int64  `json:"book_seq"`
+	HSCode        string `json:"hs_code"`
+	Name          string `json:"name"`
+	Quantity      string `json:"quantity"`
+	Unit          string `json:"unit"`
+	LegalQuantity string `json:"legal_quantity"`
+	LegalUnit     string `json:"legal_unit"`
+	Price         string `json:"price"`
+	Total         string `json:"total"`
+}
+
+// EcommerceListTax is an EcommerceList's tax: as assessed at release
+// (released), and due now (duty, consumption tax, VAT, total), which
+// differs after a partial return.
+type EcommerceListTax struct {
+	DutiableValue  string `json:"dutiable_value"`
+	Duty           string `json:"duty"`
+	ConsumptionTax string `json:"consumption_tax"`
+	VAT            string `json:"vat"`
+	Total          string `json:"total"`
+	Released       string `json:"released"`
+	Rule           string `json:"rule"`
+	Tariff         string `json:"tariff"`
+}
+
+// EcommerceListReturn is an EcommerceList's return: the lines applied for
+// (none when no return was), the day applied and the day received with
+// the journal that booked the goods back.
+type EcommerceListReturn struct {
+	Lines      []EcommerceReturnLine `json:"lines"`
+	AppliedOn  string                `json:"applied_on"`
+	ReceivedOn string                `json:"received_on"`
+	JournalID  int64                 `json:"journal_id"`
+}
+
+// EcommerceReturnLine is the part of a list line a return covers.
+type EcommerceReturnLine struct {
+	Seq      int64  `json:"seq"`
+	Quantity string `json:"quantity"`
+}
+
+// EcommerceListPayment is the payment of an EcommerceList's tax, as
+// customs recorded it: empty fields while unpaid. Amount is the whole
+// payment's, which pays ListNos.
+type EcommerceListPayment struct {
+	No         string   `json:"no"`
+	PaidOn     string   `json:"paid_on"`
+	Amount     string   `json:"amount"`
+	ListNos    []string `json:"list_nos"`
+	Guarantor  string   `json:"guarantor"`
+	RecordedBy string   `json:"recorded_by"`
+	RecordedAt string   `json:"recorded_at"`
+}

@@ -226,6 +226,7 @@ func TestDemo(t *testing.T) {
 	checkOutZone(t, res, out.String())
 	checkEvidence(t, res, out.String())
 	checkStocktake(t, res, out.String(), conn, customs)
+	checkEveryBalance(t, conn, customs)
 
 	// The report has every section.
 	for _, s := range []string{"1. Set-up", "2. Filing", "3. Summary", "4. Balances", "5. Per-day totals", "6. Write-off period", "PERIOD_CLOSED",

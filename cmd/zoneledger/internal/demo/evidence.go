@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"google.golang.org/grpc/metadata"
@@ -54,25 +55,9 @@ func runEvidence(ctx context.Context, c *client, book, through string) (*Evidenc
 		return res, fmt.Errorf("sealing the evidence of %s through %s: %w", book, through, err)
 	}
 	res.Evidence = se.GetEvidence()
-	sctx, cancel := context.WithCancel(k.ctx)
-	defer cancel()
-	stream, err := c.writeOff.ExportEvidence(metadata.AppendToOutgoingContext(sctx, "authorization", "Bearer "+c.tokens[cu]),
-		&customsv1.ExportEvidenceRequest{BookNo: book, Through: through})
+	file, err := exportEvidence(ctx, c, cu, book, through)
 	if err != nil {
-		return res, fmt.Errorf("exporting the evidence of %s: %w", book, err)
-	}
-	var file bytes.Buffer
-	for {
-		m, err := stream.Recv()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return res, fmt.Errorf("exporting the evidence of %s: %w", book, err)
-		}
-		if m.GetLine() != "" {
-			file.WriteString(m.GetLine() + "\n")
-		}
+		return res, err
 	}
 	kept, err := hex.DecodeString(res.Evidence.GetDigest())
 	if err != nil {
@@ -103,6 +88,31 @@ func runEvidence(ctx context.Context, c *client, book, through string) (*Evidenc
 	return res, nil
 }
 
+// exportEvidence is the export file of a book's evidence sealed through a
+// day, as principal p streams it (ExportEvidence).
+func exportEvidence(ctx context.Context, c *client, p, book, through string) (*bytes.Buffer, error) {
+	sctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	stream, err := c.writeOff.ExportEvidence(metadata.AppendToOutgoingContext(sctx, "authorization", "Bearer "+c.tokens[p]),
+		&customsv1.ExportEvidenceRequest{BookNo: book, Through: through})
+	if err != nil {
+		return nil, fmt.Errorf("exporting the evidence of %s: %w", book, err)
+	}
+	var file bytes.Buffer
+	for {
+		m, err := stream.Recv()
+		if errors.Is(err, io.EOF) {
+			return &file, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("exporting the evidence of %s: %w", book, err)
+		}
+		if m.GetLine() != "" {
+			file.WriteString(m.GetLine() + "\n")
+		}
+	}
+}
+
 func printEvidence(w io.Writer, er *EvidenceResult) {
 	e, p := er.Evidence, er.Period
 	fmt.Fprintf(w, "20. Evidence customs can check outside the database: the period of %s sealed with its documents (SealEvidence, ExportEvidence)\n\n", er.Book)
@@ -131,7 +141,15 @@ func orFirst(from string) string {
 // kindsOf lists the document kinds of an export with their counts.
 func kindsOf(kinds map[string]int) string {
 	var parts []string
-	for _, k := range []string{"list", "pass", "taxable-event", "consumption", "form", "slip", "certificate"} {
+	first := []string{"list", "pass", "taxable-event", "consumption", "form", "slip", "certificate"}
+	var rest []string
+	for k := range kinds {
+		if k != evidence.KindPeriod && k != evidence.KindJournal && !slices.Contains(first, k) {
+			rest = append(rest, k)
+		}
+	}
+	slices.Sort(rest)
+	for _, k := range append(first, rest...) {
 		if n := kinds[k]; n > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", n, k))
 		}

@@ -1,7 +1,9 @@
 package demo
 
 import (
+	"bytes"
 	"context"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -13,6 +15,7 @@ import (
 	"google.golang.org/grpc/metadata"
 
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
+	"github.com/zoneledger/zoneledger/proto/zoneledger/evidence"
 )
 
 // The month-end scene (section 21): the manufacturer's book is written
@@ -21,8 +24,9 @@ import (
 // server reports it, but 1 kg of aluminium sheet short and one power
 // supply found over. The shortage is taxed by the server and its
 // self-payment recorded by customs; the surplus is explained and
-// approved; the write-off closes. Then customs' attention list for every
-// book. Every figure printed is the server's.
+// approved; the write-off closes, sealing the book's evidence, whose export
+// is checked against the digest the stocktake shows. Then customs'
+// attention list for every book. Every figure printed is the server's.
 
 // StocktakeResult is the month-end scene as the server answered it.
 type StocktakeResult struct {
@@ -43,6 +47,9 @@ type StocktakeResult struct {
 	// AsOf its date.
 	Attention []*customsv1.AttentionItem
 	AsOf      string
+	// Evidence is the check of the export of the evidence the close
+	// sealed against the stocktake's evidence digest.
+	Evidence evidence.Report
 }
 
 // Which lines the count differs on.
@@ -144,6 +151,19 @@ func runStocktake(ctx context.Context, c *client, cast *logisticsCast, today tim
 		return res, fmt.Errorf("CloseWriteOff %s: %w", no, err)
 	}
 	res.Stocktake = cl.GetStocktake()
+	// The close sealed the book's evidence: check its export against the
+	// digest the stocktake shows, as 'zonectl verify' does.
+	file, err := exportEvidence(ctx, c, cu, book, res.Stocktake.GetEvidenceThrough())
+	if err != nil {
+		return res, err
+	}
+	kept, err := hex.DecodeString(res.Stocktake.GetEvidenceDigest())
+	if err != nil {
+		return res, fmt.Errorf("the stocktake's evidence digest %q: %w", res.Stocktake.GetEvidenceDigest(), err)
+	}
+	if res.Evidence, err = evidence.Verify(bytes.NewReader(file.Bytes()), kept); err != nil {
+		return res, err
+	}
 
 	bctx, bcancel := context.WithTimeout(metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+c.tokens[cu]), time.Minute)
 	defer bcancel()
@@ -194,8 +214,14 @@ func printStocktake(w io.Writer, sr *StocktakeResult) {
 	st := sr.Stocktake
 	fmt.Fprintf(w, "21. The month ends: a stocktake written off on %s, and what needs customs' attention (WriteOffService)\n\n", sr.Book)
 	fmt.Fprintf(w, "  cycle           %d months from %s, this one ends %s\n", sr.Cycle.GetMonths(), sr.Cycle.GetStart(), sr.Cycle.GetCurrentEnd())
-	fmt.Fprintf(w, "  stocktake       %s on %s: %d rows counted, %d shortage(s), %d surplus(es); %s, period sealed, digest %s\n\n",
+	fmt.Fprintf(w, "  stocktake       %s on %s: %d rows counted, %d shortage(s), %d surplus(es); %s, period sealed, digest %s\n",
 		st.GetStocktakeNo(), st.GetDate(), st.GetRows(), st.GetShortages(), st.GetSurpluses(), st.GetStatus(), st.GetDigest())
+	verdict := "matches"
+	if !sr.Evidence.Match {
+		verdict = fmt.Sprintf("DOES NOT match: %v", sr.Evidence.Problems)
+	}
+	fmt.Fprintf(w, "  evidence        sealed by the close through %s, digest %s; its export (%d records) recomputed from the file alone %s\n\n",
+		st.GetEvidenceThrough(), st.GetEvidenceDigest(), sr.Evidence.Records, verdict)
 	t := newTable("line", "status", "name", "booked", "counted", "difference", "value", "duty", "vat", "interest", "tax", "settled by")
 	for _, d := range sr.Differences {
 		by := ""

@@ -27,6 +27,10 @@ func checkStocktake(t *testing.T, res *Result, out string, conn *grpc.ClientConn
 	if st.GetStatus() != "CLOSED" || st.GetShortages() != 1 || st.GetSurpluses() != 1 || st.GetUnsettled() != 0 || st.GetDigest() == "" {
 		t.Errorf("stocktake %v", st)
 	}
+	if len(st.GetEvidenceDigest()) != 64 || st.GetEvidenceThrough() != st.GetDate() || !sr.Evidence.Match || sr.Evidence.Records < 2 ||
+		!strings.Contains(out, "digest "+st.GetEvidenceDigest()+"; its export") {
+		t.Errorf("the close's evidence: digest %q through %q, check %+v", st.GetEvidenceDigest(), st.GetEvidenceThrough(), sr.Evidence)
+	}
 	var shortage, surplus *customsv1.Difference
 	for _, d := range sr.Differences {
 		switch {

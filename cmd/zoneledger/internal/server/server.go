@@ -313,10 +313,11 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 		return nil, fmt.Errorf("starting the write-off cycle service: %w", err)
 	}
 	zoneSvc.SetOverdueSource(repSvc) // repair orders in the one overdue listing
-	evSvc, err := evidence.New(s.store.Pool(), s.store, zoneSvc, []evidence.Source{procSvc, repSvc, cycles}, evidence.Options{Engine: s.store.Engine()})
+	evSvc, err := evidence.New(s.store.Pool(), s.store, zoneSvc, []evidence.Source{procSvc, repSvc, cycles}, evidence.Options{Engine: s.store.Engine(), Ecommerce: ecomSvc})
 	if err != nil {
 		return nil, fmt.Errorf("building the evidence service: %w", err)
 	}
+	cycles.SetEvidence(evSvc) // closing a write-off seals its evidence
 
 	opts, err := s.transportOptions()
 	if err != nil {

@@ -2971,7 +2971,11 @@ type SettlementLine struct {
 	Tax string `protobuf:"bytes,9,opt,name=tax,proto3" json:"tax,omitempty"`
 	// True once the arrival window has closed: the tax can no longer be cancelled (a return applied
 	// for and not received has lapsed).
-	Final         bool `protobuf:"varint,10,opt,name=final,proto3" json:"final,omitempty"`
+	Final bool `protobuf:"varint,10,opt,name=final,proto3" json:"final,omitempty"`
+	// The payment that paid the list's tax (RecordTaxPayment); empty while unpaid.
+	TaxPaymentNo string `protobuf:"bytes,11,opt,name=tax_payment_no,json=taxPaymentNo,proto3" json:"tax_payment_no,omitempty"`
+	// The day it was paid, "YYYY-MM-DD"; empty while unpaid.
+	TaxPaidOn     string `protobuf:"bytes,12,opt,name=tax_paid_on,json=taxPaidOn,proto3" json:"tax_paid_on,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -3076,6 +3080,20 @@ func (x *SettlementLine) GetFinal() bool {
 	return false
 }
 
+func (x *SettlementLine) GetTaxPaymentNo() string {
+	if x != nil {
+		return x.TaxPaymentNo
+	}
+	return ""
+}
+
+func (x *SettlementLine) GetTaxPaidOn() string {
+	if x != nil {
+		return x.TaxPaidOn
+	}
+	return ""
+}
+
 // Settlement is a guarantor's tax for a period.
 type Settlement struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -3088,8 +3106,12 @@ type Settlement struct {
 	// The lists released in the period and not wholly returned, by release date and list number;
 	// a partly returned list with the tax of the goods kept.
 	Lines []*SettlementLine `protobuf:"bytes,4,rep,name=lines,proto3" json:"lines,omitempty"`
-	// The total tax in CNY.
-	Tax           string `protobuf:"bytes,5,opt,name=tax,proto3" json:"tax,omitempty"`
+	// The total tax in CNY: the tax due of every line, paid or not.
+	Tax string `protobuf:"bytes,5,opt,name=tax,proto3" json:"tax,omitempty"`
+	// The tax of the lines paid (tax_payment_no set), in CNY.
+	Paid string `protobuf:"bytes,6,opt,name=paid,proto3" json:"paid,omitempty"`
+	// The tax of the lines not paid yet, in CNY: tax - paid.
+	Unpaid        string `protobuf:"bytes,7,opt,name=unpaid,proto3" json:"unpaid,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -3155,6 +3177,20 @@ func (x *Settlement) GetLines() []*SettlementLine {
 func (x *Settlement) GetTax() string {
 	if x != nil {
 		return x.Tax
+	}
+	return ""
+}
+
+func (x *Settlement) GetPaid() string {
+	if x != nil {
+		return x.Paid
+	}
+	return ""
+}
+
+func (x *Settlement) GetUnpaid() string {
+	if x != nil {
+		return x.Unpaid
 	}
 	return ""
 }
@@ -3766,7 +3802,7 @@ const file_zoneledger_customs_v1_ecommerce_proto_rawDesc = "" +
 	"\alist_no\x18\x01 \x01(\tB\n" +
 	"\xbaH\a\xc8\x01\x01r\x02\x18@R\x06listNo\"Q\n" +
 	"\x15ReceiveReturnResponse\x128\n" +
-	"\x04list\x18\x01 \x01(\v2$.zoneledger.customs.v1.InventoryListR\x04list\"\x8e\x02\n" +
+	"\x04list\x18\x01 \x01(\v2$.zoneledger.customs.v1.InventoryListR\x04list\"\xd4\x02\n" +
 	"\x0eSettlementLine\x12\x17\n" +
 	"\alist_no\x18\x01 \x01(\tR\x06listNo\x12\x19\n" +
 	"\border_no\x18\x02 \x01(\tR\aorderNo\x12\x19\n" +
@@ -3779,14 +3815,18 @@ const file_zoneledger_customs_v1_ecommerce_proto_rawDesc = "" +
 	"\x03vat\x18\b \x01(\tR\x03vat\x12\x10\n" +
 	"\x03tax\x18\t \x01(\tR\x03tax\x12\x14\n" +
 	"\x05final\x18\n" +
-	" \x01(\bR\x05final\"\xaf\x01\n" +
+	" \x01(\bR\x05final\x12$\n" +
+	"\x0etax_payment_no\x18\v \x01(\tR\ftaxPaymentNo\x12\x1e\n" +
+	"\vtax_paid_on\x18\f \x01(\tR\ttaxPaidOn\"\xdb\x01\n" +
 	"\n" +
 	"Settlement\x12\x1c\n" +
 	"\tguarantor\x18\x01 \x01(\tR\tguarantor\x12\x1b\n" +
 	"\tfrom_date\x18\x02 \x01(\tR\bfromDate\x12\x17\n" +
 	"\ato_date\x18\x03 \x01(\tR\x06toDate\x12;\n" +
 	"\x05lines\x18\x04 \x03(\v2%.zoneledger.customs.v1.SettlementLineR\x05lines\x12\x10\n" +
-	"\x03tax\x18\x05 \x01(\tR\x03tax\"\xfb\x02\n" +
+	"\x03tax\x18\x05 \x01(\tR\x03tax\x12\x12\n" +
+	"\x04paid\x18\x06 \x01(\tR\x04paid\x12\x16\n" +
+	"\x06unpaid\x18\a \x01(\tR\x06unpaid\"\xfb\x02\n" +
 	"\x14GetSettlementRequest\x12(\n" +
 	"\tguarantor\x18\x01 \x01(\tB\n" +
 	"\xbaH\a\xc8\x01\x01r\x02\x18@R\tguarantor\x12C\n" +

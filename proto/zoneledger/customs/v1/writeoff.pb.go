@@ -585,16 +585,24 @@ type Stocktake struct {
 	Unsettled int32 `protobuf:"varint,12,opt,name=unsettled,proto3" json:"unsettled,omitempty"`
 	// The journals that took the shortages off the book (at most 1,000 shortages each).
 	ShortageJournalIds []int64 `protobuf:"varint,13,rep,packed,name=shortage_journal_ids,json=shortageJournalIds,proto3" json:"shortage_journal_ids,omitempty"`
-	// The sealed period's digest (hex) once closed.
+	// The ledger's digest (hex) of the sealed period covering the stocktake
+	// date, once closed (journals only).
 	Digest string `protobuf:"bytes,14,opt,name=digest,proto3" json:"digest,omitempty"`
 	// Who notified.
 	FiledBy string `protobuf:"bytes,15,opt,name=filed_by,json=filedBy,proto3" json:"filed_by,omitempty"`
 	// Who imported the count.
 	CountedBy string `protobuf:"bytes,16,opt,name=counted_by,json=countedBy,proto3" json:"counted_by,omitempty"`
 	// Who closed the write-off.
-	ClosedBy      string `protobuf:"bytes,17,opt,name=closed_by,json=closedBy,proto3" json:"closed_by,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	ClosedBy string `protobuf:"bytes,17,opt,name=closed_by,json=closedBy,proto3" json:"closed_by,omitempty"`
+	// The evidence digest (hex) of the sealed period covering the stocktake
+	// date, once closed: `zonectl verify` recomputes it from that period's
+	// export (ExportEvidence with evidence_through).
+	EvidenceDigest string `protobuf:"bytes,18,opt,name=evidence_digest,json=evidenceDigest,proto3" json:"evidence_digest,omitempty"`
+	// Last day of that period, "YYYY-MM-DD": the stocktake date, or a later
+	// day when the book's evidence was sealed past it before the close.
+	EvidenceThrough string `protobuf:"bytes,19,opt,name=evidence_through,json=evidenceThrough,proto3" json:"evidence_through,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *Stocktake) Reset() {
@@ -742,6 +750,20 @@ func (x *Stocktake) GetCountedBy() string {
 func (x *Stocktake) GetClosedBy() string {
 	if x != nil {
 		return x.ClosedBy
+	}
+	return ""
+}
+
+func (x *Stocktake) GetEvidenceDigest() string {
+	if x != nil {
+		return x.EvidenceDigest
+	}
+	return ""
+}
+
+func (x *Stocktake) GetEvidenceThrough() string {
+	if x != nil {
+		return x.EvidenceThrough
 	}
 	return ""
 }
@@ -3886,7 +3908,7 @@ const file_zoneledger_customs_v1_writeoff_proto_rawDesc = "" +
 	"currentEnd\x12\x15\n" +
 	"\x06set_by\x18\x05 \x01(\tR\x05setBy\x12 \n" +
 	"\fstart_set_by\x18\x06 \x01(\tR\n" +
-	"startSetBy\"\x80\x04\n" +
+	"startSetBy\"\xd4\x04\n" +
 	"\tStocktake\x12!\n" +
 	"\fstocktake_no\x18\x01 \x01(\tR\vstocktakeNo\x12\x19\n" +
 	"\binner_no\x18\x02 \x01(\tR\ainnerNo\x12\x17\n" +
@@ -3909,7 +3931,9 @@ const file_zoneledger_customs_v1_writeoff_proto_rawDesc = "" +
 	"\bfiled_by\x18\x0f \x01(\tR\afiledBy\x12\x1d\n" +
 	"\n" +
 	"counted_by\x18\x10 \x01(\tR\tcountedBy\x12\x1b\n" +
-	"\tclosed_by\x18\x11 \x01(\tR\bclosedBy\"}\n" +
+	"\tclosed_by\x18\x11 \x01(\tR\bclosedBy\x12'\n" +
+	"\x0fevidence_digest\x18\x12 \x01(\tR\x0eevidenceDigest\x12)\n" +
+	"\x10evidence_through\x18\x13 \x01(\tR\x0fevidenceThrough\"}\n" +
 	"\x0fShortagePayment\x12\x1d\n" +
 	"\n" +
 	"payment_no\x18\x01 \x01(\tR\tpaymentNo\x12\x16\n" +

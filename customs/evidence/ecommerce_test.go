@@ -1,0 +1,216 @@
+package evidence
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/zoneledger/zoneledger/customs/access"
+	"github.com/zoneledger/zoneledger/customs/codes"
+	"github.com/zoneledger/zoneledger/customs/ecommerce"
+	"github.com/zoneledger/zoneledger/customs/tax"
+	"github.com/zoneledger/zoneledger/customs/zone"
+	"github.com/zoneledger/zoneledger/ledger"
+	"github.com/zoneledger/zoneledger/ledger/pgshared/migrate"
+	"github.com/zoneledger/zoneledger/ledger/pgshared/pgtest"
+	"github.com/zoneledger/zoneledger/ledger/pgstore"
+	evfile "github.com/zoneledger/zoneledger/proto/zoneledger/evidence"
+)
+
+// ecomWorld is a zone warehouse's book T0201W000001 (line 3, microwave
+// ovens, 10 in bonded stock) that an e-commerce enterprise sells from
+// through platform TMALL, on a clock at 2026-11-11.
+type ecomWorld struct {
+	*world
+	ecom      *ecommerce.Service
+	tax       *tax.Engine
+	now       atomic.Pointer[time.Time]
+	warehouse access.Principal
+	platform  access.Principal
+	ebc       string
+}
+
+func (w *ecomWorld) clock() time.Time { return *w.now.Load() }
+
+func newEcomWorld(t *testing.T) *ecomWorld {
+	t.Helper()
+	ctx := context.Background()
+	store, err := pgstore.Open(ctx, pgtest.NewDatabase(t), pgstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(store.Close)
+	w := &ecomWorld{world: &world{t: t, ctx: ctx, pool: store.Pool(), store: store, book: "T0201W000001",
+		customs: access.Principal{ID: "officer", Role: access.RoleCustoms}}}
+	start := time.Date(2026, 11, 11, 0, 30, 0, 0, time.FixedZone("CST", 8*3600))
+	w.now.Store(&start)
+	for _, m := range []migrate.Set{pgstore.Migrations(), zone.Migrations(), ecommerce.Migrations(), Migrations()} {
+		w.must(errOf(m.Up(ctx, store.Pool())))
+	}
+	w.tax, err = tax.NewEngine(tax.DefaultSettings(), tax.SampleTariff())
+	w.must(err)
+	w.zone, err = zone.New(store.Pool(), store, zone.Options{Now: w.clock, Tax: w.tax})
+	w.must(err)
+	w.must(w.zone.Start(ctx))
+	set := ecommerce.DefaultSettings()
+	set.PositiveList = ecommerce.SamplePositiveList()
+	w.ecom, err = ecommerce.New(store.Pool(), store, w.zone, w.tax, ecommerce.Options{Settings: &set, Now: w.clock})
+	w.must(err)
+	t.Cleanup(w.ecom.Close)
+	w.svc, err = New(store.Pool(), store, w.zone, nil, Options{Ecommerce: w.ecom})
+	w.must(err)
+	wh, ebc := uscc(t, "91120000MA05W0001"), uscc(t, "91120000MA05E0001")
+	w.ebc = ebc
+	w.warehouse = access.Principal{ID: "wh", Role: access.RoleEnterprise, Enterprise: wh}
+	w.platform = access.Principal{ID: "tmall", Role: access.RolePlatform, LinkedEnterprises: []string{ebc}}
+	admin := access.Principal{ID: "root", Role: access.RoleAdmin}
+	for i, u := range []string{wh, ebc} {
+		w.must(errOf(w.zone.RegisterEnterprise(ctx, admin, zone.Enterprise{USCC: u, CustomsCode: fmt.Sprintf("120596000%d", i), Name: u})))
+	}
+	w.must(errOf(w.zone.CreateBook(ctx, w.warehouse, zone.Book{No: w.book, Kind: codes.BookLogistics, Enterprise: wh, CustomsOffice: "0201"})))
+	w.must(errOf(w.zone.AddBookLines(ctx, w.warehouse, w.book, []zone.BookLine{
+		{Seq: 3, HSCode: "8516500000", Name: "microwave", DeclaredUnit: "001", Legal: zone.LegalUnit{Unit: "001", Factor: d("1")}}})))
+	w.must(w.zone.MapPartNumbers(ctx, w.warehouse, w.book, map[string]int{"SKU-MW": 3}))
+	l, err := w.zone.CreateList(ctx, w.warehouse, zone.List{InnerNo: "IN-3", Book: w.book, IO: codes.In, TradeMode: "5034", Country: "JPN",
+		Lines: []zone.ListLine{{BookSeq: 3, Quantity: d("10"), Total: d("1000"), GrossWeight: d("100")}}})
+	w.must(err)
+	w.must(errOf(w.zone.DeclareList(ctx, w.warehouse, l.No)))
+	w.must(errOf(w.zone.ApproveList(ctx, w.customs, l.No, "")))
+	ps, err := w.zone.CreatePass(ctx, w.warehouse, zone.Pass{InnerNo: "P-3", Book: w.book, Type: codes.PassFirstLine, Bind: codes.BindOneListOneVehicle, IO: codes.In,
+		RelatedType: codes.RelatedList, RelatedNos: []string{l.No}, Vehicle: "V", GrossWeight: d("100")})
+	w.must(err)
+	w.must(errOf(w.zone.RecordGateEvent(ctx, w.customs, ps.No, zone.GateEvent{ID: "3", Vehicle: "V", ScaleGross: d("100")})))
+	w.must(errOf(w.ecom.RegisterChannel(ctx, w.customs, ecommerce.Channel{Enterprise: ebc, Name: "Shop", Platform: "TMALL", Book: w.book, Guarantor: "TMALL"})))
+	return w
+}
+
+// sell releases an order of one microwave at 2,400 CNY + 10 freight to
+// buyer and returns its list.
+func (w *ecomWorld) sell(no, buyer string) ecommerce.InventoryList {
+	w.t.Helper()
+	total, freight := d("2400"), d("10")
+	q, err := w.tax.Quote(tax.Request{Regime: tax.CrossBorderRetail, Date: time.Date(2026, 11, 11, 0, 0, 0, 0, time.UTC),
+		Lines: []tax.Line{{Goods: tax.Goods{HSCode: "8516500000", DutiableValue: total.Add(freight), Quantity: d("1"), Unit: "035"}}}})
+	w.must(err)
+	idc, err := codes.IDCheckChar("1101011990010" + buyer)
+	w.must(err)
+	person := ecommerce.Person{Name: "张三" + buyer, IDNumber: "1101011990010" + buyer + string(idc), Phone: "13800000000"}
+	cons := ecommerce.Person{Name: person.Name, Phone: person.Phone, Address: "北京市朝阳区1号"}
+	o := ecommerce.Order{OrderNo: no, Enterprise: w.ebc, Buyer: person, Consignee: cons, GoodsValue: total, Freight: freight, TaxTotal: q.Total,
+		ActualPaid: total.Add(freight).Add(q.Total), Lines: []ecommerce.OrderLine{{ItemNo: "SKU-MW", Quantity: d("1"), Price: total, Total: total}}}
+	w.must(errOf(w.ecom.SubmitOrder(w.ctx, w.platform, o)))
+	w.must(errOf(w.ecom.SubmitPayment(w.ctx, w.platform, w.ebc, ecommerce.Payment{OrderNo: no, PayCode: "ALIPAY", TransactionID: "T" + no, Payer: person, Amount: o.ActualPaid})))
+	got, err := w.ecom.SubmitWaybill(w.ctx, w.platform, w.ebc, ecommerce.Waybill{OrderNo: no, LogisticsNo: "SF" + no, LogisticsCode: "SF", Consignee: cons})
+	w.must(err)
+	l, err := w.ecom.GetList(w.ctx, w.customs, got.ListNo)
+	w.must(err)
+	if l.Status != ecommerce.ListReleased {
+		w.t.Fatalf("list of order %s is %s (%s)", no, l.Status, l.Reason)
+	}
+	return l
+}
+
+// recordOf returns the export's record of kind and key.
+func recordOf(t *testing.T, export []byte, kind, key string) (int, evfile.Line) {
+	t.Helper()
+	for i, s := range strings.Split(strings.TrimSuffix(string(export), "\n"), "\n") {
+		if strings.Contains(s, `"kind":"`+kind+`","key":"`+key+`"`) {
+			var l evfile.Line
+			if err := jsonUnmarshalLine(s, &l); err != nil {
+				t.Fatal(err)
+			}
+			return i + 1, l
+		}
+	}
+	t.Fatalf("the export holds no %s %s:\n%s", kind, key, export)
+	return 0, evfile.Line{}
+}
+
+// TestEcommerceListsAreInTheEvidence: the e-commerce lists released from a
+// book are records of its evidence (kind ecommerce-list) with their lines,
+// tax, return and tax payment as they stood when sealed. A list changed in
+// the database afterwards leaves the sealed evidence as it was; the sealed
+// record changed in the database makes a new export fail verify, naming
+// the list, while the export taken before still verifies.
+func TestEcommerceListsAreInTheEvidence(t *testing.T) {
+	w := newEcomWorld(t)
+	kept, back := w.sell("EC-1", "0011"), w.sell("EC-2", "0022")
+	w.must(errOf(w.ecom.RecordTaxPayment(w.ctx, w.customs, ecommerce.TaxPayment{No: "TP-1", Amount: kept.Tax,
+		PaidOn: time.Date(2026, 11, 11, 0, 0, 0, 0, time.UTC), ListNos: []string{kept.No}})))
+	w.must(errOf(w.ecom.RequestReturn(w.ctx, w.platform, back.No, nil)))
+	w.must(errOf(w.ecom.ReceiveReturn(w.ctx, w.warehouse, back.No)))
+
+	through := time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)
+	w.close(through)
+	sealed, err := w.svc.Seal(w.ctx, w.customs, w.book, through)
+	w.must(err)
+	before, _, err := w.export(w.customs, through)
+	w.must(err)
+	if rep, err := evfile.Verify(bytes.NewReader(before), sealed.Digest); err != nil || !rep.Match {
+		t.Fatalf("verify of the export: %v %v", rep.Problems, err)
+	}
+	_, rec := recordOf(t, before, evfile.KindEcommerceList, kept.No)
+	for _, want := range []string{`"status":"RELEASED"`, `"no":"TP-1"`, `"paid_on":"2026-11-11"`, `"amount":"` + kept.Tax.StringFixed(2) + `"`,
+		`"total":"` + kept.Tax.String() + `"`, `"buyer_id":"110101********`, `"item_no":"SKU-MW"`, `"quantity":"1"`, `"journal_id":` + fmt.Sprint(kept.JournalID)} {
+		if !strings.Contains(string(rec.Record), want) {
+			t.Errorf("the record of list %s lacks %s: %s", kept.No, want, rec.Record)
+		}
+	}
+	if strings.Contains(string(before), "11010119900100011") {
+		t.Errorf("the export holds a buyer's whole ID number")
+	}
+	_, rec = recordOf(t, before, evfile.KindEcommerceList, back.No)
+	if !strings.Contains(string(rec.Record), `"status":"RETURNED"`) || !strings.Contains(string(rec.Record), `"received_on":"2026-11-11"`) {
+		t.Errorf("the record of the returned list %s: %s", back.No, rec.Record)
+	}
+
+	// The live list changes after the seal (its tax rewritten): the sealed
+	// evidence does not move, and still shows the tax as it was.
+	w.must(errOf(w.pool.Exec(w.ctx, `UPDATE ecom_lists SET body = replace(body, '"Tax":"`+kept.Tax.String()+`"', '"Tax":"0"') WHERE no = $1`, kept.No)))
+	if l, err := w.ecom.GetList(w.ctx, w.customs, kept.No); err != nil || !l.Tax.IsZero() {
+		t.Fatalf("the list's tax was not rewritten: %v %v", l.Tax, err)
+	}
+	again, _, err := w.export(w.customs, through)
+	w.must(err)
+	if !bytes.Equal(again, before) {
+		t.Fatalf("a change of the live list changed the sealed export")
+	}
+	// The sealed record rewritten in the database: a new export no longer
+	// verifies and names the list's line; the export from before does.
+	w.must(errOf(w.pool.Exec(w.ctx, `UPDATE evid_records SET record = replace(record, '"total":"`+kept.Tax.String()+`"', '"total":"0"') WHERE kind = $1 AND key = $2`,
+		evfile.KindEcommerceList, kept.No)))
+	after, _, err := w.export(w.customs, through)
+	w.must(err)
+	line, _ := recordOf(t, after, evfile.KindEcommerceList, kept.No)
+	rep, err := evfile.Verify(bytes.NewReader(after), sealed.Digest)
+	w.must(err)
+	if rep.Match || len(rep.Problems) == 0 || rep.Problems[0].Line != line || rep.Problems[0].Record != evfile.KindEcommerceList+" "+kept.No {
+		t.Fatalf("verify of the export after the change: %+v, want line %d (%s %s) named", rep.Problems, line, evfile.KindEcommerceList, kept.No)
+	}
+	if rep, err := evfile.Verify(bytes.NewReader(before), sealed.Digest); err != nil || !rep.Match {
+		t.Fatalf("the export from before the change: %v %v", rep.Problems, err)
+	}
+}
+
+// TestEcommerceListsOfAnotherBookAreNotInTheEvidence: a book's evidence
+// holds the lists released from it only.
+func TestEcommerceListsOfAnotherBookAreNotInTheEvidence(t *testing.T) {
+	w := newEcomWorld(t)
+	w.sell("EC-1", "0011")
+	other := "T0201W000002"
+	w.must(errOf(w.zone.CreateBook(w.ctx, w.warehouse, zone.Book{No: other, Kind: codes.BookLogistics, Enterprise: w.warehouse.Enterprise, CustomsOffice: "0201"})))
+	through := time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)
+	w.must(errOf(w.store.ClosePeriod(w.ctx, ledger.ClosePeriodRequest{Book: other, Through: through, IdempotencyKey: "other"})))
+	s, err := w.svc.Seal(w.ctx, w.customs, other, through)
+	w.must(err)
+	if s.Documents != 0 {
+		t.Fatalf("book %s's evidence holds %d documents, want none", other, s.Documents)
+	}
+}
+
+func jsonUnmarshalLine(s string, l *evfile.Line) error { return json.Unmarshal([]byte(s), l) }
