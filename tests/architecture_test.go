@@ -117,6 +117,13 @@ func TestArchitecture(t *testing.T) {
 				}
 			}
 		}
+		if under(pkg, "customs/zone") {
+			for _, d := range deps {
+				if under(d, "customs/singlewindow") {
+					t.Errorf("%s imports %s: customs/zone owns the books and documents, not their message formats (customs/sasmessage maps them)", rel(pkg), rel(d))
+				}
+			}
+		}
 		if under(pkg, "customs") {
 			for _, d := range deps {
 				if under(d, "ledger/pgstore") {

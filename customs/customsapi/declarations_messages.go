@@ -4,19 +4,19 @@ import (
 	"context"
 
 	"github.com/zoneledger/zoneledger/customs/access"
-	"github.com/zoneledger/zoneledger/customs/listmessage"
+	"github.com/zoneledger/zoneledger/customs/sasmessage"
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
 )
 
 // listMessages is the verification-list message service over the
 // server's zone service.
-func (s *DeclarationServer) listMessages() *listmessage.Service { return listmessage.New(s.svc, nil) }
+func (s *DeclarationServer) listMessages() *sasmessage.Service { return sasmessage.New(s.svc, nil) }
 
-func listFormatIn(f customsv1.ListMessageFormat) listmessage.Format {
+func listFormatIn(f customsv1.ListMessageFormat) sasmessage.Format {
 	if f == customsv1.ListMessageFormat_LIST_MESSAGE_FORMAT_JSON {
-		return listmessage.JSON
+		return sasmessage.JSON
 	}
-	return listmessage.XML
+	return sasmessage.XML
 }
 
 // ExportListMessage implements customsv1.DeclarationServiceServer.

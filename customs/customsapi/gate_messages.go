@@ -6,7 +6,7 @@ import (
 	"fmt"
 
 	"github.com/zoneledger/zoneledger/customs/access"
-	"github.com/zoneledger/zoneledger/customs/zone"
+	"github.com/zoneledger/zoneledger/customs/sasmessage"
 	"github.com/zoneledger/zoneledger/ledger"
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
 )
@@ -14,19 +14,19 @@ import (
 // ExportPassMessage implements customsv1.GateServiceServer.
 func (s *GateServer) ExportPassMessage(ctx context.Context, r *customsv1.ExportPassMessageRequest) (*customsv1.ExportPassMessageResponse, error) {
 	return handle(ctx, nil, func(p access.Principal) (*customsv1.ExportPassMessageResponse, error) {
-		format := zone.FormatXML
+		format := sasmessage.XML
 		switch r.GetFormat() {
 		case customsv1.PassMessageFormat_PASS_MESSAGE_FORMAT_UNSPECIFIED, customsv1.PassMessageFormat_PASS_MESSAGE_FORMAT_XML:
 		case customsv1.PassMessageFormat_PASS_MESSAGE_FORMAT_JSON:
-			format = zone.FormatJSON
+			format = sasmessage.JSON
 		default:
 			return nil, ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "format", "%d is not a message format; use XML or JSON", r.GetFormat())
 		}
-		m, err := s.svc.ExportPassMessage(ctx, p, r.GetPassNo(), format)
+		data, name, err := sasmessage.New(s.svc, nil).ExportPass(ctx, p, r.GetPassNo(), format)
 		if err != nil {
 			return nil, err
 		}
-		return &customsv1.ExportPassMessageResponse{Message: m.Data, FileName: m.FileName}, nil
+		return &customsv1.ExportPassMessageResponse{Message: data, FileName: name}, nil
 	})
 }
 
@@ -36,14 +36,15 @@ func (s *GateServer) ExportPassMessage(ctx context.Context, r *customsv1.ExportP
 func (s *GateServer) ImportPassReceipts(ctx context.Context, r *customsv1.ImportPassReceiptsRequest) (*customsv1.ImportPassReceiptsResponse, error) {
 	return handle(ctx, nil, func(p access.Principal) (*customsv1.ImportPassReceiptsResponse, error) {
 		out := &customsv1.ImportPassReceiptsResponse{}
+		msgs := sasmessage.New(s.svc, nil)
 		for i, m := range r.GetMessages() {
-			res, err := s.svc.ImportPassReceipt(ctx, p, m)
+			res, err := msgs.ImportPassReceipt(ctx, p, m)
 			if err != nil {
 				return nil, inMessage(err, i)
 			}
 			out.Results = append(out.Results, &customsv1.PassReceiptResult{MessageType: res.MessageType, MessageId: res.MessageID,
-				PassNo: res.PassNo, CustomsNo: res.CustomsNo, Changed: res.Changed,
-				Status: customsv1.PassStatus(enumOut(customsv1.PassStatus_value, "PASS_STATUS_", string(res.Status)))})
+				PassNo: res.Pass.No, CustomsNo: res.Pass.CustomsNo, Changed: res.Changed,
+				Status: customsv1.PassStatus(enumOut(customsv1.PassStatus_value, "PASS_STATUS_", string(res.Pass.Status)))})
 		}
 		return out, nil
 	})

@@ -421,7 +421,7 @@ func (s *Service) RecordGateEvent(ctx context.Context, p access.Principal, no st
 // at the gate, whether the zone's gate system reports it (RecordGateEvent,
 // checked: the event is compared with the pass and its lists, and a
 // mismatch holds the vehicle) or customs' gate status receipt does
-// (ImportPassReceipt, not checked: customs' gate already released the
+// (ApplyPassReceipt, not checked: customs' gate already released the
 // vehicle). At the last gate the goods are booked (passIntent).
 func (s *Service) gateStep(ctx context.Context, tx pgx.Tx, p access.Principal, ps Pass, e GateEvent, checked bool) (*intent, error) {
 	e.Reasons = nil

@@ -1,12 +1,20 @@
-// Package listmessage speaks the single window's verification-list
-// messages for the zone's lists: a list filed here leaves as the INV101
-// message (XML in its signed envelope, or the zone systems' JSON) with the
-// enterprise's own numbers; an INV101 an enterprise's ERP or WMS prepared
-// is filed as a list through the same path as CreateList; customs'
-// receipts (INV201) store the customs number on the list and move it
-// (zone.Service.ApplyListReceipt). The message types are package
-// customs/singlewindow/sas; the mapping of fields is in its README.md.
-package listmessage
+// Package sasmessage speaks the single window's SAS messages (金关二期
+// 特殊监管区域) for the zone's verification lists and gate passes.
+//
+// A list filed here leaves as the INV101 message (XML in its signed
+// envelope, or the zone systems' JSON) with the enterprise's own numbers;
+// an INV101 an enterprise's ERP or WMS prepared is filed as a list through
+// the same path as CreateList; customs' receipts (INV201) store the
+// customs number on the list and move it (zone.Service.ApplyListReceipt).
+// A gate pass leaves as the SAS121 message, naming its lists by customs'
+// numbers once known; customs' receipts (SAS221, SAS251) store customs'
+// pass number and move the pass (zone.Service.ApplyPassReceipt).
+//
+// The message types are package customs/singlewindow/sas; the mapping of
+// fields is in its README.md. Package zone owns the books and documents
+// and knows no message: this package reads a receipt into the zone's
+// domain struct and writes a document as a message.
+package sasmessage
 
 import (
 	"context"
@@ -40,12 +48,14 @@ const (
 // (UNCONFIRMED; README.md of package sas).
 const SysID = "Z8"
 
-// ReceiverID is the envelope's receiver_id of exported lists, the single
-// window's customs side as its receipts name their sender (UNCONFIRMED).
+// ReceiverID is the envelope's receiver_id of exported lists and passes,
+// the single window's customs side as its receipts name their sender
+// (CUS0000 in the public samples; UNCONFIRMED: the enterprise's
+// single-window client may rewrite it).
 const ReceiverID = "CUS0000"
 
-// Service exports, files and answers verification-list messages over the
-// zone's service.
+// Service exports, files and answers the messages of lists and passes
+// over the zone's service.
 type Service struct {
 	zone *zone.Service
 	now  func() time.Time
@@ -115,6 +125,7 @@ func (s *Service) Export(ctx context.Context, p access.Principal, no string, f F
 	return nil, "", ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "format", "%q: use XML or JSON", f)
 }
 
+// chinaTime is UTC+8, the single window's clock.
 var chinaTime = time.FixedZone("CST", 8*3600)
 
 // ToINV101 maps a list, its enterprise, its book and the book lines its

@@ -1,4 +1,4 @@
-package listmessage
+package sasmessage
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package listmessage_test
+package sasmessage_test
 
 import (
 	"bytes"
@@ -15,7 +15,7 @@ import (
 
 	"github.com/zoneledger/zoneledger/customs/access"
 	"github.com/zoneledger/zoneledger/customs/codes"
-	"github.com/zoneledger/zoneledger/customs/listmessage"
+	"github.com/zoneledger/zoneledger/customs/sasmessage"
 	"github.com/zoneledger/zoneledger/customs/singlewindow/sas"
 	"github.com/zoneledger/zoneledger/customs/zone"
 	"github.com/zoneledger/zoneledger/ledger"
@@ -35,7 +35,7 @@ type world struct {
 	t       *testing.T
 	ctx     context.Context
 	zone    *zone.Service
-	msg     *listmessage.Service
+	msg     *sasmessage.Service
 	ent     access.Principal
 	customs access.Principal
 	uscc    string
@@ -70,7 +70,7 @@ func newWorld(t *testing.T) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := &world{t: t, ctx: ctx, zone: z, msg: listmessage.New(z, clock), uscc: "91460100MA5TYC680" + string(c), book: "T4601W000001",
+	w := &world{t: t, ctx: ctx, zone: z, msg: sasmessage.New(z, clock), uscc: "91460100MA5TYC680" + string(c), book: "T4601W000001",
 		customs: access.Principal{ID: "officer", Role: access.RoleCustoms}}
 	w.ent = access.Principal{ID: "yecheng", Role: access.RoleEnterprise, Enterprise: w.uscc}
 	admin := access.Principal{ID: "root", Role: access.RoleAdmin}
@@ -163,21 +163,21 @@ func TestExportThenFileOnAFreshBookGivesTheSameList(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	x, name, err := a.msg.Export(a.ctx, a.customs, l.No, listmessage.XML)
+	x, name, err := a.msg.Export(a.ctx, a.customs, l.No, sasmessage.XML)
 	if err != nil || name != l.No+".INV101.xml" {
 		t.Fatalf("export: %v %s", err, name)
 	}
 	golden(t, "list_golden.xml", x)
-	j, name, err := a.msg.Export(a.ctx, a.ent, l.No, listmessage.JSON)
+	j, name, err := a.msg.Export(a.ctx, a.ent, l.No, sasmessage.JSON)
 	if err != nil || name != l.No+".INV101.json" {
 		t.Fatalf("export: %v %s", err, name)
 	}
 	golden(t, "list_golden.json", j)
 
 	for _, f := range []struct {
-		format listmessage.Format
+		format sasmessage.Format
 		data   []byte
-	}{{listmessage.XML, x}, {listmessage.JSON, j}} {
+	}{{sasmessage.XML, x}, {sasmessage.JSON, j}} {
 		b := newWorld(t)
 		filed, err := b.msg.File(b.ctx, b.ent, f.data, f.format)
 		if err != nil {
@@ -198,7 +198,7 @@ func TestFilingAMessageFollowsCreateListsRules(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	x, _, err := w.msg.Export(w.ctx, w.ent, l.No, listmessage.XML)
+	x, _, err := w.msg.Export(w.ctx, w.ent, l.No, sasmessage.XML)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -206,7 +206,7 @@ func TestFilingAMessageFollowsCreateListsRules(t *testing.T) {
 		t.Fatalf("a draft leaves as 暂存:\n%s", x)
 	}
 	fresh := newWorld(t)
-	filed, err := fresh.msg.File(fresh.ctx, fresh.ent, x, listmessage.XML)
+	filed, err := fresh.msg.File(fresh.ctx, fresh.ent, x, sasmessage.XML)
 	if err != nil || filed.Status != zone.ListDraft {
 		t.Fatalf("DelcareFlag 0 files a draft: %v %s", err, filed.Status)
 	}
@@ -236,7 +236,7 @@ func TestFilingAMessageFollowsCreateListsRules(t *testing.T) {
 		{"billion laughs", zone.ReasonListMessageInvalid, "", append([]byte(`<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>`), x[bytes.Index(x, []byte("<Signature")):]...), fresh.ent},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := fresh.msg.File(fresh.ctx, tc.p, tc.data, listmessage.XML)
+			_, err := fresh.msg.File(fresh.ctx, tc.p, tc.data, sasmessage.XML)
 			wantReason(t, err, tc.reason, tc.field)
 		})
 	}
@@ -282,7 +282,7 @@ func TestReceiptsStoreTheCustomsNumberAndMoveTheList(t *testing.T) {
 	if err != nil || got.No != l.No {
 		t.Fatalf("by customs number: %v %s", err, got.No)
 	}
-	x, _, err := w.msg.Export(w.ctx, w.ent, cno, listmessage.XML)
+	x, _, err := w.msg.Export(w.ctx, w.ent, cno, sasmessage.XML)
 	if err != nil || !bytes.Contains(x, []byte("<BondInvtNo>"+cno+"</BondInvtNo>")) {
 		t.Fatalf("the export names the customs number: %v\n%s", err, x)
 	}
