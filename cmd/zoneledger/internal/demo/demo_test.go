@@ -226,6 +226,7 @@ func TestDemo(t *testing.T) {
 	checkOutZone(t, res, out.String())
 	checkEvidence(t, res, out.String())
 	checkStocktake(t, res, out.String(), conn, customs)
+	checkSingleWindow(t, res, out.String())
 	checkEveryBalance(t, conn, customs)
 
 	// The report has every section.
@@ -234,7 +235,7 @@ func TestDemo(t *testing.T) {
 		"11. Sales and service centre", "12. Bonded display trading", "13. Cross-border e-commerce", "14. Stock report of T4601W000318",
 		reasonGuaranteeExceeded, "OVER_ANNUAL_LIMIT", "TOTAL,", "Sales and service centre:", "15. Selective duty",
 		"16. A manufacturer's month", "17. An R&D lab",
-		"18. Testing, repair and remanufacture centre", "LIST_RETURNED", "公告2023年第105号", "20. Evidence", "21. The month ends"} {
+		"18. Testing, repair and remanufacture centre", "LIST_RETURNED", "公告2023年第105号", "20. Evidence", "21. The month ends", "22. A list's trip through the single window"} {
 		if !strings.Contains(out.String(), s) {
 			t.Errorf("report lacks %q", s)
 		}

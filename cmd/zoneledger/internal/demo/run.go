@@ -146,11 +146,14 @@ type Result struct {
 	Evidence *EvidenceResult
 	// Stocktake is the month-end scene (section 21): a stocktake written
 	// off and customs' attention list.
-	Stocktake   *StocktakeResult
-	PostingTime time.Duration
-	Elapsed     time.Duration
-	FirstDay    string
-	LastDay     string
+	Stocktake *StocktakeResult
+	// SingleWindow is a list's trip through the single window's messages
+	// (section 22).
+	SingleWindow *SingleWindowResult
+	PostingTime  time.Duration
+	Elapsed      time.Duration
+	FirstDay     string
+	LastDay      string
 }
 
 // Refusal is a filing the server refused.
@@ -395,6 +398,16 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		return res, fmt.Errorf("stocktake: %w", err)
 	}
 	printStocktake(w, sk)
+
+	// 22. The single window: a list's trip INV101 out → INV201 in →
+	// SAS121 out → SAS221 in → SAS251 in, customs' receipts from the
+	// demo's templates.
+	sw, err := runSingleWindow(ctx, c, z.LC, time.Now().In(zoneLocation))
+	res.SingleWindow = sw
+	if err != nil {
+		return res, fmt.Errorf("single window: %w", err)
+	}
+	printSingleWindow(w, sw)
 
 	res.Elapsed = time.Since(began)
 	fmt.Fprintf(w, "Done: %d journals filed in the month (%d accepted, %d refused, %d of them on purpose) and %d reversal; %d filed after the close (%d refused); %d holdings match the demo's own books; period verified: %t.\n",
