@@ -167,23 +167,12 @@ func TestListTripINV101OutFiledElsewhereThenINV201In(t *testing.T) {
 // back (declared), customs' receipt in, the list found by its customs
 // number.
 func TestZonectlListMessages(t *testing.T) {
-	needZonectl(t)
-	s := StartServer(t)
-	c := &ctl{t: t, addr: s.Addr, dir: t.TempDir()}
-	ex := func(name string) string { return filepath.Join(bins.root, "cmd", "zonectl", "examples", name) }
+	z := startZonectlZone(t)
+	c, e, cu, ex := z.c, z.e, z.cu, z.ex
 	const (
 		uscc = "91310000MA1K000019"
 		book = "H31050000001"
 	)
-	admin := s.AdminToken
-	c.must(admin, "customs", "enterprise", "register", uscc, "--customs-code", "3105960001", "--name", "Pudong Precision Parts Co., Ltd.")
-	c.must(admin, "admin", "principals", "create", "--id", "acme", "--role", "enterprise", "--enterprise", uscc)
-	c.must(admin, "admin", "principals", "create", "--id", "officer", "--role", "customs")
-	e := strings.TrimSpace(c.must(admin, "admin", "tokens", "issue", "--principal", "acme"))
-	cu := strings.TrimSpace(c.must(admin, "admin", "tokens", "issue", "--principal", "officer"))
-	c.must(e, "customs", "book", "create", book, "--kind", "zone", "--enterprise", uscc, "--customs-office", "3105", "--usage", "1")
-	c.must(e, "customs", "book", "lines", "add", book, "--file", ex("lines.csv"))
-	c.must(e, "customs", "book", "parts", "map", book, "--file", ex("parts.csv"))
 	list := strings.TrimSpace(c.must(e, "customs", "list", "create", "--file", ex("list-in.json"), "-q"))
 
 	outbox := filepath.Join(c.dir, "outbox")

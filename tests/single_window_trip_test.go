@@ -12,6 +12,37 @@ import (
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
 )
 
+// zonectlZone is a fresh server and zonectl with the enterprise
+// 91310000MA1K000019 (principal acme, token e), a customs officer (token
+// cu) and the enterprise's zone book H31050000001 with the lines and
+// parts of cmd/zonectl/examples.
+type zonectlZone struct {
+	s     *Server
+	c     *ctl
+	e, cu string
+	ex    func(name string) string
+	uscc  string
+	book  string
+}
+
+func startZonectlZone(t *testing.T) *zonectlZone {
+	t.Helper()
+	needZonectl(t)
+	s := StartServer(t)
+	z := &zonectlZone{s: s, c: &ctl{t: t, addr: s.Addr, dir: t.TempDir()}, uscc: "91310000MA1K000019", book: "H31050000001",
+		ex: func(name string) string { return filepath.Join(bins.root, "cmd", "zonectl", "examples", name) }}
+	c, admin := z.c, s.AdminToken
+	c.must(admin, "customs", "enterprise", "register", z.uscc, "--customs-code", "3105960001", "--name", "Pudong Precision Parts Co., Ltd.")
+	c.must(admin, "admin", "principals", "create", "--id", "acme", "--role", "enterprise", "--enterprise", z.uscc)
+	c.must(admin, "admin", "principals", "create", "--id", "officer", "--role", "customs")
+	z.e = strings.TrimSpace(c.must(admin, "admin", "tokens", "issue", "--principal", "acme"))
+	z.cu = strings.TrimSpace(c.must(admin, "admin", "tokens", "issue", "--principal", "officer"))
+	c.must(z.e, "customs", "book", "create", z.book, "--kind", "zone", "--enterprise", z.uscc, "--customs-office", "3105", "--usage", "1")
+	c.must(z.e, "customs", "book", "lines", "add", z.book, "--file", z.ex("lines.csv"))
+	c.must(z.e, "customs", "book", "parts", "map", z.book, "--file", z.ex("parts.csv"))
+	return z
+}
+
 // TestSingleWindowTripListThenPass drives one list's full single-window
 // trip with the built zonectl against a fresh server (issue 18, "Shown"):
 // the list leaves as INV101, customs' INV201 approves it and its customs
@@ -20,10 +51,8 @@ import (
 // both documents are found by customs' numbers; SAS251 已过卡 moves the
 // goods, once, however often it is imported.
 func TestSingleWindowTripListThenPass(t *testing.T) {
-	needZonectl(t)
-	s := StartServer(t)
-	c := &ctl{t: t, addr: s.Addr, dir: t.TempDir()}
-	ex := func(name string) string { return filepath.Join(bins.root, "cmd", "zonectl", "examples", name) }
+	z := startZonectlZone(t)
+	c, e, cu, ex := z.c, z.e, z.cu, z.ex
 	const (
 		uscc      = "91310000MA1K000019"
 		book      = "H31050000001"
@@ -32,16 +61,7 @@ func TestSingleWindowTripListThenPass(t *testing.T) {
 		listInner = "IN-0001"
 		passInner = "P-IN-0001"
 	)
-	admin := s.AdminToken
 	one := func(out string) string { return strings.TrimSpace(out) }
-	c.must(admin, "customs", "enterprise", "register", uscc, "--customs-code", "3105960001", "--name", "Pudong Precision Parts Co., Ltd.")
-	c.must(admin, "admin", "principals", "create", "--id", "acme", "--role", "enterprise", "--enterprise", uscc)
-	c.must(admin, "admin", "principals", "create", "--id", "officer", "--role", "customs")
-	e := one(c.must(admin, "admin", "tokens", "issue", "--principal", "acme"))
-	cu := one(c.must(admin, "admin", "tokens", "issue", "--principal", "officer"))
-	c.must(e, "customs", "book", "create", book, "--kind", "zone", "--enterprise", uscc, "--customs-office", "3105", "--usage", "1")
-	c.must(e, "customs", "book", "lines", "add", book, "--file", ex("lines.csv"))
-	c.must(e, "customs", "book", "parts", "map", book, "--file", ex("parts.csv"))
 	list := one(c.must(e, "customs", "list", "create", "--file", ex("list-in.json"), "-q"))
 	c.must(e, "customs", "list", "declare", list)
 	write := func(name string, data []byte) string {

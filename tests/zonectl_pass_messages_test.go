@@ -19,28 +19,17 @@ import (
 // found by it), SAS251 已过卡 imported (the goods booked once), and both
 // receipts imported again changing nothing.
 func TestZonectlPassMessagesTrip(t *testing.T) {
-	needZonectl(t)
-	s := StartServer(t)
-	c := &ctl{t: t, addr: s.Addr, dir: t.TempDir()}
-	ex := func(name string) string { return filepath.Join(bins.root, "cmd", "zonectl", "examples", name) }
+	z := startZonectlZone(t)
+	s, c, e, cu, ex := z.s, z.c, z.e, z.cu, z.ex
 	const (
 		uscc      = "91310000MA1K000019"
 		book      = "H31050000001"
 		customsNo = "Z3105I261206000000000001"
 	)
-	admin := s.AdminToken
 	one := func(out string) string {
 		t.Helper()
 		return strings.TrimSpace(out)
 	}
-	c.must(admin, "customs", "enterprise", "register", uscc, "--customs-code", "3105960001", "--name", "Pudong Precision Parts Co., Ltd.")
-	c.must(admin, "admin", "principals", "create", "--id", "acme", "--role", "enterprise", "--enterprise", uscc)
-	c.must(admin, "admin", "principals", "create", "--id", "officer", "--role", "customs")
-	e := one(c.must(admin, "admin", "tokens", "issue", "--principal", "acme"))
-	cu := one(c.must(admin, "admin", "tokens", "issue", "--principal", "officer"))
-	c.must(e, "customs", "book", "create", book, "--kind", "zone", "--enterprise", uscc, "--customs-office", "3105", "--usage", "1")
-	c.must(e, "customs", "book", "lines", "add", book, "--file", ex("lines.csv"))
-	c.must(e, "customs", "book", "parts", "map", book, "--file", ex("parts.csv"))
 	list := one(c.must(e, "customs", "list", "create", "--file", ex("list-in.json"), "-q"))
 	c.must(e, "customs", "list", "declare", list)
 	c.must(cu, "customs", "list", "approve", list)

@@ -42,9 +42,8 @@ type world struct {
 	book    string
 }
 
-// newWorld is a fresh database with one enterprise, its T book and two
-// book lines: the same numbers in every world.
-func newWorld(t *testing.T) *world {
+// openZone starts the zone's service with o on a fresh database.
+func openZone(t *testing.T, o zone.Options) (*zone.Service, *pgstore.Store) {
 	t.Helper()
 	ctx := context.Background()
 	store, err := pgstore.Open(ctx, pgtest.NewDatabase(t), pgstore.Options{})
@@ -58,14 +57,23 @@ func newWorld(t *testing.T) *world {
 	if _, err := zone.Migrations().Up(ctx, store.Pool()); err != nil {
 		t.Fatal(err)
 	}
-	set := zone.DefaultSettings()
-	z, err := zone.New(store.Pool(), store, zone.Options{Settings: &set, Now: clock})
+	z, err := zone.New(store.Pool(), store, o)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := z.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
+	return z, store
+}
+
+// newWorld is a fresh database with one enterprise, its T book and two
+// book lines: the same numbers in every world.
+func newWorld(t *testing.T) *world {
+	t.Helper()
+	ctx := context.Background()
+	set := zone.DefaultSettings()
+	z, _ := openZone(t, zone.Options{Settings: &set, Now: clock})
 	c, err := codes.USCCCheckChar("91460100MA5TYC680")
 	if err != nil {
 		t.Fatal(err)

@@ -17,7 +17,6 @@ import (
 	"github.com/zoneledger/zoneledger/customs/tax"
 	"github.com/zoneledger/zoneledger/customs/zone"
 	"github.com/zoneledger/zoneledger/ledger"
-	"github.com/zoneledger/zoneledger/ledger/pgshared/pgtest"
 	"github.com/zoneledger/zoneledger/ledger/pgstore"
 )
 
@@ -53,29 +52,12 @@ func passWorld(t *testing.T, twoGates bool) (*pworld, zone.List, zone.Pass) {
 	set := zone.DefaultSettings()
 	set.TwoGates = twoGates
 	now := time.Date(2025, 6, 10, 2, 0, 0, 0, time.UTC)
-	ctx := context.Background()
-	store, err := pgstore.Open(ctx, pgtest.NewDatabase(t), pgstore.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(store.Close)
-	if _, err := pgstore.Migrations().Up(ctx, store.Pool()); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := zone.Migrations().Up(ctx, store.Pool()); err != nil {
-		t.Fatal(err)
-	}
 	eng, err := tax.NewEngine(tax.DefaultSettings(), tax.SampleTariff())
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc, err := zone.New(store.Pool(), store, zone.Options{Settings: &set, Tax: eng, Now: func() time.Time { return now }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := svc.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
+	svc, store := openZone(t, zone.Options{Settings: &set, Tax: eng, Now: func() time.Time { return now }})
+	ctx := context.Background()
 	w := &pworld{t: t, ctx: ctx, svc: svc, msg: sasmessage.New(svc, nil), store: store,
 		customs: access.Principal{ID: "officer", Role: access.RoleCustoms},
 		admin:   access.Principal{ID: "root", Role: access.RoleAdmin},
