@@ -279,7 +279,7 @@ func printSingleWindow(w io.Writer, r *SingleWindowResult) {
 		}
 		st.add(fmt.Sprint(ln.GetBookSeq()), ln.GetName(), ln.GetUnit(), before, ln.GetBonded())
 	}
-	fmt.Fprintf(w, "  Stock (GetStockReport) of %s; the list is now %s:\n\n", r.Book, strings.TrimPrefix(r.ListAfter.GetStatus().String(), "LIST_STATUS_"))
+	fmt.Fprintf(w, "\n  Stock (GetStockReport) of %s; the list is now %s:\n\n", r.Book, strings.TrimPrefix(r.ListAfter.GetStatus().String(), "LIST_STATUS_"))
 	st.render(w, "    ")
 	fmt.Fprintln(w)
 }
