@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -272,5 +273,21 @@ func TestBadReceiptsAreRefusedNamingTheElement(t *testing.T) {
 	for _, pr := range []access.Principal{w.platform, w.warehouse} {
 		_, err := w.svc.ImportReceipts(w.ctx, pr, [][]byte{receipt(t, l, "1205960001", [2]string{"100", "20261111090000"})})
 		wantKind(t, err, ledger.KindPermissionDenied, ledger.ReasonPermissionDenied, "")
+	}
+}
+
+// TestCEBSettingsAreChecked: a transport mode that is not one code, or a
+// DXP id too long for the message, stops the start with the key named.
+func TestCEBSettingsAreChecked(t *testing.T) {
+	for key, set := range map[string]ecommerce.Settings{
+		"ceb621_traf_mode": {CEB621TrafMode: "YY"},
+		"ceb_dxp_id":       {CEBDxpID: "DXP" + fmt.Sprint(make([]int, 20))},
+	} {
+		if err := set.Validate(); err == nil || !strings.HasPrefix(err.Error(), key+":") {
+			t.Errorf("%s: %v", key, err)
+		}
+	}
+	if err := (ecommerce.Settings{CEB621TrafMode: "W", CEBDxpID: "DXPENT0000000001"}).Validate(); err != nil {
+		t.Error(err)
 	}
 }

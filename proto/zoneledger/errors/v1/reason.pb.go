@@ -465,6 +465,28 @@ const (
 	// INVALID_ARGUMENT: the lists of one payment have different guarantors (field list_nos[i]);
 	// record one payment per guarantor.
 	Reason_ECOMMERCE_TAX_PAYMENT_GUARANTORS Reason = 533
+	// FAILED_PRECONDITION: the inventory list (field list_no, or the receipt's copNo) was refused
+	// for stock and never released, so it has no CEB621 and takes no receipt.
+	Reason_ECOMMERCE_LIST_NOT_RELEASED Reason = 570
+	// FAILED_PRECONDITION: a line's price × quantity (field lines[i].total) has more than five
+	// decimal places, so no CEB621 line carries it exactly; the list cannot be exported as is.
+	Reason_ECOMMERCE_CEB621_INEXACT_TOTAL Reason = 571
+	// INVALID_ARGUMENT: a CEB622 message does not parse or breaks its field rules; the field is the
+	// element path (e.g. "CEB622Message/InventoryReturn[0]/returnTime"). Send it as customs wrote
+	// it.
+	Reason_ECOMMERCE_RECEIPT_MALFORMED Reason = 572
+	// NOT_FOUND: a receipt's copNo (field ".../copNo") names no inventory list; the copNo is the
+	// list number the CEB621 carried.
+	Reason_ECOMMERCE_RECEIPT_UNKNOWN_LIST Reason = 573
+	// INVALID_ARGUMENT: a receipt's returnStatus (field ".../returnStatus") is not in the table of
+	// CEB622 codes the zone takes (customs/ecommerce README); nothing was changed.
+	Reason_ECOMMERCE_RECEIPT_UNKNOWN_STATUS Reason = 574
+	// INVALID_ARGUMENT: a receipt's ebpCode or ebcCode (the field) is not the list's platform or
+	// e-commerce enterprise; the receipt is not for this list.
+	Reason_ECOMMERCE_RECEIPT_LIST_MISMATCH Reason = 575
+	// FAILED_PRECONDITION: a 退单 (field ".../returnStatus") for a list whose goods came partly
+	// back through a buyer's return; it cannot be booked, ask customs.
+	Reason_ECOMMERCE_RECEIPT_WRONG_STATUS Reason = 576
 )
 
 // Enum value maps for Reason.
@@ -622,6 +644,13 @@ var (
 		531: "ECOMMERCE_TAX_ALREADY_PAID",
 		532: "ECOMMERCE_TAX_PAYMENT_REUSED",
 		533: "ECOMMERCE_TAX_PAYMENT_GUARANTORS",
+		570: "ECOMMERCE_LIST_NOT_RELEASED",
+		571: "ECOMMERCE_CEB621_INEXACT_TOTAL",
+		572: "ECOMMERCE_RECEIPT_MALFORMED",
+		573: "ECOMMERCE_RECEIPT_UNKNOWN_LIST",
+		574: "ECOMMERCE_RECEIPT_UNKNOWN_STATUS",
+		575: "ECOMMERCE_RECEIPT_LIST_MISMATCH",
+		576: "ECOMMERCE_RECEIPT_WRONG_STATUS",
 	}
 	Reason_value = map[string]int32{
 		"REASON_UNSPECIFIED":               0,
@@ -776,6 +805,13 @@ var (
 		"ECOMMERCE_TAX_ALREADY_PAID":       531,
 		"ECOMMERCE_TAX_PAYMENT_REUSED":     532,
 		"ECOMMERCE_TAX_PAYMENT_GUARANTORS": 533,
+		"ECOMMERCE_LIST_NOT_RELEASED":      570,
+		"ECOMMERCE_CEB621_INEXACT_TOTAL":   571,
+		"ECOMMERCE_RECEIPT_MALFORMED":      572,
+		"ECOMMERCE_RECEIPT_UNKNOWN_LIST":   573,
+		"ECOMMERCE_RECEIPT_UNKNOWN_STATUS": 574,
+		"ECOMMERCE_RECEIPT_LIST_MISMATCH":  575,
+		"ECOMMERCE_RECEIPT_WRONG_STATUS":   576,
 	}
 )
 
@@ -810,7 +846,7 @@ var File_zoneledger_errors_v1_reason_proto protoreflect.FileDescriptor
 
 const file_zoneledger_errors_v1_reason_proto_rawDesc = "" +
 	"\n" +
-	"!zoneledger/errors/v1/reason.proto\x12\x14zoneledger.errors.v1*\x80\x1e\n" +
+	"!zoneledger/errors/v1/reason.proto\x12\x14zoneledger.errors.v1*\x80 \n" +
 	"\x06Reason\x12\x16\n" +
 	"\x12REASON_UNSPECIFIED\x10\x00\x12\x14\n" +
 	"\x10INVALID_ARGUMENT\x10\x01\x12\x13\n" +
@@ -967,7 +1003,14 @@ const file_zoneledger_errors_v1_reason_proto_rawDesc = "" +
 	"\x1cECOMMERCE_TAX_PAYMENT_AMOUNT\x10\x92\x04\x12\x1f\n" +
 	"\x1aECOMMERCE_TAX_ALREADY_PAID\x10\x93\x04\x12!\n" +
 	"\x1cECOMMERCE_TAX_PAYMENT_REUSED\x10\x94\x04\x12%\n" +
-	" ECOMMERCE_TAX_PAYMENT_GUARANTORS\x10\x95\x04B\xdf\x01\n" +
+	" ECOMMERCE_TAX_PAYMENT_GUARANTORS\x10\x95\x04\x12 \n" +
+	"\x1bECOMMERCE_LIST_NOT_RELEASED\x10\xba\x04\x12#\n" +
+	"\x1eECOMMERCE_CEB621_INEXACT_TOTAL\x10\xbb\x04\x12 \n" +
+	"\x1bECOMMERCE_RECEIPT_MALFORMED\x10\xbc\x04\x12#\n" +
+	"\x1eECOMMERCE_RECEIPT_UNKNOWN_LIST\x10\xbd\x04\x12%\n" +
+	" ECOMMERCE_RECEIPT_UNKNOWN_STATUS\x10\xbe\x04\x12$\n" +
+	"\x1fECOMMERCE_RECEIPT_LIST_MISMATCH\x10\xbf\x04\x12#\n" +
+	"\x1eECOMMERCE_RECEIPT_WRONG_STATUS\x10\xc0\x04B\xdf\x01\n" +
 	"\x18com.zoneledger.errors.v1B\vReasonProtoP\x01ZDgithub.com/zoneledger/zoneledger/proto/zoneledger/errors/v1;errorsv1\xa2\x02\x03ZEX\xaa\x02\x14Zoneledger.Errors.V1\xca\x02\x14Zoneledger\\Errors\\V1\xe2\x02 Zoneledger\\Errors\\V1\\GPBMetadata\xea\x02\x16Zoneledger::Errors::V1b\x06proto3"
 
 var (
