@@ -128,7 +128,7 @@
 // orderNo, ebpCode the platform, ebcCode the e-commerce enterprise's
 // customs code (its USCC when it is not registered in the zone), the
 // waybill's logisticsNo and logisticsCode, assureCode the guarantor, emsNo
-// the warehouse's book, areaCode/agentCode and the BaseTransfer the
+// the warehouse's book, areaCode, agentCode and the transfer block the
 // warehouse enterprise (区内仓储企业), customsCode/portCode the book's
 // customs office, tradeMode 1210, currency 142, country 142 (bonded
 // import), freight and insuredFee from the order, the buyer (ID type 1),
