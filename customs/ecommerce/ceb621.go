@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"strconv"
 
@@ -24,6 +25,10 @@ const (
 	// ReasonInexactTotal: a line's price × quantity has more than five
 	// decimal places, so no CEB621 line can carry it exactly.
 	ReasonInexactTotal = "ECOMMERCE_CEB621_INEXACT_TOTAL"
+	// ReasonCEB621Incomplete: the list's documents lack what a CEB621
+	// requires (e.g. the buyer's telephone) or hold more than it takes;
+	// the field is the element path.
+	ReasonCEB621Incomplete = "ECOMMERCE_CEB621_INCOMPLETE"
 	// ReasonReceiptMalformed: a CEB622 message does not parse or breaks
 	// its field rules (the field is the element path).
 	ReasonReceiptMalformed = "ECOMMERCE_RECEIPT_MALFORMED"
@@ -57,6 +62,11 @@ func (s *Service) InventoryMessage(ctx context.Context, p access.Principal, no s
 		return nil, "", err
 	}
 	out, err := ceb.EncodeInventory(m)
+	var fe *singlewindow.FieldError
+	if errors.As(err, &fe) {
+		return nil, "", refuse(ReasonCEB621Incomplete, fe.Path, "list %s cannot be written as a CEB621: %s (from its order, waybill, channel or the warehouse's book and enterprise); the list itself stands",
+			l.No, fe.Message)
+	}
 	if err != nil {
 		return nil, "", err
 	}

@@ -147,7 +147,9 @@
 // (unit 035) — zoneledger keeps no parcel weights, the declarant corrects
 // them; the lines' country of origin is left empty; trafMode is
 // Settings.CEB621TrafMode (UNCONFIRMED, "Y") and the DXP id
-// Settings.CEBDxpID.
+// Settings.CEBDxpID. Documents that lack what the message requires (e.g.
+// no telephone for the buyer or the consignee) are refused with
+// ECOMMERCE_CEB621_INCOMPLETE naming the element path; the list stands.
 //
 // # Customs receipts (ImportReceipts, CEB622)
 //

@@ -291,3 +291,20 @@ func TestCEBSettingsAreChecked(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestListWithoutWhatCEB621NeedsIsRefusedNamingTheElement: an order with
+// no telephone for the buyer or the consignee cannot give a CEB621 (the
+// element is required): refused naming the element, the list unchanged.
+func TestListWithoutWhatCEB621NeedsIsRefusedNamingTheElement(t *testing.T) {
+	w := newWorld(t, map[int]string{1: "100"})
+	o, p, wb := w.order("NOPHONE", "0036", "SKU-CREAM", "1", "150", "3304990099")
+	o.Buyer.Phone, o.Consignee.Phone, p.Payer.Phone, wb.Consignee.Phone = "", "", "", ""
+	l := w.released(o, p, wb)
+	_, _, err := w.svc.InventoryMessage(w.ctx, w.customs, l.No)
+	wantKind(t, err, ledger.KindFailedPrecondition, ecommerce.ReasonCEB621Incomplete, "CEB621Message/Inventory[0]/InventoryHead/buyerTelephone")
+	got, err := w.svc.GetList(w.ctx, w.customs, l.No)
+	must(t, err)
+	if got.Status != ecommerce.ListReleased {
+		t.Fatalf("list %s", got.Status)
+	}
+}

@@ -130,8 +130,10 @@ type EcommerceServiceClient interface {
 	// GetInventoryMessage returns a released inventory list as the CEB621 message it corresponds
 	// to (进口申报清单, the ceb: namespace of the single window), and a file name for it. Whoever may
 	// read the list may ask (NOT_FOUND, UNKNOWN_LIST otherwise). A list refused for stock was never
-	// declared (FAILED_PRECONDITION, ECOMMERCE_LIST_NOT_RELEASED). The same list gives the same
-	// bytes every time, customs' numbers (preNo, invtNo) once its receipts brought them.
+	// declared (FAILED_PRECONDITION, ECOMMERCE_LIST_NOT_RELEASED); one whose documents lack what
+	// the message requires is refused naming the element (ECOMMERCE_CEB621_INCOMPLETE). The same
+	// list gives the same bytes every time, customs' numbers (preNo, invtNo) once its receipts
+	// brought them.
 	GetInventoryMessage(ctx context.Context, in *GetInventoryMessageRequest, opts ...grpc.CallOption) (*GetInventoryMessageResponse, error)
 	// ImportReceipts imports customs' CEB622 receipts for inventory lists: one or more messages,
 	// each of one or more receipts, answered per receipt. Customs or admin only
@@ -396,8 +398,10 @@ type EcommerceServiceServer interface {
 	// GetInventoryMessage returns a released inventory list as the CEB621 message it corresponds
 	// to (进口申报清单, the ceb: namespace of the single window), and a file name for it. Whoever may
 	// read the list may ask (NOT_FOUND, UNKNOWN_LIST otherwise). A list refused for stock was never
-	// declared (FAILED_PRECONDITION, ECOMMERCE_LIST_NOT_RELEASED). The same list gives the same
-	// bytes every time, customs' numbers (preNo, invtNo) once its receipts brought them.
+	// declared (FAILED_PRECONDITION, ECOMMERCE_LIST_NOT_RELEASED); one whose documents lack what
+	// the message requires is refused naming the element (ECOMMERCE_CEB621_INCOMPLETE). The same
+	// list gives the same bytes every time, customs' numbers (preNo, invtNo) once its receipts
+	// brought them.
 	GetInventoryMessage(context.Context, *GetInventoryMessageRequest) (*GetInventoryMessageResponse, error)
 	// ImportReceipts imports customs' CEB622 receipts for inventory lists: one or more messages,
 	// each of one or more receipts, answered per receipt. Customs or admin only

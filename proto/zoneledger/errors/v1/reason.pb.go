@@ -487,6 +487,10 @@ const (
 	// FAILED_PRECONDITION: a 退单 (field ".../returnStatus") for a list whose goods came partly
 	// back through a buyer's return; it cannot be booked, ask customs.
 	Reason_ECOMMERCE_RECEIPT_WRONG_STATUS Reason = 576
+	// FAILED_PRECONDITION: the inventory list's documents lack what its CEB621 requires, or hold
+	// more than the message takes (e.g. no buyer telephone in the order); the field is the element
+	// path (e.g. "CEB621Message/Inventory[0]/InventoryHead/buyerTelephone"). The list stands.
+	Reason_ECOMMERCE_CEB621_INCOMPLETE Reason = 577
 )
 
 // Enum value maps for Reason.
@@ -651,6 +655,7 @@ var (
 		574: "ECOMMERCE_RECEIPT_UNKNOWN_STATUS",
 		575: "ECOMMERCE_RECEIPT_LIST_MISMATCH",
 		576: "ECOMMERCE_RECEIPT_WRONG_STATUS",
+		577: "ECOMMERCE_CEB621_INCOMPLETE",
 	}
 	Reason_value = map[string]int32{
 		"REASON_UNSPECIFIED":               0,
@@ -812,6 +817,7 @@ var (
 		"ECOMMERCE_RECEIPT_UNKNOWN_STATUS": 574,
 		"ECOMMERCE_RECEIPT_LIST_MISMATCH":  575,
 		"ECOMMERCE_RECEIPT_WRONG_STATUS":   576,
+		"ECOMMERCE_CEB621_INCOMPLETE":      577,
 	}
 )
 
@@ -846,7 +852,7 @@ var File_zoneledger_errors_v1_reason_proto protoreflect.FileDescriptor
 
 const file_zoneledger_errors_v1_reason_proto_rawDesc = "" +
 	"\n" +
-	"!zoneledger/errors/v1/reason.proto\x12\x14zoneledger.errors.v1*\x80 \n" +
+	"!zoneledger/errors/v1/reason.proto\x12\x14zoneledger.errors.v1*\xa2 \n" +
 	"\x06Reason\x12\x16\n" +
 	"\x12REASON_UNSPECIFIED\x10\x00\x12\x14\n" +
 	"\x10INVALID_ARGUMENT\x10\x01\x12\x13\n" +
@@ -1010,7 +1016,8 @@ const file_zoneledger_errors_v1_reason_proto_rawDesc = "" +
 	"\x1eECOMMERCE_RECEIPT_UNKNOWN_LIST\x10\xbd\x04\x12%\n" +
 	" ECOMMERCE_RECEIPT_UNKNOWN_STATUS\x10\xbe\x04\x12$\n" +
 	"\x1fECOMMERCE_RECEIPT_LIST_MISMATCH\x10\xbf\x04\x12#\n" +
-	"\x1eECOMMERCE_RECEIPT_WRONG_STATUS\x10\xc0\x04B\xdf\x01\n" +
+	"\x1eECOMMERCE_RECEIPT_WRONG_STATUS\x10\xc0\x04\x12 \n" +
+	"\x1bECOMMERCE_CEB621_INCOMPLETE\x10\xc1\x04B\xdf\x01\n" +
 	"\x18com.zoneledger.errors.v1B\vReasonProtoP\x01ZDgithub.com/zoneledger/zoneledger/proto/zoneledger/errors/v1;errorsv1\xa2\x02\x03ZEX\xaa\x02\x14Zoneledger.Errors.V1\xca\x02\x14Zoneledger\\Errors\\V1\xe2\x02 Zoneledger\\Errors\\V1\\GPBMetadata\xea\x02\x16Zoneledger::Errors::V1b\x06proto3"
 
 var (
