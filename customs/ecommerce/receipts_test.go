@@ -308,3 +308,38 @@ func TestListWithoutWhatCEB621NeedsIsRefusedNamingTheElement(t *testing.T) {
 		t.Fatalf("list %s", got.Status)
 	}
 }
+
+// TestCustomsReturnOvertakesABuyersReturn: a 退单 for a list whose buyer
+// applied for a partial return brings the whole list back; one for a list
+// whose goods came partly back already is refused and changes nothing.
+func TestCustomsReturnOvertakesABuyersReturn(t *testing.T) {
+	w := newWorld(t, map[int]string{1: "100", 4: "10"})
+	o, p, wb := w.cart("OVR", "0037", "10", "0", cream.of("4", "50"), laptop.of("1", "1800"))
+	l := w.released(o, p, wb)
+	_, err := w.svc.RequestReturn(w.ctx, w.platform, l.No, []ecommerce.ReturnLine{{Seq: 1, Quantity: d("1")}})
+	must(t, err)
+	res, err := w.svc.ImportReceipts(w.ctx, w.customs, [][]byte{receipt(t, l, "1205960001", [2]string{"100", "20261111090000"})})
+	must(t, err)
+	if res[0].Err != nil || res[0].List.Status != ecommerce.ListReturned || len(res[0].List.ReturnLines) != 2 {
+		t.Fatalf("退单 over a partial return request: %+v", res[0])
+	}
+	if !w.stock(1).Equal(d("100")) || !w.stock(4).Equal(d("10")) || !w.buyerTotal(o.Buyer.IDNumber).IsZero() {
+		t.Fatalf("stock %s %s, buyer total %s", w.stock(1), w.stock(4), w.buyerTotal(o.Buyer.IDNumber))
+	}
+
+	o, p, wb = w.cart("PRT", "0038", "10", "0", cream.of("4", "50"), laptop.of("1", "1800"))
+	l = w.released(o, p, wb)
+	_, err = w.svc.RequestReturn(w.ctx, w.platform, l.No, []ecommerce.ReturnLine{{Seq: 1, Quantity: d("1")}})
+	must(t, err)
+	_, err = w.svc.ReceiveReturn(w.ctx, w.warehouse, l.No)
+	must(t, err)
+	before, total := w.stock(1), w.buyerTotal(o.Buyer.IDNumber)
+	res, err = w.svc.ImportReceipts(w.ctx, w.customs, [][]byte{receipt(t, l, "1205960001", [2]string{"100", "20261111090000"})})
+	must(t, err)
+	wantKind(t, res[0].Err, ledger.KindFailedPrecondition, ecommerce.ReasonReceiptWrongStatus, "CEB622Message/InventoryReturn[0]/returnStatus")
+	got, err := w.svc.GetList(w.ctx, w.customs, l.No)
+	must(t, err)
+	if got.Status != ecommerce.ListPartlyReturned || got.CustomsStatus != "" || !w.stock(1).Equal(before) || !w.buyerTotal(o.Buyer.IDNumber).Equal(total) {
+		t.Fatalf("after a refused 退单: %s customs %q, stock %s (was %s)", got.Status, got.CustomsStatus, w.stock(1), before)
+	}
+}
