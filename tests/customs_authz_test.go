@@ -388,6 +388,7 @@ var customsOnly = map[string]bool{
 	dispSvc + "PayDisplayTax":          true,
 	ecomSvc + "RegisterChannel":        true,
 	ecomSvc + "RecordTaxPayment":       true,
+	ecomSvc + "ImportReceipts":         true,
 	procSvc + "ApproveDestruction":     true,
 	procSvc + "RejectDestruction":      true,
 	bookSvc + "SetGeneralTaxpayer":     true,
@@ -425,6 +426,7 @@ var customsAdminMay = map[string]bool{
 	ecomSvc + "RegisterChannel":    true,
 	ecomSvc + "GetChannel":         true,
 	gateSvc + "ImportPassReceipts": true,
+	ecomSvc + "ImportReceipts":     true,
 }
 
 // customsNotScoped are the customs methods that name no enterprise's data:
@@ -473,6 +475,7 @@ var customsByNumber = map[string]bool{
 	ecomSvc + "GetOrder":              true,
 	ecomSvc + "CancelOrder":           true,
 	ecomSvc + "GetInventoryList":      true,
+	ecomSvc + "GetInventoryMessage":   true,
 	ecomSvc + "RequestReturn":         true,
 	ecomSvc + "ReceiveReturn":         true,
 	procSvc + "PutVersion":            true,
@@ -857,6 +860,14 @@ func customsMethodCases() map[string]methodCase {
 		ecomSvc + "GetSettlement": func(ctx context.Context, w *authWorld) error {
 			_, err := ec(w).GetSettlement(ctx, &customsv1.GetSettlementRequest{Guarantor: w.z.e1.uscc, FromDate: w.z.ecomDate, ToDate: w.z.ecomDate,
 				Export: customsv1.SettlementExport_SETTLEMENT_EXPORT_CSV})
+			return err
+		},
+		ecomSvc + "GetInventoryMessage": func(ctx context.Context, w *authWorld) error {
+			_, err := ec(w).GetInventoryMessage(ctx, &customsv1.GetInventoryMessageRequest{ListNo: w.z.ecomListReleased})
+			return err
+		},
+		ecomSvc + "ImportReceipts": func(ctx context.Context, w *authWorld) error {
+			_, err := ec(w).ImportReceipts(ctx, &customsv1.ImportReceiptsRequest{Messages: [][]byte{customsReturnReceipt(w.z.ecomListReleased, "PLAT", w.z.e1.uscc)}})
 			return err
 		},
 		ecomSvc + "RecordTaxPayment": func(ctx context.Context, w *authWorld) error {

@@ -536,6 +536,15 @@ func TestEcommerceAuthorizationEveryMethod(t *testing.T) {
 			_, err := c.RecordTaxPayment(ctxAs(t, tok), &customsv1.RecordTaxPaymentRequest{PaymentNo: "AZ-TAX-1", Amount: listTax, PaidOn: day, ListNos: []string{listNo}})
 			return err
 		},
+		"GetInventoryMessage": func(tok string) error {
+			_, err := c.GetInventoryMessage(ctxAs(t, tok), &customsv1.GetInventoryMessageRequest{ListNo: listNo})
+			return err
+		},
+		"ImportReceipts": func(tok string) error {
+			// A 退单 of the released list: it would book the goods back.
+			_, err := c.ImportReceipts(ctxAs(t, tok), &customsv1.ImportReceiptsRequest{Messages: [][]byte{customsReturnReceipt(listNo, "PLAT", e.ebc.uscc)}})
+			return err
+		},
 	}
 	var methods []string
 	for _, m := range customsv1.EcommerceService_ServiceDesc.Methods {
@@ -568,7 +577,7 @@ func TestEcommerceAuthorizationEveryMethod(t *testing.T) {
 	before := state()
 	// Who besides the intruders is refused: customs submits no documents,
 	// the admin may register and read channels.
-	byNumber := map[string]bool{"GetOrder": true, "CancelOrder": true, "GetInventoryList": true, "RequestReturn": true, "ReceiveReturn": true}
+	byNumber := map[string]bool{"GetOrder": true, "CancelOrder": true, "GetInventoryList": true, "RequestReturn": true, "ReceiveReturn": true, "GetInventoryMessage": true}
 	submits := map[string]bool{"SubmitOrder": true, "SubmitPayment": true, "SubmitWaybill": true, "SubmitDocuments": true,
 		"CancelOrder": true, "RequestReturn": true, "ReceiveReturn": true}
 	for _, m := range methods {
@@ -577,13 +586,13 @@ func TestEcommerceAuthorizationEveryMethod(t *testing.T) {
 			wantCode(t, cases[m]("zl_"+strings.Repeat("A", 43)), codes.Unauthenticated, "an unknown token")
 			refused := map[string]string{"a platform linked to another enterprise": e.other, "another zone enterprise": stranger.tok,
 				"the warehouse's enterprise": e.wh.tok}
-			if m != "RegisterChannel" && m != "GetChannel" {
+			if m != "RegisterChannel" && m != "GetChannel" && m != "ImportReceipts" {
 				refused["the admin"] = e.admin
 			}
 			if submits[m] {
 				refused["customs"] = e.customs
 			}
-			if m == "RegisterChannel" || m == "RecordTaxPayment" {
+			if m == "RegisterChannel" || m == "RecordTaxPayment" || m == "ImportReceipts" {
 				// Customs (or, for a channel, the admin) only.
 				refused["the linked platform"] = e.platform
 				refused["the e-commerce enterprise"] = e.ebc.tok
@@ -620,4 +629,23 @@ func TestEcommerceAuthorizationEveryMethod(t *testing.T) {
 	if after := state(); after != before {
 		t.Fatalf("refused calls changed the state:\nbefore %s\nafter  %s", before, after)
 	}
+}
+
+// customsReturnReceipt is a CEB622 message, as customs writes it, saying
+// that customs returned (退单, status 100) the inventory list listNo.
+func customsReturnReceipt(listNo, ebp, ebc string) []byte {
+	return []byte(`<?xml version="1.0" encoding="UTF-8"?>
+<ceb:CEB622Message guid="0b7f4f1e-7d3a-4c55-9f0e-2a61c3d4e5f6" version="1.0" xmlns:ceb="http://www.chinaport.gov.cn/ceb">
+  <ceb:InventoryReturn>
+    <ceb:guid>1f0e6d3c-5b4a-4938-8271-605f4e3d2c1b</ceb:guid>
+    <ceb:customsCode>0201</ceb:customsCode>
+    <ceb:ebpCode>` + ebp + `</ceb:ebpCode>
+    <ceb:ebcCode>` + ebc + `</ceb:ebcCode>
+    <ceb:copNo>` + listNo + `</ceb:copNo>
+    <ceb:returnStatus>100</ceb:returnStatus>
+    <ceb:returnTime>20261111090000</ceb:returnTime>
+    <ceb:returnInfo>退单: 订购人身份信息不符</ceb:returnInfo>
+  </ceb:InventoryReturn>
+</ceb:CEB622Message>
+`)
 }

@@ -42,7 +42,7 @@ func (a *app) ecommerceCmd() *cobra.Command {
 		group("order", "Show and cancel orders", a.ecomOrderGetCmd(), a.ecomOrderCancelCmd()),
 		group("inventory", "Show inventory lists (申报清单)", a.ecomInventoryGetCmd()),
 		group("return", "Apply for and receive returns (退货) of released lists", a.ecomReturnCmd(true), a.ecomReturnCmd(false)),
-		a.ecomSettleCmd(), a.ecomPayTaxCmd())
+		a.ecomSettleCmd(), a.ecomPayTaxCmd(), a.ecomMessageCmd(), a.ecomReceiptsCmd())
 	c.Long = `Cross-border e-commerce bonded import (网购保税进口, trade mode 1210) from a
 zone warehouse:
 
@@ -59,6 +59,8 @@ zone warehouse:
              them back into bonded stock: the tax is cancelled
   settle     a guarantor's tax for a period, as a table or a CSV or XLSX file
   pay-tax    customs records the guarantor's payment of the lists' tax
+  message    a released list as its CEB621 message (XML)
+  receipts   customs imports its CEB622 receipts: a 退单 gives the stock back
 
 Every document is keyed by its order number: sending the same document again
 returns the order as it stands, so re-running a file is safe; a different
@@ -85,9 +87,9 @@ var (
 		"return_journal_id?", "reason"}
 	// An inventory list in one row (returns), or one row per line (get).
 	// The tax payment's columns come last, so earlier columns keep their places.
-	ecomListView      = cols[*customsv1.InventoryList](append(ecomListColumns, "len:lines", "tax_payment_no", "tax_paid_on")...)
+	ecomListView      = cols[*customsv1.InventoryList](append(ecomListColumns, "len:lines", "tax_payment_no", "tax_paid_on", "customs_status", "customs_status_code", "customs_invt_no")...)
 	ecomListLinesView = flat[*customsv1.InventoryList](ecomListColumns, "lines", "seq", "item_no", "book_seq?", "hs_code", "name",
-		"quantity", "unit", "legal_quantity", "legal_unit", "price", "total", "^tax_payment_no", "^tax_paid_on")
+		"quantity", "unit", "legal_quantity", "legal_unit", "price", "total", "^tax_payment_no", "^tax_paid_on", "^customs_status", "^customs_status_code")
 )
 
 // ecomSettleHeader are the columns of the settlement, as in the file the

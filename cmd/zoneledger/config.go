@@ -121,6 +121,8 @@ func (c *Config) keys() []key {
 		intKey("ecommerce.return_arrive_days", &c.Ecommerce.ReturnArriveDays),
 		intKey("ecommerce.payment_days", &c.Ecommerce.PaymentDays),
 		decKey("ecommerce.tax_tolerance", &c.Ecommerce.TaxTolerance),
+		strKey("ecommerce.ceb621_traf_mode", &c.Ecommerce.CEB621TrafMode),
+		strKey("ecommerce.ceb_dxp_id", &c.Ecommerce.CEBDxpID),
 
 		strKey("processing.nonbonded_from", &c.Processing.NonBondedFrom),
 		boolKey("processing.declared_versions_only", &c.Processing.DeclaredVersionsOnly),

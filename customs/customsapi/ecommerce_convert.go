@@ -129,6 +129,7 @@ func inventoryListOut(l ecommerce.InventoryList) *customsv1.InventoryList {
 	if l.ReleasedTax.IsZero() && l.Status != ecommerce.ListPartlyReturned {
 		out.ReleasedTax = out.Tax
 	}
+	customsStatusOut(out, l)
 	for _, rl := range l.ReturnLines {
 		out.ReturnLines = append(out.ReturnLines, &customsv1.ReturnLine{Seq: int32(rl.Seq), Quantity: qty(rl.Quantity)})
 	}

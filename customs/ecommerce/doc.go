@@ -120,6 +120,69 @@
 // left with RELEASING lists stops Recover (ErrLegacyReleasing) until that
 // version has finished them.
 //
+// # The CEB621 of a list (InventoryMessage)
+//
+// A released list is available as the CEB621 message (进口申报清单) it
+// corresponds to (customs/singlewindow/ceb, the ceb: namespace): the same
+// list gives the same bytes every time (its guids derive from the list
+// number). Head: copNo is the list number (receipts name the list by it),
+// orderNo, ebpCode the platform, ebcCode the e-commerce enterprise's
+// customs code (its USCC when it is not registered in the zone), the
+// waybill's logisticsNo and logisticsCode, assureCode the guarantor, emsNo
+// the warehouse's book, areaCode, agentCode and the transfer block the
+// warehouse enterprise (区内仓储企业), customsCode/portCode the book's
+// customs office, tradeMode 1210, currency 142, country 142 (bonded
+// import), freight and insuredFee from the order, the buyer (ID type 1),
+// declTime and ieDate the release day. Lines: gnum is the order line's
+// number (one to one); itemRecordNo is the part number (料号) the order line
+// named, which the book maps onto line BookSeq — customs-reference §5.6
+// calls the field 账册备案料号 and says each released list decrements "the
+// line itemRecordNo on book emsNo", so the part number recorded on the
+// book is what it carries, not the line's sequence number; gcode, gname and
+// gmodel are the book line's; qty/unit in the declared unit, qty1/unit1 in
+// the first legal unit, qty2/unit2 in the second when the line has one;
+// totalPrice = price × qty exactly (a list whose product has more than five
+// decimal places is refused with ECOMMERCE_CEB621_INEXACT_TOTAL). Not kept
+// here, so written as noted: ebpName and logisticsName are the codes;
+// netWeight and grossWeight are the lines' legal quantities in kilograms
+// (unit 035) — zoneledger keeps no parcel weights, the declarant corrects
+// them; the lines' country of origin is left empty; trafMode is
+// Settings.CEB621TrafMode (UNCONFIRMED, "Y") and the DXP id
+// Settings.CEBDxpID. Documents that lack what the message requires (e.g.
+// no telephone for the buyer or the consignee) are refused with
+// ECOMMERCE_CEB621_INCOMPLETE naming the element path; the list stands.
+//
+// # Customs receipts (ImportReceipts, CEB622)
+//
+// Customs answers a list with CEB622 receipts; customs or an admin imports
+// them. Each receipt names its list by copNo and carries a returnStatus
+// code, a returnTime and a returnInfo. The codes this zone takes, grouped
+// into the list's CustomsStatus, are ReceiptStatuses (the table and its
+// source are in README.md; a code not in it is refused with
+// ECOMMERCE_RECEIPT_UNKNOWN_STATUS naming ".../returnStatus"). Order: a
+// receipt moves the list when its returnTime is later than the one in
+// force, or equal with a higher rank; RELEASED (800, 899) and RETURNED
+// (100) are final — only a later code of the same final status (899 after
+// 800) moves on. So an earlier-stage receipt arriving after a final one,
+// or after a later one, is stored (Applied false) and changes nothing. The
+// same receipt again (list, code and returnTime) is recognised
+// (Duplicate) and changes nothing. A receipt for no list
+// (ECOMMERCE_RECEIPT_UNKNOWN_LIST), for another platform's or
+// enterprise's list (ECOMMERCE_RECEIPT_LIST_MISMATCH), or for a list refused
+// for stock (ECOMMERCE_LIST_NOT_RELEASED) is refused, naming the element
+// path, and changes nothing.
+//
+// A 退单 (100) releases the list's stock and quota: in the receipt's one
+// ReadWriteTx the whole list is booked back the way a received return is —
+// the goods into the very lots they left with those lots' carrying value
+// (journal "<list>:return", dated the day the receipt is imported), the
+// tax cancelled (RETURNED: the settlement and the overdue tax no longer
+// count it), the buyer's annual total restored. A return the buyer had
+// applied for is overtaken (the whole list comes back); a list whose goods
+// came partly back through a buyer's return is refused
+// (ECOMMERCE_RECEIPT_WRONG_STATUS): ask customs. A list the buyer wholly
+// returned takes the 退单 as its customs status only.
+//
 // Settings (the return windows, the payment period, the positive list) come
 // from the [ecommerce] table of zoneledger's config file
 // (cmd/zoneledger/README.md); Settings.Validate names the key of a bad value.

@@ -51,11 +51,21 @@ type Settings struct {
 	TaxTolerance decimal.Decimal
 	// Location is the zone's time zone for business dates. Default UTC+8.
 	Location *time.Location
+	// CEB621TrafMode is the transport mode (trafMode) written on CEB621
+	// inventory lists: "Y" (保税港区/综合保税区) by default. The reference
+	// does not give the code a 综合保税区 warehouse's lists carry
+	// (UNCONFIRMED); a zone whose customs want another sets it.
+	CEB621TrafMode string
+	// CEBDxpID is the data exchange (DXP) id written in the BaseTransfer of
+	// CEB621 messages, the one the electronic port gave the zone's
+	// declaring system. Empty: the warehouse enterprise's customs code is
+	// written in its place; set it before sending messages for real.
+	CEBDxpID string
 }
 
 // DefaultSettings returns the documented defaults, with no positive list.
 func DefaultSettings() Settings {
-	return Settings{ReturnApplyDays: 30, ReturnArriveDays: 45, PaymentDays: 45, Location: time.FixedZone("CST", 8*3600)}
+	return Settings{ReturnApplyDays: 30, ReturnArriveDays: 45, PaymentDays: 45, Location: time.FixedZone("CST", 8*3600), CEB621TrafMode: "Y"}
 }
 
 // SamplePositiveList is a small illustrative positive list for demos and
@@ -114,6 +124,15 @@ func (s Settings) normalize() (Settings, error) {
 	}
 	if s.Location == nil {
 		s.Location = d.Location
+	}
+	if s.CEB621TrafMode == "" {
+		s.CEB621TrafMode = d.CEB621TrafMode
+	}
+	if len(s.CEB621TrafMode) != 1 || strings.Trim(s.CEB621TrafMode, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
+		return s, fmt.Errorf("ceb621_traf_mode: %q must be one customs transport mode code, a digit or a capital letter (e.g. Y)", s.CEB621TrafMode)
+	}
+	if len(s.CEBDxpID) > 30 {
+		return s, fmt.Errorf("ceb_dxp_id: %q is longer than 30 characters", s.CEBDxpID)
 	}
 	return s, nil
 }

@@ -179,6 +179,18 @@ type InventoryList struct {
 	// (RecordTaxPayment); empty while unpaid.
 	TaxPaymentNo string    `json:",omitempty"`
 	TaxPaidOn    time.Time `json:",omitzero"`
+	// CustomsStatus is where customs has the list, as its CEB622 receipts
+	// say (ImportReceipts); empty before the first receipt.
+	// CustomsStatusCode is the receipt's returnStatus code, CustomsStatusAt
+	// its returnTime and CustomsNote its returnInfo (a 退单's reason).
+	CustomsStatus     CustomsStatus `json:",omitempty"`
+	CustomsStatusCode string        `json:",omitempty"`
+	CustomsStatusAt   time.Time     `json:",omitzero"`
+	CustomsNote       string        `json:",omitempty"`
+	// CustomsPreNo and CustomsInvtNo are the pre-entry number and the list
+	// number customs assigned (preNo, invtNo), from the receipts.
+	CustomsPreNo  string `json:",omitempty"`
+	CustomsInvtNo string `json:",omitempty"`
 }
 
 // ListLine is one line of an inventory list.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 )
 
 type testHead struct {
@@ -134,5 +135,21 @@ func TestAmountRule(t *testing.T) {
 		if got := fitsAmount(s, 19, 5); got != want {
 			t.Errorf("fitsAmount(%q) = %v, want %v", s, got, want)
 		}
+	}
+}
+
+// TestParseTimeWithMilliseconds: receipts write returnTime with
+// milliseconds (yyyyMMddHHmmssSSS), e.g. 20170622155349698.
+func TestParseTimeWithMilliseconds(t *testing.T) {
+	got, err := ParseTime("20170622155349698")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := time.Date(2017, 6, 22, 15, 53, 49, 698e6, time.FixedZone("CST", 8*3600))
+	if !got.Equal(want) {
+		t.Fatalf("got %v, want %v", got, want)
+	}
+	if _, err := ParseTime("2017062215534969x"); err == nil {
+		t.Fatal("a letter in the milliseconds was read")
 	}
 }

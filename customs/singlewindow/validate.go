@@ -135,11 +135,17 @@ func fitsAmount(s string, p, sc int) bool {
 // ParseTime reads a single-window time, yyyyMMddHHmmss (or with
 // milliseconds, yyyyMMddHHmmssSSS), in China Standard Time.
 func ParseTime(s string) (time.Time, error) {
-	layout := "20060102150405"
 	if len(s) == 17 {
-		layout = "20060102150405000"
+		// Go's layouts take fractional seconds only after a point, so
+		// the milliseconds are read apart.
+		ms, err := strconv.Atoi(s[14:])
+		if err != nil || strings.Trim(s[14:], "0123456789") != "" {
+			return time.Time{}, fmt.Errorf("parsing time %q: the last three digits are milliseconds", s)
+		}
+		t, err := time.ParseInLocation("20060102150405", s[:14], chinaTime)
+		return t.Add(time.Duration(ms) * time.Millisecond), err
 	}
-	return time.ParseInLocation(layout, s, chinaTime)
+	return time.ParseInLocation("20060102150405", s, chinaTime)
 }
 
 // FormatTime writes t as the single window does, yyyyMMddHHmmss in China

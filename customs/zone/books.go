@@ -764,6 +764,14 @@ func (s *Service) BookByNo(ctx context.Context, no string) (Book, error) {
 	return b, dbError(err)
 }
 
+// EnterpriseByUSCC returns an enterprise without an access check, for
+// other customs services that have checked access their own way (e.g. the
+// zone warehouse named in an e-commerce message).
+func (s *Service) EnterpriseByUSCC(ctx context.Context, uscc string) (Enterprise, error) {
+	e, err := loadEnterprise(ctx, s.pool, uscc)
+	return e, dbError(err)
+}
+
 // LineByPart returns the line of a book a part number (料号) maps to,
 // without an access check, for other customs services.
 func (s *Service) LineByPart(ctx context.Context, book, part, field string) (BookLine, error) {

@@ -233,6 +233,81 @@ func (SettlementExport) EnumDescriptor() ([]byte, []int) {
 	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{2}
 }
 
+// InventoryListCustomsStatus groups the CEB622 returnStatus codes (customs/ecommerce README has
+// the table and its source).
+type InventoryListCustomsStatus int32
+
+const (
+	// No receipt yet.
+	InventoryListCustomsStatus_INVENTORY_LIST_CUSTOMS_STATUS_UNSPECIFIED InventoryListCustomsStatus = 0
+	// DECLARED: with the electronic port or sent to customs (1, 2, 3).
+	InventoryListCustomsStatus_INVENTORY_LIST_CUSTOMS_STATUS_DECLARED InventoryListCustomsStatus = 1
+	// SEND_FAILED: the electronic port could not send it to customs (4).
+	InventoryListCustomsStatus_INVENTORY_LIST_CUSTOMS_STATUS_SEND_FAILED InventoryListCustomsStatus = 2
+	// ACCEPTED: taken in and examined (120, 300, 399).
+	InventoryListCustomsStatus_INVENTORY_LIST_CUSTOMS_STATUS_ACCEPTED InventoryListCustomsStatus = 3
+	// INSPECTED: the goods are inspected (500).
+	InventoryListCustomsStatus_INVENTORY_LIST_CUSTOMS_STATUS_INSPECTED InventoryListCustomsStatus = 4
+	// DETAINED: the goods are held (501, 502, 503, 599).
+	InventoryListCustomsStatus_INVENTORY_LIST_CUSTOMS_STATUS_DETAINED InventoryListCustomsStatus = 5
+	// RELEASED: released or closed (800, 899). Final.
+	InventoryListCustomsStatus_INVENTORY_LIST_CUSTOMS_STATUS_RELEASED InventoryListCustomsStatus = 6
+	// RETURNED: customs returned the list (退单, 100): its goods are back in the lots they left, its
+	// tax cancelled and the buyer's annual total restored. Final.
+	InventoryListCustomsStatus_INVENTORY_LIST_CUSTOMS_STATUS_RETURNED InventoryListCustomsStatus = 7
+)
+
+// Enum value maps for InventoryListCustomsStatus.
+var (
+	InventoryListCustomsStatus_name = map[int32]string{
+		0: "INVENTORY_LIST_CUSTOMS_STATUS_UNSPECIFIED",
+		1: "INVENTORY_LIST_CUSTOMS_STATUS_DECLARED",
+		2: "INVENTORY_LIST_CUSTOMS_STATUS_SEND_FAILED",
+		3: "INVENTORY_LIST_CUSTOMS_STATUS_ACCEPTED",
+		4: "INVENTORY_LIST_CUSTOMS_STATUS_INSPECTED",
+		5: "INVENTORY_LIST_CUSTOMS_STATUS_DETAINED",
+		6: "INVENTORY_LIST_CUSTOMS_STATUS_RELEASED",
+		7: "INVENTORY_LIST_CUSTOMS_STATUS_RETURNED",
+	}
+	InventoryListCustomsStatus_value = map[string]int32{
+		"INVENTORY_LIST_CUSTOMS_STATUS_UNSPECIFIED": 0,
+		"INVENTORY_LIST_CUSTOMS_STATUS_DECLARED":    1,
+		"INVENTORY_LIST_CUSTOMS_STATUS_SEND_FAILED": 2,
+		"INVENTORY_LIST_CUSTOMS_STATUS_ACCEPTED":    3,
+		"INVENTORY_LIST_CUSTOMS_STATUS_INSPECTED":   4,
+		"INVENTORY_LIST_CUSTOMS_STATUS_DETAINED":    5,
+		"INVENTORY_LIST_CUSTOMS_STATUS_RELEASED":    6,
+		"INVENTORY_LIST_CUSTOMS_STATUS_RETURNED":    7,
+	}
+)
+
+func (x InventoryListCustomsStatus) Enum() *InventoryListCustomsStatus {
+	p := new(InventoryListCustomsStatus)
+	*p = x
+	return p
+}
+
+func (x InventoryListCustomsStatus) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (InventoryListCustomsStatus) Descriptor() protoreflect.EnumDescriptor {
+	return file_zoneledger_customs_v1_ecommerce_proto_enumTypes[3].Descriptor()
+}
+
+func (InventoryListCustomsStatus) Type() protoreflect.EnumType {
+	return &file_zoneledger_customs_v1_ecommerce_proto_enumTypes[3]
+}
+
+func (x InventoryListCustomsStatus) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use InventoryListCustomsStatus.Descriptor instead.
+func (InventoryListCustomsStatus) EnumDescriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{3}
+}
+
 // GetPositiveListRequest asks for the zone's positive list.
 type GetPositiveListRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -2383,7 +2458,21 @@ type InventoryList struct {
 	// The payment that paid the list's tax (RecordTaxPayment); empty while unpaid.
 	TaxPaymentNo string `protobuf:"bytes,31,opt,name=tax_payment_no,json=taxPaymentNo,proto3" json:"tax_payment_no,omitempty"`
 	// The day that payment was made, "YYYY-MM-DD"; empty while unpaid.
-	TaxPaidOn     string `protobuf:"bytes,32,opt,name=tax_paid_on,json=taxPaidOn,proto3" json:"tax_paid_on,omitempty"`
+	TaxPaidOn string `protobuf:"bytes,32,opt,name=tax_paid_on,json=taxPaidOn,proto3" json:"tax_paid_on,omitempty"`
+	// Where customs has the list, from its CEB622 receipts (ImportReceipts); UNSPECIFIED before the
+	// first receipt. Output only.
+	CustomsStatus InventoryListCustomsStatus `protobuf:"varint,40,opt,name=customs_status,json=customsStatus,proto3,enum=zoneledger.customs.v1.InventoryListCustomsStatus" json:"customs_status,omitempty"`
+	// The returnStatus code of the receipt in force, e.g. "800". Output only.
+	CustomsStatusCode string `protobuf:"bytes,41,opt,name=customs_status_code,json=customsStatusCode,proto3" json:"customs_status_code,omitempty"`
+	// That receipt's returnTime. Output only.
+	CustomsStatusTime *timestamppb.Timestamp `protobuf:"bytes,42,opt,name=customs_status_time,json=customsStatusTime,proto3" json:"customs_status_time,omitempty"`
+	// That receipt's returnInfo: customs' reason for a 退单, a note otherwise. Output only.
+	CustomsNote string `protobuf:"bytes,43,opt,name=customs_note,json=customsNote,proto3" json:"customs_note,omitempty"`
+	// The pre-entry number (preNo) and the list number customs assigned (invtNo), from the
+	// receipts; empty until they came. Output only.
+	CustomsPreNo string `protobuf:"bytes,44,opt,name=customs_pre_no,json=customsPreNo,proto3" json:"customs_pre_no,omitempty"`
+	// See customs_pre_no.
+	CustomsInvtNo string `protobuf:"bytes,45,opt,name=customs_invt_no,json=customsInvtNo,proto3" json:"customs_invt_no,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2603,6 +2692,48 @@ func (x *InventoryList) GetTaxPaymentNo() string {
 func (x *InventoryList) GetTaxPaidOn() string {
 	if x != nil {
 		return x.TaxPaidOn
+	}
+	return ""
+}
+
+func (x *InventoryList) GetCustomsStatus() InventoryListCustomsStatus {
+	if x != nil {
+		return x.CustomsStatus
+	}
+	return InventoryListCustomsStatus_INVENTORY_LIST_CUSTOMS_STATUS_UNSPECIFIED
+}
+
+func (x *InventoryList) GetCustomsStatusCode() string {
+	if x != nil {
+		return x.CustomsStatusCode
+	}
+	return ""
+}
+
+func (x *InventoryList) GetCustomsStatusTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.CustomsStatusTime
+	}
+	return nil
+}
+
+func (x *InventoryList) GetCustomsNote() string {
+	if x != nil {
+		return x.CustomsNote
+	}
+	return ""
+}
+
+func (x *InventoryList) GetCustomsPreNo() string {
+	if x != nil {
+		return x.CustomsPreNo
+	}
+	return ""
+}
+
+func (x *InventoryList) GetCustomsInvtNo() string {
+	if x != nil {
+		return x.CustomsInvtNo
 	}
 	return ""
 }
@@ -3562,6 +3693,309 @@ func (x *RecordTaxPaymentResponse) GetPayment() *TaxPayment {
 	return nil
 }
 
+// GetInventoryMessageRequest names a released inventory list.
+type GetInventoryMessageRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// List number.
+	ListNo        string `protobuf:"bytes,1,opt,name=list_no,json=listNo,proto3" json:"list_no,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetInventoryMessageRequest) Reset() {
+	*x = GetInventoryMessageRequest{}
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[44]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetInventoryMessageRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetInventoryMessageRequest) ProtoMessage() {}
+
+func (x *GetInventoryMessageRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[44]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetInventoryMessageRequest.ProtoReflect.Descriptor instead.
+func (*GetInventoryMessageRequest) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{44}
+}
+
+func (x *GetInventoryMessageRequest) GetListNo() string {
+	if x != nil {
+		return x.ListNo
+	}
+	return ""
+}
+
+// GetInventoryMessageResponse carries a list's CEB621 message.
+type GetInventoryMessageResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The CEB621 message, UTF-8 XML.
+	Message []byte `protobuf:"bytes,1,opt,name=message,proto3" json:"message,omitempty"`
+	// A file name for it: "CEB621_" + the list number + ".xml".
+	FileName      string `protobuf:"bytes,2,opt,name=file_name,json=fileName,proto3" json:"file_name,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetInventoryMessageResponse) Reset() {
+	*x = GetInventoryMessageResponse{}
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[45]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetInventoryMessageResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetInventoryMessageResponse) ProtoMessage() {}
+
+func (x *GetInventoryMessageResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[45]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetInventoryMessageResponse.ProtoReflect.Descriptor instead.
+func (*GetInventoryMessageResponse) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{45}
+}
+
+func (x *GetInventoryMessageResponse) GetMessage() []byte {
+	if x != nil {
+		return x.Message
+	}
+	return nil
+}
+
+func (x *GetInventoryMessageResponse) GetFileName() string {
+	if x != nil {
+		return x.FileName
+	}
+	return ""
+}
+
+// ImportReceiptsRequest carries CEB622 messages as customs sent them.
+type ImportReceiptsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The messages, each the bytes of one CEB622Message (UTF-8 XML, at most 4 MiB; the server's
+	// message limit is lower: split a large batch over calls).
+	Messages      [][]byte `protobuf:"bytes,1,rep,name=messages,proto3" json:"messages,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ImportReceiptsRequest) Reset() {
+	*x = ImportReceiptsRequest{}
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[46]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ImportReceiptsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ImportReceiptsRequest) ProtoMessage() {}
+
+func (x *ImportReceiptsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[46]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ImportReceiptsRequest.ProtoReflect.Descriptor instead.
+func (*ImportReceiptsRequest) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{46}
+}
+
+func (x *ImportReceiptsRequest) GetMessages() [][]byte {
+	if x != nil {
+		return x.Messages
+	}
+	return nil
+}
+
+// ReceiptResult answers one receipt (or one refused message) of an ImportReceiptsRequest.
+type ReceiptResult struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The message: messages[message].
+	Message int32 `protobuf:"varint,1,opt,name=message,proto3" json:"message,omitempty"`
+	// The receipt: its InventoryReturn[receipt]; -1 when the whole message was refused.
+	Receipt int32 `protobuf:"varint,2,opt,name=receipt,proto3" json:"receipt,omitempty"`
+	// The list the receipt names (its copNo).
+	ListNo string `protobuf:"bytes,3,opt,name=list_no,json=listNo,proto3" json:"list_no,omitempty"`
+	// The receipt's returnStatus.
+	StatusCode string `protobuf:"bytes,4,opt,name=status_code,json=statusCode,proto3" json:"status_code,omitempty"`
+	// Whether it moved the list's customs status.
+	Applied bool `protobuf:"varint,5,opt,name=applied,proto3" json:"applied,omitempty"`
+	// Whether the very receipt (list, code, returnTime) was imported before; it changed nothing.
+	Duplicate bool `protobuf:"varint,6,opt,name=duplicate,proto3" json:"duplicate,omitempty"`
+	// The list as the receipt left it; unset when refused.
+	List *InventoryList `protobuf:"bytes,7,opt,name=list,proto3" json:"list,omitempty"`
+	// Why it was refused (the field is the element path); unset when taken.
+	Error         *DocumentError `protobuf:"bytes,8,opt,name=error,proto3" json:"error,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReceiptResult) Reset() {
+	*x = ReceiptResult{}
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[47]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReceiptResult) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReceiptResult) ProtoMessage() {}
+
+func (x *ReceiptResult) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[47]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReceiptResult.ProtoReflect.Descriptor instead.
+func (*ReceiptResult) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{47}
+}
+
+func (x *ReceiptResult) GetMessage() int32 {
+	if x != nil {
+		return x.Message
+	}
+	return 0
+}
+
+func (x *ReceiptResult) GetReceipt() int32 {
+	if x != nil {
+		return x.Receipt
+	}
+	return 0
+}
+
+func (x *ReceiptResult) GetListNo() string {
+	if x != nil {
+		return x.ListNo
+	}
+	return ""
+}
+
+func (x *ReceiptResult) GetStatusCode() string {
+	if x != nil {
+		return x.StatusCode
+	}
+	return ""
+}
+
+func (x *ReceiptResult) GetApplied() bool {
+	if x != nil {
+		return x.Applied
+	}
+	return false
+}
+
+func (x *ReceiptResult) GetDuplicate() bool {
+	if x != nil {
+		return x.Duplicate
+	}
+	return false
+}
+
+func (x *ReceiptResult) GetList() *InventoryList {
+	if x != nil {
+		return x.List
+	}
+	return nil
+}
+
+func (x *ReceiptResult) GetError() *DocumentError {
+	if x != nil {
+		return x.Error
+	}
+	return nil
+}
+
+// ImportReceiptsResponse answers every receipt, in the order of the messages and their receipts.
+type ImportReceiptsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The results.
+	Results       []*ReceiptResult `protobuf:"bytes,1,rep,name=results,proto3" json:"results,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ImportReceiptsResponse) Reset() {
+	*x = ImportReceiptsResponse{}
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[48]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ImportReceiptsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ImportReceiptsResponse) ProtoMessage() {}
+
+func (x *ImportReceiptsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[48]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ImportReceiptsResponse.ProtoReflect.Descriptor instead.
+func (*ImportReceiptsResponse) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{48}
+}
+
+func (x *ImportReceiptsResponse) GetResults() []*ReceiptResult {
+	if x != nil {
+		return x.Results
+	}
+	return nil
+}
+
 var File_zoneledger_customs_v1_ecommerce_proto protoreflect.FileDescriptor
 
 const file_zoneledger_customs_v1_ecommerce_proto_rawDesc = "" +
@@ -3746,7 +4180,8 @@ const file_zoneledger_customs_v1_ecommerce_proto_rawDesc = "" +
 	"legal_unit\x18\t \x01(\tR\tlegalUnit\x12\x14\n" +
 	"\x05price\x18\n" +
 	" \x01(\tR\x05price\x12\x14\n" +
-	"\x05total\x18\v \x01(\tR\x05total\"\xc4\a\n" +
+	"\x05total\x18\v \x01(\tR\x05total\"\x8b\n" +
+	"\n" +
 	"\rInventoryList\x12\x17\n" +
 	"\alist_no\x18\x01 \x01(\tR\x06listNo\x12\x19\n" +
 	"\border_no\x18\x02 \x01(\tR\aorderNo\x12\x1e\n" +
@@ -3781,7 +4216,13 @@ const file_zoneledger_customs_v1_ecommerce_proto_rawDesc = "" +
 	"\freleased_tax\x18\x18 \x01(\tR\vreleasedTax\x12\x16\n" +
 	"\x06tariff\x18\x1e \x01(\tR\x06tariff\x12$\n" +
 	"\x0etax_payment_no\x18\x1f \x01(\tR\ftaxPaymentNo\x12\x1e\n" +
-	"\vtax_paid_on\x18  \x01(\tR\ttaxPaidOn\"O\n" +
+	"\vtax_paid_on\x18  \x01(\tR\ttaxPaidOn\x12X\n" +
+	"\x0ecustoms_status\x18( \x01(\x0e21.zoneledger.customs.v1.InventoryListCustomsStatusR\rcustomsStatus\x12.\n" +
+	"\x13customs_status_code\x18) \x01(\tR\x11customsStatusCode\x12J\n" +
+	"\x13customs_status_time\x18* \x01(\v2\x1a.google.protobuf.TimestampR\x11customsStatusTime\x12!\n" +
+	"\fcustoms_note\x18+ \x01(\tR\vcustomsNote\x12$\n" +
+	"\x0ecustoms_pre_no\x18, \x01(\tR\fcustomsPreNo\x12&\n" +
+	"\x0fcustoms_invt_no\x18- \x01(\tR\rcustomsInvtNo\"O\n" +
 	"\n" +
 	"ReturnLine\x12\x19\n" +
 	"\x03seq\x18\x01 \x01(\x05B\a\xbaH\x04\x1a\x02 \x00R\x03seq\x12&\n" +
@@ -3861,7 +4302,27 @@ const file_zoneledger_customs_v1_ecommerce_proto_rawDesc = "" +
 	"\vrecorded_at\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"recordedAt\"W\n" +
 	"\x18RecordTaxPaymentResponse\x12;\n" +
-	"\apayment\x18\x01 \x01(\v2!.zoneledger.customs.v1.TaxPaymentR\apayment*\xb3\x01\n" +
+	"\apayment\x18\x01 \x01(\v2!.zoneledger.customs.v1.TaxPaymentR\apayment\"A\n" +
+	"\x1aGetInventoryMessageRequest\x12#\n" +
+	"\alist_no\x18\x01 \x01(\tB\n" +
+	"\xbaH\a\xc8\x01\x01r\x02\x18@R\x06listNo\"T\n" +
+	"\x1bGetInventoryMessageResponse\x12\x18\n" +
+	"\amessage\x18\x01 \x01(\fR\amessage\x12\x1b\n" +
+	"\tfile_name\x18\x02 \x01(\tR\bfileName\"K\n" +
+	"\x15ImportReceiptsRequest\x122\n" +
+	"\bmessages\x18\x01 \x03(\fB\x16\xbaH\x13\x92\x01\x10\b\x01\x10\xe8\a\"\tz\a\x10\x01\x18\x80\x80\x80\x02R\bmessages\"\xab\x02\n" +
+	"\rReceiptResult\x12\x18\n" +
+	"\amessage\x18\x01 \x01(\x05R\amessage\x12\x18\n" +
+	"\areceipt\x18\x02 \x01(\x05R\areceipt\x12\x17\n" +
+	"\alist_no\x18\x03 \x01(\tR\x06listNo\x12\x1f\n" +
+	"\vstatus_code\x18\x04 \x01(\tR\n" +
+	"statusCode\x12\x18\n" +
+	"\aapplied\x18\x05 \x01(\bR\aapplied\x12\x1c\n" +
+	"\tduplicate\x18\x06 \x01(\bR\tduplicate\x128\n" +
+	"\x04list\x18\a \x01(\v2$.zoneledger.customs.v1.InventoryListR\x04list\x12:\n" +
+	"\x05error\x18\b \x01(\v2$.zoneledger.customs.v1.DocumentErrorR\x05error\"X\n" +
+	"\x16ImportReceiptsResponse\x12>\n" +
+	"\aresults\x18\x01 \x03(\v2$.zoneledger.customs.v1.ReceiptResultR\aresults*\xb3\x01\n" +
 	"\vOrderStatus\x12\x1c\n" +
 	"\x18ORDER_STATUS_UNSPECIFIED\x10\x00\x12\x18\n" +
 	"\x14ORDER_STATUS_PENDING\x10\x01\x12\x1a\n" +
@@ -3882,7 +4343,16 @@ const file_zoneledger_customs_v1_ecommerce_proto_rawDesc = "" +
 	"\x10SettlementExport\x12!\n" +
 	"\x1dSETTLEMENT_EXPORT_UNSPECIFIED\x10\x00\x12\x19\n" +
 	"\x15SETTLEMENT_EXPORT_CSV\x10\x01\x12\x1a\n" +
-	"\x16SETTLEMENT_EXPORT_XLSX\x10\x022\xfa\v\n" +
+	"\x16SETTLEMENT_EXPORT_XLSX\x10\x02*\x83\x03\n" +
+	"\x1aInventoryListCustomsStatus\x12-\n" +
+	")INVENTORY_LIST_CUSTOMS_STATUS_UNSPECIFIED\x10\x00\x12*\n" +
+	"&INVENTORY_LIST_CUSTOMS_STATUS_DECLARED\x10\x01\x12-\n" +
+	")INVENTORY_LIST_CUSTOMS_STATUS_SEND_FAILED\x10\x02\x12*\n" +
+	"&INVENTORY_LIST_CUSTOMS_STATUS_ACCEPTED\x10\x03\x12+\n" +
+	"'INVENTORY_LIST_CUSTOMS_STATUS_INSPECTED\x10\x04\x12*\n" +
+	"&INVENTORY_LIST_CUSTOMS_STATUS_DETAINED\x10\x05\x12*\n" +
+	"&INVENTORY_LIST_CUSTOMS_STATUS_RELEASED\x10\x06\x12*\n" +
+	"&INVENTORY_LIST_CUSTOMS_STATUS_RETURNED\x10\a2\xe7\r\n" +
 	"\x10EcommerceService\x12p\n" +
 	"\x0fRegisterChannel\x12-.zoneledger.customs.v1.RegisterChannelRequest\x1a..zoneledger.customs.v1.RegisterChannelResponse\x12a\n" +
 	"\n" +
@@ -3898,7 +4368,9 @@ const file_zoneledger_customs_v1_ecommerce_proto_rawDesc = "" +
 	"\rReceiveReturn\x12+.zoneledger.customs.v1.ReceiveReturnRequest\x1a,.zoneledger.customs.v1.ReceiveReturnResponse\x12j\n" +
 	"\rGetSettlement\x12+.zoneledger.customs.v1.GetSettlementRequest\x1a,.zoneledger.customs.v1.GetSettlementResponse\x12s\n" +
 	"\x10RecordTaxPayment\x12..zoneledger.customs.v1.RecordTaxPaymentRequest\x1a/.zoneledger.customs.v1.RecordTaxPaymentResponse\x12p\n" +
-	"\x0fGetPositiveList\x12-.zoneledger.customs.v1.GetPositiveListRequest\x1a..zoneledger.customs.v1.GetPositiveListResponseB\xe9\x01\n" +
+	"\x0fGetPositiveList\x12-.zoneledger.customs.v1.GetPositiveListRequest\x1a..zoneledger.customs.v1.GetPositiveListResponse\x12|\n" +
+	"\x13GetInventoryMessage\x121.zoneledger.customs.v1.GetInventoryMessageRequest\x1a2.zoneledger.customs.v1.GetInventoryMessageResponse\x12m\n" +
+	"\x0eImportReceipts\x12,.zoneledger.customs.v1.ImportReceiptsRequest\x1a-.zoneledger.customs.v1.ImportReceiptsResponseB\xe9\x01\n" +
 	"\x19com.zoneledger.customs.v1B\x0eEcommerceProtoP\x01ZFgithub.com/zoneledger/zoneledger/proto/zoneledger/customs/v1;customsv1\xa2\x02\x03ZCX\xaa\x02\x15Zoneledger.Customs.V1\xca\x02\x15Zoneledger\\Customs\\V1\xe2\x02!Zoneledger\\Customs\\V1\\GPBMetadata\xea\x02\x17Zoneledger::Customs::V1b\x06proto3"
 
 var (
@@ -3913,134 +4385,149 @@ func file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP() []byte {
 	return file_zoneledger_customs_v1_ecommerce_proto_rawDescData
 }
 
-var file_zoneledger_customs_v1_ecommerce_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_zoneledger_customs_v1_ecommerce_proto_msgTypes = make([]protoimpl.MessageInfo, 44)
+var file_zoneledger_customs_v1_ecommerce_proto_enumTypes = make([]protoimpl.EnumInfo, 4)
+var file_zoneledger_customs_v1_ecommerce_proto_msgTypes = make([]protoimpl.MessageInfo, 49)
 var file_zoneledger_customs_v1_ecommerce_proto_goTypes = []any{
-	(OrderStatus)(0),                 // 0: zoneledger.customs.v1.OrderStatus
-	(InventoryListStatus)(0),         // 1: zoneledger.customs.v1.InventoryListStatus
-	(SettlementExport)(0),            // 2: zoneledger.customs.v1.SettlementExport
-	(*GetPositiveListRequest)(nil),   // 3: zoneledger.customs.v1.GetPositiveListRequest
-	(*GetPositiveListResponse)(nil),  // 4: zoneledger.customs.v1.GetPositiveListResponse
-	(*PositiveListEntry)(nil),        // 5: zoneledger.customs.v1.PositiveListEntry
-	(*Channel)(nil),                  // 6: zoneledger.customs.v1.Channel
-	(*RegisterChannelRequest)(nil),   // 7: zoneledger.customs.v1.RegisterChannelRequest
-	(*RegisterChannelResponse)(nil),  // 8: zoneledger.customs.v1.RegisterChannelResponse
-	(*GetChannelRequest)(nil),        // 9: zoneledger.customs.v1.GetChannelRequest
-	(*GetChannelResponse)(nil),       // 10: zoneledger.customs.v1.GetChannelResponse
-	(*Person)(nil),                   // 11: zoneledger.customs.v1.Person
-	(*OrderLine)(nil),                // 12: zoneledger.customs.v1.OrderLine
-	(*Order)(nil),                    // 13: zoneledger.customs.v1.Order
-	(*SubmitOrderRequest)(nil),       // 14: zoneledger.customs.v1.SubmitOrderRequest
-	(*SubmitOrderResponse)(nil),      // 15: zoneledger.customs.v1.SubmitOrderResponse
-	(*Payment)(nil),                  // 16: zoneledger.customs.v1.Payment
-	(*SubmitPaymentRequest)(nil),     // 17: zoneledger.customs.v1.SubmitPaymentRequest
-	(*SubmitPaymentResponse)(nil),    // 18: zoneledger.customs.v1.SubmitPaymentResponse
-	(*Waybill)(nil),                  // 19: zoneledger.customs.v1.Waybill
-	(*SubmitWaybillRequest)(nil),     // 20: zoneledger.customs.v1.SubmitWaybillRequest
-	(*SubmitWaybillResponse)(nil),    // 21: zoneledger.customs.v1.SubmitWaybillResponse
-	(*EcommerceDocument)(nil),        // 22: zoneledger.customs.v1.EcommerceDocument
-	(*SubmitDocumentsRequest)(nil),   // 23: zoneledger.customs.v1.SubmitDocumentsRequest
-	(*DocumentError)(nil),            // 24: zoneledger.customs.v1.DocumentError
-	(*DocumentResult)(nil),           // 25: zoneledger.customs.v1.DocumentResult
-	(*SubmitDocumentsResponse)(nil),  // 26: zoneledger.customs.v1.SubmitDocumentsResponse
-	(*GetOrderRequest)(nil),          // 27: zoneledger.customs.v1.GetOrderRequest
-	(*GetOrderResponse)(nil),         // 28: zoneledger.customs.v1.GetOrderResponse
-	(*CancelOrderRequest)(nil),       // 29: zoneledger.customs.v1.CancelOrderRequest
-	(*CancelOrderResponse)(nil),      // 30: zoneledger.customs.v1.CancelOrderResponse
-	(*InventoryListLine)(nil),        // 31: zoneledger.customs.v1.InventoryListLine
-	(*InventoryList)(nil),            // 32: zoneledger.customs.v1.InventoryList
-	(*ReturnLine)(nil),               // 33: zoneledger.customs.v1.ReturnLine
-	(*GetInventoryListRequest)(nil),  // 34: zoneledger.customs.v1.GetInventoryListRequest
-	(*GetInventoryListResponse)(nil), // 35: zoneledger.customs.v1.GetInventoryListResponse
-	(*RequestReturnRequest)(nil),     // 36: zoneledger.customs.v1.RequestReturnRequest
-	(*RequestReturnResponse)(nil),    // 37: zoneledger.customs.v1.RequestReturnResponse
-	(*ReceiveReturnRequest)(nil),     // 38: zoneledger.customs.v1.ReceiveReturnRequest
-	(*ReceiveReturnResponse)(nil),    // 39: zoneledger.customs.v1.ReceiveReturnResponse
-	(*SettlementLine)(nil),           // 40: zoneledger.customs.v1.SettlementLine
-	(*Settlement)(nil),               // 41: zoneledger.customs.v1.Settlement
-	(*GetSettlementRequest)(nil),     // 42: zoneledger.customs.v1.GetSettlementRequest
-	(*GetSettlementResponse)(nil),    // 43: zoneledger.customs.v1.GetSettlementResponse
-	(*RecordTaxPaymentRequest)(nil),  // 44: zoneledger.customs.v1.RecordTaxPaymentRequest
-	(*TaxPayment)(nil),               // 45: zoneledger.customs.v1.TaxPayment
-	(*RecordTaxPaymentResponse)(nil), // 46: zoneledger.customs.v1.RecordTaxPaymentResponse
-	(*timestamppb.Timestamp)(nil),    // 47: google.protobuf.Timestamp
+	(OrderStatus)(0),                    // 0: zoneledger.customs.v1.OrderStatus
+	(InventoryListStatus)(0),            // 1: zoneledger.customs.v1.InventoryListStatus
+	(SettlementExport)(0),               // 2: zoneledger.customs.v1.SettlementExport
+	(InventoryListCustomsStatus)(0),     // 3: zoneledger.customs.v1.InventoryListCustomsStatus
+	(*GetPositiveListRequest)(nil),      // 4: zoneledger.customs.v1.GetPositiveListRequest
+	(*GetPositiveListResponse)(nil),     // 5: zoneledger.customs.v1.GetPositiveListResponse
+	(*PositiveListEntry)(nil),           // 6: zoneledger.customs.v1.PositiveListEntry
+	(*Channel)(nil),                     // 7: zoneledger.customs.v1.Channel
+	(*RegisterChannelRequest)(nil),      // 8: zoneledger.customs.v1.RegisterChannelRequest
+	(*RegisterChannelResponse)(nil),     // 9: zoneledger.customs.v1.RegisterChannelResponse
+	(*GetChannelRequest)(nil),           // 10: zoneledger.customs.v1.GetChannelRequest
+	(*GetChannelResponse)(nil),          // 11: zoneledger.customs.v1.GetChannelResponse
+	(*Person)(nil),                      // 12: zoneledger.customs.v1.Person
+	(*OrderLine)(nil),                   // 13: zoneledger.customs.v1.OrderLine
+	(*Order)(nil),                       // 14: zoneledger.customs.v1.Order
+	(*SubmitOrderRequest)(nil),          // 15: zoneledger.customs.v1.SubmitOrderRequest
+	(*SubmitOrderResponse)(nil),         // 16: zoneledger.customs.v1.SubmitOrderResponse
+	(*Payment)(nil),                     // 17: zoneledger.customs.v1.Payment
+	(*SubmitPaymentRequest)(nil),        // 18: zoneledger.customs.v1.SubmitPaymentRequest
+	(*SubmitPaymentResponse)(nil),       // 19: zoneledger.customs.v1.SubmitPaymentResponse
+	(*Waybill)(nil),                     // 20: zoneledger.customs.v1.Waybill
+	(*SubmitWaybillRequest)(nil),        // 21: zoneledger.customs.v1.SubmitWaybillRequest
+	(*SubmitWaybillResponse)(nil),       // 22: zoneledger.customs.v1.SubmitWaybillResponse
+	(*EcommerceDocument)(nil),           // 23: zoneledger.customs.v1.EcommerceDocument
+	(*SubmitDocumentsRequest)(nil),      // 24: zoneledger.customs.v1.SubmitDocumentsRequest
+	(*DocumentError)(nil),               // 25: zoneledger.customs.v1.DocumentError
+	(*DocumentResult)(nil),              // 26: zoneledger.customs.v1.DocumentResult
+	(*SubmitDocumentsResponse)(nil),     // 27: zoneledger.customs.v1.SubmitDocumentsResponse
+	(*GetOrderRequest)(nil),             // 28: zoneledger.customs.v1.GetOrderRequest
+	(*GetOrderResponse)(nil),            // 29: zoneledger.customs.v1.GetOrderResponse
+	(*CancelOrderRequest)(nil),          // 30: zoneledger.customs.v1.CancelOrderRequest
+	(*CancelOrderResponse)(nil),         // 31: zoneledger.customs.v1.CancelOrderResponse
+	(*InventoryListLine)(nil),           // 32: zoneledger.customs.v1.InventoryListLine
+	(*InventoryList)(nil),               // 33: zoneledger.customs.v1.InventoryList
+	(*ReturnLine)(nil),                  // 34: zoneledger.customs.v1.ReturnLine
+	(*GetInventoryListRequest)(nil),     // 35: zoneledger.customs.v1.GetInventoryListRequest
+	(*GetInventoryListResponse)(nil),    // 36: zoneledger.customs.v1.GetInventoryListResponse
+	(*RequestReturnRequest)(nil),        // 37: zoneledger.customs.v1.RequestReturnRequest
+	(*RequestReturnResponse)(nil),       // 38: zoneledger.customs.v1.RequestReturnResponse
+	(*ReceiveReturnRequest)(nil),        // 39: zoneledger.customs.v1.ReceiveReturnRequest
+	(*ReceiveReturnResponse)(nil),       // 40: zoneledger.customs.v1.ReceiveReturnResponse
+	(*SettlementLine)(nil),              // 41: zoneledger.customs.v1.SettlementLine
+	(*Settlement)(nil),                  // 42: zoneledger.customs.v1.Settlement
+	(*GetSettlementRequest)(nil),        // 43: zoneledger.customs.v1.GetSettlementRequest
+	(*GetSettlementResponse)(nil),       // 44: zoneledger.customs.v1.GetSettlementResponse
+	(*RecordTaxPaymentRequest)(nil),     // 45: zoneledger.customs.v1.RecordTaxPaymentRequest
+	(*TaxPayment)(nil),                  // 46: zoneledger.customs.v1.TaxPayment
+	(*RecordTaxPaymentResponse)(nil),    // 47: zoneledger.customs.v1.RecordTaxPaymentResponse
+	(*GetInventoryMessageRequest)(nil),  // 48: zoneledger.customs.v1.GetInventoryMessageRequest
+	(*GetInventoryMessageResponse)(nil), // 49: zoneledger.customs.v1.GetInventoryMessageResponse
+	(*ImportReceiptsRequest)(nil),       // 50: zoneledger.customs.v1.ImportReceiptsRequest
+	(*ReceiptResult)(nil),               // 51: zoneledger.customs.v1.ReceiptResult
+	(*ImportReceiptsResponse)(nil),      // 52: zoneledger.customs.v1.ImportReceiptsResponse
+	(*timestamppb.Timestamp)(nil),       // 53: google.protobuf.Timestamp
 }
 var file_zoneledger_customs_v1_ecommerce_proto_depIdxs = []int32{
-	5,  // 0: zoneledger.customs.v1.GetPositiveListResponse.entries:type_name -> zoneledger.customs.v1.PositiveListEntry
-	6,  // 1: zoneledger.customs.v1.RegisterChannelResponse.channel:type_name -> zoneledger.customs.v1.Channel
-	6,  // 2: zoneledger.customs.v1.GetChannelResponse.channel:type_name -> zoneledger.customs.v1.Channel
-	11, // 3: zoneledger.customs.v1.Order.buyer:type_name -> zoneledger.customs.v1.Person
-	11, // 4: zoneledger.customs.v1.Order.consignee:type_name -> zoneledger.customs.v1.Person
-	12, // 5: zoneledger.customs.v1.Order.lines:type_name -> zoneledger.customs.v1.OrderLine
+	6,  // 0: zoneledger.customs.v1.GetPositiveListResponse.entries:type_name -> zoneledger.customs.v1.PositiveListEntry
+	7,  // 1: zoneledger.customs.v1.RegisterChannelResponse.channel:type_name -> zoneledger.customs.v1.Channel
+	7,  // 2: zoneledger.customs.v1.GetChannelResponse.channel:type_name -> zoneledger.customs.v1.Channel
+	12, // 3: zoneledger.customs.v1.Order.buyer:type_name -> zoneledger.customs.v1.Person
+	12, // 4: zoneledger.customs.v1.Order.consignee:type_name -> zoneledger.customs.v1.Person
+	13, // 5: zoneledger.customs.v1.Order.lines:type_name -> zoneledger.customs.v1.OrderLine
 	0,  // 6: zoneledger.customs.v1.Order.status:type_name -> zoneledger.customs.v1.OrderStatus
-	47, // 7: zoneledger.customs.v1.Order.created_at:type_name -> google.protobuf.Timestamp
-	11, // 8: zoneledger.customs.v1.SubmitOrderRequest.buyer:type_name -> zoneledger.customs.v1.Person
-	11, // 9: zoneledger.customs.v1.SubmitOrderRequest.consignee:type_name -> zoneledger.customs.v1.Person
-	12, // 10: zoneledger.customs.v1.SubmitOrderRequest.lines:type_name -> zoneledger.customs.v1.OrderLine
-	13, // 11: zoneledger.customs.v1.SubmitOrderResponse.order:type_name -> zoneledger.customs.v1.Order
-	11, // 12: zoneledger.customs.v1.Payment.payer:type_name -> zoneledger.customs.v1.Person
-	47, // 13: zoneledger.customs.v1.Payment.paid_at:type_name -> google.protobuf.Timestamp
-	11, // 14: zoneledger.customs.v1.SubmitPaymentRequest.payer:type_name -> zoneledger.customs.v1.Person
-	47, // 15: zoneledger.customs.v1.SubmitPaymentRequest.paid_at:type_name -> google.protobuf.Timestamp
-	13, // 16: zoneledger.customs.v1.SubmitPaymentResponse.order:type_name -> zoneledger.customs.v1.Order
-	11, // 17: zoneledger.customs.v1.Waybill.consignee:type_name -> zoneledger.customs.v1.Person
-	11, // 18: zoneledger.customs.v1.SubmitWaybillRequest.consignee:type_name -> zoneledger.customs.v1.Person
-	13, // 19: zoneledger.customs.v1.SubmitWaybillResponse.order:type_name -> zoneledger.customs.v1.Order
-	14, // 20: zoneledger.customs.v1.EcommerceDocument.order:type_name -> zoneledger.customs.v1.SubmitOrderRequest
-	17, // 21: zoneledger.customs.v1.EcommerceDocument.payment:type_name -> zoneledger.customs.v1.SubmitPaymentRequest
-	20, // 22: zoneledger.customs.v1.EcommerceDocument.waybill:type_name -> zoneledger.customs.v1.SubmitWaybillRequest
-	22, // 23: zoneledger.customs.v1.SubmitDocumentsRequest.documents:type_name -> zoneledger.customs.v1.EcommerceDocument
-	13, // 24: zoneledger.customs.v1.DocumentResult.order:type_name -> zoneledger.customs.v1.Order
-	24, // 25: zoneledger.customs.v1.DocumentResult.error:type_name -> zoneledger.customs.v1.DocumentError
-	25, // 26: zoneledger.customs.v1.SubmitDocumentsResponse.results:type_name -> zoneledger.customs.v1.DocumentResult
-	13, // 27: zoneledger.customs.v1.GetOrderResponse.order:type_name -> zoneledger.customs.v1.Order
-	13, // 28: zoneledger.customs.v1.CancelOrderResponse.order:type_name -> zoneledger.customs.v1.Order
-	31, // 29: zoneledger.customs.v1.InventoryList.lines:type_name -> zoneledger.customs.v1.InventoryListLine
+	53, // 7: zoneledger.customs.v1.Order.created_at:type_name -> google.protobuf.Timestamp
+	12, // 8: zoneledger.customs.v1.SubmitOrderRequest.buyer:type_name -> zoneledger.customs.v1.Person
+	12, // 9: zoneledger.customs.v1.SubmitOrderRequest.consignee:type_name -> zoneledger.customs.v1.Person
+	13, // 10: zoneledger.customs.v1.SubmitOrderRequest.lines:type_name -> zoneledger.customs.v1.OrderLine
+	14, // 11: zoneledger.customs.v1.SubmitOrderResponse.order:type_name -> zoneledger.customs.v1.Order
+	12, // 12: zoneledger.customs.v1.Payment.payer:type_name -> zoneledger.customs.v1.Person
+	53, // 13: zoneledger.customs.v1.Payment.paid_at:type_name -> google.protobuf.Timestamp
+	12, // 14: zoneledger.customs.v1.SubmitPaymentRequest.payer:type_name -> zoneledger.customs.v1.Person
+	53, // 15: zoneledger.customs.v1.SubmitPaymentRequest.paid_at:type_name -> google.protobuf.Timestamp
+	14, // 16: zoneledger.customs.v1.SubmitPaymentResponse.order:type_name -> zoneledger.customs.v1.Order
+	12, // 17: zoneledger.customs.v1.Waybill.consignee:type_name -> zoneledger.customs.v1.Person
+	12, // 18: zoneledger.customs.v1.SubmitWaybillRequest.consignee:type_name -> zoneledger.customs.v1.Person
+	14, // 19: zoneledger.customs.v1.SubmitWaybillResponse.order:type_name -> zoneledger.customs.v1.Order
+	15, // 20: zoneledger.customs.v1.EcommerceDocument.order:type_name -> zoneledger.customs.v1.SubmitOrderRequest
+	18, // 21: zoneledger.customs.v1.EcommerceDocument.payment:type_name -> zoneledger.customs.v1.SubmitPaymentRequest
+	21, // 22: zoneledger.customs.v1.EcommerceDocument.waybill:type_name -> zoneledger.customs.v1.SubmitWaybillRequest
+	23, // 23: zoneledger.customs.v1.SubmitDocumentsRequest.documents:type_name -> zoneledger.customs.v1.EcommerceDocument
+	14, // 24: zoneledger.customs.v1.DocumentResult.order:type_name -> zoneledger.customs.v1.Order
+	25, // 25: zoneledger.customs.v1.DocumentResult.error:type_name -> zoneledger.customs.v1.DocumentError
+	26, // 26: zoneledger.customs.v1.SubmitDocumentsResponse.results:type_name -> zoneledger.customs.v1.DocumentResult
+	14, // 27: zoneledger.customs.v1.GetOrderResponse.order:type_name -> zoneledger.customs.v1.Order
+	14, // 28: zoneledger.customs.v1.CancelOrderResponse.order:type_name -> zoneledger.customs.v1.Order
+	32, // 29: zoneledger.customs.v1.InventoryList.lines:type_name -> zoneledger.customs.v1.InventoryListLine
 	1,  // 30: zoneledger.customs.v1.InventoryList.status:type_name -> zoneledger.customs.v1.InventoryListStatus
-	47, // 31: zoneledger.customs.v1.InventoryList.created_at:type_name -> google.protobuf.Timestamp
-	33, // 32: zoneledger.customs.v1.InventoryList.return_lines:type_name -> zoneledger.customs.v1.ReturnLine
-	32, // 33: zoneledger.customs.v1.GetInventoryListResponse.list:type_name -> zoneledger.customs.v1.InventoryList
-	33, // 34: zoneledger.customs.v1.RequestReturnRequest.lines:type_name -> zoneledger.customs.v1.ReturnLine
-	32, // 35: zoneledger.customs.v1.RequestReturnResponse.list:type_name -> zoneledger.customs.v1.InventoryList
-	32, // 36: zoneledger.customs.v1.ReceiveReturnResponse.list:type_name -> zoneledger.customs.v1.InventoryList
-	40, // 37: zoneledger.customs.v1.Settlement.lines:type_name -> zoneledger.customs.v1.SettlementLine
-	2,  // 38: zoneledger.customs.v1.GetSettlementRequest.export:type_name -> zoneledger.customs.v1.SettlementExport
-	41, // 39: zoneledger.customs.v1.GetSettlementResponse.settlement:type_name -> zoneledger.customs.v1.Settlement
-	47, // 40: zoneledger.customs.v1.TaxPayment.recorded_at:type_name -> google.protobuf.Timestamp
-	45, // 41: zoneledger.customs.v1.RecordTaxPaymentResponse.payment:type_name -> zoneledger.customs.v1.TaxPayment
-	7,  // 42: zoneledger.customs.v1.EcommerceService.RegisterChannel:input_type -> zoneledger.customs.v1.RegisterChannelRequest
-	9,  // 43: zoneledger.customs.v1.EcommerceService.GetChannel:input_type -> zoneledger.customs.v1.GetChannelRequest
-	14, // 44: zoneledger.customs.v1.EcommerceService.SubmitOrder:input_type -> zoneledger.customs.v1.SubmitOrderRequest
-	17, // 45: zoneledger.customs.v1.EcommerceService.SubmitPayment:input_type -> zoneledger.customs.v1.SubmitPaymentRequest
-	20, // 46: zoneledger.customs.v1.EcommerceService.SubmitWaybill:input_type -> zoneledger.customs.v1.SubmitWaybillRequest
-	23, // 47: zoneledger.customs.v1.EcommerceService.SubmitDocuments:input_type -> zoneledger.customs.v1.SubmitDocumentsRequest
-	27, // 48: zoneledger.customs.v1.EcommerceService.GetOrder:input_type -> zoneledger.customs.v1.GetOrderRequest
-	29, // 49: zoneledger.customs.v1.EcommerceService.CancelOrder:input_type -> zoneledger.customs.v1.CancelOrderRequest
-	34, // 50: zoneledger.customs.v1.EcommerceService.GetInventoryList:input_type -> zoneledger.customs.v1.GetInventoryListRequest
-	36, // 51: zoneledger.customs.v1.EcommerceService.RequestReturn:input_type -> zoneledger.customs.v1.RequestReturnRequest
-	38, // 52: zoneledger.customs.v1.EcommerceService.ReceiveReturn:input_type -> zoneledger.customs.v1.ReceiveReturnRequest
-	42, // 53: zoneledger.customs.v1.EcommerceService.GetSettlement:input_type -> zoneledger.customs.v1.GetSettlementRequest
-	44, // 54: zoneledger.customs.v1.EcommerceService.RecordTaxPayment:input_type -> zoneledger.customs.v1.RecordTaxPaymentRequest
-	3,  // 55: zoneledger.customs.v1.EcommerceService.GetPositiveList:input_type -> zoneledger.customs.v1.GetPositiveListRequest
-	8,  // 56: zoneledger.customs.v1.EcommerceService.RegisterChannel:output_type -> zoneledger.customs.v1.RegisterChannelResponse
-	10, // 57: zoneledger.customs.v1.EcommerceService.GetChannel:output_type -> zoneledger.customs.v1.GetChannelResponse
-	15, // 58: zoneledger.customs.v1.EcommerceService.SubmitOrder:output_type -> zoneledger.customs.v1.SubmitOrderResponse
-	18, // 59: zoneledger.customs.v1.EcommerceService.SubmitPayment:output_type -> zoneledger.customs.v1.SubmitPaymentResponse
-	21, // 60: zoneledger.customs.v1.EcommerceService.SubmitWaybill:output_type -> zoneledger.customs.v1.SubmitWaybillResponse
-	26, // 61: zoneledger.customs.v1.EcommerceService.SubmitDocuments:output_type -> zoneledger.customs.v1.SubmitDocumentsResponse
-	28, // 62: zoneledger.customs.v1.EcommerceService.GetOrder:output_type -> zoneledger.customs.v1.GetOrderResponse
-	30, // 63: zoneledger.customs.v1.EcommerceService.CancelOrder:output_type -> zoneledger.customs.v1.CancelOrderResponse
-	35, // 64: zoneledger.customs.v1.EcommerceService.GetInventoryList:output_type -> zoneledger.customs.v1.GetInventoryListResponse
-	37, // 65: zoneledger.customs.v1.EcommerceService.RequestReturn:output_type -> zoneledger.customs.v1.RequestReturnResponse
-	39, // 66: zoneledger.customs.v1.EcommerceService.ReceiveReturn:output_type -> zoneledger.customs.v1.ReceiveReturnResponse
-	43, // 67: zoneledger.customs.v1.EcommerceService.GetSettlement:output_type -> zoneledger.customs.v1.GetSettlementResponse
-	46, // 68: zoneledger.customs.v1.EcommerceService.RecordTaxPayment:output_type -> zoneledger.customs.v1.RecordTaxPaymentResponse
-	4,  // 69: zoneledger.customs.v1.EcommerceService.GetPositiveList:output_type -> zoneledger.customs.v1.GetPositiveListResponse
-	56, // [56:70] is the sub-list for method output_type
-	42, // [42:56] is the sub-list for method input_type
-	42, // [42:42] is the sub-list for extension type_name
-	42, // [42:42] is the sub-list for extension extendee
-	0,  // [0:42] is the sub-list for field type_name
+	53, // 31: zoneledger.customs.v1.InventoryList.created_at:type_name -> google.protobuf.Timestamp
+	34, // 32: zoneledger.customs.v1.InventoryList.return_lines:type_name -> zoneledger.customs.v1.ReturnLine
+	3,  // 33: zoneledger.customs.v1.InventoryList.customs_status:type_name -> zoneledger.customs.v1.InventoryListCustomsStatus
+	53, // 34: zoneledger.customs.v1.InventoryList.customs_status_time:type_name -> google.protobuf.Timestamp
+	33, // 35: zoneledger.customs.v1.GetInventoryListResponse.list:type_name -> zoneledger.customs.v1.InventoryList
+	34, // 36: zoneledger.customs.v1.RequestReturnRequest.lines:type_name -> zoneledger.customs.v1.ReturnLine
+	33, // 37: zoneledger.customs.v1.RequestReturnResponse.list:type_name -> zoneledger.customs.v1.InventoryList
+	33, // 38: zoneledger.customs.v1.ReceiveReturnResponse.list:type_name -> zoneledger.customs.v1.InventoryList
+	41, // 39: zoneledger.customs.v1.Settlement.lines:type_name -> zoneledger.customs.v1.SettlementLine
+	2,  // 40: zoneledger.customs.v1.GetSettlementRequest.export:type_name -> zoneledger.customs.v1.SettlementExport
+	42, // 41: zoneledger.customs.v1.GetSettlementResponse.settlement:type_name -> zoneledger.customs.v1.Settlement
+	53, // 42: zoneledger.customs.v1.TaxPayment.recorded_at:type_name -> google.protobuf.Timestamp
+	46, // 43: zoneledger.customs.v1.RecordTaxPaymentResponse.payment:type_name -> zoneledger.customs.v1.TaxPayment
+	33, // 44: zoneledger.customs.v1.ReceiptResult.list:type_name -> zoneledger.customs.v1.InventoryList
+	25, // 45: zoneledger.customs.v1.ReceiptResult.error:type_name -> zoneledger.customs.v1.DocumentError
+	51, // 46: zoneledger.customs.v1.ImportReceiptsResponse.results:type_name -> zoneledger.customs.v1.ReceiptResult
+	8,  // 47: zoneledger.customs.v1.EcommerceService.RegisterChannel:input_type -> zoneledger.customs.v1.RegisterChannelRequest
+	10, // 48: zoneledger.customs.v1.EcommerceService.GetChannel:input_type -> zoneledger.customs.v1.GetChannelRequest
+	15, // 49: zoneledger.customs.v1.EcommerceService.SubmitOrder:input_type -> zoneledger.customs.v1.SubmitOrderRequest
+	18, // 50: zoneledger.customs.v1.EcommerceService.SubmitPayment:input_type -> zoneledger.customs.v1.SubmitPaymentRequest
+	21, // 51: zoneledger.customs.v1.EcommerceService.SubmitWaybill:input_type -> zoneledger.customs.v1.SubmitWaybillRequest
+	24, // 52: zoneledger.customs.v1.EcommerceService.SubmitDocuments:input_type -> zoneledger.customs.v1.SubmitDocumentsRequest
+	28, // 53: zoneledger.customs.v1.EcommerceService.GetOrder:input_type -> zoneledger.customs.v1.GetOrderRequest
+	30, // 54: zoneledger.customs.v1.EcommerceService.CancelOrder:input_type -> zoneledger.customs.v1.CancelOrderRequest
+	35, // 55: zoneledger.customs.v1.EcommerceService.GetInventoryList:input_type -> zoneledger.customs.v1.GetInventoryListRequest
+	37, // 56: zoneledger.customs.v1.EcommerceService.RequestReturn:input_type -> zoneledger.customs.v1.RequestReturnRequest
+	39, // 57: zoneledger.customs.v1.EcommerceService.ReceiveReturn:input_type -> zoneledger.customs.v1.ReceiveReturnRequest
+	43, // 58: zoneledger.customs.v1.EcommerceService.GetSettlement:input_type -> zoneledger.customs.v1.GetSettlementRequest
+	45, // 59: zoneledger.customs.v1.EcommerceService.RecordTaxPayment:input_type -> zoneledger.customs.v1.RecordTaxPaymentRequest
+	4,  // 60: zoneledger.customs.v1.EcommerceService.GetPositiveList:input_type -> zoneledger.customs.v1.GetPositiveListRequest
+	48, // 61: zoneledger.customs.v1.EcommerceService.GetInventoryMessage:input_type -> zoneledger.customs.v1.GetInventoryMessageRequest
+	50, // 62: zoneledger.customs.v1.EcommerceService.ImportReceipts:input_type -> zoneledger.customs.v1.ImportReceiptsRequest
+	9,  // 63: zoneledger.customs.v1.EcommerceService.RegisterChannel:output_type -> zoneledger.customs.v1.RegisterChannelResponse
+	11, // 64: zoneledger.customs.v1.EcommerceService.GetChannel:output_type -> zoneledger.customs.v1.GetChannelResponse
+	16, // 65: zoneledger.customs.v1.EcommerceService.SubmitOrder:output_type -> zoneledger.customs.v1.SubmitOrderResponse
+	19, // 66: zoneledger.customs.v1.EcommerceService.SubmitPayment:output_type -> zoneledger.customs.v1.SubmitPaymentResponse
+	22, // 67: zoneledger.customs.v1.EcommerceService.SubmitWaybill:output_type -> zoneledger.customs.v1.SubmitWaybillResponse
+	27, // 68: zoneledger.customs.v1.EcommerceService.SubmitDocuments:output_type -> zoneledger.customs.v1.SubmitDocumentsResponse
+	29, // 69: zoneledger.customs.v1.EcommerceService.GetOrder:output_type -> zoneledger.customs.v1.GetOrderResponse
+	31, // 70: zoneledger.customs.v1.EcommerceService.CancelOrder:output_type -> zoneledger.customs.v1.CancelOrderResponse
+	36, // 71: zoneledger.customs.v1.EcommerceService.GetInventoryList:output_type -> zoneledger.customs.v1.GetInventoryListResponse
+	38, // 72: zoneledger.customs.v1.EcommerceService.RequestReturn:output_type -> zoneledger.customs.v1.RequestReturnResponse
+	40, // 73: zoneledger.customs.v1.EcommerceService.ReceiveReturn:output_type -> zoneledger.customs.v1.ReceiveReturnResponse
+	44, // 74: zoneledger.customs.v1.EcommerceService.GetSettlement:output_type -> zoneledger.customs.v1.GetSettlementResponse
+	47, // 75: zoneledger.customs.v1.EcommerceService.RecordTaxPayment:output_type -> zoneledger.customs.v1.RecordTaxPaymentResponse
+	5,  // 76: zoneledger.customs.v1.EcommerceService.GetPositiveList:output_type -> zoneledger.customs.v1.GetPositiveListResponse
+	49, // 77: zoneledger.customs.v1.EcommerceService.GetInventoryMessage:output_type -> zoneledger.customs.v1.GetInventoryMessageResponse
+	52, // 78: zoneledger.customs.v1.EcommerceService.ImportReceipts:output_type -> zoneledger.customs.v1.ImportReceiptsResponse
+	63, // [63:79] is the sub-list for method output_type
+	47, // [47:63] is the sub-list for method input_type
+	47, // [47:47] is the sub-list for extension type_name
+	47, // [47:47] is the sub-list for extension extendee
+	0,  // [0:47] is the sub-list for field type_name
 }
 
 func init() { file_zoneledger_customs_v1_ecommerce_proto_init() }
@@ -4058,8 +4545,8 @@ func file_zoneledger_customs_v1_ecommerce_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_zoneledger_customs_v1_ecommerce_proto_rawDesc), len(file_zoneledger_customs_v1_ecommerce_proto_rawDesc)),
-			NumEnums:      3,
-			NumMessages:   44,
+			NumEnums:      4,
+			NumMessages:   49,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -29,20 +29,22 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	EcommerceService_RegisterChannel_FullMethodName  = "/zoneledger.customs.v1.EcommerceService/RegisterChannel"
-	EcommerceService_GetChannel_FullMethodName       = "/zoneledger.customs.v1.EcommerceService/GetChannel"
-	EcommerceService_SubmitOrder_FullMethodName      = "/zoneledger.customs.v1.EcommerceService/SubmitOrder"
-	EcommerceService_SubmitPayment_FullMethodName    = "/zoneledger.customs.v1.EcommerceService/SubmitPayment"
-	EcommerceService_SubmitWaybill_FullMethodName    = "/zoneledger.customs.v1.EcommerceService/SubmitWaybill"
-	EcommerceService_SubmitDocuments_FullMethodName  = "/zoneledger.customs.v1.EcommerceService/SubmitDocuments"
-	EcommerceService_GetOrder_FullMethodName         = "/zoneledger.customs.v1.EcommerceService/GetOrder"
-	EcommerceService_CancelOrder_FullMethodName      = "/zoneledger.customs.v1.EcommerceService/CancelOrder"
-	EcommerceService_GetInventoryList_FullMethodName = "/zoneledger.customs.v1.EcommerceService/GetInventoryList"
-	EcommerceService_RequestReturn_FullMethodName    = "/zoneledger.customs.v1.EcommerceService/RequestReturn"
-	EcommerceService_ReceiveReturn_FullMethodName    = "/zoneledger.customs.v1.EcommerceService/ReceiveReturn"
-	EcommerceService_GetSettlement_FullMethodName    = "/zoneledger.customs.v1.EcommerceService/GetSettlement"
-	EcommerceService_RecordTaxPayment_FullMethodName = "/zoneledger.customs.v1.EcommerceService/RecordTaxPayment"
-	EcommerceService_GetPositiveList_FullMethodName  = "/zoneledger.customs.v1.EcommerceService/GetPositiveList"
+	EcommerceService_RegisterChannel_FullMethodName     = "/zoneledger.customs.v1.EcommerceService/RegisterChannel"
+	EcommerceService_GetChannel_FullMethodName          = "/zoneledger.customs.v1.EcommerceService/GetChannel"
+	EcommerceService_SubmitOrder_FullMethodName         = "/zoneledger.customs.v1.EcommerceService/SubmitOrder"
+	EcommerceService_SubmitPayment_FullMethodName       = "/zoneledger.customs.v1.EcommerceService/SubmitPayment"
+	EcommerceService_SubmitWaybill_FullMethodName       = "/zoneledger.customs.v1.EcommerceService/SubmitWaybill"
+	EcommerceService_SubmitDocuments_FullMethodName     = "/zoneledger.customs.v1.EcommerceService/SubmitDocuments"
+	EcommerceService_GetOrder_FullMethodName            = "/zoneledger.customs.v1.EcommerceService/GetOrder"
+	EcommerceService_CancelOrder_FullMethodName         = "/zoneledger.customs.v1.EcommerceService/CancelOrder"
+	EcommerceService_GetInventoryList_FullMethodName    = "/zoneledger.customs.v1.EcommerceService/GetInventoryList"
+	EcommerceService_RequestReturn_FullMethodName       = "/zoneledger.customs.v1.EcommerceService/RequestReturn"
+	EcommerceService_ReceiveReturn_FullMethodName       = "/zoneledger.customs.v1.EcommerceService/ReceiveReturn"
+	EcommerceService_GetSettlement_FullMethodName       = "/zoneledger.customs.v1.EcommerceService/GetSettlement"
+	EcommerceService_RecordTaxPayment_FullMethodName    = "/zoneledger.customs.v1.EcommerceService/RecordTaxPayment"
+	EcommerceService_GetPositiveList_FullMethodName     = "/zoneledger.customs.v1.EcommerceService/GetPositiveList"
+	EcommerceService_GetInventoryMessage_FullMethodName = "/zoneledger.customs.v1.EcommerceService/GetInventoryMessage"
+	EcommerceService_ImportReceipts_FullMethodName      = "/zoneledger.customs.v1.EcommerceService/ImportReceipts"
 )
 
 // EcommerceServiceClient is the client API for EcommerceService service.
@@ -125,6 +127,24 @@ type EcommerceServiceClient interface {
 	// otherwise), some with a per-person annual cap (PERSONAL_CAP_EXCEEDED). Empty when the zone
 	// runs without a list: every HS code is then allowed. Any authenticated principal may ask.
 	GetPositiveList(ctx context.Context, in *GetPositiveListRequest, opts ...grpc.CallOption) (*GetPositiveListResponse, error)
+	// GetInventoryMessage returns a released inventory list as the CEB621 message it corresponds
+	// to (进口申报清单, the ceb: namespace of the single window), and a file name for it. Whoever may
+	// read the list may ask (NOT_FOUND, UNKNOWN_LIST otherwise). A list refused for stock was never
+	// declared (FAILED_PRECONDITION, ECOMMERCE_LIST_NOT_RELEASED); one whose documents lack what
+	// the message requires is refused naming the element (ECOMMERCE_CEB621_INCOMPLETE). The same
+	// list gives the same bytes every time, customs' numbers (preNo, invtNo) once its receipts
+	// brought them.
+	GetInventoryMessage(ctx context.Context, in *GetInventoryMessageRequest, opts ...grpc.CallOption) (*GetInventoryMessageResponse, error)
+	// ImportReceipts imports customs' CEB622 receipts for inventory lists: one or more messages,
+	// each of one or more receipts, answered per receipt. Customs or admin only
+	// (PERMISSION_DENIED). A receipt moves its list's customs status when it is later than the one
+	// in force (returnTime, then the code's rank; RELEASED and RETURNED are final); the same receipt
+	// again changes nothing; a 退单 (100) books the goods back into the lots they left, cancels the
+	// tax and restores the buyer's annual total. Refusals per receipt: ECOMMERCE_RECEIPT_MALFORMED,
+	// ECOMMERCE_RECEIPT_UNKNOWN_LIST, ECOMMERCE_RECEIPT_UNKNOWN_STATUS,
+	// ECOMMERCE_RECEIPT_LIST_MISMATCH, ECOMMERCE_RECEIPT_WRONG_STATUS, ECOMMERCE_LIST_NOT_RELEASED,
+	// the field being the element path (e.g. "CEB622Message/InventoryReturn[0]/returnStatus").
+	ImportReceipts(ctx context.Context, in *ImportReceiptsRequest, opts ...grpc.CallOption) (*ImportReceiptsResponse, error)
 }
 
 type ecommerceServiceClient struct {
@@ -275,6 +295,26 @@ func (c *ecommerceServiceClient) GetPositiveList(ctx context.Context, in *GetPos
 	return out, nil
 }
 
+func (c *ecommerceServiceClient) GetInventoryMessage(ctx context.Context, in *GetInventoryMessageRequest, opts ...grpc.CallOption) (*GetInventoryMessageResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetInventoryMessageResponse)
+	err := c.cc.Invoke(ctx, EcommerceService_GetInventoryMessage_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *ecommerceServiceClient) ImportReceipts(ctx context.Context, in *ImportReceiptsRequest, opts ...grpc.CallOption) (*ImportReceiptsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ImportReceiptsResponse)
+	err := c.cc.Invoke(ctx, EcommerceService_ImportReceipts_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // EcommerceServiceServer is the server API for EcommerceService service.
 // All implementations must embed UnimplementedEcommerceServiceServer
 // for forward compatibility.
@@ -355,6 +395,24 @@ type EcommerceServiceServer interface {
 	// otherwise), some with a per-person annual cap (PERSONAL_CAP_EXCEEDED). Empty when the zone
 	// runs without a list: every HS code is then allowed. Any authenticated principal may ask.
 	GetPositiveList(context.Context, *GetPositiveListRequest) (*GetPositiveListResponse, error)
+	// GetInventoryMessage returns a released inventory list as the CEB621 message it corresponds
+	// to (进口申报清单, the ceb: namespace of the single window), and a file name for it. Whoever may
+	// read the list may ask (NOT_FOUND, UNKNOWN_LIST otherwise). A list refused for stock was never
+	// declared (FAILED_PRECONDITION, ECOMMERCE_LIST_NOT_RELEASED); one whose documents lack what
+	// the message requires is refused naming the element (ECOMMERCE_CEB621_INCOMPLETE). The same
+	// list gives the same bytes every time, customs' numbers (preNo, invtNo) once its receipts
+	// brought them.
+	GetInventoryMessage(context.Context, *GetInventoryMessageRequest) (*GetInventoryMessageResponse, error)
+	// ImportReceipts imports customs' CEB622 receipts for inventory lists: one or more messages,
+	// each of one or more receipts, answered per receipt. Customs or admin only
+	// (PERMISSION_DENIED). A receipt moves its list's customs status when it is later than the one
+	// in force (returnTime, then the code's rank; RELEASED and RETURNED are final); the same receipt
+	// again changes nothing; a 退单 (100) books the goods back into the lots they left, cancels the
+	// tax and restores the buyer's annual total. Refusals per receipt: ECOMMERCE_RECEIPT_MALFORMED,
+	// ECOMMERCE_RECEIPT_UNKNOWN_LIST, ECOMMERCE_RECEIPT_UNKNOWN_STATUS,
+	// ECOMMERCE_RECEIPT_LIST_MISMATCH, ECOMMERCE_RECEIPT_WRONG_STATUS, ECOMMERCE_LIST_NOT_RELEASED,
+	// the field being the element path (e.g. "CEB622Message/InventoryReturn[0]/returnStatus").
+	ImportReceipts(context.Context, *ImportReceiptsRequest) (*ImportReceiptsResponse, error)
 	mustEmbedUnimplementedEcommerceServiceServer()
 }
 
@@ -406,6 +464,12 @@ func (UnimplementedEcommerceServiceServer) RecordTaxPayment(context.Context, *Re
 }
 func (UnimplementedEcommerceServiceServer) GetPositiveList(context.Context, *GetPositiveListRequest) (*GetPositiveListResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetPositiveList not implemented")
+}
+func (UnimplementedEcommerceServiceServer) GetInventoryMessage(context.Context, *GetInventoryMessageRequest) (*GetInventoryMessageResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetInventoryMessage not implemented")
+}
+func (UnimplementedEcommerceServiceServer) ImportReceipts(context.Context, *ImportReceiptsRequest) (*ImportReceiptsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ImportReceipts not implemented")
 }
 func (UnimplementedEcommerceServiceServer) mustEmbedUnimplementedEcommerceServiceServer() {}
 func (UnimplementedEcommerceServiceServer) testEmbeddedByValue()                          {}
@@ -680,6 +744,42 @@ func _EcommerceService_GetPositiveList_Handler(srv interface{}, ctx context.Cont
 	return interceptor(ctx, in, info, handler)
 }
 
+func _EcommerceService_GetInventoryMessage_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetInventoryMessageRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(EcommerceServiceServer).GetInventoryMessage(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: EcommerceService_GetInventoryMessage_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(EcommerceServiceServer).GetInventoryMessage(ctx, req.(*GetInventoryMessageRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _EcommerceService_ImportReceipts_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ImportReceiptsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(EcommerceServiceServer).ImportReceipts(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: EcommerceService_ImportReceipts_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(EcommerceServiceServer).ImportReceipts(ctx, req.(*ImportReceiptsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // EcommerceService_ServiceDesc is the grpc.ServiceDesc for EcommerceService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -742,6 +842,14 @@ var EcommerceService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "GetPositiveList",
 			Handler:    _EcommerceService_GetPositiveList_Handler,
+		},
+		{
+			MethodName: "GetInventoryMessage",
+			Handler:    _EcommerceService_GetInventoryMessage_Handler,
+		},
+		{
+			MethodName: "ImportReceipts",
+			Handler:    _EcommerceService_ImportReceipts_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

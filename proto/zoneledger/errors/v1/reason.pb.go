@@ -465,6 +465,32 @@ const (
 	// INVALID_ARGUMENT: the lists of one payment have different guarantors (field list_nos[i]);
 	// record one payment per guarantor.
 	Reason_ECOMMERCE_TAX_PAYMENT_GUARANTORS Reason = 533
+	// FAILED_PRECONDITION: the inventory list (field list_no, or the receipt's copNo) was refused
+	// for stock and never released, so it has no CEB621 and takes no receipt.
+	Reason_ECOMMERCE_LIST_NOT_RELEASED Reason = 570
+	// FAILED_PRECONDITION: a line's price × quantity (field lines[i].total) has more than five
+	// decimal places, so no CEB621 line carries it exactly; the list cannot be exported as is.
+	Reason_ECOMMERCE_CEB621_INEXACT_TOTAL Reason = 571
+	// INVALID_ARGUMENT: a CEB622 message does not parse or breaks its field rules; the field is the
+	// element path (e.g. "CEB622Message/InventoryReturn[0]/returnTime"). Send it as customs wrote
+	// it.
+	Reason_ECOMMERCE_RECEIPT_MALFORMED Reason = 572
+	// NOT_FOUND: a receipt's copNo (field ".../copNo") names no inventory list; the copNo is the
+	// list number the CEB621 carried.
+	Reason_ECOMMERCE_RECEIPT_UNKNOWN_LIST Reason = 573
+	// INVALID_ARGUMENT: a receipt's returnStatus (field ".../returnStatus") is not in the table of
+	// CEB622 codes the zone takes (customs/ecommerce README); nothing was changed.
+	Reason_ECOMMERCE_RECEIPT_UNKNOWN_STATUS Reason = 574
+	// INVALID_ARGUMENT: a receipt's ebpCode or ebcCode (the field) is not the list's platform or
+	// e-commerce enterprise; the receipt is not for this list.
+	Reason_ECOMMERCE_RECEIPT_LIST_MISMATCH Reason = 575
+	// FAILED_PRECONDITION: a 退单 (field ".../returnStatus") for a list whose goods came partly
+	// back through a buyer's return; it cannot be booked, ask customs.
+	Reason_ECOMMERCE_RECEIPT_WRONG_STATUS Reason = 576
+	// FAILED_PRECONDITION: the inventory list's documents lack what its CEB621 requires, or hold
+	// more than the message takes (e.g. no buyer telephone in the order); the field is the element
+	// path (e.g. "CEB621Message/Inventory[0]/InventoryHead/buyerTelephone"). The list stands.
+	Reason_ECOMMERCE_CEB621_INCOMPLETE Reason = 577
 	// INVALID_ARGUMENT: a list message (INV101) or a customs receipt (INV201) does not decode
 	// (not well-formed, a DOCTYPE, too deep, too large, not UTF-8) or breaks the message's own
 	// field rules. The field is the element path ("Signature/.../InvtHeadType/SupvModecd", for
@@ -661,6 +687,14 @@ var (
 		531: "ECOMMERCE_TAX_ALREADY_PAID",
 		532: "ECOMMERCE_TAX_PAYMENT_REUSED",
 		533: "ECOMMERCE_TAX_PAYMENT_GUARANTORS",
+		570: "ECOMMERCE_LIST_NOT_RELEASED",
+		571: "ECOMMERCE_CEB621_INEXACT_TOTAL",
+		572: "ECOMMERCE_RECEIPT_MALFORMED",
+		573: "ECOMMERCE_RECEIPT_UNKNOWN_LIST",
+		574: "ECOMMERCE_RECEIPT_UNKNOWN_STATUS",
+		575: "ECOMMERCE_RECEIPT_LIST_MISMATCH",
+		576: "ECOMMERCE_RECEIPT_WRONG_STATUS",
+		577: "ECOMMERCE_CEB621_INCOMPLETE",
 		580: "LIST_MESSAGE_INVALID",
 		581: "LIST_RECEIPT_UNKNOWN_LIST",
 		582: "CUSTOMS_LIST_NUMBER_TAKEN",
@@ -826,6 +860,14 @@ var (
 		"ECOMMERCE_TAX_ALREADY_PAID":       531,
 		"ECOMMERCE_TAX_PAYMENT_REUSED":     532,
 		"ECOMMERCE_TAX_PAYMENT_GUARANTORS": 533,
+		"ECOMMERCE_LIST_NOT_RELEASED":      570,
+		"ECOMMERCE_CEB621_INEXACT_TOTAL":   571,
+		"ECOMMERCE_RECEIPT_MALFORMED":      572,
+		"ECOMMERCE_RECEIPT_UNKNOWN_LIST":   573,
+		"ECOMMERCE_RECEIPT_UNKNOWN_STATUS": 574,
+		"ECOMMERCE_RECEIPT_LIST_MISMATCH":  575,
+		"ECOMMERCE_RECEIPT_WRONG_STATUS":   576,
+		"ECOMMERCE_CEB621_INCOMPLETE":      577,
 		"LIST_MESSAGE_INVALID":             580,
 		"LIST_RECEIPT_UNKNOWN_LIST":        581,
 		"CUSTOMS_LIST_NUMBER_TAKEN":        582,
@@ -871,7 +913,7 @@ var File_zoneledger_errors_v1_reason_proto protoreflect.FileDescriptor
 
 const file_zoneledger_errors_v1_reason_proto_rawDesc = "" +
 	"\n" +
-	"!zoneledger/errors/v1/reason.proto\x12\x14zoneledger.errors.v1*\xc6 \n" +
+	"!zoneledger/errors/v1/reason.proto\x12\x14zoneledger.errors.v1*\xe8\"\n" +
 	"\x06Reason\x12\x16\n" +
 	"\x12REASON_UNSPECIFIED\x10\x00\x12\x14\n" +
 	"\x10INVALID_ARGUMENT\x10\x01\x12\x13\n" +
@@ -1028,7 +1070,15 @@ const file_zoneledger_errors_v1_reason_proto_rawDesc = "" +
 	"\x1cECOMMERCE_TAX_PAYMENT_AMOUNT\x10\x92\x04\x12\x1f\n" +
 	"\x1aECOMMERCE_TAX_ALREADY_PAID\x10\x93\x04\x12!\n" +
 	"\x1cECOMMERCE_TAX_PAYMENT_REUSED\x10\x94\x04\x12%\n" +
-	" ECOMMERCE_TAX_PAYMENT_GUARANTORS\x10\x95\x04\x12\x19\n" +
+	" ECOMMERCE_TAX_PAYMENT_GUARANTORS\x10\x95\x04\x12 \n" +
+	"\x1bECOMMERCE_LIST_NOT_RELEASED\x10\xba\x04\x12#\n" +
+	"\x1eECOMMERCE_CEB621_INEXACT_TOTAL\x10\xbb\x04\x12 \n" +
+	"\x1bECOMMERCE_RECEIPT_MALFORMED\x10\xbc\x04\x12#\n" +
+	"\x1eECOMMERCE_RECEIPT_UNKNOWN_LIST\x10\xbd\x04\x12%\n" +
+	" ECOMMERCE_RECEIPT_UNKNOWN_STATUS\x10\xbe\x04\x12$\n" +
+	"\x1fECOMMERCE_RECEIPT_LIST_MISMATCH\x10\xbf\x04\x12#\n" +
+	"\x1eECOMMERCE_RECEIPT_WRONG_STATUS\x10\xc0\x04\x12 \n" +
+	"\x1bECOMMERCE_CEB621_INCOMPLETE\x10\xc1\x04\x12\x19\n" +
 	"\x14LIST_MESSAGE_INVALID\x10\xc4\x04\x12\x1e\n" +
 	"\x19LIST_RECEIPT_UNKNOWN_LIST\x10\xc5\x04\x12\x1e\n" +
 	"\x19CUSTOMS_LIST_NUMBER_TAKEN\x10\xc6\x04\x12\x1e\n" +
