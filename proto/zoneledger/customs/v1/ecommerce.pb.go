@@ -3526,6 +3526,203 @@ func (x *RecordTaxPaymentResponse) GetPayment() *TaxPayment {
 	return nil
 }
 
+// SubmitMessagesRequest carries single-window messages, as sent.
+type SubmitMessagesRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The messages, 1 to 100, each the bytes of one XML file (UTF-8) of at most 4 MiB; all of them
+	// together carry at most 1,000 documents. The server reads at most
+	// --max-principal-in-flight-bytes per call (2 MiB by default): split larger imports.
+	Messages [][]byte `protobuf:"bytes,1,rep,name=messages,proto3" json:"messages,omitempty"`
+	// USCC of the e-commerce enterprise of the payments and waybills whose order is not in the same
+	// call; empty: the caller's only enterprise. Orders name theirs (ebcCode).
+	Enterprise    string `protobuf:"bytes,2,opt,name=enterprise,proto3" json:"enterprise,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SubmitMessagesRequest) Reset() {
+	*x = SubmitMessagesRequest{}
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[44]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SubmitMessagesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SubmitMessagesRequest) ProtoMessage() {}
+
+func (x *SubmitMessagesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[44]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SubmitMessagesRequest.ProtoReflect.Descriptor instead.
+func (*SubmitMessagesRequest) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{44}
+}
+
+func (x *SubmitMessagesRequest) GetMessages() [][]byte {
+	if x != nil {
+		return x.Messages
+	}
+	return nil
+}
+
+func (x *SubmitMessagesRequest) GetEnterprise() string {
+	if x != nil {
+		return x.Enterprise
+	}
+	return ""
+}
+
+// MessageDocumentResult answers one document of a SubmitMessages call, or a message refused whole.
+type MessageDocumentResult struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Index of the message in the request.
+	Message int32 `protobuf:"varint,1,opt,name=message,proto3" json:"message,omitempty"`
+	// Index of the document inside the message (the n-th <ceb:Order>, <ceb:Payment> or
+	// <ceb:Logistics>); -1 when the message as a whole was refused.
+	Document int32 `protobuf:"varint,2,opt,name=document,proto3" json:"document,omitempty"`
+	// "order", "payment" or "waybill"; empty when the message was refused whole.
+	Kind string `protobuf:"bytes,3,opt,name=kind,proto3" json:"kind,omitempty"`
+	// The document's order number (orderNo).
+	OrderNo string `protobuf:"bytes,4,opt,name=order_no,json=orderNo,proto3" json:"order_no,omitempty"`
+	// Accepted: the order as it stands (unset while the order itself has not arrived).
+	Order *Order `protobuf:"bytes,5,opt,name=order,proto3" json:"order,omitempty"`
+	// Refused: why; unset when the document was accepted.
+	Error         *DocumentError `protobuf:"bytes,6,opt,name=error,proto3" json:"error,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MessageDocumentResult) Reset() {
+	*x = MessageDocumentResult{}
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[45]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MessageDocumentResult) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MessageDocumentResult) ProtoMessage() {}
+
+func (x *MessageDocumentResult) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[45]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MessageDocumentResult.ProtoReflect.Descriptor instead.
+func (*MessageDocumentResult) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{45}
+}
+
+func (x *MessageDocumentResult) GetMessage() int32 {
+	if x != nil {
+		return x.Message
+	}
+	return 0
+}
+
+func (x *MessageDocumentResult) GetDocument() int32 {
+	if x != nil {
+		return x.Document
+	}
+	return 0
+}
+
+func (x *MessageDocumentResult) GetKind() string {
+	if x != nil {
+		return x.Kind
+	}
+	return ""
+}
+
+func (x *MessageDocumentResult) GetOrderNo() string {
+	if x != nil {
+		return x.OrderNo
+	}
+	return ""
+}
+
+func (x *MessageDocumentResult) GetOrder() *Order {
+	if x != nil {
+		return x.Order
+	}
+	return nil
+}
+
+func (x *MessageDocumentResult) GetError() *DocumentError {
+	if x != nil {
+		return x.Error
+	}
+	return nil
+}
+
+// SubmitMessagesResponse answers each document of a SubmitMessagesRequest, in message and document
+// order.
+type SubmitMessagesResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The results.
+	Results       []*MessageDocumentResult `protobuf:"bytes,1,rep,name=results,proto3" json:"results,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SubmitMessagesResponse) Reset() {
+	*x = SubmitMessagesResponse{}
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[46]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SubmitMessagesResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SubmitMessagesResponse) ProtoMessage() {}
+
+func (x *SubmitMessagesResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[46]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SubmitMessagesResponse.ProtoReflect.Descriptor instead.
+func (*SubmitMessagesResponse) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{46}
+}
+
+func (x *SubmitMessagesResponse) GetResults() []*MessageDocumentResult {
+	if x != nil {
+		return x.Results
+	}
+	return nil
+}
+
 var File_zoneledger_customs_v1_ecommerce_proto protoreflect.FileDescriptor
 
 const file_zoneledger_customs_v1_ecommerce_proto_rawDesc = "" +
@@ -3821,7 +4018,21 @@ const file_zoneledger_customs_v1_ecommerce_proto_rawDesc = "" +
 	"\vrecorded_at\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"recordedAt\"W\n" +
 	"\x18RecordTaxPaymentResponse\x12;\n" +
-	"\apayment\x18\x01 \x01(\v2!.zoneledger.customs.v1.TaxPaymentR\apayment*\xb3\x01\n" +
+	"\apayment\x18\x01 \x01(\v2!.zoneledger.customs.v1.TaxPaymentR\apayment\"s\n" +
+	"\x15SubmitMessagesRequest\x121\n" +
+	"\bmessages\x18\x01 \x03(\fB\x15\xbaH\x12\x92\x01\x0f\b\x01\x10d\"\tz\a\x10\x01\x18\x80\x80\x80\x02R\bmessages\x12'\n" +
+	"\n" +
+	"enterprise\x18\x02 \x01(\tB\a\xbaH\x04r\x02\x18@R\n" +
+	"enterprise\"\xec\x01\n" +
+	"\x15MessageDocumentResult\x12\x18\n" +
+	"\amessage\x18\x01 \x01(\x05R\amessage\x12\x1a\n" +
+	"\bdocument\x18\x02 \x01(\x05R\bdocument\x12\x12\n" +
+	"\x04kind\x18\x03 \x01(\tR\x04kind\x12\x19\n" +
+	"\border_no\x18\x04 \x01(\tR\aorderNo\x122\n" +
+	"\x05order\x18\x05 \x01(\v2\x1c.zoneledger.customs.v1.OrderR\x05order\x12:\n" +
+	"\x05error\x18\x06 \x01(\v2$.zoneledger.customs.v1.DocumentErrorR\x05error\"`\n" +
+	"\x16SubmitMessagesResponse\x12F\n" +
+	"\aresults\x18\x01 \x03(\v2,.zoneledger.customs.v1.MessageDocumentResultR\aresults*\xb3\x01\n" +
 	"\vOrderStatus\x12\x1c\n" +
 	"\x18ORDER_STATUS_UNSPECIFIED\x10\x00\x12\x18\n" +
 	"\x14ORDER_STATUS_PENDING\x10\x01\x12\x1a\n" +
@@ -3842,7 +4053,7 @@ const file_zoneledger_customs_v1_ecommerce_proto_rawDesc = "" +
 	"\x10SettlementExport\x12!\n" +
 	"\x1dSETTLEMENT_EXPORT_UNSPECIFIED\x10\x00\x12\x19\n" +
 	"\x15SETTLEMENT_EXPORT_CSV\x10\x01\x12\x1a\n" +
-	"\x16SETTLEMENT_EXPORT_XLSX\x10\x022\xfa\v\n" +
+	"\x16SETTLEMENT_EXPORT_XLSX\x10\x022\xe9\f\n" +
 	"\x10EcommerceService\x12p\n" +
 	"\x0fRegisterChannel\x12-.zoneledger.customs.v1.RegisterChannelRequest\x1a..zoneledger.customs.v1.RegisterChannelResponse\x12a\n" +
 	"\n" +
@@ -3858,7 +4069,8 @@ const file_zoneledger_customs_v1_ecommerce_proto_rawDesc = "" +
 	"\rReceiveReturn\x12+.zoneledger.customs.v1.ReceiveReturnRequest\x1a,.zoneledger.customs.v1.ReceiveReturnResponse\x12j\n" +
 	"\rGetSettlement\x12+.zoneledger.customs.v1.GetSettlementRequest\x1a,.zoneledger.customs.v1.GetSettlementResponse\x12s\n" +
 	"\x10RecordTaxPayment\x12..zoneledger.customs.v1.RecordTaxPaymentRequest\x1a/.zoneledger.customs.v1.RecordTaxPaymentResponse\x12p\n" +
-	"\x0fGetPositiveList\x12-.zoneledger.customs.v1.GetPositiveListRequest\x1a..zoneledger.customs.v1.GetPositiveListResponseB\xe9\x01\n" +
+	"\x0fGetPositiveList\x12-.zoneledger.customs.v1.GetPositiveListRequest\x1a..zoneledger.customs.v1.GetPositiveListResponse\x12m\n" +
+	"\x0eSubmitMessages\x12,.zoneledger.customs.v1.SubmitMessagesRequest\x1a-.zoneledger.customs.v1.SubmitMessagesResponseB\xe9\x01\n" +
 	"\x19com.zoneledger.customs.v1B\x0eEcommerceProtoP\x01ZFgithub.com/zoneledger/zoneledger/proto/zoneledger/customs/v1;customsv1\xa2\x02\x03ZCX\xaa\x02\x15Zoneledger.Customs.V1\xca\x02\x15Zoneledger\\Customs\\V1\xe2\x02!Zoneledger\\Customs\\V1\\GPBMetadata\xea\x02\x17Zoneledger::Customs::V1b\x06proto3"
 
 var (
@@ -3874,7 +4086,7 @@ func file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP() []byte {
 }
 
 var file_zoneledger_customs_v1_ecommerce_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_zoneledger_customs_v1_ecommerce_proto_msgTypes = make([]protoimpl.MessageInfo, 44)
+var file_zoneledger_customs_v1_ecommerce_proto_msgTypes = make([]protoimpl.MessageInfo, 47)
 var file_zoneledger_customs_v1_ecommerce_proto_goTypes = []any{
 	(OrderStatus)(0),                 // 0: zoneledger.customs.v1.OrderStatus
 	(InventoryListStatus)(0),         // 1: zoneledger.customs.v1.InventoryListStatus
@@ -3923,7 +4135,10 @@ var file_zoneledger_customs_v1_ecommerce_proto_goTypes = []any{
 	(*RecordTaxPaymentRequest)(nil),  // 44: zoneledger.customs.v1.RecordTaxPaymentRequest
 	(*TaxPayment)(nil),               // 45: zoneledger.customs.v1.TaxPayment
 	(*RecordTaxPaymentResponse)(nil), // 46: zoneledger.customs.v1.RecordTaxPaymentResponse
-	(*timestamppb.Timestamp)(nil),    // 47: google.protobuf.Timestamp
+	(*SubmitMessagesRequest)(nil),    // 47: zoneledger.customs.v1.SubmitMessagesRequest
+	(*MessageDocumentResult)(nil),    // 48: zoneledger.customs.v1.MessageDocumentResult
+	(*SubmitMessagesResponse)(nil),   // 49: zoneledger.customs.v1.SubmitMessagesResponse
+	(*timestamppb.Timestamp)(nil),    // 50: google.protobuf.Timestamp
 }
 var file_zoneledger_customs_v1_ecommerce_proto_depIdxs = []int32{
 	5,  // 0: zoneledger.customs.v1.GetPositiveListResponse.entries:type_name -> zoneledger.customs.v1.PositiveListEntry
@@ -3933,15 +4148,15 @@ var file_zoneledger_customs_v1_ecommerce_proto_depIdxs = []int32{
 	11, // 4: zoneledger.customs.v1.Order.consignee:type_name -> zoneledger.customs.v1.Person
 	12, // 5: zoneledger.customs.v1.Order.lines:type_name -> zoneledger.customs.v1.OrderLine
 	0,  // 6: zoneledger.customs.v1.Order.status:type_name -> zoneledger.customs.v1.OrderStatus
-	47, // 7: zoneledger.customs.v1.Order.created_at:type_name -> google.protobuf.Timestamp
+	50, // 7: zoneledger.customs.v1.Order.created_at:type_name -> google.protobuf.Timestamp
 	11, // 8: zoneledger.customs.v1.SubmitOrderRequest.buyer:type_name -> zoneledger.customs.v1.Person
 	11, // 9: zoneledger.customs.v1.SubmitOrderRequest.consignee:type_name -> zoneledger.customs.v1.Person
 	12, // 10: zoneledger.customs.v1.SubmitOrderRequest.lines:type_name -> zoneledger.customs.v1.OrderLine
 	13, // 11: zoneledger.customs.v1.SubmitOrderResponse.order:type_name -> zoneledger.customs.v1.Order
 	11, // 12: zoneledger.customs.v1.Payment.payer:type_name -> zoneledger.customs.v1.Person
-	47, // 13: zoneledger.customs.v1.Payment.paid_at:type_name -> google.protobuf.Timestamp
+	50, // 13: zoneledger.customs.v1.Payment.paid_at:type_name -> google.protobuf.Timestamp
 	11, // 14: zoneledger.customs.v1.SubmitPaymentRequest.payer:type_name -> zoneledger.customs.v1.Person
-	47, // 15: zoneledger.customs.v1.SubmitPaymentRequest.paid_at:type_name -> google.protobuf.Timestamp
+	50, // 15: zoneledger.customs.v1.SubmitPaymentRequest.paid_at:type_name -> google.protobuf.Timestamp
 	13, // 16: zoneledger.customs.v1.SubmitPaymentResponse.order:type_name -> zoneledger.customs.v1.Order
 	11, // 17: zoneledger.customs.v1.Waybill.consignee:type_name -> zoneledger.customs.v1.Person
 	11, // 18: zoneledger.customs.v1.SubmitWaybillRequest.consignee:type_name -> zoneledger.customs.v1.Person
@@ -3957,7 +4172,7 @@ var file_zoneledger_customs_v1_ecommerce_proto_depIdxs = []int32{
 	13, // 28: zoneledger.customs.v1.CancelOrderResponse.order:type_name -> zoneledger.customs.v1.Order
 	31, // 29: zoneledger.customs.v1.InventoryList.lines:type_name -> zoneledger.customs.v1.InventoryListLine
 	1,  // 30: zoneledger.customs.v1.InventoryList.status:type_name -> zoneledger.customs.v1.InventoryListStatus
-	47, // 31: zoneledger.customs.v1.InventoryList.created_at:type_name -> google.protobuf.Timestamp
+	50, // 31: zoneledger.customs.v1.InventoryList.created_at:type_name -> google.protobuf.Timestamp
 	33, // 32: zoneledger.customs.v1.InventoryList.return_lines:type_name -> zoneledger.customs.v1.ReturnLine
 	32, // 33: zoneledger.customs.v1.GetInventoryListResponse.list:type_name -> zoneledger.customs.v1.InventoryList
 	33, // 34: zoneledger.customs.v1.RequestReturnRequest.lines:type_name -> zoneledger.customs.v1.ReturnLine
@@ -3966,41 +4181,46 @@ var file_zoneledger_customs_v1_ecommerce_proto_depIdxs = []int32{
 	40, // 37: zoneledger.customs.v1.Settlement.lines:type_name -> zoneledger.customs.v1.SettlementLine
 	2,  // 38: zoneledger.customs.v1.GetSettlementRequest.export:type_name -> zoneledger.customs.v1.SettlementExport
 	41, // 39: zoneledger.customs.v1.GetSettlementResponse.settlement:type_name -> zoneledger.customs.v1.Settlement
-	47, // 40: zoneledger.customs.v1.TaxPayment.recorded_at:type_name -> google.protobuf.Timestamp
+	50, // 40: zoneledger.customs.v1.TaxPayment.recorded_at:type_name -> google.protobuf.Timestamp
 	45, // 41: zoneledger.customs.v1.RecordTaxPaymentResponse.payment:type_name -> zoneledger.customs.v1.TaxPayment
-	7,  // 42: zoneledger.customs.v1.EcommerceService.RegisterChannel:input_type -> zoneledger.customs.v1.RegisterChannelRequest
-	9,  // 43: zoneledger.customs.v1.EcommerceService.GetChannel:input_type -> zoneledger.customs.v1.GetChannelRequest
-	14, // 44: zoneledger.customs.v1.EcommerceService.SubmitOrder:input_type -> zoneledger.customs.v1.SubmitOrderRequest
-	17, // 45: zoneledger.customs.v1.EcommerceService.SubmitPayment:input_type -> zoneledger.customs.v1.SubmitPaymentRequest
-	20, // 46: zoneledger.customs.v1.EcommerceService.SubmitWaybill:input_type -> zoneledger.customs.v1.SubmitWaybillRequest
-	23, // 47: zoneledger.customs.v1.EcommerceService.SubmitDocuments:input_type -> zoneledger.customs.v1.SubmitDocumentsRequest
-	27, // 48: zoneledger.customs.v1.EcommerceService.GetOrder:input_type -> zoneledger.customs.v1.GetOrderRequest
-	29, // 49: zoneledger.customs.v1.EcommerceService.CancelOrder:input_type -> zoneledger.customs.v1.CancelOrderRequest
-	34, // 50: zoneledger.customs.v1.EcommerceService.GetInventoryList:input_type -> zoneledger.customs.v1.GetInventoryListRequest
-	36, // 51: zoneledger.customs.v1.EcommerceService.RequestReturn:input_type -> zoneledger.customs.v1.RequestReturnRequest
-	38, // 52: zoneledger.customs.v1.EcommerceService.ReceiveReturn:input_type -> zoneledger.customs.v1.ReceiveReturnRequest
-	42, // 53: zoneledger.customs.v1.EcommerceService.GetSettlement:input_type -> zoneledger.customs.v1.GetSettlementRequest
-	44, // 54: zoneledger.customs.v1.EcommerceService.RecordTaxPayment:input_type -> zoneledger.customs.v1.RecordTaxPaymentRequest
-	3,  // 55: zoneledger.customs.v1.EcommerceService.GetPositiveList:input_type -> zoneledger.customs.v1.GetPositiveListRequest
-	8,  // 56: zoneledger.customs.v1.EcommerceService.RegisterChannel:output_type -> zoneledger.customs.v1.RegisterChannelResponse
-	10, // 57: zoneledger.customs.v1.EcommerceService.GetChannel:output_type -> zoneledger.customs.v1.GetChannelResponse
-	15, // 58: zoneledger.customs.v1.EcommerceService.SubmitOrder:output_type -> zoneledger.customs.v1.SubmitOrderResponse
-	18, // 59: zoneledger.customs.v1.EcommerceService.SubmitPayment:output_type -> zoneledger.customs.v1.SubmitPaymentResponse
-	21, // 60: zoneledger.customs.v1.EcommerceService.SubmitWaybill:output_type -> zoneledger.customs.v1.SubmitWaybillResponse
-	26, // 61: zoneledger.customs.v1.EcommerceService.SubmitDocuments:output_type -> zoneledger.customs.v1.SubmitDocumentsResponse
-	28, // 62: zoneledger.customs.v1.EcommerceService.GetOrder:output_type -> zoneledger.customs.v1.GetOrderResponse
-	30, // 63: zoneledger.customs.v1.EcommerceService.CancelOrder:output_type -> zoneledger.customs.v1.CancelOrderResponse
-	35, // 64: zoneledger.customs.v1.EcommerceService.GetInventoryList:output_type -> zoneledger.customs.v1.GetInventoryListResponse
-	37, // 65: zoneledger.customs.v1.EcommerceService.RequestReturn:output_type -> zoneledger.customs.v1.RequestReturnResponse
-	39, // 66: zoneledger.customs.v1.EcommerceService.ReceiveReturn:output_type -> zoneledger.customs.v1.ReceiveReturnResponse
-	43, // 67: zoneledger.customs.v1.EcommerceService.GetSettlement:output_type -> zoneledger.customs.v1.GetSettlementResponse
-	46, // 68: zoneledger.customs.v1.EcommerceService.RecordTaxPayment:output_type -> zoneledger.customs.v1.RecordTaxPaymentResponse
-	4,  // 69: zoneledger.customs.v1.EcommerceService.GetPositiveList:output_type -> zoneledger.customs.v1.GetPositiveListResponse
-	56, // [56:70] is the sub-list for method output_type
-	42, // [42:56] is the sub-list for method input_type
-	42, // [42:42] is the sub-list for extension type_name
-	42, // [42:42] is the sub-list for extension extendee
-	0,  // [0:42] is the sub-list for field type_name
+	13, // 42: zoneledger.customs.v1.MessageDocumentResult.order:type_name -> zoneledger.customs.v1.Order
+	24, // 43: zoneledger.customs.v1.MessageDocumentResult.error:type_name -> zoneledger.customs.v1.DocumentError
+	48, // 44: zoneledger.customs.v1.SubmitMessagesResponse.results:type_name -> zoneledger.customs.v1.MessageDocumentResult
+	7,  // 45: zoneledger.customs.v1.EcommerceService.RegisterChannel:input_type -> zoneledger.customs.v1.RegisterChannelRequest
+	9,  // 46: zoneledger.customs.v1.EcommerceService.GetChannel:input_type -> zoneledger.customs.v1.GetChannelRequest
+	14, // 47: zoneledger.customs.v1.EcommerceService.SubmitOrder:input_type -> zoneledger.customs.v1.SubmitOrderRequest
+	17, // 48: zoneledger.customs.v1.EcommerceService.SubmitPayment:input_type -> zoneledger.customs.v1.SubmitPaymentRequest
+	20, // 49: zoneledger.customs.v1.EcommerceService.SubmitWaybill:input_type -> zoneledger.customs.v1.SubmitWaybillRequest
+	23, // 50: zoneledger.customs.v1.EcommerceService.SubmitDocuments:input_type -> zoneledger.customs.v1.SubmitDocumentsRequest
+	27, // 51: zoneledger.customs.v1.EcommerceService.GetOrder:input_type -> zoneledger.customs.v1.GetOrderRequest
+	29, // 52: zoneledger.customs.v1.EcommerceService.CancelOrder:input_type -> zoneledger.customs.v1.CancelOrderRequest
+	34, // 53: zoneledger.customs.v1.EcommerceService.GetInventoryList:input_type -> zoneledger.customs.v1.GetInventoryListRequest
+	36, // 54: zoneledger.customs.v1.EcommerceService.RequestReturn:input_type -> zoneledger.customs.v1.RequestReturnRequest
+	38, // 55: zoneledger.customs.v1.EcommerceService.ReceiveReturn:input_type -> zoneledger.customs.v1.ReceiveReturnRequest
+	42, // 56: zoneledger.customs.v1.EcommerceService.GetSettlement:input_type -> zoneledger.customs.v1.GetSettlementRequest
+	44, // 57: zoneledger.customs.v1.EcommerceService.RecordTaxPayment:input_type -> zoneledger.customs.v1.RecordTaxPaymentRequest
+	3,  // 58: zoneledger.customs.v1.EcommerceService.GetPositiveList:input_type -> zoneledger.customs.v1.GetPositiveListRequest
+	47, // 59: zoneledger.customs.v1.EcommerceService.SubmitMessages:input_type -> zoneledger.customs.v1.SubmitMessagesRequest
+	8,  // 60: zoneledger.customs.v1.EcommerceService.RegisterChannel:output_type -> zoneledger.customs.v1.RegisterChannelResponse
+	10, // 61: zoneledger.customs.v1.EcommerceService.GetChannel:output_type -> zoneledger.customs.v1.GetChannelResponse
+	15, // 62: zoneledger.customs.v1.EcommerceService.SubmitOrder:output_type -> zoneledger.customs.v1.SubmitOrderResponse
+	18, // 63: zoneledger.customs.v1.EcommerceService.SubmitPayment:output_type -> zoneledger.customs.v1.SubmitPaymentResponse
+	21, // 64: zoneledger.customs.v1.EcommerceService.SubmitWaybill:output_type -> zoneledger.customs.v1.SubmitWaybillResponse
+	26, // 65: zoneledger.customs.v1.EcommerceService.SubmitDocuments:output_type -> zoneledger.customs.v1.SubmitDocumentsResponse
+	28, // 66: zoneledger.customs.v1.EcommerceService.GetOrder:output_type -> zoneledger.customs.v1.GetOrderResponse
+	30, // 67: zoneledger.customs.v1.EcommerceService.CancelOrder:output_type -> zoneledger.customs.v1.CancelOrderResponse
+	35, // 68: zoneledger.customs.v1.EcommerceService.GetInventoryList:output_type -> zoneledger.customs.v1.GetInventoryListResponse
+	37, // 69: zoneledger.customs.v1.EcommerceService.RequestReturn:output_type -> zoneledger.customs.v1.RequestReturnResponse
+	39, // 70: zoneledger.customs.v1.EcommerceService.ReceiveReturn:output_type -> zoneledger.customs.v1.ReceiveReturnResponse
+	43, // 71: zoneledger.customs.v1.EcommerceService.GetSettlement:output_type -> zoneledger.customs.v1.GetSettlementResponse
+	46, // 72: zoneledger.customs.v1.EcommerceService.RecordTaxPayment:output_type -> zoneledger.customs.v1.RecordTaxPaymentResponse
+	4,  // 73: zoneledger.customs.v1.EcommerceService.GetPositiveList:output_type -> zoneledger.customs.v1.GetPositiveListResponse
+	49, // 74: zoneledger.customs.v1.EcommerceService.SubmitMessages:output_type -> zoneledger.customs.v1.SubmitMessagesResponse
+	60, // [60:75] is the sub-list for method output_type
+	45, // [45:60] is the sub-list for method input_type
+	45, // [45:45] is the sub-list for extension type_name
+	45, // [45:45] is the sub-list for extension extendee
+	0,  // [0:45] is the sub-list for field type_name
 }
 
 func init() { file_zoneledger_customs_v1_ecommerce_proto_init() }
@@ -4019,7 +4239,7 @@ func file_zoneledger_customs_v1_ecommerce_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_zoneledger_customs_v1_ecommerce_proto_rawDesc), len(file_zoneledger_customs_v1_ecommerce_proto_rawDesc)),
 			NumEnums:      3,
-			NumMessages:   44,
+			NumMessages:   47,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -43,6 +43,7 @@ const (
 	EcommerceService_GetSettlement_FullMethodName    = "/zoneledger.customs.v1.EcommerceService/GetSettlement"
 	EcommerceService_RecordTaxPayment_FullMethodName = "/zoneledger.customs.v1.EcommerceService/RecordTaxPayment"
 	EcommerceService_GetPositiveList_FullMethodName  = "/zoneledger.customs.v1.EcommerceService/GetPositiveList"
+	EcommerceService_SubmitMessages_FullMethodName   = "/zoneledger.customs.v1.EcommerceService/SubmitMessages"
 )
 
 // EcommerceServiceClient is the client API for EcommerceService service.
@@ -125,6 +126,19 @@ type EcommerceServiceClient interface {
 	// otherwise), some with a per-person annual cap (PERSONAL_CAP_EXCEEDED). Empty when the zone
 	// runs without a list: every HS code is then allowed. Any authenticated principal may ask.
 	GetPositiveList(ctx context.Context, in *GetPositiveListRequest, opts ...grpc.CallOption) (*GetPositiveListResponse, error)
+	// SubmitMessages receives single-window messages as platforms, payment and logistics
+	// enterprises send them: CEB311 orders, CEB411 payments and CEB511 waybills (namespace
+	// http://www.chinaport.gov.cn/ceb, prefix ceb:), each message with one or more documents. Each
+	// document enters the 三单 match exactly as in SubmitDocuments (same checks, idempotency by order
+	// number and refusals) and is answered on its own. A message that does not parse (MESSAGE_MALFORMED)
+	// or breaks its own field rules (MESSAGE_FIELD) is answered once, with document = -1 and the
+	// element path as the field, e.g. "messages[2]/CEB311Message/Order[0]/OrderHead/appType"; none of
+	// its documents is taken. Payments and waybills, which carry no ebcCode, take the enterprise of
+	// their order in the same call, else the request's enterprise, else the caller's only enterprise
+	// (MESSAGE_ENTERPRISE_UNKNOWN otherwise). The call fails as a whole when it carries more than
+	// 1,000 documents (INVALID_ARGUMENT on messages) or names an enterprise the caller may not submit
+	// for (PERMISSION_DENIED). Authorization as SubmitDocuments.
+	SubmitMessages(ctx context.Context, in *SubmitMessagesRequest, opts ...grpc.CallOption) (*SubmitMessagesResponse, error)
 }
 
 type ecommerceServiceClient struct {
@@ -275,6 +289,16 @@ func (c *ecommerceServiceClient) GetPositiveList(ctx context.Context, in *GetPos
 	return out, nil
 }
 
+func (c *ecommerceServiceClient) SubmitMessages(ctx context.Context, in *SubmitMessagesRequest, opts ...grpc.CallOption) (*SubmitMessagesResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SubmitMessagesResponse)
+	err := c.cc.Invoke(ctx, EcommerceService_SubmitMessages_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // EcommerceServiceServer is the server API for EcommerceService service.
 // All implementations must embed UnimplementedEcommerceServiceServer
 // for forward compatibility.
@@ -355,6 +379,19 @@ type EcommerceServiceServer interface {
 	// otherwise), some with a per-person annual cap (PERSONAL_CAP_EXCEEDED). Empty when the zone
 	// runs without a list: every HS code is then allowed. Any authenticated principal may ask.
 	GetPositiveList(context.Context, *GetPositiveListRequest) (*GetPositiveListResponse, error)
+	// SubmitMessages receives single-window messages as platforms, payment and logistics
+	// enterprises send them: CEB311 orders, CEB411 payments and CEB511 waybills (namespace
+	// http://www.chinaport.gov.cn/ceb, prefix ceb:), each message with one or more documents. Each
+	// document enters the 三单 match exactly as in SubmitDocuments (same checks, idempotency by order
+	// number and refusals) and is answered on its own. A message that does not parse (MESSAGE_MALFORMED)
+	// or breaks its own field rules (MESSAGE_FIELD) is answered once, with document = -1 and the
+	// element path as the field, e.g. "messages[2]/CEB311Message/Order[0]/OrderHead/appType"; none of
+	// its documents is taken. Payments and waybills, which carry no ebcCode, take the enterprise of
+	// their order in the same call, else the request's enterprise, else the caller's only enterprise
+	// (MESSAGE_ENTERPRISE_UNKNOWN otherwise). The call fails as a whole when it carries more than
+	// 1,000 documents (INVALID_ARGUMENT on messages) or names an enterprise the caller may not submit
+	// for (PERMISSION_DENIED). Authorization as SubmitDocuments.
+	SubmitMessages(context.Context, *SubmitMessagesRequest) (*SubmitMessagesResponse, error)
 	mustEmbedUnimplementedEcommerceServiceServer()
 }
 
@@ -406,6 +443,9 @@ func (UnimplementedEcommerceServiceServer) RecordTaxPayment(context.Context, *Re
 }
 func (UnimplementedEcommerceServiceServer) GetPositiveList(context.Context, *GetPositiveListRequest) (*GetPositiveListResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetPositiveList not implemented")
+}
+func (UnimplementedEcommerceServiceServer) SubmitMessages(context.Context, *SubmitMessagesRequest) (*SubmitMessagesResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method SubmitMessages not implemented")
 }
 func (UnimplementedEcommerceServiceServer) mustEmbedUnimplementedEcommerceServiceServer() {}
 func (UnimplementedEcommerceServiceServer) testEmbeddedByValue()                          {}
@@ -680,6 +720,24 @@ func _EcommerceService_GetPositiveList_Handler(srv interface{}, ctx context.Cont
 	return interceptor(ctx, in, info, handler)
 }
 
+func _EcommerceService_SubmitMessages_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SubmitMessagesRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(EcommerceServiceServer).SubmitMessages(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: EcommerceService_SubmitMessages_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(EcommerceServiceServer).SubmitMessages(ctx, req.(*SubmitMessagesRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // EcommerceService_ServiceDesc is the grpc.ServiceDesc for EcommerceService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -742,6 +800,10 @@ var EcommerceService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "GetPositiveList",
 			Handler:    _EcommerceService_GetPositiveList_Handler,
+		},
+		{
+			MethodName: "SubmitMessages",
+			Handler:    _EcommerceService_SubmitMessages_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
