@@ -2,8 +2,11 @@ package tests
 
 import (
 	"bytes"
+	"encoding/csv"
 	"encoding/xml"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -221,3 +224,54 @@ func TestSubmitMessagesRefusesA100MBBody(t *testing.T) {
 	}
 }
 
+// TestZonectlEcommerceImport: zonectl sends a folder of message files as
+// they are; the orders are released, a broken file is one REFUSED row
+// naming the element, the exit code is 1; the folder again changes nothing.
+func TestZonectlEcommerceImport(t *testing.T) {
+	needZonectl(t)
+	e := newEcomEnv(t)
+	c := &ctl{t: t, addr: e.s.Addr, dir: t.TempDir()}
+	dir := filepath.Join(c.dir, "outbox")
+	if err := os.MkdirAll(filepath.Join(dir, "payments"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	write := func(name string, b []byte) {
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, no := range []string{"CLI-1", "CLI-2"} {
+		d := e.order(t, no, fmt.Sprintf("03%02d", i), "1", "3000")
+		write(fmt.Sprintf("CEB311_%d.xml", i), orderMessage(t, d))
+		write(fmt.Sprintf("payments/CEB411_%d.xml", i), paymentMessage(t, d))
+		write(fmt.Sprintf("CEB511_%d.xml", i), waybillMessage(t, d))
+	}
+	write("CEB311_9.xml", []byte(`<ceb:CEB311Message xmlns:ceb="http://www.chinaport.gov.cn/ceb" guid="x" version="1.0"><ceb:Order>`))
+	write("notes.txt", []byte("not a message"))
+	for round := range 2 {
+		out, errOut, code := c.run(e.platform, "-o", "csv", "customs", "ecommerce", "import", "--batch", "3", dir)
+		if code != 1 {
+			t.Fatalf("round %d: exit %d, want 1\n%s\n%s", round, code, out, errOut)
+		}
+		rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+		if err != nil || len(rows) != 8 {
+			t.Fatalf("round %d: %d rows (%v):\n%s", round, len(rows), err, out)
+		}
+		released, refused := 0, 0
+		for _, r := range rows[1:] {
+			switch r[4] {
+			case "RELEASED":
+				released++
+			case "REFUSED":
+				refused++
+				if !strings.HasSuffix(r[0], "CEB311_9.xml") || r[1] != "-1" || r[6] != "MESSAGE_MALFORMED" {
+					t.Fatalf("round %d: refused row %v", round, r)
+				}
+			}
+		}
+		if released < 2 || refused != 1 || !strings.Contains(errOut, "orders: 2 released, 0 pending, 0 rejected") {
+			t.Fatalf("round %d: %d released, %d refused\n%s\n%s", round, released, refused, out, errOut)
+		}
+		e.wantStock(t, e.book, lineNotebook, st{bonded: "98"})
+	}
+}
