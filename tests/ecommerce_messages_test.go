@@ -207,18 +207,33 @@ func TestSubmitMessagesReleasesAnOrder(t *testing.T) {
 	}
 }
 
-// TestSubmitMessagesRefusesA100MBBody: a 100 MB request is refused by the
-// server's read limit before any handler runs, and the server goes on
-// serving.
-func TestSubmitMessagesRefusesA100MBBody(t *testing.T) {
+// TestSubmitMessagesRefusesHostileXML: billion laughs and deep nesting are
+// refused as malformed messages, without expanding anything; a 100 MB
+// request is refused by the server's read limit before any handler runs;
+// the server goes on serving.
+func TestSubmitMessagesRefusesHostileXML(t *testing.T) {
 	e := newEcomEnv(t)
+	laughs := `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">` +
+		`<!ENTITY lol9 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>` +
+		`<ceb:CEB311Message xmlns:ceb="http://www.chinaport.gov.cn/ceb" guid="x" version="1.0">&lol9;</ceb:CEB311Message>`
+	deep := `<ceb:CEB311Message xmlns:ceb="http://www.chinaport.gov.cn/ceb" guid="x" version="1.0">` +
+		strings.Repeat("<ceb:Order>", 10000) + strings.Repeat("</ceb:Order>", 10000) + `</ceb:CEB311Message>`
+	r, err := e.ecom.SubmitMessages(ctxAs(t, e.platform), &customsv1.SubmitMessagesRequest{Messages: [][]byte{[]byte(laughs), []byte(deep)}})
+	if err != nil || len(r.GetResults()) != 2 {
+		t.Fatalf("hostile messages: %v %v", r, err)
+	}
+	for i, res := range r.GetResults() {
+		if res.GetDocument() != -1 || res.GetError().GetReason() != "MESSAGE_MALFORMED" || res.GetError().GetCode() != "INVALID_ARGUMENT" {
+			t.Errorf("hostile message %d answered %v", i, res)
+		}
+	}
 	huge := bytes.Repeat([]byte("<ceb:note>xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx</ceb:note>"), (100<<20)/64)
-	_, err := e.ecom.SubmitMessages(ctxAs(t, e.platform), &customsv1.SubmitMessagesRequest{Messages: [][]byte{huge}})
+	_, err = e.ecom.SubmitMessages(ctxAs(t, e.platform), &customsv1.SubmitMessagesRequest{Messages: [][]byte{huge}})
 	if status.Code(err) != codes.ResourceExhausted {
 		t.Fatalf("100 MB request: %v, want ResourceExhausted", err)
 	}
 	d := e.order(t, "XML-AFTER", "0203", "1", "3000")
-	r, err := e.ecom.SubmitMessages(ctxAs(t, e.platform), &customsv1.SubmitMessagesRequest{Messages: [][]byte{orderMessage(t, d), paymentMessage(t, d), waybillMessage(t, d)}})
+	r, err = e.ecom.SubmitMessages(ctxAs(t, e.platform), &customsv1.SubmitMessagesRequest{Messages: [][]byte{orderMessage(t, d), paymentMessage(t, d), waybillMessage(t, d)}})
 	if err != nil || r.GetResults()[2].GetOrder().GetStatus() != customsv1.OrderStatus_ORDER_STATUS_RELEASED {
 		t.Fatalf("after the 100 MB request: %v %v", r, err)
 	}
