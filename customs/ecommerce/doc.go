@@ -99,7 +99,7 @@
 // parse (MESSAGE_MALFORMED) or breaks one of its own field rules
 // (MESSAGE_FIELD) is refused whole with the element path, and none of its
 // documents is taken; refusals of a document name the element its field
-// came from ("messages[0]/CEB311Message/Order[1]/OrderList[0]/totalPrice").
+// came from ("messages[0]/CEB311Message/Order[1]/OrderHead/taxTotal").
 // Payments and waybills carry no ebcCode: each takes the enterprise of its
 // order in the same call, else the call's, else the caller's only one
 // (MESSAGE_ENTERPRISE_UNKNOWN). A draft (appStatus 1) is refused

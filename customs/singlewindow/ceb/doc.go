@@ -1,6 +1,6 @@
-// Package ceb holds the cross-border e-commerce messages of the China
-// single window (跨境电商, the CEB family) as Go types with encoding/xml and
-// validate tags: the order (CEB311Message), the payment slip
+// Package ceb holds the cross-border e-commerce messages of the single
+// window (中国国际贸易单一窗口; 跨境电商, the CEB family) as Go types with
+// encoding/xml and validate tags: the order (CEB311Message), the payment slip
 // (CEB411Message) and the waybill (CEB511Message) that platforms, payment
 // enterprises and logistics enterprises send.
 //
@@ -12,11 +12,11 @@
 // required-with fields, the code lists appType 1/2/3, appStatus 1/2,
 // buyerIdType and payerIdType 1, currency 142, amounts N(19,5), times
 // yyyyMMddHHmmss, gnum 1, 2, …). A refusal is a *singlewindow.FieldError
-// whose Path names the element: "CEB311Message/Order[1]/OrderList[0]/qty".
+// whose Path names the element: "CEB311Message/Order[1]/OrderHead/appType".
 // Encode writes a message back in the same shape (ceb: prefix), stable for
 // golden files.
 //
 // The package knows the messages, not the 三单 match: customs/ecommerce
-// turns decoded messages into its documents (Service.SubmitMessages).
+// turns decoded messages into its documents (its SubmitMessages).
 // README.md lists the fields and rules with an example.
 package ceb
