@@ -99,7 +99,11 @@ func (a *app) ecomImportCmd() *cobra.Command {
 					}
 				}
 				for _, r := range res.GetResults() {
-					rows = append(rows, ecomImportRow(call[r.GetMessage()].name, r, &sum))
+					name := fmt.Sprintf("message %d of the call", r.GetMessage())
+					if m := int(r.GetMessage()); m >= 0 && m < len(call) {
+						name = call[m].name
+					}
+					rows = append(rows, ecomImportRow(name, r, &sum))
 				}
 				done += len(call)
 				set(done)

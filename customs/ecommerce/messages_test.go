@@ -224,4 +224,17 @@ func TestPaymentsAndWaybillsFindTheirEnterprise(t *testing.T) {
 	wantElement(t, err, ledger.ReasonPermissionDenied, "messages[0]/CEB311Message/Order[0]/OrderHead/ebcCode")
 	_, err = w.svc.SubmitMessages(w.ctx, w.platform, "", nil)
 	wantElement(t, err, ledger.ReasonInvalidArgument, "messages")
+	// At most 1,000 documents a call: 1,000 orders and a payment are
+	// refused as a whole, and none of the orders is taken.
+	many := make([]ecommerce.Order, 1000)
+	for i := range many {
+		many[i] = o2
+		many[i].OrderNo = fmt.Sprintf("M%04d", i)
+	}
+	_, err = w.svc.SubmitMessages(w.ctx, w.platform, "", [][]byte{orderXML(t, many...), paymentXML(t, p1)})
+	wantElement(t, err, ledger.ReasonInvalidArgument, "messages")
+	_, err = w.svc.GetOrder(w.ctx, w.customs, "M0000")
+	wantReason(t, err, ecommerce.ReasonUnknownOrder)
+	_, err = w.svc.SubmitMessages(w.ctx, w.platform, "", make([][]byte, ecommerce.MaxMessages+1))
+	wantElement(t, err, ledger.ReasonInvalidArgument, "messages")
 }
