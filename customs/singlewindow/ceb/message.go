@@ -44,16 +44,6 @@ type BaseTransfer struct {
 	Note string `xml:"note" validate:"max=1000"`
 }
 
-// Kind names a message type by its root element.
-type Kind string
-
-// The kinds of message this package reads.
-const (
-	KindOrder   Kind = RootOrder
-	KindPayment Kind = RootPayment
-	KindWaybill Kind = RootWaybill
-)
-
 // Decode reads one CEB311, CEB411 or CEB511 message, whichever data holds,
 // and checks its field rules: the result is an *OrderMessage, a
 // *PaymentMessage or a *WaybillMessage. Input that is not such a message,
