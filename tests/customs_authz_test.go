@@ -60,6 +60,7 @@ type customsAuthWorld struct {
 	ecomPayment       *customsv1.SubmitPaymentRequest // of a pending order
 	ecomWaybill       *customsv1.SubmitWaybillRequest // of another pending order
 	ecomBatch         []*customsv1.EcommerceDocument  // payment and waybill of a third
+	ecomMessages      [][]byte                        // payment and waybill of a fourth, as CEB411 and CEB511 messages
 	ecomOrderToCancel string                          // a pending order
 	ecomOrders        []string                        // every order number above, for the snapshot
 	ecomDate          string                          // the zone's business date
@@ -103,6 +104,7 @@ const (
 	ecomOrderBatch     = "AZ-EC-DOCS"
 	ecomOrderCancel    = "AZ-EC-CANCEL"
 	ecomOrderNew       = "AZ-EC-NEW"
+	ecomOrderMessages  = "AZ-EC-XML"
 )
 
 func newCustomsAuthWorld(t *testing.T, s *Server, a *Actors) *customsAuthWorld {
@@ -354,11 +356,14 @@ func (w *customsAuthWorld) setUpEcommerce(t *testing.T, s *Server) {
 	submit(batch.order)
 	w.ecomBatch = []*customsv1.EcommerceDocument{{Document: &customsv1.EcommerceDocument_Payment{Payment: batch.payment}},
 		{Document: &customsv1.EcommerceDocument_Waybill{Waybill: batch.waybill}}}
+	msgs := e.order(t, ecomOrderMessages, "0108", "1", "3000")
+	submit(msgs.order)
+	w.ecomMessages = [][]byte{paymentMessage(t, msgs), waybillMessage(t, msgs)}
 	cancel := e.order(t, ecomOrderCancel, "0106", "1", "3000")
 	submit(cancel.order)
 	w.ecomOrderToCancel = ecomOrderCancel
 	w.ecomNewOrder = e.order(t, ecomOrderNew, "0107", "1", "3000").order
-	w.ecomOrders = []string{ecomOrderReleased, ecomOrderReturning, ecomOrderPay, ecomOrderWaybill, ecomOrderBatch, ecomOrderCancel, ecomOrderNew}
+	w.ecomOrders = []string{ecomOrderReleased, ecomOrderReturning, ecomOrderPay, ecomOrderWaybill, ecomOrderBatch, ecomOrderCancel, ecomOrderNew, ecomOrderMessages}
 }
 
 const (
@@ -403,6 +408,7 @@ var customsFilesNot = map[string]bool{
 	ecomSvc + "SubmitPayment":        true,
 	ecomSvc + "SubmitWaybill":        true,
 	ecomSvc + "SubmitDocuments":      true,
+	ecomSvc + "SubmitMessages":       true,
 	ecomSvc + "CancelOrder":          true,
 	ecomSvc + "RequestReturn":        true,
 	ecomSvc + "ReceiveReturn":        true,
@@ -831,6 +837,10 @@ func customsMethodCases() map[string]methodCase {
 		},
 		ecomSvc + "SubmitDocuments": func(ctx context.Context, w *authWorld) error {
 			_, err := ec(w).SubmitDocuments(ctx, &customsv1.SubmitDocumentsRequest{Documents: w.z.ecomBatch})
+			return err
+		},
+		ecomSvc + "SubmitMessages": func(ctx context.Context, w *authWorld) error {
+			_, err := ec(w).SubmitMessages(ctx, &customsv1.SubmitMessagesRequest{Enterprise: w.z.ecom.ebc.uscc, Messages: w.z.ecomMessages})
 			return err
 		},
 		ecomSvc + "GetOrder": func(ctx context.Context, w *authWorld) error {

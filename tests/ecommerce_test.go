@@ -503,6 +503,10 @@ func TestEcommerceAuthorizationEveryMethod(t *testing.T) {
 				{Document: &customsv1.EcommerceDocument_Payment{Payment: p.payment}}, {Document: &customsv1.EcommerceDocument_Waybill{Waybill: p.waybill}}}})
 			return err
 		},
+		"SubmitMessages": func(tok string) error {
+			_, err := c.SubmitMessages(ctxAs(t, tok), &customsv1.SubmitMessagesRequest{Enterprise: e.ebc.uscc, Messages: [][]byte{paymentMessage(t, p), waybillMessage(t, p)}})
+			return err
+		},
 		"GetOrder": func(tok string) error {
 			_, err := c.GetOrder(ctxAs(t, tok), &customsv1.GetOrderRequest{OrderNo: "AZ-1"})
 			return err
@@ -578,7 +582,7 @@ func TestEcommerceAuthorizationEveryMethod(t *testing.T) {
 	// Who besides the intruders is refused: customs submits no documents,
 	// the admin may register and read channels.
 	byNumber := map[string]bool{"GetOrder": true, "CancelOrder": true, "GetInventoryList": true, "RequestReturn": true, "ReceiveReturn": true, "GetInventoryMessage": true}
-	submits := map[string]bool{"SubmitOrder": true, "SubmitPayment": true, "SubmitWaybill": true, "SubmitDocuments": true,
+	submits := map[string]bool{"SubmitOrder": true, "SubmitPayment": true, "SubmitWaybill": true, "SubmitDocuments": true, "SubmitMessages": true,
 		"CancelOrder": true, "RequestReturn": true, "ReceiveReturn": true}
 	for _, m := range methods {
 		t.Run(m, func(t *testing.T) {

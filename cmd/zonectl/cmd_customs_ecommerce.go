@@ -38,7 +38,7 @@ func (a *app) ecommerceCmd() *cobra.Command {
 	c := group("ecommerce", "Cross-border e-commerce bonded import (网购保税进口, 1210): channels, the three documents, orders, inventory lists, returns, settlement",
 		group("channel", "Register and show an e-commerce enterprise's channel (platform, warehouse book, tax guarantor)",
 			a.ecomChannelRegisterCmd(), a.ecomChannelGetCmd()),
-		a.ecomSubmitCmd(),
+		a.ecomSubmitCmd(), a.ecomImportCmd(),
 		group("order", "Show and cancel orders", a.ecomOrderGetCmd(), a.ecomOrderCancelCmd()),
 		group("inventory", "Show inventory lists (申报清单)", a.ecomInventoryGetCmd()),
 		group("return", "Apply for and receive returns (退货) of released lists", a.ecomReturnCmd(true), a.ecomReturnCmd(false)),
@@ -53,6 +53,8 @@ zone warehouse:
              three are in they are matched and the inventory list (申报清单)
              is released: the tax assessed and checked against the tax the
              platform withheld, the goods deducted from the warehouse's book
+  import     the same from single-window XML messages (CEB311, CEB411,
+             CEB511) as they are: files or folders of .xml files
   order      show or cancel an order (only a PENDING or REJECTED one)
   inventory  show an inventory list; its number is "QL" + the order number
   return     apply for the return (退货) of a released list's goods and book

@@ -43,6 +43,7 @@ the server's memory, --pgbench-url names a database for pgbench.`,
   zoneledger bench --batch 100 --json
   zoneledger bench --workload ecommerce --clients 40 --duration 20s
   zoneledger bench --workload ecommerce --clients 5 --batch 99 --json
+  zoneledger bench --workload ecommerce-xml --clients 8 --batch 99 --duration 20s
   zoneledger bench --pgbench
   zoneledger bench --addr 127.0.0.1:7420 --token "$(cat zoneledger-data/admin.token)" --server-pid 12345`,
 		Args: cobra.NoArgs,
@@ -69,12 +70,12 @@ the server's memory, --pgbench-url names a database for pgbench.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&cfg.Workload, "workload", bench.Uniform, "uniform (each journal one of --items items of one book), hot (every journal the same item and account) or ecommerce (1210 orders: three documents each, 20% on 5 hot SKUs, released and verified)")
+	f.StringVar(&cfg.Workload, "workload", bench.Uniform, "uniform (each journal one of --items items of one book), hot (every journal the same item and account), ecommerce (1210 orders: three documents each, 20% on 5 hot SKUs, released and verified) or ecommerce-xml (the same orders as CEB311/CEB411/CEB511 messages in SubmitMessages)")
 	f.IntVar(&cfg.Clients, "clients", 64, "concurrent clients")
 	f.StringVar(&cfg.TimeZone, "time-zone", ledger.DefaultTimeZone, "the zone's time zone (the server's --time-zone): journals are dated on the zone's today")
 	f.DurationVar(&cfg.Duration, "duration", defaultBenchDuration, "measured time")
 	f.DurationVar(&cfg.Warmup, "warmup", defaultBenchWarmup, "time before measuring")
-	f.IntVar(&cfg.Batch, "batch", 1, "journals per call: 1 uses PostJournal, more uses PostJournals (at most 100); ecommerce: documents per call, 1 one per call, more in SubmitDocuments batches of up to 100")
+	f.IntVar(&cfg.Batch, "batch", 1, "journals per call: 1 uses PostJournal, more uses PostJournals (at most 100); ecommerce: documents per call, 1 one per call, more in SubmitDocuments batches of up to 100; ecommerce-xml: messages per SubmitMessages call, the three of each of --batch/3 orders, 3 to 100")
 	f.IntVar(&cfg.SKUs, "skus", 200, "SKUs of the ecommerce workload's warehouse")
 	f.IntVar(&cfg.Items, "items", 1000, "items of the uniform workload")
 	f.IntVar(&cfg.Conns, "connections", 0, "gRPC connections shared by the clients (default: one per 16 clients)")

@@ -185,7 +185,7 @@ func (s *Service) ceb621(ctx context.Context, l InventoryList) (ceb.CEB621Messag
 		out := ceb.InventoryLine{Gnum: strconv.Itoa(ln.Seq), ItemRecordNo: ln.ItemNo, ItemNo: ln.ItemNo, ItemName: ln.Name,
 			Gcode: ln.HSCode, Gname: ln.Name, Gmodel: bl.Spec, Currency: "142",
 			Qty: ln.Quantity.String(), Unit: ln.Unit, Qty1: ln.LegalQuantity.String(), Unit1: ln.LegalUnit,
-			Price: ln.Price.String(), TotalPrice: amount(total)}
+			Price: ln.Price.String(), TotalPrice: messageAmount(total)}
 		if bl.Second != nil {
 			out.Qty2, out.Unit2 = ln.Quantity.Mul(bl.Second.Factor).String(), bl.Second.Unit
 		}
@@ -196,15 +196,15 @@ func (s *Service) ceb621(ctx context.Context, l InventoryList) (ceb.CEB621Messag
 	}
 	inv.Head.GrossWeight, inv.Head.NetWeight = kg.String(), kg.String()
 	m = ceb.CEB621Message{GUID: stableGUID("CEB621 message", l.No), Version: "1.0", Inventories: []ceb.Inventory{inv},
-		Transfer: ceb.InventoryTransfer{CopCode: whCode, CopName: wh.Name, DxpMode: "DXP", DxpID: dxp}}
+		Transfer: ceb.BaseTransfer{CopCode: whCode, CopName: wh.Name, DxpMode: "DXP", DxpID: dxp}}
 	return m, nil
 }
 
 // unitKilogram is the customs unit code of the kilogram (千克).
 const unitKilogram = "035"
 
-// amount writes a money amount with at least two decimal places.
-func amount(d decimal.Decimal) string {
+// messageAmount writes a money amount with at least two decimal places.
+func messageAmount(d decimal.Decimal) string {
 	if ledger.Places(d) <= 2 {
 		return d.StringFixed(2)
 	}

@@ -89,6 +89,25 @@
 // the payment still names the list; the refund of the difference is not
 // recorded here.
 //
+// # Single-window messages (SubmitMessages)
+//
+// The documents also arrive as the single window's own XML messages, as
+// platforms, payment and logistics enterprises send them: CEB311 orders,
+// CEB411 payments and CEB511 waybills (customs/singlewindow/ceb has the
+// types, fields and rules). SubmitMessages decodes each message and hands
+// its documents to SubmitDocuments, so they meet the same checks,
+// idempotency and refusals as JSON documents. A message that does not
+// parse (MESSAGE_MALFORMED) or breaks one of its own field rules
+// (MESSAGE_FIELD) is refused whole with the element path, and none of its
+// documents is taken; refusals of a document name the element its field
+// came from ("messages[0]/CEB311Message/Order[1]/OrderHead/taxTotal").
+// Payments and waybills carry no ebcCode: each takes the enterprise of its
+// order in the same call, else the call's, else the caller's only one
+// (MESSAGE_ENTERPRISE_UNKNOWN). A draft (appStatus 1) is refused
+// (MESSAGE_NOT_DECLARED), so is a delete (appType 3,
+// MESSAGE_DELETE_UNSUPPORTED: cancel the order instead); a change
+// (appType 2) is received as a new document is.
+//
 // # How a document becomes a released list
 //
 // An order's three documents live on one row of ecom_orders. Documents of

@@ -1,21 +1,11 @@
 package ceb
 
 import (
-	"bytes"
 	"encoding/xml"
-	"errors"
 	"fmt"
-	"io"
 
 	"github.com/zoneledger/zoneledger/customs/singlewindow"
 )
-
-// inventoryNS is the namespace of the cross-border e-commerce messages
-// (跨境电商进出口统一版), written with the prefix ceb.
-const inventoryNS = "http://www.chinaport.gov.cn/ceb"
-
-// inventoryPrefix is the prefix real messages give inventoryNS.
-const inventoryPrefix = "ceb"
 
 // CEB621Message is the import inventory list message (进口申报清单,
 // CEB621): one or more lists and the transfer block of the enterprise
@@ -31,7 +21,7 @@ type CEB621Message struct {
 	// Inventories are the lists, each with its head and lines.
 	Inventories []Inventory `xml:"Inventory" validate:"required,min=1,max=100,dive"`
 	// Transfer is the sender's BaseTransfer block.
-	Transfer InventoryTransfer `xml:"BaseTransfer"`
+	Transfer BaseTransfer `xml:"BaseTransfer"`
 }
 
 // Inventory is one inventory list: its head and its lines (one line per
@@ -145,71 +135,13 @@ type InventoryLine struct {
 	Note       string `xml:"note" validate:"max=1000"`
 }
 
-// InventoryTransfer is the BaseTransfer block of a CEB621: the sending
-// enterprise and its data exchange (DXP) channel.
-type InventoryTransfer struct {
-	CopCode string `xml:"copCode" validate:"required,max=18"`
-	CopName string `xml:"copName" validate:"required,max=100"`
-	// DxpMode is DXP.
-	DxpMode string `xml:"dxpMode" validate:"required,oneof=DXP"`
-	DxpID   string `xml:"dxpId" validate:"required,max=30"`
-	Note    string `xml:"note" validate:"max=1000"`
-}
-
-// MarshalXML writes the message with every element in the ceb: prefix and
-// the namespace declared once on the root, the shape the single window
-// sends: it encodes the message plainly, then renames each element.
-func (m CEB621Message) MarshalXML(e *xml.Encoder, _ xml.StartElement) error {
-	type plain CEB621Message // without this method
-	var buf bytes.Buffer
-	if err := xml.NewEncoder(&buf).Encode(plain(m)); err != nil {
-		return err
-	}
-	return prefixed(e, buf.Bytes(), inventoryPrefix, inventoryNS)
-}
-
-// prefixed copies the XML in data to e, writing each element name with
-// prefix and declaring ns under it on the root element.
-func prefixed(e *xml.Encoder, data []byte, prefix, ns string) error {
-	d := xml.NewDecoder(bytes.NewReader(data))
-	root := true
-	for {
-		tok, err := d.RawToken()
-		if errors.Is(err, io.EOF) {
-			return e.Flush()
-		}
-		if err != nil {
-			return err
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			out := xml.StartElement{Name: xml.Name{Local: prefix + ":" + t.Name.Local}}
-			for _, a := range t.Attr {
-				out.Attr = append(out.Attr, xml.Attr{Name: xml.Name{Local: a.Name.Local}, Value: a.Value})
-			}
-			if root {
-				out.Attr = append(out.Attr, xml.Attr{Name: xml.Name{Local: "xmlns:" + prefix}, Value: ns})
-				root = false
-			}
-			err = e.EncodeToken(out)
-		case xml.EndElement:
-			err = e.EncodeToken(xml.EndElement{Name: xml.Name{Local: prefix + ":" + t.Name.Local}})
-		case xml.CharData:
-			err = e.EncodeToken(t)
-		}
-		if err != nil {
-			return err
-		}
-	}
-}
-
 // EncodeInventory checks m's field rules and writes it as a message
 // (singlewindow.Encode): stable output for equal input.
 func EncodeInventory(m CEB621Message) ([]byte, error) {
 	if err := singlewindow.Validate(&m); err != nil {
 		return nil, fmt.Errorf("CEB621 not written: %w", err)
 	}
-	return singlewindow.Encode(m)
+	return Encode(m)
 }
 
 // DecodeInventory reads a CEB621 message safely (singlewindow.Decode) and

@@ -59,15 +59,5 @@ func EncodeReceipt(m CEB622Message) ([]byte, error) {
 	if err := singlewindow.Validate(&m); err != nil {
 		return nil, err
 	}
-	return singlewindow.Encode(m)
-}
-
-// MarshalXML writes the receipt with the ceb: prefix, like CEB621Message.
-func (m CEB622Message) MarshalXML(e *xml.Encoder, _ xml.StartElement) error {
-	type plain CEB622Message
-	b, err := xml.Marshal(plain(m))
-	if err != nil {
-		return err
-	}
-	return prefixed(e, b, inventoryPrefix, inventoryNS)
+	return Encode(m)
 }

@@ -42,7 +42,13 @@ const (
 	Uniform   = "uniform"   // each journal one of Items items of one book
 	Hot       = "hot"       // every journal the same item and account
 	Ecommerce = "ecommerce" // cross-border orders (三单) released from a zone warehouse
+	// EcommerceXML is the ecommerce workload with the documents sent as
+	// single-window messages (CEB311, CEB411, CEB511) in SubmitMessages.
+	EcommerceXML = "ecommerce-xml"
 )
+
+// ecom reports whether the workload is one of the e-commerce ones.
+func (c *Config) ecom() bool { return c.Workload == Ecommerce || c.Workload == EcommerceXML }
 
 // Config is a bench run.
 type Config struct {
@@ -151,8 +157,8 @@ func (c *Config) defaults() error {
 	if c.Workload == "" {
 		c.Workload = Uniform
 	}
-	if c.Workload != Uniform && c.Workload != Hot && c.Workload != Ecommerce {
-		return fmt.Errorf("unknown workload %q: use uniform, hot or ecommerce", c.Workload)
+	if c.Workload != Uniform && c.Workload != Hot && !c.ecom() {
+		return fmt.Errorf("unknown workload %q: use uniform, hot, ecommerce or ecommerce-xml", c.Workload)
 	}
 	if _, err := time.LoadLocation(c.zoneName()); err != nil {
 		return fmt.Errorf("--time-zone %q: %w; give an IANA time zone name such as Asia/Shanghai", c.TimeZone, err)
@@ -163,8 +169,11 @@ func (c *Config) defaults() error {
 	if c.DeadAfter <= 0 {
 		c.DeadAfter = defaultDeadAfter
 	}
-	if c.Workload == Ecommerce {
-		if c.Batch != 1 && (c.Batch < 3 || c.Batch > 100) {
+	if c.Workload == EcommerceXML && (c.Batch < 3 || c.Batch > 100) {
+		return errors.New("--batch of the ecommerce-xml workload must be 3 to 100: the messages (CEB311, CEB411, CEB511) of --batch/3 orders per SubmitMessages call")
+	}
+	if c.ecom() {
+		if c.Workload == Ecommerce && c.Batch != 1 && (c.Batch < 3 || c.Batch > 100) {
 			return errors.New("--batch of the ecommerce workload must be 1 (one document per call) or 3 to 100 (SubmitDocuments, the three documents of --batch/3 orders per call)")
 		}
 		if c.SKUs == 0 {
@@ -286,7 +295,7 @@ func Run(ctx context.Context, cfg Config) (_ *Result, err error) {
 	}
 	var runLoad func()
 	var ecom *ecomTarget
-	if cfg.Workload == Ecommerce {
+	if cfg.ecom() {
 		cfg.logf("bench: setting up the zone warehouse (%d SKUs), the channel and the platform ...", cfg.SKUs)
 		if ecom, err = setupEcom(ctx, conns[0], token, &cfg); err != nil {
 			return nil, err
@@ -699,7 +708,7 @@ func showProgress(cfg *Config, start, from, end time.Time, done *atomic.Int64, u
 // WriteJSON prints the one JSON object of --json.
 func WriteJSON(w io.Writer, r *Result) error {
 	var v any = r
-	if r.Workload == Ecommerce {
+	if r.Workload == Ecommerce || r.Workload == EcommerceXML {
 		v = ecomJSON(r)
 	}
 	b, err := json.Marshal(v)
@@ -712,7 +721,7 @@ func WriteJSON(w io.Writer, r *Result) error {
 
 // WriteReport prints the human-readable report.
 func WriteReport(w io.Writer, r *Result) {
-	if r.Workload == Ecommerce {
+	if r.Workload == Ecommerce || r.Workload == EcommerceXML {
 		writeEcomReport(w, r)
 		return
 	}

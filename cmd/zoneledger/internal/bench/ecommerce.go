@@ -495,7 +495,10 @@ func (w *ecomWorker) run(ctx context.Context, cfg *Config, ec customsv1.Ecommerc
 		c, cancel := context.WithTimeout(base, 30*time.Second)
 		var calls int64
 		t0 := time.Now()
-		if cfg.Batch == 1 {
+		if cfg.Workload == EcommerceXML {
+			calls = 1
+			w.sendMessages(c, ec, rng, orders, ok, &t0)
+		} else if cfg.Batch == 1 {
 			o := orders[0]
 			var last *customsv1.Order
 			var err error
@@ -696,7 +699,9 @@ func writeEcomReport(w io.Writer, r *Result) {
 		d = &EcomDetails{}
 	}
 	mode := "one document per call (SubmitOrder, SubmitPayment, SubmitWaybill in random order)"
-	if r.Batch > 1 {
+	if r.Workload == EcommerceXML {
+		mode = fmt.Sprintf("SubmitMessages, %d messages (%d orders, each its CEB311, CEB411 and CEB511 XML message) per call, shuffled", d.DocumentsPerCall, d.DocumentsPerCall/3)
+	} else if r.Batch > 1 {
 		mode = fmt.Sprintf("SubmitDocuments, %d documents (%d orders) per call, shuffled", d.DocumentsPerCall, d.DocumentsPerCall/3)
 	}
 	fmt.Fprintf(w, "zoneledger bench\n\n")

@@ -16,6 +16,9 @@ import (
 )
 
 // orderDocs builds an order's three documents, withholding the tax quoted.
+// The day's documents come from the outbox's XML messages (ecommerce_day.go);
+// only the order with an identity proof, which CEB311 cannot carry, is
+// sent from here.
 func (r *salesRun) orderDocs(o *shopOrder, q *customsv1.QuoteResponse) (*customsv1.SubmitOrderRequest, *customsv1.SubmitPaymentRequest, *customsv1.SubmitWaybillRequest) {
 	ent := r.cast.Yefeng.USCC
 	tax := d(q.GetTotal())
@@ -53,20 +56,30 @@ func (r *salesRun) orderDocs(o *shopOrder, q *customsv1.QuoteResponse) (*customs
 // customs shares it on the inventory list. The platform does not know what
 // the buyer bought elsewhere this year, so it states no annual_used.
 func (r *salesRun) quoteOrder(o *shopOrder, date string) (*customsv1.QuoteResponse, error) {
+	return call(r.caller(), r.cast.Platform.Principal, r.c.tax.Quote, quoteRequest(o, date))
+}
+
+// quoteRequest is the TaxService/Quote request of an order on date.
+func quoteRequest(o *shopOrder, date string) *customsv1.QuoteRequest {
 	req := &customsv1.QuoteRequest{Regime: customsv1.Regime_REGIME_CROSS_BORDER_RETAIL, Date: date, Freight: o.Freight.StringFixed(2)}
 	for _, it := range o.Items {
 		l := it.SKU.Line
 		req.Lines = append(req.Lines, &customsv1.QuoteLine{HsCode: l.HS, DutiableValue: it.total().StringFixed(2),
 			Quantity: it.Qty.Mul(l.Factor).String(), Unit: l.Legal, Pieces: pieces(it.Qty)})
 	}
-	return call(r.caller(), r.cast.Platform.Principal, r.c.tax.Quote, req)
+	return req
 }
 
-// ecommerce runs today's orders: quotes, documents one per call and in
-// batches, a return, the orders and lists read back, the settlement.
+// ecommerce runs today's orders: quotes, the outbox's messages one per
+// call and in batches (SubmitMessages), a return, the orders and lists
+// read back, the settlement.
 func (r *salesRun) ecommerce() error {
 	pf := r.cast.Platform.Principal
 	today := r.res.Today
+	singleFiles, batchFiles, err := dayFiles(r.script)
+	if err != nil {
+		return err
+	}
 	for _, o := range r.script.Orders {
 		q, err := r.quoteOrder(o, today)
 		if err != nil {
@@ -74,7 +87,7 @@ func (r *salesRun) ecommerce() error {
 		}
 		ord, pay, wb := r.orderDocs(o, q)
 		so := &EcommerceOrder{No: o.No, Buyer: o.Buyer.Name, BuyerID: o.Buyer.ID, Goods: o.describe(), Dutiable: o.dutiable(), Quote: q, Expect: o.Expect, Note: o.Note,
-			Withheld: ord.GetTaxTotal(), Paid: ord.GetActualPaid(), plan: o, Returned: o.Return,
+			plan: o, Returned: o.Return,
 			documents: []*customsv1.EcommerceDocument{
 				{Document: &customsv1.EcommerceDocument_Order{Order: ord}},
 				{Document: &customsv1.EcommerceDocument_Payment{Payment: pay}},
@@ -99,24 +112,34 @@ func (r *salesRun) ecommerce() error {
 		}
 	}
 
-	// One document per call, in each order's arrival order.
+	// One message per call, in each order's arrival order; the order with
+	// an identity proof by SubmitOrder.
 	for i, dc := range r.script.Singles {
 		so := r.res.Orders[dc.Order]
 		var o *customsv1.Order
 		var err error
-		switch x := doc(dc).GetDocument().(type) {
-		case *customsv1.EcommerceDocument_Order:
-			o, err = orderOf(call(r.caller(), pf, r.c.ecom.SubmitOrder, x.Order))
-		case *customsv1.EcommerceDocument_Payment:
-			o, err = orderOf(call(r.caller(), pf, r.c.ecom.SubmitPayment, x.Payment))
-		case *customsv1.EcommerceDocument_Waybill:
-			o, err = orderOf(call(r.caller(), pf, r.c.ecom.SubmitWaybill, x.Waybill))
-		}
 		reason, msg := "", ""
-		if err != nil {
-			reason, msg = reasonOf(err)
-			if want := r.script.SingleAnswers[i].Reason; want == "" || reason != want || status.Code(err) != codes.FailedPrecondition {
-				return fmt.Errorf("%c of order %s: %w", dc.Kind, so.No, err)
+		if f := singleFiles[i]; f == nil {
+			o, err = orderOf(call(r.caller(), pf, r.c.ecom.SubmitOrder, doc(dc).GetOrder()))
+			if err != nil {
+				reason, msg = reasonOf(err)
+				if want := r.script.SingleAnswers[i].Reason; want == "" || reason != want || status.Code(err) != codes.FailedPrecondition {
+					return fmt.Errorf("%c of order %s: %w", dc.Kind, so.No, err)
+				}
+			}
+			so.API = true
+		} else {
+			resp, err := call(r.caller(), pf, r.c.ecom.SubmitMessages, &customsv1.SubmitMessagesRequest{Messages: [][]byte{f.data}})
+			if err != nil {
+				return fmt.Errorf("SubmitMessages %s: %w", f.name, err)
+			}
+			if len(resp.GetResults()) != 1 {
+				return fmt.Errorf("SubmitMessages %s answered %d results for 1 document", f.name, len(resp.GetResults()))
+			}
+			res := resp.GetResults()[0]
+			o, reason, msg = res.GetOrder(), res.GetError().GetReason(), res.GetError().GetMessage()
+			if e := res.GetError(); e != nil && (e.GetCode() != "FAILED_PRECONDITION" || r.script.SingleAnswers[i].Reason != reason) {
+				return fmt.Errorf("%s (the %c of order %s): refused %s %s %s: %s", f.name, dc.Kind, so.No, e.GetCode(), e.GetReason(), e.GetField(), e.GetMessage())
 			}
 		}
 		check("one per call", dc, r.script.SingleAnswers[i], o, reason, msg)
@@ -124,21 +147,24 @@ func (r *salesRun) ecommerce() error {
 	}
 	r.res.Singles = len(r.script.Singles)
 
-	// The batches, as the platform sends them: shuffled, each document
+	// The batches, as the platform sends them: shuffled, each message
 	// answered on its own.
 	for bi, docs := range r.script.Batches {
-		req := &customsv1.SubmitDocumentsRequest{}
-		for _, dc := range docs {
-			req.Documents = append(req.Documents, doc(dc))
+		req := &customsv1.SubmitMessagesRequest{}
+		for _, f := range batchFiles[bi] {
+			req.Messages = append(req.Messages, f.data)
 		}
-		resp, err := call(r.caller(), pf, r.c.ecom.SubmitDocuments, req)
+		resp, err := call(r.caller(), pf, r.c.ecom.SubmitMessages, req)
 		if err != nil {
-			return fmt.Errorf("SubmitDocuments (batch %d, %d documents): %w", bi+1, len(docs), err)
+			return fmt.Errorf("SubmitMessages (batch %d, %d messages): %w", bi+1, len(docs), err)
 		}
 		if len(resp.GetResults()) != len(docs) {
-			return fmt.Errorf("SubmitDocuments answered %d results for %d documents", len(resp.GetResults()), len(docs))
+			return fmt.Errorf("SubmitMessages answered %d results for %d messages", len(resp.GetResults()), len(docs))
 		}
 		for i, res := range resp.GetResults() {
+			if int(res.GetMessage()) != i {
+				return fmt.Errorf("SubmitMessages (batch %d): result %d answers message %d", bi+1, i, res.GetMessage())
+			}
 			dc := docs[i]
 			if e := res.GetError(); e != nil && e.GetCode() != "FAILED_PRECONDITION" {
 				r.miss("batch %d, document %d (%c of order %s): refused %s %s: %s", bi+1, i, dc.Kind, r.res.Orders[dc.Order].No, e.GetCode(), e.GetReason(), e.GetMessage())
@@ -188,6 +214,10 @@ func (r *salesRun) ecommerce() error {
 			return fmt.Errorf("GetOrder %s: %w", so.No, err)
 		}
 		so.Status, so.Reason, so.Message = o.GetStatus(), o.GetReason(), o.GetReasonMessage()
+		so.Withheld, so.Paid = o.GetTaxTotal(), o.GetActualPaid()
+		if so.Withheld != so.Quote.GetTotal() {
+			r.miss("order %s: the platform withheld %s; TaxService/Quote gives %s", so.No, so.Withheld, so.Quote.GetTotal())
+		}
 		if want := so.plan.Expect; want != "" {
 			if o.GetStatus() != customsv1.OrderStatus_ORDER_STATUS_REJECTED || o.GetReason() != want || o.GetListNo() != "" {
 				r.miss("order %s: %s %s %q; the demo expects REJECTED %s", so.No, o.GetStatus(), o.GetReason(), o.GetListNo(), want)

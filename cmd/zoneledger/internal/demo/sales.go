@@ -73,22 +73,24 @@ type DisplayMove struct {
 
 // EcommerceOrder is an e-commerce order as it went.
 type EcommerceOrder struct {
-	No        string
-	Buyer     string
-	Goods     string
-	Dutiable  decimal.Decimal
-	Quote     *customsv1.QuoteResponse
-	Sent      string
-	Expect    string
-	Note      string
-	Status    customsv1.OrderStatus
-	Reason    string
-	Message   string
-	List      *customsv1.InventoryList
-	Returned  bool
-	BuyerID   string
-	Withheld  string // the tax the order withheld
-	Paid      string // the order's actual paid
+	No       string
+	Buyer    string
+	Goods    string
+	Dutiable decimal.Decimal
+	Quote    *customsv1.QuoteResponse
+	Sent     string
+	Expect   string
+	Note     string
+	Status   customsv1.OrderStatus
+	Reason   string
+	Message  string
+	List     *customsv1.InventoryList
+	Returned bool
+	BuyerID  string
+	Withheld string // the tax the order withheld, as the server has it
+	Paid     string // the order's actual paid, as the server has it
+	// API: the order document went by SubmitOrder, not as a message.
+	API       bool
 	plan      *shopOrder
 	documents []*customsv1.EcommerceDocument
 }
@@ -126,7 +128,7 @@ func (r *salesRun) date(day int) string {
 // differences in the end state are collected in res.Mismatches.
 func runSales(ctx context.Context, c *client, cast *salesCast, year int, month time.Month, days int, lastDay string) (*SalesResult, error) {
 	res := &SalesResult{Today: businessDate(time.Now())}
-	script, model, err := predictSales(cast, year, int(month), days, res.Today)
+	script, model, err := predictSales(cast, year, int(month), days, ecomOutboxDay)
 	if err != nil {
 		return res, fmt.Errorf("planning the sales and service centre: %w", err)
 	}

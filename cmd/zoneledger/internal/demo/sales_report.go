@@ -102,8 +102,16 @@ func printSales(w io.Writer, cast *salesCast, sr *SalesResult, monthName, lastDa
 	fmt.Fprintf(w, "  clock, so this part is a day of orders today, after the month (the goods it sells entered in %s). Each order's\n", monthName)
 	fmt.Fprintf(w, "  withheld tax is TaxService/Quote (CROSS_BORDER_RETAIL, today) of its lines at their totals and its freight, which\n")
 	fmt.Fprintf(w, "  the server shares over the lines as customs does; the platform states no annual_used (it cannot know the buyer's other platforms).\n")
-	fmt.Fprintf(w, "  %s sends %d documents one per call, in each order's arrival order, then %d batches of %v (SubmitDocuments, shuffled).\n\n",
+	fmt.Fprintf(w, "  The documents are the single window's messages from the platform's outbox (ecommerce_day/: one CEB311, CEB411 or CEB511 XML file\n")
+	fmt.Fprintf(w, "  per document, as the platform, the payment and the logistics enterprise wrote them on %s, the tax withheld as quoted).\n", ecomOutboxDay)
+	fmt.Fprintf(w, "  %s sends %d of them one per call, in each order's arrival order, then %d batches of %v (SubmitMessages, shuffled);\n",
 		cast.Platform.Principal, sr.Singles, len(sr.Batches), sr.Batches)
+	for _, o := range sr.Orders {
+		if o.API {
+			fmt.Fprintf(w, "  order %s, whose payer differs from its buyer with an identity proof, goes by SubmitOrder: CEB311 has no element for the proof.\n", o.No)
+		}
+	}
+	fmt.Fprintln(w)
 	ot := newTable("ORDER", "BUYER", "GOODS", "DUTIABLE", "TAX", "QUOTE RULE", "SENT", "OUTCOME", "NOTE").alignRight(3, 4)
 	released, refused := 0, map[string]int{}
 	for _, o := range sr.Orders {

@@ -3996,6 +3996,203 @@ func (x *ImportReceiptsResponse) GetResults() []*ReceiptResult {
 	return nil
 }
 
+// SubmitMessagesRequest carries single-window messages, as sent.
+type SubmitMessagesRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The messages, 1 to 100, each the bytes of one XML file (UTF-8) of at most 4 MiB; all of them
+	// together carry at most 1,000 documents. The server reads at most
+	// --max-principal-in-flight-bytes per call (2 MiB by default): split larger imports.
+	Messages [][]byte `protobuf:"bytes,1,rep,name=messages,proto3" json:"messages,omitempty"`
+	// USCC of the e-commerce enterprise of the payments and waybills whose order is not in the same
+	// call; empty: the caller's only enterprise. Orders name theirs (ebcCode).
+	Enterprise    string `protobuf:"bytes,2,opt,name=enterprise,proto3" json:"enterprise,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SubmitMessagesRequest) Reset() {
+	*x = SubmitMessagesRequest{}
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[49]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SubmitMessagesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SubmitMessagesRequest) ProtoMessage() {}
+
+func (x *SubmitMessagesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[49]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SubmitMessagesRequest.ProtoReflect.Descriptor instead.
+func (*SubmitMessagesRequest) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{49}
+}
+
+func (x *SubmitMessagesRequest) GetMessages() [][]byte {
+	if x != nil {
+		return x.Messages
+	}
+	return nil
+}
+
+func (x *SubmitMessagesRequest) GetEnterprise() string {
+	if x != nil {
+		return x.Enterprise
+	}
+	return ""
+}
+
+// MessageDocumentResult answers one document of a SubmitMessages call, or a message refused whole.
+type MessageDocumentResult struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Index of the message in the request.
+	Message int32 `protobuf:"varint,1,opt,name=message,proto3" json:"message,omitempty"`
+	// Index of the document inside the message (the n-th <ceb:Order>, <ceb:Payment> or
+	// <ceb:Logistics>); -1 when the message as a whole was refused.
+	Document int32 `protobuf:"varint,2,opt,name=document,proto3" json:"document,omitempty"`
+	// "order", "payment" or "waybill"; empty when the message was refused whole.
+	Kind string `protobuf:"bytes,3,opt,name=kind,proto3" json:"kind,omitempty"`
+	// The document's order number (orderNo).
+	OrderNo string `protobuf:"bytes,4,opt,name=order_no,json=orderNo,proto3" json:"order_no,omitempty"`
+	// Accepted: the order as it stands (unset while the order itself has not arrived).
+	Order *Order `protobuf:"bytes,5,opt,name=order,proto3" json:"order,omitempty"`
+	// Refused: why; unset when the document was accepted.
+	Error         *DocumentError `protobuf:"bytes,6,opt,name=error,proto3" json:"error,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MessageDocumentResult) Reset() {
+	*x = MessageDocumentResult{}
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[50]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MessageDocumentResult) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MessageDocumentResult) ProtoMessage() {}
+
+func (x *MessageDocumentResult) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[50]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MessageDocumentResult.ProtoReflect.Descriptor instead.
+func (*MessageDocumentResult) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{50}
+}
+
+func (x *MessageDocumentResult) GetMessage() int32 {
+	if x != nil {
+		return x.Message
+	}
+	return 0
+}
+
+func (x *MessageDocumentResult) GetDocument() int32 {
+	if x != nil {
+		return x.Document
+	}
+	return 0
+}
+
+func (x *MessageDocumentResult) GetKind() string {
+	if x != nil {
+		return x.Kind
+	}
+	return ""
+}
+
+func (x *MessageDocumentResult) GetOrderNo() string {
+	if x != nil {
+		return x.OrderNo
+	}
+	return ""
+}
+
+func (x *MessageDocumentResult) GetOrder() *Order {
+	if x != nil {
+		return x.Order
+	}
+	return nil
+}
+
+func (x *MessageDocumentResult) GetError() *DocumentError {
+	if x != nil {
+		return x.Error
+	}
+	return nil
+}
+
+// SubmitMessagesResponse answers each document of a SubmitMessagesRequest, in message and document
+// order.
+type SubmitMessagesResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The results.
+	Results       []*MessageDocumentResult `protobuf:"bytes,1,rep,name=results,proto3" json:"results,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SubmitMessagesResponse) Reset() {
+	*x = SubmitMessagesResponse{}
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[51]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SubmitMessagesResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SubmitMessagesResponse) ProtoMessage() {}
+
+func (x *SubmitMessagesResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_zoneledger_customs_v1_ecommerce_proto_msgTypes[51]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SubmitMessagesResponse.ProtoReflect.Descriptor instead.
+func (*SubmitMessagesResponse) Descriptor() ([]byte, []int) {
+	return file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP(), []int{51}
+}
+
+func (x *SubmitMessagesResponse) GetResults() []*MessageDocumentResult {
+	if x != nil {
+		return x.Results
+	}
+	return nil
+}
+
 var File_zoneledger_customs_v1_ecommerce_proto protoreflect.FileDescriptor
 
 const file_zoneledger_customs_v1_ecommerce_proto_rawDesc = "" +
@@ -4322,7 +4519,21 @@ const file_zoneledger_customs_v1_ecommerce_proto_rawDesc = "" +
 	"\x04list\x18\a \x01(\v2$.zoneledger.customs.v1.InventoryListR\x04list\x12:\n" +
 	"\x05error\x18\b \x01(\v2$.zoneledger.customs.v1.DocumentErrorR\x05error\"X\n" +
 	"\x16ImportReceiptsResponse\x12>\n" +
-	"\aresults\x18\x01 \x03(\v2$.zoneledger.customs.v1.ReceiptResultR\aresults*\xb3\x01\n" +
+	"\aresults\x18\x01 \x03(\v2$.zoneledger.customs.v1.ReceiptResultR\aresults\"s\n" +
+	"\x15SubmitMessagesRequest\x121\n" +
+	"\bmessages\x18\x01 \x03(\fB\x15\xbaH\x12\x92\x01\x0f\b\x01\x10d\"\tz\a\x10\x01\x18\x80\x80\x80\x02R\bmessages\x12'\n" +
+	"\n" +
+	"enterprise\x18\x02 \x01(\tB\a\xbaH\x04r\x02\x18@R\n" +
+	"enterprise\"\xec\x01\n" +
+	"\x15MessageDocumentResult\x12\x18\n" +
+	"\amessage\x18\x01 \x01(\x05R\amessage\x12\x1a\n" +
+	"\bdocument\x18\x02 \x01(\x05R\bdocument\x12\x12\n" +
+	"\x04kind\x18\x03 \x01(\tR\x04kind\x12\x19\n" +
+	"\border_no\x18\x04 \x01(\tR\aorderNo\x122\n" +
+	"\x05order\x18\x05 \x01(\v2\x1c.zoneledger.customs.v1.OrderR\x05order\x12:\n" +
+	"\x05error\x18\x06 \x01(\v2$.zoneledger.customs.v1.DocumentErrorR\x05error\"`\n" +
+	"\x16SubmitMessagesResponse\x12F\n" +
+	"\aresults\x18\x01 \x03(\v2,.zoneledger.customs.v1.MessageDocumentResultR\aresults*\xb3\x01\n" +
 	"\vOrderStatus\x12\x1c\n" +
 	"\x18ORDER_STATUS_UNSPECIFIED\x10\x00\x12\x18\n" +
 	"\x14ORDER_STATUS_PENDING\x10\x01\x12\x1a\n" +
@@ -4352,7 +4563,7 @@ const file_zoneledger_customs_v1_ecommerce_proto_rawDesc = "" +
 	"'INVENTORY_LIST_CUSTOMS_STATUS_INSPECTED\x10\x04\x12*\n" +
 	"&INVENTORY_LIST_CUSTOMS_STATUS_DETAINED\x10\x05\x12*\n" +
 	"&INVENTORY_LIST_CUSTOMS_STATUS_RELEASED\x10\x06\x12*\n" +
-	"&INVENTORY_LIST_CUSTOMS_STATUS_RETURNED\x10\a2\xe7\r\n" +
+	"&INVENTORY_LIST_CUSTOMS_STATUS_RETURNED\x10\a2\xd6\x0e\n" +
 	"\x10EcommerceService\x12p\n" +
 	"\x0fRegisterChannel\x12-.zoneledger.customs.v1.RegisterChannelRequest\x1a..zoneledger.customs.v1.RegisterChannelResponse\x12a\n" +
 	"\n" +
@@ -4370,7 +4581,8 @@ const file_zoneledger_customs_v1_ecommerce_proto_rawDesc = "" +
 	"\x10RecordTaxPayment\x12..zoneledger.customs.v1.RecordTaxPaymentRequest\x1a/.zoneledger.customs.v1.RecordTaxPaymentResponse\x12p\n" +
 	"\x0fGetPositiveList\x12-.zoneledger.customs.v1.GetPositiveListRequest\x1a..zoneledger.customs.v1.GetPositiveListResponse\x12|\n" +
 	"\x13GetInventoryMessage\x121.zoneledger.customs.v1.GetInventoryMessageRequest\x1a2.zoneledger.customs.v1.GetInventoryMessageResponse\x12m\n" +
-	"\x0eImportReceipts\x12,.zoneledger.customs.v1.ImportReceiptsRequest\x1a-.zoneledger.customs.v1.ImportReceiptsResponseB\xe9\x01\n" +
+	"\x0eImportReceipts\x12,.zoneledger.customs.v1.ImportReceiptsRequest\x1a-.zoneledger.customs.v1.ImportReceiptsResponse\x12m\n" +
+	"\x0eSubmitMessages\x12,.zoneledger.customs.v1.SubmitMessagesRequest\x1a-.zoneledger.customs.v1.SubmitMessagesResponseB\xe9\x01\n" +
 	"\x19com.zoneledger.customs.v1B\x0eEcommerceProtoP\x01ZFgithub.com/zoneledger/zoneledger/proto/zoneledger/customs/v1;customsv1\xa2\x02\x03ZCX\xaa\x02\x15Zoneledger.Customs.V1\xca\x02\x15Zoneledger\\Customs\\V1\xe2\x02!Zoneledger\\Customs\\V1\\GPBMetadata\xea\x02\x17Zoneledger::Customs::V1b\x06proto3"
 
 var (
@@ -4386,7 +4598,7 @@ func file_zoneledger_customs_v1_ecommerce_proto_rawDescGZIP() []byte {
 }
 
 var file_zoneledger_customs_v1_ecommerce_proto_enumTypes = make([]protoimpl.EnumInfo, 4)
-var file_zoneledger_customs_v1_ecommerce_proto_msgTypes = make([]protoimpl.MessageInfo, 49)
+var file_zoneledger_customs_v1_ecommerce_proto_msgTypes = make([]protoimpl.MessageInfo, 52)
 var file_zoneledger_customs_v1_ecommerce_proto_goTypes = []any{
 	(OrderStatus)(0),                    // 0: zoneledger.customs.v1.OrderStatus
 	(InventoryListStatus)(0),            // 1: zoneledger.customs.v1.InventoryListStatus
@@ -4441,7 +4653,10 @@ var file_zoneledger_customs_v1_ecommerce_proto_goTypes = []any{
 	(*ImportReceiptsRequest)(nil),       // 50: zoneledger.customs.v1.ImportReceiptsRequest
 	(*ReceiptResult)(nil),               // 51: zoneledger.customs.v1.ReceiptResult
 	(*ImportReceiptsResponse)(nil),      // 52: zoneledger.customs.v1.ImportReceiptsResponse
-	(*timestamppb.Timestamp)(nil),       // 53: google.protobuf.Timestamp
+	(*SubmitMessagesRequest)(nil),       // 53: zoneledger.customs.v1.SubmitMessagesRequest
+	(*MessageDocumentResult)(nil),       // 54: zoneledger.customs.v1.MessageDocumentResult
+	(*SubmitMessagesResponse)(nil),      // 55: zoneledger.customs.v1.SubmitMessagesResponse
+	(*timestamppb.Timestamp)(nil),       // 56: google.protobuf.Timestamp
 }
 var file_zoneledger_customs_v1_ecommerce_proto_depIdxs = []int32{
 	6,  // 0: zoneledger.customs.v1.GetPositiveListResponse.entries:type_name -> zoneledger.customs.v1.PositiveListEntry
@@ -4451,15 +4666,15 @@ var file_zoneledger_customs_v1_ecommerce_proto_depIdxs = []int32{
 	12, // 4: zoneledger.customs.v1.Order.consignee:type_name -> zoneledger.customs.v1.Person
 	13, // 5: zoneledger.customs.v1.Order.lines:type_name -> zoneledger.customs.v1.OrderLine
 	0,  // 6: zoneledger.customs.v1.Order.status:type_name -> zoneledger.customs.v1.OrderStatus
-	53, // 7: zoneledger.customs.v1.Order.created_at:type_name -> google.protobuf.Timestamp
+	56, // 7: zoneledger.customs.v1.Order.created_at:type_name -> google.protobuf.Timestamp
 	12, // 8: zoneledger.customs.v1.SubmitOrderRequest.buyer:type_name -> zoneledger.customs.v1.Person
 	12, // 9: zoneledger.customs.v1.SubmitOrderRequest.consignee:type_name -> zoneledger.customs.v1.Person
 	13, // 10: zoneledger.customs.v1.SubmitOrderRequest.lines:type_name -> zoneledger.customs.v1.OrderLine
 	14, // 11: zoneledger.customs.v1.SubmitOrderResponse.order:type_name -> zoneledger.customs.v1.Order
 	12, // 12: zoneledger.customs.v1.Payment.payer:type_name -> zoneledger.customs.v1.Person
-	53, // 13: zoneledger.customs.v1.Payment.paid_at:type_name -> google.protobuf.Timestamp
+	56, // 13: zoneledger.customs.v1.Payment.paid_at:type_name -> google.protobuf.Timestamp
 	12, // 14: zoneledger.customs.v1.SubmitPaymentRequest.payer:type_name -> zoneledger.customs.v1.Person
-	53, // 15: zoneledger.customs.v1.SubmitPaymentRequest.paid_at:type_name -> google.protobuf.Timestamp
+	56, // 15: zoneledger.customs.v1.SubmitPaymentRequest.paid_at:type_name -> google.protobuf.Timestamp
 	14, // 16: zoneledger.customs.v1.SubmitPaymentResponse.order:type_name -> zoneledger.customs.v1.Order
 	12, // 17: zoneledger.customs.v1.Waybill.consignee:type_name -> zoneledger.customs.v1.Person
 	12, // 18: zoneledger.customs.v1.SubmitWaybillRequest.consignee:type_name -> zoneledger.customs.v1.Person
@@ -4475,10 +4690,10 @@ var file_zoneledger_customs_v1_ecommerce_proto_depIdxs = []int32{
 	14, // 28: zoneledger.customs.v1.CancelOrderResponse.order:type_name -> zoneledger.customs.v1.Order
 	32, // 29: zoneledger.customs.v1.InventoryList.lines:type_name -> zoneledger.customs.v1.InventoryListLine
 	1,  // 30: zoneledger.customs.v1.InventoryList.status:type_name -> zoneledger.customs.v1.InventoryListStatus
-	53, // 31: zoneledger.customs.v1.InventoryList.created_at:type_name -> google.protobuf.Timestamp
+	56, // 31: zoneledger.customs.v1.InventoryList.created_at:type_name -> google.protobuf.Timestamp
 	34, // 32: zoneledger.customs.v1.InventoryList.return_lines:type_name -> zoneledger.customs.v1.ReturnLine
 	3,  // 33: zoneledger.customs.v1.InventoryList.customs_status:type_name -> zoneledger.customs.v1.InventoryListCustomsStatus
-	53, // 34: zoneledger.customs.v1.InventoryList.customs_status_time:type_name -> google.protobuf.Timestamp
+	56, // 34: zoneledger.customs.v1.InventoryList.customs_status_time:type_name -> google.protobuf.Timestamp
 	33, // 35: zoneledger.customs.v1.GetInventoryListResponse.list:type_name -> zoneledger.customs.v1.InventoryList
 	34, // 36: zoneledger.customs.v1.RequestReturnRequest.lines:type_name -> zoneledger.customs.v1.ReturnLine
 	33, // 37: zoneledger.customs.v1.RequestReturnResponse.list:type_name -> zoneledger.customs.v1.InventoryList
@@ -4486,48 +4701,53 @@ var file_zoneledger_customs_v1_ecommerce_proto_depIdxs = []int32{
 	41, // 39: zoneledger.customs.v1.Settlement.lines:type_name -> zoneledger.customs.v1.SettlementLine
 	2,  // 40: zoneledger.customs.v1.GetSettlementRequest.export:type_name -> zoneledger.customs.v1.SettlementExport
 	42, // 41: zoneledger.customs.v1.GetSettlementResponse.settlement:type_name -> zoneledger.customs.v1.Settlement
-	53, // 42: zoneledger.customs.v1.TaxPayment.recorded_at:type_name -> google.protobuf.Timestamp
+	56, // 42: zoneledger.customs.v1.TaxPayment.recorded_at:type_name -> google.protobuf.Timestamp
 	46, // 43: zoneledger.customs.v1.RecordTaxPaymentResponse.payment:type_name -> zoneledger.customs.v1.TaxPayment
 	33, // 44: zoneledger.customs.v1.ReceiptResult.list:type_name -> zoneledger.customs.v1.InventoryList
 	25, // 45: zoneledger.customs.v1.ReceiptResult.error:type_name -> zoneledger.customs.v1.DocumentError
 	51, // 46: zoneledger.customs.v1.ImportReceiptsResponse.results:type_name -> zoneledger.customs.v1.ReceiptResult
-	8,  // 47: zoneledger.customs.v1.EcommerceService.RegisterChannel:input_type -> zoneledger.customs.v1.RegisterChannelRequest
-	10, // 48: zoneledger.customs.v1.EcommerceService.GetChannel:input_type -> zoneledger.customs.v1.GetChannelRequest
-	15, // 49: zoneledger.customs.v1.EcommerceService.SubmitOrder:input_type -> zoneledger.customs.v1.SubmitOrderRequest
-	18, // 50: zoneledger.customs.v1.EcommerceService.SubmitPayment:input_type -> zoneledger.customs.v1.SubmitPaymentRequest
-	21, // 51: zoneledger.customs.v1.EcommerceService.SubmitWaybill:input_type -> zoneledger.customs.v1.SubmitWaybillRequest
-	24, // 52: zoneledger.customs.v1.EcommerceService.SubmitDocuments:input_type -> zoneledger.customs.v1.SubmitDocumentsRequest
-	28, // 53: zoneledger.customs.v1.EcommerceService.GetOrder:input_type -> zoneledger.customs.v1.GetOrderRequest
-	30, // 54: zoneledger.customs.v1.EcommerceService.CancelOrder:input_type -> zoneledger.customs.v1.CancelOrderRequest
-	35, // 55: zoneledger.customs.v1.EcommerceService.GetInventoryList:input_type -> zoneledger.customs.v1.GetInventoryListRequest
-	37, // 56: zoneledger.customs.v1.EcommerceService.RequestReturn:input_type -> zoneledger.customs.v1.RequestReturnRequest
-	39, // 57: zoneledger.customs.v1.EcommerceService.ReceiveReturn:input_type -> zoneledger.customs.v1.ReceiveReturnRequest
-	43, // 58: zoneledger.customs.v1.EcommerceService.GetSettlement:input_type -> zoneledger.customs.v1.GetSettlementRequest
-	45, // 59: zoneledger.customs.v1.EcommerceService.RecordTaxPayment:input_type -> zoneledger.customs.v1.RecordTaxPaymentRequest
-	4,  // 60: zoneledger.customs.v1.EcommerceService.GetPositiveList:input_type -> zoneledger.customs.v1.GetPositiveListRequest
-	48, // 61: zoneledger.customs.v1.EcommerceService.GetInventoryMessage:input_type -> zoneledger.customs.v1.GetInventoryMessageRequest
-	50, // 62: zoneledger.customs.v1.EcommerceService.ImportReceipts:input_type -> zoneledger.customs.v1.ImportReceiptsRequest
-	9,  // 63: zoneledger.customs.v1.EcommerceService.RegisterChannel:output_type -> zoneledger.customs.v1.RegisterChannelResponse
-	11, // 64: zoneledger.customs.v1.EcommerceService.GetChannel:output_type -> zoneledger.customs.v1.GetChannelResponse
-	16, // 65: zoneledger.customs.v1.EcommerceService.SubmitOrder:output_type -> zoneledger.customs.v1.SubmitOrderResponse
-	19, // 66: zoneledger.customs.v1.EcommerceService.SubmitPayment:output_type -> zoneledger.customs.v1.SubmitPaymentResponse
-	22, // 67: zoneledger.customs.v1.EcommerceService.SubmitWaybill:output_type -> zoneledger.customs.v1.SubmitWaybillResponse
-	27, // 68: zoneledger.customs.v1.EcommerceService.SubmitDocuments:output_type -> zoneledger.customs.v1.SubmitDocumentsResponse
-	29, // 69: zoneledger.customs.v1.EcommerceService.GetOrder:output_type -> zoneledger.customs.v1.GetOrderResponse
-	31, // 70: zoneledger.customs.v1.EcommerceService.CancelOrder:output_type -> zoneledger.customs.v1.CancelOrderResponse
-	36, // 71: zoneledger.customs.v1.EcommerceService.GetInventoryList:output_type -> zoneledger.customs.v1.GetInventoryListResponse
-	38, // 72: zoneledger.customs.v1.EcommerceService.RequestReturn:output_type -> zoneledger.customs.v1.RequestReturnResponse
-	40, // 73: zoneledger.customs.v1.EcommerceService.ReceiveReturn:output_type -> zoneledger.customs.v1.ReceiveReturnResponse
-	44, // 74: zoneledger.customs.v1.EcommerceService.GetSettlement:output_type -> zoneledger.customs.v1.GetSettlementResponse
-	47, // 75: zoneledger.customs.v1.EcommerceService.RecordTaxPayment:output_type -> zoneledger.customs.v1.RecordTaxPaymentResponse
-	5,  // 76: zoneledger.customs.v1.EcommerceService.GetPositiveList:output_type -> zoneledger.customs.v1.GetPositiveListResponse
-	49, // 77: zoneledger.customs.v1.EcommerceService.GetInventoryMessage:output_type -> zoneledger.customs.v1.GetInventoryMessageResponse
-	52, // 78: zoneledger.customs.v1.EcommerceService.ImportReceipts:output_type -> zoneledger.customs.v1.ImportReceiptsResponse
-	63, // [63:79] is the sub-list for method output_type
-	47, // [47:63] is the sub-list for method input_type
-	47, // [47:47] is the sub-list for extension type_name
-	47, // [47:47] is the sub-list for extension extendee
-	0,  // [0:47] is the sub-list for field type_name
+	14, // 47: zoneledger.customs.v1.MessageDocumentResult.order:type_name -> zoneledger.customs.v1.Order
+	25, // 48: zoneledger.customs.v1.MessageDocumentResult.error:type_name -> zoneledger.customs.v1.DocumentError
+	54, // 49: zoneledger.customs.v1.SubmitMessagesResponse.results:type_name -> zoneledger.customs.v1.MessageDocumentResult
+	8,  // 50: zoneledger.customs.v1.EcommerceService.RegisterChannel:input_type -> zoneledger.customs.v1.RegisterChannelRequest
+	10, // 51: zoneledger.customs.v1.EcommerceService.GetChannel:input_type -> zoneledger.customs.v1.GetChannelRequest
+	15, // 52: zoneledger.customs.v1.EcommerceService.SubmitOrder:input_type -> zoneledger.customs.v1.SubmitOrderRequest
+	18, // 53: zoneledger.customs.v1.EcommerceService.SubmitPayment:input_type -> zoneledger.customs.v1.SubmitPaymentRequest
+	21, // 54: zoneledger.customs.v1.EcommerceService.SubmitWaybill:input_type -> zoneledger.customs.v1.SubmitWaybillRequest
+	24, // 55: zoneledger.customs.v1.EcommerceService.SubmitDocuments:input_type -> zoneledger.customs.v1.SubmitDocumentsRequest
+	28, // 56: zoneledger.customs.v1.EcommerceService.GetOrder:input_type -> zoneledger.customs.v1.GetOrderRequest
+	30, // 57: zoneledger.customs.v1.EcommerceService.CancelOrder:input_type -> zoneledger.customs.v1.CancelOrderRequest
+	35, // 58: zoneledger.customs.v1.EcommerceService.GetInventoryList:input_type -> zoneledger.customs.v1.GetInventoryListRequest
+	37, // 59: zoneledger.customs.v1.EcommerceService.RequestReturn:input_type -> zoneledger.customs.v1.RequestReturnRequest
+	39, // 60: zoneledger.customs.v1.EcommerceService.ReceiveReturn:input_type -> zoneledger.customs.v1.ReceiveReturnRequest
+	43, // 61: zoneledger.customs.v1.EcommerceService.GetSettlement:input_type -> zoneledger.customs.v1.GetSettlementRequest
+	45, // 62: zoneledger.customs.v1.EcommerceService.RecordTaxPayment:input_type -> zoneledger.customs.v1.RecordTaxPaymentRequest
+	4,  // 63: zoneledger.customs.v1.EcommerceService.GetPositiveList:input_type -> zoneledger.customs.v1.GetPositiveListRequest
+	48, // 64: zoneledger.customs.v1.EcommerceService.GetInventoryMessage:input_type -> zoneledger.customs.v1.GetInventoryMessageRequest
+	50, // 65: zoneledger.customs.v1.EcommerceService.ImportReceipts:input_type -> zoneledger.customs.v1.ImportReceiptsRequest
+	53, // 66: zoneledger.customs.v1.EcommerceService.SubmitMessages:input_type -> zoneledger.customs.v1.SubmitMessagesRequest
+	9,  // 67: zoneledger.customs.v1.EcommerceService.RegisterChannel:output_type -> zoneledger.customs.v1.RegisterChannelResponse
+	11, // 68: zoneledger.customs.v1.EcommerceService.GetChannel:output_type -> zoneledger.customs.v1.GetChannelResponse
+	16, // 69: zoneledger.customs.v1.EcommerceService.SubmitOrder:output_type -> zoneledger.customs.v1.SubmitOrderResponse
+	19, // 70: zoneledger.customs.v1.EcommerceService.SubmitPayment:output_type -> zoneledger.customs.v1.SubmitPaymentResponse
+	22, // 71: zoneledger.customs.v1.EcommerceService.SubmitWaybill:output_type -> zoneledger.customs.v1.SubmitWaybillResponse
+	27, // 72: zoneledger.customs.v1.EcommerceService.SubmitDocuments:output_type -> zoneledger.customs.v1.SubmitDocumentsResponse
+	29, // 73: zoneledger.customs.v1.EcommerceService.GetOrder:output_type -> zoneledger.customs.v1.GetOrderResponse
+	31, // 74: zoneledger.customs.v1.EcommerceService.CancelOrder:output_type -> zoneledger.customs.v1.CancelOrderResponse
+	36, // 75: zoneledger.customs.v1.EcommerceService.GetInventoryList:output_type -> zoneledger.customs.v1.GetInventoryListResponse
+	38, // 76: zoneledger.customs.v1.EcommerceService.RequestReturn:output_type -> zoneledger.customs.v1.RequestReturnResponse
+	40, // 77: zoneledger.customs.v1.EcommerceService.ReceiveReturn:output_type -> zoneledger.customs.v1.ReceiveReturnResponse
+	44, // 78: zoneledger.customs.v1.EcommerceService.GetSettlement:output_type -> zoneledger.customs.v1.GetSettlementResponse
+	47, // 79: zoneledger.customs.v1.EcommerceService.RecordTaxPayment:output_type -> zoneledger.customs.v1.RecordTaxPaymentResponse
+	5,  // 80: zoneledger.customs.v1.EcommerceService.GetPositiveList:output_type -> zoneledger.customs.v1.GetPositiveListResponse
+	49, // 81: zoneledger.customs.v1.EcommerceService.GetInventoryMessage:output_type -> zoneledger.customs.v1.GetInventoryMessageResponse
+	52, // 82: zoneledger.customs.v1.EcommerceService.ImportReceipts:output_type -> zoneledger.customs.v1.ImportReceiptsResponse
+	55, // 83: zoneledger.customs.v1.EcommerceService.SubmitMessages:output_type -> zoneledger.customs.v1.SubmitMessagesResponse
+	67, // [67:84] is the sub-list for method output_type
+	50, // [50:67] is the sub-list for method input_type
+	50, // [50:50] is the sub-list for extension type_name
+	50, // [50:50] is the sub-list for extension extendee
+	0,  // [0:50] is the sub-list for field type_name
 }
 
 func init() { file_zoneledger_customs_v1_ecommerce_proto_init() }
@@ -4546,7 +4766,7 @@ func file_zoneledger_customs_v1_ecommerce_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_zoneledger_customs_v1_ecommerce_proto_rawDesc), len(file_zoneledger_customs_v1_ecommerce_proto_rawDesc)),
 			NumEnums:      4,
-			NumMessages:   49,
+			NumMessages:   52,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

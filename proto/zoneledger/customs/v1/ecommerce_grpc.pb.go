@@ -45,6 +45,7 @@ const (
 	EcommerceService_GetPositiveList_FullMethodName     = "/zoneledger.customs.v1.EcommerceService/GetPositiveList"
 	EcommerceService_GetInventoryMessage_FullMethodName = "/zoneledger.customs.v1.EcommerceService/GetInventoryMessage"
 	EcommerceService_ImportReceipts_FullMethodName      = "/zoneledger.customs.v1.EcommerceService/ImportReceipts"
+	EcommerceService_SubmitMessages_FullMethodName      = "/zoneledger.customs.v1.EcommerceService/SubmitMessages"
 )
 
 // EcommerceServiceClient is the client API for EcommerceService service.
@@ -145,6 +146,19 @@ type EcommerceServiceClient interface {
 	// ECOMMERCE_RECEIPT_LIST_MISMATCH, ECOMMERCE_RECEIPT_WRONG_STATUS, ECOMMERCE_LIST_NOT_RELEASED,
 	// the field being the element path (e.g. "CEB622Message/InventoryReturn[0]/returnStatus").
 	ImportReceipts(ctx context.Context, in *ImportReceiptsRequest, opts ...grpc.CallOption) (*ImportReceiptsResponse, error)
+	// SubmitMessages receives single-window messages as platforms, payment and logistics
+	// enterprises send them: CEB311 orders, CEB411 payments and CEB511 waybills (namespace
+	// http://www.chinaport.gov.cn/ceb, prefix ceb:), each message with one or more documents. Each
+	// document enters the 三单 match exactly as in SubmitDocuments (same checks, idempotency by order
+	// number and refusals) and is answered on its own. A message that does not parse (MESSAGE_MALFORMED)
+	// or breaks its own field rules (MESSAGE_FIELD) is answered once, with document = -1 and the
+	// element path as the field, e.g. "messages[2]/CEB311Message/Order[0]/OrderHead/appType"; none of
+	// its documents is taken. Payments and waybills, which carry no ebcCode, take the enterprise of
+	// their order in the same call, else the request's enterprise, else the caller's only enterprise
+	// (MESSAGE_ENTERPRISE_UNKNOWN otherwise). The call fails as a whole when it carries more than
+	// 1,000 documents (INVALID_ARGUMENT on messages) or names an enterprise the caller may not submit
+	// for (PERMISSION_DENIED). Authorization as SubmitDocuments.
+	SubmitMessages(ctx context.Context, in *SubmitMessagesRequest, opts ...grpc.CallOption) (*SubmitMessagesResponse, error)
 }
 
 type ecommerceServiceClient struct {
@@ -315,6 +329,16 @@ func (c *ecommerceServiceClient) ImportReceipts(ctx context.Context, in *ImportR
 	return out, nil
 }
 
+func (c *ecommerceServiceClient) SubmitMessages(ctx context.Context, in *SubmitMessagesRequest, opts ...grpc.CallOption) (*SubmitMessagesResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SubmitMessagesResponse)
+	err := c.cc.Invoke(ctx, EcommerceService_SubmitMessages_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // EcommerceServiceServer is the server API for EcommerceService service.
 // All implementations must embed UnimplementedEcommerceServiceServer
 // for forward compatibility.
@@ -413,6 +437,19 @@ type EcommerceServiceServer interface {
 	// ECOMMERCE_RECEIPT_LIST_MISMATCH, ECOMMERCE_RECEIPT_WRONG_STATUS, ECOMMERCE_LIST_NOT_RELEASED,
 	// the field being the element path (e.g. "CEB622Message/InventoryReturn[0]/returnStatus").
 	ImportReceipts(context.Context, *ImportReceiptsRequest) (*ImportReceiptsResponse, error)
+	// SubmitMessages receives single-window messages as platforms, payment and logistics
+	// enterprises send them: CEB311 orders, CEB411 payments and CEB511 waybills (namespace
+	// http://www.chinaport.gov.cn/ceb, prefix ceb:), each message with one or more documents. Each
+	// document enters the 三单 match exactly as in SubmitDocuments (same checks, idempotency by order
+	// number and refusals) and is answered on its own. A message that does not parse (MESSAGE_MALFORMED)
+	// or breaks its own field rules (MESSAGE_FIELD) is answered once, with document = -1 and the
+	// element path as the field, e.g. "messages[2]/CEB311Message/Order[0]/OrderHead/appType"; none of
+	// its documents is taken. Payments and waybills, which carry no ebcCode, take the enterprise of
+	// their order in the same call, else the request's enterprise, else the caller's only enterprise
+	// (MESSAGE_ENTERPRISE_UNKNOWN otherwise). The call fails as a whole when it carries more than
+	// 1,000 documents (INVALID_ARGUMENT on messages) or names an enterprise the caller may not submit
+	// for (PERMISSION_DENIED). Authorization as SubmitDocuments.
+	SubmitMessages(context.Context, *SubmitMessagesRequest) (*SubmitMessagesResponse, error)
 	mustEmbedUnimplementedEcommerceServiceServer()
 }
 
@@ -470,6 +507,9 @@ func (UnimplementedEcommerceServiceServer) GetInventoryMessage(context.Context, 
 }
 func (UnimplementedEcommerceServiceServer) ImportReceipts(context.Context, *ImportReceiptsRequest) (*ImportReceiptsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ImportReceipts not implemented")
+}
+func (UnimplementedEcommerceServiceServer) SubmitMessages(context.Context, *SubmitMessagesRequest) (*SubmitMessagesResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method SubmitMessages not implemented")
 }
 func (UnimplementedEcommerceServiceServer) mustEmbedUnimplementedEcommerceServiceServer() {}
 func (UnimplementedEcommerceServiceServer) testEmbeddedByValue()                          {}
@@ -780,6 +820,24 @@ func _EcommerceService_ImportReceipts_Handler(srv interface{}, ctx context.Conte
 	return interceptor(ctx, in, info, handler)
 }
 
+func _EcommerceService_SubmitMessages_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SubmitMessagesRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(EcommerceServiceServer).SubmitMessages(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: EcommerceService_SubmitMessages_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(EcommerceServiceServer).SubmitMessages(ctx, req.(*SubmitMessagesRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // EcommerceService_ServiceDesc is the grpc.ServiceDesc for EcommerceService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -850,6 +908,10 @@ var EcommerceService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ImportReceipts",
 			Handler:    _EcommerceService_ImportReceipts_Handler,
+		},
+		{
+			MethodName: "SubmitMessages",
+			Handler:    _EcommerceService_SubmitMessages_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

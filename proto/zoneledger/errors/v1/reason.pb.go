@@ -465,6 +465,26 @@ const (
 	// INVALID_ARGUMENT: the lists of one payment have different guarantors (field list_nos[i]);
 	// record one payment per guarantor.
 	Reason_ECOMMERCE_TAX_PAYMENT_GUARANTORS Reason = 533
+	// INVALID_ARGUMENT: a message (field messages[i], with the element path when known) is not a
+	// CEB311, CEB411 or CEB511 message the server reads: not well-formed, another root element, no
+	// ceb namespace, a DOCTYPE, nested too deeply, larger than 4 MiB or not UTF-8. None of its
+	// documents was taken; fix the file and send it again.
+	Reason_MESSAGE_MALFORMED Reason = 560
+	// INVALID_ARGUMENT: a message breaks one of its own field rules (a length, a required or
+	// required-with element, a code list such as appType 1/2/3, appStatus 1/2, payerIdType 1, currency
+	// 142, an amount, a time, gnum 1, 2, ...); the field is the element path, e.g.
+	// "messages[0]/CEB311Message/Order[1]/OrderHead/appType". None of its documents was taken.
+	Reason_MESSAGE_FIELD Reason = 561
+	// INVALID_ARGUMENT: a payment or waybill (they carry no ebcCode) whose e-commerce enterprise cannot
+	// be told: send it in the same call as its order, or name the enterprise in the request (field
+	// enterprise).
+	Reason_MESSAGE_ENTERPRISE_UNKNOWN Reason = 562
+	// FAILED_PRECONDITION: a document saved but not declared (appStatus 1, 暂存): send it with
+	// appStatus 2.
+	Reason_MESSAGE_NOT_DECLARED Reason = 563
+	// FAILED_PRECONDITION: a document asking to be deleted (appType 3); cancel the order with
+	// CancelOrder instead.
+	Reason_MESSAGE_DELETE_UNSUPPORTED Reason = 564
 	// FAILED_PRECONDITION: the inventory list (field list_no, or the receipt's copNo) was refused
 	// for stock and never released, so it has no CEB621 and takes no receipt.
 	Reason_ECOMMERCE_LIST_NOT_RELEASED Reason = 570
@@ -687,6 +707,11 @@ var (
 		531: "ECOMMERCE_TAX_ALREADY_PAID",
 		532: "ECOMMERCE_TAX_PAYMENT_REUSED",
 		533: "ECOMMERCE_TAX_PAYMENT_GUARANTORS",
+		560: "MESSAGE_MALFORMED",
+		561: "MESSAGE_FIELD",
+		562: "MESSAGE_ENTERPRISE_UNKNOWN",
+		563: "MESSAGE_NOT_DECLARED",
+		564: "MESSAGE_DELETE_UNSUPPORTED",
 		570: "ECOMMERCE_LIST_NOT_RELEASED",
 		571: "ECOMMERCE_CEB621_INEXACT_TOTAL",
 		572: "ECOMMERCE_RECEIPT_MALFORMED",
@@ -860,6 +885,11 @@ var (
 		"ECOMMERCE_TAX_ALREADY_PAID":       531,
 		"ECOMMERCE_TAX_PAYMENT_REUSED":     532,
 		"ECOMMERCE_TAX_PAYMENT_GUARANTORS": 533,
+		"MESSAGE_MALFORMED":                560,
+		"MESSAGE_FIELD":                    561,
+		"MESSAGE_ENTERPRISE_UNKNOWN":       562,
+		"MESSAGE_NOT_DECLARED":             563,
+		"MESSAGE_DELETE_UNSUPPORTED":       564,
 		"ECOMMERCE_LIST_NOT_RELEASED":      570,
 		"ECOMMERCE_CEB621_INEXACT_TOTAL":   571,
 		"ECOMMERCE_RECEIPT_MALFORMED":      572,
@@ -913,7 +943,7 @@ var File_zoneledger_errors_v1_reason_proto protoreflect.FileDescriptor
 
 const file_zoneledger_errors_v1_reason_proto_rawDesc = "" +
 	"\n" +
-	"!zoneledger/errors/v1/reason.proto\x12\x14zoneledger.errors.v1*\xe8\"\n" +
+	"!zoneledger/errors/v1/reason.proto\x12\x14zoneledger.errors.v1*\xf1#\n" +
 	"\x06Reason\x12\x16\n" +
 	"\x12REASON_UNSPECIFIED\x10\x00\x12\x14\n" +
 	"\x10INVALID_ARGUMENT\x10\x01\x12\x13\n" +
@@ -1070,7 +1100,12 @@ const file_zoneledger_errors_v1_reason_proto_rawDesc = "" +
 	"\x1cECOMMERCE_TAX_PAYMENT_AMOUNT\x10\x92\x04\x12\x1f\n" +
 	"\x1aECOMMERCE_TAX_ALREADY_PAID\x10\x93\x04\x12!\n" +
 	"\x1cECOMMERCE_TAX_PAYMENT_REUSED\x10\x94\x04\x12%\n" +
-	" ECOMMERCE_TAX_PAYMENT_GUARANTORS\x10\x95\x04\x12 \n" +
+	" ECOMMERCE_TAX_PAYMENT_GUARANTORS\x10\x95\x04\x12\x16\n" +
+	"\x11MESSAGE_MALFORMED\x10\xb0\x04\x12\x12\n" +
+	"\rMESSAGE_FIELD\x10\xb1\x04\x12\x1f\n" +
+	"\x1aMESSAGE_ENTERPRISE_UNKNOWN\x10\xb2\x04\x12\x19\n" +
+	"\x14MESSAGE_NOT_DECLARED\x10\xb3\x04\x12\x1f\n" +
+	"\x1aMESSAGE_DELETE_UNSUPPORTED\x10\xb4\x04\x12 \n" +
 	"\x1bECOMMERCE_LIST_NOT_RELEASED\x10\xba\x04\x12#\n" +
 	"\x1eECOMMERCE_CEB621_INEXACT_TOTAL\x10\xbb\x04\x12 \n" +
 	"\x1bECOMMERCE_RECEIPT_MALFORMED\x10\xbc\x04\x12#\n" +
