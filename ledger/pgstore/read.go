@@ -438,9 +438,11 @@ func wrapRead(err error) error {
 // of the book accounts' monthly net totals (ledger_month_totals) of the
 // months before the period's first month, and of the per-day totals of
 // that month's days before the period. The flows are the sums of their
-// totals by flow: whole months from their monthly sums
-// (ledger_flow_month_totals), the days of partial months from the per-day
-// rows (ledger_flow_totals). Both are read in one
+// totals by flow, grouped by the number of their flow (ledger_flows): whole
+// quarters from their quarterly sums (ledger_flow_quarters), the other
+// whole months from their monthly sums (ledger_flow_months), the days of
+// partial months from the per-day rows (ledger_flow_days). All are read in
+// one
 // snapshot, so they agree with each other however journals are written
 // meanwhile.
 func (s *Store) PeriodTotals(ctx context.Context, q ledger.PeriodQuery) (ledger.PeriodTotals, error) {
@@ -453,9 +455,7 @@ func (s *Store) PeriodTotals(ctx context.Context, q ledger.PeriodQuery) (ledger.
 	if q.To.Before(q.From) {
 		return ledger.PeriodTotals{}, ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "to", "the period ends on %s, before it starts on %s; give a last day on or after the first", ledger.FormatDate(q.To), ledger.FormatDate(q.From))
 	}
-	// The period is: days [from, d1] + whole months [m1, m2] + days [d2, to];
-	// without a whole month, all of it is days.
-	m1, m2, d1, d2 := wholeMonths(q.From, q.To)
+	sp := splitPeriod(q.From, q.To)
 	var out ledger.PeriodTotals
 	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
 		if s.engine == pgtx.PostgreSQL {
@@ -484,26 +484,36 @@ func (s *Store) PeriodTotals(ctx context.Context, q ledger.PeriodQuery) (ledger.
 		if err != nil {
 			return err
 		}
-		rows, err = tx.Query(ctx, `SELECT account_name, item_book, item_code, counter_book, counter_name, doc_type, trade_mode, reversal,
+		rows, err = tx.Query(ctx, `SELECT account_name, item_book, item_code, flow,
 				sum(quantity_in)::text, sum(quantity_out)::text, sum(value_in)::text, sum(value_out)::text
-			FROM (SELECT account_name, item_book, item_code, counter_book, counter_name, doc_type, trade_mode, reversal, quantity_in, quantity_out, value_in, value_out
-				FROM ledger_flow_month_totals WHERE account_book = $1 AND month >= $2 AND month <= $3
+			FROM (SELECT account_name, item_book, item_code, flow, quantity_in, quantity_out, value_in, value_out
+				FROM ledger_flow_quarters WHERE account_book = $1 AND quarter >= $2 AND quarter <= $3
 				UNION ALL
-				SELECT account_name, item_book, item_code, counter_book, counter_name, doc_type, trade_mode, reversal, quantity_in, quantity_out, value_in, value_out
-				FROM ledger_flow_totals WHERE account_book = $1 AND ((day >= $4 AND day <= $5) OR (day >= $6 AND day <= $7))) f
-			GROUP BY account_name, item_book, item_code, counter_book, counter_name, doc_type, trade_mode, reversal`,
-			q.Book, m1, m2, q.From, d1, d2, q.To)
+				SELECT account_name, item_book, item_code, flow, quantity_in, quantity_out, value_in, value_out
+				FROM ledger_flow_months WHERE account_book = $1 AND ((month >= $4 AND month <= $5) OR (month >= $6 AND month <= $7))
+				UNION ALL
+				SELECT account_name, item_book, item_code, flow, quantity_in, quantity_out, value_in, value_out
+				FROM ledger_flow_days WHERE account_book = $1 AND ((day >= $8 AND day <= $9) OR (day >= $10 AND day <= $11))) f
+			GROUP BY account_name, item_book, item_code, flow`,
+			q.Book, sp.quarters[0], sp.quarters[1], sp.months[0][0], sp.months[0][1], sp.months[1][0], sp.months[1][1],
+			sp.days[0][0], sp.days[0][1], sp.days[1][0], sp.days[1][1])
 		if err != nil {
 			return err
 		}
+		var ids []int64
 		out.Flows, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (ledger.FlowTotal, error) {
 			f := ledger.FlowTotal{Account: ledger.AccountRef{Book: q.Book}}
+			var id int64
 			var qi, qo, vi, vo string
-			err := r.Scan(&f.Account.Name, &f.Item.Book, &f.Item.Code, &f.Counterpart.Book, &f.Counterpart.Name, &f.Document.Type, &f.Document.TradeMode, &f.Reversal, &qi, &qo, &vi, &vo)
+			err := r.Scan(&f.Account.Name, &f.Item.Book, &f.Item.Code, &id, &qi, &qo, &vi, &vo)
 			f.QuantityIn, f.QuantityOut, f.ValueIn, f.ValueOut = dec(qi), dec(qo), dec(vi), dec(vo)
+			ids = append(ids, id)
 			return f, err
 		})
-		return err
+		if err != nil {
+			return err
+		}
+		return spellFlows(ctx, tx, out.Flows, ids)
 	})
 	if err != nil {
 		return ledger.PeriodTotals{}, wrapRead(err)
@@ -525,21 +535,88 @@ func (s *Store) PeriodTotals(ctx context.Context, q ledger.PeriodQuery) (ledger.
 	return out, err
 }
 
-// wholeMonths splits the days from through to into days [from, d1], whole
-// months [m1, m2] (each month named by its first day) and days [d2, to].
-// Without a whole month in the period, m1 is after m2 and the days are
-// [from, to] and none.
-func wholeMonths(from, to time.Time) (m1, m2, d1, d2 time.Time) {
-	m1 = firstOfMonth(from)
+// spellFlows fills in the counterpart, document and reversal of each flow
+// total from the number of its flow (ids[i] is that of flows[i]).
+func spellFlows(ctx context.Context, q querier, flows []ledger.FlowTotal, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	distinct := slices.Clone(ids)
+	slices.Sort(distinct)
+	distinct = slices.Compact(distinct)
+	rows, err := q.Query(ctx, `SELECT id, counter_book, counter_name, doc_type, trade_mode, reversal FROM ledger_flows WHERE id = ANY($1)`, distinct)
+	if err != nil {
+		return err
+	}
+	type spelt struct {
+		counter  ledger.AccountRef
+		doc      ledger.Document
+		reversal bool
+	}
+	byID := make(map[int64]spelt, len(distinct))
+	var id int64
+	var f spelt
+	if _, err := pgx.ForEachRow(rows, []any{&id, &f.counter.Book, &f.counter.Name, &f.doc.Type, &f.doc.TradeMode, &f.reversal}, func() error {
+		byID[id] = f
+		return nil
+	}); err != nil {
+		return err
+	}
+	for i := range flows {
+		f, ok := byID[ids[i]]
+		if !ok {
+			return fmt.Errorf("flow %d of the totals by flow is not in ledger_flows", ids[i])
+		}
+		flows[i].Counterpart, flows[i].Document, flows[i].Reversal = f.counter, f.doc, f.reversal
+	}
+	return nil
+}
+
+// period is a period split into the ranges its totals by flow are read
+// from: whole quarters [quarters[0], quarters[1]] (each named by its first
+// day), whole months in two ranges before and after them, and days in two
+// ranges before and after those. A range whose start is after its end is
+// empty.
+type period struct {
+	quarters [2]time.Time
+	months   [2][2]time.Time
+	days     [2][2]time.Time
+}
+
+// splitPeriod splits the days from through to into the fewest rows to
+// read: as many whole quarters as fit, then whole months, then days.
+func splitPeriod(from, to time.Time) period {
+	var p period
+	none := [2]time.Time{to.AddDate(0, 0, 1), to}
+	p.quarters, p.months[0], p.months[1], p.days[1] = none, none, none, none
+	m1 := firstOfMonth(from)
 	if !m1.Equal(from) {
 		m1 = m1.AddDate(0, 1, 0)
 	}
-	m2 = firstOfMonth(to)
+	m2 := firstOfMonth(to)
 	if !m2.AddDate(0, 1, 0).Equal(to.AddDate(0, 0, 1)) {
 		m2 = m2.AddDate(0, -1, 0)
 	}
 	if m2.Before(m1) {
-		return m1, m2, to, to.AddDate(0, 0, 1)
+		p.days[0] = [2]time.Time{from, to}
+		return p
 	}
-	return m1, m2, m1.AddDate(0, 0, -1), m2.AddDate(0, 1, 0)
+	p.days[0] = [2]time.Time{from, m1.AddDate(0, 0, -1)}
+	p.days[1] = [2]time.Time{m2.AddDate(0, 1, 0), to}
+	q1 := firstOfQuarter(m1)
+	if !q1.Equal(m1) {
+		q1 = q1.AddDate(0, 3, 0)
+	}
+	q2 := firstOfQuarter(m2)
+	if !q2.AddDate(0, 2, 0).Equal(m2) {
+		q2 = q2.AddDate(0, -3, 0)
+	}
+	if q2.Before(q1) {
+		p.months[0] = [2]time.Time{m1, m2}
+		return p
+	}
+	p.quarters = [2]time.Time{q1, q2}
+	p.months[0] = [2]time.Time{m1, q1.AddDate(0, -1, 0)}
+	p.months[1] = [2]time.Time{q2.AddDate(0, 3, 0), m2}
+	return p
 }
