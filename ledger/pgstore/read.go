@@ -440,9 +440,11 @@ func wrapRead(err error) error {
 // that month's days before the period. The flows are the sums of their
 // totals by flow, grouped by the number of their flow (ledger_flows): whole
 // quarters from their quarterly sums (ledger_flow_quarters), the other
-// whole months from their monthly sums (ledger_flow_months), the days of
-// partial months from the per-day rows (ledger_flow_days). All are read in
-// one
+// whole months from their monthly sums (ledger_flow_months), and a month
+// the period covers in part from the per-day rows (ledger_flow_days) of
+// its days in the period, or, when those are more than half of it, from
+// its monthly sums less the per-day rows of its days outside the period
+// (splitPeriod); the opening likewise. All are read in one
 // snapshot, so they agree with each other however journals are written
 // meanwhile.
 func (s *Store) PeriodTotals(ctx context.Context, q ledger.PeriodQuery) (ledger.PeriodTotals, error) {
@@ -469,8 +471,11 @@ func (s *Store) PeriodTotals(ctx context.Context, q ledger.PeriodQuery) (ledger.
 				FROM ledger_month_totals WHERE account_book = $1 AND month < $2
 				UNION ALL
 				SELECT account_name, item_book, item_code, quantity_in - quantity_out, value_in - value_out
-				FROM ledger_day_totals WHERE account_book = $1 AND day >= $2 AND day < $3) o
-			GROUP BY account_name, item_book, item_code`, q.Book, firstOfMonth(q.From), q.From)
+				FROM ledger_day_totals WHERE account_book = $1 AND day = ANY($3)
+				UNION ALL
+				SELECT account_name, item_book, item_code, quantity_out - quantity_in, value_out - value_in
+				FROM ledger_day_totals WHERE account_book = $1 AND day = ANY($4)) o
+			GROUP BY account_name, item_book, item_code`, q.Book, sp.openingMonths, sp.openingPlus, sp.openingMinus)
 		if err != nil {
 			return err
 		}
@@ -490,13 +495,16 @@ func (s *Store) PeriodTotals(ctx context.Context, q ledger.PeriodQuery) (ledger.
 				FROM ledger_flow_quarters WHERE account_book = $1 AND quarter >= $2 AND quarter <= $3
 				UNION ALL
 				SELECT account_name, item_book, item_code, flow, quantity_in, quantity_out, value_in, value_out
-				FROM ledger_flow_months WHERE account_book = $1 AND ((month >= $4 AND month <= $5) OR (month >= $6 AND month <= $7))
+				FROM ledger_flow_months WHERE account_book = $1 AND month = ANY($4)
 				UNION ALL
 				SELECT account_name, item_book, item_code, flow, quantity_in, quantity_out, value_in, value_out
-				FROM ledger_flow_days WHERE account_book = $1 AND ((day >= $8 AND day <= $9) OR (day >= $10 AND day <= $11))) f
-			GROUP BY account_name, item_book, item_code, flow`,
-			q.Book, sp.quarters[0], sp.quarters[1], sp.months[0][0], sp.months[0][1], sp.months[1][0], sp.months[1][1],
-			sp.days[0][0], sp.days[0][1], sp.days[1][0], sp.days[1][1])
+				FROM ledger_flow_days WHERE account_book = $1 AND day = ANY($5)
+				UNION ALL
+				SELECT account_name, item_book, item_code, flow, -quantity_in, -quantity_out, -value_in, -value_out
+				FROM ledger_flow_days WHERE account_book = $1 AND day = ANY($6)) f
+			GROUP BY account_name, item_book, item_code, flow
+			HAVING sum(quantity_in) <> 0 OR sum(quantity_out) <> 0 OR sum(value_in) <> 0 OR sum(value_out) <> 0`,
+			q.Book, sp.quarters[0], sp.quarters[1], sp.months, sp.plusDays, sp.minusDays)
 		if err != nil {
 			return err
 		}
@@ -572,51 +580,69 @@ func spellFlows(ctx context.Context, q querier, flows []ledger.FlowTotal, ids []
 	return nil
 }
 
-// period is a period split into the ranges its totals by flow are read
-// from: whole quarters [quarters[0], quarters[1]] (each named by its first
-// day), whole months in two ranges before and after them, and days in two
-// ranges before and after those. A range whose start is after its end is
-// empty.
+// period is what PeriodTotals reads of a period: its flows are the sums
+// of the whole quarters [quarters[0], quarters[1]] (empty when the first
+// is after the last; each named by its first day), of the months, and of
+// plusDays, less those of minusDays; its opening is the sum of the monthly
+// net totals before openingMonths and of openingPlus, less openingMinus.
 type period struct {
-	quarters [2]time.Time
-	months   [2][2]time.Time
-	days     [2][2]time.Time
+	quarters                  [2]time.Time
+	months, plusDays          []time.Time
+	minusDays                 []time.Time
+	openingMonths             time.Time
+	openingPlus, openingMinus []time.Time
 }
 
 // splitPeriod splits the days from through to into the fewest rows to
-// read: as many whole quarters as fit, then whole months, then days.
+// read: as many whole quarters as fit, then whole months. A month the
+// period covers only in part is read day by day, or, when the period
+// covers more than half of it, whole less the days outside the period.
 func splitPeriod(from, to time.Time) period {
-	var p period
-	none := [2]time.Time{to.AddDate(0, 0, 1), to}
-	p.quarters, p.months[0], p.months[1], p.days[1] = none, none, none, none
-	m1 := firstOfMonth(from)
-	if !m1.Equal(from) {
-		m1 = m1.AddDate(0, 1, 0)
+	p := period{quarters: [2]time.Time{to.AddDate(0, 0, 1), to}, months: []time.Time{}, plusDays: []time.Time{}, minusDays: []time.Time{}}
+	for at := from; !at.After(to); {
+		month := firstOfMonth(at)
+		next := month.AddDate(0, 1, 0)
+		if q := firstOfQuarter(at); q.Equal(at) && !q.AddDate(0, 3, 0).After(to.AddDate(0, 0, 1)) {
+			if p.quarters[0].After(p.quarters[1]) {
+				p.quarters[0] = q
+			}
+			p.quarters[1] = q
+			at = q.AddDate(0, 3, 0)
+			continue
+		}
+		last := next.AddDate(0, 0, -1)
+		if last.After(to) {
+			last = to
+		}
+		in := days(at, last)
+		if month.Equal(at) && last.Equal(next.AddDate(0, 0, -1)) {
+			p.months = append(p.months, month)
+		} else if 2*len(in) > len(days(month, next.AddDate(0, 0, -1))) {
+			p.months = append(p.months, month)
+			p.minusDays = append(p.minusDays, days(month, at.AddDate(0, 0, -1))...)
+			p.minusDays = append(p.minusDays, days(last.AddDate(0, 0, 1), next.AddDate(0, 0, -1))...)
+		} else {
+			p.plusDays = append(p.plusDays, in...)
+		}
+		at = last.AddDate(0, 0, 1)
 	}
-	m2 := firstOfMonth(to)
-	if !m2.AddDate(0, 1, 0).Equal(to.AddDate(0, 0, 1)) {
-		m2 = m2.AddDate(0, -1, 0)
+	// The opening: the months before from's, and the days of from's month
+	// before from, or that whole month less the days from on.
+	month := firstOfMonth(from)
+	next := month.AddDate(0, 1, 0)
+	before, rest := days(month, from.AddDate(0, 0, -1)), days(from, next.AddDate(0, 0, -1))
+	p.openingMonths, p.openingPlus, p.openingMinus = month, before, []time.Time{}
+	if len(before) > len(rest) {
+		p.openingMonths, p.openingPlus, p.openingMinus = next, []time.Time{}, rest
 	}
-	if m2.Before(m1) {
-		p.days[0] = [2]time.Time{from, to}
-		return p
-	}
-	p.days[0] = [2]time.Time{from, m1.AddDate(0, 0, -1)}
-	p.days[1] = [2]time.Time{m2.AddDate(0, 1, 0), to}
-	q1 := firstOfQuarter(m1)
-	if !q1.Equal(m1) {
-		q1 = q1.AddDate(0, 3, 0)
-	}
-	q2 := firstOfQuarter(m2)
-	if !q2.AddDate(0, 2, 0).Equal(m2) {
-		q2 = q2.AddDate(0, -3, 0)
-	}
-	if q2.Before(q1) {
-		p.months[0] = [2]time.Time{m1, m2}
-		return p
-	}
-	p.quarters = [2]time.Time{q1, q2}
-	p.months[0] = [2]time.Time{m1, q1.AddDate(0, -1, 0)}
-	p.months[1] = [2]time.Time{q2.AddDate(0, 3, 0), m2}
 	return p
+}
+
+// days lists the days first through last (none when last is before first).
+func days(first, last time.Time) []time.Time {
+	out := []time.Time{}
+	for d := first; !d.After(last); d = d.AddDate(0, 0, 1) {
+		out = append(out, d)
+	}
+	return out
 }
