@@ -131,7 +131,6 @@ func BenchmarkInventoryBalance(b *testing.B) {
 			GROUP BY ab, day, an, item_book, item_code, f.id`,
 		mustReadMigration(b, "0044_flow_months_backfill.sql"),
 		mustReadMigration(b, "0046_flow_quarters_backfill.sql"),
-		mustReadMigration(b, "0037_month_totals_backfill.sql"),
 		`VACUUM ANALYZE`,
 	}
 	for _, q := range steps {

@@ -118,8 +118,6 @@ func age(t testing.TB, s *pgstore.Store, size agedSize) {
 		strings.TrimPrefix(mustMigration("0044_flow_months_backfill.sql"), "-- Fill the monthly totals by flow number from the per-day ones."),
 		`DELETE FROM ledger_flow_quarters`,
 		strings.TrimPrefix(mustMigration("0046_flow_quarters_backfill.sql"), "-- Fill the quarterly totals by flow number from the monthly ones."),
-		`DELETE FROM ledger_month_totals`,
-		strings.TrimPrefix(mustMigration("0037_month_totals_backfill.sql"), "-- Fill the monthly net totals from the per-day ones."),
 		`SELECT setval('ledger_journal_ids', `+base+` + `+h+` + `+f+` + 1, false)`,
 		`VACUUM ANALYZE`,
 	)

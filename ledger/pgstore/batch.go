@@ -1120,7 +1120,6 @@ func (s *Store) write(ctx context.Context, tx batchQuerier, ws *ledger.WorkingSe
 		              value_in = t.value_in + excluded.value_in, value_out = t.value_out + excluded.value_out`,
 		dAB, dAN, dIB, dIC, dDay, dQI, dQO, dVI, dVO)
 	queueFlowTotals(b, results, flows)
-	queueMonthTotals(b, days)
 	if pipe != nil {
 		pipe.Commit(b)
 	}
@@ -1274,44 +1273,6 @@ func (s *Store) flowNumbers(ctx context.Context, results []ledger.PostResult) (m
 		}
 	}
 	return out, nil
-}
-
-// queueMonthTotals adds the book accounts' per-day totals of the batch to
-// their monthly net totals.
-func queueMonthTotals(b *pgx.Batch, days []ledger.DayTotal) {
-	type key struct {
-		account ledger.AccountRef
-		item    ledger.ItemRef
-		month   time.Time
-	}
-	sums := map[key]ledger.Amount{}
-	for _, d := range days {
-		if d.Account.IsWorld() {
-			continue
-		}
-		k := key{d.Account, d.Item, firstOfMonth(d.Day)}
-		a := sums[k]
-		sums[k] = ledger.Amount{Quantity: a.Quantity.Add(d.QuantityIn).Sub(d.QuantityOut), Value: a.Value.Add(d.ValueIn).Sub(d.ValueOut)}
-	}
-	if len(sums) == 0 {
-		return
-	}
-	keys := slices.Collect(maps.Keys(sums))
-	slices.SortFunc(keys, func(a, b key) int {
-		return cmp.Or(cmp.Compare(a.account.Book, b.account.Book), a.month.Compare(b.month), cmp.Compare(a.account.Name, b.account.Name),
-			cmp.Compare(a.item.Book, b.item.Book), cmp.Compare(a.item.Code, b.item.Code))
-	})
-	var ab, an, ib, ic, q, v []string
-	var month []time.Time
-	for _, k := range keys {
-		ab, an, ib, ic = append(ab, k.account.Book), append(an, k.account.Name), append(ib, k.item.Book), append(ic, k.item.Code)
-		month, q, v = append(month, k.month), append(q, sums[k].Quantity.String()), append(v, sums[k].Value.String())
-	}
-	b.Queue(`INSERT INTO ledger_month_totals AS t (account_book, month, account_name, item_book, item_code, quantity, value)
-		SELECT * FROM unnest($1::text[], $2::date[], $3::text[], $4::text[], $5::text[], $6::text[]::numeric[], $7::text[]::numeric[])
-		ON CONFLICT (account_book, month, account_name, item_book, item_code)
-		DO UPDATE SET quantity = t.quantity + excluded.quantity, value = t.value + excluded.value`,
-		ab, month, an, ib, ic, q, v)
 }
 
 // firstOfMonth is the first day of t's month.

@@ -434,10 +434,11 @@ func wrapRead(err error) error {
 	return storeError(fmt.Errorf("reading the ledger: %w", err))
 }
 
-// PeriodTotals implements ledger.Store. The opening balances are the sums
-// of the book accounts' monthly net totals (ledger_month_totals) of the
-// months before the period's first month, and of the per-day totals of
-// that month's days before the period. The flows are the sums of their
+// PeriodTotals implements ledger.Store. The opening balances are the net
+// sums of the book accounts' totals by flow of the quarters
+// (ledger_flow_quarters) and then months (ledger_flow_months) before the
+// period's first month, and of the per-day totals of that month's days
+// before the period. The flows are the sums of their
 // totals by flow, grouped by the number of their flow (ledger_flows): whole
 // quarters from their quarterly sums (ledger_flow_quarters), the other
 // whole months from their monthly sums (ledger_flow_months), and a month
@@ -467,15 +468,18 @@ func (s *Store) PeriodTotals(ctx context.Context, q ledger.PeriodQuery) (ledger.
 			}
 		}
 		rows, err := tx.Query(ctx, `SELECT account_name, item_book, item_code, sum(quantity)::text, sum(value)::text
-			FROM (SELECT account_name, item_book, item_code, quantity, value
-				FROM ledger_month_totals WHERE account_book = $1 AND month < $2
+			FROM (SELECT account_name, item_book, item_code, quantity_in - quantity_out AS quantity, value_in - value_out AS value
+				FROM ledger_flow_quarters WHERE account_book = $1 AND quarter < $2
 				UNION ALL
 				SELECT account_name, item_book, item_code, quantity_in - quantity_out, value_in - value_out
-				FROM ledger_day_totals WHERE account_book = $1 AND day = ANY($3)
+				FROM ledger_flow_months WHERE account_book = $1 AND month >= $2 AND month < $3
+				UNION ALL
+				SELECT account_name, item_book, item_code, quantity_in - quantity_out, value_in - value_out
+				FROM ledger_day_totals WHERE account_book = $1 AND day = ANY($4)
 				UNION ALL
 				SELECT account_name, item_book, item_code, quantity_out - quantity_in, value_out - value_in
-				FROM ledger_day_totals WHERE account_book = $1 AND day = ANY($4)) o
-			GROUP BY account_name, item_book, item_code`, q.Book, sp.openingMonths, sp.openingPlus, sp.openingMinus)
+				FROM ledger_day_totals WHERE account_book = $1 AND day = ANY($5)) o
+			GROUP BY account_name, item_book, item_code`, q.Book, firstOfQuarter(sp.openingMonths), sp.openingMonths, sp.openingPlus, sp.openingMinus)
 		if err != nil {
 			return err
 		}
@@ -583,8 +587,9 @@ func spellFlows(ctx context.Context, q querier, flows []ledger.FlowTotal, ids []
 // period is what PeriodTotals reads of a period: its flows are the sums
 // of the whole quarters [quarters[0], quarters[1]] (empty when the first
 // is after the last; each named by its first day), of the months, and of
-// plusDays, less those of minusDays; its opening is the sum of the monthly
-// net totals before openingMonths and of openingPlus, less openingMinus.
+// plusDays, less those of minusDays; its opening is the net sum of the
+// totals by flow before the month openingMonths and of the per-day totals
+// of openingPlus, less those of openingMinus.
 type period struct {
 	quarters                  [2]time.Time
 	months, plusDays          []time.Time

@@ -209,12 +209,6 @@ func checkInvariants(t testing.TB, s *pgstore.Store) {
 		FULL JOIN ledger_flow_quarters q USING (account_book, quarter, account_name, item_book, item_code, flow)
 		WHERE COALESCE(m.qi, 0) <> COALESCE(q.quantity_in, 0) OR COALESCE(m.qo, 0) <> COALESCE(q.quantity_out, 0)
 		   OR COALESCE(m.vi, 0) <> COALESCE(q.value_in, 0) OR COALESCE(m.vo, 0) <> COALESCE(q.value_out, 0)`)
-	count("monthly net totals differ from their per-day totals", `SELECT count(*) FROM
-		(SELECT account_book, CAST(date_trunc('month', day) AS DATE) AS month, account_name, item_book, item_code,
-			sum(quantity_in - quantity_out) q, sum(value_in - value_out) v
-		 FROM ledger_day_totals WHERE account_book <> '' GROUP BY 1, 2, 3, 4, 5) d
-		FULL JOIN ledger_month_totals m USING (account_book, month, account_name, item_book, item_code)
-		WHERE COALESCE(d.q, 0) <> COALESCE(m.quantity, 0) OR COALESCE(d.v, 0) <> COALESCE(m.value, 0)`)
 	count("items do not sum to zero across accounts", `SELECT count(*) FROM (
 		SELECT item_book, item_code, sum(quantity_in - quantity_out) q, sum(value_in - value_out) v FROM ledger_day_totals GROUP BY 1, 2
 		HAVING sum(quantity_in - quantity_out) <> 0 OR sum(value_in - value_out) <> 0) x`)
