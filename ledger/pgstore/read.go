@@ -437,8 +437,9 @@ func wrapRead(err error) error {
 // PeriodTotals implements ledger.Store. The opening balances are the net
 // sums of the book accounts' totals by flow of the quarters
 // (ledger_flow_quarters) and then months (ledger_flow_months) before the
-// period's first month, and of the per-day totals of that month's days
-// before the period. The flows are the sums of their
+// period's first month, and of the per-day totals by flow (ledger_flow_days,
+// keyed by book and day, where ledger_day_totals would be scanned whole)
+// of that month's days before the period. The flows are the sums of their
 // totals by flow, grouped by the number of their flow (ledger_flows): whole
 // quarters from their quarterly sums (ledger_flow_quarters), the other
 // whole months from their monthly sums (ledger_flow_months), and a month
@@ -475,10 +476,10 @@ func (s *Store) PeriodTotals(ctx context.Context, q ledger.PeriodQuery) (ledger.
 				FROM ledger_flow_months WHERE account_book = $1 AND month >= $2 AND month < $3
 				UNION ALL
 				SELECT account_name, item_book, item_code, quantity_in - quantity_out, value_in - value_out
-				FROM ledger_day_totals WHERE account_book = $1 AND day = ANY($4)
+				FROM ledger_flow_days WHERE account_book = $1 AND day = ANY($4)
 				UNION ALL
 				SELECT account_name, item_book, item_code, quantity_out - quantity_in, value_out - value_in
-				FROM ledger_day_totals WHERE account_book = $1 AND day = ANY($5)) o
+				FROM ledger_flow_days WHERE account_book = $1 AND day = ANY($5)) o
 			GROUP BY account_name, item_book, item_code`, q.Book, firstOfQuarter(sp.openingMonths), sp.openingMonths, sp.openingPlus, sp.openingMinus)
 		if err != nil {
 			return err
@@ -588,8 +589,8 @@ func spellFlows(ctx context.Context, q querier, flows []ledger.FlowTotal, ids []
 // of the whole quarters [quarters[0], quarters[1]] (empty when the first
 // is after the last; each named by its first day), of the months, and of
 // plusDays, less those of minusDays; its opening is the net sum of the
-// totals by flow before the month openingMonths and of the per-day totals
-// of openingPlus, less those of openingMinus.
+// totals by flow before the month openingMonths and of the days
+// openingPlus, less those of openingMinus.
 type period struct {
 	quarters                  [2]time.Time
 	months, plusDays          []time.Time
