@@ -1283,24 +1283,32 @@ func firstOfMonth(t time.Time) time.Time {
 // queueFlowRows upserts flow totals into table, whose date column is col,
 // each under its flow's number in ids.
 func queueFlowRows(b *pgx.Batch, table, col string, sums map[flowKey]*[4]decimal.Decimal, ids map[flowOfKey]int64) {
-	keys := slices.Collect(maps.Keys(sums))
+	type row struct {
+		k    flowKey
+		flow int64
+		t    *[4]decimal.Decimal
+	}
+	rows := make([]row, 0, len(sums))
+	for k, t := range sums {
+		rows = append(rows, row{k, ids[k.flow()], t})
+	}
 	// Sorted, so that concurrent transactions upsert shared rows in one
 	// order.
-	slices.SortFunc(keys, func(a, b flowKey) int {
-		return cmp.Or(cmp.Compare(a.account.Book, b.account.Book), a.day.Compare(b.day), cmp.Compare(a.account.Name, b.account.Name),
-			cmp.Compare(a.item.Book, b.item.Book), cmp.Compare(a.item.Code, b.item.Code), cmp.Compare(ids[a.flow()], ids[b.flow()]))
+	slices.SortFunc(rows, func(a, b row) int {
+		return cmp.Or(cmp.Compare(a.k.account.Book, b.k.account.Book), a.k.day.Compare(b.k.day), cmp.Compare(a.k.account.Name, b.k.account.Name),
+			cmp.Compare(a.k.item.Book, b.k.item.Book), cmp.Compare(a.k.item.Code, b.k.item.Code), cmp.Compare(a.flow, b.flow))
 	})
-	n := len(keys)
+	n := len(rows)
 	var (
 		ab, an, ib, ic = make([]string, 0, n), make([]string, 0, n), make([]string, 0, n), make([]string, 0, n)
 		qi, qo, vi, vo = make([]string, 0, n), make([]string, 0, n), make([]string, 0, n), make([]string, 0, n)
 		day            = make([]time.Time, 0, n)
 		flow           = make([]int64, 0, n)
 	)
-	for _, k := range keys {
-		t := sums[k]
+	for _, r := range rows {
+		k, t := r.k, r.t
 		ab, an, ib, ic = append(ab, k.account.Book), append(an, k.account.Name), append(ib, k.item.Book), append(ic, k.item.Code)
-		day, flow = append(day, k.day), append(flow, ids[k.flow()])
+		day, flow = append(day, k.day), append(flow, r.flow)
 		qi, qo, vi, vo = append(qi, t[0].String()), append(qo, t[1].String()), append(vi, t[2].String()), append(vo, t[3].String())
 	}
 	b.Queue(`INSERT INTO `+table+` AS t (account_book, `+col+`, account_name, item_book, item_code, flow, quantity_in, quantity_out, value_in, value_out)
