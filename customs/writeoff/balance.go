@@ -6,6 +6,7 @@ package writeoff
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"time"
 
@@ -125,17 +126,7 @@ const (
 // Flows lists every flow in the order the balance shows them, with its
 // column.
 func Flows() []FlowColumn {
-	return []FlowColumn{
-		{FlowFirstLineIn, DirectionIn}, {FlowSecondLineIn, DirectionIn}, {FlowReturnIn, DirectionIn},
-		{FlowInterZoneIn, DirectionIn}, {FlowIntraZoneIn, DirectionIn}, {FlowProduced, DirectionIn},
-		{FlowScrapMade, DirectionIn}, {FlowNonDeclaredIn, DirectionIn}, {FlowStatusSwitchIn, DirectionIn},
-		{FlowCorrectionIn, DirectionIn}, {FlowOtherIn, DirectionIn},
-		{FlowFirstLineOut, DirectionOut}, {FlowSecondLineOut, DirectionOut}, {FlowInterZoneOut, DirectionOut},
-		{FlowIntraZoneOut, DirectionOut}, {FlowDestroyed, DirectionOut}, {FlowNonDeclaredOut, DirectionOut},
-		{FlowStatusSwitchOut, DirectionOut}, {FlowCorrectionOut, DirectionOut}, {FlowOtherOut, DirectionOut},
-		{FlowConsumedProduction, DirectionConsumed}, {FlowConsumedRnd, DirectionConsumed},
-		{FlowConsumedRepair, DirectionConsumed}, {FlowConsumedOther, DirectionConsumed},
-	}
+	return slices.Clone(flowOrder[:])
 }
 
 // FlowColumn is a flow and the column it adds to.
@@ -254,11 +245,44 @@ type balanceKey struct {
 	status BalanceStatus
 }
 
-// balanceSums collects a line's figures in one status.
+// balanceSums collects a line's figures in one status: flows[i] is what
+// the flow at Flows()[i] moved, if moved[i].
 type balanceSums struct {
 	opening ledger.Amount
-	flows   map[Flow]ledger.Amount
+	flows   [len(flowOrder)]ledger.Amount
+	moved   [len(flowOrder)]bool
 }
+
+// add adds q and v to the flow at index i.
+func (s *balanceSums) add(i int, q, v decimal.Decimal) {
+	if !s.moved[i] {
+		s.flows[i], s.moved[i] = ledger.Amount{Quantity: q, Value: v}, true
+		return
+	}
+	s.flows[i] = addAmount(s.flows[i], q, v)
+}
+
+// flowOrder is Flows(); flowIndex the index of each flow in it.
+var (
+	flowOrder = [...]FlowColumn{
+		{FlowFirstLineIn, DirectionIn}, {FlowSecondLineIn, DirectionIn}, {FlowReturnIn, DirectionIn},
+		{FlowInterZoneIn, DirectionIn}, {FlowIntraZoneIn, DirectionIn}, {FlowProduced, DirectionIn},
+		{FlowScrapMade, DirectionIn}, {FlowNonDeclaredIn, DirectionIn}, {FlowStatusSwitchIn, DirectionIn},
+		{FlowCorrectionIn, DirectionIn}, {FlowOtherIn, DirectionIn},
+		{FlowFirstLineOut, DirectionOut}, {FlowSecondLineOut, DirectionOut}, {FlowInterZoneOut, DirectionOut},
+		{FlowIntraZoneOut, DirectionOut}, {FlowDestroyed, DirectionOut}, {FlowNonDeclaredOut, DirectionOut},
+		{FlowStatusSwitchOut, DirectionOut}, {FlowCorrectionOut, DirectionOut}, {FlowOtherOut, DirectionOut},
+		{FlowConsumedProduction, DirectionConsumed}, {FlowConsumedRnd, DirectionConsumed},
+		{FlowConsumedRepair, DirectionConsumed}, {FlowConsumedOther, DirectionConsumed},
+	}
+	flowIndex = func() map[Flow]int {
+		m := make(map[Flow]int, len(flowOrder))
+		for i, c := range flowOrder {
+			m[c.Flow] = i
+		}
+		return m
+	}()
+)
 
 // assembleBalance turns a period's totals into the balance of lines.
 func assembleBalance(book string, from, to time.Time, lines []zone.BookLine, pt ledger.PeriodTotals) InventoryBalance {
@@ -271,7 +295,7 @@ func assembleBalance(book string, from, to time.Time, lines []zone.BookLine, pt 
 		k := balanceKey{seq, StatusOf(account)}
 		s := sums[k]
 		if s == nil {
-			s = &balanceSums{flows: map[Flow]ledger.Amount{}}
+			s = &balanceSums{}
 			sums[k] = s
 		}
 		return s
@@ -288,12 +312,12 @@ func assembleBalance(book string, from, to time.Time, lines []zone.BookLine, pt 
 		}
 		if f.QuantityIn.Sign() != 0 || f.ValueIn.Sign() != 0 {
 			if fl, ok := classifyFlow(book, f, true); ok {
-				s.flows[fl] = addAmount(s.flows[fl], f.QuantityIn, f.ValueIn)
+				s.add(flowIndex[fl], f.QuantityIn, f.ValueIn)
 			}
 		}
 		if f.QuantityOut.Sign() != 0 || f.ValueOut.Sign() != 0 {
 			if fl, ok := classifyFlow(book, f, false); ok {
-				s.flows[fl] = addAmount(s.flows[fl], f.QuantityOut, f.ValueOut)
+				s.add(flowIndex[fl], f.QuantityOut, f.ValueOut)
 			}
 		}
 	}
@@ -305,11 +329,11 @@ func assembleBalance(book string, from, to time.Time, lines []zone.BookLine, pt 
 			bl.In, bl.Out, bl.Consumed, bl.ScrapMade = zeroAmount(), zeroAmount(), zeroAmount(), zeroAmount()
 			if s := sums[balanceKey{l.Seq, st}]; s != nil {
 				bl.Opening = s.opening
-				for _, c := range Flows() {
-					a, ok := s.flows[c.Flow]
-					if !ok {
+				for i, c := range flowOrder {
+					if !s.moved[i] {
 						continue
 					}
+					a := s.flows[i]
 					bl.Flows = append(bl.Flows, FlowAmount{Flow: c.Flow, Direction: c.Direction, Quantity: a.Quantity, Value: a.Value})
 					switch c.Direction {
 					case DirectionIn:
@@ -403,10 +427,8 @@ const (
 )
 
 func directionOf(f Flow) Direction {
-	for _, c := range Flows() {
-		if c.Flow == f {
-			return c.Direction
-		}
+	if i, ok := flowIndex[f]; ok {
+		return flowOrder[i].Direction
 	}
 	return ""
 }

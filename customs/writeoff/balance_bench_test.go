@@ -38,8 +38,10 @@ func benchBalanceSize(b *testing.B) (postings, lines int) {
 // book's journals and postings are bulk-loaded in SQL (not through the
 // write path: it times the read), spread over 365 days and every line,
 // one posting each, of every flow the balance shows; the per-day totals
-// and the totals by flow (daily and monthly) are then summed from the
-// postings the way migrations 0033 and 0035 backfill them. The README gives the figures.
+// and the totals by flow (their flows numbered, daily, then monthly and
+// quarterly as migrations 0044 and 0046 fill them) are then summed from
+// the postings. The README gives the figures. ZONELEDGER_BENCH_EXPLAIN,
+// queries separated by ";;", logs their EXPLAIN ANALYZE on the built book.
 func BenchmarkInventoryBalance(b *testing.B) {
 	postings, lines := benchBalanceSize(b)
 	ctx := context.Background()
@@ -113,9 +115,22 @@ func BenchmarkInventoryBalance(b *testing.B) {
 				SELECT p.from_book, p.from_name, p.item_book, p.item_code, j.effective_date, 0, p.quantity, 0, p.value
 				FROM ledger_postings p JOIN ledger_journals j ON j.id = p.journal_id) m
 			GROUP BY ab, an, item_book, item_code, day`,
-		mustReadMigration(b, "0033_flow_totals_backfill.sql"),
-		mustReadMigration(b, "0035_flow_month_totals_backfill.sql"),
-		mustReadMigration(b, "0037_month_totals_backfill.sql"),
+		`INSERT INTO ledger_flows (id, counter_book, counter_name, doc_type, trade_mode, reversal)
+			SELECT nextval('ledger_flow_ids'), cb, cn, doc_type, trade_mode, false FROM (
+				SELECT DISTINCT p.from_book AS cb, p.from_name AS cn, j.doc_type, j.trade_mode FROM ledger_postings p JOIN ledger_journals j ON j.id = p.journal_id
+				UNION SELECT DISTINCT p.to_book, p.to_name, j.doc_type, j.trade_mode FROM ledger_postings p JOIN ledger_journals j ON j.id = p.journal_id) d`,
+		`INSERT INTO ledger_flow_days (account_book, day, account_name, item_book, item_code, flow, quantity_in, quantity_out, value_in, value_out)
+			SELECT ab, day, an, item_book, item_code, f.id, sum(qi), sum(qo), sum(vi), sum(vo) FROM (
+				SELECT p.to_book AS ab, j.effective_date AS day, p.to_name AS an, p.item_book, p.item_code, p.from_book AS cb, p.from_name AS cn,
+					j.doc_type, j.trade_mode, p.quantity AS qi, 0 AS qo, p.value AS vi, 0 AS vo
+				FROM ledger_postings p JOIN ledger_journals j ON j.id = p.journal_id WHERE p.to_book <> ''
+				UNION ALL
+				SELECT p.from_book, j.effective_date, p.from_name, p.item_book, p.item_code, p.to_book, p.to_name, j.doc_type, j.trade_mode, 0, p.quantity, 0, p.value
+				FROM ledger_postings p JOIN ledger_journals j ON j.id = p.journal_id WHERE p.from_book <> '') m
+			JOIN ledger_flows f ON f.counter_book = m.cb AND f.counter_name = m.cn AND f.doc_type = m.doc_type AND f.trade_mode = m.trade_mode AND NOT f.reversal
+			GROUP BY ab, day, an, item_book, item_code, f.id`,
+		mustReadMigration(b, "0044_flow_months_backfill.sql"),
+		mustReadMigration(b, "0046_flow_quarters_backfill.sql"),
 		`VACUUM ANALYZE`,
 	}
 	for _, q := range steps {
@@ -124,10 +139,34 @@ func BenchmarkInventoryBalance(b *testing.B) {
 		}
 	}
 	var dayRows, flowRows, monthRows int64
-	if err := store.Pool().QueryRow(ctx, `SELECT (SELECT count(*) FROM ledger_day_totals), (SELECT count(*) FROM ledger_flow_totals), (SELECT count(*) FROM ledger_flow_month_totals)`).Scan(&dayRows, &flowRows, &monthRows); err != nil {
+	if err := store.Pool().QueryRow(ctx, `SELECT (SELECT count(*) FROM ledger_day_totals), (SELECT count(*) FROM ledger_flow_days), (SELECT count(*) FROM ledger_flow_months)`).Scan(&dayRows, &flowRows, &monthRows); err != nil {
 		b.Fatal(err)
 	}
 	b.Logf("built a book of %d postings on %d lines in %s: %d per-day totals, %d per-day and %d monthly totals by flow", postings, lines, time.Since(start).Round(time.Second), dayRows, flowRows, monthRows)
+	if os.Getenv("ZONELEDGER_BENCH_EXPLAIN") != "" {
+		for _, q := range strings.Split(os.Getenv("ZONELEDGER_BENCH_EXPLAIN"), ";;") {
+			tx, err := store.Pool().Begin(ctx)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := tx.Exec(ctx, `SET LOCAL work_mem = '128MB'`); err != nil {
+				b.Fatal(err)
+			}
+			rows, err := tx.Query(ctx, "EXPLAIN (ANALYZE, BUFFERS) "+q)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for rows.Next() {
+				var l string
+				if err := rows.Scan(&l); err != nil {
+					b.Fatal(err)
+				}
+				b.Log(l)
+			}
+			rows.Close()
+			tx.Rollback(ctx)
+		}
+	}
 	bs := NewBalances(z, store)
 	for _, p := range []struct {
 		name     string

@@ -111,14 +111,16 @@ func age(t testing.TB, s *pgstore.Store, size agedSize) {
 			SELECT a.ab, a.an, '` + fatBook + `', '` + fatCode + `', day, a.qi * c, a.qo * c, a.qi * c, a.qo * c
 			FROM (SELECT day, count(*) AS c FROM (` + fat + `) x GROUP BY 1) g CROSS JOIN (VALUES
 				('', 'abroad', 0, 1), ('` + fatBook + `', 'bonded', 1, 0)) AS a(ab, an, qi, qo)`,
-		agedFlowTotals(base),
-		`DELETE FROM ledger_flow_month_totals`,
-		strings.TrimPrefix(mustMigration("0035_flow_month_totals_backfill.sql"), "-- Fill the monthly flow totals from the per-day ones."),
-		`DELETE FROM ledger_month_totals`,
-		strings.TrimPrefix(mustMigration("0037_month_totals_backfill.sql"), "-- Fill the monthly net totals from the per-day ones."),
-		`SELECT setval('ledger_journal_ids', ` + base + ` + ` + h + ` + ` + f + ` + 1, false)`,
-		`VACUUM ANALYZE`,
 	}
+	steps = append(steps, agedFlowTotals(base)...)
+	steps = append(steps,
+		`DELETE FROM ledger_flow_months`,
+		strings.TrimPrefix(mustMigration("0044_flow_months_backfill.sql"), "-- Fill the monthly totals by flow number from the per-day ones."),
+		`DELETE FROM ledger_flow_quarters`,
+		strings.TrimPrefix(mustMigration("0046_flow_quarters_backfill.sql"), "-- Fill the quarterly totals by flow number from the monthly ones."),
+		`SELECT setval('ledger_journal_ids', `+base+` + `+h+` + `+f+` + 1, false)`,
+		`VACUUM ANALYZE`,
+	)
 	start := time.Now()
 	for _, q := range steps {
 		if _, err := s.Pool().Exec(ctx, q); err != nil {
@@ -129,21 +131,26 @@ func age(t testing.TB, s *pgstore.Store, size agedSize) {
 }
 
 // agedFlowTotals adds the per-day totals by flow of the aged journals (the
-// journals after base) from their postings.
-func agedFlowTotals(base string) string {
-	return `INSERT INTO ledger_flow_totals AS t (account_book, day, account_name, item_book, item_code, counter_book, counter_name, doc_type, trade_mode, reversal,
-			quantity_in, quantity_out, value_in, value_out)
-		SELECT ab, day, an, item_book, item_code, cb, cn, doc_type, trade_mode, false, sum(qi), sum(qo), sum(vi), sum(vo)
-		FROM (SELECT p.to_book AS ab, j.effective_date AS day, p.to_name AS an, p.item_book, p.item_code, p.from_book AS cb, p.from_name AS cn,
+// journals after base) from their postings: their flows numbered first.
+func agedFlowTotals(base string) []string {
+	moves := `SELECT p.to_book AS ab, j.effective_date AS day, p.to_name AS an, p.item_book, p.item_code, p.from_book AS cb, p.from_name AS cn,
 				j.doc_type, j.trade_mode, p.quantity AS qi, 0 AS qo, p.value AS vi, 0 AS vo
 			FROM ledger_postings p JOIN ledger_journals j ON j.id = p.journal_id WHERE p.journal_id > ` + base + ` AND p.to_book <> ''
 			UNION ALL
 			SELECT p.from_book, j.effective_date, p.from_name, p.item_book, p.item_code, p.to_book, p.to_name, j.doc_type, j.trade_mode, 0, p.quantity, 0, p.value
-			FROM ledger_postings p JOIN ledger_journals j ON j.id = p.journal_id WHERE p.journal_id > ` + base + ` AND p.from_book <> '') m
-		GROUP BY ab, day, an, item_book, item_code, cb, cn, doc_type, trade_mode
-		ON CONFLICT (account_book, day, account_name, item_book, item_code, counter_book, counter_name, doc_type, trade_mode, reversal)
+			FROM ledger_postings p JOIN ledger_journals j ON j.id = p.journal_id WHERE p.journal_id > ` + base + ` AND p.from_book <> ''`
+	return []string{
+		`INSERT INTO ledger_flows (id, counter_book, counter_name, doc_type, trade_mode, reversal)
+		SELECT nextval('ledger_flow_ids'), cb, cn, doc_type, trade_mode, false FROM (SELECT DISTINCT cb, cn, doc_type, trade_mode FROM (` + moves + `) m) d
+		WHERE NOT EXISTS (SELECT 1 FROM ledger_flows f WHERE f.counter_book = d.cb AND f.counter_name = d.cn AND f.doc_type = d.doc_type AND f.trade_mode = d.trade_mode AND NOT f.reversal)`,
+		`INSERT INTO ledger_flow_days AS t (account_book, day, account_name, item_book, item_code, flow, quantity_in, quantity_out, value_in, value_out)
+		SELECT ab, day, an, item_book, item_code, f.id, sum(qi), sum(qo), sum(vi), sum(vo)
+		FROM (` + moves + `) m JOIN ledger_flows f ON f.counter_book = m.cb AND f.counter_name = m.cn AND f.doc_type = m.doc_type AND f.trade_mode = m.trade_mode AND NOT f.reversal
+		GROUP BY ab, day, an, item_book, item_code, f.id
+		ON CONFLICT (account_book, day, account_name, item_book, item_code, flow)
 		DO UPDATE SET quantity_in = t.quantity_in + excluded.quantity_in, quantity_out = t.quantity_out + excluded.quantity_out,
-		              value_in = t.value_in + excluded.value_in, value_out = t.value_out + excluded.value_out`
+		              value_in = t.value_in + excluded.value_in, value_out = t.value_out + excluded.value_out`,
+	}
 }
 
 // mustMigration returns the SQL of one of the ledger's migrations.

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"maps"
 	"slices"
 	"sort"
@@ -915,6 +916,10 @@ func sortedKeys(m map[string]bool) []string {
 // with COMMIT when pipe is the ledger's own pipelined transaction. seqs are
 // the locked books' last book_seq, which it leaves as it found them.
 func (s *Store) write(ctx context.Context, tx batchQuerier, ws *ledger.WorkingSet, ops []*op, results []ledger.PostResult, now time.Time, seqs map[string]int64, pipe *pgtx.Pipe) error {
+	flows, err := s.flowNumbers(ctx, results)
+	if err != nil {
+		return err
+	}
 	next := maps.Clone(seqs) // each book's last book_seq as journals are added
 	// The columns, made at their final size: growing some forty slices
 	// showed in the serial section.
@@ -1114,15 +1119,15 @@ func (s *Store) write(ctx context.Context, tx batchQuerier, ws *ledger.WorkingSe
 		DO UPDATE SET quantity_in = t.quantity_in + excluded.quantity_in, quantity_out = t.quantity_out + excluded.quantity_out,
 		              value_in = t.value_in + excluded.value_in, value_out = t.value_out + excluded.value_out`,
 		dAB, dAN, dIB, dIC, dDay, dQI, dQO, dVI, dVO)
-	queueFlowTotals(b, results)
-	queueMonthTotals(b, days)
+	queueFlowTotals(b, results, flows)
 	if pipe != nil {
 		pipe.Commit(b)
 	}
 	return tx.SendBatch(ctx, b).Close()
 }
 
-// flowKey is a row of ledger_flow_totals.
+// flowKey is a row of ledger_flow_days (or, with the first day of its
+// month, of ledger_flow_months), its flow spelled out.
 type flowKey struct {
 	account, counter ledger.AccountRef
 	item             ledger.ItemRef
@@ -1132,19 +1137,21 @@ type flowKey struct {
 }
 
 // queueFlowTotals adds the accepted journals' postings to the per-day
-// totals by flow of the book accounts they touch, and to their monthly
-// sums: a posting counts out of its From account and into its To account,
-// each with the other as its counterpart. A posting's quantity and value
-// are the sums of its legs, so these rows add up to ledger_day_totals of
-// the book accounts.
-func queueFlowTotals(b *pgx.Batch, results []ledger.PostResult) {
+// totals by flow of the book accounts they touch, and to their monthly and
+// quarterly sums: a posting counts out of its From account and into its
+// To account, each with the other as its counterpart. A posting's quantity
+// and value are the sums of its legs, so these rows add up to
+// ledger_day_totals of the book accounts. ids numbers every flow of the
+// results (flowNumbers).
+func queueFlowTotals(b *pgx.Batch, results []ledger.PostResult, ids map[flowOfKey]int64) {
 	days := map[flowKey]*[4]decimal.Decimal{}
 	months := map[flowKey]*[4]decimal.Decimal{}
+	quarters := map[flowKey]*[4]decimal.Decimal{}
 	add := func(k flowKey, i int, q, v decimal.Decimal) {
 		for _, m := range []struct {
 			sums map[flowKey]*[4]decimal.Decimal
 			day  time.Time
-		}{{days, k.day}, {months, firstOfMonth(k.day)}} {
+		}{{days, k.day}, {months, firstOfMonth(k.day)}, {quarters, firstOfQuarter(k.day)}} {
 			k.day = m.day
 			t, ok := m.sums[k]
 			if !ok {
@@ -1154,6 +1161,25 @@ func queueFlowTotals(b *pgx.Batch, results []ledger.PostResult) {
 			t[i], t[i+2] = t[i].Add(q), t[i+2].Add(v)
 		}
 	}
+	forEachFlow(results, func(k flowKey, in bool, p ledger.Posting) {
+		if in {
+			add(k, 0, p.Quantity, p.Value)
+		} else {
+			add(k, 1, p.Quantity, p.Value)
+		}
+	})
+	if len(days) == 0 {
+		return
+	}
+	queueFlowRows(b, "ledger_flow_days", "day", days, ids)
+	queueFlowRows(b, "ledger_flow_months", "month", months, ids)
+	queueFlowRows(b, "ledger_flow_quarters", "quarter", quarters, ids)
+}
+
+// forEachFlow calls fn for each side of each posting of the accepted
+// journals that is a book account: in for the To side, with the From
+// account as the counterpart, and out for the From side.
+func forEachFlow(results []ledger.PostResult, fn func(k flowKey, in bool, p ledger.Posting)) {
 	for _, r := range results {
 		if r.Err != nil || r.Journal.Replayed {
 			continue
@@ -1163,54 +1189,90 @@ func queueFlowTotals(b *pgx.Batch, results []ledger.PostResult) {
 			k := flowKey{item: p.Item, day: j.EffectiveDate, docType: j.Document.Type, mode: j.Document.TradeMode, reversal: j.ReversalOf != 0}
 			if p.To.Book != "" {
 				k.account, k.counter = p.To, p.From
-				add(k, 0, p.Quantity, p.Value)
+				fn(k, true, p)
 			}
 			if p.From.Book != "" {
 				k.account, k.counter = p.From, p.To
-				add(k, 1, p.Quantity, p.Value)
+				fn(k, false, p)
 			}
 		}
 	}
-	queueFlowRows(b, "ledger_flow_totals", "day", days)
-	queueFlowRows(b, "ledger_flow_month_totals", "month", months)
 }
 
-// queueMonthTotals adds the book accounts' per-day totals of the batch to
-// their monthly net totals.
-func queueMonthTotals(b *pgx.Batch, days []ledger.DayTotal) {
-	type key struct {
-		account ledger.AccountRef
-		item    ledger.ItemRef
-		month   time.Time
-	}
-	sums := map[key]ledger.Amount{}
-	for _, d := range days {
-		if d.Account.IsWorld() {
-			continue
+// flowOfKey is the flow a flowKey moves by (a row of ledger_flows).
+type flowOfKey struct {
+	counter       ledger.AccountRef
+	docType, mode string
+	reversal      bool
+}
+
+func (k flowKey) flow() flowOfKey { return flowOfKey{k.counter, k.docType, k.mode, k.reversal} }
+
+func compareFlows(a, b flowOfKey) int {
+	return cmp.Or(cmp.Compare(a.counter.Book, b.counter.Book), cmp.Compare(a.counter.Name, b.counter.Name),
+		cmp.Compare(a.docType, b.docType), cmp.Compare(a.mode, b.mode), cmpBool(a.reversal, b.reversal))
+}
+
+// flowNumbers returns the number (ledger_flows) of every flow of the
+// accepted journals of results. Numbers are kept in s.flowIDs once known;
+// a flow not seen before is numbered in a short transaction of its own
+// (s.flowPool), committed before the write transaction uses it: a write
+// never waits for another book's transaction that numbers the same flow,
+// and a number is never taken back. A flow numbered for a write that then
+// rolls back stays numbered, unused.
+func (s *Store) flowNumbers(ctx context.Context, results []ledger.PostResult) (map[flowOfKey]int64, error) {
+	out := map[flowOfKey]int64{}
+	var missing []flowOfKey
+	forEachFlow(results, func(k flowKey, _ bool, _ ledger.Posting) {
+		f := k.flow()
+		if _, ok := out[f]; ok {
+			return
 		}
-		k := key{d.Account, d.Item, firstOfMonth(d.Day)}
-		a := sums[k]
-		sums[k] = ledger.Amount{Quantity: a.Quantity.Add(d.QuantityIn).Sub(d.QuantityOut), Value: a.Value.Add(d.ValueIn).Sub(d.ValueOut)}
-	}
-	if len(sums) == 0 {
-		return
-	}
-	keys := slices.Collect(maps.Keys(sums))
-	slices.SortFunc(keys, func(a, b key) int {
-		return cmp.Or(cmp.Compare(a.account.Book, b.account.Book), a.month.Compare(b.month), cmp.Compare(a.account.Name, b.account.Name),
-			cmp.Compare(a.item.Book, b.item.Book), cmp.Compare(a.item.Code, b.item.Code))
+		if id, ok := s.flowIDs.Load(f); ok {
+			out[f] = id.(int64)
+			return
+		}
+		out[f] = 0
+		missing = append(missing, f)
 	})
-	var ab, an, ib, ic, q, v []string
-	var month []time.Time
-	for _, k := range keys {
-		ab, an, ib, ic = append(ab, k.account.Book), append(an, k.account.Name), append(ib, k.item.Book), append(ic, k.item.Code)
-		month, q, v = append(month, k.month), append(q, sums[k].Quantity.String()), append(v, sums[k].Value.String())
+	if len(missing) == 0 {
+		return out, nil
 	}
-	b.Queue(`INSERT INTO ledger_month_totals AS t (account_book, month, account_name, item_book, item_code, quantity, value)
-		SELECT * FROM unnest($1::text[], $2::date[], $3::text[], $4::text[], $5::text[], $6::text[]::numeric[], $7::text[]::numeric[])
-		ON CONFLICT (account_book, month, account_name, item_book, item_code)
-		DO UPDATE SET quantity = t.quantity + excluded.quantity, value = t.value + excluded.value`,
-		ab, month, an, ib, ic, q, v)
+	slices.SortFunc(missing, compareFlows)
+	var cb, cn, dt, tm []string
+	var rev []bool
+	for _, f := range missing {
+		cb, cn, dt, tm, rev = append(cb, f.counter.Book), append(cn, f.counter.Name), append(dt, f.docType), append(tm, f.mode), append(rev, f.reversal)
+	}
+	if _, err := s.flowPool.Exec(ctx, `INSERT INTO ledger_flows (id, counter_book, counter_name, doc_type, trade_mode, reversal)
+		SELECT nextval('ledger_flow_ids'), u.cb, u.cn, u.dt, u.tm, u.rev
+		FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bool[]) AS u(cb, cn, dt, tm, rev)
+		WHERE NOT EXISTS (SELECT 1 FROM ledger_flows f
+			WHERE f.counter_book = u.cb AND f.counter_name = u.cn AND f.doc_type = u.dt AND f.trade_mode = u.tm AND f.reversal = u.rev)
+		ON CONFLICT (counter_book, counter_name, doc_type, trade_mode, reversal) DO NOTHING`, cb, cn, dt, tm, rev); err != nil {
+		return nil, fmt.Errorf("numbering flows: %w", err)
+	}
+	rows, err := s.flowPool.Query(ctx, `SELECT id, counter_book, counter_name, doc_type, trade_mode, reversal FROM ledger_flows
+		WHERE (counter_book, counter_name, doc_type, trade_mode, reversal) IN (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bool[]))`,
+		cb, cn, dt, tm, rev)
+	if err != nil {
+		return nil, fmt.Errorf("reading flow numbers: %w", err)
+	}
+	var id int64
+	var f flowOfKey
+	if _, err := pgx.ForEachRow(rows, []any{&id, &f.counter.Book, &f.counter.Name, &f.docType, &f.mode, &f.reversal}, func() error {
+		out[f] = id
+		s.flowIDs.Store(f, id)
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("reading flow numbers: %w", err)
+	}
+	for _, f := range missing {
+		if out[f] == 0 {
+			return nil, fmt.Errorf("flow %+v was not numbered", f)
+		}
+	}
+	return out, nil
 }
 
 // firstOfMonth is the first day of t's month.
@@ -1218,41 +1280,49 @@ func firstOfMonth(t time.Time) time.Time {
 	return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, t.Location())
 }
 
-// queueFlowRows upserts flow totals into table, whose date column is col.
-func queueFlowRows(b *pgx.Batch, table, col string, sums map[flowKey]*[4]decimal.Decimal) {
-	if len(sums) == 0 {
-		return
+// queueFlowRows upserts flow totals into table, whose date column is col,
+// each under its flow's number in ids.
+func queueFlowRows(b *pgx.Batch, table, col string, sums map[flowKey]*[4]decimal.Decimal, ids map[flowOfKey]int64) {
+	type row struct {
+		k    flowKey
+		flow int64
+		t    *[4]decimal.Decimal
 	}
-	keys := slices.Collect(maps.Keys(sums))
+	rows := make([]row, 0, len(sums))
+	for k, t := range sums {
+		rows = append(rows, row{k, ids[k.flow()], t})
+	}
 	// Sorted, so that concurrent transactions upsert shared rows in one
 	// order.
-	slices.SortFunc(keys, func(a, b flowKey) int {
-		return cmp.Or(cmp.Compare(a.account.Book, b.account.Book), a.day.Compare(b.day), cmp.Compare(a.account.Name, b.account.Name),
-			cmp.Compare(a.item.Book, b.item.Book), cmp.Compare(a.item.Code, b.item.Code), cmp.Compare(a.counter.Book, b.counter.Book),
-			cmp.Compare(a.counter.Name, b.counter.Name), cmp.Compare(a.docType, b.docType), cmp.Compare(a.mode, b.mode), cmpBool(a.reversal, b.reversal))
+	slices.SortFunc(rows, func(a, b row) int {
+		return cmp.Or(cmp.Compare(a.k.account.Book, b.k.account.Book), a.k.day.Compare(b.k.day), cmp.Compare(a.k.account.Name, b.k.account.Name),
+			cmp.Compare(a.k.item.Book, b.k.item.Book), cmp.Compare(a.k.item.Code, b.k.item.Code), cmp.Compare(a.flow, b.flow))
 	})
-	n := len(keys)
+	n := len(rows)
 	var (
-		ab, an, ib, ic, cb, cn, dt, tm = make([]string, 0, n), make([]string, 0, n), make([]string, 0, n), make([]string, 0, n), make([]string, 0, n), make([]string, 0, n), make([]string, 0, n), make([]string, 0, n)
-		qi, qo, vi, vo                 = make([]string, 0, n), make([]string, 0, n), make([]string, 0, n), make([]string, 0, n)
-		day                            = make([]time.Time, 0, n)
-		rev                            = make([]bool, 0, n)
+		ab, an, ib, ic = make([]string, 0, n), make([]string, 0, n), make([]string, 0, n), make([]string, 0, n)
+		qi, qo, vi, vo = make([]string, 0, n), make([]string, 0, n), make([]string, 0, n), make([]string, 0, n)
+		day            = make([]time.Time, 0, n)
+		flow           = make([]int64, 0, n)
 	)
-	for _, k := range keys {
-		t := sums[k]
+	for _, r := range rows {
+		k, t := r.k, r.t
 		ab, an, ib, ic = append(ab, k.account.Book), append(an, k.account.Name), append(ib, k.item.Book), append(ic, k.item.Code)
-		cb, cn, dt, tm = append(cb, k.counter.Book), append(cn, k.counter.Name), append(dt, k.docType), append(tm, k.mode)
-		day, rev = append(day, k.day), append(rev, k.reversal)
+		day, flow = append(day, k.day), append(flow, r.flow)
 		qi, qo, vi, vo = append(qi, t[0].String()), append(qo, t[1].String()), append(vi, t[2].String()), append(vo, t[3].String())
 	}
-	b.Queue(`INSERT INTO `+table+` AS t (account_book, `+col+`, account_name, item_book, item_code, counter_book, counter_name, doc_type, trade_mode, reversal,
-			quantity_in, quantity_out, value_in, value_out)
-		SELECT * FROM unnest($1::text[], $2::date[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::bool[],
-			$11::text[]::numeric[], $12::text[]::numeric[], $13::text[]::numeric[], $14::text[]::numeric[])
-		ON CONFLICT (account_book, `+col+`, account_name, item_book, item_code, counter_book, counter_name, doc_type, trade_mode, reversal)
+	b.Queue(`INSERT INTO `+table+` AS t (account_book, `+col+`, account_name, item_book, item_code, flow, quantity_in, quantity_out, value_in, value_out)
+		SELECT * FROM unnest($1::text[], $2::date[], $3::text[], $4::text[], $5::text[], $6::int8[],
+			$7::text[]::numeric[], $8::text[]::numeric[], $9::text[]::numeric[], $10::text[]::numeric[])
+		ON CONFLICT (account_book, `+col+`, account_name, item_book, item_code, flow)
 		DO UPDATE SET quantity_in = t.quantity_in + excluded.quantity_in, quantity_out = t.quantity_out + excluded.quantity_out,
 		              value_in = t.value_in + excluded.value_in, value_out = t.value_out + excluded.value_out`,
-		ab, day, an, ib, ic, cb, cn, dt, tm, rev, qi, qo, vi, vo)
+		ab, day, an, ib, ic, flow, qi, qo, vi, vo)
+}
+
+// firstOfQuarter is the first day of t's quarter.
+func firstOfQuarter(t time.Time) time.Time {
+	return time.Date(t.Year(), t.Month()-(t.Month()-1)%3, 1, 0, 0, 0, 0, t.Location())
 }
 
 func cmpBool(a, b bool) int {

@@ -143,7 +143,10 @@ func TestMigrationFillsFlowTotalsFromPostings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, sql := range []string{`DROP TABLE ledger_flow_totals`, `DROP TABLE ledger_flow_month_totals`, `DROP TABLE ledger_month_totals`, `DELETE FROM schema_migrations WHERE component = 'ledger' AND version >= 32`} {
+	// The database as a server before the totals by flow left it: they
+	// are filled from the postings (0033, 0035), then numbered by flow
+	// (0040) and moved to the narrow tables (0042, 0044, 0046).
+	for _, sql := range []string{`DROP TABLE ledger_flow_days`, `DROP TABLE ledger_flow_months`, `DROP TABLE ledger_flow_quarters`, `DROP TABLE ledger_flows`, `DROP SEQUENCE ledger_flow_ids`, `DELETE FROM schema_migrations WHERE component = 'ledger' AND version >= 32`} {
 		if _, err := old.Exec(ctx, sql); err != nil {
 			t.Fatal(err)
 		}
@@ -177,8 +180,10 @@ func TestMigrationFillsFlowTotalsFromPostings(t *testing.T) {
 func TestPeriodTotalsAcrossMonthsAgreeWithBalancesAsOf(t *testing.T) {
 	s := newStore(t, pgstore.Options{})
 	ctx := context.Background()
-	// Journals on the first, middle and last days of three months.
-	for _, day := range []string{"2026-01-01", "2026-01-15", "2026-01-31", "2026-02-01", "2026-02-14", "2026-02-28", "2026-03-01", "2026-03-10", "2026-03-31"} {
+	// Journals on the first, middle and last days of three months, and
+	// in the months of the next two quarters.
+	for _, day := range []string{"2026-01-01", "2026-01-15", "2026-01-31", "2026-02-01", "2026-02-14", "2026-02-28", "2026-03-01", "2026-03-10", "2026-03-31",
+		"2026-04-01", "2026-05-20", "2026-06-30", "2026-07-01", "2026-08-31", "2026-09-15"} {
 		mustPost(t, s, req(date(day), in(itemA, "KGM", "10.125", "100.50")))
 		mustPost(t, s, req(date(day), move(itemA, "KGM", bonded, dom, "3")))
 		mustPost(t, s, req(date(day), move(itemA, "KGM", bonded, inspect, "1.5")))
@@ -186,6 +191,12 @@ func TestPeriodTotalsAcrossMonthsAgreeWithBalancesAsOf(t *testing.T) {
 	for _, p := range [][2]string{
 		{"2026-01-01", "2026-03-31"}, {"2026-01-15", "2026-03-10"}, {"2026-02-01", "2026-02-28"}, {"2026-01-31", "2026-02-01"},
 		{"2026-02-14", "2026-02-14"}, {"2026-01-02", "2026-02-28"}, {"2026-02-01", "2026-03-30"}, {"2025-12-01", "2026-04-30"},
+		{"2025-12-01", "2026-09-30"}, {"2026-02-01", "2026-08-31"}, {"2026-04-01", "2026-06-30"}, {"2026-03-31", "2026-07-01"},
+		{"2026-01-15", "2026-09-15"}, {"2026-03-01", "2026-09-30"}, {"2026-01-01", "2026-12-31"},
+		// Months covered mostly (read whole, less the days outside) and
+		// openings late in a month (its whole month less the days from on).
+		{"2026-01-02", "2026-03-31"}, {"2026-01-02", "2026-01-30"}, {"2026-02-28", "2026-08-30"}, {"2026-01-16", "2026-06-29"},
+		{"2026-03-30", "2026-03-31"}, {"2026-06-30", "2026-09-14"}, {"2026-02-02", "2026-02-27"},
 	} {
 		q := ledger.PeriodQuery{Book: book, From: date(p[0]), To: date(p[1])}
 		pt, err := s.PeriodTotals(ctx, q)

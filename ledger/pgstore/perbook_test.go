@@ -228,9 +228,11 @@ func TestMigrationNumbersExistingJournalsAndKeepsSeals(t *testing.T) {
 		`DROP TABLE ledger_book_seqs`,
 		`DROP SEQUENCE ledger_journal_ids`,
 		`UPDATE ledger_counters SET value = (SELECT max(id) FROM ledger_journals) WHERE name = 'journal'`,
-		`DROP TABLE ledger_flow_totals`,
-		`DROP TABLE ledger_flow_month_totals`,
-		`DROP TABLE ledger_month_totals`,
+		`DROP TABLE ledger_flow_days`,
+		`DROP TABLE ledger_flow_months`,
+		`DROP TABLE ledger_flow_quarters`,
+		`DROP TABLE ledger_flows`,
+		`DROP SEQUENCE ledger_flow_ids`,
 		`DELETE FROM schema_migrations WHERE component = 'ledger' AND version > 23`,
 	} {
 		if _, err := old.Exec(ctx, q); err != nil {

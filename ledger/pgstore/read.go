@@ -434,13 +434,19 @@ func wrapRead(err error) error {
 	return storeError(fmt.Errorf("reading the ledger: %w", err))
 }
 
-// PeriodTotals implements ledger.Store. The opening balances are the sums
-// of the book accounts' monthly net totals (ledger_month_totals) of the
-// months before the period's first month, and of the per-day totals of
-// that month's days before the period. The flows are the sums of their
-// totals by flow: whole months from their monthly sums
-// (ledger_flow_month_totals), the days of partial months from the per-day
-// rows (ledger_flow_totals). Both are read in one
+// PeriodTotals implements ledger.Store. The opening balances are the net
+// sums of the book accounts' totals by flow of the quarters
+// (ledger_flow_quarters) and then months (ledger_flow_months) before the
+// period's first month, and of the per-day totals by flow (ledger_flow_days,
+// keyed by book and day, where ledger_day_totals would be scanned whole)
+// of that month's days before the period. The flows are the sums of their
+// totals by flow, grouped by the number of their flow (ledger_flows): whole
+// quarters from their quarterly sums (ledger_flow_quarters), the other
+// whole months from their monthly sums (ledger_flow_months), and a month
+// the period covers in part from the per-day rows (ledger_flow_days) of
+// its days in the period, or, when those are more than half of it, from
+// its monthly sums less the per-day rows of its days outside the period
+// (splitPeriod); the opening likewise. All are read in one
 // snapshot, so they agree with each other however journals are written
 // meanwhile.
 func (s *Store) PeriodTotals(ctx context.Context, q ledger.PeriodQuery) (ledger.PeriodTotals, error) {
@@ -453,9 +459,7 @@ func (s *Store) PeriodTotals(ctx context.Context, q ledger.PeriodQuery) (ledger.
 	if q.To.Before(q.From) {
 		return ledger.PeriodTotals{}, ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "to", "the period ends on %s, before it starts on %s; give a last day on or after the first", ledger.FormatDate(q.To), ledger.FormatDate(q.From))
 	}
-	// The period is: days [from, d1] + whole months [m1, m2] + days [d2, to];
-	// without a whole month, all of it is days.
-	m1, m2, d1, d2 := wholeMonths(q.From, q.To)
+	sp := splitPeriod(q.From, q.To)
 	var out ledger.PeriodTotals
 	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
 		if s.engine == pgtx.PostgreSQL {
@@ -465,12 +469,18 @@ func (s *Store) PeriodTotals(ctx context.Context, q ledger.PeriodQuery) (ledger.
 			}
 		}
 		rows, err := tx.Query(ctx, `SELECT account_name, item_book, item_code, sum(quantity)::text, sum(value)::text
-			FROM (SELECT account_name, item_book, item_code, quantity, value
-				FROM ledger_month_totals WHERE account_book = $1 AND month < $2
+			FROM (SELECT account_name, item_book, item_code, quantity_in - quantity_out AS quantity, value_in - value_out AS value
+				FROM ledger_flow_quarters WHERE account_book = $1 AND quarter < $2
 				UNION ALL
 				SELECT account_name, item_book, item_code, quantity_in - quantity_out, value_in - value_out
-				FROM ledger_day_totals WHERE account_book = $1 AND day >= $2 AND day < $3) o
-			GROUP BY account_name, item_book, item_code`, q.Book, firstOfMonth(q.From), q.From)
+				FROM ledger_flow_months WHERE account_book = $1 AND month >= $2 AND month < $3
+				UNION ALL
+				SELECT account_name, item_book, item_code, quantity_in - quantity_out, value_in - value_out
+				FROM ledger_flow_days WHERE account_book = $1 AND day = ANY($4)
+				UNION ALL
+				SELECT account_name, item_book, item_code, quantity_out - quantity_in, value_out - value_in
+				FROM ledger_flow_days WHERE account_book = $1 AND day = ANY($5)) o
+			GROUP BY account_name, item_book, item_code`, q.Book, firstOfQuarter(sp.openingMonths), sp.openingMonths, sp.openingPlus, sp.openingMinus)
 		if err != nil {
 			return err
 		}
@@ -484,26 +494,39 @@ func (s *Store) PeriodTotals(ctx context.Context, q ledger.PeriodQuery) (ledger.
 		if err != nil {
 			return err
 		}
-		rows, err = tx.Query(ctx, `SELECT account_name, item_book, item_code, counter_book, counter_name, doc_type, trade_mode, reversal,
+		rows, err = tx.Query(ctx, `SELECT account_name, item_book, item_code, flow,
 				sum(quantity_in)::text, sum(quantity_out)::text, sum(value_in)::text, sum(value_out)::text
-			FROM (SELECT account_name, item_book, item_code, counter_book, counter_name, doc_type, trade_mode, reversal, quantity_in, quantity_out, value_in, value_out
-				FROM ledger_flow_month_totals WHERE account_book = $1 AND month >= $2 AND month <= $3
+			FROM (SELECT account_name, item_book, item_code, flow, quantity_in, quantity_out, value_in, value_out
+				FROM ledger_flow_quarters WHERE account_book = $1 AND quarter >= $2 AND quarter <= $3
 				UNION ALL
-				SELECT account_name, item_book, item_code, counter_book, counter_name, doc_type, trade_mode, reversal, quantity_in, quantity_out, value_in, value_out
-				FROM ledger_flow_totals WHERE account_book = $1 AND ((day >= $4 AND day <= $5) OR (day >= $6 AND day <= $7))) f
-			GROUP BY account_name, item_book, item_code, counter_book, counter_name, doc_type, trade_mode, reversal`,
-			q.Book, m1, m2, q.From, d1, d2, q.To)
+				SELECT account_name, item_book, item_code, flow, quantity_in, quantity_out, value_in, value_out
+				FROM ledger_flow_months WHERE account_book = $1 AND month = ANY($4)
+				UNION ALL
+				SELECT account_name, item_book, item_code, flow, quantity_in, quantity_out, value_in, value_out
+				FROM ledger_flow_days WHERE account_book = $1 AND day = ANY($5)
+				UNION ALL
+				SELECT account_name, item_book, item_code, flow, -quantity_in, -quantity_out, -value_in, -value_out
+				FROM ledger_flow_days WHERE account_book = $1 AND day = ANY($6)) f
+			GROUP BY account_name, item_book, item_code, flow
+			HAVING sum(quantity_in) <> 0 OR sum(quantity_out) <> 0 OR sum(value_in) <> 0 OR sum(value_out) <> 0`,
+			q.Book, sp.quarters[0], sp.quarters[1], sp.months, sp.plusDays, sp.minusDays)
 		if err != nil {
 			return err
 		}
+		var ids []int64
 		out.Flows, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (ledger.FlowTotal, error) {
 			f := ledger.FlowTotal{Account: ledger.AccountRef{Book: q.Book}}
+			var id int64
 			var qi, qo, vi, vo string
-			err := r.Scan(&f.Account.Name, &f.Item.Book, &f.Item.Code, &f.Counterpart.Book, &f.Counterpart.Name, &f.Document.Type, &f.Document.TradeMode, &f.Reversal, &qi, &qo, &vi, &vo)
+			err := r.Scan(&f.Account.Name, &f.Item.Book, &f.Item.Code, &id, &qi, &qo, &vi, &vo)
 			f.QuantityIn, f.QuantityOut, f.ValueIn, f.ValueOut = dec(qi), dec(qo), dec(vi), dec(vo)
+			ids = append(ids, id)
 			return f, err
 		})
-		return err
+		if err != nil {
+			return err
+		}
+		return spellFlows(ctx, tx, out.Flows, ids)
 	})
 	if err != nil {
 		return ledger.PeriodTotals{}, wrapRead(err)
@@ -525,21 +548,107 @@ func (s *Store) PeriodTotals(ctx context.Context, q ledger.PeriodQuery) (ledger.
 	return out, err
 }
 
-// wholeMonths splits the days from through to into days [from, d1], whole
-// months [m1, m2] (each month named by its first day) and days [d2, to].
-// Without a whole month in the period, m1 is after m2 and the days are
-// [from, to] and none.
-func wholeMonths(from, to time.Time) (m1, m2, d1, d2 time.Time) {
-	m1 = firstOfMonth(from)
-	if !m1.Equal(from) {
-		m1 = m1.AddDate(0, 1, 0)
+// spellFlows fills in the counterpart, document and reversal of each flow
+// total from the number of its flow (ids[i] is that of flows[i]).
+func spellFlows(ctx context.Context, q querier, flows []ledger.FlowTotal, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
 	}
-	m2 = firstOfMonth(to)
-	if !m2.AddDate(0, 1, 0).Equal(to.AddDate(0, 0, 1)) {
-		m2 = m2.AddDate(0, -1, 0)
+	distinct := slices.Clone(ids)
+	slices.Sort(distinct)
+	distinct = slices.Compact(distinct)
+	rows, err := q.Query(ctx, `SELECT id, counter_book, counter_name, doc_type, trade_mode, reversal FROM ledger_flows WHERE id = ANY($1)`, distinct)
+	if err != nil {
+		return err
 	}
-	if m2.Before(m1) {
-		return m1, m2, to, to.AddDate(0, 0, 1)
+	type spelt struct {
+		counter  ledger.AccountRef
+		doc      ledger.Document
+		reversal bool
 	}
-	return m1, m2, m1.AddDate(0, 0, -1), m2.AddDate(0, 1, 0)
+	byID := make(map[int64]spelt, len(distinct))
+	var id int64
+	var f spelt
+	if _, err := pgx.ForEachRow(rows, []any{&id, &f.counter.Book, &f.counter.Name, &f.doc.Type, &f.doc.TradeMode, &f.reversal}, func() error {
+		byID[id] = f
+		return nil
+	}); err != nil {
+		return err
+	}
+	for i := range flows {
+		f, ok := byID[ids[i]]
+		if !ok {
+			return fmt.Errorf("flow %d of the totals by flow is not in ledger_flows", ids[i])
+		}
+		flows[i].Counterpart, flows[i].Document, flows[i].Reversal = f.counter, f.doc, f.reversal
+	}
+	return nil
+}
+
+// period is what PeriodTotals reads of a period: its flows are the sums
+// of the whole quarters [quarters[0], quarters[1]] (empty when the first
+// is after the last; each named by its first day), of the months, and of
+// plusDays, less those of minusDays; its opening is the net sum of the
+// totals by flow before the month openingMonths and of the days
+// openingPlus, less those of openingMinus.
+type period struct {
+	quarters                  [2]time.Time
+	months, plusDays          []time.Time
+	minusDays                 []time.Time
+	openingMonths             time.Time
+	openingPlus, openingMinus []time.Time
+}
+
+// splitPeriod splits the days from through to into the fewest rows to
+// read: as many whole quarters as fit, then whole months. A month the
+// period covers only in part is read day by day, or, when the period
+// covers more than half of it, whole less the days outside the period.
+func splitPeriod(from, to time.Time) period {
+	p := period{quarters: [2]time.Time{to.AddDate(0, 0, 1), to}, months: []time.Time{}, plusDays: []time.Time{}, minusDays: []time.Time{}}
+	for at := from; !at.After(to); {
+		month := firstOfMonth(at)
+		next := month.AddDate(0, 1, 0)
+		if q := firstOfQuarter(at); q.Equal(at) && !q.AddDate(0, 3, 0).After(to.AddDate(0, 0, 1)) {
+			if p.quarters[0].After(p.quarters[1]) {
+				p.quarters[0] = q
+			}
+			p.quarters[1] = q
+			at = q.AddDate(0, 3, 0)
+			continue
+		}
+		last := next.AddDate(0, 0, -1)
+		if last.After(to) {
+			last = to
+		}
+		in := days(at, last)
+		if month.Equal(at) && last.Equal(next.AddDate(0, 0, -1)) {
+			p.months = append(p.months, month)
+		} else if 2*len(in) > len(days(month, next.AddDate(0, 0, -1))) {
+			p.months = append(p.months, month)
+			p.minusDays = append(p.minusDays, days(month, at.AddDate(0, 0, -1))...)
+			p.minusDays = append(p.minusDays, days(last.AddDate(0, 0, 1), next.AddDate(0, 0, -1))...)
+		} else {
+			p.plusDays = append(p.plusDays, in...)
+		}
+		at = last.AddDate(0, 0, 1)
+	}
+	// The opening: the months before from's, and the days of from's month
+	// before from, or that whole month less the days from on.
+	month := firstOfMonth(from)
+	next := month.AddDate(0, 1, 0)
+	before, rest := days(month, from.AddDate(0, 0, -1)), days(from, next.AddDate(0, 0, -1))
+	p.openingMonths, p.openingPlus, p.openingMinus = month, before, []time.Time{}
+	if len(before) > len(rest) {
+		p.openingMonths, p.openingPlus, p.openingMinus = next, []time.Time{}, rest
+	}
+	return p
+}
+
+// days lists the days first through last (none when last is before first).
+func days(first, last time.Time) []time.Time {
+	out := []time.Time{}
+	for d := first; !d.After(last); d = d.AddDate(0, 0, 1) {
+		out = append(out, d)
+	}
+	return out
 }

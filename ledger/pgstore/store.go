@@ -46,6 +46,7 @@ import (
 	"context"
 	"fmt"
 	"hash/fnv"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -148,6 +149,11 @@ type Store struct {
 	// (batch.go), one batcher per writer, each for its share of the books
 	// (writerOf).
 	writes []*batcher.Batcher[*op]
+
+	// flowIDs maps each flow (flowOfKey) numbered in ledger_flows to its
+	// number; flowPool numbers the flows not seen before.
+	flowIDs  sync.Map
+	flowPool *pgxpool.Pool
 }
 
 var _ ledger.Store = (*Store)(nil)
@@ -201,7 +207,16 @@ func New(ctx context.Context, pool *pgxpool.Pool, opts Options) (*Store, error) 
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{pool: pool, opts: opts, engine: engine, runner: runner}
+	// Flows are numbered on connections of their own (flowNumbers), so
+	// that a write transaction never waits for a free connection of pool
+	// while holding one.
+	fcfg := pool.Config()
+	fcfg.MaxConns, fcfg.MinConns = 2, 0
+	flowPool, err := pgxpool.NewWithConfig(ctx, fcfg)
+	if err != nil {
+		return nil, fmt.Errorf("connecting to the database: %w", err)
+	}
+	s := &Store{pool: pool, flowPool: flowPool, opts: opts, engine: engine, runner: runner}
 	s.writes = make([]*batcher.Batcher[*op], opts.Writers)
 	for i := range s.writes {
 		s.writes[i] = batcher.New(opts.MaxBatch, opts.MaxWait, s.execute)
@@ -235,6 +250,7 @@ func (s *Store) Close() {
 	for _, w := range s.writes {
 		w.Close()
 	}
+	s.flowPool.Close()
 	s.pool.Close()
 }
 

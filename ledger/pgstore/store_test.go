@@ -145,7 +145,8 @@ func journalCount(t testing.TB, s *pgstore.Store) int {
 // checkInvariants verifies, straight from the tables, that every book
 // holding equals the sum of its postings' legs, that no book holding is
 // negative, that the per-day totals agree with the holdings and with the
-// per-day totals by flow (and those with their monthly sums), and that every
+// per-day totals by flow (and those with their monthly and quarterly sums,
+// every flow numbered), and that every
 // item sums to zero over all accounts (world balances being the sums of
 // their per-day totals).
 func checkInvariants(t testing.TB, s *pgstore.Store) {
@@ -185,25 +186,29 @@ func checkInvariants(t testing.TB, s *pgstore.Store) {
 		FULL JOIN (SELECT account_book, account_name, item_book, item_code, sum(quantity) q, sum(value) v FROM ledger_holdings GROUP BY 1, 2, 3, 4) h
 		USING (account_book, account_name, item_book, item_code)
 		WHERE COALESCE(t.q, 0) <> COALESCE(h.q, 0) OR COALESCE(t.v, 0) <> COALESCE(h.v, 0)`)
+	count("totals by flow name flows that are not numbered", `SELECT count(*) FROM
+		(SELECT flow FROM ledger_flow_days UNION ALL SELECT flow FROM ledger_flow_months UNION ALL SELECT flow FROM ledger_flow_quarters) t
+		WHERE NOT EXISTS (SELECT 1 FROM ledger_flows f WHERE f.id = t.flow)`)
 	count("book per-day totals differ from their totals by flow", `SELECT count(*) FROM
 		(SELECT account_book, account_name, item_book, item_code, day, sum(quantity_in) qi, sum(quantity_out) qo, sum(value_in) vi, sum(value_out) vo
-		 FROM ledger_flow_totals GROUP BY 1, 2, 3, 4, 5) f
+		 FROM ledger_flow_days GROUP BY 1, 2, 3, 4, 5) f
 		FULL JOIN (SELECT * FROM ledger_day_totals WHERE account_book <> '') t USING (account_book, account_name, item_book, item_code, day)
 		WHERE COALESCE(f.qi, 0) <> COALESCE(t.quantity_in, 0) OR COALESCE(f.qo, 0) <> COALESCE(t.quantity_out, 0)
 		   OR COALESCE(f.vi, 0) <> COALESCE(t.value_in, 0) OR COALESCE(f.vo, 0) <> COALESCE(t.value_out, 0)`)
 	count("monthly totals by flow differ from their per-day totals by flow", `SELECT count(*) FROM
-		(SELECT account_book, CAST(date_trunc('month', day) AS DATE) AS month, account_name, item_book, item_code, counter_book, counter_name, doc_type, trade_mode, reversal,
+		(SELECT account_book, CAST(date_trunc('month', day) AS DATE) AS month, account_name, item_book, item_code, flow,
 			sum(quantity_in) qi, sum(quantity_out) qo, sum(value_in) vi, sum(value_out) vo
-		 FROM ledger_flow_totals GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10) f
-		FULL JOIN ledger_flow_month_totals m USING (account_book, month, account_name, item_book, item_code, counter_book, counter_name, doc_type, trade_mode, reversal)
+		 FROM ledger_flow_days GROUP BY 1, 2, 3, 4, 5, 6) f
+		FULL JOIN ledger_flow_months m USING (account_book, month, account_name, item_book, item_code, flow)
 		WHERE COALESCE(f.qi, 0) <> COALESCE(m.quantity_in, 0) OR COALESCE(f.qo, 0) <> COALESCE(m.quantity_out, 0)
 		   OR COALESCE(f.vi, 0) <> COALESCE(m.value_in, 0) OR COALESCE(f.vo, 0) <> COALESCE(m.value_out, 0)`)
-	count("monthly net totals differ from their per-day totals", `SELECT count(*) FROM
-		(SELECT account_book, CAST(date_trunc('month', day) AS DATE) AS month, account_name, item_book, item_code,
-			sum(quantity_in - quantity_out) q, sum(value_in - value_out) v
-		 FROM ledger_day_totals WHERE account_book <> '' GROUP BY 1, 2, 3, 4, 5) d
-		FULL JOIN ledger_month_totals m USING (account_book, month, account_name, item_book, item_code)
-		WHERE COALESCE(d.q, 0) <> COALESCE(m.quantity, 0) OR COALESCE(d.v, 0) <> COALESCE(m.value, 0)`)
+	count("quarterly totals by flow differ from their monthly totals by flow", `SELECT count(*) FROM
+		(SELECT account_book, CAST(date_trunc('quarter', month) AS DATE) AS quarter, account_name, item_book, item_code, flow,
+			sum(quantity_in) qi, sum(quantity_out) qo, sum(value_in) vi, sum(value_out) vo
+		 FROM ledger_flow_months GROUP BY 1, 2, 3, 4, 5, 6) m
+		FULL JOIN ledger_flow_quarters q USING (account_book, quarter, account_name, item_book, item_code, flow)
+		WHERE COALESCE(m.qi, 0) <> COALESCE(q.quantity_in, 0) OR COALESCE(m.qo, 0) <> COALESCE(q.quantity_out, 0)
+		   OR COALESCE(m.vi, 0) <> COALESCE(q.value_in, 0) OR COALESCE(m.vo, 0) <> COALESCE(q.value_out, 0)`)
 	count("items do not sum to zero across accounts", `SELECT count(*) FROM (
 		SELECT item_book, item_code, sum(quantity_in - quantity_out) q, sum(value_in - value_out) v FROM ledger_day_totals GROUP BY 1, 2
 		HAVING sum(quantity_in - quantity_out) <> 0 OR sum(value_in - value_out) <> 0) x`)

@@ -1,0 +1,2 @@
+-- Replaced by ledger_flow_days.
+DROP TABLE ledger_flow_totals;

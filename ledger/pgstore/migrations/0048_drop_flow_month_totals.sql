@@ -1,0 +1,2 @@
+-- Replaced by ledger_flow_months.
+DROP TABLE ledger_flow_month_totals;
