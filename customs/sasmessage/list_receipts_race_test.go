@@ -7,6 +7,35 @@ import (
 	"github.com/zoneledger/zoneledger/customs/zone"
 )
 
+// countChanged runs importOnce from n goroutines at once and counts the
+// calls that report a change; an error fails t.
+func countChanged(t *testing.T, n int, importOnce func() (bool, error)) int {
+	t.Helper()
+	var wg sync.WaitGroup
+	changed := make(chan bool, n)
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c, err := importOnce()
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			changed <- c
+		}()
+	}
+	wg.Wait()
+	close(changed)
+	count := 0
+	for c := range changed {
+		if c {
+			count++
+		}
+	}
+	return count
+}
+
 // declared creates and declares an entry list with inner number inner.
 func (w *world) declared(inner string) zone.List {
 	w.t.Helper()
@@ -35,28 +64,13 @@ func TestConcurrentListReceiptsChangeOnce(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			l := w.declared(tc.inner)
 			msg := receipt(t, w, tc.cno, tc.inner, tc.result, tc.stucd, "", "")
-			var wg sync.WaitGroup
-			changed := make(chan bool, 8)
-			for range 8 {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					out, err := w.msg.ImportReceipts(w.ctx, w.customs, [][]byte{msg})
-					if err != nil {
-						t.Error(err)
-						return
-					}
-					changed <- out[0].Changed
-				}()
-			}
-			wg.Wait()
-			close(changed)
-			n := 0
-			for c := range changed {
-				if c {
-					n++
+			n := countChanged(t, 8, func() (bool, error) {
+				out, err := w.msg.ImportReceipts(w.ctx, w.customs, [][]byte{msg})
+				if err != nil {
+					return false, err
 				}
-			}
+				return out[0].Changed, nil
+			})
 			if n != 1 {
 				t.Fatalf("%d imports changed the list, want 1", n)
 			}
