@@ -148,3 +148,37 @@ func TestReceiptNamingAnotherListsCustomsNumberIsRefused(t *testing.T) {
 		t.Fatalf("%d lists carry the number, want 1", n)
 	}
 }
+
+// TestReceiptBatchRetriedAppliesNothingTwice: a CEB622 batch whose second
+// message names no list applies the first and refuses the second (each
+// receipt is answered on its own); the batch sent again with the second
+// put right applies only the second, a third time nothing, and the 退单
+// in it books its goods back once.
+func TestReceiptBatchRetriedAppliesNothingTwice(t *testing.T) {
+	w := newWorld(t, map[int]string{1: "100"})
+	oa, pa, wba := w.order("BATA", "0046", "SKU-CREAM", "1", "150", "3304990099")
+	a := w.released(oa, pa, wba)
+	ob, pb, wbb := w.order("BATB", "0047", "SKU-CREAM", "2", "150", "3304990099")
+	b := w.released(ob, pb, wbb)
+	ra := receipt(t, a, "1205960001", [2]string{"100", "20261111090000"})
+	rb := receipt(t, b, "1205960001", [2]string{"100", "20261111090000"})
+	wrong := bytes.Replace(rb, []byte("<ceb:copNo>"+b.No+"<"), []byte("<ceb:copNo>QLNOSUCH<"), 1)
+	res, err := w.svc.ImportReceipts(w.ctx, w.customs, [][]byte{ra, wrong})
+	must(t, err)
+	if !res[0].Applied || ledger.ReasonOf(res[1].Err) != ecommerce.ReasonReceiptUnknownList {
+		t.Fatalf("first batch: %+v", res)
+	}
+	if !w.stock(1).Equal(d("98")) {
+		t.Fatalf("stock %s after list %s came back, want 98", w.stock(1), a.No)
+	}
+	for round, want := range [][2]bool{{false, true}, {false, false}} {
+		res, err := w.svc.ImportReceipts(w.ctx, w.customs, [][]byte{ra, rb})
+		must(t, err)
+		if res[0].Err != nil || res[1].Err != nil || res[0].Applied != want[0] || res[1].Applied != want[1] || !res[0].Duplicate {
+			t.Fatalf("round %d: %+v", round, res)
+		}
+		if !w.stock(1).Equal(d("100")) {
+			t.Fatalf("round %d: stock %s, want 100: each 退单 books back once", round, w.stock(1))
+		}
+	}
+}
