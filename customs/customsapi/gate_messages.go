@@ -30,18 +30,18 @@ func (s *GateServer) ExportPassMessage(ctx context.Context, r *customsv1.ExportP
 	})
 }
 
-// ImportPassReceipts implements customsv1.GateServiceServer: the receipts
-// in order, each in its own transaction; the first refused one stops the
-// call with its field prefixed by messages[i].
+// ImportPassReceipts implements customsv1.GateServiceServer: every
+// message read first (a malformed one refuses the call, nothing applied),
+// then the receipts in order, each in its own transaction; the first
+// refused one stops the call with its field prefixed by messages[i].
 func (s *GateServer) ImportPassReceipts(ctx context.Context, r *customsv1.ImportPassReceiptsRequest) (*customsv1.ImportPassReceiptsResponse, error) {
 	return handle(ctx, nil, func(p access.Principal) (*customsv1.ImportPassReceiptsResponse, error) {
 		out := &customsv1.ImportPassReceiptsResponse{}
-		msgs := sasmessage.New(s.svc, nil)
-		for i, m := range r.GetMessages() {
-			res, err := msgs.ImportPassReceipt(ctx, p, m)
-			if err != nil {
-				return nil, inMessage(err, i)
-			}
+		results, i, err := sasmessage.New(s.svc, nil).ImportPassReceipts(ctx, p, r.GetMessages())
+		if err != nil {
+			return nil, inMessage(err, i)
+		}
+		for _, res := range results {
 			out.Results = append(out.Results, &customsv1.PassReceiptResult{MessageType: res.MessageType, MessageId: res.MessageID,
 				PassNo: res.Pass.No, CustomsNo: res.Pass.CustomsNo, Changed: res.Changed,
 				Status: customsv1.PassStatus(enumOut(customsv1.PassStatus_value, "PASS_STATUS_", string(res.Pass.Status)))})

@@ -43,6 +43,9 @@ const (
 	// ReasonReceiptWrongStatus: a 退单 for a list whose goods already came
 	// partly back through a buyer's return.
 	ReasonReceiptWrongStatus = "ECOMMERCE_RECEIPT_WRONG_STATUS"
+	// ReasonReceiptInvtNoTaken: a receipt's invtNo is another list's
+	// customs number, or the list already has another one.
+	ReasonReceiptInvtNoTaken = "ECOMMERCE_RECEIPT_INVT_NO_TAKEN"
 )
 
 // InventoryMessage is a released inventory list as the CEB621 message it

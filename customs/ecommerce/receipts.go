@@ -189,6 +189,18 @@ func (s *Service) importReceipt(ctx context.Context, r ceb.InventoryReturn, path
 		return InventoryList{}, false, false, ledger.Errorf(ledger.KindInvalid, ReasonReceiptMalformed, path+"returnTime", "%v", err)
 	}
 	at = at.UTC()
+	// The e-commerce enterprise's customs code is read before the
+	// transaction: a read on the pool from inside it would wait for a
+	// second connection while holding one, and enough concurrent receipts
+	// would hold them all (a deadlock). A list's enterprise never changes.
+	pre, ebc, err := s.listEbcCode(ctx, r.CopNo)
+	if err != nil {
+		return InventoryList{}, false, false, dbError(err)
+	}
+	rel, err := s.releaseJournal(ctx, pre)
+	if err != nil {
+		return InventoryList{}, false, false, dbError(err)
+	}
 	var out InventoryList
 	var applied, dup bool
 	err = s.ledger.ReadWriteTx(ctx, func(ctx context.Context, tx pgx.Tx, j ledger.Journals) error {
@@ -204,13 +216,17 @@ func (s *Service) importReceipt(ctx context.Context, r ceb.InventoryReturn, path
 		if r.EbpCode != l.Platform {
 			return ledger.Errorf(ledger.KindInvalid, ReasonReceiptListMismatch, path+"ebpCode", "list %s is the platform %s's, not %s's", l.No, l.Platform, r.EbpCode)
 		}
-		if ebc, _, err := s.ebcCode(ctx, l.Enterprise); err != nil {
-			return err
-		} else if r.EbcCode != ebc && r.EbcCode != l.Enterprise {
+		if l.Enterprise != pre.Enterprise {
+			return ledger.Errorf(ledger.KindUnavailable, ledger.ReasonUnavailable, "", "list %s was being written while its receipt was read; send the receipt again", l.No)
+		}
+		if r.EbcCode != ebc && r.EbcCode != l.Enterprise {
 			return ledger.Errorf(ledger.KindInvalid, ReasonReceiptListMismatch, path+"ebcCode", "list %s is the e-commerce enterprise %s's, not %s's", l.No, ebc, r.EbcCode)
 		}
 		if l.Status == ListRefused || l.ReleasedOn.IsZero() {
 			return refuse(ReasonListNotReleased, path+"copNo", "list %s is %s: it was never released nor declared", l.No, l.Status)
+		}
+		if err := claimInvtNo(ctx, tx, l, r.InvtNo, path+"invtNo"); err != nil {
+			return err
 		}
 		tag, err := tx.Exec(ctx, `INSERT INTO ecom_list_receipts (list_no, status_code, return_time, info, guid, applied, imported_at)
 			VALUES ($1, $2, $3, $4, $5, false, $6) ON CONFLICT (list_no, status_code, return_time) DO NOTHING`,
@@ -250,7 +266,7 @@ func (s *Service) importReceipt(ctx context.Context, r ceb.InventoryReturn, path
 		}
 		applied = true
 		if st.Status == CustomsReturned && (l.Status == ListReleased || l.Status == ListReturnRequested) {
-			if err := s.receive(ctx, tx, j, l); err != nil {
+			if err := s.receive(ctx, tx, j, l, rel); err != nil {
 				return err
 			}
 			out, err = loadList(ctx, tx, l.No, false)
@@ -263,4 +279,44 @@ func (s *Service) importReceipt(ctx context.Context, r ceb.InventoryReturn, path
 		return InventoryList{}, false, false, dbError(err)
 	}
 	return s.view(out), applied, dup, nil
+}
+
+// claimInvtNo makes customs' list number invtNo list l's, in tx: a number
+// belongs to one list and a list has one number. A receipt naming another
+// list's number, or another number than the list's, is refused with
+// ECOMMERCE_RECEIPT_INVT_NO_TAKEN. The claim is a row keyed by the number,
+// so two receipts giving one number to two lists cannot both commit.
+func claimInvtNo(ctx context.Context, tx pgx.Tx, l InventoryList, invtNo, field string) error {
+	if invtNo == "" {
+		return nil
+	}
+	if l.CustomsInvtNo != "" && l.CustomsInvtNo != invtNo {
+		return ledger.Errorf(ledger.KindConflict, ReasonReceiptInvtNoTaken, field, "list %s already has customs number %s, not %s; nothing was changed, check the receipt with customs", l.No, l.CustomsInvtNo, invtNo)
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO ecom_list_invt_nos (invt_no, list_no) VALUES ($1, $2) ON CONFLICT (invt_no) DO NOTHING`, invtNo, l.No); err != nil {
+		return err
+	}
+	var holder string
+	if err := tx.QueryRow(ctx, `SELECT list_no FROM ecom_list_invt_nos WHERE invt_no = $1`, invtNo).Scan(&holder); err != nil {
+		return err
+	}
+	if holder != l.No {
+		return ledger.Errorf(ledger.KindConflict, ReasonReceiptInvtNoTaken, field, "customs number %s is list %s's, not list %s's; nothing was changed, check the receipt with customs", invtNo, holder, l.No)
+	}
+	return nil
+}
+
+// listEbcCode is list no as stored and its e-commerce enterprise's
+// customs code, read outside any transaction; a list that does not exist
+// gives an empty list and is refused inside the transaction.
+func (s *Service) listEbcCode(ctx context.Context, no string) (InventoryList, string, error) {
+	l, err := loadList(ctx, s.pool, no, false)
+	if err != nil {
+		if le := ledger.AsError(err); le.Reason == ReasonUnknownList {
+			return InventoryList{}, "", nil
+		}
+		return InventoryList{}, "", err
+	}
+	code, _, err := s.ebcCode(ctx, l.Enterprise)
+	return l, code, err
 }

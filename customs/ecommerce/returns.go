@@ -208,6 +208,10 @@ func (s *Service) ReceiveReturn(ctx context.Context, p access.Principal, no stri
 		return InventoryList{}, ledger.Errorf(ledger.KindPermissionDenied, ledger.ReasonPermissionDenied, "list_no",
 			"principal %q may not confirm that the goods of list %s arrived: the warehouse keeping book %s (enterprise %s) confirms it once the goods are in", p.ID, no, l.Book, b.Enterprise)
 	}
+	rel, err := s.releaseJournal(ctx, l)
+	if err != nil {
+		return InventoryList{}, dbError(err)
+	}
 	// One transaction of the ledger's seam: the goods booked back and the
 	// list finished, or neither.
 	err = s.ledger.ReadWriteTx(ctx, func(ctx context.Context, tx pgx.Tx, j ledger.Journals) error {
@@ -229,7 +233,7 @@ func (s *Service) ReceiveReturn(ctx context.Context, p access.Principal, no stri
 			}
 			l.ReturnedOn = s.today()
 		}
-		return s.receive(ctx, tx, j, l)
+		return s.receive(ctx, tx, j, l, rel)
 	})
 	if err != nil {
 		return InventoryList{}, dbError(err)
@@ -245,7 +249,7 @@ func (s *Service) ReceiveReturn(ctx context.Context, p access.Principal, no stri
 // returnJournal books a return's goods back into the lots the release
 // took them from, each with its carrying value: the whole leg's value for
 // a whole leg, a part's value pro rata, rounded half-up to the fen.
-func (s *Service) returnJournal(ctx context.Context, l InventoryList) (ledger.JournalRequest, error) {
+func (s *Service) returnJournal(l InventoryList, rel ledger.Journal) (ledger.JournalRequest, error) {
 	day := l.ReturnedOn
 	if day.IsZero() { // stored RETURN_RECEIVING before the day was kept
 		day = s.today()
@@ -253,9 +257,8 @@ func (s *Service) returnJournal(ctx context.Context, l InventoryList) (ledger.Jo
 	req := ledger.JournalRequest{Book: l.Book, IdempotencyKey: l.No + ":return", EffectiveDate: day,
 		Document: ledger.Document{Type: "CEB621-RETURN", Number: l.No, TradeMode: "1210"}, Principal: "ecommerce",
 		Metadata: map[string]string{"order_no": l.OrderNo}}
-	rel, err := s.ledger.GetJournal(ctx, l.JournalID)
-	if err != nil {
-		return req, err
+	if rel.ID != l.JournalID {
+		return req, ledger.Errorf(ledger.KindUnavailable, ledger.ReasonUnavailable, "", "list %s was being written while its return was prepared; send the request again", l.No)
 	}
 	for _, rl := range l.ReturnLines {
 		k := slices.IndexFunc(l.Lines, func(ln ListLine) bool { return ln.Seq == rl.Seq })
@@ -288,8 +291,13 @@ func (s *Service) returnJournal(ctx context.Context, l InventoryList) (ledger.Jo
 // confirmed (l.ReturnedOn) and keyed by the list, so a list an earlier
 // version left RETURN_RECEIVING, its journal perhaps posted, is finished
 // with the very same journal.
-func (s *Service) receive(ctx context.Context, tx pgx.Tx, j ledger.Journals, l InventoryList) error {
-	req, err := s.returnJournal(ctx, l)
+//
+// rel is the list's release journal, read before the transaction
+// (releaseJournal): reading it on the pool from inside the transaction
+// would wait for a second connection while holding one, and enough
+// concurrent returns would hold them all.
+func (s *Service) receive(ctx context.Context, tx pgx.Tx, j ledger.Journals, l InventoryList, rel ledger.Journal) error {
+	req, err := s.returnJournal(l, rel)
 	if err != nil {
 		return err
 	}
@@ -370,4 +378,13 @@ func (s *Service) splitReturn(l InventoryList) (InventoryList, *tax.Quote, error
 		return back, nil, err
 	}
 	return back, &q, nil
+}
+
+// releaseJournal is the journal that released list l (an empty journal
+// when it has none yet), read outside any transaction for receive.
+func (s *Service) releaseJournal(ctx context.Context, l InventoryList) (ledger.Journal, error) {
+	if l.JournalID == 0 {
+		return ledger.Journal{}, nil
+	}
+	return s.ledger.GetJournal(ctx, l.JournalID)
 }

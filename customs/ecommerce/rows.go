@@ -156,13 +156,16 @@ func (s *Service) Recover(ctx context.Context) error {
 			releasing = append(releasing, l.No)
 			continue
 		}
-		err := s.ledger.ReadWriteTx(ctx, func(ctx context.Context, tx pgx.Tx, j ledger.Journals) error {
-			c, err := loadList(ctx, tx, l.No, true)
-			if err != nil || c.Status != listReturnReceiving {
-				return err
-			}
-			return s.receive(ctx, tx, j, c)
-		})
+		rel, err := s.releaseJournal(ctx, l)
+		if err == nil {
+			err = s.ledger.ReadWriteTx(ctx, func(ctx context.Context, tx pgx.Tx, j ledger.Journals) error {
+				c, err := loadList(ctx, tx, l.No, true)
+				if err != nil || c.Status != listReturnReceiving {
+					return err
+				}
+				return s.receive(ctx, tx, j, c, rel)
+			})
+		}
 		if err != nil && !isDomain(err) {
 			if !pgtx.Permanent(err) {
 				return dbError(err)

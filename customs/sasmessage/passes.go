@@ -154,12 +154,49 @@ type PassOutcome struct {
 // PASS_MESSAGE_INVALID naming the element path; an unknown code with
 // PASS_RECEIPT_CODE. The same receipt twice changes nothing.
 func (s *Service) ImportPassReceipt(ctx context.Context, p access.Principal, data []byte) (PassOutcome, error) {
-	if p.Disabled || (p.Role != access.RoleCustoms && p.Role != access.RoleAdmin) {
-		return PassOutcome{}, ledger.Errorf(ledger.KindPermissionDenied, ledger.ReasonPermissionDenied, "", "only customs or an admin may import customs' receipts; principal %q is %s", p.ID, p.Role)
+	outs, _, err := s.ImportPassReceipts(ctx, p, [][]byte{data})
+	if err != nil {
+		return PassOutcome{}, err
 	}
+	return outs[0], nil
+}
+
+// ImportPassReceipts imports customs' pass receipts in order, the way
+// ImportReceipts imports list receipts: every message is decoded and read
+// first, so a message that does not decode, breaks its field rules or
+// carries an unknown code refuses the call before any receipt is applied;
+// then each is applied in its own transaction and the first refusal stops
+// the call. On a refusal, the int is the index of the refused message.
+// Receipts applied before it stay applied; sending the whole batch again
+// (once the refused message is put right) applies nothing twice, since
+// the same receipt twice changes nothing.
+func (s *Service) ImportPassReceipts(ctx context.Context, p access.Principal, msgs [][]byte) ([]PassOutcome, int, error) {
+	if p.Disabled || (p.Role != access.RoleCustoms && p.Role != access.RoleAdmin) {
+		return nil, 0, ledger.Errorf(ledger.KindPermissionDenied, ledger.ReasonPermissionDenied, "", "only customs or an admin may import customs' receipts; principal %q is %s", p.ID, p.Role)
+	}
+	outs := make([]PassOutcome, len(msgs))
+	receipts := make([]zone.PassReceipt, len(msgs))
+	for i, data := range msgs {
+		var err error
+		if outs[i], receipts[i], err = readPassReceipt(data); err != nil {
+			return nil, i, err
+		}
+	}
+	for i, r := range receipts {
+		var err error
+		if outs[i].Pass, outs[i].Changed, err = s.zone.ApplyPassReceipt(ctx, p, r); err != nil {
+			return outs[:i], i, err
+		}
+	}
+	return outs, 0, nil
+}
+
+// readPassReceipt decodes one pass receipt, routed by its envelope's
+// message_type, into what it says of its pass.
+func readPassReceipt(data []byte) (PassOutcome, zone.PassReceipt, error) {
 	env, err := sas.ReceiptType(data)
 	if err != nil {
-		return PassOutcome{}, passRefusal(err)
+		return PassOutcome{}, zone.PassReceipt{}, passRefusal(err)
 	}
 	out := PassOutcome{MessageType: env.MessageType, MessageID: env.MessageID}
 	var r zone.PassReceipt
@@ -167,26 +204,20 @@ func (s *Service) ImportPassReceipt(ctx context.Context, p access.Principal, dat
 	case sas.MessageSAS221:
 		_, m, err := sas.DecodeReceipt[sas.SAS221Data](data, sas.MessageSAS221)
 		if err != nil {
-			return out, passRefusal(err)
+			return out, r, passRefusal(err)
 		}
 		r, err = fromSAS221(m.Receipt)
-		if err != nil {
-			return out, err
-		}
+		return out, r, err
 	case sas.MessageSAS251:
 		_, m, err := sas.DecodeReceipt[sas.SAS251Data](data, sas.MessageSAS251)
 		if err != nil {
-			return out, passRefusal(err)
+			return out, r, passRefusal(err)
 		}
 		r, err = fromSAS251(m.Receipt, env.MessageID)
-		if err != nil {
-			return out, err
-		}
+		return out, r, err
 	default:
-		return out, ledger.Errorf(ledger.KindInvalid, zone.ReasonPassReceiptCode, "Package/EnvelopInfo/message_type", "%q is not a gate pass receipt; import SAS221 or SAS251 here", env.MessageType)
+		return out, r, ledger.Errorf(ledger.KindInvalid, zone.ReasonPassReceiptCode, "Package/EnvelopInfo/message_type", "%q is not a gate pass receipt; import SAS221 or SAS251 here", env.MessageType)
 	}
-	out.Pass, out.Changed, err = s.zone.ApplyPassReceipt(ctx, p, r)
-	return out, err
 }
 
 // The element paths of pass receipts.

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -489,28 +488,10 @@ func TestConcurrentReceiptsBookOnce(t *testing.T) {
 	w, _, ps := passWorld(t, false)
 	journals := w.journals(w.h1)
 	msg := sas251(t, w, ps, "M-RACE", "Z3105I250610000000000001", sas.GatePassed, "G1-RACE", "2025-06-10 09:30:00")
-	var wg sync.WaitGroup
-	changed := make(chan bool, 8)
-	for range 8 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			r, err := w.importReceipt(w.customs, msg)
-			if err != nil {
-				t.Error(err)
-				return
-			}
-			changed <- r.Changed
-		}()
-	}
-	wg.Wait()
-	close(changed)
-	n := 0
-	for c := range changed {
-		if c {
-			n++
-		}
-	}
+	n := countChanged(t, 8, func() (bool, error) {
+		r, err := w.importReceipt(w.customs, msg)
+		return r.Changed, err
+	})
 	if n != 1 {
 		t.Fatalf("%d imports changed the pass, want 1", n)
 	}

@@ -122,7 +122,11 @@ type DeclarationServiceClient interface {
 	// list (found by that number, or by the enterprise and its own list number) and moves it —
 	// approved as ApproveList, returned with customs' remark as ReturnList, pre-deducted /
 	// deducted / written off recorded. The same receipt again, or an earlier stage after a later
-	// one, changes nothing. Customs or admin only.
+	// one, changes nothing. Customs or admin only. Every message is read first: a malformed one
+	// or an unknown code refuses the call and nothing is applied; then each receipt is applied in
+	// its own transaction and the first refusal stops the call (field messages[i]/ + the element
+	// path), those before it staying applied: put the refused message right and send the whole
+	// batch again, nothing is applied twice.
 	ImportListReceipts(ctx context.Context, in *ImportListReceiptsRequest, opts ...grpc.CallOption) (*ImportListReceiptsResponse, error)
 }
 
@@ -401,7 +405,11 @@ type DeclarationServiceServer interface {
 	// list (found by that number, or by the enterprise and its own list number) and moves it —
 	// approved as ApproveList, returned with customs' remark as ReturnList, pre-deducted /
 	// deducted / written off recorded. The same receipt again, or an earlier stage after a later
-	// one, changes nothing. Customs or admin only.
+	// one, changes nothing. Customs or admin only. Every message is read first: a malformed one
+	// or an unknown code refuses the call and nothing is applied; then each receipt is applied in
+	// its own transaction and the first refusal stops the call (field messages[i]/ + the element
+	// path), those before it staying applied: put the refused message right and send the whole
+	// batch again, nothing is applied twice.
 	ImportListReceipts(context.Context, *ImportListReceiptsRequest) (*ImportListReceiptsResponse, error)
 	mustEmbedUnimplementedDeclarationServiceServer()
 }

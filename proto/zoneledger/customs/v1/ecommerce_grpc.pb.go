@@ -144,7 +144,10 @@ type EcommerceServiceClient interface {
 	// tax and restores the buyer's annual total. Refusals per receipt: ECOMMERCE_RECEIPT_MALFORMED,
 	// ECOMMERCE_RECEIPT_UNKNOWN_LIST, ECOMMERCE_RECEIPT_UNKNOWN_STATUS,
 	// ECOMMERCE_RECEIPT_LIST_MISMATCH, ECOMMERCE_RECEIPT_WRONG_STATUS, ECOMMERCE_LIST_NOT_RELEASED,
-	// the field being the element path (e.g. "CEB622Message/InventoryReturn[0]/returnStatus").
+	// the field being the element path (e.g. "CEB622Message/InventoryReturn[0]/returnStatus"),
+	// and ECOMMERCE_RECEIPT_INVT_NO_TAKEN when invtNo is another list's. Unlike the list and pass
+	// receipt imports, a refused receipt does not stop the call: each receipt is answered, in its
+	// own transaction. Sending the whole batch again is safe: what was applied answers duplicate.
 	ImportReceipts(ctx context.Context, in *ImportReceiptsRequest, opts ...grpc.CallOption) (*ImportReceiptsResponse, error)
 	// SubmitMessages receives single-window messages as platforms, payment and logistics
 	// enterprises send them: CEB311 orders, CEB411 payments and CEB511 waybills (namespace
@@ -435,7 +438,10 @@ type EcommerceServiceServer interface {
 	// tax and restores the buyer's annual total. Refusals per receipt: ECOMMERCE_RECEIPT_MALFORMED,
 	// ECOMMERCE_RECEIPT_UNKNOWN_LIST, ECOMMERCE_RECEIPT_UNKNOWN_STATUS,
 	// ECOMMERCE_RECEIPT_LIST_MISMATCH, ECOMMERCE_RECEIPT_WRONG_STATUS, ECOMMERCE_LIST_NOT_RELEASED,
-	// the field being the element path (e.g. "CEB622Message/InventoryReturn[0]/returnStatus").
+	// the field being the element path (e.g. "CEB622Message/InventoryReturn[0]/returnStatus"),
+	// and ECOMMERCE_RECEIPT_INVT_NO_TAKEN when invtNo is another list's. Unlike the list and pass
+	// receipt imports, a refused receipt does not stop the call: each receipt is answered, in its
+	// own transaction. Sending the whole batch again is safe: what was applied answers duplicate.
 	ImportReceipts(context.Context, *ImportReceiptsRequest) (*ImportReceiptsResponse, error)
 	// SubmitMessages receives single-window messages as platforms, payment and logistics
 	// enterprises send them: CEB311 orders, CEB411 payments and CEB511 waybills (namespace

@@ -78,9 +78,12 @@ type GateServiceClient interface {
 	// with the reason) and SAS251 (gate status: 1 approved, 2 / 3 / 4 through the gate with the
 	// goods booked as RecordGateEvent books them, 5 deleted). Customs or admin only. Receipts are
 	// idempotent by content: the same receipt again, or a state the pass is past, changes nothing.
-	// The messages are applied in order, each in its own transaction; the first refused one stops
-	// the call, its error's field is messages[i] followed by the element path, and the ones before
-	// it stay applied (sending them again is harmless).
+	// Every message is read first: one that does not decode, breaks its field rules or carries an
+	// unknown code refuses the call and nothing is applied. Then the receipts are applied in order,
+	// each in its own transaction; the first refused one stops the call, its error's field is
+	// messages[i] followed by the element path, and the ones before it stay applied: put the
+	// refused message right and send the whole batch again, nothing is applied twice (the batch
+	// rule of every receipt import but EcommerceService.ImportReceipts, which answers per receipt).
 	ImportPassReceipts(ctx context.Context, in *ImportPassReceiptsRequest, opts ...grpc.CallOption) (*ImportPassReceiptsResponse, error)
 }
 
@@ -226,9 +229,12 @@ type GateServiceServer interface {
 	// with the reason) and SAS251 (gate status: 1 approved, 2 / 3 / 4 through the gate with the
 	// goods booked as RecordGateEvent books them, 5 deleted). Customs or admin only. Receipts are
 	// idempotent by content: the same receipt again, or a state the pass is past, changes nothing.
-	// The messages are applied in order, each in its own transaction; the first refused one stops
-	// the call, its error's field is messages[i] followed by the element path, and the ones before
-	// it stay applied (sending them again is harmless).
+	// Every message is read first: one that does not decode, breaks its field rules or carries an
+	// unknown code refuses the call and nothing is applied. Then the receipts are applied in order,
+	// each in its own transaction; the first refused one stops the call, its error's field is
+	// messages[i] followed by the element path, and the ones before it stay applied: put the
+	// refused message right and send the whole batch again, nothing is applied twice (the batch
+	// rule of every receipt import but EcommerceService.ImportReceipts, which answers per receipt).
 	ImportPassReceipts(context.Context, *ImportPassReceiptsRequest) (*ImportPassReceiptsResponse, error)
 	mustEmbedUnimplementedGateServiceServer()
 }

@@ -550,6 +550,10 @@ const (
 	// FAILED_PRECONDITION: the pass cannot be written as an SAS121 message within the message's
 	// field rules (the message names the element); correct the book, the enterprise or the pass.
 	Reason_PASS_MESSAGE_UNREPRESENTABLE Reason = 595
+	// ALREADY_EXISTS: a CEB622 receipt's invtNo (field ".../invtNo") is customs' list number of
+	// another inventory list, or the list already carries another one. Nothing was applied; check
+	// the receipt with customs.
+	Reason_ECOMMERCE_RECEIPT_INVT_NO_TAKEN Reason = 600
 )
 
 // Enum value maps for Reason.
@@ -731,6 +735,7 @@ var (
 		593: "PASS_RECEIPT_CODE",
 		594: "PASS_RECEIPT_STATE",
 		595: "PASS_MESSAGE_UNREPRESENTABLE",
+		600: "ECOMMERCE_RECEIPT_INVT_NO_TAKEN",
 	}
 	Reason_value = map[string]int32{
 		"REASON_UNSPECIFIED":               0,
@@ -909,6 +914,7 @@ var (
 		"PASS_RECEIPT_CODE":                593,
 		"PASS_RECEIPT_STATE":               594,
 		"PASS_MESSAGE_UNREPRESENTABLE":     595,
+		"ECOMMERCE_RECEIPT_INVT_NO_TAKEN":  600,
 	}
 )
 
@@ -943,7 +949,7 @@ var File_zoneledger_errors_v1_reason_proto protoreflect.FileDescriptor
 
 const file_zoneledger_errors_v1_reason_proto_rawDesc = "" +
 	"\n" +
-	"!zoneledger/errors/v1/reason.proto\x12\x14zoneledger.errors.v1*\xf1#\n" +
+	"!zoneledger/errors/v1/reason.proto\x12\x14zoneledger.errors.v1*\x97$\n" +
 	"\x06Reason\x12\x16\n" +
 	"\x12REASON_UNSPECIFIED\x10\x00\x12\x14\n" +
 	"\x10INVALID_ARGUMENT\x10\x01\x12\x13\n" +
@@ -1124,7 +1130,8 @@ const file_zoneledger_errors_v1_reason_proto_rawDesc = "" +
 	"\x19PASS_CUSTOMS_NUMBER_TAKEN\x10\xd0\x04\x12\x16\n" +
 	"\x11PASS_RECEIPT_CODE\x10\xd1\x04\x12\x17\n" +
 	"\x12PASS_RECEIPT_STATE\x10\xd2\x04\x12!\n" +
-	"\x1cPASS_MESSAGE_UNREPRESENTABLE\x10\xd3\x04B\xdf\x01\n" +
+	"\x1cPASS_MESSAGE_UNREPRESENTABLE\x10\xd3\x04\x12$\n" +
+	"\x1fECOMMERCE_RECEIPT_INVT_NO_TAKEN\x10\xd8\x04B\xdf\x01\n" +
 	"\x18com.zoneledger.errors.v1B\vReasonProtoP\x01ZDgithub.com/zoneledger/zoneledger/proto/zoneledger/errors/v1;errorsv1\xa2\x02\x03ZEX\xaa\x02\x14Zoneledger.Errors.V1\xca\x02\x14Zoneledger\\Errors\\V1\xe2\x02 Zoneledger\\Errors\\V1\\GPBMetadata\xea\x02\x16Zoneledger::Errors::V1b\x06proto3"
 
 var (
