@@ -21,10 +21,6 @@ import (
 // envelope.
 const ecomReceiptMaxBytes = 1 << 20
 
-// ecomReceiptMaxFile is the largest receipt file read: the server refuses
-// larger messages.
-const ecomReceiptMaxFile = 4 << 20
-
 func (a *app) ecomMessageCmd() *cobra.Command {
 	var out string
 	c := &cobra.Command{
@@ -88,18 +84,9 @@ customs/ecommerce/README.md. The exit code is 1 if a receipt was refused.`,
 		Example: `  zonectl customs ecommerce receipts CEB622_20261111_*.xml`,
 		Args:    minArgs(1, "at least one FILE"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			msgs := make([][]byte, len(args))
-			for i, name := range args {
-				st, err := os.Stat(name)
-				if err != nil {
-					return usagef("%v", err)
-				}
-				if st.Size() > ecomReceiptMaxFile {
-					return usagef("%s: %d bytes; a CEB622 message is at most %d bytes", name, st.Size(), ecomReceiptMaxFile)
-				}
-				if msgs[i], err = os.ReadFile(name); err != nil {
-					return usagef("%v", err)
-				}
+			msgs, err := readMessageFiles(args)
+			if err != nil {
+				return err
 			}
 			var rows [][]string
 			refused := 0

@@ -103,10 +103,11 @@ the element, e.g. Signature/.../InvtListType[0]/DclQty or list[0]/dclQty.`,
 			if err != nil {
 				return err
 			}
-			data, err := os.ReadFile(args[0])
+			files, err := readMessageFiles(args)
 			if err != nil {
-				return usagef("%v", err)
+				return err
 			}
+			data := files[0]
 			return show(a, cmd, listView, func(ctx context.Context, c *clients) (*customsv1.List, error) {
 				resp, err := c.decls.FileListMessage(ctx, &customsv1.FileListMessageRequest{Message: data, Format: f})
 				return resp.GetList(), err
@@ -150,13 +151,9 @@ does not read, refuses the call before anything is applied
 			if len(args) > 1000 {
 				return usagef("%d files: import at most 1000 receipts per run", len(args))
 			}
-			msgs := make([][]byte, len(args))
-			for i, f := range args {
-				data, err := os.ReadFile(f)
-				if err != nil {
-					return usagef("%v", err)
-				}
-				msgs[i] = data
+			msgs, err := readMessageFiles(args)
+			if err != nil {
+				return err
 			}
 			resp, err := call(a, cmd.Context(), func(ctx context.Context, c *clients) (*customsv1.ImportListReceiptsResponse, error) {
 				return c.decls.ImportListReceipts(ctx, &customsv1.ImportListReceiptsRequest{Messages: msgs})

@@ -15,10 +15,6 @@ import (
 
 // Gate passes as single-window messages: SAS121 out, SAS221 / SAS251 in.
 
-// maxReceiptBytes is the largest receipt file read; the server reads no
-// larger message.
-const maxReceiptBytes = 4 << 20
-
 func (a *app) passMessageCmd() *cobra.Command {
 	var format, out string
 	c := &cobra.Command{
@@ -77,18 +73,9 @@ command; the ones before it stay imported, and importing them again is harmless.
 		Example: "  zonectl customs pass receipts receipts/*.xml",
 		Args:    minArgs(1, "FILE..."),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			files := make([][]byte, len(args))
-			for i, name := range args {
-				st, err := os.Stat(name)
-				if err != nil {
-					return usagef("%v", err)
-				}
-				if st.Size() > maxReceiptBytes {
-					return usagef("%s: %d bytes; a receipt is at most %d bytes", name, st.Size(), maxReceiptBytes)
-				}
-				if files[i], err = os.ReadFile(name); err != nil {
-					return usagef("%v", err)
-				}
+			files, err := readMessageFiles(args)
+			if err != nil {
+				return err
 			}
 			header := []string{"file", "message_type", "message_id", "pass_no", "customs_no", "status", "changed"}
 			l := output.NewList(a.stdout, a.format, header)
