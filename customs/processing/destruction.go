@@ -2,7 +2,6 @@ package processing
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -275,30 +274,12 @@ func (s *Service) decideDestruction(ctx context.Context, p access.Principal, no,
 
 // GetDestruction returns a destruction. Its owner and customs read it.
 func (s *Service) GetDestruction(ctx context.Context, p access.Principal, no string) (Destruction, error) {
-	d, found, err := destructionBy(ctx, s.pool, `no = $1`, no)
-	if err != nil {
-		return d, dbError(err)
-	}
-	missing := notFound(zone.ReasonUnknownDocument, "destruction_no", "there is no destruction %q", no)
-	if !found {
-		return Destruction{}, missing
-	}
-	if err := zone.HideFrom(p, d.Enterprise, missing); err != nil {
-		return Destruction{}, err
-	}
-	return d, nil
+	return readable(ctx, s.pool, p, "proc_destructions", no, func(d Destruction) string { return d.Enterprise },
+		notFound(zone.ReasonUnknownDocument, "destruction_no", "there is no destruction %q", no))
 }
 
 func destructionBy(ctx context.Context, q querier, where string, args ...any) (Destruction, bool, error) {
-	rows, err := q.Query(ctx, `SELECT body FROM proc_destructions WHERE `+where, args...)
-	if err != nil {
-		return Destruction{}, false, err
-	}
-	d, err := pgx.CollectExactlyOneRow(rows, scanJSON[Destruction])
-	if errors.Is(err, pgx.ErrNoRows) {
-		return d, false, nil
-	}
-	return d, err == nil, err
+	return documentBy[Destruction](ctx, q, "proc_destructions", where, args...)
 }
 
 // Residue sales: the trade mode and goods category of the taxable event a

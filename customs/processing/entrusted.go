@@ -2,7 +2,6 @@ package processing
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -210,16 +209,10 @@ func (s *Service) FileEntrustment(ctx context.Context, p access.Principal, e Ent
 
 // GetEntrustment returns an entrustment; its enterprise and customs read it.
 func (s *Service) GetEntrustment(ctx context.Context, p access.Principal, no string) (Entrustment, error) {
-	e, found, err := entrustmentBy(ctx, s.pool, `no = $1`, no)
+	e, err := readable(ctx, s.pool, p, "proc_entrustments", no, func(e Entrustment) string { return e.Enterprise },
+		notFound(zone.ReasonUnknownDocument, "entrustment", "there is no entrustment %q", no))
 	if err != nil {
-		return e, dbError(err)
-	}
-	missing := notFound(zone.ReasonUnknownDocument, "entrustment", "there is no entrustment %q", no)
-	if !found {
-		return Entrustment{}, missing
-	}
-	if err := zone.HideFrom(p, e.Enterprise, missing); err != nil {
-		return Entrustment{}, err
+		return e, err
 	}
 	hs, err := s.ledger.Balances(ctx, ledger.BalanceQuery{Book: e.Book, Account: EntrustedAccount(e.No)})
 	if err != nil {
@@ -238,18 +231,8 @@ func (s *Service) GetEntrustment(ctx context.Context, p access.Principal, no str
 
 // GetEntrustedMove returns an entrusted move; its enterprise and customs read it.
 func (s *Service) GetEntrustedMove(ctx context.Context, p access.Principal, no string) (EntrustedMove, error) {
-	m, found, err := entrustedMoveBy(ctx, s.pool, `no = $1`, no)
-	if err != nil {
-		return m, dbError(err)
-	}
-	missing := notFound(zone.ReasonUnknownDocument, "move_no", "there is no entrusted move %q", no)
-	if !found {
-		return EntrustedMove{}, missing
-	}
-	if err := zone.HideFrom(p, m.Enterprise, missing); err != nil {
-		return EntrustedMove{}, err
-	}
-	return m, nil
+	return readable(ctx, s.pool, p, "proc_entrusted_moves", no, func(m EntrustedMove) string { return m.Enterprise },
+		notFound(zone.ReasonUnknownDocument, "move_no", "there is no entrusted move %q", no))
 }
 
 // ReceiveEntrusted brings a domestic firm's materials onto the book for an
@@ -538,27 +521,11 @@ func entrustmentFor(ctx context.Context, tx pgx.Tx, r Report) (Entrustment, erro
 }
 
 func entrustmentBy(ctx context.Context, q querier, where string, args ...any) (Entrustment, bool, error) {
-	rows, err := q.Query(ctx, `SELECT body FROM proc_entrustments WHERE `+where, args...)
-	if err != nil {
-		return Entrustment{}, false, err
-	}
-	e, err := pgx.CollectExactlyOneRow(rows, scanJSON[Entrustment])
-	if errors.Is(err, pgx.ErrNoRows) {
-		return e, false, nil
-	}
-	return e, err == nil, err
+	return documentBy[Entrustment](ctx, q, "proc_entrustments", where, args...)
 }
 
 func entrustedMoveBy(ctx context.Context, q querier, where string, args ...any) (EntrustedMove, bool, error) {
-	rows, err := q.Query(ctx, `SELECT body FROM proc_entrusted_moves WHERE `+where, args...)
-	if err != nil {
-		return EntrustedMove{}, false, err
-	}
-	m, err := pgx.CollectExactlyOneRow(rows, scanJSON[EntrustedMove])
-	if errors.Is(err, pgx.ErrNoRows) {
-		return m, false, nil
-	}
-	return m, err == nil, err
+	return documentBy[EntrustedMove](ctx, q, "proc_entrusted_moves", where, args...)
 }
 
 // addBondedValue adds to a report's entrustment the carrying value of the

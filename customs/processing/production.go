@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -489,24 +488,7 @@ func refusal(err error, offset int, req ledger.JournalRequest, fields []string) 
 
 // reportByInner finds a report by its enterprise's own number.
 func reportByInner(ctx context.Context, q querier, enterprise, innerNo string) (Report, bool, error) {
-	rows, err := q.Query(ctx, `SELECT body FROM proc_reports WHERE enterprise = $1 AND inner_no = $2`, enterprise, innerNo)
-	if err != nil {
-		return Report{}, false, err
-	}
-	r, err := pgx.CollectExactlyOneRow(rows, scanReport)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return r, false, nil
-	}
-	return r, err == nil, err
-}
-
-func scanReport(row pgx.CollectableRow) (Report, error) {
-	var body string
-	if err := row.Scan(&body); err != nil {
-		return Report{}, err
-	}
-	var r Report
-	return r, json.Unmarshal([]byte(body), &r)
+	return documentBy[Report](ctx, q, "proc_reports", `enterprise = $1 AND inner_no = $2`, enterprise, innerNo)
 }
 
 // nextNumber issues the next number of a kind of document of a book and
@@ -560,22 +542,8 @@ ON CONFLICT (book, finished_seq, version, material_seq) DO UPDATE SET finished =
 
 // GetReport returns a production report. Its owner and customs read it.
 func (s *Service) GetReport(ctx context.Context, p access.Principal, no string) (Report, error) {
-	rows, err := s.pool.Query(ctx, `SELECT body FROM proc_reports WHERE no = $1`, no)
-	if err != nil {
-		return Report{}, dbError(err)
-	}
-	r, err := pgx.CollectExactlyOneRow(rows, scanReport)
-	missing := notFound(zone.ReasonUnknownDocument, "report_no", "there is no production report %q", no)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return Report{}, missing
-	}
-	if err != nil {
-		return Report{}, dbError(err)
-	}
-	if err := zone.HideFrom(p, r.Enterprise, missing); err != nil {
-		return Report{}, err
-	}
-	return r, nil
+	return readable(ctx, s.pool, p, "proc_reports", no, func(r Report) string { return r.Enterprise },
+		notFound(zone.ReasonUnknownDocument, "report_no", "there is no production report %q", no))
 }
 
 // ListReports pages a book's production reports in number order.
@@ -590,7 +558,7 @@ func (s *Service) ListReports(ctx context.Context, p access.Principal, book, aft
 	if err != nil {
 		return nil, dbError(err)
 	}
-	out, err := pgx.CollectRows(rows, scanReport)
+	out, err := pgx.CollectRows(rows, scanJSON[Report])
 	return out, dbError(err)
 }
 

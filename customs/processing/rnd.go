@@ -335,15 +335,6 @@ func projectOf(ctx context.Context, q querier, book, code string, lock bool) (Pr
 	return pr, err == nil, err
 }
 
-func scanJSON[T any](row pgx.CollectableRow) (T, error) {
-	var body string
-	var v T
-	if err := row.Scan(&body); err != nil {
-		return v, err
-	}
-	return v, jsonUnmarshal(body, &v)
-}
-
 // checkUse validates a use's lines against the book's: materials are 料件
 // lines (equipment is held apart), outputs are not equipment, quantities
 // at each line's scale.
@@ -526,20 +517,6 @@ func (s *Service) FileRndUse(ctx context.Context, p access.Principal, u RndUse) 
 
 // GetRndUse returns an R&D use. Its owner and customs read it.
 func (s *Service) GetRndUse(ctx context.Context, p access.Principal, no string) (RndUse, error) {
-	rows, err := s.pool.Query(ctx, `SELECT body FROM proc_rnd_uses WHERE no = $1`, no)
-	if err != nil {
-		return RndUse{}, dbError(err)
-	}
-	u, err := pgx.CollectExactlyOneRow(rows, scanJSON[RndUse])
-	missing := notFound(zone.ReasonUnknownDocument, "use_no", "there is no R&D use %q", no)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return RndUse{}, missing
-	}
-	if err != nil {
-		return RndUse{}, dbError(err)
-	}
-	if err := zone.HideFrom(p, u.Enterprise, missing); err != nil {
-		return RndUse{}, err
-	}
-	return u, nil
+	return readable(ctx, s.pool, p, "proc_rnd_uses", no, func(u RndUse) string { return u.Enterprise },
+		notFound(zone.ReasonUnknownDocument, "use_no", "there is no R&D use %q", no))
 }
