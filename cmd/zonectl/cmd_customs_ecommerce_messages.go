@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 	"strconv"
 
 	"github.com/spf13/cobra"
@@ -47,18 +46,10 @@ file is --out.)`,
 			if err != nil {
 				return err
 			}
-			if out == "" || out == "-" {
-				_, err := a.stdout.Write(resp.GetMessage())
-				return err
-			}
-			if err := os.WriteFile(out, resp.GetMessage(), 0o666); err != nil {
-				return fmt.Errorf("writing the CEB621: %w", err)
-			}
-			a.note("%s: %d bytes, the CEB621 of list %s (the server's name %s)", out, len(resp.GetMessage()), args[0], resp.GetFileName())
-			return nil
+			return a.writeMessage(out, resp.GetMessage(), resp.GetFileName(), "the CEB621 of list "+args[0])
 		}),
 	}
-	bind(c, flagSpec{&out, "out", "write the XML to this file (- or empty: standard output)"})
+	bind(c, flagSpec{&out, "out", "write the XML to this file, or into this directory under the server's name (- or empty: standard output)"})
 	return c
 }
 

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -62,19 +60,7 @@ writes the file, --out DIR writes it into DIR under the server's name
 			if err != nil {
 				return err
 			}
-			if out == "" || out == "-" {
-				_, err := a.stdout.Write(resp.GetMessage())
-				return err
-			}
-			path := out
-			if st, err := os.Stat(out); err == nil && st.IsDir() {
-				path = filepath.Join(out, filepath.Base(resp.GetFileName()))
-			}
-			if err := os.WriteFile(path, resp.GetMessage(), 0o666); err != nil {
-				return fmt.Errorf("writing the message: %w", err)
-			}
-			a.note("%s: %d bytes, list %s as INV101", path, len(resp.GetMessage()), args[0])
-			return nil
+			return a.writeMessage(out, resp.GetMessage(), resp.GetFileName(), "list "+args[0]+" as INV101")
 		}),
 	}
 	c.Flags().StringVar(&format, "format", "", "xml (default) or json")

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 	"strconv"
 	"strings"
 
@@ -44,19 +43,11 @@ The enterprise's own numbers are in it (etpsPreentNo = the pass's inner number).
 			if err != nil {
 				return err
 			}
-			if out == "" || out == "-" {
-				_, err := a.stdout.Write(resp.GetMessage())
-				return err
-			}
-			if err := os.WriteFile(out, resp.GetMessage(), 0o666); err != nil {
-				return fmt.Errorf("writing the message: %w", err)
-			}
-			a.note("%s: %d bytes (the server's name %s)", out, len(resp.GetMessage()), resp.GetFileName())
-			return nil
+			return a.writeMessage(out, resp.GetMessage(), resp.GetFileName(), "pass "+args[0]+" as SAS121")
 		}),
 	}
 	bind(c, flagSpec{&format, "format", "xml (default) or json"},
-		flagSpec{&out, "out", "write the message to this file instead of standard output"})
+		flagSpec{&out, "out", "write the message to this file, or into this directory under the server's name (default: standard output)"})
 	return c
 }
 
