@@ -76,6 +76,15 @@ func Places(d decimal.Decimal) int32 {
 	return 0
 }
 
+// FormatMoney writes an amount of money to the fen, never dropping places
+// it has: 12 is "12.00", 1.005 stays "1.005".
+func FormatMoney(d decimal.Decimal) string {
+	if Places(d) <= ValueScale {
+		return d.StringFixed(ValueScale)
+	}
+	return d.String()
+}
+
 // RoundValue rounds an amount of money half-up (away from zero) to the fen.
 func RoundValue(d decimal.Decimal) decimal.Decimal { return d.Round(ValueScale) }
 

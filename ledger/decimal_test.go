@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/shopspring/decimal"
 )
 
 // TestParseDecimalSaysTheLimit: a well-formed number too long for the
@@ -34,6 +36,14 @@ func TestParseDecimalSaysTheLimit(t *testing.T) {
 		var le *Error
 		if !errors.As(err, &le) || le.Reason != ReasonMalformedDecimal {
 			t.Errorf("ParseDecimal(%q): %v; want %s", bad, err, ReasonMalformedDecimal)
+		}
+	}
+}
+
+func TestFormatMoneyWritesTheFenAndKeepsFinerPlaces(t *testing.T) {
+	for in, want := range map[string]string{"12": "12.00", "0": "0.00", "1.5": "1.50", "1.234": "1.234", "-3.1": "-3.10"} {
+		if got := FormatMoney(decimal.RequireFromString(in)); got != want {
+			t.Errorf("FormatMoney(%s) = %s, want %s", in, got, want)
 		}
 	}
 }

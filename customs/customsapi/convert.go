@@ -126,14 +126,6 @@ func enumOut(values map[string]int32, prefix, name string) int32 {
 
 func qty(d decimal.Decimal) string { return d.String() }
 
-// money writes an amount to the fen, never dropping places it has.
-func money(d decimal.Decimal) string {
-	if ledger.Places(d) <= ledger.ValueScale {
-		return d.StringFixed(ledger.ValueScale)
-	}
-	return d.String()
-}
-
 func dateOut(t time.Time) string {
 	if t.IsZero() {
 		return ""
@@ -262,7 +254,7 @@ func materialsIn(ps *parser, ms []*customsv1.ListLineMaterial, f string) []zone.
 func materialsOut(ms []zone.MaterialLine) []*customsv1.ListLineMaterial {
 	var out []*customsv1.ListLineMaterial
 	for _, m := range ms {
-		out = append(out, &customsv1.ListLineMaterial{BookSeq: int32(m.BookSeq), Quantity: qty(m.Quantity), Value: money(m.Value),
+		out = append(out, &customsv1.ListLineMaterial{BookSeq: int32(m.BookSeq), Quantity: qty(m.Quantity), Value: ledger.FormatMoney(m.Value),
 			HsCode: m.HSCode, Unit: m.Unit, LegalQuantity: qty(m.LegalQuantity), LegalUnit: m.LegalUnit, FirstImport: dateOut(m.FirstImport)})
 	}
 	return out
@@ -281,8 +273,8 @@ func listOut(l zone.List) *customsv1.List {
 	for _, ln := range l.Lines {
 		out.Lines = append(out.Lines, &customsv1.ListLine{Seq: int32(ln.Seq), BookSeq: int32(ln.BookSeq), PartNumber: ln.PartNumber,
 			Quantity: qty(ln.Quantity), Unit: ln.Unit, DeclaredQuantity: qty(ln.DeclaredQuantity), DeclaredUnit: ln.DeclaredUnit,
-			LegalQuantity: qty(ln.LegalQuantity), UnitPrice: qty(ln.UnitPrice), Total: money(ln.Total), Currency: ln.Currency,
-			CnyValue: money(ln.CNYValue), Country: ln.Country, GrossWeight: qty(ln.GrossWeight), NetWeight: qty(ln.NetWeight),
+			LegalQuantity: qty(ln.LegalQuantity), UnitPrice: qty(ln.UnitPrice), Total: ledger.FormatMoney(ln.Total), Currency: ln.Currency,
+			CnyValue: ledger.FormatMoney(ln.CNYValue), Country: ln.Country, GrossWeight: qty(ln.GrossWeight), NetWeight: qty(ln.NetWeight),
 			Lot: ln.Lot, Passed: qty(ln.Passed), Lots: lotsOut(ln.Lots), Materials: materialsOut(ln.Materials),
 			ConsumptionVersion: ln.ConsumptionVersion, GoodsCategory: goodsCategoryOut(ln.GoodsCategory),
 			Source: ln.Source, SourceDocumentType: ln.SourceDocType, SourceDocumentNo: ln.SourceDocNo})
@@ -309,8 +301,8 @@ func formIn(r *customsv1.CreateFormRequest) (zone.Form, error) {
 
 func formOut(f zone.Form) *customsv1.Form {
 	return &customsv1.Form{FormNo: f.No, InnerNo: f.InnerNo, Enterprise: f.Enterprise, BookNo: f.Book, FormType: string(f.Type),
-		ValidFrom: dateOut(f.ValidFrom), ValidUntil: dateOut(f.ValidUntil), Guarantee: money(f.Guarantee), Note: f.Note,
-		FiledBy: f.FiledBy, CreatedAt: ts(f.CreatedAt), InputHash: f.InputHash, TaxAssessed: money(f.TaxAssessed), TaxPaid: money(f.TaxPaid), Status: formStatus(f)}
+		ValidFrom: dateOut(f.ValidFrom), ValidUntil: dateOut(f.ValidUntil), Guarantee: ledger.FormatMoney(f.Guarantee), Note: f.Note,
+		FiledBy: f.FiledBy, CreatedAt: ts(f.CreatedAt), InputHash: f.InputHash, TaxAssessed: ledger.FormatMoney(f.TaxAssessed), TaxPaid: ledger.FormatMoney(f.TaxPaid), Status: formStatus(f)}
 }
 
 // formStatus is a form's status; forms filed before forms had one are in
@@ -341,7 +333,7 @@ func slipOut(sl zone.Slip) *customsv1.Slip {
 		FiledBy: sl.FiledBy, CreatedAt: ts(sl.CreatedAt), InputHash: sl.InputHash}
 	for _, ln := range sl.Lines {
 		out.Lines = append(out.Lines, &customsv1.SlipLine{BookSeq: int32(ln.BookSeq), Quantity: qty(ln.Quantity), Unit: ln.Unit,
-			Value: money(ln.Value), GrossWeight: qty(ln.GrossWeight), NetWeight: qty(ln.NetWeight)})
+			Value: ledger.FormatMoney(ln.Value), GrossWeight: qty(ln.GrossWeight), NetWeight: qty(ln.NetWeight)})
 	}
 	return out
 }
@@ -376,7 +368,7 @@ func reportOut(r zone.ConsumptionReport) *customsv1.ConsumptionReport {
 	}
 	for _, c := range r.Produced {
 		out.Produced = append(out.Produced, &customsv1.ProducedLine{BookSeq: int32(c.BookSeq), Quantity: qty(c.Quantity), Unit: c.Unit,
-			Value: money(c.Value)})
+			Value: ledger.FormatMoney(c.Value)})
 	}
 	return out
 }
@@ -393,11 +385,11 @@ func certificateOut(c zone.Certificate) *customsv1.Certificate {
 func taxableEventOut(e zone.TaxableEvent) *customsv1.TaxableEvent {
 	return &customsv1.TaxableEvent{Id: e.ID, BookNo: e.Book, Enterprise: e.Enterprise, ListNo: e.ListNo, ListSeq: int32(e.ListSeq),
 		BookSeq: int32(e.BookSeq), HsCode: e.HSCode, Quantity: qty(e.Quantity), Unit: e.Unit, LegalQuantity: qty(e.LegalQuantity),
-		LegalUnit: e.LegalUnit, DutiableValue: money(e.DutiableValue), TradeMode: e.TradeMode, Date: dateOut(e.Date),
-		Duty: money(e.Duty), ConsumptionTax: money(e.ConsumptionTax), Vat: money(e.VAT), Total: money(e.Total),
+		LegalUnit: e.LegalUnit, DutiableValue: ledger.FormatMoney(e.DutiableValue), TradeMode: e.TradeMode, Date: dateOut(e.Date),
+		Duty: ledger.FormatMoney(e.Duty), ConsumptionTax: ledger.FormatMoney(e.ConsumptionTax), Vat: ledger.FormatMoney(e.VAT), Total: ledger.FormatMoney(e.Total),
 		Rule: e.Rule, AssessError: e.AssessError, Waived: e.Waived, Tariff: e.Tariff,
 		TaxDate: dateOut(e.TaxDate), DutyBasis: e.DutyBasis, InterestFrom: dateOut(e.InterestFrom), InterestDays: int32(e.InterestDays),
-		Interest: money(e.Interest), InterestRate: qty(e.InterestRate), Materials: eventMaterialsOut(e.Materials), GeneralTaxpayer: e.GeneralTaxpayer,
+		Interest: ledger.FormatMoney(e.Interest), InterestRate: qty(e.InterestRate), Materials: eventMaterialsOut(e.Materials), GeneralTaxpayer: e.GeneralTaxpayer,
 		GoodsCategory: goodsCategoryOut(e.GoodsCategory)}
 }
 
@@ -405,7 +397,7 @@ func eventMaterialsOut(ms []zone.EventMaterial) []*customsv1.TaxableEventMateria
 	var out []*customsv1.TaxableEventMaterial
 	for _, m := range ms {
 		out = append(out, &customsv1.TaxableEventMaterial{BookSeq: int32(m.BookSeq), HsCode: m.HSCode, LegalQuantity: qty(m.LegalQuantity),
-			LegalUnit: m.LegalUnit, DutiableValue: money(m.DutiableValue), FirstImport: dateOut(m.FirstImport), Duty: qty(m.Duty)})
+			LegalUnit: m.LegalUnit, DutiableValue: ledger.FormatMoney(m.DutiableValue), FirstImport: dateOut(m.FirstImport), Duty: qty(m.Duty)})
 	}
 	return out
 }
@@ -457,7 +449,7 @@ func passOut(p zone.Pass) *customsv1.Pass {
 		CustomsNo: p.CustomsNo}
 	for _, ln := range p.Lines {
 		out.Lines = append(out.Lines, &customsv1.PassLine{ListNo: ln.ListNo, ListSeq: int32(ln.ListSeq), BookSeq: int32(ln.BookSeq),
-			Description: ln.Description, Quantity: qty(ln.Quantity), Unit: ln.Unit, Value: money(ln.Value), Country: ln.Country,
+			Description: ln.Description, Quantity: qty(ln.Quantity), Unit: ln.Unit, Value: ledger.FormatMoney(ln.Value), Country: ln.Country,
 			GrossWeight: qty(ln.GrossWeight), NetWeight: qty(ln.NetWeight),
 			Source: ln.Source, SourceDocumentType: ln.SourceDocType, SourceDocumentNo: ln.SourceDocNo})
 	}

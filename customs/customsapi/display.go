@@ -56,7 +56,7 @@ func (s *DisplayServer) PayDisplayTax(ctx context.Context, r *customsv1.PayDispl
 		if err != nil {
 			return nil, applyNoField(err)
 		}
-		return &customsv1.PayDisplayTaxResponse{Form: formOut(f), Available: money(f.GuaranteeAvailable())}, nil
+		return &customsv1.PayDisplayTaxResponse{Form: formOut(f), Available: ledger.FormatMoney(f.GuaranteeAvailable())}, nil
 	})
 }
 
@@ -128,10 +128,10 @@ func displayMoveIn(r *customsv1.MoveDisplayRequest) (zone.DisplayMove, error) {
 func displayMoveOut(m zone.DisplayMove) *customsv1.DisplayMove {
 	out := &customsv1.DisplayMove{MoveNo: m.No, InnerNo: m.InnerNo, Enterprise: m.Enterprise, BookNo: m.Book, ApplyNo: m.ApplyNo,
 		Kind: customsv1.DisplayKind(enumOut(customsv1.DisplayKind_value, "DISPLAY_KIND_", string(m.Kind))),
-		Date: dateOut(m.Date), Tax: money(m.Tax), JournalId: m.JournalID, FiledBy: m.FiledBy, CreatedAt: ts(m.CreatedAt),
+		Date: dateOut(m.Date), Tax: ledger.FormatMoney(m.Tax), JournalId: m.JournalID, FiledBy: m.FiledBy, CreatedAt: ts(m.CreatedAt),
 		InputHash: m.InputHash}
 	for _, ln := range m.Lines {
-		out.Lines = append(out.Lines, &customsv1.DisplayLine{BookSeq: int32(ln.BookSeq), Quantity: qty(ln.Quantity), Value: money(ln.Value)})
+		out.Lines = append(out.Lines, &customsv1.DisplayLine{BookSeq: int32(ln.BookSeq), Quantity: qty(ln.Quantity), Value: ledger.FormatMoney(ln.Value)})
 	}
 	return out
 }
@@ -140,8 +140,8 @@ func displayMoveOut(m zone.DisplayMove) *customsv1.DisplayMove {
 // book line's holding by its seq as a lot name.
 func displayReportOut(r zone.DisplayReport) (*customsv1.GetDisplayStatusResponse, error) {
 	f := r.Form
-	out := &customsv1.GetDisplayStatusResponse{Form: formOut(f), Guarantee: money(f.Guarantee), TaxAssessed: money(f.TaxAssessed),
-		TaxPaid: money(f.TaxPaid), Available: money(r.Available), Overdue: r.Overdue}
+	out := &customsv1.GetDisplayStatusResponse{Form: formOut(f), Guarantee: ledger.FormatMoney(f.Guarantee), TaxAssessed: ledger.FormatMoney(f.TaxAssessed),
+		TaxPaid: ledger.FormatMoney(f.TaxPaid), Available: ledger.FormatMoney(r.Available), Overdue: r.Overdue}
 	for _, h := range r.OnDisplay {
 		seq, err := strconv.ParseInt(h.Lot, 10, 32)
 		if err != nil {

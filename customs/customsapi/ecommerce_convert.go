@@ -96,12 +96,12 @@ func orderOut(o ecommerce.Order) *customsv1.Order {
 	}
 	reason, msg := splitReason(o.Reason)
 	out := &customsv1.Order{OrderNo: o.OrderNo, Enterprise: o.Enterprise, Buyer: personOut(o.Buyer), Consignee: personOut(o.Consignee),
-		GoodsValue: money(o.GoodsValue), Freight: money(o.Freight), Insurance: money(o.Insurance), Discount: money(o.Discount),
-		TaxTotal: money(o.TaxTotal), ActualPaid: money(o.ActualPaid), IdentityProof: o.IdentityProof,
+		GoodsValue: ledger.FormatMoney(o.GoodsValue), Freight: ledger.FormatMoney(o.Freight), Insurance: ledger.FormatMoney(o.Insurance), Discount: ledger.FormatMoney(o.Discount),
+		TaxTotal: ledger.FormatMoney(o.TaxTotal), ActualPaid: ledger.FormatMoney(o.ActualPaid), IdentityProof: o.IdentityProof,
 		Status: customsv1.OrderStatus(enumOut(customsv1.OrderStatus_value, "ORDER_STATUS_", o.Status)),
 		Reason: reason, ReasonMessage: msg, ListNo: o.ListNo, CreatedAt: ts(o.CreatedAt), InputHash: o.InputHash}
 	for _, l := range o.Lines {
-		out.Lines = append(out.Lines, &customsv1.OrderLine{ItemNo: l.ItemNo, Name: l.Name, Quantity: qty(l.Quantity), Price: qty(l.Price), Total: money(l.Total)})
+		out.Lines = append(out.Lines, &customsv1.OrderLine{ItemNo: l.ItemNo, Name: l.Name, Quantity: qty(l.Quantity), Price: qty(l.Price), Total: ledger.FormatMoney(l.Total)})
 	}
 	return out
 }
@@ -120,11 +120,11 @@ func waybillIn(r *customsv1.SubmitWaybillRequest) (string, ecommerce.Waybill) {
 
 func inventoryListOut(l ecommerce.InventoryList) *customsv1.InventoryList {
 	out := &customsv1.InventoryList{ListNo: l.No, OrderNo: l.OrderNo, Enterprise: l.Enterprise, Platform: l.Platform, BookNo: l.Book,
-		Guarantor: l.Guarantor, BuyerId: l.BuyerID, DutiableValue: money(l.DutiableValue), Duty: money(l.Duty),
-		ConsumptionTax: money(l.ConsumptionTax), Vat: money(l.VAT), Tax: money(l.Tax), Rule: l.Rule, Tariff: l.Tariff,
+		Guarantor: l.Guarantor, BuyerId: l.BuyerID, DutiableValue: ledger.FormatMoney(l.DutiableValue), Duty: ledger.FormatMoney(l.Duty),
+		ConsumptionTax: ledger.FormatMoney(l.ConsumptionTax), Vat: ledger.FormatMoney(l.VAT), Tax: ledger.FormatMoney(l.Tax), Rule: l.Rule, Tariff: l.Tariff,
 		Status: customsv1.InventoryListStatus(enumOut(customsv1.InventoryListStatus_value, "INVENTORY_LIST_STATUS_", string(l.Status))),
 		Reason: l.Reason, ReleasedOn: dateOut(l.ReleasedOn), JournalId: l.JournalID, ReturnAppliedOn: dateOut(l.ReturnAppliedOn),
-		ReturnedOn: dateOut(l.ReturnedOn), ReturnJournalId: l.ReturnJournalID, CreatedAt: ts(l.CreatedAt), ReleasedTax: money(l.ReleasedTax),
+		ReturnedOn: dateOut(l.ReturnedOn), ReturnJournalId: l.ReturnJournalID, CreatedAt: ts(l.CreatedAt), ReleasedTax: ledger.FormatMoney(l.ReleasedTax),
 		TaxPaymentNo: l.TaxPaymentNo, TaxPaidOn: dateOut(l.TaxPaidOn)}
 	if l.ReleasedTax.IsZero() && l.Status != ecommerce.ListPartlyReturned {
 		out.ReleasedTax = out.Tax
@@ -136,7 +136,7 @@ func inventoryListOut(l ecommerce.InventoryList) *customsv1.InventoryList {
 	for _, ln := range l.Lines {
 		out.Lines = append(out.Lines, &customsv1.InventoryListLine{Seq: int32(ln.Seq), ItemNo: ln.ItemNo, BookSeq: int32(ln.BookSeq),
 			HsCode: ln.HSCode, Name: ln.Name, Quantity: qty(ln.Quantity), Unit: ln.Unit, LegalQuantity: qty(ln.LegalQuantity),
-			LegalUnit: ln.LegalUnit, Price: qty(ln.Price), Total: money(ln.Total)})
+			LegalUnit: ln.LegalUnit, Price: qty(ln.Price), Total: ledger.FormatMoney(ln.Total)})
 	}
 	return out
 }
@@ -153,12 +153,12 @@ func returnLinesIn(in []*customsv1.ReturnLine) ([]ecommerce.ReturnLine, error) {
 }
 
 func settlementOut(st ecommerce.Settlement) *customsv1.Settlement {
-	out := &customsv1.Settlement{Guarantor: st.Guarantor, FromDate: dateOut(st.From), ToDate: dateOut(st.To), Tax: money(st.Tax),
-		Paid: money(st.Paid), Unpaid: money(st.Unpaid)}
+	out := &customsv1.Settlement{Guarantor: st.Guarantor, FromDate: dateOut(st.From), ToDate: dateOut(st.To), Tax: ledger.FormatMoney(st.Tax),
+		Paid: ledger.FormatMoney(st.Paid), Unpaid: ledger.FormatMoney(st.Unpaid)}
 	for _, l := range st.Lists {
 		out.Lines = append(out.Lines, &customsv1.SettlementLine{ListNo: l.ListNo, OrderNo: l.OrderNo, BuyerId: l.BuyerID,
-			ReleasedOn: dateOut(l.ReleasedOn), DueOn: dateOut(l.DueOn), Duty: money(l.Duty), ConsumptionTax: money(l.ConsumptionTax),
-			Vat: money(l.VAT), Tax: money(l.Tax), Final: l.Final, TaxPaymentNo: l.TaxPaymentNo, TaxPaidOn: dateOut(l.TaxPaidOn)})
+			ReleasedOn: dateOut(l.ReleasedOn), DueOn: dateOut(l.DueOn), Duty: ledger.FormatMoney(l.Duty), ConsumptionTax: ledger.FormatMoney(l.ConsumptionTax),
+			Vat: ledger.FormatMoney(l.VAT), Tax: ledger.FormatMoney(l.Tax), Final: l.Final, TaxPaymentNo: l.TaxPaymentNo, TaxPaidOn: dateOut(l.TaxPaidOn)})
 	}
 	return out
 }
@@ -173,6 +173,6 @@ func settlementFileName(st ecommerce.Settlement, ext string) string {
 
 // taxPaymentOut is a recorded tax payment on the wire.
 func taxPaymentOut(p ecommerce.TaxPayment) *customsv1.TaxPayment {
-	return &customsv1.TaxPayment{PaymentNo: p.No, Amount: money(p.Amount), PaidOn: dateOut(p.PaidOn), ListNos: p.ListNos,
+	return &customsv1.TaxPayment{PaymentNo: p.No, Amount: ledger.FormatMoney(p.Amount), PaidOn: dateOut(p.PaidOn), ListNos: p.ListNos,
 		Guarantor: p.Guarantor, RecordedBy: p.RecordedBy, RecordedAt: ts(p.RecordedAt)}
 }

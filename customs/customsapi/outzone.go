@@ -8,6 +8,7 @@ import (
 
 	"github.com/zoneledger/zoneledger/customs/access"
 	"github.com/zoneledger/zoneledger/customs/zone"
+	"github.com/zoneledger/zoneledger/ledger"
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
 )
 
@@ -113,7 +114,7 @@ func outZoneMoveIn(r *customsv1.MoveOutZoneRequest) (zone.OutZoneMove, error) {
 func outZoneLinesOut(ls []zone.OutZoneLine) []*customsv1.OutZoneLine {
 	out := make([]*customsv1.OutZoneLine, 0, len(ls))
 	for _, ln := range ls {
-		out = append(out, &customsv1.OutZoneLine{BookSeq: int32(ln.BookSeq), Quantity: qty(ln.Quantity), Value: money(ln.Value), Scrap: ln.Scrap})
+		out = append(out, &customsv1.OutZoneLine{BookSeq: int32(ln.BookSeq), Quantity: qty(ln.Quantity), Value: ledger.FormatMoney(ln.Value), Scrap: ln.Scrap})
 	}
 	return out
 }
@@ -123,7 +124,7 @@ func outZoneMoveOut(m zone.OutZoneMove) *customsv1.OutZoneMove {
 		FormType: string(m.FormType), Kind: customsv1.OutZoneKind(enumOut(customsv1.OutZoneKind_value, "OUT_ZONE_KIND_", string(m.Kind))),
 		Date: dateOut(m.Date), DueBack: dateOut(m.DueBack), Counterparty: m.Counterparty, Contract: m.Contract, OutNo: m.OutNo,
 		Lines: outZoneLinesOut(m.Lines), Products: outZoneLinesOut(m.Products), Consumed: outZoneLinesOut(m.Consumed),
-		Tax: money(m.Tax), Status: m.Status, JournalId: m.JournalID, FiledBy: m.FiledBy, CreatedAt: ts(m.CreatedAt), InputHash: m.InputHash}
+		Tax: ledger.FormatMoney(m.Tax), Status: m.Status, JournalId: m.JournalID, FiledBy: m.FiledBy, CreatedAt: ts(m.CreatedAt), InputHash: m.InputHash}
 	for _, seq := range slices.Sorted(maps.Keys(m.Outstanding)) {
 		if q := m.Outstanding[seq]; q.IsPositive() {
 			out.Outstanding = append(out.Outstanding, &customsv1.OutZoneLine{BookSeq: int32(seq), Quantity: qty(q), Value: "0.00"})

@@ -203,7 +203,7 @@ func productionReportOut(r processing.Report) *customsv1.ProductionReport {
 		Basis:      customsv1.ConsumptionBasis(enumOut(customsv1.ConsumptionBasis_value, "CONSUMPTION_BASIS_", string(r.Basis))),
 		JournalIds: r.JournalIDs, FiledBy: r.FiledBy, CreatedAt: ts(r.CreatedAt), InputHash: r.InputHash, EntrustmentNo: r.Entrustment}
 	for _, o := range r.Outputs {
-		out.Outputs = append(out.Outputs, &customsv1.ProductionOutput{BookSeq: int32(o.BookSeq), Quantity: qty(o.Quantity), Value: money(o.Value), Version: o.Version, Lot: o.Lot,
+		out.Outputs = append(out.Outputs, &customsv1.ProductionOutput{BookSeq: int32(o.BookSeq), Quantity: qty(o.Quantity), Value: ledger.FormatMoney(o.Value), Version: o.Version, Lot: o.Lot,
 			Category: customsv1.ProductionCategory(enumOut(customsv1.ProductionCategory_value, "PRODUCTION_CATEGORY_", string(o.Category)))})
 	}
 	for _, m := range r.Materials {
@@ -275,7 +275,7 @@ func (s *ProcessingServer) GetDestruction(ctx context.Context, r *customsv1.GetD
 
 func destructionOut(d processing.Destruction) *customsv1.Destruction {
 	out := &customsv1.Destruction{DestructionNo: d.No, InnerNo: d.InnerNo, Enterprise: d.Enterprise, BookNo: d.Book, Date: dateOut(d.Date),
-		Reason: d.Reason, ResidueValue: money(d.ResidueValue),
+		Reason: d.Reason, ResidueValue: ledger.FormatMoney(d.ResidueValue),
 		Status: customsv1.DestructionStatus(enumOut(customsv1.DestructionStatus_value, "DESTRUCTION_STATUS_", string(d.Status))),
 		Note:   d.Note, ApprovedBy: d.ApprovedBy, JournalIds: d.JournalIDs, FiledBy: d.FiledBy, CreatedAt: ts(d.CreatedAt), InputHash: d.InputHash,
 		ResidueHsCode: d.ResidueHSCode, ResidueEventId: d.ResidueEvent}
@@ -369,9 +369,9 @@ func entrustedLinesIn(ps *parser, ls []*customsv1.EntrustedLine) []processing.En
 
 func entrustmentOut(e processing.Entrustment) *customsv1.Entrustment {
 	out := &customsv1.Entrustment{EntrustmentNo: e.No, InnerNo: e.InnerNo, Enterprise: e.Enterprise, BookNo: e.Book, Client: e.Client, ClientName: e.ClientName,
-		Date: dateOut(e.Date), BondedValue: money(e.BondedValue), BondedTaxed: money(e.BondedTaxed), ReportNos: e.Reports, FiledBy: e.FiledBy, CreatedAt: ts(e.CreatedAt)}
+		Date: dateOut(e.Date), BondedValue: ledger.FormatMoney(e.BondedValue), BondedTaxed: ledger.FormatMoney(e.BondedTaxed), ReportNos: e.Reports, FiledBy: e.FiledBy, CreatedAt: ts(e.CreatedAt)}
 	for _, h := range e.Held {
-		out.Held = append(out.Held, &customsv1.EntrustedHolding{BookSeq: int32(h.BookSeq), Quantity: qty(h.Quantity), Value: money(h.Value)})
+		out.Held = append(out.Held, &customsv1.EntrustedHolding{BookSeq: int32(h.BookSeq), Quantity: qty(h.Quantity), Value: ledger.FormatMoney(h.Value)})
 	}
 	return out
 }
@@ -381,8 +381,8 @@ func entrustedMoveOut(m processing.EntrustedMove) *customsv1.EntrustedMove {
 		Date: dateOut(m.Date), Via: customsv1.EntrustedVia(enumOut(customsv1.EntrustedVia_value, "ENTRUSTED_VIA_", m.Via)), Reference: m.Reference,
 		JournalIds: m.JournalIDs, EventIds: m.Events, FiledBy: m.FiledBy, CreatedAt: ts(m.CreatedAt)}
 	for _, l := range m.Lines {
-		out.Lines = append(out.Lines, &customsv1.EntrustedLine{BookSeq: int32(l.BookSeq), Quantity: qty(l.Quantity), Value: money(l.Value), Lot: l.Lot,
-			Lots: lotsOut(l.Lots), BondedValue: money(l.BondedValue)})
+		out.Lines = append(out.Lines, &customsv1.EntrustedLine{BookSeq: int32(l.BookSeq), Quantity: qty(l.Quantity), Value: ledger.FormatMoney(l.Value), Lot: l.Lot,
+			Lots: lotsOut(l.Lots), BondedValue: ledger.FormatMoney(l.BondedValue)})
 	}
 	return out
 }

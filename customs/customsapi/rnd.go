@@ -6,6 +6,7 @@ import (
 
 	"github.com/zoneledger/zoneledger/customs/access"
 	"github.com/zoneledger/zoneledger/customs/processing"
+	"github.com/zoneledger/zoneledger/ledger"
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
 )
 
@@ -117,7 +118,7 @@ func rndUseOut(u processing.RndUse) *customsv1.RndUse {
 		out.Materials = append(out.Materials, &customsv1.RndMaterial{BookSeq: int32(m.BookSeq), Quantity: qty(m.Quantity), Lot: m.Lot, Lots: lotsOut(m.Lots)})
 	}
 	for _, o := range u.Outputs {
-		out.Outputs = append(out.Outputs, &customsv1.RndOutput{BookSeq: int32(o.BookSeq), Quantity: qty(o.Quantity), Value: money(o.Value), Lot: o.Lot,
+		out.Outputs = append(out.Outputs, &customsv1.RndOutput{BookSeq: int32(o.BookSeq), Quantity: qty(o.Quantity), Value: ledger.FormatMoney(o.Value), Lot: o.Lot,
 			Kind: customsv1.RndOutputKind(enumOut(customsv1.RndOutputKind_value, "RND_OUTPUT_KIND_", string(o.Kind)))})
 	}
 	return out

@@ -126,7 +126,7 @@ func reportFormat(f customsv1.ReportFormat) (writeoff.BalanceReportFormat, error
 }
 
 func balanceAmountOut(a ledger.Amount) *customsv1.BalanceAmount {
-	return &customsv1.BalanceAmount{Quantity: qty(a.Quantity), Value: money(a.Value)}
+	return &customsv1.BalanceAmount{Quantity: qty(a.Quantity), Value: ledger.FormatMoney(a.Value)}
 }
 
 func balanceLineOut(l writeoff.BalanceLine) *customsv1.BalanceLine {

@@ -70,14 +70,14 @@ func stocktakeOut(st writeoff.Stocktake) *customsv1.Stocktake {
 
 func differenceOut(d writeoff.Difference) *customsv1.Difference {
 	out := &customsv1.Difference{BookSeq: int32(d.BookSeq), Status: countStatusOut(d.Status), Name: d.Name, Unit: d.Unit,
-		Booked: qty(d.Booked), Counted: qty(d.Counted), Difference: qty(d.Difference), Value: money(d.Value), TaxableEventId: d.TaxEvent,
+		Booked: qty(d.Booked), Counted: qty(d.Counted), Difference: qty(d.Difference), Value: ledger.FormatMoney(d.Value), TaxableEventId: d.TaxEvent,
 		DutyBasis: d.DutyBasis, AssessError: d.AssessError, Explanation: d.Explanation, Decision: string(d.Decision), DecidedBy: d.DecidedBy,
 		Note: d.Note, JournalId: d.Journal, Settled: d.Settled()}
 	if d.TaxEvent != 0 {
-		out.Tax, out.Duty, out.Vat, out.ConsumptionTax, out.Interest = money(d.Tax), money(d.Duty), money(d.VAT), money(d.ConsumptionTax), money(d.Interest)
+		out.Tax, out.Duty, out.Vat, out.ConsumptionTax, out.Interest = ledger.FormatMoney(d.Tax), ledger.FormatMoney(d.Duty), ledger.FormatMoney(d.VAT), ledger.FormatMoney(d.ConsumptionTax), ledger.FormatMoney(d.Interest)
 	}
 	if p := d.Payment; p != nil {
-		out.Payment = &customsv1.ShortagePayment{PaymentNo: p.No, Amount: money(p.Amount), Date: dateOut(p.Date), RecordedBy: p.RecordedBy}
+		out.Payment = &customsv1.ShortagePayment{PaymentNo: p.No, Amount: ledger.FormatMoney(p.Amount), Date: dateOut(p.Date), RecordedBy: p.RecordedBy}
 	}
 	return out
 }
@@ -336,7 +336,7 @@ func (s *WriteOffCycleServer) ListAttention(ctx context.Context, r *customsv1.Li
 
 func attentionOut(it writeoff.AttentionItem) *customsv1.AttentionItem {
 	return &customsv1.AttentionItem{Kind: string(it.Kind), Enterprise: it.Enterprise, BookNo: it.Book, Documents: it.Documents,
-		Since: dateOut(it.Since), Days: int32(it.Days), Due: dateOut(it.Due), Quantity: qty(it.Quantity), Amount: money(it.Amount), Note: it.Note}
+		Since: dateOut(it.Since), Days: int32(it.Days), Due: dateOut(it.Due), Quantity: qty(it.Quantity), Amount: ledger.FormatMoney(it.Amount), Note: it.Note}
 }
 
 // ExportAttention implements customsv1.WriteOffServiceServer.

@@ -188,7 +188,7 @@ func (s *Service) ceb621(ctx context.Context, l InventoryList) (ceb.CEB621Messag
 		out := ceb.InventoryLine{Gnum: strconv.Itoa(ln.Seq), ItemRecordNo: ln.ItemNo, ItemNo: ln.ItemNo, ItemName: ln.Name,
 			Gcode: ln.HSCode, Gname: ln.Name, Gmodel: bl.Spec, Currency: "142",
 			Qty: ln.Quantity.String(), Unit: ln.Unit, Qty1: ln.LegalQuantity.String(), Unit1: ln.LegalUnit,
-			Price: ln.Price.String(), TotalPrice: messageAmount(total)}
+			Price: ln.Price.String(), TotalPrice: ledger.FormatMoney(total)}
 		if bl.Second != nil {
 			out.Qty2, out.Unit2 = ln.Quantity.Mul(bl.Second.Factor).String(), bl.Second.Unit
 		}
@@ -205,11 +205,3 @@ func (s *Service) ceb621(ctx context.Context, l InventoryList) (ceb.CEB621Messag
 
 // unitKilogram is the customs unit code of the kilogram (千克).
 const unitKilogram = "035"
-
-// messageAmount writes a money amount with at least two decimal places.
-func messageAmount(d decimal.Decimal) string {
-	if ledger.Places(d) <= 2 {
-		return d.StringFixed(2)
-	}
-	return d.String()
-}

@@ -24,7 +24,7 @@ func AttentionRecord(it AttentionItem) []string {
 		due = ledger.FormatDate(it.Due)
 	}
 	return []string{ledger.FormatDate(it.Since), strconv.Itoa(it.Days), string(it.Kind), it.Enterprise, it.Book, strings.Join(it.Documents, " "),
-		due, it.Quantity.String(), Money(it.Amount), it.Note}
+		due, it.Quantity.String(), ledger.FormatMoney(it.Amount), it.Note}
 }
 
 // WriteAttentionReport writes attention rows as a CSV file or an XLSX
@@ -64,15 +64,15 @@ func DifferencesRecord(st Stocktake, d Difference) []string {
 	}
 	payNo, paid, paidOn := "", "", ""
 	if d.Payment != nil {
-		payNo, paid, paidOn = d.Payment.No, Money(d.Payment.Amount), ledger.FormatDate(d.Payment.Date)
+		payNo, paid, paidOn = d.Payment.No, ledger.FormatMoney(d.Payment.Amount), ledger.FormatDate(d.Payment.Date)
 	}
 	journal := ""
 	if d.Journal != 0 {
 		journal = strconv.FormatInt(d.Journal, 10)
 	}
 	return []string{st.No, st.Book, ledger.FormatDate(st.Date), strconv.Itoa(d.BookSeq), string(d.Status), d.Name, d.Unit,
-		d.Booked.String(), d.Counted.String(), d.Difference.String(), Money(d.Value),
-		tax(Money(d.Duty)), tax(Money(d.VAT)), tax(Money(d.ConsumptionTax)), tax(Money(d.Interest)), tax(Money(d.Tax)), d.DutyBasis, d.AssessError,
+		d.Booked.String(), d.Counted.String(), d.Difference.String(), ledger.FormatMoney(d.Value),
+		tax(ledger.FormatMoney(d.Duty)), tax(ledger.FormatMoney(d.VAT)), tax(ledger.FormatMoney(d.ConsumptionTax)), tax(ledger.FormatMoney(d.Interest)), tax(ledger.FormatMoney(d.Tax)), d.DutyBasis, d.AssessError,
 		payNo, paid, paidOn, d.Explanation, string(d.Decision), d.DecidedBy, journal, strconv.FormatBool(d.Settled())}
 }
 

@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/shopspring/decimal"
 	"github.com/xuri/excelize/v2"
 
 	"github.com/zoneledger/zoneledger/ledger"
@@ -66,15 +65,7 @@ func BalanceRecord(l BalanceLine) []string {
 }
 
 func appendAmount(r []string, a ledger.Amount) []string {
-	return append(r, a.Quantity.String(), Money(a.Value))
-}
-
-// Money writes a value in CNY to the fen, never dropping places it has.
-func Money(d decimal.Decimal) string {
-	if ledger.Places(d) <= ledger.ValueScale {
-		return d.StringFixed(ledger.ValueScale)
-	}
-	return d.String()
+	return append(r, a.Quantity.String(), ledger.FormatMoney(a.Value))
 }
 
 // WriteReport writes the balance as a CSV file or an XLSX workbook: a
