@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/zoneledger/zoneledger/customs/access"
+	"github.com/zoneledger/zoneledger/customs/singlewindow"
 	"github.com/zoneledger/zoneledger/customs/singlewindow/sas"
 	"github.com/zoneledger/zoneledger/customs/zone"
 	"github.com/zoneledger/zoneledger/ledger"
@@ -131,7 +132,7 @@ func ToListReceipt(b sas.INV201Body) (zone.ListReceipt, error) {
 		}
 	}
 	if b.Result.ManageDate != "" {
-		at, err := time.ParseInLocation("2006-01-02 15:04:05", b.Result.ManageDate, chinaTime)
+		at, err := time.ParseInLocation("2006-01-02 15:04:05", b.Result.ManageDate, singlewindow.ChinaTime)
 		if err != nil {
 			return r, ledger.Errorf(ledger.KindInvalid, zone.ReasonListMessageInvalid, sas.INV201Path("HdeApprResult/manageDate"), "must be a time yyyy-MM-dd HH:mm:ss (got %q)", b.Result.ManageDate)
 		}

@@ -118,15 +118,12 @@ func (s *Service) Export(ctx context.Context, p access.Principal, no string, f F
 	case XML, "":
 		at := s.now()
 		env := sas.EnvelopInfo{Version: "1.0", MessageID: "INV101" + l.No + singlewindow.FormatTime(at), FileName: l.No + ".INV101.xml",
-			SenderID: ent.CustomsCode, ReceiverID: ReceiverID, SendTime: at.In(chinaTime).Format("2006-01-02T15:04:05")}
+			SenderID: ent.CustomsCode, ReceiverID: ReceiverID, SendTime: at.In(singlewindow.ChinaTime).Format("2006-01-02T15:04:05")}
 		out, err := sas.EncodeINV101(env, m)
 		return out, env.FileName, err
 	}
 	return nil, "", ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "format", "%q: use XML or JSON", f)
 }
-
-// chinaTime is UTC+8, the single window's clock.
-var chinaTime = time.FixedZone("CST", 8*3600)
 
 // ToINV101 maps a list, its enterprise, its book and the book lines its
 // lines name onto the INV101 message (README.md of package sas, "Field
@@ -147,7 +144,7 @@ func ToINV101(l zone.List, e zone.Enterprise, b zone.Book, lines map[int]zone.Bo
 		h.InputTime = l.Date.Format("20060102")
 	}
 	if !l.DeclaredAt.IsZero() {
-		h.InvtDclTime = l.DeclaredAt.In(chinaTime).Format("20060102")
+		h.InvtDclTime = l.DeclaredAt.In(singlewindow.ChinaTime).Format("20060102")
 	}
 	if l.DeclarationKind == codes.DeclarationKind("1") {
 		h.RltEntryNo = l.DeclarationNo

@@ -61,7 +61,7 @@ func (s *Service) sas121(ctx context.Context, p access.Principal, ps zone.Pass) 
 	var m sas.SignedSAS121
 	m.Object.Package.Envelope = sas.EnvelopInfo{Version: "1.0", MessageID: "SAS121-" + ps.No, FileName: ps.No + ".SAS121.xml",
 		MessageType: sas.MessageSAS121, SenderID: e.CustomsCode, ReceiverID: ReceiverID,
-		SendTime: ps.CreatedAt.In(chinaTime).Format("2006-01-02T15:04:05")}
+		SendTime: ps.CreatedAt.In(singlewindow.ChinaTime).Format("2006-01-02T15:04:05")}
 	tare := ps.VehicleWeight.Add(ps.FrameWeight).Add(ps.ContainerWeight)
 	h := sas.PassportHead{EtpsPreentNo: ps.InnerNo, PassportNo: ps.CustomsNo, DclTypecd: "1", IoTypecd: string(ps.IO),
 		PassportTypecd: string(ps.Type), BindTypecd: string(ps.Bind), RltTbTypecd: string(ps.RelatedType), MasterCuscd: b.CustomsOffice,

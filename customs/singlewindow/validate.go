@@ -142,19 +142,19 @@ func ParseTime(s string) (time.Time, error) {
 		if err != nil || strings.Trim(s[14:], "0123456789") != "" {
 			return time.Time{}, fmt.Errorf("parsing time %q: the last three digits are milliseconds", s)
 		}
-		t, err := time.ParseInLocation("20060102150405", s[:14], chinaTime)
+		t, err := time.ParseInLocation("20060102150405", s[:14], ChinaTime)
 		return t.Add(time.Duration(ms) * time.Millisecond), err
 	}
-	return time.ParseInLocation("20060102150405", s, chinaTime)
+	return time.ParseInLocation("20060102150405", s, ChinaTime)
 }
 
 // FormatTime writes t as the single window does, yyyyMMddHHmmss in China
 // Standard Time.
-func FormatTime(t time.Time) string { return t.In(chinaTime).Format("20060102150405") }
+func FormatTime(t time.Time) string { return t.In(ChinaTime).Format("20060102150405") }
 
-// chinaTime is UTC+8, the single window's clock; fixed, so no time zone
-// database is needed.
-var chinaTime = time.FixedZone("CST", 8*3600)
+// ChinaTime is UTC+8, the single window's clock, in which every time a
+// message carries is written; fixed, so no time zone database is needed.
+var ChinaTime = time.FixedZone("CST", 8*3600)
 
 // ParseAmount reads an amount field already checked by Validate.
 func ParseAmount(s string) (decimal.Decimal, error) {

@@ -82,7 +82,7 @@ type GateStatusEntry struct {
 // the single window's yyyyMMddHHmmss, in China Standard Time.
 func ParsePassReceiptTime(s string) (time.Time, error) {
 	if len(s) == len("2006-01-02 15:04:05") {
-		return time.ParseInLocation("2006-01-02 15:04:05", s, time.FixedZone("CST", 8*3600))
+		return time.ParseInLocation("2006-01-02 15:04:05", s, singlewindow.ChinaTime)
 	}
 	return singlewindow.ParseTime(s)
 }
