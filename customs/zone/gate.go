@@ -293,7 +293,7 @@ func (s *Service) GetPass(ctx context.Context, p access.Principal, no string) (P
 	if !isReason(err, ReasonUnknownPass) {
 		return ps, err
 	}
-	zno, found, e := passByCustomsNo(ctx, s.pool, no)
+	zno, found, e := docByCustomsNo(ctx, s.pool, kindPass, no)
 	if e != nil {
 		return Pass{}, dbError(e)
 	}

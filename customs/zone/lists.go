@@ -2,7 +2,6 @@ package zone
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -582,13 +581,12 @@ func (s *Service) GetList(ctx context.Context, p access.Principal, no string) (L
 	if !isReason(err, ReasonUnknownList) {
 		return l, err
 	}
-	var zoneNo string
-	e := s.pool.QueryRow(ctx, `SELECT no FROM zone_documents WHERE kind = $1 AND customs_no = $2`, kindList, no).Scan(&zoneNo)
-	if errors.Is(e, pgx.ErrNoRows) {
-		return l, err
-	}
+	zoneNo, found, e := docByCustomsNo(ctx, s.pool, kindList, no)
 	if e != nil {
 		return l, dbError(e)
+	}
+	if !found {
+		return l, err
 	}
 	return readDoc[List](ctx, s, p, kindList, zoneNo, func(err error, _ string) error { return listNotFound(err, no) })
 }

@@ -151,11 +151,11 @@ func (s *Service) ApplyPassReceipt(ctx context.Context, p access.Principal, r Pa
 func receiptPass(ctx context.Context, tx pgx.Tx, r PassReceipt) (Pass, error) {
 	var no string
 	if r.CustomsNo != "" {
-		err := tx.QueryRow(ctx, `SELECT no FROM zone_documents WHERE kind = $1 AND customs_no = $2`, kindPass, r.CustomsNo).Scan(&no)
-		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		no, found, err := docByCustomsNo(ctx, tx, kindPass, r.CustomsNo)
+		if err != nil {
 			return Pass{}, err
 		}
-		if no != "" {
+		if found {
 			ps, err := lockPass(ctx, tx, no)
 			if err != nil {
 				return ps, err
@@ -187,15 +187,14 @@ func assignCustomsNo(ctx context.Context, tx pgx.Tx, ps *Pass, no, field string)
 	if ps.CustomsNo != "" {
 		return conflict(ReasonPassCustomsNoTaken, field, "pass %s already carries customs number %s, not %s; check the receipt", ps.No, ps.CustomsNo, no)
 	}
-	var other string
-	err := tx.QueryRow(ctx, `SELECT no FROM zone_documents WHERE kind = $1 AND customs_no = $2`, kindPass, no).Scan(&other)
-	if err == nil {
-		return conflict(ReasonPassCustomsNoTaken, field, "customs number %s is already pass %s's; check the receipt", no, other)
-	}
-	if !errors.Is(err, pgx.ErrNoRows) {
+	other, taken, err := docByCustomsNo(ctx, tx, kindPass, no)
+	if err != nil {
 		return err
 	}
-	if _, err := tx.Exec(ctx, `UPDATE zone_documents SET customs_no = $3 WHERE kind = $1 AND no = $2`, kindPass, ps.No, no); err != nil {
+	if taken {
+		return conflict(ReasonPassCustomsNoTaken, field, "customs number %s is already pass %s's; check the receipt", no, other)
+	}
+	if err := setCustomsNo(ctx, tx, kindPass, ps.No, no); err != nil {
 		return err
 	}
 	ps.CustomsNo = no
@@ -343,13 +342,3 @@ func (s *Service) applyGateStatus(ctx context.Context, tx pgx.Tx, p access.Princ
 }
 
 func lower(st PassStatus) string { return strings.ToLower(string(st)) }
-
-// passByCustomsNo is the zone number of the pass customs numbered no.
-func passByCustomsNo(ctx context.Context, q querier, no string) (string, bool, error) {
-	var zno string
-	err := q.QueryRow(ctx, `SELECT no FROM zone_documents WHERE kind = $1 AND customs_no = $2`, kindPass, no).Scan(&zno)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return "", false, nil
-	}
-	return zno, err == nil, err
-}

@@ -3,7 +3,6 @@ package zone
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
@@ -156,10 +155,11 @@ func (s *Service) ApplyListReceipt(ctx context.Context, p access.Principal, r Li
 // receiptList finds and locks the list a receipt answers: by its customs
 // number once a list holds it, else by the enterprise's own number.
 func (s *Service) receiptList(ctx context.Context, tx pgx.Tx, r ListReceipt) (List, error) {
-	var no string
-	err := tx.QueryRow(ctx, `SELECT no FROM zone_documents WHERE kind = $1 AND customs_no = $2`, kindList, r.CustomsNo).Scan(&no)
-	switch {
-	case err == nil:
+	no, found, err := docByCustomsNo(ctx, tx, kindList, r.CustomsNo)
+	if err != nil {
+		return List{}, err
+	}
+	if found {
 		l, _, err := lockList(ctx, tx, no)
 		if err != nil {
 			return l, err
@@ -168,8 +168,6 @@ func (s *Service) receiptList(ctx context.Context, tx pgx.Tx, r ListReceipt) (Li
 			return l, conflict(ReasonCustomsNoTaken, r.CustomsNoField, "customs number %s is list %s's (enterprise number %s), not the list numbered %s", r.CustomsNo, l.No, l.InnerNo, r.InnerNo)
 		}
 		return l, nil
-	case !errors.Is(err, pgx.ErrNoRows):
-		return List{}, err
 	}
 	if r.InnerNo == "" || r.Enterprise == "" {
 		return List{}, notFound(ReasonReceiptUnknownList, r.CustomsNoField, "no list holds customs number %s, and the receipt gives no enterprise and enterprise list number (BondInvtBsc) to find it by", r.CustomsNo)
@@ -188,20 +186,12 @@ func (s *Service) receiptList(ctx context.Context, tx pgx.Tx, r ListReceipt) (Li
 // claimCustomsNo stores a receipt's customs number on list no, unless
 // another list holds it.
 func claimCustomsNo(ctx context.Context, tx pgx.Tx, no string, r ListReceipt) error {
-	var other string
-	err := tx.QueryRow(ctx, `SELECT no FROM zone_documents WHERE kind = $1 AND customs_no = $2`, kindList, r.CustomsNo).Scan(&other)
-	if err == nil {
-		return conflict(ReasonCustomsNoTaken, r.CustomsNoField, "customs number %s is already list %s's", r.CustomsNo, other)
-	}
-	if !errors.Is(err, pgx.ErrNoRows) {
-		return err
-	}
-	tag, err := tx.Exec(ctx, `UPDATE zone_documents SET customs_no = $3 WHERE kind = $1 AND no = $2`, kindList, no, r.CustomsNo)
+	other, taken, err := docByCustomsNo(ctx, tx, kindList, r.CustomsNo)
 	if err != nil {
 		return err
 	}
-	if tag.RowsAffected() != 1 {
-		return fmt.Errorf("storing customs number on list %s: %d rows", no, tag.RowsAffected())
+	if taken {
+		return conflict(ReasonCustomsNoTaken, r.CustomsNoField, "customs number %s is already list %s's", r.CustomsNo, other)
 	}
-	return nil
+	return setCustomsNo(ctx, tx, kindList, no, r.CustomsNo)
 }

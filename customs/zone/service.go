@@ -301,6 +301,30 @@ func insertDoc(ctx context.Context, q querier, r docRow, body any, at time.Time)
 	return err
 }
 
+// docByCustomsNo is the zone number of the document of kind that customs
+// numbered customsNo (from its receipt), if any holds it.
+func docByCustomsNo(ctx context.Context, q querier, kind, customsNo string) (string, bool, error) {
+	var no string
+	err := q.QueryRow(ctx, `SELECT no FROM zone_documents WHERE kind = $1 AND customs_no = $2`, kind, customsNo).Scan(&no)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", false, nil
+	}
+	return no, err == nil, err
+}
+
+// setCustomsNo stores on document no of kind the number customs assigned
+// it; the caller has checked that no other document holds it.
+func setCustomsNo(ctx context.Context, q querier, kind, no, customsNo string) error {
+	tag, err := q.Exec(ctx, `UPDATE zone_documents SET customs_no = $3 WHERE kind = $1 AND no = $2`, kind, no, customsNo)
+	if err != nil {
+		return err
+	}
+	if tag.RowsAffected() != 1 {
+		return fmt.Errorf("storing customs number %s on %s %s: %d rows", customsNo, kind, no, tag.RowsAffected())
+	}
+	return nil
+}
+
 func updateDoc(ctx context.Context, q querier, kind, no, status string, body any) error {
 	b, err := json.Marshal(body)
 	if err != nil {
