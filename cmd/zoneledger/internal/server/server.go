@@ -129,6 +129,7 @@ type Server struct {
 	lis     net.Listener
 	health  *health.Server
 	done    chan error
+	served  chan struct{} // closed when the gRPC Serve goroutine has returned and reported
 	// The database watch (dbwatch.go), and the error that made it give up.
 	watchCancel   context.CancelFunc
 	watchDone     chan struct{}
@@ -361,7 +362,16 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 		s.metrics = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 		go func() { _ = s.metrics.Serve(ml) }()
 	}
-	go func() { s.done <- s.grpc.Serve(s.lis) }()
+	s.served = make(chan struct{})
+	go func() {
+		defer close(s.served)
+		err := s.grpc.Serve(s.lis)
+		if errors.Is(err, grpc.ErrServerStopped) {
+			// Stop came before Serve began: a stop asked for, not a failure.
+			err = nil
+		}
+		s.done <- err
+	}()
 	s.setServing(true)
 	s.startWatch(url)
 	s.log.Info("zoneledger serving", "addr", s.Addr, "metrics", s.MetricsAddr, "engine", s.store.Engine())
@@ -460,6 +470,11 @@ func (s *Server) stop(ctx context.Context) error {
 	case <-stopped:
 	case <-ctx.Done():
 		s.grpc.Stop()
+	}
+	if s.served != nil {
+		// Serve returns at once on a stopped server; wait so that Done
+		// has its answer by the time Stop returns.
+		<-s.served
 	}
 	if s.metrics != nil {
 		_ = s.metrics.Shutdown(ctx)
