@@ -2,6 +2,7 @@ package sasmessage
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -41,34 +42,38 @@ func (s *Service) ImportReceipts(ctx context.Context, p access.Principal, msgs [
 	if len(msgs) == 0 || len(msgs) > MaxReceiptsPerCall {
 		return nil, ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "messages", "send 1 to %d receipts per call (got %d)", MaxReceiptsPerCall, len(msgs))
 	}
-	receipts := make([]zone.ListReceipt, len(msgs))
-	ids := make([]string, len(msgs))
-	for i, data := range msgs {
-		prefix := fmt.Sprintf("messages[%d]/", i)
-		env, body, err := sas.DecodeINV201(data)
-		if err != nil {
-			return nil, refusal(err, prefix)
-		}
-		r, err := ToListReceipt(body)
-		if err != nil {
-			return nil, prefixed(err, prefix)
-		}
-		receipts[i], ids[i] = r, env.MessageID
+	outs, i, err := importAll(ctx, msgs, readListReceipt, func(ctx context.Context, r zone.ListReceipt, o *Outcome) (err error) {
+		o.List, o.Changed, err = s.zone.ApplyListReceipt(ctx, p, r)
+		return err
+	})
+	if err != nil {
+		return outs, inListMessage(err, i)
 	}
-	out := make([]Outcome, 0, len(msgs))
-	for i, r := range receipts {
-		l, changed, err := s.zone.ApplyListReceipt(ctx, p, r)
-		if err != nil {
-			return out, prefixed(err, fmt.Sprintf("messages[%d]/", i))
-		}
-		out = append(out, Outcome{List: l, Changed: changed, MessageID: ids[i]})
-	}
-	return out, nil
+	return outs, nil
 }
 
-// prefixed puts prefix before a refusal's field, when it names an
-// element of the receipt.
-func prefixed(err error, prefix string) error {
+// readListReceipt decodes one INV201 receipt into what it says of its
+// list.
+func readListReceipt(data []byte) (Outcome, zone.ListReceipt, error) {
+	env, body, err := sas.DecodeINV201(data)
+	if err != nil {
+		return Outcome{}, zone.ListReceipt{}, err
+	}
+	r, err := ToListReceipt(body)
+	return Outcome{MessageID: env.MessageID}, r, err
+}
+
+// inListMessage names message i of an ImportReceipts batch in a refusal:
+// a message that broke a field rule is refused with LIST_MESSAGE_INVALID
+// on "messages[i]/" and the element path; any other refusal naming an
+// element of the receipt gets "messages[i]/" before it (one naming no
+// field, or list_no, is left as it is).
+func inListMessage(err error, i int) error {
+	prefix := fmt.Sprintf("messages[%d]/", i)
+	var fe *singlewindow.FieldError
+	if errors.As(err, &fe) {
+		return refusal(err, prefix)
+	}
 	le := ledger.AsError(err)
 	if le == nil || le.Field == "" || le.Field == "list_no" {
 		return err

@@ -174,21 +174,10 @@ func (s *Service) ImportPassReceipts(ctx context.Context, p access.Principal, ms
 	if p.Disabled || (p.Role != access.RoleCustoms && p.Role != access.RoleAdmin) {
 		return nil, 0, ledger.Errorf(ledger.KindPermissionDenied, ledger.ReasonPermissionDenied, "", "only customs or an admin may import customs' receipts; principal %q is %s", p.ID, p.Role)
 	}
-	outs := make([]PassOutcome, len(msgs))
-	receipts := make([]zone.PassReceipt, len(msgs))
-	for i, data := range msgs {
-		var err error
-		if outs[i], receipts[i], err = readPassReceipt(data); err != nil {
-			return nil, i, err
-		}
-	}
-	for i, r := range receipts {
-		var err error
-		if outs[i].Pass, outs[i].Changed, err = s.zone.ApplyPassReceipt(ctx, p, r); err != nil {
-			return outs[:i], i, err
-		}
-	}
-	return outs, 0, nil
+	return importAll(ctx, msgs, readPassReceipt, func(ctx context.Context, r zone.PassReceipt, o *PassOutcome) (err error) {
+		o.Pass, o.Changed, err = s.zone.ApplyPassReceipt(ctx, p, r)
+		return err
+	})
 }
 
 // readPassReceipt decodes one pass receipt, routed by its envelope's
