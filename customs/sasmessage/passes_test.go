@@ -500,3 +500,32 @@ func TestConcurrentReceiptsBookOnce(t *testing.T) {
 		t.Fatalf("%d journals, want %d", got, journals+1)
 	}
 }
+
+// TestMessagesInAFormatOtherThanXMLOrJSONAreRefused: Export, File and
+// ExportPass refuse a format that is neither XML nor JSON with
+// INVALID_ARGUMENT on "format"; File files nothing.
+func TestMessagesInAFormatOtherThanXMLOrJSONAreRefused(t *testing.T) {
+	w, in, ps := passWorld(t, false)
+	x, _, err := w.msg.Export(w.ctx, w.e1, in.No, sasmessage.XML)
+	w.must(err)
+	before, err := w.svc.ListLists(w.ctx, w.customs, zone.ListFilter{})
+	w.must(err)
+	const csv = sasmessage.Format("CSV")
+	refused := func(what string, err error) {
+		t.Helper()
+		if le := wantPassReason(t, err, ledger.ReasonInvalidArgument); le.Kind != ledger.KindInvalid || le.Field != "format" {
+			t.Fatalf("%s: %v on %q, want INVALID_ARGUMENT on format", what, le.Kind, le.Field)
+		}
+	}
+	_, _, err = w.msg.Export(w.ctx, w.e1, in.No, csv)
+	refused("Export", err)
+	_, err = w.msg.File(w.ctx, w.e1, x, csv)
+	refused("File", err)
+	_, _, err = w.msg.ExportPass(w.ctx, w.e1, ps.No, csv)
+	refused("ExportPass", err)
+	after, err := w.svc.ListLists(w.ctx, w.customs, zone.ListFilter{})
+	w.must(err)
+	if len(after) != len(before) {
+		t.Fatalf("a refused File filed a list: %d lists, were %d", len(after), len(before))
+	}
+}
