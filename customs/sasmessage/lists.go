@@ -81,6 +81,20 @@ func refusal(err error, prefix string) error {
 	return err
 }
 
+// badFormat refuses a message format that is neither XML nor JSON.
+func badFormat(f Format) error {
+	return ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "format", "%q: use XML or JSON", f)
+}
+
+// bookLine reads line seq of a book (the zero line when it has none).
+func (s *Service) bookLine(ctx context.Context, p access.Principal, book string, seq int) (zone.BookLine, error) {
+	bl, err := s.zone.ListBookLines(ctx, p, book, seq-1, 1)
+	if err != nil || len(bl) != 1 || bl[0].Seq != seq {
+		return zone.BookLine{}, err
+	}
+	return bl[0], nil
+}
+
 // Export returns list no (the zone's or the customs number) as an INV101
 // message in format f, with the file name to keep it under. Whoever may
 // read the list may export it.
@@ -102,13 +116,11 @@ func (s *Service) Export(ctx context.Context, p access.Principal, no string, f F
 		if _, ok := lines[ln.BookSeq]; ok {
 			continue
 		}
-		bl, err := s.zone.ListBookLines(ctx, p, l.Book, ln.BookSeq-1, 1)
+		bl, err := s.bookLine(ctx, p, l.Book, ln.BookSeq)
 		if err != nil {
 			return nil, "", err
 		}
-		if len(bl) == 1 && bl[0].Seq == ln.BookSeq {
-			lines[ln.BookSeq] = bl[0]
-		}
+		lines[ln.BookSeq] = bl
 	}
 	m := ToINV101(l, ent, b, lines)
 	switch f {
@@ -122,7 +134,7 @@ func (s *Service) Export(ctx context.Context, p access.Principal, no string, f F
 		out, err := sas.EncodeINV101(env, m)
 		return out, env.FileName, err
 	}
-	return nil, "", ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "format", "%q: use XML or JSON", f)
+	return nil, "", badFormat(f)
 }
 
 // ToINV101 maps a list, its enterprise, its book and the book lines its
@@ -213,7 +225,7 @@ func (s *Service) File(ctx context.Context, p access.Principal, data []byte, f F
 	case XML, "":
 		_, m, err = sas.DecodeINV101(data)
 	default:
-		return zone.List{}, ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "format", "%q: use XML or JSON", f)
+		return zone.List{}, badFormat(f)
 	}
 	if err != nil {
 		return zone.List{}, refusal(err, "")

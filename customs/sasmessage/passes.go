@@ -21,7 +21,7 @@ import (
 // exports the same bytes.
 func (s *Service) ExportPass(ctx context.Context, p access.Principal, no string, f Format) ([]byte, string, error) {
 	if f != XML && f != JSON && f != "" {
-		return nil, "", ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "format", "%q: use XML or JSON", f)
+		return nil, "", badFormat(f)
 	}
 	ps, err := s.zone.GetPass(ctx, p, no)
 	if err != nil {
@@ -107,15 +107,6 @@ func (s *Service) sas121(ctx context.Context, p access.Principal, ps zone.Pass) 
 	}
 	m.Object.Package.Data.Business = sas.SAS121{DeclareFlag: "1", Message: msg}
 	return &m, nil
-}
-
-// bookLine reads line seq of a book (the zero line when it has none).
-func (s *Service) bookLine(ctx context.Context, p access.Principal, book string, seq int) (zone.BookLine, error) {
-	bl, err := s.zone.ListBookLines(ctx, p, book, seq-1, 1)
-	if err != nil || len(bl) != 1 || bl[0].Seq != seq {
-		return zone.BookLine{}, err
-	}
-	return bl[0], nil
 }
 
 // rltListNo is the number an SAS121 message gives a verification list it
