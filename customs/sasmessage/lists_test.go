@@ -4,14 +4,13 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"flag"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/shopspring/decimal"
+	"gotest.tools/v3/golden"
 
 	"github.com/zoneledger/zoneledger/customs/access"
 	"github.com/zoneledger/zoneledger/customs/codes"
@@ -24,8 +23,6 @@ import (
 )
 
 func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 func d(s string) decimal.Decimal { return decimal.RequireFromString(s) }
 
@@ -126,23 +123,6 @@ func fieldOf(err error) string {
 	return ""
 }
 
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update once to write it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Fatalf("%s differs from what was produced:\n%s", path, got)
-	}
-}
-
 // sameList fails unless b files the same goods as a.
 func sameList(t *testing.T, a, b zone.List) {
 	t.Helper()
@@ -175,12 +155,12 @@ func TestExportThenFileOnAFreshBookGivesTheSameList(t *testing.T) {
 	if err != nil || name != l.No+".INV101.xml" {
 		t.Fatalf("export: %v %s", err, name)
 	}
-	golden(t, "list_golden.xml", x)
+	golden.Assert(t, string(x), "list_golden.xml")
 	j, name, err := a.msg.Export(a.ctx, a.ent, l.No, sasmessage.JSON)
 	if err != nil || name != l.No+".INV101.json" {
 		t.Fatalf("export: %v %s", err, name)
 	}
-	golden(t, "list_golden.json", j)
+	golden.Assert(t, string(j), "list_golden.json")
 
 	for _, f := range []struct {
 		format sasmessage.Format

@@ -1,19 +1,17 @@
 package ceb
 
 import (
-	"bytes"
 	"errors"
-	"flag"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
+	"gotest.tools/v3/golden"
+
 	"github.com/zoneledger/zoneledger/customs/singlewindow"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files")
 
 func fixture(t *testing.T, name string) []byte {
 	t.Helper()
@@ -48,15 +46,7 @@ func TestFixturesRoundTrip(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden := filepath.Join("testdata", strings.TrimSuffix(c.file, ".xml")+".golden.xml")
-			if *update {
-				if err := os.WriteFile(golden, out, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			if want := fixture(t, filepath.Base(golden)); !bytes.Equal(out, want) {
-				t.Fatalf("encoded message differs from %s (go test -update to accept):\n%s", golden, out)
-			}
+			golden.Assert(t, string(out), strings.TrimSuffix(c.file, ".xml")+".golden.xml")
 			back, err := Decode(out)
 			if err != nil {
 				t.Fatalf("decoding our own output: %v\n%s", err, out)

@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"testing"
 
+	"gotest.tools/v3/golden"
+
 	"github.com/zoneledger/zoneledger/customs/singlewindow"
 	"github.com/zoneledger/zoneledger/customs/singlewindow/ceb"
 )
@@ -44,7 +46,7 @@ func TestReceiptRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "ceb622.golden.xml", out)
+	golden.Assert(t, string(out), "ceb622.golden.xml")
 	got, err := ceb.DecodeReceipt(out)
 	if err != nil {
 		t.Fatal(err)

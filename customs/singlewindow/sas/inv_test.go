@@ -3,16 +3,14 @@ package sas
 import (
 	"bytes"
 	"errors"
-	"flag"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
+	"gotest.tools/v3/golden"
+
 	"github.com/zoneledger/zoneledger/customs/singlewindow"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 // sampleINV101 is a list with every field the exporter fills.
 func sampleINV101() (EnvelopInfo, INV101) {
@@ -33,35 +31,18 @@ func sampleINV101() (EnvelopInfo, INV101) {
 	return env, m
 }
 
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update once to write it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Fatalf("%s differs from what was produced:\n%s", path, got)
-	}
-}
-
 func TestINV101IsProducedAsTheGoldenFiles(t *testing.T) {
 	env, m := sampleINV101()
 	x, err := EncodeINV101(env, m)
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "inv101_golden.xml", x)
+	golden.Assert(t, string(x), "inv101_golden.xml")
 	j, err := EncodeINV101JSON(m)
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "inv101_golden.json", j)
+	golden.Assert(t, string(j), "inv101_golden.json")
 
 	env2, back, err := DecodeINV101(x)
 	if err != nil {
