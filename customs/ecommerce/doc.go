@@ -202,6 +202,24 @@
 // (ECOMMERCE_RECEIPT_WRONG_STATUS): ask customs. A list the buyer wholly
 // returned takes the 退单 as its customs status only.
 //
+// # A book's lists and their changes (BookListsChanged)
+//
+// Each list row carries the book its goods left (column book) and the
+// change number of its last change (change_seq): every transaction that
+// stores or changes lists — a release, a return asked for or received, a
+// tax payment, a customs receipt — takes the next number of each book it
+// touches from ecom_list_seqs (one row per book, locked until the
+// transaction commits, so the numbers are given in commit order) and
+// writes it on the lists it changes. BookListsChanged reads a book's lists
+// changed after a number through the index (book, change_seq), never the
+// lists' JSON nor another book's lists; customs/evidence seals with it only
+// the lists changed since the book's previous seal. A return asked for
+// lapses with the days rather than with a change: BookListsChanged also
+// returns those that lapsed since the day of the previous read (the
+// partial index on (book, released_on) of lists RETURN_REQUESTED). Lists
+// stored before these columns were filled from their body by migration
+// 0013, with change number 1.
+//
 // Settings (the return windows, the payment period, the positive list) come
 // from the [ecommerce] table of zoneledger's config file
 // (cmd/zoneledger/README.md); Settings.Validate names the key of a bad value.

@@ -301,11 +301,12 @@ func (s *Service) decide(ctx context.Context, cands []*candidate) error {
 			}
 		}
 		var oNo, oStatus, oReason, oList []string
-		var lNo, lOrder, lEnt, lGuar, lBuyer, lStatus, lReleased, lBody []string
+		var lNo, lOrder, lEnt, lGuar, lBuyer, lStatus, lReleased, lBody, lBook []string
 		for _, c := range live {
 			if l := c.list; l != nil {
 				lNo, lOrder, lEnt, lGuar = append(lNo, l.No), append(lOrder, l.OrderNo), append(lEnt, l.Enterprise), append(lGuar, l.Guarantor)
 				lBuyer, lStatus, lReleased, lBody = append(lBuyer, l.BuyerID), append(lStatus, string(l.Status)), append(lReleased, releasedText(*l)), append(lBody, mustJSON(l))
+				lBook = append(lBook, l.Book)
 			}
 			status, reason, list := OrderReleased, "", ""
 			if c.list != nil {
@@ -321,10 +322,16 @@ func (s *Service) decide(ctx context.Context, cands []*candidate) error {
 		}
 		b := &pgx.Batch{}
 		if len(lNo) > 0 {
-			b.Queue(`INSERT INTO ecom_lists (no, order_no, enterprise, guarantor, buyer, status, released_on, body)
-				SELECT no, o, e, g, b, st, NULLIF(r, '')::date, body
-				FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) AS v(no, o, e, g, b, st, r, body)`,
-				lNo, lOrder, lEnt, lGuar, lBuyer, lStatus, lReleased, lBody)
+			// The lists take the next change number of their book, one per
+			// book for the batch (see nextChange), the books in order.
+			books := slices.Compact(slices.Sorted(slices.Values(lBook)))
+			b.Queue(`WITH ch AS (INSERT INTO ecom_list_seqs AS q (book, seq) SELECT bk, 1 FROM unnest($9::text[]) AS u(bk) ORDER BY bk
+					ON CONFLICT (book) DO UPDATE SET seq = q.seq + 1 RETURNING book, seq)
+				INSERT INTO ecom_lists (no, order_no, enterprise, guarantor, buyer, status, released_on, body, book, change_seq)
+				SELECT no, o, e, g, b, st, NULLIF(r, '')::date, body, v.bk, ch.seq
+				FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $10::text[]) AS v(no, o, e, g, b, st, r, body, bk)
+				JOIN ch ON ch.book = v.bk`,
+				lNo, lOrder, lEnt, lGuar, lBuyer, lStatus, lReleased, lBody, books, lBook)
 		}
 		if len(changed) > 0 {
 			var ids, ks, vs []string

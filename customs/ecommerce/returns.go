@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
@@ -179,8 +180,11 @@ func whole(l InventoryList) bool {
 
 // view is a list as it reads today: a return applied for whose goods were
 // not received by the end of the arrival window has lapsed.
-func (s *Service) view(l InventoryList) InventoryList {
-	if l.Status == ListReturnRequested && s.today().After(l.ReleasedOn.AddDate(0, 0, s.set.ReturnArriveDays)) {
+func (s *Service) view(l InventoryList) InventoryList { return s.viewOn(l, s.today()) }
+
+// viewOn is a list as it reads on day.
+func (s *Service) viewOn(l InventoryList, day time.Time) InventoryList {
+	if l.Status == ListReturnRequested && day.After(l.ReleasedOn.AddDate(0, 0, s.set.ReturnArriveDays)) {
 		l.Status = ListReturnLapsed
 	}
 	return l

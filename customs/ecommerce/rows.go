@@ -121,12 +121,31 @@ func loadLists(ctx context.Context, q rowsQuerier, where string, args ...any) ([
 	return out, rows.Err()
 }
 
+// nextChange is a WITH clause taking the next list change sequence number
+// of the book named by parameter $1 (row ch, column seq): the book's row
+// of ecom_list_seqs stays locked until the transaction commits, so a
+// book's numbers are given in commit order (see BookListsChanged).
+const nextChange = `WITH ch AS (INSERT INTO ecom_list_seqs AS q (book, seq) VALUES ($1, 1)
+	ON CONFLICT (book) DO UPDATE SET seq = q.seq + 1 RETURNING seq) `
+
+// saveList stores the list's new state, with the next change number of
+// its book: every change of a stored list goes through here or through
+// saveListPaid.
 func saveList(ctx context.Context, tx pgx.Tx, l InventoryList) error {
 	var released any
 	if !l.ReleasedOn.IsZero() {
 		released = l.ReleasedOn
 	}
-	_, err := tx.Exec(ctx, `UPDATE ecom_lists SET status = $2, released_on = $3, body = $4 WHERE no = $1`, l.No, string(l.Status), released, mustJSON(l))
+	_, err := tx.Exec(ctx, nextChange+`UPDATE ecom_lists SET status = $3, released_on = $4, body = $5, change_seq = (SELECT seq FROM ch) WHERE no = $2`,
+		l.Book, l.No, string(l.Status), released, mustJSON(l))
+	return err
+}
+
+// saveListPaid stores the list with the tax payment that paid it, with the
+// next change number of its book.
+func saveListPaid(ctx context.Context, tx pgx.Tx, l InventoryList) error {
+	_, err := tx.Exec(ctx, nextChange+`UPDATE ecom_lists SET tax_payment_no = $3, body = $4, change_seq = (SELECT seq FROM ch) WHERE no = $2`,
+		l.Book, l.No, l.TaxPaymentNo, mustJSON(l))
 	return err
 }
 

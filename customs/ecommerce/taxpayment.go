@@ -171,7 +171,7 @@ func (s *Service) RecordTaxPayment(ctx context.Context, p access.Principal, pay 
 		}
 		for _, l := range lists {
 			l.TaxPaymentNo, l.TaxPaidOn = pay.No, pay.PaidOn
-			if _, err := tx.Exec(ctx, `UPDATE ecom_lists SET tax_payment_no = $2, body = $3 WHERE no = $1`, l.No, pay.No, mustJSON(l)); err != nil {
+			if err := saveListPaid(ctx, tx, l); err != nil {
 				return err
 			}
 		}

@@ -14,18 +14,21 @@ import (
 )
 
 // EcommerceLists is the e-commerce centre as evidence reads it: the
-// inventory lists released from a book (ecommerce.Service.BookLists).
+// inventory lists released from a book that changed since a mark
+// (ecommerce.Service.BookListsChanged).
 type EcommerceLists interface {
-	BookLists(ctx context.Context, p access.Principal, book string, fn func(ecommerce.BookList) error) error
+	BookListsChanged(ctx context.Context, p access.Principal, book string, since ecommerce.ListMark, fn func(ecommerce.BookList) error) (ecommerce.ListMark, error)
 }
 
 // ecommerceDocuments calls fn with each e-commerce list released from the
-// book as a document of kind evfile.KindEcommerceList.
-func (s *Service) ecommerceDocuments(ctx context.Context, p access.Principal, book string, fn func(zone.StoredDocument) error) error {
+// book that changed since the mark, as a document of kind
+// evfile.KindEcommerceList, and returns the mark the next period's seal
+// reads from.
+func (s *Service) ecommerceDocuments(ctx context.Context, p access.Principal, book string, since ecommerce.ListMark, fn func(zone.StoredDocument) error) (ecommerce.ListMark, error) {
 	if s.ecom == nil {
-		return nil
+		return since, nil
 	}
-	return s.ecom.BookLists(ctx, p, book, func(bl ecommerce.BookList) error {
+	return s.ecom.BookListsChanged(ctx, p, book, since, func(bl ecommerce.BookList) error {
 		body, err := evfile.Marshal(ecommerceRecord(bl))
 		if err != nil {
 			return err

@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -13,6 +15,7 @@ import (
 	"github.com/zoneledger/zoneledger/customs/access"
 	"github.com/zoneledger/zoneledger/customs/codes"
 	"github.com/zoneledger/zoneledger/customs/ecommerce"
+	"github.com/zoneledger/zoneledger/customs/singlewindow/ceb"
 	"github.com/zoneledger/zoneledger/customs/tax"
 	"github.com/zoneledger/zoneledger/customs/zone"
 	"github.com/zoneledger/zoneledger/ledger"
@@ -37,7 +40,7 @@ type ecomWorld struct {
 
 func (w *ecomWorld) clock() time.Time { return *w.now.Load() }
 
-func newEcomWorld(t *testing.T) *ecomWorld {
+func newEcomWorld(t testing.TB) *ecomWorld {
 	t.Helper()
 	ctx := context.Background()
 	store, err := pgstore.Open(ctx, pgtest.NewDatabase(t), pgstore.Options{})
@@ -214,3 +217,173 @@ func TestEcommerceListsOfAnotherBookAreNotInTheEvidence(t *testing.T) {
 }
 
 func jsonUnmarshalLine(s string, l *evfile.Line) error { return json.Unmarshal([]byte(s), l) }
+
+// ecomRecords returns the export's e-commerce list records by list number.
+func ecomRecords(t testing.TB, export []byte) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for _, s := range strings.Split(strings.TrimSuffix(string(export), "\n"), "\n") {
+		var l evfile.Line
+		if err := jsonUnmarshalLine(s, &l); err != nil {
+			t.Fatal(err)
+		}
+		if l.Kind == evfile.KindEcommerceList {
+			out[l.Key] = string(l.Record)
+		}
+	}
+	return out
+}
+
+// sealNext closes the book's ledger period through day, seals its
+// evidence, checks the export against the sealed digest, and returns the
+// e-commerce list records the seal holds.
+func (w *ecomWorld) sealNext(day time.Time) map[string]string {
+	w.t.Helper()
+	w.close(day)
+	sealed, err := w.svc.Seal(w.ctx, w.customs, w.book, day)
+	w.must(err)
+	export, _, err := w.export(w.customs, day)
+	w.must(err)
+	if rep, err := evfile.Verify(bytes.NewReader(export), sealed.Digest); err != nil || !rep.Match {
+		w.t.Fatalf("verify of the export through %s: %v %v", ledger.FormatDate(day), rep.Problems, err)
+	}
+	return ecomRecords(w.t, export)
+}
+
+// ceb622 imports a customs receipt (CEB622) moving list l's customs status
+// to code at time at (yyyyMMddHHmmss).
+func (w *ecomWorld) ceb622(l ecommerce.InventoryList, code, at string) {
+	w.t.Helper()
+	msg, err := ceb.EncodeReceipt(ceb.CEB622Message{GUID: "0b7f4f1e-7d3a-4c55-9f0e-2a61c3d4e5f6", Version: "1.0",
+		Returns: []ceb.InventoryReturn{{GUID: "1f0e6d3c-5b4a-4938-8271-605f4e3d2c1b", CustomsCode: "0201", EbpCode: l.Platform, EbcCode: w.ebc,
+			CopNo: l.No, PreNo: "B2026111100001", InvtNo: "0201I" + l.No, ReturnStatus: code, ReturnTime: at, ReturnInfo: "status " + code}}})
+	w.must(err)
+	res, err := w.ecom.ImportReceipts(w.ctx, w.customs, [][]byte{msg})
+	w.must(err)
+	if res[0].Err != nil || !res[0].Applied {
+		w.t.Fatalf("receipt %s for list %s: applied %t, %v", code, l.No, res[0].Applied, res[0].Err)
+	}
+}
+
+func day(m time.Month, d int) time.Time { return time.Date(2026, m, d, 0, 0, 0, 0, time.UTC) }
+
+// TestSealRecordsOnlyTheListsChangedSinceThePreviousSeal: the first seal
+// of the book records every list released from it; a seal after a seal
+// with no change in between records no list; a list whose customs status
+// a receipt moved, a list returned and a list whose tax was paid after a
+// seal are in the next seal in their new state, and the list that did not
+// change is not. Reading the seals in order finds every list in its state
+// as GetList reads it now, and every export verifies.
+func TestSealRecordsOnlyTheListsChangedSinceThePreviousSeal(t *testing.T) {
+	w := newEcomWorld(t)
+	moved, back, paid, still := w.sell("EC-1", "0011"), w.sell("EC-2", "0022"), w.sell("EC-3", "0033"), w.sell("EC-4", "0044")
+	all := []string{moved.No, back.No, paid.No, still.No}
+	latest := map[string]string{}
+	if got := w.sealNext(day(11, 11)); len(got) != 4 {
+		t.Fatalf("the book's first seal holds %d lists, want all 4", len(got))
+	} else {
+		maps.Copy(latest, got)
+	}
+	if got := w.sealNext(day(11, 12)); len(got) != 0 {
+		t.Fatalf("a seal with no list changed since the one before holds %d lists: %v", len(got), slices.Collect(maps.Keys(got)))
+	}
+
+	later := time.Date(2026, 11, 13, 9, 0, 0, 0, time.FixedZone("CST", 8*3600))
+	w.now.Store(&later)
+	w.ceb622(moved, "800", "20261113090000")
+	w.must(errOf(w.ecom.RequestReturn(w.ctx, w.platform, back.No, nil)))
+	w.must(errOf(w.ecom.ReceiveReturn(w.ctx, w.warehouse, back.No)))
+	w.must(errOf(w.ecom.RecordTaxPayment(w.ctx, w.customs, ecommerce.TaxPayment{No: "TP-1", Amount: paid.Tax, PaidOn: day(11, 13), ListNos: []string{paid.No}})))
+	got := w.sealNext(day(11, 13))
+	if len(got) != 3 || got[still.No] != "" {
+		t.Fatalf("the seal after the changes holds lists %v, want %s, %s and %s only", slices.Sorted(maps.Keys(got)), moved.No, back.No, paid.No)
+	}
+	for no, want := range map[string]string{moved.No: `"status":"RELEASED"`, back.No: `"received_on":"2026-11-13"`, paid.No: `"no":"TP-1"`} {
+		if !strings.Contains(got[no], want) {
+			t.Errorf("the record of list %s lacks %s: %s", no, want, got[no])
+		}
+	}
+	maps.Copy(latest, got)
+	if got := w.sealNext(day(11, 14)); len(got) != 0 {
+		t.Fatalf("a seal with no list changed since the one before holds %d lists", len(got))
+	}
+	for _, no := range all {
+		l, err := w.ecom.GetList(w.ctx, w.customs, no)
+		w.must(err)
+		if !strings.Contains(latest[no], `"status":"`+string(l.Status)+`"`) {
+			t.Errorf("list %s reads %s, the seals in order hold %s", no, l.Status, latest[no])
+		}
+	}
+}
+
+// TestSealRecordsAReturnThatLapsedSinceThePreviousSeal: a return asked
+// for and never received lapses with the days, not with a change of the
+// list; the first seal after it lapsed records the list as RETURN_LAPSED,
+// once.
+func TestSealRecordsAReturnThatLapsedSinceThePreviousSeal(t *testing.T) {
+	w := newEcomWorld(t)
+	l := w.sell("EC-1", "0011")
+	w.must(errOf(w.ecom.RequestReturn(w.ctx, w.platform, l.No, nil)))
+	if got := w.sealNext(day(11, 11)); !strings.Contains(got[l.No], `"status":"RETURN_REQUESTED"`) {
+		t.Fatalf("the first seal's record of list %s: %s", l.No, got[l.No])
+	}
+	if got := w.sealNext(day(11, 12)); len(got) != 0 {
+		t.Fatalf("a seal with nothing changed holds lists %v", slices.Collect(maps.Keys(got)))
+	}
+	// ReturnArriveDays (45) after release, and one day more.
+	lapsed := time.Date(2026, 12, 27, 9, 0, 0, 0, time.FixedZone("CST", 8*3600))
+	w.now.Store(&lapsed)
+	if now, err := w.ecom.GetList(w.ctx, w.customs, l.No); err != nil || now.Status != ecommerce.ListReturnLapsed {
+		t.Fatalf("list %s reads %s (%v), want RETURN_LAPSED", l.No, now.Status, err)
+	}
+	// (The ledger's periods are closed on its own clock, days ago.)
+	if got := w.sealNext(day(11, 13)); len(got) != 1 || !strings.Contains(got[l.No], `"status":"RETURN_LAPSED"`) {
+		t.Fatalf("the seal after the return lapsed holds %v, want list %s RETURN_LAPSED", got, l.No)
+	}
+	if got := w.sealNext(day(11, 14)); len(got) != 0 {
+		t.Fatalf("the seal after that holds lists %v, want none", slices.Collect(maps.Keys(got)))
+	}
+}
+
+// TestListsStoredBeforeTheMigrationAreSealed: lists stored as the schema
+// before the book and change columns had them (no book column, no change
+// number, no per-book counter) are found by their book once the migration
+// ran: the first seal records them, the next none, and a list sold or
+// paid after the migration is in the seal after it.
+func TestListsStoredBeforeTheMigrationAreSealed(t *testing.T) {
+	w := newEcomWorld(t)
+	a, b := w.sell("EC-1", "0011"), w.sell("EC-2", "0022")
+	for _, sql := range []string{
+		`DROP TABLE ecom_list_seqs`,
+		`ALTER TABLE ecom_lists DROP COLUMN change_seq`,
+		`ALTER TABLE ecom_lists DROP COLUMN book`,
+		`DELETE FROM schema_migrations WHERE component = 'ecommerce' AND version >= 10`,
+	} {
+		w.must(errOf(w.pool.Exec(w.ctx, sql)))
+	}
+	var cols []string
+	w.must(w.pool.QueryRow(w.ctx, `SELECT array_agg(column_name::text ORDER BY column_name) FROM information_schema.columns WHERE table_name = 'ecom_lists'`).Scan(&cols))
+	if want := []string{"body", "buyer", "enterprise", "guarantor", "no", "order_no", "released_on", "status", "tax_payment_no"}; !slices.Equal(cols, want) {
+		t.Fatalf("ecom_lists has columns %v, want the schema of before the migration %v", cols, want)
+	}
+	applied, err := ecommerce.Migrations().Up(w.ctx, w.pool)
+	w.must(err)
+	if len(applied) == 0 {
+		t.Fatalf("no ecommerce migration to apply")
+	}
+	got := w.sealNext(day(11, 11))
+	if len(got) != 2 || got[a.No] == "" || got[b.No] == "" {
+		t.Fatalf("the first seal after the migration holds lists %v, want %s and %s", slices.Sorted(maps.Keys(got)), a.No, b.No)
+	}
+	if got := w.sealNext(day(11, 12)); len(got) != 0 {
+		t.Fatalf("the seal after it holds lists %v, want none", slices.Collect(maps.Keys(got)))
+	}
+	later := time.Date(2026, 11, 13, 9, 0, 0, 0, time.FixedZone("CST", 8*3600))
+	w.now.Store(&later)
+	c := w.sell("EC-3", "0033")
+	w.must(errOf(w.ecom.RecordTaxPayment(w.ctx, w.customs, ecommerce.TaxPayment{No: "TP-1", Amount: a.Tax, PaidOn: day(11, 13), ListNos: []string{a.No}})))
+	got = w.sealNext(day(11, 13))
+	if len(got) != 2 || !strings.Contains(got[a.No], `"no":"TP-1"`) || got[c.No] == "" {
+		t.Fatalf("the seal after a sale and a payment holds lists %v, want %s paid and %s", got, a.No, c.No)
+	}
+}

@@ -17,6 +17,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/zoneledger/zoneledger/customs/access"
+	"github.com/zoneledger/zoneledger/customs/ecommerce"
 	"github.com/zoneledger/zoneledger/customs/zone"
 	"github.com/zoneledger/zoneledger/ledger"
 	"github.com/zoneledger/zoneledger/ledger/pgshared/migrate"
@@ -70,7 +71,8 @@ type Options struct {
 	// Now is the clock, for tests; nil means time.Now.
 	Now func() time.Time
 	// Ecommerce, when set, adds the e-commerce inventory lists released
-	// from the book (kind evfile.KindEcommerceList) to its evidence.
+	// from the book (kind evfile.KindEcommerceList) to its evidence: each
+	// seal those changed since the previous period's seal.
 	Ecommerce EcommerceLists
 }
 
@@ -116,6 +118,10 @@ type Sealed struct {
 	Documents              int64
 	SealedAt               time.Time
 	SealedBy               string
+
+	// ecom is how far the seal read the book's e-commerce lists: the
+	// next period's seal records those changed since.
+	ecom ecommerce.ListMark
 }
 
 func dbError(err error) error {
@@ -128,7 +134,8 @@ func precondition(reason, field, format string, args ...any) error {
 
 // Seal seals the evidence of the book's period that the ledger closed
 // through the given day: the period's journals and the book's documents as
-// they stand now, each canonically encoded and chained onto the evidence
+// they stand now (of its e-commerce lists, those changed since the
+// previous period's seal), each canonically encoded and chained onto the evidence
 // digest of the period before (package proto/zoneledger/evidence). The
 // records are stored as sealed, so an export later reproduces the digest
 // even after documents change. Sealing a sealed period returns it: the
@@ -161,6 +168,7 @@ func (s *Service) Seal(ctx context.Context, p access.Principal, book string, thr
 	}
 	period := periods[i]
 	out := Sealed{Book: book, From: period.From, Through: through, LedgerDigest: period.Digest, PreviousDigest: []byte{}, SealedBy: p.ID}
+	var since ecommerce.ListMark
 	if !period.From.IsZero() {
 		prevDay := period.From.AddDate(0, 0, -1)
 		prev, err := s.load(ctx, book, prevDay)
@@ -171,7 +179,7 @@ func (s *Service) Seal(ctx context.Context, p access.Principal, book string, thr
 			return Sealed{}, precondition(ReasonPreviousNotSealed, "through",
 				"the evidence of book %s through %s is not sealed; seal the periods in order, that one first", book, ledger.FormatDate(prevDay))
 		}
-		out.PreviousDigest = prev.Digest
+		out.PreviousDigest, since = prev.Digest, prev.ecom
 	}
 	journals, err := s.journals(ctx, period)
 	if err != nil {
@@ -184,7 +192,7 @@ func (s *Service) Seal(ctx context.Context, p access.Principal, book string, thr
 			return Sealed{}, err
 		}
 	}
-	if err := s.ecommerceDocuments(ctx, p, book, keep); err != nil {
+	if out.ecom, err = s.ecommerceDocuments(ctx, p, book, since, keep); err != nil {
 		return Sealed{}, err
 	}
 	slices.SortFunc(docs, func(a, b zone.StoredDocument) int {
@@ -204,9 +212,10 @@ func (s *Service) Seal(ctx context.Context, p access.Principal, book string, thr
 			}
 			return err
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO evid_periods (book, through, from_date, ledger_digest, previous_digest, digest, journals, documents, sealed_at, sealed_by)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, book, through, nullDate(out.From), out.LedgerDigest, out.PreviousDigest,
-			out.Digest, out.Journals, out.Documents, out.SealedAt, out.SealedBy); err != nil {
+		if _, err := tx.Exec(ctx, `INSERT INTO evid_periods (book, through, from_date, ledger_digest, previous_digest, digest, journals, documents, sealed_at, sealed_by,
+				ecommerce_seq, ecommerce_day)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`, book, through, nullDate(out.From), out.LedgerDigest, out.PreviousDigest,
+			out.Digest, out.Journals, out.Documents, out.SealedAt, out.SealedBy, out.ecom.Seq, nullDate(out.ecom.Day)); err != nil {
 			return err
 		}
 		// Multi-row inserts (unnest: the SQL both engines share), a chunk at
@@ -383,17 +392,21 @@ func loadSealed(ctx context.Context, q querier, book string, through time.Time) 
 }
 
 func querySealed(ctx context.Context, q querier, where string, args ...any) ([]Sealed, error) {
-	rows, err := q.Query(ctx, `SELECT book, from_date, through, ledger_digest, previous_digest, digest, journals, documents, sealed_at, sealed_by
-		FROM evid_periods `+where, args...)
+	rows, err := q.Query(ctx, `SELECT book, from_date, through, ledger_digest, previous_digest, digest, journals, documents, sealed_at, sealed_by,
+		ecommerce_seq, ecommerce_day FROM evid_periods `+where, args...)
 	if err != nil {
 		return nil, err
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Sealed, error) {
 		var x Sealed
-		var from *time.Time
-		err := r.Scan(&x.Book, &from, &x.Through, &x.LedgerDigest, &x.PreviousDigest, &x.Digest, &x.Journals, &x.Documents, &x.SealedAt, &x.SealedBy)
+		var from, ecomDay *time.Time
+		err := r.Scan(&x.Book, &from, &x.Through, &x.LedgerDigest, &x.PreviousDigest, &x.Digest, &x.Journals, &x.Documents, &x.SealedAt, &x.SealedBy,
+			&x.ecom.Seq, &ecomDay)
 		if from != nil {
 			x.From = *from
+		}
+		if ecomDay != nil {
+			x.ecom.Day = *ecomDay
 		}
 		return x, err
 	})

@@ -32,7 +32,7 @@ func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 // world is a zone with enterprise e1's book H31050000001 (one line) and
 // enterprise e2, which has no book.
 type world struct {
-	t             *testing.T
+	t             testing.TB
 	ctx           context.Context
 	pool          *pgxpool.Pool
 	store         *pgstore.Store
