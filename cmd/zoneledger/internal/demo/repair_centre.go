@@ -122,7 +122,7 @@ type repairRun struct {
 }
 
 func runRepair(ctx context.Context, c *client, cast *repairCast, year int, month time.Month, days int) (*RepairResult, error) {
-	r := &repairRun{lc: &logisticsRun{ctx: ctx, c: c, year: year, month: month, counters: map[string]int{}, res: &LogisticsResult{}},
+	r := &repairRun{lc: sceneRun(ctx, c, nil, year, month),
 		rc: customsv1.NewRepairServiceClient(c.conn), cast: cast, days: days,
 		res: &RepairResult{Book: repairBook}}
 	defer func() { r.res.Calls = r.lc.res.Calls }()
@@ -132,12 +132,9 @@ func runRepair(ctx context.Context, c *client, cast *repairCast, year int, month
 		CreditRating: customsv1.CreditRating_CREDIT_RATING_GENERAL}); err != nil {
 		return r.res, fmt.Errorf("registering enterprise %s: %w", e.Name, err)
 	}
-	if _, err := call(k, e.Principal, c.books.CreateBook, &customsv1.CreateBookRequest{BookNo: repairBook, Kind: customsv1.BookKind_BOOK_KIND_REPAIR,
-		Enterprise: e.USCC, CustomsOffice: customsOffice, WriteOffCycleMonths: 12}); err != nil {
-		return r.res, fmt.Errorf("CreateBook %s: %w", repairBook, err)
-	}
-	if _, err := call(k, e.Principal, c.books.AddBookLines, &customsv1.AddBookLinesRequest{BookNo: repairBook, Lines: repairLines}); err != nil {
-		return r.res, fmt.Errorf("AddBookLines %s: %w", repairBook, err)
+	if err := openBook(k, e.Principal, &customsv1.CreateBookRequest{BookNo: repairBook, Kind: customsv1.BookKind_BOOK_KIND_REPAIR,
+		Enterprise: e.USCC, CustomsOffice: customsOffice, WriteOffCycleMonths: 12}, repairLines); err != nil {
+		return r.res, err
 	}
 	for _, scene := range []func() error{r.engineScene, r.machineScene, r.gearboxScene} {
 		if err := scene(); err != nil {

@@ -42,20 +42,16 @@ type RndLabResult struct {
 }
 
 func runRndLab(ctx context.Context, c *client, cast *logisticsCast, year int, month time.Month, days int) (*RndLabResult, error) {
-	lc := &logisticsRun{ctx: ctx, c: c, cast: cast, year: year, month: month, counters: map[string]int{}, res: &LogisticsResult{}}
+	lc := sceneRun(ctx, c, cast, year, month)
 	res := &RndLabResult{Book: rndLabBook}
 	defer func() { res.Calls = lc.res.Calls }()
 	rnd := customsv1.NewRndServiceClient(c.conn)
 	nd, cu := cast.Nandu.Principal, "customs-4601"
-	date := func(day int) string { return lc.date(day).Format(time.DateOnly) }
+	date := lc.dateOf
 	k := lc.caller()
 
-	if _, err := call(k, nd, c.books.CreateBook, &customsv1.CreateBookRequest{BookNo: rndLabBook, Kind: customsv1.BookKind_BOOK_KIND_RND,
-		Enterprise: cast.Nandu.USCC, Usage: "4", CustomsOffice: customsOffice, WriteOffCycleMonths: 12}); err != nil {
-		return res, fmt.Errorf("CreateBook %s: %w", rndLabBook, err)
-	}
-	if _, err := call(k, nd, c.books.AddBookLines, &customsv1.AddBookLinesRequest{BookNo: rndLabBook, Lines: rndLabLines}); err != nil {
-		return res, fmt.Errorf("AddBookLines %s: %w", rndLabBook, err)
+	if err := openBook(k, nd, zoneBook(cast, rndLabBook, customsv1.BookKind_BOOK_KIND_RND, "4"), rndLabLines); err != nil {
+		return res, err
 	}
 	entry, err := lc.file(nd, &customsv1.CreateListRequest{InnerNo: "NDQD-R1", BookNo: rndLabBook, Io: "I", TradeMode: "5010", DeclareFlag: "1",
 		DeclarationKind: "2", Country: "DEU", Date: date(1), Lines: []*customsv1.ListLine{
@@ -65,7 +61,7 @@ func runRndLab(ctx context.Context, c *client, cast *logisticsCast, year int, mo
 	if err != nil {
 		return res, err
 	}
-	if err := (&manufacturingRun{lc: lc}).pass(entry, "2", "I", "琼A·N0230", 1); err != nil {
+	if err := gateOn(lc, entry, "2", "I", "琼A·N0230", 1); err != nil {
 		return res, err
 	}
 
@@ -100,12 +96,8 @@ func runRndLab(ctx context.Context, c *client, cast *logisticsCast, year int, mo
 		}
 		res.Projects = append(res.Projects, p)
 	}
-	st, err := call(k, cu, c.books.GetStockReport, &customsv1.GetStockReportRequest{BookNo: rndLabBook})
-	if err != nil {
-		return res, fmt.Errorf("GetStockReport %s: %w", rndLabBook, err)
-	}
-	res.Stock = st.GetLines()
-	return res, nil
+	res.Stock, err = stockReport(k, cu, rndLabBook)
+	return res, err
 }
 
 // printRndLab writes section 17 from the server's answers.

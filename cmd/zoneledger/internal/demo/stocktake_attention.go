@@ -81,13 +81,13 @@ func runStocktake(ctx context.Context, c *client, cast *logisticsCast, today tim
 
 	// The count: what the server says the book holds, with the two
 	// differences.
-	st, err := call(k, nd, c.books.GetStockReport, &customsv1.GetStockReportRequest{BookNo: book})
+	stock, err := stockReport(k, nd, book)
 	if err != nil {
-		return res, fmt.Errorf("GetStockReport %s: %w", book, err)
+		return res, err
 	}
 	var count strings.Builder
 	count.WriteString("book_seq,status,quantity\n")
-	for _, l := range st.GetLines() {
+	for _, l := range stock {
 		bonded := stockQty(l.GetBonded()).Add(stockQty(l.GetReserved()))
 		switch l.GetBookSeq() {
 		case stocktakeShortSeq:
