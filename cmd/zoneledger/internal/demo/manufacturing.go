@@ -25,14 +25,10 @@ const manufacturingBook = "H4601A000220"
 // Its lines: two materials, the finished good, and the scrap the sheet
 // leaves (a material line of its own, 铝边角料).
 var manufacturingLines = []*customsv1.BookLine{
-	{Seq: 1, HsCode: "7606125000", Name: "铝合金板（料件）", Spec: "5052 H32", DeclaredUnit: "035", Scale: 3,
-		Legal: &customsv1.LegalUnit{Unit: "035", Factor: "1"}, Type: customsv1.GoodsType_GOODS_TYPE_MATERIAL},
-	{Seq: 2, HsCode: "8504409999", Name: "开关电源（料件）", Spec: "24V 5A", DeclaredUnit: "007", Scale: 0,
-		Legal: &customsv1.LegalUnit{Unit: "007", Factor: "1"}, Type: customsv1.GoodsType_GOODS_TYPE_MATERIAL},
-	{Seq: 3, HsCode: "8516500000", Name: "微波炉（成品）", Spec: "20L 700W", DeclaredUnit: "001", Scale: 0,
-		Legal: &customsv1.LegalUnit{Unit: "001", Factor: "1"}, Type: customsv1.GoodsType_GOODS_TYPE_FINISHED},
-	{Seq: 4, HsCode: "7606125000", Name: "铝边角料", Spec: "5052 冲压边角", DeclaredUnit: "035", Scale: 3,
-		Legal: &customsv1.LegalUnit{Unit: "035", Factor: "1"}, Type: customsv1.GoodsType_GOODS_TYPE_MATERIAL},
+	unitLine(1, "7606125000", "铝合金板（料件）", "5052 H32", "035", 3, goodsMaterial),
+	unitLine(2, "8504409999", "开关电源（料件）", "24V 5A", "007", 0, goodsMaterial),
+	unitLine(3, "8516500000", "微波炉（成品）", "20L 700W", "001", 0, goodsFinished),
+	unitLine(4, "7606125000", "铝边角料", "5052 冲压边角", "035", 3, goodsMaterial),
 }
 
 // ManufacturingResult is the manufacturer's month as the server answered it.

@@ -25,14 +25,10 @@ import (
 const outzoneBook = "H4601A000216"
 
 var outzoneLines = []*customsv1.BookLine{
-	{Seq: 1, HsCode: "8480719090", Name: "注塑模具（设备）", Spec: "外壳模 1出2", DeclaredUnit: "007", Scale: 0,
-		Legal: &customsv1.LegalUnit{Unit: "007", Factor: "1"}, Type: customsv1.GoodsType_GOODS_TYPE_EQUIPMENT},
-	{Seq: 2, HsCode: "7606125000", Name: "铝合金板（料件）", Spec: "5052 H32", DeclaredUnit: "035", Scale: 3,
-		Legal: &customsv1.LegalUnit{Unit: "035", Factor: "1"}, Type: customsv1.GoodsType_GOODS_TYPE_MATERIAL},
-	{Seq: 3, HsCode: "8516900000", Name: "冲压外壳（成品）", Spec: "微波炉外壳", DeclaredUnit: "007", Scale: 0,
-		Legal: &customsv1.LegalUnit{Unit: "007", Factor: "1"}, Type: customsv1.GoodsType_GOODS_TYPE_FINISHED},
-	{Seq: 4, HsCode: "7602000090", Name: "铝边角料", Spec: "冲压余料", DeclaredUnit: "035", Scale: 3,
-		Legal: &customsv1.LegalUnit{Unit: "035", Factor: "1"}, Type: customsv1.GoodsType_GOODS_TYPE_MATERIAL},
+	unitLine(1, "8480719090", "注塑模具（设备）", "外壳模 1出2", "007", 0, goodsEquipment),
+	unitLine(2, "7606125000", "铝合金板（料件）", "5052 H32", "035", 3, goodsMaterial),
+	unitLine(3, "8516900000", "冲压外壳（成品）", "微波炉外壳", "007", 0, goodsFinished),
+	unitLine(4, "7602000090", "铝边角料", "冲压余料", "035", 3, goodsMaterial),
 }
 
 // OutZoneResult is the out-of-zone scene as the server answered it.

@@ -128,9 +128,8 @@ func runRepair(ctx context.Context, c *client, cast *repairCast, year int, month
 	defer func() { r.res.Calls = r.lc.res.Calls }()
 	e := cast.Hangxiu
 	k := r.lc.caller()
-	if _, err := call(k, "customs-4601", c.books.RegisterEnterprise, &customsv1.RegisterEnterpriseRequest{Uscc: e.USCC, CustomsCode: e.CustomsNo, Name: e.Name,
-		CreditRating: customsv1.CreditRating_CREDIT_RATING_GENERAL}); err != nil {
-		return r.res, fmt.Errorf("registering enterprise %s: %w", e.Name, err)
+	if err := registerEnterprises(k, e); err != nil {
+		return r.res, err
 	}
 	if err := openBook(k, e.Principal, &customsv1.CreateBookRequest{BookNo: repairBook, Kind: customsv1.BookKind_BOOK_KIND_REPAIR,
 		Enterprise: e.USCC, CustomsOffice: customsOffice, WriteOffCycleMonths: 12}, repairLines); err != nil {

@@ -20,14 +20,10 @@ import (
 const rndLabBook = "H4601R000230"
 
 var rndLabLines = []*customsv1.BookLine{
-	{Seq: 1, HsCode: "7606125000", Name: "铝合金板（研发料件）", Spec: "6061 T6", DeclaredUnit: "035", Scale: 3,
-		Legal: &customsv1.LegalUnit{Unit: "035", Factor: "1"}, Type: customsv1.GoodsType_GOODS_TYPE_MATERIAL},
-	{Seq: 2, HsCode: "8504409999", Name: "开关电源（研发料件）", Spec: "48V 10A", DeclaredUnit: "007", Scale: 0,
-		Legal: &customsv1.LegalUnit{Unit: "007", Factor: "1"}, Type: customsv1.GoodsType_GOODS_TYPE_MATERIAL},
-	{Seq: 3, HsCode: "8516500000", Name: "微波炉样机", Spec: "变频 1000W", DeclaredUnit: "001", Scale: 0,
-		Legal: &customsv1.LegalUnit{Unit: "001", Factor: "1"}, Type: customsv1.GoodsType_GOODS_TYPE_FINISHED},
-	{Seq: 4, HsCode: "9030390000", Name: "电参数测试台（设备）", Spec: "PA-3000", DeclaredUnit: "001", Scale: 0,
-		Legal: &customsv1.LegalUnit{Unit: "001", Factor: "1"}, Type: customsv1.GoodsType_GOODS_TYPE_EQUIPMENT},
+	unitLine(1, "7606125000", "铝合金板（研发料件）", "6061 T6", "035", 3, goodsMaterial),
+	unitLine(2, "8504409999", "开关电源（研发料件）", "48V 10A", "007", 0, goodsMaterial),
+	unitLine(3, "8516500000", "微波炉样机", "变频 1000W", "001", 0, goodsFinished),
+	unitLine(4, "9030390000", "电参数测试台（设备）", "PA-3000", "001", 0, goodsEquipment),
 }
 
 // RndLabResult is the lab's month as the server answered it.

@@ -38,6 +38,34 @@ func openBook(k caller, who string, book *customsv1.CreateBookRequest, lines []*
 	return nil
 }
 
+// registerEnterprises has customs-4601 register the enterprises
+// (RegisterEnterprise), each with the credit rating GENERAL.
+func registerEnterprises(k caller, es ...*customsEnterprise) error {
+	for _, e := range es {
+		if _, err := call(k, "customs-4601", k.c.books.RegisterEnterprise, &customsv1.RegisterEnterpriseRequest{Uscc: e.USCC, CustomsCode: e.CustomsNo, Name: e.Name,
+			CreditRating: customsv1.CreditRating_CREDIT_RATING_GENERAL}); err != nil {
+			return fmt.Errorf("registering enterprise %s: %w", e.Name, err)
+		}
+	}
+	return nil
+}
+
+// open registers a cast's book and its lines as the book's owner.
+func (b *customsBook) open(k caller) error {
+	lines := make([]*customsv1.BookLine, 0, len(b.Lines))
+	for _, l := range b.Lines {
+		lines = append(lines, l.proto())
+	}
+	return openBook(k, b.Owner.Principal, &customsv1.CreateBookRequest{BookNo: b.No, Kind: b.Kind, Enterprise: b.Owner.USCC,
+		Usage: b.Usage, CustomsOffice: b.Office, WriteOffCycleMonths: 12}, lines)
+}
+
+// proto is the line as AddBookLines takes it.
+func (l *bookLine) proto() *customsv1.BookLine {
+	return &customsv1.BookLine{Seq: l.Seq, HsCode: l.HS, Name: l.Name, Spec: l.Spec, DeclaredUnit: l.Unit, Scale: l.Scale,
+		Legal: &customsv1.LegalUnit{Unit: l.Legal, Factor: l.Factor.String()}, Type: l.Type}
+}
+
 // zoneBook is the CreateBook request of a book of the processing
 // enterprise (南渡江智造), written off every twelve months.
 func zoneBook(cast *logisticsCast, no string, kind customsv1.BookKind, usage string) *customsv1.CreateBookRequest {
@@ -93,3 +121,16 @@ func taxableEvents(k caller, who, book string) ([]*customsv1.TaxableEvent, error
 
 // enumShort drops an enum value's prefix.
 func enumShort(s, prefix string) string { return strings.TrimPrefix(s, prefix) }
+
+// The goods types of book lines.
+const (
+	goodsMaterial  = customsv1.GoodsType_GOODS_TYPE_MATERIAL
+	goodsFinished  = customsv1.GoodsType_GOODS_TYPE_FINISHED
+	goodsEquipment = customsv1.GoodsType_GOODS_TYPE_EQUIPMENT
+)
+
+// unitLine is a book line whose legal unit is its declared unit (factor 1).
+func unitLine(seq int32, hs, name, spec, unit string, scale int32, typ customsv1.GoodsType) *customsv1.BookLine {
+	return &customsv1.BookLine{Seq: seq, HsCode: hs, Name: name, Spec: spec, DeclaredUnit: unit, Scale: scale,
+		Legal: &customsv1.LegalUnit{Unit: unit, Factor: "1"}, Type: typ}
+}

@@ -130,10 +130,10 @@ func runSingleWindow(ctx context.Context, c *client, cast *logisticsCast, today 
 	day := today.Format(time.DateOnly)
 	res := &SingleWindowResult{Book: singleWindowBook}
 	line := cast.T.line(4) // 开关电源, one unit a power supply
+	bl := line.proto()
+	bl.Seq = 1
 	if err := openBook(k, e.Principal, &customsv1.CreateBookRequest{BookNo: singleWindowBook, Kind: customsv1.BookKind_BOOK_KIND_LOGISTICS,
-		Enterprise: e.USCC, CustomsOffice: customsOffice}, []*customsv1.BookLine{{
-		Seq: 1, HsCode: line.HS, Name: line.Name, Spec: line.Spec, DeclaredUnit: line.Unit, Scale: line.Scale,
-		Legal: &customsv1.LegalUnit{Unit: line.Legal, Factor: line.Factor.String()}, Type: customsv1.GoodsType_GOODS_TYPE_MATERIAL}}); err != nil {
+		Enterprise: e.USCC, CustomsOffice: customsOffice}, []*customsv1.BookLine{bl}); err != nil {
 		return res, err
 	}
 
