@@ -577,11 +577,11 @@ func (r *logisticsRun) step(s plannedStep) error {
 
 // reasonInsufficientBonded is what declaring more than the available
 // bonded stock answers.
-const reasonInsufficientBonded = "INSUFFICIENT_BONDED_STOCK"
+var reasonInsufficientBonded = errorsv1.Reason_INSUFFICIENT_BONDED_STOCK.String()
 
 // reasonEcomExit is what filing 1210 goods out on a verification list
 // answers: they leave only on e-commerce inventory lists.
-const reasonEcomExit = "ECOMMERCE_EXIT_BY_INVENTORY_LIST"
+var reasonEcomExit = errorsv1.Reason_ECOMMERCE_EXIT_BY_INVENTORY_LIST.String()
 
 // refresh reads a list again.
 func (r *logisticsRun) refresh(who string, l **customsv1.List) error {

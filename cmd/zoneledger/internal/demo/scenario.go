@@ -7,6 +7,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	errorsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/errors/v1"
 	ledgerv1 "github.com/zoneledger/zoneledger/proto/zoneledger/ledger/v1"
 )
 
@@ -243,11 +244,12 @@ func (g *gen) file(day int, who string, book *bookDef, dc doc, flow, what string
 	return nil
 }
 
-// Reasons the demo expects for its deliberate refusals.
-const (
-	reasonInsufficient = "INSUFFICIENT_QUANTITY"
-	reasonUnit         = "UNIT_MISMATCH"
-	reasonClosed       = "PERIOD_CLOSED"
+// Reasons the demo expects for its deliberate refusals (the API's
+// errors.v1.Reason names).
+var (
+	reasonInsufficient = errorsv1.Reason_INSUFFICIENT_QUANTITY.String()
+	reasonUnit         = errorsv1.Reason_UNIT_MISMATCH.String()
+	reasonClosed       = errorsv1.Reason_PERIOD_CLOSED.String()
 )
 
 // single files a one-posting journal.
