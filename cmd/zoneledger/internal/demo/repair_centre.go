@@ -223,6 +223,20 @@ func (r *repairRun) draft(mode, country string, day int, lines ...*customsv1.Lis
 	return l, nil
 }
 
+// ship files a draft exit list of the one line ln under mode and binds the
+// order's goods of section sec to it (exit step key, by way); the list is
+// still to be declared.
+func (r *repairRun) ship(no, key, mode, country string, day int, sec customsv1.RepairSection, way customsv1.RepairExitWay, ln *customsv1.ListLine) (*customsv1.List, error) {
+	l, err := r.draft(mode, country, day, ln)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := r.exit(no, key, day, sec, ln.GetBookSeq(), ln.GetQuantity(), way, l.GetListNo()); err != nil {
+		return nil, fmt.Errorf("ExitRepairGoods on %s: %w", l.GetListNo(), err)
+	}
+	return l, nil
+}
+
 // leave declares an exit list, has customs approve it and drives its
 // goods out through the gate on day.
 func (r *repairRun) leave(no string, day int) (*customsv1.List, error) {
