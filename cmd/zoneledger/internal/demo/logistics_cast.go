@@ -30,6 +30,11 @@ type customsEnterprise struct {
 	Prefix string
 }
 
+// principal is the enterprise's principal, which does what purpose says.
+func (e *customsEnterprise) principal(purpose string) principalDef {
+	return principalDef{ID: e.Principal, Name: e.Name, Role: "enterprise", Ent: &enterprise{USCC: e.USCC, CustomsNo: e.CustomsNo}, Purpose: purpose}
+}
+
 // bookLine is a book line (备案序号) of a customs book, with what the demo
 // needs to file it: prices and per-unit weights.
 type bookLine struct {
@@ -127,10 +132,8 @@ func newLogisticsCast() *logisticsCast {
 // like the demo's others; customs-4601 approves and runs the gate.
 func logisticsPrincipals(c *logisticsCast) []principalDef {
 	return []principalDef{
-		{ID: c.Yecheng.Principal, Name: c.Yecheng.Name, Role: "enterprise", Ent: &enterprise{USCC: c.Yecheng.USCC, CustomsNo: c.Yecheng.CustomsNo},
-			Purpose: "files lists, passes and slips on its TW book " + c.T.No + " (customs services)"},
-		{ID: c.Nandu.Principal, Name: c.Nandu.Name, Role: "enterprise", Ent: &enterprise{USCC: c.Nandu.USCC, CustomsNo: c.Nandu.CustomsNo},
-			Purpose: "files the receiving lists of transfers into its H book " + c.H.No},
+		c.Yecheng.principal("files lists, passes and slips on its TW book " + c.T.No + " (customs services)"),
+		c.Nandu.principal("files the receiving lists of transfers into its H book " + c.H.No),
 	}
 }
 

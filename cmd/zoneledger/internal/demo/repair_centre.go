@@ -78,8 +78,7 @@ func newRepairCast() *repairCast {
 
 // repairPrincipals are the principals the admin creates for the centre.
 func repairPrincipals(c *repairCast) []principalDef {
-	return []principalDef{{ID: c.Hangxiu.Principal, Name: c.Hangxiu.Name, Role: "enterprise", Ent: &enterprise{USCC: c.Hangxiu.USCC, CustomsNo: c.Hangxiu.CustomsNo},
-		Purpose: "repair centre (REPAIR book " + repairBook + "): repair orders, old parts, remanufacture"}}
+	return []principalDef{c.Hangxiu.principal("repair centre (REPAIR book " + repairBook + "): repair orders, old parts, remanufacture")}
 }
 
 // RepairScene is one repair order from goods in to goods out.
