@@ -58,6 +58,15 @@ type bookLine struct {
 	NetPer    decimal.Decimal // net weight per declared unit, kg
 }
 
+// legalUnit is the line's legal unit as the reports show it, with its
+// factor when it is not 1.
+func (l *bookLine) legalUnit() string {
+	if l.Factor.Equal(decimal.NewFromInt(1)) {
+		return l.Legal + " " + l.LegalName
+	}
+	return l.Legal + " " + l.LegalName + " (× " + l.Factor.String() + ")"
+}
+
 // customsBook is a book registered with BookService.
 type customsBook struct {
 	No     string
