@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -22,14 +23,10 @@ import (
 // manufacturingBook is the manufacturer's book.
 const manufacturingBook = "H4601A000220"
 
-// Its lines: two materials, the finished good, and the scrap the sheet
-// leaves (a material line of its own, 铝边角料).
-var manufacturingLines = []*customsv1.BookLine{
-	unitLine(1, "7606125000", "铝合金板（料件）", "5052 H32", "035", 3, goodsMaterial),
-	unitLine(2, "8504409999", "开关电源（料件）", "24V 5A", "007", 0, goodsMaterial),
-	unitLine(3, "8516500000", "微波炉（成品）", "20L 700W", "001", 0, goodsFinished),
-	unitLine(4, "7606125000", "铝边角料", "5052 冲压边角", "035", 3, goodsMaterial),
-}
+// Its lines: the selective-duty book's two materials and finished good,
+// and the scrap the sheet leaves (a material line of its own, 铝边角料).
+var manufacturingLines = append(slices.Clip(selectiveLines),
+	unitLine(4, "7606125000", "铝边角料", "5052 冲压边角", "035", 3, goodsMaterial))
 
 // ManufacturingResult is the manufacturer's month as the server answered it.
 type ManufacturingResult struct {
