@@ -743,10 +743,25 @@ func WriteReport(w io.Writer, r *Result) {
 	l := r.Latency
 	fmt.Fprintf(w, "  latency      per call: p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms, mean %.2f ms\n",
 		Millis(l.P50), Millis(l.P90), Millis(l.P99), Millis(l.P999), Millis(l.Max), Millis(l.Mean))
-	fmt.Fprintf(w, "  errors       %d\n", r.Errors)
+	writeErrors(w, r, "")
+	writeServer(w, r)
+	if r.PgbenchTPS != nil && *r.PgbenchTPS > 0 {
+		fmt.Fprintf(w, "  ratio        zoneledger journals/s / pgbench tps = %.2f\n", r.JournalsPerSecond / *r.PgbenchTPS)
+	}
+}
+
+// writeErrors writes the report's errors line (what says what they are)
+// and its samples.
+func writeErrors(w io.Writer, r *Result, what string) {
+	fmt.Fprintf(w, "  errors       %d%s\n", r.Errors, what)
 	for _, s := range r.ErrorSamples {
 		fmt.Fprintf(w, "               e.g. %s\n", s)
 	}
+}
+
+// writeServer writes the server's peak memory and pgbench's figure on the
+// same PostgreSQL, when measured.
+func writeServer(w io.Writer, r *Result) {
 	if r.ServerPeakRSSMB != nil {
 		fmt.Fprintf(w, "  server RSS   peak %.1f MB (VmHWM of the serve process)\n", *r.ServerPeakRSSMB)
 	} else {
@@ -754,8 +769,5 @@ func WriteReport(w io.Writer, r *Result) {
 	}
 	if r.PgbenchTPS != nil {
 		fmt.Fprintf(w, "  pgbench      %.1f tps (%s, same PostgreSQL, its own database)\n", *r.PgbenchTPS, r.PgbenchCommand)
-		if *r.PgbenchTPS > 0 {
-			fmt.Fprintf(w, "  ratio        zoneledger journals/s / pgbench tps = %.2f\n", r.JournalsPerSecond / *r.PgbenchTPS)
-		}
 	}
 }

@@ -27,27 +27,14 @@ import (
 func TestRunAgainstServer(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	s, err := server.Start(ctx, server.Config{DataDir: pgtest.TempDir(t), Listen: "127.0.0.1:0",
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		sctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		defer cancel()
-		_ = s.Stop(sctx)
-	})
-	tok, err := os.ReadFile(s.AdminTokenFile)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, tok, _ := startServer(ctx, t)
 	for _, c := range []struct {
 		workload string
 		batch    int
 	}{{Uniform, 1}, {Hot, 1}, {Uniform, 7}} {
 		res, err := Run(ctx, Config{Workload: c.workload, Clients: 6, Batch: c.batch, Items: 50,
 			Duration: 700 * time.Millisecond, Warmup: 100 * time.Millisecond,
-			Addr: s.Addr, Token: strings.TrimSpace(string(tok)), ServerPID: os.Getpid()})
+			Addr: s.Addr, Token: tok, ServerPID: os.Getpid()})
 		if err != nil {
 			t.Fatalf("%s batch %d: %v", c.workload, c.batch, err)
 		}
@@ -124,25 +111,7 @@ tps = 1309.551234 (without initial connection time)
 func TestStopsWhenTheServerDies(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	s, err := server.Start(ctx, server.Config{DataDir: pgtest.TempDir(t), Listen: "127.0.0.1:0",
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Stop once: the clean-up waits for the goroutine's Stop if it began.
-	var once sync.Once
-	stop := func() {
-		once.Do(func() {
-			sctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-			defer cancel()
-			_ = s.Stop(sctx)
-		})
-	}
-	t.Cleanup(stop)
-	tok, err := os.ReadFile(s.AdminTokenFile)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, tok, stop := startServer(ctx, t)
 	logs := &lockedBuffer{}
 	go func() {
 		// Stop the server once the load is running: the bench says so in
@@ -157,13 +126,39 @@ func TestStopsWhenTheServerDies(t *testing.T) {
 		stop()
 	}()
 	res, err := Run(ctx, Config{Workload: Uniform, Clients: 4, Batch: 1, Items: 10, Duration: 10 * time.Minute, Warmup: 0,
-		Addr: s.Addr, Token: strings.TrimSpace(string(tok)), DeadAfter: time.Second, Log: logs})
+		Addr: s.Addr, Token: tok, DeadAfter: time.Second, Log: logs})
 	if !errors.Is(err, ErrServerGone) {
 		t.Fatalf("Run after the server stopped: %v, %+v; want ErrServerGone", err, res)
 	}
 	if !strings.Contains(err.Error(), s.Addr) {
 		t.Errorf("the error does not name the server: %v", err)
 	}
+}
+
+// startServer starts an in-process server (the --addr path) on a fresh
+// database and returns it, its admin token, and a stop that stops it once;
+// the clean-up calls stop too and waits for a stop begun elsewhere.
+func startServer(ctx context.Context, t *testing.T) (*server.Server, string, func()) {
+	t.Helper()
+	s, err := server.Start(ctx, server.Config{DataDir: pgtest.TempDir(t), Listen: "127.0.0.1:0",
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var once sync.Once
+	stop := func() {
+		once.Do(func() {
+			sctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			_ = s.Stop(sctx)
+		})
+	}
+	t.Cleanup(stop)
+	tok, err := os.ReadFile(s.AdminTokenFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, strings.TrimSpace(string(tok)), stop
 }
 
 // lockedBuffer is a bytes.Buffer safe for a writer and a reader at once.

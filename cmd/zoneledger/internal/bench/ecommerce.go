@@ -160,15 +160,14 @@ func parseFen(s string) (int64, error) {
 	return d.Mul(decimal.NewFromInt(100)).IntPart(), nil
 }
 
-// idNumber makes an 18-character 身份证 number with its ISO 7064 MOD 11-2
-// check character.
+// idNumber makes an 18-character 身份证 number from its first 17 digits and
+// their check character (codes.IDCheckChar); first17 is always 17 digits.
 func idNumber(first17 string) string {
-	weights := [17]int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
-	sum := 0
-	for i := range 17 {
-		sum += int(first17[i]-'0') * weights[i]
+	c, err := codes.IDCheckChar(first17)
+	if err != nil {
+		panic(err)
 	}
-	return first17 + string("10X98765432"[sum%11])
+	return first17 + string(c)
 }
 
 func uscc(first17 string) (string, error) {
@@ -717,21 +716,11 @@ func writeEcomReport(w io.Writer, r *Result) {
 	l := r.Latency
 	fmt.Fprintf(w, "  latency      per order, first document sent to RELEASED answer: p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms, mean %.2f ms\n",
 		Millis(l.P50), Millis(l.P90), Millis(l.P99), Millis(l.P999), Millis(l.Max), Millis(l.Mean))
-	fmt.Fprintf(w, "  errors       %d (orders not RELEASED)\n", r.Errors)
-	for _, s := range r.ErrorSamples {
-		fmt.Fprintf(w, "               e.g. %s\n", s)
-	}
+	writeErrors(w, r, " (orders not RELEASED)")
 	if d.Verified {
 		fmt.Fprintf(w, "  verified     %d released lists in the guarantor's settlement = the orders answered RELEASED (tax included); the stock of every line went down by exactly their pieces\n", d.Released)
 	} else {
 		fmt.Fprintf(w, "  verified     NO\n")
 	}
-	if r.ServerPeakRSSMB != nil {
-		fmt.Fprintf(w, "  server RSS   peak %.1f MB (VmHWM of the serve process)\n", *r.ServerPeakRSSMB)
-	} else {
-		fmt.Fprintf(w, "  server RSS   not measured (give --server-pid with --addr)\n")
-	}
-	if r.PgbenchTPS != nil {
-		fmt.Fprintf(w, "  pgbench      %.1f tps (%s, same PostgreSQL, its own database)\n", *r.PgbenchTPS, r.PgbenchCommand)
-	}
+	writeServer(w, r)
 }

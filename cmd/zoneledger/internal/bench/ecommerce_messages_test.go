@@ -3,15 +3,10 @@ package bench
 import (
 	"bytes"
 	"context"
-	"io"
-	"log/slog"
 	"os"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/zoneledger/zoneledger/cmd/zoneledger/internal/server"
-	"github.com/zoneledger/zoneledger/ledger/pgshared/pgtest"
 )
 
 // TestEcommerceXMLAgainstServer runs the ecommerce-xml workload for about a
@@ -21,23 +16,10 @@ import (
 func TestEcommerceXMLAgainstServer(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	s, err := server.Start(ctx, server.Config{DataDir: pgtest.TempDir(t), Listen: "127.0.0.1:0",
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		sctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		defer cancel()
-		_ = s.Stop(sctx)
-	})
-	tok, err := os.ReadFile(s.AdminTokenFile)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, tok, _ := startServer(ctx, t)
 	res, err := Run(ctx, Config{Workload: EcommerceXML, Clients: 2, Batch: 30, SKUs: 20,
 		Duration: 800 * time.Millisecond, Warmup: 200 * time.Millisecond,
-		Addr: s.Addr, Token: strings.TrimSpace(string(tok)), ServerPID: os.Getpid()})
+		Addr: s.Addr, Token: tok, ServerPID: os.Getpid()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"math/rand/v2"
 	"os"
 	"strings"
@@ -16,8 +14,6 @@ import (
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/metadata"
 
-	"github.com/zoneledger/zoneledger/cmd/zoneledger/internal/server"
-	"github.com/zoneledger/zoneledger/ledger/pgshared/pgtest"
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
 )
 
@@ -29,25 +25,12 @@ import (
 func TestEcommerceAgainstServer(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	s, err := server.Start(ctx, server.Config{DataDir: pgtest.TempDir(t), Listen: "127.0.0.1:0",
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		sctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		defer cancel()
-		_ = s.Stop(sctx)
-	})
-	tok, err := os.ReadFile(s.AdminTokenFile)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, tok, _ := startServer(ctx, t)
 	var last *Result
 	for _, batch := range []int{1, 10} {
 		res, err := Run(ctx, Config{Workload: Ecommerce, Clients: 4, Batch: batch, SKUs: 20,
 			Duration: 800 * time.Millisecond, Warmup: 200 * time.Millisecond,
-			Addr: s.Addr, Token: strings.TrimSpace(string(tok)), ServerPID: os.Getpid()})
+			Addr: s.Addr, Token: tok, ServerPID: os.Getpid()})
 		if err != nil {
 			t.Fatalf("batch %d: %v", batch, err)
 		}

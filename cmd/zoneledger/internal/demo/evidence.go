@@ -55,15 +55,8 @@ func runEvidence(ctx context.Context, c *client, book, through string) (*Evidenc
 		return res, fmt.Errorf("sealing the evidence of %s through %s: %w", book, through, err)
 	}
 	res.Evidence = se.GetEvidence()
-	file, err := exportEvidence(ctx, c, cu, book, through)
+	file, kept, err := verifyEvidence(ctx, c, cu, book, through, res.Evidence.GetDigest(), &res.Report)
 	if err != nil {
-		return res, err
-	}
-	kept, err := hex.DecodeString(res.Evidence.GetDigest())
-	if err != nil {
-		return res, fmt.Errorf("the sealed digest %q: %w", res.Evidence.GetDigest(), err)
-	}
-	if res.Report, err = evidence.Verify(bytes.NewReader(file.Bytes()), kept); err != nil {
 		return res, err
 	}
 	// One amount changed in a copy: the first posting quantity of the
@@ -86,6 +79,23 @@ func runEvidence(ctx context.Context, c *client, book, through string) (*Evidenc
 		return res, err
 	}
 	return res, nil
+}
+
+// verifyEvidence exports a book's evidence sealed through a day as principal
+// p and checks the file alone against the digest customs keeps (hex), the
+// way 'zonectl verify' does, into *report. It returns the file and the
+// digest's bytes.
+func verifyEvidence(ctx context.Context, c *client, p, book, through, digest string, report *evidence.Report) (*bytes.Buffer, []byte, error) {
+	file, err := exportEvidence(ctx, c, p, book, through)
+	if err != nil {
+		return nil, nil, err
+	}
+	kept, err := hex.DecodeString(digest)
+	if err != nil {
+		return nil, nil, fmt.Errorf("the sealed digest %q of %s: %w", digest, book, err)
+	}
+	*report, err = evidence.Verify(bytes.NewReader(file.Bytes()), kept)
+	return file, kept, err
 }
 
 // exportEvidence is the export file of a book's evidence sealed through a

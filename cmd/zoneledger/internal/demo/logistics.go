@@ -174,27 +174,12 @@ func runLogistics(ctx context.Context, c *client, cast *logisticsCast, year int,
 // setup: customs registers the enterprises; each registers its own book
 // and lines (自主备案); the logistics enterprise files its 分送集报 form.
 func (r *logisticsRun) setup(days int) error {
-	for _, e := range []*customsEnterprise{r.cast.Yecheng, r.cast.Nandu} {
-		_, err := call(r.caller(), "customs-4601", r.c.books.RegisterEnterprise, &customsv1.RegisterEnterpriseRequest{Uscc: e.USCC, CustomsCode: e.CustomsNo, Name: e.Name,
-			CreditRating: customsv1.CreditRating_CREDIT_RATING_GENERAL})
-		if err != nil {
-			return fmt.Errorf("registering enterprise %s: %w", e.Name, err)
-		}
+	if err := registerEnterprises(r.caller(), r.cast.Yecheng, r.cast.Nandu); err != nil {
+		return err
 	}
 	for _, b := range r.cast.Books {
-		_, err := call(r.caller(), b.Owner.Principal, r.c.books.CreateBook, &customsv1.CreateBookRequest{BookNo: b.No, Kind: b.Kind, Enterprise: b.Owner.USCC,
-			Usage: b.Usage, CustomsOffice: b.Office, WriteOffCycleMonths: 12})
-		if err != nil {
-			return fmt.Errorf("registering book %s: %w", b.No, err)
-		}
-		req := &customsv1.AddBookLinesRequest{BookNo: b.No}
-		for _, l := range b.Lines {
-			req.Lines = append(req.Lines, &customsv1.BookLine{Seq: l.Seq, HsCode: l.HS, Name: l.Name, Spec: l.Spec, DeclaredUnit: l.Unit, Scale: l.Scale,
-				Legal: &customsv1.LegalUnit{Unit: l.Legal, Factor: l.Factor.String()}, Type: l.Type})
-		}
-		_, err = call(r.caller(), b.Owner.Principal, r.c.books.AddBookLines, req)
-		if err != nil {
-			return fmt.Errorf("registering the lines of %s: %w", b.No, err)
+		if err := b.open(r.caller()); err != nil {
+			return err
 		}
 	}
 	// The 分送集报 form covers the month; CreateSlip checks the form against
@@ -592,11 +577,11 @@ func (r *logisticsRun) step(s plannedStep) error {
 
 // reasonInsufficientBonded is what declaring more than the available
 // bonded stock answers.
-const reasonInsufficientBonded = "INSUFFICIENT_BONDED_STOCK"
+var reasonInsufficientBonded = errorsv1.Reason_INSUFFICIENT_BONDED_STOCK.String()
 
 // reasonEcomExit is what filing 1210 goods out on a verification list
 // answers: they leave only on e-commerce inventory lists.
-const reasonEcomExit = "ECOMMERCE_EXIT_BY_INVENTORY_LIST"
+var reasonEcomExit = errorsv1.Reason_ECOMMERCE_EXIT_BY_INVENTORY_LIST.String()
 
 // refresh reads a list again.
 func (r *logisticsRun) refresh(who string, l **customsv1.List) error {

@@ -30,6 +30,11 @@ type customsEnterprise struct {
 	Prefix string
 }
 
+// principal is the enterprise's principal, which does what purpose says.
+func (e *customsEnterprise) principal(purpose string) principalDef {
+	return principalDef{ID: e.Principal, Name: e.Name, Role: "enterprise", Ent: &enterprise{USCC: e.USCC, CustomsNo: e.CustomsNo}, Purpose: purpose}
+}
+
 // bookLine is a book line (备案序号) of a customs book, with what the demo
 // needs to file it: prices and per-unit weights.
 type bookLine struct {
@@ -51,6 +56,15 @@ type bookLine struct {
 	Sale      decimal.Decimal // domestic sale price per declared unit, CNY (the dutiable value)
 	GrossPer  decimal.Decimal // gross weight per declared unit, kg
 	NetPer    decimal.Decimal // net weight per declared unit, kg
+}
+
+// legalUnit is the line's legal unit as the reports show it, with its
+// factor when it is not 1.
+func (l *bookLine) legalUnit() string {
+	if l.Factor.Equal(decimal.NewFromInt(1)) {
+		return l.Legal + " " + l.LegalName
+	}
+	return l.Legal + " " + l.LegalName + " (× " + l.Factor.String() + ")"
 }
 
 // customsBook is a book registered with BookService.
@@ -127,10 +141,8 @@ func newLogisticsCast() *logisticsCast {
 // like the demo's others; customs-4601 approves and runs the gate.
 func logisticsPrincipals(c *logisticsCast) []principalDef {
 	return []principalDef{
-		{ID: c.Yecheng.Principal, Name: c.Yecheng.Name, Role: "enterprise", Ent: &enterprise{USCC: c.Yecheng.USCC, CustomsNo: c.Yecheng.CustomsNo},
-			Purpose: "files lists, passes and slips on its TW book " + c.T.No + " (customs services)"},
-		{ID: c.Nandu.Principal, Name: c.Nandu.Name, Role: "enterprise", Ent: &enterprise{USCC: c.Nandu.USCC, CustomsNo: c.Nandu.CustomsNo},
-			Purpose: "files the receiving lists of transfers into its H book " + c.H.No},
+		c.Yecheng.principal("files lists, passes and slips on its TW book " + c.T.No + " (customs services)"),
+		c.Nandu.principal("files the receiving lists of transfers into its H book " + c.H.No),
 	}
 }
 

@@ -28,11 +28,7 @@ func printLogistics(w io.Writer, cast *logisticsCast, lr *LogisticsResult, month
 	lt := newTable("BOOK", "SEQ", "HS CODE", "NAME", "DECLARED UNIT", "LEGAL UNIT", "SCALE").alignRight(1, 6)
 	for _, b := range cast.Books {
 		for _, l := range b.Lines {
-			legal := l.Legal + " " + l.LegalName
-			if !l.Factor.Equal(decimal.NewFromInt(1)) {
-				legal += " (× " + l.Factor.String() + ")"
-			}
-			lt.add(b.No, fmt.Sprint(l.Seq), l.HS, l.Name, l.Unit+" "+l.UnitName, legal, fmt.Sprint(l.Scale))
+			lt.add(b.No, fmt.Sprint(l.Seq), l.HS, l.Name, l.Unit+" "+l.UnitName, l.legalUnit(), fmt.Sprint(l.Scale))
 		}
 	}
 	lt.render(w, "  ")

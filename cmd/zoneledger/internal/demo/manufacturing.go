@@ -4,11 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
-
-	"github.com/shopspring/decimal"
-	"google.golang.org/protobuf/types/known/timestamppb"
 
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
 )
@@ -25,18 +23,10 @@ import (
 // manufacturingBook is the manufacturer's book.
 const manufacturingBook = "H4601A000220"
 
-// Its lines: two materials, the finished good, and the scrap the sheet
-// leaves (a material line of its own, 铝边角料).
-var manufacturingLines = []*customsv1.BookLine{
-	{Seq: 1, HsCode: "7606125000", Name: "铝合金板（料件）", Spec: "5052 H32", DeclaredUnit: "035", Scale: 3,
-		Legal: &customsv1.LegalUnit{Unit: "035", Factor: "1"}, Type: customsv1.GoodsType_GOODS_TYPE_MATERIAL},
-	{Seq: 2, HsCode: "8504409999", Name: "开关电源（料件）", Spec: "24V 5A", DeclaredUnit: "007", Scale: 0,
-		Legal: &customsv1.LegalUnit{Unit: "007", Factor: "1"}, Type: customsv1.GoodsType_GOODS_TYPE_MATERIAL},
-	{Seq: 3, HsCode: "8516500000", Name: "微波炉（成品）", Spec: "20L 700W", DeclaredUnit: "001", Scale: 0,
-		Legal: &customsv1.LegalUnit{Unit: "001", Factor: "1"}, Type: customsv1.GoodsType_GOODS_TYPE_FINISHED},
-	{Seq: 4, HsCode: "7606125000", Name: "铝边角料", Spec: "5052 冲压边角", DeclaredUnit: "035", Scale: 3,
-		Legal: &customsv1.LegalUnit{Unit: "035", Factor: "1"}, Type: customsv1.GoodsType_GOODS_TYPE_MATERIAL},
-}
+// Its lines: the selective-duty book's two materials and finished good,
+// and the scrap the sheet leaves (a material line of its own, 铝边角料).
+var manufacturingLines = append(slices.Clip(selectiveLines),
+	unitLine(4, "7606125000", "铝边角料", "5052 冲压边角", "035", 3, goodsMaterial))
 
 // ManufacturingResult is the manufacturer's month as the server answered it.
 type ManufacturingResult struct {
@@ -56,52 +46,42 @@ type ManufacturingResult struct {
 	Calls int
 }
 
-// manufacturingRun runs the scene.
-type manufacturingRun struct {
-	lc   *logisticsRun
-	proc customsv1.ProcessingServiceClient
-	res  *ManufacturingResult
-}
-
+// runManufacturing plays the scene on days of the month.
 func runManufacturing(ctx context.Context, c *client, cast *logisticsCast, year int, month time.Month, days int) (*ManufacturingResult, error) {
-	r := &manufacturingRun{lc: &logisticsRun{ctx: ctx, c: c, cast: cast, year: year, month: month, counters: map[string]int{}, res: &LogisticsResult{}},
-		proc: customsv1.NewProcessingServiceClient(c.conn), res: &ManufacturingResult{Book: manufacturingBook}}
-	defer func() { r.res.Calls = r.lc.res.Calls }()
+	lc, proc := sceneRun(ctx, c, cast, year, month), customsv1.NewProcessingServiceClient(c.conn)
+	res := &ManufacturingResult{Book: manufacturingBook}
+	defer func() { res.Calls = lc.res.Calls }()
 	nd, cu := cast.Nandu.Principal, "customs-4601"
 	switchDay := max(3, days/2)
 	importDay, firstRun, secondRun, exportDay, scrapDay := 1, max(2, switchDay-2), max(switchDay, days*3/4), max(switchDay+1, days-2), max(switchDay+1, days-1)
-	date := func(day int) string { return r.lc.date(day).Format(time.DateOnly) }
-	k := r.lc.caller()
+	date := lc.dateOf
+	k := lc.caller()
 
-	if _, err := call(k, nd, c.books.CreateBook, &customsv1.CreateBookRequest{BookNo: manufacturingBook, Kind: customsv1.BookKind_BOOK_KIND_ZONE,
-		Enterprise: cast.Nandu.USCC, Usage: "1", CustomsOffice: customsOffice, WriteOffCycleMonths: 12}); err != nil {
-		return r.res, fmt.Errorf("CreateBook %s: %w", manufacturingBook, err)
-	}
-	if _, err := call(k, nd, c.books.AddBookLines, &customsv1.AddBookLinesRequest{BookNo: manufacturingBook, Lines: manufacturingLines}); err != nil {
-		return r.res, fmt.Errorf("AddBookLines %s: %w", manufacturingBook, err)
+	if err := openBook(k, nd, zoneBook(cast, manufacturingBook, customsv1.BookKind_BOOK_KIND_ZONE, "1"), manufacturingLines); err != nil {
+		return res, err
 	}
 
 	// Materials from abroad (5015 区内进料加工).
-	entry, err := r.lc.file(nd, &customsv1.CreateListRequest{InnerNo: "NDQD-M1", BookNo: manufacturingBook, Io: "I", TradeMode: "5015", DeclareFlag: "1",
+	entry, err := lc.file(nd, &customsv1.CreateListRequest{InnerNo: "NDQD-M1", BookNo: manufacturingBook, Io: "I", TradeMode: "5015", DeclareFlag: "1",
 		DeclarationKind: "2", Country: "JPN", Date: date(importDay), Lines: []*customsv1.ListLine{
 			{BookSeq: 1, Quantity: "1000", Total: "40000.00", Currency: "142", GrossWeight: "1030", NetWeight: "1000"},
 			{BookSeq: 2, Quantity: "600", Total: "48000.00", Currency: "142", GrossWeight: "130", NetWeight: "120"}}}, true)
 	if err != nil {
-		return r.res, err
+		return res, err
 	}
-	if err := r.pass(entry, "2", "I", "琼A·N0220", importDay); err != nil {
-		return r.res, err
+	if err := gateOn(lc, entry, "2", "I", "琼A·N0220", importDay); err != nil {
+		return res, err
 	}
 
 	// Two versions of the oven: version 1 from the 1st, version 2 (a
 	// thinner sheet, less loss) from switchDay; both declared (单耗申报).
 	for _, v := range []struct{ no, from, net, loss string }{{"1", date(1), "1.425", "5"}, {"2", date(switchDay), "1.2", "4"}} {
-		if _, err := call(k, nd, r.proc.PutVersion, &customsv1.PutVersionRequest{BookNo: manufacturingBook, FinishedSeq: 3, Version: v.no, EffectiveDate: v.from,
+		if _, err := call(k, nd, proc.PutVersion, &customsv1.PutVersionRequest{BookNo: manufacturingBook, FinishedSeq: 3, Version: v.no, EffectiveDate: v.from,
 			Norms: []*customsv1.Norm{{MaterialSeq: 1, Net: v.net, LossPercent: v.loss}, {MaterialSeq: 2, Net: "1"}}}); err != nil {
-			return r.res, fmt.Errorf("PutVersion %s: %w", v.no, err)
+			return res, fmt.Errorf("PutVersion %s: %w", v.no, err)
 		}
-		if _, err := call(k, nd, r.proc.DeclareVersion, &customsv1.DeclareVersionRequest{BookNo: manufacturingBook, FinishedSeq: 3, Version: v.no}); err != nil {
-			return r.res, fmt.Errorf("DeclareVersion %s: %w", v.no, err)
+		if _, err := call(k, nd, proc.DeclareVersion, &customsv1.DeclareVersionRequest{BookNo: manufacturingBook, FinishedSeq: 3, Version: v.no}); err != nil {
+			return res, fmt.Errorf("DeclareVersion %s: %w", v.no, err)
 		}
 	}
 
@@ -112,93 +92,67 @@ func runManufacturing(ctx context.Context, c *client, cast *logisticsCast, year 
 		day         int
 		ovens, crap string
 	}{{"NDSC-M1", firstRun, "200", "15"}, {"NDSC-M2", secondRun, "200", "10"}} {
-		rep, err := call(k, nd, r.proc.FileProductionReport, &customsv1.FileProductionReportRequest{InnerNo: p.inner, BookNo: manufacturingBook, Date: date(p.day),
+		rep, err := call(k, nd, proc.FileProductionReport, &customsv1.FileProductionReportRequest{InnerNo: p.inner, BookNo: manufacturingBook, Date: date(p.day),
 			Outputs: []*customsv1.ProductionOutput{{BookSeq: 3, Quantity: p.ovens, Value: "0"},
 				{BookSeq: 4, Quantity: p.crap, Category: customsv1.ProductionCategory_PRODUCTION_CATEGORY_SCRAP}}})
 		if err != nil {
-			return r.res, fmt.Errorf("FileProductionReport %s: %w", p.inner, err)
+			return res, fmt.Errorf("FileProductionReport %s: %w", p.inner, err)
 		}
-		r.res.Reports = append(r.res.Reports, rep.GetReport())
+		res.Reports = append(res.Reports, rep.GetReport())
 	}
 
 	// Exports: 300 ovens abroad (5015, E), naming the version in force.
-	export, err := r.lc.file(nd, &customsv1.CreateListRequest{InnerNo: "NDQD-M2", BookNo: manufacturingBook, Io: "E", TradeMode: "5015", DeclareFlag: "1",
+	export, err := lc.file(nd, &customsv1.CreateListRequest{InnerNo: "NDQD-M2", BookNo: manufacturingBook, Io: "E", TradeMode: "5015", DeclareFlag: "1",
 		DeclarationKind: "2", Country: "USA", Date: date(exportDay), Lines: []*customsv1.ListLine{
 			{BookSeq: 3, Quantity: "300", Total: "135000.00", Currency: "142", GrossWeight: "4200", NetWeight: "3600", ConsumptionVersion: "2"}}}, true)
 	if err != nil {
-		return r.res, err
+		return res, err
 	}
-	if err := r.pass(export, "2", "E", "琼A·N0221", exportDay); err != nil {
-		return r.res, err
+	if err := gateOn(lc, export, "2", "E", "琼A·N0221", exportDay); err != nil {
+		return res, err
 	}
-	r.res.Export = export
+	res.Export = export
 
 	// Scrap: 15 kg sold to a domestic recycler (0844, taxed as scrap) ...
-	sale, err := r.lc.file(nd, &customsv1.CreateListRequest{InnerNo: "NDQD-M3", BookNo: manufacturingBook, Io: "E", TradeMode: "0844", DeclareFlag: "1",
+	sale, err := lc.file(nd, &customsv1.CreateListRequest{InnerNo: "NDQD-M3", BookNo: manufacturingBook, Io: "E", TradeMode: "0844", DeclareFlag: "1",
 		DeclarationKind: "2", Date: date(scrapDay), Lines: []*customsv1.ListLine{
 			{BookSeq: 4, Quantity: "15", Total: "1650.00", Currency: "142", GrossWeight: "16", NetWeight: "15"}}}, true)
 	if err != nil {
-		return r.res, err
+		return res, err
 	}
-	if err := r.pass(sale, "3", "E", "琼A·N0222", scrapDay); err != nil {
-		return r.res, err
+	if err := gateOn(lc, sale, "3", "E", "琼A·N0222", scrapDay); err != nil {
+		return res, err
 	}
-	r.res.ScrapSale = sale
+	res.ScrapSale = sale
 
 	// ... and 10 kg destroyed under customs' eye, the residue sold for 960.
-	d, err := call(k, nd, r.proc.RequestDestruction, &customsv1.RequestDestructionRequest{InnerNo: "NDXH-M1", BookNo: manufacturingBook, Date: date(scrapDay),
+	d, err := call(k, nd, proc.RequestDestruction, &customsv1.RequestDestructionRequest{InnerNo: "NDXH-M1", BookNo: manufacturingBook, Date: date(scrapDay),
 		Reason: "油污边角料，无再利用价值", Lines: []*customsv1.DestroyLine{{BookSeq: 4, Quantity: "10"}}, ResidueValue: "960.00", ResidueHsCode: "7606125000"})
 	if err != nil {
-		return r.res, fmt.Errorf("RequestDestruction: %w", err)
+		return res, fmt.Errorf("RequestDestruction: %w", err)
 	}
-	a, err := call(k, cu, r.proc.ApproveDestruction, &customsv1.ApproveDestructionRequest{DestructionNo: d.GetDestruction().GetDestructionNo(), Note: "现场监督销毁"})
+	a, err := call(k, cu, proc.ApproveDestruction, &customsv1.ApproveDestructionRequest{DestructionNo: d.GetDestruction().GetDestructionNo(), Note: "现场监督销毁"})
 	if err != nil {
-		return r.res, fmt.Errorf("ApproveDestruction: %w", err)
+		return res, fmt.Errorf("ApproveDestruction: %w", err)
 	}
-	r.res.Destruction = a.GetDestruction()
+	res.Destruction = a.GetDestruction()
 
 	// What the server keeps: the versions, the taxable events, the stock.
-	vs, err := call(k, cu, r.proc.ListVersions, &customsv1.ListVersionsRequest{BookNo: manufacturingBook, FinishedSeq: 3})
+	vs, err := call(k, cu, proc.ListVersions, &customsv1.ListVersionsRequest{BookNo: manufacturingBook, FinishedSeq: 3})
 	if err != nil {
-		return r.res, fmt.Errorf("ListVersions: %w", err)
+		return res, fmt.Errorf("ListVersions: %w", err)
 	}
-	r.res.Versions = vs.GetVersions()
-	evs, err := call(k, cu, c.decl.ListTaxableEvents, &customsv1.ListTaxableEventsRequest{BookNo: manufacturingBook, PageSize: 1000})
-	if err != nil {
-		return r.res, fmt.Errorf("ListTaxableEvents %s: %w", manufacturingBook, err)
+	res.Versions = vs.GetVersions()
+	if res.Events, err = taxableEvents(k, cu, manufacturingBook); err != nil {
+		return res, err
 	}
-	r.res.Events = evs.GetEvents()
-	st, err := call(k, cu, c.books.GetStockReport, &customsv1.GetStockReportRequest{BookNo: manufacturingBook})
-	if err != nil {
-		return r.res, fmt.Errorf("GetStockReport %s: %w", manufacturingBook, err)
+	if res.Stock, err = stockReport(k, cu, manufacturingBook); err != nil {
+		return res, err
 	}
-	r.res.Stock = st.GetLines()
-	if len(r.res.Events) != 2 {
-		return r.res, fmt.Errorf("the manufacturer's book should have two taxable events (scrap sold, residue sold); the server shows %v", r.res.Events)
+	if len(res.Events) != 2 {
+		return res, fmt.Errorf("the manufacturer's book should have two taxable events (scrap sold, residue sold); the server shows %v", res.Events)
 	}
-	return r.res, nil
-}
-
-// pass sends a list's goods through the gate on one vehicle on day.
-func (r *manufacturingRun) pass(l *customsv1.List, passType, io, plate string, day int) error {
-	c := r.lc.c
-	gross, net := weights(l)
-	ps, err := passOf(call(r.lc.caller(), r.lc.cast.Nandu.Principal, c.gate.CreatePass, &customsv1.CreatePassRequest{InnerNo: "NDHF-" + l.GetInnerNo(),
-		BookNo: l.GetBookNo(), PassType: passType, BindType: "2", Io: io, RelatedType: "1", RelatedNos: []string{l.GetListNo()}, Vehicle: plate,
-		VehicleWeight: "8000", GrossWeight: gross.String(), NetWeight: net.String()}))
-	if err != nil {
-		return fmt.Errorf("CreatePass for %s: %w", l.GetListNo(), err)
-	}
-	at := r.lc.date(day).Add(14 * time.Hour)
-	ps, err = passOf(call(r.lc.caller(), "customs-4601", c.gate.RecordGateEvent, &customsv1.RecordGateEventRequest{PassNo: ps.GetPassNo(),
-		EventId: "KK1-" + l.GetInnerNo(), Gate: 1, Vehicle: plate, ScaleGross: decimal.NewFromInt(8000).Add(gross).String(), At: timestamppb.New(at)}))
-	if err != nil {
-		return fmt.Errorf("RecordGateEvent %s: %w", ps.GetPassNo(), err)
-	}
-	if ps.GetStatus() != customsv1.PassStatus_PASS_STATUS_PASSED {
-		return fmt.Errorf("pass %s is %s: %v", ps.GetPassNo(), ps.GetStatus(), ps.GetHoldReasons())
-	}
-	return nil
+	return res, nil
 }
 
 // printManufacturing writes section 16 from the server's answers.
@@ -248,6 +202,3 @@ func printManufacturing(w io.Writer, mr *ManufacturingResult) {
 	st.render(w, "  ")
 	fmt.Fprintln(w)
 }
-
-// enumShort drops an enum value's prefix.
-func enumShort(s, prefix string) string { return strings.TrimPrefix(s, prefix) }

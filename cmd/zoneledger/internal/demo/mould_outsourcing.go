@@ -7,9 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/shopspring/decimal"
-	"google.golang.org/protobuf/types/known/timestamppb"
-
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
 )
 
@@ -28,14 +25,10 @@ import (
 const outzoneBook = "H4601A000216"
 
 var outzoneLines = []*customsv1.BookLine{
-	{Seq: 1, HsCode: "8480719090", Name: "注塑模具（设备）", Spec: "外壳模 1出2", DeclaredUnit: "007", Scale: 0,
-		Legal: &customsv1.LegalUnit{Unit: "007", Factor: "1"}, Type: customsv1.GoodsType_GOODS_TYPE_EQUIPMENT},
-	{Seq: 2, HsCode: "7606125000", Name: "铝合金板（料件）", Spec: "5052 H32", DeclaredUnit: "035", Scale: 3,
-		Legal: &customsv1.LegalUnit{Unit: "035", Factor: "1"}, Type: customsv1.GoodsType_GOODS_TYPE_MATERIAL},
-	{Seq: 3, HsCode: "8516900000", Name: "冲压外壳（成品）", Spec: "微波炉外壳", DeclaredUnit: "007", Scale: 0,
-		Legal: &customsv1.LegalUnit{Unit: "007", Factor: "1"}, Type: customsv1.GoodsType_GOODS_TYPE_FINISHED},
-	{Seq: 4, HsCode: "7602000090", Name: "铝边角料", Spec: "冲压余料", DeclaredUnit: "035", Scale: 3,
-		Legal: &customsv1.LegalUnit{Unit: "035", Factor: "1"}, Type: customsv1.GoodsType_GOODS_TYPE_MATERIAL},
+	unitLine(1, "8480719090", "注塑模具（设备）", "外壳模 1出2", "007", 0, goodsEquipment),
+	unitLine(2, "7606125000", "铝合金板（料件）", "5052 H32", "035", 3, goodsMaterial),
+	unitLine(3, "8516900000", "冲压外壳（成品）", "微波炉外壳", "007", 0, goodsFinished),
+	unitLine(4, "7602000090", "铝边角料", "冲压余料", "035", 3, goodsMaterial),
 }
 
 // OutZoneResult is the out-of-zone scene as the server answered it.
@@ -57,19 +50,15 @@ type OutZoneResult struct {
 }
 
 func runOutZone(ctx context.Context, c *client, cast *logisticsCast, today time.Time) (*OutZoneResult, error) {
-	lc := &logisticsRun{ctx: ctx, c: c, cast: cast, year: today.Year(), month: today.Month(), counters: map[string]int{}, res: &LogisticsResult{}}
+	lc := sceneRun(ctx, c, cast, today.Year(), today.Month())
 	res := &OutZoneResult{Book: outzoneBook}
 	defer func() { res.Calls = lc.res.Calls }()
 	nd, officer := cast.Nandu.Principal, "customs-4601"
 	k := lc.caller()
 	after := func(n int) string { return today.AddDate(0, 0, n).Format(time.DateOnly) }
 
-	if _, err := call(k, nd, c.books.CreateBook, &customsv1.CreateBookRequest{BookNo: outzoneBook, Kind: customsv1.BookKind_BOOK_KIND_ZONE,
-		Enterprise: cast.Nandu.USCC, Usage: "1", CustomsOffice: customsOffice, WriteOffCycleMonths: 12}); err != nil {
-		return res, fmt.Errorf("CreateBook %s: %w", outzoneBook, err)
-	}
-	if _, err := call(k, nd, c.books.AddBookLines, &customsv1.AddBookLinesRequest{BookNo: outzoneBook, Lines: outzoneLines}); err != nil {
-		return res, fmt.Errorf("AddBookLines %s: %w", outzoneBook, err)
+	if err := openBook(k, nd, zoneBook(cast, outzoneBook, customsv1.BookKind_BOOK_KIND_ZONE, "1"), outzoneLines); err != nil {
+		return res, err
 	}
 	entry, err := lc.file(nd, &customsv1.CreateListRequest{InnerNo: "NDQD-W1", BookNo: outzoneBook, Io: "I", TradeMode: "5015", DeclareFlag: "1",
 		DeclarationKind: "2", Country: "JPN", Date: after(0), Lines: []*customsv1.ListLine{
@@ -78,7 +67,7 @@ func runOutZone(ctx context.Context, c *client, cast *logisticsCast, today time.
 	if err != nil {
 		return res, err
 	}
-	if err := gatePass(lc, nd, entry, "琼A·N0216"); err != nil {
+	if err := gateThrough(lc, nd, entry, "2", "I", "琼A·N0216", time.Now().Add(-time.Minute)); err != nil {
 		return res, err
 	}
 
@@ -147,11 +136,9 @@ func runOutZone(ctx context.Context, c *client, cast *logisticsCast, today time.
 		}
 		res.Moves[i] = got.GetMove()
 	}
-	st, err := call(k, officer, c.books.GetStockReport, &customsv1.GetStockReportRequest{BookNo: outzoneBook})
-	if err != nil {
-		return res, fmt.Errorf("GetStockReport %s: %w", outzoneBook, err)
+	if res.Stock, err = stockReport(k, officer, outzoneBook); err != nil {
+		return res, err
 	}
-	res.Stock = st.GetLines()
 	res.AsOf = after(37)
 	od, err := call(k, officer, c.outzone.ListOverdue, &customsv1.ListOverdueRequest{BookNo: outzoneBook, AsOf: res.AsOf})
 	if err != nil {
@@ -162,28 +149,6 @@ func runOutZone(ctx context.Context, c *client, cast *logisticsCast, today time.
 		return res, fmt.Errorf("the overdue listing of %s should show the mould alone; the server shows %v", outzoneBook, res.Overdue)
 	}
 	return res, nil
-}
-
-// gatePass sends an entry list's goods through the gate on one vehicle
-// (a first-line pass) now, as who.
-func gatePass(r *logisticsRun, who string, l *customsv1.List, plate string) error {
-	gross, net := weights(l)
-	ps, err := passOf(call(r.caller(), who, r.c.gate.CreatePass, &customsv1.CreatePassRequest{InnerNo: "NDHF-" + l.GetInnerNo(),
-		BookNo: l.GetBookNo(), PassType: "2", BindType: "2", Io: "I", RelatedType: "1", RelatedNos: []string{l.GetListNo()}, Vehicle: plate,
-		VehicleWeight: "8000", GrossWeight: gross.String(), NetWeight: net.String()}))
-	if err != nil {
-		return fmt.Errorf("CreatePass for %s: %w", l.GetListNo(), err)
-	}
-	at := time.Now().Add(-time.Minute)
-	ps, err = passOf(call(r.caller(), "customs-4601", r.c.gate.RecordGateEvent, &customsv1.RecordGateEventRequest{PassNo: ps.GetPassNo(),
-		EventId: "KK1-" + l.GetInnerNo(), Gate: 1, Vehicle: plate, ScaleGross: decimal.NewFromInt(8000).Add(gross).String(), At: timestamppb.New(at)}))
-	if err != nil {
-		return fmt.Errorf("RecordGateEvent %s: %w", ps.GetPassNo(), err)
-	}
-	if ps.GetStatus() != customsv1.PassStatus_PASS_STATUS_PASSED {
-		return fmt.Errorf("pass %s is %s: %v", ps.GetPassNo(), ps.GetStatus(), ps.GetHoldReasons())
-	}
-	return nil
 }
 
 // printOutZone writes the out-of-zone section (19): the movements, the stock,
@@ -211,7 +176,7 @@ func printOutZone(w io.Writer, r *OutZoneResult) {
 		for _, l := range m.GetOutstanding() {
 			left = append(left, fmt.Sprintf("%d×%s", l.GetBookSeq(), l.GetQuantity()))
 		}
-		t.add(m.GetMoveNo(), m.GetFormType(), enumWord(m.GetKind().String(), "OUT_ZONE_KIND_"), m.GetDate(), m.GetDueBack(), m.GetCounterparty(),
+		t.add(m.GetMoveNo(), m.GetFormType(), enumShort(m.GetKind().String(), "OUT_ZONE_KIND_"), m.GetDate(), m.GetDueBack(), m.GetCounterparty(),
 			strings.Join(goods, ", "), strings.Join(left, ", "), m.GetTax(), m.GetStatus(), fmt.Sprint(m.GetJournalId()))
 	}
 	t.render(w, "  ")
@@ -225,11 +190,8 @@ func printOutZone(w io.Writer, r *OutZoneResult) {
 	fmt.Fprintf(w, "\n  Customs' overdue listing of %s as of %s (ListOverdue):\n\n", r.Book, r.AsOf)
 	o := newTable("due", "days overdue", "kind", "documents", "quantity", "note").alignRight(1, 4)
 	for _, it := range r.Overdue {
-		o.add(it.GetDue(), fmt.Sprint(it.GetDaysOverdue()), enumWord(it.GetKind().String(), "OVERDUE_KIND_"), strings.Join(it.GetDocuments(), " "), it.GetQuantity(), it.GetNote())
+		o.add(it.GetDue(), fmt.Sprint(it.GetDaysOverdue()), enumShort(it.GetKind().String(), "OVERDUE_KIND_"), strings.Join(it.GetDocuments(), " "), it.GetQuantity(), it.GetNote())
 	}
 	o.render(w, "  ")
 	fmt.Fprintln(w)
 }
-
-// enumWord is an enum value's name without its prefix.
-func enumWord(name, prefix string) string { return strings.TrimPrefix(name, prefix) }

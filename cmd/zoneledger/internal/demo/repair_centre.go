@@ -78,8 +78,7 @@ func newRepairCast() *repairCast {
 
 // repairPrincipals are the principals the admin creates for the centre.
 func repairPrincipals(c *repairCast) []principalDef {
-	return []principalDef{{ID: c.Hangxiu.Principal, Name: c.Hangxiu.Name, Role: "enterprise", Ent: &enterprise{USCC: c.Hangxiu.USCC, CustomsNo: c.Hangxiu.CustomsNo},
-		Purpose: "repair centre (REPAIR book " + repairBook + "): repair orders, old parts, remanufacture"}}
+	return []principalDef{c.Hangxiu.principal("repair centre (REPAIR book " + repairBook + "): repair orders, old parts, remanufacture")}
 }
 
 // RepairScene is one repair order from goods in to goods out.
@@ -122,22 +121,18 @@ type repairRun struct {
 }
 
 func runRepair(ctx context.Context, c *client, cast *repairCast, year int, month time.Month, days int) (*RepairResult, error) {
-	r := &repairRun{lc: &logisticsRun{ctx: ctx, c: c, year: year, month: month, counters: map[string]int{}, res: &LogisticsResult{}},
+	r := &repairRun{lc: sceneRun(ctx, c, nil, year, month),
 		rc: customsv1.NewRepairServiceClient(c.conn), cast: cast, days: days,
 		res: &RepairResult{Book: repairBook}}
 	defer func() { r.res.Calls = r.lc.res.Calls }()
 	e := cast.Hangxiu
 	k := r.lc.caller()
-	if _, err := call(k, "customs-4601", c.books.RegisterEnterprise, &customsv1.RegisterEnterpriseRequest{Uscc: e.USCC, CustomsCode: e.CustomsNo, Name: e.Name,
-		CreditRating: customsv1.CreditRating_CREDIT_RATING_GENERAL}); err != nil {
-		return r.res, fmt.Errorf("registering enterprise %s: %w", e.Name, err)
+	if err := registerEnterprises(k, e); err != nil {
+		return r.res, err
 	}
-	if _, err := call(k, e.Principal, c.books.CreateBook, &customsv1.CreateBookRequest{BookNo: repairBook, Kind: customsv1.BookKind_BOOK_KIND_REPAIR,
-		Enterprise: e.USCC, CustomsOffice: customsOffice, WriteOffCycleMonths: 12}); err != nil {
-		return r.res, fmt.Errorf("CreateBook %s: %w", repairBook, err)
-	}
-	if _, err := call(k, e.Principal, c.books.AddBookLines, &customsv1.AddBookLinesRequest{BookNo: repairBook, Lines: repairLines}); err != nil {
-		return r.res, fmt.Errorf("AddBookLines %s: %w", repairBook, err)
+	if err := openBook(k, e.Principal, &customsv1.CreateBookRequest{BookNo: repairBook, Kind: customsv1.BookKind_BOOK_KIND_REPAIR,
+		Enterprise: e.USCC, CustomsOffice: customsOffice, WriteOffCycleMonths: 12}, repairLines); err != nil {
+		return r.res, err
 	}
 	for _, scene := range []func() error{r.engineScene, r.machineScene, r.gearboxScene} {
 		if err := scene(); err != nil {
@@ -223,6 +218,20 @@ func (r *repairRun) draft(mode, country string, day int, lines ...*customsv1.Lis
 		Io: "E", TradeMode: mode, Country: country, Date: r.date(day), Lines: lines}))
 	if err != nil {
 		return nil, fmt.Errorf("CreateList: %w", err)
+	}
+	return l, nil
+}
+
+// ship files a draft exit list of the one line ln under mode and binds the
+// order's goods of section sec to it (exit step key, by way); the list is
+// still to be declared.
+func (r *repairRun) ship(no, key, mode, country string, day int, sec customsv1.RepairSection, way customsv1.RepairExitWay, ln *customsv1.ListLine) (*customsv1.List, error) {
+	l, err := r.draft(mode, country, day, ln)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := r.exit(no, key, day, sec, ln.GetBookSeq(), ln.GetQuantity(), way, l.GetListNo()); err != nil {
+		return nil, fmt.Errorf("ExitRepairGoods on %s: %w", l.GetListNo(), err)
 	}
 	return l, nil
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
+	errorsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/errors/v1"
 )
 
 // machineScene: a domestic customer's machining centre comes in from the
@@ -51,13 +52,10 @@ func (r *repairRun) machineScene() error {
 	}
 
 	// Back to the customer on a second-line list and pass.
-	home, err := r.draft("5000", "CHN", r.day(5), repairListLine(repairLineMachine, "1", "420000.00", "4200", "3900"))
+	home, err := r.ship(no, "return", "5000", "CHN", r.day(5), customsv1.RepairSection_REPAIR_SECTION_REPAIRED,
+		customsv1.RepairExitWay_REPAIR_EXIT_WAY_RETURN_DOMESTIC, repairListLine(repairLineMachine, "1", "420000.00", "4200", "3900"))
 	if err != nil {
 		return err
-	}
-	if _, err := r.exit(no, "return", r.day(5), customsv1.RepairSection_REPAIR_SECTION_REPAIRED, repairLineMachine, "1",
-		customsv1.RepairExitWay_REPAIR_EXIT_WAY_RETURN_DOMESTIC, home.GetListNo()); err != nil {
-		return fmt.Errorf("ExitRepairGoods on %s: %w", home.GetListNo(), err)
 	}
 	out, err := r.leave(home.GetListNo(), r.day(5))
 	if err != nil {
@@ -70,7 +68,7 @@ func (r *repairRun) machineScene() error {
 	// The old bearing by gate registration: a bare number is refused.
 	_, err = r.exit(no, "bearing-out-0", r.day(5), customsv1.RepairSection_REPAIR_SECTION_OLD_PARTS, repairLineOldBearing, "1",
 		customsv1.RepairExitWay_REPAIR_EXIT_WAY_GATE_REGISTRATION, "KKDJ-0001")
-	if err := r.refused(scene, "old bearing out by gate registration on a bare number", "UNKNOWN_PASS", err); err != nil {
+	if err := r.refused(scene, "old bearing out by gate registration on a bare number", errorsv1.Reason_UNKNOWN_PASS.String(), err); err != nil {
 		return err
 	}
 	plate := "琼A·W9001"

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
+	errorsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/errors/v1"
 )
 
 // engineScene: a foreign airline's engine fuel control unit comes in from
@@ -57,18 +58,16 @@ func (r *repairRun) engineScene() error {
 	// The old pump may not be sold in the domestic area.
 	_, err = r.exit(no, "sell-pump", r.day(3), customsv1.RepairSection_REPAIR_SECTION_OLD_PARTS, repairLineOldPump, "1",
 		customsv1.RepairExitWay_REPAIR_EXIT_WAY_DOMESTIC_SALE, "WXNX-0001")
-	if err := r.refused(scene, "sell the old gear pump domestically (DOMESTIC_SALE)", "REPAIR_PARTS_RE_EXPORT_ONLY", err); err != nil {
+	if err := r.refused(scene, "sell the old gear pump domestically (DOMESTIC_SALE)", errorsv1.Reason_REPAIR_PARTS_RE_EXPORT_ONLY.String(), err); err != nil {
 		return err
 	}
 
 	// The repaired unit on a re-export list, which customs returns.
-	first, err := r.draft("1371", "SGP", r.day(3), repairListLine(repairLineFuelControl, "1", "850000.00", "25", "18.5"))
+	unit := repairListLine(repairLineFuelControl, "1", "850000.00", "25", "18.5")
+	repaired, reExport := customsv1.RepairSection_REPAIR_SECTION_REPAIRED, customsv1.RepairExitWay_REPAIR_EXIT_WAY_RE_EXPORT
+	first, err := r.ship(no, "ship-1", "1371", "SGP", r.day(3), repaired, reExport, unit)
 	if err != nil {
 		return err
-	}
-	if _, err := r.exit(no, "ship-1", r.day(3), customsv1.RepairSection_REPAIR_SECTION_REPAIRED, repairLineFuelControl, "1",
-		customsv1.RepairExitWay_REPAIR_EXIT_WAY_RE_EXPORT, first.GetListNo()); err != nil {
-		return fmt.Errorf("ExitRepairGoods on %s: %w", first.GetListNo(), err)
 	}
 	if _, err := call(k, who, r.lc.c.decl.DeclareList, &customsv1.DeclareListRequest{ListNo: first.GetListNo()}); err != nil {
 		return fmt.Errorf("DeclareList %s: %w", first.GetListNo(), err)
@@ -93,26 +92,19 @@ func (r *repairRun) engineScene() error {
 		return fmt.Errorf("order %s is %s after its list was returned; the demo expects it OPEN", no, back.GetStatus())
 	}
 	// The return put the unit back today: it leaves today.
-	second, err := r.draft("1371", "SGP", today, repairListLine(repairLineFuelControl, "1", "850000.00", "25", "18.5"))
+	second, err := r.ship(no, "ship-2", "1371", "SGP", today, repaired, reExport, unit)
 	if err != nil {
 		return err
-	}
-	if _, err := r.exit(no, "ship-2", today, customsv1.RepairSection_REPAIR_SECTION_REPAIRED, repairLineFuelControl, "1",
-		customsv1.RepairExitWay_REPAIR_EXIT_WAY_RE_EXPORT, second.GetListNo()); err != nil {
-		return fmt.Errorf("ExitRepairGoods on %s: %w", second.GetListNo(), err)
 	}
 	if _, err := r.leave(second.GetListNo(), today); err != nil {
 		return err
 	}
 
 	// The old pump re-exported under 0864.
-	pump, err := r.draft("0864", "SGP", r.day(4), repairListLine(repairLineOldPump, "1", "12000.00", "4", "3.2"))
+	pump, err := r.ship(no, "ship-pump", "0864", "SGP", r.day(4), customsv1.RepairSection_REPAIR_SECTION_OLD_PARTS, reExport,
+		repairListLine(repairLineOldPump, "1", "12000.00", "4", "3.2"))
 	if err != nil {
 		return err
-	}
-	if _, err := r.exit(no, "ship-pump", r.day(4), customsv1.RepairSection_REPAIR_SECTION_OLD_PARTS, repairLineOldPump, "1",
-		customsv1.RepairExitWay_REPAIR_EXIT_WAY_RE_EXPORT, pump.GetListNo()); err != nil {
-		return fmt.Errorf("ExitRepairGoods on %s: %w", pump.GetListNo(), err)
 	}
 	out, err := r.leave(pump.GetListNo(), r.day(4))
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
+	errorsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/errors/v1"
 )
 
 // gearboxScene: four used automatic gearboxes come in from abroad as cores
@@ -52,7 +53,7 @@ func (r *repairRun) gearboxScene() error {
 	}
 	_, err = r.exit(no, "sell", r.day(7), customsv1.RepairSection_REPAIR_SECTION_REMANUFACTURED, repairLineGearbox, "1",
 		customsv1.RepairExitWay_REPAIR_EXIT_WAY_DOMESTIC_SALE, "WXNX-0002")
-	if err := r.refused(scene, "sell a remanufactured gearbox domestically", "REMANUFACTURED_DOMESTIC_SALE", err); err != nil {
+	if err := r.refused(scene, "sell a remanufactured gearbox domestically", errorsv1.Reason_REMANUFACTURED_DOMESTIC_SALE.String(), err); err != nil {
 		return err
 	}
 
@@ -79,13 +80,10 @@ func (r *repairRun) gearboxScene() error {
 	for _, ln := range out.GetLines() {
 		s.Notes = append(s.Notes, boundLine("list", out.GetListNo(), ln.GetSeq(), ln.GetSource(), ln.GetSourceDocumentType(), ln.GetSourceDocumentNo()))
 	}
-	scrap, err := r.draft("0864", "JPN", r.day(8), repairListLine(repairLineScrap, "37.5", "112.50", "38", "37.5"))
+	scrap, err := r.ship(no, "ship-scrap", "0864", "JPN", r.day(8), customsv1.RepairSection_REPAIR_SECTION_SCRAP,
+		customsv1.RepairExitWay_REPAIR_EXIT_WAY_RE_EXPORT, repairListLine(repairLineScrap, "37.5", "112.50", "38", "37.5"))
 	if err != nil {
 		return err
-	}
-	if _, err := r.exit(no, "ship-scrap", r.day(8), customsv1.RepairSection_REPAIR_SECTION_SCRAP, repairLineScrap, "37.5",
-		customsv1.RepairExitWay_REPAIR_EXIT_WAY_RE_EXPORT, scrap.GetListNo()); err != nil {
-		return fmt.Errorf("ExitRepairGoods on %s: %w", scrap.GetListNo(), err)
 	}
 	if out, err = r.leave(scrap.GetListNo(), r.day(8)); err != nil {
 		return err

@@ -20,14 +20,10 @@ import (
 const rndLabBook = "H4601R000230"
 
 var rndLabLines = []*customsv1.BookLine{
-	{Seq: 1, HsCode: "7606125000", Name: "铝合金板（研发料件）", Spec: "6061 T6", DeclaredUnit: "035", Scale: 3,
-		Legal: &customsv1.LegalUnit{Unit: "035", Factor: "1"}, Type: customsv1.GoodsType_GOODS_TYPE_MATERIAL},
-	{Seq: 2, HsCode: "8504409999", Name: "开关电源（研发料件）", Spec: "48V 10A", DeclaredUnit: "007", Scale: 0,
-		Legal: &customsv1.LegalUnit{Unit: "007", Factor: "1"}, Type: customsv1.GoodsType_GOODS_TYPE_MATERIAL},
-	{Seq: 3, HsCode: "8516500000", Name: "微波炉样机", Spec: "变频 1000W", DeclaredUnit: "001", Scale: 0,
-		Legal: &customsv1.LegalUnit{Unit: "001", Factor: "1"}, Type: customsv1.GoodsType_GOODS_TYPE_FINISHED},
-	{Seq: 4, HsCode: "9030390000", Name: "电参数测试台（设备）", Spec: "PA-3000", DeclaredUnit: "001", Scale: 0,
-		Legal: &customsv1.LegalUnit{Unit: "001", Factor: "1"}, Type: customsv1.GoodsType_GOODS_TYPE_EQUIPMENT},
+	unitLine(1, "7606125000", "铝合金板（研发料件）", "6061 T6", "035", 3, goodsMaterial),
+	unitLine(2, "8504409999", "开关电源（研发料件）", "48V 10A", "007", 0, goodsMaterial),
+	unitLine(3, "8516500000", "微波炉样机", "变频 1000W", "001", 0, goodsFinished),
+	unitLine(4, "9030390000", "电参数测试台（设备）", "PA-3000", "001", 0, goodsEquipment),
 }
 
 // RndLabResult is the lab's month as the server answered it.
@@ -42,20 +38,16 @@ type RndLabResult struct {
 }
 
 func runRndLab(ctx context.Context, c *client, cast *logisticsCast, year int, month time.Month, days int) (*RndLabResult, error) {
-	lc := &logisticsRun{ctx: ctx, c: c, cast: cast, year: year, month: month, counters: map[string]int{}, res: &LogisticsResult{}}
+	lc := sceneRun(ctx, c, cast, year, month)
 	res := &RndLabResult{Book: rndLabBook}
 	defer func() { res.Calls = lc.res.Calls }()
 	rnd := customsv1.NewRndServiceClient(c.conn)
 	nd, cu := cast.Nandu.Principal, "customs-4601"
-	date := func(day int) string { return lc.date(day).Format(time.DateOnly) }
+	date := lc.dateOf
 	k := lc.caller()
 
-	if _, err := call(k, nd, c.books.CreateBook, &customsv1.CreateBookRequest{BookNo: rndLabBook, Kind: customsv1.BookKind_BOOK_KIND_RND,
-		Enterprise: cast.Nandu.USCC, Usage: "4", CustomsOffice: customsOffice, WriteOffCycleMonths: 12}); err != nil {
-		return res, fmt.Errorf("CreateBook %s: %w", rndLabBook, err)
-	}
-	if _, err := call(k, nd, c.books.AddBookLines, &customsv1.AddBookLinesRequest{BookNo: rndLabBook, Lines: rndLabLines}); err != nil {
-		return res, fmt.Errorf("AddBookLines %s: %w", rndLabBook, err)
+	if err := openBook(k, nd, zoneBook(cast, rndLabBook, customsv1.BookKind_BOOK_KIND_RND, "4"), rndLabLines); err != nil {
+		return res, err
 	}
 	entry, err := lc.file(nd, &customsv1.CreateListRequest{InnerNo: "NDQD-R1", BookNo: rndLabBook, Io: "I", TradeMode: "5010", DeclareFlag: "1",
 		DeclarationKind: "2", Country: "DEU", Date: date(1), Lines: []*customsv1.ListLine{
@@ -65,7 +57,7 @@ func runRndLab(ctx context.Context, c *client, cast *logisticsCast, year int, mo
 	if err != nil {
 		return res, err
 	}
-	if err := (&manufacturingRun{lc: lc}).pass(entry, "2", "I", "琼A·N0230", 1); err != nil {
+	if err := gateOn(lc, entry, "2", "I", "琼A·N0230", 1); err != nil {
 		return res, err
 	}
 
@@ -100,12 +92,8 @@ func runRndLab(ctx context.Context, c *client, cast *logisticsCast, year int, mo
 		}
 		res.Projects = append(res.Projects, p)
 	}
-	st, err := call(k, cu, c.books.GetStockReport, &customsv1.GetStockReportRequest{BookNo: rndLabBook})
-	if err != nil {
-		return res, fmt.Errorf("GetStockReport %s: %w", rndLabBook, err)
-	}
-	res.Stock = st.GetLines()
-	return res, nil
+	res.Stock, err = stockReport(k, cu, rndLabBook)
+	return res, err
 }
 
 // printRndLab writes section 17 from the server's answers.

@@ -340,74 +340,52 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 
 	// 15. Selective duty: a 清单类型 A list taxed on its materials, with
 	// 缓税利息.
-	sel, err := runSelective(ctx, c, z.LC, opts.Year, opts.Month, opts.Days)
-	res.Selective = sel
-	if err != nil {
-		return res, fmt.Errorf("selective duty: %w", err)
+	y, mo, days := opts.Year, opts.Month, opts.Days
+	if err := scene(w, &res.Selective, "selective duty", func() (*SelectiveResult, error) { return runSelective(ctx, c, z.LC, y, mo, days) }, printSelective); err != nil {
+		return res, err
 	}
-	printSelective(w, sel)
 
 	// 16. A manufacturer: two 单耗 versions, production, exports, scrap.
-	mf, err := runManufacturing(ctx, c, z.LC, opts.Year, opts.Month, opts.Days)
-	res.Manufacturing = mf
-	if err != nil {
-		return res, fmt.Errorf("manufacturer: %w", err)
+	if err := scene(w, &res.Manufacturing, "manufacturer", func() (*ManufacturingResult, error) { return runManufacturing(ctx, c, z.LC, y, mo, days) }, printManufacturing); err != nil {
+		return res, err
 	}
-	printManufacturing(w, mf)
 
 	// 17. An R&D lab with two projects.
-	lab, err := runRndLab(ctx, c, z.LC, opts.Year, opts.Month, opts.Days)
-	res.RndLab = lab
-	if err != nil {
-		return res, fmt.Errorf("R&D lab: %w", err)
+	if err := scene(w, &res.RndLab, "R&D lab", func() (*RndLabResult, error) { return runRndLab(ctx, c, z.LC, y, mo, days) }, printRndLab); err != nil {
+		return res, err
 	}
-	printRndLab(w, lab)
 
 	// 18. The testing, repair and remanufacture centre.
-	rep, err := runRepair(ctx, c, z.RC, opts.Year, opts.Month, opts.Days)
-	res.Repair = rep
-	if err != nil {
-		return res, fmt.Errorf("repair centre: %w", err)
+	printRep := func(w io.Writer, rr *RepairResult) { printRepair(w, z.RC, rr) }
+	if err := scene(w, &res.Repair, "repair centre", func() (*RepairResult, error) { return runRepair(ctx, c, z.RC, y, mo, days) }, printRep); err != nil {
+		return res, err
 	}
-	printRepair(w, z.RC, rep)
 
 	// 19. Out of the zone and back: a mould sent out and overdue, a 外发加工
 	// round trip.
-	oz, err := runOutZone(ctx, c, z.LC, time.Now().In(zoneLocation))
-	res.OutZone = oz
-	if err != nil {
-		return res, fmt.Errorf("goods out of the zone: %w", err)
+	if err := scene(w, &res.OutZone, "goods out of the zone", func() (*OutZoneResult, error) { return runOutZone(ctx, c, z.LC, time.Now().In(zoneLocation)) }, printOutZone); err != nil {
+		return res, err
 	}
-	printOutZone(w, oz)
 
 	// 20. Evidence: the selective-duty book's period sealed with its
 	// documents, exported and checked from the file alone.
-	ev, err := runEvidence(ctx, c, sel.Book, lr.Today)
-	res.Evidence = ev
-	if err != nil {
-		return res, fmt.Errorf("evidence: %w", err)
+	if err := scene(w, &res.Evidence, "evidence", func() (*EvidenceResult, error) { return runEvidence(ctx, c, res.Selective.Book, lr.Today) }, printEvidence); err != nil {
+		return res, err
 	}
-	printEvidence(w, ev)
 
 	// 21. The month ends: the manufacturer's book written off after a
 	// stocktake (one shortage taxed and paid, one surplus approved), and
 	// what needs customs' attention on every book.
-	sk, err := runStocktake(ctx, c, z.LC, time.Now().In(zoneLocation))
-	res.Stocktake = sk
-	if err != nil {
-		return res, fmt.Errorf("stocktake: %w", err)
+	if err := scene(w, &res.Stocktake, "stocktake", func() (*StocktakeResult, error) { return runStocktake(ctx, c, z.LC, time.Now().In(zoneLocation)) }, printStocktake); err != nil {
+		return res, err
 	}
-	printStocktake(w, sk)
 
 	// 22. The single window: a list's trip INV101 out → INV201 in →
 	// SAS121 out → SAS221 in → SAS251 in, customs' receipts from the
 	// demo's templates.
-	sw, err := runSingleWindow(ctx, c, z.LC, time.Now().In(zoneLocation))
-	res.SingleWindow = sw
-	if err != nil {
-		return res, fmt.Errorf("single window: %w", err)
+	if err := scene(w, &res.SingleWindow, "single window", func() (*SingleWindowResult, error) { return runSingleWindow(ctx, c, z.LC, time.Now().In(zoneLocation)) }, printSingleWindow); err != nil {
+		return res, err
 	}
-	printSingleWindow(w, sw)
 
 	res.Elapsed = time.Since(began)
 	fmt.Fprintf(w, "Done: %d journals filed in the month (%d accepted, %d refused, %d of them on purpose) and %d reversal; %d filed after the close (%d refused); %d holdings match the demo's own books; period verified: %t.\n",
@@ -426,19 +404,31 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	for _, mm := range sr.Mismatches {
 		problems = append(problems, "sales and service centre: "+mm)
 	}
-	for _, mm := range rep.Mismatches {
+	for _, mm := range res.Repair.Mismatches {
 		problems = append(problems, "repair centre: "+mm)
 	}
 	if !res.VerifyOK {
 		problems = append(problems, "VerifyPeriods reported problems: "+strings.Join(res.Problems, "; "))
 	}
-	if !ev.Report.Match || ev.Tampered.Match {
+	if ev := res.Evidence; !ev.Report.Match || ev.Tampered.Match {
 		problems = append(problems, fmt.Sprintf("evidence: the export reproduces the sealed digest: %t; a changed copy is caught: %t", ev.Report.Match, !ev.Tampered.Match))
 	}
 	if len(problems) > 0 {
 		return res, fmt.Errorf("the demo did not go as planned:\n  %s", strings.Join(problems, "\n  "))
 	}
 	return res, nil
+}
+
+// scene plays one scene (run), keeps its result in *into even when it
+// fails (what names it in the error), and prints it to w when it does not.
+func scene[R any](w io.Writer, into *R, what string, run func() (R, error), print func(io.Writer, R)) error {
+	r, err := run()
+	*into = r
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	print(w, r)
+	return nil
 }
 
 func countExpected(rs []Refusal) int {

@@ -157,23 +157,12 @@ func runSales(ctx context.Context, c *client, cast *salesCast, year int, month t
 // book, lines and the shop's part numbers; customs registers the shop's
 // channel, with the shop as the guarantor of its tax.
 func (r *salesRun) setup() error {
-	for _, e := range []*customsEnterprise{r.cast.Yuncang, r.cast.Yefeng} {
-		if _, err := call(r.caller(), "customs-4601", r.c.books.RegisterEnterprise, &customsv1.RegisterEnterpriseRequest{Uscc: e.USCC, CustomsCode: e.CustomsNo, Name: e.Name,
-			CreditRating: customsv1.CreditRating_CREDIT_RATING_GENERAL}); err != nil {
-			return fmt.Errorf("registering enterprise %s: %w", e.Name, err)
-		}
+	if err := registerEnterprises(r.caller(), r.cast.Yuncang, r.cast.Yefeng); err != nil {
+		return err
 	}
 	w, yw := r.cast.W, r.cast.Yuncang.Principal
-	if _, err := call(r.caller(), yw, r.c.books.CreateBook, &customsv1.CreateBookRequest{BookNo: w.No, Kind: w.Kind, Enterprise: w.Owner.USCC, CustomsOffice: w.Office, WriteOffCycleMonths: 12}); err != nil {
-		return fmt.Errorf("registering book %s: %w", w.No, err)
-	}
-	req := &customsv1.AddBookLinesRequest{BookNo: w.No}
-	for _, l := range w.Lines {
-		req.Lines = append(req.Lines, &customsv1.BookLine{Seq: l.Seq, HsCode: l.HS, Name: l.Name, Spec: l.Spec, DeclaredUnit: l.Unit, Scale: l.Scale,
-			Legal: &customsv1.LegalUnit{Unit: l.Legal, Factor: l.Factor.String()}, Type: l.Type})
-	}
-	if _, err := call(r.caller(), yw, r.c.books.AddBookLines, req); err != nil {
-		return fmt.Errorf("registering the lines of %s: %w", w.No, err)
+	if err := w.open(r.caller()); err != nil {
+		return err
 	}
 	parts := map[string]int32{}
 	for _, s := range r.cast.SKUs {

@@ -170,10 +170,8 @@ func newSalesCast() *salesCast {
 // reads its settlement as the guarantor) and the platform linked to it.
 func salesPrincipals(c *salesCast) []principalDef {
 	return []principalDef{
-		{ID: c.Yuncang.Principal, Name: c.Yuncang.Name, Role: "enterprise", Ent: &enterprise{USCC: c.Yuncang.USCC, CustomsNo: c.Yuncang.CustomsNo},
-			Purpose: "bonded warehouse (TW book " + c.W.No + ") of the shop's goods; display trading under a type-C form"},
-		{ID: c.Yefeng.Principal, Name: c.Yefeng.Name, Role: "enterprise", Ent: &enterprise{USCC: c.Yefeng.USCC, CustomsNo: c.Yefeng.CustomsNo},
-			Purpose: "cross-border e-commerce enterprise (1210); guarantor: reads its tax settlement"},
+		c.Yuncang.principal("bonded warehouse (TW book " + c.W.No + ") of the shop's goods; display trading under a type-C form"),
+		c.Yefeng.principal("cross-border e-commerce enterprise (1210); guarantor: reads its tax settlement"),
 		{ID: c.Platform.Principal, Name: c.Platform.Name, Role: "platform", Linked: []*enterprise{{USCC: c.Yefeng.USCC}},
 			Purpose: "sends the shop's orders, payment slips and waybills (三单); applies for returns"},
 	}

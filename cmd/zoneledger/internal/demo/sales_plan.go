@@ -136,7 +136,7 @@ type plannedMove struct {
 	Note   string
 }
 
-const reasonGuaranteeExceeded = "GUARANTEE_EXCEEDED"
+var reasonGuaranteeExceeded = errorsv1.Reason_GUARANTEE_EXCEEDED.String()
 
 // planSales plans the centre for a month of days days ending on its last
 // day; today (the server's, "YYYY-MM-DD") numbers the orders.

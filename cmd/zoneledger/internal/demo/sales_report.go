@@ -7,8 +7,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/shopspring/decimal"
-
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
 )
 
@@ -24,10 +22,6 @@ func printSales(w io.Writer, cast *salesCast, sr *SalesResult, monthName, lastDa
 	fmt.Fprintf(w, "\n  %s registers its TW book %s and lines (CreateBook, AddBookLines) and the shop's part numbers (料号, MapPartNumbers):\n\n", cast.Yuncang.ShortLabel, cast.W.No)
 	lt := newTable("SEQ", "HS CODE", "NAME", "DECLARED UNIT", "LEGAL UNIT", "PART NUMBERS (PRICE)").alignRight(0)
 	for _, l := range cast.W.Lines {
-		legal := l.Legal + " " + l.LegalName
-		if !l.Factor.Equal(decimal.NewFromInt(1)) {
-			legal += " (× " + l.Factor.String() + ")"
-		}
 		var parts []string
 		for _, s := range cast.SKUs {
 			if s.Line == l {
@@ -37,7 +31,7 @@ func printSales(w io.Writer, cast *salesCast, sr *SalesResult, monthName, lastDa
 		if len(parts) == 0 {
 			parts = []string{"- (display trading)"}
 		}
-		lt.add(fmt.Sprint(l.Seq), l.HS, l.Name, l.Unit+" "+l.UnitName, legal, strings.Join(parts, ", "))
+		lt.add(fmt.Sprint(l.Seq), l.HS, l.Name, l.Unit+" "+l.UnitName, l.legalUnit(), strings.Join(parts, ", "))
 	}
 	lt.render(w, "  ")
 	e := sr.Entry

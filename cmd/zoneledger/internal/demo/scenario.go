@@ -7,6 +7,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	errorsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/errors/v1"
 	ledgerv1 "github.com/zoneledger/zoneledger/proto/zoneledger/ledger/v1"
 )
 
@@ -243,16 +244,27 @@ func (g *gen) file(day int, who string, book *bookDef, dc doc, flow, what string
 	return nil
 }
 
-// Reasons the demo expects for its deliberate refusals.
-const (
-	reasonInsufficient = "INSUFFICIENT_QUANTITY"
-	reasonUnit         = "UNIT_MISMATCH"
-	reasonClosed       = "PERIOD_CLOSED"
+// Reasons the demo expects for its deliberate refusals (the API's
+// errors.v1.Reason names).
+var (
+	reasonInsufficient = errorsv1.Reason_INSUFFICIENT_QUANTITY.String()
+	reasonUnit         = errorsv1.Reason_UNIT_MISMATCH.String()
+	reasonClosed       = errorsv1.Reason_PERIOD_CLOSED.String()
 )
 
 // single files a one-posting journal.
 func (g *gen) single(day int, who string, it *itemDef, from, to acctKey, q, v decimal.Decimal, dc doc, flow, what string, meta map[string]string) error {
 	return g.file(day, who, it.Book, dc, flow, what, meta, []move{{Item: ik(it), From: from, To: to, Qty: q, Val: v}}, []string{it.Unit}, "")
+}
+
+// overdraw files a one-posting journal of extra more of it than from holds,
+// which the server must refuse (INSUFFICIENT_QUANTITY); it reads
+// "verb name qty (held have)".
+func (g *gen) overdraw(day int, who string, it *itemDef, from, to acctKey, extra string, dc doc, flow, verb, held string, meta map[string]string) error {
+	have := g.m.qty(from, ik(it))
+	q := have.Add(d(extra))
+	return g.file(day, who, it.Book, dc, flow, fmt.Sprintf("%s %s %s (%s %s)", verb, it.Name, fmtQty(it, q), held, fmtQty(it, have)),
+		meta, []move{{Item: ik(it), From: from, To: to, Qty: q}}, []string{it.Unit}, reasonInsufficient)
 }
 
 func fmtQty(it *itemDef, q decimal.Decimal) string {
@@ -397,13 +409,8 @@ func (g *gen) huandaoDay(day int, pct int) error {
 	if day == g.refuseWineDay {
 		// A big order keyed against stock that is not there (a whole
 		// container sold before it arrived).
-		have := g.m.qty(bonded, ik(wine))
-		q := have.Add(d("6000"))
-		no := g.invt("E")
-		if err := g.file(day, who, t, doc{"inventory-list", no, "0110"}, flowDomSale,
-			fmt.Sprintf("内销 %s %s (stock %s)", wine.Name, fmtQty(wine, q), fmtQty(wine, have)),
-			map[string]string{"dec_type": "1 进口报关单 (对应报关)", "buyer": buyers[0]},
-			[]move{{Item: ik(wine), From: bonded, To: world("domestic"), Qty: q}}, []string{wine.Unit}, reasonInsufficient); err != nil {
+		if err := g.overdraw(day, who, wine, bonded, world("domestic"), "6000", doc{"inventory-list", g.invt("E"), "0110"}, flowDomSale, "内销", "stock",
+			map[string]string{"dec_type": "1 进口报关单 (对应报关)", "buyer": buyers[0]}); err != nil {
 			return err
 		}
 	}
@@ -615,13 +622,8 @@ func (g *gen) qiongxinDay(day int, pct int) error {
 		}
 	}
 	if day == g.refuseExportDay {
-		have := g.m.qty(bonded, ik(e1))
-		q := have.Add(d("5000"))
-		no := g.invt("E")
-		if err := g.file(day, who, h, doc{"inventory-list", no, "5015"}, flowExport,
-			fmt.Sprintf("出境 %s %s (stock %s)", e1.Name, fmtQty(e1, q), fmtQty(e1, have)),
-			map[string]string{"dec_type": "4 出境备案清单", "destination": dests[0]},
-			[]move{{Item: ik(e1), From: bonded, To: world("abroad"), Qty: q}}, []string{e1.Unit}, reasonInsufficient); err != nil {
+		if err := g.overdraw(day, who, e1, bonded, world("abroad"), "5000", doc{"inventory-list", g.invt("E"), "5015"}, flowExport, "出境", "stock",
+			map[string]string{"dec_type": "4 出境备案清单", "destination": dests[0]}); err != nil {
 			return err
 		}
 	}
@@ -725,13 +727,8 @@ func (g *gen) haiyanDay(day int, pct int) error {
 		}
 	}
 	if day == g.refuseRndDay {
-		have := g.m.qty(lab, ik(media))
-		q := have.Add(d("50"))
-		no := g.internalNo("YF", day)
-		if err := g.file(day, who, r, doc{"rnd-usage-report", no, ""}, flowRndUse,
-			fmt.Sprintf("研发耗用 %s %s (lab holds %s)", media.Name, fmtQty(media, q), fmtQty(media, have)),
-			map[string]string{"project": "HY-2026-07 单抗药物筛选"},
-			[]move{{Item: ik(media), From: lab, To: world("consumed"), Qty: q}}, []string{media.Unit}, reasonInsufficient); err != nil {
+		if err := g.overdraw(day, who, media, lab, world("consumed"), "50", doc{"rnd-usage-report", g.internalNo("YF", day), ""}, flowRndUse, "研发耗用", "lab holds",
+			map[string]string{"project": "HY-2026-07 单抗药物筛选"}); err != nil {
 			return err
 		}
 	}

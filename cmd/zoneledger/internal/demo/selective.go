@@ -7,9 +7,6 @@ import (
 	"io"
 	"time"
 
-	"github.com/shopspring/decimal"
-	"google.golang.org/protobuf/types/known/timestamppb"
-
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
 )
 
@@ -29,12 +26,9 @@ const selectiveBook = "H4601A000210"
 // Its lines: two materials and the finished good, with the sample
 // tariff's rates noted for the reader (the server applies its tariff).
 var selectiveLines = []*customsv1.BookLine{
-	{Seq: 1, HsCode: "7606125000", Name: "铝合金板（料件）", Spec: "5052 H32", DeclaredUnit: "035", Scale: 3,
-		Legal: &customsv1.LegalUnit{Unit: "035", Factor: "1"}, Type: customsv1.GoodsType_GOODS_TYPE_MATERIAL},
-	{Seq: 2, HsCode: "8504409999", Name: "开关电源（料件）", Spec: "24V 5A", DeclaredUnit: "007", Scale: 0,
-		Legal: &customsv1.LegalUnit{Unit: "007", Factor: "1"}, Type: customsv1.GoodsType_GOODS_TYPE_MATERIAL},
-	{Seq: 3, HsCode: "8516500000", Name: "微波炉（成品）", Spec: "20L 700W", DeclaredUnit: "001", Scale: 0,
-		Legal: &customsv1.LegalUnit{Unit: "001", Factor: "1"}, Type: customsv1.GoodsType_GOODS_TYPE_FINISHED},
+	unitLine(1, "7606125000", "铝合金板（料件）", "5052 H32", "035", 3, goodsMaterial),
+	unitLine(2, "8504409999", "开关电源（料件）", "24V 5A", "007", 0, goodsMaterial),
+	unitLine(3, "8516500000", "微波炉（成品）", "20L 700W", "001", 0, goodsFinished),
 }
 
 // SelectiveResult is the selective-duty scene as the server answered it.
@@ -49,102 +43,68 @@ type SelectiveResult struct {
 	Calls  int
 }
 
-// selectiveRun runs the scene on days of the month.
-type selectiveRun struct {
-	lc  *logisticsRun
-	res *SelectiveResult
-}
-
+// runSelective plays the scene on days of the month.
 func runSelective(ctx context.Context, c *client, cast *logisticsCast, year int, month time.Month, days int) (*SelectiveResult, error) {
-	r := &selectiveRun{lc: &logisticsRun{ctx: ctx, c: c, cast: cast, year: year, month: month, counters: map[string]int{}, res: &LogisticsResult{}},
-		res: &SelectiveResult{Book: selectiveBook}}
-	defer func() { r.res.Calls = r.lc.res.Calls }()
+	lc := sceneRun(ctx, c, cast, year, month)
+	res := &SelectiveResult{Book: selectiveBook}
+	defer func() { res.Calls = lc.res.Calls }()
 	nd := cast.Nandu.Principal
 	importDay, produceDay, saleDay := max(2, days/6), max(3, days/2), max(4, days*5/6)
-	date := func(day int) string { return r.lc.date(day).Format(time.DateOnly) }
 
 	// The book, its lines, and its last write-off: the end of the month
 	// before, earlier than the materials' first import.
-	k := r.lc.caller()
-	if _, err := call(k, nd, c.books.CreateBook, &customsv1.CreateBookRequest{BookNo: selectiveBook, Kind: customsv1.BookKind_BOOK_KIND_ZONE,
-		Enterprise: cast.Nandu.USCC, Usage: "1", CustomsOffice: customsOffice, WriteOffCycleMonths: 12}); err != nil {
-		return r.res, fmt.Errorf("CreateBook %s: %w", selectiveBook, err)
+	k := lc.caller()
+	if err := openBook(k, nd, zoneBook(cast, selectiveBook, customsv1.BookKind_BOOK_KIND_ZONE, "1"), selectiveLines); err != nil {
+		return res, err
 	}
-	if _, err := call(k, nd, c.books.AddBookLines, &customsv1.AddBookLinesRequest{BookNo: selectiveBook, Lines: selectiveLines}); err != nil {
-		return r.res, fmt.Errorf("AddBookLines %s: %w", selectiveBook, err)
-	}
-	b, err := call(k, nd, c.books.SetLastWriteOffDate, &customsv1.SetLastWriteOffDateRequest{BookNo: selectiveBook, Date: r.lc.date(0).Format(time.DateOnly)})
+	b, err := call(k, nd, c.books.SetLastWriteOffDate, &customsv1.SetLastWriteOffDateRequest{BookNo: selectiveBook, Date: lc.dateOf(0)})
 	if err != nil {
-		return r.res, fmt.Errorf("SetLastWriteOffDate %s: %w", selectiveBook, err)
+		return res, fmt.Errorf("SetLastWriteOffDate %s: %w", selectiveBook, err)
 	}
-	r.res.LastWriteOff = b.GetBook().GetLastWriteOffDate()
+	res.LastWriteOff = b.GetBook().GetLastWriteOffDate()
 
 	// The materials enter from abroad (一线入区, 5015 区内进料加工).
-	entry, err := r.lc.file(nd, &customsv1.CreateListRequest{InnerNo: "NDQD-A1", BookNo: selectiveBook, Io: "I", TradeMode: "5015", DeclareFlag: "1",
-		DeclarationKind: "2", Country: "JPN", Date: date(importDay), Lines: []*customsv1.ListLine{
+	entry, err := lc.file(nd, &customsv1.CreateListRequest{InnerNo: "NDQD-A1", BookNo: selectiveBook, Io: "I", TradeMode: "5015", DeclareFlag: "1",
+		DeclarationKind: "2", Country: "JPN", Date: lc.dateOf(importDay), Lines: []*customsv1.ListLine{
 			{BookSeq: 1, Quantity: "600", Total: "24000.00", Currency: "142", GrossWeight: "620", NetWeight: "600"},
 			{BookSeq: 2, Quantity: "400", Total: "32000.00", Currency: "142", GrossWeight: "90", NetWeight: "80"}}}, true)
 	if err != nil {
-		return r.res, err
+		return res, err
 	}
-	if err := r.pass(entry, "2", "I", "琼A·N0210", importDay); err != nil {
-		return r.res, err
+	if err := gateOn(lc, entry, "2", "I", "琼A·N0210", importDay); err != nil {
+		return res, err
 	}
-	r.res.Entry = entry
+	res.Entry = entry
 
 	// Production: 400 ovens from 600 kg of sheet and 400 power supplies.
 	if _, err := call(k, nd, c.decl.ReportConsumption, &customsv1.ReportConsumptionRequest{InnerNo: "NDHX-A1", BookNo: selectiveBook, Purpose: "微波炉总装",
-		Date: date(produceDay), Consumed: []*customsv1.ConsumedLine{{BookSeq: 1, Quantity: "600"}, {BookSeq: 2, Quantity: "400"}},
+		Date: lc.dateOf(produceDay), Consumed: []*customsv1.ConsumedLine{{BookSeq: 1, Quantity: "600"}, {BookSeq: 2, Quantity: "400"}},
 		Produced: []*customsv1.ProducedLine{{BookSeq: 3, Quantity: "400", Value: "96000.00"}}}); err != nil {
-		return r.res, fmt.Errorf("ReportConsumption NDHX-A1: %w", err)
+		return res, fmt.Errorf("ReportConsumption NDHX-A1: %w", err)
 	}
 
 	// The sale: 120 ovens to the domestic market on a 清单类型 A list naming
 	// what they consumed: 180 kg of sheet and 120 power supplies, at their
 	// entry values.
-	sale, err := r.lc.file(nd, &customsv1.CreateListRequest{InnerNo: "NDQD-A2", BookNo: selectiveBook, ListType: "A", Io: "E", TradeMode: "0110",
-		DeclareFlag: "1", DeclarationKind: "2", Date: date(saleDay), Lines: []*customsv1.ListLine{
+	sale, err := lc.file(nd, &customsv1.CreateListRequest{InnerNo: "NDQD-A2", BookNo: selectiveBook, ListType: "A", Io: "E", TradeMode: "0110",
+		DeclareFlag: "1", DeclarationKind: "2", Date: lc.dateOf(saleDay), Lines: []*customsv1.ListLine{
 			{BookSeq: 3, Quantity: "120", Total: "54000.00", Currency: "142", GrossWeight: "1680", NetWeight: "1440",
 				Materials: []*customsv1.ListLineMaterial{{BookSeq: 1, Quantity: "180", Value: "7200.00"}, {BookSeq: 2, Quantity: "120", Value: "9600.00"}}}}}, true)
 	if err != nil {
-		return r.res, err
+		return res, err
 	}
-	if err := r.pass(sale, "3", "E", "琼A·N0211", saleDay); err != nil {
-		return r.res, err
+	if err := gateOn(lc, sale, "3", "E", "琼A·N0211", saleDay); err != nil {
+		return res, err
 	}
-	r.res.Sale = sale
+	res.Sale = sale
 
-	evs, err := call(k, "customs-4601", c.decl.ListTaxableEvents, &customsv1.ListTaxableEventsRequest{BookNo: selectiveBook, PageSize: 1000})
-	r.res.Events = evs.GetEvents()
-	if err != nil {
-		return r.res, fmt.Errorf("ListTaxableEvents %s: %w", selectiveBook, err)
+	if res.Events, err = taxableEvents(k, "customs-4601", selectiveBook); err != nil {
+		return res, err
 	}
-	if len(r.res.Events) != 1 || r.res.Events[0].GetAssessError() != "" || r.res.Events[0].GetDutyBasis() != "MATERIALS" {
-		return r.res, fmt.Errorf("the selective-duty sale should have one event taxed on its materials; the server shows %v", r.res.Events)
+	if len(res.Events) != 1 || res.Events[0].GetAssessError() != "" || res.Events[0].GetDutyBasis() != "MATERIALS" {
+		return res, fmt.Errorf("the selective-duty sale should have one event taxed on its materials; the server shows %v", res.Events)
 	}
-	return r.res, nil
-}
-
-// pass sends a list's goods through the gate on one vehicle on day.
-func (r *selectiveRun) pass(l *customsv1.List, passType, io, plate string, day int) error {
-	c := r.lc.c
-	gross, net := weights(l)
-	ps, err := passOf(call(r.lc.caller(), r.lc.cast.Nandu.Principal, c.gate.CreatePass, &customsv1.CreatePassRequest{InnerNo: "NDHF-" + l.GetInnerNo(),
-		BookNo: selectiveBook, PassType: passType, BindType: "2", Io: io, RelatedType: "1", RelatedNos: []string{l.GetListNo()}, Vehicle: plate,
-		VehicleWeight: "8000", GrossWeight: gross.String(), NetWeight: net.String()}))
-	if err != nil {
-		return fmt.Errorf("CreatePass for %s: %w", l.GetListNo(), err)
-	}
-	at := r.lc.date(day).Add(14 * time.Hour)
-	ps, err = passOf(call(r.lc.caller(), "customs-4601", c.gate.RecordGateEvent, &customsv1.RecordGateEventRequest{PassNo: ps.GetPassNo(),
-		EventId: "KK1-" + l.GetInnerNo(), Gate: 1, Vehicle: plate, ScaleGross: decimal.NewFromInt(8000).Add(gross).String(), At: timestamppb.New(at)}))
-	if err != nil {
-		return fmt.Errorf("RecordGateEvent %s: %w", ps.GetPassNo(), err)
-	}
-	if ps.GetStatus() != customsv1.PassStatus_PASS_STATUS_PASSED {
-		return fmt.Errorf("pass %s is %s: %v", ps.GetPassNo(), ps.GetStatus(), ps.GetHoldReasons())
-	}
-	return nil
+	return res, nil
 }
 
 // printSelective writes section 15: the sale's taxable event as the

@@ -130,14 +130,11 @@ func runSingleWindow(ctx context.Context, c *client, cast *logisticsCast, today 
 	day := today.Format(time.DateOnly)
 	res := &SingleWindowResult{Book: singleWindowBook}
 	line := cast.T.line(4) // 开关电源, one unit a power supply
-	if _, err := call(k, e.Principal, c.books.CreateBook, &customsv1.CreateBookRequest{BookNo: singleWindowBook, Kind: customsv1.BookKind_BOOK_KIND_LOGISTICS,
-		Enterprise: e.USCC, CustomsOffice: customsOffice}); err != nil {
-		return res, fmt.Errorf("CreateBook %s: %w", singleWindowBook, err)
-	}
-	if _, err := call(k, e.Principal, c.books.AddBookLines, &customsv1.AddBookLinesRequest{BookNo: singleWindowBook, Lines: []*customsv1.BookLine{{
-		Seq: 1, HsCode: line.HS, Name: line.Name, Spec: line.Spec, DeclaredUnit: line.Unit, Scale: line.Scale,
-		Legal: &customsv1.LegalUnit{Unit: line.Legal, Factor: line.Factor.String()}, Type: customsv1.GoodsType_GOODS_TYPE_MATERIAL}}}); err != nil {
-		return res, fmt.Errorf("AddBookLines %s: %w", singleWindowBook, err)
+	bl := line.proto()
+	bl.Seq = 1
+	if err := openBook(k, e.Principal, &customsv1.CreateBookRequest{BookNo: singleWindowBook, Kind: customsv1.BookKind_BOOK_KIND_LOGISTICS,
+		Enterprise: e.USCC, CustomsOffice: customsOffice}, []*customsv1.BookLine{bl}); err != nil {
+		return res, err
 	}
 
 	// The list: filed, declared and exported as INV101.
@@ -199,7 +196,7 @@ func runSingleWindow(ctx context.Context, c *client, cast *logisticsCast, today 
 	if err := xml.Unmarshal(pm.GetMessage(), &res.SAS121); err != nil {
 		return res, fmt.Errorf("reading the SAS121 the server exported: %w", err)
 	}
-	if res.Before, err = stockLines(k, cu, c); err != nil {
+	if res.Before, err = stockReport(k, cu, singleWindowBook); err != nil {
 		return res, err
 	}
 
@@ -228,22 +225,13 @@ func runSingleWindow(ctx context.Context, c *client, cast *logisticsCast, today 
 			}
 		}
 	}
-	if res.After, err = stockLines(k, cu, c); err != nil {
+	if res.After, err = stockReport(k, cu, singleWindowBook); err != nil {
 		return res, err
 	}
 	if res.ListAfter, err = listOf(call(k, e.Principal, c.decl.GetList, &customsv1.GetListRequest{ListNo: singleWindowListNo})); err != nil {
 		return res, fmt.Errorf("GetList %s: %w", singleWindowListNo, err)
 	}
 	return res, nil
-}
-
-// stockLines is the scene's book's stock report now.
-func stockLines(k caller, who string, c *client) ([]*customsv1.StockLine, error) {
-	st, err := call(k, who, c.books.GetStockReport, &customsv1.GetStockReportRequest{BookNo: singleWindowBook})
-	if err != nil {
-		return nil, fmt.Errorf("GetStockReport %s: %w", singleWindowBook, err)
-	}
-	return st.GetLines(), nil
 }
 
 func printSingleWindow(w io.Writer, r *SingleWindowResult) {

@@ -1,9 +1,7 @@
 package demo
 
 import (
-	"bytes"
 	"context"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -81,13 +79,13 @@ func runStocktake(ctx context.Context, c *client, cast *logisticsCast, today tim
 
 	// The count: what the server says the book holds, with the two
 	// differences.
-	st, err := call(k, nd, c.books.GetStockReport, &customsv1.GetStockReportRequest{BookNo: book})
+	stock, err := stockReport(k, nd, book)
 	if err != nil {
-		return res, fmt.Errorf("GetStockReport %s: %w", book, err)
+		return res, err
 	}
 	var count strings.Builder
 	count.WriteString("book_seq,status,quantity\n")
-	for _, l := range st.GetLines() {
+	for _, l := range stock {
 		bonded := stockQty(l.GetBonded()).Add(stockQty(l.GetReserved()))
 		switch l.GetBookSeq() {
 		case stocktakeShortSeq:
@@ -153,15 +151,7 @@ func runStocktake(ctx context.Context, c *client, cast *logisticsCast, today tim
 	res.Stocktake = cl.GetStocktake()
 	// The close sealed the book's evidence: check its export against the
 	// digest the stocktake shows, as 'zonectl verify' does.
-	file, err := exportEvidence(ctx, c, cu, book, res.Stocktake.GetEvidenceThrough())
-	if err != nil {
-		return res, err
-	}
-	kept, err := hex.DecodeString(res.Stocktake.GetEvidenceDigest())
-	if err != nil {
-		return res, fmt.Errorf("the stocktake's evidence digest %q: %w", res.Stocktake.GetEvidenceDigest(), err)
-	}
-	if res.Evidence, err = evidence.Verify(bytes.NewReader(file.Bytes()), kept); err != nil {
+	if _, _, err := verifyEvidence(ctx, c, cu, book, res.Stocktake.GetEvidenceThrough(), res.Stocktake.GetEvidenceDigest(), &res.Evidence); err != nil {
 		return res, err
 	}
 
