@@ -1143,29 +1143,37 @@ type flowKey struct {
 // and value are the sums of its legs, so these rows add up to
 // ledger_day_totals of the book accounts. ids numbers every flow of the
 // results (flowNumbers).
-//
-// The per-day rows are summed per key here, so each key is sent once; one
-// statement upserts them and their sums by month and by quarter (grouped
-// from the same rows in the database), so the rows are sent, decoded and
-// converted to numeric once for all three tables.
 func queueFlowTotals(b *pgx.Batch, results []ledger.PostResult, ids map[flowOfKey]int64) {
 	days := map[flowKey]*[4]decimal.Decimal{}
+	months := map[flowKey]*[4]decimal.Decimal{}
+	quarters := map[flowKey]*[4]decimal.Decimal{}
+	add := func(k flowKey, i int, q, v decimal.Decimal) {
+		for _, m := range []struct {
+			sums map[flowKey]*[4]decimal.Decimal
+			day  time.Time
+		}{{days, k.day}, {months, firstOfMonth(k.day)}, {quarters, firstOfQuarter(k.day)}} {
+			k.day = m.day
+			t, ok := m.sums[k]
+			if !ok {
+				t = &[4]decimal.Decimal{}
+				m.sums[k] = t
+			}
+			t[i], t[i+2] = t[i].Add(q), t[i+2].Add(v)
+		}
+	}
 	forEachFlow(results, func(k flowKey, in bool, p ledger.Posting) {
-		t, ok := days[k]
-		if !ok {
-			t = &[4]decimal.Decimal{}
-			days[k] = t
-		}
-		i := 1
 		if in {
-			i = 0
+			add(k, 0, p.Quantity, p.Value)
+		} else {
+			add(k, 1, p.Quantity, p.Value)
 		}
-		t[i], t[i+2] = t[i].Add(p.Quantity), t[i+2].Add(p.Value)
 	})
 	if len(days) == 0 {
 		return
 	}
-	queueFlowRows(b, days, ids)
+	queueFlowRows(b, "ledger_flow_days", "day", days, ids)
+	queueFlowRows(b, "ledger_flow_months", "month", months, ids)
+	queueFlowRows(b, "ledger_flow_quarters", "quarter", quarters, ids)
 }
 
 // forEachFlow calls fn for each side of each posting of the accepted
@@ -1272,43 +1280,9 @@ func firstOfMonth(t time.Time) time.Time {
 	return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, t.Location())
 }
 
-// upsertFlowTotals adds per-day totals by flow (account_book, day,
-// account_name, item_book, item_code, flow, then quantity in and out and
-// value in and out, one key per row) to ledger_flow_days and, summed by
-// month and by quarter, to ledger_flow_months and ledger_flow_quarters.
-// Each insert takes its rows in key order, so that concurrent transactions
-// upsert shared rows in one order.
-const upsertFlowTotals = `WITH u AS (
-		SELECT * FROM unnest($1::text[], $2::date[], $3::text[], $4::text[], $5::text[], $6::int8[],
-			$7::text[]::numeric[], $8::text[]::numeric[], $9::text[]::numeric[], $10::text[]::numeric[])
-			AS u(account_book, day, account_name, item_book, item_code, flow, quantity_in, quantity_out, value_in, value_out)),
-	d AS (
-		INSERT INTO ledger_flow_days AS t (account_book, day, account_name, item_book, item_code, flow, quantity_in, quantity_out, value_in, value_out)
-		SELECT * FROM u ORDER BY account_book, day, account_name, item_book, item_code, flow
-		ON CONFLICT (account_book, day, account_name, item_book, item_code, flow)
-		DO UPDATE SET quantity_in = t.quantity_in + excluded.quantity_in, quantity_out = t.quantity_out + excluded.quantity_out,
-		              value_in = t.value_in + excluded.value_in, value_out = t.value_out + excluded.value_out),
-	m AS (
-		INSERT INTO ledger_flow_months AS t (account_book, month, account_name, item_book, item_code, flow, quantity_in, quantity_out, value_in, value_out)
-		SELECT account_book, CAST(date_trunc('month', day) AS DATE) AS month, account_name, item_book, item_code, flow,
-			sum(quantity_in), sum(quantity_out), sum(value_in), sum(value_out)
-		FROM u GROUP BY account_book, month, account_name, item_book, item_code, flow
-		ORDER BY account_book, month, account_name, item_book, item_code, flow
-		ON CONFLICT (account_book, month, account_name, item_book, item_code, flow)
-		DO UPDATE SET quantity_in = t.quantity_in + excluded.quantity_in, quantity_out = t.quantity_out + excluded.quantity_out,
-		              value_in = t.value_in + excluded.value_in, value_out = t.value_out + excluded.value_out)
-	INSERT INTO ledger_flow_quarters AS t (account_book, quarter, account_name, item_book, item_code, flow, quantity_in, quantity_out, value_in, value_out)
-	SELECT account_book, CAST(date_trunc('quarter', day) AS DATE) AS quarter, account_name, item_book, item_code, flow,
-		sum(quantity_in), sum(quantity_out), sum(value_in), sum(value_out)
-	FROM u GROUP BY account_book, quarter, account_name, item_book, item_code, flow
-	ORDER BY account_book, quarter, account_name, item_book, item_code, flow
-	ON CONFLICT (account_book, quarter, account_name, item_book, item_code, flow)
-	DO UPDATE SET quantity_in = t.quantity_in + excluded.quantity_in, quantity_out = t.quantity_out + excluded.quantity_out,
-	              value_in = t.value_in + excluded.value_in, value_out = t.value_out + excluded.value_out`
-
-// queueFlowRows upserts per-day flow totals, each under its flow's number
-// in ids, and their monthly and quarterly sums (upsertFlowTotals).
-func queueFlowRows(b *pgx.Batch, sums map[flowKey]*[4]decimal.Decimal, ids map[flowOfKey]int64) {
+// queueFlowRows upserts flow totals into table, whose date column is col,
+// each under its flow's number in ids.
+func queueFlowRows(b *pgx.Batch, table, col string, sums map[flowKey]*[4]decimal.Decimal, ids map[flowOfKey]int64) {
 	type row struct {
 		k    flowKey
 		flow int64
@@ -1337,7 +1311,13 @@ func queueFlowRows(b *pgx.Batch, sums map[flowKey]*[4]decimal.Decimal, ids map[f
 		day, flow = append(day, k.day), append(flow, r.flow)
 		qi, qo, vi, vo = append(qi, t[0].String()), append(qo, t[1].String()), append(vi, t[2].String()), append(vo, t[3].String())
 	}
-	b.Queue(upsertFlowTotals, ab, day, an, ib, ic, flow, qi, qo, vi, vo)
+	b.Queue(`INSERT INTO `+table+` AS t (account_book, `+col+`, account_name, item_book, item_code, flow, quantity_in, quantity_out, value_in, value_out)
+		SELECT * FROM unnest($1::text[], $2::date[], $3::text[], $4::text[], $5::text[], $6::int8[],
+			$7::text[]::numeric[], $8::text[]::numeric[], $9::text[]::numeric[], $10::text[]::numeric[])
+		ON CONFLICT (account_book, `+col+`, account_name, item_book, item_code, flow)
+		DO UPDATE SET quantity_in = t.quantity_in + excluded.quantity_in, quantity_out = t.quantity_out + excluded.quantity_out,
+		              value_in = t.value_in + excluded.value_in, value_out = t.value_out + excluded.value_out`,
+		ab, day, an, ib, ic, flow, qi, qo, vi, vo)
 }
 
 // firstOfQuarter is the first day of t's quarter.
