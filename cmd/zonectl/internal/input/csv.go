@@ -1,10 +1,12 @@
 package input
 
 import (
+	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 )
 
@@ -125,6 +127,100 @@ func (r *row) require(cols ...string) error {
 		}
 	}
 	return nil
+}
+
+// csvFile is how to read one kind of CSV file: the header's columns, the
+// cells every row fills, and the plural noun of what the rows are.
+type csvFile struct {
+	known, required []string // every column; columns the header must name
+	cells           []string // cells every row must fill
+	attrs           bool     // accept "attr:KEY" columns
+	keepBlank       bool     // hand blank rows to the reader too
+	what            string   // "items": a file without rows is refused; "": it is not
+}
+
+// read opens the CSV file in data and calls each with every row (blank rows
+// skipped unless keepBlank), after checking that the row fills s.cells; it
+// stops at the first error.
+func (s csvFile) read(data []byte, name string, each func(t *csvTable, rw *row) error) error {
+	t, err := openCSV(bytes.NewReader(stripBOM(data)), name, s.known, s.required, s.attrs)
+	if err != nil {
+		return err
+	}
+	t.keepBlank = s.keepBlank
+	n := 0
+	for ; ; n++ {
+		rw, err := t.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		if err := rw.require(s.cells...); err != nil {
+			return err
+		}
+		if err := each(t, rw); err != nil {
+			return err
+		}
+	}
+	if n == 0 && s.what != "" {
+		return &Error{File: name, CSV: true, Msg: "no " + s.what + " in the file"}
+	}
+	return nil
+}
+
+// firstRows remembers the row each key of a file first appeared on.
+type firstRows map[string]int
+
+// once refuses a key seen on an earlier row, in col: "<what> already
+// appears on row N<more>".
+func (f firstRows) once(rw *row, col, key, what, more string) error {
+	if first, dup := f[key]; dup {
+		return rw.errorf(col, "%s already appears on row %d%s", what, first, more)
+	}
+	f[key] = rw.line
+	return nil
+}
+
+// groups gathers the rows that share a key column into one document (a
+// journal, a list): the rows of a key must agree on the head columns.
+type groups struct {
+	key  string   // the key column: "inner_no"
+	one  string   // the document, singular: "list"
+	head []string // the columns the rows of a key agree on
+	// first are the first row of each key.
+	first map[string]*row
+}
+
+// join reports whether rw starts a new document, or why it disagrees with
+// the first row of its key.
+func (g *groups) join(rw *row) (bool, error) {
+	k := rw.get(g.key)
+	f, seen := g.first[k]
+	if !seen {
+		if g.first == nil {
+			g.first = map[string]*row{}
+		}
+		g.first[k] = rw
+		return true, nil
+	}
+	for _, c := range g.head {
+		if a, b := f.get(c), rw.get(c); a != b {
+			return false, rw.errorf(c, "%q differs from %q on row %d; rows with the same %s %q are one %s and must agree on %s",
+				b, a, f.line, g.key, k, g.one, strings.Join(g.head, ", "))
+		}
+	}
+	return false, nil
+}
+
+// scale reads a scale cell: the decimal places allowed in quantities, 0 to 5.
+func (r *row) scale(col string) (int32, error) {
+	n, err := strconv.ParseUint(r.get(col), 10, 32)
+	if err != nil || n > 5 {
+		return 0, r.errorf(col, "%q is not a scale; write the number of decimal places allowed in quantities, 0 to 5", r.get(col))
+	}
+	return int32(n), nil
 }
 
 func csvSyntax(name string, err error) error {

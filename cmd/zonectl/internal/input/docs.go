@@ -1,7 +1,6 @@
 package input
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -192,66 +191,46 @@ type csvDocs[T proto.Message] struct {
 }
 
 func (s csvDocs[T]) parse(data []byte, name string) ([]Doc[T], error) {
-	t, err := openCSV(bytes.NewReader(stripBOM(data)), name, s.known, s.required, false)
+	g := groups{key: s.key, one: s.one}
+	byKey := map[string]int{}
+	var out []Doc[T]
+	err := csvFile{known: s.known, required: s.required, cells: []string{s.key}, keepBlank: s.keepBlank, what: s.what}.
+		read(data, name, func(t *csvTable, rw *row) error {
+			if g.head == nil {
+				g.head = []string{} // the head columns the header names
+				for _, c := range s.head {
+					if _, ok := t.cols[c]; ok {
+						g.head = append(g.head, c)
+					}
+				}
+			}
+			isNew, err := g.join(rw)
+			if err != nil {
+				return err
+			}
+			if isNew {
+				req, err := s.start(rw)
+				if err != nil {
+					return err
+				}
+				byKey[rw.get(s.key)] = len(out)
+				out = append(out, Doc[T]{Req: req, Index: len(out) + 1, CSV: true, Rows: map[string][]int{}, column: s.column})
+			}
+			d := &out[byKey[rw.get(s.key)]]
+			field, err := s.add(d.Req, rw)
+			if err != nil {
+				return err
+			}
+			if field != "" {
+				d.Rows[field] = append(d.Rows[field], rw.line)
+			}
+			d.Lines = append(d.Lines, rw.line)
+			return nil
+		})
 	if err != nil {
 		return nil, err
 	}
-	t.keepBlank = s.keepBlank
-	type group struct {
-		doc   *Doc[T]
-		first *row
-	}
-	var head []string // the head columns the header names
-	for _, c := range s.head {
-		if _, ok := t.cols[c]; ok {
-			head = append(head, c)
-		}
-	}
-	byKey := map[string]*group{}
-	var out []*Doc[T]
-	for {
-		rw, err := t.next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		if err := rw.require(s.key); err != nil {
-			return nil, err
-		}
-		k := rw.get(s.key)
-		g, seen := byKey[k]
-		if !seen {
-			req, err := s.start(rw)
-			if err != nil {
-				return nil, err
-			}
-			g = &group{doc: &Doc[T]{Req: req, Index: len(out) + 1, CSV: true, Rows: map[string][]int{}, column: s.column}, first: rw}
-			byKey[k] = g
-			out = append(out, g.doc)
-		} else {
-			for _, c := range head {
-				if a, b := g.first.get(c), rw.get(c); a != b {
-					return nil, rw.errorf(c, "%q differs from %q on row %d; rows with the same %s %q are one %s and must agree on %s",
-						b, a, g.first.line, s.key, k, s.one, strings.Join(head, ", "))
-				}
-			}
-		}
-		field, err := s.add(g.doc.Req, rw)
-		if err != nil {
-			return nil, err
-		}
-		if field != "" {
-			g.doc.Rows[field] = append(g.doc.Rows[field], rw.line)
-		}
-		g.doc.Lines = append(g.doc.Lines, rw.line)
-	}
-	if len(out) == 0 {
-		return nil, &Error{File: name, CSV: true, Msg: "no " + s.what + " in the file"}
-	}
-	res := make([]Doc[T], len(out))
-	for i, d := range out {
+	for _, d := range out {
 		if field, msg := check(s.check, d.Req, s.later); msg != "" {
 			line := d.row(field)
 			if line == 0 {
@@ -259,9 +238,8 @@ func (s csvDocs[T]) parse(data []byte, name string) ([]Doc[T], error) {
 			}
 			return nil, &Error{File: name, CSV: true, Line: line, Column: s.column(field), Msg: msg}
 		}
-		res[i] = *d
 	}
-	return res, nil
+	return out, nil
 }
 
 // column is the CSV column of a request field.
@@ -288,24 +266,15 @@ func (s csvDocs[T]) column(field string) string {
 // picked by the file name, else by the first character. csv may be nil when
 // the documents have no CSV form.
 func readDocs[T proto.Message](r io.Reader, name string, f FileFormat, js jsonDocs[T], csv *csvDocs[T]) ([]Doc[T], error) {
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return nil, &Error{File: name, Msg: err.Error()}
+	fromCSV := func([]byte, string) ([]Doc[T], error) {
+		return nil, &Error{File: name, Msg: js.what + " are read from JSON only (--format json)"}
 	}
-	data = stripBOM(data)
-	if f == "" || f == Auto {
-		f = Detect(name, data)
-		if csv == nil {
-			f = JSONFormat
-		}
+	if csv != nil {
+		fromCSV = csv.parse
+	} else if f == "" || f == Auto {
+		f = JSONFormat
 	}
-	if f == CSVFormat {
-		if csv == nil {
-			return nil, &Error{File: name, Msg: js.what + " are read from JSON only (--format json)"}
-		}
-		return csv.parse(data, name)
-	}
-	return js.parse(data, name)
+	return readAs(r, name, f, fromCSV, js.parse)
 }
 
 // Shared checks. Each returns "" when the value is fine, else why not.

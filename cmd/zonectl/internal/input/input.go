@@ -8,6 +8,7 @@ package input
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"regexp"
 	"strings"
 	"time"
@@ -146,6 +147,32 @@ func checkTradeMode(s string) string {
 		return fmt.Sprintf("trade mode %q is not a 4-digit code such as \"5034\"", s)
 	}
 	return ""
+}
+
+// readFile reads a whole input file, without a UTF-8 byte-order mark.
+func readFile(r io.Reader, name string) ([]byte, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, &Error{File: name, Msg: err.Error()}
+	}
+	return stripBOM(data), nil
+}
+
+// readAs reads a whole file and hands it to fromCSV or fromJSON by its
+// format; Auto (or "") picks it with Detect.
+func readAs[T any](r io.Reader, name string, f FileFormat, fromCSV, fromJSON func(data []byte, name string) (T, error)) (T, error) {
+	data, err := readFile(r, name)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	if f == "" || f == Auto {
+		f = Detect(name, data)
+	}
+	if f == CSVFormat {
+		return fromCSV(data, name)
+	}
+	return fromJSON(data, name)
 }
 
 // stripBOM drops a UTF-8 byte order mark, which spreadsheet programs put at

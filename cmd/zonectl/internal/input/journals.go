@@ -114,27 +114,11 @@ func ParseFileFormat(s string) (FileFormat, error) {
 // Auto, to pick the format. Nothing is sent; the journals are checked as far
 // as a client can (syntax, required fields, decimals, dates).
 func ReadJournals(r io.Reader, name string, f FileFormat) ([]Journal, error) {
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return nil, &Error{File: name, Msg: err.Error()}
+	js, err := readAs(r, name, f, ParseJournalsCSV, ParseJournalsJSON)
+	if err == nil && len(js) == 0 {
+		err = &Error{File: name, Msg: "no journals in the file"}
 	}
-	data = stripBOM(data)
-	if f == "" || f == Auto {
-		f = Detect(name, data)
-	}
-	var js []Journal
-	if f == CSVFormat {
-		js, err = ParseJournalsCSV(bytes.NewReader(data), name)
-	} else {
-		js, err = ParseJournalsJSON(data, name)
-	}
-	if err != nil {
-		return nil, err
-	}
-	if len(js) == 0 {
-		return nil, &Error{File: name, Msg: "no journals in the file"}
-	}
-	return js, nil
+	return js, err
 }
 
 // Detect picks a file's format: JSON by the extension .json, .jsonl or
@@ -251,84 +235,46 @@ var journalLevel = []string{colBook, colDate, colDocType, colDocNumber, colTrade
 // they must agree on book_id, effective_date, doc_type, doc_number and
 // trade_mode. An empty from_book or to_book names a world account (abroad,
 // domestic, consumed, ...), as in the API.
-func ParseJournalsCSV(r io.Reader, name string) ([]Journal, error) {
-	t, err := openCSV(r, name, JournalCSVColumns, RequiredJournalCSVColumns, false)
-	if err != nil {
-		return nil, err
-	}
-	type group struct {
-		j     *Journal
-		first *row
-	}
-	byKey := map[string]*group{}
-	var out []*Journal
-	for {
-		rw, err := t.next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		if err := rw.require(RequiredJournalCSVColumns...); err != nil {
-			return nil, err
-		}
-		key := rw.get(colKey)
-		g, seen := byKey[key]
-		if !seen {
-			if m := checkDate(rw.get(colDate), colDate); m != "" {
-				return nil, rw.errorf(colDate, "%s", m)
+func ParseJournalsCSV(data []byte, name string) ([]Journal, error) {
+	g := groups{key: colKey, one: "journal", head: journalLevel}
+	var out []Journal
+	byKey := map[string]int{}
+	err := csvFile{known: JournalCSVColumns, required: RequiredJournalCSVColumns, cells: RequiredJournalCSVColumns}.
+		read(data, name, func(_ *csvTable, rw *row) error {
+			key := rw.get(colKey)
+			isNew, err := g.join(rw)
+			if err != nil {
+				return err
 			}
-			if m := checkTradeMode(rw.get(colTradeMode)); m != "" {
-				return nil, rw.errorf(colTradeMode, "%s", m)
-			}
-			j := &Journal{Index: len(out) + 1, CSV: true, Req: &ledgerv1.PostJournalRequest{
-				BookId:         rw.get(colBook),
-				IdempotencyKey: key,
-				EffectiveDate:  rw.get(colDate),
-				Document: &ledgerv1.Document{
-					Type:      rw.get(colDocType),
-					Number:    rw.get(colDocNumber),
-					TradeMode: rw.get(colTradeMode),
-				},
-			}}
-			g = &group{j: j, first: rw}
-			byKey[key] = g
-			out = append(out, j)
-		} else {
-			for _, c := range journalLevel {
-				if a, b := g.first.get(c), rw.get(c); a != b {
-					return nil, rw.errorf(c, "%q differs from %q on row %d; rows with the same idempotency_key %q are one journal and must agree on %s",
-						b, a, g.first.line, key, strings.Join(journalLevel, ", "))
+			if isNew {
+				if m := checkDate(rw.get(colDate), colDate); m != "" {
+					return rw.errorf(colDate, "%s", m)
 				}
+				if m := checkTradeMode(rw.get(colTradeMode)); m != "" {
+					return rw.errorf(colTradeMode, "%s", m)
+				}
+				byKey[key] = len(out)
+				out = append(out, Journal{Index: len(out) + 1, CSV: true, Req: &ledgerv1.PostJournalRequest{
+					BookId: rw.get(colBook), IdempotencyKey: key, EffectiveDate: rw.get(colDate),
+					Document: &ledgerv1.Document{Type: rw.get(colDocType), Number: rw.get(colDocNumber), TradeMode: rw.get(colTradeMode)},
+				}})
 			}
-		}
-		if m := checkQuantity(rw.get(colQuantity), colQuantity); m != "" {
-			return nil, rw.errorf(colQuantity, "%s", m)
-		}
-		if m := checkValue(rw.get(colValue), colValue); m != "" {
-			return nil, rw.errorf(colValue, "%s", m)
-		}
-		from := &ledgerv1.AccountRef{BookId: rw.get(colFromBook), Name: rw.get(colFromAccount)}
-		to := &ledgerv1.AccountRef{BookId: rw.get(colToBook), Name: rw.get(colToAccount)}
-		if from.GetBookId() == to.GetBookId() && from.GetName() == to.GetName() {
-			return nil, rw.errorf(colToAccount, "from and to are the same account %q", to.GetName())
-		}
-		g.j.Req.Postings = append(g.j.Req.Postings, &ledgerv1.Posting{
-			ItemCode:   rw.get(colItemCode),
-			ItemBookId: rw.get(colItemBook),
-			From:       from,
-			To:         to,
-			Quantity:   rw.get(colQuantity),
-			Value:      rw.get(colValue),
-			Unit:       rw.get(colUnit),
-			Lot:        rw.get(colLot),
+			if m := checkQuantity(rw.get(colQuantity), colQuantity); m != "" {
+				return rw.errorf(colQuantity, "%s", m)
+			}
+			if m := checkValue(rw.get(colValue), colValue); m != "" {
+				return rw.errorf(colValue, "%s", m)
+			}
+			from := &ledgerv1.AccountRef{BookId: rw.get(colFromBook), Name: rw.get(colFromAccount)}
+			to := &ledgerv1.AccountRef{BookId: rw.get(colToBook), Name: rw.get(colToAccount)}
+			if from.GetBookId() == to.GetBookId() && from.GetName() == to.GetName() {
+				return rw.errorf(colToAccount, "from and to are the same account %q", to.GetName())
+			}
+			j := &out[byKey[key]]
+			j.Req.Postings = append(j.Req.Postings, &ledgerv1.Posting{ItemCode: rw.get(colItemCode), ItemBookId: rw.get(colItemBook),
+				From: from, To: to, Quantity: rw.get(colQuantity), Value: rw.get(colValue), Unit: rw.get(colUnit), Lot: rw.get(colLot)})
+			j.Lines = append(j.Lines, rw.line)
+			return nil
 		})
-		g.j.Lines = append(g.j.Lines, rw.line)
-	}
-	res := make([]Journal, len(out))
-	for i, j := range out {
-		res[i] = *j
-	}
-	return res, nil
+	return out, err
 }
