@@ -111,6 +111,9 @@ type jsonDocs[T proto.Message] struct {
 	keyField string
 	// later are fields the command line may still fill.
 	later []string
+	// numbered names the object's place in the file in errors ("line 7,
+	// journal 7").
+	numbered bool
 }
 
 // parse reads one object in protojson form (proto or JSON field names), an
@@ -122,21 +125,27 @@ func (s jsonDocs[T]) parse(data []byte, name string) ([]Doc[T], error) {
 	var out []Doc[T]
 	seen := map[string]int{}
 	err := JSONObjects(data, name, s.what, func(raw json.RawMessage, line int) error {
+		fail := func(field, msg string) error {
+			e := &Error{File: name, Line: line, Field: field, Msg: msg}
+			if s.numbered {
+				e.Journal = len(out) + 1
+			}
+			return e
+		}
 		if !IsObject(raw) {
-			return &Error{File: name, Line: line, Msg: "expected a JSON object (a " + msgName + ")"}
+			return fail("", "expected a JSON object (a "+msgName+")")
 		}
 		req := s.new()
 		if err := protojson.Unmarshal(raw, req); err != nil {
-			return &Error{File: name, Line: line, Msg: ProtojsonMessage(err)}
+			return fail("", ProtojsonMessage(err))
 		}
 		if field, msg := check(s.check, req, s.later); msg != "" {
-			return &Error{File: name, Line: line, Field: field, Msg: msg}
+			return fail(field, msg)
 		}
 		if s.key != nil {
 			k := s.key(req)
 			if first, dup := seen[k]; dup {
-				return &Error{File: name, Line: line, Field: s.keyField,
-					Msg: fmt.Sprintf("%q already appears on line %d; each document appears once in a file", k, first)}
+				return fail(s.keyField, fmt.Sprintf("%q already appears on line %d; each document appears once in a file", k, first))
 			}
 			seen[k] = line
 		}

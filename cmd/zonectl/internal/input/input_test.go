@@ -79,7 +79,7 @@ func TestJSONErrors(t *testing.T) {
 		{"malformed decimal", one + "\n" + strings.Replace(one, `"1200.5"`, `"1e3"`, 1),
 			[]string{"line 2", "journal 2", "postings[0].quantity", `"1e3" is not a decimal`}, 2},
 		{"number instead of string", strings.Replace(one, `"1200.5"`, `1200.5`, 1),
-			[]string{"line 1", "quantity"}, 1},
+			[]string{"line 1", "journal 1", "quantity", `write decimals as JSON strings, e.g. "12.5"`}, 1},
 		{"negative value", strings.Replace(one, `"86436.00"`, `"-1"`, 1),
 			[]string{"postings[0].value", "negative"}, 1},
 		{"zero quantity", strings.Replace(one, `"1200.5"`, `"0.000"`, 1),

@@ -6,54 +6,17 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"strconv"
 	"strings"
-
-	"google.golang.org/protobuf/encoding/protojson"
 
 	ledgerv1 "github.com/zoneledger/zoneledger/proto/zoneledger/ledger/v1"
 )
 
-// Journal is one journal read from a file, with where it came from.
-type Journal struct {
-	// Req is the request to send.
-	Req *ledgerv1.PostJournalRequest
-	// Index is the 1-based position of the journal in the file.
-	Index int
-	// Lines are the lines (JSON: the line the object starts on) or rows (CSV:
-	// one per posting, in posting order) the journal was read from.
-	Lines []int
-	// CSV is true when the journal came from a CSV file.
-	CSV bool
-}
-
-// Source describes where the journal is in its file, e.g. "line 7",
-// "rows 2-4" or "rows 2,5".
-func (j Journal) Source() string {
-	if !j.CSV {
-		if len(j.Lines) == 0 {
-			return fmt.Sprintf("journal %d", j.Index)
-		}
-		return fmt.Sprintf("line %d", j.Lines[0])
-	}
-	return "row" + plural(len(j.Lines)) + " " + spans(j.Lines)
-}
-
-var postingField = regexp.MustCompile(`^postings\[([0-9]+)\]`)
-
-// Locate narrows Source using the request field the server named: for a CSV
-// journal, a field under postings[i] points at the row of posting i.
-func (j Journal) Locate(field string) string {
-	if j.CSV {
-		if m := postingField.FindStringSubmatch(field); m != nil {
-			if i, err := strconv.Atoi(m[1]); err == nil && i < len(j.Lines) {
-				return fmt.Sprintf("row %d", j.Lines[i])
-			}
-		}
-	}
-	return j.Source()
-}
+// Journal is one journal read from a file, with where it came from: Lines
+// are the line its JSON object starts on, or its CSV rows, one per posting
+// in posting order (Rows["postings"] too, so that Locate names the row of
+// the posting a server error names).
+type Journal = Doc[*ledgerv1.PostJournalRequest]
 
 func plural(n int) string {
 	if n == 1 {
@@ -144,23 +107,8 @@ func Detect(name string, data []byte) FileFormat {
 // Lines). Unknown fields are refused, so a misspelt field is not silently
 // dropped; quantities and values must be JSON strings.
 func ParseJournalsJSON(data []byte, name string) ([]Journal, error) {
-	var out []Journal
-	err := JSONObjects(data, name, "journals", func(raw json.RawMessage, line int) error {
-		idx := len(out) + 1
-		if !IsObject(raw) {
-			return &Error{File: name, Line: line, Journal: idx, Msg: "expected a JSON object (a PostJournalRequest)"}
-		}
-		req := &ledgerv1.PostJournalRequest{}
-		if err := protojson.Unmarshal(raw, req); err != nil {
-			return &Error{File: name, Line: line, Journal: idx, Msg: strings.TrimPrefix(err.Error(), "proto: ")}
-		}
-		if field, msg := checkJournal(req); msg != "" {
-			return &Error{File: name, Line: line, Journal: idx, Field: field, Msg: msg}
-		}
-		out = append(out, Journal{Req: req, Index: idx, Lines: []int{line}})
-		return nil
-	})
-	return out, err
+	return jsonDocs[*ledgerv1.PostJournalRequest]{what: "journals", numbered: true,
+		new: func() *ledgerv1.PostJournalRequest { return &ledgerv1.PostJournalRequest{} }, check: checkJournal}.parse(data, name)
 }
 
 func jsonSyntax(name string, data []byte, err error) error {
@@ -175,9 +123,9 @@ func jsonSyntax(name string, data []byte, err error) error {
 }
 
 // checkJournal checks what the protos cannot state of a journal (a
-// calendar date, a 4-digit trade mode, output-only legs), then Validate
-// (what they state), and returns the field at fault and why, or "" if
-// nothing is wrong.
+// calendar date, a 4-digit trade mode, output-only legs) and returns the
+// field at fault and why, or "" if nothing is wrong; Validate checks the
+// rest.
 func checkJournal(r *ledgerv1.PostJournalRequest) (field, msg string) {
 	if d := r.GetEffectiveDate(); d != "" {
 		if m := checkDate(d, "effective_date"); m != "" {
@@ -192,7 +140,7 @@ func checkJournal(r *ledgerv1.PostJournalRequest) (field, msg string) {
 			return fmt.Sprintf("postings[%d].legs", i), "legs are output only; remove them"
 		}
 	}
-	return Validate(r)
+	return "", ""
 }
 
 // Journal CSV columns.
@@ -254,7 +202,7 @@ func ParseJournalsCSV(data []byte, name string) ([]Journal, error) {
 					return rw.errorf(colTradeMode, "%s", m)
 				}
 				byKey[key] = len(out)
-				out = append(out, Journal{Index: len(out) + 1, CSV: true, Req: &ledgerv1.PostJournalRequest{
+				out = append(out, Journal{Index: len(out) + 1, CSV: true, Rows: map[string][]int{}, Req: &ledgerv1.PostJournalRequest{
 					BookId: rw.get(colBook), IdempotencyKey: key, EffectiveDate: rw.get(colDate),
 					Document: &ledgerv1.Document{Type: rw.get(colDocType), Number: rw.get(colDocNumber), TradeMode: rw.get(colTradeMode)},
 				}})
@@ -274,6 +222,7 @@ func ParseJournalsCSV(data []byte, name string) ([]Journal, error) {
 			j.Req.Postings = append(j.Req.Postings, &ledgerv1.Posting{ItemCode: rw.get(colItemCode), ItemBookId: rw.get(colItemBook),
 				From: from, To: to, Quantity: rw.get(colQuantity), Value: rw.get(colValue), Unit: rw.get(colUnit), Lot: rw.get(colLot)})
 			j.Lines = append(j.Lines, rw.line)
+			j.Rows["postings"] = append(j.Rows["postings"], rw.line)
 			return nil
 		})
 	return out, err
