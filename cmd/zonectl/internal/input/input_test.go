@@ -1,7 +1,6 @@
 package input
 
 import (
-	"errors"
 	"strings"
 	"testing"
 )
@@ -100,18 +99,7 @@ func TestJSONErrors(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := ReadJournals(strings.NewReader(c.data), "j.jsonl", Auto)
-			if err == nil {
-				t.Fatal("no error")
-			}
-			for _, w := range c.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("error %q does not mention %q", err, w)
-				}
-			}
-			var ie *Error
-			if !errors.As(err, &ie) || ie.Line != c.line {
-				t.Errorf("error %#v: want line %d", err, c.line)
-			}
+			wantInputError(t, err, c.line, "", c.want...)
 		})
 	}
 }
@@ -216,24 +204,7 @@ func TestCSVErrors(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := ReadJournals(strings.NewReader(c.data), "j.csv", Auto)
-			if err == nil {
-				t.Fatal("no error")
-			}
-			for _, w := range c.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("error %q does not mention %q", err, w)
-				}
-			}
-			var ie *Error
-			if !errors.As(err, &ie) {
-				t.Fatalf("error %T is not *input.Error", err)
-			}
-			if c.line != 0 && ie.Line != c.line {
-				t.Errorf("line %d, want %d", ie.Line, c.line)
-			}
-			if ie.Column != c.column {
-				t.Errorf("column %q, want %q", ie.Column, c.column)
-			}
+			wantInputError(t, err, c.line, c.column, c.want...)
 		})
 	}
 }
