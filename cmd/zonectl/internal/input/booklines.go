@@ -101,7 +101,7 @@ func parseBookLinesCSV(data []byte, name string) ([]BookLineRow, error) {
 	seen := firstRows{}
 	var out []BookLineRow
 	err := csvFile{known: BookLineCSVColumns, required: RequiredBookLineCSVColumns, cells: RequiredBookLineCSVColumns, what: "book lines"}.
-		read(data, name, func(_ *csvTable, rw *row) error {
+		read(data, name, func(_ *CSV, rw *CSVRow) error {
 			seq, err := parseSeq(rw, colSeq, true)
 			if err != nil {
 				return err
@@ -113,24 +113,24 @@ func parseBookLinesCSV(data []byte, name string) ([]BookLineRow, error) {
 			if err != nil {
 				return err
 			}
-			gt, ok := ParseGoodsType(rw.get(colType))
+			gt, ok := ParseGoodsType(rw.Get(colType))
 			if !ok {
-				return rw.errorf(colType, "%q is not a goods type; write MATERIAL, FINISHED or EQUIPMENT (empty: MATERIAL)", rw.get(colType))
+				return rw.Errorf(colType, "%q is not a goods type; write MATERIAL, FINISHED or EQUIPMENT (empty: MATERIAL)", rw.Get(colType))
 			}
-			l := &customsv1.BookLine{Seq: seq, HsCode: rw.get(colHSCode), Name: rw.get(colName), Spec: rw.get(colSpec),
-				DeclaredUnit: rw.get(colDeclaredUnit), Scale: scale, Type: gt,
-				Legal: &customsv1.LegalUnit{Unit: rw.get(colLegalUnit), Factor: rw.get(colLegalFactor)}}
-			if u, f := rw.get(colSecondUnit), rw.get(colSecondFactor); u != "" || f != "" {
+			l := &customsv1.BookLine{Seq: seq, HsCode: rw.Get(colHSCode), Name: rw.Get(colName), Spec: rw.Get(colSpec),
+				DeclaredUnit: rw.Get(colDeclaredUnit), Scale: scale, Type: gt,
+				Legal: &customsv1.LegalUnit{Unit: rw.Get(colLegalUnit), Factor: rw.Get(colLegalFactor)}}
+			if u, f := rw.Get(colSecondUnit), rw.Get(colSecondFactor); u != "" || f != "" {
 				if u == "" {
-					return rw.errorf(colSecondUnit, "is empty while second_factor is %q; give both or neither", f)
+					return rw.Errorf(colSecondUnit, "is empty while second_factor is %q; give both or neither", f)
 				}
 				if f == "" {
-					return rw.errorf(colSecondFactor, "is empty while second_unit is %q; give both or neither", u)
+					return rw.Errorf(colSecondFactor, "is empty while second_unit is %q; give both or neither", u)
 				}
 				l.Second = &customsv1.LegalUnit{Unit: u, Factor: f}
 			}
 			if field, msg := CheckBookLine(l); msg != "" {
-				return rw.errorf(BookLineColumn(field), "%s", msg)
+				return rw.Errorf(BookLineColumn(field), "%s", msg)
 			}
 			out = append(out, BookLineRow{Line: l, Row: rw.line, CSV: true})
 			return nil
@@ -204,10 +204,10 @@ func ReadPartsCSV(r io.Reader, name string) ([]PartRow, error) {
 	seen := firstRows{}
 	var out []PartRow
 	err = csvFile{known: PartCSVColumns, required: PartCSVColumns, cells: PartCSVColumns, what: "part numbers"}.
-		read(data, name, func(_ *csvTable, rw *row) error {
-			part := rw.get(colPartNumber)
+		read(data, name, func(_ *CSV, rw *CSVRow) error {
+			part := rw.Get(colPartNumber)
 			if m := checkText(part, true, 64); m != "" {
-				return rw.errorf(colPartNumber, "%s", m)
+				return rw.Errorf(colPartNumber, "%s", m)
 			}
 			if err := seen.once(rw, colPartNumber, part, fmt.Sprintf("part %q", part), "; a part maps onto one book line"); err != nil {
 				return err

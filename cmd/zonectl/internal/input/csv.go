@@ -10,8 +10,9 @@ import (
 	"strings"
 )
 
-// csvTable is a CSV file read with a checked header.
-type csvTable struct {
+// CSV is a CSV file read with a checked header: OpenCSV, then Next until
+// io.EOF.
+type CSV struct {
 	name string
 	cols map[string]int
 	// order are the header's columns as matched, in the file's order.
@@ -25,7 +26,7 @@ type csvTable struct {
 // openCSV reads the header, refusing unknown, duplicate and missing columns.
 // Column names are matched case-insensitively. A column named "attr:KEY" is
 // accepted when allowAttrs is set.
-func openCSV(r io.Reader, name string, known, required []string, allowAttrs bool) (*csvTable, error) {
+func openCSV(r io.Reader, name string, known, required []string, allowAttrs bool) (*CSV, error) {
 	cr := csv.NewReader(r)
 	cr.TrimLeadingSpace = true
 	header, err := cr.Read()
@@ -36,7 +37,7 @@ func openCSV(r io.Reader, name string, known, required []string, allowAttrs bool
 		return nil, csvSyntax(name, err)
 	}
 	cr.FieldsPerRecord = len(header)
-	t := &csvTable{name: name, cols: map[string]int{}, r: cr}
+	t := &CSV{name: name, cols: map[string]int{}, r: cr}
 	isKnown := map[string]bool{}
 	for _, k := range known {
 		isKnown[k] = true
@@ -76,15 +77,16 @@ func openCSV(r io.Reader, name string, known, required []string, allowAttrs bool
 	return t, nil
 }
 
-// row is one data row.
-type row struct {
-	t     *csvTable
+// CSVRow is one data row of a CSV, its cells trimmed.
+type CSVRow struct {
+	t     *CSV
 	cells []string
 	line  int
 }
 
-// next returns the next row that is not entirely blank, or io.EOF.
-func (t *csvTable) next() (*row, error) {
+// Next returns the next row that is not entirely blank (every row with
+// keepBlank), or io.EOF after the last.
+func (t *CSV) Next() (*CSVRow, error) {
 	for {
 		rec, err := t.r.Read()
 		if err != nil {
@@ -102,13 +104,13 @@ func (t *csvTable) next() (*row, error) {
 			}
 		}
 		if !blank || t.keepBlank {
-			return &row{t: t, cells: rec, line: line}, nil
+			return &CSVRow{t: t, cells: rec, line: line}, nil
 		}
 	}
 }
 
-// get returns the cell of a column, "" if the column is absent.
-func (r *row) get(col string) string {
+// Get returns the cell of a column, "" if the header lacks it.
+func (r *CSVRow) Get(col string) string {
 	i, ok := r.t.cols[col]
 	if !ok {
 		return ""
@@ -116,14 +118,15 @@ func (r *row) get(col string) string {
 	return r.cells[i]
 }
 
-func (r *row) errorf(col, format string, args ...any) error {
+// Errorf is an error about the row's cell in col ("" for the whole row).
+func (r *CSVRow) Errorf(col, format string, args ...any) error {
 	return &Error{File: r.t.name, CSV: true, Line: r.line, Column: col, Msg: fmt.Sprintf(format, args...)}
 }
 
-func (r *row) require(cols ...string) error {
+func (r *CSVRow) require(cols ...string) error {
 	for _, c := range cols {
-		if r.get(c) == "" {
-			return r.errorf(c, "is empty; it is required")
+		if r.Get(c) == "" {
+			return r.Errorf(c, "is empty; it is required")
 		}
 	}
 	return nil
@@ -142,7 +145,7 @@ type csvFile struct {
 // read opens the CSV file in data and calls each with every row (blank rows
 // skipped unless keepBlank), after checking that the row fills s.cells; it
 // stops at the first error.
-func (s csvFile) read(data []byte, name string, each func(t *csvTable, rw *row) error) error {
+func (s csvFile) read(data []byte, name string, each func(t *CSV, rw *CSVRow) error) error {
 	t, err := openCSV(bytes.NewReader(stripBOM(data)), name, s.known, s.required, s.attrs)
 	if err != nil {
 		return err
@@ -150,7 +153,7 @@ func (s csvFile) read(data []byte, name string, each func(t *csvTable, rw *row) 
 	t.keepBlank = s.keepBlank
 	n := 0
 	for ; ; n++ {
-		rw, err := t.next()
+		rw, err := t.Next()
 		if err == io.EOF {
 			break
 		}
@@ -175,9 +178,9 @@ type firstRows map[string]int
 
 // once refuses a key seen on an earlier row, in col: "<what> already
 // appears on row N<more>".
-func (f firstRows) once(rw *row, col, key, what, more string) error {
+func (f firstRows) once(rw *CSVRow, col, key, what, more string) error {
 	if first, dup := f[key]; dup {
-		return rw.errorf(col, "%s already appears on row %d%s", what, first, more)
+		return rw.Errorf(col, "%s already appears on row %d%s", what, first, more)
 	}
 	f[key] = rw.line
 	return nil
@@ -190,24 +193,24 @@ type groups struct {
 	one  string   // the document, singular: "list"
 	head []string // the columns the rows of a key agree on
 	// first are the first row of each key.
-	first map[string]*row
+	first map[string]*CSVRow
 }
 
 // join reports whether rw starts a new document, or why it disagrees with
 // the first row of its key.
-func (g *groups) join(rw *row) (bool, error) {
-	k := rw.get(g.key)
+func (g *groups) join(rw *CSVRow) (bool, error) {
+	k := rw.Get(g.key)
 	f, seen := g.first[k]
 	if !seen {
 		if g.first == nil {
-			g.first = map[string]*row{}
+			g.first = map[string]*CSVRow{}
 		}
 		g.first[k] = rw
 		return true, nil
 	}
 	for _, c := range g.head {
-		if a, b := f.get(c), rw.get(c); a != b {
-			return false, rw.errorf(c, "%q differs from %q on row %d; rows with the same %s %q are one %s and must agree on %s",
+		if a, b := f.Get(c), rw.Get(c); a != b {
+			return false, rw.Errorf(c, "%q differs from %q on row %d; rows with the same %s %q are one %s and must agree on %s",
 				b, a, f.line, g.key, k, g.one, strings.Join(g.head, ", "))
 		}
 	}
@@ -215,10 +218,10 @@ func (g *groups) join(rw *row) (bool, error) {
 }
 
 // scale reads a scale cell: the decimal places allowed in quantities, 0 to 5.
-func (r *row) scale(col string) (int32, error) {
-	n, err := strconv.ParseUint(r.get(col), 10, 32)
+func (r *CSVRow) scale(col string) (int32, error) {
+	n, err := strconv.ParseUint(r.Get(col), 10, 32)
 	if err != nil || n > 5 {
-		return 0, r.errorf(col, "%q is not a scale; write the number of decimal places allowed in quantities, 0 to 5", r.get(col))
+		return 0, r.Errorf(col, "%q is not a scale; write the number of decimal places allowed in quantities, 0 to 5", r.Get(col))
 	}
 	return int32(n), nil
 }
@@ -235,49 +238,21 @@ func csvSyntax(name string, err error) error {
 	return &Error{File: name, Msg: err.Error()}
 }
 
-// CSV is a CSV file read with a checked header, for the readers of other
-// packages: OpenCSV, then Next until io.EOF.
-type CSV struct{ t *csvTable }
-
 // OpenCSV reads the header, refusing unknown, duplicate and missing
 // (required) columns; names match case-insensitively. Errors are *Error
-// values naming the file and the row.
+// values naming the file and the row. Then call Next until io.EOF.
 func OpenCSV(r io.Reader, name string, known, required []string) (*CSV, error) {
-	t, err := openCSV(r, name, known, required, false)
-	if err != nil {
-		return nil, err
-	}
-	return &CSV{t: t}, nil
+	return openCSV(r, name, known, required, false)
 }
 
 // Has reports whether the header names col.
-func (c *CSV) Has(col string) bool {
-	_, ok := c.t.cols[col]
+func (t *CSV) Has(col string) bool {
+	_, ok := t.cols[col]
 	return ok
 }
 
 // Columns are the header's columns, lower-cased, in the file's order.
-func (c *CSV) Columns() []string { return c.t.order }
-
-// Next returns the next row (cells trimmed), or io.EOF after the last.
-func (c *CSV) Next() (CSVRow, error) {
-	r, err := c.t.next()
-	if err != nil {
-		return CSVRow{}, err
-	}
-	return CSVRow{r: r}, nil
-}
-
-// CSVRow is one data row of a CSV.
-type CSVRow struct{ r *row }
-
-// Get returns the cell of a column, "" if the header lacks it.
-func (r CSVRow) Get(col string) string { return r.r.get(col) }
+func (t *CSV) Columns() []string { return t.order }
 
 // Line is the row's line in the file.
-func (r CSVRow) Line() int { return r.r.line }
-
-// Errorf is an error about the row's cell in col ("" for the whole row).
-func (r CSVRow) Errorf(col, format string, args ...any) error {
-	return r.r.errorf(col, format, args...)
-}
+func (r *CSVRow) Line() int { return r.line }

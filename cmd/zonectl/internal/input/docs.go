@@ -183,10 +183,10 @@ type csvDocs[T proto.Message] struct {
 	key      string   // the column grouping rows into documents
 	head     []string // document-level columns, equal on every row of a document
 	// start builds a document from its first row.
-	start func(rw *row) (T, error)
+	start func(rw *CSVRow) (T, error)
 	// add adds the row's element to the document and returns the repeated
 	// field it went to ("lines"), or "" when the row adds none.
-	add   func(req T, rw *row) (string, error)
+	add   func(req T, rw *CSVRow) (string, error)
 	check checkFunc[T]
 	// later are fields the command line may still fill.
 	later []string
@@ -204,7 +204,7 @@ func (s csvDocs[T]) parse(data []byte, name string) ([]Doc[T], error) {
 	byKey := map[string]int{}
 	var out []Doc[T]
 	err := csvFile{known: s.known, required: s.required, cells: []string{s.key}, keepBlank: s.keepBlank, what: s.what}.
-		read(data, name, func(t *csvTable, rw *row) error {
+		read(data, name, func(t *CSV, rw *CSVRow) error {
 			if g.head == nil {
 				g.head = []string{} // the head columns the header names
 				for _, c := range s.head {
@@ -222,10 +222,10 @@ func (s csvDocs[T]) parse(data []byte, name string) ([]Doc[T], error) {
 				if err != nil {
 					return err
 				}
-				byKey[rw.get(s.key)] = len(out)
+				byKey[rw.Get(s.key)] = len(out)
 				out = append(out, Doc[T]{Req: req, Index: len(out) + 1, CSV: true, Rows: map[string][]int{}, column: s.column})
 			}
-			d := &out[byKey[rw.get(s.key)]]
+			d := &out[byKey[rw.Get(s.key)]]
 			field, err := s.add(d.Req, rw)
 			if err != nil {
 				return err
@@ -352,17 +352,17 @@ func firstProblem(cs ...fieldCheck) (string, string) {
 }
 
 // parseSeq parses a book line number cell: "" is 0 when optional.
-func parseSeq(rw *row, col string, required bool) (int32, error) {
-	s := rw.get(col)
+func parseSeq(rw *CSVRow, col string, required bool) (int32, error) {
+	s := rw.Get(col)
 	if s == "" {
 		if required {
-			return 0, rw.errorf(col, "is empty; it is required")
+			return 0, rw.Errorf(col, "is empty; it is required")
 		}
 		return 0, nil
 	}
 	n, err := strconv.ParseInt(s, 10, 32)
 	if err != nil || n < 1 {
-		return 0, rw.errorf(col, "%q is not a book line number (备案序号); write a whole number from 1", s)
+		return 0, rw.Errorf(col, "%q is not a book line number (备案序号); write a whole number from 1", s)
 	}
 	return int32(n), nil
 }

@@ -44,8 +44,8 @@ func ReadItemsCSV(r io.Reader, name string) ([]ItemRow, error) {
 	seen := firstRows{}
 	var out []ItemRow
 	err = csvFile{known: ItemCSVColumns, required: RequiredItemCSVColumns, cells: RequiredItemCSVColumns, attrs: true, what: "items"}.
-		read(data, name, func(t *csvTable, rw *row) error {
-			code := rw.get(colCode)
+		read(data, name, func(t *CSV, rw *CSVRow) error {
+			code := rw.Get(colCode)
 			if err := seen.once(rw, colCode, code, fmt.Sprintf("item %q", code), ""); err != nil {
 				return err
 			}
@@ -53,7 +53,7 @@ func ReadItemsCSV(r io.Reader, name string) ([]ItemRow, error) {
 			if err != nil {
 				return err
 			}
-			it := &ledgerv1.Item{Code: code, Unit: rw.get(colUnit), Scale: uint32(scale), Name: rw.get(colName)}
+			it := &ledgerv1.Item{Code: code, Unit: rw.Get(colUnit), Scale: uint32(scale), Name: rw.Get(colName)}
 			for col, i := range t.cols {
 				if key, ok := strings.CutPrefix(col, "attr:"); ok && rw.cells[i] != "" {
 					if it.Attributes == nil {
@@ -64,9 +64,9 @@ func ReadItemsCSV(r io.Reader, name string) ([]ItemRow, error) {
 			}
 			if field, msg := Validate(it); msg != "" {
 				if slices.Contains(ItemCSVColumns, field) {
-					return rw.errorf(field, "%s", msg)
+					return rw.Errorf(field, "%s", msg)
 				}
-				return rw.errorf("", "%s: %s", field, msg)
+				return rw.Errorf("", "%s: %s", field, msg)
 			}
 			out = append(out, ItemRow{Item: it, Row: rw.line})
 			return nil

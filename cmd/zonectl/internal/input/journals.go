@@ -188,39 +188,39 @@ func ParseJournalsCSV(data []byte, name string) ([]Journal, error) {
 	var out []Journal
 	byKey := map[string]int{}
 	err := csvFile{known: JournalCSVColumns, required: RequiredJournalCSVColumns, cells: RequiredJournalCSVColumns}.
-		read(data, name, func(_ *csvTable, rw *row) error {
-			key := rw.get(colKey)
+		read(data, name, func(_ *CSV, rw *CSVRow) error {
+			key := rw.Get(colKey)
 			isNew, err := g.join(rw)
 			if err != nil {
 				return err
 			}
 			if isNew {
-				if m := checkDate(rw.get(colDate), colDate); m != "" {
-					return rw.errorf(colDate, "%s", m)
+				if m := checkDate(rw.Get(colDate), colDate); m != "" {
+					return rw.Errorf(colDate, "%s", m)
 				}
-				if m := checkTradeMode(rw.get(colTradeMode)); m != "" {
-					return rw.errorf(colTradeMode, "%s", m)
+				if m := checkTradeMode(rw.Get(colTradeMode)); m != "" {
+					return rw.Errorf(colTradeMode, "%s", m)
 				}
 				byKey[key] = len(out)
 				out = append(out, Journal{Index: len(out) + 1, CSV: true, Rows: map[string][]int{}, Req: &ledgerv1.PostJournalRequest{
-					BookId: rw.get(colBook), IdempotencyKey: key, EffectiveDate: rw.get(colDate),
-					Document: &ledgerv1.Document{Type: rw.get(colDocType), Number: rw.get(colDocNumber), TradeMode: rw.get(colTradeMode)},
+					BookId: rw.Get(colBook), IdempotencyKey: key, EffectiveDate: rw.Get(colDate),
+					Document: &ledgerv1.Document{Type: rw.Get(colDocType), Number: rw.Get(colDocNumber), TradeMode: rw.Get(colTradeMode)},
 				}})
 			}
-			if m := checkQuantity(rw.get(colQuantity), colQuantity); m != "" {
-				return rw.errorf(colQuantity, "%s", m)
+			if m := checkQuantity(rw.Get(colQuantity), colQuantity); m != "" {
+				return rw.Errorf(colQuantity, "%s", m)
 			}
-			if m := checkValue(rw.get(colValue), colValue); m != "" {
-				return rw.errorf(colValue, "%s", m)
+			if m := checkValue(rw.Get(colValue), colValue); m != "" {
+				return rw.Errorf(colValue, "%s", m)
 			}
-			from := &ledgerv1.AccountRef{BookId: rw.get(colFromBook), Name: rw.get(colFromAccount)}
-			to := &ledgerv1.AccountRef{BookId: rw.get(colToBook), Name: rw.get(colToAccount)}
+			from := &ledgerv1.AccountRef{BookId: rw.Get(colFromBook), Name: rw.Get(colFromAccount)}
+			to := &ledgerv1.AccountRef{BookId: rw.Get(colToBook), Name: rw.Get(colToAccount)}
 			if from.GetBookId() == to.GetBookId() && from.GetName() == to.GetName() {
-				return rw.errorf(colToAccount, "from and to are the same account %q", to.GetName())
+				return rw.Errorf(colToAccount, "from and to are the same account %q", to.GetName())
 			}
 			j := &out[byKey[key]]
-			j.Req.Postings = append(j.Req.Postings, &ledgerv1.Posting{ItemCode: rw.get(colItemCode), ItemBookId: rw.get(colItemBook),
-				From: from, To: to, Quantity: rw.get(colQuantity), Value: rw.get(colValue), Unit: rw.get(colUnit), Lot: rw.get(colLot)})
+			j.Req.Postings = append(j.Req.Postings, &ledgerv1.Posting{ItemCode: rw.Get(colItemCode), ItemBookId: rw.Get(colItemBook),
+				From: from, To: to, Quantity: rw.Get(colQuantity), Value: rw.Get(colValue), Unit: rw.Get(colUnit), Lot: rw.Get(colLot)})
 			j.Lines = append(j.Lines, rw.line)
 			j.Rows["postings"] = append(j.Rows["postings"], rw.line)
 			return nil
