@@ -3,7 +3,6 @@ package input
 import (
 	"fmt"
 	"io"
-	"regexp"
 	"strings"
 
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
@@ -18,8 +17,6 @@ import (
 
 // maxElements is the most lines (consumed, produced) a document may have.
 const maxElements = 1000
-
-var fourDigits = regexp.MustCompile(`^[0-9]{4}$`)
 
 // Verification list CSV columns.
 const (
@@ -167,10 +164,7 @@ func checkTradeModeRequired(s string) string {
 	if s == "" {
 		return `is required: the 4-digit 监管方式, e.g. "5034"`
 	}
-	if !fourDigits.MatchString(s) {
-		return fmt.Sprintf("trade mode %q is not a 4-digit code such as \"5034\"", s)
-	}
-	return ""
+	return checkTradeMode(s)
 }
 
 func checkOneOf(s string, allowed ...string) string {
@@ -354,7 +348,7 @@ func ReadConsumption(r io.Reader, name string, f FileFormat) ([]Doc[*customsv1.R
 // report (calendar dates, quantities above zero, output-only lots);
 // Validate checks the rest.
 func CheckConsumption(r *customsv1.ReportConsumptionRequest) (field, msg string) {
-	if m := checkOptDate(r.GetDate()); m != "" {
+	if m := checkDate(r.GetDate()); m != "" {
 		return "date", m
 	}
 	if n := len(r.GetConsumed()); n == 0 {

@@ -298,7 +298,7 @@ func checkPositive(s string) string {
 	if s == "" {
 		return "is required"
 	}
-	d, msg := checkDecimal(s, "")
+	d, msg := Decimal(s)
 	if msg != "" {
 		return msg
 	}
@@ -328,14 +328,6 @@ func checkIO(s string) string {
 		return fmt.Sprintf(`%q is not an in/out flag; write "I" into the zone or "E" out of it`, s)
 	}
 	return ""
-}
-
-// checkOptDate checks an optional YYYY-MM-DD date.
-func checkOptDate(s string) string {
-	if s == "" {
-		return ""
-	}
-	return checkDate(s, "")
 }
 
 // fieldCheck is one field's check result: msg is "" when the field is fine.

@@ -72,8 +72,8 @@ var (
 )
 
 // checkQuantity checks a posting quantity: a plain decimal greater than zero.
-func checkQuantity(s, field string) string {
-	d, msg := checkDecimal(s, field)
+func checkQuantity(s string) string {
+	d, msg := Decimal(s)
 	if msg != "" {
 		return msg
 	}
@@ -84,11 +84,11 @@ func checkQuantity(s, field string) string {
 }
 
 // checkValue checks a posting value: empty (not given) or a plain decimal >= 0.
-func checkValue(s, field string) string {
+func checkValue(s string) string {
 	if s == "" {
 		return ""
 	}
-	d, msg := checkDecimal(s, field)
+	d, msg := Decimal(s)
 	if msg != "" {
 		return msg
 	}
@@ -97,11 +97,6 @@ func checkValue(s, field string) string {
 	}
 	return ""
 }
-
-// Decimal parses a decimal string as the API writes it (digits, an
-// optional '.' and fraction; no sign, exponent or separators) and says why
-// not when it is not one. It and Places are the client's one decimal parser.
-func Decimal(s string) (decimal.Decimal, string) { return checkDecimal(s, "") }
 
 // Places is the number of decimal places d needs (trailing zeros dropped).
 func Places(d decimal.Decimal) int32 {
@@ -112,11 +107,13 @@ func Places(d decimal.Decimal) int32 {
 	return 0
 }
 
-// checkDecimal checks the API's decimal syntax (wirePattern). How many
-// digits the server takes, and how many places an item's quantity may
-// have, are the server's to say: it refuses too long a number with
-// DECIMAL_OUT_OF_RANGE or TOO_MANY_DECIMALS, naming the field.
-func checkDecimal(s, _ string) (decimal.Decimal, string) {
+// Decimal parses a decimal string as the API writes it (digits, an
+// optional '.' and fraction; no sign, exponent or separators: wirePattern)
+// and says why not when it is not one. It and Places are the client's one
+// decimal parser. How many digits the server takes, and how many places an
+// item's quantity may have, are the server's to say: it refuses too long a
+// number with DECIMAL_OUT_OF_RANGE or TOO_MANY_DECIMALS, naming the field.
+func Decimal(s string) (decimal.Decimal, string) {
 	if !wirePattern.MatchString(s) {
 		if strings.HasPrefix(s, "-") && wirePattern.MatchString(s[1:]) {
 			return decimal.Zero, fmt.Sprintf("%q must not be negative", s)
@@ -130,8 +127,11 @@ func checkDecimal(s, _ string) (decimal.Decimal, string) {
 	return d, ""
 }
 
-// checkDate checks a YYYY-MM-DD calendar date.
-func checkDate(s, field string) string {
+// checkDate checks an optional YYYY-MM-DD calendar date.
+func checkDate(s string) string {
+	if s == "" {
+		return ""
+	}
 	if !datePattern.MatchString(s) {
 		return fmt.Sprintf("%q is not a date; write YYYY-MM-DD", s)
 	}

@@ -127,10 +127,8 @@ func jsonSyntax(name string, data []byte, err error) error {
 // field at fault and why, or "" if nothing is wrong; Validate checks the
 // rest.
 func checkJournal(r *ledgerv1.PostJournalRequest) (field, msg string) {
-	if d := r.GetEffectiveDate(); d != "" {
-		if m := checkDate(d, "effective_date"); m != "" {
-			return "effective_date", m
-		}
+	if m := checkDate(r.GetEffectiveDate()); m != "" {
+		return "effective_date", m
 	}
 	if m := checkTradeMode(r.GetDocument().GetTradeMode()); m != "" {
 		return "document.trade_mode", m
@@ -195,7 +193,7 @@ func ParseJournalsCSV(data []byte, name string) ([]Journal, error) {
 				return err
 			}
 			if isNew {
-				if m := checkDate(rw.Get(colDate), colDate); m != "" {
+				if m := checkDate(rw.Get(colDate)); m != "" {
 					return rw.Errorf(colDate, "%s", m)
 				}
 				if m := checkTradeMode(rw.Get(colTradeMode)); m != "" {
@@ -207,10 +205,10 @@ func ParseJournalsCSV(data []byte, name string) ([]Journal, error) {
 					Document: &ledgerv1.Document{Type: rw.Get(colDocType), Number: rw.Get(colDocNumber), TradeMode: rw.Get(colTradeMode)},
 				}})
 			}
-			if m := checkQuantity(rw.Get(colQuantity), colQuantity); m != "" {
+			if m := checkQuantity(rw.Get(colQuantity)); m != "" {
 				return rw.Errorf(colQuantity, "%s", m)
 			}
-			if m := checkValue(rw.Get(colValue), colValue); m != "" {
+			if m := checkValue(rw.Get(colValue)); m != "" {
 				return rw.Errorf(colValue, "%s", m)
 			}
 			from := &ledgerv1.AccountRef{BookId: rw.Get(colFromBook), Name: rw.Get(colFromAccount)}
