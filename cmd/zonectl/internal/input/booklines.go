@@ -85,10 +85,7 @@ func ParseGoodsType(s string) (customsv1.GoodsType, bool) {
 // The whole file is checked; a seq may appear only once.
 func ReadBookLines(r io.Reader, name string, f FileFormat) ([]BookLineRow, error) {
 	return readAs(r, name, f, parseBookLinesCSV, func(data []byte, name string) ([]BookLineRow, error) {
-		docs, err := jsonDocs[*customsv1.BookLine]{
-			what: "book lines", new: func() *customsv1.BookLine { return &customsv1.BookLine{} }, check: CheckBookLine,
-			key: func(l *customsv1.BookLine) string { return strconv.Itoa(int(l.GetSeq())) }, keyField: "seq",
-		}.parse(data, name)
+		docs, err := jsonDocs[*customsv1.BookLine]{what: "book lines", check: CheckBookLine, key: "seq"}.parse(data, name)
 		out := make([]BookLineRow, len(docs))
 		for i, d := range docs {
 			out[i] = BookLineRow{Line: d.Req, Row: d.Lines[0]}

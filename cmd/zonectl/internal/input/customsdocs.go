@@ -106,10 +106,7 @@ var listCSV = csvDocs[*customsv1.CreateListRequest]{
 	columns: map[string]string{"country": colListCountry, "lines": colQuantity},
 }
 
-var listJSON = jsonDocs[*customsv1.CreateListRequest]{
-	what: "lists", new: func() *customsv1.CreateListRequest { return &customsv1.CreateListRequest{} }, check: CheckList,
-	key: func(r *customsv1.CreateListRequest) string { return r.GetInnerNo() }, keyField: "inner_no",
-}
+var listJSON = jsonDocs[*customsv1.CreateListRequest]{what: "lists", check: CheckList, key: "inner_no"}
 
 // ReadLists reads verification lists: CreateListRequest objects in protojson
 // form (one, an array or JSON Lines), or the CSV form (ListCSVColumns; rows
@@ -189,10 +186,7 @@ func quoteAll(ss []string) []string {
 
 // Passes: JSON only.
 
-var passJSON = jsonDocs[*customsv1.CreatePassRequest]{
-	what: "passes", new: func() *customsv1.CreatePassRequest { return &customsv1.CreatePassRequest{} }, check: CheckPass,
-	key: func(r *customsv1.CreatePassRequest) string { return r.GetInnerNo() }, keyField: "inner_no",
-}
+var passJSON = jsonDocs[*customsv1.CreatePassRequest]{what: "passes", check: CheckPass, key: "inner_no"}
 
 // ReadPasses reads gate passes: CreatePassRequest objects in protojson form
 // (one, an array or JSON Lines).
@@ -254,10 +248,7 @@ var slipCSV = csvDocs[*customsv1.CreateSlipRequest]{
 	check: CheckSlip, later: []string{"apply_no"},
 }
 
-var slipJSON = jsonDocs[*customsv1.CreateSlipRequest]{
-	what: "slips", new: func() *customsv1.CreateSlipRequest { return &customsv1.CreateSlipRequest{} }, check: CheckSlip, later: []string{"apply_no"},
-	key: func(r *customsv1.CreateSlipRequest) string { return r.GetInnerNo() }, keyField: "inner_no",
-}
+var slipJSON = jsonDocs[*customsv1.CreateSlipRequest]{what: "slips", check: CheckSlip, later: []string{"apply_no"}, key: "inner_no"}
 
 // ReadSlips reads in/out slips: CreateSlipRequest objects in protojson form
 // (one, an array or JSON Lines), or the CSV form (SlipCSVColumns). apply_no
@@ -332,10 +323,7 @@ var consumptionCSV = csvDocs[*customsv1.ReportConsumptionRequest]{
 	columns: map[string]string{"consumed": colKind},
 }
 
-var consumptionJSON = jsonDocs[*customsv1.ReportConsumptionRequest]{
-	what: "consumption reports", new: func() *customsv1.ReportConsumptionRequest { return &customsv1.ReportConsumptionRequest{} },
-	check: CheckConsumption, key: func(r *customsv1.ReportConsumptionRequest) string { return r.GetInnerNo() }, keyField: "inner_no",
-}
+var consumptionJSON = jsonDocs[*customsv1.ReportConsumptionRequest]{what: "consumption reports", check: CheckConsumption, key: "inner_no"}
 
 // ReadConsumption reads consumption reports: ReportConsumptionRequest objects
 // in protojson form (one, an array or JSON Lines), or the CSV form
@@ -394,10 +382,7 @@ var displayCSV = csvDocs[*customsv1.MoveDisplayRequest]{
 	later: []string{"apply_no", "kind"}, keepBlank: true,
 }
 
-var displayJSON = jsonDocs[*customsv1.MoveDisplayRequest]{
-	what: "display movements", new: func() *customsv1.MoveDisplayRequest { return &customsv1.MoveDisplayRequest{} },
-	later: []string{"apply_no", "kind"},
-}
+var displayJSON = jsonDocs[*customsv1.MoveDisplayRequest]{what: "display movements", later: []string{"apply_no", "kind"}}
 
 // ReadDisplayMoves reads display movements: MoveDisplayRequest objects in
 // protojson form (one, an array or JSON Lines; kind and apply_no may be left

@@ -11,6 +11,7 @@ import (
 
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
 )
 
 // This file holds what the customs document files (verification lists,
@@ -102,13 +103,10 @@ func check[T proto.Message](c checkFunc[T], req T, later []string) (field, msg s
 // jsonDocs is how to read one kind of request from JSON.
 type jsonDocs[T proto.Message] struct {
 	what  string // plural noun for messages: "lists"
-	new   func() T
 	check checkFunc[T]
-	// key returns the document's idempotency key (inner_no, seq), used to
-	// refuse a file that names the same document twice; nil: no check.
-	key func(T) string
-	// keyField is the field key reads, for the error.
-	keyField string
+	// key is the field naming the document (inner_no, seq), used to refuse
+	// a file that names the same document twice; "": no check.
+	key string
 	// later are fields the command line may still fill.
 	later []string
 	// numbered names the object's place in the file in errors ("line 7,
@@ -121,7 +119,10 @@ type jsonDocs[T proto.Message] struct {
 // field is not silently dropped; decimals must be JSON strings (protojson
 // refuses a number for a string field).
 func (s jsonDocs[T]) parse(data []byte, name string) ([]Doc[T], error) {
-	msgName := string(s.new().ProtoReflect().Descriptor().Name())
+	var zero T
+	typ := zero.ProtoReflect().Type()
+	msgName := string(typ.Descriptor().Name())
+	key := typ.Descriptor().Fields().ByName(protoreflect.Name(s.key))
 	var out []Doc[T]
 	seen := map[string]int{}
 	err := JSONObjects(data, name, s.what, func(raw json.RawMessage, line int) error {
@@ -135,17 +136,17 @@ func (s jsonDocs[T]) parse(data []byte, name string) ([]Doc[T], error) {
 		if !IsObject(raw) {
 			return fail("", "expected a JSON object (a "+msgName+")")
 		}
-		req := s.new()
+		req := typ.New().Interface().(T)
 		if err := protojson.Unmarshal(raw, req); err != nil {
 			return fail("", ProtojsonMessage(err))
 		}
 		if field, msg := check(s.check, req, s.later); msg != "" {
 			return fail(field, msg)
 		}
-		if s.key != nil {
-			k := s.key(req)
+		if key != nil {
+			k := req.ProtoReflect().Get(key).String()
 			if first, dup := seen[k]; dup {
-				return fail(s.keyField, fmt.Sprintf("%q already appears on line %d; each document appears once in a file", k, first))
+				return fail(s.key, fmt.Sprintf("%q already appears on line %d; each document appears once in a file", k, first))
 			}
 			seen[k] = line
 		}

@@ -107,8 +107,7 @@ func Detect(name string, data []byte) FileFormat {
 // Lines). Unknown fields are refused, so a misspelt field is not silently
 // dropped; quantities and values must be JSON strings.
 func ParseJournalsJSON(data []byte, name string) ([]Journal, error) {
-	return jsonDocs[*ledgerv1.PostJournalRequest]{what: "journals", numbered: true,
-		new: func() *ledgerv1.PostJournalRequest { return &ledgerv1.PostJournalRequest{} }, check: checkJournal}.parse(data, name)
+	return jsonDocs[*ledgerv1.PostJournalRequest]{what: "journals", check: checkJournal, numbered: true}.parse(data, name)
 }
 
 func jsonSyntax(name string, data []byte, err error) error {
