@@ -123,6 +123,9 @@ func (s jsonDocs[T]) parse(data []byte, name string) ([]Doc[T], error) {
 	typ := zero.ProtoReflect().Type()
 	msgName := string(typ.Descriptor().Name())
 	key := typ.Descriptor().Fields().ByName(protoreflect.Name(s.key))
+	if s.key != "" && key == nil {
+		panic(fmt.Sprintf("input: %s has no field %q", msgName, s.key))
+	}
 	var out []Doc[T]
 	seen := map[string]int{}
 	err := JSONObjects(data, name, s.what, func(raw json.RawMessage, line int) error {
