@@ -1,19 +1,13 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
-	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
-	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
@@ -21,138 +15,6 @@ import (
 	adminv1 "github.com/zoneledger/zoneledger/proto/zoneledger/admin/v1"
 	ledgerv1 "github.com/zoneledger/zoneledger/proto/zoneledger/ledger/v1"
 )
-
-// fakeLedger implements the calls a test needs; any other call panics
-// (nil embedded interface).
-type fakeLedger struct {
-	ledgerv1.LedgerServiceClient
-	listBooks     func(*ledgerv1.ListBooksRequest) (*ledgerv1.ListBooksResponse, error)
-	getBook       func(*ledgerv1.GetBookRequest) (*ledgerv1.GetBookResponse, error)
-	registerItems func(*ledgerv1.RegisterItemsRequest) (*ledgerv1.RegisterItemsResponse, error)
-	postJournals  func(*ledgerv1.PostJournalsRequest) (*ledgerv1.PostJournalsResponse, error)
-	stream        []*ledgerv1.Journal
-	streamErr     error
-	getBalances   func(*ledgerv1.GetBalancesRequest) (*ledgerv1.GetBalancesResponse, error)
-	closePeriod   func(*ledgerv1.ClosePeriodRequest) (*ledgerv1.ClosePeriodResponse, error)
-	verify        *ledgerv1.VerifyPeriodsResponse
-}
-
-func (f *fakeLedger) ListBooks(_ context.Context, r *ledgerv1.ListBooksRequest, _ ...grpc.CallOption) (*ledgerv1.ListBooksResponse, error) {
-	return f.listBooks(r)
-}
-
-func (f *fakeLedger) GetBook(_ context.Context, r *ledgerv1.GetBookRequest, _ ...grpc.CallOption) (*ledgerv1.GetBookResponse, error) {
-	return f.getBook(r)
-}
-
-func (f *fakeLedger) RegisterItems(_ context.Context, r *ledgerv1.RegisterItemsRequest, _ ...grpc.CallOption) (*ledgerv1.RegisterItemsResponse, error) {
-	return f.registerItems(r)
-}
-
-func (f *fakeLedger) PostJournals(_ context.Context, r *ledgerv1.PostJournalsRequest, _ ...grpc.CallOption) (*ledgerv1.PostJournalsResponse, error) {
-	return f.postJournals(r)
-}
-
-func (f *fakeLedger) GetBalances(_ context.Context, r *ledgerv1.GetBalancesRequest, _ ...grpc.CallOption) (*ledgerv1.GetBalancesResponse, error) {
-	return f.getBalances(r)
-}
-
-func (f *fakeLedger) ClosePeriod(_ context.Context, r *ledgerv1.ClosePeriodRequest, _ ...grpc.CallOption) (*ledgerv1.ClosePeriodResponse, error) {
-	return f.closePeriod(r)
-}
-
-func (f *fakeLedger) VerifyPeriods(context.Context, *ledgerv1.VerifyPeriodsRequest, ...grpc.CallOption) (*ledgerv1.VerifyPeriodsResponse, error) {
-	return f.verify, nil
-}
-
-func (f *fakeLedger) StreamJournals(ctx context.Context, _ *ledgerv1.StreamJournalsRequest, _ ...grpc.CallOption) (grpc.ServerStreamingClient[ledgerv1.StreamJournalsResponse], error) {
-	return &fakeStream{ctx: ctx, js: f.stream, err: f.streamErr}, nil
-}
-
-type fakeStream struct {
-	grpc.ClientStream
-	ctx context.Context
-	js  []*ledgerv1.Journal
-	err error
-}
-
-func (s *fakeStream) Recv() (*ledgerv1.StreamJournalsResponse, error) {
-	if len(s.js) == 0 {
-		if s.err != nil {
-			return nil, s.err
-		}
-		return nil, io.EOF
-	}
-	j := s.js[0]
-	s.js = s.js[1:]
-	return &ledgerv1.StreamJournalsResponse{Journal: j}, nil
-}
-
-type fakeAdmin struct {
-	adminv1.AdminServiceClient
-	issue  func(*adminv1.IssueTokenRequest) (*adminv1.IssueTokenResponse, error)
-	whoami *adminv1.Principal
-}
-
-func (f *fakeAdmin) IssueToken(_ context.Context, r *adminv1.IssueTokenRequest, _ ...grpc.CallOption) (*adminv1.IssueTokenResponse, error) {
-	return f.issue(r)
-}
-
-func (f *fakeAdmin) WhoAmI(context.Context, *adminv1.WhoAmIRequest, ...grpc.CallOption) (*adminv1.WhoAmIResponse, error) {
-	return &adminv1.WhoAmIResponse{Principal: f.whoami}, nil
-}
-
-// harness runs zonectl against fakes.
-type harness struct {
-	t       *testing.T
-	env     map[string]string
-	ledger  *fakeLedger
-	admin   *fakeAdmin
-	dialed  *conn.Config
-	stdin   string
-	stdout  bytes.Buffer
-	stderr  bytes.Buffer
-	nodial  bool
-	lastRun int
-}
-
-func newHarness(t *testing.T) *harness {
-	return &harness{t: t, env: map[string]string{conn.EnvToken: "zl_test_secret"}, ledger: &fakeLedger{}, admin: &fakeAdmin{}}
-}
-
-func (h *harness) run(args ...string) int {
-	h.t.Helper()
-	h.stdout.Reset()
-	h.stderr.Reset()
-	a := newApp(&h.stdout, &h.stderr)
-	a.stdin = strings.NewReader(h.stdin)
-	a.getenv = func(k string) string { return h.env[k] }
-	a.dial = func(cfg conn.Config) (*clients, error) {
-		if h.nodial {
-			h.t.Errorf("zonectl %s dialed the server", strings.Join(args, " "))
-		}
-		h.dialed = &cfg
-		return &clients{ledger: h.ledger, admin: h.admin}, nil
-	}
-	h.lastRun = a.execute(h.t.Context(), args)
-	return h.lastRun
-}
-
-func (h *harness) expect(code int) {
-	h.t.Helper()
-	if h.lastRun != code {
-		h.t.Fatalf("exit code %d, want %d\nstdout:\n%s\nstderr:\n%s", h.lastRun, code, h.stdout.String(), h.stderr.String())
-	}
-}
-
-func writeFile(t *testing.T, name, content string) string {
-	t.Helper()
-	p := filepath.Join(t.TempDir(), name)
-	if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
 
 func TestUsageErrorsExit2WithoutDialing(t *testing.T) {
 	bad := writeFile(t, "bad.csv", "idempotency_key,book_id\nk,H1\n")
@@ -175,16 +37,7 @@ func TestUsageErrorsExit2WithoutDialing(t *testing.T) {
 		{"whoami", "--timeout", "-1s"},
 		{"whoami", "--no-such-flag"},
 	}
-	for _, args := range cases {
-		h := newHarness(t)
-		h.nodial = true
-		if code := h.run(args...); code != exitUsage {
-			t.Errorf("zonectl %s: exit %d, want 2; stderr: %s", strings.Join(args, " "), code, h.stderr.String())
-		}
-		if !strings.HasPrefix(h.stderr.String(), "error: ") {
-			t.Errorf("zonectl %s: stderr %q", strings.Join(args, " "), h.stderr.String())
-		}
-	}
+	expectUsage(t, cases)
 }
 
 func TestNoTokenIsAUsageError(t *testing.T) {
@@ -201,7 +54,7 @@ func TestNoTokenIsAUsageError(t *testing.T) {
 func TestTokenAndAddrFromEnvironmentNeverPrinted(t *testing.T) {
 	h := newHarness(t)
 	h.env[conn.EnvAddr] = "10.1.2.3:7420"
-	h.admin.whoami = &adminv1.Principal{PrincipalId: "acme-ops", Role: adminv1.Role_ROLE_ENTERPRISE, EnterpriseId: "E1"}
+	h.calls[adminv1.AdminService_WhoAmI_FullMethodName] = &adminv1.WhoAmIResponse{Principal: &adminv1.Principal{PrincipalId: "acme-ops", Role: adminv1.Role_ROLE_ENTERPRISE, EnterpriseId: "E1"}}
 	h.run("whoami")
 	h.expect(exitOK)
 	if h.dialed.Addr != "10.1.2.3:7420" || string(h.dialed.Token) != "zl_test_secret" {
@@ -228,7 +81,7 @@ func TestTokenAndAddrFromEnvironmentNeverPrinted(t *testing.T) {
 func TestTokenFile(t *testing.T) {
 	h := newHarness(t)
 	h.env = map[string]string{conn.EnvTokenFile: writeFile(t, "tok", "  zl_from_file\n")}
-	h.admin.whoami = &adminv1.Principal{PrincipalId: "p"}
+	h.calls[adminv1.AdminService_WhoAmI_FullMethodName] = &adminv1.WhoAmIResponse{Principal: &adminv1.Principal{PrincipalId: "p"}}
 	h.run("whoami")
 	h.expect(exitOK)
 	if string(h.dialed.Token) != "zl_from_file" {
@@ -271,7 +124,7 @@ func answerJournals(r *ledgerv1.PostJournalsRequest) (*ledgerv1.PostJournalsResp
 func TestJournalsPostTable(t *testing.T) {
 	h := newHarness(t)
 	var sent *ledgerv1.PostJournalsRequest
-	h.ledger.postJournals = func(r *ledgerv1.PostJournalsRequest) (*ledgerv1.PostJournalsResponse, error) {
+	h.calls[ledgerv1.LedgerService_PostJournals_FullMethodName] = func(r *ledgerv1.PostJournalsRequest) (*ledgerv1.PostJournalsResponse, error) {
 		sent = r
 		return answerJournals(r)
 	}
@@ -300,7 +153,7 @@ func TestJournalsPostTable(t *testing.T) {
 
 func TestJournalsPostCSVAndJSONReports(t *testing.T) {
 	h := newHarness(t)
-	h.ledger.postJournals = answerJournals
+	h.calls[ledgerv1.LedgerService_PostJournals_FullMethodName] = answerJournals
 	file := writeFile(t, "j.csv", journalCSV)
 
 	h.run("journals", "post", "--file", file, "-o", "csv")
@@ -336,7 +189,7 @@ func TestJournalsPostCSVAndJSONReports(t *testing.T) {
 
 func TestJournalsPostAllAcceptedExit0(t *testing.T) {
 	h := newHarness(t)
-	h.ledger.postJournals = answerJournals
+	h.calls[ledgerv1.LedgerService_PostJournals_FullMethodName] = answerJournals
 	h.stdin = strings.SplitAfterN(journalCSV, "\n", 3)[0] + strings.SplitAfterN(journalCSV, "\n", 3)[1]
 	h.run("journals", "post", "--file", "-", "--format", "csv")
 	h.expect(exitOK)
@@ -347,7 +200,7 @@ func TestJournalsPostAllAcceptedExit0(t *testing.T) {
 
 func TestJournalsPostUnavailable(t *testing.T) {
 	h := newHarness(t)
-	h.ledger.postJournals = func(*ledgerv1.PostJournalsRequest) (*ledgerv1.PostJournalsResponse, error) {
+	h.calls[ledgerv1.LedgerService_PostJournals_FullMethodName] = func(*ledgerv1.PostJournalsRequest) (*ledgerv1.PostJournalsResponse, error) {
 		return nil, status.Error(codes.Unavailable, "connection refused")
 	}
 	h.run("journals", "post", "--file", writeFile(t, "j.csv", journalCSV))
@@ -371,7 +224,7 @@ func TestJournalsPostManyShowsProgress(t *testing.T) {
 	file := writeFile(t, "j.jsonl", b.String())
 	h := newHarness(t)
 	calls := 0
-	h.ledger.postJournals = func(r *ledgerv1.PostJournalsRequest) (*ledgerv1.PostJournalsResponse, error) {
+	h.calls[ledgerv1.LedgerService_PostJournals_FullMethodName] = func(r *ledgerv1.PostJournalsRequest) (*ledgerv1.PostJournalsResponse, error) {
 		calls++
 		resp := &ledgerv1.PostJournalsResponse{}
 		for range r.GetJournals() {
@@ -420,7 +273,7 @@ func TestMalformedDecimalNamesRowAndColumn(t *testing.T) {
 
 func TestServerErrorFormatting(t *testing.T) {
 	h := newHarness(t)
-	h.ledger.getBook = func(*ledgerv1.GetBookRequest) (*ledgerv1.GetBookResponse, error) {
+	h.calls[ledgerv1.LedgerService_GetBook_FullMethodName] = func(*ledgerv1.GetBookRequest) (*ledgerv1.GetBookResponse, error) {
 		st, _ := status.New(codes.NotFound, "book H9 does not exist").WithDetails(&errdetails.ErrorInfo{
 			Reason: "UNKNOWN_BOOK", Domain: "zoneledger", Metadata: map[string]string{"field": "book_id"}})
 		return nil, st.Err()
@@ -435,7 +288,7 @@ func TestServerErrorFormatting(t *testing.T) {
 func TestBooksListFollowsPages(t *testing.T) {
 	h := newHarness(t)
 	var tokens []string
-	h.ledger.listBooks = func(r *ledgerv1.ListBooksRequest) (*ledgerv1.ListBooksResponse, error) {
+	h.calls[ledgerv1.LedgerService_ListBooks_FullMethodName] = func(r *ledgerv1.ListBooksRequest) (*ledgerv1.ListBooksResponse, error) {
 		tokens = append(tokens, r.GetPageToken())
 		if r.GetPageToken() == "" {
 			return &ledgerv1.ListBooksResponse{Books: []*ledgerv1.Book{{BookId: "H1", Owner: "E1", Accounts: []string{"bonded", "nonbonded"}}}, NextPageToken: "p2"}, nil
@@ -463,11 +316,15 @@ func TestJournalsListStreamsOneRowPerPosting(t *testing.T) {
 		return &ledgerv1.Posting{ItemCode: item, From: &ledgerv1.AccountRef{Name: "abroad"},
 			To: &ledgerv1.AccountRef{BookId: "H1", Name: "bonded"}, Quantity: qty, Unit: "KGM", Value: "1.10"}
 	}
-	h.ledger.stream = []*ledgerv1.Journal{
+	stream := &fakeStream{}
+	h.streams[ledgerv1.LedgerService_StreamJournals_FullMethodName] = stream
+	for _, j := range []*ledgerv1.Journal{
 		{JournalId: 7, BookId: "H1", IdempotencyKey: "k1", EffectiveDate: "2026-03-02",
 			Document: &ledgerv1.Document{Type: "ENTRY", Number: "QD1"}, Postings: []*ledgerv1.Posting{posting("1", "0.00001"), posting("2", "3")}},
 		{JournalId: 9, BookId: "H1", IdempotencyKey: "k2", EffectiveDate: "2026-03-03",
 			Document: &ledgerv1.Document{Type: "ENTRY", Number: "QD2"}, Postings: []*ledgerv1.Posting{posting("1", "5")}},
+	} {
+		stream.msgs = append(stream.msgs, &ledgerv1.StreamJournalsResponse{Journal: j})
 	}
 	h.run("journals", "list", "--book", "H1", "-o", "csv")
 	h.expect(exitOK)
@@ -479,7 +336,7 @@ func TestJournalsListStreamsOneRowPerPosting(t *testing.T) {
 		t.Errorf("rows: %v", recs)
 	}
 
-	h.ledger.streamErr = status.Error(codes.Unavailable, "connection reset")
+	stream.err = status.Error(codes.Unavailable, "connection reset")
 	h.run("journals", "list", "--book", "H1", "-o", "json")
 	h.expect(exitRefused)
 	var arr []json.RawMessage
@@ -493,7 +350,7 @@ func TestJournalsListStreamsOneRowPerPosting(t *testing.T) {
 
 func TestBalancesTable(t *testing.T) {
 	h := newHarness(t)
-	h.ledger.getBalances = func(r *ledgerv1.GetBalancesRequest) (*ledgerv1.GetBalancesResponse, error) {
+	h.calls[ledgerv1.LedgerService_GetBalances_FullMethodName] = func(r *ledgerv1.GetBalancesRequest) (*ledgerv1.GetBalancesResponse, error) {
 		if r.GetAsOf() != "2026-03-31" || !r.GetByLot() || r.GetAccount() != "bonded" {
 			t.Errorf("request %v", r)
 		}
@@ -511,7 +368,7 @@ func TestBalancesTable(t *testing.T) {
 
 func TestPeriodsCloseDefaultKeyAndVerify(t *testing.T) {
 	h := newHarness(t)
-	h.ledger.closePeriod = func(r *ledgerv1.ClosePeriodRequest) (*ledgerv1.ClosePeriodResponse, error) {
+	h.calls[ledgerv1.LedgerService_ClosePeriod_FullMethodName] = func(r *ledgerv1.ClosePeriodRequest) (*ledgerv1.ClosePeriodResponse, error) {
 		if r.GetIdempotencyKey() != "close:H1:2026-03-31" {
 			t.Errorf("key %q", r.GetIdempotencyKey())
 		}
@@ -523,19 +380,19 @@ func TestPeriodsCloseDefaultKeyAndVerify(t *testing.T) {
 		t.Errorf("digest not in hex: %s", h.stdout.String())
 	}
 
-	h.ledger.verify = &ledgerv1.VerifyPeriodsResponse{Ok: true}
+	h.calls[ledgerv1.LedgerService_VerifyPeriods_FullMethodName] = &ledgerv1.VerifyPeriodsResponse{Ok: true}
 	h.run("periods", "verify", "--book", "H1")
 	h.expect(exitOK)
 	if !strings.Contains(h.stdout.String(), "nothing sealed yet") {
 		t.Errorf("verify with no sealed period: %s", h.stdout.String())
 	}
-	h.ledger.verify = &ledgerv1.VerifyPeriodsResponse{Ok: true, PeriodsChecked: 3, JournalsChecked: 120}
+	h.calls[ledgerv1.LedgerService_VerifyPeriods_FullMethodName] = &ledgerv1.VerifyPeriodsResponse{Ok: true, PeriodsChecked: 3, JournalsChecked: 120}
 	h.run("periods", "verify", "--book", "H1")
 	h.expect(exitOK)
 	if !strings.Contains(h.stdout.String(), "ok: 3 sealed period(s), 120 journal(s)") {
 		t.Errorf("verify of 3 intact periods: %s", h.stdout.String())
 	}
-	h.ledger.verify = &ledgerv1.VerifyPeriodsResponse{Ok: false, Problems: []string{"period 2026-02 digest mismatch"}}
+	h.calls[ledgerv1.LedgerService_VerifyPeriods_FullMethodName] = &ledgerv1.VerifyPeriodsResponse{Ok: false, Problems: []string{"period 2026-02 digest mismatch"}}
 	h.run("periods", "verify", "--book", "H1")
 	h.expect(exitRefused)
 	if !strings.Contains(h.stdout.String(), "NOT OK") || !strings.Contains(h.stdout.String(), "digest mismatch") {
@@ -550,7 +407,7 @@ func TestPeriodsCloseDefaultKeyAndVerify(t *testing.T) {
 
 func TestTokensIssuePrintsTheTokenOnceToStdout(t *testing.T) {
 	h := newHarness(t)
-	h.admin.issue = func(r *adminv1.IssueTokenRequest) (*adminv1.IssueTokenResponse, error) {
+	h.calls[adminv1.AdminService_IssueToken_FullMethodName] = func(r *adminv1.IssueTokenRequest) (*adminv1.IssueTokenResponse, error) {
 		if r.GetExpiresAt().AsTime().Format("2006-01-02") != "2026-12-31" {
 			t.Errorf("expiry %v", r.GetExpiresAt())
 		}
@@ -576,7 +433,7 @@ func TestItemsImportChunksOf1000(t *testing.T) {
 	file := writeFile(t, "items.csv", b.String())
 	h := newHarness(t)
 	var sizes []int
-	h.ledger.registerItems = func(r *ledgerv1.RegisterItemsRequest) (*ledgerv1.RegisterItemsResponse, error) {
+	h.calls[ledgerv1.LedgerService_RegisterItems_FullMethodName] = func(r *ledgerv1.RegisterItemsRequest) (*ledgerv1.RegisterItemsResponse, error) {
 		sizes = append(sizes, len(r.GetItems()))
 		if len(sizes) == 3 {
 			st, _ := status.New(codes.FailedPrecondition, "item 2010 exists with unit PCE").WithDetails(&errdetails.ErrorInfo{

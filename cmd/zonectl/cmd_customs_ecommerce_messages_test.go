@@ -1,62 +1,30 @@
 package main
 
 import (
-	"context"
 	"encoding/csv"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"google.golang.org/grpc"
-
-	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/conn"
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
 )
-
-// fakeEcomMessages answers GetInventoryMessage and ImportReceipts; any
-// other call panics.
-type fakeEcomMessages struct {
-	customsv1.EcommerceServiceClient
-	message  func(*customsv1.GetInventoryMessageRequest) (*customsv1.GetInventoryMessageResponse, error)
-	receipts func(*customsv1.ImportReceiptsRequest) (*customsv1.ImportReceiptsResponse, error)
-}
-
-func (f *fakeEcomMessages) GetInventoryMessage(_ context.Context, r *customsv1.GetInventoryMessageRequest, _ ...grpc.CallOption) (*customsv1.GetInventoryMessageResponse, error) {
-	return f.message(r)
-}
-
-func (f *fakeEcomMessages) ImportReceipts(_ context.Context, r *customsv1.ImportReceiptsRequest, _ ...grpc.CallOption) (*customsv1.ImportReceiptsResponse, error) {
-	return f.receipts(r)
-}
-
-func runEcomMessages(h *harness, f customsv1.EcommerceServiceClient, args ...string) {
-	h.t.Helper()
-	h.stdout.Reset()
-	h.stderr.Reset()
-	a := newApp(&h.stdout, &h.stderr)
-	a.getenv = func(k string) string { return h.env[k] }
-	a.dial = func(conn.Config) (*clients, error) {
-		return &clients{ledger: h.ledger, admin: h.admin, ecommerce: f}, nil
-	}
-	h.lastRun = a.execute(h.t.Context(), args)
-}
 
 // TestEcommerceMessageWritesTheServersBytes: "message" writes the CEB621
 // exactly as the server sent it, to stdout or --out.
 func TestEcommerceMessageWritesTheServersBytes(t *testing.T) {
 	h := newHarness(t)
 	xml := "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ceb:CEB621Message/>\n"
-	f := &fakeEcomMessages{message: func(r *customsv1.GetInventoryMessageRequest) (*customsv1.GetInventoryMessageResponse, error) {
+	h.calls[customsv1.EcommerceService_GetInventoryMessage_FullMethodName] = func(r *customsv1.GetInventoryMessageRequest) (*customsv1.GetInventoryMessageResponse, error) {
 		return &customsv1.GetInventoryMessageResponse{Message: []byte(xml), FileName: "CEB621_" + r.GetListNo() + ".xml"}, nil
-	}}
-	runEcomMessages(h, f, "customs", "ecommerce", "message", "QLEC-1")
+	}
+	h.run("customs", "ecommerce", "message", "QLEC-1")
 	h.expect(exitOK)
 	if h.stdout.String() != xml {
 		t.Fatalf("stdout %q", h.stdout.String())
 	}
 	out := filepath.Join(t.TempDir(), "l.xml")
-	runEcomMessages(h, f, "customs", "ecommerce", "message", "QLEC-1", "--out", out)
+	h.run("customs", "ecommerce", "message", "QLEC-1", "--out", out)
 	h.expect(exitOK)
 	if b, err := os.ReadFile(out); err != nil || string(b) != xml || !strings.Contains(h.stderr.String(), "CEB621_QLEC-1.xml") {
 		t.Fatalf("file %q (%v), stderr %q", b, err, h.stderr.String())
@@ -78,7 +46,7 @@ func TestEcommerceReceiptsSendsEveryFileAndReportsEachReceipt(t *testing.T) {
 	must(os.WriteFile(a, []byte("<CEB622Message>a</CEB622Message>"), 0o600))
 	must(os.WriteFile(b, []byte("<CEB622Message>b</CEB622Message>"), 0o600))
 	var sent [][]byte
-	f := &fakeEcomMessages{receipts: func(r *customsv1.ImportReceiptsRequest) (*customsv1.ImportReceiptsResponse, error) {
+	h.calls[customsv1.EcommerceService_ImportReceipts_FullMethodName] = func(r *customsv1.ImportReceiptsRequest) (*customsv1.ImportReceiptsResponse, error) {
 		sent = append(sent, r.GetMessages()...)
 		return &customsv1.ImportReceiptsResponse{Results: []*customsv1.ReceiptResult{
 			{Message: 0, Receipt: 0, ListNo: "QL1", StatusCode: "100", Applied: true, List: &customsv1.InventoryList{
@@ -86,8 +54,8 @@ func TestEcommerceReceiptsSendsEveryFileAndReportsEachReceipt(t *testing.T) {
 			{Message: 1, Receipt: 0, ListNo: "QL9", StatusCode: "800", Error: &customsv1.DocumentError{Code: "NOT_FOUND", Reason: "ECOMMERCE_RECEIPT_UNKNOWN_LIST",
 				Field: "CEB622Message/InventoryReturn[0]/copNo", Message: "there is no inventory list"}},
 		}}, nil
-	}}
-	runEcomMessages(h, f, "-o", "csv", "customs", "ecommerce", "receipts", a, b)
+	}
+	h.run("-o", "csv", "customs", "ecommerce", "receipts", a, b)
 	h.expect(exitRefused)
 	if len(sent) != 2 || string(sent[1]) != "<CEB622Message>b</CEB622Message>" {
 		t.Fatalf("sent %q", sent)

@@ -1,80 +1,23 @@
 package main
 
 import (
-	"context"
 	"encoding/csv"
 	"encoding/json"
+	"maps"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
-	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 
-	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/conn"
 	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/input"
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
 )
-
-// fakeEcom is an EcommerceService client: only the calls a test sets are
-// implemented; any other call panics (nil embedded interface).
-type fakeEcom struct {
-	customsv1.EcommerceServiceClient
-	submit   func(*customsv1.SubmitDocumentsRequest) (*customsv1.SubmitDocumentsResponse, error)
-	settle   func(*customsv1.GetSettlementRequest) (*customsv1.GetSettlementResponse, error)
-	getOrder func(*customsv1.GetOrderRequest) (*customsv1.GetOrderResponse, error)
-	register func(*customsv1.RegisterChannelRequest) (*customsv1.RegisterChannelResponse, error)
-	request  func(*customsv1.RequestReturnRequest) (*customsv1.RequestReturnResponse, error)
-	getList  func(*customsv1.GetInventoryListRequest) (*customsv1.GetInventoryListResponse, error)
-}
-
-func (f *fakeEcom) SubmitDocuments(_ context.Context, r *customsv1.SubmitDocumentsRequest, _ ...grpc.CallOption) (*customsv1.SubmitDocumentsResponse, error) {
-	return f.submit(r)
-}
-
-func (f *fakeEcom) GetSettlement(_ context.Context, r *customsv1.GetSettlementRequest, _ ...grpc.CallOption) (*customsv1.GetSettlementResponse, error) {
-	return f.settle(r)
-}
-
-func (f *fakeEcom) GetOrder(_ context.Context, r *customsv1.GetOrderRequest, _ ...grpc.CallOption) (*customsv1.GetOrderResponse, error) {
-	return f.getOrder(r)
-}
-
-func (f *fakeEcom) RegisterChannel(_ context.Context, r *customsv1.RegisterChannelRequest, _ ...grpc.CallOption) (*customsv1.RegisterChannelResponse, error) {
-	return f.register(r)
-}
-
-func (f *fakeEcom) RequestReturn(_ context.Context, r *customsv1.RequestReturnRequest, _ ...grpc.CallOption) (*customsv1.RequestReturnResponse, error) {
-	return f.request(r)
-}
-
-func (f *fakeEcom) GetInventoryList(_ context.Context, r *customsv1.GetInventoryListRequest, _ ...grpc.CallOption) (*customsv1.GetInventoryListResponse, error) {
-	return f.getList(r)
-}
-
-// runEcom runs zonectl with the e-commerce fake wired in.
-func runEcom(h *harness, f *fakeEcom, args ...string) int {
-	h.t.Helper()
-	h.stdout.Reset()
-	h.stderr.Reset()
-	a := newApp(&h.stdout, &h.stderr)
-	a.stdin = strings.NewReader(h.stdin)
-	a.getenv = func(k string) string { return h.env[k] }
-	a.dial = func(cfg conn.Config) (*clients, error) {
-		if h.nodial {
-			h.t.Errorf("zonectl %s dialed the server", strings.Join(args, " "))
-		}
-		h.dialed = &cfg
-		return &clients{ledger: h.ledger, admin: h.admin, ecommerce: f}, nil
-	}
-	h.lastRun = a.execute(h.t.Context(), args)
-	return h.lastRun
-}
 
 func example(name string) string { return filepath.Join("examples", name) }
 
@@ -210,7 +153,7 @@ func TestEcomFileMistakesNameLineAndField(t *testing.T) {
 		h := newHarness(t)
 		h.nodial = true
 		file := writeFile(t, c.name, c.content)
-		code := runEcom(h, &fakeEcom{}, "customs", "ecommerce", "submit", "--file", file)
+		code := h.run("customs", "ecommerce", "submit", "--file", file)
 		msg := strings.ReplaceAll(h.stderr.String(), file, c.name)
 		if code != exitUsage || !strings.Contains(msg, c.want) {
 			t.Errorf("%s %q:\nexit %d, stderr %s\nwant exit 2 and %q", c.name, c.content, code, msg, c.want)
@@ -252,8 +195,8 @@ func answerLikeTheZone(calls *[]int) func(*customsv1.SubmitDocumentsRequest) (*c
 func TestEcomSubmitBatchesAndPrintsOneRowPerDocument(t *testing.T) {
 	h := newHarness(t)
 	var calls []int
-	f := &fakeEcom{submit: answerLikeTheZone(&calls)}
-	runEcom(h, f, "-o", "csv", "customs", "ecommerce", "submit", "--file", example("ecommerce-docs.jsonl"), "--batch", "4")
+	h.calls[customsv1.EcommerceService_SubmitDocuments_FullMethodName] = answerLikeTheZone(&calls)
+	h.run("-o", "csv", "customs", "ecommerce", "submit", "--file", example("ecommerce-docs.jsonl"), "--batch", "4")
 	h.expect(exitOK)
 	if len(calls) != 3 || calls[0] != 4 || calls[1] != 4 || calls[2] != 1 {
 		t.Errorf("SubmitDocuments calls of %v documents, want 4, 4, 1", calls)
@@ -277,14 +220,14 @@ func TestEcomSubmitBatchesAndPrintsOneRowPerDocument(t *testing.T) {
 
 	// -q prints only the released lists; the JSON report has every result.
 	calls = nil
-	f.submit = answerLikeTheZone(&calls)
-	runEcom(h, f, "customs", "ecommerce", "submit", "--file", example("ecommerce-docs.csv"), "-q")
+	h.calls[customsv1.EcommerceService_SubmitDocuments_FullMethodName] = answerLikeTheZone(&calls)
+	h.run("customs", "ecommerce", "submit", "--file", example("ecommerce-docs.csv"), "-q")
 	h.expect(exitOK)
 	if h.stdout.String() != "QLEC-0001\nQLEC-0003\nQLEC-0002\n" { // in the order the CSV completes them
 		t.Errorf("-q printed %q", h.stdout.String())
 	}
-	f.submit = answerLikeTheZone(&calls)
-	runEcom(h, f, "-o", "json", "customs", "ecommerce", "submit", "--file", example("ecommerce-docs.jsonl"))
+	h.calls[customsv1.EcommerceService_SubmitDocuments_FullMethodName] = answerLikeTheZone(&calls)
+	h.run("-o", "json", "customs", "ecommerce", "submit", "--file", example("ecommerce-docs.jsonl"))
 	h.expect(exitOK)
 	var rep struct {
 		Documents, Accepted int
@@ -309,7 +252,7 @@ func TestEcomSubmitIsolatesWholeCallRefusals(t *testing.T) {
 	h := newHarness(t)
 	file := writeFile(t, "docs.csv", csvHeader+csvPay+csvOrder+strings.Replace(csvOrder, "EC-1", "EC-2", 1)+csvWay)
 	var sent [][]string
-	f := &fakeEcom{submit: func(r *customsv1.SubmitDocumentsRequest) (*customsv1.SubmitDocumentsResponse, error) {
+	h.calls[customsv1.EcommerceService_SubmitDocuments_FullMethodName] = func(r *customsv1.SubmitDocumentsRequest) (*customsv1.SubmitDocumentsResponse, error) {
 		var names []string
 		for _, d := range r.GetDocuments() {
 			names = append(names, ecomKind(d)+":"+(ecomDoc{doc: d}).orderNo())
@@ -330,8 +273,8 @@ func TestEcomSubmitIsolatesWholeCallRefusals(t *testing.T) {
 			}
 		}
 		return &customsv1.SubmitDocumentsResponse{Results: res}, nil
-	}}
-	runEcom(h, f, "-o", "csv", "customs", "ecommerce", "submit", "--file", file)
+	}
+	h.run("-o", "csv", "customs", "ecommerce", "submit", "--file", file)
 	h.expect(exitRefused)
 	if len(sent) != 2 || len(sent[0]) != 4 || strings.Join(sent[1], " ") != "payment:EC-1 order:EC-1 waybill:EC-1" {
 		t.Errorf("calls %v; want the batch, then the batch without EC-2's order", sent)
@@ -358,13 +301,13 @@ func TestEcomSubmitUnavailableStops(t *testing.T) {
 	n := 0
 	var calls []int
 	zone := answerLikeTheZone(&calls)
-	f := &fakeEcom{submit: func(r *customsv1.SubmitDocumentsRequest) (*customsv1.SubmitDocumentsResponse, error) {
+	h.calls[customsv1.EcommerceService_SubmitDocuments_FullMethodName] = func(r *customsv1.SubmitDocumentsRequest) (*customsv1.SubmitDocumentsResponse, error) {
 		if n++; n == 2 {
 			return nil, status.Error(codes.Unavailable, "connection refused")
 		}
 		return zone(r)
-	}}
-	runEcom(h, f, "customs", "ecommerce", "submit", "--file", example("ecommerce-docs.jsonl"), "--batch", "5")
+	}
+	h.run("customs", "ecommerce", "submit", "--file", example("ecommerce-docs.jsonl"), "--batch", "5")
 	h.expect(exitRefused)
 	out := h.stdout.String()
 	if strings.Count(out, "UNANSWERED") != 4 || strings.Count(out, "RECEIVED")+strings.Count(out, "PENDING") != 5 {
@@ -379,13 +322,13 @@ func TestEcomSubmitDryRunAndBatchBounds(t *testing.T) {
 	h := newHarness(t)
 	h.nodial = true
 	h.env = map[string]string{} // no token: --dry-run needs none
-	runEcom(h, &fakeEcom{}, "customs", "ecommerce", "submit", "--file", example("ecommerce-docs.csv"), "--dry-run")
+	h.run("customs", "ecommerce", "submit", "--file", example("ecommerce-docs.csv"), "--dry-run")
 	h.expect(exitOK)
 	if !strings.Contains(h.stderr.String(), "9 documents (3 orders, 3 payments, 3 waybills), well-formed; nothing sent") {
 		t.Errorf("stderr %q", h.stderr.String())
 	}
 	for _, b := range []string{"0", "101"} {
-		runEcom(h, &fakeEcom{}, "customs", "ecommerce", "submit", "--file", example("ecommerce-docs.csv"), "--batch", b)
+		h.run("customs", "ecommerce", "submit", "--file", example("ecommerce-docs.csv"), "--batch", b)
 		h.expect(exitUsage)
 	}
 }
@@ -397,7 +340,7 @@ func TestEcomSettle(t *testing.T) {
 			{ListNo: "QLEC-0002", OrderNo: "EC-0002", BuyerId: "320102********0023", ReleasedOn: "2026-11-27", DueOn: "2027-01-11", Duty: "0.00", ConsumptionTax: "0.00", Vat: "273.54", Tax: "273.54", TaxPaymentNo: "PAY-1", TaxPaidOn: "2026-11-30"},
 			{ListNo: "QLEC-0003", OrderNo: "EC-0003", BuyerId: "440305********002X", ReleasedOn: "2026-11-27", DueOn: "2027-01-11", Duty: "0.00", ConsumptionTax: "0.00", Vat: "383.57", Tax: "383.57"}}}
 	var got *customsv1.GetSettlementRequest
-	f := &fakeEcom{settle: func(r *customsv1.GetSettlementRequest) (*customsv1.GetSettlementResponse, error) {
+	h.calls[customsv1.EcommerceService_GetSettlement_FullMethodName] = func(r *customsv1.GetSettlementRequest) (*customsv1.GetSettlementResponse, error) {
 		got = r
 		resp := &customsv1.GetSettlementResponse{Settlement: settlement}
 		switch r.GetExport() {
@@ -407,8 +350,8 @@ func TestEcomSettle(t *testing.T) {
 			resp.File, resp.ContentType, resp.FileName = []byte("PK\x03\x04"), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "settlement-G1.xlsx"
 		}
 		return resp, nil
-	}}
-	runEcom(h, f, "-o", "csv", "customs", "ecommerce", "settle", "--guarantor", "G1", "--from", "2026-11-01", "--to", "2026-11-30")
+	}
+	h.run("-o", "csv", "customs", "ecommerce", "settle", "--guarantor", "G1", "--from", "2026-11-01", "--to", "2026-11-30")
 	h.expect(exitOK)
 	want := "list_no,order_no,buyer_id,released_on,due_on,duty,consumption_tax,vat,tax,final,tax_payment_no,tax_paid_on,paid,unpaid\n" +
 		"QLEC-0002,EC-0002,320102********0023,2026-11-27,2027-01-11,0.00,0.00,273.54,273.54,false,PAY-1,2026-11-30,273.54,0.00\n" +
@@ -419,7 +362,7 @@ func TestEcomSettle(t *testing.T) {
 	}
 
 	out := filepath.Join(t.TempDir(), "s.csv")
-	runEcom(h, f, "customs", "ecommerce", "settle", "--guarantor", "G1", "--from", "2026-11-01", "--to", "2026-11-30", "--export", "csv", "--out", out)
+	h.run("customs", "ecommerce", "settle", "--guarantor", "G1", "--from", "2026-11-01", "--to", "2026-11-30", "--export", "csv", "--out", out)
 	h.expect(exitOK)
 	if b, err := os.ReadFile(out); err != nil || string(b) != "list_no,...\nTOTAL,G1,,,,,,,657.11,\n" || h.stdout.Len() != 0 ||
 		!strings.Contains(h.stderr.String(), "2 lists released 2026-11-01 to 2026-11-30, guarantor G1, tax 657.11 CNY (paid 273.54, unpaid 383.57)") {
@@ -427,12 +370,12 @@ func TestEcomSettle(t *testing.T) {
 	}
 	// The format follows --out's extension; --out - writes to stdout.
 	xl := filepath.Join(t.TempDir(), "s.xlsx")
-	runEcom(h, f, "customs", "ecommerce", "settle", "--guarantor", "G1", "--from", "2026-11-01", "--to", "2026-11-30", "--out", xl)
+	h.run("customs", "ecommerce", "settle", "--guarantor", "G1", "--from", "2026-11-01", "--to", "2026-11-30", "--out", xl)
 	h.expect(exitOK)
 	if b, _ := os.ReadFile(xl); string(b) != "PK\x03\x04" || got.GetExport() != customsv1.SettlementExport_SETTLEMENT_EXPORT_XLSX {
 		t.Errorf("--out s.xlsx wrote %q, asked for %v", b, got.GetExport())
 	}
-	runEcom(h, f, "customs", "ecommerce", "settle", "--guarantor", "G1", "--from", "2026-11-01", "--to", "2026-11-30", "--export", "CSV", "--out", "-")
+	h.run("customs", "ecommerce", "settle", "--guarantor", "G1", "--from", "2026-11-01", "--to", "2026-11-30", "--export", "CSV", "--out", "-")
 	h.expect(exitOK)
 	if !strings.HasSuffix(h.stdout.String(), "657.11,\n") {
 		t.Errorf("--out - printed %q", h.stdout.String())
@@ -447,7 +390,7 @@ func TestEcomSettle(t *testing.T) {
 		{"--from", "2026-12-01", "--to", "2026-11-30"},                                      // backwards
 		{"--to", "2026-11-30"}, // required flag
 	} {
-		runEcom(h, f, append([]string{"customs", "ecommerce", "settle", "--guarantor", "G1"}, args...)...)
+		h.run(append([]string{"customs", "ecommerce", "settle", "--guarantor", "G1"}, args...)...)
 		h.expect(exitUsage)
 	}
 }
@@ -462,50 +405,50 @@ func TestEcomChannelOrderInventoryReturn(t *testing.T) {
 	list := &customsv1.InventoryList{ListNo: "QLEC-0002", OrderNo: "EC-0002", Status: customsv1.InventoryListStatus_INVENTORY_LIST_STATUS_RELEASED,
 		Tax: "273.54", Lines: []*customsv1.InventoryListLine{{Seq: 1, ItemNo: "NB-14-SILVER", BookSeq: 1, Quantity: "1", Unit: "001"},
 			{Seq: 2, ItemNo: "NB-14-GREY", BookSeq: 1, Quantity: "1", Unit: "001"}}}
-	f := &fakeEcom{
-		register: func(r *customsv1.RegisterChannelRequest) (*customsv1.RegisterChannelResponse, error) {
+	maps.Copy(h.calls, map[string]any{
+		customsv1.EcommerceService_RegisterChannel_FullMethodName: func(r *customsv1.RegisterChannelRequest) (*customsv1.RegisterChannelResponse, error) {
 			reg = r
 			return &customsv1.RegisterChannelResponse{Channel: &customsv1.Channel{Enterprise: r.GetEnterprise(), Name: r.GetName(),
 				Platform: r.GetPlatform(), BookNo: r.GetBookNo(), Guarantor: r.GetGuarantor()}}, nil
 		},
-		getOrder: func(r *customsv1.GetOrderRequest) (*customsv1.GetOrderResponse, error) {
+		customsv1.EcommerceService_GetOrder_FullMethodName: func(r *customsv1.GetOrderRequest) (*customsv1.GetOrderResponse, error) {
 			if r.GetOrderNo() != "EC-0002" {
 				return nil, refusal(codes.NotFound, "UNKNOWN_ORDER", "order_no", "no order \""+r.GetOrderNo()+"\" was received")
 			}
 			return &customsv1.GetOrderResponse{Order: order}, nil
 		},
-		getList: func(*customsv1.GetInventoryListRequest) (*customsv1.GetInventoryListResponse, error) {
+		customsv1.EcommerceService_GetInventoryList_FullMethodName: func(*customsv1.GetInventoryListRequest) (*customsv1.GetInventoryListResponse, error) {
 			return &customsv1.GetInventoryListResponse{List: list}, nil
 		},
-		request: func(*customsv1.RequestReturnRequest) (*customsv1.RequestReturnResponse, error) {
+		customsv1.EcommerceService_RequestReturn_FullMethodName: func(*customsv1.RequestReturnRequest) (*customsv1.RequestReturnResponse, error) {
 			l := proto.Clone(list).(*customsv1.InventoryList)
 			l.Status, l.ReturnAppliedOn = customsv1.InventoryListStatus_INVENTORY_LIST_STATUS_RETURN_REQUESTED, "2026-11-28"
 			return &customsv1.RequestReturnResponse{List: l}, nil
 		},
-	}
-	runEcom(h, f, "-o", "csv", "customs", "ecommerce", "channel", "register", "--enterprise", "E1", "--platform", "TMALL", "--book", "H1",
+	})
+	h.run("-o", "csv", "customs", "ecommerce", "channel", "register", "--enterprise", "E1", "--platform", "TMALL", "--book", "H1",
 		"--guarantor", "G1", "--name", "Shop")
 	h.expect(exitOK)
 	if reg.GetBookNo() != "H1" || reg.GetGuarantor() != "G1" || h.stdout.String() != "enterprise,name,platform,book_no,guarantor\nE1,Shop,TMALL,H1,G1\n" {
 		t.Errorf("channel register sent %v, printed %q", reg, h.stdout.String())
 	}
-	runEcom(h, f, "-o", "csv", "customs", "ecommerce", "order", "get", "EC-0002")
+	h.run("-o", "csv", "customs", "ecommerce", "order", "get", "EC-0002")
 	h.expect(exitOK)
 	recs, _ := csv.NewReader(strings.NewReader(h.stdout.String())).ReadAll()
 	if len(recs) != 3 || recs[1][2] != "RELEASED" || recs[1][3] != "QLEC-0002" || recs[2][15] != "NB-14-GREY" || recs[2][19] != "1500.50" {
 		t.Errorf("order get -o csv: %v", recs)
 	}
-	runEcom(h, f, "customs", "ecommerce", "order", "get", "EC-0002", "EC-9")
+	h.run("customs", "ecommerce", "order", "get", "EC-0002", "EC-9")
 	h.expect(exitRefused)
 	if e := h.stderr.String(); !strings.Contains(e, `EC-9: no order "EC-9" was received (reason=UNKNOWN_ORDER, field=order_no)`) {
 		t.Errorf("order get of an unknown order: %q", e)
 	}
-	runEcom(h, f, "-o", "csv", "customs", "ecommerce", "inventory", "get", "QLEC-0002")
+	h.run("-o", "csv", "customs", "ecommerce", "inventory", "get", "QLEC-0002")
 	h.expect(exitOK)
 	if recs, _ := csv.NewReader(strings.NewReader(h.stdout.String())).ReadAll(); len(recs) != 3 || recs[1][7] != "RELEASED" || recs[2][21] != "NB-14-GREY" {
 		t.Errorf("inventory get -o csv: %v", recs)
 	}
-	runEcom(h, f, "-o", "csv", "customs", "ecommerce", "return", "request", "QLEC-0002")
+	h.run("-o", "csv", "customs", "ecommerce", "return", "request", "QLEC-0002")
 	h.expect(exitOK)
 	if recs, _ := csv.NewReader(strings.NewReader(h.stdout.String())).ReadAll(); len(recs) != 2 || recs[1][7] != "RETURN_REQUESTED" || recs[1][16] != "2026-11-28" || recs[1][20] != "2" {
 		t.Errorf("return request -o csv: %v", recs)
@@ -521,8 +464,8 @@ func TestEcomSubmitManyShowsProgress(t *testing.T) {
 	file := writeFile(t, "w.jsonl", b.String())
 	h := newHarness(t)
 	var calls []int
-	f := &fakeEcom{submit: answerLikeTheZone(&calls)}
-	runEcom(h, f, "customs", "ecommerce", "submit", "--file", file)
+	h.calls[customsv1.EcommerceService_SubmitDocuments_FullMethodName] = answerLikeTheZone(&calls)
+	h.run("customs", "ecommerce", "submit", "--file", file)
 	h.expect(exitOK)
 	if len(calls) != 2 || calls[0] != 100 || calls[1] != 50 {
 		t.Errorf("calls of %v documents, want 100 and 50", calls)
@@ -533,7 +476,7 @@ func TestEcomSubmitManyShowsProgress(t *testing.T) {
 	if !strings.Contains(h.stderr.String(), "150 documents: 150 accepted, 0 refused; 150 orders: 150 pending") {
 		t.Errorf("summary: %q", h.stderr.String())
 	}
-	runEcom(h, f, "customs", "ecommerce", "submit", "--file", file, "--no-progress")
+	h.run("customs", "ecommerce", "submit", "--file", file, "--no-progress")
 	if strings.Contains(h.stderr.String(), "150/150") {
 		t.Errorf("--no-progress: %q", h.stderr.String())
 	}
@@ -545,12 +488,12 @@ func TestEcomSubmitManyShowsProgress(t *testing.T) {
 func TestEcomPartialReturnSendsItsLines(t *testing.T) {
 	h := newHarness(t)
 	var sent *customsv1.RequestReturnRequest
-	f := &fakeEcom{request: func(r *customsv1.RequestReturnRequest) (*customsv1.RequestReturnResponse, error) {
+	h.calls[customsv1.EcommerceService_RequestReturn_FullMethodName] = func(r *customsv1.RequestReturnRequest) (*customsv1.RequestReturnResponse, error) {
 		sent = r
 		return &customsv1.RequestReturnResponse{List: &customsv1.InventoryList{ListNo: r.GetListNo(),
 			Status: customsv1.InventoryListStatus_INVENTORY_LIST_STATUS_RETURN_REQUESTED}}, nil
-	}}
-	runEcom(h, f, "customs", "ecommerce", "return", "request", "QLEC-0002", "--line", "1=2", "--line", "3=0.5")
+	}
+	h.run("customs", "ecommerce", "return", "request", "QLEC-0002", "--line", "1=2", "--line", "3=0.5")
 	h.expect(exitOK)
 	got := sent.GetLines()
 	if sent.GetListNo() != "QLEC-0002" || len(got) != 2 || got[0].GetSeq() != 1 || got[0].GetQuantity() != "2" ||
@@ -558,7 +501,7 @@ func TestEcomPartialReturnSendsItsLines(t *testing.T) {
 		t.Fatalf("sent %v, want QLEC-0002 with lines 1=2 and 3=0.5", sent)
 	}
 	sent = nil
-	runEcom(h, f, "customs", "ecommerce", "return", "request", "QLEC-0002")
+	h.run("customs", "ecommerce", "return", "request", "QLEC-0002")
 	h.expect(exitOK)
 	if sent == nil || len(sent.GetLines()) != 0 {
 		t.Errorf("a whole return sent %v, want no lines", sent)
@@ -572,7 +515,7 @@ func TestEcomPartialReturnSendsItsLines(t *testing.T) {
 		{"QLEC-0002", "--line", "1=1", "--line", "1=2"},
 		{"QLEC-0002", "QLEC-0003", "--line", "1=1"},
 	} {
-		runEcom(h, f, append([]string{"customs", "ecommerce", "return", "request"}, args...)...)
+		h.run(append([]string{"customs", "ecommerce", "return", "request"}, args...)...)
 		h.expect(exitUsage)
 	}
 }

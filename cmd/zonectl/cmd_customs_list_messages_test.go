@@ -1,50 +1,25 @@
 package main
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 
-	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/conn"
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
 )
 
-// fakeListMessages answers the list-message calls; the rest of the
-// declaration service is h.decls.
-type fakeListMessages struct {
-	*fakeDecls
-	export   func(*customsv1.ExportListMessageRequest) (*customsv1.ExportListMessageResponse, error)
-	file     func(*customsv1.FileListMessageRequest) (*customsv1.FileListMessageResponse, error)
-	receipts func(*customsv1.ImportListReceiptsRequest) (*customsv1.ImportListReceiptsResponse, error)
-}
-
-func (f *fakeListMessages) ExportListMessage(_ context.Context, r *customsv1.ExportListMessageRequest, _ ...grpc.CallOption) (*customsv1.ExportListMessageResponse, error) {
-	return f.export(r)
-}
-
-func (f *fakeListMessages) FileListMessage(_ context.Context, r *customsv1.FileListMessageRequest, _ ...grpc.CallOption) (*customsv1.FileListMessageResponse, error) {
-	return f.file(r)
-}
-
-func (f *fakeListMessages) ImportListReceipts(_ context.Context, r *customsv1.ImportListReceiptsRequest, _ ...grpc.CallOption) (*customsv1.ImportListReceiptsResponse, error) {
-	return f.receipts(r)
-}
-
 func TestListMessageCommands(t *testing.T) {
-	h := newCustomsHarness(t)
-	f := &fakeListMessages{fakeDecls: h.decls}
+	h := newHarness(t)
 	dir := t.TempDir()
 	var gotFormat customsv1.ListMessageFormat
-	f.export = func(r *customsv1.ExportListMessageRequest) (*customsv1.ExportListMessageResponse, error) {
+	h.calls[customsv1.DeclarationService_ExportListMessage_FullMethodName] = func(r *customsv1.ExportListMessageRequest) (*customsv1.ExportListMessageResponse, error) {
 		gotFormat = r.GetFormat()
 		return &customsv1.ExportListMessageResponse{Message: []byte("<Signature/>\n"), FileName: r.GetListNo() + ".INV101.xml"}, nil
 	}
-	f.file = func(r *customsv1.FileListMessageRequest) (*customsv1.FileListMessageResponse, error) {
+	h.calls[customsv1.DeclarationService_FileListMessage_FullMethodName] = func(r *customsv1.FileListMessageRequest) (*customsv1.FileListMessageResponse, error) {
 		gotFormat = r.GetFormat()
 		if string(r.GetMessage()) != "{}" {
 			return nil, refusal(codes.InvalidArgument, "LIST_MESSAGE_INVALID", "head/supvModecd", "head/supvModecd: is required")
@@ -52,20 +27,12 @@ func TestListMessageCommands(t *testing.T) {
 		return &customsv1.FileListMessageResponse{List: &customsv1.List{ListNo: "QD310526I000000009", InnerNo: "ERP-1", Status: customsv1.ListStatus_LIST_STATUS_DECLARED}}, nil
 	}
 	var gotMsgs int
-	f.receipts = func(r *customsv1.ImportListReceiptsRequest) (*customsv1.ImportListReceiptsResponse, error) {
+	h.calls[customsv1.DeclarationService_ImportListReceipts_FullMethodName] = func(r *customsv1.ImportListReceiptsRequest) (*customsv1.ImportListReceiptsResponse, error) {
 		gotMsgs = len(r.GetMessages())
 		return &customsv1.ImportListReceiptsResponse{Outcomes: []*customsv1.ListReceiptOutcome{{MessageId: "M1", Changed: true,
 			List: &customsv1.List{ListNo: "QD310526I000000009", CustomsNo: "QD310526I000000777", CustomsStage: "APPROVED", Status: customsv1.ListStatus_LIST_STATUS_APPROVED}}}}, nil
 	}
-	run := func(args ...string) int {
-		t.Helper()
-		h.stdout.Reset()
-		h.stderr.Reset()
-		a := newApp(&h.stdout, &h.stderr)
-		a.getenv = func(k string) string { return h.env[k] }
-		a.dial = func(_ conn.Config) (*clients, error) { return &clients{decls: f}, nil }
-		return a.execute(t.Context(), args)
-	}
+	run := h.run
 
 	if rc := run("customs", "list", "message", "QD310526I000000009"); rc != 0 || h.stdout.String() != "<Signature/>\n" {
 		t.Fatalf("message to stdout: rc %d %q %s", rc, h.stdout.String(), h.stderr.String())

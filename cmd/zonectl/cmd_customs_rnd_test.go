@@ -1,55 +1,21 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"strings"
 	"testing"
 
-	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 
-	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/conn"
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
 )
-
-// fakeRnd is RndService: only FileRndUse and GetRndProject are set.
-type fakeRnd struct {
-	customsv1.RndServiceClient
-	fileUse    func(*customsv1.FileRndUseRequest) (*customsv1.FileRndUseResponse, error)
-	getProject func(*customsv1.GetRndProjectRequest) (*customsv1.GetRndProjectResponse, error)
-}
-
-func (f *fakeRnd) FileRndUse(_ context.Context, r *customsv1.FileRndUseRequest, _ ...grpc.CallOption) (*customsv1.FileRndUseResponse, error) {
-	return f.fileUse(r)
-}
-
-func (f *fakeRnd) GetRndProject(_ context.Context, r *customsv1.GetRndProjectRequest, _ ...grpc.CallOption) (*customsv1.GetRndProjectResponse, error) {
-	return f.getProject(r)
-}
-
-// runRnd runs zonectl against f; dialing is an error when nodial.
-func runRnd(t *testing.T, f *fakeRnd, nodial bool, args ...string) (int, string, string) {
-	t.Helper()
-	var stdout, stderr bytes.Buffer
-	a := newApp(&stdout, &stderr)
-	a.getenv = func(k string) string { return map[string]string{conn.EnvToken: "zl_test_secret"}[k] }
-	a.dial = func(conn.Config) (*clients, error) {
-		if nodial {
-			t.Errorf("zonectl %s dialed the server", strings.Join(args, " "))
-		}
-		return &clients{rnd: f}, nil
-	}
-	code := a.execute(t.Context(), args)
-	return code, stdout.String(), stderr.String()
-}
 
 // TestRndUseFileSendsTheUse: the flags become the request — materials with
 // their lot, outputs with their kind and value — and the answer one row per
 // material and output.
 func TestRndUseFileSendsTheUse(t *testing.T) {
 	var got *customsv1.FileRndUseRequest
-	f := &fakeRnd{fileUse: func(r *customsv1.FileRndUseRequest) (*customsv1.FileRndUseResponse, error) {
+	h := newHarness(t)
+	h.calls[customsv1.RndService_FileRndUse_FullMethodName] = func(r *customsv1.FileRndUseRequest) (*customsv1.FileRndUseResponse, error) {
 		got = r
 		u := &customsv1.RndUse{UseNo: "YF1", InnerNo: r.GetInnerNo(), BookNo: r.GetBookNo(), Project: r.GetProject(), Date: "2026-12-01", Materials: r.GetMaterials()}
 		for i, o := range r.GetOutputs() {
@@ -57,8 +23,8 @@ func TestRndUseFileSendsTheUse(t *testing.T) {
 			u.Outputs = append(u.Outputs, o)
 		}
 		return &customsv1.FileRndUseResponse{Use: u}, nil
-	}}
-	code, out, errOut := runRnd(t, f, false, "customs", "rnd", "use", "file", "--book", "H3", "--inner-no", "U-1", "--project", "P1",
+	}
+	code, out, errOut := h.output("customs", "rnd", "use", "file", "--book", "H3", "--inner-no", "U-1", "--project", "P1",
 		"--material", "1:2.125:LOT-A", "--material", "2:0.3", "--made", "4:1:Prototype:1200.50", "--made", "5:0.00125:scrap", "-o", "csv")
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, errOut)
@@ -71,10 +37,10 @@ func TestRndUseFileSendsTheUse(t *testing.T) {
 	if lines := strings.Split(strings.TrimSpace(out), "\n"); len(lines) != 5 || !strings.Contains(lines[3], ",made,4,PROTOTYPE,1,YF1-1") {
 		t.Fatalf("output:\n%s", out)
 	}
-	f.fileUse = func(*customsv1.FileRndUseRequest) (*customsv1.FileRndUseResponse, error) {
+	h.calls[customsv1.RndService_FileRndUse_FullMethodName] = func(*customsv1.FileRndUseRequest) (*customsv1.FileRndUseResponse, error) {
 		return nil, refusal(codes.FailedPrecondition, "INSUFFICIENT_BONDED_STOCK", "materials[0].quantity", "not enough")
 	}
-	code, _, errOut = runRnd(t, f, false, "customs", "rnd", "use", "file", "--book", "H3", "--inner-no", "U-2", "--project", "P1", "--material", "1:99")
+	code, _, errOut = h.output("customs", "rnd", "use", "file", "--book", "H3", "--inner-no", "U-2", "--project", "P1", "--material", "1:99")
 	if code == exitOK || !strings.Contains(errOut, "materials[0].quantity") {
 		t.Fatalf("refusal: exit %d, %s", code, errOut)
 	}
@@ -83,7 +49,7 @@ func TestRndUseFileSendsTheUse(t *testing.T) {
 // TestRndUsageErrorsExit2WithoutDialing: malformed flags never reach the
 // server.
 func TestRndUsageErrorsExit2WithoutDialing(t *testing.T) {
-	for _, args := range [][]string{
+	expectUsage(t, [][]string{
 		{"customs", "rnd", "use", "file", "--book", "H3", "--inner-no", "U", "--project", "P"}, // no --material
 		{"customs", "rnd", "use", "file", "--book", "H3", "--inner-no", "U", "--project", "P", "--material", "1"},
 		{"customs", "rnd", "use", "file", "--book", "H3", "--inner-no", "U", "--project", "P", "--material", "1:1", "--made", "4:1:finished"},
@@ -91,23 +57,19 @@ func TestRndUsageErrorsExit2WithoutDialing(t *testing.T) {
 		{"customs", "rnd", "project", "file", "P1", "--book", "H3"}, // no --name
 		{"customs", "rnd", "project", "file", "P1", "--book", "H3", "--name", "n", "--end", "soon"},
 		{"customs", "rnd", "project", "get", "P1"}, // no --book
-	} {
-		code, _, errOut := runRnd(t, &fakeRnd{}, true, args...)
-		if code != exitUsage || !strings.HasPrefix(errOut, "error: ") {
-			t.Errorf("zonectl %s: exit %d, stderr %q", strings.Join(args, " "), code, errOut)
-		}
-	}
+	})
 }
 
 // TestRndProjectGetShowsTotals: a project's totals, one row per line
 // consumed and per line and kind made.
 func TestRndProjectGetShowsTotals(t *testing.T) {
-	f := &fakeRnd{getProject: func(r *customsv1.GetRndProjectRequest) (*customsv1.GetRndProjectResponse, error) {
+	h := newHarness(t)
+	h.calls[customsv1.RndService_GetRndProject_FullMethodName] = func(r *customsv1.GetRndProjectRequest) (*customsv1.GetRndProjectResponse, error) {
 		return &customsv1.GetRndProjectResponse{Project: &customsv1.RndProject{BookNo: r.GetBookNo(), Code: r.GetCode(), Name: "cell", Status: customsv1.RndProjectStatus_RND_PROJECT_STATUS_OPEN},
 			Uses: 2, Consumed: []*customsv1.RndLineTotal{{BookSeq: 1, Quantity: "3"}},
 			Made: []*customsv1.RndLineTotal{{BookSeq: 4, Kind: customsv1.RndOutputKind_RND_OUTPUT_KIND_SAMPLE, Quantity: "2"}}}, nil
-	}}
-	code, out, errOut := runRnd(t, f, false, "customs", "rnd", "project", "get", "P1", "--book", "H3", "-o", "csv")
+	}
+	code, out, errOut := h.output("customs", "rnd", "project", "get", "P1", "--book", "H3", "-o", "csv")
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -11,138 +10,13 @@ import (
 	"strings"
 	"testing"
 
-	"google.golang.org/genproto/googleapis/rpc/errdetails"
-	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 
-	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/conn"
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
 )
 
-// Fakes of the customs services: only the calls a test sets are
-// implemented; any other call panics (nil embedded interface).
-
-type fakeBooks struct {
-	customsv1.BookServiceClient
-	createBook   func(*customsv1.CreateBookRequest) (*customsv1.CreateBookResponse, error)
-	setStatus    func(*customsv1.SetBookStatusRequest) (*customsv1.SetBookStatusResponse, error)
-	setWriteOff  func(*customsv1.SetLastWriteOffDateRequest) (*customsv1.SetLastWriteOffDateResponse, error)
-	addLines     func(*customsv1.AddBookLinesRequest) (*customsv1.AddBookLinesResponse, error)
-	mapParts     func(*customsv1.MapPartNumbersRequest) (*customsv1.MapPartNumbersResponse, error)
-	stock        func(*customsv1.GetStockReportRequest) (*customsv1.GetStockReportResponse, error)
-	register     func(*customsv1.RegisterEnterpriseRequest) (*customsv1.RegisterEnterpriseResponse, error)
-	listBookLine func(*customsv1.ListBookLinesRequest) (*customsv1.ListBookLinesResponse, error)
-}
-
-func (f *fakeBooks) CreateBook(_ context.Context, r *customsv1.CreateBookRequest, _ ...grpc.CallOption) (*customsv1.CreateBookResponse, error) {
-	return f.createBook(r)
-}
-
-func (f *fakeBooks) SetBookStatus(_ context.Context, r *customsv1.SetBookStatusRequest, _ ...grpc.CallOption) (*customsv1.SetBookStatusResponse, error) {
-	return f.setStatus(r)
-}
-
-func (f *fakeBooks) SetLastWriteOffDate(_ context.Context, r *customsv1.SetLastWriteOffDateRequest, _ ...grpc.CallOption) (*customsv1.SetLastWriteOffDateResponse, error) {
-	return f.setWriteOff(r)
-}
-
-func (f *fakeBooks) AddBookLines(_ context.Context, r *customsv1.AddBookLinesRequest, _ ...grpc.CallOption) (*customsv1.AddBookLinesResponse, error) {
-	return f.addLines(r)
-}
-
-func (f *fakeBooks) MapPartNumbers(_ context.Context, r *customsv1.MapPartNumbersRequest, _ ...grpc.CallOption) (*customsv1.MapPartNumbersResponse, error) {
-	return f.mapParts(r)
-}
-
-func (f *fakeBooks) GetStockReport(_ context.Context, r *customsv1.GetStockReportRequest, _ ...grpc.CallOption) (*customsv1.GetStockReportResponse, error) {
-	return f.stock(r)
-}
-
-func (f *fakeBooks) RegisterEnterprise(_ context.Context, r *customsv1.RegisterEnterpriseRequest, _ ...grpc.CallOption) (*customsv1.RegisterEnterpriseResponse, error) {
-	return f.register(r)
-}
-
-func (f *fakeBooks) ListBookLines(_ context.Context, r *customsv1.ListBookLinesRequest, _ ...grpc.CallOption) (*customsv1.ListBookLinesResponse, error) {
-	return f.listBookLine(r)
-}
-
-type fakeDecls struct {
-	customsv1.DeclarationServiceClient
-	createList  func(*customsv1.CreateListRequest) (*customsv1.CreateListResponse, error)
-	declareList func(*customsv1.DeclareListRequest) (*customsv1.DeclareListResponse, error)
-	listLists   func(*customsv1.ListListsRequest) (*customsv1.ListListsResponse, error)
-	createSlip  func(*customsv1.CreateSlipRequest) (*customsv1.CreateSlipResponse, error)
-}
-
-func (f *fakeDecls) CreateList(_ context.Context, r *customsv1.CreateListRequest, _ ...grpc.CallOption) (*customsv1.CreateListResponse, error) {
-	return f.createList(r)
-}
-
-func (f *fakeDecls) DeclareList(_ context.Context, r *customsv1.DeclareListRequest, _ ...grpc.CallOption) (*customsv1.DeclareListResponse, error) {
-	return f.declareList(r)
-}
-
-func (f *fakeDecls) ListLists(_ context.Context, r *customsv1.ListListsRequest, _ ...grpc.CallOption) (*customsv1.ListListsResponse, error) {
-	return f.listLists(r)
-}
-
-func (f *fakeDecls) CreateSlip(_ context.Context, r *customsv1.CreateSlipRequest, _ ...grpc.CallOption) (*customsv1.CreateSlipResponse, error) {
-	return f.createSlip(r)
-}
-
-type fakeGate struct {
-	customsv1.GateServiceClient
-	createPass func(*customsv1.CreatePassRequest) (*customsv1.CreatePassResponse, error)
-	event      func(*customsv1.RecordGateEventRequest) (*customsv1.RecordGateEventResponse, error)
-}
-
-func (f *fakeGate) CreatePass(_ context.Context, r *customsv1.CreatePassRequest, _ ...grpc.CallOption) (*customsv1.CreatePassResponse, error) {
-	return f.createPass(r)
-}
-
-func (f *fakeGate) RecordGateEvent(_ context.Context, r *customsv1.RecordGateEventRequest, _ ...grpc.CallOption) (*customsv1.RecordGateEventResponse, error) {
-	return f.event(r)
-}
-
-// customsHarness is the harness with the customs fakes wired in.
-type customsHarness struct {
-	*harness
-	books *fakeBooks
-	decls *fakeDecls
-	gate  *fakeGate
-}
-
-func newCustomsHarness(t *testing.T) *customsHarness {
-	return &customsHarness{harness: newHarness(t), books: &fakeBooks{}, decls: &fakeDecls{}, gate: &fakeGate{}}
-}
-
-func (h *customsHarness) run(args ...string) int {
-	h.t.Helper()
-	h.stdout.Reset()
-	h.stderr.Reset()
-	a := newApp(&h.stdout, &h.stderr)
-	a.stdin = strings.NewReader(h.stdin)
-	a.getenv = func(k string) string { return h.env[k] }
-	a.dial = func(cfg conn.Config) (*clients, error) {
-		if h.nodial {
-			h.t.Errorf("zonectl %s dialed the server", strings.Join(args, " "))
-		}
-		h.dialed = &cfg
-		return &clients{ledger: h.ledger, admin: h.admin, books: h.books, decls: h.decls, gate: h.gate}, nil
-	}
-	h.lastRun = a.execute(h.t.Context(), args)
-	return h.lastRun
-}
-
-// refusal is a server error with ErrorInfo reason and field.
-func refusal(c codes.Code, reason, field, msg string) error {
-	st, _ := status.New(c, msg).WithDetails(&errdetails.ErrorInfo{Reason: reason, Domain: "zoneledger", Metadata: map[string]string{"field": field}})
-	return st.Err()
-}
-
 func TestCustomsCommandsLiveUnderCustoms(t *testing.T) {
-	h := newCustomsHarness(t)
+	h := newHarness(t)
 	h.run("--help")
 	h.expect(exitOK)
 	if !strings.Contains(h.stdout.String(), "customs ") || !strings.Contains(h.stdout.String(), "books ") {
@@ -191,20 +65,11 @@ func TestCustomsUsageErrorsExit2WithoutDialing(t *testing.T) {
 		{"customs", "pass", "receipts"},
 		{"customs", "pass", "receipts", filepath.Join(t.TempDir(), "missing.xml")},
 	}
-	for _, args := range cases {
-		h := newCustomsHarness(t)
-		h.nodial = true
-		if code := h.run(args...); code != exitUsage {
-			t.Errorf("zonectl %s: exit %d, want 2; stderr: %s", strings.Join(args, " "), code, h.stderr.String())
-		}
-		if !strings.HasPrefix(h.stderr.String(), "error: ") {
-			t.Errorf("zonectl %s: stderr %q", strings.Join(args, " "), h.stderr.String())
-		}
-	}
+	expectUsage(t, cases)
 }
 
 func TestBookLinesAddNamesRowAndColumnOfMalformedCell(t *testing.T) {
-	h := newCustomsHarness(t)
+	h := newHarness(t)
 	h.nodial = true
 	file := writeFile(t, "lines.csv", "seq,hs_code,name,declared_unit,scale,legal_unit,legal_factor\n"+
 		"1,8471300000,Notebook,001,0,001,1\n2,3901100000,PE,035,3,035,0.5e1\n")
@@ -222,9 +87,9 @@ func TestBookLinesAddChunksOf1000AndBlamesTheRow(t *testing.T) {
 		fmt.Fprintf(&b, "%d,3901100000,Polyethylene %d,,035,3,035,1,070,0.001,MATERIAL\n", i, i)
 	}
 	file := writeFile(t, "lines.csv", b.String())
-	h := newCustomsHarness(t)
+	h := newHarness(t)
 	var sizes []int
-	h.books.addLines = func(r *customsv1.AddBookLinesRequest) (*customsv1.AddBookLinesResponse, error) {
+	h.calls[customsv1.BookService_AddBookLines_FullMethodName] = func(r *customsv1.AddBookLinesRequest) (*customsv1.AddBookLinesResponse, error) {
 		sizes = append(sizes, len(r.GetLines()))
 		if r.GetBookNo() != "H1" || r.GetLines()[0].GetSecond().GetFactor() != "0.001" {
 			t.Errorf("request: book %q, first line %v", r.GetBookNo(), r.GetLines()[0])
@@ -249,7 +114,7 @@ func TestBookLinesAddChunksOf1000AndBlamesTheRow(t *testing.T) {
 }
 
 func TestBookLinesAddDryRunNeedsNoServer(t *testing.T) {
-	h := newCustomsHarness(t)
+	h := newHarness(t)
 	h.env = map[string]string{}
 	h.nodial = true
 	file := writeFile(t, "lines.json", `{"seq": 1, "hs_code": "8471300000", "name": "Notebook", "declared_unit": "001",
@@ -262,9 +127,9 @@ func TestBookLinesAddDryRunNeedsNoServer(t *testing.T) {
 }
 
 func TestPartsMap(t *testing.T) {
-	h := newCustomsHarness(t)
+	h := newHarness(t)
 	var got map[string]int32
-	h.books.mapParts = func(r *customsv1.MapPartNumbersRequest) (*customsv1.MapPartNumbersResponse, error) {
+	h.calls[customsv1.BookService_MapPartNumbers_FullMethodName] = func(r *customsv1.MapPartNumbersRequest) (*customsv1.MapPartNumbersResponse, error) {
 		got = r.GetParts()
 		return &customsv1.MapPartNumbersResponse{}, nil
 	}
@@ -276,8 +141,8 @@ func TestPartsMap(t *testing.T) {
 }
 
 func TestEnumsFromFlagsAndArguments(t *testing.T) {
-	h := newCustomsHarness(t)
-	h.books.createBook = func(r *customsv1.CreateBookRequest) (*customsv1.CreateBookResponse, error) {
+	h := newHarness(t)
+	h.calls[customsv1.BookService_CreateBook_FullMethodName] = func(r *customsv1.CreateBookRequest) (*customsv1.CreateBookResponse, error) {
 		if r.GetKind() != customsv1.BookKind_BOOK_KIND_LOGISTICS || r.GetWriteOffCycleMonths() != 6 || r.GetCustomsOffice() != "3105" {
 			t.Errorf("request %v", r)
 		}
@@ -288,7 +153,7 @@ func TestEnumsFromFlagsAndArguments(t *testing.T) {
 	if !strings.Contains(h.stdout.String(), "T3105W000293,LOGISTICS,,,,EXECUTING,0,,\n") {
 		t.Errorf("stdout %q", h.stdout.String())
 	}
-	h.books.setWriteOff = func(r *customsv1.SetLastWriteOffDateRequest) (*customsv1.SetLastWriteOffDateResponse, error) {
+	h.calls[customsv1.BookService_SetLastWriteOffDate_FullMethodName] = func(r *customsv1.SetLastWriteOffDateRequest) (*customsv1.SetLastWriteOffDateResponse, error) {
 		return &customsv1.SetLastWriteOffDateResponse{Book: &customsv1.Book{BookNo: r.GetBookNo(), LastWriteOffDate: r.GetDate()}}, nil
 	}
 	h.run("customs", "book", "write-off", "T3105W000293", "2026-06-30", "-o", "csv")
@@ -296,7 +161,7 @@ func TestEnumsFromFlagsAndArguments(t *testing.T) {
 	if !strings.Contains(h.stdout.String(), "last_write_off_date\nT3105W000293,,,,,,0,,2026-06-30\n") {
 		t.Errorf("stdout %q", h.stdout.String())
 	}
-	h.books.setStatus = func(r *customsv1.SetBookStatusRequest) (*customsv1.SetBookStatusResponse, error) {
+	h.calls[customsv1.BookService_SetBookStatus_FullMethodName] = func(r *customsv1.SetBookStatusRequest) (*customsv1.SetBookStatusResponse, error) {
 		if r.GetStatus() != customsv1.BookStatus_BOOK_STATUS_CLOSED {
 			t.Errorf("status %v", r.GetStatus())
 		}
@@ -304,7 +169,7 @@ func TestEnumsFromFlagsAndArguments(t *testing.T) {
 	}
 	h.run("customs", "book", "status", "T3105W000293", "BOOK_STATUS_CLOSED")
 	h.expect(exitOK)
-	h.books.register = func(r *customsv1.RegisterEnterpriseRequest) (*customsv1.RegisterEnterpriseResponse, error) {
+	h.calls[customsv1.BookService_RegisterEnterprise_FullMethodName] = func(r *customsv1.RegisterEnterpriseRequest) (*customsv1.RegisterEnterpriseResponse, error) {
 		if r.GetCreditRating() != customsv1.CreditRating_CREDIT_RATING_ADVANCED {
 			t.Errorf("credit %v", r.GetCreditRating())
 		}
@@ -316,7 +181,7 @@ func TestEnumsFromFlagsAndArguments(t *testing.T) {
 		t.Errorf("stdout %q", h.stdout.String())
 	}
 	var pages []string
-	h.decls.listLists = func(r *customsv1.ListListsRequest) (*customsv1.ListListsResponse, error) {
+	h.calls[customsv1.DeclarationService_ListLists_FullMethodName] = func(r *customsv1.ListListsRequest) (*customsv1.ListListsResponse, error) {
 		pages = append(pages, r.GetPageToken())
 		if r.GetStatus() != customsv1.ListStatus_LIST_STATUS_DECLARED || r.GetBookNo() != "H1" {
 			t.Errorf("filter %v", r)
@@ -346,11 +211,11 @@ func answerList(n *int) func(*customsv1.CreateListRequest) (*customsv1.CreateLis
 }
 
 func TestListCreateFromCSVQuietKeepsDecimalStrings(t *testing.T) {
-	h := newCustomsHarness(t)
+	h := newHarness(t)
 	n := 0
 	var sent []*customsv1.CreateListRequest
 	inner := answerList(&n)
-	h.decls.createList = func(r *customsv1.CreateListRequest) (*customsv1.CreateListResponse, error) {
+	h.calls[customsv1.DeclarationService_CreateList_FullMethodName] = func(r *customsv1.CreateListRequest) (*customsv1.CreateListResponse, error) {
 		sent = append(sent, r)
 		return inner(r)
 	}
@@ -387,10 +252,10 @@ func TestListCreateFromCSVQuietKeepsDecimalStrings(t *testing.T) {
 }
 
 func TestListCreateRefusalNamesTheRowAndStops(t *testing.T) {
-	h := newCustomsHarness(t)
+	h := newHarness(t)
 	n := 0
 	ok := answerList(&n)
-	h.decls.createList = func(r *customsv1.CreateListRequest) (*customsv1.CreateListResponse, error) {
+	h.calls[customsv1.DeclarationService_CreateList_FullMethodName] = func(r *customsv1.CreateListRequest) (*customsv1.CreateListResponse, error) {
 		if r.GetInnerNo() == "IN-2" {
 			return nil, refusal(codes.NotFound, "LINE_NOT_ON_BOOK", "lines[1].book_seq", "lines[1].book_seq: line 9 is not on book H1")
 		}
@@ -417,8 +282,8 @@ func TestListCreateRefusalNamesTheRowAndStops(t *testing.T) {
 }
 
 func TestListDeclareManyStopsAtTheFirstRefusal(t *testing.T) {
-	h := newCustomsHarness(t)
-	h.decls.declareList = func(r *customsv1.DeclareListRequest) (*customsv1.DeclareListResponse, error) {
+	h := newHarness(t)
+	h.calls[customsv1.DeclarationService_DeclareList_FullMethodName] = func(r *customsv1.DeclareListRequest) (*customsv1.DeclareListResponse, error) {
 		if r.GetListNo() == "QD2" {
 			return nil, refusal(codes.FailedPrecondition, "INSUFFICIENT_BONDED_STOCK", "lines[0].quantity", "only 60 of line 1 are available")
 		}
@@ -436,8 +301,8 @@ func TestListDeclareManyStopsAtTheFirstRefusal(t *testing.T) {
 }
 
 func TestStockTableCSVAndJSON(t *testing.T) {
-	h := newCustomsHarness(t)
-	h.books.stock = func(r *customsv1.GetStockReportRequest) (*customsv1.GetStockReportResponse, error) {
+	h := newHarness(t)
+	h.calls[customsv1.BookService_GetStockReport_FullMethodName] = func(r *customsv1.GetStockReportRequest) (*customsv1.GetStockReportResponse, error) {
 		if r.GetBookNo() != "H1" || r.GetAsOf() != "2026-03-31" {
 			t.Errorf("request %v", r)
 		}
@@ -471,8 +336,8 @@ func TestStockTableCSVAndJSON(t *testing.T) {
 }
 
 func TestPassCreateRelatedAndHeldEvent(t *testing.T) {
-	h := newCustomsHarness(t)
-	h.gate.createPass = func(r *customsv1.CreatePassRequest) (*customsv1.CreatePassResponse, error) {
+	h := newHarness(t)
+	h.calls[customsv1.GateService_CreatePass_FullMethodName] = func(r *customsv1.CreatePassRequest) (*customsv1.CreatePassResponse, error) {
 		if strings.Join(r.GetRelatedNos(), ",") != "QD1,QD2" || r.GetGrossWeight() != "3600.0" {
 			t.Errorf("request %v", r)
 		}
@@ -486,7 +351,7 @@ func TestPassCreateRelatedAndHeldEvent(t *testing.T) {
 		t.Errorf("stdout %q", h.stdout.String())
 	}
 
-	h.gate.event = func(r *customsv1.RecordGateEventRequest) (*customsv1.RecordGateEventResponse, error) {
+	h.calls[customsv1.GateService_RecordGateEvent_FullMethodName] = func(r *customsv1.RecordGateEventRequest) (*customsv1.RecordGateEventResponse, error) {
 		if r.GetScaleGross() != "13600.50" || r.GetGate() != 2 || r.GetEventId() != "G-1" || r.GetAt().AsTime().UTC().Format("15:04") != "01:15" {
 			t.Errorf("request %v", r)
 		}
@@ -503,8 +368,8 @@ func TestPassCreateRelatedAndHeldEvent(t *testing.T) {
 }
 
 func TestSlipCreateApplyFromTheCommandLine(t *testing.T) {
-	h := newCustomsHarness(t)
-	h.decls.createSlip = func(r *customsv1.CreateSlipRequest) (*customsv1.CreateSlipResponse, error) {
+	h := newHarness(t)
+	h.calls[customsv1.DeclarationService_CreateSlip_FullMethodName] = func(r *customsv1.CreateSlipRequest) (*customsv1.CreateSlipResponse, error) {
 		if r.GetApplyNo() != "SQA1" || r.GetLines()[0].GetValue() != "1600.00" {
 			t.Errorf("request %v", r)
 		}
@@ -519,8 +384,8 @@ func TestSlipCreateApplyFromTheCommandLine(t *testing.T) {
 }
 
 func TestBookLinesListShowsPartNumbers(t *testing.T) {
-	h := newCustomsHarness(t)
-	h.books.listBookLine = func(*customsv1.ListBookLinesRequest) (*customsv1.ListBookLinesResponse, error) {
+	h := newHarness(t)
+	h.calls[customsv1.BookService_ListBookLines_FullMethodName] = func(*customsv1.ListBookLinesRequest) (*customsv1.ListBookLinesResponse, error) {
 		return &customsv1.ListBookLinesResponse{Lines: []*customsv1.BookLine{{BookNo: "H1", Seq: 2, HsCode: "3901100000", Name: "PE",
 			DeclaredUnit: "035", Scale: 3, Legal: &customsv1.LegalUnit{Unit: "035", Factor: "1"}, Second: &customsv1.LegalUnit{Unit: "070", Factor: "0.001"},
 			Type: customsv1.GoodsType_GOODS_TYPE_MATERIAL, PartNumbers: []string{"PE-1", "PE-2"}}}}, nil
@@ -570,7 +435,7 @@ func TestFilesAreCheckedAgainstTheProtoRulesBeforeSending(t *testing.T) {
 		{[]string{"customs", "list", "create", "--file", listCSV}, []string{`list.csv: row 3, column "currency":`, "at most 8"}},
 		{[]string{"customs", "pass", "create", "--file", pass, "--related", "QD1"}, []string{"lines[0].description:", "at most 512"}},
 	} {
-		h := newCustomsHarness(t)
+		h := newHarness(t)
 		h.nodial = true
 		code := h.run(c.args...)
 		msg := h.stderr.String()

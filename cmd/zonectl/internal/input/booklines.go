@@ -1,7 +1,6 @@
 package input
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"strconv"
@@ -85,86 +84,55 @@ func ParseGoodsType(s string) (customsv1.GoodsType, bool) {
 // or JSON (BookLine objects in protojson form: one, an array or JSON Lines).
 // The whole file is checked; a seq may appear only once.
 func ReadBookLines(r io.Reader, name string, f FileFormat) ([]BookLineRow, error) {
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return nil, &Error{File: name, Msg: err.Error()}
-	}
-	data = stripBOM(data)
-	if f == "" || f == Auto {
-		f = Detect(name, data)
-	}
-	if f == CSVFormat {
-		return parseBookLinesCSV(data, name)
-	}
-	docs, err := jsonDocs[*customsv1.BookLine]{
-		what: "book lines", new: func() *customsv1.BookLine { return &customsv1.BookLine{} }, check: CheckBookLine,
-		key: func(l *customsv1.BookLine) string { return strconv.Itoa(int(l.GetSeq())) }, keyField: "seq",
-	}.parse(data, name)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]BookLineRow, len(docs))
-	for i, d := range docs {
-		out[i] = BookLineRow{Line: d.Req, Row: d.Lines[0]}
-	}
-	return out, nil
+	return readAs(r, name, f, parseBookLinesCSV, func(data []byte, name string) ([]BookLineRow, error) {
+		docs, err := jsonDocs[*customsv1.BookLine]{what: "book lines", check: CheckBookLine, key: "seq"}.parse(data, name)
+		out := make([]BookLineRow, len(docs))
+		for i, d := range docs {
+			out[i] = BookLineRow{Line: d.Req, Row: d.Lines[0]}
+		}
+		return out, err
+	})
 }
 
 func parseBookLinesCSV(data []byte, name string) ([]BookLineRow, error) {
-	t, err := openCSV(bytes.NewReader(data), name, BookLineCSVColumns, RequiredBookLineCSVColumns, false)
-	if err != nil {
-		return nil, err
-	}
-	seen := map[int32]int{}
+	seen := firstRows{}
 	var out []BookLineRow
-	for {
-		rw, err := t.next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		if err := rw.require(RequiredBookLineCSVColumns...); err != nil {
-			return nil, err
-		}
-		seq, err := parseSeq(rw, colSeq, true)
-		if err != nil {
-			return nil, err
-		}
-		if first, dup := seen[seq]; dup {
-			return nil, rw.errorf(colSeq, "line %d already appears on row %d", seq, first)
-		}
-		seen[seq] = rw.line
-		scale, err := strconv.ParseInt(rw.get(colScale), 10, 32)
-		if err != nil || scale < 0 || scale > 5 {
-			return nil, rw.errorf(colScale, "%q is not a scale; write the number of decimal places allowed in quantities, 0 to 5", rw.get(colScale))
-		}
-		gt, ok := ParseGoodsType(rw.get(colType))
-		if !ok {
-			return nil, rw.errorf(colType, "%q is not a goods type; write MATERIAL, FINISHED or EQUIPMENT (empty: MATERIAL)", rw.get(colType))
-		}
-		l := &customsv1.BookLine{Seq: seq, HsCode: rw.get(colHSCode), Name: rw.get(colName), Spec: rw.get(colSpec),
-			DeclaredUnit: rw.get(colDeclaredUnit), Scale: int32(scale), Type: gt,
-			Legal: &customsv1.LegalUnit{Unit: rw.get(colLegalUnit), Factor: rw.get(colLegalFactor)}}
-		if u, f := rw.get(colSecondUnit), rw.get(colSecondFactor); u != "" || f != "" {
-			if u == "" {
-				return nil, rw.errorf(colSecondUnit, "is empty while second_factor is %q; give both or neither", f)
+	err := csvFile{known: BookLineCSVColumns, required: RequiredBookLineCSVColumns, cells: RequiredBookLineCSVColumns, what: "book lines"}.
+		read(data, name, func(_ *CSV, rw *CSVRow) error {
+			seq, err := parseSeq(rw, colSeq, true)
+			if err != nil {
+				return err
 			}
-			if f == "" {
-				return nil, rw.errorf(colSecondFactor, "is empty while second_unit is %q; give both or neither", u)
+			if err := seen.once(rw, colSeq, strconv.Itoa(int(seq)), fmt.Sprintf("line %d", seq), ""); err != nil {
+				return err
 			}
-			l.Second = &customsv1.LegalUnit{Unit: u, Factor: f}
-		}
-		if field, msg := CheckBookLine(l); msg != "" {
-			return nil, rw.errorf(BookLineColumn(field), "%s", msg)
-		}
-		out = append(out, BookLineRow{Line: l, Row: rw.line, CSV: true})
-	}
-	if len(out) == 0 {
-		return nil, &Error{File: name, CSV: true, Msg: "no book lines in the file"}
-	}
-	return out, nil
+			scale, err := rw.scale(colScale)
+			if err != nil {
+				return err
+			}
+			gt, ok := ParseGoodsType(rw.Get(colType))
+			if !ok {
+				return rw.Errorf(colType, "%q is not a goods type; write MATERIAL, FINISHED or EQUIPMENT (empty: MATERIAL)", rw.Get(colType))
+			}
+			l := &customsv1.BookLine{Seq: seq, HsCode: rw.Get(colHSCode), Name: rw.Get(colName), Spec: rw.Get(colSpec),
+				DeclaredUnit: rw.Get(colDeclaredUnit), Scale: scale, Type: gt,
+				Legal: &customsv1.LegalUnit{Unit: rw.Get(colLegalUnit), Factor: rw.Get(colLegalFactor)}}
+			if u, f := rw.Get(colSecondUnit), rw.Get(colSecondFactor); u != "" || f != "" {
+				if u == "" {
+					return rw.Errorf(colSecondUnit, "is empty while second_factor is %q; give both or neither", f)
+				}
+				if f == "" {
+					return rw.Errorf(colSecondFactor, "is empty while second_unit is %q; give both or neither", u)
+				}
+				l.Second = &customsv1.LegalUnit{Unit: u, Factor: f}
+			}
+			if field, msg := CheckBookLine(l); msg != "" {
+				return rw.Errorf(BookLineColumn(field), "%s", msg)
+			}
+			out = append(out, BookLineRow{Line: l, Row: rw.line, CSV: true})
+			return nil
+		})
+	return out, err
 }
 
 // CheckBookLine checks what the protos cannot state of a book line (or
@@ -226,43 +194,27 @@ var PartCSVColumns = []string{colPartNumber, colSeq}
 // ReadPartsCSV reads part number mappings: header part_number,seq, then one
 // part per row. A part may appear only once in the file.
 func ReadPartsCSV(r io.Reader, name string) ([]PartRow, error) {
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return nil, &Error{File: name, Msg: err.Error()}
-	}
-	t, err := openCSV(bytes.NewReader(stripBOM(data)), name, PartCSVColumns, PartCSVColumns, false)
+	data, err := readFile(r, name)
 	if err != nil {
 		return nil, err
 	}
-	seen := map[string]int{}
+	seen := firstRows{}
 	var out []PartRow
-	for {
-		rw, err := t.next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		if err := rw.require(PartCSVColumns...); err != nil {
-			return nil, err
-		}
-		part := rw.get(colPartNumber)
-		if m := checkText(part, true, 64); m != "" {
-			return nil, rw.errorf(colPartNumber, "%s", m)
-		}
-		if first, dup := seen[part]; dup {
-			return nil, rw.errorf(colPartNumber, "part %q already appears on row %d; a part maps onto one book line", part, first)
-		}
-		seen[part] = rw.line
-		seq, err := parseSeq(rw, colSeq, true)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, PartRow{Part: part, Seq: seq, Row: rw.line})
-	}
-	if len(out) == 0 {
-		return nil, &Error{File: name, CSV: true, Msg: "no part numbers in the file"}
-	}
-	return out, nil
+	err = csvFile{known: PartCSVColumns, required: PartCSVColumns, cells: PartCSVColumns, what: "part numbers"}.
+		read(data, name, func(_ *CSV, rw *CSVRow) error {
+			part := rw.Get(colPartNumber)
+			if m := checkText(part, true, 64); m != "" {
+				return rw.Errorf(colPartNumber, "%s", m)
+			}
+			if err := seen.once(rw, colPartNumber, part, fmt.Sprintf("part %q", part), "; a part maps onto one book line"); err != nil {
+				return err
+			}
+			seq, err := parseSeq(rw, colSeq, true)
+			if err != nil {
+				return err
+			}
+			out = append(out, PartRow{Part: part, Seq: seq, Row: rw.line})
+			return nil
+		})
+	return out, err
 }

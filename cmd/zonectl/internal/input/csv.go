@@ -1,15 +1,18 @@
 package input
 
 import (
+	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 )
 
-// csvTable is a CSV file read with a checked header.
-type csvTable struct {
+// CSV is a CSV file read with a checked header: OpenCSV, then Next until
+// io.EOF.
+type CSV struct {
 	name string
 	cols map[string]int
 	// order are the header's columns as matched, in the file's order.
@@ -23,7 +26,7 @@ type csvTable struct {
 // openCSV reads the header, refusing unknown, duplicate and missing columns.
 // Column names are matched case-insensitively. A column named "attr:KEY" is
 // accepted when allowAttrs is set.
-func openCSV(r io.Reader, name string, known, required []string, allowAttrs bool) (*csvTable, error) {
+func openCSV(r io.Reader, name string, known, required []string, allowAttrs bool) (*CSV, error) {
 	cr := csv.NewReader(r)
 	cr.TrimLeadingSpace = true
 	header, err := cr.Read()
@@ -34,7 +37,7 @@ func openCSV(r io.Reader, name string, known, required []string, allowAttrs bool
 		return nil, csvSyntax(name, err)
 	}
 	cr.FieldsPerRecord = len(header)
-	t := &csvTable{name: name, cols: map[string]int{}, r: cr}
+	t := &CSV{name: name, cols: map[string]int{}, r: cr}
 	isKnown := map[string]bool{}
 	for _, k := range known {
 		isKnown[k] = true
@@ -74,15 +77,16 @@ func openCSV(r io.Reader, name string, known, required []string, allowAttrs bool
 	return t, nil
 }
 
-// row is one data row.
-type row struct {
-	t     *csvTable
+// CSVRow is one data row of a CSV, its cells trimmed.
+type CSVRow struct {
+	t     *CSV
 	cells []string
 	line  int
 }
 
-// next returns the next row that is not entirely blank, or io.EOF.
-func (t *csvTable) next() (*row, error) {
+// Next returns the next row that is not entirely blank (every row with
+// keepBlank), or io.EOF after the last.
+func (t *CSV) Next() (*CSVRow, error) {
 	for {
 		rec, err := t.r.Read()
 		if err != nil {
@@ -100,13 +104,13 @@ func (t *csvTable) next() (*row, error) {
 			}
 		}
 		if !blank || t.keepBlank {
-			return &row{t: t, cells: rec, line: line}, nil
+			return &CSVRow{t: t, cells: rec, line: line}, nil
 		}
 	}
 }
 
-// get returns the cell of a column, "" if the column is absent.
-func (r *row) get(col string) string {
+// Get returns the cell of a column, "" if the header lacks it.
+func (r *CSVRow) Get(col string) string {
 	i, ok := r.t.cols[col]
 	if !ok {
 		return ""
@@ -114,17 +118,112 @@ func (r *row) get(col string) string {
 	return r.cells[i]
 }
 
-func (r *row) errorf(col, format string, args ...any) error {
+// Errorf is an error about the row's cell in col ("" for the whole row).
+func (r *CSVRow) Errorf(col, format string, args ...any) error {
 	return &Error{File: r.t.name, CSV: true, Line: r.line, Column: col, Msg: fmt.Sprintf(format, args...)}
 }
 
-func (r *row) require(cols ...string) error {
+func (r *CSVRow) require(cols ...string) error {
 	for _, c := range cols {
-		if r.get(c) == "" {
-			return r.errorf(c, "is empty; it is required")
+		if r.Get(c) == "" {
+			return r.Errorf(c, "is empty; it is required")
 		}
 	}
 	return nil
+}
+
+// csvFile is how to read one kind of CSV file: the header's columns, the
+// cells every row fills, and the plural noun of what the rows are.
+type csvFile struct {
+	known, required []string // every column; columns the header must name
+	cells           []string // cells every row must fill
+	attrs           bool     // accept "attr:KEY" columns
+	keepBlank       bool     // hand blank rows to the reader too
+	what            string   // "items": a file without rows is refused; "": it is not
+}
+
+// read opens the CSV file in data and calls each with every row (blank rows
+// skipped unless keepBlank), after checking that the row fills s.cells; it
+// stops at the first error.
+func (s csvFile) read(data []byte, name string, each func(t *CSV, rw *CSVRow) error) error {
+	t, err := openCSV(bytes.NewReader(stripBOM(data)), name, s.known, s.required, s.attrs)
+	if err != nil {
+		return err
+	}
+	t.keepBlank = s.keepBlank
+	n := 0
+	for ; ; n++ {
+		rw, err := t.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		if err := rw.require(s.cells...); err != nil {
+			return err
+		}
+		if err := each(t, rw); err != nil {
+			return err
+		}
+	}
+	if n == 0 && s.what != "" {
+		return &Error{File: name, CSV: true, Msg: "no " + s.what + " in the file"}
+	}
+	return nil
+}
+
+// firstRows remembers the row each key of a file first appeared on.
+type firstRows map[string]int
+
+// once refuses a key seen on an earlier row, in col: "<what> already
+// appears on row N<more>".
+func (f firstRows) once(rw *CSVRow, col, key, what, more string) error {
+	if first, dup := f[key]; dup {
+		return rw.Errorf(col, "%s already appears on row %d%s", what, first, more)
+	}
+	f[key] = rw.line
+	return nil
+}
+
+// groups gathers the rows that share a key column into one document (a
+// journal, a list): the rows of a key must agree on the head columns.
+type groups struct {
+	key  string   // the key column: "inner_no"
+	one  string   // the document, singular: "list"
+	head []string // the columns the rows of a key agree on
+	// first are the first row of each key.
+	first map[string]*CSVRow
+}
+
+// join reports whether rw starts a new document, or why it disagrees with
+// the first row of its key.
+func (g *groups) join(rw *CSVRow) (bool, error) {
+	k := rw.Get(g.key)
+	f, seen := g.first[k]
+	if !seen {
+		if g.first == nil {
+			g.first = map[string]*CSVRow{}
+		}
+		g.first[k] = rw
+		return true, nil
+	}
+	for _, c := range g.head {
+		if a, b := f.Get(c), rw.Get(c); a != b {
+			return false, rw.Errorf(c, "%q differs from %q on row %d; rows with the same %s %q are one %s and must agree on %s",
+				b, a, f.line, g.key, k, g.one, strings.Join(g.head, ", "))
+		}
+	}
+	return false, nil
+}
+
+// scale reads a scale cell: the decimal places allowed in quantities, 0 to 5.
+func (r *CSVRow) scale(col string) (int32, error) {
+	n, err := strconv.ParseUint(r.Get(col), 10, 32)
+	if err != nil || n > 5 {
+		return 0, r.Errorf(col, "%q is not a scale; write the number of decimal places allowed in quantities, 0 to 5", r.Get(col))
+	}
+	return int32(n), nil
 }
 
 func csvSyntax(name string, err error) error {
@@ -139,49 +238,21 @@ func csvSyntax(name string, err error) error {
 	return &Error{File: name, Msg: err.Error()}
 }
 
-// CSV is a CSV file read with a checked header, for the readers of other
-// packages: OpenCSV, then Next until io.EOF.
-type CSV struct{ t *csvTable }
-
 // OpenCSV reads the header, refusing unknown, duplicate and missing
 // (required) columns; names match case-insensitively. Errors are *Error
-// values naming the file and the row.
+// values naming the file and the row. Then call Next until io.EOF.
 func OpenCSV(r io.Reader, name string, known, required []string) (*CSV, error) {
-	t, err := openCSV(r, name, known, required, false)
-	if err != nil {
-		return nil, err
-	}
-	return &CSV{t: t}, nil
+	return openCSV(r, name, known, required, false)
 }
 
 // Has reports whether the header names col.
-func (c *CSV) Has(col string) bool {
-	_, ok := c.t.cols[col]
+func (t *CSV) Has(col string) bool {
+	_, ok := t.cols[col]
 	return ok
 }
 
 // Columns are the header's columns, lower-cased, in the file's order.
-func (c *CSV) Columns() []string { return c.t.order }
-
-// Next returns the next row (cells trimmed), or io.EOF after the last.
-func (c *CSV) Next() (CSVRow, error) {
-	r, err := c.t.next()
-	if err != nil {
-		return CSVRow{}, err
-	}
-	return CSVRow{r: r}, nil
-}
-
-// CSVRow is one data row of a CSV.
-type CSVRow struct{ r *row }
-
-// Get returns the cell of a column, "" if the header lacks it.
-func (r CSVRow) Get(col string) string { return r.r.get(col) }
+func (t *CSV) Columns() []string { return t.order }
 
 // Line is the row's line in the file.
-func (r CSVRow) Line() int { return r.r.line }
-
-// Errorf is an error about the row's cell in col ("" for the whole row).
-func (r CSVRow) Errorf(col, format string, args ...any) error {
-	return r.r.errorf(col, format, args...)
-}
+func (r *CSVRow) Line() int { return r.line }

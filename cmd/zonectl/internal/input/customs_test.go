@@ -74,6 +74,8 @@ func TestBookLinesCSVErrors(t *testing.T) {
 		{"hs code", linesHeader + ok + "2,84713000,X,,001,0,001,1,,,\n", 3, "hs_code", []string{`row 3, column "hs_code"`, "10-digit"}},
 		{"declared unit", linesHeader + strings.Replace(ok, ",001,0,", ",KGM,0,", 1), 2, "declared_unit", []string{"3-digit"}},
 		{"scale", linesHeader + strings.Replace(ok, ",001,0,", ",001,6,", 1), 2, "scale", []string{"0 to 5"}},
+		// A scale is written as the item CSV writes it: digits, no sign.
+		{"signed scale", linesHeader + strings.Replace(ok, ",001,0,", ",001,+3,", 1), 2, "scale", []string{`"+3" is not a scale`}},
 		{"factor exponent", linesHeader + strings.Replace(ok, ",001,1,", ",001,1e3,", 1), 2, "legal_factor", []string{`"1e3" is not a decimal`}},
 		{"factor zero", linesHeader + strings.Replace(ok, ",001,1,", ",001,0.0,", 1), 2, "legal_factor", []string{"greater than zero"}},
 		{"factor places", linesHeader + strings.Replace(ok, ",001,1,", ",001,0.0000000001,", 1), 2, "legal_factor", []string{"9 decimal places"}},

@@ -3,7 +3,6 @@ package input
 import (
 	"fmt"
 	"io"
-	"regexp"
 	"strings"
 
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
@@ -18,8 +17,6 @@ import (
 
 // maxElements is the most lines (consumed, produced) a document may have.
 const maxElements = 1000
-
-var fourDigits = regexp.MustCompile(`^[0-9]{4}$`)
 
 // Verification list CSV columns.
 const (
@@ -70,9 +67,9 @@ func splitNos(s string) []string {
 }
 
 // anyCell reports whether the row has a value in one of cols.
-func anyCell(rw *row, cols []string) bool {
+func anyCell(rw *CSVRow, cols []string) bool {
 	for _, c := range cols {
-		if rw.get(c) != "" {
+		if rw.Get(c) != "" {
 			return true
 		}
 	}
@@ -82,16 +79,16 @@ func anyCell(rw *row, cols []string) bool {
 var listCSV = csvDocs[*customsv1.CreateListRequest]{
 	what: "lists", one: "list", known: ListCSVColumns, required: RequiredListCSVColumns, key: colInnerNo,
 	head: listHeadColumns[1:],
-	start: func(rw *row) (*customsv1.CreateListRequest, error) {
+	start: func(rw *CSVRow) (*customsv1.CreateListRequest, error) {
 		return &customsv1.CreateListRequest{
-			InnerNo: rw.get(colInnerNo), BookNo: rw.get(colBookNo), ListType: rw.get(colListType), Io: rw.get(colIO),
-			TradeMode: rw.get(colTradeMode), DeclareFlag: rw.get(colDeclareFlag), DeclarationKind: rw.get(colDeclarationKind),
-			DeclarationNo: rw.get(colDeclarationNo), TransferType: rw.get(colTransferType), RelatedListNo: rw.get(colRelatedListNo),
-			RelatedBookNo: rw.get(colRelatedBookNo), ApplyNo: rw.get(colApplyNo), EntryPassNos: splitNos(rw.get(colEntryPassNos)),
-			SlipNos: splitNos(rw.get(colSlipNos)), Country: rw.get(colListCountry), ExchangeRate: rw.get(colExchangeRate),
+			InnerNo: rw.Get(colInnerNo), BookNo: rw.Get(colBookNo), ListType: rw.Get(colListType), Io: rw.Get(colIO),
+			TradeMode: rw.Get(colTradeMode), DeclareFlag: rw.Get(colDeclareFlag), DeclarationKind: rw.Get(colDeclarationKind),
+			DeclarationNo: rw.Get(colDeclarationNo), TransferType: rw.Get(colTransferType), RelatedListNo: rw.Get(colRelatedListNo),
+			RelatedBookNo: rw.Get(colRelatedBookNo), ApplyNo: rw.Get(colApplyNo), EntryPassNos: splitNos(rw.Get(colEntryPassNos)),
+			SlipNos: splitNos(rw.Get(colSlipNos)), Country: rw.Get(colListCountry), ExchangeRate: rw.Get(colExchangeRate),
 		}, nil
 	},
-	add: func(req *customsv1.CreateListRequest, rw *row) (string, error) {
+	add: func(req *customsv1.CreateListRequest, rw *CSVRow) (string, error) {
 		if !anyCell(rw, listLineColumns) {
 			return "", nil // a list without lines (a collective list declares its slips)
 		}
@@ -99,20 +96,17 @@ var listCSV = csvDocs[*customsv1.CreateListRequest]{
 		if err != nil {
 			return "", err
 		}
-		req.Lines = append(req.Lines, &customsv1.ListLine{BookSeq: seq, PartNumber: rw.get(colPartNumber),
-			Quantity: rw.get(colQuantity), Unit: rw.get(colUnit), UnitPrice: rw.get(colUnitPrice), Total: rw.get(colTotal),
-			Currency: rw.get(colCurrency), Country: rw.get(colCountry), GrossWeight: rw.get(colGrossWeight),
-			NetWeight: rw.get(colNetWeight), Lot: rw.get(colLot)})
+		req.Lines = append(req.Lines, &customsv1.ListLine{BookSeq: seq, PartNumber: rw.Get(colPartNumber),
+			Quantity: rw.Get(colQuantity), Unit: rw.Get(colUnit), UnitPrice: rw.Get(colUnitPrice), Total: rw.Get(colTotal),
+			Currency: rw.Get(colCurrency), Country: rw.Get(colCountry), GrossWeight: rw.Get(colGrossWeight),
+			NetWeight: rw.Get(colNetWeight), Lot: rw.Get(colLot)})
 		return "lines", nil
 	},
 	check:   CheckList,
 	columns: map[string]string{"country": colListCountry, "lines": colQuantity},
 }
 
-var listJSON = jsonDocs[*customsv1.CreateListRequest]{
-	what: "lists", new: func() *customsv1.CreateListRequest { return &customsv1.CreateListRequest{} }, check: CheckList,
-	key: func(r *customsv1.CreateListRequest) string { return r.GetInnerNo() }, keyField: "inner_no",
-}
+var listJSON = jsonDocs[*customsv1.CreateListRequest]{what: "lists", check: CheckList, key: "inner_no"}
 
 // ReadLists reads verification lists: CreateListRequest objects in protojson
 // form (one, an array or JSON Lines), or the CSV form (ListCSVColumns; rows
@@ -167,10 +161,7 @@ func checkTradeModeRequired(s string) string {
 	if s == "" {
 		return `is required: the 4-digit 监管方式, e.g. "5034"`
 	}
-	if !fourDigits.MatchString(s) {
-		return fmt.Sprintf("trade mode %q is not a 4-digit code such as \"5034\"", s)
-	}
-	return ""
+	return checkTradeMode(s)
 }
 
 func checkOneOf(s string, allowed ...string) string {
@@ -195,10 +186,7 @@ func quoteAll(ss []string) []string {
 
 // Passes: JSON only.
 
-var passJSON = jsonDocs[*customsv1.CreatePassRequest]{
-	what: "passes", new: func() *customsv1.CreatePassRequest { return &customsv1.CreatePassRequest{} }, check: CheckPass,
-	key: func(r *customsv1.CreatePassRequest) string { return r.GetInnerNo() }, keyField: "inner_no",
-}
+var passJSON = jsonDocs[*customsv1.CreatePassRequest]{what: "passes", check: CheckPass, key: "inner_no"}
 
 // ReadPasses reads gate passes: CreatePassRequest objects in protojson form
 // (one, an array or JSON Lines).
@@ -245,25 +233,22 @@ var (
 
 var slipCSV = csvDocs[*customsv1.CreateSlipRequest]{
 	what: "slips", one: "slip", known: SlipCSVColumns, required: RequiredSlipCSVColumns, key: colInnerNo, head: slipHeadColumns[1:],
-	start: func(rw *row) (*customsv1.CreateSlipRequest, error) {
-		return &customsv1.CreateSlipRequest{InnerNo: rw.get(colInnerNo), BookNo: rw.get(colBookNo), ApplyNo: rw.get(colApplyNo), Io: rw.get(colIO)}, nil
+	start: func(rw *CSVRow) (*customsv1.CreateSlipRequest, error) {
+		return &customsv1.CreateSlipRequest{InnerNo: rw.Get(colInnerNo), BookNo: rw.Get(colBookNo), ApplyNo: rw.Get(colApplyNo), Io: rw.Get(colIO)}, nil
 	},
-	add: func(req *customsv1.CreateSlipRequest, rw *row) (string, error) {
+	add: func(req *customsv1.CreateSlipRequest, rw *CSVRow) (string, error) {
 		seq, err := parseSeq(rw, colBookSeq, true)
 		if err != nil {
 			return "", err
 		}
-		req.Lines = append(req.Lines, &customsv1.SlipLine{BookSeq: seq, Quantity: rw.get(colQuantity), Unit: rw.get(colUnit),
-			Value: rw.get(colValue), GrossWeight: rw.get(colGrossWeight), NetWeight: rw.get(colNetWeight)})
+		req.Lines = append(req.Lines, &customsv1.SlipLine{BookSeq: seq, Quantity: rw.Get(colQuantity), Unit: rw.Get(colUnit),
+			Value: rw.Get(colValue), GrossWeight: rw.Get(colGrossWeight), NetWeight: rw.Get(colNetWeight)})
 		return "lines", nil
 	},
 	check: CheckSlip, later: []string{"apply_no"},
 }
 
-var slipJSON = jsonDocs[*customsv1.CreateSlipRequest]{
-	what: "slips", new: func() *customsv1.CreateSlipRequest { return &customsv1.CreateSlipRequest{} }, check: CheckSlip, later: []string{"apply_no"},
-	key: func(r *customsv1.CreateSlipRequest) string { return r.GetInnerNo() }, keyField: "inner_no",
-}
+var slipJSON = jsonDocs[*customsv1.CreateSlipRequest]{what: "slips", check: CheckSlip, later: []string{"apply_no"}, key: "inner_no"}
 
 // ReadSlips reads in/out slips: CreateSlipRequest objects in protojson form
 // (one, an array or JSON Lines), or the CSV form (SlipCSVColumns). apply_no
@@ -304,11 +289,11 @@ var (
 var consumptionCSV = csvDocs[*customsv1.ReportConsumptionRequest]{
 	what: "consumption reports", one: "consumption report", known: ConsumptionCSVColumns, required: RequiredConsumptionCSVColumns, key: colInnerNo,
 	head: consumptionHeadColumns[1:],
-	start: func(rw *row) (*customsv1.ReportConsumptionRequest, error) {
-		return &customsv1.ReportConsumptionRequest{InnerNo: rw.get(colInnerNo), BookNo: rw.get(colBookNo),
-			Purpose: rw.get(colPurpose), Date: rw.get(colReportDate)}, nil
+	start: func(rw *CSVRow) (*customsv1.ReportConsumptionRequest, error) {
+		return &customsv1.ReportConsumptionRequest{InnerNo: rw.Get(colInnerNo), BookNo: rw.Get(colBookNo),
+			Purpose: rw.Get(colPurpose), Date: rw.Get(colReportDate)}, nil
 	},
-	add: func(req *customsv1.ReportConsumptionRequest, rw *row) (string, error) {
+	add: func(req *customsv1.ReportConsumptionRequest, rw *CSVRow) (string, error) {
 		if err := rw.require(colKind); err != nil {
 			return "", err
 		}
@@ -316,32 +301,29 @@ var consumptionCSV = csvDocs[*customsv1.ReportConsumptionRequest]{
 		if err != nil {
 			return "", err
 		}
-		switch strings.ToLower(rw.get(colKind)) {
+		switch strings.ToLower(rw.Get(colKind)) {
 		case "consumed":
-			if rw.get(colValue) != "" {
-				return "", rw.errorf(colValue, "is for produced goods only; leave it empty on a consumed row")
+			if rw.Get(colValue) != "" {
+				return "", rw.Errorf(colValue, "is for produced goods only; leave it empty on a consumed row")
 			}
-			req.Consumed = append(req.Consumed, &customsv1.ConsumedLine{BookSeq: seq, Quantity: rw.get(colQuantity),
-				Unit: rw.get(colUnit), Lot: rw.get(colLot)})
+			req.Consumed = append(req.Consumed, &customsv1.ConsumedLine{BookSeq: seq, Quantity: rw.Get(colQuantity),
+				Unit: rw.Get(colUnit), Lot: rw.Get(colLot)})
 			return "consumed", nil
 		case "produced":
-			if rw.get(colLot) != "" {
-				return "", rw.errorf(colLot, "is for consumed goods only; produced goods form new lots")
+			if rw.Get(colLot) != "" {
+				return "", rw.Errorf(colLot, "is for consumed goods only; produced goods form new lots")
 			}
-			req.Produced = append(req.Produced, &customsv1.ProducedLine{BookSeq: seq, Quantity: rw.get(colQuantity),
-				Unit: rw.get(colUnit), Value: rw.get(colValue)})
+			req.Produced = append(req.Produced, &customsv1.ProducedLine{BookSeq: seq, Quantity: rw.Get(colQuantity),
+				Unit: rw.Get(colUnit), Value: rw.Get(colValue)})
 			return "produced", nil
 		}
-		return "", rw.errorf(colKind, "%q is not a kind; write consumed or produced", rw.get(colKind))
+		return "", rw.Errorf(colKind, "%q is not a kind; write consumed or produced", rw.Get(colKind))
 	},
 	check:   CheckConsumption,
 	columns: map[string]string{"consumed": colKind},
 }
 
-var consumptionJSON = jsonDocs[*customsv1.ReportConsumptionRequest]{
-	what: "consumption reports", new: func() *customsv1.ReportConsumptionRequest { return &customsv1.ReportConsumptionRequest{} },
-	check: CheckConsumption, key: func(r *customsv1.ReportConsumptionRequest) string { return r.GetInnerNo() }, keyField: "inner_no",
-}
+var consumptionJSON = jsonDocs[*customsv1.ReportConsumptionRequest]{what: "consumption reports", check: CheckConsumption, key: "inner_no"}
 
 // ReadConsumption reads consumption reports: ReportConsumptionRequest objects
 // in protojson form (one, an array or JSON Lines), or the CSV form
@@ -354,7 +336,7 @@ func ReadConsumption(r io.Reader, name string, f FileFormat) ([]Doc[*customsv1.R
 // report (calendar dates, quantities above zero, output-only lots);
 // Validate checks the rest.
 func CheckConsumption(r *customsv1.ReportConsumptionRequest) (field, msg string) {
-	if m := checkOptDate(r.GetDate()); m != "" {
+	if m := checkDate(r.GetDate()); m != "" {
 		return "date", m
 	}
 	if n := len(r.GetConsumed()); n == 0 {
@@ -386,24 +368,21 @@ var DisplayCSVColumns = []string{colInnerNo, colApplyNo, colReportDate, colBookS
 var displayCSV = csvDocs[*customsv1.MoveDisplayRequest]{
 	what: "display movements", one: "movement", known: DisplayCSVColumns, required: []string{colInnerNo, colBookSeq, colQuantity},
 	key: colInnerNo, head: []string{colApplyNo, colReportDate},
-	start: func(rw *row) (*customsv1.MoveDisplayRequest, error) {
-		return &customsv1.MoveDisplayRequest{InnerNo: rw.get(colInnerNo), ApplyNo: rw.get(colApplyNo), Date: rw.get(colReportDate)}, nil
+	start: func(rw *CSVRow) (*customsv1.MoveDisplayRequest, error) {
+		return &customsv1.MoveDisplayRequest{InnerNo: rw.Get(colInnerNo), ApplyNo: rw.Get(colApplyNo), Date: rw.Get(colReportDate)}, nil
 	},
-	add: func(req *customsv1.MoveDisplayRequest, rw *row) (string, error) {
+	add: func(req *customsv1.MoveDisplayRequest, rw *CSVRow) (string, error) {
 		seq, err := parseSeq(rw, colBookSeq, true)
 		if err != nil {
 			return "", err
 		}
-		req.Lines = append(req.Lines, &customsv1.DisplayLine{BookSeq: seq, Quantity: rw.get(colQuantity), Value: rw.get(colValue)})
+		req.Lines = append(req.Lines, &customsv1.DisplayLine{BookSeq: seq, Quantity: rw.Get(colQuantity), Value: rw.Get(colValue)})
 		return "lines", nil
 	},
 	later: []string{"apply_no", "kind"}, keepBlank: true,
 }
 
-var displayJSON = jsonDocs[*customsv1.MoveDisplayRequest]{
-	what: "display movements", new: func() *customsv1.MoveDisplayRequest { return &customsv1.MoveDisplayRequest{} },
-	later: []string{"apply_no", "kind"},
-}
+var displayJSON = jsonDocs[*customsv1.MoveDisplayRequest]{what: "display movements", later: []string{"apply_no", "kind"}}
 
 // ReadDisplayMoves reads display movements: MoveDisplayRequest objects in
 // protojson form (one, an array or JSON Lines; kind and apply_no may be left

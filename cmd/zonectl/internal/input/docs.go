@@ -1,7 +1,6 @@
 package input
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -12,6 +11,7 @@ import (
 
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
 )
 
 // This file holds what the customs document files (verification lists,
@@ -103,15 +103,15 @@ func check[T proto.Message](c checkFunc[T], req T, later []string) (field, msg s
 // jsonDocs is how to read one kind of request from JSON.
 type jsonDocs[T proto.Message] struct {
 	what  string // plural noun for messages: "lists"
-	new   func() T
 	check checkFunc[T]
-	// key returns the document's idempotency key (inner_no, seq), used to
-	// refuse a file that names the same document twice; nil: no check.
-	key func(T) string
-	// keyField is the field key reads, for the error.
-	keyField string
+	// key is the field naming the document (inner_no, seq), used to refuse
+	// a file that names the same document twice; "": no check.
+	key string
 	// later are fields the command line may still fill.
 	later []string
+	// numbered names the object's place in the file in errors ("line 7,
+	// journal 7").
+	numbered bool
 }
 
 // parse reads one object in protojson form (proto or JSON field names), an
@@ -119,25 +119,37 @@ type jsonDocs[T proto.Message] struct {
 // field is not silently dropped; decimals must be JSON strings (protojson
 // refuses a number for a string field).
 func (s jsonDocs[T]) parse(data []byte, name string) ([]Doc[T], error) {
-	msgName := string(s.new().ProtoReflect().Descriptor().Name())
+	var zero T
+	typ := zero.ProtoReflect().Type()
+	msgName := string(typ.Descriptor().Name())
+	key := typ.Descriptor().Fields().ByName(protoreflect.Name(s.key))
+	if s.key != "" && key == nil {
+		panic(fmt.Sprintf("input: %s has no field %q", msgName, s.key))
+	}
 	var out []Doc[T]
 	seen := map[string]int{}
 	err := JSONObjects(data, name, s.what, func(raw json.RawMessage, line int) error {
-		if !IsObject(raw) {
-			return &Error{File: name, Line: line, Msg: "expected a JSON object (a " + msgName + ")"}
+		fail := func(field, msg string) error {
+			e := &Error{File: name, Line: line, Field: field, Msg: msg}
+			if s.numbered {
+				e.Journal = len(out) + 1
+			}
+			return e
 		}
-		req := s.new()
+		if !IsObject(raw) {
+			return fail("", "expected a JSON object (a "+msgName+")")
+		}
+		req := typ.New().Interface().(T)
 		if err := protojson.Unmarshal(raw, req); err != nil {
-			return &Error{File: name, Line: line, Msg: ProtojsonMessage(err)}
+			return fail("", ProtojsonMessage(err))
 		}
 		if field, msg := check(s.check, req, s.later); msg != "" {
-			return &Error{File: name, Line: line, Field: field, Msg: msg}
+			return fail(field, msg)
 		}
-		if s.key != nil {
-			k := s.key(req)
+		if key != nil {
+			k := req.ProtoReflect().Get(key).String()
 			if first, dup := seen[k]; dup {
-				return &Error{File: name, Line: line, Field: s.keyField,
-					Msg: fmt.Sprintf("%q already appears on line %d; each document appears once in a file", k, first)}
+				return fail(s.key, fmt.Sprintf("%q already appears on line %d; each document appears once in a file", k, first))
 			}
 			seen[k] = line
 		}
@@ -175,10 +187,10 @@ type csvDocs[T proto.Message] struct {
 	key      string   // the column grouping rows into documents
 	head     []string // document-level columns, equal on every row of a document
 	// start builds a document from its first row.
-	start func(rw *row) (T, error)
+	start func(rw *CSVRow) (T, error)
 	// add adds the row's element to the document and returns the repeated
 	// field it went to ("lines"), or "" when the row adds none.
-	add   func(req T, rw *row) (string, error)
+	add   func(req T, rw *CSVRow) (string, error)
 	check checkFunc[T]
 	// later are fields the command line may still fill.
 	later []string
@@ -192,66 +204,46 @@ type csvDocs[T proto.Message] struct {
 }
 
 func (s csvDocs[T]) parse(data []byte, name string) ([]Doc[T], error) {
-	t, err := openCSV(bytes.NewReader(stripBOM(data)), name, s.known, s.required, false)
+	g := groups{key: s.key, one: s.one}
+	byKey := map[string]int{}
+	var out []Doc[T]
+	err := csvFile{known: s.known, required: s.required, cells: []string{s.key}, keepBlank: s.keepBlank, what: s.what}.
+		read(data, name, func(t *CSV, rw *CSVRow) error {
+			if g.head == nil {
+				g.head = []string{} // the head columns the header names
+				for _, c := range s.head {
+					if _, ok := t.cols[c]; ok {
+						g.head = append(g.head, c)
+					}
+				}
+			}
+			isNew, err := g.join(rw)
+			if err != nil {
+				return err
+			}
+			if isNew {
+				req, err := s.start(rw)
+				if err != nil {
+					return err
+				}
+				byKey[rw.Get(s.key)] = len(out)
+				out = append(out, Doc[T]{Req: req, Index: len(out) + 1, CSV: true, Rows: map[string][]int{}, column: s.column})
+			}
+			d := &out[byKey[rw.Get(s.key)]]
+			field, err := s.add(d.Req, rw)
+			if err != nil {
+				return err
+			}
+			if field != "" {
+				d.Rows[field] = append(d.Rows[field], rw.line)
+			}
+			d.Lines = append(d.Lines, rw.line)
+			return nil
+		})
 	if err != nil {
 		return nil, err
 	}
-	t.keepBlank = s.keepBlank
-	type group struct {
-		doc   *Doc[T]
-		first *row
-	}
-	var head []string // the head columns the header names
-	for _, c := range s.head {
-		if _, ok := t.cols[c]; ok {
-			head = append(head, c)
-		}
-	}
-	byKey := map[string]*group{}
-	var out []*Doc[T]
-	for {
-		rw, err := t.next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		if err := rw.require(s.key); err != nil {
-			return nil, err
-		}
-		k := rw.get(s.key)
-		g, seen := byKey[k]
-		if !seen {
-			req, err := s.start(rw)
-			if err != nil {
-				return nil, err
-			}
-			g = &group{doc: &Doc[T]{Req: req, Index: len(out) + 1, CSV: true, Rows: map[string][]int{}, column: s.column}, first: rw}
-			byKey[k] = g
-			out = append(out, g.doc)
-		} else {
-			for _, c := range head {
-				if a, b := g.first.get(c), rw.get(c); a != b {
-					return nil, rw.errorf(c, "%q differs from %q on row %d; rows with the same %s %q are one %s and must agree on %s",
-						b, a, g.first.line, s.key, k, s.one, strings.Join(head, ", "))
-				}
-			}
-		}
-		field, err := s.add(g.doc.Req, rw)
-		if err != nil {
-			return nil, err
-		}
-		if field != "" {
-			g.doc.Rows[field] = append(g.doc.Rows[field], rw.line)
-		}
-		g.doc.Lines = append(g.doc.Lines, rw.line)
-	}
-	if len(out) == 0 {
-		return nil, &Error{File: name, CSV: true, Msg: "no " + s.what + " in the file"}
-	}
-	res := make([]Doc[T], len(out))
-	for i, d := range out {
+	for _, d := range out {
 		if field, msg := check(s.check, d.Req, s.later); msg != "" {
 			line := d.row(field)
 			if line == 0 {
@@ -259,9 +251,8 @@ func (s csvDocs[T]) parse(data []byte, name string) ([]Doc[T], error) {
 			}
 			return nil, &Error{File: name, CSV: true, Line: line, Column: s.column(field), Msg: msg}
 		}
-		res[i] = *d
 	}
-	return res, nil
+	return out, nil
 }
 
 // column is the CSV column of a request field.
@@ -288,24 +279,15 @@ func (s csvDocs[T]) column(field string) string {
 // picked by the file name, else by the first character. csv may be nil when
 // the documents have no CSV form.
 func readDocs[T proto.Message](r io.Reader, name string, f FileFormat, js jsonDocs[T], csv *csvDocs[T]) ([]Doc[T], error) {
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return nil, &Error{File: name, Msg: err.Error()}
+	fromCSV := func([]byte, string) ([]Doc[T], error) {
+		return nil, &Error{File: name, Msg: js.what + " are read from JSON only (--format json)"}
 	}
-	data = stripBOM(data)
-	if f == "" || f == Auto {
-		f = Detect(name, data)
-		if csv == nil {
-			f = JSONFormat
-		}
+	if csv != nil {
+		fromCSV = csv.parse
+	} else if f == "" || f == Auto {
+		f = JSONFormat
 	}
-	if f == CSVFormat {
-		if csv == nil {
-			return nil, &Error{File: name, Msg: js.what + " are read from JSON only (--format json)"}
-		}
-		return csv.parse(data, name)
-	}
-	return js.parse(data, name)
+	return readAs(r, name, f, fromCSV, js.parse)
 }
 
 // Shared checks. Each returns "" when the value is fine, else why not.
@@ -320,7 +302,7 @@ func checkPositive(s string) string {
 	if s == "" {
 		return "is required"
 	}
-	d, msg := checkDecimal(s, "")
+	d, msg := Decimal(s)
 	if msg != "" {
 		return msg
 	}
@@ -352,14 +334,6 @@ func checkIO(s string) string {
 	return ""
 }
 
-// checkOptDate checks an optional YYYY-MM-DD date.
-func checkOptDate(s string) string {
-	if s == "" {
-		return ""
-	}
-	return checkDate(s, "")
-}
-
 // fieldCheck is one field's check result: msg is "" when the field is fine.
 type fieldCheck struct{ field, msg string }
 
@@ -374,17 +348,17 @@ func firstProblem(cs ...fieldCheck) (string, string) {
 }
 
 // parseSeq parses a book line number cell: "" is 0 when optional.
-func parseSeq(rw *row, col string, required bool) (int32, error) {
-	s := rw.get(col)
+func parseSeq(rw *CSVRow, col string, required bool) (int32, error) {
+	s := rw.Get(col)
 	if s == "" {
 		if required {
-			return 0, rw.errorf(col, "is empty; it is required")
+			return 0, rw.Errorf(col, "is empty; it is required")
 		}
 		return 0, nil
 	}
 	n, err := strconv.ParseInt(s, 10, 32)
 	if err != nil || n < 1 {
-		return 0, rw.errorf(col, "%q is not a book line number (备案序号); write a whole number from 1", s)
+		return 0, rw.Errorf(col, "%q is not a book line number (备案序号); write a whole number from 1", s)
 	}
 	return int32(n), nil
 }

@@ -8,6 +8,7 @@ package input
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"regexp"
 	"strings"
 	"time"
@@ -71,8 +72,8 @@ var (
 )
 
 // checkQuantity checks a posting quantity: a plain decimal greater than zero.
-func checkQuantity(s, field string) string {
-	d, msg := checkDecimal(s, field)
+func checkQuantity(s string) string {
+	d, msg := Decimal(s)
 	if msg != "" {
 		return msg
 	}
@@ -83,11 +84,11 @@ func checkQuantity(s, field string) string {
 }
 
 // checkValue checks a posting value: empty (not given) or a plain decimal >= 0.
-func checkValue(s, field string) string {
+func checkValue(s string) string {
 	if s == "" {
 		return ""
 	}
-	d, msg := checkDecimal(s, field)
+	d, msg := Decimal(s)
 	if msg != "" {
 		return msg
 	}
@@ -96,11 +97,6 @@ func checkValue(s, field string) string {
 	}
 	return ""
 }
-
-// Decimal parses a decimal string as the API writes it (digits, an
-// optional '.' and fraction; no sign, exponent or separators) and says why
-// not when it is not one. It and Places are the client's one decimal parser.
-func Decimal(s string) (decimal.Decimal, string) { return checkDecimal(s, "") }
 
 // Places is the number of decimal places d needs (trailing zeros dropped).
 func Places(d decimal.Decimal) int32 {
@@ -111,11 +107,13 @@ func Places(d decimal.Decimal) int32 {
 	return 0
 }
 
-// checkDecimal checks the API's decimal syntax (wirePattern). How many
-// digits the server takes, and how many places an item's quantity may
-// have, are the server's to say: it refuses too long a number with
-// DECIMAL_OUT_OF_RANGE or TOO_MANY_DECIMALS, naming the field.
-func checkDecimal(s, _ string) (decimal.Decimal, string) {
+// Decimal parses a decimal string as the API writes it (digits, an
+// optional '.' and fraction; no sign, exponent or separators: wirePattern)
+// and says why not when it is not one. It and Places are the client's one
+// decimal parser. How many digits the server takes, and how many places an
+// item's quantity may have, are the server's to say: it refuses too long a
+// number with DECIMAL_OUT_OF_RANGE or TOO_MANY_DECIMALS, naming the field.
+func Decimal(s string) (decimal.Decimal, string) {
 	if !wirePattern.MatchString(s) {
 		if strings.HasPrefix(s, "-") && wirePattern.MatchString(s[1:]) {
 			return decimal.Zero, fmt.Sprintf("%q must not be negative", s)
@@ -129,8 +127,11 @@ func checkDecimal(s, _ string) (decimal.Decimal, string) {
 	return d, ""
 }
 
-// checkDate checks a YYYY-MM-DD calendar date.
-func checkDate(s, field string) string {
+// checkDate checks an optional YYYY-MM-DD calendar date.
+func checkDate(s string) string {
+	if s == "" {
+		return ""
+	}
 	if !datePattern.MatchString(s) {
 		return fmt.Sprintf("%q is not a date; write YYYY-MM-DD", s)
 	}
@@ -146,6 +147,32 @@ func checkTradeMode(s string) string {
 		return fmt.Sprintf("trade mode %q is not a 4-digit code such as \"5034\"", s)
 	}
 	return ""
+}
+
+// readFile reads a whole input file, without a UTF-8 byte-order mark.
+func readFile(r io.Reader, name string) ([]byte, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, &Error{File: name, Msg: err.Error()}
+	}
+	return stripBOM(data), nil
+}
+
+// readAs reads a whole file and hands it to fromCSV or fromJSON by its
+// format; Auto (or "") picks it with Detect.
+func readAs[T any](r io.Reader, name string, f FileFormat, fromCSV, fromJSON func(data []byte, name string) (T, error)) (T, error) {
+	data, err := readFile(r, name)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	if f == "" || f == Auto {
+		f = Detect(name, data)
+	}
+	if f == CSVFormat {
+		return fromCSV(data, name)
+	}
+	return fromJSON(data, name)
 }
 
 // stripBOM drops a UTF-8 byte order mark, which spreadsheet programs put at

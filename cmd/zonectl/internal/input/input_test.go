@@ -1,7 +1,6 @@
 package input
 
 import (
-	"errors"
 	"strings"
 	"testing"
 )
@@ -79,7 +78,7 @@ func TestJSONErrors(t *testing.T) {
 		{"malformed decimal", one + "\n" + strings.Replace(one, `"1200.5"`, `"1e3"`, 1),
 			[]string{"line 2", "journal 2", "postings[0].quantity", `"1e3" is not a decimal`}, 2},
 		{"number instead of string", strings.Replace(one, `"1200.5"`, `1200.5`, 1),
-			[]string{"line 1", "quantity"}, 1},
+			[]string{"line 1", "journal 1", "quantity", `write decimals as JSON strings, e.g. "12.5"`}, 1},
 		{"negative value", strings.Replace(one, `"86436.00"`, `"-1"`, 1),
 			[]string{"postings[0].value", "negative"}, 1},
 		{"zero quantity", strings.Replace(one, `"1200.5"`, `"0.000"`, 1),
@@ -100,18 +99,7 @@ func TestJSONErrors(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := ReadJournals(strings.NewReader(c.data), "j.jsonl", Auto)
-			if err == nil {
-				t.Fatal("no error")
-			}
-			for _, w := range c.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("error %q does not mention %q", err, w)
-				}
-			}
-			var ie *Error
-			if !errors.As(err, &ie) || ie.Line != c.line {
-				t.Errorf("error %#v: want line %d", err, c.line)
-			}
+			wantInputError(t, err, c.line, "", c.want...)
 		})
 	}
 }
@@ -168,7 +156,7 @@ func TestCSVGroupsRowsByKey(t *testing.T) {
 func TestCSVColumnsAnyOrderOptionalLeftOut(t *testing.T) {
 	data := "\ufeffQuantity,unit,item_code,from_account,to_account,to_book,idempotency_key,book_id,effective_date,doc_type,doc_number\n" +
 		"3,PCE,9,abroad,bonded,H1,k,H1,2026-01-05,ENTRY,QD9\n"
-	js, err := ParseJournalsCSV(strings.NewReader(string(stripBOM([]byte(data)))), "j.csv")
+	js, err := ParseJournalsCSV(stripBOM([]byte(data)), "j.csv")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -216,24 +204,7 @@ func TestCSVErrors(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := ReadJournals(strings.NewReader(c.data), "j.csv", Auto)
-			if err == nil {
-				t.Fatal("no error")
-			}
-			for _, w := range c.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("error %q does not mention %q", err, w)
-				}
-			}
-			var ie *Error
-			if !errors.As(err, &ie) {
-				t.Fatalf("error %T is not *input.Error", err)
-			}
-			if c.line != 0 && ie.Line != c.line {
-				t.Errorf("line %d, want %d", ie.Line, c.line)
-			}
-			if ie.Column != c.column {
-				t.Errorf("column %q, want %q", ie.Column, c.column)
-			}
+			wantInputError(t, err, c.line, c.column, c.want...)
 		})
 	}
 }

@@ -1,10 +1,9 @@
 package input
 
 import (
-	"bytes"
+	"fmt"
 	"io"
 	"slices"
-	"strconv"
 	"strings"
 
 	ledgerv1 "github.com/zoneledger/zoneledger/proto/zoneledger/ledger/v1"
@@ -38,55 +37,39 @@ type ItemRow struct {
 // decimal places allowed in the item's quantities, 0 to 5. A code may appear
 // only once.
 func ReadItemsCSV(r io.Reader, name string) ([]ItemRow, error) {
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return nil, &Error{File: name, Msg: err.Error()}
-	}
-	t, err := openCSV(bytes.NewReader(stripBOM(data)), name, ItemCSVColumns, RequiredItemCSVColumns, true)
+	data, err := readFile(r, name)
 	if err != nil {
 		return nil, err
 	}
-	seen := map[string]int{}
+	seen := firstRows{}
 	var out []ItemRow
-	for {
-		rw, err := t.next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		if err := rw.require(RequiredItemCSVColumns...); err != nil {
-			return nil, err
-		}
-		code := rw.get(colCode)
-		if first, dup := seen[code]; dup {
-			return nil, rw.errorf(colCode, "item %q already appears on row %d", code, first)
-		}
-		seen[code] = rw.line
-		scale, err := strconv.ParseUint(rw.get(colScale), 10, 32)
-		if err != nil || scale > 5 {
-			return nil, rw.errorf(colScale, "%q is not a scale; write the number of decimal places allowed in quantities, 0 to 5", rw.get(colScale))
-		}
-		it := &ledgerv1.Item{Code: code, Unit: rw.get(colUnit), Scale: uint32(scale), Name: rw.get(colName)}
-		for col, i := range t.cols {
-			if key, ok := strings.CutPrefix(col, "attr:"); ok && rw.cells[i] != "" {
-				if it.Attributes == nil {
-					it.Attributes = map[string]string{}
+	err = csvFile{known: ItemCSVColumns, required: RequiredItemCSVColumns, cells: RequiredItemCSVColumns, attrs: true, what: "items"}.
+		read(data, name, func(t *CSV, rw *CSVRow) error {
+			code := rw.Get(colCode)
+			if err := seen.once(rw, colCode, code, fmt.Sprintf("item %q", code), ""); err != nil {
+				return err
+			}
+			scale, err := rw.scale(colScale)
+			if err != nil {
+				return err
+			}
+			it := &ledgerv1.Item{Code: code, Unit: rw.Get(colUnit), Scale: uint32(scale), Name: rw.Get(colName)}
+			for col, i := range t.cols {
+				if key, ok := strings.CutPrefix(col, "attr:"); ok && rw.cells[i] != "" {
+					if it.Attributes == nil {
+						it.Attributes = map[string]string{}
+					}
+					it.Attributes[key] = rw.cells[i]
 				}
-				it.Attributes[key] = rw.cells[i]
 			}
-		}
-		if field, msg := Validate(it); msg != "" {
-			if slices.Contains(ItemCSVColumns, field) {
-				return nil, rw.errorf(field, "%s", msg)
+			if field, msg := Validate(it); msg != "" {
+				if slices.Contains(ItemCSVColumns, field) {
+					return rw.Errorf(field, "%s", msg)
+				}
+				return rw.Errorf("", "%s: %s", field, msg)
 			}
-			return nil, rw.errorf("", "%s: %s", field, msg)
-		}
-		out = append(out, ItemRow{Item: it, Row: rw.line})
-	}
-	if len(out) == 0 {
-		return nil, &Error{File: name, CSV: true, Msg: "no items in the file"}
-	}
-	return out, nil
+			out = append(out, ItemRow{Item: it, Row: rw.line})
+			return nil
+		})
+	return out, err
 }

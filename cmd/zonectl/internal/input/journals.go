@@ -6,54 +6,17 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"strconv"
 	"strings"
-
-	"google.golang.org/protobuf/encoding/protojson"
 
 	ledgerv1 "github.com/zoneledger/zoneledger/proto/zoneledger/ledger/v1"
 )
 
-// Journal is one journal read from a file, with where it came from.
-type Journal struct {
-	// Req is the request to send.
-	Req *ledgerv1.PostJournalRequest
-	// Index is the 1-based position of the journal in the file.
-	Index int
-	// Lines are the lines (JSON: the line the object starts on) or rows (CSV:
-	// one per posting, in posting order) the journal was read from.
-	Lines []int
-	// CSV is true when the journal came from a CSV file.
-	CSV bool
-}
-
-// Source describes where the journal is in its file, e.g. "line 7",
-// "rows 2-4" or "rows 2,5".
-func (j Journal) Source() string {
-	if !j.CSV {
-		if len(j.Lines) == 0 {
-			return fmt.Sprintf("journal %d", j.Index)
-		}
-		return fmt.Sprintf("line %d", j.Lines[0])
-	}
-	return "row" + plural(len(j.Lines)) + " " + spans(j.Lines)
-}
-
-var postingField = regexp.MustCompile(`^postings\[([0-9]+)\]`)
-
-// Locate narrows Source using the request field the server named: for a CSV
-// journal, a field under postings[i] points at the row of posting i.
-func (j Journal) Locate(field string) string {
-	if j.CSV {
-		if m := postingField.FindStringSubmatch(field); m != nil {
-			if i, err := strconv.Atoi(m[1]); err == nil && i < len(j.Lines) {
-				return fmt.Sprintf("row %d", j.Lines[i])
-			}
-		}
-	}
-	return j.Source()
-}
+// Journal is one journal read from a file, with where it came from: Lines
+// are the line its JSON object starts on, or its CSV rows, one per posting
+// in posting order (Rows["postings"] too, so that Locate names the row of
+// the posting a server error names).
+type Journal = Doc[*ledgerv1.PostJournalRequest]
 
 func plural(n int) string {
 	if n == 1 {
@@ -114,27 +77,11 @@ func ParseFileFormat(s string) (FileFormat, error) {
 // Auto, to pick the format. Nothing is sent; the journals are checked as far
 // as a client can (syntax, required fields, decimals, dates).
 func ReadJournals(r io.Reader, name string, f FileFormat) ([]Journal, error) {
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return nil, &Error{File: name, Msg: err.Error()}
+	js, err := readAs(r, name, f, ParseJournalsCSV, ParseJournalsJSON)
+	if err == nil && len(js) == 0 {
+		err = &Error{File: name, Msg: "no journals in the file"}
 	}
-	data = stripBOM(data)
-	if f == "" || f == Auto {
-		f = Detect(name, data)
-	}
-	var js []Journal
-	if f == CSVFormat {
-		js, err = ParseJournalsCSV(bytes.NewReader(data), name)
-	} else {
-		js, err = ParseJournalsJSON(data, name)
-	}
-	if err != nil {
-		return nil, err
-	}
-	if len(js) == 0 {
-		return nil, &Error{File: name, Msg: "no journals in the file"}
-	}
-	return js, nil
+	return js, err
 }
 
 // Detect picks a file's format: JSON by the extension .json, .jsonl or
@@ -160,23 +107,7 @@ func Detect(name string, data []byte) FileFormat {
 // Lines). Unknown fields are refused, so a misspelt field is not silently
 // dropped; quantities and values must be JSON strings.
 func ParseJournalsJSON(data []byte, name string) ([]Journal, error) {
-	var out []Journal
-	err := JSONObjects(data, name, "journals", func(raw json.RawMessage, line int) error {
-		idx := len(out) + 1
-		if !IsObject(raw) {
-			return &Error{File: name, Line: line, Journal: idx, Msg: "expected a JSON object (a PostJournalRequest)"}
-		}
-		req := &ledgerv1.PostJournalRequest{}
-		if err := protojson.Unmarshal(raw, req); err != nil {
-			return &Error{File: name, Line: line, Journal: idx, Msg: strings.TrimPrefix(err.Error(), "proto: ")}
-		}
-		if field, msg := checkJournal(req); msg != "" {
-			return &Error{File: name, Line: line, Journal: idx, Field: field, Msg: msg}
-		}
-		out = append(out, Journal{Req: req, Index: idx, Lines: []int{line}})
-		return nil
-	})
-	return out, err
+	return jsonDocs[*ledgerv1.PostJournalRequest]{what: "journals", check: checkJournal, numbered: true}.parse(data, name)
 }
 
 func jsonSyntax(name string, data []byte, err error) error {
@@ -191,14 +122,12 @@ func jsonSyntax(name string, data []byte, err error) error {
 }
 
 // checkJournal checks what the protos cannot state of a journal (a
-// calendar date, a 4-digit trade mode, output-only legs), then Validate
-// (what they state), and returns the field at fault and why, or "" if
-// nothing is wrong.
+// calendar date, a 4-digit trade mode, output-only legs) and returns the
+// field at fault and why, or "" if nothing is wrong; Validate checks the
+// rest.
 func checkJournal(r *ledgerv1.PostJournalRequest) (field, msg string) {
-	if d := r.GetEffectiveDate(); d != "" {
-		if m := checkDate(d, "effective_date"); m != "" {
-			return "effective_date", m
-		}
+	if m := checkDate(r.GetEffectiveDate()); m != "" {
+		return "effective_date", m
 	}
 	if m := checkTradeMode(r.GetDocument().GetTradeMode()); m != "" {
 		return "document.trade_mode", m
@@ -208,7 +137,7 @@ func checkJournal(r *ledgerv1.PostJournalRequest) (field, msg string) {
 			return fmt.Sprintf("postings[%d].legs", i), "legs are output only; remove them"
 		}
 	}
-	return Validate(r)
+	return "", ""
 }
 
 // Journal CSV columns.
@@ -251,84 +180,47 @@ var journalLevel = []string{colBook, colDate, colDocType, colDocNumber, colTrade
 // they must agree on book_id, effective_date, doc_type, doc_number and
 // trade_mode. An empty from_book or to_book names a world account (abroad,
 // domestic, consumed, ...), as in the API.
-func ParseJournalsCSV(r io.Reader, name string) ([]Journal, error) {
-	t, err := openCSV(r, name, JournalCSVColumns, RequiredJournalCSVColumns, false)
-	if err != nil {
-		return nil, err
-	}
-	type group struct {
-		j     *Journal
-		first *row
-	}
-	byKey := map[string]*group{}
-	var out []*Journal
-	for {
-		rw, err := t.next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		if err := rw.require(RequiredJournalCSVColumns...); err != nil {
-			return nil, err
-		}
-		key := rw.get(colKey)
-		g, seen := byKey[key]
-		if !seen {
-			if m := checkDate(rw.get(colDate), colDate); m != "" {
-				return nil, rw.errorf(colDate, "%s", m)
+func ParseJournalsCSV(data []byte, name string) ([]Journal, error) {
+	g := groups{key: colKey, one: "journal", head: journalLevel}
+	var out []Journal
+	byKey := map[string]int{}
+	err := csvFile{known: JournalCSVColumns, required: RequiredJournalCSVColumns, cells: RequiredJournalCSVColumns}.
+		read(data, name, func(_ *CSV, rw *CSVRow) error {
+			key := rw.Get(colKey)
+			isNew, err := g.join(rw)
+			if err != nil {
+				return err
 			}
-			if m := checkTradeMode(rw.get(colTradeMode)); m != "" {
-				return nil, rw.errorf(colTradeMode, "%s", m)
-			}
-			j := &Journal{Index: len(out) + 1, CSV: true, Req: &ledgerv1.PostJournalRequest{
-				BookId:         rw.get(colBook),
-				IdempotencyKey: key,
-				EffectiveDate:  rw.get(colDate),
-				Document: &ledgerv1.Document{
-					Type:      rw.get(colDocType),
-					Number:    rw.get(colDocNumber),
-					TradeMode: rw.get(colTradeMode),
-				},
-			}}
-			g = &group{j: j, first: rw}
-			byKey[key] = g
-			out = append(out, j)
-		} else {
-			for _, c := range journalLevel {
-				if a, b := g.first.get(c), rw.get(c); a != b {
-					return nil, rw.errorf(c, "%q differs from %q on row %d; rows with the same idempotency_key %q are one journal and must agree on %s",
-						b, a, g.first.line, key, strings.Join(journalLevel, ", "))
+			if isNew {
+				if m := checkDate(rw.Get(colDate)); m != "" {
+					return rw.Errorf(colDate, "%s", m)
 				}
+				if m := checkTradeMode(rw.Get(colTradeMode)); m != "" {
+					return rw.Errorf(colTradeMode, "%s", m)
+				}
+				byKey[key] = len(out)
+				out = append(out, Journal{Index: len(out) + 1, CSV: true, Rows: map[string][]int{}, Req: &ledgerv1.PostJournalRequest{
+					BookId: rw.Get(colBook), IdempotencyKey: key, EffectiveDate: rw.Get(colDate),
+					Document: &ledgerv1.Document{Type: rw.Get(colDocType), Number: rw.Get(colDocNumber), TradeMode: rw.Get(colTradeMode)},
+				}})
 			}
-		}
-		if m := checkQuantity(rw.get(colQuantity), colQuantity); m != "" {
-			return nil, rw.errorf(colQuantity, "%s", m)
-		}
-		if m := checkValue(rw.get(colValue), colValue); m != "" {
-			return nil, rw.errorf(colValue, "%s", m)
-		}
-		from := &ledgerv1.AccountRef{BookId: rw.get(colFromBook), Name: rw.get(colFromAccount)}
-		to := &ledgerv1.AccountRef{BookId: rw.get(colToBook), Name: rw.get(colToAccount)}
-		if from.GetBookId() == to.GetBookId() && from.GetName() == to.GetName() {
-			return nil, rw.errorf(colToAccount, "from and to are the same account %q", to.GetName())
-		}
-		g.j.Req.Postings = append(g.j.Req.Postings, &ledgerv1.Posting{
-			ItemCode:   rw.get(colItemCode),
-			ItemBookId: rw.get(colItemBook),
-			From:       from,
-			To:         to,
-			Quantity:   rw.get(colQuantity),
-			Value:      rw.get(colValue),
-			Unit:       rw.get(colUnit),
-			Lot:        rw.get(colLot),
+			if m := checkQuantity(rw.Get(colQuantity)); m != "" {
+				return rw.Errorf(colQuantity, "%s", m)
+			}
+			if m := checkValue(rw.Get(colValue)); m != "" {
+				return rw.Errorf(colValue, "%s", m)
+			}
+			from := &ledgerv1.AccountRef{BookId: rw.Get(colFromBook), Name: rw.Get(colFromAccount)}
+			to := &ledgerv1.AccountRef{BookId: rw.Get(colToBook), Name: rw.Get(colToAccount)}
+			if from.GetBookId() == to.GetBookId() && from.GetName() == to.GetName() {
+				return rw.Errorf(colToAccount, "from and to are the same account %q", to.GetName())
+			}
+			j := &out[byKey[key]]
+			j.Req.Postings = append(j.Req.Postings, &ledgerv1.Posting{ItemCode: rw.Get(colItemCode), ItemBookId: rw.Get(colItemBook),
+				From: from, To: to, Quantity: rw.Get(colQuantity), Value: rw.Get(colValue), Unit: rw.Get(colUnit), Lot: rw.Get(colLot)})
+			j.Lines = append(j.Lines, rw.line)
+			j.Rows["postings"] = append(j.Rows["postings"], rw.line)
+			return nil
 		})
-		g.j.Lines = append(g.j.Lines, rw.line)
-	}
-	res := make([]Journal, len(out))
-	for i, j := range out {
-		res[i] = *j
-	}
-	return res, nil
+	return out, err
 }

@@ -166,11 +166,7 @@ func One(w io.Writer, f Format, m proto.Message, header []string, rows ...[]stri
 		_, err = fmt.Fprintf(w, "%s\n", b)
 		return err
 	}
-	l := NewList(w, f, header)
-	if err := l.Add(m, rows...); err != nil {
-		return err
-	}
-	return l.Close()
+	return Rows(w, f, header, rows)
 }
 
 // Rows prints a table or CSV that has no proto message behind it (e.g. a
@@ -180,16 +176,8 @@ func Rows(w io.Writer, f Format, header []string, rows [][]string) error {
 		return fmt.Errorf("output.Rows: JSON is not a tabular format")
 	}
 	l := NewList(w, f, header)
-	for _, r := range rows {
-		if l.err != nil {
-			break
-		}
-		switch f {
-		case CSV:
-			l.err = l.cw.Write(r)
-		default:
-			l.err = writeTableRow(l.tw, r)
-		}
+	if err := l.Add(nil, rows...); err != nil {
+		return err
 	}
 	return l.Close()
 }
