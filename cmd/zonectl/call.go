@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 
@@ -132,12 +133,43 @@ func (s chunks[R]) run(a *app, cmd *cobra.Command, rows []R) (int, error) {
 }
 
 // flagSpec binds one flag to a variable, usually a field of the request
-// the command sends: p is a *string, *bool, *int32, *uint32, *int64 or
-// *[]string (repeatable, comma-separated). A flag whose usage ends in
+// the command sends: p is a *string, *bool, *int32, *uint32, *int64,
+// *[]string (repeatable, comma-separated) or a date(*string). A flag whose usage ends in
 // "(required)" is required.
 type flagSpec struct {
 	p           any
 	name, usage string
+}
+
+// dateValue is a flag written YYYY-MM-DD, held in a *string (date). act
+// checks it before the command runs, so that a bad one is the usage error
+// "--FLAG "VALUE": write YYYY-MM-DD"; an optional one may be left empty.
+type dateValue struct{ p *string }
+
+// date makes p a flagSpec's date flag.
+func date(p *string) *dateValue { return &dateValue{p} }
+
+// Set implements pflag.Value; the check is act's.
+func (d *dateValue) Set(s string) error { *d.p = s; return nil }
+
+// String implements pflag.Value.
+func (d *dateValue) String() string { return *d.p }
+
+// Type implements pflag.Value: help says "string", as for any text flag.
+func (d *dateValue) Type() string { return "string" }
+
+// checkDates refuses a date flag given and not written YYYY-MM-DD (empty is
+// allowed unless the flag is required).
+func checkDates(flags *pflag.FlagSet) error {
+	var err error
+	flags.Visit(func(f *pflag.Flag) {
+		d, ok := f.Value.(*dateValue)
+		if !ok || err != nil || isoDate.MatchString(*d.p) || (*d.p == "" && f.Annotations[cobra.BashCompOneRequiredFlag] == nil) {
+			return
+		}
+		err = usagef("--%s %q: write YYYY-MM-DD", f.Name, *d.p)
+	})
+	return err
 }
 
 // bind adds the flags of a binding table to c.
@@ -157,6 +189,8 @@ func bind(c *cobra.Command, flags ...flagSpec) {
 			f.Int64Var(p, fl.name, 0, fl.usage)
 		case *[]string:
 			f.StringSliceVar(p, fl.name, nil, fl.usage)
+		case *dateValue:
+			f.Var(p, fl.name, fl.usage)
 		default:
 			panic(fmt.Sprintf("bind --%s: unsupported %T", fl.name, fl.p)) // a programming error
 		}
@@ -186,9 +220,8 @@ func checkFlags(req proto.Message, flags map[string]string) error {
 // GetListResponse's List); nil when R is an M. A response without one is a
 // programming error and panics when the command tree is built.
 func answer[M, R proto.Message]() protoreflect.FieldDescriptor {
-	var m M
 	var r R
-	want := m.ProtoReflect().Descriptor().FullName()
+	want := answerName[M]()
 	if r.ProtoReflect().Descriptor().FullName() == want {
 		return nil
 	}
@@ -234,4 +267,43 @@ func runShow[M, R proto.Message](a *app, v view[M], f func(ctx context.Context, 
 func runActOn[M, R proto.Message](a *app, v view[M], f func(ctx context.Context, c *clients, no string) (R, error)) func(*cobra.Command, []string) error {
 	g := unwrap[M](f)
 	return a.act(func(cmd *cobra.Command, args []string) error { return actOn(a, cmd, args, v, g) })
+}
+
+// runPages is the RunE of a command that prints every page of a paged list
+// call (showPages): f asks for the page of a token, and a page's entries
+// are its response's repeated field of M.
+func runPages[M, R proto.Message](a *app, v view[M], f func(ctx context.Context, c *clients, args []string, token string) (R, error)) func(*cobra.Command, []string) error {
+	var r R
+	rd := r.ProtoReflect().Descriptor()
+	next := rd.Fields().ByName("next_page_token")
+	var list protoreflect.FieldDescriptor
+	fs := rd.Fields()
+	for i := range fs.Len() {
+		if fd := fs.Get(i); fd.IsList() && fd.Message() != nil && fd.Message().FullName() == answerName[M]() {
+			list = fd
+		}
+	}
+	if list == nil || next == nil {
+		panic(fmt.Sprintf("%s is not a page of %s", rd.FullName(), answerName[M]())) // a programming error
+	}
+	return a.act(func(cmd *cobra.Command, args []string) error {
+		return showPages(a, cmd, v, func(ctx context.Context, c *clients, token string) ([]M, string, error) {
+			resp, err := f(ctx, c, args, token)
+			if err != nil {
+				return nil, "", err
+			}
+			l := resp.ProtoReflect().Get(list).List()
+			ms := make([]M, l.Len())
+			for i := range ms {
+				ms[i] = l.Get(i).Message().Interface().(M)
+			}
+			return ms, resp.ProtoReflect().Get(next).String(), nil
+		})
+	})
+}
+
+// answerName is the full name of the message M.
+func answerName[M proto.Message]() protoreflect.FullName {
+	var m M
+	return m.ProtoReflect().Descriptor().FullName()
 }

@@ -92,17 +92,11 @@ func (a *app) woCycleStartCmd() *cobra.Command {
 		Short:   "Set the first day of a book's write-off cycle (customs)",
 		Example: `  zonectl customs writeoff cycle-start --book H31050000001 --start 2026-01-01`,
 		Args:    exactArgs(0, "no arguments"),
-		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			if !isoDate.MatchString(start) {
-				return usagef("--start %q: write YYYY-MM-DD", start)
-			}
-			return show(a, cmd, woCycleView, func(ctx context.Context, c *clients) (*customsv1.WriteOffCycle, error) {
-				r, err := c.writeoff.SetCycleStart(ctx, &customsv1.SetCycleStartRequest{BookNo: book, Start: start})
-				return r.GetCycle(), err
-			})
+		RunE: runShow(a, woCycleView, func(ctx context.Context, c *clients, _ []string) (*customsv1.SetCycleStartResponse, error) {
+			return c.writeoff.SetCycleStart(ctx, &customsv1.SetCycleStartRequest{BookNo: book, Start: start})
 		}),
 	}
-	bind(c, flagSpec{&book, "book", "book number (required)"}, flagSpec{&start, "start", "first day, YYYY-MM-DD (required)"})
+	bind(c, flagSpec{&book, "book", "book number (required)"}, flagSpec{date(&start), "start", "first day, YYYY-MM-DD (required)"})
 	return c
 }
 
@@ -121,24 +115,18 @@ func (a *app) woCycleGetCmd() *cobra.Command {
 }
 
 func (a *app) woNotifyCmd() *cobra.Command {
-	var inner, book, date string
+	var inner, book, day string
 	c := &cobra.Command{
 		Use:     "notify --inner NO --book BOOK --date YYYY-MM-DD",
 		Short:   "Notify customs of a stocktake on a date (safe to repeat)",
 		Example: `  zonectl customs writeoff notify --inner PD-2026-1 --book H31050000001 --date 2026-12-31`,
 		Args:    exactArgs(0, "no arguments"),
-		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			if !isoDate.MatchString(date) {
-				return usagef("--date %q: write YYYY-MM-DD", date)
-			}
-			return show(a, cmd, woStocktakeView, func(ctx context.Context, c *clients) (*customsv1.Stocktake, error) {
-				r, err := c.writeoff.NotifyStocktake(ctx, &customsv1.NotifyStocktakeRequest{InnerNo: inner, BookNo: book, Date: date})
-				return r.GetStocktake(), err
-			})
+		RunE: runShow(a, woStocktakeView, func(ctx context.Context, c *clients, _ []string) (*customsv1.NotifyStocktakeResponse, error) {
+			return c.writeoff.NotifyStocktake(ctx, &customsv1.NotifyStocktakeRequest{InnerNo: inner, BookNo: book, Date: day})
 		}),
 	}
 	bind(c, flagSpec{&inner, "inner", "your own number of the notice: the idempotency key (required)"},
-		flagSpec{&book, "book", "book number (required)"}, flagSpec{&date, "date", "stocktake date, YYYY-MM-DD (required)"})
+		flagSpec{&book, "book", "book number (required)"}, flagSpec{date(&day), "date", "stocktake date, YYYY-MM-DD (required)"})
 	return c
 }
 
@@ -248,11 +236,8 @@ func (a *app) woStocktakesCmd() *cobra.Command {
 		Use:   "stocktakes --book BOOK",
 		Short: "List a book's stocktakes, oldest first",
 		Args:  exactArgs(0, "no arguments"),
-		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			return showPages(a, cmd, woStocktakeView, func(ctx context.Context, c *clients, token string) ([]*customsv1.Stocktake, string, error) {
-				r, err := c.writeoff.ListStocktakes(ctx, &customsv1.ListStocktakesRequest{BookNo: book, PageSize: pageSize, PageToken: token})
-				return r.GetStocktakes(), r.GetNextPageToken(), err
-			})
+		RunE: runPages(a, woStocktakeView, func(ctx context.Context, c *clients, _ []string, token string) (*customsv1.ListStocktakesResponse, error) {
+			return c.writeoff.ListStocktakes(ctx, &customsv1.ListStocktakesRequest{BookNo: book, PageSize: pageSize, PageToken: token})
 		}),
 	}
 	bind(c, flagSpec{&book, "book", "book number (required)"})
@@ -297,27 +282,21 @@ name; - for standard output). The format may come from --out's extension.`,
 }
 
 func (a *app) woPayCmd() *cobra.Command {
-	var no, payment, amount, date string
+	var no, payment, amount, day string
 	var line int32
 	c := &cobra.Command{
 		Use:     "pay --stocktake NO --line SEQ --payment NO --amount CNY --date YYYY-MM-DD",
 		Short:   "Record the self-payment (自报自缴) of a shortage's tax: the amount assessed, to the fen (customs)",
 		Example: `  zonectl customs writeoff pay --stocktake PDH31050000001001 --line 1 --payment 310520261234567890 --amount 593.40 --date 2026-12-31`,
 		Args:    exactArgs(0, "no arguments"),
-		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			if !isoDate.MatchString(date) {
-				return usagef("--date %q: write YYYY-MM-DD", date)
-			}
-			return show(a, cmd, woDifferenceView, func(ctx context.Context, c *clients) (*customsv1.Difference, error) {
-				r, err := c.writeoff.RecordShortagePayment(ctx, &customsv1.RecordShortagePaymentRequest{StocktakeNo: no, BookSeq: line,
-					PaymentNo: payment, Amount: amount, Date: date})
-				return r.GetDifference(), err
-			})
+		RunE: runShow(a, woDifferenceView, func(ctx context.Context, c *clients, _ []string) (*customsv1.RecordShortagePaymentResponse, error) {
+			return c.writeoff.RecordShortagePayment(ctx, &customsv1.RecordShortagePaymentRequest{StocktakeNo: no, BookSeq: line,
+				PaymentNo: payment, Amount: amount, Date: day})
 		}),
 	}
 	bind(c, flagSpec{&no, "stocktake", "stocktake number (required)"}, flagSpec{&line, "line", "the shortage's book line (required)"},
 		flagSpec{&payment, "payment", "payment number (required)"}, flagSpec{&amount, "amount", "amount paid, CNY (required)"},
-		flagSpec{&date, "date", "payment date, YYYY-MM-DD (required)"})
+		flagSpec{date(&day), "date", "payment date, YYYY-MM-DD (required)"})
 	return c
 }
 
@@ -449,43 +428,25 @@ The format may also come from --out's extension (.csv, .xlsx).`,
   zonectl customs writeoff balance --book H31050000001 --from 2026-11-01 --to 2026-11-30 --format xlsx --out balance-2026-11.xlsx`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			for flag, v := range map[string]string{"from": from, "to": to} {
-				if !isoDate.MatchString(v) {
-					return usagef("--%s %q: write YYYY-MM-DD", flag, v)
-				}
-			}
 			if from > to {
 				return usagef("--from %s is after --to %s", from, to)
 			}
-			if format == "" {
-				switch strings.ToLower(filepath.Ext(out)) {
-				case ".csv":
-					format = "csv"
-				case ".xlsx":
-					format = "xlsx"
-				default:
-					format = "table"
-				}
+			kind, f, err := reportFormatOf(format, out)
+			if err != nil {
+				return err
 			}
-			switch format {
-			case "table":
-				if out != "" {
-					return usagef("--out is for --format csv or xlsx; the table goes to standard output")
-				}
-				return a.writeoffBalanceTable(cmd, &customsv1.GetInventoryBalanceRequest{BookNo: book, From: from, To: to})
-			case "csv", "xlsx":
-				f := customsv1.ReportFormat_REPORT_FORMAT_CSV
-				if format == "xlsx" {
-					f = customsv1.ReportFormat_REPORT_FORMAT_XLSX
-				}
-				return a.writeoffBalanceExport(cmd, &customsv1.ExportInventoryBalanceRequest{BookNo: book, From: from, To: to, Format: f}, out)
+			if kind != "table" {
+				return saveReport(a, cmd, fmt.Sprintf("the balance of %s from %s to %s", book, from, to), strings.ToUpper(kind), out,
+					func(ctx context.Context, c *clients) (grpc.ServerStreamingClient[customsv1.ExportInventoryBalanceResponse], error) {
+						return c.writeoff.ExportInventoryBalance(ctx, &customsv1.ExportInventoryBalanceRequest{BookNo: book, From: from, To: to, Format: f})
+					})
 			}
-			return usagef("--format %q: choose table, csv or xlsx", format)
+			return a.writeoffBalanceTable(cmd, &customsv1.GetInventoryBalanceRequest{BookNo: book, From: from, To: to})
 		}),
 	}
 	bind(c, flagSpec{&book, "book", "the book number (required)"},
-		flagSpec{&from, "from", "first day of the period, YYYY-MM-DD (required)"},
-		flagSpec{&to, "to", "last day of the period, inclusive, YYYY-MM-DD (required)"},
+		flagSpec{date(&from), "from", "first day of the period, YYYY-MM-DD (required)"},
+		flagSpec{date(&to), "to", "last day of the period, inclusive, YYYY-MM-DD (required)"},
 		flagSpec{&format, "format", "table (default), csv or xlsx: csv and xlsx are the server's report file"},
 		flagSpec{&out, "out", "with csv or xlsx: write the file here (- for standard output)"})
 	return c
@@ -519,14 +480,6 @@ func (a *app) writeoffBalanceTable(cmd *cobra.Command, req *customsv1.GetInvento
 		}
 	}
 	return l.Close()
-}
-
-// writeoffBalanceExport streams the server's report file to out.
-func (a *app) writeoffBalanceExport(cmd *cobra.Command, req *customsv1.ExportInventoryBalanceRequest, out string) error {
-	return saveReport(a, cmd, fmt.Sprintf("the balance of %s from %s to %s", req.GetBookNo(), req.GetFrom(), req.GetTo()), enumName(req.GetFormat(), "REPORT_FORMAT_"), out,
-		func(ctx context.Context, c *clients) (grpc.ServerStreamingClient[customsv1.ExportInventoryBalanceResponse], error) {
-			return c.writeoff.ExportInventoryBalance(ctx, req)
-		})
 }
 
 // reportChunk is a message of a report file's stream.
@@ -652,9 +605,6 @@ come from --out's extension.`,
   zonectl customs writeoff attention --book H31050000001 --as-of 2026-06-30 --out attention.xlsx`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			if asOf != "" && !isoDate.MatchString(asOf) {
-				return usagef("--as-of %q: write YYYY-MM-DD", asOf)
-			}
 			kind, f, err := reportFormatOf(format, out)
 			if err != nil {
 				return err
@@ -671,7 +621,7 @@ come from --out's extension.`,
 			})
 		}),
 	}
-	bind(c, flagSpec{&asOf, "as-of", "list what needs attention as of this business date, YYYY-MM-DD (default: today)"},
+	bind(c, flagSpec{date(&asOf), "as-of", "list what needs attention as of this business date, YYYY-MM-DD (default: today)"},
 		flagSpec{&book, "book", "only this book"},
 		flagSpec{&format, "format", "table (default), csv or xlsx: csv and xlsx are the server's report file"},
 		flagSpec{&out, "out", "with csv or xlsx: write the file here (- for standard output)"})
