@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -134,20 +135,23 @@ func (s chunks[R]) run(a *app, cmd *cobra.Command, rows []R) (int, error) {
 
 // flagSpec binds one flag to a variable, usually a field of the request
 // the command sends: p is a *string, *bool, *int32, *uint32, *int64,
-// *[]string (repeatable, comma-separated) or a date(*string). A flag whose usage ends in
+// *[]string (repeatable, comma-separated) or a ymd(*string). A flag whose usage ends in
 // "(required)" is required.
 type flagSpec struct {
 	p           any
 	name, usage string
 }
 
-// dateValue is a flag written YYYY-MM-DD, held in a *string (date). act
+// isoDate is how a date is written: YYYY-MM-DD.
+var isoDate = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`)
+
+// dateValue is a flag written YYYY-MM-DD, held in a *string (ymd). act
 // checks it before the command runs, so that a bad one is the usage error
 // "--FLAG "VALUE": write YYYY-MM-DD"; an optional one may be left empty.
 type dateValue struct{ p *string }
 
-// date makes p a flagSpec's date flag.
-func date(p *string) *dateValue { return &dateValue{p} }
+// ymd makes p a date flag (a flagSpec's p, or c.Flags().Var's value).
+func ymd(p *string) *dateValue { return &dateValue{p} }
 
 // Set implements pflag.Value; the check is act's.
 func (d *dateValue) Set(s string) error { *d.p = s; return nil }
@@ -217,21 +221,29 @@ func checkFlags(req proto.Message, flags map[string]string) error {
 }
 
 // answer finds the field of type M in a response of type R (a
-// GetListResponse's List); nil when R is an M. A response without one is a
-// programming error and panics when the command tree is built.
+// GetListResponse's List); nil when R is an M. A response without one, or
+// with two, is a programming error and panics when the command tree is
+// built.
 func answer[M, R proto.Message]() protoreflect.FieldDescriptor {
 	var r R
 	want := answerName[M]()
 	if r.ProtoReflect().Descriptor().FullName() == want {
 		return nil
 	}
+	var found protoreflect.FieldDescriptor
 	fs := r.ProtoReflect().Descriptor().Fields()
 	for i := range fs.Len() {
 		if fd := fs.Get(i); fd.Message() != nil && fd.Message().FullName() == want && fd.Cardinality() != protoreflect.Repeated {
-			return fd
+			if found != nil {
+				panic(fmt.Sprintf("%s has two %s fields", r.ProtoReflect().Descriptor().FullName(), want))
+			}
+			found = fd
 		}
 	}
-	panic(fmt.Sprintf("%s has no %s field", r.ProtoReflect().Descriptor().FullName(), want))
+	if found == nil {
+		panic(fmt.Sprintf("%s has no %s field", r.ProtoReflect().Descriptor().FullName(), want))
+	}
+	return found
 }
 
 // unwrap turns a call that returns a response R into one that returns its

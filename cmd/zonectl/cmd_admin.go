@@ -66,11 +66,8 @@ func (a *app) principalsListCmd() *cobra.Command {
 		Short:   "List all principals (all pages)",
 		Example: "  zonectl admin principals list",
 		Args:    exactArgs(0, "no arguments"),
-		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			return showPages(a, cmd, principalView, func(ctx context.Context, c *clients, token string) ([]*adminv1.Principal, string, error) {
-				resp, err := c.admin.ListPrincipals(ctx, &adminv1.ListPrincipalsRequest{PageSize: pageSize, PageToken: token})
-				return resp.GetPrincipals(), resp.GetNextPageToken(), err
-			})
+		RunE: runPages(a, principalView, func(ctx context.Context, c *clients, _ []string, token string) (*adminv1.ListPrincipalsResponse, error) {
+			return c.admin.ListPrincipals(ctx, &adminv1.ListPrincipalsRequest{PageSize: pageSize, PageToken: token})
 		}),
 	}
 }
@@ -167,11 +164,8 @@ func (a *app) tokensListCmd() *cobra.Command {
 		Short:   "List a principal's tokens (metadata only, never the secret)",
 		Example: "  zonectl admin tokens list --principal acme-ops",
 		Args:    exactArgs(0, "no arguments"),
-		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			return showPages(a, cmd, tokenView, func(ctx context.Context, c *clients, token string) ([]*adminv1.TokenInfo, string, error) {
-				resp, err := c.admin.ListTokens(ctx, &adminv1.ListTokensRequest{PrincipalId: pid, PageSize: pageSize, PageToken: token})
-				return resp.GetTokens(), resp.GetNextPageToken(), err
-			})
+		RunE: runPages(a, tokenView, func(ctx context.Context, c *clients, _ []string, token string) (*adminv1.ListTokensResponse, error) {
+			return c.admin.ListTokens(ctx, &adminv1.ListTokensRequest{PrincipalId: pid, PageSize: pageSize, PageToken: token})
 		}),
 	}
 	bind(c, flagSpec{&pid, "principal", "principal identifier (required)"})

@@ -65,11 +65,8 @@ func (a *app) booksListCmd() *cobra.Command {
 		Short:   "List the books you may read (all pages)",
 		Example: "  zonectl books list --owner 3201234567 -o csv",
 		Args:    exactArgs(0, "no arguments"),
-		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			return showPages(a, cmd, bookView, func(ctx context.Context, c *clients, token string) ([]*ledgerv1.Book, string, error) {
-				resp, err := c.ledger.ListBooks(ctx, &ledgerv1.ListBooksRequest{Owner: owner, PageSize: pageSize, PageToken: token})
-				return resp.GetBooks(), resp.GetNextPageToken(), err
-			})
+		RunE: runPages(a, bookView, func(ctx context.Context, c *clients, _ []string, token string) (*ledgerv1.ListBooksResponse, error) {
+			return c.ledger.ListBooks(ctx, &ledgerv1.ListBooksRequest{Owner: owner, PageSize: pageSize, PageToken: token})
 		}),
 	}
 	c.Flags().StringVar(&owner, "owner", "", "only books of this enterprise")

@@ -305,11 +305,8 @@ func (a *app) enterpriseListCmd() *cobra.Command {
 		Short:   "List the enterprises you may see (all pages, USCC order)",
 		Example: "  zonectl customs enterprise list -o csv",
 		Args:    exactArgs(0, "no arguments"),
-		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			return showPages(a, cmd, enterpriseView, func(ctx context.Context, c *clients, token string) ([]*customsv1.Enterprise, string, error) {
-				resp, err := c.books.ListEnterprises(ctx, &customsv1.ListEnterprisesRequest{PageSize: pageSize, PageToken: token})
-				return resp.GetEnterprises(), resp.GetNextPageToken(), err
-			})
+		RunE: runPages(a, enterpriseView, func(ctx context.Context, c *clients, _ []string, token string) (*customsv1.ListEnterprisesResponse, error) {
+			return c.books.ListEnterprises(ctx, &customsv1.ListEnterprisesRequest{PageSize: pageSize, PageToken: token})
 		}),
 	}
 }
@@ -421,11 +418,8 @@ func (a *app) customsBookListCmd() *cobra.Command {
 		Short:   "List the customs books you may read (all pages, number order)",
 		Example: "  zonectl customs book list --enterprise 91310000MA1K000019",
 		Args:    exactArgs(0, "no arguments"),
-		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			return showPages(a, cmd, customsBookView, func(ctx context.Context, c *clients, token string) ([]*customsv1.Book, string, error) {
-				resp, err := c.books.ListBooks(ctx, &customsv1.ListBooksRequest{Enterprise: enterprise, PageSize: pageSize, PageToken: token})
-				return resp.GetBooks(), resp.GetNextPageToken(), err
-			})
+		RunE: runPages(a, customsBookView, func(ctx context.Context, c *clients, _ []string, token string) (*customsv1.ListBooksResponse, error) {
+			return c.books.ListBooks(ctx, &customsv1.ListBooksRequest{Enterprise: enterprise, PageSize: pageSize, PageToken: token})
 		}),
 	}
 	c.Flags().StringVar(&enterprise, "enterprise", "", "only books of this enterprise (USCC)")
@@ -533,11 +527,8 @@ func (a *app) bookLinesListCmd() *cobra.Command {
 		Short:   "List a book's lines with their part numbers (all pages, seq order)",
 		Example: "  zonectl customs book lines list H31050000001 -o csv",
 		Args:    exactArgs(1, "BOOK"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return showPages(a, cmd, bookLineView, func(ctx context.Context, c *clients, token string) ([]*customsv1.BookLine, string, error) {
-				resp, err := c.books.ListBookLines(ctx, &customsv1.ListBookLinesRequest{BookNo: args[0], PageSize: pageSize, PageToken: token})
-				return resp.GetLines(), resp.GetNextPageToken(), err
-			})
+		RunE: runPages(a, bookLineView, func(ctx context.Context, c *clients, args []string, token string) (*customsv1.ListBookLinesResponse, error) {
+			return c.books.ListBookLines(ctx, &customsv1.ListBookLinesRequest{BookNo: args[0], PageSize: pageSize, PageToken: token})
 		}),
 	}
 }

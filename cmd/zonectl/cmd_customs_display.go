@@ -237,8 +237,6 @@ func flagOf(field string) string {
 	return field
 }
 
-var isoDate = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`)
-
 // checkDisplayMove checks what the protos cannot state of a movement
 // (quantities above zero, a sale's price to the fen), then input.Validate
 // (what they state), and returns the request field at fault and why, or ""
@@ -360,16 +358,11 @@ GetDisplayStatusResponse.`,
 		Example: `  zonectl customs display status SQC310526X000000001
   zonectl customs display status SQC310526X000000001 --as-of 2026-04-01 -o json`,
 		Args: exactArgs(1, "FORM"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			if asOf != "" && !isoDate.MatchString(asOf) {
-				return usagef("--as-of %q: write YYYY-MM-DD", asOf)
-			}
-			return show(a, cmd, displayStatusView, func(ctx context.Context, c *clients) (*customsv1.GetDisplayStatusResponse, error) {
-				return c.display.GetDisplayStatus(ctx, &customsv1.GetDisplayStatusRequest{ApplyNo: args[0], AsOf: asOf})
-			})
+		RunE: runShow(a, displayStatusView, func(ctx context.Context, c *clients, args []string) (*customsv1.GetDisplayStatusResponse, error) {
+			return c.display.GetDisplayStatus(ctx, &customsv1.GetDisplayStatusRequest{ApplyNo: args[0], AsOf: asOf})
 		}),
 	}
-	c.Flags().StringVar(&asOf, "as-of", "", "judge overdue as of this business date, YYYY-MM-DD (default: today)")
+	c.Flags().Var(ymd(&asOf), "as-of", "judge overdue as of this business date, YYYY-MM-DD (default: today)")
 	return c
 }
 
@@ -386,16 +379,13 @@ display, as 'display status' prints; -o json prints each form's status.`,
   zonectl customs display overdue --book H31050000001 --as-of 2026-06-30`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			if asOf != "" && !isoDate.MatchString(asOf) {
-				return usagef("--as-of %q: write YYYY-MM-DD", asOf)
-			}
 			return showAll(a, cmd, displayStatusView, func(ctx context.Context, c *clients) ([]*customsv1.GetDisplayStatusResponse, error) {
 				resp, err := c.display.ListOverdueDisplays(ctx, &customsv1.ListOverdueDisplaysRequest{BookNo: book, AsOf: asOf})
 				return resp.GetForms(), err
 			})
 		}),
 	}
-	bind(c, flagSpec{&asOf, "as-of", "judge overdue as of this business date, YYYY-MM-DD (default: today)"},
+	bind(c, flagSpec{ymd(&asOf), "as-of", "judge overdue as of this business date, YYYY-MM-DD (default: today)"},
 		flagSpec{&book, "book", "only this book's forms"})
 	return c
 }

@@ -445,12 +445,9 @@ consignment's (一票) total of that tax is within the 50 CNY de-minimis,
 separated by ";" (e.g. DUTY;CONSUMPTION_TAX).`,
 		Example: "  zonectl customs taxable H31050000001 --from 2026-03-01 --to 2026-03-31 -o csv",
 		Args:    exactArgs(1, "BOOK"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return showPages(a, cmd, taxableView, func(ctx context.Context, c *clients, token string) ([]*customsv1.TaxableEvent, string, error) {
-				resp, err := c.decls.ListTaxableEvents(ctx, &customsv1.ListTaxableEventsRequest{BookNo: args[0], FromDate: from, ToDate: to,
-					PageSize: pageSize, PageToken: token})
-				return resp.GetEvents(), resp.GetNextPageToken(), err
-			})
+		RunE: runPages(a, taxableView, func(ctx context.Context, c *clients, args []string, token string) (*customsv1.ListTaxableEventsResponse, error) {
+			return c.decls.ListTaxableEvents(ctx, &customsv1.ListTaxableEventsRequest{BookNo: args[0], FromDate: from, ToDate: to,
+				PageSize: pageSize, PageToken: token})
 		}),
 	}
 	bind(c, flagSpec{&from, "from", "first business date, YYYY-MM-DD, inclusive"},

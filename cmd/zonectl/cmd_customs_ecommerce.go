@@ -314,11 +314,6 @@ format may also come from --out's extension (.csv, .xlsx).`,
       --export xlsx --out settlement-2026-11.xlsx`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			for flag, v := range map[string]string{"from": from, "to": to} {
-				if !isoDate.MatchString(v) {
-					return usagef("--%s %q: write YYYY-MM-DD", flag, v)
-				}
-			}
 			if from > to {
 				return usagef("--from %s is after --to %s", from, to)
 			}
@@ -370,8 +365,8 @@ format may also come from --out's extension (.csv, .xlsx).`,
 		}),
 	}
 	bind(c, flagSpec{&guarantor, "guarantor", "the guarantor's code (required)"},
-		flagSpec{&from, "from", "first release date, YYYY-MM-DD (required)"},
-		flagSpec{&to, "to", "last release date, inclusive, YYYY-MM-DD (required)"},
+		flagSpec{ymd(&from), "from", "first release date, YYYY-MM-DD (required)"},
+		flagSpec{ymd(&to), "to", "last release date, inclusive, YYYY-MM-DD (required)"},
 		flagSpec{&export, "export", "have the server write the settlement as a csv or xlsx file (with --out)"},
 		flagSpec{&out, "out", "write the exported file here (- for standard output) instead of printing the table"})
 	return c

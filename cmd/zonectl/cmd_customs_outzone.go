@@ -226,11 +226,8 @@ func (a *app) outzoneGetCmd() *cobra.Command {
 		Short:   "Show an out-of-zone movement, with what an OUT movement still has out",
 		Example: "  zonectl customs outzone get WF3105260000000001 -o json",
 		Args:    exactArgs(1, "MOVE"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return show(a, cmd, rowView(outzoneMoveHeader, outzoneMoveRow), func(ctx context.Context, c *clients) (*customsv1.OutZoneMove, error) {
-				resp, err := c.outzone.GetOutZoneMove(ctx, &customsv1.GetOutZoneMoveRequest{MoveNo: args[0]})
-				return resp.GetMove(), err
-			})
+		RunE: runShow(a, rowView(outzoneMoveHeader, outzoneMoveRow), func(ctx context.Context, c *clients, args []string) (*customsv1.GetOutZoneMoveResponse, error) {
+			return c.outzone.GetOutZoneMove(ctx, &customsv1.GetOutZoneMoveRequest{MoveNo: args[0]})
 		}),
 	}
 }
@@ -289,16 +286,13 @@ documents names the document to act on first, then its form, pass or list.`,
   zonectl customs overdue --book H31050000001 --as-of 2026-06-30 -o csv`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			if asOf != "" && !isoDate.MatchString(asOf) {
-				return usagef("--as-of %q: write YYYY-MM-DD", asOf)
-			}
 			return showPages(a, cmd, rowView(overdueHeader, overdueRow), func(ctx context.Context, c *clients, token string) ([]*customsv1.OverdueItem, string, error) {
 				resp, err := c.outzone.ListOverdue(ctx, &customsv1.ListOverdueRequest{BookNo: book, AsOf: asOf, PageSize: pageSize, PageToken: token})
 				return resp.GetItems(), resp.GetNextPageToken(), err
 			})
 		}),
 	}
-	bind(c, flagSpec{&asOf, "as-of", "list what is overdue as of this business date, YYYY-MM-DD (default: today)"},
+	bind(c, flagSpec{ymd(&asOf), "as-of", "list what is overdue as of this business date, YYYY-MM-DD (default: today)"},
 		flagSpec{&book, "book", "only this book"})
 	return c
 }

@@ -108,9 +108,6 @@ version a report used is refused (VERSION_LOCKED): file a new version.`,
 			if book == "" || good < 1 || version == "" || effective == "" || len(norms) == 0 {
 				return usagef("give --book, --good, --version, --effective and at least one --norm")
 			}
-			if !isoDate.MatchString(effective) {
-				return usagef("--effective %q: write YYYY-MM-DD", effective)
-			}
 			req := &customsv1.PutVersionRequest{BookNo: book, FinishedSeq: int32(good), Version: version, EffectiveDate: effective}
 			for _, s := range norms {
 				n, err := parseNorm(s)
@@ -128,7 +125,7 @@ version a report used is refused (VERSION_LOCKED): file a new version.`,
 	c.Flags().StringVar(&book, "book", "", "book number (required)")
 	c.Flags().IntVar(&good, "good", 0, "the good's book line (成品序号) (required)")
 	c.Flags().StringVar(&version, "version", "", "the 单耗版本号, 1 to 8 digits (required)")
-	c.Flags().StringVar(&effective, "effective", "", "first day in force, YYYY-MM-DD (required)")
+	c.Flags().Var(ymd(&effective), "effective", "first day in force, YYYY-MM-DD (required)")
 	c.Flags().StringArrayVar(&norms, "norm", nil, "a material: MAT:NET[:LOSS%[:BONDED%]] (repeatable, required)")
 	return c
 }
@@ -173,9 +170,6 @@ func (a *app) procVersionGetCmd() *cobra.Command {
 			if version != "" && date != "" {
 				return usagef("give --version or --date, not both")
 			}
-			if date != "" && !isoDate.MatchString(date) {
-				return usagef("--date %q: write YYYY-MM-DD", date)
-			}
 			return a.procVersionCall(cmd.Context(), func(ctx context.Context, cl *clients) (*customsv1.Version, error) {
 				r, err := cl.processing.GetVersion(ctx, &customsv1.GetVersionRequest{BookNo: book, FinishedSeq: int32(good), Version: version, Date: date})
 				return r.GetVersion(), err
@@ -185,7 +179,7 @@ func (a *app) procVersionGetCmd() *cobra.Command {
 	c.Flags().StringVar(&book, "book", "", "book number (required)")
 	c.Flags().IntVar(&good, "good", 0, "the good's book line (required)")
 	c.Flags().StringVar(&version, "version", "", "the 单耗版本号 (default: the one in force on --date)")
-	c.Flags().StringVar(&date, "date", "", "with no --version, the day, YYYY-MM-DD (default: today)")
+	c.Flags().Var(ymd(&date), "date", "with no --version, the day, YYYY-MM-DD (default: today)")
 	return c
 }
 
@@ -272,9 +266,6 @@ nothing is booked. --inner-no is the idempotency key.`,
 			if len(actual) > 0 && len(materials) > 0 {
 				return usagef("--actual gives the materials consumed (with their lots); --material is for consumption by version")
 			}
-			if date != "" && !isoDate.MatchString(date) {
-				return usagef("--date %q: write YYYY-MM-DD", date)
-			}
 			req := &customsv1.FileProductionReportRequest{InnerNo: inner, BookNo: book, Date: date, EntrustmentNo: entrustment}
 			for _, s := range outputs {
 				p := strings.Split(s, ":")
@@ -332,7 +323,7 @@ nothing is booked. --inner-no is the idempotency key.`,
 	}
 	c.Flags().StringVar(&book, "book", "", "book number (required)")
 	c.Flags().StringVar(&inner, "inner-no", "", "the enterprise's own report number: the idempotency key (required)")
-	c.Flags().StringVar(&date, "date", "", "business date, YYYY-MM-DD, not in the future (default: today)")
+	c.Flags().Var(ymd(&date), "date", "business date, YYYY-MM-DD, not in the future (default: today)")
 	c.Flags().StringArrayVar(&outputs, "output", nil, "goods made: SEQ:QTY[:VALUE[:VERSION[:CATEGORY]]] (repeatable, required)")
 	c.Flags().StringArrayVar(&materials, "material", nil, "take a material from a lot: SEQ:LOT (repeatable)")
 	c.Flags().StringArrayVar(&actual, "actual", nil, "a material actually consumed: SEQ:QTY[:LOSS[:LOT]] (repeatable; makes the basis ACTUAL)")
@@ -346,11 +337,8 @@ func (a *app) procReportGetCmd() *cobra.Command {
 		Short:   "Show a production report (one row per good made and per material consumed)",
 		Example: `  zonectl customs processing report get SCH310500000012600000001`,
 		Args:    exactArgs(1, "REPORT"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return show(a, cmd, view[*customsv1.ProductionReport]{procReportHeader, procReportRows}, func(ctx context.Context, c *clients) (*customsv1.ProductionReport, error) {
-				r, err := c.processing.GetProductionReport(ctx, &customsv1.GetProductionReportRequest{ReportNo: args[0]})
-				return r.GetReport(), err
-			})
+		RunE: runShow(a, view[*customsv1.ProductionReport]{procReportHeader, procReportRows}, func(ctx context.Context, c *clients, args []string) (*customsv1.GetProductionReportResponse, error) {
+			return c.processing.GetProductionReport(ctx, &customsv1.GetProductionReportRequest{ReportNo: args[0]})
 		}),
 	}
 }
@@ -412,9 +400,6 @@ func (a *app) procDestroyRequestCmd() *cobra.Command {
 			if book == "" || inner == "" || reason == "" || len(lines) == 0 {
 				return usagef("give --book, --inner-no, --reason and at least one --line")
 			}
-			if date != "" && !isoDate.MatchString(date) {
-				return usagef("--date %q: write YYYY-MM-DD", date)
-			}
 			req := &customsv1.RequestDestructionRequest{InnerNo: inner, BookNo: book, Date: date, Reason: reason, ResidueValue: residue, ResidueHsCode: residueHS}
 			for _, s := range lines {
 				p := strings.SplitN(s, ":", 3)
@@ -437,7 +422,7 @@ func (a *app) procDestroyRequestCmd() *cobra.Command {
 	c.Flags().StringVar(&book, "book", "", "book number (required)")
 	c.Flags().StringVar(&inner, "inner-no", "", "the enterprise's own number: the idempotency key (required)")
 	c.Flags().StringVar(&reason, "reason", "", "why the goods are destroyed (required)")
-	c.Flags().StringVar(&date, "date", "", "business date, YYYY-MM-DD, not in the future (default: today)")
+	c.Flags().Var(ymd(&date), "date", "business date, YYYY-MM-DD, not in the future (default: today)")
 	c.Flags().StringVar(&residue, "residue-value", "", "what the valuable residue was sold for, CNY (taxed on approval)")
 	c.Flags().StringVar(&residueHS, "residue-hs-code", "", "the residue's 10-digit HS code (required with --residue-value)")
 	c.Flags().StringArrayVar(&lines, "line", nil, "goods: SEQ:QTY[:LOT] (repeatable, required)")
@@ -509,9 +494,6 @@ func (a *app) procEntrustFileCmd() *cobra.Command {
 			if book == "" || inner == "" || client == "" || name == "" {
 				return usagef("give --book, --inner-no, --client and --client-name")
 			}
-			if date != "" && !isoDate.MatchString(date) {
-				return usagef("--date %q: write YYYY-MM-DD", date)
-			}
 			return show(a, cmd, view[*customsv1.Entrustment]{procEntrustHeader, procEntrustRows}, func(ctx context.Context, c *clients) (*customsv1.Entrustment, error) {
 				r, err := c.processing.FileEntrustment(ctx, &customsv1.FileEntrustmentRequest{InnerNo: inner, BookNo: book, Client: client, ClientName: name, Date: date})
 				return r.GetEntrustment(), err
@@ -522,7 +504,7 @@ func (a *app) procEntrustFileCmd() *cobra.Command {
 	c.Flags().StringVar(&inner, "inner-no", "", "the enterprise's own number: the idempotency key (required)")
 	c.Flags().StringVar(&client, "client", "", "the domestic firm's 统一社会信用代码 (required)")
 	c.Flags().StringVar(&name, "client-name", "", "the domestic firm's name (required)")
-	c.Flags().StringVar(&date, "date", "", "business date, YYYY-MM-DD, not in the future (default: today)")
+	c.Flags().Var(ymd(&date), "date", "business date, YYYY-MM-DD, not in the future (default: today)")
 	return c
 }
 
@@ -532,11 +514,8 @@ func (a *app) procEntrustGetCmd() *cobra.Command {
 		Short:   "Show an entrustment with the bonded materials its reports consumed and the part taxed",
 		Example: "  zonectl customs processing entrust get WTH310500000012600000001",
 		Args:    exactArgs(1, "ENTRUSTMENT"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return show(a, cmd, view[*customsv1.Entrustment]{procEntrustHeader, procEntrustRows}, func(ctx context.Context, c *clients) (*customsv1.Entrustment, error) {
-				r, err := c.processing.GetEntrustment(ctx, &customsv1.GetEntrustmentRequest{EntrustmentNo: args[0]})
-				return r.GetEntrustment(), err
-			})
+		RunE: runShow(a, view[*customsv1.Entrustment]{procEntrustHeader, procEntrustRows}, func(ctx context.Context, c *clients, args []string) (*customsv1.GetEntrustmentResponse, error) {
+			return c.processing.GetEntrustment(ctx, &customsv1.GetEntrustmentRequest{EntrustmentNo: args[0]})
 		}),
 	}
 }
@@ -585,9 +564,6 @@ func (a *app) procEntrustMoveCmd(receive bool) *cobra.Command {
 			if gate != "" && len(lines) == 0 {
 				return usagef("name the goods with --line")
 			}
-			if date != "" && !isoDate.MatchString(date) {
-				return usagef("--date %q: write YYYY-MM-DD", date)
-			}
 			var ls []*customsv1.EntrustedLine
 			for _, s := range lines {
 				p := strings.Split(s, ":")
@@ -628,7 +604,7 @@ func (a *app) procEntrustMoveCmd(receive bool) *cobra.Command {
 	if receive {
 		c.Flags().StringVar(&list, "list", "", "a cleared non-declaration list (是否报关 2, I) that brought the goods")
 	}
-	c.Flags().StringVar(&date, "date", "", "business date, YYYY-MM-DD, not in the future (default: today)")
+	c.Flags().Var(ymd(&date), "date", "business date, YYYY-MM-DD, not in the future (default: today)")
 	c.Flags().StringArrayVar(&lines, "line", nil, lineHelp)
 	return c
 }
@@ -639,11 +615,8 @@ func (a *app) procEntrustMoveGetCmd() *cobra.Command {
 		Short:   "Show a receipt or return of an entrustment (one row per line)",
 		Example: "  zonectl customs processing entrust move WFH310500000012600000001",
 		Args:    exactArgs(1, "MOVE"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return show(a, cmd, view[*customsv1.EntrustedMove]{procMoveHeader, procMoveRows}, func(ctx context.Context, c *clients) (*customsv1.EntrustedMove, error) {
-				r, err := c.processing.GetEntrustedMove(ctx, &customsv1.GetEntrustedMoveRequest{MoveNo: args[0]})
-				return r.GetMove(), err
-			})
+		RunE: runShow(a, view[*customsv1.EntrustedMove]{procMoveHeader, procMoveRows}, func(ctx context.Context, c *clients, args []string) (*customsv1.GetEntrustedMoveResponse, error) {
+			return c.processing.GetEntrustedMove(ctx, &customsv1.GetEntrustedMoveRequest{MoveNo: args[0]})
 		}),
 	}
 }
@@ -667,11 +640,8 @@ duty, VAT, consumption tax and 缓税利息, the non-bonded part leaves untaxed.
 --off withdraws it. Safe to repeat.`,
 		Example: "  zonectl customs processing general-taxpayer H31050000001",
 		Args:    exactArgs(1, "BOOK"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return show(a, cmd, view[*customsv1.Book]{procGeneralTaxpayerHeader, procGeneralTaxpayerRows}, func(ctx context.Context, c *clients) (*customsv1.Book, error) {
-				r, err := c.books.SetGeneralTaxpayer(ctx, &customsv1.SetGeneralTaxpayerRequest{BookNo: args[0], GeneralTaxpayer: !off})
-				return r.GetBook(), err
-			})
+		RunE: runShow(a, view[*customsv1.Book]{procGeneralTaxpayerHeader, procGeneralTaxpayerRows}, func(ctx context.Context, c *clients, args []string) (*customsv1.SetGeneralTaxpayerResponse, error) {
+			return c.books.SetGeneralTaxpayer(ctx, &customsv1.SetGeneralTaxpayerRequest{BookNo: args[0], GeneralTaxpayer: !off})
 		}),
 	}
 	c.Flags().BoolVar(&off, "off", false, "the enterprise is no longer an 一纳 enterprise")

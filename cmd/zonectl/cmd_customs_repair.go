@@ -72,9 +72,6 @@ func (a *app) repairOpenCmd() *cobra.Command {
 			if inner == "" || book == "" || list == "" || line < 1 || qty == "" {
 				return usagef("give --inner, --book, --list, --line and --quantity")
 			}
-			if date != "" && !isoDate.MatchString(date) {
-				return usagef("--date %q: write YYYY-MM-DD", date)
-			}
 			return a.repairOrderCall(cmd, func(ctx context.Context, cl customsv1.RepairServiceClient) (*customsv1.RepairOrder, error) {
 				r, err := cl.OpenRepairOrder(ctx, &customsv1.OpenRepairOrderRequest{InnerNo: inner, BookNo: book, ListNo: list, BookSeq: int32(line),
 					Quantity: qty, GroupProducts: groupProducts, Remanufacture: reman, Date: date})
@@ -89,7 +86,7 @@ func (a *app) repairOpenCmd() *cobra.Command {
 	c.Flags().StringVar(&qty, "quantity", "", "quantity in the line's declared unit (required)")
 	c.Flags().BoolVar(&groupProducts, "group", false, "the group's own domestically sold products (second-line goods)")
 	c.Flags().BoolVar(&reman, "remanufacture", false, "a remanufacture order: cores from abroad")
-	c.Flags().StringVar(&date, "date", "", "business date, YYYY-MM-DD (default: today)")
+	c.Flags().Var(ymd(&date), "date", "business date, YYYY-MM-DD (default: today)")
 	return c
 }
 
@@ -128,15 +125,12 @@ type stepFlags struct{ key, date string }
 
 func (f *stepFlags) add(c *cobra.Command) {
 	c.Flags().StringVar(&f.key, "key", "", "your own key of the step: its idempotency key (required)")
-	c.Flags().StringVar(&f.date, "date", "", "business date, YYYY-MM-DD (default: today)")
+	c.Flags().Var(ymd(&f.date), "date", "business date, YYYY-MM-DD (default: today)")
 }
 
 func (f *stepFlags) header(order string) (*customsv1.RepairStepHeader, error) {
 	if f.key == "" {
 		return nil, usagef("give --key")
-	}
-	if f.date != "" && !isoDate.MatchString(f.date) {
-		return nil, usagef("--date %q: write YYYY-MM-DD", f.date)
 	}
 	return &customsv1.RepairStepHeader{OrderNo: order, Key: f.key, Date: f.date}, nil
 }
@@ -414,9 +408,6 @@ func (a *app) repairOverdueCmd() *cobra.Command {
   zonectl customs repair overdue --book H31050000003 --as-of 2027-12-31`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			if asOf != "" && !isoDate.MatchString(asOf) {
-				return usagef("--as-of %q: write YYYY-MM-DD", asOf)
-			}
 			return showAll(a, cmd, repairOrderView, func(ctx context.Context, c *clients) ([]*customsv1.RepairOrder, error) {
 				r, err := c.repair.ListOverdueRepairOrders(ctx, &customsv1.ListOverdueRepairOrdersRequest{BookNo: book, AsOf: asOf})
 				return r.GetOrders(), err
@@ -424,7 +415,7 @@ func (a *app) repairOverdueCmd() *cobra.Command {
 		}),
 	}
 	c.Flags().StringVar(&book, "book", "", "only this book's orders")
-	c.Flags().StringVar(&asOf, "as-of", "", "overdue as of this day (default: today)")
+	c.Flags().Var(ymd(&asOf), "as-of", "overdue as of this day (default: today)")
 	return c
 }
 
@@ -438,9 +429,6 @@ func (a *app) repairStockCmd() *cobra.Command {
   zonectl customs repair stock H31050000003 --as-of 2026-12-01`,
 		Args: exactArgs(1, "BOOK"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			if asOf != "" && !isoDate.MatchString(asOf) {
-				return usagef("--as-of %q: write YYYY-MM-DD", asOf)
-			}
 			v := view[*customsv1.GetRepairStockResponse]{header: []string{"line", "name", "unit", "section", "origin", "quantity"},
 				rows: func(r *customsv1.GetRepairStockResponse) [][]string {
 					var rows [][]string
@@ -459,7 +447,7 @@ func (a *app) repairStockCmd() *cobra.Command {
 			})
 		}),
 	}
-	c.Flags().StringVar(&asOf, "as-of", "", "as of the end of this day (default: now)")
+	c.Flags().Var(ymd(&asOf), "as-of", "as of the end of this day (default: now)")
 	c.Flags().BoolVar(&all, "all", false, "show zero quantities too")
 	return c
 }

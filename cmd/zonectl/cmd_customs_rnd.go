@@ -73,11 +73,6 @@ func (a *app) rndProjectFileCmd() *cobra.Command {
 			if book == "" || name == "" {
 				return usagef("give --book and --name")
 			}
-			for _, d := range []struct{ flag, v string }{{"--start", start}, {"--end", end}} {
-				if d.v != "" && !isoDate.MatchString(d.v) {
-					return usagef("%s %q: write YYYY-MM-DD", d.flag, d.v)
-				}
-			}
 			return show(a, cmd, rndProjectView, func(ctx context.Context, cl *clients) (*customsv1.GetRndProjectResponse, error) {
 				r, err := cl.rnd.FileRndProject(ctx, &customsv1.FileRndProjectRequest{BookNo: book, Code: args[0], Name: name, Start: start, End: end})
 				return &customsv1.GetRndProjectResponse{Project: r.GetProject()}, err
@@ -86,8 +81,8 @@ func (a *app) rndProjectFileCmd() *cobra.Command {
 	}
 	c.Flags().StringVar(&book, "book", "", "bonded R&D book number (required)")
 	c.Flags().StringVar(&name, "name", "", "the project's name (required)")
-	c.Flags().StringVar(&start, "start", "", "first day, YYYY-MM-DD (default: today)")
-	c.Flags().StringVar(&end, "end", "", "last day, YYYY-MM-DD (default: open-ended)")
+	c.Flags().Var(ymd(&start), "start", "first day, YYYY-MM-DD (default: today)")
+	c.Flags().Var(ymd(&end), "end", "last day, YYYY-MM-DD (default: open-ended)")
 	return c
 }
 
@@ -198,9 +193,6 @@ journal; a material that would go below zero is refused and nothing is booked.
 			if book == "" || inner == "" || project == "" || len(materials) == 0 {
 				return usagef("give --book, --inner-no, --project and at least one --material")
 			}
-			if date != "" && !isoDate.MatchString(date) {
-				return usagef("--date %q: write YYYY-MM-DD", date)
-			}
 			req := &customsv1.FileRndUseRequest{InnerNo: inner, BookNo: book, Project: project, Date: date}
 			for _, s := range materials {
 				p := strings.SplitN(s, ":", 3)
@@ -230,7 +222,7 @@ journal; a material that would go below zero is refused and nothing is booked.
 	c.Flags().StringVar(&book, "book", "", "bonded R&D book number (required)")
 	c.Flags().StringVar(&inner, "inner-no", "", "the enterprise's own number: the idempotency key (required)")
 	c.Flags().StringVar(&project, "project", "", "the project's code (required)")
-	c.Flags().StringVar(&date, "date", "", "business date, YYYY-MM-DD, not in the future (default: today)")
+	c.Flags().Var(ymd(&date), "date", "business date, YYYY-MM-DD, not in the future (default: today)")
 	c.Flags().StringArrayVar(&materials, "material", nil, "a material used: SEQ:QTY[:LOT] (repeatable, required)")
 	c.Flags().StringArrayVar(&outputs, "made", nil, "an output made: SEQ:QTY:KIND[:VALUE] (repeatable)")
 	return c
@@ -242,11 +234,8 @@ func (a *app) rndUseGetCmd() *cobra.Command {
 		Short:   "Show an R&D use (one row per material consumed and per output made)",
 		Example: "  zonectl customs rnd use get YFH310500000032600000001",
 		Args:    exactArgs(1, "USE"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return show(a, cmd, rndUseView, func(ctx context.Context, cl *clients) (*customsv1.RndUse, error) {
-				r, err := cl.rnd.GetRndUse(ctx, &customsv1.GetRndUseRequest{UseNo: args[0]})
-				return r.GetUse(), err
-			})
+		RunE: runShow(a, rndUseView, func(ctx context.Context, cl *clients, args []string) (*customsv1.GetRndUseResponse, error) {
+			return cl.rnd.GetRndUse(ctx, &customsv1.GetRndUseRequest{UseNo: args[0]})
 		}),
 	}
 }

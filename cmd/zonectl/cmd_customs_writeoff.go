@@ -96,7 +96,7 @@ func (a *app) woCycleStartCmd() *cobra.Command {
 			return c.writeoff.SetCycleStart(ctx, &customsv1.SetCycleStartRequest{BookNo: book, Start: start})
 		}),
 	}
-	bind(c, flagSpec{&book, "book", "book number (required)"}, flagSpec{date(&start), "start", "first day, YYYY-MM-DD (required)"})
+	bind(c, flagSpec{&book, "book", "book number (required)"}, flagSpec{ymd(&start), "start", "first day, YYYY-MM-DD (required)"})
 	return c
 }
 
@@ -115,18 +115,18 @@ func (a *app) woCycleGetCmd() *cobra.Command {
 }
 
 func (a *app) woNotifyCmd() *cobra.Command {
-	var inner, book, day string
+	var inner, book, date string
 	c := &cobra.Command{
 		Use:     "notify --inner NO --book BOOK --date YYYY-MM-DD",
 		Short:   "Notify customs of a stocktake on a date (safe to repeat)",
 		Example: `  zonectl customs writeoff notify --inner PD-2026-1 --book H31050000001 --date 2026-12-31`,
 		Args:    exactArgs(0, "no arguments"),
 		RunE: runShow(a, woStocktakeView, func(ctx context.Context, c *clients, _ []string) (*customsv1.NotifyStocktakeResponse, error) {
-			return c.writeoff.NotifyStocktake(ctx, &customsv1.NotifyStocktakeRequest{InnerNo: inner, BookNo: book, Date: day})
+			return c.writeoff.NotifyStocktake(ctx, &customsv1.NotifyStocktakeRequest{InnerNo: inner, BookNo: book, Date: date})
 		}),
 	}
 	bind(c, flagSpec{&inner, "inner", "your own number of the notice: the idempotency key (required)"},
-		flagSpec{&book, "book", "book number (required)"}, flagSpec{date(&day), "date", "stocktake date, YYYY-MM-DD (required)"})
+		flagSpec{&book, "book", "book number (required)"}, flagSpec{ymd(&date), "date", "stocktake date, YYYY-MM-DD (required)"})
 	return c
 }
 
@@ -282,7 +282,7 @@ name; - for standard output). The format may come from --out's extension.`,
 }
 
 func (a *app) woPayCmd() *cobra.Command {
-	var no, payment, amount, day string
+	var no, payment, amount, date string
 	var line int32
 	c := &cobra.Command{
 		Use:     "pay --stocktake NO --line SEQ --payment NO --amount CNY --date YYYY-MM-DD",
@@ -291,12 +291,12 @@ func (a *app) woPayCmd() *cobra.Command {
 		Args:    exactArgs(0, "no arguments"),
 		RunE: runShow(a, woDifferenceView, func(ctx context.Context, c *clients, _ []string) (*customsv1.RecordShortagePaymentResponse, error) {
 			return c.writeoff.RecordShortagePayment(ctx, &customsv1.RecordShortagePaymentRequest{StocktakeNo: no, BookSeq: line,
-				PaymentNo: payment, Amount: amount, Date: day})
+				PaymentNo: payment, Amount: amount, Date: date})
 		}),
 	}
 	bind(c, flagSpec{&no, "stocktake", "stocktake number (required)"}, flagSpec{&line, "line", "the shortage's book line (required)"},
 		flagSpec{&payment, "payment", "payment number (required)"}, flagSpec{&amount, "amount", "amount paid, CNY (required)"},
-		flagSpec{date(&day), "date", "payment date, YYYY-MM-DD (required)"})
+		flagSpec{ymd(&date), "date", "payment date, YYYY-MM-DD (required)"})
 	return c
 }
 
@@ -445,8 +445,8 @@ The format may also come from --out's extension (.csv, .xlsx).`,
 		}),
 	}
 	bind(c, flagSpec{&book, "book", "the book number (required)"},
-		flagSpec{date(&from), "from", "first day of the period, YYYY-MM-DD (required)"},
-		flagSpec{date(&to), "to", "last day of the period, inclusive, YYYY-MM-DD (required)"},
+		flagSpec{ymd(&from), "from", "first day of the period, YYYY-MM-DD (required)"},
+		flagSpec{ymd(&to), "to", "last day of the period, inclusive, YYYY-MM-DD (required)"},
 		flagSpec{&format, "format", "table (default), csv or xlsx: csv and xlsx are the server's report file"},
 		flagSpec{&out, "out", "with csv or xlsx: write the file here (- for standard output)"})
 	return c
@@ -621,7 +621,7 @@ come from --out's extension.`,
 			})
 		}),
 	}
-	bind(c, flagSpec{date(&asOf), "as-of", "list what needs attention as of this business date, YYYY-MM-DD (default: today)"},
+	bind(c, flagSpec{ymd(&asOf), "as-of", "list what needs attention as of this business date, YYYY-MM-DD (default: today)"},
 		flagSpec{&book, "book", "only this book"},
 		flagSpec{&format, "format", "table (default), csv or xlsx: csv and xlsx are the server's report file"},
 		flagSpec{&out, "out", "with csv or xlsx: write the file here (- for standard output)"})

@@ -110,11 +110,8 @@ Keep the printed digest outside the system: 'zonectl verify' checks an export
 against it with no server.`,
 		Example: "  zonectl evidence seal --book H31050000001 --through 2026-03-31",
 		Args:    exactArgs(0, "no arguments"),
-		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			return show(a, cmd, evidenceView, func(ctx context.Context, c *clients) (*customsv1.Evidence, error) {
-				resp, err := c.writeoff.SealEvidence(ctx, req)
-				return resp.GetEvidence(), err
-			})
+		RunE: runShow(a, evidenceView, func(ctx context.Context, c *clients, _ []string) (*customsv1.SealEvidenceResponse, error) {
+			return c.writeoff.SealEvidence(ctx, req)
 		}),
 	}
 	bind(c, flagSpec{&req.BookNo, "book", "book number (required)"},

@@ -158,11 +158,8 @@ func (a *app) itemsListCmd() *cobra.Command {
 		Short:   "List the items of a book (all pages, ordered by code)",
 		Example: "  zonectl items list --book H12345678901 -o csv",
 		Args:    exactArgs(0, "no arguments"),
-		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			return showPages(a, cmd, itemView, func(ctx context.Context, c *clients, token string) ([]*ledgerv1.Item, string, error) {
-				resp, err := c.ledger.ListItems(ctx, &ledgerv1.ListItemsRequest{BookId: book, PageSize: pageSize, PageToken: token})
-				return resp.GetItems(), resp.GetNextPageToken(), err
-			})
+		RunE: runPages(a, itemView, func(ctx context.Context, c *clients, _ []string, token string) (*ledgerv1.ListItemsResponse, error) {
+			return c.ledger.ListItems(ctx, &ledgerv1.ListItemsRequest{BookId: book, PageSize: pageSize, PageToken: token})
 		}),
 	}
 	bind(c, flagSpec{&book, "book", "book identifier (required)"})

@@ -106,11 +106,8 @@ func (a *app) periodsListCmd() *cobra.Command {
 		Short:   "List the sealed periods of a book, oldest first (all pages)",
 		Example: "  zonectl periods list --book H12345678901",
 		Args:    exactArgs(0, "no arguments"),
-		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			return showPages(a, cmd, periodView, func(ctx context.Context, c *clients, token string) ([]*ledgerv1.Period, string, error) {
-				resp, err := c.ledger.ListPeriods(ctx, &ledgerv1.ListPeriodsRequest{BookId: book, PageSize: pageSize, PageToken: token})
-				return resp.GetPeriods(), resp.GetNextPageToken(), err
-			})
+		RunE: runPages(a, periodView, func(ctx context.Context, c *clients, _ []string, token string) (*ledgerv1.ListPeriodsResponse, error) {
+			return c.ledger.ListPeriods(ctx, &ledgerv1.ListPeriodsRequest{BookId: book, PageSize: pageSize, PageToken: token})
 		}),
 	}
 	bind(c, flagSpec{&book, "book", "book identifier (required)"})
