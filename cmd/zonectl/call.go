@@ -3,11 +3,13 @@ package main
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"regexp"
 	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+	"google.golang.org/grpc"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 
@@ -318,4 +320,43 @@ func runPages[M, R proto.Message](a *app, v view[M], f func(ctx context.Context,
 func answerName[M proto.Message]() protoreflect.FullName {
 	var m M
 	return m.ProtoReflect().Descriptor().FullName()
+}
+
+// method is a method expression of a service's client, such as
+// customsv1.WriteOffServiceClient.GetCycle.
+type method[S any, Q proto.Message, R any] func(S, context.Context, Q, ...grpc.CallOption) (R, error)
+
+// send is the call of a command (runShow) that sends req, whose fields its
+// flags set, with m.
+func send[S any, Q proto.Message, R any](m method[S, Q, R], req Q) func(ctx context.Context, c *clients, _ []string) (R, error) {
+	stub[S](&clients{}) // no such stub panics when the command tree is built
+	return func(ctx context.Context, c *clients, _ []string) (R, error) { return m(*stub[S](c), ctx, req) }
+}
+
+// sendPages is the call of a list command (runPages) that sends req, whose
+// fields its flags set, with m, once per page: it sets req's page_size to
+// pageSize and its page_token.
+func sendPages[S any, Q proto.Message, R any](m method[S, Q, R], req Q) func(ctx context.Context, c *clients, _ []string, token string) (R, error) {
+	stub[S](&clients{})
+	fs := req.ProtoReflect().Descriptor().Fields()
+	size, tok := fs.ByName("page_size"), fs.ByName("page_token")
+	if size == nil || tok == nil {
+		panic(fmt.Sprintf("%s is not a page request", req.ProtoReflect().Descriptor().FullName())) // a programming error
+	}
+	return func(ctx context.Context, c *clients, _ []string, token string) (R, error) {
+		req.ProtoReflect().Set(size, protoreflect.ValueOfInt32(pageSize))
+		req.ProtoReflect().Set(tok, protoreflect.ValueOfString(token))
+		return m(*stub[S](c), ctx, req)
+	}
+}
+
+// stub is the field of c that holds the service stub of type S.
+func stub[S any](c *clients) *S {
+	for _, p := range []any{&c.ledger, &c.admin, &c.books, &c.decls, &c.gate, &c.display, &c.ecommerce, &c.processing,
+		&c.rnd, &c.outzone, &c.repair, &c.writeoff} {
+		if s, ok := p.(*S); ok {
+			return s
+		}
+	}
+	panic(fmt.Sprintf("zonectl has no %v stub", reflect.TypeFor[S]())) // a programming error
 }

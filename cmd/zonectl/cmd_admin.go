@@ -66,9 +66,7 @@ func (a *app) principalsListCmd() *cobra.Command {
 		Short:   "List all principals (all pages)",
 		Example: "  zonectl admin principals list",
 		Args:    exactArgs(0, "no arguments"),
-		RunE: runPages(a, principalView, func(ctx context.Context, c *clients, _ []string, token string) (*adminv1.ListPrincipalsResponse, error) {
-			return c.admin.ListPrincipals(ctx, &adminv1.ListPrincipalsRequest{PageSize: pageSize, PageToken: token})
-		}),
+		RunE:    runPages(a, principalView, sendPages(adminv1.AdminServiceClient.ListPrincipals, &adminv1.ListPrincipalsRequest{})),
 	}
 }
 
@@ -158,17 +156,15 @@ revoke the unknown one and issue again.`,
 }
 
 func (a *app) tokensListCmd() *cobra.Command {
-	var pid string
+	req := &adminv1.ListTokensRequest{}
 	c := &cobra.Command{
 		Use:     "list",
 		Short:   "List a principal's tokens (metadata only, never the secret)",
 		Example: "  zonectl admin tokens list --principal acme-ops",
 		Args:    exactArgs(0, "no arguments"),
-		RunE: runPages(a, tokenView, func(ctx context.Context, c *clients, _ []string, token string) (*adminv1.ListTokensResponse, error) {
-			return c.admin.ListTokens(ctx, &adminv1.ListTokensRequest{PrincipalId: pid, PageSize: pageSize, PageToken: token})
-		}),
+		RunE:    runPages(a, tokenView, sendPages(adminv1.AdminServiceClient.ListTokens, req)),
 	}
-	bind(c, flagSpec{&pid, "principal", "principal identifier (required)"})
+	bind(c, flagSpec{&req.PrincipalId, "principal", "principal identifier (required)"})
 	return c
 }
 
@@ -190,8 +186,6 @@ func (a *app) whoamiCmd() *cobra.Command {
 		Short:   "Show the principal and role the token belongs to",
 		Example: "  zonectl whoami",
 		Args:    exactArgs(0, "no arguments"),
-		RunE: runShow(a, principalView, func(ctx context.Context, c *clients, _ []string) (*adminv1.WhoAmIResponse, error) {
-			return c.admin.WhoAmI(ctx, &adminv1.WhoAmIRequest{})
-		}),
+		RunE:    runShow(a, principalView, send(adminv1.AdminServiceClient.WhoAmI, &adminv1.WhoAmIRequest{})),
 	}
 }

@@ -59,17 +59,15 @@ func (a *app) booksGetCmd() *cobra.Command {
 }
 
 func (a *app) booksListCmd() *cobra.Command {
-	var owner string
+	req := &ledgerv1.ListBooksRequest{}
 	c := &cobra.Command{
 		Use:     "list",
 		Short:   "List the books you may read (all pages)",
 		Example: "  zonectl books list --owner 3201234567 -o csv",
 		Args:    exactArgs(0, "no arguments"),
-		RunE: runPages(a, bookView, func(ctx context.Context, c *clients, _ []string, token string) (*ledgerv1.ListBooksResponse, error) {
-			return c.ledger.ListBooks(ctx, &ledgerv1.ListBooksRequest{Owner: owner, PageSize: pageSize, PageToken: token})
-		}),
+		RunE:    runPages(a, bookView, sendPages(ledgerv1.LedgerServiceClient.ListBooks, req)),
 	}
-	c.Flags().StringVar(&owner, "owner", "", "only books of this enterprise")
+	c.Flags().StringVar(&req.Owner, "owner", "", "only books of this enterprise")
 	return c
 }
 

@@ -305,9 +305,7 @@ func (a *app) enterpriseListCmd() *cobra.Command {
 		Short:   "List the enterprises you may see (all pages, USCC order)",
 		Example: "  zonectl customs enterprise list -o csv",
 		Args:    exactArgs(0, "no arguments"),
-		RunE: runPages(a, enterpriseView, func(ctx context.Context, c *clients, _ []string, token string) (*customsv1.ListEnterprisesResponse, error) {
-			return c.books.ListEnterprises(ctx, &customsv1.ListEnterprisesRequest{PageSize: pageSize, PageToken: token})
-		}),
+		RunE:    runPages(a, enterpriseView, sendPages(customsv1.BookServiceClient.ListEnterprises, &customsv1.ListEnterprisesRequest{})),
 	}
 }
 
@@ -411,18 +409,16 @@ func (a *app) customsBookGetCmd() *cobra.Command {
 }
 
 func (a *app) customsBookListCmd() *cobra.Command {
-	var enterprise string
+	req := &customsv1.ListBooksRequest{}
 	c := &cobra.Command{
 		Use:     "list",
 		Aliases: []string{"ls"},
 		Short:   "List the customs books you may read (all pages, number order)",
 		Example: "  zonectl customs book list --enterprise 91310000MA1K000019",
 		Args:    exactArgs(0, "no arguments"),
-		RunE: runPages(a, customsBookView, func(ctx context.Context, c *clients, _ []string, token string) (*customsv1.ListBooksResponse, error) {
-			return c.books.ListBooks(ctx, &customsv1.ListBooksRequest{Enterprise: enterprise, PageSize: pageSize, PageToken: token})
-		}),
+		RunE:    runPages(a, customsBookView, sendPages(customsv1.BookServiceClient.ListBooks, req)),
 	}
-	c.Flags().StringVar(&enterprise, "enterprise", "", "only books of this enterprise (USCC)")
+	c.Flags().StringVar(&req.Enterprise, "enterprise", "", "only books of this enterprise (USCC)")
 	return c
 }
 

@@ -70,63 +70,54 @@ var woDifferenceView = rowView([]string{"line", "status", "name", "unit", "booke
 })
 
 func (a *app) woCycleSetCmd() *cobra.Command {
-	var book string
-	var months int32
+	req := &customsv1.SetCycleRequest{}
 	c := &cobra.Command{
 		Use:     "cycle-set --book BOOK --months N",
 		Short:   "Set a book's write-off cycle, 1 to 12 months (the book's enterprise)",
 		Example: `  zonectl customs writeoff cycle-set --book H31050000001 --months 6`,
 		Args:    exactArgs(0, "no arguments"),
-		RunE: runShow(a, woCycleView, func(ctx context.Context, c *clients, _ []string) (*customsv1.SetCycleResponse, error) {
-			return c.writeoff.SetCycle(ctx, &customsv1.SetCycleRequest{BookNo: book, Months: months})
-		}),
+		RunE:    runShow(a, woCycleView, send(customsv1.WriteOffServiceClient.SetCycle, req)),
 	}
-	bind(c, flagSpec{&book, "book", "book number (required)"}, flagSpec{&months, "months", "cycle length in months, 1 to 12 (required)"})
+	bind(c, flagSpec{&req.BookNo, "book", "book number (required)"}, flagSpec{&req.Months, "months", "cycle length in months, 1 to 12 (required)"})
 	return c
 }
 
 func (a *app) woCycleStartCmd() *cobra.Command {
-	var book, start string
+	req := &customsv1.SetCycleStartRequest{}
 	c := &cobra.Command{
 		Use:     "cycle-start --book BOOK --start YYYY-MM-DD",
 		Short:   "Set the first day of a book's write-off cycle (customs)",
 		Example: `  zonectl customs writeoff cycle-start --book H31050000001 --start 2026-01-01`,
 		Args:    exactArgs(0, "no arguments"),
-		RunE: runShow(a, woCycleView, func(ctx context.Context, c *clients, _ []string) (*customsv1.SetCycleStartResponse, error) {
-			return c.writeoff.SetCycleStart(ctx, &customsv1.SetCycleStartRequest{BookNo: book, Start: start})
-		}),
+		RunE:    runShow(a, woCycleView, send(customsv1.WriteOffServiceClient.SetCycleStart, req)),
 	}
-	bind(c, flagSpec{&book, "book", "book number (required)"}, flagSpec{ymd(&start), "start", "first day, YYYY-MM-DD (required)"})
+	bind(c, flagSpec{&req.BookNo, "book", "book number (required)"}, flagSpec{ymd(&req.Start), "start", "first day, YYYY-MM-DD (required)"})
 	return c
 }
 
 func (a *app) woCycleGetCmd() *cobra.Command {
-	var book string
+	req := &customsv1.GetCycleRequest{}
 	c := &cobra.Command{
 		Use:   "cycle --book BOOK",
 		Short: "Show a book's write-off cycle",
 		Args:  exactArgs(0, "no arguments"),
-		RunE: runShow(a, woCycleView, func(ctx context.Context, c *clients, _ []string) (*customsv1.GetCycleResponse, error) {
-			return c.writeoff.GetCycle(ctx, &customsv1.GetCycleRequest{BookNo: book})
-		}),
+		RunE:  runShow(a, woCycleView, send(customsv1.WriteOffServiceClient.GetCycle, req)),
 	}
-	bind(c, flagSpec{&book, "book", "book number (required)"})
+	bind(c, flagSpec{&req.BookNo, "book", "book number (required)"})
 	return c
 }
 
 func (a *app) woNotifyCmd() *cobra.Command {
-	var inner, book, date string
+	req := &customsv1.NotifyStocktakeRequest{}
 	c := &cobra.Command{
 		Use:     "notify --inner NO --book BOOK --date YYYY-MM-DD",
 		Short:   "Notify customs of a stocktake on a date (safe to repeat)",
 		Example: `  zonectl customs writeoff notify --inner PD-2026-1 --book H31050000001 --date 2026-12-31`,
 		Args:    exactArgs(0, "no arguments"),
-		RunE: runShow(a, woStocktakeView, func(ctx context.Context, c *clients, _ []string) (*customsv1.NotifyStocktakeResponse, error) {
-			return c.writeoff.NotifyStocktake(ctx, &customsv1.NotifyStocktakeRequest{InnerNo: inner, BookNo: book, Date: date})
-		}),
+		RunE:    runShow(a, woStocktakeView, send(customsv1.WriteOffServiceClient.NotifyStocktake, req)),
 	}
-	bind(c, flagSpec{&inner, "inner", "your own number of the notice: the idempotency key (required)"},
-		flagSpec{&book, "book", "book number (required)"}, flagSpec{ymd(&date), "date", "stocktake date, YYYY-MM-DD (required)"})
+	bind(c, flagSpec{&req.InnerNo, "inner", "your own number of the notice: the idempotency key (required)"},
+		flagSpec{&req.BookNo, "book", "book number (required)"}, flagSpec{ymd(&req.Date), "date", "stocktake date, YYYY-MM-DD (required)"})
 	return c
 }
 
@@ -217,30 +208,26 @@ func (a *app) sendCount(ctx context.Context, c *clients, in io.Reader, size int6
 }
 
 func (a *app) woStocktakeCmd() *cobra.Command {
-	var no string
+	req := &customsv1.GetStocktakeRequest{}
 	c := &cobra.Command{
 		Use:   "stocktake --stocktake NO",
 		Short: "Show a stocktake: its status and how many differences are unsettled",
 		Args:  exactArgs(0, "no arguments"),
-		RunE: runShow(a, woStocktakeView, func(ctx context.Context, c *clients, _ []string) (*customsv1.GetStocktakeResponse, error) {
-			return c.writeoff.GetStocktake(ctx, &customsv1.GetStocktakeRequest{StocktakeNo: no})
-		}),
+		RunE:  runShow(a, woStocktakeView, send(customsv1.WriteOffServiceClient.GetStocktake, req)),
 	}
-	bind(c, flagSpec{&no, "stocktake", "stocktake number (required)"})
+	bind(c, flagSpec{&req.StocktakeNo, "stocktake", "stocktake number (required)"})
 	return c
 }
 
 func (a *app) woStocktakesCmd() *cobra.Command {
-	var book string
+	req := &customsv1.ListStocktakesRequest{}
 	c := &cobra.Command{
 		Use:   "stocktakes --book BOOK",
 		Short: "List a book's stocktakes, oldest first",
 		Args:  exactArgs(0, "no arguments"),
-		RunE: runPages(a, woStocktakeView, func(ctx context.Context, c *clients, _ []string, token string) (*customsv1.ListStocktakesResponse, error) {
-			return c.writeoff.ListStocktakes(ctx, &customsv1.ListStocktakesRequest{BookNo: book, PageSize: pageSize, PageToken: token})
-		}),
+		RunE:  runPages(a, woStocktakeView, sendPages(customsv1.WriteOffServiceClient.ListStocktakes, req)),
 	}
-	bind(c, flagSpec{&book, "book", "book number (required)"})
+	bind(c, flagSpec{&req.BookNo, "book", "book number (required)"})
 	return c
 }
 
@@ -282,21 +269,17 @@ name; - for standard output). The format may come from --out's extension.`,
 }
 
 func (a *app) woPayCmd() *cobra.Command {
-	var no, payment, amount, date string
-	var line int32
+	req := &customsv1.RecordShortagePaymentRequest{}
 	c := &cobra.Command{
 		Use:     "pay --stocktake NO --line SEQ --payment NO --amount CNY --date YYYY-MM-DD",
 		Short:   "Record the self-payment (自报自缴) of a shortage's tax: the amount assessed, to the fen (customs)",
 		Example: `  zonectl customs writeoff pay --stocktake PDH31050000001001 --line 1 --payment 310520261234567890 --amount 593.40 --date 2026-12-31`,
 		Args:    exactArgs(0, "no arguments"),
-		RunE: runShow(a, woDifferenceView, func(ctx context.Context, c *clients, _ []string) (*customsv1.RecordShortagePaymentResponse, error) {
-			return c.writeoff.RecordShortagePayment(ctx, &customsv1.RecordShortagePaymentRequest{StocktakeNo: no, BookSeq: line,
-				PaymentNo: payment, Amount: amount, Date: date})
-		}),
+		RunE:    runShow(a, woDifferenceView, send(customsv1.WriteOffServiceClient.RecordShortagePayment, req)),
 	}
-	bind(c, flagSpec{&no, "stocktake", "stocktake number (required)"}, flagSpec{&line, "line", "the shortage's book line (required)"},
-		flagSpec{&payment, "payment", "payment number (required)"}, flagSpec{&amount, "amount", "amount paid, CNY (required)"},
-		flagSpec{ymd(&date), "date", "payment date, YYYY-MM-DD (required)"})
+	bind(c, flagSpec{&req.StocktakeNo, "stocktake", "stocktake number (required)"}, flagSpec{&req.BookSeq, "line", "the shortage's book line (required)"},
+		flagSpec{&req.PaymentNo, "payment", "payment number (required)"}, flagSpec{&req.Amount, "amount", "amount paid, CNY (required)"},
+		flagSpec{ymd(&req.Date), "date", "payment date, YYYY-MM-DD (required)"})
 	return c
 }
 
@@ -364,16 +347,14 @@ func (a *app) woDecideCmd() *cobra.Command {
 }
 
 func (a *app) woCloseCmd() *cobra.Command {
-	var no string
+	req := &customsv1.CloseWriteOffRequest{}
 	c := &cobra.Command{
 		Use:   "close --stocktake NO",
 		Short: "Close the write-off: seal the period and its evidence through the stocktake date, set the book's last write-off date (safe to repeat)",
 		Args:  exactArgs(0, "no arguments"),
-		RunE: runShow(a, woStocktakeView, func(ctx context.Context, c *clients, _ []string) (*customsv1.CloseWriteOffResponse, error) {
-			return c.writeoff.CloseWriteOff(ctx, &customsv1.CloseWriteOffRequest{StocktakeNo: no})
-		}),
+		RunE:  runShow(a, woStocktakeView, send(customsv1.WriteOffServiceClient.CloseWriteOff, req)),
 	}
-	bind(c, flagSpec{&no, "stocktake", "stocktake number (required)"})
+	bind(c, flagSpec{&req.StocktakeNo, "stocktake", "stocktake number (required)"})
 	return c
 }
 

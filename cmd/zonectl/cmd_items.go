@@ -152,16 +152,14 @@ failure is safe.`,
 }
 
 func (a *app) itemsListCmd() *cobra.Command {
-	var book string
+	req := &ledgerv1.ListItemsRequest{}
 	c := &cobra.Command{
 		Use:     "list",
 		Short:   "List the items of a book (all pages, ordered by code)",
 		Example: "  zonectl items list --book H12345678901 -o csv",
 		Args:    exactArgs(0, "no arguments"),
-		RunE: runPages(a, itemView, func(ctx context.Context, c *clients, _ []string, token string) (*ledgerv1.ListItemsResponse, error) {
-			return c.ledger.ListItems(ctx, &ledgerv1.ListItemsRequest{BookId: book, PageSize: pageSize, PageToken: token})
-		}),
+		RunE:    runPages(a, itemView, sendPages(ledgerv1.LedgerServiceClient.ListItems, req)),
 	}
-	bind(c, flagSpec{&book, "book", "book identifier (required)"})
+	bind(c, flagSpec{&req.BookId, "book", "book identifier (required)"})
 	return c
 }

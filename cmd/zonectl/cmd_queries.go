@@ -100,17 +100,15 @@ command returns the period sealed the first time.`,
 }
 
 func (a *app) periodsListCmd() *cobra.Command {
-	var book string
+	req := &ledgerv1.ListPeriodsRequest{}
 	c := &cobra.Command{
 		Use:     "list",
 		Short:   "List the sealed periods of a book, oldest first (all pages)",
 		Example: "  zonectl periods list --book H12345678901",
 		Args:    exactArgs(0, "no arguments"),
-		RunE: runPages(a, periodView, func(ctx context.Context, c *clients, _ []string, token string) (*ledgerv1.ListPeriodsResponse, error) {
-			return c.ledger.ListPeriods(ctx, &ledgerv1.ListPeriodsRequest{BookId: book, PageSize: pageSize, PageToken: token})
-		}),
+		RunE:    runPages(a, periodView, sendPages(ledgerv1.LedgerServiceClient.ListPeriods, req)),
 	}
-	bind(c, flagSpec{&book, "book", "book identifier (required)"})
+	bind(c, flagSpec{&req.BookId, "book", "book identifier (required)"})
 	return c
 }
 
