@@ -360,3 +360,10 @@ func stub[S any](c *clients) *S {
 	}
 	panic(fmt.Sprintf("zonectl has no %v stub", reflect.TypeFor[S]())) // a programming error
 }
+
+// sendShow makes one call of m with req and prints the M of its answer
+// (show): for a command that checks or builds req itself.
+func sendShow[M, R proto.Message, S any, Q proto.Message](a *app, cmd *cobra.Command, v view[M], m method[S, Q, R], req Q) error {
+	g := unwrap[M](send(m, req))
+	return show(a, cmd, v, func(ctx context.Context, c *clients) (M, error) { return g(ctx, c, nil) })
+}

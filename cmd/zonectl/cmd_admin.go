@@ -46,10 +46,7 @@ Repeating the command with the same values returns the existing principal.`,
 				"linked_enterprise_ids": "link"}); err != nil {
 				return err
 			}
-			return show(a, cmd, principalView, func(ctx context.Context, c *clients) (*adminv1.Principal, error) {
-				resp, err := c.admin.CreatePrincipal(ctx, req)
-				return resp.GetPrincipal(), err
-			})
+			return sendShow(a, cmd, principalView, adminv1.AdminServiceClient.CreatePrincipal, req)
 		}),
 	}
 	bind(c, flagSpec{&pid, "id", "principal identifier (required)"},

@@ -32,10 +32,7 @@ BOOK with a different body is refused (ALREADY_EXISTS).`,
 				return err
 			}
 			req.BookId = args[0]
-			return show(a, cmd, bookView, func(ctx context.Context, c *clients) (*ledgerv1.Book, error) {
-				resp, err := c.ledger.CreateBook(ctx, req)
-				return resp.GetBook(), err
-			})
+			return sendShow(a, cmd, bookView, ledgerv1.LedgerServiceClient.CreateBook, req)
 		}),
 	}
 	c.Flags().StringVar(&req.Owner, "owner", "", "enterprise id the book belongs to (required)")

@@ -254,10 +254,7 @@ only. The enterprise's principal is then created with
 				return err
 			}
 			req.Uscc, req.CreditRating = args[0], customsv1.CreditRating(cr)
-			return show(a, cmd, enterpriseView, func(ctx context.Context, c *clients) (*customsv1.Enterprise, error) {
-				resp, err := c.books.RegisterEnterprise(ctx, req)
-				return resp.GetEnterprise(), err
-			})
+			return sendShow(a, cmd, enterpriseView, customsv1.BookServiceClient.RegisterEnterprise, req)
 		}),
 	}
 	bind(c, flagSpec{&req.CustomsCode, "customs-code", "10-character customs registration code (海关编码) (required)"},
@@ -344,10 +341,7 @@ values are refused (BOOK_EXISTS).`,
 				"write_off_cycle_months": "cycle"}); err != nil {
 				return err
 			}
-			return show(a, cmd, customsBookView, func(ctx context.Context, c *clients) (*customsv1.Book, error) {
-				resp, err := c.books.CreateBook(ctx, req)
-				return resp.GetBook(), err
-			})
+			return sendShow(a, cmd, customsBookView, customsv1.BookServiceClient.CreateBook, req)
 		}),
 	}
 	bind(c, flagSpec{&kind, "kind", "zone (区域账册), logistics (区域物流账册), rnd (保税研发) or repair (保税维修) (required)"},
@@ -372,10 +366,8 @@ reopened (WRONG_STATUS). Customs only. Idempotent.`,
 			if err != nil {
 				return err
 			}
-			return show(a, cmd, customsBookView, func(ctx context.Context, c *clients) (*customsv1.Book, error) {
-				resp, err := c.books.SetBookStatus(ctx, &customsv1.SetBookStatusRequest{BookNo: args[0], Status: customsv1.BookStatus(st)})
-				return resp.GetBook(), err
-			})
+			return sendShow(a, cmd, customsBookView, customsv1.BookServiceClient.SetBookStatus,
+				&customsv1.SetBookStatusRequest{BookNo: args[0], Status: customsv1.BookStatus(st)})
 		}),
 	}
 }

@@ -328,9 +328,8 @@ payment is recorded once.`,
 			if paymentNo == "" {
 				return usagef("--payment-no is required: the payment's number (税款缴款书号) makes a retried payment harmless")
 			}
-			return show(a, cmd, displayPayView, func(ctx context.Context, c *clients) (*customsv1.PayDisplayTaxResponse, error) {
-				return c.display.PayDisplayTax(ctx, &customsv1.PayDisplayTaxRequest{ApplyNo: args[0], Amount: amount, PaymentNo: paymentNo})
-			})
+			return sendShow(a, cmd, displayPayView, customsv1.DisplayServiceClient.PayDisplayTax,
+				&customsv1.PayDisplayTaxRequest{ApplyNo: args[0], Amount: amount, PaymentNo: paymentNo})
 		}),
 	}
 	cmd.Flags().StringVar(&paymentNo, "payment-no", "", "the payment's number (税款缴款书号); required, the idempotency key")

@@ -137,10 +137,7 @@ replace the channel.`,
 				"guarantor": "guarantor"}); err != nil {
 				return err
 			}
-			return show(a, cmd, ecomChannelView, func(ctx context.Context, c *clients) (*customsv1.Channel, error) {
-				resp, err := c.ecommerce.RegisterChannel(ctx, req)
-				return resp.GetChannel(), err
-			})
+			return sendShow(a, cmd, ecomChannelView, customsv1.EcommerceServiceClient.RegisterChannel, req)
 		}),
 	}
 	bind(c, flagSpec{&req.Enterprise, "enterprise", "USCC of the e-commerce enterprise (its domestic agent's) (required)"},

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -58,9 +57,8 @@ lists is refused (ECOMMERCE_TAX_PAYMENT_REUSED).`,
 				}
 				seen[no] = true
 			}
-			return show(a, cmd, ecomPayTaxView, func(ctx context.Context, c *clients) (*customsv1.RecordTaxPaymentResponse, error) {
-				return c.ecommerce.RecordTaxPayment(ctx, &customsv1.RecordTaxPaymentRequest{PaymentNo: paymentNo, Amount: amount, PaidOn: paidOn, ListNos: args})
-			})
+			return sendShow(a, cmd, ecomPayTaxView, customsv1.EcommerceServiceClient.RecordTaxPayment,
+				&customsv1.RecordTaxPaymentRequest{PaymentNo: paymentNo, Amount: amount, PaidOn: paidOn, ListNos: args})
 		}),
 	}
 	bind(c, flagSpec{&paymentNo, "payment-no", "the payment's number (税款缴款书号); required, the idempotency key"},

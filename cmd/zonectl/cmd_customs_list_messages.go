@@ -94,10 +94,8 @@ the element, e.g. Signature/.../InvtListType[0]/DclQty or list[0]/dclQty.`,
 				return err
 			}
 			data := files[0]
-			return show(a, cmd, listView, func(ctx context.Context, c *clients) (*customsv1.List, error) {
-				resp, err := c.decls.FileListMessage(ctx, &customsv1.FileListMessageRequest{Message: data, Format: f})
-				return resp.GetList(), err
-			})
+			return sendShow(a, cmd, listView, customsv1.DeclarationServiceClient.FileListMessage,
+				&customsv1.FileListMessageRequest{Message: data, Format: f})
 		}),
 	}
 	c.Flags().StringVar(&format, "format", "", "xml or json (default: by the file's extension; .json is JSON)")

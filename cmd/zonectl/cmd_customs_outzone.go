@@ -137,10 +137,7 @@ func (a *app) outzoneMoveCmd(kind customsv1.OutZoneKind) *cobra.Command {
 			if field, msg := input.Validate(req); msg != "" {
 				return usagef("%s: %s", field, msg)
 			}
-			return show(a, cmd, rowView(outzoneMoveHeader, outzoneMoveRow), func(ctx context.Context, c *clients) (*customsv1.OutZoneMove, error) {
-				resp, err := c.outzone.MoveOutZone(ctx, req)
-				return resp.GetMove(), err
-			})
+			return sendShow(a, cmd, rowView(outzoneMoveHeader, outzoneMoveRow), customsv1.OutZoneServiceClient.MoveOutZone, req)
 		}),
 	}
 	bind(c, flagSpec{&req.ApplyNo, "form", "the business form (apply_no) of type B, D, E, F or H (required)"},

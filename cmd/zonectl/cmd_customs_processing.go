@@ -8,7 +8,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/output"
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
 )
 
@@ -116,10 +115,7 @@ version a report used is refused (VERSION_LOCKED): file a new version.`,
 				}
 				req.Norms = append(req.Norms, n)
 			}
-			return a.procVersionCall(cmd.Context(), func(ctx context.Context, cl *clients) (*customsv1.Version, error) {
-				r, err := cl.processing.PutVersion(ctx, req)
-				return r.GetVersion(), err
-			})
+			return sendShow(a, cmd, procVersionView, customsv1.ProcessingServiceClient.PutVersion, req)
 		}),
 	}
 	c.Flags().StringVar(&book, "book", "", "book number (required)")
@@ -142,10 +138,8 @@ func (a *app) procVersionDeclareCmd() *cobra.Command {
 			if book == "" || good < 1 || version == "" {
 				return usagef("give --book, --good and --version")
 			}
-			return a.procVersionCall(cmd.Context(), func(ctx context.Context, cl *clients) (*customsv1.Version, error) {
-				r, err := cl.processing.DeclareVersion(ctx, &customsv1.DeclareVersionRequest{BookNo: book, FinishedSeq: int32(good), Version: version})
-				return r.GetVersion(), err
-			})
+			return sendShow(a, cmd, procVersionView, customsv1.ProcessingServiceClient.DeclareVersion,
+				&customsv1.DeclareVersionRequest{BookNo: book, FinishedSeq: int32(good), Version: version})
 		}),
 	}
 	c.Flags().StringVar(&book, "book", "", "book number (required)")
@@ -170,10 +164,8 @@ func (a *app) procVersionGetCmd() *cobra.Command {
 			if version != "" && date != "" {
 				return usagef("give --version or --date, not both")
 			}
-			return a.procVersionCall(cmd.Context(), func(ctx context.Context, cl *clients) (*customsv1.Version, error) {
-				r, err := cl.processing.GetVersion(ctx, &customsv1.GetVersionRequest{BookNo: book, FinishedSeq: int32(good), Version: version, Date: date})
-				return r.GetVersion(), err
-			})
+			return sendShow(a, cmd, procVersionView, customsv1.ProcessingServiceClient.GetVersion,
+				&customsv1.GetVersionRequest{BookNo: book, FinishedSeq: int32(good), Version: version, Date: date})
 		}),
 	}
 	c.Flags().StringVar(&book, "book", "", "book number (required)")
@@ -183,13 +175,8 @@ func (a *app) procVersionGetCmd() *cobra.Command {
 	return c
 }
 
-func (a *app) procVersionCall(ctx context.Context, f func(ctx context.Context, cl *clients) (*customsv1.Version, error)) error {
-	m, err := call(a, ctx, f)
-	if err != nil {
-		return err
-	}
-	return output.One(a.stdout, a.format, m, procVersionHeader, procVersionRows(m)...)
-}
+// procVersionView prints a version, one row per material.
+var procVersionView = view[*customsv1.Version]{procVersionHeader, procVersionRows}
 
 func (a *app) procVersionListCmd() *cobra.Command {
 	var book string
@@ -204,7 +191,7 @@ func (a *app) procVersionListCmd() *cobra.Command {
 			if book == "" {
 				return usagef("give --book")
 			}
-			return showPages(a, cmd, view[*customsv1.Version]{procVersionHeader, procVersionRows}, func(ctx context.Context, c *clients, tok string) ([]*customsv1.Version, string, error) {
+			return showPages(a, cmd, procVersionView, func(ctx context.Context, c *clients, tok string) ([]*customsv1.Version, string, error) {
 				r, err := c.processing.ListVersions(ctx, &customsv1.ListVersionsRequest{BookNo: book, FinishedSeq: int32(good), PageSize: 1000, PageToken: tok, UsedNotDeclared: undeclared})
 				return r.GetVersions(), r.GetNextPageToken(), err
 			})
@@ -315,10 +302,7 @@ nothing is booked. --inner-no is the idempotency key.`,
 				}
 				req.Materials = append(req.Materials, m)
 			}
-			return show(a, cmd, view[*customsv1.ProductionReport]{procReportHeader, procReportRows}, func(ctx context.Context, c *clients) (*customsv1.ProductionReport, error) {
-				r, err := c.processing.FileProductionReport(ctx, req)
-				return r.GetReport(), err
-			})
+			return sendShow(a, cmd, view[*customsv1.ProductionReport]{procReportHeader, procReportRows}, customsv1.ProcessingServiceClient.FileProductionReport, req)
 		}),
 	}
 	c.Flags().StringVar(&book, "book", "", "book number (required)")
@@ -379,13 +363,8 @@ func procDestroyRows(d *customsv1.Destruction) [][]string {
 	return rows
 }
 
-func (a *app) procDestroyCall(ctx context.Context, f func(ctx context.Context, cl *clients) (*customsv1.Destruction, error)) error {
-	m, err := call(a, ctx, f)
-	if err != nil {
-		return err
-	}
-	return output.One(a.stdout, a.format, m, procDestroyHeader, procDestroyRows(m)...)
-}
+// procDestroyView prints a destruction, one row per line.
+var procDestroyView = view[*customsv1.Destruction]{procDestroyHeader, procDestroyRows}
 
 func (a *app) procDestroyRequestCmd() *cobra.Command {
 	var book, inner, date, reason, residue, residueHS string
@@ -413,10 +392,7 @@ func (a *app) procDestroyRequestCmd() *cobra.Command {
 				}
 				req.Lines = append(req.Lines, l)
 			}
-			return a.procDestroyCall(cmd.Context(), func(ctx context.Context, cl *clients) (*customsv1.Destruction, error) {
-				r, err := cl.processing.RequestDestruction(ctx, req)
-				return r.GetDestruction(), err
-			})
+			return sendShow(a, cmd, procDestroyView, customsv1.ProcessingServiceClient.RequestDestruction, req)
 		}),
 	}
 	c.Flags().StringVar(&book, "book", "", "book number (required)")
@@ -441,14 +417,12 @@ func (a *app) procDestroyDecideCmd(approve bool) *cobra.Command {
 		Example: "  zonectl customs processing destruction " + verb + " XHH310500000012600000001 --note witnessed",
 		Args:    exactArgs(1, "DESTRUCTION"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return a.procDestroyCall(cmd.Context(), func(ctx context.Context, cl *clients) (*customsv1.Destruction, error) {
-				if approve {
-					r, err := cl.processing.ApproveDestruction(ctx, &customsv1.ApproveDestructionRequest{DestructionNo: args[0], Note: note})
-					return r.GetDestruction(), err
-				}
-				r, err := cl.processing.RejectDestruction(ctx, &customsv1.RejectDestructionRequest{DestructionNo: args[0], Note: note})
-				return r.GetDestruction(), err
-			})
+			if approve {
+				return sendShow(a, cmd, procDestroyView, customsv1.ProcessingServiceClient.ApproveDestruction,
+					&customsv1.ApproveDestructionRequest{DestructionNo: args[0], Note: note})
+			}
+			return sendShow(a, cmd, procDestroyView, customsv1.ProcessingServiceClient.RejectDestruction,
+				&customsv1.RejectDestructionRequest{DestructionNo: args[0], Note: note})
 		}),
 	}
 	c.Flags().StringVar(&note, "note", "", "customs' remark")
@@ -462,10 +436,8 @@ func (a *app) procDestroyGetCmd() *cobra.Command {
 		Example: "  zonectl customs processing destruction get XHH310500000012600000001",
 		Args:    exactArgs(1, "DESTRUCTION"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return a.procDestroyCall(cmd.Context(), func(ctx context.Context, cl *clients) (*customsv1.Destruction, error) {
-				r, err := cl.processing.GetDestruction(ctx, &customsv1.GetDestructionRequest{DestructionNo: args[0]})
-				return r.GetDestruction(), err
-			})
+			return sendShow(a, cmd, procDestroyView, customsv1.ProcessingServiceClient.GetDestruction,
+				&customsv1.GetDestructionRequest{DestructionNo: args[0]})
 		}),
 	}
 }
@@ -494,10 +466,7 @@ func (a *app) procEntrustFileCmd() *cobra.Command {
 			if book == "" || inner == "" || client == "" || name == "" {
 				return usagef("give --book, --inner-no, --client and --client-name")
 			}
-			return show(a, cmd, view[*customsv1.Entrustment]{procEntrustHeader, procEntrustRows}, func(ctx context.Context, c *clients) (*customsv1.Entrustment, error) {
-				r, err := c.processing.FileEntrustment(ctx, &customsv1.FileEntrustmentRequest{InnerNo: inner, BookNo: book, Client: client, ClientName: name, Date: date})
-				return r.GetEntrustment(), err
-			})
+			return sendShow(a, cmd, view[*customsv1.Entrustment]{procEntrustHeader, procEntrustRows}, customsv1.ProcessingServiceClient.FileEntrustment, &customsv1.FileEntrustmentRequest{InnerNo: inner, BookNo: book, Client: client, ClientName: name, Date: date})
 		}),
 	}
 	c.Flags().StringVar(&book, "book", "", "book number (required)")

@@ -52,12 +52,6 @@ func repairOrderRows(o *customsv1.RepairOrder) [][]string {
 
 var repairOrderView = view[*customsv1.RepairOrder]{header: repairOrderHeader, rows: repairOrderRows}
 
-// repairOrderCall makes one RepairService call that answers an order and
-// prints the order.
-func (a *app) repairOrderCall(cmd *cobra.Command, f func(ctx context.Context, cl customsv1.RepairServiceClient) (*customsv1.RepairOrder, error)) error {
-	return show(a, cmd, repairOrderView, func(ctx context.Context, c *clients) (*customsv1.RepairOrder, error) { return f(ctx, c.repair) })
-}
-
 func (a *app) repairOpenCmd() *cobra.Command {
 	var inner, book, list, qty, date string
 	var line int
@@ -72,11 +66,9 @@ func (a *app) repairOpenCmd() *cobra.Command {
 			if inner == "" || book == "" || list == "" || line < 1 || qty == "" {
 				return usagef("give --inner, --book, --list, --line and --quantity")
 			}
-			return a.repairOrderCall(cmd, func(ctx context.Context, cl customsv1.RepairServiceClient) (*customsv1.RepairOrder, error) {
-				r, err := cl.OpenRepairOrder(ctx, &customsv1.OpenRepairOrderRequest{InnerNo: inner, BookNo: book, ListNo: list, BookSeq: int32(line),
-					Quantity: qty, GroupProducts: groupProducts, Remanufacture: reman, Date: date})
-				return r.GetOrder(), err
-			})
+			return sendShow(a, cmd, repairOrderView, customsv1.RepairServiceClient.OpenRepairOrder,
+				&customsv1.OpenRepairOrderRequest{InnerNo: inner, BookNo: book, ListNo: list, BookSeq: int32(line), Quantity: qty,
+					GroupProducts: groupProducts, Remanufacture: reman, Date: date})
 		}),
 	}
 	c.Flags().StringVar(&inner, "inner", "", "your own order number: the idempotency key (required)")
@@ -106,9 +98,9 @@ func (a *app) repairPartsCmd() *cobra.Command {
 				rows: func(r *customsv1.ReceiveRepairPartsResponse) [][]string {
 					return [][]string{{r.GetIntakeNo(), enumName(r.GetOrigin(), "REPAIR_ORIGIN_"), strconv.FormatInt(r.GetJournalId(), 10)}}
 				}}
-			return show(a, cmd, v, func(ctx context.Context, c *clients) (*customsv1.ReceiveRepairPartsResponse, error) {
-				return c.repair.ReceiveRepairParts(ctx, &customsv1.ReceiveRepairPartsRequest{InnerNo: inner, BookNo: book, ListNo: list, BookSeq: int32(line), Quantity: qty, Date: date})
-			})
+			return sendShow(a, cmd, v, customsv1.RepairServiceClient.ReceiveRepairParts,
+				&customsv1.ReceiveRepairPartsRequest{InnerNo: inner, BookNo: book, ListNo: list, BookSeq: int32(line), Quantity: qty,
+					Date: date})
 		}),
 	}
 	c.Flags().StringVar(&inner, "inner", "", "your own number: the idempotency key (required)")
@@ -148,10 +140,8 @@ func (a *app) repairTestCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return a.repairOrderCall(cmd, func(ctx context.Context, cl customsv1.RepairServiceClient) (*customsv1.RepairOrder, error) {
-				r, err := cl.RecordRepairTest(ctx, &customsv1.RecordRepairTestRequest{Step: h, Findings: findings})
-				return r.GetOrder(), err
-			})
+			return sendShow(a, cmd, repairOrderView, customsv1.RepairServiceClient.RecordRepairTest,
+				&customsv1.RecordRepairTestRequest{Step: h, Findings: findings})
 		}),
 	}
 	sf.add(c)
@@ -204,10 +194,7 @@ func (a *app) repairConsumeCmd() *cobra.Command {
 				}
 				req.Uses = append(req.Uses, &customsv1.RepairPartUse{BookSeq: seq, Quantity: q, Origin: customsv1.RepairOrigin(o)})
 			}
-			return a.repairOrderCall(cmd, func(ctx context.Context, cl customsv1.RepairServiceClient) (*customsv1.RepairOrder, error) {
-				r, err := cl.ConsumeRepairParts(ctx, req)
-				return r.GetOrder(), err
-			})
+			return sendShow(a, cmd, repairOrderView, customsv1.RepairServiceClient.ConsumeRepairParts, req)
 		}),
 	}
 	sf.add(c)
@@ -243,10 +230,7 @@ func (a *app) repairRemoveCmd() *cobra.Command {
 				}
 				req.Removed = append(req.Removed, &customsv1.RepairRemoved{BookSeq: seq, Quantity: q, Scrap: flag == "scrap", Value: value})
 			}
-			return a.repairOrderCall(cmd, func(ctx context.Context, cl customsv1.RepairServiceClient) (*customsv1.RepairOrder, error) {
-				r, err := cl.RemoveRepairParts(ctx, req)
-				return r.GetOrder(), err
-			})
+			return sendShow(a, cmd, repairOrderView, customsv1.RepairServiceClient.RemoveRepairParts, req)
 		}),
 	}
 	sf.add(c)
@@ -268,10 +252,8 @@ func (a *app) repairFinishCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return a.repairOrderCall(cmd, func(ctx context.Context, cl customsv1.RepairServiceClient) (*customsv1.RepairOrder, error) {
-				r, err := cl.FinishRepair(ctx, &customsv1.FinishRepairRequest{Step: h, Repaired: repaired, Unrepairable: unrepairable})
-				return r.GetOrder(), err
-			})
+			return sendShow(a, cmd, repairOrderView, customsv1.RepairServiceClient.FinishRepair,
+				&customsv1.FinishRepairRequest{Step: h, Repaired: repaired, Unrepairable: unrepairable})
 		}),
 	}
 	sf.add(c)
@@ -328,11 +310,9 @@ or 0865, or destroy — nothing else (公告2023年第105号).`,
 			if !ok || w == 0 {
 				return usagef("--way %q: re-export, return-domestic, gate-registration, domestic-sale or destroy", way)
 			}
-			return a.repairOrderCall(cmd, func(ctx context.Context, cl customsv1.RepairServiceClient) (*customsv1.RepairOrder, error) {
-				r, err := cl.ExitRepairGoods(ctx, &customsv1.ExitRepairGoodsRequest{Step: h, Section: customsv1.RepairSection(sec), BookSeq: int32(line),
-					Quantity: qty, Way: customsv1.RepairExitWay(w), TradeMode: mode, Reference: ref})
-				return r.GetOrder(), err
-			})
+			return sendShow(a, cmd, repairOrderView, customsv1.RepairServiceClient.ExitRepairGoods,
+				&customsv1.ExitRepairGoodsRequest{Step: h, Section: customsv1.RepairSection(sec), BookSeq: int32(line), Quantity: qty,
+					Way: customsv1.RepairExitWay(w), TradeMode: mode, Reference: ref})
 		}),
 	}
 	sf.add(c)
@@ -442,9 +422,7 @@ func (a *app) repairStockCmd() *cobra.Command {
 					}
 					return rows
 				}}
-			return show(a, cmd, v, func(ctx context.Context, c *clients) (*customsv1.GetRepairStockResponse, error) {
-				return c.repair.GetRepairStock(ctx, &customsv1.GetRepairStockRequest{BookNo: args[0], AsOf: asOf})
-			})
+			return sendShow(a, cmd, v, customsv1.RepairServiceClient.GetRepairStock, &customsv1.GetRepairStockRequest{BookNo: args[0], AsOf: asOf})
 		}),
 	}
 	c.Flags().Var(ymd(&asOf), "as-of", "as of the end of this day (default: now)")
@@ -469,9 +447,8 @@ func (a *app) repairRectifyCmd() *cobra.Command {
 				rows: func(*customsv1.SetRectificationResponse) [][]string {
 					return [][]string{{args[0], strconv.FormatBool(on)}}
 				}}
-			return show(a, cmd, v, func(ctx context.Context, c *clients) (*customsv1.SetRectificationResponse, error) {
-				return c.repair.SetRectification(ctx, &customsv1.SetRectificationRequest{Enterprise: args[0], UnderRectification: on, Note: note})
-			})
+			return sendShow(a, cmd, v, customsv1.RepairServiceClient.SetRectification,
+				&customsv1.SetRectificationRequest{Enterprise: args[0], UnderRectification: on, Note: note})
 		}),
 	}
 	c.Flags().BoolVar(&on, "on", false, "put under rectification")

@@ -118,9 +118,8 @@ func (a *app) rndProjectGetCmd() *cobra.Command {
 			if book == "" {
 				return usagef("give --book")
 			}
-			return show(a, cmd, rndProjectView, func(ctx context.Context, cl *clients) (*customsv1.GetRndProjectResponse, error) {
-				return cl.rnd.GetRndProject(ctx, &customsv1.GetRndProjectRequest{BookNo: book, Code: args[0]})
-			})
+			return sendShow(a, cmd, rndProjectView, customsv1.RndServiceClient.GetRndProject,
+				&customsv1.GetRndProjectRequest{BookNo: book, Code: args[0]})
 		}),
 	}
 	c.Flags().StringVar(&book, "book", "", "bonded R&D book number (required)")
@@ -213,10 +212,7 @@ journal; a material that would go below zero is refused and nothing is booked.
 				}
 				req.Outputs = append(req.Outputs, o)
 			}
-			return show(a, cmd, rndUseView, func(ctx context.Context, cl *clients) (*customsv1.RndUse, error) {
-				r, err := cl.rnd.FileRndUse(ctx, req)
-				return r.GetUse(), err
-			})
+			return sendShow(a, cmd, rndUseView, customsv1.RndServiceClient.FileRndUse, req)
 		}),
 	}
 	c.Flags().StringVar(&book, "book", "", "bonded R&D book number (required)")

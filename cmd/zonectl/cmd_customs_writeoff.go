@@ -305,10 +305,8 @@ func (a *app) woExplainCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return show(a, cmd, woDifferenceView, func(ctx context.Context, c *clients) (*customsv1.Difference, error) {
-				r, err := c.writeoff.ExplainSurplus(ctx, &customsv1.ExplainSurplusRequest{StocktakeNo: no, BookSeq: line, Status: st, Explanation: explanation, Value: value})
-				return r.GetDifference(), err
-			})
+			return sendShow(a, cmd, woDifferenceView, customsv1.WriteOffServiceClient.ExplainSurplus,
+				&customsv1.ExplainSurplusRequest{StocktakeNo: no, BookSeq: line, Status: st, Explanation: explanation, Value: value})
 		}),
 	}
 	bind(c, flagSpec{&no, "stocktake", "stocktake number (required)"}, flagSpec{&line, "line", "the surplus's book line (required)"},
@@ -334,10 +332,8 @@ func (a *app) woDecideCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return show(a, cmd, woDifferenceView, func(ctx context.Context, c *clients) (*customsv1.Difference, error) {
-				r, err := c.writeoff.DecideSurplus(ctx, &customsv1.DecideSurplusRequest{StocktakeNo: no, BookSeq: line, Status: st, Approve: approve, Note: note})
-				return r.GetDifference(), err
-			})
+			return sendShow(a, cmd, woDifferenceView, customsv1.WriteOffServiceClient.DecideSurplus,
+				&customsv1.DecideSurplusRequest{StocktakeNo: no, BookSeq: line, Status: st, Approve: approve, Note: note})
 		}),
 	}
 	bind(c, flagSpec{&no, "stocktake", "stocktake number (required)"}, flagSpec{&line, "line", "the surplus's book line (required)"},

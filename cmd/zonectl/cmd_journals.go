@@ -297,10 +297,7 @@ func (a *app) journalsGetCmd() *cobra.Command {
 			if err != nil || jid <= 0 {
 				return usagef("%q is not a journal id (a number greater than 0)", args[0])
 			}
-			return show(a, cmd, journalView, func(ctx context.Context, c *clients) (*ledgerv1.Journal, error) {
-				resp, err := c.ledger.GetJournal(ctx, &ledgerv1.GetJournalRequest{JournalId: jid})
-				return resp.GetJournal(), err
-			})
+			return sendShow(a, cmd, journalView, ledgerv1.LedgerServiceClient.GetJournal, &ledgerv1.GetJournalRequest{JournalId: jid})
 		}),
 	}
 }

@@ -87,10 +87,7 @@ command returns the period sealed the first time.`,
 			if req.IdempotencyKey == "" {
 				req.IdempotencyKey = fmt.Sprintf("close:%s:%s", req.BookId, req.Through)
 			}
-			return show(a, cmd, periodView, func(ctx context.Context, c *clients) (*ledgerv1.Period, error) {
-				resp, err := c.ledger.ClosePeriod(ctx, req)
-				return resp.GetPeriod(), err
-			})
+			return sendShow(a, cmd, periodView, ledgerv1.LedgerServiceClient.ClosePeriod, req)
 		}),
 	}
 	bind(c, flagSpec{&req.BookId, "book", "book identifier (required)"},
