@@ -239,25 +239,18 @@ is refused (FORM_GOODS_OUT): bring them back or convert them first. Closing a
 closed form again returns it.`,
 		Example: "  zonectl customs outzone close SQF310526X000000001",
 		Args:    exactArgs(1, "FORM"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return show(a, cmd, rowView([]string{"form_no", "book_no", "form_type", "status"}, func(r *customsv1.CloseFormResponse) []string {
-				f := r.GetForm()
-				return []string{f.GetFormNo(), f.GetBookNo(), f.GetFormType(), f.GetStatus()}
-			}), func(ctx context.Context, c *clients) (*customsv1.CloseFormResponse, error) {
-				return c.outzone.CloseForm(ctx, &customsv1.CloseFormRequest{ApplyNo: args[0]})
-			})
+		RunE: runShow(a, closeFormView, func(ctx context.Context, c *clients, args []string) (*customsv1.CloseFormResponse, error) {
+			return c.outzone.CloseForm(ctx, &customsv1.CloseFormRequest{ApplyNo: args[0]})
 		}),
 	}
 }
 
 // The one overdue listing.
 
-var overdueHeader = []string{"due", "days_overdue", "kind", "enterprise", "book_no", "documents", "quantity", "note"}
+// closeFormView prints a closed form.
+var closeFormView = cols[*customsv1.CloseFormResponse]("form.form_no", "form.book_no", "form.form_type", "form.status")
 
-func overdueRow(it *customsv1.OverdueItem) []string {
-	return []string{it.GetDue(), strconv.Itoa(int(it.GetDaysOverdue())), enumName(it.GetKind(), "OVERDUE_KIND_"), it.GetEnterprise(), it.GetBookNo(),
-		strings.Join(it.GetDocuments(), " "), it.GetQuantity(), it.GetNote()}
-}
+var overdueView = cols[*customsv1.OverdueItem]("due", "days_overdue", "kind", "enterprise", "book_no", "documents/ ", "quantity", "note")
 
 func (a *app) overdueCmd() *cobra.Command {
 	var asOf, book string
@@ -283,7 +276,7 @@ documents names the document to act on first, then its form, pass or list.`,
   zonectl customs overdue --book H31050000001 --as-of 2026-06-30 -o csv`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			return showPages(a, cmd, rowView(overdueHeader, overdueRow), func(ctx context.Context, c *clients, token string) ([]*customsv1.OverdueItem, string, error) {
+			return showPages(a, cmd, overdueView, func(ctx context.Context, c *clients, token string) ([]*customsv1.OverdueItem, string, error) {
 				resp, err := c.outzone.ListOverdue(ctx, &customsv1.ListOverdueRequest{BookNo: book, AsOf: asOf, PageSize: pageSize, PageToken: token})
 				return resp.GetItems(), resp.GetNextPageToken(), err
 			})

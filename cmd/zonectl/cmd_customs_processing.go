@@ -455,6 +455,9 @@ func procEntrustRows(e *customsv1.Entrustment) [][]string {
 		strings.Join(e.GetReportNos(), " "), strings.Join(held, " ")}}
 }
 
+// procEntrustView prints an entrustment in one row.
+var procEntrustView = view[*customsv1.Entrustment]{procEntrustHeader, procEntrustRows}
+
 func (a *app) procEntrustFileCmd() *cobra.Command {
 	var book, inner, client, name, date string
 	c := &cobra.Command{
@@ -466,7 +469,7 @@ func (a *app) procEntrustFileCmd() *cobra.Command {
 			if book == "" || inner == "" || client == "" || name == "" {
 				return usagef("give --book, --inner-no, --client and --client-name")
 			}
-			return sendShow(a, cmd, view[*customsv1.Entrustment]{procEntrustHeader, procEntrustRows}, customsv1.ProcessingServiceClient.FileEntrustment, &customsv1.FileEntrustmentRequest{InnerNo: inner, BookNo: book, Client: client, ClientName: name, Date: date})
+			return sendShow(a, cmd, procEntrustView, customsv1.ProcessingServiceClient.FileEntrustment, &customsv1.FileEntrustmentRequest{InnerNo: inner, BookNo: book, Client: client, ClientName: name, Date: date})
 		}),
 	}
 	c.Flags().StringVar(&book, "book", "", "book number (required)")
@@ -483,7 +486,7 @@ func (a *app) procEntrustGetCmd() *cobra.Command {
 		Short:   "Show an entrustment with the bonded materials its reports consumed and the part taxed",
 		Example: "  zonectl customs processing entrust get WTH310500000012600000001",
 		Args:    exactArgs(1, "ENTRUSTMENT"),
-		RunE: runShow(a, view[*customsv1.Entrustment]{procEntrustHeader, procEntrustRows}, func(ctx context.Context, c *clients, args []string) (*customsv1.GetEntrustmentResponse, error) {
+		RunE: runShow(a, procEntrustView, func(ctx context.Context, c *clients, args []string) (*customsv1.GetEntrustmentResponse, error) {
 			return c.processing.GetEntrustment(ctx, &customsv1.GetEntrustmentRequest{EntrustmentNo: args[0]})
 		}),
 	}
@@ -590,11 +593,7 @@ func (a *app) procEntrustMoveGetCmd() *cobra.Command {
 	}
 }
 
-var procGeneralTaxpayerHeader = []string{"book_no", "enterprise", "general_taxpayer"}
-
-func procGeneralTaxpayerRows(b *customsv1.Book) [][]string {
-	return [][]string{{b.GetBookNo(), b.GetEnterprise(), strconv.FormatBool(b.GetGeneralTaxpayer())}}
-}
+var procGeneralTaxpayerView = cols[*customsv1.Book]("book_no", "enterprise", "general_taxpayer")
 
 func (a *app) procGeneralTaxpayerCmd() *cobra.Command {
 	var off bool
@@ -609,7 +608,7 @@ duty, VAT, consumption tax and 缓税利息, the non-bonded part leaves untaxed.
 --off withdraws it. Safe to repeat.`,
 		Example: "  zonectl customs processing general-taxpayer H31050000001",
 		Args:    exactArgs(1, "BOOK"),
-		RunE: runShow(a, view[*customsv1.Book]{procGeneralTaxpayerHeader, procGeneralTaxpayerRows}, func(ctx context.Context, c *clients, args []string) (*customsv1.SetGeneralTaxpayerResponse, error) {
+		RunE: runShow(a, procGeneralTaxpayerView, func(ctx context.Context, c *clients, args []string) (*customsv1.SetGeneralTaxpayerResponse, error) {
 			return c.books.SetGeneralTaxpayer(ctx, &customsv1.SetGeneralTaxpayerRequest{BookNo: args[0], GeneralTaxpayer: !off})
 		}),
 	}

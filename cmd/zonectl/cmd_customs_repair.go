@@ -94,11 +94,7 @@ func (a *app) repairPartsCmd() *cobra.Command {
 			if inner == "" || book == "" || list == "" || line < 1 || qty == "" {
 				return usagef("give --inner, --book, --list, --line and --quantity")
 			}
-			v := view[*customsv1.ReceiveRepairPartsResponse]{header: []string{"intake_no", "origin", "journal_id"},
-				rows: func(r *customsv1.ReceiveRepairPartsResponse) [][]string {
-					return [][]string{{r.GetIntakeNo(), enumName(r.GetOrigin(), "REPAIR_ORIGIN_"), strconv.FormatInt(r.GetJournalId(), 10)}}
-				}}
-			return sendShow(a, cmd, v, customsv1.RepairServiceClient.ReceiveRepairParts,
+			return sendShow(a, cmd, cols[*customsv1.ReceiveRepairPartsResponse]("intake_no", "origin", "journal_id"), customsv1.RepairServiceClient.ReceiveRepairParts,
 				&customsv1.ReceiveRepairPartsRequest{InnerNo: inner, BookNo: book, ListNo: list, BookSeq: int32(line), Quantity: qty,
 					Date: date})
 		}),

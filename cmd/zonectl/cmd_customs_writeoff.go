@@ -50,24 +50,13 @@ func (a *app) writeoffCycleCmds() []*cobra.Command {
 		a.woStocktakeCmd(), a.woStocktakesCmd(), a.woDifferencesCmd(), a.woPayCmd(), a.woExplainCmd(), a.woDecideCmd(), a.woCloseCmd(), a.woAttentionCmd()}
 }
 
-var woCycleView = rowView([]string{"book_no", "months", "start", "current_end", "set_by", "start_set_by"}, func(c *customsv1.WriteOffCycle) []string {
-	return []string{c.GetBookNo(), strconv.Itoa(int(c.GetMonths())), c.GetStart(), c.GetCurrentEnd(), c.GetSetBy(), c.GetStartSetBy()}
-})
+var woCycleView = cols[*customsv1.WriteOffCycle]("book_no", "months", "start", "current_end", "set_by", "start_set_by")
 
-var woStocktakeView = rowView([]string{"stocktake_no", "inner_no", "book_no", "date", "notified_on", "status", "rows", "differences",
-	"shortages", "surpluses", "unsettled", "shortage_journals", "digest", "evidence_digest", "evidence_through"}, func(s *customsv1.Stocktake) []string {
-	n := func(v int32) string { return strconv.Itoa(int(v)) }
-	return []string{s.GetStocktakeNo(), s.GetInnerNo(), s.GetBookNo(), s.GetDate(), s.GetNotifiedOn(), s.GetStatus(), n(s.GetRows()),
-		n(s.GetDifferences()), n(s.GetShortages()), n(s.GetSurpluses()), n(s.GetUnsettled()), joinIDs(s.GetShortageJournalIds()), s.GetDigest(),
-		s.GetEvidenceDigest(), s.GetEvidenceThrough()}
-})
+var woStocktakeView = cols[*customsv1.Stocktake]("stocktake_no", "inner_no", "book_no", "date", "notified_on", "status", "rows", "differences",
+	"shortages", "surpluses", "unsettled", "shortage_journals=shortage_journal_ids/ ", "digest", "evidence_digest", "evidence_through")
 
-var woDifferenceView = rowView([]string{"line", "status", "name", "unit", "booked", "counted", "difference", "value", "tax", "duty", "vat",
-	"consumption_tax", "interest", "duty_basis", "payment_no", "paid", "explanation", "decision", "settled"}, func(d *customsv1.Difference) []string {
-	return []string{strconv.Itoa(int(d.GetBookSeq())), enumName(d.GetStatus(), "COUNT_STATUS_"), d.GetName(), d.GetUnit(), d.GetBooked(), d.GetCounted(),
-		d.GetDifference(), d.GetValue(), d.GetTax(), d.GetDuty(), d.GetVat(), d.GetConsumptionTax(), d.GetInterest(), d.GetDutyBasis(),
-		d.GetPayment().GetPaymentNo(), d.GetPayment().GetAmount(), d.GetExplanation(), d.GetDecision(), strconv.FormatBool(d.GetSettled())}
-})
+var woDifferenceView = cols[*customsv1.Difference]("line=book_seq", "status", "name", "unit", "booked", "counted", "difference", "value", "tax",
+	"duty", "vat", "consumption_tax", "interest", "duty_basis", "payment.payment_no", "paid=payment.amount", "explanation", "decision", "settled")
 
 func (a *app) woCycleSetCmd() *cobra.Command {
 	req := &customsv1.SetCycleRequest{}
@@ -545,13 +534,8 @@ func reportFormatOf(format, out string) (string, customsv1.ReportFormat, error) 
 	return "", 0, usagef("--format %q: choose table, csv or xlsx", format)
 }
 
-// woAttentionHeader are the columns of the attention list.
-var woAttentionHeader = []string{"since", "days", "kind", "enterprise", "book_no", "documents", "due", "quantity", "amount", "note"}
-
-func woAttentionRow(it *customsv1.AttentionItem) []string {
-	return []string{it.GetSince(), strconv.Itoa(int(it.GetDays())), it.GetKind(), it.GetEnterprise(), it.GetBookNo(),
-		strings.Join(it.GetDocuments(), " "), it.GetDue(), it.GetQuantity(), it.GetAmount(), it.GetNote()}
-}
+// woAttentionView are the columns of the attention list.
+var woAttentionView = cols[*customsv1.AttentionItem]("since", "days", "kind", "enterprise", "book_no", "documents/ ", "due", "quantity", "amount", "note")
 
 func (a *app) woAttentionCmd() *cobra.Command {
 	var asOf, book, format, out string
@@ -592,7 +576,7 @@ come from --out's extension.`,
 						return c.writeoff.ExportAttention(ctx, &customsv1.ExportAttentionRequest{BookNo: book, AsOf: asOf, Format: f})
 					})
 			}
-			return showPages(a, cmd, rowView(woAttentionHeader, woAttentionRow), func(ctx context.Context, c *clients, token string) ([]*customsv1.AttentionItem, string, error) {
+			return showPages(a, cmd, woAttentionView, func(ctx context.Context, c *clients, token string) ([]*customsv1.AttentionItem, string, error) {
 				resp, err := c.writeoff.ListAttention(ctx, &customsv1.ListAttentionRequest{BookNo: book, AsOf: asOf, PageSize: pageSize, PageToken: token})
 				return resp.GetItems(), resp.GetNextPageToken(), err
 			})

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -87,12 +86,8 @@ func (a *app) evidenceCmd() *cobra.Command {
 		a.evidenceSealCmd(), a.evidenceListCmd(), a.evidenceExportCmd())
 }
 
-var evidenceHeader = []string{"book_no", "from", "through", "digest", "previous_digest", "ledger_digest", "journals", "documents", "sealed_at", "sealed_by"}
-
-var evidenceView = rowView(evidenceHeader, func(e *customsv1.Evidence) []string {
-	return []string{e.GetBookNo(), e.GetFrom(), e.GetThrough(), e.GetDigest(), e.GetPreviousDigest(), e.GetLedgerDigest(),
-		strconv.FormatInt(e.GetJournals(), 10), strconv.FormatInt(e.GetDocuments(), 10), ts(e.GetSealedAt()), e.GetSealedBy()}
-})
+var evidenceView = cols[*customsv1.Evidence]("book_no", "from", "through", "digest", "previous_digest", "ledger_digest", "journals", "documents",
+	"sealed_at", "sealed_by")
 
 func (a *app) evidenceSealCmd() *cobra.Command {
 	req := &customsv1.SealEvidenceRequest{}
