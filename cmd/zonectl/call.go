@@ -287,6 +287,37 @@ func runActOn[M, R proto.Message](a *app, v view[M], f func(ctx context.Context,
 // call (showPages): f asks for the page of a token, and a page's entries
 // are its response's repeated field of M.
 func runPages[M, R proto.Message](a *app, v view[M], f func(ctx context.Context, c *clients, args []string, token string) (R, error)) func(*cobra.Command, []string) error {
+	page := pageOf[M, R]()
+	return a.act(func(cmd *cobra.Command, args []string) error {
+		return showPages(a, cmd, v, func(ctx context.Context, c *clients, token string) ([]M, string, error) {
+			resp, err := f(ctx, c, args, token)
+			if err != nil {
+				return nil, "", err
+			}
+			ms, next := page(resp)
+			return ms, next, nil
+		})
+	})
+}
+
+// sendShowPages prints every page of a paged list call of m with req
+// (sendPages, showPages): for a command that checks or builds req itself.
+func sendShowPages[M, R proto.Message, S any, Q proto.Message](a *app, cmd *cobra.Command, v view[M], m method[S, Q, R], req Q) error {
+	f, page := sendPages(m, req), pageOf[M, R]()
+	return showPages(a, cmd, v, func(ctx context.Context, c *clients, token string) ([]M, string, error) {
+		resp, err := f(ctx, c, nil, token)
+		if err != nil {
+			return nil, "", err
+		}
+		ms, next := page(resp)
+		return ms, next, nil
+	})
+}
+
+// pageOf reads a page of a list response R: its repeated field of M and
+// its next_page_token. A response without them is a programming error and
+// panics when the command tree is built.
+func pageOf[M, R proto.Message]() func(R) ([]M, string) {
 	var r R
 	rd := r.ProtoReflect().Descriptor()
 	next := rd.Fields().ByName("next_page_token")
@@ -300,20 +331,14 @@ func runPages[M, R proto.Message](a *app, v view[M], f func(ctx context.Context,
 	if list == nil || next == nil {
 		panic(fmt.Sprintf("%s is not a page of %s", rd.FullName(), answerName[M]())) // a programming error
 	}
-	return a.act(func(cmd *cobra.Command, args []string) error {
-		return showPages(a, cmd, v, func(ctx context.Context, c *clients, token string) ([]M, string, error) {
-			resp, err := f(ctx, c, args, token)
-			if err != nil {
-				return nil, "", err
-			}
-			l := resp.ProtoReflect().Get(list).List()
-			ms := make([]M, l.Len())
-			for i := range ms {
-				ms[i] = l.Get(i).Message().Interface().(M)
-			}
-			return ms, resp.ProtoReflect().Get(next).String(), nil
-		})
-	})
+	return func(resp R) ([]M, string) {
+		l := resp.ProtoReflect().Get(list).List()
+		ms := make([]M, l.Len())
+		for i := range ms {
+			ms[i] = l.Get(i).Message().Interface().(M)
+		}
+		return ms, resp.ProtoReflect().Get(next).String()
+	}
 }
 
 // answerName is the full name of the message M.
@@ -366,4 +391,13 @@ func stub[S any](c *clients) *S {
 func sendShow[M, R proto.Message, S any, Q proto.Message](a *app, cmd *cobra.Command, v view[M], m method[S, Q, R], req Q) error {
 	g := unwrap[M](send(m, req))
 	return show(a, cmd, v, func(ctx context.Context, c *clients) (M, error) { return g(ctx, c, nil) })
+}
+
+// sendArg is send for a command whose one argument is field of req.
+func sendArg[S any, Q proto.Message, R any](m method[S, Q, R], req Q, field *string) func(ctx context.Context, c *clients, args []string) (R, error) {
+	f := send(m, req)
+	return func(ctx context.Context, c *clients, args []string) (R, error) {
+		*field = args[0]
+		return f(ctx, c, nil)
+	}
 }

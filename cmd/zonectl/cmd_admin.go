@@ -68,26 +68,24 @@ func (a *app) principalsListCmd() *cobra.Command {
 }
 
 func (a *app) principalsGetCmd() *cobra.Command {
+	req := &adminv1.GetPrincipalRequest{}
 	return &cobra.Command{
 		Use:     "get ID",
 		Short:   "Show one principal",
 		Example: "  zonectl admin principals get acme-ops",
 		Args:    exactArgs(1, "a principal ID"),
-		RunE: runShow(a, principalView, func(ctx context.Context, c *clients, args []string) (*adminv1.GetPrincipalResponse, error) {
-			return c.admin.GetPrincipal(ctx, &adminv1.GetPrincipalRequest{PrincipalId: args[0]})
-		}),
+		RunE:    runShow(a, principalView, sendArg(adminv1.AdminServiceClient.GetPrincipal, req, &req.PrincipalId)),
 	}
 }
 
 func (a *app) principalsDisableCmd() *cobra.Command {
+	req := &adminv1.DisablePrincipalRequest{}
 	return &cobra.Command{
 		Use:     "disable ID",
 		Short:   "Disable a principal: its tokens stop working (idempotent)",
 		Example: "  zonectl admin principals disable acme-ops",
 		Args:    exactArgs(1, "a principal ID"),
-		RunE: runShow(a, principalView, func(ctx context.Context, c *clients, args []string) (*adminv1.DisablePrincipalResponse, error) {
-			return c.admin.DisablePrincipal(ctx, &adminv1.DisablePrincipalRequest{PrincipalId: args[0]})
-		}),
+		RunE:    runShow(a, principalView, sendArg(adminv1.AdminServiceClient.DisablePrincipal, req, &req.PrincipalId)),
 	}
 }
 
@@ -166,14 +164,13 @@ func (a *app) tokensListCmd() *cobra.Command {
 }
 
 func (a *app) tokensRevokeCmd() *cobra.Command {
+	req := &adminv1.RevokeTokenRequest{}
 	return &cobra.Command{
 		Use:     "revoke ID",
 		Short:   "Revoke a token by its id (idempotent)",
 		Example: "  zonectl admin tokens revoke tok_01J8Z5",
 		Args:    exactArgs(1, "a token ID (from 'admin tokens list', not the token itself)"),
-		RunE: runShow(a, tokenView, func(ctx context.Context, c *clients, args []string) (*adminv1.RevokeTokenResponse, error) {
-			return c.admin.RevokeToken(ctx, &adminv1.RevokeTokenRequest{TokenId: args[0]})
-		}),
+		RunE:    runShow(a, tokenView, sendArg(adminv1.AdminServiceClient.RevokeToken, req, &req.TokenId)),
 	}
 }
 

@@ -44,14 +44,13 @@ BOOK with a different body is refused (ALREADY_EXISTS).`,
 }
 
 func (a *app) booksGetCmd() *cobra.Command {
+	req := &ledgerv1.GetBookRequest{}
 	return &cobra.Command{
 		Use:     "get BOOK",
 		Short:   "Show one book",
 		Example: "  zonectl books get H12345678901 -o json",
 		Args:    exactArgs(1, "BOOK"),
-		RunE: runShow(a, bookView, func(ctx context.Context, c *clients, args []string) (*ledgerv1.GetBookResponse, error) {
-			return c.ledger.GetBook(ctx, &ledgerv1.GetBookRequest{BookId: args[0]})
-		}),
+		RunE:    runShow(a, bookView, sendArg(ledgerv1.LedgerServiceClient.GetBook, req, &req.BookId)),
 	}
 }
 

@@ -284,14 +284,13 @@ transferred to them. Customs only. Idempotent.`
 }
 
 func (a *app) enterpriseGetCmd() *cobra.Command {
+	req := &customsv1.GetEnterpriseRequest{}
 	return &cobra.Command{
 		Use:     "get USCC",
 		Short:   "Show one enterprise",
 		Example: "  zonectl customs enterprise get 91310000MA1K000019 -o json",
 		Args:    exactArgs(1, "USCC"),
-		RunE: runShow(a, enterpriseView, func(ctx context.Context, c *clients, args []string) (*customsv1.GetEnterpriseResponse, error) {
-			return c.books.GetEnterprise(ctx, &customsv1.GetEnterpriseRequest{Uscc: args[0]})
-		}),
+		RunE:    runShow(a, enterpriseView, sendArg(customsv1.BookServiceClient.GetEnterprise, req, &req.Uscc)),
 	}
 }
 
@@ -389,14 +388,13 @@ first import. The book's owner or customs. Idempotent.`,
 }
 
 func (a *app) customsBookGetCmd() *cobra.Command {
+	req := &customsv1.GetBookRequest{}
 	return &cobra.Command{
 		Use:     "get BOOK",
 		Short:   "Show one customs book",
 		Example: "  zonectl customs book get H31050000001",
 		Args:    exactArgs(1, "BOOK"),
-		RunE: runShow(a, customsBookView, func(ctx context.Context, c *clients, args []string) (*customsv1.GetBookResponse, error) {
-			return c.books.GetBook(ctx, &customsv1.GetBookRequest{BookNo: args[0]})
-		}),
+		RunE:    runShow(a, customsBookView, sendArg(customsv1.BookServiceClient.GetBook, req, &req.BookNo)),
 	}
 }
 

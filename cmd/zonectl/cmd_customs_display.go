@@ -343,7 +343,7 @@ var displayStatusView = flat[*customsv1.GetDisplayStatusResponse]([]string{"form
 	"on_display", "book_seq?", "on_display=quantity")
 
 func (a *app) displayStatusCmd() *cobra.Command {
-	var asOf string
+	req := &customsv1.GetDisplayStatusRequest{}
 	c := &cobra.Command{
 		Use:   "status FORM",
 		Short: "Show a type-C form's guarantee, tax and goods on display (one row per book line)",
@@ -357,11 +357,9 @@ GetDisplayStatusResponse.`,
 		Example: `  zonectl customs display status SQC310526X000000001
   zonectl customs display status SQC310526X000000001 --as-of 2026-04-01 -o json`,
 		Args: exactArgs(1, "FORM"),
-		RunE: runShow(a, displayStatusView, func(ctx context.Context, c *clients, args []string) (*customsv1.GetDisplayStatusResponse, error) {
-			return c.display.GetDisplayStatus(ctx, &customsv1.GetDisplayStatusRequest{ApplyNo: args[0], AsOf: asOf})
-		}),
+		RunE: runShow(a, displayStatusView, sendArg(customsv1.DisplayServiceClient.GetDisplayStatus, req, &req.ApplyNo)),
 	}
-	c.Flags().Var(ymd(&asOf), "as-of", "judge overdue as of this business date, YYYY-MM-DD (default: today)")
+	c.Flags().Var(ymd(&req.AsOf), "as-of", "judge overdue as of this business date, YYYY-MM-DD (default: today)")
 	return c
 }
 

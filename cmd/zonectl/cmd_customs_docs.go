@@ -166,6 +166,7 @@ enterprise or customs may. Clearing a cleared list again returns it.`,
 }
 
 func (a *app) listGetCmd() *cobra.Command {
+	req := &customsv1.GetListRequest{}
 	return &cobra.Command{
 		Use:   "get LIST",
 		Short: "Show one list (one row per line in table and CSV)",
@@ -174,9 +175,7 @@ and legal quantities, CNY value, the quantity through the gate (passed) and
 the lots an outbound line reserved; -o json prints the whole List.`,
 		Example: "  zonectl customs list get QD310526I000000001 -o json",
 		Args:    exactArgs(1, "LIST"),
-		RunE: runShow(a, listLinesView, func(ctx context.Context, c *clients, args []string) (*customsv1.GetListResponse, error) {
-			return c.decls.GetList(ctx, &customsv1.GetListRequest{ListNo: args[0]})
-		}),
+		RunE:    runShow(a, listLinesView, sendArg(customsv1.DeclarationServiceClient.GetList, req, &req.ListNo)),
 	}
 }
 
@@ -193,11 +192,8 @@ func (a *app) listLsCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return showPages(a, cmd, listView, func(ctx context.Context, c *clients, token string) ([]*customsv1.List, string, error) {
-				resp, err := c.decls.ListLists(ctx, &customsv1.ListListsRequest{BookNo: book, Enterprise: enterprise,
-					Status: customsv1.ListStatus(st), CustomsNo: customsNo, PageSize: pageSize, PageToken: token})
-				return resp.GetLists(), resp.GetNextPageToken(), err
-			})
+			return sendShowPages(a, cmd, listView, customsv1.DeclarationServiceClient.ListLists,
+				&customsv1.ListListsRequest{BookNo: book, Enterprise: enterprise, Status: customsv1.ListStatus(st), CustomsNo: customsNo})
 		}),
 	}
 	bind(c, flagSpec{&book, "book", "only lists of this book"},
@@ -252,14 +248,13 @@ decimal strings.`,
 }
 
 func (a *app) formGetCmd() *cobra.Command {
+	req := &customsv1.GetFormRequest{}
 	return &cobra.Command{
 		Use:     "get FORM",
 		Short:   "Show one business form",
 		Example: "  zonectl customs form get SQA310526X000000001",
 		Args:    exactArgs(1, "FORM"),
-		RunE: runShow(a, formView, func(ctx context.Context, c *clients, args []string) (*customsv1.GetFormResponse, error) {
-			return c.decls.GetForm(ctx, &customsv1.GetFormRequest{FormNo: args[0]})
-		}),
+		RunE:    runShow(a, formView, sendArg(customsv1.DeclarationServiceClient.GetForm, req, &req.FormNo)),
 	}
 }
 
@@ -323,14 +318,13 @@ value, gross_weight, net_weight.`,
 }
 
 func (a *app) slipGetCmd() *cobra.Command {
+	req := &customsv1.GetSlipRequest{}
 	return &cobra.Command{
 		Use:     "get SLIP",
 		Short:   "Show one slip (one row per line in table and CSV)",
 		Example: "  zonectl customs slip get CRK310526E000000001",
 		Args:    exactArgs(1, "SLIP"),
-		RunE: runShow(a, slipLinesView, func(ctx context.Context, c *clients, args []string) (*customsv1.GetSlipResponse, error) {
-			return c.decls.GetSlip(ctx, &customsv1.GetSlipRequest{SlipNo: args[0]})
-		}),
+		RunE:    runShow(a, slipLinesView, sendArg(customsv1.DeclarationServiceClient.GetSlip, req, &req.SlipNo)),
 	}
 }
 
@@ -415,6 +409,7 @@ value (produced only).`,
 }
 
 func (a *app) certificateCmd() *cobra.Command {
+	req := &customsv1.RequestCertificateRequest{}
 	return &cobra.Command{
 		Use:   "certificate LIST",
 		Short: "Request the certificate of non-manipulation (未再加工证明) of a cleared export list",
@@ -425,9 +420,7 @@ lot entered from abroad and none was consumed or processed in the zone. Asking
 again returns the certificate already issued.`,
 		Example: "  zonectl customs certificate QD310526E000000002",
 		Args:    exactArgs(1, "LIST"),
-		RunE: runShow(a, certificateView, func(ctx context.Context, c *clients, args []string) (*customsv1.RequestCertificateResponse, error) {
-			return c.decls.RequestCertificate(ctx, &customsv1.RequestCertificateRequest{ListNo: args[0]})
-		}),
+		RunE:    runShow(a, certificateView, sendArg(customsv1.DeclarationServiceClient.RequestCertificate, req, &req.ListNo)),
 	}
 }
 

@@ -149,15 +149,14 @@ replace the channel.`,
 }
 
 func (a *app) ecomChannelGetCmd() *cobra.Command {
+	req := &customsv1.GetChannelRequest{}
 	return &cobra.Command{
 		Use:     "get USCC",
 		Short:   "Show an e-commerce enterprise's channel",
 		Long:    `Show an e-commerce enterprise's channel (UNKNOWN_CHANNEL when none). Customs, admin, the enterprise and its linked platforms may read it.`,
 		Example: "  zonectl customs ecommerce channel get 91310115MA1K000029",
 		Args:    exactArgs(1, "USCC"),
-		RunE: runShow(a, ecomChannelView, func(ctx context.Context, c *clients, args []string) (*customsv1.GetChannelResponse, error) {
-			return c.ecommerce.GetChannel(ctx, &customsv1.GetChannelRequest{Enterprise: args[0]})
-		}),
+		RunE:    runShow(a, ecomChannelView, sendArg(customsv1.EcommerceServiceClient.GetChannel, req, &req.Enterprise)),
 	}
 }
 

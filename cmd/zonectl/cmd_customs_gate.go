@@ -184,6 +184,7 @@ func (a *app) passDeleteCmd() *cobra.Command {
 }
 
 func (a *app) passGetCmd() *cobra.Command {
+	req := &customsv1.GetPassRequest{}
 	return &cobra.Command{
 		Use:   "get PASS",
 		Short: "Show one pass (one row per gate event in table and CSV)",
@@ -191,9 +192,7 @@ func (a *app) passGetCmd() *cobra.Command {
 (the pass's columns repeat), -o json the whole Pass with its lines.`,
 		Example: "  zonectl customs pass get HF310526I000000001",
 		Args:    exactArgs(1, "PASS"),
-		RunE: runShow(a, passEventsView, func(ctx context.Context, c *clients, args []string) (*customsv1.GetPassResponse, error) {
-			return c.gate.GetPass(ctx, &customsv1.GetPassRequest{PassNo: args[0]})
-		}),
+		RunE:    runShow(a, passEventsView, sendArg(customsv1.GateServiceClient.GetPass, req, &req.PassNo)),
 	}
 }
 
@@ -210,11 +209,8 @@ func (a *app) passLsCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return showPages(a, cmd, passView, func(ctx context.Context, c *clients, token string) ([]*customsv1.Pass, string, error) {
-				resp, err := c.gate.ListPasses(ctx, &customsv1.ListPassesRequest{BookNo: book, Enterprise: enterprise,
-					Status: customsv1.PassStatus(st), PageSize: pageSize, PageToken: token})
-				return resp.GetPasses(), resp.GetNextPageToken(), err
-			})
+			return sendShowPages(a, cmd, passView, customsv1.GateServiceClient.ListPasses,
+				&customsv1.ListPassesRequest{BookNo: book, Enterprise: enterprise, Status: customsv1.PassStatus(st)})
 		}),
 	}
 	bind(c, flagSpec{&book, "book", "only passes of this book"},

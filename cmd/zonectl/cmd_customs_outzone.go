@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"strconv"
@@ -218,18 +217,18 @@ func parseOutzoneLine(s string, product, withValue bool) (*customsv1.OutZoneLine
 }
 
 func (a *app) outzoneGetCmd() *cobra.Command {
+	req := &customsv1.GetOutZoneMoveRequest{}
 	return &cobra.Command{
 		Use:     "get MOVE",
 		Short:   "Show an out-of-zone movement, with what an OUT movement still has out",
 		Example: "  zonectl customs outzone get WF3105260000000001 -o json",
 		Args:    exactArgs(1, "MOVE"),
-		RunE: runShow(a, rowView(outzoneMoveHeader, outzoneMoveRow), func(ctx context.Context, c *clients, args []string) (*customsv1.GetOutZoneMoveResponse, error) {
-			return c.outzone.GetOutZoneMove(ctx, &customsv1.GetOutZoneMoveRequest{MoveNo: args[0]})
-		}),
+		RunE:    runShow(a, rowView(outzoneMoveHeader, outzoneMoveRow), sendArg(customsv1.OutZoneServiceClient.GetOutZoneMove, req, &req.MoveNo)),
 	}
 }
 
 func (a *app) outzoneCloseCmd() *cobra.Command {
+	req := &customsv1.CloseFormRequest{}
 	return &cobra.Command{
 		Use:   "close FORM",
 		Short: "Close a business form (结案); refused while goods are out under it",
@@ -239,9 +238,7 @@ is refused (FORM_GOODS_OUT): bring them back or convert them first. Closing a
 closed form again returns it.`,
 		Example: "  zonectl customs outzone close SQF310526X000000001",
 		Args:    exactArgs(1, "FORM"),
-		RunE: runShow(a, closeFormView, func(ctx context.Context, c *clients, args []string) (*customsv1.CloseFormResponse, error) {
-			return c.outzone.CloseForm(ctx, &customsv1.CloseFormRequest{ApplyNo: args[0]})
-		}),
+		RunE:    runShow(a, closeFormView, sendArg(customsv1.OutZoneServiceClient.CloseForm, req, &req.ApplyNo)),
 	}
 }
 
@@ -276,10 +273,8 @@ documents names the document to act on first, then its form, pass or list.`,
   zonectl customs overdue --book H31050000001 --as-of 2026-06-30 -o csv`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			return showPages(a, cmd, overdueView, func(ctx context.Context, c *clients, token string) ([]*customsv1.OverdueItem, string, error) {
-				resp, err := c.outzone.ListOverdue(ctx, &customsv1.ListOverdueRequest{BookNo: book, AsOf: asOf, PageSize: pageSize, PageToken: token})
-				return resp.GetItems(), resp.GetNextPageToken(), err
-			})
+			return sendShowPages(a, cmd, overdueView, customsv1.OutZoneServiceClient.ListOverdue,
+				&customsv1.ListOverdueRequest{BookNo: book, AsOf: asOf})
 		}),
 	}
 	bind(c, flagSpec{ymd(&asOf), "as-of", "list what is overdue as of this business date, YYYY-MM-DD (default: today)"},

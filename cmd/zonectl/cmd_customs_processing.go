@@ -191,10 +191,8 @@ func (a *app) procVersionListCmd() *cobra.Command {
 			if book == "" {
 				return usagef("give --book")
 			}
-			return showPages(a, cmd, procVersionView, func(ctx context.Context, c *clients, tok string) ([]*customsv1.Version, string, error) {
-				r, err := c.processing.ListVersions(ctx, &customsv1.ListVersionsRequest{BookNo: book, FinishedSeq: int32(good), PageSize: 1000, PageToken: tok, UsedNotDeclared: undeclared})
-				return r.GetVersions(), r.GetNextPageToken(), err
-			})
+			return sendShowPages(a, cmd, procVersionView, customsv1.ProcessingServiceClient.ListVersions,
+				&customsv1.ListVersionsRequest{BookNo: book, FinishedSeq: int32(good), UsedNotDeclared: undeclared})
 		}),
 	}
 	c.Flags().StringVar(&book, "book", "", "book number (required)")
@@ -223,6 +221,10 @@ func procReportRows(r *customsv1.ProductionReport) [][]string {
 	}
 	return rows
 }
+
+// procReportView prints a report, one row per good made and per material
+// consumed.
+var procReportView = view[*customsv1.ProductionReport]{procReportHeader, procReportRows}
 
 func (a *app) procReportFileCmd() *cobra.Command {
 	var book, inner, date, entrustment string
@@ -302,7 +304,7 @@ nothing is booked. --inner-no is the idempotency key.`,
 				}
 				req.Materials = append(req.Materials, m)
 			}
-			return sendShow(a, cmd, view[*customsv1.ProductionReport]{procReportHeader, procReportRows}, customsv1.ProcessingServiceClient.FileProductionReport, req)
+			return sendShow(a, cmd, procReportView, customsv1.ProcessingServiceClient.FileProductionReport, req)
 		}),
 	}
 	c.Flags().StringVar(&book, "book", "", "book number (required)")
@@ -316,14 +318,13 @@ nothing is booked. --inner-no is the idempotency key.`,
 }
 
 func (a *app) procReportGetCmd() *cobra.Command {
+	req := &customsv1.GetProductionReportRequest{}
 	return &cobra.Command{
 		Use:     "get REPORT",
 		Short:   "Show a production report (one row per good made and per material consumed)",
 		Example: `  zonectl customs processing report get SCH310500000012600000001`,
 		Args:    exactArgs(1, "REPORT"),
-		RunE: runShow(a, view[*customsv1.ProductionReport]{procReportHeader, procReportRows}, func(ctx context.Context, c *clients, args []string) (*customsv1.GetProductionReportResponse, error) {
-			return c.processing.GetProductionReport(ctx, &customsv1.GetProductionReportRequest{ReportNo: args[0]})
-		}),
+		RunE:    runShow(a, procReportView, sendArg(customsv1.ProcessingServiceClient.GetProductionReport, req, &req.ReportNo)),
 	}
 }
 
@@ -338,10 +339,8 @@ func (a *app) procReportListCmd() *cobra.Command {
 			if book == "" {
 				return usagef("give --book")
 			}
-			return showPages(a, cmd, view[*customsv1.ProductionReport]{procReportHeader, procReportRows}, func(ctx context.Context, c *clients, tok string) ([]*customsv1.ProductionReport, string, error) {
-				r, err := c.processing.ListProductionReports(ctx, &customsv1.ListProductionReportsRequest{BookNo: book, PageSize: 1000, PageToken: tok})
-				return r.GetReports(), r.GetNextPageToken(), err
-			})
+			return sendShowPages(a, cmd, procReportView, customsv1.ProcessingServiceClient.ListProductionReports,
+				&customsv1.ListProductionReportsRequest{BookNo: book})
 		}),
 	}
 	c.Flags().StringVar(&book, "book", "", "book number (required)")
@@ -469,7 +468,8 @@ func (a *app) procEntrustFileCmd() *cobra.Command {
 			if book == "" || inner == "" || client == "" || name == "" {
 				return usagef("give --book, --inner-no, --client and --client-name")
 			}
-			return sendShow(a, cmd, procEntrustView, customsv1.ProcessingServiceClient.FileEntrustment, &customsv1.FileEntrustmentRequest{InnerNo: inner, BookNo: book, Client: client, ClientName: name, Date: date})
+			return sendShow(a, cmd, procEntrustView, customsv1.ProcessingServiceClient.FileEntrustment,
+				&customsv1.FileEntrustmentRequest{InnerNo: inner, BookNo: book, Client: client, ClientName: name, Date: date})
 		}),
 	}
 	c.Flags().StringVar(&book, "book", "", "book number (required)")
@@ -481,14 +481,13 @@ func (a *app) procEntrustFileCmd() *cobra.Command {
 }
 
 func (a *app) procEntrustGetCmd() *cobra.Command {
+	req := &customsv1.GetEntrustmentRequest{}
 	return &cobra.Command{
 		Use:     "get ENTRUSTMENT",
 		Short:   "Show an entrustment with the bonded materials its reports consumed and the part taxed",
 		Example: "  zonectl customs processing entrust get WTH310500000012600000001",
 		Args:    exactArgs(1, "ENTRUSTMENT"),
-		RunE: runShow(a, procEntrustView, func(ctx context.Context, c *clients, args []string) (*customsv1.GetEntrustmentResponse, error) {
-			return c.processing.GetEntrustment(ctx, &customsv1.GetEntrustmentRequest{EntrustmentNo: args[0]})
-		}),
+		RunE:    runShow(a, procEntrustView, sendArg(customsv1.ProcessingServiceClient.GetEntrustment, req, &req.EntrustmentNo)),
 	}
 }
 
@@ -582,14 +581,13 @@ func (a *app) procEntrustMoveCmd(receive bool) *cobra.Command {
 }
 
 func (a *app) procEntrustMoveGetCmd() *cobra.Command {
+	req := &customsv1.GetEntrustedMoveRequest{}
 	return &cobra.Command{
 		Use:     "move MOVE",
 		Short:   "Show a receipt or return of an entrustment (one row per line)",
 		Example: "  zonectl customs processing entrust move WFH310500000012600000001",
 		Args:    exactArgs(1, "MOVE"),
-		RunE: runShow(a, view[*customsv1.EntrustedMove]{procMoveHeader, procMoveRows}, func(ctx context.Context, c *clients, args []string) (*customsv1.GetEntrustedMoveResponse, error) {
-			return c.processing.GetEntrustedMove(ctx, &customsv1.GetEntrustedMoveRequest{MoveNo: args[0]})
-		}),
+		RunE:    runShow(a, view[*customsv1.EntrustedMove]{procMoveHeader, procMoveRows}, sendArg(customsv1.ProcessingServiceClient.GetEntrustedMove, req, &req.MoveNo)),
 	}
 }
 

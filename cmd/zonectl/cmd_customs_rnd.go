@@ -225,13 +225,12 @@ journal; a material that would go below zero is refused and nothing is booked.
 }
 
 func (a *app) rndUseGetCmd() *cobra.Command {
+	req := &customsv1.GetRndUseRequest{}
 	return &cobra.Command{
 		Use:     "get USE",
 		Short:   "Show an R&D use (one row per material consumed and per output made)",
 		Example: "  zonectl customs rnd use get YFH310500000032600000001",
 		Args:    exactArgs(1, "USE"),
-		RunE: runShow(a, rndUseView, func(ctx context.Context, cl *clients, args []string) (*customsv1.GetRndUseResponse, error) {
-			return cl.rnd.GetRndUse(ctx, &customsv1.GetRndUseRequest{UseNo: args[0]})
-		}),
+		RunE:    runShow(a, rndUseView, sendArg(customsv1.RndServiceClient.GetRndUse, req, &req.UseNo)),
 	}
 }

@@ -245,10 +245,8 @@ name; - for standard output). The format may come from --out's extension.`,
 						return c.writeoff.ExportDifferences(ctx, &customsv1.ExportDifferencesRequest{StocktakeNo: no, Format: f})
 					})
 			}
-			return showPages(a, cmd, woDifferenceView, func(ctx context.Context, c *clients, token string) ([]*customsv1.Difference, string, error) {
-				r, err := c.writeoff.ListDifferences(ctx, &customsv1.ListDifferencesRequest{StocktakeNo: no, PageSize: pageSize, PageToken: token})
-				return r.GetDifferences(), r.GetNextPageToken(), err
-			})
+			return sendShowPages(a, cmd, woDifferenceView, customsv1.WriteOffServiceClient.ListDifferences,
+				&customsv1.ListDifferencesRequest{StocktakeNo: no})
 		}),
 	}
 	bind(c, flagSpec{&no, "stocktake", "stocktake number (required)"},
@@ -576,10 +574,8 @@ come from --out's extension.`,
 						return c.writeoff.ExportAttention(ctx, &customsv1.ExportAttentionRequest{BookNo: book, AsOf: asOf, Format: f})
 					})
 			}
-			return showPages(a, cmd, woAttentionView, func(ctx context.Context, c *clients, token string) ([]*customsv1.AttentionItem, string, error) {
-				resp, err := c.writeoff.ListAttention(ctx, &customsv1.ListAttentionRequest{BookNo: book, AsOf: asOf, PageSize: pageSize, PageToken: token})
-				return resp.GetItems(), resp.GetNextPageToken(), err
-			})
+			return sendShowPages(a, cmd, woAttentionView, customsv1.WriteOffServiceClient.ListAttention,
+				&customsv1.ListAttentionRequest{BookNo: book, AsOf: asOf})
 		}),
 	}
 	bind(c, flagSpec{ymd(&asOf), "as-of", "list what needs attention as of this business date, YYYY-MM-DD (default: today)"},
