@@ -401,3 +401,13 @@ func sendArg[S any, Q proto.Message, R any](m method[S, Q, R], req Q, field *str
 		return f(ctx, c, nil)
 	}
 }
+
+// leaf finishes a command that does the work: its flags bound (bind), and
+// no arguments unless it says otherwise in Args.
+func leaf(c *cobra.Command, flags ...flagSpec) *cobra.Command {
+	if c.Args == nil {
+		c.Args = exactArgs(0, "no arguments")
+	}
+	bind(c, flags...)
+	return c
+}

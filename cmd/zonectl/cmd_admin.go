@@ -24,7 +24,7 @@ func (a *app) adminCmd() *cobra.Command {
 func (a *app) principalsCreateCmd() *cobra.Command {
 	var pid, name, role, enterprise string
 	var links []string
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "create",
 		Short: "Create a principal",
 		Long: `Create a principal: an identity that calls the API in one role.
@@ -35,7 +35,6 @@ func (a *app) principalsCreateCmd() *cobra.Command {
 Repeating the command with the same values returns the existing principal.`,
 		Example: `  zonectl admin principals create --id acme-ops --name "ACME operations" --role enterprise --enterprise 3201234567
   zonectl admin principals create --id shop-1 --role platform --link 3201234567 --link 3207654321`,
-		Args: exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
 			r, err := parseEnum("--role", role, adminv1.Role_value, "ROLE_")
 			if err != nil {
@@ -48,13 +47,11 @@ Repeating the command with the same values returns the existing principal.`,
 			}
 			return sendShow(a, cmd, principalView, adminv1.AdminServiceClient.CreatePrincipal, req)
 		}),
-	}
-	bind(c, flagSpec{&pid, "id", "principal identifier (required)"},
+	}, flagSpec{&pid, "id", "principal identifier (required)"},
 		flagSpec{&name, "name", "display name"},
 		flagSpec{&role, "role", "admin, customs, enterprise or platform (required)"},
 		flagSpec{&enterprise, "enterprise", "enterprise the principal acts as (role enterprise)"},
 		flagSpec{&links, "link", "enterprise a platform acts for; repeat or separate with commas"})
-	return c
 }
 
 func (a *app) principalsListCmd() *cobra.Command {
@@ -105,7 +102,7 @@ func parseExpiry(s string, now time.Time) (*timestamppb.Timestamp, error) {
 
 func (a *app) tokensIssueCmd() *cobra.Command {
 	var pid, description, expires string
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "issue",
 		Short: "Issue a bearer token for a principal (printed once, to stdout)",
 		Long: `Issue a new bearer token for a principal. The token is printed once, to
@@ -116,7 +113,6 @@ and issue a new one. Not idempotent: after a lost answer, list the tokens,
 revoke the unknown one and issue again.`,
 		Example: `  umask 077; zonectl admin tokens issue --principal acme-ops --description "ERP bridge" \
       --expires 2026-12-31T23:59:59+08:00 > acme-ops.token`,
-		Args: exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
 			exp, err := parseExpiry(expires, time.Now())
 			if err != nil {
@@ -143,24 +139,19 @@ revoke the unknown one and issue again.`,
 			_, err = fmt.Fprintln(a.stdout, resp.GetToken())
 			return err
 		}),
-	}
-	bind(c, flagSpec{&pid, "principal", "principal the token authenticates (required)"},
+	}, flagSpec{&pid, "principal", "principal the token authenticates (required)"},
 		flagSpec{&description, "description", "what the token is for"},
 		flagSpec{&expires, "expires", "expiry, RFC 3339 or a duration from now (720h); default never"})
-	return c
 }
 
 func (a *app) tokensListCmd() *cobra.Command {
 	req := &adminv1.ListTokensRequest{}
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:     "list",
 		Short:   "List a principal's tokens (metadata only, never the secret)",
 		Example: "  zonectl admin tokens list --principal acme-ops",
-		Args:    exactArgs(0, "no arguments"),
 		RunE:    runPages(a, tokenView, sendPages(adminv1.AdminServiceClient.ListTokens, req)),
-	}
-	bind(c, flagSpec{&req.PrincipalId, "principal", "principal identifier (required)"})
-	return c
+	}, flagSpec{&req.PrincipalId, "principal", "principal identifier (required)"})
 }
 
 func (a *app) tokensRevokeCmd() *cobra.Command {

@@ -236,7 +236,7 @@ func (a *app) enterpriseCmd() *cobra.Command {
 func (a *app) enterpriseRegisterCmd() *cobra.Command {
 	var credit string
 	req := &customsv1.RegisterEnterpriseRequest{}
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "register USCC",
 		Short: "Register a zone enterprise (admin or customs)",
 		Long: `Register a zone enterprise under its unified social credit code (USCC, 18
@@ -256,11 +256,9 @@ only. The enterprise's principal is then created with
 			req.Uscc, req.CreditRating = args[0], customsv1.CreditRating(cr)
 			return sendShow(a, cmd, enterpriseView, customsv1.BookServiceClient.RegisterEnterprise, req)
 		}),
-	}
-	bind(c, flagSpec{&req.CustomsCode, "customs-code", "10-character customs registration code (海关编码) (required)"},
+	}, flagSpec{&req.CustomsCode, "customs-code", "10-character customs registration code (海关编码) (required)"},
 		flagSpec{&req.Name, "name", "registered name (required)"},
 		flagSpec{&credit, "credit", "credit rating: advanced, general or discredited (default general)"})
-	return c
 }
 
 func (a *app) enterpriseSuspendCmd(suspend bool) *cobra.Command {
@@ -318,7 +316,7 @@ func (a *app) customsBookCmd() *cobra.Command {
 func (a *app) customsBookCreateCmd() *cobra.Command {
 	var kind string
 	req := &customsv1.CreateBookRequest{}
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "create BOOK",
 		Short: "Register a customs book (the enterprise itself or customs)",
 		Long: `Register an electronic account book and its ledger book (buckets bonded,
@@ -342,13 +340,11 @@ values are refused (BOOK_EXISTS).`,
 			}
 			return sendShow(a, cmd, customsBookView, customsv1.BookServiceClient.CreateBook, req)
 		}),
-	}
-	bind(c, flagSpec{&kind, "kind", "zone (区域账册), logistics (区域物流账册), rnd (保税研发) or repair (保税维修) (required)"},
+	}, flagSpec{&kind, "kind", "zone (区域账册), logistics (区域物流账册), rnd (保税研发) or repair (保税维修) (required)"},
 		flagSpec{&req.Enterprise, "enterprise", "USCC of the enterprise the book belongs to (required)"},
 		flagSpec{&req.CustomsOffice, "customs-office", "competent customs office (主管海关), 4 digits (required)"},
 		flagSpec{&req.Usage, "usage", "book usage code (账册用途), e.g. 1"},
 		flagSpec{&req.WriteOffCycleMonths, "cycle", "write-off cycle (核销周期) in months, 1 to 12 (default 12)"})
-	return c
 }
 
 func (a *app) customsBookStatusCmd() *cobra.Command {

@@ -365,7 +365,7 @@ GetDisplayStatusResponse.`,
 
 func (a *app) displayOverdueCmd() *cobra.Command {
 	var asOf, book string
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "overdue",
 		Short: "List the type-C forms whose goods are still on display after the form's last day",
 		Long: `List the display-trading forms whose goods are still out after the form's last
@@ -374,15 +374,12 @@ Customs sees every form, an enterprise its own. One row per book line on
 display, as 'display status' prints; -o json prints each form's status.`,
 		Example: `  zonectl customs display overdue
   zonectl customs display overdue --book H31050000001 --as-of 2026-06-30`,
-		Args: exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
 			return showAll(a, cmd, displayStatusView, func(ctx context.Context, c *clients) ([]*customsv1.GetDisplayStatusResponse, error) {
 				resp, err := c.display.ListOverdueDisplays(ctx, &customsv1.ListOverdueDisplaysRequest{BookNo: book, AsOf: asOf})
 				return resp.GetForms(), err
 			})
 		}),
-	}
-	bind(c, flagSpec{ymd(&asOf), "as-of", "judge overdue as of this business date, YYYY-MM-DD (default: today)"},
+	}, flagSpec{ymd(&asOf), "as-of", "judge overdue as of this business date, YYYY-MM-DD (default: today)"},
 		flagSpec{&book, "book", "only this book's forms"})
-	return c
 }

@@ -118,7 +118,7 @@ approved list again returns it.`,
 
 func (a *app) listReturnCmd() *cobra.Command {
 	var note string
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "return LIST",
 		Short: "Return a declared or approved list to its filer (退单) (customs)",
 		Long: `Return a declared or approved list to its filer with a reason; reserved goods
@@ -129,9 +129,7 @@ Customs only. Returning a returned list again returns it.`,
 		RunE: runActOn(a, listView, func(ctx context.Context, c *clients, no string) (*customsv1.ReturnListResponse, error) {
 			return c.decls.ReturnList(ctx, &customsv1.ReturnListRequest{ListNo: no, Note: note})
 		}),
-	}
-	bind(c, flagSpec{&note, "note", "why the list is returned (required)"})
-	return c
+	}, flagSpec{&note, "note", "why the list is returned (required)"})
 }
 
 func (a *app) listDeleteCmd() *cobra.Command {
@@ -149,7 +147,7 @@ func (a *app) listDeleteCmd() *cobra.Command {
 
 func (a *app) listClearCmd() *cobra.Command {
 	var declaration string
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "clear LIST",
 		Short: "Book a 区内直转 list once its declaration is released",
 		Long: `Record the release of a 区内直转 (status switch) list's declaration: the goods
@@ -160,9 +158,7 @@ enterprise or customs may. Clearing a cleared list again returns it.`,
 		RunE: runActOn(a, listView, func(ctx context.Context, c *clients, no string) (*customsv1.ClearListResponse, error) {
 			return c.decls.ClearList(ctx, &customsv1.ClearListRequest{ListNo: no, DeclarationNo: declaration})
 		}),
-	}
-	bind(c, flagSpec{&declaration, "declaration", "the released declaration's number (报关单编号) (required)"})
-	return c
+	}, flagSpec{&declaration, "declaration", "the released declaration's number (报关单编号) (required)"})
 }
 
 func (a *app) listGetCmd() *cobra.Command {
@@ -181,12 +177,11 @@ the lots an outbound line reserved; -o json prints the whole List.`,
 
 func (a *app) listLsCmd() *cobra.Command {
 	var book, enterprise, status, customsNo string
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:     "ls",
 		Aliases: []string{"list"},
 		Short:   "List the lists you may read (all pages, number order)",
 		Example: "  zonectl customs list ls --book H31050000001 --status declared",
-		Args:    exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
 			st, err := optEnum("--status", status, customsv1.ListStatus_value, "LIST_STATUS_")
 			if err != nil {
@@ -195,12 +190,10 @@ func (a *app) listLsCmd() *cobra.Command {
 			return sendShowPages(a, cmd, listView, customsv1.DeclarationServiceClient.ListLists,
 				&customsv1.ListListsRequest{BookNo: book, Enterprise: enterprise, Status: customsv1.ListStatus(st), CustomsNo: customsNo})
 		}),
-	}
-	bind(c, flagSpec{&book, "book", "only lists of this book"},
+	}, flagSpec{&book, "book", "only lists of this book"},
 		flagSpec{&enterprise, "enterprise", "only lists of this enterprise's books (USCC)"},
 		flagSpec{&status, "status", "only lists in this status: draft, declared, approved, returned, cleared or deleted"},
 		flagSpec{&customsNo, "customs-no", "only the list customs numbered so (from its INV201 receipt)"})
-	return c
 }
 
 // Business forms (业务申报表).
@@ -426,7 +419,7 @@ again returns the certificate already issued.`,
 
 func (a *app) taxableCmd() *cobra.Command {
 	var from, to string
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "taxable BOOK",
 		Short: "List a book's taxable events (goods leaving bonded status) with their assessment",
 		Long: `List the taxable events of a book (domestic sales, collective domestic-sale
@@ -442,8 +435,6 @@ separated by ";" (e.g. DUTY;CONSUMPTION_TAX).`,
 			return c.decls.ListTaxableEvents(ctx, &customsv1.ListTaxableEventsRequest{BookNo: args[0], FromDate: from, ToDate: to,
 				PageSize: pageSize, PageToken: token})
 		}),
-	}
-	bind(c, flagSpec{&from, "from", "first business date, YYYY-MM-DD, inclusive"},
+	}, flagSpec{&from, "from", "first business date, YYYY-MM-DD, inclusive"},
 		flagSpec{&to, "to", "last business date, YYYY-MM-DD, inclusive"})
-	return c
 }

@@ -251,7 +251,7 @@ var overdueView = cols[*customsv1.OverdueItem]("due", "days_overdue", "kind", "e
 
 func (a *app) overdueCmd() *cobra.Command {
 	var asOf, book string
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "overdue",
 		Short: "List every kind of goods past its date (customs' one overdue listing), oldest first",
 		Long: `List every kind of goods past its date on the books you may read (customs:
@@ -271,13 +271,10 @@ due date first, all pages:
 documents names the document to act on first, then its form, pass or list.`,
 		Example: `  zonectl customs overdue
   zonectl customs overdue --book H31050000001 --as-of 2026-06-30 -o csv`,
-		Args: exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
 			return sendShowPages(a, cmd, overdueView, customsv1.OutZoneServiceClient.ListOverdue,
 				&customsv1.ListOverdueRequest{BookNo: book, AsOf: asOf})
 		}),
-	}
-	bind(c, flagSpec{ymd(&asOf), "as-of", "list what is overdue as of this business date, YYYY-MM-DD (default: today)"},
+	}, flagSpec{ymd(&asOf), "as-of", "list what is overdue as of this business date, YYYY-MM-DD (default: today)"},
 		flagSpec{&book, "book", "only this book"})
-	return c
 }

@@ -60,54 +60,42 @@ var woDifferenceView = cols[*customsv1.Difference]("line=book_seq", "status", "n
 
 func (a *app) woCycleSetCmd() *cobra.Command {
 	req := &customsv1.SetCycleRequest{}
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:     "cycle-set --book BOOK --months N",
 		Short:   "Set a book's write-off cycle, 1 to 12 months (the book's enterprise)",
 		Example: `  zonectl customs writeoff cycle-set --book H31050000001 --months 6`,
-		Args:    exactArgs(0, "no arguments"),
 		RunE:    runShow(a, woCycleView, send(customsv1.WriteOffServiceClient.SetCycle, req)),
-	}
-	bind(c, flagSpec{&req.BookNo, "book", "book number (required)"}, flagSpec{&req.Months, "months", "cycle length in months, 1 to 12 (required)"})
-	return c
+	}, flagSpec{&req.BookNo, "book", "book number (required)"}, flagSpec{&req.Months, "months", "cycle length in months, 1 to 12 (required)"})
 }
 
 func (a *app) woCycleStartCmd() *cobra.Command {
 	req := &customsv1.SetCycleStartRequest{}
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:     "cycle-start --book BOOK --start YYYY-MM-DD",
 		Short:   "Set the first day of a book's write-off cycle (customs)",
 		Example: `  zonectl customs writeoff cycle-start --book H31050000001 --start 2026-01-01`,
-		Args:    exactArgs(0, "no arguments"),
 		RunE:    runShow(a, woCycleView, send(customsv1.WriteOffServiceClient.SetCycleStart, req)),
-	}
-	bind(c, flagSpec{&req.BookNo, "book", "book number (required)"}, flagSpec{ymd(&req.Start), "start", "first day, YYYY-MM-DD (required)"})
-	return c
+	}, flagSpec{&req.BookNo, "book", "book number (required)"}, flagSpec{ymd(&req.Start), "start", "first day, YYYY-MM-DD (required)"})
 }
 
 func (a *app) woCycleGetCmd() *cobra.Command {
 	req := &customsv1.GetCycleRequest{}
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "cycle --book BOOK",
 		Short: "Show a book's write-off cycle",
-		Args:  exactArgs(0, "no arguments"),
 		RunE:  runShow(a, woCycleView, send(customsv1.WriteOffServiceClient.GetCycle, req)),
-	}
-	bind(c, flagSpec{&req.BookNo, "book", "book number (required)"})
-	return c
+	}, flagSpec{&req.BookNo, "book", "book number (required)"})
 }
 
 func (a *app) woNotifyCmd() *cobra.Command {
 	req := &customsv1.NotifyStocktakeRequest{}
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:     "notify --inner NO --book BOOK --date YYYY-MM-DD",
 		Short:   "Notify customs of a stocktake on a date (safe to repeat)",
 		Example: `  zonectl customs writeoff notify --inner PD-2026-1 --book H31050000001 --date 2026-12-31`,
-		Args:    exactArgs(0, "no arguments"),
 		RunE:    runShow(a, woStocktakeView, send(customsv1.WriteOffServiceClient.NotifyStocktake, req)),
-	}
-	bind(c, flagSpec{&req.InnerNo, "inner", "your own number of the notice: the idempotency key (required)"},
+	}, flagSpec{&req.InnerNo, "inner", "your own number of the notice: the idempotency key (required)"},
 		flagSpec{&req.BookNo, "book", "book number (required)"}, flagSpec{ymd(&req.Date), "date", "stocktake date, YYYY-MM-DD (required)"})
-	return c
 }
 
 // countChunk is how many bytes of a count file one message carries.
@@ -116,7 +104,7 @@ const countChunk = 256 << 10
 func (a *app) woImportCmd() *cobra.Command {
 	var no, key, file, format string
 	var noProgress bool
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "import --stocktake NO --key KEY --file COUNT.csv|COUNT.xlsx",
 		Short: "Import a stocktake's physical count from a CSV or XLSX file (all or nothing; safe to repeat)",
 		Long: `Sends the count file to the server in chunks, with a progress bar on stderr
@@ -126,7 +114,6 @@ quantity (other columns are ignored); each row is one book line in one status
 server reads the whole file: a bad row is refused with its row and column
 (STOCKTAKE_COUNT_ROW, field rows[R].column) and nothing is stored.`,
 		Example: `  zonectl customs writeoff import --stocktake PDH31050000001001 --key count-1 --file count.xlsx`,
-		Args:    exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
 			f := customsv1.CountFileFormat_COUNT_FILE_FORMAT_CSV
 			switch strings.ToLower(format) {
@@ -153,11 +140,9 @@ server reads the whole file: a bad row is refused with its row and column
 				return a.sendCount(ctx, c, in, info.Size(), !noProgress, &customsv1.ImportStocktakeRequest{StocktakeNo: no, IdempotencyKey: key, Format: f})
 			})
 		}),
-	}
-	bind(c, flagSpec{&no, "stocktake", "stocktake number (required)"}, flagSpec{&key, "key", "your own key of the import: its idempotency key (required)"},
+	}, flagSpec{&no, "stocktake", "stocktake number (required)"}, flagSpec{&key, "key", "your own key of the import: its idempotency key (required)"},
 		flagSpec{&file, "file", "the count file, .csv or .xlsx (required)"}, flagSpec{&format, "format", "csv or xlsx (default: by the file's extension)"},
 		flagSpec{&noProgress, "no-progress", "no progress bar"})
-	return c
 }
 
 // sendCount streams a count file to ImportStocktake: first names the
@@ -198,31 +183,25 @@ func (a *app) sendCount(ctx context.Context, c *clients, in io.Reader, size int6
 
 func (a *app) woStocktakeCmd() *cobra.Command {
 	req := &customsv1.GetStocktakeRequest{}
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "stocktake --stocktake NO",
 		Short: "Show a stocktake: its status and how many differences are unsettled",
-		Args:  exactArgs(0, "no arguments"),
 		RunE:  runShow(a, woStocktakeView, send(customsv1.WriteOffServiceClient.GetStocktake, req)),
-	}
-	bind(c, flagSpec{&req.StocktakeNo, "stocktake", "stocktake number (required)"})
-	return c
+	}, flagSpec{&req.StocktakeNo, "stocktake", "stocktake number (required)"})
 }
 
 func (a *app) woStocktakesCmd() *cobra.Command {
 	req := &customsv1.ListStocktakesRequest{}
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "stocktakes --book BOOK",
 		Short: "List a book's stocktakes, oldest first",
-		Args:  exactArgs(0, "no arguments"),
 		RunE:  runPages(a, woStocktakeView, sendPages(customsv1.WriteOffServiceClient.ListStocktakes, req)),
-	}
-	bind(c, flagSpec{&req.BookNo, "book", "book number (required)"})
-	return c
+	}, flagSpec{&req.BookNo, "book", "book number (required)"})
 }
 
 func (a *app) woDifferencesCmd() *cobra.Command {
 	var no, format, out string
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "differences --stocktake NO [--format table|csv|xlsx] [--out FILE]",
 		Short: "List a counted stocktake's differences per line and status, with each shortage's tax (amounts as exact text)",
 		Long: `List a counted stocktake's differences per line and status: booked, counted,
@@ -233,7 +212,6 @@ exact text; XLSX cells are text) to --out FILE (default: the server's file
 name; - for standard output). The format may come from --out's extension.`,
 		Example: `  zonectl customs writeoff differences --stocktake PDH31050000001001
   zonectl customs writeoff differences --stocktake PDH31050000001001 --out differences.xlsx`,
-		Args: exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
 			kind, f, err := reportFormatOf(format, out)
 			if err != nil {
@@ -248,26 +226,21 @@ name; - for standard output). The format may come from --out's extension.`,
 			return sendShowPages(a, cmd, woDifferenceView, customsv1.WriteOffServiceClient.ListDifferences,
 				&customsv1.ListDifferencesRequest{StocktakeNo: no})
 		}),
-	}
-	bind(c, flagSpec{&no, "stocktake", "stocktake number (required)"},
+	}, flagSpec{&no, "stocktake", "stocktake number (required)"},
 		flagSpec{&format, "format", "table (default), csv or xlsx: csv and xlsx are the server's report file"},
 		flagSpec{&out, "out", "with csv or xlsx: write the file here (- for standard output)"})
-	return c
 }
 
 func (a *app) woPayCmd() *cobra.Command {
 	req := &customsv1.RecordShortagePaymentRequest{}
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:     "pay --stocktake NO --line SEQ --payment NO --amount CNY --date YYYY-MM-DD",
 		Short:   "Record the self-payment (自报自缴) of a shortage's tax: the amount assessed, to the fen (customs)",
 		Example: `  zonectl customs writeoff pay --stocktake PDH31050000001001 --line 1 --payment 310520261234567890 --amount 593.40 --date 2026-12-31`,
-		Args:    exactArgs(0, "no arguments"),
 		RunE:    runShow(a, woDifferenceView, send(customsv1.WriteOffServiceClient.RecordShortagePayment, req)),
-	}
-	bind(c, flagSpec{&req.StocktakeNo, "stocktake", "stocktake number (required)"}, flagSpec{&req.BookSeq, "line", "the shortage's book line (required)"},
+	}, flagSpec{&req.StocktakeNo, "stocktake", "stocktake number (required)"}, flagSpec{&req.BookSeq, "line", "the shortage's book line (required)"},
 		flagSpec{&req.PaymentNo, "payment", "payment number (required)"}, flagSpec{&req.Amount, "amount", "amount paid, CNY (required)"},
 		flagSpec{ymd(&req.Date), "date", "payment date, YYYY-MM-DD (required)"})
-	return c
 }
 
 // countStatus reads --status.
@@ -282,11 +255,10 @@ func countStatus(s string) (customsv1.CountStatus, error) {
 func (a *app) woExplainCmd() *cobra.Command {
 	var no, status, explanation, value string
 	var line int32
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:     "explain --stocktake NO --line SEQ --status bonded|nonbonded --explanation TEXT [--value CNY]",
 		Short:   "Explain a surplus (盘盈) and give the value its goods would enter with (the book's enterprise)",
 		Example: `  zonectl customs writeoff explain --stocktake PDH31050000001001 --line 3 --status bonded --explanation "booked out twice" --value 400`,
-		Args:    exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
 			st, err := countStatus(status)
 			if err != nil {
@@ -295,22 +267,19 @@ func (a *app) woExplainCmd() *cobra.Command {
 			return sendShow(a, cmd, woDifferenceView, customsv1.WriteOffServiceClient.ExplainSurplus,
 				&customsv1.ExplainSurplusRequest{StocktakeNo: no, BookSeq: line, Status: st, Explanation: explanation, Value: value})
 		}),
-	}
-	bind(c, flagSpec{&no, "stocktake", "stocktake number (required)"}, flagSpec{&line, "line", "the surplus's book line (required)"},
+	}, flagSpec{&no, "stocktake", "stocktake number (required)"}, flagSpec{&line, "line", "the surplus's book line (required)"},
 		flagSpec{&status, "status", "bonded or nonbonded (required)"}, flagSpec{&explanation, "explanation", "why the goods are there (required)"},
 		flagSpec{&value, "value", "value in CNY the goods enter with (default 0)"})
-	return c
 }
 
 func (a *app) woDecideCmd() *cobra.Command {
 	var no, status, note string
 	var line int32
 	var approve, reject bool
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:     "decide --stocktake NO --line SEQ --status bonded|nonbonded --approve|--reject [--note TEXT]",
 		Short:   "Approve (post the adjustment journal) or reject an explained surplus (customs)",
 		Example: `  zonectl customs writeoff decide --stocktake PDH31050000001001 --line 3 --status bonded --approve --note ok`,
-		Args:    exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
 			if approve == reject {
 				return usagef("give --approve or --reject")
@@ -322,23 +291,18 @@ func (a *app) woDecideCmd() *cobra.Command {
 			return sendShow(a, cmd, woDifferenceView, customsv1.WriteOffServiceClient.DecideSurplus,
 				&customsv1.DecideSurplusRequest{StocktakeNo: no, BookSeq: line, Status: st, Approve: approve, Note: note})
 		}),
-	}
-	bind(c, flagSpec{&no, "stocktake", "stocktake number (required)"}, flagSpec{&line, "line", "the surplus's book line (required)"},
+	}, flagSpec{&no, "stocktake", "stocktake number (required)"}, flagSpec{&line, "line", "the surplus's book line (required)"},
 		flagSpec{&status, "status", "bonded or nonbonded (required)"}, flagSpec{&approve, "approve", "approve the surplus"},
 		flagSpec{&reject, "reject", "reject the surplus"}, flagSpec{&note, "note", "customs' note"})
-	return c
 }
 
 func (a *app) woCloseCmd() *cobra.Command {
 	req := &customsv1.CloseWriteOffRequest{}
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "close --stocktake NO",
 		Short: "Close the write-off: seal the period and its evidence through the stocktake date, set the book's last write-off date (safe to repeat)",
-		Args:  exactArgs(0, "no arguments"),
 		RunE:  runShow(a, woStocktakeView, send(customsv1.WriteOffServiceClient.CloseWriteOff, req)),
-	}
-	bind(c, flagSpec{&req.StocktakeNo, "stocktake", "stocktake number (required)"})
-	return c
+	}, flagSpec{&req.StocktakeNo, "stocktake", "stocktake number (required)"})
 }
 
 // joinIDs writes journal ids as "1 2 3".
@@ -366,7 +330,7 @@ func writeoffBalanceRow(l *customsv1.BalanceLine) []string {
 
 func (a *app) writeoffBalanceCmd() *cobra.Command {
 	var book, from, to, format, out string
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "balance --book BOOK --from DATE --to DATE [--format table|csv|xlsx] [--out FILE]",
 		Short: "The bonded inventory balance (保税库存平衡表) of a book over a period",
 		Long: `Show a book's bonded inventory balance (保税库存平衡表) from --from to --to
@@ -390,7 +354,6 @@ server's file name in the current directory; --out - for standard output).
 The format may also come from --out's extension (.csv, .xlsx).`,
 		Example: `  zonectl customs writeoff balance --book H31050000001 --from 2026-11-01 --to 2026-11-30
   zonectl customs writeoff balance --book H31050000001 --from 2026-11-01 --to 2026-11-30 --format xlsx --out balance-2026-11.xlsx`,
-		Args: exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
 			if from > to {
 				return usagef("--from %s is after --to %s", from, to)
@@ -407,13 +370,11 @@ The format may also come from --out's extension (.csv, .xlsx).`,
 			}
 			return a.writeoffBalanceTable(cmd, &customsv1.GetInventoryBalanceRequest{BookNo: book, From: from, To: to})
 		}),
-	}
-	bind(c, flagSpec{&book, "book", "the book number (required)"},
+	}, flagSpec{&book, "book", "the book number (required)"},
 		flagSpec{ymd(&from), "from", "first day of the period, YYYY-MM-DD (required)"},
 		flagSpec{ymd(&to), "to", "last day of the period, inclusive, YYYY-MM-DD (required)"},
 		flagSpec{&format, "format", "table (default), csv or xlsx: csv and xlsx are the server's report file"},
 		flagSpec{&out, "out", "with csv or xlsx: write the file here (- for standard output)"})
-	return c
 }
 
 // writeoffBalanceTable streams the balance and prints its rows.
@@ -537,7 +498,7 @@ var woAttentionView = cols[*customsv1.AttentionItem]("since", "days", "kind", "e
 
 func (a *app) woAttentionCmd() *cobra.Command {
 	var asOf, book, format, out string
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "attention [--book BOOK] [--as-of DATE] [--format table|csv|xlsx] [--out FILE]",
 		Short: "List what needs customs' attention on the books you read, oldest first",
 		Long: `List what needs customs' attention on the books you may read (customs: every
@@ -562,7 +523,6 @@ FILE (default: the server's file name; - for standard output). The format may
 come from --out's extension.`,
 		Example: `  zonectl customs writeoff attention
   zonectl customs writeoff attention --book H31050000001 --as-of 2026-06-30 --out attention.xlsx`,
-		Args: exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
 			kind, f, err := reportFormatOf(format, out)
 			if err != nil {
@@ -577,10 +537,8 @@ come from --out's extension.`,
 			return sendShowPages(a, cmd, woAttentionView, customsv1.WriteOffServiceClient.ListAttention,
 				&customsv1.ListAttentionRequest{BookNo: book, AsOf: asOf})
 		}),
-	}
-	bind(c, flagSpec{ymd(&asOf), "as-of", "list what needs attention as of this business date, YYYY-MM-DD (default: today)"},
+	}, flagSpec{ymd(&asOf), "as-of", "list what needs attention as of this business date, YYYY-MM-DD (default: today)"},
 		flagSpec{&book, "book", "only this book"},
 		flagSpec{&format, "format", "table (default), csv or xlsx: csv and xlsx are the server's report file"},
 		flagSpec{&out, "out", "with csv or xlsx: write the file here (- for standard output)"})
-	return c
 }

@@ -153,13 +153,10 @@ failure is safe.`,
 
 func (a *app) itemsListCmd() *cobra.Command {
 	req := &ledgerv1.ListItemsRequest{}
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:     "list",
 		Short:   "List the items of a book (all pages, ordered by code)",
 		Example: "  zonectl items list --book H12345678901 -o csv",
-		Args:    exactArgs(0, "no arguments"),
 		RunE:    runPages(a, itemView, sendPages(ledgerv1.LedgerServiceClient.ListItems, req)),
-	}
-	bind(c, flagSpec{&req.BookId, "book", "book identifier (required)"})
-	return c
+	}, flagSpec{&req.BookId, "book", "book identifier (required)"})
 }
