@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -410,4 +411,40 @@ func leaf(c *cobra.Command, flags ...flagSpec) *cobra.Command {
 	}
 	bind(c, flags...)
 	return c
+}
+
+// givesKey is the annotation that holds the flags of gives.
+const givesKey = "zonectl/gives"
+
+// gives is the Annotations of a command that needs the flags named, checked
+// by act before the command runs (not by cobra): a flag is not given when
+// it is empty, a number below 1 or a list without an element, and then the
+// command is refused with "give --a, --b and at least one --c".
+func gives(flags ...string) map[string]string {
+	return map[string]string{givesKey: strings.Join(flags, " ")}
+}
+
+// checkGives refuses a command that lacks a flag of its gives.
+func checkGives(cmd *cobra.Command) error {
+	names := strings.Fields(cmd.Annotations[givesKey])
+	words, missing := make([]string, len(names)), false
+	for i, name := range names {
+		f := cmd.Flags().Lookup(name)
+		words[i] = "--" + name
+		if s, ok := f.Value.(pflag.SliceValue); ok {
+			words[i] = "at least one --" + name
+			missing = missing || len(s.GetSlice()) == 0
+		} else if n, err := strconv.ParseInt(f.Value.String(), 10, 64); err == nil && strings.HasPrefix(f.Value.Type(), "int") {
+			missing = missing || n < 1
+		} else {
+			missing = missing || f.Value.String() == ""
+		}
+	}
+	if !missing {
+		return nil
+	}
+	if n := len(words); n > 1 {
+		words = append(words[:n-2], words[n-2]+" and "+words[n-1])
+	}
+	return usagef("give %s", strings.Join(words, ", "))
 }

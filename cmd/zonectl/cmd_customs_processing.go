@@ -102,11 +102,9 @@ from that date. Running the same command again returns the version; changing a
 version a report used is refused (VERSION_LOCKED): file a new version.`,
 		Example: `  zonectl customs processing version put --book H31050000001 --good 4 --version 1 \
       --effective 2026-11-01 --norm 1:0.95:5 --norm 2:2.0:20`,
-		Args: exactArgs(0, "no arguments"),
+		Args:        exactArgs(0, "no arguments"),
+		Annotations: gives("book", "good", "version", "effective", "norm"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			if book == "" || good < 1 || version == "" || effective == "" || len(norms) == 0 {
-				return usagef("give --book, --good, --version, --effective and at least one --norm")
-			}
 			req := &customsv1.PutVersionRequest{BookNo: book, FinishedSeq: int32(good), Version: version, EffectiveDate: effective}
 			for _, s := range norms {
 				n, err := parseNorm(s)
@@ -130,14 +128,12 @@ func (a *app) procVersionDeclareCmd() *cobra.Command {
 	var book, version string
 	var good int
 	c := &cobra.Command{
-		Use:     "declare --book BOOK --good SEQ --version N",
-		Short:   "Declare a version to customs (单耗申报): DRAFT becomes DECLARED (safe to repeat)",
-		Example: `  zonectl customs processing version declare --book H31050000001 --good 4 --version 1`,
-		Args:    exactArgs(0, "no arguments"),
+		Use:         "declare --book BOOK --good SEQ --version N",
+		Short:       "Declare a version to customs (单耗申报): DRAFT becomes DECLARED (safe to repeat)",
+		Example:     `  zonectl customs processing version declare --book H31050000001 --good 4 --version 1`,
+		Args:        exactArgs(0, "no arguments"),
+		Annotations: gives("book", "good", "version"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			if book == "" || good < 1 || version == "" {
-				return usagef("give --book, --good and --version")
-			}
 			return sendShow(a, cmd, procVersionView, customsv1.ProcessingServiceClient.DeclareVersion,
 				&customsv1.DeclareVersionRequest{BookNo: book, FinishedSeq: int32(good), Version: version})
 		}),
@@ -156,11 +152,9 @@ func (a *app) procVersionGetCmd() *cobra.Command {
 		Short: "Show a version of a good, or the one in force on a day (one row per material)",
 		Example: `  zonectl customs processing version get --book H31050000001 --good 4 --version 1
   zonectl customs processing version get --book H31050000001 --good 4 --date 2026-11-20`,
-		Args: exactArgs(0, "no arguments"),
+		Args:        exactArgs(0, "no arguments"),
+		Annotations: gives("book", "good"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			if book == "" || good < 1 {
-				return usagef("give --book and --good")
-			}
 			if version != "" && date != "" {
 				return usagef("give --version or --date, not both")
 			}
@@ -183,14 +177,12 @@ func (a *app) procVersionListCmd() *cobra.Command {
 	var good int
 	var undeclared bool
 	c := &cobra.Command{
-		Use:     "list --book BOOK [--good SEQ] [--used-not-declared]",
-		Short:   "List a book's versions by good and effective date (one row per material)",
-		Example: `  zonectl customs processing version list --book H31050000001 --good 4`,
-		Args:    exactArgs(0, "no arguments"),
+		Use:         "list --book BOOK [--good SEQ] [--used-not-declared]",
+		Short:       "List a book's versions by good and effective date (one row per material)",
+		Example:     `  zonectl customs processing version list --book H31050000001 --good 4`,
+		Args:        exactArgs(0, "no arguments"),
+		Annotations: gives("book"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			if book == "" {
-				return usagef("give --book")
-			}
 			return sendShowPages(a, cmd, procVersionView, customsv1.ProcessingServiceClient.ListVersions,
 				&customsv1.ListVersionsRequest{BookNo: book, FinishedSeq: int32(good), UsedNotDeclared: undeclared})
 		}),
@@ -247,11 +239,9 @@ A material that would go below zero is refused (INSUFFICIENT_BONDED_STOCK) and
 nothing is booked. --inner-no is the idempotency key.`,
 		Example: `  zonectl customs processing report file --book H31050000001 --inner-no SC-0001 --output 4:1000
   zonectl customs processing report file --book H31050000001 --inner-no SC-0002 --output 4:10 --actual 1:10.5:0.5`,
-		Args: exactArgs(0, "no arguments"),
+		Args:        exactArgs(0, "no arguments"),
+		Annotations: gives("book", "inner-no", "output"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			if book == "" || inner == "" || len(outputs) == 0 {
-				return usagef("give --book, --inner-no and at least one --output")
-			}
 			if len(actual) > 0 && len(materials) > 0 {
 				return usagef("--actual gives the materials consumed (with their lots); --material is for consumption by version")
 			}
@@ -331,14 +321,12 @@ func (a *app) procReportGetCmd() *cobra.Command {
 func (a *app) procReportListCmd() *cobra.Command {
 	var book string
 	c := &cobra.Command{
-		Use:     "list --book BOOK",
-		Short:   "List a book's production reports in number order",
-		Example: `  zonectl customs processing report list --book H31050000001 -o csv`,
-		Args:    exactArgs(0, "no arguments"),
+		Use:         "list --book BOOK",
+		Short:       "List a book's production reports in number order",
+		Example:     `  zonectl customs processing report list --book H31050000001 -o csv`,
+		Args:        exactArgs(0, "no arguments"),
+		Annotations: gives("book"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			if book == "" {
-				return usagef("give --book")
-			}
 			return sendShowPages(a, cmd, procReportView, customsv1.ProcessingServiceClient.ListProductionReports,
 				&customsv1.ListProductionReportsRequest{BookNo: book})
 		}),
@@ -373,11 +361,9 @@ func (a *app) procDestroyRequestCmd() *cobra.Command {
 		Short: "Ask customs to approve the destruction (销毁) of goods; nothing moves until it does (safe to repeat)",
 		Example: `  zonectl customs processing destruction request --book H31050000001 --inner-no XH-0001 \
       --reason "scrap of no value" --line 5:0.5`,
-		Args: exactArgs(0, "no arguments"),
+		Args:        exactArgs(0, "no arguments"),
+		Annotations: gives("book", "inner-no", "reason", "line"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			if book == "" || inner == "" || reason == "" || len(lines) == 0 {
-				return usagef("give --book, --inner-no, --reason and at least one --line")
-			}
 			req := &customsv1.RequestDestructionRequest{InnerNo: inner, BookNo: book, Date: date, Reason: reason, ResidueValue: residue, ResidueHsCode: residueHS}
 			for _, s := range lines {
 				p := strings.SplitN(s, ":", 3)
@@ -460,14 +446,12 @@ var procEntrustView = view[*customsv1.Entrustment]{procEntrustHeader, procEntrus
 func (a *app) procEntrustFileCmd() *cobra.Command {
 	var book, inner, client, name, date string
 	c := &cobra.Command{
-		Use:     "file --book BOOK --inner-no N --client USCC --client-name NAME",
-		Short:   "File a 委托加工 contract with a domestic firm (safe to repeat)",
-		Example: `  zonectl customs processing entrust file --book H31050000001 --inner-no WT-0001 --client 91320000MA1K000097 --client-name "苏州某电子有限公司"`,
-		Args:    exactArgs(0, "no arguments"),
+		Use:         "file --book BOOK --inner-no N --client USCC --client-name NAME",
+		Short:       "File a 委托加工 contract with a domestic firm (safe to repeat)",
+		Example:     `  zonectl customs processing entrust file --book H31050000001 --inner-no WT-0001 --client 91320000MA1K000097 --client-name "苏州某电子有限公司"`,
+		Args:        exactArgs(0, "no arguments"),
+		Annotations: gives("book", "inner-no", "client", "client-name"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			if book == "" || inner == "" || client == "" || name == "" {
-				return usagef("give --book, --inner-no, --client and --client-name")
-			}
 			return sendShow(a, cmd, procEntrustView, customsv1.ProcessingServiceClient.FileEntrustment,
 				&customsv1.FileEntrustmentRequest{InnerNo: inner, BookNo: book, Client: client, ClientName: name, Date: date})
 		}),

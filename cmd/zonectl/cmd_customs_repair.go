@@ -61,11 +61,9 @@ func (a *app) repairOpenCmd() *cobra.Command {
 		Short: "Open a repair (or remanufacture) order on goods of a cleared inbound list (safe to repeat)",
 		Example: `  zonectl customs repair open --inner WX-1 --book H31050000003 --list QD310526I000000001 --line 1 --quantity 1
   zonectl customs repair open --inner ZZ-1 --book H31050000003 --list QD310526I000000002 --line 2 --quantity 3 --remanufacture`,
-		Args: exactArgs(0, "no arguments"),
+		Args:        exactArgs(0, "no arguments"),
+		Annotations: gives("inner", "book", "list", "line", "quantity"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			if inner == "" || book == "" || list == "" || line < 1 || qty == "" {
-				return usagef("give --inner, --book, --list, --line and --quantity")
-			}
 			return sendShow(a, cmd, repairOrderView, customsv1.RepairServiceClient.OpenRepairOrder,
 				&customsv1.OpenRepairOrderRequest{InnerNo: inner, BookNo: book, ListNo: list, BookSeq: int32(line), Quantity: qty,
 					GroupProducts: groupProducts, Remanufacture: reman, Date: date})
@@ -86,17 +84,15 @@ func (a *app) repairPartsCmd() *cobra.Command {
 	var inner, book, list, qty, date string
 	var line int
 	c := &cobra.Command{
-		Use:     "parts --inner NO --book BOOK --list LIST --line SEQ --quantity Q",
-		Short:   "Take repair parts (维修用料件) of a cleared inbound list into the parts section (safe to repeat)",
-		Example: `  zonectl customs repair parts --inner LJ-1 --book H31050000003 --list QD310526I000000003 --line 3 --quantity 10`,
-		Args:    exactArgs(0, "no arguments"),
+		Use:         "parts --inner NO --book BOOK --list LIST --line SEQ --quantity Q",
+		Short:       "Take repair parts (维修用料件) of a cleared inbound list into the parts section (safe to repeat)",
+		Example:     `  zonectl customs repair parts --inner LJ-1 --book H31050000003 --list QD310526I000000003 --line 3 --quantity 10`,
+		Args:        exactArgs(0, "no arguments"),
+		Annotations: gives("inner", "book", "list", "line", "quantity"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			if inner == "" || book == "" || list == "" || line < 1 || qty == "" {
-				return usagef("give --inner, --book, --list, --line and --quantity")
-			}
-			return sendShow(a, cmd, cols[*customsv1.ReceiveRepairPartsResponse]("intake_no", "origin", "journal_id"), customsv1.RepairServiceClient.ReceiveRepairParts,
-				&customsv1.ReceiveRepairPartsRequest{InnerNo: inner, BookNo: book, ListNo: list, BookSeq: int32(line), Quantity: qty,
-					Date: date})
+			return sendShow(a, cmd, cols[*customsv1.ReceiveRepairPartsResponse]("intake_no", "origin", "journal_id"),
+				customsv1.RepairServiceClient.ReceiveRepairParts,
+				&customsv1.ReceiveRepairPartsRequest{InnerNo: inner, BookNo: book, ListNo: list, BookSeq: int32(line), Quantity: qty, Date: date})
 		}),
 	}
 	c.Flags().StringVar(&inner, "inner", "", "your own number: the idempotency key (required)")
@@ -166,17 +162,15 @@ func (a *app) repairConsumeCmd() *cobra.Command {
 	var sf stepFlags
 	var uses []string
 	c := &cobra.Command{
-		Use:     "consume ORDER --key KEY --part LINE:QTY:ORIGIN...",
-		Short:   "Book repair parts consumed by actual use (ORIGIN abroad = bonded, or domestic)",
-		Example: `  zonectl customs repair consume WXH31050000003260000001 --key c1 --part 3:2:abroad`,
-		Args:    exactArgs(1, "ORDER"),
+		Use:         "consume ORDER --key KEY --part LINE:QTY:ORIGIN...",
+		Short:       "Book repair parts consumed by actual use (ORIGIN abroad = bonded, or domestic)",
+		Example:     `  zonectl customs repair consume WXH31050000003260000001 --key c1 --part 3:2:abroad`,
+		Args:        exactArgs(1, "ORDER"),
+		Annotations: gives("part"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
 			h, err := sf.header(args[0])
 			if err != nil {
 				return err
-			}
-			if len(uses) == 0 {
-				return usagef("give at least one --part")
 			}
 			req := &customsv1.ConsumeRepairPartsRequest{Step: h}
 			for _, u := range uses {
@@ -289,14 +283,12 @@ or 0865, or destroy — nothing else (公告2023年第105号).`,
       --way re-export --reference QD310526E000000009
   zonectl customs repair exit WXH31050000003260000002 --key e2 --section old-parts --line 5 --quantity 1 \
       --way gate-registration --reference HF310526E000000012`,
-		Args: exactArgs(1, "ORDER"),
+		Args:        exactArgs(1, "ORDER"),
+		Annotations: gives("section", "line", "quantity", "way", "reference"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
 			h, err := sf.header(args[0])
 			if err != nil {
 				return err
-			}
-			if section == "" || line < 1 || qty == "" || way == "" || ref == "" {
-				return usagef("give --section, --line, --quantity, --way and --reference")
 			}
 			sec, ok := customsv1.RepairSection_value["REPAIR_SECTION_"+strings.ToUpper(strings.ReplaceAll(section, "-", "_"))]
 			if !ok || sec == 0 {

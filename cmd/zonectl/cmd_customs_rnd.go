@@ -68,11 +68,9 @@ func (a *app) rndProjectFileCmd() *cobra.Command {
 		Short: "File an R&D project on a bonded R&D book (safe to repeat)",
 		Example: `  zonectl customs rnd project file P-CELL --book H31050000003 --name "battery cell" \
       --start 2026-11-01 --end 2027-10-31`,
-		Args: exactArgs(1, "CODE"),
+		Args:        exactArgs(1, "CODE"),
+		Annotations: gives("book", "name"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			if book == "" || name == "" {
-				return usagef("give --book and --name")
-			}
 			return show(a, cmd, rndProjectView, func(ctx context.Context, cl *clients) (*customsv1.GetRndProjectResponse, error) {
 				r, err := cl.rnd.FileRndProject(ctx, &customsv1.FileRndProjectRequest{BookNo: book, Code: args[0], Name: name, Start: start, End: end})
 				return &customsv1.GetRndProjectResponse{Project: r.GetProject()}, err
@@ -89,14 +87,12 @@ func (a *app) rndProjectFileCmd() *cobra.Command {
 func (a *app) rndProjectCloseCmd() *cobra.Command {
 	var book string
 	c := &cobra.Command{
-		Use:     "close CODE --book BOOK",
-		Short:   "Close an R&D project: it takes no more uses (safe to repeat)",
-		Example: `  zonectl customs rnd project close P-CELL --book H31050000003`,
-		Args:    exactArgs(1, "CODE"),
+		Use:         "close CODE --book BOOK",
+		Short:       "Close an R&D project: it takes no more uses (safe to repeat)",
+		Example:     `  zonectl customs rnd project close P-CELL --book H31050000003`,
+		Args:        exactArgs(1, "CODE"),
+		Annotations: gives("book"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			if book == "" {
-				return usagef("give --book")
-			}
 			return show(a, cmd, rndProjectView, func(ctx context.Context, cl *clients) (*customsv1.GetRndProjectResponse, error) {
 				r, err := cl.rnd.CloseRndProject(ctx, &customsv1.CloseRndProjectRequest{BookNo: book, Code: args[0]})
 				return &customsv1.GetRndProjectResponse{Project: r.GetProject()}, err
@@ -110,14 +106,12 @@ func (a *app) rndProjectCloseCmd() *cobra.Command {
 func (a *app) rndProjectGetCmd() *cobra.Command {
 	var book string
 	c := &cobra.Command{
-		Use:     "get CODE --book BOOK",
-		Short:   "Show a project and, per line, what its uses consumed and made",
-		Example: `  zonectl customs rnd project get P-CELL --book H31050000003 -o csv`,
-		Args:    exactArgs(1, "CODE"),
+		Use:         "get CODE --book BOOK",
+		Short:       "Show a project and, per line, what its uses consumed and made",
+		Example:     `  zonectl customs rnd project get P-CELL --book H31050000003 -o csv`,
+		Args:        exactArgs(1, "CODE"),
+		Annotations: gives("book"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			if book == "" {
-				return usagef("give --book")
-			}
 			return sendShow(a, cmd, rndProjectView, customsv1.RndServiceClient.GetRndProject,
 				&customsv1.GetRndProjectRequest{BookNo: book, Code: args[0]})
 		}),
@@ -187,11 +181,9 @@ journal; a material that would go below zero is refused and nothing is booked.
 --inner-no is the idempotency key.`,
 		Example: `  zonectl customs rnd use file --book H31050000003 --inner-no YF-0001 --project P-CELL \
       --material 1:2.5 --material 2:0.3 --made 4:1:prototype:1200`,
-		Args: exactArgs(0, "no arguments"),
+		Args:        exactArgs(0, "no arguments"),
+		Annotations: gives("book", "inner-no", "project", "material"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			if book == "" || inner == "" || project == "" || len(materials) == 0 {
-				return usagef("give --book, --inner-no, --project and at least one --material")
-			}
 			req := &customsv1.FileRndUseRequest{InnerNo: inner, BookNo: book, Project: project, Date: date}
 			for _, s := range materials {
 				p := strings.SplitN(s, ":", 3)
