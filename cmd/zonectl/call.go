@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -137,8 +138,9 @@ func (s chunks[R]) run(a *app, cmd *cobra.Command, rows []R) (int, error) {
 }
 
 // flagSpec binds one flag to a variable, usually a field of the request
-// the command sends: p is a *string, *bool, *int32, *uint32, *int64,
-// *[]string (repeatable, comma-separated) or a ymd(*string). A flag whose usage ends in
+// the command sends: p is a *string, *bool, *int, *int32, *uint32, *int64,
+// *[]string (repeatable, comma-separated), an array(*[]string) (repeatable,
+// each taken whole) or a ymd(*string). A flag whose usage ends in
 // "(required)" is required.
 type flagSpec struct {
 	p           any
@@ -179,7 +181,15 @@ func checkDates(flags *pflag.FlagSet) error {
 	return err
 }
 
-// bind adds the flags of a binding table to c.
+// stringArray is a flagSpec's p for a repeatable flag whose values are
+// taken whole, commas and all (array).
+type stringArray []string
+
+// array makes p a repeatable flag taken whole.
+func array(p *[]string) *stringArray { return (*stringArray)(p) }
+
+// bind adds the flags of a binding table to c. A required flag that the
+// command gives (checks itself) is not required by cobra.
 func bind(c *cobra.Command, flags ...flagSpec) {
 	f := c.Flags()
 	for _, fl := range flags {
@@ -194,14 +204,18 @@ func bind(c *cobra.Command, flags ...flagSpec) {
 			f.Uint32Var(p, fl.name, 0, fl.usage)
 		case *int64:
 			f.Int64Var(p, fl.name, 0, fl.usage)
+		case *int:
+			f.IntVar(p, fl.name, 0, fl.usage)
 		case *[]string:
 			f.StringSliceVar(p, fl.name, nil, fl.usage)
+		case *stringArray:
+			f.StringArrayVar((*[]string)(p), fl.name, nil, fl.usage)
 		case *dateValue:
 			f.Var(p, fl.name, fl.usage)
 		default:
 			panic(fmt.Sprintf("bind --%s: unsupported %T", fl.name, fl.p)) // a programming error
 		}
-		if strings.HasSuffix(fl.usage, "(required)") {
+		if strings.HasSuffix(fl.usage, "(required)") && !slices.Contains(strings.Fields(c.Annotations[givesKey]), fl.name) {
 			required(c, fl.name)
 		}
 	}

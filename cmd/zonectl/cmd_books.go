@@ -56,15 +56,12 @@ func (a *app) booksGetCmd() *cobra.Command {
 
 func (a *app) booksListCmd() *cobra.Command {
 	req := &ledgerv1.ListBooksRequest{}
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:     "list",
 		Short:   "List the books you may read (all pages)",
 		Example: "  zonectl books list --owner 3201234567 -o csv",
-		Args:    exactArgs(0, "no arguments"),
 		RunE:    runPages(a, bookView, sendPages(ledgerv1.LedgerServiceClient.ListBooks, req)),
-	}
-	c.Flags().StringVar(&req.Owner, "owner", "", "only books of this enterprise")
-	return c
+	}, flagSpec{&req.Owner, "owner", "only books of this enterprise"})
 }
 
 // closeList finishes a list even when fetching failed half way, so that what

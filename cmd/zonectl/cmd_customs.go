@@ -396,16 +396,13 @@ func (a *app) customsBookGetCmd() *cobra.Command {
 
 func (a *app) customsBookListCmd() *cobra.Command {
 	req := &customsv1.ListBooksRequest{}
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:     "list",
 		Aliases: []string{"ls"},
 		Short:   "List the customs books you may read (all pages, number order)",
 		Example: "  zonectl customs book list --enterprise 91310000MA1K000019",
-		Args:    exactArgs(0, "no arguments"),
 		RunE:    runPages(a, customsBookView, sendPages(customsv1.BookServiceClient.ListBooks, req)),
-	}
-	c.Flags().StringVar(&req.Enterprise, "enterprise", "", "only books of this enterprise (USCC)")
-	return c
+	}, flagSpec{&req.Enterprise, "enterprise", "only books of this enterprise (USCC)"})
 }
 
 // lineChunk is how many lines (part numbers) one AddBookLines
@@ -573,7 +570,7 @@ so re-running the file is safe; mapping it to another line is refused
 
 func (a *app) stockCmd() *cobra.Command {
 	var asOf string
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:     "stock BOOK",
 		Aliases: []string{"stock-report"},
 		Short:   "Show a book's stock report (GetStockReport): per line, bonded and non-bonded goods by status",
@@ -602,7 +599,5 @@ business date (default: now). The columns:
 				return resp.GetLines(), err
 			})
 		}),
-	}
-	c.Flags().StringVar(&asOf, "as-of", "", "quantities at the end of this business date, YYYY-MM-DD (default: now)")
-	return c
+	}, flagSpec{&asOf, "as-of", "quantities at the end of this business date, YYYY-MM-DD (default: now)"})
 }

@@ -344,7 +344,7 @@ var displayStatusView = flat[*customsv1.GetDisplayStatusResponse]([]string{"form
 
 func (a *app) displayStatusCmd() *cobra.Command {
 	req := &customsv1.GetDisplayStatusRequest{}
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "status FORM",
 		Short: "Show a type-C form's guarantee, tax and goods on display (one row per book line)",
 		Long: `Show a type-C form: the guarantee, the tax assessed on the goods sold and the
@@ -358,9 +358,7 @@ GetDisplayStatusResponse.`,
   zonectl customs display status SQC310526X000000001 --as-of 2026-04-01 -o json`,
 		Args: exactArgs(1, "FORM"),
 		RunE: runShow(a, displayStatusView, sendArg(customsv1.DisplayServiceClient.GetDisplayStatus, req, &req.ApplyNo)),
-	}
-	c.Flags().Var(ymd(&req.AsOf), "as-of", "judge overdue as of this business date, YYYY-MM-DD (default: today)")
-	return c
+	}, flagSpec{ymd(&req.AsOf), "as-of", "judge overdue as of this business date, YYYY-MM-DD (default: today)"})
 }
 
 func (a *app) displayOverdueCmd() *cobra.Command {

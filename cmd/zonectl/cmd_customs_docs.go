@@ -99,7 +99,7 @@ it.`,
 
 func (a *app) listApproveCmd() *cobra.Command {
 	var note string
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "approve LIST...",
 		Short: "Approve declared lists (审核通过) (customs)",
 		Long: `Approve declared lists, in order. Lists that pass no gate are booked now
@@ -111,9 +111,7 @@ approved list again returns it.`,
 		RunE: runActOn(a, listView, func(ctx context.Context, c *clients, no string) (*customsv1.ApproveListResponse, error) {
 			return c.decls.ApproveList(ctx, &customsv1.ApproveListRequest{ListNo: no, Note: note})
 		}),
-	}
-	c.Flags().StringVar(&note, "note", "", "approval remark, kept as the list's note")
-	return c
+	}, flagSpec{&note, "note", "approval remark, kept as the list's note"})
 }
 
 func (a *app) listReturnCmd() *cobra.Command {
@@ -323,7 +321,7 @@ func (a *app) slipGetCmd() *cobra.Command {
 
 func (a *app) tripsCmd() *cobra.Command {
 	var asOf string
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "trips [BOOK]",
 		Short: "List 分送集报 trips through the gate but not yet declared, with deadlines",
 		Long: `List the 分送集报 trips that passed the gate but are not yet declared on a
@@ -346,9 +344,7 @@ overdue), of one book or of every book you may read.`,
 				return resp.GetTrips(), err
 			})
 		}),
-	}
-	c.Flags().StringVar(&asOf, "as-of", "", "count the days left as of this business date, YYYY-MM-DD (default: today)")
-	return c
+	}, flagSpec{&asOf, "as-of", "count the days left as of this business date, YYYY-MM-DD (default: today)"})
 }
 
 // Consumption reports.

@@ -134,7 +134,7 @@ Customs only.`,
 
 func (a *app) passReleaseCmd() *cobra.Command {
 	var note string
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "release PASS",
 		Short: "Release a held vehicle after inspection (customs)",
 		Long: `Release a held pass after inspection: the vehicle passes and its goods are
@@ -145,9 +145,7 @@ then. Customs only. Releasing a released pass again returns it.`,
 		RunE: runActOn(a, passView, func(ctx context.Context, c *clients, no string) (*customsv1.ReleaseHoldResponse, error) {
 			return c.gate.ReleaseHold(ctx, &customsv1.ReleaseHoldRequest{PassNo: no, Note: note})
 		}),
-	}
-	c.Flags().StringVar(&note, "note", "", "customs remark, kept as the pass's note")
-	return c
+	}, flagSpec{&note, "note", "customs remark, kept as the pass's note"})
 }
 
 func (a *app) passRejectCmd() *cobra.Command {

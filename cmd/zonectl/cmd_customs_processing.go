@@ -86,7 +86,7 @@ func (a *app) procVersionPutCmd() *cobra.Command {
 	var book, version, effective string
 	var good int
 	var norms []string
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "put --book BOOK --good SEQ --version N --effective YYYY-MM-DD --norm MAT:NET[:LOSS%[:BONDED%]]...",
 		Short: "File a unit consumption version of a good, or change one no report used (safe to repeat)",
 		Long: `File a unit consumption version (单耗版本) of a finished or semi-finished good
@@ -102,7 +102,6 @@ from that date. Running the same command again returns the version; changing a
 version a report used is refused (VERSION_LOCKED): file a new version.`,
 		Example: `  zonectl customs processing version put --book H31050000001 --good 4 --version 1 \
       --effective 2026-11-01 --norm 1:0.95:5 --norm 2:2.0:20`,
-		Args:        exactArgs(0, "no arguments"),
 		Annotations: gives("book", "good", "version", "effective", "norm"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
 			req := &customsv1.PutVersionRequest{BookNo: book, FinishedSeq: int32(good), Version: version, EffectiveDate: effective}
@@ -115,44 +114,40 @@ version a report used is refused (VERSION_LOCKED): file a new version.`,
 			}
 			return sendShow(a, cmd, procVersionView, customsv1.ProcessingServiceClient.PutVersion, req)
 		}),
-	}
-	c.Flags().StringVar(&book, "book", "", "book number (required)")
-	c.Flags().IntVar(&good, "good", 0, "the good's book line (成品序号) (required)")
-	c.Flags().StringVar(&version, "version", "", "the 单耗版本号, 1 to 8 digits (required)")
-	c.Flags().Var(ymd(&effective), "effective", "first day in force, YYYY-MM-DD (required)")
-	c.Flags().StringArrayVar(&norms, "norm", nil, "a material: MAT:NET[:LOSS%[:BONDED%]] (repeatable, required)")
-	return c
+	},
+		flagSpec{&book, "book", "book number (required)"},
+		flagSpec{&good, "good", "the good's book line (成品序号) (required)"},
+		flagSpec{&version, "version", "the 单耗版本号, 1 to 8 digits (required)"},
+		flagSpec{ymd(&effective), "effective", "first day in force, YYYY-MM-DD (required)"},
+		flagSpec{array(&norms), "norm", "a material: MAT:NET[:LOSS%[:BONDED%]] (repeatable, required)"})
 }
 
 func (a *app) procVersionDeclareCmd() *cobra.Command {
 	var book, version string
 	var good int
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:         "declare --book BOOK --good SEQ --version N",
 		Short:       "Declare a version to customs (单耗申报): DRAFT becomes DECLARED (safe to repeat)",
 		Example:     `  zonectl customs processing version declare --book H31050000001 --good 4 --version 1`,
-		Args:        exactArgs(0, "no arguments"),
 		Annotations: gives("book", "good", "version"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
 			return sendShow(a, cmd, procVersionView, customsv1.ProcessingServiceClient.DeclareVersion,
 				&customsv1.DeclareVersionRequest{BookNo: book, FinishedSeq: int32(good), Version: version})
 		}),
-	}
-	c.Flags().StringVar(&book, "book", "", "book number (required)")
-	c.Flags().IntVar(&good, "good", 0, "the good's book line (required)")
-	c.Flags().StringVar(&version, "version", "", "the 单耗版本号 (required)")
-	return c
+	},
+		flagSpec{&book, "book", "book number (required)"},
+		flagSpec{&good, "good", "the good's book line (required)"},
+		flagSpec{&version, "version", "the 单耗版本号 (required)"})
 }
 
 func (a *app) procVersionGetCmd() *cobra.Command {
 	var book, version, date string
 	var good int
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "get --book BOOK --good SEQ [--version N | --date YYYY-MM-DD]",
 		Short: "Show a version of a good, or the one in force on a day (one row per material)",
 		Example: `  zonectl customs processing version get --book H31050000001 --good 4 --version 1
   zonectl customs processing version get --book H31050000001 --good 4 --date 2026-11-20`,
-		Args:        exactArgs(0, "no arguments"),
 		Annotations: gives("book", "good"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
 			if version != "" && date != "" {
@@ -161,12 +156,11 @@ func (a *app) procVersionGetCmd() *cobra.Command {
 			return sendShow(a, cmd, procVersionView, customsv1.ProcessingServiceClient.GetVersion,
 				&customsv1.GetVersionRequest{BookNo: book, FinishedSeq: int32(good), Version: version, Date: date})
 		}),
-	}
-	c.Flags().StringVar(&book, "book", "", "book number (required)")
-	c.Flags().IntVar(&good, "good", 0, "the good's book line (required)")
-	c.Flags().StringVar(&version, "version", "", "the 单耗版本号 (default: the one in force on --date)")
-	c.Flags().Var(ymd(&date), "date", "with no --version, the day, YYYY-MM-DD (default: today)")
-	return c
+	},
+		flagSpec{&book, "book", "book number (required)"},
+		flagSpec{&good, "good", "the good's book line (required)"},
+		flagSpec{&version, "version", "the 单耗版本号 (default: the one in force on --date)"},
+		flagSpec{ymd(&date), "date", "with no --version, the day, YYYY-MM-DD (default: today)"})
 }
 
 // procVersionView prints a version, one row per material.
@@ -176,21 +170,19 @@ func (a *app) procVersionListCmd() *cobra.Command {
 	var book string
 	var good int
 	var undeclared bool
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:         "list --book BOOK [--good SEQ] [--used-not-declared]",
 		Short:       "List a book's versions by good and effective date (one row per material)",
 		Example:     `  zonectl customs processing version list --book H31050000001 --good 4`,
-		Args:        exactArgs(0, "no arguments"),
 		Annotations: gives("book"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
 			return sendShowPages(a, cmd, procVersionView, customsv1.ProcessingServiceClient.ListVersions,
 				&customsv1.ListVersionsRequest{BookNo: book, FinishedSeq: int32(good), UsedNotDeclared: undeclared})
 		}),
-	}
-	c.Flags().StringVar(&book, "book", "", "book number (required)")
-	c.Flags().IntVar(&good, "good", 0, "only this good's versions")
-	c.Flags().BoolVar(&undeclared, "used-not-declared", false, "only versions production used that are still drafts (declare them before write-off)")
-	return c
+	},
+		flagSpec{&book, "book", "book number (required)"},
+		flagSpec{&good, "good", "only this good's versions"},
+		flagSpec{&undeclared, "used-not-declared", "only versions production used that are still drafts (declare them before write-off)"})
 }
 
 var procReportHeader = []string{"report_no", "inner_no", "book_no", "date", "basis", "kind", "line", "quantity", "bonded", "non_bonded", "loss", "version", "lot", "category"}
@@ -221,7 +213,7 @@ var procReportView = view[*customsv1.ProductionReport]{procReportHeader, procRep
 func (a *app) procReportFileCmd() *cobra.Command {
 	var book, inner, date, entrustment string
 	var outputs, materials, actual []string
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "file --book BOOK --inner-no N --output SEQ:QTY[:VALUE[:VERSION[:CATEGORY]]]... [--material SEQ:LOT]... [--actual SEQ:QTY[:LOSS[:LOT]]]... [--entrustment WT]",
 		Short: "File a production report: goods made, materials consumed (safe to repeat)",
 		Long: `File a production report (self-reported under 四自一简). --output
@@ -239,7 +231,6 @@ A material that would go below zero is refused (INSUFFICIENT_BONDED_STOCK) and
 nothing is booked. --inner-no is the idempotency key.`,
 		Example: `  zonectl customs processing report file --book H31050000001 --inner-no SC-0001 --output 4:1000
   zonectl customs processing report file --book H31050000001 --inner-no SC-0002 --output 4:10 --actual 1:10.5:0.5`,
-		Args:        exactArgs(0, "no arguments"),
 		Annotations: gives("book", "inner-no", "output"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
 			if len(actual) > 0 && len(materials) > 0 {
@@ -296,15 +287,14 @@ nothing is booked. --inner-no is the idempotency key.`,
 			}
 			return sendShow(a, cmd, procReportView, customsv1.ProcessingServiceClient.FileProductionReport, req)
 		}),
-	}
-	c.Flags().StringVar(&book, "book", "", "book number (required)")
-	c.Flags().StringVar(&inner, "inner-no", "", "the enterprise's own report number: the idempotency key (required)")
-	c.Flags().Var(ymd(&date), "date", "business date, YYYY-MM-DD, not in the future (default: today)")
-	c.Flags().StringArrayVar(&outputs, "output", nil, "goods made: SEQ:QTY[:VALUE[:VERSION[:CATEGORY]]] (repeatable, required)")
-	c.Flags().StringArrayVar(&materials, "material", nil, "take a material from a lot: SEQ:LOT (repeatable)")
-	c.Flags().StringArrayVar(&actual, "actual", nil, "a material actually consumed: SEQ:QTY[:LOSS[:LOT]] (repeatable; makes the basis ACTUAL)")
-	c.Flags().StringVar(&entrustment, "entrustment", "", "the 委托加工 entrustment the report is for: the firm's materials are consumed and the goods made held for it")
-	return c
+	},
+		flagSpec{&book, "book", "book number (required)"},
+		flagSpec{&inner, "inner-no", "the enterprise's own report number: the idempotency key (required)"},
+		flagSpec{ymd(&date), "date", "business date, YYYY-MM-DD, not in the future (default: today)"},
+		flagSpec{array(&outputs), "output", "goods made: SEQ:QTY[:VALUE[:VERSION[:CATEGORY]]] (repeatable, required)"},
+		flagSpec{array(&materials), "material", "take a material from a lot: SEQ:LOT (repeatable)"},
+		flagSpec{array(&actual), "actual", "a material actually consumed: SEQ:QTY[:LOSS[:LOT]] (repeatable; makes the basis ACTUAL)"},
+		flagSpec{&entrustment, "entrustment", "the 委托加工 entrustment the report is for: the firm's materials are consumed and the goods made held for it"})
 }
 
 func (a *app) procReportGetCmd() *cobra.Command {
@@ -320,19 +310,16 @@ func (a *app) procReportGetCmd() *cobra.Command {
 
 func (a *app) procReportListCmd() *cobra.Command {
 	var book string
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:         "list --book BOOK",
 		Short:       "List a book's production reports in number order",
 		Example:     `  zonectl customs processing report list --book H31050000001 -o csv`,
-		Args:        exactArgs(0, "no arguments"),
 		Annotations: gives("book"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
 			return sendShowPages(a, cmd, procReportView, customsv1.ProcessingServiceClient.ListProductionReports,
 				&customsv1.ListProductionReportsRequest{BookNo: book})
 		}),
-	}
-	c.Flags().StringVar(&book, "book", "", "book number (required)")
-	return c
+	}, flagSpec{&book, "book", "book number (required)"})
 }
 
 var procDestroyHeader = []string{"destruction_no", "inner_no", "book_no", "date", "status", "line", "quantity", "lots", "reason"}
@@ -356,12 +343,11 @@ var procDestroyView = view[*customsv1.Destruction]{procDestroyHeader, procDestro
 func (a *app) procDestroyRequestCmd() *cobra.Command {
 	var book, inner, date, reason, residue, residueHS string
 	var lines []string
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "request --book BOOK --inner-no N --reason TEXT --line SEQ:QTY[:LOT]... [--residue-value CNY --residue-hs-code HS]",
 		Short: "Ask customs to approve the destruction (销毁) of goods; nothing moves until it does (safe to repeat)",
 		Example: `  zonectl customs processing destruction request --book H31050000001 --inner-no XH-0001 \
       --reason "scrap of no value" --line 5:0.5`,
-		Args:        exactArgs(0, "no arguments"),
 		Annotations: gives("book", "inner-no", "reason", "line"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
 			req := &customsv1.RequestDestructionRequest{InnerNo: inner, BookNo: book, Date: date, Reason: reason, ResidueValue: residue, ResidueHsCode: residueHS}
@@ -379,15 +365,14 @@ func (a *app) procDestroyRequestCmd() *cobra.Command {
 			}
 			return sendShow(a, cmd, procDestroyView, customsv1.ProcessingServiceClient.RequestDestruction, req)
 		}),
-	}
-	c.Flags().StringVar(&book, "book", "", "book number (required)")
-	c.Flags().StringVar(&inner, "inner-no", "", "the enterprise's own number: the idempotency key (required)")
-	c.Flags().StringVar(&reason, "reason", "", "why the goods are destroyed (required)")
-	c.Flags().Var(ymd(&date), "date", "business date, YYYY-MM-DD, not in the future (default: today)")
-	c.Flags().StringVar(&residue, "residue-value", "", "what the valuable residue was sold for, CNY (taxed on approval)")
-	c.Flags().StringVar(&residueHS, "residue-hs-code", "", "the residue's 10-digit HS code (required with --residue-value)")
-	c.Flags().StringArrayVar(&lines, "line", nil, "goods: SEQ:QTY[:LOT] (repeatable, required)")
-	return c
+	},
+		flagSpec{&book, "book", "book number (required)"},
+		flagSpec{&inner, "inner-no", "the enterprise's own number: the idempotency key (required)"},
+		flagSpec{&reason, "reason", "why the goods are destroyed (required)"},
+		flagSpec{ymd(&date), "date", "business date, YYYY-MM-DD, not in the future (default: today)"},
+		flagSpec{&residue, "residue-value", "what the valuable residue was sold for, CNY (taxed on approval)"},
+		flagSpec{&residueHS, "residue-hs-code", "the residue's 10-digit HS code (required with --residue-value)"},
+		flagSpec{array(&lines), "line", "goods: SEQ:QTY[:LOT] (repeatable, required)"})
 }
 
 func (a *app) procDestroyDecideCmd(approve bool) *cobra.Command {
@@ -396,7 +381,7 @@ func (a *app) procDestroyDecideCmd(approve bool) *cobra.Command {
 	if approve {
 		verb, short = "approve", "Approve a requested destruction: the goods leave the book (customs)"
 	}
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:     verb + " DESTRUCTION [--note TEXT]",
 		Short:   short,
 		Example: "  zonectl customs processing destruction " + verb + " XHH310500000012600000001 --note witnessed",
@@ -409,9 +394,7 @@ func (a *app) procDestroyDecideCmd(approve bool) *cobra.Command {
 			return sendShow(a, cmd, procDestroyView, customsv1.ProcessingServiceClient.RejectDestruction,
 				&customsv1.RejectDestructionRequest{DestructionNo: args[0], Note: note})
 		}),
-	}
-	c.Flags().StringVar(&note, "note", "", "customs' remark")
-	return c
+	}, flagSpec{&note, "note", "customs' remark"})
 }
 
 func (a *app) procDestroyGetCmd() *cobra.Command {
@@ -445,23 +428,21 @@ var procEntrustView = view[*customsv1.Entrustment]{procEntrustHeader, procEntrus
 
 func (a *app) procEntrustFileCmd() *cobra.Command {
 	var book, inner, client, name, date string
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:         "file --book BOOK --inner-no N --client USCC --client-name NAME",
 		Short:       "File a 委托加工 contract with a domestic firm (safe to repeat)",
 		Example:     `  zonectl customs processing entrust file --book H31050000001 --inner-no WT-0001 --client 91320000MA1K000097 --client-name "苏州某电子有限公司"`,
-		Args:        exactArgs(0, "no arguments"),
 		Annotations: gives("book", "inner-no", "client", "client-name"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
 			return sendShow(a, cmd, procEntrustView, customsv1.ProcessingServiceClient.FileEntrustment,
 				&customsv1.FileEntrustmentRequest{InnerNo: inner, BookNo: book, Client: client, ClientName: name, Date: date})
 		}),
-	}
-	c.Flags().StringVar(&book, "book", "", "book number (required)")
-	c.Flags().StringVar(&inner, "inner-no", "", "the enterprise's own number: the idempotency key (required)")
-	c.Flags().StringVar(&client, "client", "", "the domestic firm's 统一社会信用代码 (required)")
-	c.Flags().StringVar(&name, "client-name", "", "the domestic firm's name (required)")
-	c.Flags().Var(ymd(&date), "date", "business date, YYYY-MM-DD, not in the future (default: today)")
-	return c
+	},
+		flagSpec{&book, "book", "book number (required)"},
+		flagSpec{&inner, "inner-no", "the enterprise's own number: the idempotency key (required)"},
+		flagSpec{&client, "client", "the domestic firm's 统一社会信用代码 (required)"},
+		flagSpec{&name, "client-name", "the domestic firm's name (required)"},
+		flagSpec{ymd(&date), "date", "business date, YYYY-MM-DD, not in the future (default: today)"})
 }
 
 func (a *app) procEntrustGetCmd() *cobra.Command {
@@ -579,7 +560,7 @@ var procGeneralTaxpayerView = cols[*customsv1.Book]("book_no", "enterprise", "ge
 
 func (a *app) procGeneralTaxpayerCmd() *cobra.Command {
 	var off bool
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "general-taxpayer BOOK [--off]",
 		Short: "Record a book's enterprise as 一纳 (VAT general-taxpayer pilot), or no longer (customs)",
 		Long: `Customs records that a book's enterprise is a VAT general-taxpayer pilot
@@ -593,7 +574,5 @@ duty, VAT, consumption tax and 缓税利息, the non-bonded part leaves untaxed.
 		RunE: runShow(a, procGeneralTaxpayerView, func(ctx context.Context, c *clients, args []string) (*customsv1.SetGeneralTaxpayerResponse, error) {
 			return c.books.SetGeneralTaxpayer(ctx, &customsv1.SetGeneralTaxpayerRequest{BookNo: args[0], GeneralTaxpayer: !off})
 		}),
-	}
-	c.Flags().BoolVar(&off, "off", false, "the enterprise is no longer an 一纳 enterprise")
-	return c
+	}, flagSpec{&off, "off", "the enterprise is no longer an 一纳 enterprise"})
 }

@@ -56,52 +56,48 @@ func (a *app) repairOpenCmd() *cobra.Command {
 	var inner, book, list, qty, date string
 	var line int
 	var groupProducts, reman bool
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "open --inner NO --book BOOK --list LIST --line SEQ --quantity Q [--group] [--remanufacture]",
 		Short: "Open a repair (or remanufacture) order on goods of a cleared inbound list (safe to repeat)",
 		Example: `  zonectl customs repair open --inner WX-1 --book H31050000003 --list QD310526I000000001 --line 1 --quantity 1
   zonectl customs repair open --inner ZZ-1 --book H31050000003 --list QD310526I000000002 --line 2 --quantity 3 --remanufacture`,
-		Args:        exactArgs(0, "no arguments"),
 		Annotations: gives("inner", "book", "list", "line", "quantity"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
 			return sendShow(a, cmd, repairOrderView, customsv1.RepairServiceClient.OpenRepairOrder,
 				&customsv1.OpenRepairOrderRequest{InnerNo: inner, BookNo: book, ListNo: list, BookSeq: int32(line), Quantity: qty,
 					GroupProducts: groupProducts, Remanufacture: reman, Date: date})
 		}),
-	}
-	c.Flags().StringVar(&inner, "inner", "", "your own order number: the idempotency key (required)")
-	c.Flags().StringVar(&book, "book", "", "repair book number (required)")
-	c.Flags().StringVar(&list, "list", "", "the cleared inbound list the goods entered on (required)")
-	c.Flags().IntVar(&line, "line", 0, "book line of the goods (required)")
-	c.Flags().StringVar(&qty, "quantity", "", "quantity in the line's declared unit (required)")
-	c.Flags().BoolVar(&groupProducts, "group", false, "the group's own domestically sold products (second-line goods)")
-	c.Flags().BoolVar(&reman, "remanufacture", false, "a remanufacture order: cores from abroad")
-	c.Flags().Var(ymd(&date), "date", "business date, YYYY-MM-DD (default: today)")
-	return c
+	},
+		flagSpec{&inner, "inner", "your own order number: the idempotency key (required)"},
+		flagSpec{&book, "book", "repair book number (required)"},
+		flagSpec{&list, "list", "the cleared inbound list the goods entered on (required)"},
+		flagSpec{&line, "line", "book line of the goods (required)"},
+		flagSpec{&qty, "quantity", "quantity in the line's declared unit (required)"},
+		flagSpec{&groupProducts, "group", "the group's own domestically sold products (second-line goods)"},
+		flagSpec{&reman, "remanufacture", "a remanufacture order: cores from abroad"},
+		flagSpec{ymd(&date), "date", "business date, YYYY-MM-DD (default: today)"})
 }
 
 func (a *app) repairPartsCmd() *cobra.Command {
 	var inner, book, list, qty, date string
 	var line int
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:         "parts --inner NO --book BOOK --list LIST --line SEQ --quantity Q",
 		Short:       "Take repair parts (维修用料件) of a cleared inbound list into the parts section (safe to repeat)",
 		Example:     `  zonectl customs repair parts --inner LJ-1 --book H31050000003 --list QD310526I000000003 --line 3 --quantity 10`,
-		Args:        exactArgs(0, "no arguments"),
 		Annotations: gives("inner", "book", "list", "line", "quantity"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
 			return sendShow(a, cmd, cols[*customsv1.ReceiveRepairPartsResponse]("intake_no", "origin", "journal_id"),
 				customsv1.RepairServiceClient.ReceiveRepairParts,
 				&customsv1.ReceiveRepairPartsRequest{InnerNo: inner, BookNo: book, ListNo: list, BookSeq: int32(line), Quantity: qty, Date: date})
 		}),
-	}
-	c.Flags().StringVar(&inner, "inner", "", "your own number: the idempotency key (required)")
-	c.Flags().StringVar(&book, "book", "", "repair book number (required)")
-	c.Flags().StringVar(&list, "list", "", "the cleared inbound list the parts entered on (required)")
-	c.Flags().IntVar(&line, "line", 0, "book line of the parts (required)")
-	c.Flags().StringVar(&qty, "quantity", "", "quantity (required)")
-	c.Flags().StringVar(&date, "date", "", "business date, YYYY-MM-DD (default: today)")
-	return c
+	},
+		flagSpec{&inner, "inner", "your own number: the idempotency key (required)"},
+		flagSpec{&book, "book", "repair book number (required)"},
+		flagSpec{&list, "list", "the cleared inbound list the parts entered on (required)"},
+		flagSpec{&line, "line", "book line of the parts (required)"},
+		flagSpec{&qty, "quantity", "quantity (required)"},
+		flagSpec{&date, "date", "business date, YYYY-MM-DD (default: today)"})
 }
 
 // stepFlags are the flags every step of an order takes.
@@ -319,7 +315,7 @@ var repairBindingHeader = []string{"order_no", "document", "document_no", "line"
 
 func (a *app) repairGetCmd() *cobra.Command {
 	var trail, bindings bool
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "get ORDER [--trail | --bindings]",
 		Short: "Show an order (one row per section and line it holds), its trail of steps, or the list and registration lines its goods are bound to",
 		Example: `  zonectl customs repair get WXH31050000003260000001
@@ -354,10 +350,9 @@ func (a *app) repairGetCmd() *cobra.Command {
 			}
 			return output.One(a.stdout, a.format, o, repairStepHeader, rows...)
 		}),
-	}
-	c.Flags().BoolVar(&trail, "trail", false, "show the steps with their journals")
-	c.Flags().BoolVar(&bindings, "bindings", false, "show the list and gate-registration lines the order's goods are bound to, and which were returned, deleted or withdrawn")
-	return c
+	},
+		flagSpec{&trail, "trail", "show the steps with their journals"},
+		flagSpec{&bindings, "bindings", "show the list and gate-registration lines the order's goods are bound to, and which were returned, deleted or withdrawn"})
 }
 
 func idOf(ids []int64, i int) string {
@@ -369,28 +364,26 @@ func idOf(ids []int64, i int) string {
 
 func (a *app) repairOverdueCmd() *cobra.Command {
 	var book, asOf string
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "overdue [--book BOOK] [--as-of YYYY-MM-DD]",
 		Short: "List open repair orders past their due day: one book's, or every book you read (customs: the zone)",
 		Example: `  zonectl customs repair overdue
   zonectl customs repair overdue --book H31050000003 --as-of 2027-12-31`,
-		Args: exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
 			return showAll(a, cmd, repairOrderView, func(ctx context.Context, c *clients) ([]*customsv1.RepairOrder, error) {
 				r, err := c.repair.ListOverdueRepairOrders(ctx, &customsv1.ListOverdueRepairOrdersRequest{BookNo: book, AsOf: asOf})
 				return r.GetOrders(), err
 			})
 		}),
-	}
-	c.Flags().StringVar(&book, "book", "", "only this book's orders")
-	c.Flags().Var(ymd(&asOf), "as-of", "overdue as of this day (default: today)")
-	return c
+	},
+		flagSpec{&book, "book", "only this book's orders"},
+		flagSpec{ymd(&asOf), "as-of", "overdue as of this day (default: today)"})
 }
 
 func (a *app) repairStockCmd() *cobra.Command {
 	var asOf string
 	var all bool
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "stock BOOK [--as-of YYYY-MM-DD] [--all]",
 		Short: "Show a repair book's stock per line, section and origin (non-zero ones unless --all)",
 		Example: `  zonectl customs repair stock H31050000003
@@ -412,16 +405,15 @@ func (a *app) repairStockCmd() *cobra.Command {
 				}}
 			return sendShow(a, cmd, v, customsv1.RepairServiceClient.GetRepairStock, &customsv1.GetRepairStockRequest{BookNo: args[0], AsOf: asOf})
 		}),
-	}
-	c.Flags().Var(ymd(&asOf), "as-of", "as of the end of this day (default: now)")
-	c.Flags().BoolVar(&all, "all", false, "show zero quantities too")
-	return c
+	},
+		flagSpec{ymd(&asOf), "as-of", "as of the end of this day (default: now)"},
+		flagSpec{&all, "all", "show zero quantities too"})
 }
 
 func (a *app) repairRectifyCmd() *cobra.Command {
 	var on, off bool
 	var note string
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "rectification ENTERPRISE (--on --note TEXT | --off)",
 		Short: "Put an enterprise under rectification (no new repair orders) or lift it (customs)",
 		Example: `  zonectl customs repair rectification 91310000MA1K000019 --on --note "premises not separated"
@@ -438,9 +430,8 @@ func (a *app) repairRectifyCmd() *cobra.Command {
 			return sendShow(a, cmd, v, customsv1.RepairServiceClient.SetRectification,
 				&customsv1.SetRectificationRequest{Enterprise: args[0], UnderRectification: on, Note: note})
 		}),
-	}
-	c.Flags().BoolVar(&on, "on", false, "put under rectification")
-	c.Flags().BoolVar(&off, "off", false, "lift rectification")
-	c.Flags().StringVar(&note, "note", "", "why (required with --on)")
-	return c
+	},
+		flagSpec{&on, "on", "put under rectification"},
+		flagSpec{&off, "off", "lift rectification"},
+		flagSpec{&note, "note", "why (required with --on)"})
 }

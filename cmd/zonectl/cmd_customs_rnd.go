@@ -63,7 +63,7 @@ var rndProjectView = view[*customsv1.GetRndProjectResponse]{header: rndProjectHe
 
 func (a *app) rndProjectFileCmd() *cobra.Command {
 	var book, name, start, end string
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "file CODE --book BOOK --name NAME [--start YYYY-MM-DD] [--end YYYY-MM-DD]",
 		Short: "File an R&D project on a bonded R&D book (safe to repeat)",
 		Example: `  zonectl customs rnd project file P-CELL --book H31050000003 --name "battery cell" \
@@ -76,17 +76,16 @@ func (a *app) rndProjectFileCmd() *cobra.Command {
 				return &customsv1.GetRndProjectResponse{Project: r.GetProject()}, err
 			})
 		}),
-	}
-	c.Flags().StringVar(&book, "book", "", "bonded R&D book number (required)")
-	c.Flags().StringVar(&name, "name", "", "the project's name (required)")
-	c.Flags().Var(ymd(&start), "start", "first day, YYYY-MM-DD (default: today)")
-	c.Flags().Var(ymd(&end), "end", "last day, YYYY-MM-DD (default: open-ended)")
-	return c
+	},
+		flagSpec{&book, "book", "bonded R&D book number (required)"},
+		flagSpec{&name, "name", "the project's name (required)"},
+		flagSpec{ymd(&start), "start", "first day, YYYY-MM-DD (default: today)"},
+		flagSpec{ymd(&end), "end", "last day, YYYY-MM-DD (default: open-ended)"})
 }
 
 func (a *app) rndProjectCloseCmd() *cobra.Command {
 	var book string
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:         "close CODE --book BOOK",
 		Short:       "Close an R&D project: it takes no more uses (safe to repeat)",
 		Example:     `  zonectl customs rnd project close P-CELL --book H31050000003`,
@@ -98,14 +97,12 @@ func (a *app) rndProjectCloseCmd() *cobra.Command {
 				return &customsv1.GetRndProjectResponse{Project: r.GetProject()}, err
 			})
 		}),
-	}
-	c.Flags().StringVar(&book, "book", "", "bonded R&D book number (required)")
-	return c
+	}, flagSpec{&book, "book", "bonded R&D book number (required)"})
 }
 
 func (a *app) rndProjectGetCmd() *cobra.Command {
 	var book string
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:         "get CODE --book BOOK",
 		Short:       "Show a project and, per line, what its uses consumed and made",
 		Example:     `  zonectl customs rnd project get P-CELL --book H31050000003 -o csv`,
@@ -115,9 +112,7 @@ func (a *app) rndProjectGetCmd() *cobra.Command {
 			return sendShow(a, cmd, rndProjectView, customsv1.RndServiceClient.GetRndProject,
 				&customsv1.GetRndProjectRequest{BookNo: book, Code: args[0]})
 		}),
-	}
-	c.Flags().StringVar(&book, "book", "", "bonded R&D book number (required)")
-	return c
+	}, flagSpec{&book, "book", "bonded R&D book number (required)"})
 }
 
 var rndUseHeader = []string{"use_no", "inner_no", "book_no", "project", "date", "what", "line", "kind", "quantity", "lots"}
@@ -169,7 +164,7 @@ var rndUseView = view[*customsv1.RndUse]{header: rndUseHeader, rows: rndUseRows}
 func (a *app) rndUseFileCmd() *cobra.Command {
 	var book, inner, project, date string
 	var materials, outputs []string
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "file --book BOOK --inner-no N --project CODE --material SEQ:QTY[:LOT]... [--made SEQ:QTY:KIND[:VALUE]]...",
 		Short: "Report what a project actually used and made (safe to repeat)",
 		Long: `Report an R&D use (研发耗用) of a project: each --material the bonded material
@@ -181,7 +176,6 @@ journal; a material that would go below zero is refused and nothing is booked.
 --inner-no is the idempotency key.`,
 		Example: `  zonectl customs rnd use file --book H31050000003 --inner-no YF-0001 --project P-CELL \
       --material 1:2.5 --material 2:0.3 --made 4:1:prototype:1200`,
-		Args:        exactArgs(0, "no arguments"),
 		Annotations: gives("book", "inner-no", "project", "material"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
 			req := &customsv1.FileRndUseRequest{InnerNo: inner, BookNo: book, Project: project, Date: date}
@@ -206,14 +200,13 @@ journal; a material that would go below zero is refused and nothing is booked.
 			}
 			return sendShow(a, cmd, rndUseView, customsv1.RndServiceClient.FileRndUse, req)
 		}),
-	}
-	c.Flags().StringVar(&book, "book", "", "bonded R&D book number (required)")
-	c.Flags().StringVar(&inner, "inner-no", "", "the enterprise's own number: the idempotency key (required)")
-	c.Flags().StringVar(&project, "project", "", "the project's code (required)")
-	c.Flags().Var(ymd(&date), "date", "business date, YYYY-MM-DD, not in the future (default: today)")
-	c.Flags().StringArrayVar(&materials, "material", nil, "a material used: SEQ:QTY[:LOT] (repeatable, required)")
-	c.Flags().StringArrayVar(&outputs, "made", nil, "an output made: SEQ:QTY:KIND[:VALUE] (repeatable)")
-	return c
+	},
+		flagSpec{&book, "book", "bonded R&D book number (required)"},
+		flagSpec{&inner, "inner-no", "the enterprise's own number: the idempotency key (required)"},
+		flagSpec{&project, "project", "the project's code (required)"},
+		flagSpec{ymd(&date), "date", "business date, YYYY-MM-DD, not in the future (default: today)"},
+		flagSpec{array(&materials), "material", "a material used: SEQ:QTY[:LOT] (repeatable, required)"},
+		flagSpec{array(&outputs), "made", "an output made: SEQ:QTY:KIND[:VALUE] (repeatable)"})
 }
 
 func (a *app) rndUseGetCmd() *cobra.Command {
