@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -303,15 +302,6 @@ func (a *app) woCloseCmd() *cobra.Command {
 		Short: "Close the write-off: seal the period and its evidence through the stocktake date, set the book's last write-off date (safe to repeat)",
 		RunE:  runShow(a, woStocktakeView, send(customsv1.WriteOffServiceClient.CloseWriteOff, req)),
 	}, flagSpec{&req.StocktakeNo, "stocktake", "stocktake number (required)"})
-}
-
-// joinIDs writes journal ids as "1 2 3".
-func joinIDs(ids []int64) string {
-	out := make([]string, len(ids))
-	for i, id := range ids {
-		out[i] = strconv.FormatInt(id, 10)
-	}
-	return strings.Join(out, " ")
 }
 
 // writeoffBalanceHeader are the columns of the balance table; the CSV and
