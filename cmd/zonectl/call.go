@@ -198,29 +198,28 @@ func runActOn[M, R proto.Message](a *app, v view[M], f func(ctx context.Context,
 func runPages[M, R proto.Message](a *app, v view[M], f func(ctx context.Context, c *clients, args []string, token string) (R, error)) func(*cobra.Command, []string) error {
 	page := pageOf[M, R]()
 	return a.act(func(cmd *cobra.Command, args []string) error {
-		return showPages(a, cmd, v, func(ctx context.Context, c *clients, token string) ([]M, string, error) {
-			resp, err := f(ctx, c, args, token)
-			if err != nil {
-				return nil, "", err
-			}
-			ms, next := page(resp)
-			return ms, next, nil
-		})
+		return showPages(a, cmd, v, entries(page, func(ctx context.Context, c *clients, token string) (R, error) { return f(ctx, c, args, token) }))
 	})
 }
 
 // sendShowPages prints every page of a paged list call of m with req
 // (sendPages, showPages): for a command that checks or builds req itself.
 func sendShowPages[M, R proto.Message, S any, Q proto.Message](a *app, cmd *cobra.Command, v view[M], m method[S, Q, R], req Q) error {
-	f, page := sendPages(m, req), pageOf[M, R]()
-	return showPages(a, cmd, v, func(ctx context.Context, c *clients, token string) ([]M, string, error) {
-		resp, err := f(ctx, c, nil, token)
+	f := sendPages(m, req)
+	return showPages(a, cmd, v, entries(pageOf[M, R](), func(ctx context.Context, c *clients, token string) (R, error) { return f(ctx, c, nil, token) }))
+}
+
+// entries turns a call that answers a page R into one that answers the
+// page's entries and next page token (page, from pageOf).
+func entries[M, R proto.Message](page func(R) ([]M, string), f func(ctx context.Context, c *clients, token string) (R, error)) func(ctx context.Context, c *clients, token string) ([]M, string, error) {
+	return func(ctx context.Context, c *clients, token string) ([]M, string, error) {
+		resp, err := f(ctx, c, token)
 		if err != nil {
 			return nil, "", err
 		}
 		ms, next := page(resp)
 		return ms, next, nil
-	})
+	}
 }
 
 // pageOf reads a page of a list response R: its repeated field of M and
