@@ -153,10 +153,17 @@ func (a *app) exitCode(cmd *cobra.Command, err error) int {
 }
 
 // act wraps a command's work: from here on, errors are the server's (exit 1)
-// unless they are usageErrors.
+// unless they are usageErrors. The flags it gives and its date flags are
+// checked first.
 func (a *app) act(f func(cmd *cobra.Command, args []string) error) func(*cobra.Command, []string) error {
 	return func(cmd *cobra.Command, args []string) error {
 		a.ran = true
+		if err := checkGives(cmd); err != nil {
+			return err
+		}
+		if err := checkDates(cmd.Flags()); err != nil {
+			return err
+		}
 		return f(cmd, args)
 	}
 }

@@ -3,13 +3,13 @@ package main
 import (
 	"context"
 	"fmt"
-	"strings"
+	"reflect"
 
 	"github.com/spf13/cobra"
+	"google.golang.org/grpc"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 
-	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/input"
 	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/output"
 	errorsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/errors/v1"
 )
@@ -131,74 +131,30 @@ func (s chunks[R]) run(a *app, cmd *cobra.Command, rows []R) (int, error) {
 	return done, nil
 }
 
-// flagSpec binds one flag to a variable, usually a field of the request
-// the command sends: p is a *string, *bool, *int32, *uint32, *int64 or
-// *[]string (repeatable, comma-separated). A flag whose usage ends in
-// "(required)" is required.
-type flagSpec struct {
-	p           any
-	name, usage string
-}
-
-// bind adds the flags of a binding table to c.
-func bind(c *cobra.Command, flags ...flagSpec) {
-	f := c.Flags()
-	for _, fl := range flags {
-		switch p := fl.p.(type) {
-		case *string:
-			f.StringVar(p, fl.name, "", fl.usage)
-		case *bool:
-			f.BoolVar(p, fl.name, false, fl.usage)
-		case *int32:
-			f.Int32Var(p, fl.name, 0, fl.usage)
-		case *uint32:
-			f.Uint32Var(p, fl.name, 0, fl.usage)
-		case *int64:
-			f.Int64Var(p, fl.name, 0, fl.usage)
-		case *[]string:
-			f.StringSliceVar(p, fl.name, nil, fl.usage)
-		default:
-			panic(fmt.Sprintf("bind --%s: unsupported %T", fl.name, fl.p)) // a programming error
-		}
-		if strings.HasSuffix(fl.usage, "(required)") {
-			required(c, fl.name)
-		}
-	}
-}
-
-// checkFlags refuses, before anything is sent, a request built from flags
-// that the protos' rules refuse: a usage error naming the flag (flags maps
-// request fields to flag names) or else the field.
-func checkFlags(req proto.Message, flags map[string]string) error {
-	field, msg := input.Validate(req)
-	switch {
-	case msg == "":
-		return nil
-	case flags[field] != "":
-		return usagef("--%s: %s", flags[field], msg)
-	case field != "":
-		return usagef("%s: %s", field, msg)
-	}
-	return usagef("%s", msg)
-}
-
 // answer finds the field of type M in a response of type R (a
-// GetListResponse's List); nil when R is an M. A response without one is a
-// programming error and panics when the command tree is built.
+// GetListResponse's List); nil when R is an M. A response without one, or
+// with two, is a programming error and panics when the command tree is
+// built.
 func answer[M, R proto.Message]() protoreflect.FieldDescriptor {
-	var m M
 	var r R
-	want := m.ProtoReflect().Descriptor().FullName()
+	want := answerName[M]()
 	if r.ProtoReflect().Descriptor().FullName() == want {
 		return nil
 	}
+	var found protoreflect.FieldDescriptor
 	fs := r.ProtoReflect().Descriptor().Fields()
 	for i := range fs.Len() {
 		if fd := fs.Get(i); fd.Message() != nil && fd.Message().FullName() == want && fd.Cardinality() != protoreflect.Repeated {
-			return fd
+			if found != nil {
+				panic(fmt.Sprintf("%s has two %s fields", r.ProtoReflect().Descriptor().FullName(), want))
+			}
+			found = fd
 		}
 	}
-	panic(fmt.Sprintf("%s has no %s field", r.ProtoReflect().Descriptor().FullName(), want))
+	if found == nil {
+		panic(fmt.Sprintf("%s has no %s field", r.ProtoReflect().Descriptor().FullName(), want))
+	}
+	return found
 }
 
 // unwrap turns a call that returns a response R into one that returns its
@@ -234,4 +190,122 @@ func runShow[M, R proto.Message](a *app, v view[M], f func(ctx context.Context, 
 func runActOn[M, R proto.Message](a *app, v view[M], f func(ctx context.Context, c *clients, no string) (R, error)) func(*cobra.Command, []string) error {
 	g := unwrap[M](f)
 	return a.act(func(cmd *cobra.Command, args []string) error { return actOn(a, cmd, args, v, g) })
+}
+
+// runPages is the RunE of a command that prints every page of a paged list
+// call (showPages): f asks for the page of a token, and a page's entries
+// are its response's repeated field of M.
+func runPages[M, R proto.Message](a *app, v view[M], f func(ctx context.Context, c *clients, args []string, token string) (R, error)) func(*cobra.Command, []string) error {
+	page := pageOf[M, R]()
+	return a.act(func(cmd *cobra.Command, args []string) error {
+		return showPages(a, cmd, v, entries(page, func(ctx context.Context, c *clients, token string) (R, error) { return f(ctx, c, args, token) }))
+	})
+}
+
+// sendShowPages prints every page of a paged list call of m with req
+// (sendPages, showPages): for a command that checks or builds req itself.
+func sendShowPages[M, R proto.Message, S any, Q proto.Message](a *app, cmd *cobra.Command, v view[M], m method[S, Q, R], req Q) error {
+	f := sendPages(m, req)
+	return showPages(a, cmd, v, entries(pageOf[M, R](), func(ctx context.Context, c *clients, token string) (R, error) { return f(ctx, c, nil, token) }))
+}
+
+// entries turns a call that answers a page R into one that answers the
+// page's entries and next page token (page, from pageOf).
+func entries[M, R proto.Message](page func(R) ([]M, string), f func(ctx context.Context, c *clients, token string) (R, error)) func(ctx context.Context, c *clients, token string) ([]M, string, error) {
+	return func(ctx context.Context, c *clients, token string) ([]M, string, error) {
+		resp, err := f(ctx, c, token)
+		if err != nil {
+			return nil, "", err
+		}
+		ms, next := page(resp)
+		return ms, next, nil
+	}
+}
+
+// pageOf reads a page of a list response R: its repeated field of M and
+// its next_page_token. A response without them is a programming error and
+// panics when the command tree is built.
+func pageOf[M, R proto.Message]() func(R) ([]M, string) {
+	var r R
+	rd := r.ProtoReflect().Descriptor()
+	next := rd.Fields().ByName("next_page_token")
+	var list protoreflect.FieldDescriptor
+	fs := rd.Fields()
+	for i := range fs.Len() {
+		if fd := fs.Get(i); fd.IsList() && fd.Message() != nil && fd.Message().FullName() == answerName[M]() {
+			list = fd
+		}
+	}
+	if list == nil || next == nil {
+		panic(fmt.Sprintf("%s is not a page of %s", rd.FullName(), answerName[M]())) // a programming error
+	}
+	return func(resp R) ([]M, string) {
+		l := resp.ProtoReflect().Get(list).List()
+		ms := make([]M, l.Len())
+		for i := range ms {
+			ms[i] = l.Get(i).Message().Interface().(M)
+		}
+		return ms, resp.ProtoReflect().Get(next).String()
+	}
+}
+
+// answerName is the full name of the message M.
+func answerName[M proto.Message]() protoreflect.FullName {
+	var m M
+	return m.ProtoReflect().Descriptor().FullName()
+}
+
+// method is a method expression of a service's client, such as
+// customsv1.WriteOffServiceClient.GetCycle.
+type method[S any, Q proto.Message, R any] func(S, context.Context, Q, ...grpc.CallOption) (R, error)
+
+// send is the call of a command (runShow) that sends req, whose fields its
+// flags set, with m.
+func send[S any, Q proto.Message, R any](m method[S, Q, R], req Q) func(ctx context.Context, c *clients, _ []string) (R, error) {
+	stub[S](&clients{}) // no such stub panics when the command tree is built
+	return func(ctx context.Context, c *clients, _ []string) (R, error) { return m(*stub[S](c), ctx, req) }
+}
+
+// sendPages is the call of a list command (runPages) that sends req, whose
+// fields its flags set, with m, once per page: it sets req's page_size to
+// pageSize and its page_token.
+func sendPages[S any, Q proto.Message, R any](m method[S, Q, R], req Q) func(ctx context.Context, c *clients, _ []string, token string) (R, error) {
+	stub[S](&clients{})
+	fs := req.ProtoReflect().Descriptor().Fields()
+	size, tok := fs.ByName("page_size"), fs.ByName("page_token")
+	if size == nil || tok == nil {
+		panic(fmt.Sprintf("%s is not a page request", req.ProtoReflect().Descriptor().FullName())) // a programming error
+	}
+	return func(ctx context.Context, c *clients, _ []string, token string) (R, error) {
+		req.ProtoReflect().Set(size, protoreflect.ValueOfInt32(pageSize))
+		req.ProtoReflect().Set(tok, protoreflect.ValueOfString(token))
+		return m(*stub[S](c), ctx, req)
+	}
+}
+
+// stub is the field of c that holds the service stub of type S.
+func stub[S any](c *clients) *S {
+	for _, p := range []any{&c.ledger, &c.admin, &c.books, &c.decls, &c.gate, &c.display, &c.ecommerce, &c.processing,
+		&c.rnd, &c.outzone, &c.repair, &c.writeoff} {
+		if s, ok := p.(*S); ok {
+			return s
+		}
+	}
+	panic(fmt.Sprintf("zonectl has no %v stub", reflect.TypeFor[S]())) // a programming error
+}
+
+// sendShow makes one call of m with req and prints the M of its answer
+// (show): for a command that checks or builds req itself.
+func sendShow[M, R proto.Message, S any, Q proto.Message](a *app, cmd *cobra.Command, v view[M], m method[S, Q, R], req Q) error {
+	g := unwrap[M](send(m, req))
+	return show(a, cmd, v, func(ctx context.Context, c *clients) (M, error) { return g(ctx, c, nil) })
+}
+
+// sendArg is send for a command whose one argument is field of req.
+func sendArg[S any, Q proto.Message, R any](m method[S, Q, R], req Q, field *string) func(ctx context.Context, c *clients, args []string) (R, error) {
+	f := send(m, req)
+	return func(ctx context.Context, c *clients, args []string) (R, error) {
+		*field = args[0]
+		return f(ctx, c, nil)
+	}
 }

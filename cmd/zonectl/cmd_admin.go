@@ -24,7 +24,7 @@ func (a *app) adminCmd() *cobra.Command {
 func (a *app) principalsCreateCmd() *cobra.Command {
 	var pid, name, role, enterprise string
 	var links []string
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "create",
 		Short: "Create a principal",
 		Long: `Create a principal: an identity that calls the API in one role.
@@ -35,7 +35,6 @@ func (a *app) principalsCreateCmd() *cobra.Command {
 Repeating the command with the same values returns the existing principal.`,
 		Example: `  zonectl admin principals create --id acme-ops --name "ACME operations" --role enterprise --enterprise 3201234567
   zonectl admin principals create --id shop-1 --role platform --link 3201234567 --link 3207654321`,
-		Args: exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
 			r, err := parseEnum("--role", role, adminv1.Role_value, "ROLE_")
 			if err != nil {
@@ -46,18 +45,13 @@ Repeating the command with the same values returns the existing principal.`,
 				"linked_enterprise_ids": "link"}); err != nil {
 				return err
 			}
-			return show(a, cmd, principalView, func(ctx context.Context, c *clients) (*adminv1.Principal, error) {
-				resp, err := c.admin.CreatePrincipal(ctx, req)
-				return resp.GetPrincipal(), err
-			})
+			return sendShow(a, cmd, principalView, adminv1.AdminServiceClient.CreatePrincipal, req)
 		}),
-	}
-	bind(c, flagSpec{&pid, "id", "principal identifier (required)"},
+	}, flagSpec{&pid, "id", "principal identifier (required)"},
 		flagSpec{&name, "name", "display name"},
 		flagSpec{&role, "role", "admin, customs, enterprise or platform (required)"},
 		flagSpec{&enterprise, "enterprise", "enterprise the principal acts as (role enterprise)"},
 		flagSpec{&links, "link", "enterprise a platform acts for; repeat or separate with commas"})
-	return c
 }
 
 func (a *app) principalsListCmd() *cobra.Command {
@@ -66,36 +60,29 @@ func (a *app) principalsListCmd() *cobra.Command {
 		Short:   "List all principals (all pages)",
 		Example: "  zonectl admin principals list",
 		Args:    exactArgs(0, "no arguments"),
-		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			return showPages(a, cmd, principalView, func(ctx context.Context, c *clients, token string) ([]*adminv1.Principal, string, error) {
-				resp, err := c.admin.ListPrincipals(ctx, &adminv1.ListPrincipalsRequest{PageSize: pageSize, PageToken: token})
-				return resp.GetPrincipals(), resp.GetNextPageToken(), err
-			})
-		}),
+		RunE:    runPages(a, principalView, sendPages(adminv1.AdminServiceClient.ListPrincipals, &adminv1.ListPrincipalsRequest{})),
 	}
 }
 
 func (a *app) principalsGetCmd() *cobra.Command {
+	req := &adminv1.GetPrincipalRequest{}
 	return &cobra.Command{
 		Use:     "get ID",
 		Short:   "Show one principal",
 		Example: "  zonectl admin principals get acme-ops",
 		Args:    exactArgs(1, "a principal ID"),
-		RunE: runShow(a, principalView, func(ctx context.Context, c *clients, args []string) (*adminv1.GetPrincipalResponse, error) {
-			return c.admin.GetPrincipal(ctx, &adminv1.GetPrincipalRequest{PrincipalId: args[0]})
-		}),
+		RunE:    runShow(a, principalView, sendArg(adminv1.AdminServiceClient.GetPrincipal, req, &req.PrincipalId)),
 	}
 }
 
 func (a *app) principalsDisableCmd() *cobra.Command {
+	req := &adminv1.DisablePrincipalRequest{}
 	return &cobra.Command{
 		Use:     "disable ID",
 		Short:   "Disable a principal: its tokens stop working (idempotent)",
 		Example: "  zonectl admin principals disable acme-ops",
 		Args:    exactArgs(1, "a principal ID"),
-		RunE: runShow(a, principalView, func(ctx context.Context, c *clients, args []string) (*adminv1.DisablePrincipalResponse, error) {
-			return c.admin.DisablePrincipal(ctx, &adminv1.DisablePrincipalRequest{PrincipalId: args[0]})
-		}),
+		RunE:    runShow(a, principalView, sendArg(adminv1.AdminServiceClient.DisablePrincipal, req, &req.PrincipalId)),
 	}
 }
 
@@ -115,7 +102,7 @@ func parseExpiry(s string, now time.Time) (*timestamppb.Timestamp, error) {
 
 func (a *app) tokensIssueCmd() *cobra.Command {
 	var pid, description, expires string
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "issue",
 		Short: "Issue a bearer token for a principal (printed once, to stdout)",
 		Long: `Issue a new bearer token for a principal. The token is printed once, to
@@ -126,7 +113,6 @@ and issue a new one. Not idempotent: after a lost answer, list the tokens,
 revoke the unknown one and issue again.`,
 		Example: `  umask 077; zonectl admin tokens issue --principal acme-ops --description "ERP bridge" \
       --expires 2026-12-31T23:59:59+08:00 > acme-ops.token`,
-		Args: exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
 			exp, err := parseExpiry(expires, time.Now())
 			if err != nil {
@@ -153,40 +139,29 @@ revoke the unknown one and issue again.`,
 			_, err = fmt.Fprintln(a.stdout, resp.GetToken())
 			return err
 		}),
-	}
-	bind(c, flagSpec{&pid, "principal", "principal the token authenticates (required)"},
+	}, flagSpec{&pid, "principal", "principal the token authenticates (required)"},
 		flagSpec{&description, "description", "what the token is for"},
 		flagSpec{&expires, "expires", "expiry, RFC 3339 or a duration from now (720h); default never"})
-	return c
 }
 
 func (a *app) tokensListCmd() *cobra.Command {
-	var pid string
-	c := &cobra.Command{
+	req := &adminv1.ListTokensRequest{}
+	return leaf(&cobra.Command{
 		Use:     "list",
 		Short:   "List a principal's tokens (metadata only, never the secret)",
 		Example: "  zonectl admin tokens list --principal acme-ops",
-		Args:    exactArgs(0, "no arguments"),
-		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			return showPages(a, cmd, tokenView, func(ctx context.Context, c *clients, token string) ([]*adminv1.TokenInfo, string, error) {
-				resp, err := c.admin.ListTokens(ctx, &adminv1.ListTokensRequest{PrincipalId: pid, PageSize: pageSize, PageToken: token})
-				return resp.GetTokens(), resp.GetNextPageToken(), err
-			})
-		}),
-	}
-	bind(c, flagSpec{&pid, "principal", "principal identifier (required)"})
-	return c
+		RunE:    runPages(a, tokenView, sendPages(adminv1.AdminServiceClient.ListTokens, req)),
+	}, flagSpec{&req.PrincipalId, "principal", "principal identifier (required)"})
 }
 
 func (a *app) tokensRevokeCmd() *cobra.Command {
+	req := &adminv1.RevokeTokenRequest{}
 	return &cobra.Command{
 		Use:     "revoke ID",
 		Short:   "Revoke a token by its id (idempotent)",
 		Example: "  zonectl admin tokens revoke tok_01J8Z5",
 		Args:    exactArgs(1, "a token ID (from 'admin tokens list', not the token itself)"),
-		RunE: runShow(a, tokenView, func(ctx context.Context, c *clients, args []string) (*adminv1.RevokeTokenResponse, error) {
-			return c.admin.RevokeToken(ctx, &adminv1.RevokeTokenRequest{TokenId: args[0]})
-		}),
+		RunE:    runShow(a, tokenView, sendArg(adminv1.AdminServiceClient.RevokeToken, req, &req.TokenId)),
 	}
 }
 
@@ -196,8 +171,6 @@ func (a *app) whoamiCmd() *cobra.Command {
 		Short:   "Show the principal and role the token belongs to",
 		Example: "  zonectl whoami",
 		Args:    exactArgs(0, "no arguments"),
-		RunE: runShow(a, principalView, func(ctx context.Context, c *clients, _ []string) (*adminv1.WhoAmIResponse, error) {
-			return c.admin.WhoAmI(ctx, &adminv1.WhoAmIRequest{})
-		}),
+		RunE:    runShow(a, principalView, send(adminv1.AdminServiceClient.WhoAmI, &adminv1.WhoAmIRequest{})),
 	}
 }

@@ -32,10 +32,7 @@ BOOK with a different body is refused (ALREADY_EXISTS).`,
 				return err
 			}
 			req.BookId = args[0]
-			return show(a, cmd, bookView, func(ctx context.Context, c *clients) (*ledgerv1.Book, error) {
-				resp, err := c.ledger.CreateBook(ctx, req)
-				return resp.GetBook(), err
-			})
+			return sendShow(a, cmd, bookView, ledgerv1.LedgerServiceClient.CreateBook, req)
 		}),
 	}
 	c.Flags().StringVar(&req.Owner, "owner", "", "enterprise id the book belongs to (required)")
@@ -47,33 +44,24 @@ BOOK with a different body is refused (ALREADY_EXISTS).`,
 }
 
 func (a *app) booksGetCmd() *cobra.Command {
+	req := &ledgerv1.GetBookRequest{}
 	return &cobra.Command{
 		Use:     "get BOOK",
 		Short:   "Show one book",
 		Example: "  zonectl books get H12345678901 -o json",
 		Args:    exactArgs(1, "BOOK"),
-		RunE: runShow(a, bookView, func(ctx context.Context, c *clients, args []string) (*ledgerv1.GetBookResponse, error) {
-			return c.ledger.GetBook(ctx, &ledgerv1.GetBookRequest{BookId: args[0]})
-		}),
+		RunE:    runShow(a, bookView, sendArg(ledgerv1.LedgerServiceClient.GetBook, req, &req.BookId)),
 	}
 }
 
 func (a *app) booksListCmd() *cobra.Command {
-	var owner string
-	c := &cobra.Command{
+	req := &ledgerv1.ListBooksRequest{}
+	return leaf(&cobra.Command{
 		Use:     "list",
 		Short:   "List the books you may read (all pages)",
 		Example: "  zonectl books list --owner 3201234567 -o csv",
-		Args:    exactArgs(0, "no arguments"),
-		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			return showPages(a, cmd, bookView, func(ctx context.Context, c *clients, token string) ([]*ledgerv1.Book, string, error) {
-				resp, err := c.ledger.ListBooks(ctx, &ledgerv1.ListBooksRequest{Owner: owner, PageSize: pageSize, PageToken: token})
-				return resp.GetBooks(), resp.GetNextPageToken(), err
-			})
-		}),
-	}
-	c.Flags().StringVar(&owner, "owner", "", "only books of this enterprise")
-	return c
+		RunE:    runPages(a, bookView, sendPages(ledgerv1.LedgerServiceClient.ListBooks, req)),
+	}, flagSpec{&req.Owner, "owner", "only books of this enterprise"})
 }
 
 // closeList finishes a list even when fetching failed half way, so that what

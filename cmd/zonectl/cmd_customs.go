@@ -236,7 +236,7 @@ func (a *app) enterpriseCmd() *cobra.Command {
 func (a *app) enterpriseRegisterCmd() *cobra.Command {
 	var credit string
 	req := &customsv1.RegisterEnterpriseRequest{}
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "register USCC",
 		Short: "Register a zone enterprise (admin or customs)",
 		Long: `Register a zone enterprise under its unified social credit code (USCC, 18
@@ -254,16 +254,11 @@ only. The enterprise's principal is then created with
 				return err
 			}
 			req.Uscc, req.CreditRating = args[0], customsv1.CreditRating(cr)
-			return show(a, cmd, enterpriseView, func(ctx context.Context, c *clients) (*customsv1.Enterprise, error) {
-				resp, err := c.books.RegisterEnterprise(ctx, req)
-				return resp.GetEnterprise(), err
-			})
+			return sendShow(a, cmd, enterpriseView, customsv1.BookServiceClient.RegisterEnterprise, req)
 		}),
-	}
-	bind(c, flagSpec{&req.CustomsCode, "customs-code", "10-character customs registration code (海关编码) (required)"},
+	}, flagSpec{&req.CustomsCode, "customs-code", "10-character customs registration code (海关编码) (required)"},
 		flagSpec{&req.Name, "name", "registered name (required)"},
 		flagSpec{&credit, "credit", "credit rating: advanced, general or discredited (default general)"})
-	return c
 }
 
 func (a *app) enterpriseSuspendCmd(suspend bool) *cobra.Command {
@@ -287,14 +282,13 @@ transferred to them. Customs only. Idempotent.`
 }
 
 func (a *app) enterpriseGetCmd() *cobra.Command {
+	req := &customsv1.GetEnterpriseRequest{}
 	return &cobra.Command{
 		Use:     "get USCC",
 		Short:   "Show one enterprise",
 		Example: "  zonectl customs enterprise get 91310000MA1K000019 -o json",
 		Args:    exactArgs(1, "USCC"),
-		RunE: runShow(a, enterpriseView, func(ctx context.Context, c *clients, args []string) (*customsv1.GetEnterpriseResponse, error) {
-			return c.books.GetEnterprise(ctx, &customsv1.GetEnterpriseRequest{Uscc: args[0]})
-		}),
+		RunE:    runShow(a, enterpriseView, sendArg(customsv1.BookServiceClient.GetEnterprise, req, &req.Uscc)),
 	}
 }
 
@@ -305,12 +299,7 @@ func (a *app) enterpriseListCmd() *cobra.Command {
 		Short:   "List the enterprises you may see (all pages, USCC order)",
 		Example: "  zonectl customs enterprise list -o csv",
 		Args:    exactArgs(0, "no arguments"),
-		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			return showPages(a, cmd, enterpriseView, func(ctx context.Context, c *clients, token string) ([]*customsv1.Enterprise, string, error) {
-				resp, err := c.books.ListEnterprises(ctx, &customsv1.ListEnterprisesRequest{PageSize: pageSize, PageToken: token})
-				return resp.GetEnterprises(), resp.GetNextPageToken(), err
-			})
-		}),
+		RunE:    runPages(a, enterpriseView, sendPages(customsv1.BookServiceClient.ListEnterprises, &customsv1.ListEnterprisesRequest{})),
 	}
 }
 
@@ -327,7 +316,7 @@ func (a *app) customsBookCmd() *cobra.Command {
 func (a *app) customsBookCreateCmd() *cobra.Command {
 	var kind string
 	req := &customsv1.CreateBookRequest{}
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "create BOOK",
 		Short: "Register a customs book (the enterprise itself or customs)",
 		Long: `Register an electronic account book and its ledger book (buckets bonded,
@@ -349,18 +338,13 @@ values are refused (BOOK_EXISTS).`,
 				"write_off_cycle_months": "cycle"}); err != nil {
 				return err
 			}
-			return show(a, cmd, customsBookView, func(ctx context.Context, c *clients) (*customsv1.Book, error) {
-				resp, err := c.books.CreateBook(ctx, req)
-				return resp.GetBook(), err
-			})
+			return sendShow(a, cmd, customsBookView, customsv1.BookServiceClient.CreateBook, req)
 		}),
-	}
-	bind(c, flagSpec{&kind, "kind", "zone (区域账册), logistics (区域物流账册), rnd (保税研发) or repair (保税维修) (required)"},
+	}, flagSpec{&kind, "kind", "zone (区域账册), logistics (区域物流账册), rnd (保税研发) or repair (保税维修) (required)"},
 		flagSpec{&req.Enterprise, "enterprise", "USCC of the enterprise the book belongs to (required)"},
 		flagSpec{&req.CustomsOffice, "customs-office", "competent customs office (主管海关), 4 digits (required)"},
 		flagSpec{&req.Usage, "usage", "book usage code (账册用途), e.g. 1"},
 		flagSpec{&req.WriteOffCycleMonths, "cycle", "write-off cycle (核销周期) in months, 1 to 12 (default 12)"})
-	return c
 }
 
 func (a *app) customsBookStatusCmd() *cobra.Command {
@@ -377,10 +361,8 @@ reopened (WRONG_STATUS). Customs only. Idempotent.`,
 			if err != nil {
 				return err
 			}
-			return show(a, cmd, customsBookView, func(ctx context.Context, c *clients) (*customsv1.Book, error) {
-				resp, err := c.books.SetBookStatus(ctx, &customsv1.SetBookStatusRequest{BookNo: args[0], Status: customsv1.BookStatus(st)})
-				return resp.GetBook(), err
-			})
+			return sendShow(a, cmd, customsBookView, customsv1.BookServiceClient.SetBookStatus,
+				&customsv1.SetBookStatusRequest{BookNo: args[0], Status: customsv1.BookStatus(st)})
 		}),
 	}
 }
@@ -402,34 +384,25 @@ first import. The book's owner or customs. Idempotent.`,
 }
 
 func (a *app) customsBookGetCmd() *cobra.Command {
+	req := &customsv1.GetBookRequest{}
 	return &cobra.Command{
 		Use:     "get BOOK",
 		Short:   "Show one customs book",
 		Example: "  zonectl customs book get H31050000001",
 		Args:    exactArgs(1, "BOOK"),
-		RunE: runShow(a, customsBookView, func(ctx context.Context, c *clients, args []string) (*customsv1.GetBookResponse, error) {
-			return c.books.GetBook(ctx, &customsv1.GetBookRequest{BookNo: args[0]})
-		}),
+		RunE:    runShow(a, customsBookView, sendArg(customsv1.BookServiceClient.GetBook, req, &req.BookNo)),
 	}
 }
 
 func (a *app) customsBookListCmd() *cobra.Command {
-	var enterprise string
-	c := &cobra.Command{
+	req := &customsv1.ListBooksRequest{}
+	return leaf(&cobra.Command{
 		Use:     "list",
 		Aliases: []string{"ls"},
 		Short:   "List the customs books you may read (all pages, number order)",
 		Example: "  zonectl customs book list --enterprise 91310000MA1K000019",
-		Args:    exactArgs(0, "no arguments"),
-		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			return showPages(a, cmd, customsBookView, func(ctx context.Context, c *clients, token string) ([]*customsv1.Book, string, error) {
-				resp, err := c.books.ListBooks(ctx, &customsv1.ListBooksRequest{Enterprise: enterprise, PageSize: pageSize, PageToken: token})
-				return resp.GetBooks(), resp.GetNextPageToken(), err
-			})
-		}),
-	}
-	c.Flags().StringVar(&enterprise, "enterprise", "", "only books of this enterprise (USCC)")
-	return c
+		RunE:    runPages(a, customsBookView, sendPages(customsv1.BookServiceClient.ListBooks, req)),
+	}, flagSpec{&req.Enterprise, "enterprise", "only books of this enterprise (USCC)"})
 }
 
 // lineChunk is how many lines (part numbers) one AddBookLines
@@ -533,11 +506,8 @@ func (a *app) bookLinesListCmd() *cobra.Command {
 		Short:   "List a book's lines with their part numbers (all pages, seq order)",
 		Example: "  zonectl customs book lines list H31050000001 -o csv",
 		Args:    exactArgs(1, "BOOK"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return showPages(a, cmd, bookLineView, func(ctx context.Context, c *clients, token string) ([]*customsv1.BookLine, string, error) {
-				resp, err := c.books.ListBookLines(ctx, &customsv1.ListBookLinesRequest{BookNo: args[0], PageSize: pageSize, PageToken: token})
-				return resp.GetLines(), resp.GetNextPageToken(), err
-			})
+		RunE: runPages(a, bookLineView, func(ctx context.Context, c *clients, args []string, token string) (*customsv1.ListBookLinesResponse, error) {
+			return c.books.ListBookLines(ctx, &customsv1.ListBookLinesRequest{BookNo: args[0], PageSize: pageSize, PageToken: token})
 		}),
 	}
 }
@@ -600,7 +570,7 @@ so re-running the file is safe; mapping it to another line is refused
 
 func (a *app) stockCmd() *cobra.Command {
 	var asOf string
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:     "stock BOOK",
 		Aliases: []string{"stock-report"},
 		Short:   "Show a book's stock report (GetStockReport): per line, bonded and non-bonded goods by status",
@@ -629,7 +599,5 @@ business date (default: now). The columns:
 				return resp.GetLines(), err
 			})
 		}),
-	}
-	c.Flags().StringVar(&asOf, "as-of", "", "quantities at the end of this business date, YYYY-MM-DD (default: now)")
-	return c
+	}, flagSpec{&asOf, "as-of", "quantities at the end of this business date, YYYY-MM-DD (default: now)"})
 }

@@ -237,8 +237,6 @@ func flagOf(field string) string {
 	return field
 }
 
-var isoDate = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`)
-
 // checkDisplayMove checks what the protos cannot state of a movement
 // (quantities above zero, a sale's price to the fen), then input.Validate
 // (what they state), and returns the request field at fault and why, or ""
@@ -330,9 +328,8 @@ payment is recorded once.`,
 			if paymentNo == "" {
 				return usagef("--payment-no is required: the payment's number (税款缴款书号) makes a retried payment harmless")
 			}
-			return show(a, cmd, displayPayView, func(ctx context.Context, c *clients) (*customsv1.PayDisplayTaxResponse, error) {
-				return c.display.PayDisplayTax(ctx, &customsv1.PayDisplayTaxRequest{ApplyNo: args[0], Amount: amount, PaymentNo: paymentNo})
-			})
+			return sendShow(a, cmd, displayPayView, customsv1.DisplayServiceClient.PayDisplayTax,
+				&customsv1.PayDisplayTaxRequest{ApplyNo: args[0], Amount: amount, PaymentNo: paymentNo})
 		}),
 	}
 	cmd.Flags().StringVar(&paymentNo, "payment-no", "", "the payment's number (税款缴款书号); required, the idempotency key")
@@ -346,8 +343,8 @@ var displayStatusView = flat[*customsv1.GetDisplayStatusResponse]([]string{"form
 	"on_display", "book_seq?", "on_display=quantity")
 
 func (a *app) displayStatusCmd() *cobra.Command {
-	var asOf string
-	c := &cobra.Command{
+	req := &customsv1.GetDisplayStatusRequest{}
+	return leaf(&cobra.Command{
 		Use:   "status FORM",
 		Short: "Show a type-C form's guarantee, tax and goods on display (one row per book line)",
 		Long: `Show a type-C form: the guarantee, the tax assessed on the goods sold and the
@@ -360,22 +357,13 @@ GetDisplayStatusResponse.`,
 		Example: `  zonectl customs display status SQC310526X000000001
   zonectl customs display status SQC310526X000000001 --as-of 2026-04-01 -o json`,
 		Args: exactArgs(1, "FORM"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			if asOf != "" && !isoDate.MatchString(asOf) {
-				return usagef("--as-of %q: write YYYY-MM-DD", asOf)
-			}
-			return show(a, cmd, displayStatusView, func(ctx context.Context, c *clients) (*customsv1.GetDisplayStatusResponse, error) {
-				return c.display.GetDisplayStatus(ctx, &customsv1.GetDisplayStatusRequest{ApplyNo: args[0], AsOf: asOf})
-			})
-		}),
-	}
-	c.Flags().StringVar(&asOf, "as-of", "", "judge overdue as of this business date, YYYY-MM-DD (default: today)")
-	return c
+		RunE: runShow(a, displayStatusView, sendArg(customsv1.DisplayServiceClient.GetDisplayStatus, req, &req.ApplyNo)),
+	}, flagSpec{ymd(&req.AsOf), "as-of", "judge overdue as of this business date, YYYY-MM-DD (default: today)"})
 }
 
 func (a *app) displayOverdueCmd() *cobra.Command {
 	var asOf, book string
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "overdue",
 		Short: "List the type-C forms whose goods are still on display after the form's last day",
 		Long: `List the display-trading forms whose goods are still out after the form's last
@@ -384,18 +372,12 @@ Customs sees every form, an enterprise its own. One row per book line on
 display, as 'display status' prints; -o json prints each form's status.`,
 		Example: `  zonectl customs display overdue
   zonectl customs display overdue --book H31050000001 --as-of 2026-06-30`,
-		Args: exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			if asOf != "" && !isoDate.MatchString(asOf) {
-				return usagef("--as-of %q: write YYYY-MM-DD", asOf)
-			}
 			return showAll(a, cmd, displayStatusView, func(ctx context.Context, c *clients) ([]*customsv1.GetDisplayStatusResponse, error) {
 				resp, err := c.display.ListOverdueDisplays(ctx, &customsv1.ListOverdueDisplaysRequest{BookNo: book, AsOf: asOf})
 				return resp.GetForms(), err
 			})
 		}),
-	}
-	bind(c, flagSpec{&asOf, "as-of", "judge overdue as of this business date, YYYY-MM-DD (default: today)"},
+	}, flagSpec{ymd(&asOf), "as-of", "judge overdue as of this business date, YYYY-MM-DD (default: today)"},
 		flagSpec{&book, "book", "only this book's forms"})
-	return c
 }

@@ -99,7 +99,7 @@ it.`,
 
 func (a *app) listApproveCmd() *cobra.Command {
 	var note string
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "approve LIST...",
 		Short: "Approve declared lists (审核通过) (customs)",
 		Long: `Approve declared lists, in order. Lists that pass no gate are booked now
@@ -111,14 +111,12 @@ approved list again returns it.`,
 		RunE: runActOn(a, listView, func(ctx context.Context, c *clients, no string) (*customsv1.ApproveListResponse, error) {
 			return c.decls.ApproveList(ctx, &customsv1.ApproveListRequest{ListNo: no, Note: note})
 		}),
-	}
-	c.Flags().StringVar(&note, "note", "", "approval remark, kept as the list's note")
-	return c
+	}, flagSpec{&note, "note", "approval remark, kept as the list's note"})
 }
 
 func (a *app) listReturnCmd() *cobra.Command {
 	var note string
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "return LIST",
 		Short: "Return a declared or approved list to its filer (退单) (customs)",
 		Long: `Return a declared or approved list to its filer with a reason; reserved goods
@@ -129,9 +127,7 @@ Customs only. Returning a returned list again returns it.`,
 		RunE: runActOn(a, listView, func(ctx context.Context, c *clients, no string) (*customsv1.ReturnListResponse, error) {
 			return c.decls.ReturnList(ctx, &customsv1.ReturnListRequest{ListNo: no, Note: note})
 		}),
-	}
-	bind(c, flagSpec{&note, "note", "why the list is returned (required)"})
-	return c
+	}, flagSpec{&note, "note", "why the list is returned (required)"})
 }
 
 func (a *app) listDeleteCmd() *cobra.Command {
@@ -149,7 +145,7 @@ func (a *app) listDeleteCmd() *cobra.Command {
 
 func (a *app) listClearCmd() *cobra.Command {
 	var declaration string
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "clear LIST",
 		Short: "Book a 区内直转 list once its declaration is released",
 		Long: `Record the release of a 区内直转 (status switch) list's declaration: the goods
@@ -160,12 +156,11 @@ enterprise or customs may. Clearing a cleared list again returns it.`,
 		RunE: runActOn(a, listView, func(ctx context.Context, c *clients, no string) (*customsv1.ClearListResponse, error) {
 			return c.decls.ClearList(ctx, &customsv1.ClearListRequest{ListNo: no, DeclarationNo: declaration})
 		}),
-	}
-	bind(c, flagSpec{&declaration, "declaration", "the released declaration's number (报关单编号) (required)"})
-	return c
+	}, flagSpec{&declaration, "declaration", "the released declaration's number (报关单编号) (required)"})
 }
 
 func (a *app) listGetCmd() *cobra.Command {
+	req := &customsv1.GetListRequest{}
 	return &cobra.Command{
 		Use:   "get LIST",
 		Short: "Show one list (one row per line in table and CSV)",
@@ -174,37 +169,29 @@ and legal quantities, CNY value, the quantity through the gate (passed) and
 the lots an outbound line reserved; -o json prints the whole List.`,
 		Example: "  zonectl customs list get QD310526I000000001 -o json",
 		Args:    exactArgs(1, "LIST"),
-		RunE: runShow(a, listLinesView, func(ctx context.Context, c *clients, args []string) (*customsv1.GetListResponse, error) {
-			return c.decls.GetList(ctx, &customsv1.GetListRequest{ListNo: args[0]})
-		}),
+		RunE:    runShow(a, listLinesView, sendArg(customsv1.DeclarationServiceClient.GetList, req, &req.ListNo)),
 	}
 }
 
 func (a *app) listLsCmd() *cobra.Command {
 	var book, enterprise, status, customsNo string
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:     "ls",
 		Aliases: []string{"list"},
 		Short:   "List the lists you may read (all pages, number order)",
 		Example: "  zonectl customs list ls --book H31050000001 --status declared",
-		Args:    exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
 			st, err := optEnum("--status", status, customsv1.ListStatus_value, "LIST_STATUS_")
 			if err != nil {
 				return err
 			}
-			return showPages(a, cmd, listView, func(ctx context.Context, c *clients, token string) ([]*customsv1.List, string, error) {
-				resp, err := c.decls.ListLists(ctx, &customsv1.ListListsRequest{BookNo: book, Enterprise: enterprise,
-					Status: customsv1.ListStatus(st), CustomsNo: customsNo, PageSize: pageSize, PageToken: token})
-				return resp.GetLists(), resp.GetNextPageToken(), err
-			})
+			return sendShowPages(a, cmd, listView, customsv1.DeclarationServiceClient.ListLists,
+				&customsv1.ListListsRequest{BookNo: book, Enterprise: enterprise, Status: customsv1.ListStatus(st), CustomsNo: customsNo})
 		}),
-	}
-	bind(c, flagSpec{&book, "book", "only lists of this book"},
+	}, flagSpec{&book, "book", "only lists of this book"},
 		flagSpec{&enterprise, "enterprise", "only lists of this enterprise's books (USCC)"},
 		flagSpec{&status, "status", "only lists in this status: draft, declared, approved, returned, cleared or deleted"},
 		flagSpec{&customsNo, "customs-no", "only the list customs numbered so (from its INV201 receipt)"})
-	return c
 }
 
 // Business forms (业务申报表).
@@ -252,14 +239,13 @@ decimal strings.`,
 }
 
 func (a *app) formGetCmd() *cobra.Command {
+	req := &customsv1.GetFormRequest{}
 	return &cobra.Command{
 		Use:     "get FORM",
 		Short:   "Show one business form",
 		Example: "  zonectl customs form get SQA310526X000000001",
 		Args:    exactArgs(1, "FORM"),
-		RunE: runShow(a, formView, func(ctx context.Context, c *clients, args []string) (*customsv1.GetFormResponse, error) {
-			return c.decls.GetForm(ctx, &customsv1.GetFormRequest{FormNo: args[0]})
-		}),
+		RunE:    runShow(a, formView, sendArg(customsv1.DeclarationServiceClient.GetForm, req, &req.FormNo)),
 	}
 }
 
@@ -323,20 +309,19 @@ value, gross_weight, net_weight.`,
 }
 
 func (a *app) slipGetCmd() *cobra.Command {
+	req := &customsv1.GetSlipRequest{}
 	return &cobra.Command{
 		Use:     "get SLIP",
 		Short:   "Show one slip (one row per line in table and CSV)",
 		Example: "  zonectl customs slip get CRK310526E000000001",
 		Args:    exactArgs(1, "SLIP"),
-		RunE: runShow(a, slipLinesView, func(ctx context.Context, c *clients, args []string) (*customsv1.GetSlipResponse, error) {
-			return c.decls.GetSlip(ctx, &customsv1.GetSlipRequest{SlipNo: args[0]})
-		}),
+		RunE:    runShow(a, slipLinesView, sendArg(customsv1.DeclarationServiceClient.GetSlip, req, &req.SlipNo)),
 	}
 }
 
 func (a *app) tripsCmd() *cobra.Command {
 	var asOf string
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "trips [BOOK]",
 		Short: "List 分送集报 trips through the gate but not yet declared, with deadlines",
 		Long: `List the 分送集报 trips that passed the gate but are not yet declared on a
@@ -359,9 +344,7 @@ overdue), of one book or of every book you may read.`,
 				return resp.GetTrips(), err
 			})
 		}),
-	}
-	c.Flags().StringVar(&asOf, "as-of", "", "count the days left as of this business date, YYYY-MM-DD (default: today)")
-	return c
+	}, flagSpec{&asOf, "as-of", "count the days left as of this business date, YYYY-MM-DD (default: today)"})
 }
 
 // Consumption reports.
@@ -415,6 +398,7 @@ value (produced only).`,
 }
 
 func (a *app) certificateCmd() *cobra.Command {
+	req := &customsv1.RequestCertificateRequest{}
 	return &cobra.Command{
 		Use:   "certificate LIST",
 		Short: "Request the certificate of non-manipulation (未再加工证明) of a cleared export list",
@@ -425,15 +409,13 @@ lot entered from abroad and none was consumed or processed in the zone. Asking
 again returns the certificate already issued.`,
 		Example: "  zonectl customs certificate QD310526E000000002",
 		Args:    exactArgs(1, "LIST"),
-		RunE: runShow(a, certificateView, func(ctx context.Context, c *clients, args []string) (*customsv1.RequestCertificateResponse, error) {
-			return c.decls.RequestCertificate(ctx, &customsv1.RequestCertificateRequest{ListNo: args[0]})
-		}),
+		RunE:    runShow(a, certificateView, sendArg(customsv1.DeclarationServiceClient.RequestCertificate, req, &req.ListNo)),
 	}
 }
 
 func (a *app) taxableCmd() *cobra.Command {
 	var from, to string
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "taxable BOOK",
 		Short: "List a book's taxable events (goods leaving bonded status) with their assessment",
 		Long: `List the taxable events of a book (domestic sales, collective domestic-sale
@@ -445,15 +427,10 @@ consignment's (一票) total of that tax is within the 50 CNY de-minimis,
 separated by ";" (e.g. DUTY;CONSUMPTION_TAX).`,
 		Example: "  zonectl customs taxable H31050000001 --from 2026-03-01 --to 2026-03-31 -o csv",
 		Args:    exactArgs(1, "BOOK"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return showPages(a, cmd, taxableView, func(ctx context.Context, c *clients, token string) ([]*customsv1.TaxableEvent, string, error) {
-				resp, err := c.decls.ListTaxableEvents(ctx, &customsv1.ListTaxableEventsRequest{BookNo: args[0], FromDate: from, ToDate: to,
-					PageSize: pageSize, PageToken: token})
-				return resp.GetEvents(), resp.GetNextPageToken(), err
-			})
+		RunE: runPages(a, taxableView, func(ctx context.Context, c *clients, args []string, token string) (*customsv1.ListTaxableEventsResponse, error) {
+			return c.decls.ListTaxableEvents(ctx, &customsv1.ListTaxableEventsRequest{BookNo: args[0], FromDate: from, ToDate: to,
+				PageSize: pageSize, PageToken: token})
 		}),
-	}
-	bind(c, flagSpec{&from, "from", "first business date, YYYY-MM-DD, inclusive"},
+	}, flagSpec{&from, "from", "first business date, YYYY-MM-DD, inclusive"},
 		flagSpec{&to, "to", "last business date, YYYY-MM-DD, inclusive"})
-	return c
 }

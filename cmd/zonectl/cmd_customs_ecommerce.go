@@ -118,7 +118,7 @@ func ecomSettleRows(s *customsv1.Settlement) [][]string {
 
 func (a *app) ecomChannelRegisterCmd() *cobra.Command {
 	req := &customsv1.RegisterChannelRequest{}
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "register --enterprise USCC --platform CODE --book BOOK --guarantor CODE [--name NAME]",
 		Short: "Register how an e-commerce enterprise sells (customs or admin)",
 		Long: `Record an e-commerce enterprise's channel: the platform it sells through (its
@@ -137,30 +137,24 @@ replace the channel.`,
 				"guarantor": "guarantor"}); err != nil {
 				return err
 			}
-			return show(a, cmd, ecomChannelView, func(ctx context.Context, c *clients) (*customsv1.Channel, error) {
-				resp, err := c.ecommerce.RegisterChannel(ctx, req)
-				return resp.GetChannel(), err
-			})
+			return sendShow(a, cmd, ecomChannelView, customsv1.EcommerceServiceClient.RegisterChannel, req)
 		}),
-	}
-	bind(c, flagSpec{&req.Enterprise, "enterprise", "USCC of the e-commerce enterprise (its domestic agent's) (required)"},
+	}, flagSpec{&req.Enterprise, "enterprise", "USCC of the e-commerce enterprise (its domestic agent's) (required)"},
 		flagSpec{&req.Platform, "platform", "the platform's code (ebpCode) (required)"},
 		flagSpec{&req.BookNo, "book", "the zone warehouse's book the goods are deducted from (required)"},
 		flagSpec{&req.Guarantor, "guarantor", "code of the enterprise whose guarantee covers the tax (required)"},
 		flagSpec{&req.Name, "name", "name of the shop or enterprise"})
-	return c
 }
 
 func (a *app) ecomChannelGetCmd() *cobra.Command {
+	req := &customsv1.GetChannelRequest{}
 	return &cobra.Command{
 		Use:     "get USCC",
 		Short:   "Show an e-commerce enterprise's channel",
 		Long:    `Show an e-commerce enterprise's channel (UNKNOWN_CHANNEL when none). Customs, admin, the enterprise and its linked platforms may read it.`,
 		Example: "  zonectl customs ecommerce channel get 91310115MA1K000029",
 		Args:    exactArgs(1, "USCC"),
-		RunE: runShow(a, ecomChannelView, func(ctx context.Context, c *clients, args []string) (*customsv1.GetChannelResponse, error) {
-			return c.ecommerce.GetChannel(ctx, &customsv1.GetChannelRequest{Enterprise: args[0]})
-		}),
+		RunE:    runShow(a, ecomChannelView, sendArg(customsv1.EcommerceServiceClient.GetChannel, req, &req.Enterprise)),
 	}
 }
 
@@ -294,7 +288,7 @@ func parseReturnLines(flags []string) ([]*customsv1.ReturnLine, error) {
 
 func (a *app) ecomSettleCmd() *cobra.Command {
 	var guarantor, from, to, export, out string
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "settle --guarantor CODE --from DATE --to DATE [--export csv|xlsx --out FILE]",
 		Short: "A guarantor's tax for a period: the released lists, the tax due and when",
 		Long: `List a guarantor's inventory lists released from --from to --to (business
@@ -312,13 +306,7 @@ format may also come from --out's extension (.csv, .xlsx).`,
 		Example: `  zonectl customs ecommerce settle --guarantor 91310115MA1K000029 --from 2026-11-01 --to 2026-11-30
   zonectl customs ecommerce settle --guarantor 91310115MA1K000029 --from 2026-11-01 --to 2026-11-30 \
       --export xlsx --out settlement-2026-11.xlsx`,
-		Args: exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			for flag, v := range map[string]string{"from": from, "to": to} {
-				if !isoDate.MatchString(v) {
-					return usagef("--%s %q: write YYYY-MM-DD", flag, v)
-				}
-			}
 			if from > to {
 				return usagef("--from %s is after --to %s", from, to)
 			}
@@ -368,13 +356,11 @@ format may also come from --out's extension (.csv, .xlsx).`,
 				s.GetGuarantor(), s.GetTax(), s.GetPaid(), s.GetUnpaid())
 			return nil
 		}),
-	}
-	bind(c, flagSpec{&guarantor, "guarantor", "the guarantor's code (required)"},
-		flagSpec{&from, "from", "first release date, YYYY-MM-DD (required)"},
-		flagSpec{&to, "to", "last release date, inclusive, YYYY-MM-DD (required)"},
+	}, flagSpec{&guarantor, "guarantor", "the guarantor's code (required)"},
+		flagSpec{ymd(&from), "from", "first release date, YYYY-MM-DD (required)"},
+		flagSpec{ymd(&to), "to", "last release date, inclusive, YYYY-MM-DD (required)"},
 		flagSpec{&export, "export", "have the server write the settlement as a csv or xlsx file (with --out)"},
 		flagSpec{&out, "out", "write the exported file here (- for standard output) instead of printing the table"})
-	return c
 }
 
 // Submitting documents.

@@ -22,7 +22,7 @@ const ecomReceiptMaxBytes = 1 << 20
 
 func (a *app) ecomMessageCmd() *cobra.Command {
 	var out string
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "message LIST [--out FILE]",
 		Short: "Write a released inventory list as its CEB621 message (XML)",
 		Long: `Write a released inventory list as the CEB621 message (进口申报清单) it
@@ -48,9 +48,7 @@ file is --out.)`,
 			}
 			return a.writeMessage(out, resp.GetMessage(), resp.GetFileName(), "the CEB621 of list "+args[0])
 		}),
-	}
-	bind(c, flagSpec{&out, "out", "write the XML to this file, or into this directory under the server's name (- or empty: standard output)"})
-	return c
+	}, flagSpec{&out, "out", "write the XML to this file, or into this directory under the server's name (- or empty: standard output)"})
 }
 
 var ecomReceiptHeader = []string{"file", "receipt", "list_no", "status_code", "applied", "duplicate", "customs_status", "list_status", "error"}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -19,7 +18,7 @@ var ecomPayTaxView = cols[*customsv1.RecordTaxPaymentResponse]("payment_no=payme
 
 func (a *app) ecomPayTaxCmd() *cobra.Command {
 	var paymentNo, amount, paidOn string
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "pay-tax LIST... --payment-no NO --amount AMOUNT --paid-on DATE",
 		Short: "Record a guarantor's payment of the tax of inventory lists (customs)",
 		Long: `Record that a guarantor paid customs the cross-border tax of the inventory
@@ -58,13 +57,10 @@ lists is refused (ECOMMERCE_TAX_PAYMENT_REUSED).`,
 				}
 				seen[no] = true
 			}
-			return show(a, cmd, ecomPayTaxView, func(ctx context.Context, c *clients) (*customsv1.RecordTaxPaymentResponse, error) {
-				return c.ecommerce.RecordTaxPayment(ctx, &customsv1.RecordTaxPaymentRequest{PaymentNo: paymentNo, Amount: amount, PaidOn: paidOn, ListNos: args})
-			})
+			return sendShow(a, cmd, ecomPayTaxView, customsv1.EcommerceServiceClient.RecordTaxPayment,
+				&customsv1.RecordTaxPaymentRequest{PaymentNo: paymentNo, Amount: amount, PaidOn: paidOn, ListNos: args})
 		}),
-	}
-	bind(c, flagSpec{&paymentNo, "payment-no", "the payment's number (税款缴款书号); required, the idempotency key"},
+	}, flagSpec{&paymentNo, "payment-no", "the payment's number (税款缴款书号); required, the idempotency key"},
 		flagSpec{&amount, "amount", "the amount paid in CNY, to the fen: the lists' tax due (required)"},
 		flagSpec{&paidOn, "paid-on", "the day it was paid, YYYY-MM-DD (required)"})
-	return c
 }

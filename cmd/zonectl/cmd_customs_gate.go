@@ -85,7 +85,7 @@ related_type: 1 核注清单, 2 出入库单, 3 提运单.`,
 func (a *app) passEventCmd() *cobra.Command {
 	var eventID, vehicle, container, scale, at string
 	var gate int32
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "event PASS",
 		Short: "Record a vehicle at the gate (customs; the gate system)",
 		Long: `Record a vehicle at a gate with the scale's gross weight. The zone compares it
@@ -124,19 +124,17 @@ Customs only.`,
 				return resp.GetPass(), err
 			})
 		}),
-	}
-	bind(c, flagSpec{&eventID, "event-id", "the gate system's id of the event: the idempotency key (required)"},
+	}, flagSpec{&eventID, "event-id", "the gate system's id of the event: the idempotency key (required)"},
 		flagSpec{&vehicle, "vehicle", "vehicle plate seen (required)"},
 		flagSpec{&scale, "scale-gross", "gross weight on the scale, kg, a decimal (required)"},
 		flagSpec{&gate, "gate", "gate 1 or 2 in a two-gate zone (default 1)"},
 		flagSpec{&container, "container", "container number seen"},
 		flagSpec{&at, "at", "when the vehicle was at the gate, RFC 3339 (default: when the server receives the event)"})
-	return c
 }
 
 func (a *app) passReleaseCmd() *cobra.Command {
 	var note string
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "release PASS",
 		Short: "Release a held vehicle after inspection (customs)",
 		Long: `Release a held pass after inspection: the vehicle passes and its goods are
@@ -147,14 +145,12 @@ then. Customs only. Releasing a released pass again returns it.`,
 		RunE: runActOn(a, passView, func(ctx context.Context, c *clients, no string) (*customsv1.ReleaseHoldResponse, error) {
 			return c.gate.ReleaseHold(ctx, &customsv1.ReleaseHoldRequest{PassNo: no, Note: note})
 		}),
-	}
-	c.Flags().StringVar(&note, "note", "", "customs remark, kept as the pass's note")
-	return c
+	}, flagSpec{&note, "note", "customs remark, kept as the pass's note"})
 }
 
 func (a *app) passRejectCmd() *cobra.Command {
 	var note string
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "reject PASS",
 		Short: "Turn a held vehicle back (customs)",
 		Long: `Reject a held pass: the vehicle is turned back and nothing is booked; its lists
@@ -165,9 +161,7 @@ rejected pass again returns it.`,
 		RunE: runActOn(a, passView, func(ctx context.Context, c *clients, no string) (*customsv1.RejectHoldResponse, error) {
 			return c.gate.RejectHold(ctx, &customsv1.RejectHoldRequest{PassNo: no, Note: note})
 		}),
-	}
-	bind(c, flagSpec{&note, "note", "why the vehicle is turned back (required)"})
-	return c
+	}, flagSpec{&note, "note", "why the vehicle is turned back (required)"})
 }
 
 func (a *app) passDeleteCmd() *cobra.Command {
@@ -184,6 +178,7 @@ func (a *app) passDeleteCmd() *cobra.Command {
 }
 
 func (a *app) passGetCmd() *cobra.Command {
+	req := &customsv1.GetPassRequest{}
 	return &cobra.Command{
 		Use:   "get PASS",
 		Short: "Show one pass (one row per gate event in table and CSV)",
@@ -191,34 +186,26 @@ func (a *app) passGetCmd() *cobra.Command {
 (the pass's columns repeat), -o json the whole Pass with its lines.`,
 		Example: "  zonectl customs pass get HF310526I000000001",
 		Args:    exactArgs(1, "PASS"),
-		RunE: runShow(a, passEventsView, func(ctx context.Context, c *clients, args []string) (*customsv1.GetPassResponse, error) {
-			return c.gate.GetPass(ctx, &customsv1.GetPassRequest{PassNo: args[0]})
-		}),
+		RunE:    runShow(a, passEventsView, sendArg(customsv1.GateServiceClient.GetPass, req, &req.PassNo)),
 	}
 }
 
 func (a *app) passLsCmd() *cobra.Command {
 	var book, enterprise, status string
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:     "ls",
 		Aliases: []string{"list"},
 		Short:   "List the passes you may read (all pages, number order)",
 		Example: "  zonectl customs pass ls --status held",
-		Args:    exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
 			st, err := optEnum("--status", status, customsv1.PassStatus_value, "PASS_STATUS_")
 			if err != nil {
 				return err
 			}
-			return showPages(a, cmd, passView, func(ctx context.Context, c *clients, token string) ([]*customsv1.Pass, string, error) {
-				resp, err := c.gate.ListPasses(ctx, &customsv1.ListPassesRequest{BookNo: book, Enterprise: enterprise,
-					Status: customsv1.PassStatus(st), PageSize: pageSize, PageToken: token})
-				return resp.GetPasses(), resp.GetNextPageToken(), err
-			})
+			return sendShowPages(a, cmd, passView, customsv1.GateServiceClient.ListPasses,
+				&customsv1.ListPassesRequest{BookNo: book, Enterprise: enterprise, Status: customsv1.PassStatus(st)})
 		}),
-	}
-	bind(c, flagSpec{&book, "book", "only passes of this book"},
+	}, flagSpec{&book, "book", "only passes of this book"},
 		flagSpec{&enterprise, "enterprise", "only passes of this enterprise's books (USCC)"},
 		flagSpec{&status, "status", "only passes in this status: applied, held, passed_first_gate, passed, rejected or deleted"})
-	return c
 }

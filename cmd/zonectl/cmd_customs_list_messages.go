@@ -35,7 +35,7 @@ func listMessageFormat(format, file string) (customsv1.ListMessageFormat, error)
 
 func (a *app) listMessageCmd() *cobra.Command {
 	var format, out string
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "message LIST [--format xml|json] [--out FILE|DIR]",
 		Short: "A list as the single window's INV101 message (XML or the zone systems' JSON)",
 		Long: `Write verification list LIST (the zone's number or the customs number) as the
@@ -62,15 +62,14 @@ writes the file, --out DIR writes it into DIR under the server's name
 			}
 			return a.writeMessage(out, resp.GetMessage(), resp.GetFileName(), "list "+args[0]+" as INV101")
 		}),
-	}
-	c.Flags().StringVar(&format, "format", "", "xml (default) or json")
-	c.Flags().StringVar(&out, "out", "", "write the message to this file, or into this directory under the server's name (default: standard output)")
-	return c
+	},
+		flagSpec{&format, "format", "xml (default) or json"},
+		flagSpec{&out, "out", "write the message to this file, or into this directory under the server's name (default: standard output)"})
 }
 
 func (a *app) listFileMessageCmd() *cobra.Command {
 	var format string
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "file-message FILE [--format xml|json]",
 		Short: "File an INV101 message from an ERP or WMS as a list (safe to re-run)",
 		Long: `File the INV101 message in FILE (XML in its signed envelope, or the JSON form;
@@ -94,14 +93,10 @@ the element, e.g. Signature/.../InvtListType[0]/DclQty or list[0]/dclQty.`,
 				return err
 			}
 			data := files[0]
-			return show(a, cmd, listView, func(ctx context.Context, c *clients) (*customsv1.List, error) {
-				resp, err := c.decls.FileListMessage(ctx, &customsv1.FileListMessageRequest{Message: data, Format: f})
-				return resp.GetList(), err
-			})
+			return sendShow(a, cmd, listView, customsv1.DeclarationServiceClient.FileListMessage,
+				&customsv1.FileListMessageRequest{Message: data, Format: f})
 		}),
-	}
-	c.Flags().StringVar(&format, "format", "", "xml or json (default: by the file's extension; .json is JSON)")
-	return c
+	}, flagSpec{&format, "format", "xml or json (default: by the file's extension; .json is JSON)"})
 }
 
 // receiptView prints what each receipt did.

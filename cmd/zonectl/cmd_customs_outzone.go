@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"strconv"
@@ -137,10 +136,7 @@ func (a *app) outzoneMoveCmd(kind customsv1.OutZoneKind) *cobra.Command {
 			if field, msg := input.Validate(req); msg != "" {
 				return usagef("%s: %s", field, msg)
 			}
-			return show(a, cmd, rowView(outzoneMoveHeader, outzoneMoveRow), func(ctx context.Context, c *clients) (*customsv1.OutZoneMove, error) {
-				resp, err := c.outzone.MoveOutZone(ctx, req)
-				return resp.GetMove(), err
-			})
+			return sendShow(a, cmd, rowView(outzoneMoveHeader, outzoneMoveRow), customsv1.OutZoneServiceClient.MoveOutZone, req)
 		}),
 	}
 	bind(c, flagSpec{&req.ApplyNo, "form", "the business form (apply_no) of type B, D, E, F or H (required)"},
@@ -221,21 +217,18 @@ func parseOutzoneLine(s string, product, withValue bool) (*customsv1.OutZoneLine
 }
 
 func (a *app) outzoneGetCmd() *cobra.Command {
+	req := &customsv1.GetOutZoneMoveRequest{}
 	return &cobra.Command{
 		Use:     "get MOVE",
 		Short:   "Show an out-of-zone movement, with what an OUT movement still has out",
 		Example: "  zonectl customs outzone get WF3105260000000001 -o json",
 		Args:    exactArgs(1, "MOVE"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return show(a, cmd, rowView(outzoneMoveHeader, outzoneMoveRow), func(ctx context.Context, c *clients) (*customsv1.OutZoneMove, error) {
-				resp, err := c.outzone.GetOutZoneMove(ctx, &customsv1.GetOutZoneMoveRequest{MoveNo: args[0]})
-				return resp.GetMove(), err
-			})
-		}),
+		RunE:    runShow(a, rowView(outzoneMoveHeader, outzoneMoveRow), sendArg(customsv1.OutZoneServiceClient.GetOutZoneMove, req, &req.MoveNo)),
 	}
 }
 
 func (a *app) outzoneCloseCmd() *cobra.Command {
+	req := &customsv1.CloseFormRequest{}
 	return &cobra.Command{
 		Use:   "close FORM",
 		Short: "Close a business form (结案); refused while goods are out under it",
@@ -245,29 +238,20 @@ is refused (FORM_GOODS_OUT): bring them back or convert them first. Closing a
 closed form again returns it.`,
 		Example: "  zonectl customs outzone close SQF310526X000000001",
 		Args:    exactArgs(1, "FORM"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return show(a, cmd, rowView([]string{"form_no", "book_no", "form_type", "status"}, func(r *customsv1.CloseFormResponse) []string {
-				f := r.GetForm()
-				return []string{f.GetFormNo(), f.GetBookNo(), f.GetFormType(), f.GetStatus()}
-			}), func(ctx context.Context, c *clients) (*customsv1.CloseFormResponse, error) {
-				return c.outzone.CloseForm(ctx, &customsv1.CloseFormRequest{ApplyNo: args[0]})
-			})
-		}),
+		RunE:    runShow(a, closeFormView, sendArg(customsv1.OutZoneServiceClient.CloseForm, req, &req.ApplyNo)),
 	}
 }
 
 // The one overdue listing.
 
-var overdueHeader = []string{"due", "days_overdue", "kind", "enterprise", "book_no", "documents", "quantity", "note"}
+// closeFormView prints a closed form.
+var closeFormView = cols[*customsv1.CloseFormResponse]("form.form_no", "form.book_no", "form.form_type", "form.status")
 
-func overdueRow(it *customsv1.OverdueItem) []string {
-	return []string{it.GetDue(), strconv.Itoa(int(it.GetDaysOverdue())), enumName(it.GetKind(), "OVERDUE_KIND_"), it.GetEnterprise(), it.GetBookNo(),
-		strings.Join(it.GetDocuments(), " "), it.GetQuantity(), it.GetNote()}
-}
+var overdueView = cols[*customsv1.OverdueItem]("due", "days_overdue", "kind", "enterprise", "book_no", "documents/ ", "quantity", "note")
 
 func (a *app) overdueCmd() *cobra.Command {
 	var asOf, book string
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "overdue",
 		Short: "List every kind of goods past its date (customs' one overdue listing), oldest first",
 		Long: `List every kind of goods past its date on the books you may read (customs:
@@ -287,18 +271,10 @@ due date first, all pages:
 documents names the document to act on first, then its form, pass or list.`,
 		Example: `  zonectl customs overdue
   zonectl customs overdue --book H31050000001 --as-of 2026-06-30 -o csv`,
-		Args: exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			if asOf != "" && !isoDate.MatchString(asOf) {
-				return usagef("--as-of %q: write YYYY-MM-DD", asOf)
-			}
-			return showPages(a, cmd, rowView(overdueHeader, overdueRow), func(ctx context.Context, c *clients, token string) ([]*customsv1.OverdueItem, string, error) {
-				resp, err := c.outzone.ListOverdue(ctx, &customsv1.ListOverdueRequest{BookNo: book, AsOf: asOf, PageSize: pageSize, PageToken: token})
-				return resp.GetItems(), resp.GetNextPageToken(), err
-			})
+			return sendShowPages(a, cmd, overdueView, customsv1.OutZoneServiceClient.ListOverdue,
+				&customsv1.ListOverdueRequest{BookNo: book, AsOf: asOf})
 		}),
-	}
-	bind(c, flagSpec{&asOf, "as-of", "list what is overdue as of this business date, YYYY-MM-DD (default: today)"},
+	}, flagSpec{ymd(&asOf), "as-of", "list what is overdue as of this business date, YYYY-MM-DD (default: today)"},
 		flagSpec{&book, "book", "only this book"})
-	return c
 }

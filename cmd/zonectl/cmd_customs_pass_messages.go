@@ -16,7 +16,7 @@ import (
 
 func (a *app) passMessageCmd() *cobra.Command {
 	var format, out string
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "message PASS",
 		Short: "Export a pass as the SAS121 message (XML or the zone systems' JSON)",
 		Long: `Export a gate pass, by the zone's number or customs' (核放单编号), as the single
@@ -45,10 +45,8 @@ The enterprise's own numbers are in it (etpsPreentNo = the pass's inner number).
 			}
 			return a.writeMessage(out, resp.GetMessage(), resp.GetFileName(), "pass "+args[0]+" as SAS121")
 		}),
-	}
-	bind(c, flagSpec{&format, "format", "xml (default) or json"},
+	}, flagSpec{&format, "format", "xml (default) or json"},
 		flagSpec{&out, "out", "write the message to this file, or into this directory under the server's name (default: standard output)"})
-	return c
 }
 
 func (a *app) passReceiptsCmd() *cobra.Command {

@@ -8,7 +8,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/output"
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
 )
 
@@ -87,7 +86,7 @@ func (a *app) procVersionPutCmd() *cobra.Command {
 	var book, version, effective string
 	var good int
 	var norms []string
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "put --book BOOK --good SEQ --version N --effective YYYY-MM-DD --norm MAT:NET[:LOSS%[:BONDED%]]...",
 		Short: "File a unit consumption version of a good, or change one no report used (safe to repeat)",
 		Long: `File a unit consumption version (单耗版本) of a finished or semi-finished good
@@ -103,14 +102,8 @@ from that date. Running the same command again returns the version; changing a
 version a report used is refused (VERSION_LOCKED): file a new version.`,
 		Example: `  zonectl customs processing version put --book H31050000001 --good 4 --version 1 \
       --effective 2026-11-01 --norm 1:0.95:5 --norm 2:2.0:20`,
-		Args: exactArgs(0, "no arguments"),
+		Annotations: gives("book", "good", "version", "effective", "norm"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			if book == "" || good < 1 || version == "" || effective == "" || len(norms) == 0 {
-				return usagef("give --book, --good, --version, --effective and at least one --norm")
-			}
-			if !isoDate.MatchString(effective) {
-				return usagef("--effective %q: write YYYY-MM-DD", effective)
-			}
 			req := &customsv1.PutVersionRequest{BookNo: book, FinishedSeq: int32(good), Version: version, EffectiveDate: effective}
 			for _, s := range norms {
 				n, err := parseNorm(s)
@@ -119,107 +112,77 @@ version a report used is refused (VERSION_LOCKED): file a new version.`,
 				}
 				req.Norms = append(req.Norms, n)
 			}
-			return a.procVersionCall(cmd.Context(), func(ctx context.Context, cl *clients) (*customsv1.Version, error) {
-				r, err := cl.processing.PutVersion(ctx, req)
-				return r.GetVersion(), err
-			})
+			return sendShow(a, cmd, procVersionView, customsv1.ProcessingServiceClient.PutVersion, req)
 		}),
-	}
-	c.Flags().StringVar(&book, "book", "", "book number (required)")
-	c.Flags().IntVar(&good, "good", 0, "the good's book line (成品序号) (required)")
-	c.Flags().StringVar(&version, "version", "", "the 单耗版本号, 1 to 8 digits (required)")
-	c.Flags().StringVar(&effective, "effective", "", "first day in force, YYYY-MM-DD (required)")
-	c.Flags().StringArrayVar(&norms, "norm", nil, "a material: MAT:NET[:LOSS%[:BONDED%]] (repeatable, required)")
-	return c
+	},
+		flagSpec{&book, "book", "book number (required)"},
+		flagSpec{&good, "good", "the good's book line (成品序号) (required)"},
+		flagSpec{&version, "version", "the 单耗版本号, 1 to 8 digits (required)"},
+		flagSpec{ymd(&effective), "effective", "first day in force, YYYY-MM-DD (required)"},
+		flagSpec{array(&norms), "norm", "a material: MAT:NET[:LOSS%[:BONDED%]] (repeatable, required)"})
 }
 
 func (a *app) procVersionDeclareCmd() *cobra.Command {
 	var book, version string
 	var good int
-	c := &cobra.Command{
-		Use:     "declare --book BOOK --good SEQ --version N",
-		Short:   "Declare a version to customs (单耗申报): DRAFT becomes DECLARED (safe to repeat)",
-		Example: `  zonectl customs processing version declare --book H31050000001 --good 4 --version 1`,
-		Args:    exactArgs(0, "no arguments"),
+	return leaf(&cobra.Command{
+		Use:         "declare --book BOOK --good SEQ --version N",
+		Short:       "Declare a version to customs (单耗申报): DRAFT becomes DECLARED (safe to repeat)",
+		Example:     `  zonectl customs processing version declare --book H31050000001 --good 4 --version 1`,
+		Annotations: gives("book", "good", "version"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			if book == "" || good < 1 || version == "" {
-				return usagef("give --book, --good and --version")
-			}
-			return a.procVersionCall(cmd.Context(), func(ctx context.Context, cl *clients) (*customsv1.Version, error) {
-				r, err := cl.processing.DeclareVersion(ctx, &customsv1.DeclareVersionRequest{BookNo: book, FinishedSeq: int32(good), Version: version})
-				return r.GetVersion(), err
-			})
+			return sendShow(a, cmd, procVersionView, customsv1.ProcessingServiceClient.DeclareVersion,
+				&customsv1.DeclareVersionRequest{BookNo: book, FinishedSeq: int32(good), Version: version})
 		}),
-	}
-	c.Flags().StringVar(&book, "book", "", "book number (required)")
-	c.Flags().IntVar(&good, "good", 0, "the good's book line (required)")
-	c.Flags().StringVar(&version, "version", "", "the 单耗版本号 (required)")
-	return c
+	},
+		flagSpec{&book, "book", "book number (required)"},
+		flagSpec{&good, "good", "the good's book line (required)"},
+		flagSpec{&version, "version", "the 单耗版本号 (required)"})
 }
 
 func (a *app) procVersionGetCmd() *cobra.Command {
 	var book, version, date string
 	var good int
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "get --book BOOK --good SEQ [--version N | --date YYYY-MM-DD]",
 		Short: "Show a version of a good, or the one in force on a day (one row per material)",
 		Example: `  zonectl customs processing version get --book H31050000001 --good 4 --version 1
   zonectl customs processing version get --book H31050000001 --good 4 --date 2026-11-20`,
-		Args: exactArgs(0, "no arguments"),
+		Annotations: gives("book", "good"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			if book == "" || good < 1 {
-				return usagef("give --book and --good")
-			}
 			if version != "" && date != "" {
 				return usagef("give --version or --date, not both")
 			}
-			if date != "" && !isoDate.MatchString(date) {
-				return usagef("--date %q: write YYYY-MM-DD", date)
-			}
-			return a.procVersionCall(cmd.Context(), func(ctx context.Context, cl *clients) (*customsv1.Version, error) {
-				r, err := cl.processing.GetVersion(ctx, &customsv1.GetVersionRequest{BookNo: book, FinishedSeq: int32(good), Version: version, Date: date})
-				return r.GetVersion(), err
-			})
+			return sendShow(a, cmd, procVersionView, customsv1.ProcessingServiceClient.GetVersion,
+				&customsv1.GetVersionRequest{BookNo: book, FinishedSeq: int32(good), Version: version, Date: date})
 		}),
-	}
-	c.Flags().StringVar(&book, "book", "", "book number (required)")
-	c.Flags().IntVar(&good, "good", 0, "the good's book line (required)")
-	c.Flags().StringVar(&version, "version", "", "the 单耗版本号 (default: the one in force on --date)")
-	c.Flags().StringVar(&date, "date", "", "with no --version, the day, YYYY-MM-DD (default: today)")
-	return c
+	},
+		flagSpec{&book, "book", "book number (required)"},
+		flagSpec{&good, "good", "the good's book line (required)"},
+		flagSpec{&version, "version", "the 单耗版本号 (default: the one in force on --date)"},
+		flagSpec{ymd(&date), "date", "with no --version, the day, YYYY-MM-DD (default: today)"})
 }
 
-func (a *app) procVersionCall(ctx context.Context, f func(ctx context.Context, cl *clients) (*customsv1.Version, error)) error {
-	m, err := call(a, ctx, f)
-	if err != nil {
-		return err
-	}
-	return output.One(a.stdout, a.format, m, procVersionHeader, procVersionRows(m)...)
-}
+// procVersionView prints a version, one row per material.
+var procVersionView = view[*customsv1.Version]{procVersionHeader, procVersionRows}
 
 func (a *app) procVersionListCmd() *cobra.Command {
 	var book string
 	var good int
 	var undeclared bool
-	c := &cobra.Command{
-		Use:     "list --book BOOK [--good SEQ] [--used-not-declared]",
-		Short:   "List a book's versions by good and effective date (one row per material)",
-		Example: `  zonectl customs processing version list --book H31050000001 --good 4`,
-		Args:    exactArgs(0, "no arguments"),
+	return leaf(&cobra.Command{
+		Use:         "list --book BOOK [--good SEQ] [--used-not-declared]",
+		Short:       "List a book's versions by good and effective date (one row per material)",
+		Example:     `  zonectl customs processing version list --book H31050000001 --good 4`,
+		Annotations: gives("book"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			if book == "" {
-				return usagef("give --book")
-			}
-			return showPages(a, cmd, view[*customsv1.Version]{procVersionHeader, procVersionRows}, func(ctx context.Context, c *clients, tok string) ([]*customsv1.Version, string, error) {
-				r, err := c.processing.ListVersions(ctx, &customsv1.ListVersionsRequest{BookNo: book, FinishedSeq: int32(good), PageSize: 1000, PageToken: tok, UsedNotDeclared: undeclared})
-				return r.GetVersions(), r.GetNextPageToken(), err
-			})
+			return sendShowPages(a, cmd, procVersionView, customsv1.ProcessingServiceClient.ListVersions,
+				&customsv1.ListVersionsRequest{BookNo: book, FinishedSeq: int32(good), UsedNotDeclared: undeclared})
 		}),
-	}
-	c.Flags().StringVar(&book, "book", "", "book number (required)")
-	c.Flags().IntVar(&good, "good", 0, "only this good's versions")
-	c.Flags().BoolVar(&undeclared, "used-not-declared", false, "only versions production used that are still drafts (declare them before write-off)")
-	return c
+	},
+		flagSpec{&book, "book", "book number (required)"},
+		flagSpec{&good, "good", "only this good's versions"},
+		flagSpec{&undeclared, "used-not-declared", "only versions production used that are still drafts (declare them before write-off)"})
 }
 
 var procReportHeader = []string{"report_no", "inner_no", "book_no", "date", "basis", "kind", "line", "quantity", "bonded", "non_bonded", "loss", "version", "lot", "category"}
@@ -243,10 +206,14 @@ func procReportRows(r *customsv1.ProductionReport) [][]string {
 	return rows
 }
 
+// procReportView prints a report, one row per good made and per material
+// consumed.
+var procReportView = view[*customsv1.ProductionReport]{procReportHeader, procReportRows}
+
 func (a *app) procReportFileCmd() *cobra.Command {
 	var book, inner, date, entrustment string
 	var outputs, materials, actual []string
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "file --book BOOK --inner-no N --output SEQ:QTY[:VALUE[:VERSION[:CATEGORY]]]... [--material SEQ:LOT]... [--actual SEQ:QTY[:LOSS[:LOT]]]... [--entrustment WT]",
 		Short: "File a production report: goods made, materials consumed (safe to repeat)",
 		Long: `File a production report (self-reported under 四自一简). --output
@@ -264,16 +231,10 @@ A material that would go below zero is refused (INSUFFICIENT_BONDED_STOCK) and
 nothing is booked. --inner-no is the idempotency key.`,
 		Example: `  zonectl customs processing report file --book H31050000001 --inner-no SC-0001 --output 4:1000
   zonectl customs processing report file --book H31050000001 --inner-no SC-0002 --output 4:10 --actual 1:10.5:0.5`,
-		Args: exactArgs(0, "no arguments"),
+		Annotations: gives("book", "inner-no", "output"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			if book == "" || inner == "" || len(outputs) == 0 {
-				return usagef("give --book, --inner-no and at least one --output")
-			}
 			if len(actual) > 0 && len(materials) > 0 {
 				return usagef("--actual gives the materials consumed (with their lots); --material is for consumption by version")
-			}
-			if date != "" && !isoDate.MatchString(date) {
-				return usagef("--date %q: write YYYY-MM-DD", date)
 			}
 			req := &customsv1.FileProductionReportRequest{InnerNo: inner, BookNo: book, Date: date, EntrustmentNo: entrustment}
 			for _, s := range outputs {
@@ -324,56 +285,41 @@ nothing is booked. --inner-no is the idempotency key.`,
 				}
 				req.Materials = append(req.Materials, m)
 			}
-			return show(a, cmd, view[*customsv1.ProductionReport]{procReportHeader, procReportRows}, func(ctx context.Context, c *clients) (*customsv1.ProductionReport, error) {
-				r, err := c.processing.FileProductionReport(ctx, req)
-				return r.GetReport(), err
-			})
+			return sendShow(a, cmd, procReportView, customsv1.ProcessingServiceClient.FileProductionReport, req)
 		}),
-	}
-	c.Flags().StringVar(&book, "book", "", "book number (required)")
-	c.Flags().StringVar(&inner, "inner-no", "", "the enterprise's own report number: the idempotency key (required)")
-	c.Flags().StringVar(&date, "date", "", "business date, YYYY-MM-DD, not in the future (default: today)")
-	c.Flags().StringArrayVar(&outputs, "output", nil, "goods made: SEQ:QTY[:VALUE[:VERSION[:CATEGORY]]] (repeatable, required)")
-	c.Flags().StringArrayVar(&materials, "material", nil, "take a material from a lot: SEQ:LOT (repeatable)")
-	c.Flags().StringArrayVar(&actual, "actual", nil, "a material actually consumed: SEQ:QTY[:LOSS[:LOT]] (repeatable; makes the basis ACTUAL)")
-	c.Flags().StringVar(&entrustment, "entrustment", "", "the 委托加工 entrustment the report is for: the firm's materials are consumed and the goods made held for it")
-	return c
+	},
+		flagSpec{&book, "book", "book number (required)"},
+		flagSpec{&inner, "inner-no", "the enterprise's own report number: the idempotency key (required)"},
+		flagSpec{ymd(&date), "date", "business date, YYYY-MM-DD, not in the future (default: today)"},
+		flagSpec{array(&outputs), "output", "goods made: SEQ:QTY[:VALUE[:VERSION[:CATEGORY]]] (repeatable, required)"},
+		flagSpec{array(&materials), "material", "take a material from a lot: SEQ:LOT (repeatable)"},
+		flagSpec{array(&actual), "actual", "a material actually consumed: SEQ:QTY[:LOSS[:LOT]] (repeatable; makes the basis ACTUAL)"},
+		flagSpec{&entrustment, "entrustment", "the 委托加工 entrustment the report is for: the firm's materials are consumed and the goods made held for it"})
 }
 
 func (a *app) procReportGetCmd() *cobra.Command {
+	req := &customsv1.GetProductionReportRequest{}
 	return &cobra.Command{
 		Use:     "get REPORT",
 		Short:   "Show a production report (one row per good made and per material consumed)",
 		Example: `  zonectl customs processing report get SCH310500000012600000001`,
 		Args:    exactArgs(1, "REPORT"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return show(a, cmd, view[*customsv1.ProductionReport]{procReportHeader, procReportRows}, func(ctx context.Context, c *clients) (*customsv1.ProductionReport, error) {
-				r, err := c.processing.GetProductionReport(ctx, &customsv1.GetProductionReportRequest{ReportNo: args[0]})
-				return r.GetReport(), err
-			})
-		}),
+		RunE:    runShow(a, procReportView, sendArg(customsv1.ProcessingServiceClient.GetProductionReport, req, &req.ReportNo)),
 	}
 }
 
 func (a *app) procReportListCmd() *cobra.Command {
 	var book string
-	c := &cobra.Command{
-		Use:     "list --book BOOK",
-		Short:   "List a book's production reports in number order",
-		Example: `  zonectl customs processing report list --book H31050000001 -o csv`,
-		Args:    exactArgs(0, "no arguments"),
+	return leaf(&cobra.Command{
+		Use:         "list --book BOOK",
+		Short:       "List a book's production reports in number order",
+		Example:     `  zonectl customs processing report list --book H31050000001 -o csv`,
+		Annotations: gives("book"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			if book == "" {
-				return usagef("give --book")
-			}
-			return showPages(a, cmd, view[*customsv1.ProductionReport]{procReportHeader, procReportRows}, func(ctx context.Context, c *clients, tok string) ([]*customsv1.ProductionReport, string, error) {
-				r, err := c.processing.ListProductionReports(ctx, &customsv1.ListProductionReportsRequest{BookNo: book, PageSize: 1000, PageToken: tok})
-				return r.GetReports(), r.GetNextPageToken(), err
-			})
+			return sendShowPages(a, cmd, procReportView, customsv1.ProcessingServiceClient.ListProductionReports,
+				&customsv1.ListProductionReportsRequest{BookNo: book})
 		}),
-	}
-	c.Flags().StringVar(&book, "book", "", "book number (required)")
-	return c
+	}, flagSpec{&book, "book", "book number (required)"})
 }
 
 var procDestroyHeader = []string{"destruction_no", "inner_no", "book_no", "date", "status", "line", "quantity", "lots", "reason"}
@@ -391,30 +337,19 @@ func procDestroyRows(d *customsv1.Destruction) [][]string {
 	return rows
 }
 
-func (a *app) procDestroyCall(ctx context.Context, f func(ctx context.Context, cl *clients) (*customsv1.Destruction, error)) error {
-	m, err := call(a, ctx, f)
-	if err != nil {
-		return err
-	}
-	return output.One(a.stdout, a.format, m, procDestroyHeader, procDestroyRows(m)...)
-}
+// procDestroyView prints a destruction, one row per line.
+var procDestroyView = view[*customsv1.Destruction]{procDestroyHeader, procDestroyRows}
 
 func (a *app) procDestroyRequestCmd() *cobra.Command {
 	var book, inner, date, reason, residue, residueHS string
 	var lines []string
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "request --book BOOK --inner-no N --reason TEXT --line SEQ:QTY[:LOT]... [--residue-value CNY --residue-hs-code HS]",
 		Short: "Ask customs to approve the destruction (销毁) of goods; nothing moves until it does (safe to repeat)",
 		Example: `  zonectl customs processing destruction request --book H31050000001 --inner-no XH-0001 \
       --reason "scrap of no value" --line 5:0.5`,
-		Args: exactArgs(0, "no arguments"),
+		Annotations: gives("book", "inner-no", "reason", "line"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			if book == "" || inner == "" || reason == "" || len(lines) == 0 {
-				return usagef("give --book, --inner-no, --reason and at least one --line")
-			}
-			if date != "" && !isoDate.MatchString(date) {
-				return usagef("--date %q: write YYYY-MM-DD", date)
-			}
 			req := &customsv1.RequestDestructionRequest{InnerNo: inner, BookNo: book, Date: date, Reason: reason, ResidueValue: residue, ResidueHsCode: residueHS}
 			for _, s := range lines {
 				p := strings.SplitN(s, ":", 3)
@@ -428,20 +363,16 @@ func (a *app) procDestroyRequestCmd() *cobra.Command {
 				}
 				req.Lines = append(req.Lines, l)
 			}
-			return a.procDestroyCall(cmd.Context(), func(ctx context.Context, cl *clients) (*customsv1.Destruction, error) {
-				r, err := cl.processing.RequestDestruction(ctx, req)
-				return r.GetDestruction(), err
-			})
+			return sendShow(a, cmd, procDestroyView, customsv1.ProcessingServiceClient.RequestDestruction, req)
 		}),
-	}
-	c.Flags().StringVar(&book, "book", "", "book number (required)")
-	c.Flags().StringVar(&inner, "inner-no", "", "the enterprise's own number: the idempotency key (required)")
-	c.Flags().StringVar(&reason, "reason", "", "why the goods are destroyed (required)")
-	c.Flags().StringVar(&date, "date", "", "business date, YYYY-MM-DD, not in the future (default: today)")
-	c.Flags().StringVar(&residue, "residue-value", "", "what the valuable residue was sold for, CNY (taxed on approval)")
-	c.Flags().StringVar(&residueHS, "residue-hs-code", "", "the residue's 10-digit HS code (required with --residue-value)")
-	c.Flags().StringArrayVar(&lines, "line", nil, "goods: SEQ:QTY[:LOT] (repeatable, required)")
-	return c
+	},
+		flagSpec{&book, "book", "book number (required)"},
+		flagSpec{&inner, "inner-no", "the enterprise's own number: the idempotency key (required)"},
+		flagSpec{&reason, "reason", "why the goods are destroyed (required)"},
+		flagSpec{ymd(&date), "date", "business date, YYYY-MM-DD, not in the future (default: today)"},
+		flagSpec{&residue, "residue-value", "what the valuable residue was sold for, CNY (taxed on approval)"},
+		flagSpec{&residueHS, "residue-hs-code", "the residue's 10-digit HS code (required with --residue-value)"},
+		flagSpec{array(&lines), "line", "goods: SEQ:QTY[:LOT] (repeatable, required)"})
 }
 
 func (a *app) procDestroyDecideCmd(approve bool) *cobra.Command {
@@ -450,24 +381,20 @@ func (a *app) procDestroyDecideCmd(approve bool) *cobra.Command {
 	if approve {
 		verb, short = "approve", "Approve a requested destruction: the goods leave the book (customs)"
 	}
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:     verb + " DESTRUCTION [--note TEXT]",
 		Short:   short,
 		Example: "  zonectl customs processing destruction " + verb + " XHH310500000012600000001 --note witnessed",
 		Args:    exactArgs(1, "DESTRUCTION"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return a.procDestroyCall(cmd.Context(), func(ctx context.Context, cl *clients) (*customsv1.Destruction, error) {
-				if approve {
-					r, err := cl.processing.ApproveDestruction(ctx, &customsv1.ApproveDestructionRequest{DestructionNo: args[0], Note: note})
-					return r.GetDestruction(), err
-				}
-				r, err := cl.processing.RejectDestruction(ctx, &customsv1.RejectDestructionRequest{DestructionNo: args[0], Note: note})
-				return r.GetDestruction(), err
-			})
+			if approve {
+				return sendShow(a, cmd, procDestroyView, customsv1.ProcessingServiceClient.ApproveDestruction,
+					&customsv1.ApproveDestructionRequest{DestructionNo: args[0], Note: note})
+			}
+			return sendShow(a, cmd, procDestroyView, customsv1.ProcessingServiceClient.RejectDestruction,
+				&customsv1.RejectDestructionRequest{DestructionNo: args[0], Note: note})
 		}),
-	}
-	c.Flags().StringVar(&note, "note", "", "customs' remark")
-	return c
+	}, flagSpec{&note, "note", "customs' remark"})
 }
 
 func (a *app) procDestroyGetCmd() *cobra.Command {
@@ -477,10 +404,8 @@ func (a *app) procDestroyGetCmd() *cobra.Command {
 		Example: "  zonectl customs processing destruction get XHH310500000012600000001",
 		Args:    exactArgs(1, "DESTRUCTION"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return a.procDestroyCall(cmd.Context(), func(ctx context.Context, cl *clients) (*customsv1.Destruction, error) {
-				r, err := cl.processing.GetDestruction(ctx, &customsv1.GetDestructionRequest{DestructionNo: args[0]})
-				return r.GetDestruction(), err
-			})
+			return sendShow(a, cmd, procDestroyView, customsv1.ProcessingServiceClient.GetDestruction,
+				&customsv1.GetDestructionRequest{DestructionNo: args[0]})
 		}),
 	}
 }
@@ -498,46 +423,36 @@ func procEntrustRows(e *customsv1.Entrustment) [][]string {
 		strings.Join(e.GetReportNos(), " "), strings.Join(held, " ")}}
 }
 
+// procEntrustView prints an entrustment in one row.
+var procEntrustView = view[*customsv1.Entrustment]{procEntrustHeader, procEntrustRows}
+
 func (a *app) procEntrustFileCmd() *cobra.Command {
 	var book, inner, client, name, date string
-	c := &cobra.Command{
-		Use:     "file --book BOOK --inner-no N --client USCC --client-name NAME",
-		Short:   "File a 委托加工 contract with a domestic firm (safe to repeat)",
-		Example: `  zonectl customs processing entrust file --book H31050000001 --inner-no WT-0001 --client 91320000MA1K000097 --client-name "苏州某电子有限公司"`,
-		Args:    exactArgs(0, "no arguments"),
+	return leaf(&cobra.Command{
+		Use:         "file --book BOOK --inner-no N --client USCC --client-name NAME",
+		Short:       "File a 委托加工 contract with a domestic firm (safe to repeat)",
+		Example:     `  zonectl customs processing entrust file --book H31050000001 --inner-no WT-0001 --client 91320000MA1K000097 --client-name "苏州某电子有限公司"`,
+		Annotations: gives("book", "inner-no", "client", "client-name"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			if book == "" || inner == "" || client == "" || name == "" {
-				return usagef("give --book, --inner-no, --client and --client-name")
-			}
-			if date != "" && !isoDate.MatchString(date) {
-				return usagef("--date %q: write YYYY-MM-DD", date)
-			}
-			return show(a, cmd, view[*customsv1.Entrustment]{procEntrustHeader, procEntrustRows}, func(ctx context.Context, c *clients) (*customsv1.Entrustment, error) {
-				r, err := c.processing.FileEntrustment(ctx, &customsv1.FileEntrustmentRequest{InnerNo: inner, BookNo: book, Client: client, ClientName: name, Date: date})
-				return r.GetEntrustment(), err
-			})
+			return sendShow(a, cmd, procEntrustView, customsv1.ProcessingServiceClient.FileEntrustment,
+				&customsv1.FileEntrustmentRequest{InnerNo: inner, BookNo: book, Client: client, ClientName: name, Date: date})
 		}),
-	}
-	c.Flags().StringVar(&book, "book", "", "book number (required)")
-	c.Flags().StringVar(&inner, "inner-no", "", "the enterprise's own number: the idempotency key (required)")
-	c.Flags().StringVar(&client, "client", "", "the domestic firm's 统一社会信用代码 (required)")
-	c.Flags().StringVar(&name, "client-name", "", "the domestic firm's name (required)")
-	c.Flags().StringVar(&date, "date", "", "business date, YYYY-MM-DD, not in the future (default: today)")
-	return c
+	},
+		flagSpec{&book, "book", "book number (required)"},
+		flagSpec{&inner, "inner-no", "the enterprise's own number: the idempotency key (required)"},
+		flagSpec{&client, "client", "the domestic firm's 统一社会信用代码 (required)"},
+		flagSpec{&name, "client-name", "the domestic firm's name (required)"},
+		flagSpec{ymd(&date), "date", "business date, YYYY-MM-DD, not in the future (default: today)"})
 }
 
 func (a *app) procEntrustGetCmd() *cobra.Command {
+	req := &customsv1.GetEntrustmentRequest{}
 	return &cobra.Command{
 		Use:     "get ENTRUSTMENT",
 		Short:   "Show an entrustment with the bonded materials its reports consumed and the part taxed",
 		Example: "  zonectl customs processing entrust get WTH310500000012600000001",
 		Args:    exactArgs(1, "ENTRUSTMENT"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return show(a, cmd, view[*customsv1.Entrustment]{procEntrustHeader, procEntrustRows}, func(ctx context.Context, c *clients) (*customsv1.Entrustment, error) {
-				r, err := c.processing.GetEntrustment(ctx, &customsv1.GetEntrustmentRequest{EntrustmentNo: args[0]})
-				return r.GetEntrustment(), err
-			})
-		}),
+		RunE:    runShow(a, procEntrustView, sendArg(customsv1.ProcessingServiceClient.GetEntrustment, req, &req.EntrustmentNo)),
 	}
 }
 
@@ -585,9 +500,6 @@ func (a *app) procEntrustMoveCmd(receive bool) *cobra.Command {
 			if gate != "" && len(lines) == 0 {
 				return usagef("name the goods with --line")
 			}
-			if date != "" && !isoDate.MatchString(date) {
-				return usagef("--date %q: write YYYY-MM-DD", date)
-			}
 			var ls []*customsv1.EntrustedLine
 			for _, s := range lines {
 				p := strings.Split(s, ":")
@@ -628,35 +540,27 @@ func (a *app) procEntrustMoveCmd(receive bool) *cobra.Command {
 	if receive {
 		c.Flags().StringVar(&list, "list", "", "a cleared non-declaration list (是否报关 2, I) that brought the goods")
 	}
-	c.Flags().StringVar(&date, "date", "", "business date, YYYY-MM-DD, not in the future (default: today)")
+	c.Flags().Var(ymd(&date), "date", "business date, YYYY-MM-DD, not in the future (default: today)")
 	c.Flags().StringArrayVar(&lines, "line", nil, lineHelp)
 	return c
 }
 
 func (a *app) procEntrustMoveGetCmd() *cobra.Command {
+	req := &customsv1.GetEntrustedMoveRequest{}
 	return &cobra.Command{
 		Use:     "move MOVE",
 		Short:   "Show a receipt or return of an entrustment (one row per line)",
 		Example: "  zonectl customs processing entrust move WFH310500000012600000001",
 		Args:    exactArgs(1, "MOVE"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return show(a, cmd, view[*customsv1.EntrustedMove]{procMoveHeader, procMoveRows}, func(ctx context.Context, c *clients) (*customsv1.EntrustedMove, error) {
-				r, err := c.processing.GetEntrustedMove(ctx, &customsv1.GetEntrustedMoveRequest{MoveNo: args[0]})
-				return r.GetMove(), err
-			})
-		}),
+		RunE:    runShow(a, view[*customsv1.EntrustedMove]{procMoveHeader, procMoveRows}, sendArg(customsv1.ProcessingServiceClient.GetEntrustedMove, req, &req.MoveNo)),
 	}
 }
 
-var procGeneralTaxpayerHeader = []string{"book_no", "enterprise", "general_taxpayer"}
-
-func procGeneralTaxpayerRows(b *customsv1.Book) [][]string {
-	return [][]string{{b.GetBookNo(), b.GetEnterprise(), strconv.FormatBool(b.GetGeneralTaxpayer())}}
-}
+var procGeneralTaxpayerView = cols[*customsv1.Book]("book_no", "enterprise", "general_taxpayer")
 
 func (a *app) procGeneralTaxpayerCmd() *cobra.Command {
 	var off bool
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "general-taxpayer BOOK [--off]",
 		Short: "Record a book's enterprise as 一纳 (VAT general-taxpayer pilot), or no longer (customs)",
 		Long: `Customs records that a book's enterprise is a VAT general-taxpayer pilot
@@ -667,13 +571,8 @@ duty, VAT, consumption tax and 缓税利息, the non-bonded part leaves untaxed.
 --off withdraws it. Safe to repeat.`,
 		Example: "  zonectl customs processing general-taxpayer H31050000001",
 		Args:    exactArgs(1, "BOOK"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return show(a, cmd, view[*customsv1.Book]{procGeneralTaxpayerHeader, procGeneralTaxpayerRows}, func(ctx context.Context, c *clients) (*customsv1.Book, error) {
-				r, err := c.books.SetGeneralTaxpayer(ctx, &customsv1.SetGeneralTaxpayerRequest{BookNo: args[0], GeneralTaxpayer: !off})
-				return r.GetBook(), err
-			})
+		RunE: runShow(a, procGeneralTaxpayerView, func(ctx context.Context, c *clients, args []string) (*customsv1.SetGeneralTaxpayerResponse, error) {
+			return c.books.SetGeneralTaxpayer(ctx, &customsv1.SetGeneralTaxpayerRequest{BookNo: args[0], GeneralTaxpayer: !off})
 		}),
-	}
-	c.Flags().BoolVar(&off, "off", false, "the enterprise is no longer an 一纳 enterprise")
-	return c
+	}, flagSpec{&off, "off", "the enterprise is no longer an 一纳 enterprise"})
 }

@@ -52,75 +52,52 @@ func repairOrderRows(o *customsv1.RepairOrder) [][]string {
 
 var repairOrderView = view[*customsv1.RepairOrder]{header: repairOrderHeader, rows: repairOrderRows}
 
-// repairOrderCall makes one RepairService call that answers an order and
-// prints the order.
-func (a *app) repairOrderCall(cmd *cobra.Command, f func(ctx context.Context, cl customsv1.RepairServiceClient) (*customsv1.RepairOrder, error)) error {
-	return show(a, cmd, repairOrderView, func(ctx context.Context, c *clients) (*customsv1.RepairOrder, error) { return f(ctx, c.repair) })
-}
-
 func (a *app) repairOpenCmd() *cobra.Command {
 	var inner, book, list, qty, date string
 	var line int
 	var groupProducts, reman bool
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "open --inner NO --book BOOK --list LIST --line SEQ --quantity Q [--group] [--remanufacture]",
 		Short: "Open a repair (or remanufacture) order on goods of a cleared inbound list (safe to repeat)",
 		Example: `  zonectl customs repair open --inner WX-1 --book H31050000003 --list QD310526I000000001 --line 1 --quantity 1
   zonectl customs repair open --inner ZZ-1 --book H31050000003 --list QD310526I000000002 --line 2 --quantity 3 --remanufacture`,
-		Args: exactArgs(0, "no arguments"),
+		Annotations: gives("inner", "book", "list", "line", "quantity"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			if inner == "" || book == "" || list == "" || line < 1 || qty == "" {
-				return usagef("give --inner, --book, --list, --line and --quantity")
-			}
-			if date != "" && !isoDate.MatchString(date) {
-				return usagef("--date %q: write YYYY-MM-DD", date)
-			}
-			return a.repairOrderCall(cmd, func(ctx context.Context, cl customsv1.RepairServiceClient) (*customsv1.RepairOrder, error) {
-				r, err := cl.OpenRepairOrder(ctx, &customsv1.OpenRepairOrderRequest{InnerNo: inner, BookNo: book, ListNo: list, BookSeq: int32(line),
-					Quantity: qty, GroupProducts: groupProducts, Remanufacture: reman, Date: date})
-				return r.GetOrder(), err
-			})
+			return sendShow(a, cmd, repairOrderView, customsv1.RepairServiceClient.OpenRepairOrder,
+				&customsv1.OpenRepairOrderRequest{InnerNo: inner, BookNo: book, ListNo: list, BookSeq: int32(line), Quantity: qty,
+					GroupProducts: groupProducts, Remanufacture: reman, Date: date})
 		}),
-	}
-	c.Flags().StringVar(&inner, "inner", "", "your own order number: the idempotency key (required)")
-	c.Flags().StringVar(&book, "book", "", "repair book number (required)")
-	c.Flags().StringVar(&list, "list", "", "the cleared inbound list the goods entered on (required)")
-	c.Flags().IntVar(&line, "line", 0, "book line of the goods (required)")
-	c.Flags().StringVar(&qty, "quantity", "", "quantity in the line's declared unit (required)")
-	c.Flags().BoolVar(&groupProducts, "group", false, "the group's own domestically sold products (second-line goods)")
-	c.Flags().BoolVar(&reman, "remanufacture", false, "a remanufacture order: cores from abroad")
-	c.Flags().StringVar(&date, "date", "", "business date, YYYY-MM-DD (default: today)")
-	return c
+	},
+		flagSpec{&inner, "inner", "your own order number: the idempotency key (required)"},
+		flagSpec{&book, "book", "repair book number (required)"},
+		flagSpec{&list, "list", "the cleared inbound list the goods entered on (required)"},
+		flagSpec{&line, "line", "book line of the goods (required)"},
+		flagSpec{&qty, "quantity", "quantity in the line's declared unit (required)"},
+		flagSpec{&groupProducts, "group", "the group's own domestically sold products (second-line goods)"},
+		flagSpec{&reman, "remanufacture", "a remanufacture order: cores from abroad"},
+		flagSpec{ymd(&date), "date", "business date, YYYY-MM-DD (default: today)"})
 }
 
 func (a *app) repairPartsCmd() *cobra.Command {
 	var inner, book, list, qty, date string
 	var line int
-	c := &cobra.Command{
-		Use:     "parts --inner NO --book BOOK --list LIST --line SEQ --quantity Q",
-		Short:   "Take repair parts (维修用料件) of a cleared inbound list into the parts section (safe to repeat)",
-		Example: `  zonectl customs repair parts --inner LJ-1 --book H31050000003 --list QD310526I000000003 --line 3 --quantity 10`,
-		Args:    exactArgs(0, "no arguments"),
+	return leaf(&cobra.Command{
+		Use:         "parts --inner NO --book BOOK --list LIST --line SEQ --quantity Q",
+		Short:       "Take repair parts (维修用料件) of a cleared inbound list into the parts section (safe to repeat)",
+		Example:     `  zonectl customs repair parts --inner LJ-1 --book H31050000003 --list QD310526I000000003 --line 3 --quantity 10`,
+		Annotations: gives("inner", "book", "list", "line", "quantity"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			if inner == "" || book == "" || list == "" || line < 1 || qty == "" {
-				return usagef("give --inner, --book, --list, --line and --quantity")
-			}
-			v := view[*customsv1.ReceiveRepairPartsResponse]{header: []string{"intake_no", "origin", "journal_id"},
-				rows: func(r *customsv1.ReceiveRepairPartsResponse) [][]string {
-					return [][]string{{r.GetIntakeNo(), enumName(r.GetOrigin(), "REPAIR_ORIGIN_"), strconv.FormatInt(r.GetJournalId(), 10)}}
-				}}
-			return show(a, cmd, v, func(ctx context.Context, c *clients) (*customsv1.ReceiveRepairPartsResponse, error) {
-				return c.repair.ReceiveRepairParts(ctx, &customsv1.ReceiveRepairPartsRequest{InnerNo: inner, BookNo: book, ListNo: list, BookSeq: int32(line), Quantity: qty, Date: date})
-			})
+			return sendShow(a, cmd, cols[*customsv1.ReceiveRepairPartsResponse]("intake_no", "origin", "journal_id"),
+				customsv1.RepairServiceClient.ReceiveRepairParts,
+				&customsv1.ReceiveRepairPartsRequest{InnerNo: inner, BookNo: book, ListNo: list, BookSeq: int32(line), Quantity: qty, Date: date})
 		}),
-	}
-	c.Flags().StringVar(&inner, "inner", "", "your own number: the idempotency key (required)")
-	c.Flags().StringVar(&book, "book", "", "repair book number (required)")
-	c.Flags().StringVar(&list, "list", "", "the cleared inbound list the parts entered on (required)")
-	c.Flags().IntVar(&line, "line", 0, "book line of the parts (required)")
-	c.Flags().StringVar(&qty, "quantity", "", "quantity (required)")
-	c.Flags().StringVar(&date, "date", "", "business date, YYYY-MM-DD (default: today)")
-	return c
+	},
+		flagSpec{&inner, "inner", "your own number: the idempotency key (required)"},
+		flagSpec{&book, "book", "repair book number (required)"},
+		flagSpec{&list, "list", "the cleared inbound list the parts entered on (required)"},
+		flagSpec{&line, "line", "book line of the parts (required)"},
+		flagSpec{&qty, "quantity", "quantity (required)"},
+		flagSpec{&date, "date", "business date, YYYY-MM-DD (default: today)"})
 }
 
 // stepFlags are the flags every step of an order takes.
@@ -128,15 +105,12 @@ type stepFlags struct{ key, date string }
 
 func (f *stepFlags) add(c *cobra.Command) {
 	c.Flags().StringVar(&f.key, "key", "", "your own key of the step: its idempotency key (required)")
-	c.Flags().StringVar(&f.date, "date", "", "business date, YYYY-MM-DD (default: today)")
+	c.Flags().Var(ymd(&f.date), "date", "business date, YYYY-MM-DD (default: today)")
 }
 
 func (f *stepFlags) header(order string) (*customsv1.RepairStepHeader, error) {
 	if f.key == "" {
 		return nil, usagef("give --key")
-	}
-	if f.date != "" && !isoDate.MatchString(f.date) {
-		return nil, usagef("--date %q: write YYYY-MM-DD", f.date)
 	}
 	return &customsv1.RepairStepHeader{OrderNo: order, Key: f.key, Date: f.date}, nil
 }
@@ -154,10 +128,8 @@ func (a *app) repairTestCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return a.repairOrderCall(cmd, func(ctx context.Context, cl customsv1.RepairServiceClient) (*customsv1.RepairOrder, error) {
-				r, err := cl.RecordRepairTest(ctx, &customsv1.RecordRepairTestRequest{Step: h, Findings: findings})
-				return r.GetOrder(), err
-			})
+			return sendShow(a, cmd, repairOrderView, customsv1.RepairServiceClient.RecordRepairTest,
+				&customsv1.RecordRepairTestRequest{Step: h, Findings: findings})
 		}),
 	}
 	sf.add(c)
@@ -186,17 +158,15 @@ func (a *app) repairConsumeCmd() *cobra.Command {
 	var sf stepFlags
 	var uses []string
 	c := &cobra.Command{
-		Use:     "consume ORDER --key KEY --part LINE:QTY:ORIGIN...",
-		Short:   "Book repair parts consumed by actual use (ORIGIN abroad = bonded, or domestic)",
-		Example: `  zonectl customs repair consume WXH31050000003260000001 --key c1 --part 3:2:abroad`,
-		Args:    exactArgs(1, "ORDER"),
+		Use:         "consume ORDER --key KEY --part LINE:QTY:ORIGIN...",
+		Short:       "Book repair parts consumed by actual use (ORIGIN abroad = bonded, or domestic)",
+		Example:     `  zonectl customs repair consume WXH31050000003260000001 --key c1 --part 3:2:abroad`,
+		Args:        exactArgs(1, "ORDER"),
+		Annotations: gives("part"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
 			h, err := sf.header(args[0])
 			if err != nil {
 				return err
-			}
-			if len(uses) == 0 {
-				return usagef("give at least one --part")
 			}
 			req := &customsv1.ConsumeRepairPartsRequest{Step: h}
 			for _, u := range uses {
@@ -210,10 +180,7 @@ func (a *app) repairConsumeCmd() *cobra.Command {
 				}
 				req.Uses = append(req.Uses, &customsv1.RepairPartUse{BookSeq: seq, Quantity: q, Origin: customsv1.RepairOrigin(o)})
 			}
-			return a.repairOrderCall(cmd, func(ctx context.Context, cl customsv1.RepairServiceClient) (*customsv1.RepairOrder, error) {
-				r, err := cl.ConsumeRepairParts(ctx, req)
-				return r.GetOrder(), err
-			})
+			return sendShow(a, cmd, repairOrderView, customsv1.RepairServiceClient.ConsumeRepairParts, req)
 		}),
 	}
 	sf.add(c)
@@ -249,10 +216,7 @@ func (a *app) repairRemoveCmd() *cobra.Command {
 				}
 				req.Removed = append(req.Removed, &customsv1.RepairRemoved{BookSeq: seq, Quantity: q, Scrap: flag == "scrap", Value: value})
 			}
-			return a.repairOrderCall(cmd, func(ctx context.Context, cl customsv1.RepairServiceClient) (*customsv1.RepairOrder, error) {
-				r, err := cl.RemoveRepairParts(ctx, req)
-				return r.GetOrder(), err
-			})
+			return sendShow(a, cmd, repairOrderView, customsv1.RepairServiceClient.RemoveRepairParts, req)
 		}),
 	}
 	sf.add(c)
@@ -274,10 +238,8 @@ func (a *app) repairFinishCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return a.repairOrderCall(cmd, func(ctx context.Context, cl customsv1.RepairServiceClient) (*customsv1.RepairOrder, error) {
-				r, err := cl.FinishRepair(ctx, &customsv1.FinishRepairRequest{Step: h, Repaired: repaired, Unrepairable: unrepairable})
-				return r.GetOrder(), err
-			})
+			return sendShow(a, cmd, repairOrderView, customsv1.RepairServiceClient.FinishRepair,
+				&customsv1.FinishRepairRequest{Step: h, Repaired: repaired, Unrepairable: unrepairable})
 		}),
 	}
 	sf.add(c)
@@ -317,14 +279,12 @@ or 0865, or destroy — nothing else (公告2023年第105号).`,
       --way re-export --reference QD310526E000000009
   zonectl customs repair exit WXH31050000003260000002 --key e2 --section old-parts --line 5 --quantity 1 \
       --way gate-registration --reference HF310526E000000012`,
-		Args: exactArgs(1, "ORDER"),
+		Args:        exactArgs(1, "ORDER"),
+		Annotations: gives("section", "line", "quantity", "way", "reference"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
 			h, err := sf.header(args[0])
 			if err != nil {
 				return err
-			}
-			if section == "" || line < 1 || qty == "" || way == "" || ref == "" {
-				return usagef("give --section, --line, --quantity, --way and --reference")
 			}
 			sec, ok := customsv1.RepairSection_value["REPAIR_SECTION_"+strings.ToUpper(strings.ReplaceAll(section, "-", "_"))]
 			if !ok || sec == 0 {
@@ -334,11 +294,9 @@ or 0865, or destroy — nothing else (公告2023年第105号).`,
 			if !ok || w == 0 {
 				return usagef("--way %q: re-export, return-domestic, gate-registration, domestic-sale or destroy", way)
 			}
-			return a.repairOrderCall(cmd, func(ctx context.Context, cl customsv1.RepairServiceClient) (*customsv1.RepairOrder, error) {
-				r, err := cl.ExitRepairGoods(ctx, &customsv1.ExitRepairGoodsRequest{Step: h, Section: customsv1.RepairSection(sec), BookSeq: int32(line),
-					Quantity: qty, Way: customsv1.RepairExitWay(w), TradeMode: mode, Reference: ref})
-				return r.GetOrder(), err
-			})
+			return sendShow(a, cmd, repairOrderView, customsv1.RepairServiceClient.ExitRepairGoods,
+				&customsv1.ExitRepairGoodsRequest{Step: h, Section: customsv1.RepairSection(sec), BookSeq: int32(line), Quantity: qty,
+					Way: customsv1.RepairExitWay(w), TradeMode: mode, Reference: ref})
 		}),
 	}
 	sf.add(c)
@@ -357,7 +315,7 @@ var repairBindingHeader = []string{"order_no", "document", "document_no", "line"
 
 func (a *app) repairGetCmd() *cobra.Command {
 	var trail, bindings bool
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "get ORDER [--trail | --bindings]",
 		Short: "Show an order (one row per section and line it holds), its trail of steps, or the list and registration lines its goods are bound to",
 		Example: `  zonectl customs repair get WXH31050000003260000001
@@ -392,10 +350,9 @@ func (a *app) repairGetCmd() *cobra.Command {
 			}
 			return output.One(a.stdout, a.format, o, repairStepHeader, rows...)
 		}),
-	}
-	c.Flags().BoolVar(&trail, "trail", false, "show the steps with their journals")
-	c.Flags().BoolVar(&bindings, "bindings", false, "show the list and gate-registration lines the order's goods are bound to, and which were returned, deleted or withdrawn")
-	return c
+	},
+		flagSpec{&trail, "trail", "show the steps with their journals"},
+		flagSpec{&bindings, "bindings", "show the list and gate-registration lines the order's goods are bound to, and which were returned, deleted or withdrawn"})
 }
 
 func idOf(ids []int64, i int) string {
@@ -407,40 +364,32 @@ func idOf(ids []int64, i int) string {
 
 func (a *app) repairOverdueCmd() *cobra.Command {
 	var book, asOf string
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "overdue [--book BOOK] [--as-of YYYY-MM-DD]",
 		Short: "List open repair orders past their due day: one book's, or every book you read (customs: the zone)",
 		Example: `  zonectl customs repair overdue
   zonectl customs repair overdue --book H31050000003 --as-of 2027-12-31`,
-		Args: exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			if asOf != "" && !isoDate.MatchString(asOf) {
-				return usagef("--as-of %q: write YYYY-MM-DD", asOf)
-			}
 			return showAll(a, cmd, repairOrderView, func(ctx context.Context, c *clients) ([]*customsv1.RepairOrder, error) {
 				r, err := c.repair.ListOverdueRepairOrders(ctx, &customsv1.ListOverdueRepairOrdersRequest{BookNo: book, AsOf: asOf})
 				return r.GetOrders(), err
 			})
 		}),
-	}
-	c.Flags().StringVar(&book, "book", "", "only this book's orders")
-	c.Flags().StringVar(&asOf, "as-of", "", "overdue as of this day (default: today)")
-	return c
+	},
+		flagSpec{&book, "book", "only this book's orders"},
+		flagSpec{ymd(&asOf), "as-of", "overdue as of this day (default: today)"})
 }
 
 func (a *app) repairStockCmd() *cobra.Command {
 	var asOf string
 	var all bool
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "stock BOOK [--as-of YYYY-MM-DD] [--all]",
 		Short: "Show a repair book's stock per line, section and origin (non-zero ones unless --all)",
 		Example: `  zonectl customs repair stock H31050000003
   zonectl customs repair stock H31050000003 --as-of 2026-12-01`,
 		Args: exactArgs(1, "BOOK"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			if asOf != "" && !isoDate.MatchString(asOf) {
-				return usagef("--as-of %q: write YYYY-MM-DD", asOf)
-			}
 			v := view[*customsv1.GetRepairStockResponse]{header: []string{"line", "name", "unit", "section", "origin", "quantity"},
 				rows: func(r *customsv1.GetRepairStockResponse) [][]string {
 					var rows [][]string
@@ -454,20 +403,17 @@ func (a *app) repairStockCmd() *cobra.Command {
 					}
 					return rows
 				}}
-			return show(a, cmd, v, func(ctx context.Context, c *clients) (*customsv1.GetRepairStockResponse, error) {
-				return c.repair.GetRepairStock(ctx, &customsv1.GetRepairStockRequest{BookNo: args[0], AsOf: asOf})
-			})
+			return sendShow(a, cmd, v, customsv1.RepairServiceClient.GetRepairStock, &customsv1.GetRepairStockRequest{BookNo: args[0], AsOf: asOf})
 		}),
-	}
-	c.Flags().StringVar(&asOf, "as-of", "", "as of the end of this day (default: now)")
-	c.Flags().BoolVar(&all, "all", false, "show zero quantities too")
-	return c
+	},
+		flagSpec{ymd(&asOf), "as-of", "as of the end of this day (default: now)"},
+		flagSpec{&all, "all", "show zero quantities too"})
 }
 
 func (a *app) repairRectifyCmd() *cobra.Command {
 	var on, off bool
 	var note string
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "rectification ENTERPRISE (--on --note TEXT | --off)",
 		Short: "Put an enterprise under rectification (no new repair orders) or lift it (customs)",
 		Example: `  zonectl customs repair rectification 91310000MA1K000019 --on --note "premises not separated"
@@ -481,13 +427,11 @@ func (a *app) repairRectifyCmd() *cobra.Command {
 				rows: func(*customsv1.SetRectificationResponse) [][]string {
 					return [][]string{{args[0], strconv.FormatBool(on)}}
 				}}
-			return show(a, cmd, v, func(ctx context.Context, c *clients) (*customsv1.SetRectificationResponse, error) {
-				return c.repair.SetRectification(ctx, &customsv1.SetRectificationRequest{Enterprise: args[0], UnderRectification: on, Note: note})
-			})
+			return sendShow(a, cmd, v, customsv1.RepairServiceClient.SetRectification,
+				&customsv1.SetRectificationRequest{Enterprise: args[0], UnderRectification: on, Note: note})
 		}),
-	}
-	c.Flags().BoolVar(&on, "on", false, "put under rectification")
-	c.Flags().BoolVar(&off, "off", false, "lift rectification")
-	c.Flags().StringVar(&note, "note", "", "why (required with --on)")
-	return c
+	},
+		flagSpec{&on, "on", "put under rectification"},
+		flagSpec{&off, "off", "lift rectification"},
+		flagSpec{&note, "note", "why (required with --on)"})
 }

@@ -63,73 +63,56 @@ var rndProjectView = view[*customsv1.GetRndProjectResponse]{header: rndProjectHe
 
 func (a *app) rndProjectFileCmd() *cobra.Command {
 	var book, name, start, end string
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "file CODE --book BOOK --name NAME [--start YYYY-MM-DD] [--end YYYY-MM-DD]",
 		Short: "File an R&D project on a bonded R&D book (safe to repeat)",
 		Example: `  zonectl customs rnd project file P-CELL --book H31050000003 --name "battery cell" \
       --start 2026-11-01 --end 2027-10-31`,
-		Args: exactArgs(1, "CODE"),
+		Args:        exactArgs(1, "CODE"),
+		Annotations: gives("book", "name"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			if book == "" || name == "" {
-				return usagef("give --book and --name")
-			}
-			for _, d := range []struct{ flag, v string }{{"--start", start}, {"--end", end}} {
-				if d.v != "" && !isoDate.MatchString(d.v) {
-					return usagef("%s %q: write YYYY-MM-DD", d.flag, d.v)
-				}
-			}
 			return show(a, cmd, rndProjectView, func(ctx context.Context, cl *clients) (*customsv1.GetRndProjectResponse, error) {
 				r, err := cl.rnd.FileRndProject(ctx, &customsv1.FileRndProjectRequest{BookNo: book, Code: args[0], Name: name, Start: start, End: end})
 				return &customsv1.GetRndProjectResponse{Project: r.GetProject()}, err
 			})
 		}),
-	}
-	c.Flags().StringVar(&book, "book", "", "bonded R&D book number (required)")
-	c.Flags().StringVar(&name, "name", "", "the project's name (required)")
-	c.Flags().StringVar(&start, "start", "", "first day, YYYY-MM-DD (default: today)")
-	c.Flags().StringVar(&end, "end", "", "last day, YYYY-MM-DD (default: open-ended)")
-	return c
+	},
+		flagSpec{&book, "book", "bonded R&D book number (required)"},
+		flagSpec{&name, "name", "the project's name (required)"},
+		flagSpec{ymd(&start), "start", "first day, YYYY-MM-DD (default: today)"},
+		flagSpec{ymd(&end), "end", "last day, YYYY-MM-DD (default: open-ended)"})
 }
 
 func (a *app) rndProjectCloseCmd() *cobra.Command {
 	var book string
-	c := &cobra.Command{
-		Use:     "close CODE --book BOOK",
-		Short:   "Close an R&D project: it takes no more uses (safe to repeat)",
-		Example: `  zonectl customs rnd project close P-CELL --book H31050000003`,
-		Args:    exactArgs(1, "CODE"),
+	return leaf(&cobra.Command{
+		Use:         "close CODE --book BOOK",
+		Short:       "Close an R&D project: it takes no more uses (safe to repeat)",
+		Example:     `  zonectl customs rnd project close P-CELL --book H31050000003`,
+		Args:        exactArgs(1, "CODE"),
+		Annotations: gives("book"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			if book == "" {
-				return usagef("give --book")
-			}
 			return show(a, cmd, rndProjectView, func(ctx context.Context, cl *clients) (*customsv1.GetRndProjectResponse, error) {
 				r, err := cl.rnd.CloseRndProject(ctx, &customsv1.CloseRndProjectRequest{BookNo: book, Code: args[0]})
 				return &customsv1.GetRndProjectResponse{Project: r.GetProject()}, err
 			})
 		}),
-	}
-	c.Flags().StringVar(&book, "book", "", "bonded R&D book number (required)")
-	return c
+	}, flagSpec{&book, "book", "bonded R&D book number (required)"})
 }
 
 func (a *app) rndProjectGetCmd() *cobra.Command {
 	var book string
-	c := &cobra.Command{
-		Use:     "get CODE --book BOOK",
-		Short:   "Show a project and, per line, what its uses consumed and made",
-		Example: `  zonectl customs rnd project get P-CELL --book H31050000003 -o csv`,
-		Args:    exactArgs(1, "CODE"),
+	return leaf(&cobra.Command{
+		Use:         "get CODE --book BOOK",
+		Short:       "Show a project and, per line, what its uses consumed and made",
+		Example:     `  zonectl customs rnd project get P-CELL --book H31050000003 -o csv`,
+		Args:        exactArgs(1, "CODE"),
+		Annotations: gives("book"),
 		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			if book == "" {
-				return usagef("give --book")
-			}
-			return show(a, cmd, rndProjectView, func(ctx context.Context, cl *clients) (*customsv1.GetRndProjectResponse, error) {
-				return cl.rnd.GetRndProject(ctx, &customsv1.GetRndProjectRequest{BookNo: book, Code: args[0]})
-			})
+			return sendShow(a, cmd, rndProjectView, customsv1.RndServiceClient.GetRndProject,
+				&customsv1.GetRndProjectRequest{BookNo: book, Code: args[0]})
 		}),
-	}
-	c.Flags().StringVar(&book, "book", "", "bonded R&D book number (required)")
-	return c
+	}, flagSpec{&book, "book", "bonded R&D book number (required)"})
 }
 
 var rndUseHeader = []string{"use_no", "inner_no", "book_no", "project", "date", "what", "line", "kind", "quantity", "lots"}
@@ -181,7 +164,7 @@ var rndUseView = view[*customsv1.RndUse]{header: rndUseHeader, rows: rndUseRows}
 func (a *app) rndUseFileCmd() *cobra.Command {
 	var book, inner, project, date string
 	var materials, outputs []string
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "file --book BOOK --inner-no N --project CODE --material SEQ:QTY[:LOT]... [--made SEQ:QTY:KIND[:VALUE]]...",
 		Short: "Report what a project actually used and made (safe to repeat)",
 		Long: `Report an R&D use (研发耗用) of a project: each --material the bonded material
@@ -193,14 +176,8 @@ journal; a material that would go below zero is refused and nothing is booked.
 --inner-no is the idempotency key.`,
 		Example: `  zonectl customs rnd use file --book H31050000003 --inner-no YF-0001 --project P-CELL \
       --material 1:2.5 --material 2:0.3 --made 4:1:prototype:1200`,
-		Args: exactArgs(0, "no arguments"),
+		Annotations: gives("book", "inner-no", "project", "material"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			if book == "" || inner == "" || project == "" || len(materials) == 0 {
-				return usagef("give --book, --inner-no, --project and at least one --material")
-			}
-			if date != "" && !isoDate.MatchString(date) {
-				return usagef("--date %q: write YYYY-MM-DD", date)
-			}
 			req := &customsv1.FileRndUseRequest{InnerNo: inner, BookNo: book, Project: project, Date: date}
 			for _, s := range materials {
 				p := strings.SplitN(s, ":", 3)
@@ -221,32 +198,24 @@ journal; a material that would go below zero is refused and nothing is booked.
 				}
 				req.Outputs = append(req.Outputs, o)
 			}
-			return show(a, cmd, rndUseView, func(ctx context.Context, cl *clients) (*customsv1.RndUse, error) {
-				r, err := cl.rnd.FileRndUse(ctx, req)
-				return r.GetUse(), err
-			})
+			return sendShow(a, cmd, rndUseView, customsv1.RndServiceClient.FileRndUse, req)
 		}),
-	}
-	c.Flags().StringVar(&book, "book", "", "bonded R&D book number (required)")
-	c.Flags().StringVar(&inner, "inner-no", "", "the enterprise's own number: the idempotency key (required)")
-	c.Flags().StringVar(&project, "project", "", "the project's code (required)")
-	c.Flags().StringVar(&date, "date", "", "business date, YYYY-MM-DD, not in the future (default: today)")
-	c.Flags().StringArrayVar(&materials, "material", nil, "a material used: SEQ:QTY[:LOT] (repeatable, required)")
-	c.Flags().StringArrayVar(&outputs, "made", nil, "an output made: SEQ:QTY:KIND[:VALUE] (repeatable)")
-	return c
+	},
+		flagSpec{&book, "book", "bonded R&D book number (required)"},
+		flagSpec{&inner, "inner-no", "the enterprise's own number: the idempotency key (required)"},
+		flagSpec{&project, "project", "the project's code (required)"},
+		flagSpec{ymd(&date), "date", "business date, YYYY-MM-DD, not in the future (default: today)"},
+		flagSpec{array(&materials), "material", "a material used: SEQ:QTY[:LOT] (repeatable, required)"},
+		flagSpec{array(&outputs), "made", "an output made: SEQ:QTY:KIND[:VALUE] (repeatable)"})
 }
 
 func (a *app) rndUseGetCmd() *cobra.Command {
+	req := &customsv1.GetRndUseRequest{}
 	return &cobra.Command{
 		Use:     "get USE",
 		Short:   "Show an R&D use (one row per material consumed and per output made)",
 		Example: "  zonectl customs rnd use get YFH310500000032600000001",
 		Args:    exactArgs(1, "USE"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return show(a, cmd, rndUseView, func(ctx context.Context, cl *clients) (*customsv1.RndUse, error) {
-				r, err := cl.rnd.GetRndUse(ctx, &customsv1.GetRndUseRequest{UseNo: args[0]})
-				return r.GetUse(), err
-			})
-		}),
+		RunE:    runShow(a, rndUseView, sendArg(customsv1.RndServiceClient.GetRndUse, req, &req.UseNo)),
 	}
 }

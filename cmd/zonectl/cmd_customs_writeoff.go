@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -50,96 +49,52 @@ func (a *app) writeoffCycleCmds() []*cobra.Command {
 		a.woStocktakeCmd(), a.woStocktakesCmd(), a.woDifferencesCmd(), a.woPayCmd(), a.woExplainCmd(), a.woDecideCmd(), a.woCloseCmd(), a.woAttentionCmd()}
 }
 
-var woCycleView = rowView([]string{"book_no", "months", "start", "current_end", "set_by", "start_set_by"}, func(c *customsv1.WriteOffCycle) []string {
-	return []string{c.GetBookNo(), strconv.Itoa(int(c.GetMonths())), c.GetStart(), c.GetCurrentEnd(), c.GetSetBy(), c.GetStartSetBy()}
-})
+var woCycleView = cols[*customsv1.WriteOffCycle]("book_no", "months", "start", "current_end", "set_by", "start_set_by")
 
-var woStocktakeView = rowView([]string{"stocktake_no", "inner_no", "book_no", "date", "notified_on", "status", "rows", "differences",
-	"shortages", "surpluses", "unsettled", "shortage_journals", "digest", "evidence_digest", "evidence_through"}, func(s *customsv1.Stocktake) []string {
-	n := func(v int32) string { return strconv.Itoa(int(v)) }
-	return []string{s.GetStocktakeNo(), s.GetInnerNo(), s.GetBookNo(), s.GetDate(), s.GetNotifiedOn(), s.GetStatus(), n(s.GetRows()),
-		n(s.GetDifferences()), n(s.GetShortages()), n(s.GetSurpluses()), n(s.GetUnsettled()), joinIDs(s.GetShortageJournalIds()), s.GetDigest(),
-		s.GetEvidenceDigest(), s.GetEvidenceThrough()}
-})
+var woStocktakeView = cols[*customsv1.Stocktake]("stocktake_no", "inner_no", "book_no", "date", "notified_on", "status", "rows", "differences",
+	"shortages", "surpluses", "unsettled", "shortage_journals=shortage_journal_ids/ ", "digest", "evidence_digest", "evidence_through")
 
-var woDifferenceView = rowView([]string{"line", "status", "name", "unit", "booked", "counted", "difference", "value", "tax", "duty", "vat",
-	"consumption_tax", "interest", "duty_basis", "payment_no", "paid", "explanation", "decision", "settled"}, func(d *customsv1.Difference) []string {
-	return []string{strconv.Itoa(int(d.GetBookSeq())), enumName(d.GetStatus(), "COUNT_STATUS_"), d.GetName(), d.GetUnit(), d.GetBooked(), d.GetCounted(),
-		d.GetDifference(), d.GetValue(), d.GetTax(), d.GetDuty(), d.GetVat(), d.GetConsumptionTax(), d.GetInterest(), d.GetDutyBasis(),
-		d.GetPayment().GetPaymentNo(), d.GetPayment().GetAmount(), d.GetExplanation(), d.GetDecision(), strconv.FormatBool(d.GetSettled())}
-})
+var woDifferenceView = cols[*customsv1.Difference]("line=book_seq", "status", "name", "unit", "booked", "counted", "difference", "value", "tax",
+	"duty", "vat", "consumption_tax", "interest", "duty_basis", "payment.payment_no", "paid=payment.amount", "explanation", "decision", "settled")
 
 func (a *app) woCycleSetCmd() *cobra.Command {
-	var book string
-	var months int32
-	c := &cobra.Command{
+	req := &customsv1.SetCycleRequest{}
+	return leaf(&cobra.Command{
 		Use:     "cycle-set --book BOOK --months N",
 		Short:   "Set a book's write-off cycle, 1 to 12 months (the book's enterprise)",
 		Example: `  zonectl customs writeoff cycle-set --book H31050000001 --months 6`,
-		Args:    exactArgs(0, "no arguments"),
-		RunE: runShow(a, woCycleView, func(ctx context.Context, c *clients, _ []string) (*customsv1.SetCycleResponse, error) {
-			return c.writeoff.SetCycle(ctx, &customsv1.SetCycleRequest{BookNo: book, Months: months})
-		}),
-	}
-	bind(c, flagSpec{&book, "book", "book number (required)"}, flagSpec{&months, "months", "cycle length in months, 1 to 12 (required)"})
-	return c
+		RunE:    runShow(a, woCycleView, send(customsv1.WriteOffServiceClient.SetCycle, req)),
+	}, flagSpec{&req.BookNo, "book", "book number (required)"}, flagSpec{&req.Months, "months", "cycle length in months, 1 to 12 (required)"})
 }
 
 func (a *app) woCycleStartCmd() *cobra.Command {
-	var book, start string
-	c := &cobra.Command{
+	req := &customsv1.SetCycleStartRequest{}
+	return leaf(&cobra.Command{
 		Use:     "cycle-start --book BOOK --start YYYY-MM-DD",
 		Short:   "Set the first day of a book's write-off cycle (customs)",
 		Example: `  zonectl customs writeoff cycle-start --book H31050000001 --start 2026-01-01`,
-		Args:    exactArgs(0, "no arguments"),
-		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			if !isoDate.MatchString(start) {
-				return usagef("--start %q: write YYYY-MM-DD", start)
-			}
-			return show(a, cmd, woCycleView, func(ctx context.Context, c *clients) (*customsv1.WriteOffCycle, error) {
-				r, err := c.writeoff.SetCycleStart(ctx, &customsv1.SetCycleStartRequest{BookNo: book, Start: start})
-				return r.GetCycle(), err
-			})
-		}),
-	}
-	bind(c, flagSpec{&book, "book", "book number (required)"}, flagSpec{&start, "start", "first day, YYYY-MM-DD (required)"})
-	return c
+		RunE:    runShow(a, woCycleView, send(customsv1.WriteOffServiceClient.SetCycleStart, req)),
+	}, flagSpec{&req.BookNo, "book", "book number (required)"}, flagSpec{ymd(&req.Start), "start", "first day, YYYY-MM-DD (required)"})
 }
 
 func (a *app) woCycleGetCmd() *cobra.Command {
-	var book string
-	c := &cobra.Command{
+	req := &customsv1.GetCycleRequest{}
+	return leaf(&cobra.Command{
 		Use:   "cycle --book BOOK",
 		Short: "Show a book's write-off cycle",
-		Args:  exactArgs(0, "no arguments"),
-		RunE: runShow(a, woCycleView, func(ctx context.Context, c *clients, _ []string) (*customsv1.GetCycleResponse, error) {
-			return c.writeoff.GetCycle(ctx, &customsv1.GetCycleRequest{BookNo: book})
-		}),
-	}
-	bind(c, flagSpec{&book, "book", "book number (required)"})
-	return c
+		RunE:  runShow(a, woCycleView, send(customsv1.WriteOffServiceClient.GetCycle, req)),
+	}, flagSpec{&req.BookNo, "book", "book number (required)"})
 }
 
 func (a *app) woNotifyCmd() *cobra.Command {
-	var inner, book, date string
-	c := &cobra.Command{
+	req := &customsv1.NotifyStocktakeRequest{}
+	return leaf(&cobra.Command{
 		Use:     "notify --inner NO --book BOOK --date YYYY-MM-DD",
 		Short:   "Notify customs of a stocktake on a date (safe to repeat)",
 		Example: `  zonectl customs writeoff notify --inner PD-2026-1 --book H31050000001 --date 2026-12-31`,
-		Args:    exactArgs(0, "no arguments"),
-		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			if !isoDate.MatchString(date) {
-				return usagef("--date %q: write YYYY-MM-DD", date)
-			}
-			return show(a, cmd, woStocktakeView, func(ctx context.Context, c *clients) (*customsv1.Stocktake, error) {
-				r, err := c.writeoff.NotifyStocktake(ctx, &customsv1.NotifyStocktakeRequest{InnerNo: inner, BookNo: book, Date: date})
-				return r.GetStocktake(), err
-			})
-		}),
-	}
-	bind(c, flagSpec{&inner, "inner", "your own number of the notice: the idempotency key (required)"},
-		flagSpec{&book, "book", "book number (required)"}, flagSpec{&date, "date", "stocktake date, YYYY-MM-DD (required)"})
-	return c
+		RunE:    runShow(a, woStocktakeView, send(customsv1.WriteOffServiceClient.NotifyStocktake, req)),
+	}, flagSpec{&req.InnerNo, "inner", "your own number of the notice: the idempotency key (required)"},
+		flagSpec{&req.BookNo, "book", "book number (required)"}, flagSpec{ymd(&req.Date), "date", "stocktake date, YYYY-MM-DD (required)"})
 }
 
 // countChunk is how many bytes of a count file one message carries.
@@ -148,7 +103,7 @@ const countChunk = 256 << 10
 func (a *app) woImportCmd() *cobra.Command {
 	var no, key, file, format string
 	var noProgress bool
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "import --stocktake NO --key KEY --file COUNT.csv|COUNT.xlsx",
 		Short: "Import a stocktake's physical count from a CSV or XLSX file (all or nothing; safe to repeat)",
 		Long: `Sends the count file to the server in chunks, with a progress bar on stderr
@@ -158,7 +113,6 @@ quantity (other columns are ignored); each row is one book line in one status
 server reads the whole file: a bad row is refused with its row and column
 (STOCKTAKE_COUNT_ROW, field rows[R].column) and nothing is stored.`,
 		Example: `  zonectl customs writeoff import --stocktake PDH31050000001001 --key count-1 --file count.xlsx`,
-		Args:    exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
 			f := customsv1.CountFileFormat_COUNT_FILE_FORMAT_CSV
 			switch strings.ToLower(format) {
@@ -185,11 +139,9 @@ server reads the whole file: a bad row is refused with its row and column
 				return a.sendCount(ctx, c, in, info.Size(), !noProgress, &customsv1.ImportStocktakeRequest{StocktakeNo: no, IdempotencyKey: key, Format: f})
 			})
 		}),
-	}
-	bind(c, flagSpec{&no, "stocktake", "stocktake number (required)"}, flagSpec{&key, "key", "your own key of the import: its idempotency key (required)"},
+	}, flagSpec{&no, "stocktake", "stocktake number (required)"}, flagSpec{&key, "key", "your own key of the import: its idempotency key (required)"},
 		flagSpec{&file, "file", "the count file, .csv or .xlsx (required)"}, flagSpec{&format, "format", "csv or xlsx (default: by the file's extension)"},
 		flagSpec{&noProgress, "no-progress", "no progress bar"})
-	return c
 }
 
 // sendCount streams a count file to ImportStocktake: first names the
@@ -229,39 +181,26 @@ func (a *app) sendCount(ctx context.Context, c *clients, in io.Reader, size int6
 }
 
 func (a *app) woStocktakeCmd() *cobra.Command {
-	var no string
-	c := &cobra.Command{
+	req := &customsv1.GetStocktakeRequest{}
+	return leaf(&cobra.Command{
 		Use:   "stocktake --stocktake NO",
 		Short: "Show a stocktake: its status and how many differences are unsettled",
-		Args:  exactArgs(0, "no arguments"),
-		RunE: runShow(a, woStocktakeView, func(ctx context.Context, c *clients, _ []string) (*customsv1.GetStocktakeResponse, error) {
-			return c.writeoff.GetStocktake(ctx, &customsv1.GetStocktakeRequest{StocktakeNo: no})
-		}),
-	}
-	bind(c, flagSpec{&no, "stocktake", "stocktake number (required)"})
-	return c
+		RunE:  runShow(a, woStocktakeView, send(customsv1.WriteOffServiceClient.GetStocktake, req)),
+	}, flagSpec{&req.StocktakeNo, "stocktake", "stocktake number (required)"})
 }
 
 func (a *app) woStocktakesCmd() *cobra.Command {
-	var book string
-	c := &cobra.Command{
+	req := &customsv1.ListStocktakesRequest{}
+	return leaf(&cobra.Command{
 		Use:   "stocktakes --book BOOK",
 		Short: "List a book's stocktakes, oldest first",
-		Args:  exactArgs(0, "no arguments"),
-		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			return showPages(a, cmd, woStocktakeView, func(ctx context.Context, c *clients, token string) ([]*customsv1.Stocktake, string, error) {
-				r, err := c.writeoff.ListStocktakes(ctx, &customsv1.ListStocktakesRequest{BookNo: book, PageSize: pageSize, PageToken: token})
-				return r.GetStocktakes(), r.GetNextPageToken(), err
-			})
-		}),
-	}
-	bind(c, flagSpec{&book, "book", "book number (required)"})
-	return c
+		RunE:  runPages(a, woStocktakeView, sendPages(customsv1.WriteOffServiceClient.ListStocktakes, req)),
+	}, flagSpec{&req.BookNo, "book", "book number (required)"})
 }
 
 func (a *app) woDifferencesCmd() *cobra.Command {
 	var no, format, out string
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "differences --stocktake NO [--format table|csv|xlsx] [--out FILE]",
 		Short: "List a counted stocktake's differences per line and status, with each shortage's tax (amounts as exact text)",
 		Long: `List a counted stocktake's differences per line and status: booked, counted,
@@ -272,7 +211,6 @@ exact text; XLSX cells are text) to --out FILE (default: the server's file
 name; - for standard output). The format may come from --out's extension.`,
 		Example: `  zonectl customs writeoff differences --stocktake PDH31050000001001
   zonectl customs writeoff differences --stocktake PDH31050000001001 --out differences.xlsx`,
-		Args: exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
 			kind, f, err := reportFormatOf(format, out)
 			if err != nil {
@@ -284,41 +222,24 @@ name; - for standard output). The format may come from --out's extension.`,
 						return c.writeoff.ExportDifferences(ctx, &customsv1.ExportDifferencesRequest{StocktakeNo: no, Format: f})
 					})
 			}
-			return showPages(a, cmd, woDifferenceView, func(ctx context.Context, c *clients, token string) ([]*customsv1.Difference, string, error) {
-				r, err := c.writeoff.ListDifferences(ctx, &customsv1.ListDifferencesRequest{StocktakeNo: no, PageSize: pageSize, PageToken: token})
-				return r.GetDifferences(), r.GetNextPageToken(), err
-			})
+			return sendShowPages(a, cmd, woDifferenceView, customsv1.WriteOffServiceClient.ListDifferences,
+				&customsv1.ListDifferencesRequest{StocktakeNo: no})
 		}),
-	}
-	bind(c, flagSpec{&no, "stocktake", "stocktake number (required)"},
+	}, flagSpec{&no, "stocktake", "stocktake number (required)"},
 		flagSpec{&format, "format", "table (default), csv or xlsx: csv and xlsx are the server's report file"},
 		flagSpec{&out, "out", "with csv or xlsx: write the file here (- for standard output)"})
-	return c
 }
 
 func (a *app) woPayCmd() *cobra.Command {
-	var no, payment, amount, date string
-	var line int32
-	c := &cobra.Command{
+	req := &customsv1.RecordShortagePaymentRequest{}
+	return leaf(&cobra.Command{
 		Use:     "pay --stocktake NO --line SEQ --payment NO --amount CNY --date YYYY-MM-DD",
 		Short:   "Record the self-payment (自报自缴) of a shortage's tax: the amount assessed, to the fen (customs)",
 		Example: `  zonectl customs writeoff pay --stocktake PDH31050000001001 --line 1 --payment 310520261234567890 --amount 593.40 --date 2026-12-31`,
-		Args:    exactArgs(0, "no arguments"),
-		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			if !isoDate.MatchString(date) {
-				return usagef("--date %q: write YYYY-MM-DD", date)
-			}
-			return show(a, cmd, woDifferenceView, func(ctx context.Context, c *clients) (*customsv1.Difference, error) {
-				r, err := c.writeoff.RecordShortagePayment(ctx, &customsv1.RecordShortagePaymentRequest{StocktakeNo: no, BookSeq: line,
-					PaymentNo: payment, Amount: amount, Date: date})
-				return r.GetDifference(), err
-			})
-		}),
-	}
-	bind(c, flagSpec{&no, "stocktake", "stocktake number (required)"}, flagSpec{&line, "line", "the shortage's book line (required)"},
-		flagSpec{&payment, "payment", "payment number (required)"}, flagSpec{&amount, "amount", "amount paid, CNY (required)"},
-		flagSpec{&date, "date", "payment date, YYYY-MM-DD (required)"})
-	return c
+		RunE:    runShow(a, woDifferenceView, send(customsv1.WriteOffServiceClient.RecordShortagePayment, req)),
+	}, flagSpec{&req.StocktakeNo, "stocktake", "stocktake number (required)"}, flagSpec{&req.BookSeq, "line", "the shortage's book line (required)"},
+		flagSpec{&req.PaymentNo, "payment", "payment number (required)"}, flagSpec{&req.Amount, "amount", "amount paid, CNY (required)"},
+		flagSpec{ymd(&req.Date), "date", "payment date, YYYY-MM-DD (required)"})
 }
 
 // countStatus reads --status.
@@ -333,37 +254,31 @@ func countStatus(s string) (customsv1.CountStatus, error) {
 func (a *app) woExplainCmd() *cobra.Command {
 	var no, status, explanation, value string
 	var line int32
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:     "explain --stocktake NO --line SEQ --status bonded|nonbonded --explanation TEXT [--value CNY]",
 		Short:   "Explain a surplus (盘盈) and give the value its goods would enter with (the book's enterprise)",
 		Example: `  zonectl customs writeoff explain --stocktake PDH31050000001001 --line 3 --status bonded --explanation "booked out twice" --value 400`,
-		Args:    exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
 			st, err := countStatus(status)
 			if err != nil {
 				return err
 			}
-			return show(a, cmd, woDifferenceView, func(ctx context.Context, c *clients) (*customsv1.Difference, error) {
-				r, err := c.writeoff.ExplainSurplus(ctx, &customsv1.ExplainSurplusRequest{StocktakeNo: no, BookSeq: line, Status: st, Explanation: explanation, Value: value})
-				return r.GetDifference(), err
-			})
+			return sendShow(a, cmd, woDifferenceView, customsv1.WriteOffServiceClient.ExplainSurplus,
+				&customsv1.ExplainSurplusRequest{StocktakeNo: no, BookSeq: line, Status: st, Explanation: explanation, Value: value})
 		}),
-	}
-	bind(c, flagSpec{&no, "stocktake", "stocktake number (required)"}, flagSpec{&line, "line", "the surplus's book line (required)"},
+	}, flagSpec{&no, "stocktake", "stocktake number (required)"}, flagSpec{&line, "line", "the surplus's book line (required)"},
 		flagSpec{&status, "status", "bonded or nonbonded (required)"}, flagSpec{&explanation, "explanation", "why the goods are there (required)"},
 		flagSpec{&value, "value", "value in CNY the goods enter with (default 0)"})
-	return c
 }
 
 func (a *app) woDecideCmd() *cobra.Command {
 	var no, status, note string
 	var line int32
 	var approve, reject bool
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:     "decide --stocktake NO --line SEQ --status bonded|nonbonded --approve|--reject [--note TEXT]",
 		Short:   "Approve (post the adjustment journal) or reject an explained surplus (customs)",
 		Example: `  zonectl customs writeoff decide --stocktake PDH31050000001001 --line 3 --status bonded --approve --note ok`,
-		Args:    exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
 			if approve == reject {
 				return usagef("give --approve or --reject")
@@ -372,39 +287,21 @@ func (a *app) woDecideCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return show(a, cmd, woDifferenceView, func(ctx context.Context, c *clients) (*customsv1.Difference, error) {
-				r, err := c.writeoff.DecideSurplus(ctx, &customsv1.DecideSurplusRequest{StocktakeNo: no, BookSeq: line, Status: st, Approve: approve, Note: note})
-				return r.GetDifference(), err
-			})
+			return sendShow(a, cmd, woDifferenceView, customsv1.WriteOffServiceClient.DecideSurplus,
+				&customsv1.DecideSurplusRequest{StocktakeNo: no, BookSeq: line, Status: st, Approve: approve, Note: note})
 		}),
-	}
-	bind(c, flagSpec{&no, "stocktake", "stocktake number (required)"}, flagSpec{&line, "line", "the surplus's book line (required)"},
+	}, flagSpec{&no, "stocktake", "stocktake number (required)"}, flagSpec{&line, "line", "the surplus's book line (required)"},
 		flagSpec{&status, "status", "bonded or nonbonded (required)"}, flagSpec{&approve, "approve", "approve the surplus"},
 		flagSpec{&reject, "reject", "reject the surplus"}, flagSpec{&note, "note", "customs' note"})
-	return c
 }
 
 func (a *app) woCloseCmd() *cobra.Command {
-	var no string
-	c := &cobra.Command{
+	req := &customsv1.CloseWriteOffRequest{}
+	return leaf(&cobra.Command{
 		Use:   "close --stocktake NO",
 		Short: "Close the write-off: seal the period and its evidence through the stocktake date, set the book's last write-off date (safe to repeat)",
-		Args:  exactArgs(0, "no arguments"),
-		RunE: runShow(a, woStocktakeView, func(ctx context.Context, c *clients, _ []string) (*customsv1.CloseWriteOffResponse, error) {
-			return c.writeoff.CloseWriteOff(ctx, &customsv1.CloseWriteOffRequest{StocktakeNo: no})
-		}),
-	}
-	bind(c, flagSpec{&no, "stocktake", "stocktake number (required)"})
-	return c
-}
-
-// joinIDs writes journal ids as "1 2 3".
-func joinIDs(ids []int64) string {
-	out := make([]string, len(ids))
-	for i, id := range ids {
-		out[i] = strconv.FormatInt(id, 10)
-	}
-	return strings.Join(out, " ")
+		RunE:  runShow(a, woStocktakeView, send(customsv1.WriteOffServiceClient.CloseWriteOff, req)),
+	}, flagSpec{&req.StocktakeNo, "stocktake", "stocktake number (required)"})
 }
 
 // writeoffBalanceHeader are the columns of the balance table; the CSV and
@@ -423,7 +320,7 @@ func writeoffBalanceRow(l *customsv1.BalanceLine) []string {
 
 func (a *app) writeoffBalanceCmd() *cobra.Command {
 	var book, from, to, format, out string
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "balance --book BOOK --from DATE --to DATE [--format table|csv|xlsx] [--out FILE]",
 		Short: "The bonded inventory balance (保税库存平衡表) of a book over a period",
 		Long: `Show a book's bonded inventory balance (保税库存平衡表) from --from to --to
@@ -447,48 +344,27 @@ server's file name in the current directory; --out - for standard output).
 The format may also come from --out's extension (.csv, .xlsx).`,
 		Example: `  zonectl customs writeoff balance --book H31050000001 --from 2026-11-01 --to 2026-11-30
   zonectl customs writeoff balance --book H31050000001 --from 2026-11-01 --to 2026-11-30 --format xlsx --out balance-2026-11.xlsx`,
-		Args: exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			for flag, v := range map[string]string{"from": from, "to": to} {
-				if !isoDate.MatchString(v) {
-					return usagef("--%s %q: write YYYY-MM-DD", flag, v)
-				}
-			}
 			if from > to {
 				return usagef("--from %s is after --to %s", from, to)
 			}
-			if format == "" {
-				switch strings.ToLower(filepath.Ext(out)) {
-				case ".csv":
-					format = "csv"
-				case ".xlsx":
-					format = "xlsx"
-				default:
-					format = "table"
-				}
+			kind, f, err := reportFormatOf(format, out)
+			if err != nil {
+				return err
 			}
-			switch format {
-			case "table":
-				if out != "" {
-					return usagef("--out is for --format csv or xlsx; the table goes to standard output")
-				}
-				return a.writeoffBalanceTable(cmd, &customsv1.GetInventoryBalanceRequest{BookNo: book, From: from, To: to})
-			case "csv", "xlsx":
-				f := customsv1.ReportFormat_REPORT_FORMAT_CSV
-				if format == "xlsx" {
-					f = customsv1.ReportFormat_REPORT_FORMAT_XLSX
-				}
-				return a.writeoffBalanceExport(cmd, &customsv1.ExportInventoryBalanceRequest{BookNo: book, From: from, To: to, Format: f}, out)
+			if kind != "table" {
+				return saveReport(a, cmd, fmt.Sprintf("the balance of %s from %s to %s", book, from, to), strings.ToUpper(kind), out,
+					func(ctx context.Context, c *clients) (grpc.ServerStreamingClient[customsv1.ExportInventoryBalanceResponse], error) {
+						return c.writeoff.ExportInventoryBalance(ctx, &customsv1.ExportInventoryBalanceRequest{BookNo: book, From: from, To: to, Format: f})
+					})
 			}
-			return usagef("--format %q: choose table, csv or xlsx", format)
+			return a.writeoffBalanceTable(cmd, &customsv1.GetInventoryBalanceRequest{BookNo: book, From: from, To: to})
 		}),
-	}
-	bind(c, flagSpec{&book, "book", "the book number (required)"},
-		flagSpec{&from, "from", "first day of the period, YYYY-MM-DD (required)"},
-		flagSpec{&to, "to", "last day of the period, inclusive, YYYY-MM-DD (required)"},
+	}, flagSpec{&book, "book", "the book number (required)"},
+		flagSpec{ymd(&from), "from", "first day of the period, YYYY-MM-DD (required)"},
+		flagSpec{ymd(&to), "to", "last day of the period, inclusive, YYYY-MM-DD (required)"},
 		flagSpec{&format, "format", "table (default), csv or xlsx: csv and xlsx are the server's report file"},
 		flagSpec{&out, "out", "with csv or xlsx: write the file here (- for standard output)"})
-	return c
 }
 
 // writeoffBalanceTable streams the balance and prints its rows.
@@ -519,14 +395,6 @@ func (a *app) writeoffBalanceTable(cmd *cobra.Command, req *customsv1.GetInvento
 		}
 	}
 	return l.Close()
-}
-
-// writeoffBalanceExport streams the server's report file to out.
-func (a *app) writeoffBalanceExport(cmd *cobra.Command, req *customsv1.ExportInventoryBalanceRequest, out string) error {
-	return saveReport(a, cmd, fmt.Sprintf("the balance of %s from %s to %s", req.GetBookNo(), req.GetFrom(), req.GetTo()), enumName(req.GetFormat(), "REPORT_FORMAT_"), out,
-		func(ctx context.Context, c *clients) (grpc.ServerStreamingClient[customsv1.ExportInventoryBalanceResponse], error) {
-			return c.writeoff.ExportInventoryBalance(ctx, req)
-		})
 }
 
 // reportChunk is a message of a report file's stream.
@@ -615,17 +483,12 @@ func reportFormatOf(format, out string) (string, customsv1.ReportFormat, error) 
 	return "", 0, usagef("--format %q: choose table, csv or xlsx", format)
 }
 
-// woAttentionHeader are the columns of the attention list.
-var woAttentionHeader = []string{"since", "days", "kind", "enterprise", "book_no", "documents", "due", "quantity", "amount", "note"}
-
-func woAttentionRow(it *customsv1.AttentionItem) []string {
-	return []string{it.GetSince(), strconv.Itoa(int(it.GetDays())), it.GetKind(), it.GetEnterprise(), it.GetBookNo(),
-		strings.Join(it.GetDocuments(), " "), it.GetDue(), it.GetQuantity(), it.GetAmount(), it.GetNote()}
-}
+// woAttentionView are the columns of the attention list.
+var woAttentionView = cols[*customsv1.AttentionItem]("since", "days", "kind", "enterprise", "book_no", "documents/ ", "due", "quantity", "amount", "note")
 
 func (a *app) woAttentionCmd() *cobra.Command {
 	var asOf, book, format, out string
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "attention [--book BOOK] [--as-of DATE] [--format table|csv|xlsx] [--out FILE]",
 		Short: "List what needs customs' attention on the books you read, oldest first",
 		Long: `List what needs customs' attention on the books you may read (customs: every
@@ -650,11 +513,7 @@ FILE (default: the server's file name; - for standard output). The format may
 come from --out's extension.`,
 		Example: `  zonectl customs writeoff attention
   zonectl customs writeoff attention --book H31050000001 --as-of 2026-06-30 --out attention.xlsx`,
-		Args: exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			if asOf != "" && !isoDate.MatchString(asOf) {
-				return usagef("--as-of %q: write YYYY-MM-DD", asOf)
-			}
 			kind, f, err := reportFormatOf(format, out)
 			if err != nil {
 				return err
@@ -665,15 +524,11 @@ come from --out's extension.`,
 						return c.writeoff.ExportAttention(ctx, &customsv1.ExportAttentionRequest{BookNo: book, AsOf: asOf, Format: f})
 					})
 			}
-			return showPages(a, cmd, rowView(woAttentionHeader, woAttentionRow), func(ctx context.Context, c *clients, token string) ([]*customsv1.AttentionItem, string, error) {
-				resp, err := c.writeoff.ListAttention(ctx, &customsv1.ListAttentionRequest{BookNo: book, AsOf: asOf, PageSize: pageSize, PageToken: token})
-				return resp.GetItems(), resp.GetNextPageToken(), err
-			})
+			return sendShowPages(a, cmd, woAttentionView, customsv1.WriteOffServiceClient.ListAttention,
+				&customsv1.ListAttentionRequest{BookNo: book, AsOf: asOf})
 		}),
-	}
-	bind(c, flagSpec{&asOf, "as-of", "list what needs attention as of this business date, YYYY-MM-DD (default: today)"},
+	}, flagSpec{ymd(&asOf), "as-of", "list what needs attention as of this business date, YYYY-MM-DD (default: today)"},
 		flagSpec{&book, "book", "only this book"},
 		flagSpec{&format, "format", "table (default), csv or xlsx: csv and xlsx are the server's report file"},
 		flagSpec{&out, "out", "with csv or xlsx: write the file here (- for standard output)"})
-	return c
 }

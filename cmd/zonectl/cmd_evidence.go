@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -20,7 +19,7 @@ import (
 // digest. It dials nothing.
 func (a *app) verifyCmd() *cobra.Command {
 	var file, digest string
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "verify",
 		Short: "Check a period's evidence export against a kept digest, offline (exit 1 if not)",
 		Long: `Recompute a sealed period's evidence digest from an export file alone (made
@@ -38,7 +37,6 @@ Exit codes: 0 the export reproduces the digest; 1 it does not (each broken
 record is printed: line number, kind and key); 2 usage error or unreadable
 file.`,
 		Example: "  zonectl verify --export H3105-2026-03.jsonl --digest 3f9a...c1",
-		Args:    exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			kept, err := hex.DecodeString(strings.TrimSpace(digest))
 			if err != nil || len(kept) != 32 {
@@ -67,10 +65,8 @@ file.`,
 			a.note("error: the export does not match the kept digest: %d problem(s)", len(rep.Problems))
 			return errReported
 		},
-	}
-	bind(c, flagSpec{&file, "export", "the export file (required)"},
+	}, flagSpec{&file, "export", "the export file (required)"},
 		flagSpec{&digest, "digest", "the evidence digest customs kept, hex (required)"})
-	return c
 }
 
 func orStart(from string) string {
@@ -87,16 +83,12 @@ func (a *app) evidenceCmd() *cobra.Command {
 		a.evidenceSealCmd(), a.evidenceListCmd(), a.evidenceExportCmd())
 }
 
-var evidenceHeader = []string{"book_no", "from", "through", "digest", "previous_digest", "ledger_digest", "journals", "documents", "sealed_at", "sealed_by"}
-
-var evidenceView = rowView(evidenceHeader, func(e *customsv1.Evidence) []string {
-	return []string{e.GetBookNo(), e.GetFrom(), e.GetThrough(), e.GetDigest(), e.GetPreviousDigest(), e.GetLedgerDigest(),
-		strconv.FormatInt(e.GetJournals(), 10), strconv.FormatInt(e.GetDocuments(), 10), ts(e.GetSealedAt()), e.GetSealedBy()}
-})
+var evidenceView = cols[*customsv1.Evidence]("book_no", "from", "through", "digest", "previous_digest", "ledger_digest", "journals", "documents",
+	"sealed_at", "sealed_by")
 
 func (a *app) evidenceSealCmd() *cobra.Command {
 	req := &customsv1.SealEvidenceRequest{}
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "seal",
 		Short: "Seal the evidence of a closed period: its journals and the book's documents, chained",
 		Long: `Seal the evidence of the book's period that 'zonectl periods close' closed
@@ -109,41 +101,32 @@ order. Sealing a sealed period prints it unchanged.
 Keep the printed digest outside the system: 'zonectl verify' checks an export
 against it with no server.`,
 		Example: "  zonectl evidence seal --book H31050000001 --through 2026-03-31",
-		Args:    exactArgs(0, "no arguments"),
-		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			return show(a, cmd, evidenceView, func(ctx context.Context, c *clients) (*customsv1.Evidence, error) {
-				resp, err := c.writeoff.SealEvidence(ctx, req)
-				return resp.GetEvidence(), err
-			})
+		RunE: runShow(a, evidenceView, func(ctx context.Context, c *clients, _ []string) (*customsv1.SealEvidenceResponse, error) {
+			return c.writeoff.SealEvidence(ctx, req)
 		}),
-	}
-	bind(c, flagSpec{&req.BookNo, "book", "book number (required)"},
+	}, flagSpec{&req.BookNo, "book", "book number (required)"},
 		flagSpec{&req.Through, "through", "last day of the closed period, YYYY-MM-DD (required)"})
-	return c
 }
 
 func (a *app) evidenceListCmd() *cobra.Command {
 	req := &customsv1.ListEvidenceRequest{}
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:     "list",
 		Short:   "List a book's sealed evidence with its digests, oldest first",
 		Example: "  zonectl evidence list --book H31050000001",
-		Args:    exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
 			return showAll(a, cmd, evidenceView, func(ctx context.Context, c *clients) ([]*customsv1.Evidence, error) {
 				resp, err := c.writeoff.ListEvidence(ctx, req)
 				return resp.GetEvidence(), err
 			})
 		}),
-	}
-	bind(c, flagSpec{&req.BookNo, "book", "book number (required)"})
-	return c
+	}, flagSpec{&req.BookNo, "book", "book number (required)"})
 }
 
 func (a *app) evidenceExportCmd() *cobra.Command {
 	req := &customsv1.ExportEvidenceRequest{}
 	var out string
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "export",
 		Short: "Write a sealed period's journals and documents to a file (JSON lines) for offline checks",
 		Long: `Write the sealed evidence of a book's period to a file, one JSON record a
@@ -156,7 +139,6 @@ The file is written to FILE.partial and renamed to FILE once complete, so an
 interrupted export never leaves a short file under FILE. The period's digest
 is printed on stderr.`,
 		Example: "  zonectl evidence export --book H31050000001 --through 2026-03-31 --out H31050000001-2026-03.jsonl",
-		Args:    exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
 			c, err := a.connect()
 			if err != nil {
@@ -217,9 +199,7 @@ is printed on stderr.`,
 				head.GetJournals(), head.GetDocuments(), head.GetDigest())
 			return nil
 		}),
-	}
-	bind(c, flagSpec{&req.BookNo, "book", "book number (required)"},
+	}, flagSpec{&req.BookNo, "book", "book number (required)"},
 		flagSpec{&req.Through, "through", "last day of the sealed period, YYYY-MM-DD (required)"},
 		flagSpec{&out, "out", "file to write (required)"})
-	return c
 }

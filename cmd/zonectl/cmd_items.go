@@ -152,19 +152,11 @@ failure is safe.`,
 }
 
 func (a *app) itemsListCmd() *cobra.Command {
-	var book string
-	c := &cobra.Command{
+	req := &ledgerv1.ListItemsRequest{}
+	return leaf(&cobra.Command{
 		Use:     "list",
 		Short:   "List the items of a book (all pages, ordered by code)",
 		Example: "  zonectl items list --book H12345678901 -o csv",
-		Args:    exactArgs(0, "no arguments"),
-		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			return showPages(a, cmd, itemView, func(ctx context.Context, c *clients, token string) ([]*ledgerv1.Item, string, error) {
-				resp, err := c.ledger.ListItems(ctx, &ledgerv1.ListItemsRequest{BookId: book, PageSize: pageSize, PageToken: token})
-				return resp.GetItems(), resp.GetNextPageToken(), err
-			})
-		}),
-	}
-	bind(c, flagSpec{&book, "book", "book identifier (required)"})
-	return c
+		RunE:    runPages(a, itemView, sendPages(ledgerv1.LedgerServiceClient.ListItems, req)),
+	}, flagSpec{&req.BookId, "book", "book identifier (required)"})
 }

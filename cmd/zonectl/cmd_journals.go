@@ -254,7 +254,7 @@ func (a *app) printPostReport(file string, js []input.Journal, rep post.Report) 
 
 func (a *app) journalsReverseCmd() *cobra.Command {
 	req := &ledgerv1.ReverseJournalRequest{}
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "reverse",
 		Short: "Book a journal that exactly reverses an earlier one",
 		Long: `Book a journal that exactly reverses an earlier one (corrections are reversing
@@ -263,7 +263,6 @@ Repeating the command with the same --key is safe: the original reversing
 journal is returned.`,
 		Example: `  zonectl journals reverse --book H12345678901 --journal 4711 --key rev-4711 \
       --date 2026-03-05 --reason "wrong quantity on QD2201260000001"`,
-		Args: exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
 			if err := checkFlags(req, map[string]string{"book_id": "book", "journal_id": "journal", "idempotency_key": "key",
 				"effective_date": "date", "reason": "reason"}); err != nil {
@@ -277,13 +276,11 @@ journal is returned.`,
 				return resp.GetJournal(), err
 			})
 		}),
-	}
-	bind(c, flagSpec{&req.BookId, "book", "book that filed the journal (required)"},
+	}, flagSpec{&req.BookId, "book", "book that filed the journal (required)"},
 		flagSpec{&req.JournalId, "journal", "id of the journal to reverse (required)"},
 		flagSpec{&req.IdempotencyKey, "key", "idempotency key of the reversing journal (required)"},
 		flagSpec{&req.EffectiveDate, "date", "effective date of the reversal, YYYY-MM-DD, in an open period (required)"},
 		flagSpec{&req.Reason, "reason", "why the journal is reversed (required)"})
-	return c
 }
 
 func (a *app) journalsGetCmd() *cobra.Command {
@@ -297,17 +294,14 @@ func (a *app) journalsGetCmd() *cobra.Command {
 			if err != nil || jid <= 0 {
 				return usagef("%q is not a journal id (a number greater than 0)", args[0])
 			}
-			return show(a, cmd, journalView, func(ctx context.Context, c *clients) (*ledgerv1.Journal, error) {
-				resp, err := c.ledger.GetJournal(ctx, &ledgerv1.GetJournalRequest{JournalId: jid})
-				return resp.GetJournal(), err
-			})
+			return sendShow(a, cmd, journalView, ledgerv1.LedgerServiceClient.GetJournal, &ledgerv1.GetJournalRequest{JournalId: jid})
 		}),
 	}
 }
 
 func (a *app) journalsListCmd() *cobra.Command {
 	req := &ledgerv1.StreamJournalsRequest{}
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "list",
 		Short: "Stream the journals of a book (one row per posting in table and CSV)",
 		Long: `Stream the journals of a book in journal_id order, optionally only those
@@ -316,7 +310,6 @@ posting. --timeout bounds the wait for each next journal, not the whole
 stream. If the stream breaks, the error names the last journal received:
 resume with --after ID.`,
 		Example: "  zonectl journals list --book H12345678901 --from 2026-03-01 --to 2026-03-31 -o csv > march.csv",
-		Args:    exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
 			c, err := a.connect()
 			if err != nil {
@@ -329,12 +322,10 @@ resume with --after ID.`,
 			}
 			return closeList(l, err)
 		}),
-	}
-	bind(c, flagSpec{&req.BookId, "book", "book identifier (required)"},
+	}, flagSpec{&req.BookId, "book", "book identifier (required)"},
 		flagSpec{&req.FromDate, "from", "first effective date, YYYY-MM-DD, inclusive"},
 		flagSpec{&req.ToDate, "to", "last effective date, YYYY-MM-DD, inclusive"},
 		flagSpec{&req.AfterJournalId, "after", "only journals with a larger id (resume a broken stream)"})
-	return c
 }
 
 // streamJournals receives the stream, calling each for every journal, with

@@ -13,14 +13,13 @@ import (
 
 func (a *app) balancesCmd() *cobra.Command {
 	req := &ledgerv1.GetBalancesRequest{}
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "balances",
 		Short: "Show the holdings of a book (quantity and value per account and item)",
 		Long: `Show the holdings (account, item[, lot]) of a book with their quantity and
 value, as of the end of an effective date (default: now).`,
 		Example: `  zonectl balances --book H12345678901
   zonectl balances --book H12345678901 --account bonded --item 1 --as-of 2026-03-31 --by-lot -o csv`,
-		Args: exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
 			v := balanceView
 			if req.ByLot {
@@ -31,37 +30,32 @@ value, as of the end of an effective date (default: now).`,
 				return resp.GetBalances(), err
 			})
 		}),
-	}
-	bind(c, flagSpec{&req.BookId, "book", "book identifier (required)"},
+	}, flagSpec{&req.BookId, "book", "book identifier (required)"},
 		flagSpec{&req.Account, "account", "only this account of the book"},
 		flagSpec{&req.ItemCode, "item", "only this item code"},
 		flagSpec{&req.AsOf, "as-of", "balances at the end of this effective date, YYYY-MM-DD"},
 		flagSpec{&req.ByLot, "by-lot", "split holdings by lot"})
-	return c
 }
 
 func (a *app) totalsCmd() *cobra.Command {
 	req := &ledgerv1.GetDayTotalsRequest{}
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "totals",
 		Short: "Show per-day in/out totals of a book over a date range",
 		Long: `Show what entered and left each account of a book, per item and effective
 date, from --from to --to inclusive. Days without movement are omitted.`,
 		Example: "  zonectl totals --book H12345678901 --from 2026-03-01 --to 2026-03-31 --account bonded -o csv",
-		Args:    exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
 			return showAll(a, cmd, dayTotalView, func(ctx context.Context, c *clients) ([]*ledgerv1.DayTotal, error) {
 				resp, err := c.ledger.GetDayTotals(ctx, req)
 				return resp.GetDayTotals(), err
 			})
 		}),
-	}
-	bind(c, flagSpec{&req.BookId, "book", "book identifier (required)"},
+	}, flagSpec{&req.BookId, "book", "book identifier (required)"},
 		flagSpec{&req.FromDate, "from", "first day, YYYY-MM-DD, inclusive (required)"},
 		flagSpec{&req.ToDate, "to", "last day, YYYY-MM-DD, inclusive (required)"},
 		flagSpec{&req.Account, "account", "only this account of the book"},
 		flagSpec{&req.ItemCode, "item", "only this item code"})
-	return c
 }
 
 func (a *app) periodsCmd() *cobra.Command {
@@ -71,7 +65,7 @@ func (a *app) periodsCmd() *cobra.Command {
 
 func (a *app) periodsCloseCmd() *cobra.Command {
 	req := &ledgerv1.ClosePeriodRequest{}
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "close",
 		Short: "Seal the open period of a book through a date",
 		Long: `Seal the open period of a book through a date (inclusive): a digest over its
@@ -82,44 +76,30 @@ with it anyone can later detect a change to history.
 The idempotency key defaults to "close:BOOK:THROUGH", so repeating the same
 command returns the period sealed the first time.`,
 		Example: "  zonectl periods close --book H12345678901 --through 2026-03-31",
-		Args:    exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
 			if req.IdempotencyKey == "" {
 				req.IdempotencyKey = fmt.Sprintf("close:%s:%s", req.BookId, req.Through)
 			}
-			return show(a, cmd, periodView, func(ctx context.Context, c *clients) (*ledgerv1.Period, error) {
-				resp, err := c.ledger.ClosePeriod(ctx, req)
-				return resp.GetPeriod(), err
-			})
+			return sendShow(a, cmd, periodView, ledgerv1.LedgerServiceClient.ClosePeriod, req)
 		}),
-	}
-	bind(c, flagSpec{&req.BookId, "book", "book identifier (required)"},
+	}, flagSpec{&req.BookId, "book", "book identifier (required)"},
 		flagSpec{&req.Through, "through", "last day of the period to seal, YYYY-MM-DD (required)"},
 		flagSpec{&req.IdempotencyKey, "key", `idempotency key (default "close:BOOK:THROUGH")`})
-	return c
 }
 
 func (a *app) periodsListCmd() *cobra.Command {
-	var book string
-	c := &cobra.Command{
+	req := &ledgerv1.ListPeriodsRequest{}
+	return leaf(&cobra.Command{
 		Use:     "list",
 		Short:   "List the sealed periods of a book, oldest first (all pages)",
 		Example: "  zonectl periods list --book H12345678901",
-		Args:    exactArgs(0, "no arguments"),
-		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			return showPages(a, cmd, periodView, func(ctx context.Context, c *clients, token string) ([]*ledgerv1.Period, string, error) {
-				resp, err := c.ledger.ListPeriods(ctx, &ledgerv1.ListPeriodsRequest{BookId: book, PageSize: pageSize, PageToken: token})
-				return resp.GetPeriods(), resp.GetNextPageToken(), err
-			})
-		}),
-	}
-	bind(c, flagSpec{&book, "book", "book identifier (required)"})
-	return c
+		RunE:    runPages(a, periodView, sendPages(ledgerv1.LedgerServiceClient.ListPeriods, req)),
+	}, flagSpec{&req.BookId, "book", "book identifier (required)"})
 }
 
 func (a *app) periodsVerifyCmd() *cobra.Command {
 	var book string
-	c := &cobra.Command{
+	return leaf(&cobra.Command{
 		Use:   "verify",
 		Short: "Recompute every sealed period's digest and chain (exit 1 if not ok)",
 		Long: `Recompute every sealed period's digest and chain link of a book from the
@@ -128,7 +108,6 @@ were checked. A book with no sealed period yet is reported as such ("nothing
 sealed yet", exit 0): there is no history to verify. The exit code is 1 when
 the history does not verify.`,
 		Example: "  zonectl periods verify --book H12345678901",
-		Args:    exactArgs(0, "no arguments"),
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
 			resp, err := call(a, cmd.Context(), func(ctx context.Context, c *clients) (*ledgerv1.VerifyPeriodsResponse, error) {
 				return c.ledger.VerifyPeriods(ctx, &ledgerv1.VerifyPeriodsRequest{BookId: book})
@@ -145,9 +124,7 @@ the history does not verify.`,
 			}
 			return nil
 		}),
-	}
-	bind(c, flagSpec{&book, "book", "book identifier (required)"})
-	return c
+	}, flagSpec{&book, "book", "book identifier (required)"})
 }
 
 func (a *app) printVerify(book string, resp *ledgerv1.VerifyPeriodsResponse) error {
