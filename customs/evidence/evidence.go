@@ -59,7 +59,9 @@ type Ledger interface {
 }
 
 // Source is a centre that keeps documents of books, read through its own
-// read function (zone, processing and repair services are sources).
+// read function (processing, repair and write-off are sources; the zone's
+// own documents are read by what changed since the last seal, through
+// zone.Service.BookDocumentsChanged).
 type Source interface {
 	BookDocuments(ctx context.Context, p access.Principal, book string, fn func(zone.StoredDocument) error) error
 }
@@ -99,7 +101,7 @@ func New(pool *pgxpool.Pool, led Ledger, z *zone.Service, sources []Source, opts
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{pool: pool, ledger: led, zone: z, sources: append([]Source{z}, sources...),
+	return &Service{pool: pool, ledger: led, zone: z, sources: sources,
 		tx: pgtx.NewLazy(pool, opts.Engine, pgtx.Options{MaxAttempts: 20}), now: now, ecom: opts.Ecommerce}, nil
 }
 
@@ -122,6 +124,9 @@ type Sealed struct {
 	// ecom is how far the seal read the book's e-commerce lists: the
 	// next period's seal records those changed since.
 	ecom ecommerce.ListMark
+	// zone is how far the seal read the book's zone documents and
+	// taxable events: the next period's seal records those changed since.
+	zone zone.DocMark
 }
 
 func dbError(err error) error {
@@ -168,7 +173,10 @@ func (s *Service) Seal(ctx context.Context, p access.Principal, book string, thr
 	}
 	period := periods[i]
 	out := Sealed{Book: book, From: period.From, Through: through, LedgerDigest: period.Digest, PreviousDigest: []byte{}, SealedBy: p.ID}
-	var since ecommerce.ListMark
+	var (
+		since     ecommerce.ListMark
+		zoneSince zone.DocMark
+	)
 	if !period.From.IsZero() {
 		prevDay := period.From.AddDate(0, 0, -1)
 		prev, err := s.load(ctx, book, prevDay)
@@ -179,7 +187,7 @@ func (s *Service) Seal(ctx context.Context, p access.Principal, book string, thr
 			return Sealed{}, precondition(ReasonPreviousNotSealed, "through",
 				"the evidence of book %s through %s is not sealed; seal the periods in order, that one first", book, ledger.FormatDate(prevDay))
 		}
-		out.PreviousDigest, since = prev.Digest, prev.ecom
+		out.PreviousDigest, since, zoneSince = prev.Digest, prev.ecom, prev.zone
 	}
 	journals, err := s.journals(ctx, period)
 	if err != nil {
@@ -187,6 +195,9 @@ func (s *Service) Seal(ctx context.Context, p access.Principal, book string, thr
 	}
 	var docs []zone.StoredDocument
 	keep := func(d zone.StoredDocument) error { docs = append(docs, d); return nil }
+	if out.zone, err = s.zone.BookDocumentsChanged(ctx, p, book, zoneSince, keep); err != nil {
+		return Sealed{}, err
+	}
 	for _, src := range s.sources {
 		if err := src.BookDocuments(ctx, p, book, keep); err != nil {
 			return Sealed{}, err
@@ -213,9 +224,9 @@ func (s *Service) Seal(ctx context.Context, p access.Principal, book string, thr
 			return err
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO evid_periods (book, through, from_date, ledger_digest, previous_digest, digest, journals, documents, sealed_at, sealed_by,
-				ecommerce_seq, ecommerce_day)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`, book, through, nullDate(out.From), out.LedgerDigest, out.PreviousDigest,
-			out.Digest, out.Journals, out.Documents, out.SealedAt, out.SealedBy, out.ecom.Seq, nullDate(out.ecom.Day)); err != nil {
+				ecommerce_seq, ecommerce_day, zone_seq)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`, book, through, nullDate(out.From), out.LedgerDigest, out.PreviousDigest,
+			out.Digest, out.Journals, out.Documents, out.SealedAt, out.SealedBy, out.ecom.Seq, nullDate(out.ecom.Day), out.zone.Seq); err != nil {
 			return err
 		}
 		// Multi-row inserts (unnest: the SQL both engines share), a chunk at
@@ -393,7 +404,7 @@ func loadSealed(ctx context.Context, q querier, book string, through time.Time) 
 
 func querySealed(ctx context.Context, q querier, where string, args ...any) ([]Sealed, error) {
 	rows, err := q.Query(ctx, `SELECT book, from_date, through, ledger_digest, previous_digest, digest, journals, documents, sealed_at, sealed_by,
-		ecommerce_seq, ecommerce_day FROM evid_periods `+where, args...)
+		ecommerce_seq, ecommerce_day, zone_seq FROM evid_periods `+where, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -401,7 +412,7 @@ func querySealed(ctx context.Context, q querier, where string, args ...any) ([]S
 		var x Sealed
 		var from, ecomDay *time.Time
 		err := r.Scan(&x.Book, &from, &x.Through, &x.LedgerDigest, &x.PreviousDigest, &x.Digest, &x.Journals, &x.Documents, &x.SealedAt, &x.SealedBy,
-			&x.ecom.Seq, &ecomDay)
+			&x.ecom.Seq, &ecomDay, &x.zone.Seq)
 		if from != nil {
 			x.From = *from
 		}
