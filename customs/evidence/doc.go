@@ -5,7 +5,8 @@
 // destructions, R&D records, repair orders and parts records, stocktakes and
 // write-off cycles, taxable events, the cross-border e-commerce inventory
 // lists released from the book with their tax, returns and tax payments —
-// of these, those changed since the book's previous seal),
+// of the zone's documents, taxable events and e-commerce lists, those
+// changed since the book's previous seal),
 // each in the canonical encoding of package
 // proto/zoneledger/evidence, chained into one digest that customs keeps and
 // checks outside the database (zonectl verify).
@@ -14,7 +15,7 @@
 // and knows no customs documents; this package seals the evidence on top:
 // it reads the period's journals from the ledger (and checks them against
 // the digest the ledger sealed), the documents through each centre's own
-// read function (zone.Service.BookDocuments and the Source interface), and
+// read function (zone.Service.BookDocumentsChanged and the Source interface), and
 // stores the records as sealed in its own tables, so that an export later
 // reproduces the digest even after documents changed state. See README.md.
 package evidence
