@@ -5,8 +5,7 @@
 // destructions, R&D records, repair orders and parts records, stocktakes and
 // write-off cycles, taxable events, the cross-border e-commerce inventory
 // lists released from the book with their tax, returns and tax payments —
-// of the zone's documents, taxable events and e-commerce lists, those
-// changed since the book's previous seal),
+// of these, those changed since the book's previous seal),
 // each in the canonical encoding of package
 // proto/zoneledger/evidence, chained into one digest that customs keeps and
 // checks outside the database (zonectl verify).

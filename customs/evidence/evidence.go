@@ -58,12 +58,13 @@ type Ledger interface {
 	ListJournals(ctx context.Context, f ledger.JournalFilter) ([]ledger.Journal, error)
 }
 
-// Source is a centre that keeps documents of books, read through its own
-// read function (processing, repair and write-off are sources; the zone's
-// own documents are read by what changed since the last seal, through
-// zone.Service.BookDocumentsChanged).
+// Source is a centre that keeps documents of books (processing, repair
+// and write-off are sources; the zone is one too), read through its own
+// read function: the documents of book whose last change took a change
+// number (zone.TakeChange) after since and up to upTo, as
+// zone.Service.BookDocumentsChanged reads the zone's.
 type Source interface {
-	BookDocuments(ctx context.Context, p access.Principal, book string, fn func(zone.StoredDocument) error) error
+	BookDocumentsChanged(ctx context.Context, p access.Principal, book string, since, upTo zone.DocMark, fn func(zone.StoredDocument) error) error
 }
 
 // Options configure a Service.
@@ -101,7 +102,7 @@ func New(pool *pgxpool.Pool, led Ledger, z *zone.Service, sources []Source, opts
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{pool: pool, ledger: led, zone: z, sources: sources,
+	return &Service{pool: pool, ledger: led, zone: z, sources: append([]Source{z}, sources...),
 		tx: pgtx.NewLazy(pool, opts.Engine, pgtx.Options{MaxAttempts: 20}), now: now, ecom: opts.Ecommerce}, nil
 }
 
@@ -124,8 +125,9 @@ type Sealed struct {
 	// ecom is how far the seal read the book's e-commerce lists: the
 	// next period's seal records those changed since.
 	ecom ecommerce.ListMark
-	// zone is how far the seal read the book's zone documents and
-	// taxable events: the next period's seal records those changed since.
+	// zone is how far the seal read the book's documents of the zone and
+	// of the sources (zone.Service.ChangeMark): the next period's seal
+	// records those changed since.
 	zone zone.DocMark
 }
 
@@ -195,11 +197,13 @@ func (s *Service) Seal(ctx context.Context, p access.Principal, book string, thr
 	}
 	var docs []zone.StoredDocument
 	keep := func(d zone.StoredDocument) error { docs = append(docs, d); return nil }
-	if out.zone, err = s.zone.BookDocumentsChanged(ctx, p, book, zoneSince, keep); err != nil {
+	// Every change numbered up to the mark has committed: the sources'
+	// reads, one statement each, find all of them.
+	if out.zone, err = s.zone.ChangeMark(ctx, book); err != nil {
 		return Sealed{}, err
 	}
 	for _, src := range s.sources {
-		if err := src.BookDocuments(ctx, p, book, keep); err != nil {
+		if err := src.BookDocumentsChanged(ctx, p, book, zoneSince, out.zone, keep); err != nil {
 			return Sealed{}, err
 		}
 	}

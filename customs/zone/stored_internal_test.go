@@ -54,7 +54,7 @@ func TestBookDocumentsChangedReadsOnlyTheBooksChangedDocuments(t *testing.T) {
 	}{{0, 10}, {5, 0}} {
 		var out []struct{ Plan planNode }
 		var raw string
-		if err := pool.QueryRow(ctx, `EXPLAIN (ANALYZE, FORMAT JSON) `+bookDocumentsChangedSQL, "MINE", c.since).Scan(&raw); err != nil {
+		if err := pool.QueryRow(ctx, `EXPLAIN (ANALYZE, FORMAT JSON) `+bookDocumentsChangedSQL, "MINE", c.since, 3005).Scan(&raw); err != nil {
 			t.Fatal(err)
 		}
 		if err := json.Unmarshal([]byte(raw), &out); err != nil {
