@@ -233,3 +233,45 @@ func TestZoneDocumentsStoredBeforeTheMigrationAreSealed(t *testing.T) {
 		t.Fatalf("the seal after a declaration and an event holds %v, want list %s DECLARED and %s", got, draft.No, event2)
 	}
 }
+
+// TestAChangeCommittedDuringASealIsInTheNextSeal: a taxable event
+// recorded in a transaction still open while a seal reads the book is not
+// in that seal (it had not committed) and, once committed, is in the next
+// one, though its change number was taken before that seal read.
+func TestAChangeCommittedDuringASealIsInTheNextSeal(t *testing.T) {
+	w := newWorld(t)
+	base := w.today.AddDate(0, 0, -30)
+	w.sealZone(base.AddDate(0, 0, 1))
+	recorded, release, done := make(chan string), make(chan struct{}), make(chan error)
+	go func() {
+		done <- w.store.ReadWriteTx(w.ctx, func(ctx context.Context, tx pgx.Tx, _ ledger.Journals) error {
+			ev, err := w.zone.RecordTaxableEvent(ctx, tx, zone.TaxableEvent{Book: w.book, Enterprise: w.e1.Enterprise, ListNo: "XH-1", ListSeq: 1,
+				HSCode: "7204490000", Quantity: d("0"), LegalQuantity: d("0"), DutiableValue: d("120.00"), TradeMode: "0400", Date: w.today, TaxDate: w.today}, "open-during-seal")
+			if err != nil {
+				close(recorded)
+				return err
+			}
+			recorded <- zone.KindTaxableEvent + ":" + strconv.FormatInt(ev.ID, 10)
+			<-release
+			return nil
+		})
+	}()
+	open, ok := <-recorded
+	if !ok {
+		t.Fatal(<-done)
+	}
+	// The seal reads while the change is open (it waits for no lock).
+	got := w.sealZone(base.AddDate(0, 0, 2))
+	if got[open] != "" {
+		t.Fatalf("the seal holds %s, which had not committed", open)
+	}
+	close(release)
+	w.must(<-done)
+	got = w.sealZone(base.AddDate(0, 0, 3))
+	if len(got) != 1 || got[open] == "" {
+		t.Fatalf("the seal after the open change committed holds %v, want %s", slices.Sorted(maps.Keys(got)), open)
+	}
+	if got := w.sealZone(base.AddDate(0, 0, 4)); len(got) != 0 {
+		t.Fatalf("the seal after that holds %v", slices.Sorted(maps.Keys(got)))
+	}
+}
