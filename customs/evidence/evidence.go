@@ -141,8 +141,8 @@ func precondition(reason, field, format string, args ...any) error {
 
 // Seal seals the evidence of the book's period that the ledger closed
 // through the given day: the period's journals and the book's documents as
-// they stand now (of its e-commerce lists, those changed since the
-// previous period's seal), each canonically encoded and chained onto the evidence
+// they stand now (those changed since the previous period's seal; every
+// one at the book's first seal), each canonically encoded and chained onto the evidence
 // digest of the period before (package proto/zoneledger/evidence). The
 // records are stored as sealed, so an export later reproduces the digest
 // even after documents change. Sealing a sealed period returns it: the
