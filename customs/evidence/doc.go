@@ -14,7 +14,7 @@
 // and knows no customs documents; this package seals the evidence on top:
 // it reads the period's journals from the ledger (and checks them against
 // the digest the ledger sealed), the documents through each centre's own
-// read function (zone.Service.BookDocuments and the Source interface), and
+// read function (zone.Service.BookDocumentsChanged and the Source interface), and
 // stores the records as sealed in its own tables, so that an export later
 // reproduces the digest even after documents changed state. See README.md.
 package evidence

@@ -58,10 +58,13 @@ type Ledger interface {
 	ListJournals(ctx context.Context, f ledger.JournalFilter) ([]ledger.Journal, error)
 }
 
-// Source is a centre that keeps documents of books, read through its own
-// read function (zone, processing and repair services are sources).
+// Source is a centre that keeps documents of books (processing, repair
+// and write-off are sources; the zone is one too), read through its own
+// read function: the documents of book whose last change took a change
+// number (zone.TakeChange) after since and up to upTo, as
+// zone.Service.BookDocumentsChanged reads the zone's.
 type Source interface {
-	BookDocuments(ctx context.Context, p access.Principal, book string, fn func(zone.StoredDocument) error) error
+	BookDocumentsChanged(ctx context.Context, p access.Principal, book string, since, upTo zone.DocMark, fn func(zone.StoredDocument) error) error
 }
 
 // Options configure a Service.
@@ -122,6 +125,10 @@ type Sealed struct {
 	// ecom is how far the seal read the book's e-commerce lists: the
 	// next period's seal records those changed since.
 	ecom ecommerce.ListMark
+	// zone is how far the seal read the book's documents of the zone and
+	// of the sources (zone.Service.ChangeMark): the next period's seal
+	// records those changed since.
+	zone zone.DocMark
 }
 
 func dbError(err error) error {
@@ -134,8 +141,8 @@ func precondition(reason, field, format string, args ...any) error {
 
 // Seal seals the evidence of the book's period that the ledger closed
 // through the given day: the period's journals and the book's documents as
-// they stand now (of its e-commerce lists, those changed since the
-// previous period's seal), each canonically encoded and chained onto the evidence
+// they stand now (those changed since the previous period's seal; every
+// one at the book's first seal), each canonically encoded and chained onto the evidence
 // digest of the period before (package proto/zoneledger/evidence). The
 // records are stored as sealed, so an export later reproduces the digest
 // even after documents change. Sealing a sealed period returns it: the
@@ -168,7 +175,10 @@ func (s *Service) Seal(ctx context.Context, p access.Principal, book string, thr
 	}
 	period := periods[i]
 	out := Sealed{Book: book, From: period.From, Through: through, LedgerDigest: period.Digest, PreviousDigest: []byte{}, SealedBy: p.ID}
-	var since ecommerce.ListMark
+	var (
+		since     ecommerce.ListMark
+		zoneSince zone.DocMark
+	)
 	if !period.From.IsZero() {
 		prevDay := period.From.AddDate(0, 0, -1)
 		prev, err := s.load(ctx, book, prevDay)
@@ -179,7 +189,7 @@ func (s *Service) Seal(ctx context.Context, p access.Principal, book string, thr
 			return Sealed{}, precondition(ReasonPreviousNotSealed, "through",
 				"the evidence of book %s through %s is not sealed; seal the periods in order, that one first", book, ledger.FormatDate(prevDay))
 		}
-		out.PreviousDigest, since = prev.Digest, prev.ecom
+		out.PreviousDigest, since, zoneSince = prev.Digest, prev.ecom, prev.zone
 	}
 	journals, err := s.journals(ctx, period)
 	if err != nil {
@@ -187,8 +197,13 @@ func (s *Service) Seal(ctx context.Context, p access.Principal, book string, thr
 	}
 	var docs []zone.StoredDocument
 	keep := func(d zone.StoredDocument) error { docs = append(docs, d); return nil }
+	// Every change numbered up to the mark has committed: the sources'
+	// reads, one statement each, find all of them.
+	if out.zone, err = s.zone.ChangeMark(ctx, book); err != nil {
+		return Sealed{}, err
+	}
 	for _, src := range s.sources {
-		if err := src.BookDocuments(ctx, p, book, keep); err != nil {
+		if err := src.BookDocumentsChanged(ctx, p, book, zoneSince, out.zone, keep); err != nil {
 			return Sealed{}, err
 		}
 	}
@@ -213,9 +228,9 @@ func (s *Service) Seal(ctx context.Context, p access.Principal, book string, thr
 			return err
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO evid_periods (book, through, from_date, ledger_digest, previous_digest, digest, journals, documents, sealed_at, sealed_by,
-				ecommerce_seq, ecommerce_day)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`, book, through, nullDate(out.From), out.LedgerDigest, out.PreviousDigest,
-			out.Digest, out.Journals, out.Documents, out.SealedAt, out.SealedBy, out.ecom.Seq, nullDate(out.ecom.Day)); err != nil {
+				ecommerce_seq, ecommerce_day, zone_seq)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`, book, through, nullDate(out.From), out.LedgerDigest, out.PreviousDigest,
+			out.Digest, out.Journals, out.Documents, out.SealedAt, out.SealedBy, out.ecom.Seq, nullDate(out.ecom.Day), out.zone.Seq); err != nil {
 			return err
 		}
 		// Multi-row inserts (unnest: the SQL both engines share), a chunk at
@@ -393,7 +408,7 @@ func loadSealed(ctx context.Context, q querier, book string, through time.Time) 
 
 func querySealed(ctx context.Context, q querier, where string, args ...any) ([]Sealed, error) {
 	rows, err := q.Query(ctx, `SELECT book, from_date, through, ledger_digest, previous_digest, digest, journals, documents, sealed_at, sealed_by,
-		ecommerce_seq, ecommerce_day FROM evid_periods `+where, args...)
+		ecommerce_seq, ecommerce_day, zone_seq FROM evid_periods `+where, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -401,7 +416,7 @@ func querySealed(ctx context.Context, q querier, where string, args ...any) ([]S
 		var x Sealed
 		var from, ecomDay *time.Time
 		err := r.Scan(&x.Book, &from, &x.Through, &x.LedgerDigest, &x.PreviousDigest, &x.Digest, &x.Journals, &x.Documents, &x.SealedAt, &x.SealedBy,
-			&x.ecom.Seq, &ecomDay)
+			&x.ecom.Seq, &ecomDay, &x.zone.Seq)
 		if from != nil {
 			x.From = *from
 		}

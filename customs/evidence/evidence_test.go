@@ -64,7 +64,7 @@ func (w *world) must(err error) {
 
 func errOf[T any](_ T, err error) error { return err }
 
-func newWorld(t *testing.T) *world {
+func newWorld(t testing.TB) *world {
 	t.Helper()
 	ctx := context.Background()
 	store, err := pgstore.Open(ctx, pgtest.NewDatabase(t), pgstore.Options{})

@@ -162,8 +162,12 @@ func (s *Service) RequestDestruction(ctx context.Context, p access.Principal, d 
 		if c.No, err = nextNumber(ctx, tx, "XH", c.Book, c.Date); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO proc_destructions (no, enterprise, inner_no, book, status, body, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-			c.No, c.Enterprise, c.InnerNo, c.Book, string(c.Status), mustJSON(c), c.CreatedAt); err != nil {
+		seq, err := zone.TakeChange(ctx, tx, c.Book)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO proc_destructions (no, enterprise, inner_no, book, status, body, created_at, change_seq) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+			c.No, c.Enterprise, c.InnerNo, c.Book, string(c.Status), mustJSON(c), c.CreatedAt, seq); err != nil {
 			return err
 		}
 		out = c
@@ -263,7 +267,11 @@ func (s *Service) decideDestruction(ctx context.Context, p access.Principal, no,
 				d.ResidueEvent = ev.ID
 			}
 		}
-		if _, err := tx.Exec(ctx, `UPDATE proc_destructions SET status = $2, body = $3 WHERE no = $1`, d.No, string(d.Status), mustJSON(d)); err != nil {
+		seq, err := zone.TakeChange(ctx, tx, d.Book)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE proc_destructions SET status = $2, body = $3, change_seq = $4 WHERE no = $1`, d.No, string(d.Status), mustJSON(d), seq); err != nil {
 			return err
 		}
 		out = d

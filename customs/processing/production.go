@@ -371,8 +371,12 @@ func (s *Service) fileReport(ctx context.Context, p access.Principal, r Report) 
 		if err := markUsed(ctx, tx, used, c.No, c.Date); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO proc_reports (no, enterprise, inner_no, book, body, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-			c.No, c.Enterprise, c.InnerNo, c.Book, mustJSON(c), c.CreatedAt); err != nil {
+		seq, err := zone.TakeChange(ctx, tx, c.Book)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO proc_reports (no, enterprise, inner_no, book, body, created_at, change_seq) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+			c.No, c.Enterprise, c.InnerNo, c.Book, mustJSON(c), c.CreatedAt, seq); err != nil {
 			return err
 		}
 		out = c
@@ -606,8 +610,12 @@ func markUsed(ctx context.Context, tx pgx.Tx, used []Version, no string, day tim
 	if len(goods) == 0 {
 		return nil
 	}
-	_, err := tx.Exec(ctx, `UPDATE proc_versions AS p SET used_by = u.used_by, body = u.body
+	seq, err := zone.TakeChange(ctx, tx, used[0].Book)
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `UPDATE proc_versions AS p SET used_by = u.used_by, body = u.body, change_seq = $6
 FROM unnest($2::INT[], $3::TEXT[], $4::TEXT[], $5::TEXT[]) AS u(finished_seq, version, used_by, body)
-WHERE p.book = $1 AND p.finished_seq = u.finished_seq AND p.version = u.version`, used[0].Book, goods, vers, usedBy, bodies)
+WHERE p.book = $1 AND p.finished_seq = u.finished_seq AND p.version = u.version`, used[0].Book, goods, vers, usedBy, bodies, seq)
 	return err
 }

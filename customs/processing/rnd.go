@@ -223,7 +223,11 @@ func (s *Service) FileProject(ctx context.Context, p access.Principal, pr Projec
 		}
 		c := pr
 		c.FiledBy, c.CreatedAt = p.ID, s.clock()
-		if _, err := tx.Exec(ctx, `INSERT INTO proc_rnd_projects (book, code, enterprise, body) VALUES ($1, $2, $3, $4)`, c.Book, c.Code, c.Enterprise, mustJSON(c)); err != nil {
+		seq, err := zone.TakeChange(ctx, tx, c.Book)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO proc_rnd_projects (book, code, enterprise, body, change_seq) VALUES ($1, $2, $3, $4, $5)`, c.Book, c.Code, c.Enterprise, mustJSON(c), seq); err != nil {
 			return err
 		}
 		out = c
@@ -252,7 +256,11 @@ func (s *Service) CloseProject(ctx context.Context, p access.Principal, book, co
 			return nil
 		}
 		out.Status = ProjectClosed
-		_, err = tx.Exec(ctx, `UPDATE proc_rnd_projects SET body = $3 WHERE book = $1 AND code = $2`, book, code, mustJSON(out))
+		seq, err := zone.TakeChange(ctx, tx, book)
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `UPDATE proc_rnd_projects SET body = $3, change_seq = $4 WHERE book = $1 AND code = $2`, book, code, mustJSON(out), seq)
 		return err
 	})
 	return out, err
@@ -505,8 +513,12 @@ func (s *Service) FileRndUse(ctx context.Context, p access.Principal, u RndUse) 
 				return err
 			}
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO proc_rnd_uses (no, enterprise, inner_no, book, project, body, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-			c.No, c.Enterprise, c.InnerNo, c.Book, c.Project, mustJSON(c), c.CreatedAt); err != nil {
+		seq, err := zone.TakeChange(ctx, tx, c.Book)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO proc_rnd_uses (no, enterprise, inner_no, book, project, body, created_at, change_seq) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+			c.No, c.Enterprise, c.InnerNo, c.Book, c.Project, mustJSON(c), c.CreatedAt, seq); err != nil {
 			return err
 		}
 		out = c

@@ -374,11 +374,15 @@ func loadVersion(ctx context.Context, q querier, book string, finishedSeq int, v
 }
 
 func saveVersion(ctx context.Context, tx pgx.Tx, v Version, insert bool) error {
-	sql := `UPDATE proc_versions SET effective_date = $4, status = $5, used_by = $6, body = $7, enterprise = $8 WHERE book = $1 AND finished_seq = $2 AND version = $3`
-	if insert {
-		sql = `INSERT INTO proc_versions (book, finished_seq, version, effective_date, status, used_by, body, enterprise) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`
+	seq, err := zone.TakeChange(ctx, tx, v.Book)
+	if err != nil {
+		return err
 	}
-	_, err := tx.Exec(ctx, sql, v.Book, v.FinishedSeq, v.Version, v.EffectiveDate, string(v.Status), v.UsedBy, mustJSON(v), v.Enterprise)
+	sql := `UPDATE proc_versions SET effective_date = $4, status = $5, used_by = $6, body = $7, enterprise = $8, change_seq = $9 WHERE book = $1 AND finished_seq = $2 AND version = $3`
+	if insert {
+		sql = `INSERT INTO proc_versions (book, finished_seq, version, effective_date, status, used_by, body, enterprise, change_seq) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`
+	}
+	_, err = tx.Exec(ctx, sql, v.Book, v.FinishedSeq, v.Version, v.EffectiveDate, string(v.Status), v.UsedBy, mustJSON(v), v.Enterprise, seq)
 	return err
 }
 

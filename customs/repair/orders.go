@@ -178,8 +178,12 @@ func (s *Service) OpenOrder(ctx context.Context, p access.Principal, o Order) (O
 			return refusal(res[0].Err, "quantity")
 		}
 		c.JournalIDs = []int64{res[0].Journal.ID}
-		if _, err := tx.Exec(ctx, `INSERT INTO rep_orders (no, enterprise, inner_no, book, status, body, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-			c.No, c.Enterprise, c.InnerNo, c.Book, string(c.Status), mustJSON(c), c.CreatedAt); err != nil {
+		seq, err := zone.TakeChange(ctx, tx, c.Book)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO rep_orders (no, enterprise, inner_no, book, status, body, created_at, change_seq) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+			c.No, c.Enterprise, c.InnerNo, c.Book, string(c.Status), mustJSON(c), c.CreatedAt, seq); err != nil {
 			return err
 		}
 		out = c

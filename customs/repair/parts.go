@@ -126,8 +126,12 @@ func (s *Service) ReceiveParts(ctx context.Context, p access.Principal, in Parts
 			return refusal(res[0].Err, "quantity")
 		}
 		c.JournalID = res[0].Journal.ID
-		if _, err := tx.Exec(ctx, `INSERT INTO rep_parts (no, enterprise, inner_no, book, body, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-			c.No, c.Enterprise, c.InnerNo, c.Book, mustJSON(c), c.CreatedAt); err != nil {
+		seq, err := zone.TakeChange(ctx, tx, c.Book)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO rep_parts (no, enterprise, inner_no, book, body, created_at, change_seq) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+			c.No, c.Enterprise, c.InnerNo, c.Book, mustJSON(c), c.CreatedAt, seq); err != nil {
 			return err
 		}
 		out = c

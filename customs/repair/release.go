@@ -67,7 +67,11 @@ func (s *Service) releaseLine(ctx context.Context, tx pgx.Tx, r zone.LineRelease
 		o.Steps = append(o.Steps, Step{Kind: kind, Date: r.Date, JournalID: r.JournalID, FiledBy: r.By, At: s.clock(),
 			Detail: mustJSON(map[string]any{"document": r.Kind, "no": r.No, "line": r.Seq, "status": r.Status, "section": b.Section,
 				"book_seq": b.BookSeq, "quantity": b.Quantity, "exit": b.Step, "note": r.Note})})
-		_, err := tx.Exec(ctx, `UPDATE rep_orders SET status = $2, body = $3 WHERE no = $1`, o.No, string(o.Status), mustJSON(o))
+		seq, err := zone.TakeChange(ctx, tx, o.Book)
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `UPDATE rep_orders SET status = $2, body = $3, change_seq = $4 WHERE no = $1`, o.No, string(o.Status), mustJSON(o), seq)
 		return err
 	}
 	// Nothing of the order is on that line any more: told before.

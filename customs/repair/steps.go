@@ -536,7 +536,11 @@ func (s *Service) stepBound(ctx context.Context, p access.Principal, orderNo, ke
 			o.JournalIDs = append(o.JournalIDs, st.JournalID)
 		}
 		o.Steps = append(o.Steps, st)
-		if _, err := tx.Exec(ctx, `UPDATE rep_orders SET status = $2, body = $3 WHERE no = $1`, o.No, string(o.Status), mustJSON(o)); err != nil {
+		seq, err := zone.TakeChange(ctx, tx, o.Book)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE rep_orders SET status = $2, body = $3, change_seq = $4 WHERE no = $1`, o.No, string(o.Status), mustJSON(o), seq); err != nil {
 			return err
 		}
 		out = o

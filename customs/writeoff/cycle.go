@@ -345,8 +345,12 @@ func (c *Cycles) putCycle(ctx context.Context, b zone.Book, change func(*Cycle))
 		}
 		change(&cy)
 		out = cy
-		_, err = tx.Exec(ctx, `INSERT INTO writeoff_cycles (book, enterprise, body) VALUES ($1, $2, $3)
-			ON CONFLICT (book) DO UPDATE SET body = excluded.body`, b.No, b.Enterprise, cycleJSON(cy))
+		seq, err := zone.TakeChange(ctx, tx, b.No)
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO writeoff_cycles (book, enterprise, body, change_seq) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (book) DO UPDATE SET body = excluded.body, change_seq = excluded.change_seq`, b.No, b.Enterprise, cycleJSON(cy), seq)
 		return err
 	})
 	return out, err

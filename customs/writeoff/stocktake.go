@@ -257,8 +257,12 @@ func (c *Cycles) NotifyStocktake(ctx context.Context, p access.Principal, book, 
 		}
 		st := Stocktake{No: fmt.Sprintf("PD%s%03d", book, n+1), InnerNo: innerNo, Book: book, Enterprise: b.Enterprise,
 			Date: date, NotifiedOn: today, Status: StocktakeNotified, FiledBy: p.ID}
-		if _, err := tx.Exec(ctx, `INSERT INTO writeoff_stocktakes (no, book, enterprise, inner_no, status, stocktake_date, body) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-			st.No, st.Book, st.Enterprise, st.InnerNo, string(st.Status), st.Date, cycleJSON(st)); err != nil {
+		seq, err := zone.TakeChange(ctx, tx, st.Book)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO writeoff_stocktakes (no, book, enterprise, inner_no, status, stocktake_date, body, change_seq) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+			st.No, st.Book, st.Enterprise, st.InnerNo, string(st.Status), st.Date, cycleJSON(st), seq); err != nil {
 			return err
 		}
 		out = st
@@ -335,7 +339,11 @@ func stocktakeBy(ctx context.Context, q cycleQuerier, where string, args ...any)
 }
 
 func saveStocktake(ctx context.Context, tx pgx.Tx, st Stocktake) error {
-	_, err := tx.Exec(ctx, `UPDATE writeoff_stocktakes SET status = $2, body = $3 WHERE no = $1`, st.No, string(st.Status), cycleJSON(st))
+	seq, err := zone.TakeChange(ctx, tx, st.Book)
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `UPDATE writeoff_stocktakes SET status = $2, body = $3, change_seq = $4 WHERE no = $1`, st.No, string(st.Status), cycleJSON(st), seq)
 	return err
 }
 

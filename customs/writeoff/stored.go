@@ -9,19 +9,20 @@ import (
 	"github.com/zoneledger/zoneledger/customs/zone"
 )
 
-// BookDocuments calls fn with the write-off documents kept for book — its
+// BookDocumentsChanged calls fn with the write-off documents kept for book — its
 // stocktakes ("stocktake", by number, with their status) and its cycle
 // ("write-off-cycle", numbered by the book) — in kind order, then number
-// order, for a sealed period's evidence (customs/evidence). p must be able
-// to read the book.
-func (c *Cycles) BookDocuments(ctx context.Context, p access.Principal, book string, fn func(zone.StoredDocument) error) error {
+// order — whose last change took a change number (zone.TakeChange) after
+// since and up to upTo, for a sealed period's evidence (customs/evidence;
+// see zone.Service.BookDocumentsChanged). p must be able to read the book.
+func (c *Cycles) BookDocumentsChanged(ctx context.Context, p access.Principal, book string, since, upTo zone.DocMark, fn func(zone.StoredDocument) error) error {
 	if _, err := c.zone.GetBook(ctx, p, book); err != nil {
 		return err
 	}
 	rows, err := c.pool.Query(ctx, `
-		SELECT 'stocktake', no, enterprise, status, body FROM writeoff_stocktakes WHERE book = $1
-		UNION ALL SELECT 'write-off-cycle', book, enterprise, '', body FROM writeoff_cycles WHERE book = $1
-		ORDER BY 1, 2`, book)
+		SELECT 'stocktake', no, enterprise, status, body FROM writeoff_stocktakes WHERE book = $1 AND change_seq > $2 AND change_seq <= $3
+		UNION ALL SELECT 'write-off-cycle', book, enterprise, '', body FROM writeoff_cycles WHERE book = $1 AND change_seq > $2 AND change_seq <= $3
+		ORDER BY 1, 2`, book, since.Seq, upTo.Seq)
 	if err != nil {
 		return cycleDBError(err)
 	}

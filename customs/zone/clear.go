@@ -298,8 +298,9 @@ func (s *Service) storeTaxable(ctx context.Context, tx pgx.Tx, ev TaxableEvent, 
 		return err
 	}
 	ev.ID = id
-	_, err = tx.Exec(ctx, `INSERT INTO zone_taxable_events (id, book, enterprise, source, event_date, body, tariff) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-		id, ev.Book, ev.Enterprise, source, day, mustJSON(ev), ev.Tariff)
+	_, err = tx.Exec(ctx, nextChange+`INSERT INTO zone_taxable_events (book, id, enterprise, source, event_date, body, tariff, change_seq)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, (SELECT seq FROM ch))`,
+		ev.Book, id, ev.Enterprise, source, day, mustJSON(ev), ev.Tariff)
 	return err
 }
 

@@ -820,6 +820,16 @@ func (s *Service) ApproveList(ctx context.Context, p access.Principal, no, note 
 	return s.GetList(ctx, p, no)
 }
 
+// takeListChanges takes, in book order, the change numbers of the books
+// a change of list l may write (see takeChanges): both books of an
+// intra-zone transfer, whose approval books the transfer on both lists.
+func takeListChanges(ctx context.Context, q querier, l List) error {
+	if l.Flow == FlowIntraZoneOut || l.Flow == FlowIntraZoneIn {
+		return takeChanges(ctx, q, l.Book, l.RelatedBookNo)
+	}
+	return nil
+}
+
 // approveLocked approves a list locked in tx (ApproveList, and a receipt
 // of customs' approval).
 func (s *Service) approveLocked(ctx context.Context, tx pgx.Tx, p access.Principal, l List, note string) (*intent, error) {
@@ -829,6 +839,11 @@ func (s *Service) approveLocked(ctx context.Context, tx pgx.Tx, p access.Princip
 	case ListDeclared:
 	default:
 		return nil, wrongStatus(l, "only a declared list can be approved")
+	}
+	// The approval may book an intra-zone transfer, which writes both
+	// books' lists.
+	if err := takeListChanges(ctx, tx, l); err != nil {
+		return nil, err
 	}
 	l.Status, l.ApprovedAt, l.ApprovedBy, l.Note = ListApproved, s.clock(), p.ID, note
 	if err := updateDoc(ctx, tx, kindList, l.No, string(l.Status), l); err != nil {

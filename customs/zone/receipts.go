@@ -102,6 +102,11 @@ func (s *Service) ApplyListReceipt(ctx context.Context, p access.Principal, r Li
 			return nil, err
 		}
 		no = l.No
+		// The receipt may approve an intra-zone transfer's list, writing
+		// both books' lists: their change numbers first, in book order.
+		if err := takeListChanges(ctx, tx, l); err != nil {
+			return nil, err
+		}
 		if r.Book != "" && r.Book != l.Book {
 			return nil, precondition(ReasonReceiptMismatch, r.BookField, "the receipt is for book %s; list %s is on book %s", r.Book, l.No, l.Book)
 		}

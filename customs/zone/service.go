@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -296,8 +297,9 @@ func insertDoc(ctx context.Context, q querier, r docRow, body any, at time.Time)
 	if err != nil {
 		return err
 	}
-	_, err = q.Exec(ctx, `INSERT INTO zone_documents (kind, no, enterprise, inner_no, book, status, body, created_at, link) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-		r.kind, r.no, r.enterprise, r.innerNo, r.book, r.status, string(b), at, r.link)
+	_, err = q.Exec(ctx, nextChange+`INSERT INTO zone_documents (book, kind, no, enterprise, inner_no, status, body, created_at, link, change_seq)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, (SELECT seq FROM ch))`,
+		r.book, r.kind, r.no, r.enterprise, r.innerNo, r.status, string(b), at, r.link)
 	return err
 }
 
@@ -315,7 +317,7 @@ func docByCustomsNo(ctx context.Context, q querier, kind, customsNo string) (str
 // setCustomsNo stores on document no of kind the number customs assigned
 // it; the caller has checked that no other document holds it.
 func setCustomsNo(ctx context.Context, q querier, kind, no, customsNo string) error {
-	tag, err := q.Exec(ctx, `UPDATE zone_documents SET customs_no = $3 WHERE kind = $1 AND no = $2`, kind, no, customsNo)
+	tag, err := q.Exec(ctx, docChange+`UPDATE zone_documents SET customs_no = $3, change_seq = (SELECT seq FROM ch) WHERE kind = $1 AND no = $2`, kind, no, customsNo)
 	if err != nil {
 		return err
 	}
@@ -330,8 +332,42 @@ func updateDoc(ctx context.Context, q querier, kind, no, status string, body any
 	if err != nil {
 		return err
 	}
-	_, err = q.Exec(ctx, `UPDATE zone_documents SET status = $3, body = $4, failure = '' WHERE kind = $1 AND no = $2`, kind, no, status, string(b))
+	_, err = q.Exec(ctx, docChange+`UPDATE zone_documents SET status = $3, body = $4, failure = '', change_seq = (SELECT seq FROM ch) WHERE kind = $1 AND no = $2`,
+		kind, no, status, string(b))
 	return err
+}
+
+// nextChange is a WITH clause taking the next document change number of
+// the book named by parameter $1 (row ch, column seq): the book's row of
+// zone_doc_seqs stays locked until the transaction commits, so a book's
+// numbers are given in commit order (see BookDocumentsChanged). Every
+// write of zone_documents and zone_taxable_events takes one, through
+// nextChange or docChange.
+const nextChange = `WITH ch AS (INSERT INTO zone_doc_seqs AS q (book, seq) VALUES ($1, 1)
+	ON CONFLICT (book) DO UPDATE SET seq = q.seq + 1 RETURNING seq) `
+
+// docChange is nextChange for the book of the stored document of kind $1
+// and number $2.
+const docChange = `WITH ch AS (INSERT INTO zone_doc_seqs AS q (book, seq) SELECT book, 1 FROM zone_documents WHERE kind = $1 AND no = $2
+	ON CONFLICT (book) DO UPDATE SET seq = q.seq + 1 RETURNING seq) `
+
+// takeChanges takes the next document change number of each of books, in
+// book order, before a change that writes the documents of more than one
+// book (an intra-zone transfer's two lists): each book's number stays
+// locked until the transaction commits, so two such changes lock the
+// books' counters in the same order and never wait on each other in a
+// circle. The documents' own writes then take further numbers of the
+// books they already hold.
+func takeChanges(ctx context.Context, q querier, books ...string) error {
+	for _, b := range slices.Compact(slices.Sorted(slices.Values(books))) {
+		if b == "" {
+			continue
+		}
+		if _, err := q.Exec(ctx, nextChange+`SELECT seq FROM ch`, b); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func kindName(kind string) string {

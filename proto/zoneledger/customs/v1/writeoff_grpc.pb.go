@@ -146,11 +146,11 @@ type WriteOffServiceClient interface {
 	// payment, the surplus's explanation and decision; every figure exact text.
 	ExportDifferences(ctx context.Context, in *ExportDifferencesRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[ExportDifferencesResponse], error)
 	// SealEvidence seals the evidence of the book's period that the ledger closed through a day:
-	// the period's journals and the book's documents as they stand now (lists with their lines
-	// and states, passes, forms, slips, consumption and production reports, certificates,
-	// display movements, destructions, R&D records, repair orders, stocktakes, taxable events;
-	// of the e-commerce inventory lists released from the book, those changed since the book's
-	// previous seal), chained onto the previous period's evidence digest. The records are kept as sealed. (book_no, through)
+	// the period's journals and the book's documents that changed since the book's previous seal,
+	// as they stand now (lists with their lines and states, passes, forms, slips, consumption and
+	// production reports, certificates, display movements, destructions, R&D records, repair
+	// orders, stocktakes, taxable events, the e-commerce inventory lists released from the book;
+	// the book's first seal holds every document), chained onto the previous period's evidence digest. The records are kept as sealed. (book_no, through)
 	// is the idempotency key: sealing a sealed period returns it unchanged.
 	SealEvidence(ctx context.Context, in *SealEvidenceRequest, opts ...grpc.CallOption) (*SealEvidenceResponse, error)
 	// ListEvidence lists a book's sealed evidence, oldest first.
@@ -491,11 +491,11 @@ type WriteOffServiceServer interface {
 	// payment, the surplus's explanation and decision; every figure exact text.
 	ExportDifferences(*ExportDifferencesRequest, grpc.ServerStreamingServer[ExportDifferencesResponse]) error
 	// SealEvidence seals the evidence of the book's period that the ledger closed through a day:
-	// the period's journals and the book's documents as they stand now (lists with their lines
-	// and states, passes, forms, slips, consumption and production reports, certificates,
-	// display movements, destructions, R&D records, repair orders, stocktakes, taxable events;
-	// of the e-commerce inventory lists released from the book, those changed since the book's
-	// previous seal), chained onto the previous period's evidence digest. The records are kept as sealed. (book_no, through)
+	// the period's journals and the book's documents that changed since the book's previous seal,
+	// as they stand now (lists with their lines and states, passes, forms, slips, consumption and
+	// production reports, certificates, display movements, destructions, R&D records, repair
+	// orders, stocktakes, taxable events, the e-commerce inventory lists released from the book;
+	// the book's first seal holds every document), chained onto the previous period's evidence digest. The records are kept as sealed. (book_no, through)
 	// is the idempotency key: sealing a sealed period returns it unchanged.
 	SealEvidence(context.Context, *SealEvidenceRequest) (*SealEvidenceResponse, error)
 	// ListEvidence lists a book's sealed evidence, oldest first.
