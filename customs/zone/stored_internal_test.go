@@ -2,22 +2,10 @@ package zone
 
 import (
 	"context"
-	"encoding/json"
 	"testing"
 
 	"github.com/zoneledger/zoneledger/ledger/pgshared/pgtest"
 )
-
-// planNode is a node of EXPLAIN (ANALYZE, FORMAT JSON)'s plan.
-type planNode struct {
-	NodeType   string     `json:"Node Type"`
-	Relation   string     `json:"Relation Name"`
-	IndexName  string     `json:"Index Name"`
-	ActualRows int64      `json:"Actual Rows"`
-	Loops      int64      `json:"Actual Loops"`
-	RowsFilter int64      `json:"Rows Removed by Filter"`
-	Plans      []planNode `json:"Plans"`
-}
 
 // TestBookDocumentsChangedReadsOnlyTheBooksChangedDocuments: the evidence
 // seal's read of a book's zone documents and taxable events
@@ -52,28 +40,10 @@ func TestBookDocumentsChangedReadsOnlyTheBooksChangedDocuments(t *testing.T) {
 		since int64
 		want  int64
 	}{{0, 10}, {5, 0}} {
-		var out []struct{ Plan planNode }
-		var raw string
-		if err := pool.QueryRow(ctx, `EXPLAIN (ANALYZE, FORMAT JSON) `+bookDocumentsChangedSQL, "MINE", c.since, 3005).Scan(&raw); err != nil {
-			t.Fatal(err)
+		read, scans, raw := pgtest.PlanRead(t, pool, []string{"zone_documents", "zone_taxable_events"}, bookDocumentsChangedSQL, "MINE", c.since, 3005)
+		for _, rel := range scans {
+			t.Errorf("since %d: the read scans %s: %s", c.since, rel, raw)
 		}
-		if err := json.Unmarshal([]byte(raw), &out); err != nil {
-			t.Fatal(err)
-		}
-		var read int64
-		var walk func(n planNode)
-		walk = func(n planNode) {
-			if n.Relation == "zone_documents" || n.Relation == "zone_taxable_events" || (n.IndexName != "" && n.NodeType == "Bitmap Index Scan") {
-				if n.NodeType == "Seq Scan" {
-					t.Errorf("since %d: the read scans %s: %s", c.since, n.Relation, raw)
-				}
-				read += (n.ActualRows + n.RowsFilter) * max(n.Loops, 1)
-			}
-			for _, k := range n.Plans {
-				walk(k)
-			}
-		}
-		walk(out[0].Plan)
 		if read > c.want {
 			t.Errorf("since %d: the read of book MINE's %d changed documents touched %d rows: %s", c.since, c.want, read, raw)
 		}
