@@ -191,8 +191,12 @@ func (s *Service) FileEntrustment(ctx context.Context, p access.Principal, e Ent
 		if c.No, err = nextNumber(ctx, tx, "WT", c.Book, c.Date); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO proc_entrustments (no, enterprise, inner_no, book, body, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-			c.No, c.Enterprise, c.InnerNo, c.Book, mustJSON(c), c.CreatedAt); err != nil {
+		seq, err := zone.TakeChange(ctx, tx, c.Book)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO proc_entrustments (no, enterprise, inner_no, book, body, created_at, change_seq) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+			c.No, c.Enterprise, c.InnerNo, c.Book, mustJSON(c), c.CreatedAt, seq); err != nil {
 			return err
 		}
 		out = c
@@ -407,12 +411,20 @@ func (s *Service) move(ctx context.Context, p access.Principal, m EntrustedMove)
 			if err := s.taxReturn(ctx, tx, &c, &ent, lines); err != nil {
 				return err
 			}
-			if _, err := tx.Exec(ctx, `UPDATE proc_entrustments SET body = $2 WHERE no = $1`, ent.No, mustJSON(ent)); err != nil {
+		}
+		// The move and its entrustment are of one book (the domestic firm
+		// keeps none): one change number for both.
+		seq, err := zone.TakeChange(ctx, tx, c.Book)
+		if err != nil {
+			return err
+		}
+		if c.Kind == MoveReturn {
+			if _, err := tx.Exec(ctx, `UPDATE proc_entrustments SET body = $2, change_seq = $3 WHERE no = $1`, ent.No, mustJSON(ent), seq); err != nil {
 				return err
 			}
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO proc_entrusted_moves (no, enterprise, inner_no, book, entrustment, reference, body, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-			c.No, c.Enterprise, c.InnerNo, c.Book, c.Entrustment, c.Reference, mustJSON(c), c.CreatedAt); err != nil {
+		if _, err := tx.Exec(ctx, `INSERT INTO proc_entrusted_moves (no, enterprise, inner_no, book, entrustment, reference, body, created_at, change_seq) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+			c.No, c.Enterprise, c.InnerNo, c.Book, c.Entrustment, c.Reference, mustJSON(c), c.CreatedAt, seq); err != nil {
 			return err
 		}
 		out = c
@@ -545,6 +557,10 @@ func addBondedValue(ctx context.Context, tx pgx.Tx, r Report, req ledger.Journal
 		}
 	}
 	e.Reports = append(e.Reports, r.No)
-	_, err = tx.Exec(ctx, `UPDATE proc_entrustments SET body = $2 WHERE no = $1`, e.No, mustJSON(e))
+	seq, err := zone.TakeChange(ctx, tx, e.Book)
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `UPDATE proc_entrustments SET body = $2, change_seq = $3 WHERE no = $1`, e.No, mustJSON(e), seq)
 	return err
 }

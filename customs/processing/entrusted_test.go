@@ -2,6 +2,7 @@ package processing
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -239,4 +240,131 @@ func TestEntrustedGoodsHeldApart(t *testing.T) {
 	}
 	_, err = w.svc.FileReport(w.ctx, w.e2, Report{InnerNo: "P-X", Book: w.other, Entrustment: a.No, Outputs: []Output{out(4, "1")}})
 	wantRefusal(t, err, "UNKNOWN_DOCUMENT", "entrustment")
+}
+
+// entrustedRead reads the processing documents of the world's book changed
+// after since (BookDocumentsChanged, as a seal does), up to the book's
+// change mark now, and returns them as "kind no" with the mark.
+func (w *world) entrustedRead(since zone.DocMark) ([]string, map[string]string, zone.DocMark) {
+	w.t.Helper()
+	upTo, err := w.zone.ChangeMark(w.ctx, w.book)
+	w.must(err)
+	var keys []string
+	bodies := map[string]string{}
+	w.must(w.svc.BookDocumentsChanged(w.ctx, w.customs, w.book, since, upTo, func(sd zone.StoredDocument) error {
+		keys = append(keys, sd.Kind+" "+sd.No)
+		bodies[sd.Kind+" "+sd.No] = sd.Body
+		return nil
+	}))
+	return keys, bodies, upTo
+}
+
+// TestEntrustedDocumentsForEvidence: entrustments (委托加工) and their moves
+// are among the processing documents a seal reads: each as it changes (an
+// entrustment filed, a receipt, a report filed for it, a return), only
+// the documents that changed, and nothing when nothing changed.
+func TestEntrustedDocumentsForEvidence(t *testing.T) {
+	w := newWorld(t, DefaultSettings())
+	w.receive(1, "100")
+	_, err := w.svc.PutVersion(w.ctx, w.e1, Version{Book: w.book, FinishedSeq: 4, Version: "1", EffectiveDate: day("2026-01-01"),
+		Norms: []Norm{{MaterialSeq: 1, Net: d("0.8"), LossPercent: d("20"), BondedPercent: d("60")}}})
+	w.must(err)
+	_, _, mark := w.entrustedRead(zone.DocMark{})
+	want := func(step string, got []string, want ...string) {
+		t.Helper()
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("after %s the read gives %q, want %q", step, got, want)
+		}
+	}
+	e, err := w.svc.FileEntrustment(w.ctx, w.e1, Entrustment{InnerNo: "WT-1", Book: w.book, Client: uscc(t, "91320000MA1K00009"), ClientName: "苏州某电子有限公司"})
+	w.must(err)
+	got, bodies, next := w.entrustedRead(mark)
+	want("an entrustment was filed", got, "entrustment "+e.No)
+	if !strings.Contains(bodies["entrustment "+e.No], `"Client":"91320000MA1K00009`) {
+		t.Fatalf("entrustment body %s", bodies["entrustment "+e.No])
+	}
+	mark = next
+	_, err = w.svc.FileEntrustment(w.ctx, w.e1, Entrustment{InnerNo: "WT-1", Book: w.book, Client: uscc(t, "91320000MA1K00009"), ClientName: "苏州某电子有限公司"})
+	w.must(err)
+	got, _, mark = w.entrustedRead(mark)
+	want("the entrustment was filed again", got)
+
+	rc, err := w.svc.ReceiveEntrusted(w.ctx, w.e1, EntrustedMove{InnerNo: "WR-1", Entrustment: e.No, Reference: w.gateRegistration(codes.In, "委托方料件"),
+		Lines: []EntrustedLine{{BookSeq: 1, Quantity: d("40"), Value: d("200")}}})
+	w.must(err)
+	got, _, mark = w.entrustedRead(mark)
+	want("a receipt", got, "entrusted-move "+rc.No)
+
+	rep, err := w.svc.FileReport(w.ctx, w.e1, Report{InnerNo: "P-1", Book: w.book, Entrustment: e.No, Outputs: []Output{out(4, "50")}})
+	w.must(err)
+	got, bodies, mark = w.entrustedRead(mark)
+	want("a report for the entrustment", got, "consumption-version 4/1", "entrustment "+e.No, "production-report "+rep.No)
+	if !strings.Contains(bodies["entrustment "+e.No], `"Reports":["`+rep.No+`"]`) {
+		t.Fatalf("the entrustment read after the report: %s", bodies["entrustment "+e.No])
+	}
+
+	r1, err := w.svc.ReturnEntrusted(w.ctx, w.e1, EntrustedMove{InnerNo: "WF-1", Entrustment: e.No, Reference: w.gateRegistration(codes.Out, "委托加工成品"),
+		Lines: []EntrustedLine{{BookSeq: 4, Quantity: d("30"), Value: d("600")}}})
+	w.must(err)
+	got, bodies, mark = w.entrustedRead(mark)
+	want("a return", got, "entrusted-move "+r1.No, "entrustment "+e.No)
+	if !strings.Contains(bodies["entrustment "+e.No], `"BondedTaxed":"300"`) {
+		t.Fatalf("the entrustment read after the return: %s", bodies["entrustment "+e.No])
+	}
+	got, _, _ = w.entrustedRead(mark)
+	want("nothing changed", got)
+}
+
+// TestEntrustedDocumentsStoredBeforeTheChangeNumbers: entrustments and
+// moves stored before they had change numbers, on a book whose documents
+// had changed many times since (a seal may have read through that mark),
+// get a change number after the book's mark from the migration, so the
+// next read (the next seal) gives each of them once; a book that had no
+// change number yet gets one.
+func TestEntrustedDocumentsStoredBeforeTheChangeNumbers(t *testing.T) {
+	w := newWorld(t, DefaultSettings())
+	w.receive(1, "100")
+	e, err := w.svc.FileEntrustment(w.ctx, w.e1, Entrustment{InnerNo: "WT-1", Book: w.book, Client: uscc(t, "91320000MA1K00009"), ClientName: "某公司"})
+	w.must(err)
+	rc, err := w.svc.ReceiveEntrusted(w.ctx, w.e1, EntrustedMove{InnerNo: "WR-1", Entrustment: e.No, Reference: w.gateRegistration(codes.In, "委托方料件"),
+		Lines: []EntrustedLine{{BookSeq: 1, Quantity: d("40"), Value: d("200")}}})
+	w.must(err)
+	other, err := w.svc.FileEntrustment(w.ctx, w.e2, Entrustment{InnerNo: "WT-1", Book: w.other, Client: uscc(t, "91320000MA1K00009"), ClientName: "某公司"})
+	w.must(err)
+	// What a seal before the upgrade read through: every change the book had.
+	before, err := w.zone.ChangeMark(w.ctx, w.book)
+	w.must(err)
+	if before.Seq < 2 {
+		t.Fatalf("book %s has change mark %d; the test needs a book changed more than once", w.book, before.Seq)
+	}
+	for _, sql := range []string{
+		`ALTER TABLE proc_entrustments DROP COLUMN change_seq`,
+		`ALTER TABLE proc_entrusted_moves DROP COLUMN change_seq`,
+		`DELETE FROM zone_doc_seqs WHERE book = '` + w.other + `'`,
+		`DELETE FROM schema_migrations WHERE component = 'processing' AND version BETWEEN 24 AND 30`,
+	} {
+		w.must(errOf(w.svc.pool.Exec(w.ctx, sql)))
+	}
+	applied, err := Migrations().Up(w.ctx, w.svc.pool)
+	w.must(err)
+	if len(applied) != 7 {
+		t.Fatalf("applied %d migrations, want the 7 of the entrusted change numbers", len(applied))
+	}
+	got, _, mark := w.entrustedRead(before)
+	if fmt.Sprint(got) != fmt.Sprint([]string{"entrusted-move " + rc.No, "entrustment " + e.No}) {
+		t.Fatalf("read after the mark before the migration: %q", got)
+	}
+	if got, _, _ := w.entrustedRead(mark); len(got) != 0 {
+		t.Fatalf("read again: %q", got)
+	}
+	otherMark, err := w.zone.ChangeMark(w.ctx, w.other)
+	w.must(err)
+	var others []string
+	w.must(w.svc.BookDocumentsChanged(w.ctx, w.customs, w.other, zone.DocMark{}, otherMark, func(sd zone.StoredDocument) error {
+		others = append(others, sd.Kind+" "+sd.No)
+		return nil
+	}))
+	if fmt.Sprint(others) != fmt.Sprint([]string{"entrustment " + other.No}) {
+		t.Fatalf("book %s without a change number before the migration reads %q", w.other, others)
+	}
 }
