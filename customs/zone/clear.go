@@ -293,12 +293,15 @@ func (s *Service) storeTaxable(ctx context.Context, tx pgx.Tx, ev TaxableEvent, 
 	if err := tx.QueryRow(ctx, `SELECT count(*) FROM zone_taxable_events WHERE source = $1`, source).Scan(&n); err != nil || n > 0 {
 		return err
 	}
-	id, err := nextNumber(ctx, tx, "taxable-event")
-	if err != nil {
+	// The number comes from a sequence, not a counter row: a row would be
+	// held until commit and make taxable clearances on every book queue on
+	// it (migration 0028).
+	var id int64
+	if err := tx.QueryRow(ctx, `SELECT nextval('zone_taxable_event_ids')`).Scan(&id); err != nil {
 		return err
 	}
 	ev.ID = id
-	_, err = tx.Exec(ctx, nextChange+`INSERT INTO zone_taxable_events (book, id, enterprise, source, event_date, body, tariff, change_seq)
+	_, err := tx.Exec(ctx, nextChange+`INSERT INTO zone_taxable_events (book, id, enterprise, source, event_date, body, tariff, change_seq)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, (SELECT seq FROM ch))`,
 		ev.Book, id, ev.Enterprise, source, day, mustJSON(ev), ev.Tariff)
 	return err

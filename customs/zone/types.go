@@ -430,6 +430,9 @@ type GateEvent struct {
 // TaxableEvent is goods leaving bonded status: everything the tax needs,
 // and the engine's assessment.
 type TaxableEvent struct {
+	// ID is the event's number in the zone: unique and increasing, but not
+	// gap-free (a clearance retried or rolled back leaves its number
+	// unused) nor in commit order across books.
 	ID            int64
 	Book          string
 	Enterprise    string
