@@ -2,6 +2,7 @@ package zone
 
 import (
 	"context"
+	"regexp"
 	"slices"
 	"testing"
 	"time"
@@ -76,7 +77,7 @@ func TestTaxableEventNumbersContinueAfterTheCounter(t *testing.T) {
 	ctx := context.Background()
 	pool := pgtest.Pool(t)
 	set, before := Migrations(), Migrations()
-	before.Steps = slices.DeleteFunc(slices.Clone(before.Steps), func(st migrate.Step) bool { return st.Version >= 28 })
+	before.Steps = slices.DeleteFunc(slices.Clone(before.Steps), func(st migrate.Step) bool { return st.Version >= 28 && st.Version <= 29 })
 	if _, err := before.Up(ctx, pool); err != nil {
 		t.Fatal(err)
 	}
@@ -102,5 +103,70 @@ func TestTaxableEventNumbersContinueAfterTheCounter(t *testing.T) {
 	}
 	if id != 42 {
 		t.Fatalf("the first number after the migration is %d, want 42", id)
+	}
+}
+
+// TestDocumentNumberOnOneBookDoesNotWaitForAnother: while one enterprise's
+// list creation is open after drawing its number, another's list of the
+// same kind, office, year and direction draws its own and commits. (Before,
+// both drew from one zone_counters row per prefix, office, year and
+// direction held until commit.) The numbers keep their form and differ.
+func TestDocumentNumberOnOneBookDoesNotWaitForAnother(t *testing.T) {
+	ctx := context.Background()
+	pool := pgtest.Pool(t)
+	if _, err := Migrations().Up(ctx, pool); err != nil {
+		t.Fatal(err)
+	}
+	day := time.Date(2026, 11, 11, 0, 0, 0, 0, time.UTC)
+	txA, err := pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = txA.Rollback(ctx) }()
+	a, err := documentNumber(ctx, txA, "QD", "3105", day, "I")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	var b string
+	err = pgx.BeginFunc(bctx, pool, func(tx pgx.Tx) error {
+		b, err = documentNumber(bctx, tx, "QD", "3105", day, "I")
+		return err
+	})
+	if err != nil {
+		t.Fatalf("a list number for book B waited for book A's open creation: %v", err)
+	}
+	form := regexp.MustCompile(`^QD310526I[0-9]{9}$`)
+	if !form.MatchString(a) || !form.MatchString(b) || a == b {
+		t.Fatalf("numbers %q and %q: want two different numbers of the form QD + office + year + I + 9 digits", a, b)
+	}
+}
+
+// TestDocumentNumbersContinueAfterTheCounters: migration 0031 starts the
+// sequence after every number any counter row gave, so none is given again.
+func TestDocumentNumbersContinueAfterTheCounters(t *testing.T) {
+	ctx := context.Background()
+	pool := pgtest.Pool(t)
+	set, before := Migrations(), Migrations()
+	before.Steps = slices.DeleteFunc(slices.Clone(before.Steps), func(st migrate.Step) bool { return st.Version >= 30 })
+	if _, err := before.Up(ctx, pool); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pool.Exec(ctx, `INSERT INTO zone_counters (name, value) VALUES ('QD310526I', 7), ('HF310526E', 1200), ('taxable-event', 99999)`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := set.Up(ctx, pool); err != nil {
+		t.Fatal(err)
+	}
+	var no string
+	if err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) (err error) {
+		no, err = documentNumber(ctx, tx, "QD", "3105", time.Date(2026, 11, 11, 0, 0, 0, 0, time.UTC), "I")
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if no != "QD310526I000001201" {
+		t.Fatalf("the first number after the migration is %s, want QD310526I000001201", no)
 	}
 }
