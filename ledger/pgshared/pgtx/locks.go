@@ -32,13 +32,25 @@ import (
 //     unlocks.
 //
 // A retried transaction therefore fails again only on a conflict with a
-// transaction that names none of its names. Locks are taken in one order
-// (sorted keys), so they cannot deadlock among themselves; a cycle through
-// row locks of transactions that name nothing is broken by PostgreSQL's
-// deadlock detector (40P01, retried). Names are hashed into LockSlots keys
-// of one advisory-lock class, which bounds the locks a transaction holds
-// however many names it writes: two names in one slot only make their
-// retries wait for each other.
+// transaction that names none of its names. Those conflicts are real under
+// SERIALIZABLE: PostgreSQL records what a transaction read by index page,
+// so writers of different books whose rows share a page (a young database,
+// a busy index's last page) can fail each other. So the last attempt of a
+// transaction that has lost at least twice runs alone: it takes the
+// exclusive lock of one more key, EveryName, which every named transaction
+// holds shared for its whole life (after its names' keys). It waits for
+// every named transaction in flight to end, and new ones queue behind it
+// until it commits; it can then fail only on a transaction that names
+// nothing. This is the one place where books wait for each other, and only
+// for a transaction that has already failed MaxAttempts-1 times.
+//
+// Locks are taken in one order (sorted keys, EveryName last), so they
+// cannot deadlock among themselves; a cycle through row locks of
+// transactions that name nothing is broken by PostgreSQL's deadlock
+// detector (40P01, retried). Names are hashed into LockSlots keys of one
+// advisory-lock class, which bounds the locks a transaction holds however
+// many names it writes: two names in one slot only make their retries wait
+// for each other.
 //
 // CockroachDB has its own retry protocol and no advisory locks; there names
 // are ignored.
@@ -49,6 +61,14 @@ const LockClass int32 = 0x7a6c0001
 
 // LockSlots is how many second keys names are hashed into.
 const LockSlots = 128
+
+// EveryName is the second key that stands for every name: held shared by
+// every named transaction, exclusive by a last attempt (see above).
+const EveryName int32 = LockSlots
+
+// escalateFrom is the first attempt that may run alone: only a last
+// attempt, and only after two lost ones.
+const escalateFrom = 3
 
 // lockKeys hashes names into sorted, distinct second keys.
 func lockKeys(names []string) []int32 {
@@ -111,7 +131,21 @@ func (r *Runner) QueueSharedLocks(b *pgx.Batch, names []string) {
 	if r.engine != PostgreSQL || len(names) == 0 {
 		return
 	}
-	b.Queue(lockShared, LockClass, lockKeys(names))
+	b.Queue(lockShared, LockClass, append(lockKeys(names), EveryName))
+}
+
+// retryLocks returns the keys an attempt locks exclusively before it
+// begins, given the keys of its names: none on a first attempt or without
+// names, EveryName alone on a last attempt from escalateFrom on, else its
+// names' keys.
+func (r *Runner) retryLocks(attempt int, keys []int32) []int32 {
+	switch {
+	case attempt == 1 || len(keys) == 0:
+		return nil
+	case attempt >= escalateFrom && attempt >= r.opts.MaxAttempts:
+		return []int32{EveryName}
+	}
+	return keys
 }
 
 // lockSession takes the exclusive session-level locks of keys on conn, in

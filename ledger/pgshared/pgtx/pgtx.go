@@ -195,7 +195,7 @@ func (r *Runner) once(ctx context.Context, names *Names, fn func(pgx.Tx) error, 
 		return err
 	}
 	var tx pgx.Tx
-	if keys := names.keys(); attempt > 1 && len(keys) > 0 {
+	if keys := r.retryLocks(attempt, names.keys()); len(keys) > 0 {
 		conn, err := r.pool.Acquire(ctx)
 		if err != nil {
 			return err

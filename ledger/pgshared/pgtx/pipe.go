@@ -87,8 +87,8 @@ func (r *Runner) oncePipelined(ctx context.Context, names []string, fn func(p *P
 		return err
 	}
 	defer conn.Release()
-	if attempt > 1 && len(names) > 0 {
-		unlock, err := lockSession(ctx, conn, lockKeys(names))
+	if keys := r.retryLocks(attempt, lockKeys(names)); len(keys) > 0 {
+		unlock, err := lockSession(ctx, conn, keys)
 		if err != nil {
 			return err
 		}
