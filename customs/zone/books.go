@@ -224,7 +224,7 @@ func (s *Service) CreateBook(ctx context.Context, p access.Principal, b Book) (B
 			}
 		}
 		body, _ := json.Marshal(b)
-		if _, err := tx.Exec(ctx, `INSERT INTO zone_books (no, enterprise, body) VALUES ($1, $2, $3)`, b.No, b.Enterprise, string(body)); err != nil {
+		if _, err := tx.Exec(ctx, nextChange+`INSERT INTO zone_books (no, enterprise, body, change_seq) VALUES ($1, $2, $3, (SELECT seq FROM ch))`, b.No, b.Enterprise, string(body)); err != nil {
 			return err
 		}
 		out = b
@@ -262,7 +262,7 @@ func (s *Service) SetBookStatus(ctx context.Context, p access.Principal, no stri
 		}
 		b.Status = status
 		body, _ := json.Marshal(b)
-		if _, err := tx.Exec(ctx, `UPDATE zone_books SET body = $2 WHERE no = $1`, no, string(body)); err != nil {
+		if _, err := tx.Exec(ctx, nextChange+`UPDATE zone_books SET body = $2, change_seq = (SELECT seq FROM ch) WHERE no = $1`, no, string(body)); err != nil {
 			return err
 		}
 		out = b
@@ -292,7 +292,7 @@ func (s *Service) SetGeneralTaxpayer(ctx context.Context, p access.Principal, no
 		}
 		b.GeneralTaxpayer = on
 		body, _ := json.Marshal(b)
-		if _, err := tx.Exec(ctx, `UPDATE zone_books SET body = $2 WHERE no = $1`, no, string(body)); err != nil {
+		if _, err := tx.Exec(ctx, nextChange+`UPDATE zone_books SET body = $2, change_seq = (SELECT seq FROM ch) WHERE no = $1`, no, string(body)); err != nil {
 			return err
 		}
 		out = b
@@ -391,7 +391,7 @@ func (s *Service) SetLastWriteOffDate(ctx context.Context, p access.Principal, n
 				return denied("principal %q (%s) may not set the write-off date of book %s; its owner or customs does", p.ID, p.Role, no)
 			}
 		}
-		if _, err := tx.Exec(ctx, `UPDATE zone_books SET last_write_off_date = $2 WHERE no = $1`, no, date); err != nil {
+		if _, err := tx.Exec(ctx, nextChange+`UPDATE zone_books SET last_write_off_date = $2, change_seq = (SELECT seq FROM ch) WHERE no = $1`, no, date); err != nil {
 			return err
 		}
 		b.LastWriteOffDate = date
@@ -519,7 +519,7 @@ func (s *Service) AddBookLines(ctx context.Context, p access.Principal, book str
 				return err
 			}
 			l.PartNumbers = nil
-			if _, err := tx.Exec(ctx, `INSERT INTO zone_book_lines (book, seq, body) VALUES ($1, $2, $3)`, book, l.Seq, mustJSON(l)); err != nil {
+			if _, err := tx.Exec(ctx, nextChange+`INSERT INTO zone_book_lines (book, seq, body, change_seq) VALUES ($1, $2, $3, (SELECT seq FROM ch))`, book, l.Seq, mustJSON(l)); err != nil {
 				return err
 			}
 			out = append(out, l)
@@ -645,7 +645,7 @@ func (s *Service) MapPartNumbers(ctx context.Context, p access.Principal, book s
 			case !errors.Is(err, pgx.ErrNoRows):
 				return err
 			}
-			if _, err := tx.Exec(ctx, `INSERT INTO zone_part_numbers (book, part, seq) VALUES ($1, $2, $3)`, book, k, seq); err != nil {
+			if _, err := tx.Exec(ctx, nextChange+`INSERT INTO zone_part_numbers (book, part, seq, change_seq) VALUES ($1, $2, $3, (SELECT seq FROM ch))`, book, k, seq); err != nil {
 				return err
 			}
 		}

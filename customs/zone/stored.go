@@ -2,20 +2,24 @@ package zone
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/zoneledger/zoneledger/customs/access"
+	"github.com/zoneledger/zoneledger/customs/codes"
 )
 
 // StoredDocument is a document as the centre that keeps it stores it: what
 // a sealed period's evidence (customs/evidence) records of it. Body is the
 // document's JSON as stored.
 type StoredDocument struct {
-	// Kind is the kind of document ("list", "pass", "form", "slip",
-	// "consumption", "certificate", "display", "taxable-event"; the other
-	// centres add theirs).
+	// Kind is the kind of document ("book", "book-line", "part-number",
+	// "list", "pass", "form", "slip", "consumption", "certificate",
+	// "display", "taxable-event"; the other centres add theirs).
 	Kind string
 	// No is its number within the kind.
 	No         string
@@ -27,6 +31,27 @@ type StoredDocument struct {
 
 // KindTaxableEvent is the kind of a taxable event among StoredDocuments.
 const KindTaxableEvent = "taxable-event"
+
+// The kinds of a book's own records (its 备案) among StoredDocuments.
+const (
+	// KindBook is the book itself (number: the book number; status: its
+	// status), with its most recent write-off date (LastWriteOffDate,
+	// YYYY-MM-DD) when one is set.
+	KindBook = "book"
+	// KindBookLine is a line of the book (number: its 备案序号), as
+	// registered; its part numbers are records of their own.
+	KindBookLine = "book-line"
+	// KindPartNumber is an enterprise part number (料号) mapped onto a
+	// line of the book (number: the part number; body: PartNumberRecord).
+	KindPartNumber = "part-number"
+)
+
+// PartNumberRecord is the body of a KindPartNumber record: the part
+// number and the book line it is mapped onto.
+type PartNumberRecord struct {
+	Part    string
+	BookSeq int
+}
 
 // DocMark is how far a book's documents had changed (ChangeMark): the
 // documents changed up to one mark and after another are read with
@@ -51,6 +76,19 @@ const bookDocumentsChangedSQL = `SELECT 0 AS src, kind, no, 0::BIGINT AS id, ent
 	SELECT 1, '` + KindTaxableEvent + `', '', id, enterprise, '', body
 	FROM zone_taxable_events WHERE book = $1 AND change_seq > $2 AND change_seq <= $3
 	ORDER BY 1, 2, 3, 4`
+
+// bookRegistryChangedSQL reads the book $1 itself, its lines and its part
+// numbers last changed after change number $2, up to $3: the book by its
+// primary key, the lines and part numbers each through their (book, change
+// number) index (zone_book_lines_book_changes,
+// zone_part_numbers_book_changes).
+const bookRegistryChangedSQL = `SELECT 0 AS src, no AS key, 0 AS seq, body, last_write_off_date
+	FROM zone_books WHERE no = $1 AND change_seq > $2 AND change_seq <= $3
+	UNION ALL
+	SELECT 1, '', seq, body, NULL FROM zone_book_lines WHERE book = $1 AND change_seq > $2 AND change_seq <= $3
+	UNION ALL
+	SELECT 2, part, seq, '', NULL FROM zone_part_numbers WHERE book = $1 AND change_seq > $2 AND change_seq <= $3
+	ORDER BY 1, 2, 3`
 
 // ChangeMark is how far book's documents have changed: the last change
 // number a committed change of the book took (the zero DocMark for a book
@@ -78,19 +116,22 @@ func TakeChange(ctx context.Context, tx pgx.Tx, book string) (int64, error) {
 	return seq, err
 }
 
-// BookDocumentsChanged calls fn with every document this package keeps for
-// book — verification lists with their lines, gate passes, business forms,
-// slips, consumption reports, certificates, display movements, out-of-zone
-// movements, then taxable events — whose last change is numbered after
-// since and up to upTo (ChangeMark, read before), in kind order, then
-// number order (taxable events by ID). With the zero since it calls fn
-// with every such document of the book. It is what a sealed period's
-// evidence records of the zone's documents (customs/evidence): each seal
-// records the documents changed since the one before (from the previous
-// seal's upTo to its own), so the seals in order hold every document in
-// its latest state as of the last of them. A document changed again after
-// upTo is left to the next read, which finds it in its newer state. p must
-// be able to read the book.
+// BookDocumentsChanged calls fn with every record this package keeps for
+// book — first the book's own (备案): the book itself (KindBook:
+// registered, its status, 一纳 status or write-off date set), its lines
+// (KindBookLine) and part numbers (KindPartNumber); then verification lists
+// with their lines, gate passes, business forms, slips, consumption
+// reports, certificates, display movements, out-of-zone movements, then
+// taxable events — whose last change is numbered after since and up to
+// upTo (ChangeMark, read before), each group in kind order, then number
+// order (taxable events by ID). With the zero since it calls fn with every
+// such record of the book. It is what a sealed period's evidence records
+// of the zone's documents (customs/evidence): each seal records the
+// documents changed since the one before (from the previous seal's upTo to
+// its own), so the seals in order hold every document in its latest state
+// as of the last of them. A document changed again after upTo is left to
+// the next read, which finds it in its newer state. p must be able to read
+// the book.
 func (s *Service) BookDocumentsChanged(ctx context.Context, p access.Principal, book string, since, upTo DocMark, fn func(StoredDocument) error) error {
 	b, err := loadBook(ctx, s.pool, book)
 	if err != nil {
@@ -119,10 +160,64 @@ func (s *Service) BookDocumentsChanged(ctx context.Context, p access.Principal, 
 	if err != nil {
 		return dbError(err)
 	}
-	for _, d := range docs {
+	reg, err := bookRegistryChanged(ctx, s.pool, b.Enterprise, book, since, upTo)
+	if err != nil {
+		return err
+	}
+	for _, d := range append(reg, docs...) {
 		if err := fn(d); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// bookRegistryChanged reads the records of the book itself, its lines and
+// its part numbers (KindBook, KindBookLine, KindPartNumber) changed after
+// since and up to upTo, in that order, then by number. enterprise is the
+// book's.
+func bookRegistryChanged(ctx context.Context, q querier, enterprise, book string, since, upTo DocMark) ([]StoredDocument, error) {
+	rows, err := q.Query(ctx, bookRegistryChangedSQL, book, since.Seq, upTo.Seq)
+	if err != nil {
+		return nil, dbError(err)
+	}
+	var (
+		out  []StoredDocument
+		src  int
+		key  string
+		seq  int
+		body string
+		lwo  *time.Time
+	)
+	_, err = pgx.ForEachRow(rows, []any{&src, &key, &seq, &body, &lwo}, func() error {
+		d := StoredDocument{Enterprise: enterprise}
+		switch src {
+		case 0:
+			// The book as GetBook reads it: its body, and the write-off
+			// date kept in its own column. Fields are kept as stored
+			// (json.RawMessage), so no number passes through a float.
+			var fields map[string]json.RawMessage
+			if err := json.Unmarshal([]byte(body), &fields); err != nil {
+				return fmt.Errorf("book %s: stored body: %w", book, err)
+			}
+			var st codes.BookStatus
+			if err := json.Unmarshal(fields["Status"], &st); err != nil {
+				return fmt.Errorf("book %s: stored status: %w", book, err)
+			}
+			if lwo != nil {
+				fields["LastWriteOffDate"] = json.RawMessage(strconv.Quote(lwo.Format(time.DateOnly)))
+			}
+			d.Kind, d.No, d.Status, d.Body = KindBook, key, string(st), mustJSON(fields)
+		case 1:
+			d.Kind, d.No, d.Body = KindBookLine, strconv.Itoa(seq), body
+		default:
+			d.Kind, d.No, d.Body = KindPartNumber, key, mustJSON(PartNumberRecord{Part: key, BookSeq: seq})
+		}
+		out = append(out, d)
+		return nil
+	})
+	if err != nil {
+		return nil, dbError(err)
+	}
+	return out, nil
 }

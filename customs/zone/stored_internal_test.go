@@ -49,3 +49,48 @@ func TestBookDocumentsChangedReadsOnlyTheBooksChangedDocuments(t *testing.T) {
 		}
 	}
 }
+
+// TestBookRegistryChangedReadsOnlyTheBooksChangedRecords: the evidence
+// seal's read of a book's own records (bookRegistryChangedSQL) reads its
+// lines and part numbers through their (book, change number) indexes and
+// the book by its key, never by a scan: with 3,000 lines and part numbers
+// of other books and 5 of each of this one, it reads the 11 (no mark), then
+// only the book's own row (found by its key) once nothing changed after
+// the mark.
+func TestBookRegistryChangedReadsOnlyTheBooksChangedRecords(t *testing.T) {
+	if pgtest.IsCockroachDB() {
+		t.Skip("reads PostgreSQL's EXPLAIN output")
+	}
+	ctx := context.Background()
+	pool := pgtest.Pool(t)
+	if _, err := Migrations().Up(ctx, pool); err != nil {
+		t.Fatal(err)
+	}
+	for _, sql := range []string{
+		`INSERT INTO zone_books (no, enterprise, body, change_seq)
+		SELECT CASE WHEN g = 1 THEN 'MINE' ELSE 'OTHER' || g END, 'E', '{"Status":"EXECUTING"}', g FROM generate_series(1, 3005) AS g`,
+		`INSERT INTO zone_book_lines (book, seq, body, change_seq)
+		SELECT CASE WHEN g <= 5 THEN 'MINE' ELSE 'OTHER' END, g, '{}', g FROM generate_series(1, 3005) AS g`,
+		`INSERT INTO zone_part_numbers (book, part, seq, change_seq)
+		SELECT CASE WHEN g <= 5 THEN 'MINE' ELSE 'OTHER' END, 'P' || g, g, g FROM generate_series(1, 3005) AS g`,
+		`ANALYZE zone_books`,
+		`ANALYZE zone_book_lines`,
+		`ANALYZE zone_part_numbers`,
+	} {
+		if _, err := pool.Exec(ctx, sql); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []struct {
+		since int64
+		want  int64
+	}{{0, 11}, {5, 1}} {
+		read, scans, raw := pgtest.PlanRead(t, pool, []string{"zone_books", "zone_book_lines", "zone_part_numbers"}, bookRegistryChangedSQL, "MINE", c.since, 3005)
+		for _, rel := range scans {
+			t.Errorf("since %d: the read scans %s: %s", c.since, rel, raw)
+		}
+		if read > c.want {
+			t.Errorf("since %d: the read of book MINE's %d changed records touched %d rows: %s", c.since, c.want, read, raw)
+		}
+	}
+}
