@@ -77,10 +77,29 @@ type Rectification struct {
 	Note       string
 	Since      time.Time
 	By         string
+	// LiftedAt is when customs lifted it (zero while in force); LiftedBy
+	// who did.
+	LiftedAt time.Time `json:",omitzero"`
+	LiftedBy string    `json:",omitempty"`
 }
+
+// KindRectification is the kind of a rectification among a book's
+// evidence records (BookDocumentsChanged): one per rectification of the
+// book's enterprise, numbered ENTERPRISE/SINCE (RFC 3339, UTC), with the
+// status RectificationInForce or RectificationLifted.
+const KindRectification = "rectification"
+
+// The states of a rectification record.
+const (
+	RectificationInForce = "IN_FORCE"
+	RectificationLifted  = "LIFTED"
+)
 
 // SetRectification puts an enterprise under rectification (on) or lifts
 // it (off). Customs only; setting the state it is in changes nothing.
+// Each set and each lift is recorded in every book the enterprise holds
+// (rep_rectification_records), so the next evidence seal of each of them
+// holds it.
 func (s *Service) SetRectification(ctx context.Context, p access.Principal, enterprise string, on bool, note string) error {
 	if p.Role != access.RoleCustoms || p.Disabled {
 		return denied("principal %q (%s) may not put enterprises under rectification; customs does", p.ID, p.Role)
@@ -92,14 +111,48 @@ func (s *Service) SetRectification(ctx context.Context, p access.Principal, ente
 	if _, err := s.zone.GetEnterprise(ctx, p, enterprise); err != nil {
 		return withField(err, "enterprise")
 	}
-	var err error
-	if on {
-		_, err = s.pool.Exec(ctx, `INSERT INTO rep_rectifications (enterprise, note, since, by_principal) VALUES ($1, $2, $3, $4) ON CONFLICT (enterprise) DO NOTHING`,
-			enterprise, note, s.clock(), p.ID)
-	} else {
-		_, err = s.pool.Exec(ctx, `DELETE FROM rep_rectifications WHERE enterprise = $1`, enterprise)
-	}
-	return dbError(err)
+	return s.readWrite(ctx, func(ctx context.Context, tx pgx.Tx, _ ledger.Journals) error {
+		r := Rectification{Enterprise: enterprise, Note: note, Since: s.clock(), By: p.ID}
+		if on {
+			tag, err := tx.Exec(ctx, `INSERT INTO rep_rectifications (enterprise, note, since, by_principal) VALUES ($1, $2, $3, $4) ON CONFLICT (enterprise) DO NOTHING`,
+				r.Enterprise, r.Note, r.Since, r.By)
+			if err != nil || tag.RowsAffected() == 0 {
+				return err
+			}
+		} else {
+			err := tx.QueryRow(ctx, `DELETE FROM rep_rectifications WHERE enterprise = $1 RETURNING note, since, by_principal`, enterprise).Scan(&r.Note, &r.Since, &r.By)
+			if isNoRows(err) {
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			r.LiftedAt, r.LiftedBy = s.clock(), p.ID
+		}
+		books, err := zone.EnterpriseBooks(ctx, tx, enterprise)
+		if err != nil {
+			return err
+		}
+		for _, b := range books {
+			seq, err := zone.TakeChange(ctx, tx, b)
+			if err != nil {
+				return err
+			}
+			var lifted *time.Time
+			if !r.LiftedAt.IsZero() {
+				lifted = &r.LiftedAt
+			}
+			// A book registered while the rectification was in force has
+			// no record of it yet: its lift is its first.
+			if _, err := tx.Exec(ctx, `INSERT INTO rep_rectification_records (book, enterprise, since, note, by_principal, lifted_at, lifted_by, change_seq)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+				ON CONFLICT (book, enterprise, since) DO UPDATE SET lifted_at = excluded.lifted_at, lifted_by = excluded.lifted_by, change_seq = excluded.change_seq`,
+				b, r.Enterprise, r.Since, r.Note, r.By, lifted, r.LiftedBy, seq); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // ListOverdue returns the open repair orders past their due day as of

@@ -221,3 +221,15 @@ func bookRegistryChanged(ctx context.Context, q querier, enterprise, book string
 	}
 	return out, nil
 }
+
+// EnterpriseBooks returns, in tx, the numbers of the books enterprise
+// holds, in book order: for a centre that records a change of the
+// enterprise in each of its books' evidence (taking their change numbers
+// with TakeChange in that order).
+func EnterpriseBooks(ctx context.Context, tx pgx.Tx, enterprise string) ([]string, error) {
+	rows, err := tx.Query(ctx, `SELECT no FROM zone_books WHERE enterprise = $1 ORDER BY no`, enterprise)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[string])
+}
