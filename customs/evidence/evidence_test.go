@@ -161,7 +161,7 @@ func TestSealedDigestIsRecomputedFromTheExportAlone(t *testing.T) {
 	w.close(yesterday)
 	first, err := w.svc.Seal(w.ctx, w.customs, w.book, yesterday)
 	w.must(err)
-	if first.Journals != 0 || first.Documents != 2 || len(first.PreviousDigest) != 0 { // the book and its line
+	if first.Journals != 0 || first.Documents != 3 || len(first.PreviousDigest) != 0 { // the book, its line and its enterprise
 		t.Fatalf("first period %+v", first)
 	}
 	list := w.receive("12.5")

@@ -10,12 +10,12 @@ import (
 	"github.com/zoneledger/zoneledger/customs/zone"
 )
 
-// registryRecords is the book, book-line and part-number records of a
-// seal's documents.
+// registryRecords is the book, book-line, part-number and enterprise
+// records of a seal's documents.
 func registryRecords(docs map[string]string) map[string]string {
 	out := map[string]string{}
 	for k, r := range docs {
-		for _, kind := range []string{zone.KindBook, zone.KindBookLine, zone.KindPartNumber} {
+		for _, kind := range []string{zone.KindBook, zone.KindBookLine, zone.KindPartNumber, zone.KindEnterprise} {
 			if strings.HasPrefix(k, kind+":") {
 				out[k] = r
 			}
@@ -25,17 +25,19 @@ func registryRecords(docs map[string]string) map[string]string {
 }
 
 // TestSealRecordsTheBookItsLinesAndPartNumbers: the book's first seal
-// holds the book and its registered line (备案); a line registered, a part
-// number mapped, the book suspended, made 一纳 and given a write-off date
-// after a seal are each in the next seal in their new state, without the
-// records that did not change; a seal with nothing changed holds none.
+// holds the book, its registered line (备案) and its enterprise; a line
+// registered, a part number mapped, the book suspended, made 一纳 and given
+// a write-off date, the enterprise suspended after a seal are each in the
+// next seal in their new state, without the records that did not change;
+// a seal with nothing changed holds none.
 // Every export verifies (sealZone).
 func TestSealRecordsTheBookItsLinesAndPartNumbers(t *testing.T) {
 	w := newWorld(t)
 	base := w.today.AddDate(0, 0, -30)
 	first := registryRecords(w.sealZone(base.AddDate(0, 0, 1)))
-	if len(first) != 2 || statusOf(first["book:"+w.book]) != string(codes.BookExecuting) || !strings.Contains(first["book-line:1"], `"HSCode":"8411910000"`) {
-		t.Fatalf("the book's first seal holds %v, want the book EXECUTING and its line 1", first)
+	if len(first) != 3 || statusOf(first["book:"+w.book]) != string(codes.BookExecuting) || !strings.Contains(first["book-line:1"], `"HSCode":"8411910000"`) ||
+		!strings.Contains(first["enterprise:"+w.e1.Enterprise], `"Suspended":false`) {
+		t.Fatalf("the book's first seal holds %v, want the book EXECUTING, its line 1 and its enterprise", first)
 	}
 	if got := w.sealZone(base.AddDate(0, 0, 2)); len(got) != 0 {
 		t.Fatalf("a seal with nothing changed holds %v", slices.Sorted(maps.Keys(got)))
@@ -68,7 +70,15 @@ func TestSealRecordsTheBookItsLinesAndPartNumbers(t *testing.T) {
 	if len(got) != 1 || statusOf(got["book:"+w.book]) != string(codes.BookSuspended) {
 		t.Fatalf("the seal after the book was suspended holds %v, want the book SUSPENDED only", got)
 	}
-	if got := w.sealZone(base.AddDate(0, 0, 6)); len(got) != 0 {
+
+	// The enterprise suspended by customs.
+	_, err = w.zone.SetEnterpriseSuspended(w.ctx, w.customs, w.e1.Enterprise, true)
+	w.must(err)
+	got = w.sealZone(base.AddDate(0, 0, 6))
+	if len(got) != 1 || !strings.Contains(got["enterprise:"+w.e1.Enterprise], `"Suspended":true`) {
+		t.Fatalf("the seal after the enterprise was suspended holds %v, want the enterprise suspended only", got)
+	}
+	if got := w.sealZone(base.AddDate(0, 0, 7)); len(got) != 0 {
 		t.Fatalf("a seal with nothing changed holds %v", slices.Sorted(maps.Keys(got)))
 	}
 }
@@ -89,7 +99,8 @@ func TestBookRecordsStoredBeforeTheMigrationAreSealed(t *testing.T) {
 		`ALTER TABLE zone_books DROP COLUMN change_seq`,
 		`ALTER TABLE zone_book_lines DROP COLUMN change_seq`,
 		`ALTER TABLE zone_part_numbers DROP COLUMN change_seq`,
-		`DELETE FROM schema_migrations WHERE component = 'zone' AND version BETWEEN 32 AND 40`,
+		`ALTER TABLE zone_books DROP COLUMN enterprise_change_seq`,
+		`DELETE FROM schema_migrations WHERE component = 'zone' AND version BETWEEN 32 AND 42`,
 	} {
 		w.must(errOf(w.pool.Exec(w.ctx, sql)))
 	}
@@ -98,6 +109,7 @@ func TestBookRecordsStoredBeforeTheMigrationAreSealed(t *testing.T) {
 		`ALTER TABLE zone_books ADD COLUMN change_seq BIGINT NOT NULL DEFAULT 0`,
 		`ALTER TABLE zone_book_lines ADD COLUMN change_seq BIGINT NOT NULL DEFAULT 0`,
 		`ALTER TABLE zone_part_numbers ADD COLUMN change_seq BIGINT NOT NULL DEFAULT 0`,
+		`ALTER TABLE zone_books ADD COLUMN enterprise_change_seq BIGINT NOT NULL DEFAULT 0`,
 	} {
 		w.must(errOf(w.pool.Exec(w.ctx, sql)))
 	}
@@ -109,12 +121,13 @@ func TestBookRecordsStoredBeforeTheMigrationAreSealed(t *testing.T) {
 		`ALTER TABLE zone_books DROP COLUMN change_seq`,
 		`ALTER TABLE zone_book_lines DROP COLUMN change_seq`,
 		`ALTER TABLE zone_part_numbers DROP COLUMN change_seq`,
+		`ALTER TABLE zone_books DROP COLUMN enterprise_change_seq`,
 	} {
 		w.must(errOf(w.pool.Exec(w.ctx, sql)))
 	}
 	w.must(errOf(zone.Migrations().Up(w.ctx, w.pool)))
 	got := w.sealZone(base.AddDate(0, 0, 2))
-	if want := []string{"book-line:1", "book:" + w.book, "part-number:PN-A"}; !slices.Equal(slices.Sorted(maps.Keys(got)), want) {
+	if want := []string{"book-line:1", "book:" + w.book, "enterprise:" + w.e1.Enterprise, "part-number:PN-A"}; !slices.Equal(slices.Sorted(maps.Keys(got)), want) {
 		t.Fatalf("the first seal after the migration holds %v, want %v", slices.Sorted(maps.Keys(got)), want)
 	}
 	if got := w.sealZone(base.AddDate(0, 0, 3)); len(got) != 0 {

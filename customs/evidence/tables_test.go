@@ -45,8 +45,7 @@ var customsTables = map[string]struct {
 	"zone_part_numbers":   {sealed, `kind "part-number", zone.Service.BookDocumentsChanged: each 料号 and the line it maps onto`},
 	"zone_documents":      {sealed, `kinds "list", "pass", "form", "slip", "consumption", "certificate", "display", "outzone", zone.Service.BookDocumentsChanged`},
 	"zone_taxable_events": {sealed, `kind "taxable-event", zone.Service.BookDocumentsChanged`},
-	"zone_enterprises": {gap, "the enterprise's registration, credit rating (信用等级) and suspension decide what its books may file, " +
-		"but the row belongs to no book and no book's seal records it; sealing it needs a change of it recorded in each of the enterprise's books"},
+	"zone_enterprises":    {sealed, `kind "enterprise", zone.Service.BookDocumentsChanged: the book's enterprise (credit rating, suspension), with the book's registration and after each change`},
 	"zone_lot_marks": {derived, "lots whose goods were consumed or processed, written from the consumption reports and production reports " +
 		"(sealed as \"consumption\" and \"production-report\") and the lot legs of their journals (sealed as \"journal\")"},
 	"zone_counters":          {internal, "the last number given per document kind, office, year and direction"},
@@ -91,9 +90,9 @@ var customsTables = map[string]struct {
 
 var (
 	createTable = regexp.MustCompile(`(?i)CREATE\s+(?:TABLE|SEQUENCE)\s+(?:IF\s+NOT\s+EXISTS\s+)?([a-z_][a-z0-9_]*)`)
-	// A centre's read of a book's changed records: FROM table WHERE …
-	// change_seq > …, or the e-commerce read of the lists' payments.
-	sealRead = regexp.MustCompile(`(?is)FROM\s+([a-z_][a-z0-9_]*)\s+WHERE\s+[^` + "`" + `]*?change_seq\s*>`)
+	// A centre's read of a book's changed records: FROM (or JOIN) table
+	// WHERE (or ON) … change_seq > ….
+	sealRead = regexp.MustCompile(`(?is)(?:FROM|JOIN)\s+([a-z_][a-z0-9_]*)(?:\s+AS\s+[a-z_]+)?\s+(?:WHERE|ON)\s+[^` + "`" + `]*?change_seq\s*>`)
 )
 
 // customsSchema returns every table (and sequence) the customs packages

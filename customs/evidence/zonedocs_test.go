@@ -210,7 +210,8 @@ func TestZoneDocumentsStoredBeforeTheMigrationAreSealed(t *testing.T) {
 		`ALTER TABLE zone_books DROP COLUMN change_seq`,
 		`ALTER TABLE zone_book_lines DROP COLUMN change_seq`,
 		`ALTER TABLE zone_part_numbers DROP COLUMN change_seq`,
-		`DELETE FROM schema_migrations WHERE component = 'zone' AND version BETWEEN 32 AND 40`,
+		`ALTER TABLE zone_books DROP COLUMN enterprise_change_seq`,
+		`DELETE FROM schema_migrations WHERE component = 'zone' AND version BETWEEN 32 AND 42`,
 	} {
 		w.must(errOf(w.pool.Exec(w.ctx, sql)))
 	}
@@ -220,13 +221,13 @@ func TestZoneDocumentsStoredBeforeTheMigrationAreSealed(t *testing.T) {
 		t.Fatalf("no zone migration to apply")
 	}
 	got := w.sealZone(base.AddDate(0, 0, 1))
-	for _, k := range []string{"list:" + listNo, "list:" + draft.No, event, "book:" + w.book, "book-line:1"} {
+	for _, k := range []string{"list:" + listNo, "list:" + draft.No, event, "book:" + w.book, "book-line:1", "enterprise:" + w.e1.Enterprise} {
 		if got[k] == "" {
 			t.Errorf("the first seal after the migration lacks %s; it holds %v", k, slices.Sorted(maps.Keys(got)))
 		}
 	}
-	if len(got) != 6 { // two lists, the pass, the event, the book and its line
-		t.Errorf("the first seal after the migration holds %v, want 6 documents", slices.Sorted(maps.Keys(got)))
+	if len(got) != 7 { // two lists, the pass, the event, the book, its line and its enterprise
+		t.Errorf("the first seal after the migration holds %v, want 7 documents", slices.Sorted(maps.Keys(got)))
 	}
 	if got := w.sealZone(base.AddDate(0, 0, 2)); len(got) != 0 {
 		t.Fatalf("the seal after it holds %v, want none", slices.Sorted(maps.Keys(got)))

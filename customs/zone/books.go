@@ -101,6 +101,17 @@ func (s *Service) SetEnterpriseSuspended(ctx context.Context, p access.Principal
 		if _, err := tx.Exec(ctx, `UPDATE zone_enterprises SET body = $2 WHERE uscc = $1`, uscc, string(b)); err != nil {
 			return err
 		}
+		// The enterprise is a record of each of its books' evidence: each
+		// takes a change number, in book order.
+		books, err := EnterpriseBooks(ctx, tx, uscc)
+		if err != nil {
+			return err
+		}
+		for _, no := range books {
+			if _, err := tx.Exec(ctx, nextChange+`UPDATE zone_books SET enterprise_change_seq = (SELECT seq FROM ch) WHERE no = $1`, no); err != nil {
+				return err
+			}
+		}
 		out = e
 		return nil
 	})
@@ -224,7 +235,7 @@ func (s *Service) CreateBook(ctx context.Context, p access.Principal, b Book) (B
 			}
 		}
 		body, _ := json.Marshal(b)
-		if _, err := tx.Exec(ctx, nextChange+`INSERT INTO zone_books (no, enterprise, body, change_seq) VALUES ($1, $2, $3, (SELECT seq FROM ch))`, b.No, b.Enterprise, string(body)); err != nil {
+		if _, err := tx.Exec(ctx, nextChange+`INSERT INTO zone_books (no, enterprise, body, change_seq, enterprise_change_seq) VALUES ($1, $2, $3, (SELECT seq FROM ch), (SELECT seq FROM ch))`, b.No, b.Enterprise, string(body)); err != nil {
 			return err
 		}
 		out = b

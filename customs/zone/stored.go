@@ -44,6 +44,10 @@ const (
 	// KindPartNumber is an enterprise part number (料号) mapped onto a
 	// line of the book (number: the part number; body: PartNumberRecord).
 	KindPartNumber = "part-number"
+	// KindEnterprise is the enterprise holding the book (number: its
+	// USCC), as registered, with its credit rating and suspension:
+	// recorded with the book's registration and after each change of it.
+	KindEnterprise = "enterprise"
 )
 
 // PartNumberRecord is the body of a KindPartNumber record: the part
@@ -77,17 +81,20 @@ const bookDocumentsChangedSQL = `SELECT 0 AS src, kind, no, 0::BIGINT AS id, ent
 	FROM zone_taxable_events WHERE book = $1 AND change_seq > $2 AND change_seq <= $3
 	ORDER BY 1, 2, 3, 4`
 
-// bookRegistryChangedSQL reads the book $1 itself, its lines and its part
-// numbers last changed after change number $2, up to $3: the book by its
-// primary key, the lines and part numbers each through their (book, change
-// number) index (zone_book_lines_book_changes,
-// zone_part_numbers_book_changes).
+// bookRegistryChangedSQL reads the book $1 itself, its lines, its part
+// numbers and its enterprise last changed after change number $2, up to
+// $3: the book and its enterprise by their primary keys, the lines and
+// part numbers each through their (book, change number) index
+// (zone_book_lines_book_changes, zone_part_numbers_book_changes).
 const bookRegistryChangedSQL = `SELECT 0 AS src, no AS key, 0 AS seq, body, last_write_off_date
 	FROM zone_books WHERE no = $1 AND change_seq > $2 AND change_seq <= $3
 	UNION ALL
 	SELECT 1, '', seq, body, NULL FROM zone_book_lines WHERE book = $1 AND change_seq > $2 AND change_seq <= $3
 	UNION ALL
 	SELECT 2, part, seq, '', NULL FROM zone_part_numbers WHERE book = $1 AND change_seq > $2 AND change_seq <= $3
+	UNION ALL
+	SELECT 3, e.uscc, 0, e.body, NULL FROM zone_books AS b JOIN zone_enterprises AS e ON e.uscc = b.enterprise
+	WHERE b.no = $1 AND b.enterprise_change_seq > $2 AND b.enterprise_change_seq <= $3
 	ORDER BY 1, 2, 3`
 
 // ChangeMark is how far book's documents have changed: the last change
@@ -119,7 +126,8 @@ func TakeChange(ctx context.Context, tx pgx.Tx, book string) (int64, error) {
 // BookDocumentsChanged calls fn with every record this package keeps for
 // book — first the book's own (备案): the book itself (KindBook:
 // registered, its status, 一纳 status or write-off date set), its lines
-// (KindBookLine) and part numbers (KindPartNumber); then verification lists
+// (KindBookLine), part numbers (KindPartNumber) and the enterprise holding
+// it (KindEnterprise: registered, suspended, resumed); then verification lists
 // with their lines, gate passes, business forms, slips, consumption
 // reports, certificates, display movements, out-of-zone movements, then
 // taxable events — whose last change is numbered after since and up to
@@ -172,10 +180,10 @@ func (s *Service) BookDocumentsChanged(ctx context.Context, p access.Principal, 
 	return nil
 }
 
-// bookRegistryChanged reads the records of the book itself, its lines and
-// its part numbers (KindBook, KindBookLine, KindPartNumber) changed after
-// since and up to upTo, in that order, then by number. enterprise is the
-// book's.
+// bookRegistryChanged reads the records of the book itself, its lines, its
+// part numbers and its enterprise (KindBook, KindBookLine, KindPartNumber,
+// KindEnterprise) changed after since and up to upTo, in that order, then
+// by number. enterprise is the book's.
 func bookRegistryChanged(ctx context.Context, q querier, enterprise, book string, since, upTo DocMark) ([]StoredDocument, error) {
 	rows, err := q.Query(ctx, bookRegistryChangedSQL, book, since.Seq, upTo.Seq)
 	if err != nil {
@@ -210,6 +218,8 @@ func bookRegistryChanged(ctx context.Context, q querier, enterprise, book string
 			d.Kind, d.No, d.Status, d.Body = KindBook, key, string(st), mustJSON(fields)
 		case 1:
 			d.Kind, d.No, d.Body = KindBookLine, strconv.Itoa(seq), body
+		case 3:
+			d.Kind, d.No, d.Body = KindEnterprise, key, body
 		default:
 			d.Kind, d.No, d.Body = KindPartNumber, key, mustJSON(PartNumberRecord{Part: key, BookSeq: seq})
 		}

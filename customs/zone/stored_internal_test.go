@@ -53,10 +53,11 @@ func TestBookDocumentsChangedReadsOnlyTheBooksChangedDocuments(t *testing.T) {
 // TestBookRegistryChangedReadsOnlyTheBooksChangedRecords: the evidence
 // seal's read of a book's own records (bookRegistryChangedSQL) reads its
 // lines and part numbers through their (book, change number) indexes and
-// the book by its key, never by a scan: with 3,000 lines and part numbers
-// of other books and 5 of each of this one, it reads the 11 (no mark), then
-// only the book's own row (found by its key) once nothing changed after
-// the mark.
+// the book and its enterprise by their keys, never by a scan: with 3,000
+// books, lines and part numbers of others and 5 lines and part numbers of
+// this one, it reads the book's row (once for the book, once for its
+// enterprise), its enterprise and the 10 (no mark), then only the book's
+// row, twice, once nothing changed after the mark.
 func TestBookRegistryChangedReadsOnlyTheBooksChangedRecords(t *testing.T) {
 	if pgtest.IsCockroachDB() {
 		t.Skip("reads PostgreSQL's EXPLAIN output")
@@ -73,6 +74,7 @@ func TestBookRegistryChangedReadsOnlyTheBooksChangedRecords(t *testing.T) {
 		SELECT CASE WHEN g <= 5 THEN 'MINE' ELSE 'OTHER' END, g, '{}', g FROM generate_series(1, 3005) AS g`,
 		`INSERT INTO zone_part_numbers (book, part, seq, change_seq)
 		SELECT CASE WHEN g <= 5 THEN 'MINE' ELSE 'OTHER' END, 'P' || g, g, g FROM generate_series(1, 3005) AS g`,
+		`INSERT INTO zone_enterprises (uscc, customs_code, body, created_at) SELECT 'E', 'C', '{}', now()`,
 		`ANALYZE zone_books`,
 		`ANALYZE zone_book_lines`,
 		`ANALYZE zone_part_numbers`,
@@ -84,7 +86,7 @@ func TestBookRegistryChangedReadsOnlyTheBooksChangedRecords(t *testing.T) {
 	for _, c := range []struct {
 		since int64
 		want  int64
-	}{{0, 11}, {5, 1}} {
+	}{{0, 13}, {5, 2}} {
 		read, scans, raw := pgtest.PlanRead(t, pool, []string{"zone_books", "zone_book_lines", "zone_part_numbers"}, bookRegistryChangedSQL, "MINE", c.since, 3005)
 		for _, rel := range scans {
 			t.Errorf("since %d: the read scans %s: %s", c.since, rel, raw)
