@@ -1,8 +1,10 @@
 // Package evidence seals and exports the evidence of a book's sealed
 // periods: the period's journals and the customs documents of the book
-// (lists with their lines and states, passes, business forms, slips,
+// (the book itself, its lines, part numbers and enterprise, lists with
+// their lines and states, passes, business forms, slips,
 // consumption and production reports, certificates, display movements,
-// destructions, R&D records, repair orders and parts records, stocktakes and
+// destructions, R&D records, entrustments and their moves, repair orders
+// and parts records, rectifications of the enterprise, stocktakes and
 // write-off cycles, taxable events, the cross-border e-commerce inventory
 // lists released from the book with their tax, returns and tax payments —
 // of these, those changed since the book's previous seal),
