@@ -6,7 +6,8 @@
 // destructions, R&D records, entrustments and their moves, repair orders
 // and parts records, rectifications of the enterprise, stocktakes and
 // write-off cycles, taxable events, the cross-border e-commerce inventory
-// lists released from the book with their tax, returns and tax payments —
+// lists released from the book with their tax, returns, tax payments and
+// customs status (CEB622 receipts) —
 // of these, those changed since the book's previous seal),
 // each in the canonical encoding of package
 // proto/zoneledger/evidence, chained into one digest that customs keeps and

@@ -68,5 +68,12 @@ func ecommerceRecord(bl ecommerce.BookList) evfile.EcommerceList {
 			r.Payment.RecordedAt = p.RecordedAt.UTC().Format(time.RFC3339Nano)
 		}
 	}
+	if l.CustomsStatus != "" || l.CustomsStatusCode != "" {
+		r.Customs = &evfile.EcommerceListCustoms{Status: string(l.CustomsStatus), Code: l.CustomsStatusCode, Note: l.CustomsNote,
+			PreNo: l.CustomsPreNo, InvtNo: l.CustomsInvtNo}
+		if !l.CustomsStatusAt.IsZero() {
+			r.Customs.At = l.CustomsStatusAt.UTC().Format(time.RFC3339Nano)
+		}
+	}
 	return r
 }

@@ -3,9 +3,11 @@ package evidence
 import (
 	"bytes"
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"maps"
+	"os"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -385,5 +387,92 @@ func TestListsStoredBeforeTheMigrationAreSealed(t *testing.T) {
 	got = w.sealNext(day(11, 13))
 	if len(got) != 2 || !strings.Contains(got[a.No], `"no":"TP-1"`) || got[c.No] == "" {
 		t.Fatalf("the seal after a sale and a payment holds lists %v, want %s paid and %s", got, a.No, c.No)
+	}
+}
+
+// TestSealRecordsWhatTheReceiptSaid: a list whose customs status only a
+// CEB622 receipt moved is in the next seal with the receipt's status,
+// code, time, note and customs numbers, so the record differs from the
+// one sealed before; a list with no receipt has no customs object (its
+// record is the bytes it was before the field was added).
+func TestSealRecordsWhatTheReceiptSaid(t *testing.T) {
+	w := newEcomWorld(t)
+	moved, quiet := w.sell("EC-1", "0011"), w.sell("EC-2", "0022")
+	first := w.sealNext(day(11, 11))
+	for _, no := range []string{moved.No, quiet.No} {
+		if strings.Contains(first[no], `"customs"`) {
+			t.Fatalf("the record of list %s, which had no receipt, holds a customs object: %s", no, first[no])
+		}
+	}
+
+	later := time.Date(2026, 11, 12, 9, 0, 0, 0, time.FixedZone("CST", 8*3600))
+	w.now.Store(&later)
+	w.ceb622(moved, "500", "20261112090000")
+	got := w.sealNext(day(11, 12))
+	if len(got) != 1 || got[moved.No] == "" {
+		t.Fatalf("the seal after the receipt holds lists %v, want %s only", slices.Sorted(maps.Keys(got)), moved.No)
+	}
+	if got[moved.No] == first[moved.No] {
+		t.Fatalf("the list moved by a receipt was sealed again with the same record: %s", got[moved.No])
+	}
+	want := `"customs":{"at":"2026-11-12T01:00:00Z","code":"500","invt_no":"0201I` + moved.No + `","note":"status 500","pre_no":"B2026111100001","status":"INSPECTED"}`
+	if !strings.Contains(got[moved.No], want) {
+		t.Errorf("the record of list %s after receipt 500 lacks %s: %s", moved.No, want, got[moved.No])
+	}
+
+	last := time.Date(2026, 11, 13, 10, 0, 0, 0, time.FixedZone("CST", 8*3600))
+	w.now.Store(&last)
+	w.ceb622(moved, "100", "20261113100000")
+	got = w.sealNext(day(11, 13))
+	want = `"customs":{"at":"2026-11-13T02:00:00Z","code":"100","invt_no":"0201I` + moved.No + `","note":"status 100","pre_no":"B2026111100001","status":"RETURNED"}`
+	if !strings.Contains(got[moved.No], want) {
+		t.Errorf("the record of list %s after receipt 100 lacks %s: %s", moved.No, want, got[moved.No])
+	}
+}
+
+// TestAPeriodSealedBeforeTheCustomsStatusStillExports: a period sealed by
+// the server before list records held a customs status (testdata of
+// proto/zoneledger/evidence, written then: list QLEC-1 moved by receipt
+// 800, its record without a customs object), stored as that server stored
+// it, exports to the same bytes and verifies against the digest kept then.
+func TestAPeriodSealedBeforeTheCustomsStatusStillExports(t *testing.T) {
+	w := newEcomWorld(t)
+	old, err := os.ReadFile("../../proto/zoneledger/evidence/testdata/v1-before-ecommerce-customs.jsonl")
+	w.must(err)
+	hexDigest, err := os.ReadFile("../../proto/zoneledger/evidence/testdata/v1-before-ecommerce-customs.digest")
+	w.must(err)
+	digest, err := hex.DecodeString(strings.TrimSpace(string(hexDigest)))
+	w.must(err)
+	var lines []evfile.Line
+	for _, s := range strings.Split(strings.TrimSuffix(string(old), "\n"), "\n") {
+		var l evfile.Line
+		w.must(jsonUnmarshalLine(s, &l))
+		lines = append(lines, l)
+	}
+	var h evfile.Header
+	w.must(json.Unmarshal(lines[0].Record, &h))
+	ledgerDigest, err := hex.DecodeString(h.LedgerDigest)
+	w.must(err)
+	through := day(11, 11)
+	w.must(errOf(w.pool.Exec(w.ctx, `INSERT INTO evid_periods (book, through, ledger_digest, previous_digest, digest, journals, documents, sealed_at, sealed_by)
+		VALUES ($1, $2, $3, '\x'::bytea, $4, $5, $6, now(), 'officer')`, h.Book, through, ledgerDigest, digest, h.Journals, h.Documents)))
+	for _, l := range lines {
+		w.must(errOf(w.pool.Exec(w.ctx, `INSERT INTO evid_records (book, through, seq, kind, key, record, chain) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+			h.Book, through, l.Seq, l.Kind, l.Key, string(l.Record), l.Chain)))
+	}
+	export, sealed, err := w.export(w.customs, through)
+	w.must(err)
+	if !bytes.Equal(sealed.Digest, digest) {
+		t.Fatalf("the stored period reads digest %x, want %x", sealed.Digest, digest)
+	}
+	if !bytes.Equal(export, old) {
+		t.Fatalf("the export of the period sealed before differs from what was exported then:\n%s\nwant\n%s", export, old)
+	}
+	if rep, err := evfile.Verify(bytes.NewReader(export), digest); err != nil || !rep.Match {
+		t.Fatalf("verify of the old period's export: %v %v", rep.Problems, err)
+	}
+	_, rec := recordOf(t, export, evfile.KindEcommerceList, "QLEC-1")
+	if strings.Contains(string(rec.Record), `"customs"`) {
+		t.Fatalf("the old record of QLEC-1 holds a customs object: %s", rec.Record)
 	}
 }

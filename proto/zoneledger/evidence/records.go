@@ -81,10 +81,36 @@ type EcommerceList struct {
 	Tax     EcommerceListTax     `json:"tax"`
 	Return  EcommerceListReturn  `json:"return"`
 	Payment EcommerceListPayment `json:"payment"`
+	// Customs is where customs has the list, as its latest CEB622 receipt
+	// (回执) said; absent (not null) while the list has had no receipt, so
+	// the record of such a list is the same bytes as before the field was
+	// added. Records sealed before it was added have none even when a
+	// receipt had moved the list.
+	Customs *EcommerceListCustoms `json:"customs,omitempty"`
 	// ReleasedOn is the business date of release; JournalID the journal
 	// that took the goods off the book.
 	ReleasedOn string `json:"released_on"`
 	JournalID  int64  `json:"journal_id"`
+}
+
+// EcommerceListCustoms is an EcommerceList's customs status: what the
+// latest CEB622 receipt taken for the list said.
+type EcommerceListCustoms struct {
+	// Status is the group the receipt's code falls in: DECLARED,
+	// SEND_FAILED, ACCEPTED, INSPECTED, DETAINED, RELEASED or RETURNED
+	// (customs/ecommerce README, the CEB622 table).
+	Status string `json:"status"`
+	// Code is the receipt's returnStatus code as customs sent it (e.g.
+	// "800" released, "100" returned 退单).
+	Code string `json:"code"`
+	// At is the receipt's returnTime, RFC 3339 in UTC; Note its returnInfo
+	// (a 退单's reason).
+	At   string `json:"at"`
+	Note string `json:"note"`
+	// PreNo and InvtNo are the pre-entry number and the list number
+	// customs assigned (preNo, invtNo); empty when no receipt carried them.
+	PreNo  string `json:"pre_no"`
+	InvtNo string `json:"invt_no"`
 }
 
 // EcommerceListLine is one line of an EcommerceList.
