@@ -80,7 +80,8 @@ var customsTables = map[string]struct {
 	"ecom_orders": {gap, "the orders, payment slips and waybills (三单) and whether they matched: the list record names its order, " +
 		"but the 三单 and orders refused before a list are in no seal (customs/evidence/README.md: they belong to the enterprise and platform, not the book)"},
 	"ecom_list_receipts": {gap, "customs' CEB622 receipts as imported (status code, return time, info, whether applied): " +
-		"their effect on a list's customs status is the list record's (EVI5), the receipts themselves are in no seal"},
+		"the latest receipt of a list (status, code, time, note, customs' numbers) is in the list record (its customs field), " +
+		"earlier receipts of the same list and receipts never applied are in no seal"},
 	"access_principals":      {config, "the identities that call the API and their roles"},
 	"access_principal_links": {config, "the enterprises a platform principal may act for"},
 	"access_tokens":          {config, "bearer tokens (their SHA-256 only)"},
