@@ -64,3 +64,4 @@ type countRetries struct{ retries, batches atomic.Int64 }
 
 func (c *countRetries) BatchCommitted(int, int, time.Duration, error) { c.batches.Add(1) }
 func (c *countRetries) Retried()                                      { c.retries.Add(1) }
+func (c *countRetries) RanAlone()                                     {}

@@ -29,7 +29,7 @@ const ReadWriteAttempts = 30
 func (s *Store) ReadWriteTx(ctx context.Context, fn func(ctx context.Context, tx pgx.Tx, j ledger.Journals) error) error {
 	txo := pgtx.Options{MaxAttempts: max(ReadWriteAttempts, s.opts.MaxAttempts), Faults: s.opts.Faults}
 	if s.opts.Metrics != nil {
-		txo.OnRetry = s.opts.Metrics.Retried
+		txo.OnRetry, txo.OnAlone = s.opts.Metrics.Retried, s.opts.Metrics.RanAlone
 	}
 	runner, err := pgtx.NewRunner(s.pool, s.engine, txo)
 	if err != nil {

@@ -112,6 +112,9 @@ type Metrics interface {
 	BatchCommitted(size int, attempts int, d time.Duration, err error)
 	// Retried is called for each retried attempt.
 	Retried()
+	// RanAlone is called for each last attempt that ran alone among the
+	// write transactions (pgtx.Options.OnAlone).
+	RanAlone()
 }
 
 func (o *Options) defaults() {
@@ -201,7 +204,7 @@ func New(ctx context.Context, pool *pgxpool.Pool, opts Options) (*Store, error) 
 	}
 	txo := pgtx.Options{MaxAttempts: opts.MaxAttempts, Faults: opts.Faults}
 	if opts.Metrics != nil {
-		txo.OnRetry = opts.Metrics.Retried
+		txo.OnRetry, txo.OnAlone = opts.Metrics.Retried, opts.Metrics.RanAlone
 	}
 	runner, err := pgtx.NewRunner(pool, engine, txo)
 	if err != nil {

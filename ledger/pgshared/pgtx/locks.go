@@ -143,6 +143,9 @@ func (r *Runner) retryLocks(attempt int, keys []int32) []int32 {
 	case attempt == 1 || len(keys) == 0:
 		return nil
 	case attempt >= escalateFrom && attempt >= r.opts.MaxAttempts:
+		if r.opts.OnAlone != nil {
+			r.opts.OnAlone()
+		}
 		return []int32{EveryName}
 	}
 	return keys

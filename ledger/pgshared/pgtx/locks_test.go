@@ -175,3 +175,57 @@ func runEverywhere(t *testing.T, maxAttempts int, setup string, work func(ctx co
 	}
 	return pools[0]
 }
+
+// failFirst fails the first n attempts of every transaction at BEGIN with a
+// serialization failure.
+type failFirst int
+
+func (n failFirst) Fault(s pgtx.Stage, attempt int) error {
+	if s == pgtx.StageBegin && attempt <= int(n) {
+		return pgtx.SerializationFailure("injected")
+	}
+	return nil
+}
+
+// Only a last attempt after two lost ones runs alone: it holds EveryName
+// exclusively while it runs, and OnAlone counts it; an earlier retry, or
+// the last of two, holds its names' locks only.
+func TestOnlyALastAttemptAfterTwoLostRunsAlone(t *testing.T) {
+	if pgtest.IsCockroachDB() {
+		t.Skip("name locks are PostgreSQL's (CockroachDB retries its own way)")
+	}
+	ctx := context.Background()
+	pool, err := pgxpool.New(ctx, pgtest.NewDatabase(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	const heldAlone = `SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()
+		AND classid::int8 = $1 AND objid::int8 = $2 AND mode = 'ExclusiveLock'`
+	for _, c := range []struct {
+		lost, max  int
+		wantAlone  int
+		wantLocked int
+	}{{2, 3, 1, 1}, {1, 3, 0, 0}, {1, 2, 0, 0}, {2, 10, 0, 0}} {
+		var alone int
+		r, err := pgtx.NewRunner(pool, pgtx.PostgreSQL, pgtx.Options{MaxAttempts: c.max, Faults: failFirst(c.lost), OnAlone: func() { alone++ }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var locked int
+		attempts, err := r.RunPipelined(ctx, []string{"book"}, func(p *pgtx.Pipe) error {
+			b := &pgx.Batch{}
+			p.Begin(b)
+			b.Queue(heldAlone, pgtx.LockClass, pgtx.EveryName).QueryRow(func(row pgx.Row) error { return row.Scan(&locked) })
+			p.Commit(b)
+			return p.Conn().SendBatch(ctx, b).Close()
+		})
+		if err != nil && c.lost < c.max {
+			t.Fatalf("%d lost of %d: %v", c.lost, c.max, err)
+		}
+		if err == nil && (attempts != c.lost+1 || alone != c.wantAlone || locked != c.wantLocked) {
+			t.Errorf("%d lost of %d attempts: took %d attempts, ran alone %d times, held EveryName %d; want %d, %d, %d",
+				c.lost, c.max, attempts, alone, locked, c.lost+1, c.wantAlone, c.wantLocked)
+		}
+	}
+}

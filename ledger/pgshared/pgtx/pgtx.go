@@ -115,6 +115,10 @@ type Options struct {
 	Faults FaultInjector
 	// OnRetry is called before each retried attempt (metrics).
 	OnRetry func()
+	// OnAlone is called before a last attempt that runs alone among the
+	// named transactions (see locks.go), for metrics: the only time writes
+	// on different books wait for each other.
+	OnAlone func()
 }
 
 // Runner runs transactions on one pool.

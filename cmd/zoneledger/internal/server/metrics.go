@@ -18,6 +18,7 @@ type metrics struct {
 	batchSize prometheus.Histogram
 	batchDur  prometheus.Histogram
 	retries   prometheus.Counter
+	alone     prometheus.Counter
 	batchErrs prometheus.Counter
 }
 
@@ -42,11 +43,15 @@ func newMetrics() *metrics {
 		retries: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "zoneledger_ledger_retries_total", Help: "Write transactions retried after a serialization failure or deadlock.",
 		}),
+		alone: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "zoneledger_ledger_alone_attempts_total",
+			Help: "Last attempts of write transactions that ran alone, waiting for every other write in flight, after losing the others to conflicts.",
+		}),
 		batchErrs: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "zoneledger_ledger_batch_errors_total", Help: "Write transactions that failed as a whole.",
 		}),
 	}
-	m.reg.MustRegister(m.requests, m.latency, m.batchSize, m.batchDur, m.retries, m.batchErrs,
+	m.reg.MustRegister(m.requests, m.latency, m.batchSize, m.batchDur, m.retries, m.alone, m.batchErrs,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -62,6 +67,9 @@ func (m *metrics) BatchCommitted(size, _ int, d time.Duration, err error) {
 
 // Retried implements pgstore.Metrics.
 func (m *metrics) Retried() { m.retries.Inc() }
+
+// RanAlone implements pgstore.Metrics.
+func (m *metrics) RanAlone() { m.alone.Inc() }
 
 func (m *metrics) observe(method string, start time.Time, err error) {
 	m.requests.WithLabelValues(method, status.Code(err).String()).Inc()
