@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/zoneledger/zoneledger/ledger/pgshared/pgtest"
 )
 
@@ -14,15 +16,7 @@ import (
 // of another book and 5 of each of this one, it reads the 10 (no mark),
 // then none once nothing changed after the mark.
 func TestBookDocumentsChangedReadsOnlyTheBooksChangedDocuments(t *testing.T) {
-	if pgtest.IsCockroachDB() {
-		t.Skip("reads PostgreSQL's EXPLAIN output")
-	}
-	ctx := context.Background()
-	pool := pgtest.Pool(t)
-	if _, err := Migrations().Up(ctx, pool); err != nil {
-		t.Fatal(err)
-	}
-	for _, sql := range []string{
+	pool := explainDatabase(t,
 		`INSERT INTO zone_documents (kind, no, enterprise, inner_no, book, status, body, created_at, change_seq)
 		SELECT 'list', 'L' || g, 'E', 'I' || g, CASE WHEN g <= 5 THEN 'MINE' ELSE 'OTHER' END, 'DRAFT', '{}', now(), g
 		FROM generate_series(1, 3005) AS g`,
@@ -31,11 +25,7 @@ func TestBookDocumentsChangedReadsOnlyTheBooksChangedDocuments(t *testing.T) {
 		FROM generate_series(1, 3005) AS g`,
 		`ANALYZE zone_documents`,
 		`ANALYZE zone_taxable_events`,
-	} {
-		if _, err := pool.Exec(ctx, sql); err != nil {
-			t.Fatal(err)
-		}
-	}
+	)
 	for _, c := range []struct {
 		since int64
 		want  int64
@@ -59,15 +49,7 @@ func TestBookDocumentsChangedReadsOnlyTheBooksChangedDocuments(t *testing.T) {
 // enterprise), its enterprise and the 10 (no mark), then only the book's
 // row, twice, once nothing changed after the mark.
 func TestBookRegistryChangedReadsOnlyTheBooksChangedRecords(t *testing.T) {
-	if pgtest.IsCockroachDB() {
-		t.Skip("reads PostgreSQL's EXPLAIN output")
-	}
-	ctx := context.Background()
-	pool := pgtest.Pool(t)
-	if _, err := Migrations().Up(ctx, pool); err != nil {
-		t.Fatal(err)
-	}
-	for _, sql := range []string{
+	pool := explainDatabase(t,
 		`INSERT INTO zone_books (no, enterprise, body, change_seq)
 		SELECT CASE WHEN g = 1 THEN 'MINE' ELSE 'OTHER' || g END, 'E', '{"Status":"EXECUTING"}', g FROM generate_series(1, 3005) AS g`,
 		`INSERT INTO zone_book_lines (book, seq, body, change_seq)
@@ -78,11 +60,7 @@ func TestBookRegistryChangedReadsOnlyTheBooksChangedRecords(t *testing.T) {
 		`ANALYZE zone_books`,
 		`ANALYZE zone_book_lines`,
 		`ANALYZE zone_part_numbers`,
-	} {
-		if _, err := pool.Exec(ctx, sql); err != nil {
-			t.Fatal(err)
-		}
-	}
+	)
 	for _, c := range []struct {
 		since int64
 		want  int64
@@ -95,4 +73,25 @@ func TestBookRegistryChangedReadsOnlyTheBooksChangedRecords(t *testing.T) {
 			t.Errorf("since %d: the read of book MINE's %d changed records touched %d rows: %s", c.since, c.want, read, raw)
 		}
 	}
+}
+
+// explainDatabase is a migrated database for a test of a read's plan,
+// filled by setup (each statement run in order); it skips the test on
+// CockroachDB, whose EXPLAIN output PlanRead does not read.
+func explainDatabase(t *testing.T, setup ...string) *pgxpool.Pool {
+	t.Helper()
+	if pgtest.IsCockroachDB() {
+		t.Skip("reads PostgreSQL's EXPLAIN output")
+	}
+	ctx := context.Background()
+	pool := pgtest.Pool(t)
+	if _, err := Migrations().Up(ctx, pool); err != nil {
+		t.Fatal(err)
+	}
+	for _, sql := range setup {
+		if _, err := pool.Exec(ctx, sql); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return pool
 }
