@@ -3,7 +3,6 @@ package repair
 import (
 	"fmt"
 	"testing"
-	"time"
 
 	"github.com/zoneledger/zoneledger/customs/zone"
 	"github.com/zoneledger/zoneledger/ledger"
@@ -38,7 +37,7 @@ func TestSectionsKeepOriginsApart(t *testing.T) {
 	if !zs[0].Available.Equal(d("1")) || !zs[1].Available.IsZero() {
 		t.Fatalf("bonded left: %+v", zs)
 	}
-	before := ledger.Day(time.Now()).AddDate(0, 0, -1)
+	before := w.svc.today().AddDate(0, 0, -1)
 	if got := w.stock(&before); len(got) != 0 {
 		t.Fatalf("as of the day before: %v", got)
 	}

@@ -20,7 +20,7 @@ func TestOverdueRepairOrdersInTheZonesOneListing(t *testing.T) {
 	o, err := w.svc.OpenOrder(w.ctx, w.e1, Order{InnerNo: "R-1", Book: w.book, List: in, BookSeq: 2, Quantity: d("2")})
 	w.must(err)
 	w.zone.SetOverdueSource(w.svc)
-	day := ledger.Day(time.Now())
+	day := o.Date // the zone's business date the order was opened on
 	for _, c := range []struct {
 		p    access.Principal
 		asOf time.Time

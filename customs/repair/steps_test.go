@@ -132,7 +132,7 @@ func TestDomesticRepairReturns(t *testing.T) {
 		_, err := w.svc.ExitGoods(w.ctx, w.e1, o.No, fmt.Sprintf("e%d", i+1), time.Time{}, e)
 		w.must(err)
 	}
-	day := ledger.Day(time.Now())
+	day := o.Date // the zone's business date the order was opened on
 	late, err := w.svc.ListOverdue(w.ctx, w.customs, w.book, day.AddDate(0, 0, 31))
 	w.must(err)
 	onTime, err := w.svc.ListOverdue(w.ctx, w.customs, w.book, day.AddDate(0, 0, 30))
