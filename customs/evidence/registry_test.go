@@ -83,6 +83,17 @@ func TestSealRecordsTheBookItsLinesAndPartNumbers(t *testing.T) {
 	}
 }
 
+// bookRecordsWithoutChangeNumbers takes the schema back to before the
+// book's own tables (book, lines, part numbers) had change numbers: zone
+// migrations 32 to 42 undone.
+var bookRecordsWithoutChangeNumbers = []string{
+	`ALTER TABLE zone_books DROP COLUMN change_seq`,
+	`ALTER TABLE zone_book_lines DROP COLUMN change_seq`,
+	`ALTER TABLE zone_part_numbers DROP COLUMN change_seq`,
+	`ALTER TABLE zone_books DROP COLUMN enterprise_change_seq`,
+	`DELETE FROM schema_migrations WHERE component = 'zone' AND version BETWEEN 32 AND 42`,
+}
+
 // TestBookRecordsStoredBeforeTheMigrationAreSealed: a book sealed after
 // its documents got their change numbers, with its book row, lines and
 // part numbers stored before theirs (never in any seal): the migration
@@ -95,13 +106,7 @@ func TestBookRecordsStoredBeforeTheMigrationAreSealed(t *testing.T) {
 	listNo := w.receive("10")
 	// The schema before: no change numbers on the book's own tables, whose
 	// rows the seal then did not read.
-	for _, sql := range []string{
-		`ALTER TABLE zone_books DROP COLUMN change_seq`,
-		`ALTER TABLE zone_book_lines DROP COLUMN change_seq`,
-		`ALTER TABLE zone_part_numbers DROP COLUMN change_seq`,
-		`ALTER TABLE zone_books DROP COLUMN enterprise_change_seq`,
-		`DELETE FROM schema_migrations WHERE component = 'zone' AND version BETWEEN 32 AND 42`,
-	} {
+	for _, sql := range bookRecordsWithoutChangeNumbers {
 		w.must(errOf(w.pool.Exec(w.ctx, sql)))
 	}
 	// The seal before the migration reads the documents only.

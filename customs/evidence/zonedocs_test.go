@@ -201,18 +201,12 @@ func TestZoneDocumentsStoredBeforeTheMigrationAreSealed(t *testing.T) {
 	listNo := w.receive("10")
 	draft := w.draft("D-1", "1")
 	event := w.taxable("zone-docs-test:1")
-	for _, sql := range []string{
+	for _, sql := range append([]string{
 		`DROP TABLE zone_doc_seqs`,
 		`ALTER TABLE zone_documents DROP COLUMN change_seq`,
 		`ALTER TABLE zone_taxable_events DROP COLUMN change_seq`,
 		`DELETE FROM schema_migrations WHERE component = 'zone' AND version BETWEEN 20 AND 27`,
-		// Nor on the book's own tables (book, lines, part numbers).
-		`ALTER TABLE zone_books DROP COLUMN change_seq`,
-		`ALTER TABLE zone_book_lines DROP COLUMN change_seq`,
-		`ALTER TABLE zone_part_numbers DROP COLUMN change_seq`,
-		`ALTER TABLE zone_books DROP COLUMN enterprise_change_seq`,
-		`DELETE FROM schema_migrations WHERE component = 'zone' AND version BETWEEN 32 AND 42`,
-	} {
+	}, bookRecordsWithoutChangeNumbers...) { // nor on the book's own tables
 		w.must(errOf(w.pool.Exec(w.ctx, sql)))
 	}
 	applied, err := zone.Migrations().Up(w.ctx, w.pool)
