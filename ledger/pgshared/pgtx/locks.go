@@ -136,7 +136,8 @@ func (r *Runner) QueueSharedLocks(b *pgx.Batch, names []string) {
 
 // retryLocks returns the keys an attempt locks exclusively before it
 // begins, given the keys of its names: none on a first attempt or without
-// names, EveryName alone on a last attempt from escalateFrom on, else its
+// names, EveryName alone on a last attempt from escalateFrom on (which it
+// reports to Options.OnAlone, the one place that decides it), else its
 // names' keys.
 func (r *Runner) retryLocks(attempt int, keys []int32) []int32 {
 	switch {
