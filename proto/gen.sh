@@ -1,6 +1,6 @@
 #!/bin/sh
 # Regenerate the Go code beside the .proto files. Run from anywhere:
-#   proto/gen.sh            buf lint && buf generate (the Makefile's `proto` target, when there is one)
+#   proto/gen.sh            buf lint && buf generate && buf build (the image of proto/zoneledger/docs.go)
 #   proto/gen.sh install    install the pinned tools first (go install into $(go env GOPATH)/bin)
 set -eu
 cd "$(dirname "$0")/.."
@@ -15,3 +15,5 @@ fi
 
 buf lint
 buf generate
+# The protos with their comments, for help text (proto/zoneledger/docs.go).
+buf build --exclude-imports --path proto/zoneledger -o proto/zoneledger/descriptors.binpb

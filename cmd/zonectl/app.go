@@ -12,6 +12,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+	"google.golang.org/grpc"
 
 	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/conn"
 	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/output"
@@ -78,7 +79,10 @@ type clients struct {
 	repair customsv1.RepairServiceClient
 	// writeoff is WriteOffService (zonectl customs writeoff ..., zonectl evidence ...).
 	writeoff customsv1.WriteOffServiceClient
-	close    func() error
+	// cc is the connection under them, for the commands built from the
+	// protos' descriptors (rpcCmd).
+	cc    grpc.ClientConnInterface
+	close func() error
 }
 
 // app is one zonectl invocation.
@@ -115,7 +119,7 @@ func dialServer(cfg conn.Config) (*clients, error) {
 		gate: customsv1.NewGateServiceClient(cc), display: customsv1.NewDisplayServiceClient(cc),
 		ecommerce: customsv1.NewEcommerceServiceClient(cc), processing: customsv1.NewProcessingServiceClient(cc),
 		rnd: customsv1.NewRndServiceClient(cc), repair: customsv1.NewRepairServiceClient(cc),
-		writeoff: customsv1.NewWriteOffServiceClient(cc), outzone: customsv1.NewOutZoneServiceClient(cc), close: cc.Close}, nil
+		writeoff: customsv1.NewWriteOffServiceClient(cc), outzone: customsv1.NewOutZoneServiceClient(cc), cc: cc, close: cc.Close}, nil
 }
 
 // execute runs the command line and returns the exit code.

@@ -53,29 +53,11 @@ func repairOrderRows(o *customsv1.RepairOrder) [][]string {
 var repairOrderView = view[*customsv1.RepairOrder]{header: repairOrderHeader, rows: repairOrderRows}
 
 func (a *app) repairOpenCmd() *cobra.Command {
-	var inner, book, list, qty, date string
-	var line int
-	var groupProducts, reman bool
-	return leaf(&cobra.Command{
-		Use:   "open --inner NO --book BOOK --list LIST --line SEQ --quantity Q [--group] [--remanufacture]",
-		Short: "Open a repair (or remanufacture) order on goods of a cleared inbound list (safe to repeat)",
-		Example: `  zonectl customs repair open --inner WX-1 --book H31050000003 --list QD310526I000000001 --line 1 --quantity 1
+	return rpcCmd(a, rpcSpec{use: "open", method: customsv1.RepairService_OpenRepairOrder_FullMethodName,
+		short: "Open a repair (or remanufacture) order on goods of a cleared inbound list (safe to repeat)",
+		example: `  zonectl customs repair open --inner WX-1 --book H31050000003 --list QD310526I000000001 --line 1 --quantity 1
   zonectl customs repair open --inner ZZ-1 --book H31050000003 --list QD310526I000000002 --line 2 --quantity 3 --remanufacture`,
-		Annotations: gives("inner", "book", "list", "line", "quantity"),
-		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			return sendShow(a, cmd, repairOrderView, customsv1.RepairServiceClient.OpenRepairOrder,
-				&customsv1.OpenRepairOrderRequest{InnerNo: inner, BookNo: book, ListNo: list, BookSeq: int32(line), Quantity: qty,
-					GroupProducts: groupProducts, Remanufacture: reman, Date: date})
-		}),
-	},
-		flagSpec{&inner, "inner", "your own order number: the idempotency key (required)"},
-		flagSpec{&book, "book", "repair book number (required)"},
-		flagSpec{&list, "list", "the cleared inbound list the goods entered on (required)"},
-		flagSpec{&line, "line", "book line of the goods (required)"},
-		flagSpec{&qty, "quantity", "quantity in the line's declared unit (required)"},
-		flagSpec{&groupProducts, "group", "the group's own domestically sold products (second-line goods)"},
-		flagSpec{&reman, "remanufacture", "a remanufacture order: cores from abroad"},
-		flagSpec{ymd(&date), "date", "business date, YYYY-MM-DD (default: today)"})
+		bind: "group=group_products"}, repairOrderView)
 }
 
 func (a *app) repairPartsCmd() *cobra.Command {

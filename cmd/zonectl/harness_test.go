@@ -134,7 +134,7 @@ func (h *harness) run(args ...string) int {
 			gate: customsv1.NewGateServiceClient(cc), display: customsv1.NewDisplayServiceClient(cc),
 			ecommerce: customsv1.NewEcommerceServiceClient(cc), processing: customsv1.NewProcessingServiceClient(cc),
 			rnd: customsv1.NewRndServiceClient(cc), repair: customsv1.NewRepairServiceClient(cc),
-			writeoff: customsv1.NewWriteOffServiceClient(cc), outzone: customsv1.NewOutZoneServiceClient(cc)}, nil
+			writeoff: customsv1.NewWriteOffServiceClient(cc), outzone: customsv1.NewOutZoneServiceClient(cc), cc: cc}, nil
 	}
 	h.lastRun = a.execute(h.t.Context(), args)
 	return h.lastRun

@@ -1,0 +1,430 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
+	"github.com/spf13/cobra"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/reflect/protoregistry"
+
+	"github.com/zoneledger/zoneledger/proto/zoneledger"
+)
+
+// This file builds a command that is one call of one RPC from the
+// descriptors of its request and answer, so that a command is its name, its
+// RPC and its examples: the request's fields are its flags and arguments,
+// their help is the comment the protos give each field, the protos' rules
+// say which are required, the request is checked by those rules before it
+// is sent, and the answer prints through a view.
+
+// rpcSpec is a command that makes one call.
+type rpcSpec struct {
+	// use is the command's name; the usage line adds its arguments and
+	// required flags.
+	use, short, long, example string
+	// method is the RPC's full method name (the generated
+	// *_FullMethodName constant).
+	method string
+	// bind says how the request's fields are given, space-separated:
+	//
+	//	flag=path          the field at path ("step.key": through singular
+	//	                   message fields) as --flag
+	//	ARG=path           an argument (its name upper-case), in order
+	//	flag=path,         a repeated string field, comma-separated values
+	//	flag=path(a:b:c)   a repeated message field: each --flag A:B:C adds
+	//	                   an element with fields a, b and c (trailing ones
+	//	                   may be left out)
+	//	-path              not given (and not a flag)
+	//
+	// Every other scalar, enum and repeated scalar field of the request and
+	// of its singular message fields is a flag named by flagNames or else
+	// after the field (group_products: --group-products). Paging fields are
+	// zonectl's own.
+	bind string
+}
+
+// flagNames are the flag names of fields that the commands share, where
+// they differ from the fields' names.
+var flagNames = map[protoreflect.Name]string{
+	"book_no": "book", "list_no": "list", "book_seq": "line", "inner_no": "inner", "pass_no": "pass",
+}
+
+// boundField is one flag or argument of an rpc command: the path to its
+// field from the request.
+type boundField struct {
+	name  string // flag name, or the argument's upper-case name
+	path  []protoreflect.FieldDescriptor
+	comma bool     // a repeated string taken as comma-separated values
+	parts []string // a repeated message's fields, in the order written
+}
+
+// fieldValue is the pflag.Value of a boundField on one request.
+type fieldValue struct {
+	req protoreflect.Message
+	b   boundField
+	set []string // what was given, for String
+}
+
+func (v *fieldValue) String() string { return strings.Join(v.set, ",") }
+
+func (v *fieldValue) Type() string {
+	fd := v.b.path[len(v.b.path)-1]
+	switch {
+	case v.b.parts != nil:
+		return strings.ToUpper(strings.Join(v.b.parts, ":"))
+	case fd.IsList():
+		return "strings"
+	case fd.Kind() == protoreflect.EnumKind:
+		return "string"
+	case fd.Kind() == protoreflect.BoolKind || fd.Kind() == protoreflect.StringKind:
+		return fd.Kind().String()
+	}
+	return "int"
+}
+
+// Set writes s to the field (appends, for a repeated one).
+func (v *fieldValue) Set(s string) error {
+	v.set = append(v.set, s)
+	m := v.req
+	for _, fd := range v.b.path[:len(v.b.path)-1] {
+		m = m.Mutable(fd).Message()
+	}
+	fd := v.b.path[len(v.b.path)-1]
+	if !fd.IsList() {
+		val, err := scalarOf(fd, s)
+		if err != nil {
+			return err
+		}
+		m.Set(fd, val)
+		return nil
+	}
+	l := m.Mutable(fd).List()
+	if v.b.parts != nil {
+		elem := l.NewElement()
+		words := strings.SplitN(s, ":", len(v.b.parts))
+		for i, w := range words {
+			efd := fd.Message().Fields().ByName(protoreflect.Name(v.b.parts[i]))
+			val, err := scalarOf(efd, w)
+			if err != nil {
+				return fmt.Errorf("%s: %w", v.b.parts[i], err)
+			}
+			elem.Message().Set(efd, val)
+		}
+		l.Append(elem)
+		return nil
+	}
+	values := []string{s}
+	if v.b.comma {
+		values = strings.Split(s, ",")
+	}
+	for _, s := range values {
+		val, err := scalarOf(fd, strings.TrimSpace(s))
+		if err != nil {
+			return err
+		}
+		l.Append(val)
+	}
+	return nil
+}
+
+// scalarOf parses s as a value of fd's kind; an enum is written as its
+// value's name without the enum's prefix, in any case.
+func scalarOf(fd protoreflect.FieldDescriptor, s string) (protoreflect.Value, error) {
+	switch fd.Kind() {
+	case protoreflect.StringKind:
+		return protoreflect.ValueOfString(s), nil
+	case protoreflect.BoolKind:
+		b, err := strconv.ParseBool(s)
+		return protoreflect.ValueOfBool(b), err
+	case protoreflect.Int32Kind, protoreflect.Sint32Kind, protoreflect.Sfixed32Kind:
+		n, err := strconv.ParseInt(s, 10, 32)
+		return protoreflect.ValueOfInt32(int32(n)), err
+	case protoreflect.Int64Kind, protoreflect.Sint64Kind, protoreflect.Sfixed64Kind:
+		n, err := strconv.ParseInt(s, 10, 64)
+		return protoreflect.ValueOfInt64(n), err
+	case protoreflect.Uint32Kind, protoreflect.Fixed32Kind:
+		n, err := strconv.ParseUint(s, 10, 32)
+		return protoreflect.ValueOfUint32(uint32(n)), err
+	case protoreflect.Uint64Kind, protoreflect.Fixed64Kind:
+		n, err := strconv.ParseUint(s, 10, 64)
+		return protoreflect.ValueOfUint64(n), err
+	case protoreflect.EnumKind:
+		names := enumNames(fd.Enum())
+		if i := slices.IndexFunc(names, func(n string) bool { return strings.EqualFold(n, s) }); i >= 0 {
+			return protoreflect.ValueOfEnum(fd.Enum().Values().Get(i + 1).Number()), nil
+		}
+		return protoreflect.Value{}, fmt.Errorf("%q is not one of %s", s, strings.Join(names, ", "))
+	}
+	panic(fmt.Sprintf("zonectl: %s: no flag for a %s", fd.FullName(), fd.Kind())) // a programming error
+}
+
+// enumNames are the names of an enum's values after its zero value,
+// lower-case, without the enum's prefix (REPAIR_ORIGIN_ABROAD: abroad).
+func enumNames(ed protoreflect.EnumDescriptor) []string {
+	vs := ed.Values()
+	prefix := string(vs.Get(0).Name())
+	prefix = prefix[:strings.LastIndex(prefix, "_")+1] // REPAIR_ORIGIN_UNSPECIFIED: REPAIR_ORIGIN_
+	names := make([]string, 0, vs.Len()-1)
+	for i := 1; i < vs.Len(); i++ {
+		names = append(names, strings.ToLower(strings.TrimPrefix(string(vs.Get(i).Name()), prefix)))
+	}
+	return names
+}
+
+// bindFields resolves a bind spec against the request's descriptor: its
+// flags and its arguments, in order. A spec that names no field is a
+// programming error and panics when the command tree is built.
+func bindFields(md protoreflect.MessageDescriptor, spec string) (flags, args []boundField) {
+	taken := map[string]bool{"page_size": true, "page_token": true}
+	for _, tok := range strings.Fields(spec) {
+		if path, ok := strings.CutPrefix(tok, "-"); ok {
+			fieldPath(md, path)
+			taken[path] = true
+			continue
+		}
+		name, path, ok := strings.Cut(tok, "=")
+		if !ok {
+			panic(fmt.Sprintf("zonectl: bind %q: write flag=path", tok))
+		}
+		b := boundField{name: name}
+		if p, parts, ok := strings.Cut(path, "("); ok {
+			path, b.parts = p, strings.Split(strings.TrimSuffix(parts, ")"), ":")
+		}
+		path, b.comma = strings.CutSuffix(path, ",")
+		b.path = fieldPath(md, path)
+		taken[path] = true
+		if name == strings.ToUpper(name) {
+			args = append(args, b)
+		} else {
+			flags = append(flags, b)
+		}
+	}
+	var walk func(md protoreflect.MessageDescriptor, prefix string, path []protoreflect.FieldDescriptor)
+	walk = func(md protoreflect.MessageDescriptor, prefix string, path []protoreflect.FieldDescriptor) {
+		fs := md.Fields()
+		for i := range fs.Len() {
+			fd := fs.Get(i)
+			p := prefix + string(fd.Name())
+			switch {
+			case taken[p] || fd.IsMap() || fd.IsList() && fd.Message() != nil:
+			case fd.Message() != nil:
+				walk(fd.Message(), p+".", append(slices.Clone(path), fd))
+			default:
+				name := flagNames[fd.Name()]
+				if name == "" {
+					name = strings.ReplaceAll(string(fd.Name()), "_", "-")
+				}
+				flags = append(flags, boundField{name: name, path: append(slices.Clone(path), fd)})
+			}
+		}
+	}
+	walk(md, "", nil)
+	return flags, args
+}
+
+// fieldPath resolves a dotted path of field names.
+func fieldPath(md protoreflect.MessageDescriptor, path string) []protoreflect.FieldDescriptor {
+	var fds []protoreflect.FieldDescriptor
+	for _, seg := range strings.Split(path, ".") {
+		var fd protoreflect.FieldDescriptor
+		if md != nil {
+			fd = md.Fields().ByName(protoreflect.Name(seg))
+		}
+		if fd == nil {
+			panic(fmt.Sprintf("zonectl: bind: no field %q in %s", path, md.FullName())) // a programming error
+		}
+		fds, md = append(fds, fd), fd.Message()
+	}
+	return fds
+}
+
+// pathName is the dotted path of a field, as protovalidate names it.
+func pathName(path []protoreflect.FieldDescriptor) string {
+	names := make([]string, len(path))
+	for i, fd := range path {
+		names[i] = string(fd.Name())
+	}
+	return strings.Join(names, ".")
+}
+
+// fieldHelp is the help of a field: the first paragraph of the protos'
+// comment on it, with what values an enum takes and whether it is required.
+func fieldHelp(b boundField) string {
+	fd := b.path[len(b.path)-1]
+	help, _, _ := strings.Cut(zoneledger.Comment(fd.FullName()), "\n\n")
+	help = strings.TrimSuffix(strings.Join(strings.Fields(help), " "), ".")
+	if fd.Kind() == protoreflect.EnumKind {
+		help += " (" + strings.Join(enumNames(fd.Enum()), ", ") + ")"
+	}
+	if b.parts != nil {
+		help += "; repeatable"
+	}
+	if isRequired(fd) {
+		help += " (required)"
+	}
+	return help
+}
+
+// isRequired says whether the protos' rules refuse the field's zero value.
+func isRequired(fd protoreflect.FieldDescriptor) bool {
+	r, _ := proto.GetExtension(fd.Options(), validate.E_Field).(*validate.FieldRules)
+	switch {
+	case r == nil || r.GetIgnore() == validate.Ignore_IGNORE_IF_ZERO_VALUE:
+		return false
+	case r.GetRequired():
+		return true
+	case fd.IsList():
+		return r.GetRepeated().GetMinItems() > 0
+	}
+	switch fd.Kind() {
+	case protoreflect.StringKind:
+		p := r.GetString().GetPattern()
+		return r.GetString().GetMinLen() > 0 || p != "" && !regexp.MustCompile(p).MatchString("")
+	case protoreflect.Int32Kind:
+		return r.GetInt32().GetGte() > 0 || r.GetInt32().GetGt() >= 0 && r.GetInt32().HasGt()
+	case protoreflect.Int64Kind:
+		return r.GetInt64().GetGte() > 0 || r.GetInt64().GetGt() >= 0 && r.GetInt64().HasGt()
+	case protoreflect.Uint32Kind:
+		return r.GetUint32().GetGte() > 0 || r.GetUint32().HasGt()
+	case protoreflect.EnumKind:
+		return r.GetEnum().GetDefinedOnly() && slices.Contains(r.GetEnum().GetNotIn(), 0)
+	}
+	return false
+}
+
+// rpcCmd builds the command of s, which prints the M of each answer: the
+// answer itself, its one M field, or every element of its repeated M field
+// (every page of a paged list).
+func rpcCmd[M proto.Message](a *app, s rpcSpec, v view[M]) *cobra.Command {
+	md, err := protoregistry.GlobalFiles.FindDescriptorByName(protoreflect.FullName(strings.ReplaceAll(strings.TrimPrefix(s.method, "/"), "/", ".")))
+	if err != nil {
+		panic(fmt.Sprintf("zonectl: no method %s: %v", s.method, err)) // a programming error
+	}
+	m := md.(protoreflect.MethodDescriptor)
+	reqType, _ := protoregistry.GlobalTypes.FindMessageByName(m.Input().FullName())
+	respType, _ := protoregistry.GlobalTypes.FindMessageByName(m.Output().FullName())
+	req := reqType.New()
+	flags, args := bindFields(m.Input(), s.bind)
+	pick := answerField(m.Output(), answerName[M]())
+
+	argNames, use := make([]string, len(args)), []string{s.use}
+	for i, b := range args {
+		argNames[i] = b.name
+	}
+	use = append(use, argNames...)
+	c := &cobra.Command{Short: s.short, Long: s.long, Example: s.example, Args: exactArgs(len(args), strings.Join(argNames, " "))}
+	if len(args) == 0 {
+		c.Args = exactArgs(0, "no arguments")
+	}
+	flagOf := make(map[string]string, len(flags)+len(args))
+	for _, b := range args {
+		flagOf[pathName(b.path)] = b.name
+	}
+	for _, b := range flags {
+		f := c.Flags().VarPF(&fieldValue{req: req, b: b}, b.name, "", fieldHelp(b))
+		if b.path[len(b.path)-1].Kind() == protoreflect.BoolKind && !b.path[len(b.path)-1].IsList() {
+			f.NoOptDefVal = "true"
+		}
+		flagOf[pathName(b.path)] = "--" + b.name
+		if isRequired(b.path[len(b.path)-1]) {
+			required(c, b.name)
+			use = append(use, "--"+b.name+" "+strings.ToUpper(strings.ReplaceAll(b.name, "-", "_")))
+		}
+	}
+	c.Use = strings.Join(use, " ")
+	c.RunE = a.act(func(cmd *cobra.Command, argv []string) error {
+		for i, b := range args {
+			if err := (&fieldValue{req: req, b: b}).Set(argv[i]); err != nil {
+				return usagef("%s %q: %v", b.name, argv[i], err)
+			}
+		}
+		if err := checkFlags(req.Interface(), flagOf); err != nil {
+			return err
+		}
+		invoke := func(ctx context.Context, c *clients) (protoreflect.Message, error) {
+			resp := respType.New()
+			return resp, c.cc.Invoke(ctx, s.method, req.Interface(), resp.Interface())
+		}
+		if pick == nil || !pick.IsList() {
+			return show(a, cmd, v, func(ctx context.Context, c *clients) (M, error) {
+				resp, err := invoke(ctx, c)
+				switch {
+				case err != nil:
+					var zero M
+					return zero, err
+				case pick == nil:
+					return asM[M](resp), nil
+				case !resp.Has(pick):
+					var zero M
+					return zero, nil
+				}
+				return asM[M](resp.Get(pick).Message()), nil
+			})
+		}
+		token := req.Descriptor().Fields().ByName("page_token")
+		if token == nil {
+			return showAll(a, cmd, v, func(ctx context.Context, c *clients) ([]M, error) {
+				resp, err := invoke(ctx, c)
+				if err != nil {
+					return nil, err
+				}
+				return listOf[M](resp.Get(pick).List()), nil
+			})
+		}
+		req.Set(req.Descriptor().Fields().ByName("page_size"), protoreflect.ValueOfInt32(pageSize))
+		next := m.Output().Fields().ByName("next_page_token")
+		return showPages(a, cmd, v, func(ctx context.Context, c *clients, tok string) ([]M, string, error) {
+			req.Set(token, protoreflect.ValueOfString(tok))
+			resp, err := invoke(ctx, c)
+			if err != nil {
+				return nil, "", err
+			}
+			return listOf[M](resp.Get(pick).List()), resp.Get(next).String(), nil
+		})
+	})
+	return c
+}
+
+// answerField is the field of an answer that holds what a command prints:
+// nil when it prints the answer itself, else its one field of message
+// want (singular or repeated). None, or two, is a programming error.
+func answerField(out protoreflect.MessageDescriptor, want protoreflect.FullName) protoreflect.FieldDescriptor {
+	if out.FullName() == want {
+		return nil
+	}
+	var found protoreflect.FieldDescriptor
+	fs := out.Fields()
+	for i := range fs.Len() {
+		if fd := fs.Get(i); fd.Message() != nil && fd.Message().FullName() == want && !fd.IsMap() {
+			if found != nil {
+				panic(fmt.Sprintf("zonectl: %s has two %s fields", out.FullName(), want))
+			}
+			found = fd
+		}
+	}
+	if found == nil {
+		panic(fmt.Sprintf("zonectl: %s has no %s field", out.FullName(), want))
+	}
+	return found
+}
+
+// asM is m as the Go type M.
+func asM[M proto.Message](m protoreflect.Message) M {
+	return m.Interface().(M)
+}
+
+// listOf is a list of messages as their Go type M.
+func listOf[M proto.Message](l protoreflect.List) []M {
+	ms := make([]M, l.Len())
+	for i := range ms {
+		ms[i] = asM[M](l.Get(i).Message())
+	}
+	return ms
+}
