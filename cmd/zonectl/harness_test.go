@@ -118,6 +118,12 @@ func newHarness(t *testing.T) *harness {
 // fails the test when h.nodial is set.
 func (h *harness) run(args ...string) int {
 	h.t.Helper()
+	h.lastRun = h.app(args).execute(h.t.Context(), args)
+	return h.lastRun
+}
+
+// app is a zonectl that runs args against the fake server.
+func (h *harness) app(args []string) *app {
 	h.stdout.Reset()
 	h.stderr.Reset()
 	a := newApp(&h.stdout, &h.stderr)
@@ -136,8 +142,7 @@ func (h *harness) run(args ...string) int {
 			rnd: customsv1.NewRndServiceClient(cc), repair: customsv1.NewRepairServiceClient(cc),
 			writeoff: customsv1.NewWriteOffServiceClient(cc), outzone: customsv1.NewOutZoneServiceClient(cc), cc: cc}, nil
 	}
-	h.lastRun = a.execute(h.t.Context(), args)
-	return h.lastRun
+	return a
 }
 
 // output runs zonectl with args and returns its exit code, stdout and

@@ -226,6 +226,9 @@ func bindFields(md protoreflect.MessageDescriptor, spec string) (flags, args []b
 		}
 	}
 	walk(md, "", nil)
+	slices.SortStableFunc(flags, func(x, y boundField) int { // the request's order, for help
+		return slices.CompareFunc(x.path, y.path, func(a, b protoreflect.FieldDescriptor) int { return a.Index() - b.Index() })
+	})
 	return flags, args
 }
 
@@ -335,7 +338,11 @@ func rpcCmd[M proto.Message](a *app, s rpcSpec, v view[M]) *cobra.Command {
 		flagOf[pathName(b.path)] = "--" + b.name
 		if isRequired(b.path[len(b.path)-1]) {
 			required(c, b.name)
-			use = append(use, "--"+b.name+" "+strings.ToUpper(strings.ReplaceAll(b.name, "-", "_")))
+			value := strings.ToUpper(strings.ReplaceAll(b.name, "-", "_"))
+			if b.parts != nil {
+				value = strings.ToUpper(strings.Join(b.parts, ":"))
+			}
+			use = append(use, "--"+b.name+" "+value)
 		}
 	}
 	c.Use = strings.Join(use, " ")
