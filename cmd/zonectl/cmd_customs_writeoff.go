@@ -45,8 +45,38 @@ its own books; customs reads every book.`
 
 // writeoffCycleCmds are the cycle and stocktake commands of 'writeoff'.
 func (a *app) writeoffCycleCmds() []*cobra.Command {
-	return []*cobra.Command{a.woCycleSetCmd(), a.woCycleStartCmd(), a.woCycleGetCmd(), a.woNotifyCmd(), a.woImportCmd(),
-		a.woStocktakeCmd(), a.woStocktakesCmd(), a.woDifferencesCmd(), a.woPayCmd(), a.woExplainCmd(), a.woDecideCmd(), a.woCloseCmd(), a.woAttentionCmd()}
+	const st = "stocktake=stocktake_no"
+	return []*cobra.Command{
+		rpcCmd(a, rpcSpec{use: "cycle-set", method: customsv1.WriteOffService_SetCycle_FullMethodName,
+			short:   "Set a book's write-off cycle, 1 to 12 months (the book's enterprise)",
+			example: `  zonectl customs writeoff cycle-set --book H31050000001 --months 6`}, woCycleView),
+		rpcCmd(a, rpcSpec{use: "cycle-start", method: customsv1.WriteOffService_SetCycleStart_FullMethodName,
+			short:   "Set the first day of a book's write-off cycle (customs)",
+			example: `  zonectl customs writeoff cycle-start --book H31050000001 --start 2026-01-01`}, woCycleView),
+		rpcCmd(a, rpcSpec{use: "cycle", method: customsv1.WriteOffService_GetCycle_FullMethodName,
+			short: "Show a book's write-off cycle"}, woCycleView),
+		rpcCmd(a, rpcSpec{use: "notify", method: customsv1.WriteOffService_NotifyStocktake_FullMethodName,
+			short:   "Notify customs of a stocktake on a date (safe to repeat)",
+			example: `  zonectl customs writeoff notify --inner PD-2026-1 --book H31050000001 --date 2026-12-31`}, woStocktakeView),
+		a.woImportCmd(),
+		rpcCmd(a, rpcSpec{use: "stocktake", method: customsv1.WriteOffService_GetStocktake_FullMethodName, bind: st,
+			short: "Show a stocktake: its status and how many differences are unsettled"}, woStocktakeView),
+		rpcCmd(a, rpcSpec{use: "stocktakes", method: customsv1.WriteOffService_ListStocktakes_FullMethodName,
+			short: "List a book's stocktakes, oldest first"}, woStocktakeView),
+		a.woDifferencesCmd(),
+		rpcCmd(a, rpcSpec{use: "pay", method: customsv1.WriteOffService_RecordShortagePayment_FullMethodName, bind: st + " payment=payment_no",
+			short:   "Record the self-payment (自报自缴) of a shortage's tax: the amount assessed, to the fen (customs)",
+			example: `  zonectl customs writeoff pay --stocktake PDH31050000001001 --line 1 --payment 310520261234567890 --amount 593.40 --date 2026-12-31`}, woDifferenceView),
+		rpcCmd(a, rpcSpec{use: "explain", method: customsv1.WriteOffService_ExplainSurplus_FullMethodName, bind: st,
+			short:   "Explain a surplus (盘盈) and give the value its goods would enter with (the book's enterprise)",
+			example: `  zonectl customs writeoff explain --stocktake PDH31050000001001 --line 3 --status bonded --explanation "booked out twice" --value 400`}, woDifferenceView),
+		rpcCmd(a, rpcSpec{use: "decide", method: customsv1.WriteOffService_DecideSurplus_FullMethodName, bind: st + " approve|reject=approve",
+			short:   "Approve (post the adjustment journal) or reject an explained surplus (customs)",
+			example: `  zonectl customs writeoff decide --stocktake PDH31050000001001 --line 3 --status bonded --approve --note ok`}, woDifferenceView),
+		rpcCmd(a, rpcSpec{use: "close", method: customsv1.WriteOffService_CloseWriteOff_FullMethodName, bind: st,
+			short: "Close the write-off: seal the period and its evidence through the stocktake date, set the book's last write-off date (safe to repeat)"}, woStocktakeView),
+		a.woAttentionCmd(),
+	}
 }
 
 var woCycleView = cols[*customsv1.WriteOffCycle]("book_no", "months", "start", "current_end", "set_by", "start_set_by")
@@ -56,46 +86,6 @@ var woStocktakeView = cols[*customsv1.Stocktake]("stocktake_no", "inner_no", "bo
 
 var woDifferenceView = cols[*customsv1.Difference]("line=book_seq", "status", "name", "unit", "booked", "counted", "difference", "value", "tax",
 	"duty", "vat", "consumption_tax", "interest", "duty_basis", "payment.payment_no", "paid=payment.amount", "explanation", "decision", "settled")
-
-func (a *app) woCycleSetCmd() *cobra.Command {
-	req := &customsv1.SetCycleRequest{}
-	return leaf(&cobra.Command{
-		Use:     "cycle-set --book BOOK --months N",
-		Short:   "Set a book's write-off cycle, 1 to 12 months (the book's enterprise)",
-		Example: `  zonectl customs writeoff cycle-set --book H31050000001 --months 6`,
-		RunE:    runShow(a, woCycleView, send(customsv1.WriteOffServiceClient.SetCycle, req)),
-	}, flagSpec{&req.BookNo, "book", "book number (required)"}, flagSpec{&req.Months, "months", "cycle length in months, 1 to 12 (required)"})
-}
-
-func (a *app) woCycleStartCmd() *cobra.Command {
-	req := &customsv1.SetCycleStartRequest{}
-	return leaf(&cobra.Command{
-		Use:     "cycle-start --book BOOK --start YYYY-MM-DD",
-		Short:   "Set the first day of a book's write-off cycle (customs)",
-		Example: `  zonectl customs writeoff cycle-start --book H31050000001 --start 2026-01-01`,
-		RunE:    runShow(a, woCycleView, send(customsv1.WriteOffServiceClient.SetCycleStart, req)),
-	}, flagSpec{&req.BookNo, "book", "book number (required)"}, flagSpec{ymd(&req.Start), "start", "first day, YYYY-MM-DD (required)"})
-}
-
-func (a *app) woCycleGetCmd() *cobra.Command {
-	req := &customsv1.GetCycleRequest{}
-	return leaf(&cobra.Command{
-		Use:   "cycle --book BOOK",
-		Short: "Show a book's write-off cycle",
-		RunE:  runShow(a, woCycleView, send(customsv1.WriteOffServiceClient.GetCycle, req)),
-	}, flagSpec{&req.BookNo, "book", "book number (required)"})
-}
-
-func (a *app) woNotifyCmd() *cobra.Command {
-	req := &customsv1.NotifyStocktakeRequest{}
-	return leaf(&cobra.Command{
-		Use:     "notify --inner NO --book BOOK --date YYYY-MM-DD",
-		Short:   "Notify customs of a stocktake on a date (safe to repeat)",
-		Example: `  zonectl customs writeoff notify --inner PD-2026-1 --book H31050000001 --date 2026-12-31`,
-		RunE:    runShow(a, woStocktakeView, send(customsv1.WriteOffServiceClient.NotifyStocktake, req)),
-	}, flagSpec{&req.InnerNo, "inner", "your own number of the notice: the idempotency key (required)"},
-		flagSpec{&req.BookNo, "book", "book number (required)"}, flagSpec{ymd(&req.Date), "date", "stocktake date, YYYY-MM-DD (required)"})
-}
 
 // countChunk is how many bytes of a count file one message carries.
 const countChunk = 256 << 10
@@ -180,24 +170,6 @@ func (a *app) sendCount(ctx context.Context, c *clients, in io.Reader, size int6
 	return r.GetStocktake(), err
 }
 
-func (a *app) woStocktakeCmd() *cobra.Command {
-	req := &customsv1.GetStocktakeRequest{}
-	return leaf(&cobra.Command{
-		Use:   "stocktake --stocktake NO",
-		Short: "Show a stocktake: its status and how many differences are unsettled",
-		RunE:  runShow(a, woStocktakeView, send(customsv1.WriteOffServiceClient.GetStocktake, req)),
-	}, flagSpec{&req.StocktakeNo, "stocktake", "stocktake number (required)"})
-}
-
-func (a *app) woStocktakesCmd() *cobra.Command {
-	req := &customsv1.ListStocktakesRequest{}
-	return leaf(&cobra.Command{
-		Use:   "stocktakes --book BOOK",
-		Short: "List a book's stocktakes, oldest first",
-		RunE:  runPages(a, woStocktakeView, sendPages(customsv1.WriteOffServiceClient.ListStocktakes, req)),
-	}, flagSpec{&req.BookNo, "book", "book number (required)"})
-}
-
 func (a *app) woDifferencesCmd() *cobra.Command {
 	var no, format, out string
 	return leaf(&cobra.Command{
@@ -228,80 +200,6 @@ name; - for standard output). The format may come from --out's extension.`,
 	}, flagSpec{&no, "stocktake", "stocktake number (required)"},
 		flagSpec{&format, "format", "table (default), csv or xlsx: csv and xlsx are the server's report file"},
 		flagSpec{&out, "out", "with csv or xlsx: write the file here (- for standard output)"})
-}
-
-func (a *app) woPayCmd() *cobra.Command {
-	req := &customsv1.RecordShortagePaymentRequest{}
-	return leaf(&cobra.Command{
-		Use:     "pay --stocktake NO --line SEQ --payment NO --amount CNY --date YYYY-MM-DD",
-		Short:   "Record the self-payment (自报自缴) of a shortage's tax: the amount assessed, to the fen (customs)",
-		Example: `  zonectl customs writeoff pay --stocktake PDH31050000001001 --line 1 --payment 310520261234567890 --amount 593.40 --date 2026-12-31`,
-		RunE:    runShow(a, woDifferenceView, send(customsv1.WriteOffServiceClient.RecordShortagePayment, req)),
-	}, flagSpec{&req.StocktakeNo, "stocktake", "stocktake number (required)"}, flagSpec{&req.BookSeq, "line", "the shortage's book line (required)"},
-		flagSpec{&req.PaymentNo, "payment", "payment number (required)"}, flagSpec{&req.Amount, "amount", "amount paid, CNY (required)"},
-		flagSpec{ymd(&req.Date), "date", "payment date, YYYY-MM-DD (required)"})
-}
-
-// countStatus reads --status.
-func countStatus(s string) (customsv1.CountStatus, error) {
-	v, ok := customsv1.CountStatus_value["COUNT_STATUS_"+strings.ToUpper(s)]
-	if !ok || v == 0 {
-		return 0, usagef("--status %q: bonded or nonbonded", s)
-	}
-	return customsv1.CountStatus(v), nil
-}
-
-func (a *app) woExplainCmd() *cobra.Command {
-	var no, status, explanation, value string
-	var line int32
-	return leaf(&cobra.Command{
-		Use:     "explain --stocktake NO --line SEQ --status bonded|nonbonded --explanation TEXT [--value CNY]",
-		Short:   "Explain a surplus (盘盈) and give the value its goods would enter with (the book's enterprise)",
-		Example: `  zonectl customs writeoff explain --stocktake PDH31050000001001 --line 3 --status bonded --explanation "booked out twice" --value 400`,
-		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			st, err := countStatus(status)
-			if err != nil {
-				return err
-			}
-			return sendShow(a, cmd, woDifferenceView, customsv1.WriteOffServiceClient.ExplainSurplus,
-				&customsv1.ExplainSurplusRequest{StocktakeNo: no, BookSeq: line, Status: st, Explanation: explanation, Value: value})
-		}),
-	}, flagSpec{&no, "stocktake", "stocktake number (required)"}, flagSpec{&line, "line", "the surplus's book line (required)"},
-		flagSpec{&status, "status", "bonded or nonbonded (required)"}, flagSpec{&explanation, "explanation", "why the goods are there (required)"},
-		flagSpec{&value, "value", "value in CNY the goods enter with (default 0)"})
-}
-
-func (a *app) woDecideCmd() *cobra.Command {
-	var no, status, note string
-	var line int32
-	var approve, reject bool
-	return leaf(&cobra.Command{
-		Use:     "decide --stocktake NO --line SEQ --status bonded|nonbonded --approve|--reject [--note TEXT]",
-		Short:   "Approve (post the adjustment journal) or reject an explained surplus (customs)",
-		Example: `  zonectl customs writeoff decide --stocktake PDH31050000001001 --line 3 --status bonded --approve --note ok`,
-		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			if approve == reject {
-				return usagef("give --approve or --reject")
-			}
-			st, err := countStatus(status)
-			if err != nil {
-				return err
-			}
-			return sendShow(a, cmd, woDifferenceView, customsv1.WriteOffServiceClient.DecideSurplus,
-				&customsv1.DecideSurplusRequest{StocktakeNo: no, BookSeq: line, Status: st, Approve: approve, Note: note})
-		}),
-	}, flagSpec{&no, "stocktake", "stocktake number (required)"}, flagSpec{&line, "line", "the surplus's book line (required)"},
-		flagSpec{&status, "status", "bonded or nonbonded (required)"}, flagSpec{&approve, "approve", "approve the surplus"},
-		flagSpec{&reject, "reject", "reject the surplus"}, flagSpec{&note, "note", "customs' note"})
-}
-
-func (a *app) woCloseCmd() *cobra.Command {
-	req := &customsv1.CloseWriteOffRequest{}
-	return leaf(&cobra.Command{
-		Use:   "close --stocktake NO",
-		Short: "Close the write-off: seal the period and its evidence through the stocktake date, set the book's last write-off date (safe to repeat)",
-		RunE:  runShow(a, woStocktakeView, send(customsv1.WriteOffServiceClient.CloseWriteOff, req)),
-	}, flagSpec{&req.StocktakeNo, "stocktake", "stocktake number (required)"})
 }
 
 // writeoffBalanceHeader are the columns of the balance table; the CSV and

@@ -87,11 +87,9 @@ var evidenceView = cols[*customsv1.Evidence]("book_no", "from", "through", "dige
 	"sealed_at", "sealed_by")
 
 func (a *app) evidenceSealCmd() *cobra.Command {
-	req := &customsv1.SealEvidenceRequest{}
-	return leaf(&cobra.Command{
-		Use:   "seal",
-		Short: "Seal the evidence of a closed period: its journals and the book's documents, chained",
-		Long: `Seal the evidence of the book's period that 'zonectl periods close' closed
+	return rpcCmd(a, rpcSpec{use: "seal", method: customsv1.WriteOffService_SealEvidence_FullMethodName,
+		short: "Seal the evidence of a closed period: its journals and the book's documents, chained",
+		long: `Seal the evidence of the book's period that 'zonectl periods close' closed
 through --through: the period's journals and the book's customs documents as
 they stand now (lists with their lines and states, passes, forms, reports,
 destructions, R&D and repair records, taxable events), each in a canonical
@@ -100,27 +98,13 @@ order. Sealing a sealed period prints it unchanged.
 
 Keep the printed digest outside the system: 'zonectl verify' checks an export
 against it with no server.`,
-		Example: "  zonectl evidence seal --book H31050000001 --through 2026-03-31",
-		RunE: runShow(a, evidenceView, func(ctx context.Context, c *clients, _ []string) (*customsv1.SealEvidenceResponse, error) {
-			return c.writeoff.SealEvidence(ctx, req)
-		}),
-	}, flagSpec{&req.BookNo, "book", "book number (required)"},
-		flagSpec{&req.Through, "through", "last day of the closed period, YYYY-MM-DD (required)"})
+		example: "  zonectl evidence seal --book H31050000001 --through 2026-03-31"}, evidenceView)
 }
 
 func (a *app) evidenceListCmd() *cobra.Command {
-	req := &customsv1.ListEvidenceRequest{}
-	return leaf(&cobra.Command{
-		Use:     "list",
-		Short:   "List a book's sealed evidence with its digests, oldest first",
-		Example: "  zonectl evidence list --book H31050000001",
-		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			return showAll(a, cmd, evidenceView, func(ctx context.Context, c *clients) ([]*customsv1.Evidence, error) {
-				resp, err := c.writeoff.ListEvidence(ctx, req)
-				return resp.GetEvidence(), err
-			})
-		}),
-	}, flagSpec{&req.BookNo, "book", "book number (required)"})
+	return rpcCmd(a, rpcSpec{use: "list", method: customsv1.WriteOffService_ListEvidence_FullMethodName,
+		short:   "List a book's sealed evidence with its digests, oldest first",
+		example: "  zonectl evidence list --book H31050000001"}, evidenceView)
 }
 
 func (a *app) evidenceExportCmd() *cobra.Command {

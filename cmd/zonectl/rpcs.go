@@ -42,6 +42,8 @@ type rpcSpec struct {
 	//	                   an element with fields a, b and c (trailing ones
 	//	                   may be left out)
 	//	-path              not given (and not a flag)
+	//	yes|no=path        a bool field as two flags: --yes sends true, --no
+	//	                   false; one of them is required, not both
 	//
 	// Every other scalar, enum and repeated scalar field of the request and
 	// of its singular message fields is a flag named by flagNames or else
@@ -63,6 +65,7 @@ type boundField struct {
 	path  []protoreflect.FieldDescriptor
 	comma bool     // a repeated string taken as comma-separated values
 	parts []string // a repeated message's fields, in the order written
+	not   string   // a bool's flag that sends false (yes|no=path)
 }
 
 // fieldValue is the pflag.Value of a boundField on one request.
@@ -70,6 +73,7 @@ type fieldValue struct {
 	req protoreflect.Message
 	b   boundField
 	set []string // what was given, for String
+	not bool     // the flag of b.not: it sends false
 }
 
 func (v *fieldValue) String() string { return strings.Join(v.set, ",") }
@@ -97,6 +101,12 @@ func (v *fieldValue) Set(s string) error {
 		m = m.Mutable(fd).Message()
 	}
 	fd := v.b.path[len(v.b.path)-1]
+	if v.b.not != "" { // either flag of a pair sends its own value
+		if yes, err := strconv.ParseBool(s); err != nil || !yes {
+			return fmt.Errorf("give --%s or --%s, without a value", v.b.name, v.b.not)
+		}
+		s = strconv.FormatBool(!v.not)
+	}
 	if !fd.IsList() {
 		val, err := scalarOf(fd, s)
 		if err != nil {
@@ -194,6 +204,7 @@ func bindFields(md protoreflect.MessageDescriptor, spec string) (flags, args []b
 			panic(fmt.Sprintf("zonectl: bind %q: write flag=path", tok))
 		}
 		b := boundField{name: name}
+		b.name, b.not, _ = strings.Cut(name, "|")
 		if p, parts, ok := strings.Cut(path, "("); ok {
 			path, b.parts = p, strings.Split(strings.TrimSuffix(parts, ")"), ":")
 		}
@@ -269,6 +280,9 @@ func fieldHelp(b boundField) string {
 	if b.parts != nil {
 		help += "; repeatable"
 	}
+	if b.not != "" {
+		help += " (--" + b.name + " or --" + b.not + ", required)"
+	}
 	if isRequired(fd) {
 		help += " (required)"
 	}
@@ -335,7 +349,13 @@ func rpcCmd[M proto.Message](a *app, s rpcSpec, v view[M]) *cobra.Command {
 		if b.path[len(b.path)-1].Kind() == protoreflect.BoolKind && !b.path[len(b.path)-1].IsList() {
 			f.NoOptDefVal = "true"
 		}
-		flagOf[pathName(b.path)] = "--" + b.name
+		flagOf[pathName(b.path)] = b.name // checkFlags writes the dashes
+		if b.not != "" {
+			c.Flags().VarPF(&fieldValue{req: req, b: b, not: true}, b.not, "", fieldHelp(b)).NoOptDefVal = "true"
+			c.MarkFlagsOneRequired(b.name, b.not)
+			c.MarkFlagsMutuallyExclusive(b.name, b.not)
+			use = append(use, "--"+b.name+"|--"+b.not)
+		}
 		if isRequired(b.path[len(b.path)-1]) {
 			required(c, b.name)
 			value := strings.ToUpper(strings.ReplaceAll(b.name, "-", "_"))

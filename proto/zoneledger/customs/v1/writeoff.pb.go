@@ -1090,7 +1090,7 @@ type SetCycleRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Book number.
 	BookNo string `protobuf:"bytes,1,opt,name=book_no,json=bookNo,proto3" json:"book_no,omitempty"`
-	// Months, 1 to 12.
+	// Length of the cycle in months, 1 to 12.
 	Months        int32 `protobuf:"varint,2,opt,name=months,proto3" json:"months,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -1191,7 +1191,7 @@ type SetCycleStartRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Book number.
 	BookNo string `protobuf:"bytes,1,opt,name=book_no,json=bookNo,proto3" json:"book_no,omitempty"`
-	// First day, "YYYY-MM-DD".
+	// First day of the cycle, "YYYY-MM-DD".
 	Start         string `protobuf:"bytes,2,opt,name=start,proto3" json:"start,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -1382,11 +1382,11 @@ func (x *GetCycleResponse) GetCycle() *WriteOffCycle {
 // NotifyStocktakeRequest notifies a stocktake.
 type NotifyStocktakeRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The enterprise's own number: the idempotency key.
+	// The enterprise's own number of the notice: the idempotency key.
 	InnerNo string `protobuf:"bytes,1,opt,name=inner_no,json=innerNo,proto3" json:"inner_no,omitempty"`
 	// Book number.
 	BookNo string `protobuf:"bytes,2,opt,name=book_no,json=bookNo,proto3" json:"book_no,omitempty"`
-	// Stocktake date, "YYYY-MM-DD".
+	// Stocktake date, "YYYY-MM-DD", at least writeoff.notice_lead_days after the notice.
 	Date          string `protobuf:"bytes,3,opt,name=date,proto3" json:"date,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -1947,7 +1947,7 @@ type RecordShortagePaymentRequest struct {
 	StocktakeNo string `protobuf:"bytes,1,opt,name=stocktake_no,json=stocktakeNo,proto3" json:"stocktake_no,omitempty"`
 	// The shortage's book line (bonded).
 	BookSeq int32 `protobuf:"varint,2,opt,name=book_seq,json=bookSeq,proto3" json:"book_seq,omitempty"`
-	// Payment number.
+	// Number of the tax payment made.
 	PaymentNo string `protobuf:"bytes,3,opt,name=payment_no,json=paymentNo,proto3" json:"payment_no,omitempty"`
 	// Amount in CNY to the fen: the tax assessed.
 	Amount string `protobuf:"bytes,4,opt,name=amount,proto3" json:"amount,omitempty"`
@@ -2075,9 +2075,9 @@ type ExplainSurplusRequest struct {
 	StocktakeNo string `protobuf:"bytes,1,opt,name=stocktake_no,json=stocktakeNo,proto3" json:"stocktake_no,omitempty"`
 	// The surplus's book line.
 	BookSeq int32 `protobuf:"varint,2,opt,name=book_seq,json=bookSeq,proto3" json:"book_seq,omitempty"`
-	// The surplus's status.
+	// The status the surplus was counted in.
 	Status CountStatus `protobuf:"varint,3,opt,name=status,proto3,enum=zoneledger.customs.v1.CountStatus" json:"status,omitempty"`
-	// The explanation.
+	// Why the goods are there: the enterprise's explanation.
 	Explanation string `protobuf:"bytes,4,opt,name=explanation,proto3" json:"explanation,omitempty"`
 	// Value the goods would enter the book with, CNY to the fen; empty means 0.
 	Value         string `protobuf:"bytes,5,opt,name=value,proto3" json:"value,omitempty"`
@@ -2203,7 +2203,7 @@ type DecideSurplusRequest struct {
 	StocktakeNo string `protobuf:"bytes,1,opt,name=stocktake_no,json=stocktakeNo,proto3" json:"stocktake_no,omitempty"`
 	// The surplus's book line.
 	BookSeq int32 `protobuf:"varint,2,opt,name=book_seq,json=bookSeq,proto3" json:"book_seq,omitempty"`
-	// The surplus's status.
+	// The status the surplus was counted in.
 	Status CountStatus `protobuf:"varint,3,opt,name=status,proto3,enum=zoneledger.customs.v1.CountStatus" json:"status,omitempty"`
 	// Approve (post the adjustment journal) or reject (post nothing).
 	Approve bool `protobuf:"varint,4,opt,name=approve,proto3" json:"approve,omitempty"`
