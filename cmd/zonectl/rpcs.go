@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"regexp"
@@ -14,6 +15,7 @@ import (
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/reflect/protoregistry"
 
+	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/input"
 	"github.com/zoneledger/zoneledger/proto/zoneledger"
 )
 
@@ -340,6 +342,7 @@ func rpcCmd[M proto.Message](a *app, s rpcSpec, v view[M]) *cobra.Command {
 	if len(args) == 0 {
 		c.Args = exactArgs(0, "no arguments")
 	}
+	// flagOf names each field's flag (--book) or argument (ORDER), for errors.
 	flagOf := make(map[string]string, len(flags)+len(args))
 	for _, b := range args {
 		flagOf[pathName(b.path)] = b.name
@@ -349,7 +352,7 @@ func rpcCmd[M proto.Message](a *app, s rpcSpec, v view[M]) *cobra.Command {
 		if b.path[len(b.path)-1].Kind() == protoreflect.BoolKind && !b.path[len(b.path)-1].IsList() {
 			f.NoOptDefVal = "true"
 		}
-		flagOf[pathName(b.path)] = b.name // checkFlags writes the dashes
+		flagOf[pathName(b.path)] = "--" + b.name
 		if b.not != "" {
 			c.Flags().VarPF(&fieldValue{req: req, b: b, not: true}, b.not, "", fieldHelp(b)).NoOptDefVal = "true"
 			c.MarkFlagsOneRequired(b.name, b.not)
@@ -372,8 +375,8 @@ func rpcCmd[M proto.Message](a *app, s rpcSpec, v view[M]) *cobra.Command {
 				return usagef("%s %q: %v", b.name, argv[i], err)
 			}
 		}
-		if err := checkFlags(req.Interface(), flagOf); err != nil {
-			return err
+		if field, msg := input.Validate(req.Interface()); msg != "" {
+			return usagef("%s: %s", cmp.Or(flagOf[field], field), msg)
 		}
 		invoke := func(ctx context.Context, c *clients) (protoreflect.Message, error) {
 			resp := respType.New()

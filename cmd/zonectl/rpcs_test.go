@@ -66,9 +66,9 @@ func TestRPCCommandRefusesWhatTheProtosRefuseBeforeSending(t *testing.T) {
 	}{
 		{[]string{"use", "--inner-no", "U", "--project", "P", "--material", "1:1"}, `"book"`},
 		{[]string{"use", "--book", "H3", "--inner-no", "U", "--project", "P", "--material", "1:1", "--made", "4:1:finished"}, "prototype, sample, scrap"},
-		{[]string{"use", "--book", "H3", "--inner-no", "U", "--project", "P", "--material", "one:1"}, "--material"},
-		{[]string{"use", "--book", "H3", "--inner-no", "U", "--project", "P", "--material", "1:1", "--date", "today"}, "--date"},
-		{[]string{"use", "--book", "H3", "--inner-no", "U", "--project", "P", "--material", "1:1e3"}, "quantity"},
+		{[]string{"use", "--book", "H3", "--inner-no", "U", "--project", "P", "--material", "one:1"}, `invalid argument "one:1" for "--material" flag`},
+		{[]string{"use", "--book", "H3", "--inner-no", "U", "--project", "P", "--material", "1:1", "--date", "today"}, "error: --date: "},
+		{[]string{"use", "--book", "H3", "--inner-no", "U", "--project", "P", "--material", "1:1e3"}, "error: materials[0].quantity: "},
 		{[]string{"use", "--book", "H3", "--inner-no", "U", "--project", "P"}, `"material"`},
 	} {
 		h := newHarness(t)
@@ -117,6 +117,9 @@ func TestRPCCommandTakesItsArguments(t *testing.T) {
 	h.nodial = true
 	if code := runSpec(h, spec, testUseView, "get"); code != exitUsage || !strings.Contains(h.stderr.String(), "USE") {
 		t.Fatalf("no argument: exit %d, %s", code, h.stderr.String())
+	}
+	if code := runSpec(h, spec, testUseView, "get", strings.Repeat("Y", 65)); code != exitUsage || !strings.HasPrefix(h.stderr.String(), "error: USE: ") {
+		t.Fatalf("an argument the protos refuse: exit %d, %s", code, h.stderr.String())
 	}
 }
 
