@@ -43,9 +43,17 @@ type rpcSpec struct {
 	//	flag=path(a:b:c)   a repeated message field: each --flag A:B:C adds
 	//	                   an element with fields a, b and c (trailing ones
 	//	                   may be left out)
+	//	flag=path(a:b!:c)  the same, where every part up to the last one
+	//	                   marked ! must be written (A:B or A:B:C)
 	//	-path              not given (and not a flag)
 	//	yes|no=path        a bool field as two flags: --yes sends true, --no
 	//	                   false; one of them is required, not both
+	//
+	// A flag's binding may end in +path=value, more than once: giving the
+	// flag also sets the field at path to value (an enum by its name:
+	// "actual=materials(book_seq:quantity)+basis=actual"), and that field
+	// is no flag of its own. Flags bound to one field exclude each other,
+	// and when the protos require the field one of them is required.
 	//
 	// Every other scalar, enum and repeated scalar field of the request and
 	// of its singular message fields is a flag named by flagNames or else
@@ -68,6 +76,8 @@ type boundField struct {
 	comma bool     // a repeated string taken as comma-separated values
 	parts []string // a repeated message's fields, in the order written
 	not   string   // a bool's flag that sends false (yes|no=path)
+	least int      // how many of parts must be written (! marks)
+	also  []string // path=value: fields set too when the flag is given
 }
 
 // fieldValue is the pflag.Value of a boundField on one request.
@@ -95,8 +105,24 @@ func (v *fieldValue) Type() string {
 	return "int"
 }
 
-// Set writes s to the field (appends, for a repeated one).
+// Set writes s to the field (appends, for a repeated one), and the fields
+// the binding sets too.
 func (v *fieldValue) Set(s string) error {
+	if err := v.write(s); err != nil {
+		return err
+	}
+	for _, pv := range v.b.also {
+		path, value, _ := strings.Cut(pv, "=")
+		fds := fieldPath(v.req.Descriptor(), path)
+		if err := (&fieldValue{req: v.req, b: boundField{path: fds}}).write(value); err != nil {
+			panic(fmt.Sprintf("zonectl: bind +%s: %v", pv, err)) // a programming error
+		}
+	}
+	return nil
+}
+
+// write writes s to the field (appends, for a repeated one).
+func (v *fieldValue) write(s string) error {
 	v.set = append(v.set, s)
 	m := v.req
 	for _, fd := range v.b.path[:len(v.b.path)-1] {
@@ -121,6 +147,9 @@ func (v *fieldValue) Set(s string) error {
 	if v.b.parts != nil {
 		elem := l.NewElement()
 		words := strings.SplitN(s, ":", len(v.b.parts))
+		if len(words) < v.b.least {
+			return fmt.Errorf("write at least %s", strings.ToUpper(strings.Join(v.b.parts[:v.b.least], ":")))
+		}
 		for i, w := range words {
 			efd := fd.Message().Fields().ByName(protoreflect.Name(v.b.parts[i]))
 			val, err := scalarOf(efd, w)
@@ -207,8 +236,22 @@ func bindFields(md protoreflect.MessageDescriptor, spec string) (flags, args []b
 		}
 		b := boundField{name: name}
 		b.name, b.not, _ = strings.Cut(name, "|")
+		path, also, _ := strings.Cut(path, "+")
+		if also != "" {
+			b.also = strings.Split(also, "+")
+			for _, pv := range b.also {
+				set, _, _ := strings.Cut(pv, "=")
+				fieldPath(md, set)
+				taken[set] = true
+			}
+		}
 		if p, parts, ok := strings.Cut(path, "("); ok {
 			path, b.parts = p, strings.Split(strings.TrimSuffix(parts, ")"), ":")
+			for i, part := range b.parts {
+				if p, ok := strings.CutSuffix(part, "!"); ok {
+					b.parts[i], b.least = p, i+1
+				}
+			}
 		}
 		path, b.comma = strings.CutSuffix(path, ",")
 		b.path = fieldPath(md, path)
@@ -305,7 +348,7 @@ func isRequired(fd protoreflect.FieldDescriptor) bool {
 	switch fd.Kind() {
 	case protoreflect.StringKind:
 		p := r.GetString().GetPattern()
-		return r.GetString().GetMinLen() > 0 || p != "" && !regexp.MustCompile(p).MatchString("")
+		return r.GetString().GetMinLen() > 0 || r.GetString().GetLen() > 0 || p != "" && !regexp.MustCompile(p).MatchString("")
 	case protoreflect.Int32Kind:
 		return r.GetInt32().GetGte() > 0 || r.GetInt32().GetGt() >= 0 && r.GetInt32().HasGt()
 	case protoreflect.Int64Kind:
@@ -347,25 +390,47 @@ func rpcCmd[M proto.Message](a *app, s rpcSpec, v view[M]) *cobra.Command {
 	for _, b := range args {
 		flagOf[pathName(b.path)] = b.name
 	}
+	var shared []string // fields bound to more than one flag
+	sharing := map[string][]string{}
+	for _, b := range flags {
+		p := pathName(b.path)
+		if sharing[p] = append(sharing[p], b.name); len(sharing[p]) == 2 {
+			shared = append(shared, p)
+		}
+	}
 	for _, b := range flags {
 		f := c.Flags().VarPF(&fieldValue{req: req, b: b}, b.name, "", fieldHelp(b))
 		if b.path[len(b.path)-1].Kind() == protoreflect.BoolKind && !b.path[len(b.path)-1].IsList() {
 			f.NoOptDefVal = "true"
 		}
-		flagOf[pathName(b.path)] = "--" + b.name
+		flagOf[pathName(b.path)] = "--" + strings.Join(sharing[pathName(b.path)], " or --")
 		if b.not != "" {
 			c.Flags().VarPF(&fieldValue{req: req, b: b, not: true}, b.not, "", fieldHelp(b)).NoOptDefVal = "true"
 			c.MarkFlagsOneRequired(b.name, b.not)
 			c.MarkFlagsMutuallyExclusive(b.name, b.not)
 			use = append(use, "--"+b.name+"|--"+b.not)
 		}
-		if isRequired(b.path[len(b.path)-1]) {
+		if isRequired(b.path[len(b.path)-1]) && len(sharing[pathName(b.path)]) == 1 {
 			required(c, b.name)
 			value := strings.ToUpper(strings.ReplaceAll(b.name, "-", "_"))
 			if b.parts != nil {
 				value = strings.ToUpper(strings.Join(b.parts, ":"))
 			}
 			use = append(use, "--"+b.name+" "+value)
+		}
+	}
+	for _, p := range shared {
+		names := sharing[p]
+		c.MarkFlagsMutuallyExclusive(names...)
+		if fds := fieldPath(m.Input(), p); isRequired(fds[len(fds)-1]) {
+			c.MarkFlagsOneRequired(names...)
+			one := make([]string, len(names))
+			for i, n := range names {
+				f := c.Flags().Lookup(n)
+				f.Usage = strings.TrimSuffix(f.Usage, " (required)") + " (one of --" + strings.Join(names, ", --") + " required)"
+				one[i] = "--" + n + " " + strings.ToUpper(strings.ReplaceAll(n, "-", "_"))
+			}
+			use = append(use, "("+strings.Join(one, " | ")+")")
 		}
 	}
 	c.Use = strings.Join(use, " ")
