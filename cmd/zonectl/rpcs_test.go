@@ -92,7 +92,7 @@ func TestRPCCommandHelpIsTheProtos(t *testing.T) {
 		"use --inner-no INNER_NO --book BOOK --project PROJECT --material BOOK_SEQ:QUANTITY:LOT",
 		"--book string", "Book number (required)",
 		"--date string", `Business date, "YYYY-MM-DD", not in the future; empty: today` + "\n",
-		"--made BOOK_SEQ:QUANTITY:KIND:VALUE", "The outputs made, at most 1000; repeatable\n",
+		"--made BOOK_SEQ:QUANTITY:KIND:VALUE", "The outputs made, at most 1000: each its book line, quantity, kind (PROTOTYPE, SAMPLE or SCRAP) and the carrying value of its lot in CNY (empty: 0); repeatable\n",
 	} {
 		if !strings.Contains(help, want) {
 			t.Errorf("help lacks %q:\n%s", want, help)

@@ -604,7 +604,10 @@ type PutVersionRequest struct {
 	Version string `protobuf:"bytes,3,opt,name=version,proto3" json:"version,omitempty"`
 	// First day in force, "YYYY-MM-DD".
 	EffectiveDate string `protobuf:"bytes,4,opt,name=effective_date,json=effectiveDate,proto3" json:"effective_date,omitempty"`
-	// The materials, one norm per material line, 1 to 1000.
+	// The materials, one norm per material line, 1 to 1000: the material's book line, its net
+	// consumption (净耗) per unit of the good in the material's declared unit, the process loss
+	// rate (工艺损耗率) in percent (empty: 0, below 100) and the bonded share (保税料件比例) in
+	// percent (empty: 100).
 	Norms         []*Norm `protobuf:"bytes,5,rep,name=norms,proto3" json:"norms,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -1521,10 +1524,16 @@ type FileProductionReportRequest struct {
 	Date string `protobuf:"bytes,3,opt,name=date,proto3" json:"date,omitempty"`
 	// How the materials are consumed; unset: VERSION.
 	Basis ConsumptionBasis `protobuf:"varint,4,opt,name=basis,proto3,enum=zoneledger.customs.v1.ConsumptionBasis" json:"basis,omitempty"`
-	// The goods made, 1 to 1000 lines.
+	// The goods made, 1 to 1000 lines: the book line, the quantity in its declared unit, the
+	// carrying value of the lot in CNY (empty: 0), the 单耗版本号 in force, to check it (empty: not
+	// checked), and the category: FINISHED or SEMI_FINISHED (empty: by the line), DEFECT (残次品,
+	// consumes as the good does), SCRAP (边角料) or BY_PRODUCT (副产品), which consume nothing by
+	// version.
 	Outputs []*ProductionOutput `protobuf:"bytes,5,rep,name=outputs,proto3" json:"outputs,omitempty"`
-	// Basis ACTUAL: the materials consumed (required). Basis VERSION: optional, the lot each named
-	// material is taken from. At most 1000.
+	// The materials, at most 1000. Basis VERSION: optional, the lot a material is taken from (its
+	// book line and the lot; otherwise oldest lots first). Basis ACTUAL: required, each material
+	// consumed: its book line, the bonded quantity used, the process loss within it and the lot
+	// (empty: oldest lots first).
 	Materials []*ProductionMaterial `protobuf:"bytes,6,rep,name=materials,proto3" json:"materials,omitempty"`
 	// The 委托加工 entrustment (FileEntrustment) the report is for: the non-bonded share of each
 	// material is the domestic firm's, taken from the entrustment's bucket, and the goods made go
@@ -2143,9 +2152,10 @@ type RequestDestructionRequest struct {
 	BookNo string `protobuf:"bytes,2,opt,name=book_no,json=bookNo,proto3" json:"book_no,omitempty"`
 	// Business date, "YYYY-MM-DD", not in the future; empty: today.
 	Date string `protobuf:"bytes,3,opt,name=date,proto3" json:"date,omitempty"`
-	// Why the goods are destroyed; required.
+	// Why the goods are destroyed.
 	Reason string `protobuf:"bytes,4,opt,name=reason,proto3" json:"reason,omitempty"`
-	// The goods, 1 to 1000 lines.
+	// The goods, 1 to 1000 lines: the book line, the quantity in its declared unit and the lot to
+	// take (empty: oldest lots first).
 	Lines []*DestroyLine `protobuf:"bytes,5,rep,name=lines,proto3" json:"lines,omitempty"`
 	// What the valuable residue was sold for, CNY to the fen; empty: nothing. A residue sold is
 	// taxed on approval through the tax engine, as a taxable event of the book (0844, SCRAP).
@@ -3279,9 +3289,11 @@ type ReceiveEntrustedRequest struct {
 	EntrustmentNo string `protobuf:"bytes,2,opt,name=entrustment_no,json=entrustmentNo,proto3" json:"entrustment_no,omitempty"`
 	// How the goods passed; unset: GATE_REGISTRATION.
 	Via EntrustedVia `protobuf:"varint,3,opt,name=via,proto3,enum=zoneledger.customs.v1.EntrustedVia" json:"via,omitempty"`
-	// The gate registration's or list's number; it carries one move only.
+	// The gate registration (卡口登记, 核放单 type 5) that passed with the goods, or with via LIST
+	// the cleared non-declaration list (是否报关 2, I) that brought them; it carries one move only.
 	Reference string `protobuf:"bytes,4,opt,name=reference,proto3" json:"reference,omitempty"`
-	// Gate registration: the goods, 1 to 1000 lines. List: none (the list's lines).
+	// Gate registration: the goods, 1 to 1000 lines, each its book line, quantity and value in CNY
+	// (empty: 0). List: none (the list's lines).
 	Lines []*EntrustedLine `protobuf:"bytes,5,rep,name=lines,proto3" json:"lines,omitempty"`
 	// Business date, "YYYY-MM-DD", not in the future; empty: today.
 	Date          string `protobuf:"bytes,6,opt,name=date,proto3" json:"date,omitempty"`
@@ -3416,7 +3428,8 @@ type ReturnEntrustedRequest struct {
 	EntrustmentNo string `protobuf:"bytes,2,opt,name=entrustment_no,json=entrustmentNo,proto3" json:"entrustment_no,omitempty"`
 	// The gate registration that passed out with the products; it carries one move only.
 	Reference string `protobuf:"bytes,3,opt,name=reference,proto3" json:"reference,omitempty"`
-	// The products, 1 to 1000 lines, each with its processing fee in value.
+	// The products, 1 to 1000 lines: each its book line, quantity, processing fee (加工费) in CNY
+	// (value, taxed) and the lot to take (empty: oldest lots first).
 	Lines []*EntrustedLine `protobuf:"bytes,4,rep,name=lines,proto3" json:"lines,omitempty"`
 	// Business date, "YYYY-MM-DD", not in the future; empty: today.
 	Date          string `protobuf:"bytes,5,opt,name=date,proto3" json:"date,omitempty"`

@@ -1003,9 +1003,11 @@ type FileRndUseRequest struct {
 	Project string `protobuf:"bytes,3,opt,name=project,proto3" json:"project,omitempty"`
 	// Business date, "YYYY-MM-DD", not in the future; empty: today.
 	Date string `protobuf:"bytes,4,opt,name=date,proto3" json:"date,omitempty"`
-	// The materials used, 1 to 1000.
+	// The bonded materials actually used, 1 to 1000: each its book line, the quantity in the line's
+	// declared unit and the lot to take (empty: oldest lots first).
 	Materials []*RndMaterial `protobuf:"bytes,5,rep,name=materials,proto3" json:"materials,omitempty"`
-	// The outputs made, at most 1000.
+	// The outputs made, at most 1000: each its book line, quantity, kind (PROTOTYPE, SAMPLE or
+	// SCRAP) and the carrying value of its lot in CNY (empty: 0).
 	Outputs       []*RndOutput `protobuf:"bytes,6,rep,name=outputs,proto3" json:"outputs,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
