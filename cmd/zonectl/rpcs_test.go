@@ -1,8 +1,13 @@
 package main
 
 import (
+	"io"
+
 	"strings"
 	"testing"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"google.golang.org/protobuf/proto"
 
@@ -145,4 +150,21 @@ func TestRPCCommandPrintsEveryPage(t *testing.T) {
 	if out := h.stdout.String(); out != "book_id\nA\nB\nC\n" || strings.Join(tokens, ",") != ",t2" {
 		t.Fatalf("tokens %q, output:\n%s", tokens, out)
 	}
+}
+
+// TestEveryFlagHasHelp: a flag whose field the protos leave without a
+// comment would have no help; every command's every flag has some.
+func TestEveryFlagHasHelp(t *testing.T) {
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		c.LocalFlags().VisitAll(func(f *pflag.Flag) {
+			if strings.TrimSpace(strings.TrimSuffix(f.Usage, "(required)")) == "" {
+				t.Errorf("%s --%s has no help: write a comment on its field in the .proto", c.CommandPath(), f.Name)
+			}
+		})
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+	}
+	walk(newApp(io.Discard, io.Discard).rootCmd())
 }
