@@ -2,13 +2,11 @@ package main
 
 import (
 	"io"
-
 	"strings"
 	"testing"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
-
 	"google.golang.org/protobuf/proto"
 
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
