@@ -57,6 +57,9 @@ type rpcSpec struct {
 	// quiet, when set, is the field of the printed message (form_no) that
 	// -q prints alone, one per line, for scripts.
 	quiet string
+	// write, when set, takes the request sent and its answer in place of
+	// the view (a message written to a file); the view is not used.
+	write func(req, resp proto.Message) error
 }
 
 // flagNames are the flag names of fields that the commands share, where
@@ -415,6 +418,13 @@ func rpcCmd[M proto.Message](a *app, s rpcSpec, v view[M]) *cobra.Command {
 				resp, err := invoke(ctx, c)
 				return answerOf[M](resp, pick, err)
 			})
+		}
+		if s.write != nil {
+			resp, err := call(a, cmd.Context(), invoke)
+			if err != nil {
+				return err
+			}
+			return s.write(req.Interface(), resp.Interface())
 		}
 		if quiet {
 			m, err := call(a, cmd.Context(), func(ctx context.Context, c *clients) (M, error) {

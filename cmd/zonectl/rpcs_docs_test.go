@@ -3,6 +3,8 @@ package main
 import (
 	"encoding/json"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -148,4 +150,28 @@ func TestListApproveManyKeepsTheNoteOnEach(t *testing.T) {
 	if strings.Join(notes, ",") != "QD1:ok,QD2:ok" || !strings.Contains(h.stderr.String(), "error: QD2: list QD2 is a draft") {
 		t.Errorf("sent %v, stderr %q", notes, h.stderr.String())
 	}
+}
+
+// A message command writes the answer's message (rpcSpec.write): to
+// standard output, or under the server's name into --out DIR; its number is
+// checked before anything is sent.
+func TestPassMessageWritesTheAnswer(t *testing.T) {
+	h := newHarness(t)
+	var formats []string
+	h.calls[customsv1.GateService_ExportPassMessage_FullMethodName] = func(r *customsv1.ExportPassMessageRequest) (*customsv1.ExportPassMessageResponse, error) {
+		formats = append(formats, r.GetFormat().String())
+		return &customsv1.ExportPassMessageResponse{Message: []byte(`{"head":{}}` + "\n"), FileName: r.GetPassNo() + ".SAS121.json"}, nil
+	}
+	dir := t.TempDir()
+	h.run("customs", "pass", "message", "HF1", "--format", "JSON", "--out", dir)
+	h.expect(exitOK)
+	if b, err := os.ReadFile(filepath.Join(dir, "HF1.SAS121.json")); err != nil || string(b) != `{"head":{}}`+"\n" || h.stdout.Len() != 0 {
+		t.Errorf("written %q (%v), stdout %q", b, err, h.stdout.String())
+	}
+	h.run("customs", "pass", "message", "HF1")
+	h.expect(exitOK)
+	if h.stdout.String() != `{"head":{}}`+"\n" || strings.Join(formats, ",") != "PASS_MESSAGE_FORMAT_JSON,PASS_MESSAGE_FORMAT_UNSPECIFIED" {
+		t.Errorf("stdout %q, formats %v", h.stdout.String(), formats)
+	}
+	expectUsage(t, [][]string{{"customs", "pass", "message", strings.Repeat("9", 65)}})
 }

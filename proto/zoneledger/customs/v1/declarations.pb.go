@@ -4433,7 +4433,7 @@ type ExportListMessageRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The zone's list number or the customs number.
 	ListNo string `protobuf:"bytes,1,opt,name=list_no,json=listNo,proto3" json:"list_no,omitempty"`
-	// XML (default) or JSON.
+	// The message's form; not set: XML.
 	Format        ListMessageFormat `protobuf:"varint,2,opt,name=format,proto3,enum=zoneledger.customs.v1.ListMessageFormat" json:"format,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache

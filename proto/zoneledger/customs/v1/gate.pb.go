@@ -1587,7 +1587,7 @@ type ExportPassMessageRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Pass number: the zone's or customs'.
 	PassNo string `protobuf:"bytes,1,opt,name=pass_no,json=passNo,proto3" json:"pass_no,omitempty"`
-	// Format; unspecified: XML.
+	// The message's form; not set: XML.
 	Format        PassMessageFormat `protobuf:"varint,2,opt,name=format,proto3,enum=zoneledger.customs.v1.PassMessageFormat" json:"format,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
