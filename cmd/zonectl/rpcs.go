@@ -151,7 +151,7 @@ func (v *fieldValue) Set(s string) error {
 }
 
 // scalarOf parses s as a value of fd's kind; an enum is written as its
-// value's name without the enum's prefix, in any case.
+// value's name without the enum's prefix, or with it, in any case.
 func scalarOf(fd protoreflect.FieldDescriptor, s string) (protoreflect.Value, error) {
 	switch fd.Kind() {
 	case protoreflect.StringKind:
@@ -172,6 +172,9 @@ func scalarOf(fd protoreflect.FieldDescriptor, s string) (protoreflect.Value, er
 		n, err := strconv.ParseUint(s, 10, 64)
 		return protoreflect.ValueOfUint64(n), err
 	case protoreflect.EnumKind:
+		if v := fd.Enum().Values().ByName(protoreflect.Name(strings.ToUpper(s))); v != nil && v.Number() != 0 {
+			return protoreflect.ValueOfEnum(v.Number()), nil // the full name, as -o json prints it
+		}
 		names := enumNames(fd.Enum())
 		if i := slices.IndexFunc(names, func(n string) bool { return strings.EqualFold(n, s) }); i >= 0 {
 			return protoreflect.ValueOfEnum(fd.Enum().Values().Get(i + 1).Number()), nil

@@ -175,3 +175,22 @@ func TestPassMessageWritesTheAnswer(t *testing.T) {
 	}
 	expectUsage(t, [][]string{{"customs", "pass", "message", strings.Repeat("9", 65)}})
 }
+
+// An enum flag takes the value's short name or its full name (as -o json
+// prints it), in any case, as the README says; never the unspecified value.
+func TestListLsStatusTakesTheShortOrTheFullName(t *testing.T) {
+	h := newHarness(t)
+	var got []string
+	h.calls[customsv1.DeclarationService_ListLists_FullMethodName] = func(r *customsv1.ListListsRequest) (*customsv1.ListListsResponse, error) {
+		got = append(got, r.GetStatus().String())
+		return &customsv1.ListListsResponse{}, nil
+	}
+	for _, s := range []string{"declared", "LIST_STATUS_DECLARED", "list_status_declared"} {
+		h.run("customs", "list", "ls", "--status", s)
+		h.expect(exitOK)
+	}
+	if strings.Join(got, ",") != "LIST_STATUS_DECLARED,LIST_STATUS_DECLARED,LIST_STATUS_DECLARED" {
+		t.Errorf("sent %v", got)
+	}
+	expectUsage(t, [][]string{{"customs", "list", "ls", "--status", "LIST_STATUS_UNSPECIFIED"}, {"customs", "pass", "ls", "--status", "lost"}})
+}
