@@ -159,10 +159,9 @@ func (a *app) formCmd() *cobra.Command {
 func (a *app) formCreateCmd() *cobra.Command {
 	return rpcCmd(a, rpcSpec{use: "create", method: customsv1.DeclarationService_CreateForm_FullMethodName,
 		short: "File a business form (safe to repeat)",
-		long: `File a business form (业务申报表) for trips from --from to --until. Type A
-(分送集报) forms carry the slips of collective declarations. --inner-no is the
-idempotency key: repeating the command returns the form; a different form
-under a used number is refused (DUPLICATE_DOCUMENT_NUMBER).`,
+		long: `File a business form (业务申报表). Type A (分送集报) forms carry the slips of
+collective declarations. Repeating the command returns the form; a different
+form under a used --inner-no is refused (DUPLICATE_DOCUMENT_NUMBER).`,
 		example: `  FORM=$(zonectl customs form create --inner-no FA-2026-03 --book H31050000001 --type A \
       --from 2026-03-01 --until 2026-03-31 --guarantee 50000.00 -q)`,
 		bind:  "inner-no=inner_no type=form_type from=valid_from until=valid_until",
@@ -320,8 +319,7 @@ func (a *app) taxableCmd() *cobra.Command {
 		long: `List the taxable events of a book (domestic sales, collective domestic-sale
 declarations, 区内直转 to non-bonded) in id order, with the tax engine's
 assessment (duty, consumption tax, VAT in CNY) or why there is none
-(assess_error), optionally from --from to --to inclusive (business dates).
-waived names the taxes not collected (amounts 0.00) because the
+(assess_error). waived names the taxes not collected (amounts 0.00) because the
 consignment's (一票) total of that tax is within the 50 CNY de-minimis,
 separated by ";" (e.g. DUTY;CONSUMPTION_TAX).`,
 		example: "  zonectl customs taxable H31050000001 --from 2026-03-01 --to 2026-03-31 -o csv",

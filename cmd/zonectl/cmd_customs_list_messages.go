@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -9,7 +8,6 @@ import (
 	"github.com/spf13/cobra"
 	"google.golang.org/protobuf/proto"
 
-	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/output"
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
 )
 
@@ -129,13 +127,7 @@ does not read, refuses the call before anything is applied
 			if err != nil {
 				return err
 			}
-			resp, err := call(a, cmd.Context(), func(ctx context.Context, c *clients) (*customsv1.ImportListReceiptsResponse, error) {
-				return c.decls.ImportListReceipts(ctx, &customsv1.ImportListReceiptsRequest{Messages: msgs})
-			})
-			if err != nil {
-				return err
-			}
-			return output.One(a.stdout, a.format, resp, receiptView.header, receiptView.rows(resp)...)
+			return sendShow(a, cmd, receiptView, customsv1.DeclarationServiceClient.ImportListReceipts, &customsv1.ImportListReceiptsRequest{Messages: msgs})
 		}),
 	}
 }
