@@ -82,116 +82,71 @@ func (a *app) listCreateCmd() *cobra.Command {
 }
 
 func (a *app) listDeclareCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "declare LIST...",
-		Short: "Declare draft lists to customs (申报); outbound goods are reserved",
-		Long: `Declare draft lists to customs (申报), in order. Goods leaving a bucket are
+	return rpcCmd(a, rpcSpec{use: "declare", method: customsv1.DeclarationService_DeclareList_FullMethodName,
+		short: "Declare draft lists to customs (申报); outbound goods are reserved",
+		long: `Declare draft lists to customs (申报), in order. Goods leaving a bucket are
 reserved (预核扣); a list the bucket cannot cover is refused
 (INSUFFICIENT_BONDED_STOCK). Declaring a declared (or later) list again returns
 it.`,
-		Example: "  zonectl customs list declare QD310526I000000001",
-		Args:    minArgs(1, "at least one LIST"),
-		RunE: runActOn(a, listView, func(ctx context.Context, c *clients, no string) (*customsv1.DeclareListResponse, error) {
-			return c.decls.DeclareList(ctx, &customsv1.DeclareListRequest{ListNo: no})
-		}),
-	}
+		example: "  zonectl customs list declare QD310526I000000001",
+		bind:    "LIST...=list_no"}, listView)
 }
 
 func (a *app) listApproveCmd() *cobra.Command {
-	var note string
-	return leaf(&cobra.Command{
-		Use:   "approve LIST...",
-		Short: "Approve declared lists (审核通过) (customs)",
-		Long: `Approve declared lists, in order. Lists that pass no gate are booked now
+	return rpcCmd(a, rpcSpec{use: "approve", method: customsv1.DeclarationService_ApproveList_FullMethodName,
+		short: "Approve declared lists (审核通过) (customs)",
+		long: `Approve declared lists, in order. Lists that pass no gate are booked now
 (先入区后报关, collective lists, intra-zone transfers once both sides are
 approved); the others wait for their passes. Customs only. Approving an
 approved list again returns it.`,
-		Example: `  zonectl customs list approve QD310526I000000001 --note "documents checked"`,
-		Args:    minArgs(1, "at least one LIST"),
-		RunE: runActOn(a, listView, func(ctx context.Context, c *clients, no string) (*customsv1.ApproveListResponse, error) {
-			return c.decls.ApproveList(ctx, &customsv1.ApproveListRequest{ListNo: no, Note: note})
-		}),
-	}, flagSpec{&note, "note", "approval remark, kept as the list's note"})
+		example: `  zonectl customs list approve QD310526I000000001 --note "documents checked"`,
+		bind:    "LIST...=list_no"}, listView)
 }
 
 func (a *app) listReturnCmd() *cobra.Command {
-	var note string
-	return leaf(&cobra.Command{
-		Use:   "return LIST",
-		Short: "Return a declared or approved list to its filer (退单) (customs)",
-		Long: `Return a declared or approved list to its filer with a reason; reserved goods
+	return rpcCmd(a, rpcSpec{use: "return", method: customsv1.DeclarationService_ReturnList_FullMethodName,
+		short: "Return a declared or approved list to its filer (退单) (customs)",
+		long: `Return a declared or approved list to its filer with a reason; reserved goods
 go back. A list whose goods started passing the gate cannot be returned.
 Customs only. Returning a returned list again returns it.`,
-		Example: `  zonectl customs list return QD310526E000000002 --note "unit price missing on line 1"`,
-		Args:    exactArgs(1, "LIST"),
-		RunE: runActOn(a, listView, func(ctx context.Context, c *clients, no string) (*customsv1.ReturnListResponse, error) {
-			return c.decls.ReturnList(ctx, &customsv1.ReturnListRequest{ListNo: no, Note: note})
-		}),
-	}, flagSpec{&note, "note", "why the list is returned (required)"})
+		example: `  zonectl customs list return QD310526E000000002 --note "unit price missing on line 1"`,
+		bind:    "LIST=list_no"}, listView)
 }
 
 func (a *app) listDeleteCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:     "delete LIST...",
-		Short:   "Delete draft lists (删单)",
-		Long:    `Delete draft lists, in order. Deleting a deleted list again returns it.`,
-		Example: "  zonectl customs list delete QD310526I000000003",
-		Args:    minArgs(1, "at least one LIST"),
-		RunE: runActOn(a, listView, func(ctx context.Context, c *clients, no string) (*customsv1.DeleteListResponse, error) {
-			return c.decls.DeleteList(ctx, &customsv1.DeleteListRequest{ListNo: no})
-		}),
-	}
+	return rpcCmd(a, rpcSpec{use: "delete", method: customsv1.DeclarationService_DeleteList_FullMethodName,
+		short:   "Delete draft lists (删单)",
+		long:    `Delete draft lists, in order. Deleting a deleted list again returns it.`,
+		example: "  zonectl customs list delete QD310526I000000003",
+		bind:    "LIST...=list_no"}, listView)
 }
 
 func (a *app) listClearCmd() *cobra.Command {
-	var declaration string
-	return leaf(&cobra.Command{
-		Use:   "clear LIST",
-		Short: "Book a 区内直转 list once its declaration is released",
-		Long: `Record the release of a 区内直转 (status switch) list's declaration: the goods
+	return rpcCmd(a, rpcSpec{use: "clear", method: customsv1.DeclarationService_ClearList_FullMethodName,
+		short: "Book a 区内直转 list once its declaration is released",
+		long: `Record the release of a 区内直转 (status switch) list's declaration: the goods
 leave the 待检区 for their new status (to non-bonded: a taxable event). The
 enterprise or customs may. Clearing a cleared list again returns it.`,
-		Example: "  zonectl customs list clear QD310526E000000004 --declaration 310520260000012345",
-		Args:    exactArgs(1, "LIST"),
-		RunE: runActOn(a, listView, func(ctx context.Context, c *clients, no string) (*customsv1.ClearListResponse, error) {
-			return c.decls.ClearList(ctx, &customsv1.ClearListRequest{ListNo: no, DeclarationNo: declaration})
-		}),
-	}, flagSpec{&declaration, "declaration", "the released declaration's number (报关单编号) (required)"})
+		example: "  zonectl customs list clear QD310526E000000004 --declaration 310520260000012345",
+		bind:    "LIST=list_no declaration=declaration_no"}, listView)
 }
 
 func (a *app) listGetCmd() *cobra.Command {
-	req := &customsv1.GetListRequest{}
-	return &cobra.Command{
-		Use:   "get LIST",
-		Short: "Show one list (one row per line in table and CSV)",
-		Long: `Show one list. Table and CSV print one row per list line with its declared
+	return rpcCmd(a, rpcSpec{use: "get", method: customsv1.DeclarationService_GetList_FullMethodName,
+		short: "Show one list (one row per line in table and CSV)",
+		long: `Show one list. Table and CSV print one row per list line with its declared
 and legal quantities, CNY value, the quantity through the gate (passed) and
 the lots an outbound line reserved; -o json prints the whole List.`,
-		Example: "  zonectl customs list get QD310526I000000001 -o json",
-		Args:    exactArgs(1, "LIST"),
-		RunE:    runShow(a, listLinesView, sendArg(customsv1.DeclarationServiceClient.GetList, req, &req.ListNo)),
-	}
+		example: "  zonectl customs list get QD310526I000000001 -o json",
+		bind:    "LIST=list_no"}, listLinesView)
 }
 
 func (a *app) listLsCmd() *cobra.Command {
-	var book, enterprise, status, customsNo string
-	return leaf(&cobra.Command{
-		Use:     "ls",
-		Aliases: []string{"list"},
-		Short:   "List the lists you may read (all pages, number order)",
-		Example: "  zonectl customs list ls --book H31050000001 --status declared",
-		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			st, err := optEnum("--status", status, customsv1.ListStatus_value, "LIST_STATUS_")
-			if err != nil {
-				return err
-			}
-			return sendShowPages(a, cmd, listView, customsv1.DeclarationServiceClient.ListLists,
-				&customsv1.ListListsRequest{BookNo: book, Enterprise: enterprise, Status: customsv1.ListStatus(st), CustomsNo: customsNo})
-		}),
-	}, flagSpec{&book, "book", "only lists of this book"},
-		flagSpec{&enterprise, "enterprise", "only lists of this enterprise's books (USCC)"},
-		flagSpec{&status, "status", "only lists in this status: draft, declared, approved, returned, cleared or deleted"},
-		flagSpec{&customsNo, "customs-no", "only the list customs numbered so (from its INV201 receipt)"})
+	c := rpcCmd(a, rpcSpec{use: "ls", method: customsv1.DeclarationService_ListLists_FullMethodName,
+		short:   "List the lists you may read (all pages, number order)",
+		example: "  zonectl customs list ls --book H31050000001 --status declared"}, listView)
+	c.Aliases = []string{"list"}
+	return c
 }
 
 // Business forms (业务申报表).
@@ -202,51 +157,22 @@ func (a *app) formCmd() *cobra.Command {
 }
 
 func (a *app) formCreateCmd() *cobra.Command {
-	req := &customsv1.CreateFormRequest{}
-	var quiet bool
-	c := &cobra.Command{
-		Use:   "create",
-		Short: "File a business form (safe to repeat)",
-		Long: `File a business form (业务申报表) for trips from --from to --until. Type A
-(分送集报) forms carry the slips of collective declarations. --inner-no is the
-idempotency key: repeating the command returns the form; a different form
-under a used number is refused (DUPLICATE_DOCUMENT_NUMBER). Amounts are
-decimal strings.`,
-		Example: `  FORM=$(zonectl customs form create --inner-no FA-2026-03 --book H31050000001 --type A \
+	return rpcCmd(a, rpcSpec{use: "create", method: customsv1.DeclarationService_CreateForm_FullMethodName,
+		short: "File a business form (safe to repeat)",
+		long: `File a business form (业务申报表). Type A (分送集报) forms carry the slips of
+collective declarations. Repeating the command returns the form; a different
+form under a used --inner-no is refused (DUPLICATE_DOCUMENT_NUMBER).`,
+		example: `  FORM=$(zonectl customs form create --inner-no FA-2026-03 --book H31050000001 --type A \
       --from 2026-03-01 --until 2026-03-31 --guarantee 50000.00 -q)`,
-		Args: exactArgs(0, "no arguments"),
-		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			f, err := call(a, cmd.Context(), func(ctx context.Context, c *clients) (*customsv1.Form, error) {
-				resp, err := c.decls.CreateForm(ctx, req)
-				return resp.GetForm(), err
-			})
-			if err != nil {
-				return err
-			}
-			p := newDocPrinter(a, 1, quiet, formView.header, formView.rows, (*customsv1.Form).GetFormNo)
-			return p.close(p.add(f))
-		}),
-	}
-	bind(c, flagSpec{&req.InnerNo, "inner-no", "the enterprise's own number: the idempotency key (required)"},
-		flagSpec{&req.BookNo, "book", "book number (required)"},
-		flagSpec{&req.FormType, "type", "business type, e.g. A (分送集报) (required)"},
-		flagSpec{&req.ValidFrom, "from", "first valid day, YYYY-MM-DD (required)"},
-		flagSpec{&req.ValidUntil, "until", "last valid day, YYYY-MM-DD, inclusive (required)"},
-		flagSpec{&req.Guarantee, "guarantee", "guarantee amount in CNY, a decimal"},
-		flagSpec{&req.Note, "note", "free-form note"})
-	addQuiet(c, &quiet, "form")
-	return c
+		bind:  "inner-no=inner_no type=form_type from=valid_from until=valid_until",
+		quiet: "form_no"}, formView)
 }
 
 func (a *app) formGetCmd() *cobra.Command {
-	req := &customsv1.GetFormRequest{}
-	return &cobra.Command{
-		Use:     "get FORM",
-		Short:   "Show one business form",
-		Example: "  zonectl customs form get SQA310526X000000001",
-		Args:    exactArgs(1, "FORM"),
-		RunE:    runShow(a, formView, sendArg(customsv1.DeclarationServiceClient.GetForm, req, &req.FormNo)),
-	}
+	return rpcCmd(a, rpcSpec{use: "get", method: customsv1.DeclarationService_GetForm_FullMethodName,
+		short:   "Show one business form",
+		example: "  zonectl customs form get SQA310526X000000001",
+		bind:    "FORM=form_no"}, formView)
 }
 
 // In/out slips (出入库单).
@@ -309,42 +235,20 @@ value, gross_weight, net_weight.`,
 }
 
 func (a *app) slipGetCmd() *cobra.Command {
-	req := &customsv1.GetSlipRequest{}
-	return &cobra.Command{
-		Use:     "get SLIP",
-		Short:   "Show one slip (one row per line in table and CSV)",
-		Example: "  zonectl customs slip get CRK310526E000000001",
-		Args:    exactArgs(1, "SLIP"),
-		RunE:    runShow(a, slipLinesView, sendArg(customsv1.DeclarationServiceClient.GetSlip, req, &req.SlipNo)),
-	}
+	return rpcCmd(a, rpcSpec{use: "get", method: customsv1.DeclarationService_GetSlip_FullMethodName,
+		short:   "Show one slip (one row per line in table and CSV)",
+		example: "  zonectl customs slip get CRK310526E000000001",
+		bind:    "SLIP=slip_no"}, slipLinesView)
 }
 
 func (a *app) tripsCmd() *cobra.Command {
-	var asOf string
-	return leaf(&cobra.Command{
-		Use:   "trips [BOOK]",
-		Short: "List 分送集报 trips through the gate but not yet declared, with deadlines",
-		Long: `List the 分送集报 trips that passed the gate but are not yet declared on a
+	return rpcCmd(a, rpcSpec{use: "trips", method: customsv1.DeclarationService_ListPendingTrips_FullMethodName,
+		short: "List 分送集报 trips through the gate but not yet declared, with deadlines",
+		long: `List the 分送集报 trips that passed the gate but are not yet declared on a
 collective list, with their deadlines and the days left (negative once
 overdue), of one book or of every book you may read.`,
-		Example: "  zonectl customs trips H31050000001 --as-of 2026-03-28",
-		Args: func(_ *cobra.Command, args []string) error {
-			if len(args) > 1 {
-				return usagef("expected at most one BOOK, got %d arguments", len(args))
-			}
-			return nil
-		},
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			book := ""
-			if len(args) == 1 {
-				book = args[0]
-			}
-			return showAll(a, cmd, tripView, func(ctx context.Context, c *clients) ([]*customsv1.PendingTrip, error) {
-				resp, err := c.decls.ListPendingTrips(ctx, &customsv1.ListPendingTripsRequest{BookNo: book, AsOf: asOf})
-				return resp.GetTrips(), err
-			})
-		}),
-	}, flagSpec{&asOf, "as-of", "count the days left as of this business date, YYYY-MM-DD (default: today)"})
+		example: "  zonectl customs trips H31050000001 --as-of 2026-03-28",
+		bind:    "[BOOK]=book_no"}, tripView)
 }
 
 // Consumption reports.
@@ -398,39 +302,26 @@ value (produced only).`,
 }
 
 func (a *app) certificateCmd() *cobra.Command {
-	req := &customsv1.RequestCertificateRequest{}
-	return &cobra.Command{
-		Use:   "certificate LIST",
-		Short: "Request the certificate of non-manipulation (未再加工证明) of a cleared export list",
-		Long: `Issue a certificate of non-manipulation for the goods a cleared first-line exit
+	return rpcCmd(a, rpcSpec{use: "certificate", method: customsv1.DeclarationService_RequestCertificate_FullMethodName,
+		short: "Request the certificate of non-manipulation (未再加工证明) of a cleared export list",
+		long: `Issue a certificate of non-manipulation for the goods a cleared first-line exit
 list shipped abroad, tracing each lot to its entry; table and CSV print one
 row per lot. It is refused (CERTIFICATE_REFUSED, naming the lot) unless every
 lot entered from abroad and none was consumed or processed in the zone. Asking
 again returns the certificate already issued.`,
-		Example: "  zonectl customs certificate QD310526E000000002",
-		Args:    exactArgs(1, "LIST"),
-		RunE:    runShow(a, certificateView, sendArg(customsv1.DeclarationServiceClient.RequestCertificate, req, &req.ListNo)),
-	}
+		example: "  zonectl customs certificate QD310526E000000002",
+		bind:    "LIST=list_no"}, certificateView)
 }
 
 func (a *app) taxableCmd() *cobra.Command {
-	var from, to string
-	return leaf(&cobra.Command{
-		Use:   "taxable BOOK",
-		Short: "List a book's taxable events (goods leaving bonded status) with their assessment",
-		Long: `List the taxable events of a book (domestic sales, collective domestic-sale
+	return rpcCmd(a, rpcSpec{use: "taxable", method: customsv1.DeclarationService_ListTaxableEvents_FullMethodName,
+		short: "List a book's taxable events (goods leaving bonded status) with their assessment",
+		long: `List the taxable events of a book (domestic sales, collective domestic-sale
 declarations, 区内直转 to non-bonded) in id order, with the tax engine's
 assessment (duty, consumption tax, VAT in CNY) or why there is none
-(assess_error), optionally from --from to --to inclusive (business dates).
-waived names the taxes not collected (amounts 0.00) because the
+(assess_error). waived names the taxes not collected (amounts 0.00) because the
 consignment's (一票) total of that tax is within the 50 CNY de-minimis,
 separated by ";" (e.g. DUTY;CONSUMPTION_TAX).`,
-		Example: "  zonectl customs taxable H31050000001 --from 2026-03-01 --to 2026-03-31 -o csv",
-		Args:    exactArgs(1, "BOOK"),
-		RunE: runPages(a, taxableView, func(ctx context.Context, c *clients, args []string, token string) (*customsv1.ListTaxableEventsResponse, error) {
-			return c.decls.ListTaxableEvents(ctx, &customsv1.ListTaxableEventsRequest{BookNo: args[0], FromDate: from, ToDate: to,
-				PageSize: pageSize, PageToken: token})
-		}),
-	}, flagSpec{&from, "from", "first business date, YYYY-MM-DD, inclusive"},
-		flagSpec{&to, "to", "last business date, YYYY-MM-DD, inclusive"})
+		example: "  zonectl customs taxable H31050000001 --from 2026-03-01 --to 2026-03-31 -o csv",
+		bind:    "BOOK=book_no from=from_date to=to_date"}, taxableView)
 }

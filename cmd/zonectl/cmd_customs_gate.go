@@ -4,10 +4,8 @@ import (
 	"context"
 	"io"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
-	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/input"
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
@@ -83,12 +81,9 @@ related_type: 1 核注清单, 2 出入库单, 3 提运单.`,
 }
 
 func (a *app) passEventCmd() *cobra.Command {
-	var eventID, vehicle, container, scale, at string
-	var gate int32
-	return leaf(&cobra.Command{
-		Use:   "event PASS",
-		Short: "Record a vehicle at the gate (customs; the gate system)",
-		Long: `Record a vehicle at a gate with the scale's gross weight. The zone compares it
+	return rpcCmd(a, rpcSpec{use: "event", method: customsv1.GateService_RecordGateEvent_FullMethodName,
+		short: "Record a vehicle at the gate (customs; the gate system)",
+		long: `Record a vehicle at a gate with the scale's gross weight. The zone compares it
 with the pass and its lists (vehicle, container, the weighed goods against the
 declared gross weight, within the zone's tolerance). When they match the
 vehicle is released (PASSED) and its goods are booked; otherwise the pass is
@@ -99,113 +94,58 @@ not an error: the exit code is 0 and the reasons are printed.
 --event-id is the gate system's id of the event and the idempotency key:
 repeating the command returns the pass, and the event is recorded once.
 Customs only.`,
-		Example: `  zonectl customs pass event HF310526I000000001 --event-id GATE1-20260302-0042 \
+		example: `  zonectl customs pass event HF310526I000000001 --event-id GATE1-20260302-0042 \
       --vehicle 沪A12345 --scale-gross 13600`,
-		Args: exactArgs(1, "PASS"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			req := &customsv1.RecordGateEventRequest{PassNo: args[0], EventId: eventID, Gate: gate, Vehicle: vehicle,
-				Container: container, ScaleGross: scale}
-			if gate < 0 || gate > 2 {
-				return usagef("--gate %d: use 1 or 2 (2 only in a two-gate zone)", gate)
-			}
-			if at != "" {
-				t, err := time.Parse(time.RFC3339, at)
-				if err != nil {
-					return usagef("--at %q: write an RFC 3339 time such as 2026-03-02T09:15:00+08:00", at)
-				}
-				req.At = timestamppb.New(t)
-			}
-			return show(a, cmd, passView, func(ctx context.Context, c *clients) (*customsv1.Pass, error) {
-				resp, err := c.gate.RecordGateEvent(ctx, req)
-				if p := resp.GetPass(); p.GetStatus() == customsv1.PassStatus_PASS_STATUS_HELD {
-					a.note("pass %s is HELD: %s; nothing is booked until customs runs 'zonectl customs pass release %s' (or 'pass reject')",
-						p.GetPassNo(), strings.Join(p.GetHoldReasons(), "; "), p.GetPassNo())
-				}
-				return resp.GetPass(), err
-			})
-		}),
-	}, flagSpec{&eventID, "event-id", "the gate system's id of the event: the idempotency key (required)"},
-		flagSpec{&vehicle, "vehicle", "vehicle plate seen (required)"},
-		flagSpec{&scale, "scale-gross", "gross weight on the scale, kg, a decimal (required)"},
-		flagSpec{&gate, "gate", "gate 1 or 2 in a two-gate zone (default 1)"},
-		flagSpec{&container, "container", "container number seen"},
-		flagSpec{&at, "at", "when the vehicle was at the gate, RFC 3339 (default: when the server receives the event)"})
+		bind: "PASS=pass_no"}, view[*customsv1.Pass]{header: passView.header, rows: func(p *customsv1.Pass) [][]string {
+		if p.GetStatus() == customsv1.PassStatus_PASS_STATUS_HELD {
+			a.note("pass %s is HELD: %s; nothing is booked until customs runs 'zonectl customs pass release %s' (or 'pass reject')",
+				p.GetPassNo(), strings.Join(p.GetHoldReasons(), "; "), p.GetPassNo())
+		}
+		return passView.rows(p)
+	}})
 }
 
 func (a *app) passReleaseCmd() *cobra.Command {
-	var note string
-	return leaf(&cobra.Command{
-		Use:   "release PASS",
-		Short: "Release a held vehicle after inspection (customs)",
-		Long: `Release a held pass after inspection: the vehicle passes and its goods are
+	return rpcCmd(a, rpcSpec{use: "release", method: customsv1.GateService_ReleaseHold_FullMethodName,
+		short: "Release a held vehicle after inspection (customs)",
+		long: `Release a held pass after inspection: the vehicle passes and its goods are
 booked as if the gate had released it. Every bound list must be approved by
 then. Customs only. Releasing a released pass again returns it.`,
-		Example: `  zonectl customs pass release HF310526E000000002 --note "inspected: packing heavier than declared"`,
-		Args:    exactArgs(1, "PASS"),
-		RunE: runActOn(a, passView, func(ctx context.Context, c *clients, no string) (*customsv1.ReleaseHoldResponse, error) {
-			return c.gate.ReleaseHold(ctx, &customsv1.ReleaseHoldRequest{PassNo: no, Note: note})
-		}),
-	}, flagSpec{&note, "note", "customs remark, kept as the pass's note"})
+		example: `  zonectl customs pass release HF310526E000000002 --note "inspected: packing heavier than declared"`,
+		bind:    "PASS=pass_no"}, passView)
 }
 
 func (a *app) passRejectCmd() *cobra.Command {
-	var note string
-	return leaf(&cobra.Command{
-		Use:   "reject PASS",
-		Short: "Turn a held vehicle back (customs)",
-		Long: `Reject a held pass: the vehicle is turned back and nothing is booked; its lists
+	return rpcCmd(a, rpcSpec{use: "reject", method: customsv1.GateService_RejectHold_FullMethodName,
+		short: "Turn a held vehicle back (customs)",
+		long: `Reject a held pass: the vehicle is turned back and nothing is booked; its lists
 stay as they are and may go on another pass. Customs only. Rejecting a
 rejected pass again returns it.`,
-		Example: `  zonectl customs pass reject HF310526E000000002 --note "seal broken"`,
-		Args:    exactArgs(1, "PASS"),
-		RunE: runActOn(a, passView, func(ctx context.Context, c *clients, no string) (*customsv1.RejectHoldResponse, error) {
-			return c.gate.RejectHold(ctx, &customsv1.RejectHoldRequest{PassNo: no, Note: note})
-		}),
-	}, flagSpec{&note, "note", "why the vehicle is turned back (required)"})
+		example: `  zonectl customs pass reject HF310526E000000002 --note "seal broken"`,
+		bind:    "PASS=pass_no"}, passView)
 }
 
 func (a *app) passDeleteCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:     "delete PASS...",
-		Short:   "Delete passes whose vehicle has not passed the gate",
-		Long:    `Delete passes whose vehicle has not passed the gate, in order. Deleting a deleted pass again returns it.`,
-		Example: "  zonectl customs pass delete HF310526I000000003",
-		Args:    minArgs(1, "at least one PASS"),
-		RunE: runActOn(a, passView, func(ctx context.Context, c *clients, no string) (*customsv1.DeletePassResponse, error) {
-			return c.gate.DeletePass(ctx, &customsv1.DeletePassRequest{PassNo: no})
-		}),
-	}
+	return rpcCmd(a, rpcSpec{use: "delete", method: customsv1.GateService_DeletePass_FullMethodName,
+		short:   "Delete passes whose vehicle has not passed the gate",
+		long:    `Delete passes whose vehicle has not passed the gate, in order. Deleting a deleted pass again returns it.`,
+		example: "  zonectl customs pass delete HF310526I000000003",
+		bind:    "PASS...=pass_no"}, passView)
 }
 
 func (a *app) passGetCmd() *cobra.Command {
-	req := &customsv1.GetPassRequest{}
-	return &cobra.Command{
-		Use:   "get PASS",
-		Short: "Show one pass (one row per gate event in table and CSV)",
-		Long: `Show one pass with its gate events: table and CSV print one row per event
+	return rpcCmd(a, rpcSpec{use: "get", method: customsv1.GateService_GetPass_FullMethodName,
+		short: "Show one pass (one row per gate event in table and CSV)",
+		long: `Show one pass with its gate events: table and CSV print one row per event
 (the pass's columns repeat), -o json the whole Pass with its lines.`,
-		Example: "  zonectl customs pass get HF310526I000000001",
-		Args:    exactArgs(1, "PASS"),
-		RunE:    runShow(a, passEventsView, sendArg(customsv1.GateServiceClient.GetPass, req, &req.PassNo)),
-	}
+		example: "  zonectl customs pass get HF310526I000000001",
+		bind:    "PASS=pass_no"}, passEventsView)
 }
 
 func (a *app) passLsCmd() *cobra.Command {
-	var book, enterprise, status string
-	return leaf(&cobra.Command{
-		Use:     "ls",
-		Aliases: []string{"list"},
-		Short:   "List the passes you may read (all pages, number order)",
-		Example: "  zonectl customs pass ls --status held",
-		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			st, err := optEnum("--status", status, customsv1.PassStatus_value, "PASS_STATUS_")
-			if err != nil {
-				return err
-			}
-			return sendShowPages(a, cmd, passView, customsv1.GateServiceClient.ListPasses,
-				&customsv1.ListPassesRequest{BookNo: book, Enterprise: enterprise, Status: customsv1.PassStatus(st)})
-		}),
-	}, flagSpec{&book, "book", "only passes of this book"},
-		flagSpec{&enterprise, "enterprise", "only passes of this enterprise's books (USCC)"},
-		flagSpec{&status, "status", "only passes in this status: applied, held, passed_first_gate, passed, rejected or deleted"})
+	c := rpcCmd(a, rpcSpec{use: "ls", method: customsv1.GateService_ListPasses_FullMethodName,
+		short:   "List the passes you may read (all pages, number order)",
+		example: "  zonectl customs pass ls --status held"}, passView)
+	c.Aliases = []string{"list"}
+	return c
 }

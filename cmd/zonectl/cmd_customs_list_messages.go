@@ -1,14 +1,13 @@
 package main
 
 import (
-	"context"
 	"path/filepath"
 	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
+	"google.golang.org/protobuf/proto"
 
-	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/output"
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
 )
 
@@ -19,6 +18,9 @@ import (
 func (a *app) listMessageCmds() []*cobra.Command {
 	return []*cobra.Command{a.listMessageCmd(), a.listFileMessageCmd(), a.listReceiptsCmd()}
 }
+
+// outHelp is the help of --out of the commands that export a message.
+const outHelp = "write the message to this file, or into this directory under the server's name (default: standard output)"
 
 // listMessageFormat reads --format, or the file's extension when it is
 // not given (.json: JSON; anything else: XML).
@@ -34,11 +36,10 @@ func listMessageFormat(format, file string) (customsv1.ListMessageFormat, error)
 }
 
 func (a *app) listMessageCmd() *cobra.Command {
-	var format, out string
-	return leaf(&cobra.Command{
-		Use:   "message LIST [--format xml|json] [--out FILE|DIR]",
-		Short: "A list as the single window's INV101 message (XML or the zone systems' JSON)",
-		Long: `Write verification list LIST (the zone's number or the customs number) as the
+	var out string
+	c := rpcCmd(a, rpcSpec{use: "message", method: customsv1.DeclarationService_ExportListMessage_FullMethodName,
+		short: "A list as the single window's INV101 message (XML or the zone systems' JSON)",
+		long: `Write verification list LIST (the zone's number or the customs number) as the
 INV101 message: XML in the single window's signed envelope (default), or with
 --format json the zone systems' JSON {"head":{...},"list":[...]}. The message
 carries the enterprise's own numbers (EtpsInnerInvtNo = the list's inner_no,
@@ -46,25 +47,15 @@ PutrecNo = the book, putrecSeqno = the book line) and, once customs numbered
 the list, BondInvtNo. Without --out it goes to standard output; --out FILE
 writes the file, --out DIR writes it into DIR under the server's name
 (LIST.INV101.xml or .json), and stderr says where. Whoever may read the list.`,
-		Example: `  zonectl customs list message QD310526I000000001 > list.xml
+		example: `  zonectl customs list message QD310526I000000001 > list.xml
   zonectl customs list message QD310526I000000001 --format json --out outbox/`,
-		Args: exactArgs(1, "LIST"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			f, err := listMessageFormat(format, "")
-			if err != nil {
-				return err
-			}
-			resp, err := call(a, cmd.Context(), func(ctx context.Context, c *clients) (*customsv1.ExportListMessageResponse, error) {
-				return c.decls.ExportListMessage(ctx, &customsv1.ExportListMessageRequest{ListNo: args[0], Format: f})
-			})
-			if err != nil {
-				return err
-			}
-			return a.writeMessage(out, resp.GetMessage(), resp.GetFileName(), "list "+args[0]+" as INV101")
-		}),
-	},
-		flagSpec{&format, "format", "xml (default) or json"},
-		flagSpec{&out, "out", "write the message to this file, or into this directory under the server's name (default: standard output)"})
+		bind: "LIST=list_no",
+		write: func(req, resp proto.Message) error {
+			r := resp.(*customsv1.ExportListMessageResponse)
+			return a.writeMessage(out, r.GetMessage(), r.GetFileName(), "list "+req.(*customsv1.ExportListMessageRequest).GetListNo()+" as INV101")
+		}}, view[*customsv1.ExportListMessageResponse]{})
+	c.Flags().StringVar(&out, "out", "", outHelp)
+	return c
 }
 
 func (a *app) listFileMessageCmd() *cobra.Command {
@@ -136,13 +127,7 @@ does not read, refuses the call before anything is applied
 			if err != nil {
 				return err
 			}
-			resp, err := call(a, cmd.Context(), func(ctx context.Context, c *clients) (*customsv1.ImportListReceiptsResponse, error) {
-				return c.decls.ImportListReceipts(ctx, &customsv1.ImportListReceiptsRequest{Messages: msgs})
-			})
-			if err != nil {
-				return err
-			}
-			return output.One(a.stdout, a.format, resp, receiptView.header, receiptView.rows(resp)...)
+			return sendShow(a, cmd, receiptView, customsv1.DeclarationServiceClient.ImportListReceipts, &customsv1.ImportListReceiptsRequest{Messages: msgs})
 		}),
 	}
 }

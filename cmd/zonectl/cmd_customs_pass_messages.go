@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"google.golang.org/protobuf/proto"
 
 	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/output"
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
@@ -15,38 +16,23 @@ import (
 // Gate passes as single-window messages: SAS121 out, SAS221 / SAS251 in.
 
 func (a *app) passMessageCmd() *cobra.Command {
-	var format, out string
-	return leaf(&cobra.Command{
-		Use:   "message PASS",
-		Short: "Export a pass as the SAS121 message (XML or the zone systems' JSON)",
-		Long: `Export a gate pass, by the zone's number or customs' (核放单编号), as the single
+	var out string
+	c := rpcCmd(a, rpcSpec{use: "message", method: customsv1.GateService_ExportPassMessage_FullMethodName,
+		short: "Export a pass as the SAS121 message (XML or the zone systems' JSON)",
+		long: `Export a gate pass, by the zone's number or customs' (核放单编号), as the single
 window's SAS121 message: --format xml (default) the XML in its signed envelope,
 --format json the zone systems' JSON {"head":{...},"list":[...],"rlt":[...]}.
 The message goes to standard output, or to --out FILE (- for standard output).
 The enterprise's own numbers are in it (etpsPreentNo = the pass's inner number).`,
-		Example: `  zonectl customs pass message HF310526I000000001 > pass.xml
+		example: `  zonectl customs pass message HF310526I000000001 > pass.xml
   zonectl customs pass message Z3105I261206000000000001 --format json --out pass.json`,
-		Args: exactArgs(1, "PASS"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			var f customsv1.PassMessageFormat
-			switch strings.ToLower(format) {
-			case "", "xml":
-				f = customsv1.PassMessageFormat_PASS_MESSAGE_FORMAT_XML
-			case "json":
-				f = customsv1.PassMessageFormat_PASS_MESSAGE_FORMAT_JSON
-			default:
-				return usagef("--format %q: use xml or json", format)
-			}
-			resp, err := call(a, cmd.Context(), func(ctx context.Context, c *clients) (*customsv1.ExportPassMessageResponse, error) {
-				return c.gate.ExportPassMessage(ctx, &customsv1.ExportPassMessageRequest{PassNo: args[0], Format: f})
-			})
-			if err != nil {
-				return err
-			}
-			return a.writeMessage(out, resp.GetMessage(), resp.GetFileName(), "pass "+args[0]+" as SAS121")
-		}),
-	}, flagSpec{&format, "format", "xml (default) or json"},
-		flagSpec{&out, "out", "write the message to this file, or into this directory under the server's name (default: standard output)"})
+		bind: "PASS=pass_no",
+		write: func(req, resp proto.Message) error {
+			r := resp.(*customsv1.ExportPassMessageResponse)
+			return a.writeMessage(out, r.GetMessage(), r.GetFileName(), "pass "+req.(*customsv1.ExportPassMessageRequest).GetPassNo()+" as SAS121")
+		}}, view[*customsv1.ExportPassMessageResponse]{})
+	c.Flags().StringVar(&out, "out", "", outHelp)
+	return c
 }
 
 func (a *app) passReceiptsCmd() *cobra.Command {

@@ -8,12 +8,14 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
 	"github.com/spf13/cobra"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/reflect/protoregistry"
+	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/input"
 	"github.com/zoneledger/zoneledger/proto/zoneledger"
@@ -54,12 +56,22 @@ type rpcSpec struct {
 	// "actual=materials(book_seq:quantity)+basis=actual"), and that field
 	// is no flag of its own. Flags bound to one field exclude each other,
 	// and when the protos require the field one of them is required.
+	//	ARG...=path        the last argument, given once or more: one call
+	//	                   per value, in order, stopping at the first refusal
+	//	[ARG]=path         the last argument, which may be left out
 	//
 	// Every other scalar, enum and repeated scalar field of the request and
 	// of its singular message fields is a flag named by flagNames or else
 	// after the field (group_products: --group-products). Paging fields are
-	// zonectl's own.
+	// zonectl's own. A google.protobuf.Timestamp field is one flag written
+	// RFC 3339.
 	bind string
+	// quiet, when set, is the field of the printed message (form_no) that
+	// -q prints alone, one per line, for scripts.
+	quiet string
+	// write, when set, takes the request sent and its answer in place of
+	// the view (a message written to a file); the view is not used.
+	write func(req, resp proto.Message) error
 }
 
 // flagNames are the flag names of fields that the commands share, where
@@ -78,6 +90,8 @@ type boundField struct {
 	not   string   // a bool's flag that sends false (yes|no=path)
 	least int      // how many of parts must be written (! marks)
 	also  []string // path=value: fields set too when the flag is given
+	many  bool     // ARG...: the last argument, once or more
+	opt   bool     // [ARG]: the last argument, optional
 }
 
 // fieldValue is the pflag.Value of a boundField on one request.
@@ -99,6 +113,8 @@ func (v *fieldValue) Type() string {
 		return "strings"
 	case fd.Kind() == protoreflect.EnumKind:
 		return "string"
+	case fd.Message() != nil:
+		return "time"
 	case fd.Kind() == protoreflect.BoolKind || fd.Kind() == protoreflect.StringKind:
 		return fd.Kind().String()
 	}
@@ -176,7 +192,7 @@ func (v *fieldValue) write(s string) error {
 }
 
 // scalarOf parses s as a value of fd's kind; an enum is written as its
-// value's name without the enum's prefix, in any case.
+// value's name without the enum's prefix, or with it, in any case.
 func scalarOf(fd protoreflect.FieldDescriptor, s string) (protoreflect.Value, error) {
 	switch fd.Kind() {
 	case protoreflect.StringKind:
@@ -197,11 +213,22 @@ func scalarOf(fd protoreflect.FieldDescriptor, s string) (protoreflect.Value, er
 		n, err := strconv.ParseUint(s, 10, 64)
 		return protoreflect.ValueOfUint64(n), err
 	case protoreflect.EnumKind:
+		if v := fd.Enum().Values().ByName(protoreflect.Name(strings.ToUpper(s))); v != nil && v.Number() != 0 {
+			return protoreflect.ValueOfEnum(v.Number()), nil // the full name, as -o json prints it
+		}
 		names := enumNames(fd.Enum())
 		if i := slices.IndexFunc(names, func(n string) bool { return strings.EqualFold(n, s) }); i >= 0 {
 			return protoreflect.ValueOfEnum(fd.Enum().Values().Get(i + 1).Number()), nil
 		}
 		return protoreflect.Value{}, fmt.Errorf("%q is not one of %s", s, strings.Join(names, ", "))
+	case protoreflect.MessageKind:
+		if fd.Message().FullName() == timestampName {
+			t, err := time.Parse(time.RFC3339, s)
+			if err != nil {
+				return protoreflect.Value{}, fmt.Errorf("write an RFC 3339 time such as 2026-03-02T09:15:00+08:00")
+			}
+			return protoreflect.ValueOfMessage(timestamppb.New(t).ProtoReflect()), nil
+		}
 	}
 	panic(fmt.Sprintf("zonectl: %s: no flag for a %s", fd.FullName(), fd.Kind())) // a programming error
 }
@@ -236,6 +263,10 @@ func bindFields(md protoreflect.MessageDescriptor, spec string) (flags, args []b
 		}
 		b := boundField{name: name}
 		b.name, b.not, _ = strings.Cut(name, "|")
+		b.name, b.many = strings.CutSuffix(b.name, "...")
+		if n, ok := strings.CutPrefix(b.name, "["); ok {
+			b.name, b.opt = strings.TrimSuffix(n, "]"), true
+		}
 		path, also, _ := strings.Cut(path, "+")
 		if also != "" {
 			b.also = strings.Split(also, "+")
@@ -270,7 +301,7 @@ func bindFields(md protoreflect.MessageDescriptor, spec string) (flags, args []b
 			p := prefix + string(fd.Name())
 			switch {
 			case taken[p] || fd.IsMap() || fd.IsList() && fd.Message() != nil:
-			case fd.Message() != nil:
+			case fd.Message() != nil && fd.Message().FullName() != timestampName:
 				walk(fd.Message(), p+".", append(slices.Clone(path), fd))
 			default:
 				name := flagNames[fd.Name()]
@@ -287,6 +318,9 @@ func bindFields(md protoreflect.MessageDescriptor, spec string) (flags, args []b
 	})
 	return flags, args
 }
+
+// timestampName is the message of a time: a flag written RFC 3339.
+const timestampName protoreflect.FullName = "google.protobuf.Timestamp"
 
 // fieldPath resolves a dotted path of field names.
 func fieldPath(md protoreflect.MessageDescriptor, path string) []protoreflect.FieldDescriptor {
@@ -379,11 +413,31 @@ func rpcCmd[M proto.Message](a *app, s rpcSpec, v view[M]) *cobra.Command {
 	argNames, use := make([]string, len(args)), []string{s.use}
 	for i, b := range args {
 		argNames[i] = b.name
+		if b.many {
+			argNames[i] += "..."
+		}
+		if b.opt {
+			argNames[i] = "[" + argNames[i] + "]"
+		}
 	}
 	use = append(use, argNames...)
 	c := &cobra.Command{Short: s.short, Long: s.long, Example: s.example, Args: exactArgs(len(args), strings.Join(argNames, " "))}
 	if len(args) == 0 {
 		c.Args = exactArgs(0, "no arguments")
+	}
+	if n := len(args); n > 0 && args[n-1].many {
+		c.Args = minArgs(n, strings.Join(argNames, " "))
+	} else if n > 0 && args[n-1].opt {
+		c.Args = rangeArgs(n-1, n, strings.Join(argNames, " "))
+	}
+	var quiet bool
+	var quietField protoreflect.FieldDescriptor
+	if s.quiet != "" {
+		var zero M
+		if quietField = zero.ProtoReflect().Descriptor().Fields().ByName(protoreflect.Name(s.quiet)); quietField == nil {
+			panic(fmt.Sprintf("zonectl: quiet: no field %q in %s", s.quiet, answerName[M]())) // a programming error
+		}
+		addQuiet(c, &quiet, strings.TrimSuffix(s.quiet, "_no"))
 	}
 	// flagOf names each field's flag (--book) or argument (ORDER), for errors.
 	flagOf := make(map[string]string, len(flags)+len(args))
@@ -435,32 +489,62 @@ func rpcCmd[M proto.Message](a *app, s rpcSpec, v view[M]) *cobra.Command {
 	}
 	c.Use = strings.Join(use, " ")
 	c.RunE = a.act(func(cmd *cobra.Command, argv []string) error {
-		for i, b := range args {
+		for i, b := range args[:min(len(args), len(argv))] {
 			if err := (&fieldValue{req: req, b: b}).Set(argv[i]); err != nil {
 				return usagef("%s %q: %v", b.name, argv[i], err)
 			}
 		}
-		if field, msg := input.Validate(req.Interface()); msg != "" {
-			return usagef("%s: %s", cmp.Or(flagOf[field], field), msg)
+		check := func() error {
+			if field, msg := input.Validate(req.Interface()); msg != "" {
+				return usagef("%s: %s", cmp.Or(flagOf[field], field), msg)
+			}
+			return nil
+		}
+		if err := check(); err != nil {
+			return err
 		}
 		invoke := func(ctx context.Context, c *clients) (protoreflect.Message, error) {
 			resp := respType.New()
 			return resp, c.cc.Invoke(ctx, s.method, req.Interface(), resp.Interface())
 		}
+		if n := len(args); n > 0 && args[n-1].many {
+			b, nos := args[n-1], argv[n-1:]
+			for _, no := range nos[1:] { // every value is checked before anything is sent
+				if err := (&fieldValue{req: req, b: b}).Set(no); err != nil {
+					return usagef("%s %q: %v", b.name, no, err)
+				}
+				if err := check(); err != nil {
+					return err
+				}
+			}
+			return actOn(a, cmd, nos, v, func(ctx context.Context, c *clients, no string) (M, error) {
+				_ = (&fieldValue{req: req, b: b}).Set(no) // checked above
+				resp, err := invoke(ctx, c)
+				return answerOf[M](resp, pick, err)
+			})
+		}
+		if s.write != nil {
+			resp, err := call(a, cmd.Context(), invoke)
+			if err != nil {
+				return err
+			}
+			return s.write(req.Interface(), resp.Interface())
+		}
+		if quiet {
+			m, err := call(a, cmd.Context(), func(ctx context.Context, c *clients) (M, error) {
+				resp, err := invoke(ctx, c)
+				return answerOf[M](resp, pick, err)
+			})
+			if err != nil {
+				return err
+			}
+			_, err = fmt.Fprintln(a.stdout, m.ProtoReflect().Get(quietField).String())
+			return err
+		}
 		if pick == nil || !pick.IsList() {
 			return show(a, cmd, v, func(ctx context.Context, c *clients) (M, error) {
 				resp, err := invoke(ctx, c)
-				switch {
-				case err != nil:
-					var zero M
-					return zero, err
-				case pick == nil:
-					return asM[M](resp), nil
-				case !resp.Has(pick):
-					var zero M
-					return zero, nil
-				}
-				return asM[M](resp.Get(pick).Message()), nil
+				return answerOf[M](resp, pick, err)
 			})
 		}
 		token := req.Descriptor().Fields().ByName("page_token")
@@ -508,6 +592,31 @@ func answerField(out protoreflect.MessageDescriptor, want protoreflect.FullName)
 		panic(fmt.Sprintf("zonectl: %s has no %s field", out.FullName(), want))
 	}
 	return found
+}
+
+// answerOf is what a call answered: its error, or the M of the answer
+// (the answer itself, or its field pick; nil when pick is not set).
+func answerOf[M proto.Message](resp protoreflect.Message, pick protoreflect.FieldDescriptor, err error) (M, error) {
+	var zero M
+	switch {
+	case err != nil:
+		return zero, err
+	case pick == nil:
+		return asM[M](resp), nil
+	case !resp.Has(pick):
+		return zero, nil
+	}
+	return asM[M](resp.Get(pick).Message()), nil
+}
+
+// rangeArgs accepts from lo to hi arguments (names says which).
+func rangeArgs(lo, hi int, names string) cobra.PositionalArgs {
+	return func(_ *cobra.Command, args []string) error {
+		if len(args) < lo || len(args) > hi {
+			return usagef("expected %s, got %d argument(s)", names, len(args))
+		}
+		return nil
+	}
 }
 
 // asM is m as the Go type M.

@@ -1557,7 +1557,7 @@ type ReturnListRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// List number.
 	ListNo string `protobuf:"bytes,1,opt,name=list_no,json=listNo,proto3" json:"list_no,omitempty"`
-	// Why the list is returned; required.
+	// Why the list is returned.
 	Note          string `protobuf:"bytes,2,opt,name=note,proto3" json:"note,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -1750,7 +1750,7 @@ type ClearListRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// List number.
 	ListNo string `protobuf:"bytes,1,opt,name=list_no,json=listNo,proto3" json:"list_no,omitempty"`
-	// The released declaration (报关单编号); required.
+	// The released declaration's number (报关单编号).
 	DeclarationNo string `protobuf:"bytes,2,opt,name=declaration_no,json=declarationNo,proto3" json:"declaration_no,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -1945,13 +1945,13 @@ type ListListsRequest struct {
 	BookNo string `protobuf:"bytes,1,opt,name=book_no,json=bookNo,proto3" json:"book_no,omitempty"`
 	// Only lists of this enterprise's books (USCC); empty: any the caller may read.
 	Enterprise string `protobuf:"bytes,2,opt,name=enterprise,proto3" json:"enterprise,omitempty"`
-	// Only lists in this status; unspecified: any status.
+	// Only lists in this status; not set: any status.
 	Status ListStatus `protobuf:"varint,3,opt,name=status,proto3,enum=zoneledger.customs.v1.ListStatus" json:"status,omitempty"`
 	// Maximum lists per page; 0 means the server default (100).
 	PageSize int32 `protobuf:"varint,4,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
 	// next_page_token of the previous page; empty for the first page.
 	PageToken string `protobuf:"bytes,5,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
-	// Only the list customs numbered so (customs_no); empty: any.
+	// Only the list customs numbered so (its customs_no, from customs' INV201 receipt); empty: any.
 	CustomsNo     string `protobuf:"bytes,6,opt,name=customs_no,json=customsNo,proto3" json:"customs_no,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -2266,13 +2266,13 @@ type CreateFormRequest struct {
 	InnerNo string `protobuf:"bytes,1,opt,name=inner_no,json=innerNo,proto3" json:"inner_no,omitempty"`
 	// Book number.
 	BookNo string `protobuf:"bytes,2,opt,name=book_no,json=bookNo,proto3" json:"book_no,omitempty"`
-	// Business type, e.g. "A" (see Form.form_type); required.
+	// Business type (see Form.form_type), e.g. "A" 分送集报.
 	FormType string `protobuf:"bytes,3,opt,name=form_type,json=formType,proto3" json:"form_type,omitempty"`
-	// First valid day, "YYYY-MM-DD"; required.
+	// First valid day, "YYYY-MM-DD".
 	ValidFrom string `protobuf:"bytes,4,opt,name=valid_from,json=validFrom,proto3" json:"valid_from,omitempty"`
-	// Last valid day, inclusive, "YYYY-MM-DD"; required.
+	// Last valid day, inclusive, "YYYY-MM-DD".
 	ValidUntil string `protobuf:"bytes,5,opt,name=valid_until,json=validUntil,proto3" json:"valid_until,omitempty"`
-	// Guarantee amount in CNY, when the business needs one; empty: none.
+	// Guarantee amount in CNY, a decimal, when the business needs one; empty: none.
 	Guarantee string `protobuf:"bytes,6,opt,name=guarantee,proto3" json:"guarantee,omitempty"`
 	// Free-form note.
 	Note          string `protobuf:"bytes,7,opt,name=note,proto3" json:"note,omitempty"`
@@ -4433,7 +4433,7 @@ type ExportListMessageRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The zone's list number or the customs number.
 	ListNo string `protobuf:"bytes,1,opt,name=list_no,json=listNo,proto3" json:"list_no,omitempty"`
-	// XML (default) or JSON.
+	// The message's form; not set: XML.
 	Format        ListMessageFormat `protobuf:"varint,2,opt,name=format,proto3,enum=zoneledger.customs.v1.ListMessageFormat" json:"format,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache

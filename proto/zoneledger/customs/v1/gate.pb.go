@@ -1013,14 +1013,14 @@ type RecordGateEventRequest struct {
 	EventId string `protobuf:"bytes,2,opt,name=event_id,json=eventId,proto3" json:"event_id,omitempty"`
 	// Gate: 1 or 2 in a two-gate zone, 1 in a single-gate zone; 0 means 1.
 	Gate int32 `protobuf:"varint,3,opt,name=gate,proto3" json:"gate,omitempty"`
-	// Vehicle plate seen; required.
+	// Vehicle plate seen.
 	Vehicle string `protobuf:"bytes,4,opt,name=vehicle,proto3" json:"vehicle,omitempty"`
 	// Container number seen, if any.
 	Container string `protobuf:"bytes,5,opt,name=container,proto3" json:"container,omitempty"`
-	// Gross weight on the scale, kg; required.
+	// Gross weight on the scale, kg, a decimal.
 	ScaleGross string `protobuf:"bytes,6,opt,name=scale_gross,json=scaleGross,proto3" json:"scale_gross,omitempty"`
-	// When the vehicle was at the gate, by the gate system's clock; unset: when the server
-	// receives the event.
+	// When the vehicle was at the gate by the gate system's clock, RFC 3339
+	// (2026-03-02T09:15:00+08:00); unset: when the server receives the event.
 	At            *timestamppb.Timestamp `protobuf:"bytes,7,opt,name=at,proto3" json:"at,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -1257,7 +1257,7 @@ type RejectHoldRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Pass number.
 	PassNo string `protobuf:"bytes,1,opt,name=pass_no,json=passNo,proto3" json:"pass_no,omitempty"`
-	// Why the vehicle is turned back, kept as the pass's note; required.
+	// Why the vehicle is turned back, kept as the pass's note.
 	Note          string `protobuf:"bytes,2,opt,name=note,proto3" json:"note,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -1452,7 +1452,7 @@ type ListPassesRequest struct {
 	BookNo string `protobuf:"bytes,1,opt,name=book_no,json=bookNo,proto3" json:"book_no,omitempty"`
 	// Only passes of this enterprise's books (USCC); empty: any the caller may read.
 	Enterprise string `protobuf:"bytes,2,opt,name=enterprise,proto3" json:"enterprise,omitempty"`
-	// Only passes in this status; unspecified: any status.
+	// Only passes in this status; not set: any status.
 	Status PassStatus `protobuf:"varint,3,opt,name=status,proto3,enum=zoneledger.customs.v1.PassStatus" json:"status,omitempty"`
 	// Maximum passes per page; 0 means the server default (100).
 	PageSize int32 `protobuf:"varint,4,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
@@ -1587,7 +1587,7 @@ type ExportPassMessageRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Pass number: the zone's or customs'.
 	PassNo string `protobuf:"bytes,1,opt,name=pass_no,json=passNo,proto3" json:"pass_no,omitempty"`
-	// Format; unspecified: XML.
+	// The message's form; not set: XML.
 	Format        PassMessageFormat `protobuf:"varint,2,opt,name=format,proto3,enum=zoneledger.customs.v1.PassMessageFormat" json:"format,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
