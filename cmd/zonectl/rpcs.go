@@ -31,7 +31,8 @@ import (
 // rpcSpec is a command that makes one call.
 type rpcSpec struct {
 	// use is the command's name; the usage line adds its arguments and
-	// required flags.
+	// required flags. long is the help's text when the protos' comment
+	// on the RPC is not what a user of the command needs.
 	use, short, long, example string
 	// method is the RPC's full method name (the generated
 	// *_FullMethodName constant).
@@ -421,7 +422,8 @@ func rpcCmd[M proto.Message](a *app, s rpcSpec, v view[M]) *cobra.Command {
 		}
 	}
 	use = append(use, argNames...)
-	c := &cobra.Command{Short: s.short, Long: s.long, Example: s.example, Args: exactArgs(len(args), strings.Join(argNames, " "))}
+	c := &cobra.Command{Short: s.short, Long: cmp.Or(s.long, zoneledger.Comment(m.FullName())), Example: s.example,
+		Args: exactArgs(len(args), strings.Join(argNames, " "))}
 	if len(args) == 0 {
 		c.Args = exactArgs(0, "no arguments")
 	}
