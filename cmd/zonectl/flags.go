@@ -104,14 +104,25 @@ func bind(c *cobra.Command, flags ...flagSpec) {
 
 // checkFlags refuses, before anything is sent, a request built from flags
 // that the protos' rules refuse: a usage error naming the flag (flags maps
-// request fields to flag names) or else the field.
+// request fields to flag names, with or without their dashes, or to an
+// argument's upper-case name) or else the field; a field inside an
+// element of a repeated field names the flag of that field too.
 func checkFlags(req proto.Message, flags map[string]string) error {
 	field, msg := input.Validate(req)
+	label := func(name string) string {
+		if strings.HasPrefix(name, "--") || name == strings.ToUpper(name) {
+			return name
+		}
+		return "--" + name
+	}
+	list, _, _ := strings.Cut(field, "[")
 	switch {
 	case msg == "":
 		return nil
 	case flags[field] != "":
-		return usagef("--%s: %s", flags[field], msg)
+		return usagef("%s: %s", label(flags[field]), msg)
+	case flags[list] != "":
+		return usagef("%s: %s: %s", label(flags[list]), field, msg)
 	case field != "":
 		return usagef("%s: %s", field, msg)
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"regexp"
@@ -41,6 +42,11 @@ type rpcSpec struct {
 	//	flag=path(a:b:c)   a repeated message field: each --flag A:B:C adds
 	//	                   an element with fields a, b and c (trailing ones
 	//	                   may be left out)
+	//	flag=path(a=b)     the same written A=B
+	//	ARG...=path        the last argument, given once or more: a repeated
+	//	                   field takes every value in one call; else one call
+	//	                   per value, in order (each checked before any is
+	//	                   sent), the first refusal stops
 	//	-path              not given (and not a flag)
 	//
 	// Every other scalar, enum and repeated scalar field of the request and
@@ -48,6 +54,11 @@ type rpcSpec struct {
 	// after the field (group_products: --group-products). Paging fields are
 	// zonectl's own.
 	bind string
+	// check, when set, refuses before anything is sent what the protos'
+	// rules cannot state (a decimal's sign and places, a field named
+	// twice); it sees the request after those rules and the arguments,
+	// and its error is a usage error.
+	check func(req proto.Message, args []string) error
 }
 
 // flagNames are the flag names of fields that the commands share, where
@@ -63,6 +74,8 @@ type boundField struct {
 	path  []protoreflect.FieldDescriptor
 	comma bool     // a repeated string taken as comma-separated values
 	parts []string // a repeated message's fields, in the order written
+	sep   string   // what separates parts in a value: ":" unless "="
+	many  bool     // ARG...: the last argument, given once or more
 }
 
 // fieldValue is the pflag.Value of a boundField on one request.
@@ -78,7 +91,7 @@ func (v *fieldValue) Type() string {
 	fd := v.b.path[len(v.b.path)-1]
 	switch {
 	case v.b.parts != nil:
-		return strings.ToUpper(strings.Join(v.b.parts, ":"))
+		return strings.ToUpper(strings.Join(v.b.parts, cmp.Or(v.b.sep, ":")))
 	case fd.IsList():
 		return "strings"
 	case fd.Kind() == protoreflect.EnumKind:
@@ -108,7 +121,7 @@ func (v *fieldValue) Set(s string) error {
 	l := m.Mutable(fd).List()
 	if v.b.parts != nil {
 		elem := l.NewElement()
-		words := strings.SplitN(s, ":", len(v.b.parts))
+		words := strings.SplitN(s, cmp.Or(v.b.sep, ":"), len(v.b.parts))
 		for i, w := range words {
 			efd := fd.Message().Fields().ByName(protoreflect.Name(v.b.parts[i]))
 			val, err := scalarOf(efd, w)
@@ -194,13 +207,20 @@ func bindFields(md protoreflect.MessageDescriptor, spec string) (flags, args []b
 			panic(fmt.Sprintf("zonectl: bind %q: write flag=path", tok))
 		}
 		b := boundField{name: name}
+		b.name, b.many = strings.CutSuffix(name, "...")
 		if p, parts, ok := strings.Cut(path, "("); ok {
-			path, b.parts = p, strings.Split(strings.TrimSuffix(parts, ")"), ":")
+			if strings.Contains(parts, "=") {
+				b.sep = "="
+			}
+			path, b.parts = p, strings.Split(strings.TrimSuffix(parts, ")"), cmp.Or(b.sep, ":"))
 		}
 		path, b.comma = strings.CutSuffix(path, ",")
 		b.path = fieldPath(md, path)
 		taken[path] = true
 		if name == strings.ToUpper(name) {
+			if len(args) > 0 && args[len(args)-1].many {
+				panic(fmt.Sprintf("zonectl: bind %q: only the last argument may be ARG...", tok)) // a programming error
+			}
 			args = append(args, b)
 		} else {
 			flags = append(flags, b)
@@ -317,11 +337,16 @@ func rpcCmd[M proto.Message](a *app, s rpcSpec, v view[M]) *cobra.Command {
 	argNames, use := make([]string, len(args)), []string{s.use}
 	for i, b := range args {
 		argNames[i] = b.name
+		if b.many {
+			argNames[i] += "..."
+		}
 	}
 	use = append(use, argNames...)
 	c := &cobra.Command{Short: s.short, Long: s.long, Example: s.example, Args: exactArgs(len(args), strings.Join(argNames, " "))}
 	if len(args) == 0 {
 		c.Args = exactArgs(0, "no arguments")
+	} else if args[len(args)-1].many {
+		c.Args = minArgs(len(args), strings.Join(argNames, " "))
 	}
 	flagOf := make(map[string]string, len(flags)+len(args))
 	for _, b := range args {
@@ -340,17 +365,69 @@ func rpcCmd[M proto.Message](a *app, s rpcSpec, v view[M]) *cobra.Command {
 	}
 	c.Use = strings.Join(use, " ")
 	c.RunE = a.act(func(cmd *cobra.Command, argv []string) error {
+		var each []string // the values of an ARG... of a singular field: one call each
 		for i, b := range args {
-			if err := (&fieldValue{req: req, b: b}).Set(argv[i]); err != nil {
-				return usagef("%s %q: %v", b.name, argv[i], err)
+			values := argv[i : i+1]
+			if b.many {
+				values = argv[i:]
+			}
+			if b.many && !b.path[len(b.path)-1].IsList() {
+				each = values
+				continue
+			}
+			for _, s := range values {
+				if err := (&fieldValue{req: req, b: b}).Set(s); err != nil {
+					return usagef("%s %q: %v", b.name, s, err)
+				}
 			}
 		}
-		if err := checkFlags(req.Interface(), flagOf); err != nil {
-			return err
+		// check checks the request, with arg when it is one of each.
+		check := func(arg string) error {
+			if each != nil {
+				b := args[len(args)-1]
+				if err := (&fieldValue{req: req, b: b}).Set(arg); err != nil {
+					return usagef("%s %q: %v", b.name, arg, err)
+				}
+			}
+			if err := checkFlags(req.Interface(), flagOf); err != nil {
+				return err
+			}
+			if s.check != nil {
+				return asUsage(s.check(req.Interface(), argv))
+			}
+			return nil
+		}
+		if each == nil {
+			if err := check(""); err != nil {
+				return err
+			}
+		}
+		for _, arg := range each { // all before any is sent
+			if err := check(arg); err != nil {
+				return err
+			}
 		}
 		invoke := func(ctx context.Context, c *clients) (protoreflect.Message, error) {
 			resp := respType.New()
 			return resp, c.cc.Invoke(ctx, s.method, req.Interface(), resp.Interface())
+		}
+		if each != nil {
+			return actOn(a, cmd, each, v, func(ctx context.Context, c *clients, arg string) (M, error) {
+				var zero M
+				if err := check(arg); err != nil {
+					return zero, err
+				}
+				resp, err := invoke(ctx, c)
+				switch {
+				case err != nil:
+					return zero, err
+				case pick == nil:
+					return asM[M](resp), nil
+				case !resp.Has(pick):
+					return zero, nil
+				}
+				return asM[M](resp.Get(pick).Message()), nil
+			})
 		}
 		if pick == nil || !pick.IsList() {
 			return show(a, cmd, v, func(ctx context.Context, c *clients) (M, error) {
