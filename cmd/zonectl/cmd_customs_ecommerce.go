@@ -41,7 +41,7 @@ func (a *app) ecommerceCmd() *cobra.Command {
 		a.ecomSubmitCmd(), a.ecomImportCmd(),
 		group("order", "Show and cancel orders", a.ecomOrderGetCmd(), a.ecomOrderCancelCmd()),
 		group("inventory", "Show inventory lists (申报清单)", a.ecomInventoryGetCmd()),
-		group("return", "Apply for and receive returns (退货) of released lists", a.ecomReturnCmd(true), a.ecomReturnCmd(false)),
+		group("return", "Apply for and receive returns (退货) of released lists", a.ecomReturnRequestCmd(), a.ecomReturnReceiveCmd()),
 		a.ecomSettleCmd(), a.ecomPayTaxCmd(), a.ecomMessageCmd(), a.ecomReceiptsCmd())
 	c.Long = `Cross-border e-commerce bonded import (网购保税进口, trade mode 1210) from a
 zone warehouse:
@@ -117,171 +117,108 @@ func ecomSettleRows(s *customsv1.Settlement) [][]string {
 // Channels.
 
 func (a *app) ecomChannelRegisterCmd() *cobra.Command {
-	req := &customsv1.RegisterChannelRequest{}
-	return leaf(&cobra.Command{
-		Use:   "register --enterprise USCC --platform CODE --book BOOK --guarantor CODE [--name NAME]",
-		Short: "Register how an e-commerce enterprise sells (customs or admin)",
-		Long: `Record an e-commerce enterprise's channel: the platform it sells through (its
-ebpCode), the zone warehouse's book the goods are deducted from (order lines
-name the book's part numbers, 料号) and the enterprise whose guarantee covers
-the tax (担保扣税企业; settlements are per guarantor). Customs or admin only.
-The book must exist and be executing (UNKNOWN_BOOK, WRONG_STATUS).
+	return rpcCmd(a, rpcSpec{use: "register", method: customsv1.EcommerceService_RegisterChannel_FullMethodName,
+		short: "Register how an e-commerce enterprise sells (customs or admin)",
+		long: `Record an e-commerce enterprise's channel: the platform it sells through, the
+zone warehouse's book the goods are deducted from and the enterprise whose
+guarantee covers the tax. Customs or admin only. The book must exist and be
+executing (UNKNOWN_BOOK, WRONG_STATUS).
 
 Keyed by the enterprise: the same channel again changes nothing; other values
 replace the channel.`,
-		Example: `  zonectl customs ecommerce channel register --enterprise 91310115MA1K000029 --platform TMALL \
-      --book H31050000001 --guarantor 91310115MA1K000029 --name "Cross-border Shop"`,
-		Args: exactArgs(0, "no arguments (the channel goes in the flags)"),
-		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			if err := checkFlags(req, map[string]string{"enterprise": "enterprise", "name": "name", "platform": "platform", "book_no": "book",
-				"guarantor": "guarantor"}); err != nil {
-				return err
-			}
-			return sendShow(a, cmd, ecomChannelView, customsv1.EcommerceServiceClient.RegisterChannel, req)
-		}),
-	}, flagSpec{&req.Enterprise, "enterprise", "USCC of the e-commerce enterprise (its domestic agent's) (required)"},
-		flagSpec{&req.Platform, "platform", "the platform's code (ebpCode) (required)"},
-		flagSpec{&req.BookNo, "book", "the zone warehouse's book the goods are deducted from (required)"},
-		flagSpec{&req.Guarantor, "guarantor", "code of the enterprise whose guarantee covers the tax (required)"},
-		flagSpec{&req.Name, "name", "name of the shop or enterprise"})
+		example: `  zonectl customs ecommerce channel register --enterprise 91310115MA1K000029 --platform TMALL \
+      --book H31050000001 --guarantor 91310115MA1K000029 --name "Cross-border Shop"`}, ecomChannelView)
 }
 
 func (a *app) ecomChannelGetCmd() *cobra.Command {
-	req := &customsv1.GetChannelRequest{}
-	return &cobra.Command{
-		Use:     "get USCC",
-		Short:   "Show an e-commerce enterprise's channel",
-		Long:    `Show an e-commerce enterprise's channel (UNKNOWN_CHANNEL when none). Customs, admin, the enterprise and its linked platforms may read it.`,
-		Example: "  zonectl customs ecommerce channel get 91310115MA1K000029",
-		Args:    exactArgs(1, "USCC"),
-		RunE:    runShow(a, ecomChannelView, sendArg(customsv1.EcommerceServiceClient.GetChannel, req, &req.Enterprise)),
-	}
+	return rpcCmd(a, rpcSpec{use: "get", method: customsv1.EcommerceService_GetChannel_FullMethodName,
+		short:   "Show an e-commerce enterprise's channel",
+		long:    `Show an e-commerce enterprise's channel (UNKNOWN_CHANNEL when none). Customs, admin, the enterprise and its linked platforms may read it.`,
+		example: "  zonectl customs ecommerce channel get 91310115MA1K000029",
+		bind:    "USCC=enterprise"}, ecomChannelView)
 }
 
-// Orders, inventory lists, returns.
+// Orders, inventory lists, returns: each takes several numbers, one call
+// each, in order; the first refusal stops.
 
 func (a *app) ecomOrderGetCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "get ORDER...",
-		Short: "Show orders with their status and list (one row per order line)",
-		Long: `Show orders: status (PENDING while a document is missing, RELEASED once its
+	return rpcCmd(a, rpcSpec{use: "get", method: customsv1.EcommerceService_GetOrder_FullMethodName,
+		short: "Show orders with their status and list (one row per order line)",
+		long: `Show orders: status (PENDING while a document is missing, RELEASED once its
 list is released, REJECTED with the reason, CANCELLED), the inventory list,
 the amounts and, in table and CSV, one row per order line. -o json prints the
 whole Order. Several orders: one after the other; the first error stops.`,
-		Example: `  zonectl customs ecommerce order get EC-0001
+		example: `  zonectl customs ecommerce order get EC-0001
   zonectl customs ecommerce order get EC-0001 EC-0002 -o csv`,
-		Args: minArgs(1, "at least one ORDER"),
-		RunE: runActOn(a, ecomOrderLinesView, func(ctx context.Context, c *clients, no string) (*customsv1.GetOrderResponse, error) {
-			return c.ecommerce.GetOrder(ctx, &customsv1.GetOrderRequest{OrderNo: no})
-		}),
-	}
+		bind: "ORDER...=order_no"}, ecomOrderLinesView)
 }
 
 func (a *app) ecomOrderCancelCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "cancel ORDER...",
-		Short: "Cancel PENDING or REJECTED orders (safe to repeat)",
-		Long: `Cancel orders whose list has not been released: PENDING (a document is still
+	return rpcCmd(a, rpcSpec{use: "cancel", method: customsv1.EcommerceService_CancelOrder_FullMethodName,
+		short: "Cancel PENDING or REJECTED orders (safe to repeat)",
+		long: `Cancel orders whose list has not been released: PENDING (a document is still
 missing) or REJECTED. A released order is refused (WRONG_STATUS): it is
 returned instead ('return request'). Cancelling a cancelled order again
 returns it. Several orders: in order; the first refusal stops.`,
-		Example: "  zonectl customs ecommerce order cancel EC-0004",
-		Args:    minArgs(1, "at least one ORDER"),
-		RunE: runActOn(a, ecomOrderView, func(ctx context.Context, c *clients, no string) (*customsv1.CancelOrderResponse, error) {
-			return c.ecommerce.CancelOrder(ctx, &customsv1.CancelOrderRequest{OrderNo: no})
-		}),
-	}
+		example: "  zonectl customs ecommerce order cancel EC-0004",
+		bind:    "ORDER...=order_no"}, ecomOrderView)
 }
 
 func (a *app) ecomInventoryGetCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "get LIST...",
-		Short: "Show inventory lists (申报清单): tax, release, return (one row per line)",
-		Long: `Show inventory lists (申报清单, CEB621): the warehouse book, the guarantor, the
+	return rpcCmd(a, rpcSpec{use: "get", method: customsv1.EcommerceService_GetInventoryList_FullMethodName,
+		short: "Show inventory lists (申报清单): tax, release, return (one row per line)",
+		long: `Show inventory lists (申报清单, CEB621): the warehouse book, the guarantor, the
 dutiable value and the tax (duty, consumption tax, VAT and the rule applied),
 the release and return dates and journals, and, in table and CSV, one row per
 line with its book line, HS code and legal quantity. A list's number is "QL"
 followed by its order's number. -o json prints the whole InventoryList.`,
-		Example: "  zonectl customs ecommerce inventory get QLEC-0001",
-		Args:    minArgs(1, "at least one LIST"),
-		RunE: runActOn(a, ecomListLinesView, func(ctx context.Context, c *clients, no string) (*customsv1.GetInventoryListResponse, error) {
-			return c.ecommerce.GetInventoryList(ctx, &customsv1.GetInventoryListRequest{ListNo: no})
-		}),
-	}
+		example: "  zonectl customs ecommerce inventory get QLEC-0001",
+		bind:    "LIST...=list_no"}, ecomListLinesView)
 }
 
-func (a *app) ecomReturnCmd(request bool) *cobra.Command {
-	var lineFlags []string
-	use, short, long, example := "request LIST... [--line SEQ=QTY ...]", "Apply for the return (退货) of released lists' goods (safe to repeat)",
-		`Apply for the return (退货) of a released list's goods, within the apply
+func (a *app) ecomReturnRequestCmd() *cobra.Command {
+	return rpcCmd(a, rpcSpec{use: "request", method: customsv1.EcommerceService_RequestReturn_FullMethodName,
+		short: "Apply for the return (退货) of released lists' goods (safe to repeat)",
+		long: `Apply for the return (退货) of a released list's goods, within the apply
 window after its release (RETURN_WINDOW_CLOSED after it). The list becomes
 RETURN_REQUESTED; applying again returns it. The goods are booked back with
 'return receive' when they arrive.
 
-Part of a list: --line SEQ=QTY (repeatable) names a list line and how much of
-it comes back, for one LIST; more than the line released is refused
-(RETURN_EXCEEDS_LIST). Without --line the whole list is returned.`, `  zonectl customs ecommerce return request QLEC-0001
-  zonectl customs ecommerce return request QLEC-0002 --line 1=2 --line 3=0.5`
-	if !request {
-		use, short, long, example = "receive LIST...", "Book returned goods back into bonded stock; the tax is cancelled (safe to repeat)",
-			`Book a returned list's goods back into bonded stock on the warehouse's book,
-within the arrival window after release: the list becomes RETURNED, its tax is
-cancelled (it leaves the settlement) and the buyer's annual total is restored.
-Only a list whose return was applied for (WRONG_STATUS otherwise). Receiving
-a received return again returns the list.`, "  zonectl customs ecommerce return receive QLEC-0001"
-	}
-	c := &cobra.Command{
-		Use:     use,
-		Short:   short,
-		Long:    long + "\n\nSeveral lists: in order; the first refusal stops.",
-		Example: example,
-		Args:    minArgs(1, "at least one LIST"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			lines, err := parseReturnLines(lineFlags)
-			if err != nil {
-				return err
-			}
+--line names lines of one LIST, each once. Several lists: in order; the first
+refusal stops.`,
+		example: `  zonectl customs ecommerce return request QLEC-0001
+  zonectl customs ecommerce return request QLEC-0002 --line 1=2 --line 3=0.5`,
+		bind: "LIST...=list_no line=lines(seq=quantity)",
+		check: func(req proto.Message, args []string) error {
+			lines := req.(*customsv1.RequestReturnRequest).GetLines()
 			if len(lines) > 0 && len(args) > 1 {
 				return usagef("--line names lines of one list; give one LIST with it")
 			}
-			return actOn(a, cmd, args, ecomListView, func(ctx context.Context, c *clients, no string) (*customsv1.InventoryList, error) {
-				if request {
-					resp, err := c.ecommerce.RequestReturn(ctx, &customsv1.RequestReturnRequest{ListNo: no, Lines: lines})
-					return resp.GetList(), err
+			seen := map[int32]bool{}
+			for _, l := range lines {
+				if q, msg := input.Decimal(l.GetQuantity()); msg != "" || !q.IsPositive() {
+					return usagef("--line %d=%s: the quantity must be a decimal number > 0", l.GetSeq(), l.GetQuantity())
+				} else if seen[l.GetSeq()] {
+					return usagef("--line %d=%s: line %d is named twice", l.GetSeq(), l.GetQuantity(), l.GetSeq())
 				}
-				resp, err := c.ecommerce.ReceiveReturn(ctx, &customsv1.ReceiveReturnRequest{ListNo: no})
-				return resp.GetList(), err
-			})
-		}),
-	}
-	if request {
-		c.Flags().StringArrayVar(&lineFlags, "line", nil, "a list line and the quantity of it returned, SEQ=QTY (e.g. 2=1.5); repeatable; none: the whole list")
-	}
-	return c
+				seen[l.GetSeq()] = true
+			}
+			return nil
+		}}, ecomListView)
 }
 
-// parseReturnLines reads --line SEQ=QTY flags: SEQ a list line number > 0,
-// QTY a decimal > 0, each line at most once.
-func parseReturnLines(flags []string) ([]*customsv1.ReturnLine, error) {
-	var out []*customsv1.ReturnLine
-	seen := map[int64]bool{}
-	for _, f := range flags {
-		seqText, qty, ok := strings.Cut(f, "=")
-		seq, err := strconv.ParseInt(strings.TrimSpace(seqText), 10, 32)
-		if !ok || err != nil || seq <= 0 {
-			return nil, usagef("--line %q: write SEQ=QTY, SEQ the list line's number (1, 2, ...)", f)
-		}
-		q, err := decimal.NewFromString(strings.TrimSpace(qty))
-		if err != nil || !q.IsPositive() {
-			return nil, usagef("--line %q: the quantity must be a decimal number > 0", f)
-		}
-		if seen[seq] {
-			return nil, usagef("--line %q: line %d is named twice", f, seq)
-		}
-		seen[seq] = true
-		out = append(out, &customsv1.ReturnLine{Seq: int32(seq), Quantity: strings.TrimSpace(qty)})
-	}
-	return out, nil
+func (a *app) ecomReturnReceiveCmd() *cobra.Command {
+	return rpcCmd(a, rpcSpec{use: "receive", method: customsv1.EcommerceService_ReceiveReturn_FullMethodName,
+		short: "Book returned goods back into bonded stock; the tax is cancelled (safe to repeat)",
+		long: `Book a returned list's goods back into bonded stock on the warehouse's book,
+within the arrival window after release: the list becomes RETURNED, its tax is
+cancelled (it leaves the settlement) and the buyer's annual total is restored.
+Only a list whose return was applied for (WRONG_STATUS otherwise). Receiving
+a received return again returns the list.
+
+Several lists: in order; the first refusal stops.`,
+		example: "  zonectl customs ecommerce return receive QLEC-0001",
+		bind:    "LIST...=list_no"}, ecomListView)
 }
 
 // Settlement.

@@ -21,12 +21,13 @@ import (
 // Importing single-window messages: the CEB311, CEB411 and CEB511 XML
 // files platforms, payment and logistics enterprises send, as they are.
 
-// Limits of one SubmitMessages call as zonectl sends them: the server
-// takes up to 100 messages and reads up to --max-principal-in-flight-bytes
-// (2 MiB by default) per call.
+// Limits of one call of messages as zonectl sends them (SubmitMessages,
+// ImportReceipts): the server takes up to 100 messages of orders, payments
+// and waybills, and reads up to --max-principal-in-flight-bytes (2 MiB by
+// default) per call; ecomCallBytes leaves room for the envelope.
 const (
 	ecomImportMaxMessages = 100
-	ecomImportCallBytes   = 1 << 20
+	ecomCallBytes         = 1 << 20
 )
 
 const ecomImportLong = `Send single-window e-commerce messages as they are: CEB311 orders (订单),
@@ -80,7 +81,7 @@ func (a *app) ecomImportCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			calls := ecomImportCalls(files, batch)
+			calls := ecomCalls(files, func(f xmlFile) int { return len(f.data) }, batch)
 			set, end := a.progress(!noProgress && len(calls) > 1, len(files), "messages")
 			var rows [][]string
 			var sum ecomImportSummary
@@ -174,20 +175,19 @@ func xmlFiles(paths []string) ([]xmlFile, error) {
 	return out, nil
 }
 
-// ecomImportCalls groups files into calls of at most batch files and
-// ecomImportCallBytes bytes (a larger file goes alone).
-func ecomImportCalls(files []xmlFile, batch int) [][]xmlFile {
-	var calls [][]xmlFile
-	var cur []xmlFile
-	size := 0
-	for _, f := range files {
-		if len(cur) > 0 && (len(cur) == batch || size+len(f.data) > ecomImportCallBytes) {
-			calls, cur, size = append(calls, cur), nil, 0
+// ecomCalls groups messages, in order, into calls of at most n messages
+// and ecomCallBytes bytes (a larger message goes alone).
+func ecomCalls[T any](msgs []T, size func(T) int, n int) [][]T {
+	var calls [][]T
+	start, bytes := 0, 0
+	for i, m := range msgs {
+		if i > start && (i-start == n || bytes+size(m) > ecomCallBytes) {
+			calls, start, bytes = append(calls, msgs[start:i]), i, 0
 		}
-		cur, size = append(cur, f), size+len(f.data)
+		bytes += size(m)
 	}
-	if len(cur) > 0 {
-		calls = append(calls, cur)
+	if start < len(msgs) {
+		calls = append(calls, msgs[start:])
 	}
 	return calls
 }

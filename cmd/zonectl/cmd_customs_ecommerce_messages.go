@@ -15,11 +15,6 @@ import (
 // its CEB621 (EcommerceService.GetInventoryMessage), and customs' CEB622
 // receipts imported (EcommerceService.ImportReceipts).
 
-// ecomReceiptMaxBytes is the most message bytes one ImportReceipts call
-// carries: under the server's 2 MiB message limit with room for the
-// envelope.
-const ecomReceiptMaxBytes = 1 << 20
-
 func (a *app) ecomMessageCmd() *cobra.Command {
 	var out string
 	return leaf(&cobra.Command{
@@ -79,14 +74,10 @@ customs/ecommerce/README.md. The exit code is 1 if a receipt was refused.`,
 			}
 			var rows [][]string
 			refused := 0
-			for start := 0; start < len(msgs); {
-				end, size := start, 0
-				for end < len(msgs) && (end == start || size+len(msgs[end]) <= ecomReceiptMaxBytes) && end-start < 1000 {
-					size += len(msgs[end])
-					end++
-				}
+			start := 0
+			for _, batch := range ecomCalls(msgs, func(m []byte) int { return len(m) }, 1000) {
 				resp, err := call(a, cmd.Context(), func(ctx context.Context, c *clients) (*customsv1.ImportReceiptsResponse, error) {
-					return c.ecommerce.ImportReceipts(ctx, &customsv1.ImportReceiptsRequest{Messages: msgs[start:end]})
+					return c.ecommerce.ImportReceipts(ctx, &customsv1.ImportReceiptsRequest{Messages: batch})
 				})
 				if err != nil {
 					return fmt.Errorf("stopped after %d of %d files (importing them again is safe): %w", start, len(msgs), err)
@@ -104,7 +95,7 @@ customs/ecommerce/README.md. The exit code is 1 if a receipt was refused.`,
 					}
 					rows = append(rows, row)
 				}
-				start = end
+				start += len(batch)
 			}
 			if err := output.Rows(a.stdout, a.format, ecomReceiptHeader, rows); err != nil {
 				return err

@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -65,5 +66,27 @@ func TestEcommerceReceiptsSendsEveryFileAndReportsEachReceipt(t *testing.T) {
 	if len(recs) != 3 || recs[1][0] != a || recs[1][6] != "RETURNED" || recs[1][7] != "RETURNED" || recs[2][0] != b ||
 		!strings.HasPrefix(recs[2][8], "ECOMMERCE_RECEIPT_UNKNOWN_LIST CEB622Message/InventoryReturn[0]/copNo") {
 		t.Fatalf("printed %v", recs)
+	}
+}
+
+// TestEcomCallsSplitByCountAndBytes: calls of messages (import, receipts)
+// hold at most n messages and ecomCallBytes bytes, in order; a message
+// larger than that goes alone.
+func TestEcomCallsSplitByCountAndBytes(t *testing.T) {
+	size := func(n int) int { return n }
+	half, big := ecomCallBytes/2, ecomCallBytes+1
+	for _, c := range []struct {
+		sizes []int
+		n     int
+		want  [][]int
+	}{
+		{[]int{1, 2, 3, 4, 5}, 2, [][]int{{1, 2}, {3, 4}, {5}}},
+		{[]int{half, half, 1, half}, 10, [][]int{{half, half}, {1, half}}},
+		{[]int{1, big, 2}, 10, [][]int{{1}, {big}, {2}}},
+		{nil, 10, nil},
+	} {
+		if got := ecomCalls(c.sizes, size, c.n); !reflect.DeepEqual(got, c.want) {
+			t.Errorf("ecomCalls(%v, %d) = %v, want %v", c.sizes, c.n, got, c.want)
+		}
 	}
 }

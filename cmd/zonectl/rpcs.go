@@ -57,8 +57,11 @@ type rpcSpec struct {
 	// "actual=materials(book_seq:quantity)+basis=actual"), and that field
 	// is no flag of its own. Flags bound to one field exclude each other,
 	// and when the protos require the field one of them is required.
-	//	ARG...=path        the last argument, given once or more: one call
-	//	                   per value, in order, stopping at the first refusal
+	//	flag=path(a=b)     the same written A=B
+	//	ARG...=path        the last argument, given once or more: a repeated
+	//	                   field takes every value in one call; else one call
+	//	                   per value, in order (each checked before any is
+	//	                   sent), the first refusal stops
 	//	[ARG]=path         the last argument, which may be left out
 	//
 	// Every other scalar, enum and repeated scalar field of the request and
@@ -73,6 +76,11 @@ type rpcSpec struct {
 	// write, when set, takes the request sent and its answer in place of
 	// the view (a message written to a file); the view is not used.
 	write func(req, resp proto.Message) error
+	// check, when set, refuses before anything is sent what the protos'
+	// rules cannot state (a decimal's sign and places, a field named
+	// twice); it sees the request after those rules and the arguments,
+	// and its error is a usage error.
+	check func(req proto.Message, args []string) error
 }
 
 // flagNames are the flag names of fields that the commands share, where
@@ -88,6 +96,7 @@ type boundField struct {
 	path  []protoreflect.FieldDescriptor
 	comma bool     // a repeated string taken as comma-separated values
 	parts []string // a repeated message's fields, in the order written
+	sep   string   // what separates parts in a value: ":" unless "="
 	not   string   // a bool's flag that sends false (yes|no=path)
 	least int      // how many of parts must be written (! marks)
 	also  []string // path=value: fields set too when the flag is given
@@ -109,7 +118,7 @@ func (v *fieldValue) Type() string {
 	fd := v.b.path[len(v.b.path)-1]
 	switch {
 	case v.b.parts != nil:
-		return strings.ToUpper(strings.Join(v.b.parts, ":"))
+		return strings.ToUpper(strings.Join(v.b.parts, cmp.Or(v.b.sep, ":")))
 	case fd.IsList():
 		return "strings"
 	case fd.Kind() == protoreflect.EnumKind:
@@ -163,7 +172,7 @@ func (v *fieldValue) write(s string) error {
 	l := m.Mutable(fd).List()
 	if v.b.parts != nil {
 		elem := l.NewElement()
-		words := strings.SplitN(s, ":", len(v.b.parts))
+		words := strings.SplitN(s, cmp.Or(v.b.sep, ":"), len(v.b.parts))
 		if len(words) < v.b.least {
 			return fmt.Errorf("write at least %s", strings.ToUpper(strings.Join(v.b.parts[:v.b.least], ":")))
 		}
@@ -278,7 +287,10 @@ func bindFields(md protoreflect.MessageDescriptor, spec string) (flags, args []b
 			}
 		}
 		if p, parts, ok := strings.Cut(path, "("); ok {
-			path, b.parts = p, strings.Split(strings.TrimSuffix(parts, ")"), ":")
+			if strings.Contains(parts, "=") {
+				b.sep = "="
+			}
+			path, b.parts = p, strings.Split(strings.TrimSuffix(parts, ")"), cmp.Or(b.sep, ":"))
 			for i, part := range b.parts {
 				if p, ok := strings.CutSuffix(part, "!"); ok {
 					b.parts[i], b.least = p, i+1
@@ -491,14 +503,32 @@ func rpcCmd[M proto.Message](a *app, s rpcSpec, v view[M]) *cobra.Command {
 	}
 	c.Use = strings.Join(use, " ")
 	c.RunE = a.act(func(cmd *cobra.Command, argv []string) error {
+		// each is an ARG... of a singular field: one call per value.
+		var each []string
 		for i, b := range args[:min(len(args), len(argv))] {
-			if err := (&fieldValue{req: req, b: b}).Set(argv[i]); err != nil {
-				return usagef("%s %q: %v", b.name, argv[i], err)
+			values := argv[i : i+1]
+			if b.many {
+				values = argv[i:]
+				if !b.path[len(b.path)-1].IsList() {
+					each, values = values, values[:1] // the others are set in turn below
+				}
+			}
+			for _, arg := range values {
+				if err := (&fieldValue{req: req, b: b}).Set(arg); err != nil {
+					return usagef("%s %q: %v", b.name, arg, err)
+				}
 			}
 		}
 		check := func() error {
-			if field, msg := input.Validate(req.Interface()); msg != "" {
+			field, msg := input.Validate(req.Interface())
+			list, _, _ := strings.Cut(field, "[")
+			switch {
+			case msg != "" && flagOf[field] == "" && flagOf[list] != "": // in an element of a repeated field
+				return usagef("%s: %s: %s", flagOf[list], field, msg)
+			case msg != "":
 				return usagef("%s: %s", cmp.Or(flagOf[field], field), msg)
+			case s.check != nil:
+				return asUsage(s.check(req.Interface(), argv))
 			}
 			return nil
 		}
@@ -509,8 +539,8 @@ func rpcCmd[M proto.Message](a *app, s rpcSpec, v view[M]) *cobra.Command {
 			resp := respType.New()
 			return resp, c.cc.Invoke(ctx, s.method, req.Interface(), resp.Interface())
 		}
-		if n := len(args); n > 0 && args[n-1].many {
-			b, nos := args[n-1], argv[n-1:]
+		if each != nil {
+			b, nos := args[len(args)-1], each
 			for _, no := range nos[1:] { // every value is checked before anything is sent
 				if err := (&fieldValue{req: req, b: b}).Set(no); err != nil {
 					return usagef("%s %q: %v", b.name, no, err)

@@ -71,7 +71,7 @@ func TestRPCCommandRefusesWhatTheProtosRefuseBeforeSending(t *testing.T) {
 		{[]string{"use", "--book", "H3", "--inner-no", "U", "--project", "P", "--material", "1:1", "--made", "4:1:finished"}, "prototype, sample, scrap"},
 		{[]string{"use", "--book", "H3", "--inner-no", "U", "--project", "P", "--material", "one:1"}, `invalid argument "one:1" for "--material" flag`},
 		{[]string{"use", "--book", "H3", "--inner-no", "U", "--project", "P", "--material", "1:1", "--date", "today"}, "error: --date: "},
-		{[]string{"use", "--book", "H3", "--inner-no", "U", "--project", "P", "--material", "1:1e3"}, "error: materials[0].quantity: "},
+		{[]string{"use", "--book", "H3", "--inner-no", "U", "--project", "P", "--material", "1:1e3"}, "error: --material: materials[0].quantity: "},
 		{[]string{"use", "--book", "H3", "--inner-no", "U", "--project", "P"}, `"material"`},
 	} {
 		h := newHarness(t)

@@ -545,15 +545,18 @@ func (x *Channel) GetGuarantor() string {
 // RegisterChannelRequest records a channel.
 type RegisterChannelRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// USCC of the e-commerce enterprise; required.
+	// USCC of the e-commerce enterprise (its domestic agent's); platforms linked to it submit its
+	// documents.
 	Enterprise string `protobuf:"bytes,1,opt,name=enterprise,proto3" json:"enterprise,omitempty"`
 	// Name of the shop or enterprise.
 	Name string `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
-	// The platform's code; required.
+	// The platform's code (ebpCode) it sells through.
 	Platform string `protobuf:"bytes,3,opt,name=platform,proto3" json:"platform,omitempty"`
-	// The warehouse's book number; required.
+	// The zone warehouse's book the goods are deducted from; order lines name its part numbers
+	// (料号).
 	BookNo string `protobuf:"bytes,4,opt,name=book_no,json=bookNo,proto3" json:"book_no,omitempty"`
-	// The guarantor's code; required.
+	// Code of the enterprise whose guarantee covers the tax (担保扣税企业); settlements are per
+	// guarantor.
 	Guarantor     string `protobuf:"bytes,5,opt,name=guarantor,proto3" json:"guarantor,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -2891,7 +2894,8 @@ type RequestReturnRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// List number.
 	ListNo string `protobuf:"bytes,1,opt,name=list_no,json=listNo,proto3" json:"list_no,omitempty"`
-	// The goods returned, per line and quantity; empty: the whole list.
+	// The goods returned: each a list line (its seq) and how much of it comes back, at most what
+	// the line released (RETURN_EXCEEDS_LIST); empty: the whole list.
 	Lines         []*ReturnLine `protobuf:"bytes,2,rep,name=lines,proto3" json:"lines,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -3476,12 +3480,13 @@ func (x *GetSettlementResponse) GetFileName() string {
 // RecordTaxPaymentRequest is a guarantor's payment of the tax of some inventory lists.
 type RecordTaxPaymentRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The payment number (e.g. the tax payment form's); the idempotency key.
+	// The payment's number (税款缴款书号), the idempotency key: the same payment again is recorded
+	// once; the number with another amount, date or lists is refused (ECOMMERCE_TAX_PAYMENT_REUSED).
 	PaymentNo string `protobuf:"bytes,1,opt,name=payment_no,json=paymentNo,proto3" json:"payment_no,omitempty"`
-	// The amount paid in CNY, a decimal string to the fen, e.g. "1234.50": the tax due of exactly
-	// the lists named.
+	// The amount paid in CNY, a decimal string > 0 to the fen, e.g. "1234.50": exactly the tax due
+	// of the lists named (after a partial return, of the goods kept).
 	Amount string `protobuf:"bytes,2,opt,name=amount,proto3" json:"amount,omitempty"`
-	// The day it was paid, "YYYY-MM-DD".
+	// The day it was paid, "YYYY-MM-DD": not before a list's release, not after today.
 	PaidOn string `protobuf:"bytes,3,opt,name=paid_on,json=paidOn,proto3" json:"paid_on,omitempty"`
 	// The inventory lists it pays, each once (GetSettlement lists a guarantor's lists and tax).
 	ListNos       []string `protobuf:"bytes,4,rep,name=list_nos,json=listNos,proto3" json:"list_nos,omitempty"`
