@@ -104,12 +104,15 @@ func bind(c *cobra.Command, flags ...flagSpec) {
 
 // checkFlags refuses, before anything is sent, a request built from flags
 // that the protos' rules refuse: a usage error naming the flag (flags maps
-// request fields to flag names) or else the field.
+// request fields to flag names; an upper-case name is an argument's) or
+// else the field.
 func checkFlags(req proto.Message, flags map[string]string) error {
 	field, msg := input.Validate(req)
 	switch {
 	case msg == "":
 		return nil
+	case flags[field] != "" && flags[field] == strings.ToUpper(flags[field]):
+		return usagef("%s: %s", flags[field], msg)
 	case flags[field] != "":
 		return usagef("--%s: %s", flags[field], msg)
 	case field != "":

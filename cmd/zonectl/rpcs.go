@@ -29,6 +29,8 @@ type rpcSpec struct {
 	// use is the command's name; the usage line adds its arguments and
 	// required flags.
 	use, short, long, example string
+	// aliases are other names of the command ("ls").
+	aliases []string
 	// method is the RPC's full method name (the generated
 	// *_FullMethodName constant).
 	method string
@@ -42,6 +44,16 @@ type rpcSpec struct {
 	//	                   an element with fields a, b and c (trailing ones
 	//	                   may be left out)
 	//	-path              not given (and not a flag)
+	//	flag=path?DEFAULT  --flag, whose field is DEFAULT when the flag is not
+	//	                   given (so it is never required); {p} in DEFAULT
+	//	                   stands for the value of the field at path p
+	//	                   ("close:{book_id}:{through}")
+	//	path:=VALUE        the field is always VALUE (not a flag)
+	//	ARG...=path        the last argument: one or more values of a
+	//	                   repeated field
+	//
+	// A map<string, string> field bound as a flag takes KEY=VALUE, once per
+	// pair.
 	//
 	// Every other scalar, enum and repeated scalar field of the request and
 	// of its singular message fields is a flag named by flagNames or else
@@ -54,6 +66,7 @@ type rpcSpec struct {
 // they differ from the fields' names.
 var flagNames = map[protoreflect.Name]string{
 	"book_no": "book", "list_no": "list", "book_seq": "line", "inner_no": "inner", "pass_no": "pass",
+	"book_id": "book", "item_code": "item", // the ledger's (no customs message has them)
 }
 
 // boundField is one flag or argument of an rpc command: the path to its
@@ -63,6 +76,8 @@ type boundField struct {
 	path  []protoreflect.FieldDescriptor
 	comma bool     // a repeated string taken as comma-separated values
 	parts []string // a repeated message's fields, in the order written
+	def   string   // the value when not given (path?DEFAULT), or always (fixed)
+	fixed bool     // path:=VALUE: no flag, the field is always def
 }
 
 // fieldValue is the pflag.Value of a boundField on one request.
@@ -79,6 +94,8 @@ func (v *fieldValue) Type() string {
 	switch {
 	case v.b.parts != nil:
 		return strings.ToUpper(strings.Join(v.b.parts, ":"))
+	case fd.IsMap():
+		return "KEY=VALUE"
 	case fd.IsList():
 		return "strings"
 	case fd.Kind() == protoreflect.EnumKind:
@@ -97,6 +114,14 @@ func (v *fieldValue) Set(s string) error {
 		m = m.Mutable(fd).Message()
 	}
 	fd := v.b.path[len(v.b.path)-1]
+	if fd.IsMap() {
+		k, val, ok := strings.Cut(s, "=")
+		if k = strings.TrimSpace(k); !ok || k == "" {
+			return fmt.Errorf("write KEY=VALUE")
+		}
+		m.Mutable(fd).Map().Set(protoreflect.ValueOfString(k).MapKey(), protoreflect.ValueOfString(val))
+		return nil
+	}
 	if !fd.IsList() {
 		val, err := scalarOf(fd, s)
 		if err != nil {
@@ -135,7 +160,8 @@ func (v *fieldValue) Set(s string) error {
 }
 
 // scalarOf parses s as a value of fd's kind; an enum is written as its
-// value's name without the enum's prefix, in any case.
+// value's name without the enum's prefix, in any case (or with it:
+// BOOK_STATUS_CLOSED).
 func scalarOf(fd protoreflect.FieldDescriptor, s string) (protoreflect.Value, error) {
 	switch fd.Kind() {
 	case protoreflect.StringKind:
@@ -157,8 +183,10 @@ func scalarOf(fd protoreflect.FieldDescriptor, s string) (protoreflect.Value, er
 		return protoreflect.ValueOfUint64(n), err
 	case protoreflect.EnumKind:
 		names := enumNames(fd.Enum())
-		if i := slices.IndexFunc(names, func(n string) bool { return strings.EqualFold(n, s) }); i >= 0 {
-			return protoreflect.ValueOfEnum(fd.Enum().Values().Get(i + 1).Number()), nil
+		for i, n := range names {
+			if v := fd.Enum().Values().Get(i + 1); strings.EqualFold(n, s) || strings.EqualFold(string(v.Name()), s) {
+				return protoreflect.ValueOfEnum(v.Number()), nil
+			}
 		}
 		return protoreflect.Value{}, fmt.Errorf("%q is not one of %s", s, strings.Join(names, ", "))
 	}
@@ -189,11 +217,17 @@ func bindFields(md protoreflect.MessageDescriptor, spec string) (flags, args []b
 			taken[path] = true
 			continue
 		}
+		if path, value, ok := strings.Cut(tok, ":="); ok {
+			flags = append(flags, boundField{name: path, path: fieldPath(md, path), def: value, fixed: true})
+			taken[path] = true
+			continue
+		}
 		name, path, ok := strings.Cut(tok, "=")
 		if !ok {
 			panic(fmt.Sprintf("zonectl: bind %q: write flag=path", tok))
 		}
 		b := boundField{name: name}
+		path, b.def, _ = strings.Cut(path, "?")
 		if p, parts, ok := strings.Cut(path, "("); ok {
 			path, b.parts = p, strings.Split(strings.TrimSuffix(parts, ")"), ":")
 		}
@@ -263,10 +297,10 @@ func fieldHelp(b boundField) string {
 	if fd.Kind() == protoreflect.EnumKind {
 		help += " (" + strings.Join(enumNames(fd.Enum()), ", ") + ")"
 	}
-	if b.parts != nil {
+	if b.parts != nil || fd.IsMap() {
 		help += "; repeatable"
 	}
-	if isRequired(fd) {
+	if isRequired(fd) && b.def == "" {
 		help += " (required)"
 	}
 	return help
@@ -319,30 +353,57 @@ func rpcCmd[M proto.Message](a *app, s rpcSpec, v view[M]) *cobra.Command {
 		argNames[i] = b.name
 	}
 	use = append(use, argNames...)
-	c := &cobra.Command{Short: s.short, Long: s.long, Example: s.example, Args: exactArgs(len(args), strings.Join(argNames, " "))}
-	if len(args) == 0 {
+	c := &cobra.Command{Short: s.short, Long: s.long, Example: s.example, Aliases: s.aliases, Args: exactArgs(len(args), strings.Join(argNames, " "))}
+	variadic := len(args) > 0 && strings.HasSuffix(args[len(args)-1].name, "...")
+	switch {
+	case len(args) == 0:
 		c.Args = exactArgs(0, "no arguments")
+	case variadic:
+		c.Args = minArgs(len(args), strings.Join(argNames, " "))
 	}
 	flagOf := make(map[string]string, len(flags)+len(args))
 	for _, b := range args {
 		flagOf[pathName(b.path)] = b.name
 	}
 	for _, b := range flags {
+		if b.fixed {
+			continue
+		}
 		f := c.Flags().VarPF(&fieldValue{req: req, b: b}, b.name, "", fieldHelp(b))
 		if b.path[len(b.path)-1].Kind() == protoreflect.BoolKind && !b.path[len(b.path)-1].IsList() {
 			f.NoOptDefVal = "true"
 		}
 		flagOf[pathName(b.path)] = "--" + b.name
-		if isRequired(b.path[len(b.path)-1]) {
+		if isRequired(b.path[len(b.path)-1]) && b.def == "" {
 			required(c, b.name)
 			use = append(use, "--"+b.name+" "+strings.ToUpper(strings.ReplaceAll(b.name, "-", "_")))
+		}
+	}
+	for _, b := range flags {
+		if b.def != "" && !b.fixed { // help shows the default as "close:BOOK:THROUGH"
+			c.Flags().Lookup(b.name).DefValue = defaultField.ReplaceAllStringFunc(b.def, func(p string) string {
+				return strings.ToUpper(strings.ReplaceAll(strings.TrimLeft(flagOf[strings.Trim(p, "{}")], "-"), "-", "_"))
+			})
 		}
 	}
 	c.Use = strings.Join(use, " ")
 	c.RunE = a.act(func(cmd *cobra.Command, argv []string) error {
 		for i, b := range args {
-			if err := (&fieldValue{req: req, b: b}).Set(argv[i]); err != nil {
-				return usagef("%s %q: %v", b.name, argv[i], err)
+			values := argv[i : i+1]
+			if variadic && i == len(args)-1 {
+				values = argv[i:]
+			}
+			for _, arg := range values {
+				if err := (&fieldValue{req: req, b: b}).Set(arg); err != nil {
+					return usagef("%s %q: %v", b.name, arg, err)
+				}
+			}
+		}
+		for _, b := range flags {
+			if b.def != "" && (b.fixed || !cmd.Flags().Changed(b.name)) {
+				if err := (&fieldValue{req: req, b: b}).Set(expandDefault(req, b.def)); err != nil {
+					return usagef("--%s %q: %v", b.name, b.def, err)
+				}
 			}
 		}
 		if err := checkFlags(req.Interface(), flagOf); err != nil {
@@ -390,6 +451,22 @@ func rpcCmd[M proto.Message](a *app, s rpcSpec, v view[M]) *cobra.Command {
 		})
 	})
 	return c
+}
+
+// defaultField is a field named in a bind's default: {book_id}.
+var defaultField = regexp.MustCompile(`{[a-z0-9_.]+}`)
+
+// expandDefault is a default of a bind (path?DEFAULT) with each {p} replaced
+// by the value of the request's field at path p.
+func expandDefault(req protoreflect.Message, def string) string {
+	return defaultField.ReplaceAllStringFunc(def, func(p string) string {
+		m := req
+		path := fieldPath(m.Descriptor(), strings.Trim(p, "{}"))
+		for _, fd := range path[:len(path)-1] {
+			m = m.Get(fd).Message()
+		}
+		return m.Get(path[len(path)-1]).String()
+	})
 }
 
 // answerField is the field of an answer that holds what a command prints:
