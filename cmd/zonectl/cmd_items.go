@@ -152,11 +152,7 @@ failure is safe.`,
 }
 
 func (a *app) itemsListCmd() *cobra.Command {
-	req := &ledgerv1.ListItemsRequest{}
-	return leaf(&cobra.Command{
-		Use:     "list",
-		Short:   "List the items of a book (all pages, ordered by code)",
-		Example: "  zonectl items list --book H12345678901 -o csv",
-		RunE:    runPages(a, itemView, sendPages(ledgerv1.LedgerServiceClient.ListItems, req)),
-	}, flagSpec{&req.BookId, "book", "book identifier (required)"})
+	return rpcCmd(a, rpcSpec{use: "list", method: ledgerv1.LedgerService_ListItems_FullMethodName,
+		short: "List the items of a book (all pages, ordered by code)", example: "  zonectl items list --book H12345678901 -o csv",
+		bind: "book=book_id"}, itemView)
 }

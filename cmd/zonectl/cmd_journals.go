@@ -284,19 +284,8 @@ journal is returned.`,
 }
 
 func (a *app) journalsGetCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:     "get ID",
-		Short:   "Show one journal with its postings",
-		Example: "  zonectl journals get 4711 -o json",
-		Args:    exactArgs(1, "a journal ID"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			jid, err := strconv.ParseInt(args[0], 10, 64)
-			if err != nil || jid <= 0 {
-				return usagef("%q is not a journal id (a number greater than 0)", args[0])
-			}
-			return sendShow(a, cmd, journalView, ledgerv1.LedgerServiceClient.GetJournal, &ledgerv1.GetJournalRequest{JournalId: jid})
-		}),
-	}
+	return rpcCmd(a, rpcSpec{use: "get", method: ledgerv1.LedgerService_GetJournal_FullMethodName,
+		short: "Show one journal with its postings", example: "  zonectl journals get 4711 -o json", bind: "ID=journal_id"}, journalView)
 }
 
 func (a *app) journalsListCmd() *cobra.Command {
