@@ -37,7 +37,8 @@ type rpcSpec struct {
 	// bind says how the request's fields are given, space-separated:
 	//
 	//	flag=path          the field at path ("step.key": through singular
-	//	                   message fields) as --flag
+	//	                   message fields, or through a repeated one to its
+	//	                   one element: "items.code") as --flag
 	//	ARG=path           an argument (its name upper-case), in order
 	//	flag=path,         a repeated string field, comma-separated values
 	//	flag=path(a:b:c)   a repeated message field: each --flag A:B:C adds
@@ -111,7 +112,7 @@ func (v *fieldValue) Set(s string) error {
 	v.set = append(v.set, s)
 	m := v.req
 	for _, fd := range v.b.path[:len(v.b.path)-1] {
-		m = m.Mutable(fd).Message()
+		m = into(m, fd)
 	}
 	fd := v.b.path[len(v.b.path)-1]
 	if fd.IsMap() {
@@ -157,6 +158,19 @@ func (v *fieldValue) Set(s string) error {
 		l.Append(val)
 	}
 	return nil
+}
+
+// into is the message of m's field fd, made when unset; of a repeated
+// field, its one element.
+func into(m protoreflect.Message, fd protoreflect.FieldDescriptor) protoreflect.Message {
+	if !fd.IsList() {
+		return m.Mutable(fd).Message()
+	}
+	l := m.Mutable(fd).List()
+	if l.Len() == 0 {
+		l.Append(l.NewElement())
+	}
+	return l.Get(0).Message()
 }
 
 // scalarOf parses s as a value of fd's kind; an enum is written as its
@@ -279,11 +293,15 @@ func fieldPath(md protoreflect.MessageDescriptor, path string) []protoreflect.Fi
 	return fds
 }
 
-// pathName is the dotted path of a field, as protovalidate names it.
+// pathName is the dotted path of a field, as protovalidate names it
+// (items[0].code).
 func pathName(path []protoreflect.FieldDescriptor) string {
 	names := make([]string, len(path))
 	for i, fd := range path {
 		names[i] = string(fd.Name())
+		if fd.IsList() && i < len(path)-1 {
+			names[i] += "[0]"
+		}
 	}
 	return strings.Join(names, ".")
 }
@@ -373,7 +391,7 @@ func rpcCmd[M proto.Message](a *app, s rpcSpec, v view[M]) *cobra.Command {
 		if b.path[len(b.path)-1].Kind() == protoreflect.BoolKind && !b.path[len(b.path)-1].IsList() {
 			f.NoOptDefVal = "true"
 		}
-		flagOf[pathName(b.path)] = "--" + b.name
+		flagOf[pathName(b.path)] = b.name
 		if isRequired(b.path[len(b.path)-1]) && b.def == "" {
 			required(c, b.name)
 			use = append(use, "--"+b.name+" "+strings.ToUpper(strings.ReplaceAll(b.name, "-", "_")))
@@ -382,7 +400,7 @@ func rpcCmd[M proto.Message](a *app, s rpcSpec, v view[M]) *cobra.Command {
 	for _, b := range flags {
 		if b.def != "" && !b.fixed { // help shows the default as "close:BOOK:THROUGH"
 			c.Flags().Lookup(b.name).DefValue = defaultField.ReplaceAllStringFunc(b.def, func(p string) string {
-				return strings.ToUpper(strings.ReplaceAll(strings.TrimLeft(flagOf[strings.Trim(p, "{}")], "-"), "-", "_"))
+				return strings.ToUpper(strings.ReplaceAll(flagOf[strings.Trim(p, "{}")], "-", "_"))
 			})
 		}
 	}

@@ -168,3 +168,29 @@ func TestRPCArgumentRefusalNamesTheArgument(t *testing.T) {
 		t.Errorf("aliases %v", c.Aliases)
 	}
 }
+
+// A path through a repeated message field is its one element: the flags
+// fill one item, and a refusal of that element names the flag.
+func TestRPCBindThroughARepeatedFieldToItsOneElement(t *testing.T) {
+	spec := rpcSpec{use: "register", method: ledgerv1.LedgerService_RegisterItems_FullMethodName,
+		bind: "code=items.code unit=items.unit scale=items.scale attr=items.attributes"}
+	h := newHarness(t)
+	h.calls[ledgerv1.LedgerService_RegisterItems_FullMethodName] = func(r *ledgerv1.RegisterItemsRequest) (*ledgerv1.RegisterItemsResponse, error) {
+		if it := r.GetItems(); r.GetBookId() != "H1" || len(it) != 1 || it[0].GetCode() != "7" || it[0].GetUnit() != "KGM" ||
+			it[0].GetScale() != 3 || it[0].GetAttributes()["hs_code"] != "7403110000" {
+			t.Errorf("request %v", r)
+		}
+		return &ledgerv1.RegisterItemsResponse{Items: r.GetItems()}, nil
+	}
+	runRPC(h, spec, itemView, "--book", "H1", "--code", "7", "--unit", "KGM", "--scale", "3", "--attr", "hs_code=7403110000")
+	h.expect(exitOK)
+	if !strings.HasSuffix(h.stdout.String(), "\n,7,KGM,3,,hs_code=7403110000\n") {
+		t.Errorf("stdout %q", h.stdout.String())
+	}
+	h = newHarness(t)
+	h.nodial = true
+	if code := runRPC(h, spec, itemView, "--book", "H1", "--code", "7", "--unit", "KGM", "--scale", "6"); code != exitUsage ||
+		!strings.HasPrefix(h.stderr.String(), "error: --scale: ") {
+		t.Errorf("--scale 6: exit %d, stderr %q", code, h.stderr.String())
+	}
+}
