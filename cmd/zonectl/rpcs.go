@@ -31,6 +31,9 @@ type rpcSpec struct {
 	use, short, long, example string
 	// aliases are other names of the command ("ls").
 	aliases []string
+	// note, when set, says on stderr what an answer means beyond what
+	// prints ("replayed: ..."); "" says nothing.
+	note func(resp proto.Message) string
 	// method is the RPC's full method name (the generated
 	// *_FullMethodName constant).
 	method string
@@ -429,7 +432,13 @@ func rpcCmd[M proto.Message](a *app, s rpcSpec, v view[M]) *cobra.Command {
 		}
 		invoke := func(ctx context.Context, c *clients) (protoreflect.Message, error) {
 			resp := respType.New()
-			return resp, c.cc.Invoke(ctx, s.method, req.Interface(), resp.Interface())
+			err := c.cc.Invoke(ctx, s.method, req.Interface(), resp.Interface())
+			if err == nil && s.note != nil {
+				if n := s.note(resp.Interface()); n != "" {
+					a.note("%s", n)
+				}
+			}
+			return resp, err
 		}
 		if pick == nil || !pick.IsList() {
 			return show(a, cmd, v, func(ctx context.Context, c *clients) (M, error) {

@@ -20,7 +20,7 @@ func runRPC[M proto.Message](h *harness, s rpcSpec, v view[M], args ...string) i
 	h.stdout.Reset()
 	h.stderr.Reset()
 	a := newApp(&h.stdout, &h.stderr)
-	a.g.token, a.format = "zl_test_secret", output.CSV
+	a.g.addr, a.g.token, a.format = conn.DefaultAddr, "zl_test_secret", output.CSV
 	a.getenv = func(string) string { return "" }
 	a.dial = func(conn.Config) (*clients, error) { return &clients{cc: h.fakeServer}, nil }
 	c := rpcCmd(a, s, v)
@@ -192,5 +192,34 @@ func TestRPCBindThroughARepeatedFieldToItsOneElement(t *testing.T) {
 	if code := runRPC(h, spec, itemView, "--book", "H1", "--code", "7", "--unit", "KGM", "--scale", "6"); code != exitUsage ||
 		!strings.HasPrefix(h.stderr.String(), "error: --scale: ") {
 		t.Errorf("--scale 6: exit %d, stderr %q", code, h.stderr.String())
+	}
+}
+
+// A spec's note says on stderr what an answer means beyond what prints,
+// and nothing when it returns "": journals reverse says that a reversal
+// was replayed.
+func TestRPCNoteSaysWhatTheAnswerMeans(t *testing.T) {
+	for _, replayed := range []bool{true, false} {
+		h := newHarness(t)
+		h.calls[ledgerv1.LedgerService_ReverseJournal_FullMethodName] = &ledgerv1.ReverseJournalResponse{Replayed: replayed,
+			Journal: &ledgerv1.Journal{JournalId: 8, BookId: "H1", IdempotencyKey: "rev-7"}}
+		code, stdout, stderr := h.output("journals", "reverse", "--book", "H1", "--journal", "7", "--key", "rev-7",
+			"--date", "2026-03-05", "--reason", "wrong quantity", "-o", "json")
+		if code != exitOK || !strings.Contains(stdout, `"journal_id": "8"`) {
+			t.Errorf("replayed %v: exit %d, stdout %q", replayed, code, stdout)
+		}
+		if want := map[bool]string{true: "replayed: key \"rev-7\" was booked before; this is the original reversing journal\n"}[replayed]; stderr != want {
+			t.Errorf("replayed %v: stderr %q, want %q", replayed, stderr, want)
+		}
+		spec := rpcSpec{use: "get", method: ledgerv1.LedgerService_GetJournal_FullMethodName, bind: "ID=journal_id",
+			note: func(m proto.Message) string { return m.(*ledgerv1.GetJournalResponse).GetJournal().GetBookId() }}
+		h.calls[ledgerv1.LedgerService_GetJournal_FullMethodName] = &ledgerv1.GetJournalResponse{Journal: &ledgerv1.Journal{JournalId: 8}}
+		if runRPC(h, spec, journalView, "8"); h.stderr.String() != "" {
+			t.Errorf("an empty note printed %q", h.stderr.String())
+		}
+		h.calls[ledgerv1.LedgerService_GetJournal_FullMethodName] = &ledgerv1.GetJournalResponse{Journal: &ledgerv1.Journal{JournalId: 8, BookId: "H1"}}
+		if runRPC(h, spec, journalView, "8"); h.stderr.String() != "H1\n" {
+			t.Errorf("note printed %q, want H1", h.stderr.String())
+		}
 	}
 }
