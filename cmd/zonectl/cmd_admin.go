@@ -118,7 +118,7 @@ func (a *app) tokensListCmd() *cobra.Command {
 func (a *app) tokensRevokeCmd() *cobra.Command {
 	return rpcCmd(a, rpcSpec{use: "revoke", method: adminv1.AdminService_RevokeToken_FullMethodName,
 		short:   "Revoke a token by its id (idempotent)",
-		long:    "Revoke a token by its ID, from 'zonectl admin tokens list' (not the token itself): it stops working at once.",
+		long:    "Revoke a token by its ID, from 'zonectl admin tokens list' (not the token itself).",
 		example: "  zonectl admin tokens revoke tok_01J8Z5", bind: "ID=token_id"}, tokenView)
 }
 

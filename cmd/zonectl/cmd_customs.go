@@ -237,10 +237,11 @@ func (a *app) enterpriseRegisterCmd() *cobra.Command {
 	return rpcCmd(a, rpcSpec{use: "register", method: customsv1.BookService_RegisterEnterprise_FullMethodName,
 		short: "Register a zone enterprise (admin or customs)",
 		long: `Register a zone enterprise under its unified social credit code (USCC, 18
-characters with a valid check character). Repeating the command with the same values returns the enterprise; other
-values for a registered USCC are refused (ENTERPRISE_EXISTS). Admin or customs
-only. The enterprise's principal is then created with
-'zonectl admin principals create --role enterprise --enterprise USCC'.`,
+characters with a valid check character). Repeating the command with the same
+values returns the enterprise; other values for a registered USCC are refused
+(ENTERPRISE_EXISTS). Admin or customs only. The enterprise's principal is then
+created with 'zonectl admin principals create --role enterprise --enterprise
+USCC'.`,
 		example: `  zonectl customs enterprise register 91310000MA1K000019 --customs-code 3105960001 \
       --name "Pudong Precision Parts Co., Ltd." --credit general`,
 		bind: "USCC=uscc credit=credit_rating"}, enterpriseView)
