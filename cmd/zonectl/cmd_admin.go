@@ -22,68 +22,33 @@ func (a *app) adminCmd() *cobra.Command {
 }
 
 func (a *app) principalsCreateCmd() *cobra.Command {
-	var pid, name, role, enterprise string
-	var links []string
-	return leaf(&cobra.Command{
-		Use:   "create",
-		Short: "Create a principal",
-		Long: `Create a principal: an identity that calls the API in one role.
+	return rpcCmd(a, rpcSpec{use: "create", method: adminv1.AdminService_CreatePrincipal_FullMethodName,
+		short: "Create a principal",
+		long: `Create a principal: an identity that calls the API in one role.
   admin       manages principals and tokens, world accounts
   customs     reads every book, reconciles, verifies the audit trail
   enterprise  reads and writes the books of its enterprise (--enterprise, required)
   platform    acts for the enterprises it is linked to (--link, repeatable)
 Repeating the command with the same values returns the existing principal.`,
-		Example: `  zonectl admin principals create --id acme-ops --name "ACME operations" --role enterprise --enterprise 3201234567
+		example: `  zonectl admin principals create --id acme-ops --name "ACME operations" --role enterprise --enterprise 3201234567
   zonectl admin principals create --id shop-1 --role platform --link 3201234567 --link 3207654321`,
-		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			r, err := parseEnum("--role", role, adminv1.Role_value, "ROLE_")
-			if err != nil {
-				return err
-			}
-			req := &adminv1.CreatePrincipalRequest{PrincipalId: pid, DisplayName: name, Role: adminv1.Role(r), EnterpriseId: enterprise, LinkedEnterpriseIds: links}
-			if err := checkFlags(req, map[string]string{"principal_id": "id", "display_name": "name", "enterprise_id": "enterprise",
-				"linked_enterprise_ids": "link"}); err != nil {
-				return err
-			}
-			return sendShow(a, cmd, principalView, adminv1.AdminServiceClient.CreatePrincipal, req)
-		}),
-	}, flagSpec{&pid, "id", "principal identifier (required)"},
-		flagSpec{&name, "name", "display name"},
-		flagSpec{&role, "role", "admin, customs, enterprise or platform (required)"},
-		flagSpec{&enterprise, "enterprise", "enterprise the principal acts as (role enterprise)"},
-		flagSpec{&links, "link", "enterprise a platform acts for; repeat or separate with commas"})
+		bind: "id=principal_id name=display_name enterprise=enterprise_id link=linked_enterprise_ids,"}, principalView)
 }
 
 func (a *app) principalsListCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:     "list",
-		Short:   "List all principals (all pages)",
-		Example: "  zonectl admin principals list",
-		Args:    exactArgs(0, "no arguments"),
-		RunE:    runPages(a, principalView, sendPages(adminv1.AdminServiceClient.ListPrincipals, &adminv1.ListPrincipalsRequest{})),
-	}
+	return rpcCmd(a, rpcSpec{use: "list", method: adminv1.AdminService_ListPrincipals_FullMethodName,
+		short: "List all principals (all pages)", example: "  zonectl admin principals list"}, principalView)
 }
 
 func (a *app) principalsGetCmd() *cobra.Command {
-	req := &adminv1.GetPrincipalRequest{}
-	return &cobra.Command{
-		Use:     "get ID",
-		Short:   "Show one principal",
-		Example: "  zonectl admin principals get acme-ops",
-		Args:    exactArgs(1, "a principal ID"),
-		RunE:    runShow(a, principalView, sendArg(adminv1.AdminServiceClient.GetPrincipal, req, &req.PrincipalId)),
-	}
+	return rpcCmd(a, rpcSpec{use: "get", method: adminv1.AdminService_GetPrincipal_FullMethodName,
+		short: "Show one principal", example: "  zonectl admin principals get acme-ops", bind: "ID=principal_id"}, principalView)
 }
 
 func (a *app) principalsDisableCmd() *cobra.Command {
-	req := &adminv1.DisablePrincipalRequest{}
-	return &cobra.Command{
-		Use:     "disable ID",
-		Short:   "Disable a principal: its tokens stop working (idempotent)",
-		Example: "  zonectl admin principals disable acme-ops",
-		Args:    exactArgs(1, "a principal ID"),
-		RunE:    runShow(a, principalView, sendArg(adminv1.AdminServiceClient.DisablePrincipal, req, &req.PrincipalId)),
-	}
+	return rpcCmd(a, rpcSpec{use: "disable", method: adminv1.AdminService_DisablePrincipal_FullMethodName,
+		short: "Disable a principal: its tokens stop working (idempotent)", example: "  zonectl admin principals disable acme-ops",
+		bind: "ID=principal_id"}, principalView)
 }
 
 // parseExpiry accepts an RFC 3339 instant or a duration from now ("720h").
@@ -145,32 +110,19 @@ revoke the unknown one and issue again.`,
 }
 
 func (a *app) tokensListCmd() *cobra.Command {
-	req := &adminv1.ListTokensRequest{}
-	return leaf(&cobra.Command{
-		Use:     "list",
-		Short:   "List a principal's tokens (metadata only, never the secret)",
-		Example: "  zonectl admin tokens list --principal acme-ops",
-		RunE:    runPages(a, tokenView, sendPages(adminv1.AdminServiceClient.ListTokens, req)),
-	}, flagSpec{&req.PrincipalId, "principal", "principal identifier (required)"})
+	return rpcCmd(a, rpcSpec{use: "list", method: adminv1.AdminService_ListTokens_FullMethodName,
+		short: "List a principal's tokens (metadata only, never the secret)", example: "  zonectl admin tokens list --principal acme-ops",
+		bind: "principal=principal_id"}, tokenView)
 }
 
 func (a *app) tokensRevokeCmd() *cobra.Command {
-	req := &adminv1.RevokeTokenRequest{}
-	return &cobra.Command{
-		Use:     "revoke ID",
-		Short:   "Revoke a token by its id (idempotent)",
-		Example: "  zonectl admin tokens revoke tok_01J8Z5",
-		Args:    exactArgs(1, "a token ID (from 'admin tokens list', not the token itself)"),
-		RunE:    runShow(a, tokenView, sendArg(adminv1.AdminServiceClient.RevokeToken, req, &req.TokenId)),
-	}
+	return rpcCmd(a, rpcSpec{use: "revoke", method: adminv1.AdminService_RevokeToken_FullMethodName,
+		short:   "Revoke a token by its id (idempotent)",
+		long:    "Revoke a token by its ID, from 'zonectl admin tokens list' (not the token itself).",
+		example: "  zonectl admin tokens revoke tok_01J8Z5", bind: "ID=token_id"}, tokenView)
 }
 
 func (a *app) whoamiCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:     "whoami",
-		Short:   "Show the principal and role the token belongs to",
-		Example: "  zonectl whoami",
-		Args:    exactArgs(0, "no arguments"),
-		RunE:    runShow(a, principalView, send(adminv1.AdminServiceClient.WhoAmI, &adminv1.WhoAmIRequest{})),
-	}
+	return rpcCmd(a, rpcSpec{use: "whoami", method: adminv1.AdminService_WhoAmI_FullMethodName,
+		short: "Show the principal and role the token belongs to", example: "  zonectl whoami"}, principalView)
 }

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"context"
-
 	"github.com/spf13/cobra"
 
 	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/output"
@@ -15,53 +13,24 @@ func (a *app) booksCmd() *cobra.Command {
 }
 
 func (a *app) booksCreateCmd() *cobra.Command {
-	req := &ledgerv1.CreateBookRequest{}
-	var attrFlags []string
-	c := &cobra.Command{
-		Use:   "create BOOK",
-		Short: "Create a book with its initial accounts",
-		Long: `Create a book owned by an enterprise, with its initial accounts (buckets).
+	return rpcCmd(a, rpcSpec{use: "create", method: ledgerv1.LedgerService_CreateBook_FullMethodName,
+		short: "Create a book with its initial accounts",
+		long: `Create a book owned by an enterprise, with its initial accounts (buckets).
 Repeating the same command is safe: the existing book is returned; the same
 BOOK with a different body is refused (ALREADY_EXISTS).`,
-		Example: `  zonectl books create H12345678901 --owner 3201234567 --name "Bonded stock" \
+		example: `  zonectl books create H12345678901 --owner 3201234567 --name "Bonded stock" \
       --account bonded --account nonbonded --attr kind=processing`,
-		Args: exactArgs(1, "BOOK"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			var err error
-			if req.Attributes, err = parseAttrs("attr", attrFlags); err != nil {
-				return err
-			}
-			req.BookId = args[0]
-			return sendShow(a, cmd, bookView, ledgerv1.LedgerServiceClient.CreateBook, req)
-		}),
-	}
-	c.Flags().StringVar(&req.Owner, "owner", "", "enterprise id the book belongs to (required)")
-	c.Flags().StringVar(&req.Name, "name", "", "human-readable name")
-	c.Flags().StringSliceVar(&req.Accounts, "account", nil, "initial account name; repeat or separate with commas")
-	c.Flags().StringArrayVar(&attrFlags, "attr", nil, "attribute KEY=VALUE; repeatable")
-	required(c, "owner")
-	return c
+		bind: "BOOK=book_id account=accounts, attr=attributes"}, bookView)
 }
 
 func (a *app) booksGetCmd() *cobra.Command {
-	req := &ledgerv1.GetBookRequest{}
-	return &cobra.Command{
-		Use:     "get BOOK",
-		Short:   "Show one book",
-		Example: "  zonectl books get H12345678901 -o json",
-		Args:    exactArgs(1, "BOOK"),
-		RunE:    runShow(a, bookView, sendArg(ledgerv1.LedgerServiceClient.GetBook, req, &req.BookId)),
-	}
+	return rpcCmd(a, rpcSpec{use: "get", method: ledgerv1.LedgerService_GetBook_FullMethodName,
+		short: "Show one book", example: "  zonectl books get H12345678901 -o json", bind: "BOOK=book_id"}, bookView)
 }
 
 func (a *app) booksListCmd() *cobra.Command {
-	req := &ledgerv1.ListBooksRequest{}
-	return leaf(&cobra.Command{
-		Use:     "list",
-		Short:   "List the books you may read (all pages)",
-		Example: "  zonectl books list --owner 3201234567 -o csv",
-		RunE:    runPages(a, bookView, sendPages(ledgerv1.LedgerServiceClient.ListBooks, req)),
-	}, flagSpec{&req.Owner, "owner", "only books of this enterprise"})
+	return rpcCmd(a, rpcSpec{use: "list", method: ledgerv1.LedgerService_ListBooks_FullMethodName,
+		short: "List the books you may read (all pages)", example: "  zonectl books list --owner 3201234567 -o csv"}, bookView)
 }
 
 // closeList finishes a list even when fetching failed half way, so that what
@@ -78,42 +47,28 @@ func closeList(l *output.List, err error) error {
 }
 
 func (a *app) booksAddAccountsCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "add-accounts BOOK ACCOUNT...",
-		Short: "Add accounts (buckets) to a book",
-		Long: `Add accounts (buckets) to a book. Accounts that already exist are kept as they
+	return rpcCmd(a, rpcSpec{use: "add-accounts", method: ledgerv1.LedgerService_AddBookAccounts_FullMethodName,
+		short: "Add accounts (buckets) to a book",
+		long: `Add accounts (buckets) to a book. Accounts that already exist are kept as they
 are, so repeating the command is safe.`,
-		Example: "  zonectl books add-accounts H12345678901 awaiting-repair repaired",
-		Args:    minArgs(2, "BOOK and at least one ACCOUNT"),
-		RunE: runShow(a, bookView, func(ctx context.Context, c *clients, args []string) (*ledgerv1.AddBookAccountsResponse, error) {
-			return c.ledger.AddBookAccounts(ctx, &ledgerv1.AddBookAccountsRequest{BookId: args[0], Accounts: args[1:]})
-		}),
-	}
+		example: "  zonectl books add-accounts H12345678901 awaiting-repair repaired", bind: "BOOK=book_id ACCOUNT...=accounts"}, bookView)
 }
 
+// worldAccountView prints the world accounts that now exist, one a row.
+var worldAccountView = view[*ledgerv1.EnsureWorldAccountsResponse]{header: []string{"world_account"},
+	rows: func(r *ledgerv1.EnsureWorldAccountsResponse) [][]string {
+		rows := make([][]string, len(r.GetNames()))
+		for i, n := range r.GetNames() {
+			rows[i] = []string{n}
+		}
+		return rows
+	}}
+
 func (a *app) worldCmd() *cobra.Command {
-	return group("world", "Manage world accounts (outside every book)", &cobra.Command{
-		Use:   "ensure NAME...",
-		Short: "Create world accounts if they do not exist (admin and customs)",
-		Long: `Create the named world accounts (abroad, domestic, consumed, destroyed, ...)
+	return group("world", "Manage world accounts (outside every book)",
+		rpcCmd(a, rpcSpec{use: "ensure", method: ledgerv1.LedgerService_EnsureWorldAccounts_FullMethodName,
+			short: "Create world accounts if they do not exist (admin and customs)",
+			long: `Create the named world accounts (abroad, domestic, consumed, destroyed, ...)
 if they do not exist yet. Idempotent. Admin and customs only.`,
-		Example: "  zonectl world ensure abroad domestic consumed destroyed",
-		Args:    minArgs(1, "at least one NAME"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			resp, err := call(a, cmd.Context(), func(ctx context.Context, c *clients) (*ledgerv1.EnsureWorldAccountsResponse, error) {
-				return c.ledger.EnsureWorldAccounts(ctx, &ledgerv1.EnsureWorldAccountsRequest{Names: args})
-			})
-			if err != nil {
-				return err
-			}
-			if a.format == output.JSON {
-				return output.One(a.stdout, a.format, resp, nil)
-			}
-			rows := make([][]string, len(resp.GetNames()))
-			for i, n := range resp.GetNames() {
-				rows[i] = []string{n}
-			}
-			return output.Rows(a.stdout, a.format, []string{"world_account"}, rows)
-		}),
-	})
+			example: "  zonectl world ensure abroad domestic consumed destroyed", bind: "NAME...=names"}, worldAccountView))
 }

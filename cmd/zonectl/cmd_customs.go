@@ -234,73 +234,40 @@ func (a *app) enterpriseCmd() *cobra.Command {
 }
 
 func (a *app) enterpriseRegisterCmd() *cobra.Command {
-	var credit string
-	req := &customsv1.RegisterEnterpriseRequest{}
-	return leaf(&cobra.Command{
-		Use:   "register USCC",
-		Short: "Register a zone enterprise (admin or customs)",
-		Long: `Register a zone enterprise under its unified social credit code (USCC, 18
-characters with a valid check character), with its 10-character customs code.
-Repeating the command with the same values returns the enterprise; other
-values for a registered USCC are refused (ENTERPRISE_EXISTS). Admin or customs
-only. The enterprise's principal is then created with
-'zonectl admin principals create --role enterprise --enterprise USCC'.`,
-		Example: `  zonectl customs enterprise register 91310000MA1K000019 --customs-code 3105960001 \
+	return rpcCmd(a, rpcSpec{use: "register", method: customsv1.BookService_RegisterEnterprise_FullMethodName,
+		short: "Register a zone enterprise (admin or customs)",
+		long: `Register a zone enterprise under its unified social credit code (USCC, 18
+characters with a valid check character). Repeating the command with the same
+values returns the enterprise; other values for a registered USCC are refused
+(ENTERPRISE_EXISTS). Admin or customs only. The enterprise's principal is then
+created with 'zonectl admin principals create --role enterprise --enterprise
+USCC'.`,
+		example: `  zonectl customs enterprise register 91310000MA1K000019 --customs-code 3105960001 \
       --name "Pudong Precision Parts Co., Ltd." --credit general`,
-		Args: exactArgs(1, "USCC"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			cr, err := optEnum("--credit", credit, customsv1.CreditRating_value, "CREDIT_RATING_")
-			if err != nil {
-				return err
-			}
-			req.Uscc, req.CreditRating = args[0], customsv1.CreditRating(cr)
-			return sendShow(a, cmd, enterpriseView, customsv1.BookServiceClient.RegisterEnterprise, req)
-		}),
-	}, flagSpec{&req.CustomsCode, "customs-code", "10-character customs registration code (海关编码) (required)"},
-		flagSpec{&req.Name, "name", "registered name (required)"},
-		flagSpec{&credit, "credit", "credit rating: advanced, general or discredited (default general)"})
+		bind: "USCC=uscc credit=credit_rating"}, enterpriseView)
 }
 
 func (a *app) enterpriseSuspendCmd(suspend bool) *cobra.Command {
-	use, short, long := "suspend USCC", "Suspend an enterprise (customs)",
+	use, short, long := "suspend", "Suspend an enterprise (customs)",
 		`Suspend an enterprise: while suspended its books take no filings and nothing is
 transferred to them. Customs only. Idempotent.`
 	if !suspend {
-		use, short, long = "resume USCC", "Lift an enterprise's suspension (customs)",
+		use, short, long = "resume", "Lift an enterprise's suspension (customs)",
 			`Lift an enterprise's suspension. Customs only. Idempotent.`
 	}
-	return &cobra.Command{
-		Use:     use,
-		Short:   short,
-		Long:    long,
-		Example: "  zonectl customs enterprise " + strings.Fields(use)[0] + " 91310000MA1K000019",
-		Args:    exactArgs(1, "USCC"),
-		RunE: runShow(a, enterpriseView, func(ctx context.Context, c *clients, args []string) (*customsv1.SetEnterpriseSuspendedResponse, error) {
-			return c.books.SetEnterpriseSuspended(ctx, &customsv1.SetEnterpriseSuspendedRequest{Uscc: args[0], Suspended: suspend})
-		}),
-	}
+	return rpcCmd(a, rpcSpec{use: use, method: customsv1.BookService_SetEnterpriseSuspended_FullMethodName, short: short, long: long,
+		example: "  zonectl customs enterprise " + use + " 91310000MA1K000019",
+		bind:    "USCC=uscc suspended:=" + strconv.FormatBool(suspend)}, enterpriseView)
 }
 
 func (a *app) enterpriseGetCmd() *cobra.Command {
-	req := &customsv1.GetEnterpriseRequest{}
-	return &cobra.Command{
-		Use:     "get USCC",
-		Short:   "Show one enterprise",
-		Example: "  zonectl customs enterprise get 91310000MA1K000019 -o json",
-		Args:    exactArgs(1, "USCC"),
-		RunE:    runShow(a, enterpriseView, sendArg(customsv1.BookServiceClient.GetEnterprise, req, &req.Uscc)),
-	}
+	return rpcCmd(a, rpcSpec{use: "get", method: customsv1.BookService_GetEnterprise_FullMethodName,
+		short: "Show one enterprise", example: "  zonectl customs enterprise get 91310000MA1K000019 -o json", bind: "USCC=uscc"}, enterpriseView)
 }
 
 func (a *app) enterpriseListCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:     "list",
-		Aliases: []string{"ls"},
-		Short:   "List the enterprises you may see (all pages, USCC order)",
-		Example: "  zonectl customs enterprise list -o csv",
-		Args:    exactArgs(0, "no arguments"),
-		RunE:    runPages(a, enterpriseView, sendPages(customsv1.BookServiceClient.ListEnterprises, &customsv1.ListEnterprisesRequest{})),
-	}
+	return rpcCmd(a, rpcSpec{use: "list", aliases: []string{"ls"}, method: customsv1.BookService_ListEnterprises_FullMethodName,
+		short: "List the enterprises you may see (all pages, USCC order)", example: "  zonectl customs enterprise list -o csv"}, enterpriseView)
 }
 
 // Customs books.
@@ -314,95 +281,47 @@ func (a *app) customsBookCmd() *cobra.Command {
 }
 
 func (a *app) customsBookCreateCmd() *cobra.Command {
-	var kind string
-	req := &customsv1.CreateBookRequest{}
-	return leaf(&cobra.Command{
-		Use:   "create BOOK",
-		Short: "Register a customs book (the enterprise itself or customs)",
-		Long: `Register an electronic account book and its ledger book (buckets bonded,
+	return rpcCmd(a, rpcSpec{use: "create", method: customsv1.BookService_CreateBook_FullMethodName,
+		short: "Register a customs book (the enterprise itself or customs)",
+		long: `Register an electronic account book and its ledger book (buckets bonded,
 reserved, nonbonded, nonbonded-reserved, inspection, entered). The number's
 form follows --kind: ZONE, RND and REPAIR books are H books ("H" + 11 letters
 or digits), LOGISTICS books TW books ("T" + 4-digit customs office + "W" + 6
 digits). Repeating the command with the same values returns the book; other
 values are refused (BOOK_EXISTS).`,
-		Example: `  zonectl customs book create H31050000001 --kind zone --enterprise 91310000MA1K000019 \
+		example: `  zonectl customs book create H31050000001 --kind zone --enterprise 91310000MA1K000019 \
       --customs-office 3105 --usage 1 --cycle 12`,
-		Args: exactArgs(1, "BOOK"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			k, err := parseEnum("--kind", kind, customsv1.BookKind_value, "BOOK_KIND_")
-			if err != nil {
-				return err
-			}
-			req.BookNo, req.Kind = args[0], customsv1.BookKind(k)
-			if err := checkFlags(req, map[string]string{"enterprise": "enterprise", "customs_office": "customs-office", "usage": "usage",
-				"write_off_cycle_months": "cycle"}); err != nil {
-				return err
-			}
-			return sendShow(a, cmd, customsBookView, customsv1.BookServiceClient.CreateBook, req)
-		}),
-	}, flagSpec{&kind, "kind", "zone (区域账册), logistics (区域物流账册), rnd (保税研发) or repair (保税维修) (required)"},
-		flagSpec{&req.Enterprise, "enterprise", "USCC of the enterprise the book belongs to (required)"},
-		flagSpec{&req.CustomsOffice, "customs-office", "competent customs office (主管海关), 4 digits (required)"},
-		flagSpec{&req.Usage, "usage", "book usage code (账册用途), e.g. 1"},
-		flagSpec{&req.WriteOffCycleMonths, "cycle", "write-off cycle (核销周期) in months, 1 to 12 (default 12)"})
+		bind: "BOOK=book_no cycle=write_off_cycle_months"}, customsBookView)
 }
 
 func (a *app) customsBookStatusCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "status BOOK STATUS",
-		Short: "Suspend, resume or close a book (customs)",
-		Long: `Set a book's status: executing (resume), suspended or closed. Only an
+	return rpcCmd(a, rpcSpec{use: "status", method: customsv1.BookService_SetBookStatus_FullMethodName,
+		short: "Suspend, resume or close a book (customs)",
+		long: `Set a book's status: executing (resume), suspended or closed. Only an
 executing book accepts lists, passes and reports; a closed book is never
 reopened (WRONG_STATUS). Customs only. Idempotent.`,
-		Example: "  zonectl customs book status H31050000001 suspended",
-		Args:    exactArgs(2, "BOOK and STATUS (executing, suspended or closed)"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			st, err := parseEnum("STATUS", args[1], customsv1.BookStatus_value, "BOOK_STATUS_")
-			if err != nil {
-				return err
-			}
-			return sendShow(a, cmd, customsBookView, customsv1.BookServiceClient.SetBookStatus,
-				&customsv1.SetBookStatusRequest{BookNo: args[0], Status: customsv1.BookStatus(st)})
-		}),
-	}
+		example: "  zonectl customs book status H31050000001 suspended", bind: "BOOK=book_no STATUS=status"}, customsBookView)
 }
 
 func (a *app) customsBookWriteOffCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "write-off BOOK DATE",
-		Short: "Record a book's last write-off date (the owner or customs)",
-		Long: `Record the book's most recent write-off date (最近核销日期), YYYY-MM-DD, from
+	return rpcCmd(a, rpcSpec{use: "write-off", method: customsv1.BookService_SetLastWriteOffDate_FullMethodName,
+		short: "Record a book's last write-off date (the owner or customs)",
+		long: `Record the book's most recent write-off date (最近核销日期), YYYY-MM-DD, from
 2000-01-01 to the zone's today. 缓税利息 on goods sold on a selective-duty list
 (清单类型 A, 0544 / 0545) runs from it when it is later than their materials'
 first import. The book's owner or customs. Idempotent.`,
-		Example: "  zonectl customs book write-off H31050000001 2026-06-30",
-		Args:    exactArgs(2, "BOOK and DATE (YYYY-MM-DD)"),
-		RunE: runShow(a, customsBookView, func(ctx context.Context, c *clients, args []string) (*customsv1.SetLastWriteOffDateResponse, error) {
-			return c.books.SetLastWriteOffDate(ctx, &customsv1.SetLastWriteOffDateRequest{BookNo: args[0], Date: args[1]})
-		}),
-	}
+		example: "  zonectl customs book write-off H31050000001 2026-06-30", bind: "BOOK=book_no DATE=date"}, customsBookView)
 }
 
 func (a *app) customsBookGetCmd() *cobra.Command {
-	req := &customsv1.GetBookRequest{}
-	return &cobra.Command{
-		Use:     "get BOOK",
-		Short:   "Show one customs book",
-		Example: "  zonectl customs book get H31050000001",
-		Args:    exactArgs(1, "BOOK"),
-		RunE:    runShow(a, customsBookView, sendArg(customsv1.BookServiceClient.GetBook, req, &req.BookNo)),
-	}
+	return rpcCmd(a, rpcSpec{use: "get", method: customsv1.BookService_GetBook_FullMethodName,
+		short: "Show one customs book", example: "  zonectl customs book get H31050000001", bind: "BOOK=book_no"}, customsBookView)
 }
 
 func (a *app) customsBookListCmd() *cobra.Command {
-	req := &customsv1.ListBooksRequest{}
-	return leaf(&cobra.Command{
-		Use:     "list",
-		Aliases: []string{"ls"},
-		Short:   "List the customs books you may read (all pages, number order)",
-		Example: "  zonectl customs book list --enterprise 91310000MA1K000019",
-		RunE:    runPages(a, customsBookView, sendPages(customsv1.BookServiceClient.ListBooks, req)),
-	}, flagSpec{&req.Enterprise, "enterprise", "only books of this enterprise (USCC)"})
+	return rpcCmd(a, rpcSpec{use: "list", aliases: []string{"ls"}, method: customsv1.BookService_ListBooks_FullMethodName,
+		short: "List the customs books you may read (all pages, number order)", example: "  zonectl customs book list --enterprise 91310000MA1K000019"},
+		customsBookView)
 }
 
 // lineChunk is how many lines (part numbers) one AddBookLines
@@ -500,16 +419,9 @@ func (a *app) bookLinesAddCmd() *cobra.Command {
 }
 
 func (a *app) bookLinesListCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:     "list BOOK",
-		Aliases: []string{"ls"},
-		Short:   "List a book's lines with their part numbers (all pages, seq order)",
-		Example: "  zonectl customs book lines list H31050000001 -o csv",
-		Args:    exactArgs(1, "BOOK"),
-		RunE: runPages(a, bookLineView, func(ctx context.Context, c *clients, args []string, token string) (*customsv1.ListBookLinesResponse, error) {
-			return c.books.ListBookLines(ctx, &customsv1.ListBookLinesRequest{BookNo: args[0], PageSize: pageSize, PageToken: token})
-		}),
-	}
+	return rpcCmd(a, rpcSpec{use: "list", aliases: []string{"ls"}, method: customsv1.BookService_ListBookLines_FullMethodName,
+		short: "List a book's lines with their part numbers (all pages, seq order)", example: "  zonectl customs book lines list H31050000001 -o csv",
+		bind: "BOOK=book_no"}, bookLineView)
 }
 
 func (a *app) bookPartsMapCmd() *cobra.Command {
@@ -569,12 +481,9 @@ so re-running the file is safe; mapping it to another line is refused
 // Stock.
 
 func (a *app) stockCmd() *cobra.Command {
-	var asOf string
-	return leaf(&cobra.Command{
-		Use:     "stock BOOK",
-		Aliases: []string{"stock-report"},
-		Short:   "Show a book's stock report (GetStockReport): per line, bonded and non-bonded goods by status",
-		Long: `Show the stock report of a customs book (BookService.GetStockReport): every
+	return rpcCmd(a, rpcSpec{use: "stock", aliases: []string{"stock-report"}, method: customsv1.BookService_GetStockReport_FullMethodName,
+		short: "Show a book's stock report (GetStockReport): per line, bonded and non-bonded goods by status",
+		long: `Show the stock report of a customs book (BookService.GetStockReport): every
 line with its quantities in the line's declared unit, as of the end of a
 business date (default: now). The columns:
 
@@ -590,14 +499,7 @@ business date (default: now). The columns:
                        moulds, 外发加工) until they come back, still on the book
 
 -o json prints the lines as an array of StockLine objects.`,
-		Example: `  zonectl customs stock H31050000001
+		example: `  zonectl customs stock H31050000001
   zonectl customs stock H31050000001 --as-of 2026-03-31 -o csv`,
-		Args: exactArgs(1, "BOOK"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			return showAll(a, cmd, stockView, func(ctx context.Context, c *clients) ([]*customsv1.StockLine, error) {
-				resp, err := c.books.GetStockReport(ctx, &customsv1.GetStockReportRequest{BookNo: args[0], AsOf: asOf})
-				return resp.GetLines(), err
-			})
-		}),
-	}, flagSpec{&asOf, "as-of", "quantities at the end of this business date, YYYY-MM-DD (default: now)"})
+		bind: "BOOK=book_no"}, stockView)
 }

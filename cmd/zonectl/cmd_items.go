@@ -23,43 +23,14 @@ func (a *app) itemsCmd() *cobra.Command {
 }
 
 func (a *app) itemsRegisterCmd() *cobra.Command {
-	var book, code, unit, name string
-	var scale uint32
-	var attrFlags []string
-	c := &cobra.Command{
-		Use:   "register",
-		Short: "Register one item",
-		Long: `Register one item (book line) of a book. Re-registering an item with the same
+	return rpcCmd(a, rpcSpec{use: "register", method: ledgerv1.LedgerService_RegisterItems_FullMethodName,
+		short: "Register one item",
+		long: `Register one item (book line) of a book. Re-registering an item with the same
 unit and scale changes nothing, so repeating the command is safe; changing the
 unit of an existing item is refused (ITEM_CONFLICT).`,
-		Example: `  zonectl items register --book H12345678901 --code 1 --unit KGM --scale 3 \
+		example: `  zonectl items register --book H12345678901 --code 1 --unit KGM --scale 3 \
       --name "Copper cathode" --attr hs_code=7403110000`,
-		Args: exactArgs(0, "no arguments"),
-		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			attributes, err := parseAttrs("attr", attrFlags)
-			if err != nil {
-				return err
-			}
-			req := &ledgerv1.RegisterItemsRequest{BookId: book, Items: []*ledgerv1.Item{{Code: code, Unit: unit, Scale: scale, Name: name,
-				Attributes: attributes}}}
-			if err := checkFlags(req, map[string]string{"book_id": "book", "items[0].code": "code", "items[0].unit": "unit",
-				"items[0].scale": "scale", "items[0].name": "name", "items[0].attributes": "attr"}); err != nil {
-				return err
-			}
-			return showAll(a, cmd, itemView, func(ctx context.Context, c *clients) ([]*ledgerv1.Item, error) {
-				resp, err := c.ledger.RegisterItems(ctx, req)
-				return resp.GetItems(), err
-			})
-		}),
-	}
-	c.Flags().StringVar(&book, "book", "", "book identifier (required)")
-	c.Flags().StringVar(&code, "code", "", "item code, e.g. the book line number (required)")
-	c.Flags().StringVar(&unit, "unit", "", "unit of measure, e.g. KGM, PCE or a customs unit code (required)")
-	c.Flags().Uint32Var(&scale, "scale", 0, "decimal places allowed in quantities, 0 to 5")
-	c.Flags().StringVar(&name, "name", "", "goods name")
-	c.Flags().StringArrayVar(&attrFlags, "attr", nil, "attribute KEY=VALUE (HS code, spec/model, ...); repeatable")
-	required(c, "book", "code", "unit")
-	return c
+		bind: "code=items.code unit=items.unit scale=items.scale name=items.name attr=items.attributes"}, itemView)
 }
 
 // readInput opens file (- for standard input) and reads it with read; a
@@ -152,11 +123,7 @@ failure is safe.`,
 }
 
 func (a *app) itemsListCmd() *cobra.Command {
-	req := &ledgerv1.ListItemsRequest{}
-	return leaf(&cobra.Command{
-		Use:     "list",
-		Short:   "List the items of a book (all pages, ordered by code)",
-		Example: "  zonectl items list --book H12345678901 -o csv",
-		RunE:    runPages(a, itemView, sendPages(ledgerv1.LedgerServiceClient.ListItems, req)),
-	}, flagSpec{&req.BookId, "book", "book identifier (required)"})
+	return rpcCmd(a, rpcSpec{use: "list", method: ledgerv1.LedgerService_ListItems_FullMethodName,
+		short: "List the items of a book (all pages, ordered by code)", example: "  zonectl items list --book H12345678901 -o csv",
+		bind: "book=book_id"}, itemView)
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
 
 	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/input"
 	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/output"
@@ -253,50 +254,26 @@ func (a *app) printPostReport(file string, js []input.Journal, rep post.Report) 
 }
 
 func (a *app) journalsReverseCmd() *cobra.Command {
-	req := &ledgerv1.ReverseJournalRequest{}
-	return leaf(&cobra.Command{
-		Use:   "reverse",
-		Short: "Book a journal that exactly reverses an earlier one",
-		Long: `Book a journal that exactly reverses an earlier one (corrections are reversing
+	return rpcCmd(a, rpcSpec{use: "reverse", method: ledgerv1.LedgerService_ReverseJournal_FullMethodName,
+		short: "Book a journal that exactly reverses an earlier one",
+		long: `Book a journal that exactly reverses an earlier one (corrections are reversing
 journals; nothing is updated or deleted). A journal can be reversed once.
 Repeating the command with the same --key is safe: the original reversing
 journal is returned.`,
-		Example: `  zonectl journals reverse --book H12345678901 --journal 4711 --key rev-4711 \
+		example: `  zonectl journals reverse --book H12345678901 --journal 4711 --key rev-4711 \
       --date 2026-03-05 --reason "wrong quantity on QD2201260000001"`,
-		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			if err := checkFlags(req, map[string]string{"book_id": "book", "journal_id": "journal", "idempotency_key": "key",
-				"effective_date": "date", "reason": "reason"}); err != nil {
-				return err
+		bind: "journal=journal_id key=idempotency_key date=effective_date",
+		note: func(m proto.Message) string {
+			if r := m.(*ledgerv1.ReverseJournalResponse); r.GetReplayed() {
+				return fmt.Sprintf("replayed: key %q was booked before; this is the original reversing journal", r.GetJournal().GetIdempotencyKey())
 			}
-			return show(a, cmd, journalView, func(ctx context.Context, c *clients) (*ledgerv1.Journal, error) {
-				resp, err := c.ledger.ReverseJournal(ctx, req)
-				if resp.GetReplayed() {
-					a.note("replayed: key %q was booked before; this is the original reversing journal", req.IdempotencyKey)
-				}
-				return resp.GetJournal(), err
-			})
-		}),
-	}, flagSpec{&req.BookId, "book", "book that filed the journal (required)"},
-		flagSpec{&req.JournalId, "journal", "id of the journal to reverse (required)"},
-		flagSpec{&req.IdempotencyKey, "key", "idempotency key of the reversing journal (required)"},
-		flagSpec{&req.EffectiveDate, "date", "effective date of the reversal, YYYY-MM-DD, in an open period (required)"},
-		flagSpec{&req.Reason, "reason", "why the journal is reversed (required)"})
+			return ""
+		}}, journalView)
 }
 
 func (a *app) journalsGetCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:     "get ID",
-		Short:   "Show one journal with its postings",
-		Example: "  zonectl journals get 4711 -o json",
-		Args:    exactArgs(1, "a journal ID"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			jid, err := strconv.ParseInt(args[0], 10, 64)
-			if err != nil || jid <= 0 {
-				return usagef("%q is not a journal id (a number greater than 0)", args[0])
-			}
-			return sendShow(a, cmd, journalView, ledgerv1.LedgerServiceClient.GetJournal, &ledgerv1.GetJournalRequest{JournalId: jid})
-		}),
-	}
+	return rpcCmd(a, rpcSpec{use: "get", method: ledgerv1.LedgerService_GetJournal_FullMethodName,
+		short: "Show one journal with its postings", example: "  zonectl journals get 4711 -o json", bind: "ID=journal_id"}, journalView)
 }
 
 func (a *app) journalsListCmd() *cobra.Command {

@@ -38,24 +38,12 @@ value, as of the end of an effective date (default: now).`,
 }
 
 func (a *app) totalsCmd() *cobra.Command {
-	req := &ledgerv1.GetDayTotalsRequest{}
-	return leaf(&cobra.Command{
-		Use:   "totals",
-		Short: "Show per-day in/out totals of a book over a date range",
-		Long: `Show what entered and left each account of a book, per item and effective
+	return rpcCmd(a, rpcSpec{use: "totals", method: ledgerv1.LedgerService_GetDayTotals_FullMethodName,
+		short: "Show per-day in/out totals of a book over a date range",
+		long: `Show what entered and left each account of a book, per item and effective
 date, from --from to --to inclusive. Days without movement are omitted.`,
-		Example: "  zonectl totals --book H12345678901 --from 2026-03-01 --to 2026-03-31 --account bonded -o csv",
-		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			return showAll(a, cmd, dayTotalView, func(ctx context.Context, c *clients) ([]*ledgerv1.DayTotal, error) {
-				resp, err := c.ledger.GetDayTotals(ctx, req)
-				return resp.GetDayTotals(), err
-			})
-		}),
-	}, flagSpec{&req.BookId, "book", "book identifier (required)"},
-		flagSpec{&req.FromDate, "from", "first day, YYYY-MM-DD, inclusive (required)"},
-		flagSpec{&req.ToDate, "to", "last day, YYYY-MM-DD, inclusive (required)"},
-		flagSpec{&req.Account, "account", "only this account of the book"},
-		flagSpec{&req.ItemCode, "item", "only this item code"})
+		example: "  zonectl totals --book H12345678901 --from 2026-03-01 --to 2026-03-31 --account bonded -o csv",
+		bind:    "from=from_date to=to_date"}, dayTotalView)
 }
 
 func (a *app) periodsCmd() *cobra.Command {
@@ -64,37 +52,22 @@ func (a *app) periodsCmd() *cobra.Command {
 }
 
 func (a *app) periodsCloseCmd() *cobra.Command {
-	req := &ledgerv1.ClosePeriodRequest{}
-	return leaf(&cobra.Command{
-		Use:   "close",
-		Short: "Seal the open period of a book through a date",
-		Long: `Seal the open period of a book through a date (inclusive): a digest over its
+	return rpcCmd(a, rpcSpec{use: "close", method: ledgerv1.LedgerService_ClosePeriod_FullMethodName,
+		short: "Seal the open period of a book through a date",
+		long: `Seal the open period of a book through a date (inclusive): a digest over its
 journals in order, chained to the previous period's digest. Afterwards no
 journal may be effective-dated into the sealed period. Keep the printed digest:
 with it anyone can later detect a change to history.
 
 The idempotency key defaults to "close:BOOK:THROUGH", so repeating the same
 command returns the period sealed the first time.`,
-		Example: "  zonectl periods close --book H12345678901 --through 2026-03-31",
-		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			if req.IdempotencyKey == "" {
-				req.IdempotencyKey = fmt.Sprintf("close:%s:%s", req.BookId, req.Through)
-			}
-			return sendShow(a, cmd, periodView, ledgerv1.LedgerServiceClient.ClosePeriod, req)
-		}),
-	}, flagSpec{&req.BookId, "book", "book identifier (required)"},
-		flagSpec{&req.Through, "through", "last day of the period to seal, YYYY-MM-DD (required)"},
-		flagSpec{&req.IdempotencyKey, "key", `idempotency key (default "close:BOOK:THROUGH")`})
+		example: "  zonectl periods close --book H12345678901 --through 2026-03-31",
+		bind:    "key=idempotency_key?close:{book_id}:{through}"}, periodView)
 }
 
 func (a *app) periodsListCmd() *cobra.Command {
-	req := &ledgerv1.ListPeriodsRequest{}
-	return leaf(&cobra.Command{
-		Use:     "list",
-		Short:   "List the sealed periods of a book, oldest first (all pages)",
-		Example: "  zonectl periods list --book H12345678901",
-		RunE:    runPages(a, periodView, sendPages(ledgerv1.LedgerServiceClient.ListPeriods, req)),
-	}, flagSpec{&req.BookId, "book", "book identifier (required)"})
+	return rpcCmd(a, rpcSpec{use: "list", method: ledgerv1.LedgerService_ListPeriods_FullMethodName,
+		short: "List the sealed periods of a book, oldest first (all pages)", example: "  zonectl periods list --book H12345678901"}, periodView)
 }
 
 func (a *app) periodsVerifyCmd() *cobra.Command {

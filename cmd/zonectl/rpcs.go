@@ -34,13 +34,19 @@ type rpcSpec struct {
 	// required flags. long is the help's text when the protos' comment
 	// on the RPC is not what a user of the command needs.
 	use, short, long, example string
+	// aliases are other names of the command ("ls").
+	aliases []string
+	// note, when set, says on stderr what an answer means beyond what
+	// prints ("replayed: ..."); "" says nothing.
+	note func(resp proto.Message) string
 	// method is the RPC's full method name (the generated
 	// *_FullMethodName constant).
 	method string
 	// bind says how the request's fields are given, space-separated:
 	//
 	//	flag=path          the field at path ("step.key": through singular
-	//	                   message fields) as --flag
+	//	                   message fields, or through a repeated one to its
+	//	                   one element: "items.code") as --flag
 	//	ARG=path           an argument (its name upper-case), in order
 	//	flag=path,         a repeated string field, comma-separated values
 	//	flag=path(a:b:c)   a repeated message field: each --flag A:B:C adds
@@ -49,6 +55,14 @@ type rpcSpec struct {
 	//	flag=path(a:b!:c)  the same, where every part up to the last one
 	//	                   marked ! must be written (A:B or A:B:C)
 	//	-path              not given (and not a flag)
+	//	flag=path?DEFAULT  --flag, whose field is DEFAULT when the flag is not
+	//	                   given (so it is never required); {p} in DEFAULT
+	//	                   stands for the value of the field at path p
+	//	                   ("close:{book_id}:{through}")
+	//	path:=VALUE        the field is always VALUE (not a flag)
+	//
+	// A map<string, string> field bound as a flag takes KEY=VALUE, once per
+	// pair.
 	//	yes|no=path        a bool field as two flags: --yes sends true, --no
 	//	                   false; one of them is required, not both
 	//
@@ -87,6 +101,7 @@ type rpcSpec struct {
 // they differ from the fields' names.
 var flagNames = map[protoreflect.Name]string{
 	"book_no": "book", "list_no": "list", "book_seq": "line", "inner_no": "inner", "pass_no": "pass",
+	"book_id": "book", "item_code": "item", // the ledger's (no customs message has them)
 }
 
 // boundField is one flag or argument of an rpc command: the path to its
@@ -96,6 +111,8 @@ type boundField struct {
 	path  []protoreflect.FieldDescriptor
 	comma bool     // a repeated string taken as comma-separated values
 	parts []string // a repeated message's fields, in the order written
+	def   string   // the value when not given (path?DEFAULT), or always (fixed)
+	fixed bool     // path:=VALUE: no flag, the field is always def
 	sep   string   // what separates parts in a value: ":" unless "="
 	not   string   // a bool's flag that sends false (yes|no=path)
 	least int      // how many of parts must be written (! marks)
@@ -119,6 +136,8 @@ func (v *fieldValue) Type() string {
 	switch {
 	case v.b.parts != nil:
 		return strings.ToUpper(strings.Join(v.b.parts, cmp.Or(v.b.sep, ":")))
+	case fd.IsMap():
+		return "KEY=VALUE"
 	case fd.IsList():
 		return "strings"
 	case fd.Kind() == protoreflect.EnumKind:
@@ -152,9 +171,17 @@ func (v *fieldValue) write(s string) error {
 	v.set = append(v.set, s)
 	m := v.req
 	for _, fd := range v.b.path[:len(v.b.path)-1] {
-		m = m.Mutable(fd).Message()
+		m = into(m, fd)
 	}
 	fd := v.b.path[len(v.b.path)-1]
+	if fd.IsMap() {
+		k, val, ok := strings.Cut(s, "=")
+		if k = strings.TrimSpace(k); !ok || k == "" {
+			return fmt.Errorf("write KEY=VALUE")
+		}
+		m.Mutable(fd).Map().Set(protoreflect.ValueOfString(k).MapKey(), protoreflect.ValueOfString(val))
+		return nil
+	}
 	if v.b.not != "" { // either flag of a pair sends its own value
 		if yes, err := strconv.ParseBool(s); err != nil || !yes {
 			return fmt.Errorf("give --%s or --%s, without a value", v.b.name, v.b.not)
@@ -199,6 +226,19 @@ func (v *fieldValue) write(s string) error {
 		l.Append(val)
 	}
 	return nil
+}
+
+// into is the message of m's field fd, made when unset; of a repeated
+// field, its one element.
+func into(m protoreflect.Message, fd protoreflect.FieldDescriptor) protoreflect.Message {
+	if !fd.IsList() {
+		return m.Mutable(fd).Message()
+	}
+	l := m.Mutable(fd).List()
+	if l.Len() == 0 {
+		l.Append(l.NewElement())
+	}
+	return l.Get(0).Message()
 }
 
 // scalarOf parses s as a value of fd's kind; an enum is written as its
@@ -267,12 +307,18 @@ func bindFields(md protoreflect.MessageDescriptor, spec string) (flags, args []b
 			taken[path] = true
 			continue
 		}
+		if path, value, ok := strings.Cut(tok, ":="); ok {
+			flags = append(flags, boundField{name: path, path: fieldPath(md, path), def: value, fixed: true})
+			taken[path] = true
+			continue
+		}
 		name, path, ok := strings.Cut(tok, "=")
 		if !ok {
 			panic(fmt.Sprintf("zonectl: bind %q: write flag=path", tok))
 		}
 		b := boundField{name: name}
 		b.name, b.not, _ = strings.Cut(name, "|")
+		path, b.def, _ = strings.Cut(path, "?")
 		b.name, b.many = strings.CutSuffix(b.name, "...")
 		if n, ok := strings.CutPrefix(b.name, "["); ok {
 			b.name, b.opt = strings.TrimSuffix(n, "]"), true
@@ -356,6 +402,9 @@ func pathName(path []protoreflect.FieldDescriptor) string {
 	names := make([]string, len(path))
 	for i, fd := range path {
 		names[i] = string(fd.Name())
+		if fd.IsList() && i < len(path)-1 {
+			names[i] += "[0]"
+		}
 	}
 	return strings.Join(names, ".")
 }
@@ -369,13 +418,13 @@ func fieldHelp(b boundField) string {
 	if fd.Kind() == protoreflect.EnumKind {
 		help += " (" + strings.Join(enumNames(fd.Enum()), ", ") + ")"
 	}
-	if b.parts != nil {
+	if b.parts != nil || fd.IsMap() {
 		help += "; repeatable"
 	}
 	if b.not != "" {
 		help += " (--" + b.name + " or --" + b.not + ", required)"
 	}
-	if isRequired(fd) {
+	if isRequired(fd) && b.def == "" {
 		help += " (required)"
 	}
 	return help
@@ -434,7 +483,7 @@ func rpcCmd[M proto.Message](a *app, s rpcSpec, v view[M]) *cobra.Command {
 		}
 	}
 	use = append(use, argNames...)
-	c := &cobra.Command{Short: s.short, Long: cmp.Or(s.long, zoneledger.Comment(m.FullName())), Example: s.example,
+	c := &cobra.Command{Short: s.short, Long: cmp.Or(s.long, zoneledger.Comment(m.FullName())), Example: s.example, Aliases: s.aliases,
 		Args: exactArgs(len(args), strings.Join(argNames, " "))}
 	if len(args) == 0 {
 		c.Args = exactArgs(0, "no arguments")
@@ -461,12 +510,18 @@ func rpcCmd[M proto.Message](a *app, s rpcSpec, v view[M]) *cobra.Command {
 	var shared []string // fields bound to more than one flag
 	sharing := map[string][]string{}
 	for _, b := range flags {
+		if b.fixed {
+			continue
+		}
 		p := pathName(b.path)
 		if sharing[p] = append(sharing[p], b.name); len(sharing[p]) == 2 {
 			shared = append(shared, p)
 		}
 	}
 	for _, b := range flags {
+		if b.fixed {
+			continue
+		}
 		f := c.Flags().VarPF(&fieldValue{req: req, b: b}, b.name, "", fieldHelp(b))
 		if b.path[len(b.path)-1].Kind() == protoreflect.BoolKind && !b.path[len(b.path)-1].IsList() {
 			f.NoOptDefVal = "true"
@@ -478,7 +533,7 @@ func rpcCmd[M proto.Message](a *app, s rpcSpec, v view[M]) *cobra.Command {
 			c.MarkFlagsMutuallyExclusive(b.name, b.not)
 			use = append(use, "--"+b.name+"|--"+b.not)
 		}
-		if isRequired(b.path[len(b.path)-1]) && len(sharing[pathName(b.path)]) == 1 {
+		if isRequired(b.path[len(b.path)-1]) && len(sharing[pathName(b.path)]) == 1 && b.def == "" {
 			required(c, b.name)
 			value := strings.ToUpper(strings.ReplaceAll(b.name, "-", "_"))
 			if b.parts != nil {
@@ -501,6 +556,13 @@ func rpcCmd[M proto.Message](a *app, s rpcSpec, v view[M]) *cobra.Command {
 			use = append(use, "("+strings.Join(one, " | ")+")")
 		}
 	}
+	for _, b := range flags {
+		if b.def != "" && !b.fixed { // help shows the default as "close:BOOK:THROUGH"
+			c.Flags().Lookup(b.name).DefValue = defaultField.ReplaceAllStringFunc(b.def, func(p string) string {
+				return strings.ToUpper(strings.ReplaceAll(strings.TrimPrefix(flagOf[strings.Trim(p, "{}")], "--"), "-", "_"))
+			})
+		}
+	}
 	c.Use = strings.Join(use, " ")
 	c.RunE = a.act(func(cmd *cobra.Command, argv []string) error {
 		// each is an ARG... of a singular field: one call per value.
@@ -516,6 +578,13 @@ func rpcCmd[M proto.Message](a *app, s rpcSpec, v view[M]) *cobra.Command {
 			for _, arg := range values {
 				if err := (&fieldValue{req: req, b: b}).Set(arg); err != nil {
 					return usagef("%s %q: %v", b.name, arg, err)
+				}
+			}
+		}
+		for _, b := range flags {
+			if b.def != "" && (b.fixed || !cmd.Flags().Changed(b.name)) {
+				if err := (&fieldValue{req: req, b: b}).Set(expandDefault(req, b.def)); err != nil {
+					return usagef("--%s %q: %v", b.name, b.def, err)
 				}
 			}
 		}
@@ -537,7 +606,13 @@ func rpcCmd[M proto.Message](a *app, s rpcSpec, v view[M]) *cobra.Command {
 		}
 		invoke := func(ctx context.Context, c *clients) (protoreflect.Message, error) {
 			resp := respType.New()
-			return resp, c.cc.Invoke(ctx, s.method, req.Interface(), resp.Interface())
+			err := c.cc.Invoke(ctx, s.method, req.Interface(), resp.Interface())
+			if err == nil && s.note != nil {
+				if n := s.note(resp.Interface()); n != "" {
+					a.note("%s", n)
+				}
+			}
+			return resp, err
 		}
 		if each != nil {
 			b, nos := args[len(args)-1], each
@@ -601,6 +676,22 @@ func rpcCmd[M proto.Message](a *app, s rpcSpec, v view[M]) *cobra.Command {
 		})
 	})
 	return c
+}
+
+// defaultField is a field named in a bind's default: {book_id}.
+var defaultField = regexp.MustCompile(`{[a-z0-9_.]+}`)
+
+// expandDefault is a default of a bind (path?DEFAULT) with each {p} replaced
+// by the value of the request's field at path p.
+func expandDefault(req protoreflect.Message, def string) string {
+	return defaultField.ReplaceAllStringFunc(def, func(p string) string {
+		m := req
+		path := fieldPath(m.Descriptor(), strings.Trim(p, "{}"))
+		for _, fd := range path[:len(path)-1] {
+			m = m.Get(fd).Message()
+		}
+		return m.Get(path[len(path)-1]).String()
+	})
 }
 
 // answerField is the field of an answer that holds what a command prints:

@@ -194,11 +194,13 @@ type CreatePrincipalRequest struct {
 	PrincipalId string `protobuf:"bytes,1,opt,name=principal_id,json=principalId,proto3" json:"principal_id,omitempty"`
 	// Human-readable name.
 	DisplayName string `protobuf:"bytes,2,opt,name=display_name,json=displayName,proto3" json:"display_name,omitempty"`
-	// The role; required.
+	// What the principal may do.
 	Role Role `protobuf:"varint,3,opt,name=role,proto3,enum=zoneledger.admin.v1.Role" json:"role,omitempty"`
-	// Enterprise the principal acts as; required for ROLE_ENTERPRISE, empty otherwise.
+	// Enterprise the principal acts as; required for the enterprise role (ROLE_ENTERPRISE), empty
+	// for the others.
 	EnterpriseId string `protobuf:"bytes,4,opt,name=enterprise_id,json=enterpriseId,proto3" json:"enterprise_id,omitempty"`
-	// Enterprises a ROLE_PLATFORM principal may act for; empty otherwise.
+	// Enterprises a principal of the platform role (ROLE_PLATFORM) may act for; empty for the
+	// others.
 	LinkedEnterpriseIds []string `protobuf:"bytes,5,rep,name=linked_enterprise_ids,json=linkedEnterpriseIds,proto3" json:"linked_enterprise_ids,omitempty"`
 	unknownFields       protoimpl.UnknownFields
 	sizeCache           protoimpl.SizeCache
@@ -840,7 +842,7 @@ func (x *IssueTokenResponse) GetInfo() *TokenInfo {
 // ListTokensRequest pages a principal's tokens.
 type ListTokensRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// Principal identifier.
+	// Principal whose tokens to list.
 	PrincipalId string `protobuf:"bytes,1,opt,name=principal_id,json=principalId,proto3" json:"principal_id,omitempty"`
 	// Maximum tokens per page; 0 means the server default.
 	PageSize int32 `protobuf:"varint,2,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`

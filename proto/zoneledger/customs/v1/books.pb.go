@@ -418,7 +418,7 @@ type RegisterEnterpriseRequest struct {
 	CustomsCode string `protobuf:"bytes,2,opt,name=customs_code,json=customsCode,proto3" json:"customs_code,omitempty"`
 	// Registered name, 1 to 200 characters.
 	Name string `protobuf:"bytes,3,opt,name=name,proto3" json:"name,omitempty"`
-	// Customs credit rating; unspecified means GENERAL.
+	// Customs credit rating (海关企业信用等级); unset means GENERAL.
 	CreditRating  CreditRating `protobuf:"varint,4,opt,name=credit_rating,json=creditRating,proto3,enum=zoneledger.customs.v1.CreditRating" json:"credit_rating,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -969,7 +969,7 @@ type CreateBookRequest struct {
 	// Book number; the idempotency key of the call. Its form follows kind (checked by the server:
 	// INVALID_BOOK_NUMBER).
 	BookNo string `protobuf:"bytes,1,opt,name=book_no,json=bookNo,proto3" json:"book_no,omitempty"`
-	// Kind of book; required.
+	// Kind of book; it fixes the form of the book's number.
 	Kind BookKind `protobuf:"varint,2,opt,name=kind,proto3,enum=zoneledger.customs.v1.BookKind" json:"kind,omitempty"`
 	// USCC of the enterprise; an enterprise principal registers only its own books.
 	Enterprise string `protobuf:"bytes,3,opt,name=enterprise,proto3" json:"enterprise,omitempty"`
@@ -977,7 +977,7 @@ type CreateBookRequest struct {
 	Usage string `protobuf:"bytes,4,opt,name=usage,proto3" json:"usage,omitempty"`
 	// Competent customs office (主管海关), 4 digits, e.g. "3105".
 	CustomsOffice string `protobuf:"bytes,5,opt,name=customs_office,json=customsOffice,proto3" json:"customs_office,omitempty"`
-	// Write-off cycle in months, 1 to 12; 0 means 12.
+	// Write-off cycle (核销周期) in months, 1 to 12; unset (0) means 12.
 	WriteOffCycleMonths int32 `protobuf:"varint,6,opt,name=write_off_cycle_months,json=writeOffCycleMonths,proto3" json:"write_off_cycle_months,omitempty"`
 	unknownFields       protoimpl.UnknownFields
 	sizeCache           protoimpl.SizeCache
