@@ -60,6 +60,9 @@ type rpcSpec struct {
 	//	                   stands for the value of the field at path p
 	//	                   ("close:{book_id}:{through}")
 	//	path:=VALUE        the field is always VALUE (not a flag)
+	//	flag=path!         --flag, required though the protos' rules are not
+	//	                   (the server refuses the zero value); also after
+	//	                   a repeated message's parts: flag=path(a:b)!
 	//
 	// A map<string, string> field bound as a flag takes KEY=VALUE, once per
 	// pair.
@@ -69,8 +72,13 @@ type rpcSpec struct {
 	// A flag's binding may end in +path=value, more than once: giving the
 	// flag also sets the field at path to value (an enum by its name:
 	// "actual=materials(book_seq:quantity)+basis=actual"), and that field
-	// is no flag of its own. Flags bound to one field exclude each other,
-	// and when the protos require the field one of them is required.
+	// is no flag of its own; +list.field=value sets a field of the element
+	// the flag adds ("scrap=removed(book_seq:quantity)+removed.scrap=true").
+	// Flags bound to one field exclude each other, unless they set fields
+	// of their own elements (they then add to one list), and when the
+	// protos require the field one of them is required. A bool part of
+	// A:B:C is written as its name (scrap) or true or false; an enum's
+	// value may be written with - for _ (old-parts).
 	//	flag=path(a=b)     the same written A=B
 	//	ARG...=path        the last argument, given once or more: a repeated
 	//	                   field takes every value in one call; else one call
@@ -117,6 +125,7 @@ type boundField struct {
 	not   string   // a bool's flag that sends false (yes|no=path)
 	least int      // how many of parts must be written (! marks)
 	also  []string // path=value: fields set too when the flag is given
+	must  bool     // flag=path!: required though the protos' rules are not
 	many  bool     // ARG...: the last argument, once or more
 	opt   bool     // [ARG]: the last argument, optional
 }
@@ -158,12 +167,29 @@ func (v *fieldValue) Set(s string) error {
 	}
 	for _, pv := range v.b.also {
 		path, value, _ := strings.Cut(pv, "=")
-		fds := fieldPath(v.req.Descriptor(), path)
-		if err := (&fieldValue{req: v.req, b: boundField{path: fds}}).write(value); err != nil {
+		m := v.req
+		if field, ok := v.b.ownField(path); ok { // of the element just added
+			for _, fd := range v.b.path[:len(v.b.path)-1] {
+				m = into(m, fd)
+			}
+			l := m.Mutable(v.b.path[len(v.b.path)-1]).List()
+			m, path = l.Get(l.Len()-1).Message(), field
+		}
+		fds := fieldPath(m.Descriptor(), path)
+		if err := (&fieldValue{req: m, b: boundField{path: fds}}).write(value); err != nil {
 			panic(fmt.Sprintf("zonectl: bind +%s: %v", pv, err)) // a programming error
 		}
 	}
 	return nil
+}
+
+// ownField is the field of b's own element that +path sets, when it is
+// one ("removed.scrap" of removed(...): scrap).
+func (b boundField) ownField(path string) (string, bool) {
+	if b.parts == nil {
+		return "", false
+	}
+	return strings.CutPrefix(path, pathName(b.path)+".")
 }
 
 // write writes s to the field (appends, for a repeated one).
@@ -206,6 +232,12 @@ func (v *fieldValue) write(s string) error {
 		for i, w := range words {
 			efd := fd.Message().Fields().ByName(protoreflect.Name(v.b.parts[i]))
 			val, err := scalarOf(efd, w)
+			switch {
+			case efd.Kind() == protoreflect.BoolKind && w == v.b.parts[i]: // written as its name
+				val, err = protoreflect.ValueOfBool(true), nil
+			case efd.Kind() == protoreflect.BoolKind && err != nil:
+				err = fmt.Errorf("write %s or leave it out", v.b.parts[i])
+			}
 			if err != nil {
 				return fmt.Errorf("%s: %w", v.b.parts[i], err)
 			}
@@ -263,6 +295,7 @@ func scalarOf(fd protoreflect.FieldDescriptor, s string) (protoreflect.Value, er
 		n, err := strconv.ParseUint(s, 10, 64)
 		return protoreflect.ValueOfUint64(n), err
 	case protoreflect.EnumKind:
+		s = strings.ReplaceAll(s, "-", "_") // old-parts: old_parts
 		if v := fd.Enum().Values().ByName(protoreflect.Name(strings.ToUpper(s))); v != nil && v.Number() != 0 {
 			return protoreflect.ValueOfEnum(v.Number()), nil // the full name, as -o json prints it
 		}
@@ -324,6 +357,7 @@ func bindFields(md protoreflect.MessageDescriptor, spec string) (flags, args []b
 			b.name, b.opt = strings.TrimSuffix(n, "]"), true
 		}
 		path, also, _ := strings.Cut(path, "+")
+		path, b.must = strings.CutSuffix(path, "!")
 		if also != "" {
 			b.also = strings.Split(also, "+")
 			for _, pv := range b.also {
@@ -424,7 +458,7 @@ func fieldHelp(b boundField) string {
 	if b.not != "" {
 		help += " (--" + b.name + " or --" + b.not + ", required)"
 	}
-	if isRequired(fd) && b.def == "" {
+	if (b.must || isRequired(fd)) && b.def == "" {
 		help += " (required)"
 	}
 	return help
@@ -533,7 +567,7 @@ func rpcCmd[M proto.Message](a *app, s rpcSpec, v view[M]) *cobra.Command {
 			c.MarkFlagsMutuallyExclusive(b.name, b.not)
 			use = append(use, "--"+b.name+"|--"+b.not)
 		}
-		if isRequired(b.path[len(b.path)-1]) && len(sharing[pathName(b.path)]) == 1 && b.def == "" {
+		if (b.must || isRequired(b.path[len(b.path)-1])) && len(sharing[pathName(b.path)]) == 1 && b.def == "" {
 			required(c, b.name)
 			value := strings.ToUpper(strings.ReplaceAll(b.name, "-", "_"))
 			if b.parts != nil {
@@ -544,7 +578,11 @@ func rpcCmd[M proto.Message](a *app, s rpcSpec, v view[M]) *cobra.Command {
 	}
 	for _, p := range shared {
 		names := sharing[p]
-		c.MarkFlagsMutuallyExclusive(names...)
+		if !slices.ContainsFunc(flags, func(b boundField) bool { // flags that add elements of their own add to one list
+			return pathName(b.path) == p && slices.ContainsFunc(b.also, func(pv string) bool { _, own := b.ownField(pv); return own })
+		}) {
+			c.MarkFlagsMutuallyExclusive(names...)
+		}
 		if fds := fieldPath(m.Input(), p); isRequired(fds[len(fds)-1]) {
 			c.MarkFlagsOneRequired(names...)
 			one := make([]string, len(names))
