@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"regexp"
@@ -10,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"google.golang.org/protobuf/proto"
 
 	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/input"
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
@@ -89,8 +89,8 @@ and must agree on apply_no and date. Columns: inner_no, book_seq, quantity
 
 func (a *app) displayMoveCmd(kind customsv1.DisplayKind) *cobra.Command {
 	verb := strings.ToLower(enumName(kind, "DISPLAY_KIND_"))
-	var form, inner, date string
-	var lines []string
+	req := &customsv1.MoveDisplayRequest{Kind: kind}
+	flagOf := map[string]string{} // request fields to their flags
 	var ff fileFlags
 	short := map[customsv1.DisplayKind]string{
 		customsv1.DisplayKind_DISPLAY_KIND_OUT:  "Take goods out of the zone for display (they stay bonded on the book)",
@@ -112,19 +112,18 @@ func (a *app) displayMoveCmd(kind customsv1.DisplayKind) *cobra.Command {
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
 			var docs []input.Doc[*customsv1.MoveDisplayRequest]
 			if ff.file != "" {
-				if inner != "" || len(lines) > 0 || date != "" {
+				if req.GetInnerNo() != "" || len(req.GetLines()) > 0 || req.GetDate() != "" {
 					return usagef("--file gives the movements; --inner-no, --line and --date are for one movement on the command line")
 				}
 				var err error
 				docs, err = readFileFlag(a, &ff, func(r io.Reader, name string, format input.FileFormat) ([]input.Doc[*customsv1.MoveDisplayRequest], error) {
-					return readDisplayMoves(r, name, format, kind, form)
+					return readDisplayMoves(r, name, format, kind, req.GetApplyNo())
 				})
 				if err != nil {
 					return err
 				}
 			} else {
-				req, err := displayMoveFlags(kind, form, inner, date, lines)
-				if err != nil {
+				if err := checkDisplayFlags(req, flagOf); err != nil {
 					return err
 				}
 				docs = []input.Doc[*customsv1.MoveDisplayRequest]{{Req: req, Index: 1}}
@@ -150,14 +149,17 @@ func (a *app) displayMoveCmd(kind customsv1.DisplayKind) *cobra.Command {
 			return fileDocs(a, cmd.Context(), ff, "display movements", docs, (*customsv1.MoveDisplayRequest).GetInnerNo, send, p)
 		}),
 	}
-	bind(c, flagSpec{&form, "form", "the type-C business form (apply_no) (required without --file; with it, sets every movement's)"},
-		flagSpec{&inner, "inner-no", "the enterprise's own number: the idempotency key (required without --file)"})
-	valueHelp := "VALUE optional, CNY"
-	if kind == customsv1.DisplayKind_DISPLAY_KIND_SALE {
-		valueHelp = "VALUE the price in CNY, required"
+	// The flags of one movement are the request's fields, as rpcCmd makes
+	// them, but required only without --file.
+	flags, _ := bindFields(req.ProtoReflect().Descriptor(), "form=apply_no inner-no=inner_no line=lines(book_seq:quantity:value) -kind")
+	for _, b := range flags {
+		help, required := strings.CutSuffix(fieldHelp(b), " (required)")
+		if required {
+			help += " (required without --file)"
+		}
+		c.Flags().Var(&fieldValue{req: req.ProtoReflect(), b: b}, b.name, help)
+		flagOf[pathName(b.path)] = b.name
 	}
-	c.Flags().StringArrayVar(&lines, "line", nil, "goods: SEQ:QTY[:VALUE], book line, quantity in its declared unit, "+valueHelp+" (repeatable)")
-	c.Flags().StringVar(&date, "date", "", "business date, YYYY-MM-DD, not in the future (default: today)")
 	c.Flags().StringVarP(&ff.file, "file", "f", "", "movements file (.json, .jsonl or .csv), - for standard input, instead of --inner-no and --line")
 	c.Flags().StringVar(&ff.format, "format", "auto", "file format: auto (by extension, else the first character), json or csv")
 	bind(c, flagSpec{&ff.dryRun, "dry-run", "only check the movements; send nothing (needs no token)"},
@@ -166,50 +168,25 @@ func (a *app) displayMoveCmd(kind customsv1.DisplayKind) *cobra.Command {
 	return c
 }
 
-// displayMoveFlags builds the request of one movement given on the command
-// line.
-func displayMoveFlags(kind customsv1.DisplayKind, form, inner, date string, lines []string) (*customsv1.MoveDisplayRequest, error) {
+// checkDisplayFlags refuses a movement given on the command line without
+// its form, number or goods, or that the protos' rules or checkDisplayMove
+// refuse: a usage error naming the flag.
+func checkDisplayFlags(req *customsv1.MoveDisplayRequest, flagOf map[string]string) error {
 	switch {
-	case form == "":
-		return nil, usagef("--form is required: the type-C business form the goods move under (or give --file)")
-	case inner == "":
-		return nil, usagef("--inner-no is required: your own number of the movement, its idempotency key (or give --file)")
-	case len(lines) == 0:
-		return nil, usagef("give the goods with --line SEQ:QTY[:VALUE] (or give --file)")
+	case req.GetApplyNo() == "":
+		return usagef("--form is required: the type-C business form the goods move under (or give --file)")
+	case req.GetInnerNo() == "":
+		return usagef("--inner-no is required: your own number of the movement, its idempotency key (or give --file)")
+	case len(req.GetLines()) == 0:
+		return usagef("give the goods with --line SEQ:QTY[:VALUE] (or give --file)")
 	}
-	req := &customsv1.MoveDisplayRequest{InnerNo: inner, ApplyNo: form, Kind: kind, Date: date}
-	for _, s := range lines {
-		l, err := parseDisplayLine(s)
-		if err != nil {
-			return nil, usagef("--line %q: %v", s, err)
-		}
-		req.Lines = append(req.Lines, l)
+	if err := checkFlags(req, flagOf); err != nil {
+		return err
 	}
-	if field, msg := checkDisplayMove(req); msg != "" {
-		if i, rest, ok := lineIndex(field); ok {
-			return nil, usagef("--line %q: %s: %s", lines[i], rest, msg)
-		}
-		return nil, usagef("--%s: %s", flagOf(field), msg)
+	if field, msg := checkDisplayMove(req); msg != "" { // the protos' rules hold: what is left is a line's
+		return usagef("--line: %s: %s", field, msg)
 	}
-	return req, nil
-}
-
-// parseDisplayLine parses SEQ:QTY[:VALUE]; the values are checked with the
-// movement.
-func parseDisplayLine(s string) (*customsv1.DisplayLine, error) {
-	parts := strings.Split(strings.TrimSpace(s), ":")
-	if len(parts) < 2 || len(parts) > 3 {
-		return nil, errors.New("write SEQ:QTY or SEQ:QTY:VALUE, e.g. 1:2:10000.00")
-	}
-	seq, err := strconv.ParseInt(parts[0], 10, 32)
-	if err != nil || seq < 1 {
-		return nil, fmt.Errorf("%q is not a book line number (备案序号); write a whole number from 1", parts[0])
-	}
-	l := &customsv1.DisplayLine{BookSeq: int32(seq), Quantity: parts[1]}
-	if len(parts) == 3 {
-		l.Value = parts[2]
-	}
-	return l, nil
+	return nil
 }
 
 var elementOf = regexp.MustCompile(`^lines\[([0-9]+)\]\.(.+)$`)
@@ -222,19 +199,6 @@ func lineIndex(field string) (int, string, bool) {
 	}
 	i, err := strconv.Atoi(m[1])
 	return i, m[2], err == nil
-}
-
-// flagOf is the command-line flag of a request field.
-func flagOf(field string) string {
-	switch field {
-	case "apply_no":
-		return "form"
-	case "inner_no":
-		return "inner-no"
-	case "lines":
-		return "line"
-	}
-	return field
 }
 
 // checkDisplayMove checks what the protos cannot state of a movement
@@ -301,39 +265,26 @@ func readDisplayMoves(r io.Reader, name string, format input.FileFormat, kind cu
 
 // Tax payments and status.
 
-var displayPayView = cols[*customsv1.PayDisplayTaxResponse]("form_no=form.form_no", "book_no=form.book_no", "guarantee=form.guarantee",
-	"tax_assessed=form.tax_assessed", "tax_paid=form.tax_paid", "available")
-
 func (a *app) displayPayCmd() *cobra.Command {
-	var paymentNo string
-	cmd := &cobra.Command{
-		Use:   "pay FORM AMOUNT --payment-no NO",
-		Short: "Record a collective payment of a type-C form's display-trading tax (customs)",
-		Long: `Record a collective payment of the display-trading tax of a type-C form, in
+	return rpcCmd(a, rpcSpec{use: "pay", method: customsv1.DisplayService_PayDisplayTax_FullMethodName,
+		short: "Record a collective payment of a type-C form's display-trading tax (customs)",
+		long: `Record a collective payment of the display-trading tax of a type-C form, in
 CNY to the fen: the guarantee covers that much more again. Customs only. More
 than the tax assessed and not yet paid is refused (PAYMENT_EXCEEDS_TAX).
 
 --payment-no is the payment's number (税款缴款书号) and the idempotency key:
 after a timeout or an UNAVAILABLE server, run the same command again; the
 payment is recorded once.`,
-		Example: "  zonectl customs display pay SQC310526X000000001 1300.00 --payment-no 310520261000012345",
-		Args:    exactArgs(2, "FORM and AMOUNT"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			amount := strings.TrimSpace(args[1])
-			if d, msg := input.Decimal(amount); msg != "" {
-				return usagef("AMOUNT: %s", msg)
-			} else if !d.IsPositive() || -d.Exponent() > 2 {
+		example: "  zonectl customs display pay SQC310526X000000001 1300.00 --payment-no 310520261000012345",
+		bind:    "FORM=apply_no AMOUNT=amount",
+		check: func(req proto.Message, _ []string) error {
+			amount := req.(*customsv1.PayDisplayTaxRequest).GetAmount()
+			if d, _ := input.Decimal(amount); !d.IsPositive() || -d.Exponent() > 2 {
 				return usagef("AMOUNT %q: write an amount > 0 in CNY, to the fen", amount)
 			}
-			if paymentNo == "" {
-				return usagef("--payment-no is required: the payment's number (税款缴款书号) makes a retried payment harmless")
-			}
-			return sendShow(a, cmd, displayPayView, customsv1.DisplayServiceClient.PayDisplayTax,
-				&customsv1.PayDisplayTaxRequest{ApplyNo: args[0], Amount: amount, PaymentNo: paymentNo})
-		}),
-	}
-	cmd.Flags().StringVar(&paymentNo, "payment-no", "", "the payment's number (税款缴款书号); required, the idempotency key")
-	return cmd
+			return nil
+		}}, cols[*customsv1.PayDisplayTaxResponse]("form_no=form.form_no", "book_no=form.book_no", "guarantee=form.guarantee",
+		"tax_assessed=form.tax_assessed", "tax_paid=form.tax_paid", "available"))
 }
 
 // displayStatusView is a form's display status flattened to one row per
@@ -343,41 +294,33 @@ var displayStatusView = flat[*customsv1.GetDisplayStatusResponse]([]string{"form
 	"on_display", "book_seq?", "on_display=quantity")
 
 func (a *app) displayStatusCmd() *cobra.Command {
-	req := &customsv1.GetDisplayStatusRequest{}
-	return leaf(&cobra.Command{
-		Use:   "status FORM",
-		Short: "Show a type-C form's guarantee, tax and goods on display (one row per book line)",
-		Long: `Show a type-C form: the guarantee, the tax assessed on the goods sold and the
+	return rpcCmd(a, rpcSpec{use: "status", method: customsv1.DisplayService_GetDisplayStatus_FullMethodName,
+		short: "Show a type-C form's guarantee, tax and goods on display (one row per book line)",
+		long: `Show a type-C form: the guarantee, the tax assessed on the goods sold and the
 tax paid, what the guarantee still covers (available = guarantee - (assessed -
 paid)), what is on display per book line, and whether goods are still out
 after the form's last day (overdue, judged as of --as-of, default today).
 Table and CSV print one row per book line on display (one row with empty
 book_seq and on_display when nothing is out); -o json prints the whole
 GetDisplayStatusResponse.`,
-		Example: `  zonectl customs display status SQC310526X000000001
+		example: `  zonectl customs display status SQC310526X000000001
   zonectl customs display status SQC310526X000000001 --as-of 2026-04-01 -o json`,
-		Args: exactArgs(1, "FORM"),
-		RunE: runShow(a, displayStatusView, sendArg(customsv1.DisplayServiceClient.GetDisplayStatus, req, &req.ApplyNo)),
-	}, flagSpec{ymd(&req.AsOf), "as-of", "judge overdue as of this business date, YYYY-MM-DD (default: today)"})
+		bind: "FORM=apply_no"}, displayStatusView)
 }
 
 func (a *app) displayOverdueCmd() *cobra.Command {
-	var asOf, book string
-	return leaf(&cobra.Command{
-		Use:   "overdue",
-		Short: "List the type-C forms whose goods are still on display after the form's last day",
-		Long: `List the display-trading forms whose goods are still out after the form's last
+	return rpcCmd(a, rpcSpec{use: "overdue", method: customsv1.DisplayService_ListOverdueDisplays_FullMethodName,
+		short: "List the type-C forms whose goods are still on display after the form's last day",
+		long: `List the display-trading forms whose goods are still out after the form's last
 day, as of --as-of (default today): the goods not back by the deadline.
 Customs sees every form, an enterprise its own. One row per book line on
 display, as 'display status' prints; -o json prints each form's status.`,
-		Example: `  zonectl customs display overdue
+		example: `  zonectl customs display overdue
   zonectl customs display overdue --book H31050000001 --as-of 2026-06-30`,
-		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
-			return showAll(a, cmd, displayStatusView, func(ctx context.Context, c *clients) ([]*customsv1.GetDisplayStatusResponse, error) {
-				resp, err := c.display.ListOverdueDisplays(ctx, &customsv1.ListOverdueDisplaysRequest{BookNo: book, AsOf: asOf})
-				return resp.GetForms(), err
-			})
-		}),
-	}, flagSpec{ymd(&asOf), "as-of", "judge overdue as of this business date, YYYY-MM-DD (default: today)"},
-		flagSpec{&book, "book", "only this book's forms"})
+		check: func(req proto.Message, _ []string) error { // the protos' rule is only max_len
+			if d := req.(*customsv1.ListOverdueDisplaysRequest).GetAsOf(); d != "" && !isoDate.MatchString(d) {
+				return usagef("--as-of %q: write YYYY-MM-DD", d)
+			}
+			return nil
+		}}, displayStatusView)
 }
