@@ -320,7 +320,8 @@ type MoveDisplayRequest struct {
 	Kind DisplayKind `protobuf:"varint,3,opt,name=kind,proto3,enum=zoneledger.customs.v1.DisplayKind" json:"kind,omitempty"`
 	// Business date (业务日期), "YYYY-MM-DD", not in the future; empty: today.
 	Date string `protobuf:"bytes,4,opt,name=date,proto3" json:"date,omitempty"`
-	// The goods, 1 to 1000 lines.
+	// The goods, 1 to 1000 lines: each its book line, quantity in the line's declared unit and
+	// value in CNY to the fen (the price, required on a SALE).
 	Lines         []*DisplayLine `protobuf:"bytes,5,rep,name=lines,proto3" json:"lines,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -773,7 +774,7 @@ type ListOverdueDisplaysRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Restrict to one book; empty: every book the caller may read.
 	BookNo string `protobuf:"bytes,1,opt,name=book_no,json=bookNo,proto3" json:"book_no,omitempty"`
-	// "YYYY-MM-DD"; empty means today in the zone's time zone.
+	// Judge overdue as of this business date, "YYYY-MM-DD"; empty: today in the zone's time zone.
 	AsOf          string `protobuf:"bytes,2,opt,name=as_of,json=asOf,proto3" json:"as_of,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache

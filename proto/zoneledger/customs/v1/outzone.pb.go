@@ -509,11 +509,14 @@ type MoveOutZoneRequest struct {
 	Contract string `protobuf:"bytes,7,opt,name=contract,proto3" json:"contract,omitempty"`
 	// BACK and CONVERT, required there: the OUT movement (its move_no) the goods went out on.
 	OutNo string `protobuf:"bytes,8,opt,name=out_no,json=outNo,proto3" json:"out_no,omitempty"`
-	// The goods: out (OUT), back as sent (BACK), sold with their price (CONVERT).
+	// The goods, each its book line, quantity in the line's declared unit and, on CONVERT, its
+	// price in CNY: out (OUT), back as sent (BACK), sold (CONVERT).
 	Lines []*OutZoneLine `protobuf:"bytes,9,rep,name=lines,proto3" json:"lines,omitempty"`
-	// BACK under a 外发加工 form: finished products and scrap in.
+	// BACK under a 外发加工 form: finished products and scrap (边角料) in, each its book line,
+	// quantity and whether it is scrap.
 	Products []*OutZoneLine `protobuf:"bytes,10,rep,name=products,proto3" json:"products,omitempty"`
-	// BACK under a 外发加工 form: goods sent out that the processing consumed.
+	// BACK under a 外发加工 form: goods sent out that the processing consumed, each its book line
+	// and quantity.
 	Consumed      []*OutZoneLine `protobuf:"bytes,11,rep,name=consumed,proto3" json:"consumed,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -981,7 +984,8 @@ type ListOverdueRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Restrict to one book; empty: every book the caller may read.
 	BookNo string `protobuf:"bytes,1,opt,name=book_no,json=bookNo,proto3" json:"book_no,omitempty"`
-	// "YYYY-MM-DD"; empty means today in the zone's time zone.
+	// List what is overdue as of this business date, "YYYY-MM-DD"; empty: today in the zone's
+	// time zone.
 	AsOf string `protobuf:"bytes,2,opt,name=as_of,json=asOf,proto3" json:"as_of,omitempty"`
 	// Page size, 0 (the server's default) to 1000.
 	PageSize int32 `protobuf:"varint,3,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`

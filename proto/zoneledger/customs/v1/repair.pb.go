@@ -1357,7 +1357,8 @@ type ConsumeRepairPartsRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Order and key.
 	Step *RepairStepHeader `protobuf:"bytes,1,opt,name=step,proto3" json:"step,omitempty"`
-	// Parts used.
+	// Parts consumed by actual use, at most 1000: each its book line, quantity and origin (ABROAD:
+	// bonded parts, or DOMESTIC).
 	Uses          []*RepairPartUse `protobuf:"bytes,2,rep,name=uses,proto3" json:"uses,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -1531,7 +1532,8 @@ type RemoveRepairPartsRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Order and key.
 	Step *RepairStepHeader `protobuf:"bytes,1,opt,name=step,proto3" json:"step,omitempty"`
-	// Removed parts and scrap.
+	// Old/bad parts and scrap taken out of the goods, at most 1000: each its book line, quantity,
+	// value in CNY to the fen (empty: 0) and whether it is scrap.
 	Removed       []*RepairRemoved `protobuf:"bytes,2,rep,name=removed,proto3" json:"removed,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -1742,13 +1744,15 @@ type ExitRepairGoodsRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Order and key.
 	Step *RepairStepHeader `protobuf:"bytes,1,opt,name=step,proto3" json:"step,omitempty"`
-	// Section the goods leave from.
+	// Section the goods leave from: only repaired, unrepairable, remanufactured, old parts and
+	// scrap leave.
 	Section RepairSection `protobuf:"varint,2,opt,name=section,proto3,enum=zoneledger.customs.v1.RepairSection" json:"section,omitempty"`
 	// Book line.
 	BookSeq int32 `protobuf:"varint,3,opt,name=book_seq,json=bookSeq,proto3" json:"book_seq,omitempty"`
 	// Quantity, a decimal > 0.
 	Quantity string `protobuf:"bytes,4,opt,name=quantity,proto3" json:"quantity,omitempty"`
-	// The way out.
+	// How the goods leave; the rules say which ways goods of a section and origin may take
+	// (REPAIR_EXIT_WAY, REPAIR_PARTS_RE_EXPORT_ONLY).
 	Way RepairExitWay `protobuf:"varint,5,opt,name=way,proto3,enum=zoneledger.customs.v1.RepairExitWay" json:"way,omitempty"`
 	// 监管方式 of the exit's document (0864/0865 for old parts and scrap re-exported).
 	TradeMode string `protobuf:"bytes,6,opt,name=trade_mode,json=tradeMode,proto3" json:"trade_mode,omitempty"`
