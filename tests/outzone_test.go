@@ -161,7 +161,7 @@ func TestZonectlOutZone(t *testing.T) {
 		t.Fatalf("consuming more than went out: exit %d, stderr %s", code, errOut)
 	}
 	_, errOut, code = c.run(e1.tok, "customs", "outzone", "back", "--form", form, "--inner-no", "ZB-Y", "--out-no", moveNo, "--product", "1:2:waste")
-	if code != 2 || !strings.Contains(errOut, "SEQ:QTY:scrap") {
+	if code != 2 || !strings.Contains(errOut, "write scrap or leave it out") {
 		t.Fatalf("a product line that is not scrap: exit %d, stderr %s", code, errOut)
 	}
 	_, errOut, code = c.run(e2.tok, "customs", "outzone", "get", moveNo)
