@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/output"
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
 )
 
@@ -222,27 +223,14 @@ func (a *app) repairStockCmd() *cobra.Command {
 }
 
 func (a *app) repairRectifyCmd() *cobra.Command {
-	var on, off bool
-	var note string
-	return leaf(&cobra.Command{
-		Use:   "rectification ENTERPRISE (--on --note TEXT | --off)",
-		Short: "Put an enterprise under rectification (no new repair orders) or lift it (customs)",
-		Example: `  zonectl customs repair rectification 91310000MA1K000019 --on --note "premises not separated"
+	return rpcCmd(a, rpcSpec{use: "rectification", method: customsv1.RepairService_SetRectification_FullMethodName,
+		short: "Put an enterprise under rectification (no new repair orders) or lift it (customs)",
+		example: `  zonectl customs repair rectification 91310000MA1K000019 --on --note "premises not separated"
   zonectl customs repair rectification 91310000MA1K000019 --off`,
-		Args: exactArgs(1, "ENTERPRISE"),
-		RunE: a.act(func(cmd *cobra.Command, args []string) error {
-			if on == off {
-				return usagef("give --on or --off")
-			}
-			v := view[*customsv1.SetRectificationResponse]{header: []string{"enterprise", "under_rectification"},
-				rows: func(*customsv1.SetRectificationResponse) [][]string {
-					return [][]string{{args[0], strconv.FormatBool(on)}}
-				}}
-			return sendShow(a, cmd, v, customsv1.RepairServiceClient.SetRectification,
-				&customsv1.SetRectificationRequest{Enterprise: args[0], UnderRectification: on, Note: note})
-		}),
-	},
-		flagSpec{&on, "on", "put under rectification"},
-		flagSpec{&off, "off", "lift rectification"},
-		flagSpec{&note, "note", "why (required with --on)"})
+		bind: "ENTERPRISE=enterprise on|off=under_rectification",
+		write: func(req, resp proto.Message) error { // the answer is empty: the row says what was set
+			r := req.(*customsv1.SetRectificationRequest)
+			return output.One(a.stdout, a.format, resp, []string{"enterprise", "under_rectification"},
+				[]string{r.GetEnterprise(), strconv.FormatBool(r.GetUnderRectification())})
+		}}, view[*customsv1.SetRectificationResponse]{})
 }

@@ -249,3 +249,34 @@ func TestDisplayMoveFlagsAreTheRequest(t *testing.T) {
 		d("back", "--file", "back.csv", "--line", "1:1"),
 	})
 }
+
+// TestRepairRectificationPrintsWhatWasSet: --on and --off send the
+// enterprise's rectification, the row says what was set (the answer is
+// empty), and one of them, not both, is required.
+func TestRepairRectificationPrintsWhatWasSet(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want *customsv1.SetRectificationRequest
+		out  string
+	}{
+		{[]string{"91310000MA1K000019", "--on", "--note", "premises not separated"},
+			&customsv1.SetRectificationRequest{Enterprise: "91310000MA1K000019", UnderRectification: true, Note: "premises not separated"}, "91310000MA1K000019,true"},
+		{[]string{"91310000MA1K000019", "--off"}, &customsv1.SetRectificationRequest{Enterprise: "91310000MA1K000019"}, "91310000MA1K000019,false"},
+	} {
+		h := newHarness(t)
+		var got *customsv1.SetRectificationRequest
+		h.calls[customsv1.RepairService_SetRectification_FullMethodName] = func(r *customsv1.SetRectificationRequest) (*customsv1.SetRectificationResponse, error) {
+			got = r
+			return &customsv1.SetRectificationResponse{}, nil
+		}
+		h.run(append([]string{"customs", "repair", "rectification", "-o", "csv"}, c.args...)...)
+		h.expect(exitOK)
+		if !proto.Equal(got, c.want) || h.stdout.String() != "enterprise,under_rectification\n"+c.out+"\n" {
+			t.Errorf("%v: request %v, output:\n%s", c.args, got, h.stdout.String())
+		}
+	}
+	r := func(args ...string) []string {
+		return append([]string{"customs", "repair", "rectification", "91310000MA1K000019"}, args...)
+	}
+	expectUsage(t, [][]string{r(), r("--on", "--off"), {"customs", "repair", "rectification", "--off"}})
+}
