@@ -2270,9 +2270,10 @@ type SetRectificationRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// USCC of the enterprise.
 	Enterprise string `protobuf:"bytes,1,opt,name=enterprise,proto3" json:"enterprise,omitempty"`
-	// Under rectification (true) or lifted (false).
+	// Put the enterprise under rectification, where it may open no new repair orders (true), or
+	// lift it (false).
 	UnderRectification bool `protobuf:"varint,2,opt,name=under_rectification,json=underRectification,proto3" json:"under_rectification,omitempty"`
-	// Why; required when setting.
+	// Why; required when putting under rectification.
 	Note          string `protobuf:"bytes,3,opt,name=note,proto3" json:"note,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
