@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -366,22 +365,6 @@ func (a *app) progress(show bool, total int, what string) (set func(done int), e
 			}
 			ended = true
 		}
-}
-
-// parseAttrs parses repeated KEY=VALUE flags.
-func parseAttrs(flag string, kvs []string) (map[string]string, error) {
-	if len(kvs) == 0 {
-		return nil, nil
-	}
-	m := make(map[string]string, len(kvs))
-	for _, kv := range kvs {
-		k, v, ok := strings.Cut(kv, "=")
-		if !ok || strings.TrimSpace(k) == "" {
-			return nil, usagef("--%s %q: write KEY=VALUE", flag, kv)
-		}
-		m[strings.TrimSpace(k)] = v
-	}
-	return m, nil
 }
 
 // note writes an informational line to stderr.

@@ -185,23 +185,6 @@ func runShow[M, R proto.Message](a *app, v view[M], f func(ctx context.Context, 
 	})
 }
 
-// runActOn is the RunE of a command that makes one call per document named
-// and prints the M of each answer (actOn).
-func runActOn[M, R proto.Message](a *app, v view[M], f func(ctx context.Context, c *clients, no string) (R, error)) func(*cobra.Command, []string) error {
-	g := unwrap[M](f)
-	return a.act(func(cmd *cobra.Command, args []string) error { return actOn(a, cmd, args, v, g) })
-}
-
-// runPages is the RunE of a command that prints every page of a paged list
-// call (showPages): f asks for the page of a token, and a page's entries
-// are its response's repeated field of M.
-func runPages[M, R proto.Message](a *app, v view[M], f func(ctx context.Context, c *clients, args []string, token string) (R, error)) func(*cobra.Command, []string) error {
-	page := pageOf[M, R]()
-	return a.act(func(cmd *cobra.Command, args []string) error {
-		return showPages(a, cmd, v, entries(page, func(ctx context.Context, c *clients, token string) (R, error) { return f(ctx, c, args, token) }))
-	})
-}
-
 // sendShowPages prints every page of a paged list call of m with req
 // (sendPages, showPages): for a command that checks or builds req itself.
 func sendShowPages[M, R proto.Message, S any, Q proto.Message](a *app, cmd *cobra.Command, v view[M], m method[S, Q, R], req Q) error {
@@ -299,13 +282,4 @@ func stub[S any](c *clients) *S {
 func sendShow[M, R proto.Message, S any, Q proto.Message](a *app, cmd *cobra.Command, v view[M], m method[S, Q, R], req Q) error {
 	g := unwrap[M](send(m, req))
 	return show(a, cmd, v, func(ctx context.Context, c *clients) (M, error) { return g(ctx, c, nil) })
-}
-
-// sendArg is send for a command whose one argument is field of req.
-func sendArg[S any, Q proto.Message, R any](m method[S, Q, R], req Q, field *string) func(ctx context.Context, c *clients, args []string) (R, error) {
-	f := send(m, req)
-	return func(ctx context.Context, c *clients, args []string) (R, error) {
-		*field = args[0]
-		return f(ctx, c, nil)
-	}
 }

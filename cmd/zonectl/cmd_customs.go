@@ -217,14 +217,6 @@ func parseEnum(label, s string, values map[string]int32, prefix string) (int32, 
 	return 0, usagef("%s %q: use %s or %s", label, s, strings.Join(names[:last], ", "), names[last])
 }
 
-// optEnum is parseEnum with "" meaning unspecified.
-func optEnum(label, s string, values map[string]int32, prefix string) (int32, error) {
-	if strings.TrimSpace(s) == "" {
-		return 0, nil
-	}
-	return parseEnum(label, s, values, prefix)
-}
-
 // Enterprises.
 
 func (a *app) enterpriseCmd() *cobra.Command {

@@ -66,9 +66,6 @@ func checkDates(flags *pflag.FlagSet) error {
 // taken whole, commas and all (array).
 type stringArray []string
 
-// array makes p a repeatable flag taken whole.
-func array(p *[]string) *stringArray { return (*stringArray)(p) }
-
 // bind adds the flags of a binding table to c. A required flag that the
 // command gives (checks itself) is not required by cobra.
 func bind(c *cobra.Command, flags ...flagSpec) {
