@@ -20,8 +20,7 @@ import (
 
 // flagSpec binds one flag to a variable, usually a field of the request
 // the command sends: p is a *string, *bool, *int, *int32, *uint32, *int64,
-// *[]string (repeatable, comma-separated), an array(*[]string) (repeatable,
-// each taken whole) or a ymd(*string). A flag whose usage ends in
+// *[]string (repeatable, comma-separated) or a ymd(*string). A flag whose usage ends in
 // "(required)" is required.
 type flagSpec struct {
 	p           any
@@ -62,10 +61,6 @@ func checkDates(flags *pflag.FlagSet) error {
 	return err
 }
 
-// stringArray is a flagSpec's p for a repeatable flag whose values are
-// taken whole, commas and all (array).
-type stringArray []string
-
 // bind adds the flags of a binding table to c. A required flag that the
 // command gives (checks itself) is not required by cobra.
 func bind(c *cobra.Command, flags ...flagSpec) {
@@ -86,8 +81,6 @@ func bind(c *cobra.Command, flags ...flagSpec) {
 			f.IntVar(p, fl.name, 0, fl.usage)
 		case *[]string:
 			f.StringSliceVar(p, fl.name, nil, fl.usage)
-		case *stringArray:
-			f.StringArrayVar((*[]string)(p), fl.name, nil, fl.usage)
 		case *dateValue:
 			f.Var(p, fl.name, fl.usage)
 		default:
