@@ -31,9 +31,11 @@ import (
 // rpcSpec is a command that makes one call.
 type rpcSpec struct {
 	// use is the command's name; the usage line adds its arguments and
-	// required flags. long is the help's text when the protos' comment
-	// on the RPC is not what a user of the command needs.
-	use, short, long, example string
+	// required flags. The help's text is the protos' comment on the RPC,
+	// then more (what the command adds: it goes in order, what it prints);
+	// long replaces both where the comment is not what a user of the
+	// command needs.
+	use, short, long, more, example string
 	// aliases are other names of the command ("ls").
 	aliases []string
 	// note, when set, says on stderr what an answer means beyond what
@@ -517,7 +519,7 @@ func rpcCmd[M proto.Message](a *app, s rpcSpec, v view[M]) *cobra.Command {
 		}
 	}
 	use = append(use, argNames...)
-	c := &cobra.Command{Short: s.short, Long: cmp.Or(s.long, zoneledger.Comment(m.FullName())), Example: s.example, Aliases: s.aliases,
+	c := &cobra.Command{Short: s.short, Long: cmp.Or(s.long, strings.TrimSpace(zoneledger.Comment(m.FullName())+"\n\n"+s.more)), Example: s.example, Aliases: s.aliases,
 		Args: exactArgs(len(args), strings.Join(argNames, " "))}
 	if len(args) == 0 {
 		c.Args = exactArgs(0, "no arguments")

@@ -29,7 +29,7 @@ func runSpec[M proto.Message](h *harness, spec rpcSpec, v view[M], args ...strin
 // rndUseSpec exercises every bind form: a renamed flag, an argument-free
 // request with repeated message fields written A:B:C (one with an enum),
 // and flags left to their fields' names.
-var rndUseSpec = rpcSpec{use: "use", method: customsv1.RndService_FileRndUse_FullMethodName, short: "File a use",
+var rndUseSpec = rpcSpec{use: "use", method: customsv1.RndService_FileRndUse_FullMethodName, short: "File a use", more: "Prints the use.",
 	bind: "inner-no=inner_no material=materials(book_seq:quantity:lot) made=outputs(book_seq:quantity:kind:value)"}
 
 var testUseView = cols[*customsv1.RndUse]("use_no", "project", "len:materials", "len:outputs")
@@ -95,7 +95,8 @@ func TestRPCCommandHelpIsTheProtos(t *testing.T) {
 		"use --inner-no INNER_NO --book BOOK --project PROJECT --material BOOK_SEQ:QUANTITY:LOT",
 		"--book string", "Book number (required)",
 		"--date string", `Business date, "YYYY-MM-DD", not in the future; empty: today` + "\n",
-		"FileRndUse books an R&D use of a project", // the RPC's comment, as the spec has no long
+		"FileRndUse books an R&D use of a project",            // the RPC's comment, as the spec has no long
+		"inner_no is the idempotency key.\n\nPrints the use.", // then more
 		"--made BOOK_SEQ:QUANTITY:KIND:VALUE", "The outputs made, at most 1000: each its book line, quantity, kind (PROTOTYPE, SAMPLE or SCRAP) and the carrying value of its lot in CNY (empty: 0); repeatable\n",
 	} {
 		if !strings.Contains(help, want) {
