@@ -51,10 +51,13 @@ package demo
 import (
 	"context"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -64,6 +67,7 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/status"
 
 	adminv1 "github.com/zoneledger/zoneledger/proto/zoneledger/admin/v1"
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
@@ -222,19 +226,69 @@ func call[Req, Resp any](k caller, who string, rpc func(context.Context, Req, ..
 	return rpc(metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+k.c.tokens[who]), req)
 }
 
-// listOf, passOf and orderOf take the list, the pass or the order out of
-// an answer:
-// l, err := listOf(call(k, who, rpc, req)).
-func listOf[L any, R interface{ GetList() L }](r R, err error) (L, error) {
-	return r.GetList(), err
+// play makes a scene's calls one after the other: the first that fails is
+// kept in err, named by its RPC, and every call after it is skipped, so a
+// scene reads as its calls and looks at err where it needs an answer.
+type play struct {
+	caller
+	err error
 }
 
-func passOf[P any, R interface{ GetPass() P }](r R, err error) (P, error) {
-	return r.GetPass(), err
+// fail keeps a failure of the scene's own (an answer not as planned)
+// unless an earlier one is kept.
+func (p *play) fail(format string, args ...any) {
+	if p.err == nil {
+		p.err = fmt.Errorf(format, args...)
+	}
 }
 
-func orderOf[O any, R interface{ GetOrder() O }](r R, err error) (O, error) {
-	return r.GetOrder(), err
+// do makes one call, rpc(req), as principal who, unless an earlier call of
+// the play failed; then, or when it fails itself, it answers nil.
+func do[Req, Resp any](p *play, who string, rpc func(context.Context, Req, ...grpc.CallOption) (Resp, error), req Req) Resp {
+	var resp Resp
+	if p.err != nil {
+		return resp
+	}
+	resp, err := call(p.caller, who, rpc, req)
+	if err != nil {
+		name := runtime.FuncForPC(reflect.ValueOf(rpc).Pointer()).Name()
+		name = strings.TrimSuffix(name[strings.LastIndexByte(name, '.')+1:], "-fm")
+		p.fail("%s as %s: %w", name, who, err)
+	}
+	return resp
+}
+
+// refuse makes a call, rpc(req) as who, that the scene expects the server
+// to refuse with the reason want; any other answer fails the play (what
+// names the attempt). It returns the refusal.
+func refuse[Req, Resp any](p *play, what, want, who string, rpc func(context.Context, Req, ...grpc.CallOption) (Resp, error), req Req) CallRefusal {
+	if p.err != nil {
+		return CallRefusal{}
+	}
+	_, err := call(p.caller, who, rpc, req)
+	if err == nil {
+		p.fail("%s was accepted; the demo expected %s", what, want)
+		return CallRefusal{}
+	}
+	reason, msg := reasonOf(err)
+	if reason != want {
+		p.fail("%s: %w (expected %s)", what, err, want)
+	}
+	return CallRefusal{Code: status.Code(err).String(), Reason: reason, Message: msg}
+}
+
+// pages reads every page of a listing, rpc(req(token)) as who, and returns
+// the items of the pages in order.
+func pages[Req any, Resp interface{ GetNextPageToken() string }, Item any](p *play, who string,
+	rpc func(context.Context, Req, ...grpc.CallOption) (Resp, error), req func(token string) Req, items func(Resp) []Item) []Item {
+	var out []Item
+	for tok := ""; ; {
+		resp := do(p, who, rpc, req(tok))
+		out = append(out, items(resp)...)
+		if tok = resp.GetNextPageToken(); tok == "" || p.err != nil {
+			return out
+		}
+	}
 }
 
 // Run runs the demo against the server at opts.Addr.
@@ -274,8 +328,9 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 
 	// 1. Set-up.
 	fmt.Fprintf(w, "1. Set-up: principals, books, lines and world accounts (over gRPC, as admin, then as each principal)\n\n")
-	if err := setup(ctx, c, z, opts, res); err != nil {
-		return res, err
+	p := &play{caller: caller{ctx, c, nil}}
+	if setup(p, z, opts, res); p.err != nil {
+		return res, p.err
 	}
 
 	// 2. The month.
@@ -293,8 +348,9 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	fmt.Fprintf(w, "2. Filing %s (%s .. %s, seed %d): %d journals in PostJournals batches, 1 reversal\n\n",
 		monthName, res.FirstDay, res.LastDay, opts.Seed, journals)
 	postStart := time.Now()
-	if err := post(ctx, c, z, events, opts.Progress, res); err != nil {
-		return res, err
+	counted := &play{caller: caller{ctx, c, &res.Calls}}
+	if post(counted, events, opts.Progress, res); counted.err != nil {
+		return res, counted.err
 	}
 	res.PostingTime = time.Since(postStart)
 
@@ -302,19 +358,19 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	printSummary(w, events, res)
 
 	// 4. Balances, checked against the demo's own books.
-	if err := balances(ctx, c, z, m, res); err != nil {
-		return res, err
+	if balances(p, z, m, res); p.err != nil {
+		return res, p.err
 	}
 	printBalances(w, z, res)
 
 	// 5. Day totals of the busiest line.
-	if err := dayTotals(ctx, w, c, z, res); err != nil {
-		return res, err
+	if dayTotals(p, w, z, res); p.err != nil {
+		return res, p.err
 	}
 
 	// 6. Seal and verify the logistics book's period; a late filing bounces.
-	if err := seal(ctx, w, c, z, res); err != nil {
-		return res, err
+	if seal(p, w, z, res); p.err != nil {
+		return res, p.err
 	}
 
 	// 7-10. The logistics centre through the customs services.
@@ -453,7 +509,7 @@ var roles = map[string]adminv1.Role{
 	"customs": adminv1.Role_ROLE_CUSTOMS, "enterprise": adminv1.Role_ROLE_ENTERPRISE, "platform": adminv1.Role_ROLE_PLATFORM,
 }
 
-func setup(ctx context.Context, c *client, z *zone, opts Options, res *Result) error {
+func setup(pl *play, z *zone, opts Options, res *Result) {
 	w := opts.Out
 	res.Tokens = map[string]string{}
 	res.TokenFiles = map[string]string{}
@@ -471,23 +527,18 @@ func setup(ctx context.Context, c *client, z *zone, opts Options, res *Result) e
 		if p.Role == "platform" {
 			uscc = fmt.Sprintf("acts for %d", len(p.Linked))
 		}
-		_, err := call(caller{ctx, c, nil}, "admin", c.admin.CreatePrincipal, req)
-		if err != nil {
-			return fmt.Errorf("creating principal %s: %w", p.ID, err)
+		do(pl, "admin", pl.c.admin.CreatePrincipal, req)
+		tok := do(pl, "admin", pl.c.admin.IssueToken, &adminv1.IssueTokenRequest{PrincipalId: p.ID, Description: "zoneledger demo"})
+		if pl.err != nil {
+			return
 		}
-		tok, err := call(caller{ctx, c, nil}, "admin", c.admin.IssueToken, &adminv1.IssueTokenRequest{PrincipalId: p.ID, Description: "zoneledger demo"})
-		if err != nil {
-			return fmt.Errorf("issuing a token for %s: %w", p.ID, err)
-		}
-		c.tokens[p.ID] = tok.GetToken()
+		pl.c.tokens[p.ID] = tok.GetToken()
 		res.Tokens[p.ID] = tok.GetToken()
 		if opts.TokenDir != "" {
-			if err := os.MkdirAll(opts.TokenDir, 0o700); err != nil {
-				return err
-			}
 			f := filepath.Join(opts.TokenDir, p.ID+".token")
-			if err := os.WriteFile(f, []byte(tok.GetToken()+"\n"), 0o600); err != nil {
-				return err
+			if err := errors.Join(os.MkdirAll(opts.TokenDir, 0o700), os.WriteFile(f, []byte(tok.GetToken()+"\n"), 0o600)); err != nil {
+				pl.fail("writing the token of %s: %w", p.ID, err)
+				return
 			}
 			res.TokenFiles[p.ID] = f
 		}
@@ -496,40 +547,30 @@ func setup(ctx context.Context, c *client, z *zone, opts Options, res *Result) e
 	pt.render(w, "  ")
 	fmt.Fprintln(w)
 
-	_, err := call(caller{ctx, c, nil}, "customs-4601", c.ledger.EnsureWorldAccounts, &ledgerv1.EnsureWorldAccountsRequest{Names: worldAccounts})
-	if err != nil {
-		return fmt.Errorf("ensuring world accounts: %w", err)
-	}
+	do(pl, "customs-4601", pl.c.ledger.EnsureWorldAccounts, &ledgerv1.EnsureWorldAccountsRequest{Names: worldAccounts})
 
 	bt := newTable("BOOK", "KIND", "OWNER", "ACCOUNTS", "LINES", "CENTRE")
 	it := newTable("BOOK", "LINE", "KIND", "HS CODE", "NAME", "UNIT", "SCALE", "REF. PRICE (CNY)").alignRight(6, 7)
 	for _, b := range z.Books {
-		_, err := call(caller{ctx, c, nil}, b.Owner.Principal, c.ledger.CreateBook, &ledgerv1.CreateBookRequest{BookId: b.ID, Name: b.Name, Owner: b.Owner.USCC, Accounts: b.Accounts, Attributes: b.Attrs})
-		if err != nil {
-			return fmt.Errorf("creating book %s: %w", b.ID, err)
-		}
+		do(pl, b.Owner.Principal, pl.c.ledger.CreateBook, &ledgerv1.CreateBookRequest{BookId: b.ID, Name: b.Name, Owner: b.Owner.USCC, Accounts: b.Accounts, Attributes: b.Attrs})
 		var items []*ledgerv1.Item
 		for _, i := range b.Items {
 			items = append(items, &ledgerv1.Item{Code: i.Code, Unit: i.Unit, Scale: uint32(i.Scale), Name: i.Name,
 				Attributes: map[string]string{"hs_code": i.HS, "kind": i.Kind, "unit_name": i.UnitName, "reference_price": i.Price.String()}})
 			it.add(b.ID, i.Code, i.Kind, i.HS, i.Name, i.Unit+" "+i.UnitName, fmt.Sprint(i.Scale), i.Price.StringFixed(2))
 		}
-		_, err = call(caller{ctx, c, nil}, b.Owner.Principal, c.ledger.RegisterItems, &ledgerv1.RegisterItemsRequest{BookId: b.ID, Items: items})
-		if err != nil {
-			return fmt.Errorf("registering the lines of %s: %w", b.ID, err)
-		}
+		do(pl, b.Owner.Principal, pl.c.ledger.RegisterItems, &ledgerv1.RegisterItemsRequest{BookId: b.ID, Items: items})
 		bt.add(b.ID, b.Kind, b.Owner.Name, strings.Join(b.Accounts, ", "), fmt.Sprint(len(b.Items)), b.Owner.Centre)
 	}
 	bt.render(w, "  ")
 	fmt.Fprintln(w)
 	it.render(w, "  ")
 	fmt.Fprintf(w, "\n  World accounts (ensured by customs-4601): %s\n\n", strings.Join(worldAccounts, ", "))
-	return nil
 }
 
 // post sends the month: consecutive journals of one principal go in one
 // PostJournals call (at most 100), reversals on their own.
-func post(ctx context.Context, c *client, z *zone, events []event, progress io.Writer, res *Result) error {
+func post(p *play, events []event, progress io.Writer, res *Result) {
 	total := 0
 	for _, ev := range events {
 		if ev.Journal != nil {
@@ -550,20 +591,18 @@ func post(ctx context.Context, c *client, z *zone, events []event, progress io.W
 		)
 	}
 	var batch []event
-	flush := func() error {
+	flush := func() {
 		if len(batch) == 0 {
-			return nil
+			return
 		}
 		req := &ledgerv1.PostJournalsRequest{}
 		for _, ev := range batch {
 			req.Journals = append(req.Journals, ev.Journal)
 		}
-		resp, err := call(caller{ctx, c, &res.Calls}, batch[0].Who, c.ledger.PostJournals, req)
-		if err != nil {
-			return fmt.Errorf("PostJournals as %s (%d journals from %s): %w", batch[0].Who, len(batch), batch[0].Journal.GetEffectiveDate(), err)
-		}
+		resp := do(p, batch[0].Who, p.c.ledger.PostJournals, req)
 		if len(resp.GetResults()) != len(batch) {
-			return fmt.Errorf("PostJournals answered %d results for %d journals", len(resp.GetResults()), len(batch))
+			p.fail("PostJournals answered %d results for %d journals from %s", len(resp.GetResults()), len(batch), batch[0].Journal.GetEffectiveDate())
+			return
 		}
 		for i, r := range resp.GetResults() {
 			ev := batch[i]
@@ -574,32 +613,21 @@ func post(ctx context.Context, c *client, z *zone, events []event, progress io.W
 			_ = bar.Add(len(batch))
 		}
 		batch = batch[:0]
-		return nil
 	}
 	for _, ev := range events {
 		if ev.Reverse != nil {
-			if err := flush(); err != nil {
-				return err
-			}
-			if err := reverse(ctx, c, ev, res); err != nil {
-				return err
-			}
+			flush()
+			reverse(p, ev, res)
 			continue
 		}
 		if len(batch) > 0 && (batch[0].Who != ev.Who || len(batch) == 100) {
-			if err := flush(); err != nil {
-				return err
-			}
+			flush()
 		}
 		batch = append(batch, ev)
 	}
-	if err := flush(); err != nil {
-		return err
-	}
-	if bar != nil {
+	if flush(); bar != nil && p.err == nil {
 		_ = bar.Finish()
 	}
-	return nil
 }
 
 // record books one PostJournals result against the plan.
@@ -639,22 +667,22 @@ func record(res *Result, ev event, r *ledgerv1.PostJournalResult) {
 	}
 }
 
-func reverse(ctx context.Context, c *client, ev event, res *Result) error {
+func reverse(p *play, ev event, res *Result) {
 	rs := ev.Reverse
 	orig, ok := res.JournalIDs[rs.OfKey]
 	if !ok {
-		return fmt.Errorf("cannot reverse %s: it was not accepted", rs.OfKey)
+		p.fail("cannot reverse %s: it was not accepted", rs.OfKey)
+		return
 	}
-	resp, err := call(caller{ctx, c, &res.Calls}, ev.Who, c.ledger.ReverseJournal, &ledgerv1.ReverseJournalRequest{BookId: rs.Book, JournalId: orig,
+	resp := do(p, ev.Who, p.c.ledger.ReverseJournal, &ledgerv1.ReverseJournalRequest{BookId: rs.Book, JournalId: orig,
 		IdempotencyKey: rs.Key, EffectiveDate: rs.Date, Reason: rs.Reason})
-	if err != nil {
-		return fmt.Errorf("reversing journal %d (%s): %w", orig, rs.OfKey, err)
+	if p.err != nil {
+		return
 	}
 	res.Reversals++
 	res.JournalIDs[rs.Key] = resp.GetJournal().GetJournalId()
 	res.Correction = &Correction{Date: rs.Date, Original: orig, OriginalDoc: rs.OfKey, OriginalWhat: ev.What,
 		Reversal: resp.GetJournal().GetJournalId(), Reason: rs.Reason, ReversalReplays: resp.GetReplayed()}
-	return nil
 }
 
 func printSummary(w io.Writer, events []event, res *Result) {
@@ -732,12 +760,9 @@ func printSummary(w io.Writer, events []event, res *Result) {
 	}
 }
 
-func balances(ctx context.Context, c *client, z *zone, m *model, res *Result) error {
+func balances(p *play, z *zone, m *model, res *Result) {
 	for _, b := range z.Books {
-		resp, err := call(caller{ctx, c, nil}, "customs-4601", c.ledger.GetBalances, &ledgerv1.GetBalancesRequest{BookId: b.ID})
-		if err != nil {
-			return fmt.Errorf("reading the balances of %s: %w", b.ID, err)
-		}
+		resp := do(p, "customs-4601", p.c.ledger.GetBalances, &ledgerv1.GetBalancesRequest{BookId: b.ID})
 		res.Balances[b.ID] = resp.GetBalances()
 		want := m.balances(b.ID)
 		res.Expected[b.ID] = want
@@ -762,7 +787,6 @@ func balances(ctx context.Context, c *client, z *zone, m *model, res *Result) er
 		}
 	}
 	slices.Sort(res.Mismatches)
-	return nil
 }
 
 func printBalances(w io.Writer, z *zone, res *Result) {
@@ -813,12 +837,12 @@ func itemOf(b *bookDef, code string) *itemDef {
 	return nil
 }
 
-func dayTotals(ctx context.Context, w io.Writer, c *client, z *zone, res *Result) error {
+func dayTotals(p *play, w io.Writer, z *zone, res *Result) {
 	b, it := z.T, z.T.item("1")
-	resp, err := call(caller{ctx, c, nil}, "customs-4601", c.ledger.GetDayTotals, &ledgerv1.GetDayTotalsRequest{BookId: b.ID, Account: "bonded", ItemCode: it.Code,
+	resp := do(p, "customs-4601", p.c.ledger.GetDayTotals, &ledgerv1.GetDayTotalsRequest{BookId: b.ID, Account: "bonded", ItemCode: it.Code,
 		FromDate: res.FirstDay, ToDate: res.LastDay})
-	if err != nil {
-		return fmt.Errorf("reading day totals: %w", err)
+	if p.err != nil {
+		return
 	}
 	res.DayTotals = resp.GetDayTotals()
 	fmt.Fprintf(w, "5. Per-day totals of the busiest line: %s bonded, line %s %s (%s %s), GetDayTotals %s .. %s\n\n",
@@ -832,11 +856,8 @@ func dayTotals(ctx context.Context, w io.Writer, c *client, z *zone, res *Result
 		vo, _ := decimal.NewFromString(dt.GetValueOut())
 		sumIn, sumOut, sumVin, sumVout = sumIn.Add(qi), sumOut.Add(qo), sumVin.Add(vi), sumVout.Add(vo)
 		// The day's closing holding is the server's: GetBalances as of the day.
-		bal, err := call(caller{ctx, c, nil}, "customs-4601", c.ledger.GetBalances, &ledgerv1.GetBalancesRequest{BookId: b.ID, Account: "bonded",
+		bal := do(p, "customs-4601", p.c.ledger.GetBalances, &ledgerv1.GetBalancesRequest{BookId: b.ID, Account: "bonded",
 			ItemCode: it.Code, AsOf: dt.GetDay()})
-		if err != nil {
-			return fmt.Errorf("reading the balance of %s bonded %s as of %s: %w", b.ID, it.Code, dt.GetDay(), err)
-		}
 		closeQ, closeV := decimal.Zero, decimal.Zero
 		for _, h := range bal.GetBalances() {
 			q, _ := decimal.NewFromString(h.GetQuantity())
@@ -849,42 +870,37 @@ func dayTotals(ctx context.Context, w io.Writer, c *client, z *zone, res *Result
 	t.add("month", sumIn.StringFixed(it.Scale), sumOut.StringFixed(it.Scale), sumVin.StringFixed(2), sumVout.StringFixed(2), "", "")
 	t.render(w, "  ")
 	fmt.Fprintf(w, "\n  (days without movement are omitted; the closing holding is GetBalances as of the day)\n\n")
-	return nil
 }
 
 // seal closes the logistics book's period through the last day as customs,
 // verifies the seal, and shows that a late filing into it is refused.
-func seal(ctx context.Context, w io.Writer, c *client, z *zone, res *Result) error {
+func seal(p *play, w io.Writer, z *zone, res *Result) {
 	b := z.T
 	res.ClosedBook = b.ID
-	cp, err := call(caller{ctx, c, nil}, "customs-4601", c.ledger.ClosePeriod, &ledgerv1.ClosePeriodRequest{BookId: b.ID, Through: res.LastDay,
-		IdempotencyKey: "close-" + b.ID + "-" + res.LastDay})
-	if err != nil {
-		return fmt.Errorf("closing the period of %s through %s: %w", b.ID, res.LastDay, err)
-	}
-	res.Period = cp.GetPeriod()
-	vr, err := call(caller{ctx, c, nil}, "customs-4601", c.ledger.VerifyPeriods, &ledgerv1.VerifyPeriodsRequest{BookId: b.ID})
-	if err != nil {
-		return fmt.Errorf("verifying the periods of %s: %w", b.ID, err)
+	res.Period = do(p, "customs-4601", p.c.ledger.ClosePeriod, &ledgerv1.ClosePeriodRequest{BookId: b.ID, Through: res.LastDay,
+		IdempotencyKey: "close-" + b.ID + "-" + res.LastDay}).GetPeriod()
+	vr := do(p, "customs-4601", p.c.ledger.VerifyPeriods, &ledgerv1.VerifyPeriodsRequest{BookId: b.ID})
+	if p.err != nil {
+		return
 	}
 	res.VerifyOK, res.Problems = vr.GetOk(), vr.GetProblems()
 
-	p := res.Period
-	from := p.GetFrom()
+	per := res.Period
+	from := per.GetFrom()
 	if from == "" {
 		from = "(start of the book)"
 	}
 	fmt.Fprintf(w, "6. Write-off period sealed by customs-4601 (ClosePeriod, then VerifyPeriods)\n\n")
 	fmt.Fprintf(w, "  book        %s (%s)\n", b.ID, b.Owner.Name)
-	fmt.Fprintf(w, "  period      %s .. %s, %d journals\n", from, p.GetThrough(), p.GetJournalCount())
-	fmt.Fprintf(w, "  digest      %s\n", hex.EncodeToString(p.GetDigest()))
-	if len(p.GetPreviousDigest()) == 0 {
+	fmt.Fprintf(w, "  period      %s .. %s, %d journals\n", from, per.GetThrough(), per.GetJournalCount())
+	fmt.Fprintf(w, "  digest      %s\n", hex.EncodeToString(per.GetDigest()))
+	if len(per.GetPreviousDigest()) == 0 {
 		fmt.Fprintf(w, "  previous    (none: the book's first period)\n")
 	} else {
-		fmt.Fprintf(w, "  previous    %s\n", hex.EncodeToString(p.GetPreviousDigest()))
+		fmt.Fprintf(w, "  previous    %s\n", hex.EncodeToString(per.GetPreviousDigest()))
 	}
-	if p.GetClosedAt() != nil {
-		fmt.Fprintf(w, "  closed at   %s\n", p.GetClosedAt().AsTime().UTC().Format(time.RFC3339))
+	if per.GetClosedAt() != nil {
+		fmt.Fprintf(w, "  closed at   %s\n", per.GetClosedAt().AsTime().UTC().Format(time.RFC3339))
 	}
 	if res.VerifyOK {
 		fmt.Fprintf(w, "  verified    OK: every sealed journal rehashed, the digest and its chain match\n")
@@ -907,9 +923,11 @@ func seal(ctx context.Context, w io.Writer, c *client, z *zone, res *Result) err
 			To: &ledgerv1.AccountRef{Name: "domestic"}, Quantity: "12", Unit: wine.Unit}}}
 	ev := event{Who: b.Owner.Principal, Flow: flowDomSale, What: fmt.Sprintf("内销 %s 12 %s dated %s, filed after the close", wine.Name, wine.UnitName, late.GetEffectiveDate()),
 		Journal: late, Expect: reasonClosed}
-	pr, err := call(caller{ctx, c, &res.Calls}, ev.Who, c.ledger.PostJournals, &ledgerv1.PostJournalsRequest{Journals: []*ledgerv1.PostJournalRequest{late}})
-	if err != nil {
-		return fmt.Errorf("filing late: %w", err)
+	counted := &play{caller: caller{p.ctx, p.c, &res.Calls}}
+	pr := do(counted, ev.Who, p.c.ledger.PostJournals, &ledgerv1.PostJournalsRequest{Journals: []*ledgerv1.PostJournalRequest{late}})
+	if p.err = counted.err; p.err != nil || len(pr.GetResults()) != 1 {
+		p.fail("PostJournals answered %d results for the late filing", len(pr.GetResults()))
+		return
 	}
 	res.Filed++
 	record(res, ev, pr.GetResults()[0])
@@ -918,5 +936,4 @@ func seal(ctx context.Context, w io.Writer, c *client, z *zone, res *Result) err
 	} else {
 		fmt.Fprintf(w, "  late filing %s dated %s: ACCEPTED (expected %s)\n\n", no, late.GetEffectiveDate(), reasonClosed)
 	}
-	return nil
 }
