@@ -18,22 +18,9 @@ import (
 // customs) records every vehicle. Names and codes are fictional but
 // well-formed, like the rest of the demo.
 
-// customsEnterprise is an enterprise registered with BookService.
-type customsEnterprise struct {
-	USCC       string
-	CustomsNo  string
-	Name       string
-	Principal  string
-	Centre     string
-	ShortLabel string
-	// Prefix starts the enterprise's own document numbers (YCHF0001, ...).
-	Prefix string
-}
-
-// principal is the enterprise's principal, which does what purpose says.
-func (e *customsEnterprise) principal(purpose string) principalDef {
-	return principalDef{ID: e.Principal, Name: e.Name, Role: "enterprise", Ent: &enterprise{USCC: e.USCC, CustomsNo: e.CustomsNo}, Purpose: purpose}
-}
+// customsEnterprise is an enterprise registered with BookService: a zone
+// enterprise like the others.
+type customsEnterprise = enterprise
 
 // bookLine is a book line (备案序号) of a customs book, with what the demo
 // needs to file it: prices and per-unit weights.

@@ -154,10 +154,15 @@ func printManufacturing(w io.Writer, mr *ManufacturingResult) {
 	}
 	et.render(w, "  ")
 	fmt.Fprintf(w, "\n  Stock at the end (GetStockReport):\n\n")
-	st := newTable("line", "bonded").alignRight(0, 1)
-	for _, l := range mr.Stock {
-		st.add(fmt.Sprint(l.GetBookSeq()), l.GetBonded())
-	}
-	st.render(w, "  ")
+	printBonded(w, mr.Stock)
 	fmt.Fprintln(w)
+}
+
+// printBonded prints the bonded quantity of each line of a stock report.
+func printBonded(w io.Writer, lines []*customsv1.StockLine) {
+	t := newTable("line", "bonded").alignRight(0, 1)
+	for _, l := range lines {
+		t.add(fmt.Sprint(l.GetBookSeq()), l.GetBonded())
+	}
+	t.render(w, "  ")
 }

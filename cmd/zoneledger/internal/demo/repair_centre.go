@@ -43,24 +43,23 @@ const (
 
 // repairLines are the book's lines.
 var repairLines = []*customsv1.BookLine{
-	{Seq: repairLineFuelControl, HsCode: "8411910000", Name: "航空发动机燃油调节器", Spec: "CFM56 燃油控制组件", DeclaredUnit: "007", Scale: 0,
-		Legal: &customsv1.LegalUnit{Unit: "035", Factor: "18.5"}, Type: customsv1.GoodsType_GOODS_TYPE_MATERIAL},
-	{Seq: repairLineSeals, HsCode: "8484200000", Name: "燃油调节器密封件组件（维修用料件）", Spec: "航材", DeclaredUnit: "007", Scale: 0,
-		Legal: &customsv1.LegalUnit{Unit: "035", Factor: "0.2"}, Type: customsv1.GoodsType_GOODS_TYPE_MATERIAL},
-	{Seq: repairLineOldPump, HsCode: "8413910000", Name: "燃油齿轮泵组件（旧件）", Spec: "拆下的旧件", DeclaredUnit: "007", Scale: 0,
-		Legal: &customsv1.LegalUnit{Unit: "035", Factor: "3.2"}, Type: customsv1.GoodsType_GOODS_TYPE_MATERIAL},
-	{Seq: repairLineMachine, HsCode: "8457101000", Name: "立式加工中心", Spec: "客户送修", DeclaredUnit: "001", Scale: 0,
-		Legal: &customsv1.LegalUnit{Unit: "001", Factor: "1"}, Type: customsv1.GoodsType_GOODS_TYPE_MATERIAL},
-	{Seq: repairLineOldBearing, HsCode: "8482109000", Name: "主轴轴承（旧件）", Spec: "拆下的旧件", DeclaredUnit: "007", Scale: 0,
-		Legal: &customsv1.LegalUnit{Unit: "035", Factor: "4.5"}, Type: customsv1.GoodsType_GOODS_TYPE_MATERIAL},
-	{Seq: repairLineGearbox, HsCode: "8708409990", Name: "自动变速箱", Spec: "再制造胚料 / 再制造品", DeclaredUnit: "001", Scale: 0,
-		Legal: &customsv1.LegalUnit{Unit: "035", Factor: "85"}, Type: customsv1.GoodsType_GOODS_TYPE_MATERIAL},
-	{Seq: repairLineClutch, HsCode: "8708930000", Name: "离合器摩擦片（维修用料件）", Spec: "航运进口", DeclaredUnit: "007", Scale: 0,
-		Legal: &customsv1.LegalUnit{Unit: "035", Factor: "0.4"}, Type: customsv1.GoodsType_GOODS_TYPE_MATERIAL},
-	{Seq: repairLineScrap, HsCode: "7204490000", Name: "维修边角料（废钢铁）", Spec: "拆解产生", DeclaredUnit: "035", Scale: 3,
-		Legal: &customsv1.LegalUnit{Unit: "035", Factor: "1"}, Type: customsv1.GoodsType_GOODS_TYPE_MATERIAL},
-	{Seq: repairLineNewBearing, HsCode: "8482109000", Name: "主轴轴承（国产维修用料件）", Spec: "区外采购", DeclaredUnit: "007", Scale: 0,
-		Legal: &customsv1.LegalUnit{Unit: "035", Factor: "4.5"}, Type: customsv1.GoodsType_GOODS_TYPE_MATERIAL},
+	repairLine(repairLineFuelControl, "8411910000", "航空发动机燃油调节器", "CFM56 燃油控制组件", "007", 0, "035", "18.5"),
+	repairLine(repairLineSeals, "8484200000", "燃油调节器密封件组件（维修用料件）", "航材", "007", 0, "035", "0.2"),
+	repairLine(repairLineOldPump, "8413910000", "燃油齿轮泵组件（旧件）", "拆下的旧件", "007", 0, "035", "3.2"),
+	repairLine(repairLineMachine, "8457101000", "立式加工中心", "客户送修", "001", 0, "001", "1"),
+	repairLine(repairLineOldBearing, "8482109000", "主轴轴承（旧件）", "拆下的旧件", "007", 0, "035", "4.5"),
+	repairLine(repairLineGearbox, "8708409990", "自动变速箱", "再制造胚料 / 再制造品", "001", 0, "035", "85"),
+	repairLine(repairLineClutch, "8708930000", "离合器摩擦片（维修用料件）", "航运进口", "007", 0, "035", "0.4"),
+	repairLine(repairLineScrap, "7204490000", "维修边角料（废钢铁）", "拆解产生", "035", 3, "035", "1"),
+	repairLine(repairLineNewBearing, "8482109000", "主轴轴承（国产维修用料件）", "区外采购", "007", 0, "035", "4.5"),
+}
+
+// repairLine is a material line of the repair book whose legal unit is
+// legal, factor of its declared unit.
+func repairLine(seq int32, hs, name, spec, unit string, scale int32, legal, factor string) *customsv1.BookLine {
+	l := unitLine(seq, hs, name, spec, unit, scale, goodsMaterial)
+	l.Legal.Unit, l.Legal.Factor = legal, factor
+	return l
 }
 
 // repairCast is the repair centre's enterprise.

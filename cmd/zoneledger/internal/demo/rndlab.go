@@ -108,10 +108,6 @@ func printRndLab(w io.Writer, rr *RndLabResult) {
 	}
 	pt.render(w, "  ")
 	fmt.Fprintf(w, "\n  Stock at the end (GetStockReport); line 4, the test bench, is equipment held apart, never consumed:\n\n")
-	st := newTable("line", "bonded").alignRight(0, 1)
-	for _, l := range rr.Stock {
-		st.add(fmt.Sprint(l.GetBookSeq()), l.GetBonded())
-	}
-	st.render(w, "  ")
+	printBonded(w, rr.Stock)
 	fmt.Fprintln(w)
 }

@@ -218,12 +218,47 @@ type caller struct {
 
 // call makes one gRPC call, rpc(req), as principal who.
 func call[Req, Resp any](k caller, who string, rpc func(context.Context, Req, ...grpc.CallOption) (Resp, error), req Req) (Resp, error) {
-	ctx, cancel := context.WithTimeout(k.ctx, time.Minute)
+	ctx, cancel := k.as(who)
 	defer cancel()
+	return rpc(ctx, req)
+}
+
+// as is the context of a call as principal who, with a deadline; the call
+// counts in *calls when calls is not nil.
+func (k caller) as(who string) (context.Context, context.CancelFunc) {
 	if k.calls != nil {
 		*k.calls++
 	}
-	return rpc(metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+k.c.tokens[who]), req)
+	ctx, cancel := context.WithTimeout(k.ctx, time.Minute)
+	return metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+k.c.tokens[who]), cancel
+}
+
+// rpcName is the name of a client's method, for messages.
+func rpcName(rpc any) string {
+	name := runtime.FuncForPC(reflect.ValueOf(rpc).Pointer()).Name()
+	return strings.TrimSuffix(name[strings.LastIndexByte(name, '.')+1:], "-fm")
+}
+
+// receive reads a server stream, rpc(req) as who, to its end, unless an
+// earlier call of the play failed.
+func receive[Req, Msg any](p *play, who string, rpc func(context.Context, Req, ...grpc.CallOption) (grpc.ServerStreamingClient[Msg], error), req Req) []*Msg {
+	if p.err != nil {
+		return nil
+	}
+	ctx, cancel := p.as(who)
+	defer cancel()
+	var out []*Msg
+	stream, err := rpc(ctx, req)
+	for err == nil {
+		var m *Msg
+		if m, err = stream.Recv(); err == nil {
+			out = append(out, m)
+		}
+	}
+	if !errors.Is(err, io.EOF) {
+		p.fail("%s as %s: %w", rpcName(rpc), who, err)
+	}
+	return out
 }
 
 // play makes a scene's calls one after the other: the first that fails is
@@ -251,9 +286,7 @@ func do[Req, Resp any](p *play, who string, rpc func(context.Context, Req, ...gr
 	}
 	resp, err := call(p.caller, who, rpc, req)
 	if err != nil {
-		name := runtime.FuncForPC(reflect.ValueOf(rpc).Pointer()).Name()
-		name = strings.TrimSuffix(name[strings.LastIndexByte(name, '.')+1:], "-fm")
-		p.fail("%s as %s: %w", name, who, err)
+		p.fail("%s as %s: %w", rpcName(rpc), who, err)
 	}
 	return resp
 }

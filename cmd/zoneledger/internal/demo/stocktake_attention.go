@@ -2,7 +2,6 @@ package demo
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -10,7 +9,6 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
-	"google.golang.org/grpc/metadata"
 
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
 	"github.com/zoneledger/zoneledger/proto/zoneledger/evidence"
@@ -88,7 +86,7 @@ func runStocktake(ctx context.Context, c *client, cast *logisticsCast, today tim
 	if p.err != nil {
 		return res, p.err
 	}
-	sctx, cancel := context.WithTimeout(metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+c.tokens[nd]), time.Minute)
+	sctx, cancel := p.as(nd)
 	defer cancel()
 	stream, err := c.writeOff.ImportStocktake(sctx)
 	if err == nil {
@@ -121,24 +119,9 @@ func runStocktake(ctx context.Context, c *client, cast *logisticsCast, today tim
 	}
 	// The close sealed the book's evidence: check its export against the
 	// digest the stocktake shows, as 'zonectl verify' does.
-	if _, _, err := verifyEvidence(ctx, c, cu, book, res.Stocktake.GetEvidenceThrough(), res.Stocktake.GetEvidenceDigest(), &res.Evidence); err != nil {
-		return res, err
-	}
+	verifyEvidence(p, cu, book, res.Stocktake.GetEvidenceThrough(), res.Stocktake.GetEvidenceDigest(), &res.Evidence)
 
-	bctx, bcancel := context.WithTimeout(metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+c.tokens[cu]), time.Minute)
-	defer bcancel()
-	bs, err := c.writeOff.GetInventoryBalance(bctx, &customsv1.GetInventoryBalanceRequest{BookNo: book, From: res.Cycle.GetStart(), To: day})
-	if err != nil {
-		return res, fmt.Errorf("GetInventoryBalance %s: %w", book, err)
-	}
-	for {
-		m, err := bs.Recv()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return res, fmt.Errorf("GetInventoryBalance %s: %w", book, err)
-		}
+	for _, m := range receive(p, cu, c.writeOff.GetInventoryBalance, &customsv1.GetInventoryBalanceRequest{BookNo: book, From: res.Cycle.GetStart(), To: day}) {
 		res.Balance = append(res.Balance, m.GetLines()...)
 	}
 
