@@ -14,15 +14,14 @@ import (
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
 )
 
-// orderDocs builds an order's three documents, withholding the tax quoted.
-// The day's documents come from the outbox's XML messages (ecommerce_day.go);
-// only the order with an identity proof, which CEB311 cannot carry, is
-// sent from here.
-func (r *salesRun) orderDocs(o *shopOrder, q *customsv1.QuoteResponse) (*customsv1.SubmitOrderRequest, *customsv1.SubmitPaymentRequest, *customsv1.SubmitWaybillRequest) {
-	ent := r.cast.Yefeng.USCC
+// orderDoc is an order's order document, withholding the tax quoted. The
+// day's documents come from the outbox's XML messages (ecommerce_day.go);
+// only the order document of the order with an identity proof, which
+// CEB311 cannot carry, is sent from here.
+func (r *salesRun) orderDoc(o *shopOrder, q *customsv1.QuoteResponse) *customsv1.SubmitOrderRequest {
 	tax := d(q.GetTotal())
 	paid := o.goods().Add(o.Freight).Add(tax).Sub(o.Discount)
-	req := &customsv1.SubmitOrderRequest{OrderNo: o.No, Enterprise: ent, Buyer: o.Buyer.person(), Consignee: o.Buyer.consignee(),
+	req := &customsv1.SubmitOrderRequest{OrderNo: o.No, Enterprise: r.cast.Yefeng.USCC, Buyer: o.Buyer.person(), Consignee: o.Buyer.consignee(),
 		GoodsValue: o.goods().StringFixed(2), TaxTotal: tax.StringFixed(2), ActualPaid: paid.StringFixed(2), IdentityProof: o.Proof}
 	if o.Freight.IsPositive() {
 		req.Freight = o.Freight.StringFixed(2)
@@ -34,19 +33,7 @@ func (r *salesRun) orderDocs(o *shopOrder, q *customsv1.QuoteResponse) (*customs
 		req.Lines = append(req.Lines, &customsv1.OrderLine{ItemNo: it.SKU.Part, Name: it.SKU.Name, Quantity: it.Qty.String(), Price: it.SKU.Price.StringFixed(2),
 			Total: it.total().StringFixed(2)})
 	}
-	payer := o.Buyer
-	if o.Payer != nil {
-		payer = o.Payer
-	}
-	pay := &customsv1.SubmitPaymentRequest{Enterprise: ent, OrderNo: o.No, PayCode: r.cast.PayCode, TransactionId: fmt.Sprintf("4200%s%06d", strings.ReplaceAll(r.res.Today, "-", ""), o.N*7919%1000000),
-		Payer: payer.person(), Amount: paid.Sub(o.PayShort).StringFixed(2)}
-	cons := o.Buyer.consignee()
-	if o.WrongPhone != "" {
-		cons.Phone = o.WrongPhone
-	}
-	wb := &customsv1.SubmitWaybillRequest{Enterprise: ent, OrderNo: o.No, LogisticsNo: fmt.Sprintf("YT%s%05d", strings.ReplaceAll(r.res.Today, "-", "")[2:], 30000+o.N),
-		LogisticsCode: r.cast.LogisticsCode, Consignee: cons}
-	return req, pay, wb
+	return req
 }
 
 // quoteOrder is TaxService/Quote of an order as the platform computes the
@@ -82,17 +69,8 @@ func (r *salesRun) ecommerce() {
 	}
 	for _, o := range r.script.Orders {
 		q := r.quoteOrder(o, today)
-		ord, pay, wb := r.orderDocs(o, q)
-		so := &EcommerceOrder{No: o.No, Buyer: o.Buyer.Name, BuyerID: o.Buyer.ID, Goods: o.describe(), Dutiable: o.dutiable(), Quote: q, Expect: o.Expect, Note: o.Note,
-			plan: o, Returned: o.Return,
-			documents: []*customsv1.EcommerceDocument{
-				{Document: &customsv1.EcommerceDocument_Order{Order: ord}},
-				{Document: &customsv1.EcommerceDocument_Payment{Payment: pay}},
-				{Document: &customsv1.EcommerceDocument_Waybill{Waybill: wb}}}}
-		r.res.Orders = append(r.res.Orders, so)
-	}
-	doc := func(dc shopDoc) *customsv1.EcommerceDocument {
-		return r.res.Orders[dc.Order].documents[strings.IndexByte("OPW", dc.Kind)]
+		r.res.Orders = append(r.res.Orders, &EcommerceOrder{No: o.No, Buyer: o.Buyer.Name, BuyerID: o.Buyer.ID, Goods: o.describe(), Dutiable: o.dutiable(),
+			Quote: q, Expect: o.Expect, Note: o.Note, plan: o, Returned: o.Return})
 	}
 	check := func(where string, dc shopDoc, want docAnswer, o *customsv1.Order, reason, msg string) {
 		so := r.res.Orders[dc.Order]
@@ -117,12 +95,12 @@ func (r *salesRun) ecommerce() {
 		reason, msg := "", ""
 		if f := singleFiles[i]; f == nil {
 			if want := r.script.SingleAnswers[i].Reason; want != "" {
-				f := refuse(r.p, fmt.Sprintf("the %c of order %s", dc.Kind, so.No), want, pf, r.c.ecom.SubmitOrder, doc(dc).GetOrder())
+				f := refuse(r.p, fmt.Sprintf("the %c of order %s", dc.Kind, so.No), want, pf, r.c.ecom.SubmitOrder, r.orderDoc(so.plan, so.Quote))
 				if reason, msg = f.Reason, f.Message; f.Code != codes.FailedPrecondition.String() {
 					r.p.fail("the %c of order %s was refused %s, not FAILED_PRECONDITION", dc.Kind, so.No, f.Code)
 				}
 			} else {
-				o = do(r.p, pf, r.c.ecom.SubmitOrder, doc(dc).GetOrder()).GetOrder()
+				o = do(r.p, pf, r.c.ecom.SubmitOrder, r.orderDoc(so.plan, so.Quote)).GetOrder()
 			}
 			so.API = true
 		} else {

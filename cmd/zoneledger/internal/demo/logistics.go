@@ -98,7 +98,6 @@ type ListTransfer struct {
 
 // logisticsRun drives the customs services for one month.
 type logisticsRun struct {
-	ctx        context.Context
 	c          *client
 	p          *play // makes the run's calls, counted in res.Calls
 	cast       *logisticsCast

@@ -72,6 +72,9 @@ type move struct {
 	Qty      decimal.Decimal
 	Val      decimal.Decimal // stated value; only for goods entering from a world account
 	Lot      *lotID          // take from this lot only (reversals)
+	// Unit is the unit the posting declares when it is not the item's (a
+	// deliberate mismatch the ledger refuses).
+	Unit string
 }
 
 // insufficientError is what the model predicts the ledger says.

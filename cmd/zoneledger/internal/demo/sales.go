@@ -90,26 +90,23 @@ type EcommerceOrder struct {
 	Withheld string // the tax the order withheld, as the server has it
 	Paid     string // the order's actual paid, as the server has it
 	// API: the order document went by SubmitOrder, not as a message.
-	API       bool
-	plan      *shopOrder
-	documents []*customsv1.EcommerceDocument
+	API  bool
+	plan *shopOrder
 }
 
 // salesRun drives the centre.
 type salesRun struct {
-	ctx      context.Context
-	c        *client
-	cast     *salesCast
-	lc       *logisticsRun // files the entry list and drives the vehicle
-	p        *play         // lc's
-	res      *SalesResult
-	year     int
-	month    time.Month
-	lastDay  string
-	script   *salesScript
-	model    *salesModel
-	formNo   string
-	counters map[string]int
+	c       *client
+	cast    *salesCast
+	lc      *logisticsRun // files the entry list and drives the vehicle
+	p       *play         // lc's
+	res     *SalesResult
+	year    int
+	month   time.Month
+	lastDay string
+	script  *salesScript
+	model   *salesModel
+	formNo  string
 }
 
 func (r *salesRun) miss(format string, args ...any) {
@@ -130,7 +127,7 @@ func runSales(ctx context.Context, c *client, cast *salesCast, year int, month t
 	if err != nil {
 		return res, fmt.Errorf("planning the sales and service centre: %w", err)
 	}
-	r := &salesRun{ctx: ctx, c: c, cast: cast, res: res, year: year, month: month, lastDay: lastDay, script: script, model: model, counters: map[string]int{}}
+	r := &salesRun{c: c, cast: cast, res: res, year: year, month: month, lastDay: lastDay, script: script, model: model}
 	if lastDay >= res.Today {
 		return res, fmt.Errorf("the sales and service centre dates its movements in %s through %s, which must be over; today is %s", month, lastDay, res.Today)
 	}

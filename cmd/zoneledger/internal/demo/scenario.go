@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"cmp"
 	"fmt"
 	"math/rand/v2"
 	"time"
@@ -202,7 +203,7 @@ type doc struct {
 
 // file plans one journal: it checks it against the model (applying it when
 // it is to be accepted) and appends it to the month.
-func (g *gen) file(day int, who string, book *bookDef, dc doc, flow, what string, meta map[string]string, moves []move, units []string, expect string) {
+func (g *gen) file(day int, who string, book *bookDef, dc doc, flow, what string, meta map[string]string, moves []move, expect string) {
 	if g.err != nil {
 		return
 	}
@@ -214,13 +215,13 @@ func (g *gen) file(day int, who string, book *bookDef, dc doc, flow, what string
 		Document:       &ledgerv1.Document{Type: dc.Type, Number: dc.Number, TradeMode: dc.TradeMode},
 		Metadata:       meta,
 	}
-	for i, mv := range moves {
+	for _, mv := range moves {
 		p := &ledgerv1.Posting{
 			ItemCode: mv.Item.Code,
 			From:     &ledgerv1.AccountRef{BookId: mv.From.Book, Name: mv.From.Name},
 			To:       &ledgerv1.AccountRef{BookId: mv.To.Book, Name: mv.To.Name},
 			Quantity: mv.Qty.String(),
-			Unit:     units[i],
+			Unit:     cmp.Or(mv.Unit, g.z.line(mv.Item).Unit),
 		}
 		if mv.Item.Book != book.ID {
 			p.ItemBookId = mv.Item.Book
@@ -255,7 +256,7 @@ var (
 
 // single files a one-posting journal.
 func (g *gen) single(day int, who string, it *itemDef, from, to acctKey, q, v decimal.Decimal, dc doc, flow, what string, meta map[string]string) {
-	g.file(day, who, it.Book, dc, flow, what, meta, []move{{Item: ik(it), From: from, To: to, Qty: q, Val: v}}, []string{it.Unit}, "")
+	g.file(day, who, it.Book, dc, flow, what, meta, []move{{Item: ik(it), From: from, To: to, Qty: q, Val: v}}, "")
 }
 
 // overdraw files a one-posting journal of extra more of it than from holds,
@@ -265,7 +266,7 @@ func (g *gen) overdraw(day int, who string, it *itemDef, from, to acctKey, extra
 	have := g.m.qty(from, ik(it))
 	q := have.Add(d(extra))
 	g.file(day, who, it.Book, dc, flow, fmt.Sprintf("%s %s %s (%s %s)", verb, it.Name, fmtQty(it, q), held, fmtQty(it, have)),
-		meta, []move{{Item: ik(it), From: from, To: to, Qty: q}}, []string{it.Unit}, reasonInsufficient)
+		meta, []move{{Item: ik(it), From: from, To: to, Qty: q}}, reasonInsufficient)
 }
 
 func fmtQty(it *itemDef, q decimal.Decimal) string {
@@ -297,7 +298,7 @@ func (g *gen) platformDay(day int, _ int) {
 		{Item: ik(seller), From: acct(g.z.T, "bonded"), To: world("zone-transfer"), Qty: q},
 		{Item: ik(buyer), From: world("zone-transfer"), To: acct(g.z.H, "bonded"), Qty: q, Val: val},
 	}
-	if g.file(day, "zone-platform", g.z.T, doc{"inventory-list", out, ""}, flowTransfer, what, meta, moves, []string{seller.Unit, buyer.Unit}, ""); g.err == nil {
+	if g.file(day, "zone-platform", g.z.T, doc{"inventory-list", out, ""}, flowTransfer, what, meta, moves, ""); g.err == nil {
 		g.events[len(g.events)-1].Transfer = &transferInfo{Qty: q, From: seller, To: buyer, SellerInvtNo: out, BuyerInvtNo: in, TransferValue: val}
 	}
 }
@@ -417,7 +418,7 @@ func (g *gen) huandaoDay(day int, pct int) {
 		g.file(day, who, t, doc{"inventory-list", no, "0110"}, flowDomSale,
 			fmt.Sprintf("内销 %s 40 个 (line is kept in 千克)", cream.Name),
 			map[string]string{"dec_type": "1 进口报关单 (对应报关)", "buyer": buyers[2]},
-			[]move{{Item: ik(cream), From: bonded, To: world("domestic"), Qty: q}}, []string{"007"}, reasonUnit)
+			[]move{{Item: ik(cream), From: bonded, To: world("domestic"), Qty: q, Unit: "007"}}, reasonUnit)
 	}
 
 	// Re-export of chips to South-East Asia (一线出境, 5034), keeping a reserve
@@ -511,7 +512,6 @@ func (g *gen) qiongxinDay(day int, pct int) {
 	// Issue to the line (领料) when the line holds less than today's need:
 	// three days' worth, or what the bonded stock has.
 	var issue []move
-	var issueUnits []string
 	for _, m := range materials {
 		today := need(m, routers, onts)
 		if g.m.qty(wip, ik(m)).GreaterThanOrEqual(today) {
@@ -520,13 +520,12 @@ func (g *gen) qiongxinDay(day int, pct int) {
 		q := decimal.Min(need(m, fullR, fullO).Mul(d("3")), g.m.qty(bonded, ik(m)))
 		if q.Sign() > 0 {
 			issue = append(issue, move{Item: ik(m), From: bonded, To: wip, Qty: q})
-			issueUnits = append(issueUnits, m.Unit)
 		}
 	}
 	if len(issue) > 0 {
 		no := g.internalNo("LL", day)
 		g.file(day, who, h, doc{"material-issue", no, ""}, flowIssue, fmt.Sprintf("领料 %d lines to the SMT line", len(issue)),
-			map[string]string{"workshop": "SMT-2"}, issue, issueUnits, "")
+			map[string]string{"workshop": "SMT-2"}, issue, "")
 	}
 
 	// Production report (生产报告): materials consumed by the BOM, finished
@@ -547,10 +546,8 @@ func (g *gen) qiongxinDay(day int, pct int) {
 	}
 	if routers.Add(onts).Sign() > 0 {
 		var moves []move
-		var units []string
 		for _, m := range materials {
 			moves = append(moves, move{Item: ik(m), From: wip, To: world("consumed"), Qty: need(m, routers, onts)})
-			units = append(units, m.Unit)
 		}
 		for _, out := range []struct {
 			it *itemDef
@@ -558,12 +555,11 @@ func (g *gen) qiongxinDay(day int, pct int) {
 		}{{e1, routers}, {e2, onts}} {
 			if out.q.Sign() > 0 {
 				moves = append(moves, move{Item: ik(out.it), From: world("production"), To: bonded, Qty: out.q, Val: amount(out.q, out.it.Price)})
-				units = append(units, out.it.Unit)
 			}
 		}
 		no := g.internalNo("SC", day)
 		g.file(day, who, h, doc{"production-report", no, ""}, flowProduce,
-			fmt.Sprintf("生产 %s 台 路由器 + %s 台 ONT", routers, onts), map[string]string{"bom_version": "2026-01", "line": "SMT-2"}, moves, units, "")
+			fmt.Sprintf("生产 %s 台 路由器 + %s 台 ONT", routers, onts), map[string]string{"bom_version": "2026-01", "line": "SMT-2"}, moves, "")
 	}
 
 	// Exports of finished goods (一线出境, 5015).
@@ -645,7 +641,6 @@ func (g *gen) haiyanDay(day int, pct int) {
 		tips:    dec(g.scaled(pct, 300, 1500), 0),
 	}
 	var issue []move
-	var issueUnits []string
 	for _, it := range []*itemDef{media, reagent, tips} {
 		if g.m.qty(lab, ik(it)).GreaterThanOrEqual(use[it]) {
 			continue
@@ -654,28 +649,24 @@ func (g *gen) haiyanDay(day int, pct int) {
 		q := decimal.Min(full, g.m.qty(bonded, ik(it)))
 		if q.Sign() > 0 {
 			issue = append(issue, move{Item: ik(it), From: bonded, To: lab, Qty: q})
-			issueUnits = append(issueUnits, it.Unit)
 		}
 	}
 	if len(issue) > 0 {
 		no := g.internalNo("LY", day)
 		g.file(day, who, r, doc{"rnd-issue", no, ""}, flowRndIssue, fmt.Sprintf("研发领用 %d lines to lab B-3", len(issue)),
-			map[string]string{"project": "HY-2026-07 单抗药物筛选"}, issue, issueUnits, "")
+			map[string]string{"project": "HY-2026-07 单抗药物筛选"}, issue, "")
 	}
 	// Usage report (研发耗用): written off by actual use (自主核定耗用).
 	var moves []move
-	var units []string
 	for _, it := range []*itemDef{media, reagent, tips} {
-		q := decimal.Min(use[it], g.m.qty(lab, ik(it)))
-		if q.Sign() > 0 {
+		if q := decimal.Min(use[it], g.m.qty(lab, ik(it))); q.Sign() > 0 {
 			moves = append(moves, move{Item: ik(it), From: lab, To: world("consumed"), Qty: q})
-			units = append(units, it.Unit)
 		}
 	}
 	if len(moves) > 0 {
 		no := g.internalNo("YF", day)
 		g.file(day, who, r, doc{"rnd-usage-report", no, ""}, flowRndUse, fmt.Sprintf("研发耗用 %d lines (actual use)", len(moves)),
-			map[string]string{"project": "HY-2026-07 单抗药物筛选", "basis": "自主核定耗用 (actual use)"}, moves, units, "")
+			map[string]string{"project": "HY-2026-07 单抗药物筛选", "basis": "自主核定耗用 (actual use)"}, moves, "")
 	}
 	if day == g.refuseRndDay {
 		g.overdraw(day, who, media, lab, world("consumed"), "50", doc{"rnd-usage-report", g.internalNo("YF", day), ""}, flowRndUse, "研发耗用", "lab holds",

@@ -19,7 +19,7 @@ import (
 // next, its play), on the days of year and month; its calls count in its
 // result.
 func sceneRun(ctx context.Context, c *client, cast *logisticsCast, year int, month time.Month) *logisticsRun {
-	r := &logisticsRun{ctx: ctx, c: c, cast: cast, year: year, month: month, counters: map[string]int{}, res: &LogisticsResult{}}
+	r := &logisticsRun{c: c, cast: cast, year: year, month: month, counters: map[string]int{}, res: &LogisticsResult{}}
 	r.p = &play{caller: caller{ctx, c, &r.res.Calls}}
 	return r
 }

@@ -105,6 +105,16 @@ func (b *bookDef) item(code string) *itemDef {
 	panic("demo: no item " + code + " in book " + b.ID)
 }
 
+// line is the book line an item key names.
+func (z *zone) line(k itemKey) *itemDef {
+	for _, b := range z.Books {
+		if b.ID == k.Book {
+			return b.item(k.Code)
+		}
+	}
+	panic("demo: no book " + k.Book)
+}
+
 func newZone() *zone {
 	z := &zone{}
 	z.Qiongxin = &enterprise{
