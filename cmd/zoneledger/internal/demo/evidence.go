@@ -39,7 +39,7 @@ type EvidenceResult struct {
 
 func runEvidence(ctx context.Context, c *client, book, through string) (*EvidenceResult, error) {
 	const cu = "customs-4601"
-	p := &play{caller: caller{ctx, c, nil}}
+	p := &play{ctx: ctx, c: c}
 	res := &EvidenceResult{Book: book, Kinds: map[string]int{}}
 	res.Period = do(p, cu, c.ledger.ClosePeriod, &ledgerv1.ClosePeriodRequest{BookId: book, Through: through, IdempotencyKey: "close-" + book + "-" + through}).GetPeriod()
 	res.Evidence = do(p, cu, c.writeOff.SealEvidence, &customsv1.SealEvidenceRequest{BookNo: book, Through: through}).GetEvidence()

@@ -56,8 +56,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"reflect"
-	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -66,8 +64,6 @@ import (
 	"github.com/shopspring/decimal"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
-	"google.golang.org/grpc/metadata"
-	"google.golang.org/grpc/status"
 
 	adminv1 "github.com/zoneledger/zoneledger/proto/zoneledger/admin/v1"
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
@@ -208,122 +204,6 @@ type client struct {
 	writeOff customsv1.WriteOffServiceClient
 }
 
-// caller makes the demo's gRPC calls: as one of its principals, each with
-// a deadline, counted in *calls when calls is not nil.
-type caller struct {
-	ctx   context.Context
-	c     *client
-	calls *int
-}
-
-// call makes one gRPC call, rpc(req), as principal who.
-func call[Req, Resp any](k caller, who string, rpc func(context.Context, Req, ...grpc.CallOption) (Resp, error), req Req) (Resp, error) {
-	ctx, cancel := k.as(who)
-	defer cancel()
-	return rpc(ctx, req)
-}
-
-// as is the context of a call as principal who, with a deadline; the call
-// counts in *calls when calls is not nil.
-func (k caller) as(who string) (context.Context, context.CancelFunc) {
-	if k.calls != nil {
-		*k.calls++
-	}
-	ctx, cancel := context.WithTimeout(k.ctx, time.Minute)
-	return metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+k.c.tokens[who]), cancel
-}
-
-// rpcName is the name of a client's method, for messages.
-func rpcName(rpc any) string {
-	name := runtime.FuncForPC(reflect.ValueOf(rpc).Pointer()).Name()
-	return strings.TrimSuffix(name[strings.LastIndexByte(name, '.')+1:], "-fm")
-}
-
-// receive reads a server stream, rpc(req) as who, to its end, unless an
-// earlier call of the play failed.
-func receive[Req, Msg any](p *play, who string, rpc func(context.Context, Req, ...grpc.CallOption) (grpc.ServerStreamingClient[Msg], error), req Req) []*Msg {
-	if p.err != nil {
-		return nil
-	}
-	ctx, cancel := p.as(who)
-	defer cancel()
-	var out []*Msg
-	stream, err := rpc(ctx, req)
-	for err == nil {
-		var m *Msg
-		if m, err = stream.Recv(); err == nil {
-			out = append(out, m)
-		}
-	}
-	if !errors.Is(err, io.EOF) {
-		p.fail("%s as %s: %w", rpcName(rpc), who, err)
-	}
-	return out
-}
-
-// play makes a scene's calls one after the other: the first that fails is
-// kept in err, named by its RPC, and every call after it is skipped, so a
-// scene reads as its calls and looks at err where it needs an answer.
-type play struct {
-	caller
-	err error
-}
-
-// fail keeps a failure of the scene's own (an answer not as planned)
-// unless an earlier one is kept.
-func (p *play) fail(format string, args ...any) {
-	if p.err == nil {
-		p.err = fmt.Errorf(format, args...)
-	}
-}
-
-// do makes one call, rpc(req), as principal who, unless an earlier call of
-// the play failed; then, or when it fails itself, it answers nil.
-func do[Req, Resp any](p *play, who string, rpc func(context.Context, Req, ...grpc.CallOption) (Resp, error), req Req) Resp {
-	var resp Resp
-	if p.err != nil {
-		return resp
-	}
-	resp, err := call(p.caller, who, rpc, req)
-	if err != nil {
-		p.fail("%s as %s: %w", rpcName(rpc), who, err)
-	}
-	return resp
-}
-
-// refuse makes a call, rpc(req) as who, that the scene expects the server
-// to refuse with the reason want; any other answer fails the play (what
-// names the attempt). It returns the refusal.
-func refuse[Req, Resp any](p *play, what, want, who string, rpc func(context.Context, Req, ...grpc.CallOption) (Resp, error), req Req) CallRefusal {
-	if p.err != nil {
-		return CallRefusal{}
-	}
-	_, err := call(p.caller, who, rpc, req)
-	if err == nil {
-		p.fail("%s was accepted; the demo expected %s", what, want)
-		return CallRefusal{}
-	}
-	reason, msg := reasonOf(err)
-	if reason != want {
-		p.fail("%s: %w (expected %s)", what, err, want)
-	}
-	return CallRefusal{Code: status.Code(err).String(), Reason: reason, Message: msg}
-}
-
-// pages reads every page of a listing, rpc(req(token)) as who, and returns
-// the items of the pages in order.
-func pages[Req any, Resp interface{ GetNextPageToken() string }, Item any](p *play, who string,
-	rpc func(context.Context, Req, ...grpc.CallOption) (Resp, error), req func(token string) Req, items func(Resp) []Item) []Item {
-	var out []Item
-	for tok := ""; ; {
-		resp := do(p, who, rpc, req(tok))
-		out = append(out, items(resp)...)
-		if tok = resp.GetNextPageToken(); tok == "" || p.err != nil {
-			return out
-		}
-	}
-}
-
 // Run runs the demo against the server at opts.Addr.
 func Run(ctx context.Context, opts Options) (*Result, error) {
 	began := time.Now()
@@ -361,7 +241,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 
 	// 1. Set-up.
 	fmt.Fprintf(w, "1. Set-up: principals, books, lines and world accounts (over gRPC, as admin, then as each principal)\n\n")
-	p := &play{caller: caller{ctx, c, nil}}
+	p := &play{ctx: ctx, c: c}
 	if setup(p, z, opts, res); p.err != nil {
 		return res, p.err
 	}
@@ -381,7 +261,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	fmt.Fprintf(w, "2. Filing %s (%s .. %s, seed %d): %d journals in PostJournals batches, 1 reversal\n\n",
 		monthName, res.FirstDay, res.LastDay, opts.Seed, journals)
 	postStart := time.Now()
-	counted := &play{caller: caller{ctx, c, &res.Calls}}
+	counted := &play{ctx: ctx, c: c, calls: &res.Calls}
 	if post(counted, events, opts.Progress, res); counted.err != nil {
 		return res, counted.err
 	}
@@ -956,7 +836,7 @@ func seal(p *play, w io.Writer, z *zone, res *Result) {
 			To: &ledgerv1.AccountRef{Name: "domestic"}, Quantity: "12", Unit: wine.Unit}}}
 	ev := event{Who: b.Owner.Principal, Flow: flowDomSale, What: fmt.Sprintf("内销 %s 12 %s dated %s, filed after the close", wine.Name, wine.UnitName, late.GetEffectiveDate()),
 		Journal: late, Expect: reasonClosed}
-	counted := &play{caller: caller{p.ctx, p.c, &res.Calls}}
+	counted := &play{ctx: p.ctx, c: p.c, calls: &res.Calls}
 	pr := do(counted, ev.Who, p.c.ledger.PostJournals, &ledgerv1.PostJournalsRequest{Journals: []*ledgerv1.PostJournalRequest{late}})
 	if p.err = counted.err; p.err != nil || len(pr.GetResults()) != 1 {
 		p.fail("PostJournals answered %d results for the late filing", len(pr.GetResults()))

@@ -70,12 +70,11 @@ type gen struct {
 	days  int
 	yy    string
 
-	seq       int // filing order of journals
-	invtI     int // 核注清单 sequence numbers (import / export side)
-	invtE     int
-	gateI     int
-	gateE     int
-	internal  map[string]int // enterprise-internal document counters by prefix
+	seq int // filing order of journals
+	// numbers are the last numbers given, by document kind and direction
+	// (QDI, QDE: 核注清单; HFI, HFE: passes) and by an enterprise's own
+	// prefix and day.
+	numbers   map[string]int
 	events    []event
 	pendingQC []pendingQC // formula waiting for inspection in the TW book
 	err       error       // the first filing the model refutes; nothing is planned after it
@@ -96,7 +95,7 @@ func planMonth(z *zone, m *model, seed uint64, year int, month time.Month, days 
 	g := &gen{
 		z: z, m: m, rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
 		year: year, month: month, days: days, yy: fmt.Sprintf("%02d", year%100),
-		invtI: 183000, invtE: 241000, gateI: 52000, gateE: 61000, internal: map[string]int{},
+		numbers:      map[string]int{"QDI": 183000, "QDE": 241000, "HFI": 52000, "HFE": 61000},
 		transferDays: map[int]bool{},
 	}
 	frac := func(pct int) int { return monthDay(pct, days) }
@@ -164,30 +163,23 @@ func (g *gen) price(it *itemDef) decimal.Decimal {
 // amount is quantity × unit price, to the fen.
 func amount(q, p decimal.Decimal) decimal.Decimal { return q.Mul(p).Round(2) }
 
-func (g *gen) invt(io string) string {
-	if io == "I" {
-		g.invtI++
-		return fmt.Sprintf("QD%s%sI%09d", customsOffice, g.yy, g.invtI)
-	}
-	g.invtE++
-	return fmt.Sprintf("QD%s%sE%09d", customsOffice, g.yy, g.invtE)
+// number is the next customs number of a document kind (QD a 核注清单, HF
+// a pass) in direction io (I, E).
+func (g *gen) number(kind, io string) string {
+	g.numbers[kind+io]++
+	return fmt.Sprintf("%s%s%s%s%09d", kind, customsOffice, g.yy, io, g.numbers[kind+io])
 }
 
-func (g *gen) gate(io string) string {
-	if io == "I" {
-		g.gateI++
-		return fmt.Sprintf("HF%s%sI%09d", customsOffice, g.yy, g.gateI)
-	}
-	g.gateE++
-	return fmt.Sprintf("HF%s%sE%09d", customsOffice, g.yy, g.gateE)
-}
+func (g *gen) invt(io string) string { return g.number("QD", io) }
+
+func (g *gen) gate(io string) string { return g.number("HF", io) }
 
 // internalNo numbers an enterprise's own document (production report,
 // material issue, R&D usage report, inspection release).
 func (g *gen) internalNo(prefix string, day int) string {
 	k := prefix + g.dateStr(day)
-	g.internal[k]++
-	return fmt.Sprintf("%s%s-%02d", prefix, g.date(day).Format("20060102"), g.internal[k])
+	g.numbers[k]++
+	return fmt.Sprintf("%s%s-%02d", prefix, g.date(day).Format("20060102"), g.numbers[k])
 }
 
 func acct(b *bookDef, name string) acctKey { return acctKey{Book: b.ID, Name: name} }

@@ -20,7 +20,7 @@ import (
 // result.
 func sceneRun(ctx context.Context, c *client, cast *logisticsCast, year int, month time.Month) *logisticsRun {
 	r := &logisticsRun{c: c, cast: cast, year: year, month: month, counters: map[string]int{}, res: &LogisticsResult{}}
-	r.p = &play{caller: caller{ctx, c, &r.res.Calls}}
+	r.p = &play{ctx: ctx, c: c, calls: &r.res.Calls}
 	return r
 }
 

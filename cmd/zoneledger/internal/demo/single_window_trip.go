@@ -126,7 +126,7 @@ type sas121Keys struct {
 
 func runSingleWindow(ctx context.Context, c *client, cast *logisticsCast, today time.Time) (*SingleWindowResult, error) {
 	e, cu := cast.Yecheng, "customs-4601"
-	p := &play{caller: caller{ctx, c, nil}}
+	p := &play{ctx: ctx, c: c}
 	day := today.Format(time.DateOnly)
 	res := &SingleWindowResult{Book: singleWindowBook}
 	line := cast.T.line(4) // 开关电源, one unit a power supply

@@ -56,7 +56,7 @@ const (
 
 func runStocktake(ctx context.Context, c *client, cast *logisticsCast, today time.Time) (*StocktakeResult, error) {
 	nd, cu := cast.Nandu.Principal, "customs-4601"
-	p := &play{caller: caller{ctx, c, nil}}
+	p := &play{ctx: ctx, c: c}
 	book := manufacturingBook
 	day := today.Format(time.DateOnly)
 	res := &StocktakeResult{Book: book, AsOf: day}
