@@ -45,7 +45,7 @@
 // balance and order outcome it prints is the server's answer (TaxService
 // Quote, GetBalances, ListPendingTrips, GetDisplayStatus, ...), and the
 // script states the outcome it intends, which the answer must equal. The
-// calls go through one generic helper, call (run.go).
+// calls go through a play (play.go), which keeps a scene's first failure.
 package demo
 
 import (
@@ -252,17 +252,12 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if err != nil {
 		return res, err
 	}
-	journals := 0
-	for _, ev := range events {
-		if ev.Journal != nil {
-			journals++
-		}
-	}
+	journals := len(slices.DeleteFunc(slices.Clone(events), func(ev event) bool { return ev.Journal == nil }))
 	fmt.Fprintf(w, "2. Filing %s (%s .. %s, seed %d): %d journals in PostJournals batches, 1 reversal\n\n",
 		monthName, res.FirstDay, res.LastDay, opts.Seed, journals)
 	postStart := time.Now()
 	counted := &play{ctx: ctx, c: c, calls: &res.Calls}
-	if post(counted, events, opts.Progress, res); counted.err != nil {
+	if post(counted, events, journals, opts.Progress, res); counted.err != nil {
 		return res, counted.err
 	}
 	res.PostingTime = time.Since(postStart)
@@ -481,15 +476,10 @@ func setup(pl *play, z *zone, opts Options, res *Result) {
 	fmt.Fprintf(w, "\n  World accounts (ensured by customs-4601): %s\n\n", strings.Join(worldAccounts, ", "))
 }
 
-// post sends the month: consecutive journals of one principal go in one
-// PostJournals call (at most 100), reversals on their own.
-func post(p *play, events []event, progress io.Writer, res *Result) {
-	total := 0
-	for _, ev := range events {
-		if ev.Journal != nil {
-			total++
-		}
-	}
+// post sends the month's events, total journals and the reversals:
+// consecutive journals of one principal go in one PostJournals call (at
+// most 100), reversals on their own.
+func post(p *play, events []event, total int, progress io.Writer, res *Result) {
 	var bar *progressbar.ProgressBar
 	if progress != nil {
 		bar = progressbar.NewOptions(total,

@@ -265,6 +265,21 @@ func fmtQty(it *itemDef, q decimal.Decimal) string {
 	return q.StringFixed(it.Scale) + " " + it.UnitName
 }
 
+// topUp is an issue of items from one account to another (to the line, to
+// the lab): each item that holds less in to than need says gets refill of
+// it, as far as from holds it.
+func (g *gen) topUp(items []*itemDef, from, to acctKey, need, refill func(*itemDef) decimal.Decimal) []move {
+	var out []move
+	for _, it := range items {
+		if g.m.qty(to, ik(it)).LessThan(need(it)) {
+			if q := decimal.Min(refill(it), g.m.qty(from, ik(it))); q.Sign() > 0 {
+				out = append(out, move{Item: ik(it), From: from, To: to, Qty: q})
+			}
+		}
+	}
+	return out
+}
+
 // ---- the zone platform: intra-zone transfers ----------------------------
 
 func (g *gen) platformDay(day int, _ int) {
@@ -503,17 +518,8 @@ func (g *gen) qiongxinDay(day int, pct int) {
 
 	// Issue to the line (领料) when the line holds less than today's need:
 	// three days' worth, or what the bonded stock has.
-	var issue []move
-	for _, m := range materials {
-		today := need(m, routers, onts)
-		if g.m.qty(wip, ik(m)).GreaterThanOrEqual(today) {
-			continue
-		}
-		q := decimal.Min(need(m, fullR, fullO).Mul(d("3")), g.m.qty(bonded, ik(m)))
-		if q.Sign() > 0 {
-			issue = append(issue, move{Item: ik(m), From: bonded, To: wip, Qty: q})
-		}
-	}
+	issue := g.topUp(materials, bonded, wip, func(m *itemDef) decimal.Decimal { return need(m, routers, onts) },
+		func(m *itemDef) decimal.Decimal { return need(m, fullR, fullO).Mul(d("3")) })
 	if len(issue) > 0 {
 		no := g.internalNo("LL", day)
 		g.file(day, who, h, doc{"material-issue", no, ""}, flowIssue, fmt.Sprintf("领料 %d lines to the SMT line", len(issue)),
@@ -632,17 +638,9 @@ func (g *gen) haiyanDay(day int, pct int) {
 		reagent: dec(g.scaled(pct, 1500, 12000), 2),
 		tips:    dec(g.scaled(pct, 300, 1500), 0),
 	}
-	var issue []move
-	for _, it := range []*itemDef{media, reagent, tips} {
-		if g.m.qty(lab, ik(it)).GreaterThanOrEqual(use[it]) {
-			continue
-		}
-		full := map[*itemDef]decimal.Decimal{media: d("6.5"), reagent: d("340"), tips: d("4500")}[it]
-		q := decimal.Min(full, g.m.qty(bonded, ik(it)))
-		if q.Sign() > 0 {
-			issue = append(issue, move{Item: ik(it), From: bonded, To: lab, Qty: q})
-		}
-	}
+	full := map[*itemDef]decimal.Decimal{media: d("6.5"), reagent: d("340"), tips: d("4500")}
+	issue := g.topUp([]*itemDef{media, reagent, tips}, bonded, lab, func(it *itemDef) decimal.Decimal { return use[it] },
+		func(it *itemDef) decimal.Decimal { return full[it] })
 	if len(issue) > 0 {
 		no := g.internalNo("LY", day)
 		g.file(day, who, r, doc{"rnd-issue", no, ""}, flowRndIssue, fmt.Sprintf("研发领用 %d lines to lab B-3", len(issue)),
