@@ -314,7 +314,7 @@ func wantList(p *play, l *customsv1.List, st customsv1.ListStatus) {
 }
 
 func (r *logisticsRun) step(s plannedStep) {
-	t, yc := r.cast.T, r.cast.Yecheng.Principal
+	t, yc, lists := r.cast.T, r.cast.Yecheng.Principal, r.cast.Yecheng.Prefix+"QD"
 	// Every list of the step is dated on its day (业务日期), so its own
 	// journals fall in the month.
 	date := r.date(s.Day).Format("2006-01-02")
@@ -345,7 +345,7 @@ func (r *logisticsRun) step(s plannedStep) {
 		if s.Kind == stepNonDeclIn || s.Kind == stepNonDeclOut {
 			flag, pt = "2", "4"
 		}
-		req := &customsv1.CreateListRequest{InnerNo: r.next("YCQD"), BookNo: t.No, Io: io, TradeMode: "5034", DeclareFlag: flag,
+		req := &customsv1.CreateListRequest{InnerNo: r.next(lists), BookNo: t.No, Io: io, TradeMode: "5034", DeclareFlag: flag,
 			Country: country, Lines: listLines(t, s.Lists[0], price, country), Date: date}
 		if flag == "1" {
 			req.DeclarationKind = "2"
@@ -361,7 +361,7 @@ func (r *logisticsRun) step(s plannedStep) {
 		if s.Kind == stepSwitchToNonbond {
 			io = "E"
 		}
-		l := r.file(yc, &customsv1.CreateListRequest{InnerNo: r.next("YCQD"), BookNo: t.No, ListType: "Z", Io: io, TradeMode: "5034",
+		l := r.file(yc, &customsv1.CreateListRequest{InnerNo: r.next(lists), BookNo: t.No, ListType: "Z", Io: io, TradeMode: "5034",
 			DeclarationKind: "2", Lines: listLines(t, s.Lists[0], salePrice, ""), Date: date}, true)
 		list(l)
 		if s.Clear {
@@ -376,7 +376,7 @@ func (r *logisticsRun) step(s plannedStep) {
 
 	case stepTransfer:
 		h := r.cast.H
-		seller := r.file(yc, &customsv1.CreateListRequest{InnerNo: r.next("YCQD"), BookNo: t.No, ListType: "6", Io: "E", TradeMode: "5034",
+		seller := r.file(yc, &customsv1.CreateListRequest{InnerNo: r.next(lists), BookNo: t.No, ListType: "6", Io: "E", TradeMode: "5034",
 			RelatedBookNo: h.No, Lines: listLines(t, s.Lists[0], func(*bookLine) decimal.Decimal { return h.line(s.Into[0].Seq).Price }, ""), Date: date}, false)
 		buyer := r.file(r.cast.Nandu.Principal, &customsv1.CreateListRequest{InnerNo: r.next("NDQD"), BookNo: h.No, ListType: "6", Io: "I", TradeMode: "5015",
 			RelatedListNo: seller.GetListNo(), Lines: listLines(h, s.Into, entryPrice, ""), Date: date}, false)
@@ -430,7 +430,7 @@ func (r *logisticsRun) step(s plannedStep) {
 			qs = append(qs, lineQty{Seq: g.Seq, Qty: g.Qty})
 		}
 		out.Goods = goodsOf(t, qs) + fmt.Sprintf(" (trips %v)", s.Trips)
-		l := r.file(yc, &customsv1.CreateListRequest{InnerNo: r.next("YCQD"), BookNo: t.No, ListType: "1", Io: "E", TradeMode: "0110",
+		l := r.file(yc, &customsv1.CreateListRequest{InnerNo: r.next(lists), BookNo: t.No, ListType: "1", Io: "E", TradeMode: "0110",
 			DeclarationKind: "2", ApplyNo: r.formNo, SlipNos: slips, Lines: lines, Date: date}, true)
 		wantList(r.p, l, customsv1.ListStatus_LIST_STATUS_CLEARED)
 		list(l)
@@ -440,7 +440,7 @@ func (r *logisticsRun) step(s plannedStep) {
 	case stepSale:
 		var ls []*customsv1.List
 		for i, qs := range s.Lists {
-			l := r.file(yc, &customsv1.CreateListRequest{InnerNo: r.next("YCQD"), BookNo: t.No, Io: "E", TradeMode: "0110", DeclarationKind: "2",
+			l := r.file(yc, &customsv1.CreateListRequest{InnerNo: r.next(lists), BookNo: t.No, Io: "E", TradeMode: "0110", DeclarationKind: "2",
 				Lines: listLines(t, qs, salePrice, ""), Date: date}, true)
 			r.listNos[[2]int{s.N, i}] = l.GetListNo()
 			list(l)
@@ -455,12 +455,12 @@ func (r *logisticsRun) step(s plannedStep) {
 
 	case stepEcomExitRefused:
 		r.res.EcomExit = refuse(r.p, "a 1210 list out to the domestic market ("+out.Goods+")", reasonEcomExit, yc, r.c.decl.CreateList,
-			&customsv1.CreateListRequest{InnerNo: r.next("YCQD"), BookNo: t.No, Io: "E", TradeMode: "1210",
+			&customsv1.CreateListRequest{InnerNo: r.next(lists), BookNo: t.No, Io: "E", TradeMode: "1210",
 				DeclarationKind: "2", Lines: listLines(t, s.Lists[0], salePrice, ""), Date: date})
 		out.Gate = "refused: " + r.res.EcomExit.Code + " " + r.res.EcomExit.Reason
 
 	case stepSaleRefused:
-		l := r.draft(yc, &customsv1.CreateListRequest{InnerNo: r.next("YCQD"), BookNo: t.No, Io: "E", TradeMode: "0110",
+		l := r.draft(yc, &customsv1.CreateListRequest{InnerNo: r.next(lists), BookNo: t.No, Io: "E", TradeMode: "0110",
 			DeclarationKind: "2", Lines: listLines(t, s.Lists[0], salePrice, ""), Date: date})
 		list(l)
 		refusal := refuse(r.p, "declaring list "+l.GetListNo()+" ("+out.Goods+")", reasonInsufficientBonded, yc, r.c.decl.DeclareList,

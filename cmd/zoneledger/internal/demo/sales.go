@@ -167,18 +167,15 @@ func (r *salesRun) setup() {
 	}
 }
 
-// entry brings the goods in from abroad: a first-line list (5034), a
-// type-2 pass, the gate.
+// entry brings the goods in from abroad as the logistics centre's steps
+// do: a first-line list (5034), a type-2 pass, the gate.
 func (r *salesRun) entry() {
-	s := r.script.Entry
-	date := r.date(s.Day)
-	out := LogisticsStep{N: s.N, Day: date[5:], Date: date, Kind: stepNames[s.Kind], Goods: goodsOf(r.cast.W, s.Lists[0])}
-	l := r.lc.file(r.cast.Yuncang.Principal, &customsv1.CreateListRequest{InnerNo: r.lc.next("YWQD"), BookNo: r.cast.W.No, Io: "I", TradeMode: "5034",
-		DeclareFlag: "1", DeclarationKind: "2", Lines: listLines(r.cast.W, s.Lists[0], entryPrice, ""), Date: date}, true)
-	out.Lists = append(out.Lists, l.GetListNo())
-	r.lc.driveLists(s, &out, r.cast.Yuncang.Principal, "2", "I", []*customsv1.List{l})
-	if out.GateDate != date {
-		r.miss("entry: the vehicle passed on %s, the demo drove it on %s", out.GateDate, date)
+	if r.lc.step(r.script.Entry); r.p.err != nil {
+		return
+	}
+	out := r.lc.res.Steps[len(r.lc.res.Steps)-1]
+	if out.GateDate != out.Date {
+		r.miss("entry: the vehicle passed on %s, the demo drove it on %s", out.GateDate, out.Date)
 	}
 	r.res.Entry = out
 }

@@ -4,7 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -137,12 +138,7 @@ func attentionKinds(items []*customsv1.AttentionItem) ([]string, map[string]int)
 	for _, it := range items {
 		n[it.GetKind()]++
 	}
-	var kinds []string
-	for k := range n {
-		kinds = append(kinds, k)
-	}
-	sort.Strings(kinds)
-	return kinds, n
+	return slices.Sorted(maps.Keys(n)), n
 }
 
 func printStocktake(w io.Writer, sr *StocktakeResult) {
