@@ -78,6 +78,9 @@ func (r *salesRun) display() {
 	// The status at the month's end: the tax assessed is unpaid, the
 	// guarantee covers that much less; the goods still out are not overdue.
 	wantStatus := func(st *customsv1.GetDisplayStatusResponse, when string, paid decimal.Decimal) {
+		if r.p.err != nil {
+			return
+		}
 		var held []string
 		for _, h := range st.GetOnDisplay() {
 			held = append(held, fmt.Sprintf("%d:%s", h.GetBookSeq(), d(h.GetQuantity())))

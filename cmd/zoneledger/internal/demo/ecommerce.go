@@ -72,6 +72,9 @@ func (r *salesRun) ecommerce() {
 		r.res.Orders = append(r.res.Orders, &EcommerceOrder{No: o.No, Buyer: o.Buyer.Name, BuyerID: o.Buyer.ID, Goods: o.describe(), Dutiable: o.dutiable(),
 			Quote: q, Expect: o.Expect, Note: o.Note, plan: o, Returned: o.Return})
 	}
+	if r.p.err != nil {
+		return
+	}
 	check := func(where string, dc shopDoc, want docAnswer, o *customsv1.Order, reason, msg string) {
 		so := r.res.Orders[dc.Order]
 		gotOrder := o != nil

@@ -153,7 +153,9 @@ func runLogistics(ctx context.Context, c *client, cast *logisticsCast, year int,
 		return r.res, fmt.Errorf("the logistics centre dates its lists on the days of %s through %s, which must be over; today is %s",
 			r.date(1).Format("January 2006"), last, r.todayStart)
 	}
-	r.setup(days)
+	if r.setup(days); r.p.err != nil {
+		return r.res, fmt.Errorf("logistics centre, set-up: %w", r.p.err)
+	}
 	for _, s := range steps {
 		if r.step(s); r.p.err != nil {
 			return r.res, fmt.Errorf("logistics centre, step %d (%s, day %d): %w", s.N, stepNames[s.Kind], s.Day, r.p.err)

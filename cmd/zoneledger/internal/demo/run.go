@@ -204,6 +204,17 @@ type client struct {
 	writeOff customsv1.WriteOffServiceClient
 }
 
+// newClient is the demo's client of the server on conn, with the admin's
+// token.
+func newClient(conn *grpc.ClientConn, adminToken string) *client {
+	return &client{conn: conn, ledger: ledgerv1.NewLedgerServiceClient(conn), admin: adminv1.NewAdminServiceClient(conn),
+		books: customsv1.NewBookServiceClient(conn), decl: customsv1.NewDeclarationServiceClient(conn),
+		gate: customsv1.NewGateServiceClient(conn), tax: customsv1.NewTaxServiceClient(conn),
+		display: customsv1.NewDisplayServiceClient(conn), ecom: customsv1.NewEcommerceServiceClient(conn), outzone: customsv1.NewOutZoneServiceClient(conn),
+		writeOff: customsv1.NewWriteOffServiceClient(conn),
+		tokens:   map[string]string{"admin": adminToken}}
+}
+
 // Run runs the demo against the server at opts.Addr.
 func Run(ctx context.Context, opts Options) (*Result, error) {
 	began := time.Now()
@@ -225,12 +236,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		return nil, fmt.Errorf("connecting to %s: %w", opts.Addr, err)
 	}
 	defer conn.Close()
-	c := &client{conn: conn, ledger: ledgerv1.NewLedgerServiceClient(conn), admin: adminv1.NewAdminServiceClient(conn),
-		books: customsv1.NewBookServiceClient(conn), decl: customsv1.NewDeclarationServiceClient(conn),
-		gate: customsv1.NewGateServiceClient(conn), tax: customsv1.NewTaxServiceClient(conn),
-		display: customsv1.NewDisplayServiceClient(conn), ecom: customsv1.NewEcommerceServiceClient(conn), outzone: customsv1.NewOutZoneServiceClient(conn),
-		writeOff: customsv1.NewWriteOffServiceClient(conn),
-		tokens:   map[string]string{"admin": opts.AdminToken}}
+	c := newClient(conn, opts.AdminToken)
 
 	z := newZone()
 	res := &Result{JournalIDs: map[string]int64{}, Balances: map[string][]*ledgerv1.Balance{}, Expected: map[string][]holding{},
