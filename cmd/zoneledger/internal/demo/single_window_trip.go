@@ -186,15 +186,11 @@ func runSingleWindow(ctx context.Context, c *client, cast *logisticsCast, today 
 	f.CustomsNo, f.ListNo, f.InnerNo, f.Vehicle = singleWindowPassNo, res.SAS121.Head.RltNo, res.SAS121.Head.EtpsPreentNo, res.SAS121.Head.VehicleNo
 	f.VehicleWt, f.TotalWt, f.Gross, f.Net = vehicleKg, res.SAS121.Head.TotalWt, res.SAS121.Head.TotalGrossWt, netKg
 	f.MessageID, f.PassID, f.PassTime = "CUS0000"+singleWindowPassNo+"SAS251", "KK1-SW-"+strings.ReplaceAll(day, "-", ""), today.Add(-time.Minute).Format(time.DateTime)
-	var msgs [][]byte
 	for _, name := range []string{"SAS221.xml", "SAS251.xml", "SAS251.xml"} {
-		b, err := fillReceipt(name, f)
+		msg, err := fillReceipt(name, f)
 		if err != nil {
 			return res, err
 		}
-		msgs = append(msgs, b)
-	}
-	for _, msg := range msgs {
 		res.Receipts = append(res.Receipts, do(p, cu, c.gate.ImportPassReceipts, &customsv1.ImportPassReceiptsRequest{Messages: [][]byte{msg}}).GetResults()...)
 		if len(res.Receipts) == 1 {
 			// Before the gate: the pass by customs' number, approved.

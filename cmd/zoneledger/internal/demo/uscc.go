@@ -30,15 +30,9 @@ func orgCheck(body string) (byte, error) {
 	}
 	sum := 0
 	for i := 0; i < 8; i++ {
-		c := body[i]
-		var v int
-		switch {
-		case c >= '0' && c <= '9':
-			v = int(c - '0')
-		case c >= 'A' && c <= 'Z':
-			v = int(c-'A') + 10
-		default:
-			return 0, fmt.Errorf("organisation code body %q: bad character %q", body, c)
+		v := strings.IndexByte("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", body[i])
+		if v < 0 {
+			return 0, fmt.Errorf("organisation code body %q: bad character %q", body, body[i])
 		}
 		sum += v * orgWeights[i]
 	}
