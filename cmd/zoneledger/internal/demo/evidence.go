@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"cmp"
 	"context"
 	"encoding/hex"
 	"encoding/json"
@@ -94,7 +95,7 @@ func verifyEvidence(p *play, who, book, through, digest string, report *evidence
 func printEvidence(w io.Writer, er *EvidenceResult) {
 	e, p := er.Evidence, er.Period
 	fmt.Fprintf(w, "20. Evidence customs can check outside the database: the period of %s sealed with its documents (SealEvidence, ExportEvidence)\n\n", er.Book)
-	fmt.Fprintf(w, "  ledger period   %s .. %s, %d journals, ledger digest %s\n", orFirst(p.GetFrom()), p.GetThrough(), p.GetJournalCount(), hex.EncodeToString(p.GetDigest()))
+	fmt.Fprintf(w, "  ledger period   %s .. %s, %d journals, ledger digest %s\n", cmp.Or(p.GetFrom(), "(start of the book)"), p.GetThrough(), p.GetJournalCount(), hex.EncodeToString(p.GetDigest()))
 	fmt.Fprintf(w, "  evidence        %d journals and %d documents (%s), sealed by %s\n", e.GetJournals(), e.GetDocuments(), kindsOf(er.Kinds), e.GetSealedBy())
 	fmt.Fprintf(w, "  digest          %s (customs keeps this)\n", e.GetDigest())
 	if er.Report.Match {
@@ -107,13 +108,6 @@ func printEvidence(w io.Writer, er *EvidenceResult) {
 	} else {
 		fmt.Fprintf(w, "  one amount changed on %s of a copy: NOT DETECTED\n\n", er.Changed)
 	}
-}
-
-func orFirst(from string) string {
-	if from == "" {
-		return "(start of the book)"
-	}
-	return from
 }
 
 // kindsOf lists the document kinds of an export with their counts.

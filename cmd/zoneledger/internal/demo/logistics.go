@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -196,11 +197,7 @@ func listLines(b *customsBook, qs []lineQty, price func(*bookLine) decimal.Decim
 		l := b.line(q.Seq)
 		ln := &customsv1.ListLine{BookSeq: q.Seq, Quantity: q.Qty.String(), Total: amount(q.Qty, price(l)).StringFixed(2), Currency: "142",
 			GrossWeight: q.Qty.Mul(l.GrossPer).Round(3).String(), NetWeight: q.Qty.Mul(l.NetPer).Round(3).String()}
-		if country != "" {
-			ln.Country = country
-		} else if l.Country != "" {
-			ln.Country = l.Country
-		}
+		ln.Country = cmp.Or(country, l.Country)
 		out = append(out, ln)
 	}
 	return out

@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 
@@ -70,8 +71,5 @@ func heldText(o *customsv1.RepairOrder) string {
 			out = append(out, fmt.Sprintf("line %d %s × %s", h.GetBookSeq(), h.GetSection().String()[len("REPAIR_SECTION_"):], h.GetQuantity()))
 		}
 	}
-	if len(out) == 0 {
-		return "nothing"
-	}
-	return strings.Join(out, ", ")
+	return cmp.Or(strings.Join(out, ", "), "nothing")
 }

@@ -49,6 +49,7 @@
 package demo
 
 import (
+	"cmp"
 	"context"
 	"encoding/hex"
 	"errors"
@@ -547,12 +548,8 @@ func record(res *Result, ev event, r *ledgerv1.PostJournalResult) {
 		res.Refusals = append(res.Refusals, Refusal{Date: j.GetEffectiveDate(), Book: j.GetBookId(), Document: j.GetDocument().GetNumber(),
 			What: ev.What, Reason: e.GetReason(), Message: e.GetMessage(), Expected: e.GetReason() == ev.Expect})
 		if e.GetReason() != ev.Expect {
-			want := "acceptance"
-			if ev.Expect != "" {
-				want = ev.Expect
-			}
 			res.Unexpected = append(res.Unexpected, fmt.Sprintf("%s %s (%s): refused %s: %s (expected %s)",
-				j.GetEffectiveDate(), j.GetDocument().GetNumber(), ev.What, e.GetReason(), e.GetMessage(), want))
+				j.GetEffectiveDate(), j.GetDocument().GetNumber(), ev.What, e.GetReason(), e.GetMessage(), cmp.Or(ev.Expect, "acceptance")))
 		}
 		return
 	}
@@ -795,10 +792,7 @@ func seal(p *play, w io.Writer, z *zone, res *Result) {
 	res.VerifyOK, res.Problems = vr.GetOk(), vr.GetProblems()
 
 	per := res.Period
-	from := per.GetFrom()
-	if from == "" {
-		from = "(start of the book)"
-	}
+	from := cmp.Or(per.GetFrom(), "(start of the book)")
 	fmt.Fprintf(w, "6. Write-off period sealed by customs-4601 (ClosePeriod, then VerifyPeriods)\n\n")
 	fmt.Fprintf(w, "  book        %s (%s)\n", b.ID, b.Owner.Name)
 	fmt.Fprintf(w, "  period      %s .. %s, %d journals\n", from, per.GetThrough(), per.GetJournalCount())
