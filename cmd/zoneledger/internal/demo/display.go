@@ -36,7 +36,7 @@ func (r *salesRun) display() {
 	}
 	assessed := decimal.Zero
 	for _, mv := range r.script.Display {
-		date := r.date(mv.Day)
+		date := r.lc.dateOf(mv.Day)
 		var goods []string
 		for _, q := range mv.Lines {
 			l := w.line(q.Seq)
@@ -125,7 +125,7 @@ func (r *salesRun) display() {
 		}
 		no := r.res.Moves[mv.N-1].MoveNo
 		for i, q := range mv.Lines {
-			want = append(want, fmt.Sprintf("%s/%d line %d %s worth %s, 0110, %s", no, i+1, q.Seq, q.Qty, amount(q.Qty, w.line(q.Seq).Sale).StringFixed(2), r.date(mv.Day)))
+			want = append(want, fmt.Sprintf("%s/%d line %d %s worth %s, 0110, %s", no, i+1, q.Seq, q.Qty, amount(q.Qty, w.line(q.Seq).Sale).StringFixed(2), r.lc.dateOf(mv.Day)))
 		}
 	}
 	sale := map[string][]*customsv1.TaxableEvent{} // each sale's events are one consignment (一票)

@@ -101,8 +101,6 @@ type salesRun struct {
 	lc      *logisticsRun // files the entry list and drives the vehicle
 	p       *play         // lc's
 	res     *SalesResult
-	year    int
-	month   time.Month
 	lastDay string
 	script  *salesScript
 	model   *salesModel
@@ -111,10 +109,6 @@ type salesRun struct {
 
 func (r *salesRun) miss(format string, args ...any) {
 	r.res.Mismatches = append(r.res.Mismatches, fmt.Sprintf(format, args...))
-}
-
-func (r *salesRun) date(day int) string {
-	return time.Date(r.year, r.month, day, 0, 0, 0, 0, zoneLocation).Format("2006-01-02")
 }
 
 // runSales runs the sales and service centre: the month's entry and
@@ -127,7 +121,7 @@ func runSales(ctx context.Context, c *client, cast *salesCast, year int, month t
 	if err != nil {
 		return res, fmt.Errorf("planning the sales and service centre: %w", err)
 	}
-	r := &salesRun{c: c, cast: cast, res: res, year: year, month: month, lastDay: lastDay, script: script, model: model}
+	r := &salesRun{c: c, cast: cast, res: res, lastDay: lastDay, script: script, model: model}
 	if lastDay >= res.Today {
 		return res, fmt.Errorf("the sales and service centre dates its movements in %s through %s, which must be over; today is %s", month, lastDay, res.Today)
 	}
