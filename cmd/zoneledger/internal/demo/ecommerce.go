@@ -10,20 +10,18 @@ import (
 
 	"github.com/shopspring/decimal"
 	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
 )
 
-// orderDocs builds an order's three documents, withholding the tax quoted.
-// The day's documents come from the outbox's XML messages (ecommerce_day.go);
-// only the order with an identity proof, which CEB311 cannot carry, is
-// sent from here.
-func (r *salesRun) orderDocs(o *shopOrder, q *customsv1.QuoteResponse) (*customsv1.SubmitOrderRequest, *customsv1.SubmitPaymentRequest, *customsv1.SubmitWaybillRequest) {
-	ent := r.cast.Yefeng.USCC
+// orderDoc is an order's order document, withholding the tax quoted. The
+// day's documents come from the outbox's XML messages (ecommerce_day.go);
+// only the order document of the order with an identity proof, which
+// CEB311 cannot carry, is sent from here.
+func (r *salesRun) orderDoc(o *shopOrder, q *customsv1.QuoteResponse) *customsv1.SubmitOrderRequest {
 	tax := d(q.GetTotal())
 	paid := o.goods().Add(o.Freight).Add(tax).Sub(o.Discount)
-	req := &customsv1.SubmitOrderRequest{OrderNo: o.No, Enterprise: ent, Buyer: o.Buyer.person(), Consignee: o.Buyer.consignee(),
+	req := &customsv1.SubmitOrderRequest{OrderNo: o.No, Enterprise: r.cast.Yefeng.USCC, Buyer: o.Buyer.person(), Consignee: o.Buyer.consignee(),
 		GoodsValue: o.goods().StringFixed(2), TaxTotal: tax.StringFixed(2), ActualPaid: paid.StringFixed(2), IdentityProof: o.Proof}
 	if o.Freight.IsPositive() {
 		req.Freight = o.Freight.StringFixed(2)
@@ -35,19 +33,7 @@ func (r *salesRun) orderDocs(o *shopOrder, q *customsv1.QuoteResponse) (*customs
 		req.Lines = append(req.Lines, &customsv1.OrderLine{ItemNo: it.SKU.Part, Name: it.SKU.Name, Quantity: it.Qty.String(), Price: it.SKU.Price.StringFixed(2),
 			Total: it.total().StringFixed(2)})
 	}
-	payer := o.Buyer
-	if o.Payer != nil {
-		payer = o.Payer
-	}
-	pay := &customsv1.SubmitPaymentRequest{Enterprise: ent, OrderNo: o.No, PayCode: r.cast.PayCode, TransactionId: fmt.Sprintf("4200%s%06d", strings.ReplaceAll(r.res.Today, "-", ""), o.N*7919%1000000),
-		Payer: payer.person(), Amount: paid.Sub(o.PayShort).StringFixed(2)}
-	cons := o.Buyer.consignee()
-	if o.WrongPhone != "" {
-		cons.Phone = o.WrongPhone
-	}
-	wb := &customsv1.SubmitWaybillRequest{Enterprise: ent, OrderNo: o.No, LogisticsNo: fmt.Sprintf("YT%s%05d", strings.ReplaceAll(r.res.Today, "-", "")[2:], 30000+o.N),
-		LogisticsCode: r.cast.LogisticsCode, Consignee: cons}
-	return req, pay, wb
+	return req
 }
 
 // quoteOrder is TaxService/Quote of an order as the platform computes the
@@ -55,8 +41,8 @@ func (r *salesRun) orderDocs(o *shopOrder, q *customsv1.QuoteResponse) (*customs
 // and the order's freight, which the server shares over the lines as
 // customs shares it on the inventory list. The platform does not know what
 // the buyer bought elsewhere this year, so it states no annual_used.
-func (r *salesRun) quoteOrder(o *shopOrder, date string) (*customsv1.QuoteResponse, error) {
-	return call(r.caller(), r.cast.Platform.Principal, r.c.tax.Quote, quoteRequest(o, date))
+func (r *salesRun) quoteOrder(o *shopOrder, date string) *customsv1.QuoteResponse {
+	return do(r.p, r.cast.Platform.Principal, r.c.tax.Quote, quoteRequest(o, date))
 }
 
 // quoteRequest is the TaxService/Quote request of an order on date.
@@ -73,29 +59,21 @@ func quoteRequest(o *shopOrder, date string) *customsv1.QuoteRequest {
 // ecommerce runs today's orders: quotes, the outbox's messages one per
 // call and in batches (SubmitMessages), a return, the orders and lists
 // read back, the settlement.
-func (r *salesRun) ecommerce() error {
+func (r *salesRun) ecommerce() {
 	pf := r.cast.Platform.Principal
 	today := r.res.Today
 	singleFiles, batchFiles, err := dayFiles(r.script)
 	if err != nil {
-		return err
+		r.p.fail("%w", err)
+		return
 	}
 	for _, o := range r.script.Orders {
-		q, err := r.quoteOrder(o, today)
-		if err != nil {
-			return fmt.Errorf("quoting order %s: %w", o.No, err)
-		}
-		ord, pay, wb := r.orderDocs(o, q)
-		so := &EcommerceOrder{No: o.No, Buyer: o.Buyer.Name, BuyerID: o.Buyer.ID, Goods: o.describe(), Dutiable: o.dutiable(), Quote: q, Expect: o.Expect, Note: o.Note,
-			plan: o, Returned: o.Return,
-			documents: []*customsv1.EcommerceDocument{
-				{Document: &customsv1.EcommerceDocument_Order{Order: ord}},
-				{Document: &customsv1.EcommerceDocument_Payment{Payment: pay}},
-				{Document: &customsv1.EcommerceDocument_Waybill{Waybill: wb}}}}
-		r.res.Orders = append(r.res.Orders, so)
+		q := r.quoteOrder(o, today)
+		r.res.Orders = append(r.res.Orders, &EcommerceOrder{No: o.No, Buyer: o.Buyer.Name, BuyerID: o.Buyer.ID, Goods: o.describe(), Dutiable: o.dutiable(),
+			Quote: q, Expect: o.Expect, Note: o.Note, plan: o, Returned: o.Return})
 	}
-	doc := func(dc shopDoc) *customsv1.EcommerceDocument {
-		return r.res.Orders[dc.Order].documents[strings.IndexByte("OPW", dc.Kind)]
+	if r.p.err != nil {
+		return
 	}
 	check := func(where string, dc shopDoc, want docAnswer, o *customsv1.Order, reason, msg string) {
 		so := r.res.Orders[dc.Order]
@@ -117,29 +95,28 @@ func (r *salesRun) ecommerce() error {
 	for i, dc := range r.script.Singles {
 		so := r.res.Orders[dc.Order]
 		var o *customsv1.Order
-		var err error
 		reason, msg := "", ""
 		if f := singleFiles[i]; f == nil {
-			o, err = orderOf(call(r.caller(), pf, r.c.ecom.SubmitOrder, doc(dc).GetOrder()))
-			if err != nil {
-				reason, msg = reasonOf(err)
-				if want := r.script.SingleAnswers[i].Reason; want == "" || reason != want || status.Code(err) != codes.FailedPrecondition {
-					return fmt.Errorf("%c of order %s: %w", dc.Kind, so.No, err)
+			if want := r.script.SingleAnswers[i].Reason; want != "" {
+				f := refuse(r.p, fmt.Sprintf("the %c of order %s", dc.Kind, so.No), want, pf, r.c.ecom.SubmitOrder, r.orderDoc(so.plan, so.Quote))
+				if reason, msg = f.Reason, f.Message; f.Code != codes.FailedPrecondition.String() {
+					r.p.fail("the %c of order %s was refused %s, not FAILED_PRECONDITION", dc.Kind, so.No, f.Code)
 				}
+			} else {
+				o = do(r.p, pf, r.c.ecom.SubmitOrder, r.orderDoc(so.plan, so.Quote)).GetOrder()
 			}
 			so.API = true
 		} else {
-			resp, err := call(r.caller(), pf, r.c.ecom.SubmitMessages, &customsv1.SubmitMessagesRequest{Messages: [][]byte{f.data}})
-			if err != nil {
-				return fmt.Errorf("SubmitMessages %s: %w", f.name, err)
+			results := do(r.p, pf, r.c.ecom.SubmitMessages, &customsv1.SubmitMessagesRequest{Messages: [][]byte{f.data}}).GetResults()
+			if r.p.err != nil || len(results) != 1 {
+				r.p.fail("SubmitMessages %s answered %d results for 1 document", f.name, len(results))
+				return
 			}
-			if len(resp.GetResults()) != 1 {
-				return fmt.Errorf("SubmitMessages %s answered %d results for 1 document", f.name, len(resp.GetResults()))
-			}
-			res := resp.GetResults()[0]
+			res := results[0]
 			o, reason, msg = res.GetOrder(), res.GetError().GetReason(), res.GetError().GetMessage()
 			if e := res.GetError(); e != nil && (e.GetCode() != "FAILED_PRECONDITION" || r.script.SingleAnswers[i].Reason != reason) {
-				return fmt.Errorf("%s (the %c of order %s): refused %s %s %s: %s", f.name, dc.Kind, so.No, e.GetCode(), e.GetReason(), e.GetField(), e.GetMessage())
+				r.p.fail("%s (the %c of order %s): refused %s %s %s: %s", f.name, dc.Kind, so.No, e.GetCode(), e.GetReason(), e.GetField(), e.GetMessage())
+				return
 			}
 		}
 		check("one per call", dc, r.script.SingleAnswers[i], o, reason, msg)
@@ -154,16 +131,15 @@ func (r *salesRun) ecommerce() error {
 		for _, f := range batchFiles[bi] {
 			req.Messages = append(req.Messages, f.data)
 		}
-		resp, err := call(r.caller(), pf, r.c.ecom.SubmitMessages, req)
-		if err != nil {
-			return fmt.Errorf("SubmitMessages (batch %d, %d messages): %w", bi+1, len(docs), err)
+		results := do(r.p, pf, r.c.ecom.SubmitMessages, req).GetResults()
+		if r.p.err != nil || len(results) != len(docs) {
+			r.p.fail("SubmitMessages (batch %d) answered %d results for %d messages", bi+1, len(results), len(docs))
+			return
 		}
-		if len(resp.GetResults()) != len(docs) {
-			return fmt.Errorf("SubmitMessages answered %d results for %d messages", len(resp.GetResults()), len(docs))
-		}
-		for i, res := range resp.GetResults() {
+		for i, res := range results {
 			if int(res.GetMessage()) != i {
-				return fmt.Errorf("SubmitMessages (batch %d): result %d answers message %d", bi+1, i, res.GetMessage())
+				r.p.fail("SubmitMessages (batch %d): result %d answers message %d", bi+1, i, res.GetMessage())
+				return
 			}
 			dc := docs[i]
 			if e := res.GetError(); e != nil && e.GetCode() != "FAILED_PRECONDITION" {
@@ -187,18 +163,12 @@ func (r *salesRun) ecommerce() error {
 			continue
 		}
 		listNo := "QL" + so.No
-		l, err := listOf(call(r.caller(), pf, r.c.ecom.RequestReturn, &customsv1.RequestReturnRequest{ListNo: listNo}))
-		if err != nil {
-			return fmt.Errorf("RequestReturn %s: %w", listNo, err)
-		}
+		l := do(r.p, pf, r.c.ecom.RequestReturn, &customsv1.RequestReturnRequest{ListNo: listNo}).GetList()
 		if l.GetStatus() != customsv1.InventoryListStatus_INVENTORY_LIST_STATUS_RETURN_REQUESTED || !r.lc.isToday(l.GetReturnAppliedOn()) {
 			r.miss("RequestReturn %s: %s applied on %s; the demo expects RETURN_REQUESTED today", listNo, l.GetStatus(), l.GetReturnAppliedOn())
 		}
 		// The warehouse keeping the book confirms the goods arrived, not the platform.
-		l, err = listOf(call(r.caller(), r.cast.Yuncang.Principal, r.c.ecom.ReceiveReturn, &customsv1.ReceiveReturnRequest{ListNo: listNo}))
-		if err != nil {
-			return fmt.Errorf("ReceiveReturn %s: %w", listNo, err)
-		}
+		l = do(r.p, r.cast.Yuncang.Principal, r.c.ecom.ReceiveReturn, &customsv1.ReceiveReturnRequest{ListNo: listNo}).GetList()
 		if l.GetStatus() != customsv1.InventoryListStatus_INVENTORY_LIST_STATUS_RETURNED || !r.lc.isToday(l.GetReturnedOn()) || l.GetReturnJournalId() == 0 {
 			r.miss("ReceiveReturn %s: %s on %s, journal %d; the demo expects RETURNED today with a journal", listNo, l.GetStatus(), l.GetReturnedOn(), l.GetReturnJournalId())
 		}
@@ -208,10 +178,9 @@ func (r *salesRun) ecommerce() error {
 	// Every order and list, read back as customs.
 	settled := map[string]*EcommerceOrder{}
 	for _, so := range r.res.Orders {
-		resp, err := call(r.caller(), "customs-4601", r.c.ecom.GetOrder, &customsv1.GetOrderRequest{OrderNo: so.No})
-		o := resp.GetOrder()
-		if err != nil {
-			return fmt.Errorf("GetOrder %s: %w", so.No, err)
+		o := do(r.p, "customs-4601", r.c.ecom.GetOrder, &customsv1.GetOrderRequest{OrderNo: so.No}).GetOrder()
+		if r.p.err != nil {
+			return
 		}
 		so.Status, so.Reason, so.Message = o.GetStatus(), o.GetReason(), o.GetReasonMessage()
 		so.Withheld, so.Paid = o.GetTaxTotal(), o.GetActualPaid()
@@ -228,16 +197,15 @@ func (r *salesRun) ecommerce() error {
 			r.miss("order %s: %s %s, list %q, tax %s; the demo expects RELEASED, list QL%s, tax %s", so.No, o.GetStatus(), o.GetReason(), o.GetListNo(), o.GetTaxTotal(), so.No, so.Withheld)
 			continue
 		}
-		so.List, err = listOf(call(r.caller(), "customs-4601", r.c.ecom.GetInventoryList, &customsv1.GetInventoryListRequest{ListNo: o.GetListNo()}))
-		if err != nil {
-			return fmt.Errorf("GetInventoryList %s: %w", o.GetListNo(), err)
+		if so.List = do(r.p, "customs-4601", r.c.ecom.GetInventoryList, &customsv1.GetInventoryListRequest{ListNo: o.GetListNo()}).GetList(); r.p.err != nil {
+			return
 		}
 		r.checkList(so)
 		if !so.plan.Return {
 			settled[so.List.GetListNo()] = so
 		}
 	}
-	return r.settlement(settled)
+	r.settlement(settled)
 }
 
 // arrow shows an arrival order "OPW" as "O→P→W".
@@ -275,12 +243,12 @@ func (r *salesRun) checkList(so *EcommerceOrder) {
 // settlement reads the guarantor's settlement for today as the guarantor's
 // own enterprise, with its CSV, and checks both against the released
 // lists not returned.
-func (r *salesRun) settlement(settled map[string]*EcommerceOrder) error {
+func (r *salesRun) settlement(settled map[string]*EcommerceOrder) {
 	from, to := r.res.Today, businessDate(time.Now())
-	resp, err := call(r.caller(), r.cast.Yefeng.Principal, r.c.ecom.GetSettlement, &customsv1.GetSettlementRequest{Guarantor: r.cast.Yefeng.USCC, FromDate: from, ToDate: to,
+	resp := do(r.p, r.cast.Yefeng.Principal, r.c.ecom.GetSettlement, &customsv1.GetSettlementRequest{Guarantor: r.cast.Yefeng.USCC, FromDate: from, ToDate: to,
 		Export: customsv1.SettlementExport_SETTLEMENT_EXPORT_CSV})
-	if err != nil {
-		return fmt.Errorf("GetSettlement as %s: %w", r.cast.Yefeng.Principal, err)
+	if r.p.err != nil {
+		return
 	}
 	st := resp.GetSettlement()
 	r.res.Settlement, r.res.SettlementCSV, r.res.SettlementFile = st, resp.GetFile(), resp.GetFileName()
@@ -309,7 +277,7 @@ func (r *salesRun) settlement(settled map[string]*EcommerceOrder) error {
 	recs, err := csv.NewReader(bytes.NewReader(resp.GetFile())).ReadAll()
 	if err != nil || resp.GetContentType() != "text/csv" {
 		r.miss("settlement CSV (%s, %q): %v", resp.GetFileName(), resp.GetContentType(), err)
-		return nil
+		return
 	}
 	sum := decimal.Zero
 	for _, rec := range recs[1 : len(recs)-1] {
@@ -322,5 +290,4 @@ func (r *salesRun) settlement(settled map[string]*EcommerceOrder) error {
 		last[8] != want.StringFixed(2) || !sum.Equal(want) {
 		r.miss("settlement CSV: %d rows, total row %v, rows summing to %s; the demo expects %d rows and the total %s", len(recs), last, sum, len(settled)+2, want.StringFixed(2))
 	}
-	return nil
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
-	"slices"
 	"strings"
 )
 
@@ -37,7 +36,7 @@ type dayFile struct {
 }
 
 // dayFolder reads the message files of one folder of the outbox in name
-// order.
+// order (fs.ReadDir's).
 func dayFolder(dir string) ([]dayFile, error) {
 	ents, err := fs.ReadDir(ecommerceDay, path.Join("ecommerce_day", dir))
 	if err != nil {
@@ -55,7 +54,6 @@ func dayFolder(dir string) ([]dayFile, error) {
 		}
 		out = append(out, dayFile{name: path.Join(dir, e.Name()), kind: parts[1][0], orderNo: parts[2], data: data})
 	}
-	slices.SortFunc(out, func(a, b dayFile) int { return strings.Compare(a.name, b.name) })
 	return out, nil
 }
 

@@ -1,17 +1,14 @@
 package demo
 
 import (
-	"bytes"
+	"cmp"
 	"context"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"slices"
 	"strings"
-
-	"google.golang.org/grpc/metadata"
 
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
 	"github.com/zoneledger/zoneledger/proto/zoneledger/evidence"
@@ -43,25 +40,17 @@ type EvidenceResult struct {
 
 func runEvidence(ctx context.Context, c *client, book, through string) (*EvidenceResult, error) {
 	const cu = "customs-4601"
-	k := caller{ctx, c, nil}
+	p := &play{ctx: ctx, c: c}
 	res := &EvidenceResult{Book: book, Kinds: map[string]int{}}
-	cp, err := call(k, cu, c.ledger.ClosePeriod, &ledgerv1.ClosePeriodRequest{BookId: book, Through: through, IdempotencyKey: "close-" + book + "-" + through})
-	if err != nil {
-		return res, fmt.Errorf("closing the period of %s through %s: %w", book, through, err)
-	}
-	res.Period = cp.GetPeriod()
-	se, err := call(k, cu, c.writeOff.SealEvidence, &customsv1.SealEvidenceRequest{BookNo: book, Through: through})
-	if err != nil {
-		return res, fmt.Errorf("sealing the evidence of %s through %s: %w", book, through, err)
-	}
-	res.Evidence = se.GetEvidence()
-	file, kept, err := verifyEvidence(ctx, c, cu, book, through, res.Evidence.GetDigest(), &res.Report)
-	if err != nil {
-		return res, err
+	res.Period = do(p, cu, c.ledger.ClosePeriod, &ledgerv1.ClosePeriodRequest{BookId: book, Through: through, IdempotencyKey: "close-" + book + "-" + through}).GetPeriod()
+	res.Evidence = do(p, cu, c.writeOff.SealEvidence, &customsv1.SealEvidenceRequest{BookNo: book, Through: through}).GetEvidence()
+	file, kept := verifyEvidence(p, cu, book, through, res.Evidence.GetDigest(), &res.Report)
+	if p.err != nil {
+		return res, p.err
 	}
 	// One amount changed in a copy: the first posting quantity of the
 	// first journal.
-	lines := strings.Split(strings.TrimSuffix(file.String(), "\n"), "\n")
+	lines := strings.Split(strings.TrimSuffix(file, "\n"), "\n")
 	for i, l := range lines {
 		var line evidence.Line
 		if err := json.Unmarshal([]byte(l), &line); err != nil {
@@ -75,58 +64,38 @@ func runEvidence(ctx context.Context, c *client, book, through string) (*Evidenc
 			}
 		}
 	}
-	if res.Tampered, err = evidence.Verify(strings.NewReader(strings.Join(lines, "\n")+"\n"), kept); err != nil {
-		return res, err
-	}
-	return res, nil
+	var err error
+	res.Tampered, err = evidence.Verify(strings.NewReader(strings.Join(lines, "\n")+"\n"), kept)
+	return res, err
 }
 
 // verifyEvidence exports a book's evidence sealed through a day as principal
-// p and checks the file alone against the digest customs keeps (hex), the
-// way 'zonectl verify' does, into *report. It returns the file and the
-// digest's bytes.
-func verifyEvidence(ctx context.Context, c *client, p, book, through, digest string, report *evidence.Report) (*bytes.Buffer, []byte, error) {
-	file, err := exportEvidence(ctx, c, p, book, through)
-	if err != nil {
-		return nil, nil, err
-	}
-	kept, err := hex.DecodeString(digest)
-	if err != nil {
-		return nil, nil, fmt.Errorf("the sealed digest %q of %s: %w", digest, book, err)
-	}
-	*report, err = evidence.Verify(bytes.NewReader(file.Bytes()), kept)
-	return file, kept, err
-}
-
-// exportEvidence is the export file of a book's evidence sealed through a
-// day, as principal p streams it (ExportEvidence).
-func exportEvidence(ctx context.Context, c *client, p, book, through string) (*bytes.Buffer, error) {
-	sctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	stream, err := c.writeOff.ExportEvidence(metadata.AppendToOutgoingContext(sctx, "authorization", "Bearer "+c.tokens[p]),
-		&customsv1.ExportEvidenceRequest{BookNo: book, Through: through})
-	if err != nil {
-		return nil, fmt.Errorf("exporting the evidence of %s: %w", book, err)
-	}
-	var file bytes.Buffer
-	for {
-		m, err := stream.Recv()
-		if errors.Is(err, io.EOF) {
-			return &file, nil
-		}
-		if err != nil {
-			return nil, fmt.Errorf("exporting the evidence of %s: %w", book, err)
-		}
+// who (ExportEvidence) and checks the file alone against the digest customs
+// keeps (hex), the way 'zonectl verify' does, into *report. It returns the
+// file and the digest's bytes.
+func verifyEvidence(p *play, who, book, through, digest string, report *evidence.Report) (string, []byte) {
+	var file strings.Builder
+	for _, m := range receive(p, who, p.c.writeOff.ExportEvidence, &customsv1.ExportEvidenceRequest{BookNo: book, Through: through}) {
 		if m.GetLine() != "" {
 			file.WriteString(m.GetLine() + "\n")
 		}
 	}
+	kept, err := hex.DecodeString(digest)
+	if err != nil {
+		p.fail("the sealed digest %q of %s: %w", digest, book, err)
+	}
+	if p.err == nil {
+		if *report, err = evidence.Verify(strings.NewReader(file.String()), kept); err != nil {
+			p.fail("checking the evidence of %s: %w", book, err)
+		}
+	}
+	return file.String(), kept
 }
 
 func printEvidence(w io.Writer, er *EvidenceResult) {
 	e, p := er.Evidence, er.Period
 	fmt.Fprintf(w, "20. Evidence customs can check outside the database: the period of %s sealed with its documents (SealEvidence, ExportEvidence)\n\n", er.Book)
-	fmt.Fprintf(w, "  ledger period   %s .. %s, %d journals, ledger digest %s\n", orFirst(p.GetFrom()), p.GetThrough(), p.GetJournalCount(), hex.EncodeToString(p.GetDigest()))
+	fmt.Fprintf(w, "  ledger period   %s .. %s, %d journals, ledger digest %s\n", cmp.Or(p.GetFrom(), "(start of the book)"), p.GetThrough(), p.GetJournalCount(), hex.EncodeToString(p.GetDigest()))
 	fmt.Fprintf(w, "  evidence        %d journals and %d documents (%s), sealed by %s\n", e.GetJournals(), e.GetDocuments(), kindsOf(er.Kinds), e.GetSealedBy())
 	fmt.Fprintf(w, "  digest          %s (customs keeps this)\n", e.GetDigest())
 	if er.Report.Match {
@@ -139,13 +108,6 @@ func printEvidence(w io.Writer, er *EvidenceResult) {
 	} else {
 		fmt.Fprintf(w, "  one amount changed on %s of a copy: NOT DETECTED\n\n", er.Changed)
 	}
-}
-
-func orFirst(from string) string {
-	if from == "" {
-		return "(start of the book)"
-	}
-	return from
 }
 
 // kindsOf lists the document kinds of an export with their counts.

@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -98,8 +99,8 @@ type ListTransfer struct {
 
 // logisticsRun drives the customs services for one month.
 type logisticsRun struct {
-	ctx        context.Context
 	c          *client
+	p          *play // makes the run's calls, counted in res.Calls
 	cast       *logisticsCast
 	res        *LogisticsResult
 	year       int
@@ -122,9 +123,6 @@ func (r *logisticsRun) next(prefix string) string {
 	return fmt.Sprintf("%s%s%04d", prefix, r.date(1).Format("0601"), r.counters[prefix])
 }
 
-// caller makes the logistics centre's calls, counted in its result.
-func (r *logisticsRun) caller() caller { return caller{r.ctx, r.c, &r.res.Calls} }
-
 // reasonOf is the ErrorInfo reason of a gRPC error.
 func reasonOf(err error) (reason, msg string) {
 	st, ok := status.FromError(err)
@@ -145,10 +143,9 @@ func runLogistics(ctx context.Context, c *client, cast *logisticsCast, year int,
 	if err != nil {
 		return nil, fmt.Errorf("planning the logistics centre: %w", err)
 	}
-	r := &logisticsRun{ctx: ctx, c: c, cast: cast, year: year, month: month, trips: map[int]string{}, tripGoods: map[int][]lineQty{}, listNos: map[[2]int]string{},
-		counters: map[string]int{}, todayStart: businessDate(time.Now()),
-		res: &LogisticsResult{MonthEnd: map[string][]*customsv1.StockLine{}, Stock: map[string][]*customsv1.StockLine{},
-			Journals: map[int64]*ledgerv1.Journal{}}}
+	r := sceneRun(ctx, c, cast, year, month)
+	r.trips, r.tripGoods, r.listNos, r.todayStart = map[int]string{}, map[int][]lineQty{}, map[[2]int]string{}, businessDate(time.Now())
+	r.res.MonthEnd, r.res.Stock, r.res.Journals = map[string][]*customsv1.StockLine{}, map[string][]*customsv1.StockLine{}, map[int64]*ledgerv1.Journal{}
 	r.res.Today = r.todayStart
 	// Lists are dated on their days and cannot be dated in the future; and
 	// the model takes what customs books today (the held vehicle) to fall
@@ -157,30 +154,24 @@ func runLogistics(ctx context.Context, c *client, cast *logisticsCast, year int,
 		return r.res, fmt.Errorf("the logistics centre dates its lists on the days of %s through %s, which must be over; today is %s",
 			r.date(1).Format("January 2006"), last, r.todayStart)
 	}
-	if err := r.setup(days); err != nil {
-		return r.res, err
+	if r.setup(days); r.p.err != nil {
+		return r.res, fmt.Errorf("logistics centre, set-up: %w", r.p.err)
 	}
 	for _, s := range steps {
-		if err := r.step(s); err != nil {
-			return r.res, fmt.Errorf("logistics centre, step %d (%s, day %d): %w", s.N, stepNames[s.Kind], s.Day, err)
+		if r.step(s); r.p.err != nil {
+			return r.res, fmt.Errorf("logistics centre, step %d (%s, day %d): %w", s.N, stepNames[s.Kind], s.Day, r.p.err)
 		}
 	}
-	if err := r.check(m, steps, lastDay); err != nil {
-		return r.res, err
-	}
-	return r.res, nil
+	r.check(m, steps, lastDay)
+	return r.res, r.p.err
 }
 
 // setup: customs registers the enterprises; each registers its own book
 // and lines (自主备案); the logistics enterprise files its 分送集报 form.
-func (r *logisticsRun) setup(days int) error {
-	if err := registerEnterprises(r.caller(), r.cast.Yecheng, r.cast.Nandu); err != nil {
-		return err
-	}
+func (r *logisticsRun) setup(days int) {
+	registerEnterprises(r.p, r.cast.Yecheng, r.cast.Nandu)
 	for _, b := range r.cast.Books {
-		if err := b.open(r.caller()); err != nil {
-			return err
-		}
+		b.open(r.p)
 	}
 	// The 分送集报 form covers the month; CreateSlip checks the form against
 	// the server's today, so it runs until today too (a form runs at most a year).
@@ -193,14 +184,10 @@ func (r *logisticsRun) setup(days int) error {
 		from = until.AddDate(-1, 0, 1)
 	}
 	inner := r.next("YCSQ")
-	f, err := call(r.caller(), r.cast.Yecheng.Principal, r.c.decl.CreateForm, &customsv1.CreateFormRequest{InnerNo: inner, BookNo: r.cast.T.No, FormType: "A",
+	f := do(r.p, r.cast.Yecheng.Principal, r.c.decl.CreateForm, &customsv1.CreateFormRequest{InnerNo: inner, BookNo: r.cast.T.No, FormType: "A",
 		ValidFrom: from.Format("2006-01-02"), ValidUntil: until.Format("2006-01-02"), Guarantee: "200000.00",
 		Note: "分送集报：奶粉分批出区配送至区外经销商，次月前集中申报"})
-	if err != nil {
-		return fmt.Errorf("filing the 分送集报 form: %w", err)
-	}
 	r.formNo = f.GetForm().GetFormNo()
-	return nil
 }
 
 // listLines builds a list's lines, valued at price and weighed.
@@ -210,11 +197,7 @@ func listLines(b *customsBook, qs []lineQty, price func(*bookLine) decimal.Decim
 		l := b.line(q.Seq)
 		ln := &customsv1.ListLine{BookSeq: q.Seq, Quantity: q.Qty.String(), Total: amount(q.Qty, price(l)).StringFixed(2), Currency: "142",
 			GrossWeight: q.Qty.Mul(l.GrossPer).Round(3).String(), NetWeight: q.Qty.Mul(l.NetPer).Round(3).String()}
-		if country != "" {
-			ln.Country = country
-		} else if l.Country != "" {
-			ln.Country = l.Country
-		}
+		ln.Country = cmp.Or(country, l.Country)
 		out = append(out, ln)
 	}
 	return out
@@ -223,33 +206,29 @@ func listLines(b *customsBook, qs []lineQty, price func(*bookLine) decimal.Decim
 func entryPrice(l *bookLine) decimal.Decimal { return l.Price }
 func salePrice(l *bookLine) decimal.Decimal  { return l.Sale }
 
+// draft creates a list as who; its business date must be the one filed.
+func (r *logisticsRun) draft(who string, req *customsv1.CreateListRequest) *customsv1.List {
+	l := do(r.p, who, r.c.decl.CreateList, req).GetList()
+	if l.GetDate() != req.GetDate() {
+		r.p.fail("list %s was filed for %s, its business date is %s", l.GetListNo(), req.GetDate(), l.GetDate())
+	}
+	return l
+}
+
 // file creates a list, declares it and, unless approve is false, has
 // customs approve it.
-func (r *logisticsRun) file(who string, req *customsv1.CreateListRequest, approve bool) (*customsv1.List, error) {
-	l, err := listOf(call(r.caller(), who, r.c.decl.CreateList, req))
-	if err != nil {
-		return nil, fmt.Errorf("CreateList %s: %w", req.GetInnerNo(), err)
-	}
-	if l.GetDate() != req.GetDate() {
-		return nil, fmt.Errorf("list %s was filed for %s, its business date is %s", l.GetListNo(), req.GetDate(), l.GetDate())
-	}
-	l, err = listOf(call(r.caller(), who, r.c.decl.DeclareList, &customsv1.DeclareListRequest{ListNo: l.GetListNo()}))
-	if err != nil {
-		return nil, fmt.Errorf("DeclareList %s: %w", req.GetInnerNo(), err)
-	}
+func (r *logisticsRun) file(who string, req *customsv1.CreateListRequest, approve bool) *customsv1.List {
+	l := r.draft(who, req)
+	l = do(r.p, who, r.c.decl.DeclareList, &customsv1.DeclareListRequest{ListNo: l.GetListNo()}).GetList()
 	if !approve {
-		return l, nil
+		return l
 	}
-	l, err = listOf(call(r.caller(), "customs-4601", r.c.decl.ApproveList, &customsv1.ApproveListRequest{ListNo: l.GetListNo(), Note: "审核通过"}))
-	if err != nil {
-		return nil, fmt.Errorf("ApproveList %s: %w", l.GetListNo(), err)
-	}
-	return l, nil
+	return do(r.p, "customs-4601", r.c.decl.ApproveList, &customsv1.ApproveListRequest{ListNo: l.GetListNo(), Note: "审核通过"}).GetList()
 }
 
 // drive files a pass for the step's vehicle and has the gate record it at
 // the step's day; a hold is released by customs after inspection.
-func (r *logisticsRun) drive(s plannedStep, out *LogisticsStep, req *customsv1.CreatePassRequest, gross, net decimal.Decimal) (*customsv1.Pass, error) {
+func (r *logisticsRun) drive(s plannedStep, out *LogisticsStep, req *customsv1.CreatePassRequest, gross, net decimal.Decimal) {
 	req.InnerNo, req.BookNo = r.next(r.cast.Yecheng.Prefix+"HF"), r.cast.T.No
 	req.Vehicle, req.Container = s.Vehicle, s.Container
 	req.GrossWeight, req.NetWeight = gross.String(), net.String()
@@ -258,57 +237,50 @@ func (r *logisticsRun) drive(s plannedStep, out *LogisticsStep, req *customsv1.C
 			*f = v.String()
 		}
 	}
-	ps, err := passOf(call(r.caller(), r.cast.Yecheng.Principal, r.c.gate.CreatePass, req))
-	if err != nil {
-		return nil, fmt.Errorf("CreatePass %s: %w", req.GetInnerNo(), err)
-	}
+	ps := do(r.p, r.cast.Yecheng.Principal, r.c.gate.CreatePass, req).GetPass()
 	out.Pass = ps.GetPassNo()
 	// The scale: tares plus the goods, give or take a few kg; a held
 	// vehicle carries HoldKg more than declared.
 	noise := decimal.NewFromInt(int64(s.N*7%13 - 6))
 	scale := s.VehicleKg.Add(s.FrameKg).Add(s.ContainerTare).Add(gross).Add(noise).Add(s.HoldKg)
 	at := r.date(s.Day).Add(time.Duration(8*60+s.N*37%540) * time.Minute)
-	ps, err = passOf(call(r.caller(), "customs-4601", r.c.gate.RecordGateEvent, &customsv1.RecordGateEventRequest{PassNo: ps.GetPassNo(),
+	ps = do(r.p, "customs-4601", r.c.gate.RecordGateEvent, &customsv1.RecordGateEventRequest{PassNo: ps.GetPassNo(),
 		EventId: fmt.Sprintf("KK1-%s-%03d", at.Format("20060102"), s.N), Gate: 1, Vehicle: s.Vehicle, Container: s.Container,
-		ScaleGross: scale.String(), At: timestamppb.New(at)}))
-	if err != nil {
-		return nil, fmt.Errorf("RecordGateEvent %s: %w", out.Pass, err)
-	}
+		ScaleGross: scale.String(), At: timestamppb.New(at)}).GetPass()
 	out.GateDate = businessDate(at)
+	if r.p.err != nil {
+		return
+	}
 	if s.HoldKg.IsPositive() {
 		if ps.GetStatus() != customsv1.PassStatus_PASS_STATUS_HELD || len(ps.GetHoldReasons()) == 0 {
-			return nil, fmt.Errorf("pass %s: the scale read %s kg more than declared, yet the gate answered %s", ps.GetPassNo(), s.HoldKg, ps.GetStatus())
+			r.p.fail("pass %s: the scale read %s kg more than declared, yet the gate answered %s", ps.GetPassNo(), s.HoldKg, ps.GetStatus())
+			return
 		}
 		out.Gate = "held " + at.Format("15:04") + " → released"
 		note := fmt.Sprintf("开箱查验：多出木托盘及缠绕膜约 %s 千克，货物品名、数量与申报相符，放行", s.HoldKg)
-		ps, err = passOf(call(r.caller(), "customs-4601", r.c.gate.ReleaseHold, &customsv1.ReleaseHoldRequest{PassNo: ps.GetPassNo(), Note: note}))
-		if err != nil {
-			return nil, fmt.Errorf("ReleaseHold %s: %w", out.Pass, err)
-		}
-		if ps.GetNote() != note || len(ps.GetHoldReasons()) != 0 {
-			return nil, fmt.Errorf("pass %s released: note %q, hold reasons %v; expected the release note and no hold reasons", ps.GetPassNo(), ps.GetNote(), ps.GetHoldReasons())
+		ps = do(r.p, "customs-4601", r.c.gate.ReleaseHold, &customsv1.ReleaseHoldRequest{PassNo: ps.GetPassNo(), Note: note}).GetPass()
+		if r.p.err != nil || ps.GetNote() != note || len(ps.GetHoldReasons()) != 0 {
+			r.p.fail("pass %s released: note %q, hold reasons %v; expected the release note and no hold reasons", ps.GetPassNo(), ps.GetNote(), ps.GetHoldReasons())
+			return
 		}
 		evs := ps.GetEvents()
 		out.GateDate = businessDate(evs[len(evs)-1].GetAt().AsTime())
 		if !r.isToday(out.GateDate) {
-			return nil, fmt.Errorf("pass %s was released on %s, not the server's today %s", ps.GetPassNo(), out.GateDate, r.todayStart)
+			r.p.fail("pass %s was released on %s, not the server's today %s", ps.GetPassNo(), out.GateDate, r.todayStart)
 		}
 		r.res.Held = ps
 	} else {
 		out.Gate = "passed " + at.Format("15:04")
 	}
-	if ps.GetStatus() != customsv1.PassStatus_PASS_STATUS_PASSED {
-		return nil, fmt.Errorf("pass %s is %s: %v", ps.GetPassNo(), ps.GetStatus(), ps.GetHoldReasons())
-	}
+	wantPassed(r.p, ps)
 	out.GateJournal = ps.GetJournalId()
 	out.Journals = append(out.Journals, ps.GetJournalId())
-	return ps, nil
 }
 
 // driveLists drives the step's vehicle through the gate on a pass of
 // passType carrying the lists (one vehicle, one or several lists), then
 // reads the lists again as who: each must be cleared.
-func (r *logisticsRun) driveLists(s plannedStep, out *LogisticsStep, who, passType, io string, ls []*customsv1.List) error {
+func (r *logisticsRun) driveLists(s plannedStep, out *LogisticsStep, who, passType, io string, ls []*customsv1.List) {
 	req := &customsv1.CreatePassRequest{PassType: passType, BindType: "2", Io: io, RelatedType: "1"}
 	if len(ls) > 1 {
 		req.BindType = "1" // 一车多票
@@ -317,18 +289,11 @@ func (r *logisticsRun) driveLists(s plannedStep, out *LogisticsStep, who, passTy
 		req.RelatedNos = append(req.RelatedNos, l.GetListNo())
 	}
 	gross, net := weights(ls...)
-	if _, err := r.drive(s, out, req, gross, net); err != nil {
-		return err
-	}
+	r.drive(s, out, req, gross, net)
 	for i := range ls {
-		if err := r.refresh(who, &ls[i]); err != nil {
-			return err
-		}
-		if err := wantList(ls[i], customsv1.ListStatus_LIST_STATUS_CLEARED); err != nil {
-			return err
-		}
+		r.refresh(who, &ls[i])
+		wantList(r.p, ls[i], customsv1.ListStatus_LIST_STATUS_CLEARED)
 	}
-	return nil
 }
 
 func weights(ls ...*customsv1.List) (gross, net decimal.Decimal) {
@@ -340,16 +305,15 @@ func weights(ls ...*customsv1.List) (gross, net decimal.Decimal) {
 	return gross, net
 }
 
-// want fails unless the list is in status st.
-func wantList(l *customsv1.List, st customsv1.ListStatus) error {
+// wantList fails the play unless the list is in status st.
+func wantList(p *play, l *customsv1.List, st customsv1.ListStatus) {
 	if l.GetStatus() != st {
-		return fmt.Errorf("list %s is %s, expected %s", l.GetListNo(), l.GetStatus(), st)
+		p.fail("list %s is %s, expected %s", l.GetListNo(), l.GetStatus(), st)
 	}
-	return nil
 }
 
-func (r *logisticsRun) step(s plannedStep) error {
-	t, yc := r.cast.T, r.cast.Yecheng.Principal
+func (r *logisticsRun) step(s plannedStep) {
+	t, yc, lists := r.cast.T, r.cast.Yecheng.Principal, r.cast.Yecheng.Prefix+"QD"
 	// Every list of the step is dated on its day (业务日期), so its own
 	// journals fall in the month.
 	date := r.date(s.Day).Format("2006-01-02")
@@ -380,20 +344,15 @@ func (r *logisticsRun) step(s plannedStep) error {
 		if s.Kind == stepNonDeclIn || s.Kind == stepNonDeclOut {
 			flag, pt = "2", "4"
 		}
-		req := &customsv1.CreateListRequest{InnerNo: r.next("YCQD"), BookNo: t.No, Io: io, TradeMode: "5034", DeclareFlag: flag,
+		req := &customsv1.CreateListRequest{InnerNo: r.next(lists), BookNo: t.No, Io: io, TradeMode: "5034", DeclareFlag: flag,
 			Country: country, Lines: listLines(t, s.Lists[0], price, country), Date: date}
 		if flag == "1" {
 			req.DeclarationKind = "2"
 		}
-		l, err := r.file(yc, req, true)
-		if err != nil {
-			return err
-		}
+		l := r.file(yc, req, true)
 		list(l)
 		ls := []*customsv1.List{l}
-		if err := r.driveLists(s, &out, yc, pt, io, ls); err != nil {
-			return err
-		}
+		r.driveLists(s, &out, yc, pt, io, ls)
 		addJournals(ls...)
 
 	case stepSwitchToBonded, stepSwitchToNonbond:
@@ -401,21 +360,13 @@ func (r *logisticsRun) step(s plannedStep) error {
 		if s.Kind == stepSwitchToNonbond {
 			io = "E"
 		}
-		l, err := r.file(yc, &customsv1.CreateListRequest{InnerNo: r.next("YCQD"), BookNo: t.No, ListType: "Z", Io: io, TradeMode: "5034",
+		l := r.file(yc, &customsv1.CreateListRequest{InnerNo: r.next(lists), BookNo: t.No, ListType: "Z", Io: io, TradeMode: "5034",
 			DeclarationKind: "2", Lines: listLines(t, s.Lists[0], salePrice, ""), Date: date}, true)
-		if err != nil {
-			return err
-		}
 		list(l)
 		if s.Clear {
 			declNo := fmt.Sprintf("%s%d%s%09d", customsOffice, r.year, map[string]string{"I": "1", "E": "0"}[io], 700000+s.N)
-			l, err = listOf(call(r.caller(), yc, r.c.decl.ClearList, &customsv1.ClearListRequest{ListNo: l.GetListNo(), DeclarationNo: declNo}))
-			if err != nil {
-				return fmt.Errorf("ClearList %s: %w", l.GetListNo(), err)
-			}
-			if err := wantList(l, customsv1.ListStatus_LIST_STATUS_CLEARED); err != nil {
-				return err
-			}
+			l = do(r.p, yc, r.c.decl.ClearList, &customsv1.ClearListRequest{ListNo: l.GetListNo(), DeclarationNo: declNo}).GetList()
+			wantList(r.p, l, customsv1.ListStatus_LIST_STATUS_CLEARED)
 			out.Gate = "ClearList, 报关单 " + declNo
 		} else {
 			out.Gate = "报关单 not yet released"
@@ -424,33 +375,21 @@ func (r *logisticsRun) step(s plannedStep) error {
 
 	case stepTransfer:
 		h := r.cast.H
-		seller, err := r.file(yc, &customsv1.CreateListRequest{InnerNo: r.next("YCQD"), BookNo: t.No, ListType: "6", Io: "E", TradeMode: "5034",
+		seller := r.file(yc, &customsv1.CreateListRequest{InnerNo: r.next(lists), BookNo: t.No, ListType: "6", Io: "E", TradeMode: "5034",
 			RelatedBookNo: h.No, Lines: listLines(t, s.Lists[0], func(*bookLine) decimal.Decimal { return h.line(s.Into[0].Seq).Price }, ""), Date: date}, false)
-		if err != nil {
-			return err
-		}
-		buyer, err := r.file(r.cast.Nandu.Principal, &customsv1.CreateListRequest{InnerNo: r.next("NDQD"), BookNo: h.No, ListType: "6", Io: "I", TradeMode: "5015",
+		buyer := r.file(r.cast.Nandu.Principal, &customsv1.CreateListRequest{InnerNo: r.next("NDQD"), BookNo: h.No, ListType: "6", Io: "I", TradeMode: "5015",
 			RelatedListNo: seller.GetListNo(), Lines: listLines(h, s.Into, entryPrice, ""), Date: date}, false)
-		if err != nil {
-			return err
-		}
 		for _, l := range []**customsv1.List{&seller, &buyer} {
-			*l, err = listOf(call(r.caller(), "customs-4601", r.c.decl.ApproveList, &customsv1.ApproveListRequest{ListNo: (*l).GetListNo(), Note: "区内流转，审核通过"}))
-			if err != nil {
-				return fmt.Errorf("ApproveList %s: %w", (*l).GetListNo(), err)
-			}
+			*l = do(r.p, "customs-4601", r.c.decl.ApproveList, &customsv1.ApproveListRequest{ListNo: (*l).GetListNo(), Note: "区内流转，审核通过"}).GetList()
 		}
-		if err := r.refresh(yc, &seller); err != nil {
-			return err
-		}
+		r.refresh(yc, &seller)
 		for _, l := range []*customsv1.List{seller, buyer} {
-			if err := wantList(l, customsv1.ListStatus_LIST_STATUS_CLEARED); err != nil {
-				return err
-			}
+			wantList(r.p, l, customsv1.ListStatus_LIST_STATUS_CLEARED)
 		}
 		sj, bj := seller.GetJournalIds(), buyer.GetJournalIds()
 		if len(sj) == 0 || len(bj) == 0 || sj[len(sj)-1] != bj[len(bj)-1] {
-			return fmt.Errorf("transfer lists %s and %s were booked by journals %v and %v, expected one journal", seller.GetListNo(), buyer.GetListNo(), sj, bj)
+			r.p.fail("transfer lists %s and %s were booked by journals %v and %v, expected one journal", seller.GetListNo(), buyer.GetListNo(), sj, bj)
+			return
 		}
 		list(seller)
 		list(buyer)
@@ -460,7 +399,6 @@ func (r *logisticsRun) step(s plannedStep) error {
 		addJournals(seller, buyer)
 
 	case stepTrip:
-		var sl *customsv1.Slip
 		req := &customsv1.CreateSlipRequest{InnerNo: r.next("YCCK"), BookNo: t.No, ApplyNo: r.formNo, Io: "E"}
 		gross, net := decimal.Zero, decimal.Zero
 		for _, q := range s.Lists[0] {
@@ -470,15 +408,9 @@ func (r *logisticsRun) step(s plannedStep) error {
 			req.Lines = append(req.Lines, &customsv1.SlipLine{BookSeq: q.Seq, Quantity: q.Qty.String(), Value: amount(q.Qty, l.Sale).StringFixed(2),
 				GrossWeight: g.String(), NetWeight: n.String()})
 		}
-		resp, err := call(r.caller(), yc, r.c.decl.CreateSlip, req)
-		sl = resp.GetSlip()
-		if err != nil {
-			return fmt.Errorf("CreateSlip %s: %w", req.GetInnerNo(), err)
-		}
+		sl := do(r.p, yc, r.c.decl.CreateSlip, req).GetSlip()
 		out.Lists = append(out.Lists, sl.GetSlipNo())
-		if _, err := r.drive(s, &out, &customsv1.CreatePassRequest{PassType: "3", Io: "E", RelatedType: "2", RelatedNos: []string{sl.GetSlipNo()}}, gross, net); err != nil {
-			return err
-		}
+		r.drive(s, &out, &customsv1.CreatePassRequest{PassType: "3", Io: "E", RelatedType: "2", RelatedNos: []string{sl.GetSlipNo()}}, gross, net)
 		r.trips[s.Trip], r.tripGoods[s.Trip] = sl.GetSlipNo(), s.Lists[0]
 
 	case stepCollective:
@@ -497,14 +429,9 @@ func (r *logisticsRun) step(s plannedStep) error {
 			qs = append(qs, lineQty{Seq: g.Seq, Qty: g.Qty})
 		}
 		out.Goods = goodsOf(t, qs) + fmt.Sprintf(" (trips %v)", s.Trips)
-		l, err := r.file(yc, &customsv1.CreateListRequest{InnerNo: r.next("YCQD"), BookNo: t.No, ListType: "1", Io: "E", TradeMode: "0110",
+		l := r.file(yc, &customsv1.CreateListRequest{InnerNo: r.next(lists), BookNo: t.No, ListType: "1", Io: "E", TradeMode: "0110",
 			DeclarationKind: "2", ApplyNo: r.formNo, SlipNos: slips, Lines: lines, Date: date}, true)
-		if err != nil {
-			return err
-		}
-		if err := wantList(l, customsv1.ListStatus_LIST_STATUS_CLEARED); err != nil {
-			return err
-		}
+		wantList(r.p, l, customsv1.ListStatus_LIST_STATUS_CLEARED)
 		list(l)
 		out.Gate = fmt.Sprintf("%d slips declared", len(slips))
 		r.listNos[[2]int{s.N, 0}] = l.GetListNo()
@@ -512,67 +439,38 @@ func (r *logisticsRun) step(s plannedStep) error {
 	case stepSale:
 		var ls []*customsv1.List
 		for i, qs := range s.Lists {
-			l, err := r.file(yc, &customsv1.CreateListRequest{InnerNo: r.next("YCQD"), BookNo: t.No, Io: "E", TradeMode: "0110", DeclarationKind: "2",
+			l := r.file(yc, &customsv1.CreateListRequest{InnerNo: r.next(lists), BookNo: t.No, Io: "E", TradeMode: "0110", DeclarationKind: "2",
 				Lines: listLines(t, qs, salePrice, ""), Date: date}, true)
-			if err != nil {
-				return err
-			}
 			r.listNos[[2]int{s.N, i}] = l.GetListNo()
 			list(l)
 			ls = append(ls, l)
 		}
 		if s.Gate {
-			if err := r.driveLists(s, &out, yc, "3", "E", ls); err != nil {
-				return err
-			}
+			r.driveLists(s, &out, yc, "3", "E", ls)
 		} else {
 			out.Gate = "approved, vehicle next month"
 		}
 		addJournals(ls...)
 
 	case stepEcomExitRefused:
-		_, err := call(r.caller(), yc, r.c.decl.CreateList, &customsv1.CreateListRequest{InnerNo: r.next("YCQD"), BookNo: t.No, Io: "E", TradeMode: "1210",
-			DeclarationKind: "2", Lines: listLines(t, s.Lists[0], salePrice, ""), Date: date})
-		if err == nil {
-			return fmt.Errorf("a 1210 list out to the domestic market (%s) was accepted; the demo expected %s", out.Goods, reasonEcomExit)
-		}
-		reason, msg := reasonOf(err)
-		r.res.EcomExit = CallRefusal{Code: status.Code(err).String(), Reason: reason, Message: msg}
-		if reason != reasonEcomExit {
-			return fmt.Errorf("filing a 1210 list out: %w (expected %s)", err, reasonEcomExit)
-		}
-		out.Gate = "refused: " + r.res.EcomExit.Code + " " + reason
+		r.res.EcomExit = refuse(r.p, "a 1210 list out to the domestic market ("+out.Goods+")", reasonEcomExit, yc, r.c.decl.CreateList,
+			&customsv1.CreateListRequest{InnerNo: r.next(lists), BookNo: t.No, Io: "E", TradeMode: "1210",
+				DeclarationKind: "2", Lines: listLines(t, s.Lists[0], salePrice, ""), Date: date})
+		out.Gate = "refused: " + r.res.EcomExit.Code + " " + r.res.EcomExit.Reason
 
 	case stepSaleRefused:
-		l, err := listOf(call(r.caller(), yc, r.c.decl.CreateList, &customsv1.CreateListRequest{InnerNo: r.next("YCQD"), BookNo: t.No, Io: "E", TradeMode: "0110",
-			DeclarationKind: "2", Lines: listLines(t, s.Lists[0], salePrice, ""), Date: date}))
-		if err != nil {
-			return fmt.Errorf("CreateList: %w", err)
-		}
-		if l.GetDate() != date {
-			return fmt.Errorf("list %s was filed for %s, its business date is %s", l.GetListNo(), date, l.GetDate())
-		}
+		l := r.draft(yc, &customsv1.CreateListRequest{InnerNo: r.next(lists), BookNo: t.No, Io: "E", TradeMode: "0110",
+			DeclarationKind: "2", Lines: listLines(t, s.Lists[0], salePrice, ""), Date: date})
 		list(l)
-		_, err = call(r.caller(), yc, r.c.decl.DeclareList, &customsv1.DeclareListRequest{ListNo: l.GetListNo()})
-		if err == nil {
-			return fmt.Errorf("declaring list %s (%s) was accepted; the demo expected %s", l.GetListNo(), out.Goods, reasonInsufficientBonded)
-		}
-		r.res.Refusal, r.res.RefusalMessage = reasonOf(err)
-		if r.res.Refusal != reasonInsufficientBonded {
-			return fmt.Errorf("declaring list %s: %w (expected %s)", l.GetListNo(), err, reasonInsufficientBonded)
-		}
-		l, err = listOf(call(r.caller(), yc, r.c.decl.DeleteList, &customsv1.DeleteListRequest{ListNo: l.GetListNo()}))
-		if err != nil {
-			return fmt.Errorf("DeleteList %s: %w", l.GetListNo(), err)
-		}
-		if err := wantList(l, customsv1.ListStatus_LIST_STATUS_DELETED); err != nil {
-			return err
-		}
+		refusal := refuse(r.p, "declaring list "+l.GetListNo()+" ("+out.Goods+")", reasonInsufficientBonded, yc, r.c.decl.DeclareList,
+			&customsv1.DeclareListRequest{ListNo: l.GetListNo()})
+		r.res.Refusal, r.res.RefusalMessage = refusal.Reason, refusal.Message
+		l = do(r.p, yc, r.c.decl.DeleteList, &customsv1.DeleteListRequest{ListNo: l.GetListNo()}).GetList()
+		wantList(r.p, l, customsv1.ListStatus_LIST_STATUS_DELETED)
 		out.Gate = r.res.Refusal + ", deleted"
 	}
 	slices.Sort(out.Journals)
 	r.res.Steps = append(r.res.Steps, out)
-	return nil
 }
 
 // reasonInsufficientBonded is what declaring more than the available
@@ -584,16 +482,14 @@ var reasonInsufficientBonded = errorsv1.Reason_INSUFFICIENT_BONDED_STOCK.String(
 var reasonEcomExit = errorsv1.Reason_ECOMMERCE_EXIT_BY_INVENTORY_LIST.String()
 
 // refresh reads a list again.
-func (r *logisticsRun) refresh(who string, l **customsv1.List) error {
-	got, err := listOf(call(r.caller(), who, r.c.decl.GetList, &customsv1.GetListRequest{ListNo: (*l).GetListNo()}))
-	if err == nil {
+func (r *logisticsRun) refresh(who string, l **customsv1.List) {
+	if got := do(r.p, who, r.c.decl.GetList, &customsv1.GetListRequest{ListNo: (*l).GetListNo()}).GetList(); got != nil {
 		*l = got
 	}
-	return err
 }
 
 // check reads the end state as customs and compares it with the model.
-func (r *logisticsRun) check(m *logisticsModel, steps []plannedStep, lastDay string) error {
+func (r *logisticsRun) check(m *logisticsModel, steps []plannedStep, lastDay string) {
 	res := r.res
 	miss := func(format string, args ...any) {
 		res.Mismatches = append(res.Mismatches, fmt.Sprintf(format, args...))
@@ -611,27 +507,15 @@ func (r *logisticsRun) check(m *logisticsModel, steps []plannedStep, lastDay str
 			for seq, st := range view.model[b.No] {
 				want[seq] = st.columns()
 			}
-			lines, err := readStock(r.caller(), b.No, view.asOf, want, miss)
-			if err != nil {
-				return err
-			}
-			view.lines[b.No] = lines
+			view.lines[b.No] = readStock(r.p, b.No, view.asOf, want, miss)
 		}
 	}
 
 	// Taxable events: exactly the expected ones, each assessed as the tax
 	// service quotes the same goods.
-	tok := ""
-	for {
-		resp, err := call(r.caller(), "customs-4601", r.c.decl.ListTaxableEvents, &customsv1.ListTaxableEventsRequest{BookNo: r.cast.T.No, PageSize: 1000, PageToken: tok})
-		if err != nil {
-			return fmt.Errorf("ListTaxableEvents: %w", err)
-		}
-		res.Taxable = append(res.Taxable, resp.GetEvents()...)
-		if tok = resp.GetNextPageToken(); tok == "" {
-			break
-		}
-	}
+	res.Taxable = pages(r.p, "customs-4601", r.c.decl.ListTaxableEvents, func(tok string) *customsv1.ListTaxableEventsRequest {
+		return &customsv1.ListTaxableEventsRequest{BookNo: r.cast.T.No, PageSize: 1000, PageToken: tok}
+	}, (*customsv1.ListTaxableEventsResponse).GetEvents)
 	got := map[string]*customsv1.TaxableEvent{}
 	byList := map[string][]*customsv1.TaxableEvent{} // each list's events are one consignment (一票)
 	for _, ev := range res.Taxable {
@@ -676,10 +560,7 @@ func (r *logisticsRun) check(m *logisticsModel, steps []plannedStep, lastDay str
 			continue
 		}
 		no := r.listNos[[2]int{st.N, 0}]
-		q, err := r.quote(byList[no])
-		if err != nil {
-			return err
-		}
+		q := r.quote(byList[no])
 		res.Consignment = TaxedConsignment{ListNo: no, Events: byList[no], Quote: q}
 	}
 	for k, ev := range got {
@@ -688,12 +569,7 @@ func (r *logisticsRun) check(m *logisticsModel, steps []plannedStep, lastDay str
 
 	// Pending trips, as of the month's last day and as of today.
 	for _, asOf := range []string{lastDay, ""} {
-		var trips []*customsv1.PendingTrip
-		resp, err := call(r.caller(), "customs-4601", r.c.decl.ListPendingTrips, &customsv1.ListPendingTripsRequest{BookNo: r.cast.T.No, AsOf: asOf})
-		trips = resp.GetTrips()
-		if err != nil {
-			return fmt.Errorf("ListPendingTrips: %w", err)
-		}
+		trips := do(r.p, "customs-4601", r.c.decl.ListPendingTrips, &customsv1.ListPendingTripsRequest{BookNo: r.cast.T.No, AsOf: asOf}).GetTrips()
 		if asOf == "" {
 			res.PendingToday = trips
 			continue
@@ -721,18 +597,10 @@ func (r *logisticsRun) check(m *logisticsModel, steps []plannedStep, lastDay str
 
 	// The customs books' journals.
 	for _, b := range r.cast.Books {
-		tok := ""
-		for {
-			resp, err := call(r.caller(), "customs-4601", r.c.ledger.ListJournals, &ledgerv1.ListJournalsRequest{BookId: b.No, PageSize: 1000, PageToken: tok})
-			if err != nil {
-				return fmt.Errorf("ListJournals %s: %w", b.No, err)
-			}
-			for _, j := range resp.GetJournals() {
-				res.Journals[j.GetJournalId()] = j
-			}
-			if tok = resp.GetNextPageToken(); tok == "" {
-				break
-			}
+		for _, j := range pages(r.p, "customs-4601", r.c.ledger.ListJournals, func(tok string) *ledgerv1.ListJournalsRequest {
+			return &ledgerv1.ListJournalsRequest{BookId: b.No, PageSize: 1000, PageToken: tok}
+		}, (*ledgerv1.ListJournalsResponse).GetJournals) {
+			res.Journals[j.GetJournalId()] = j
 		}
 	}
 
@@ -764,7 +632,6 @@ func (r *logisticsRun) check(m *logisticsModel, steps []plannedStep, lastDay str
 		}
 	}
 	slices.Sort(res.Mismatches)
-	return nil
 }
 
 // isToday: date is the server's business date now, or when the centre
@@ -784,10 +651,7 @@ func (r *logisticsRun) checkAssessment(ev *customsv1.TaxableEvent, consignment [
 	if at < 0 {
 		return fmt.Errorf("event %d is not in its consignment", ev.GetId())
 	}
-	q, err := r.quote(consignment)
-	if err != nil {
-		return err
-	}
+	q := r.quote(consignment)
 	if len(q.GetLines()) != len(consignment) {
 		return fmt.Errorf("TaxService/Quote answered %d lines for %d", len(q.GetLines()), len(consignment))
 	}
@@ -805,17 +669,14 @@ func (r *logisticsRun) checkAssessment(ev *customsv1.TaxableEvent, consignment [
 
 // quote asks TaxService/Quote for a consignment's events together, on the
 // first event's date.
-func (r *logisticsRun) quote(evs []*customsv1.TaxableEvent) (*customsv1.QuoteResponse, error) {
+func (r *logisticsRun) quote(evs []*customsv1.TaxableEvent) *customsv1.QuoteResponse {
 	if len(evs) == 0 {
-		return nil, fmt.Errorf("no taxable events to quote")
+		r.p.fail("no taxable events to quote")
+		return nil
 	}
 	req := &customsv1.QuoteRequest{Regime: customsv1.Regime_REGIME_DOMESTIC_SALE, Date: evs[0].GetDate()}
 	for _, ev := range evs {
 		req.Lines = append(req.Lines, &customsv1.QuoteLine{HsCode: ev.GetHsCode(), DutiableValue: ev.GetDutiableValue(), Quantity: ev.GetLegalQuantity(), Unit: ev.GetLegalUnit()})
 	}
-	q, err := call(r.caller(), "customs-4601", r.c.tax.Quote, req)
-	if err != nil {
-		return nil, fmt.Errorf("TaxService/Quote: %w", err)
-	}
-	return q, nil
+	return do(r.p, "customs-4601", r.c.tax.Quote, req)
 }

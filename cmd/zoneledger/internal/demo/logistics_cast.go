@@ -18,22 +18,9 @@ import (
 // customs) records every vehicle. Names and codes are fictional but
 // well-formed, like the rest of the demo.
 
-// customsEnterprise is an enterprise registered with BookService.
-type customsEnterprise struct {
-	USCC       string
-	CustomsNo  string
-	Name       string
-	Principal  string
-	Centre     string
-	ShortLabel string
-	// Prefix starts the enterprise's own document numbers (YCHF0001, ...).
-	Prefix string
-}
-
-// principal is the enterprise's principal, which does what purpose says.
-func (e *customsEnterprise) principal(purpose string) principalDef {
-	return principalDef{ID: e.Principal, Name: e.Name, Role: "enterprise", Ent: &enterprise{USCC: e.USCC, CustomsNo: e.CustomsNo}, Purpose: purpose}
-}
+// customsEnterprise is an enterprise registered with BookService: a zone
+// enterprise like the others.
+type customsEnterprise = enterprise
 
 // bookLine is a book line (备案序号) of a customs book, with what the demo
 // needs to file it: prices and per-unit weights.
@@ -152,26 +139,15 @@ func containerNo(owner string, serial int) string {
 	s := fmt.Sprintf("%sU%06d", owner, serial)
 	sum := 0
 	for i := 0; i < 10; i++ {
-		sum += iso6346Value(s[i]) << i
+		sum += strings.IndexByte(iso6346Values, s[i]) << i
 	}
 	return s + fmt.Sprint(sum%11%10)
 }
 
-// iso6346Value is a character's value in the check-digit sum: digits as
-// they are, letters from A = 10 upwards skipping the multiples of 11.
-func iso6346Value(ch byte) int {
-	if ch >= '0' && ch <= '9' {
-		return int(ch - '0')
-	}
-	v := 10
-	for c := byte('A'); c < ch; c++ {
-		v++
-		if v%11 == 0 {
-			v++
-		}
-	}
-	return v
-}
+// iso6346Values gives a character its value in the check-digit sum, its
+// index: digits as they are, letters from A = 10 upwards skipping the
+// multiples of 11 (the blanks).
+const iso6346Values = "0123456789A BCDEFGHIJK LMNOPQRSTU VWXYZ"
 
 // zoneTimeZone is the zone's time zone: `zoneledger demo` starts its
 // server with the default --time-zone, Asia/Shanghai (README.md).

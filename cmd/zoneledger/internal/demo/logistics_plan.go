@@ -121,19 +121,8 @@ var bucketNames = map[stockBucket]string{bucketAvailable: "available", bucketRes
 	bucketNBReserved: "non-bonded reserved", bucketInspection: "inspection"}
 
 func (s *lineStock) bucket(b stockBucket) *decimal.Decimal {
-	switch b {
-	case bucketAvailable:
-		return &s.Available
-	case bucketReserved:
-		return &s.Reserved
-	case bucketNonBondedFree:
-		return &s.NonBondedFree
-	case bucketNBReserved:
-		return &s.NBReserved
-	case bucketInspection:
-		return &s.Inspection
-	}
-	return nil
+	return [...]*decimal.Decimal{bucketOff: nil, bucketAvailable: &s.Available, bucketReserved: &s.Reserved,
+		bucketNonBondedFree: &s.NonBondedFree, bucketNBReserved: &s.NBReserved, bucketInspection: &s.Inspection}[b]
 }
 
 // bucketMove is what one journal does to one book line, as the demo models it.

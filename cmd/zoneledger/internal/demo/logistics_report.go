@@ -46,10 +46,8 @@ func printLogistics(w io.Writer, cast *logisticsCast, lr *LogisticsResult, month
 			if j == nil {
 				continue
 			}
-			kind := j.GetIdempotencyKey()
-			if i := strings.LastIndexByte(kind, ':'); i >= 0 {
-				kind = kind[i+1:]
-			}
+			key := j.GetIdempotencyKey()
+			kind := key[strings.LastIndexByte(key, ':')+1:]
 			date := j.GetEffectiveDate()
 			if len(date) == 10 {
 				date = date[5:]
@@ -127,10 +125,7 @@ func printLogistics(w io.Writer, cast *logisticsCast, lr *LogisticsResult, month
 			}
 			fmt.Fprintf(w, "    line %d %s: dutiable %s, duty %s (%s)\n", ev.GetListSeq(), l.Short, ev.GetDutiableValue(), ev.GetDuty(), waived)
 		}
-		waived := "none"
-		if len(c.Quote.GetWaived()) > 0 {
-			waived = strings.Join(c.Quote.GetWaived(), ", ")
-		}
+		waived := cmp.Or(strings.Join(c.Quote.GetWaived(), ", "), "none")
 		fmt.Fprintf(w, "    TaxService/Quote of the %d lines together: duty %s, consumption tax %s, VAT %s, total %s; waived: %s.\n\n", len(c.Events),
 			c.Quote.GetDuty(), c.Quote.GetConsumptionTax(), c.Quote.GetVat(), c.Quote.GetTotal(), waived)
 	}

@@ -49,110 +49,69 @@ type ManufacturingResult struct {
 // runManufacturing plays the scene on days of the month.
 func runManufacturing(ctx context.Context, c *client, cast *logisticsCast, year int, month time.Month, days int) (*ManufacturingResult, error) {
 	lc, proc := sceneRun(ctx, c, cast, year, month), customsv1.NewProcessingServiceClient(c.conn)
-	res := &ManufacturingResult{Book: manufacturingBook}
+	p, res := lc.p, &ManufacturingResult{Book: manufacturingBook}
 	defer func() { res.Calls = lc.res.Calls }()
 	nd, cu := cast.Nandu.Principal, "customs-4601"
 	switchDay := max(3, days/2)
 	importDay, firstRun, secondRun, exportDay, scrapDay := 1, max(2, switchDay-2), max(switchDay, days*3/4), max(switchDay+1, days-2), max(switchDay+1, days-1)
 	date := lc.dateOf
-	k := lc.caller()
 
-	if err := openBook(k, nd, zoneBook(cast, manufacturingBook, customsv1.BookKind_BOOK_KIND_ZONE, "1"), manufacturingLines); err != nil {
-		return res, err
-	}
+	openBook(p, nd, zoneBook(cast, manufacturingBook, customsv1.BookKind_BOOK_KIND_ZONE, "1"), manufacturingLines)
 
 	// Materials from abroad (5015 区内进料加工).
-	entry, err := lc.file(nd, &customsv1.CreateListRequest{InnerNo: "NDQD-M1", BookNo: manufacturingBook, Io: "I", TradeMode: "5015", DeclareFlag: "1",
+	entry := lc.file(nd, &customsv1.CreateListRequest{InnerNo: "NDQD-M1", BookNo: manufacturingBook, Io: "I", TradeMode: "5015", DeclareFlag: "1",
 		DeclarationKind: "2", Country: "JPN", Date: date(importDay), Lines: []*customsv1.ListLine{
 			{BookSeq: 1, Quantity: "1000", Total: "40000.00", Currency: "142", GrossWeight: "1030", NetWeight: "1000"},
 			{BookSeq: 2, Quantity: "600", Total: "48000.00", Currency: "142", GrossWeight: "130", NetWeight: "120"}}}, true)
-	if err != nil {
-		return res, err
-	}
-	if err := gateOn(lc, entry, "2", "I", "琼A·N0220", importDay); err != nil {
-		return res, err
-	}
+	gateOn(lc, entry, "2", "I", "琼A·N0220", importDay)
 
 	// Two versions of the oven: version 1 from the 1st, version 2 (a
 	// thinner sheet, less loss) from switchDay; both declared (单耗申报).
 	for _, v := range []struct{ no, from, net, loss string }{{"1", date(1), "1.425", "5"}, {"2", date(switchDay), "1.2", "4"}} {
-		if _, err := call(k, nd, proc.PutVersion, &customsv1.PutVersionRequest{BookNo: manufacturingBook, FinishedSeq: 3, Version: v.no, EffectiveDate: v.from,
-			Norms: []*customsv1.Norm{{MaterialSeq: 1, Net: v.net, LossPercent: v.loss}, {MaterialSeq: 2, Net: "1"}}}); err != nil {
-			return res, fmt.Errorf("PutVersion %s: %w", v.no, err)
-		}
-		if _, err := call(k, nd, proc.DeclareVersion, &customsv1.DeclareVersionRequest{BookNo: manufacturingBook, FinishedSeq: 3, Version: v.no}); err != nil {
-			return res, fmt.Errorf("DeclareVersion %s: %w", v.no, err)
-		}
+		do(p, nd, proc.PutVersion, &customsv1.PutVersionRequest{BookNo: manufacturingBook, FinishedSeq: 3, Version: v.no, EffectiveDate: v.from,
+			Norms: []*customsv1.Norm{{MaterialSeq: 1, Net: v.net, LossPercent: v.loss}, {MaterialSeq: 2, Net: "1"}}})
+		do(p, nd, proc.DeclareVersion, &customsv1.DeclareVersionRequest{BookNo: manufacturingBook, FinishedSeq: 3, Version: v.no})
 	}
 
 	// Production before and after the switch, each with the scrap the
 	// sheet left.
-	for _, p := range []struct {
+	for _, run := range []struct {
 		inner       string
 		day         int
 		ovens, crap string
 	}{{"NDSC-M1", firstRun, "200", "15"}, {"NDSC-M2", secondRun, "200", "10"}} {
-		rep, err := call(k, nd, proc.FileProductionReport, &customsv1.FileProductionReportRequest{InnerNo: p.inner, BookNo: manufacturingBook, Date: date(p.day),
-			Outputs: []*customsv1.ProductionOutput{{BookSeq: 3, Quantity: p.ovens, Value: "0"},
-				{BookSeq: 4, Quantity: p.crap, Category: customsv1.ProductionCategory_PRODUCTION_CATEGORY_SCRAP}}})
-		if err != nil {
-			return res, fmt.Errorf("FileProductionReport %s: %w", p.inner, err)
-		}
+		rep := do(p, nd, proc.FileProductionReport, &customsv1.FileProductionReportRequest{InnerNo: run.inner, BookNo: manufacturingBook, Date: date(run.day),
+			Outputs: []*customsv1.ProductionOutput{{BookSeq: 3, Quantity: run.ovens, Value: "0"},
+				{BookSeq: 4, Quantity: run.crap, Category: customsv1.ProductionCategory_PRODUCTION_CATEGORY_SCRAP}}})
 		res.Reports = append(res.Reports, rep.GetReport())
 	}
 
 	// Exports: 300 ovens abroad (5015, E), naming the version in force.
-	export, err := lc.file(nd, &customsv1.CreateListRequest{InnerNo: "NDQD-M2", BookNo: manufacturingBook, Io: "E", TradeMode: "5015", DeclareFlag: "1",
+	res.Export = lc.file(nd, &customsv1.CreateListRequest{InnerNo: "NDQD-M2", BookNo: manufacturingBook, Io: "E", TradeMode: "5015", DeclareFlag: "1",
 		DeclarationKind: "2", Country: "USA", Date: date(exportDay), Lines: []*customsv1.ListLine{
 			{BookSeq: 3, Quantity: "300", Total: "135000.00", Currency: "142", GrossWeight: "4200", NetWeight: "3600", ConsumptionVersion: "2"}}}, true)
-	if err != nil {
-		return res, err
-	}
-	if err := gateOn(lc, export, "2", "E", "琼A·N0221", exportDay); err != nil {
-		return res, err
-	}
-	res.Export = export
+	gateOn(lc, res.Export, "2", "E", "琼A·N0221", exportDay)
 
 	// Scrap: 15 kg sold to a domestic recycler (0844, taxed as scrap) ...
-	sale, err := lc.file(nd, &customsv1.CreateListRequest{InnerNo: "NDQD-M3", BookNo: manufacturingBook, Io: "E", TradeMode: "0844", DeclareFlag: "1",
+	res.ScrapSale = lc.file(nd, &customsv1.CreateListRequest{InnerNo: "NDQD-M3", BookNo: manufacturingBook, Io: "E", TradeMode: "0844", DeclareFlag: "1",
 		DeclarationKind: "2", Date: date(scrapDay), Lines: []*customsv1.ListLine{
 			{BookSeq: 4, Quantity: "15", Total: "1650.00", Currency: "142", GrossWeight: "16", NetWeight: "15"}}}, true)
-	if err != nil {
-		return res, err
-	}
-	if err := gateOn(lc, sale, "3", "E", "琼A·N0222", scrapDay); err != nil {
-		return res, err
-	}
-	res.ScrapSale = sale
+	gateOn(lc, res.ScrapSale, "3", "E", "琼A·N0222", scrapDay)
 
 	// ... and 10 kg destroyed under customs' eye, the residue sold for 960.
-	d, err := call(k, nd, proc.RequestDestruction, &customsv1.RequestDestructionRequest{InnerNo: "NDXH-M1", BookNo: manufacturingBook, Date: date(scrapDay),
+	d := do(p, nd, proc.RequestDestruction, &customsv1.RequestDestructionRequest{InnerNo: "NDXH-M1", BookNo: manufacturingBook, Date: date(scrapDay),
 		Reason: "油污边角料，无再利用价值", Lines: []*customsv1.DestroyLine{{BookSeq: 4, Quantity: "10"}}, ResidueValue: "960.00", ResidueHsCode: "7606125000"})
-	if err != nil {
-		return res, fmt.Errorf("RequestDestruction: %w", err)
-	}
-	a, err := call(k, cu, proc.ApproveDestruction, &customsv1.ApproveDestructionRequest{DestructionNo: d.GetDestruction().GetDestructionNo(), Note: "现场监督销毁"})
-	if err != nil {
-		return res, fmt.Errorf("ApproveDestruction: %w", err)
-	}
-	res.Destruction = a.GetDestruction()
+	res.Destruction = do(p, cu, proc.ApproveDestruction, &customsv1.ApproveDestructionRequest{DestructionNo: d.GetDestruction().GetDestructionNo(),
+		Note: "现场监督销毁"}).GetDestruction()
 
 	// What the server keeps: the versions, the taxable events, the stock.
-	vs, err := call(k, cu, proc.ListVersions, &customsv1.ListVersionsRequest{BookNo: manufacturingBook, FinishedSeq: 3})
-	if err != nil {
-		return res, fmt.Errorf("ListVersions: %w", err)
-	}
-	res.Versions = vs.GetVersions()
-	if res.Events, err = taxableEvents(k, cu, manufacturingBook); err != nil {
-		return res, err
-	}
-	if res.Stock, err = stockReport(k, cu, manufacturingBook); err != nil {
-		return res, err
-	}
+	res.Versions = do(p, cu, proc.ListVersions, &customsv1.ListVersionsRequest{BookNo: manufacturingBook, FinishedSeq: 3}).GetVersions()
+	res.Events = taxableEvents(p, cu, manufacturingBook)
+	res.Stock = stockReport(p, cu, manufacturingBook)
 	if len(res.Events) != 2 {
-		return res, fmt.Errorf("the manufacturer's book should have two taxable events (scrap sold, residue sold); the server shows %v", res.Events)
+		p.fail("the manufacturer's book should have two taxable events (scrap sold, residue sold); the server shows %v", res.Events)
 	}
-	return res, nil
+	return res, p.err
 }
 
 // printManufacturing writes section 16 from the server's answers.
@@ -195,10 +154,15 @@ func printManufacturing(w io.Writer, mr *ManufacturingResult) {
 	}
 	et.render(w, "  ")
 	fmt.Fprintf(w, "\n  Stock at the end (GetStockReport):\n\n")
-	st := newTable("line", "bonded").alignRight(0, 1)
-	for _, l := range mr.Stock {
-		st.add(fmt.Sprint(l.GetBookSeq()), l.GetBonded())
-	}
-	st.render(w, "  ")
+	printBonded(w, mr.Stock)
 	fmt.Fprintln(w)
+}
+
+// printBonded prints the bonded quantity of each line of a stock report.
+func printBonded(w io.Writer, lines []*customsv1.StockLine) {
+	t := newTable("line", "bonded").alignRight(0, 1)
+	for _, l := range lines {
+		t.add(fmt.Sprint(l.GetBookSeq()), l.GetBonded())
+	}
+	t.render(w, "  ")
 }

@@ -1,7 +1,9 @@
 package demo
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/shopspring/decimal"
@@ -44,13 +46,7 @@ type lotID struct {
 }
 
 func (a lotID) less(b lotID) bool {
-	if a.Day != b.Day {
-		return a.Day < b.Day
-	}
-	if a.Journal != b.Journal {
-		return a.Journal < b.Journal
-	}
-	return a.Posting < b.Posting
+	return cmp.Or(cmp.Compare(a.Day, b.Day), cmp.Compare(a.Journal, b.Journal), cmp.Compare(a.Posting, b.Posting)) < 0
 }
 
 type mlot struct {
@@ -72,6 +68,9 @@ type move struct {
 	Qty      decimal.Decimal
 	Val      decimal.Decimal // stated value; only for goods entering from a world account
 	Lot      *lotID          // take from this lot only (reversals)
+	// Unit is the unit the posting declares when it is not the item's (a
+	// deliberate mismatch the ledger refuses).
+	Unit string
 }
 
 // insufficientError is what the model predicts the ledger says.
@@ -222,11 +221,6 @@ func (m *model) balances(book string) []holding {
 			}
 		}
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Account != out[j].Account {
-			return out[i].Account < out[j].Account
-		}
-		return out[i].Item < out[j].Item
-	})
+	slices.SortFunc(out, func(a, b holding) int { return cmp.Or(cmp.Compare(a.Account, b.Account), cmp.Compare(a.Item, b.Item)) })
 	return out
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
+	errorsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/errors/v1"
 )
 
 // The out-of-zone scene, played today (the forms' periods and the due-back
@@ -51,104 +52,62 @@ type OutZoneResult struct {
 
 func runOutZone(ctx context.Context, c *client, cast *logisticsCast, today time.Time) (*OutZoneResult, error) {
 	lc := sceneRun(ctx, c, cast, today.Year(), today.Month())
-	res := &OutZoneResult{Book: outzoneBook}
+	p, res := lc.p, &OutZoneResult{Book: outzoneBook}
 	defer func() { res.Calls = lc.res.Calls }()
 	nd, officer := cast.Nandu.Principal, "customs-4601"
-	k := lc.caller()
 	after := func(n int) string { return today.AddDate(0, 0, n).Format(time.DateOnly) }
 
-	if err := openBook(k, nd, zoneBook(cast, outzoneBook, customsv1.BookKind_BOOK_KIND_ZONE, "1"), outzoneLines); err != nil {
-		return res, err
-	}
-	entry, err := lc.file(nd, &customsv1.CreateListRequest{InnerNo: "NDQD-W1", BookNo: outzoneBook, Io: "I", TradeMode: "5015", DeclareFlag: "1",
+	openBook(p, nd, zoneBook(cast, outzoneBook, customsv1.BookKind_BOOK_KIND_ZONE, "1"), outzoneLines)
+	entry := lc.file(nd, &customsv1.CreateListRequest{InnerNo: "NDQD-W1", BookNo: outzoneBook, Io: "I", TradeMode: "5015", DeclareFlag: "1",
 		DeclarationKind: "2", Country: "JPN", Date: after(0), Lines: []*customsv1.ListLine{
 			{BookSeq: 1, Quantity: "1", Total: "180000.00", Currency: "142", GrossWeight: "850", NetWeight: "800"},
 			{BookSeq: 2, Quantity: "2000", Total: "80000.00", Currency: "142", GrossWeight: "2050", NetWeight: "2000"}}}, true)
-	if err != nil {
-		return res, err
-	}
-	if err := gateThrough(lc, nd, entry, "2", "I", "琼A·N0216", time.Now().Add(-time.Minute)); err != nil {
-		return res, err
-	}
+	gateThrough(lc, nd, entry, "2", "I", "琼A·N0216", time.Now().Add(-time.Minute))
 
-	form := func(inner, ft string, until string) (*customsv1.Form, error) {
-		f, err := call(k, nd, c.decl.CreateForm, &customsv1.CreateFormRequest{InnerNo: inner, BookNo: outzoneBook, FormType: ft, ValidFrom: after(0), ValidUntil: until})
-		if err != nil {
-			return nil, fmt.Errorf("CreateForm %s: %w", inner, err)
-		}
-		return f.GetForm(), nil
+	form := func(inner, ft string, until string) *customsv1.Form {
+		return do(p, nd, c.decl.CreateForm, &customsv1.CreateFormRequest{InnerNo: inner, BookNo: outzoneBook, FormType: ft, ValidFrom: after(0),
+			ValidUntil: until}).GetForm()
 	}
-	if res.MouldForm, err = form("NDSQ-F1", "F", after(60)); err != nil {
-		return res, err
-	}
-	if res.OutsourcingForm, err = form("NDSQ-B1", "B", after(90)); err != nil {
-		return res, err
-	}
-	move := func(req *customsv1.MoveOutZoneRequest) (*customsv1.OutZoneMove, error) {
-		m, err := call(k, nd, c.outzone.MoveOutZone, req)
-		if err != nil {
-			return nil, fmt.Errorf("MoveOutZone %s: %w", req.GetInnerNo(), err)
-		}
-		res.Moves = append(res.Moves, m.GetMove())
-		return m.GetMove(), nil
+	res.MouldForm = form("NDSQ-F1", "F", after(60))
+	res.OutsourcingForm = form("NDSQ-B1", "B", after(90))
+	move := func(req *customsv1.MoveOutZoneRequest) *customsv1.OutZoneMove {
+		m := do(p, nd, c.outzone.MoveOutZone, req).GetMove()
+		res.Moves = append(res.Moves, m)
+		return m
 	}
 	line := func(seq int32, q string) []*customsv1.OutZoneLine {
 		return []*customsv1.OutZoneLine{{BookSeq: seq, Quantity: q}}
 	}
 	// The mould goes to the supplier who moulds our housings, due back in a week.
-	mould, err := move(&customsv1.MoveOutZoneRequest{InnerNo: "NDWF-F1", ApplyNo: res.MouldForm.GetFormNo(), Kind: customsv1.OutZoneKind_OUT_ZONE_KIND_OUT,
+	mould := move(&customsv1.MoveOutZoneRequest{InnerNo: "NDWF-F1", ApplyNo: res.MouldForm.GetFormNo(), Kind: customsv1.OutZoneKind_OUT_ZONE_KIND_OUT,
 		DueBack: after(7), Counterparty: "东莞精工塑胶制品有限公司", Contract: "HT-MJ-2026-01", Lines: line(1, "1")})
-	if err != nil {
-		return res, err
-	}
 	// 外发加工: 500 kg of sheet to the contractor, due back in 20 days.
-	sheet, err := move(&customsv1.MoveOutZoneRequest{InnerNo: "NDWF-B1", ApplyNo: res.OutsourcingForm.GetFormNo(), Kind: customsv1.OutZoneKind_OUT_ZONE_KIND_OUT,
+	sheet := move(&customsv1.MoveOutZoneRequest{InnerNo: "NDWF-B1", ApplyNo: res.OutsourcingForm.GetFormNo(), Kind: customsv1.OutZoneKind_OUT_ZONE_KIND_OUT,
 		DueBack: after(20), Counterparty: "海口椰城五金冲压厂", Contract: "HT-WF-2026-03", Lines: line(2, "500")})
-	if err != nil {
-		return res, err
-	}
 	// Back: 3,200 housings and 12.5 kg of scrap from 400 kg consumed; 60 kg unused.
-	if _, err := move(&customsv1.MoveOutZoneRequest{InnerNo: "NDWB-B1", ApplyNo: res.OutsourcingForm.GetFormNo(), Kind: customsv1.OutZoneKind_OUT_ZONE_KIND_BACK,
+	move(&customsv1.MoveOutZoneRequest{InnerNo: "NDWB-B1", ApplyNo: res.OutsourcingForm.GetFormNo(), Kind: customsv1.OutZoneKind_OUT_ZONE_KIND_BACK,
 		OutNo: sheet.GetMoveNo(), Lines: line(2, "60"), Consumed: line(2, "400"),
-		Products: []*customsv1.OutZoneLine{{BookSeq: 3, Quantity: "3200"}, {BookSeq: 4, Quantity: "12.5", Scrap: true}}}); err != nil {
-		return res, err
-	}
+		Products: []*customsv1.OutZoneLine{{BookSeq: 3, Quantity: "3200"}, {BookSeq: 4, Quantity: "12.5", Scrap: true}}})
 	// The contractor buys the 40 kg left: a domestic sale, taxed.
-	if _, err := move(&customsv1.MoveOutZoneRequest{InnerNo: "NDWC-B1", ApplyNo: res.OutsourcingForm.GetFormNo(), Kind: customsv1.OutZoneKind_OUT_ZONE_KIND_CONVERT,
-		OutNo: sheet.GetMoveNo(), Lines: []*customsv1.OutZoneLine{{BookSeq: 2, Quantity: "40", Value: "1600.00"}}}); err != nil {
-		return res, err
-	}
+	move(&customsv1.MoveOutZoneRequest{InnerNo: "NDWC-B1", ApplyNo: res.OutsourcingForm.GetFormNo(), Kind: customsv1.OutZoneKind_OUT_ZONE_KIND_CONVERT,
+		OutNo: sheet.GetMoveNo(), Lines: []*customsv1.OutZoneLine{{BookSeq: 2, Quantity: "40", Value: "1600.00"}}})
 	// Two moulds back when one went out: refused.
-	_, err = call(k, nd, c.outzone.MoveOutZone, &customsv1.MoveOutZoneRequest{InnerNo: "NDWB-F1", ApplyNo: res.MouldForm.GetFormNo(),
-		Kind: customsv1.OutZoneKind_OUT_ZONE_KIND_BACK, OutNo: mould.GetMoveNo(), Lines: line(1, "2")})
-	if err == nil {
-		return res, fmt.Errorf("bringing back two moulds when one went out was accepted")
-	}
-	res.Refused, _ = reasonOf(err)
+	res.Refused = refuse(p, "bringing back two moulds when one went out", errorsv1.Reason_OUT_ZONE_EXCEEDS_SENT.String(), nd, c.outzone.MoveOutZone,
+		&customsv1.MoveOutZoneRequest{InnerNo: "NDWB-F1", ApplyNo: res.MouldForm.GetFormNo(), Kind: customsv1.OutZoneKind_OUT_ZONE_KIND_BACK,
+			OutNo: mould.GetMoveNo(), Lines: line(1, "2")}).Reason
 	// Read back the OUT movements as customs, and the stock.
 	for i, m := range res.Moves {
-		if m.GetKind() != customsv1.OutZoneKind_OUT_ZONE_KIND_OUT {
-			continue
+		if m.GetKind() == customsv1.OutZoneKind_OUT_ZONE_KIND_OUT {
+			res.Moves[i] = do(p, officer, c.outzone.GetOutZoneMove, &customsv1.GetOutZoneMoveRequest{MoveNo: m.GetMoveNo()}).GetMove()
 		}
-		got, err := call(k, officer, c.outzone.GetOutZoneMove, &customsv1.GetOutZoneMoveRequest{MoveNo: m.GetMoveNo()})
-		if err != nil {
-			return res, fmt.Errorf("GetOutZoneMove %s: %w", m.GetMoveNo(), err)
-		}
-		res.Moves[i] = got.GetMove()
 	}
-	if res.Stock, err = stockReport(k, officer, outzoneBook); err != nil {
-		return res, err
-	}
+	res.Stock = stockReport(p, officer, outzoneBook)
 	res.AsOf = after(37)
-	od, err := call(k, officer, c.outzone.ListOverdue, &customsv1.ListOverdueRequest{BookNo: outzoneBook, AsOf: res.AsOf})
-	if err != nil {
-		return res, fmt.Errorf("ListOverdue %s: %w", outzoneBook, err)
-	}
-	res.Overdue = od.GetItems()
+	res.Overdue = do(p, officer, c.outzone.ListOverdue, &customsv1.ListOverdueRequest{BookNo: outzoneBook, AsOf: res.AsOf}).GetItems()
 	if len(res.Overdue) != 1 || res.Overdue[0].GetKind() != customsv1.OverdueKind_OVERDUE_KIND_MOULD {
-		return res, fmt.Errorf("the overdue listing of %s should show the mould alone; the server shows %v", outzoneBook, res.Overdue)
+		p.fail("the overdue listing of %s should show the mould alone; the server shows %v", outzoneBook, res.Overdue)
 	}
-	return res, nil
+	return res, p.err
 }
 
 // printOutZone writes the out-of-zone section (19): the movements, the stock,

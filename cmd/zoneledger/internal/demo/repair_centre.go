@@ -43,24 +43,23 @@ const (
 
 // repairLines are the book's lines.
 var repairLines = []*customsv1.BookLine{
-	{Seq: repairLineFuelControl, HsCode: "8411910000", Name: "航空发动机燃油调节器", Spec: "CFM56 燃油控制组件", DeclaredUnit: "007", Scale: 0,
-		Legal: &customsv1.LegalUnit{Unit: "035", Factor: "18.5"}, Type: customsv1.GoodsType_GOODS_TYPE_MATERIAL},
-	{Seq: repairLineSeals, HsCode: "8484200000", Name: "燃油调节器密封件组件（维修用料件）", Spec: "航材", DeclaredUnit: "007", Scale: 0,
-		Legal: &customsv1.LegalUnit{Unit: "035", Factor: "0.2"}, Type: customsv1.GoodsType_GOODS_TYPE_MATERIAL},
-	{Seq: repairLineOldPump, HsCode: "8413910000", Name: "燃油齿轮泵组件（旧件）", Spec: "拆下的旧件", DeclaredUnit: "007", Scale: 0,
-		Legal: &customsv1.LegalUnit{Unit: "035", Factor: "3.2"}, Type: customsv1.GoodsType_GOODS_TYPE_MATERIAL},
-	{Seq: repairLineMachine, HsCode: "8457101000", Name: "立式加工中心", Spec: "客户送修", DeclaredUnit: "001", Scale: 0,
-		Legal: &customsv1.LegalUnit{Unit: "001", Factor: "1"}, Type: customsv1.GoodsType_GOODS_TYPE_MATERIAL},
-	{Seq: repairLineOldBearing, HsCode: "8482109000", Name: "主轴轴承（旧件）", Spec: "拆下的旧件", DeclaredUnit: "007", Scale: 0,
-		Legal: &customsv1.LegalUnit{Unit: "035", Factor: "4.5"}, Type: customsv1.GoodsType_GOODS_TYPE_MATERIAL},
-	{Seq: repairLineGearbox, HsCode: "8708409990", Name: "自动变速箱", Spec: "再制造胚料 / 再制造品", DeclaredUnit: "001", Scale: 0,
-		Legal: &customsv1.LegalUnit{Unit: "035", Factor: "85"}, Type: customsv1.GoodsType_GOODS_TYPE_MATERIAL},
-	{Seq: repairLineClutch, HsCode: "8708930000", Name: "离合器摩擦片（维修用料件）", Spec: "航运进口", DeclaredUnit: "007", Scale: 0,
-		Legal: &customsv1.LegalUnit{Unit: "035", Factor: "0.4"}, Type: customsv1.GoodsType_GOODS_TYPE_MATERIAL},
-	{Seq: repairLineScrap, HsCode: "7204490000", Name: "维修边角料（废钢铁）", Spec: "拆解产生", DeclaredUnit: "035", Scale: 3,
-		Legal: &customsv1.LegalUnit{Unit: "035", Factor: "1"}, Type: customsv1.GoodsType_GOODS_TYPE_MATERIAL},
-	{Seq: repairLineNewBearing, HsCode: "8482109000", Name: "主轴轴承（国产维修用料件）", Spec: "区外采购", DeclaredUnit: "007", Scale: 0,
-		Legal: &customsv1.LegalUnit{Unit: "035", Factor: "4.5"}, Type: customsv1.GoodsType_GOODS_TYPE_MATERIAL},
+	repairLine(repairLineFuelControl, "8411910000", "航空发动机燃油调节器", "CFM56 燃油控制组件", "007", 0, "035", "18.5"),
+	repairLine(repairLineSeals, "8484200000", "燃油调节器密封件组件（维修用料件）", "航材", "007", 0, "035", "0.2"),
+	repairLine(repairLineOldPump, "8413910000", "燃油齿轮泵组件（旧件）", "拆下的旧件", "007", 0, "035", "3.2"),
+	repairLine(repairLineMachine, "8457101000", "立式加工中心", "客户送修", "001", 0, "001", "1"),
+	repairLine(repairLineOldBearing, "8482109000", "主轴轴承（旧件）", "拆下的旧件", "007", 0, "035", "4.5"),
+	repairLine(repairLineGearbox, "8708409990", "自动变速箱", "再制造胚料 / 再制造品", "001", 0, "035", "85"),
+	repairLine(repairLineClutch, "8708930000", "离合器摩擦片（维修用料件）", "航运进口", "007", 0, "035", "0.4"),
+	repairLine(repairLineScrap, "7204490000", "维修边角料（废钢铁）", "拆解产生", "035", 3, "035", "1"),
+	repairLine(repairLineNewBearing, "8482109000", "主轴轴承（国产维修用料件）", "区外采购", "007", 0, "035", "4.5"),
+}
+
+// repairLine is a material line of the repair book whose legal unit is
+// legal, factor of its declared unit.
+func repairLine(seq int32, hs, name, spec, unit string, scale int32, legal, factor string) *customsv1.BookLine {
+	l := unitLine(seq, hs, name, spec, unit, scale, goodsMaterial)
+	l.Legal.Unit, l.Legal.Factor = legal, factor
+	return l
 }
 
 // repairCast is the repair centre's enterprise.
@@ -114,6 +113,7 @@ type RepairResult struct {
 // repairRun runs the centre on days of the month.
 type repairRun struct {
 	lc   *logisticsRun
+	p    *play // lc's
 	rc   customsv1.RepairServiceClient
 	cast *repairCast
 	res  *RepairResult
@@ -124,28 +124,21 @@ func runRepair(ctx context.Context, c *client, cast *repairCast, year int, month
 	r := &repairRun{lc: sceneRun(ctx, c, nil, year, month),
 		rc: customsv1.NewRepairServiceClient(c.conn), cast: cast, days: days,
 		res: &RepairResult{Book: repairBook}}
+	r.p = r.lc.p
 	defer func() { r.res.Calls = r.lc.res.Calls }()
 	e := cast.Hangxiu
-	k := r.lc.caller()
-	if err := registerEnterprises(k, e); err != nil {
-		return r.res, err
-	}
-	if err := openBook(k, e.Principal, &customsv1.CreateBookRequest{BookNo: repairBook, Kind: customsv1.BookKind_BOOK_KIND_REPAIR,
-		Enterprise: e.USCC, CustomsOffice: customsOffice, WriteOffCycleMonths: 12}, repairLines); err != nil {
-		return r.res, err
-	}
-	for _, scene := range []func() error{r.engineScene, r.machineScene, r.gearboxScene} {
-		if err := scene(); err != nil {
-			return r.res, err
+	registerEnterprises(r.p, e)
+	openBook(r.p, e.Principal, &customsv1.CreateBookRequest{BookNo: repairBook, Kind: customsv1.BookKind_BOOK_KIND_REPAIR,
+		Enterprise: e.USCC, CustomsOffice: customsOffice, WriteOffCycleMonths: 12}, repairLines)
+	for _, scene := range []func(){r.engineScene, r.machineScene, r.gearboxScene} {
+		if scene(); r.p.err != nil {
+			return r.res, r.p.err
 		}
 	}
-	var err error
 	r.res.FinishedDay = r.date(r.day(7))
-	if r.res.Finished, err = r.stock(r.res.FinishedDay); err != nil {
-		return r.res, err
-	}
-	if r.res.Now, err = r.stock(""); err != nil {
-		return r.res, err
+	r.res.Finished = r.stock(r.res.FinishedDay)
+	if r.res.Now = r.stock(""); r.p.err != nil {
+		return r.res, r.p.err
 	}
 	// What is left: the repair parts not used, nothing else.
 	want := fmt.Sprint([]string{
@@ -200,100 +193,64 @@ func repairListLine(seq int32, qty, total, gross, net string) *customsv1.ListLin
 
 // enter brings goods onto the book on an inbound list under mode
 // (first line, or second line for 5000) through the gate on day.
-func (r *repairRun) enter(mode, country string, day int, ln *customsv1.ListLine) (*customsv1.List, error) {
-	l, err := r.lc.file(r.who(), &customsv1.CreateListRequest{InnerNo: r.lc.next("WXQD"), BookNo: repairBook, Io: "I", TradeMode: mode,
+func (r *repairRun) enter(mode, country string, day int, ln *customsv1.ListLine) *customsv1.List {
+	l := r.lc.file(r.who(), &customsv1.CreateListRequest{InnerNo: r.lc.next("WXQD"), BookNo: repairBook, Io: "I", TradeMode: mode,
 		Country: country, Date: r.date(day), Lines: []*customsv1.ListLine{ln}}, true)
-	if err != nil {
-		return nil, err
-	}
-	if err := r.pass(l, "I", day); err != nil {
-		return nil, err
-	}
+	r.pass(l, "I", day)
 	return r.getList(l.GetListNo())
 }
 
 // draft files a draft exit list under mode dated day.
-func (r *repairRun) draft(mode, country string, day int, lines ...*customsv1.ListLine) (*customsv1.List, error) {
-	l, err := listOf(call(r.lc.caller(), r.who(), r.lc.c.decl.CreateList, &customsv1.CreateListRequest{InnerNo: r.lc.next("WXQD"), BookNo: repairBook,
-		Io: "E", TradeMode: mode, Country: country, Date: r.date(day), Lines: lines}))
-	if err != nil {
-		return nil, fmt.Errorf("CreateList: %w", err)
-	}
-	return l, nil
+func (r *repairRun) draft(mode, country string, day int, lines ...*customsv1.ListLine) *customsv1.List {
+	return do(r.p, r.who(), r.lc.c.decl.CreateList, &customsv1.CreateListRequest{InnerNo: r.lc.next("WXQD"), BookNo: repairBook,
+		Io: "E", TradeMode: mode, Country: country, Date: r.date(day), Lines: lines}).GetList()
 }
 
 // ship files a draft exit list of the one line ln under mode and binds the
 // order's goods of section sec to it (exit step key, by way); the list is
 // still to be declared.
-func (r *repairRun) ship(no, key, mode, country string, day int, sec customsv1.RepairSection, way customsv1.RepairExitWay, ln *customsv1.ListLine) (*customsv1.List, error) {
-	l, err := r.draft(mode, country, day, ln)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := r.exit(no, key, day, sec, ln.GetBookSeq(), ln.GetQuantity(), way, l.GetListNo()); err != nil {
-		return nil, fmt.Errorf("ExitRepairGoods on %s: %w", l.GetListNo(), err)
-	}
-	return l, nil
+func (r *repairRun) ship(no, key, mode, country string, day int, sec customsv1.RepairSection, way customsv1.RepairExitWay, ln *customsv1.ListLine) *customsv1.List {
+	l := r.draft(mode, country, day, ln)
+	r.exit(no, key, day, sec, ln.GetBookSeq(), ln.GetQuantity(), way, l.GetListNo())
+	return l
 }
 
 // leave declares an exit list, has customs approve it and drives its
 // goods out through the gate on day.
-func (r *repairRun) leave(no string, day int) (*customsv1.List, error) {
-	k := r.lc.caller()
-	if _, err := call(k, r.who(), r.lc.c.decl.DeclareList, &customsv1.DeclareListRequest{ListNo: no}); err != nil {
-		return nil, fmt.Errorf("DeclareList %s: %w", no, err)
-	}
-	l, err := listOf(call(k, "customs-4601", r.lc.c.decl.ApproveList, &customsv1.ApproveListRequest{ListNo: no, Note: "审核通过"}))
-	if err != nil {
-		return nil, fmt.Errorf("ApproveList %s: %w", no, err)
-	}
-	if err := r.pass(l, "E", day); err != nil {
-		return nil, err
-	}
+func (r *repairRun) leave(no string, day int) *customsv1.List {
+	do(r.p, r.who(), r.lc.c.decl.DeclareList, &customsv1.DeclareListRequest{ListNo: no})
+	l := do(r.p, "customs-4601", r.lc.c.decl.ApproveList, &customsv1.ApproveListRequest{ListNo: no, Note: "审核通过"}).GetList()
+	r.pass(l, "E", day)
 	return r.getList(no)
 }
 
-func (r *repairRun) getList(no string) (*customsv1.List, error) {
-	l, err := listOf(call(r.lc.caller(), "customs-4601", r.lc.c.decl.GetList, &customsv1.GetListRequest{ListNo: no}))
-	if err != nil {
-		return nil, fmt.Errorf("GetList %s: %w", no, err)
-	}
-	return l, nil
+func (r *repairRun) getList(no string) *customsv1.List {
+	return do(r.p, "customs-4601", r.lc.c.decl.GetList, &customsv1.GetListRequest{ListNo: no}).GetList()
 }
 
 // pass drives a list's goods through the gate on one vehicle on day: a
 // first-line pass (type 2), or a second-line one (type 3) for 5000.
-func (r *repairRun) pass(l *customsv1.List, io string, day int) error {
+func (r *repairRun) pass(l *customsv1.List, io string, day int) {
 	passType := "2"
 	if l.GetTradeMode() == "5000" {
 		passType = "3"
 	}
 	gross, net := weights(l)
 	plate := fmt.Sprintf("琼A·W%04d", r.lc.counters["WXHF"]+1)
-	ps, err := passOf(call(r.lc.caller(), r.who(), r.lc.c.gate.CreatePass, &customsv1.CreatePassRequest{InnerNo: r.lc.next("WXHF"),
+	ps := do(r.p, r.who(), r.lc.c.gate.CreatePass, &customsv1.CreatePassRequest{InnerNo: r.lc.next("WXHF"),
 		BookNo: repairBook, PassType: passType, BindType: "2", Io: io, RelatedType: "1", RelatedNos: []string{l.GetListNo()}, Vehicle: plate,
-		VehicleWeight: "3000", GrossWeight: gross.String(), NetWeight: net.String()}))
-	if err != nil {
-		return fmt.Errorf("CreatePass for %s: %w", l.GetListNo(), err)
-	}
-	return r.gate(ps, plate, gross, day)
+		VehicleWeight: "3000", GrossWeight: gross.String(), NetWeight: net.String()}).GetPass()
+	r.gate(ps, plate, gross, day)
 }
 
 // gate has the gate system record the vehicle of pass ps on day.
-func (r *repairRun) gate(ps *customsv1.Pass, plate string, gross decimal.Decimal, day int) error {
+func (r *repairRun) gate(ps *customsv1.Pass, plate string, gross decimal.Decimal, day int) {
 	req := &customsv1.RecordGateEventRequest{PassNo: ps.GetPassNo(), EventId: "KK1-" + ps.GetInnerNo(), Gate: 1, Vehicle: plate,
 		ScaleGross: decimal.NewFromInt(3000).Add(gross).String()}
 	if day != today {
 		req.At = timestamppb.New(r.lc.date(day).Add(15 * time.Hour))
 	}
-	ps, err := passOf(call(r.lc.caller(), "customs-4601", r.lc.c.gate.RecordGateEvent, req))
-	if err != nil {
-		return fmt.Errorf("RecordGateEvent %s: %w", ps.GetPassNo(), err)
-	}
-	if ps.GetStatus() != customsv1.PassStatus_PASS_STATUS_PASSED {
-		return fmt.Errorf("pass %s is %s: %v", ps.GetPassNo(), ps.GetStatus(), ps.GetHoldReasons())
-	}
-	return nil
+	wantPassed(r.p, do(r.p, "customs-4601", r.lc.c.gate.RecordGateEvent, req).GetPass())
 }
 
 // step is the header of a step of order no on day.
@@ -301,34 +258,55 @@ func (r *repairRun) step(no, key string, day int) *customsv1.RepairStepHeader {
 	return &customsv1.RepairStepHeader{OrderNo: no, Key: key, Date: r.date(day)}
 }
 
-// exit files an exit step of order no.
-func (r *repairRun) exit(no, key string, day int, sec customsv1.RepairSection, seq int32, qty string, way customsv1.RepairExitWay, ref string) (*customsv1.RepairOrder, error) {
-	return orderOf(call(r.lc.caller(), r.who(), r.rc.ExitRepairGoods, &customsv1.ExitRepairGoodsRequest{Step: r.step(no, key, day), Section: sec,
-		BookSeq: seq, Quantity: qty, Way: way, Reference: ref}))
+// exitReq is an exit step of order no.
+func (r *repairRun) exitReq(no, key string, day int, sec customsv1.RepairSection, seq int32, qty string, way customsv1.RepairExitWay, ref string) *customsv1.ExitRepairGoodsRequest {
+	return &customsv1.ExitRepairGoodsRequest{Step: r.step(no, key, day), Section: sec, BookSeq: seq, Quantity: qty, Way: way, Reference: ref}
 }
 
-// refused records a refusal the scene intended; anything else fails.
-func (r *repairRun) refused(scene, what, want string, err error) error {
-	if err == nil {
-		return fmt.Errorf("%s: %s was accepted; the demo expected %s", scene, what, want)
+// exit files an exit step of order no.
+func (r *repairRun) exit(no, key string, day int, sec customsv1.RepairSection, seq int32, qty string, way customsv1.RepairExitWay, ref string) {
+	do(r.p, r.who(), r.rc.ExitRepairGoods, r.exitReq(no, key, day, sec, seq, qty, way, ref))
+}
+
+// refused files an exit step the scene expects the server to refuse with
+// the reason want (what it attempts), and records the refusal.
+func (r *repairRun) refused(scene, what, want string, req *customsv1.ExitRepairGoodsRequest) {
+	f := refuse(r.p, scene+": "+what, want, r.who(), r.rc.ExitRepairGoods, req)
+	if f.Reason == want {
+		r.res.Refusals = append(r.res.Refusals, RepairRefusal{Scene: scene, What: what, Reason: f.Reason, Message: f.Message})
 	}
-	reason, msg := reasonOf(err)
-	if reason != want {
-		return fmt.Errorf("%s: %s: %w (expected %s)", scene, what, err, want)
-	}
-	r.res.Refusals = append(r.res.Refusals, RepairRefusal{Scene: scene, What: what, Reason: reason, Message: msg})
-	return nil
+}
+
+// open brings an order's repair parts and goods in on lists under mode
+// from country through the gate on the scene's day n, receives the parts
+// for repair (inner parts) and opens the order on the goods; it returns the
+// order's number.
+func (r *repairRun) open(n int, mode, country, parts string, partsLine, goodsLine *customsv1.ListLine, order *customsv1.OpenRepairOrderRequest) string {
+	day := r.day(n)
+	pl := r.enter(mode, country, day, partsLine)
+	do(r.p, r.who(), r.rc.ReceiveRepairParts, &customsv1.ReceiveRepairPartsRequest{InnerNo: parts, BookNo: repairBook, ListNo: pl.GetListNo(),
+		BookSeq: partsLine.GetBookSeq(), Quantity: partsLine.GetQuantity(), Date: r.date(day)})
+	in := r.enter(mode, country, day, goodsLine)
+	order.BookNo, order.ListNo, order.BookSeq, order.Quantity, order.Date = repairBook, in.GetListNo(), goodsLine.GetBookSeq(), goodsLine.GetQuantity(), r.date(day)
+	return do(r.p, r.who(), r.rc.OpenRepairOrder, order).GetOrder().GetOrderNo()
+}
+
+// work is an order's bench work on the scene's day n: tested (the steps
+// keys[0], findings), parts used (keys[1]) and old parts or scrap removed
+// (keys[2]); finished (repaired and unrepairable) the day after.
+func (r *repairRun) work(no string, n int, keys [3]string, findings string, use *customsv1.RepairPartUse, removed *customsv1.RepairRemoved,
+	repaired, unrepairable string) {
+	who, day := r.who(), r.day(n)
+	do(r.p, who, r.rc.RecordRepairTest, &customsv1.RecordRepairTestRequest{Step: r.step(no, keys[0], day), Findings: findings})
+	do(r.p, who, r.rc.ConsumeRepairParts, &customsv1.ConsumeRepairPartsRequest{Step: r.step(no, keys[1], day), Uses: []*customsv1.RepairPartUse{use}})
+	do(r.p, who, r.rc.RemoveRepairParts, &customsv1.RemoveRepairPartsRequest{Step: r.step(no, keys[2], day), Removed: []*customsv1.RepairRemoved{removed}})
+	do(r.p, who, r.rc.FinishRepair, &customsv1.FinishRepairRequest{Step: r.step(no, "done", r.day(n+1)), Repaired: repaired, Unrepairable: unrepairable})
 }
 
 // finish reads the order as customs does and records the scene.
-func (r *repairRun) finish(s *RepairScene, no string) error {
-	o, err := orderOf(call(r.lc.caller(), "customs-4601", r.rc.GetRepairOrder, &customsv1.GetRepairOrderRequest{OrderNo: no}))
-	if err != nil {
-		return fmt.Errorf("GetRepairOrder %s: %w", no, err)
-	}
-	s.Order = o
+func (r *repairRun) finish(s *RepairScene, no string) {
+	s.Order = do(r.p, "customs-4601", r.rc.GetRepairOrder, &customsv1.GetRepairOrderRequest{OrderNo: no}).GetOrder()
 	r.res.Scenes = append(r.res.Scenes, s)
-	return nil
 }
 
 // boundLine says what a list's (or registration's) line carries, as the
@@ -340,12 +318,8 @@ func boundLine(what, no string, seq int32, source, docType, docNo string) string
 	return fmt.Sprintf("%s %s line %d: source %s, serves %s %s", what, no, seq, source, docType, docNo)
 }
 
-func (r *repairRun) stock(asOf string) (*customsv1.GetRepairStockResponse, error) {
-	st, err := call(r.lc.caller(), "customs-4601", r.rc.GetRepairStock, &customsv1.GetRepairStockRequest{BookNo: repairBook, AsOf: asOf})
-	if err != nil {
-		return nil, fmt.Errorf("GetRepairStock %s: %w", repairBook, err)
-	}
-	return st, nil
+func (r *repairRun) stock(asOf string) *customsv1.GetRepairStockResponse {
+	return do(r.p, "customs-4601", r.rc.GetRepairStock, &customsv1.GetRepairStockRequest{BookNo: repairBook, AsOf: asOf})
 }
 
 // printRepair writes section 18.

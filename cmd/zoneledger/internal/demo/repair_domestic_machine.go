@@ -13,84 +13,45 @@ import (
 // customer on a second-line list and pass (untaxed: it came from there);
 // the old bearing leaves by gate registration (卡口登记), which must be a
 // registration of the book naming the order — a bare number is refused.
-func (r *repairRun) machineScene() error {
+func (r *repairRun) machineScene() {
 	const scene = "domestic machine"
 	s := &RepairScene{Title: "a domestic customer's machine repaired and returned"}
-	k, who := r.lc.caller(), r.who()
-	bearings, err := r.enter("5000", "CHN", r.day(2), repairListLine(repairLineNewBearing, "2", "9600.00", "10", "9"))
-	if err != nil {
-		return err
-	}
-	if _, err := call(k, who, r.rc.ReceiveRepairParts, &customsv1.ReceiveRepairPartsRequest{InnerNo: "WXLJ-2", BookNo: repairBook, ListNo: bearings.GetListNo(),
-		BookSeq: repairLineNewBearing, Quantity: "2", Date: r.date(r.day(2))}); err != nil {
-		return fmt.Errorf("ReceiveRepairParts: %w", err)
-	}
-	in, err := r.enter("5000", "CHN", r.day(2), repairListLine(repairLineMachine, "1", "420000.00", "4200", "3900"))
-	if err != nil {
-		return err
-	}
-	o, err := orderOf(call(k, who, r.rc.OpenRepairOrder, &customsv1.OpenRepairOrderRequest{InnerNo: "WXD-MAC-1", BookNo: repairBook, ListNo: in.GetListNo(),
-		BookSeq: repairLineMachine, Quantity: "1", Date: r.date(r.day(2))}))
-	if err != nil {
-		return fmt.Errorf("OpenRepairOrder: %w", err)
-	}
-	no := o.GetOrderNo()
-	if _, err := call(k, who, r.rc.RecordRepairTest, &customsv1.RecordRepairTestRequest{Step: r.step(no, "test", r.day(3)),
-		Findings: "主轴径向跳动超差，主轴轴承损坏 (spindle run-out out of tolerance; spindle bearing damaged)"}); err != nil {
-		return fmt.Errorf("RecordRepairTest: %w", err)
-	}
-	if _, err := call(k, who, r.rc.ConsumeRepairParts, &customsv1.ConsumeRepairPartsRequest{Step: r.step(no, "bearing", r.day(3)),
-		Uses: []*customsv1.RepairPartUse{{BookSeq: repairLineNewBearing, Quantity: "1", Origin: customsv1.RepairOrigin_REPAIR_ORIGIN_DOMESTIC}}}); err != nil {
-		return fmt.Errorf("ConsumeRepairParts: %w", err)
-	}
-	if _, err := call(k, who, r.rc.RemoveRepairParts, &customsv1.RemoveRepairPartsRequest{Step: r.step(no, "old-bearing", r.day(3)),
-		Removed: []*customsv1.RepairRemoved{{BookSeq: repairLineOldBearing, Quantity: "1", Value: "800.00"}}}); err != nil {
-		return fmt.Errorf("RemoveRepairParts: %w", err)
-	}
-	if _, err := call(k, who, r.rc.FinishRepair, &customsv1.FinishRepairRequest{Step: r.step(no, "done", r.day(4)), Repaired: "1", Unrepairable: "0"}); err != nil {
-		return fmt.Errorf("FinishRepair: %w", err)
-	}
+	who := r.who()
+	machine := repairListLine(repairLineMachine, "1", "420000.00", "4200", "3900")
+	no := r.open(2, "5000", "CHN", "WXLJ-2", repairListLine(repairLineNewBearing, "2", "9600.00", "10", "9"), machine,
+		&customsv1.OpenRepairOrderRequest{InnerNo: "WXD-MAC-1"})
+	r.work(no, 3, [3]string{"test", "bearing", "old-bearing"}, "主轴径向跳动超差，主轴轴承损坏 (spindle run-out out of tolerance; spindle bearing damaged)",
+		&customsv1.RepairPartUse{BookSeq: repairLineNewBearing, Quantity: "1", Origin: customsv1.RepairOrigin_REPAIR_ORIGIN_DOMESTIC},
+		&customsv1.RepairRemoved{BookSeq: repairLineOldBearing, Quantity: "1", Value: "800.00"}, "1", "0")
 
 	// Back to the customer on a second-line list and pass.
-	home, err := r.ship(no, "return", "5000", "CHN", r.day(5), customsv1.RepairSection_REPAIR_SECTION_REPAIRED,
-		customsv1.RepairExitWay_REPAIR_EXIT_WAY_RETURN_DOMESTIC, repairListLine(repairLineMachine, "1", "420000.00", "4200", "3900"))
-	if err != nil {
-		return err
-	}
-	out, err := r.leave(home.GetListNo(), r.day(5))
-	if err != nil {
-		return err
+	home := r.ship(no, "return", "5000", "CHN", r.day(5), customsv1.RepairSection_REPAIR_SECTION_REPAIRED,
+		customsv1.RepairExitWay_REPAIR_EXIT_WAY_RETURN_DOMESTIC, machine)
+	out := r.leave(home.GetListNo(), r.day(5))
+	if r.p.err != nil {
+		return
 	}
 	ln := out.GetLines()[0]
 	s.Notes = append(s.Notes, boundLine("list", out.GetListNo(), ln.GetSeq(), ln.GetSource(), ln.GetSourceDocumentType(), ln.GetSourceDocumentNo())+
 		fmt.Sprintf(" (%s, trade mode %s, %s)", out.GetFlow(), out.GetTradeMode(), out.GetStatus()))
 
 	// The old bearing by gate registration: a bare number is refused.
-	_, err = r.exit(no, "bearing-out-0", r.day(5), customsv1.RepairSection_REPAIR_SECTION_OLD_PARTS, repairLineOldBearing, "1",
-		customsv1.RepairExitWay_REPAIR_EXIT_WAY_GATE_REGISTRATION, "KKDJ-0001")
-	if err := r.refused(scene, "old bearing out by gate registration on a bare number", errorsv1.Reason_UNKNOWN_PASS.String(), err); err != nil {
-		return err
-	}
+	r.refused(scene, "old bearing out by gate registration on a bare number", errorsv1.Reason_UNKNOWN_PASS.String(),
+		r.exitReq(no, "bearing-out-0", r.day(5), customsv1.RepairSection_REPAIR_SECTION_OLD_PARTS, repairLineOldBearing, "1",
+			customsv1.RepairExitWay_REPAIR_EXIT_WAY_GATE_REGISTRATION, "KKDJ-0001"))
 	plate := "琼A·W9001"
-	reg, err := passOf(call(k, who, r.lc.c.gate.CreatePass, &customsv1.CreatePassRequest{InnerNo: r.lc.next("WXKK"), BookNo: repairBook, PassType: "5", Io: "E",
+	reg := do(r.p, who, r.lc.c.gate.CreatePass, &customsv1.CreatePassRequest{InnerNo: r.lc.next("WXKK"), BookNo: repairBook, PassType: "5", Io: "E",
 		Vehicle: plate, VehicleWeight: "3000", GrossWeight: "5", NetWeight: "4.5",
-		Lines: []*customsv1.PassLine{{BookSeq: repairLineOldBearing, Description: "维修更换的旧主轴轴承，退还区外客户", Quantity: "1"}}}))
-	if err != nil {
-		return fmt.Errorf("CreatePass (卡口登记): %w", err)
-	}
-	if _, err := r.exit(no, "bearing-out", r.day(5), customsv1.RepairSection_REPAIR_SECTION_OLD_PARTS, repairLineOldBearing, "1",
-		customsv1.RepairExitWay_REPAIR_EXIT_WAY_GATE_REGISTRATION, reg.GetPassNo()); err != nil {
-		return fmt.Errorf("ExitRepairGoods on %s: %w", reg.GetPassNo(), err)
-	}
-	if err := r.gate(reg, plate, d("5"), r.day(5)); err != nil {
-		return err
-	}
-	reg, err = passOf(call(k, "customs-4601", r.lc.c.gate.GetPass, &customsv1.GetPassRequest{PassNo: reg.GetPassNo()}))
-	if err != nil {
-		return fmt.Errorf("GetPass %s: %w", reg.GetPassNo(), err)
+		Lines: []*customsv1.PassLine{{BookSeq: repairLineOldBearing, Description: "维修更换的旧主轴轴承，退还区外客户", Quantity: "1"}}}).GetPass()
+	r.exit(no, "bearing-out", r.day(5), customsv1.RepairSection_REPAIR_SECTION_OLD_PARTS, repairLineOldBearing, "1",
+		customsv1.RepairExitWay_REPAIR_EXIT_WAY_GATE_REGISTRATION, reg.GetPassNo())
+	r.gate(reg, plate, d("5"), r.day(5))
+	reg = do(r.p, "customs-4601", r.lc.c.gate.GetPass, &customsv1.GetPassRequest{PassNo: reg.GetPassNo()}).GetPass()
+	if r.p.err != nil {
+		return
 	}
 	pl := reg.GetLines()[0]
 	s.Notes = append(s.Notes, boundLine("gate registration", reg.GetPassNo(), 1, pl.GetSource(), pl.GetSourceDocumentType(), pl.GetSourceDocumentNo())+
 		fmt.Sprintf(" (type %s, %s, journal %d)", reg.GetPassType(), reg.GetStatus(), reg.GetJournalId()))
-	return r.finish(s, no)
+	r.finish(s, no)
 }

@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 
@@ -17,101 +18,49 @@ import (
 // holds the unit again (the return is dated today, the server's day) and
 // sends it today on a new list; the old pump is
 // re-exported under 0864 on a list of its own.
-func (r *repairRun) engineScene() error {
+func (r *repairRun) engineScene() {
 	const scene = "engine part"
 	s := &RepairScene{Title: "aircraft-engine part repaired for a foreign airline"}
-	k, who := r.lc.caller(), r.who()
-	seals, err := r.enter("1371", "SGP", r.day(1), repairListLine(repairLineSeals, "10", "36000.00", "3", "2"))
-	if err != nil {
-		return err
-	}
-	if _, err := call(k, who, r.rc.ReceiveRepairParts, &customsv1.ReceiveRepairPartsRequest{InnerNo: "WXLJ-1", BookNo: repairBook, ListNo: seals.GetListNo(),
-		BookSeq: repairLineSeals, Quantity: "10", Date: r.date(r.day(1))}); err != nil {
-		return fmt.Errorf("ReceiveRepairParts: %w", err)
-	}
-	in, err := r.enter("1371", "SGP", r.day(1), repairListLine(repairLineFuelControl, "1", "850000.00", "25", "18.5"))
-	if err != nil {
-		return err
-	}
-	o, err := orderOf(call(k, who, r.rc.OpenRepairOrder, &customsv1.OpenRepairOrderRequest{InnerNo: "WXD-ENG-1", BookNo: repairBook, ListNo: in.GetListNo(),
-		BookSeq: repairLineFuelControl, Quantity: "1", Date: r.date(r.day(1))}))
-	if err != nil {
-		return fmt.Errorf("OpenRepairOrder: %w", err)
-	}
-	no := o.GetOrderNo()
-	if _, err := call(k, who, r.rc.RecordRepairTest, &customsv1.RecordRepairTestRequest{Step: r.step(no, "test", r.day(2)),
-		Findings: "燃油计量活门磨损超限，齿轮泵组件需更换 (fuel metering valve worn beyond limits; gear pump to be replaced)"}); err != nil {
-		return fmt.Errorf("RecordRepairTest: %w", err)
-	}
-	if _, err := call(k, who, r.rc.ConsumeRepairParts, &customsv1.ConsumeRepairPartsRequest{Step: r.step(no, "seals", r.day(2)),
-		Uses: []*customsv1.RepairPartUse{{BookSeq: repairLineSeals, Quantity: "4", Origin: customsv1.RepairOrigin_REPAIR_ORIGIN_ABROAD}}}); err != nil {
-		return fmt.Errorf("ConsumeRepairParts: %w", err)
-	}
-	if _, err := call(k, who, r.rc.RemoveRepairParts, &customsv1.RemoveRepairPartsRequest{Step: r.step(no, "old-pump", r.day(2)),
-		Removed: []*customsv1.RepairRemoved{{BookSeq: repairLineOldPump, Quantity: "1", Value: "12000.00"}}}); err != nil {
-		return fmt.Errorf("RemoveRepairParts: %w", err)
-	}
-	if _, err := call(k, who, r.rc.FinishRepair, &customsv1.FinishRepairRequest{Step: r.step(no, "done", r.day(3)), Repaired: "1", Unrepairable: "0"}); err != nil {
-		return fmt.Errorf("FinishRepair: %w", err)
-	}
+	unit := repairListLine(repairLineFuelControl, "1", "850000.00", "25", "18.5")
+	no := r.open(1, "1371", "SGP", "WXLJ-1", repairListLine(repairLineSeals, "10", "36000.00", "3", "2"), unit,
+		&customsv1.OpenRepairOrderRequest{InnerNo: "WXD-ENG-1"})
+	r.work(no, 2, [3]string{"test", "seals", "old-pump"}, "燃油计量活门磨损超限，齿轮泵组件需更换 (fuel metering valve worn beyond limits; gear pump to be replaced)",
+		&customsv1.RepairPartUse{BookSeq: repairLineSeals, Quantity: "4", Origin: customsv1.RepairOrigin_REPAIR_ORIGIN_ABROAD},
+		&customsv1.RepairRemoved{BookSeq: repairLineOldPump, Quantity: "1", Value: "12000.00"}, "1", "0")
 
 	// The old pump may not be sold in the domestic area.
-	_, err = r.exit(no, "sell-pump", r.day(3), customsv1.RepairSection_REPAIR_SECTION_OLD_PARTS, repairLineOldPump, "1",
-		customsv1.RepairExitWay_REPAIR_EXIT_WAY_DOMESTIC_SALE, "WXNX-0001")
-	if err := r.refused(scene, "sell the old gear pump domestically (DOMESTIC_SALE)", errorsv1.Reason_REPAIR_PARTS_RE_EXPORT_ONLY.String(), err); err != nil {
-		return err
-	}
+	r.refused(scene, "sell the old gear pump domestically (DOMESTIC_SALE)", errorsv1.Reason_REPAIR_PARTS_RE_EXPORT_ONLY.String(),
+		r.exitReq(no, "sell-pump", r.day(3), customsv1.RepairSection_REPAIR_SECTION_OLD_PARTS, repairLineOldPump, "1",
+			customsv1.RepairExitWay_REPAIR_EXIT_WAY_DOMESTIC_SALE, "WXNX-0001"))
 
 	// The repaired unit on a re-export list, which customs returns.
-	unit := repairListLine(repairLineFuelControl, "1", "850000.00", "25", "18.5")
 	repaired, reExport := customsv1.RepairSection_REPAIR_SECTION_REPAIRED, customsv1.RepairExitWay_REPAIR_EXIT_WAY_RE_EXPORT
-	first, err := r.ship(no, "ship-1", "1371", "SGP", r.day(3), repaired, reExport, unit)
-	if err != nil {
-		return err
+	first := r.ship(no, "ship-1", "1371", "SGP", r.day(3), repaired, reExport, unit)
+	do(r.p, r.who(), r.lc.c.decl.DeclareList, &customsv1.DeclareListRequest{ListNo: first.GetListNo()})
+	bound := r.getList(first.GetListNo())
+	ln := bound.GetLines()
+	if r.p.err != nil || len(ln) == 0 {
+		r.p.fail("list %s has no lines", first.GetListNo())
+		return
 	}
-	if _, err := call(k, who, r.lc.c.decl.DeclareList, &customsv1.DeclareListRequest{ListNo: first.GetListNo()}); err != nil {
-		return fmt.Errorf("DeclareList %s: %w", first.GetListNo(), err)
-	}
-	bound, err := r.getList(first.GetListNo())
-	if err != nil {
-		return err
-	}
-	ln := bound.GetLines()[0]
-	s.Notes = append(s.Notes, boundLine("list", bound.GetListNo(), ln.GetSeq(), ln.GetSource(), ln.GetSourceDocumentType(), ln.GetSourceDocumentNo()))
-	ret, err := listOf(call(k, "customs-4601", r.lc.c.decl.ReturnList, &customsv1.ReturnListRequest{ListNo: first.GetListNo(), Note: "收货人与原进境发货人不符，请更正后重新申报"}))
-	if err != nil {
-		return fmt.Errorf("ReturnList %s: %w", first.GetListNo(), err)
-	}
-	back, err := orderOf(call(k, who, r.rc.GetRepairOrder, &customsv1.GetRepairOrderRequest{OrderNo: no}))
-	if err != nil {
-		return fmt.Errorf("GetRepairOrder %s: %w", no, err)
-	}
+	s.Notes = append(s.Notes, boundLine("list", bound.GetListNo(), ln[0].GetSeq(), ln[0].GetSource(), ln[0].GetSourceDocumentType(), ln[0].GetSourceDocumentNo()))
+	ret := do(r.p, "customs-4601", r.lc.c.decl.ReturnList, &customsv1.ReturnListRequest{ListNo: first.GetListNo(), Note: "收货人与原进境发货人不符，请更正后重新申报"}).GetList()
+	back := do(r.p, r.who(), r.rc.GetRepairOrder, &customsv1.GetRepairOrderRequest{OrderNo: no}).GetOrder()
 	s.Notes = append(s.Notes, fmt.Sprintf("customs returned list %s (%s, %q); the order is %s again, holding %s", ret.GetListNo(), ret.GetStatus(), ret.GetNote(),
 		back.GetStatus(), heldText(back)))
 	if back.GetStatus() != "OPEN" {
-		return fmt.Errorf("order %s is %s after its list was returned; the demo expects it OPEN", no, back.GetStatus())
+		r.p.fail("order %s is %s after its list was returned; the demo expects it OPEN", no, back.GetStatus())
 	}
 	// The return put the unit back today: it leaves today.
-	second, err := r.ship(no, "ship-2", "1371", "SGP", today, repaired, reExport, unit)
-	if err != nil {
-		return err
-	}
-	if _, err := r.leave(second.GetListNo(), today); err != nil {
-		return err
-	}
+	second := r.ship(no, "ship-2", "1371", "SGP", today, repaired, reExport, unit)
+	r.leave(second.GetListNo(), today)
 
 	// The old pump re-exported under 0864.
-	pump, err := r.ship(no, "ship-pump", "0864", "SGP", r.day(4), customsv1.RepairSection_REPAIR_SECTION_OLD_PARTS, reExport,
+	pump := r.ship(no, "ship-pump", "0864", "SGP", r.day(4), customsv1.RepairSection_REPAIR_SECTION_OLD_PARTS, reExport,
 		repairListLine(repairLineOldPump, "1", "12000.00", "4", "3.2"))
-	if err != nil {
-		return err
-	}
-	out, err := r.leave(pump.GetListNo(), r.day(4))
-	if err != nil {
-		return err
-	}
+	out := r.leave(pump.GetListNo(), r.day(4))
 	s.Notes = append(s.Notes, fmt.Sprintf("the unit left on list %s, the old pump on list %s (0864): both %s", second.GetListNo(), out.GetListNo(), out.GetStatus()))
-	return r.finish(s, no)
+	r.finish(s, no)
 }
 
 // heldText is what an order holds, as the server says.
@@ -122,8 +71,5 @@ func heldText(o *customsv1.RepairOrder) string {
 			out = append(out, fmt.Sprintf("line %d %s × %s", h.GetBookSeq(), h.GetSection().String()[len("REPAIR_SECTION_"):], h.GetQuantity()))
 		}
 	}
-	if len(out) == 0 {
-		return "nothing"
-	}
-	return strings.Join(out, ", ")
+	return cmp.Or(strings.Join(out, ", "), "nothing")
 }

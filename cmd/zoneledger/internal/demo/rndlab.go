@@ -39,32 +39,22 @@ type RndLabResult struct {
 
 func runRndLab(ctx context.Context, c *client, cast *logisticsCast, year int, month time.Month, days int) (*RndLabResult, error) {
 	lc := sceneRun(ctx, c, cast, year, month)
-	res := &RndLabResult{Book: rndLabBook}
+	p, res := lc.p, &RndLabResult{Book: rndLabBook}
 	defer func() { res.Calls = lc.res.Calls }()
 	rnd := customsv1.NewRndServiceClient(c.conn)
 	nd, cu := cast.Nandu.Principal, "customs-4601"
 	date := lc.dateOf
-	k := lc.caller()
 
-	if err := openBook(k, nd, zoneBook(cast, rndLabBook, customsv1.BookKind_BOOK_KIND_RND, "4"), rndLabLines); err != nil {
-		return res, err
-	}
-	entry, err := lc.file(nd, &customsv1.CreateListRequest{InnerNo: "NDQD-R1", BookNo: rndLabBook, Io: "I", TradeMode: "5010", DeclareFlag: "1",
+	openBook(p, nd, zoneBook(cast, rndLabBook, customsv1.BookKind_BOOK_KIND_RND, "4"), rndLabLines)
+	entry := lc.file(nd, &customsv1.CreateListRequest{InnerNo: "NDQD-R1", BookNo: rndLabBook, Io: "I", TradeMode: "5010", DeclareFlag: "1",
 		DeclarationKind: "2", Country: "DEU", Date: date(1), Lines: []*customsv1.ListLine{
 			{BookSeq: 1, Quantity: "80", Total: "4800.00", Currency: "142", GrossWeight: "85", NetWeight: "80"},
 			{BookSeq: 2, Quantity: "20", Total: "6000.00", Currency: "142", GrossWeight: "12", NetWeight: "10"},
 			{BookSeq: 4, Quantity: "1", Total: "150000.00", Currency: "142", GrossWeight: "300", NetWeight: "280"}}}, true)
-	if err != nil {
-		return res, err
-	}
-	if err := gateOn(lc, entry, "2", "I", "琼A·N0230", 1); err != nil {
-		return res, err
-	}
+	gateOn(lc, entry, "2", "I", "琼A·N0230", 1)
 
-	for _, p := range []struct{ code, name string }{{"RD-MW-01", "变频微波炉平台"}, {"RD-PS-02", "高效开关电源"}} {
-		if _, err := call(k, nd, rnd.FileRndProject, &customsv1.FileRndProjectRequest{BookNo: rndLabBook, Code: p.code, Name: p.name, Start: date(1)}); err != nil {
-			return res, fmt.Errorf("FileRndProject %s: %w", p.code, err)
-		}
+	for _, pr := range []struct{ code, name string }{{"RD-MW-01", "变频微波炉平台"}, {"RD-PS-02", "高效开关电源"}} {
+		do(p, nd, rnd.FileRndProject, &customsv1.FileRndProjectRequest{BookNo: rndLabBook, Code: pr.code, Name: pr.name, Start: date(1)})
 	}
 	uses := []*customsv1.FileRndUseRequest{
 		{InnerNo: "NDYF-1", BookNo: rndLabBook, Project: "RD-MW-01", Date: date(max(2, days/3)),
@@ -79,21 +69,13 @@ func runRndLab(ctx context.Context, c *client, cast *logisticsCast, year int, mo
 			Outputs:   []*customsv1.RndOutput{{BookSeq: 3, Quantity: "1", Kind: customsv1.RndOutputKind_RND_OUTPUT_KIND_PROTOTYPE}}},
 	}
 	for _, u := range uses {
-		got, err := call(k, nd, rnd.FileRndUse, u)
-		if err != nil {
-			return res, fmt.Errorf("FileRndUse %s: %w", u.GetInnerNo(), err)
-		}
-		res.Uses = append(res.Uses, got.GetUse())
+		res.Uses = append(res.Uses, do(p, nd, rnd.FileRndUse, u).GetUse())
 	}
 	for _, code := range []string{"RD-MW-01", "RD-PS-02"} {
-		p, err := call(k, cu, rnd.GetRndProject, &customsv1.GetRndProjectRequest{BookNo: rndLabBook, Code: code})
-		if err != nil {
-			return res, fmt.Errorf("GetRndProject %s: %w", code, err)
-		}
-		res.Projects = append(res.Projects, p)
+		res.Projects = append(res.Projects, do(p, cu, rnd.GetRndProject, &customsv1.GetRndProjectRequest{BookNo: rndLabBook, Code: code}))
 	}
-	res.Stock, err = stockReport(k, cu, rndLabBook)
-	return res, err
+	res.Stock = stockReport(p, cu, rndLabBook)
+	return res, p.err
 }
 
 // printRndLab writes section 17 from the server's answers.
@@ -126,10 +108,6 @@ func printRndLab(w io.Writer, rr *RndLabResult) {
 	}
 	pt.render(w, "  ")
 	fmt.Fprintf(w, "\n  Stock at the end (GetStockReport); line 4, the test bench, is equipment held apart, never consumed:\n\n")
-	st := newTable("line", "bonded").alignRight(0, 1)
-	for _, l := range rr.Stock {
-		st.add(fmt.Sprint(l.GetBookSeq()), l.GetBonded())
-	}
-	st.render(w, "  ")
+	printBonded(w, rr.Stock)
 	fmt.Fprintln(w)
 }

@@ -45,12 +45,14 @@
 // balance and order outcome it prints is the server's answer (TaxService
 // Quote, GetBalances, ListPendingTrips, GetDisplayStatus, ...), and the
 // script states the outcome it intends, which the answer must equal. The
-// calls go through one generic helper, call (run.go).
+// calls go through a play (play.go), which keeps a scene's first failure.
 package demo
 
 import (
+	"cmp"
 	"context"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -63,7 +65,6 @@ import (
 	"github.com/shopspring/decimal"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
-	"google.golang.org/grpc/metadata"
 
 	adminv1 "github.com/zoneledger/zoneledger/proto/zoneledger/admin/v1"
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
@@ -204,37 +205,15 @@ type client struct {
 	writeOff customsv1.WriteOffServiceClient
 }
 
-// caller makes the demo's gRPC calls: as one of its principals, each with
-// a deadline, counted in *calls when calls is not nil.
-type caller struct {
-	ctx   context.Context
-	c     *client
-	calls *int
-}
-
-// call makes one gRPC call, rpc(req), as principal who.
-func call[Req, Resp any](k caller, who string, rpc func(context.Context, Req, ...grpc.CallOption) (Resp, error), req Req) (Resp, error) {
-	ctx, cancel := context.WithTimeout(k.ctx, time.Minute)
-	defer cancel()
-	if k.calls != nil {
-		*k.calls++
-	}
-	return rpc(metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+k.c.tokens[who]), req)
-}
-
-// listOf, passOf and orderOf take the list, the pass or the order out of
-// an answer:
-// l, err := listOf(call(k, who, rpc, req)).
-func listOf[L any, R interface{ GetList() L }](r R, err error) (L, error) {
-	return r.GetList(), err
-}
-
-func passOf[P any, R interface{ GetPass() P }](r R, err error) (P, error) {
-	return r.GetPass(), err
-}
-
-func orderOf[O any, R interface{ GetOrder() O }](r R, err error) (O, error) {
-	return r.GetOrder(), err
+// newClient is the demo's client of the server on conn, with the admin's
+// token.
+func newClient(conn *grpc.ClientConn, adminToken string) *client {
+	return &client{conn: conn, ledger: ledgerv1.NewLedgerServiceClient(conn), admin: adminv1.NewAdminServiceClient(conn),
+		books: customsv1.NewBookServiceClient(conn), decl: customsv1.NewDeclarationServiceClient(conn),
+		gate: customsv1.NewGateServiceClient(conn), tax: customsv1.NewTaxServiceClient(conn),
+		display: customsv1.NewDisplayServiceClient(conn), ecom: customsv1.NewEcommerceServiceClient(conn), outzone: customsv1.NewOutZoneServiceClient(conn),
+		writeOff: customsv1.NewWriteOffServiceClient(conn),
+		tokens:   map[string]string{"admin": adminToken}}
 }
 
 // Run runs the demo against the server at opts.Addr.
@@ -258,12 +237,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		return nil, fmt.Errorf("connecting to %s: %w", opts.Addr, err)
 	}
 	defer conn.Close()
-	c := &client{conn: conn, ledger: ledgerv1.NewLedgerServiceClient(conn), admin: adminv1.NewAdminServiceClient(conn),
-		books: customsv1.NewBookServiceClient(conn), decl: customsv1.NewDeclarationServiceClient(conn),
-		gate: customsv1.NewGateServiceClient(conn), tax: customsv1.NewTaxServiceClient(conn),
-		display: customsv1.NewDisplayServiceClient(conn), ecom: customsv1.NewEcommerceServiceClient(conn), outzone: customsv1.NewOutZoneServiceClient(conn),
-		writeOff: customsv1.NewWriteOffServiceClient(conn),
-		tokens:   map[string]string{"admin": opts.AdminToken}}
+	c := newClient(conn, opts.AdminToken)
 
 	z := newZone()
 	res := &Result{JournalIDs: map[string]int64{}, Balances: map[string][]*ledgerv1.Balance{}, Expected: map[string][]holding{},
@@ -274,8 +248,9 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 
 	// 1. Set-up.
 	fmt.Fprintf(w, "1. Set-up: principals, books, lines and world accounts (over gRPC, as admin, then as each principal)\n\n")
-	if err := setup(ctx, c, z, opts, res); err != nil {
-		return res, err
+	p := &play{ctx: ctx, c: c}
+	if setup(p, z, opts, res); p.err != nil {
+		return res, p.err
 	}
 
 	// 2. The month.
@@ -284,17 +259,13 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if err != nil {
 		return res, err
 	}
-	journals := 0
-	for _, ev := range events {
-		if ev.Journal != nil {
-			journals++
-		}
-	}
+	journals := len(slices.DeleteFunc(slices.Clone(events), func(ev event) bool { return ev.Journal == nil }))
 	fmt.Fprintf(w, "2. Filing %s (%s .. %s, seed %d): %d journals in PostJournals batches, 1 reversal\n\n",
 		monthName, res.FirstDay, res.LastDay, opts.Seed, journals)
 	postStart := time.Now()
-	if err := post(ctx, c, z, events, opts.Progress, res); err != nil {
-		return res, err
+	counted := &play{ctx: ctx, c: c, calls: &res.Calls}
+	if post(counted, events, journals, opts.Progress, res); counted.err != nil {
+		return res, counted.err
 	}
 	res.PostingTime = time.Since(postStart)
 
@@ -302,19 +273,19 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	printSummary(w, events, res)
 
 	// 4. Balances, checked against the demo's own books.
-	if err := balances(ctx, c, z, m, res); err != nil {
-		return res, err
+	if balances(p, z, m, res); p.err != nil {
+		return res, p.err
 	}
 	printBalances(w, z, res)
 
 	// 5. Day totals of the busiest line.
-	if err := dayTotals(ctx, w, c, z, res); err != nil {
-		return res, err
+	if dayTotals(p, w, z, res); p.err != nil {
+		return res, p.err
 	}
 
 	// 6. Seal and verify the logistics book's period; a late filing bounces.
-	if err := seal(ctx, w, c, z, res); err != nil {
-		return res, err
+	if seal(p, w, z, res); p.err != nil {
+		return res, p.err
 	}
 
 	// 7-10. The logistics centre through the customs services.
@@ -453,7 +424,7 @@ var roles = map[string]adminv1.Role{
 	"customs": adminv1.Role_ROLE_CUSTOMS, "enterprise": adminv1.Role_ROLE_ENTERPRISE, "platform": adminv1.Role_ROLE_PLATFORM,
 }
 
-func setup(ctx context.Context, c *client, z *zone, opts Options, res *Result) error {
+func setup(pl *play, z *zone, opts Options, res *Result) {
 	w := opts.Out
 	res.Tokens = map[string]string{}
 	res.TokenFiles = map[string]string{}
@@ -471,23 +442,18 @@ func setup(ctx context.Context, c *client, z *zone, opts Options, res *Result) e
 		if p.Role == "platform" {
 			uscc = fmt.Sprintf("acts for %d", len(p.Linked))
 		}
-		_, err := call(caller{ctx, c, nil}, "admin", c.admin.CreatePrincipal, req)
-		if err != nil {
-			return fmt.Errorf("creating principal %s: %w", p.ID, err)
+		do(pl, "admin", pl.c.admin.CreatePrincipal, req)
+		tok := do(pl, "admin", pl.c.admin.IssueToken, &adminv1.IssueTokenRequest{PrincipalId: p.ID, Description: "zoneledger demo"})
+		if pl.err != nil {
+			return
 		}
-		tok, err := call(caller{ctx, c, nil}, "admin", c.admin.IssueToken, &adminv1.IssueTokenRequest{PrincipalId: p.ID, Description: "zoneledger demo"})
-		if err != nil {
-			return fmt.Errorf("issuing a token for %s: %w", p.ID, err)
-		}
-		c.tokens[p.ID] = tok.GetToken()
+		pl.c.tokens[p.ID] = tok.GetToken()
 		res.Tokens[p.ID] = tok.GetToken()
 		if opts.TokenDir != "" {
-			if err := os.MkdirAll(opts.TokenDir, 0o700); err != nil {
-				return err
-			}
 			f := filepath.Join(opts.TokenDir, p.ID+".token")
-			if err := os.WriteFile(f, []byte(tok.GetToken()+"\n"), 0o600); err != nil {
-				return err
+			if err := errors.Join(os.MkdirAll(opts.TokenDir, 0o700), os.WriteFile(f, []byte(tok.GetToken()+"\n"), 0o600)); err != nil {
+				pl.fail("writing the token of %s: %w", p.ID, err)
+				return
 			}
 			res.TokenFiles[p.ID] = f
 		}
@@ -496,46 +462,31 @@ func setup(ctx context.Context, c *client, z *zone, opts Options, res *Result) e
 	pt.render(w, "  ")
 	fmt.Fprintln(w)
 
-	_, err := call(caller{ctx, c, nil}, "customs-4601", c.ledger.EnsureWorldAccounts, &ledgerv1.EnsureWorldAccountsRequest{Names: worldAccounts})
-	if err != nil {
-		return fmt.Errorf("ensuring world accounts: %w", err)
-	}
+	do(pl, "customs-4601", pl.c.ledger.EnsureWorldAccounts, &ledgerv1.EnsureWorldAccountsRequest{Names: worldAccounts})
 
 	bt := newTable("BOOK", "KIND", "OWNER", "ACCOUNTS", "LINES", "CENTRE")
 	it := newTable("BOOK", "LINE", "KIND", "HS CODE", "NAME", "UNIT", "SCALE", "REF. PRICE (CNY)").alignRight(6, 7)
 	for _, b := range z.Books {
-		_, err := call(caller{ctx, c, nil}, b.Owner.Principal, c.ledger.CreateBook, &ledgerv1.CreateBookRequest{BookId: b.ID, Name: b.Name, Owner: b.Owner.USCC, Accounts: b.Accounts, Attributes: b.Attrs})
-		if err != nil {
-			return fmt.Errorf("creating book %s: %w", b.ID, err)
-		}
+		do(pl, b.Owner.Principal, pl.c.ledger.CreateBook, &ledgerv1.CreateBookRequest{BookId: b.ID, Name: b.Name, Owner: b.Owner.USCC, Accounts: b.Accounts, Attributes: b.Attrs})
 		var items []*ledgerv1.Item
 		for _, i := range b.Items {
 			items = append(items, &ledgerv1.Item{Code: i.Code, Unit: i.Unit, Scale: uint32(i.Scale), Name: i.Name,
 				Attributes: map[string]string{"hs_code": i.HS, "kind": i.Kind, "unit_name": i.UnitName, "reference_price": i.Price.String()}})
 			it.add(b.ID, i.Code, i.Kind, i.HS, i.Name, i.Unit+" "+i.UnitName, fmt.Sprint(i.Scale), i.Price.StringFixed(2))
 		}
-		_, err = call(caller{ctx, c, nil}, b.Owner.Principal, c.ledger.RegisterItems, &ledgerv1.RegisterItemsRequest{BookId: b.ID, Items: items})
-		if err != nil {
-			return fmt.Errorf("registering the lines of %s: %w", b.ID, err)
-		}
+		do(pl, b.Owner.Principal, pl.c.ledger.RegisterItems, &ledgerv1.RegisterItemsRequest{BookId: b.ID, Items: items})
 		bt.add(b.ID, b.Kind, b.Owner.Name, strings.Join(b.Accounts, ", "), fmt.Sprint(len(b.Items)), b.Owner.Centre)
 	}
 	bt.render(w, "  ")
 	fmt.Fprintln(w)
 	it.render(w, "  ")
 	fmt.Fprintf(w, "\n  World accounts (ensured by customs-4601): %s\n\n", strings.Join(worldAccounts, ", "))
-	return nil
 }
 
-// post sends the month: consecutive journals of one principal go in one
-// PostJournals call (at most 100), reversals on their own.
-func post(ctx context.Context, c *client, z *zone, events []event, progress io.Writer, res *Result) error {
-	total := 0
-	for _, ev := range events {
-		if ev.Journal != nil {
-			total++
-		}
-	}
+// post sends the month's events, total journals and the reversals:
+// consecutive journals of one principal go in one PostJournals call (at
+// most 100), reversals on their own.
+func post(p *play, events []event, total int, progress io.Writer, res *Result) {
 	var bar *progressbar.ProgressBar
 	if progress != nil {
 		bar = progressbar.NewOptions(total,
@@ -550,20 +501,18 @@ func post(ctx context.Context, c *client, z *zone, events []event, progress io.W
 		)
 	}
 	var batch []event
-	flush := func() error {
+	flush := func() {
 		if len(batch) == 0 {
-			return nil
+			return
 		}
 		req := &ledgerv1.PostJournalsRequest{}
 		for _, ev := range batch {
 			req.Journals = append(req.Journals, ev.Journal)
 		}
-		resp, err := call(caller{ctx, c, &res.Calls}, batch[0].Who, c.ledger.PostJournals, req)
-		if err != nil {
-			return fmt.Errorf("PostJournals as %s (%d journals from %s): %w", batch[0].Who, len(batch), batch[0].Journal.GetEffectiveDate(), err)
-		}
+		resp := do(p, batch[0].Who, p.c.ledger.PostJournals, req)
 		if len(resp.GetResults()) != len(batch) {
-			return fmt.Errorf("PostJournals answered %d results for %d journals", len(resp.GetResults()), len(batch))
+			p.fail("PostJournals answered %d results for %d journals from %s", len(resp.GetResults()), len(batch), batch[0].Journal.GetEffectiveDate())
+			return
 		}
 		for i, r := range resp.GetResults() {
 			ev := batch[i]
@@ -574,32 +523,21 @@ func post(ctx context.Context, c *client, z *zone, events []event, progress io.W
 			_ = bar.Add(len(batch))
 		}
 		batch = batch[:0]
-		return nil
 	}
 	for _, ev := range events {
 		if ev.Reverse != nil {
-			if err := flush(); err != nil {
-				return err
-			}
-			if err := reverse(ctx, c, ev, res); err != nil {
-				return err
-			}
+			flush()
+			reverse(p, ev, res)
 			continue
 		}
 		if len(batch) > 0 && (batch[0].Who != ev.Who || len(batch) == 100) {
-			if err := flush(); err != nil {
-				return err
-			}
+			flush()
 		}
 		batch = append(batch, ev)
 	}
-	if err := flush(); err != nil {
-		return err
-	}
-	if bar != nil {
+	if flush(); bar != nil && p.err == nil {
 		_ = bar.Finish()
 	}
-	return nil
 }
 
 // record books one PostJournals result against the plan.
@@ -610,12 +548,8 @@ func record(res *Result, ev event, r *ledgerv1.PostJournalResult) {
 		res.Refusals = append(res.Refusals, Refusal{Date: j.GetEffectiveDate(), Book: j.GetBookId(), Document: j.GetDocument().GetNumber(),
 			What: ev.What, Reason: e.GetReason(), Message: e.GetMessage(), Expected: e.GetReason() == ev.Expect})
 		if e.GetReason() != ev.Expect {
-			want := "acceptance"
-			if ev.Expect != "" {
-				want = ev.Expect
-			}
 			res.Unexpected = append(res.Unexpected, fmt.Sprintf("%s %s (%s): refused %s: %s (expected %s)",
-				j.GetEffectiveDate(), j.GetDocument().GetNumber(), ev.What, e.GetReason(), e.GetMessage(), want))
+				j.GetEffectiveDate(), j.GetDocument().GetNumber(), ev.What, e.GetReason(), e.GetMessage(), cmp.Or(ev.Expect, "acceptance")))
 		}
 		return
 	}
@@ -639,22 +573,22 @@ func record(res *Result, ev event, r *ledgerv1.PostJournalResult) {
 	}
 }
 
-func reverse(ctx context.Context, c *client, ev event, res *Result) error {
+func reverse(p *play, ev event, res *Result) {
 	rs := ev.Reverse
 	orig, ok := res.JournalIDs[rs.OfKey]
 	if !ok {
-		return fmt.Errorf("cannot reverse %s: it was not accepted", rs.OfKey)
+		p.fail("cannot reverse %s: it was not accepted", rs.OfKey)
+		return
 	}
-	resp, err := call(caller{ctx, c, &res.Calls}, ev.Who, c.ledger.ReverseJournal, &ledgerv1.ReverseJournalRequest{BookId: rs.Book, JournalId: orig,
+	resp := do(p, ev.Who, p.c.ledger.ReverseJournal, &ledgerv1.ReverseJournalRequest{BookId: rs.Book, JournalId: orig,
 		IdempotencyKey: rs.Key, EffectiveDate: rs.Date, Reason: rs.Reason})
-	if err != nil {
-		return fmt.Errorf("reversing journal %d (%s): %w", orig, rs.OfKey, err)
+	if p.err != nil {
+		return
 	}
 	res.Reversals++
 	res.JournalIDs[rs.Key] = resp.GetJournal().GetJournalId()
 	res.Correction = &Correction{Date: rs.Date, Original: orig, OriginalDoc: rs.OfKey, OriginalWhat: ev.What,
 		Reversal: resp.GetJournal().GetJournalId(), Reason: rs.Reason, ReversalReplays: resp.GetReplayed()}
-	return nil
 }
 
 func printSummary(w io.Writer, events []event, res *Result) {
@@ -732,12 +666,9 @@ func printSummary(w io.Writer, events []event, res *Result) {
 	}
 }
 
-func balances(ctx context.Context, c *client, z *zone, m *model, res *Result) error {
+func balances(p *play, z *zone, m *model, res *Result) {
 	for _, b := range z.Books {
-		resp, err := call(caller{ctx, c, nil}, "customs-4601", c.ledger.GetBalances, &ledgerv1.GetBalancesRequest{BookId: b.ID})
-		if err != nil {
-			return fmt.Errorf("reading the balances of %s: %w", b.ID, err)
-		}
+		resp := do(p, "customs-4601", p.c.ledger.GetBalances, &ledgerv1.GetBalancesRequest{BookId: b.ID})
 		res.Balances[b.ID] = resp.GetBalances()
 		want := m.balances(b.ID)
 		res.Expected[b.ID] = want
@@ -762,7 +693,6 @@ func balances(ctx context.Context, c *client, z *zone, m *model, res *Result) er
 		}
 	}
 	slices.Sort(res.Mismatches)
-	return nil
 }
 
 func printBalances(w io.Writer, z *zone, res *Result) {
@@ -813,12 +743,12 @@ func itemOf(b *bookDef, code string) *itemDef {
 	return nil
 }
 
-func dayTotals(ctx context.Context, w io.Writer, c *client, z *zone, res *Result) error {
+func dayTotals(p *play, w io.Writer, z *zone, res *Result) {
 	b, it := z.T, z.T.item("1")
-	resp, err := call(caller{ctx, c, nil}, "customs-4601", c.ledger.GetDayTotals, &ledgerv1.GetDayTotalsRequest{BookId: b.ID, Account: "bonded", ItemCode: it.Code,
+	resp := do(p, "customs-4601", p.c.ledger.GetDayTotals, &ledgerv1.GetDayTotalsRequest{BookId: b.ID, Account: "bonded", ItemCode: it.Code,
 		FromDate: res.FirstDay, ToDate: res.LastDay})
-	if err != nil {
-		return fmt.Errorf("reading day totals: %w", err)
+	if p.err != nil {
+		return
 	}
 	res.DayTotals = resp.GetDayTotals()
 	fmt.Fprintf(w, "5. Per-day totals of the busiest line: %s bonded, line %s %s (%s %s), GetDayTotals %s .. %s\n\n",
@@ -832,11 +762,8 @@ func dayTotals(ctx context.Context, w io.Writer, c *client, z *zone, res *Result
 		vo, _ := decimal.NewFromString(dt.GetValueOut())
 		sumIn, sumOut, sumVin, sumVout = sumIn.Add(qi), sumOut.Add(qo), sumVin.Add(vi), sumVout.Add(vo)
 		// The day's closing holding is the server's: GetBalances as of the day.
-		bal, err := call(caller{ctx, c, nil}, "customs-4601", c.ledger.GetBalances, &ledgerv1.GetBalancesRequest{BookId: b.ID, Account: "bonded",
+		bal := do(p, "customs-4601", p.c.ledger.GetBalances, &ledgerv1.GetBalancesRequest{BookId: b.ID, Account: "bonded",
 			ItemCode: it.Code, AsOf: dt.GetDay()})
-		if err != nil {
-			return fmt.Errorf("reading the balance of %s bonded %s as of %s: %w", b.ID, it.Code, dt.GetDay(), err)
-		}
 		closeQ, closeV := decimal.Zero, decimal.Zero
 		for _, h := range bal.GetBalances() {
 			q, _ := decimal.NewFromString(h.GetQuantity())
@@ -849,42 +776,34 @@ func dayTotals(ctx context.Context, w io.Writer, c *client, z *zone, res *Result
 	t.add("month", sumIn.StringFixed(it.Scale), sumOut.StringFixed(it.Scale), sumVin.StringFixed(2), sumVout.StringFixed(2), "", "")
 	t.render(w, "  ")
 	fmt.Fprintf(w, "\n  (days without movement are omitted; the closing holding is GetBalances as of the day)\n\n")
-	return nil
 }
 
 // seal closes the logistics book's period through the last day as customs,
 // verifies the seal, and shows that a late filing into it is refused.
-func seal(ctx context.Context, w io.Writer, c *client, z *zone, res *Result) error {
+func seal(p *play, w io.Writer, z *zone, res *Result) {
 	b := z.T
 	res.ClosedBook = b.ID
-	cp, err := call(caller{ctx, c, nil}, "customs-4601", c.ledger.ClosePeriod, &ledgerv1.ClosePeriodRequest{BookId: b.ID, Through: res.LastDay,
-		IdempotencyKey: "close-" + b.ID + "-" + res.LastDay})
-	if err != nil {
-		return fmt.Errorf("closing the period of %s through %s: %w", b.ID, res.LastDay, err)
-	}
-	res.Period = cp.GetPeriod()
-	vr, err := call(caller{ctx, c, nil}, "customs-4601", c.ledger.VerifyPeriods, &ledgerv1.VerifyPeriodsRequest{BookId: b.ID})
-	if err != nil {
-		return fmt.Errorf("verifying the periods of %s: %w", b.ID, err)
+	res.Period = do(p, "customs-4601", p.c.ledger.ClosePeriod, &ledgerv1.ClosePeriodRequest{BookId: b.ID, Through: res.LastDay,
+		IdempotencyKey: "close-" + b.ID + "-" + res.LastDay}).GetPeriod()
+	vr := do(p, "customs-4601", p.c.ledger.VerifyPeriods, &ledgerv1.VerifyPeriodsRequest{BookId: b.ID})
+	if p.err != nil {
+		return
 	}
 	res.VerifyOK, res.Problems = vr.GetOk(), vr.GetProblems()
 
-	p := res.Period
-	from := p.GetFrom()
-	if from == "" {
-		from = "(start of the book)"
-	}
+	per := res.Period
+	from := cmp.Or(per.GetFrom(), "(start of the book)")
 	fmt.Fprintf(w, "6. Write-off period sealed by customs-4601 (ClosePeriod, then VerifyPeriods)\n\n")
 	fmt.Fprintf(w, "  book        %s (%s)\n", b.ID, b.Owner.Name)
-	fmt.Fprintf(w, "  period      %s .. %s, %d journals\n", from, p.GetThrough(), p.GetJournalCount())
-	fmt.Fprintf(w, "  digest      %s\n", hex.EncodeToString(p.GetDigest()))
-	if len(p.GetPreviousDigest()) == 0 {
+	fmt.Fprintf(w, "  period      %s .. %s, %d journals\n", from, per.GetThrough(), per.GetJournalCount())
+	fmt.Fprintf(w, "  digest      %s\n", hex.EncodeToString(per.GetDigest()))
+	if len(per.GetPreviousDigest()) == 0 {
 		fmt.Fprintf(w, "  previous    (none: the book's first period)\n")
 	} else {
-		fmt.Fprintf(w, "  previous    %s\n", hex.EncodeToString(p.GetPreviousDigest()))
+		fmt.Fprintf(w, "  previous    %s\n", hex.EncodeToString(per.GetPreviousDigest()))
 	}
-	if p.GetClosedAt() != nil {
-		fmt.Fprintf(w, "  closed at   %s\n", p.GetClosedAt().AsTime().UTC().Format(time.RFC3339))
+	if per.GetClosedAt() != nil {
+		fmt.Fprintf(w, "  closed at   %s\n", per.GetClosedAt().AsTime().UTC().Format(time.RFC3339))
 	}
 	if res.VerifyOK {
 		fmt.Fprintf(w, "  verified    OK: every sealed journal rehashed, the digest and its chain match\n")
@@ -907,9 +826,11 @@ func seal(ctx context.Context, w io.Writer, c *client, z *zone, res *Result) err
 			To: &ledgerv1.AccountRef{Name: "domestic"}, Quantity: "12", Unit: wine.Unit}}}
 	ev := event{Who: b.Owner.Principal, Flow: flowDomSale, What: fmt.Sprintf("内销 %s 12 %s dated %s, filed after the close", wine.Name, wine.UnitName, late.GetEffectiveDate()),
 		Journal: late, Expect: reasonClosed}
-	pr, err := call(caller{ctx, c, &res.Calls}, ev.Who, c.ledger.PostJournals, &ledgerv1.PostJournalsRequest{Journals: []*ledgerv1.PostJournalRequest{late}})
-	if err != nil {
-		return fmt.Errorf("filing late: %w", err)
+	counted := &play{ctx: p.ctx, c: p.c, calls: &res.Calls}
+	pr := do(counted, ev.Who, p.c.ledger.PostJournals, &ledgerv1.PostJournalsRequest{Journals: []*ledgerv1.PostJournalRequest{late}})
+	if p.err = counted.err; p.err != nil || len(pr.GetResults()) != 1 {
+		p.fail("PostJournals answered %d results for the late filing", len(pr.GetResults()))
+		return
 	}
 	res.Filed++
 	record(res, ev, pr.GetResults()[0])
@@ -918,5 +839,4 @@ func seal(ctx context.Context, w io.Writer, c *client, z *zone, res *Result) err
 	} else {
 		fmt.Fprintf(w, "  late filing %s dated %s: ACCEPTED (expected %s)\n\n", no, late.GetEffectiveDate(), reasonClosed)
 	}
-	return nil
 }

@@ -90,36 +90,25 @@ type EcommerceOrder struct {
 	Withheld string // the tax the order withheld, as the server has it
 	Paid     string // the order's actual paid, as the server has it
 	// API: the order document went by SubmitOrder, not as a message.
-	API       bool
-	plan      *shopOrder
-	documents []*customsv1.EcommerceDocument
+	API  bool
+	plan *shopOrder
 }
 
 // salesRun drives the centre.
 type salesRun struct {
-	ctx      context.Context
-	c        *client
-	cast     *salesCast
-	lc       *logisticsRun // files the entry list and drives the vehicle
-	res      *SalesResult
-	year     int
-	month    time.Month
-	lastDay  string
-	script   *salesScript
-	model    *salesModel
-	formNo   string
-	counters map[string]int
+	c       *client
+	cast    *salesCast
+	lc      *logisticsRun // files the entry list and drives the vehicle
+	p       *play         // lc's
+	res     *SalesResult
+	lastDay string
+	script  *salesScript
+	model   *salesModel
+	formNo  string
 }
 
 func (r *salesRun) miss(format string, args ...any) {
 	r.res.Mismatches = append(r.res.Mismatches, fmt.Sprintf(format, args...))
-}
-
-// caller makes the sales and service centre's calls, counted in its result.
-func (r *salesRun) caller() caller { return caller{r.ctx, r.c, &r.res.Calls} }
-
-func (r *salesRun) date(day int) string {
-	return time.Date(r.year, r.month, day, 0, 0, 0, 0, zoneLocation).Format("2006-01-02")
 }
 
 // runSales runs the sales and service centre: the month's entry and
@@ -132,23 +121,23 @@ func runSales(ctx context.Context, c *client, cast *salesCast, year int, month t
 	if err != nil {
 		return res, fmt.Errorf("planning the sales and service centre: %w", err)
 	}
-	r := &salesRun{ctx: ctx, c: c, cast: cast, res: res, year: year, month: month, lastDay: lastDay, script: script, model: model, counters: map[string]int{}}
+	r := &salesRun{c: c, cast: cast, res: res, lastDay: lastDay, script: script, model: model}
 	if lastDay >= res.Today {
 		return res, fmt.Errorf("the sales and service centre dates its movements in %s through %s, which must be over; today is %s", month, lastDay, res.Today)
 	}
-	r.lc = &logisticsRun{ctx: ctx, c: c, cast: &logisticsCast{Yecheng: cast.Yuncang, T: cast.W, Books: []*customsBook{cast.W}}, year: year, month: month,
-		counters: map[string]int{}, todayStart: res.Today, res: &LogisticsResult{}}
+	r.lc = sceneRun(ctx, c, &logisticsCast{Yecheng: cast.Yuncang, T: cast.W, Books: []*customsBook{cast.W}}, year, month)
+	r.lc.todayStart, r.p = res.Today, r.lc.p
 	steps := []struct {
 		what string
-		fn   func() error
+		fn   func()
 	}{{"set-up", r.setup}, {"entry", r.entry}, {"display trading", r.display}, {"e-commerce", r.ecommerce}, {"stock report", r.stock}}
 	for _, s := range steps {
-		if err := s.fn(); err != nil {
-			res.Calls += r.lc.res.Calls
-			return res, fmt.Errorf("sales and service centre, %s: %w", s.what, err)
+		if s.fn(); r.p.err != nil {
+			res.Calls = r.lc.res.Calls
+			return res, fmt.Errorf("sales and service centre, %s: %w", s.what, r.p.err)
 		}
 	}
-	res.Calls += r.lc.res.Calls
+	res.Calls = r.lc.res.Calls
 	slices.Sort(res.Mismatches)
 	return res, nil
 }
@@ -156,57 +145,38 @@ func runSales(ctx context.Context, c *client, cast *salesCast, year int, month t
 // setup: customs registers the two enterprises; the warehouse registers its
 // book, lines and the shop's part numbers; customs registers the shop's
 // channel, with the shop as the guarantor of its tax.
-func (r *salesRun) setup() error {
-	if err := registerEnterprises(r.caller(), r.cast.Yuncang, r.cast.Yefeng); err != nil {
-		return err
-	}
+func (r *salesRun) setup() {
+	registerEnterprises(r.p, r.cast.Yuncang, r.cast.Yefeng)
 	w, yw := r.cast.W, r.cast.Yuncang.Principal
-	if err := w.open(r.caller()); err != nil {
-		return err
-	}
+	w.open(r.p)
 	parts := map[string]int32{}
 	for _, s := range r.cast.SKUs {
 		parts[s.Part] = s.Line.Seq
 	}
-	if _, err := call(r.caller(), yw, r.c.books.MapPartNumbers, &customsv1.MapPartNumbersRequest{BookNo: w.No, Parts: parts}); err != nil {
-		return fmt.Errorf("MapPartNumbers %s: %w", w.No, err)
-	}
+	do(r.p, yw, r.c.books.MapPartNumbers, &customsv1.MapPartNumbersRequest{BookNo: w.No, Parts: parts})
 	ch := &customsv1.RegisterChannelRequest{Enterprise: r.cast.Yefeng.USCC, Name: r.cast.Yefeng.Name, Platform: r.cast.Platform.Code, BookNo: w.No, Guarantor: r.cast.Yefeng.USCC}
-	resp, err := call(r.caller(), "customs-4601", r.c.ecom.RegisterChannel, ch)
-	if err != nil {
-		return fmt.Errorf("RegisterChannel: %w", err)
+	g := do(r.p, "customs-4601", r.c.ecom.RegisterChannel, ch).GetChannel()
+	if g.GetBookNo() != w.No || g.GetGuarantor() != ch.GetGuarantor() || g.GetPlatform() != ch.GetPlatform() {
+		r.p.fail("RegisterChannel recorded %v", g)
 	}
-	if g := resp.GetChannel(); g.GetBookNo() != w.No || g.GetGuarantor() != ch.GetGuarantor() || g.GetPlatform() != ch.GetPlatform() {
-		return fmt.Errorf("RegisterChannel recorded %v", g)
-	}
-	return nil
 }
 
-// entry brings the goods in from abroad: a first-line list (5034), a
-// type-2 pass, the gate.
-func (r *salesRun) entry() error {
-	s := r.script.Entry
-	date := r.date(s.Day)
-	out := LogisticsStep{N: s.N, Day: date[5:], Date: date, Kind: stepNames[s.Kind], Goods: goodsOf(r.cast.W, s.Lists[0])}
-	l, err := r.lc.file(r.cast.Yuncang.Principal, &customsv1.CreateListRequest{InnerNo: r.lc.next("YWQD"), BookNo: r.cast.W.No, Io: "I", TradeMode: "5034",
-		DeclareFlag: "1", DeclarationKind: "2", Lines: listLines(r.cast.W, s.Lists[0], entryPrice, ""), Date: date}, true)
-	if err != nil {
-		return err
+// entry brings the goods in from abroad as the logistics centre's steps
+// do: a first-line list (5034), a type-2 pass, the gate.
+func (r *salesRun) entry() {
+	if r.lc.step(r.script.Entry); r.p.err != nil {
+		return
 	}
-	out.Lists = append(out.Lists, l.GetListNo())
-	if err := r.lc.driveLists(s, &out, r.cast.Yuncang.Principal, "2", "I", []*customsv1.List{l}); err != nil {
-		return err
-	}
-	if out.GateDate != date {
-		r.miss("entry: the vehicle passed on %s, the demo drove it on %s", out.GateDate, date)
+	out := r.lc.res.Steps[len(r.lc.res.Steps)-1]
+	if out.GateDate != out.Date {
+		r.miss("entry: the vehicle passed on %s, the demo drove it on %s", out.GateDate, out.Date)
 	}
 	r.res.Entry = out
-	return nil
 }
 
 // stock reads the warehouse book's stock report as of the month's last day
 // and now, and compares it with the model.
-func (r *salesRun) stock() error {
+func (r *salesRun) stock() {
 	for _, view := range []struct {
 		asOf  string
 		into  *[]*customsv1.StockLine
@@ -216,11 +186,6 @@ func (r *salesRun) stock() error {
 		for seq, st := range view.model {
 			want[seq] = map[string]decimal.Decimal{"bonded": st.Available.Add(st.Display), "available": st.Available, "display": st.Display}
 		}
-		lines, err := readStock(r.caller(), r.cast.W.No, view.asOf, want, r.miss)
-		if err != nil {
-			return err
-		}
-		*view.into = lines
+		*view.into = readStock(r.p, r.cast.W.No, view.asOf, want, r.miss)
 	}
-	return nil
 }

@@ -299,10 +299,6 @@ type shelfStock struct {
 	Available, Display decimal.Decimal
 }
 
-func (s shelfStock) equal(o shelfStock) bool {
-	return s.Available.Equal(o.Available) && s.Display.Equal(o.Display)
-}
-
 func newSalesModel(c *salesCast) *salesModel {
 	m := &salesModel{cast: c, monthEnd: map[int32]*shelfStock{}, stock: map[int32]*shelfStock{},
 		annual: map[string]decimal.Decimal{}, done: map[int]bool{}, onDisplay: map[int32]decimal.Decimal{}}
@@ -320,22 +316,14 @@ func (m *salesModel) move(seq int32, from, to string, qty decimal.Decimal, views
 		if st == nil {
 			return fmt.Errorf("no line %d on %s", seq, m.cast.W.No)
 		}
-		pick := func(b string) *decimal.Decimal {
-			switch b {
-			case "available":
-				return &st.Available
-			case "display":
-				return &st.Display
-			}
-			return nil
-		}
-		if f := pick(from); f != nil {
+		pick := map[string]*decimal.Decimal{"available": &st.Available, "display": &st.Display}
+		if f := pick[from]; f != nil {
 			if f.LessThan(qty) {
 				return fmt.Errorf("line %d: %s %s of %s", seq, qty, from, *f)
 			}
 			*f = f.Sub(qty)
 		}
-		if t := pick(to); t != nil {
+		if t := pick[to]; t != nil {
 			*t = t.Add(qty)
 		}
 	}

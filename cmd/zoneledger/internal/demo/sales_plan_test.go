@@ -140,3 +140,7 @@ func TestSalesScript(t *testing.T) {
 		t.Errorf("display movements %v, want %v", got, want)
 	}
 }
+
+func (s shelfStock) equal(o shelfStock) bool {
+	return s.Available.Equal(o.Available) && s.Display.Equal(o.Display)
+}

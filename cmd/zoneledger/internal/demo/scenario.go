@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"cmp"
 	"fmt"
 	"math/rand/v2"
 	"time"
@@ -69,14 +70,14 @@ type gen struct {
 	days  int
 	yy    string
 
-	seq       int // filing order of journals
-	invtI     int // 核注清单 sequence numbers (import / export side)
-	invtE     int
-	gateI     int
-	gateE     int
-	internal  map[string]int // enterprise-internal document counters by prefix
+	seq int // filing order of journals
+	// numbers are the last numbers given, by document kind and direction
+	// (QDI, QDE: 核注清单; HFI, HFE: passes) and by an enterprise's own
+	// prefix and day.
+	numbers   map[string]int
 	events    []event
 	pendingQC []pendingQC // formula waiting for inspection in the TW book
+	err       error       // the first filing the model refutes; nothing is planned after it
 
 	// scheduled days of the special filings
 	corrDay, refuseWineDay, refuseUnitDay, refuseExportDay, refuseRndDay int
@@ -94,7 +95,7 @@ func planMonth(z *zone, m *model, seed uint64, year int, month time.Month, days 
 	g := &gen{
 		z: z, m: m, rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
 		year: year, month: month, days: days, yy: fmt.Sprintf("%02d", year%100),
-		invtI: 183000, invtE: 241000, gateI: 52000, gateE: 61000, internal: map[string]int{},
+		numbers:      map[string]int{"QDI": 183000, "QDE": 241000, "HFI": 52000, "HFE": 61000},
 		transferDays: map[int]bool{},
 	}
 	frac := func(pct int) int { return monthDay(pct, days) }
@@ -112,17 +113,13 @@ func planMonth(z *zone, m *model, seed uint64, year int, month time.Month, days 
 		g.transferDays[days] = true // day 1 has no chips yet on a one-day month
 	}
 
-	var err error
-	for day := 1; day <= days && err == nil; day++ {
+	for day := 1; day <= days && g.err == nil; day++ {
 		pct := g.activity(day)
-		steps := []func(int, int) error{g.platformDay, g.huandaoDay, g.qiongxinDay, g.haiyanDay}
-		for _, step := range steps {
-			if err = step(day, pct); err != nil {
-				break
-			}
+		for _, step := range []func(int, int){g.platformDay, g.huandaoDay, g.qiongxinDay, g.haiyanDay} {
+			step(day, pct)
 		}
 	}
-	return g.events, err
+	return g.events, g.err
 }
 
 // activity is the day's volume in percent of a full working day: the
@@ -166,30 +163,23 @@ func (g *gen) price(it *itemDef) decimal.Decimal {
 // amount is quantity × unit price, to the fen.
 func amount(q, p decimal.Decimal) decimal.Decimal { return q.Mul(p).Round(2) }
 
-func (g *gen) invt(io string) string {
-	if io == "I" {
-		g.invtI++
-		return fmt.Sprintf("QD%s%sI%09d", customsOffice, g.yy, g.invtI)
-	}
-	g.invtE++
-	return fmt.Sprintf("QD%s%sE%09d", customsOffice, g.yy, g.invtE)
+// number is the next customs number of a document kind (QD a 核注清单, HF
+// a pass) in direction io (I, E).
+func (g *gen) number(kind, io string) string {
+	g.numbers[kind+io]++
+	return fmt.Sprintf("%s%s%s%s%09d", kind, customsOffice, g.yy, io, g.numbers[kind+io])
 }
 
-func (g *gen) gate(io string) string {
-	if io == "I" {
-		g.gateI++
-		return fmt.Sprintf("HF%s%sI%09d", customsOffice, g.yy, g.gateI)
-	}
-	g.gateE++
-	return fmt.Sprintf("HF%s%sE%09d", customsOffice, g.yy, g.gateE)
-}
+func (g *gen) invt(io string) string { return g.number("QD", io) }
+
+func (g *gen) gate(io string) string { return g.number("HF", io) }
 
 // internalNo numbers an enterprise's own document (production report,
 // material issue, R&D usage report, inspection release).
 func (g *gen) internalNo(prefix string, day int) string {
 	k := prefix + g.dateStr(day)
-	g.internal[k]++
-	return fmt.Sprintf("%s%s-%02d", prefix, g.date(day).Format("20060102"), g.internal[k])
+	g.numbers[k]++
+	return fmt.Sprintf("%s%s-%02d", prefix, g.date(day).Format("20060102"), g.numbers[k])
 }
 
 func acct(b *bookDef, name string) acctKey { return acctKey{Book: b.ID, Name: name} }
@@ -205,7 +195,10 @@ type doc struct {
 
 // file plans one journal: it checks it against the model (applying it when
 // it is to be accepted) and appends it to the month.
-func (g *gen) file(day int, who string, book *bookDef, dc doc, flow, what string, meta map[string]string, moves []move, units []string, expect string) error {
+func (g *gen) file(day int, who string, book *bookDef, dc doc, flow, what string, meta map[string]string, moves []move, expect string) {
+	if g.err != nil {
+		return
+	}
 	g.seq++
 	req := &ledgerv1.PostJournalRequest{
 		BookId:         book.ID,
@@ -214,13 +207,13 @@ func (g *gen) file(day int, who string, book *bookDef, dc doc, flow, what string
 		Document:       &ledgerv1.Document{Type: dc.Type, Number: dc.Number, TradeMode: dc.TradeMode},
 		Metadata:       meta,
 	}
-	for i, mv := range moves {
+	for _, mv := range moves {
 		p := &ledgerv1.Posting{
 			ItemCode: mv.Item.Code,
 			From:     &ledgerv1.AccountRef{BookId: mv.From.Book, Name: mv.From.Name},
 			To:       &ledgerv1.AccountRef{BookId: mv.To.Book, Name: mv.To.Name},
 			Quantity: mv.Qty.String(),
-			Unit:     units[i],
+			Unit:     cmp.Or(mv.Unit, g.z.line(mv.Item).Unit),
 		}
 		if mv.Item.Book != book.ID {
 			p.ItemBookId = mv.Item.Book
@@ -233,15 +226,16 @@ func (g *gen) file(day int, who string, book *bookDef, dc doc, flow, what string
 	switch expect {
 	case "":
 		if err := g.m.apply(dc.Number, g.seq, day, moves); err != nil {
-			return fmt.Errorf("demo scenario: %s on %s (%s) would be refused: %v", dc.Number, g.dateStr(day), what, err)
+			g.err = fmt.Errorf("demo scenario: %s on %s (%s) would be refused: %v", dc.Number, g.dateStr(day), what, err)
+			return
 		}
 	case reasonInsufficient:
 		if err := g.m.apply(dc.Number, g.seq, day, moves); err == nil {
-			return fmt.Errorf("demo scenario: %s on %s (%s) was meant to be refused but fits the stock", dc.Number, g.dateStr(day), what)
+			g.err = fmt.Errorf("demo scenario: %s on %s (%s) was meant to be refused but fits the stock", dc.Number, g.dateStr(day), what)
+			return
 		}
 	}
 	g.events = append(g.events, event{Day: day, Who: who, Flow: flow, What: what, Journal: req, Expect: expect})
-	return nil
 }
 
 // Reasons the demo expects for its deliberate refusals (the API's
@@ -253,35 +247,50 @@ var (
 )
 
 // single files a one-posting journal.
-func (g *gen) single(day int, who string, it *itemDef, from, to acctKey, q, v decimal.Decimal, dc doc, flow, what string, meta map[string]string) error {
-	return g.file(day, who, it.Book, dc, flow, what, meta, []move{{Item: ik(it), From: from, To: to, Qty: q, Val: v}}, []string{it.Unit}, "")
+func (g *gen) single(day int, who string, it *itemDef, from, to acctKey, q, v decimal.Decimal, dc doc, flow, what string, meta map[string]string) {
+	g.file(day, who, it.Book, dc, flow, what, meta, []move{{Item: ik(it), From: from, To: to, Qty: q, Val: v}}, "")
 }
 
 // overdraw files a one-posting journal of extra more of it than from holds,
 // which the server must refuse (INSUFFICIENT_QUANTITY); it reads
 // "verb name qty (held have)".
-func (g *gen) overdraw(day int, who string, it *itemDef, from, to acctKey, extra string, dc doc, flow, verb, held string, meta map[string]string) error {
+func (g *gen) overdraw(day int, who string, it *itemDef, from, to acctKey, extra string, dc doc, flow, verb, held string, meta map[string]string) {
 	have := g.m.qty(from, ik(it))
 	q := have.Add(d(extra))
-	return g.file(day, who, it.Book, dc, flow, fmt.Sprintf("%s %s %s (%s %s)", verb, it.Name, fmtQty(it, q), held, fmtQty(it, have)),
-		meta, []move{{Item: ik(it), From: from, To: to, Qty: q}}, []string{it.Unit}, reasonInsufficient)
+	g.file(day, who, it.Book, dc, flow, fmt.Sprintf("%s %s %s (%s %s)", verb, it.Name, fmtQty(it, q), held, fmtQty(it, have)),
+		meta, []move{{Item: ik(it), From: from, To: to, Qty: q}}, reasonInsufficient)
 }
 
 func fmtQty(it *itemDef, q decimal.Decimal) string {
 	return q.StringFixed(it.Scale) + " " + it.UnitName
 }
 
+// topUp is an issue of items from one account to another (to the line, to
+// the lab): each item that holds less in to than need says gets refill of
+// it, as far as from holds it.
+func (g *gen) topUp(items []*itemDef, from, to acctKey, need, refill func(*itemDef) decimal.Decimal) []move {
+	var out []move
+	for _, it := range items {
+		if g.m.qty(to, ik(it)).LessThan(need(it)) {
+			if q := decimal.Min(refill(it), g.m.qty(from, ik(it))); q.Sign() > 0 {
+				out = append(out, move{Item: ik(it), From: from, To: to, Qty: q})
+			}
+		}
+	}
+	return out
+}
+
 // ---- the zone platform: intra-zone transfers ----------------------------
 
-func (g *gen) platformDay(day int, _ int) error {
+func (g *gen) platformDay(day int, _ int) {
 	if !g.transferDays[day] {
-		return nil
+		return
 	}
 	seller, buyer := g.z.T.item("4"), g.z.H.item("I1")
 	stock := g.m.qty(acct(g.z.T, "bonded"), ik(seller))
 	q := decimal.Min(stock.Mul(d("0.4")).Div(d("1000")).Floor().Mul(d("1000")), dec(1000*g.between(4, 7), 0))
 	if q.LessThan(d("1000")) {
-		return nil
+		return
 	}
 	price := d("38.50") // contract price between the two enterprises
 	val := amount(q, price)
@@ -296,36 +305,32 @@ func (g *gen) platformDay(day int, _ int) error {
 		{Item: ik(seller), From: acct(g.z.T, "bonded"), To: world("zone-transfer"), Qty: q},
 		{Item: ik(buyer), From: world("zone-transfer"), To: acct(g.z.H, "bonded"), Qty: q, Val: val},
 	}
-	if err := g.file(day, "zone-platform", g.z.T, doc{"inventory-list", out, ""}, flowTransfer, what, meta, moves, []string{seller.Unit, buyer.Unit}, ""); err != nil {
-		return err
+	if g.file(day, "zone-platform", g.z.T, doc{"inventory-list", out, ""}, flowTransfer, what, meta, moves, ""); g.err == nil {
+		g.events[len(g.events)-1].Transfer = &transferInfo{Qty: q, From: seller, To: buyer, SellerInvtNo: out, BuyerInvtNo: in, TransferValue: val}
 	}
-	g.events[len(g.events)-1].Transfer = &transferInfo{Qty: q, From: seller, To: buyer, SellerInvtNo: out, BuyerInvtNo: in, TransferValue: val}
-	return nil
 }
 
 // ---- 海南环岛供应链: the TW logistics book -------------------------------
 
-func (g *gen) huandaoDay(day int, pct int) error {
+func (g *gen) huandaoDay(day int, pct int) {
 	z, who := g.z, g.z.Huandao.Principal
 	t := z.T
 	bonded, qc, nonb := acct(t, "bonded"), acct(t, "awaiting-inspection"), acct(t, "nonbonded")
 	wine, formula, cream, ics := t.item("1"), t.item("2"), t.item("3"), t.item("4")
 
 	// Imports from abroad (一线进境, 5034 区内物流货物).
-	imp := func(it *itemDef, to acctKey, q decimal.Decimal, origin string) error {
+	imp := func(it *itemDef, to acctKey, q decimal.Decimal, origin string) {
 		no := g.invt("I")
 		val := amount(q, g.price(it))
 		meta := map[string]string{"dec_type": "3 进境备案清单", "origin": origin, "transport": "2 水路运输"}
 		if to.Name == "awaiting-inspection" {
 			meta["inspection"] = "法定检验 (statutory inspection before release)"
 		}
-		return g.single(day, who, it, world("abroad"), to, q, val, doc{"inventory-list", no, "5034"}, flowImport,
+		g.single(day, who, it, world("abroad"), to, q, val, doc{"inventory-list", no, "5034"}, flowImport,
 			fmt.Sprintf("进境 %s %s from %s", it.Name, fmtQty(it, q), origin), meta)
 	}
 	if g.m.qty(bonded, ik(wine)).LessThan(d("3000")) {
-		if err := imp(wine, bonded, dec(1200*g.between(4, 6), 0), "250 法国"); err != nil {
-			return err
-		}
+		imp(wine, bonded, dec(1200*g.between(4, 6), 0), "250 法国")
 	}
 	pendingFormula := decimal.Zero
 	for _, p := range g.pendingQC {
@@ -333,9 +338,7 @@ func (g *gen) huandaoDay(day int, pct int) error {
 	}
 	if g.m.qty(bonded, ik(formula)).Add(pendingFormula).LessThan(d("1500")) {
 		q := dec(480*g.between(10, 15), 0)
-		if err := imp(formula, qc, q, "609 荷兰"); err != nil {
-			return err
-		}
+		imp(formula, qc, q, "609 荷兰")
 		g.pendingQC = append(g.pendingQC, pendingQC{day: day, qty: q})
 	}
 	if day == g.corrDay {
@@ -344,35 +347,31 @@ func (g *gen) huandaoDay(day int, pct int) error {
 		wrong, right := d("3274.500"), d("327.450")
 		no := g.invt("I")
 		p := g.price(cream)
-		if err := g.single(day, who, cream, world("abroad"), bonded, wrong, amount(wrong, p), doc{"inventory-list", no, "5034"}, flowImport,
-			fmt.Sprintf("进境 %s %s (keyed wrong)", cream.Name, fmtQty(cream, wrong)), map[string]string{"dec_type": "3 进境备案清单", "origin": "116 日本"}); err != nil {
-			return err
-		}
+		g.single(day, who, cream, world("abroad"), bonded, wrong, amount(wrong, p), doc{"inventory-list", no, "5034"}, flowImport,
+			fmt.Sprintf("进境 %s %s (keyed wrong)", cream.Name, fmtQty(cream, wrong)), map[string]string{"dec_type": "3 进境备案清单", "origin": "116 日本"})
 		revKey := no + "-R"
 		g.seq++
+		if g.err != nil {
+			return
+		}
 		orig := g.m.created[no][0]
 		if err := g.m.apply(revKey, g.seq, day, []move{{Item: orig.Item, From: orig.Acct, To: world("abroad"), Qty: orig.Qty, Lot: &orig.ID}}); err != nil {
-			return fmt.Errorf("demo scenario: reversal of %s: %v", no, err)
+			g.err = fmt.Errorf("demo scenario: reversal of %s: %v", no, err)
+			return
 		}
 		g.events = append(g.events, event{Day: day, Who: who, Flow: flowCorrection,
 			What: fmt.Sprintf("进境 %s %s, should have been %s", cream.Name, fmtQty(cream, wrong), fmtQty(cream, right)),
 			Reverse: &reverseSpec{OfKey: no, Book: t.ID, Key: revKey, Date: g.dateStr(day),
 				Reason: fmt.Sprintf("数量录入错误：应为 %s，误录为 %s (quantity keyed wrong)", right.StringFixed(3), wrong.StringFixed(3))}})
 		no2 := g.invt("I")
-		if err := g.single(day, who, cream, world("abroad"), bonded, right, amount(right, p), doc{"inventory-list", no2, "5034"}, flowImport,
+		g.single(day, who, cream, world("abroad"), bonded, right, amount(right, p), doc{"inventory-list", no2, "5034"}, flowImport,
 			fmt.Sprintf("进境 %s %s", cream.Name, fmtQty(cream, right)),
-			map[string]string{"dec_type": "3 进境备案清单", "origin": "116 日本", "corrects": no}); err != nil {
-			return err
-		}
+			map[string]string{"dec_type": "3 进境备案清单", "origin": "116 日本", "corrects": no})
 	} else if g.m.qty(bonded, ik(cream)).LessThan(d("120")) {
-		if err := imp(cream, bonded, dec(g.between(300000, 450000), 3), "116 日本"); err != nil {
-			return err
-		}
+		imp(cream, bonded, dec(g.between(300000, 450000), 3), "116 日本")
 	}
 	if day == 1 || g.m.qty(bonded, ik(ics)).LessThan(d("15000")) {
-		if err := imp(ics, bonded, dec(1000*g.between(40, 60), 0), "158 中国台湾"); err != nil {
-			return err
-		}
+		imp(ics, bonded, dec(1000*g.between(40, 60), 0), "158 中国台湾")
 	}
 
 	// Inspection release (检验放行) of formula that arrived two days ago or more.
@@ -383,25 +382,23 @@ func (g *gen) huandaoDay(day int, pct int) error {
 			continue
 		}
 		no := g.internalNo("JY", day)
-		if err := g.single(day, who, formula, qc, bonded, p.qty, decimal.Zero, doc{"inspection-release", no, ""}, flowInspect,
+		g.single(day, who, formula, qc, bonded, p.qty, decimal.Zero, doc{"inspection-release", no, ""}, flowInspect,
 			fmt.Sprintf("放行 %s %s arrived %s", formula.Name, fmtQty(formula, p.qty), g.dateStr(p.day)),
-			map[string]string{"arrived": g.dateStr(p.day)}); err != nil {
-			return err
-		}
+			map[string]string{"arrived": g.dateStr(p.day)})
 	}
 	g.pendingQC = still
 
 	// Domestic sales (二线出区内销, general trade 0110, taxed on release).
-	sell := func(it *itemDef, q decimal.Decimal, buyer string) error {
+	sell := func(it *itemDef, q decimal.Decimal, buyer string) {
 		have := g.m.qty(bonded, ik(it))
 		if have.LessThan(q) {
 			q = have
 		}
 		if q.Sign() <= 0 {
-			return nil
+			return
 		}
 		no := g.invt("E")
-		return g.single(day, who, it, bonded, world("domestic"), q, decimal.Zero, doc{"inventory-list", no, "0110"}, flowDomSale,
+		g.single(day, who, it, bonded, world("domestic"), q, decimal.Zero, doc{"inventory-list", no, "0110"}, flowDomSale,
 			fmt.Sprintf("内销 %s %s to %s", it.Name, fmtQty(it, q), buyer),
 			map[string]string{"dec_type": "1 进口报关单 (对应报关)", "buyer": buyer, "tax": "duty + import VAT + consumption tax as applicable"})
 	}
@@ -409,36 +406,26 @@ func (g *gen) huandaoDay(day int, pct int) error {
 	if day == g.refuseWineDay {
 		// A big order keyed against stock that is not there (a whole
 		// container sold before it arrived).
-		if err := g.overdraw(day, who, wine, bonded, world("domestic"), "6000", doc{"inventory-list", g.invt("E"), "0110"}, flowDomSale, "内销", "stock",
-			map[string]string{"dec_type": "1 进口报关单 (对应报关)", "buyer": buyers[0]}); err != nil {
-			return err
-		}
+		g.overdraw(day, who, wine, bonded, world("domestic"), "6000", doc{"inventory-list", g.invt("E"), "0110"}, flowDomSale, "内销", "stock",
+			map[string]string{"dec_type": "1 进口报关单 (对应报关)", "buyer": buyers[0]})
 	}
 	for range g.scaled(pct, 6, 12) {
-		if err := sell(wine, dec(12*g.between(2, 30), 0), buyers[g.rng.IntN(len(buyers))]); err != nil {
-			return err
-		}
+		sell(wine, dec(12*g.between(2, 30), 0), buyers[g.rng.IntN(len(buyers))])
 	}
 	for range g.scaled(pct, 4, 8) {
-		if err := sell(formula, dec(24*g.between(1, 6), 0), buyers[g.rng.IntN(len(buyers))]); err != nil {
-			return err
-		}
+		sell(formula, dec(24*g.between(1, 6), 0), buyers[g.rng.IntN(len(buyers))])
 	}
 	for range g.scaled(pct, 2, 4) {
-		if err := sell(cream, dec(g.between(2500, 15000), 3), buyers[g.rng.IntN(len(buyers))]); err != nil {
-			return err
-		}
+		sell(cream, dec(g.between(2500, 15000), 3), buyers[g.rng.IntN(len(buyers))])
 	}
 	if day == g.refuseUnitDay {
 		// Declared in 个 (007) for a line kept in 千克 (035).
 		no := g.invt("E")
 		q := d("40")
-		if err := g.file(day, who, t, doc{"inventory-list", no, "0110"}, flowDomSale,
+		g.file(day, who, t, doc{"inventory-list", no, "0110"}, flowDomSale,
 			fmt.Sprintf("内销 %s 40 个 (line is kept in 千克)", cream.Name),
 			map[string]string{"dec_type": "1 进口报关单 (对应报关)", "buyer": buyers[2]},
-			[]move{{Item: ik(cream), From: bonded, To: world("domestic"), Qty: q}}, []string{"007"}, reasonUnit); err != nil {
-			return err
-		}
+			[]move{{Item: ik(cream), From: bonded, To: world("domestic"), Qty: q, Unit: "007"}}, reasonUnit)
 	}
 
 	// Re-export of chips to South-East Asia (一线出境, 5034), keeping a reserve
@@ -446,10 +433,8 @@ func (g *gen) huandaoDay(day int, pct int) error {
 	if pct == 100 && g.rng.IntN(2) == 0 && g.m.qty(bonded, ik(ics)).GreaterThan(d("20000")) {
 		q := dec(500*g.between(6, 16), 0)
 		no := g.invt("E")
-		if err := g.single(day, who, ics, bonded, world("abroad"), q, decimal.Zero, doc{"inventory-list", no, "5034"}, flowExport,
-			fmt.Sprintf("复出境 %s %s to 越南", ics.Name, fmtQty(ics, q)), map[string]string{"dec_type": "4 出境备案清单", "destination": "141 越南"}); err != nil {
-			return err
-		}
+		g.single(day, who, ics, bonded, world("abroad"), q, decimal.Zero, doc{"inventory-list", no, "5034"}, flowExport,
+			fmt.Sprintf("复出境 %s %s to 越南", ics.Name, fmtQty(ics, q)), map[string]string{"dec_type": "4 出境备案清单", "destination": "141 越南"})
 	}
 
 	// Non-bonded goods co-stored in the same warehouse: in by gate
@@ -462,10 +447,8 @@ func (g *gen) huandaoDay(day int, pct int) error {
 			q = dec(g.between(50000, 200000), 3).Div(d("12.5")).Round(0).Mul(d("12.5")) // 12.5 kg cartons
 		}
 		no := g.gate("I")
-		if err := g.single(day, who, it, world("domestic"), nonb, q, amount(q, it.Price), doc{"gate-registration", no, ""}, flowGate,
-			fmt.Sprintf("卡口登记入区 %s %s", it.Name, fmtQty(it, q)), map[string]string{"passport_type": "5 卡口登记货物", "vehicle": fmt.Sprintf("琼A·%05d", g.between(10000, 99999))}); err != nil {
-			return err
-		}
+		g.single(day, who, it, world("domestic"), nonb, q, amount(q, it.Price), doc{"gate-registration", no, ""}, flowGate,
+			fmt.Sprintf("卡口登记入区 %s %s", it.Name, fmtQty(it, q)), map[string]string{"passport_type": "5 卡口登记货物", "vehicle": fmt.Sprintf("琼A·%05d", g.between(10000, 99999))})
 	}
 	if day%3 == 0 {
 		for _, code := range []string{"N1", "N2"} {
@@ -476,18 +459,15 @@ func (g *gen) huandaoDay(day int, pct int) error {
 				continue
 			}
 			no := g.internalNo("HY", day)
-			if err := g.single(day, who, it, nonb, world("consumed"), q, decimal.Zero, doc{"nonbonded-usage", no, ""}, flowNonUse,
-				fmt.Sprintf("领用 %s %s", it.Name, fmtQty(it, q)), nil); err != nil {
-				return err
-			}
+			g.single(day, who, it, nonb, world("consumed"), q, decimal.Zero, doc{"nonbonded-usage", no, ""}, flowNonUse,
+				fmt.Sprintf("领用 %s %s", it.Name, fmtQty(it, q)), nil)
 		}
 	}
-	return nil
 }
 
 // ---- 海口琼芯智能: the H processing book ------------------------------
 
-func (g *gen) qiongxinDay(day int, pct int) error {
+func (g *gen) qiongxinDay(day int, pct int) {
 	z, who := g.z, g.z.Qiongxin.Principal
 	h := z.H
 	bonded, wip := acct(h, "bonded"), acct(h, "wip")
@@ -523,18 +503,14 @@ func (g *gen) qiongxinDay(day int, pct int) error {
 		val := amount(q, g.price(m))
 		if m.Code == "I5" {
 			no := g.invt("I")
-			if err := g.single(day, who, m, world("domestic"), bonded, q, val, doc{"inventory-list", no, "5000"}, flowDomIn,
-				fmt.Sprintf("二线入区 %s %s", m.Name, fmtQty(m, q)), map[string]string{"dec_type": "2 出口报关单 (对应报关)", "supplier": "海口南洋包装制品有限公司"}); err != nil {
-				return err
-			}
+			g.single(day, who, m, world("domestic"), bonded, q, val, doc{"inventory-list", no, "5000"}, flowDomIn,
+				fmt.Sprintf("二线入区 %s %s", m.Name, fmtQty(m, q)), map[string]string{"dec_type": "2 出口报关单 (对应报关)", "supplier": "海口南洋包装制品有限公司"})
 			continue
 		}
 		no := g.invt("I")
-		if err := g.single(day, who, m, world("abroad"), bonded, q, val, doc{"inventory-list", no, "5015"}, flowImport,
+		g.single(day, who, m, world("abroad"), bonded, q, val, doc{"inventory-list", no, "5015"}, flowImport,
 			fmt.Sprintf("进境 %s %s from %s", m.Name, fmtQty(m, q), origins[m.Code]),
-			map[string]string{"dec_type": "3 进境备案清单", "origin": origins[m.Code], "transport": "5 航空运输"}); err != nil {
-			return err
-		}
+			map[string]string{"dec_type": "3 进境备案清单", "origin": origins[m.Code], "transport": "5 航空运输"})
 	}
 
 	routers := decimal.NewFromInt(int64(g.scaled(pct, 320, 440)))
@@ -542,25 +518,12 @@ func (g *gen) qiongxinDay(day int, pct int) error {
 
 	// Issue to the line (领料) when the line holds less than today's need:
 	// three days' worth, or what the bonded stock has.
-	var issue []move
-	var issueUnits []string
-	for _, m := range materials {
-		today := need(m, routers, onts)
-		if g.m.qty(wip, ik(m)).GreaterThanOrEqual(today) {
-			continue
-		}
-		q := decimal.Min(need(m, fullR, fullO).Mul(d("3")), g.m.qty(bonded, ik(m)))
-		if q.Sign() > 0 {
-			issue = append(issue, move{Item: ik(m), From: bonded, To: wip, Qty: q})
-			issueUnits = append(issueUnits, m.Unit)
-		}
-	}
+	issue := g.topUp(materials, bonded, wip, func(m *itemDef) decimal.Decimal { return need(m, routers, onts) },
+		func(m *itemDef) decimal.Decimal { return need(m, fullR, fullO).Mul(d("3")) })
 	if len(issue) > 0 {
 		no := g.internalNo("LL", day)
-		if err := g.file(day, who, h, doc{"material-issue", no, ""}, flowIssue, fmt.Sprintf("领料 %d lines to the SMT line", len(issue)),
-			map[string]string{"workshop": "SMT-2"}, issue, issueUnits, ""); err != nil {
-			return err
-		}
+		g.file(day, who, h, doc{"material-issue", no, ""}, flowIssue, fmt.Sprintf("领料 %d lines to the SMT line", len(issue)),
+			map[string]string{"workshop": "SMT-2"}, issue, "")
 	}
 
 	// Production report (生产报告): materials consumed by the BOM, finished
@@ -581,10 +544,8 @@ func (g *gen) qiongxinDay(day int, pct int) error {
 	}
 	if routers.Add(onts).Sign() > 0 {
 		var moves []move
-		var units []string
 		for _, m := range materials {
 			moves = append(moves, move{Item: ik(m), From: wip, To: world("consumed"), Qty: need(m, routers, onts)})
-			units = append(units, m.Unit)
 		}
 		for _, out := range []struct {
 			it *itemDef
@@ -592,14 +553,11 @@ func (g *gen) qiongxinDay(day int, pct int) error {
 		}{{e1, routers}, {e2, onts}} {
 			if out.q.Sign() > 0 {
 				moves = append(moves, move{Item: ik(out.it), From: world("production"), To: bonded, Qty: out.q, Val: amount(out.q, out.it.Price)})
-				units = append(units, out.it.Unit)
 			}
 		}
 		no := g.internalNo("SC", day)
-		if err := g.file(day, who, h, doc{"production-report", no, ""}, flowProduce,
-			fmt.Sprintf("生产 %s 台 路由器 + %s 台 ONT", routers, onts), map[string]string{"bom_version": "2026-01", "line": "SMT-2"}, moves, units, ""); err != nil {
-			return err
-		}
+		g.file(day, who, h, doc{"production-report", no, ""}, flowProduce,
+			fmt.Sprintf("生产 %s 台 路由器 + %s 台 ONT", routers, onts), map[string]string{"bom_version": "2026-01", "line": "SMT-2"}, moves, "")
 	}
 
 	// Exports of finished goods (一线出境, 5015).
@@ -616,16 +574,12 @@ func (g *gen) qiongxinDay(day int, pct int) error {
 		}
 		no := g.invt("E")
 		dest := dests[g.rng.IntN(len(dests))]
-		if err := g.single(day, who, it, bonded, world("abroad"), q, decimal.Zero, doc{"inventory-list", no, "5015"}, flowExport,
-			fmt.Sprintf("出境 %s %s to %s", it.Name, fmtQty(it, q), dest), map[string]string{"dec_type": "4 出境备案清单", "destination": dest}); err != nil {
-			return err
-		}
+		g.single(day, who, it, bonded, world("abroad"), q, decimal.Zero, doc{"inventory-list", no, "5015"}, flowExport,
+			fmt.Sprintf("出境 %s %s to %s", it.Name, fmtQty(it, q), dest), map[string]string{"dec_type": "4 出境备案清单", "destination": dest})
 	}
 	if day == g.refuseExportDay {
-		if err := g.overdraw(day, who, e1, bonded, world("abroad"), "5000", doc{"inventory-list", g.invt("E"), "5015"}, flowExport, "出境", "stock",
-			map[string]string{"dec_type": "4 出境备案清单", "destination": dests[0]}); err != nil {
-			return err
-		}
+		g.overdraw(day, who, e1, bonded, world("abroad"), "5000", doc{"inventory-list", g.invt("E"), "5015"}, flowExport, "出境", "stock",
+			map[string]string{"dec_type": "4 出境备案清单", "destination": dests[0]})
 	}
 
 	// Domestic sales of finished goods (二线出区内销; 0444 保区进料成品: duty on the finished goods).
@@ -636,18 +590,15 @@ func (g *gen) qiongxinDay(day int, pct int) error {
 			continue
 		}
 		no := g.invt("E")
-		if err := g.single(day, who, e1, bonded, world("domestic"), q, decimal.Zero, doc{"inventory-list", no, "0444"}, flowDomSale,
+		g.single(day, who, e1, bonded, world("domestic"), q, decimal.Zero, doc{"inventory-list", no, "0444"}, flowDomSale,
 			fmt.Sprintf("内销 %s %s", e1.Name, fmtQty(e1, q)),
-			map[string]string{"dec_type": "1 进口报关单 (对应报关)", "buyer": "广东联讯通信设备有限公司", "tax_basis": "按成品征税"}); err != nil {
-			return err
-		}
+			map[string]string{"dec_type": "1 进口报关单 (对应报关)", "buyer": "广东联讯通信设备有限公司", "tax_basis": "按成品征税"})
 	}
-	return nil
 }
 
 // ---- 海口海研生物: the R&D book --------------------------------------
 
-func (g *gen) haiyanDay(day int, pct int) error {
+func (g *gen) haiyanDay(day int, pct int) {
 	z, who := g.z, g.z.Haiyan.Principal
 	r := z.R
 	bonded, lab := acct(r, "bonded"), acct(r, "in-lab")
@@ -676,11 +627,9 @@ func (g *gen) haiyanDay(day int, pct int) error {
 			q = dec(g.between(rs.lo, rs.hi), rs.it.Scale)
 		}
 		no := g.invt("I")
-		if err := g.single(day, who, rs.it, world("abroad"), bonded, q, amount(q, g.price(rs.it)), doc{"inventory-list", no, "5010"}, flowImport,
+		g.single(day, who, rs.it, world("abroad"), bonded, q, amount(q, g.price(rs.it)), doc{"inventory-list", no, "5010"}, flowImport,
 			fmt.Sprintf("进境 %s %s from %s", rs.it.Name, fmtQty(rs.it, q), rs.origin),
-			map[string]string{"dec_type": "3 进境备案清单", "origin": rs.origin, "transport": "5 航空运输", "purpose": "保税研发"}); err != nil {
-			return err
-		}
+			map[string]string{"dec_type": "3 进境备案清单", "origin": rs.origin, "transport": "5 航空运输", "purpose": "保税研发"})
 	}
 
 	// Today's use by the lab, and a five-day issue when the lab runs low.
@@ -689,48 +638,28 @@ func (g *gen) haiyanDay(day int, pct int) error {
 		reagent: dec(g.scaled(pct, 1500, 12000), 2),
 		tips:    dec(g.scaled(pct, 300, 1500), 0),
 	}
-	var issue []move
-	var issueUnits []string
-	for _, it := range []*itemDef{media, reagent, tips} {
-		if g.m.qty(lab, ik(it)).GreaterThanOrEqual(use[it]) {
-			continue
-		}
-		full := map[*itemDef]decimal.Decimal{media: d("6.5"), reagent: d("340"), tips: d("4500")}[it]
-		q := decimal.Min(full, g.m.qty(bonded, ik(it)))
-		if q.Sign() > 0 {
-			issue = append(issue, move{Item: ik(it), From: bonded, To: lab, Qty: q})
-			issueUnits = append(issueUnits, it.Unit)
-		}
-	}
+	full := map[*itemDef]decimal.Decimal{media: d("6.5"), reagent: d("340"), tips: d("4500")}
+	issue := g.topUp([]*itemDef{media, reagent, tips}, bonded, lab, func(it *itemDef) decimal.Decimal { return use[it] },
+		func(it *itemDef) decimal.Decimal { return full[it] })
 	if len(issue) > 0 {
 		no := g.internalNo("LY", day)
-		if err := g.file(day, who, r, doc{"rnd-issue", no, ""}, flowRndIssue, fmt.Sprintf("研发领用 %d lines to lab B-3", len(issue)),
-			map[string]string{"project": "HY-2026-07 单抗药物筛选"}, issue, issueUnits, ""); err != nil {
-			return err
-		}
+		g.file(day, who, r, doc{"rnd-issue", no, ""}, flowRndIssue, fmt.Sprintf("研发领用 %d lines to lab B-3", len(issue)),
+			map[string]string{"project": "HY-2026-07 单抗药物筛选"}, issue, "")
 	}
 	// Usage report (研发耗用): written off by actual use (自主核定耗用).
 	var moves []move
-	var units []string
 	for _, it := range []*itemDef{media, reagent, tips} {
-		q := decimal.Min(use[it], g.m.qty(lab, ik(it)))
-		if q.Sign() > 0 {
+		if q := decimal.Min(use[it], g.m.qty(lab, ik(it))); q.Sign() > 0 {
 			moves = append(moves, move{Item: ik(it), From: lab, To: world("consumed"), Qty: q})
-			units = append(units, it.Unit)
 		}
 	}
 	if len(moves) > 0 {
 		no := g.internalNo("YF", day)
-		if err := g.file(day, who, r, doc{"rnd-usage-report", no, ""}, flowRndUse, fmt.Sprintf("研发耗用 %d lines (actual use)", len(moves)),
-			map[string]string{"project": "HY-2026-07 单抗药物筛选", "basis": "自主核定耗用 (actual use)"}, moves, units, ""); err != nil {
-			return err
-		}
+		g.file(day, who, r, doc{"rnd-usage-report", no, ""}, flowRndUse, fmt.Sprintf("研发耗用 %d lines (actual use)", len(moves)),
+			map[string]string{"project": "HY-2026-07 单抗药物筛选", "basis": "自主核定耗用 (actual use)"}, moves, "")
 	}
 	if day == g.refuseRndDay {
-		if err := g.overdraw(day, who, media, lab, world("consumed"), "50", doc{"rnd-usage-report", g.internalNo("YF", day), ""}, flowRndUse, "研发耗用", "lab holds",
-			map[string]string{"project": "HY-2026-07 单抗药物筛选"}); err != nil {
-			return err
-		}
+		g.overdraw(day, who, media, lab, world("consumed"), "50", doc{"rnd-usage-report", g.internalNo("YF", day), ""}, flowRndUse, "研发耗用", "lab holds",
+			map[string]string{"project": "HY-2026-07 单抗药物筛选"})
 	}
-	return nil
 }

@@ -2,7 +2,6 @@ package demo
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
@@ -17,10 +16,12 @@ import (
 // taxable events read back. Each scene states only what is its own.
 
 // sceneRun is the logistics run a scene files its lists through (file,
-// next, caller), on the days of year and month; its calls count in its
+// next, its play), on the days of year and month; its calls count in its
 // result.
 func sceneRun(ctx context.Context, c *client, cast *logisticsCast, year int, month time.Month) *logisticsRun {
-	return &logisticsRun{ctx: ctx, c: c, cast: cast, year: year, month: month, counters: map[string]int{}, res: &LogisticsResult{}}
+	r := &logisticsRun{c: c, cast: cast, year: year, month: month, counters: map[string]int{}, res: &LogisticsResult{}}
+	r.p = &play{ctx: ctx, c: c, calls: &r.res.Calls}
+	return r
 }
 
 // dateOf is day of the run's month as a business date (2006-01-02).
@@ -28,35 +29,27 @@ func (r *logisticsRun) dateOf(day int) string { return r.date(day).Format(time.D
 
 // openBook registers a book (CreateBook) and its lines (AddBookLines) as
 // who.
-func openBook(k caller, who string, book *customsv1.CreateBookRequest, lines []*customsv1.BookLine) error {
-	if _, err := call(k, who, k.c.books.CreateBook, book); err != nil {
-		return fmt.Errorf("CreateBook %s: %w", book.GetBookNo(), err)
-	}
-	if _, err := call(k, who, k.c.books.AddBookLines, &customsv1.AddBookLinesRequest{BookNo: book.GetBookNo(), Lines: lines}); err != nil {
-		return fmt.Errorf("AddBookLines %s: %w", book.GetBookNo(), err)
-	}
-	return nil
+func openBook(p *play, who string, book *customsv1.CreateBookRequest, lines []*customsv1.BookLine) {
+	do(p, who, p.c.books.CreateBook, book)
+	do(p, who, p.c.books.AddBookLines, &customsv1.AddBookLinesRequest{BookNo: book.GetBookNo(), Lines: lines})
 }
 
 // registerEnterprises has customs-4601 register the enterprises
 // (RegisterEnterprise), each with the credit rating GENERAL.
-func registerEnterprises(k caller, es ...*customsEnterprise) error {
+func registerEnterprises(p *play, es ...*customsEnterprise) {
 	for _, e := range es {
-		if _, err := call(k, "customs-4601", k.c.books.RegisterEnterprise, &customsv1.RegisterEnterpriseRequest{Uscc: e.USCC, CustomsCode: e.CustomsNo, Name: e.Name,
-			CreditRating: customsv1.CreditRating_CREDIT_RATING_GENERAL}); err != nil {
-			return fmt.Errorf("registering enterprise %s: %w", e.Name, err)
-		}
+		do(p, "customs-4601", p.c.books.RegisterEnterprise, &customsv1.RegisterEnterpriseRequest{Uscc: e.USCC, CustomsCode: e.CustomsNo, Name: e.Name,
+			CreditRating: customsv1.CreditRating_CREDIT_RATING_GENERAL})
 	}
-	return nil
 }
 
 // open registers a cast's book and its lines as the book's owner.
-func (b *customsBook) open(k caller) error {
+func (b *customsBook) open(p *play) {
 	lines := make([]*customsv1.BookLine, 0, len(b.Lines))
 	for _, l := range b.Lines {
 		lines = append(lines, l.proto())
 	}
-	return openBook(k, b.Owner.Principal, &customsv1.CreateBookRequest{BookNo: b.No, Kind: b.Kind, Enterprise: b.Owner.USCC,
+	openBook(p, b.Owner.Principal, &customsv1.CreateBookRequest{BookNo: b.No, Kind: b.Kind, Enterprise: b.Owner.USCC,
 		Usage: b.Usage, CustomsOffice: b.Office, WriteOffCycleMonths: 12}, lines)
 }
 
@@ -75,48 +68,38 @@ func zoneBook(cast *logisticsCast, no string, kind customsv1.BookKind, usage str
 // gateThrough sends a list's goods through the gate on one vehicle of 8
 // tonnes: who files the pass (bound to the list alone), customs-4601's gate
 // weighs it at the given time, and the pass must be PASSED.
-func gateThrough(r *logisticsRun, who string, l *customsv1.List, passType, io, plate string, at time.Time) error {
+func gateThrough(r *logisticsRun, who string, l *customsv1.List, passType, io, plate string, at time.Time) {
 	gross, net := weights(l)
-	ps, err := passOf(call(r.caller(), who, r.c.gate.CreatePass, &customsv1.CreatePassRequest{InnerNo: "NDHF-" + l.GetInnerNo(),
+	ps := do(r.p, who, r.c.gate.CreatePass, &customsv1.CreatePassRequest{InnerNo: "NDHF-" + l.GetInnerNo(),
 		BookNo: l.GetBookNo(), PassType: passType, BindType: "2", Io: io, RelatedType: "1", RelatedNos: []string{l.GetListNo()}, Vehicle: plate,
-		VehicleWeight: "8000", GrossWeight: gross.String(), NetWeight: net.String()}))
-	if err != nil {
-		return fmt.Errorf("CreatePass for %s: %w", l.GetListNo(), err)
-	}
-	ps, err = passOf(call(r.caller(), "customs-4601", r.c.gate.RecordGateEvent, &customsv1.RecordGateEventRequest{PassNo: ps.GetPassNo(),
-		EventId: "KK1-" + l.GetInnerNo(), Gate: 1, Vehicle: plate, ScaleGross: decimal.NewFromInt(8000).Add(gross).String(), At: timestamppb.New(at)}))
-	if err != nil {
-		return fmt.Errorf("RecordGateEvent %s: %w", ps.GetPassNo(), err)
-	}
+		VehicleWeight: "8000", GrossWeight: gross.String(), NetWeight: net.String()}).GetPass()
+	ps = do(r.p, "customs-4601", r.c.gate.RecordGateEvent, &customsv1.RecordGateEventRequest{PassNo: ps.GetPassNo(),
+		EventId: "KK1-" + l.GetInnerNo(), Gate: 1, Vehicle: plate, ScaleGross: decimal.NewFromInt(8000).Add(gross).String(), At: timestamppb.New(at)}).GetPass()
+	wantPassed(r.p, ps)
+}
+
+// wantPassed fails the play unless the pass is PASSED.
+func wantPassed(p *play, ps *customsv1.Pass) {
 	if ps.GetStatus() != customsv1.PassStatus_PASS_STATUS_PASSED {
-		return fmt.Errorf("pass %s is %s: %v", ps.GetPassNo(), ps.GetStatus(), ps.GetHoldReasons())
+		p.fail("pass %s is %s: %v", ps.GetPassNo(), ps.GetStatus(), ps.GetHoldReasons())
 	}
-	return nil
 }
 
 // gateOn sends a list's goods through the gate as the processing enterprise
 // at two in the afternoon of day.
-func gateOn(r *logisticsRun, l *customsv1.List, passType, io, plate string, day int) error {
-	return gateThrough(r, r.cast.Nandu.Principal, l, passType, io, plate, r.date(day).Add(14*time.Hour))
+func gateOn(r *logisticsRun, l *customsv1.List, passType, io, plate string, day int) {
+	gateThrough(r, r.cast.Nandu.Principal, l, passType, io, plate, r.date(day).Add(14*time.Hour))
 }
 
 // stockReport is a book's stock report now (GetStockReport), read as who.
-func stockReport(k caller, who, book string) ([]*customsv1.StockLine, error) {
-	st, err := call(k, who, k.c.books.GetStockReport, &customsv1.GetStockReportRequest{BookNo: book})
-	if err != nil {
-		return nil, fmt.Errorf("GetStockReport %s: %w", book, err)
-	}
-	return st.GetLines(), nil
+func stockReport(p *play, who, book string) []*customsv1.StockLine {
+	return do(p, who, p.c.books.GetStockReport, &customsv1.GetStockReportRequest{BookNo: book}).GetLines()
 }
 
 // taxableEvents is a book's taxable events (ListTaxableEvents, up to a
 // thousand), read as who.
-func taxableEvents(k caller, who, book string) ([]*customsv1.TaxableEvent, error) {
-	evs, err := call(k, who, k.c.decl.ListTaxableEvents, &customsv1.ListTaxableEventsRequest{BookNo: book, PageSize: 1000})
-	if err != nil {
-		return nil, fmt.Errorf("ListTaxableEvents %s: %w", book, err)
-	}
-	return evs.GetEvents(), nil
+func taxableEvents(p *play, who, book string) []*customsv1.TaxableEvent {
+	return do(p, who, p.c.decl.ListTaxableEvents, &customsv1.ListTaxableEventsRequest{BookNo: book, PageSize: 1000}).GetEvents()
 }
 
 // enumShort drops an enum value's prefix.

@@ -46,65 +46,43 @@ type SelectiveResult struct {
 // runSelective plays the scene on days of the month.
 func runSelective(ctx context.Context, c *client, cast *logisticsCast, year int, month time.Month, days int) (*SelectiveResult, error) {
 	lc := sceneRun(ctx, c, cast, year, month)
-	res := &SelectiveResult{Book: selectiveBook}
+	p, res := lc.p, &SelectiveResult{Book: selectiveBook}
 	defer func() { res.Calls = lc.res.Calls }()
 	nd := cast.Nandu.Principal
 	importDay, produceDay, saleDay := max(2, days/6), max(3, days/2), max(4, days*5/6)
 
 	// The book, its lines, and its last write-off: the end of the month
 	// before, earlier than the materials' first import.
-	k := lc.caller()
-	if err := openBook(k, nd, zoneBook(cast, selectiveBook, customsv1.BookKind_BOOK_KIND_ZONE, "1"), selectiveLines); err != nil {
-		return res, err
-	}
-	b, err := call(k, nd, c.books.SetLastWriteOffDate, &customsv1.SetLastWriteOffDateRequest{BookNo: selectiveBook, Date: lc.dateOf(0)})
-	if err != nil {
-		return res, fmt.Errorf("SetLastWriteOffDate %s: %w", selectiveBook, err)
-	}
+	openBook(p, nd, zoneBook(cast, selectiveBook, customsv1.BookKind_BOOK_KIND_ZONE, "1"), selectiveLines)
+	b := do(p, nd, c.books.SetLastWriteOffDate, &customsv1.SetLastWriteOffDateRequest{BookNo: selectiveBook, Date: lc.dateOf(0)})
 	res.LastWriteOff = b.GetBook().GetLastWriteOffDate()
 
 	// The materials enter from abroad (一线入区, 5015 区内进料加工).
-	entry, err := lc.file(nd, &customsv1.CreateListRequest{InnerNo: "NDQD-A1", BookNo: selectiveBook, Io: "I", TradeMode: "5015", DeclareFlag: "1",
+	res.Entry = lc.file(nd, &customsv1.CreateListRequest{InnerNo: "NDQD-A1", BookNo: selectiveBook, Io: "I", TradeMode: "5015", DeclareFlag: "1",
 		DeclarationKind: "2", Country: "JPN", Date: lc.dateOf(importDay), Lines: []*customsv1.ListLine{
 			{BookSeq: 1, Quantity: "600", Total: "24000.00", Currency: "142", GrossWeight: "620", NetWeight: "600"},
 			{BookSeq: 2, Quantity: "400", Total: "32000.00", Currency: "142", GrossWeight: "90", NetWeight: "80"}}}, true)
-	if err != nil {
-		return res, err
-	}
-	if err := gateOn(lc, entry, "2", "I", "琼A·N0210", importDay); err != nil {
-		return res, err
-	}
-	res.Entry = entry
+	gateOn(lc, res.Entry, "2", "I", "琼A·N0210", importDay)
 
 	// Production: 400 ovens from 600 kg of sheet and 400 power supplies.
-	if _, err := call(k, nd, c.decl.ReportConsumption, &customsv1.ReportConsumptionRequest{InnerNo: "NDHX-A1", BookNo: selectiveBook, Purpose: "微波炉总装",
+	do(p, nd, c.decl.ReportConsumption, &customsv1.ReportConsumptionRequest{InnerNo: "NDHX-A1", BookNo: selectiveBook, Purpose: "微波炉总装",
 		Date: lc.dateOf(produceDay), Consumed: []*customsv1.ConsumedLine{{BookSeq: 1, Quantity: "600"}, {BookSeq: 2, Quantity: "400"}},
-		Produced: []*customsv1.ProducedLine{{BookSeq: 3, Quantity: "400", Value: "96000.00"}}}); err != nil {
-		return res, fmt.Errorf("ReportConsumption NDHX-A1: %w", err)
-	}
+		Produced: []*customsv1.ProducedLine{{BookSeq: 3, Quantity: "400", Value: "96000.00"}}})
 
 	// The sale: 120 ovens to the domestic market on a 清单类型 A list naming
 	// what they consumed: 180 kg of sheet and 120 power supplies, at their
 	// entry values.
-	sale, err := lc.file(nd, &customsv1.CreateListRequest{InnerNo: "NDQD-A2", BookNo: selectiveBook, ListType: "A", Io: "E", TradeMode: "0110",
+	res.Sale = lc.file(nd, &customsv1.CreateListRequest{InnerNo: "NDQD-A2", BookNo: selectiveBook, ListType: "A", Io: "E", TradeMode: "0110",
 		DeclareFlag: "1", DeclarationKind: "2", Date: lc.dateOf(saleDay), Lines: []*customsv1.ListLine{
 			{BookSeq: 3, Quantity: "120", Total: "54000.00", Currency: "142", GrossWeight: "1680", NetWeight: "1440",
 				Materials: []*customsv1.ListLineMaterial{{BookSeq: 1, Quantity: "180", Value: "7200.00"}, {BookSeq: 2, Quantity: "120", Value: "9600.00"}}}}}, true)
-	if err != nil {
-		return res, err
-	}
-	if err := gateOn(lc, sale, "3", "E", "琼A·N0211", saleDay); err != nil {
-		return res, err
-	}
-	res.Sale = sale
+	gateOn(lc, res.Sale, "3", "E", "琼A·N0211", saleDay)
 
-	if res.Events, err = taxableEvents(k, "customs-4601", selectiveBook); err != nil {
-		return res, err
-	}
+	res.Events = taxableEvents(p, "customs-4601", selectiveBook)
 	if len(res.Events) != 1 || res.Events[0].GetAssessError() != "" || res.Events[0].GetDutyBasis() != "MATERIALS" {
-		return res, fmt.Errorf("the selective-duty sale should have one event taxed on its materials; the server shows %v", res.Events)
+		p.fail("the selective-duty sale should have one event taxed on its materials; the server shows %v", res.Events)
 	}
-	return res, nil
+	return res, p.err
 }
 
 // printSelective writes section 15: the sale's taxable event as the

@@ -126,33 +126,25 @@ type sas121Keys struct {
 
 func runSingleWindow(ctx context.Context, c *client, cast *logisticsCast, today time.Time) (*SingleWindowResult, error) {
 	e, cu := cast.Yecheng, "customs-4601"
-	k := caller{ctx, c, nil}
+	p := &play{ctx: ctx, c: c}
 	day := today.Format(time.DateOnly)
 	res := &SingleWindowResult{Book: singleWindowBook}
 	line := cast.T.line(4) // 开关电源, one unit a power supply
 	bl := line.proto()
 	bl.Seq = 1
-	if err := openBook(k, e.Principal, &customsv1.CreateBookRequest{BookNo: singleWindowBook, Kind: customsv1.BookKind_BOOK_KIND_LOGISTICS,
-		Enterprise: e.USCC, CustomsOffice: customsOffice}, []*customsv1.BookLine{bl}); err != nil {
-		return res, err
-	}
+	openBook(p, e.Principal, &customsv1.CreateBookRequest{BookNo: singleWindowBook, Kind: customsv1.BookKind_BOOK_KIND_LOGISTICS,
+		Enterprise: e.USCC, CustomsOffice: customsOffice}, []*customsv1.BookLine{bl})
 
 	// The list: filed, declared and exported as INV101.
 	const qty, kg, netKg = "500", "165", "140"
-	l, err := listOf(call(k, e.Principal, c.decl.CreateList, &customsv1.CreateListRequest{InnerNo: e.Prefix + "SW-" + strings.ReplaceAll(day, "-", ""),
+	l := do(p, e.Principal, c.decl.CreateList, &customsv1.CreateListRequest{InnerNo: e.Prefix + "SW-" + strings.ReplaceAll(day, "-", ""),
 		BookNo: singleWindowBook, Io: "I", TradeMode: "5034", Country: line.Country, Date: day, DeclarationKind: "2",
 		Lines: []*customsv1.ListLine{{BookSeq: 1, Quantity: qty, Total: line.Price.Mul(d(qty)).StringFixed(2), Currency: "142", Country: line.Country,
-			GrossWeight: kg, NetWeight: netKg}}}))
-	if err != nil {
-		return res, fmt.Errorf("CreateList: %w", err)
-	}
-	if l, err = listOf(call(k, e.Principal, c.decl.DeclareList, &customsv1.DeclareListRequest{ListNo: l.GetListNo()})); err != nil {
-		return res, fmt.Errorf("DeclareList %s: %w", l.GetListNo(), err)
-	}
-	res.List = l
-	m, err := call(k, e.Principal, c.decl.ExportListMessage, &customsv1.ExportListMessageRequest{ListNo: l.GetListNo()})
-	if err != nil {
-		return res, fmt.Errorf("ExportListMessage %s: %w", l.GetListNo(), err)
+			GrossWeight: kg, NetWeight: netKg}}}).GetList()
+	res.List = do(p, e.Principal, c.decl.DeclareList, &customsv1.DeclareListRequest{ListNo: l.GetListNo()}).GetList()
+	m := do(p, e.Principal, c.decl.ExportListMessage, &customsv1.ExportListMessageRequest{ListNo: l.GetListNo()})
+	if p.err != nil {
+		return res, p.err
 	}
 	res.INV101Name = m.GetFileName()
 	if err := xml.Unmarshal(m.GetMessage(), &res.INV101); err != nil {
@@ -167,71 +159,47 @@ func runSingleWindow(ctx context.Context, c *client, cast *logisticsCast, today 
 	if err != nil {
 		return res, err
 	}
-	lr, err := call(k, cu, c.decl.ImportListReceipts, &customsv1.ImportListReceiptsRequest{Messages: [][]byte{inv201}})
-	if err != nil {
-		return res, fmt.Errorf("ImportListReceipts: %w", err)
+	outcomes := do(p, cu, c.decl.ImportListReceipts, &customsv1.ImportListReceiptsRequest{Messages: [][]byte{inv201}}).GetOutcomes()
+	if p.err != nil || len(outcomes) != 1 {
+		p.fail("ImportListReceipts answered %d outcomes for one receipt", len(outcomes))
+		return res, p.err
 	}
-	if len(lr.GetOutcomes()) != 1 {
-		return res, fmt.Errorf("ImportListReceipts answered %d outcomes for one receipt", len(lr.GetOutcomes()))
-	}
-	res.ListReceipt = lr.GetOutcomes()[0]
-	if res.ListByCustomsNo, err = listOf(call(k, e.Principal, c.decl.GetList, &customsv1.GetListRequest{ListNo: singleWindowListNo})); err != nil {
-		return res, fmt.Errorf("GetList %s: %w", singleWindowListNo, err)
-	}
+	res.ListReceipt = outcomes[0]
+	res.ListByCustomsNo = do(p, e.Principal, c.decl.GetList, &customsv1.GetListRequest{ListNo: singleWindowListNo}).GetList()
 
 	// The pass for the list, exported as SAS121.
 	const vehicle, vehicleKg = "琼A52201", "4500"
-	ps, err := passOf(call(k, e.Principal, c.gate.CreatePass, &customsv1.CreatePassRequest{InnerNo: e.Prefix + "HF-SW-" + strings.ReplaceAll(day, "-", ""),
+	res.Pass = do(p, e.Principal, c.gate.CreatePass, &customsv1.CreatePassRequest{InnerNo: e.Prefix + "HF-SW-" + strings.ReplaceAll(day, "-", ""),
 		BookNo: singleWindowBook, PassType: "2", BindType: "2", Io: "I", RelatedType: "1", RelatedNos: []string{l.GetListNo()},
-		Vehicle: vehicle, VehicleWeight: vehicleKg, GrossWeight: kg, NetWeight: netKg}))
-	if err != nil {
-		return res, fmt.Errorf("CreatePass: %w", err)
-	}
-	res.Pass = ps
-	pm, err := call(k, e.Principal, c.gate.ExportPassMessage, &customsv1.ExportPassMessageRequest{PassNo: ps.GetPassNo()})
-	if err != nil {
-		return res, fmt.Errorf("ExportPassMessage %s: %w", ps.GetPassNo(), err)
+		Vehicle: vehicle, VehicleWeight: vehicleKg, GrossWeight: kg, NetWeight: netKg}).GetPass()
+	pm := do(p, e.Principal, c.gate.ExportPassMessage, &customsv1.ExportPassMessageRequest{PassNo: res.Pass.GetPassNo()})
+	if p.err != nil {
+		return res, p.err
 	}
 	res.SAS121Name = pm.GetFileName()
 	if err := xml.Unmarshal(pm.GetMessage(), &res.SAS121); err != nil {
 		return res, fmt.Errorf("reading the SAS121 the server exported: %w", err)
 	}
-	if res.Before, err = stockReport(k, cu, singleWindowBook); err != nil {
-		return res, err
-	}
+	res.Before = stockReport(p, cu, singleWindowBook)
 
 	// Customs answers: SAS221 approved, then SAS251 已过卡, sent twice.
 	f.CustomsNo, f.ListNo, f.InnerNo, f.Vehicle = singleWindowPassNo, res.SAS121.Head.RltNo, res.SAS121.Head.EtpsPreentNo, res.SAS121.Head.VehicleNo
 	f.VehicleWt, f.TotalWt, f.Gross, f.Net = vehicleKg, res.SAS121.Head.TotalWt, res.SAS121.Head.TotalGrossWt, netKg
 	f.MessageID, f.PassID, f.PassTime = "CUS0000"+singleWindowPassNo+"SAS251", "KK1-SW-"+strings.ReplaceAll(day, "-", ""), today.Add(-time.Minute).Format(time.DateTime)
-	var msgs [][]byte
 	for _, name := range []string{"SAS221.xml", "SAS251.xml", "SAS251.xml"} {
-		b, err := fillReceipt(name, f)
+		msg, err := fillReceipt(name, f)
 		if err != nil {
 			return res, err
 		}
-		msgs = append(msgs, b)
-	}
-	for _, msg := range msgs {
-		r, err := call(k, cu, c.gate.ImportPassReceipts, &customsv1.ImportPassReceiptsRequest{Messages: [][]byte{msg}})
-		if err != nil {
-			return res, fmt.Errorf("ImportPassReceipts: %w", err)
-		}
-		res.Receipts = append(res.Receipts, r.GetResults()...)
+		res.Receipts = append(res.Receipts, do(p, cu, c.gate.ImportPassReceipts, &customsv1.ImportPassReceiptsRequest{Messages: [][]byte{msg}}).GetResults()...)
 		if len(res.Receipts) == 1 {
 			// Before the gate: the pass by customs' number, approved.
-			if res.PassByCustomsNo, err = passOf(call(k, e.Principal, c.gate.GetPass, &customsv1.GetPassRequest{PassNo: singleWindowPassNo})); err != nil {
-				return res, fmt.Errorf("GetPass %s: %w", singleWindowPassNo, err)
-			}
+			res.PassByCustomsNo = do(p, e.Principal, c.gate.GetPass, &customsv1.GetPassRequest{PassNo: singleWindowPassNo}).GetPass()
 		}
 	}
-	if res.After, err = stockReport(k, cu, singleWindowBook); err != nil {
-		return res, err
-	}
-	if res.ListAfter, err = listOf(call(k, e.Principal, c.decl.GetList, &customsv1.GetListRequest{ListNo: singleWindowListNo})); err != nil {
-		return res, fmt.Errorf("GetList %s: %w", singleWindowListNo, err)
-	}
-	return res, nil
+	res.After = stockReport(p, cu, singleWindowBook)
+	res.ListAfter = do(p, e.Principal, c.decl.GetList, &customsv1.GetListRequest{ListNo: singleWindowListNo}).GetList()
+	return res, p.err
 }
 
 func printSingleWindow(w io.Writer, r *SingleWindowResult) {

@@ -35,10 +35,10 @@ var (
 // readStock reads a book's stock report as of asOf ("": now) as customs
 // and reports through miss every quantity that differs from want (book
 // line → column name → quantity; an absent column is zero).
-func readStock(k caller, book, asOf string, want map[int32]map[string]decimal.Decimal, miss func(string, ...any)) ([]*customsv1.StockLine, error) {
-	resp, err := call(k, "customs-4601", k.c.books.GetStockReport, &customsv1.GetStockReportRequest{BookNo: book, AsOf: asOf})
-	if err != nil {
-		return nil, fmt.Errorf("GetStockReport %s (as of %q): %w", book, asOf, err)
+func readStock(p *play, book, asOf string, want map[int32]map[string]decimal.Decimal, miss func(string, ...any)) []*customsv1.StockLine {
+	resp := do(p, "customs-4601", p.c.books.GetStockReport, &customsv1.GetStockReportRequest{BookNo: book, AsOf: asOf})
+	if p.err != nil {
+		return nil
 	}
 	when := "now"
 	if asOf != "" {
@@ -66,7 +66,7 @@ func readStock(k caller, book, asOf string, want map[int32]map[string]decimal.De
 			miss("%s line %d: missing from the stock report %s", book, seq, when)
 		}
 	}
-	return resp.GetLines(), nil
+	return resp.GetLines()
 }
 
 // printStock prints a book's stock report in the columns given (zero as ·).

@@ -2,15 +2,14 @@ package demo
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
-	"google.golang.org/grpc/metadata"
 
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
 	"github.com/zoneledger/zoneledger/proto/zoneledger/evidence"
@@ -58,34 +57,20 @@ const (
 
 func runStocktake(ctx context.Context, c *client, cast *logisticsCast, today time.Time) (*StocktakeResult, error) {
 	nd, cu := cast.Nandu.Principal, "customs-4601"
-	k := caller{ctx, c, nil}
+	p := &play{ctx: ctx, c: c}
 	book := manufacturingBook
 	day := today.Format(time.DateOnly)
 	res := &StocktakeResult{Book: book, AsOf: day}
-	if _, err := call(k, nd, c.writeOff.SetCycle, &customsv1.SetCycleRequest{BookNo: book, Months: 12}); err != nil {
-		return res, fmt.Errorf("SetCycle %s: %w", book, err)
-	}
+	do(p, nd, c.writeOff.SetCycle, &customsv1.SetCycleRequest{BookNo: book, Months: 12})
 	start := time.Date(today.Year(), today.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, -2, 0).Format(time.DateOnly)
-	cy, err := call(k, cu, c.writeOff.SetCycleStart, &customsv1.SetCycleStartRequest{BookNo: book, Start: start})
-	if err != nil {
-		return res, fmt.Errorf("SetCycleStart %s: %w", book, err)
-	}
-	res.Cycle = cy.GetCycle()
-	n, err := call(k, nd, c.writeOff.NotifyStocktake, &customsv1.NotifyStocktakeRequest{InnerNo: "NDPD-" + day, BookNo: book, Date: day})
-	if err != nil {
-		return res, fmt.Errorf("NotifyStocktake %s: %w", book, err)
-	}
-	no := n.GetStocktake().GetStocktakeNo()
+	res.Cycle = do(p, cu, c.writeOff.SetCycleStart, &customsv1.SetCycleStartRequest{BookNo: book, Start: start}).GetCycle()
+	no := do(p, nd, c.writeOff.NotifyStocktake, &customsv1.NotifyStocktakeRequest{InnerNo: "NDPD-" + day, BookNo: book, Date: day}).GetStocktake().GetStocktakeNo()
 
 	// The count: what the server says the book holds, with the two
 	// differences.
-	stock, err := stockReport(k, nd, book)
-	if err != nil {
-		return res, err
-	}
 	var count strings.Builder
 	count.WriteString("book_seq,status,quantity\n")
-	for _, l := range stock {
+	for _, l := range stockReport(p, nd, book) {
 		bonded := stockQty(l.GetBonded()).Add(stockQty(l.GetReserved()))
 		switch l.GetBookSeq() {
 		case stocktakeShortSeq:
@@ -99,7 +84,10 @@ func runStocktake(ctx context.Context, c *client, cast *logisticsCast, today tim
 		}
 	}
 	res.Count = count.String()
-	sctx, cancel := context.WithTimeout(metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+c.tokens[nd]), time.Minute)
+	if p.err != nil {
+		return res, p.err
+	}
+	sctx, cancel := p.as(nd)
 	defer cancel()
 	stream, err := c.writeOff.ImportStocktake(sctx)
 	if err == nil {
@@ -111,79 +99,37 @@ func runStocktake(ctx context.Context, c *client, cast *logisticsCast, today tim
 	if err != nil {
 		return res, fmt.Errorf("ImportStocktake %s: %w", no, err)
 	}
-	ua, err := call(k, cu, c.writeOff.ListAttention, &customsv1.ListAttentionRequest{BookNo: book, AsOf: day})
-	if err != nil {
-		return res, fmt.Errorf("ListAttention %s: %w", book, err)
-	}
-	res.Unpaid = ua.GetItems()
+	res.Unpaid = do(p, cu, c.writeOff.ListAttention, &customsv1.ListAttentionRequest{BookNo: book, AsOf: day}).GetItems()
 
-	ds, err := call(k, cu, c.writeOff.ListDifferences, &customsv1.ListDifferencesRequest{StocktakeNo: no})
-	if err != nil {
-		return res, fmt.Errorf("ListDifferences %s: %w", no, err)
-	}
-	for _, d := range ds.GetDifferences() {
+	for _, d := range do(p, cu, c.writeOff.ListDifferences, &customsv1.ListDifferencesRequest{StocktakeNo: no}).GetDifferences() {
 		switch {
 		case strings.HasPrefix(d.GetDifference(), "-") && d.GetTaxableEventId() != 0:
-			if _, err := call(k, cu, c.writeOff.RecordShortagePayment, &customsv1.RecordShortagePaymentRequest{StocktakeNo: no, BookSeq: d.GetBookSeq(),
-				PaymentNo: fmt.Sprintf("4601%s%04d", strings.ReplaceAll(day, "-", ""), d.GetBookSeq()), Amount: d.GetTax(), Date: day}); err != nil {
-				return res, fmt.Errorf("RecordShortagePayment %s line %d: %w", no, d.GetBookSeq(), err)
-			}
+			do(p, cu, c.writeOff.RecordShortagePayment, &customsv1.RecordShortagePaymentRequest{StocktakeNo: no, BookSeq: d.GetBookSeq(),
+				PaymentNo: fmt.Sprintf("4601%s%04d", strings.ReplaceAll(day, "-", ""), d.GetBookSeq()), Amount: d.GetTax(), Date: day})
 		case !strings.HasPrefix(d.GetDifference(), "-"):
-			if _, err := call(k, nd, c.writeOff.ExplainSurplus, &customsv1.ExplainSurplusRequest{StocktakeNo: no, BookSeq: d.GetBookSeq(), Status: d.GetStatus(),
-				Explanation: "a power supply returned by the line as faulty was booked out twice", Value: "120.00"}); err != nil {
-				return res, fmt.Errorf("ExplainSurplus %s line %d: %w", no, d.GetBookSeq(), err)
-			}
-			if _, err := call(k, cu, c.writeOff.DecideSurplus, &customsv1.DecideSurplusRequest{StocktakeNo: no, BookSeq: d.GetBookSeq(), Status: d.GetStatus(),
-				Approve: true, Note: "checked against the line's repair log"}); err != nil {
-				return res, fmt.Errorf("DecideSurplus %s line %d: %w", no, d.GetBookSeq(), err)
-			}
+			do(p, nd, c.writeOff.ExplainSurplus, &customsv1.ExplainSurplusRequest{StocktakeNo: no, BookSeq: d.GetBookSeq(), Status: d.GetStatus(),
+				Explanation: "a power supply returned by the line as faulty was booked out twice", Value: "120.00"})
+			do(p, cu, c.writeOff.DecideSurplus, &customsv1.DecideSurplusRequest{StocktakeNo: no, BookSeq: d.GetBookSeq(), Status: d.GetStatus(),
+				Approve: true, Note: "checked against the line's repair log"})
 		}
 	}
-	ds, err = call(k, cu, c.writeOff.ListDifferences, &customsv1.ListDifferencesRequest{StocktakeNo: no})
-	if err != nil {
-		return res, fmt.Errorf("ListDifferences %s: %w", no, err)
+	res.Differences = do(p, cu, c.writeOff.ListDifferences, &customsv1.ListDifferencesRequest{StocktakeNo: no}).GetDifferences()
+	res.Stocktake = do(p, nd, c.writeOff.CloseWriteOff, &customsv1.CloseWriteOffRequest{StocktakeNo: no}).GetStocktake()
+	if p.err != nil {
+		return res, p.err
 	}
-	res.Differences = ds.GetDifferences()
-	cl, err := call(k, nd, c.writeOff.CloseWriteOff, &customsv1.CloseWriteOffRequest{StocktakeNo: no})
-	if err != nil {
-		return res, fmt.Errorf("CloseWriteOff %s: %w", no, err)
-	}
-	res.Stocktake = cl.GetStocktake()
 	// The close sealed the book's evidence: check its export against the
 	// digest the stocktake shows, as 'zonectl verify' does.
-	if _, _, err := verifyEvidence(ctx, c, cu, book, res.Stocktake.GetEvidenceThrough(), res.Stocktake.GetEvidenceDigest(), &res.Evidence); err != nil {
-		return res, err
-	}
+	verifyEvidence(p, cu, book, res.Stocktake.GetEvidenceThrough(), res.Stocktake.GetEvidenceDigest(), &res.Evidence)
 
-	bctx, bcancel := context.WithTimeout(metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+c.tokens[cu]), time.Minute)
-	defer bcancel()
-	bs, err := c.writeOff.GetInventoryBalance(bctx, &customsv1.GetInventoryBalanceRequest{BookNo: book, From: res.Cycle.GetStart(), To: day})
-	if err != nil {
-		return res, fmt.Errorf("GetInventoryBalance %s: %w", book, err)
-	}
-	for {
-		m, err := bs.Recv()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return res, fmt.Errorf("GetInventoryBalance %s: %w", book, err)
-		}
+	for _, m := range receive(p, cu, c.writeOff.GetInventoryBalance, &customsv1.GetInventoryBalanceRequest{BookNo: book, From: res.Cycle.GetStart(), To: day}) {
 		res.Balance = append(res.Balance, m.GetLines()...)
 	}
 
-	token := ""
-	for {
-		page, err := call(k, cu, c.writeOff.ListAttention, &customsv1.ListAttentionRequest{AsOf: day, PageSize: 1000, PageToken: token})
-		if err != nil {
-			return res, fmt.Errorf("ListAttention: %w", err)
-		}
-		res.Attention = append(res.Attention, page.GetItems()...)
-		if token = page.GetNextPageToken(); token == "" {
-			break
-		}
-	}
-	return res, nil
+	res.Attention = pages(p, cu, c.writeOff.ListAttention, func(tok string) *customsv1.ListAttentionRequest {
+		return &customsv1.ListAttentionRequest{AsOf: day, PageSize: 1000, PageToken: tok}
+	}, (*customsv1.ListAttentionResponse).GetItems)
+	return res, p.err
 }
 
 // attentionKinds counts rows by kind, in kind order.
@@ -192,12 +138,7 @@ func attentionKinds(items []*customsv1.AttentionItem) ([]string, map[string]int)
 	for _, it := range items {
 		n[it.GetKind()]++
 	}
-	var kinds []string
-	for k := range n {
-		kinds = append(kinds, k)
-	}
-	sort.Strings(kinds)
-	return kinds, n
+	return slices.Sorted(maps.Keys(n)), n
 }
 
 func printStocktake(w io.Writer, sr *StocktakeResult) {

@@ -30,15 +30,9 @@ func orgCheck(body string) (byte, error) {
 	}
 	sum := 0
 	for i := 0; i < 8; i++ {
-		c := body[i]
-		var v int
-		switch {
-		case c >= '0' && c <= '9':
-			v = int(c - '0')
-		case c >= 'A' && c <= 'Z':
-			v = int(c-'A') + 10
-		default:
-			return 0, fmt.Errorf("organisation code body %q: bad character %q", body, c)
+		v := strings.IndexByte("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", body[i])
+		if v < 0 {
+			return 0, fmt.Errorf("organisation code body %q: bad character %q", body, body[i])
 		}
 		sum += v * orgWeights[i]
 	}
@@ -87,18 +81,4 @@ func makeUSCC(division, orgBody string) string {
 		panic(err)
 	}
 	return first + string(c)
-}
-
-// validUSCC reports whether code is an 18-character unified social credit
-// code whose check characters are right.
-func validUSCC(code string) bool {
-	if len(code) != 18 {
-		return false
-	}
-	c, err := usccCheck(code[:17])
-	if err != nil || c != code[17] {
-		return false
-	}
-	oc, err := orgCheck(code[8:16])
-	return err == nil && oc == code[16]
 }

@@ -20,3 +20,17 @@ func TestUSCC(t *testing.T) {
 		}
 	}
 }
+
+// validUSCC reports whether code is an 18-character unified social credit
+// code whose check characters are right.
+func validUSCC(code string) bool {
+	if len(code) != 18 {
+		return false
+	}
+	c, err := usccCheck(code[:17])
+	if err != nil || c != code[17] {
+		return false
+	}
+	oc, err := orgCheck(code[8:16])
+	return err == nil && oc == code[16]
+}

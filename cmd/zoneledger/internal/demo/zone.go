@@ -33,11 +33,16 @@ type enterprise struct {
 	USCC       string // 统一社会信用代码, used as the enterprise id (book owner)
 	CustomsNo  string // 10-character customs registration code (海关编码)
 	Name       string
-	NameEN     string
 	Centre     string
 	Principal  string
-	BookIDs    []string
 	ShortLabel string
+	// Prefix starts the enterprise's own document numbers (YCHF0001, ...).
+	Prefix string
+}
+
+// principal is the enterprise's principal, which does what purpose says.
+func (e *enterprise) principal(purpose string) principalDef {
+	return principalDef{ID: e.Principal, Name: e.Name, Role: "enterprise", Ent: e, Purpose: purpose}
 }
 
 // bookDef is an electronic account book and its lines.
@@ -100,21 +105,28 @@ func (b *bookDef) item(code string) *itemDef {
 	panic("demo: no item " + code + " in book " + b.ID)
 }
 
+// line is the book line an item key names.
+func (z *zone) line(k itemKey) *itemDef {
+	for _, b := range z.Books {
+		if b.ID == k.Book {
+			return b.item(k.Code)
+		}
+	}
+	panic("demo: no book " + k.Book)
+}
+
 func newZone() *zone {
 	z := &zone{}
 	z.Qiongxin = &enterprise{
-		USCC: makeUSCC("460100", "MA5TQX21"), CustomsNo: "4601360021",
-		Name: "海口琼芯智能科技有限公司", NameEN: "Haikou Qiongxin Smart Technology Co., Ltd.",
+		USCC: makeUSCC("460100", "MA5TQX21"), CustomsNo: "4601360021", Name: "海口琼芯智能科技有限公司",
 		Centre: "加工制造 processing & manufacturing", Principal: "qiongxin", ShortLabel: "琼芯智能",
 	}
 	z.Huandao = &enterprise{
-		USCC: makeUSCC("460000", "MA5THD34"), CustomsNo: "4601360034",
-		Name: "海南环岛供应链管理有限公司", NameEN: "Hainan Huandao Supply Chain Management Co., Ltd.",
+		USCC: makeUSCC("460000", "MA5THD34"), CustomsNo: "4601360034", Name: "海南环岛供应链管理有限公司",
 		Centre: "物流分拨 logistics & distribution", Principal: "huandao", ShortLabel: "环岛供应链",
 	}
 	z.Haiyan = &enterprise{
-		USCC: makeUSCC("460100", "MA5THY57"), CustomsNo: "4601360057",
-		Name: "海口海研生物科技有限公司", NameEN: "Haikou Haiyan Biotech Co., Ltd.",
+		USCC: makeUSCC("460100", "MA5THY57"), CustomsNo: "4601360057", Name: "海口海研生物科技有限公司",
 		Centre: "研发设计 R&D and design", Principal: "haiyan", ShortLabel: "海研生物",
 	}
 
@@ -163,7 +175,6 @@ func newZone() *zone {
 
 	z.Books = []*bookDef{z.H, z.T, z.R}
 	for _, b := range z.Books {
-		b.Owner.BookIDs = append(b.Owner.BookIDs, b.ID)
 		for _, it := range b.Items {
 			it.Book = b
 		}
@@ -179,9 +190,9 @@ func newZone() *zone {
 
 	z.Principals = []principalDef{
 		{ID: "customs-4601", Name: "海口海关综保区监管科（customs liaison）", Role: "customs", Purpose: "reads every book, closes and verifies periods, keeps world accounts"},
-		{ID: z.Qiongxin.Principal, Name: z.Qiongxin.Name, Role: "enterprise", Ent: z.Qiongxin, Purpose: "files its H book"},
-		{ID: z.Huandao.Principal, Name: z.Huandao.Name, Role: "enterprise", Ent: z.Huandao, Purpose: "files its TW book"},
-		{ID: z.Haiyan.Principal, Name: z.Haiyan.Name, Role: "enterprise", Ent: z.Haiyan, Purpose: "files its R&D book"},
+		z.Qiongxin.principal("files its H book"),
+		z.Huandao.principal("files its TW book"),
+		z.Haiyan.principal("files its R&D book"),
 		{ID: "zone-platform", Name: "综保区公共服务平台（zone service platform）", Role: "platform", Linked: []*enterprise{z.Qiongxin, z.Huandao},
 			Purpose: "files paired intra-zone transfers (区内流转) for linked enterprises"},
 	}
