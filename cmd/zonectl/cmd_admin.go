@@ -24,12 +24,11 @@ func (a *app) adminCmd() *cobra.Command {
 func (a *app) principalsCreateCmd() *cobra.Command {
 	return rpcCmd(a, rpcSpec{use: "create", method: adminv1.AdminService_CreatePrincipal_FullMethodName,
 		short: "Create a principal",
-		long: `Create a principal: an identity that calls the API in one role.
+		more: `Roles:
   admin       manages principals and tokens, world accounts
   customs     reads every book, reconciles, verifies the audit trail
   enterprise  reads and writes the books of its enterprise (--enterprise, required)
-  platform    acts for the enterprises it is linked to (--link, repeatable)
-Repeating the command with the same values returns the existing principal.`,
+  platform    acts for the enterprises it is linked to (--link, repeatable)`,
 		example: `  zonectl admin principals create --id acme-ops --name "ACME operations" --role enterprise --enterprise 3201234567
   zonectl admin principals create --id shop-1 --role platform --link 3201234567 --link 3207654321`,
 		bind: "id=principal_id name=display_name enterprise=enterprise_id link=linked_enterprise_ids,"}, principalView)
@@ -118,7 +117,7 @@ func (a *app) tokensListCmd() *cobra.Command {
 func (a *app) tokensRevokeCmd() *cobra.Command {
 	return rpcCmd(a, rpcSpec{use: "revoke", method: adminv1.AdminService_RevokeToken_FullMethodName,
 		short:   "Revoke a token by its id (idempotent)",
-		long:    "Revoke a token by its ID, from 'zonectl admin tokens list' (not the token itself).",
+		more:    "ID is the one 'zonectl admin tokens list' prints.",
 		example: "  zonectl admin tokens revoke tok_01J8Z5", bind: "ID=token_id"}, tokenView)
 }
 

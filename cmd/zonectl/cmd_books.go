@@ -15,9 +15,6 @@ func (a *app) booksCmd() *cobra.Command {
 func (a *app) booksCreateCmd() *cobra.Command {
 	return rpcCmd(a, rpcSpec{use: "create", method: ledgerv1.LedgerService_CreateBook_FullMethodName,
 		short: "Create a book with its initial accounts",
-		long: `Create a book owned by an enterprise, with its initial accounts (buckets).
-Repeating the same command is safe: the existing book is returned; the same
-BOOK with a different body is refused (ALREADY_EXISTS).`,
 		example: `  zonectl books create H12345678901 --owner 3201234567 --name "Bonded stock" \
       --account bonded --account nonbonded --attr kind=processing`,
 		bind: "BOOK=book_id account=accounts, attr=attributes"}, bookView)
@@ -48,9 +45,7 @@ func closeList(l *output.List, err error) error {
 
 func (a *app) booksAddAccountsCmd() *cobra.Command {
 	return rpcCmd(a, rpcSpec{use: "add-accounts", method: ledgerv1.LedgerService_AddBookAccounts_FullMethodName,
-		short: "Add accounts (buckets) to a book",
-		long: `Add accounts (buckets) to a book. Accounts that already exist are kept as they
-are, so repeating the command is safe.`,
+		short:   "Add accounts (buckets) to a book",
 		example: "  zonectl books add-accounts H12345678901 awaiting-repair repaired", bind: "BOOK=book_id ACCOUNT...=accounts"}, bookView)
 }
 
@@ -67,8 +62,6 @@ var worldAccountView = view[*ledgerv1.EnsureWorldAccountsResponse]{header: []str
 func (a *app) worldCmd() *cobra.Command {
 	return group("world", "Manage world accounts (outside every book)",
 		rpcCmd(a, rpcSpec{use: "ensure", method: ledgerv1.LedgerService_EnsureWorldAccounts_FullMethodName,
-			short: "Create world accounts if they do not exist (admin and customs)",
-			long: `Create the named world accounts (abroad, domestic, consumed, destroyed, ...)
-if they do not exist yet. Idempotent. Admin and customs only.`,
+			short:   "Create world accounts if they do not exist (admin and customs)",
 			example: "  zonectl world ensure abroad domestic consumed destroyed", bind: "NAME...=names"}, worldAccountView))
 }

@@ -228,26 +228,19 @@ func (a *app) enterpriseCmd() *cobra.Command {
 func (a *app) enterpriseRegisterCmd() *cobra.Command {
 	return rpcCmd(a, rpcSpec{use: "register", method: customsv1.BookService_RegisterEnterprise_FullMethodName,
 		short: "Register a zone enterprise (admin or customs)",
-		long: `Register a zone enterprise under its unified social credit code (USCC, 18
-characters with a valid check character). Repeating the command with the same
-values returns the enterprise; other values for a registered USCC are refused
-(ENTERPRISE_EXISTS). Admin or customs only. The enterprise's principal is then
-created with 'zonectl admin principals create --role enterprise --enterprise
-USCC'.`,
+		more: `The enterprise's principal is then created with 'zonectl admin principals
+create --role enterprise --enterprise USCC'.`,
 		example: `  zonectl customs enterprise register 91310000MA1K000019 --customs-code 3105960001 \
       --name "Pudong Precision Parts Co., Ltd." --credit general`,
 		bind: "USCC=uscc credit=credit_rating"}, enterpriseView)
 }
 
 func (a *app) enterpriseSuspendCmd(suspend bool) *cobra.Command {
-	use, short, long := "suspend", "Suspend an enterprise (customs)",
-		`Suspend an enterprise: while suspended its books take no filings and nothing is
-transferred to them. Customs only. Idempotent.`
+	use, short := "suspend", "Suspend an enterprise (customs)"
 	if !suspend {
-		use, short, long = "resume", "Lift an enterprise's suspension (customs)",
-			`Lift an enterprise's suspension. Customs only. Idempotent.`
+		use, short = "resume", "Lift an enterprise's suspension (customs)"
 	}
-	return rpcCmd(a, rpcSpec{use: use, method: customsv1.BookService_SetEnterpriseSuspended_FullMethodName, short: short, long: long,
+	return rpcCmd(a, rpcSpec{use: use, method: customsv1.BookService_SetEnterpriseSuspended_FullMethodName, short: short,
 		example: "  zonectl customs enterprise " + use + " 91310000MA1K000019",
 		bind:    "USCC=uscc suspended:=" + strconv.FormatBool(suspend)}, enterpriseView)
 }
@@ -275,12 +268,6 @@ func (a *app) customsBookCmd() *cobra.Command {
 func (a *app) customsBookCreateCmd() *cobra.Command {
 	return rpcCmd(a, rpcSpec{use: "create", method: customsv1.BookService_CreateBook_FullMethodName,
 		short: "Register a customs book (the enterprise itself or customs)",
-		long: `Register an electronic account book and its ledger book (buckets bonded,
-reserved, nonbonded, nonbonded-reserved, inspection, entered). The number's
-form follows --kind: ZONE, RND and REPAIR books are H books ("H" + 11 letters
-or digits), LOGISTICS books TW books ("T" + 4-digit customs office + "W" + 6
-digits). Repeating the command with the same values returns the book; other
-values are refused (BOOK_EXISTS).`,
 		example: `  zonectl customs book create H31050000001 --kind zone --enterprise 91310000MA1K000019 \
       --customs-office 3105 --usage 1 --cycle 12`,
 		bind: "BOOK=book_no cycle=write_off_cycle_months"}, customsBookView)
@@ -288,20 +275,13 @@ values are refused (BOOK_EXISTS).`,
 
 func (a *app) customsBookStatusCmd() *cobra.Command {
 	return rpcCmd(a, rpcSpec{use: "status", method: customsv1.BookService_SetBookStatus_FullMethodName,
-		short: "Suspend, resume or close a book (customs)",
-		long: `Set a book's status: executing (resume), suspended or closed. Only an
-executing book accepts lists, passes and reports; a closed book is never
-reopened (WRONG_STATUS). Customs only. Idempotent.`,
+		short:   "Suspend, resume or close a book (customs)",
 		example: "  zonectl customs book status H31050000001 suspended", bind: "BOOK=book_no STATUS=status"}, customsBookView)
 }
 
 func (a *app) customsBookWriteOffCmd() *cobra.Command {
 	return rpcCmd(a, rpcSpec{use: "write-off", method: customsv1.BookService_SetLastWriteOffDate_FullMethodName,
-		short: "Record a book's last write-off date (the owner or customs)",
-		long: `Record the book's most recent write-off date (最近核销日期), YYYY-MM-DD, from
-2000-01-01 to the zone's today. 缓税利息 on goods sold on a selective-duty list
-(清单类型 A, 0544 / 0545) runs from it when it is later than their materials'
-first import. The book's owner or customs. Idempotent.`,
+		short:   "Record a book's last write-off date (the owner or customs)",
 		example: "  zonectl customs book write-off H31050000001 2026-06-30", bind: "BOOK=book_no DATE=date"}, customsBookView)
 }
 
@@ -475,9 +455,7 @@ so re-running the file is safe; mapping it to another line is refused
 func (a *app) stockCmd() *cobra.Command {
 	return rpcCmd(a, rpcSpec{use: "stock", aliases: []string{"stock-report"}, method: customsv1.BookService_GetStockReport_FullMethodName,
 		short: "Show a book's stock report (GetStockReport): per line, bonded and non-bonded goods by status",
-		long: `Show the stock report of a customs book (BookService.GetStockReport): every
-line with its quantities in the line's declared unit, as of the end of a
-business date (default: now). The columns:
+		more: `The columns:
 
   bonded               bonded goods on the 底账 (余量): available + reserved + display + out_zone
   available            bonded goods free to be filed out

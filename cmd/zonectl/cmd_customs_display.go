@@ -268,13 +268,8 @@ func readDisplayMoves(r io.Reader, name string, format input.FileFormat, kind cu
 func (a *app) displayPayCmd() *cobra.Command {
 	return rpcCmd(a, rpcSpec{use: "pay", method: customsv1.DisplayService_PayDisplayTax_FullMethodName,
 		short: "Record a collective payment of a type-C form's display-trading tax (customs)",
-		long: `Record a collective payment of the display-trading tax of a type-C form, in
-CNY to the fen: the guarantee covers that much more again. Customs only. More
-than the tax assessed and not yet paid is refused (PAYMENT_EXCEEDS_TAX).
-
---payment-no is the payment's number (税款缴款书号) and the idempotency key:
-after a timeout or an UNAVAILABLE server, run the same command again; the
-payment is recorded once.`,
+		more: `After a timeout or an UNAVAILABLE server, run the same command again (same
+--payment-no): the payment is recorded once.`,
 		example: "  zonectl customs display pay SQC310526X000000001 1300.00 --payment-no 310520261000012345",
 		bind:    "FORM=apply_no AMOUNT=amount",
 		check: func(req proto.Message, _ []string) error {
@@ -296,11 +291,7 @@ var displayStatusView = flat[*customsv1.GetDisplayStatusResponse]([]string{"form
 func (a *app) displayStatusCmd() *cobra.Command {
 	return rpcCmd(a, rpcSpec{use: "status", method: customsv1.DisplayService_GetDisplayStatus_FullMethodName,
 		short: "Show a type-C form's guarantee, tax and goods on display (one row per book line)",
-		long: `Show a type-C form: the guarantee, the tax assessed on the goods sold and the
-tax paid, what the guarantee still covers (available = guarantee - (assessed -
-paid)), what is on display per book line, and whether goods are still out
-after the form's last day (overdue, judged as of --as-of, default today).
-Table and CSV print one row per book line on display (one row with empty
+		more: `Table and CSV print one row per book line on display (one row with empty
 book_seq and on_display when nothing is out); -o json prints the whole
 GetDisplayStatusResponse.`,
 		example: `  zonectl customs display status SQC310526X000000001
@@ -311,10 +302,8 @@ GetDisplayStatusResponse.`,
 func (a *app) displayOverdueCmd() *cobra.Command {
 	return rpcCmd(a, rpcSpec{use: "overdue", method: customsv1.DisplayService_ListOverdueDisplays_FullMethodName,
 		short: "List the type-C forms whose goods are still on display after the form's last day",
-		long: `List the display-trading forms whose goods are still out after the form's last
-day, as of --as-of (default today): the goods not back by the deadline.
-Customs sees every form, an enterprise its own. One row per book line on
-display, as 'display status' prints; -o json prints each form's status.`,
+		more: `One row per book line on display, as 'display status' prints; -o json
+prints each form's status.`,
 		example: `  zonectl customs display overdue
   zonectl customs display overdue --book H31050000001 --as-of 2026-06-30`,
 		check: func(req proto.Message, _ []string) error { // the protos' rule is only max_len

@@ -83,32 +83,23 @@ func (a *app) listCreateCmd() *cobra.Command {
 
 func (a *app) listDeclareCmd() *cobra.Command {
 	return rpcCmd(a, rpcSpec{use: "declare", method: customsv1.DeclarationService_DeclareList_FullMethodName,
-		short: "Declare draft lists to customs (申报); outbound goods are reserved",
-		long: `Declare draft lists to customs (申报), in order. Goods leaving a bucket are
-reserved (预核扣); a list the bucket cannot cover is refused
-(INSUFFICIENT_BONDED_STOCK). Declaring a declared (or later) list again returns
-it.`,
+		short:   "Declare draft lists to customs (申报); outbound goods are reserved",
+		more:    `Several lists: in order; the first refusal stops.`,
 		example: "  zonectl customs list declare QD310526I000000001",
 		bind:    "LIST...=list_no"}, listView)
 }
 
 func (a *app) listApproveCmd() *cobra.Command {
 	return rpcCmd(a, rpcSpec{use: "approve", method: customsv1.DeclarationService_ApproveList_FullMethodName,
-		short: "Approve declared lists (审核通过) (customs)",
-		long: `Approve declared lists, in order. Lists that pass no gate are booked now
-(先入区后报关, collective lists, intra-zone transfers once both sides are
-approved); the others wait for their passes. Customs only. Approving an
-approved list again returns it.`,
+		short:   "Approve declared lists (审核通过) (customs)",
+		more:    `Several lists: in order; the first refusal stops.`,
 		example: `  zonectl customs list approve QD310526I000000001 --note "documents checked"`,
 		bind:    "LIST...=list_no"}, listView)
 }
 
 func (a *app) listReturnCmd() *cobra.Command {
 	return rpcCmd(a, rpcSpec{use: "return", method: customsv1.DeclarationService_ReturnList_FullMethodName,
-		short: "Return a declared or approved list to its filer (退单) (customs)",
-		long: `Return a declared or approved list to its filer with a reason; reserved goods
-go back. A list whose goods started passing the gate cannot be returned.
-Customs only. Returning a returned list again returns it.`,
+		short:   "Return a declared or approved list to its filer (退单) (customs)",
 		example: `  zonectl customs list return QD310526E000000002 --note "unit price missing on line 1"`,
 		bind:    "LIST=list_no"}, listView)
 }
@@ -116,17 +107,14 @@ Customs only. Returning a returned list again returns it.`,
 func (a *app) listDeleteCmd() *cobra.Command {
 	return rpcCmd(a, rpcSpec{use: "delete", method: customsv1.DeclarationService_DeleteList_FullMethodName,
 		short:   "Delete draft lists (删单)",
-		long:    `Delete draft lists, in order. Deleting a deleted list again returns it.`,
+		more:    `Several lists: in order; the first refusal stops.`,
 		example: "  zonectl customs list delete QD310526I000000003",
 		bind:    "LIST...=list_no"}, listView)
 }
 
 func (a *app) listClearCmd() *cobra.Command {
 	return rpcCmd(a, rpcSpec{use: "clear", method: customsv1.DeclarationService_ClearList_FullMethodName,
-		short: "Book a 区内直转 list once its declaration is released",
-		long: `Record the release of a 区内直转 (status switch) list's declaration: the goods
-leave the 待检区 for their new status (to non-bonded: a taxable event). The
-enterprise or customs may. Clearing a cleared list again returns it.`,
+		short:   "Book a 区内直转 list once its declaration is released",
 		example: "  zonectl customs list clear QD310526E000000004 --declaration 310520260000012345",
 		bind:    "LIST=list_no declaration=declaration_no"}, listView)
 }
@@ -134,9 +122,9 @@ enterprise or customs may. Clearing a cleared list again returns it.`,
 func (a *app) listGetCmd() *cobra.Command {
 	return rpcCmd(a, rpcSpec{use: "get", method: customsv1.DeclarationService_GetList_FullMethodName,
 		short: "Show one list (one row per line in table and CSV)",
-		long: `Show one list. Table and CSV print one row per list line with its declared
-and legal quantities, CNY value, the quantity through the gate (passed) and
-the lots an outbound line reserved; -o json prints the whole List.`,
+		more: `Table and CSV print one row per list line with its declared and legal
+quantities, CNY value, the quantity through the gate (passed) and the lots an
+outbound line reserved; -o json prints the whole List.`,
 		example: "  zonectl customs list get QD310526I000000001 -o json",
 		bind:    "LIST=list_no"}, listLinesView)
 }
@@ -159,9 +147,6 @@ func (a *app) formCmd() *cobra.Command {
 func (a *app) formCreateCmd() *cobra.Command {
 	return rpcCmd(a, rpcSpec{use: "create", method: customsv1.DeclarationService_CreateForm_FullMethodName,
 		short: "File a business form (safe to repeat)",
-		long: `File a business form (业务申报表). Type A (分送集报) forms carry the slips of
-collective declarations. Repeating the command returns the form; a different
-form under a used --inner-no is refused (DUPLICATE_DOCUMENT_NUMBER).`,
 		example: `  FORM=$(zonectl customs form create --inner-no FA-2026-03 --book H31050000001 --type A \
       --from 2026-03-01 --until 2026-03-31 --guarantee 50000.00 -q)`,
 		bind:  "inner-no=inner_no type=form_type from=valid_from until=valid_until",
@@ -243,10 +228,7 @@ func (a *app) slipGetCmd() *cobra.Command {
 
 func (a *app) tripsCmd() *cobra.Command {
 	return rpcCmd(a, rpcSpec{use: "trips", method: customsv1.DeclarationService_ListPendingTrips_FullMethodName,
-		short: "List 分送集报 trips through the gate but not yet declared, with deadlines",
-		long: `List the 分送集报 trips that passed the gate but are not yet declared on a
-collective list, with their deadlines and the days left (negative once
-overdue), of one book or of every book you may read.`,
+		short:   "List 分送集报 trips through the gate but not yet declared, with deadlines",
 		example: "  zonectl customs trips H31050000001 --as-of 2026-03-28",
 		bind:    "[BOOK]=book_no"}, tripView)
 }
@@ -303,25 +285,16 @@ value (produced only).`,
 
 func (a *app) certificateCmd() *cobra.Command {
 	return rpcCmd(a, rpcSpec{use: "certificate", method: customsv1.DeclarationService_RequestCertificate_FullMethodName,
-		short: "Request the certificate of non-manipulation (未再加工证明) of a cleared export list",
-		long: `Issue a certificate of non-manipulation for the goods a cleared first-line exit
-list shipped abroad, tracing each lot to its entry; table and CSV print one
-row per lot. It is refused (CERTIFICATE_REFUSED, naming the lot) unless every
-lot entered from abroad and none was consumed or processed in the zone. Asking
-again returns the certificate already issued.`,
+		short:   "Request the certificate of non-manipulation (未再加工证明) of a cleared export list",
+		more:    `Table and CSV print one row per lot.`,
 		example: "  zonectl customs certificate QD310526E000000002",
 		bind:    "LIST=list_no"}, certificateView)
 }
 
 func (a *app) taxableCmd() *cobra.Command {
 	return rpcCmd(a, rpcSpec{use: "taxable", method: customsv1.DeclarationService_ListTaxableEvents_FullMethodName,
-		short: "List a book's taxable events (goods leaving bonded status) with their assessment",
-		long: `List the taxable events of a book (domestic sales, collective domestic-sale
-declarations, 区内直转 to non-bonded) in id order, with the tax engine's
-assessment (duty, consumption tax, VAT in CNY) or why there is none
-(assess_error). waived names the taxes not collected (amounts 0.00) because the
-consignment's (一票) total of that tax is within the 50 CNY de-minimis,
-separated by ";" (e.g. DUTY;CONSUMPTION_TAX).`,
+		short:   "List a book's taxable events (goods leaving bonded status) with their assessment",
+		more:    `waived names the taxes not collected, separated by ";" (DUTY;CONSUMPTION_TAX).`,
 		example: "  zonectl customs taxable H31050000001 --from 2026-03-01 --to 2026-03-31 -o csv",
 		bind:    "BOOK=book_no from=from_date to=to_date"}, taxableView)
 }

@@ -119,13 +119,6 @@ func ecomSettleRows(s *customsv1.Settlement) [][]string {
 func (a *app) ecomChannelRegisterCmd() *cobra.Command {
 	return rpcCmd(a, rpcSpec{use: "register", method: customsv1.EcommerceService_RegisterChannel_FullMethodName,
 		short: "Register how an e-commerce enterprise sells (customs or admin)",
-		long: `Record an e-commerce enterprise's channel: the platform it sells through, the
-zone warehouse's book the goods are deducted from and the enterprise whose
-guarantee covers the tax. Customs or admin only. The book must exist and be
-executing (UNKNOWN_BOOK, WRONG_STATUS).
-
-Keyed by the enterprise: the same channel again changes nothing; other values
-replace the channel.`,
 		example: `  zonectl customs ecommerce channel register --enterprise 91310115MA1K000029 --platform TMALL \
       --book H31050000001 --guarantor 91310115MA1K000029 --name "Cross-border Shop"`}, ecomChannelView)
 }
@@ -133,7 +126,6 @@ replace the channel.`,
 func (a *app) ecomChannelGetCmd() *cobra.Command {
 	return rpcCmd(a, rpcSpec{use: "get", method: customsv1.EcommerceService_GetChannel_FullMethodName,
 		short:   "Show an e-commerce enterprise's channel",
-		long:    `Show an e-commerce enterprise's channel (UNKNOWN_CHANNEL when none). Customs, admin, the enterprise and its linked platforms may read it.`,
 		example: "  zonectl customs ecommerce channel get 91310115MA1K000029",
 		bind:    "USCC=enterprise"}, ecomChannelView)
 }
@@ -144,10 +136,8 @@ func (a *app) ecomChannelGetCmd() *cobra.Command {
 func (a *app) ecomOrderGetCmd() *cobra.Command {
 	return rpcCmd(a, rpcSpec{use: "get", method: customsv1.EcommerceService_GetOrder_FullMethodName,
 		short: "Show orders with their status and list (one row per order line)",
-		long: `Show orders: status (PENDING while a document is missing, RELEASED once its
-list is released, REJECTED with the reason, CANCELLED), the inventory list,
-the amounts and, in table and CSV, one row per order line. -o json prints the
-whole Order. Several orders: one after the other; the first error stops.`,
+		more: `Table and CSV print one row per order line; -o json prints the whole Order.
+Several orders: one after the other; the first error stops.`,
 		example: `  zonectl customs ecommerce order get EC-0001
   zonectl customs ecommerce order get EC-0001 EC-0002 -o csv`,
 		bind: "ORDER...=order_no"}, ecomOrderLinesView)
@@ -155,11 +145,8 @@ whole Order. Several orders: one after the other; the first error stops.`,
 
 func (a *app) ecomOrderCancelCmd() *cobra.Command {
 	return rpcCmd(a, rpcSpec{use: "cancel", method: customsv1.EcommerceService_CancelOrder_FullMethodName,
-		short: "Cancel PENDING or REJECTED orders (safe to repeat)",
-		long: `Cancel orders whose list has not been released: PENDING (a document is still
-missing) or REJECTED. A released order is refused (WRONG_STATUS): it is
-returned instead ('return request'). Cancelling a cancelled order again
-returns it. Several orders: in order; the first refusal stops.`,
+		short:   "Cancel PENDING or REJECTED orders (safe to repeat)",
+		more:    `Several orders: in order; the first refusal stops.`,
 		example: "  zonectl customs ecommerce order cancel EC-0004",
 		bind:    "ORDER...=order_no"}, ecomOrderView)
 }
@@ -167,11 +154,8 @@ returns it. Several orders: in order; the first refusal stops.`,
 func (a *app) ecomInventoryGetCmd() *cobra.Command {
 	return rpcCmd(a, rpcSpec{use: "get", method: customsv1.EcommerceService_GetInventoryList_FullMethodName,
 		short: "Show inventory lists (申报清单): tax, release, return (one row per line)",
-		long: `Show inventory lists (申报清单, CEB621): the warehouse book, the guarantor, the
-dutiable value and the tax (duty, consumption tax, VAT and the rule applied),
-the release and return dates and journals, and, in table and CSV, one row per
-line with its book line, HS code and legal quantity. A list's number is "QL"
-followed by its order's number. -o json prints the whole InventoryList.`,
+		more: `Several lists: one after the other. Table and CSV print one row per line;
+-o json prints the whole InventoryList.`,
 		example: "  zonectl customs ecommerce inventory get QLEC-0001",
 		bind:    "LIST...=list_no"}, ecomListLinesView)
 }
@@ -179,12 +163,7 @@ followed by its order's number. -o json prints the whole InventoryList.`,
 func (a *app) ecomReturnRequestCmd() *cobra.Command {
 	return rpcCmd(a, rpcSpec{use: "request", method: customsv1.EcommerceService_RequestReturn_FullMethodName,
 		short: "Apply for the return (退货) of released lists' goods (safe to repeat)",
-		long: `Apply for the return (退货) of a released list's goods, within the apply
-window after its release (RETURN_WINDOW_CLOSED after it). The list becomes
-RETURN_REQUESTED; applying again returns it. The goods are booked back with
-'return receive' when they arrive.
-
---line names lines of one LIST, each once. Several lists: in order; the first
+		more: `--line names lines of one LIST, each once. Several lists: in order; the first
 refusal stops.`,
 		example: `  zonectl customs ecommerce return request QLEC-0001
   zonectl customs ecommerce return request QLEC-0002 --line 1=2 --line 3=0.5`,
@@ -209,14 +188,8 @@ refusal stops.`,
 
 func (a *app) ecomReturnReceiveCmd() *cobra.Command {
 	return rpcCmd(a, rpcSpec{use: "receive", method: customsv1.EcommerceService_ReceiveReturn_FullMethodName,
-		short: "Book returned goods back into bonded stock; the tax is cancelled (safe to repeat)",
-		long: `Book a returned list's goods back into bonded stock on the warehouse's book,
-within the arrival window after release: the list becomes RETURNED, its tax is
-cancelled (it leaves the settlement) and the buyer's annual total is restored.
-Only a list whose return was applied for (WRONG_STATUS otherwise). Receiving
-a received return again returns the list.
-
-Several lists: in order; the first refusal stops.`,
+		short:   "Book returned goods back into bonded stock; the tax is cancelled (safe to repeat)",
+		more:    `Several lists: in order; the first refusal stops.`,
 		example: "  zonectl customs ecommerce return receive QLEC-0001",
 		bind:    "LIST...=list_no"}, ecomListView)
 }

@@ -18,14 +18,9 @@ var ecomPayTaxView = cols[*customsv1.RecordTaxPaymentResponse]("payment_no=payme
 func (a *app) ecomPayTaxCmd() *cobra.Command {
 	return rpcCmd(a, rpcSpec{use: "pay-tax", method: customsv1.EcommerceService_RecordTaxPayment_FullMethodName,
 		short: "Record a guarantor's payment of the tax of inventory lists (customs)",
-		long: `Record that a guarantor paid customs the cross-border tax of the inventory
-lists named (customs only). The lists must be released, not wholly returned,
-of one guarantor and not paid before; --amount is their tax due exactly (the
-tax column of "settle"). Paid lists show the payment in "inventory get" and
-leave the overdue tax of "writeoff attention" (ECOMMERCE_TAX_OVERDUE).
-
-After a timeout or an UNAVAILABLE server, run the same command again: the
-payment is recorded once (--payment-no is the idempotency key).`,
+		more: `--amount is the tax column of 'zonectl customs ecommerce settle'. After a
+timeout or an UNAVAILABLE server, run the same command again: the payment is
+recorded once.`,
 		example: `  zonectl customs ecommerce pay-tax QLEC-0001 QLEC-0002 --payment-no 310520261000012399 \
       --amount 1234.56 --paid-on 2026-12-20`,
 		bind: "LIST...=list_nos",

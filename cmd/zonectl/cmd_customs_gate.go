@@ -83,17 +83,7 @@ related_type: 1 核注清单, 2 出入库单, 3 提运单.`,
 func (a *app) passEventCmd() *cobra.Command {
 	return rpcCmd(a, rpcSpec{use: "event", method: customsv1.GateService_RecordGateEvent_FullMethodName,
 		short: "Record a vehicle at the gate (customs; the gate system)",
-		long: `Record a vehicle at a gate with the scale's gross weight. The zone compares it
-with the pass and its lists (vehicle, container, the weighed goods against the
-declared gross weight, within the zone's tolerance). When they match the
-vehicle is released (PASSED) and its goods are booked; otherwise the pass is
-HELD with the reasons, nothing is booked, and customs releases it
-('pass release') or turns the vehicle back ('pass reject'). A held pass is
-not an error: the exit code is 0 and the reasons are printed.
-
---event-id is the gate system's id of the event and the idempotency key:
-repeating the command returns the pass, and the event is recorded once.
-Customs only.`,
+		more:  `A held pass exits 0 and prints the reasons.`,
 		example: `  zonectl customs pass event HF310526I000000001 --event-id GATE1-20260302-0042 \
       --vehicle 沪A12345 --scale-gross 13600`,
 		bind: "PASS=pass_no"}, view[*customsv1.Pass]{header: passView.header, rows: func(p *customsv1.Pass) [][]string {
@@ -107,20 +97,14 @@ Customs only.`,
 
 func (a *app) passReleaseCmd() *cobra.Command {
 	return rpcCmd(a, rpcSpec{use: "release", method: customsv1.GateService_ReleaseHold_FullMethodName,
-		short: "Release a held vehicle after inspection (customs)",
-		long: `Release a held pass after inspection: the vehicle passes and its goods are
-booked as if the gate had released it. Every bound list must be approved by
-then. Customs only. Releasing a released pass again returns it.`,
+		short:   "Release a held vehicle after inspection (customs)",
 		example: `  zonectl customs pass release HF310526E000000002 --note "inspected: packing heavier than declared"`,
 		bind:    "PASS=pass_no"}, passView)
 }
 
 func (a *app) passRejectCmd() *cobra.Command {
 	return rpcCmd(a, rpcSpec{use: "reject", method: customsv1.GateService_RejectHold_FullMethodName,
-		short: "Turn a held vehicle back (customs)",
-		long: `Reject a held pass: the vehicle is turned back and nothing is booked; its lists
-stay as they are and may go on another pass. Customs only. Rejecting a
-rejected pass again returns it.`,
+		short:   "Turn a held vehicle back (customs)",
 		example: `  zonectl customs pass reject HF310526E000000002 --note "seal broken"`,
 		bind:    "PASS=pass_no"}, passView)
 }
@@ -128,7 +112,7 @@ rejected pass again returns it.`,
 func (a *app) passDeleteCmd() *cobra.Command {
 	return rpcCmd(a, rpcSpec{use: "delete", method: customsv1.GateService_DeletePass_FullMethodName,
 		short:   "Delete passes whose vehicle has not passed the gate",
-		long:    `Delete passes whose vehicle has not passed the gate, in order. Deleting a deleted pass again returns it.`,
+		more:    `Several passes: in order; the first refusal stops.`,
 		example: "  zonectl customs pass delete HF310526I000000003",
 		bind:    "PASS...=pass_no"}, passView)
 }
@@ -136,8 +120,8 @@ func (a *app) passDeleteCmd() *cobra.Command {
 func (a *app) passGetCmd() *cobra.Command {
 	return rpcCmd(a, rpcSpec{use: "get", method: customsv1.GateService_GetPass_FullMethodName,
 		short: "Show one pass (one row per gate event in table and CSV)",
-		long: `Show one pass with its gate events: table and CSV print one row per event
-(the pass's columns repeat), -o json the whole Pass with its lines.`,
+		more: `Table and CSV print one row per gate event (the pass's columns repeat); -o json
+prints the whole Pass with its lines.`,
 		example: "  zonectl customs pass get HF310526I000000001",
 		bind:    "PASS=pass_no"}, passEventsView)
 }

@@ -39,14 +39,9 @@ func (a *app) listMessageCmd() *cobra.Command {
 	var out string
 	c := rpcCmd(a, rpcSpec{use: "message", method: customsv1.DeclarationService_ExportListMessage_FullMethodName,
 		short: "A list as the single window's INV101 message (XML or the zone systems' JSON)",
-		long: `Write verification list LIST (the zone's number or the customs number) as the
-INV101 message: XML in the single window's signed envelope (default), or with
---format json the zone systems' JSON {"head":{...},"list":[...]}. The message
-carries the enterprise's own numbers (EtpsInnerInvtNo = the list's inner_no,
-PutrecNo = the book, putrecSeqno = the book line) and, once customs numbered
-the list, BondInvtNo. Without --out it goes to standard output; --out FILE
-writes the file, --out DIR writes it into DIR under the server's name
-(LIST.INV101.xml or .json), and stderr says where. Whoever may read the list.`,
+		more: `Without --out the message goes to standard output; --out FILE writes the
+file, --out DIR writes it into DIR under the server's name, and stderr says
+where.`,
 		example: `  zonectl customs list message QD310526I000000001 > list.xml
   zonectl customs list message QD310526I000000001 --format json --out outbox/`,
 		bind: "LIST=list_no",

@@ -59,32 +59,20 @@ func outzoneMoveRow(m *customsv1.OutZoneMove) []string {
 // each, of its kind (kind:=...), with the flags of that kind.
 var outzoneMoves = map[customsv1.OutZoneKind]rpcSpec{
 	customsv1.OutZoneKind_OUT_ZONE_KIND_OUT: {use: "out", short: "Take goods out of the zone with a due-back date (they stay bonded on the book)",
-		long: `Take zone goods out of the zone under a form of type B, D, E, F or H
-(bonded -> out-zone). They stay on the book, bonded. --due-back is the day they
-are due back, the contract's end: not in the past, not after the form's last
-day, and at most the zone's zone.out_zone_max_days after the goods go out when
-the zone sets one (OUT_ZONE_DUE_DATE). --counterparty names who holds them
-outside. The business date must be within the form's period (FORM_PERIOD).`,
+		more: `This command books OUT.`,
 		example: `  zonectl customs outzone out --form SQF310526X000000001 --inner-no WF-0001 --due-back 2026-04-30 \
       --counterparty "Kunshan Mould Works" --contract HT-2026-07 --line 3:1`,
 		bind: "kind:=out due-back=due_back! counterparty=counterparty! line=lines(book_seq:quantity)! -out_no -products -consumed"},
 	customsv1.OutZoneKind_OUT_ZONE_KIND_BACK: {use: "back", short: "Bring goods of an OUT movement back (外发加工: with products, scrap, consumption)",
-		long: `Bring goods of an OUT movement (--out-no) back into the zone (out-zone ->
-bonded), in full or in parts (--line). Under a 外发加工 (B) form the
-contractor's work comes back too: --product for finished products and scrap
-(边角料) in, --consumed for the goods sent out that the processing used up. Per
-book line at most what the OUT movement still has out (OUT_ZONE_EXCEEDS_SENT);
-a line that did not go out on it is OUT_ZONE_NOT_OUT.`,
+		more: `This command books BACK: the goods of --out-no, in full or in parts
+(--line); under a B form also --product and --consumed.`,
 		example: `  zonectl customs outzone back --form SQF310526X000000001 --inner-no WB-0001 --out-no WF3105260000000001 --line 3:1
   zonectl customs outzone back --form SQB310526X000000002 --inner-no WB-0002 --out-no WF3105260000000002 \
       --line 2:15 --consumed 2:80 --product 3:500 --product 4:4.5:scrap`,
 		bind: "kind:=back out-no=out_no! line=lines(book_seq:quantity) product=products(book_seq:quantity:scrap) consumed=consumed(book_seq:quantity) -due_back -counterparty -contract"},
 	customsv1.OutZoneKind_OUT_ZONE_KIND_CONVERT: {use: "convert", short: "Convert goods that are out to a domestic sale, taxed",
-		long: `Convert goods of an OUT movement (--out-no) that are out to a domestic sale
-(out-zone -> domestic): every --line states its price in CNY, the dutiable
-value, and the lines are taxed together by the tax engine as one consignment,
-like any domestic sale. At most what the OUT movement still has out
-(OUT_ZONE_EXCEEDS_SENT).`,
+		more: `This command books CONVERT: the goods of --out-no, each --line with its
+price in CNY.`,
 		example: `  zonectl customs outzone convert --form SQE310526X000000003 --inner-no WC-0001 --out-no WF3105260000000003 --line 1:2:10000.00`,
 		bind:    "kind:=convert out-no=out_no! line=lines(book_seq:quantity:value)! -due_back -counterparty -contract -products -consumed"},
 }
@@ -92,7 +80,6 @@ like any domestic sale. At most what the OUT movement still has out
 func (a *app) outzoneMoveCmd(kind customsv1.OutZoneKind) *cobra.Command {
 	s := outzoneMoves[kind]
 	s.method, s.short, s.check = customsv1.OutZoneService_MoveOutZone_FullMethodName, s.short+" (safe to repeat)", checkOutzoneGoods
-	s.long += "\n\n--inner-no is the idempotency key: running the same command again returns the\nmovement; a different movement under a used number is refused\n(DUPLICATE_DOCUMENT_NUMBER)."
 	s.bind = "form=apply_no inner-no=inner_no " + s.bind
 	return rpcCmd(a, s, rowView(outzoneMoveHeader, outzoneMoveRow))
 }
@@ -130,11 +117,7 @@ func (a *app) outzoneGetCmd() *cobra.Command {
 
 func (a *app) outzoneCloseCmd() *cobra.Command {
 	return rpcCmd(a, rpcSpec{use: "close", method: customsv1.OutZoneService_CloseForm_FullMethodName,
-		short: "Close a business form (结案); refused while goods are out under it",
-		long: `Close a business form (结案, 申报类型 3): nothing moves under it afterwards
-(FORM_CLOSED). A form with goods still out of the zone or on display under it
-is refused (FORM_GOODS_OUT): bring them back or convert them first. Closing a
-closed form again returns it.`,
+		short:   "Close a business form (结案); refused while goods are out under it",
 		example: "  zonectl customs outzone close SQF310526X000000001", bind: "FORM=apply_no"},
 		cols[*customsv1.CloseFormResponse]("form.form_no", "form.book_no", "form.form_type", "form.status"))
 }
@@ -144,9 +127,7 @@ closed form again returns it.`,
 func (a *app) overdueCmd() *cobra.Command {
 	return rpcCmd(a, rpcSpec{use: "overdue", method: customsv1.OutZoneService_ListOverdue_FullMethodName,
 		short: "List every kind of goods past its date (customs' one overdue listing), oldest first",
-		long: `List every kind of goods past its date on the books you may read (customs:
-every book; an enterprise: its own), as of --as-of (default today), oldest
-due date first, all pages:
+		more: `zonectl reads every page. The kind column:
 
   DISPLAY          goods on display (form C) after the form's last day
   TESTING          goods out for testing (form D) after their due-back date

@@ -19,11 +19,7 @@ func (a *app) passMessageCmd() *cobra.Command {
 	var out string
 	c := rpcCmd(a, rpcSpec{use: "message", method: customsv1.GateService_ExportPassMessage_FullMethodName,
 		short: "Export a pass as the SAS121 message (XML or the zone systems' JSON)",
-		long: `Export a gate pass, by the zone's number or customs' (核放单编号), as the single
-window's SAS121 message: --format xml (default) the XML in its signed envelope,
---format json the zone systems' JSON {"head":{...},"list":[...],"rlt":[...]}.
-The message goes to standard output, or to --out FILE (- for standard output).
-The enterprise's own numbers are in it (etpsPreentNo = the pass's inner number).`,
+		more:  `The message goes to standard output, or to --out FILE (- for standard output).`,
 		example: `  zonectl customs pass message HF310526I000000001 > pass.xml
   zonectl customs pass message Z3105I261206000000000001 --format json --out pass.json`,
 		bind: "PASS=pass_no",

@@ -58,13 +58,6 @@ var procVersionView = flat[*customsv1.Version]([]string{"book_no", "good=finishe
 func (a *app) procVersionPutCmd() *cobra.Command {
 	return rpcCmd(a, rpcSpec{use: "put", method: customsv1.ProcessingService_PutVersion_FullMethodName,
 		short: "File a unit consumption version of a good, or change one no report used (safe to repeat)",
-		long: `File a unit consumption version (单耗版本) of a finished or semi-finished good,
-one --norm per material line. The server answers each material's
-单耗 = 净耗 / (1 − 工艺损耗率), exact when it terminates within 9 places.
-
-A version with a later effective date than the good's latest supersedes it
-from that date. Running the same command again returns the version; changing a
-version a report used is refused (VERSION_LOCKED): file a new version.`,
 		example: `  zonectl customs processing version put --book H31050000001 --good 4 --version 1 \
       --effective 2026-11-01 --norm 1:0.95:5 --norm 2:2.0:20`,
 		bind: "good=finished_seq effective=effective_date norm=norms(material_seq:net!:loss_percent:bonded_percent)"}, procVersionView)
@@ -122,14 +115,8 @@ var procReportView = view[*customsv1.ProductionReport]{procReportHeader, procRep
 func (a *app) procReportFileCmd() *cobra.Command {
 	return rpcCmd(a, rpcSpec{use: "file", method: customsv1.ProcessingService_FileProductionReport_FullMethodName,
 		short: "File a production report: goods made, materials consumed (safe to repeat)",
-		long: `File a production report (self-reported under 四自一简). By default the
-materials are consumed by the versions in force on the report's date, from the
-oldest lots first unless --material names a lot; DEFECT outputs consume as the
-good does, SCRAP and BY_PRODUCT nothing. With --actual the report consumes the
-quantities given instead (basis ACTUAL).
-
-A material that would go below zero is refused (INSUFFICIENT_BONDED_STOCK) and
-nothing is booked.`,
+		more: `With --actual the report consumes the quantities given (basis ACTUAL); a
+--material naming a lot consumes from that lot.`,
 		example: `  zonectl customs processing report file --book H31050000001 --inner-no SC-0001 --output 4:1000
   zonectl customs processing report file --book H31050000001 --inner-no SC-0002 --output 4:10 --actual 1:10.5:0.5`,
 		bind: "inner-no=inner_no entrustment=entrustment_no output=outputs(book_seq:quantity!:value:version:category) " +

@@ -110,25 +110,7 @@ func (a *app) repairFinishCmd() *cobra.Command {
 func (a *app) repairExitCmd() *cobra.Command {
 	return rpcCmd(a, rpcSpec{use: "exit", method: customsv1.RepairService_ExitRepairGoods_FullMethodName,
 		short: "Book goods of an order leaving the repair book, the way the rules allow",
-		long: `Goods of an order leave the repair book from the repaired, unrepairable,
-remanufactured, old-parts or scrap section. Re-export and return-domestic: a
-draft exit list of the book (first line to re-export, second line back to the
-customer) with a line of this book line and quantity; the goods are bound to
-it and leave when the list is declared and its pass goes through the gate
-(--trade-mode is the list's). Gate registration (卡口登记, old parts and scrap
-of domestic goods): a gate registration of the book (zonectl customs gate
-pass, type 5, E, not yet at the gate) with a line of this book line (book_seq)
-and quantity; the goods are bound to it, the registration's line then names
-the order, and they leave when the vehicle passes. Destruction: customs'
-approval number.
-
-Customs returns the list, or you delete the draft list or withdraw the
-registration: the order holds the goods again (step LIST_RETURNED,
-LIST_DELETED or PASS_WITHDRAWN) and they leave by a new exit step. See them
-with "repair get ORDER --bindings".
-
-Old/bad parts and scrap of goods from abroad: re-export under --trade-mode 0864
-or 0865, or destroy — nothing else (公告2023年第105号).`,
+		more:  `The order's bindings: 'zonectl customs repair get ORDER --bindings'.`,
 		example: `  zonectl customs repair exit WXH31050000003260000001 --key e1 --section old-parts --line 4 --quantity 1 \
       --way re-export --reference QD310526E000000009
   zonectl customs repair exit WXH31050000003260000002 --key e2 --section old-parts --line 5 --quantity 1 \

@@ -119,9 +119,6 @@ var rndUseView = view[*customsv1.RndUse]{header: rndUseHeader, rows: rndUseRows}
 func (a *app) rndUseFileCmd() *cobra.Command {
 	return rpcCmd(a, rpcSpec{use: "file", method: customsv1.RndService_FileRndUse_FullMethodName,
 		short: "Report what a project actually used and made (safe to repeat)",
-		long: `Report an R&D use (研发耗用) of a project: the materials leave the book and the
-outputs form new lots of the project, in one journal; a material that would go
-below zero is refused and nothing is booked.`,
 		example: `  zonectl customs rnd use file --book H31050000003 --inner-no YF-0001 --project P-CELL \
       --material 1:2.5 --material 2:0.3 --made 4:1:prototype:1200`,
 		bind: "inner-no=inner_no material=materials(book_seq:quantity!:lot) made=outputs(book_seq:quantity:kind!:value)"}, rndUseView)

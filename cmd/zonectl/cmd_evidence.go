@@ -89,14 +89,7 @@ var evidenceView = cols[*customsv1.Evidence]("book_no", "from", "through", "dige
 func (a *app) evidenceSealCmd() *cobra.Command {
 	return rpcCmd(a, rpcSpec{use: "seal", method: customsv1.WriteOffService_SealEvidence_FullMethodName,
 		short: "Seal the evidence of a closed period: its journals and the book's documents, chained",
-		long: `Seal the evidence of the book's period that 'zonectl periods close' closed
-through --through: the period's journals and the book's customs documents as
-they stand now (lists with their lines and states, passes, forms, reports,
-destructions, R&D and repair records, taxable events), each in a canonical
-encoding, chained onto the previous period's evidence digest. Seal periods in
-order. Sealing a sealed period prints it unchanged.
-
-Keep the printed digest outside the system: 'zonectl verify' checks an export
+		more: `Keep the printed digest outside the system: 'zonectl verify' checks an export
 against it with no server.`,
 		example: "  zonectl evidence seal --book H31050000001 --through 2026-03-31"}, evidenceView)
 }

@@ -25,9 +25,7 @@ func (a *app) itemsCmd() *cobra.Command {
 func (a *app) itemsRegisterCmd() *cobra.Command {
 	return rpcCmd(a, rpcSpec{use: "register", method: ledgerv1.LedgerService_RegisterItems_FullMethodName,
 		short: "Register one item",
-		long: `Register one item (book line) of a book. Re-registering an item with the same
-unit and scale changes nothing, so repeating the command is safe; changing the
-unit of an existing item is refused (ITEM_CONFLICT).`,
+		more:  `The command registers one item.`,
 		example: `  zonectl items register --book H12345678901 --code 1 --unit KGM --scale 3 \
       --name "Copper cathode" --attr hs_code=7403110000`,
 		bind: "code=items.code unit=items.unit scale=items.scale name=items.name attr=items.attributes"}, itemView)

@@ -256,10 +256,6 @@ func (a *app) printPostReport(file string, js []input.Journal, rep post.Report) 
 func (a *app) journalsReverseCmd() *cobra.Command {
 	return rpcCmd(a, rpcSpec{use: "reverse", method: ledgerv1.LedgerService_ReverseJournal_FullMethodName,
 		short: "Book a journal that exactly reverses an earlier one",
-		long: `Book a journal that exactly reverses an earlier one (corrections are reversing
-journals; nothing is updated or deleted). A journal can be reversed once.
-Repeating the command with the same --key is safe: the original reversing
-journal is returned.`,
 		example: `  zonectl journals reverse --book H12345678901 --journal 4711 --key rev-4711 \
       --date 2026-03-05 --reason "wrong quantity on QD2201260000001"`,
 		bind: "journal=journal_id key=idempotency_key date=effective_date",

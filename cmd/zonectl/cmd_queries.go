@@ -39,9 +39,7 @@ value, as of the end of an effective date (default: now).`,
 
 func (a *app) totalsCmd() *cobra.Command {
 	return rpcCmd(a, rpcSpec{use: "totals", method: ledgerv1.LedgerService_GetDayTotals_FullMethodName,
-		short: "Show per-day in/out totals of a book over a date range",
-		long: `Show what entered and left each account of a book, per item and effective
-date, from --from to --to inclusive. Days without movement are omitted.`,
+		short:   "Show per-day in/out totals of a book over a date range",
 		example: "  zonectl totals --book H12345678901 --from 2026-03-01 --to 2026-03-31 --account bonded -o csv",
 		bind:    "from=from_date to=to_date"}, dayTotalView)
 }
@@ -54,12 +52,7 @@ func (a *app) periodsCmd() *cobra.Command {
 func (a *app) periodsCloseCmd() *cobra.Command {
 	return rpcCmd(a, rpcSpec{use: "close", method: ledgerv1.LedgerService_ClosePeriod_FullMethodName,
 		short: "Seal the open period of a book through a date",
-		long: `Seal the open period of a book through a date (inclusive): a digest over its
-journals in order, chained to the previous period's digest. Afterwards no
-journal may be effective-dated into the sealed period. Keep the printed digest:
-with it anyone can later detect a change to history.
-
-The idempotency key defaults to "close:BOOK:THROUGH", so repeating the same
+		more: `The idempotency key defaults to "close:BOOK:THROUGH", so repeating the same
 command returns the period sealed the first time.`,
 		example: "  zonectl periods close --book H12345678901 --through 2026-03-31",
 		bind:    "key=idempotency_key?close:{book_id}:{through}"}, periodView)

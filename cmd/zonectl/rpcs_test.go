@@ -95,7 +95,7 @@ func TestRPCCommandHelpIsTheProtos(t *testing.T) {
 		"use --inner-no INNER_NO --book BOOK --project PROJECT --material BOOK_SEQ:QUANTITY:LOT",
 		"--book string", "Book number (required)",
 		"--date string", `Business date, "YYYY-MM-DD", not in the future; empty: today` + "\n",
-		"FileRndUse books an R&D use of a project",            // the RPC's comment, as the spec has no long
+		"FileRndUse books an R&D use (研发耗用) of a project",     // the RPC's comment, as the spec has no long
 		"inner_no is the idempotency key.\n\nPrints the use.", // then more
 		"--made BOOK_SEQ:QUANTITY:KIND:VALUE", "The outputs made, at most 1000: each its book line, quantity, kind (PROTOTYPE, SAMPLE or SCRAP) and the carrying value of its lot in CNY (empty: 0); repeatable\n",
 	} {

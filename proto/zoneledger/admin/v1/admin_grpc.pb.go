@@ -38,8 +38,9 @@ const (
 //
 // AdminService manages principals and tokens.
 type AdminServiceClient interface {
-	// CreatePrincipal creates a principal. Repeating it with the same body returns the existing
-	// principal; the same principal_id with a different body is refused (ALREADY_EXISTS).
+	// CreatePrincipal creates a principal: an identity that calls the API in one role (Role).
+	// Repeating it with the same body returns the existing principal; the same principal_id with a
+	// different body is refused (ALREADY_EXISTS).
 	CreatePrincipal(ctx context.Context, in *CreatePrincipalRequest, opts ...grpc.CallOption) (*CreatePrincipalResponse, error)
 	// GetPrincipal returns one principal.
 	GetPrincipal(ctx context.Context, in *GetPrincipalRequest, opts ...grpc.CallOption) (*GetPrincipalResponse, error)
@@ -52,7 +53,8 @@ type AdminServiceClient interface {
 	IssueToken(ctx context.Context, in *IssueTokenRequest, opts ...grpc.CallOption) (*IssueTokenResponse, error)
 	// ListTokens pages through a principal's tokens (metadata only, never the secret).
 	ListTokens(ctx context.Context, in *ListTokensRequest, opts ...grpc.CallOption) (*ListTokensResponse, error)
-	// RevokeToken revokes a token. Idempotent.
+	// RevokeToken revokes a token by its token_id (as ListTokens returns it), not the token
+	// itself. Idempotent.
 	RevokeToken(ctx context.Context, in *RevokeTokenRequest, opts ...grpc.CallOption) (*RevokeTokenResponse, error)
 	// WhoAmI returns the calling principal. Any role.
 	WhoAmI(ctx context.Context, in *WhoAmIRequest, opts ...grpc.CallOption) (*WhoAmIResponse, error)
@@ -152,8 +154,9 @@ func (c *adminServiceClient) WhoAmI(ctx context.Context, in *WhoAmIRequest, opts
 //
 // AdminService manages principals and tokens.
 type AdminServiceServer interface {
-	// CreatePrincipal creates a principal. Repeating it with the same body returns the existing
-	// principal; the same principal_id with a different body is refused (ALREADY_EXISTS).
+	// CreatePrincipal creates a principal: an identity that calls the API in one role (Role).
+	// Repeating it with the same body returns the existing principal; the same principal_id with a
+	// different body is refused (ALREADY_EXISTS).
 	CreatePrincipal(context.Context, *CreatePrincipalRequest) (*CreatePrincipalResponse, error)
 	// GetPrincipal returns one principal.
 	GetPrincipal(context.Context, *GetPrincipalRequest) (*GetPrincipalResponse, error)
@@ -166,7 +169,8 @@ type AdminServiceServer interface {
 	IssueToken(context.Context, *IssueTokenRequest) (*IssueTokenResponse, error)
 	// ListTokens pages through a principal's tokens (metadata only, never the secret).
 	ListTokens(context.Context, *ListTokensRequest) (*ListTokensResponse, error)
-	// RevokeToken revokes a token. Idempotent.
+	// RevokeToken revokes a token by its token_id (as ListTokens returns it), not the token
+	// itself. Idempotent.
 	RevokeToken(context.Context, *RevokeTokenRequest) (*RevokeTokenResponse, error)
 	// WhoAmI returns the calling principal. Any role.
 	WhoAmI(context.Context, *WhoAmIRequest) (*WhoAmIResponse, error)

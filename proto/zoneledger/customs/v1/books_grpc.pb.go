@@ -101,9 +101,10 @@ const (
 //
 // BookService keeps the zone's enterprises, their books and book lines, and reports stock.
 type BookServiceClient interface {
-	// RegisterEnterprise records a zone enterprise. Admin or customs only. Keyed by the USCC: a
-	// retry with the same fields returns the enterprise; other fields for a registered USCC or
-	// customs code are refused with ALREADY_EXISTS (ENTERPRISE_EXISTS).
+	// RegisterEnterprise records a zone enterprise under its unified social credit code (USCC, 18
+	// characters with a valid check character). Admin or customs only. Keyed by the USCC: a retry
+	// with the same fields returns the enterprise; other fields for a registered USCC or customs
+	// code are refused with ALREADY_EXISTS (ENTERPRISE_EXISTS).
 	RegisterEnterprise(ctx context.Context, in *RegisterEnterpriseRequest, opts ...grpc.CallOption) (*RegisterEnterpriseResponse, error)
 	// SetEnterpriseSuspended suspends an enterprise or lifts the suspension. Customs only. While
 	// suspended its books take no filings and nothing is transferred to them. Idempotent.
@@ -113,15 +114,20 @@ type BookServiceClient interface {
 	// ListEnterprises pages the enterprises the caller may see, in USCC order.
 	ListEnterprises(ctx context.Context, in *ListEnterprisesRequest, opts ...grpc.CallOption) (*ListEnterprisesResponse, error)
 	// CreateBook registers an account book and its ledger book (buckets bonded, reserved,
-	// nonbonded, nonbonded-reserved, inspection, entered). The enterprise itself (自主备案) or
-	// customs may. Keyed by book_no: a retry with the same fields returns the book; other fields
-	// are refused with ALREADY_EXISTS (BOOK_EXISTS).
+	// nonbonded, nonbonded-reserved, inspection, entered). The number's form follows the kind:
+	// ZONE, RND and REPAIR books are H books ("H" + 11 letters or digits), LOGISTICS books TW books
+	// ("T" + 4-digit customs office + "W" + 6 digits). The enterprise itself (自主备案) or customs
+	// may. Keyed by book_no: a retry with the same fields returns the book; other fields are
+	// refused with ALREADY_EXISTS (BOOK_EXISTS).
 	CreateBook(ctx context.Context, in *CreateBookRequest, opts ...grpc.CallOption) (*CreateBookResponse, error)
-	// SetBookStatus suspends, resumes or closes a book. Customs only. A closed book cannot be
-	// reopened (FAILED_PRECONDITION, WRONG_STATUS). Idempotent.
+	// SetBookStatus suspends, resumes or closes a book. Customs only. Only an executing book
+	// accepts lists, passes and reports; a closed book cannot be reopened (FAILED_PRECONDITION,
+	// WRONG_STATUS). Idempotent.
 	SetBookStatus(ctx context.Context, in *SetBookStatusRequest, opts ...grpc.CallOption) (*SetBookStatusResponse, error)
 	// SetLastWriteOffDate records a book's most recent write-off date (最近核销日期). The book's
-	// owner or customs may; the date lies between 2000-01-01 and the zone's today. Idempotent.
+	// owner or customs may; the date lies between 2000-01-01 and the zone's today. 缓税利息 on goods
+	// sold on a selective-duty list (清单类型 A, 0544 / 0545) runs from it when it is later than
+	// their materials' first import. Idempotent.
 	SetLastWriteOffDate(ctx context.Context, in *SetLastWriteOffDateRequest, opts ...grpc.CallOption) (*SetLastWriteOffDateResponse, error)
 	// SetGeneralTaxpayer records whether a book's enterprise is a VAT general-taxpayer pilot
 	// enterprise (一纳企业): only then may it file 清单类型 9 (一纳成品内销) lists. Customs only;
@@ -143,7 +149,8 @@ type BookServiceClient interface {
 	// ListBookLines pages a book's lines, in seq order, with their part numbers.
 	ListBookLines(ctx context.Context, in *ListBookLinesRequest, opts ...grpc.CallOption) (*ListBookLinesResponse, error)
 	// GetStockReport returns every line's bonded and non-bonded quantities by status (available,
-	// reserved, in inspection, entered but undeclared), as of the end of a date or now.
+	// reserved, in inspection, entered but undeclared, on display, out of the zone), in the line's
+	// declared unit, as of the end of a date or now.
 	GetStockReport(ctx context.Context, in *GetStockReportRequest, opts ...grpc.CallOption) (*GetStockReportResponse, error)
 }
 
@@ -301,9 +308,10 @@ func (c *bookServiceClient) GetStockReport(ctx context.Context, in *GetStockRepo
 //
 // BookService keeps the zone's enterprises, their books and book lines, and reports stock.
 type BookServiceServer interface {
-	// RegisterEnterprise records a zone enterprise. Admin or customs only. Keyed by the USCC: a
-	// retry with the same fields returns the enterprise; other fields for a registered USCC or
-	// customs code are refused with ALREADY_EXISTS (ENTERPRISE_EXISTS).
+	// RegisterEnterprise records a zone enterprise under its unified social credit code (USCC, 18
+	// characters with a valid check character). Admin or customs only. Keyed by the USCC: a retry
+	// with the same fields returns the enterprise; other fields for a registered USCC or customs
+	// code are refused with ALREADY_EXISTS (ENTERPRISE_EXISTS).
 	RegisterEnterprise(context.Context, *RegisterEnterpriseRequest) (*RegisterEnterpriseResponse, error)
 	// SetEnterpriseSuspended suspends an enterprise or lifts the suspension. Customs only. While
 	// suspended its books take no filings and nothing is transferred to them. Idempotent.
@@ -313,15 +321,20 @@ type BookServiceServer interface {
 	// ListEnterprises pages the enterprises the caller may see, in USCC order.
 	ListEnterprises(context.Context, *ListEnterprisesRequest) (*ListEnterprisesResponse, error)
 	// CreateBook registers an account book and its ledger book (buckets bonded, reserved,
-	// nonbonded, nonbonded-reserved, inspection, entered). The enterprise itself (自主备案) or
-	// customs may. Keyed by book_no: a retry with the same fields returns the book; other fields
-	// are refused with ALREADY_EXISTS (BOOK_EXISTS).
+	// nonbonded, nonbonded-reserved, inspection, entered). The number's form follows the kind:
+	// ZONE, RND and REPAIR books are H books ("H" + 11 letters or digits), LOGISTICS books TW books
+	// ("T" + 4-digit customs office + "W" + 6 digits). The enterprise itself (自主备案) or customs
+	// may. Keyed by book_no: a retry with the same fields returns the book; other fields are
+	// refused with ALREADY_EXISTS (BOOK_EXISTS).
 	CreateBook(context.Context, *CreateBookRequest) (*CreateBookResponse, error)
-	// SetBookStatus suspends, resumes or closes a book. Customs only. A closed book cannot be
-	// reopened (FAILED_PRECONDITION, WRONG_STATUS). Idempotent.
+	// SetBookStatus suspends, resumes or closes a book. Customs only. Only an executing book
+	// accepts lists, passes and reports; a closed book cannot be reopened (FAILED_PRECONDITION,
+	// WRONG_STATUS). Idempotent.
 	SetBookStatus(context.Context, *SetBookStatusRequest) (*SetBookStatusResponse, error)
 	// SetLastWriteOffDate records a book's most recent write-off date (最近核销日期). The book's
-	// owner or customs may; the date lies between 2000-01-01 and the zone's today. Idempotent.
+	// owner or customs may; the date lies between 2000-01-01 and the zone's today. 缓税利息 on goods
+	// sold on a selective-duty list (清单类型 A, 0544 / 0545) runs from it when it is later than
+	// their materials' first import. Idempotent.
 	SetLastWriteOffDate(context.Context, *SetLastWriteOffDateRequest) (*SetLastWriteOffDateResponse, error)
 	// SetGeneralTaxpayer records whether a book's enterprise is a VAT general-taxpayer pilot
 	// enterprise (一纳企业): only then may it file 清单类型 9 (一纳成品内销) lists. Customs only;
@@ -343,7 +356,8 @@ type BookServiceServer interface {
 	// ListBookLines pages a book's lines, in seq order, with their part numbers.
 	ListBookLines(context.Context, *ListBookLinesRequest) (*ListBookLinesResponse, error)
 	// GetStockReport returns every line's bonded and non-bonded quantities by status (available,
-	// reserved, in inspection, entered but undeclared), as of the end of a date or now.
+	// reserved, in inspection, entered but undeclared, on display, out of the zone), in the line's
+	// declared unit, as of the end of a date or now.
 	GetStockReport(context.Context, *GetStockReportRequest) (*GetStockReportResponse, error)
 	mustEmbedUnimplementedBookServiceServer()
 }

@@ -63,7 +63,7 @@ type DeclarationServiceClient interface {
 	DeclareList(ctx context.Context, in *DeclareListRequest, opts ...grpc.CallOption) (*DeclareListResponse, error)
 	// ApproveList approves a declared list (审核通过). Customs only. Lists that pass no gate are
 	// booked now (先入区后报关, collective lists, intra-zone transfers once both sides are
-	// approved). Approving an approved list again returns it.
+	// approved); the others wait for their passes. Approving an approved list again returns it.
 	ApproveList(ctx context.Context, in *ApproveListRequest, opts ...grpc.CallOption) (*ApproveListResponse, error)
 	// ReturnList returns a declared or approved list to its filer (退单) with a reason; reserved
 	// goods go back. Customs only. A list whose goods started passing the gate cannot be returned.
@@ -92,7 +92,8 @@ type DeclarationServiceClient interface {
 	// GetSlip returns one slip.
 	GetSlip(ctx context.Context, in *GetSlipRequest, opts ...grpc.CallOption) (*GetSlipResponse, error)
 	// ListPendingTrips lists the 分送集报 trips that passed the gate but are not yet declared on
-	// a collective list, with their deadlines (at most 1000 trips).
+	// a collective list, with their deadlines and the days left (negative once overdue), of one
+	// book or of every book the caller may read (at most 1000 trips).
 	ListPendingTrips(ctx context.Context, in *ListPendingTripsRequest, opts ...grpc.CallOption) (*ListPendingTripsResponse, error)
 	// ReportConsumption books goods consumed in the zone (simple processing, R&D use,
 	// production) and, optionally, what was produced from them. inner_no is the idempotency key:
@@ -101,16 +102,21 @@ type DeclarationServiceClient interface {
 	ReportConsumption(ctx context.Context, in *ReportConsumptionRequest, opts ...grpc.CallOption) (*ReportConsumptionResponse, error)
 	// RequestCertificate issues a certificate of non-manipulation (未再加工证明) for the goods a
 	// cleared first-line exit list shipped abroad, tracing each lot back to its entry. It is
-	// refused (FAILED_PRECONDITION, CERTIFICATE_REFUSED) unless every lot entered from abroad and
-	// none was consumed or processed in the zone. The filing enterprise or customs may ask; asking
-	// again for the same list returns the certificate already issued.
+	// refused (FAILED_PRECONDITION, CERTIFICATE_REFUSED, naming the lot) unless every lot entered
+	// from abroad and none was consumed or processed in the zone. The filing enterprise or customs
+	// may ask; asking again for the same list returns the certificate already issued.
 	RequestCertificate(ctx context.Context, in *RequestCertificateRequest, opts ...grpc.CallOption) (*RequestCertificateResponse, error)
-	// ListTaxableEvents pages the taxable events of a book (goods leaving bonded status, with
-	// the tax engine's assessment), in id order.
+	// ListTaxableEvents pages the taxable events of a book (goods leaving bonded status: domestic
+	// sales, collective domestic-sale declarations, 区内直转 to non-bonded), in id order, with the
+	// tax engine's assessment (duty, consumption tax, VAT in CNY) or why there is none
+	// (assess_error).
 	ListTaxableEvents(ctx context.Context, in *ListTaxableEventsRequest, opts ...grpc.CallOption) (*ListTaxableEventsResponse, error)
 	// ExportListMessage returns a list (by the zone's or the customs number) as the single
-	// window's INV101 message, XML in its signed envelope or the zone systems' JSON, with the
-	// enterprise's own numbers, and the file name to keep it under. Whoever may read the list.
+	// window's INV101 message, XML in its signed envelope or the zone systems' JSON
+	// {"head":{...},"list":[...]}, and the file name to keep it under (LIST.INV101.xml or .json).
+	// The message carries the enterprise's own numbers (EtpsInnerInvtNo = the list's inner_no,
+	// PutrecNo = the book, putrecSeqno = the book line) and, once customs numbered the list,
+	// BondInvtNo. Whoever may read the list.
 	ExportListMessage(ctx context.Context, in *ExportListMessageRequest, opts ...grpc.CallOption) (*ExportListMessageResponse, error)
 	// FileListMessage files an INV101 message an enterprise's ERP or WMS prepared as a list,
 	// through the same path as CreateList: the same rules and refusals, idempotent by
@@ -346,7 +352,7 @@ type DeclarationServiceServer interface {
 	DeclareList(context.Context, *DeclareListRequest) (*DeclareListResponse, error)
 	// ApproveList approves a declared list (审核通过). Customs only. Lists that pass no gate are
 	// booked now (先入区后报关, collective lists, intra-zone transfers once both sides are
-	// approved). Approving an approved list again returns it.
+	// approved); the others wait for their passes. Approving an approved list again returns it.
 	ApproveList(context.Context, *ApproveListRequest) (*ApproveListResponse, error)
 	// ReturnList returns a declared or approved list to its filer (退单) with a reason; reserved
 	// goods go back. Customs only. A list whose goods started passing the gate cannot be returned.
@@ -375,7 +381,8 @@ type DeclarationServiceServer interface {
 	// GetSlip returns one slip.
 	GetSlip(context.Context, *GetSlipRequest) (*GetSlipResponse, error)
 	// ListPendingTrips lists the 分送集报 trips that passed the gate but are not yet declared on
-	// a collective list, with their deadlines (at most 1000 trips).
+	// a collective list, with their deadlines and the days left (negative once overdue), of one
+	// book or of every book the caller may read (at most 1000 trips).
 	ListPendingTrips(context.Context, *ListPendingTripsRequest) (*ListPendingTripsResponse, error)
 	// ReportConsumption books goods consumed in the zone (simple processing, R&D use,
 	// production) and, optionally, what was produced from them. inner_no is the idempotency key:
@@ -384,16 +391,21 @@ type DeclarationServiceServer interface {
 	ReportConsumption(context.Context, *ReportConsumptionRequest) (*ReportConsumptionResponse, error)
 	// RequestCertificate issues a certificate of non-manipulation (未再加工证明) for the goods a
 	// cleared first-line exit list shipped abroad, tracing each lot back to its entry. It is
-	// refused (FAILED_PRECONDITION, CERTIFICATE_REFUSED) unless every lot entered from abroad and
-	// none was consumed or processed in the zone. The filing enterprise or customs may ask; asking
-	// again for the same list returns the certificate already issued.
+	// refused (FAILED_PRECONDITION, CERTIFICATE_REFUSED, naming the lot) unless every lot entered
+	// from abroad and none was consumed or processed in the zone. The filing enterprise or customs
+	// may ask; asking again for the same list returns the certificate already issued.
 	RequestCertificate(context.Context, *RequestCertificateRequest) (*RequestCertificateResponse, error)
-	// ListTaxableEvents pages the taxable events of a book (goods leaving bonded status, with
-	// the tax engine's assessment), in id order.
+	// ListTaxableEvents pages the taxable events of a book (goods leaving bonded status: domestic
+	// sales, collective domestic-sale declarations, 区内直转 to non-bonded), in id order, with the
+	// tax engine's assessment (duty, consumption tax, VAT in CNY) or why there is none
+	// (assess_error).
 	ListTaxableEvents(context.Context, *ListTaxableEventsRequest) (*ListTaxableEventsResponse, error)
 	// ExportListMessage returns a list (by the zone's or the customs number) as the single
-	// window's INV101 message, XML in its signed envelope or the zone systems' JSON, with the
-	// enterprise's own numbers, and the file name to keep it under. Whoever may read the list.
+	// window's INV101 message, XML in its signed envelope or the zone systems' JSON
+	// {"head":{...},"list":[...]}, and the file name to keep it under (LIST.INV101.xml or .json).
+	// The message carries the enterprise's own numbers (EtpsInnerInvtNo = the list's inner_no,
+	// PutrecNo = the book, putrecSeqno = the book line) and, once customs numbered the list,
+	// BondInvtNo. Whoever may read the list.
 	ExportListMessage(context.Context, *ExportListMessageRequest) (*ExportListMessageResponse, error)
 	// FileListMessage files an INV101 message an enterprise's ERP or WMS prepared as a list,
 	// through the same path as CreateList: the same rules and refusals, idempotent by

@@ -52,13 +52,14 @@ type DisplayServiceClient interface {
 	// ALREADY_EXISTS (DUPLICATE_DOCUMENT_NUMBER). The enterprise of the form's book (or a platform
 	// linked to it) files.
 	MoveDisplay(ctx context.Context, in *MoveDisplayRequest, opts ...grpc.CallOption) (*MoveDisplayResponse, error)
-	// PayDisplayTax records a collective payment of the display-trading tax of a form: the
-	// guarantee covers that much more again. Customs only. More than the tax assessed and not paid
-	// is refused (FAILED_PRECONDITION, PAYMENT_EXCEEDS_TAX). payment_no is the idempotency key.
+	// PayDisplayTax records a collective payment of the display-trading tax of a form, in CNY to
+	// the fen: the guarantee covers that much more again. Customs only. More than the tax assessed
+	// and not paid is refused (FAILED_PRECONDITION, PAYMENT_EXCEEDS_TAX). payment_no (the
+	// payment's number, 税款缴款书号) is the idempotency key: a retry records the payment once.
 	PayDisplayTax(ctx context.Context, in *PayDisplayTaxRequest, opts ...grpc.CallOption) (*PayDisplayTaxResponse, error)
 	// GetDisplayStatus reports a type-C form: its guarantee, the tax assessed and paid, what the
-	// guarantee still covers, what is on display per book line and whether goods are still out
-	// after the form's last day (overdue).
+	// guarantee still covers (available = guarantee - (assessed - paid)), what is on display per
+	// book line and whether goods are still out after the form's last day (overdue).
 	GetDisplayStatus(ctx context.Context, in *GetDisplayStatusRequest, opts ...grpc.CallOption) (*GetDisplayStatusResponse, error)
 	// ListOverdueDisplays reports the type-C forms whose goods are still out on display after the
 	// form's last day, as of a date: the goods not back by the deadline. Customs sees every form,
@@ -134,13 +135,14 @@ type DisplayServiceServer interface {
 	// ALREADY_EXISTS (DUPLICATE_DOCUMENT_NUMBER). The enterprise of the form's book (or a platform
 	// linked to it) files.
 	MoveDisplay(context.Context, *MoveDisplayRequest) (*MoveDisplayResponse, error)
-	// PayDisplayTax records a collective payment of the display-trading tax of a form: the
-	// guarantee covers that much more again. Customs only. More than the tax assessed and not paid
-	// is refused (FAILED_PRECONDITION, PAYMENT_EXCEEDS_TAX). payment_no is the idempotency key.
+	// PayDisplayTax records a collective payment of the display-trading tax of a form, in CNY to
+	// the fen: the guarantee covers that much more again. Customs only. More than the tax assessed
+	// and not paid is refused (FAILED_PRECONDITION, PAYMENT_EXCEEDS_TAX). payment_no (the
+	// payment's number, 税款缴款书号) is the idempotency key: a retry records the payment once.
 	PayDisplayTax(context.Context, *PayDisplayTaxRequest) (*PayDisplayTaxResponse, error)
 	// GetDisplayStatus reports a type-C form: its guarantee, the tax assessed and paid, what the
-	// guarantee still covers, what is on display per book line and whether goods are still out
-	// after the form's last day (overdue).
+	// guarantee still covers (available = guarantee - (assessed - paid)), what is on display per
+	// book line and whether goods are still out after the form's last day (overdue).
 	GetDisplayStatus(context.Context, *GetDisplayStatusRequest) (*GetDisplayStatusResponse, error)
 	// ListOverdueDisplays reports the type-C forms whose goods are still out on display after the
 	// form's last day, as of a date: the goods not back by the deadline. Customs sees every form,

@@ -85,27 +85,36 @@ type EcommerceServiceClient interface {
 	// (INVALID_ARGUMENT naming "documents[i]...") or the caller may not submit for one of the
 	// enterprises (PERMISSION_DENIED).
 	SubmitDocuments(ctx context.Context, in *SubmitDocumentsRequest, opts ...grpc.CallOption) (*SubmitDocumentsResponse, error)
-	// GetOrder returns an order with its status. Whoever may read its enterprise may read it.
+	// GetOrder returns an order with its status: PENDING while a document is missing, RELEASED
+	// once its list is released, REJECTED with the reason, CANCELLED. Whoever may read its
+	// enterprise may read it.
 	GetOrder(ctx context.Context, in *GetOrderRequest, opts ...grpc.CallOption) (*GetOrderResponse, error)
-	// CancelOrder cancels a PENDING or REJECTED order. A released order is returned instead
-	// (FAILED_PRECONDITION, WRONG_STATUS). Cancelling a cancelled order again returns it.
+	// CancelOrder cancels an order whose list has not been released: PENDING (a document is still
+	// missing) or REJECTED. A released order is refused (FAILED_PRECONDITION, WRONG_STATUS): it is
+	// returned instead (RequestReturn). Cancelling a cancelled order again returns it.
 	CancelOrder(ctx context.Context, in *CancelOrderRequest, opts ...grpc.CallOption) (*CancelOrderResponse, error)
-	// GetInventoryList returns an inventory list (申报清单, CEB621). Whoever may read its
+	// GetInventoryList returns an inventory list (申报清单, CEB621): the warehouse book, the
+	// guarantor, the dutiable value and the tax (duty, consumption tax, VAT and the rule applied),
+	// the release and return dates and journals, and its lines with their book line, HS code and
+	// legal quantity. A list's number is "QL" followed by its order's number. Whoever may read its
 	// enterprise may read it.
 	GetInventoryList(ctx context.Context, in *GetInventoryListRequest, opts ...grpc.CallOption) (*GetInventoryListResponse, error)
 	// RequestReturn applies for the return (退货) of a released list's goods, all of them or part
 	// (per line and quantity), within the apply window after release (RETURN_WINDOW_CLOSED after
 	// it). More than a line released is refused (INVALID_ARGUMENT, RETURN_EXCEEDS_LIST). A list
-	// takes one return: applying again for the same goods returns the list, for other goods is
-	// refused (FAILED_PRECONDITION, WRONG_STATUS).
+	// takes one return: the list becomes RETURN_REQUESTED; applying again for the same goods
+	// returns the list, for other goods is refused (FAILED_PRECONDITION, WRONG_STATUS). The goods
+	// are booked back by ReceiveReturn when they arrive.
 	RequestReturn(ctx context.Context, in *RequestReturnRequest, opts ...grpc.CallOption) (*RequestReturnResponse, error)
-	// ReceiveReturn confirms that the returned goods arrived and books them back into bonded stock,
-	// into the lots they left with those lots' origin and carrying value, within the arrival window
-	// after release: their tax is cancelled (a partial return leaves the tax of the goods kept) and
-	// the buyer's annual total restored. Only the warehouse enterprise that keeps the list's book
-	// confirms arrival (PERMISSION_DENIED for the platform). After the window the return has
-	// lapsed (RETURN_WINDOW_CLOSED) and the list's tax is final. Receiving a received return again
-	// returns the list.
+	// ReceiveReturn confirms that the returned goods arrived and books them back into bonded stock
+	// on the warehouse's book, into the lots they left with those lots' origin and carrying value,
+	// within the arrival window after release: the list becomes RETURNED, its tax is cancelled (it
+	// leaves the settlement; a partial return leaves the tax of the goods kept) and the buyer's
+	// annual total restored. Only a list whose return was applied for is received
+	// (FAILED_PRECONDITION, WRONG_STATUS otherwise). Only the warehouse enterprise that keeps the
+	// list's book confirms arrival (PERMISSION_DENIED for the platform). After the window the
+	// return has lapsed (RETURN_WINDOW_CLOSED) and the list's tax is final. Receiving a received
+	// return again returns the list.
 	ReceiveReturn(ctx context.Context, in *ReceiveReturnRequest, opts ...grpc.CallOption) (*ReceiveReturnResponse, error)
 	// GetSettlement lists a guarantor's lists released in a period and not returned, with the tax
 	// due and its due date, and the total; optionally as a CSV or XLSX file. Customs, or the
@@ -379,27 +388,36 @@ type EcommerceServiceServer interface {
 	// (INVALID_ARGUMENT naming "documents[i]...") or the caller may not submit for one of the
 	// enterprises (PERMISSION_DENIED).
 	SubmitDocuments(context.Context, *SubmitDocumentsRequest) (*SubmitDocumentsResponse, error)
-	// GetOrder returns an order with its status. Whoever may read its enterprise may read it.
+	// GetOrder returns an order with its status: PENDING while a document is missing, RELEASED
+	// once its list is released, REJECTED with the reason, CANCELLED. Whoever may read its
+	// enterprise may read it.
 	GetOrder(context.Context, *GetOrderRequest) (*GetOrderResponse, error)
-	// CancelOrder cancels a PENDING or REJECTED order. A released order is returned instead
-	// (FAILED_PRECONDITION, WRONG_STATUS). Cancelling a cancelled order again returns it.
+	// CancelOrder cancels an order whose list has not been released: PENDING (a document is still
+	// missing) or REJECTED. A released order is refused (FAILED_PRECONDITION, WRONG_STATUS): it is
+	// returned instead (RequestReturn). Cancelling a cancelled order again returns it.
 	CancelOrder(context.Context, *CancelOrderRequest) (*CancelOrderResponse, error)
-	// GetInventoryList returns an inventory list (申报清单, CEB621). Whoever may read its
+	// GetInventoryList returns an inventory list (申报清单, CEB621): the warehouse book, the
+	// guarantor, the dutiable value and the tax (duty, consumption tax, VAT and the rule applied),
+	// the release and return dates and journals, and its lines with their book line, HS code and
+	// legal quantity. A list's number is "QL" followed by its order's number. Whoever may read its
 	// enterprise may read it.
 	GetInventoryList(context.Context, *GetInventoryListRequest) (*GetInventoryListResponse, error)
 	// RequestReturn applies for the return (退货) of a released list's goods, all of them or part
 	// (per line and quantity), within the apply window after release (RETURN_WINDOW_CLOSED after
 	// it). More than a line released is refused (INVALID_ARGUMENT, RETURN_EXCEEDS_LIST). A list
-	// takes one return: applying again for the same goods returns the list, for other goods is
-	// refused (FAILED_PRECONDITION, WRONG_STATUS).
+	// takes one return: the list becomes RETURN_REQUESTED; applying again for the same goods
+	// returns the list, for other goods is refused (FAILED_PRECONDITION, WRONG_STATUS). The goods
+	// are booked back by ReceiveReturn when they arrive.
 	RequestReturn(context.Context, *RequestReturnRequest) (*RequestReturnResponse, error)
-	// ReceiveReturn confirms that the returned goods arrived and books them back into bonded stock,
-	// into the lots they left with those lots' origin and carrying value, within the arrival window
-	// after release: their tax is cancelled (a partial return leaves the tax of the goods kept) and
-	// the buyer's annual total restored. Only the warehouse enterprise that keeps the list's book
-	// confirms arrival (PERMISSION_DENIED for the platform). After the window the return has
-	// lapsed (RETURN_WINDOW_CLOSED) and the list's tax is final. Receiving a received return again
-	// returns the list.
+	// ReceiveReturn confirms that the returned goods arrived and books them back into bonded stock
+	// on the warehouse's book, into the lots they left with those lots' origin and carrying value,
+	// within the arrival window after release: the list becomes RETURNED, its tax is cancelled (it
+	// leaves the settlement; a partial return leaves the tax of the goods kept) and the buyer's
+	// annual total restored. Only a list whose return was applied for is received
+	// (FAILED_PRECONDITION, WRONG_STATUS otherwise). Only the warehouse enterprise that keeps the
+	// list's book confirms arrival (PERMISSION_DENIED for the platform). After the window the
+	// return has lapsed (RETURN_WINDOW_CLOSED) and the list's tax is final. Receiving a received
+	// return again returns the list.
 	ReceiveReturn(context.Context, *ReceiveReturnRequest) (*ReceiveReturnResponse, error)
 	// GetSettlement lists a guarantor's lists released in a period and not returned, with the tax
 	// due and its due date, and the total; optionally as a CSV or XLSX file. Customs, or the

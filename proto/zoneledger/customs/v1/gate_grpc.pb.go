@@ -48,12 +48,14 @@ type GateServiceClient interface {
 	// DeletePass deletes a pass whose vehicle has not passed the gate. Deleting a deleted pass
 	// again returns it.
 	DeletePass(ctx context.Context, in *DeletePassRequest, opts ...grpc.CallOption) (*DeletePassResponse, error)
-	// RecordGateEvent records a vehicle at a gate: the scale's reading and what was seen. Customs
-	// only (the gate system acts as customs). When it matches the pass and its lists (vehicle,
-	// container, weights within the zone's tolerance), the vehicle is released and (at the last
-	// gate) its goods are booked; when it does not, the pass is held for customs with the
-	// reasons. event_id is the idempotency key: a replayed event_id returns the pass, and the
-	// event is recorded once.
+	// RecordGateEvent records a vehicle at a gate: the scale's gross weight and what was seen.
+	// Customs only (the gate system acts as customs). When it matches the pass and its lists
+	// (vehicle, container, the weighed goods against the declared gross weight, within the zone's
+	// tolerance), the vehicle is released (PASSED) and (at the last gate) its goods are booked;
+	// when it does not, the pass is HELD with the reasons and nothing is booked, until customs
+	// releases it (ReleaseHold) or turns the vehicle back (RejectHold). A held pass is an answer,
+	// not an error. event_id (the gate system's id of the event) is the idempotency key: a replayed
+	// event_id returns the pass, and the event is recorded once.
 	RecordGateEvent(ctx context.Context, in *RecordGateEventRequest, opts ...grpc.CallOption) (*RecordGateEventResponse, error)
 	// ReleaseHold releases a held pass (customs only) after inspection: the vehicle passes and its
 	// goods are booked as if the gate had released it. Every bound list must be approved by then.
@@ -63,15 +65,15 @@ type GateServiceClient interface {
 	// the lists stay as they are and may go on another pass. Rejecting a rejected pass again
 	// returns it.
 	RejectHold(ctx context.Context, in *RejectHoldRequest, opts ...grpc.CallOption) (*RejectHoldResponse, error)
-	// GetPass returns one pass.
+	// GetPass returns one pass with its lines and gate events.
 	GetPass(ctx context.Context, in *GetPassRequest, opts ...grpc.CallOption) (*GetPassResponse, error)
 	// ListPasses pages the passes the caller may read, in pass_no order.
 	ListPasses(ctx context.Context, in *ListPassesRequest, opts ...grpc.CallOption) (*ListPassesResponse, error)
-	// ExportPassMessage writes a pass (by the zone's number or customs') as the single window's
-	// SAS121 message: the XML in its signed envelope, or the zone systems' JSON
-	// {"head":{...},"list":[...],"rlt":[...]}, with the enterprise's own numbers. Whoever may read
-	// the pass may export it. A pass that cannot keep the message's field rules is refused with
-	// FAILED_PRECONDITION (PASS_MESSAGE_UNREPRESENTABLE).
+	// ExportPassMessage writes a pass (by the zone's number or customs', 核放单编号) as the single
+	// window's SAS121 message: the XML in its signed envelope, or the zone systems' JSON
+	// {"head":{...},"list":[...],"rlt":[...]}, with the enterprise's own numbers (etpsPreentNo =
+	// the pass's inner number). Whoever may read the pass may export it. A pass that cannot keep
+	// the message's field rules is refused with FAILED_PRECONDITION (PASS_MESSAGE_UNREPRESENTABLE).
 	ExportPassMessage(ctx context.Context, in *ExportPassMessageRequest, opts ...grpc.CallOption) (*ExportPassMessageResponse, error)
 	// ImportPassReceipts applies customs' receipts of passes, each routed by its envelope's
 	// message_type: SAS221 (审核回执: customs' pass number stored, the pass approved or returned
@@ -199,12 +201,14 @@ type GateServiceServer interface {
 	// DeletePass deletes a pass whose vehicle has not passed the gate. Deleting a deleted pass
 	// again returns it.
 	DeletePass(context.Context, *DeletePassRequest) (*DeletePassResponse, error)
-	// RecordGateEvent records a vehicle at a gate: the scale's reading and what was seen. Customs
-	// only (the gate system acts as customs). When it matches the pass and its lists (vehicle,
-	// container, weights within the zone's tolerance), the vehicle is released and (at the last
-	// gate) its goods are booked; when it does not, the pass is held for customs with the
-	// reasons. event_id is the idempotency key: a replayed event_id returns the pass, and the
-	// event is recorded once.
+	// RecordGateEvent records a vehicle at a gate: the scale's gross weight and what was seen.
+	// Customs only (the gate system acts as customs). When it matches the pass and its lists
+	// (vehicle, container, the weighed goods against the declared gross weight, within the zone's
+	// tolerance), the vehicle is released (PASSED) and (at the last gate) its goods are booked;
+	// when it does not, the pass is HELD with the reasons and nothing is booked, until customs
+	// releases it (ReleaseHold) or turns the vehicle back (RejectHold). A held pass is an answer,
+	// not an error. event_id (the gate system's id of the event) is the idempotency key: a replayed
+	// event_id returns the pass, and the event is recorded once.
 	RecordGateEvent(context.Context, *RecordGateEventRequest) (*RecordGateEventResponse, error)
 	// ReleaseHold releases a held pass (customs only) after inspection: the vehicle passes and its
 	// goods are booked as if the gate had released it. Every bound list must be approved by then.
@@ -214,15 +218,15 @@ type GateServiceServer interface {
 	// the lists stay as they are and may go on another pass. Rejecting a rejected pass again
 	// returns it.
 	RejectHold(context.Context, *RejectHoldRequest) (*RejectHoldResponse, error)
-	// GetPass returns one pass.
+	// GetPass returns one pass with its lines and gate events.
 	GetPass(context.Context, *GetPassRequest) (*GetPassResponse, error)
 	// ListPasses pages the passes the caller may read, in pass_no order.
 	ListPasses(context.Context, *ListPassesRequest) (*ListPassesResponse, error)
-	// ExportPassMessage writes a pass (by the zone's number or customs') as the single window's
-	// SAS121 message: the XML in its signed envelope, or the zone systems' JSON
-	// {"head":{...},"list":[...],"rlt":[...]}, with the enterprise's own numbers. Whoever may read
-	// the pass may export it. A pass that cannot keep the message's field rules is refused with
-	// FAILED_PRECONDITION (PASS_MESSAGE_UNREPRESENTABLE).
+	// ExportPassMessage writes a pass (by the zone's number or customs', 核放单编号) as the single
+	// window's SAS121 message: the XML in its signed envelope, or the zone systems' JSON
+	// {"head":{...},"list":[...],"rlt":[...]}, with the enterprise's own numbers (etpsPreentNo =
+	// the pass's inner number). Whoever may read the pass may export it. A pass that cannot keep
+	// the message's field rules is refused with FAILED_PRECONDITION (PASS_MESSAGE_UNREPRESENTABLE).
 	ExportPassMessage(context.Context, *ExportPassMessageRequest) (*ExportPassMessageResponse, error)
 	// ImportPassReceipts applies customs' receipts of passes, each routed by its envelope's
 	// message_type: SAS221 (审核回执: customs' pass number stored, the pass approved or returned

@@ -48,17 +48,19 @@ const (
 // OutZoneService books goods out of the zone and back, and lists every kind of overdue goods.
 type OutZoneServiceClient interface {
 	// MoveOutZone books a movement under a form of type B, D, E, F or H, on the form's book:
-	//   - OUT (bonded -> out-zone): goods go out, within the form's period (else FAILED_PRECONDITION
-	//     FORM_PERIOD), with due_back (the contract's end: not in the past, not after the form's
-	//     last day, at most zone.out_zone_max_days after the goods go out when the zone sets it;
-	//     else OUT_ZONE_DUE_DATE) and the counterparty;
+	//   - OUT (bonded -> out-zone): goods go out and stay on the book, bonded, within the form's
+	//     period (else FAILED_PRECONDITION FORM_PERIOD), with due_back (the contract's end: not in
+	//     the past, not after the form's last day, at most zone.out_zone_max_days after the goods
+	//     go out when the zone sets it; else OUT_ZONE_DUE_DATE) and the counterparty (who holds
+	//     them outside);
 	//   - BACK (out-zone -> bonded): goods of the OUT movement out_no come back, in full or in
 	//     part; under a 外发加工 (B) form also finished products and scrap in (products, -> bonded)
 	//     and the goods sent out that the processing consumed (consumed, out-zone -> consumed;
 	//     products without consumed: INVALID_ARGUMENT on consumed; other forms: OUTSOURCING_ONLY);
 	//   - CONVERT (out-zone -> domestic): goods of out_no that are out are sold in the domestic
-	//     area on request, a taxable event per line, the lines quoted together as one consignment
-	//     (a line without a tariff row: TAX_NO_TARIFF_ROW).
+	//     area on request, a taxable event per line whose price in CNY is its dutiable value, the
+	//     lines taxed together as one consignment, like any domestic sale (a line without a tariff
+	//     row: TAX_NO_TARIFF_ROW).
 	//
 	// BACK and CONVERT take per line at most what out_no still has out (OUT_ZONE_EXCEEDS_SENT); a
 	// line or movement that did not go out is OUT_ZONE_NOT_OUT. Nothing moves under a closed form
@@ -69,10 +71,10 @@ type OutZoneServiceClient interface {
 	MoveOutZone(ctx context.Context, in *MoveOutZoneRequest, opts ...grpc.CallOption) (*MoveOutZoneResponse, error)
 	// GetOutZoneMove returns a movement, with what an OUT movement still has out.
 	GetOutZoneMove(ctx context.Context, in *GetOutZoneMoveRequest, opts ...grpc.CallOption) (*GetOutZoneMoveResponse, error)
-	// CloseForm closes a business form (结案, 申报类型 3): nothing moves under it afterwards. A form
-	// with goods still out under it (out of the zone, or on display) is refused with
-	// FAILED_PRECONDITION FORM_GOODS_OUT. The enterprise of the form's book closes it; closing a
-	// closed form again returns it.
+	// CloseForm closes a business form (结案, 申报类型 3): nothing moves under it afterwards
+	// (FORM_CLOSED). A form with goods still out under it (out of the zone, or on display) is
+	// refused with FAILED_PRECONDITION FORM_GOODS_OUT: bring them back or convert them first. The
+	// enterprise of the form's book closes it; closing a closed form again returns it.
 	CloseForm(ctx context.Context, in *CloseFormRequest, opts ...grpc.CallOption) (*CloseFormResponse, error)
 	// ListOverdue lists every kind of goods past its date on the books the caller may read
 	// (customs: every book; an enterprise: its own; an admin: PERMISSION_DENIED), as of a date:
@@ -140,17 +142,19 @@ func (c *outZoneServiceClient) ListOverdue(ctx context.Context, in *ListOverdueR
 // OutZoneService books goods out of the zone and back, and lists every kind of overdue goods.
 type OutZoneServiceServer interface {
 	// MoveOutZone books a movement under a form of type B, D, E, F or H, on the form's book:
-	//   - OUT (bonded -> out-zone): goods go out, within the form's period (else FAILED_PRECONDITION
-	//     FORM_PERIOD), with due_back (the contract's end: not in the past, not after the form's
-	//     last day, at most zone.out_zone_max_days after the goods go out when the zone sets it;
-	//     else OUT_ZONE_DUE_DATE) and the counterparty;
+	//   - OUT (bonded -> out-zone): goods go out and stay on the book, bonded, within the form's
+	//     period (else FAILED_PRECONDITION FORM_PERIOD), with due_back (the contract's end: not in
+	//     the past, not after the form's last day, at most zone.out_zone_max_days after the goods
+	//     go out when the zone sets it; else OUT_ZONE_DUE_DATE) and the counterparty (who holds
+	//     them outside);
 	//   - BACK (out-zone -> bonded): goods of the OUT movement out_no come back, in full or in
 	//     part; under a 外发加工 (B) form also finished products and scrap in (products, -> bonded)
 	//     and the goods sent out that the processing consumed (consumed, out-zone -> consumed;
 	//     products without consumed: INVALID_ARGUMENT on consumed; other forms: OUTSOURCING_ONLY);
 	//   - CONVERT (out-zone -> domestic): goods of out_no that are out are sold in the domestic
-	//     area on request, a taxable event per line, the lines quoted together as one consignment
-	//     (a line without a tariff row: TAX_NO_TARIFF_ROW).
+	//     area on request, a taxable event per line whose price in CNY is its dutiable value, the
+	//     lines taxed together as one consignment, like any domestic sale (a line without a tariff
+	//     row: TAX_NO_TARIFF_ROW).
 	//
 	// BACK and CONVERT take per line at most what out_no still has out (OUT_ZONE_EXCEEDS_SENT); a
 	// line or movement that did not go out is OUT_ZONE_NOT_OUT. Nothing moves under a closed form
@@ -161,10 +165,10 @@ type OutZoneServiceServer interface {
 	MoveOutZone(context.Context, *MoveOutZoneRequest) (*MoveOutZoneResponse, error)
 	// GetOutZoneMove returns a movement, with what an OUT movement still has out.
 	GetOutZoneMove(context.Context, *GetOutZoneMoveRequest) (*GetOutZoneMoveResponse, error)
-	// CloseForm closes a business form (结案, 申报类型 3): nothing moves under it afterwards. A form
-	// with goods still out under it (out of the zone, or on display) is refused with
-	// FAILED_PRECONDITION FORM_GOODS_OUT. The enterprise of the form's book closes it; closing a
-	// closed form again returns it.
+	// CloseForm closes a business form (结案, 申报类型 3): nothing moves under it afterwards
+	// (FORM_CLOSED). A form with goods still out under it (out of the zone, or on display) is
+	// refused with FAILED_PRECONDITION FORM_GOODS_OUT: bring them back or convert them first. The
+	// enterprise of the form's book closes it; closing a closed form again returns it.
 	CloseForm(context.Context, *CloseFormRequest) (*CloseFormResponse, error)
 	// ListOverdue lists every kind of goods past its date on the books the caller may read
 	// (customs: every book; an enterprise: its own; an admin: PERMISSION_DENIED), as of a date:

@@ -75,11 +75,11 @@ const (
 // owner enterprise files; customs reads every book; another enterprise's book is answered as
 // unknown (NOT_FOUND, UNKNOWN_BOOK).
 type ProcessingServiceClient interface {
-	// PutVersion files a unit consumption version of a good, or changes one no report has used.
-	// 单耗 = 净耗 / (1 − 工艺损耗率) per material is returned exact when it terminates within 9
-	// decimal places. A version with a later effective date than the good's latest supersedes it
-	// from that date. The same version again returns it; changing a used version is refused
-	// (VERSION_LOCKED).
+	// PutVersion files a unit consumption version (单耗版本) of a finished or semi-finished good,
+	// one norm per material line, or changes one no report has used. 单耗 = 净耗 / (1 − 工艺损耗率)
+	// per material is returned exact when it terminates within 9 decimal places. A version with a
+	// later effective date than the good's latest supersedes it from that date. The same version
+	// again returns it; changing a used version is refused (VERSION_LOCKED): file a new version.
 	PutVersion(ctx context.Context, in *PutVersionRequest, opts ...grpc.CallOption) (*PutVersionResponse, error)
 	// DeclareVersion declares a version to customs (单耗申报): DRAFT becomes DECLARED. Declaring
 	// it again returns it.
@@ -88,11 +88,16 @@ type ProcessingServiceClient interface {
 	GetVersion(ctx context.Context, in *GetVersionRequest, opts ...grpc.CallOption) (*GetVersionResponse, error)
 	// ListVersions pages the versions of a book (or of one good) by good and effective date.
 	ListVersions(ctx context.Context, in *ListVersionsRequest, opts ...grpc.CallOption) (*ListVersionsResponse, error)
-	// FileProductionReport books a production report: materials consumed by the versions in force
-	// (or by the actual quantities reported), goods made as new lots produced in the zone, the
-	// process loss recorded, in one journal with the report. Consumption by version is cumulative
-	// per good, version and material and rounded once to the material line's scale, so many small
-	// reports consume exactly what one large one does. inner_no is the idempotency key.
+	// FileProductionReport books a production report (self-reported under 四自一简): materials
+	// consumed by the versions in force on the report's date (or, with basis ACTUAL, the actual
+	// quantities reported), from the oldest lots first unless a material names a lot; DEFECT
+	// outputs consume as the good does, SCRAP and BY_PRODUCT nothing. Goods made become new lots
+	// produced in the zone, the process loss is recorded, in one journal with the report.
+	// Consumption by version is cumulative per good, version and material and rounded once to the
+	// material line's scale, so many small reports consume exactly what one large one does. A
+	// material that would go below zero is refused (FAILED_PRECONDITION, INSUFFICIENT_BONDED_STOCK,
+	// or INSUFFICIENT_STOCK for non-bonded goods) naming its field, and nothing is booked.
+	// inner_no is the idempotency key.
 	FileProductionReport(ctx context.Context, in *FileProductionReportRequest, opts ...grpc.CallOption) (*FileProductionReportResponse, error)
 	// GetProductionReport returns a production report.
 	GetProductionReport(ctx context.Context, in *GetProductionReportRequest, opts ...grpc.CallOption) (*GetProductionReportResponse, error)
@@ -305,11 +310,11 @@ func (c *processingServiceClient) GetEntrustedMove(ctx context.Context, in *GetE
 // owner enterprise files; customs reads every book; another enterprise's book is answered as
 // unknown (NOT_FOUND, UNKNOWN_BOOK).
 type ProcessingServiceServer interface {
-	// PutVersion files a unit consumption version of a good, or changes one no report has used.
-	// 单耗 = 净耗 / (1 − 工艺损耗率) per material is returned exact when it terminates within 9
-	// decimal places. A version with a later effective date than the good's latest supersedes it
-	// from that date. The same version again returns it; changing a used version is refused
-	// (VERSION_LOCKED).
+	// PutVersion files a unit consumption version (单耗版本) of a finished or semi-finished good,
+	// one norm per material line, or changes one no report has used. 单耗 = 净耗 / (1 − 工艺损耗率)
+	// per material is returned exact when it terminates within 9 decimal places. A version with a
+	// later effective date than the good's latest supersedes it from that date. The same version
+	// again returns it; changing a used version is refused (VERSION_LOCKED): file a new version.
 	PutVersion(context.Context, *PutVersionRequest) (*PutVersionResponse, error)
 	// DeclareVersion declares a version to customs (单耗申报): DRAFT becomes DECLARED. Declaring
 	// it again returns it.
@@ -318,11 +323,16 @@ type ProcessingServiceServer interface {
 	GetVersion(context.Context, *GetVersionRequest) (*GetVersionResponse, error)
 	// ListVersions pages the versions of a book (or of one good) by good and effective date.
 	ListVersions(context.Context, *ListVersionsRequest) (*ListVersionsResponse, error)
-	// FileProductionReport books a production report: materials consumed by the versions in force
-	// (or by the actual quantities reported), goods made as new lots produced in the zone, the
-	// process loss recorded, in one journal with the report. Consumption by version is cumulative
-	// per good, version and material and rounded once to the material line's scale, so many small
-	// reports consume exactly what one large one does. inner_no is the idempotency key.
+	// FileProductionReport books a production report (self-reported under 四自一简): materials
+	// consumed by the versions in force on the report's date (or, with basis ACTUAL, the actual
+	// quantities reported), from the oldest lots first unless a material names a lot; DEFECT
+	// outputs consume as the good does, SCRAP and BY_PRODUCT nothing. Goods made become new lots
+	// produced in the zone, the process loss is recorded, in one journal with the report.
+	// Consumption by version is cumulative per good, version and material and rounded once to the
+	// material line's scale, so many small reports consume exactly what one large one does. A
+	// material that would go below zero is refused (FAILED_PRECONDITION, INSUFFICIENT_BONDED_STOCK,
+	// or INSUFFICIENT_STOCK for non-bonded goods) naming its field, and nothing is booked.
+	// inner_no is the idempotency key.
 	FileProductionReport(context.Context, *FileProductionReportRequest) (*FileProductionReportResponse, error)
 	// GetProductionReport returns a production report.
 	GetProductionReport(context.Context, *GetProductionReportRequest) (*GetProductionReportResponse, error)

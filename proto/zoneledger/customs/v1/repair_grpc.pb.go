@@ -86,7 +86,23 @@ type RepairServiceClient interface {
 	RemoveRepairParts(ctx context.Context, in *RemoveRepairPartsRequest, opts ...grpc.CallOption) (*RemoveRepairPartsResponse, error)
 	// FinishRepair moves the order's goods to repaired (remanufactured) and unrepairable.
 	FinishRepair(ctx context.Context, in *FinishRepairRequest, opts ...grpc.CallOption) (*FinishRepairResponse, error)
-	// ExitRepairGoods books goods of an order leaving the repair book the way the rules allow.
+	// ExitRepairGoods books goods of an order leaving the repair book, from the repaired,
+	// unrepairable, remanufactured, old-parts or scrap section, the way the rules allow (way):
+	//   - RE_EXPORT, RETURN_DOMESTIC: reference is a draft exit list of the book (first line to
+	//     re-export, second line back to the customer) with a line of this book line and quantity;
+	//     the goods are bound to it and leave when the list is declared and its pass goes through
+	//     the gate (trade_mode is the list's);
+	//   - GATE_REGISTRATION (卡口登记, old parts and scrap of domestic goods): reference is a gate
+	//     registration of the book (an outbound type-5 pass, not yet at the gate) with a line of
+	//     this book line and quantity; the goods are bound to it, the registration's line then
+	//     names the order, and they leave when the vehicle passes;
+	//   - DESTROY: reference is customs' approval number.
+	//
+	// When customs returns the list, or the enterprise deletes the draft list or withdraws the
+	// registration, the order holds the goods again (step LIST_RETURNED, LIST_DELETED or
+	// PASS_WITHDRAWN) and they leave by a new exit step. Old/bad parts and scrap of goods from
+	// abroad are re-exported under trade mode 0864 or 0865, or destroyed — nothing else
+	// (公告2023年第105号; REPAIR_PARTS_RE_EXPORT_ONLY).
 	ExitRepairGoods(ctx context.Context, in *ExitRepairGoodsRequest, opts ...grpc.CallOption) (*ExitRepairGoodsResponse, error)
 	// GetRepairOrder returns an order with its trail (steps and journal ids).
 	GetRepairOrder(ctx context.Context, in *GetRepairOrderRequest, opts ...grpc.CallOption) (*GetRepairOrderResponse, error)
@@ -242,7 +258,23 @@ type RepairServiceServer interface {
 	RemoveRepairParts(context.Context, *RemoveRepairPartsRequest) (*RemoveRepairPartsResponse, error)
 	// FinishRepair moves the order's goods to repaired (remanufactured) and unrepairable.
 	FinishRepair(context.Context, *FinishRepairRequest) (*FinishRepairResponse, error)
-	// ExitRepairGoods books goods of an order leaving the repair book the way the rules allow.
+	// ExitRepairGoods books goods of an order leaving the repair book, from the repaired,
+	// unrepairable, remanufactured, old-parts or scrap section, the way the rules allow (way):
+	//   - RE_EXPORT, RETURN_DOMESTIC: reference is a draft exit list of the book (first line to
+	//     re-export, second line back to the customer) with a line of this book line and quantity;
+	//     the goods are bound to it and leave when the list is declared and its pass goes through
+	//     the gate (trade_mode is the list's);
+	//   - GATE_REGISTRATION (卡口登记, old parts and scrap of domestic goods): reference is a gate
+	//     registration of the book (an outbound type-5 pass, not yet at the gate) with a line of
+	//     this book line and quantity; the goods are bound to it, the registration's line then
+	//     names the order, and they leave when the vehicle passes;
+	//   - DESTROY: reference is customs' approval number.
+	//
+	// When customs returns the list, or the enterprise deletes the draft list or withdraws the
+	// registration, the order holds the goods again (step LIST_RETURNED, LIST_DELETED or
+	// PASS_WITHDRAWN) and they leave by a new exit step. Old/bad parts and scrap of goods from
+	// abroad are re-exported under trade mode 0864 or 0865, or destroyed — nothing else
+	// (公告2023年第105号; REPAIR_PARTS_RE_EXPORT_ONLY).
 	ExitRepairGoods(context.Context, *ExitRepairGoodsRequest) (*ExitRepairGoodsResponse, error)
 	// GetRepairOrder returns an order with its trail (steps and journal ids).
 	GetRepairOrder(context.Context, *GetRepairOrderRequest) (*GetRepairOrderResponse, error)

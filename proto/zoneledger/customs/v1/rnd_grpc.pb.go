@@ -60,9 +60,11 @@ type RndServiceClient interface {
 	CloseRndProject(ctx context.Context, in *CloseRndProjectRequest, opts ...grpc.CallOption) (*CloseRndProjectResponse, error)
 	// GetRndProject returns a project with what its uses consumed and made, per book line.
 	GetRndProject(ctx context.Context, in *GetRndProjectRequest, opts ...grpc.CallOption) (*GetRndProjectResponse, error)
-	// FileRndUse books an R&D use of a project: the bonded materials actually used leave the book
-	// (the named lot, else oldest first), the prototypes, samples and scrap made enter it as new
-	// lots of the project, in one transaction with the use. inner_no is the idempotency key.
+	// FileRndUse books an R&D use (研发耗用) of a project: the bonded materials actually used leave
+	// the book (the named lot, else oldest first), the prototypes, samples and scrap made enter it
+	// as new lots of the project, in one transaction with the use. A material that would go below
+	// zero is refused (FAILED_PRECONDITION, INSUFFICIENT_BONDED_STOCK) naming its field, and
+	// nothing is booked. inner_no is the idempotency key.
 	FileRndUse(ctx context.Context, in *FileRndUseRequest, opts ...grpc.CallOption) (*FileRndUseResponse, error)
 	// GetRndUse returns an R&D use.
 	GetRndUse(ctx context.Context, in *GetRndUseRequest, opts ...grpc.CallOption) (*GetRndUseResponse, error)
@@ -140,9 +142,11 @@ type RndServiceServer interface {
 	CloseRndProject(context.Context, *CloseRndProjectRequest) (*CloseRndProjectResponse, error)
 	// GetRndProject returns a project with what its uses consumed and made, per book line.
 	GetRndProject(context.Context, *GetRndProjectRequest) (*GetRndProjectResponse, error)
-	// FileRndUse books an R&D use of a project: the bonded materials actually used leave the book
-	// (the named lot, else oldest first), the prototypes, samples and scrap made enter it as new
-	// lots of the project, in one transaction with the use. inner_no is the idempotency key.
+	// FileRndUse books an R&D use (研发耗用) of a project: the bonded materials actually used leave
+	// the book (the named lot, else oldest first), the prototypes, samples and scrap made enter it
+	// as new lots of the project, in one transaction with the use. A material that would go below
+	// zero is refused (FAILED_PRECONDITION, INSUFFICIENT_BONDED_STOCK) naming its field, and
+	// nothing is booked. inner_no is the idempotency key.
 	FileRndUse(context.Context, *FileRndUseRequest) (*FileRndUseResponse, error)
 	// GetRndUse returns an R&D use.
 	GetRndUse(context.Context, *GetRndUseRequest) (*GetRndUseResponse, error)

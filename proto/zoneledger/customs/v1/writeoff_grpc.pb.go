@@ -150,8 +150,10 @@ type WriteOffServiceClient interface {
 	// as they stand now (lists with their lines and states, passes, forms, slips, consumption and
 	// production reports, certificates, display movements, destructions, R&D records, repair
 	// orders, stocktakes, taxable events, the e-commerce inventory lists released from the book;
-	// the book's first seal holds every document), chained onto the previous period's evidence digest. The records are kept as sealed. (book_no, through)
-	// is the idempotency key: sealing a sealed period returns it unchanged.
+	// the book's first seal holds every document), each in a canonical encoding, chained onto the
+	// previous period's evidence digest. The records are kept as sealed. Periods are sealed in
+	// order (FAILED_PRECONDITION, EVIDENCE_PREVIOUS_NOT_SEALED). (book_no, through) is the
+	// idempotency key: sealing a sealed period returns it unchanged.
 	SealEvidence(ctx context.Context, in *SealEvidenceRequest, opts ...grpc.CallOption) (*SealEvidenceResponse, error)
 	// ListEvidence lists a book's sealed evidence, oldest first.
 	ListEvidence(ctx context.Context, in *ListEvidenceRequest, opts ...grpc.CallOption) (*ListEvidenceResponse, error)
@@ -495,8 +497,10 @@ type WriteOffServiceServer interface {
 	// as they stand now (lists with their lines and states, passes, forms, slips, consumption and
 	// production reports, certificates, display movements, destructions, R&D records, repair
 	// orders, stocktakes, taxable events, the e-commerce inventory lists released from the book;
-	// the book's first seal holds every document), chained onto the previous period's evidence digest. The records are kept as sealed. (book_no, through)
-	// is the idempotency key: sealing a sealed period returns it unchanged.
+	// the book's first seal holds every document), each in a canonical encoding, chained onto the
+	// previous period's evidence digest. The records are kept as sealed. Periods are sealed in
+	// order (FAILED_PRECONDITION, EVIDENCE_PREVIOUS_NOT_SEALED). (book_no, through) is the
+	// idempotency key: sealing a sealed period returns it unchanged.
 	SealEvidence(context.Context, *SealEvidenceRequest) (*SealEvidenceResponse, error)
 	// ListEvidence lists a book's sealed evidence, oldest first.
 	ListEvidence(context.Context, *ListEvidenceRequest) (*ListEvidenceResponse, error)

@@ -57,8 +57,9 @@ const (
 //
 // LedgerService keeps books, items and journals and answers balance queries.
 type LedgerServiceClient interface {
-	// CreateBook creates a book with its initial accounts. Repeating it with the same body returns
-	// the existing book; the same book_id with a different body is refused (ALREADY_EXISTS).
+	// CreateBook creates a book owned by an enterprise, with its initial accounts (buckets).
+	// Repeating it with the same body returns the existing book; the same book_id with a different
+	// body is refused (ALREADY_EXISTS).
 	CreateBook(ctx context.Context, in *CreateBookRequest, opts ...grpc.CallOption) (*CreateBookResponse, error)
 	// GetBook returns one book.
 	GetBook(ctx context.Context, in *GetBookRequest, opts ...grpc.CallOption) (*GetBookResponse, error)
@@ -68,7 +69,8 @@ type LedgerServiceClient interface {
 	// are, so the call is idempotent.
 	AddBookAccounts(ctx context.Context, in *AddBookAccountsRequest, opts ...grpc.CallOption) (*AddBookAccountsResponse, error)
 	// RegisterItems registers items (book lines) of a book, all or nothing. Re-registering an item
-	// with the same unit and scale is a no-op; changing the unit of an existing item is refused.
+	// with the same unit and scale is a no-op; changing the unit of an existing item is refused
+	// (ITEM_CONFLICT).
 	RegisterItems(ctx context.Context, in *RegisterItemsRequest, opts ...grpc.CallOption) (*RegisterItemsResponse, error)
 	// ListItems pages through the items of a book, ordered by code.
 	ListItems(ctx context.Context, in *ListItemsRequest, opts ...grpc.CallOption) (*ListItemsResponse, error)
@@ -79,8 +81,10 @@ type LedgerServiceClient interface {
 	// accounts never below zero, units match, period open); a replayed idempotency_key returns the
 	// original journal with replayed = true.
 	PostJournal(ctx context.Context, in *PostJournalRequest, opts ...grpc.CallOption) (*PostJournalResponse, error)
-	// ReverseJournal books a journal that exactly reverses an earlier one. A journal can be reversed
-	// once; the reversal itself cannot be reversed by this call.
+	// ReverseJournal books a journal that exactly reverses an earlier one (corrections are
+	// reversing journals; nothing is updated or deleted). A journal can be reversed once; the
+	// reversal itself cannot be reversed by this call. Repeating it with the same
+	// idempotency_key returns the original reversing journal.
 	ReverseJournal(ctx context.Context, in *ReverseJournalRequest, opts ...grpc.CallOption) (*ReverseJournalResponse, error)
 	// PostJournals records up to 100 journals in one call, as platforms and
 	// bulk importers send them. Each journal is accepted or refused on its own;
@@ -96,11 +100,13 @@ type LedgerServiceClient interface {
 	StreamJournals(ctx context.Context, in *StreamJournalsRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[StreamJournalsResponse], error)
 	// GetBalances returns holdings (account, item[, lot]) of a book, as of an effective date.
 	GetBalances(ctx context.Context, in *GetBalancesRequest, opts ...grpc.CallOption) (*GetBalancesResponse, error)
-	// GetDayTotals returns per (account, item, day) in/out totals of a book over a date range.
+	// GetDayTotals returns what entered and left each account of a book, per item and effective
+	// date, over a date range (both days inclusive). Days without movement are omitted.
 	GetDayTotals(ctx context.Context, in *GetDayTotalsRequest, opts ...grpc.CallOption) (*GetDayTotalsResponse, error)
-	// ClosePeriod seals the open period of a book through a date: a digest over its journals in
-	// order, chained to the previous period's digest. No journal may be effective-dated into a
-	// sealed period afterwards.
+	// ClosePeriod seals the open period of a book through a date (inclusive): a digest over its
+	// journals in order, chained to the previous period's digest. No journal may be effective-dated
+	// into a sealed period afterwards. Keep the digest: with it anyone can later detect a change to
+	// history.
 	ClosePeriod(ctx context.Context, in *ClosePeriodRequest, opts ...grpc.CallOption) (*ClosePeriodResponse, error)
 	// ListPeriods pages through the sealed periods of a book, oldest first.
 	ListPeriods(ctx context.Context, in *ListPeriodsRequest, opts ...grpc.CallOption) (*ListPeriodsResponse, error)
@@ -311,8 +317,9 @@ func (c *ledgerServiceClient) VerifyPeriods(ctx context.Context, in *VerifyPerio
 //
 // LedgerService keeps books, items and journals and answers balance queries.
 type LedgerServiceServer interface {
-	// CreateBook creates a book with its initial accounts. Repeating it with the same body returns
-	// the existing book; the same book_id with a different body is refused (ALREADY_EXISTS).
+	// CreateBook creates a book owned by an enterprise, with its initial accounts (buckets).
+	// Repeating it with the same body returns the existing book; the same book_id with a different
+	// body is refused (ALREADY_EXISTS).
 	CreateBook(context.Context, *CreateBookRequest) (*CreateBookResponse, error)
 	// GetBook returns one book.
 	GetBook(context.Context, *GetBookRequest) (*GetBookResponse, error)
@@ -322,7 +329,8 @@ type LedgerServiceServer interface {
 	// are, so the call is idempotent.
 	AddBookAccounts(context.Context, *AddBookAccountsRequest) (*AddBookAccountsResponse, error)
 	// RegisterItems registers items (book lines) of a book, all or nothing. Re-registering an item
-	// with the same unit and scale is a no-op; changing the unit of an existing item is refused.
+	// with the same unit and scale is a no-op; changing the unit of an existing item is refused
+	// (ITEM_CONFLICT).
 	RegisterItems(context.Context, *RegisterItemsRequest) (*RegisterItemsResponse, error)
 	// ListItems pages through the items of a book, ordered by code.
 	ListItems(context.Context, *ListItemsRequest) (*ListItemsResponse, error)
@@ -333,8 +341,10 @@ type LedgerServiceServer interface {
 	// accounts never below zero, units match, period open); a replayed idempotency_key returns the
 	// original journal with replayed = true.
 	PostJournal(context.Context, *PostJournalRequest) (*PostJournalResponse, error)
-	// ReverseJournal books a journal that exactly reverses an earlier one. A journal can be reversed
-	// once; the reversal itself cannot be reversed by this call.
+	// ReverseJournal books a journal that exactly reverses an earlier one (corrections are
+	// reversing journals; nothing is updated or deleted). A journal can be reversed once; the
+	// reversal itself cannot be reversed by this call. Repeating it with the same
+	// idempotency_key returns the original reversing journal.
 	ReverseJournal(context.Context, *ReverseJournalRequest) (*ReverseJournalResponse, error)
 	// PostJournals records up to 100 journals in one call, as platforms and
 	// bulk importers send them. Each journal is accepted or refused on its own;
@@ -350,11 +360,13 @@ type LedgerServiceServer interface {
 	StreamJournals(*StreamJournalsRequest, grpc.ServerStreamingServer[StreamJournalsResponse]) error
 	// GetBalances returns holdings (account, item[, lot]) of a book, as of an effective date.
 	GetBalances(context.Context, *GetBalancesRequest) (*GetBalancesResponse, error)
-	// GetDayTotals returns per (account, item, day) in/out totals of a book over a date range.
+	// GetDayTotals returns what entered and left each account of a book, per item and effective
+	// date, over a date range (both days inclusive). Days without movement are omitted.
 	GetDayTotals(context.Context, *GetDayTotalsRequest) (*GetDayTotalsResponse, error)
-	// ClosePeriod seals the open period of a book through a date: a digest over its journals in
-	// order, chained to the previous period's digest. No journal may be effective-dated into a
-	// sealed period afterwards.
+	// ClosePeriod seals the open period of a book through a date (inclusive): a digest over its
+	// journals in order, chained to the previous period's digest. No journal may be effective-dated
+	// into a sealed period afterwards. Keep the digest: with it anyone can later detect a change to
+	// history.
 	ClosePeriod(context.Context, *ClosePeriodRequest) (*ClosePeriodResponse, error)
 	// ListPeriods pages through the sealed periods of a book, oldest first.
 	ListPeriods(context.Context, *ListPeriodsRequest) (*ListPeriodsResponse, error)
