@@ -772,25 +772,27 @@ func ecomCSVKindsOf(col string) string {
 	return strings.Join(ks, " and ")
 }
 
-// Client-side checks, before anything is sent: what the protos cannot state
-// (decimal values and their places, line totals and the order's sums, which
-// the zone would reject when matching, 身份证 numbers), then input.Validate
-// (what they state). Fields are relative to the document's request.
+// Client-side checks, before anything is sent: what the protos' rules
+// cannot state (decimal places, line totals and the order's sums, which the
+// zone would reject when matching, 身份证 numbers), then input.Validate (the
+// rules: required fields, lengths, decimal syntax, 1 to 100 lines). A value
+// whose syntax is wrong is left to input.Validate, which names it. Fields are
+// relative to the document's request.
 
-// ecomAmount checks an amount in CNY to the fen; "" is allowed unless
-// required (then it is 0).
-func ecomAmount(s string, required bool) (decimal.Decimal, string) {
+// ecomAmount is an amount in CNY to the fen: "" is 0; ok is false when its
+// syntax is wrong (input.Validate says why).
+func ecomAmount(s string) (d decimal.Decimal, ok bool, msg string) {
 	if s == "" {
-		if required {
-			return decimal.Zero, `is required (in CNY, e.g. "0" or "12.50")`
-		}
-		return decimal.Zero, ""
+		return decimal.Zero, true, ""
 	}
-	d, msg := input.Decimal(s)
-	if msg == "" && input.Places(d) > 2 {
-		msg = fmt.Sprintf("%q has more than 2 decimal places; amounts are CNY to the fen", s)
+	d, why := input.Decimal(s)
+	if why != "" {
+		return d, false, ""
 	}
-	return d, msg
+	if input.Places(d) > 2 {
+		return d, true, fmt.Sprintf("%q has more than 2 decimal places; amounts are CNY to the fen", s)
+	}
+	return d, true, ""
 }
 
 // checkEcomID checks a buyer's or payer's 身份证 number: 17 digits and a
@@ -828,52 +830,52 @@ func checkEcomDoc(d *customsv1.EcommerceDocument) (field, msg string) {
 	return input.Validate(req)
 }
 
+// checkEcomOrder checks the places of an order's decimals and its sums: each
+// line's total is price x quantity rounded half up to the fen, goods_value
+// the lines' total, actual_paid = goods_value + freight + tax_total -
+// discount. A sum is only judged when every value in it reads.
 func checkEcomOrder(o *customsv1.SubmitOrderRequest) (string, string) {
 	if f, m := checkEcomID(o.GetBuyer(), "buyer"); m != "" {
 		return f, m
 	}
 	amounts := map[string]decimal.Decimal{}
-	for _, a := range []struct {
-		field, value string
-		required     bool
-	}{{"goods_value", o.GetGoodsValue(), true}, {"freight", o.GetFreight(), false}, {"insurance", o.GetInsurance(), false},
-		{"discount", o.GetDiscount(), false}, {"tax_total", o.GetTaxTotal(), true}, {"actual_paid", o.GetActualPaid(), true}} {
-		d, m := ecomAmount(a.value, a.required)
+	sums := true
+	for _, a := range []struct{ field, value string }{{"goods_value", o.GetGoodsValue()}, {"freight", o.GetFreight()},
+		{"insurance", o.GetInsurance()}, {"discount", o.GetDiscount()}, {"tax_total", o.GetTaxTotal()}, {"actual_paid", o.GetActualPaid()}} {
+		d, ok, m := ecomAmount(a.value)
 		if m != "" {
 			return a.field, m
 		}
-		amounts[a.field] = d
-	}
-	if n := len(o.GetLines()); n == 0 || n > 100 {
-		return "lines", fmt.Sprintf("%d lines; an order has 1 to 100", n)
+		amounts[a.field], sums = d, sums && ok
 	}
 	sum := decimal.Zero
 	for i, l := range o.GetLines() {
 		f := fmt.Sprintf("lines[%d]", i)
-		q, m := input.Decimal(l.GetQuantity())
+		q, qm := input.Decimal(l.GetQuantity())
+		p, pm := input.Decimal(l.GetPrice())
 		switch {
-		case m != "":
-			return f + ".quantity", m
-		case !q.IsPositive():
+		case qm == "" && !q.IsPositive():
 			return f + ".quantity", fmt.Sprintf("%q must be greater than zero", l.GetQuantity())
-		case input.Places(q) > 5:
+		case qm == "" && input.Places(q) > 5:
 			return f + ".quantity", fmt.Sprintf("%q has more than 5 decimal places", l.GetQuantity())
-		}
-		p, m := input.Decimal(l.GetPrice())
-		switch {
-		case m != "":
-			return f + ".price", m
-		case input.Places(p) > 4:
+		case pm == "" && input.Places(p) > 4:
 			return f + ".price", fmt.Sprintf("%q has more than 4 decimal places", l.GetPrice())
 		}
-		t, m := ecomAmount(l.GetTotal(), true)
+		t, ok, m := ecomAmount(l.GetTotal())
 		if m != "" {
 			return f + ".total", m
+		}
+		if qm != "" || pm != "" || !ok || l.GetTotal() == "" {
+			sums = false
+			continue
 		}
 		if want := p.Mul(q).Round(2); !want.Equal(t) {
 			return f + ".total", fmt.Sprintf("is %s; price %s x quantity %s = %s (rounded half up to the fen)", l.GetTotal(), l.GetPrice(), l.GetQuantity(), want.StringFixed(2))
 		}
 		sum = sum.Add(t)
+	}
+	if !sums || len(o.GetLines()) == 0 || o.GetGoodsValue() == "" || o.GetTaxTotal() == "" || o.GetActualPaid() == "" {
+		return "", "" // input.Validate names what is missing or malformed
 	}
 	if !sum.Equal(amounts["goods_value"]) {
 		return "goods_value", fmt.Sprintf("is %s; the lines total %s", o.GetGoodsValue(), sum.StringFixed(2))
@@ -886,11 +888,13 @@ func checkEcomOrder(o *customsv1.SubmitOrderRequest) (string, string) {
 	return "", ""
 }
 
+// checkEcomPayment checks the payer's 身份证 number, the amount's places and
+// the time paid.
 func checkEcomPayment(p *customsv1.SubmitPaymentRequest) (string, string) {
 	if f, m := checkEcomID(p.GetPayer(), "payer"); m != "" {
 		return f, m
 	}
-	if _, m := ecomAmount(p.GetAmount(), true); m != "" {
+	if _, _, m := ecomAmount(p.GetAmount()); m != "" {
 		return "amount", m
 	}
 	if t := p.GetPaidAt(); t != nil {
