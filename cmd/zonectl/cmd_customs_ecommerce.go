@@ -16,7 +16,6 @@ import (
 
 	"github.com/shopspring/decimal"
 	"github.com/spf13/cobra"
-	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
@@ -25,7 +24,6 @@ import (
 	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/output"
 	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/post"
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
-	errorsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/errors/v1"
 )
 
 // Cross-border e-commerce bonded import (网购保税进口, trade mode 1210):
@@ -978,22 +976,9 @@ func (s *ecomSender) sendBatch(ctx context.Context, idx []int) error {
 // ("documents[3].order.lines[0].price" -> "lines[0].price"), as in the
 // DocumentError of an answered call.
 func (s *ecomSender) refuse(i int, err error, k int) {
-	st := status.Convert(err)
-	root := fmt.Sprintf("documents[%d]", k)
-	kind := s.docs[i].kind()
-	field := errorsv1.FieldOf(err)
-	rel := strings.TrimPrefix(strings.TrimPrefix(field, root), ".")
-	switch {
-	case rel == kind:
-		rel = ""
-	case strings.HasPrefix(rel, kind+"."):
-		rel = strings.TrimPrefix(rel, kind+".")
-	case !strings.HasPrefix(field, root):
-		rel = field
-	}
-	msg := strings.ReplaceAll(strings.ReplaceAll(st.Message(), root+"."+kind+".", ""), root+".", "")
-	s.out[i] = ecomOutcome{state: ecomRefused, err: &customsv1.DocumentError{Code: output.CodeName(st.Code()),
-		Reason: errorsv1.ReasonOf(err), Field: rel, Message: output.TidyMessage(msg, rel)}}
+	e := &customsv1.DocumentError{}
+	e.Code, e.Reason, e.Field, e.Message = post.Batch{List: "documents"}.Refusal(err, k, s.docs[i].kind())
+	s.out[i] = ecomOutcome{state: ecomRefused, err: e}
 }
 
 // Reporting.

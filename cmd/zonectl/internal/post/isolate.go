@@ -8,6 +8,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/output"
 	errorsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/errors/v1"
 )
 
@@ -103,4 +104,35 @@ func (b Batch) culprit(err error, n int) (int, bool) {
 		return 0, false
 	}
 	return k, true
+}
+
+// Refusal words a whole-call error as the refusal of the item at place k of
+// the call, as an answered call's per-item error says it: the gRPC code's
+// name, the reason, and the field and message relative to the item
+// ("journals[3].postings[0].quantity" -> "postings[0].quantity"). below are
+// levels under the item that per-item errors leave out too (a oneof's
+// member: "order"); a field naming the item or such a level becomes "".
+func (b Batch) Refusal(err error, k int, below ...string) (code, reason, field, msg string) {
+	st := status.Convert(err)
+	root := b.List + "[" + strconv.Itoa(k) + "]"
+	levels := make([]string, 0, len(below)+1) // the deepest first
+	for _, l := range below {
+		levels = append(levels, root+"."+l)
+	}
+	levels = append(levels, root)
+	field, msg = errorsv1.FieldOf(err), st.Message()
+	for _, l := range levels {
+		if field == l {
+			field = ""
+			break
+		}
+		if rest, ok := strings.CutPrefix(field, l+"."); ok {
+			field = rest
+			break
+		}
+	}
+	for _, l := range levels {
+		msg = strings.ReplaceAll(msg, l+".", "")
+	}
+	return output.CodeName(st.Code()), errorsv1.ReasonOf(err), field, output.TidyMessage(msg, field)
 }

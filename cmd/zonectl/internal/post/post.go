@@ -10,22 +10,18 @@
 // time, so that one bad journal never blocks the others. A transport failure
 // (UNAVAILABLE, DEADLINE_EXCEEDED, ...) stops the run: resending is safe
 // because the server books each idempotency key at most once. Batch holds
-// that sending and isolating for any bulk call; zonectl's e-commerce
-// submit uses it for SubmitDocuments.
+// that sending and isolating for any bulk call, and Batch.Refusal words a
+// whole-call refusal as the refused item's own error; zonectl's e-commerce
+// submit uses both for SubmitDocuments.
 package post
 
 import (
 	"context"
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/status"
 
-	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/output"
-	errorsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/errors/v1"
 	ledgerv1 "github.com/zoneledger/zoneledger/proto/zoneledger/ledger/v1"
 )
 
@@ -179,17 +175,10 @@ func (s *sender) record(i int, res *ledgerv1.PostJournalResult) {
 	}
 }
 
-// refuse records a whole-call error as journal i's refusal; k is the
-// journal's position in the call, whose "journals[k]." prefix is dropped
-// from the field so that it is relative to the journal, as in JournalError.
+// refuse records a whole-call error as journal i's refusal; k is its
+// place in the call (Batch.Refusal).
 func (s *sender) refuse(i int, err error, k int) {
-	st := status.Convert(err)
-	prefix := "journals[" + strconv.Itoa(k) + "]."
-	field := strings.TrimPrefix(errorsv1.FieldOf(err), prefix)
-	s.out[i] = Outcome{Status: Refused, Error: &ledgerv1.JournalError{
-		Code:    output.CodeName(st.Code()),
-		Reason:  errorsv1.ReasonOf(err),
-		Field:   field,
-		Message: output.TidyMessage(strings.ReplaceAll(st.Message(), prefix, ""), field),
-	}}
+	e := &ledgerv1.JournalError{}
+	e.Code, e.Reason, e.Field, e.Message = Batch{List: "journals"}.Refusal(err, k)
+	s.out[i] = Outcome{Status: Refused, Error: e}
 }
