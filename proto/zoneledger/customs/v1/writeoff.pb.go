@@ -2692,12 +2692,14 @@ type Evidence struct {
 	PreviousDigest string `protobuf:"bytes,5,opt,name=previous_digest,json=previousDigest,proto3" json:"previous_digest,omitempty"`
 	// The ledger's own digest of the period (journals only), hex, as ListPeriods shows it.
 	LedgerDigest string `protobuf:"bytes,6,opt,name=ledger_digest,json=ledgerDigest,proto3" json:"ledger_digest,omitempty"`
-	// How many journals and documents the evidence holds.
-	Journals  int64 `protobuf:"varint,7,opt,name=journals,proto3" json:"journals,omitempty"`
+	// How many journals the evidence holds.
+	Journals int64 `protobuf:"varint,7,opt,name=journals,proto3" json:"journals,omitempty"`
+	// How many customs documents (records) the evidence holds.
 	Documents int64 `protobuf:"varint,8,opt,name=documents,proto3" json:"documents,omitempty"`
-	// When it was sealed, and by which principal.
-	SealedAt      *timestamppb.Timestamp `protobuf:"bytes,9,opt,name=sealed_at,json=sealedAt,proto3" json:"sealed_at,omitempty"`
-	SealedBy      string                 `protobuf:"bytes,10,opt,name=sealed_by,json=sealedBy,proto3" json:"sealed_by,omitempty"`
+	// When it was sealed.
+	SealedAt *timestamppb.Timestamp `protobuf:"bytes,9,opt,name=sealed_at,json=sealedAt,proto3" json:"sealed_at,omitempty"`
+	// The principal who sealed it.
+	SealedBy      string `protobuf:"bytes,10,opt,name=sealed_by,json=sealedBy,proto3" json:"sealed_by,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }

@@ -2994,8 +2994,9 @@ func (x *VerifyPeriodsResponse) GetJournalsChecked() int64 {
 
 // PostJournalsRequest carries several journals.
 type PostJournalsRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Journals      []*PostJournalRequest  `protobuf:"bytes,1,rep,name=journals,proto3" json:"journals,omitempty"`
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The journals, 1 to 100, each posted or refused on its own.
+	Journals      []*PostJournalRequest `protobuf:"bytes,1,rep,name=journals,proto3" json:"journals,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -3039,8 +3040,9 @@ func (x *PostJournalsRequest) GetJournals() []*PostJournalRequest {
 
 // PostJournalsResponse answers each journal of a PostJournalsRequest.
 type PostJournalsResponse struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Results       []*PostJournalResult   `protobuf:"bytes,1,rep,name=results,proto3" json:"results,omitempty"`
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// One result per journal of the request, in its order.
+	Results       []*PostJournalResult `protobuf:"bytes,1,rep,name=results,proto3" json:"results,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -3084,10 +3086,13 @@ func (x *PostJournalsResponse) GetResults() []*PostJournalResult {
 
 // PostJournalResult is either a journal or the error that refused it.
 type PostJournalResult struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Journal       *Journal               `protobuf:"bytes,1,opt,name=journal,proto3" json:"journal,omitempty"`
-	Replayed      bool                   `protobuf:"varint,2,opt,name=replayed,proto3" json:"replayed,omitempty"`
-	Error         *JournalError          `protobuf:"bytes,3,opt,name=error,proto3" json:"error,omitempty"`
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The journal as posted (or as first posted, when replayed); unset when refused.
+	Journal *Journal `protobuf:"bytes,1,opt,name=journal,proto3" json:"journal,omitempty"`
+	// True when the idempotency key had been posted before with the same body: nothing new was posted.
+	Replayed bool `protobuf:"varint,2,opt,name=replayed,proto3" json:"replayed,omitempty"`
+	// Why the journal was refused; unset when it was posted.
+	Error         *JournalError `protobuf:"bytes,3,opt,name=error,proto3" json:"error,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -3151,7 +3156,8 @@ type JournalError struct {
 	// reason is the stable reason, e.g. "INSUFFICIENT_QUANTITY": a name of zoneledger.errors.v1.Reason.
 	Reason string `protobuf:"bytes,2,opt,name=reason,proto3" json:"reason,omitempty"`
 	// field is the request field at fault, relative to the journal.
-	Field         string `protobuf:"bytes,3,opt,name=field,proto3" json:"field,omitempty"`
+	Field string `protobuf:"bytes,3,opt,name=field,proto3" json:"field,omitempty"`
+	// message says what is wrong, for a person.
 	Message       string `protobuf:"bytes,4,opt,name=message,proto3" json:"message,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
