@@ -202,6 +202,11 @@ arguments, no token, unreadable or malformed input file; nothing was sent).`,
 	root.SetIn(a.stdin)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return asUsage(err) })
 	root.CompletionOptions.HiddenDefaultCmd = true
+	help := root.HelpFunc()
+	root.SetHelpFunc(func(c *cobra.Command, args []string) {
+		documented(c)
+		help(c, args)
+	})
 
 	f := root.PersistentFlags()
 	f.StringVar(&a.g.addr, "addr", conn.DefaultAddr, "server address host:port (env "+conn.EnvAddr+")")

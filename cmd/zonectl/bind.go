@@ -11,6 +11,7 @@ import (
 
 	"buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/reflect/protoregistry"
@@ -363,12 +364,43 @@ func pathName(path []protoreflect.FieldDescriptor) string {
 	return strings.Join(names, ".")
 }
 
-// fieldHelp is the help of a field: the first paragraph of the protos'
-// comment on it, with what values an enum takes and whether it is required.
+// docKey annotates a command or flag whose help starts with the protos'
+// comment on the element the annotation names: documented puts it there
+// when help is shown, as reading the comments costs more than building
+// every command and most runs show no help.
+const docKey = "zonectl/doc"
+
+// documented completes c's help with the protos' comments: its text (the
+// comment on its RPC) and its flags' (the first paragraph of the comment
+// on each one's field).
+func documented(c *cobra.Command) {
+	if name, ok := c.Annotations[docKey]; ok {
+		c.Long = strings.TrimSpace(zoneledger.Comment(protoreflect.FullName(name)) + "\n\n" + c.Long)
+		delete(c.Annotations, docKey)
+	}
+	c.Flags().VisitAll(func(f *pflag.Flag) {
+		if names := f.Annotations[docKey]; names != nil {
+			help, _, _ := strings.Cut(zoneledger.Comment(protoreflect.FullName(names[0])), "\n\n")
+			f.Usage = strings.TrimSpace(strings.TrimSuffix(strings.Join(strings.Fields(help), " "), ".") + f.Usage)
+			delete(f.Annotations, docKey)
+		}
+	})
+}
+
+// docFlag makes the help of the flag named the comment on b's field, then
+// its usage so far (fieldHelp).
+func docFlag(c *cobra.Command, name string, b boundField) {
+	if err := c.Flags().SetAnnotation(name, docKey, []string{string(b.path[len(b.path)-1].FullName())}); err != nil {
+		panic(err) // a programming error: no such flag
+	}
+}
+
+// fieldHelp is what a field's help says after the protos' comment on it
+// (docFlag): what values an enum takes, whether it is repeatable and
+// whether it is required.
 func fieldHelp(b boundField) string {
 	fd := b.path[len(b.path)-1]
-	help, _, _ := strings.Cut(zoneledger.Comment(fd.FullName()), "\n\n")
-	help = strings.TrimSuffix(strings.Join(strings.Fields(help), " "), ".")
+	help := ""
 	if fd.Kind() == protoreflect.EnumKind {
 		help += " (" + strings.Join(enumNames(fd.Enum()), ", ") + ")"
 	}
@@ -497,12 +529,14 @@ func (r *boundRequest) addFlags(c *cobra.Command) []string {
 		}
 		fd := b.path[len(b.path)-1]
 		f := c.Flags().VarPF(&fieldValue{req: r.msg, b: b}, b.name, "", fieldHelp(b))
+		docFlag(c, b.name, b)
 		if fd.Kind() == protoreflect.BoolKind && !fd.IsList() {
 			f.NoOptDefVal = "true"
 		}
 		r.flagOf[pathName(b.path)] = "--" + strings.Join(sharing[pathName(b.path)], " or --")
 		if b.not != "" {
 			c.Flags().VarPF(&fieldValue{req: r.msg, b: b, not: true}, b.not, "", fieldHelp(b)).NoOptDefVal = "true"
+			docFlag(c, b.not, b)
 			c.MarkFlagsOneRequired(b.name, b.not)
 			c.MarkFlagsMutuallyExclusive(b.name, b.not)
 			use = append(use, "--"+b.name+"|--"+b.not)

@@ -11,8 +11,6 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/reflect/protoregistry"
-
-	"github.com/zoneledger/zoneledger/proto/zoneledger"
 )
 
 // This file builds a command that is one call of one RPC from the
@@ -115,8 +113,10 @@ func rpcCmd[M proto.Message](a *app, s rpcSpec, v view[M]) *cobra.Command {
 	req := r.msg
 	pick := answerField(m.Output(), answerName[M]())
 
-	c := &cobra.Command{Short: s.short, Long: cmp.Or(s.long, strings.TrimSpace(zoneledger.Comment(m.FullName())+"\n\n"+s.more)),
-		Example: s.example, Aliases: s.aliases}
+	c := &cobra.Command{Short: s.short, Long: cmp.Or(s.long, s.more), Example: s.example, Aliases: s.aliases}
+	if s.long == "" {
+		c.Annotations = map[string]string{docKey: string(m.FullName())} // the RPC's comment, then more (documented)
+	}
 	argNames, argsRule := r.argsRule()
 	c.Args = argsRule
 	var quiet bool

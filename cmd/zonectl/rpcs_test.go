@@ -157,6 +157,7 @@ func TestRPCCommandPrintsEveryPage(t *testing.T) {
 func TestEveryFlagHasHelp(t *testing.T) {
 	var walk func(c *cobra.Command)
 	walk = func(c *cobra.Command) {
+		documented(c) // as help does
 		c.LocalFlags().VisitAll(func(f *pflag.Flag) {
 			if strings.TrimSpace(strings.TrimSuffix(f.Usage, "(required)")) == "" {
 				t.Errorf("%s --%s has no help: write a comment on its field in the .proto", c.CommandPath(), f.Name)
