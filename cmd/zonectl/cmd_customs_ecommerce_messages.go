@@ -83,7 +83,10 @@ customs/ecommerce/README.md. The exit code is 1 if a receipt was refused.`,
 					return fmt.Errorf("stopped after %d of %d files (importing them again is safe): %w", start, len(msgs), err)
 				}
 				for _, r := range resp.GetResults() {
-					file := args[start+int(r.GetMessage())]
+					file := fmt.Sprintf("message %d of the call", r.GetMessage()) // a server that names no file sent
+					if m := int(r.GetMessage()); m >= 0 && m < len(batch) {
+						file = args[start+m]
+					}
 					row := []string{file, strconv.Itoa(int(r.GetReceipt())), r.GetListNo(), r.GetStatusCode(), strconv.FormatBool(r.GetApplied()),
 						strconv.FormatBool(r.GetDuplicate()), "", "", ""}
 					if e := r.GetError(); e != nil {

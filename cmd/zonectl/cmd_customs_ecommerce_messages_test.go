@@ -69,6 +69,25 @@ func TestEcommerceReceiptsSendsEveryFileAndReportsEachReceipt(t *testing.T) {
 	}
 }
 
+// TestEcommerceReceiptsSurviveAResultForNoFileSent: a result naming a
+// message the call did not hold (a faulty server) prints as that message
+// of the call; zonectl does not crash.
+func TestEcommerceReceiptsSurviveAResultForNoFileSent(t *testing.T) {
+	h := newHarness(t)
+	a := filepath.Join(t.TempDir(), "a.xml")
+	if err := os.WriteFile(a, []byte("<CEB622Message>a</CEB622Message>"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	h.calls[customsv1.EcommerceService_ImportReceipts_FullMethodName] = &customsv1.ImportReceiptsResponse{Results: []*customsv1.ReceiptResult{
+		{Message: 0, ListNo: "QL1", StatusCode: "800", Applied: true}, {Message: 7, ListNo: "QL2", StatusCode: "800"}, {Message: -1, ListNo: "QL3"}}}
+	h.run("-o", "csv", "customs", "ecommerce", "receipts", a)
+	h.expect(exitOK)
+	if out := h.stdout.String(); !strings.Contains(out, a+",0,QL1") || !strings.Contains(out, "message 7 of the call,0,QL2") ||
+		!strings.Contains(out, "message -1 of the call,0,QL3") {
+		t.Fatalf("printed:\n%s", out)
+	}
+}
+
 // TestEcomCallsSplitByCountAndBytes: calls of messages (import, receipts)
 // hold at most n messages and ecomCallBytes bytes, in order; a message
 // larger than that goes alone.
