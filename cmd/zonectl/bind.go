@@ -17,7 +17,6 @@ import (
 	"google.golang.org/protobuf/reflect/protoregistry"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
-	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/input"
 	"github.com/zoneledger/zoneledger/proto/zoneledger"
 )
 
@@ -620,15 +619,8 @@ func (r *boundRequest) setEach(arg string) error { return r.setArg(r.args[len(r.
 // check refuses, as a usage error naming the flag or argument, a request
 // that the protos' rules refuse, then what more refuses (rpcSpec.check).
 func (r *boundRequest) check(more func(proto.Message, []string) error, argv []string) error {
-	field, msg := input.Validate(r.msg.Interface())
-	list, _, _ := strings.Cut(field, "[")
-	switch {
-	case msg != "" && r.flagOf[field] == "" && r.flagOf[list] != "": // in an element of a repeated field
-		return usagef("%s: %s: %s", r.flagOf[list], field, msg)
-	case msg != "":
-		return usagef("%s: %s", cmp.Or(r.flagOf[field], field), msg)
-	case more != nil:
-		return asUsage(more(r.msg.Interface(), argv))
+	if err := checkFlags(r.msg.Interface(), r.flagOf); err != nil || more == nil {
+		return err
 	}
-	return nil
+	return asUsage(more(r.msg.Interface(), argv))
 }

@@ -159,7 +159,7 @@ func (a *app) displayMoveCmd(kind customsv1.DisplayKind) *cobra.Command {
 		}
 		c.Flags().Var(&fieldValue{req: req.ProtoReflect(), b: b}, b.name, help)
 		docFlag(c, b.name, b)
-		flagOf[pathName(b.path)] = b.name
+		flagOf[pathName(b.path)] = "--" + b.name
 	}
 	c.Flags().StringVarP(&ff.file, "file", "f", "", "movements file (.json, .jsonl or .csv), - for standard input, instead of --inner-no and --line")
 	c.Flags().StringVar(&ff.format, "format", "auto", "file format: auto (by extension, else the first character), json or csv")

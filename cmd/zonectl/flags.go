@@ -93,19 +93,20 @@ func bind(c *cobra.Command, flags ...flagSpec) {
 }
 
 // checkFlags refuses, before anything is sent, a request built from flags
-// that the protos' rules refuse: a usage error naming the flag (flags maps
-// request fields to flag names; an element's field is named after its
-// list's flag) or else the field.
-func checkFlags(req proto.Message, flags map[string]string) error {
+// and arguments that the protos' rules refuse: a usage error naming the
+// flag or argument as the user wrote it (names maps request fields to
+// "--book" or "ORDER"; an element's field is named after its list's flag)
+// or else the field.
+func checkFlags(req proto.Message, names map[string]string) error {
 	field, msg := input.Validate(req)
 	list, _, _ := strings.Cut(field, "[") // an element's field: "lines[0].quantity"
 	switch {
 	case msg == "":
 		return nil
-	case flags[field] != "":
-		return usagef("--%s: %s", flags[field], msg)
-	case flags[list] != "":
-		return usagef("--%s: %s: %s", flags[list], field, msg)
+	case names[field] != "":
+		return usagef("%s: %s", names[field], msg)
+	case names[list] != "":
+		return usagef("%s: %s: %s", names[list], field, msg)
 	case field != "":
 		return usagef("%s: %s", field, msg)
 	}
