@@ -47,7 +47,7 @@ func TestZonectlEntrustedAndGeneralTaxpayer(t *testing.T) {
 	wt := strings.Split(rows[1], ",")[0]
 	c.must(e.tok, "customs", "processing", "entrust", "receive", "--entrustment", wt, "--inner-no", "WR-1",
 		"--gate-registration", z.gateRegistration(t, e, book, "I"), "--line", "2:20:100")
-	c.must(e.tok, "customs", "processing", "report", "file", "--book", book, "--inner-no", "SC-WT-1", "--entrustment", wt, "--output", "1:10")
+	c.must(e.tok, "customs", "processing", "report", "file", "--book", book, "--inner-no", "SC-WT-1", "--entrustment", wt, "--made", "1:10")
 	ret := c.must(e.tok, "-o", "csv", "customs", "processing", "entrust", "return", "--entrustment", wt, "--inner-no", "WF-1",
 		"--gate-registration", z.gateRegistration(t, e, book, "E"), "--line", "1:10:500")
 	// 10 notebooks × 1 kg × 50 % bonded = 5 kg of bonded PE at 16 = 80.00.
@@ -63,7 +63,7 @@ func TestZonectlEntrustedAndGeneralTaxpayer(t *testing.T) {
 	}
 
 	// 一纳: the enterprise's own notebooks sold on a 清单类型 9 list.
-	c.must(e.tok, "customs", "processing", "report", "file", "--book", book, "--inner-no", "SC-OWN-1", "--output", "1:2")
+	c.must(e.tok, "customs", "processing", "report", "file", "--book", book, "--inner-no", "SC-OWN-1", "--made", "1:2")
 	sale := &customsv1.CreateListRequest{InnerNo: "S-9", BookNo: book, Io: "E", TradeMode: "0110", ListType: "9",
 		Lines: []*customsv1.ListLine{line(lineNotebook, "2", "10000", "10", "9")}}
 	_, err = z.decl.CreateList(ctxAs(t, e.tok), sale)

@@ -117,9 +117,9 @@ func (a *app) procReportFileCmd() *cobra.Command {
 		short: "File a production report: goods made, materials consumed (safe to repeat)",
 		more: `With --actual the report consumes the quantities given (basis ACTUAL); a
 --material naming a lot consumes from that lot.`,
-		example: `  zonectl customs processing report file --book H31050000001 --inner-no SC-0001 --output 4:1000
-  zonectl customs processing report file --book H31050000001 --inner-no SC-0002 --output 4:10 --actual 1:10.5:0.5`,
-		bind: "inner-no=inner_no entrustment=entrustment_no output=outputs(book_seq:quantity!:value:version:category) " +
+		example: `  zonectl customs processing report file --book H31050000001 --inner-no SC-0001 --made 4:1000
+  zonectl customs processing report file --book H31050000001 --inner-no SC-0002 --made 4:10 --actual 1:10.5:0.5`,
+		bind: "inner-no=inner_no entrustment=entrustment_no made=outputs(book_seq:quantity!:value:version:category) " +
 			"material=materials(book_seq:lot!) actual=materials(book_seq:quantity!:loss:lot)+basis=actual"}, procReportView)
 }
 

@@ -81,7 +81,7 @@ func TestProcessingAndRndCommandsSendTheirFlags(t *testing.T) {
 		method    string
 		want      proto.Message // the request
 		answer    proto.Message
-		printsCSV string // "": a table (report file's own --output hides -o)
+		printsCSV string // "": a table
 	}{
 		{[]string{"processing", "version", "put", "--book", "B1", "--good", "4", "--version", "1", "--effective", "2026-11-01", "--norm", "1:0.95:5", "--norm", "2:2.0:20:80"},
 			customsv1.ProcessingService_PutVersion_FullMethodName,
@@ -95,19 +95,19 @@ func TestProcessingAndRndCommandsSendTheirFlags(t *testing.T) {
 		{[]string{"processing", "version", "list", "--book", "B1", "--good", "4", "--used-not-declared"}, customsv1.ProcessingService_ListVersions_FullMethodName,
 			&customsv1.ListVersionsRequest{BookNo: "B1", FinishedSeq: 4, UsedNotDeclared: true, PageSize: pageSize},
 			&customsv1.ListVersionsResponse{Versions: []*customsv1.Version{version}}, versionCSV},
-		{[]string{"processing", "report", "file", "--book", "B1", "--inner-no", "I1", "--output", "4:1000", "--output", "5:2:30.5:1:scrap", "--material", "1:LOT:A"},
+		{[]string{"processing", "report", "file", "--book", "B1", "--inner-no", "I1", "--made", "4:1000", "--made", "5:2:30.5:1:scrap", "--material", "1:LOT:A"},
 			customsv1.ProcessingService_FileProductionReport_FullMethodName,
 			&customsv1.FileProductionReportRequest{InnerNo: "I1", BookNo: "B1", Outputs: []*P{{BookSeq: 4, Quantity: "1000"},
 				{BookSeq: 5, Quantity: "2", Value: "30.5", Version: "1", Category: customsv1.ProductionCategory_PRODUCTION_CATEGORY_SCRAP}},
 				Materials: []*customsv1.ProductionMaterial{{BookSeq: 1, Lot: "LOT:A"}}},
-			&customsv1.FileProductionReportResponse{Report: report}, ""},
-		{[]string{"processing", "report", "file", "--book", "B1", "--inner-no", "I2", "--date", "2026-11-02", "--entrustment", "WT1", "--output", "4:10",
+			&customsv1.FileProductionReportResponse{Report: report}, reportCSV},
+		{[]string{"processing", "report", "file", "--book", "B1", "--inner-no", "I2", "--date", "2026-11-02", "--entrustment", "WT1", "--made", "4:10",
 			"--actual", "1:10.5:0.5", "--actual", "2:3:0:L2"},
 			customsv1.ProcessingService_FileProductionReport_FullMethodName,
 			&customsv1.FileProductionReportRequest{InnerNo: "I2", BookNo: "B1", Date: "2026-11-02", EntrustmentNo: "WT1", Basis: customsv1.ConsumptionBasis_CONSUMPTION_BASIS_ACTUAL,
 				Outputs:   []*P{{BookSeq: 4, Quantity: "10"}},
 				Materials: []*customsv1.ProductionMaterial{{BookSeq: 1, Quantity: "10.5", Loss: "0.5"}, {BookSeq: 2, Quantity: "3", Loss: "0", Lot: "L2"}}},
-			&customsv1.FileProductionReportResponse{Report: report}, ""},
+			&customsv1.FileProductionReportResponse{Report: report}, reportCSV},
 		{[]string{"processing", "report", "get", "SC1"}, customsv1.ProcessingService_GetProductionReport_FullMethodName,
 			&customsv1.GetProductionReportRequest{ReportNo: "SC1"}, &customsv1.GetProductionReportResponse{Report: report}, reportCSV},
 		{[]string{"processing", "report", "list", "--book", "B1"}, customsv1.ProcessingService_ListProductionReports_FullMethodName,
@@ -180,7 +180,7 @@ func TestProcessingAndRndCommandsSendTheirFlags(t *testing.T) {
 // before they were built from the protos they still refuse, without
 // dialing.
 func TestProcessingAndRndRefuseBeforeSending(t *testing.T) {
-	report := []string{"customs", "processing", "report", "file", "--book", "B1", "--inner-no", "I1", "--output", "4:1"}
+	report := []string{"customs", "processing", "report", "file", "--book", "B1", "--inner-no", "I1", "--made", "4:1"}
 	receive := []string{"customs", "processing", "entrust", "receive", "--entrustment", "WT1", "--inner-no", "R1"}
 	use := []string{"customs", "rnd", "use", "file", "--book", "H3", "--inner-no", "U", "--project", "P", "--material", "1:1"}
 	expectUsage(t, [][]string{
@@ -189,7 +189,7 @@ func TestProcessingAndRndRefuseBeforeSending(t *testing.T) {
 		append(report, "--material", "1:L1", "--actual", "1:2"),
 		append(report, "--material", "1"),
 		append(report, "--actual", "1"),
-		append(report, "--output", "5:1:0:1:finishing"),
+		append(report, "--made", "5:1:0:1:finishing"),
 		append(report, "--basis", "actual"),
 		append(receive, "--gate-registration", "HP1"),
 		append(receive, "--list", "QD1", "--line", "1:2"),

@@ -2,6 +2,7 @@ package main
 
 import (
 	"io"
+	"maps"
 	"strings"
 	"testing"
 
@@ -168,4 +169,33 @@ func TestEveryFlagHasHelp(t *testing.T) {
 		}
 	}
 	walk(newApp(io.Discard, io.Discard).rootCmd())
+}
+
+// TestNoFlagHidesAGlobalOne: a command's own flag named like a flag every
+// command has (-o/--output, --addr, …) hides it on that command, so `-o
+// json` would silently not apply there (processing report file's --output
+// did so until it became --made).
+func TestNoFlagHidesAGlobalOne(t *testing.T) {
+	var walk func(c *cobra.Command, global map[string]string)
+	walk = func(c *cobra.Command, global map[string]string) {
+		c.LocalFlags().VisitAll(func(f *pflag.Flag) {
+			if owner, ok := global["--"+f.Name]; ok {
+				t.Errorf("%s --%s hides %s's flag of that name: rename it", c.CommandPath(), f.Name, owner)
+			}
+			if owner, ok := global["-"+f.Shorthand]; ok && f.Shorthand != "" {
+				t.Errorf("%s -%s (--%s) hides %s's -%s: give it no shorthand or another", c.CommandPath(), f.Shorthand, f.Name, owner, f.Shorthand)
+			}
+		})
+		inner := maps.Clone(global)
+		c.PersistentFlags().VisitAll(func(f *pflag.Flag) {
+			inner["--"+f.Name] = c.CommandPath()
+			if f.Shorthand != "" {
+				inner["-"+f.Shorthand] = c.CommandPath()
+			}
+		})
+		for _, sub := range c.Commands() {
+			walk(sub, inner)
+		}
+	}
+	walk(newApp(io.Discard, io.Discard).rootCmd(), map[string]string{})
 }
