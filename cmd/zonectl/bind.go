@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
@@ -429,7 +430,7 @@ func isRequired(fd protoreflect.FieldDescriptor) bool {
 	switch fd.Kind() {
 	case protoreflect.StringKind:
 		p := r.GetString().GetPattern()
-		return r.GetString().GetMinLen() > 0 || r.GetString().GetLen() > 0 || p != "" && !regexp.MustCompile(p).MatchString("")
+		return r.GetString().GetMinLen() > 0 || r.GetString().GetLen() > 0 || p != "" && !matchesEmpty(p)
 	case protoreflect.Int32Kind:
 		return r.GetInt32().GetGte() > 0 || r.GetInt32().GetGt() >= 0 && r.GetInt32().HasGt()
 	case protoreflect.Int64Kind:
@@ -440,6 +441,20 @@ func isRequired(fd protoreflect.FieldDescriptor) bool {
 		return r.GetEnum().GetDefinedOnly() && slices.Contains(r.GetEnum().GetNotIn(), 0)
 	}
 	return false
+}
+
+// emptyMatches caches matchesEmpty: the commands are built with each flag's
+// pattern asked about more than once, and compiling is the cost.
+var emptyMatches sync.Map // pattern → bool
+
+// matchesEmpty says whether the protos' pattern p accepts the empty string.
+func matchesEmpty(p string) bool {
+	if m, ok := emptyMatches.Load(p); ok {
+		return m.(bool)
+	}
+	m := regexp.MustCompile(p).MatchString("")
+	emptyMatches.Store(p, m)
+	return m
 }
 
 // defaultField is a field named in a bind's default: {book_id}.
