@@ -896,8 +896,8 @@ func checkEcomPayment(p *customsv1.SubmitPaymentRequest) (string, string) {
 		return "amount", m
 	}
 	if t := p.GetPaidAt(); t != nil {
-		if err := t.CheckValid(); err != nil {
-			return "paid_at", "is not a valid time: " + err.Error()
+		if t.CheckValid() != nil {
+			return "paid_at", "is outside the times a payment can carry: write a time from 0001-01-01 to 9999-12-31 (UTC)"
 		}
 	}
 	return "", ""

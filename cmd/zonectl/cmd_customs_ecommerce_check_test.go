@@ -1,9 +1,12 @@
 package main
 
 import (
+	"strings"
 	"testing"
+	"time"
 
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/zoneledger/zoneledger/cmd/zonectl/internal/input"
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
@@ -47,5 +50,19 @@ func TestEcomChecksLeaveTheRulesToValidate(t *testing.T) {
 	pay := &customsv1.SubmitPaymentRequest{OrderNo: "EC-1", Enterprise: "E1", Payer: &customsv1.Person{Name: "王小明", IdNumber: "310115199003070017"}}
 	if f, m := checkEcomPayment(pay); m != "" {
 		t.Errorf("a payment without an amount: checkEcomPayment says %s: %s; that is the rules' to say", f, m)
+	}
+}
+
+// TestEcomPaidAtOutOfRangeSaysTheRange: a paid_at Go can parse but a
+// protobuf timestamp cannot hold (year 0000, or past 9999) is refused with
+// the range a user can write, not protobuf's internal wording.
+func TestEcomPaidAtOutOfRangeSaysTheRange(t *testing.T) {
+	for _, at := range []time.Time{time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)} {
+		pay := &customsv1.SubmitPaymentRequest{OrderNo: "EC-1", Enterprise: "E1", Amount: "10.00",
+			Payer: &customsv1.Person{Name: "王小明", IdNumber: "310115199003070017"}, PaidAt: timestamppb.New(at)}
+		f, m := checkEcomPayment(pay)
+		if f != "paid_at" || !strings.Contains(m, "0001-01-01") || !strings.Contains(m, "9999-12-31") || strings.Contains(m, "proto:") {
+			t.Errorf("paid_at %v: %s: %s", at, f, m)
+		}
 	}
 }
