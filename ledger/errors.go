@@ -144,6 +144,42 @@ func Errorf(kind Kind, reason, field, format string, args ...any) *Error {
 	return &Error{Kind: kind, Reason: reason, Field: field, Message: fmt.Sprintf(format, args...)}
 }
 
+// Invalid is an Errorf of KindInvalid: the request breaks a rule (reason)
+// at field, whatever the state.
+func Invalid(reason, field, format string, args ...any) error {
+	return Errorf(KindInvalid, reason, field, format, args...)
+}
+
+// BadArgument is an Invalid with the generic ReasonInvalidArgument: a
+// malformed field with no rule of its own.
+func BadArgument(field, format string, args ...any) error {
+	return Errorf(KindInvalid, ReasonInvalidArgument, field, format, args...)
+}
+
+// NotFound is an Errorf of KindNotFound: what field names does not exist
+// (or is not the caller's to see).
+func NotFound(reason, field, format string, args ...any) error {
+	return Errorf(KindNotFound, reason, field, format, args...)
+}
+
+// Precondition is an Errorf of KindFailedPrecondition: the request is well
+// formed but the state refuses it (reason says which state).
+func Precondition(reason, field, format string, args ...any) error {
+	return Errorf(KindFailedPrecondition, reason, field, format, args...)
+}
+
+// Conflict is an Errorf of KindConflict: the request clashes with what
+// exists (a number taken, a different body under a used key).
+func Conflict(reason, field, format string, args ...any) error {
+	return Errorf(KindConflict, reason, field, format, args...)
+}
+
+// Denied is an Errorf of KindPermissionDenied with ReasonPermissionDenied:
+// the caller may not do this.
+func Denied(format string, args ...any) error {
+	return Errorf(KindPermissionDenied, ReasonPermissionDenied, "", format, args...)
+}
+
 // AsError returns err as an *Error, wrapping anything else as KindInternal.
 func AsError(err error) *Error {
 	if err == nil {

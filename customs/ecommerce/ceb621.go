@@ -67,7 +67,7 @@ func (s *Service) InventoryMessage(ctx context.Context, p access.Principal, no s
 	out, err := ceb.EncodeInventory(m)
 	var fe *singlewindow.FieldError
 	if errors.As(err, &fe) {
-		return nil, "", refuse(ReasonCEB621Incomplete, fe.Path, "list %s cannot be written as a CEB621: %s (from its order, waybill, channel or the warehouse's book and enterprise); the list itself stands",
+		return nil, "", ledger.Precondition(ReasonCEB621Incomplete, fe.Path, "list %s cannot be written as a CEB621: %s (from its order, waybill, channel or the warehouse's book and enterprise); the list itself stands",
 			l.No, fe.Message)
 	}
 	if err != nil {
@@ -110,7 +110,7 @@ func (s *Service) ebcCode(ctx context.Context, uscc string) (code, name string, 
 func (s *Service) ceb621(ctx context.Context, l InventoryList) (ceb.CEB621Message, error) {
 	var m ceb.CEB621Message
 	if l.Status == ListRefused || l.Status == ListReleasing || l.ReleasedOn.IsZero() {
-		return m, refuse(ReasonListNotReleased, "list_no", "list %s is %s: it was never released, so it has no CEB621", l.No, l.Status)
+		return m, ledger.Precondition(ReasonListNotReleased, "list_no", "list %s is %s: it was never released, so it has no CEB621", l.No, l.Status)
 	}
 	r, ok, err := loadOrder(ctx, s.pool, l.OrderNo, false)
 	if err != nil {
@@ -183,7 +183,7 @@ func (s *Service) ceb621(ctx context.Context, l InventoryList) (ceb.CEB621Messag
 		}
 		total := ln.Price.Mul(ln.Quantity)
 		if ledger.Places(total) > 5 {
-			return m, refuse(ReasonInexactTotal, fmt.Sprintf("lines[%d].total", i), "line %d: price %s × quantity %s = %s has more than 5 decimal places; no CEB621 line carries it exactly", ln.Seq, ln.Price, ln.Quantity, total)
+			return m, ledger.Precondition(ReasonInexactTotal, fmt.Sprintf("lines[%d].total", i), "line %d: price %s × quantity %s = %s has more than 5 decimal places; no CEB621 line carries it exactly", ln.Seq, ln.Price, ln.Quantity, total)
 		}
 		out := ceb.InventoryLine{Gnum: strconv.Itoa(ln.Seq), ItemRecordNo: ln.ItemNo, ItemNo: ln.ItemNo, ItemName: ln.Name,
 			Gcode: ln.HSCode, Gname: ln.Name, Gmodel: bl.Spec, Currency: "142",

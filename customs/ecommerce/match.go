@@ -15,17 +15,17 @@ import (
 func (s *Service) matchDocs(o Order, pay Payment, wb Waybill) error {
 	want := o.GoodsValue.Add(o.Freight).Add(o.TaxTotal).Sub(o.Discount)
 	if !o.ActualPaid.Equal(want) {
-		return refuse(ReasonActualPaidMismatch, "actual_paid", "order %s: actual paid %s ≠ goods %s + freight %s + tax %s − discount %s = %s", o.OrderNo, o.ActualPaid, o.GoodsValue, o.Freight, o.TaxTotal, o.Discount, want)
+		return ledger.Precondition(ReasonActualPaidMismatch, "actual_paid", "order %s: actual paid %s ≠ goods %s + freight %s + tax %s − discount %s = %s", o.OrderNo, o.ActualPaid, o.GoodsValue, o.Freight, o.TaxTotal, o.Discount, want)
 	}
 	if !pay.Amount.Equal(o.ActualPaid) {
-		return refuse(ReasonPaymentMismatch, "amount", "order %s: the payment is %s, the order's actual paid %s", o.OrderNo, pay.Amount, o.ActualPaid)
+		return ledger.Precondition(ReasonPaymentMismatch, "amount", "order %s: the payment is %s, the order's actual paid %s", o.OrderNo, pay.Amount, o.ActualPaid)
 	}
 	if (pay.Payer.IDNumber != o.Buyer.IDNumber || pay.Payer.Name != o.Buyer.Name) && strings.TrimSpace(o.IdentityProof) == "" {
-		return refuse(ReasonBuyerPayerMismatch, "payer", "order %s: the payer %s is not the buyer %s and no identity proof is attached", o.OrderNo, pay.Payer.Name, o.Buyer.Name)
+		return ledger.Precondition(ReasonBuyerPayerMismatch, "payer", "order %s: the payer %s is not the buyer %s and no identity proof is attached", o.OrderNo, pay.Payer.Name, o.Buyer.Name)
 	}
 	c, w := o.Consignee, wb.Consignee
 	if c.Name != w.Name || c.Phone != w.Phone || c.Address != w.Address {
-		return refuse(ReasonConsigneeMismatch, "consignee", "order %s: the consignee differs from waybill %s's (name, phone and address must agree)", o.OrderNo, wb.LogisticsNo)
+		return ledger.Precondition(ReasonConsigneeMismatch, "consignee", "order %s: the consignee differs from waybill %s's (name, phone and address must agree)", o.OrderNo, wb.LogisticsNo)
 	}
 	return nil
 }

@@ -79,7 +79,7 @@ type MessageResult struct {
 // caller may not submit for one of the enterprises (PERMISSION_DENIED).
 func (s *Service) SubmitMessages(ctx context.Context, p access.Principal, enterprise string, msgs [][]byte) ([]MessageResult, error) {
 	if len(msgs) == 0 || len(msgs) > MaxMessages {
-		return nil, badArg("messages", "send 1 to %d messages per call (got %d)", MaxMessages, len(msgs))
+		return nil, ledger.BadArgument("messages", "send 1 to %d messages per call (got %d)", MaxMessages, len(msgs))
 	}
 	var out []MessageResult
 	var docs []Document
@@ -122,7 +122,7 @@ func (s *Service) SubmitMessages(ctx context.Context, p access.Principal, enterp
 			}
 		}
 		if len(all) > MaxMessageDocuments {
-			return nil, badArg("messages", "the messages of one call carry at most %d documents; send the rest in another call", MaxMessageDocuments)
+			return nil, ledger.BadArgument("messages", "the messages of one call carry at most %d documents; send the rest in another call", MaxMessageDocuments)
 		}
 	}
 	for _, d := range all {
@@ -135,9 +135,9 @@ func (s *Service) SubmitMessages(ctx context.Context, p access.Principal, enterp
 		appType, appStatus := d.head()
 		switch {
 		case appStatus == "1":
-			r.Err = refuse(ReasonMessageNotDeclared, headPath+"/appStatus", "the %s of order %s is saved (appStatus 1, 暂存), not declared: send it with appStatus 2 to declare it", r.Kind, r.OrderNo)
+			r.Err = ledger.Precondition(ReasonMessageNotDeclared, headPath+"/appStatus", "the %s of order %s is saved (appStatus 1, 暂存), not declared: send it with appStatus 2 to declare it", r.Kind, r.OrderNo)
 		case appType == "3":
-			r.Err = refuse(ReasonMessageDelete, headPath+"/appType", "a %s is not deleted by message (appType 3): cancel order %s with CancelOrder (zonectl customs ecommerce cancel)", r.Kind, r.OrderNo)
+			r.Err = ledger.Precondition(ReasonMessageDelete, headPath+"/appType", "a %s is not deleted by message (appType 3): cancel order %s with CancelOrder (zonectl customs ecommerce cancel)", r.Kind, r.OrderNo)
 		case r.Kind != "order":
 			d.doc.Enterprise = orderEnt[r.OrderNo]
 			if d.doc.Enterprise == "" {

@@ -223,7 +223,7 @@ func (s *Service) importReceipt(ctx context.Context, r ceb.InventoryReturn, path
 			return ledger.Errorf(ledger.KindInvalid, ReasonReceiptListMismatch, path+"ebcCode", "list %s is the e-commerce enterprise %s's, not %s's", l.No, ebc, r.EbcCode)
 		}
 		if l.Status == ListRefused || l.ReleasedOn.IsZero() {
-			return refuse(ReasonListNotReleased, path+"copNo", "list %s is %s: it was never released nor declared", l.No, l.Status)
+			return ledger.Precondition(ReasonListNotReleased, path+"copNo", "list %s is %s: it was never released nor declared", l.No, l.Status)
 		}
 		if err := claimInvtNo(ctx, tx, l, r.InvtNo, path+"invtNo"); err != nil {
 			return err
@@ -244,7 +244,7 @@ func (s *Service) importReceipt(ctx context.Context, r ceb.InventoryReturn, path
 		if st.Status == CustomsReturned && l.CustomsStatus != CustomsReturned {
 			switch l.Status {
 			case ListPartlyReturned:
-				return refuse(ReasonReceiptWrongStatus, path+"returnStatus", "list %s is PARTLY_RETURNED: part of its goods came back through a buyer's return on %s; a 退单 cannot be booked on it, ask customs", l.No, ledger.FormatDate(l.ReturnedOn))
+				return ledger.Precondition(ReasonReceiptWrongStatus, path+"returnStatus", "list %s is PARTLY_RETURNED: part of its goods came back through a buyer's return on %s; a 退单 cannot be booked on it, ask customs", l.No, ledger.FormatDate(l.ReturnedOn))
 			case ListReleased, ListReturnRequested:
 				// The whole list comes back, whatever return was asked.
 				l.ReturnLines, _ = returnLines(l, nil)

@@ -189,7 +189,7 @@ func (s *Service) draftList(o Order, ch Channel, lines []zone.BookLine) (*Invent
 		f := fmt.Sprintf("lines[%d]", i)
 		bl := lines[i]
 		if _, ok := s.set.positive(bl.HSCode); !ok {
-			return nil, req, refuse(ReasonNotOnPositiveList, f+".item_no", "SKU %s (HS %s) is not on the cross-border positive list", ol.ItemNo, bl.HSCode)
+			return nil, req, ledger.Precondition(ReasonNotOnPositiveList, f+".item_no", "SKU %s (HS %s) is not on the cross-border positive list", ol.ItemNo, bl.HSCode)
 		}
 		legal := ol.Quantity.Mul(bl.Legal.Factor)
 		pieces := 0
@@ -391,7 +391,7 @@ func (s *Service) assess(c *candidate, year int, totals map[totalKey]decimal.Dec
 	for k, entry := range caps {
 		had := totals[totalKey{l.BuyerID, year, k}]
 		if had.Add(count[k]).GreaterThan(entry.AnnualCap) {
-			return nil, refuse(ReasonPersonalCapExceeded, "lines", "buyer %s has bought %s of %s (%s) this year; %s more exceeds the cap of %s", mask(l.BuyerID), had, entry.HSPrefix, entry.Note, count[k], entry.AnnualCap)
+			return nil, ledger.Precondition(ReasonPersonalCapExceeded, "lines", "buyer %s has bought %s of %s (%s) this year; %s more exceeds the cap of %s", mask(l.BuyerID), had, entry.HSPrefix, entry.Note, count[k], entry.AnnualCap)
 		}
 	}
 	req := c.taxReq
@@ -403,12 +403,12 @@ func (s *Service) assess(c *candidate, year int, totals map[totalKey]decimal.Dec
 	}
 	switch q.Rule {
 	case tax.RuleCrossBorderOverSingleLimit:
-		return nil, refuse(ReasonOverSingleLimit, "goods_value", "order %s is worth %s, over the single-transaction limit; declare it as general trade", o.OrderNo, l.DutiableValue)
+		return nil, ledger.Precondition(ReasonOverSingleLimit, "goods_value", "order %s is worth %s, over the single-transaction limit; declare it as general trade", o.OrderNo, l.DutiableValue)
 	case tax.RuleCrossBorderOverAnnualLimit:
-		return nil, refuse(ReasonOverAnnualLimit, "buyer.id_number", "buyer %s has %s counted this year; %s more exceeds the annual limit; declare it as general trade", mask(l.BuyerID), used, l.DutiableValue)
+		return nil, ledger.Precondition(ReasonOverAnnualLimit, "buyer.id_number", "buyer %s has %s counted this year; %s more exceeds the annual limit; declare it as general trade", mask(l.BuyerID), used, l.DutiableValue)
 	}
 	if q.Total.Sub(o.TaxTotal).Abs().GreaterThan(s.set.TaxTolerance) {
-		return nil, refuse(ReasonTaxMismatch, "tax_total", "order %s withheld %s tax; the tax is %s (duty %s, consumption tax %s, VAT %s, %s; each tax of each line rounded half-up to the fen), and the zone allows %s CNY difference",
+		return nil, ledger.Precondition(ReasonTaxMismatch, "tax_total", "order %s withheld %s tax; the tax is %s (duty %s, consumption tax %s, VAT %s, %s; each tax of each line rounded half-up to the fen), and the zone allows %s CNY difference",
 			o.OrderNo, o.TaxTotal, q.Total, q.Duty, q.ConsumptionTax, q.VAT, q.Rule, s.set.TaxTolerance.StringFixed(2))
 	}
 	l.Duty, l.ConsumptionTax, l.VAT, l.Tax, l.ReleasedTax, l.Rule = q.Duty, q.ConsumptionTax, q.VAT, q.Total, q.Total, string(q.Rule)

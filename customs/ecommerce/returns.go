@@ -62,7 +62,7 @@ func (s *Service) CancelOrder(ctx context.Context, p access.Principal, orderNo s
 				return err
 			}
 		default:
-			return refuse(ReasonWrongStatus, "order_no", "order %s is %s; a released order is returned, not cancelled", orderNo, r.status)
+			return ledger.Precondition(ReasonWrongStatus, "order_no", "order %s is %s; a released order is returned, not cancelled", orderNo, r.status)
 		}
 		out, err = r.order()
 		return err
@@ -96,17 +96,17 @@ func (s *Service) RequestReturn(ctx context.Context, p access.Principal, no stri
 		switch l.Status {
 		case ListReturnRequested, listReturnReceiving, ListReturned, ListPartlyReturned:
 			if !sameReturn(l.ReturnLines, want) {
-				return refuse(ReasonWrongStatus, "lines", "list %s already has a return of other goods applied for on %s; a list takes one return", no, ledger.FormatDate(l.ReturnAppliedOn))
+				return ledger.Precondition(ReasonWrongStatus, "lines", "list %s already has a return of other goods applied for on %s; a list takes one return", no, ledger.FormatDate(l.ReturnAppliedOn))
 			}
 			out = s.view(l)
 			return nil
 		case ListReleased:
 		default:
-			return refuse(ReasonWrongStatus, "list_no", "list %s is %s; only a released list can be returned", no, l.Status)
+			return ledger.Precondition(ReasonWrongStatus, "list_no", "list %s is %s; only a released list can be returned", no, l.Status)
 		}
 		last := l.ReleasedOn.AddDate(0, 0, s.set.ReturnApplyDays)
 		if s.today().After(last) {
-			return refuse(ReasonReturnWindowClosed, "list_no", "list %s was released on %s; returns had to be applied for by %s", no, ledger.FormatDate(l.ReleasedOn), ledger.FormatDate(last))
+			return ledger.Precondition(ReasonReturnWindowClosed, "list_no", "list %s was released on %s; returns had to be applied for by %s", no, ledger.FormatDate(l.ReleasedOn), ledger.FormatDate(last))
 		}
 		l.Status, l.ReturnAppliedOn, l.ReturnLines = ListReturnRequested, s.today(), want
 		out = l
@@ -133,10 +133,10 @@ func returnLines(l InventoryList, lines []ReturnLine) ([]ReturnLine, error) {
 		}
 		ln, ok := listLine(l, rl.Seq)
 		if !ok {
-			return nil, badArg(f+".seq", "list %s has no line %d; name a line from 1 to %d", l.No, rl.Seq, len(l.Lines))
+			return nil, ledger.BadArgument(f+".seq", "list %s has no line %d; name a line from 1 to %d", l.No, rl.Seq, len(l.Lines))
 		}
 		if _, dup := asked[rl.Seq]; dup {
-			return nil, badArg(f+".seq", "line %d is named twice; give each line once with its whole quantity", rl.Seq)
+			return nil, ledger.BadArgument(f+".seq", "line %d is named twice; give each line once with its whole quantity", rl.Seq)
 		}
 		if rl.Quantity.GreaterThan(ln.Quantity) {
 			return nil, ledger.Errorf(ledger.KindInvalid, ReasonReturnExceedsList, f+".quantity", "line %d of list %s released %s %s; %s cannot be returned", rl.Seq, l.No, ln.Quantity, ln.Unit, rl.Quantity)
@@ -228,12 +228,12 @@ func (s *Service) ReceiveReturn(ctx context.Context, p access.Principal, no stri
 			return nil
 		case ListReturnRequested, listReturnReceiving:
 		default:
-			return refuse(ReasonWrongStatus, "list_no", "list %s is %s; apply for the return first", no, l.Status)
+			return ledger.Precondition(ReasonWrongStatus, "list_no", "list %s is %s; apply for the return first", no, l.Status)
 		}
 		if l.Status == ListReturnRequested {
 			last := l.ReleasedOn.AddDate(0, 0, s.set.ReturnArriveDays)
 			if s.today().After(last) {
-				return refuse(ReasonReturnWindowClosed, "list_no", "list %s was released on %s; returned goods had to be back by %s: the return lapsed and the list's tax is final", no, ledger.FormatDate(l.ReleasedOn), ledger.FormatDate(last))
+				return ledger.Precondition(ReasonReturnWindowClosed, "list_no", "list %s was released on %s; returned goods had to be back by %s: the return lapsed and the list's tax is final", no, ledger.FormatDate(l.ReleasedOn), ledger.FormatDate(last))
 			}
 			l.ReturnedOn = s.today()
 		}

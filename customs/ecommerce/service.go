@@ -191,14 +191,6 @@ func dbError(err error) error {
 	return ledger.DatabaseError(err, "the e-commerce tables", pgtx.Retryable, pgtx.StatementRefused)
 }
 
-func badArg(field, format string, args ...any) error {
-	return ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, field, format, args...)
-}
-
-func refuse(reason, field, format string, args ...any) error {
-	return ledger.Errorf(ledger.KindFailedPrecondition, reason, field, format, args...)
-}
-
 func hashOf(v any) string {
 	b, _ := json.Marshal(v)
 	sum := sha256.Sum256(b)
@@ -213,7 +205,7 @@ func (s *Service) RegisterChannel(ctx context.Context, p access.Principal, c Cha
 	}
 	for f, v := range map[string]string{"enterprise": c.Enterprise, "platform": c.Platform, "book_no": c.Book, "guarantor": c.Guarantor} {
 		if strings.TrimSpace(v) == "" || len(v) > 64 {
-			return c, badArg(f, "is required, at most 64 characters")
+			return c, ledger.BadArgument(f, "is required, at most 64 characters")
 		}
 	}
 	b, err := s.zone.BookByNo(ctx, c.Book)
@@ -300,11 +292,11 @@ func canSubmit(p access.Principal, enterprise string) error {
 
 func checkPerson(p Person, f string, needID bool) error {
 	if strings.TrimSpace(p.Name) == "" || len(p.Name) > 100 {
-		return badArg(f+".name", "is required, at most 100 characters")
+		return ledger.BadArgument(f+".name", "is required, at most 100 characters")
 	}
 	if needID {
 		if err := codes.CheckIDNumber(p.IDNumber); err != nil {
-			return badArg(f+".id_number", "%v", err)
+			return ledger.BadArgument(f+".id_number", "%v", err)
 		}
 	}
 	return nil
@@ -312,7 +304,7 @@ func checkPerson(p Person, f string, needID bool) error {
 
 func money(d decimal.Decimal, f string) error {
 	if d.IsNegative() || ledger.Places(d) > 2 {
-		return badArg(f, "must be >= 0 CNY to the fen")
+		return ledger.BadArgument(f, "must be >= 0 CNY to the fen")
 	}
 	return nil
 }
@@ -321,7 +313,7 @@ func money(d decimal.Decimal, f string) error {
 func (s *Service) orderWrite(ctx context.Context, p access.Principal, o Order) (*docWrite, error) {
 	o.OrderNo = strings.TrimSpace(o.OrderNo)
 	if o.OrderNo == "" || len(o.OrderNo) > 60 {
-		return nil, badArg("order_no", "is required, at most 60 characters")
+		return nil, ledger.BadArgument("order_no", "is required, at most 60 characters")
 	}
 	if err := canSubmit(p, o.Enterprise); err != nil {
 		return nil, err
@@ -338,30 +330,30 @@ func (s *Service) orderWrite(ctx context.Context, p access.Principal, o Order) (
 		}
 	}
 	if len(o.Lines) == 0 || len(o.Lines) > 100 {
-		return nil, badArg("lines", "an order has 1 to 100 lines")
+		return nil, ledger.BadArgument("lines", "an order has 1 to 100 lines")
 	}
 	sum := decimal.Zero
 	for i, l := range o.Lines {
 		f := fmt.Sprintf("lines[%d]", i)
 		if strings.TrimSpace(l.ItemNo) == "" {
-			return nil, badArg(f+".item_no", "name the SKU's part number on the warehouse book")
+			return nil, ledger.BadArgument(f+".item_no", "name the SKU's part number on the warehouse book")
 		}
 		if !l.Quantity.IsPositive() || ledger.Places(l.Quantity) > 5 {
 			return nil, ledger.Errorf(ledger.KindInvalid, ledger.ReasonNonPositiveQuantity, f+".quantity", "must be > 0 with at most 5 decimal places")
 		}
 		if l.Price.IsNegative() || ledger.Places(l.Price) > 4 {
-			return nil, badArg(f+".price", "must be >= 0 with at most 4 decimal places")
+			return nil, ledger.BadArgument(f+".price", "must be >= 0 with at most 4 decimal places")
 		}
 		if err := money(l.Total, f+".total"); err != nil {
 			return nil, err
 		}
 		if !l.Price.Mul(l.Quantity).Round(2).Equal(l.Total) {
-			return nil, badArg(f+".total", "is %s; price %s × quantity %s = %s", l.Total, l.Price, l.Quantity, l.Price.Mul(l.Quantity).Round(2))
+			return nil, ledger.BadArgument(f+".total", "is %s; price %s × quantity %s = %s", l.Total, l.Price, l.Quantity, l.Price.Mul(l.Quantity).Round(2))
 		}
 		sum = sum.Add(l.Total)
 	}
 	if !sum.Equal(o.GoodsValue) {
-		return nil, badArg("goods_value", "is %s; the lines total %s", o.GoodsValue, sum)
+		return nil, ledger.BadArgument("goods_value", "is %s; the lines total %s", o.GoodsValue, sum)
 	}
 	if _, err := s.channel(ctx, o.Enterprise); err != nil {
 		return nil, err
@@ -376,7 +368,7 @@ func (s *Service) orderWrite(ctx context.Context, p access.Principal, o Order) (
 func (s *Service) paymentWrite(p access.Principal, enterprise string, pay Payment) (*docWrite, error) {
 	pay.OrderNo = strings.TrimSpace(pay.OrderNo)
 	if pay.OrderNo == "" || len(pay.OrderNo) > 60 {
-		return nil, badArg("order_no", "is required, at most 60 characters")
+		return nil, ledger.BadArgument("order_no", "is required, at most 60 characters")
 	}
 	if err := canSubmit(p, enterprise); err != nil {
 		return nil, err
@@ -397,10 +389,10 @@ func (s *Service) paymentWrite(p access.Principal, enterprise string, pay Paymen
 func (s *Service) waybillWrite(p access.Principal, enterprise string, w Waybill) (*docWrite, error) {
 	w.OrderNo = strings.TrimSpace(w.OrderNo)
 	if w.OrderNo == "" || len(w.OrderNo) > 60 {
-		return nil, badArg("order_no", "is required, at most 60 characters")
+		return nil, ledger.BadArgument("order_no", "is required, at most 60 characters")
 	}
 	if w.LogisticsNo == "" || len(w.LogisticsNo) > 60 {
-		return nil, badArg("logistics_no", "is required, at most 60 characters")
+		return nil, ledger.BadArgument("logistics_no", "is required, at most 60 characters")
 	}
 	if err := canSubmit(p, enterprise); err != nil {
 		return nil, err
@@ -480,7 +472,7 @@ func (s *Service) SubmitDocuments(ctx context.Context, p access.Principal, docs 
 		case d.Waybill != nil:
 			w, err = s.waybillWrite(p, d.Enterprise, *d.Waybill)
 		default:
-			err = badArg("document", "give an order, a payment or a waybill")
+			err = ledger.BadArgument("document", "give an order, a payment or a waybill")
 		}
 		if err != nil {
 			out[i].Err = err

@@ -25,7 +25,7 @@ func (s *Service) Settle(ctx context.Context, p access.Principal, guarantor stri
 		return Settlement{}, ledger.Errorf(ledger.KindPermissionDenied, ledger.ReasonPermissionDenied, "", "principal %q may not read the settlement of %s", p.ID, guarantor)
 	}
 	if from.IsZero() || to.IsZero() || to.Before(from) {
-		return Settlement{}, badArg("to", "give the period: from on or before to")
+		return Settlement{}, ledger.BadArgument("to", "give the period: from on or before to")
 	}
 	rows, err := s.pool.Query(ctx, `SELECT body FROM ecom_lists WHERE guarantor = $1 AND released_on BETWEEN $2 AND $3 AND status IN ($4, $5, $6) ORDER BY released_on, no`,
 		guarantor, from, to, string(ListReleased), string(ListReturnRequested), string(ListPartlyReturned))

@@ -81,29 +81,29 @@ func (s *Service) RecordTaxPayment(ctx context.Context, p access.Principal, pay 
 	}
 	pay.No = strings.TrimSpace(pay.No)
 	if pay.No == "" || len(pay.No) > 64 {
-		return TaxPayment{}, badArg("payment_no", "is required, at most 64 characters")
+		return TaxPayment{}, ledger.BadArgument("payment_no", "is required, at most 64 characters")
 	}
 	if !pay.Amount.IsPositive() || ledger.Places(pay.Amount) > 2 {
-		return TaxPayment{}, badArg("amount", "must be > 0 CNY to the fen")
+		return TaxPayment{}, ledger.BadArgument("amount", "must be > 0 CNY to the fen")
 	}
 	if pay.PaidOn.IsZero() {
-		return TaxPayment{}, badArg("paid_on", "give the day the tax was paid")
+		return TaxPayment{}, ledger.BadArgument("paid_on", "give the day the tax was paid")
 	}
 	pay.PaidOn = ledger.Day(pay.PaidOn)
 	if pay.PaidOn.After(s.today()) {
-		return TaxPayment{}, badArg("paid_on", "is %s, after today (%s); record a payment once it is made", ledger.FormatDate(pay.PaidOn), ledger.FormatDate(s.today()))
+		return TaxPayment{}, ledger.BadArgument("paid_on", "is %s, after today (%s); record a payment once it is made", ledger.FormatDate(pay.PaidOn), ledger.FormatDate(s.today()))
 	}
 	if len(pay.ListNos) == 0 || len(pay.ListNos) > MaxTaxPaymentLists {
-		return TaxPayment{}, badArg("list_nos", "name the 1 to %d inventory lists the payment pays", MaxTaxPaymentLists)
+		return TaxPayment{}, ledger.BadArgument("list_nos", "name the 1 to %d inventory lists the payment pays", MaxTaxPaymentLists)
 	}
 	at := map[string]int{} // list number → its index in the request, for the field at fault
 	for i, no := range pay.ListNos {
 		no = strings.TrimSpace(no)
 		if no == "" {
-			return TaxPayment{}, badArg(fmt.Sprintf("list_nos[%d]", i), "is empty; name an inventory list")
+			return TaxPayment{}, ledger.BadArgument(fmt.Sprintf("list_nos[%d]", i), "is empty; name an inventory list")
 		}
 		if j, dup := at[no]; dup {
-			return TaxPayment{}, badArg(fmt.Sprintf("list_nos[%d]", i), "repeats list_nos[%d] (%s); name each list once", j, no)
+			return TaxPayment{}, ledger.BadArgument(fmt.Sprintf("list_nos[%d]", i), "repeats list_nos[%d] (%s); name each list once", j, no)
 		}
 		at[no] = i
 	}
@@ -146,11 +146,11 @@ func (s *Service) RecordTaxPayment(ctx context.Context, p access.Principal, pay 
 			}
 			switch {
 			case l.TaxPaymentNo != "":
-				return refuse(ReasonTaxAlreadyPaid, f, "list %s was paid by payment %s on %s; leave it out", no, l.TaxPaymentNo, ledger.FormatDate(l.TaxPaidOn))
+				return ledger.Precondition(ReasonTaxAlreadyPaid, f, "list %s was paid by payment %s on %s; leave it out", no, l.TaxPaymentNo, ledger.FormatDate(l.TaxPaidOn))
 			case !payable(l.Status):
-				return refuse(ReasonWrongStatus, f, "list %s is %s; only released lists not wholly returned have tax to pay", no, l.Status)
+				return ledger.Precondition(ReasonWrongStatus, f, "list %s is %s; only released lists not wholly returned have tax to pay", no, l.Status)
 			case pay.PaidOn.Before(l.ReleasedOn):
-				return badArg("paid_on", "is %s, before list %s was released (%s)", ledger.FormatDate(pay.PaidOn), no, ledger.FormatDate(l.ReleasedOn))
+				return ledger.BadArgument("paid_on", "is %s, before list %s was released (%s)", ledger.FormatDate(pay.PaidOn), no, ledger.FormatDate(l.ReleasedOn))
 			case pay.Guarantor == "":
 				pay.Guarantor = l.Guarantor
 			case l.Guarantor != pay.Guarantor:

@@ -135,10 +135,6 @@ func dbError(err error) error {
 	return ledger.DatabaseError(err, "the evidence tables", pgtx.Retryable, pgtx.StatementRefused)
 }
 
-func precondition(reason, field, format string, args ...any) error {
-	return ledger.Errorf(ledger.KindFailedPrecondition, reason, field, format, args...)
-}
-
 // Seal seals the evidence of the book's period that the ledger closed
 // through the given day: the period's journals and the book's documents as
 // they stand now (those changed since the previous period's seal; every
@@ -170,7 +166,7 @@ func (s *Service) Seal(ctx context.Context, p access.Principal, book string, thr
 	}
 	i := slices.IndexFunc(periods, func(q ledger.Period) bool { return q.Through.Equal(through) })
 	if i < 0 {
-		return Sealed{}, precondition(ReasonPeriodNotClosed, "through",
+		return Sealed{}, ledger.Precondition(ReasonPeriodNotClosed, "through",
 			"book %s has no period closed through %s; close it first (zonectl periods close), then seal its evidence", book, ledger.FormatDate(through))
 	}
 	period := periods[i]
@@ -186,7 +182,7 @@ func (s *Service) Seal(ctx context.Context, p access.Principal, book string, thr
 			return Sealed{}, err
 		}
 		if prev == nil {
-			return Sealed{}, precondition(ReasonPreviousNotSealed, "through",
+			return Sealed{}, ledger.Precondition(ReasonPreviousNotSealed, "through",
 				"the evidence of book %s through %s is not sealed; seal the periods in order, that one first", book, ledger.FormatDate(prevDay))
 		}
 		out.PreviousDigest, since, zoneSince = prev.Digest, prev.ecom, prev.zone
@@ -275,7 +271,7 @@ func (s *Service) SealThrough(ctx context.Context, p access.Principal, book stri
 	}
 	i := slices.IndexFunc(periods, func(q ledger.Period) bool { return !q.Through.Before(day) })
 	if i < 0 {
-		return Sealed{}, precondition(ReasonPeriodNotClosed, "through",
+		return Sealed{}, ledger.Precondition(ReasonPeriodNotClosed, "through",
 			"book %s has no period closed through %s or later; close it first (zonectl periods close), then seal its evidence", book, ledger.FormatDate(day))
 	}
 	var out Sealed
@@ -350,7 +346,7 @@ func (s *Service) journals(ctx context.Context, p ledger.Period) ([]ledger.Journ
 		hashes[i] = j.ComputeHash()
 	}
 	if int64(len(out)) != p.JournalCount || !bytes.Equal(ledger.PeriodDigest(p.PreviousDigest, p.Book, p.From, p.Through, hashes), p.Digest) {
-		return nil, precondition(ReasonLedgerMismatch, "through",
+		return nil, ledger.Precondition(ReasonLedgerMismatch, "through",
 			"the journals of book %s through %s no longer reproduce the digest the ledger sealed; run 'zonectl periods verify --book %s' and report it", p.Book, ledger.FormatDate(p.Through), p.Book)
 	}
 	return out, nil

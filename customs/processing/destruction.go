@@ -91,26 +91,26 @@ type DestroyLine struct {
 func (s *Service) RequestDestruction(ctx context.Context, p access.Principal, d Destruction) (Destruction, error) {
 	d.InnerNo, d.Book, d.Reason = strings.TrimSpace(d.InnerNo), strings.TrimSpace(d.Book), strings.TrimSpace(d.Reason)
 	if d.InnerNo == "" || len(d.InnerNo) > 64 {
-		return d, badArg("inner_no", "the enterprise's own number is required, at most 64 characters")
+		return d, ledger.BadArgument("inner_no", "the enterprise's own number is required, at most 64 characters")
 	}
 	if d.Reason == "" || len(d.Reason) > 500 {
-		return d, badArg("reason", "say why the goods are destroyed, at most 500 characters")
+		return d, ledger.BadArgument("reason", "say why the goods are destroyed, at most 500 characters")
 	}
 	if len(d.Lines) == 0 || len(d.Lines) > MaxReportLines {
-		return d, badArg("lines", "a destruction names 1 to %d lines", MaxReportLines)
+		return d, ledger.BadArgument("lines", "a destruction names 1 to %d lines", MaxReportLines)
 	}
 	if d.ResidueValue.IsNegative() || ledger.Places(d.ResidueValue) > ledger.ValueScale {
-		return d, badArg("residue_value", "must be >= 0 CNY to the fen, got %s", d.ResidueValue)
+		return d, ledger.BadArgument("residue_value", "must be >= 0 CNY to the fen, got %s", d.ResidueValue)
 	}
 	d.ResidueHSCode = strings.TrimSpace(d.ResidueHSCode)
 	switch {
 	case d.ResidueValue.IsPositive() && d.ResidueHSCode == "":
-		return d, badArg("residue_hs_code", "a residue sold for %s CNY is taxed in its own state: give its 10-digit HS code", d.ResidueValue)
+		return d, ledger.BadArgument("residue_hs_code", "a residue sold for %s CNY is taxed in its own state: give its 10-digit HS code", d.ResidueValue)
 	case d.ResidueValue.IsZero() && d.ResidueHSCode != "":
-		return d, badArg("residue_hs_code", "no residue was sold (residue_value is 0); leave the HS code empty or give what it was sold for")
+		return d, ledger.BadArgument("residue_hs_code", "no residue was sold (residue_value is 0); leave the HS code empty or give what it was sold for")
 	case d.ResidueHSCode != "":
 		if err := codes.CheckHSCode(d.ResidueHSCode); err != nil {
-			return d, badArg("residue_hs_code", "%v", err)
+			return d, ledger.BadArgument("residue_hs_code", "%v", err)
 		}
 	}
 	d.ResidueEvent = 0
@@ -140,7 +140,7 @@ func (s *Service) RequestDestruction(ctx context.Context, p access.Principal, d 
 			return d, err
 		}
 		if len(l.Lot) > 64 {
-			return d, badArg(f+".lot", "a lot name has at most 64 characters")
+			return d, ledger.BadArgument(f+".lot", "a lot name has at most 64 characters")
 		}
 		d.Lines[i].Lots = nil
 	}
@@ -193,10 +193,10 @@ func (s *Service) RejectDestruction(ctx context.Context, p access.Principal, no,
 
 func (s *Service) decideDestruction(ctx context.Context, p access.Principal, no, note string, approve bool) (Destruction, error) {
 	if p.Role != access.RoleCustoms || p.Disabled {
-		return Destruction{}, denied("principal %q (%s) may not decide destructions; customs approves or rejects them", p.ID, p.Role)
+		return Destruction{}, ledger.Denied("principal %q (%s) may not decide destructions; customs approves or rejects them", p.ID, p.Role)
 	}
 	if len(note) > 500 {
-		return Destruction{}, badArg("note", "at most 500 characters")
+		return Destruction{}, ledger.BadArgument("note", "at most 500 characters")
 	}
 	// Its lines are read before the transaction (they never change), so
 	// that the transaction reads nothing through the pool.
@@ -205,7 +205,7 @@ func (s *Service) decideDestruction(ctx context.Context, p access.Principal, no,
 		return Destruction{}, dbError(err)
 	}
 	if !found {
-		return Destruction{}, notFound(zone.ReasonUnknownDocument, "destruction_no", "there is no destruction %q", no)
+		return Destruction{}, ledger.NotFound(zone.ReasonUnknownDocument, "destruction_no", "there is no destruction %q", no)
 	}
 	var seqs []int
 	for _, l := range pre.Lines {
@@ -222,7 +222,7 @@ func (s *Service) decideDestruction(ctx context.Context, p access.Principal, no,
 			return err
 		}
 		if !found {
-			return notFound(zone.ReasonUnknownDocument, "destruction_no", "there is no destruction %q", no)
+			return ledger.NotFound(zone.ReasonUnknownDocument, "destruction_no", "there is no destruction %q", no)
 		}
 		want := DestructionRejected
 		if approve {
@@ -233,7 +233,7 @@ func (s *Service) decideDestruction(ctx context.Context, p access.Principal, no,
 			return nil
 		}
 		if d.Status != DestructionRequested {
-			return precondition(zone.ReasonWrongStatus, "destruction_no", "destruction %s is %s; only a requested destruction is decided", no, strings.ToLower(string(d.Status)))
+			return ledger.Precondition(zone.ReasonWrongStatus, "destruction_no", "destruction %s is %s; only a requested destruction is decided", no, strings.ToLower(string(d.Status)))
 		}
 		d.Status, d.Note = want, note
 		if approve {
@@ -283,7 +283,7 @@ func (s *Service) decideDestruction(ctx context.Context, p access.Principal, no,
 // GetDestruction returns a destruction. Its owner and customs read it.
 func (s *Service) GetDestruction(ctx context.Context, p access.Principal, no string) (Destruction, error) {
 	return readable(ctx, s.pool, p, "proc_destructions", no, func(d Destruction) string { return d.Enterprise },
-		notFound(zone.ReasonUnknownDocument, "destruction_no", "there is no destruction %q", no))
+		ledger.NotFound(zone.ReasonUnknownDocument, "destruction_no", "there is no destruction %q", no))
 }
 
 func destructionBy(ctx context.Context, q querier, where string, args ...any) (Destruction, bool, error) {

@@ -153,13 +153,13 @@ type EntrustedLine struct {
 func (s *Service) FileEntrustment(ctx context.Context, p access.Principal, e Entrustment) (Entrustment, error) {
 	e.InnerNo, e.Book, e.Client, e.ClientName = strings.TrimSpace(e.InnerNo), strings.TrimSpace(e.Book), strings.TrimSpace(e.Client), strings.TrimSpace(e.ClientName)
 	if e.InnerNo == "" || len(e.InnerNo) > 64 {
-		return e, badArg("inner_no", "the enterprise's own number is required, at most 64 characters")
+		return e, ledger.BadArgument("inner_no", "the enterprise's own number is required, at most 64 characters")
 	}
 	if err := codes.CheckUSCC(e.Client); err != nil {
-		return e, badArg("client", "the domestic firm's 统一社会信用代码: %v", err)
+		return e, ledger.BadArgument("client", "the domestic firm's 统一社会信用代码: %v", err)
 	}
 	if e.ClientName == "" || len(e.ClientName) > 200 {
-		return e, badArg("client_name", "the domestic firm's name is required, at most 200 characters")
+		return e, ledger.BadArgument("client_name", "the domestic firm's name is required, at most 200 characters")
 	}
 	var err error
 	if e.Date, err = s.documentDate(e.Date, "entrustment"); err != nil {
@@ -170,7 +170,7 @@ func (s *Service) FileEntrustment(ctx context.Context, p access.Principal, e Ent
 		return e, err
 	}
 	if e.Client == b.Enterprise {
-		return e, badArg("client", "the domestic firm is another enterprise than the book's own")
+		return e, ledger.BadArgument("client", "the domestic firm is another enterprise than the book's own")
 	}
 	e.BondedValue, e.BondedTaxed, e.Reports = decimal.Zero, decimal.Zero, nil
 	h := e
@@ -214,7 +214,7 @@ func (s *Service) FileEntrustment(ctx context.Context, p access.Principal, e Ent
 // GetEntrustment returns an entrustment; its enterprise and customs read it.
 func (s *Service) GetEntrustment(ctx context.Context, p access.Principal, no string) (Entrustment, error) {
 	e, err := readable(ctx, s.pool, p, "proc_entrustments", no, func(e Entrustment) string { return e.Enterprise },
-		notFound(zone.ReasonUnknownDocument, "entrustment", "there is no entrustment %q", no))
+		ledger.NotFound(zone.ReasonUnknownDocument, "entrustment", "there is no entrustment %q", no))
 	if err != nil {
 		return e, err
 	}
@@ -236,7 +236,7 @@ func (s *Service) GetEntrustment(ctx context.Context, p access.Principal, no str
 // GetEntrustedMove returns an entrusted move; its enterprise and customs read it.
 func (s *Service) GetEntrustedMove(ctx context.Context, p access.Principal, no string) (EntrustedMove, error) {
 	return readable(ctx, s.pool, p, "proc_entrusted_moves", no, func(m EntrustedMove) string { return m.Enterprise },
-		notFound(zone.ReasonUnknownDocument, "move_no", "there is no entrusted move %q", no))
+		ledger.NotFound(zone.ReasonUnknownDocument, "move_no", "there is no entrusted move %q", no))
 }
 
 // ReceiveEntrusted brings a domestic firm's materials onto the book for an
@@ -266,25 +266,25 @@ func (s *Service) ReturnEntrusted(ctx context.Context, p access.Principal, m Ent
 func (s *Service) move(ctx context.Context, p access.Principal, m EntrustedMove) (EntrustedMove, error) {
 	m.InnerNo, m.Entrustment, m.Reference = strings.TrimSpace(m.InnerNo), strings.TrimSpace(m.Entrustment), strings.TrimSpace(m.Reference)
 	if m.InnerNo == "" || len(m.InnerNo) > 64 {
-		return m, badArg("inner_no", "the enterprise's own number is required, at most 64 characters")
+		return m, ledger.BadArgument("inner_no", "the enterprise's own number is required, at most 64 characters")
 	}
 	if m.Via == "" {
 		m.Via = ViaGateRegistration
 	}
 	switch {
 	case m.Via == ViaList && m.Kind == MoveReturn:
-		return m, badArg("via", "products go back to the domestic firm under a gate registration (GATE_REGISTRATION)")
+		return m, ledger.BadArgument("via", "products go back to the domestic firm under a gate registration (GATE_REGISTRATION)")
 	case m.Via != ViaGateRegistration && m.Via != ViaList:
-		return m, badArg("via", "%q: goods pass under a GATE_REGISTRATION or a LIST", m.Via)
+		return m, ledger.BadArgument("via", "%q: goods pass under a GATE_REGISTRATION or a LIST", m.Via)
 	}
 	if m.Reference == "" || len(m.Reference) > 64 {
-		return m, badArg("reference", "name the gate registration or list that carries the goods")
+		return m, ledger.BadArgument("reference", "name the gate registration or list that carries the goods")
 	}
 	if m.Via == ViaList && len(m.Lines) > 0 {
-		return m, badArg("lines", "goods received from a list are the list's lines; name no lines")
+		return m, ledger.BadArgument("lines", "goods received from a list are the list's lines; name no lines")
 	}
 	if m.Via == ViaGateRegistration && (len(m.Lines) == 0 || len(m.Lines) > MaxReportLines) {
-		return m, badArg("lines", "a move names 1 to %d lines", MaxReportLines)
+		return m, ledger.BadArgument("lines", "a move names 1 to %d lines", MaxReportLines)
 	}
 	var err error
 	if m.Date, err = s.documentDate(m.Date, "move"); err != nil {
@@ -311,7 +311,7 @@ func (s *Service) move(ctx context.Context, p access.Principal, m EntrustedMove)
 			io = codes.Out
 		}
 		if ps.Type != codes.PassGateRegistration || ps.Book != m.Book || ps.IO != io || ps.Status != zone.PassPassed {
-			return m, precondition(ReasonEntrustedReference, "reference", "pass %s is type %s, %s, of book %s, %s; name a gate registration (核放单 type 5) of book %s that passed %s the zone",
+			return m, ledger.Precondition(ReasonEntrustedReference, "reference", "pass %s is type %s, %s, of book %s, %s; name a gate registration (核放单 type 5) of book %s that passed %s the zone",
 				ps.No, ps.Type, ps.IO, ps.Book, strings.ToLower(string(ps.Status)), m.Book, map[codes.IOFlag]string{codes.In: "into", codes.Out: "out of"}[io])
 		}
 	case ViaList:
@@ -320,7 +320,7 @@ func (s *Service) move(ctx context.Context, p access.Principal, m EntrustedMove)
 			return m, withField(err, "reference")
 		}
 		if l.Flow != zone.FlowNonDeclaredIn || l.Book != m.Book || l.Status != zone.ListCleared {
-			return m, precondition(ReasonEntrustedReference, "reference", "list %s is %s of book %s, %s; name a cleared non-declaration list (是否报关 2, I) of book %s",
+			return m, ledger.Precondition(ReasonEntrustedReference, "reference", "list %s is %s of book %s, %s; name a cleared non-declaration list (是否报关 2, I) of book %s",
 				l.No, l.Flow, l.Book, strings.ToLower(string(l.Status)), m.Book)
 		}
 		for _, ln := range l.Lines {
@@ -347,10 +347,10 @@ func (s *Service) move(ctx context.Context, p access.Principal, m EntrustedMove)
 			}
 		}
 		if l.Value.IsNegative() || ledger.Places(l.Value) > ledger.ValueScale {
-			return m, badArg(f+".value", "must be >= 0 CNY to the fen, got %s", l.Value)
+			return m, ledger.BadArgument(f+".value", "must be >= 0 CNY to the fen, got %s", l.Value)
 		}
 		if len(l.Lot) > 64 || (l.Lot != "" && m.Kind == MoveReceipt) {
-			return m, badArg(f+".lot", "a return may name the lot it takes, at most 64 characters; a receipt forms its lots")
+			return m, ledger.BadArgument(f+".lot", "a return may name the lot it takes, at most 64 characters; a receipt forms its lots")
 		}
 		if m.Via == ViaGateRegistration {
 			m.Lines[i].Lots = nil
@@ -372,7 +372,7 @@ func (s *Service) move(ctx context.Context, p access.Principal, m EntrustedMove)
 		}
 		if other, found, err := entrustedMoveBy(ctx, tx, `reference = $1`, m.Reference); err != nil || found {
 			if err == nil {
-				err = precondition(ReasonEntrustedReference, "reference", "%s already carried the goods of entrusted move %s", m.Reference, other.No)
+				err = ledger.Precondition(ReasonEntrustedReference, "reference", "%s already carried the goods of entrusted move %s", m.Reference, other.No)
 			}
 			return err
 		}
@@ -524,10 +524,10 @@ func entrustmentFor(ctx context.Context, tx pgx.Tx, r Report) (Entrustment, erro
 		return e, err
 	}
 	if !found || e.Enterprise != r.Enterprise {
-		return e, notFound(zone.ReasonUnknownDocument, "entrustment", "there is no entrustment %q", r.Entrustment)
+		return e, ledger.NotFound(zone.ReasonUnknownDocument, "entrustment", "there is no entrustment %q", r.Entrustment)
 	}
 	if e.Book != r.Book {
-		return e, badArg("entrustment", "entrustment %s is on book %s; file its reports on that book", e.No, e.Book)
+		return e, ledger.BadArgument("entrustment", "entrustment %s is on book %s; file its reports on that book", e.No, e.Book)
 	}
 	return e, nil
 }

@@ -38,13 +38,13 @@ func checkReport(r *Report, lines map[int]zone.BookLine) error {
 				r.Outputs[i].Category = CategorySemiFinished
 			}
 		} else if !o.Category.Valid() {
-			return badArg(f+".category", "%q is not a category; use FINISHED, SEMI_FINISHED, DEFECT, SCRAP or BY_PRODUCT", o.Category)
+			return ledger.BadArgument(f+".category", "%q is not a category; use FINISHED, SEMI_FINISHED, DEFECT, SCRAP or BY_PRODUCT", o.Category)
 		}
 		if o.Version != "" && !r.Outputs[i].Category.consumes() {
-			return invalid(ReasonWrongBasis, f+".version", "%s consumes nothing by version (its materials were consumed by the goods it came from); leave the version empty", strings.ToLower(string(o.Category)))
+			return ledger.Invalid(ReasonWrongBasis, f+".version", "%s consumes nothing by version (its materials were consumed by the goods it came from); leave the version empty", strings.ToLower(string(o.Category)))
 		}
 		if o.Value.IsNegative() || ledger.Places(o.Value) > ledger.ValueScale {
-			return badArg(f+".value", "must be >= 0 CNY to the fen, got %s", o.Value)
+			return ledger.BadArgument(f+".value", "must be >= 0 CNY to the fen, got %s", o.Value)
 		}
 		if o.Version != "" {
 			if err := checkVersionNo(o.Version, f+".version"); err != nil {
@@ -52,7 +52,7 @@ func checkReport(r *Report, lines map[int]zone.BookLine) error {
 			}
 		}
 		if r.Basis == BasisActual && o.Version != "" {
-			return invalid(ReasonWrongBasis, f+".version", "a report on actual consumption names no version; use basis VERSION to consume by one")
+			return ledger.Invalid(ReasonWrongBasis, f+".version", "a report on actual consumption names no version; use basis VERSION to consume by one")
 		}
 	}
 	seen := map[int]bool{}
@@ -63,19 +63,19 @@ func checkReport(r *Report, lines map[int]zone.BookLine) error {
 			return lineNotOnBook(r.Book, m.BookSeq, f+".book_seq")
 		}
 		if l.Type != codes.GoodsMaterial {
-			return invalid(ReasonWrongLineType, f+".book_seq", "line %d is %s, not a material (料件) line", m.BookSeq, strings.ToLower(string(l.Type)))
+			return ledger.Invalid(ReasonWrongLineType, f+".book_seq", "line %d is %s, not a material (料件) line", m.BookSeq, strings.ToLower(string(l.Type)))
 		}
 		if seen[m.BookSeq] {
-			return badArg(f+".book_seq", "material line %d is named twice", m.BookSeq)
+			return ledger.BadArgument(f+".book_seq", "material line %d is named twice", m.BookSeq)
 		}
 		seen[m.BookSeq] = true
 		if len(m.Lot) > 64 {
-			return badArg(f+".lot", "a lot name has at most 64 characters")
+			return ledger.BadArgument(f+".lot", "a lot name has at most 64 characters")
 		}
 		switch r.Basis {
 		case BasisVersion:
 			if !m.Quantity.IsZero() || !m.NonBonded.IsZero() || !m.Loss.IsZero() {
-				return invalid(ReasonWrongBasis, f+".quantity", "a report consuming by version takes its quantities from the version's 单耗; name only the lot, or use basis ACTUAL")
+				return ledger.Invalid(ReasonWrongBasis, f+".quantity", "a report consuming by version takes its quantities from the version's 单耗; name only the lot, or use basis ACTUAL")
 			}
 		case BasisActual:
 			if err := checkQuantity(m.Quantity, l, f+".quantity", true); err != nil {
@@ -91,12 +91,12 @@ func checkReport(r *Report, lines map[int]zone.BookLine) error {
 				return ledger.Errorf(ledger.KindInvalid, ledger.ReasonNonPositiveQuantity, f+".quantity", "a material consumed has a quantity > 0")
 			}
 			if m.Loss.GreaterThan(m.Quantity.Add(m.NonBonded)) {
-				return badArg(f+".loss", "the process loss %s is more than the %s consumed", m.Loss, m.Quantity.Add(m.NonBonded))
+				return ledger.BadArgument(f+".loss", "the process loss %s is more than the %s consumed", m.Loss, m.Quantity.Add(m.NonBonded))
 			}
 		}
 	}
 	if r.Basis == BasisActual && len(r.Materials) == 0 {
-		return invalid(ReasonWrongBasis, "materials", "a report on actual consumption lists the materials consumed")
+		return ledger.Invalid(ReasonWrongBasis, "materials", "a report on actual consumption lists the materials consumed")
 	}
 	return nil
 }
@@ -232,19 +232,19 @@ var errLinesChanged = errors.New("a version names a line not read yet")
 func (s *Service) fileReport(ctx context.Context, p access.Principal, r Report) (Report, error) {
 	r.InnerNo, r.Book = strings.TrimSpace(r.InnerNo), strings.TrimSpace(r.Book)
 	if r.InnerNo == "" || len(r.InnerNo) > 64 {
-		return r, badArg("inner_no", "the enterprise's own report number is required, at most 64 characters")
+		return r, ledger.BadArgument("inner_no", "the enterprise's own report number is required, at most 64 characters")
 	}
 	if r.Basis == "" {
 		r.Basis = BasisVersion
 	}
 	if r.Basis != BasisVersion && r.Basis != BasisActual {
-		return r, badArg("basis", "%q is not a basis; use VERSION or ACTUAL", r.Basis)
+		return r, ledger.BadArgument("basis", "%q is not a basis; use VERSION or ACTUAL", r.Basis)
 	}
 	if len(r.Outputs) == 0 || len(r.Outputs) > MaxReportLines {
-		return r, badArg("outputs", "a report makes 1 to %d output lines", MaxReportLines)
+		return r, ledger.BadArgument("outputs", "a report makes 1 to %d output lines", MaxReportLines)
 	}
 	if len(r.Materials) > MaxReportLines {
-		return r, badArg("materials", "a report names at most %d materials", MaxReportLines)
+		return r, ledger.BadArgument("materials", "a report names at most %d materials", MaxReportLines)
 	}
 	var err error
 	if r.Date, err = s.documentDate(r.Date, "report"); err != nil {
@@ -430,12 +430,12 @@ func (s *Service) planVersions(ctx context.Context, tx pgx.Tx, r *Report, lines 
 				return planned{}, nil, err
 			}
 			if s.set.DeclaredVersionsOnly && v.Status != VersionDeclared {
-				return planned{}, nil, precondition(ReasonNoVersionInForce, f, "version %s of line %d is not declared; this zone consumes only by declared versions: declare it first", v.Version, o.BookSeq)
+				return planned{}, nil, ledger.Precondition(ReasonNoVersionInForce, f, "version %s of line %d is not declared; this zone consumes only by declared versions: declare it first", v.Version, o.BookSeq)
 			}
 			byGood[o.BookSeq] = v
 			goods = append(goods, o.BookSeq)
 		} else if o.Version != "" && o.Version != v.Version {
-			return planned{}, nil, precondition(ReasonNoVersionInForce, fmt.Sprintf("outputs[%d].version", i), "version %s of line %d is in force on %s, not version %s", v.Version, o.BookSeq, ledger.FormatDate(r.Date), o.Version)
+			return planned{}, nil, ledger.Precondition(ReasonNoVersionInForce, fmt.Sprintf("outputs[%d].version", i), "version %s of line %d is in force on %s, not version %s", v.Version, o.BookSeq, ledger.FormatDate(r.Date), o.Version)
 		}
 		r.Outputs[i].Version = v.Version
 		idx, outs, versions = append(idx, i), append(outs, r.Outputs[i]), append(versions, v)
@@ -547,7 +547,7 @@ ON CONFLICT (book, finished_seq, version, material_seq) DO UPDATE SET finished =
 // GetReport returns a production report. Its owner and customs read it.
 func (s *Service) GetReport(ctx context.Context, p access.Principal, no string) (Report, error) {
 	return readable(ctx, s.pool, p, "proc_reports", no, func(r Report) string { return r.Enterprise },
-		notFound(zone.ReasonUnknownDocument, "report_no", "there is no production report %q", no))
+		ledger.NotFound(zone.ReasonUnknownDocument, "report_no", "there is no production report %q", no))
 }
 
 // ListReports pages a book's production reports in number order.

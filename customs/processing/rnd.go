@@ -162,18 +162,18 @@ func (s *Service) rndBook(ctx context.Context, p access.Principal, no string) (z
 		return b, err
 	}
 	if b.Kind != codes.BookRND && !(s.set.RndBooks == RndBooksAny && b.Kind == codes.BookZone) {
-		return b, precondition(ReasonNotRndBook, "book_no", "book %s is a %s book; bonded R&D is kept on a bonded R&D book (kind RND) in this zone (setting processing.rnd_books = %q)", no, strings.ToLower(string(b.Kind)), s.set.RndBooks)
+		return b, ledger.Precondition(ReasonNotRndBook, "book_no", "book %s is a %s book; bonded R&D is kept on a bonded R&D book (kind RND) in this zone (setting processing.rnd_books = %q)", no, strings.ToLower(string(b.Kind)), s.set.RndBooks)
 	}
 	return b, nil
 }
 
 func checkProjectCode(code string) error {
 	if code == "" || len(code) > 32 {
-		return badArg("project", "a project code is 1 to 32 letters, digits, '-' or '_'")
+		return ledger.BadArgument("project", "a project code is 1 to 32 letters, digits, '-' or '_'")
 	}
 	for _, c := range code {
 		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
-			return badArg("project", "a project code is 1 to 32 letters, digits, '-' or '_', got %q", code)
+			return ledger.BadArgument("project", "a project code is 1 to 32 letters, digits, '-' or '_', got %q", code)
 		}
 	}
 	return nil
@@ -188,7 +188,7 @@ func (s *Service) FileProject(ctx context.Context, p access.Principal, pr Projec
 		return pr, err
 	}
 	if pr.Name == "" || len(pr.Name) > 200 {
-		return pr, badArg("name", "a project has a name of at most 200 bytes")
+		return pr, ledger.BadArgument("name", "a project has a name of at most 200 bytes")
 	}
 	if pr.Start.IsZero() {
 		pr.Start = s.today()
@@ -249,7 +249,7 @@ func (s *Service) CloseProject(ctx context.Context, p access.Principal, book, co
 			return err
 		}
 		if !found {
-			return notFound(ReasonUnknownProject, "project", "book %s has no R&D project %q; file it first", book, code)
+			return ledger.NotFound(ReasonUnknownProject, "project", "book %s has no R&D project %q; file it first", book, code)
 		}
 		out = pr
 		if pr.Status == ProjectClosed {
@@ -277,7 +277,7 @@ func (s *Service) GetProject(ctx context.Context, p access.Principal, book, code
 		return ProjectUsage{}, dbError(err)
 	}
 	if !found {
-		return ProjectUsage{}, notFound(ReasonUnknownProject, "project", "book %s has no R&D project %q", book, code)
+		return ProjectUsage{}, ledger.NotFound(ReasonUnknownProject, "project", "book %s has no R&D project %q", book, code)
 	}
 	rows, err := s.pool.Query(ctx, `SELECT body FROM proc_rnd_uses WHERE book = $1 AND project = $2 ORDER BY no`, book, code)
 	if err != nil {
@@ -355,17 +355,17 @@ func checkUse(u *RndUse, lines map[int]zone.BookLine) error {
 			return lineNotOnBook(u.Book, m.BookSeq, f+".book_seq")
 		}
 		if l.Type != codes.GoodsMaterial {
-			return invalid(ReasonWrongLineType, f+".book_seq", "line %d is %s, not an R&D material (料件) line; R&D equipment is held apart and never consumed", m.BookSeq, strings.ToLower(string(l.Type)))
+			return ledger.Invalid(ReasonWrongLineType, f+".book_seq", "line %d is %s, not an R&D material (料件) line; R&D equipment is held apart and never consumed", m.BookSeq, strings.ToLower(string(l.Type)))
 		}
 		if seen[m.BookSeq] {
-			return badArg(f+".book_seq", "material line %d is named twice", m.BookSeq)
+			return ledger.BadArgument(f+".book_seq", "material line %d is named twice", m.BookSeq)
 		}
 		seen[m.BookSeq] = true
 		if err := checkQuantity(m.Quantity, l, f+".quantity", false); err != nil {
 			return err
 		}
 		if len(m.Lot) > 64 {
-			return badArg(f+".lot", "a lot name has at most 64 characters")
+			return ledger.BadArgument(f+".lot", "a lot name has at most 64 characters")
 		}
 	}
 	for i, o := range u.Outputs {
@@ -375,13 +375,13 @@ func checkUse(u *RndUse, lines map[int]zone.BookLine) error {
 			return err
 		}
 		if !o.Kind.Valid() {
-			return badArg(f+".kind", "%q is not an R&D output; use PROTOTYPE, SAMPLE or SCRAP", o.Kind)
+			return ledger.BadArgument(f+".kind", "%q is not an R&D output; use PROTOTYPE, SAMPLE or SCRAP", o.Kind)
 		}
 		if err := checkQuantity(o.Quantity, l, f+".quantity", false); err != nil {
 			return err
 		}
 		if o.Value.IsNegative() || ledger.Places(o.Value) > ledger.ValueScale {
-			return badArg(f+".value", "must be >= 0 CNY to the fen, got %s", o.Value)
+			return ledger.BadArgument(f+".value", "must be >= 0 CNY to the fen, got %s", o.Value)
 		}
 	}
 	return nil
@@ -399,16 +399,16 @@ func checkUse(u *RndUse, lines map[int]zone.BookLine) error {
 func (s *Service) FileRndUse(ctx context.Context, p access.Principal, u RndUse) (RndUse, error) {
 	u.InnerNo, u.Book, u.Project = strings.TrimSpace(u.InnerNo), strings.TrimSpace(u.Book), strings.TrimSpace(u.Project)
 	if u.InnerNo == "" || len(u.InnerNo) > 64 {
-		return u, badArg("inner_no", "the enterprise's own use number is required, at most 64 characters")
+		return u, ledger.BadArgument("inner_no", "the enterprise's own use number is required, at most 64 characters")
 	}
 	if err := checkProjectCode(u.Project); err != nil {
 		return u, err
 	}
 	if len(u.Materials) == 0 || len(u.Materials) > MaxReportLines {
-		return u, badArg("materials", "an R&D use consumes 1 to %d materials", MaxReportLines)
+		return u, ledger.BadArgument("materials", "an R&D use consumes 1 to %d materials", MaxReportLines)
 	}
 	if len(u.Outputs) > MaxReportLines {
-		return u, badArg("outputs", "an R&D use makes at most %d outputs", MaxReportLines)
+		return u, ledger.BadArgument("outputs", "an R&D use makes at most %d outputs", MaxReportLines)
 	}
 	var err error
 	if u.Date, err = s.documentDate(u.Date, "use"); err != nil {
@@ -457,17 +457,17 @@ func (s *Service) FileRndUse(ctx context.Context, p access.Principal, u RndUse) 
 			return err
 		}
 		if !found {
-			return notFound(ReasonUnknownProject, "project", "book %s has no R&D project %q; file it first", u.Book, u.Project)
+			return ledger.NotFound(ReasonUnknownProject, "project", "book %s has no R&D project %q; file it first", u.Book, u.Project)
 		}
 		if pr.Status != ProjectOpen {
-			return precondition(ReasonProjectClosed, "project", "R&D project %s is closed and takes no more uses", u.Project)
+			return ledger.Precondition(ReasonProjectClosed, "project", "R&D project %s is closed and takes no more uses", u.Project)
 		}
 		if !s.set.RndUseOutsideTerm && (u.Date.Before(pr.Start) || !pr.End.IsZero() && u.Date.After(pr.End)) {
 			end := "open-ended"
 			if !pr.End.IsZero() {
 				end = ledger.FormatDate(pr.End)
 			}
-			return precondition(ReasonOutsideProjectTerm, "date", "R&D project %s runs from %s to %s; date the use within it (setting processing.rnd_use_outside_term)", u.Project, ledger.FormatDate(pr.Start), end)
+			return ledger.Precondition(ReasonOutsideProjectTerm, "date", "R&D project %s runs from %s to %s; date the use within it (setting processing.rnd_use_outside_term)", u.Project, ledger.FormatDate(pr.Start), end)
 		}
 		c := u
 		c.Materials, c.Outputs = slices.Clone(u.Materials), slices.Clone(u.Outputs)
@@ -530,5 +530,5 @@ func (s *Service) FileRndUse(ctx context.Context, p access.Principal, u RndUse) 
 // GetRndUse returns an R&D use. Its owner and customs read it.
 func (s *Service) GetRndUse(ctx context.Context, p access.Principal, no string) (RndUse, error) {
 	return readable(ctx, s.pool, p, "proc_rnd_uses", no, func(u RndUse) string { return u.Enterprise },
-		notFound(zone.ReasonUnknownDocument, "use_no", "there is no R&D use %q", no))
+		ledger.NotFound(zone.ReasonUnknownDocument, "use_no", "there is no R&D use %q", no))
 }

@@ -124,26 +124,6 @@ func dbError(err error) error {
 	return ledger.DatabaseError(err, "the processing tables", pgtx.Retryable, pgtx.StatementRefused)
 }
 
-func badArg(field, format string, args ...any) error {
-	return ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, field, format, args...)
-}
-
-func invalid(reason, field, format string, args ...any) error {
-	return ledger.Errorf(ledger.KindInvalid, reason, field, format, args...)
-}
-
-func precondition(reason, field, format string, args ...any) error {
-	return ledger.Errorf(ledger.KindFailedPrecondition, reason, field, format, args...)
-}
-
-func notFound(reason, field, format string, args ...any) error {
-	return ledger.Errorf(ledger.KindNotFound, reason, field, format, args...)
-}
-
-func denied(format string, args ...any) error {
-	return ledger.Errorf(ledger.KindPermissionDenied, ledger.ReasonPermissionDenied, "", format, args...)
-}
-
 func jsonUnmarshal(body string, into any) error { return json.Unmarshal([]byte(body), into) }
 
 // Start makes sure the world accounts processing posts to exist.
@@ -177,7 +157,7 @@ func (s *Service) writeBook(ctx context.Context, p access.Principal, no string) 
 		return b, err
 	}
 	if p.Role != access.RoleEnterprise || p.Enterprise != b.Enterprise || p.Disabled {
-		return b, denied("principal %q (%s) may not file on book %s; its owner enterprise %s files, customs reads", p.ID, p.Role, no, b.Enterprise)
+		return b, ledger.Denied("principal %q (%s) may not file on book %s; its owner enterprise %s files, customs reads", p.ID, p.Role, no, b.Enterprise)
 	}
 	return b, s.zone.CheckOpen(ctx, b, "book_no")
 }
@@ -234,14 +214,14 @@ func goodsLine(lines map[int]zone.BookLine, book string, seq int, field, why str
 		return l, lineNotOnBook(book, seq, field)
 	}
 	if l.Type == codes.GoodsEquipment {
-		return l, invalid(ReasonWrongLineType, field, "line %d is equipment; %s", seq, why)
+		return l, ledger.Invalid(ReasonWrongLineType, field, "line %d is equipment; %s", seq, why)
 	}
 	return l, nil
 }
 
 // lineNotOnBook refuses a line number the book does not have.
 func lineNotOnBook(book string, seq int, field string) error {
-	return notFound(zone.ReasonLineNotOnBook, field, "book %s has no line %d; register the line first", book, seq)
+	return ledger.NotFound(zone.ReasonLineNotOnBook, field, "book %s has no line %d; register the line first", book, seq)
 }
 
 // documentDate is a document's business date (ledger.BusinessDate against

@@ -75,7 +75,7 @@ func (v Version) InForce(day time.Time) bool {
 // checkVersionNo checks a 单耗版本号.
 func checkVersionNo(no, field string) error {
 	if no == "" || len(no) > 8 || strings.Trim(no, "0123456789") != "" {
-		return invalid(ReasonInvalidVersion, field, "单耗版本号 %q must be 1 to 8 digits", no)
+		return ledger.Invalid(ReasonInvalidVersion, field, "单耗版本号 %q must be 1 to 8 digits", no)
 	}
 	return nil
 }
@@ -96,14 +96,14 @@ func (s *Service) PutVersion(ctx context.Context, p access.Principal, v Version)
 		return v, err
 	}
 	if v.EffectiveDate.IsZero() {
-		return v, badArg("effective_date", "give the day the version takes effect, YYYY-MM-DD")
+		return v, ledger.BadArgument("effective_date", "give the day the version takes effect, YYYY-MM-DD")
 	}
 	v.EffectiveDate = ledger.Day(v.EffectiveDate)
 	if v.EffectiveDate.Before(ledger.EarliestEffectiveDate) {
-		return v, badArg("effective_date", "is before %s", ledger.FormatDate(ledger.EarliestEffectiveDate))
+		return v, ledger.BadArgument("effective_date", "is before %s", ledger.FormatDate(ledger.EarliestEffectiveDate))
 	}
 	if len(v.Norms) == 0 || len(v.Norms) > MaxNorms {
-		return v, badArg("norms", "a version names 1 to %d materials", MaxNorms)
+		return v, ledger.BadArgument("norms", "a version names 1 to %d materials", MaxNorms)
 	}
 	b, err := s.writeBook(ctx, p, v.Book)
 	if err != nil {
@@ -118,10 +118,10 @@ func (s *Service) PutVersion(ctx context.Context, p access.Principal, v Version)
 		}
 		m := v.Norms[i].MaterialSeq
 		if seen[m] {
-			return v, badArg(f+".material_seq", "material line %d is named twice; give one norm per material", m)
+			return v, ledger.BadArgument(f+".material_seq", "material line %d is named twice; give one norm per material", m)
 		}
 		if m == v.FinishedSeq {
-			return v, invalid(ReasonWrongLineType, f+".material_seq", "line %d is the good itself; a good does not consume itself", m)
+			return v, ledger.Invalid(ReasonWrongLineType, f+".material_seq", "line %d is the good itself; a good does not consume itself", m)
 		}
 		seen[m] = true
 		seqs = append(seqs, m)
@@ -141,7 +141,7 @@ func (s *Service) PutVersion(ctx context.Context, p access.Principal, v Version)
 			return v, lineNotOnBook(v.Book, n.MaterialSeq, f)
 		}
 		if ml.Type != codes.GoodsMaterial {
-			return v, invalid(ReasonWrongLineType, f, "line %d is %s, not a material (料件) line", n.MaterialSeq, strings.ToLower(string(ml.Type)))
+			return v, ledger.Invalid(ReasonWrongLineType, f, "line %d is %s, not a material (料件) line", n.MaterialSeq, strings.ToLower(string(ml.Type)))
 		}
 	}
 	slices.SortFunc(v.Norms, func(a, b Norm) int { return a.MaterialSeq - b.MaterialSeq })
@@ -163,14 +163,14 @@ func (s *Service) PutVersion(ctx context.Context, p access.Principal, v Version)
 				return nil
 			}
 			if old.Locked() {
-				return precondition(ReasonVersionLocked, "version", "version %s of line %d was used by report %s; a used version cannot change: file a new version with a later effective date to supersede it", v.Version, v.FinishedSeq, old.UsedBy)
+				return ledger.Precondition(ReasonVersionLocked, "version", "version %s of line %d was used by report %s; a used version cannot change: file a new version with a later effective date to supersede it", v.Version, v.FinishedSeq, old.UsedBy)
 			}
 			list, err := s.zone.ListNamingVersion(ctx, tx, v.Book, v.FinishedSeq, v.Version)
 			if err != nil {
 				return err
 			}
 			if list != "" {
-				return precondition(ReasonVersionLocked, "version", "version %s of line %d is named by declared list %s; it cannot change: file a new version with a later effective date to supersede it", v.Version, v.FinishedSeq, list)
+				return ledger.Precondition(ReasonVersionLocked, "version", "version %s of line %d is named by declared list %s; it cannot change: file a new version with a later effective date to supersede it", v.Version, v.FinishedSeq, list)
 			}
 		}
 		// The good's versions in order of effective date, without this one.
@@ -185,7 +185,7 @@ func (s *Service) PutVersion(ctx context.Context, p access.Principal, v Version)
 			o := &others[i]
 			switch {
 			case o.EffectiveDate.Equal(v.EffectiveDate):
-				return precondition(ReasonVersionDate, "effective_date", "version %s of line %d already takes effect on %s; give each version its own effective date", o.Version, v.FinishedSeq, ledger.FormatDate(o.EffectiveDate))
+				return ledger.Precondition(ReasonVersionDate, "effective_date", "version %s of line %d already takes effect on %s; give each version its own effective date", o.Version, v.FinishedSeq, ledger.FormatDate(o.EffectiveDate))
 			case o.EffectiveDate.Before(v.EffectiveDate):
 				prev = o
 			case next == nil:
@@ -193,13 +193,13 @@ func (s *Service) PutVersion(ctx context.Context, p access.Principal, v Version)
 			}
 		}
 		if old == nil && next != nil {
-			return precondition(ReasonVersionDate, "effective_date", "version %s of line %d takes effect later (%s); a new version takes effect after the good's latest one", next.Version, v.FinishedSeq, ledger.FormatDate(next.EffectiveDate))
+			return ledger.Precondition(ReasonVersionDate, "effective_date", "version %s of line %d takes effect later (%s); a new version takes effect after the good's latest one", next.Version, v.FinishedSeq, ledger.FormatDate(next.EffectiveDate))
 		}
 		if old != nil && (next == nil && old.SupersededBy != "" || next != nil && next.Version != old.SupersededBy || prev != nil && prev.SupersededBy != v.Version) {
-			return precondition(ReasonVersionDate, "effective_date", "version %s of line %d would move past another version; a changed version keeps its place among the good's versions", v.Version, v.FinishedSeq)
+			return ledger.Precondition(ReasonVersionDate, "effective_date", "version %s of line %d would move past another version; a changed version keeps its place among the good's versions", v.Version, v.FinishedSeq)
 		}
 		if prev != nil && prev.Locked() && !v.EffectiveDate.After(prev.UsedThrough) {
-			return precondition(ReasonVersionDate, "effective_date", "version %s of line %d was used through %s; the version superseding it takes effect after that day", prev.Version, v.FinishedSeq, ledger.FormatDate(prev.UsedThrough))
+			return ledger.Precondition(ReasonVersionDate, "effective_date", "version %s of line %d was used through %s; the version superseding it takes effect after that day", prev.Version, v.FinishedSeq, ledger.FormatDate(prev.UsedThrough))
 		}
 		nv := v
 		nv.Enterprise, nv.FiledBy, nv.CreatedAt = b.Enterprise, p.ID, s.clock()
@@ -323,12 +323,12 @@ func inForce(all []Version, book string, finishedSeq int, day time.Time, named, 
 	for _, v := range all {
 		if v.InForce(day) {
 			if named != "" && named != v.Version {
-				return v, precondition(ReasonNoVersionInForce, field, "version %s of line %d is in force on %s, not version %s", v.Version, finishedSeq, ledger.FormatDate(day), named)
+				return v, ledger.Precondition(ReasonNoVersionInForce, field, "version %s of line %d is in force on %s, not version %s", v.Version, finishedSeq, ledger.FormatDate(day), named)
 			}
 			return v, nil
 		}
 	}
-	return Version{}, precondition(ReasonNoVersionInForce, field, "no unit consumption version of line %d of book %s is in force on %s; file one (PutVersion) taking effect on or before that day", finishedSeq, book, ledger.FormatDate(day))
+	return Version{}, ledger.Precondition(ReasonNoVersionInForce, field, "no unit consumption version of line %d of book %s is in force on %s; file one (PutVersion) taking effect on or before that day", finishedSeq, book, ledger.FormatDate(day))
 }
 
 type querier interface {
@@ -368,7 +368,7 @@ func loadVersion(ctx context.Context, q querier, book string, finishedSeq int, v
 	}
 	v, err := pgx.CollectExactlyOneRow(rows, scanVersion)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return v, notFound(ReasonUnknownVersion, "version", "line %d of book %s has no unit consumption version %q", finishedSeq, book, version)
+		return v, ledger.NotFound(ReasonUnknownVersion, "version", "line %d of book %s has no unit consumption version %q", finishedSeq, book, version)
 	}
 	return v, err
 }
@@ -399,13 +399,13 @@ func (s *Service) CheckListVersions(ctx context.Context, l zone.List) error {
 		f := fmt.Sprintf("lines[%d].consumption_version", i)
 		v, err := loadVersion(ctx, s.pool, l.Book, ln.BookSeq, ln.ConsumptionVersion, false)
 		if isReason(err, ReasonUnknownVersion) {
-			return notFound(ReasonUnknownVersion, f, "line %d of book %s has no unit consumption version %q; file and declare it first", ln.BookSeq, l.Book, ln.ConsumptionVersion)
+			return ledger.NotFound(ReasonUnknownVersion, f, "line %d of book %s has no unit consumption version %q; file and declare it first", ln.BookSeq, l.Book, ln.ConsumptionVersion)
 		}
 		if err != nil {
 			return dbError(err)
 		}
 		if v.Status != VersionDeclared {
-			return precondition(ReasonVersionNotDeclared, f, "version %s of line %d is a draft; declare it (DeclareVersion) before the goods leave", v.Version, ln.BookSeq)
+			return ledger.Precondition(ReasonVersionNotDeclared, f, "version %s of line %d is a draft; declare it (DeclareVersion) before the goods leave", v.Version, ln.BookSeq)
 		}
 	}
 	return nil

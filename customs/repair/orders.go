@@ -96,10 +96,10 @@ type Order struct {
 func (s *Service) OpenOrder(ctx context.Context, p access.Principal, o Order) (Order, error) {
 	o.InnerNo, o.Book, o.List = strings.TrimSpace(o.InnerNo), strings.TrimSpace(o.Book), strings.TrimSpace(o.List)
 	if o.InnerNo == "" || len(o.InnerNo) > 64 {
-		return o, badArg("inner_no", "the enterprise's own number is required, at most 64 characters")
+		return o, ledger.BadArgument("inner_no", "the enterprise's own number is required, at most 64 characters")
 	}
 	if !o.Quantity.IsPositive() {
-		return o, badArg("quantity", "must be > 0, got %s", o.Quantity)
+		return o, ledger.BadArgument("quantity", "must be > 0, got %s", o.Quantity)
 	}
 	var err error
 	if o.Date, err = ledger.BusinessDate(o.Date, s.today(), "a repair order"); err != nil {
@@ -123,7 +123,7 @@ func (s *Service) OpenOrder(ctx context.Context, p access.Principal, o Order) (O
 		return o, err
 	}
 	if o.Remanufacture && o.Origin != OriginAbroad {
-		return o, precondition(ReasonRepairIntake, "list_no", "cores for remanufacture enter bonded from abroad on a first-line list; list %s came from the domestic area", l.No)
+		return o, ledger.Precondition(ReasonRepairIntake, "list_no", "cores for remanufacture enter bonded from abroad on a first-line list; list %s came from the domestic area", l.No)
 	}
 	var unit string
 	lines, err := s.allLines(ctx, p, o.Book)
@@ -213,16 +213,16 @@ func (o *Order) doneSection() Section {
 // order's origin and lot from it.
 func intake(o *Order, l zone.List) error {
 	if l.Book != o.Book || l.IO != codes.In {
-		return precondition(ReasonRepairIntake, "list_no", "list %s is not an inbound list of book %s; name the list the goods entered the zone on", l.No, o.Book)
+		return ledger.Precondition(ReasonRepairIntake, "list_no", "list %s is not an inbound list of book %s; name the list the goods entered the zone on", l.No, o.Book)
 	}
 	if l.Status != zone.ListCleared {
-		return precondition(ReasonRepairIntake, "list_no", "list %s is %s; the goods are taken into repair once they passed the gate (cleared)", l.No, strings.ToLower(string(l.Status)))
+		return ledger.Precondition(ReasonRepairIntake, "list_no", "list %s is %s; the goods are taken into repair once they passed the gate (cleared)", l.No, strings.ToLower(string(l.Status)))
 	}
 	m, _ := codes.LookupTradeMode(l.TradeMode)
 	switch m.Line {
 	case codes.LineFirst:
 		if o.Group {
-			return precondition(ReasonRepairIntake, "group", "goods from abroad (list %s, first line) are not the group's domestically sold products", l.No)
+			return ledger.Precondition(ReasonRepairIntake, "group", "goods from abroad (list %s, first line) are not the group's domestically sold products", l.No)
 		}
 		o.Origin = OriginAbroad
 	case codes.LineSecond:
@@ -231,7 +231,7 @@ func intake(o *Order, l zone.List) error {
 			o.Origin = OriginGroup
 		}
 	default:
-		return precondition(ReasonRepairIntake, "list_no", "list %s (trade mode %s) crosses neither the first nor the second line; repair goods come from abroad or the domestic area", l.No, l.TradeMode)
+		return ledger.Precondition(ReasonRepairIntake, "list_no", "list %s (trade mode %s) crosses neither the first nor the second line; repair goods come from abroad or the domestic area", l.No, l.TradeMode)
 	}
 	for _, ll := range l.Lines {
 		if ll.BookSeq == o.BookSeq && len(ll.Lots) > 0 {
@@ -239,7 +239,7 @@ func intake(o *Order, l zone.List) error {
 			return nil
 		}
 	}
-	return precondition(ReasonRepairIntake, "book_seq", "list %s brought no goods of line %d", l.No, o.BookSeq)
+	return ledger.Precondition(ReasonRepairIntake, "book_seq", "list %s brought no goods of line %d", l.No, o.BookSeq)
 }
 
 // refusal turns the ledger's refusal of an order's journal into the
@@ -264,7 +264,7 @@ func (s *Service) GetOrder(ctx context.Context, p access.Principal, no string) (
 	if err != nil {
 		return o, dbError(err)
 	}
-	missing := notFound(zone.ReasonUnknownDocument, "order_no", "there is no repair order %q", no)
+	missing := ledger.NotFound(zone.ReasonUnknownDocument, "order_no", "there is no repair order %q", no)
 	if !found {
 		return Order{}, missing
 	}

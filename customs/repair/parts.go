@@ -48,10 +48,10 @@ type PartsIntake struct {
 func (s *Service) ReceiveParts(ctx context.Context, p access.Principal, in PartsIntake) (PartsIntake, error) {
 	in.InnerNo, in.Book, in.List = strings.TrimSpace(in.InnerNo), strings.TrimSpace(in.Book), strings.TrimSpace(in.List)
 	if in.InnerNo == "" || len(in.InnerNo) > 64 {
-		return in, badArg("inner_no", "the enterprise's own number is required, at most 64 characters")
+		return in, ledger.BadArgument("inner_no", "the enterprise's own number is required, at most 64 characters")
 	}
 	if !in.Quantity.IsPositive() {
-		return in, badArg("quantity", "must be > 0, got %s", in.Quantity)
+		return in, ledger.BadArgument("quantity", "must be > 0, got %s", in.Quantity)
 	}
 	var err error
 	if in.Date, err = ledger.BusinessDate(in.Date, s.today(), "a parts intake"); err != nil {

@@ -8,6 +8,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/zoneledger/zoneledger/customs/zone"
+	"github.com/zoneledger/zoneledger/ledger"
 )
 
 // Binding is goods of an order bound by an exit step (ExitGoods) to a
@@ -46,7 +47,7 @@ func (s *Service) releaseLine(ctx context.Context, tx pgx.Tx, r zone.LineRelease
 		return err
 	}
 	if !found {
-		return notFound(zone.ReasonUnknownDocument, "", "%s %s line %d carries goods of repair order %s, which does not exist", strings.ToLower(r.Kind), r.No, r.Seq, r.DocNo)
+		return ledger.NotFound(zone.ReasonUnknownDocument, "", "%s %s line %d carries goods of repair order %s, which does not exist", strings.ToLower(r.Kind), r.No, r.Seq, r.DocNo)
 	}
 	for i := range o.Bindings {
 		b := &o.Bindings[i]

@@ -41,10 +41,10 @@ func (s *Service) checkCatalogue(o *Order, l zone.BookLine) error {
 		return nil
 	}
 	if !ok {
-		return precondition(ReasonNotInCatalogue, "book_seq", "line %d (HS %s) is in no entry of the zone's repair catalogue (商务部 生态环境部 海关总署公告2020年第16号 and later lists); only catalogue goods and the group's own domestically sold products are repaired in the zone", l.Seq, l.HSCode)
+		return ledger.Precondition(ReasonNotInCatalogue, "book_seq", "line %d (HS %s) is in no entry of the zone's repair catalogue (商务部 生态环境部 海关总署公告2020年第16号 and later lists); only catalogue goods and the group's own domestically sold products are repaired in the zone", l.Seq, l.HSCode)
 	}
 	if e.GroupOnly {
-		return precondition(ReasonNotInCatalogue, "book_seq", "line %d (HS %s) is in the catalogue entry %q for the group's own products only; these goods are not the group's own", l.Seq, l.HSCode, e.Category)
+		return ledger.Precondition(ReasonNotInCatalogue, "book_seq", "line %d (HS %s) is in the catalogue entry %q for the group's own products only; these goods are not the group's own", l.Seq, l.HSCode, e.Category)
 	}
 	return nil
 }
@@ -57,12 +57,12 @@ func (s *Service) mayOpen(ctx context.Context, p access.Principal, enterprise st
 		return err
 	}
 	if e.Credit == codes.CreditDiscredited {
-		return precondition(zone.ReasonDiscredited, "book_no", "enterprise %s is rated 失信 (DISCREDITED); a discredited enterprise may not open repair orders (GACC 公告2018年第203号)", enterprise)
+		return ledger.Precondition(zone.ReasonDiscredited, "book_no", "enterprise %s is rated 失信 (DISCREDITED); a discredited enterprise may not open repair orders (GACC 公告2018年第203号)", enterprise)
 	}
 	var note string
 	err = s.pool.QueryRow(ctx, `SELECT note FROM rep_rectifications WHERE enterprise = $1`, enterprise).Scan(&note)
 	if err == nil {
-		return precondition(ReasonUnderRectification, "book_no", "enterprise %s is under rectification (%s); it may not start new repair business until customs lifts it (公告2024年第7号)", enterprise, note)
+		return ledger.Precondition(ReasonUnderRectification, "book_no", "enterprise %s is under rectification (%s); it may not start new repair business until customs lifts it (公告2024年第7号)", enterprise, note)
 	}
 	if !isNoRows(err) {
 		return dbError(err)
@@ -102,11 +102,11 @@ const (
 // holds it.
 func (s *Service) SetRectification(ctx context.Context, p access.Principal, enterprise string, on bool, note string) error {
 	if p.Role != access.RoleCustoms || p.Disabled {
-		return denied("principal %q (%s) may not put enterprises under rectification; customs does", p.ID, p.Role)
+		return ledger.Denied("principal %q (%s) may not put enterprises under rectification; customs does", p.ID, p.Role)
 	}
 	note = strings.TrimSpace(note)
 	if on && (note == "" || len(note) > 500) {
-		return badArg("note", "say why the enterprise is under rectification, at most 500 characters")
+		return ledger.BadArgument("note", "say why the enterprise is under rectification, at most 500 characters")
 	}
 	if _, err := s.zone.GetEnterprise(ctx, p, enterprise); err != nil {
 		return withField(err, "enterprise")
@@ -169,7 +169,7 @@ func (s *Service) ListOverdue(ctx context.Context, p access.Principal, book stri
 	} else {
 		switch {
 		case p.Disabled || p.Role == access.RoleAdmin || p.Role == access.RolePlatform:
-			return nil, denied("principal %q (%s) may not list repair orders; customs and enterprises do", p.ID, p.Role)
+			return nil, ledger.Denied("principal %q (%s) may not list repair orders; customs and enterprises do", p.ID, p.Role)
 		case p.Role == access.RoleCustoms:
 			where, arg = `$2 = ''`, ""
 		default:

@@ -111,24 +111,8 @@ func dbError(err error) error {
 	return ledger.DatabaseError(err, "the repair tables", pgtx.Retryable, pgtx.StatementRefused)
 }
 
-func badArg(field, format string, args ...any) error {
-	return ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, field, format, args...)
-}
-
-func precondition(reason, field, format string, args ...any) error {
-	return ledger.Errorf(ledger.KindFailedPrecondition, reason, field, format, args...)
-}
-
-func notFound(reason, field, format string, args ...any) error {
-	return ledger.Errorf(ledger.KindNotFound, reason, field, format, args...)
-}
-
-func denied(format string, args ...any) error {
-	return ledger.Errorf(ledger.KindPermissionDenied, ledger.ReasonPermissionDenied, "", format, args...)
-}
-
 func notRepairBook(no, field string) error {
-	return precondition(ReasonNotRepairBook, field, "book %s is not a bonded repair book (保税维修账册); register a REPAIR book for the repair centre", no)
+	return ledger.Precondition(ReasonNotRepairBook, field, "book %s is not a bonded repair book (保税维修账册); register a REPAIR book for the repair centre", no)
 }
 
 func mustJSON(v any) string {
@@ -173,7 +157,7 @@ func (s *Service) writeBook(ctx context.Context, p access.Principal, no string) 
 		return b, err
 	}
 	if p.Role != access.RoleEnterprise || p.Enterprise != b.Enterprise || p.Disabled {
-		return b, denied("principal %q (%s) may not file on book %s; its owner enterprise %s files, customs reads", p.ID, p.Role, no, b.Enterprise)
+		return b, ledger.Denied("principal %q (%s) may not file on book %s; its owner enterprise %s files, customs reads", p.ID, p.Role, no, b.Enterprise)
 	}
 	if err := s.zone.CheckOpen(ctx, b, "book_no"); err != nil {
 		return b, err
@@ -208,9 +192,5 @@ func nextNumber(ctx context.Context, tx pgx.Tx, prefix, book string, day time.Ti
 }
 
 func jsonUnmarshal(body string, into any) error { return json.Unmarshal([]byte(body), into) }
-
-func invalidArg(reason, field, format string, args ...any) error {
-	return ledger.Errorf(ledger.KindInvalid, reason, field, format, args...)
-}
 
 func isNoRows(err error) bool { return errors.Is(err, pgx.ErrNoRows) }

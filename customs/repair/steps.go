@@ -145,7 +145,7 @@ func heldKey(s Section, seq int) string { return string(s) + "/" + strconv.Itoa(
 func (s *Service) RecordTest(ctx context.Context, p access.Principal, orderNo, key string, date time.Time, findings string) (Order, error) {
 	findings = strings.TrimSpace(findings)
 	if findings == "" || len(findings) > 1000 {
-		return Order{}, badArg("findings", "say what testing found, at most 1000 characters")
+		return Order{}, ledger.BadArgument("findings", "say what testing found, at most 1000 characters")
 	}
 	return s.step(ctx, p, orderNo, key, StepTest, findings, date, func(o *Order, _ map[int]string) (*ledger.JournalRequest, []string, error) {
 		o.Findings = append(o.Findings, findings)
@@ -159,14 +159,14 @@ func (s *Service) RecordTest(ctx context.Context, p access.Principal, orderNo, k
 // (INSUFFICIENT_STOCK, field uses[i].quantity).
 func (s *Service) ConsumeParts(ctx context.Context, p access.Principal, orderNo, key string, date time.Time, uses []PartUse) (Order, error) {
 	if len(uses) == 0 || len(uses) > ledger.MaxPostings {
-		return Order{}, badArg("uses", "name 1 to %d parts used", ledger.MaxPostings)
+		return Order{}, ledger.BadArgument("uses", "name 1 to %d parts used", ledger.MaxPostings)
 	}
 	for i, u := range uses {
 		if !u.Quantity.IsPositive() {
-			return Order{}, badArg(fmt.Sprintf("uses[%d].quantity", i), "must be > 0, got %s", u.Quantity)
+			return Order{}, ledger.BadArgument(fmt.Sprintf("uses[%d].quantity", i), "must be > 0, got %s", u.Quantity)
 		}
 		if u.Origin != OriginAbroad && u.Origin != OriginDomestic {
-			return Order{}, badArg(fmt.Sprintf("uses[%d].origin", i), "repair parts are bonded (%s) or domestic (%s), got %q", OriginAbroad, OriginDomestic, u.Origin)
+			return Order{}, ledger.BadArgument(fmt.Sprintf("uses[%d].origin", i), "repair parts are bonded (%s) or domestic (%s), got %q", OriginAbroad, OriginDomestic, u.Origin)
 		}
 	}
 	return s.step(ctx, p, orderNo, key, StepConsume, uses, date, func(o *Order, units map[int]string) (*ledger.JournalRequest, []string, error) {
@@ -176,7 +176,7 @@ func (s *Service) ConsumeParts(ctx context.Context, p access.Principal, orderNo,
 			f := fmt.Sprintf("uses[%d]", i)
 			unit, ok := units[u.BookSeq]
 			if !ok {
-				return nil, nil, notFound(zone.ReasonLineNotOnBook, f+".book_seq", "book %s has no line %d; register the line first", o.Book, u.BookSeq)
+				return nil, nil, ledger.NotFound(zone.ReasonLineNotOnBook, f+".book_seq", "book %s has no line %d; register the line first", o.Book, u.BookSeq)
 			}
 			req.Postings = append(req.Postings, ledger.Posting{Item: ledger.ItemRef{Book: o.Book, Code: strconv.Itoa(u.BookSeq)},
 				From: ledger.In(o.Book, Account(SectionParts, u.Origin)), To: ledger.World(zone.WorldConsumed), Quantity: u.Quantity, Unit: unit})
@@ -190,14 +190,14 @@ func (s *Service) ConsumeParts(ctx context.Context, p access.Principal, orderNo,
 // goods into their own sections, under the origin of the goods.
 func (s *Service) RemoveParts(ctx context.Context, p access.Principal, orderNo, key string, date time.Time, removed []Removed) (Order, error) {
 	if len(removed) == 0 || len(removed) > ledger.MaxPostings {
-		return Order{}, badArg("removed", "name 1 to %d removed parts", ledger.MaxPostings)
+		return Order{}, ledger.BadArgument("removed", "name 1 to %d removed parts", ledger.MaxPostings)
 	}
 	for i, r := range removed {
 		if !r.Quantity.IsPositive() {
-			return Order{}, badArg(fmt.Sprintf("removed[%d].quantity", i), "must be > 0, got %s", r.Quantity)
+			return Order{}, ledger.BadArgument(fmt.Sprintf("removed[%d].quantity", i), "must be > 0, got %s", r.Quantity)
 		}
 		if r.Value.IsNegative() || ledger.Places(r.Value) > ledger.ValueScale {
-			return Order{}, badArg(fmt.Sprintf("removed[%d].value", i), "must be >= 0 CNY to the fen, got %s", r.Value)
+			return Order{}, ledger.BadArgument(fmt.Sprintf("removed[%d].value", i), "must be >= 0 CNY to the fen, got %s", r.Value)
 		}
 	}
 	return s.step(ctx, p, orderNo, key, StepRemove, removed, date, func(o *Order, units map[int]string) (*ledger.JournalRequest, []string, error) {
@@ -207,7 +207,7 @@ func (s *Service) RemoveParts(ctx context.Context, p access.Principal, orderNo, 
 			f := fmt.Sprintf("removed[%d]", i)
 			unit, ok := units[r.BookSeq]
 			if !ok {
-				return nil, nil, notFound(zone.ReasonLineNotOnBook, f+".book_seq", "book %s has no line %d; register the line first", o.Book, r.BookSeq)
+				return nil, nil, ledger.NotFound(zone.ReasonLineNotOnBook, f+".book_seq", "book %s has no line %d; register the line first", o.Book, r.BookSeq)
 			}
 			sec := SectionOldParts
 			if r.Scrap {
@@ -228,12 +228,12 @@ func (s *Service) RemoveParts(ctx context.Context, p access.Principal, orderNo, 
 // the order still has awaiting repair (REPAIR_ORDER_QUANTITY).
 func (s *Service) Finish(ctx context.Context, p access.Principal, orderNo, key string, date time.Time, repaired, unrepairable decimal.Decimal) (Order, error) {
 	if repaired.IsNegative() || unrepairable.IsNegative() || !repaired.Add(unrepairable).IsPositive() {
-		return Order{}, badArg("repaired", "repaired and unrepairable are >= 0 and not both 0")
+		return Order{}, ledger.BadArgument("repaired", "repaired and unrepairable are >= 0 and not both 0")
 	}
 	return s.step(ctx, p, orderNo, key, StepFinish, []string{repaired.String(), unrepairable.String()}, date, func(o *Order, units map[int]string) (*ledger.JournalRequest, []string, error) {
 		aw := heldKey(o.inSection(), o.BookSeq)
 		if repaired.Add(unrepairable).GreaterThan(o.Held[aw]) {
-			return nil, nil, precondition(ReasonOrderQuantity, "repaired", "order %s has %s awaiting repair; finish at most that", o.No, o.Held[aw])
+			return nil, nil, ledger.Precondition(ReasonOrderQuantity, "repaired", "order %s has %s awaiting repair; finish at most that", o.No, o.Held[aw])
 		}
 		req := &ledger.JournalRequest{}
 		var fields []string
@@ -266,41 +266,41 @@ func exitRule(o *Order, e Exit, set Settings) error {
 		case e.Way == WayDomesticSale && set.RemanufacturedDomesticSale:
 			return nil
 		}
-		return precondition(ReasonRemanufacturedDomestic, "way", "remanufactured goods leave by re-export (%s); domestic sale is not allowed in this zone (setting repair.remanufactured_domestic_sale)", WayReExport)
+		return ledger.Precondition(ReasonRemanufacturedDomestic, "way", "remanufactured goods leave by re-export (%s); domestic sale is not allowed in this zone (setting repair.remanufactured_domestic_sale)", WayReExport)
 	case SectionOldParts, SectionScrap:
 		if o.Origin == OriginAbroad {
 			switch e.Way {
 			case WayReExport:
 				if e.TradeMode != "0864" && e.TradeMode != "0865" {
-					return invalidArg(ReasonPartsReExportOnly, "trade_mode", "old parts and scrap of goods from abroad are re-exported under 0864 (进料边角料复出) or 0865 (来料边角料复出), got %q (GACC 公告2023年第105号)", e.TradeMode)
+					return ledger.Invalid(ReasonPartsReExportOnly, "trade_mode", "old parts and scrap of goods from abroad are re-exported under 0864 (进料边角料复出) or 0865 (来料边角料复出), got %q (GACC 公告2023年第105号)", e.TradeMode)
 				}
 				return nil
 			case WayDestroy:
 				return nil
 			}
-			return precondition(ReasonPartsReExportOnly, "way", "old/bad parts and scrap of goods from abroad leave only by re-export (0864/0865) or, if that is impossible, destruction; they may never be sold or taken to the domestic area (GACC 公告2023年第105号)")
+			return ledger.Precondition(ReasonPartsReExportOnly, "way", "old/bad parts and scrap of goods from abroad leave only by re-export (0864/0865) or, if that is impossible, destruction; they may never be sold or taken to the domestic area (GACC 公告2023年第105号)")
 		}
 		switch e.Way {
 		case WayGateRegistration, WayReExport, WayDestroy:
 			return nil
 		}
-		return precondition(ReasonExitWay, "way", "old/bad parts and scrap of goods from the domestic area leave by gate registration (卡口登记, %s), re-export or destruction (GACC 公告2023年第105号)", WayGateRegistration)
+		return ledger.Precondition(ReasonExitWay, "way", "old/bad parts and scrap of goods from the domestic area leave by gate registration (卡口登记, %s), re-export or destruction (GACC 公告2023年第105号)", WayGateRegistration)
 	case SectionRepaired, SectionUnrepairable:
 		switch {
 		case e.Way == WayReExport:
 			return nil
 		case e.Way == WayReturnDomestic && o.Origin != OriginAbroad:
 			if o.NoDomestic {
-				return precondition(ReasonNoDomesticCirculation, "way", "the repair catalogue says goods of line %d may not circulate in the domestic area after repair; export them", o.BookSeq)
+				return ledger.Precondition(ReasonNoDomesticCirculation, "way", "the repair catalogue says goods of line %d may not circulate in the domestic area after repair; export them", o.BookSeq)
 			}
 			return nil
 		}
 		if o.Origin == OriginAbroad {
-			return precondition(ReasonExitWay, "way", "goods from abroad leave the repair centre by re-export (%s)", WayReExport)
+			return ledger.Precondition(ReasonExitWay, "way", "goods from abroad leave the repair centre by re-export (%s)", WayReExport)
 		}
-		return precondition(ReasonExitWay, "way", "goods from the domestic area go back to their customer (%s) or are exported (%s)", WayReturnDomestic, WayReExport)
+		return ledger.Precondition(ReasonExitWay, "way", "goods from the domestic area go back to their customer (%s) or are exported (%s)", WayReturnDomestic, WayReExport)
 	}
-	return badArg("section", "goods leave from the repaired, unrepairable, old-parts or scrap section, got %q", e.Section)
+	return ledger.BadArgument("section", "goods leave from the repaired, unrepairable, old-parts or scrap section, got %q", e.Section)
 }
 
 // onList reports whether goods leaving by way cross the zone's line on a
@@ -337,10 +337,10 @@ func listFlow(way Way) zone.Flow {
 func (s *Service) ExitGoods(ctx context.Context, p access.Principal, orderNo, key string, date time.Time, e Exit) (Order, error) {
 	e.Reference, e.TradeMode = strings.TrimSpace(e.Reference), strings.TrimSpace(e.TradeMode)
 	if !e.Quantity.IsPositive() {
-		return Order{}, badArg("quantity", "must be > 0, got %s", e.Quantity)
+		return Order{}, ledger.BadArgument("quantity", "must be > 0, got %s", e.Quantity)
 	}
 	if e.Reference == "" || len(e.Reference) > 64 {
-		return Order{}, badArg("reference", "name the customs document the goods leave on, at most 64 characters")
+		return Order{}, ledger.BadArgument("reference", "name the customs document the goods leave on, at most 64 characters")
 	}
 	// The list is looked up first; a list that is not there is reported
 	// after the rules of the order, which say more.
@@ -358,27 +358,27 @@ func (s *Service) ExitGoods(ctx context.Context, p access.Principal, orderNo, ke
 			listErr = &out
 		} else {
 			if e.TradeMode != "" && e.TradeMode != list.TradeMode {
-				return Order{}, badArg("trade_mode", "the goods leave on list %s under trade mode %s, not %s; leave trade_mode empty or give the list's", list.No, list.TradeMode, e.TradeMode)
+				return Order{}, ledger.BadArgument("trade_mode", "the goods leave on list %s under trade mode %s, not %s; leave trade_mode empty or give the list's", list.No, list.TradeMode, e.TradeMode)
 			}
 			e.TradeMode = list.TradeMode
 		}
 	}
 	return s.stepBound(ctx, p, orderNo, key, StepExit, e, date, func(o *Order, units map[int]string) (*ledger.JournalRequest, []string, error) {
 		if o.Remanufacture && e.Section == SectionRepaired || !o.Remanufacture && e.Section == SectionRemanufactured {
-			return nil, nil, badArg("section", "order %s keeps its finished goods in %s", o.No, o.doneSection())
+			return nil, nil, ledger.BadArgument("section", "order %s keeps its finished goods in %s", o.No, o.doneSection())
 		}
 		if err := exitRule(o, e, s.set); err != nil {
 			return nil, nil, err
 		}
 		k := heldKey(e.Section, e.BookSeq)
 		if e.Quantity.GreaterThan(o.Held[k]) {
-			return nil, nil, precondition(ReasonOrderQuantity, "quantity", "order %s holds %s of line %d in %s", o.No, o.Held[k], e.BookSeq, e.Section)
+			return nil, nil, ledger.Precondition(ReasonOrderQuantity, "quantity", "order %s holds %s of line %d in %s", o.No, o.Held[k], e.BookSeq, e.Section)
 		}
 		if listErr != nil {
 			return nil, nil, listErr
 		}
 		if onList(e.Way) && list.Flow != listFlow(e.Way) {
-			return nil, nil, precondition(ReasonExitList, "reference", "list %s is %s; goods leaving by %s leave on a %s list", list.No, list.Flow, e.Way, listFlow(e.Way))
+			return nil, nil, ledger.Precondition(ReasonExitList, "reference", "list %s is %s; goods leaving by %s leave on a %s list", list.No, list.Flow, e.Way, listFlow(e.Way))
 		}
 		if onList(e.Way) || e.Way == WayGateRegistration {
 			// Bound to the list or the registration below; the journal is
@@ -452,7 +452,7 @@ func (s *Service) stepBound(ctx context.Context, p access.Principal, orderNo, ke
 	apply func(o *Order, units map[int]string) (*ledger.JournalRequest, []string, error), bind func(ctx context.Context, tx pgx.Tx, o *Order) error) (Order, error) {
 	key = strings.TrimSpace(key)
 	if key == "" || len(key) > 64 {
-		return Order{}, badArg("key", "the step's own key is required, at most 64 characters")
+		return Order{}, ledger.BadArgument("key", "the step's own key is required, at most 64 characters")
 	}
 	today := s.today()
 	if date.IsZero() {
@@ -492,7 +492,7 @@ func (s *Service) stepBound(ctx context.Context, p access.Principal, orderNo, ke
 			return err
 		}
 		if !found {
-			return notFound(zone.ReasonUnknownDocument, "order_no", "there is no repair order %q", orderNo)
+			return ledger.NotFound(zone.ReasonUnknownDocument, "order_no", "there is no repair order %q", orderNo)
 		}
 		for _, st := range o.Steps {
 			if st.Key == key {
@@ -504,7 +504,7 @@ func (s *Service) stepBound(ctx context.Context, p access.Principal, orderNo, ke
 			}
 		}
 		if o.Status != OrderOpen {
-			return precondition(zone.ReasonWrongStatus, "order_no", "order %s is %s; only an open order takes steps", o.No, strings.ToLower(string(o.Status)))
+			return ledger.Precondition(zone.ReasonWrongStatus, "order_no", "order %s is %s; only an open order takes steps", o.No, strings.ToLower(string(o.Status)))
 		}
 		req, fields, err := apply(&o, units)
 		if err != nil {

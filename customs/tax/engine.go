@@ -249,22 +249,22 @@ func (e *Engine) Quote(req Request) (Quote, error) {
 	switch req.Regime {
 	case GeneralTrade, CrossBorderRetail, DomesticSale:
 	default:
-		return Quote{}, invalid(ReasonInvalidRegime, "regime",
+		return Quote{}, ledger.Invalid(ReasonInvalidRegime, "regime",
 			"unknown regime %q; use GENERAL_TRADE, CROSS_BORDER_RETAIL or DOMESTIC_SALE", req.Regime)
 	}
 	if req.Date.IsZero() {
-		return Quote{}, invalid(ReasonInvalidDate, "date", "the date of the declaration or tax notice is required")
+		return Quote{}, ledger.Invalid(ReasonInvalidDate, "date", "the date of the declaration or tax notice is required")
 	}
 	day := civil(req.Date)
 	if len(req.Lines) == 0 {
-		return Quote{}, invalid(ReasonNoLines, "lines", "a quote needs at least one line")
+		return Quote{}, ledger.Invalid(ReasonNoLines, "lines", "a quote needs at least one line")
 	}
 	if req.Regime == CrossBorderRetail {
 		if err := checkAmount(req.AnnualUsed, "annual_used"); err != nil {
 			return Quote{}, err
 		}
 	} else if !req.AnnualUsed.IsZero() {
-		return Quote{}, invalid(ReasonInvalidAmount, "annual_used", "the annual total applies to CROSS_BORDER_RETAIL only")
+		return Quote{}, ledger.Invalid(ReasonInvalidAmount, "annual_used", "the annual total applies to CROSS_BORDER_RETAIL only")
 	}
 
 	lines := make([]line, len(req.Lines))
@@ -450,10 +450,10 @@ func (e *Engine) prepare(regime Regime, day time.Time, in Line, field string) (l
 		return l, err
 	}
 	if in.Pieces < 0 {
-		return l, invalid(ReasonInvalidQuantity, field+".pieces", "pieces %d is negative", in.Pieces)
+		return l, ledger.Invalid(ReasonInvalidQuantity, field+".pieces", "pieces %d is negative", in.Pieces)
 	}
 	if in.InterestDays < 0 {
-		return l, invalid(ReasonInvalidInterestDays, field+".interest_days", "interest days %d is negative", in.InterestDays)
+		return l, ledger.Invalid(ReasonInvalidInterestDays, field+".interest_days", "interest days %d is negative", in.InterestDays)
 	}
 	if l.duty, err = dutyOf(in.Goods, rates.Duty, field); err != nil {
 		return l, err
@@ -465,11 +465,11 @@ func (e *Engine) prepare(regime Regime, day time.Time, in Line, field string) (l
 	if regime != DomesticSale {
 		switch {
 		case in.DutyBasis != "":
-			return l, invalid(ReasonInvalidDutyBasis, field+".duty_basis", "a duty basis applies to DOMESTIC_SALE only")
+			return l, ledger.Invalid(ReasonInvalidDutyBasis, field+".duty_basis", "a duty basis applies to DOMESTIC_SALE only")
 		case len(in.Materials) > 0:
-			return l, invalid(ReasonMaterialsNotAllowed, field+".materials", "materials apply to a DOMESTIC_SALE on the MATERIALS basis only")
+			return l, ledger.Invalid(ReasonMaterialsNotAllowed, field+".materials", "materials apply to a DOMESTIC_SALE on the MATERIALS basis only")
 		case in.InterestDays != 0:
-			return l, invalid(ReasonInvalidInterestDays, field+".interest_days", "缓税利息 applies to DOMESTIC_SALE only")
+			return l, ledger.Invalid(ReasonInvalidInterestDays, field+".interest_days", "缓税利息 applies to DOMESTIC_SALE only")
 		}
 		return l, nil
 	}
@@ -479,15 +479,15 @@ func (e *Engine) prepare(regime Regime, day time.Time, in Line, field string) (l
 	case "", BasisFinishedGoods:
 		l.basis = BasisFinishedGoods
 		if len(in.Materials) > 0 {
-			return l, invalid(ReasonMaterialsNotAllowed, field+".materials", "materials apply to the MATERIALS duty basis only")
+			return l, ledger.Invalid(ReasonMaterialsNotAllowed, field+".materials", "materials apply to the MATERIALS duty basis only")
 		}
 		if in.InterestDays != 0 && !e.s.InterestOnFinishedGoods && !in.GeneralTaxpayerSale {
-			return l, invalid(ReasonInvalidInterestDays, field+".interest_days",
+			return l, ledger.Invalid(ReasonInvalidInterestDays, field+".interest_days",
 				"no 缓税利息 is charged on a sale taxed on the finished good (Settings.InterestOnFinishedGoods)")
 		}
 	case BasisMaterials:
 		if len(in.Materials) == 0 {
-			return l, invalid(ReasonMaterialsRequired, field+".materials", "the MATERIALS duty basis needs the materials")
+			return l, ledger.Invalid(ReasonMaterialsRequired, field+".materials", "the MATERIALS duty basis needs the materials")
 		}
 		l.materials = make([]MaterialQuote, len(in.Materials))
 		for j, m := range in.Materials {
@@ -504,7 +504,7 @@ func (e *Engine) prepare(regime Regime, day time.Time, in Line, field string) (l
 			l.materialsDuty = l.materialsDuty.Add(d)
 		}
 	default:
-		return l, invalid(ReasonInvalidDutyBasis, field+".duty_basis",
+		return l, ledger.Invalid(ReasonInvalidDutyBasis, field+".duty_basis",
 			"unknown duty basis %q; use FINISHED_GOODS or MATERIALS", in.DutyBasis)
 	}
 
@@ -516,7 +516,7 @@ func (e *Engine) prepare(regime Regime, day time.Time, in Line, field string) (l
 		} else if rate, ok := rateOn(e.s.InterestRates, day); ok {
 			l.interestRate = rate
 		} else {
-			return l, invalid(ReasonNoRateOnDate, field+".interest_days",
+			return l, ledger.Invalid(ReasonNoRateOnDate, field+".interest_days",
 				"no 缓税利息 rate in force on %s (Settings.InterestRates)", day.Format(time.DateOnly))
 		}
 	}
@@ -527,7 +527,7 @@ func (e *Engine) prepare(regime Regime, day time.Time, in Line, field string) (l
 // or the tariff row for the HS code valid on day.
 func (e *Engine) checkGoods(day time.Time, g Goods, field string) (Rates, error) {
 	if !validHS(g.HSCode) {
-		return Rates{}, invalid(ReasonInvalidHSCode, field+".hs_code", "HS code %q must be exactly 10 digits", g.HSCode)
+		return Rates{}, ledger.Invalid(ReasonInvalidHSCode, field+".hs_code", "HS code %q must be exactly 10 digits", g.HSCode)
 	}
 	if err := checkAmount(g.DutiableValue, field+".dutiable_value"); err != nil {
 		return Rates{}, err
@@ -537,10 +537,10 @@ func (e *Engine) checkGoods(day time.Time, g Goods, field string) (Rates, error)
 		v    decimal.Decimal
 	}{{"quantity", g.Quantity}, {"quantity2", g.Quantity2}} {
 		if q.v.IsNegative() {
-			return Rates{}, invalid(ReasonInvalidQuantity, field+"."+q.name, "quantity %s is negative", q.v)
+			return Rates{}, ledger.Invalid(ReasonInvalidQuantity, field+"."+q.name, "quantity %s is negative", q.v)
 		}
 		if ledger.Places(q.v) > ledger.MaxQuantityScale {
-			return Rates{}, invalid(ReasonInvalidQuantity, field+"."+q.name,
+			return Rates{}, ledger.Invalid(ReasonInvalidQuantity, field+"."+q.name,
 				"quantity %s has more than %d decimal places", q.v, ledger.MaxQuantityScale)
 		}
 	}
@@ -572,7 +572,7 @@ func (e *Engine) resolveVAT(day time.Time, r Rates, explicit bool, field string)
 		if explicit {
 			f = field + ".rates.vat.band"
 		}
-		return r, invalid(ReasonNoRateOnDate, f, "no %s VAT rate in force on %s", r.VAT.Band, day.Format(time.DateOnly))
+		return r, ledger.Invalid(ReasonNoRateOnDate, f, "no %s VAT rate in force on %s", r.VAT.Band, day.Format(time.DateOnly))
 	}
 	r.VAT.Rate = rate
 	return r, nil
@@ -604,11 +604,11 @@ func specificAmount(g Goods, l Levy, field string) (decimal.Decimal, error) {
 	case g.Unit2:
 		q, qf = g.Quantity2, field+".quantity2"
 	default:
-		return decimal.Zero, invalid(ReasonUnitMismatch, field+".unit",
+		return decimal.Zero, ledger.Invalid(ReasonUnitMismatch, field+".unit",
 			"the specific levy is per unit %q; state the quantity in that unit (unit %q, unit2 %q)", l.Unit, g.Unit, g.Unit2)
 	}
 	if !q.IsPositive() {
-		return decimal.Zero, invalid(ReasonQuantityRequired, qf,
+		return decimal.Zero, ledger.Invalid(ReasonQuantityRequired, qf,
 			"a specific levy per unit %q needs a positive quantity", l.Unit)
 	}
 	return q.Mul(l.Specific), nil
@@ -617,10 +617,10 @@ func specificAmount(g Goods, l Levy, field string) (decimal.Decimal, error) {
 // checkAmount checks an amount of money: not negative, at most to the fen.
 func checkAmount(d decimal.Decimal, field string) error {
 	if d.IsNegative() {
-		return invalid(ReasonInvalidAmount, field, "amount %s is negative", d)
+		return ledger.Invalid(ReasonInvalidAmount, field, "amount %s is negative", d)
 	}
 	if ledger.Places(d) > ledger.ValueScale {
-		return invalid(ReasonInvalidAmount, field, "amount %s has more than %d decimal places; CNY is kept to the fen", d, ledger.ValueScale)
+		return ledger.Invalid(ReasonInvalidAmount, field, "amount %s has more than %d decimal places; CNY is kept to the fen", d, ledger.ValueScale)
 	}
 	return nil
 }

@@ -1,7 +1,5 @@
 package tax
 
-import "github.com/zoneledger/zoneledger/ledger"
-
 // Stable reasons of tax errors, carried in ledger.Error.Reason (and, at the
 // gRPC edge, in ErrorInfo.reason). Clients match on these strings; never
 // change one once released. Every error also names the field at fault, e.g.
@@ -55,8 +53,3 @@ const (
 	// line and column.
 	ReasonInvalidTariff = "TAX_INVALID_TARIFF"
 )
-
-// invalid builds a KindInvalid ledger error.
-func invalid(reason, field, format string, args ...any) error {
-	return ledger.Errorf(ledger.KindInvalid, reason, field, format, args...)
-}

@@ -2,6 +2,7 @@ package tax
 
 import (
 	"github.com/shopspring/decimal"
+	"github.com/zoneledger/zoneledger/ledger"
 )
 
 // LevyKind says how a duty or a consumption tax is levied.
@@ -78,30 +79,30 @@ func validateLevy(l Levy, consumption bool, name func(part string) string) error
 	switch l.Kind {
 	case "", AdValorem, Specific, Compound:
 	default:
-		return invalid(ReasonInvalidRate, name("kind"),
+		return ledger.Invalid(ReasonInvalidRate, name("kind"),
 			"unknown levy kind %q; use AD_VALOREM, SPECIFIC, COMPOUND or empty for none", l.Kind)
 	}
 	if l.hasRate() {
 		if l.Rate.IsNegative() {
-			return invalid(ReasonInvalidRate, name("rate"), "rate %s is negative", l.Rate)
+			return ledger.Invalid(ReasonInvalidRate, name("rate"), "rate %s is negative", l.Rate)
 		}
 		if consumption && l.Rate.GreaterThanOrEqual(one) {
-			return invalid(ReasonInvalidRate, name("rate"),
+			return ledger.Invalid(ReasonInvalidRate, name("rate"),
 				"consumption-tax rate %s must be below 1 (rates are fractions: 0.15 for 15 %%)", l.Rate)
 		}
 	} else if !l.Rate.IsZero() {
-		return invalid(ReasonInvalidRate, name("rate"), "levy kind %s takes no ad valorem rate", kindName(l.Kind))
+		return ledger.Invalid(ReasonInvalidRate, name("rate"), "levy kind %s takes no ad valorem rate", kindName(l.Kind))
 	}
 	if l.hasSpecific() {
 		if l.Specific.IsNegative() {
-			return invalid(ReasonInvalidRate, name("specific"), "specific amount %s is negative", l.Specific)
+			return ledger.Invalid(ReasonInvalidRate, name("specific"), "specific amount %s is negative", l.Specific)
 		}
 	} else {
 		if !l.Specific.IsZero() {
-			return invalid(ReasonInvalidRate, name("specific"), "levy kind %s takes no specific amount", kindName(l.Kind))
+			return ledger.Invalid(ReasonInvalidRate, name("specific"), "levy kind %s takes no specific amount", kindName(l.Kind))
 		}
 		if l.Unit != "" {
-			return invalid(ReasonInvalidRate, name("unit"), "levy kind %s takes no unit", kindName(l.Kind))
+			return ledger.Invalid(ReasonInvalidRate, name("unit"), "levy kind %s takes no unit", kindName(l.Kind))
 		}
 	}
 	return nil
@@ -121,15 +122,15 @@ func validateVAT(v VAT, name func(part string) string) error {
 	switch v.Band {
 	case StandardBand, ReducedBand:
 		if !v.Rate.IsZero() {
-			return invalid(ReasonInvalidRate, name("rate"), "give either a VAT band or a rate, not both")
+			return ledger.Invalid(ReasonInvalidRate, name("rate"), "give either a VAT band or a rate, not both")
 		}
 	case "":
 		if v.Rate.IsNegative() || v.Rate.GreaterThanOrEqual(one) {
-			return invalid(ReasonInvalidRate, name("rate"),
+			return ledger.Invalid(ReasonInvalidRate, name("rate"),
 				"VAT rate %s must be at least 0 and below 1 (rates are fractions: 0.13 for 13 %%)", v.Rate)
 		}
 	default:
-		return invalid(ReasonInvalidRate, name("band"), "unknown VAT band %q; use STANDARD or REDUCED", v.Band)
+		return ledger.Invalid(ReasonInvalidRate, name("band"), "unknown VAT band %q; use STANDARD or REDUCED", v.Band)
 	}
 	return nil
 }

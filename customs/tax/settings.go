@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+	"github.com/zoneledger/zoneledger/ledger"
 )
 
 // DatedRate is a rate in force from a calendar date (inclusive) until the
@@ -228,24 +229,24 @@ func (s Settings) normalize() (Settings, error) {
 		{"settings.cross_border_annual_limit", s.CrossBorderAnnualLimit},
 	} {
 		if !f.v.IsPositive() {
-			return s, invalid(ReasonInvalidSettings, f.name, "limit %s must be positive", f.v)
+			return s, ledger.Invalid(ReasonInvalidSettings, f.name, "limit %s must be positive", f.v)
 		}
 	}
 	if s.CrossBorderFactor.IsNegative() || s.CrossBorderFactor.GreaterThan(one) {
-		return s, invalid(ReasonInvalidSettings, "settings.cross_border_factor",
+		return s, ledger.Invalid(ReasonInvalidSettings, "settings.cross_border_factor",
 			"factor %s must be between 0 and 1", s.CrossBorderFactor)
 	}
 	if s.DeMinimis.IsNegative() {
-		return s, invalid(ReasonInvalidSettings, "settings.de_minimis", "threshold %s is negative", s.DeMinimis)
+		return s, ledger.Invalid(ReasonInvalidSettings, "settings.de_minimis", "threshold %s is negative", s.DeMinimis)
 	}
 	kinds := slices.Clone(s.DeMinimisTaxes)
 	for i, k := range kinds {
 		field := fmt.Sprintf("settings.de_minimis_taxes[%d]", i)
 		if k != TaxDuty && k != TaxConsumption && k != TaxVAT {
-			return s, invalid(ReasonInvalidSettings, field, "unknown tax kind %q; use DUTY, CONSUMPTION_TAX or VAT", k)
+			return s, ledger.Invalid(ReasonInvalidSettings, field, "unknown tax kind %q; use DUTY, CONSUMPTION_TAX or VAT", k)
 		}
 		if slices.Contains(kinds[:i], k) {
-			return s, invalid(ReasonInvalidSettings, field, "tax kind %s listed twice", k)
+			return s, ledger.Invalid(ReasonInvalidSettings, field, "tax kind %s listed twice", k)
 		}
 	}
 	s.DeMinimisTaxes = kinds
@@ -253,7 +254,7 @@ func (s Settings) normalize() (Settings, error) {
 	for i, r := range s.InterestExemptions {
 		r = DateRange{From: civil(r.From), Through: civil(r.Through)}
 		if r.From.After(r.Through) {
-			return s, invalid(ReasonInvalidSettings, fmt.Sprintf("settings.interest_exemptions[%d]", i),
+			return s, ledger.Invalid(ReasonInvalidSettings, fmt.Sprintf("settings.interest_exemptions[%d]", i),
 				"range starts %s after it ends %s", r.From.Format(time.DateOnly), r.Through.Format(time.DateOnly))
 		}
 		ranges[i] = r
@@ -268,7 +269,7 @@ func enum[T ~string](v, def T, field string, allowed ...T) (T, error) {
 		return def, nil
 	}
 	if !slices.Contains(allowed, v) {
-		return v, invalid(ReasonInvalidSettings, field, "unknown value %q; use one of %v", v, allowed)
+		return v, ledger.Invalid(ReasonInvalidSettings, field, "unknown value %q; use one of %v", v, allowed)
 	}
 	return v, nil
 }
@@ -281,11 +282,11 @@ func normalizeTable(t []DatedRate, field string) ([]DatedRate, error) {
 		f := fmt.Sprintf("%s[%d]", field, i)
 		r.From = civil(r.From)
 		if r.Rate.IsNegative() || r.Rate.GreaterThanOrEqual(one) {
-			return nil, invalid(ReasonInvalidSettings, f+".rate",
+			return nil, ledger.Invalid(ReasonInvalidSettings, f+".rate",
 				"rate %s must be at least 0 and below 1 (rates are fractions: 0.13 for 13 %%)", r.Rate)
 		}
 		if i > 0 && !r.From.After(out[i-1].From) {
-			return nil, invalid(ReasonInvalidSettings, f+".from", "dates must be strictly ascending")
+			return nil, ledger.Invalid(ReasonInvalidSettings, f+".from", "dates must be strictly ascending")
 		}
 		out[i] = r
 	}

@@ -139,7 +139,7 @@ func ParseTariff(r io.Reader) (*Tariff, error) {
 	cr.FieldsPerRecord = -1 // checked below, with a better message
 	header, err := cr.Read()
 	if err == io.EOF {
-		return nil, invalid(ReasonInvalidTariff, "line 1", "the file is empty; it needs the header %s",
+		return nil, ledger.Invalid(ReasonInvalidTariff, "line 1", "the file is empty; it needs the header %s",
 			TariffHeader)
 	}
 	if err != nil {
@@ -151,17 +151,17 @@ func ParseTariff(r io.Reader) (*Tariff, error) {
 		name = strings.TrimSpace(strings.TrimPrefix(name, "\ufeff"))
 		where := fmt.Sprintf("line %d, column %d", hline, i+1)
 		if !slices.Contains(tariffColumns, name) {
-			return nil, invalid(ReasonInvalidTariff, where, "unknown column %q; the columns are %s",
+			return nil, ledger.Invalid(ReasonInvalidTariff, where, "unknown column %q; the columns are %s",
 				name, TariffHeader)
 		}
 		if _, dup := col[name]; dup {
-			return nil, invalid(ReasonInvalidTariff, where, "column %q appears twice", name)
+			return nil, ledger.Invalid(ReasonInvalidTariff, where, "column %q appears twice", name)
 		}
 		col[name] = i
 	}
 	for _, name := range tariffColumns {
 		if _, ok := col[name]; !ok {
-			return nil, invalid(ReasonInvalidTariff, fmt.Sprintf("line %d", hline), "missing column %q", name)
+			return nil, ledger.Invalid(ReasonInvalidTariff, fmt.Sprintf("line %d", hline), "missing column %q", name)
 		}
 	}
 
@@ -176,7 +176,7 @@ func ParseTariff(r io.Reader) (*Tariff, error) {
 		}
 		line, _ := cr.FieldPos(0)
 		if len(rec) != len(header) {
-			return nil, invalid(ReasonInvalidTariff, fmt.Sprintf("line %d", line),
+			return nil, ledger.Invalid(ReasonInvalidTariff, fmt.Sprintf("line %d", line),
 				"%d fields, the header has %d", len(rec), len(header))
 		}
 		row, err := parseRow(rec, col, line)
@@ -188,7 +188,7 @@ func ParseTariff(r io.Reader) (*Tariff, error) {
 			return r.ValidFrom.Compare(d)
 		})
 		if found {
-			return nil, invalid(ReasonInvalidTariff, fmt.Sprintf("line %d, column valid_from", line),
+			return nil, ledger.Invalid(ReasonInvalidTariff, fmt.Sprintf("line %d, column valid_from", line),
 				"%s from %s is already defined on line %d", row.HSCode, row.ValidFrom.Format(time.DateOnly), rows[i].Line)
 		}
 		t.rows[row.HSCode] = slices.Insert(rows, i, row)
@@ -201,10 +201,10 @@ func ParseTariff(r io.Reader) (*Tariff, error) {
 func csvError(err error) error {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
-		return invalid(ReasonInvalidTariff, fmt.Sprintf("line %d, column %d", pe.Line, pe.Column),
+		return ledger.Invalid(ReasonInvalidTariff, fmt.Sprintf("line %d, column %d", pe.Line, pe.Column),
 			"malformed CSV: %v", pe.Err)
 	}
-	return invalid(ReasonInvalidTariff, "", "reading the tariff: %v", err)
+	return ledger.Invalid(ReasonInvalidTariff, "", "reading the tariff: %v", err)
 }
 
 // parseRow parses one data record.
@@ -218,11 +218,11 @@ func parseRow(rec []string, col map[string]int, line int) (Row, error) {
 
 	row := Row{HSCode: get("hs_code"), Description: get("description"), Line: line}
 	if !validHS(row.HSCode) {
-		return row, invalid(ReasonInvalidTariff, where("hs_code"), "HS code %q must be exactly 10 digits", row.HSCode)
+		return row, ledger.Invalid(ReasonInvalidTariff, where("hs_code"), "HS code %q must be exactly 10 digits", row.HSCode)
 	}
 	from, err := time.Parse(time.DateOnly, get("valid_from"))
 	if err != nil {
-		return row, invalid(ReasonInvalidTariff, where("valid_from"), "%q is not a date; write YYYY-MM-DD", get("valid_from"))
+		return row, ledger.Invalid(ReasonInvalidTariff, where("valid_from"), "%q is not a date; write YYYY-MM-DD", get("valid_from"))
 	}
 	row.ValidFrom = from
 
@@ -235,7 +235,7 @@ func parseRow(rec []string, col map[string]int, line int) (Row, error) {
 		}
 		l := Levy{Kind: LevyKind(get(prefix + "_kind")), Unit: get(prefix + "_specific_unit")}
 		if l.Kind == "" && required {
-			return l, invalid(ReasonInvalidTariff, column("kind"),
+			return l, ledger.Invalid(ReasonInvalidTariff, column("kind"),
 				"missing; use AD_VALOREM, SPECIFIC or COMPOUND (AD_VALOREM with rate 0 for duty-free)")
 		}
 		var err error
@@ -246,14 +246,14 @@ func parseRow(rec []string, col map[string]int, line int) (Row, error) {
 			return l, err
 		}
 		if l.hasRate() && get(prefix+"_rate") == "" {
-			return l, invalid(ReasonInvalidTariff, column("rate"), "a %s levy needs a rate", l.Kind)
+			return l, ledger.Invalid(ReasonInvalidTariff, column("rate"), "a %s levy needs a rate", l.Kind)
 		}
 		if l.hasSpecific() {
 			if get(prefix+"_specific") == "" {
-				return l, invalid(ReasonInvalidTariff, column("specific"), "a %s levy needs an amount per unit", l.Kind)
+				return l, ledger.Invalid(ReasonInvalidTariff, column("specific"), "a %s levy needs an amount per unit", l.Kind)
 			}
 			if l.Unit == "" {
-				return l, invalid(ReasonInvalidTariff, column("unit"), "a %s levy needs the legal unit", l.Kind)
+				return l, ledger.Invalid(ReasonInvalidTariff, column("unit"), "a %s levy needs the legal unit", l.Kind)
 			}
 		}
 		return l, retag(validateLevy(l, consumption, column))
@@ -268,7 +268,7 @@ func parseRow(rec []string, col map[string]int, line int) (Row, error) {
 	case string(StandardBand), string(ReducedBand):
 		row.Rates.VAT.Band = VATBand(v)
 	case "":
-		return row, invalid(ReasonInvalidTariff, where("vat_rate"), "missing; give a fraction (0.13) or STANDARD or REDUCED")
+		return row, ledger.Invalid(ReasonInvalidTariff, where("vat_rate"), "missing; give a fraction (0.13) or STANDARD or REDUCED")
 	default:
 		if row.Rates.VAT.Rate, err = num("vat_rate"); err != nil {
 			return row, err
@@ -286,7 +286,7 @@ func retag(err error) error {
 		return nil
 	}
 	e := ledger.AsError(err)
-	return invalid(ReasonInvalidTariff, e.Field, "%s", e.Message)
+	return ledger.Invalid(ReasonInvalidTariff, e.Field, "%s", e.Message)
 }
 
 // validHS reports whether s is a 10-digit HS code.

@@ -115,7 +115,7 @@ func (it AttentionItem) token() string {
 // e-commerce tax past its due date (when CycleOptions.Ecommerce is set). Rows are ordered oldest first and paged.
 func (c *Cycles) ListAttention(ctx context.Context, p access.Principal, q AttentionQuery) (AttentionPage, error) {
 	if p.Role == access.RoleAdmin && !p.Disabled {
-		return AttentionPage{}, cycleDenied("principal %q is an admin; admins read no enterprise's books or documents", p.ID)
+		return AttentionPage{}, ledger.Denied("principal %q is an admin; admins read no enterprise's books or documents", p.ID)
 	}
 	q.Book = strings.TrimSpace(q.Book)
 	if q.Book != "" {

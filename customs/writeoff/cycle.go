@@ -227,22 +227,6 @@ func cycleDBError(err error) error {
 	return ledger.DatabaseError(err, "the write-off tables", pgtx.Retryable, pgtx.StatementRefused)
 }
 
-func cycleBadArg(field, format string, args ...any) error {
-	return ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, field, format, args...)
-}
-
-func cycleInvalid(reason, field, format string, args ...any) error {
-	return ledger.Errorf(ledger.KindInvalid, reason, field, format, args...)
-}
-
-func cyclePrecondition(reason, field, format string, args ...any) error {
-	return ledger.Errorf(ledger.KindFailedPrecondition, reason, field, format, args...)
-}
-
-func cycleDenied(format string, args ...any) error {
-	return ledger.Errorf(ledger.KindPermissionDenied, ledger.ReasonPermissionDenied, "", format, args...)
-}
-
 func cycleJSON(v any) string {
 	b, err := json.Marshal(v)
 	if err != nil {
@@ -281,7 +265,7 @@ func (c *Cycles) ownerBook(ctx context.Context, p access.Principal, no, what str
 		return b, err
 	}
 	if p.Role != access.RoleEnterprise || p.Enterprise != b.Enterprise || p.Disabled {
-		return b, cycleDenied("principal %q (%s) may not %s on book %s; its owner enterprise %s does", p.ID, p.Role, what, no, b.Enterprise)
+		return b, ledger.Denied("principal %q (%s) may not %s on book %s; its owner enterprise %s does", p.ID, p.Role, what, no, b.Enterprise)
 	}
 	if err := c.zone.CheckOpen(ctx, b, "book_no"); err != nil {
 		return b, err
@@ -292,7 +276,7 @@ func (c *Cycles) ownerBook(ctx context.Context, p access.Principal, no, what str
 // cycleCustomsOnly refuses every principal but an enabled customs one.
 func cycleCustomsOnly(p access.Principal, what string) error {
 	if p.Role != access.RoleCustoms || p.Disabled {
-		return cycleDenied("principal %q (%s) may not %s; customs does", p.ID, p.Role, what)
+		return ledger.Denied("principal %q (%s) may not %s; customs does", p.ID, p.Role, what)
 	}
 	return nil
 }
@@ -306,7 +290,7 @@ func (c *Cycles) SetCycle(ctx context.Context, p access.Principal, book string, 
 		return Cycle{}, err
 	}
 	if months < 1 || months > 12 {
-		return Cycle{}, cycleBadArg("months", "is %d; a write-off cycle is 1 to 12 months (核销周期原则上不超过一年)", months)
+		return Cycle{}, ledger.BadArgument("months", "is %d; a write-off cycle is 1 to 12 months (核销周期原则上不超过一年)", months)
 	}
 	return c.putCycle(ctx, b, func(cy *Cycle) { cy.Months, cy.SetBy = months, p.ID })
 }
@@ -322,11 +306,11 @@ func (c *Cycles) SetCycleStart(ctx context.Context, p access.Principal, book str
 		return Cycle{}, err
 	}
 	if start.IsZero() {
-		return Cycle{}, cycleBadArg("start", "give the cycle's first day, YYYY-MM-DD")
+		return Cycle{}, ledger.BadArgument("start", "give the cycle's first day, YYYY-MM-DD")
 	}
 	start = ledger.Day(start)
 	if start.Year() < 2000 || start.After(c.today()) {
-		return Cycle{}, cycleBadArg("start", "%s is not between 2000-01-01 and today, %s", ledger.FormatDate(start), ledger.FormatDate(c.today()))
+		return Cycle{}, ledger.BadArgument("start", "%s is not between 2000-01-01 and today, %s", ledger.FormatDate(start), ledger.FormatDate(c.today()))
 	}
 	return c.putCycle(ctx, b, func(cy *Cycle) { cy.Start, cy.StartSetBy = start, p.ID })
 }
@@ -367,7 +351,7 @@ func (c *Cycles) GetCycle(ctx context.Context, p access.Principal, book string) 
 		return Cycle{}, cycleDBError(err)
 	}
 	if !found {
-		return Cycle{}, cyclePrecondition(ReasonCycleNotSet, "book_no", "book %s has no write-off cycle; its enterprise sets one (SetCycle)", book)
+		return Cycle{}, ledger.Precondition(ReasonCycleNotSet, "book_no", "book %s has no write-off cycle; its enterprise sets one (SetCycle)", book)
 	}
 	return cy, nil
 }

@@ -209,10 +209,10 @@ func (c *Cycles) NotifyStocktake(ctx context.Context, p access.Principal, book, 
 		return Stocktake{}, err
 	}
 	if innerNo == "" || len(innerNo) > 64 {
-		return Stocktake{}, cycleBadArg("inner_no", "give the notice's own number, 1 to 64 characters: it makes a retry safe")
+		return Stocktake{}, ledger.BadArgument("inner_no", "give the notice's own number, 1 to 64 characters: it makes a retry safe")
 	}
 	if date.IsZero() {
-		return Stocktake{}, cycleBadArg("date", "give the stocktake date, YYYY-MM-DD")
+		return Stocktake{}, ledger.BadArgument("date", "give the stocktake date, YYYY-MM-DD")
 	}
 	date = ledger.Day(date)
 	today := c.today()
@@ -231,22 +231,22 @@ func (c *Cycles) NotifyStocktake(ctx context.Context, p access.Principal, book, 
 			return err
 		}
 		if !found || cy.Start.IsZero() || cy.Months == 0 {
-			return cyclePrecondition(ReasonCycleNotSet, "book_no", "book %s has no write-off cycle with a start; its enterprise sets the months (SetCycle) and customs the start (SetCycleStart) before a stocktake", book)
+			return ledger.Precondition(ReasonCycleNotSet, "book_no", "book %s has no write-off cycle with a start; its enterprise sets the months (SetCycle) and customs the start (SetCycleStart) before a stocktake", book)
 		}
 		if lead := date.AddDate(0, 0, -c.set.NoticeLeadDays); today.After(lead) {
-			return cycleInvalid(ReasonNoNotice, "date", "a stocktake on %s must be notified by %s (%d day(s) before, writeoff.notice_lead_days); today is %s: notify a later date",
+			return ledger.Invalid(ReasonNoNotice, "date", "a stocktake on %s must be notified by %s (%d day(s) before, writeoff.notice_lead_days); today is %s: notify a later date",
 				ledger.FormatDate(date), ledger.FormatDate(lead), c.set.NoticeLeadDays, ledger.FormatDate(today))
 		}
 		if date.Before(cy.Start) {
-			return cycleBadArg("date", "%s is before the cycle's start, %s", ledger.FormatDate(date), ledger.FormatDate(cy.Start))
+			return ledger.BadArgument("date", "%s is before the cycle's start, %s", ledger.FormatDate(date), ledger.FormatDate(cy.Start))
 		}
 		if w := b.LastWriteOffDate; !w.IsZero() && !date.After(w) {
-			return cycleBadArg("date", "%s is not after the book's last write-off date, %s", ledger.FormatDate(date), ledger.FormatDate(w))
+			return ledger.BadArgument("date", "%s is not after the book's last write-off date, %s", ledger.FormatDate(date), ledger.FormatDate(w))
 		}
 		var open string
 		err = tx.QueryRow(ctx, `SELECT no FROM writeoff_stocktakes WHERE book = $1 AND status <> $2 LIMIT 1`, book, string(StocktakeClosed)).Scan(&open)
 		if err == nil {
-			return cyclePrecondition(ReasonStocktakeState, "book_no", "stocktake %s of book %s is still open; close its write-off before notifying another", open, book)
+			return ledger.Precondition(ReasonStocktakeState, "book_no", "stocktake %s of book %s is still open; close its write-off before notifying another", open, book)
 		}
 		if err != pgx.ErrNoRows {
 			return err
@@ -320,7 +320,7 @@ func (c *Cycles) ListDifferences(ctx context.Context, p access.Principal, no str
 		return nil, err
 	}
 	if st.Status == StocktakeNotified {
-		return nil, cyclePrecondition(ReasonStocktakeState, "stocktake_no", "stocktake %s is not counted yet; its enterprise imports the count (ImportStocktake)", no)
+		return nil, ledger.Precondition(ReasonStocktakeState, "stocktake_no", "stocktake %s is not counted yet; its enterprise imports the count (ImportStocktake)", no)
 	}
 	return st.Differences, nil
 }
@@ -370,19 +370,19 @@ func (c *Cycles) ImportStocktake(ctx context.Context, p access.Principal, no, ke
 		return Stocktake{}, cycleWithField(err, "stocktake_no")
 	}
 	if key == "" || len(key) > ledger.MaxKeyLength {
-		return Stocktake{}, cycleBadArg("idempotency_key", "is required, at most %d bytes", ledger.MaxKeyLength)
+		return Stocktake{}, ledger.BadArgument("idempotency_key", "is required, at most %d bytes", ledger.MaxKeyLength)
 	}
 	if st.Status != StocktakeNotified {
 		if st.CountKey == key && sameCounts(st.Counts, counts) {
 			return st, nil
 		}
-		return Stocktake{}, cyclePrecondition(ReasonStocktakeState, "stocktake_no", "stocktake %s is %s; its count was imported already (key %q)", no, st.Status, st.CountKey)
+		return Stocktake{}, ledger.Precondition(ReasonStocktakeState, "stocktake_no", "stocktake %s is %s; its count was imported already (key %q)", no, st.Status, st.CountKey)
 	}
 	if today := c.today(); today.Before(st.Date) {
-		return Stocktake{}, cyclePrecondition(ReasonStocktakeState, "stocktake_no", "stocktake %s is on %s; import its count on or after that day (today is %s)", no, ledger.FormatDate(st.Date), ledger.FormatDate(today))
+		return Stocktake{}, ledger.Precondition(ReasonStocktakeState, "stocktake_no", "stocktake %s is on %s; import its count on or after that day (today is %s)", no, ledger.FormatDate(st.Date), ledger.FormatDate(today))
 	}
 	if len(counts) == 0 {
-		return Stocktake{}, cycleInvalid(ReasonCountFile, "rows", "the count has no rows; give one row per book line and status counted")
+		return Stocktake{}, ledger.Invalid(ReasonCountFile, "rows", "the count has no rows; give one row per book line and status counted")
 	}
 	lines, err := c.allLines(ctx, p, st.Book)
 	if err != nil {
@@ -412,7 +412,7 @@ func (c *Cycles) ImportStocktake(ctx context.Context, p access.Principal, no, ke
 				out = cur // the same import, committed meanwhile by a retry
 				return nil
 			}
-			return cyclePrecondition(ReasonStocktakeState, "stocktake_no", "stocktake %s was counted meanwhile (key %q)", no, cur.CountKey)
+			return ledger.Precondition(ReasonStocktakeState, "stocktake_no", "stocktake %s was counted meanwhile (key %q)", no, cur.CountKey)
 		}
 		cur.Counts, cur.CountKey, cur.CountedBy, cur.Status = counts, key, p.ID, StocktakeCounted
 		cur.Differences = append([]Difference(nil), diffs...)
@@ -507,7 +507,7 @@ func sameCounts(a, b []Count) bool {
 // countRowError is the refusal of one row of a count: its row and column named
 // in the field ("rows[7].quantity") and in the message.
 func countRowError(row int, column, format string, args ...any) error {
-	return cycleInvalid(ReasonCountFile, fmt.Sprintf("rows[%d].%s", row, column), "row %d, column %s: %s", row, column, fmt.Sprintf(format, args...))
+	return ledger.Invalid(ReasonCountFile, fmt.Sprintf("rows[%d].%s", row, column), "row %d, column %s: %s", row, column, fmt.Sprintf(format, args...))
 }
 
 // checkCounts checks every row: a line of the book, a status, a quantity

@@ -51,7 +51,7 @@ func ParseCounts(r io.Reader, format CountFormat) ([]Count, error) {
 			rec, err := cr.Read()
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				return nil, 0, cycleInvalid(ReasonCountFile, fmt.Sprintf("rows[%d]", pe.Line), "row %d: %v", pe.Line, pe.Err)
+				return nil, 0, ledger.Invalid(ReasonCountFile, fmt.Sprintf("rows[%d]", pe.Line), "row %d: %v", pe.Line, pe.Err)
 			}
 			if err != nil {
 				return nil, 0, err
@@ -62,22 +62,22 @@ func ParseCounts(r io.Reader, format CountFormat) ([]Count, error) {
 	case FormatXLSX:
 		f, err := excelize.OpenReader(r)
 		if err != nil {
-			return nil, cycleInvalid(ReasonCountFile, "file", "the file is not an XLSX workbook (%v); save it as .xlsx or send CSV", err)
+			return nil, ledger.Invalid(ReasonCountFile, "file", "the file is not an XLSX workbook (%v); save it as .xlsx or send CSV", err)
 		}
 		defer f.Close()
 		sheets := f.GetSheetList()
 		if len(sheets) == 0 {
-			return nil, cycleInvalid(ReasonCountFile, "file", "the workbook has no sheet")
+			return nil, ledger.Invalid(ReasonCountFile, "file", "the workbook has no sheet")
 		}
 		rows, err := f.Rows(sheets[0])
 		if err != nil {
-			return nil, cycleInvalid(ReasonCountFile, "file", "reading sheet %q: %v", sheets[0], err)
+			return nil, ledger.Invalid(ReasonCountFile, "file", "reading sheet %q: %v", sheets[0], err)
 		}
 		defer rows.Close()
 		return parseCountRows(func(row int) ([]string, int, error) {
 			if !rows.Next() {
 				if err := rows.Error(); err != nil {
-					return nil, 0, cycleInvalid(ReasonCountFile, "file", "reading sheet %q: %v", sheets[0], err)
+					return nil, 0, ledger.Invalid(ReasonCountFile, "file", "reading sheet %q: %v", sheets[0], err)
 				}
 				return nil, 0, io.EOF
 			}
@@ -85,7 +85,7 @@ func ParseCounts(r io.Reader, format CountFormat) ([]Count, error) {
 			return rec, row, err
 		})
 	}
-	return nil, cycleBadArg("format", "%q is neither %s nor %s", format, FormatCSV, FormatXLSX)
+	return nil, ledger.BadArgument("format", "%q is neither %s nor %s", format, FormatCSV, FormatXLSX)
 }
 
 // parseCountRows reads rows from next until io.EOF; next is given the count of
@@ -107,7 +107,7 @@ func parseCountRows(next func(int) ([]string, int, error)) ([]Count, error) {
 			}
 			for _, name := range []string{ColumnBookSeq, ColumnStatus, ColumnQuantity} {
 				if _, ok := col[name]; !ok {
-					return nil, cycleInvalid(ReasonCountFile, fmt.Sprintf("rows[%d]", row), "row %d (the header) has no column %q; name the columns %s, %s and %s", row, name, ColumnBookSeq, ColumnStatus, ColumnQuantity)
+					return nil, ledger.Invalid(ReasonCountFile, fmt.Sprintf("rows[%d]", row), "row %d (the header) has no column %q; name the columns %s, %s and %s", row, name, ColumnBookSeq, ColumnStatus, ColumnQuantity)
 				}
 			}
 			continue
@@ -116,7 +116,7 @@ func parseCountRows(next func(int) ([]string, int, error)) ([]Count, error) {
 			continue
 		}
 		if len(out) == MaxCountRows {
-			return nil, cycleInvalid(ReasonCountFile, fmt.Sprintf("rows[%d]", row), "row %d: a count file has at most %d rows; split the book's count by status", row, MaxCountRows)
+			return nil, ledger.Invalid(ReasonCountFile, fmt.Sprintf("rows[%d]", row), "row %d: a count file has at most %d rows; split the book's count by status", row, MaxCountRows)
 		}
 		cell := func(name string) string {
 			if i := col[name]; i < len(rec) {

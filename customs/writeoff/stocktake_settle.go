@@ -41,7 +41,7 @@ func (c *Cycles) change(ctx context.Context, no string, fn func(ctx context.Cont
 // stocktake.
 func findDifference(st *Stocktake, seq int, status CountStatus) (*Difference, error) {
 	if st.Status != StocktakeCounted {
-		return nil, cyclePrecondition(ReasonStocktakeState, "stocktake_no", "stocktake %s is %s; differences are settled between the count and the close", st.No, st.Status)
+		return nil, ledger.Precondition(ReasonStocktakeState, "stocktake_no", "stocktake %s is %s; differences are settled between the count and the close", st.No, st.Status)
 	}
 	for i := range st.Differences {
 		if d := &st.Differences[i]; d.BookSeq == seq && d.Status == status {
@@ -61,13 +61,13 @@ func (c *Cycles) RecordShortagePayment(ctx context.Context, p access.Principal, 
 		return Stocktake{}, err
 	}
 	if paymentNo == "" || len(paymentNo) > 64 {
-		return Stocktake{}, cycleBadArg("payment_no", "give the payment number, 1 to 64 characters")
+		return Stocktake{}, ledger.BadArgument("payment_no", "give the payment number, 1 to 64 characters")
 	}
 	if !amount.Equal(amount.Round(2)) || amount.IsNegative() {
-		return Stocktake{}, cycleBadArg("amount", "%s is not an amount in CNY to the fen", amount)
+		return Stocktake{}, ledger.BadArgument("amount", "%s is not an amount in CNY to the fen", amount)
 	}
 	if date.IsZero() {
-		return Stocktake{}, cycleBadArg("date", "give the payment date, YYYY-MM-DD")
+		return Stocktake{}, ledger.BadArgument("date", "give the payment date, YYYY-MM-DD")
 	}
 	date = ledger.Day(date)
 	if _, err := c.GetStocktake(ctx, p, no); err != nil {
@@ -87,22 +87,22 @@ func (c *Cycles) RecordShortagePayment(ctx context.Context, p access.Principal, 
 			return err
 		}
 		if !d.Shortage() || d.TaxEvent == 0 {
-			return cyclePrecondition(ReasonStocktakeState, "book_seq", "line %d of stocktake %s is not a taxed bonded shortage", seq, no)
+			return ledger.Precondition(ReasonStocktakeState, "book_seq", "line %d of stocktake %s is not a taxed bonded shortage", seq, no)
 		}
 		if d.AssessError != "" {
-			return cyclePrecondition(ReasonStocktakeState, "book_seq", "the shortage of line %d could not be taxed (%s); fix the tariff and assess it again", seq, d.AssessError)
+			return ledger.Precondition(ReasonStocktakeState, "book_seq", "the shortage of line %d could not be taxed (%s); fix the tariff and assess it again", seq, d.AssessError)
 		}
 		if d.Payment != nil {
 			if d.Payment.No == paymentNo && d.Payment.Amount.Equal(amount) && d.Payment.Date.Equal(date) {
 				return nil
 			}
-			return cyclePrecondition(ReasonStocktakeState, "payment_no", "the shortage of line %d was paid already by %s (%s CNY on %s)", seq, d.Payment.No, d.Payment.Amount.StringFixed(2), ledger.FormatDate(d.Payment.Date))
+			return ledger.Precondition(ReasonStocktakeState, "payment_no", "the shortage of line %d was paid already by %s (%s CNY on %s)", seq, d.Payment.No, d.Payment.Amount.StringFixed(2), ledger.FormatDate(d.Payment.Date))
 		}
 		if !amount.Equal(d.Tax) {
-			return cycleInvalid(ReasonPaymentAmount, "amount", "%s CNY is not the tax assessed on the shortage of line %d, %s CNY", amount.StringFixed(2), seq, d.Tax.StringFixed(2))
+			return ledger.Invalid(ReasonPaymentAmount, "amount", "%s CNY is not the tax assessed on the shortage of line %d, %s CNY", amount.StringFixed(2), seq, d.Tax.StringFixed(2))
 		}
 		if date.Before(st.Date) || date.After(today) {
-			return cycleBadArg("date", "%s is not between the stocktake date %s and today %s", ledger.FormatDate(date), ledger.FormatDate(st.Date), ledger.FormatDate(today))
+			return ledger.BadArgument("date", "%s is not between the stocktake date %s and today %s", ledger.FormatDate(date), ledger.FormatDate(st.Date), ledger.FormatDate(today))
 		}
 		d.Payment = &Payment{No: paymentNo, Amount: amount, Date: date, RecordedBy: p.ID}
 		return nil
@@ -122,10 +122,10 @@ func (c *Cycles) ExplainSurplus(ctx context.Context, p access.Principal, no stri
 		return Stocktake{}, cycleWithField(err, "stocktake_no")
 	}
 	if explanation == "" || len(explanation) > 2000 {
-		return Stocktake{}, cycleBadArg("explanation", "explain the surplus, 1 to 2000 bytes")
+		return Stocktake{}, ledger.BadArgument("explanation", "explain the surplus, 1 to 2000 bytes")
 	}
 	if value.IsNegative() || !value.Equal(value.Round(2)) {
-		return Stocktake{}, cycleBadArg("value", "%s is not a value in CNY to the fen, at or above zero", value)
+		return Stocktake{}, ledger.BadArgument("value", "%s is not a value in CNY to the fen, at or above zero", value)
 	}
 	return c.change(ctx, no, func(ctx context.Context, _ pgx.Tx, _ ledger.Journals, st *Stocktake) error {
 		d, err := findDifference(st, seq, status)
@@ -133,10 +133,10 @@ func (c *Cycles) ExplainSurplus(ctx context.Context, p access.Principal, no stri
 			return err
 		}
 		if !d.Surplus() {
-			return cyclePrecondition(ReasonStocktakeState, "book_seq", "line %d %s of stocktake %s is not a surplus", seq, status, no)
+			return ledger.Precondition(ReasonStocktakeState, "book_seq", "line %d %s of stocktake %s is not a surplus", seq, status, no)
 		}
 		if d.Decision != "" {
-			return cyclePrecondition(ReasonStocktakeState, "book_seq", "customs decided the surplus of line %d %s already (%s)", seq, status, d.Decision)
+			return ledger.Precondition(ReasonStocktakeState, "book_seq", "customs decided the surplus of line %d %s already (%s)", seq, status, d.Decision)
 		}
 		d.Explanation, d.Value = explanation, value
 		return nil
@@ -173,16 +173,16 @@ func (c *Cycles) DecideSurplus(ctx context.Context, p access.Principal, no strin
 			return err
 		}
 		if !d.Surplus() {
-			return cyclePrecondition(ReasonStocktakeState, "book_seq", "line %d %s of stocktake %s is not a surplus", seq, status, no)
+			return ledger.Precondition(ReasonStocktakeState, "book_seq", "line %d %s of stocktake %s is not a surplus", seq, status, no)
 		}
 		if d.Decision != "" {
 			if d.Decision == want {
 				return nil
 			}
-			return cyclePrecondition(ReasonStocktakeState, "approve", "the surplus of line %d %s was %s already", seq, status, d.Decision)
+			return ledger.Precondition(ReasonStocktakeState, "approve", "the surplus of line %d %s was %s already", seq, status, d.Decision)
 		}
 		if d.Explanation == "" {
-			return cyclePrecondition(ReasonStocktakeState, "book_seq", "the surplus of line %d %s is not explained yet; its enterprise explains it (ExplainSurplus) first", seq, status)
+			return ledger.Precondition(ReasonStocktakeState, "book_seq", "the surplus of line %d %s is not explained yet; its enterprise explains it (ExplainSurplus) first", seq, status)
 		}
 		d.Decision, d.DecidedBy, d.Note = want, p.ID, note
 		if !approve {
@@ -236,7 +236,7 @@ func (c *Cycles) CloseWriteOff(ctx context.Context, p access.Principal, no strin
 		return st, nil
 	}
 	if st.Status != StocktakeCounted && st.Status != StocktakeClosed {
-		return Stocktake{}, cyclePrecondition(ReasonStocktakeState, "stocktake_no", "stocktake %s is %s; import its count first", no, st.Status)
+		return Stocktake{}, ledger.Precondition(ReasonStocktakeState, "stocktake_no", "stocktake %s is %s; import its count first", no, st.Status)
 	}
 	for _, d := range st.Differences {
 		if !d.Settled() {
@@ -244,7 +244,7 @@ func (c *Cycles) CloseWriteOff(ctx context.Context, p access.Principal, no strin
 			if d.Surplus() {
 				what = "customs has not decided it"
 			}
-			return Stocktake{}, cyclePrecondition(ReasonUnsettled, "stocktake_no", "line %d %s of stocktake %s: %s; the write-off closes once every difference is settled", d.BookSeq, d.Status, no, what)
+			return Stocktake{}, ledger.Precondition(ReasonUnsettled, "stocktake_no", "line %d %s of stocktake %s: %s; the write-off closes once every difference is settled", d.BookSeq, d.Status, no, what)
 		}
 	}
 	if c.ev == nil {

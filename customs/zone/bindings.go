@@ -10,6 +10,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/zoneledger/zoneledger/customs/codes"
+	"github.com/zoneledger/zoneledger/ledger"
 )
 
 // Kinds of zone documents whose lines carry bound goods (LineRelease.Kind).
@@ -80,7 +81,7 @@ func (s *Service) release(ctx context.Context, tx pgx.Tx, r LineRelease) error {
 	}
 	fn := s.releasers[r.DocType]
 	if fn == nil {
-		return precondition(ReasonWrongStatus, fmt.Sprintf("lines[%d]", r.Seq-1), "line %d carries goods bound by %s %s, and this server keeps no %s documents to give them back to; run the server with the centre that bound them", r.Seq, r.DocType, r.DocNo, r.DocType)
+		return ledger.Precondition(ReasonWrongStatus, fmt.Sprintf("lines[%d]", r.Seq-1), "line %d carries goods bound by %s %s, and this server keeps no %s documents to give them back to; run the server with the centre that bound them", r.Seq, r.DocType, r.DocNo, r.DocType)
 	}
 	r.Date = s.today()
 	return fn(ctx, tx, r)
@@ -126,19 +127,19 @@ func (s *Service) releasePass(ctx context.Context, tx pgx.Tx, ps Pass, status Pa
 func (s *Service) BindPassLine(ctx context.Context, tx pgx.Tx, no, book string, seq int, q decimal.Decimal, source, docType, docNo string) (int, error) {
 	ps, err := lockPass(ctx, tx, no)
 	if isReason(err, ReasonUnknownPass) {
-		return 0, notFound(ReasonUnknownPass, "reference", "there is no gate registration (卡口登记, pass type %s) %q; file the pass first, one line per exit, and name its number", codes.PassGateRegistration, no)
+		return 0, ledger.NotFound(ReasonUnknownPass, "reference", "there is no gate registration (卡口登记, pass type %s) %q; file the pass first, one line per exit, and name its number", codes.PassGateRegistration, no)
 	}
 	if err != nil {
 		return 0, err
 	}
 	if ps.Book != book {
-		return 0, precondition(ReasonWrongStatus, "reference", "pass %s is of book %s, not %s; name a gate registration of the book the goods are on", ps.No, ps.Book, book)
+		return 0, ledger.Precondition(ReasonWrongStatus, "reference", "pass %s is of book %s, not %s; name a gate registration of the book the goods are on", ps.No, ps.Book, book)
 	}
 	if ps.Type != codes.PassGateRegistration || ps.IO != codes.Out {
-		return 0, precondition(ReasonWrongStatus, "reference", "pass %s is type %s (%s), %s; goods leave by gate registration on an outbound pass of type %s (%s)", ps.No, ps.Type, ps.Type.Name(), ps.IO, codes.PassGateRegistration, codes.PassGateRegistration.Name())
+		return 0, ledger.Precondition(ReasonWrongStatus, "reference", "pass %s is type %s (%s), %s; goods leave by gate registration on an outbound pass of type %s (%s)", ps.No, ps.Type, ps.Type.Name(), ps.IO, codes.PassGateRegistration, codes.PassGateRegistration.Name())
 	}
 	if ps.Status != PassApplied {
-		return 0, precondition(ReasonWrongStatus, "reference", "pass %s is %s; bind goods to a gate registration not yet at the gate", ps.No, strings.ToLower(string(ps.Status)))
+		return 0, ledger.Precondition(ReasonWrongStatus, "reference", "pass %s is %s; bind goods to a gate registration not yet at the gate", ps.No, strings.ToLower(string(ps.Status)))
 	}
 	bl, err := loadLine(ctx, tx, book, seq)
 	if err != nil {
@@ -152,5 +153,5 @@ func (s *Service) BindPassLine(ctx context.Context, tx pgx.Tx, no, book string, 
 		ln.Source, ln.SourceDocType, ln.SourceDocNo = source, docType, docNo
 		return i, updateDoc(ctx, tx, kindPass, ps.No, string(ps.Status), ps)
 	}
-	return 0, precondition(ReasonWrongStatus, "reference", "gate registration %s has no line for book line %d of quantity %s %s not bound yet; register the goods with one line per exit, naming the book line (book_seq) and the quantity in its declared unit", ps.No, seq, q, bl.DeclaredUnit)
+	return 0, ledger.Precondition(ReasonWrongStatus, "reference", "gate registration %s has no line for book line %d of quantity %s %s not bound yet; register the goods with one line per exit, naming the book line (book_seq) and the quantity in its declared unit", ps.No, seq, q, bl.DeclaredUnit)
 }

@@ -33,23 +33,23 @@ const (
 // registered USCC or customs code are refused with ENTERPRISE_EXISTS.
 func (s *Service) RegisterEnterprise(ctx context.Context, p access.Principal, e Enterprise) (Enterprise, error) {
 	if p.Role != access.RoleAdmin && p.Role != access.RoleCustoms {
-		return Enterprise{}, denied("only an admin or customs registers enterprises; principal %q is %s", p.ID, p.Role)
+		return Enterprise{}, ledger.Denied("only an admin or customs registers enterprises; principal %q is %s", p.ID, p.Role)
 	}
 	e.USCC, e.CustomsCode, e.Name = strings.TrimSpace(e.USCC), strings.TrimSpace(e.CustomsCode), strings.TrimSpace(e.Name)
 	if err := codes.CheckUSCC(e.USCC); err != nil {
-		return Enterprise{}, invalid(ReasonInvalidUSCC, "uscc", "%v", err)
+		return Enterprise{}, ledger.Invalid(ReasonInvalidUSCC, "uscc", "%v", err)
 	}
 	if err := codes.CheckCustomsCode(e.CustomsCode); err != nil {
-		return Enterprise{}, badArg("customs_code", "%v", err)
+		return Enterprise{}, ledger.BadArgument("customs_code", "%v", err)
 	}
 	if e.Name == "" || utf8.RuneCountInString(e.Name) > MaxNameLength {
-		return Enterprise{}, badArg("name", "is required, at most %d characters", MaxNameLength)
+		return Enterprise{}, ledger.BadArgument("name", "is required, at most %d characters", MaxNameLength)
 	}
 	if e.Credit == "" {
 		e.Credit = codes.CreditGeneral
 	}
 	if !e.Credit.Valid() {
-		return Enterprise{}, badArg("credit_rating", "%q is not a credit rating; use ADVANCED, GENERAL or DISCREDITED", e.Credit)
+		return Enterprise{}, ledger.BadArgument("credit_rating", "%q is not a credit rating; use ADVANCED, GENERAL or DISCREDITED", e.Credit)
 	}
 	e.Suspended = false
 	e.CreatedAt = s.clock()
@@ -61,7 +61,7 @@ func (s *Service) RegisterEnterprise(ctx context.Context, p access.Principal, e 
 				out = old
 				return nil
 			}
-			return conflict(ReasonEnterpriseExists, "uscc", "enterprise %s is already registered with other details; change it instead", e.USCC)
+			return ledger.Conflict(ReasonEnterpriseExists, "uscc", "enterprise %s is already registered with other details; change it instead", e.USCC)
 		}
 		if !isReason(err, ReasonUnknownEnterprise) {
 			return err
@@ -71,7 +71,7 @@ func (s *Service) RegisterEnterprise(ctx context.Context, p access.Principal, e 
 			return err
 		}
 		if n > 0 {
-			return conflict(ReasonEnterpriseExists, "customs_code", "customs code %s belongs to another enterprise", e.CustomsCode)
+			return ledger.Conflict(ReasonEnterpriseExists, "customs_code", "customs code %s belongs to another enterprise", e.CustomsCode)
 		}
 		b, _ := json.Marshal(e)
 		if _, err := tx.Exec(ctx, `INSERT INTO zone_enterprises (uscc, customs_code, body, created_at) VALUES ($1, $2, $3, $4)`, e.USCC, e.CustomsCode, string(b), e.CreatedAt); err != nil {
@@ -171,7 +171,7 @@ func loadEnterprise(ctx context.Context, q querier, uscc string) (Enterprise, er
 	var body string
 	err := q.QueryRow(ctx, `SELECT body FROM zone_enterprises WHERE uscc = $1`, uscc).Scan(&body)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return Enterprise{}, notFound(ReasonUnknownEnterprise, "uscc", "enterprise %q is not registered in the zone; customs registers it first", uscc)
+		return Enterprise{}, ledger.NotFound(ReasonUnknownEnterprise, "uscc", "enterprise %q is not registered in the zone; customs registers it first", uscc)
 	}
 	if err != nil {
 		return Enterprise{}, err
@@ -187,25 +187,25 @@ func loadEnterprise(ctx context.Context, q querier, uscc string) (Enterprise, er
 func (s *Service) CreateBook(ctx context.Context, p access.Principal, b Book) (Book, error) {
 	b.No, b.Enterprise = strings.TrimSpace(b.No), strings.TrimSpace(b.Enterprise)
 	if p.Role != access.RoleCustoms && !(p.Role == access.RoleEnterprise && p.Enterprise == b.Enterprise) {
-		return Book{}, denied("principal %q (%s) may not register books of enterprise %s", p.ID, p.Role, b.Enterprise)
+		return Book{}, ledger.Denied("principal %q (%s) may not register books of enterprise %s", p.ID, p.Role, b.Enterprise)
 	}
 	if !b.Kind.Valid() {
-		return Book{}, badArg("kind", "%q is not a book kind; use ZONE, LOGISTICS, RND or REPAIR", b.Kind)
+		return Book{}, ledger.BadArgument("kind", "%q is not a book kind; use ZONE, LOGISTICS, RND or REPAIR", b.Kind)
 	}
 	if err := codes.CheckBookNumber(b.Kind, b.No); err != nil {
-		return Book{}, invalid(ReasonInvalidBookNumber, "book_no", "%v", err)
+		return Book{}, ledger.Invalid(ReasonInvalidBookNumber, "book_no", "%v", err)
 	}
 	if err := codes.CheckCustomsOffice(b.CustomsOffice); err != nil {
-		return Book{}, badArg("customs_office", "%v", err)
+		return Book{}, ledger.BadArgument("customs_office", "%v", err)
 	}
 	if b.WriteOffCycleMonths == 0 {
 		b.WriteOffCycleMonths = 12
 	}
 	if b.WriteOffCycleMonths < 1 || b.WriteOffCycleMonths > 12 {
-		return Book{}, badArg("write_off_cycle_months", "is %d; a write-off cycle is 1 to 12 months (核销周期原则上不超过一年)", b.WriteOffCycleMonths)
+		return Book{}, ledger.BadArgument("write_off_cycle_months", "is %d; a write-off cycle is 1 to 12 months (核销周期原则上不超过一年)", b.WriteOffCycleMonths)
 	}
 	if len(b.Usage) > 8 {
-		return Book{}, badArg("usage", "is a short usage code such as 1, 3 or 4")
+		return Book{}, ledger.BadArgument("usage", "is a short usage code such as 1, 3 or 4")
 	}
 	b.Status = codes.BookExecuting
 	b.CreatedAt = s.clock()
@@ -216,7 +216,7 @@ func (s *Service) CreateBook(ctx context.Context, p access.Principal, b Book) (B
 			return withField(err, "enterprise")
 		}
 		if e.Suspended {
-			return precondition(ReasonEnterpriseSuspended, "enterprise", "enterprise %s is suspended; it can register no books until customs lifts the suspension", e.USCC)
+			return ledger.Precondition(ReasonEnterpriseSuspended, "enterprise", "enterprise %s is suspended; it can register no books until customs lifts the suspension", e.USCC)
 		}
 		old, err := loadBook(ctx, tx, b.No)
 		if err == nil {
@@ -224,7 +224,7 @@ func (s *Service) CreateBook(ctx context.Context, p access.Principal, b Book) (B
 				out = old
 				return nil
 			}
-			return conflict(ReasonBookExists, "book_no", "book %s is already registered with other details", b.No)
+			return ledger.Conflict(ReasonBookExists, "book_no", "book %s is already registered with other details", b.No)
 		}
 		if !isReason(err, ReasonUnknownBook) {
 			return err
@@ -260,7 +260,7 @@ func (s *Service) SetBookStatus(ctx context.Context, p access.Principal, no stri
 		return Book{}, err
 	}
 	if !status.Valid() {
-		return Book{}, badArg("status", "%q is not a book status; use EXECUTING, SUSPENDED or CLOSED", status)
+		return Book{}, ledger.BadArgument("status", "%q is not a book status; use EXECUTING, SUSPENDED or CLOSED", status)
 	}
 	var out Book
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
@@ -269,7 +269,7 @@ func (s *Service) SetBookStatus(ctx context.Context, p access.Principal, no stri
 			return err
 		}
 		if b.Status == codes.BookClosed && status != codes.BookClosed {
-			return precondition(ReasonWrongStatus, "status", "book %s is closed; a closed book cannot be reopened", no)
+			return ledger.Precondition(ReasonWrongStatus, "status", "book %s is closed; a closed book cannot be reopened", no)
 		}
 		b.Status = status
 		body, _ := json.Marshal(b)
@@ -382,7 +382,7 @@ func loadBook(ctx context.Context, q querier, no string) (Book, error) {
 // date again returns the book.
 func (s *Service) SetLastWriteOffDate(ctx context.Context, p access.Principal, no string, date time.Time) (Book, error) {
 	if date.IsZero() {
-		return Book{}, badArg("date", "give the write-off date, YYYY-MM-DD")
+		return Book{}, ledger.BadArgument("date", "give the write-off date, YYYY-MM-DD")
 	}
 	date = time.Date(date.Year(), date.Month(), date.Day(), 0, 0, 0, 0, time.UTC)
 	if err := s.checkBusinessDate("date", date, 0); err != nil {
@@ -399,7 +399,7 @@ func (s *Service) SetLastWriteOffDate(ctx context.Context, p access.Principal, n
 				return err
 			}
 			if p.Role != access.RoleEnterprise || p.Enterprise != b.Enterprise {
-				return denied("principal %q (%s) may not set the write-off date of book %s; its owner or customs does", p.ID, p.Role, no)
+				return ledger.Denied("principal %q (%s) may not set the write-off date of book %s; its owner or customs does", p.ID, p.Role, no)
 			}
 		}
 		if _, err := tx.Exec(ctx, nextChange+`UPDATE zone_books SET last_write_off_date = $2, change_seq = (SELECT seq FROM ch) WHERE no = $1`, no, date); err != nil {
@@ -414,7 +414,7 @@ func (s *Service) SetLastWriteOffDate(ctx context.Context, p access.Principal, n
 
 // bookNotFound is the refusal of an unregistered book number.
 func bookNotFound(no string) error {
-	return notFound(ReasonUnknownBook, "book_no", "book %q is not registered", no)
+	return ledger.NotFound(ReasonUnknownBook, "book_no", "book %q is not registered", no)
 }
 
 // filingBook loads a book for a filing: the principal must file for its
@@ -458,7 +458,7 @@ func registryBook(ctx context.Context, q querier, p access.Principal, no string)
 // or better (GACC 公告2019年第26号). Customs may still file for it.
 func selfFiling(e Enterprise, field, what string) error {
 	if e.Credit == codes.CreditDiscredited {
-		return precondition(ReasonDiscredited, field, "enterprise %s is rated 失信 (discredited) and may not %s itself: 自主备案 (四自一简, GACC 公告2019年第26号) is open only to enterprises rated 一般信用 or better; ask the competent customs to file it", e.USCC, what)
+		return ledger.Precondition(ReasonDiscredited, field, "enterprise %s is rated 失信 (discredited) and may not %s itself: 自主备案 (四自一简, GACC 公告2019年第26号) is open only to enterprises rated 一般信用 or better; ask the competent customs to file it", e.USCC, what)
 	}
 	return nil
 }
@@ -467,14 +467,14 @@ func selfFiling(e Enterprise, field, what string) error {
 // suspended.
 func checkOpen(ctx context.Context, q querier, b Book, field string) error {
 	if b.Status != codes.BookExecuting {
-		return precondition(ReasonBookNotExecuting, field, "book %s is %s; only an executing book accepts filings", b.No, strings.ToLower(string(b.Status)))
+		return ledger.Precondition(ReasonBookNotExecuting, field, "book %s is %s; only an executing book accepts filings", b.No, strings.ToLower(string(b.Status)))
 	}
 	e, err := loadEnterprise(ctx, q, b.Enterprise)
 	if err != nil {
 		return err
 	}
 	if e.Suspended {
-		return precondition(ReasonEnterpriseSuspended, field, "enterprise %s, holder of book %s, is suspended by customs", e.USCC, b.No)
+		return ledger.Precondition(ReasonEnterpriseSuspended, field, "enterprise %s, holder of book %s, is suspended by customs", e.USCC, b.No)
 	}
 	return nil
 }
@@ -494,7 +494,7 @@ func withField(err error, field string) error {
 // used number is refused with BOOK_LINE_CONFLICT. All or nothing.
 func (s *Service) AddBookLines(ctx context.Context, p access.Principal, book string, lines []BookLine) ([]BookLine, error) {
 	if len(lines) == 0 || len(lines) > MaxLinesPerDoc {
-		return nil, badArg("lines", "give 1 to %d lines", MaxLinesPerDoc)
+		return nil, ledger.BadArgument("lines", "give 1 to %d lines", MaxLinesPerDoc)
 	}
 	seen := map[int]bool{}
 	for i := range lines {
@@ -505,7 +505,7 @@ func (s *Service) AddBookLines(ctx context.Context, p access.Principal, book str
 			return nil, err
 		}
 		if seen[l.Seq] {
-			return nil, badArg(f+".seq", "line %d is given twice", l.Seq)
+			return nil, ledger.BadArgument(f+".seq", "line %d is given twice", l.Seq)
 		}
 		seen[l.Seq] = true
 	}
@@ -521,7 +521,7 @@ func (s *Service) AddBookLines(ctx context.Context, p access.Principal, book str
 				o, n := old, l
 				o.PartNumbers, n.PartNumbers = nil, nil
 				if !reflect.DeepEqual(mustJSON(o), mustJSON(n)) {
-					return conflict(ReasonLineConflict, fmt.Sprintf("lines[%d].seq", i), "book %s already has a different line %d; book lines are never changed in place", book, l.Seq)
+					return ledger.Conflict(ReasonLineConflict, fmt.Sprintf("lines[%d].seq", i), "book %s already has a different line %d; book lines are never changed in place", book, l.Seq)
 				}
 				out = append(out, old)
 				continue
@@ -561,23 +561,23 @@ func mustJSON(v any) string {
 
 func normalizeLine(l *BookLine, f string) error {
 	if l.Seq < 1 {
-		return badArg(f+".seq", "is %d; book line numbers start at 1", l.Seq)
+		return ledger.BadArgument(f+".seq", "is %d; book line numbers start at 1", l.Seq)
 	}
 	if err := codes.CheckHSCode(l.HSCode); err != nil {
-		return badArg(f+".hs_code", "%v", err)
+		return ledger.BadArgument(f+".hs_code", "%v", err)
 	}
 	l.Name = strings.TrimSpace(l.Name)
 	if l.Name == "" || utf8.RuneCountInString(l.Name) > MaxNameLength {
-		return badArg(f+".name", "is required, at most %d characters", MaxNameLength)
+		return ledger.BadArgument(f+".name", "is required, at most %d characters", MaxNameLength)
 	}
 	if utf8.RuneCountInString(l.Spec) > 1000 {
-		return badArg(f+".spec", "is longer than 1000 characters")
+		return ledger.BadArgument(f+".spec", "is longer than 1000 characters")
 	}
 	if err := codes.CheckUnit(l.DeclaredUnit); err != nil {
-		return badArg(f+".declared_unit", "%v", err)
+		return ledger.BadArgument(f+".declared_unit", "%v", err)
 	}
 	if l.Scale < 0 || l.Scale > 5 {
-		return badArg(f+".scale", "is %d; quantities take 0 to 5 decimal places", l.Scale)
+		return ledger.BadArgument(f+".scale", "is %d; quantities take 0 to 5 decimal places", l.Scale)
 	}
 	if err := checkLegal(l.Legal, f+".legal"); err != nil {
 		return err
@@ -591,20 +591,20 @@ func normalizeLine(l *BookLine, f string) error {
 		l.Type = codes.GoodsMaterial
 	}
 	if !l.Type.Valid() {
-		return badArg(f+".type", "%q is not a goods type; use MATERIAL, FINISHED or EQUIPMENT", l.Type)
+		return ledger.BadArgument(f+".type", "%q is not a goods type; use MATERIAL, FINISHED or EQUIPMENT", l.Type)
 	}
 	return nil
 }
 
 func checkLegal(u LegalUnit, f string) error {
 	if err := codes.CheckUnit(u.Unit); err != nil {
-		return badArg(f+".unit", "%v", err)
+		return ledger.BadArgument(f+".unit", "%v", err)
 	}
 	if !u.Factor.IsPositive() {
-		return badArg(f+".factor", "must be > 0: legal quantity = declared quantity × factor")
+		return ledger.BadArgument(f+".factor", "must be > 0: legal quantity = declared quantity × factor")
 	}
 	if ledger.Places(u.Factor) > 9 {
-		return badArg(f+".factor", "takes at most 9 decimal places")
+		return ledger.BadArgument(f+".factor", "takes at most 9 decimal places")
 	}
 	return nil
 }
@@ -613,7 +613,7 @@ func loadLine(ctx context.Context, q querier, book string, seq int) (BookLine, e
 	var body string
 	err := q.QueryRow(ctx, `SELECT body FROM zone_book_lines WHERE book = $1 AND seq = $2`, book, seq).Scan(&body)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return BookLine{}, notFound(ReasonLineNotOnBook, "", "line %d is not on book %s; register it on the book first", seq, book)
+		return BookLine{}, ledger.NotFound(ReasonLineNotOnBook, "", "line %d is not on book %s; register it on the book first", seq, book)
 	}
 	if err != nil {
 		return BookLine{}, err
@@ -627,12 +627,12 @@ func loadLine(ctx context.Context, q querier, book string, seq int) (BookLine, e
 // it is refused with PART_NUMBER_CONFLICT.
 func (s *Service) MapPartNumbers(ctx context.Context, p access.Principal, book string, parts map[string]int) error {
 	if len(parts) == 0 || len(parts) > MaxLinesPerDoc {
-		return badArg("parts", "give 1 to %d part numbers", MaxLinesPerDoc)
+		return ledger.BadArgument("parts", "give 1 to %d part numbers", MaxLinesPerDoc)
 	}
 	keys := make([]string, 0, len(parts))
 	for k := range parts {
 		if k = strings.TrimSpace(k); k == "" || len(k) > 64 {
-			return badArg("parts", "part numbers are 1 to 64 characters")
+			return ledger.BadArgument("parts", "part numbers are 1 to 64 characters")
 		}
 		keys = append(keys, k)
 	}
@@ -652,7 +652,7 @@ func (s *Service) MapPartNumbers(ctx context.Context, p access.Principal, book s
 			case err == nil && old == seq:
 				continue
 			case err == nil:
-				return conflict(ReasonPartNumberConflict, "parts["+k+"]", "part %s is already mapped to line %d of book %s", k, old, book)
+				return ledger.Conflict(ReasonPartNumberConflict, "parts["+k+"]", "part %s is already mapped to line %d of book %s", k, old, book)
 			case !errors.Is(err, pgx.ErrNoRows):
 				return err
 			}
@@ -729,7 +729,7 @@ func inDeclaredUnit(ctx context.Context, q querier, book string, seq int, qty de
 		*unit = bl.DeclaredUnit
 	}
 	if *unit != bl.DeclaredUnit {
-		return invalid(ReasonUnitNotOnLine, f+".unit", "give the quantity in the line's declared unit %s", bl.DeclaredUnit)
+		return ledger.Invalid(ReasonUnitNotOnLine, f+".unit", "give the quantity in the line's declared unit %s", bl.DeclaredUnit)
 	}
 	_, err = bl.toDeclared(qty, *unit, f)
 	return err
@@ -752,18 +752,18 @@ func (l BookLine) toDeclared(q decimal.Decimal, unit, f string) (decimal.Decimal
 		if l.Second != nil {
 			units += ", " + l.Second.Unit + " (second legal)"
 		}
-		return q, invalid(ReasonUnitNotOnLine, f+".unit", "unit %q is neither the declared nor a legal unit of line %d of book %s; use %s", unit, l.Seq, l.Book, units)
+		return q, ledger.Invalid(ReasonUnitNotOnLine, f+".unit", "unit %q is neither the declared nor a legal unit of line %d of book %s; use %s", unit, l.Seq, l.Book, units)
 	}
 	d := q.DivRound(factor, l.Scale)
 	if !d.Mul(factor).Equal(q) {
 		if factor.Equal(decimal.NewFromInt(1)) {
-			return q, invalid(ledger.ReasonTooManyDecimals, f+".quantity", "line %d of book %s takes at most %d decimal places, got %s", l.Seq, l.Book, l.Scale, q)
+			return q, ledger.Invalid(ledger.ReasonTooManyDecimals, f+".quantity", "line %d of book %s takes at most %d decimal places, got %s", l.Seq, l.Book, l.Scale, q)
 		}
-		return q, invalid(ReasonInexactConversion, f+".quantity", "%s %s is not a whole number of %s at %d decimal places (factor %s); give the quantity in %s",
+		return q, ledger.Invalid(ReasonInexactConversion, f+".quantity", "%s %s is not a whole number of %s at %d decimal places (factor %s); give the quantity in %s",
 			q, unit, l.DeclaredUnit, l.Scale, factor, l.DeclaredUnit)
 	}
 	if ledger.Places(d) > l.Scale {
-		return q, invalid(ledger.ReasonTooManyDecimals, f+".quantity", "line %d takes at most %d decimal places", l.Seq, l.Scale)
+		return q, ledger.Invalid(ledger.ReasonTooManyDecimals, f+".quantity", "line %d takes at most %d decimal places", l.Seq, l.Scale)
 	}
 	return d, nil
 }

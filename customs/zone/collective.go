@@ -20,22 +20,22 @@ import (
 func (s *Service) CreateForm(ctx context.Context, p access.Principal, f Form) (Form, error) {
 	f.InnerNo, f.Book = strings.TrimSpace(f.InnerNo), strings.TrimSpace(f.Book)
 	if f.InnerNo == "" || len(f.InnerNo) > 64 {
-		return Form{}, badArg("inner_no", "the enterprise's own form number is required, at most 64 characters")
+		return Form{}, ledger.BadArgument("inner_no", "the enterprise's own form number is required, at most 64 characters")
 	}
 	if !f.Type.Valid() {
-		return Form{}, badArg("type", "%q is not a business form type; use A to H or Y", f.Type)
+		return Form{}, ledger.BadArgument("type", "%q is not a business form type; use A to H or Y", f.Type)
 	}
 	if f.ValidFrom.IsZero() || f.ValidUntil.IsZero() || f.ValidUntil.Before(f.ValidFrom) {
-		return Form{}, badArg("valid_until", "give the form's period: valid_from on or before valid_until")
+		return Form{}, ledger.BadArgument("valid_until", "give the form's period: valid_from on or before valid_until")
 	}
 	if f.ValidUntil.Sub(f.ValidFrom) > 366*24*time.Hour {
-		return Form{}, badArg("valid_until", "a form runs at most one year")
+		return Form{}, ledger.BadArgument("valid_until", "a form runs at most one year")
 	}
 	if err := s.checkBusinessDate("valid_from", f.ValidFrom, FormStartsAheadDays); err != nil {
 		return Form{}, err
 	}
 	if f.Guarantee.IsNegative() || ledger.Places(f.Guarantee) > 2 {
-		return Form{}, badArg("guarantee", "must be >= 0 CNY to the fen")
+		return Form{}, ledger.BadArgument("guarantee", "must be >= 0 CNY to the fen")
 	}
 	h := f
 	h.No, h.Enterprise, h.FiledBy, h.CreatedAt, h.InputHash, h.Status = "", "", "", time.Time{}, "", ""
@@ -52,7 +52,7 @@ func (s *Service) CreateForm(ctx context.Context, p access.Principal, f Form) (F
 				return err
 			}
 			if e.Credit == codes.CreditDiscredited {
-				return precondition(ReasonDiscredited, "type", "enterprise %s is rated 失信 (discredited); 分送集报 is open only to enterprises that are not", e.USCC)
+				return ledger.Precondition(ReasonDiscredited, "type", "enterprise %s is rated 失信 (discredited); 分送集报 is open only to enterprises that are not", e.USCC)
 			}
 		}
 		old, found, err := filedBefore[Form](ctx, tx, kindForm, b.Enterprise, f.InnerNo, f.InputHash, ReasonDuplicateDocument, "form")
@@ -86,13 +86,13 @@ func (s *Service) GetForm(ctx context.Context, p access.Principal, no string) (F
 func (s *Service) CreateSlip(ctx context.Context, p access.Principal, sl Slip) (Slip, error) {
 	sl.InnerNo, sl.Book, sl.ApplyNo = strings.TrimSpace(sl.InnerNo), strings.TrimSpace(sl.Book), strings.TrimSpace(sl.ApplyNo)
 	if sl.InnerNo == "" || len(sl.InnerNo) > 64 {
-		return Slip{}, badArg("inner_no", "the enterprise's own slip number is required, at most 64 characters")
+		return Slip{}, ledger.BadArgument("inner_no", "the enterprise's own slip number is required, at most 64 characters")
 	}
 	if !sl.IO.Valid() {
-		return Slip{}, badArg("io", "%q is not an in/out flag; use I or E", sl.IO)
+		return Slip{}, ledger.BadArgument("io", "%q is not an in/out flag; use I or E", sl.IO)
 	}
 	if len(sl.Lines) == 0 || len(sl.Lines) > MaxLinesPerDoc {
-		return Slip{}, badArg("lines", "give 1 to %d lines", MaxLinesPerDoc)
+		return Slip{}, ledger.BadArgument("lines", "give 1 to %d lines", MaxLinesPerDoc)
 	}
 	for i, ln := range sl.Lines {
 		f := fmt.Sprintf("lines[%d]", i)
@@ -100,7 +100,7 @@ func (s *Service) CreateSlip(ctx context.Context, p access.Principal, sl Slip) (
 			return Slip{}, ledger.Errorf(ledger.KindInvalid, ledger.ReasonNonPositiveQuantity, f+".quantity", "must be > 0")
 		}
 		if ln.Value.IsNegative() || ledger.Places(ln.Value) > 2 {
-			return Slip{}, badArg(f+".value", "must be >= 0 CNY to the fen")
+			return Slip{}, ledger.BadArgument(f+".value", "must be >= 0 CNY to the fen")
 		}
 		if err := checkWeight(ln.GrossWeight, f+".gross_weight"); err != nil {
 			return Slip{}, err
@@ -131,11 +131,11 @@ func (s *Service) CreateSlip(ctx context.Context, p access.Principal, sl Slip) (
 			return withField(err, "apply_no")
 		}
 		if f.Book != sl.Book || f.Type != codes.FormCollective {
-			return invalid(ReasonSlipMismatch, "apply_no", "form %s is not a 分送集报 (type A) form of book %s", sl.ApplyNo, sl.Book)
+			return ledger.Invalid(ReasonSlipMismatch, "apply_no", "form %s is not a 分送集报 (type A) form of book %s", sl.ApplyNo, sl.Book)
 		}
 		today := s.today()
 		if today.Before(f.ValidFrom) || today.After(f.ValidUntil) {
-			return precondition(ReasonFormExpired, "apply_no", "form %s runs %s to %s; today is %s", f.No, ledger.FormatDate(f.ValidFrom), ledger.FormatDate(f.ValidUntil), ledger.FormatDate(today))
+			return ledger.Precondition(ReasonFormExpired, "apply_no", "form %s runs %s to %s; today is %s", f.No, ledger.FormatDate(f.ValidFrom), ledger.FormatDate(f.ValidUntil), ledger.FormatDate(today))
 		}
 		for i := range sl.Lines {
 			ln := &sl.Lines[i]
@@ -170,7 +170,7 @@ func (s *Service) collectiveDeadline(day time.Time) time.Time {
 // carry exactly the slips' quantities per book line.
 func (s *Service) checkSlips(ctx context.Context, q querier, l *List) error {
 	if l.ApplyNo == "" || len(l.SlipNos) == 0 {
-		return badArg("slip_nos", "a collective (集报) list names its 分送集报 form (apply_no) and the slips of the trips it declares")
+		return ledger.BadArgument("slip_nos", "a collective (集报) list names its 分送集报 form (apply_no) and the slips of the trips it declares")
 	}
 	want := map[int]decimal.Decimal{}
 	for i, no := range l.SlipNos {
@@ -180,13 +180,13 @@ func (s *Service) checkSlips(ctx context.Context, q querier, l *List) error {
 			return withField(err, f)
 		}
 		if sl.Book != l.Book || sl.ApplyNo != l.ApplyNo || sl.IO != l.IO {
-			return invalid(ReasonSlipMismatch, f, "slip %s is not a trip %s of form %s on book %s", no, l.IO, l.ApplyNo, l.Book)
+			return ledger.Invalid(ReasonSlipMismatch, f, "slip %s is not a trip %s of form %s on book %s", no, l.IO, l.ApplyNo, l.Book)
 		}
 		if !l.Date.IsZero() && sl.PassedOn.After(l.Date) {
-			return invalid(ReasonSlipMismatch, "date", "slip %s's trip passed the gate on %s, after the list's date %s", no, ledger.FormatDate(sl.PassedOn), ledger.FormatDate(l.Date))
+			return ledger.Invalid(ReasonSlipMismatch, "date", "slip %s's trip passed the gate on %s, after the list's date %s", no, ledger.FormatDate(sl.PassedOn), ledger.FormatDate(l.Date))
 		}
 		if sl.Status != SlipPassed {
-			return precondition(ReasonSlipMismatch, f, "slip %s is %s; a collective list declares trips that passed the gate and were not declared", no, strings.ToLower(string(sl.Status)))
+			return ledger.Precondition(ReasonSlipMismatch, f, "slip %s is %s; a collective list declares trips that passed the gate and were not declared", no, strings.ToLower(string(sl.Status)))
 		}
 		for _, ln := range sl.Lines {
 			want[ln.BookSeq] = want[ln.BookSeq].Add(ln.Quantity)
@@ -198,12 +198,12 @@ func (s *Service) checkSlips(ctx context.Context, q querier, l *List) error {
 	}
 	for seq, q := range want {
 		if !got[seq].Equal(q) {
-			return invalid(ReasonSlipMismatch, "lines", "the trips carried %s of book line %d; the list declares %s", q, seq, got[seq])
+			return ledger.Invalid(ReasonSlipMismatch, "lines", "the trips carried %s of book line %d; the list declares %s", q, seq, got[seq])
 		}
 	}
 	for seq, q := range got {
 		if _, ok := want[seq]; !ok {
-			return invalid(ReasonSlipMismatch, "lines", "the list declares %s of book line %d, which no trip carried", q, seq)
+			return ledger.Invalid(ReasonSlipMismatch, "lines", "the list declares %s of book line %d, which no trip carried", q, seq)
 		}
 	}
 	return nil
@@ -275,11 +275,11 @@ func (s *Service) PendingTrips(ctx context.Context, p access.Principal, book str
 func (s *Service) checkEntryPasses(ctx context.Context, q querier, l *List) error {
 	l.EntryClaims = nil
 	if len(l.EntryPassNos) == 0 {
-		return badArg("entry_pass_nos", "a 先入区后报关 list names the type-1 passes its goods entered on")
+		return ledger.BadArgument("entry_pass_nos", "a 先入区后报关 list names the type-1 passes its goods entered on")
 	}
 	for i, no := range l.EntryPassNos {
 		if slices.Contains(l.EntryPassNos[:i], no) {
-			return badArg(fmt.Sprintf("entry_pass_nos[%d]", i), "pass %s is named twice; name each pass once", no)
+			return ledger.BadArgument(fmt.Sprintf("entry_pass_nos[%d]", i), "pass %s is named twice; name each pass once", no)
 		}
 	}
 	passes := map[string]Pass{}
@@ -295,13 +295,13 @@ func (s *Service) checkEntryPasses(ctx context.Context, q querier, l *List) erro
 		f := fmt.Sprintf("entry_pass_nos[%d]", i)
 		ps := passes[no]
 		if ps.Book != l.Book || ps.Type != codes.PassEnterFirst {
-			return invalid(ReasonPassListMismatch, f, "pass %s is not a 先入区后报关 pass of book %s", no, l.Book)
+			return ledger.Invalid(ReasonPassListMismatch, f, "pass %s is not a 先入区后报关 pass of book %s", no, l.Book)
 		}
 		if ps.Status != PassPassed {
-			return precondition(ReasonWrongStatus, f, "pass %s is %s; its goods have not entered", no, strings.ToLower(string(ps.Status)))
+			return ledger.Precondition(ReasonWrongStatus, f, "pass %s is %s; its goods have not entered", no, strings.ToLower(string(ps.Status)))
 		}
 		if n := len(ps.Events); n > 0 && !l.Date.IsZero() && s.dateOf(ps.Events[n-1].At).After(l.Date) {
-			return invalid(ReasonPassListMismatch, "date", "pass %s's goods entered on %s, after the list's date %s", no, ledger.FormatDate(s.dateOf(ps.Events[n-1].At)), ledger.FormatDate(l.Date))
+			return ledger.Invalid(ReasonPassListMismatch, "date", "pass %s's goods entered on %s, after the list's date %s", no, ledger.FormatDate(s.dateOf(ps.Events[n-1].At)), ledger.FormatDate(l.Date))
 		}
 		for _, ln := range ps.Lines {
 			carried[ln.BookSeq] = carried[ln.BookSeq].Add(ln.Quantity)
@@ -309,7 +309,7 @@ func (s *Service) checkEntryPasses(ctx context.Context, q querier, l *List) erro
 	}
 	for i, ln := range l.Lines {
 		if ln.DeclaredQuantity.GreaterThan(carried[ln.BookSeq]) {
-			return invalid(ReasonPassExceedsList, fmt.Sprintf("lines[%d].quantity", i), "the passes brought %s of book line %d; the list declares %s", carried[ln.BookSeq], ln.BookSeq, ln.DeclaredQuantity)
+			return ledger.Invalid(ReasonPassExceedsList, fmt.Sprintf("lines[%d].quantity", i), "the passes brought %s of book line %d; the list declares %s", carried[ln.BookSeq], ln.BookSeq, ln.DeclaredQuantity)
 		}
 	}
 	left, by, err := s.unclaimedEntries(ctx, q, l, passes)
@@ -327,7 +327,7 @@ func (s *Service) checkEntryPasses(ctx context.Context, q querier, l *List) erro
 					}
 				}
 			}
-			return precondition(ReasonEntryPassClaimed, fmt.Sprintf("lines[%d].quantity", i),
+			return ledger.Precondition(ReasonEntryPassClaimed, fmt.Sprintf("lines[%d].quantity", i),
 				"passes %s brought %s of book line %d and lists %s already claim some of those goods; %s is left for this line, which declares %s: declare at most what is left, or delete the list that claims the goods (or have customs return it) to free them",
 				strings.Join(l.EntryPassNos, ", "), carried[ln.BookSeq], ln.BookSeq, strings.Join(others, ", "), ln.DeclaredQuantity.Sub(short), ln.DeclaredQuantity)
 		}

@@ -23,14 +23,14 @@ const FormStartsAheadDays = 90
 // zone's today plus aheadDays, naming field.
 func (s *Service) checkBusinessDate(field string, d time.Time, aheadDays int) error {
 	if d.Before(EarliestBusinessDate) {
-		return badArg(field, "the date %s is before %s, the earliest business date the zone takes; check the year", ledger.FormatDate(d), ledger.FormatDate(EarliestBusinessDate))
+		return ledger.BadArgument(field, "the date %s is before %s, the earliest business date the zone takes; check the year", ledger.FormatDate(d), ledger.FormatDate(EarliestBusinessDate))
 	}
 	today := s.today()
 	if last := today.AddDate(0, 0, aheadDays); d.After(last) {
 		if aheadDays == 0 {
-			return badArg(field, "the business date %s is in the future: the zone's today is %s", ledger.FormatDate(d), ledger.FormatDate(today))
+			return ledger.BadArgument(field, "the business date %s is in the future: the zone's today is %s", ledger.FormatDate(d), ledger.FormatDate(today))
 		}
-		return badArg(field, "the date %s is more than %d days after the zone's today %s; the latest it may be is %s", ledger.FormatDate(d), aheadDays, ledger.FormatDate(today), ledger.FormatDate(last))
+		return ledger.BadArgument(field, "the date %s is more than %d days after the zone's today %s; the latest it may be is %s", ledger.FormatDate(d), aheadDays, ledger.FormatDate(today), ledger.FormatDate(last))
 	}
 	return nil
 }

@@ -40,13 +40,13 @@ const intentDisplay = "display"
 func (s *Service) MoveDisplay(ctx context.Context, p access.Principal, m DisplayMove) (DisplayMove, error) {
 	m.InnerNo, m.Book, m.ApplyNo = strings.TrimSpace(m.InnerNo), strings.TrimSpace(m.Book), strings.TrimSpace(m.ApplyNo)
 	if m.InnerNo == "" || len(m.InnerNo) > 64 {
-		return m, badArg("inner_no", "the enterprise's own number is required, at most 64 characters")
+		return m, ledger.BadArgument("inner_no", "the enterprise's own number is required, at most 64 characters")
 	}
 	if m.Kind != DisplayOut && m.Kind != DisplaySale && m.Kind != DisplayBack {
-		return m, badArg("kind", "%q is not a display movement; use OUT, SALE or BACK", m.Kind)
+		return m, ledger.BadArgument("kind", "%q is not a display movement; use OUT, SALE or BACK", m.Kind)
 	}
 	if len(m.Lines) == 0 || len(m.Lines) > MaxLinesPerDoc {
-		return m, badArg("lines", "give 1 to %d lines", MaxLinesPerDoc)
+		return m, ledger.BadArgument("lines", "give 1 to %d lines", MaxLinesPerDoc)
 	}
 	for i, ln := range m.Lines {
 		f := fmt.Sprintf("lines[%d]", i)
@@ -54,10 +54,10 @@ func (s *Service) MoveDisplay(ctx context.Context, p access.Principal, m Display
 			return m, ledger.Errorf(ledger.KindInvalid, ledger.ReasonNonPositiveQuantity, f+".quantity", "must be > 0")
 		}
 		if ln.Value.IsNegative() || ledger.Places(ln.Value) > 2 {
-			return m, badArg(f+".value", "must be >= 0 CNY to the fen")
+			return m, ledger.BadArgument(f+".value", "must be >= 0 CNY to the fen")
 		}
 		if m.Kind == DisplaySale && !ln.Value.IsPositive() {
-			return m, badArg(f+".value", "a sale states its price in CNY: the dutiable value")
+			return m, ledger.BadArgument(f+".value", "a sale states its price in CNY: the dutiable value")
 		}
 	}
 	h := m
@@ -90,10 +90,10 @@ func (s *Service) MoveDisplay(ctx context.Context, p access.Principal, m Display
 			return nil, withField(err, "apply_no")
 		}
 		if f.Type != codes.FormDisplay || f.Book != c.Book {
-			return nil, invalid(ReasonNotDisplayForm, "apply_no", "form %s is not a 保税展示交易 (type C) form of book %s", c.ApplyNo, c.Book)
+			return nil, ledger.Invalid(ReasonNotDisplayForm, "apply_no", "form %s is not a 保税展示交易 (type C) form of book %s", c.ApplyNo, c.Book)
 		}
 		if fr.status == FormClosed {
-			return nil, precondition(ReasonFormClosed, "apply_no", "form %s is closed (结案); file a new form to display goods", f.No)
+			return nil, ledger.Precondition(ReasonFormClosed, "apply_no", "form %s is closed (结案); file a new form to display goods", f.No)
 		}
 		if c.Date.IsZero() {
 			c.Date = s.today()
@@ -102,7 +102,7 @@ func (s *Service) MoveDisplay(ctx context.Context, p access.Principal, m Display
 			return nil, err
 		}
 		if c.Kind == DisplayOut && (c.Date.Before(f.ValidFrom) || c.Date.After(f.ValidUntil)) {
-			return nil, precondition(ReasonFormExpired, "date", "form %s runs %s to %s; goods go out for display within it", f.No, ledger.FormatDate(f.ValidFrom), ledger.FormatDate(f.ValidUntil))
+			return nil, ledger.Precondition(ReasonFormExpired, "date", "form %s runs %s to %s; goods go out for display within it", f.No, ledger.FormatDate(f.ValidFrom), ledger.FormatDate(f.ValidUntil))
 		}
 		if !found {
 			c.Enterprise, c.FiledBy, c.CreatedAt = b.Enterprise, p.ID, s.clock()
@@ -134,7 +134,7 @@ func (s *Service) MoveDisplay(ctx context.Context, p access.Principal, m Display
 				return nil, err
 			}
 			if c.Kind != DisplayOut && q.GreaterThan(f.OnDisplay[ln.BookSeq]) {
-				return nil, precondition(ReasonInsufficientStock, fl+".quantity", "form %s has %s of line %d on display, not %s", f.No, f.OnDisplay[ln.BookSeq], ln.BookSeq, q)
+				return nil, ledger.Precondition(ReasonInsufficientStock, fl+".quantity", "form %s has %s of line %d on display, not %s", f.No, f.OnDisplay[ln.BookSeq], ln.BookSeq, q)
 			}
 			sold = append(sold, bl)
 			req.Postings = append(req.Postings, posting(c.Book, ln.BookSeq, from, to, q, "", bl.DeclaredUnit))
@@ -148,13 +148,13 @@ func (s *Service) MoveDisplay(ctx context.Context, p access.Principal, m Display
 					if at >= 0 {
 						i = at
 					}
-					return nil, invalid(tax.ReasonNoTariffRow, fmt.Sprintf("lines[%d].book_seq", i), "the sale cannot be taxed: %s", evs[i].AssessError)
+					return nil, ledger.Invalid(tax.ReasonNoTariffRow, fmt.Sprintf("lines[%d].book_seq", i), "the sale cannot be taxed: %s", evs[i].AssessError)
 				}
 				c.Tax = c.Tax.Add(ev.Total)
 			}
 		}
 		if c.Kind == DisplaySale && c.Tax.GreaterThan(f.GuaranteeAvailable()) {
-			return nil, precondition(ReasonGuaranteeExceeded, "lines", "the sale's tax %s exceeds what guarantee %s of form %s still covers (%s: %s assessed, %s paid)",
+			return nil, ledger.Precondition(ReasonGuaranteeExceeded, "lines", "the sale's tax %s exceeds what guarantee %s of form %s still covers (%s: %s assessed, %s paid)",
 				c.Tax.StringFixed(2), f.Guarantee.StringFixed(2), f.No, f.GuaranteeAvailable().StringFixed(2), f.TaxAssessed.StringFixed(2), f.TaxPaid.StringFixed(2))
 		}
 		if found {
@@ -269,10 +269,10 @@ func (s *Service) PayDisplayTax(ctx context.Context, p access.Principal, applyNo
 	}
 	paymentNo = strings.TrimSpace(paymentNo)
 	if paymentNo == "" || len(paymentNo) > 64 {
-		return Form{}, badArg("payment_no", "the payment's number (税款缴款书号) is required, at most 64 characters: it makes a retried payment harmless")
+		return Form{}, ledger.BadArgument("payment_no", "the payment's number (税款缴款书号) is required, at most 64 characters: it makes a retried payment harmless")
 	}
 	if !amount.IsPositive() || ledger.Places(amount) > 2 {
-		return Form{}, badArg("amount", "must be > 0 CNY to the fen")
+		return Form{}, ledger.BadArgument("amount", "must be > 0 CNY to the fen")
 	}
 	var out Form
 	err := s.change(ctx, func(tx pgx.Tx) (*intent, error) {
@@ -282,17 +282,17 @@ func (s *Service) PayDisplayTax(ctx context.Context, p access.Principal, applyNo
 			return nil, withField(err, "apply_no")
 		}
 		if f.Type != codes.FormDisplay {
-			return nil, invalid(ReasonNotDisplayForm, "apply_no", "form %s is not a display-trading form", applyNo)
+			return nil, ledger.Invalid(ReasonNotDisplayForm, "apply_no", "form %s is not a display-trading form", applyNo)
 		}
 		if old, ok := f.Payments[paymentNo]; ok {
 			if !old.Equal(amount) {
-				return nil, conflict(ReasonDuplicateDocument, "payment_no", "payment %s of %s was already recorded on form %s", paymentNo, old.StringFixed(2), applyNo)
+				return nil, ledger.Conflict(ReasonDuplicateDocument, "payment_no", "payment %s of %s was already recorded on form %s", paymentNo, old.StringFixed(2), applyNo)
 			}
 			out = f
 			return nil, nil
 		}
 		if unpaid := f.TaxAssessed.Sub(f.TaxPaid); amount.GreaterThan(unpaid) {
-			return nil, precondition(ReasonOverPayment, "amount", "form %s has %s of tax unpaid, not %s", applyNo, unpaid.StringFixed(2), amount.StringFixed(2))
+			return nil, ledger.Precondition(ReasonOverPayment, "amount", "form %s has %s of tax unpaid, not %s", applyNo, unpaid.StringFixed(2), amount.StringFixed(2))
 		}
 		f.TaxPaid = f.TaxPaid.Add(amount)
 		if f.Payments == nil {
@@ -314,7 +314,7 @@ func (s *Service) DisplayStatus(ctx context.Context, p access.Principal, applyNo
 		return DisplayReport{}, err
 	}
 	if f.Type != codes.FormDisplay {
-		return DisplayReport{}, invalid(ReasonNotDisplayForm, "apply_no", "form %s is not a display-trading form", applyNo)
+		return DisplayReport{}, ledger.Invalid(ReasonNotDisplayForm, "apply_no", "form %s is not a display-trading form", applyNo)
 	}
 	if asOf.IsZero() {
 		asOf = s.today()

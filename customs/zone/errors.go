@@ -1,9 +1,5 @@
 package zone
 
-import (
-	"github.com/zoneledger/zoneledger/ledger"
-)
-
 // Stable reasons of the zone's errors, in addition to the ledger's. Clients
 // match on them; never change one once released.
 const (
@@ -79,27 +75,3 @@ const (
 	// ReasonTaxTopUp: 9700 (后续补税) is a tax top-up, not a movement.
 	ReasonTaxTopUp = "TAX_TOP_UP_NOT_A_MOVEMENT"
 )
-
-func invalid(reason, field, format string, args ...any) error {
-	return ledger.Errorf(ledger.KindInvalid, reason, field, format, args...)
-}
-
-func notFound(reason, field, format string, args ...any) error {
-	return ledger.Errorf(ledger.KindNotFound, reason, field, format, args...)
-}
-
-func precondition(reason, field, format string, args ...any) error {
-	return ledger.Errorf(ledger.KindFailedPrecondition, reason, field, format, args...)
-}
-
-func conflict(reason, field, format string, args ...any) error {
-	return ledger.Errorf(ledger.KindConflict, reason, field, format, args...)
-}
-
-func denied(format string, args ...any) error {
-	return ledger.Errorf(ledger.KindPermissionDenied, ledger.ReasonPermissionDenied, "", format, args...)
-}
-
-func badArg(field, format string, args ...any) error {
-	return ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, field, format, args...)
-}

@@ -68,7 +68,7 @@ func (ps Pass) InputHash() string {
 
 func checkWeight(d decimal.Decimal, f string) error {
 	if d.IsNegative() || ledger.Places(d) > 5 {
-		return badArg(f, "a weight is >= 0 kg with at most 5 decimal places")
+		return ledger.BadArgument(f, "a weight is >= 0 kg with at most 5 decimal places")
 	}
 	return nil
 }
@@ -76,29 +76,29 @@ func checkWeight(d decimal.Decimal, f string) error {
 func normalizePass(ps *Pass) error {
 	ps.InnerNo, ps.Book, ps.Vehicle, ps.Container = strings.TrimSpace(ps.InnerNo), strings.TrimSpace(ps.Book), strings.TrimSpace(ps.Vehicle), strings.TrimSpace(ps.Container)
 	if ps.InnerNo == "" || len(ps.InnerNo) > 64 {
-		return badArg("inner_no", "the enterprise's own pass number is required, at most 64 characters")
+		return ledger.BadArgument("inner_no", "the enterprise's own pass number is required, at most 64 characters")
 	}
 	if ps.Book == "" {
-		return badArg("book_no", "is required")
+		return ledger.BadArgument("book_no", "is required")
 	}
 	if !ps.Type.Valid() {
-		return badArg("type", "%q is not a 核放单类型; use 1 to 6", ps.Type)
+		return ledger.BadArgument("type", "%q is not a 核放单类型; use 1 to 6", ps.Type)
 	}
 	if !ps.IO.Valid() {
-		return badArg("io", "%q is not an in/out flag; use I or E", ps.IO)
+		return ledger.BadArgument("io", "%q is not an in/out flag; use I or E", ps.IO)
 	}
 	if !ps.Bind.Valid() {
-		return badArg("bind", "%q is not a 绑定类型; use 1, 2, 3 or leave it empty", ps.Bind)
+		return ledger.BadArgument("bind", "%q is not a 绑定类型; use 1, 2, 3 or leave it empty", ps.Bind)
 	}
 	if !ps.RelatedType.Valid() {
-		return badArg("related_type", "%q is not a 关联单证类型; use 1, 2, 3 or leave it empty", ps.RelatedType)
+		return ledger.BadArgument("related_type", "%q is not a 关联单证类型; use 1, 2, 3 or leave it empty", ps.RelatedType)
 	}
 	ps.RelatedNos = trimAll(ps.RelatedNos)
 	if err := codes.CheckPassShape(ps.Type, ps.Bind, ps.RelatedType, len(ps.RelatedNos)); err != nil {
-		return invalid(ReasonPassShape, "type", "%v", err)
+		return ledger.Invalid(ReasonPassShape, "type", "%v", err)
 	}
 	if ps.Vehicle == "" || len(ps.Vehicle) > 32 {
-		return badArg("vehicle", "the vehicle's plate (车牌号) is required, at most 32 characters")
+		return ledger.BadArgument("vehicle", "the vehicle's plate (车牌号) is required, at most 32 characters")
 	}
 	for f, w := range map[string]decimal.Decimal{"vehicle_weight": ps.VehicleWeight, "frame_weight": ps.FrameWeight, "container_weight": ps.ContainerWeight, "gross_weight": ps.GrossWeight, "net_weight": ps.NetWeight} {
 		if err := checkWeight(w, f); err != nil {
@@ -106,19 +106,19 @@ func normalizePass(ps *Pass) error {
 		}
 	}
 	if ps.NetWeight.GreaterThan(ps.GrossWeight) {
-		return badArg("net_weight", "the net weight %s kg exceeds the gross weight %s kg", ps.NetWeight, ps.GrossWeight)
+		return ledger.BadArgument("net_weight", "the net weight %s kg exceeds the gross weight %s kg", ps.NetWeight, ps.GrossWeight)
 	}
 	if ps.Type != codes.PassEmptyVehicle && !ps.GrossWeight.IsPositive() {
-		return badArg("gross_weight", "declare the goods' gross weight (货物总毛重) in kg; the gate compares it with the scale")
+		return ledger.BadArgument("gross_weight", "declare the goods' gross weight (货物总毛重) in kg; the gate compares it with the scale")
 	}
 	if ps.Type == codes.PassEmptyVehicle && (len(ps.Lines) > 0 || ps.GrossWeight.IsPositive()) {
-		return badArg("lines", "an empty vehicle (type 6) carries no goods")
+		return ledger.BadArgument("lines", "an empty vehicle (type 6) carries no goods")
 	}
 	if ps.Type == codes.PassEnterFirst && ps.IO != codes.In {
-		return badArg("io", "a 先入区后报关 pass (type 1) brings goods in: its flag is I")
+		return ledger.BadArgument("io", "a 先入区后报关 pass (type 1) brings goods in: its flag is I")
 	}
 	if len(ps.Lines) > MaxLinesPerDoc {
-		return badArg("lines", "at most %d lines", MaxLinesPerDoc)
+		return ledger.BadArgument("lines", "at most %d lines", MaxLinesPerDoc)
 	}
 	for i := range ps.Lines {
 		ln := &ps.Lines[i]
@@ -127,10 +127,10 @@ func normalizePass(ps *Pass) error {
 			return ledger.Errorf(ledger.KindInvalid, ledger.ReasonNonPositiveQuantity, f+".quantity", "must be > 0")
 		}
 		if ln.Source != "" || ln.SourceDocType != "" || ln.SourceDocNo != "" {
-			return badArg(f+".source", "a registration line's source is set by the repair centre's exit of goods (ExitRepairGoods, GATE_REGISTRATION), not by the filer; leave it empty")
+			return ledger.BadArgument(f+".source", "a registration line's source is set by the repair centre's exit of goods (ExitRepairGoods, GATE_REGISTRATION), not by the filer; leave it empty")
 		}
 		if ln.Value.IsNegative() || ledger.Places(ln.Value) > 2 {
-			return badArg(f+".value", "must be >= 0 CNY with at most 2 decimal places")
+			return ledger.BadArgument(f+".value", "must be >= 0 CNY with at most 2 decimal places")
 		}
 		if err := checkWeight(ln.GrossWeight, f+".gross_weight"); err != nil {
 			return err
@@ -140,7 +140,7 @@ func normalizePass(ps *Pass) error {
 		}
 		if ln.Country != "" {
 			if err := codes.CheckCountry(ln.Country); err != nil {
-				return badArg(f+".country", "%v", err)
+				return ledger.BadArgument(f+".country", "%v", err)
 			}
 		}
 	}
@@ -152,7 +152,7 @@ func (s *Service) checkPassDocs(ctx context.Context, q querier, ps *Pass) error 
 	switch {
 	case ps.Type == codes.PassEnterFirst:
 		if len(ps.Lines) == 0 {
-			return badArg("lines", "a 先入区后报关 pass lists the goods entering: book line and quantity")
+			return ledger.BadArgument("lines", "a 先入区后报关 pass lists the goods entering: book line and quantity")
 		}
 		for i := range ps.Lines {
 			ln := &ps.Lines[i]
@@ -162,11 +162,11 @@ func (s *Service) checkPassDocs(ctx context.Context, q querier, ps *Pass) error 
 		}
 	case ps.Type == codes.PassGateRegistration:
 		if len(ps.Lines) == 0 {
-			return badArg("lines", "a 卡口登记 pass lists the goods (description and quantity)")
+			return ledger.BadArgument("lines", "a 卡口登记 pass lists the goods (description and quantity)")
 		}
 		for i, ln := range ps.Lines {
 			if strings.TrimSpace(ln.Description) == "" {
-				return badArg(fmt.Sprintf("lines[%d].description", i), "describe the registered goods (基建物资, 办公用品, ...)")
+				return ledger.BadArgument(fmt.Sprintf("lines[%d].description", i), "describe the registered goods (基建物资, 办公用品, ...)")
 			}
 		}
 	case ps.Type == codes.PassEmptyVehicle:
@@ -180,7 +180,7 @@ func (s *Service) checkPassDocs(ctx context.Context, q querier, ps *Pass) error 
 				return withField(docNotFound(kindSlip, no), fmt.Sprintf("related_nos[%d]", i))
 			}
 			if sl.Book != ps.Book || sl.IO != ps.IO || sl.Status != SlipFiled {
-				return invalid(ReasonPassListMismatch, fmt.Sprintf("related_nos[%d]", i), "slip %s is %s, %s on book %s: a pass carries filed slips of its own book and direction", no, sl.Status, sl.IO, sl.Book)
+				return ledger.Invalid(ReasonPassListMismatch, fmt.Sprintf("related_nos[%d]", i), "slip %s is %s, %s on book %s: a pass carries filed slips of its own book and direction", no, sl.Status, sl.IO, sl.Book)
 			}
 		}
 	default:
@@ -205,27 +205,27 @@ func (s *Service) checkPassLists(ctx context.Context, q querier, ps *Pass) error
 			return withField(listNotFound(docNotFound(kindList, no), no), f)
 		}
 		if l.Book != ps.Book {
-			return invalid(ReasonPassListMismatch, f, "list %s is on book %s, the pass on %s", no, l.Book, ps.Book)
+			return ledger.Invalid(ReasonPassListMismatch, f, "list %s is on book %s, the pass on %s", no, l.Book, ps.Book)
 		}
 		if want := passTypeFor(l.Flow); want != ps.Type {
 			if want == "" {
-				return invalid(ReasonPassListMismatch, f, "list %s (%s) passes no gate", no, l.Flow)
+				return ledger.Invalid(ReasonPassListMismatch, f, "list %s (%s) passes no gate", no, l.Flow)
 			}
-			return invalid(ReasonPassListMismatch, "type", "list %s (%s) goes through the gate on a type %s pass (%s), not type %s", no, l.Flow, want, want.Name(), ps.Type)
+			return ledger.Invalid(ReasonPassListMismatch, "type", "list %s (%s) goes through the gate on a type %s pass (%s), not type %s", no, l.Flow, want, want.Name(), ps.Type)
 		}
 		if l.IO != ps.IO {
-			return invalid(ReasonPassListMismatch, "io", "list %s is %s, the pass %s", no, l.IO, ps.IO)
+			return ledger.Invalid(ReasonPassListMismatch, "io", "list %s is %s, the pass %s", no, l.IO, ps.IO)
 		}
 		if l.Status != ListDeclared && l.Status != ListApproved {
-			return precondition(ReasonWrongStatus, f, "list %s is %s; a pass binds declared or approved lists", no, strings.ToLower(string(l.Status)))
+			return ledger.Precondition(ReasonWrongStatus, f, "list %s is %s; a pass binds declared or approved lists", no, strings.ToLower(string(l.Status)))
 		}
 		if ps.Bind != codes.BindOneListManyVehicles && bound[no] != "" {
-			return precondition(ReasonPassListMismatch, f, "list %s is already on pass %s", no, bound[no])
+			return ledger.Precondition(ReasonPassListMismatch, f, "list %s is already on pass %s", no, bound[no])
 		}
 	}
 	if ps.Bind != codes.BindOneListManyVehicles {
 		if len(ps.Lines) > 0 {
-			return badArg("lines", "a pass of binding 1 or 2 carries its lists in full; lines are for one list on many vehicles (binding 3)")
+			return ledger.BadArgument("lines", "a pass of binding 1 or 2 carries its lists in full; lines are for one list on many vehicles (binding 3)")
 		}
 		return nil
 	}
@@ -234,13 +234,13 @@ func (s *Service) checkPassLists(ctx context.Context, q querier, ps *Pass) error
 		return err
 	}
 	if len(ps.Lines) == 0 {
-		return badArg("lines", "one list on many vehicles (binding 3): say what this vehicle carries of each list line")
+		return ledger.BadArgument("lines", "one list on many vehicles (binding 3): say what this vehicle carries of each list line")
 	}
 	for i := range ps.Lines {
 		ln := &ps.Lines[i]
 		f := fmt.Sprintf("lines[%d]", i)
 		if ln.ListSeq < 1 || ln.ListSeq > len(l.Lines) {
-			return badArg(f+".list_seq", "list %s has lines 1 to %d", l.No, len(l.Lines))
+			return ledger.BadArgument(f+".list_seq", "list %s has lines 1 to %d", l.No, len(l.Lines))
 		}
 		ll := l.Lines[ln.ListSeq-1]
 		ln.ListNo, ln.BookSeq = l.No, ll.BookSeq
@@ -248,10 +248,10 @@ func (s *Service) checkPassLists(ctx context.Context, q querier, ps *Pass) error
 			ln.Unit = ll.DeclaredUnit
 		}
 		if ln.Unit != ll.DeclaredUnit {
-			return invalid(ReasonUnitNotOnLine, f+".unit", "give the quantity in the line's declared unit %s", ll.DeclaredUnit)
+			return ledger.Invalid(ReasonUnitNotOnLine, f+".unit", "give the quantity in the line's declared unit %s", ll.DeclaredUnit)
 		}
 		if ln.Quantity.GreaterThan(ll.DeclaredQuantity.Sub(ll.Passed)) {
-			return invalid(ReasonPassExceedsList, f+".quantity", "line %d of list %s has %s %s left to pass, not %s", ln.ListSeq, l.No, ll.DeclaredQuantity.Sub(ll.Passed), ll.DeclaredUnit, ln.Quantity)
+			return ledger.Invalid(ReasonPassExceedsList, f+".quantity", "line %d of list %s has %s %s left to pass, not %s", ln.ListSeq, l.No, ll.DeclaredQuantity.Sub(ll.Passed), ll.DeclaredUnit, ln.Quantity)
 		}
 	}
 	return nil
@@ -307,7 +307,7 @@ func (s *Service) GetPass(ctx context.Context, p access.Principal, no string) (P
 
 func passNotFound(err error, no string) error {
 	if isReason(err, ReasonUnknownDocument) {
-		return notFound(ReasonUnknownPass, "pass_no", "there is no gate pass %q", no)
+		return ledger.NotFound(ReasonUnknownPass, "pass_no", "there is no gate pass %q", no)
 	}
 	return err
 }
@@ -343,7 +343,7 @@ func (s *Service) DeletePass(ctx context.Context, p access.Principal, no string)
 			return nil, nil
 		case PassApplied, PassApproved:
 		default:
-			return nil, precondition(ReasonWrongStatus, "pass_no", "pass %s is %s; only a pass not yet at the gate can be withdrawn", no, strings.ToLower(string(ps.Status)))
+			return nil, ledger.Precondition(ReasonWrongStatus, "pass_no", "pass %s is %s; only a pass not yet at the gate can be withdrawn", no, strings.ToLower(string(ps.Status)))
 		}
 		ps.Status = PassDeletedStat
 		if err := s.releasePass(ctx, tx, ps, PassDeletedStat, p.ID, ""); err != nil {
@@ -372,16 +372,16 @@ func (s *Service) RecordGateEvent(ctx context.Context, p access.Principal, no st
 	}
 	ev.ID, ev.Vehicle, ev.Container = strings.TrimSpace(ev.ID), strings.TrimSpace(ev.Vehicle), strings.TrimSpace(ev.Container)
 	if ev.ID == "" || len(ev.ID) > 64 {
-		return Pass{}, badArg("event_id", "the gate system's event ID is required, at most 64 characters: it makes a resent event harmless")
+		return Pass{}, ledger.BadArgument("event_id", "the gate system's event ID is required, at most 64 characters: it makes a resent event harmless")
 	}
 	if ev.Gate == 0 {
 		ev.Gate = 1
 	}
 	if ev.Gate != 1 && (ev.Gate != 2 || !s.set.TwoGates) {
-		return Pass{}, badArg("gate", "gate %d does not exist; this zone has %s", ev.Gate, map[bool]string{false: "one gate (1)", true: "two gates (1 and 2)"}[s.set.TwoGates])
+		return Pass{}, ledger.BadArgument("gate", "gate %d does not exist; this zone has %s", ev.Gate, map[bool]string{false: "one gate (1)", true: "two gates (1 and 2)"}[s.set.TwoGates])
 	}
 	if ev.Vehicle == "" {
-		return Pass{}, badArg("vehicle", "the plate read at the gate is required")
+		return Pass{}, ledger.BadArgument("vehicle", "the plate read at the gate is required")
 	}
 	if err := checkWeight(ev.ScaleGross, "scale_gross"); err != nil {
 		return Pass{}, err
@@ -390,10 +390,10 @@ func (s *Service) RecordGateEvent(ctx context.Context, p access.Principal, no st
 		ev.At = s.clock()
 	}
 	if ev.At.Before(EarliestBusinessDate) {
-		return Pass{}, badArg("at", "the gate event is dated %s, before %s, the earliest business date the zone takes; send the gate's reading time", ev.At.UTC().Format(time.RFC3339), ledger.FormatDate(EarliestBusinessDate))
+		return Pass{}, ledger.BadArgument("at", "the gate event is dated %s, before %s, the earliest business date the zone takes; send the gate's reading time", ev.At.UTC().Format(time.RFC3339), ledger.FormatDate(EarliestBusinessDate))
 	}
 	if ev.At.After(s.now().Add(maxClockSkew)) {
-		return Pass{}, badArg("at", "the gate event is dated %s, in the future; send the gate's reading time", ev.At.UTC().Format(time.RFC3339))
+		return Pass{}, ledger.BadArgument("at", "the gate event is dated %s, in the future; send the gate's reading time", ev.At.UTC().Format(time.RFC3339))
 	}
 	ev.At = ev.At.UTC().Truncate(time.Microsecond)
 	err := s.change(ctx, func(tx pgx.Tx) (*intent, error) {
@@ -404,7 +404,7 @@ func (s *Service) RecordGateEvent(ctx context.Context, p access.Principal, no st
 		for _, old := range ps.Events {
 			if old.ID == ev.ID {
 				if old.Gate != ev.Gate || old.Vehicle != ev.Vehicle || old.Container != ev.Container || !old.ScaleGross.Equal(ev.ScaleGross) {
-					return nil, conflict(ReasonGateEventReused, "event_id", "event %s was recorded at gate %d for vehicle %s weighing %s kg; a new reading needs a new event ID", ev.ID, old.Gate, old.Vehicle, old.ScaleGross)
+					return nil, ledger.Conflict(ReasonGateEventReused, "event_id", "event %s was recorded at gate %d for vehicle %s weighing %s kg; a new reading needs a new event ID", ev.ID, old.Gate, old.Vehicle, old.ScaleGross)
 				}
 				return nil, nil
 			}
@@ -447,12 +447,12 @@ func (s *Service) gateStep(ctx context.Context, tx pgx.Tx, p access.Principal, p
 		}
 	case ps.Status == PassFirstGate && e.Gate == 2:
 		if e.Vehicle != ps.Vehicle {
-			return nil, precondition(ReasonPassListMismatch, "vehicle", "vehicle %s at gate 2 is not the pass's vehicle %s", e.Vehicle, ps.Vehicle)
+			return nil, ledger.Precondition(ReasonPassListMismatch, "vehicle", "vehicle %s at gate 2 is not the pass's vehicle %s", e.Vehicle, ps.Vehicle)
 		}
 	case ps.Status == PassHeld:
-		return nil, precondition(ReasonWrongStatus, "pass_no", "pass %s is held for inspection (%s); customs releases or rejects it", ps.No, strings.Join(ps.HoldReasons, "; "))
+		return nil, ledger.Precondition(ReasonWrongStatus, "pass_no", "pass %s is held for inspection (%s); customs releases or rejects it", ps.No, strings.Join(ps.HoldReasons, "; "))
 	default:
-		return nil, precondition(ReasonWrongStatus, "pass_no", "pass %s is %s; it cannot take an event at gate %d", ps.No, strings.ToLower(string(ps.Status)), e.Gate)
+		return nil, ledger.Precondition(ReasonWrongStatus, "pass_no", "pass %s is %s; it cannot take an event at gate %d", ps.No, strings.ToLower(string(ps.Status)), e.Gate)
 	}
 	e.Outcome = string(PassPassed)
 	return s.passIntent(ctx, tx, p, ps, e)
@@ -522,7 +522,7 @@ func (s *Service) ReleaseHold(ctx context.Context, p access.Principal, no, note 
 			return nil, nil
 		case PassHeld:
 		default:
-			return nil, precondition(ReasonWrongStatus, "pass_no", "pass %s is %s, not held", no, strings.ToLower(string(ps.Status)))
+			return nil, ledger.Precondition(ReasonWrongStatus, "pass_no", "pass %s is %s, not held", no, strings.ToLower(string(ps.Status)))
 		}
 		if ps.RelatedType == codes.RelatedList {
 			for _, ln := range ps.RelatedNos {
@@ -531,7 +531,7 @@ func (s *Service) ReleaseHold(ctx context.Context, p access.Principal, no, note 
 					return nil, err
 				}
 				if l.Status != ListApproved {
-					return nil, precondition(ReasonWrongStatus, "pass_no", "list %s on the pass is %s; approve it before releasing the vehicle", ln, strings.ToLower(string(l.Status)))
+					return nil, ledger.Precondition(ReasonWrongStatus, "pass_no", "list %s on the pass is %s; approve it before releasing the vehicle", ln, strings.ToLower(string(l.Status)))
 				}
 			}
 		}
@@ -563,7 +563,7 @@ func (s *Service) RejectHold(ctx context.Context, p access.Principal, no, note s
 		return Pass{}, err
 	}
 	if strings.TrimSpace(note) == "" {
-		return Pass{}, badArg("note", "say why the vehicle is turned back")
+		return Pass{}, ledger.BadArgument("note", "say why the vehicle is turned back")
 	}
 	err := s.change(ctx, func(tx pgx.Tx) (*intent, error) {
 		ps, err := lockPass(ctx, tx, no)
@@ -575,7 +575,7 @@ func (s *Service) RejectHold(ctx context.Context, p access.Principal, no, note s
 			return nil, nil
 		case PassHeld:
 		default:
-			return nil, precondition(ReasonWrongStatus, "pass_no", "pass %s is %s, not held", no, strings.ToLower(string(ps.Status)))
+			return nil, ledger.Precondition(ReasonWrongStatus, "pass_no", "pass %s is %s, not held", no, strings.ToLower(string(ps.Status)))
 		}
 		ps.Status, ps.Note = PassRejected, note
 		if err := s.releasePass(ctx, tx, ps, PassRejected, p.ID, note); err != nil {
@@ -669,7 +669,7 @@ func (s *Service) passIntent(ctx context.Context, tx pgx.Tx, p access.Principal,
 				return nil, err
 			}
 			if d := l.businessDate(day); d.After(day) {
-				return nil, badArg("at", "the vehicle passes on %s, before the business date %s of list %s", ledger.FormatDate(day), ledger.FormatDate(d), no)
+				return nil, ledger.BadArgument("at", "the vehicle passes on %s, before the business date %s of list %s", ledger.FormatDate(day), ledger.FormatDate(d), no)
 			}
 			in.Docs = append(in.Docs, kindList+":"+no)
 			world, bucket := gateAccounts(l.Flow)
@@ -683,7 +683,7 @@ func (s *Service) passIntent(ctx context.Context, tx pgx.Tx, p access.Principal,
 						}
 					}
 					if qty.GreaterThan(ln.DeclaredQuantity.Sub(ln.Passed)) {
-						return nil, invalid(ReasonPassExceedsList, "lines", "list %s line %d has %s left to pass; the vehicle carries %s", no, ln.Seq, ln.DeclaredQuantity.Sub(ln.Passed), qty)
+						return nil, ledger.Invalid(ReasonPassExceedsList, "lines", "list %s line %d has %s left to pass; the vehicle carries %s", no, ln.Seq, ln.DeclaredQuantity.Sub(ln.Passed), qty)
 					}
 				}
 				if !qty.IsPositive() {

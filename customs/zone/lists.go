@@ -25,7 +25,7 @@ func (s *Service) flowOf(l *List) (Flow, error) {
 	switch {
 	case l.Type == s.set.DirectTransferListType:
 		if l.DeclareFlag != codes.Declared {
-			return "", badArg("declare_flag", "a 区内直转 list goes with a declaration: 是否报关 must be 1")
+			return "", ledger.BadArgument("declare_flag", "a 区内直转 list goes with a declaration: 是否报关 must be 1")
 		}
 		if in {
 			return FlowSwitchToBonded, nil
@@ -33,7 +33,7 @@ func (s *Service) flowOf(l *List) (Flow, error) {
 		return FlowSwitchToNonbond, nil
 	case l.DeclareFlag == codes.NotDeclared:
 		if l.Type != codes.ListOrdinary {
-			return "", invalid(ReasonUnsupportedListType, "list_type", "a non-declaration (是否报关 2) list is an ordinary list (清单类型 0)")
+			return "", ledger.Invalid(ReasonUnsupportedListType, "list_type", "a non-declaration (是否报关 2) list is an ordinary list (清单类型 0)")
 		}
 		if in {
 			return FlowNonDeclaredIn, nil
@@ -46,12 +46,12 @@ func (s *Service) flowOf(l *List) (Flow, error) {
 		return FlowIntraZoneOut, nil
 	case l.Type == codes.ListEnterFirst:
 		if !in {
-			return "", badArg("io", "a 先入区后报关 list (清单类型 3) declares goods that entered: its flag is I")
+			return "", ledger.BadArgument("io", "a 先入区后报关 list (清单类型 3) declares goods that entered: its flag is I")
 		}
 		return FlowEnterFirst, nil
 	case l.Type == codes.ListCollective:
 		if in {
-			return "", invalid(ReasonUnsupportedListType, "io", "collective (集报) lists are supported for trips out of the zone (分送集报 out); file trips in as ordinary lists")
+			return "", ledger.Invalid(ReasonUnsupportedListType, "io", "collective (集报) lists are supported for trips out of the zone (分送集报 out); file trips in as ordinary lists")
 		}
 		return FlowCollectiveOut, nil
 	case l.Type == codes.ListOrdinary || l.Type == codes.ListSelectiveDuty || l.Type == codes.ListGeneralTaxpayerSale:
@@ -60,19 +60,19 @@ func (s *Service) flowOf(l *List) (Flow, error) {
 		// line like any goods; the sales themselves are EcommerceService's
 		// inventory lists.
 		if mode, _ := codes.LookupTradeMode(l.TradeMode); mode.Line != codes.LineFirst {
-			return "", invalid(ReasonUnsupportedListType, "list_type", "a 清单类型 8 (保税电商) list brings e-commerce stock in or out by the first line (e.g. 5034); sales leave on EcommerceService inventory lists")
+			return "", ledger.Invalid(ReasonUnsupportedListType, "list_type", "a 清单类型 8 (保税电商) list brings e-commerce stock in or out by the first line (e.g. 5034); sales leave on EcommerceService inventory lists")
 		}
 	case l.Type == codes.ListDisplay:
-		return "", invalid(ReasonUnsupportedListType, "list_type", "bonded display trading (清单类型 5) is filed as display movements under a type-C form: DisplayService/MoveDisplay")
+		return "", ledger.Invalid(ReasonUnsupportedListType, "list_type", "bonded display trading (清单类型 5) is filed as display movements under a type-C form: DisplayService/MoveDisplay")
 	default:
-		return "", invalid(ReasonUnsupportedListType, "list_type", "清单类型 %s (%s) is not supported yet", l.Type, codes.ListTypeName(l.Type, s.set.DirectTransferListType))
+		return "", ledger.Invalid(ReasonUnsupportedListType, "list_type", "清单类型 %s (%s) is not supported yet", l.Type, codes.ListTypeName(l.Type, s.set.DirectTransferListType))
 	}
 	mode, _ := codes.LookupTradeMode(l.TradeMode)
 	if l.Type == codes.ListSelectiveDuty && (in || mode.Line != codes.LineSecond) {
-		return "", badArg("list_type", "清单类型 A (选择性征关税) is a domestic sale: an E list with a second-line trade mode")
+		return "", ledger.BadArgument("list_type", "清单类型 A (选择性征关税) is a domestic sale: an E list with a second-line trade mode")
 	}
 	if l.Type == codes.ListGeneralTaxpayerSale && (in || mode.Line != codes.LineSecond || !mode.DomesticSale) {
-		return "", badArg("list_type", "清单类型 9 (一纳成品内销) is a domestic sale: an E list under a domestic-sale trade mode (%s)", domesticModes())
+		return "", ledger.BadArgument("list_type", "清单类型 9 (一纳成品内销) is a domestic sale: an E list under a domestic-sale trade mode (%s)", domesticModes())
 	}
 	switch mode.Line {
 	case codes.LineFirst:
@@ -83,7 +83,7 @@ func (s *Service) flowOf(l *List) (Flow, error) {
 	case codes.LineSecond:
 		if in {
 			if mode.DomesticSale {
-				return "", badArg("trade_mode", "trade mode %s (%s) takes goods out to the domestic market; goods coming in from the domestic area use 5000, 5100 or 5300", mode.Code, mode.Name)
+				return "", ledger.BadArgument("trade_mode", "trade mode %s (%s) takes goods out to the domestic market; goods coming in from the domestic area use 5000, 5100 or 5300", mode.Code, mode.Name)
 			}
 			return FlowSecondLineIn, nil
 		}
@@ -197,7 +197,7 @@ func (s *Service) CreateList(ctx context.Context, p access.Principal, l List) (L
 			return err
 		}
 		if err := codes.CheckTradeModeBook(c.TradeMode, b.No); err != nil {
-			return invalid(ReasonTradeModeBook, "trade_mode", "%v", err)
+			return ledger.Invalid(ReasonTradeModeBook, "trade_mode", "%v", err)
 		}
 		if err := s.resolveLines(ctx, tx, &c); err != nil {
 			return err
@@ -227,27 +227,27 @@ func (s *Service) normalizeList(l *List) error {
 	l.InnerNo, l.Book = strings.TrimSpace(l.InnerNo), strings.TrimSpace(l.Book)
 	l.EntryClaims = nil
 	if l.InnerNo == "" || len(l.InnerNo) > 64 {
-		return badArg("inner_no", "the enterprise's own list number (企业内部清单编号) is required, at most 64 characters")
+		return ledger.BadArgument("inner_no", "the enterprise's own list number (企业内部清单编号) is required, at most 64 characters")
 	}
 	if l.Book == "" {
-		return badArg("book_no", "is required")
+		return ledger.BadArgument("book_no", "is required")
 	}
 	for i, ln := range l.Lines {
 		if ln.Source != "" || ln.SourceDocType != "" || ln.SourceDocNo != "" {
-			return badArg(fmt.Sprintf("lines[%d].source", i), "a line's source bucket is set by the repair centre's exit of goods (ExitRepairGoods), not by the filer; leave it empty")
+			return ledger.BadArgument(fmt.Sprintf("lines[%d].source", i), "a line's source bucket is set by the repair centre's exit of goods (ExitRepairGoods), not by the filer; leave it empty")
 		}
 	}
 	if l.Type == "" {
 		l.Type = codes.ListOrdinary
 	}
 	if err := codes.CheckListType(l.Type, s.set.DirectTransferListType); err != nil {
-		return badArg("list_type", "%v", err)
+		return ledger.BadArgument("list_type", "%v", err)
 	}
 	if !l.IO.Valid() {
-		return badArg("io", "%q is not an in/out flag; use I (into the zone) or E (out of it)", l.IO)
+		return ledger.BadArgument("io", "%q is not an in/out flag; use I (into the zone) or E (out of it)", l.IO)
 	}
 	if err := codes.CheckTradeMode(l.TradeMode); err != nil {
-		return invalid(ReasonUnknownTradeMode, "trade_mode", "%v", err)
+		return ledger.Invalid(ReasonUnknownTradeMode, "trade_mode", "%v", err)
 	}
 	if mode, _ := codes.LookupTradeMode(l.TradeMode); refuseNonMovement(mode) != nil {
 		return refuseNonMovement(mode)
@@ -256,24 +256,24 @@ func (s *Service) normalizeList(l *List) error {
 		l.DeclareFlag = codes.Declared
 	}
 	if !l.DeclareFlag.Valid() {
-		return badArg("declare_flag", "%q: 是否报关 is 1 (报关) or 2 (非报关)", l.DeclareFlag)
+		return ledger.BadArgument("declare_flag", "%q: 是否报关 is 1 (报关) or 2 (非报关)", l.DeclareFlag)
 	}
 	if l.DeclarationKind != "" && !l.DeclarationKind.Valid() {
-		return badArg("declaration_kind", "%q: 报关类型 is 1 (关联报关) or 2 (对应报关)", l.DeclarationKind)
+		return ledger.BadArgument("declaration_kind", "%q: 报关类型 is 1 (关联报关) or 2 (对应报关)", l.DeclarationKind)
 	}
 	if l.DeclareFlag == codes.NotDeclared && (l.DeclarationKind != "" || l.DeclarationNo != "") {
-		return badArg("declaration_kind", "a non-declaration list (是否报关 2) has no 报关类型 or declaration number")
+		return ledger.BadArgument("declaration_kind", "a non-declaration list (是否报关 2) has no 报关类型 or declaration number")
 	}
 	if l.TransferType != "" && !l.TransferType.Valid() {
-		return badArg("transfer_type", "%q is not a 流转类型; use A to E", l.TransferType)
+		return ledger.BadArgument("transfer_type", "%q is not a 流转类型; use A to E", l.TransferType)
 	}
 	if l.Country != "" {
 		if err := codes.CheckCountry(l.Country); err != nil {
-			return badArg("country", "%v", err)
+			return ledger.BadArgument("country", "%v", err)
 		}
 	}
 	if l.ExchangeRate.IsNegative() || ledger.Places(l.ExchangeRate) > 6 {
-		return badArg("exchange_rate", "must be >= 0 with at most 6 decimal places")
+		return ledger.BadArgument("exchange_rate", "must be >= 0 with at most 6 decimal places")
 	}
 	flow, err := s.flowOf(l)
 	if err != nil {
@@ -281,10 +281,10 @@ func (s *Service) normalizeList(l *List) error {
 	}
 	l.Flow = flow
 	if len(l.Lines) == 0 && flow != FlowCollectiveOut {
-		return badArg("lines", "a list has at least one line")
+		return ledger.BadArgument("lines", "a list has at least one line")
 	}
 	if len(l.Lines) > MaxLinesPerDoc {
-		return badArg("lines", "has %d lines; at most %d are allowed", len(l.Lines), MaxLinesPerDoc)
+		return ledger.BadArgument("lines", "has %d lines; at most %d are allowed", len(l.Lines), MaxLinesPerDoc)
 	}
 	for i := range l.Lines {
 		ln := &l.Lines[i]
@@ -292,16 +292,16 @@ func (s *Service) normalizeList(l *List) error {
 		ln.Seq = i + 1
 		ln.Passed, ln.Lots, ln.DeclaredQuantity, ln.LegalQuantity, ln.CNYValue = decimal.Zero, nil, decimal.Zero, decimal.Zero, decimal.Zero
 		if ln.BookSeq == 0 && ln.PartNumber == "" {
-			return badArg(f+".book_seq", "name the book line (备案序号) or a part number (料号)")
+			return ledger.BadArgument(f+".book_seq", "name the book line (备案序号) or a part number (料号)")
 		}
 		if !ln.Quantity.IsPositive() {
 			return ledger.Errorf(ledger.KindInvalid, ledger.ReasonNonPositiveQuantity, f+".quantity", "must be > 0")
 		}
 		if ln.UnitPrice.IsNegative() || ledger.Places(ln.UnitPrice) > 4 {
-			return badArg(f+".unit_price", "must be >= 0 with at most 4 decimal places")
+			return ledger.BadArgument(f+".unit_price", "must be >= 0 with at most 4 decimal places")
 		}
 		if ln.Total.IsNegative() || ledger.Places(ln.Total) > 2 {
-			return badArg(f+".total", "must be >= 0 with at most 2 decimal places")
+			return ledger.BadArgument(f+".total", "must be >= 0 with at most 2 decimal places")
 		}
 		if ln.Total.IsZero() && ln.UnitPrice.IsPositive() {
 			ln.Total = ln.UnitPrice.Mul(ln.Quantity).Round(2)
@@ -310,28 +310,28 @@ func (s *Service) normalizeList(l *List) error {
 			ln.Currency = codes.CurrencyCNY
 		}
 		if err := codes.CheckCurrency(ln.Currency); err != nil {
-			return badArg(f+".currency", "%v", err)
+			return ledger.BadArgument(f+".currency", "%v", err)
 		}
 		if ln.Currency != codes.CurrencyCNY && l.ExchangeRate.IsZero() {
 			iso, _ := codes.CurrencyISO(ln.Currency)
-			return badArg("exchange_rate", "%s is in currency %s (%s) and the list gives no exchange rate; give exchange_rate, CNY per unit of %s, so its value in CNY is known, or declare the line in CNY (142)", f, ln.Currency, iso, iso)
+			return ledger.BadArgument("exchange_rate", "%s is in currency %s (%s) and the list gives no exchange rate; give exchange_rate, CNY per unit of %s, so its value in CNY is known, or declare the line in CNY (142)", f, ln.Currency, iso, iso)
 		}
 		if ln.Country != "" {
 			if err := codes.CheckCountry(ln.Country); err != nil {
-				return badArg(f+".country", "%v", err)
+				return ledger.BadArgument(f+".country", "%v", err)
 			}
 		}
 		if ln.GrossWeight.IsNegative() || ln.NetWeight.IsNegative() || ln.NetWeight.GreaterThan(ln.GrossWeight) && ln.GrossWeight.IsPositive() {
-			return badArg(f+".net_weight", "weights are >= 0 kg and the net weight is at most the gross weight")
+			return ledger.BadArgument(f+".net_weight", "weights are >= 0 kg and the net weight is at most the gross weight")
 		}
 		if ledger.Places(ln.GrossWeight) > 5 || ledger.Places(ln.NetWeight) > 5 {
-			return badArg(f+".gross_weight", "weights take at most 5 decimal places")
+			return ledger.BadArgument(f+".gross_weight", "weights take at most 5 decimal places")
 		}
 		if ln.Lot != "" && !outbound(flow) {
-			return badArg(f+".lot", "only goods leaving a bucket can name a lot")
+			return ledger.BadArgument(f+".lot", "only goods leaving a bucket can name a lot")
 		}
 		if v := ln.ConsumptionVersion; v != "" && (len(v) > 8 || strings.Trim(v, "0123456789") != "") {
-			return badArg(f+".consumption_version", "单耗版本号 %q must be 1 to 8 digits", v)
+			return ledger.BadArgument(f+".consumption_version", "单耗版本号 %q must be 1 to 8 digits", v)
 		}
 	}
 	h := *l
@@ -362,7 +362,7 @@ func (s *Service) resolveLines(ctx context.Context, q querier, l *List) error {
 			return err
 		}
 		if ln.ConsumptionVersion != "" && bl.Type == codes.GoodsEquipment {
-			return badArg(f+".consumption_version", "line %d is equipment; a unit consumption version is named on a line of goods made in the zone", bl.Seq)
+			return ledger.BadArgument(f+".consumption_version", "line %d is equipment; a unit consumption version is named on a line of goods made in the zone", bl.Seq)
 		}
 		ln.LegalQuantity = ln.DeclaredQuantity.Mul(bl.Legal.Factor)
 		ln.CNYValue = ln.Total
@@ -390,31 +390,31 @@ func byMaterials(l *List) bool {
 func (s *Service) resolveMaterials(ctx context.Context, q querier, l *List, ln *ListLine, f string) error {
 	if !byMaterials(l) {
 		if len(ln.Materials) > 0 {
-			return invalid(tax.ReasonMaterialsNotAllowed, f+".materials",
+			return ledger.Invalid(tax.ReasonMaterialsNotAllowed, f+".materials",
 				"materials are named only on a list taxed on its materials (清单类型 A, trade modes 0544 / 0545); remove them")
 		}
 		return nil
 	}
 	if len(ln.Materials) == 0 {
-		return invalid(tax.ReasonMaterialsRequired, f+".materials",
+		return ledger.Invalid(tax.ReasonMaterialsRequired, f+".materials",
 			"a list taxed on its materials (清单类型 A, trade modes 0544 / 0545) names on each line the book's materials its goods consumed, with quantity and CNY value")
 	}
 	if len(ln.Materials) > MaxLinesPerDoc {
-		return badArg(f+".materials", "a line names at most %d materials", MaxLinesPerDoc)
+		return ledger.BadArgument(f+".materials", "a line names at most %d materials", MaxLinesPerDoc)
 	}
 	seen := map[int]bool{}
 	for j := range ln.Materials {
 		m := &ln.Materials[j]
 		mf := fmt.Sprintf("%s.materials[%d]", f, j)
 		if seen[m.BookSeq] {
-			return badArg(mf+".book_seq", "book line %d is named twice; give its total once", m.BookSeq)
+			return ledger.BadArgument(mf+".book_seq", "book line %d is named twice; give its total once", m.BookSeq)
 		}
 		seen[m.BookSeq] = true
 		if !m.Quantity.IsPositive() || ledger.Places(m.Quantity) > 5 {
 			return ledger.Errorf(ledger.KindInvalid, ledger.ReasonNonPositiveQuantity, mf+".quantity", "must be > 0 with at most 5 decimal places")
 		}
 		if m.Value.IsNegative() || ledger.Places(m.Value) > 2 {
-			return badArg(mf+".value", "is the material's dutiable value: >= 0 CNY to the fen")
+			return ledger.BadArgument(mf+".value", "is the material's dutiable value: >= 0 CNY to the fen")
 		}
 		bl, err := loadLine(ctx, q, l.Book, m.BookSeq)
 		if err != nil {
@@ -464,13 +464,13 @@ func (s *Service) bookLine(ctx context.Context, q querier, book string, seq int,
 		var mapped int
 		err := q.QueryRow(ctx, `SELECT seq FROM zone_part_numbers WHERE book = $1 AND part = $2`, book, part).Scan(&mapped)
 		if err == pgx.ErrNoRows {
-			return BookLine{}, notFound(ReasonUnknownPartNumber, f+".part_number", "part number %q is not mapped to a line of book %s", part, book)
+			return BookLine{}, ledger.NotFound(ReasonUnknownPartNumber, f+".part_number", "part number %q is not mapped to a line of book %s", part, book)
 		}
 		if err != nil {
 			return BookLine{}, err
 		}
 		if seq != 0 && seq != mapped {
-			return BookLine{}, badArg(f+".book_seq", "part number %s maps to line %d, not %d", part, mapped, seq)
+			return BookLine{}, ledger.BadArgument(f+".book_seq", "part number %s maps to line %d, not %d", part, mapped, seq)
 		}
 		seq = mapped
 	}
@@ -493,7 +493,7 @@ func repairReturn(l *List) error {
 	}
 	for i, ln := range l.Lines {
 		if ln.Source == "" {
-			return invalid(ReasonUntaxedExit, fmt.Sprintf("lines[%d]", i), "rule: bonded goods leave for the domestic market taxed or kept bonded by a counterpart; on a repair book an untaxed second-line list takes only domestic goods going back from repair: bind them to the line with ExitRepairGoods (RETURN_DOMESTIC), or declare a sale under a domestic-sale trade mode (%s)", domesticModes())
+			return ledger.Invalid(ReasonUntaxedExit, fmt.Sprintf("lines[%d]", i), "rule: bonded goods leave for the domestic market taxed or kept bonded by a counterpart; on a repair book an untaxed second-line list takes only domestic goods going back from repair: bind them to the line with ExitRepairGoods (RETURN_DOMESTIC), or declare a sale under a domestic-sale trade mode (%s)", domesticModes())
 		}
 	}
 	return nil
@@ -504,24 +504,24 @@ func repairReturn(l *List) error {
 // collective list.
 func (s *Service) checkFlowLinks(ctx context.Context, q querier, p access.Principal, b Book, l *List) error {
 	if l.Type == codes.ListGeneralTaxpayerSale && !b.GeneralTaxpayer {
-		return precondition(ReasonNotGeneralTaxpayer, "list_type", "清单类型 9 (一纳成品内销) is for VAT general-taxpayer pilot enterprises (一纳企业); customs has not recorded book %s's enterprise as one (SetGeneralTaxpayer): declare the sale on an ordinary list (清单类型 0) under a domestic-sale trade mode", b.No)
+		return ledger.Precondition(ReasonNotGeneralTaxpayer, "list_type", "清单类型 9 (一纳成品内销) is for VAT general-taxpayer pilot enterprises (一纳企业); customs has not recorded book %s's enterprise as one (SetGeneralTaxpayer): declare the sale on an ordinary list (清单类型 0) under a domestic-sale trade mode", b.No)
 	}
 	switch l.Flow {
 	case FlowIntraZoneOut:
 		if l.RelatedBookNo == "" {
-			return badArg("related_book_no", "an intra-zone transfer names the receiving book (关联备案编号)")
+			return ledger.BadArgument("related_book_no", "an intra-zone transfer names the receiving book (关联备案编号)")
 		}
 		rb, err := loadBook(ctx, q, l.RelatedBookNo)
 		if err != nil {
 			return withField(err, "related_book_no")
 		}
 		if rb.No == b.No {
-			return invalid(ReasonPairMismatch, "related_book_no", "a transfer goes to another book")
+			return ledger.Invalid(ReasonPairMismatch, "related_book_no", "a transfer goes to another book")
 		}
 		return checkOpen(ctx, q, rb, "related_book_no")
 	case FlowIntraZoneIn:
 		if l.RelatedListNo == "" {
-			return badArg("related_list_no", "the receiving list of an intra-zone transfer names the sender's list (关联清单编号)")
+			return ledger.BadArgument("related_list_no", "the receiving list of an intra-zone transfer names the sender's list (关联清单编号)")
 		}
 		var seller List
 		row, err := getDoc(ctx, q, kindList, l.RelatedListNo, false, &seller)
@@ -529,10 +529,10 @@ func (s *Service) checkFlowLinks(ctx context.Context, q querier, p access.Princi
 			return withField(err, "related_list_no")
 		}
 		if seller.Flow != FlowIntraZoneOut || seller.RelatedBookNo != l.Book {
-			return invalid(ReasonPairMismatch, "related_list_no", "list %s is not an intra-zone transfer to book %s", l.RelatedListNo, l.Book)
+			return ledger.Invalid(ReasonPairMismatch, "related_list_no", "list %s is not an intra-zone transfer to book %s", l.RelatedListNo, l.Book)
 		}
 		if ListStatus(row.status) == ListDeleted || ListStatus(row.status) == ListReturned {
-			return precondition(ReasonPairMismatch, "related_list_no", "the sender's list %s is %s", l.RelatedListNo, strings.ToLower(row.status))
+			return ledger.Precondition(ReasonPairMismatch, "related_list_no", "the sender's list %s is %s", l.RelatedListNo, strings.ToLower(row.status))
 		}
 		if l.RelatedBookNo == "" {
 			l.RelatedBookNo = seller.Book
@@ -540,7 +540,7 @@ func (s *Service) checkFlowLinks(ctx context.Context, q querier, p access.Princi
 		return pairLines(seller, *l)
 	case FlowInterZoneOut, FlowInterZoneIn:
 		if l.RelatedBookNo == "" && l.RelatedListNo == "" {
-			return badArg("related_book_no", "an inter-zone transfer names the other zone's book or list (关联备案编号 / 关联清单编号)")
+			return ledger.BadArgument("related_book_no", "an inter-zone transfer names the other zone's book or list (关联备案编号 / 关联清单编号)")
 		}
 	case FlowSecondLineOut:
 		if b.Kind == codes.BookRepair && !exitTaxed(l) && l.RelatedListNo == "" {
@@ -562,11 +562,11 @@ func (s *Service) checkFlowLinks(ctx context.Context, q querier, p access.Princi
 // line, the same legal quantity in the same legal unit.
 func pairLines(seller, buyer List) error {
 	if len(seller.Lines) != len(buyer.Lines) {
-		return invalid(ReasonPairMismatch, "lines", "the sender's list %s has %d lines; the receiving list must have the same lines in the same order", seller.No, len(seller.Lines))
+		return ledger.Invalid(ReasonPairMismatch, "lines", "the sender's list %s has %d lines; the receiving list must have the same lines in the same order", seller.No, len(seller.Lines))
 	}
 	for i := range buyer.Lines {
 		if !seller.Lines[i].LegalQuantity.Equal(buyer.Lines[i].LegalQuantity) {
-			return invalid(ReasonPairMismatch, fmt.Sprintf("lines[%d].quantity", i), "line %d carries %s in legal units; the sender's line %d carries %s",
+			return ledger.Invalid(ReasonPairMismatch, fmt.Sprintf("lines[%d].quantity", i), "line %d carries %s in legal units; the sender's line %d carries %s",
 				i+1, buyer.Lines[i].LegalQuantity, i+1, seller.Lines[i].LegalQuantity)
 		}
 	}
@@ -593,7 +593,7 @@ func (s *Service) GetList(ctx context.Context, p access.Principal, no string) (L
 
 func listNotFound(err error, no string) error {
 	if isReason(err, ReasonUnknownDocument) {
-		return notFound(ReasonUnknownList, "list_no", "there is no verification list %q", no)
+		return ledger.NotFound(ReasonUnknownList, "list_no", "there is no verification list %q", no)
 	}
 	return err
 }
@@ -615,7 +615,7 @@ func lockList(ctx context.Context, tx pgx.Tx, no string) (List, docRow, error) {
 }
 
 func wrongStatus(l List, want string) error {
-	return precondition(ReasonWrongStatus, "list_no", "list %s is %s; %s", l.No, strings.ToLower(string(l.Status)), want)
+	return ledger.Precondition(ReasonWrongStatus, "list_no", "list %s is %s; %s", l.No, strings.ToLower(string(l.Status)), want)
 }
 
 // DeclareList declares a draft list to customs (申报). Goods leaving a
@@ -860,7 +860,7 @@ func (s *Service) ReturnList(ctx context.Context, p access.Principal, no, note s
 		return List{}, err
 	}
 	if strings.TrimSpace(note) == "" {
-		return List{}, badArg("note", "say why the list is returned")
+		return List{}, ledger.BadArgument("note", "say why the list is returned")
 	}
 	err := s.change(ctx, func(tx pgx.Tx) (*intent, error) {
 		l, _, err := lockList(ctx, tx, no)
@@ -953,7 +953,7 @@ func (s *Service) DeleteList(ctx context.Context, p access.Principal, no string)
 func (s *Service) ClearList(ctx context.Context, p access.Principal, no, declarationNo string) (List, error) {
 	declarationNo = strings.TrimSpace(declarationNo)
 	if declarationNo == "" || utf8.RuneCountInString(declarationNo) > 64 {
-		return List{}, badArg("declaration_no", "name the released declaration (报关单编号), at most 64 characters")
+		return List{}, ledger.BadArgument("declaration_no", "name the released declaration (报关单编号), at most 64 characters")
 	}
 	err := s.change(ctx, func(tx pgx.Tx) (*intent, error) {
 		l, _, err := lockList(ctx, tx, no)
@@ -966,7 +966,7 @@ func (s *Service) ClearList(ctx context.Context, p access.Principal, no, declara
 			}
 		}
 		if l.Flow != FlowSwitchToBonded && l.Flow != FlowSwitchToNonbond {
-			return nil, precondition(ReasonWrongStatus, "list_no", "list %s (%s) is cleared by the gate or by its approval, not by a declaration release", l.No, l.Flow)
+			return nil, ledger.Precondition(ReasonWrongStatus, "list_no", "list %s (%s) is cleared by the gate or by its approval, not by a declaration release", l.No, l.Flow)
 		}
 		switch l.Status {
 		case ListCleared:
@@ -1005,16 +1005,16 @@ func (s *Service) ClearList(ctx context.Context, p access.Principal, no, declara
 // under them, and a domestic-sale line always carries its category.
 func goodsCategory(l *List, ln *ListLine, bl BookLine, f string) error {
 	if ln.GoodsCategory != "" && !ln.GoodsCategory.Valid() {
-		return badArg(f+".goods_category", "%q is not a goods category; use FINISHED, DEFECT, SURPLUS_MATERIAL, SCRAP, BY_PRODUCT or DISASTER", ln.GoodsCategory)
+		return ledger.BadArgument(f+".goods_category", "%q is not a goods category; use FINISHED, DEFECT, SURPLUS_MATERIAL, SCRAP, BY_PRODUCT or DISASTER", ln.GoodsCategory)
 	}
 	scrapMode := codes.ScrapTradeMode(l.TradeMode)
 	switch {
 	case scrapMode && ln.GoodsCategory == "":
 		ln.GoodsCategory = codes.CategoryScrap
 	case scrapMode && ln.GoodsCategory != codes.CategoryScrap:
-		return invalid(ReasonGoodsCategory, f+".goods_category", "trade mode %s moves scrap (边角料) only, not %s (%s)", l.TradeMode, ln.GoodsCategory, ln.GoodsCategory.Name())
+		return ledger.Invalid(ReasonGoodsCategory, f+".goods_category", "trade mode %s moves scrap (边角料) only, not %s (%s)", l.TradeMode, ln.GoodsCategory, ln.GoodsCategory.Name())
 	case !scrapMode && ln.GoodsCategory == codes.CategoryScrap && exitTaxed(l):
-		return invalid(ReasonGoodsCategory, f+".goods_category", "scrap (边角料) sold to the domestic market is declared under 0844 (进料) or 0845 (来料), not %s", l.TradeMode)
+		return ledger.Invalid(ReasonGoodsCategory, f+".goods_category", "scrap (边角料) sold to the domestic market is declared under 0844 (进料) or 0845 (来料), not %s", l.TradeMode)
 	case ln.GoodsCategory == "" && l.Flow == FlowSecondLineOut && exitTaxed(l):
 		ln.GoodsCategory = codes.CategoryFinished
 		if bl.Type == codes.GoodsMaterial {

@@ -29,10 +29,10 @@ const markConsumed = "consumed"
 func (s *Service) ReportConsumption(ctx context.Context, p access.Principal, r ConsumptionReport) (ConsumptionReport, error) {
 	r.InnerNo, r.Book = strings.TrimSpace(r.InnerNo), strings.TrimSpace(r.Book)
 	if r.InnerNo == "" || len(r.InnerNo) > 64 {
-		return r, badArg("inner_no", "the enterprise's own report number is required, at most 64 characters")
+		return r, ledger.BadArgument("inner_no", "the enterprise's own report number is required, at most 64 characters")
 	}
 	if len(r.Consumed) == 0 || len(r.Consumed)+len(r.Produced) > MaxLinesPerDoc {
-		return r, badArg("consumed", "a report consumes 1 to %d lines", MaxLinesPerDoc)
+		return r, ledger.BadArgument("consumed", "a report consumes 1 to %d lines", MaxLinesPerDoc)
 	}
 	if r.Date.IsZero() {
 		r.Date = s.today()
@@ -50,7 +50,7 @@ func (s *Service) ReportConsumption(ctx context.Context, p access.Principal, r C
 			return r, ledger.Errorf(ledger.KindInvalid, ledger.ReasonNonPositiveQuantity, fmt.Sprintf("produced[%d].quantity", i), "must be > 0")
 		}
 		if c.Value.IsNegative() || ledger.Places(c.Value) > 2 {
-			return r, badArg(fmt.Sprintf("produced[%d].value", i), "must be >= 0 CNY to the fen")
+			return r, ledger.BadArgument(fmt.Sprintf("produced[%d].value", i), "must be >= 0 CNY to the fen")
 		}
 	}
 	h := r
@@ -171,10 +171,10 @@ func (s *Service) RequestCertificate(ctx context.Context, p access.Principal, li
 		return old, nil
 	}
 	if l.Flow != FlowFirstLineOut {
-		return Certificate{}, precondition(ReasonCertificateRefused, "list_no", "list %s is %s; a certificate covers goods leaving abroad (一线出区)", l.No, l.Flow)
+		return Certificate{}, ledger.Precondition(ReasonCertificateRefused, "list_no", "list %s is %s; a certificate covers goods leaving abroad (一线出区)", l.No, l.Flow)
 	}
 	if l.Status != ListCleared {
-		return Certificate{}, precondition(ReasonWrongStatus, "list_no", "list %s is %s; the certificate is issued once the goods have left", l.No, strings.ToLower(string(l.Status)))
+		return Certificate{}, ledger.Precondition(ReasonWrongStatus, "list_no", "list %s is %s; the certificate is issued once the goods have left", l.No, strings.ToLower(string(l.Status)))
 	}
 	cert := Certificate{ListNo: l.No, Enterprise: l.Enterprise, Book: l.Book}
 	for _, ln := range l.Lines {
@@ -189,16 +189,16 @@ func (s *Service) RequestCertificate(ctx context.Context, p access.Principal, li
 		for _, lq := range ln.Lots {
 			lot, ok := meta[lq.Lot]
 			if !ok {
-				return Certificate{}, precondition(ReasonCertificateRefused, "list_no", "lot %s of line %d has no entry record", lq.Lot, ln.Seq)
+				return Certificate{}, ledger.Precondition(ReasonCertificateRefused, "list_no", "lot %s of line %d has no entry record", lq.Lot, ln.Seq)
 			}
 			flow := lot.Attributes["flow"]
 			if !fromAbroad[flow] {
-				return Certificate{}, precondition(ReasonCertificateRefused, "list_no", "lot %s of book line %d entered the zone as %s, not from abroad; a certificate needs goods that entered from abroad and only passed through", lq.Lot, ln.BookSeq, describeFlow(flow))
+				return Certificate{}, ledger.Precondition(ReasonCertificateRefused, "list_no", "lot %s of book line %d entered the zone as %s, not from abroad; a certificate needs goods that entered from abroad and only passed through", lq.Lot, ln.BookSeq, describeFlow(flow))
 			}
 			var source string
 			err := s.pool.QueryRow(ctx, `SELECT source FROM zone_lot_marks WHERE book = $1 AND seq = $2 AND lot = $3 ORDER BY source LIMIT 1`, l.Book, ln.BookSeq, lq.Lot).Scan(&source)
 			if err == nil {
-				return Certificate{}, precondition(ReasonCertificateRefused, "list_no", "goods of lot %s (book line %d) were consumed or processed in the zone (report %s); a certificate covers goods that only passed through", lq.Lot, ln.BookSeq, source)
+				return Certificate{}, ledger.Precondition(ReasonCertificateRefused, "list_no", "goods of lot %s (book line %d) were consumed or processed in the zone (report %s); a certificate covers goods that only passed through", lq.Lot, ln.BookSeq, source)
 			}
 			if err != pgx.ErrNoRows {
 				return Certificate{}, dbError(err)

@@ -165,16 +165,16 @@ func checkMoveLines(field string, lines []OutZoneLine, valueRequired bool) error
 	for i, ln := range lines {
 		f := fmt.Sprintf("%s[%d]", field, i)
 		if ln.BookSeq < 1 {
-			return badArg(f+".book_seq", "give the book line (备案序号), from 1")
+			return ledger.BadArgument(f+".book_seq", "give the book line (备案序号), from 1")
 		}
 		if !ln.Quantity.IsPositive() {
 			return ledger.Errorf(ledger.KindInvalid, ledger.ReasonNonPositiveQuantity, f+".quantity", "must be > 0")
 		}
 		if ln.Value.IsNegative() || ledger.Places(ln.Value) > 2 {
-			return badArg(f+".value", "must be >= 0 CNY to the fen")
+			return ledger.BadArgument(f+".value", "must be >= 0 CNY to the fen")
 		}
 		if valueRequired && !ln.Value.IsPositive() {
-			return badArg(f+".value", "a sale states its price in CNY: the dutiable value")
+			return ledger.BadArgument(f+".value", "a sale states its price in CNY: the dutiable value")
 		}
 	}
 	return nil
@@ -191,14 +191,14 @@ func (s *Service) MoveOutZone(ctx context.Context, p access.Principal, m OutZone
 	m.InnerNo, m.Book, m.ApplyNo, m.OutNo = strings.TrimSpace(m.InnerNo), strings.TrimSpace(m.Book), strings.TrimSpace(m.ApplyNo), strings.TrimSpace(m.OutNo)
 	m.Counterparty, m.Contract = strings.TrimSpace(m.Counterparty), strings.TrimSpace(m.Contract)
 	if m.InnerNo == "" || len(m.InnerNo) > 64 {
-		return m, badArg("inner_no", "the enterprise's own number is required, at most 64 characters")
+		return m, ledger.BadArgument("inner_no", "the enterprise's own number is required, at most 64 characters")
 	}
 	if m.Kind != OutZoneOut && m.Kind != OutZoneBack && m.Kind != OutZoneConvert {
-		return m, badArg("kind", "%q is not an out-of-zone movement; use OUT, BACK or CONVERT", m.Kind)
+		return m, ledger.BadArgument("kind", "%q is not an out-of-zone movement; use OUT, BACK or CONVERT", m.Kind)
 	}
 	n := len(m.Lines) + len(m.Products) + len(m.Consumed)
 	if n == 0 || n > MaxLinesPerDoc {
-		return m, badArg("lines", "give 1 to %d lines", MaxLinesPerDoc)
+		return m, ledger.BadArgument("lines", "give 1 to %d lines", MaxLinesPerDoc)
 	}
 	if err := checkMoveLines("lines", m.Lines, m.Kind == OutZoneConvert); err != nil {
 		return m, err
@@ -212,32 +212,32 @@ func (s *Service) MoveOutZone(ctx context.Context, p access.Principal, m OutZone
 	switch m.Kind {
 	case OutZoneOut:
 		if len(m.Lines) == 0 || len(m.Products)+len(m.Consumed) > 0 {
-			return m, badArg("lines", "an OUT movement lists the goods going out in lines, and no products or consumed goods")
+			return m, ledger.BadArgument("lines", "an OUT movement lists the goods going out in lines, and no products or consumed goods")
 		}
 		if m.DueBack.IsZero() {
-			return m, badArg("due_back", "give the day the goods are due back: the contract's end date")
+			return m, ledger.BadArgument("due_back", "give the day the goods are due back: the contract's end date")
 		}
 		if m.Counterparty == "" || len(m.Counterparty) > 200 {
-			return m, badArg("counterparty", "name who holds the goods outside (the testing or repair firm, the contractor), at most 200 characters")
+			return m, ledger.BadArgument("counterparty", "name who holds the goods outside (the testing or repair firm, the contractor), at most 200 characters")
 		}
 		if len(m.Contract) > 64 {
-			return m, badArg("contract", "at most 64 characters")
+			return m, ledger.BadArgument("contract", "at most 64 characters")
 		}
 		if m.OutNo != "" {
-			return m, badArg("out_no", "an OUT movement settles no other movement; leave out_no empty")
+			return m, ledger.BadArgument("out_no", "an OUT movement settles no other movement; leave out_no empty")
 		}
 	case OutZoneBack, OutZoneConvert:
 		if m.OutNo == "" {
-			return m, badArg("out_no", "name the OUT movement the goods went out on")
+			return m, ledger.BadArgument("out_no", "name the OUT movement the goods went out on")
 		}
 		if !m.DueBack.IsZero() || m.Counterparty != "" || m.Contract != "" {
-			return m, badArg("due_back", "due_back, counterparty and contract belong to the OUT movement; leave them empty")
+			return m, ledger.BadArgument("due_back", "due_back, counterparty and contract belong to the OUT movement; leave them empty")
 		}
 		if len(m.Products) > 0 && len(m.Consumed) == 0 {
-			return m, badArg("consumed", "products and scrap come back from the goods sent out: name what the processing consumed (consumed)")
+			return m, ledger.BadArgument("consumed", "products and scrap come back from the goods sent out: name what the processing consumed (consumed)")
 		}
 		if m.Kind == OutZoneConvert && (len(m.Lines) == 0 || len(m.Products)+len(m.Consumed) > 0) {
-			return m, badArg("lines", "a CONVERT movement lists the goods sold in lines, and no products or consumed goods")
+			return m, ledger.BadArgument("lines", "a CONVERT movement lists the goods sold in lines, and no products or consumed goods")
 		}
 	}
 	h := m
@@ -270,13 +270,13 @@ func (s *Service) MoveOutZone(ctx context.Context, p access.Principal, m OutZone
 			return nil, withField(err, "apply_no")
 		}
 		if !slices.Contains(outZoneForms, f.Type) || f.Book != c.Book {
-			return nil, invalid(ReasonNotOutZoneForm, "apply_no", "form %s is not a form of book %s whose goods go out of the zone and come back (types B 外发加工, D 设备检测, E 设备维修, F 模具外发, H 其他业务)", c.ApplyNo, c.Book)
+			return nil, ledger.Invalid(ReasonNotOutZoneForm, "apply_no", "form %s is not a form of book %s whose goods go out of the zone and come back (types B 外发加工, D 设备检测, E 设备维修, F 模具外发, H 其他业务)", c.ApplyNo, c.Book)
 		}
 		if fr.status == FormClosed {
-			return nil, precondition(ReasonFormClosed, "apply_no", "form %s is closed (结案); file a new form to move goods out and back", f.No)
+			return nil, ledger.Precondition(ReasonFormClosed, "apply_no", "form %s is closed (结案); file a new form to move goods out and back", f.No)
 		}
 		if (len(c.Products) > 0 || len(c.Consumed) > 0) && f.Type != codes.FormOutsourcing {
-			return nil, invalid(ReasonOutsourcingOnly, "products", "form %s is type %s (%s): products, scrap and consumed goods come back only under a 外发加工 (type B) form", f.No, f.Type, f.Type.Name())
+			return nil, ledger.Invalid(ReasonOutsourcingOnly, "products", "form %s is type %s (%s): products, scrap and consumed goods come back only under a 外发加工 (type B) form", f.No, f.Type, f.Type.Name())
 		}
 		c.FormType = f.Type
 		if c.Date.IsZero() {
@@ -288,7 +288,7 @@ func (s *Service) MoveOutZone(ctx context.Context, p access.Principal, m OutZone
 		var out OutZoneMove
 		if c.Kind == OutZoneOut {
 			if c.Date.Before(f.ValidFrom) || c.Date.After(f.ValidUntil) {
-				return nil, precondition(ReasonFormExpired, "date", "form %s runs %s to %s; goods go out within it", f.No, ledger.FormatDate(f.ValidFrom), ledger.FormatDate(f.ValidUntil))
+				return nil, ledger.Precondition(ReasonFormExpired, "date", "form %s runs %s to %s; goods go out within it", f.No, ledger.FormatDate(f.ValidFrom), ledger.FormatDate(f.ValidUntil))
 			}
 			if err := s.checkDueBack(c, f, found); err != nil {
 				return nil, err
@@ -298,10 +298,10 @@ func (s *Service) MoveOutZone(ctx context.Context, p access.Principal, m OutZone
 				return nil, withField(err, "out_no")
 			}
 			if out.Kind != OutZoneOut || out.ApplyNo != f.No {
-				return nil, invalid(ReasonOutZoneNotOut, "out_no", "%s is not an OUT movement under form %s", c.OutNo, f.No)
+				return nil, ledger.Invalid(ReasonOutZoneNotOut, "out_no", "%s is not an OUT movement under form %s", c.OutNo, f.No)
 			}
 			if c.Date.Before(out.Date) {
-				return nil, invalid(ReasonOutZoneNotOut, "date", "the goods went out on %s, after %s", ledger.FormatDate(out.Date), ledger.FormatDate(c.Date))
+				return nil, ledger.Invalid(ReasonOutZoneNotOut, "date", "the goods went out on %s, after %s", ledger.FormatDate(out.Date), ledger.FormatDate(c.Date))
 			}
 			if err := settles(c, out); err != nil {
 				return nil, err
@@ -374,7 +374,7 @@ func (s *Service) MoveOutZone(ctx context.Context, p access.Principal, m OutZone
 					if at >= 0 {
 						i = at
 					}
-					return nil, invalid(tax.ReasonNoTariffRow, fmt.Sprintf("lines[%d].book_seq", i), "the sale cannot be taxed: %s", evs[i].AssessError)
+					return nil, ledger.Invalid(tax.ReasonNoTariffRow, fmt.Sprintf("lines[%d].book_seq", i), "the sale cannot be taxed: %s", evs[i].AssessError)
 				}
 				c.Tax = c.Tax.Add(ev.Total)
 			}
@@ -410,13 +410,13 @@ func (s *Service) MoveOutZone(ctx context.Context, p access.Principal, m OutZone
 func (s *Service) checkDueBack(c OutZoneMove, f Form, retry bool) error {
 	today := s.today()
 	if c.DueBack.Before(c.Date) || (!retry && c.DueBack.Before(today)) {
-		return invalid(ReasonOutZoneDueDate, "due_back", "the due-back date %s is in the past or before the goods go out (%s); give the contract's end date, today %s or later", ledger.FormatDate(c.DueBack), ledger.FormatDate(c.Date), ledger.FormatDate(today))
+		return ledger.Invalid(ReasonOutZoneDueDate, "due_back", "the due-back date %s is in the past or before the goods go out (%s); give the contract's end date, today %s or later", ledger.FormatDate(c.DueBack), ledger.FormatDate(c.Date), ledger.FormatDate(today))
 	}
 	if c.DueBack.After(f.ValidUntil) {
-		return invalid(ReasonOutZoneDueDate, "due_back", "the due-back date %s is after form %s's last day %s; the goods come back within the form (or change the form first)", ledger.FormatDate(c.DueBack), f.No, ledger.FormatDate(f.ValidUntil))
+		return ledger.Invalid(ReasonOutZoneDueDate, "due_back", "the due-back date %s is after form %s's last day %s; the goods come back within the form (or change the form first)", ledger.FormatDate(c.DueBack), f.No, ledger.FormatDate(f.ValidUntil))
 	}
 	if most := s.set.OutZoneMaxDays; most > 0 && c.DueBack.After(c.Date.AddDate(0, 0, most)) {
-		return invalid(ReasonOutZoneDueDate, "due_back", "the due-back date %s is more than %d days after the goods go out (%s), the zone's longest out-of-zone period (setting out_zone_max_days)", ledger.FormatDate(c.DueBack), most, ledger.FormatDate(c.Date))
+		return ledger.Invalid(ReasonOutZoneDueDate, "due_back", "the due-back date %s is more than %d days after the goods go out (%s), the zone's longest out-of-zone period (setting out_zone_max_days)", ledger.FormatDate(c.DueBack), most, ledger.FormatDate(c.Date))
 	}
 	return nil
 }
@@ -433,10 +433,10 @@ func settles(c OutZoneMove, out OutZoneMove) error {
 			f := fmt.Sprintf("%s[%d]", field, i)
 			q, sent := left[ln.BookSeq]
 			if !sent {
-				return invalid(ReasonOutZoneNotOut, f+".book_seq", "book line %d did not go out on %s", ln.BookSeq, out.No)
+				return ledger.Invalid(ReasonOutZoneNotOut, f+".book_seq", "book line %d did not go out on %s", ln.BookSeq, out.No)
 			}
 			if ln.Quantity.GreaterThan(q) {
-				return precondition(ReasonOutZoneExceedsSent, f+".quantity", "%s has %s of book line %d still out, not %s", out.No, q, ln.BookSeq, ln.Quantity)
+				return ledger.Precondition(ReasonOutZoneExceedsSent, f+".quantity", "%s has %s of book line %d still out, not %s", out.No, q, ln.BookSeq, ln.Quantity)
 			}
 			left[ln.BookSeq] = q.Sub(ln.Quantity)
 		}
@@ -530,11 +530,11 @@ func (s *Service) CloseForm(ctx context.Context, p access.Principal, no string) 
 			return err
 		}
 		if left != "" {
-			return precondition(ReasonFormGoodsOut, "apply_no", "goods of out movement %s (and maybe others) are still out under form %s; bring them back or convert them first", left, no)
+			return ledger.Precondition(ReasonFormGoodsOut, "apply_no", "goods of out movement %s (and maybe others) are still out under form %s; bring them back or convert them first", left, no)
 		}
 		for seq, q := range f.OnDisplay {
 			if q.IsPositive() {
-				return precondition(ReasonFormGoodsOut, "apply_no", "%s of book line %d is still on display under form %s; bring it back or sell it first", q, seq, no)
+				return ledger.Precondition(ReasonFormGoodsOut, "apply_no", "%s of book line %d is still on display under form %s; bring it back or sell it first", q, seq, no)
 			}
 		}
 		f.Status = FormClosed

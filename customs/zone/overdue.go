@@ -123,7 +123,7 @@ func (it OverdueItem) token() string {
 // due day first and paged.
 func (s *Service) ListOverdue(ctx context.Context, p access.Principal, q OverdueQuery) (OverduePage, error) {
 	if p.Role == access.RoleAdmin && !p.Disabled {
-		return OverduePage{}, denied("principal %q is an admin; admins read no enterprise's books or documents", p.ID)
+		return OverduePage{}, ledger.Denied("principal %q is an admin; admins read no enterprise's books or documents", p.ID)
 	}
 	q.Book = strings.TrimSpace(q.Book)
 	if q.AsOf.IsZero() {

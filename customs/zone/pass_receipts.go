@@ -114,10 +114,10 @@ type PassReceipt struct {
 // does not move it back.
 func (s *Service) ApplyPassReceipt(ctx context.Context, p access.Principal, r PassReceipt) (ps Pass, changed bool, err error) {
 	if p.Disabled || (p.Role != access.RoleCustoms && p.Role != access.RoleAdmin) {
-		return Pass{}, false, denied("only customs or an admin may import customs' receipts; principal %q is %s", p.ID, p.Role)
+		return Pass{}, false, ledger.Denied("only customs or an admin may import customs' receipts; principal %q is %s", p.ID, p.Role)
 	}
 	if r.Action < PassActionNone || r.Action > PassActionDelete {
-		return Pass{}, false, invalid(ReasonPassReceiptCode, r.ActionField, "%s is not an action zoneledger reads", r.Said)
+		return Pass{}, false, ledger.Invalid(ReasonPassReceiptCode, r.ActionField, "%s is not an action zoneledger reads", r.Said)
 	}
 	var before Pass
 	err = s.change(ctx, func(tx pgx.Tx) (*intent, error) {
@@ -161,7 +161,7 @@ func receiptPass(ctx context.Context, tx pgx.Tx, r PassReceipt) (Pass, error) {
 				return ps, err
 			}
 			if ps.InnerNo != r.InnerNo || ps.Enterprise != r.Enterprise {
-				return ps, conflict(ReasonPassCustomsNoTaken, r.CustomsNoField, "customs number %s is already another pass's (enterprise %s, inner number %s), not the pass of enterprise %s numbered %q; check the receipt",
+				return ps, ledger.Conflict(ReasonPassCustomsNoTaken, r.CustomsNoField, "customs number %s is already another pass's (enterprise %s, inner number %s), not the pass of enterprise %s numbered %q; check the receipt",
 					r.CustomsNo, ps.Enterprise, ps.InnerNo, r.Enterprise, r.InnerNo)
 			}
 			return ps, nil
@@ -169,7 +169,7 @@ func receiptPass(ctx context.Context, tx pgx.Tx, r PassReceipt) (Pass, error) {
 	}
 	err := tx.QueryRow(ctx, `SELECT no FROM zone_documents WHERE kind = $1 AND enterprise = $2 AND inner_no = $3`, kindPass, r.Enterprise, r.InnerNo).Scan(&no)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return Pass{}, notFound(ReasonPassReceiptUnknownPass, r.InnerNoField,
+		return Pass{}, ledger.NotFound(ReasonPassReceiptUnknownPass, r.InnerNoField,
 			"no gate pass of enterprise %s has the inner number %q or the customs number %q; check that the pass was filed here (CreatePass) under that number", r.Enterprise, r.InnerNo, r.CustomsNo)
 	}
 	if err != nil {
@@ -185,14 +185,14 @@ func assignCustomsNo(ctx context.Context, tx pgx.Tx, ps *Pass, no, field string)
 		return nil
 	}
 	if ps.CustomsNo != "" {
-		return conflict(ReasonPassCustomsNoTaken, field, "pass %s already carries customs number %s, not %s; check the receipt", ps.No, ps.CustomsNo, no)
+		return ledger.Conflict(ReasonPassCustomsNoTaken, field, "pass %s already carries customs number %s, not %s; check the receipt", ps.No, ps.CustomsNo, no)
 	}
 	other, taken, err := docByCustomsNo(ctx, tx, kindPass, no)
 	if err != nil {
 		return err
 	}
 	if taken {
-		return conflict(ReasonPassCustomsNoTaken, field, "customs number %s is already pass %s's; check the receipt", no, other)
+		return ledger.Conflict(ReasonPassCustomsNoTaken, field, "customs number %s is already pass %s's; check the receipt", no, other)
 	}
 	if err := setCustomsNo(ctx, tx, kindPass, ps.No, no); err != nil {
 		return err
@@ -221,7 +221,7 @@ func (s *Service) applyDecision(ctx context.Context, tx pgx.Tx, p access.Princip
 		return nil, nil
 	case PassApplied, PassApproved:
 	default:
-		return nil, precondition(ReasonPassReceiptState, r.ActionField, "pass %s is %s; customs' return (退单) cannot undo it", ps.No, lower(ps.Status))
+		return nil, ledger.Precondition(ReasonPassReceiptState, r.ActionField, "pass %s is %s; customs' return (退单) cannot undo it", ps.No, lower(ps.Status))
 	}
 	note := r.Note
 	if note == "" {
@@ -241,16 +241,16 @@ func (s *Service) applyGateStatus(ctx context.Context, tx pgx.Tx, p access.Princ
 	}
 	atGate := ps.Status == PassApplied || ps.Status == PassApproved || ps.Status == PassHeld
 	late := func() error {
-		return precondition(ReasonPassReceiptState, r.ActionField, "pass %s is %s; customs reports %s", ps.No, lower(ps.Status), r.Said)
+		return ledger.Precondition(ReasonPassReceiptState, r.ActionField, "pass %s is %s; customs reports %s", ps.No, lower(ps.Status), r.Said)
 	}
 	mode := func(two bool) error {
 		if s.set.TwoGates == two {
 			return nil
 		}
 		if s.set.TwoGates {
-			return precondition(ReasonPassReceiptState, r.ActionField, "%s is for single-gate zones; this zone has two gates (已过一卡, 已过二卡)", r.Said)
+			return ledger.Precondition(ReasonPassReceiptState, r.ActionField, "%s is for single-gate zones; this zone has two gates (已过一卡, 已过二卡)", r.Said)
 		}
-		return precondition(ReasonPassReceiptState, r.ActionField, "%s is for two-gate zones; this zone has one gate (已过卡)", r.Said)
+		return ledger.Precondition(ReasonPassReceiptState, r.ActionField, "%s is for two-gate zones; this zone has one gate (已过卡)", r.Said)
 	}
 	event := func(gate int, at time.Time, field string) (GateEvent, error) {
 		e := GateEvent{ID: r.EventID, Gate: gate, Vehicle: ps.Vehicle, Container: ps.Container}
@@ -259,7 +259,7 @@ func (s *Service) applyGateStatus(ctx context.Context, tx pgx.Tx, p access.Princ
 			return e, nil
 		}
 		if at.Before(EarliestBusinessDate) || at.After(s.now().Add(maxClockSkew)) {
-			return e, invalid(ReasonPassMessageInvalid, field, "%s is before %s or in the future", at.Format(time.DateTime), ledger.FormatDate(EarliestBusinessDate))
+			return e, ledger.Invalid(ReasonPassMessageInvalid, field, "%s is before %s or in the future", at.Format(time.DateTime), ledger.FormatDate(EarliestBusinessDate))
 		}
 		e.At = at.UTC().Truncate(time.Microsecond)
 		return e, nil

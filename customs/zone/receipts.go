@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/zoneledger/zoneledger/customs/access"
+	"github.com/zoneledger/zoneledger/ledger"
 )
 
 // CustomsStage is how far customs has taken a verification list, as its
@@ -86,13 +87,13 @@ type ListReceipt struct {
 // one changes nothing (changed is false). Customs or admin only.
 func (s *Service) ApplyListReceipt(ctx context.Context, p access.Principal, r ListReceipt) (l List, changed bool, err error) {
 	if (p.Role != access.RoleCustoms && p.Role != access.RoleAdmin) || p.Disabled {
-		return List{}, false, denied("only customs or an admin may import customs receipts; principal %q is %s", p.ID, p.Role)
+		return List{}, false, ledger.Denied("only customs or an admin may import customs receipts; principal %q is %s", p.ID, p.Role)
 	}
 	if !r.Stage.Valid() {
-		return List{}, false, invalid(ReasonReceiptUnknownCode, r.CustomsNoField, "the receipt's stage %q is not one zoneledger reads", r.Stage)
+		return List{}, false, ledger.Invalid(ReasonReceiptUnknownCode, r.CustomsNoField, "the receipt's stage %q is not one zoneledger reads", r.Stage)
 	}
 	if r.CustomsNo == "" {
-		return List{}, false, invalid(ReasonListMessageInvalid, r.CustomsNoField, "is required: the number customs assigned to the list")
+		return List{}, false, ledger.Invalid(ReasonListMessageInvalid, r.CustomsNoField, "is required: the number customs assigned to the list")
 	}
 	var no string
 	err = s.change(ctx, func(tx pgx.Tx) (*intent, error) {
@@ -108,10 +109,10 @@ func (s *Service) ApplyListReceipt(ctx context.Context, p access.Principal, r Li
 			return nil, err
 		}
 		if r.Book != "" && r.Book != l.Book {
-			return nil, precondition(ReasonReceiptMismatch, r.BookField, "the receipt is for book %s; list %s is on book %s", r.Book, l.No, l.Book)
+			return nil, ledger.Precondition(ReasonReceiptMismatch, r.BookField, "the receipt is for book %s; list %s is on book %s", r.Book, l.No, l.Book)
 		}
 		if r.Enterprise != "" && r.Enterprise != l.Enterprise {
-			return nil, precondition(ReasonReceiptMismatch, r.EnterpriseField, "the receipt is for enterprise %s; list %s is enterprise %s's", r.Enterprise, l.No, l.Enterprise)
+			return nil, ledger.Precondition(ReasonReceiptMismatch, r.EnterpriseField, "the receipt is for enterprise %s; list %s is enterprise %s's", r.Enterprise, l.No, l.Enterprise)
 		}
 		switch l.CustomsNo {
 		case r.CustomsNo:
@@ -121,7 +122,7 @@ func (s *Service) ApplyListReceipt(ctx context.Context, p access.Principal, r Li
 			}
 			l.CustomsNo, changed = r.CustomsNo, true
 		default:
-			return nil, conflict(ReasonCustomsNoTaken, r.CustomsNoField, "list %s already has customs number %s; the receipt names %s", l.No, l.CustomsNo, r.CustomsNo)
+			return nil, ledger.Conflict(ReasonCustomsNoTaken, r.CustomsNoField, "list %s already has customs number %s; the receipt names %s", l.No, l.CustomsNo, r.CustomsNo)
 		}
 		if r.Stage.rank() <= l.CustomsStage.rank() || l.CustomsStage == CustomsReturned {
 			if !changed {
@@ -170,16 +171,16 @@ func (s *Service) receiptList(ctx context.Context, tx pgx.Tx, r ListReceipt) (Li
 			return l, err
 		}
 		if r.InnerNo != "" && r.InnerNo != l.InnerNo {
-			return l, conflict(ReasonCustomsNoTaken, r.CustomsNoField, "customs number %s is list %s's (enterprise number %s), not the list numbered %s", r.CustomsNo, l.No, l.InnerNo, r.InnerNo)
+			return l, ledger.Conflict(ReasonCustomsNoTaken, r.CustomsNoField, "customs number %s is list %s's (enterprise number %s), not the list numbered %s", r.CustomsNo, l.No, l.InnerNo, r.InnerNo)
 		}
 		return l, nil
 	}
 	if r.InnerNo == "" || r.Enterprise == "" {
-		return List{}, notFound(ReasonReceiptUnknownList, r.CustomsNoField, "no list holds customs number %s, and the receipt gives no enterprise and enterprise list number (BondInvtBsc) to find it by", r.CustomsNo)
+		return List{}, ledger.NotFound(ReasonReceiptUnknownList, r.CustomsNoField, "no list holds customs number %s, and the receipt gives no enterprise and enterprise list number (BondInvtBsc) to find it by", r.CustomsNo)
 	}
 	err = tx.QueryRow(ctx, `SELECT no FROM zone_documents WHERE kind = $1 AND enterprise = $2 AND inner_no = $3`, kindList, r.Enterprise, r.InnerNo).Scan(&no)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return List{}, notFound(ReasonReceiptUnknownList, r.InnerNoField, "enterprise %s filed no list numbered %s here; import receipts only for lists filed in zoneledger", r.Enterprise, r.InnerNo)
+		return List{}, ledger.NotFound(ReasonReceiptUnknownList, r.InnerNoField, "enterprise %s filed no list numbered %s here; import receipts only for lists filed in zoneledger", r.Enterprise, r.InnerNo)
 	}
 	if err != nil {
 		return List{}, err
@@ -196,7 +197,7 @@ func claimCustomsNo(ctx context.Context, tx pgx.Tx, no string, r ListReceipt) er
 		return err
 	}
 	if taken {
-		return conflict(ReasonCustomsNoTaken, r.CustomsNoField, "customs number %s is already list %s's", r.CustomsNo, other)
+		return ledger.Conflict(ReasonCustomsNoTaken, r.CustomsNoField, "customs number %s is already list %s's", r.CustomsNo, other)
 	}
 	return setCustomsNo(ctx, tx, kindList, no, r.CustomsNo)
 }

@@ -269,7 +269,7 @@ func filedBefore[T filing](ctx context.Context, tx pgx.Tx, kind, enterprise, inn
 		return old, false, err
 	}
 	if old.inputHash() != hash {
-		return old, true, conflict(reason, "inner_no", "%s number %s was already used by enterprise %s for %s %s; use a new number", what, innerNo, enterprise, what, old.number())
+		return old, true, ledger.Conflict(reason, "inner_no", "%s number %s was already used by enterprise %s for %s %s; use a new number", what, innerNo, enterprise, what, old.number())
 	}
 	return old, true, nil
 }
@@ -283,7 +283,7 @@ func refiled[T filing](ctx context.Context, tx pgx.Tx, kind, enterprise, innerNo
 		return old, false, err
 	}
 	if old.inputHash() != hash {
-		return old, true, conflict(ReasonDuplicateDocument, "inner_no", "number %s was already used for %s %s; use a new number", innerNo, what, old.number())
+		return old, true, ledger.Conflict(ReasonDuplicateDocument, "inner_no", "number %s was already used for %s %s; use a new number", innerNo, what, old.number())
 	}
 	_, err = getDoc(ctx, tx, kind, old.number(), true, &old)
 	if err != nil {
@@ -415,7 +415,7 @@ func canRead(p access.Principal, enterprise string) error {
 	if p.CanRead(enterprise) {
 		return nil
 	}
-	return denied("principal %q (%s) may not read the documents of enterprise %s", p.ID, p.Role, enterprise)
+	return ledger.Denied("principal %q (%s) may not read the documents of enterprise %s", p.ID, p.Role, enterprise)
 }
 
 // HideFrom answers missing — the very refusal an unknown number gets — when
@@ -428,14 +428,14 @@ func HideFrom(p access.Principal, enterprise string, missing error) error {
 		return nil
 	}
 	if p.Role == access.RoleAdmin && !p.Disabled {
-		return denied("principal %q is an admin; admins read no enterprise's books or documents", p.ID)
+		return ledger.Denied("principal %q is an admin; admins read no enterprise's books or documents", p.ID)
 	}
 	return missing
 }
 
 // docNotFound is the refusal of an unknown document number of a kind.
 func docNotFound(kind, no string) error {
-	return notFound(ReasonUnknownDocument, "", "there is no %s %q", kindName(kind), no)
+	return ledger.NotFound(ReasonUnknownDocument, "", "there is no %s %q", kindName(kind), no)
 }
 
 // canFileHidden is canFile for a document or book found by its number:
@@ -452,16 +452,16 @@ func canFile(p access.Principal, enterprise string) error {
 		return nil
 	}
 	if p.Role == access.RoleCustoms {
-		return denied("customs principal %q files nothing on an enterprise's book; the enterprise files, customs approves", p.ID)
+		return ledger.Denied("customs principal %q files nothing on an enterprise's book; the enterprise files, customs approves", p.ID)
 	}
-	return denied("principal %q (%s) may not file on the books of enterprise %s", p.ID, p.Role, enterprise)
+	return ledger.Denied("principal %q (%s) may not file on the books of enterprise %s", p.ID, p.Role, enterprise)
 }
 
 func mustBeCustoms(p access.Principal, what string) error {
 	if p.Role == access.RoleCustoms && !p.Disabled {
 		return nil
 	}
-	return denied("only customs may %s; principal %q is %s", what, p.ID, p.Role)
+	return ledger.Denied("only customs may %s; principal %q is %s", what, p.ID, p.Role)
 }
 
 func trimAll(ss []string) []string {

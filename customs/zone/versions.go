@@ -7,6 +7,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
+	"github.com/zoneledger/zoneledger/ledger"
 )
 
 // VersionChecker checks the unit consumption versions (单耗版本) a list's
@@ -31,7 +32,7 @@ func (s *Service) checkVersions(ctx context.Context, l List) error {
 			continue
 		}
 		if s.versions == nil {
-			return precondition(ReasonWrongStatus, fmt.Sprintf("lines[%d].consumption_version", i), "this server keeps no unit consumption versions; leave consumption_version empty")
+			return ledger.Precondition(ReasonWrongStatus, fmt.Sprintf("lines[%d].consumption_version", i), "this server keeps no unit consumption versions; leave consumption_version empty")
 		}
 		return s.versions.CheckListVersions(ctx, l)
 	}
@@ -70,13 +71,13 @@ func (s *Service) BindListLine(ctx context.Context, tx pgx.Tx, no, book string, 
 		return ListLine{}, withField(err, "reference")
 	}
 	if l.Book != book {
-		return ListLine{}, precondition(ReasonWrongStatus, "reference", "list %s is of book %s, not %s; name a list of the book the goods are on", l.No, l.Book, book)
+		return ListLine{}, ledger.Precondition(ReasonWrongStatus, "reference", "list %s is of book %s, not %s; name a list of the book the goods are on", l.No, l.Book, book)
 	}
 	if l.Status != ListDraft {
-		return ListLine{}, precondition(ReasonWrongStatus, "reference", "list %s is %s; bind goods to a draft list, then declare it", l.No, strings.ToLower(string(l.Status)))
+		return ListLine{}, ledger.Precondition(ReasonWrongStatus, "reference", "list %s is %s; bind goods to a draft list, then declare it", l.No, strings.ToLower(string(l.Status)))
 	}
 	if l.Flow != FlowFirstLineOut && l.Flow != FlowSecondLineOut {
-		return ListLine{}, precondition(ReasonWrongStatus, "reference", "list %s is %s; goods leave the zone on a first-line or second-line exit list", l.No, l.Flow)
+		return ListLine{}, ledger.Precondition(ReasonWrongStatus, "reference", "list %s is %s; goods leave the zone on a first-line or second-line exit list", l.No, l.Flow)
 	}
 	for i := range l.Lines {
 		ln := &l.Lines[i]
@@ -86,5 +87,5 @@ func (s *Service) BindListLine(ctx context.Context, tx pgx.Tx, no, book string, 
 		ln.Source, ln.SourceDocType, ln.SourceDocNo = source, docType, docNo
 		return *ln, updateDoc(ctx, tx, kindList, l.No, string(l.Status), l)
 	}
-	return ListLine{}, precondition(ReasonWrongStatus, "reference", "list %s has no line for book line %d of quantity %s (declared unit) not bound yet; file the list with one line per exit", l.No, seq, q)
+	return ListLine{}, ledger.Precondition(ReasonWrongStatus, "reference", "list %s has no line for book line %d of quantity %s (declared unit) not bound yet; file the list with one line per exit", l.No, seq, q)
 }
