@@ -97,25 +97,35 @@ func (s *Service) SetEnterpriseSuspended(ctx context.Context, p access.Principal
 			return err
 		}
 		e.Suspended = suspended
-		b, _ := json.Marshal(e)
-		if _, err := tx.Exec(ctx, `UPDATE zone_enterprises SET body = $2 WHERE uscc = $1`, uscc, string(b)); err != nil {
+		if err := saveEnterprise(ctx, tx, e); err != nil {
 			return err
-		}
-		// The enterprise is a record of each of its books' evidence: each
-		// takes a change number, in book order.
-		books, err := EnterpriseBooks(ctx, tx, uscc)
-		if err != nil {
-			return err
-		}
-		for _, no := range books {
-			if _, err := tx.Exec(ctx, nextChange+`UPDATE zone_books SET enterprise_change_seq = (SELECT seq FROM ch) WHERE no = $1`, no); err != nil {
-				return err
-			}
 		}
 		out = e
 		return nil
 	})
 	return out, err
+}
+
+// saveEnterprise writes an enterprise's changed record: the one place an
+// enterprise is updated (TestOnlySaveEnterpriseUpdatesAnEnterprise). The
+// enterprise is a record of each of its books' evidence, so each of its
+// books takes a change number, in book order, in the same transaction, or
+// the books' next seals would miss the change.
+func saveEnterprise(ctx context.Context, tx pgx.Tx, e Enterprise) error {
+	b, _ := json.Marshal(e)
+	if _, err := tx.Exec(ctx, `UPDATE zone_enterprises SET body = $2 WHERE uscc = $1`, e.USCC, string(b)); err != nil {
+		return err
+	}
+	books, err := EnterpriseBooks(ctx, tx, e.USCC)
+	if err != nil {
+		return err
+	}
+	for _, no := range books {
+		if _, err := tx.Exec(ctx, nextChange+`UPDATE zone_books SET enterprise_change_seq = (SELECT seq FROM ch) WHERE no = $1`, no); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // GetEnterprise returns one enterprise. Anyone who may read its books may

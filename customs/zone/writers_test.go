@@ -1,6 +1,9 @@
 package zone_test
 
 import (
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -45,5 +48,43 @@ func TestEveryDocumentWriterTakesAChangeNumber(t *testing.T) {
 	}
 	if writers < 4 {
 		t.Fatalf("found %d writers of the zone's documents; the scan is broken", writers)
+	}
+}
+
+// TestOnlySaveEnterpriseUpdatesAnEnterprise: an enterprise's record is in
+// every one of its books' evidence, so a change to it must give each book a
+// change number. saveEnterprise does both; a statement elsewhere in
+// customs/ that updates zone_enterprises would change the record without
+// the books' next seals seeing it. (Registering inserts a record no book has
+// yet.)
+func TestOnlySaveEnterpriseUpdatesAnEnterprise(t *testing.T) {
+	update := regexp.MustCompile(`(?i)UPDATE\s+zone_enterprises\b`)
+	var found int
+	err := filepath.WalkDir("..", func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return err
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), path, nil, 0)
+		if err != nil {
+			return err
+		}
+		for _, decl := range f.Decls {
+			ast.Inspect(decl, func(n ast.Node) bool {
+				if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.STRING && update.MatchString(lit.Value) {
+					found++
+					if fd, ok := decl.(*ast.FuncDecl); !ok || fd.Name.Name != "saveEnterprise" || fd.Recv != nil {
+						t.Errorf("%s updates zone_enterprises outside saveEnterprise: call saveEnterprise, which gives the enterprise's books their change numbers", path)
+					}
+				}
+				return true
+			})
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if found == 0 {
+		t.Fatal("found no statement updating zone_enterprises; the scan is broken")
 	}
 }
