@@ -674,7 +674,16 @@ func (s *Service) MapPartNumbers(ctx context.Context, p access.Principal, book s
 	})
 }
 
-// ListBookLines pages a book's lines with their part numbers.
+// bookLinePartsSQL reads the part numbers of book $1 mapped onto its lines
+// numbered after $2 up to $3 (a page of ListBookLines), in line order,
+// then part order: one range of the index zone_part_numbers_book_lines, so
+// a page reads its own lines' part numbers, however many the book maps.
+const bookLinePartsSQL = `SELECT part, seq FROM zone_part_numbers WHERE book = $1 AND seq > $2 AND seq <= $3 ORDER BY seq, part`
+
+// ListBookLines pages a book's lines with their part numbers: up to limit
+// lines (DefaultPage for 0, at most MaxPage) numbered after afterSeq, in
+// line order, each with its part numbers in part order. A page reads only
+// its own lines' part numbers.
 func (s *Service) ListBookLines(ctx context.Context, p access.Principal, book string, afterSeq, limit int) ([]BookLine, error) {
 	b, err := loadBook(ctx, s.pool, book)
 	if err != nil {
@@ -705,12 +714,16 @@ func (s *Service) ListBookLines(ctx context.Context, p access.Principal, book st
 	if err := rows.Err(); err != nil {
 		return nil, dbError(err)
 	}
-	prow, err := s.pool.Query(ctx, `SELECT part, seq FROM zone_part_numbers WHERE book = $1 ORDER BY part`, book)
+	if len(out) == 0 {
+		return out, nil
+	}
+	// The page holds every line numbered after afterSeq up to its last.
+	prow, err := s.pool.Query(ctx, bookLinePartsSQL, book, afterSeq, out[len(out)-1].Seq)
 	if err != nil {
 		return nil, dbError(err)
 	}
 	defer prow.Close()
-	idx := map[int]int{}
+	idx := make(map[int]int, len(out))
 	for i, l := range out {
 		idx[l.Seq] = i
 	}
@@ -720,6 +733,7 @@ func (s *Service) ListBookLines(ctx context.Context, p access.Principal, book st
 		if err := prow.Scan(&part, &seq); err != nil {
 			return nil, dbError(err)
 		}
+		// A line registered between the two reads is not on the page.
 		if i, ok := idx[seq]; ok {
 			out[i].PartNumbers = append(out[i].PartNumbers, part)
 		}
