@@ -8,6 +8,7 @@ import (
 	"github.com/zoneledger/zoneledger/customs/access"
 	"github.com/zoneledger/zoneledger/customs/codes"
 	"github.com/zoneledger/zoneledger/customs/zone"
+	"github.com/zoneledger/zoneledger/ledger/pgshared/pgtest"
 )
 
 // BenchmarkListThroughGate runs the zone's whole path that posts journals,
@@ -100,4 +101,39 @@ func pass(w *world, p access.Principal, l zone.List, inner string) error {
 		return fmt.Errorf("pass %s is %s: %v", ps.No, ps.Status, ps.HoldReasons)
 	}
 	return nil
+}
+
+// BenchmarkListBookLinesManyParts lists a book of 200 lines mapping
+// 20,000 part numbers (100 a line) page by page, one whole listing per
+// iteration, at page sizes 10 and 100 (the API's default). Figures:
+// customs/zone/README.md.
+func BenchmarkListBookLinesManyParts(b *testing.B) {
+	w := newWorld(b, zone.DefaultSettings())
+	manyParts(b, w, w.h1, 200, 20000)
+	if !pgtest.IsCockroachDB() {
+		vacuum(b, w)
+	}
+	for _, size := range []int{10, 100} {
+		b.Run(fmt.Sprintf("page=%d", size), func(b *testing.B) {
+			for b.Loop() {
+				n, after := 0, 0
+				for {
+					page, err := w.svc.ListBookLines(w.ctx, w.customs, w.h1, after, size)
+					if err != nil {
+						b.Fatal(err)
+					}
+					for _, l := range page {
+						n += len(l.PartNumbers)
+					}
+					if len(page) < size {
+						break
+					}
+					after = page[len(page)-1].Seq
+				}
+				if n != 20000 {
+					b.Fatalf("listed %d part numbers, want 20000", n)
+				}
+			}
+		})
+	}
 }
