@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/zoneledger/zoneledger/customs/zone"
+	"github.com/zoneledger/zoneledger/ledger"
 	"github.com/zoneledger/zoneledger/ledger/pgshared/pgtest"
 )
 
@@ -254,4 +255,29 @@ func (s *statements) on(table string) []statement {
 		}
 	}
 	return out
+}
+
+// TestMapPartNumbersTrimsBeforeLookingUp: a part number given with
+// surrounding spaces maps, trimmed, onto the line it was given for (it was
+// refused as "line 0 is not on the book"); the same part given twice for
+// two lines is refused naming it, and nothing is mapped.
+func TestMapPartNumbersTrimsBeforeLookingUp(t *testing.T) {
+	w := newWorld(t, zone.DefaultSettings())
+	addLines(t, w, w.h1, 3)
+	w.must(w.svc.MapPartNumbers(w.ctx, w.e1, w.h1, map[string]int{" PN-A ": 2, "PN-B": 3, "PN-C\t": 3, "PN-C": 3}))
+	err := w.svc.MapPartNumbers(w.ctx, w.e1, w.h1, map[string]int{"PN-D": 1, " PN-D": 2})
+	if e := ledger.AsError(err); e == nil || e.Kind != ledger.KindInvalid || e.Field != "parts[PN-D]" {
+		t.Fatalf("the same part for lines 1 and 2: %v", err)
+	}
+	lines, err := w.svc.ListBookLines(w.ctx, w.customs, w.h1, 0, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[int][]string{}
+	for _, l := range lines {
+		got[l.Seq] = l.PartNumbers
+	}
+	if !slices.Equal(got[1], nil) || !slices.Equal(got[2], []string{"PN-A"}) || !slices.Equal(got[3], []string{"PN-B", "PN-C"}) {
+		t.Fatalf("part numbers by line: %v", got)
+	}
 }

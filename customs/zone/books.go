@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"reflect"
 	"slices"
 	"strconv"
@@ -633,20 +634,28 @@ func loadLine(ctx context.Context, q querier, book string, seq int) (BookLine, e
 }
 
 // MapPartNumbers maps enterprise part numbers (料号) onto book lines, many
-// to one. Mapping a part again to the same line is a no-op; to another line
-// it is refused with PART_NUMBER_CONFLICT.
+// to one. Part numbers are trimmed of surrounding white space. Mapping a
+// part again to the same line is a no-op; to another line it is refused
+// with PART_NUMBER_CONFLICT, and one request giving a part for two lines
+// with INVALID_ARGUMENT on that part.
 func (s *Service) MapPartNumbers(ctx context.Context, p access.Principal, book string, parts map[string]int) error {
 	if len(parts) == 0 || len(parts) > MaxLinesPerDoc {
 		return ledger.BadArgument("parts", "give 1 to %d part numbers", MaxLinesPerDoc)
 	}
-	keys := make([]string, 0, len(parts))
-	for k := range parts {
-		if k = strings.TrimSpace(k); k == "" || len(k) > 64 {
+	// Part numbers are kept trimmed: " A" and "A" are one part.
+	trimmed := make(map[string]int, len(parts))
+	for k, seq := range parts {
+		t := strings.TrimSpace(k)
+		if t == "" || len(t) > 64 {
 			return ledger.BadArgument("parts", "part numbers are 1 to 64 characters")
 		}
-		keys = append(keys, k)
+		if other, ok := trimmed[t]; ok && other != seq {
+			return ledger.BadArgument("parts["+t+"]", "part %s is given twice, for lines %d and %d; give it once", t, min(seq, other), max(seq, other))
+		}
+		trimmed[t] = seq
 	}
-	slices.Sort(keys)
+	parts = trimmed
+	keys := slices.Sorted(maps.Keys(parts))
 	return s.inTx(ctx, func(tx pgx.Tx) error {
 		if _, err := registryBook(ctx, tx, p, book); err != nil {
 			return err
