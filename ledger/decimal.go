@@ -40,20 +40,20 @@ func ParseDecimal(s, field string) (decimal.Decimal, error) {
 	if !decimalPattern.MatchString(s) {
 		if m := plainDecimal.FindStringSubmatch(s); m != nil {
 			if n := len(m[1]); n > MaxIntegerDigits {
-				return decimal.Decimal{}, Errorf(KindInvalid, ReasonDecimalOutOfRange, field,
+				return decimal.Decimal{}, Invalid(ReasonDecimalOutOfRange, field,
 					"the number has %d digits before the decimal point; the ledger accepts at most %d (and at most %d decimal places, fewer for a quantity: its item's scale, 0-%d)",
 					n, MaxIntegerDigits, MaxFractionDigits, MaxQuantityScale)
 			}
-			return decimal.Decimal{}, Errorf(KindInvalid, ReasonDecimalOutOfRange, field,
+			return decimal.Decimal{}, Invalid(ReasonDecimalOutOfRange, field,
 				"the number has %d decimal places; the ledger accepts at most %d (a quantity at most its item's scale, 0-%d; an amount %d)",
 				len(m[2]), MaxFractionDigits, MaxQuantityScale, ValueScale)
 		}
-		return decimal.Decimal{}, Errorf(KindInvalid, ReasonMalformedDecimal, field,
+		return decimal.Decimal{}, Invalid(ReasonMalformedDecimal, field,
 			"%q is not a decimal number; write digits with an optional '.' and fraction, e.g. \"12.5\"", s)
 	}
 	d, err := decimal.NewFromString(s)
 	if err != nil {
-		return decimal.Decimal{}, Errorf(KindInvalid, ReasonMalformedDecimal, field, "%q is not a decimal number", s)
+		return decimal.Decimal{}, Invalid(ReasonMalformedDecimal, field, "%q is not a decimal number", s)
 	}
 	return d, nil
 }
@@ -95,7 +95,7 @@ const dateLayout = "2006-01-02"
 func ParseDate(s, field string) (time.Time, error) {
 	t, err := time.Parse(dateLayout, s)
 	if err != nil {
-		return time.Time{}, Errorf(KindInvalid, ReasonInvalidArgument, field, "%q is not a date; write YYYY-MM-DD", s)
+		return time.Time{}, BadArgument(field, "%q is not a date; write YYYY-MM-DD", s)
 	}
 	return t, nil
 }

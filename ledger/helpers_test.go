@@ -16,7 +16,7 @@ func TestDatabaseErrorSaysWhatToDo(t *testing.T) {
 	busyErr, refusedErr, goneErr := errors.New("40001"), errors.New("42P01"), errors.New("connection reset")
 	busy := func(err error) bool { return errors.Is(err, busyErr) }
 	refused := func(err error) bool { return errors.Is(err, refusedErr) }
-	own := Errorf(KindNotFound, ReasonUnknownBook, "book_id", "no book")
+	own := NotFound(ReasonUnknownBook, "book_id", "no book")
 	for _, c := range []struct {
 		in       error
 		want     Kind

@@ -19,14 +19,14 @@ const (
 // MaxNameLength characters, no control characters.
 func ValidateName(s, field string) error {
 	if s == "" {
-		return Errorf(KindInvalid, ReasonInvalidArgument, field, "is required")
+		return BadArgument(field, "is required")
 	}
 	if utf8.RuneCountInString(s) > MaxNameLength {
-		return Errorf(KindInvalid, ReasonInvalidArgument, field, "is longer than %d characters", MaxNameLength)
+		return BadArgument(field, "is longer than %d characters", MaxNameLength)
 	}
 	for _, r := range s {
 		if r < 0x20 || r == 0x7f {
-			return Errorf(KindInvalid, ReasonInvalidArgument, field, "contains a control character")
+			return BadArgument(field, "contains a control character")
 		}
 	}
 	return nil
@@ -43,7 +43,7 @@ func ValidateBook(b Book) error {
 			return err
 		}
 		if seen[a] {
-			return Errorf(KindInvalid, ReasonInvalidArgument, fmt.Sprintf("accounts[%d]", i), "account %q is listed twice", a)
+			return BadArgument(fmt.Sprintf("accounts[%d]", i), "account %q is listed twice", a)
 		}
 		seen[a] = true
 	}
@@ -62,7 +62,7 @@ func ValidateItem(it Item, field string) error {
 		return err
 	}
 	if it.Scale < 0 || it.Scale > MaxItemScale {
-		return Errorf(KindInvalid, ReasonInvalidArgument, field+".scale", "must be between 0 and %d, got %d", MaxItemScale, it.Scale)
+		return BadArgument(field+".scale", "must be between 0 and %d, got %d", MaxItemScale, it.Scale)
 	}
 	return nil
 }
@@ -74,7 +74,7 @@ func ValidateReverse(r ReverseRequest) error {
 		return err
 	}
 	if r.JournalID <= 0 {
-		return Errorf(KindInvalid, ReasonInvalidArgument, "journal_id", "is required")
+		return BadArgument("journal_id", "is required")
 	}
 	if err := validateKeyAndDate(r.IdempotencyKey, r.EffectiveDate); err != nil {
 		return err
@@ -84,16 +84,16 @@ func ValidateReverse(r ReverseRequest) error {
 
 func validateKeyAndDate(key string, day time.Time) error {
 	if key == "" {
-		return Errorf(KindInvalid, ReasonInvalidArgument, "idempotency_key", "is required: choose a unique key per intended journal and reuse it when you retry")
+		return BadArgument("idempotency_key", "is required: choose a unique key per intended journal and reuse it when you retry")
 	}
 	if len(key) > MaxKeyLength {
-		return Errorf(KindInvalid, ReasonInvalidArgument, "idempotency_key", "is longer than %d bytes", MaxKeyLength)
+		return BadArgument("idempotency_key", "is longer than %d bytes", MaxKeyLength)
 	}
 	if day.IsZero() {
-		return Errorf(KindInvalid, ReasonInvalidArgument, "effective_date", "is required (and 0001-01-01 is no date): write the movement's business date, YYYY-MM-DD, on or after %s", FormatDate(EarliestEffectiveDate))
+		return BadArgument("effective_date", "is required (and 0001-01-01 is no date): write the movement's business date, YYYY-MM-DD, on or after %s", FormatDate(EarliestEffectiveDate))
 	}
 	if day.Before(EarliestEffectiveDate) {
-		return Errorf(KindInvalid, ReasonDateOutOfRange, "effective_date", "%s is before %s, the earliest date the ledger takes; write the movement's business date (YYYY-MM-DD)",
+		return Invalid(ReasonDateOutOfRange, "effective_date", "%s is before %s, the earliest date the ledger takes; write the movement's business date (YYYY-MM-DD)",
 			FormatDate(day), FormatDate(EarliestEffectiveDate))
 	}
 	return nil
@@ -116,7 +116,7 @@ func BusinessDate(d, today time.Time, what string) (time.Time, error) {
 	}
 	d = Day(d)
 	if d.Before(EarliestEffectiveDate) || d.After(today) {
-		return d, Errorf(KindInvalid, ReasonDateOutOfRange, "date", "%s is dated between %s and today (%s), got %s",
+		return d, Invalid(ReasonDateOutOfRange, "date", "%s is dated between %s and today (%s), got %s",
 			what, FormatDate(EarliestEffectiveDate), FormatDate(today), FormatDate(d))
 	}
 	return d, nil
@@ -133,13 +133,13 @@ func ValidateShape(req JournalRequest) error {
 		return err
 	}
 	if len(req.Metadata) > MaxMetadataItems {
-		return Errorf(KindInvalid, ReasonInvalidArgument, "metadata", "has more than %d entries", MaxMetadataItems)
+		return BadArgument("metadata", "has more than %d entries", MaxMetadataItems)
 	}
 	if len(req.Postings) == 0 {
-		return Errorf(KindInvalid, ReasonInvalidArgument, "postings", "a journal needs at least one posting")
+		return BadArgument("postings", "a journal needs at least one posting")
 	}
 	if len(req.Postings) > MaxPostings {
-		return Errorf(KindInvalid, ReasonInvalidArgument, "postings", "a journal takes at most %d postings; split it", MaxPostings)
+		return BadArgument("postings", "a journal takes at most %d postings; split it", MaxPostings)
 	}
 	for i, p := range req.Postings {
 		f := fmt.Sprintf("postings[%d]", i)
@@ -156,28 +156,28 @@ func ValidateShape(req JournalRequest) error {
 			return err
 		}
 		if p.From == p.To {
-			return Errorf(KindInvalid, ReasonInvalidArgument, f+".to", "goods cannot move from %s to itself", p.From)
+			return BadArgument(f+".to", "goods cannot move from %s to itself", p.From)
 		}
 		if p.From.IsWorld() && p.To.IsWorld() {
-			return Errorf(KindInvalid, ReasonInvalidArgument, f, "a posting must touch at least one book account")
+			return BadArgument(f, "a posting must touch at least one book account")
 		}
 		if p.Quantity.Sign() <= 0 {
-			return Errorf(KindInvalid, ReasonNonPositiveQuantity, f+".quantity", "must be greater than zero, got %s; to undo a movement, reverse its journal", p.Quantity)
+			return Invalid(ReasonNonPositiveQuantity, f+".quantity", "must be greater than zero, got %s; to undo a movement, reverse its journal", p.Quantity)
 		}
 		if p.Value.Sign() < 0 {
-			return Errorf(KindInvalid, ReasonNegativeValue, f+".value", "must not be negative, got %s", p.Value)
+			return Invalid(ReasonNegativeValue, f+".value", "must not be negative, got %s", p.Value)
 		}
 		if Places(p.Value) > ValueScale {
-			return Errorf(KindInvalid, ReasonTooManyDecimals, f+".value", "money is kept to the fen (2 decimal places), got %s", p.Value)
+			return Invalid(ReasonTooManyDecimals, f+".value", "money is kept to the fen (2 decimal places), got %s", p.Value)
 		}
 		if !p.From.IsWorld() && !p.Value.IsZero() {
-			return Errorf(KindInvalid, ReasonInvalidArgument, f+".value", "goods leaving a book account move at their carrying value; leave value empty")
+			return BadArgument(f+".value", "goods leaving a book account move at their carrying value; leave value empty")
 		}
 		if p.Unit == "" {
-			return Errorf(KindInvalid, ReasonUnitMismatch, f+".unit", "is required and must be the item's unit")
+			return Invalid(ReasonUnitMismatch, f+".unit", "is required and must be the item's unit")
 		}
 		if len(p.Legs) != 0 {
-			return Errorf(KindInvalid, ReasonInvalidArgument, f+".legs", "are filled in by the ledger; leave them empty")
+			return BadArgument(f+".legs", "are filled in by the ledger; leave them empty")
 		}
 	}
 	return nil

@@ -396,15 +396,15 @@ func (w *WorkingSet) Reverse(req ReverseRequest, orig Journal) (Journal, error) 
 		return j, err
 	}
 	if orig.Book != req.Book {
-		return Journal{}, Errorf(KindInvalid, ReasonInvalidArgument, "book_id",
+		return Journal{}, BadArgument("book_id",
 			"journal %d was filed on book %q; file its reversal there", orig.ID, orig.Book)
 	}
 	if orig.ReversalOf != 0 {
-		return Journal{}, Errorf(KindFailedPrecondition, ReasonInvalidArgument, "journal_id",
+		return Journal{}, Precondition(ReasonInvalidArgument, "journal_id",
 			"journal %d is itself a reversal; post a new journal instead", orig.ID)
 	}
 	if by, ok := w.reversed[orig.ID]; ok {
-		return Journal{}, Errorf(KindFailedPrecondition, ReasonAlreadyReversed, "journal_id",
+		return Journal{}, Precondition(ReasonAlreadyReversed, "journal_id",
 			"journal %d was already reversed by journal %d", orig.ID, by)
 	}
 	jr := JournalRequest{
@@ -447,7 +447,7 @@ func (w *WorkingSet) replay(book, key string, hash []byte) (Journal, bool, error
 		return Journal{}, false, nil
 	}
 	if !bytes.Equal(k.hash, hash) {
-		return Journal{}, true, Errorf(KindConflict, ReasonIdempotencyMismatch, "idempotency_key",
+		return Journal{}, true, Conflict(ReasonIdempotencyMismatch, "idempotency_key",
 			"key %q was already used in book %q for a different request (journal %d); use a new key for a new journal", key, book, k.journal.ID)
 	}
 	j := k.journal
@@ -457,11 +457,11 @@ func (w *WorkingSet) replay(book, key string, hash []byte) (Journal, bool, error
 
 func (w *WorkingSet) apply(req JournalRequest, hash []byte, reversalOf int64) (Journal, error) {
 	if _, ok := w.books[req.Book]; !ok {
-		return Journal{}, Errorf(KindNotFound, ReasonUnknownBook, "book_id", "book %q does not exist", req.Book)
+		return Journal{}, NotFound(ReasonUnknownBook, "book_id", "book %q does not exist", req.Book)
 	}
 	day := Day(req.EffectiveDate)
 	if !w.latest.IsZero() && day.After(w.latest) {
-		return Journal{}, Errorf(KindInvalid, ReasonDateOutOfRange, "effective_date",
+		return Journal{}, Invalid(ReasonDateOutOfRange, "effective_date",
 			"%s is after %s, the latest effective date the ledger takes today; date a movement on the day it happens, not ahead", FormatDate(day), FormatDate(w.latest))
 	}
 	id := w.NextID()
@@ -477,24 +477,24 @@ func (w *WorkingSet) apply(req JournalRequest, hash []byte, reversalOf int64) (J
 	for i, p := range req.Postings {
 		it, ok := w.items[p.Item]
 		if !ok {
-			return Journal{}, Errorf(KindNotFound, ReasonUnknownItem, postingField(i, "item_code"), "item %s is not registered; register it first", p.Item)
+			return Journal{}, NotFound(ReasonUnknownItem, postingField(i, "item_code"), "item %s is not registered; register it first", p.Item)
 		}
 		if p.Unit != it.Unit {
-			return Journal{}, Errorf(KindInvalid, ReasonUnitMismatch, postingField(i, "unit"), "item %s is counted in %q, not %q", p.Item, it.Unit, p.Unit)
+			return Journal{}, Invalid(ReasonUnitMismatch, postingField(i, "unit"), "item %s is counted in %q, not %q", p.Item, it.Unit, p.Unit)
 		}
 		if Places(p.Quantity) > it.Scale {
-			return Journal{}, Errorf(KindInvalid, ReasonTooManyDecimals, postingField(i, "quantity"), "item %s takes at most %d decimal places, got %s", p.Item, it.Scale, p.Quantity)
+			return Journal{}, Invalid(ReasonTooManyDecimals, postingField(i, "quantity"), "item %s takes at most %d decimal places, got %s", p.Item, it.Scale, p.Quantity)
 		}
 		for _, end := range [2]struct {
 			a     AccountRef
 			field string
 		}{{p.From, "from"}, {p.To, "to"}} {
 			if !w.accounts[end.a] {
-				return Journal{}, Errorf(KindNotFound, ReasonUnknownAccount, postingField(i, end.field), "account %s does not exist", end.a)
+				return Journal{}, NotFound(ReasonUnknownAccount, postingField(i, end.field), "account %s does not exist", end.a)
 			}
 			if !end.a.IsWorld() {
 				if end.a.Book != it.Book {
-					return Journal{}, Errorf(KindInvalid, ReasonInvalidArgument, postingField(i, end.field), "account %s is not in book %q of item %s", end.a, it.Book, p.Item)
+					return Journal{}, BadArgument(postingField(i, end.field), "account %s is not in book %q of item %s", end.a, it.Book, p.Item)
 				}
 				if !slices.Contains(touched, end.a.Book) {
 					touched = append(touched, end.a.Book)
@@ -530,10 +530,10 @@ func (w *WorkingSet) apply(req JournalRequest, hash []byte, reversalOf int64) (J
 	for _, b := range touched {
 		book, ok := w.books[b]
 		if !ok {
-			return Journal{}, Errorf(KindNotFound, ReasonUnknownBook, "book_id", "book %q does not exist", b)
+			return Journal{}, NotFound(ReasonUnknownBook, "book_id", "book %q does not exist", b)
 		}
 		if !book.ClosedThrough.IsZero() && !req.EffectiveDate.After(book.ClosedThrough) {
-			return Journal{}, Errorf(KindFailedPrecondition, ReasonPeriodClosed, "effective_date",
+			return Journal{}, Precondition(ReasonPeriodClosed, "effective_date",
 				"book %q is closed through %s; date the movement after that, or record a correction in the open period", b, FormatDate(book.ClosedThrough))
 		}
 	}
@@ -588,7 +588,7 @@ func (w *WorkingSet) take(p Posting, i int) ([]Leg, error) {
 	through, part := w.through[pair]
 	if p.Lot != "" {
 		if _, ok := w.lotMeta(p.Item, p.Lot); !ok {
-			return nil, Errorf(KindNotFound, ReasonUnknownLot, postingField(i, "lot"), "item %s has no lot %q", p.Item, p.Lot)
+			return nil, NotFound(ReasonUnknownLot, postingField(i, "lot"), "item %s has no lot %q", p.Item, p.Lot)
 		}
 		if !w.known(HoldingKey{p.From, p.Item, p.Lot}) {
 			return nil, &Error{Kind: KindInternal, Reason: ReasonInternal, Message: fmt.Sprintf("store did not load holding %s %s lot %s", p.From, p.Item, p.Lot)}
@@ -644,7 +644,7 @@ func (w *WorkingSet) take(p Posting, i int) ([]Leg, error) {
 		if p.Lot != "" {
 			where += " lot " + p.Lot
 		}
-		return nil, Errorf(KindFailedPrecondition, ReasonInsufficient, postingField(i, "quantity"),
+		return nil, Precondition(ReasonInsufficient, postingField(i, "quantity"),
 			"%s holds %s of item %s, the posting needs %s (unit %s)", where, available, p.Item, p.Quantity, p.Unit)
 	}
 	return legs, nil
@@ -857,7 +857,7 @@ func (w *WorkingSet) checkAsOf(ps []Posting, takes []int, day time.Time) error {
 				bal = Amount{bal.Quantity.Add(net[at].Quantity), bal.Value.Add(net[at].Value)}
 			}
 			if bal.Quantity.Sign() < 0 {
-				return Errorf(KindFailedPrecondition, ReasonInsufficient, postingField(i, "quantity"),
+				return Precondition(ReasonInsufficient, postingField(i, "quantity"),
 					"%s would hold %s of item %s (unit %s) at the end of %s: goods this journal dated %s takes arrived after that date; date it on the day the goods were there, or take goods held by then",
 					p.From, bal.Quantity, p.Item, p.Unit, FormatDate(at), FormatDate(day))
 			}

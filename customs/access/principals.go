@@ -37,11 +37,11 @@ var idPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._:-]*$`)
 func checkID(field, id string) error {
 	switch {
 	case id == "":
-		return ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, field, "is required")
+		return ledger.BadArgument(field, "is required")
 	case len(id) > MaxIDLength:
-		return ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, field, "%q is longer than %d bytes", id, MaxIDLength)
+		return ledger.BadArgument(field, "%q is longer than %d bytes", id, MaxIDLength)
 	case !idPattern.MatchString(id):
-		return ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, field,
+		return ledger.BadArgument(field,
 			"%q must start with a letter or digit and contain only letters, digits, '.', '_', ':' and '-'", id)
 	}
 	return nil
@@ -54,27 +54,27 @@ func normalize(p Principal) (Principal, error) {
 		return p, err
 	}
 	if n := utf8.RuneCountInString(p.DisplayName); n > MaxDisplayNameLength {
-		return p, ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "display_name", "has %d characters; at most %d are allowed", n, MaxDisplayNameLength)
+		return p, ledger.BadArgument("display_name", "has %d characters; at most %d are allowed", n, MaxDisplayNameLength)
 	}
 	if !p.Role.Valid() {
-		return p, ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "role",
+		return p, ledger.BadArgument("role",
 			"%q is not a role; use one of admin, customs, enterprise, platform", p.Role)
 	}
 	if p.Role == RoleEnterprise {
 		if p.Enterprise == "" {
-			return p, ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "enterprise_id", "is required for the enterprise role: name the enterprise the principal acts as")
+			return p, ledger.BadArgument("enterprise_id", "is required for the enterprise role: name the enterprise the principal acts as")
 		}
 		if err := checkID("enterprise_id", p.Enterprise); err != nil {
 			return p, err
 		}
 	} else if p.Enterprise != "" {
-		return p, ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "enterprise_id", "is only allowed for the enterprise role; leave it empty for role %s", p.Role)
+		return p, ledger.BadArgument("enterprise_id", "is only allowed for the enterprise role; leave it empty for role %s", p.Role)
 	}
 	if p.Role != RolePlatform && len(p.LinkedEnterprises) > 0 {
-		return p, ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "linked_enterprise_ids", "is only allowed for the platform role; leave it empty for role %s", p.Role)
+		return p, ledger.BadArgument("linked_enterprise_ids", "is only allowed for the platform role; leave it empty for role %s", p.Role)
 	}
 	if len(p.LinkedEnterprises) > MaxLinkedEnterprises {
-		return p, ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "linked_enterprise_ids", "has %d entries; at most %d are allowed", len(p.LinkedEnterprises), MaxLinkedEnterprises)
+		return p, ledger.BadArgument("linked_enterprise_ids", "has %d entries; at most %d are allowed", len(p.LinkedEnterprises), MaxLinkedEnterprises)
 	}
 	for i, e := range p.LinkedEnterprises {
 		if err := checkID("linked_enterprise_ids["+strconv.Itoa(i)+"]", e); err != nil {
@@ -121,7 +121,7 @@ func (s *Store) CreatePrincipal(ctx context.Context, p Principal) (Principal, er
 		have, err := getPrincipal(ctx, tx, want.ID)
 		if err == nil {
 			if field := difference(have, want); field != "" {
-				return ledger.Errorf(ledger.KindConflict, ReasonPrincipalExists, field,
+				return ledger.Conflict(ReasonPrincipalExists, field,
 					"principal %q already exists with a different %s; choose another principal_id, or repeat the request with the existing principal's exact fields (see GetPrincipal)", want.ID, field)
 			}
 			out = have
@@ -208,7 +208,7 @@ func (s *Store) DisablePrincipal(ctx context.Context, id string) (Principal, err
 				return err
 			}
 			if others == 0 {
-				return ledger.Errorf(ledger.KindFailedPrecondition, ReasonLastAdmin, "principal_id",
+				return ledger.Precondition(ReasonLastAdmin, "principal_id",
 					"%q is the last enabled admin; create and test another admin principal first", id)
 			}
 		}
@@ -238,7 +238,7 @@ func getPrincipal(ctx context.Context, q querier, id string) (Principal, error) 
 		return Principal{}, err
 	}
 	if len(ps) == 0 {
-		return Principal{}, ledger.Errorf(ledger.KindNotFound, ReasonUnknownPrincipal, "principal_id",
+		return Principal{}, ledger.NotFound(ReasonUnknownPrincipal, "principal_id",
 			"there is no principal %q; check the ID with ListPrincipals", id)
 	}
 	return ps[0], nil

@@ -99,13 +99,13 @@ func (s *Store) IssueToken(ctx context.Context, principalID, description string,
 		return IssuedToken{}, err
 	}
 	if n := utf8.RuneCountInString(description); n > MaxDescriptionLength {
-		return IssuedToken{}, ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "description", "has %d characters; at most %d are allowed", n, MaxDescriptionLength)
+		return IssuedToken{}, ledger.BadArgument("description", "has %d characters; at most %d are allowed", n, MaxDescriptionLength)
 	}
 	now := s.clock()
 	if !expiresAt.IsZero() {
 		expiresAt = expiresAt.UTC().Truncate(time.Microsecond)
 		if !expiresAt.After(now) {
-			return IssuedToken{}, ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "expires_at",
+			return IssuedToken{}, ledger.BadArgument("expires_at",
 				"%s is not in the future; give a later time, or none for a token that never expires", expiresAt.Format(time.RFC3339))
 		}
 	}
@@ -116,7 +116,7 @@ func (s *Store) IssueToken(ctx context.Context, principalID, description string,
 			return err
 		}
 		if p.Disabled {
-			return ledger.Errorf(ledger.KindFailedPrecondition, ReasonPrincipalDisabled, "principal_id",
+			return ledger.Precondition(ReasonPrincipalDisabled, "principal_id",
 				"principal %q is disabled and can have no tokens; create a new principal", principalID)
 		}
 		tok, hash := newToken()
@@ -158,7 +158,7 @@ func (s *Store) ListTokens(ctx context.Context, principalID, after string, limit
 		var last []TokenInfo
 		last, err = queryTokens(ctx, s.pool, cols+`WHERE id = $1 AND principal_id = $2`, after, principalID)
 		if err == nil && len(last) == 0 {
-			return nil, ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "page_token",
+			return nil, ledger.BadArgument("page_token",
 				"does not name a token of principal %q; pass next_page_token back unchanged", principalID)
 		}
 		if err == nil {
@@ -178,7 +178,7 @@ func (s *Store) ListTokens(ctx context.Context, principalID, after string, limit
 // others.
 func (s *Store) RevokeToken(ctx context.Context, tokenID string) (TokenInfo, error) {
 	if tokenID == "" {
-		return TokenInfo{}, ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "token_id", "is required; find it with ListTokens")
+		return TokenInfo{}, ledger.BadArgument("token_id", "is required; find it with ListTokens")
 	}
 	var out TokenInfo
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
@@ -187,7 +187,7 @@ func (s *Store) RevokeToken(ctx context.Context, tokenID string) (TokenInfo, err
 			return err
 		}
 		if len(ts) == 0 {
-			return ledger.Errorf(ledger.KindNotFound, ReasonUnknownToken, "token_id", "there is no token %q; find the token_id with ListTokens", tokenID)
+			return ledger.NotFound(ReasonUnknownToken, "token_id", "there is no token %q; find the token_id with ListTokens", tokenID)
 		}
 		out = ts[0]
 		if !out.RevokedAt.IsZero() {

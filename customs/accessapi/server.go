@@ -105,7 +105,7 @@ func (s *Server) IssueToken(ctx context.Context, r *adminv1.IssueTokenRequest) (
 	var expires time.Time
 	if r.GetExpiresAt() != nil {
 		if err := r.GetExpiresAt().CheckValid(); err != nil {
-			return nil, grpcedge.Status(ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "expires_at", "is not a valid timestamp: %v", err))
+			return nil, grpcedge.Status(ledger.BadArgument("expires_at", "is not a valid timestamp: %v", err))
 		}
 		expires = r.GetExpiresAt().AsTime()
 	}
@@ -174,7 +174,7 @@ func roleFromProto(r adminv1.Role) (access.Role, error) {
 	case adminv1.Role_ROLE_PLATFORM:
 		return access.RolePlatform, nil
 	}
-	return "", ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "role",
+	return "", ledger.BadArgument("role",
 		"%v is not a role; use ROLE_ADMIN, ROLE_CUSTOMS, ROLE_ENTERPRISE or ROLE_PLATFORM", r)
 }
 

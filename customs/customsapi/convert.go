@@ -107,7 +107,7 @@ func (ps *parser) enum(names map[int32]string, prefix string, v int32, field str
 	}
 	n, ok := names[v]
 	if !ok {
-		ps.err = ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, field, "%d is not a defined value", v)
+		ps.err = ledger.BadArgument(field, "%d is not a defined value", v)
 		return ""
 	}
 	return n[len(prefix):]
@@ -432,7 +432,7 @@ func gateEventIn(r *customsv1.RecordGateEventRequest) (zone.GateEvent, error) {
 		ScaleGross: ps.dec(r.GetScaleGross(), "scale_gross")}
 	if at := r.GetAt(); at != nil {
 		if err := at.CheckValid(); err != nil && ps.err == nil {
-			ps.err = ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "at", "is not a valid timestamp: %v", err)
+			ps.err = ledger.BadArgument("at", "is not a valid timestamp: %v", err)
 		}
 		ev.At = at.AsTime()
 	}

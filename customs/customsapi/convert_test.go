@@ -136,9 +136,9 @@ func TestNoPrincipalIsUnauthenticated(t *testing.T) {
 }
 
 func TestDomainFieldsAreRenamedToTheWire(t *testing.T) {
-	err := grpcedge.Status(wireField(ledger.Errorf(ledger.KindInvalid, "PASS_SHAPE", "type", "bad shape"), passRenames))
+	err := grpcedge.Status(wireField(ledger.Invalid("PASS_SHAPE", "type", "bad shape"), passRenames))
 	wantInvalid(t, err, "PASS_SHAPE", "pass_type")
-	err = grpcedge.Status(wireField(ledger.Errorf(ledger.KindInvalid, "PASS_SHAPE", "lines[0].quantity", "x"), passRenames))
+	err = grpcedge.Status(wireField(ledger.Invalid("PASS_SHAPE", "lines[0].quantity", "x"), passRenames))
 	wantInvalid(t, err, "PASS_SHAPE", "lines[0].quantity")
 }
 

@@ -135,15 +135,15 @@ func TestDisplayOutput(t *testing.T) {
 }
 
 func TestApplyNoFieldOnlyForAMissingForm(t *testing.T) {
-	nf := ledger.Errorf(ledger.KindNotFound, "UNKNOWN_DOCUMENT", "", "there is no form")
+	nf := ledger.NotFound("UNKNOWN_DOCUMENT", "", "there is no form")
 	if le := ledger.AsError(applyNoField(nf)); le.Field != "apply_no" || le.Reason != "UNKNOWN_DOCUMENT" {
 		t.Errorf("not found: %+v", le)
 	}
-	denied := ledger.Errorf(ledger.KindPermissionDenied, ledger.ReasonPermissionDenied, "", "not yours")
+	denied := ledger.Denied("not yours")
 	if le := ledger.AsError(applyNoField(denied)); le.Field != "" {
 		t.Errorf("permission denied got field %q", le.Field)
 	}
-	named := ledger.Errorf(ledger.KindNotFound, "UNKNOWN_BOOK_LINE", "lines[0].book_seq", "no line")
+	named := ledger.NotFound("UNKNOWN_BOOK_LINE", "lines[0].book_seq", "no line")
 	if le := ledger.AsError(applyNoField(named)); le.Field != "lines[0].book_seq" {
 		t.Errorf("named field replaced: %q", le.Field)
 	}

@@ -112,7 +112,7 @@ func (s *EcommerceServer) documentIn(p access.Principal, i int, d *customsv1.Eco
 		doc.Enterprise, wb = waybillIn(x.Waybill)
 		doc.Waybill = &wb
 	default:
-		return doc, ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, root, "give an order, a payment or a waybill")
+		return doc, ledger.BadArgument(root, "give an order, a payment or a waybill")
 	}
 	if err != nil {
 		return doc, underDocument(err, root+"."+kind)

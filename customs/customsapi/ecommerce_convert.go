@@ -38,7 +38,7 @@ func (ps *parser) optInstant(t *timestamppb.Timestamp, field string) time.Time {
 		return time.Time{}
 	}
 	if err := t.CheckValid(); err != nil {
-		ps.err = ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, field, "is not a valid timestamp: %v", err)
+		ps.err = ledger.BadArgument(field, "is not a valid timestamp: %v", err)
 		return time.Time{}
 	}
 	return t.AsTime()

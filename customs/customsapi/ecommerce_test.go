@@ -206,11 +206,11 @@ func TestEcommerceBatchRefusedAsAWhole(t *testing.T) {
 }
 
 func TestEcommerceDocumentError(t *testing.T) {
-	e := documentError(ledger.Errorf(ledger.KindFailedPrecondition, ecommerce.ReasonTaxMismatch, "tax_total", "order O-1 withheld 1.00 tax"))
+	e := documentError(ledger.Precondition(ecommerce.ReasonTaxMismatch, "tax_total", "order O-1 withheld 1.00 tax"))
 	if e.GetCode() != "FAILED_PRECONDITION" || e.GetReason() != "TAX_MISMATCH" || e.GetField() != "tax_total" || e.GetMessage() != "order O-1 withheld 1.00 tax" {
 		t.Errorf("domain refusal: %v", e)
 	}
-	e = documentError(ledger.Errorf(ledger.KindConflict, ecommerce.ReasonDuplicateDocument, "order_no", "x"))
+	e = documentError(ledger.Conflict(ecommerce.ReasonDuplicateDocument, "order_no", "x"))
 	if e.GetCode() != "ALREADY_EXISTS" || e.GetReason() != "DUPLICATE_DOCUMENT_NUMBER" {
 		t.Errorf("duplicate: %v", e)
 	}

@@ -20,7 +20,7 @@ func (s *GateServer) ExportPassMessage(ctx context.Context, r *customsv1.ExportP
 		case customsv1.PassMessageFormat_PASS_MESSAGE_FORMAT_JSON:
 			format = sasmessage.JSON
 		default:
-			return nil, ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "format", "%d is not a message format; use XML or JSON", r.GetFormat())
+			return nil, ledger.BadArgument("format", "%d is not a message format; use XML or JSON", r.GetFormat())
 		}
 		data, name, err := sasmessage.New(s.svc, nil).ExportPass(ctx, p, r.GetPassNo(), format)
 		if err != nil {

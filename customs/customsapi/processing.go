@@ -103,7 +103,7 @@ func (s *ProcessingServer) ListVersions(ctx context.Context, r *customsv1.ListVe
 			n, err := strconv.Atoi(seq)
 			t, derr := time.Parse(time.DateOnly, date)
 			if !ok || err != nil || derr != nil || n < 0 {
-				return nil, ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "page_token", "is not a token this server issued; pass next_page_token back unchanged")
+				return nil, ledger.BadArgument("page_token", "is not a token this server issued; pass next_page_token back unchanged")
 			}
 			pg.AfterSeq, pg.AfterDate = n, t
 		}

@@ -122,7 +122,7 @@ func reportFormat(f customsv1.ReportFormat) (writeoff.BalanceReportFormat, error
 	case customsv1.ReportFormat_REPORT_FORMAT_XLSX:
 		return writeoff.BalanceXLSX, nil
 	}
-	return "", grpcedge.Status(ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "format", "choose REPORT_FORMAT_CSV or REPORT_FORMAT_XLSX"))
+	return "", grpcedge.Status(ledger.BadArgument("format", "choose REPORT_FORMAT_CSV or REPORT_FORMAT_XLSX"))
 }
 
 func balanceAmountOut(a ledger.Amount) *customsv1.BalanceAmount {

@@ -167,12 +167,12 @@ func (s *WriteOffCycleServer) ImportStocktake(stream customsv1.WriteOffService_I
 				no, key, format = m.GetStocktakeNo(), m.GetIdempotencyKey(), m.GetFormat()
 			}
 			if file.Len()+len(m.GetChunk()) > MaxCountFileBytes {
-				return nil, ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "chunk", "the count file is larger than %d bytes; split it", MaxCountFileBytes)
+				return nil, ledger.BadArgument("chunk", "the count file is larger than %d bytes; split it", MaxCountFileBytes)
 			}
 			file.Write(m.GetChunk())
 		}
 		if no == "" {
-			return nil, ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "stocktake_no", "the first message names the stocktake")
+			return nil, ledger.BadArgument("stocktake_no", "the first message names the stocktake")
 		}
 		var f writeoff.CountFormat
 		switch format {
@@ -181,7 +181,7 @@ func (s *WriteOffCycleServer) ImportStocktake(stream customsv1.WriteOffService_I
 		case customsv1.CountFileFormat_COUNT_FILE_FORMAT_XLSX:
 			f = writeoff.FormatXLSX
 		default:
-			return nil, ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "format", "the first message gives the file's format, CSV or XLSX")
+			return nil, ledger.BadArgument("format", "the first message gives the file's format, CSV or XLSX")
 		}
 		counts, err := writeoff.ParseCounts(&file, f)
 		if err != nil {

@@ -160,7 +160,7 @@ func (s *Service) upsertDocs(ctx context.Context, ws []*docWrite) (map[string]or
 // again is, another one under the order's number is refused.
 func checkStored(w *docWrite, r orderRow) error {
 	if r.enterprise != w.enterprise {
-		return ledger.Errorf(ledger.KindConflict, ReasonDuplicateDocument, "order_no", "order %s was received from another enterprise; order numbers are unique in the zone", w.orderNo)
+		return ledger.Conflict(ReasonDuplicateDocument, "order_no", "order %s was received from another enterprise; order numbers are unique in the zone", w.orderNo)
 	}
 	stored := r.bodies[w.kind]
 	if stored == w.body {
@@ -171,7 +171,7 @@ func checkStored(w *docWrite, r orderRow) error {
 	if old.InputHash == w.hash {
 		return nil
 	}
-	return ledger.Errorf(ledger.KindConflict, ReasonDuplicateDocument, "order_no", "a different %s for order %s was already received", kindNames[w.kind], w.orderNo)
+	return ledger.Conflict(ReasonDuplicateDocument, "order_no", "a different %s for order %s was already received", kindNames[w.kind], w.orderNo)
 }
 
 // submitDocs stores one call's documents and answers each as if they had

@@ -147,7 +147,7 @@ func (s *Service) SubmitMessages(ctx context.Context, p access.Principal, enterp
 				d.doc.Enterprise = onlyEnterprise(p)
 			}
 			if d.doc.Enterprise == "" {
-				r.Err = ledger.Errorf(ledger.KindInvalid, ReasonMessageEnterprise, "enterprise",
+				r.Err = ledger.Invalid(ReasonMessageEnterprise, "enterprise",
 					"the %s of order %s names no e-commerce enterprise and neither does the call: send it with its order, or name the enterprise (SubmitMessagesRequest.enterprise, zonectl --enterprise)", r.Kind, r.OrderNo)
 			}
 		}
@@ -200,16 +200,16 @@ func onlyEnterprise(p access.Principal) string {
 func messageError(i int, err error) error {
 	var fe *singlewindow.FieldError
 	if !errors.As(err, &fe) {
-		return ledger.Errorf(ledger.KindInvalid, ReasonMessageMalformed, fmt.Sprintf("messages[%d]", i), "%v", err)
+		return ledger.Invalid(ReasonMessageMalformed, fmt.Sprintf("messages[%d]", i), "%v", err)
 	}
 	field := fmt.Sprintf("messages[%d]", i)
 	if fe.Path != "" {
 		field += "/" + fe.Path
 	}
 	if fe.Err != nil {
-		return ledger.Errorf(ledger.KindInvalid, ReasonMessageMalformed, field, "%s; nothing in the message was taken", fe.Message)
+		return ledger.Invalid(ReasonMessageMalformed, field, "%s; nothing in the message was taken", fe.Message)
 	}
-	return ledger.Errorf(ledger.KindInvalid, ReasonMessageField, field, "%s; nothing in the message was taken: fix the element and send the message again", fe.Message)
+	return ledger.Invalid(ReasonMessageField, field, "%s; nothing in the message was taken: fix the element and send the message again", fe.Message)
 }
 
 // amount reads an amount the message's rules already checked.

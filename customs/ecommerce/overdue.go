@@ -35,7 +35,7 @@ type TaxOverdue struct {
 func (s *Service) OverdueTax(ctx context.Context, p access.Principal, book string, asOf time.Time) ([]TaxOverdue, error) {
 	all := p.Role == access.RoleCustoms && !p.Disabled
 	if !all && (p.Role != access.RoleEnterprise || p.Disabled) {
-		return nil, ledger.Errorf(ledger.KindPermissionDenied, ledger.ReasonPermissionDenied, "", "principal %q (%s) may not read overdue e-commerce tax; customs and the warehouse's enterprise do", p.ID, p.Role)
+		return nil, ledger.Denied("principal %q (%s) may not read overdue e-commerce tax; customs and the warehouse's enterprise do", p.ID, p.Role)
 	}
 	var own map[string]bool // an enterprise's books: the warehouse books it keeps
 	if !all {

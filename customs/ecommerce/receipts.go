@@ -133,7 +133,7 @@ type ReceiptResult struct {
 //     buyer's return is refused (ECOMMERCE_RECEIPT_WRONG_STATUS).
 func (s *Service) ImportReceipts(ctx context.Context, p access.Principal, messages [][]byte) ([]ReceiptResult, error) {
 	if (p.Role != access.RoleCustoms && p.Role != access.RoleAdmin) || p.Disabled {
-		return nil, ledger.Errorf(ledger.KindPermissionDenied, ledger.ReasonPermissionDenied, "", "principal %q (%s) may not import customs receipts; they come from customs (customs or an admin imports them)", p.ID, p.Role)
+		return nil, ledger.Denied("principal %q (%s) may not import customs receipts; they come from customs (customs or an admin imports them)", p.ID, p.Role)
 	}
 	var out []ReceiptResult
 	for k, data := range messages {
@@ -156,9 +156,9 @@ func (s *Service) ImportReceipts(ctx context.Context, p access.Principal, messag
 func malformed(err error) error {
 	var fe *singlewindow.FieldError
 	if errors.As(err, &fe) {
-		return ledger.Errorf(ledger.KindInvalid, ReasonReceiptMalformed, fe.Path, "%s; send the receipt as customs wrote it", fe.Message)
+		return ledger.Invalid(ReasonReceiptMalformed, fe.Path, "%s; send the receipt as customs wrote it", fe.Message)
 	}
-	return ledger.Errorf(ledger.KindInvalid, ReasonReceiptMalformed, "", "%v", err)
+	return ledger.Invalid(ReasonReceiptMalformed, "", "%v", err)
 }
 
 // newer reports whether a receipt (st at t) is later than the status in
@@ -181,12 +181,12 @@ func newer(l InventoryList, st ReceiptStatus, t time.Time) bool {
 func (s *Service) importReceipt(ctx context.Context, r ceb.InventoryReturn, path string) (InventoryList, bool, bool, error) {
 	st, ok := receiptStatus(r.ReturnStatus)
 	if !ok {
-		return InventoryList{}, false, false, ledger.Errorf(ledger.KindInvalid, ReasonReceiptUnknownStatus, path+"returnStatus",
+		return InventoryList{}, false, false, ledger.Invalid(ReasonReceiptUnknownStatus, path+"returnStatus",
 			"status %q is not in the table of CEB622 codes this zone takes (customs/ecommerce README); nothing was changed", r.ReturnStatus)
 	}
 	at, err := singlewindow.ParseTime(r.ReturnTime)
 	if err != nil {
-		return InventoryList{}, false, false, ledger.Errorf(ledger.KindInvalid, ReasonReceiptMalformed, path+"returnTime", "%v", err)
+		return InventoryList{}, false, false, ledger.Invalid(ReasonReceiptMalformed, path+"returnTime", "%v", err)
 	}
 	at = at.UTC()
 	// The e-commerce enterprise's customs code is read before the
@@ -208,19 +208,19 @@ func (s *Service) importReceipt(ctx context.Context, r ceb.InventoryReturn, path
 		l, err := loadList(ctx, tx, r.CopNo, true)
 		if err != nil {
 			if le := ledger.AsError(err); le.Reason == ReasonUnknownList {
-				return ledger.Errorf(ledger.KindNotFound, ReasonReceiptUnknownList, path+"copNo", "there is no inventory list %q (copNo is the list number the CEB621 gave); nothing was changed", r.CopNo)
+				return ledger.NotFound(ReasonReceiptUnknownList, path+"copNo", "there is no inventory list %q (copNo is the list number the CEB621 gave); nothing was changed", r.CopNo)
 			}
 			return err
 		}
 		out = l
 		if r.EbpCode != l.Platform {
-			return ledger.Errorf(ledger.KindInvalid, ReasonReceiptListMismatch, path+"ebpCode", "list %s is the platform %s's, not %s's", l.No, l.Platform, r.EbpCode)
+			return ledger.Invalid(ReasonReceiptListMismatch, path+"ebpCode", "list %s is the platform %s's, not %s's", l.No, l.Platform, r.EbpCode)
 		}
 		if l.Enterprise != pre.Enterprise {
 			return ledger.Errorf(ledger.KindUnavailable, ledger.ReasonUnavailable, "", "list %s was being written while its receipt was read; send the receipt again", l.No)
 		}
 		if r.EbcCode != ebc && r.EbcCode != l.Enterprise {
-			return ledger.Errorf(ledger.KindInvalid, ReasonReceiptListMismatch, path+"ebcCode", "list %s is the e-commerce enterprise %s's, not %s's", l.No, ebc, r.EbcCode)
+			return ledger.Invalid(ReasonReceiptListMismatch, path+"ebcCode", "list %s is the e-commerce enterprise %s's, not %s's", l.No, ebc, r.EbcCode)
 		}
 		if l.Status == ListRefused || l.ReleasedOn.IsZero() {
 			return ledger.Precondition(ReasonListNotReleased, path+"copNo", "list %s is %s: it was never released nor declared", l.No, l.Status)
@@ -291,7 +291,7 @@ func claimInvtNo(ctx context.Context, tx pgx.Tx, l InventoryList, invtNo, field 
 		return nil
 	}
 	if l.CustomsInvtNo != "" && l.CustomsInvtNo != invtNo {
-		return ledger.Errorf(ledger.KindConflict, ReasonReceiptInvtNoTaken, field, "list %s already has customs number %s, not %s; nothing was changed, check the receipt with customs", l.No, l.CustomsInvtNo, invtNo)
+		return ledger.Conflict(ReasonReceiptInvtNoTaken, field, "list %s already has customs number %s, not %s; nothing was changed, check the receipt with customs", l.No, l.CustomsInvtNo, invtNo)
 	}
 	if _, err := tx.Exec(ctx, `INSERT INTO ecom_list_invt_nos (invt_no, list_no) VALUES ($1, $2) ON CONFLICT (invt_no) DO NOTHING`, invtNo, l.No); err != nil {
 		return err
@@ -301,7 +301,7 @@ func claimInvtNo(ctx context.Context, tx pgx.Tx, l InventoryList, invtNo, field 
 		return err
 	}
 	if holder != l.No {
-		return ledger.Errorf(ledger.KindConflict, ReasonReceiptInvtNoTaken, field, "customs number %s is list %s's, not list %s's; nothing was changed, check the receipt with customs", invtNo, holder, l.No)
+		return ledger.Conflict(ReasonReceiptInvtNoTaken, field, "customs number %s is list %s's, not list %s's; nothing was changed, check the receipt with customs", invtNo, holder, l.No)
 	}
 	return nil
 }

@@ -129,7 +129,7 @@ func returnLines(l InventoryList, lines []ReturnLine) ([]ReturnLine, error) {
 	for i, rl := range lines {
 		f := fmt.Sprintf("lines[%d]", i)
 		if !rl.Quantity.IsPositive() || ledger.Places(rl.Quantity) > 5 {
-			return nil, ledger.Errorf(ledger.KindInvalid, ledger.ReasonNonPositiveQuantity, f+".quantity", "must be > 0 with at most 5 decimal places")
+			return nil, ledger.Invalid(ledger.ReasonNonPositiveQuantity, f+".quantity", "must be > 0 with at most 5 decimal places")
 		}
 		ln, ok := listLine(l, rl.Seq)
 		if !ok {
@@ -139,7 +139,7 @@ func returnLines(l InventoryList, lines []ReturnLine) ([]ReturnLine, error) {
 			return nil, ledger.BadArgument(f+".seq", "line %d is named twice; give each line once with its whole quantity", rl.Seq)
 		}
 		if rl.Quantity.GreaterThan(ln.Quantity) {
-			return nil, ledger.Errorf(ledger.KindInvalid, ReasonReturnExceedsList, f+".quantity", "line %d of list %s released %s %s; %s cannot be returned", rl.Seq, l.No, ln.Quantity, ln.Unit, rl.Quantity)
+			return nil, ledger.Invalid(ReasonReturnExceedsList, f+".quantity", "line %d of list %s released %s %s; %s cannot be returned", rl.Seq, l.No, ln.Quantity, ln.Unit, rl.Quantity)
 		}
 		asked[rl.Seq] = rl.Quantity
 	}

@@ -201,7 +201,7 @@ func hashOf(v any) string {
 // admin only. The same channel again is a no-op; a changed one replaces it.
 func (s *Service) RegisterChannel(ctx context.Context, p access.Principal, c Channel) (Channel, error) {
 	if p.Role != access.RoleCustoms && p.Role != access.RoleAdmin {
-		return c, ledger.Errorf(ledger.KindPermissionDenied, ledger.ReasonPermissionDenied, "", "only customs or an admin registers e-commerce channels; principal %q is %s", p.ID, p.Role)
+		return c, ledger.Denied("only customs or an admin registers e-commerce channels; principal %q is %s", p.ID, p.Role)
 	}
 	for f, v := range map[string]string{"enterprise": c.Enterprise, "platform": c.Platform, "book_no": c.Book, "guarantor": c.Guarantor} {
 		if strings.TrimSpace(v) == "" || len(v) > 64 {
@@ -234,7 +234,7 @@ func mustJSON(v any) string {
 // GetChannel returns an enterprise's channel.
 func (s *Service) GetChannel(ctx context.Context, p access.Principal, enterprise string) (Channel, error) {
 	if p.Role != access.RoleAdmin && !p.CanRead(enterprise) {
-		return Channel{}, ledger.Errorf(ledger.KindPermissionDenied, ledger.ReasonPermissionDenied, "", "principal %q may not read the channel of %s", p.ID, enterprise)
+		return Channel{}, ledger.Denied("principal %q may not read the channel of %s", p.ID, enterprise)
 	}
 	return loadChannel(ctx, s.pool, enterprise)
 }
@@ -247,7 +247,7 @@ func loadChannel(ctx context.Context, q querier, enterprise string) (Channel, er
 	var body string
 	err := q.QueryRow(ctx, `SELECT body FROM ecom_channels WHERE enterprise = $1`, enterprise).Scan(&body)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return Channel{}, ledger.Errorf(ledger.KindNotFound, ReasonUnknownChannel, "enterprise", "enterprise %q has no e-commerce channel; customs registers it first", enterprise)
+		return Channel{}, ledger.NotFound(ReasonUnknownChannel, "enterprise", "enterprise %q has no e-commerce channel; customs registers it first", enterprise)
 	}
 	if err != nil {
 		return Channel{}, dbError(err)
@@ -258,12 +258,12 @@ func loadChannel(ctx context.Context, q querier, enterprise string) (Channel, er
 
 // orderNotFound is the refusal of an order number never received.
 func orderNotFound(orderNo string) error {
-	return ledger.Errorf(ledger.KindNotFound, ReasonUnknownOrder, "order_no", "no order %q was received", orderNo)
+	return ledger.NotFound(ReasonUnknownOrder, "order_no", "no order %q was received", orderNo)
 }
 
 // listNotFound is the refusal of an unknown inventory list number.
 func listNotFound(no string) error {
-	return ledger.Errorf(ledger.KindNotFound, ReasonUnknownList, "list_no", "there is no inventory list %q", no)
+	return ledger.NotFound(ReasonUnknownList, "list_no", "there is no inventory list %q", no)
 }
 
 // hideFrom answers missing — the very refusal an unknown number gets — when
@@ -275,7 +275,7 @@ func hideFrom(p access.Principal, enterprise string, missing error) error {
 		return nil
 	}
 	if p.Role == access.RoleAdmin && !p.Disabled {
-		return ledger.Errorf(ledger.KindPermissionDenied, ledger.ReasonPermissionDenied, "", "principal %q is an admin; admins read no enterprise's orders or lists", p.ID)
+		return ledger.Denied("principal %q is an admin; admins read no enterprise's orders or lists", p.ID)
 	}
 	return missing
 }
@@ -339,7 +339,7 @@ func (s *Service) orderWrite(ctx context.Context, p access.Principal, o Order) (
 			return nil, ledger.BadArgument(f+".item_no", "name the SKU's part number on the warehouse book")
 		}
 		if !l.Quantity.IsPositive() || ledger.Places(l.Quantity) > 5 {
-			return nil, ledger.Errorf(ledger.KindInvalid, ledger.ReasonNonPositiveQuantity, f+".quantity", "must be > 0 with at most 5 decimal places")
+			return nil, ledger.Invalid(ledger.ReasonNonPositiveQuantity, f+".quantity", "must be > 0 with at most 5 decimal places")
 		}
 		if l.Price.IsNegative() || ledger.Places(l.Price) > 4 {
 			return nil, ledger.BadArgument(f+".price", "must be >= 0 with at most 4 decimal places")

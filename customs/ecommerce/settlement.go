@@ -22,7 +22,7 @@ import (
 // a return applied for but not received by then included: it lapsed. Customs, or the guarantor's own enterprise, may ask.
 func (s *Service) Settle(ctx context.Context, p access.Principal, guarantor string, from, to time.Time) (Settlement, error) {
 	if p.Role != access.RoleCustoms && !p.CanRead(guarantor) {
-		return Settlement{}, ledger.Errorf(ledger.KindPermissionDenied, ledger.ReasonPermissionDenied, "", "principal %q may not read the settlement of %s", p.ID, guarantor)
+		return Settlement{}, ledger.Denied("principal %q may not read the settlement of %s", p.ID, guarantor)
 	}
 	if from.IsZero() || to.IsZero() || to.Before(from) {
 		return Settlement{}, ledger.BadArgument("to", "give the period: from on or before to")

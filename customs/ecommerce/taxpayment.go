@@ -125,7 +125,7 @@ func (s *Service) RecordTaxPayment(ctx context.Context, p access.Principal, pay 
 		switch {
 		case err == nil:
 			if hash != pay.InputHash {
-				return ledger.Errorf(ledger.KindConflict, ReasonTaxPaymentReused, "payment_no",
+				return ledger.Conflict(ReasonTaxPaymentReused, "payment_no",
 					"payment %s was recorded with another amount, date or lists; give a new payment number, or the same content to retry", pay.No)
 			}
 			return jsonUnmarshal(body, &out)
@@ -139,7 +139,7 @@ func (s *Service) RecordTaxPayment(ctx context.Context, p access.Principal, pay 
 			l, err := loadList(ctx, tx, no, true)
 			var le *ledger.Error
 			if errors.As(err, &le) && le.Reason == ReasonUnknownList {
-				return ledger.Errorf(ledger.KindNotFound, ReasonUnknownList, f, "there is no inventory list %q", no)
+				return ledger.NotFound(ReasonUnknownList, f, "there is no inventory list %q", no)
 			}
 			if err != nil {
 				return err
@@ -154,14 +154,14 @@ func (s *Service) RecordTaxPayment(ctx context.Context, p access.Principal, pay 
 			case pay.Guarantor == "":
 				pay.Guarantor = l.Guarantor
 			case l.Guarantor != pay.Guarantor:
-				return ledger.Errorf(ledger.KindInvalid, ReasonTaxPaymentGuarantors, f,
+				return ledger.Invalid(ReasonTaxPaymentGuarantors, f,
 					"list %s is guaranteed by %s, the others by %s; record one payment per guarantor", no, l.Guarantor, pay.Guarantor)
 			}
 			due = due.Add(l.Tax)
 			lists = append(lists, l)
 		}
 		if !due.Equal(pay.Amount) {
-			return ledger.Errorf(ledger.KindInvalid, ReasonTaxPaymentAmount, "amount",
+			return ledger.Invalid(ReasonTaxPaymentAmount, "amount",
 				"is %s; the tax due of the %d lists named is %s (GetSettlement shows each list's tax)", pay.Amount.StringFixed(2), len(lists), due.StringFixed(2))
 		}
 		pay.RecordedBy, pay.RecordedAt = p.ID, s.clock()

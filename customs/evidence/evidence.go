@@ -446,7 +446,7 @@ func (s *Service) Export(ctx context.Context, p access.Principal, book string, t
 		return err
 	}
 	if got == nil {
-		return ledger.Errorf(ledger.KindNotFound, ReasonNotSealed, "through",
+		return ledger.NotFound(ReasonNotSealed, "through",
 			"the evidence of book %s through %s is not sealed; seal it first (zonectl evidence seal)", book, ledger.FormatDate(through))
 	}
 	if err := head(*got); err != nil {

@@ -49,26 +49,26 @@ type Norm struct {
 // request field of the norm.
 func checkNorm(n *Norm, f string) error {
 	if !n.Net.IsPositive() {
-		return ledger.Errorf(ledger.KindInvalid, ReasonInvalidNorm, f+".net", "净耗 must be > 0, got %s", n.Net)
+		return ledger.Invalid(ReasonInvalidNorm, f+".net", "净耗 must be > 0, got %s", n.Net)
 	}
 	if ledger.Places(n.Net) > NormPlaces {
-		return ledger.Errorf(ledger.KindInvalid, ledger.ReasonTooManyDecimals, f+".net", "净耗 takes at most %d decimal places, got %s", NormPlaces, n.Net)
+		return ledger.Invalid(ledger.ReasonTooManyDecimals, f+".net", "净耗 takes at most %d decimal places, got %s", NormPlaces, n.Net)
 	}
 	if n.LossPercent.IsNegative() || n.LossPercent.GreaterThanOrEqual(hundred) {
-		return ledger.Errorf(ledger.KindInvalid, ReasonLossRateOutOfRange, f+".loss_percent",
+		return ledger.Invalid(ReasonLossRateOutOfRange, f+".loss_percent",
 			"工艺损耗率 is %s %%; it must be at least 0 and below 100 %% (单耗 = 净耗 / (1 − 工艺损耗率) has no value at 100 %% or more)", n.LossPercent)
 	}
 	if ledger.Places(n.LossPercent) > NormPlaces {
-		return ledger.Errorf(ledger.KindInvalid, ledger.ReasonTooManyDecimals, f+".loss_percent", "工艺损耗率 takes at most %d decimal places, got %s", NormPlaces, n.LossPercent)
+		return ledger.Invalid(ledger.ReasonTooManyDecimals, f+".loss_percent", "工艺损耗率 takes at most %d decimal places, got %s", NormPlaces, n.LossPercent)
 	}
 	if n.BondedPercent.IsZero() {
 		n.BondedPercent = hundred
 	}
 	if !n.BondedPercent.IsPositive() || n.BondedPercent.GreaterThan(hundred) {
-		return ledger.Errorf(ledger.KindInvalid, ReasonInvalidNorm, f+".bonded_percent", "保税料件比例 is %s %%; it must be above 0 and at most 100 %% (leave it empty for 100)", n.BondedPercent)
+		return ledger.Invalid(ReasonInvalidNorm, f+".bonded_percent", "保税料件比例 is %s %%; it must be above 0 and at most 100 %% (leave it empty for 100)", n.BondedPercent)
 	}
 	if ledger.Places(n.BondedPercent) > NormPlaces {
-		return ledger.Errorf(ledger.KindInvalid, ledger.ReasonTooManyDecimals, f+".bonded_percent", "保税料件比例 takes at most %d decimal places, got %s", NormPlaces, n.BondedPercent)
+		return ledger.Invalid(ledger.ReasonTooManyDecimals, f+".bonded_percent", "保税料件比例 takes at most %d decimal places, got %s", NormPlaces, n.BondedPercent)
 	}
 	n.UnitConsumption, n.UnitConsumptionExact = UnitConsumption(n.Net, n.LossPercent)
 	return nil

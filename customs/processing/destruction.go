@@ -152,7 +152,7 @@ func (s *Service) RequestDestruction(ctx context.Context, p access.Principal, d 
 		old, found, err := destructionBy(ctx, tx, `enterprise = $1 AND inner_no = $2`, b.Enterprise, d.InnerNo)
 		if err != nil || found {
 			if err == nil && old.InputHash != d.InputHash {
-				err = ledger.Errorf(ledger.KindConflict, zone.ReasonDuplicateDocument, "inner_no", "number %s was already used for destruction %s; use a new number", d.InnerNo, old.No)
+				err = ledger.Conflict(zone.ReasonDuplicateDocument, "inner_no", "number %s was already used for destruction %s; use a new number", d.InnerNo, old.No)
 			}
 			out = old
 			return err

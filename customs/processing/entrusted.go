@@ -181,7 +181,7 @@ func (s *Service) FileEntrustment(ctx context.Context, p access.Principal, e Ent
 		old, found, err := entrustmentBy(ctx, tx, `enterprise = $1 AND inner_no = $2`, b.Enterprise, e.InnerNo)
 		if err != nil || found {
 			if err == nil && old.InputHash != e.InputHash {
-				err = ledger.Errorf(ledger.KindConflict, zone.ReasonDuplicateDocument, "inner_no", "number %s was already used for entrustment %s; use a new number", e.InnerNo, old.No)
+				err = ledger.Conflict(zone.ReasonDuplicateDocument, "inner_no", "number %s was already used for entrustment %s; use a new number", e.InnerNo, old.No)
 			}
 			out = old
 			return err
@@ -365,7 +365,7 @@ func (s *Service) move(ctx context.Context, p access.Principal, m EntrustedMove)
 		old, found, err := entrustedMoveBy(ctx, tx, `enterprise = $1 AND inner_no = $2`, e.Enterprise, m.InnerNo)
 		if err != nil || found {
 			if err == nil && old.InputHash != m.InputHash {
-				err = ledger.Errorf(ledger.KindConflict, zone.ReasonDuplicateDocument, "inner_no", "number %s was already used for entrusted move %s; use a new number", m.InnerNo, old.No)
+				err = ledger.Conflict(zone.ReasonDuplicateDocument, "inner_no", "number %s was already used for entrusted move %s; use a new number", m.InnerNo, old.No)
 			}
 			out = old
 			return err

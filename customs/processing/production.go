@@ -88,7 +88,7 @@ func checkReport(r *Report, lines map[int]zone.BookLine) error {
 				return err
 			}
 			if m.Quantity.IsZero() && m.NonBonded.IsZero() {
-				return ledger.Errorf(ledger.KindInvalid, ledger.ReasonNonPositiveQuantity, f+".quantity", "a material consumed has a quantity > 0")
+				return ledger.Invalid(ledger.ReasonNonPositiveQuantity, f+".quantity", "a material consumed has a quantity > 0")
 			}
 			if m.Loss.GreaterThan(m.Quantity.Add(m.NonBonded)) {
 				return ledger.BadArgument(f+".loss", "the process loss %s is more than the %s consumed", m.Loss, m.Quantity.Add(m.NonBonded))
@@ -105,10 +105,10 @@ func checkReport(r *Report, lines map[int]zone.BookLine) error {
 // >= 0 when zeroOK) and at the line's scale.
 func checkQuantity(q decimal.Decimal, l zone.BookLine, field string, zeroOK bool) error {
 	if q.IsNegative() || (!zeroOK && q.IsZero()) {
-		return ledger.Errorf(ledger.KindInvalid, ledger.ReasonNonPositiveQuantity, field, "must be > 0, got %s", q)
+		return ledger.Invalid(ledger.ReasonNonPositiveQuantity, field, "must be > 0, got %s", q)
 	}
 	if ledger.Places(q) > l.Scale {
-		return ledger.Errorf(ledger.KindInvalid, ledger.ReasonTooManyDecimals, field, "line %d takes at most %d decimal places (in %s), got %s", l.Seq, l.Scale, l.DeclaredUnit, q)
+		return ledger.Invalid(ledger.ReasonTooManyDecimals, field, "line %d takes at most %d decimal places (in %s), got %s", l.Seq, l.Scale, l.DeclaredUnit, q)
 	}
 	return nil
 }
@@ -294,7 +294,7 @@ func (s *Service) fileReport(ctx context.Context, p access.Principal, r Report) 
 		old, found, err := reportByInner(ctx, tx, b.Enterprise, r.InnerNo)
 		if err != nil || found {
 			if err == nil && old.InputHash != r.InputHash {
-				err = ledger.Errorf(ledger.KindConflict, zone.ReasonDuplicateDocument, "inner_no", "number %s was already used for production report %s; use a new number", r.InnerNo, old.No)
+				err = ledger.Conflict(zone.ReasonDuplicateDocument, "inner_no", "number %s was already used for production report %s; use a new number", r.InnerNo, old.No)
 			}
 			out = old
 			return err

@@ -195,12 +195,12 @@ func (s *Service) FileProject(ctx context.Context, p access.Principal, pr Projec
 	}
 	pr.Start = ledger.Day(pr.Start)
 	if pr.Start.Before(ledger.EarliestEffectiveDate) {
-		return pr, ledger.Errorf(ledger.KindInvalid, ledger.ReasonDateOutOfRange, "start", "a project starts on or after %s", ledger.FormatDate(ledger.EarliestEffectiveDate))
+		return pr, ledger.Invalid(ledger.ReasonDateOutOfRange, "start", "a project starts on or after %s", ledger.FormatDate(ledger.EarliestEffectiveDate))
 	}
 	if !pr.End.IsZero() {
 		pr.End = ledger.Day(pr.End)
 		if pr.End.Before(pr.Start) {
-			return pr, ledger.Errorf(ledger.KindInvalid, ledger.ReasonDateOutOfRange, "end", "the project ends (%s) before it starts (%s)", ledger.FormatDate(pr.End), ledger.FormatDate(pr.Start))
+			return pr, ledger.Invalid(ledger.ReasonDateOutOfRange, "end", "the project ends (%s) before it starts (%s)", ledger.FormatDate(pr.End), ledger.FormatDate(pr.Start))
 		}
 	}
 	b, err := s.rndBook(ctx, p, pr.Book)
@@ -217,7 +217,7 @@ func (s *Service) FileProject(ctx context.Context, p access.Principal, pr Projec
 		if found {
 			out = old
 			if old.Name != pr.Name || !old.Start.Equal(pr.Start) || !old.End.Equal(pr.End) {
-				return ledger.Errorf(ledger.KindConflict, zone.ReasonDuplicateDocument, "project", "book %s already has project %s (%s); use a new code", pr.Book, pr.Code, old.Name)
+				return ledger.Conflict(zone.ReasonDuplicateDocument, "project", "book %s already has project %s (%s); use a new code", pr.Book, pr.Code, old.Name)
 			}
 			return nil
 		}
@@ -445,7 +445,7 @@ func (s *Service) FileRndUse(ctx context.Context, p access.Principal, u RndUse) 
 		if err == nil {
 			out = old
 			if old.InputHash != u.InputHash {
-				return ledger.Errorf(ledger.KindConflict, zone.ReasonDuplicateDocument, "inner_no", "number %s was already used for R&D use %s; use a new number", u.InnerNo, old.No)
+				return ledger.Conflict(zone.ReasonDuplicateDocument, "inner_no", "number %s was already used for R&D use %s; use a new number", u.InnerNo, old.No)
 			}
 			return nil
 		}

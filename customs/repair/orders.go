@@ -137,7 +137,7 @@ func (s *Service) OpenOrder(ctx context.Context, p access.Principal, o Order) (O
 				return o, err
 			}
 			if ledger.Places(o.Quantity) > bl.Scale {
-				return o, ledger.Errorf(ledger.KindInvalid, ledger.ReasonTooManyDecimals, "quantity", "line %d takes at most %d decimal places", bl.Seq, bl.Scale)
+				return o, ledger.Invalid(ledger.ReasonTooManyDecimals, "quantity", "line %d takes at most %d decimal places", bl.Seq, bl.Scale)
 			}
 		}
 	}
@@ -152,7 +152,7 @@ func (s *Service) OpenOrder(ctx context.Context, p access.Principal, o Order) (O
 		old, found, err := orderBy(ctx, tx, `enterprise = $1 AND inner_no = $2`, b.Enterprise, o.InnerNo)
 		if err != nil || found {
 			if err == nil && old.InputHash != o.InputHash {
-				err = ledger.Errorf(ledger.KindConflict, zone.ReasonDuplicateDocument, "inner_no", "number %s was already used for repair order %s; use a new number", o.InnerNo, old.No)
+				err = ledger.Conflict(zone.ReasonDuplicateDocument, "inner_no", "number %s was already used for repair order %s; use a new number", o.InnerNo, old.No)
 			}
 			out = old
 			return err

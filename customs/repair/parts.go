@@ -82,7 +82,7 @@ func (s *Service) ReceiveParts(ctx context.Context, p access.Principal, in Parts
 		if bl.Seq == in.BookSeq {
 			unit = bl.DeclaredUnit
 			if ledger.Places(in.Quantity) > bl.Scale {
-				return in, ledger.Errorf(ledger.KindInvalid, ledger.ReasonTooManyDecimals, "quantity", "line %d takes at most %d decimal places", bl.Seq, bl.Scale)
+				return in, ledger.Invalid(ledger.ReasonTooManyDecimals, "quantity", "line %d takes at most %d decimal places", bl.Seq, bl.Scale)
 			}
 		}
 	}
@@ -101,7 +101,7 @@ func (s *Service) ReceiveParts(ctx context.Context, p access.Principal, in Parts
 				return err
 			}
 			if out.InputHash != in.InputHash {
-				return ledger.Errorf(ledger.KindConflict, zone.ReasonDuplicateDocument, "inner_no", "number %s was already used for parts intake %s; use a new number", in.InnerNo, out.No)
+				return ledger.Conflict(zone.ReasonDuplicateDocument, "inner_no", "number %s was already used for parts intake %s; use a new number", in.InnerNo, out.No)
 			}
 			return nil
 		}

@@ -460,7 +460,7 @@ func (s *Service) stepBound(ctx context.Context, p access.Principal, orderNo, ke
 	}
 	date = ledger.Day(date)
 	if date.After(today) {
-		return Order{}, ledger.Errorf(ledger.KindInvalid, ledger.ReasonDateOutOfRange, "date", "a step is dated at the latest today (%s)", ledger.FormatDate(today))
+		return Order{}, ledger.Invalid(ledger.ReasonDateOutOfRange, "date", "a step is dated at the latest today (%s)", ledger.FormatDate(today))
 	}
 	pre, err := s.GetOrder(ctx, p, orderNo)
 	if err != nil {
@@ -470,7 +470,7 @@ func (s *Service) stepBound(ctx context.Context, p access.Principal, orderNo, ke
 		return pre, err
 	}
 	if date.Before(pre.Date) {
-		return Order{}, ledger.Errorf(ledger.KindInvalid, ledger.ReasonDateOutOfRange, "date", "order %s opened on %s; its steps are dated from then", pre.No, ledger.FormatDate(pre.Date))
+		return Order{}, ledger.Invalid(ledger.ReasonDateOutOfRange, "date", "order %s opened on %s; its steps are dated from then", pre.No, ledger.FormatDate(pre.Date))
 	}
 	lines, err := s.allLines(ctx, p, pre.Book)
 	if err != nil {
@@ -497,7 +497,7 @@ func (s *Service) stepBound(ctx context.Context, p access.Principal, orderNo, ke
 		for _, st := range o.Steps {
 			if st.Key == key {
 				if st.InputHash != hash {
-					return ledger.Errorf(ledger.KindConflict, zone.ReasonDuplicateDocument, "key", "key %s was already used for another step of order %s; use a new key", key, o.No)
+					return ledger.Conflict(zone.ReasonDuplicateDocument, "key", "key %s was already used for another step of order %s; use a new key", key, o.No)
 				}
 				out = o
 				return nil

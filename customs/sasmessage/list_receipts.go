@@ -37,10 +37,10 @@ const MaxReceiptsPerCall = 1000
 // call again applies nothing twice. Customs or admin only.
 func (s *Service) ImportReceipts(ctx context.Context, p access.Principal, msgs [][]byte) ([]Outcome, error) {
 	if (p.Role != access.RoleCustoms && p.Role != access.RoleAdmin) || p.Disabled {
-		return nil, ledger.Errorf(ledger.KindPermissionDenied, ledger.ReasonPermissionDenied, "", "only customs or an admin may import customs receipts; principal %q is %s", p.ID, p.Role)
+		return nil, ledger.Denied("only customs or an admin may import customs receipts; principal %q is %s", p.ID, p.Role)
 	}
 	if len(msgs) == 0 || len(msgs) > MaxReceiptsPerCall {
-		return nil, ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "messages", "send 1 to %d receipts per call (got %d)", MaxReceiptsPerCall, len(msgs))
+		return nil, ledger.BadArgument("messages", "send 1 to %d receipts per call (got %d)", MaxReceiptsPerCall, len(msgs))
 	}
 	outs, i, err := importAll(ctx, msgs, readListReceipt, func(ctx context.Context, r zone.ListReceipt, o *Outcome) (err error) {
 		o.List, o.Changed, err = s.zone.ApplyListReceipt(ctx, p, r)
@@ -94,7 +94,7 @@ func ToListReceipt(b sas.INV201Body) (zone.ListReceipt, error) {
 		InnerNoField: sas.INV201Path("BondInvtBsc/etpsInnerInvtNo"), EnterpriseField: sas.INV201Path("BondInvtBsc/bizopEtpsSccd"),
 		BookField: sas.INV201Path("BondInvtBsc/putrecNo"), Note: b.Result.Rmk}
 	unknown := func(el, code string) error {
-		return ledger.Errorf(ledger.KindInvalid, zone.ReasonReceiptUnknownCode, sas.INV201Path(el), "code %q is not one zoneledger reads (see the receipt states of package sas); the receipt was not applied", code)
+		return ledger.Invalid(zone.ReasonReceiptUnknownCode, sas.INV201Path(el), "code %q is not one zoneledger reads (see the receipt states of package sas); the receipt was not applied", code)
 	}
 	switch b.Result.ManageResult {
 	case "1":
@@ -109,7 +109,7 @@ func ToListReceipt(b sas.INV201Body) (zone.ListReceipt, error) {
 	if h := b.Head; h != nil {
 		r.InnerNo, r.Enterprise, r.Book = h.EtpsInnerInvtNo, h.BizopEtpsSccd, h.PutrecNo
 		if h.BondInvtNo != "" && h.BondInvtNo != r.CustomsNo {
-			return r, ledger.Errorf(ledger.KindInvalid, zone.ReasonListMessageInvalid, sas.INV201Path("BondInvtBsc/bondInvtNo"), "is %s where HdeApprResult/businessId is %s; a receipt answers one list", h.BondInvtNo, r.CustomsNo)
+			return r, ledger.Invalid(zone.ReasonListMessageInvalid, sas.INV201Path("BondInvtBsc/bondInvtNo"), "is %s where HdeApprResult/businessId is %s; a receipt answers one list", h.BondInvtNo, r.CustomsNo)
 		}
 		switch h.InvtStucd {
 		case "", "0", "1":
@@ -139,7 +139,7 @@ func ToListReceipt(b sas.INV201Body) (zone.ListReceipt, error) {
 	if b.Result.ManageDate != "" {
 		at, err := time.ParseInLocation("2006-01-02 15:04:05", b.Result.ManageDate, singlewindow.ChinaTime)
 		if err != nil {
-			return r, ledger.Errorf(ledger.KindInvalid, zone.ReasonListMessageInvalid, sas.INV201Path("HdeApprResult/manageDate"), "must be a time yyyy-MM-dd HH:mm:ss (got %q)", b.Result.ManageDate)
+			return r, ledger.Invalid(zone.ReasonListMessageInvalid, sas.INV201Path("HdeApprResult/manageDate"), "must be a time yyyy-MM-dd HH:mm:ss (got %q)", b.Result.ManageDate)
 		}
 		r.At = at
 	}

@@ -76,14 +76,14 @@ func New(z *zone.Service, now func() time.Time) *Service {
 func refusal(err error, prefix string) error {
 	var fe *singlewindow.FieldError
 	if errors.As(err, &fe) {
-		return ledger.Errorf(ledger.KindInvalid, zone.ReasonListMessageInvalid, prefix+fe.Path, "%s", fe.Error())
+		return ledger.Invalid(zone.ReasonListMessageInvalid, prefix+fe.Path, "%s", fe.Error())
 	}
 	return err
 }
 
 // badFormat refuses a message format that is neither XML nor JSON.
 func badFormat(f Format) error {
-	return ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "format", "%q: use XML or JSON", f)
+	return ledger.BadArgument("format", "%q: use XML or JSON", f)
 }
 
 // bookLine reads line seq of a book (the zero line when it has none).
@@ -235,7 +235,7 @@ func (s *Service) File(ctx context.Context, p access.Principal, data []byte, f F
 		return zone.List{}, refusal(err, "")
 	}
 	if m.Message.Head.DclTypecd != "1" {
-		return zone.List{}, ledger.Errorf(ledger.KindInvalid, zone.ReasonListMessageInvalid, head+fieldName("DclTypecd", f),
+		return zone.List{}, ledger.Invalid(zone.ReasonListMessageInvalid, head+fieldName("DclTypecd", f),
 			"is %s; zoneledger files new lists (1 备案): to change a draft, delete it and file the list again", m.Message.Head.DclTypecd)
 	}
 	b, err := s.zone.GetBook(ctx, p, l.Book)
@@ -243,7 +243,7 @@ func (s *Service) File(ctx context.Context, p access.Principal, data []byte, f F
 		return zone.List{}, err
 	}
 	if got := m.Message.Head.BizopEtpsSccd; got != b.Enterprise {
-		return zone.List{}, ledger.Errorf(ledger.KindInvalid, zone.ReasonListMessageInvalid, head+fieldName("BizopEtpsSccd", f),
+		return zone.List{}, ledger.Invalid(zone.ReasonListMessageInvalid, head+fieldName("BizopEtpsSccd", f),
 			"the enterprise %s is not book %s's (%s); file the list on the enterprise's own book", got, l.Book, b.Enterprise)
 	}
 	filed, err := s.zone.CreateList(ctx, p, l)

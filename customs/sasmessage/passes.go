@@ -35,7 +35,7 @@ func (s *Service) ExportPass(ctx context.Context, p access.Principal, no string,
 	if err != nil {
 		var fe *singlewindow.FieldError
 		if errors.As(err, &fe) {
-			return nil, "", ledger.Errorf(ledger.KindFailedPrecondition, zone.ReasonPassMessageUnrepresentable, "pass_no",
+			return nil, "", ledger.Precondition(zone.ReasonPassMessageUnrepresentable, "pass_no",
 				"pass %s cannot be written as an SAS121 message: %s; correct the book, enterprise or pass", ps.No, fe.Error())
 		}
 		return nil, "", err
@@ -163,7 +163,7 @@ func (s *Service) ImportPassReceipt(ctx context.Context, p access.Principal, dat
 // the same receipt twice changes nothing.
 func (s *Service) ImportPassReceipts(ctx context.Context, p access.Principal, msgs [][]byte) ([]PassOutcome, int, error) {
 	if p.Disabled || (p.Role != access.RoleCustoms && p.Role != access.RoleAdmin) {
-		return nil, 0, ledger.Errorf(ledger.KindPermissionDenied, ledger.ReasonPermissionDenied, "", "only customs or an admin may import customs' receipts; principal %q is %s", p.ID, p.Role)
+		return nil, 0, ledger.Denied("only customs or an admin may import customs' receipts; principal %q is %s", p.ID, p.Role)
 	}
 	return importAll(ctx, msgs, readPassReceipt, func(ctx context.Context, r zone.PassReceipt, o *PassOutcome) (err error) {
 		o.Pass, o.Changed, err = s.zone.ApplyPassReceipt(ctx, p, r)
@@ -196,7 +196,7 @@ func readPassReceipt(data []byte) (PassOutcome, zone.PassReceipt, error) {
 		r, err = fromSAS251(m.Receipt, env.MessageID)
 		return out, r, err
 	default:
-		return out, r, ledger.Errorf(ledger.KindInvalid, zone.ReasonPassReceiptCode, "Package/EnvelopInfo/message_type", "%q is not a gate pass receipt; import SAS221 or SAS251 here", env.MessageType)
+		return out, r, ledger.Invalid(zone.ReasonPassReceiptCode, "Package/EnvelopInfo/message_type", "%q is not a gate pass receipt; import SAS221 or SAS251 here", env.MessageType)
 	}
 }
 
@@ -214,13 +214,13 @@ func fromSAS221(m sas.SAS221) (zone.PassReceipt, error) {
 	switch m.Result.ManageResult {
 	case sas.PassApproved:
 		if r.CustomsNo == "" {
-			return r, ledger.Errorf(ledger.KindInvalid, zone.ReasonPassMessageInvalid, r.CustomsNoField, "is required when ManageResult is %s (通过): it is customs' pass number", sas.PassApproved)
+			return r, ledger.Invalid(zone.ReasonPassMessageInvalid, r.CustomsNoField, "is required when ManageResult is %s (通过): it is customs' pass number", sas.PassApproved)
 		}
 		r.Action = zone.PassActionApprove
 	case sas.PassReturned:
 		r.Action = zone.PassActionReturn
 	default:
-		return r, ledger.Errorf(ledger.KindInvalid, zone.ReasonPassReceiptCode, r.ActionField, "%q is not an SAS221 result; expected %s (通过) or %s (退单)", m.Result.ManageResult, sas.PassApproved, sas.PassReturned)
+		return r, ledger.Invalid(zone.ReasonPassReceiptCode, r.ActionField, "%q is not an SAS221 result; expected %s (通过) or %s (退单)", m.Result.ManageResult, sas.PassApproved, sas.PassReturned)
 	}
 	return r, nil
 }
@@ -249,7 +249,7 @@ func fromSAS251(m sas.SAS251, messageID string) (zone.PassReceipt, error) {
 	case sas.GateDeleted:
 		r.Action = zone.PassActionDelete
 	default:
-		return r, ledger.Errorf(ledger.KindInvalid, zone.ReasonPassReceiptCode, r.ActionField, "%q is not a gate status; expected 0 to 5 (0 已申请, 1 已审批, 2 已过卡, 3 已过一卡, 4 已过二卡, 5 已删除)", m.Head.Stucd)
+		return r, ledger.Invalid(zone.ReasonPassReceiptCode, r.ActionField, "%q is not a gate status; expected 0 to 5 (0 已申请, 1 已审批, 2 已过卡, 3 已过一卡, 4 已过二卡, 5 已删除)", m.Head.Stucd)
 	}
 	if r.Action != zone.PassActionPassed && r.Action != zone.PassActionFirstGate && r.Action != zone.PassActionSecondGate {
 		return r, nil
@@ -274,7 +274,7 @@ func gateTime(m sas.SAS251, at, field string) (time.Time, string, error) {
 	}
 	t, err := sas.ParsePassReceiptTime(at)
 	if err != nil {
-		return t, field, ledger.Errorf(ledger.KindInvalid, zone.ReasonPassMessageInvalid, field, "%q is not a time yyyy-MM-dd HH:mm:ss", at)
+		return t, field, ledger.Invalid(zone.ReasonPassMessageInvalid, field, "%q is not a time yyyy-MM-dd HH:mm:ss", at)
 	}
 	return t, field, nil
 }
@@ -289,7 +289,7 @@ func passRefusal(err error) error {
 		if path == "" {
 			path = "message"
 		}
-		return ledger.Errorf(ledger.KindInvalid, zone.ReasonPassMessageInvalid, path, "%s", fe.Message)
+		return ledger.Invalid(zone.ReasonPassMessageInvalid, path, "%s", fe.Message)
 	}
 	return err
 }

@@ -549,7 +549,7 @@ func (e *Engine) checkGoods(day time.Time, g Goods, field string) (Rates, error)
 	}
 	row, ok := e.tariff.Lookup(g.HSCode, day)
 	if !ok {
-		return Rates{}, ledger.Errorf(ledger.KindNotFound, ReasonNoTariffRow, field+".hs_code",
+		return Rates{}, ledger.NotFound(ReasonNoTariffRow, field+".hs_code",
 			"no tariff row for %s is valid on %s; load one or state the line's rates", g.HSCode, day.Format(time.DateOnly))
 	}
 	return row.Rates, nil

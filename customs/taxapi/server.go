@@ -75,7 +75,7 @@ func RequestFromProto(r *customsv1.QuoteRequest) (tax.Request, error) {
 	var out tax.Request
 	regime, ok := regimes[r.GetRegime()]
 	if !ok {
-		return out, ledger.Errorf(ledger.KindInvalid, tax.ReasonInvalidRegime, "regime",
+		return out, ledger.Invalid(tax.ReasonInvalidRegime, "regime",
 			"regime %v is not one of REGIME_GENERAL_TRADE, REGIME_CROSS_BORDER_RETAIL, REGIME_DOMESTIC_SALE", r.GetRegime())
 	}
 	out.Regime = regime
@@ -88,7 +88,7 @@ func RequestFromProto(r *customsv1.QuoteRequest) (tax.Request, error) {
 		return out, err
 	}
 	if len(r.GetLines()) == 0 {
-		return out, ledger.Errorf(ledger.KindInvalid, tax.ReasonNoLines, "lines", "a quote needs at least one line")
+		return out, ledger.Invalid(tax.ReasonNoLines, "lines", "a quote needs at least one line")
 	}
 	out.Lines = make([]tax.Line, 0, len(r.GetLines()))
 	for i, pl := range r.GetLines() {
@@ -112,10 +112,10 @@ func shareCharges(r *customsv1.QuoteRequest, out *tax.Request) error {
 			return err
 		}
 		if d.IsNegative() || !d.Equal(d.Round(2)) {
-			return ledger.Errorf(ledger.KindInvalid, tax.ReasonInvalidAmount, c.field, "%s is not an amount in CNY to the fen", c.value)
+			return ledger.Invalid(tax.ReasonInvalidAmount, c.field, "%s is not an amount in CNY to the fen", c.value)
 		}
 		if !d.IsZero() && out.Regime != tax.CrossBorderRetail {
-			return ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, c.field,
+			return ledger.BadArgument(c.field,
 				"is shared over the lines only under REGIME_CROSS_BORDER_RETAIL; under %v add it to the lines' dutiable_value yourself", r.GetRegime())
 		}
 		charges = charges.Add(d)
@@ -154,7 +154,7 @@ func lineFromProto(pl *customsv1.QuoteLine, field string) (tax.Line, error) {
 	}
 	if l.HSCode == "" {
 		if l.Rates == nil {
-			return l, ledger.Errorf(ledger.KindInvalid, tax.ReasonInvalidHSCode, field+".hs_code",
+			return l, ledger.Invalid(tax.ReasonInvalidHSCode, field+".hs_code",
 				"give hs_code (rates from the tariff) or explicit duty_rate and vat_rate")
 		}
 		l.HSCode = noHSCode
@@ -162,7 +162,7 @@ func lineFromProto(pl *customsv1.QuoteLine, field string) (tax.Line, error) {
 	l.Pieces = int(pl.GetPieces())
 	basis, ok := bases[pl.GetDutyBasis()]
 	if !ok {
-		return l, ledger.Errorf(ledger.KindInvalid, tax.ReasonInvalidDutyBasis, field+".duty_basis",
+		return l, ledger.Invalid(tax.ReasonInvalidDutyBasis, field+".duty_basis",
 			"duty basis %v is not one of DUTY_BASIS_FINISHED_GOODS, DUTY_BASIS_MATERIALS", pl.GetDutyBasis())
 	}
 	l.DutyBasis = basis
@@ -185,7 +185,7 @@ func explicitRates(pl *customsv1.QuoteLine, field string) (*tax.Rates, error) {
 	}
 	for _, f := range []struct{ name, v string }{{"duty_rate", pl.GetDutyRate()}, {"vat_rate", pl.GetVatRate()}} {
 		if f.v == "" {
-			return nil, ledger.Errorf(ledger.KindInvalid, tax.ReasonInvalidRate, field+"."+f.name,
+			return nil, ledger.Invalid(tax.ReasonInvalidRate, field+"."+f.name,
 				"explicit rates need both duty_rate and vat_rate (consumption_tax_rate is optional)")
 		}
 	}
@@ -228,7 +228,7 @@ func materialFromProto(pm *customsv1.Material, field string) (tax.Goods, error) 
 	}
 	if g.HSCode == "" {
 		if g.Rates == nil {
-			return g, ledger.Errorf(ledger.KindInvalid, tax.ReasonInvalidHSCode, field+".hs_code",
+			return g, ledger.Invalid(tax.ReasonInvalidHSCode, field+".hs_code",
 				"give hs_code (rate from the tariff) or an explicit duty_rate")
 		}
 		g.HSCode = noHSCode

@@ -205,16 +205,16 @@ func NewBalances(z *zone.Service, store ledger.Store) *Balances {
 // answered as a book that does not exist); customs reads every book.
 func (b *Balances) InventoryBalance(ctx context.Context, p access.Principal, book string, from, to time.Time) (InventoryBalance, error) {
 	if book == "" {
-		return InventoryBalance{}, ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "book_no", "name the book whose balance to show")
+		return InventoryBalance{}, ledger.BadArgument("book_no", "name the book whose balance to show")
 	}
 	if from.IsZero() {
-		return InventoryBalance{}, ledger.Errorf(ledger.KindInvalid, ReasonBalancePeriod, "from", "give the period's first day (YYYY-MM-DD)")
+		return InventoryBalance{}, ledger.Invalid(ReasonBalancePeriod, "from", "give the period's first day (YYYY-MM-DD)")
 	}
 	if to.IsZero() {
-		return InventoryBalance{}, ledger.Errorf(ledger.KindInvalid, ReasonBalancePeriod, "to", "give the period's last day (YYYY-MM-DD)")
+		return InventoryBalance{}, ledger.Invalid(ReasonBalancePeriod, "to", "give the period's last day (YYYY-MM-DD)")
 	}
 	if to.Before(from) {
-		return InventoryBalance{}, ledger.Errorf(ledger.KindInvalid, ReasonBalancePeriod, "to",
+		return InventoryBalance{}, ledger.Invalid(ReasonBalancePeriod, "to",
 			"the period ends on %s, before it starts on %s; give a last day on or after the first", ledger.FormatDate(to), ledger.FormatDate(from))
 	}
 	if _, err := b.zone.GetBook(ctx, p, book); err != nil {

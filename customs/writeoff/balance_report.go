@@ -97,7 +97,7 @@ func WriteTable(w io.Writer, f BalanceReportFormat, sheet string, header []strin
 	case BalanceXLSX:
 		return writeXLSX(w, sheet, header, rows)
 	}
-	return ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "format", "write the report as %s or %s, not %q", BalanceCSV, BalanceXLSX, f)
+	return ledger.BadArgument("format", "write the report as %s or %s, not %q", BalanceCSV, BalanceXLSX, f)
 }
 
 // writeXLSX streams the rows into one sheet, every cell text.

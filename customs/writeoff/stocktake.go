@@ -220,7 +220,7 @@ func (c *Cycles) NotifyStocktake(ctx context.Context, p access.Principal, book, 
 	err = c.readWrite(ctx, func(ctx context.Context, tx pgx.Tx, _ ledger.Journals) error {
 		if st, found, err := stocktakeBy(ctx, tx, `book = $1 AND inner_no = $2`, book, innerNo); err != nil || found {
 			if found && !st.Date.Equal(date) {
-				return ledger.Errorf(ledger.KindConflict, ledger.ReasonIdempotencyMismatch, "inner_no",
+				return ledger.Conflict(ledger.ReasonIdempotencyMismatch, "inner_no",
 					"notice %s already notified stocktake %s for %s; give a new number for another date", innerNo, st.No, ledger.FormatDate(st.Date))
 			}
 			out = st
@@ -278,7 +278,7 @@ func (c *Cycles) GetStocktake(ctx context.Context, p access.Principal, no string
 	if err != nil {
 		return Stocktake{}, cycleDBError(err)
 	}
-	missing := ledger.Errorf(ledger.KindNotFound, zone.ReasonUnknownDocument, "stocktake_no", "there is no stocktake %q", no)
+	missing := ledger.NotFound(zone.ReasonUnknownDocument, "stocktake_no", "there is no stocktake %q", no)
 	if !found {
 		return Stocktake{}, missing
 	}

@@ -26,7 +26,7 @@ func (c *Cycles) change(ctx context.Context, no string, fn func(ctx context.Cont
 			return err
 		}
 		if !found {
-			return ledger.Errorf(ledger.KindNotFound, zone.ReasonUnknownDocument, "stocktake_no", "there is no stocktake %q", no)
+			return ledger.NotFound(zone.ReasonUnknownDocument, "stocktake_no", "there is no stocktake %q", no)
 		}
 		if err := fn(ctx, tx, j, &st); err != nil {
 			return err
@@ -48,7 +48,7 @@ func findDifference(st *Stocktake, seq int, status CountStatus) (*Difference, er
 			return d, nil
 		}
 	}
-	return nil, ledger.Errorf(ledger.KindNotFound, ReasonStocktakeState, "book_seq", "stocktake %s has no difference on line %d %s", st.No, seq, status)
+	return nil, ledger.NotFound(ReasonStocktakeState, "book_seq", "stocktake %s has no difference on line %d %s", st.No, seq, status)
 }
 
 // RecordShortagePayment records the self-payment (自报自缴) of the tax on a

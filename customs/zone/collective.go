@@ -97,7 +97,7 @@ func (s *Service) CreateSlip(ctx context.Context, p access.Principal, sl Slip) (
 	for i, ln := range sl.Lines {
 		f := fmt.Sprintf("lines[%d]", i)
 		if !ln.Quantity.IsPositive() {
-			return Slip{}, ledger.Errorf(ledger.KindInvalid, ledger.ReasonNonPositiveQuantity, f+".quantity", "must be > 0")
+			return Slip{}, ledger.Invalid(ledger.ReasonNonPositiveQuantity, f+".quantity", "must be > 0")
 		}
 		if ln.Value.IsNegative() || ledger.Places(ln.Value) > 2 {
 			return Slip{}, ledger.BadArgument(f+".value", "must be >= 0 CNY to the fen")

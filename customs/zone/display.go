@@ -51,7 +51,7 @@ func (s *Service) MoveDisplay(ctx context.Context, p access.Principal, m Display
 	for i, ln := range m.Lines {
 		f := fmt.Sprintf("lines[%d]", i)
 		if !ln.Quantity.IsPositive() {
-			return m, ledger.Errorf(ledger.KindInvalid, ledger.ReasonNonPositiveQuantity, f+".quantity", "must be > 0")
+			return m, ledger.Invalid(ledger.ReasonNonPositiveQuantity, f+".quantity", "must be > 0")
 		}
 		if ln.Value.IsNegative() || ledger.Places(ln.Value) > 2 {
 			return m, ledger.BadArgument(f+".value", "must be >= 0 CNY to the fen")

@@ -124,7 +124,7 @@ func normalizePass(ps *Pass) error {
 		ln := &ps.Lines[i]
 		f := fmt.Sprintf("lines[%d]", i)
 		if !ln.Quantity.IsPositive() {
-			return ledger.Errorf(ledger.KindInvalid, ledger.ReasonNonPositiveQuantity, f+".quantity", "must be > 0")
+			return ledger.Invalid(ledger.ReasonNonPositiveQuantity, f+".quantity", "must be > 0")
 		}
 		if ln.Source != "" || ln.SourceDocType != "" || ln.SourceDocNo != "" {
 			return ledger.BadArgument(f+".source", "a registration line's source is set by the repair centre's exit of goods (ExitRepairGoods, GATE_REGISTRATION), not by the filer; leave it empty")

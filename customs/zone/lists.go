@@ -295,7 +295,7 @@ func (s *Service) normalizeList(l *List) error {
 			return ledger.BadArgument(f+".book_seq", "name the book line (备案序号) or a part number (料号)")
 		}
 		if !ln.Quantity.IsPositive() {
-			return ledger.Errorf(ledger.KindInvalid, ledger.ReasonNonPositiveQuantity, f+".quantity", "must be > 0")
+			return ledger.Invalid(ledger.ReasonNonPositiveQuantity, f+".quantity", "must be > 0")
 		}
 		if ln.UnitPrice.IsNegative() || ledger.Places(ln.UnitPrice) > 4 {
 			return ledger.BadArgument(f+".unit_price", "must be >= 0 with at most 4 decimal places")
@@ -411,7 +411,7 @@ func (s *Service) resolveMaterials(ctx context.Context, q querier, l *List, ln *
 		}
 		seen[m.BookSeq] = true
 		if !m.Quantity.IsPositive() || ledger.Places(m.Quantity) > 5 {
-			return ledger.Errorf(ledger.KindInvalid, ledger.ReasonNonPositiveQuantity, mf+".quantity", "must be > 0 with at most 5 decimal places")
+			return ledger.Invalid(ledger.ReasonNonPositiveQuantity, mf+".quantity", "must be > 0 with at most 5 decimal places")
 		}
 		if m.Value.IsNegative() || ledger.Places(m.Value) > 2 {
 			return ledger.BadArgument(mf+".value", "is the material's dutiable value: >= 0 CNY to the fen")

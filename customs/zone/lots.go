@@ -42,12 +42,12 @@ func (s *Service) ReportConsumption(ctx context.Context, p access.Principal, r C
 	}
 	for i, c := range r.Consumed {
 		if !c.Quantity.IsPositive() {
-			return r, ledger.Errorf(ledger.KindInvalid, ledger.ReasonNonPositiveQuantity, fmt.Sprintf("consumed[%d].quantity", i), "must be > 0")
+			return r, ledger.Invalid(ledger.ReasonNonPositiveQuantity, fmt.Sprintf("consumed[%d].quantity", i), "must be > 0")
 		}
 	}
 	for i, c := range r.Produced {
 		if !c.Quantity.IsPositive() {
-			return r, ledger.Errorf(ledger.KindInvalid, ledger.ReasonNonPositiveQuantity, fmt.Sprintf("produced[%d].quantity", i), "must be > 0")
+			return r, ledger.Invalid(ledger.ReasonNonPositiveQuantity, fmt.Sprintf("produced[%d].quantity", i), "must be > 0")
 		}
 		if c.Value.IsNegative() || ledger.Places(c.Value) > 2 {
 			return r, ledger.BadArgument(fmt.Sprintf("produced[%d].value", i), "must be >= 0 CNY to the fen")

@@ -168,7 +168,7 @@ func checkMoveLines(field string, lines []OutZoneLine, valueRequired bool) error
 			return ledger.BadArgument(f+".book_seq", "give the book line (备案序号), from 1")
 		}
 		if !ln.Quantity.IsPositive() {
-			return ledger.Errorf(ledger.KindInvalid, ledger.ReasonNonPositiveQuantity, f+".quantity", "must be > 0")
+			return ledger.Invalid(ledger.ReasonNonPositiveQuantity, f+".quantity", "must be > 0")
 		}
 		if ln.Value.IsNegative() || ledger.Places(ln.Value) > 2 {
 			return ledger.BadArgument(f+".value", "must be >= 0 CNY to the fen")

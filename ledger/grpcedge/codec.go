@@ -65,7 +65,7 @@ func takeBadUTF8(m any) error {
 	if !ok {
 		return nil
 	}
-	return Status(ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, f.(string),
+	return Status(ledger.BadArgument(f.(string),
 		"is not valid UTF-8 text: send it UTF-8 encoded"))
 }
 

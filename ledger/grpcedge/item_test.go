@@ -20,7 +20,7 @@ func TestItemAnswersWhatTheItemAloneWould(t *testing.T) {
 		err                          error
 		code, reason, field, message string
 	}{
-		{ledger.Errorf(ledger.KindFailedPrecondition, "INSUFFICIENT_QUANTITY", "postings[0].quantity", "only 2 left"),
+		{ledger.Precondition("INSUFFICIENT_QUANTITY", "postings[0].quantity", "only 2 left"),
 			"FAILED_PRECONDITION", "INSUFFICIENT_QUANTITY", "postings[0].quantity", "only 2 left"},
 		{ledger.Errorf(ledger.KindResourceExhausted, ledger.ReasonRequestTooLarge, "", "split it"),
 			"RESOURCE_EXHAUSTED", ledger.ReasonRequestTooLarge, "", "split it"},

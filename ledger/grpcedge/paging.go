@@ -71,6 +71,6 @@ func DecodeIntPageToken(tok string, limit int64) (int64, error) {
 }
 
 func badToken() error {
-	return ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "page_token",
+	return ledger.BadArgument("page_token",
 		"is not a token this server issued; pass next_page_token back unchanged")
 }

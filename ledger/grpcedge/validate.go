@@ -67,7 +67,7 @@ func (s *validatingStream) RecvMsg(m any) error {
 func validationError(err error) error {
 	var ve *protovalidate.ValidationError
 	if !errors.As(err, &ve) || len(ve.Violations) == 0 {
-		return ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "", "invalid request: %v", err)
+		return ledger.BadArgument("", "invalid request: %v", err)
 	}
 	// The first violation names the field; the message carries its text and
 	// names the fields of any others.
@@ -75,7 +75,7 @@ func validationError(err error) error {
 	for _, v := range ve.Violations[1:] {
 		msg += "; " + violationField(v) + ": " + v.Proto.GetMessage()
 	}
-	return ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, violationField(ve.Violations[0]), "%s", msg)
+	return ledger.BadArgument(violationField(ve.Violations[0]), "%s", msg)
 }
 
 // violationField names the field of a violation. Rules that compare several
@@ -97,5 +97,5 @@ func checkText(m proto.Message) error {
 	if field == "" {
 		return nil
 	}
-	return ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, field, "%s", why)
+	return ledger.BadArgument(field, "%s", why)
 }

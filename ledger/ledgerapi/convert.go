@@ -95,7 +95,7 @@ func JournalRequestFromProto(r *ledgerv1.PostJournalRequest, principal string) (
 			itemBook = r.GetBookId()
 		}
 		if len(p.GetLegs()) != 0 {
-			return ledger.JournalRequest{}, ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, f+".legs", "are filled in by the ledger; leave them empty")
+			return ledger.JournalRequest{}, ledger.BadArgument(f+".legs", "are filled in by the ledger; leave them empty")
 		}
 		out.Postings = append(out.Postings, ledger.Posting{
 			Item: ledger.ItemRef{Book: itemBook, Code: p.GetItemCode()}, From: accountFromProto(p.GetFrom()), To: accountFromProto(p.GetTo()),

@@ -131,14 +131,14 @@ func (s *Server) ListBooks(ctx context.Context, r *ledgerv1.ListBooksRequest) (*
 	}
 	owner := r.GetOwner()
 	if !all && len(owners) == 0 {
-		return nil, grpcedge.Status(ledger.Errorf(ledger.KindPermissionDenied, ledger.ReasonPermissionDenied, "", "this principal may not read any book"))
+		return nil, grpcedge.Status(ledger.Denied("this principal may not read any book"))
 	}
 	if !all {
 		switch {
 		case owner == "" && len(owners) == 1:
 			owner = owners[0]
 		case owner == "":
-			return nil, grpcedge.Status(ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "owner", "name one of the enterprises you may read: %v", owners))
+			return nil, grpcedge.Status(ledger.BadArgument("owner", "name one of the enterprises you may read: %v", owners))
 		default:
 			if err := s.guard.CanRead(ctx, owner); err != nil {
 				return nil, grpcedge.Status(err)

@@ -323,7 +323,7 @@ func check(ws *ledger.WorkingSet, ops []*op, originals map[int64]ledger.Journal)
 		}
 		orig, ok := originals[o.rev.JournalID]
 		if !ok {
-			results[i].Err = ledger.Errorf(ledger.KindNotFound, ledger.ReasonUnknownJournal, "journal_id", "journal %d does not exist", o.rev.JournalID)
+			results[i].Err = ledger.NotFound(ledger.ReasonUnknownJournal, "journal_id", "journal %d does not exist", o.rev.JournalID)
 			continue
 		}
 		results[i].Journal, results[i].Err = ws.Reverse(*o.rev, orig)

@@ -38,7 +38,7 @@ func (s *Store) CreateBook(ctx context.Context, b ledger.Book) (ledger.Book, err
 				out = e
 				return nil
 			}
-			return ledger.Errorf(ledger.KindConflict, ledger.ReasonBookExists, "book_id", "book %q already exists with a different definition", b.ID)
+			return ledger.Conflict(ledger.ReasonBookExists, "book_id", "book %q already exists with a different definition", b.ID)
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO ledger_books (id, name, owner, attributes) VALUES ($1, $2, $3, $4)`,
 			b.ID, b.Name, b.Owner, encodeMap(b.Attributes)); err != nil {
@@ -87,7 +87,7 @@ func (s *Store) AddBookAccounts(ctx context.Context, book string, names []string
 			return err
 		}
 		if len(bs) == 0 {
-			return ledger.Errorf(ledger.KindNotFound, ledger.ReasonUnknownBook, "book_id", "book %q does not exist", book)
+			return ledger.NotFound(ledger.ReasonUnknownBook, "book_id", "book %q does not exist", book)
 		}
 		if err := insertAccounts(ctx, tx, book, names); err != nil {
 			return err
@@ -124,7 +124,7 @@ func (s *Store) RegisterItems(ctx context.Context, items []ledger.Item) ([]ledge
 			return nil, err
 		}
 		if j, dup := seen[it.Ref()]; dup {
-			return nil, ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, f+".code", "item %s is also items[%d]", it.Ref(), j)
+			return nil, ledger.BadArgument(f+".code", "item %s is also items[%d]", it.Ref(), j)
 		}
 		seen[it.Ref()] = i
 	}
@@ -145,7 +145,7 @@ func (s *Store) RegisterItems(ctx context.Context, items []ledger.Item) ([]ledge
 		}
 		for _, b := range books {
 			if !slices.Contains(found, b) {
-				return ledger.Errorf(ledger.KindNotFound, ledger.ReasonUnknownBook, "items.book_id", "book %q does not exist", b)
+				return ledger.NotFound(ledger.ReasonUnknownBook, "items.book_id", "book %q does not exist", b)
 			}
 		}
 		var ib, ic, iu, in, ia []string
@@ -162,7 +162,7 @@ func (s *Store) RegisterItems(ctx context.Context, items []ledger.Item) ([]ledge
 			i := seen[e.Ref()]
 			it := items[i]
 			if e.Unit != it.Unit || e.Scale != it.Scale {
-				return ledger.Errorf(ledger.KindConflict, ledger.ReasonItemConflict, fmt.Sprintf("items[%d]", i),
+				return ledger.Conflict(ledger.ReasonItemConflict, fmt.Sprintf("items[%d]", i),
 					"item %s is already registered in unit %q with %d decimal places", e.Ref(), e.Unit, e.Scale)
 			}
 		}

@@ -18,10 +18,10 @@ import (
 func (s *Store) ClosePeriod(ctx context.Context, req ledger.ClosePeriodRequest) (ledger.Period, error) {
 	book, through := req.Book, ledger.Day(req.Through)
 	if req.IdempotencyKey == "" || len(req.IdempotencyKey) > ledger.MaxKeyLength {
-		return ledger.Period{}, ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "idempotency_key", "is required, at most %d bytes", ledger.MaxKeyLength)
+		return ledger.Period{}, ledger.BadArgument("idempotency_key", "is required, at most %d bytes", ledger.MaxKeyLength)
 	}
 	if through.After(ledger.DayIn(s.opts.Now(), s.opts.TimeZone)) { // the zone's today
-		return ledger.Period{}, ledger.Errorf(ledger.KindInvalid, ledger.ReasonBadPeriod, "through",
+		return ledger.Period{}, ledger.Invalid(ledger.ReasonBadPeriod, "through",
 			"%s is in the future; a period can be closed only once it has ended", ledger.FormatDate(through))
 	}
 	var out ledger.Period
@@ -32,7 +32,7 @@ func (s *Store) ClosePeriod(ctx context.Context, req ledger.ClosePeriodRequest) 
 		}
 		if len(prior) == 1 {
 			if !prior[0].Through.Equal(through) {
-				return ledger.Errorf(ledger.KindConflict, ledger.ReasonIdempotencyMismatch, "idempotency_key",
+				return ledger.Conflict(ledger.ReasonIdempotencyMismatch, "idempotency_key",
 					"key %q already closed book %q through %s; use a new key for another period", req.IdempotencyKey, book, ledger.FormatDate(prior[0].Through))
 			}
 			out = prior[0]
@@ -41,7 +41,7 @@ func (s *Store) ClosePeriod(ctx context.Context, req ledger.ClosePeriodRequest) 
 		var closed *time.Time
 		err = tx.QueryRow(ctx, `SELECT closed_through FROM ledger_books WHERE id = $1 FOR UPDATE`, book).Scan(&closed)
 		if err == pgx.ErrNoRows {
-			return ledger.Errorf(ledger.KindNotFound, ledger.ReasonUnknownBook, "book_id", "book %q does not exist", book)
+			return ledger.NotFound(ledger.ReasonUnknownBook, "book_id", "book %q does not exist", book)
 		}
 		if err != nil {
 			return err
@@ -49,7 +49,7 @@ func (s *Store) ClosePeriod(ctx context.Context, req ledger.ClosePeriodRequest) 
 		p := ledger.Period{Book: book, Through: through, PreviousDigest: []byte{}}
 		if closed != nil {
 			if !through.After(*closed) {
-				return ledger.Errorf(ledger.KindFailedPrecondition, ledger.ReasonBadPeriod, "through",
+				return ledger.Precondition(ledger.ReasonBadPeriod, "through",
 					"book %q is already closed through %s", book, ledger.FormatDate(*closed))
 			}
 			p.From = closed.AddDate(0, 0, 1)

@@ -238,7 +238,7 @@ func (s *Store) GetBook(ctx context.Context, id string) (ledger.Book, error) {
 		return ledger.Book{}, storeError(err)
 	}
 	if len(bs) == 0 {
-		return ledger.Book{}, ledger.Errorf(ledger.KindNotFound, ledger.ReasonUnknownBook, "book_id", "book %q does not exist", id)
+		return ledger.Book{}, ledger.NotFound(ledger.ReasonUnknownBook, "book_id", "book %q does not exist", id)
 	}
 	return bs[0], nil
 }
@@ -256,7 +256,7 @@ func (s *Store) GetItem(ctx context.Context, ref ledger.ItemRef) (ledger.Item, e
 		return ledger.Item{}, storeError(err)
 	}
 	if len(items) == 0 {
-		return ledger.Item{}, ledger.Errorf(ledger.KindNotFound, ledger.ReasonUnknownItem, "item_code", "item %s is not registered", ref)
+		return ledger.Item{}, ledger.NotFound(ledger.ReasonUnknownItem, "item_code", "item %s is not registered", ref)
 	}
 	return items[0], nil
 }
@@ -284,7 +284,7 @@ func (s *Store) GetJournal(ctx context.Context, id int64) (ledger.Journal, error
 		return ledger.Journal{}, storeError(err)
 	}
 	if len(js) == 0 {
-		return ledger.Journal{}, ledger.Errorf(ledger.KindNotFound, ledger.ReasonUnknownJournal, "journal_id", "journal %d does not exist", id)
+		return ledger.Journal{}, ledger.NotFound(ledger.ReasonUnknownJournal, "journal_id", "journal %d does not exist", id)
 	}
 	return js[0], nil
 }
@@ -316,7 +316,7 @@ func nullDate(t time.Time) *time.Time {
 // Balances implements ledger.Store.
 func (s *Store) Balances(ctx context.Context, q ledger.BalanceQuery) ([]ledger.Holding, error) {
 	if q.Book == "" {
-		return nil, ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "book_id", "is required")
+		return nil, ledger.BadArgument("book_id", "is required")
 	}
 	var sql string
 	args := []any{q.Book, q.Account, q.Item}
@@ -327,7 +327,7 @@ func (s *Store) Balances(ctx context.Context, q ledger.BalanceQuery) ([]ledger.H
 	switch {
 	case q.AsOf != nil:
 		if q.ByLot {
-			return nil, ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "by_lot", "lots are only available for current balances; leave as_of empty")
+			return nil, ledger.BadArgument("by_lot", "lots are only available for current balances; leave as_of empty")
 		}
 		sql = `SELECT account_book, account_name, item_book, item_code, '' AS lot,
 			sum(quantity_in - quantity_out)::text, sum(value_in - value_out)::text
@@ -400,7 +400,7 @@ func (s *Store) withUnits(ctx context.Context, hs []ledger.Holding) ([]ledger.Ho
 // DayTotals implements ledger.Store.
 func (s *Store) DayTotals(ctx context.Context, q ledger.TotalsQuery) ([]ledger.DayTotal, error) {
 	if q.Book == "" {
-		return nil, ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "book_id", "is required")
+		return nil, ledger.BadArgument("book_id", "is required")
 	}
 	rows, err := s.pool.Query(ctx, `SELECT account_book, account_name, item_book, item_code, day,
 		quantity_in::text, quantity_out::text, value_in::text, value_out::text
@@ -451,13 +451,13 @@ func wrapRead(err error) error {
 // meanwhile.
 func (s *Store) PeriodTotals(ctx context.Context, q ledger.PeriodQuery) (ledger.PeriodTotals, error) {
 	if q.Book == "" {
-		return ledger.PeriodTotals{}, ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "book_id", "is required")
+		return ledger.PeriodTotals{}, ledger.BadArgument("book_id", "is required")
 	}
 	if q.From.IsZero() || q.To.IsZero() {
-		return ledger.PeriodTotals{}, ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "from", "a period needs its first and last day")
+		return ledger.PeriodTotals{}, ledger.BadArgument("from", "a period needs its first and last day")
 	}
 	if q.To.Before(q.From) {
-		return ledger.PeriodTotals{}, ledger.Errorf(ledger.KindInvalid, ledger.ReasonInvalidArgument, "to", "the period ends on %s, before it starts on %s; give a last day on or after the first", ledger.FormatDate(q.To), ledger.FormatDate(q.From))
+		return ledger.PeriodTotals{}, ledger.BadArgument("to", "the period ends on %s, before it starts on %s; give a last day on or after the first", ledger.FormatDate(q.To), ledger.FormatDate(q.From))
 	}
 	sp := splitPeriod(q.From, q.To)
 	var out ledger.PeriodTotals

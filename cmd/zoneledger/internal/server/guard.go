@@ -72,7 +72,7 @@ func (guard) CanAdminister(ctx context.Context) error {
 	if p.Role == access.RoleAdmin || p.Role == access.RoleCustoms {
 		return nil
 	}
-	return ledger.Errorf(ledger.KindPermissionDenied, ledger.ReasonPermissionDenied, "", "principal %q (%s) may not change zone-wide accounts; ask customs or an admin", p.ID, p.Role)
+	return ledger.Denied("principal %q (%s) may not change zone-wide accounts; ask customs or an admin", p.ID, p.Role)
 }
 
 func (guard) ReadScope(ctx context.Context) ([]string, bool, error) {
