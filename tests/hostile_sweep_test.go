@@ -159,31 +159,14 @@ func TestHostileRequestSweepEveryMethod(t *testing.T) {
 	w.z = newCustomsAuthWorld(t, w.s, w.a)
 	t.Logf("world set up in %v", time.Since(began).Round(time.Millisecond))
 
-	calls := captureSweptCalls(t, w, methods, cases)
-	for _, m := range methods {
-		_, captured := calls[m]
-		why, listed := sweepUncaptured[m]
-		switch {
-		case !captured && !listed:
-			t.Errorf("%s: no valid request captured from its methodCases case; make the case call through the harness's connection or list it in sweepUncaptured with the reason", m)
-		case captured && listed:
-			t.Errorf("%s is captured but listed in sweepUncaptured (%s): remove it from the list", m, why)
-		case listed:
-			t.Logf("not swept: %s: %s", m, why)
-		}
-	}
 	for _, k := range sortedKeys(sweepKnownFaults) {
 		t.Logf("known fault, allowed until fixed: %s (%s)", k, sweepKnownFaults[k])
 	}
-
 	other := map[bool]string{false: w.a.E2, true: w.z.e2.tok}
 	var sent, refused, faults int
 	sweepBegan := time.Now()
-	for _, m := range methods {
-		c := calls[m]
-		if c == nil {
-			continue
-		}
+	sweep := func(c *sweptCall) {
+		m := c.method
 		r := rand.New(rand.NewPCG(seed, fnvHash(m)))
 		vs := hostileVariants(c, r, nSingle, nSingle/5+1)
 		for i, v := range vs {
@@ -216,8 +199,21 @@ func TestHostileRequestSweepEveryMethod(t *testing.T) {
 			}
 		}
 	}
+	calls := captureAndSweep(t, w, methods, cases, sweep)
 	t.Logf("sent %d hostile requests to %d methods in %v (seed %d, %d single-field variants per method): %d refused, %d faults",
 		sent, len(calls), time.Since(sweepBegan).Round(time.Millisecond), seed, nSingle, refused, faults)
+	for _, m := range methods {
+		_, captured := calls[m]
+		why, listed := sweepUncaptured[m]
+		switch {
+		case !captured && !listed:
+			t.Errorf("%s: no valid request captured from its methodCases case; make the case call through the harness's connection or list it in sweepUncaptured with the reason", m)
+		case captured && listed:
+			t.Errorf("%s is captured but listed in sweepUncaptured (%s): remove it from the list", m, why)
+		case listed:
+			t.Logf("not swept: %s: %s", m, why)
+		}
+	}
 
 	// The server still answers and the books are consistent.
 	if !w.s.Alive() {
@@ -260,29 +256,46 @@ func verifyEveryBook(t *testing.T, s *Server, tok string) {
 	t.Logf("verified %d books (%d holdings by lot)", len(books), holdings)
 }
 
-// captureSweptCalls runs every case once as its rightful principal
-// (allowedToken), in the order of methods, and records the request each
-// sends for its own method.
-func captureSweptCalls(t *testing.T, w *authWorld, methods []string, cases map[string]methodCase) map[string]*sweptCall {
+// captureAndSweep runs every case once as its rightful principal
+// (allowedToken), in the order of methods, records the request each sends
+// for its own method and has sweep send its variants: for a unary method
+// before the valid request reaches the server (so the variants meet the
+// state the valid request was made for), for a stream after the case.
+func captureAndSweep(t *testing.T, w *authWorld, methods []string, cases map[string]methodCase, sweep func(*sweptCall)) map[string]*sweptCall {
 	t.Helper()
 	var mu sync.Mutex
 	calls := map[string]*sweptCall{}
 	var cur string
 	var curCall uint64
+	swept := map[string]bool{}
 	w.s.setTap(func(method string, md metadata.MD, call uint64, msg proto.Message) {
 		mu.Lock()
-		defer mu.Unlock()
 		if method != cur {
+			mu.Unlock()
 			return
 		}
 		c := calls[method]
-		if c == nil {
+		first := c == nil
+		if first {
 			c = &sweptCall{method: method, auth: md.Get("authorization")}
 			calls[method] = c
 			curCall = call
 		}
 		if call == curCall {
 			c.msgs = append(c.msgs, msg)
+		}
+		mu.Unlock()
+		if !first {
+			return
+		}
+		d, err := methodDescriptor(method)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.desc = d
+		if !d.IsStreamingClient() && !d.IsStreamingServer() {
+			swept[method] = true
+			sweep(c)
 		}
 	})
 	defer w.s.setTap(nil)
@@ -303,13 +316,11 @@ func captureSweptCalls(t *testing.T, w *authWorld, methods []string, cases map[s
 		}
 		c.err = err
 		if err != nil {
-			t.Logf("%s: the captured valid request got %v; its variants are sent all the same", m, err)
+			t.Logf("%s: the valid request, sent after its variants, got %v", m, err)
 		}
-		d, err := methodDescriptor(m)
-		if err != nil {
-			t.Fatal(err)
+		if !swept[m] {
+			sweep(c)
 		}
-		c.desc = d
 	}
 	return calls
 }
