@@ -462,8 +462,9 @@ func (m mutation) String() string {
 	return b.String() + " = " + m.name
 }
 
-// do applies m to msgs (copies of the captured ones); false when the path
-// no longer exists (another mutation removed it).
+// do applies m to msgs (copies of the captured ones), making unset
+// messages on the path; false when a list element on the path no longer
+// exists (another mutation emptied the list).
 func (m mutation) do(msgs []proto.Message) bool {
 	if m.msg >= len(msgs) {
 		return false
@@ -471,10 +472,7 @@ func (m mutation) do(msgs []proto.Message) bool {
 	cur := msgs[m.msg].ProtoReflect()
 	for _, s := range m.path {
 		if s.index < 0 {
-			if !cur.Has(s.fd) {
-				return false
-			}
-			cur = cur.Mutable(s.fd).Message()
+			cur = cur.Mutable(s.fd).Message() // made if unset
 			continue
 		}
 		l := cur.Mutable(s.fd).List()
@@ -634,8 +632,8 @@ var hostileTimestamps = []struct {
 }
 
 // collectMutations adds to out every hostile change of every field of m
-// (reached through path), recursing into set messages and the first
-// element of lists of messages.
+// (reached through path), recursing into messages (unset ones near the
+// top too) and the first element of lists of messages.
 func collectMutations(m protoreflect.Message, msg int, path []step, depth int, out *[]mutation) {
 	if depth > 6 {
 		return
@@ -718,11 +716,16 @@ func collectMutations(m protoreflect.Message, msg int, path []step, depth int, o
 				}
 				continue
 			}
-			if m.Has(fd) {
-				add("message empty", false, func(pm protoreflect.Message, fd protoreflect.FieldDescriptor) {
-					pm.Set(fd, protoreflect.ValueOfMessage(pm.NewField(fd).Message()))
-				})
+			add("message empty", false, func(pm protoreflect.Message, fd protoreflect.FieldDescriptor) {
+				pm.Set(fd, protoreflect.ValueOfMessage(pm.NewField(fd).Message()))
+			})
+			switch {
+			case m.Has(fd):
 				collectMutations(m.Get(fd).Message(), msg, append(p, step{fd, -1}), depth+1, out)
+			case depth < 2:
+				// An unset message's fields get hostile values too (the
+				// message is made, empty but for the one field).
+				collectMutations(m.NewField(fd).Message(), msg, append(p, step{fd, -1}), depth+1, out)
 			}
 		default:
 			for _, v := range hostileScalars(fd) {
