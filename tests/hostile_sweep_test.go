@@ -118,7 +118,8 @@ type sweptCall struct {
 
 // sweepSettings are the sweep's size and seed: ZONELEDGER_SWEEP_VARIANTS
 // (hostile single-field variants per method, default 16) and
-// ZONELEDGER_SWEEP_SEED (default 1) change them for a longer local run.
+// ZONELEDGER_SWEEP_SEED (default 1) change them for a longer local run;
+// ZONELEDGER_SWEEP_SHOW_ACCEPTED=1 logs every variant the server accepted.
 func sweepSettings(t *testing.T) (variants int, seed uint64) {
 	t.Helper()
 	variants, seed = 16, 1
@@ -165,38 +166,61 @@ func TestHostileRequestSweepEveryMethod(t *testing.T) {
 	other := map[bool]string{false: w.a.E2, true: w.z.e2.tok}
 	var sent, refused, faults int
 	sweepBegan := time.Now()
+	// judge checks one answer and reports a fault.
+	showAccepted := os.Getenv("ZONELEDGER_SWEEP_SHOW_ACCEPTED") == "1"
+	judge := func(m, variant, who string, parts []embeddedRefusal, err error) {
+		sent++
+		if err != nil || len(parts) > 0 {
+			refused++
+		} else if showAccepted {
+			t.Logf("accepted: %s %s as %s", m, truncateForLog(variant, 200), who)
+		}
+		fault := judgeAnswer(err)
+		for _, p := range parts {
+			if fault == "" {
+				fault = judgeRefusal(p)
+			}
+		}
+		if fault == "" {
+			return
+		}
+		key := m + " " + variant
+		if issue, ok := sweepKnownFaults[key]; ok {
+			t.Logf("known fault (%s): %s as %s: %s", issue, key, who, fault)
+			return
+		}
+		faults++
+		t.Errorf("%s\n  variant: %s\n  as %s\n  %s", m, variant, who, fault)
+		if !w.s.Alive() {
+			t.Fatalf("the server died after %s %s", m, variant)
+		}
+	}
 	sweep := func(c *sweptCall) {
 		m := c.method
 		r := rand.New(rand.NewPCG(seed, fnvHash(m)))
-		vs := hostileVariants(c, r, nSingle, nSingle/5+1)
-		for i, v := range vs {
-			auths := [][]string{c.auth}
+		for i, v := range hostileVariants(c, r, nSingle, nSingle/5+1) {
+			parts, err := sendVariant(w.s, c, v.msgs, c.auth)
+			judge(m, v.name, "the rightful principal", parts, err)
 			if i%5 == 0 {
-				auths = append(auths, []string{"Bearer " + other[isCustoms(m)]})
+				parts, err := sendVariant(w.s, c, v.msgs, []string{"Bearer " + other[isCustoms(m)]})
+				judge(m, v.name, "another enterprise", parts, err)
 			}
-			for ai, auth := range auths {
-				sent++
-				err := sendVariant(w.s, c, v.msgs, auth)
-				who := "the rightful principal"
-				if ai == 1 {
-					who = "another enterprise"
-				}
-				if err != nil {
-					refused++
-				}
-				if fault := judgeAnswer(err); fault != "" {
-					key := m + " " + v.name
-					if issue, ok := sweepKnownFaults[key]; ok {
-						t.Logf("known fault (%s): %s as %s: %s", issue, key, who, fault)
-						continue
-					}
-					faults++
-					t.Errorf("%s\n  variant: %s\n  as %s\n  %s", m, v.name, who, fault)
-					if !w.s.Alive() {
-						t.Fatalf("the server died after %s %s", m, v.name)
-					}
-				}
-			}
+		}
+		// The valid request twice at once, as a client that retries too
+		// early sends it: neither copy may fail for the other's sake.
+		errs := make([]error, 2)
+		parts := make([][]embeddedRefusal, 2)
+		var wg sync.WaitGroup
+		for k := range errs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				parts[k], errs[k] = sendVariant(w.s, c, c.msgs, c.auth)
+			}()
+		}
+		wg.Wait()
+		for k, err := range errs {
+			judge(m, "the valid request twice at once", "the rightful principal", parts[k], err)
 		}
 	}
 	calls := captureAndSweep(t, w, methods, cases, sweep)
@@ -347,9 +371,56 @@ func methodDescriptor(method string) (protoreflect.MethodDescriptor, error) {
 }
 
 // sendVariant sends msgs to the captured call's method with the
-// authorization header auth and returns the call's error (a server stream
-// is read to its end).
-func sendVariant(s *Server, c *sweptCall, msgs []proto.Message, auth []string) error {
+// authorization header auth and returns what the call answered: the
+// refusals its answers carry for parts of a batch (embeddedRefusals) and
+// the call's error (a server stream is read to its end).
+func sendVariant(s *Server, c *sweptCall, msgs []proto.Message, auth []string) ([]embeddedRefusal, error) {
+	var answers []proto.Message
+	err := callVariant(s, c, msgs, auth, func(m proto.Message) { answers = append(answers, m) })
+	var refusals []embeddedRefusal
+	for _, a := range answers {
+		refusals = append(refusals, embeddedRefusals(a.ProtoReflect(), "")...)
+	}
+	return refusals, err
+}
+
+// embeddedRefusal is a refusal of one part of a batch that an answer
+// carries (ledger.v1.JournalError, customs.v1.DocumentError, ...).
+type embeddedRefusal struct {
+	at, code, reason, message string
+}
+
+// embeddedRefusals finds, at any depth of an answer, the messages shaped
+// like a batch item's error (string fields code and reason) that are set.
+func embeddedRefusals(m protoreflect.Message, at string) []embeddedRefusal {
+	var out []embeddedRefusal
+	fs := m.Descriptor().Fields()
+	if code, reason := fs.ByName("code"), fs.ByName("reason"); code != nil && reason != nil &&
+		code.Kind() == protoreflect.StringKind && reason.Kind() == protoreflect.StringKind && m.Get(code).String() != "" {
+		r := embeddedRefusal{at: at, code: m.Get(code).String(), reason: m.Get(reason).String()}
+		if msg := fs.ByName("message"); msg != nil && msg.Kind() == protoreflect.StringKind {
+			r.message = m.Get(msg).String()
+		}
+		return append(out, r)
+	}
+	m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
+		if fd.Kind() != protoreflect.MessageKind || fd.IsMap() {
+			return true
+		}
+		if fd.IsList() {
+			for i := 0; i < v.List().Len(); i++ {
+				out = append(out, embeddedRefusals(v.List().Get(i).Message(), fmt.Sprintf("%s%s[%d].", at, fd.Name(), i))...)
+			}
+			return true
+		}
+		out = append(out, embeddedRefusals(v.Message(), at+string(fd.Name())+".")...)
+		return true
+	})
+	return out
+}
+
+// callVariant makes the call, giving every answer message to got.
+func callVariant(s *Server, c *sweptCall, msgs []proto.Message, auth []string, got func(proto.Message)) error {
 	ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
 	defer cancel()
 	for _, a := range auth {
@@ -360,7 +431,12 @@ func sendVariant(s *Server, c *sweptCall, msgs []proto.Message, auth []string) e
 		return fmt.Errorf("the sweep cannot make a %s: %w", c.desc.Output().FullName(), err)
 	}
 	if !c.desc.IsStreamingClient() && !c.desc.IsStreamingServer() {
-		return s.Conn().Invoke(ctx, c.method, msgs[0], out.New().Interface())
+		a := out.New().Interface()
+		err := s.Conn().Invoke(ctx, c.method, msgs[0], a)
+		if err == nil {
+			got(a)
+		}
+		return err
 	}
 	st, err := s.Conn().NewStream(ctx, &grpc.StreamDesc{ServerStreams: c.desc.IsStreamingServer(), ClientStreams: c.desc.IsStreamingClient()}, c.method)
 	if err != nil {
@@ -375,12 +451,14 @@ func sendVariant(s *Server, c *sweptCall, msgs []proto.Message, auth []string) e
 		return err
 	}
 	for {
-		if err := st.RecvMsg(out.New().Interface()); err != nil {
+		a := out.New().Interface()
+		if err := st.RecvMsg(a); err != nil {
 			if errors.Is(err, io.EOF) {
 				return nil
 			}
 			return err
 		}
+		got(a)
 	}
 }
 
@@ -403,6 +481,21 @@ func judgeAnswer(err error) string {
 	}
 	if v, ok := errorsv1.Reason_value[info.GetReason()]; !ok || v == 0 {
 		return fmt.Sprintf("refused with reason %q, which reason.proto does not declare: %s", info.GetReason(), show())
+	}
+	return ""
+}
+
+// judgeRefusal is judgeAnswer for the refusal of one part of a batch: its
+// code may not be INTERNAL, UNKNOWN, DATA_LOSS or UNAVAILABLE and its
+// reason must be declared.
+func judgeRefusal(r embeddedRefusal) string {
+	show := truncateForLog(r.code+" "+r.reason+": "+r.message, 400)
+	switch codeNamed(r.code) {
+	case codes.Internal, codes.Unknown, codes.DataLoss, codes.Unavailable:
+		return "refused part " + r.at + " with " + show
+	}
+	if v, ok := errorsv1.Reason_value[r.reason]; !ok || v == 0 {
+		return fmt.Sprintf("refused part %s with reason %q, which reason.proto does not declare: %s", r.at, r.reason, show)
 	}
 	return ""
 }
