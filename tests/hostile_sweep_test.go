@@ -210,17 +210,26 @@ func TestHostileRequestSweepEveryMethod(t *testing.T) {
 		// early sends it: neither copy may fail for the other's sake.
 		errs := make([]error, 2)
 		parts := make([][]embeddedRefusal, 2)
+		answers := make([][]proto.Message, 2)
 		var wg sync.WaitGroup
 		for k := range errs {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				parts[k], errs[k] = sendVariant(w.s, c, c.msgs, c.auth)
+				parts[k], answers[k], errs[k] = sendAndAnswer(w.s, c, c.msgs, c.auth)
 			}()
 		}
 		wg.Wait()
 		for k, err := range errs {
 			judge(m, "the valid request twice at once", "the rightful principal", parts[k], err)
+		}
+		// A request with an idempotency key is applied once: both copies
+		// get the same answer (but for saying which one was the replay).
+		if errs[0] == nil && errs[1] == nil && carriesIdempotencyKey(c.msgs) &&
+			!slices.EqualFunc(withoutReplayed(answers[0]), withoutReplayed(answers[1]), proto.Equal) {
+			faults++
+			t.Errorf("%s: the valid request twice at once got two different answers (applied twice?):\n  %v\n  %v", m,
+				truncateForLog(fmt.Sprint(answers[0]), 600), truncateForLog(fmt.Sprint(answers[1]), 600))
 		}
 	}
 	calls := captureAndSweep(t, w, methods, cases, sweep)
@@ -375,13 +384,19 @@ func methodDescriptor(method string) (protoreflect.MethodDescriptor, error) {
 // refusals its answers carry for parts of a batch (embeddedRefusals) and
 // the call's error (a server stream is read to its end).
 func sendVariant(s *Server, c *sweptCall, msgs []proto.Message, auth []string) ([]embeddedRefusal, error) {
+	refusals, _, err := sendAndAnswer(s, c, msgs, auth)
+	return refusals, err
+}
+
+// sendAndAnswer is sendVariant that also returns the answer messages.
+func sendAndAnswer(s *Server, c *sweptCall, msgs []proto.Message, auth []string) ([]embeddedRefusal, []proto.Message, error) {
 	var answers []proto.Message
 	err := callVariant(s, c, msgs, auth, func(m proto.Message) { answers = append(answers, m) })
 	var refusals []embeddedRefusal
 	for _, a := range answers {
 		refusals = append(refusals, embeddedRefusals(a.ProtoReflect(), "")...)
 	}
-	return refusals, err
+	return refusals, answers, err
 }
 
 // embeddedRefusal is a refusal of one part of a batch that an answer
@@ -483,6 +498,63 @@ func judgeAnswer(err error) string {
 		return fmt.Sprintf("refused with reason %q, which reason.proto does not declare: %s", info.GetReason(), show())
 	}
 	return ""
+}
+
+// carriesIdempotencyKey reports whether a request sets, at any depth, a
+// field named idempotency_key or key: the promise that a retry is answered
+// as the first call was.
+func carriesIdempotencyKey(msgs []proto.Message) bool {
+	var has func(m protoreflect.Message) bool
+	has = func(m protoreflect.Message) bool {
+		found := false
+		m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
+			switch {
+			case (fd.Name() == "idempotency_key" || fd.Name() == "key") && fd.Kind() == protoreflect.StringKind && !fd.IsList():
+				found = true
+			case fd.Kind() == protoreflect.MessageKind && fd.IsList():
+				for i := 0; i < v.List().Len() && !found; i++ {
+					found = has(v.List().Get(i).Message())
+				}
+			case fd.Kind() == protoreflect.MessageKind && !fd.IsMap():
+				found = has(v.Message())
+			}
+			return !found
+		})
+		return found
+	}
+	for _, m := range msgs {
+		if has(m.ProtoReflect()) {
+			return true
+		}
+	}
+	return false
+}
+
+// withoutReplayed is copies of answers with every bool field named
+// replayed cleared: the one field in which a replay's answer differs.
+func withoutReplayed(answers []proto.Message) []proto.Message {
+	var clear func(m protoreflect.Message)
+	clear = func(m protoreflect.Message) {
+		m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
+			switch {
+			case fd.Name() == "replayed" && fd.Kind() == protoreflect.BoolKind:
+				m.Clear(fd)
+			case fd.Kind() == protoreflect.MessageKind && fd.IsList():
+				for i := 0; i < v.List().Len(); i++ {
+					clear(v.List().Get(i).Message())
+				}
+			case fd.Kind() == protoreflect.MessageKind && !fd.IsMap():
+				clear(v.Message())
+			}
+			return true
+		})
+	}
+	out := make([]proto.Message, len(answers))
+	for i, a := range answers {
+		out[i] = proto.Clone(a)
+		clear(out[i].ProtoReflect())
+	}
+	return out
 }
 
 // judgeRefusal is judgeAnswer for the refusal of one part of a batch: its
