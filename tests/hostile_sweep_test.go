@@ -479,7 +479,9 @@ func callVariant(s *Server, c *sweptCall, msgs []proto.Message, auth []string, g
 
 // judgeAnswer says what is wrong with an answer to a hostile request ("":
 // nothing): INTERNAL, UNKNOWN, DATA_LOSS, UNAVAILABLE (the server died or
-// dropped the connection), or a refusal without a declared reason.
+// dropped the connection), or a refusal without a declared reason (but
+// gRPC's own RESOURCE_EXHAUSTED for a message over the largest the server
+// reads, which no server code sees).
 func judgeAnswer(err error) string {
 	if err == nil {
 		return ""
@@ -491,6 +493,13 @@ func judgeAnswer(err error) string {
 		return "answered " + show()
 	}
 	info := errorInfo(err)
+	if info == nil && st.Code() == codes.ResourceExhausted && strings.HasPrefix(st.Message(), grpcTooLarge) {
+		// gRPC refuses a message over the server's largest from its
+		// length prefix, before any of the server's code runs
+		// (grpcedge.Limiter.MaxRecvMsgSize): the one refusal the server
+		// cannot give a reason.
+		return ""
+	}
 	if info == nil {
 		return "refused without a google.rpc.ErrorInfo: " + show()
 	}
@@ -690,6 +699,19 @@ func hostileVariants(c *sweptCall, r *rand.Rand, nSingle, nDouble int) []variant
 			vs = append(vs, variant{name: a.String() + " and " + b.String(), msgs: msgs})
 		}
 	}
+	// Over the server's largest message (2 MiB by default): one string
+	// field of the first message past it.
+	if len(c.msgs) > 0 {
+		fs := c.msgs[0].ProtoReflect().Descriptor().Fields()
+		for i := 0; i < fs.Len(); i++ {
+			if fd := fs.Get(i); fd.Kind() == protoreflect.StringKind && !fd.IsList() && !fd.IsMap() {
+				msgs := clone()
+				msgs[0].ProtoReflect().Set(fd, protoreflect.ValueOfString(strings.Repeat("x", oversizedRequestBytes)))
+				vs = append(vs, variant{name: string(fd.Name()) + " = string over the largest message the server reads", msgs: msgs})
+				break
+			}
+		}
+	}
 	if c.desc.IsStreamingClient() {
 		vs = append(vs, variant{name: "no message at all", msgs: nil})
 		if len(c.msgs) > 0 {
@@ -698,6 +720,14 @@ func hostileVariants(c *sweptCall, r *rand.Rand, nSingle, nDouble int) []variant
 	}
 	return vs
 }
+
+// grpcTooLarge starts gRPC's own refusal of a message over the largest the
+// server reads.
+const grpcTooLarge = "grpc: received message larger than max"
+
+// oversizedRequestBytes is more than the largest request message the
+// server reads by default (--max-principal-in-flight-bytes, 2 MiB).
+const oversizedRequestBytes = 2<<20 + 1
 
 // hostileStrings are the string values every string field gets.
 var hostileStrings = []struct{ name, v string }{
