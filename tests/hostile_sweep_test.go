@@ -4,7 +4,9 @@ package tests
 // variants of a valid request, over the wire, on real PostgreSQL.
 
 import (
+	"bytes"
 	"context"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"hash/fnv"
@@ -12,6 +14,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -904,6 +907,15 @@ func collectMutations(m protoreflect.Message, msg int, path []step, depth int, o
 					}
 				})
 			}
+			if fd.Kind() == protoreflect.BytesKind && n > 0 {
+				for _, x := range xmlTextMutations(m.Get(fd).List().Get(0).Bytes()) {
+					add("element "+x.name, false, func(pm protoreflect.Message, fd protoreflect.FieldDescriptor) {
+						if l := pm.Mutable(fd).List(); l.Len() > 0 {
+							l.Set(0, protoreflect.ValueOfBytes(x.doc))
+						}
+					})
+				}
+			}
 		case fd.Kind() == protoreflect.MessageKind || fd.Kind() == protoreflect.GroupKind:
 			add("message cleared", false, func(pm protoreflect.Message, fd protoreflect.FieldDescriptor) { pm.Clear(fd) })
 			if fd.Message().FullName() == "google.protobuf.Timestamp" {
@@ -934,8 +946,52 @@ func collectMutations(m protoreflect.Message, msg int, path []step, depth int, o
 					pm.Set(fd, v.v)
 				})
 			}
+			if fd.Kind() == protoreflect.BytesKind && m.Has(fd) {
+				for _, x := range xmlTextMutations(m.Get(fd).Bytes()) {
+					add(x.name, false, func(pm protoreflect.Message, fd protoreflect.FieldDescriptor) {
+						pm.Set(fd, protoreflect.ValueOfBytes(x.doc))
+					})
+				}
+			}
 		}
 	}
+}
+
+// xmlElementText finds an element's text between its tags: the name is
+// group 1, the text group 2.
+var xmlElementText = regexp.MustCompile(`<([A-Za-z_][\w:.-]*)(?:\s[^>]*)?>([^<]*)</`)
+
+// xmlTextMutations are the hostile versions of an XML message (a valid
+// single-window message the case sent): the text of one element (of the
+// first 80) replaced by each hostile string, escaped as XML text. They
+// reach the rules behind the message parsers, not only the parsers.
+func xmlTextMutations(doc []byte) []struct {
+	name string
+	doc  []byte
+} {
+	var out []struct {
+		name string
+		doc  []byte
+	}
+	if !bytes.HasPrefix(bytes.TrimSpace(doc), []byte("<")) {
+		return nil
+	}
+	for _, loc := range xmlElementText.FindAllSubmatchIndex(doc, 80) {
+		name := string(doc[loc[2]:loc[3]])
+		for _, h := range hostileStrings {
+			if h.name == "100 KB" {
+				continue
+			}
+			var text bytes.Buffer
+			_ = xml.EscapeText(&text, []byte(h.v))
+			d := slices.Concat(doc[:loc[4]], text.Bytes(), doc[loc[5]:])
+			out = append(out, struct {
+				name string
+				doc  []byte
+			}{fmt.Sprintf("bytes: XML element %s text = string %s", name, h.name), d})
+		}
+	}
+	return out
 }
 
 // cloneValue copies a list element (messages deeply).
