@@ -395,6 +395,17 @@ func verifyCrashBook(t *testing.T, s *Server, tok string, r *crashRun) {
 		t.Errorf("the book has %d client journals; %d were acknowledged and %d unanswered ones were recorded", clientJournals, acked, abandonedPresent)
 	}
 
+	holdings := verifyHoldings(t, s, tok, crashBook, js)
+	t.Logf("verified %d journals in %v: %d acknowledged, %d unanswered but recorded, %d holdings by lot", len(js), time.Since(began).Round(time.Millisecond), acked, abandonedPresent, holdings)
+}
+
+// verifyHoldings recomputes every holding of book, by lot and summed, from
+// the legs of its journals js (all of them, as StreamJournals gives them)
+// and checks that GetBalances (current, by lot and as of today from the day
+// totals) reports exactly those, none negative, and that every posting's
+// legs sum to the posting. It returns how many holdings by lot it checked.
+func verifyHoldings(t *testing.T, s *Server, tok, book string, js []*ledgerv1.Journal) int {
+	t.Helper()
 	// Recompute every book holding by lot from the recorded legs.
 	type amt struct{ q, v decimal.Decimal }
 	lots := map[string]amt{}
@@ -432,7 +443,7 @@ func verifyCrashBook(t *testing.T, s *Server, tok string, r *crashRun) {
 		wantPairs[pk] = amt{p.q.Add(x.q), p.v.Add(x.v)}
 	}
 	got := map[string]string{}
-	resp, err := s.Ledger().GetBalances(ctxAs(t, tok), &ledgerv1.GetBalancesRequest{BookId: crashBook, ByLot: true})
+	resp, err := s.Ledger().GetBalances(ctxAs(t, tok), &ledgerv1.GetBalancesRequest{BookId: book, ByLot: true})
 	if err != nil {
 		t.Fatalf("GetBalances by lot: %v", err)
 	}
@@ -449,9 +460,9 @@ func verifyCrashBook(t *testing.T, s *Server, tok string, r *crashRun) {
 	for k, x := range wantPairs {
 		wantAgg[k] = x.q.String() + "|" + x.v.StringFixed(2)
 	}
-	diffMaps(t, "holdings (recomputed vs GetBalances)", wantAgg, balanceMap(t, s, tok, crashBook))
+	diffMaps(t, "holdings (recomputed vs GetBalances)", wantAgg, balanceMap(t, s, tok, book))
 	// The day totals, kept in the same transactions, agree.
-	asOf, err := s.Ledger().GetBalances(ctxAs(t, tok), &ledgerv1.GetBalancesRequest{BookId: crashBook, AsOf: day(0)})
+	asOf, err := s.Ledger().GetBalances(ctxAs(t, tok), &ledgerv1.GetBalancesRequest{BookId: book, AsOf: day(0)})
 	if err != nil {
 		t.Fatalf("GetBalances as of today: %v", err)
 	}
@@ -460,7 +471,7 @@ func verifyCrashBook(t *testing.T, s *Server, tok string, r *crashRun) {
 		gotAsOf[b.GetAccount().GetName()+"/"+b.GetItemCode()] = dec(t, b.GetQuantity()).String() + "|" + dec(t, b.GetValue()).StringFixed(2)
 	}
 	diffMaps(t, "holdings (recomputed vs GetBalances as of today, from day totals)", wantAgg, gotAsOf)
-	t.Logf("verified %d journals in %v: %d acknowledged, %d unanswered but recorded, %d holdings by lot", len(js), time.Since(began).Round(time.Millisecond), acked, abandonedPresent, len(want))
+	return len(want)
 }
 
 // sameBody checks that a recorded journal is the one the client sent.

@@ -141,6 +141,9 @@ type Server struct {
 	running bool
 	conn    *grpc.ClientConn
 	starts  int
+	// tap, when set, sees every request message the harness's connection
+	// sends (hostile_sweep_test.go records requests with it).
+	tap requestTap
 }
 
 // StartServer starts zoneledger on a fresh data directory on 127.0.0.1:0,
@@ -264,7 +267,9 @@ func (s *Server) start() {
 	}
 	conn, err := grpc.NewClient(addr,
 		grpc.WithTransportCredentials(creds),
-		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(256<<20)))
+		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(256<<20)),
+		grpc.WithChainUnaryInterceptor(s.tapUnary),
+		grpc.WithChainStreamInterceptor(s.tapStream))
 	if err != nil {
 		t.Fatalf("grpc.NewClient(%s): %v", addr, err)
 	}

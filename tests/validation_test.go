@@ -228,6 +228,16 @@ func TestBadInputOverTheWire(t *testing.T) {
 			_, err := s.Admin().ListPrincipals(ctx, &adminv1.ListPrincipalsRequest{PageToken: "!!"})
 			return err
 		}},
+		// Valid base64 whose bytes are not UTF-8 (0xd3 0x1d) or hold NUL:
+		// once answered INTERNAL, PostgreSQL refusing the key.
+		{"ListPrincipals with a page token that is not text", "page_token", func(ctx context.Context) error {
+			_, err := s.Admin().ListPrincipals(ctx, &adminv1.ListPrincipalsRequest{PageToken: "0x0"})
+			return err
+		}},
+		{"ListTokens with a page token holding NUL", "page_token", func(ctx context.Context) error {
+			_, err := s.Admin().ListTokens(ctx, &adminv1.ListTokensRequest{PrincipalId: "e1", PageToken: "YQBi"})
+			return err
+		}},
 	}
 
 	// Customs services' requests, sent as customs (who may make every one of

@@ -1,8 +1,10 @@
 package grpcedge
 
 import (
+	"bytes"
 	"encoding/base64"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/zoneledger/zoneledger/ledger"
 )
@@ -44,13 +46,14 @@ func EncodePageToken(key string) string {
 
 // DecodePageToken returns the key a page token carries; "" is the first
 // page. A token this server did not issue is refused with INVALID_ARGUMENT
-// naming page_token.
+// naming page_token; so is one whose key is not text (not UTF-8, or holding
+// NUL), which the server never issues and the database cannot compare.
 func DecodePageToken(tok string) (string, error) {
 	if tok == "" {
 		return "", nil
 	}
 	b, err := base64.RawURLEncoding.DecodeString(tok)
-	if err != nil || len(b) == 0 {
+	if err != nil || len(b) == 0 || !utf8.Valid(b) || bytes.IndexByte(b, 0) >= 0 {
 		return "", badToken()
 	}
 	return string(b), nil
