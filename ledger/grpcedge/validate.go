@@ -16,10 +16,12 @@ import (
 // ValidationInterceptors check every request message (every message a
 // stream receives too) before the handler runs: first that all its text can
 // be stored (no string anywhere in it contains U+0000 or invalid UTF-8,
-// which PostgreSQL refuses), then its protovalidate rules. A failure is
-// answered with INVALID_ARGUMENT, reason INVALID_ARGUMENT, the field in
-// ErrorInfo.metadata["field"] and a BadRequest detail; the first bad field
-// is named ("lines[0].lot").
+// which PostgreSQL refuses; reason INVALID_ARGUMENT), then that no string
+// holds a control, bidirectional-control or zero-width character
+// (RefusedCharacter; reason INVISIBLE_CHARACTER), then its protovalidate
+// rules (reason INVALID_ARGUMENT). A failure is answered with
+// INVALID_ARGUMENT, the reason, the field in ErrorInfo.metadata["field"]
+// and a BadRequest detail; the first bad field is named ("lines[0].lot").
 func ValidationInterceptors() (grpc.UnaryServerInterceptor, grpc.StreamServerInterceptor) {
 	v, err := protovalidate.New()
 	if err != nil {
@@ -31,6 +33,9 @@ func ValidationInterceptors() (grpc.UnaryServerInterceptor, grpc.StreamServerInt
 			return nil
 		}
 		if err := checkText(msg); err != nil {
+			return Status(err)
+		}
+		if err := checkCharacters(msg); err != nil {
 			return Status(err)
 		}
 		if err := v.Validate(msg); err != nil {

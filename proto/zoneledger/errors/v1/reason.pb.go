@@ -554,6 +554,18 @@ const (
 	// another inventory list, or the list already carries another one. Nothing was applied; check
 	// the receipt with customs.
 	Reason_ECOMMERCE_RECEIPT_INVT_NO_TAKEN Reason = 600
+	// INVALID_ARGUMENT: a string of the request (at any depth: nested messages, repeated fields,
+	// map keys and values; not bytes fields) holds a character zoneledger refuses in text: a C0
+	// control other than TAB, LF and CR (e.g. U+001B ESCAPE, which starts terminal escape
+	// sequences), DEL (U+007F), a C1 control (U+0080-U+009F), a bidirectional control (U+061C,
+	// U+200E, U+200F, U+202A-U+202E, U+2066-U+2069: they reorder the text shown around them), or
+	// the invisible U+200B ZERO WIDTH SPACE or U+FEFF (byte order mark), which make two keys that
+	// look the same different. The field is named as protovalidate names fields
+	// ("lines[2].name", `metadata["key"]`); the message names the character (U+001B) and its
+	// position (1-based, in characters). Nothing was changed: remove the character and send
+	// again. ZERO WIDTH JOINER / NON-JOINER and other format characters are allowed. (U+0000 is
+	// refused as INVALID_ARGUMENT, text the database cannot store.)
+	Reason_INVISIBLE_CHARACTER Reason = 601
 )
 
 // Enum value maps for Reason.
@@ -736,6 +748,7 @@ var (
 		594: "PASS_RECEIPT_STATE",
 		595: "PASS_MESSAGE_UNREPRESENTABLE",
 		600: "ECOMMERCE_RECEIPT_INVT_NO_TAKEN",
+		601: "INVISIBLE_CHARACTER",
 	}
 	Reason_value = map[string]int32{
 		"REASON_UNSPECIFIED":               0,
@@ -915,6 +928,7 @@ var (
 		"PASS_RECEIPT_STATE":               594,
 		"PASS_MESSAGE_UNREPRESENTABLE":     595,
 		"ECOMMERCE_RECEIPT_INVT_NO_TAKEN":  600,
+		"INVISIBLE_CHARACTER":              601,
 	}
 )
 
@@ -949,7 +963,7 @@ var File_zoneledger_errors_v1_reason_proto protoreflect.FileDescriptor
 
 const file_zoneledger_errors_v1_reason_proto_rawDesc = "" +
 	"\n" +
-	"!zoneledger/errors/v1/reason.proto\x12\x14zoneledger.errors.v1*\x97$\n" +
+	"!zoneledger/errors/v1/reason.proto\x12\x14zoneledger.errors.v1*\xb1$\n" +
 	"\x06Reason\x12\x16\n" +
 	"\x12REASON_UNSPECIFIED\x10\x00\x12\x14\n" +
 	"\x10INVALID_ARGUMENT\x10\x01\x12\x13\n" +
@@ -1131,7 +1145,8 @@ const file_zoneledger_errors_v1_reason_proto_rawDesc = "" +
 	"\x11PASS_RECEIPT_CODE\x10\xd1\x04\x12\x17\n" +
 	"\x12PASS_RECEIPT_STATE\x10\xd2\x04\x12!\n" +
 	"\x1cPASS_MESSAGE_UNREPRESENTABLE\x10\xd3\x04\x12$\n" +
-	"\x1fECOMMERCE_RECEIPT_INVT_NO_TAKEN\x10\xd8\x04B\xdf\x01\n" +
+	"\x1fECOMMERCE_RECEIPT_INVT_NO_TAKEN\x10\xd8\x04\x12\x18\n" +
+	"\x13INVISIBLE_CHARACTER\x10\xd9\x04B\xdf\x01\n" +
 	"\x18com.zoneledger.errors.v1B\vReasonProtoP\x01ZDgithub.com/zoneledger/zoneledger/proto/zoneledger/errors/v1;errorsv1\xa2\x02\x03ZEX\xaa\x02\x14Zoneledger.Errors.V1\xca\x02\x14Zoneledger\\Errors\\V1\xe2\x02 Zoneledger\\Errors\\V1\\GPBMetadata\xea\x02\x16Zoneledger::Errors::V1b\x06proto3"
 
 var (
