@@ -8,11 +8,13 @@ import (
 	"time"
 
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	adminv1 "github.com/zoneledger/zoneledger/proto/zoneledger/admin/v1"
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
+	errorsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/errors/v1"
 	ledgerv1 "github.com/zoneledger/zoneledger/proto/zoneledger/ledger/v1"
 )
 
@@ -452,6 +454,60 @@ func TestBadInputOverTheWire(t *testing.T) {
 			t.Errorf("a 3 MiB request: %v; want RESOURCE_EXHAUSTED", err)
 		}
 	})
+
+	// Control, bidirectional-control and zero-width characters in text:
+	// INVALID_ARGUMENT, reason INVISIBLE_CHARACTER, the field named, and
+	// nothing written, even where the request is otherwise one the server
+	// takes (the journal and the list below are then filed clean).
+	z := zoneOn(s, a)
+	te := z.enterprise(t, "Text Check One")
+	tb := z.hBook(t, te)
+	invisible := []struct {
+		badCase
+		tok, char string
+	}{
+		{badCase{"PostJournal with ESC in a posting's item code", "postings[0].item_code",
+			post(func(r *ledgerv1.PostJournalRequest) { r.Postings[0].ItemCode = "KG3\x1b[8m" })}, a.E1, "U+001B"},
+		{badCase{"PostJournal with ESC in the document number", "document.number",
+			post(func(r *ledgerv1.PostJournalRequest) { r.Document.Number = "\x1b[2JD-1" })}, a.E1, "U+001B"},
+		{badCase{"PostJournals with a zero-width space in a metadata value", `journals[1].metadata["ref"]`, batchOf(2, func(i int, r *ledgerv1.PostJournalRequest) {
+			r.Metadata = map[string]string{"ref": fmt.Sprint("R", i)}
+			if i == 1 {
+				r.Metadata["ref"] = "R\u200b1"
+			}
+		})}, a.E1, "U+200B"},
+		{badCase{"RegisterItems with U+202E in an item code", "items[0].code", register([]*ledgerv1.Item{item("PCS\u202e", "PCE", 0)})}, a.E1, "U+202E"},
+		{badCase{"CreateList with U+202E in inner_no", "inner_no", func(ctx context.Context) error {
+			_, err := z.decl.CreateList(ctx, entryReq(tb, "TXT-\u202e1", lineNotebook, "1", "5000"))
+			return err
+		}}, te.tok, "U+202E"},
+		{badCase{"CreateList with a BOM in a line's part number", "lines[0].part_number", func(ctx context.Context) error {
+			r := entryReq(tb, "TXT-2", lineNotebook, "1", "5000")
+			r.Lines[0].PartNumber = "\ufeffNB-01"
+			_, err := z.decl.CreateList(ctx, r)
+			return err
+		}}, te.tok, "U+FEFF"},
+	}
+	for _, c := range invisible {
+		t.Run(c.name, func(t *testing.T) {
+			err := c.call(ctxAs(t, c.tok))
+			wantInvalid(t, err, c.field, c.name)
+			if got := errorsv1.ReasonOf(err); got != errorsv1.Reason_INVISIBLE_CHARACTER.String() {
+				t.Errorf("reason %q, want INVISIBLE_CHARACTER: %v", got, err)
+			}
+			if msg := status.Convert(err).Message(); !strings.Contains(msg, c.char) || !strings.Contains(msg, "remove it") {
+				t.Errorf("message %q does not name %s and say to remove it", msg, c.char)
+			}
+		})
+	}
+	if r, err := z.decl.ListLists(ctxAs(t, te.tok), &customsv1.ListListsRequest{BookNo: tb}); err != nil || len(r.GetLists()) != 0 {
+		t.Errorf("after the refused lists the book has lists %v (%v), want none", r.GetLists(), err)
+	}
+	if r, err := lc.ListItems(ctxAs(t, a.E1), &ledgerv1.ListItemsRequest{BookId: bookV}); err != nil || len(r.GetItems()) != 2 {
+		t.Errorf("after the refused item the book has items %v (%v), want the 2 registered", r.GetItems(), err)
+	}
+	// The same list, clean, is filed: the refusal was the character's.
+	z.createList(t, te.tok, entryReq(tb, "TXT-1", lineNotebook, "1", "5000"))
 
 	if !s.Alive() {
 		t.Fatalf("the server died during the bad-input tests")
