@@ -177,11 +177,11 @@ func TestHostileRequestSweepEveryMethod(t *testing.T) {
 		}
 		return []struct{ who, tok string }{{"another enterprise", e2}, {"customs", w.a.C}, {"the platform", w.a.P}, {"the admin", w.a.Admin}}
 	}
-	var sent, refused, faults int
+	var sent, refused, faults, reasoned int
 	sweepBegan := time.Now()
 	// judge checks one answer and reports a fault.
 	showAccepted := os.Getenv("ZONELEDGER_SWEEP_SHOW_ACCEPTED") == "1"
-	judge := func(m, variant, who string, parts []embeddedRefusal, err error) {
+	judge := func(m, variant, who, wantReason string, parts []embeddedRefusal, err error) {
 		sent++
 		if err != nil || len(parts) > 0 {
 			refused++
@@ -189,6 +189,10 @@ func TestHostileRequestSweepEveryMethod(t *testing.T) {
 			t.Logf("accepted: %s %s as %s", m, truncateForLog(variant, 200), who)
 		}
 		fault := judgeAnswer(err)
+		if fault == "" && wantReason != "" {
+			reasoned++
+			fault = judgeReason(err, wantReason)
+		}
 		for _, p := range parts {
 			if fault == "" {
 				fault = judgeRefusal(p)
@@ -213,11 +217,11 @@ func TestHostileRequestSweepEveryMethod(t *testing.T) {
 		r := rand.New(rand.NewPCG(seed, fnvHash(m)))
 		for i, v := range hostileVariants(c, r, nSingle, nSingle/5+1) {
 			parts, err := sendVariant(w.s, c, v.msgs, c.auth)
-			judge(m, v.name, "the rightful principal", parts, err)
+			judge(m, v.name, "the rightful principal", v.wantReason, parts, err)
 			if i%5 == 0 {
 				o := others(m)[i/5%4]
 				parts, err := sendVariant(w.s, c, v.msgs, []string{"Bearer " + o.tok})
-				judge(m, v.name, o.who, parts, err)
+				judge(m, v.name, o.who, v.wantReason, parts, err)
 			}
 		}
 		// The valid request twice at once, as a client that retries too
@@ -235,7 +239,7 @@ func TestHostileRequestSweepEveryMethod(t *testing.T) {
 		}
 		wg.Wait()
 		for k, err := range errs {
-			judge(m, "the valid request twice at once", "the rightful principal", parts[k], err)
+			judge(m, "the valid request twice at once", "the rightful principal", "", parts[k], err)
 		}
 		// A request with an idempotency key is applied once: both copies
 		// get the same answer (but for saying which one was the replay).
@@ -247,8 +251,8 @@ func TestHostileRequestSweepEveryMethod(t *testing.T) {
 		}
 	}
 	calls := captureAndSweep(t, w, methods, cases, sweep)
-	t.Logf("sent %d hostile requests to %d methods in %v (seed %d, %d single-field variants per method): %d refused, %d faults",
-		sent, len(calls), time.Since(sweepBegan).Round(time.Millisecond), seed, nSingle, refused, faults)
+	t.Logf("sent %d hostile requests to %d methods in %v (seed %d, %d single-field variants per method): %d refused (%d with the reason they must carry checked), %d faults",
+		sent, len(calls), time.Since(sweepBegan).Round(time.Millisecond), seed, nSingle, refused, reasoned, faults)
 	for _, m := range methods {
 		_, captured := calls[m]
 		why, listed := sweepUncaptured[m]
@@ -523,6 +527,20 @@ func judgeAnswer(err error) string {
 	return ""
 }
 
+// judgeReason says what is wrong with the answer to a variant that must
+// be refused INVALID_ARGUMENT with reason want ("": nothing).
+func judgeReason(err error, want string) string {
+	if status.Code(err) == codes.InvalidArgument && errorsv1.ReasonOf(err) == want {
+		return ""
+	}
+	if err == nil {
+		return "accepted; want INVALID_ARGUMENT, reason " + want
+	}
+	st := status.Convert(err)
+	return fmt.Sprintf("answered %s (reason %q): %s; want INVALID_ARGUMENT, reason %s",
+		st.Code(), errorsv1.ReasonOf(err), truncateForLog(st.Message(), 300), want)
+}
+
 // carriesIdempotencyKey reports whether a request sets, at any depth, a
 // field named idempotency_key or key: the promise that a retry is answered
 // as the first call was.
@@ -611,11 +629,13 @@ func fnvHash(s string) uint64 {
 
 // --- hostile variants ------------------------------------------------------
 
-// variant is a hostile version of a captured request: its messages and
-// what was changed (field path and value kind).
+// variant is a hostile version of a captured request: its messages, what
+// was changed (field path and value kind) and the reason its refusal must
+// carry ("": any declared reason, or none).
 type variant struct {
-	name string
-	msgs []proto.Message
+	name       string
+	msgs       []proto.Message
+	wantReason string
 }
 
 // step is one step of a field path: a field and, for a list, the index.
@@ -648,6 +668,22 @@ func (m mutation) String() string {
 	}
 	b.WriteString(string(m.fd.Name()))
 	return b.String() + " = " + m.name
+}
+
+// wantReason is the reason the refusal of m alone must carry:
+// INVISIBLE_CHARACTER when m puts a string holding control,
+// bidirectional-control or zero-width characters into a string field (the
+// edge refuses those in any string, grpcedge.RefusedCharacter; bytes
+// fields are their parsers'); "" when any answer judgeAnswer takes will do.
+func (m mutation) wantReason() string {
+	if m.fd.Kind() != protoreflect.StringKind {
+		return ""
+	}
+	switch strings.TrimPrefix(m.name, "element ") {
+	case "string control chars", "string RTL marks", "string BOM and zero-width":
+		return errorsv1.Reason_INVISIBLE_CHARACTER.String()
+	}
+	return ""
 }
 
 // do applies m to msgs (copies of the captured ones), making unset
@@ -694,7 +730,7 @@ func hostileVariants(c *sweptCall, r *rand.Rand, nSingle, nDouble int) []variant
 	for _, m := range all[:min(nSingle, len(all))] {
 		msgs := clone()
 		if m.do(msgs) {
-			vs = append(vs, variant{name: m.String(), msgs: msgs})
+			vs = append(vs, variant{name: m.String(), msgs: msgs, wantReason: m.wantReason()})
 		}
 	}
 	var small []mutation
