@@ -202,3 +202,41 @@ func postReport(t *testing.T, out string) postReportJSON {
 	}
 	return r
 }
+
+// TestZonectlTokenIssueRetried: an admin whose `tokens issue` answer was
+// lost runs the same command again with the same --request-id; the token
+// the lost answer carried stops working, the new one works, and stderr
+// names the token revoked. The principal is left with one live token.
+func TestZonectlTokenIssueRetried(t *testing.T) {
+	needZonectl(t)
+	s := StartServer(t)
+	c := &ctl{t: t, addr: s.Addr, dir: t.TempDir()}
+	admin := s.AdminToken
+	c.must(admin, "admin", "principals", "create", "--id", "bridge", "--role", "customs")
+	issue := []string{"admin", "tokens", "issue", "--principal", "bridge", "--description", "ERP bridge", "--request-id", "bridge-2026"}
+	lost := strings.TrimSpace(c.must(admin, issue...))
+	if out := c.must(lost, "whoami"); !strings.Contains(out, "bridge") {
+		t.Fatalf("whoami with the first token: %q", out)
+	}
+	out, errOut, code := c.run(admin, issue...)
+	kept := strings.TrimSpace(out)
+	if code != 0 || kept == "" || kept == lost || !strings.Contains(errOut, "revoked token tok_") {
+		t.Fatalf("issuing again: exit %d, token %q (the first: %q), stderr %q", code, kept, lost, errOut)
+	}
+	if _, errOut, code := c.run(lost, "whoami"); code == 0 || !strings.Contains(errOut, "UNAUTHENTICATED") {
+		t.Fatalf("the replaced token still works or is refused otherwise: exit %d, %s", code, errOut)
+	}
+	if out := c.must(kept, "whoami"); !strings.Contains(out, "bridge") {
+		t.Fatalf("whoami with the new token: %q", out)
+	}
+	rows := strings.Split(strings.TrimSpace(c.must(admin, "-o", "csv", "admin", "tokens", "list", "--principal", "bridge")), "\n")
+	live := 0
+	for _, r := range rows[1:] { // token_id,principal_id,description,created_at,expires_at,revoked_at
+		if strings.HasSuffix(r, ",") {
+			live++
+		}
+	}
+	if len(rows) != 3 || live != 1 {
+		t.Fatalf("bridge's tokens, want two and one live:\n%s", strings.Join(rows, "\n"))
+	}
+}

@@ -65,7 +65,7 @@ func parseExpiry(s string, now time.Time) (*timestamppb.Timestamp, error) {
 }
 
 func (a *app) tokensIssueCmd() *cobra.Command {
-	var pid, description, expires string
+	var pid, description, expires, requestID string
 	return leaf(&cobra.Command{
 		Use:   "issue",
 		Short: "Issue a bearer token for a principal (printed once, to stdout)",
@@ -73,17 +73,19 @@ func (a *app) tokensIssueCmd() *cobra.Command {
 standard output only (the table format prints the token alone on one line, so
 it can be redirected into a file); its id and expiry go to standard error.
 The server keeps only a hash: a lost token cannot be shown again; revoke it
-and issue a new one. Not idempotent: after a lost answer, list the tokens,
-revoke the unknown one and issue again.`,
+and issue a new one. With --request-id, running the same command again after
+a lost answer (a timeout, UNAVAILABLE) revokes the token that answer carried
+and prints a new one: one live token, the one printed. Without it, every run
+issues another token.`,
 		Example: `  umask 077; zonectl admin tokens issue --principal acme-ops --description "ERP bridge" \
-      --expires 2026-12-31T23:59:59+08:00 > acme-ops.token`,
+      --expires 2026-12-31T23:59:59+08:00 --request-id acme-ops-2026 > acme-ops.token`,
 		RunE: a.act(func(cmd *cobra.Command, _ []string) error {
 			exp, err := parseExpiry(expires, time.Now())
 			if err != nil {
 				return err
 			}
 			resp, err := call(a, cmd.Context(), func(ctx context.Context, c *clients) (*adminv1.IssueTokenResponse, error) {
-				return c.admin.IssueToken(ctx, &adminv1.IssueTokenRequest{PrincipalId: pid, Description: description, ExpiresAt: exp})
+				return c.admin.IssueToken(ctx, &adminv1.IssueTokenRequest{PrincipalId: pid, Description: description, ExpiresAt: exp, RequestId: requestID})
 			})
 			if err != nil {
 				return err
@@ -92,20 +94,24 @@ revoke the unknown one and issue again.`,
 			case output.JSON:
 				return output.One(a.stdout, a.format, resp, nil)
 			case output.CSV:
-				return output.Rows(a.stdout, a.format, []string{"token_id", "principal_id", "expires_at", "token"},
-					[][]string{{resp.GetTokenId(), resp.GetInfo().GetPrincipalId(), ts(resp.GetInfo().GetExpiresAt()), resp.GetToken()}})
+				return output.Rows(a.stdout, a.format, []string{"token_id", "principal_id", "expires_at", "token", "replaced_token_id"},
+					[][]string{{resp.GetTokenId(), resp.GetInfo().GetPrincipalId(), ts(resp.GetInfo().GetExpiresAt()), resp.GetToken(), resp.GetReplacedTokenId()}})
 			}
 			expiry := "never expires"
 			if e := ts(resp.GetInfo().GetExpiresAt()); e != "" {
 				expiry = "expires " + e
 			}
 			a.note("issued token %s for principal %s (%s); it is shown only this once", resp.GetTokenId(), pid, expiry)
+			if r := resp.GetReplacedTokenId(); r != "" {
+				a.note("revoked token %s, issued before under request id %s", r, requestID)
+			}
 			_, err = fmt.Fprintln(a.stdout, resp.GetToken())
 			return err
 		}),
 	}, flagSpec{&pid, "principal", "principal the token authenticates (required)"},
 		flagSpec{&description, "description", "what the token is for"},
-		flagSpec{&expires, "expires", "expiry, RFC 3339 or a duration from now (720h); default never"})
+		flagSpec{&expires, "expires", "expiry, RFC 3339 or a duration from now (720h); default never"},
+		flagSpec{&requestID, "request-id", "your id of this request: running it again with the same id replaces the token issued under it"})
 }
 
 func (a *app) tokensListCmd() *cobra.Command {

@@ -493,7 +493,7 @@ func TestOnlyHashStored(t *testing.T) {
 		}
 		cols = append(cols, c)
 	}
-	if !slices.Equal(cols, []string{"created_at", "description", "expires_at", "id", "principal_id", "revoked_at", "token_hash"}) {
+	if !slices.Equal(cols, []string{"created_at", "description", "expires_at", "id", "principal_id", "request_id", "revoked_at", "token_hash"}) {
 		t.Fatalf("access_tokens has columns %v; a new column must not hold the token", cols)
 	}
 }
@@ -595,4 +595,61 @@ func TestBootstrapWithoutFile(t *testing.T) {
 	if _, err := s.Bootstrap(context.Background(), ""); err == nil {
 		t.Fatal("Bootstrap with no file succeeded")
 	}
+}
+
+// TestIssueTokenAsReplacesTheTokenOfARetriedRequest: issuing under a request
+// id that was used before for the principal revokes the earlier token (a
+// caller whose answer was lost never got it) and issues a new one, so a
+// retried call leaves one live token; the earlier token stops
+// authenticating at once, even cached. Another principal's request id of
+// the same name, or no request id, replaces nothing.
+func TestIssueTokenAsReplacesTheTokenOfARetriedRequest(t *testing.T) {
+	s, c, _ := newStore(t)
+	ctx := context.Background()
+	mustCreate(t, s, access.Principal{ID: "e1", Role: access.RoleEnterprise, Enterprise: "ENT1"})
+	mustCreate(t, s, access.Principal{ID: "e2", Role: access.RoleEnterprise, Enterprise: "ENT2"})
+
+	first, err := s.IssueTokenAs(ctx, "bridge-1", "e1", "ERP bridge", time.Time{})
+	if err != nil || first.Replaced != "" {
+		t.Fatalf("first issue: %+v, %v", first, err)
+	}
+	if _, err := s.Authenticate(ctx, first.Token); err != nil { // now cached
+		t.Fatal(err)
+	}
+	other, err := s.IssueTokenAs(ctx, "bridge-1", "e2", "", time.Time{})
+	if err != nil || other.Replaced != "" {
+		t.Fatalf("another principal's request id of the same name replaced %q (%v)", other.Replaced, err)
+	}
+	plain := mustIssue(t, s, "e1", time.Time{})
+
+	c.Advance(time.Second)
+	again, err := s.IssueTokenAs(ctx, "bridge-1", "e1", "ERP bridge", time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Replaced != first.Info.ID || again.Token == first.Token || again.Info.ID == first.Info.ID {
+		t.Fatalf("the retried issue: replaced %q (want %s), same token %v", again.Replaced, first.Info.ID, again.Token == first.Token)
+	}
+	_, err = s.Authenticate(ctx, first.Token)
+	wantKind(t, err, ledger.KindUnauthenticated, ledger.ReasonUnauthenticated)
+	for _, tok := range []string{again.Token, other.Token, plain.Token} {
+		if _, err := s.Authenticate(ctx, tok); err != nil {
+			t.Errorf("a token that was not replaced: %v", err)
+		}
+	}
+	live := 0
+	ts, err := s.ListTokens(ctx, "e1", "", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ti := range ts {
+		if ti.RevokedAt.IsZero() {
+			live++
+		}
+	}
+	if len(ts) != 3 || live != 2 {
+		t.Fatalf("e1 has %d tokens, %d live; want 3, 2 (the retried request's and the plain one)", len(ts), live)
+	}
+	_, err = s.IssueTokenAs(ctx, "bad id!", "e1", "", time.Time{})
+	wantKind(t, err, ledger.KindInvalid, ledger.ReasonInvalidArgument)
 }

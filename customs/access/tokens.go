@@ -61,6 +61,9 @@ type IssuedToken struct {
 	Info TokenInfo
 	// Principal is the principal the token authenticates.
 	Principal Principal
+	// Replaced is the id of the token this call revoked: the one issued
+	// before under the same request id (IssueTokenAs); "" for none.
+	Replaced string
 }
 
 // newToken returns a fresh token and its hash. Tokens carry 256 random bits,
@@ -94,9 +97,26 @@ func wellFormed(tok string) bool {
 // returns it, in plaintext, this one time; only its SHA-256 is stored. A
 // zero expiresAt means the token never expires; otherwise it must be in the
 // future. A disabled principal gets no token (ReasonPrincipalDisabled).
+// Issuing is not idempotent: see IssueTokenAs for a call that can be
+// retried.
 func (s *Store) IssueToken(ctx context.Context, principalID, description string, expiresAt time.Time) (IssuedToken, error) {
+	return s.IssueTokenAs(ctx, "", principalID, description, expiresAt)
+}
+
+// IssueTokenAs is IssueToken under the caller's request id: issuing again
+// for the same principal and request id revokes the token issued under it
+// before (its id is IssuedToken.Replaced) and returns a new one. The server
+// keeps no secret, so it cannot show the first token again; replacing it
+// means a call retried after a lost answer leaves one live token, the one
+// the caller holds. An empty requestID is IssueToken.
+func (s *Store) IssueTokenAs(ctx context.Context, requestID, principalID, description string, expiresAt time.Time) (IssuedToken, error) {
 	if err := checkID("principal_id", principalID); err != nil {
 		return IssuedToken{}, err
+	}
+	if requestID != "" {
+		if err := checkID("request_id", requestID); err != nil {
+			return IssuedToken{}, err
+		}
 	}
 	if n := utf8.RuneCountInString(description); n > MaxDescriptionLength {
 		return IssuedToken{}, ledger.BadArgument("description", "has %d characters; at most %d are allowed", n, MaxDescriptionLength)
@@ -119,15 +139,25 @@ func (s *Store) IssueToken(ctx context.Context, principalID, description string,
 			return ledger.Precondition(ReasonPrincipalDisabled, "principal_id",
 				"principal %q is disabled and can have no tokens; create a new principal", principalID)
 		}
-		tok, hash := newToken()
-		info := TokenInfo{ID: newTokenID(), PrincipalID: principalID, Description: description, CreatedAt: now, ExpiresAt: expiresAt}
-		if _, err := tx.Exec(ctx, `INSERT INTO access_tokens (id, principal_id, token_hash, description, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-			info.ID, principalID, hash[:], description, now, nullTime(expiresAt)); err != nil {
-			return err
+		out = IssuedToken{Principal: p}
+		if requestID != "" {
+			err := tx.QueryRow(ctx, `UPDATE access_tokens SET revoked_at = $3 WHERE principal_id = $1 AND request_id = $2 AND revoked_at IS NULL RETURNING id`,
+				principalID, requestID, now).Scan(&out.Replaced)
+			if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+				return err
+			}
 		}
-		out = IssuedToken{Token: tok, Info: info, Principal: p}
-		return nil
+		tok, hash := newToken()
+		out.Token = tok
+		out.Info = TokenInfo{ID: newTokenID(), PrincipalID: principalID, Description: description, CreatedAt: now, ExpiresAt: expiresAt}
+		_, err = tx.Exec(ctx, `INSERT INTO access_tokens (id, principal_id, token_hash, description, created_at, expires_at, request_id) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+			out.Info.ID, principalID, hash[:], description, now, nullTime(expiresAt), nullString(requestID))
+		return err
 	})
+	if out.Replaced != "" || err != nil && requestID != "" {
+		// Invalidate even after an error: the revocation may have committed.
+		s.invalidate(func(e cacheEntry) bool { return e.principal.ID == principalID })
+	}
 	if err != nil {
 		return IssuedToken{}, dbError(err)
 	}
@@ -224,6 +254,13 @@ func queryTokens(ctx context.Context, q querier, sql string, args ...any) ([]Tok
 		ts = append(ts, t)
 	}
 	return ts, rows.Err()
+}
+
+func nullString(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }
 
 func nullTime(t time.Time) *time.Time {

@@ -109,11 +109,12 @@ func (s *Server) IssueToken(ctx context.Context, r *adminv1.IssueTokenRequest) (
 		}
 		expires = r.GetExpiresAt().AsTime()
 	}
-	t, err := s.store.IssueToken(ctx, r.GetPrincipalId(), r.GetDescription(), expires)
+	t, err := s.store.IssueTokenAs(ctx, r.GetRequestId(), r.GetPrincipalId(), r.GetDescription(), expires)
 	if err != nil {
 		return nil, grpcedge.Status(err)
 	}
-	return &adminv1.IssueTokenResponse{TokenId: t.Info.ID, Token: t.Token, Principal: PrincipalToProto(t.Principal), Info: TokenInfoToProto(t.Info)}, nil
+	return &adminv1.IssueTokenResponse{TokenId: t.Info.ID, Token: t.Token, Principal: PrincipalToProto(t.Principal), Info: TokenInfoToProto(t.Info),
+		ReplacedTokenId: t.Replaced}, nil
 }
 
 // ListTokens implements adminv1.AdminServiceServer.

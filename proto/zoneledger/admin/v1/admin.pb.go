@@ -710,7 +710,13 @@ type IssueTokenRequest struct {
 	// What the token is for.
 	Description string `protobuf:"bytes,2,opt,name=description,proto3" json:"description,omitempty"`
 	// When the token expires; unset: never. Must be in the future.
-	ExpiresAt     *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=expires_at,json=expiresAt,proto3" json:"expires_at,omitempty"`
+	ExpiresAt *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=expires_at,json=expiresAt,proto3" json:"expires_at,omitempty"`
+	// The caller's id of this request, to retry it safely (optional; letters, digits, '.', '_',
+	// ':', '-'). The server keeps no token's secret, so it cannot show a token again: issuing
+	// again for the same principal and request_id revokes the token issued under it before
+	// (replaced_token_id) and returns a new one, so that a call retried after a lost answer leaves
+	// one live token, the one the caller holds. Without it, every call issues another token.
+	RequestId     string `protobuf:"bytes,4,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -766,6 +772,13 @@ func (x *IssueTokenRequest) GetExpiresAt() *timestamppb.Timestamp {
 	return nil
 }
 
+func (x *IssueTokenRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
 // IssueTokenResponse carries the new token; the plaintext is shown only here.
 type IssueTokenResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -776,9 +789,12 @@ type IssueTokenResponse struct {
 	// The principal it authenticates.
 	Principal *Principal `protobuf:"bytes,3,opt,name=principal,proto3" json:"principal,omitempty"`
 	// The token's metadata.
-	Info          *TokenInfo `protobuf:"bytes,4,opt,name=info,proto3" json:"info,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Info *TokenInfo `protobuf:"bytes,4,opt,name=info,proto3" json:"info,omitempty"`
+	// The token this call revoked: the one issued before under the same request_id; empty for
+	// none.
+	ReplacedTokenId string `protobuf:"bytes,5,opt,name=replaced_token_id,json=replacedTokenId,proto3" json:"replaced_token_id,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *IssueTokenResponse) Reset() {
@@ -837,6 +853,13 @@ func (x *IssueTokenResponse) GetInfo() *TokenInfo {
 		return x.Info
 	}
 	return nil
+}
+
+func (x *IssueTokenResponse) GetReplacedTokenId() string {
+	if x != nil {
+		return x.ReplacedTokenId
+	}
+	return ""
 }
 
 // ListTokensRequest pages a principal's tokens.
@@ -1185,17 +1208,20 @@ const file_zoneledger_admin_v1_admin_proto_rawDesc = "" +
 	"\n" +
 	"expires_at\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\texpiresAt\x129\n" +
 	"\n" +
-	"revoked_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\trevokedAt\"\xd4\x01\n" +
+	"revoked_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\trevokedAt\"\x9e\x02\n" +
 	"\x11IssueTokenRequest\x12N\n" +
 	"\fprincipal_id\x18\x01 \x01(\tB+\xbaH(\xc8\x01\x01r#\x10\x01\x18@2\x1d^[A-Za-z0-9][A-Za-z0-9._:-]*$R\vprincipalId\x12*\n" +
 	"\vdescription\x18\x02 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x02R\vdescription\x12C\n" +
 	"\n" +
-	"expires_at\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampB\b\xbaH\x05\xb2\x01\x02@\x01R\texpiresAt\"\xb7\x01\n" +
+	"expires_at\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampB\b\xbaH\x05\xb2\x01\x02@\x01R\texpiresAt\x12H\n" +
+	"\n" +
+	"request_id\x18\x04 \x01(\tB)\xbaH&r$\x18@2 ^([A-Za-z0-9][A-Za-z0-9._:-]*)?$R\trequestId\"\xe3\x01\n" +
 	"\x12IssueTokenResponse\x12\x19\n" +
 	"\btoken_id\x18\x01 \x01(\tR\atokenId\x12\x14\n" +
 	"\x05token\x18\x02 \x01(\tR\x05token\x12<\n" +
 	"\tprincipal\x18\x03 \x01(\v2\x1e.zoneledger.admin.v1.PrincipalR\tprincipal\x122\n" +
-	"\x04info\x18\x04 \x01(\v2\x1e.zoneledger.admin.v1.TokenInfoR\x04info\"\xb5\x01\n" +
+	"\x04info\x18\x04 \x01(\v2\x1e.zoneledger.admin.v1.TokenInfoR\x04info\x12*\n" +
+	"\x11replaced_token_id\x18\x05 \x01(\tR\x0freplacedTokenId\"\xb5\x01\n" +
 	"\x11ListTokensRequest\x12N\n" +
 	"\fprincipal_id\x18\x01 \x01(\tB+\xbaH(\xc8\x01\x01r#\x10\x01\x18@2\x1d^[A-Za-z0-9][A-Za-z0-9._:-]*$R\vprincipalId\x12'\n" +
 	"\tpage_size\x18\x02 \x01(\x05B\n" +

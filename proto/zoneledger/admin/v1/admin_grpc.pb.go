@@ -49,7 +49,9 @@ type AdminServiceClient interface {
 	// DisablePrincipal disables a principal: its tokens stop working. Idempotent.
 	DisablePrincipal(ctx context.Context, in *DisablePrincipalRequest, opts ...grpc.CallOption) (*DisablePrincipalResponse, error)
 	// IssueToken issues a new bearer token for a principal. The plaintext is returned once and
-	// stored only hashed. Not idempotent: after a lost answer, revoke and issue again.
+	// stored only hashed. With a request_id, a call retried after a lost answer replaces the
+	// token the lost answer carried (revoked, replaced_token_id) rather than leaving it live;
+	// without one, every call issues another token.
 	IssueToken(ctx context.Context, in *IssueTokenRequest, opts ...grpc.CallOption) (*IssueTokenResponse, error)
 	// ListTokens pages through a principal's tokens (metadata only, never the secret).
 	ListTokens(ctx context.Context, in *ListTokensRequest, opts ...grpc.CallOption) (*ListTokensResponse, error)
@@ -165,7 +167,9 @@ type AdminServiceServer interface {
 	// DisablePrincipal disables a principal: its tokens stop working. Idempotent.
 	DisablePrincipal(context.Context, *DisablePrincipalRequest) (*DisablePrincipalResponse, error)
 	// IssueToken issues a new bearer token for a principal. The plaintext is returned once and
-	// stored only hashed. Not idempotent: after a lost answer, revoke and issue again.
+	// stored only hashed. With a request_id, a call retried after a lost answer replaces the
+	// token the lost answer carried (revoked, replaced_token_id) rather than leaving it live;
+	// without one, every call issues another token.
 	IssueToken(context.Context, *IssueTokenRequest) (*IssueTokenResponse, error)
 	// ListTokens pages through a principal's tokens (metadata only, never the secret).
 	ListTokens(context.Context, *ListTokensRequest) (*ListTokensResponse, error)
