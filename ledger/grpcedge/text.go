@@ -49,19 +49,42 @@ func RefusedCharacter(r rune) string {
 	switch {
 	case r == '\t' || r == '\n' || r == '\r':
 		return ""
-	case r < 0x20:
+	case r >= 0 && r < 0x20:
 		return c0Names[r] + ", a C0 control character"
 	case r == 0x7f:
 		return "DELETE, a control character"
 	case r >= 0x80 && r <= 0x9f:
 		return "a C1 control character"
-	case r == 0x200b:
-		return "ZERO WIDTH SPACE, an invisible character"
-	case r == 0xfeff:
-		return "ZERO WIDTH NO-BREAK SPACE (byte order mark), an invisible character"
 	}
-	if n := bidiNames[r]; n != "" {
-		return n + ", a bidirectional control character"
+	switch r {
+	case 0x061c:
+		return "ARABIC LETTER MARK, a bidirectional control character"
+	case 0x200e:
+		return "LEFT-TO-RIGHT MARK, a bidirectional control character"
+	case 0x200f:
+		return "RIGHT-TO-LEFT MARK, a bidirectional control character"
+	case 0x202a:
+		return "LEFT-TO-RIGHT EMBEDDING, a bidirectional control character"
+	case 0x202b:
+		return "RIGHT-TO-LEFT EMBEDDING, a bidirectional control character"
+	case 0x202c:
+		return "POP DIRECTIONAL FORMATTING, a bidirectional control character"
+	case 0x202d:
+		return "LEFT-TO-RIGHT OVERRIDE, a bidirectional control character"
+	case 0x202e:
+		return "RIGHT-TO-LEFT OVERRIDE, a bidirectional control character"
+	case 0x2066:
+		return "LEFT-TO-RIGHT ISOLATE, a bidirectional control character"
+	case 0x2067:
+		return "RIGHT-TO-LEFT ISOLATE, a bidirectional control character"
+	case 0x2068:
+		return "FIRST STRONG ISOLATE, a bidirectional control character"
+	case 0x2069:
+		return "POP DIRECTIONAL ISOLATE, a bidirectional control character"
+	case 0x200b:
+		return "ZERO WIDTH SPACE, an invisible character"
+	case 0xfeff:
+		return "ZERO WIDTH NO-BREAK SPACE (byte order mark), an invisible character"
 	}
 	return ""
 }
@@ -75,22 +98,6 @@ var c0Names = [0x20]string{
 	"NEGATIVE ACKNOWLEDGE", "SYNCHRONOUS IDLE", "END OF TRANSMISSION BLOCK", "CANCEL",
 	"END OF MEDIUM", "SUBSTITUTE", "ESCAPE", "FILE SEPARATOR", "GROUP SEPARATOR",
 	"RECORD SEPARATOR", "UNIT SEPARATOR",
-}
-
-// bidiNames are the bidirectional controls RefusedCharacter refuses.
-var bidiNames = map[rune]string{
-	0x061c: "ARABIC LETTER MARK",
-	0x200e: "LEFT-TO-RIGHT MARK",
-	0x200f: "RIGHT-TO-LEFT MARK",
-	0x202a: "LEFT-TO-RIGHT EMBEDDING",
-	0x202b: "RIGHT-TO-LEFT EMBEDDING",
-	0x202c: "POP DIRECTIONAL FORMATTING",
-	0x202d: "LEFT-TO-RIGHT OVERRIDE",
-	0x202e: "RIGHT-TO-LEFT OVERRIDE",
-	0x2066: "LEFT-TO-RIGHT ISOLATE",
-	0x2067: "RIGHT-TO-LEFT ISOLATE",
-	0x2068: "FIRST STRONG ISOLATE",
-	0x2069: "POP DIRECTIONAL ISOLATE",
 }
 
 // suspect marks the bytes that can start a refused character in UTF-8:

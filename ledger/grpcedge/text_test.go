@@ -87,6 +87,11 @@ func TestRefusedCharacterIsTheDocumentedSet(t *testing.T) {
 	if refused != 29+1+32+12+2 {
 		t.Errorf("%d characters refused, want 76 (29 C0, DEL, 32 C1, 12 bidi, 2 zero-width)", refused)
 	}
+	for _, r := range []rune{-1, utf8.RuneError, utf8.MaxRune + 1} {
+		if what := RefusedCharacter(r); what != "" {
+			t.Errorf("RefusedCharacter(%d) = %q, want allowed (not a character this rule names)", r, what)
+		}
+	}
 	for _, c := range allowedText {
 		if at, r := refusedAt(c.s); at >= 0 {
 			t.Errorf("%s: %q refused at %d (U+%04X)", c.name, c.s, at, r)
