@@ -241,8 +241,7 @@ func (w *textWalker) entry(k protoreflect.MapKey, v protoreflect.Value) bool {
 		}
 	}
 	if f == nil {
-		f = w.value(fd.MapValue(), v)
-		w.mapFD = fd // a map inside the value moved it
+		f = w.value(fd.MapValue(), v) // a map inside the value restores w.mapFD
 	}
 	if f == nil {
 		return true
