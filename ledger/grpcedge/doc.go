@@ -13,11 +13,11 @@
 // server's generic interceptors: recovery from panics and raw errors
 // (RecoveryInterceptors, with TextCodec, which lets invalid UTF-8 be refused
 // as INVALID_ARGUMENT rather than by the decoder as INTERNAL), the limits on
-// what calls hold in flight (Limiter), and the refusal of unstorable text,
-// of control, bidirectional-control and zero-width characters in any
-// string (RefusedCharacter, reason INVISIBLE_CHARACTER) and of
-// protovalidate violations before any handler runs
-// (ValidationInterceptors). README.md beside it has the character rule's
+// what calls hold in flight (Limiter), and the refusal of text that breaks
+// the API's rule (wiretext.Check: unstorable text, or control,
+// bidirectional-control and zero-width characters, reason
+// INVISIBLE_CHARACTER) and of protovalidate violations before any handler
+// runs (ValidationInterceptors). README.md beside it has the character rule's
 // reasoning and its cost.
 //
 // The reasons the edge sends are declared, one by one, in the API:

@@ -52,7 +52,7 @@ func TestTextCheckRefusesUnstorableText(t *testing.T) {
 		{"list line lot", &customsv1.CreateListRequest{InnerNo: "X1", Lines: []*customsv1.ListLine{{}, {Lot: "L\x00"}}}, "lines[1].lot"},
 		{"nested repeated", many(func(r *ledgerv1.PostJournalsRequest) { r.Journals[1].Postings[0].Lot = "L\x00" }), "journals[1].postings[0].lot"},
 		{"map value", many(func(r *ledgerv1.PostJournalsRequest) { r.Journals[0].Metadata = map[string]string{"note": "a\x00b"} }), `journals[0].metadata["note"]`},
-		{"map key", many(func(r *ledgerv1.PostJournalsRequest) { r.Journals[0].Metadata = map[string]string{"no\x00te": "x"} }), `journals[0].metadata`},
+		{"map key", many(func(r *ledgerv1.PostJournalsRequest) { r.Journals[0].Metadata = map[string]string{"no\x00te": "x"} }), `journals[0].metadata["no\x00te"]`},
 		{"invalid UTF-8", many(func(r *ledgerv1.PostJournalsRequest) { r.Journals[0].IdempotencyKey = "k\xff" }), "journals[0].idempotency_key"},
 	}
 	for _, tc := range cases {

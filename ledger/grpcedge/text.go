@@ -1,297 +1,32 @@
 package grpcedge
 
 import (
-	"fmt"
-	"slices"
-	"strconv"
-	"strings"
-	"sync"
-	"unicode/utf8"
-
 	"google.golang.org/protobuf/proto"
-	"google.golang.org/protobuf/reflect/protoreflect"
 
 	"github.com/zoneledger/zoneledger/ledger"
+	"github.com/zoneledger/zoneledger/proto/zoneledger/wiretext"
 )
 
 // ReasonInvisibleCharacter refuses a request with a string that holds a
-// character RefusedCharacter names: a control, bidirectional-control or
-// zero-width character. Declared in zoneledger.errors.v1.Reason.
+// character wiretext.RefusedCharacter names: a control,
+// bidirectional-control or zero-width character. Declared in
+// zoneledger.errors.v1.Reason.
 const ReasonInvisibleCharacter = "INVISIBLE_CHARACTER"
 
-// RefusedCharacter is the API's one rule for the characters a request's
-// text may not hold. It returns what r is (e.g. "ESCAPE, a C0 control
-// character") when the edge refuses it, or "" when r is allowed. Refused
-// are:
-//
-//   - the C0 controls U+0000–U+001F except TAB (U+0009), LF (U+000A) and
-//     CR (U+000D), DEL (U+007F) and the C1 controls U+0080–U+009F: text
-//     zoneledger stores is printed back (zonectl tables, reports, exports),
-//     and a control such as ESC (U+001B) starts a terminal escape sequence
-//     that can recolour, hide or rewrite what an officer's terminal shows.
-//     TAB, LF and CR are kept: notes and addresses hold them.
-//   - the bidirectional controls U+061C, U+200E, U+200F, U+202A–U+202E and
-//     U+2066–U+2069 (marks, embeddings, overrides, isolates): they reorder
-//     the text shown around them ("Trojan Source"), so an identifier or a
-//     report line reads differently from what it is.
-//   - ZERO WIDTH SPACE (U+200B) and ZERO WIDTH NO-BREAK SPACE, the byte
-//     order mark (U+FEFF): invisible, they make two part numbers, inner
-//     numbers or item codes that look the same different keys.
-//
-// Other invisible format characters are allowed on purpose: ZERO WIDTH
-// JOINER (U+200D) and NON-JOINER (U+200C) shape Indic, Arabic and Persian
-// words and build emoji sequences, the variation selectors choose a CJK or
-// emoji glyph, and soft hyphens and word joiners occur in pasted text; all
-// of them occur in legitimate names and addresses, and none reorders text
-// or drives a terminal. U+0000 is refused earlier, as text PostgreSQL
-// cannot store (reason INVALID_ARGUMENT, see wiretext.Unstorable).
-func RefusedCharacter(r rune) string {
+// checkText refuses a request whose text breaks the API's rule
+// (wiretext.Check), naming the first such field as protovalidate names
+// fields ("lines[2].name", `metadata["key"]`): text PostgreSQL cannot store
+// (U+0000, invalid UTF-8) with reason INVALID_ARGUMENT, a control,
+// bidirectional-control or zero-width character with
+// ReasonInvisibleCharacter, and a message naming the character, its code
+// point and its position.
+func checkText(m proto.Message) error {
+	f := wiretext.Check(m)
 	switch {
-	case r == '\t' || r == '\n' || r == '\r':
-		return ""
-	case r >= 0 && r < 0x20:
-		return c0Names[r] + ", a C0 control character"
-	case r == 0x7f:
-		return "DELETE, a control character"
-	case r >= 0x80 && r <= 0x9f:
-		return "a C1 control character"
-	}
-	switch r {
-	case 0x061c:
-		return "ARABIC LETTER MARK, a bidirectional control character"
-	case 0x200e:
-		return "LEFT-TO-RIGHT MARK, a bidirectional control character"
-	case 0x200f:
-		return "RIGHT-TO-LEFT MARK, a bidirectional control character"
-	case 0x202a:
-		return "LEFT-TO-RIGHT EMBEDDING, a bidirectional control character"
-	case 0x202b:
-		return "RIGHT-TO-LEFT EMBEDDING, a bidirectional control character"
-	case 0x202c:
-		return "POP DIRECTIONAL FORMATTING, a bidirectional control character"
-	case 0x202d:
-		return "LEFT-TO-RIGHT OVERRIDE, a bidirectional control character"
-	case 0x202e:
-		return "RIGHT-TO-LEFT OVERRIDE, a bidirectional control character"
-	case 0x2066:
-		return "LEFT-TO-RIGHT ISOLATE, a bidirectional control character"
-	case 0x2067:
-		return "RIGHT-TO-LEFT ISOLATE, a bidirectional control character"
-	case 0x2068:
-		return "FIRST STRONG ISOLATE, a bidirectional control character"
-	case 0x2069:
-		return "POP DIRECTIONAL ISOLATE, a bidirectional control character"
-	case 0x200b:
-		return "ZERO WIDTH SPACE, an invisible character"
-	case 0xfeff:
-		return "ZERO WIDTH NO-BREAK SPACE (byte order mark), an invisible character"
-	}
-	return ""
-}
-
-// c0Names are the C0 controls' names (ISO 6429 abbreviations spelt out).
-var c0Names = [0x20]string{
-	"NULL", "START OF HEADING", "START OF TEXT", "END OF TEXT", "END OF TRANSMISSION", "ENQUIRY",
-	"ACKNOWLEDGE", "BELL", "BACKSPACE", "CHARACTER TABULATION", "LINE FEED", "LINE TABULATION",
-	"FORM FEED", "CARRIAGE RETURN", "SHIFT OUT", "SHIFT IN", "DATA LINK ESCAPE",
-	"DEVICE CONTROL ONE", "DEVICE CONTROL TWO", "DEVICE CONTROL THREE", "DEVICE CONTROL FOUR",
-	"NEGATIVE ACKNOWLEDGE", "SYNCHRONOUS IDLE", "END OF TRANSMISSION BLOCK", "CANCEL",
-	"END OF MEDIUM", "SUBSTITUTE", "ESCAPE", "FILE SEPARATOR", "GROUP SEPARATOR",
-	"RECORD SEPARATOR", "UNIT SEPARATOR",
-}
-
-// suspect marks the bytes that can start a refused character in UTF-8:
-// the C0 controls, DEL, and the lead bytes of the two-byte (C1 controls
-// 0xC2 0x80–0x9F, U+061C 0xD8 0x9C) and three-byte (U+200x–U+206x 0xE2,
-// U+FEFF 0xEF) sequences. Any other byte (ASCII text, CJK, emoji) is passed
-// over with one table look-up.
-var suspect = func() (t [256]bool) {
-	for b := range 0x20 {
-		t[b] = b != '\t' && b != '\n' && b != '\r'
-	}
-	t[0x7f], t[0xc2], t[0xd8], t[0xe2], t[0xef] = true, true, true, true, true
-	return t
-}()
-
-// refusedAt returns the byte offset of the first refused character of s and
-// the character, or -1.
-func refusedAt(s string) (int, rune) {
-	for i := 0; i < len(s); i++ {
-		if !suspect[s[i]] {
-			continue
-		}
-		if s[i] < 0x80 {
-			return i, rune(s[i])
-		}
-		r, _ := utf8.DecodeRuneInString(s[i:])
-		if RefusedCharacter(r) != "" {
-			return i, r
-		}
-	}
-	return -1, 0
-}
-
-// textFault is where checkCharacters found a refused character: the path
-// from the message to the string (built while returning from the walk, so
-// the innermost step first), the character and its byte offset, and
-// whether the string is a map key.
-type textFault struct {
-	steps []string
-	r     rune
-	at    int
-	s     string
-	key   bool
-}
-
-// checkCharacters refuses a request whose text holds a character
-// RefusedCharacter names: INVALID_ARGUMENT, reason
-// ReasonInvisibleCharacter, the first such field named as protovalidate
-// names fields ("lines[2].name", `metadata["key"]`), and a message naming
-// the character, its code point and its position. Every string is checked
-// at any depth (nested messages, repeated fields, map keys and values,
-// oneofs, extensions); bytes fields are not text and are left to their
-// parsers. For a message it accepts, the walk allocates nothing but the
-// views protoreflect makes of repeated and map fields (one per field set);
-// the path and the message are built only for a refusal.
-func checkCharacters(m proto.Message) error {
-	w := walkers.Get().(*textWalker)
-	f := w.message(m.ProtoReflect())
-	walkers.Put(w)
-	if f == nil {
+	case f == nil:
 		return nil
+	case f.Unstorable:
+		return ledger.BadArgument(f.Field, "%s", f.Why)
 	}
-	slices.Reverse(f.steps)
-	field := strings.Join(f.steps, ".")
-	what := "the value"
-	if f.key {
-		what = "the key"
-	}
-	return ledger.Invalid(ReasonInvisibleCharacter, field,
-		"%s holds U+%04X (%s) at character %d: remove it; text sent to zoneledger may not hold control, bidirectional-control or zero-width characters (TAB, LF and CR are allowed)",
-		what, f.r, RefusedCharacter(f.r), utf8.RuneCountInString(f.s[:f.at])+1)
-}
-
-// textWalker walks a message's text. Its callbacks are made once, so that
-// walking a message does not allocate a closure per message or map.
-type textWalker struct {
-	onField func(protoreflect.FieldDescriptor, protoreflect.Value) bool
-	onEntry func(protoreflect.MapKey, protoreflect.Value) bool
-	mapFD   protoreflect.FieldDescriptor // the map onEntry walks
-	found   *textFault
-}
-
-// walkers keeps textWalkers for reuse.
-var walkers = sync.Pool{New: func() any {
-	w := &textWalker{}
-	w.onField, w.onEntry = w.field, w.entry
-	return w
-}}
-
-// message returns the first refused character of m's strings, or nil.
-func (w *textWalker) message(m protoreflect.Message) *textFault {
-	w.found = nil
-	m.Range(w.onField)
-	f := w.found
-	w.found = nil
-	return f
-}
-
-// field is m.Range's callback: it checks the value v of field fd and stops
-// the range at a refused character (w.found).
-func (w *textWalker) field(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
-	switch {
-	case fd.IsList():
-		if !isText(fd) {
-			return true
-		}
-		l := v.List()
-		for i := range l.Len() {
-			if f := w.value(fd, l.Get(i)); f != nil {
-				f.steps = append(f.steps, fieldName(fd)+"["+strconv.Itoa(i)+"]")
-				w.found = f
-				return false
-			}
-		}
-	case fd.IsMap():
-		if fd.MapKey().Kind() != protoreflect.StringKind && !isText(fd.MapValue()) {
-			return true
-		}
-		outer := w.mapFD
-		w.mapFD = fd
-		v.Map().Range(w.onEntry)
-		w.mapFD = outer
-		return w.found == nil
-	default:
-		if f := w.value(fd, v); f != nil {
-			f.steps = append(f.steps, fieldName(fd))
-			w.found = f
-			return false
-		}
-	}
-	return true
-}
-
-// entry is the callback of a map's Range (the map of field w.mapFD).
-func (w *textWalker) entry(k protoreflect.MapKey, v protoreflect.Value) bool {
-	fd := w.mapFD
-	var f *textFault
-	if fd.MapKey().Kind() == protoreflect.StringKind {
-		if at, r := refusedAt(k.String()); at >= 0 {
-			f = &textFault{r: r, at: at, s: k.String(), key: true}
-		}
-	}
-	if f == nil {
-		f = w.value(fd.MapValue(), v) // a map inside the value restores w.mapFD
-	}
-	if f == nil {
-		return true
-	}
-	f.steps = append(f.steps, fieldName(fd)+"["+mapKey(k)+"]")
-	w.found = f
-	return false
-}
-
-// value checks one value (a list element, a map value or a singular
-// field's value) of fd's kind; the caller adds the step to a fault.
-func (w *textWalker) value(fd protoreflect.FieldDescriptor, v protoreflect.Value) *textFault {
-	switch fd.Kind() {
-	case protoreflect.StringKind:
-		if at, r := refusedAt(v.String()); at >= 0 {
-			return &textFault{r: r, at: at, s: v.String()}
-		}
-	case protoreflect.MessageKind, protoreflect.GroupKind:
-		return w.message(v.Message())
-	}
-	return nil
-}
-
-// isText reports whether values of fd's kind can hold text (strings, or
-// messages, which may).
-func isText(fd protoreflect.FieldDescriptor) bool {
-	switch fd.Kind() {
-	case protoreflect.StringKind, protoreflect.MessageKind, protoreflect.GroupKind:
-		return true
-	}
-	return false
-}
-
-// fieldName is fd's name as protovalidate writes it in a field path: the
-// field's name, an extension's "[full.name]".
-func fieldName(fd protoreflect.FieldDescriptor) string {
-	if fd.IsExtension() {
-		return fd.TextName()
-	}
-	return string(fd.Name())
-}
-
-// mapKey is a map key as protovalidate writes it in a field path: a string
-// quoted (strconv.Quote, so the refused character shows escaped), numbers
-// and booleans as they are.
-func mapKey(k protoreflect.MapKey) string {
-	switch v := k.Interface().(type) {
-	case string:
-		return strconv.Quote(v)
-	default:
-		return fmt.Sprint(v)
-	}
+	return ledger.Invalid(ReasonInvisibleCharacter, f.Field, "%s", f.Why)
 }

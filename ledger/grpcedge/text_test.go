@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"unicode/utf8"
 
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
@@ -17,6 +16,7 @@ import (
 	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
 	errorsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/errors/v1"
 	ledgerv1 "github.com/zoneledger/zoneledger/proto/zoneledger/ledger/v1"
+	"github.com/zoneledger/zoneledger/proto/zoneledger/wiretext"
 )
 
 // refusedSample is every character class the rule refuses, with examples.
@@ -43,60 +43,6 @@ var allowedText = []struct{ name, s string }{
 	{"word joiner and line separator (lead byte of the bidi controls)", "A\u2060B\u2028C\u2010D"},
 	{"half-width forms (lead byte of U+FEFF)", "ｱｲｳ\uff01"},
 	{"ASCII", "H-31050000001 'x' %s ../ 1,000"},
-}
-
-// TestRefusedCharacterIsTheDocumentedSet: the rule refuses exactly the
-// documented characters (every code point checked), and its byte-level
-// scan finds exactly the characters RefusedCharacter names.
-func TestRefusedCharacterIsTheDocumentedSet(t *testing.T) {
-	documented := func(r rune) bool {
-		switch {
-		case r < 0x20:
-			return r != '\t' && r != '\n' && r != '\r'
-		case r == 0x7f, r >= 0x80 && r <= 0x9f:
-			return true
-		case r == 0x061c, r == 0x200e, r == 0x200f, r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
-			return true
-		case r == 0x200b, r == 0xfeff:
-			return true
-		}
-		return false
-	}
-	refused := 0
-	for r := rune(0); r <= utf8.MaxRune; r++ {
-		if r >= 0xd800 && r <= 0xdfff {
-			continue // surrogates are not characters (invalid UTF-8)
-		}
-		want := documented(r)
-		what := RefusedCharacter(r)
-		if (what != "") != want {
-			t.Errorf("RefusedCharacter(U+%04X) = %q, want refused %v", r, what, want)
-		}
-		s := "电A" + string(r) + "B"
-		at, got := refusedAt(s)
-		if want && (at != len("电A") || got != r) {
-			t.Errorf("refusedAt(%q) = %d, U+%04X; want %d, U+%04X", s, at, got, len("电A"), r)
-		}
-		if !want && at != -1 {
-			t.Errorf("refusedAt(%q) = %d, U+%04X; want none", s, at, got)
-		}
-		if want {
-			refused++
-		}
-	}
-	if refused != 29+1+32+12+2 {
-		t.Errorf("%d characters refused, want 76 (29 C0, DEL, 32 C1, 12 bidi, 2 zero-width)", refused)
-	}
-	for _, r := range []rune{-1, utf8.RuneError, utf8.MaxRune + 1} {
-		if what := RefusedCharacter(r); what != "" {
-			t.Errorf("RefusedCharacter(%d) = %q, want allowed (not a character this rule names)", r, what)
-		}
-	}
-	for _, c := range allowedText {
-		if at, r := refusedAt(c.s); at >= 0 {
-			t.Errorf("%s: %q refused at %d (U+%04X)", c.name, c.s, at, r)
-		}
-	}
 }
 
 // TestInvisibleCharactersAreRefusedAtTheEdge: a refused character in any
@@ -233,8 +179,8 @@ func TestLegitimateTextPassesTheCharacterRule(t *testing.T) {
 			&customsv1.FileListMessageRequest{Message: []byte("<a>\x1b[2J\u202e\ufeff</a>")},
 			&customsv1.ImportListReceiptsRequest{Messages: [][]byte{[]byte("<a/>"), []byte("\x1b\u200b")}},
 		} {
-			if err := checkCharacters(m); err != nil {
-				t.Errorf("%T: a bytes field was checked as text: %v", m, err)
+			if f := wiretext.Check(m); f != nil {
+				t.Errorf("%T: a bytes field was checked as text: %+v", m, f)
 			}
 		}
 	})
@@ -248,18 +194,18 @@ func TestCharacterCheckAllocatesNothingPerString(t *testing.T) {
 	const walkerAllocs = 3 // the walker and its two callbacks
 	flat := &ledgerv1.PostJournalRequest{BookId: "B1", IdempotencyKey: "k1", EffectiveDate: "2026-01-02",
 		Document: &ledgerv1.Document{Type: "核注清单", Number: "QD311124E000098849", TradeMode: "5034"}}
-	if n := testing.AllocsPerRun(100, func() { _ = checkCharacters(flat) }); n > walkerAllocs {
+	if n := testing.AllocsPerRun(100, func() { _ = wiretext.Check(flat) }); n > walkerAllocs {
 		t.Errorf("checking a valid request without lists allocated %v times, want at most %d", n, walkerAllocs)
 	}
 	lines := largeList(1000)
 	for _, l := range lines.Lines {
 		l.Lots = nil
 	}
-	if n := testing.AllocsPerRun(20, func() { _ = checkCharacters(lines) }); n > 1+walkerAllocs {
+	if n := testing.AllocsPerRun(20, func() { _ = wiretext.Check(lines) }); n > 1+walkerAllocs {
 		t.Errorf("checking a valid 1,000-line list allocated %v times, want at most %d (one view of its lines)", n, 1+walkerAllocs)
 	}
 	withLots := largeList(1000)
-	if n := testing.AllocsPerRun(20, func() { _ = checkCharacters(withLots) }); n > 1001+walkerAllocs {
+	if n := testing.AllocsPerRun(20, func() { _ = wiretext.Check(withLots) }); n > 1001+walkerAllocs {
 		t.Errorf("checking a valid 1,000-line list with a lot each allocated %v times, want at most %d (one view per list)", n, 1001+walkerAllocs)
 	}
 }
@@ -307,8 +253,8 @@ func BenchmarkCharacterCheck(b *testing.B) {
 			b.SetBytes(int64(proto.Size(c.m)))
 			b.ReportAllocs()
 			for b.Loop() {
-				if err := checkCharacters(c.m); err != nil {
-					b.Fatal(err)
+				if f := wiretext.Check(c.m); f != nil {
+					b.Fatal(f)
 				}
 			}
 		})

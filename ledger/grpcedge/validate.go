@@ -10,16 +10,15 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/zoneledger/zoneledger/ledger"
-	"github.com/zoneledger/zoneledger/proto/zoneledger/wiretext"
 )
 
 // ValidationInterceptors check every request message (every message a
-// stream receives too) before the handler runs: first that all its text can
-// be stored (no string anywhere in it contains U+0000 or invalid UTF-8,
-// which PostgreSQL refuses; reason INVALID_ARGUMENT), then that no string
-// holds a control, bidirectional-control or zero-width character
-// (RefusedCharacter; reason INVISIBLE_CHARACTER), then its protovalidate
-// rules (reason INVALID_ARGUMENT). A failure is answered with
+// stream receives too) before the handler runs: first the API's text rule
+// (wiretext.Check: no string anywhere in it holds U+0000 or invalid UTF-8,
+// which PostgreSQL refuses, reason INVALID_ARGUMENT; or a control,
+// bidirectional-control or zero-width character, reason
+// INVISIBLE_CHARACTER), then its protovalidate rules (reason
+// INVALID_ARGUMENT). A failure is answered with
 // INVALID_ARGUMENT, the reason, the field in ErrorInfo.metadata["field"]
 // and a BadRequest detail; the first bad field is named ("lines[0].lot").
 func ValidationInterceptors() (grpc.UnaryServerInterceptor, grpc.StreamServerInterceptor) {
@@ -33,9 +32,6 @@ func ValidationInterceptors() (grpc.UnaryServerInterceptor, grpc.StreamServerInt
 			return nil
 		}
 		if err := checkText(msg); err != nil {
-			return Status(err)
-		}
-		if err := checkCharacters(msg); err != nil {
 			return Status(err)
 		}
 		if err := v.Validate(msg); err != nil {
@@ -92,15 +88,4 @@ func violationField(v *protovalidate.Violation) string {
 	}
 	id, _, _ := strings.Cut(v.Proto.GetRuleId(), ".")
 	return id
-}
-
-// checkText refuses a request carrying text PostgreSQL cannot store
-// (wiretext.Unstorable: U+0000 or invalid UTF-8, at any depth), naming the
-// first such field as the API user writes it ("lines[0].lot").
-func checkText(m proto.Message) error {
-	field, why := wiretext.Unstorable(m)
-	if field == "" {
-		return nil
-	}
-	return ledger.BadArgument(field, "%s", why)
 }

@@ -1,8 +1,11 @@
-// Package wiretext holds the API's rule for text: every string of a
-// request is valid UTF-8 without U+0000, since PostgreSQL stores no other.
-// The server refuses a request that breaks it (INVALID_ARGUMENT, reason
-// INVALID_ARGUMENT, the field named); clients such as zonectl --dry-run run
-// the same function to refuse such a file before sending it.
+// Package wiretext holds the API's rule for text. Every string of a
+// request, at any depth, must be valid UTF-8 without U+0000 (PostgreSQL
+// stores no other) and must not hold a control, bidirectional-control or
+// zero-width character (RefusedCharacter). The server refuses a request
+// that breaks it before any handler runs (INVALID_ARGUMENT; reason
+// INVALID_ARGUMENT for text that cannot be stored, INVISIBLE_CHARACTER for
+// a refused character; the field named); clients such as zonectl
+// --dry-run run the same Check to refuse such a file before sending it.
 //
 // Hand-written (not generated), in the API module so that the server and
 // its clients share one rule and no client imports a server package; see
@@ -11,72 +14,319 @@ package wiretext
 
 import (
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 )
 
-// Unstorable returns the first string of m, at any depth (nested messages,
-// repeated fields, map keys and values, oneofs), that the API refuses
-// because PostgreSQL cannot store it (it holds U+0000 or is not valid
-// UTF-8): its field path as the API user writes it ("lines[0].lot",
-// `metadata["key"]`) and why; or "", "".
-func Unstorable(m proto.Message) (field, why string) { return badText(m.ProtoReflect(), "") }
-
-// badText returns the path (under prefix) of the first string field of m
-// that PostgreSQL cannot store, and why, or "".
-func badText(m protoreflect.Message, prefix string) (field, why string) {
-	m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
-		path := prefix + fd.TextName()
-		switch {
-		case fd.IsList():
-			l := v.List()
-			for i := 0; i < l.Len() && field == ""; i++ {
-				field, why = badValue(fd, l.Get(i), fmt.Sprintf("%s[%d]", path, i))
-			}
-		case fd.IsMap():
-			v.Map().Range(func(k protoreflect.MapKey, mv protoreflect.Value) bool {
-				kp := fmt.Sprintf("%s[%v]", path, k.Interface())
-				if fd.MapKey().Kind() == protoreflect.StringKind {
-					kp = fmt.Sprintf("%s[%q]", path, k.String())
-					if w := textProblem(k.String()); w != "" {
-						field, why = path, "a key "+w
-						return false
-					}
-				}
-				field, why = badValue(fd.MapValue(), mv, kp)
-				return field == ""
-			})
-		default:
-			field, why = badValue(fd, v, path)
-		}
-		return field == ""
-	})
-	return field, why
+// Fault is the first string of a request that breaks the API's text rule.
+type Fault struct {
+	// Field is the string's path as protovalidate writes it
+	// ("lines[2].name", `metadata["key"]`).
+	Field string
+	// Unstorable is set when the string cannot be stored (it holds U+0000
+	// or is not valid UTF-8; the API's reason INVALID_ARGUMENT); otherwise
+	// it holds a character RefusedCharacter names (INVISIBLE_CHARACTER).
+	Unstorable bool
+	// Why says what is wrong and what to do, for a person.
+	Why string
 }
 
-// badValue checks one value of field fd found at path.
-func badValue(fd protoreflect.FieldDescriptor, v protoreflect.Value, path string) (field, why string) {
-	switch fd.Kind() {
-	case protoreflect.StringKind:
-		if w := textProblem(v.String()); w != "" {
-			return path, w
-		}
-	case protoreflect.MessageKind, protoreflect.GroupKind:
-		return badText(v.Message(), path+".")
+// Check returns the first string of m, at any depth (nested messages,
+// repeated fields, map keys and values, oneofs, extensions), that breaks
+// the API's text rule, or nil. Bytes fields are not text and are left to
+// their parsers. For a message it accepts, the walk allocates nothing but
+// the views protoreflect makes of repeated and map fields (one per field
+// set); the path and the message are built only for a fault.
+func Check(m proto.Message) *Fault {
+	w := walkers.Get().(*textWalker)
+	f := w.message(m.ProtoReflect())
+	walkers.Put(w)
+	if f == nil {
+		return nil
 	}
-	return "", ""
+	slices.Reverse(f.steps)
+	out := &Fault{Field: strings.Join(f.steps, "."), Unstorable: f.unstorable}
+	what := "the value"
+	if f.key {
+		what = "the key"
+	}
+	switch {
+	case f.unstorable && f.r == 0:
+		out.Why = what + " contains the NUL character (U+0000), which cannot be stored: remove it"
+	case f.unstorable:
+		out.Why = what + " is not valid UTF-8 text: send it UTF-8 encoded"
+	default:
+		out.Why = fmt.Sprintf("%s holds U+%04X (%s) at character %d: remove it; text sent to zoneledger may not hold control, bidirectional-control or zero-width characters (TAB, LF and CR are allowed)",
+			what, f.r, RefusedCharacter(f.r), utf8.RuneCountInString(f.s[:f.at])+1)
+	}
+	return out
 }
 
-// textProblem says what is wrong with s as stored text, or "".
-func textProblem(s string) string {
+// textFault is where the walk found a fault: the path from the message to
+// the string (built while returning from the walk, so the innermost step
+// first), the string, whether it cannot be stored, the refused character
+// and its byte offset, and whether the string is a map key.
+type textFault struct {
+	steps      []string
+	s          string
+	unstorable bool
+	r          rune
+	at         int
+	key        bool
+}
+
+// fault returns what is wrong with s, or nil: text that cannot be stored
+// first, then the first refused character.
+func fault(s string) *textFault {
 	if strings.IndexByte(s, 0) >= 0 {
-		return "contains the NUL character (U+0000), which cannot be stored: remove it"
+		return &textFault{s: s, unstorable: true}
 	}
 	if !utf8.ValidString(s) {
-		return "is not valid UTF-8 text: send it UTF-8 encoded"
+		return &textFault{s: s, unstorable: true, r: utf8.RuneError}
+	}
+	if at, r := refusedAt(s); at >= 0 {
+		return &textFault{s: s, r: r, at: at}
+	}
+	return nil
+}
+
+// RefusedCharacter is the API's one rule for the characters a request's
+// text may not hold. It returns what r is (e.g. "ESCAPE, a C0 control
+// character") when the API refuses it, or "" when r is allowed. Refused
+// are:
+//
+//   - the C0 controls U+0000–U+001F except TAB (U+0009), LF (U+000A) and
+//     CR (U+000D), DEL (U+007F) and the C1 controls U+0080–U+009F: text
+//     zoneledger stores is printed back (zonectl tables, reports, exports),
+//     and a control such as ESC (U+001B) starts a terminal escape sequence
+//     that can recolour, hide or rewrite what an officer's terminal shows.
+//     TAB, LF and CR are kept: notes and addresses hold them.
+//   - the bidirectional controls U+061C, U+200E, U+200F, U+202A–U+202E and
+//     U+2066–U+2069 (marks, embeddings, overrides, isolates): they reorder
+//     the text shown around them ("Trojan Source"), so an identifier or a
+//     report line reads differently from what it is.
+//   - ZERO WIDTH SPACE (U+200B) and ZERO WIDTH NO-BREAK SPACE, the byte
+//     order mark (U+FEFF): invisible, they make two part numbers, inner
+//     numbers or item codes that look the same different keys.
+//
+// Other invisible format characters are allowed on purpose: ZERO WIDTH
+// JOINER (U+200D) and NON-JOINER (U+200C) shape Indic, Arabic and Persian
+// words and build emoji sequences, the variation selectors choose a CJK or
+// emoji glyph, and soft hyphens and word joiners occur in pasted text; all
+// of them occur in legitimate names and addresses, and none reorders text
+// or drives a terminal. U+0000 is refused too, as text PostgreSQL cannot
+// store (Fault.Unstorable).
+func RefusedCharacter(r rune) string {
+	switch {
+	case r == '\t' || r == '\n' || r == '\r':
+		return ""
+	case r >= 0 && r < 0x20:
+		return c0Names[r] + ", a C0 control character"
+	case r == 0x7f:
+		return "DELETE, a control character"
+	case r >= 0x80 && r <= 0x9f:
+		return "a C1 control character"
+	}
+	switch r {
+	case 0x061c:
+		return "ARABIC LETTER MARK, a bidirectional control character"
+	case 0x200e:
+		return "LEFT-TO-RIGHT MARK, a bidirectional control character"
+	case 0x200f:
+		return "RIGHT-TO-LEFT MARK, a bidirectional control character"
+	case 0x202a:
+		return "LEFT-TO-RIGHT EMBEDDING, a bidirectional control character"
+	case 0x202b:
+		return "RIGHT-TO-LEFT EMBEDDING, a bidirectional control character"
+	case 0x202c:
+		return "POP DIRECTIONAL FORMATTING, a bidirectional control character"
+	case 0x202d:
+		return "LEFT-TO-RIGHT OVERRIDE, a bidirectional control character"
+	case 0x202e:
+		return "RIGHT-TO-LEFT OVERRIDE, a bidirectional control character"
+	case 0x2066:
+		return "LEFT-TO-RIGHT ISOLATE, a bidirectional control character"
+	case 0x2067:
+		return "RIGHT-TO-LEFT ISOLATE, a bidirectional control character"
+	case 0x2068:
+		return "FIRST STRONG ISOLATE, a bidirectional control character"
+	case 0x2069:
+		return "POP DIRECTIONAL ISOLATE, a bidirectional control character"
+	case 0x200b:
+		return "ZERO WIDTH SPACE, an invisible character"
+	case 0xfeff:
+		return "ZERO WIDTH NO-BREAK SPACE (byte order mark), an invisible character"
 	}
 	return ""
+}
+
+// c0Names are the C0 controls' names (ISO 6429 abbreviations spelt out).
+var c0Names = [0x20]string{
+	"NULL", "START OF HEADING", "START OF TEXT", "END OF TEXT", "END OF TRANSMISSION", "ENQUIRY",
+	"ACKNOWLEDGE", "BELL", "BACKSPACE", "CHARACTER TABULATION", "LINE FEED", "LINE TABULATION",
+	"FORM FEED", "CARRIAGE RETURN", "SHIFT OUT", "SHIFT IN", "DATA LINK ESCAPE",
+	"DEVICE CONTROL ONE", "DEVICE CONTROL TWO", "DEVICE CONTROL THREE", "DEVICE CONTROL FOUR",
+	"NEGATIVE ACKNOWLEDGE", "SYNCHRONOUS IDLE", "END OF TRANSMISSION BLOCK", "CANCEL",
+	"END OF MEDIUM", "SUBSTITUTE", "ESCAPE", "FILE SEPARATOR", "GROUP SEPARATOR",
+	"RECORD SEPARATOR", "UNIT SEPARATOR",
+}
+
+// suspect marks the bytes that can start a refused character in UTF-8:
+// the C0 controls, DEL, and the lead bytes of the two-byte (C1 controls
+// 0xC2 0x80–0x9F, U+061C 0xD8 0x9C) and three-byte (U+200x–U+206x 0xE2,
+// U+FEFF 0xEF) sequences. Any other byte (ASCII text, CJK, emoji) is passed
+// over with one table look-up.
+var suspect = func() (t [256]bool) {
+	for b := range 0x20 {
+		t[b] = b != '\t' && b != '\n' && b != '\r'
+	}
+	t[0x7f], t[0xc2], t[0xd8], t[0xe2], t[0xef] = true, true, true, true, true
+	return t
+}()
+
+// refusedAt returns the byte offset of the first refused character of s and
+// the character, or -1.
+func refusedAt(s string) (int, rune) {
+	for i := 0; i < len(s); i++ {
+		if !suspect[s[i]] {
+			continue
+		}
+		if s[i] < 0x80 {
+			return i, rune(s[i])
+		}
+		r, _ := utf8.DecodeRuneInString(s[i:])
+		if RefusedCharacter(r) != "" {
+			return i, r
+		}
+	}
+	return -1, 0
+}
+
+// textWalker walks a message's text. Its callbacks are made once, so that
+// walking a message does not allocate a closure per message or map.
+type textWalker struct {
+	onField func(protoreflect.FieldDescriptor, protoreflect.Value) bool
+	onEntry func(protoreflect.MapKey, protoreflect.Value) bool
+	mapFD   protoreflect.FieldDescriptor // the map onEntry walks
+	found   *textFault
+}
+
+// walkers keeps textWalkers for reuse.
+var walkers = sync.Pool{New: func() any {
+	w := &textWalker{}
+	w.onField, w.onEntry = w.field, w.entry
+	return w
+}}
+
+// message returns the first refused character of m's strings, or nil.
+func (w *textWalker) message(m protoreflect.Message) *textFault {
+	w.found = nil
+	m.Range(w.onField)
+	f := w.found
+	w.found = nil
+	return f
+}
+
+// field is m.Range's callback: it checks the value v of field fd and stops
+// the range at a refused character (w.found).
+func (w *textWalker) field(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
+	switch {
+	case fd.IsList():
+		if !isText(fd) {
+			return true
+		}
+		l := v.List()
+		for i := range l.Len() {
+			if f := w.value(fd, l.Get(i)); f != nil {
+				f.steps = append(f.steps, fieldName(fd)+"["+strconv.Itoa(i)+"]")
+				w.found = f
+				return false
+			}
+		}
+	case fd.IsMap():
+		if fd.MapKey().Kind() != protoreflect.StringKind && !isText(fd.MapValue()) {
+			return true
+		}
+		outer := w.mapFD
+		w.mapFD = fd
+		v.Map().Range(w.onEntry)
+		w.mapFD = outer
+		return w.found == nil
+	default:
+		if f := w.value(fd, v); f != nil {
+			f.steps = append(f.steps, fieldName(fd))
+			w.found = f
+			return false
+		}
+	}
+	return true
+}
+
+// entry is the callback of a map's Range (the map of field w.mapFD).
+func (w *textWalker) entry(k protoreflect.MapKey, v protoreflect.Value) bool {
+	fd := w.mapFD
+	var f *textFault
+	if fd.MapKey().Kind() == protoreflect.StringKind {
+		if f = fault(k.String()); f != nil {
+			f.key = true
+		}
+	}
+	if f == nil {
+		f = w.value(fd.MapValue(), v) // a map inside the value restores w.mapFD
+	}
+	if f == nil {
+		return true
+	}
+	f.steps = append(f.steps, fieldName(fd)+"["+mapKey(k)+"]")
+	w.found = f
+	return false
+}
+
+// value checks one value (a list element, a map value or a singular
+// field's value) of fd's kind; the caller adds the step to a fault.
+func (w *textWalker) value(fd protoreflect.FieldDescriptor, v protoreflect.Value) *textFault {
+	switch fd.Kind() {
+	case protoreflect.StringKind:
+		return fault(v.String())
+	case protoreflect.MessageKind, protoreflect.GroupKind:
+		return w.message(v.Message())
+	}
+	return nil
+}
+
+// isText reports whether values of fd's kind can hold text (strings, or
+// messages, which may).
+func isText(fd protoreflect.FieldDescriptor) bool {
+	switch fd.Kind() {
+	case protoreflect.StringKind, protoreflect.MessageKind, protoreflect.GroupKind:
+		return true
+	}
+	return false
+}
+
+// fieldName is fd's name as protovalidate writes it in a field path: the
+// field's name, an extension's "[full.name]".
+func fieldName(fd protoreflect.FieldDescriptor) string {
+	if fd.IsExtension() {
+		return fd.TextName()
+	}
+	return string(fd.Name())
+}
+
+// mapKey is a map key as protovalidate writes it in a field path: a string
+// quoted (strconv.Quote, so the refused character shows escaped), numbers
+// and booleans as they are.
+func mapKey(k protoreflect.MapKey) string {
+	switch v := k.Interface().(type) {
+	case string:
+		return strconv.Quote(v)
+	default:
+		return fmt.Sprint(v)
+	}
 }

@@ -3,6 +3,8 @@ package input
 import (
 	"strings"
 	"testing"
+
+	customsv1 "github.com/zoneledger/zoneledger/proto/zoneledger/customs/v1"
 )
 
 const journalObj = `{"book_id": "H1", "idempotency_key": "k1", "effective_date": "2026-03-02",
@@ -267,5 +269,23 @@ func TestItemsCSVErrors(t *testing.T) {
 func TestSpans(t *testing.T) {
 	if got := spans([]int{2, 3, 4, 7, 9, 10}); got != "2-4,7,9-10" {
 		t.Errorf("spans: %q", got)
+	}
+}
+
+// TestValidateAppliesTheAPIsTextRule: a file's text that the server would
+// refuse (an ESC starting a terminal escape, a right-to-left override, a
+// NUL) is refused before sending, naming the field and the character, with
+// the server's own rule (wiretext.Check).
+func TestValidateAppliesTheAPIsTextRule(t *testing.T) {
+	for _, c := range []struct{ value, want string }{
+		{"L\x1b[31m1", "U+001B"},
+		{"L\u202e1", "U+202E"},
+		{"L\x001", "U+0000"},
+	} {
+		r := &customsv1.CreateListRequest{InnerNo: "V-1", BookNo: "H31050000001", Io: "I", TradeMode: "5034",
+			Lines: []*customsv1.ListLine{{BookSeq: 1, Quantity: "1", Lot: c.value}}}
+		if field, msg := Validate(r); field != "lines[0].lot" || !strings.Contains(msg, c.want) {
+			t.Errorf("%q: Validate = %q, %q; want lines[0].lot naming %s", c.value, field, msg, c.want)
+		}
 	}
 }

@@ -14,7 +14,8 @@ import (
 )
 
 // Validate checks a request as the server checks it before its handler
-// runs: every text in it can be stored (no U+0000, valid UTF-8), then the
+// runs: the API's text rule (wiretext.Check: no U+0000, valid UTF-8, no
+// control, bidirectional-control or zero-width character), then the
 // protovalidate rules the protos declare (required fields, lengths, code
 // lists, decimal syntax, element counts). It returns the first field at
 // fault (proto name, e.g. "lines[2].quantity") and why, or "" when nothing
@@ -24,8 +25,8 @@ import (
 // Fields named in later (ones the command line may still fill) are not
 // judged.
 func Validate(m proto.Message, later ...string) (field, msg string) {
-	if field, why := wiretext.Unstorable(m); field != "" {
-		return field, why
+	if f := wiretext.Check(m); f != nil {
+		return f.Field, f.Why
 	}
 	err := protovalidate.Validate(m)
 	var ve *protovalidate.ValidationError
