@@ -11,6 +11,10 @@ import (
 	"github.com/zoneledger/zoneledger/ledger"
 )
 
+// verifyPageSize is how many journals VerifyPeriods loads at a time (tests
+// lower it; see export_test.go).
+var verifyPageSize = 1000
+
 // ClosePeriod implements ledger.Store. The period runs from the day after the
 // previous close (or the beginning) through the given day; its digest chains
 // the hashes of the book's journals in (effective date, ID) order onto the
