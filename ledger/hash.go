@@ -3,6 +3,7 @@ package ledger
 import (
 	"crypto/sha256"
 	"encoding/binary"
+	"hash"
 	"sort"
 	"strconv"
 	"time"
@@ -126,21 +127,65 @@ func (j Journal) ComputeHash() []byte {
 }
 
 // PeriodDigest chains a period's journal hashes, in order, onto the previous
-// period's digest: sha256 over the previous digest, the period's bounds and
-// each journal hash.
+// period's digest: sha256 over the previous digest, the period's bounds, the
+// number of journals and each journal hash. It is the one-call form of
+// NewPeriodDigest, for hashes already in memory.
 func PeriodDigest(previous []byte, book string, from, through time.Time, journalHashes [][]byte) []byte {
-	h := newHasher("period/v1")
-	h.bytes(previous)
-	h.str(book)
-	if from.IsZero() {
-		h.str("")
-	} else {
-		h.date(from)
-	}
-	h.date(through)
-	h.int(int64(len(journalHashes)))
+	d := NewPeriodDigest(previous, book, from, through, int64(len(journalHashes)))
 	for _, jh := range journalHashes {
-		h.bytes(jh)
+		d.Add(jh)
 	}
-	return h.sum()
+	return d.Sum()
 }
+
+// PeriodDigester computes a period digest one journal hash at a time, in
+// memory that does not grow with the period: the same bytes as
+// PeriodDigest over the same hashes. Make one with NewPeriodDigest.
+type PeriodDigester struct {
+	h     hash.Hash
+	count int64
+	added int64
+	n     [8]byte
+}
+
+// NewPeriodDigest starts the digest of a period of count journals (the
+// count comes before the hashes in the digest, so the caller counts them
+// first); add each journal hash in (effective date, ID) order with Add, then
+// read the digest with Sum.
+func NewPeriodDigest(previous []byte, book string, from, through time.Time, count int64) *PeriodDigester {
+	head := newHasher("period/v1")
+	head.bytes(previous)
+	head.str(book)
+	if from.IsZero() {
+		head.str("")
+	} else {
+		head.date(from)
+	}
+	head.date(through)
+	head.int(count)
+	d := &PeriodDigester{h: sha256.New(), count: count}
+	d.h.Write(head.buf)
+	return d
+}
+
+// Add writes the next journal hash into the digest. It keeps nothing of
+// journalHash, so the caller may reuse its bytes.
+func (d *PeriodDigester) Add(journalHash []byte) {
+	binary.BigEndian.PutUint64(d.n[:], uint64(len(journalHash)))
+	d.h.Write(d.n[:])
+	d.h.Write(journalHash)
+	d.added++
+}
+
+// Added is how many hashes Add has written so far.
+func (d *PeriodDigester) Added() int64 { return d.added }
+
+// Count is the journal count the digest was started with.
+func (d *PeriodDigester) Count() int64 { return d.count }
+
+// Sum returns the digest of what was added so far, under the count given
+// to NewPeriodDigest. When Added differs from Count the digest is that of
+// no period ever sealed (a sealed period's count is its number of hashes):
+// a verifier compares it with the sealed digest, and reports the count
+// mismatch itself. Sum does not change the state; Add may continue.
+func (d *PeriodDigester) Sum() []byte { return d.h.Sum(nil) }

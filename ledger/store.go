@@ -60,13 +60,16 @@ type Store interface {
 
 	// ClosePeriod closes a book's period through the given day and seals it.
 	// A replayed idempotency key returns the period it closed; the same key
-	// for another day is refused with ReasonIdempotencyMismatch.
+	// for another day is refused with ReasonIdempotencyMismatch. The digest
+	// is taken with NewPeriodDigest, the hashes streamed into it: memory
+	// does not grow with the period.
 	ClosePeriod(ctx context.Context, req ClosePeriodRequest) (Period, error)
 	// Periods lists a book's closed periods, oldest first.
 	Periods(ctx context.Context, book string) ([]Period, error)
 	// VerifyPeriods recomputes every sealed period's digest from the stored
 	// journals and reports what it checked and the discrepancies found
 	// (none means intact; no period checked means nothing is sealed yet).
+	// It reads a period a page of journals at a time, never whole.
 	VerifyPeriods(ctx context.Context, book string) (Verification, error)
 
 	// Close releases the store's resources after finishing in-flight writes.

@@ -7,9 +7,14 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/zoneledger/zoneledger/ledger"
 )
+
+// verifyPageSize is how many journals VerifyPeriods loads at a time (tests
+// lower it; see export_test.go).
+var verifyPageSize = 1000
 
 // ClosePeriod implements ledger.Store. The period runs from the day after the
 // previous close (or the beginning) through the given day; its digest chains
@@ -57,12 +62,11 @@ func (s *Store) ClosePeriod(ctx context.Context, req ledger.ClosePeriodRequest) 
 				return fmt.Errorf("reading the previous period's digest: %w", err)
 			}
 		}
-		hashes, err := periodHashes(ctx, tx, book, p.From, through)
+		digest, err := periodDigest(ctx, tx, p)
 		if err != nil {
 			return err
 		}
-		p.JournalCount = int64(len(hashes))
-		p.Digest = ledger.PeriodDigest(p.PreviousDigest, book, p.From, through, hashes)
+		p.JournalCount, p.Digest = digest.Count(), digest.Sum()
 		p.ClosedAt = time.Now().UTC().Truncate(time.Microsecond)
 		if _, err := tx.Exec(ctx, `INSERT INTO ledger_periods (book, through, from_date, journal_count, digest, previous_digest, closed_at, idem_key)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, book, through, nullDate(p.From), p.JournalCount, p.Digest, p.PreviousDigest, p.ClosedAt, req.IdempotencyKey); err != nil {
@@ -77,16 +81,43 @@ func (s *Store) ClosePeriod(ctx context.Context, req ledger.ClosePeriodRequest) 
 	return out, err
 }
 
-// periodHashes returns the stored hashes of a book's journals dated within
-// [from, through], in (effective date, ID) order.
-func periodHashes(ctx context.Context, q querier, book string, from, through time.Time) ([][]byte, error) {
-	rows, err := q.Query(ctx, `SELECT j.hash FROM ledger_journal_books b JOIN ledger_journals j ON j.id = b.journal_id
-		WHERE b.book = $1 AND ($2::date IS NULL OR b.effective_date >= $2) AND b.effective_date <= $3
-		ORDER BY b.effective_date, b.journal_id`, book, nullDate(from), through)
+// periodJournals is the condition on ledger_journal_books that selects a
+// book's journals dated within [$2, $3] ($2 NULL: from the beginning).
+const periodJournals = `b.book = $1 AND ($2::date IS NULL OR b.effective_date >= $2) AND b.effective_date <= $3`
+
+// periodDigest digests the stored hashes of p.Book's journals dated within
+// [p.From, p.Through], in (effective date, ID) order, onto p.PreviousDigest.
+// It counts them first (the count comes before the hashes in the digest),
+// then streams the hashes into the digest: memory does not grow with the
+// period. Run in a SERIALIZABLE transaction, the count and the hashes read
+// the same state.
+func periodDigest(ctx context.Context, tx pgx.Tx, p ledger.Period) (*ledger.PeriodDigester, error) {
+	const journals = `ledger_journal_books b JOIN ledger_journals j ON j.id = b.journal_id WHERE ` + periodJournals
+	var count int64
+	if err := tx.QueryRow(ctx, `SELECT count(*) FROM `+journals, p.Book, nullDate(p.From), p.Through).Scan(&count); err != nil {
+		return nil, err
+	}
+	digest := ledger.NewPeriodDigest(p.PreviousDigest, p.Book, p.From, p.Through, count)
+	rows, err := tx.Query(ctx, `SELECT j.hash FROM `+journals+` ORDER BY b.effective_date, b.journal_id`, p.Book, nullDate(p.From), p.Through)
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, pgx.RowTo[[]byte])
+	defer rows.Close()
+	var hash pgtype.DriverBytes // the driver's bytes, valid until Next: the digest copies them
+	dst := []any{&hash}
+	for rows.Next() {
+		if err := rows.Scan(dst...); err != nil {
+			return nil, err
+		}
+		digest.Add(hash)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if digest.Added() != count {
+		return nil, fmt.Errorf("book %q: counted %d journals in the period, read %d hashes; the transaction should have prevented this, try again", p.Book, count, digest.Added())
+	}
+	return digest, nil
 }
 
 // Periods implements ledger.Store.
@@ -114,7 +145,9 @@ func queryPeriods(ctx context.Context, q querier, where string, args ...any) ([]
 
 // VerifyPeriods implements ledger.Store: every journal in a sealed period is
 // rehashed from its stored content, and every period digest recomputed and
-// checked against its chain.
+// checked against its chain. A period is read a page of journals at a time
+// (verifyPageSize, keyset pagination in the digest's order), so memory does
+// not grow with the period.
 func (s *Store) VerifyPeriods(ctx context.Context, book string) (ledger.Verification, error) {
 	periods, err := s.Periods(ctx, book)
 	if err != nil {
@@ -127,37 +160,86 @@ func (s *Store) VerifyPeriods(ctx context.Context, book string) (ledger.Verifica
 		if !bytes.Equal(p.PreviousDigest, prev) {
 			problems = append(problems, fmt.Sprintf("period through %s: previous digest does not match the period before it", ledger.FormatDate(p.Through)))
 		}
-		rows, err := s.pool.Query(ctx, `SELECT journal_id FROM ledger_journal_books
-			WHERE book = $1 AND ($2::date IS NULL OR effective_date >= $2) AND effective_date <= $3
-			ORDER BY effective_date, journal_id`, book, nullDate(p.From), p.Through)
-		if err != nil {
-			return ledger.Verification{}, storeError(err)
-		}
-		ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-		if err != nil {
-			return ledger.Verification{}, storeError(err)
-		}
-		js, err := loadJournals(ctx, s.pool, ids)
-		if err != nil {
-			return ledger.Verification{}, storeError(err)
-		}
-		out.Journals += int64(len(js))
-		hashes := make([][]byte, 0, len(js))
-		for _, j := range js {
-			h := j.ComputeHash()
-			if !bytes.Equal(h, j.Hash) {
-				problems = append(problems, fmt.Sprintf("journal %d: content does not match its recorded hash", j.ID))
+		// The digest was sealed with the period's count: a verifier that
+		// finds another number of journals gets a digest that does not match.
+		digest := ledger.NewPeriodDigest(p.PreviousDigest, book, p.From, p.Through, p.JournalCount)
+		var found int64
+		var page []periodJournal
+		for {
+			if page, err = nextPeriodPage(ctx, s.pool, book, p, page); err != nil {
+				return ledger.Verification{}, storeError(err)
 			}
-			hashes = append(hashes, h)
+			if len(page) == 0 {
+				break
+			}
+			ids := make([]int64, len(page))
+			for i, pj := range page {
+				ids[i] = pj.id
+			}
+			js, err := loadJournals(ctx, s.pool, ids)
+			if err != nil {
+				return ledger.Verification{}, storeError(err)
+			}
+			found += int64(len(js))
+			for _, j := range js {
+				h := j.ComputeHash()
+				if !bytes.Equal(h, j.Hash) {
+					problems = append(problems, fmt.Sprintf("journal %d: content does not match its recorded hash", j.ID))
+				}
+				digest.Add(h)
+			}
+			if len(page) < verifyPageSize {
+				break
+			}
 		}
-		if int64(len(js)) != p.JournalCount {
-			problems = append(problems, fmt.Sprintf("period through %s: sealed %d journals, found %d", ledger.FormatDate(p.Through), p.JournalCount, len(js)))
+		out.Journals += found
+		if found != p.JournalCount {
+			problems = append(problems, fmt.Sprintf("period through %s: sealed %d journals, found %d", ledger.FormatDate(p.Through), p.JournalCount, found))
 		}
-		if d := ledger.PeriodDigest(p.PreviousDigest, book, p.From, p.Through, hashes); !bytes.Equal(d, p.Digest) {
+		if !bytes.Equal(digest.Sum(), p.Digest) {
 			problems = append(problems, fmt.Sprintf("period through %s: digest does not match the journals", ledger.FormatDate(p.Through)))
 		}
 		prev = p.Digest
 	}
 	out.Problems = problems
 	return out, nil
+}
+
+// periodJournal is a journal of a period, where keyset pagination resumes.
+type periodJournal struct {
+	date time.Time
+	id   int64
+}
+
+// nextPeriodPage returns the next verifyPageSize journals of book dated
+// within period p, in (effective date, ID) order, after the last of the
+// previous page (the first page when previous is empty). It reuses
+// previous's memory.
+func nextPeriodPage(ctx context.Context, q querier, book string, p ledger.Period, previous []periodJournal) ([]periodJournal, error) {
+	var rows pgx.Rows
+	var err error
+	if len(previous) == 0 {
+		rows, err = q.Query(ctx, `SELECT b.effective_date, b.journal_id FROM ledger_journal_books b
+			WHERE `+periodJournals+` ORDER BY b.effective_date, b.journal_id LIMIT $4`,
+			book, nullDate(p.From), p.Through, verifyPageSize)
+	} else {
+		last := previous[len(previous)-1]
+		rows, err = q.Query(ctx, `SELECT b.effective_date, b.journal_id FROM ledger_journal_books b
+			WHERE b.book = $1 AND (b.effective_date, b.journal_id) > ($2::date, $3::bigint) AND b.effective_date <= $4
+			ORDER BY b.effective_date, b.journal_id LIMIT $5`,
+			book, last.date, last.id, p.Through, verifyPageSize)
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	page := previous[:0]
+	for rows.Next() {
+		var pj periodJournal
+		if err := rows.Scan(&pj.date, &pj.id); err != nil {
+			return nil, err
+		}
+		page = append(page, pj)
+	}
+	return page, rows.Err()
 }
