@@ -31,18 +31,13 @@ var refusedSample = []struct {
 	{"zero-width space and BOM", []rune{0x200b, 0xfeff}},
 }
 
-// allowedText is text the rule must let through, each with why.
+// allowedText is text the edge must let through: the rule's own sample of
+// allowed text, each with why, is wiretext's (wiretext_test.go); here one
+// of each kind goes through the interceptor in every kind of field.
 var allowedText = []struct{ name, s string }{
 	{"TAB, LF, CR", "line 1\tA\r\nline 2\n"},
-	{"CJK", "电子账册 保税核注清单"},
-	{"emoji with ZWJ", "👨\u200d👩\u200d👧"},
-	{"emoji with a variation selector", "❤\ufe0f"},
-	{"ZWNJ in Persian", "می\u200cخواهم"},
-	{"Arabic with its semicolon (lead byte of U+061C)", "مرحبا\u061b"},
-	{"no-break space and soft hyphen (lead byte of the C1 controls)", "A\u00a0B\u00adC é"},
-	{"word joiner and line separator (lead byte of the bidi controls)", "A\u2060B\u2028C\u2010D"},
-	{"half-width forms (lead byte of U+FEFF)", "ｱｲｳ\uff01"},
-	{"ASCII", "H-31050000001 'x' %s ../ 1,000"},
+	{"CJK, emoji with ZWJ, Persian with ZWNJ", "电子账册 👨\u200d👩\u200d👧 می\u200cخواهم"},
+	{"lead bytes of refused characters in allowed ones", "é\u00a0\u061b\u2060\uff01"},
 }
 
 // TestInvisibleCharactersAreRefusedAtTheEdge: a refused character in any
