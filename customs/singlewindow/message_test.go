@@ -76,6 +76,9 @@ func TestBrokenRulesNameTheElementPath(t *testing.T) {
 		{"exponent", "100.50", "1e3", "CEB311Message/Order[0]/OrderHead/goodsValue", "amount"},
 		{"time", "20261206101500", "2026-12-06", "CEB311Message/Order[0]/OrderHead/appTime", "swtime"},
 		{"required if", "<gnum>1</gnum>", "<gnum>2</gnum>", "CEB311Message/Order[0]/OrderList[0]/note", "required_if"},
+		{"a right-to-left override", "<orderNo>O1</orderNo>", "<orderNo>O\u202e1</orderNo>", "CEB311Message/Order[0]/OrderHead/orderNo", "character"},
+		{"a C1 control in a line", "<gnum>1</gnum>", "<gnum>1</gnum><note>a\u0085b</note>", "CEB311Message/Order[0]/OrderList[0]/note", "character"},
+		{"a zero-width space before a rule breaks", "<orderNo>O1</orderNo>", "<orderNo>\u200bO12345678901</orderNo>", "CEB311Message/Order[0]/OrderHead/orderNo", "character"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var m testMessage

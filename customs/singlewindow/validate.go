@@ -8,9 +8,11 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/go-playground/validator/v10"
 	"github.com/shopspring/decimal"
+	"github.com/zoneledger/zoneledger/proto/zoneledger/textrule"
 )
 
 // FieldError says which element of a message breaks which rule. Path is the
@@ -47,19 +49,7 @@ var (
 func validatorInstance() *validator.Validate {
 	validateOnce.Do(func() {
 		v := validator.New(validator.WithRequiredStructEnabled())
-		v.RegisterTagNameFunc(func(f reflect.StructField) string {
-			name, _, _ := strings.Cut(f.Tag.Get("xml"), ",")
-			if name == "-" {
-				return ""
-			}
-			if i := strings.LastIndexByte(name, '>'); i >= 0 {
-				name = name[i+1:]
-			}
-			if name == "" {
-				return f.Name
-			}
-			return name
-		})
+		v.RegisterTagNameFunc(tagName)
 		for tag, fn := range rules {
 			if err := v.RegisterValidation(tag, fn); err != nil {
 				panic(err)
@@ -166,7 +156,16 @@ func ParseAmount(s string) (decimal.Decimal, error) {
 
 // Validate checks a decoded message against its validate tags and returns
 // the first broken rule as a *FieldError naming the element path, or nil.
+// First, every text of the message (element text and attributes, at any
+// depth) must hold no character textrule.Refused names (rule
+// "character"): the API refuses control, bidirectional-control and
+// zero-width characters in text however it arrives, in a request's strings
+// or inside a message.
 func Validate(v any) error {
+	root, goName := rootName(v)
+	if path, what := refusedText(reflect.ValueOf(v), root); path != "" {
+		return &FieldError{Path: path, Rule: "character", Message: what}
+	}
 	err := validatorInstance().Struct(v)
 	if err == nil {
 		return nil
@@ -176,10 +175,76 @@ func Validate(v any) error {
 		return &FieldError{Rule: "invalid", Message: err.Error(), Err: ErrMalformed}
 	}
 	fe := verrs[0]
-	root, goName := rootName(v)
 	rest := strings.TrimPrefix(fe.Namespace(), goName)
 	path := root + strings.ReplaceAll(rest, ".", "/")
 	return &FieldError{Path: path, Rule: fe.Tag(), Message: describe(fe)}
+}
+
+// refusedText returns the element path (under path) of the first string of
+// v, at any depth, holding a character textrule.Refused names, and what is
+// wrong with it; or "". Paths are written as Validate writes them: element
+// names, repeated elements indexed ("Order[1]/goodsName").
+func refusedText(v reflect.Value, path string) (string, string) {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			return refusedText(v.Elem(), path)
+		}
+	case reflect.String:
+		if at, r := textrule.Index(v.String()); at >= 0 {
+			return path, fmt.Sprintf("holds U+%04X (%s) at character %d: remove it; text sent to zoneledger may not hold control, bidirectional-control or zero-width characters (TAB, LF and CR are allowed)",
+				r, textrule.Refused(r), utf8.RuneCountInString(v.String()[:at])+1)
+		}
+	case reflect.Slice, reflect.Array:
+		if v.Type().Elem().Kind() == reflect.Uint8 {
+			return "", "" // bytes are not text
+		}
+		for i := range v.Len() {
+			if p, what := refusedText(v.Index(i), fmt.Sprintf("%s[%d]", path, i)); p != "" {
+				return p, what
+			}
+		}
+	case reflect.Struct:
+		t := v.Type()
+		for i := range t.NumField() {
+			f := t.Field(i)
+			name := elementName(f)
+			if !f.IsExported() || name == "" {
+				continue
+			}
+			if p, what := refusedText(v.Field(i), path+"/"+name); p != "" {
+				return p, what
+			}
+		}
+	}
+	return "", ""
+}
+
+// elementName is the name of the element or attribute a field holds, as
+// Validate's paths write it (tagName), or "" for a field that holds no text
+// of the message (xml:"-", XMLName).
+func elementName(f reflect.StructField) string {
+	if f.Name == "XMLName" {
+		return ""
+	}
+	return tagName(f)
+}
+
+// tagName is the name validator gives a field in its paths: its xml element
+// or attribute name (the last of a>b), the Go name when the tag has none, ""
+// for xml:"-".
+func tagName(f reflect.StructField) string {
+	name, _, _ := strings.Cut(f.Tag.Get("xml"), ",")
+	if name == "-" {
+		return ""
+	}
+	if i := strings.LastIndexByte(name, '>'); i >= 0 {
+		name = name[i+1:]
+	}
+	if name == "" {
+		return f.Name
+	}
+	return name
 }
 
 // rootName is the element name of v's root (its XMLName tag, else its type

@@ -8,7 +8,7 @@ import (
 )
 
 // ReasonInvisibleCharacter refuses a request with a string that holds a
-// character wiretext.RefusedCharacter names: a control,
+// character textrule.Refused names: a control,
 // bidirectional-control or zero-width character. Declared in
 // zoneledger.errors.v1.Reason.
 const ReasonInvisibleCharacter = "INVISIBLE_CHARACTER"

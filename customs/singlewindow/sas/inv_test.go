@@ -115,11 +115,13 @@ func TestINV101JSONErrorsNameTheJSONPath(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, tc := range []struct{ name, from, to, path string }{
-		{"quantity", `"dclQty": "40"`, `"dclQty": "4e1"`, "list[0]/dclQty"},
-		{"number not string", `"dclQty": "40"`, `"dclQty": 40`, "list/dclQty"},
-		{"io", `"impexpMarkcd": "E"`, `"impexpMarkcd": "e"`, "head/impexpMarkcd"},
-		{"unknown name", `"gdsSeqno"`, `"colour": "red", "gdsSeqno"`, ""},
+	for _, tc := range []struct{ name, from, to, path, rule string }{
+		{"quantity", `"dclQty": "40"`, `"dclQty": "4e1"`, "list[0]/dclQty", ""},
+		{"number not string", `"dclQty": "40"`, `"dclQty": 40`, "list/dclQty", ""},
+		{"io", `"impexpMarkcd": "E"`, `"impexpMarkcd": "e"`, "head/impexpMarkcd", ""},
+		{"unknown name", `"gdsSeqno"`, `"colour": "red", "gdsSeqno"`, "", ""},
+		{"a right-to-left override, escaped", `"gdsNm": "笔记本电脑"`, `"gdsNm": "笔记本\u202e电脑"`, "list[0]/gdsNm", "character"},
+		{"an escape character", `"impexpMarkcd": "E"`, `"impexpMarkcd": "E\u001b[2J"`, "head/impexpMarkcd", "character"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			in := strings.Replace(string(j), tc.from, tc.to, 1)
@@ -128,8 +130,8 @@ func TestINV101JSONErrorsNameTheJSONPath(t *testing.T) {
 			}
 			_, err := DecodeINV101JSON([]byte(in))
 			var fe *singlewindow.FieldError
-			if !errors.As(err, &fe) || fe.Path != tc.path {
-				t.Fatalf("got %#v, want a field error on %q", err, tc.path)
+			if !errors.As(err, &fe) || fe.Path != tc.path || tc.rule != "" && fe.Rule != tc.rule {
+				t.Fatalf("got %#v, want a field error on %q (rule %q)", err, tc.path, tc.rule)
 			}
 		})
 	}

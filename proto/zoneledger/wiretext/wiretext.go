@@ -1,7 +1,7 @@
 // Package wiretext holds the API's rule for text. Every string of a
 // request, at any depth, must be valid UTF-8 without U+0000 (PostgreSQL
 // stores no other) and must not hold a control, bidirectional-control or
-// zero-width character (RefusedCharacter). The server refuses a request
+// zero-width character (textrule.Refused). The server refuses a request
 // that breaks it before any handler runs (INVALID_ARGUMENT; reason
 // INVALID_ARGUMENT for text that cannot be stored, INVISIBLE_CHARACTER for
 // a refused character; the field named); clients such as zonectl
@@ -20,6 +20,7 @@ import (
 	"sync"
 	"unicode/utf8"
 
+	"github.com/zoneledger/zoneledger/proto/zoneledger/textrule"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 )
@@ -31,7 +32,7 @@ type Fault struct {
 	Field string
 	// Unstorable is set when the string cannot be stored (it holds U+0000
 	// or is not valid UTF-8; the API's reason INVALID_ARGUMENT); otherwise
-	// it holds a character RefusedCharacter names (INVISIBLE_CHARACTER).
+	// it holds a character textrule.Refused names (INVISIBLE_CHARACTER).
 	Unstorable bool
 	// Why says what is wrong and what to do, for a person.
 	Why string
@@ -63,7 +64,7 @@ func Check(m proto.Message) *Fault {
 		out.Why = what + " is not valid UTF-8 text: send it UTF-8 encoded"
 	default:
 		out.Why = fmt.Sprintf("%s holds U+%04X (%s) at character %d: remove it; text sent to zoneledger may not hold control, bidirectional-control or zero-width characters (TAB, LF and CR are allowed)",
-			what, f.r, RefusedCharacter(f.r), utf8.RuneCountInString(f.s[:f.at])+1)
+			what, f.r, textrule.Refused(f.r), utf8.RuneCountInString(f.s[:f.at])+1)
 	}
 	return out
 }
@@ -90,122 +91,10 @@ func fault(s string) *textFault {
 	if !utf8.ValidString(s) {
 		return &textFault{s: s, unstorable: true, r: utf8.RuneError}
 	}
-	if at, r := refusedAt(s); at >= 0 {
+	if at, r := textrule.Index(s); at >= 0 {
 		return &textFault{s: s, r: r, at: at}
 	}
 	return nil
-}
-
-// RefusedCharacter is the API's one rule for the characters a request's
-// text may not hold. It returns what r is (e.g. "ESCAPE, a C0 control
-// character") when the API refuses it, or "" when r is allowed. Refused
-// are:
-//
-//   - the C0 controls U+0000–U+001F except TAB (U+0009), LF (U+000A) and
-//     CR (U+000D), DEL (U+007F) and the C1 controls U+0080–U+009F: text
-//     zoneledger stores is printed back (zonectl tables, reports, exports),
-//     and a control such as ESC (U+001B) starts a terminal escape sequence
-//     that can recolour, hide or rewrite what an officer's terminal shows.
-//     TAB, LF and CR are kept: notes and addresses hold them.
-//   - the bidirectional controls U+061C, U+200E, U+200F, U+202A–U+202E and
-//     U+2066–U+2069 (marks, embeddings, overrides, isolates): they reorder
-//     the text shown around them ("Trojan Source"), so an identifier or a
-//     report line reads differently from what it is.
-//   - ZERO WIDTH SPACE (U+200B) and ZERO WIDTH NO-BREAK SPACE, the byte
-//     order mark (U+FEFF): invisible, they make two part numbers, inner
-//     numbers or item codes that look the same different keys.
-//
-// Other invisible format characters are allowed on purpose: ZERO WIDTH
-// JOINER (U+200D) and NON-JOINER (U+200C) shape Indic, Arabic and Persian
-// words and build emoji sequences, the variation selectors choose a CJK or
-// emoji glyph, and soft hyphens and word joiners occur in pasted text; all
-// of them occur in legitimate names and addresses, and none reorders text
-// or drives a terminal. U+0000 is refused too, as text PostgreSQL cannot
-// store (Fault.Unstorable).
-func RefusedCharacter(r rune) string {
-	switch {
-	case r == '\t' || r == '\n' || r == '\r':
-		return ""
-	case r >= 0 && r < 0x20:
-		return c0Names[r] + ", a C0 control character"
-	case r == 0x7f:
-		return "DELETE, a control character"
-	case r >= 0x80 && r <= 0x9f:
-		return "a C1 control character"
-	}
-	switch r {
-	case 0x061c:
-		return "ARABIC LETTER MARK, a bidirectional control character"
-	case 0x200e:
-		return "LEFT-TO-RIGHT MARK, a bidirectional control character"
-	case 0x200f:
-		return "RIGHT-TO-LEFT MARK, a bidirectional control character"
-	case 0x202a:
-		return "LEFT-TO-RIGHT EMBEDDING, a bidirectional control character"
-	case 0x202b:
-		return "RIGHT-TO-LEFT EMBEDDING, a bidirectional control character"
-	case 0x202c:
-		return "POP DIRECTIONAL FORMATTING, a bidirectional control character"
-	case 0x202d:
-		return "LEFT-TO-RIGHT OVERRIDE, a bidirectional control character"
-	case 0x202e:
-		return "RIGHT-TO-LEFT OVERRIDE, a bidirectional control character"
-	case 0x2066:
-		return "LEFT-TO-RIGHT ISOLATE, a bidirectional control character"
-	case 0x2067:
-		return "RIGHT-TO-LEFT ISOLATE, a bidirectional control character"
-	case 0x2068:
-		return "FIRST STRONG ISOLATE, a bidirectional control character"
-	case 0x2069:
-		return "POP DIRECTIONAL ISOLATE, a bidirectional control character"
-	case 0x200b:
-		return "ZERO WIDTH SPACE, an invisible character"
-	case 0xfeff:
-		return "ZERO WIDTH NO-BREAK SPACE (byte order mark), an invisible character"
-	}
-	return ""
-}
-
-// c0Names are the C0 controls' names (ISO 6429 abbreviations spelt out).
-var c0Names = [0x20]string{
-	"NULL", "START OF HEADING", "START OF TEXT", "END OF TEXT", "END OF TRANSMISSION", "ENQUIRY",
-	"ACKNOWLEDGE", "BELL", "BACKSPACE", "CHARACTER TABULATION", "LINE FEED", "LINE TABULATION",
-	"FORM FEED", "CARRIAGE RETURN", "SHIFT OUT", "SHIFT IN", "DATA LINK ESCAPE",
-	"DEVICE CONTROL ONE", "DEVICE CONTROL TWO", "DEVICE CONTROL THREE", "DEVICE CONTROL FOUR",
-	"NEGATIVE ACKNOWLEDGE", "SYNCHRONOUS IDLE", "END OF TRANSMISSION BLOCK", "CANCEL",
-	"END OF MEDIUM", "SUBSTITUTE", "ESCAPE", "FILE SEPARATOR", "GROUP SEPARATOR",
-	"RECORD SEPARATOR", "UNIT SEPARATOR",
-}
-
-// suspect marks the bytes that can start a refused character in UTF-8:
-// the C0 controls, DEL, and the lead bytes of the two-byte (C1 controls
-// 0xC2 0x80–0x9F, U+061C 0xD8 0x9C) and three-byte (U+200x–U+206x 0xE2,
-// U+FEFF 0xEF) sequences. Any other byte (ASCII text, CJK, emoji) is passed
-// over with one table look-up.
-var suspect = func() (t [256]bool) {
-	for b := range 0x20 {
-		t[b] = b != '\t' && b != '\n' && b != '\r'
-	}
-	t[0x7f], t[0xc2], t[0xd8], t[0xe2], t[0xef] = true, true, true, true, true
-	return t
-}()
-
-// refusedAt returns the byte offset of the first refused character of s and
-// the character, or -1.
-func refusedAt(s string) (int, rune) {
-	for i := 0; i < len(s); i++ {
-		if !suspect[s[i]] {
-			continue
-		}
-		if s[i] < 0x80 {
-			return i, rune(s[i])
-		}
-		r, _ := utf8.DecodeRuneInString(s[i:])
-		if RefusedCharacter(r) != "" {
-			return i, r
-		}
-	}
-	return -1, 0
 }
 
 // textWalker walks a message's text. Its callbacks are made once, so that

@@ -1,4 +1,4 @@
-package wiretext
+package textrule
 
 import (
 	"testing"
@@ -6,7 +6,7 @@ import (
 )
 
 // allowedText is text the rule must let through, each with why (the edge's
-// tests in ledger/grpcedge send the same through the interceptor).
+// tests in ledger/grpcedge send one of each kind through the interceptor).
 var allowedText = []struct{ name, s string }{
 	{"TAB, LF, CR", "line 1\tA\r\nline 2\n"},
 	{"CJK", "电子账册 保税核注清单"},
@@ -20,10 +20,10 @@ var allowedText = []struct{ name, s string }{
 	{"ASCII", "H-31050000001 'x' %s ../ 1,000"},
 }
 
-// TestRefusedCharacterIsTheDocumentedSet: the rule refuses exactly the
+// TestRefusedIsTheDocumentedSet: the rule refuses exactly the
 // documented characters (every code point checked), and its byte-level
-// scan finds exactly the characters RefusedCharacter names.
-func TestRefusedCharacterIsTheDocumentedSet(t *testing.T) {
+// scan finds exactly the characters Refused names.
+func TestRefusedIsTheDocumentedSet(t *testing.T) {
 	documented := func(r rune) bool {
 		switch {
 		case r < 0x20:
@@ -43,17 +43,17 @@ func TestRefusedCharacterIsTheDocumentedSet(t *testing.T) {
 			continue // surrogates are not characters (invalid UTF-8)
 		}
 		want := documented(r)
-		what := RefusedCharacter(r)
+		what := Refused(r)
 		if (what != "") != want {
-			t.Errorf("RefusedCharacter(U+%04X) = %q, want refused %v", r, what, want)
+			t.Errorf("Refused(U+%04X) = %q, want refused %v", r, what, want)
 		}
 		s := "电A" + string(r) + "B"
-		at, got := refusedAt(s)
+		at, got := Index(s)
 		if want && (at != len("电A") || got != r) {
-			t.Errorf("refusedAt(%q) = %d, U+%04X; want %d, U+%04X", s, at, got, len("电A"), r)
+			t.Errorf("Index(%q) = %d, U+%04X; want %d, U+%04X", s, at, got, len("电A"), r)
 		}
 		if !want && at != -1 {
-			t.Errorf("refusedAt(%q) = %d, U+%04X; want none", s, at, got)
+			t.Errorf("Index(%q) = %d, U+%04X; want none", s, at, got)
 		}
 		if want {
 			refused++
@@ -63,12 +63,12 @@ func TestRefusedCharacterIsTheDocumentedSet(t *testing.T) {
 		t.Errorf("%d characters refused, want 76 (29 C0, DEL, 32 C1, 12 bidi, 2 zero-width)", refused)
 	}
 	for _, r := range []rune{-1, utf8.RuneError, utf8.MaxRune + 1} {
-		if what := RefusedCharacter(r); what != "" {
-			t.Errorf("RefusedCharacter(%d) = %q, want allowed (not a character this rule names)", r, what)
+		if what := Refused(r); what != "" {
+			t.Errorf("Refused(%d) = %q, want allowed (not a character this rule names)", r, what)
 		}
 	}
 	for _, c := range allowedText {
-		if at, r := refusedAt(c.s); at >= 0 {
+		if at, r := Index(c.s); at >= 0 {
 			t.Errorf("%s: %q refused at %d (U+%04X)", c.name, c.s, at, r)
 		}
 	}
