@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -180,28 +181,40 @@ func Validate(v any) error {
 	return &FieldError{Path: path, Rule: fe.Tag(), Message: describe(fe)}
 }
 
-// refusedText returns the element path (under path) of the first string of
+// refusedText returns the element path (under root) of the first string of
 // v, at any depth, holding a character textrule.Refused names, and what is
 // wrong with it; or "". Paths are written as Validate writes them: element
-// names, repeated elements indexed ("Order[1]/goodsName").
-func refusedText(v reflect.Value, path string) (string, string) {
+// names, repeated elements indexed ("Order[1]/goodsName"). The path is
+// built only for a refusal, so a clean message costs no allocation.
+func refusedText(v reflect.Value, root string) (string, string) {
+	steps, what := textFault(v)
+	if what == "" {
+		return "", ""
+	}
+	slices.Reverse(steps)
+	return root + strings.Join(steps, ""), what
+}
+
+// textFault finds the first refused character under v: the path's steps,
+// innermost first ("/goodsName", "[1]", "/Order"), and what is wrong.
+func textFault(v reflect.Value) ([]string, string) {
 	switch v.Kind() {
 	case reflect.Pointer, reflect.Interface:
 		if !v.IsNil() {
-			return refusedText(v.Elem(), path)
+			return textFault(v.Elem())
 		}
 	case reflect.String:
 		if at, r := textrule.Index(v.String()); at >= 0 {
-			return path, fmt.Sprintf("holds U+%04X (%s) at character %d: remove it; text sent to zoneledger may not hold control, bidirectional-control or zero-width characters (TAB, LF and CR are allowed)",
+			return nil, fmt.Sprintf("holds U+%04X (%s) at character %d: remove it; text sent to zoneledger may not hold control, bidirectional-control or zero-width characters (TAB, LF and CR are allowed)",
 				r, textrule.Refused(r), utf8.RuneCountInString(v.String()[:at])+1)
 		}
 	case reflect.Slice, reflect.Array:
 		if v.Type().Elem().Kind() == reflect.Uint8 {
-			return "", "" // bytes are not text
+			return nil, "" // bytes are not text
 		}
 		for i := range v.Len() {
-			if p, what := refusedText(v.Index(i), fmt.Sprintf("%s[%d]", path, i)); p != "" {
-				return p, what
+			if steps, what := textFault(v.Index(i)); what != "" {
+				return append(steps, "["+strconv.Itoa(i)+"]"), what
 			}
 		}
 	case reflect.Struct:
@@ -212,12 +225,12 @@ func refusedText(v reflect.Value, path string) (string, string) {
 			if !f.IsExported() || name == "" {
 				continue
 			}
-			if p, what := refusedText(v.Field(i), path+"/"+name); p != "" {
-				return p, what
+			if steps, what := textFault(v.Field(i)); what != "" {
+				return append(steps, "/"+name), what
 			}
 		}
 	}
-	return "", ""
+	return nil, ""
 }
 
 // elementName is the name of the element or attribute a field holds, as
