@@ -113,7 +113,7 @@ var walkers = sync.Pool{New: func() any {
 	return w
 }}
 
-// message returns the first refused character of m's strings, or nil.
+// message returns the first fault among m's strings, or nil.
 func (w *textWalker) message(m protoreflect.Message) *textFault {
 	w.found = nil
 	m.Range(w.onField)
@@ -123,7 +123,7 @@ func (w *textWalker) message(m protoreflect.Message) *textFault {
 }
 
 // field is m.Range's callback: it checks the value v of field fd and stops
-// the range at a refused character (w.found).
+// the range at a fault (w.found).
 func (w *textWalker) field(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
 	switch {
 	case fd.IsList():
